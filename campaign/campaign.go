@@ -1,0 +1,279 @@
+// Package campaign reads a tidings campaign: the YAML campaign file and the
+// recipient sheet (CSV or XLSX) it names.
+//
+// The campaign file is decoded strictly (unknown keys are errors with
+// line:column). Relative paths in it resolve against the campaign file's
+// folder. Template sources are kept as text here; package templates compiles
+// them.
+package campaign
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/goccy/go-yaml"
+)
+
+// Header is one extra header of the campaign file, in file order. Value is a
+// template.
+type Header struct {
+	Name  string
+	Value string
+}
+
+// Headers keeps the campaign's extra headers in the order the file lists them,
+// so rendered messages are reproducible.
+type Headers []Header
+
+// UnmarshalYAML decodes a YAML mapping into ordered headers.
+func (h *Headers) UnmarshalYAML(b []byte) error {
+	var ms yaml.MapSlice
+	if err := yaml.UnmarshalWithOptions(b, &ms, yaml.UseOrderedMap()); err != nil {
+		return err
+	}
+	for _, it := range ms {
+		name := fmt.Sprint(it.Key)
+		value := ""
+		if it.Value != nil {
+			value = fmt.Sprint(it.Value)
+		}
+		*h = append(*h, Header{Name: name, Value: value})
+	}
+	return nil
+}
+
+// Recipients says where the recipient sheet is and how to read it.
+type Recipients struct {
+	// Path is the sheet, .csv or .xlsx; after Load it is absolute.
+	Path string `yaml:"path"`
+	// Sheet names the XLSX worksheet; empty means the first one.
+	Sheet string `yaml:"sheet"`
+	// Key is the column that identifies a recipient; default "email".
+	Key string `yaml:"key"`
+	// Encoding names the CSV's character encoding (any name that
+	// golang.org/x/text/encoding/htmlindex knows); empty means detect.
+	Encoding string `yaml:"encoding"`
+	// Delimiter is the CSV field separator; empty means sniff among
+	// comma, semicolon and tab.
+	Delimiter string `yaml:"delimiter"`
+}
+
+// Campaign is a loaded campaign file. Template fields hold template source
+// text; path fields are absolute after Load.
+type Campaign struct {
+	Name        string     `yaml:"name"`
+	From        string     `yaml:"from"`
+	Sender      string     `yaml:"sender"`
+	ReplyTo     string     `yaml:"reply_to"`
+	To          string     `yaml:"to"`
+	Cc          string     `yaml:"cc"`
+	Bcc         string     `yaml:"bcc"`
+	Subject     string     `yaml:"subject"`
+	Text        string     `yaml:"text"`
+	HTML        string     `yaml:"html"`
+	Attachments []string   `yaml:"attachments"`
+	Headers     Headers    `yaml:"headers"`
+	Recipients  Recipients `yaml:"recipients"`
+	StateDir    string     `yaml:"state_dir"`
+	// MaxMessageSize caps a rendered message's size at check time, e.g.
+	// "25MB". Empty means 25 MB.
+	MaxMessageSize ByteSize `yaml:"max_message_size"`
+	// Suppress names a suppression list file (one address or @domain a line).
+	Suppress string `yaml:"suppress"`
+	// AttachmentsDir, when set to an absolute folder, is the root that
+	// attachment paths may not leave; default is the campaign's folder.
+	AttachmentsDir string `yaml:"attachments_dir"`
+
+	Unsubscribe Unsubscribe `yaml:"unsubscribe"`
+	ListID      string      `yaml:"list_id"`
+	DKIM        DKIM        `yaml:"dkim"`
+
+	SMTP SMTP `yaml:"smtp"`
+	Send Send `yaml:"send"`
+
+	// File is the campaign file's absolute path; Dir its folder.
+	File string `yaml:"-"`
+	Dir  string `yaml:"-"`
+}
+
+// Unsubscribe configures RFC 2369 List-Unsubscribe and RFC 8058 one-click.
+type Unsubscribe struct {
+	URL      string `yaml:"url"`
+	Mailto   string `yaml:"mailto"`
+	OneClick bool   `yaml:"one_click"`
+}
+
+// DKIM configures DKIM signing (RFC 6376).
+type DKIM struct {
+	Domain   string   `yaml:"domain"`
+	Selector string   `yaml:"selector"`
+	KeyFile  string   `yaml:"key_file"`
+	Headers  []string `yaml:"headers"`
+}
+
+var nameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]*$`)
+
+// Load reads and validates the campaign file at path. Errors are
+// *FileError values naming the file and, where known, line and column.
+func Load(path string) (*Campaign, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, &FileError{File: path, Err: err}
+	}
+	data, err := os.ReadFile(abs)
+	if err != nil {
+		return nil, &FileError{File: path, Err: err}
+	}
+	c, err := Parse(data, abs)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Parse decodes campaign file contents; file is the campaign file's path
+// (used to resolve relative paths and to name errors).
+func Parse(data []byte, file string) (*Campaign, error) {
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return nil, &FileError{File: file, Err: err}
+	}
+	c := &Campaign{}
+	dec := yaml.NewDecoder(bytes.NewReader(data), yaml.Strict())
+	if err := dec.Decode(c); err != nil {
+		return nil, yamlError(file, err)
+	}
+	c.File = abs
+	c.Dir = filepath.Dir(abs)
+	if err := c.validate(); err != nil {
+		return nil, &FileError{File: file, Err: err}
+	}
+	return c, nil
+}
+
+func yamlError(file string, err error) error {
+	var ye yaml.Error
+	if errors.As(err, &ye) {
+		fe := &FileError{File: file, Err: errors.New(ye.GetMessage())}
+		if tk := ye.GetToken(); tk != nil && tk.Position != nil {
+			fe.Line, fe.Column = tk.Position.Line, tk.Position.Column
+		}
+		return fe
+	}
+	return &FileError{File: file, Err: err}
+}
+
+func (c *Campaign) validate() error {
+	var errs []error
+	if c.Name == "" {
+		errs = append(errs, errors.New("name: required"))
+	} else if !nameRE.MatchString(c.Name) {
+		errs = append(errs, fmt.Errorf("name: %q may hold only letters, digits and '-'", c.Name))
+	}
+	if strings.TrimSpace(c.From) == "" {
+		errs = append(errs, errors.New("from: required"))
+	}
+	if strings.TrimSpace(c.Subject) == "" {
+		errs = append(errs, errors.New("subject: required"))
+	}
+	if c.Text == "" && c.HTML == "" {
+		errs = append(errs, errors.New("text or html: at least one body template is required"))
+	}
+	if c.To == "" {
+		c.To = "{{.email}}"
+	}
+	if c.Recipients.Path == "" {
+		errs = append(errs, errors.New("recipients.path: required"))
+	}
+	if c.Recipients.Key == "" {
+		c.Recipients.Key = "email"
+	}
+	switch strings.ToLower(filepath.Ext(c.Recipients.Path)) {
+	case ".csv", ".xlsx", "":
+	default:
+		errs = append(errs, fmt.Errorf("recipients.path: %q: only .csv and .xlsx sheets are read", c.Recipients.Path))
+	}
+	if c.Recipients.Sheet != "" && strings.ToLower(filepath.Ext(c.Recipients.Path)) != ".xlsx" {
+		errs = append(errs, errors.New("recipients.sheet: only applies to .xlsx sheets"))
+	}
+	if d := c.Recipients.Delimiter; d != "" {
+		switch d {
+		case ",", ";", "\t", `\t`, "tab":
+		default:
+			errs = append(errs, fmt.Errorf("recipients.delimiter: %q: use \",\", \";\" or \"\\t\"", d))
+		}
+	}
+	for _, h := range c.Headers {
+		if err := checkHeaderName(h.Name); err != nil {
+			errs = append(errs, fmt.Errorf("headers: %w", err))
+		}
+	}
+	if c.MaxMessageSize == 0 {
+		c.MaxMessageSize = 25 << 20
+	}
+	c.Text = c.Path(c.Text)
+	c.HTML = c.Path(c.HTML)
+	c.Recipients.Path = c.Path(c.Recipients.Path)
+	c.Suppress = c.Path(c.Suppress)
+	c.DKIM.KeyFile = c.Path(c.DKIM.KeyFile)
+	if c.AttachmentsDir != "" && !filepath.IsAbs(c.AttachmentsDir) {
+		errs = append(errs, errors.New("attachments_dir: must be an absolute folder (relative attachment paths already resolve inside the campaign folder)"))
+	}
+	if c.StateDir == "" {
+		c.StateDir = filepath.Join(c.Dir, ".tidings", c.Name)
+	} else {
+		c.StateDir = c.Path(c.StateDir)
+	}
+	if err := c.SMTP.validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := c.Send.validate(); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// Path resolves p against the campaign file's folder; "" stays "".
+func (c *Campaign) Path(p string) string {
+	if p == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(c.Dir, p)
+}
+
+// AttachmentRoot is the folder attachment paths must stay inside.
+func (c *Campaign) AttachmentRoot() string {
+	if c.AttachmentsDir != "" {
+		return c.AttachmentsDir
+	}
+	return c.Dir
+}
+
+// forbidden header names: those tidings writes itself.
+var reservedHeaders = map[string]bool{
+	"from": true, "sender": true, "to": true, "cc": true, "bcc": true, "reply-to": true,
+	"subject": true, "date": true, "message-id": true, "mime-version": true,
+	"content-type": true, "content-transfer-encoding": true,
+	"list-unsubscribe": true, "list-unsubscribe-post": true, "list-id": true,
+	"dkim-signature": true,
+}
+
+func checkHeaderName(name string) error {
+	if name == "" {
+		return errors.New("empty header name")
+	}
+	for _, r := range name {
+		if r <= 32 || r >= 127 || r == ':' {
+			return fmt.Errorf("%q is not a valid header name (RFC 5322 2.2: printable ASCII, no colon)", name)
+		}
+	}
+	if reservedHeaders[strings.ToLower(name)] {
+		return fmt.Errorf("%q is written by tidings itself; set it with its own campaign key", name)
+	}
+	return nil
+}

@@ -1,0 +1,312 @@
+package campaign
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Security is how the SMTP connection is protected.
+type Security int
+
+const (
+	// SecurityTLS is implicit TLS from the first byte (port 465, RFC 8314).
+	SecurityTLS Security = iota
+	// SecurityStartTLS requires STARTTLS (RFC 3207); no plaintext fallback.
+	SecurityStartTLS
+	// SecurityNone is plain SMTP; AUTH is then refused except to loopback.
+	SecurityNone
+)
+
+// ParseSecurity parses "tls", "starttls" or "none"; anything else is an error.
+func ParseSecurity(s string) (Security, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "tls", "ssl":
+		return SecurityTLS, nil
+	case "starttls":
+		return SecurityStartTLS, nil
+	case "none":
+		return SecurityNone, nil
+	default:
+		return 0, fmt.Errorf("unknown security %q (use tls, starttls or none)", s)
+	}
+}
+
+func (s Security) String() string {
+	switch s {
+	case SecurityTLS:
+		return "tls"
+	case SecurityStartTLS:
+		return "starttls"
+	case SecurityNone:
+		return "none"
+	default:
+		return fmt.Sprintf("Security(%d)", int(s))
+	}
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (s *Security) UnmarshalText(b []byte) error {
+	v, err := ParseSecurity(string(b))
+	if err != nil {
+		return err
+	}
+	*s = v
+	return nil
+}
+
+// Protocol is the mail submission protocol.
+type Protocol int
+
+const (
+	// ProtocolSMTP is SMTP (RFC 5321).
+	ProtocolSMTP Protocol = iota
+	// ProtocolLMTP is LMTP (RFC 2033), for delivery to a local mailbox server.
+	ProtocolLMTP
+)
+
+// ParseProtocol parses "smtp" or "lmtp".
+func ParseProtocol(s string) (Protocol, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "smtp", "":
+		return ProtocolSMTP, nil
+	case "lmtp":
+		return ProtocolLMTP, nil
+	default:
+		return 0, fmt.Errorf("unknown protocol %q (use smtp or lmtp)", s)
+	}
+}
+
+func (p Protocol) String() string {
+	switch p {
+	case ProtocolSMTP:
+		return "smtp"
+	case ProtocolLMTP:
+		return "lmtp"
+	default:
+		return fmt.Sprintf("Protocol(%d)", int(p))
+	}
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (p *Protocol) UnmarshalText(b []byte) error {
+	v, err := ParseProtocol(string(b))
+	if err != nil {
+		return err
+	}
+	*p = v
+	return nil
+}
+
+// Rate is a number of events per period, written "10/s", "600/m", "2000/h"
+// or "500/d".
+type Rate struct {
+	N   int
+	Per time.Duration
+}
+
+// ParseRate parses "N/s", "N/m", "N/h" or "N/d".
+func ParseRate(s string) (Rate, error) {
+	n, unit, ok := strings.Cut(strings.TrimSpace(s), "/")
+	if !ok {
+		return Rate{}, fmt.Errorf("rate %q: want N/s, N/m, N/h or N/d", s)
+	}
+	count, err := strconv.Atoi(strings.TrimSpace(n))
+	if err != nil || count <= 0 {
+		return Rate{}, fmt.Errorf("rate %q: count must be a positive whole number", s)
+	}
+	var per time.Duration
+	switch strings.TrimSpace(unit) {
+	case "s", "sec", "second":
+		per = time.Second
+	case "m", "min", "minute":
+		per = time.Minute
+	case "h", "hour":
+		per = time.Hour
+	case "d", "day":
+		per = 24 * time.Hour
+	default:
+		return Rate{}, fmt.Errorf("rate %q: unit must be s, m, h or d", s)
+	}
+	return Rate{N: count, Per: per}, nil
+}
+
+// PerSecond is the rate as events per second; 0 for the zero Rate.
+func (r Rate) PerSecond() float64 {
+	if r.N == 0 || r.Per == 0 {
+		return 0
+	}
+	return float64(r.N) / r.Per.Seconds()
+}
+
+// IsZero reports whether no rate was set (unlimited).
+func (r Rate) IsZero() bool { return r.N == 0 }
+
+func (r Rate) String() string {
+	if r.IsZero() {
+		return "unlimited"
+	}
+	unit := map[time.Duration]string{time.Second: "s", time.Minute: "m", time.Hour: "h", 24 * time.Hour: "d"}[r.Per]
+	return fmt.Sprintf("%d/%s", r.N, unit)
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (r *Rate) UnmarshalText(b []byte) error {
+	v, err := ParseRate(string(b))
+	if err != nil {
+		return err
+	}
+	*r = v
+	return nil
+}
+
+// Duration is a time.Duration written as "30s", "2m".
+type Duration time.Duration
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(strings.TrimSpace(string(b)))
+	if err != nil {
+		return fmt.Errorf("duration %q: %w", b, err)
+	}
+	if v < 0 {
+		return fmt.Errorf("duration %q: must not be negative", b)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// ByteSize is a size in bytes written as "25MB", "512KB" or a plain number.
+type ByteSize int64
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (s *ByteSize) UnmarshalText(b []byte) error {
+	t := strings.ToUpper(strings.TrimSpace(string(b)))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"B", 1}} {
+		if strings.HasSuffix(t, u.suffix) {
+			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || n <= 0 {
+		return fmt.Errorf("size %q: want a positive number with KB, MB or GB", b)
+	}
+	*s = ByteSize(n * mult)
+	return nil
+}
+
+// SMTP is the campaign's `smtp:` section.
+type SMTP struct {
+	Host     string   `yaml:"host"`
+	Port     int      `yaml:"port"`
+	Security Security `yaml:"security"`
+	Protocol Protocol `yaml:"protocol"`
+	Username string   `yaml:"username"`
+	// PasswordEnv names the environment variable holding the secret. The
+	// secret itself is never read from the campaign file.
+	PasswordEnv string `yaml:"password_env"`
+	// Auth chooses the SASL mechanism: "" (best offered), plain, login,
+	// cram-md5 or xoauth2.
+	Auth               string   `yaml:"auth"`
+	Helo               string   `yaml:"helo"`
+	Timeout            Duration `yaml:"timeout"`
+	InsecureSkipVerify bool     `yaml:"insecure_skip_verify"`
+	// CAFile adds a PEM bundle of trusted roots (for a private CA).
+	CAFile string `yaml:"ca_file"`
+	// Transport chooses the client exchange: "" or auto (pipelined when
+	// the server offers it), pipelined, or plain.
+	Transport string `yaml:"transport"`
+}
+
+func (s *SMTP) validate() error {
+	var errs []error
+	if s.Port < 0 || s.Port > 65535 {
+		errs = append(errs, fmt.Errorf("smtp.port: %d is not a port", s.Port))
+	}
+	if s.Port == 0 {
+		switch s.Security {
+		case SecurityTLS:
+			s.Port = 465
+		case SecurityStartTLS:
+			s.Port = 587
+		default:
+			s.Port = 25
+		}
+	}
+	if s.Timeout == 0 {
+		s.Timeout = Duration(30 * time.Second)
+	}
+	switch strings.ToLower(s.Auth) {
+	case "", "plain", "login", "cram-md5", "xoauth2":
+	default:
+		errs = append(errs, fmt.Errorf("smtp.auth: unknown mechanism %q (use plain, login, cram-md5 or xoauth2)", s.Auth))
+	}
+	switch strings.ToLower(s.Transport) {
+	case "", "auto", "pipelined", "plain":
+	default:
+		errs = append(errs, fmt.Errorf("smtp.transport: unknown %q (use auto, pipelined or plain)", s.Transport))
+	}
+	if s.Username != "" && s.PasswordEnv == "" {
+		errs = append(errs, errors.New("smtp.password_env: required with smtp.username (the secret comes from the environment, never from this file)"))
+	}
+	return errors.Join(errs...)
+}
+
+// Send is the campaign's `send:` section.
+type Send struct {
+	Rate          Rate            `yaml:"rate"`
+	Burst         int             `yaml:"burst"`
+	Concurrency   int             `yaml:"concurrency"`
+	PerConnection int             `yaml:"per_connection"`
+	Retries       *int            `yaml:"retries"`
+	RetryBackoff  Duration        `yaml:"retry_backoff"`
+	Domains       map[string]Rate `yaml:"domains"`
+	DailyCap      int             `yaml:"daily_cap"`
+}
+
+// MaxRetries is the number of retries for temporary failures (default 3).
+func (s *Send) MaxRetries() int {
+	if s.Retries == nil {
+		return 3
+	}
+	return *s.Retries
+}
+
+func (s *Send) validate() error {
+	var errs []error
+	if s.Burst < 0 {
+		errs = append(errs, errors.New("send.burst: must not be negative"))
+	}
+	if s.Burst == 0 {
+		s.Burst = 1
+	}
+	if s.Concurrency < 0 || s.Concurrency > 256 {
+		errs = append(errs, fmt.Errorf("send.concurrency: %d is out of range 1..256", s.Concurrency))
+	}
+	if s.Concurrency == 0 {
+		s.Concurrency = 4
+	}
+	if s.PerConnection < 0 {
+		errs = append(errs, errors.New("send.per_connection: must not be negative"))
+	}
+	if s.PerConnection == 0 {
+		s.PerConnection = 100
+	}
+	if s.Retries != nil && *s.Retries < 0 {
+		errs = append(errs, errors.New("send.retries: must not be negative"))
+	}
+	if s.RetryBackoff == 0 {
+		s.RetryBackoff = Duration(30 * time.Second)
+	}
+	if s.DailyCap < 0 {
+		errs = append(errs, errors.New("send.daily_cap: must not be negative"))
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,168 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runCLI runs tidings with args the way main does, in-process, and returns
+// what it printed and the exit code main would use.
+func runCLI(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	cmd := newRootCommand(g)
+	cmd.SetArgs(args)
+	err := cmd.ExecuteContext(context.Background())
+	if err != nil {
+		errOut.WriteString("tidings: " + err.Error() + "\n")
+	}
+	return out.String(), errOut.String(), exitCode(err)
+}
+
+// writeFiles writes name → content into dir.
+func writeFiles(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, content := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestInitThenCheckAndPreview(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "camp")
+	out, errOut, code := runCLI(t, "init", dir)
+	if code != 0 {
+		t.Fatalf("init: code %d\n%s%s", code, out, errOut)
+	}
+	camp := filepath.Join(dir, "campaign.yaml")
+	if _, err := os.Stat(camp); err != nil {
+		t.Fatalf("init did not write campaign.yaml: %v", err)
+	}
+	if _, _, code := runCLI(t, "init", dir); code != exitUnusable {
+		t.Errorf("second init over existing files: code %d, want %d", code, exitUnusable)
+	}
+
+	out, errOut, code = runCLI(t, "check", camp)
+	if code != 0 {
+		t.Fatalf("check: code %d\n%s%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "2 recipients, 2 ready, 0 with problems") {
+		t.Errorf("check summary:\n%s", out)
+	}
+
+	out, errOut, code = runCLI(t, "preview", camp)
+	if code != 0 {
+		t.Fatalf("preview: code %d\n%s%s", code, out, errOut)
+	}
+	prev := filepath.Join(dir, ".tidings", "my-first-campaign", "preview")
+	for _, name := range []string{"000002-alice@example.com.eml", "000003-bob@example.com.eml", "report.csv"} {
+		if _, err := os.Stat(filepath.Join(prev, name)); err != nil {
+			t.Errorf("preview did not write %s: %v\n%s", name, err, out)
+		}
+	}
+	report, _ := os.ReadFile(filepath.Join(prev, "report.csv"))
+	if !strings.HasPrefix(string(report), "row,key,to,subject,status,problem\n") {
+		t.Errorf("report.csv header:\n%s", report)
+	}
+	if !strings.Contains(string(report), "3,bob@example.com,") || !strings.Contains(string(report), "Bob O'Neil, Jr., your monthly update,ok") && !strings.Contains(string(report), `"Bob O'Neil, Jr., your monthly update",ok`) {
+		t.Errorf("report.csv rows:\n%s", report)
+	}
+}
+
+func TestCheckExitCodes(t *testing.T) {
+	base := map[string]string{
+		"body.txt": "Hello {{.name}}\n",
+	}
+	cases := []struct {
+		name     string
+		files    map[string]string
+		code     int
+		contains []string
+	}{
+		{
+			name: "clean",
+			files: map[string]string{
+				"c.yaml": "name: t\nfrom: a@example.com\nsubject: hi {{.name}}\ntext: body.txt\nrecipients: {path: r.csv}\n",
+				"r.csv":  "email,name\nx@example.com,X\n",
+			},
+			code: 0, contains: []string{"1 recipients, 1 ready, 0 with problems"},
+		},
+		{
+			name: "bad address names row and column",
+			files: map[string]string{
+				"c.yaml": "name: t\nfrom: a@example.com\nsubject: hi {{.name}}\ntext: body.txt\nrecipients: {path: r.csv}\n",
+				"r.csv":  "email,name\nx@example.com,X\nnot-an-address,Y\n",
+			},
+			code: exitSomeFailed, contains: []string{"row 3", `column "email"`, "1 with problems"},
+		},
+		{
+			name: "unknown key in campaign file",
+			files: map[string]string{
+				"c.yaml": "name: t\nfrom: a@example.com\nsubject: hi\ntext: body.txt\nrecipients: {path: r.csv}\nsubjet: typo\n",
+				"r.csv":  "email,name\nx@example.com,X\n",
+			},
+			code: exitUnusable, contains: []string{"c.yaml:6:"},
+		},
+		{
+			name: "template names a missing column",
+			files: map[string]string{
+				"c.yaml": "name: t\nfrom: a@example.com\nsubject: hi {{.nmae}}\ntext: body.txt\nrecipients: {path: r.csv}\n",
+				"r.csv":  "email,name\nx@example.com,X\n",
+			},
+			code: exitUnusable, contains: []string{"nmae", "email, name"},
+		},
+		{
+			name: "missing sheet",
+			files: map[string]string{
+				"c.yaml": "name: t\nfrom: a@example.com\nsubject: hi\ntext: body.txt\nrecipients: {path: nope.csv}\n",
+			},
+			code: exitUnusable, contains: []string{"nope.csv"},
+		},
+		{
+			name: "CR LF in a header value is a row problem",
+			files: map[string]string{
+				"c.yaml": "name: t\nfrom: a@example.com\nsubject: hi {{.name}}\ntext: body.txt\nrecipients: {path: r.csv}\n",
+				"r.csv":  "email,name\nx@example.com,\"X\r\nBcc: victim@example.com\"\n",
+			},
+			code: exitSomeFailed, contains: []string{"row 2", `column "name"`},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeFiles(t, dir, base)
+			writeFiles(t, dir, tc.files)
+			out, errOut, code := runCLI(t, "check", filepath.Join(dir, "c.yaml"))
+			if code != tc.code {
+				t.Errorf("code %d, want %d\n%s%s", code, tc.code, out, errOut)
+			}
+			for _, s := range tc.contains {
+				if !strings.Contains(out+errOut, s) {
+					t.Errorf("output lacks %q:\n%s%s", s, out, errOut)
+				}
+			}
+		})
+	}
+}
+
+func TestExamplesCheckClean(t *testing.T) {
+	for _, ex := range []string{"newsletter", "notification", "china-163"} {
+		t.Run(ex, func(t *testing.T) {
+			camp := filepath.Join("..", "..", "examples", ex, "campaign.yaml")
+			out, errOut, code := runCLI(t, "check", camp)
+			if code != 0 {
+				t.Fatalf("check %s: code %d\n%s%s", ex, code, out, errOut)
+			}
+		})
+	}
+}

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tidings/tidings/render"
+)
+
+// checkOptions are the flags of `tidings check`.
+type checkOptions struct {
+	// maxProblems limits how many problems are printed (all are counted).
+	maxProblems int
+}
+
+func newCheckCommand(g *globalOptions) *cobra.Command {
+	var opts checkOptions
+	cmd := &cobra.Command{
+		Use:   "check CAMPAIGN.yaml",
+		Short: "Render every recipient in memory and report every problem; send nothing",
+		Long: `check loads the campaign, reads every row of the sheet and renders every message
+in memory. It prints each problem with file, row and column, then a summary.
+Exit code: 0 when every row is fine, 1 when some rows have problems, 2 when the
+campaign itself is unusable.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runCheck(cmd.Context(), opts, g, args[0])
+		},
+	}
+	cmd.Flags().IntVar(&opts.maxProblems, "max-problems", 1000, "print at most this many problems (0: all)")
+	return cmd
+}
+
+// checkSummary counts what check found.
+type checkSummary struct {
+	rows, ok, problems int
+	bytes              int64
+}
+
+// runCheck renders every recipient of the campaign at path and reports the
+// problems on g.stdout. It returns a *problemsError when rows have problems.
+func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path string) error {
+	p, err := prepare(ctx, path, render.Options{})
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	var sum checkSummary
+	err = p.renderer.Each(ctx, p.sheet, renderWorkers(), func(m *render.Message, err error) error {
+		sum.rows++
+		if err != nil {
+			sum.problems++
+			if opts.maxProblems == 0 || sum.problems <= opts.maxProblems {
+				fmt.Fprintln(g.stdout, "problem:", problemText(err))
+			}
+			return nil
+		}
+		sum.ok++
+		sum.bytes += int64(len(m.Data))
+		return nil
+	})
+	if err != nil {
+		return &unusableError{err}
+	}
+	printWarnings(g.stdout, p.sheet.Warnings())
+	if opts.maxProblems > 0 && sum.problems > opts.maxProblems {
+		fmt.Fprintf(g.stdout, "(%d more problems not shown)\n", sum.problems-opts.maxProblems)
+	}
+	fmt.Fprintf(g.stdout, "%s: %d recipients, %d ready, %d with problems", p.c.Name, sum.rows, sum.ok, sum.problems)
+	if sum.ok > 0 {
+		fmt.Fprintf(g.stdout, ", %.1f KB per message on average", float64(sum.bytes)/float64(sum.ok)/1024)
+	}
+	fmt.Fprintln(g.stdout)
+	if sum.problems > 0 {
+		return &problemsError{n: sum.problems}
+	}
+	return nil
+}

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/render"
+	"github.com/tidings/tidings/sendpool"
+)
+
+// previewOptions are the flags of `tidings preview`.
+type previewOptions struct {
+	out   string
+	limit int
+}
+
+func newPreviewCommand(g *globalOptions) *cobra.Command {
+	var opts previewOptions
+	cmd := &cobra.Command{
+		Use:   "preview CAMPAIGN.yaml",
+		Short: "Write one .eml per recipient and a report.csv; send nothing",
+		Long: `preview renders like check and writes one .eml file per recipient
+(000002-alice@example.com.eml: sheet row and key), a report.csv
+(row,key,to,subject,status,problem) and index.html, a page to look at every
+message. Nothing is sent and no network is touched. The default folder is
+preview/ under the campaign's state folder (.tidings/<name>/).`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runPreview(cmd.Context(), opts, g, args[0])
+		},
+	}
+	cmd.Flags().StringVarP(&opts.out, "out", "o", "", "folder to write into (default: <state folder>/preview)")
+	cmd.Flags().IntVarP(&opts.limit, "limit", "n", 0, "write at most N messages (0: all; every row is still checked)")
+	return cmd
+}
+
+// runPreview renders every recipient of the campaign at path into .eml files.
+func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path string) error {
+	p, err := prepare(ctx, path, render.Options{})
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	dir := opts.out
+	if dir == "" {
+		dir = filepath.Join(p.c.StateDir, "preview")
+	}
+	w, err := sendpool.NewPreviewWriter(dir)
+	if err != nil {
+		return &unusableError{err}
+	}
+	var sum checkSummary
+	written := 0
+	err = p.renderer.Each(ctx, p.sheet, renderWorkers(), func(m *render.Message, err error) error {
+		sum.rows++
+		if err != nil {
+			sum.problems++
+			fmt.Fprintln(g.stdout, "problem:", problemText(err))
+			row, key := rowOf(err)
+			w.Invalid(row, key, err)
+			return nil
+		}
+		sum.ok++
+		if opts.limit > 0 && written >= opts.limit {
+			return nil
+		}
+		written++
+		return w.Deliver(ctx, m)
+	})
+	if err != nil {
+		return &unusableError{err}
+	}
+	if err := w.Close(); err != nil {
+		return &unusableError{err}
+	}
+	printWarnings(g.stdout, p.sheet.Warnings())
+	fmt.Fprintf(g.stdout, "%s: %d recipients, %d ready, %d with problems; wrote %d messages to %s\n",
+		p.c.Name, sum.rows, sum.ok, sum.problems, written, displayPath(dir))
+	if sum.problems > 0 {
+		return &problemsError{n: sum.problems}
+	}
+	return nil
+}
+
+// rowOf returns the sheet row and key named by a row problem.
+func rowOf(err error) (row int, key string) {
+	var re *campaign.RowError
+	if errors.As(err, &re) {
+		return re.Row, ""
+	}
+	return 0, ""
+}

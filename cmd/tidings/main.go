@@ -1,0 +1,130 @@
+// Command tidings is a bulk mailer: a campaign file pairs templates with a
+// CSV or XLSX recipient sheet, and tidings checks, previews and sends one
+// message per recipient.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/tidings/tidings/campaign"
+)
+
+// Exit codes, mapped from errors in exitCode and nowhere else.
+const (
+	exitOK          = 0
+	exitSomeFailed  = 1 // some recipients have problems or were not sent
+	exitUnusable    = 2 // the campaign cannot be used, or a run stopped (auth, TLS)
+	exitInterrupted = 130
+)
+
+func main() {
+	ctx, abort, stop := signalContexts()
+	defer stop()
+	g := &globalOptions{stdout: os.Stdout, stderr: os.Stderr, stdin: os.Stdin, abort: abort}
+	cmd := newRootCommand(g)
+	err := cmd.ExecuteContext(ctx)
+	code := exitCode(err)
+	if err != nil && !errors.Is(err, errSilent) {
+		fmt.Fprintln(os.Stderr, "tidings:", err)
+	}
+	stop()
+	os.Exit(code)
+}
+
+// signalContexts returns a context cancelled by the first SIGINT/SIGTERM and
+// a second context, derived from nothing, cancelled by the second one: the
+// first stops dispatching, the second aborts in-flight work.
+func signalContexts() (ctx, abort context.Context, stop func()) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	abort, cancelAbort := context.WithCancelCause(context.Background())
+	ch := make(chan os.Signal, 2)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		n := 0
+		for {
+			select {
+			case <-ch:
+				n++
+				if n == 1 {
+					fmt.Fprintln(os.Stderr, "\ntidings: interrupted: finishing messages in flight (Ctrl-C again to abort at once)")
+					cancel(errInterrupted)
+				} else {
+					cancelAbort(errInterrupted)
+					cancel(errInterrupted)
+				}
+			case <-done:
+				return
+			}
+		}
+	}()
+	return ctx, abort, func() {
+		signal.Stop(ch)
+		select {
+		case <-done:
+		default:
+			close(done)
+		}
+	}
+}
+
+var (
+	// errSilent marks an error whose story was already told on stderr.
+	errSilent = errors.New("tidings: see above")
+	// errInterrupted is the cause of a cancellation by a signal.
+	errInterrupted = errors.New("tidings: interrupted")
+)
+
+// problemsError says some recipients have problems; exit code 1.
+type problemsError struct{ n int }
+
+func (e *problemsError) Error() string {
+	return fmt.Sprintf("%d recipient(s) with problems", e.n)
+}
+
+// unusableError marks an error that makes the campaign unusable; exit 2.
+type unusableError struct{ err error }
+
+func (e *unusableError) Error() string { return e.err.Error() }
+func (e *unusableError) Unwrap() error { return e.err }
+
+// exitCode maps an error returned by a command to the process exit code.
+func exitCode(err error) int {
+	var (
+		pe *problemsError
+		ue *unusableError
+		fe *campaign.FileError
+	)
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errInterrupted), errors.Is(err, context.Canceled):
+		return exitInterrupted
+	case errors.As(err, &pe):
+		return exitSomeFailed
+	case errors.As(err, &ue), errors.As(err, &fe):
+		return exitUnusable
+	case isStopError(err):
+		return exitUnusable
+	case errors.Is(err, errSomeNotSent):
+		return exitSomeFailed
+	default:
+		return exitUnusable
+	}
+}
+
+// globalOptions holds what every command shares. Tests build their own.
+type globalOptions struct {
+	stdout, stderr io.Writer
+	stdin          io.Reader
+	// abort is cancelled by a second interrupt: in-flight work stops too.
+	abort context.Context
+	// yes answers confirmation prompts.
+	quiet bool
+}

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/render"
+	"github.com/tidings/tidings/templates"
+)
+
+// prepared is a campaign made ready to render: loaded, its sheet opened and
+// its templates compiled against the sheet's columns. The caller closes it.
+type prepared struct {
+	c        *campaign.Campaign
+	sheet    campaign.Sheet
+	renderer *render.Renderer
+}
+
+func (p *prepared) Close() error { return p.sheet.Close() }
+
+// prepare loads the campaign file at path and everything it names. Every
+// error it returns makes the campaign unusable (exit code 2).
+func prepare(ctx context.Context, path string, ropts render.Options) (*prepared, error) {
+	c, err := campaign.Load(path)
+	if err != nil {
+		return nil, &unusableError{err}
+	}
+	sheet, err := campaign.OpenSheet(ctx, c.Recipients)
+	if err != nil {
+		return nil, &unusableError{err}
+	}
+	set, err := templates.Compile(c, sheet.Columns())
+	if err != nil {
+		sheet.Close()
+		return nil, &unusableError{err}
+	}
+	r, err := render.New(c, set, ropts)
+	if err != nil {
+		sheet.Close()
+		return nil, &unusableError{err}
+	}
+	return &prepared{c: c, sheet: sheet, renderer: r}, nil
+}
+
+// renderWorkers is how many goroutines render in parallel.
+func renderWorkers() int { return runtime.GOMAXPROCS(0) }
+
+// displayPath shortens an absolute path to one relative to the working
+// folder when that is shorter, for messages a person reads.
+func displayPath(p string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return p
+	}
+	if rel, err := filepath.Rel(wd, p); err == nil && len(rel) < len(p) {
+		return rel
+	}
+	return p
+}
+
+// problemText formats a row problem for a person: file, row, column, reason.
+func problemText(err error) string {
+	var re *campaign.RowError
+	if errors.As(err, &re) {
+		cp := *re
+		cp.File = displayPath(re.File)
+		return cp.Error()
+	}
+	return err.Error()
+}
+
+// printWarnings prints the sheet's and renderer's warnings.
+func printWarnings(w io.Writer, warnings []string) {
+	for _, s := range warnings {
+		fmt.Fprintln(w, "warning:", s)
+	}
+}

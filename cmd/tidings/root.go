@@ -1,0 +1,38 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+)
+
+// newRootCommand builds the tidings command tree. It holds no global state:
+// tests build a fresh tree with their own globalOptions.
+func newRootCommand(g *globalOptions) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "tidings",
+		Short: "Send a personalised message to every row of a spreadsheet, safely",
+		Long: `tidings sends newsletters and notification campaigns from a campaign file (YAML)
+and a CSV or XLSX recipient sheet. Every row is checked before the first message
+leaves; delivery is rate-limited, retried, journaled and reported.
+
+  tidings init DIR               write a small working campaign to edit
+  tidings check CAMPAIGN.yaml    validate every recipient, send nothing
+  tidings preview CAMPAIGN.yaml  write one .eml per recipient, send nothing
+  tidings probe CAMPAIGN.yaml    test the SMTP server and login
+  tidings send CAMPAIGN.yaml     deliver
+  tidings report CAMPAIGN.yaml   rebuild the report from the journal`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(g.stdout)
+	root.SetErr(g.stderr)
+	root.PersistentFlags().BoolVarP(&g.quiet, "quiet", "q", false, "print only problems and the summary")
+	root.AddCommand(
+		newInitCommand(g),
+		newCheckCommand(g),
+		newPreviewCommand(g),
+		newSendCommand(g),
+		newProbeCommand(g),
+		newReportCommand(g),
+	)
+	return root
+}

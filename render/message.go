@@ -1,0 +1,40 @@
+package render
+
+// Message is one recipient's rendered message, ready for delivery. Data is
+// the complete RFC 5322 message with CRLF line endings. A Message is not
+// modified after Render returns it and may be shared between goroutines.
+type Message struct {
+	// Row is the sheet's record number (header = 1); Key the recipient key
+	// as it appears in the sheet.
+	Row int
+	Key string
+
+	// EnvelopeFrom is the SMTP MAIL FROM address (addr-spec, IDNA domain).
+	EnvelopeFrom string
+	// Recipients are the SMTP RCPT TO addresses: To, Cc and Bcc addr-specs
+	// with IDNA domains, each once, in that order.
+	Recipients []string
+
+	// To is the To header as a person reads it (decoded), for reports.
+	To string
+	// Subject is the decoded subject, for reports.
+	Subject string
+	// MessageID is the Message-ID without angle brackets.
+	MessageID string
+	// Attachments lists the attached files in campaign order.
+	Attachments []Attachment
+	// UTF8 is true when an address needs SMTPUTF8 (RFC 6531): a non-ASCII
+	// local part.
+	UTF8 bool
+
+	// Data is the whole message, headers and body, CRLF line endings.
+	Data []byte
+}
+
+// Attachment describes one attached file.
+type Attachment struct {
+	Name        string // file name as the recipient sees it
+	Path        string // absolute path it was read from
+	Size        int64  // bytes before encoding
+	ContentType string
+}

@@ -1,0 +1,152 @@
+package sendpool
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/gocarina/gocsv"
+
+	"github.com/tidings/tidings/render"
+)
+
+// Sink receives rendered messages: the preview writer stores them as files,
+// the pool delivers them. Implementations say whether they are safe for
+// concurrent use.
+type Sink interface {
+	Deliver(ctx context.Context, m *render.Message) error
+}
+
+var _ Sink = (*PreviewWriter)(nil)
+
+// PreviewRow is one line of the preview's report.csv.
+type PreviewRow struct {
+	Row     int    `csv:"row" json:"row"`
+	Key     string `csv:"key" json:"key"`
+	To      string `csv:"to" json:"to"`
+	Subject string `csv:"subject" json:"subject"`
+	Status  string `csv:"status" json:"status"`
+	Problem string `csv:"problem" json:"problem"`
+	// File is the .eml's name inside the folder; "" for invalid rows.
+	File string `csv:"-" json:"file,omitempty"`
+	// Attachments and Size describe the message for the gallery.
+	Attachments []render.Attachment `csv:"-" json:"attachments,omitempty"`
+	Size        int                 `csv:"-" json:"size,omitempty"`
+}
+
+// PreviewWriter writes one .eml file per message into a folder and, on
+// Close, a report.csv listing every row. It is safe for concurrent use.
+type PreviewWriter struct {
+	dir  string
+	mu   sync.Mutex
+	rows []PreviewRow
+}
+
+// NewPreviewWriter creates dir (and its parents) and returns a writer into it.
+func NewPreviewWriter(dir string) (*PreviewWriter, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("sendpool: preview: %w", err)
+	}
+	return &PreviewWriter{dir: dir}, nil
+}
+
+// Dir is the folder the writer writes into.
+func (w *PreviewWriter) Dir() string { return w.dir }
+
+// EMLName is the file name of a row's preview: the six-digit zero-padded sheet
+// row, '-', and the key made filesystem-safe.
+func EMLName(row int, key string) string {
+	return fmt.Sprintf("%06d-%s.eml", row, safeName(key))
+}
+
+// safeName keeps letters, digits and @._+- and replaces the rest with '_',
+// so a key from a sheet can never name a path outside the folder.
+func safeName(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9',
+			r == '@', r == '.', r == '_', r == '+', r == '-':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('_')
+		}
+		if b.Len() >= 120 {
+			break
+		}
+	}
+	out := strings.Trim(b.String(), ".")
+	if out == "" {
+		out = "_"
+	}
+	return out
+}
+
+// Deliver writes m as an .eml file.
+func (w *PreviewWriter) Deliver(ctx context.Context, m *render.Message) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	name := EMLName(m.Row, m.Key)
+	if err := os.WriteFile(filepath.Join(w.dir, name), m.Data, 0o644); err != nil {
+		return fmt.Errorf("sendpool: preview: %w", err)
+	}
+	w.mu.Lock()
+	w.rows = append(w.rows, PreviewRow{
+		Row: m.Row, Key: m.Key, To: m.To, Subject: m.Subject, Status: "ok",
+		File: name, Attachments: m.Attachments, Size: len(m.Data),
+	})
+	w.mu.Unlock()
+	return nil
+}
+
+// Invalid records a row that could not be rendered.
+func (w *PreviewWriter) Invalid(row int, key string, problem error) {
+	w.mu.Lock()
+	w.rows = append(w.rows, PreviewRow{Row: row, Key: key, Status: "invalid", Problem: problem.Error()})
+	w.mu.Unlock()
+}
+
+// Rows returns the rows recorded so far, in the order they were recorded.
+func (w *PreviewWriter) Rows() []PreviewRow {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]PreviewRow(nil), w.rows...)
+}
+
+// Close writes report.csv. The .eml files are already complete.
+func (w *PreviewWriter) Close() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return replaceFile(filepath.Join(w.dir, "report.csv"), func(f *os.File) error {
+		return gocsv.Marshal(&w.rows, f)
+	})
+}
+
+// replaceFile writes a file through a temporary file in the same folder
+// and renames it into place, so a reader never sees a half-written file.
+func replaceFile(path string, write func(*os.File) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("sendpool: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return fmt.Errorf("sendpool: writing %s: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("sendpool: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("sendpool: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("sendpool: %w", err)
+	}
+	return nil
+}
