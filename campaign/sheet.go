@@ -2,9 +2,12 @@ package campaign
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // Row is one recipient: the sheet's record number (header = 1) and the cell
@@ -16,6 +19,14 @@ type Row struct {
 
 // Sheet streams the recipient rows of a CSV or XLSX file. A Sheet is not safe
 // for concurrent use; the caller closes it.
+//
+// Row numbers are the sheet's own, as a spreadsheet program shows them: blank
+// rows are skipped but still counted, a header below blank or title rows has
+// the number of the row it is on, and a CSV value spanning several lines is
+// one row. Values are strings as the sheet displays them (see openXLSX for
+// how XLSX cells are formatted); control characters are passed through, since
+// a body may hold line breaks, and only the renderer knows which values reach
+// a header.
 type Sheet interface {
 	// Columns returns the header texts in sheet order.
 	Columns() []string
@@ -58,4 +69,79 @@ func OpenSheet(ctx context.Context, r Recipients) (Sheet, error) {
 		return nil, &FileError{File: r.Path, Err: fmt.Errorf("%w: %q (columns: %s)", ErrNoKeyColumn, r.Key, strings.Join(s.Columns(), ", "))}
 	}
 	return s, nil
+}
+
+// errClosed is returned by Next after Close.
+var errClosed = errors.New("campaign: sheet is closed")
+
+// header is a parsed header row.
+type header struct {
+	// columns are the header texts, trimmed, in sheet order.
+	columns []string
+	// index[i] is the 0-based cell position of columns[i]; for a CSV it is
+	// i, for an XLSX sheet empty header cells leave gaps.
+	index []int
+	// warnings note trimmed white space.
+	warnings []string
+}
+
+// parseHeader checks a header row's cells: names are trimmed (with a
+// warning), and must be unique. An empty cell is an error unless holes is
+// set, in which case the column is left out (an XLSX spacer column; a value
+// under it is a row error) and trailing empty cells are not columns. base
+// names the file in warnings.
+func parseHeader(base string, cells []string, row int, holes bool) (header, error) {
+	var h header
+	last := len(cells) - 1
+	for holes && last >= 0 && strings.TrimSpace(cells[last]) == "" {
+		last--
+	}
+	seen := make(map[string]int, last+1)
+	for i, raw := range cells[:last+1] {
+		name := strings.TrimSpace(raw)
+		if name == "" {
+			if holes {
+				continue
+			}
+			return header{}, fmt.Errorf("%w: header row %d, column %s is empty: every column needs a name", ErrHeaderColumn, row, columnName(i))
+		}
+		if j, dup := seen[name]; dup {
+			return header{}, fmt.Errorf("%w: header row %d: %q names both column %s and column %s; column names must be unique", ErrHeaderColumn, row, name, columnName(j), columnName(i))
+		}
+		seen[name] = i
+		if name != raw {
+			h.warnings = append(h.warnings, fmt.Sprintf("%s: header %q in column %s has white space around it; read as %q", base, raw, columnName(i), name))
+		}
+		h.columns = append(h.columns, name)
+		h.index = append(h.index, i)
+	}
+	return h, nil
+}
+
+// columnName is the spreadsheet letter of the 0-based column i: A, B, ... AA.
+func columnName(i int) string {
+	name, err := excelize.ColumnNumberToName(i + 1)
+	if err != nil {
+		return fmt.Sprintf("#%d", i+1)
+	}
+	return name
+}
+
+// aboveHeader words the warning about the non-blank rows first to last
+// skipped above the header row, which has the key column while they do not.
+func aboveHeader(first, last, headerRow int) string {
+	if first == last {
+		return fmt.Sprintf("row %d above the header (row %d, the first with the key column) is ignored", first, headerRow)
+	}
+	return fmt.Sprintf("rows %d to %d above the header (row %d, the first with the key column) are ignored", first, last, headerRow)
+}
+
+// containsTrimmed reports whether a cell of a row, trimmed, equals v.
+func containsTrimmed(cells []string, v string) bool {
+	for _, c := range cells {
+		if strings.TrimSpace(c) == v {
+			return true
+		}
+	}
+	return false
 }

@@ -27,6 +27,10 @@ type Message struct {
 	// local part.
 	UTF8 bool
 
+	// Warnings are notes about the message that do not stop it (a subject
+	// over SubjectWarnLength characters). They never change an exit code.
+	Warnings []string
+
 	// Data is the whole message, headers and body, CRLF line endings.
 	Data []byte
 }

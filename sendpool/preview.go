@@ -38,7 +38,8 @@ type PreviewRow struct {
 }
 
 // PreviewWriter writes one .eml file per message into a folder and, on
-// Close, a report.csv listing every row. It is safe for concurrent use.
+// Close, a report.csv listing every row and index.html, a static page that
+// shows every message (see writeGallery). It is safe for concurrent use.
 type PreviewWriter struct {
 	dir  string
 	mu   sync.Mutex
@@ -85,7 +86,7 @@ func safeName(s string) string {
 	return out
 }
 
-// Deliver writes m as an .eml file.
+// Deliver writes m as an .eml file, and the gallery's parsed copy of it.
 func (w *PreviewWriter) Deliver(ctx context.Context, m *render.Message) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -93,6 +94,9 @@ func (w *PreviewWriter) Deliver(ctx context.Context, m *render.Message) error {
 	name := EMLName(m.Row, m.Key)
 	if err := os.WriteFile(filepath.Join(w.dir, name), m.Data, 0o644); err != nil {
 		return fmt.Errorf("sendpool: preview: %w", err)
+	}
+	if err := writeGalleryMessage(w.dir, name, m.Data); err != nil {
+		return err
 	}
 	w.mu.Lock()
 	w.rows = append(w.rows, PreviewRow{
@@ -117,13 +121,18 @@ func (w *PreviewWriter) Rows() []PreviewRow {
 	return append([]PreviewRow(nil), w.rows...)
 }
 
-// Close writes report.csv. The .eml files are already complete.
+// Close writes report.csv and the gallery (index.html and the list of
+// rows). The .eml files and their gallery scripts are already complete.
 func (w *PreviewWriter) Close() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return replaceFile(filepath.Join(w.dir, "report.csv"), func(f *os.File) error {
+	err := replaceFile(filepath.Join(w.dir, "report.csv"), func(f *os.File) error {
 		return gocsv.Marshal(&w.rows, f)
 	})
+	if err != nil {
+		return err
+	}
+	return writeGallery(w.dir, w.rows)
 }
 
 // replaceFile writes a file through a temporary file in the same folder

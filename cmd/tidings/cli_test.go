@@ -119,7 +119,7 @@ func TestCheckExitCodes(t *testing.T) {
 				"c.yaml": "name: t\nfrom: a@example.com\nsubject: hi {{.nmae}}\ntext: body.txt\nrecipients: {path: r.csv}\n",
 				"r.csv":  "email,name\nx@example.com,X\n",
 			},
-			code: exitUnusable, contains: []string{"nmae", "email, name"},
+			code: exitUnusable, contains: []string{"nmae", `"email", "name"`, "c.yaml:3"},
 		},
 		{
 			name: "missing sheet",

@@ -91,7 +91,7 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 func rowOf(err error) (row int, key string) {
 	var re *campaign.RowError
 	if errors.As(err, &re) {
-		return re.Row, ""
+		return re.Row, re.Key
 	}
 	return 0, ""
 }

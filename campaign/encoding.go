@@ -1,0 +1,225 @@
+package campaign
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/htmlindex"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	xunicode "golang.org/x/text/encoding/unicode"
+)
+
+// LookupEncoding returns the character encoding a recipients.encoding
+// setting names, and its canonical WHATWG name ("gbk" → "gbk", "GB2312" →
+// "gbk", "latin1" → "windows-1252"). Any label golang.org/x/text's htmlindex
+// knows is accepted; anything else is an error listing common choices.
+func LookupEncoding(name string) (encoding.Encoding, string, error) {
+	enc, err := htmlindex.Get(strings.TrimSpace(name))
+	if err != nil {
+		return nil, "", fmt.Errorf("recipients.encoding: unknown encoding %q (use e.g. utf-8, gb18030, gbk, big5, utf-16le, windows-1252, shift_jis)", name)
+	}
+	canon, err := htmlindex.Name(enc)
+	if err != nil {
+		canon = strings.ToLower(strings.TrimSpace(name))
+	}
+	return enc, canon, nil
+}
+
+// textSource is a CSV file's bytes turned into UTF-8, as a stream.
+type textSource struct {
+	// r yields UTF-8 text (unless validate finds otherwise), BOM removed.
+	r *bufio.Reader
+	// name is the encoding the text was read as, e.g. "utf-8", "gb18030".
+	name string
+	// validate is set when r passes the file's bytes through unchanged, so
+	// each value must be checked to be valid UTF-8.
+	validate bool
+	// decoded is set when r comes out of a decoder, which turns bytes that
+	// are invalid in that encoding into U+FFFD.
+	decoded bool
+	// declared is set when recipients.encoding chose the encoding.
+	declared bool
+	// warnings are notes about the choice.
+	warnings []string
+}
+
+const (
+	// readBufferSize is the buffer between the file (or decoder) and
+	// encoding/csv; also the most that is sniffed.
+	readBufferSize = 64 << 10
+	// sniffSize is how much text the delimiter and UTF-16 sniffing looks at.
+	sniffSize = 16 << 10
+)
+
+var (
+	bomUTF8    = []byte{0xEF, 0xBB, 0xBF}
+	bomUTF16LE = []byte{0xFF, 0xFE}
+	bomUTF16BE = []byte{0xFE, 0xFF}
+)
+
+// newTextSource decides how to turn raw into UTF-8: a byte order mark wins
+// (as in the WHATWG decode algorithm), then the declared encoding, then
+// UTF-8, which is then validated value by value as the sheet streams. file
+// names the file in messages.
+func newTextSource(raw io.Reader, declared, file string) (*textSource, error) {
+	br := bufio.NewReaderSize(raw, readBufferSize)
+	head, _ := br.Peek(4) // a short file is fine; read errors surface later
+	ts := &textSource{}
+	var dec encoding.Encoding
+	switch {
+	case bytes.HasPrefix(head, bomUTF8):
+		_, _ = br.Discard(len(bomUTF8))
+		ts.name, ts.validate = "utf-8", true
+	case bytes.HasPrefix(head, bomUTF16LE):
+		_, _ = br.Discard(len(bomUTF16LE))
+		ts.name, dec = "utf-16le", xunicode.UTF16(xunicode.LittleEndian, xunicode.IgnoreBOM)
+	case bytes.HasPrefix(head, bomUTF16BE):
+		_, _ = br.Discard(len(bomUTF16BE))
+		ts.name, dec = "utf-16be", xunicode.UTF16(xunicode.BigEndian, xunicode.IgnoreBOM)
+	}
+	if declared != "" {
+		enc, canon, err := LookupEncoding(declared)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case ts.name != "" && ts.name != canon:
+			ts.warnings = append(ts.warnings, fmt.Sprintf("%s: starts with a %s byte order mark; read as %s, not as recipients.encoding %q", file, strings.ToUpper(ts.name), ts.name, declared))
+		case ts.name != "":
+			// The mark agrees with the setting.
+		case canon == "utf-8":
+			ts.name, ts.validate = "utf-8", true
+		default:
+			ts.name, dec = canon, enc
+		}
+		ts.declared = true
+	}
+	if ts.name == "" {
+		ts.name, ts.validate = "utf-8", true
+		if sample, _ := br.Peek(sniffSize); bytes.IndexByte(sample, 0) >= 0 {
+			return nil, fmt.Errorf("%w: the file holds NUL bytes, as UTF-16 text without a byte order mark does; if it is, add `encoding: %s` under recipients: in the campaign file (or save the sheet as \"CSV UTF-8\")", ErrBadEncoding, guessUTF16(sample))
+		}
+	}
+	if dec == nil {
+		ts.r = br
+		return ts, nil
+	}
+	ts.decoded = true
+	ts.r = bufio.NewReaderSize(dec.NewDecoder().Reader(br), readBufferSize)
+	// A declared encoding may still carry its own mark, e.g. utf-16le.
+	if head, _ := ts.r.Peek(len(bomUTF8)); bytes.Equal(head, bomUTF8) {
+		_, _ = ts.r.Discard(len(bomUTF8))
+	}
+	return ts, nil
+}
+
+// guessUTF16 says which byte order NUL-laden text most likely has.
+func guessUTF16(b []byte) string {
+	var even, odd int
+	for i, c := range b {
+		if c == 0 {
+			if i%2 == 0 {
+				even++
+			} else {
+				odd++
+			}
+		}
+	}
+	if even > odd {
+		return "utf-16be"
+	}
+	return "utf-16le"
+}
+
+// checkText reports whether a value read from ts is sound: valid UTF-8 when
+// the bytes passed through unchanged, free of U+FFFD (the decoder's mark for
+// bytes invalid in the encoding) when decoded. It returns nil when sound.
+func (ts *textSource) checkText(v string) error {
+	switch {
+	case ts.validate && !utf8.ValidString(v):
+		return ts.invalidUTF8(v)
+	case ts.decoded && strings.ContainsRune(v, utf8.RuneError):
+		return fmt.Errorf("%w: bytes that are not valid %s (read as U+FFFD); check recipients.encoding", ErrBadEncoding, ts.name)
+	}
+	return nil
+}
+
+// invalidUTF8 explains a value that is not UTF-8 and suggests the encoding
+// setting that most likely reads it.
+func (ts *textSource) invalidUTF8(v string) error {
+	bad := v
+	for i := 0; i < len(v); {
+		r, size := utf8.DecodeRuneInString(v[i:])
+		if r == utf8.RuneError && size == 1 {
+			bad = v[i:]
+			break
+		}
+		i += size
+	}
+	if len(bad) > 8 {
+		bad = bad[:8]
+	}
+	guess := guessEncoding(v)
+	if ts.declared {
+		return fmt.Errorf("%w (bytes % x) although recipients.encoding says utf-8; the text looks like %s: set `encoding: %s` under recipients:", ErrBadEncoding, bad, guess, guess)
+	}
+	return fmt.Errorf("%w (bytes % x); the text looks like %s, as Excel writes CSV on a %s: add `encoding: %s` under recipients: in the campaign file, or save the sheet as \"CSV UTF-8\"", ErrBadEncoding, bad, guess, systemFor(guess), guess)
+}
+
+// systemFor names the kind of system that writes CSV in a legacy encoding.
+func systemFor(enc string) string {
+	if enc == "gb18030" {
+		return "Chinese Windows"
+	}
+	return "Western European Windows"
+}
+
+// guessEncoding picks the likelier legacy encoding of text that is not UTF-8:
+// gb18030 when its high bytes come in pairs, it reads as GB18030 without
+// errors and most of its non-ASCII characters are Han or CJK punctuation,
+// else windows-1252. The guess only
+// feeds a suggestion; nothing is ever read with a guessed encoding.
+func guessEncoding(v string) string {
+	// Chinese text is pairs of high bytes; Western text has single high
+	// bytes between ASCII letters (Müller is M, 0xFC, l, l, e, r).
+	var pairs, singles int
+	for i := 0; i < len(v); {
+		switch {
+		case v[i] < utf8.RuneSelf:
+			i++
+		case i+1 < len(v) && v[i+1] >= 0x81:
+			pairs++
+			i += 2
+		default:
+			singles++
+			i++
+		}
+	}
+	if singles >= pairs {
+		return "windows-1252"
+	}
+	out, err := simplifiedchinese.GB18030.NewDecoder().String(v)
+	if err != nil || strings.ContainsRune(out, utf8.RuneError) {
+		return "windows-1252"
+	}
+	var cjk, other int
+	for _, r := range out {
+		switch {
+		case r < utf8.RuneSelf:
+		case unicode.Is(unicode.Han, r), r >= 0x3000 && r <= 0x303F, r >= 0xFF00 && r <= 0xFFEF:
+			cjk++
+		default:
+			other++
+		}
+	}
+	if cjk > 0 && cjk >= other {
+		return "gb18030"
+	}
+	return "windows-1252"
+}

@@ -1,0 +1,362 @@
+package campaign
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// csvSheet streams a CSV file through encoding/csv: one record in memory at a
+// time, whatever the file's size.
+//
+// Row numbers are record numbers as a spreadsheet shows them when it opens
+// the file: a quoted value spanning several lines is one row, and a blank
+// line is a (skipped) row of its own, because Excel and LibreOffice show it as
+// an empty row. So with one blank line between them, the records after the
+// header are rows 2 and 4.
+type csvSheet struct {
+	file     string
+	closer   io.Closer
+	text     *textSource
+	cr       *csv.Reader
+	columns  []string
+	warnings []string
+	// row is the record number of the record read last; endLine is the
+	// file line it ended on. Blank lines between records count as rows.
+	row, endLine int
+	// err is set once the sheet has ended (io.EOF or a fatal error) and
+	// is returned by every later Next.
+	err error
+}
+
+var _ Sheet = (*csvSheet)(nil)
+
+// headerSearch is how many non-blank rows are searched for the one holding
+// the key column, so that a title row above the header is skipped.
+const headerSearch = 10
+
+func openCSV(ctx context.Context, r Recipients) (Sheet, error) {
+	f, err := os.Open(r.Path)
+	if err != nil {
+		return nil, &FileError{File: r.Path, Err: openError(err)}
+	}
+	s, err := newCSVSheet(ctx, f, r)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	s.closer = f
+	return s, nil
+}
+
+// openError drops the path from an *os.PathError, which FileError names.
+func openError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %w", pe.Op, pe.Err)
+	}
+	return err
+}
+
+// newCSVSheet reads the header from rd (the text of r.Path) and returns the
+// sheet positioned at the first data row. The caller closes rd.
+func newCSVSheet(ctx context.Context, rd io.Reader, r Recipients) (*csvSheet, error) {
+	s := &csvSheet{file: r.Path}
+	ts, err := newTextSource(rd, r.Encoding, filepath.Base(r.Path))
+	if err != nil {
+		return nil, &FileError{File: r.Path, Err: err}
+	}
+	s.text = ts
+	s.warnings = append(s.warnings, ts.warnings...)
+
+	text := ts.r
+	sample, peekErr := text.Peek(sniffSize)
+	if bytes.IndexByte(sample, '\r') >= 0 && bytes.IndexByte(sample, '\n') < 0 {
+		// Classic Mac OS line ends (Excel for Mac's "CSV (Macintosh)"):
+		// encoding/csv only knows LF and CRLF. A CR inside a quoted value
+		// becomes LF too, which is what such a file means by it.
+		text = bufio.NewReaderSize(crToLF{text}, readBufferSize)
+		sample, peekErr = text.Peek(sniffSize)
+		s.warnings = append(s.warnings, fmt.Sprintf("%s: lines end with CR only (old Mac format); read as line breaks", filepath.Base(r.Path)))
+	}
+	var comma rune
+	if r.Delimiter != "" {
+		if comma, err = ParseDelimiter(r.Delimiter); err != nil {
+			return nil, &FileError{File: r.Path, Err: err}
+		}
+	} else {
+		comma = sniffDelimiter(sample, peekErr == nil)
+	}
+	s.cr = csv.NewReader(text)
+	s.cr.Comma = comma
+	s.cr.FieldsPerRecord = -1 // checked here, so blank rows may differ
+	s.cr.ReuseRecord = true
+	if err := s.readHeader(ctx, r.Key); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// ParseDelimiter parses a recipients.delimiter setting: ",", ";", or a tab
+// written as "\t" (a real tab), `\t` or "tab".
+func ParseDelimiter(s string) (rune, error) {
+	switch s {
+	case ",":
+		return ',', nil
+	case ";":
+		return ';', nil
+	case "\t", `\t`, "tab", "TAB":
+		return '\t', nil
+	default:
+		return 0, fmt.Errorf("recipients.delimiter: %q: use \",\", \";\" or \"\\t\"", s)
+	}
+}
+
+// sniffDelimiter picks the delimiter among comma, semicolon and tab that
+// splits the sample into the most rows with the same number (> 1) of fields
+// (the most common count wins, the smaller on a tie); ties go to the earlier
+// of comma, semicolon, tab. A sheet with one column gets a delimiter that
+// splits no row. more says the sample is a prefix of
+// the text, so its last, possibly cut, line is ignored.
+func sniffDelimiter(sample []byte, more bool) rune {
+	if more {
+		if i := bytes.LastIndexByte(sample, '\n'); i >= 0 {
+			sample = sample[:i+1]
+		}
+	}
+	type score struct{ class, agree, fields int }
+	better := func(a, b score) bool {
+		if a.class != b.class {
+			return a.class > b.class
+		}
+		if a.agree != b.agree {
+			return a.agree > b.agree
+		}
+		return a.fields > b.fields
+	}
+	best, bestScore := ',', score{}
+	for _, c := range []rune{',', ';', '\t'} {
+		cr := csv.NewReader(bytes.NewReader(sample))
+		cr.Comma, cr.FieldsPerRecord, cr.ReuseRecord = c, -1, true
+		counts, records := map[int]int{}, 0
+		for {
+			rec, err := cr.Read()
+			if err != nil {
+				break // EOF, or a quote problem: judge the rows before it
+			}
+			records++
+			if !isBlank(rec) {
+				counts[len(rec)]++
+			}
+		}
+		mode, agree := 0, 0
+		for n, k := range counts {
+			if k > agree || k == agree && n < mode {
+				mode, agree = n, k
+			}
+		}
+		var sc score
+		switch {
+		case records > 0 && len(counts) == 0:
+			// Only delimiters and white space: blank rows, whatever
+			// else the other candidates make of them.
+			sc = score{3, 0, 0}
+		case mode > 1:
+			sc = score{2, agree, mode}
+		case len(counts) == 1 && mode == 1:
+			sc = score{1, agree, 1}
+		}
+		if better(sc, bestScore) {
+			best, bestScore = c, sc
+		}
+	}
+	return best
+}
+
+// crToLF turns every CR into LF.
+type crToLF struct{ r io.Reader }
+
+func (c crToLF) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	for i, b := range p[:n] {
+		if b == '\r' {
+			p[i] = '\n'
+		}
+	}
+	return n, err
+}
+
+// read reads the next record and its row number. A *RowError reports a quote
+// problem in that row; the next read goes on after it.
+func (s *csvSheet) read() ([]string, int, error) {
+	rec, err := s.cr.Read()
+	if err != nil {
+		var pe *csv.ParseError
+		if errors.As(err, &pe) {
+			row := s.row + pe.StartLine - s.endLine
+			s.row, s.endLine = row, pe.Line
+			return nil, row, &RowError{File: s.file, Row: row, Err: quoteError(pe)}
+		}
+		return nil, 0, err
+	}
+	start, _ := s.cr.FieldPos(0)
+	last, _ := s.cr.FieldPos(len(rec) - 1)
+	s.row += start - s.endLine
+	// A quoted last value may run over lines; encoding/csv has turned each
+	// of its line ends into one LF.
+	s.endLine = last + strings.Count(rec[len(rec)-1], "\n")
+	return rec, s.row, nil
+}
+
+// quoteError explains a csv.ParseError in words a spreadsheet user follows;
+// it wraps csv.ErrQuote or csv.ErrBareQuote.
+func quoteError(pe *csv.ParseError) error {
+	switch {
+	case errors.Is(pe.Err, csv.ErrBareQuote):
+		return fmt.Errorf("%w (line %d, character %d): enclose the whole value in quotes and double the quote inside it, as in \"O\"\"Brien\"", pe.Err, pe.Line, pe.Column)
+	case errors.Is(pe.Err, csv.ErrQuote) && pe.Line > pe.StartLine:
+		return fmt.Errorf("%w: the quoted value opened on line %d is not closed properly before line %d, so the lines between were read as one value; look for a stray \"", pe.Err, pe.StartLine, pe.Line)
+	default:
+		return fmt.Errorf("%w (line %d, character %d)", pe.Err, pe.Line, pe.Column)
+	}
+}
+
+// readHeader reads up to the header row: the first non-blank row, or, when
+// that lacks the key column, the first of the next few rows that has it (a
+// title above the table is common in exported sheets).
+func (s *csvSheet) readHeader(ctx context.Context, key string) error {
+	var (
+		first              []string
+		firstRow, lastSkip int
+		header             []string
+		row                int
+	)
+	for n := 0; n < headerSearch; {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		rec, r, err := s.read()
+		if err == io.EOF {
+			break
+		}
+		var re *RowError
+		if errors.As(err, &re) {
+			return &FileError{File: s.file, Err: fmt.Errorf("row %d, before the header was found: %w", re.Row, re.Err)}
+		}
+		if err != nil {
+			return &FileError{File: s.file, Err: err}
+		}
+		if isBlank(rec) {
+			continue
+		}
+		n++
+		if first == nil {
+			first, firstRow = slices.Clone(rec), r
+		}
+		if key == "" || containsTrimmed(rec, key) {
+			header, row = slices.Clone(rec), r
+			break
+		}
+		lastSkip = r
+	}
+	if first == nil {
+		return &FileError{File: s.file, Err: fmt.Errorf("%w: the sheet has no header row (it is empty)", ErrHeaderColumn)}
+	}
+	if header == nil {
+		// No row has the key: the first is the header, and OpenSheet
+		// reports the missing key column with its columns.
+		header, row = first, firstRow
+	} else if row != firstRow {
+		s.warnings = append(s.warnings, fmt.Sprintf("%s: %s", filepath.Base(s.file), aboveHeader(firstRow, lastSkip, row)))
+	}
+	for i, v := range header {
+		if err := s.text.checkText(v); err != nil {
+			return &FileError{File: s.file, Err: fmt.Errorf("header row %d, column %s: %w", row, columnName(i), err)}
+		}
+	}
+	h, err := parseHeader(filepath.Base(s.file), header, row, false)
+	if err != nil {
+		return &FileError{File: s.file, Err: err}
+	}
+	s.columns = h.columns
+	s.warnings = append(s.warnings, h.warnings...)
+	return nil
+}
+
+// Columns returns the header texts in sheet order.
+func (s *csvSheet) Columns() []string { return s.columns }
+
+// Warnings returns notes about the sheet.
+func (s *csvSheet) Warnings() []string { return s.warnings }
+
+// Next returns the next non-blank row. See Sheet.
+func (s *csvSheet) Next(ctx context.Context) (Row, error) {
+	if s.err != nil {
+		return Row{}, s.err
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			return Row{}, err
+		}
+		rec, row, err := s.read()
+		var re *RowError
+		switch {
+		case err == io.EOF:
+			s.err = io.EOF
+			return Row{}, io.EOF
+		case errors.As(err, &re):
+			return Row{Number: row}, err
+		case err != nil:
+			s.err = &FileError{File: s.file, Err: fmt.Errorf("reading after row %d: %w", s.row, err)}
+			return Row{}, s.err
+		}
+		if isBlank(rec) {
+			continue
+		}
+		if len(rec) != len(s.columns) {
+			return Row{Number: row}, &RowError{File: s.file, Row: row, Err: fmt.Errorf("%w: %d values, the header has %d columns", ErrFieldCount, len(rec), len(s.columns))}
+		}
+		values := make(map[string]string, len(s.columns))
+		for i, v := range rec {
+			if err := s.text.checkText(v); err != nil {
+				// The whole file is in another encoding: no later row
+				// can be trusted either.
+				s.err = &FileError{File: s.file, Err: fmt.Errorf("row %d, column %q: %w", row, s.columns[i], err)}
+				return Row{}, s.err
+			}
+			values[s.columns[i]] = v
+		}
+		return Row{Number: row, Values: values}, nil
+	}
+}
+
+// Close closes the file. It may be called more than once.
+func (s *csvSheet) Close() error {
+	if s.err == nil {
+		s.err = errClosed
+	}
+	if s.closer == nil {
+		return nil
+	}
+	c := s.closer
+	s.closer = nil
+	return c.Close()
+}
+
+// isBlank reports whether every value of a record is empty or white space.
+func isBlank(rec []string) bool {
+	for _, v := range rec {
+		if strings.TrimSpace(v) != "" {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,436 @@
+package campaign
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/japanese"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/unicode"
+)
+
+// encode turns UTF-8 test text into the bytes a program using e writes.
+func encode(t testing.TB, e encoding.Encoding, s string) []byte {
+	t.Helper()
+	b, err := e.NewEncoder().Bytes([]byte(s))
+	if err != nil {
+		t.Fatalf("encoding %q: %v", s, err)
+	}
+	return b
+}
+
+func TestCSVEncodings(t *testing.T) {
+	utf16le := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM) // writes a BOM
+	utf16be := unicode.UTF16(unicode.BigEndian, unicode.UseBOM)
+	const cn = "email,name\nli@example.cn,李娜\nwang@example.cn,王伟「测试」\n"
+	runSheetCases(t, []sheetCase{
+		{
+			name: "utf-8",
+			file: "people.csv",
+			data: []byte("email,name\nzoe@example.com,Zoë Ångström\nli@example.cn,李娜\n"),
+			cols: []string{"email", "name"},
+			want: []string{"2: zoe@example.com | Zoë Ångström", "3: li@example.cn | 李娜"},
+		},
+		{
+			name: "utf-8 with BOM (Excel's CSV UTF-8)",
+			file: "people.csv",
+			data: []byte("\xEF\xBB\xBFemail;name\r\nzoe@example.com;Zoë\r\n"),
+			cols: []string{"email", "name"},
+			want: []string{"2: zoe@example.com | Zoë"},
+		},
+		{
+			name: "utf-16le with BOM and tabs (Excel's Unicode text)",
+			file: "people.csv",
+			data: encode(t, utf16le, "email\tname\r\nli@example.cn\t李娜\r\nzoe@example.com\tZoë\r\n"),
+			cols: []string{"email", "name"},
+			want: []string{"2: li@example.cn | 李娜", "3: zoe@example.com | Zoë"},
+		},
+		{
+			name: "utf-16be with BOM",
+			file: "people.csv",
+			data: encode(t, utf16be, "email,name\nli@example.cn,李娜\n"),
+			want: []string{"2: li@example.cn | 李娜"},
+		},
+		{
+			name: "gb18030 declared",
+			file: "people.csv",
+			data: encode(t, simplifiedchinese.GB18030, cn),
+			rec:  Recipients{Encoding: "gb18030"},
+			want: []string{"2: li@example.cn | 李娜", "3: wang@example.cn | 王伟「测试」"},
+		},
+		{
+			name: "gbk declared by an alias",
+			file: "people.csv",
+			data: encode(t, simplifiedchinese.GBK, cn),
+			rec:  Recipients{Encoding: "GB2312"},
+			want: []string{"2: li@example.cn | 李娜", "3: wang@example.cn | 王伟「测试」"},
+		},
+		{
+			name: "gbk undeclared is refused at the first bad row",
+			file: "people.csv",
+			data: encode(t, simplifiedchinese.GBK, "email,name\nann@example.com,Ann\n"+strings.TrimPrefix(cn, "email,name\n")),
+			want: []string{"2: ann@example.com | Ann", "fatal: !encoding"},
+			msgs: []string{`row 3, column "name"`, "encoding: gb18030", "CSV UTF-8"},
+		},
+		{
+			name:    "gbk undeclared in the header",
+			file:    "people.csv",
+			data:    encode(t, simplifiedchinese.GBK, "邮箱,姓名\nli@example.cn,李娜\n"),
+			rec:     Recipients{Key: "邮箱"},
+			openErr: "encoding",
+			msgs:    []string{"header row 1, column A", "encoding: gb18030"},
+		},
+		{
+			name: "windows-1252 declared",
+			file: "people.csv",
+			data: encode(t, charmap.Windows1252, "email;name\nm@example.de;Müller, Jürgen\n"),
+			rec:  Recipients{Encoding: "windows-1252"},
+			want: []string{"2: m@example.de | Müller, Jürgen"},
+		},
+		{
+			name: "windows-1252 undeclared",
+			file: "people.csv",
+			data: encode(t, charmap.Windows1252, "email;name\nm@example.de;Müller\n"),
+			want: []string{"fatal: !encoding"},
+			msgs: []string{"row 2", "encoding: windows-1252"},
+		},
+		{
+			name: "shift_jis declared",
+			file: "people.csv",
+			data: encode(t, japanese.ShiftJIS, "email,name\ntanaka@example.jp,田中太郎\n"),
+			rec:  Recipients{Encoding: "shift_jis"},
+			want: []string{"2: tanaka@example.jp | 田中太郎"},
+		},
+		{
+			name:    "utf-16 without BOM",
+			file:    "people.csv",
+			data:    encode(t, unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM), "email,name\na@example.com,A\n"),
+			openErr: "encoding",
+			msgs:    []string{"encoding: utf-16le"},
+		},
+		{
+			name: "utf-16le declared, BOM present",
+			file: "people.csv",
+			data: encode(t, utf16le, "email,name\na@example.com,Ä\n"),
+			rec:  Recipients{Encoding: "utf-16le"},
+			cols: []string{"email", "name"},
+			want: []string{"2: a@example.com | Ä"},
+		},
+		{
+			name:  "a BOM wins over the declared encoding",
+			file:  "people.csv",
+			data:  []byte("\xEF\xBB\xBFemail,name\nli@example.cn,李娜\n"),
+			rec:   Recipients{Encoding: "gb18030"},
+			want:  []string{"2: li@example.cn | 李娜"},
+			warns: []string{"UTF-8 byte order mark"},
+		},
+		{
+			name: "declared gb18030, bytes invalid in it",
+			file: "people.csv",
+			data: []byte("email,name\na@example.com,A\nb@example.com,\x81\x20x\n"),
+			rec:  Recipients{Encoding: "gb18030"},
+			want: []string{"2: a@example.com | A", "fatal: !encoding"},
+			msgs: []string{`row 3, column "name"`, "not valid gb18030"},
+		},
+		{
+			name: "declared utf-8, but gbk",
+			file: "people.csv",
+			data: encode(t, simplifiedchinese.GBK, cn),
+			rec:  Recipients{Encoding: "utf-8"},
+			want: []string{"fatal: !encoding"},
+			msgs: []string{"although recipients.encoding says utf-8", "encoding: gb18030"},
+		},
+		{
+			name:    "unknown encoding name",
+			file:    "people.csv",
+			data:    []byte("email\na@example.com\n"),
+			rec:     Recipients{Encoding: "klingon"},
+			openErr: "other",
+			msgs:    []string{`unknown encoding "klingon"`},
+		},
+	})
+}
+
+func TestCSVDialects(t *testing.T) {
+	runSheetCases(t, []sheetCase{
+		{
+			name: "comma, CRLF",
+			file: "people.csv",
+			data: []byte("email,name\r\na@example.com,Ann\r\nb@example.com,Bob\r\n"),
+			want: []string{"2: a@example.com | Ann", "3: b@example.com | Bob"},
+		},
+		{
+			name: "semicolon, commas in values (European Excel)",
+			file: "people.csv",
+			data: []byte("name;email;city\r\nMüller, Hans;h@example.de;Köln\r\nDoe, J.;j@example.de;Bonn, Rhein\r\n"),
+			cols: []string{"name", "email", "city"},
+			want: []string{"2: Müller, Hans | h@example.de | Köln", "3: Doe, J. | j@example.de | Bonn, Rhein"},
+		},
+		{
+			name: "comma, semicolons in values",
+			file: "people.csv",
+			data: []byte("email,note\na@example.com,x;y\nb@example.com,z\n"),
+			want: []string{"2: a@example.com | x;y", "3: b@example.com | z"},
+		},
+		{
+			name: "tab",
+			file: "people.csv",
+			data: []byte("email\tname\na@example.com\tAnn, Lee\n"),
+			want: []string{"2: a@example.com | Ann, Lee"},
+		},
+		{
+			name: "delimiter set to ; against the sniffer",
+			file: "people.csv",
+			data: []byte("email;name,first\na@example.com;Lee,Ann\n"),
+			rec:  Recipients{Delimiter: ";"},
+			cols: []string{"email", "name,first"},
+			want: []string{"2: a@example.com | Lee,Ann"},
+		},
+		{
+			name: `delimiter written \t`,
+			file: "people.csv",
+			data: []byte("email\tname\na@example.com\tAnn\n"),
+			rec:  Recipients{Delimiter: `\t`},
+			want: []string{"2: a@example.com | Ann"},
+		},
+		{
+			name: "delimiter written tab",
+			file: "people.csv",
+			data: []byte("email\tname\na@example.com\tAnn\n"),
+			rec:  Recipients{Delimiter: "tab"},
+			want: []string{"2: a@example.com | Ann"},
+		},
+		{
+			name:    "delimiter not allowed",
+			file:    "people.csv",
+			data:    []byte("email|name\n"),
+			rec:     Recipients{Delimiter: "|"},
+			openErr: "other",
+			msgs:    []string{"recipients.delimiter"},
+		},
+		{
+			name: "quoted commas and line breaks are one row",
+			file: "people.csv",
+			data: []byte("email,note\na@example.com,\"line one\nline two, still\"\nb@example.com,\"say \"\"hi\"\"\"\n"),
+			want: []string{"2: a@example.com | line one\nline two, still", "3: b@example.com | say \"hi\""},
+		},
+		{
+			name: "quoted CRLF inside a value",
+			file: "people.csv",
+			data: []byte("email,note\r\na@example.com,\"l1\r\nl2\r\nl3\"\r\nb@example.com,x\r\n"),
+			want: []string{"2: a@example.com | l1\nl2\nl3", "3: b@example.com | x"},
+		},
+		{
+			name: "row numbers after a multi-line value count records, not lines",
+			file: "people.csv",
+			data: []byte("email,note\na@example.com,\"1\n2\n3\"\nb@example.com\n"),
+			want: []string{"2: a@example.com | 1\n2\n3", "3: !fieldcount"},
+			msgs: []string{"row 3: wrong number of fields: 1 values, the header has 2 columns"},
+		},
+		{
+			name: "blank rows are skipped but counted, trailing blank lines ignored",
+			file: "people.csv",
+			data: []byte("email,name\n\na@example.com,A\n,\n\n  ,  \nb@example.com,B\n\n\n"),
+			want: []string{"3: a@example.com | A", "7: b@example.com | B"},
+		},
+		{
+			name:  "blank lines and a title row above the header",
+			file:  "people.csv",
+			data:  []byte("\n\nCustomers November,\nemail,name\na@example.com,A\n"),
+			cols:  []string{"email", "name"},
+			want:  []string{"5: a@example.com | A"},
+			warns: []string{"row 3 above the header (row 4"},
+		},
+		{
+			name: "ragged rows",
+			file: "people.csv",
+			data: []byte("email,name\na@example.com,A,extra\nb@example.com\nc@example.com,C\n"),
+			want: []string{"2: !fieldcount", "3: !fieldcount", "4: c@example.com | C"},
+			msgs: []string{"row 2: wrong number of fields: 3 values", "row 3: wrong number of fields: 1 values"},
+		},
+		{
+			name: "unbalanced quote swallows the rest",
+			file: "people.csv",
+			data: []byte("email,name\na@example.com,A\nb@example.com,\"Bob\nc@example.com,C\n"),
+			want: []string{"2: a@example.com | A", "3: !quote"},
+			msgs: []string{"row 3: extraneous or missing \" in quoted-field: the quoted value opened on line 3"},
+		},
+		{
+			name: "unbalanced quote on the last line",
+			file: "people.csv",
+			data: []byte("email,name\na@example.com,\"A"),
+			want: []string{"2: !quote"},
+			msgs: []string{"row 2"},
+		},
+		{
+			name: "text after a closing quote",
+			file: "people.csv",
+			data: []byte("email,name\na@example.com,\"A\"x\nb@example.com,B\n"),
+			want: []string{"2: !quote", "3: b@example.com | B"},
+			msgs: []string{"row 2: extraneous or missing \" in quoted-field (line 2, character 17)"},
+		},
+		{
+			name: "bare quote",
+			file: "people.csv",
+			data: []byte("email,name\na@example.com,O\"Brien\nb@example.com,B\n"),
+			want: []string{"2: !barequote", "3: b@example.com | B"},
+			msgs: []string{"row 2: bare \" in non-quoted-field (line 2, character 16)", `"O""Brien"`},
+		},
+		{
+			name:    "quote problem before the header",
+			file:    "people.csv",
+			data:    []byte("\"email,name\n"),
+			openErr: "quote",
+			msgs:    []string{"row 1"},
+		},
+		{
+			name:    "duplicate header",
+			file:    "people.csv",
+			data:    []byte("email,name,email\na@example.com,A,b@example.com\n"),
+			openErr: "header",
+			msgs:    []string{`header row 1: "email" names both column A and column C`},
+		},
+		{
+			name:    "duplicate header after trimming",
+			file:    "people.csv",
+			data:    []byte("email,name, name\n"),
+			openErr: "header",
+			msgs:    []string{`"name" names both column B and column C`},
+		},
+		{
+			name:    "empty header",
+			file:    "people.csv",
+			data:    []byte("email,,name\na@example.com,x,A\n"),
+			openErr: "header",
+			msgs:    []string{"header row 1, column B is empty"},
+		},
+		{
+			name:    "trailing empty header",
+			file:    "people.csv",
+			data:    []byte("email,name,\na@example.com,A,\n"),
+			openErr: "header",
+			msgs:    []string{"column C is empty"},
+		},
+		{
+			name:  "header white space is trimmed with a warning",
+			file:  "people.csv",
+			data:  []byte(" email ,name\u00a0\na@example.com,A\n"),
+			cols:  []string{"email", "name"},
+			want:  []string{"2: a@example.com | A"},
+			warns: []string{`header " email " in column A`, `header "name\u00a0" in column B`},
+		},
+		{
+			name: "control characters are passed through",
+			file: "people.csv",
+			data: []byte("email,note\na@example.com,\"bell\x07 tab\t cr\r.\"\n"),
+			want: []string{"2: a@example.com | bell\x07 tab\t cr\r."},
+		},
+		{
+			name:  "CR-only line ends (old Mac)",
+			file:  "people.csv",
+			data:  []byte("email,name\ra@example.com,A\rb@example.com,B\r"),
+			want:  []string{"2: a@example.com | A", "3: b@example.com | B"},
+			warns: []string{"CR only"},
+		},
+		{
+			name: "one column, a comma in a value",
+			file: "people.csv",
+			data: []byte("email\na@example.com\nb@example.com, c@example.com\n"),
+			cols: []string{"email"},
+			want: []string{"2: a@example.com", "3: b@example.com, c@example.com"},
+		},
+		{
+			name:    "empty file",
+			file:    "people.csv",
+			data:    nil,
+			openErr: "header",
+			msgs:    []string{"no header row"},
+		},
+		{
+			name:    "only blank lines",
+			file:    "people.csv",
+			data:    []byte("\n\n,,\n"),
+			openErr: "header",
+		},
+		{
+			name:    "no key column",
+			file:    "people.csv",
+			data:    []byte("mail,name\na@example.com,A\n"),
+			openErr: "nokey",
+			msgs:    []string{`"email" (columns: mail, name)`},
+		},
+		{
+			name: "key column chosen",
+			file: "people.csv",
+			data: []byte("id,mail\n7,a@example.com\n"),
+			rec:  Recipients{Key: "id"},
+			want: []string{"2: 7 | a@example.com"},
+		},
+		{
+			name: "header only",
+			file: "people.csv",
+			data: []byte("email,name\n"),
+			want: nil,
+		},
+	})
+}
+
+// TestSniffDelimiter checks the sniffer alone, including samples cut in the
+// middle of a line.
+func TestSniffDelimiter(t *testing.T) {
+	for _, c := range []struct {
+		sample string
+		more   bool
+		want   rune
+	}{
+		{"a,b\n1,2\n", false, ','},
+		{"a;b\n1;2\n", false, ';'},
+		{"a\tb\n1\t2\n", false, '\t'},
+		{"a;b\n1,5;2\n3,5;4\n", false, ';'},
+		{"a,b,c\n1;2,3,4\n", false, ','},
+		{"email\nx@y\n", false, ','},
+		{"email\nx@y, z@y\n", false, ';'},
+		{"a;b\n1;2\n3;\"4", true, ';'},
+		{"", false, ','},
+		{"\"a,b\";c\n\"1,2\";3\n", false, ';'},
+	} {
+		if got := sniffDelimiter([]byte(c.sample), c.more); got != c.want {
+			t.Errorf("sniffDelimiter(%q) = %q, want %q", c.sample, got, c.want)
+		}
+	}
+}
+
+func TestLookupEncoding(t *testing.T) {
+	for name, want := range map[string]string{
+		"gb18030": "gb18030", "GBK": "gbk", "gb2312": "gbk", "utf-16le": "utf-16le",
+		"latin1": "windows-1252", "Shift_JIS": "shift_jis", " utf-8 ": "utf-8", "big5": "big5",
+	} {
+		_, canon, err := LookupEncoding(name)
+		if err != nil || canon != want {
+			t.Errorf("LookupEncoding(%q) = %q, %v; want %q", name, canon, err, want)
+		}
+	}
+	if _, _, err := LookupEncoding("utf-9"); err == nil || !strings.Contains(err.Error(), "gb18030") {
+		t.Errorf("LookupEncoding(utf-9) = %v, want an error listing choices", err)
+	}
+}
+
+// TestCSVLongHeaderSniff checks a file whose first line is longer than the
+// sniffed sample still gets its delimiter from the sample.
+func TestCSVLongValue(t *testing.T) {
+	long := strings.Repeat("x", 3*sniffSize)
+	data := "email;note\na@example.com;" + long + "\nb@example.com;short\n"
+	s, err := newCSVSheet(context.Background(), bytes.NewReader([]byte(data)), Recipients{Path: "long.csv", Key: "email"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	trace, _ := readTrace(t, s)
+	want := []string{"2: a@example.com | " + long, "3: b@example.com | short"}
+	if len(trace) != 2 || trace[0] != want[0] || trace[1] != want[1] {
+		t.Errorf("long value: got %d rows %.60q", len(trace), trace)
+	}
+}

@@ -1,0 +1,409 @@
+package campaign
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// xlsxSheet streams one worksheet of an XLSX workbook through excelize's
+// Rows iterator, which decodes the sheet's XML row by row (GetRows would hold
+// every row in memory). excelize keeps parts over its UnzipXMLSizeLimit in
+// temporary files; Close removes them.
+//
+// Cells are read as Excel displays them, with these decisions where Excel's
+// display depends on the viewer's machine or the column's width:
+//   - General numbers show every significant digit (up to Excel's 15) and
+//     never switch to scientific notation: 8613800138000 stays
+//     8613800138000, and a cached 0.30000000000000004 shows 0.3.
+//   - Number format 14 and 22 (the system's short date, which Excel renders
+//     in the viewer's locale) show as yyyy-mm-dd and yyyy-mm-dd hh:mm.
+//   - The East Asian built-in date formats (ids 27-36 and 50-58) read as
+//     Chinese (zh-CN) Excel shows them, e.g. 2025年11月4日.
+//
+// A text cell that happens to look like one of excelize's 15-digit
+// scientific renderings (e.g. "1.5E+20") is read as that number written out;
+// excelize does not expose cell types through the streaming iterator.
+type xlsxSheet struct {
+	file  string
+	wb    *excelize.File
+	rows  *excelize.Rows
+	sheet string
+	h     header
+	// named[i] says cell position i has a header.
+	named []bool
+	// headerRow is the header's row number; row is the number of the row
+	// read last (the sheet's own numbering).
+	headerRow, row int
+	warnings       []string
+	hiddenWarned   bool
+	// mergeHint caches the explanation of a header-less column, by cell
+	// position, once the merged cells have been looked up.
+	mergeHint map[int]string
+	err       error
+}
+
+var _ Sheet = (*xlsxSheet)(nil)
+
+// oleSignature starts every OLE2 compound file: old .xls workbooks, and
+// password-protected .xlsx ones.
+var oleSignature = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
+
+// xlsxOptions are the excelize options tidings reads with; tests lower
+// UnzipXMLSizeLimit to exercise the temporary-file path.
+func xlsxOptions() excelize.Options {
+	return excelize.Options{
+		ShortDatePattern: "yyyy-mm-dd",
+		CultureInfo:      excelize.CultureNameZhCN,
+	}
+}
+
+func openXLSX(ctx context.Context, r Recipients) (Sheet, error) {
+	return openXLSXWith(ctx, r, xlsxOptions())
+}
+
+func openXLSXWith(ctx context.Context, r Recipients, opts excelize.Options) (*xlsxSheet, error) {
+	if err := sniffWorkbook(r.Path); err != nil {
+		return nil, &FileError{File: r.Path, Err: err}
+	}
+	wb, err := excelize.OpenFile(r.Path, opts)
+	if err != nil {
+		if wb != nil {
+			wb.Close()
+		}
+		if errors.Is(err, zip.ErrFormat) || errors.Is(err, zip.ErrAlgorithm) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, excelize.ErrWorkbookFileFormat) {
+			return nil, &FileError{File: r.Path, Err: fmt.Errorf("%w: the file is damaged or cut short (%v); save it again from the spreadsheet program", ErrNotXLSX, err)}
+		}
+		return nil, &FileError{File: r.Path, Err: openError(err)}
+	}
+	s := &xlsxSheet{file: r.Path, wb: wb}
+	if err := s.open(ctx, r); err != nil {
+		s.Close() // removes excelize's temporary files
+		return nil, err
+	}
+	return s, nil
+}
+
+// open chooses the worksheet and reads its header.
+func (s *xlsxSheet) open(ctx context.Context, r Recipients) error {
+	names := s.wb.GetSheetList()
+	if len(names) == 0 {
+		return &FileError{File: r.Path, Err: fmt.Errorf("%w: the archive holds no worksheets (is it an .ods or .docx file renamed?)", ErrNotXLSX)}
+	}
+	s.sheet = names[0]
+	if r.Sheet != "" {
+		s.sheet = ""
+		for _, n := range names {
+			if strings.EqualFold(n, r.Sheet) { // Excel's sheet names ignore case
+				s.sheet = n
+				break
+			}
+		}
+		if s.sheet == "" {
+			quoted := make([]string, len(names))
+			for i, n := range names {
+				quoted[i] = strconv.Quote(n)
+			}
+			return &FileError{File: r.Path, Err: fmt.Errorf("recipients.sheet: no sheet named %q; the workbook has %s", r.Sheet, strings.Join(quoted, ", "))}
+		}
+	}
+	plainGeneral(s.wb)
+	var err error
+	if s.rows, err = s.wb.Rows(s.sheet); err != nil {
+		return &FileError{File: r.Path, Err: fmt.Errorf("sheet %q: %w", s.sheet, err)}
+	}
+	return s.readHeader(ctx, r.Key)
+}
+
+// sniffWorkbook tells a file that cannot be an XLSX workbook by its first
+// bytes, so the error says what the file is instead of a ZIP error.
+func sniffWorkbook(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return openError(err)
+	}
+	defer f.Close()
+	head := make([]byte, 512)
+	n, err := io.ReadFull(f, head)
+	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+		return err
+	}
+	head = head[:n]
+	switch {
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
+		return sniffZip(path)
+	case n == 0:
+		return fmt.Errorf("%w: the file is empty", ErrNotXLSX)
+	case bytes.HasPrefix(head, oleSignature):
+		return fmt.Errorf("%w: this is an .xls (Excel 97-2003) workbook or a password-protected one; .xls (Excel 97-2003) is not supported: save as .xlsx or .csv (without a password)", ErrNotXLSX)
+	case looksLikeText(head):
+		return fmt.Errorf("%w: this is a text file, probably a CSV renamed to .xlsx: name it .csv (or save it as .xlsx from the spreadsheet program)", ErrNotXLSX)
+	default:
+		return fmt.Errorf("%w: the file is not a ZIP archive, which every .xlsx is; save the sheet as .xlsx or .csv", ErrNotXLSX)
+	}
+}
+
+// sniffZip tells a damaged ZIP archive and one that is not an Office Open
+// XML package (an OpenDocument .ods, say) from a workbook. Only the archive's
+// directory is read.
+func sniffZip(path string) error {
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		return fmt.Errorf("%w: the file is damaged or cut short (%v); save it again from the spreadsheet program", ErrNotXLSX, err)
+	}
+	defer zr.Close()
+	ooxml := false
+	for _, f := range zr.File {
+		switch {
+		case strings.EqualFold(f.Name, "[Content_Types].xml"):
+			ooxml = true
+		case f.Name == "mimetype" && f.UncompressedSize64 < 100:
+			if rc, err := f.Open(); err == nil {
+				b, _ := io.ReadAll(rc)
+				rc.Close()
+				if bytes.Contains(b, []byte("opendocument.spreadsheet")) {
+					return fmt.Errorf("%w: this is an OpenDocument spreadsheet (.ods): save it as .xlsx or .csv", ErrNotXLSX)
+				}
+			}
+		}
+	}
+	if !ooxml {
+		return fmt.Errorf("%w: the ZIP archive is not an Office Open XML package; save the sheet as .xlsx or .csv", ErrNotXLSX)
+	}
+	return nil
+}
+
+// looksLikeText reports whether b reads as text in any ASCII-compatible
+// encoding: a byte order mark, or no control bytes besides tab, CR and LF.
+func looksLikeText(b []byte) bool {
+	if bytes.HasPrefix(b, bomUTF8) || bytes.HasPrefix(b, bomUTF16LE) || bytes.HasPrefix(b, bomUTF16BE) {
+		return true
+	}
+	for _, c := range b {
+		if c < 0x20 && c != '\t' && c != '\r' && c != '\n' || c == 0x7F {
+			return false
+		}
+	}
+	return true
+}
+
+// plainGeneral stops excelize from rendering General-format cells the way a
+// narrow Excel column does (8613800138000 as 8.613800138E+12): it points every
+// cell style with the General format at a format id excelize does not know,
+// so such cells keep the value excelize has already normalized (at most 15
+// significant digits, float noise rounded away). Cells with no style take
+// that path already. This reaches into excelize's decoded style sheet: there
+// is no option for it, and the workbook is only read, never saved.
+func plainGeneral(wb *excelize.File) {
+	if _, err := wb.GetStyle(0); err != nil || wb.Styles == nil || wb.Styles.CellXfs == nil {
+		return // no styles: every cell is unstyled
+	}
+	for i := range wb.Styles.CellXfs.Xf {
+		xf := &wb.Styles.CellXfs.Xf[i]
+		if xf.NumFmtID == nil || *xf.NumFmtID == 0 {
+			id := unknownNumFmt
+			xf.NumFmtID = &id
+		}
+	}
+}
+
+// unknownNumFmt is a number format id that is neither built in nor custom.
+const unknownNumFmt = -1
+
+// sciRE matches excelize's rendering of an unstyled number with more than 15
+// significant digits: strconv's 'G' format, 15 digits.
+var sciRE = regexp.MustCompile(`^-?[1-9](\.[0-9]*[1-9])?E[+-][0-9]{2,3}$`)
+
+// plainNumber writes out a number excelize rendered in scientific notation
+// (1.23456789012346E+19 → 12345678901234600000); other values are returned
+// unchanged, including a deliberate scientific format such as 1.00E+02.
+func plainNumber(v string) string {
+	if strings.IndexByte(v, 'E') < 0 || !sciRE.MatchString(v) {
+		return v
+	}
+	x, err := strconv.ParseFloat(v, 64)
+	if err != nil || strconv.FormatFloat(x, 'G', 15, 64) != v {
+		return v
+	}
+	return strconv.FormatFloat(x, 'f', -1, 64)
+}
+
+// next reads the next row's cells, counting rows the sheet leaves out.
+func (s *xlsxSheet) next() ([]string, error) {
+	if !s.rows.Next() {
+		if err := s.rows.Error(); err != nil {
+			return nil, err
+		}
+		return nil, io.EOF
+	}
+	s.row++
+	cells, err := s.rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	if !s.hiddenWarned && s.rows.GetRowOpts().Hidden && !isBlank(cells) {
+		s.hiddenWarned = true
+		s.warnings = append(s.warnings, fmt.Sprintf("%s: sheet %q has hidden rows (row %d is the first); they are recipients too", filepath.Base(s.file), s.sheet, s.row))
+	}
+	return cells, nil
+}
+
+// readHeader finds the header row as csvSheet.readHeader does.
+func (s *xlsxSheet) readHeader(ctx context.Context, key string) error {
+	var (
+		first              []string
+		firstRow, lastSkip int
+		hdr                []string
+	)
+	for n := 0; n < headerSearch; {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		cells, err := s.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return &FileError{File: s.file, Err: fmt.Errorf("sheet %q, row %d: %w", s.sheet, s.row+1, err)}
+		}
+		if isBlank(cells) {
+			continue
+		}
+		n++
+		if first == nil {
+			first, firstRow = cells, s.row
+		}
+		if key == "" || containsTrimmed(cells, key) {
+			hdr, s.headerRow = cells, s.row
+			break
+		}
+		lastSkip = s.row
+	}
+	if first == nil {
+		return &FileError{File: s.file, Err: fmt.Errorf("%w: sheet %q is empty: it has no header row", ErrHeaderColumn, s.sheet)}
+	}
+	if hdr == nil {
+		hdr, s.headerRow = first, firstRow
+	} else if s.headerRow != firstRow {
+		s.warnings = append(s.warnings, fmt.Sprintf("%s: sheet %q: %s", filepath.Base(s.file), s.sheet, aboveHeader(firstRow, lastSkip, s.headerRow)))
+	}
+	h, err := parseHeader(filepath.Base(s.file), hdr, s.headerRow, true)
+	if err != nil {
+		return &FileError{File: s.file, Err: fmt.Errorf("sheet %q: %w", s.sheet, err)}
+	}
+	s.h = h
+	s.warnings = append(s.warnings, h.warnings...)
+	if len(h.index) > 0 {
+		s.named = make([]bool, h.index[len(h.index)-1]+1)
+		for _, i := range h.index {
+			s.named[i] = true
+		}
+	}
+	return nil
+}
+
+// Columns returns the header texts in sheet order.
+func (s *xlsxSheet) Columns() []string { return s.h.columns }
+
+// Warnings returns notes about the sheet.
+func (s *xlsxSheet) Warnings() []string { return s.warnings }
+
+// Next returns the next non-blank row. A value in a column without a header
+// is a *RowError for its row. See Sheet.
+func (s *xlsxSheet) Next(ctx context.Context) (Row, error) {
+	if s.err != nil {
+		return Row{}, s.err
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			return Row{}, err
+		}
+		cells, err := s.next()
+		if err == io.EOF {
+			s.err = io.EOF
+			return Row{}, io.EOF
+		}
+		if err != nil {
+			s.err = &FileError{File: s.file, Err: fmt.Errorf("sheet %q, row %d: %w", s.sheet, s.row, err)}
+			return Row{}, s.err
+		}
+		if isBlank(cells) {
+			continue
+		}
+		for i, v := range cells {
+			if (i >= len(s.named) || !s.named[i]) && strings.TrimSpace(v) != "" {
+				return Row{Number: s.row}, &RowError{File: s.file, Row: s.row, Err: s.strayValue(i, v)}
+			}
+		}
+		values := make(map[string]string, len(s.h.columns))
+		for j, name := range s.h.columns {
+			v := ""
+			if i := s.h.index[j]; i < len(cells) {
+				v = plainNumber(cells[i])
+			}
+			values[name] = v
+		}
+		return Row{Number: s.row, Values: values}, nil
+	}
+}
+
+// strayValue explains a value in the header-less column i, looking up merged
+// header cells (which leave all but the first cell of the range empty) the
+// first time. Reading merged cells loads the whole worksheet, so it is only
+// done on this error path.
+func (s *xlsxSheet) strayValue(i int, v string) error {
+	col := columnName(i)
+	if s.mergeHint == nil {
+		s.mergeHint = map[int]string{}
+		merges, _ := s.wb.GetMergeCells(s.sheet)
+		for _, m := range merges {
+			c1, r1, err1 := excelize.CellNameToCoordinates(m.GetStartAxis())
+			c2, r2, err2 := excelize.CellNameToCoordinates(m.GetEndAxis())
+			if err1 != nil || err2 != nil || s.headerRow < r1 || s.headerRow > r2 {
+				continue
+			}
+			for c := c1; c <= c2; c++ {
+				s.mergeHint[c-1] = fmt.Sprintf("; header cells %s:%s are merged: unmerge them and give each column its own header", m.GetStartAxis(), m.GetEndAxis())
+			}
+		}
+	}
+	if r := []rune(v); len(r) > 40 {
+		v = string(r[:40]) + "…"
+	}
+	return fmt.Errorf("%w: cell %s%d holds %q but column %s has no header in row %d%s", ErrHeaderColumn, col, s.row, v, col, s.headerRow, s.mergeHint[i])
+}
+
+// Close closes the workbook and removes excelize's temporary files. It may be
+// called more than once.
+func (s *xlsxSheet) Close() error {
+	if s.err == nil {
+		s.err = errClosed
+	}
+	var errs []error
+	if s.rows != nil {
+		if err := s.rows.Close(); err != nil && err != s.rows.Error() {
+			errs = append(errs, err)
+		}
+		s.rows = nil
+	}
+	if s.wb != nil {
+		if err := s.wb.Close(); err != nil {
+			errs = append(errs, err)
+		}
+		s.wb = nil
+	}
+	if err := errors.Join(errs...); err != nil {
+		return &FileError{File: s.file, Err: fmt.Errorf("closing: %w", err)}
+	}
+	return nil
+}

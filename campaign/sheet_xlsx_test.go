@@ -1,0 +1,362 @@
+package campaign
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// valuesSheet holds one cell of each kind next to what Excel shows for it.
+func valuesSheet() xsheet {
+	type kv struct {
+		cell xc
+		want string
+	}
+	cells := []kv{
+		{xn("13800138000", stGeneral), "13800138000"},
+		{xn("13800138000", stBold), "13800138000"},
+		{xn("8613800138000", stBold), "8613800138000"},        // excelize alone: 8.613800138E+12
+		{xn("8613800138000", stGeneralBold), "8613800138000"}, // explicit numFmtId="0"
+		{xf("0.1+0.2", "0.30000000000000004", stGeneral), "0.3"},
+		{xf("0.1+0.2", "0.30000000000000004", stBold), "0.3"},
+		{xn("1.2345678901234567E+19", stGeneral), "12345678901234600000"},
+		{xn("1.2345678901234567E+19", stBold), "12345678901234600000"},
+		{xn("1.2345678901234567E-05", stBold), "0.0000123456789012346"},
+		{xn("99999999999.5", stBold), "99999999999.5"},
+		{xn("45965", stDate14), "2025-11-04"},
+		{xn("45965.5", stDateTime22), "2025-11-04 12:00"},
+		{xn("45965", stISODate), "2025-11-04"},
+		{xn("45965.75", stEUDateTime), "04/11/2025 18:00"},
+		{xn("45965", stCNDate), "2025年11月4日"},
+		{xn("45965", stCNDate31), "2025年11月4日"},
+		{xn("45965", stGeneral), "45965"},
+		{xsStyled("00123", stText), "00123"},
+		{xs("00123"), "00123"},
+		{xn("123", stZip5), "00123"},
+		{xn("0.125", stPercent), "13%"},
+		{xn("1234567.891", stThousands), "1,234,567.89"},
+		{xn("100", stScientific), "1.00E+02"},
+		{xb(true), "TRUE"},
+		{xb(false), "FALSE"},
+		{xf("A1=A1", "1", stGeneral), "1"},
+		{xc{t: "b", f: "TRUE()", v: "1"}, "TRUE"},
+		{xinline("行内 文字"), "行内 文字"},
+		{xstrFormula(`"ab"&"c"`, "abc"), "abc"},
+		{xerr("#N/A"), "#N/A"},
+		{xs("  spaced  "), "  spaced  "},
+		{xs("line\nbreak"), "line\nbreak"},
+	}
+	rows := []xr{{n: 1, cells: strs("email", "value")}}
+	for i, c := range cells {
+		rows = append(rows, xr{n: i + 2, cells: []xc{xs(c.want), c.cell}})
+	}
+	return xsheet{name: "Values", rows: rows}
+}
+
+// valuesWant is what valuesSheet reads as: the expected text is in column
+// email, so each row must read "N: X | X".
+func valuesWant() []string {
+	var want []string
+	for _, r := range valuesSheet().rows[1:] {
+		want = append(want, strconv.Itoa(r.n)+": "+r.cells[0].v+" | "+r.cells[0].v)
+	}
+	return want
+}
+
+func TestXLSXSheets(t *testing.T) {
+	book := func(sheets ...xsheet) func(testing.TB, string) {
+		return func(t testing.TB, path string) { writeXLSX(t, path, sheets...) }
+	}
+	people := xsheet{name: "Subscribers", rows: rowsFrom(
+		strs("email", "name"),
+		strs("li@example.cn", "李娜"),
+		strs("zoe@example.com", "Zoë"),
+	)}
+	other := xsheet{name: "Notes", rows: rowsFrom(strs("text"), strs("not recipients"))}
+	validPath := filepath.Join(t.TempDir(), "valid.xlsx")
+	writeXLSX(t, validPath, people)
+	valid, err := os.ReadFile(validPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runSheetCases(t, []sheetCase{
+		{
+			name:  "values as Excel shows them",
+			file:  "values.xlsx",
+			build: book(valuesSheet()),
+			rec:   Recipients{Key: "email"},
+			cols:  []string{"email", "value"},
+			want:  valuesWant(),
+		},
+		{
+			name: "written by excelize",
+			file: "excelize.xlsx",
+			build: func(t testing.TB, path string) {
+				f := excelize.NewFile()
+				defer f.Close()
+				must := func(err error) {
+					if err != nil {
+						t.Fatal(err)
+					}
+				}
+				must(f.SetSheetRow("Sheet1", "A1", &[]any{"email", "joined", "phone", "score", "zip", "vip", "when"}))
+				must(f.SetSheetRow("Sheet1", "A2", &[]any{"a@example.com", time.Date(2025, 11, 4, 0, 0, 0, 0, time.UTC), 13800138000, 0.1 + 0.2, "00123", true, time.Date(2025, 11, 4, 18, 30, 0, 0, time.UTC)}))
+				st, err := f.NewStyle(&excelize.Style{NumFmt: 14})
+				must(err)
+				must(f.SetCellStyle("Sheet1", "B2", "B2", st))
+				must(f.SaveAs(path))
+			},
+			want: []string{"2: a@example.com | 2025-11-04 | 13800138000 | 0.3 | 00123 | TRUE | 2025-11-04 18:30"},
+		},
+		{
+			name:  "first sheet by default",
+			file:  "book.xlsx",
+			build: book(people, other),
+			cols:  []string{"email", "name"},
+			want:  []string{"2: li@example.cn | 李娜", "3: zoe@example.com | Zoë"},
+		},
+		{
+			name:  "sheet chosen by name, ignoring case",
+			file:  "book.xlsx",
+			build: book(other, people),
+			rec:   Recipients{Sheet: "subscribers"},
+			want:  []string{"2: li@example.cn | 李娜", "3: zoe@example.com | Zoë"},
+		},
+		{
+			name:    "unknown sheet lists the sheets",
+			file:    "book.xlsx",
+			build:   book(other, people),
+			rec:     Recipients{Sheet: "Subscriber"},
+			openErr: "other",
+			msgs:    []string{`no sheet named "Subscriber"; the workbook has "Notes", "Subscribers"`},
+		},
+		{
+			name: "blank leading rows, gaps and hidden rows keep the sheet's numbers",
+			file: "book.xlsx",
+			build: book(xsheet{name: "S", rows: []xr{
+				{n: 3, cells: strs("", "email", "name")},
+				{n: 4, cells: strs("", "a@example.com", "A")},
+				{n: 5, cells: strs("", " ", "")},
+				{n: 7, hidden: true, cells: strs("", "b@example.com", "B")},
+				{n: 9, cells: strs("", "c@example.com")},
+			}}),
+			cols:  []string{"email", "name"},
+			want:  []string{"4: a@example.com | A", "7: b@example.com | B", "9: c@example.com | "},
+			warns: []string{"hidden rows (row 7 is the first)"},
+		},
+		{
+			name: "merged title above the header",
+			file: "book.xlsx",
+			build: book(xsheet{name: "S", merges: []string{"A1:B1"}, rows: []xr{
+				{n: 1, cells: strs("2025年11月 客户名单")},
+				{n: 3, cells: strs("email", "name")},
+				{n: 4, cells: strs("a@example.com", "A")},
+			}}),
+			want:  []string{"4: a@example.com | A"},
+			warns: []string{"row 1 above the header (row 3"},
+		},
+		{
+			name: "merged header cells",
+			file: "book.xlsx",
+			build: book(xsheet{name: "S", merges: []string{"A1:B1"}, rows: rowsFrom(
+				strs("name", "", "email"),
+				strs("Li", "Na", "li@example.cn"),
+				strs("Ann", "", "ann@example.com"),
+			)}),
+			cols: []string{"name", "email"},
+			want: []string{"2: !header", "3: Ann | ann@example.com"},
+			msgs: []string{`row 2: bad header: cell B2 holds "Na" but column B has no header in row 1; header cells A1:B1 are merged`},
+		},
+		{
+			name: "empty header cell: fine without data, an error with it",
+			file: "book.xlsx",
+			build: book(xsheet{name: "S", rows: rowsFrom(
+				strs("email", "name", "", "city"),
+				strs("a@example.com", "A", "", "Köln"),
+				strs("b@example.com", "B", "stray", "Bonn"),
+				strs("c@example.com", "C", "", "", "far right"),
+			)}),
+			cols: []string{"email", "name", "city"},
+			want: []string{"2: a@example.com | A | Köln", "3: !header", "4: !header"},
+			msgs: []string{`cell C3 holds "stray" but column C has no header in row 1`, `cell E4 holds "far right" but column E has no header`},
+		},
+		{
+			name: "missing trailing cells read as empty",
+			file: "book.xlsx",
+			build: book(xsheet{name: "S", rows: rowsFrom(
+				strs("email", "name", "city"),
+				strs("a@example.com"),
+				[]xc{xs("b@example.com"), {}, xs("Bonn")},
+			)}),
+			want: []string{"2: a@example.com |  | ", "3: b@example.com |  | Bonn"},
+		},
+		{
+			name:    "duplicate header",
+			file:    "book.xlsx",
+			build:   book(xsheet{name: "S", rows: rowsFrom(strs("email", "Name", "email"))}),
+			openErr: "header",
+			msgs:    []string{`sheet "S": bad header: header row 1: "email" names both column A and column C`},
+		},
+		{
+			name:  "header white space",
+			file:  "book.xlsx",
+			build: book(xsheet{name: "S", rows: rowsFrom(strs("email ", "name"), strs("a@example.com", "A"))}),
+			cols:  []string{"email", "name"},
+			want:  []string{"2: a@example.com | A"},
+			warns: []string{`header "email " in column A`},
+		},
+		{
+			name:    "empty sheet",
+			file:    "book.xlsx",
+			build:   book(xsheet{name: "S"}),
+			openErr: "header",
+			msgs:    []string{`sheet "S" is empty`},
+		},
+		{
+			name:  "header only",
+			file:  "book.xlsx",
+			build: book(xsheet{name: "S", rows: rowsFrom(strs("email"))}),
+			want:  nil,
+		},
+		{
+			name:    "no key column",
+			file:    "book.xlsx",
+			build:   book(xsheet{name: "S", rows: rowsFrom(strs("mail", "name"))}),
+			openErr: "nokey",
+			msgs:    []string{"(columns: mail, name)"},
+		},
+		{
+			name:    "renamed CSV",
+			file:    "people.xlsx",
+			data:    []byte("email,name\na@example.com,A\n"),
+			openErr: "notxlsx",
+			msgs:    []string{"probably a CSV renamed to .xlsx"},
+		},
+		{
+			name:    "renamed GBK CSV",
+			file:    "people.xlsx",
+			data:    []byte("email,\xd0\xd5\xc3\xfb\n"),
+			openErr: "notxlsx",
+			msgs:    []string{"CSV renamed"},
+		},
+		{
+			name:    "old .xls (OLE compound file)",
+			file:    "people.xlsx",
+			data:    append(slices.Clone(oleSignature), make([]byte, 504)...),
+			openErr: "notxlsx",
+			msgs:    []string{".xls (Excel 97-2003) is not supported: save as .xlsx or .csv"},
+		},
+		{
+			name:    "truncated zip",
+			file:    "people.xlsx",
+			data:    valid[:len(valid)*2/3],
+			openErr: "notxlsx",
+			msgs:    []string{"damaged or cut short"},
+		},
+		{
+			name:    "empty file",
+			file:    "people.xlsx",
+			data:    nil,
+			openErr: "notxlsx",
+			msgs:    []string{"empty"},
+		},
+		{
+			name:    "binary, not a zip",
+			file:    "people.xlsx",
+			data:    []byte{0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0},
+			openErr: "notxlsx",
+			msgs:    []string{"not a ZIP archive"},
+		},
+		{
+			name: "a zip that is no workbook",
+			file: "people.xlsx",
+			build: func(t testing.TB, path string) {
+				var buf bytes.Buffer
+				zw := zip.NewWriter(&buf)
+				w, _ := zw.Create("mimetype")
+				w.Write([]byte("application/vnd.oasis.opendocument.spreadsheet"))
+				zw.Close()
+				if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			},
+			openErr: "notxlsx",
+		},
+	})
+}
+
+// TestXLSXTempFiles reads a workbook with excelize's size limit lowered so
+// the worksheet and the shared strings go through temporary files, checks
+// the values are the same as from memory, and that Close leaves no file.
+func TestXLSXTempFiles(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "values.xlsx")
+	writeXLSX(t, path, valuesSheet())
+	rec := Recipients{Path: path, Key: "email"}
+
+	inMemory, err := openXLSXWith(context.Background(), rec, xlsxOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := readTrace(t, inMemory)
+	if err := inMemory.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	tmp := t.TempDir()
+	opts := xlsxOptions()
+	opts.UnzipXMLSizeLimit, opts.TmpDir = 64, tmp
+	s, err := openXLSXWith(context.Background(), rec, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := readTrace(t, s)
+	entries, _ := os.ReadDir(tmp)
+	if len(entries) < 2 {
+		t.Errorf("%d temporary files while reading, want the worksheet and the shared strings", len(entries))
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("via temporary files:\n got  %q\n want %q", got, want)
+	}
+	if entries, _ := os.ReadDir(tmp); len(entries) != 0 {
+		t.Errorf("temporary files left after Close: %v", entries)
+	}
+
+	// A failed open cleans up too.
+	s2, err := openXLSXWith(context.Background(), Recipients{Path: path, Sheet: "nope"}, opts)
+	if err == nil {
+		s2.Close()
+		t.Fatal("opened an unknown sheet")
+	}
+	if entries, _ := os.ReadDir(tmp); len(entries) != 0 {
+		t.Errorf("temporary files left after a failed open: %v", entries)
+	}
+}
+
+func TestPlainNumber(t *testing.T) {
+	for in, want := range map[string]string{
+		"1.23456789012346E+19": "12345678901234600000",
+		"1.5E-05":              "0.000015",
+		"-1.2E+20":             "-120000000000000000000",
+		"1.00E+02":             "1.00E+02", // a deliberate 0.00E+00 format
+		"1.2E+3":               "1.2E+3",
+		"12E+20":               "12E+20",
+		"E+20":                 "E+20",
+		"abc":                  "abc",
+		"13800138000":          "13800138000",
+	} {
+		if got := plainNumber(in); got != want {
+			t.Errorf("plainNumber(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -1,0 +1,142 @@
+package campaign
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"golang.org/x/net/idna"
+)
+
+// Suppression is a suppression list: addresses and whole domains that are
+// never sent to. It is read-only after LoadSuppression and safe for
+// concurrent use.
+type Suppression struct {
+	// File is the list's path.
+	File    string
+	addrs   map[string]string // normalized address → rule as written (normalized)
+	domains map[string]string // ASCII domain → rule
+}
+
+// LoadSuppression reads a suppression list: one address or "@domain" per
+// line. "#" starts a comment, on a line of its own or after an entry (so an
+// address containing "#" cannot be listed); blank lines are ignored;
+// comparison is case-insensitive, and internationalized domains match in
+// either their Unicode or their A-label form (RFC 5891). "@example.com"
+// covers example.com and its subdomains (a.example.com) but not
+// notexample.com. A line that is neither an address nor @domain is a
+// *FileError with its line number (all such lines are reported, joined); a
+// missing file is an error.
+func LoadSuppression(path string) (*Suppression, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &FileError{File: path, Err: fmt.Errorf("campaign: suppression list: %w", err)}
+	}
+	s := &Suppression{File: path, addrs: make(map[string]string), domains: make(map[string]string)}
+	var errs []error
+	sc := bufio.NewScanner(bytes.NewReader(bytes.TrimPrefix(data, []byte("\ufeff"))))
+	sc.Buffer(nil, 1<<20)
+	for n := 1; sc.Scan(); n++ {
+		line := sc.Text()
+		if i := strings.IndexByte(line, '#'); i >= 0 {
+			line = line[:i]
+		}
+		line = strings.ToLower(strings.TrimSpace(line))
+		if line == "" {
+			continue
+		}
+		if err := s.add(line); err != nil {
+			errs = append(errs, &FileError{File: path, Line: n, Err: err})
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, &FileError{File: path, Err: fmt.Errorf("campaign: suppression list: %w", err)}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return s, nil
+}
+
+// add parses one lower-cased, comment-free, trimmed entry.
+func (s *Suppression) add(entry string) error {
+	bad := func(why string) error {
+		return fmt.Errorf("campaign: suppression list: %q is neither an address nor @domain (%s)", entry, why)
+	}
+	if strings.ContainsFunc(entry, func(r rune) bool {
+		return r <= ' ' || r == 0x7f || strings.ContainsRune("<>,;()[]\\\"", r)
+	}) {
+		return bad("spaces, control characters, brackets, quotes and separators are not allowed; one entry per line")
+	}
+	i := strings.LastIndexByte(entry, '@')
+	if i < 0 {
+		return bad("no @")
+	}
+	local, domain := entry[:i], entry[i+1:]
+	ascii, err := asciiDomain(domain)
+	if err != nil {
+		return bad(err.Error())
+	}
+	if local == "" {
+		s.domains[ascii] = "@" + domain
+		return nil
+	}
+	if strings.Contains(local, "@") {
+		return bad("more than one @")
+	}
+	s.addrs[local+"@"+ascii] = entry
+	return nil
+}
+
+// asciiDomain is a lower-case domain in its ASCII (A-label) form, or an
+// error when it is not a host name with at least two labels.
+func asciiDomain(d string) (string, error) {
+	if d == "" {
+		return "", errors.New("empty domain")
+	}
+	a, err := idna.Lookup.ToASCII(d)
+	if err != nil {
+		return "", fmt.Errorf("domain: %w", err)
+	}
+	if !strings.Contains(strings.Trim(a, "."), ".") {
+		return "", fmt.Errorf("domain %q has a single label", d)
+	}
+	return strings.ToLower(strings.TrimSuffix(a, ".")), nil
+}
+
+// Len is the number of entries (addresses and domains).
+func (s *Suppression) Len() int { return len(s.addrs) + len(s.domains) }
+
+// Match reports whether addr (an addr-spec such as "ann@example.org") is
+// suppressed, and by which entry: the address itself, or "@domain" for a
+// listed domain that is addr's domain or one of its parents. Case and
+// surrounding space are ignored. An address that cannot be read (no @) is
+// not matched.
+func (s *Suppression) Match(addr string) (rule string, ok bool) {
+	addr = strings.ToLower(strings.TrimSpace(addr))
+	i := strings.LastIndexByte(addr, '@')
+	if s == nil || i < 0 {
+		return "", false
+	}
+	local, domain := addr[:i], strings.TrimSuffix(addr[i+1:], ".")
+	if a, err := idna.Lookup.ToASCII(domain); err == nil {
+		domain = strings.ToLower(a)
+	}
+	if rule, ok := s.addrs[local+"@"+domain]; ok {
+		return rule, true
+	}
+	for d := domain; d != ""; {
+		if rule, ok := s.domains[d]; ok {
+			return rule, true
+		}
+		_, parent, found := strings.Cut(d, ".")
+		if !found {
+			break
+		}
+		d = parent
+	}
+	return "", false
+}

@@ -1,0 +1,134 @@
+package campaign
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func writeSuppress(t *testing.T, text string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "suppressed.txt")
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestSuppressMatch(t *testing.T) {
+	list := "\ufeff# unsubscribed by hand\n" +
+		"Bob@Example.ORG\n" +
+		"  carol@example.net   # asked on the phone\r\n" +
+		"\n" +
+		"   \n" +
+		"@Example.com\n" +
+		"@bücher.de # IDN domain\n" +
+		"dora@xn--caf-dma.fr\n" +
+		"#eve@example.org\n"
+	s, err := LoadSuppression(writeSuppress(t, list))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Len(); got != 5 {
+		t.Errorf("Len = %d, want 5", got)
+	}
+	tests := []struct {
+		addr string
+		rule string
+		ok   bool
+	}{
+		{"bob@example.org", "bob@example.org", true},
+		{"BOB@EXAMPLE.ORG", "bob@example.org", true},
+		{"  bob@example.org ", "bob@example.org", true},
+		{"bobby@example.org", "", false},
+		{"carol@example.net", "carol@example.net", true},
+		{"eve@example.org", "", false}, // commented out
+		{"ann@example.com", "@example.com", true},
+		{"ann@EXAMPLE.com", "@example.com", true},
+		{"ann@a.example.com", "@example.com", true},
+		{"ann@b.a.example.com", "@example.com", true},
+		{"ann@notexample.com", "", false},
+		{"ann@example.com.evil.net", "", false},
+		{"ann@example.co", "", false},
+		{"ann@bücher.de", "@bücher.de", true},
+		{"ann@xn--bcher-kva.de", "@bücher.de", true},
+		{"ann@shop.BÜCHER.de", "@bücher.de", true},
+		{"dora@café.fr", "dora@xn--caf-dma.fr", true},
+		{"example.com", "", false},
+		{"", "", false},
+	}
+	for _, tt := range tests {
+		rule, ok := s.Match(tt.addr)
+		if rule != tt.rule || ok != tt.ok {
+			t.Errorf("Match(%q) = %q, %v; want %q, %v", tt.addr, rule, ok, tt.rule, tt.ok)
+		}
+	}
+}
+
+func TestSuppressEmptyList(t *testing.T) {
+	s, err := LoadSuppression(writeSuppress(t, "# nobody yet\n\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rule, ok := s.Match("ann@example.com"); ok {
+		t.Errorf("empty list matched by %q", rule)
+	}
+}
+
+func TestSuppressBadLines(t *testing.T) {
+	tests := []struct {
+		name  string
+		text  string
+		lines []int
+	}{
+		{"word", "ann@example.org\nnot-an-address\n", []int{2}},
+		{"bare domain", "example.com\n", []int{1}},
+		{"at only", "# c\n@\n", []int{2}},
+		{"empty domain", "ann@\n", []int{1}},
+		{"single label", "ann@localhost\n", []int{1}},
+		{"two entries on a line", "ann@example.org bob@example.org\n", []int{1}},
+		{"display name", "Ann <ann@example.org>\n", []int{1}},
+		{"two ats", "a@b@example.org\n", []int{1}},
+		{"bad domain", "@exa mple.com\n@-x-.com\n", []int{1, 2}},
+		{"several", "ok@example.org\nx\n\n# y\nz # w\n", []int{2, 5}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := writeSuppress(t, tt.text)
+			s, err := LoadSuppression(p)
+			if err == nil {
+				t.Fatalf("LoadSuppression = %v entries, want an error", s.Len())
+			}
+			var lines []int
+			for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+				var fe *FileError
+				if !errors.As(e, &fe) {
+					t.Fatalf("error %v is not a *FileError", e)
+				}
+				if fe.File != p {
+					t.Errorf("File = %q, want %q", fe.File, p)
+				}
+				lines = append(lines, fe.Line)
+			}
+			if len(lines) != len(tt.lines) {
+				t.Fatalf("lines %v, want %v (%v)", lines, tt.lines, err)
+			}
+			for i := range lines {
+				if lines[i] != tt.lines[i] {
+					t.Fatalf("lines %v, want %v (%v)", lines, tt.lines, err)
+				}
+			}
+		})
+	}
+}
+
+func TestSuppressMissingFile(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "absent.txt")
+	_, err := LoadSuppression(p)
+	var fe *FileError
+	if !errors.As(err, &fe) || fe.File != p || !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("LoadSuppression(missing) = %v; want a *FileError wrapping fs.ErrNotExist", err)
+	}
+}

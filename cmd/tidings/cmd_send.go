@@ -1,0 +1,490 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/render"
+	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/journal"
+)
+
+// sendOptions are the flags of `tidings send`.
+type sendOptions struct {
+	yes           bool
+	skipInvalid   bool
+	retryFailed   bool
+	resendUnknown bool
+	debug         bool
+	limit         int
+	rate          string
+	concurrency   int
+	// now is the clock for the daily cap; nil means time.Now.
+	now func() time.Time
+}
+
+func newSendCommand(g *globalOptions) *cobra.Command {
+	var opts sendOptions
+	cmd := &cobra.Command{
+		Use:   "send CAMPAIGN.yaml",
+		Short: "Deliver the campaign: check every row, then send over a rate-limited SMTP pool",
+		Long: `send checks every row as check does and refuses to start while any row has a
+problem (--skip-invalid sends the rest). It then delivers each message over a
+pool of SMTP connections at the configured rate, retrying temporary failures,
+and writes report.csv and report.json into the state folder as it goes.
+
+Every attempt is journaled before the message body is handed to the server, so
+running send again resumes: recipients already sent are skipped, permanent
+failures are skipped unless --retry-failed, and recipients whose outcome is
+unknown (the connection dropped after the body was sent) are listed and not
+re-sent unless --resend-unknown.
+
+Ctrl-C stops dispatching and lets messages in flight finish; a second Ctrl-C
+aborts at once. Exit code: 0 all sent, 1 some not sent, 2 unusable input or a
+run stopped by a login or certificate failure, 130 interrupted.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runSend(cmd.Context(), opts, g, args[0])
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVarP(&opts.yes, "yes", "y", false, "do not ask for confirmation (needed when not on a terminal)")
+	f.BoolVar(&opts.skipInvalid, "skip-invalid", false, "send the valid rows even when some rows have problems")
+	f.BoolVar(&opts.retryFailed, "retry-failed", false, "try again recipients that failed permanently in an earlier run")
+	f.BoolVar(&opts.resendUnknown, "resend-unknown", false, "send again to recipients whose earlier delivery is unknown (they may get two copies)")
+	f.BoolVar(&opts.debug, "debug", false, "print the SMTP transcript on stderr (logins redacted)")
+	f.IntVarP(&opts.limit, "limit", "n", 0, "send at most N messages in this run (0: all)")
+	f.StringVar(&opts.rate, "rate", "", "override send.rate, e.g. 10/s, 600/m")
+	f.IntVar(&opts.concurrency, "concurrency", 0, "override send.concurrency (connections)")
+	return cmd
+}
+
+// errSomeNotSent says the run ended with recipients that were not sent
+// (failed, unknown, invalid, not attempted); exit code 1.
+var errSomeNotSent = errors.New("some recipients were not sent; see the report")
+
+// isStopError reports whether err stopped a run for a reason the user must
+// fix before sending again (login, TLS, journal, unreachable server).
+func isStopError(err error) bool {
+	for _, target := range []error{sendpool.ErrAuth, sendpool.ErrTLS, sendpool.ErrInsecureAuth, sendpool.ErrUnreachable, sendpool.ErrJournal, journal.ErrLocked} {
+		if errors.Is(err, target) {
+			return true
+		}
+	}
+	return false
+}
+
+// plan is what the preflight decided for every row.
+type plan struct {
+	rows     int
+	send     rowSet // rows to hand to the pool
+	nSend    int
+	skipped  []sendpool.ReportRow // rows not sent in this run, with their status
+	invalid  []error
+	unknown  []sendpool.ReportRow // earlier deliveries of unknown outcome
+	prepared *prepared
+}
+
+// rowSet is a set of sheet row numbers, a bit per row so a million rows
+// take 125 KB.
+type rowSet []uint64
+
+func (s *rowSet) add(row int) {
+	for len(*s) <= row/64 {
+		*s = append(*s, 0)
+	}
+	(*s)[row/64] |= 1 << (row % 64)
+}
+
+func (s rowSet) has(row int) bool {
+	return row/64 < len(s) && s[row/64]&(1<<(row%64)) != 0
+}
+
+// runSend delivers the campaign at path. See the command's help for the
+// contract.
+func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path string) error {
+	if opts.now == nil {
+		opts.now = time.Now
+	}
+	p, err := prepare(ctx, path, render.Options{})
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	c := p.c
+	if c.SMTP.Host == "" {
+		return &unusableError{fmt.Errorf("%s: smtp.host: required to send", displayPath(c.File))}
+	}
+	cfg, err := poolConfig(c, opts, g)
+	if err != nil {
+		return err
+	}
+	var supp *campaign.Suppression
+	if c.Suppress != "" {
+		if supp, err = campaign.LoadSuppression(c.Suppress); err != nil {
+			return &unusableError{err}
+		}
+	}
+	signer, err := sendpool.NewSigner(c)
+	if err != nil {
+		return &unusableError{fmt.Errorf("%s: %w", displayPath(c.File), err)}
+	}
+	if err := os.MkdirAll(c.StateDir, 0o755); err != nil {
+		return &unusableError{fmt.Errorf("state folder: %w", err)}
+	}
+	lock, err := journal.AcquireLock(c.StateDir)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
+	state, err := journal.Load(ctx, c.StateDir)
+	if err != nil {
+		return &unusableError{err}
+	}
+	for _, w := range state.Warnings {
+		fmt.Fprintln(g.stderr, "warning:", w)
+	}
+
+	pl, err := preflight(ctx, p, state, supp, opts)
+	if err != nil {
+		return err
+	}
+	for _, e := range pl.invalid {
+		fmt.Fprintln(g.stdout, "problem:", problemText(e))
+	}
+	printWarnings(g.stdout, p.sheet.Warnings())
+	if len(pl.invalid) > 0 && !opts.skipInvalid {
+		fmt.Fprintf(g.stdout, "%s: %d of %d rows have problems; nothing was sent. Fix them, or send the rest with --skip-invalid.\n",
+			c.Name, len(pl.invalid), pl.rows)
+		return &problemsError{n: len(pl.invalid)}
+	}
+	if len(pl.unknown) > 0 {
+		fmt.Fprintf(g.stdout, "%d recipient(s) have an unknown outcome from an earlier run (the connection dropped after the message was sent); they are not sent again unless --resend-unknown:\n", len(pl.unknown))
+		for i, r := range pl.unknown {
+			if i == 20 {
+				fmt.Fprintf(g.stdout, "  … and %d more (see report.csv)\n", len(pl.unknown)-20)
+				break
+			}
+			fmt.Fprintf(g.stdout, "  row %d  %s\n", r.Row, r.To)
+		}
+	}
+
+	n := pl.nSend
+	capNote := ""
+	if opts.limit > 0 && n > opts.limit {
+		n = opts.limit
+	}
+	if c.Send.DailyCap > 0 {
+		left, next := state.Quota(c.Send.DailyCap, 24*time.Hour, opts.now())
+		if left < n {
+			n = max(left, 0)
+			capNote = fmt.Sprintf("daily_cap %d reached after %d more; the next slot opens at %s", c.Send.DailyCap, n, next.Local().Format(time.RFC3339))
+		}
+	}
+	fmt.Fprintf(g.stdout, "%s: %d rows; %d to send now via %s as %s at %s with %d connection(s)\n",
+		c.Name, pl.rows, n, cfg.SMTP.Addr(), accountName(c), rateText(cfg.Rate), cfg.Concurrency)
+	if capNote != "" {
+		fmt.Fprintln(g.stdout, capNote)
+	}
+	if err := confirm(g, opts, n, cfg, c); err != nil {
+		return err
+	}
+
+	reporter, err := sendpool.NewReporter(c.StateDir, sendpool.ReporterOptions{})
+	if err != nil {
+		return &unusableError{err}
+	}
+	w, err := journal.Open(ctx, lock, journal.Run{PID: os.Getpid(), Started: opts.now(), Version: version,
+		ResendUnknown: opts.resendUnknown, RetryFailed: opts.retryFailed})
+	if err != nil {
+		return &unusableError{err}
+	}
+	rec := newJournalRecorder(w)
+	cfg.Journal = rec
+	for _, r := range pl.skipped {
+		if err := reporter.AddRow(r); err != nil {
+			w.Close()
+			return err
+		}
+		if r.Status == sendpool.StatusInvalid || r.Status == sendpool.StatusDuplicate || r.Status == sendpool.StatusSuppressed {
+			if err := rec.record(ctx, r); err != nil {
+				w.Close()
+				return err
+			}
+		}
+	}
+	runErr := deliver(ctx, g, p, pl, cfg, signer, n, reporter, rec)
+	closeErr := w.Close()
+	if err := reporter.Flush(); err != nil && runErr == nil {
+		runErr = err
+	}
+	sum := reporter.Summary()
+	fmt.Fprintln(g.stdout)
+	sum.WriteText(g.stdout)
+	fmt.Fprintf(g.stdout, "report: %s\n", displayPath(c.StateDir))
+	if capNote != "" && n < pl.nSend {
+		fmt.Fprintln(g.stdout, capNote+"; run send again then to continue")
+	}
+	switch {
+	case runErr != nil:
+		return runErr
+	case closeErr != nil:
+		return closeErr
+	case !sum.OK():
+		return errSomeNotSent
+	case n < pl.nSend:
+		return errSomeNotSent
+	}
+	return nil
+}
+
+// preflight renders every row once, before anything is sent, and decides
+// each row's fate: invalid, duplicate, suppressed, skipped by the journal,
+// or to send.
+func preflight(ctx context.Context, p *prepared, state *journal.State, supp *campaign.Suppression, opts sendOptions) (*plan, error) {
+	pl := &plan{prepared: p}
+	dedupe := journal.NewDeduper()
+	policy := journal.Policy{RetryFailed: opts.retryFailed, ResendUnknown: opts.resendUnknown}
+	err := p.renderer.Each(ctx, p.sheet, renderWorkers(), func(m *render.Message, err error) error {
+		pl.rows++
+		if err != nil {
+			var re *campaign.RowError
+			if !errors.As(err, &re) {
+				return err
+			}
+			pl.invalid = append(pl.invalid, err)
+			pl.skipped = append(pl.skipped, sendpool.ReportRow{Row: re.Row, Key: re.Key, Status: sendpool.StatusInvalid, Detail: problemText(err)})
+			return nil
+		}
+		line := sendpool.ReportRow{Row: m.Row, Key: m.Key, To: m.To, MessageID: m.MessageID, Status: sendpool.StatusNotAttempted}
+		if detail, dup := dedupe.Check(m.Row, m.Key); dup {
+			line.Status, line.Detail = sendpool.StatusDuplicate, detail
+			pl.skipped = append(pl.skipped, line)
+			return nil
+		}
+		if supp != nil {
+			for _, addr := range m.Recipients {
+				if rule, ok := supp.Match(addr); ok {
+					line.Status, line.Detail = sendpool.StatusSuppressed, fmt.Sprintf("%s is suppressed (%s)", addr, rule)
+					break
+				}
+			}
+			if line.Status == sendpool.StatusSuppressed {
+				pl.skipped = append(pl.skipped, line)
+				return nil
+			}
+		}
+		d := state.Decide(m.Key, policy)
+		if !d.Send {
+			prev := line
+			if d.Entry != nil && d.Entry.Result != nil {
+				prev = reportRow(*d.Entry.Result)
+				prev.Row = m.Row
+			} else {
+				prev.Status = sendpool.StatusUnknown
+			}
+			if prev.Status == sendpool.StatusUnknown {
+				prev.Detail = d.Reason
+				pl.unknown = append(pl.unknown, prev)
+			}
+			pl.skipped = append(pl.skipped, prev)
+			return nil
+		}
+		pl.send.add(m.Row)
+		pl.nSend++
+		pl.skipped = append(pl.skipped, line) // not-attempted until the pool says otherwise
+		return nil
+	})
+	if err != nil {
+		return nil, &unusableError{err}
+	}
+	return pl, nil
+}
+
+// deliver renders the planned rows again (streaming: nothing is held for
+// the whole sheet) and runs the pool over them.
+func deliver(ctx context.Context, g *globalOptions, p *prepared, pl *plan, cfg sendpool.Config, signer *sendpool.Signer,
+	limit int, reporter *sendpool.Reporter, rec *journalRecorder) error {
+	if limit == 0 {
+		return nil
+	}
+	sheet, err := campaign.OpenSheet(ctx, p.c.Recipients)
+	if err != nil {
+		return &unusableError{err}
+	}
+	defer sheet.Close()
+	pool, err := sendpool.New(cfg)
+	if err != nil {
+		return &unusableError{err}
+	}
+	stopAbort := context.AfterFunc(g.abort, pool.Abort)
+	defer stopAbort()
+
+	srcCtx, stopSource := context.WithCancel(ctx)
+	defer stopSource()
+	msgs := make(chan *render.Message, 64)
+	var srcErr error
+	errStop := errors.New("limit reached")
+	go func() {
+		defer close(msgs)
+		handed := 0
+		err := p.renderer.Each(srcCtx, sheet, renderWorkers(), func(m *render.Message, err error) error {
+			row := 0
+			if m != nil {
+				row = m.Row
+			} else {
+				var re *campaign.RowError
+				if errors.As(err, &re) {
+					row = re.Row
+				}
+			}
+			if !pl.send.has(row) {
+				return nil
+			}
+			if err != nil {
+				// The row changed since the preflight (a file removed).
+				reporter.AddRow(sendpool.ReportRow{Row: row, Status: sendpool.StatusInvalid, Detail: problemText(err)})
+				return nil
+			}
+			if signer != nil {
+				data, err := signer.Sign(m.Data)
+				if err != nil {
+					reporter.AddRow(sendpool.ReportRow{Row: row, Key: m.Key, To: m.To, Status: sendpool.StatusInvalid, Detail: err.Error()})
+					return nil
+				}
+				signed := *m
+				signed.Data = data
+				m = &signed
+			}
+			select {
+			case msgs <- m:
+			case <-srcCtx.Done():
+				return srcCtx.Err()
+			}
+			handed++
+			if handed >= limit {
+				return errStop
+			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, errStop) && srcCtx.Err() == nil {
+			srcErr = err
+		}
+	}()
+
+	prog := newProgress(g, limit)
+	defer prog.Close()
+	runErr := pool.Run(ctx, sendpool.ChanSource(msgs), func(r sendpool.Result) {
+		reporter.Add(r)
+		prog.Add(r)
+	})
+	stopSource()
+	for range msgs {
+		// Drain so the source goroutine ends; these were never handed in
+		// and stay not-attempted in the report.
+	}
+	if runErr == nil && srcErr != nil {
+		runErr = &unusableError{srcErr}
+	}
+	return runErr
+}
+
+// poolConfig builds the pool's settings from the campaign and the flags and
+// reads the password from the environment (or a prompt on a terminal).
+func poolConfig(c *campaign.Campaign, opts sendOptions, g *globalOptions) (sendpool.Config, error) {
+	password := ""
+	if c.SMTP.Username != "" {
+		password = os.Getenv(c.SMTP.PasswordEnv)
+		if password == "" {
+			if f, ok := g.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+				fmt.Fprintf(g.stderr, "Password for %s (from %s, not set): ", c.SMTP.Username, c.SMTP.PasswordEnv)
+				b, err := term.ReadPassword(int(f.Fd()))
+				fmt.Fprintln(g.stderr)
+				if err != nil {
+					return sendpool.Config{}, &unusableError{fmt.Errorf("reading the password: %w", err)}
+				}
+				password = string(b)
+			} else {
+				return sendpool.Config{}, &unusableError{fmt.Errorf("smtp.password_env: the environment variable %s is empty; export it with the password (or the provider's authorization code)", c.SMTP.PasswordEnv)}
+			}
+		}
+	}
+	cfg := sendpool.ConfigFrom(c, password)
+	if opts.rate != "" {
+		r, err := campaign.ParseRate(opts.rate)
+		if err != nil {
+			return cfg, &unusableError{fmt.Errorf("--rate: %w", err)}
+		}
+		cfg.Rate = r.PerSecond()
+	}
+	if opts.concurrency < 0 {
+		return cfg, &unusableError{errors.New("--concurrency: must be positive")}
+	}
+	if opts.concurrency > 0 {
+		cfg.Concurrency = opts.concurrency
+	}
+	if opts.debug {
+		cfg.SMTP.Debug = g.stderr
+	}
+	cfg.Notify = func(n sendpool.Notice) {
+		switch n.Kind {
+		case sendpool.NoticeRetry, sendpool.NoticeReconnect:
+			if !g.quiet {
+				fmt.Fprintln(g.stderr, "note:", n.Text)
+			}
+		default:
+			fmt.Fprintln(g.stderr, "warning:", n.Text)
+		}
+	}
+	return cfg, nil
+}
+
+// confirm asks on a terminal before sending; without one it needs --yes.
+func confirm(g *globalOptions, opts sendOptions, n int, cfg sendpool.Config, c *campaign.Campaign) error {
+	if opts.yes || n == 0 {
+		return nil
+	}
+	f, ok := g.stdin.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return &unusableError{errors.New("not on a terminal: pass --yes to send without confirmation")}
+	}
+	fmt.Fprintf(g.stderr, "Send %d message(s) through %s as %s? [y/N] ", n, cfg.SMTP.Addr(), accountName(c))
+	line, err := bufio.NewReader(f).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return &unusableError{err}
+	}
+	switch strings.ToLower(strings.TrimSpace(line)) {
+	case "y", "yes":
+		return nil
+	default:
+		return &unusableError{errors.New("not confirmed; nothing was sent")}
+	}
+}
+
+func accountName(c *campaign.Campaign) string {
+	if c.SMTP.Username == "" {
+		return "(no login)"
+	}
+	return c.SMTP.Username
+}
+
+func rateText(perSecond float64) string {
+	switch {
+	case perSecond == 0:
+		return "no rate limit"
+	case perSecond >= 1:
+		return fmt.Sprintf("%.4g/s", perSecond)
+	default:
+		return fmt.Sprintf("%.4g/min", perSecond*60)
+	}
+}

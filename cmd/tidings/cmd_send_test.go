@@ -1,0 +1,194 @@
+package main
+
+import (
+	"encoding/csv"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// sendCampaign writes a campaign with n recipients that sends to srv.
+func sendCampaign(t *testing.T, srv *smtptest.Server, n int, extra string) string {
+	t.Helper()
+	dir := t.TempDir()
+	var sheet strings.Builder
+	sheet.WriteString("email,name\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&sheet, "user%03d@example.com,User %d\n", i, i)
+	}
+	writeFiles(t, dir, map[string]string{
+		"c.yaml": fmt.Sprintf(`name: t
+from: "Sender <sender@example.com>"
+to: '{{address .name .email}}'
+subject: "Hello {{.name}}"
+text: body.txt
+recipients: {path: r.csv}
+smtp: {host: 127.0.0.1, port: %d, security: none}
+send: {concurrency: 3, retry_backoff: 1ms}
+%s`, srv.Port, extra),
+		"body.txt": "Hi {{.name}}\n",
+		"r.csv":    sheet.String(),
+	})
+	return filepath.Join(dir, "c.yaml")
+}
+
+// readReport returns report.csv's rows as maps keyed by column.
+func readReport(t *testing.T, camp string) []map[string]string {
+	t.Helper()
+	f, err := os.Open(filepath.Join(filepath.Dir(camp), ".tidings", "t", "report.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "row,key,to,status,attempts,code,enhanced_code,detail,message_id,server,started_at,finished_at,duration_ms"
+	if got := strings.Join(recs[0], ","); got != want {
+		t.Fatalf("report.csv columns:\n got %s\nwant %s", got, want)
+	}
+	var out []map[string]string
+	for _, r := range recs[1:] {
+		m := map[string]string{}
+		for i, c := range recs[0] {
+			m[c] = r[i]
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+func TestSendDeliversEachOnceAndResumes(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 25, "")
+
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if code != 0 {
+		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
+	}
+	for i := 0; i < 25; i++ {
+		if n := srv.Received(fmt.Sprintf("user%03d@example.com", i)); n != 1 {
+			t.Errorf("user%03d received %d copies, want 1", i, n)
+		}
+	}
+	rows := readReport(t, camp)
+	if len(rows) != 25 {
+		t.Fatalf("report has %d rows, want 25", len(rows))
+	}
+	for _, r := range rows {
+		if r["status"] != "sent" || r["code"] != "250" || r["message_id"] == "" {
+			t.Errorf("report row %v", r)
+		}
+	}
+
+	// A second run sends nothing again.
+	out, errOut, code = runCLI(t, "send", "--yes", camp)
+	if code != 0 {
+		t.Fatalf("second send: code %d\n%s%s", code, out, errOut)
+	}
+	if got := len(srv.Messages()); got != 25 {
+		t.Errorf("after a second run the server has %d messages, want 25", got)
+	}
+	if !strings.Contains(out, "0 to send now") {
+		t.Errorf("second run output:\n%s", out)
+	}
+	// report rebuilds the same from the journal.
+	out, errOut, code = runCLI(t, "report", camp)
+	if code != 0 {
+		t.Fatalf("report: code %d\n%s%s", code, out, errOut)
+	}
+	if rows := readReport(t, camp); len(rows) != 25 {
+		t.Errorf("rebuilt report has %d rows", len(rows))
+	}
+}
+
+func TestSendRefusesInvalidRowsAndSendsNothing(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 5, "")
+	sheet := filepath.Join(filepath.Dir(camp), "r.csv")
+	data, _ := os.ReadFile(sheet)
+	os.WriteFile(sheet, append(data, []byte("broken-address,Broken\n")...), 0o644)
+
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if code != exitSomeFailed {
+		t.Fatalf("code %d, want %d\n%s%s", code, exitSomeFailed, out, errOut)
+	}
+	if !strings.Contains(out, "row 7") || !strings.Contains(out, `column "email"`) {
+		t.Errorf("output does not name row and column:\n%s", out)
+	}
+	if n := len(srv.Messages()); n != 0 {
+		t.Fatalf("server received %d messages; nothing may be sent while a row is invalid", n)
+	}
+
+	out, errOut, code = runCLI(t, "send", "--yes", "--skip-invalid", camp)
+	if code != exitSomeFailed {
+		t.Fatalf("--skip-invalid: code %d, want %d\n%s%s", code, exitSomeFailed, out, errOut)
+	}
+	if n := len(srv.Messages()); n != 5 {
+		t.Errorf("server received %d messages, want 5", n)
+	}
+	statuses := map[string]int{}
+	for _, r := range readReport(t, camp) {
+		statuses[r["status"]]++
+	}
+	if statuses["sent"] != 5 || statuses["invalid"] != 1 {
+		t.Errorf("report statuses %v", statuses)
+	}
+}
+
+func TestSendPermanentAndTemporaryFailures(t *testing.T) {
+	tries := 0
+	srv := smtptest.NewServer(t,
+		smtptest.OnRcpt(func(s smtptest.Session, to string) error {
+			switch to {
+			case "user001@example.com":
+				return smtptest.Reply(550, "5.1.1", "no such user")
+			case "user002@example.com":
+				tries++
+				if tries == 1 {
+					return smtptest.Reply(451, "4.3.0", "try again later")
+				}
+			}
+			return nil
+		}))
+	camp := sendCampaign(t, srv, 4, "")
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if code != exitSomeFailed {
+		t.Fatalf("code %d, want %d\n%s%s", code, exitSomeFailed, out, errOut)
+	}
+	byKey := map[string]map[string]string{}
+	for _, r := range readReport(t, camp) {
+		byKey[r["key"]] = r
+	}
+	if r := byKey["user001@example.com"]; r["status"] != "failed" || r["code"] != "550" || r["enhanced_code"] != "5.1.1" {
+		t.Errorf("permanent failure row: %v", r)
+	}
+	if r := byKey["user002@example.com"]; r["status"] != "sent" || r["attempts"] != "2" {
+		t.Errorf("temporary failure then success row: %v", r)
+	}
+	if n := srv.Received("user002@example.com"); n != 1 {
+		t.Errorf("user002 received %d copies", n)
+	}
+	// The permanent failure is not retried on the next run unless asked.
+	_, _, code = runCLI(t, "send", "--yes", camp)
+	if code != exitSomeFailed {
+		t.Errorf("second run code %d", code)
+	}
+}
+
+func TestSendWithoutYesOffTerminalRefuses(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 2, "")
+	out, errOut, code := runCLI(t, "send", camp)
+	if code != exitUnusable || !strings.Contains(errOut, "--yes") {
+		t.Errorf("code %d\n%s%s", code, out, errOut)
+	}
+	if len(srv.Messages()) != 0 {
+		t.Error("sent without confirmation")
+	}
+}

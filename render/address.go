@@ -1,0 +1,215 @@
+package render
+
+import (
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+
+	"golang.org/x/net/idna"
+
+	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/templates"
+)
+
+// ErrAddress is wrapped by the RowError of a rendered address that does not
+// parse (RFC 5322 3.4) or whose domain is not a valid IDNA name.
+var ErrAddress = errors.New("invalid address")
+
+// mailbox is one parsed address.
+type mailbox struct {
+	name   string // display name, decoded UTF-8; "" for none
+	local  string // local part as written (UTF-8 allowed, RFC 6531)
+	domain string // domain in ASCII (IDNA A-labels), lower case
+	utf8   bool   // the local part is not ASCII: needs SMTPUTF8
+}
+
+// spec is the addr-spec: local part (quoted when it is not a dot-atom) "@"
+// domain.
+func (m mailbox) spec() string {
+	local := m.local
+	if !isDotAtom(local) {
+		local = quoteString(local)
+	}
+	return local + "@" + m.domain
+}
+
+// display is the address as a person reads it: Name <spec>, unencoded.
+func (m mailbox) display() string {
+	if m.name == "" {
+		return m.spec()
+	}
+	return templates.Phrase(m.name) + " <" + m.spec() + ">"
+}
+
+// tokens are the header tokens of the mailbox, for folding.
+func (m mailbox) tokens(dst []string) []string {
+	if m.name == "" {
+		return append(dst, m.spec())
+	}
+	dst = append(dst, phraseTokens(m.name)...)
+	return append(dst, "<"+m.spec()+">")
+}
+
+// isDotAtom reports whether s is an RFC 5322 dot-atom-text, with UTF-8
+// allowed as RFC 6532 3.2 does.
+func isDotAtom(s string) bool {
+	if s == "" || s[0] == '.' || s[len(s)-1] == '.' || strings.Contains(s, "..") {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c != '.' && c < 0x80 && !isAtext(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// toASCII converts a domain to its IDNA A-label form with the Lookup profile
+// (UTS 46 mapping, so "BÜCHER.example" becomes "xn--bcher-kva.example").
+func toASCII(domain string) (string, error) {
+	if isPlainDomain(domain) {
+		return domain, nil
+	}
+	return idna.Lookup.ToASCII(domain)
+}
+
+// isPlainDomain is the fast path for the common case: a lower-case
+// letters-digits-hyphens name with no label that idna would need to check
+// or change.
+func isPlainDomain(d string) bool {
+	if d == "" || len(d) > 253 {
+		return false
+	}
+	label := 0
+	for i := 0; i < len(d); i++ {
+		c := d[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+			label++
+		case c == '-':
+			if label == 0 || i+1 == len(d) || d[i+1] == '.' {
+				return false
+			}
+			label++
+		case c == '.':
+			if label == 0 {
+				return false
+			}
+			label = 0
+		default:
+			return false
+		}
+		if label > 63 {
+			return false
+		}
+	}
+	return label > 0 && !strings.HasPrefix(d, "xn--") && !strings.Contains(d, ".xn--")
+}
+
+// addressError is the problem found in one rendered address list: the
+// offending piece and why.
+type addressError struct {
+	token string
+	err   error
+}
+
+// parseList parses a rendered address list (RFC 5322 3.4 address-list,
+// UTF-8 allowed). An empty value is an empty list. On failure it names the
+// piece of the list that does not parse.
+func parseList(v string) ([]mailbox, *addressError) {
+	if strings.TrimSpace(v) == "" {
+		return nil, nil
+	}
+	list, err := mail.ParseAddressList(v)
+	if err != nil {
+		return nil, &addressError{token: badPiece(v), err: err}
+	}
+	out := make([]mailbox, 0, len(list))
+	for _, a := range list {
+		m, aerr := toMailbox(a)
+		if aerr != nil {
+			return nil, aerr
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+func toMailbox(a *mail.Address) (mailbox, *addressError) {
+	at := strings.LastIndexByte(a.Address, '@')
+	if at <= 0 || at == len(a.Address)-1 {
+		return mailbox{}, &addressError{token: a.Address, err: errors.New("no local part or domain")}
+	}
+	if hasBad(a.Name) || hasBad(a.Address) {
+		// An encoded-word in the value decoded to a line break.
+		return mailbox{}, &addressError{token: a.Address, err: campaign.ErrControlChar}
+	}
+	local, domain := a.Address[:at], a.Address[at+1:]
+	ascii, err := toASCII(domain)
+	if err != nil {
+		return mailbox{}, &addressError{token: a.Address, err: fmt.Errorf("domain %q: %w", domain, err)}
+	}
+	return mailbox{name: a.Name, local: local, domain: ascii, utf8: !isASCII(local)}, nil
+}
+
+// badPiece finds the comma-separated element of list that net/mail refuses,
+// so the error can quote it and blame the column it came from. Commas inside
+// quoted-strings, comments and angle brackets do not separate elements.
+func badPiece(list string) string {
+	for _, p := range splitList(list) {
+		if strings.TrimSpace(p) == "" {
+			return p
+		}
+		if _, err := mail.ParseAddress(p); err != nil {
+			return strings.TrimSpace(p)
+		}
+	}
+	return list
+}
+
+func splitList(s string) []string {
+	var (
+		parts          []string
+		start          int
+		quoted, escape bool
+		depth, angle   int
+	)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case escape:
+			escape = false
+		case c == '\\':
+			escape = true
+		case quoted:
+			quoted = c != '"'
+		case c == '"':
+			quoted = true
+		case c == '(':
+			depth++
+		case c == ')' && depth > 0:
+			depth--
+		case c == '<' && depth == 0:
+			angle++
+		case c == '>' && depth == 0 && angle > 0:
+			angle--
+		case c == ',' && depth == 0 && angle == 0:
+			parts = append(parts, s[start:i])
+			start = i + 1
+		}
+	}
+	return append(parts, s[start:])
+}
+
+// addrPart is the addr-spec inside <…> of an address token, or the token.
+func addrPart(token string) string {
+	if i := strings.LastIndexByte(token, '<'); i >= 0 {
+		rest := token[i+1:]
+		if j := strings.IndexByte(rest, '>'); j >= 0 {
+			return strings.TrimSpace(rest[:j])
+		}
+		return strings.TrimSpace(rest)
+	}
+	return token
+}

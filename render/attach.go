@@ -1,0 +1,209 @@
+package render
+
+import (
+	"container/list"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io/fs"
+	"mime"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+)
+
+// ErrAttachmentPath is wrapped when an attachment path made from row data
+// would leave the attachment folder: "..", an absolute path (unless the
+// campaign names an absolute attachments_dir) or a symlink pointing out.
+var ErrAttachmentPath = errors.New("attachment path leaves the attachment folder")
+
+// ErrAttachment is wrapped when an attachment cannot be read or is not a
+// regular file; os errors (fs.ErrNotExist …) are wrapped too.
+var ErrAttachment = errors.New("attachment not readable")
+
+// blob is a file ready to attach: its base64 form is made once.
+type blob struct {
+	name  string // file name the recipient sees
+	path  string // absolute path it was read from (symlinks resolved)
+	ctype string // media type by extension
+	size  int64  // bytes before encoding
+	enc   []byte // base64 in 76-character lines joined by CRLF, no final CRLF
+}
+
+// contentType is the media type for a file name by its extension, with
+// application/octet-stream when the extension is unknown.
+func contentType(name string) string {
+	if t := mime.TypeByExtension(filepath.Ext(name)); t != "" {
+		return t
+	}
+	return "application/octet-stream"
+}
+
+// encodeBase64 encodes data in lines of 76 characters (RFC 2045 6.8)
+// separated by CRLF, without a final CRLF.
+func encodeBase64(data []byte) []byte {
+	const chunk = 57 // 57 bytes → 76 characters
+	lines := (len(data) + chunk - 1) / chunk
+	out := make([]byte, 0, base64.StdEncoding.EncodedLen(len(data))+2*lines)
+	for len(data) > 0 {
+		n := min(chunk, len(data))
+		if len(out) > 0 {
+			out = append(out, '\r', '\n')
+		}
+		out = base64.StdEncoding.AppendEncode(out, data[:n])
+		data = data[n:]
+	}
+	return out
+}
+
+// attacher resolves attachment paths inside a root folder and keeps the
+// encoded form of recently used files. It is safe for concurrent use.
+type attacher struct {
+	root     string // absolute, clean
+	rootReal string // root with symlinks resolved
+	absOK    bool   // the campaign named an absolute attachments_dir
+	maxSize  int64  // files larger than this are refused before reading
+	cache    *blobCache
+}
+
+// resolve finds, checks and encodes the attachment at p. fromData says the
+// path was made from row values: it must then stay inside the root, after
+// resolving symlinks. Paths written as constants in the campaign file are
+// the campaign author's and are not confined.
+func (a *attacher) resolve(p string, fromData bool) (*blob, error) {
+	p = filepath.FromSlash(p)
+	var full string
+	switch {
+	case filepath.IsAbs(p):
+		if fromData && !a.absOK {
+			return nil, fmt.Errorf("%w: %q is an absolute path (set an absolute attachments_dir in the campaign to allow them)", ErrAttachmentPath, p)
+		}
+		full = filepath.Clean(p)
+	default:
+		full = filepath.Join(a.root, p)
+	}
+	if fromData && !inside(a.root, full) {
+		return nil, fmt.Errorf("%w: %q is outside %s", ErrAttachmentPath, p, a.root)
+	}
+	real, err := filepath.EvalSymlinks(full)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrAttachment, unwrapPath(err))
+	}
+	if fromData && !inside(a.rootReal, real) {
+		return nil, fmt.Errorf("%w: %q leads to %s, outside %s", ErrAttachmentPath, p, real, a.root)
+	}
+	fi, err := os.Stat(real)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrAttachment, unwrapPath(err))
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%w: %q is not a regular file", ErrAttachment, p)
+	}
+	if fi.Size() > a.maxSize {
+		return nil, fmt.Errorf("%w: %q is %d bytes, over max_message_size (%d)", ErrTooLarge, p, fi.Size(), a.maxSize)
+	}
+	key := blobKey{path: real, size: fi.Size(), mtime: fi.ModTime().UnixNano()}
+	if b := a.cache.get(key); b != nil {
+		return b.withName(filepath.Base(full)), nil
+	}
+	data, err := os.ReadFile(real)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrAttachment, unwrapPath(err))
+	}
+	b := &blob{name: filepath.Base(full), path: real, ctype: contentType(full), size: int64(len(data)), enc: encodeBase64(data)}
+	a.cache.put(key, b)
+	return b, nil
+}
+
+// withName returns b under another file name (two symlinks to one file).
+func (b *blob) withName(name string) *blob {
+	if b.name == name {
+		return b
+	}
+	c := *b
+	c.name, c.ctype = name, contentType(name)
+	return &c
+}
+
+// unwrapPath drops the *fs.PathError so the message shows the user's path
+// once, keeping the cause (fs.ErrNotExist …) for errors.Is.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: %w", pe.Path, pe.Err)
+	}
+	return err
+}
+
+// inside reports whether path p is root or below it.
+func inside(root, p string) bool {
+	rel, err := filepath.Rel(root, p)
+	if err != nil {
+		return false
+	}
+	return rel == "." || (filepath.IsLocal(rel) && !strings.HasPrefix(rel, ".."))
+}
+
+type blobKey struct {
+	path  string
+	size  int64
+	mtime int64
+}
+
+// blobCache is a least-recently-used cache of encoded files bounded by their
+// encoded size, so a file shared by many rows (a brochure) is read and
+// encoded once. A file changed on disk has a new key. A nil *blobCache
+// caches nothing. It is safe for concurrent use.
+type blobCache struct {
+	mu    sync.Mutex
+	max   int64
+	used  int64
+	order *list.List // of *cacheEntry, most recent first
+	items map[blobKey]*list.Element
+}
+
+type cacheEntry struct {
+	key blobKey
+	b   *blob
+}
+
+func newBlobCache(max int64) *blobCache {
+	if max <= 0 {
+		return nil
+	}
+	return &blobCache{max: max, order: list.New(), items: map[blobKey]*list.Element{}}
+}
+
+func (c *blobCache) get(k blobKey) *blob {
+	if c == nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.items[k]; ok {
+		c.order.MoveToFront(e)
+		return e.Value.(*cacheEntry).b
+	}
+	return nil
+}
+
+func (c *blobCache) put(k blobKey, b *blob) {
+	if c == nil || int64(len(b.enc)) > c.max/4 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.items[k]; ok {
+		return
+	}
+	c.items[k] = c.order.PushFront(&cacheEntry{key: k, b: b})
+	c.used += int64(len(b.enc))
+	for c.used > c.max {
+		e := c.order.Back()
+		ce := e.Value.(*cacheEntry)
+		c.order.Remove(e)
+		delete(c.items, ce.key)
+		c.used -= int64(len(ce.b.enc))
+	}
+}

@@ -1,0 +1,52 @@
+// Package render turns a campaign's recipient rows into complete Internet
+// messages, one per recipient, ready for delivery. It never speaks SMTP.
+//
+// Messages follow RFC 5322 (Internet Message Format) and MIME (RFC 2045,
+// 2046, 2047, 2183, 2231, 2387, 2392):
+//
+//   - Headers in a fixed order: Date (from Options.Now), From, Sender (only
+//     when From lists several mailboxes, RFC 5322 3.6.2), Reply-To, To, Cc,
+//     Subject, Message-ID, List-Id (RFC 2919), List-Unsubscribe (RFC 2369)
+//     and List-Unsubscribe-Post (RFC 8058), the campaign's extra headers in
+//     file order, MIME-Version, then the body's Content-* headers. Bcc is
+//     never written; its addresses are only in Message.Recipients.
+//   - Address lists are joined with ", ". Display names and unstructured
+//     values that are not ASCII are RFC 2047 encoded-words (UTF-8, Q or B,
+//     whichever is shorter; only phrase-safe characters in display names),
+//     at most 75 characters each. Lines are folded at 78 characters where
+//     possible and never exceed 998.
+//   - Message-ID is unique and deterministic for (campaign name, recipient
+//     key): the campaign name and a hash of the key at the From domain.
+//   - Bodies: text/plain, text/html, or multipart/alternative with both;
+//     multipart/related when the HTML shows inline images; multipart/mixed
+//     when there are attachments (in campaign order). Text is 7bit when it
+//     is ASCII in short lines, else quoted-printable; files are base64 in
+//     76-character lines. Attachment names use RFC 2231 (filename*=) when
+//     not ASCII, plus an RFC 2047 name parameter for older clients. Content
+//     types come from the file extension (mime.TypeByExtension), else
+//     application/octet-stream.
+//
+// # Inline images
+//
+// An HTML body shows an inline image with src="cid:NAME", where NAME is a
+// file name (letters, digits, '.', '_', '-', '@') of a file in the HTML
+// template's own folder: <img src="cid:logo.png"> attaches logo.png beside
+// body.html with Content-ID <logo.png>. The images are found in the
+// template text and read once, by New; a missing one makes the campaign
+// unusable.
+//
+// # Security
+//
+// Header injection is impossible by construction: any CR, LF, tab or other
+// control character (or invalid UTF-8) in a rendered value that reaches a
+// header is refused for that row with campaign.ErrControlChar and the column
+// it came from; tidings adds all folding itself. Attachment paths made from
+// row data stay inside the campaign's attachment folder (no "..", no
+// absolute paths unless the campaign names an absolute attachments_dir, no
+// symlinks out). Envelope addresses are parsed with net/mail and their
+// domains converted with IDNA (UTS 46 Lookup); a non-ASCII local part sets
+// Message.UTF8 (RFC 6531 SMTPUTF8).
+//
+// With a fixed Options.Now and Options.Boundary, output is byte-for-byte
+// reproducible.
+package render

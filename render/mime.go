@@ -1,0 +1,296 @@
+package render
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"mime"
+	"mime/quotedprintable"
+	"strconv"
+)
+
+// ErrBoundary is returned when Options.Boundary yields a boundary RFC 2046
+// 5.1.1 does not allow. It is a setup mistake, not a row problem.
+var ErrBoundary = errors.New("invalid MIME boundary")
+
+// randomBoundary is the default Options.Boundary: 24 random hex digits. The
+// "=_" prefix cannot occur in quoted-printable or base64 content.
+func randomBoundary(_ string, n int) string {
+	var b [12]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
+	return "=_" + hex.EncodeToString(b[:]) + "." + strconv.Itoa(n)
+}
+
+// checkBoundary applies RFC 2046 5.1.1: 1 to 70 bchars, not ending in space.
+func checkBoundary(s string) error {
+	if len(s) == 0 || len(s) > 70 || s[len(s)-1] == ' ' {
+		return fmt.Errorf("render: %w: %q (1 to 70 characters, not ending in a space)", ErrBoundary, s)
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		case bytes.IndexByte([]byte("'()+_,-./:=? "), c) >= 0:
+		default:
+			return fmt.Errorf("render: %w: %q holds %q", ErrBoundary, s, c)
+		}
+	}
+	return nil
+}
+
+// mimeWriter writes the MIME structure of one message (RFC 2045, 2046,
+// 2387) into b. Parts are written by hand rather than with
+// mime/multipart.Writer: that writer sorts part headers (and canonicalizes
+// Content-ID to Content-Id) and allocates a header map per part, while
+// tidings wants a fixed header order and no per-part allocations on its
+// hot path. Tests read every message back with mime/multipart.
+type mimeWriter struct {
+	b        *bytes.Buffer
+	key      string
+	n        int
+	boundary func(key string, n int) string
+	toks     []string
+}
+
+// content is what goes into a message body.
+type content struct {
+	text, html []byte
+	images     []*blob // inline images for the HTML (multipart/related)
+	atts       []*blob // attachments (multipart/mixed)
+}
+
+func (w *mimeWriter) next() (string, error) {
+	bd := w.boundary(w.key, w.n)
+	w.n++
+	if err := checkBoundary(bd); err != nil {
+		return "", err
+	}
+	return bd, nil
+}
+
+// message writes the body entity of the message: its Content-* header
+// lines, the blank line and the content, ending in CRLF.
+func (w *mimeWriter) message(c *content) error {
+	if len(c.atts) == 0 {
+		return w.alternative(c, true)
+	}
+	bd, err := w.next()
+	if err != nil {
+		return err
+	}
+	w.multipartHeader("mixed", bd, "")
+	w.delim(bd, true)
+	if err := w.alternative(c, false); err != nil {
+		return err
+	}
+	for _, a := range c.atts {
+		w.delim(bd, false)
+		w.blob(a, "attachment", "")
+	}
+	w.close(bd)
+	w.b.WriteString("\r\n")
+	return nil
+}
+
+// alternative writes text, HTML or both as multipart/alternative (RFC 2046
+// 5.1.4: plainest first). top says the entity is the whole message body,
+// which must end in CRLF.
+func (w *mimeWriter) alternative(c *content, top bool) error {
+	switch {
+	case c.text != nil && c.html != nil:
+		bd, err := w.next()
+		if err != nil {
+			return err
+		}
+		w.multipartHeader("alternative", bd, "")
+		w.delim(bd, true)
+		w.textPart("text/plain", c.text, false)
+		w.delim(bd, false)
+		if err := w.related(c, false); err != nil {
+			return err
+		}
+		w.close(bd)
+		if top {
+			w.b.WriteString("\r\n")
+		}
+		return nil
+	case c.html != nil:
+		return w.related(c, top)
+	default:
+		w.textPart("text/plain", c.text, top)
+		return nil
+	}
+}
+
+// related writes the HTML part, wrapped in multipart/related (RFC 2387)
+// with its inline images when it has any.
+func (w *mimeWriter) related(c *content, top bool) error {
+	if len(c.images) == 0 {
+		w.textPart("text/html", c.html, top)
+		return nil
+	}
+	bd, err := w.next()
+	if err != nil {
+		return err
+	}
+	w.multipartHeader("related", bd, "text/html")
+	w.delim(bd, true)
+	w.textPart("text/html", c.html, false)
+	for _, im := range c.images {
+		w.delim(bd, false)
+		w.blob(im, "inline", im.name)
+	}
+	w.close(bd)
+	if top {
+		w.b.WriteString("\r\n")
+	}
+	return nil
+}
+
+func (w *mimeWriter) multipartHeader(sub, bd, typ string) {
+	w.b.WriteString("Content-Type: multipart/")
+	w.b.WriteString(sub)
+	w.b.WriteString(";\r\n boundary=\"")
+	w.b.WriteString(bd)
+	w.b.WriteByte('"')
+	if typ != "" {
+		w.b.WriteString("; type=\"")
+		w.b.WriteString(typ)
+		w.b.WriteByte('"')
+	}
+	w.b.WriteString("\r\n\r\n")
+}
+
+// delim writes a dash-boundary line; the CRLF before all but the first
+// belongs to the delimiter (RFC 2046 5.1.1).
+func (w *mimeWriter) delim(bd string, first bool) {
+	if !first {
+		w.b.WriteString("\r\n")
+	}
+	w.b.WriteString("--")
+	w.b.WriteString(bd)
+	w.b.WriteString("\r\n")
+}
+
+func (w *mimeWriter) close(bd string) {
+	w.b.WriteString("\r\n--")
+	w.b.WriteString(bd)
+	w.b.WriteString("--")
+}
+
+// textPart writes a text entity: 7bit when the body is ASCII in lines of at
+// most 78 characters, else quoted-printable (RFC 2045 6.7), whose lines are
+// at most 76. Line ends become CRLF. When top is set the part is the whole
+// message body, which must end in a line break: a soft line break ("=" CRLF,
+// decoded as nothing) or, for 7bit, a CRLF.
+func (w *mimeWriter) textPart(ctype string, body []byte, top bool) {
+	w.b.WriteString("Content-Type: ")
+	w.b.WriteString(ctype)
+	w.b.WriteString("; charset=utf-8\r\n")
+	if is7bit(body) {
+		w.b.WriteString("Content-Transfer-Encoding: 7bit\r\n\r\n")
+		writeCRLF(w.b, body)
+		if top && !endsInLF(body) {
+			w.b.WriteString("\r\n")
+		}
+		return
+	}
+	w.b.WriteString("Content-Transfer-Encoding: quoted-printable\r\n\r\n")
+	qp := quotedprintable.NewWriter(w.b)
+	_, _ = qp.Write(body) // writes to a bytes.Buffer cannot fail
+	_ = qp.Close()
+	if top && !endsInLF(body) {
+		w.b.WriteString("=\r\n")
+	}
+}
+
+func endsInLF(b []byte) bool { return len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r') }
+
+// is7bit reports whether body can go as 7bit: ASCII without NUL, lines of at
+// most 78 characters, CR only before LF.
+func is7bit(body []byte) bool {
+	line := 0
+	for i, c := range body {
+		switch {
+		case c == '\n':
+			line = 0
+			continue
+		case c == '\r':
+			if i+1 >= len(body) || body[i+1] != '\n' {
+				return false
+			}
+			continue
+		case c == 0 || c >= 0x80:
+			return false
+		}
+		line++
+		if line > maxLine {
+			return false
+		}
+	}
+	return true
+}
+
+// writeCRLF copies body to b with every LF not preceded by CR written as
+// CRLF.
+func writeCRLF(b *bytes.Buffer, body []byte) {
+	for len(body) > 0 {
+		i := bytes.IndexByte(body, '\n')
+		if i < 0 {
+			b.Write(body)
+			return
+		}
+		if i > 0 && body[i-1] == '\r' {
+			b.Write(body[:i+1])
+		} else {
+			b.Write(body[:i])
+			b.WriteString("\r\n")
+		}
+		body = body[i+1:]
+	}
+}
+
+// blob writes a base64 entity: an attachment or an inline image with
+// Content-ID cid. The file name goes into Content-Disposition's filename
+// (RFC 2183; RFC 2231 when not ASCII) and, for older clients, Content-Type's
+// name parameter (RFC 2047 encoded-words when not ASCII).
+func (w *mimeWriter) blob(a *blob, disposition, cid string) {
+	w.toks = append(w.toks[:0], a.ctype+";", "name="+nameParam(a.name))
+	_ = writeFolded(w.b, "Content-Type", w.toks) // lengths bounded by file name limits
+	param := "filename=" + quoteString(a.name)
+	if d := mime.FormatMediaType(disposition, map[string]string{"filename": a.name}); len(d) > len(disposition)+2 {
+		param = d[len(disposition)+2:]
+	}
+	w.toks = append(w.toks[:0], disposition+";", param)
+	_ = writeFolded(w.b, "Content-Disposition", w.toks)
+	if cid != "" {
+		w.b.WriteString("Content-ID: <")
+		w.b.WriteString(cid)
+		w.b.WriteString(">\r\n")
+	}
+	w.b.WriteString("Content-Transfer-Encoding: base64\r\n\r\n")
+	w.b.Write(a.enc)
+}
+
+// nameParam is the quoted value of a Content-Type name parameter.
+func nameParam(name string) string {
+	if isASCII(name) && !bytes.Contains([]byte(name), []byte("=?")) {
+		return quoteString(name)
+	}
+	words := encodeWords(name, true, maxWord, maxWord)
+	n := 2
+	for _, w := range words {
+		n += len(w) + 1
+	}
+	b := make([]byte, 0, n)
+	b = append(b, '"')
+	for i, w := range words {
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = append(b, w...)
+	}
+	return string(append(b, '"'))
+}

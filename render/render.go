@@ -1,0 +1,815 @@
+package render
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/base32"
+	"errors"
+	"fmt"
+	"net/mail"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/templates"
+)
+
+// Errors wrapped by the RowErrors (or, for constant templates, FileErrors)
+// of Render and New.
+var (
+	// ErrSender: the From/Sender rule of RFC 5322 3.6.2 is broken.
+	ErrSender = errors.New("sender rule: with one From mailbox, sender must be empty or the same; with several, sender must be exactly one mailbox")
+	// ErrNoRecipient: to, cc and bcc all rendered empty.
+	ErrNoRecipient = errors.New("no recipient: to, cc and bcc are all empty")
+	// ErrTooLarge: the message is over the campaign's max_message_size.
+	ErrTooLarge = errors.New("message too large")
+	// ErrUnsubscribe: a List-Unsubscribe URL or address is not usable.
+	ErrUnsubscribe = errors.New("bad unsubscribe target")
+	// ErrListID: list_id is not "Name <label.domain>" (RFC 2919).
+	ErrListID = errors.New("bad list_id")
+)
+
+// SubjectWarnLength is the subject length, in characters, above which
+// Render adds a warning to the message.
+const SubjectWarnLength = 200
+
+// Options configures a Renderer. The zero value is ready to use.
+type Options struct {
+	// Now gives the Date header's time; default time.Now. Fix it for
+	// reproducible output.
+	Now func() time.Time
+	// Boundary gives the MIME boundary of the n-th multipart (0 is the
+	// outermost) of the message for recipient key. It must return 1 to 70
+	// RFC 2046 characters. Default: random. Fix it, with Now, for
+	// byte-for-byte reproducible messages.
+	Boundary func(key string, n int) string
+	// AttachmentCache bounds the bytes of encoded attachments kept for
+	// reuse by later rows; 0 means 32 MB, negative turns caching off.
+	AttachmentCache int64
+}
+
+// Renderer turns recipient rows into messages. It is safe for concurrent
+// use by any number of goroutines.
+type Renderer struct {
+	c        *campaign.Campaign
+	set      *templates.Set
+	now      func() time.Time
+	boundary func(string, int) string
+	sheet    string
+	keyCol   string
+	maxSize  int64
+
+	from, sender, replyTo, to, cc, bcc addrField
+	subject                            *templates.Template
+	headers                            []textField
+	unsubURL, unsubMailto              *templates.Template
+	oneClick                           bool
+	listID                             []byte // the whole List-Id line, or nil
+	atts                               []attField
+	images                             []*blob
+	att                                *attacher
+
+	pool sync.Pool // of *state
+}
+
+// addrField is an address header: its template and, when the template does
+// not depend on the row, the parsed list.
+type addrField struct {
+	header string
+	t      *templates.Template
+	konst  bool
+	list   []mailbox
+}
+
+// textField is an extra header; line is the encoded header line when the
+// value does not depend on the row.
+type textField struct {
+	name string
+	t    *templates.Template
+	line []byte
+}
+
+// attField is an attachment path template; b is the resolved file when the
+// path does not depend on the row (nil when it renders empty).
+type attField struct {
+	t     *templates.Template
+	konst bool
+	b     *blob
+}
+
+// state is the scratch space of one Render call, pooled.
+type state struct {
+	msg, field, text, html bytes.Buffer
+	toks                   []string
+	mw                     mimeWriter
+}
+
+// New prepares a Renderer for campaign c with its compiled templates set.
+// Everything that does not depend on a row is checked and encoded here:
+// constant addresses (and the From/Sender rule when both are constant),
+// list_id, constant attachments and the inline images of the HTML body.
+// Those problems are *campaign.FileError values: the campaign is unusable.
+func New(c *campaign.Campaign, set *templates.Set, opts Options) (*Renderer, error) {
+	r := &Renderer{
+		c: c, set: set,
+		now: opts.Now, boundary: opts.Boundary,
+		sheet: c.Recipients.Path, keyCol: c.Recipients.Key,
+		maxSize: int64(c.MaxMessageSize),
+		subject: set.Subject, unsubURL: set.UnsubscribeURL, unsubMailto: set.UnsubscribeMailto,
+		oneClick: c.Unsubscribe.OneClick,
+	}
+	if r.now == nil {
+		r.now = time.Now
+	}
+	if r.boundary == nil {
+		r.boundary = randomBoundary
+	}
+	if r.maxSize <= 0 {
+		r.maxSize = 25 << 20
+	}
+	if r.keyCol == "" {
+		r.keyCol = "email"
+	}
+	r.pool.New = func() any { return new(state) }
+	cacheSize := opts.AttachmentCache
+	if cacheSize == 0 {
+		cacheSize = 32 << 20
+	}
+
+	var errs []error
+	fileErr := func(t *templates.Template, err error) {
+		fe := &campaign.FileError{File: c.File, Err: err}
+		if t != nil {
+			fe.File, fe.Line = t.File(), t.Line()
+		}
+		errs = append(errs, fe)
+	}
+	for _, f := range []struct {
+		dst    *addrField
+		header string
+		t      *templates.Template
+	}{
+		{&r.from, "From", set.From}, {&r.sender, "Sender", set.Sender}, {&r.replyTo, "Reply-To", set.ReplyTo},
+		{&r.to, "To", set.To}, {&r.cc, "Cc", set.Cc}, {&r.bcc, "Bcc", set.Bcc},
+	} {
+		f.dst.header, f.dst.t = f.header, f.t
+		if f.t == nil || !f.t.Const() {
+			continue
+		}
+		list, err := r.parseAddresses(f.dst, campaign.Row{Values: map[string]string{}}, new(bytes.Buffer))
+		if err != nil {
+			fileErr(f.t, rowCause(err))
+			continue
+		}
+		f.dst.konst, f.dst.list = true, list
+	}
+	if r.from.t == nil {
+		fileErr(nil, errors.New("render: from: required"))
+	} else if r.from.konst && (r.sender.t == nil || r.sender.konst) {
+		if len(r.from.list) == 0 {
+			fileErr(r.from.t, errors.New("render: from: no address"))
+		} else if _, err := senderRule(r.from.list, r.sender.list); err != nil {
+			fileErr(r.sender.t, fmt.Errorf("render: sender: %w", err))
+		}
+	}
+	if r.subject == nil {
+		fileErr(nil, errors.New("render: subject: required"))
+	}
+	for _, h := range set.Headers {
+		tf := textField{name: h.Name, t: h.Value}
+		if h.Value.Const() {
+			var b bytes.Buffer
+			v, err := r.value(h.Value, campaign.Row{Values: map[string]string{}}, &b)
+			if err == nil {
+				b.Reset()
+				err = writeText(&b, h.Name, v)
+			}
+			if err != nil {
+				fileErr(h.Value, rowCause(err))
+				continue
+			}
+			tf.line = bytes.Clone(b.Bytes())
+		}
+		r.headers = append(r.headers, tf)
+	}
+	if c.ListID != "" {
+		line, err := listIDLine(c.ListID)
+		if err != nil {
+			fileErr(nil, fmt.Errorf("render: list_id: %w", err))
+		}
+		r.listID = line
+	}
+	if r.oneClick && r.unsubURL == nil {
+		fileErr(nil, fmt.Errorf("render: unsubscribe.one_click: %w: needs unsubscribe.url (RFC 8058)", ErrUnsubscribe))
+	}
+
+	root, err := filepath.Abs(c.AttachmentRoot())
+	if err != nil {
+		return nil, &campaign.FileError{File: c.File, Err: fmt.Errorf("render: attachments_dir: %w", err)}
+	}
+	r.att = &attacher{root: root, rootReal: root, absOK: c.AttachmentsDir != "", maxSize: r.maxSize, cache: newBlobCache(cacheSize)}
+	if len(set.Attachments) > 0 {
+		real, err := filepath.EvalSymlinks(root)
+		if err != nil {
+			fileErr(nil, fmt.Errorf("render: attachment folder: %w", err))
+		} else {
+			r.att.rootReal = real
+		}
+	}
+	for _, t := range set.Attachments {
+		af := attField{t: t}
+		if t.Const() {
+			var b bytes.Buffer
+			p, err := r.value(t, campaign.Row{Values: map[string]string{}}, &b)
+			if err == nil && p != "" {
+				af.b, err = r.att.resolve(p, false)
+			}
+			if err != nil {
+				fileErr(t, fmt.Errorf("render: %s: %w", t.Name(), rowCause(err)))
+				continue
+			}
+			af.konst = true
+		}
+		r.atts = append(r.atts, af)
+	}
+	if set.HTML != nil {
+		imgs, err := inlineImages(set.HTML)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		r.images = imgs
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// rowCause unwraps a RowError met while evaluating a constant template at
+// New, where it is the campaign's fault rather than a row's.
+func rowCause(err error) error {
+	var re *campaign.RowError
+	if errors.As(err, &re) {
+		return re.Err
+	}
+	return err
+}
+
+var cidRE = regexp.MustCompile(`cid:([A-Za-z0-9][A-Za-z0-9._@-]*)`)
+
+// inlineImages finds the images the HTML template references as
+// "cid:NAME" and loads each NAME from the HTML template's folder. NAME is
+// also the part's Content-ID, so the reference resolves (RFC 2392).
+func inlineImages(t *templates.Template) ([]*blob, error) {
+	dir := filepath.Dir(t.File())
+	src := t.Source()
+	var (
+		out  []*blob
+		seen = map[string]bool{}
+		errs []error
+	)
+	for _, m := range cidRE.FindAllStringSubmatchIndex(src, -1) {
+		name := strings.TrimRight(src[m[2]:m[3]], ".")
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
+		line := 1 + strings.Count(src[:m[0]], "\n")
+		if !filepath.IsLocal(name) {
+			errs = append(errs, &campaign.FileError{File: t.File(), Line: line, Err: fmt.Errorf("render: inline image %q must be a file beside the HTML template", name)})
+			continue
+		}
+		p := filepath.Join(dir, name)
+		data, err := os.ReadFile(p)
+		if err != nil {
+			errs = append(errs, &campaign.FileError{File: t.File(), Line: line, Err: fmt.Errorf("render: inline image cid:%s: %w", name, unwrapPath(err))})
+			continue
+		}
+		out = append(out, &blob{name: name, path: p, ctype: contentType(name), size: int64(len(data)), enc: encodeBase64(data)})
+	}
+	return out, errors.Join(errs...)
+}
+
+// listIDLine builds the List-Id header (RFC 2919): an optional phrase and
+// the list-id in angle brackets, which must be a dot-atom with a dot.
+func listIDLine(v string) ([]byte, error) {
+	if hasBad(v) {
+		return nil, campaign.ErrControlChar
+	}
+	phrase, id := "", strings.TrimSpace(v)
+	if i := strings.IndexByte(v, '<'); i >= 0 {
+		j := strings.LastIndexByte(v, '>')
+		if j < i {
+			return nil, fmt.Errorf("%w: %q: unbalanced <>", ErrListID, v)
+		}
+		phrase, id = strings.TrimSpace(v[:i]), strings.TrimSpace(v[i+1:j])
+	}
+	if !isASCII(id) || !isDotAtom(id) || !strings.Contains(id, ".") {
+		return nil, fmt.Errorf("%w: %q: the id must look like label.example.com", ErrListID, id)
+	}
+	var toks []string
+	if phrase != "" {
+		toks = phraseTokens(phrase)
+	}
+	toks = append(toks, "<"+id+">")
+	var b bytes.Buffer
+	if err := writeFolded(&b, "List-Id", toks); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+func (r *Renderer) rowErr(row campaign.Row, col string, err error) error {
+	return &campaign.RowError{File: r.sheet, Row: row.Number, Column: col, Err: err}
+}
+
+// value executes a one-line template for row and checks the result: any
+// control character (CR, LF, tab, NUL, DEL, C1, U+2028/2029) or invalid
+// UTF-8 is refused with campaign.ErrControlChar, naming the column whose
+// value holds it. Leading and trailing spaces are dropped.
+func (r *Renderer) value(t *templates.Template, row campaign.Row, buf *bytes.Buffer) (string, error) {
+	buf.Reset()
+	if err := t.Execute(buf, row); err != nil {
+		return "", err
+	}
+	v := buf.String()
+	if hasBad(v) {
+		col := t.ColumnWhere(row, hasBad)
+		return "", r.rowErr(row, col, fmt.Errorf("render: %s: %w: %s", t.Name(), campaign.ErrControlChar, clip(v)))
+	}
+	return strings.TrimSpace(v), nil
+}
+
+// clip quotes v for an error message, shortened to 60 characters.
+func clip(v string) string {
+	if utf8.RuneCountInString(v) > 60 {
+		v = string([]rune(v)[:60]) + "…"
+	}
+	return fmt.Sprintf("%q", v)
+}
+
+// addresses renders and parses an address header for row.
+func (r *Renderer) addresses(f *addrField, row campaign.Row, buf *bytes.Buffer) ([]mailbox, error) {
+	if f.t == nil {
+		return nil, nil
+	}
+	if f.konst {
+		return f.list, nil
+	}
+	return r.parseAddresses(f, row, buf)
+}
+
+func (r *Renderer) parseAddresses(f *addrField, row campaign.Row, buf *bytes.Buffer) ([]mailbox, error) {
+	v, err := r.value(f.t, row, buf)
+	if err != nil {
+		return nil, err
+	}
+	list, aerr := parseList(v)
+	if aerr == nil {
+		return list, nil
+	}
+	spec := addrPart(aerr.token)
+	col := ""
+	if errors.Is(aerr.err, campaign.ErrControlChar) {
+		// An encoded-word decoded to a control character.
+		col = f.t.ColumnWhere(row, func(v string) bool { return strings.Contains(v, "=?") })
+	} else if spec == "" {
+		col = f.t.ColumnWhere(row, func(v string) bool { return strings.TrimSpace(v) == "" })
+	}
+	if col == "" {
+		col = f.t.Column(row, spec, aerr.token)
+	}
+	return nil, r.rowErr(row, col, fmt.Errorf("render: %s: %w %s: %w", f.t.Name(), ErrAddress, clip(aerr.token), aerr.err))
+}
+
+// senderRule applies RFC 5322 3.6.2: Sender is required when From lists
+// more than one mailbox and must then be one mailbox; with one From
+// mailbox, Sender must be empty or the same mailbox and is not written. It
+// reports whether to write Sender.
+func senderRule(from, sender []mailbox) (bool, error) {
+	switch {
+	case len(from) > 1 && len(sender) == 1:
+		return true, nil
+	case len(from) > 1:
+		return false, fmt.Errorf("%w (from has %d mailboxes, sender %d)", ErrSender, len(from), len(sender))
+	case len(sender) == 0:
+		return false, nil
+	case len(sender) == 1 && sameMailbox(from[0], sender[0]):
+		return false, nil
+	default:
+		return false, fmt.Errorf("%w (from has 1 mailbox, sender is another)", ErrSender)
+	}
+}
+
+func sameMailbox(a, b mailbox) bool {
+	return strings.EqualFold(a.local, b.local) && a.domain == b.domain
+}
+
+// Render renders the message for one row. It is safe for concurrent use.
+//
+// Problems with the row are *campaign.RowError values naming the row and,
+// where it can be told, the sheet column at fault; Render then also returns
+// a partial Message (Row, Key and, when they rendered, To and Subject, with
+// nil Data) so reports can list the row. Other errors (a bad
+// Options.Boundary) are returned with a nil Message.
+func (r *Renderer) Render(row campaign.Row) (*Message, error) {
+	st := r.pool.Get().(*state)
+	defer r.pool.Put(st)
+	m := &Message{Row: row.Number, Key: strings.TrimSpace(row.Values[r.keyCol])}
+	if err := r.render(st, row, m); err != nil {
+		var re *campaign.RowError
+		if errors.As(err, &re) {
+			return m, err
+		}
+		return nil, err
+	}
+	return m, nil
+}
+
+func (r *Renderer) render(st *state, row campaign.Row, m *Message) error {
+	if m.Key == "" {
+		return r.rowErr(row, r.keyCol, fmt.Errorf("render: %w", campaign.ErrEmptyKey))
+	}
+	fb := &st.field
+
+	// Addresses.
+	from, err := r.addresses(&r.from, row, fb)
+	if err != nil {
+		return err
+	}
+	sender, err := r.addresses(&r.sender, row, fb)
+	if err != nil {
+		return err
+	}
+	if len(from) == 0 {
+		return r.rowErr(row, r.from.t.Column(row), fmt.Errorf("render: from: %w: empty", ErrAddress))
+	}
+	writeSender, err := senderRule(from, sender)
+	if err != nil {
+		col := ""
+		if r.sender.t != nil {
+			col = r.sender.t.Column(row)
+		}
+		if col == "" {
+			col = r.from.t.Column(row)
+		}
+		return r.rowErr(row, col, fmt.Errorf("render: sender: %w", err))
+	}
+	replyTo, err := r.addresses(&r.replyTo, row, fb)
+	if err != nil {
+		return err
+	}
+	to, err := r.addresses(&r.to, row, fb)
+	if err != nil {
+		return err
+	}
+	cc, err := r.addresses(&r.cc, row, fb)
+	if err != nil {
+		return err
+	}
+	bcc, err := r.addresses(&r.bcc, row, fb)
+	if err != nil {
+		return err
+	}
+	m.To = displayList(to)
+	if len(to)+len(cc)+len(bcc) == 0 {
+		return r.rowErr(row, r.to.t.Column(row), fmt.Errorf("render: %w", ErrNoRecipient))
+	}
+	env := from[0]
+	if writeSender {
+		env = sender[0]
+	}
+	m.EnvelopeFrom = env.spec()
+	m.Recipients = recipients(to, cc, bcc)
+	m.UTF8 = anyUTF8(from, sender, replyTo, to, cc, bcc)
+
+	// Subject and other one-line values.
+	subject, err := r.value(r.subject, row, fb)
+	if err != nil {
+		return err
+	}
+	m.Subject = subject
+	if n := utf8.RuneCountInString(subject); n > SubjectWarnLength {
+		m.Warnings = append(m.Warnings, fmt.Sprintf("subject is %d characters long (over %d); clients cut it short", n, SubjectWarnLength))
+	}
+	if subject == "" {
+		m.Warnings = append(m.Warnings, "subject is empty")
+	}
+	unsub, err := r.unsubscribe(row, fb)
+	if err != nil {
+		return err
+	}
+	m.MessageID = messageID(r.c.Name, m.Key, from[0].domain)
+
+	// Files.
+	var atts []*blob
+	var total int64
+	for i := range r.atts {
+		af := &r.atts[i]
+		b := af.b
+		if !af.konst {
+			p, err := r.value(af.t, row, fb)
+			if err != nil {
+				return err
+			}
+			if p == "" {
+				continue
+			}
+			if b, err = r.att.resolve(p, true); err != nil {
+				return r.rowErr(row, af.t.Column(row, p), fmt.Errorf("render: %s: %w", af.t.Name(), err))
+			}
+		}
+		if b == nil {
+			continue
+		}
+		if total += int64(len(b.enc)); total > r.maxSize {
+			return r.rowErr(row, af.t.Column(row, b.name), fmt.Errorf("render: %w: attachments alone are over max_message_size (%d bytes)", ErrTooLarge, r.maxSize))
+		}
+		atts = append(atts, b)
+		m.Attachments = append(m.Attachments, Attachment{Name: b.name, Path: b.path, Size: b.size, ContentType: b.ctype})
+	}
+
+	// Bodies.
+	var body content
+	body.atts = atts
+	if t := r.set.Text; t != nil {
+		st.text.Reset()
+		if err := t.Execute(&st.text, row); err != nil {
+			return err
+		}
+		body.text = st.text.Bytes()
+	}
+	if t := r.set.HTML; t != nil {
+		st.html.Reset()
+		if err := t.Execute(&st.html, row); err != nil {
+			return err
+		}
+		body.html = st.html.Bytes()
+		body.images = r.images
+	}
+
+	// Header section, in a fixed order.
+	b := &st.msg
+	b.Reset()
+	b.WriteString("Date: ")
+	b.WriteString(r.now().Format(time.RFC1123Z))
+	b.WriteString("\r\n")
+	hdr := func(name string, list []mailbox) error {
+		if len(list) == 0 {
+			return nil
+		}
+		st.toks = addressTokens(st.toks[:0], list)
+		if err := writeFolded(b, name, st.toks); err != nil {
+			return r.rowErr(row, "", err)
+		}
+		return nil
+	}
+	if err := hdr("From", from); err != nil {
+		return err
+	}
+	if writeSender {
+		if err := hdr("Sender", sender); err != nil {
+			return err
+		}
+	}
+	for _, h := range []struct {
+		name string
+		list []mailbox
+	}{{"Reply-To", replyTo}, {"To", to}, {"Cc", cc}} {
+		if err := hdr(h.name, h.list); err != nil {
+			return err
+		}
+	}
+	if err := writeText(b, "Subject", subject); err != nil {
+		return r.rowErr(row, r.subject.Column(row), err)
+	}
+	b.WriteString("Message-ID: <")
+	b.WriteString(m.MessageID)
+	b.WriteString(">\r\n")
+	b.Write(r.listID)
+	if len(unsub) > 0 {
+		if err := writeFolded(b, "List-Unsubscribe", unsub); err != nil {
+			return r.rowErr(row, "", err)
+		}
+		if r.oneClick {
+			b.WriteString("List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n")
+		}
+	}
+	for i := range r.headers {
+		h := &r.headers[i]
+		if h.line != nil {
+			b.Write(h.line)
+			continue
+		}
+		v, err := r.value(h.t, row, fb)
+		if err != nil {
+			return err
+		}
+		if err := writeText(b, h.name, v); err != nil {
+			return r.rowErr(row, h.t.Column(row), err)
+		}
+	}
+	b.WriteString("MIME-Version: 1.0\r\n")
+	st.mw = mimeWriter{b: b, key: m.Key, boundary: r.boundary, toks: st.toks[:0]}
+	if err := st.mw.message(&body); err != nil {
+		return err
+	}
+	st.toks = st.mw.toks
+	if int64(b.Len()) > r.maxSize {
+		return r.rowErr(row, "", fmt.Errorf("render: %w: %d bytes, over max_message_size (%d)", ErrTooLarge, b.Len(), r.maxSize))
+	}
+	m.Data = bytes.Clone(b.Bytes())
+	if b.Cap() > 4<<20 {
+		*b = bytes.Buffer{} // do not keep a huge buffer in the pool
+	}
+	return nil
+}
+
+// writeText writes an unstructured header (Subject, extra headers); an
+// empty value writes nothing except for Subject.
+func writeText(b *bytes.Buffer, name, v string) error {
+	if v == "" {
+		if name == "Subject" {
+			b.WriteString("Subject:\r\n")
+		}
+		return nil
+	}
+	return writeFolded(b, name, textTokens(v, maxLine-len(name)-2))
+}
+
+// addressTokens appends the tokens of an address list, a comma after each
+// address but the last.
+func addressTokens(dst []string, list []mailbox) []string {
+	for i, mb := range list {
+		dst = mb.tokens(dst)
+		if i < len(list)-1 {
+			dst[len(dst)-1] += ","
+		}
+	}
+	return dst
+}
+
+func displayList(list []mailbox) string {
+	switch len(list) {
+	case 0:
+		return ""
+	case 1:
+		return list[0].display()
+	}
+	parts := make([]string, len(list))
+	for i, mb := range list {
+		parts[i] = mb.display()
+	}
+	return strings.Join(parts, ", ")
+}
+
+// recipients lists the envelope recipients: To, Cc, then Bcc, each once.
+func recipients(lists ...[]mailbox) []string {
+	var out []string
+	for _, l := range lists {
+		for _, mb := range l {
+			s := mb.spec()
+			dup := false
+			for _, o := range out {
+				if o == s {
+					dup = true
+					break
+				}
+			}
+			if !dup {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+func anyUTF8(lists ...[]mailbox) bool {
+	for _, l := range lists {
+		for _, mb := range l {
+			if mb.utf8 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+var idEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
+
+// messageID is unique and deterministic for (campaign, key): the campaign
+// name, a dot and the SHA-256 of name and key in base32 (so the address
+// is not readable in it), at the From domain (RFC 5322 3.6.4).
+func messageID(name, key, domain string) string {
+	h := sha256.Sum256([]byte(name + "\x00" + key))
+	return name + "." + strings.ToLower(idEncoding.EncodeToString(h[:15])) + "@" + domain
+}
+
+// unsubscribe renders the List-Unsubscribe targets (RFC 2369): the https
+// URL, then the mailto. It returns the header tokens, or nil for none.
+func (r *Renderer) unsubscribe(row campaign.Row, buf *bytes.Buffer) ([]string, error) {
+	var toks []string
+	if t := r.unsubURL; t != nil {
+		v, err := r.value(t, row, buf)
+		if err != nil {
+			return nil, err
+		}
+		if v == "" && r.oneClick {
+			return nil, r.rowErr(row, t.Column(row), fmt.Errorf("render: %s: %w: empty, and one_click needs it", t.Name(), ErrUnsubscribe))
+		}
+		if v != "" {
+			u, err := httpsURL(v)
+			if err != nil {
+				return nil, r.rowErr(row, t.Column(row, v), fmt.Errorf("render: %s: %w", t.Name(), err))
+			}
+			toks = append(toks, "<"+u+">")
+		}
+	}
+	if t := r.unsubMailto; t != nil {
+		v, err := r.value(t, row, buf)
+		if err != nil {
+			return nil, err
+		}
+		if v != "" {
+			u, err := mailtoURL(v)
+			if err != nil {
+				return nil, r.rowErr(row, t.Column(row, v), fmt.Errorf("render: %s: %w", t.Name(), err))
+			}
+			if len(toks) > 0 {
+				toks[0] += ","
+			}
+			toks = append(toks, "<"+u+">")
+		}
+	}
+	return toks, nil
+}
+
+// httpsURL checks an unsubscribe URL: https with a host (RFC 8058 requires
+// HTTPS for one-click). Characters that may not stand inside <> (RFC 2369)
+// are percent-encoded.
+func httpsURL(v string) (string, error) {
+	u, err := url.Parse(v)
+	if err != nil {
+		return "", fmt.Errorf("%w: %w", ErrUnsubscribe, err)
+	}
+	if !strings.EqualFold(u.Scheme, "https") || u.Host == "" {
+		return "", fmt.Errorf("%w: %s: want an https:// URL", ErrUnsubscribe, clip(v))
+	}
+	return escapeURL(u.String()), nil
+}
+
+// mailtoURL makes a mailto: URL (RFC 6068) from "mailto:addr?query" or a
+// bare address.
+func mailtoURL(v string) (string, error) {
+	rest := v
+	if len(v) >= 7 && strings.EqualFold(v[:7], "mailto:") {
+		rest = v[7:]
+	}
+	addr, query, _ := strings.Cut(rest, "?")
+	if unq, err := url.PathUnescape(addr); err == nil {
+		addr = unq
+	}
+	a, err := mail.ParseAddress(addr)
+	if err != nil {
+		return "", fmt.Errorf("%w: %s: %w", ErrUnsubscribe, clip(v), err)
+	}
+	mb, aerr := toMailbox(a)
+	if aerr != nil {
+		return "", fmt.Errorf("%w: %s: %w", ErrUnsubscribe, clip(v), aerr.err)
+	}
+	s := "mailto:" + escapeURL(mb.local) + "@" + mb.domain
+	if query != "" {
+		s += "?" + escapeURL(query)
+	}
+	return s, nil
+}
+
+// escapeURL percent-encodes bytes that may not appear in a URL inside a
+// header: spaces, controls, non-ASCII, and < > " (RFC 3986, RFC 2369).
+func escapeURL(s string) string {
+	const hex = "0123456789ABCDEF"
+	esc := func(c byte) bool { return c <= ' ' || c >= 0x7f || c == '<' || c == '>' || c == '"' }
+	i := 0
+	for i < len(s) && !esc(s[i]) {
+		i++
+	}
+	if i == len(s) {
+		return s
+	}
+	b := make([]byte, 0, len(s)+16)
+	b = append(b, s[:i]...)
+	for ; i < len(s); i++ {
+		if c := s[i]; esc(c) {
+			b = append(b, '%', hex[c>>4], hex[c&15])
+		} else {
+			b = append(b, c)
+		}
+	}
+	return string(b)
+}

@@ -1,0 +1,545 @@
+package render
+
+import (
+	"bytes"
+	"errors"
+	"io/fs"
+	"mime"
+	"net/mail"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/templates"
+)
+
+// yamlWith is a small text-only campaign; fields overrides or adds
+// top-level keys (written verbatim).
+func yamlWith(fields map[string]string) string {
+	base := map[string]string{
+		"name":       "t",
+		"from":       `"Acme <news@acme.example>"`,
+		"to":         `"{{.email}}"`,
+		"subject":    `"Hello"`,
+		"text":       "body.txt",
+		"recipients": "{path: people.csv}",
+	}
+	for k, v := range fields {
+		base[k] = v
+	}
+	var b strings.Builder
+	for _, k := range []string{"name", "from", "sender", "reply_to", "to", "cc", "bcc", "subject", "text", "html", "attachments", "attachments_dir", "headers", "unsubscribe", "list_id", "max_message_size", "recipients"} {
+		if v, ok := base[k]; ok {
+			b.WriteString(k + ": " + v + "\n")
+		}
+	}
+	return b.String()
+}
+
+var bodyFile = map[string]string{"body.txt": "Hi\n"}
+
+func rowErr(t *testing.T, err error) *campaign.RowError {
+	t.Helper()
+	var re *campaign.RowError
+	if !errors.As(err, &re) {
+		t.Fatalf("got %v, want a *campaign.RowError", err)
+	}
+	return re
+}
+
+func TestFromSenderRule(t *testing.T) {
+	const (
+		one   = "Ann <ann@acme.example>"
+		two   = "Ann <ann@acme.example>, Bob <bob@acme.example>"
+		other = "Desk <desk@acme.example>"
+	)
+	tests := []struct {
+		name, from, sender string
+		ok, header         bool
+		envelope           string
+	}{
+		{"one from, no sender", one, "", true, false, "ann@acme.example"},
+		{"one from, same sender", one, "ANN@acme.example", true, false, "ann@acme.example"},
+		{"one from, other sender", one, other, false, false, ""},
+		{"two from, one sender", two, other, true, true, "desk@acme.example"},
+		{"two from, no sender", two, "", false, false, ""},
+		{"two from, two senders", two, two, false, false, ""},
+	}
+	for _, tt := range tests {
+		t.Run("constant/"+tt.name, func(t *testing.T) {
+			y := yamlWith(map[string]string{"from": `"` + tt.from + `"`, "sender": `"` + tt.sender + `"`})
+			e, err := trySetup(t, y, bodyFile, []string{"email"})
+			if !tt.ok {
+				var fe *campaign.FileError
+				if !errors.As(err, &fe) || !errors.Is(err, ErrSender) {
+					t.Fatalf("New: %v, want a FileError wrapping ErrSender", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkSender(t, e, row(2, "email", "x@example.com"), tt.header, tt.envelope)
+		})
+		t.Run("per row/"+tt.name, func(t *testing.T) {
+			y := yamlWith(map[string]string{"from": `"{{.from}}"`, "sender": `"{{.sender}}"`})
+			e := setup(t, y, bodyFile, []string{"email", "from", "sender"})
+			r := row(9, "email", "x@example.com", "from", tt.from, "sender", tt.sender)
+			if !tt.ok {
+				_, err := e.r.Render(r)
+				re := rowErr(t, err)
+				if !errors.Is(err, ErrSender) || re.Row != 9 || re.Column != "sender" {
+					t.Fatalf("got %v (column %q), want ErrSender on row 9 column sender", err, re.Column)
+				}
+				return
+			}
+			checkSender(t, e, r, tt.header, tt.envelope)
+		})
+	}
+}
+
+func checkSender(t *testing.T, e *env, r campaign.Row, header bool, envelope string) {
+	t.Helper()
+	m, err := e.r.Render(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, err := mail.ReadMessage(bytes.NewReader(m.Data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := msg.Header.Get("Sender") != ""; got != header {
+		t.Errorf("Sender header present = %v, want %v", got, header)
+	}
+	if m.EnvelopeFrom != envelope {
+		t.Errorf("EnvelopeFrom = %q, want %q", m.EnvelopeFrom, envelope)
+	}
+}
+
+func TestAddressLists(t *testing.T) {
+	type addr struct{ name, address string }
+	tests := []struct {
+		value string
+		want  []addr
+		utf8  bool
+	}{
+		{`"Doe, John" <john@x.example>`, []addr{{"Doe, John", "john@x.example"}}, false},
+		{`john@x.example, jane@y.example`, []addr{{"", "john@x.example"}, {"", "jane@y.example"}}, false},
+		{`"Ann (A) \"Q\"" <ann@x.example>`, []addr{{`Ann (A) "Q"`, "ann@x.example"}}, false},
+		{`Ann (work) <ann@x.example>`, []addr{{"Ann", "ann@x.example"}}, false},
+		{`张三 <zs@x.example>, "李四, 经理" <ls@x.example>`, []addr{{"张三", "zs@x.example"}, {"李四, 经理", "ls@x.example"}}, false},
+		{`=?utf-8?q?Caf=C3=A9?= <c@x.example>`, []addr{{"Café", "c@x.example"}}, false},
+		{`"Jörg Müller, Dr." <j@x.example>`, []addr{{"Jörg Müller, Dr.", "j@x.example"}}, false},
+		{`user@Bücher.Example`, []addr{{"", "user@xn--bcher-kva.example"}}, false},
+		{`Müller <müller@x.example>`, []addr{{"Müller", "müller@x.example"}}, true},
+		{`"a very long display name that certainly does not fit on one header line at all, really" <long@x.example>, next@x.example`,
+			[]addr{{"a very long display name that certainly does not fit on one header line at all, really", "long@x.example"}, {"", "next@x.example"}}, false},
+		{`Zhōngwén Míngzì Hěn Cháng De Yī Gè Rén Míng, Zhēn De Hěn Cháng <zw@x.example>`,
+			nil, false}, // comma outside quotes: two elements, the first has no address
+	}
+	for _, tt := range tests {
+		t.Run(tt.value, func(t *testing.T) {
+			e := setup(t, yamlWith(map[string]string{"to": `"{{.to}}"`}), bodyFile, []string{"email", "to"})
+			m, err := e.r.Render(row(2, "email", "k@example.com", "to", tt.value))
+			if tt.want == nil {
+				if re := rowErr(t, err); re.Column != "to" || !errors.Is(err, ErrAddress) {
+					t.Errorf("got %v, want ErrAddress in column to", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkLines(t, m.Data, false)
+			msg, err := mail.ReadMessage(bytes.NewReader(m.Data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if raw := msg.Header.Get("To"); len(tt.want) > 1 && !strings.Contains(raw, ", ") || strings.Contains(raw, ";") {
+				t.Errorf("To %q is not joined with \", \"", raw)
+			}
+			got, err := msg.Header.AddressList("To")
+			if err != nil {
+				t.Fatalf("To %q: %v", msg.Header.Get("To"), err)
+			}
+			if len(got) != len(tt.want) {
+				t.Fatalf("To = %v, want %v", got, tt.want)
+			}
+			for i, w := range tt.want {
+				if got[i].Name != w.name || got[i].Address != w.address {
+					t.Errorf("To[%d] = %q <%s>, want %q <%s>", i, got[i].Name, got[i].Address, w.name, w.address)
+				}
+			}
+			if m.UTF8 != tt.utf8 {
+				t.Errorf("UTF8 = %v, want %v", m.UTF8, tt.utf8)
+			}
+		})
+	}
+}
+
+func TestHeaderEncoding(t *testing.T) {
+	tests := []struct {
+		value string
+		raw   string // expected Subject header line(s) without CRLF, "" to skip
+	}{
+		{"Hello world", "Subject: Hello world"},
+		{"Café au lait", "Subject: =?utf-8?q?Caf=C3=A9_au_lait?="},
+		{"你好世界", "Subject: =?utf-8?b?5L2g5aW95LiW55WM?="},
+		{"Spaces  kept   inside", "Subject: Spaces  kept   inside"},
+		{"literal =?utf-8?q?x?= is not decoded", ""},
+		{strings.Repeat("word ", 60) + "end", ""},
+		{strings.Repeat("长", 120), ""},
+		{strings.Repeat("x", 1200), ""},
+		{"🎉 Party time, ünïcödé — “quotes” and emoji 👍🏽", ""},
+		{"mixed 中文 and English words that go on for a while to make folding happen here", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.value[:min(len(tt.value), 20)], func(t *testing.T) {
+			e := setup(t, yamlWith(map[string]string{"subject": `"{{.s}}"`, "headers": `{X-Note: "{{.s}}"}`}), bodyFile, []string{"email", "s"})
+			m, err := e.r.Render(row(2, "email", "k@example.com", "s", tt.value))
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkLines(t, m.Data, false)
+			if tt.raw != "" && !bytes.Contains(m.Data, []byte("\r\n"+tt.raw+"\r\n")) {
+				t.Errorf("no line %q in\n%s", tt.raw, m.Data)
+			}
+			msg, err := mail.ReadMessage(bytes.NewReader(m.Data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, h := range []string{"Subject", "X-Note"} {
+				got, err := new(mime.WordDecoder).DecodeHeader(msg.Header.Get(h))
+				if err != nil || got != tt.value {
+					t.Errorf("%s decodes to %q, %v; want %q", h, got, err, tt.value)
+				}
+			}
+		})
+	}
+}
+
+func TestInvalidAddress(t *testing.T) {
+	tests := []struct {
+		name, field, tmpl string
+		values            []string
+		column            string
+	}{
+		{"bad email in name <email>", "to", `"{{.name}} <{{.email}}>"`, []string{"name", "Bob", "email", "bob@@example.com"}, "email"},
+		{"empty email in name <email>", "to", `"{{.name}} <{{.email}}>"`, []string{"name", "Bob", "email", ""}, "email"},
+		{"name that breaks the list", "to", `"{{.name}} <{{.email}}>"`, []string{"name", "Doe, John", "email", "j@example.com"}, "name"},
+		{"address function, bad email", "to", `"{{address .name .email}}"`, []string{"name", "Bob", "email", "nope"}, "email"},
+		{"address function, injected list", "to", `"{{address .name .email}}"`, []string{"name", "Bob", "email", "a@x.example>, <evil@y.example"}, "email"},
+		{"bad domain", "cc", `"{{.cc}}"`, []string{"cc", "a@-bad-.example", "email", "k@example.com"}, "cc"},
+		{"semicolon list", "cc", `"{{.cc}}"`, []string{"cc", "a@x.example; b@x.example", "email", "k@example.com"}, "cc"},
+		{"reply-to", "reply_to", `"{{.rt}}"`, []string{"rt", "not an address", "email", "k@example.com"}, "rt"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := setup(t, yamlWith(map[string]string{tt.field: tt.tmpl}), bodyFile, []string{"email", "name", "cc", "rt"})
+			r := row(17, tt.values...)
+			m, err := e.r.Render(r)
+			re := rowErr(t, err)
+			if re.Row != 17 || re.Column != tt.column {
+				t.Errorf("row %d column %q, want 17 %q: %v", re.Row, re.Column, tt.column, err)
+			}
+			if m == nil || m.Row != 17 || m.Data != nil {
+				t.Errorf("partial message %+v", m)
+			}
+			if !strings.Contains(err.Error(), "row 17") || !strings.Contains(err.Error(), tt.column) {
+				t.Errorf("message %q lacks row and column", err)
+			}
+		})
+	}
+}
+
+// TestHostileValues puts line breaks and other control characters into
+// every templated header field; each must be refused for its row, naming
+// the column, and nothing may come out as a header.
+func TestHostileValues(t *testing.T) {
+	fields := []struct {
+		name string
+		set  map[string]string
+	}{
+		{"from", map[string]string{"from": `"{{.v}} <a@acme.example>"`}},
+		{"sender", map[string]string{"from": `"a@acme.example, b@acme.example"`, "sender": `"{{.v}} <s@acme.example>"`}},
+		{"reply_to", map[string]string{"reply_to": `"{{.v}} <r@acme.example>"`}},
+		{"to", map[string]string{"to": `"{{.v}} <{{.email}}>"`}},
+		{"cc", map[string]string{"cc": `"{{.v}}"`}},
+		{"bcc", map[string]string{"bcc": `"x{{.v}}@acme.example"`}},
+		{"subject", map[string]string{"subject": `"Hi {{.v}}"`}},
+		{"header", map[string]string{"headers": `{X-Tag: "{{.v}}"}`}},
+		{"attachment", map[string]string{"attachments": `["{{.v}}.pdf"]`}},
+		{"unsubscribe url", map[string]string{"unsubscribe": `{url: "https://acme.example/u?{{.v}}"}`}},
+		{"unsubscribe mailto", map[string]string{"unsubscribe": `{mailto: "u{{.v}}@acme.example"}`}},
+	}
+	values := []string{
+		"x\r\nBcc: evil@attacker.example",
+		"x\nBcc: evil@attacker.example",
+		"x\rBcc: evil@attacker.example",
+		"x\r\n\r\n<html>body</html>",
+		"tab\there",
+		"nul\x00",
+		"del\x7f",
+		"nel\u0085Bcc: evil@attacker.example",
+		"ls\u2028Bcc: evil@attacker.example",
+		"bad utf8 \xff\xfe",
+	}
+	for _, f := range fields {
+		e := setup(t, yamlWith(f.set), map[string]string{"body.txt": "Hi\n"}, []string{"email", "v"})
+		for _, v := range values {
+			t.Run(f.name+"/"+strings.Fields(v)[0], func(t *testing.T) {
+				m, err := e.r.Render(row(4, "email", "k@example.com", "v", v))
+				re := rowErr(t, err)
+				if !errors.Is(err, campaign.ErrControlChar) || re.Column != "v" || re.Row != 4 {
+					t.Errorf("got %v (column %q), want ErrControlChar in column v", err, re.Column)
+				}
+				if m != nil && m.Data != nil {
+					t.Errorf("message data returned with the error")
+				}
+			})
+		}
+	}
+}
+
+// TestEncodedWordInjection: an encoded-word that decodes to a line break
+// must not become one.
+func TestEncodedWordInjection(t *testing.T) {
+	e := setup(t, yamlWith(map[string]string{"to": `"{{.v}} <{{.email}}>"`}), bodyFile, []string{"email", "v"})
+	// Decodes to "x\r\nBcc: evil": refused as a control character.
+	_, err := e.r.Render(row(2, "email", "k@example.com", "v", "=?utf-8?q?x=0D=0ABcc=3A_evil?="))
+	if re := rowErr(t, err); !errors.Is(err, campaign.ErrControlChar) || re.Column != "v" {
+		t.Errorf("got %v, want ErrControlChar for column v", err)
+	}
+	// Does not even parse: refused as an address.
+	_, err = e.r.Render(row(3, "email", "k@example.com", "v", "=?utf-8?q?x=0D=0ABcc:_evil@attacker.example?="))
+	if !errors.Is(err, ErrAddress) {
+		t.Errorf("got %v, want ErrAddress", err)
+	}
+}
+
+func TestAttachmentPaths(t *testing.T) {
+	base := t.TempDir()
+	dir := filepath.Join(base, "camp")
+	files := map[string]string{
+		"outside.txt":         "secret",
+		"camp/body.txt":       "Hi\n",
+		"camp/files/ok.pdf":   "%PDF ok",
+		"camp/files/sub/.k":   "",
+		"camp/files/b.pdf":    "%PDF b",
+		"elsewhere/other.pdf": "%PDF elsewhere",
+	}
+	for name, body := range files {
+		p := filepath.Join(base, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink(filepath.Join(base, "outside.txt"), filepath.Join(dir, "files", "link-out.pdf")); err != nil {
+		t.Skip("symlinks not available:", err)
+	}
+	if err := os.Symlink("ok.pdf", filepath.Join(dir, "files", "link-in.pdf")); err != nil {
+		t.Fatal(err)
+	}
+	load := func(extra map[string]string) *Renderer {
+		fields := map[string]string{"attachments": `["{{.file}}"]`}
+		for k, v := range extra {
+			fields[k] = v
+		}
+		p := filepath.Join(dir, "campaign.yaml")
+		if err := os.WriteFile(p, []byte(yamlWith(fields)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		c, err := campaign.Load(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		set, err := templates.Compile(c, []string{"email", "file"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := New(c, set, Options{Now: func() time.Time { return fixedNow }, Boundary: fixedBoundary})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	r := load(nil)
+	tests := []struct {
+		file    string
+		wantErr error
+		name    string
+	}{
+		{"files/ok.pdf", nil, "ok.pdf"},
+		{"files/sub/../b.pdf", nil, "b.pdf"},
+		{"files/link-in.pdf", nil, "link-in.pdf"},
+		{"../outside.txt", ErrAttachmentPath, ""},
+		{"files/../../outside.txt", ErrAttachmentPath, ""},
+		{filepath.Join(base, "outside.txt"), ErrAttachmentPath, ""},
+		{"files/link-out.pdf", ErrAttachmentPath, ""},
+		{"files/missing.pdf", fs.ErrNotExist, ""},
+		{"files/sub", ErrAttachment, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			m, err := r.Render(row(3, "email", "k@example.com", "file", tt.file))
+			if tt.wantErr == nil {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(m.Attachments) != 1 || m.Attachments[0].Name != tt.name {
+					t.Errorf("attachments %+v, want %s", m.Attachments, tt.name)
+				}
+				return
+			}
+			re := rowErr(t, err)
+			if !errors.Is(err, tt.wantErr) || re.Column != "file" || re.Row != 3 {
+				t.Errorf("got %v (column %q), want %v in column file", err, re.Column, tt.wantErr)
+			}
+		})
+	}
+
+	// An absolute attachments_dir admits absolute paths inside it only.
+	r = load(map[string]string{"attachments_dir": filepath.Join(base, "elsewhere")})
+	if _, err := r.Render(row(2, "email", "k@example.com", "file", filepath.Join(base, "elsewhere", "other.pdf"))); err != nil {
+		t.Errorf("absolute path inside attachments_dir: %v", err)
+	}
+	if _, err := r.Render(row(2, "email", "k@example.com", "file", "other.pdf")); err != nil {
+		t.Errorf("relative path inside attachments_dir: %v", err)
+	}
+	if _, err := r.Render(row(2, "email", "k@example.com", "file", filepath.Join(base, "outside.txt"))); !errors.Is(err, ErrAttachmentPath) {
+		t.Errorf("absolute path outside attachments_dir: %v", err)
+	}
+}
+
+func TestConstantAttachmentMissing(t *testing.T) {
+	_, err := trySetup(t, yamlWith(map[string]string{"attachments": `["terms.pdf"]`}), bodyFile, []string{"email"})
+	var fe *campaign.FileError
+	if !errors.As(err, &fe) || !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("got %v, want a FileError for the missing constant attachment", err)
+	}
+}
+
+func TestInlineImageMissing(t *testing.T) {
+	_, err := trySetup(t, yamlWith(map[string]string{"text": "", "html": "body.html"}),
+		map[string]string{"body.html": "<p>hi</p>\n<img src=\"cid:nope.png\">\n"}, []string{"email"})
+	var fe *campaign.FileError
+	if !errors.As(err, &fe) || fe.Line != 2 || !strings.Contains(err.Error(), "nope.png") {
+		t.Errorf("got %v, want a FileError at body.html:2 naming nope.png", err)
+	}
+}
+
+func TestMessageSize(t *testing.T) {
+	e := setup(t, yamlWith(map[string]string{"attachments": `["{{.file}}"]`, "max_message_size": "1KB"}),
+		map[string]string{"body.txt": "Hi\n", "big.bin": strings.Repeat("x", 2000), "small.bin": "x"}, []string{"email", "file"})
+	_, err := e.r.Render(row(2, "email", "k@example.com", "file", "big.bin"))
+	if re := rowErr(t, err); !errors.Is(err, ErrTooLarge) || re.Column != "file" {
+		t.Errorf("got %v, want ErrTooLarge for column file", err)
+	}
+	if _, err := e.r.Render(row(3, "email", "k@example.com", "file", "small.bin")); err != nil {
+		t.Errorf("small attachment: %v", err)
+	}
+}
+
+func TestSubjectWarning(t *testing.T) {
+	e := setup(t, yamlWith(map[string]string{"subject": `"{{.s}}"`}), bodyFile, []string{"email", "s"})
+	m, err := e.r.Render(row(2, "email", "k@example.com", "s", strings.Repeat("长", SubjectWarnLength)))
+	if err != nil || len(m.Warnings) != 0 {
+		t.Errorf("%d characters: %v, warnings %q", SubjectWarnLength, err, m.Warnings)
+	}
+	m, err = e.r.Render(row(2, "email", "k@example.com", "s", strings.Repeat("长", SubjectWarnLength+1)))
+	if err != nil || len(m.Warnings) != 1 || !strings.Contains(m.Warnings[0], "subject") {
+		t.Errorf("%d characters: %v, warnings %q", SubjectWarnLength+1, err, m.Warnings)
+	}
+}
+
+func TestMessageID(t *testing.T) {
+	e := setup(t, yamlWith(nil), bodyFile, []string{"email"})
+	a, _ := e.r.Render(row(2, "email", "a@example.com"))
+	a2, _ := e.r.Render(row(9, "email", "a@example.com"))
+	b, _ := e.r.Render(row(3, "email", "b@example.com"))
+	if a.MessageID != a2.MessageID || a.MessageID == b.MessageID {
+		t.Errorf("ids %q %q %q: want equal for one key, different for another", a.MessageID, a2.MessageID, b.MessageID)
+	}
+	if !strings.HasSuffix(a.MessageID, "@acme.example") || strings.Contains(a.MessageID, "a@example") {
+		t.Errorf("id %q: want the From domain and no readable key", a.MessageID)
+	}
+	other := setup(t, yamlWith(map[string]string{"name": "other"}), bodyFile, []string{"email"})
+	o, _ := other.r.Render(row(2, "email", "a@example.com"))
+	if o.MessageID == a.MessageID {
+		t.Errorf("two campaigns share id %q", o.MessageID)
+	}
+	if _, err := mail.ParseAddress(a.MessageID); err != nil {
+		t.Errorf("id %q is not an addr-spec shape: %v", a.MessageID, err)
+	}
+}
+
+func TestEnvelopeIDNAAndUTF8(t *testing.T) {
+	e := setup(t, yamlWith(map[string]string{"bcc": `"{{.bcc}}"`}), bodyFile, []string{"email", "bcc"})
+	m, err := e.r.Render(row(2, "email", "用户@例子.中国", "bcc", "Audit <AUDIT@Bücher.example>, 用户@例子.中国"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"用户@xn--fsqu00a.xn--fiqs8s", "AUDIT@xn--bcher-kva.example"}
+	if strings.Join(m.Recipients, " ") != strings.Join(want, " ") {
+		t.Errorf("Recipients %q, want %q", m.Recipients, want)
+	}
+	if !m.UTF8 {
+		t.Error("UTF8 not set for a non-ASCII local part")
+	}
+	if bytes.Contains(m.Data, []byte("Bcc")) || bytes.Contains(m.Data, []byte("AUDIT")) {
+		t.Errorf("Bcc leaked into the message:\n%s", m.Data)
+	}
+	if m.Key != "用户@例子.中国" {
+		t.Errorf("Key %q", m.Key)
+	}
+}
+
+func TestNoRecipientAndEmptyKey(t *testing.T) {
+	e := setup(t, yamlWith(map[string]string{"to": `"{{.to}}"`}), bodyFile, []string{"email", "to"})
+	_, err := e.r.Render(row(2, "email", "k@example.com", "to", ""))
+	if re := rowErr(t, err); !errors.Is(err, ErrNoRecipient) || re.Column != "to" {
+		t.Errorf("got %v, want ErrNoRecipient for column to", err)
+	}
+	_, err = e.r.Render(row(3, "email", " ", "to", "a@example.com"))
+	if re := rowErr(t, err); !errors.Is(err, campaign.ErrEmptyKey) || re.Column != "email" {
+		t.Errorf("got %v, want ErrEmptyKey for column email", err)
+	}
+}
+
+func TestUnsubscribeChecks(t *testing.T) {
+	e := setup(t, yamlWith(map[string]string{"unsubscribe": `{url: "{{.u}}", one_click: true}`}), bodyFile, []string{"email", "u"})
+	for _, u := range []string{"http://acme.example/u", "javascript:alert(1)", "", "https:///nohost"} {
+		_, err := e.r.Render(row(2, "email", "k@example.com", "u", u))
+		if re := rowErr(t, err); !errors.Is(err, ErrUnsubscribe) || re.Column != "u" {
+			t.Errorf("url %q: got %v, want ErrUnsubscribe for column u", u, err)
+		}
+	}
+	m, err := e.r.Render(row(2, "email", "k@example.com", "u", `https://acme.example/u?a=<b> "c"`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(m.Data, []byte("List-Unsubscribe: <https://acme.example/u?a=%3Cb%3E%20%22c%22>\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n")) {
+		t.Errorf("List-Unsubscribe not escaped:\n%s", m.Data)
+	}
+	if _, err := trySetup(t, yamlWith(map[string]string{"unsubscribe": `{mailto: "u@acme.example", one_click: true}`}), bodyFile, []string{"email"}); !errors.Is(err, ErrUnsubscribe) {
+		t.Errorf("one_click without url: %v", err)
+	}
+	if _, err := trySetup(t, yamlWith(map[string]string{"list_id": `"Acme <nodot>"`}), bodyFile, []string{"email"}); !errors.Is(err, ErrListID) {
+		t.Errorf("bad list_id: %v", err)
+	}
+}
+
+func TestBadBoundary(t *testing.T) {
+	e := setup(t, yamlWith(map[string]string{"html": "b.html"}), map[string]string{"body.txt": "x\n", "b.html": "<p>x</p>\n"}, []string{"email"})
+	e.r.boundary = func(string, int) string { return "bad\r\nboundary" }
+	m, err := e.r.Render(row(2, "email", "k@example.com"))
+	if !errors.Is(err, ErrBoundary) || m != nil {
+		t.Errorf("got %v, %v; want ErrBoundary and no message", m, err)
+	}
+}

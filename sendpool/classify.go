@@ -1,0 +1,186 @@
+package sendpool
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"io"
+	"net"
+	"net/textproto"
+	"regexp"
+	"strings"
+)
+
+// Class is what the pool does about an outcome.
+type Class int
+
+// The classes of outcome.
+const (
+	// ClassTemporary: retry later with exponential backoff (4xx replies).
+	ClassTemporary Class = iota
+	// ClassPermanent: record as failed, never retry (5xx replies, a message
+	// too big for the server, SMTPUTF8 missing).
+	ClassPermanent
+	// ClassThrottled: the server asks to slow down. The pool lowers the
+	// shared rate and tries the message again; such tries do not spend the
+	// message's retries (but are bounded).
+	ClassThrottled
+	// ClassAuth: the login was refused; the whole run stops.
+	ClassAuth
+	// ClassTLS: the connection could not be secured; the whole run stops.
+	ClassTLS
+	// ClassNetwork: the connection broke before the message could have been
+	// accepted; the connection is replaced and the message retried.
+	ClassNetwork
+	// ClassAmbiguous: the body was sent and the reply lost; the message is
+	// reported unknown and never retried automatically.
+	ClassAmbiguous
+)
+
+func (c Class) String() string {
+	switch c {
+	case ClassTemporary:
+		return "temporary"
+	case ClassPermanent:
+		return "permanent"
+	case ClassThrottled:
+		return "throttled"
+	case ClassAuth:
+		return "auth"
+	case ClassTLS:
+		return "tls"
+	case ClassNetwork:
+		return "network"
+	case ClassAmbiguous:
+		return "ambiguous"
+	default:
+		return "Class(?)"
+	}
+}
+
+// throttleRE matches reply texts by which providers ask a sender to slow
+// down: generic wording, NetEase (163/126/yeah) codes, QQ's "frequency
+// limited", Amazon SES "Throttling", Gmail and Microsoft "rate limited".
+var throttleRE = regexp.MustCompile(`(?i)` +
+	`\brate[ -]?limit|\brate of\b|\brate exceeded|sending rate|\btoo many (messages|mails|emails|connections|sessions|requests|concurrent|login)|` +
+	`\bthrottl|frequency limited|\bfrequency\b|slow down|\blimit exceeded|\bexceeded\b.*\blimit|\bquota exceeded|` +
+	`\b(RP:QRC|RP:TRC|MI:SFQ|MI:DMC|HL:IFC|HL:ICC)\b`)
+
+// ClassifyReply decides what a refusing server reply means, from its code,
+// enhanced code (RFC 3463) and text:
+//
+//   - 530, 534, 535, 538: authentication failure (ClassAuth);
+//   - an enhanced code 4.7.28 (Gmail's rate limit) or a text asking to slow
+//     down (see throttleRE: "rate limit", "too many messages/connections",
+//     "Throttling", "frequency limited", NetEase's RP:QRC, MI:SFQ, HL:IFC,
+//     HL:ICC, MI:DMC) on a 4xx or 5xx reply: ClassThrottled;
+//   - other 4xx: ClassTemporary; other 5xx: ClassPermanent;
+//   - anything else (a positive reply where a refusal was expected):
+//     ClassTemporary.
+func ClassifyReply(code int, ec EnhancedCode, text string) Class {
+	switch code {
+	case 530, 534, 535, 538:
+		return ClassAuth
+	}
+	if code >= 400 && code < 600 {
+		if ec == (EnhancedCode{4, 7, 28}) || throttleRE.MatchString(text) {
+			return ClassThrottled
+		}
+	}
+	switch {
+	case code >= 400 && code < 500:
+		return ClassTemporary
+	case code >= 500 && code < 600:
+		return ClassPermanent
+	default:
+		return ClassTemporary
+	}
+}
+
+// Classify decides what an error from a Dialer or Conn means. Replies
+// (*SMTPError) go through ClassifyReply; TLS and certificate errors are
+// ClassTLS; a lost final reply is ClassAmbiguous; other I/O errors are
+// ClassNetwork.
+func Classify(err error) Class {
+	if err == nil {
+		return ClassTemporary
+	}
+	var ae *AuthError
+	if errors.As(err, &ae) {
+		return ClassAuth
+	}
+	var te *TLSError
+	if errors.As(err, &te) || isTLSFailure(err) {
+		return ClassTLS
+	}
+	var txe *TxError
+	if errors.As(err, &txe) && txe.Ambiguous() {
+		return ClassAmbiguous
+	}
+	if errors.Is(err, ErrTooBig) || errors.Is(err, ErrNeedsSMTPUTF8) {
+		return ClassPermanent
+	}
+	var se *SMTPError
+	if errors.As(err, &se) {
+		return ClassifyReply(se.Code, se.EnhancedCode, se.Message)
+	}
+	return ClassNetwork
+}
+
+// isTLSFailure reports certificate and handshake errors.
+func isTLSFailure(err error) bool {
+	var (
+		cve   *tls.CertificateVerificationError
+		ua    x509.UnknownAuthorityError
+		he    x509.HostnameError
+		ci    x509.CertificateInvalidError
+		alert tls.AlertError
+		rhe   tls.RecordHeaderError
+		ech   *tls.ECHRejectionError
+	)
+	return errors.As(err, &cve) || errors.As(err, &ua) || errors.As(err, &he) ||
+		errors.As(err, &ci) || errors.As(err, &alert) || errors.As(err, &rhe) || errors.As(err, &ech)
+}
+
+// isConnBroken reports whether a connection that produced err can no longer
+// be used: any error that is not a refusing reply (except 421, which closes
+// the session) and not a local check.
+func isConnBroken(err error) bool {
+	if err == nil {
+		return false
+	}
+	if errors.Is(err, ErrTooBig) || errors.Is(err, ErrNeedsSMTPUTF8) || errors.Is(err, ErrNoRecipients) {
+		return false
+	}
+	var se *SMTPError
+	if errors.As(err, &se) {
+		return se.Code == 421
+	}
+	return true
+}
+
+// isNetError reports an I/O-level failure (as opposed to a reply).
+func isNetError(err error) bool {
+	var ne net.Error
+	var pe textproto.ProtocolError
+	return errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, net.ErrClosed) || errors.As(err, &pe) || errors.Is(err, context.Canceled)
+}
+
+// authHint returns advice for a refused login, naming the providers that
+// want an app-specific authorization code instead of the account password.
+func authHint(host string) string {
+	h := strings.ToLower(strings.TrimSuffix(host, "."))
+	for _, d := range []string{"163.com", "126.com", "yeah.net", "188.com", "qq.com", "foxmail.com", "sina.com", "sina.cn", "sohu.com", "aliyun.com"} {
+		if h == d || strings.HasSuffix(h, "."+d) {
+			return "this provider wants the authorization code (授权码) from its web settings, not the login password: use the authorization code, not the login password"
+		}
+	}
+	for _, d := range []string{"gmail.com", "googlemail.com", "outlook.com", "office365.com", "yahoo.com", "icloud.com"} {
+		if h == d || strings.HasSuffix(h, "."+d) {
+			return "this provider refuses the account password over SMTP: use an app password (or OAuth2 with auth: xoauth2)"
+		}
+	}
+	return "check smtp.username and the password in the environment variable named by smtp.password_env"
+}

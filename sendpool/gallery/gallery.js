@@ -1,0 +1,605 @@
+// gallery.js: the tidings preview page. Written by `tidings preview`
+// beside the .eml files and opened from disk (file://).
+//
+// Data arrives as scripts (browsers refuse fetch() of local files):
+// gallery/rows.js calls tidings.meta, gallery/rows-NNNN.js call tidings.rows,
+// gallery/msg/<id>.js call tidings.message when a message is opened.
+//
+// Everything from a recipient row is untrusted. The DOM is built with
+// createElement and textContent only; no data ever goes through innerHTML,
+// and the message HTML is shown only inside sandboxed iframes without
+// allow-scripts, under a Content-Security-Policy of their own.
+(function () {
+  'use strict';
+
+  var PAGE = 100;          // list rows per page
+  var MESSAGE_CACHE = 30;  // parsed messages kept in memory
+  var DATA = 'gallery/';
+
+  var state = {
+    meta: null,
+    rows: [],          // every list entry, in sheet-row order
+    loadedChunks: 0,
+    hay: null,         // lower-cased search text per row, built on first search
+    filtered: null,    // indexes into rows when a filter is active, else null
+    page: 0,
+    query: '',
+    status: 'all',
+    selected: -1,      // index into rows
+    tab: 'html',
+    width: 'desktop',
+    remote: false,
+    messages: new Map(),
+    pending: ''
+  };
+
+  function $(id) { return document.getElementById(id); }
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) { e.className = cls; }
+    if (text !== undefined && text !== null) { e.textContent = String(text); }
+    return e;
+  }
+
+  function clear(node) {
+    while (node.firstChild) { node.removeChild(node.firstChild); }
+  }
+
+  function fmtInt(n) { return Number(n).toLocaleString('en-US'); }
+
+  function fmtSize(n) {
+    if (n < 1024) { return n + ' B'; }
+    if (n < 1024 * 1024) { return (n / 1024).toFixed(n < 10240 ? 1 : 0) + ' KB'; }
+    return (n / 1024 / 1024).toFixed(1) + ' MB';
+  }
+
+  function loadScript(src, onerror, ordered) {
+    var s = document.createElement('script');
+    s.src = src;
+    // Ordered scripts download in parallel and run in insertion order.
+    if (ordered) { s.async = false; }
+    s.onload = function () { s.remove(); };
+    s.onerror = function () { s.remove(); if (onerror) { onerror(); } };
+    document.body.appendChild(s);
+  }
+
+  // chunkName is the n-th list file, as galleryChunkName in gallery.go names it.
+  function chunkName(n) {
+    var s = String(n);
+    while (s.length < 4) { s = '0' + s; }
+    return DATA + 'rows-' + s + '.js';
+  }
+
+  // ---- data entry points, called by the data scripts -------------------
+
+  window.tidings = {
+    meta: function (meta) {
+      state.meta = meta;
+      $('count-all').textContent = fmtInt(meta.total);
+      $('count-ok').textContent = fmtInt(meta.ok);
+      $('count-invalid').textContent = fmtInt(meta.invalid);
+      updateSummary();
+      if (meta.chunks > 0) {
+        loadScript(chunkName(1), dataMissing);
+      } else {
+        finished();
+      }
+    },
+
+    rows: function (n, list) {
+      if (n !== state.loadedChunks + 1) { return; }
+      var start = state.rows.length;
+      for (var i = 0; i < list.length; i++) { state.rows.push(list[i]); }
+      state.loadedChunks = n;
+      if (n === 1) {
+        // Page 1 first, on its own; then the rest, downloaded in parallel.
+        for (var c = 2; c <= state.meta.chunks; c++) { loadScript(chunkName(c), dataMissing, true); }
+      }
+      if (state.hay) { addHay(start); }
+      if (state.filtered) {
+        for (var j = start; j < state.rows.length; j++) {
+          if (matches(j)) { state.filtered.push(j); }
+        }
+      }
+      // Render when the visible page changes: the first chunk, or a page
+      // that is not yet full.
+      var shown = $('rows').childElementCount;
+      renderList(shown < PAGE);
+      if (n >= state.meta.chunks) { finished(); }
+    },
+
+    message: function (id, msg) {
+      state.messages.set(id, msg);
+      if (state.messages.size > MESSAGE_CACHE) {
+        state.messages.delete(state.messages.keys().next().value);
+      }
+      if (id === state.pending) {
+        state.pending = '';
+        showMessage(id, msg);
+      }
+    }
+  };
+
+  function dataMissing() {
+    $('summary').textContent = 'Could not load the list (gallery/ folder missing or incomplete).';
+    document.body.dataset.state = 'error';
+  }
+
+  function finished() {
+    updateSummary();
+    renderList(false);
+    // Milliseconds since navigation, for tests and the curious.
+    document.body.dataset.readyMs = String(Math.round(performance.now()));
+    document.body.dataset.state = 'ready';
+  }
+
+  function updateSummary() {
+    var m = state.meta;
+    var s = $('summary');
+    s.dataset.total = m.total;
+    var text = fmtInt(m.total) + (m.total === 1 ? ' message' : ' messages') +
+      ' · ' + fmtInt(m.ok) + ' ok · ' + fmtInt(m.invalid) + ' invalid';
+    if (state.rows.length < m.total) {
+      text += ' · loading ' + fmtInt(state.rows.length) + '…';
+    }
+    s.textContent = text;
+    s.classList.toggle('has-invalid', m.invalid > 0);
+  }
+
+  // ---- filtering --------------------------------------------------------
+
+  function addHay(start) {
+    for (var i = start; i < state.rows.length; i++) {
+      var r = state.rows[i];
+      var parts = [String(r.r), r.k || '', r.t || '', r.s || '', r.p || '', r.x ? 'invalid' : 'ok'];
+      if (r.a) { for (var j = 0; j < r.a.length; j++) { parts.push(r.a[j].n); } }
+      state.hay.push(parts.join('\n').toLowerCase());
+    }
+  }
+
+  var terms = [];
+
+  function matches(i) {
+    var r = state.rows[i];
+    if (state.status === 'ok' && r.x) { return false; }
+    if (state.status === 'invalid' && !r.x) { return false; }
+    for (var t = 0; t < terms.length; t++) {
+      if (state.hay[i].indexOf(terms[t]) < 0) { return false; }
+    }
+    return true;
+  }
+
+  function applyFilter() {
+    terms = state.query.toLowerCase().split(/\s+/).filter(Boolean);
+    if (terms.length === 0 && state.status === 'all') {
+      state.filtered = null;
+    } else {
+      if (!state.hay) { state.hay = []; addHay(0); }
+      var out = [];
+      for (var i = 0; i < state.rows.length; i++) {
+        if (matches(i)) { out.push(i); }
+      }
+      state.filtered = out;
+    }
+    state.page = 0;
+    renderList(true);
+  }
+
+  function visibleCount() {
+    return state.filtered ? state.filtered.length : state.rows.length;
+  }
+
+  function visibleIndex(k) {
+    return state.filtered ? state.filtered[k] : k;
+  }
+
+  // ---- the list ---------------------------------------------------------
+
+  function rowItem(i) {
+    var r = state.rows[i];
+    var li = el('li', 'row ' + (r.x ? 'invalid' : 'ok'));
+    var b = el('button', 'row-btn');
+    b.type = 'button';
+    b.dataset.idx = String(i);
+    if (i === state.selected) { li.classList.add('selected'); b.setAttribute('aria-current', 'true'); }
+
+    var top = el('div', 'row-top');
+    top.appendChild(el('span', 'row-num', r.r));
+    top.appendChild(el('span', 'row-to', r.t || r.k || '(no recipient)'));
+    if (r.x) { top.appendChild(el('span', 'badge bad', 'invalid')); }
+    b.appendChild(top);
+
+    if (r.s) { b.appendChild(el('div', 'row-subject', r.s)); }
+    if (r.x) {
+      b.appendChild(el('div', 'row-problem', r.p || 'could not be rendered'));
+    }
+    if (r.a && r.a.length) {
+      var att = el('div', 'row-att');
+      for (var j = 0; j < r.a.length; j++) {
+        var chip = el('span', 'att');
+        chip.appendChild(el('span', 'att-name', r.a[j].n));
+        chip.appendChild(el('span', 'att-size', fmtSize(r.a[j].z)));
+        att.appendChild(chip);
+      }
+      b.appendChild(att);
+    }
+    li.appendChild(b);
+    return li;
+  }
+
+  function renderList(rebuild) {
+    var total = visibleCount();
+    var pages = Math.max(1, Math.ceil(total / PAGE));
+    if (state.page >= pages) { state.page = pages - 1; }
+    var from = state.page * PAGE;
+    var to = Math.min(total, from + PAGE);
+    $('page-info').textContent = total === 0 ? 'No matches' :
+      fmtInt(from + 1) + '–' + fmtInt(to) + ' of ' + fmtInt(total) +
+      (state.rows.length < (state.meta ? state.meta.total : 0) ? '+' : '');
+    $('page-info').dataset.total = String(total);
+    $('prev').disabled = state.page === 0;
+    $('next').disabled = state.page >= pages - 1;
+    updateSummary();
+    if (!rebuild) { return; }
+    var list = $('rows');
+    var frag = document.createDocumentFragment();
+    for (var k = from; k < to; k++) { frag.appendChild(rowItem(visibleIndex(k))); }
+    clear(list);
+    list.appendChild(frag);
+    list.scrollTop = 0;
+    if (!document.body.dataset.firstPageMs && to > from) {
+      document.body.dataset.firstPageMs = String(Math.round(performance.now()));
+    }
+  }
+
+  function markSelected() {
+    var items = $('rows').querySelectorAll('.row-btn');
+    for (var n = 0; n < items.length; n++) {
+      var on = Number(items[n].dataset.idx) === state.selected;
+      items[n].parentNode.classList.toggle('selected', on);
+      if (on) { items[n].setAttribute('aria-current', 'true'); } else { items[n].removeAttribute('aria-current'); }
+    }
+  }
+
+  // ---- one message ------------------------------------------------------
+
+  function select(i) {
+    if (i < 0 || i >= state.rows.length) { return; }
+    state.selected = i;
+    markSelected();
+    var r = state.rows[i];
+    $('empty').hidden = true;
+    if (r.x || !r.f) {
+      $('message').hidden = true;
+      var iv = $('invalid-view');
+      iv.hidden = false;
+      $('iv-title').textContent = 'Row ' + r.r + (r.x ? ' could not be rendered' : ' has no message file');
+      $('iv-key').textContent = r.k ? 'Key: ' + r.k : '';
+      $('iv-problem').textContent = r.p || '';
+      return;
+    }
+    $('invalid-view').hidden = true;
+    var id = r.f.replace(/\.eml$/, '');
+    var cached = state.messages.get(id);
+    state.remote = false;
+    if (cached) { showMessage(id, cached); return; }
+    state.pending = id;
+    $('message').dataset.loaded = '';
+    loadScript(DATA + 'msg/' + encodeURIComponent(id) + '.js', function () {
+      if (state.pending !== id) { return; }
+      $('message').hidden = true;
+      var iv = $('invalid-view');
+      iv.hidden = false;
+      $('iv-title').textContent = 'Row ' + r.r + ': preview data missing';
+      $('iv-key').textContent = 'Expected gallery/msg/' + id + '.js beside index.html.';
+      $('iv-problem').textContent = '';
+    });
+  }
+
+  function header(msg, name) {
+    var lname = name.toLowerCase();
+    var out = [];
+    for (var i = 0; i < msg.headers.length; i++) {
+      if (msg.headers[i][0].toLowerCase() === lname) { out.push(msg.headers[i][1]); }
+    }
+    return out.join(', ');
+  }
+
+  function currentRow() { return state.rows[state.selected]; }
+
+  function showMessage(id, msg) {
+    var r = currentRow();
+    var view = $('message');
+    view.hidden = false;
+    view.dataset.loaded = id;
+
+    $('m-subject').textContent = header(msg, 'Subject') || '(no subject)';
+
+    var dl = $('m-headers');
+    clear(dl);
+    var names = ['From', 'To', 'Cc', 'Reply-To', 'Date', 'List-Unsubscribe', 'List-Unsubscribe-Post'];
+    for (var i = 0; i < names.length; i++) {
+      var v = header(msg, names[i]);
+      if (!v) { continue; }
+      dl.appendChild(el('dt', null, names[i]));
+      dl.appendChild(el('dd', null, v));
+    }
+
+    var chips = $('m-attachments');
+    clear(chips);
+    var atts = msg.attachments || [];
+    for (var a = 0; a < atts.length; a++) {
+      var li = el('li', 'att');
+      li.appendChild(el('span', 'att-name', atts[a].name || '(unnamed)'));
+      li.appendChild(el('span', 'att-size', atts[a].type + ' · ' + fmtSize(atts[a].size)));
+      chips.appendChild(li);
+    }
+    var inl = msg.inline || [];
+    for (var n = 0; n < inl.length; n++) {
+      var li2 = el('li', 'att inline');
+      li2.appendChild(el('span', 'att-name', 'cid:' + inl[n].cid));
+      li2.appendChild(el('span', 'att-size', inl[n].type + ' · ' + fmtSize(inl[n].size)));
+      chips.appendChild(li2);
+    }
+
+    var probs = $('m-problems');
+    clear(probs);
+    (msg.problems || []).forEach(function (p) { probs.appendChild(el('li', null, p)); });
+
+    var raw = $('m-raw');
+    raw.href = encodeURIComponent(r.f);
+    raw.title = r.f;
+
+    $('tab-text').textContent = msg.text || '';
+
+    var tb = $('headers-body');
+    clear(tb);
+    for (var h = 0; h < msg.headers.length; h++) {
+      var tr = el('tr');
+      tr.appendChild(el('th', null, msg.headers[h][0]));
+      tr.appendChild(el('td', null, msg.headers[h][1]));
+      tb.appendChild(tr);
+    }
+
+    $('raw-note').textContent = msg.rawTruncated ?
+      'First ' + fmtSize(msg.raw.length) + ' of ' + fmtSize(msg.size) + '; open the .eml for all of it.' :
+      fmtSize(msg.size) + ', as written to ' + r.f + '.';
+    $('raw-body').textContent = msg.raw;
+
+    var tabs = document.querySelectorAll('.tabs [data-tab]');
+    for (var t = 0; t < tabs.length; t++) {
+      var name = tabs[t].dataset.tab;
+      tabs[t].disabled = (name === 'html' && !msg.html) || (name === 'text' && !msg.text);
+    }
+    var tab = state.tab;
+    if (tab === 'html' && !msg.html) { tab = msg.text ? 'text' : 'headers'; }
+    if (tab === 'text' && !msg.text) { tab = msg.html ? 'html' : 'headers'; }
+    showTab(tab, true);
+    renderHTML(msg);
+  }
+
+  function showTab(tab, auto) {
+    if (!auto) { state.tab = tab; }
+    var tabs = document.querySelectorAll('.tabs [data-tab]');
+    for (var t = 0; t < tabs.length; t++) {
+      var on = tabs[t].dataset.tab === tab;
+      tabs[t].classList.toggle('on', on);
+      tabs[t].setAttribute('aria-selected', on ? 'true' : 'false');
+    }
+    ['html', 'text', 'headers', 'raw'].forEach(function (name) {
+      $('tab-' + name).hidden = name !== tab;
+    });
+    $('html-tools').hidden = tab !== 'html';
+  }
+
+  // ---- the HTML part ----------------------------------------------------
+
+  // A grey box with a crossed-out picture, shown where a remote image was.
+  var BLOCKED = 'data:image/svg+xml,' + encodeURIComponent(
+    '<svg xmlns="http://www.w3.org/2000/svg" width="48" height="32" viewBox="0 0 48 32">' +
+    '<rect width="48" height="32" fill="#e8eaed"/><path d="M14 22l7-8 5 6 3-3 5 5z" fill="#9aa0a6"/>' +
+    '<path d="M10 6l28 20" stroke="#c5221f" stroke-width="2"/></svg>');
+  var MISSING = 'data:image/svg+xml,' + encodeURIComponent(
+    '<svg xmlns="http://www.w3.org/2000/svg" width="48" height="32"><rect width="48" height="32" fill="#fce8e6"/>' +
+    '<text x="24" y="21" font-size="12" text-anchor="middle" fill="#c5221f">cid?</text></svg>');
+
+  var REMOTE = /^\s*(https?:)?\/\//i;
+  var URL_IN_CSS = /url\(\s*(['"]?)([^'")]*)\1\s*\)/gi;
+
+  // rewriteURL maps one URL found in the message HTML: cid: to the
+  // embedded image, remote to the placeholder unless remote images are on,
+  // anything else (relative paths would point into this folder) to the
+  // placeholder.
+  function rewriteURL(u, msg, counts) {
+    var v = String(u).trim();
+    if (/^data:/i.test(v)) { return v; }
+    if (/^cid:/i.test(v)) {
+      var id = v.slice(4);
+      try { id = decodeURIComponent(id); } catch (e) { /* keep as is */ }
+      var img = msg.images && Object.prototype.hasOwnProperty.call(msg.images, id) ? msg.images[id] : '';
+      if (img) { counts.cid++; return img; }
+      counts.missing++;
+      return MISSING;
+    }
+    if (REMOTE.test(v)) {
+      counts.remote++;
+      if (state.remote) { return /^\s*\/\//.test(v) ? 'https:' + v : v; }
+      return BLOCKED;
+    }
+    counts.other++;
+    return BLOCKED;
+  }
+
+  // rewriteCSS rewrites url(...) in a style sheet or style attribute; a
+  // blocked one becomes none, which CSS takes wherever an image goes.
+  function rewriteCSS(css, msg, counts) {
+    return css.replace(URL_IN_CSS, function (all, q, u) {
+      var v = rewriteURL(u, msg, counts);
+      if (v === BLOCKED || v === MISSING) { return 'none'; }
+      return 'url("' + v.replace(/["\\\n]/g, '') + '")';
+    });
+  }
+
+  // buildSrcdoc parses the HTML part in an inert document (DOMParser runs
+  // no script and loads nothing), rewrites image URLs and prepends a
+  // Content-Security-Policy, and serializes it for the frame's srcdoc.
+  function buildSrcdoc(msg, counts) {
+    var doc = new DOMParser().parseFromString(msg.html, 'text/html');
+    var all = doc.querySelectorAll('*');
+    for (var i = 0; i < all.length; i++) {
+      var e = all[i];
+      var tag = e.localName;
+      // Event handlers cannot run (sandbox, CSP) but have no business there.
+      for (var k = e.attributes.length - 1; k >= 0; k--) {
+        if (/^on/i.test(e.attributes[k].name)) { e.removeAttribute(e.attributes[k].name); }
+      }
+      ['src', 'background', 'poster'].forEach(function (a) {
+        if (e.hasAttribute(a)) { e.setAttribute(a, rewriteURL(e.getAttribute(a), msg, counts)); }
+      });
+      if (tag === 'image' || tag === 'feimage') { // SVG
+        ['href', 'xlink:href'].forEach(function (a) {
+          if (e.hasAttribute(a)) { e.setAttribute(a, rewriteURL(e.getAttribute(a), msg, counts)); }
+        });
+      }
+      if (e.hasAttribute('srcset')) {
+        // The src beside it is the fallback; keep srcset only for remote
+        // images the user asked for.
+        var remoteSet = /(^|,)\s*(https?:)?\/\//i.test(e.getAttribute('srcset'));
+        if (remoteSet) { counts.remote++; }
+        if (!remoteSet || !state.remote) { e.removeAttribute('srcset'); }
+      }
+      if (e.hasAttribute('style')) { e.setAttribute('style', rewriteCSS(e.getAttribute('style'), msg, counts)); }
+      if (tag === 'style') { e.textContent = rewriteCSS(e.textContent, msg, counts); }
+      if ((tag === 'link' && /stylesheet|icon|preload|prefetch/i.test(e.getAttribute('rel') || '')) ||
+          tag === 'base' || tag === 'script' || (tag === 'meta' && e.hasAttribute('http-equiv') &&
+          /refresh/i.test(e.getAttribute('http-equiv')))) {
+        e.remove();
+      }
+    }
+    var head = doc.head;
+    var base = doc.createElement('base');
+    base.setAttribute('target', '_blank');
+    head.insertBefore(base, head.firstChild);
+    var csp = doc.createElement('meta');
+    csp.setAttribute('http-equiv', 'Content-Security-Policy');
+    csp.setAttribute('content', "default-src 'none'; style-src 'unsafe-inline'; img-src data:" +
+      (state.remote ? ' https: http:' : ''));
+    head.insertBefore(csp, head.firstChild);
+    var cs = doc.createElement('meta');
+    cs.setAttribute('charset', 'utf-8');
+    head.insertBefore(cs, head.firstChild);
+    return (doc.doctype ? '<!DOCTYPE html>' : '') + doc.documentElement.outerHTML;
+  }
+
+  function renderHTML(msg) {
+    var frames = [$('frame-desktop'), $('frame-phone')];
+    var tools = $('remote-toggle');
+    if (!msg.html) {
+      frames.forEach(function (f) { f.srcdoc = ''; });
+      tools.hidden = true;
+      return;
+    }
+    var counts = { remote: 0, cid: 0, missing: 0, other: 0 };
+    var doc = buildSrcdoc(msg, counts);
+    frames.forEach(function (f) {
+      f.dataset.ready = '';
+      f.style.height = '';
+      f.srcdoc = doc;
+    });
+    tools.hidden = counts.remote === 0;
+    tools.classList.toggle('on', state.remote);
+    tools.textContent = state.remote ?
+      'Remote images shown (' + counts.remote + ') · block' :
+      counts.remote + ' remote image' + (counts.remote === 1 ? '' : 's') + ' blocked · show';
+    tools.dataset.remote = String(counts.remote);
+  }
+
+  // fitFrame makes a frame as tall as its content (the frames are
+  // same-origin without scripts, so the page can measure them).
+  function fitFrame(f) {
+    try {
+      var d = f.contentDocument;
+      if (d && d.documentElement && f.offsetWidth > 0) {
+        f.style.height = '120px';
+        f.style.height = Math.max(240, d.documentElement.scrollHeight + 2) + 'px';
+      }
+    } catch (e) { /* not reachable: keep the default height */ }
+    f.dataset.ready = 'true';
+  }
+
+  // ---- events -----------------------------------------------------------
+
+  var searchTimer = 0;
+  $('search').addEventListener('input', function (ev) {
+    clearTimeout(searchTimer);
+    var q = ev.target.value;
+    searchTimer = setTimeout(function () { state.query = q; applyFilter(); }, 120);
+  });
+
+  $('status-filter').addEventListener('click', function (ev) {
+    var b = ev.target.closest('button[data-status]');
+    if (!b) { return; }
+    state.status = b.dataset.status;
+    var all = this.querySelectorAll('button');
+    for (var i = 0; i < all.length; i++) { all[i].classList.toggle('on', all[i] === b); }
+    applyFilter();
+  });
+
+  $('prev').addEventListener('click', function () { state.page--; renderList(true); });
+  $('next').addEventListener('click', function () { state.page++; renderList(true); });
+
+  $('rows').addEventListener('click', function (ev) {
+    var b = ev.target.closest('.row-btn');
+    if (b) { select(Number(b.dataset.idx)); }
+  });
+
+  document.querySelector('.tabs').addEventListener('click', function (ev) {
+    var b = ev.target.closest('button[data-tab]');
+    if (b && !b.disabled) { showTab(b.dataset.tab, false); }
+  });
+
+  $('width-toggle').addEventListener('click', function (ev) {
+    var b = ev.target.closest('button[data-width]');
+    if (!b) { return; }
+    state.width = b.dataset.width;
+    $('tab-html').dataset.width = state.width;
+    var all = this.querySelectorAll('button');
+    for (var i = 0; i < all.length; i++) { all[i].classList.toggle('on', all[i] === b); }
+    [$('frame-desktop'), $('frame-phone')].forEach(fitFrame);
+  });
+
+  $('remote-toggle').addEventListener('click', function () {
+    state.remote = !state.remote;
+    var r = currentRow();
+    var msg = r && r.f ? state.messages.get(r.f.replace(/\.eml$/, '')) : null;
+    if (msg) { renderHTML(msg); }
+  });
+
+  [$('frame-desktop'), $('frame-phone')].forEach(function (f) {
+    f.addEventListener('load', function () { fitFrame(f); });
+  });
+
+  // Keyboard: ↑/↓ or k/j move through the visible rows.
+  document.addEventListener('keydown', function (ev) {
+    if (ev.target && (ev.target.tagName === 'INPUT' || ev.target.tagName === 'TEXTAREA')) { return; }
+    var step = (ev.key === 'ArrowDown' || ev.key === 'j') ? 1 : (ev.key === 'ArrowUp' || ev.key === 'k') ? -1 : 0;
+    if (!step) { return; }
+    var total = visibleCount();
+    if (total === 0) { return; }
+    var pos = -1;
+    for (var k = 0; k < total && state.selected >= 0; k++) {
+      if (visibleIndex(k) === state.selected) { pos = k; break; }
+    }
+    pos = Math.min(total - 1, Math.max(0, pos + step));
+    var page = Math.floor(pos / PAGE);
+    if (page !== state.page) { state.page = page; renderList(true); }
+    select(visibleIndex(pos));
+    var cur = $('rows').querySelector('.selected');
+    if (cur) { cur.scrollIntoView({ block: 'nearest' }); }
+    ev.preventDefault();
+  });
+
+  showTab('html', true);
+  loadScript(DATA + 'rows.js', dataMissing);
+}());

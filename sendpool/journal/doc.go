@@ -1,0 +1,48 @@
+// Package journal is the crash-safe record of a campaign's sends: which
+// recipients a `send` run tried, and what the server finally said. It lets a
+// later run resume without sending anyone a second copy and without skipping
+// anyone, and it lets `report` rebuild the result report at any time, also
+// while a send is running in another process.
+//
+// # File format
+//
+// The journal is <state>/journal.jsonl: JSON Lines (one JSON object per line,
+// UTF-8, '\n' terminated, RFC 8259 JSON), append-only. Every line has a "type"
+// member naming its record:
+//
+//	{"type":"run","v":1,"pid":4711,"started":"2026-11-25T21:00:00Z","version":"0.3.0","flags":{"resend_unknown":"true"}}
+//	{"type":"attempt","row":2,"key":"Ann@Example.org","norm_key":"ann@example.org","to":"Ann <ann@example.org>","message_id":"…@acme.example","hash":"9f86d081884c7d65","try":1,"time":"2026-11-25T21:00:01.5Z"}
+//	{"type":"result","row":2,"key":"Ann@Example.org","norm_key":"ann@example.org","status":"sent","attempts":1,"code":250,"enhanced_code":"2.0.0","detail":"OK queued","message_id":"…","server":"smtp.example.org:465","started_at":"…","finished_at":"…","duration_ms":312,"hash":"9f86d081884c7d65"}
+//
+// A "run" line opens every send run; the attempt and result lines after it
+// belong to that run (only one run appends at a time, see [AcquireLock]). An
+// "attempt" line is written and fsync'ed before a message's body is handed to
+// the server; a "result" line after the server's final reply. An attempt with
+// no later result for the same recipient means the outcome is unknown: the
+// message may or may not have been delivered. Unknown members are ignored
+// when reading, so later versions may add fields.
+//
+// # Durability
+//
+// [Writer.Attempt] and [Writer.Result] return only after their line has been
+// written and fsync'ed (fsync(2)). Concurrent callers share fsyncs: one
+// writer goroutine takes every queued line, writes them with one write(2),
+// fsyncs once and then releases all callers of that batch (group commit), so
+// the journal's throughput grows with the number of concurrent senders.
+//
+// # Crashes
+//
+// A crash can leave a torn last line (a prefix of a record without its
+// newline, or garbage). [Load] tolerates it and reports it as a warning; a
+// complete record that only lacks its newline is kept. A corrupt line in the
+// middle is skipped with a warning naming its line number; the lines after it
+// are read. A new run that finds the file not ending in '\n' writes one
+// first, so its records start on a fresh line.
+//
+// # Keys
+//
+// Recipients are identified by their normalized key, [NormalizeKey]: the
+// sheet's key with surrounding space trimmed, lower-cased (mailbox providers
+// ignore case in practice, although RFC 5321 2.4 allows case-sensitive local
+// parts).
+package journal

@@ -1,0 +1,599 @@
+package journal
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/render"
+)
+
+var t0 = time.Date(2026, 11, 25, 21, 0, 0, 0, time.UTC)
+
+// writeRun appends one run to the journal in dir, with the given Attempt
+// and Result records in order.
+func writeRun(t testing.TB, dir string, run Run, recs ...any) {
+	t.Helper()
+	ctx := context.Background()
+	l, err := AcquireLock(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Release()
+	w, err := Open(ctx, l, run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range recs {
+		switch r := r.(type) {
+		case Attempt:
+			err = w.Attempt(ctx, r)
+		case Result:
+			err = w.Result(ctx, r)
+		default:
+			t.Fatalf("writeRun: %T", r)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func load(t testing.TB, dir string) *State {
+	t.Helper()
+	s, err := Load(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func att(row int, key string) Attempt {
+	return Attempt{Row: row, Key: key, MessageID: fmt.Sprintf("m%d@test", row), Hash: "h", Try: 1, Time: t0}
+}
+
+func res(row int, key string, st Status) Result {
+	return Result{Row: row, Key: key, Status: st, Attempts: 1, Started: t0, Finished: t0.Add(time.Second),
+		MessageID: fmt.Sprintf("m%d@test", row)}
+}
+
+func TestNormalizeKey(t *testing.T) {
+	for in, want := range map[string]string{
+		"ann@example.org":       "ann@example.org",
+		"  Ann@Example.ORG \t":  "ann@example.org",
+		"\u00c9mile@Example.fr": "\u00e9mile@example.fr",
+		"":                      "",
+	} {
+		if got := NormalizeKey(in); got != want {
+			t.Errorf("NormalizeKey(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestDeduper(t *testing.T) {
+	d := NewDeduper()
+	rows := []struct {
+		row    int
+		key    string
+		detail string
+	}{
+		{2, "ann@example.org", ""},
+		{3, "bob@example.org", ""},
+		{4, " ANN@example.org ", "duplicate of row 2"},
+		{5, "", ""},
+		{6, "", ""},
+		{7, "Bob@Example.org", "duplicate of row 3"},
+		{8, "ann@example.org", "duplicate of row 2"},
+	}
+	for _, r := range rows {
+		detail, dup := d.Check(r.row, r.key)
+		if detail != r.detail || dup != (r.detail != "") {
+			t.Errorf("Check(%d, %q) = %q, %v; want %q", r.row, r.key, detail, dup, r.detail)
+		}
+	}
+}
+
+func TestParseStatus(t *testing.T) {
+	for _, s := range statuses {
+		if got, err := ParseStatus(string(s)); err != nil || got != s {
+			t.Errorf("ParseStatus(%q) = %q, %v", s, got, err)
+		}
+	}
+	for _, s := range []string{"", "Sent", "ok", "skipped"} {
+		if _, err := ParseStatus(s); err == nil {
+			t.Errorf("ParseStatus(%q): no error", s)
+		}
+	}
+}
+
+func TestNewAttempt(t *testing.T) {
+	m := &render.Message{Row: 7, Key: " Ann@Example.org", To: "Ann <ann@example.org>", MessageID: "x@y", Data: []byte("hello")}
+	a := NewAttempt(m, 2, t0)
+	want := Attempt{Row: 7, Key: " Ann@Example.org", NormKey: "ann@example.org", To: "Ann <ann@example.org>",
+		MessageID: "x@y", Hash: "2cf24dba5fb0a30e", Try: 2, Time: t0}
+	if a != want {
+		t.Errorf("NewAttempt = %+v\nwant %+v", a, want)
+	}
+}
+
+func TestRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	r := Result{Row: 2, Key: "Ann@Example.org", To: "Ann <ann@example.org>", Status: StatusSent, Attempts: 2,
+		Code: 250, EnhancedCode: "2.0.0", Detail: "OK queued as 123", MessageID: "m2@test", Server: "127.0.0.1:2525",
+		Started: t0, Finished: t0.Add(1500 * time.Millisecond), DurationMS: 1500, WaitMS: 40, Hash: "abc"}
+	writeRun(t, dir, Run{PID: 42, Started: t0, Version: "0.1.0", ResendUnknown: true, Flags: map[string]string{"limit": "10"}},
+		att(2, "Ann@Example.org"), r)
+	s := load(t, dir)
+	if len(s.Warnings) != 0 || s.Records != 2 || len(s.Runs) != 1 {
+		t.Fatalf("warnings %v, records %d, runs %d", s.Warnings, s.Records, len(s.Runs))
+	}
+	if got := s.Runs[0]; got.PID != 42 || !got.Started.Equal(t0) || got.Version != "0.1.0" || !got.ResendUnknown || got.Flags["limit"] != "10" {
+		t.Errorf("run = %+v", got)
+	}
+	e := s.Entry("ann@example.org")
+	if e == nil {
+		t.Fatal("no entry")
+	}
+	r.NormKey = "ann@example.org"
+	if *e.Result != r {
+		t.Errorf("result = %+v\nwant %+v", *e.Result, r)
+	}
+	if e.Status != StatusSent || e.Attempts != 1 || e.Pending || e.Run != 1 || e.MessageID != "m2@test" {
+		t.Errorf("entry = %+v", e)
+	}
+	// The file is one JSON object per line, with a type.
+	data, err := os.ReadFile(filepath.Join(dir, FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+	for i, typ := range []string{"run", "attempt", "result"} {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(lines[i]), &m); err != nil || m["type"] != typ {
+			t.Errorf("line %d = %s (%v), want type %s", i+1, lines[i], err, typ)
+		}
+	}
+}
+
+func TestLoadMissing(t *testing.T) {
+	s := load(t, filepath.Join(t.TempDir(), "never-sent"))
+	if s.Records != 0 || len(s.Warnings) != 0 || len(s.Entries()) != 0 {
+		t.Errorf("state of a missing journal: %+v", s)
+	}
+	if d := s.Decide("ann@example.org", Policy{}); !d.Send {
+		t.Errorf("Decide on empty journal = %+v", d)
+	}
+}
+
+// buildTornBase writes a journal whose last line is a sent result for
+// "last@example.org" and returns its bytes and the last line's start.
+func buildTornBase(t *testing.T) (data []byte, lastStart int) {
+	dir := t.TempDir()
+	writeRun(t, dir, Run{PID: 1, Started: t0},
+		att(2, "ann@example.org"), res(2, "ann@example.org", StatusSent),
+		att(3, "bob@example.org"), res(3, "bob@example.org", StatusFailed),
+		att(4, "last@example.org"), res(4, "last@example.org", StatusSent))
+	data, err := os.ReadFile(filepath.Join(dir, FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data, bytes.LastIndexByte(data[:len(data)-1], '\n') + 1
+}
+
+func TestTornLastLine(t *testing.T) {
+	data, start := buildTornBase(t)
+	lastLine := bytes.Count(data, []byte("\n"))
+	for cut := start; cut <= len(data); cut++ {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, FileName), data[:cut], 0o644); err != nil {
+			t.Fatal(err)
+		}
+		s, err := Load(context.Background(), dir)
+		if err != nil {
+			t.Fatalf("cut %d: Load: %v", cut, err)
+		}
+		// The earlier records are intact.
+		if e := s.Entry("ann@example.org"); e == nil || e.Status != StatusSent {
+			t.Fatalf("cut %d: ann = %+v", cut, e)
+		}
+		if e := s.Entry("bob@example.org"); e == nil || e.Status != StatusFailed {
+			t.Fatalf("cut %d: bob = %+v", cut, e)
+		}
+		// The last record counts only when it is complete.
+		complete := cut >= len(data)-1
+		wantLast := StatusUnknown // its attempt is there, its result is not
+		if complete {
+			wantLast = StatusSent
+		}
+		if e := s.Entry("last@example.org"); e == nil || e.Status != wantLast {
+			t.Fatalf("cut %d: last = %+v, want %s", cut, e, wantLast)
+		}
+		torn := cut != start && cut != len(data)
+		if !torn {
+			if len(s.Warnings) != 0 {
+				t.Fatalf("cut %d: warnings %v", cut, s.Warnings)
+			}
+			continue
+		}
+		if len(s.Warnings) != 1 || !errors.Is(s.Warnings[0], ErrTornLine) {
+			t.Fatalf("cut %d: warnings %v, want one torn-line warning", cut, s.Warnings)
+		}
+		var fe *campaign.FileError
+		if !errors.As(s.Warnings[0], &fe) || fe.Line != lastLine || fe.File != s.Path {
+			t.Fatalf("cut %d: warning %v, want line %d of %s", cut, s.Warnings[0], lastLine, s.Path)
+		}
+	}
+}
+
+// TestAppendAfterTornLine: a new run after a crash starts on a fresh line,
+// so neither its records nor the earlier ones are lost.
+func TestAppendAfterTornLine(t *testing.T) {
+	data, start := buildTornBase(t)
+	for _, cut := range []int{start + 1, start + 10, len(data) - 2, len(data) - 1} {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, FileName), data[:cut], 0o644); err != nil {
+			t.Fatal(err)
+		}
+		writeRun(t, dir, Run{PID: 2, Started: t0.Add(time.Hour)}, att(5, "new@example.org"), res(5, "new@example.org", StatusSent))
+		s := load(t, dir)
+		if len(s.Runs) != 2 {
+			t.Fatalf("cut %d: %d runs, want 2", cut, len(s.Runs))
+		}
+		if e := s.Entry("new@example.org"); e == nil || e.Status != StatusSent || e.Run != 2 {
+			t.Fatalf("cut %d: new = %+v", cut, e)
+		}
+		if e := s.Entry("ann@example.org"); e == nil || e.Status != StatusSent {
+			t.Fatalf("cut %d: ann = %+v", cut, e)
+		}
+		if cut == len(data)-1 {
+			// A complete record without its newline is kept and now ends
+			// with the newline the new run wrote first.
+			if len(s.Warnings) != 0 || s.Entry("last@example.org").Status != StatusSent {
+				t.Fatalf("cut %d: warnings %v, last %+v", cut, s.Warnings, s.Entry("last@example.org"))
+			}
+			continue
+		}
+		// The torn fragment is now a corrupt line in the middle.
+		if len(s.Warnings) != 1 || !errors.Is(s.Warnings[0], ErrCorruptLine) {
+			t.Fatalf("cut %d: warnings %v, want one corrupt-line warning", cut, s.Warnings)
+		}
+	}
+}
+
+func TestCorruptMiddleLine(t *testing.T) {
+	dir := t.TempDir()
+	writeRun(t, dir, Run{PID: 1, Started: t0},
+		att(2, "ann@example.org"), res(2, "ann@example.org", StatusSent),
+		att(3, "bob@example.org"), res(3, "bob@example.org", StatusSent),
+		att(4, "cid@example.org"), res(4, "cid@example.org", StatusSent))
+	path := filepath.Join(dir, FileName)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(data), "\n")
+	// Line 5 (bob's result) is garbled, line 3 has an unknown status and a
+	// blank line is inserted after line 6; a line of NULs (what a crash
+	// can leave) follows line 2.
+	lines[4] = `{"type":"result","row":3,"key":"bob@exa` + "\x00\x00\n"
+	lines[2] = strings.Replace(lines[2], `"sent"`, `"delivered"`, 1)
+	lines[5] += "\n"
+	lines[1] += "\x00\x00\x00\x00\n"
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := load(t, dir)
+	var got []int
+	for _, w := range s.Warnings {
+		var fe *campaign.FileError
+		if !errors.Is(w, ErrCorruptLine) || !errors.As(w, &fe) {
+			t.Fatalf("warning %v is not a corrupt-line FileError", w)
+		}
+		got = append(got, fe.Line)
+	}
+	if fmt.Sprint(got) != "[3 4 6]" {
+		t.Errorf("warnings on lines %v, want [3 4 6]: %v", got, s.Warnings)
+	}
+	want := map[string]Status{
+		"ann@example.org": StatusUnknown, // its result line was spoilt
+		"bob@example.org": StatusUnknown,
+		"cid@example.org": StatusSent, // the lines after the damage are read
+	}
+	for k, st := range want {
+		if e := s.Entry(k); e == nil || e.Status != st {
+			t.Errorf("%s: %+v, want %s", k, e, st)
+		}
+	}
+}
+
+// TestGroupCommitBatches shows that callers share an fsync and that none
+// returns before its batch is written: the first batch is held inside the
+// writer while others queue; they must all go out in the second batch.
+func TestGroupCommitBatches(t *testing.T) {
+	const n = 50
+	dir := t.TempDir()
+	l, err := AcquireLock(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Release()
+	ctx := context.Background()
+	w, err := Open(ctx, l, Run{Started: t0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var (
+		batches  []int
+		inBatch  = make(chan struct{})
+		release  = make(chan struct{})
+		queued   sync.WaitGroup
+		enqueued = make(chan struct{}, n+1)
+	)
+	w.testHookQueued = func() { enqueued <- struct{}{} }
+	w.testHookBatch = func(size int) {
+		batches = append(batches, size)
+		if len(batches) == 1 {
+			close(inBatch)
+			<-release
+		}
+	}
+	firstDone := make(chan error)
+	go func() { firstDone <- w.Attempt(ctx, att(1, "first@example.org")) }()
+	<-enqueued
+	<-inBatch
+	errs := make(chan error, n)
+	queued.Add(n)
+	for i := range n {
+		go func() {
+			defer queued.Done()
+			errs <- w.Attempt(ctx, att(i+2, fmt.Sprintf("r%d@example.org", i)))
+		}()
+	}
+	for range n {
+		<-enqueued
+	}
+	select {
+	case err := <-firstDone:
+		t.Fatalf("Attempt returned (%v) before its batch was written", err)
+	default:
+	}
+	if got := countLines(t, w.Path()); got != 1 {
+		t.Fatalf("%d lines before the first batch was written, want 1 (the run record)", got)
+	}
+	close(release)
+	if err := <-firstDone; err != nil {
+		t.Fatal(err)
+	}
+	queued.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(batches) != fmt.Sprint([]int{1, n}) {
+		t.Errorf("batches %v, want [1 %d]", batches, n)
+	}
+	if got := countLines(t, w.Path()); got != n+2 {
+		t.Errorf("%d lines, want %d", got, n+2)
+	}
+}
+
+func countLines(t *testing.T, path string) int {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return bytes.Count(data, []byte("\n"))
+}
+
+// TestGroupCommitDurable: many goroutines write at once; each record is in
+// the file, read through another handle, as soon as its call returns; and
+// every result line comes after its attempt line.
+func TestGroupCommitDurable(t *testing.T) {
+	const workers, each = 32, 8
+	dir := t.TempDir()
+	l, err := AcquireLock(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Release()
+	ctx := context.Background()
+	w, err := Open(ctx, l, Run{Started: t0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inFile := func(id, typ string) error {
+		data, err := os.ReadFile(w.Path())
+		if err != nil {
+			return err
+		}
+		if !bytes.Contains(data, []byte(`{"type":"`+typ+`"`)) || !bytes.Contains(data, []byte(`"message_id":"`+id+`"`)) {
+			return fmt.Errorf("%s %s not in the file after it returned", typ, id)
+		}
+		return nil
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, workers)
+	for g := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				row := 2 + g*each + i
+				id := fmt.Sprintf("g%d-%d@test", g, i)
+				key := fmt.Sprintf("r%d@example.org", row)
+				a := att(row, key)
+				a.MessageID = id
+				if err := w.Attempt(ctx, a); err != nil {
+					errs <- err
+					return
+				}
+				if err := inFile(id, "attempt"); err != nil {
+					errs <- err
+					return
+				}
+				r := res(row, key, StatusSent)
+				r.MessageID = id
+				if err := w.Result(ctx, r); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// Durability order: the result of a message is after its attempt.
+	data, err := os.ReadFile(w.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]string{}
+	for i, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		var rec struct{ Type, Message_ID string }
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("line %d: %v", i+1, err)
+		}
+		switch rec.Type {
+		case "attempt":
+			if seen[rec.Message_ID] != "" {
+				t.Fatalf("line %d: second attempt for %s", i+1, rec.Message_ID)
+			}
+			seen[rec.Message_ID] = "attempt"
+		case "result":
+			if seen[rec.Message_ID] != "attempt" {
+				t.Fatalf("line %d: result for %s before its attempt", i+1, rec.Message_ID)
+			}
+			seen[rec.Message_ID] = "result"
+		}
+	}
+	if len(seen) != workers*each {
+		t.Errorf("%d messages in the file, want %d", len(seen), workers*each)
+	}
+	s := load(t, dir)
+	if s.Records != 2*workers*each || len(s.Warnings) != 0 {
+		t.Errorf("Load: %d records, warnings %v", s.Records, s.Warnings)
+	}
+	if n, _ := s.SentSince(t0); n != workers*each {
+		t.Errorf("SentSince = %d, want %d", n, workers*each)
+	}
+}
+
+func TestWriterClosedAndCanceled(t *testing.T) {
+	dir := t.TempDir()
+	l, err := AcquireLock(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Release()
+	ctx := context.Background()
+	if _, err := Open(ctx, nil, Run{}); err == nil {
+		t.Error("Open without a lock: no error")
+	}
+	w, err := Open(ctx, l, Run{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Result(ctx, Result{Row: 2, Key: "a@example.org", Status: "done"}); err == nil {
+		t.Error("Result with an unknown status: no error")
+	}
+	if err := w.Attempt(ctx, Attempt{Row: 2, Key: "  "}); err == nil {
+		t.Error("Attempt without a key: no error")
+	}
+	canceled, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := w.Attempt(canceled, att(2, "a@example.org")); !errors.Is(err, context.Canceled) {
+		t.Errorf("Attempt with a canceled context = %v", err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Errorf("second Close = %v", err)
+	}
+	if err := w.Attempt(ctx, att(2, "a@example.org")); !errors.Is(err, ErrClosed) {
+		t.Errorf("Attempt after Close = %v, want ErrClosed", err)
+	}
+	s := load(t, dir)
+	if s.Records != 0 || len(s.Runs) != 1 || s.Runs[0].PID != os.Getpid() || s.Runs[0].Started.IsZero() {
+		t.Errorf("state %+v, runs %+v", s, s.Runs)
+	}
+}
+
+// TestLoadWhileAppending reads the journal while a writer appends to it, as
+// `report` does on a live campaign: every load succeeds, never loses a
+// record it saw before, and at most reports the line being written as torn.
+func TestLoadWhileAppending(t *testing.T) {
+	dir := t.TempDir()
+	l, err := AcquireLock(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Release()
+	ctx := context.Background()
+	w, err := Open(ctx, l, Run{Started: t0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const total = 400
+	done := make(chan error)
+	go func() {
+		for i := range total {
+			if err := w.Result(ctx, res(i+2, fmt.Sprintf("r%d@example.org", i), StatusSent)); err != nil {
+				done <- err
+				return
+			}
+		}
+		done <- nil
+	}()
+	prev := 0
+	for finished := false; !finished; {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+			finished = true
+		default:
+		}
+		s := load(t, dir)
+		if s.Records < prev {
+			t.Fatalf("records went from %d to %d", prev, s.Records)
+		}
+		prev = s.Records
+		for _, w := range s.Warnings {
+			if !errors.Is(w, ErrTornLine) {
+				t.Fatalf("warning %v", w)
+			}
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if s := load(t, dir); s.Records != total || len(s.Warnings) != 0 {
+		t.Errorf("final: %d records, warnings %v", s.Records, s.Warnings)
+	}
+}

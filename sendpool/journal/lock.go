@@ -1,0 +1,117 @@
+package journal
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// LockFileName is the lock file's name inside the campaign's state folder.
+const LockFileName = "send.lock"
+
+// ErrLocked is matched (errors.Is) by the *LockedError that AcquireLock
+// returns when another process holds the lock.
+var ErrLocked = errors.New("journal: campaign is locked by another send")
+
+// LockedError says who holds a campaign's send lock.
+type LockedError struct {
+	// Path is the lock file.
+	Path string
+	// PID and Since describe the holder as it wrote itself into the lock
+	// file; PID is 0 when the holder had not yet written itself.
+	PID   int
+	Since time.Time
+}
+
+func (e *LockedError) Error() string {
+	if e.PID == 0 {
+		return fmt.Sprintf("journal: campaign is being sent by another process (lock %s); wait for it or stop it", e.Path)
+	}
+	return fmt.Sprintf("journal: campaign is being sent by PID %d (since %s); wait for it or stop it",
+		e.PID, e.Since.UTC().Format(time.RFC3339))
+}
+
+// Is makes errors.Is(err, ErrLocked) true.
+func (e *LockedError) Is(target error) bool { return target == ErrLocked }
+
+// holder is the lock file's content.
+type holder struct {
+	PID   int       `json:"pid"`
+	Since time.Time `json:"since"`
+}
+
+// Lock is a campaign's exclusive send lock: while one process holds it, no
+// other can send the campaign. On Linux and the BSDs it is an flock(2) on
+// <state>/send.lock, which the kernel releases when the holder exits in any
+// way, also when it is killed with SIGKILL. A Lock is held until Release;
+// it is safe for concurrent use.
+type Lock struct {
+	dir string
+	f   *os.File
+}
+
+// AcquireLock takes the send lock of the campaign whose state folder is dir
+// (creating the folder), without waiting. When another process holds it the
+// error is a *LockedError naming that process. The caller releases the lock
+// with Release; the lock file itself stays.
+func AcquireLock(dir string) (*Lock, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("journal: lock: %w", err)
+	}
+	path := filepath.Join(dir, LockFileName)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("journal: lock: %w", err)
+	}
+	held, err := lockFile(f)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("journal: lock %s: %w", path, err)
+	}
+	if held {
+		le := &LockedError{Path: path}
+		if b, err := io.ReadAll(io.NewSectionReader(f, 0, 4096)); err == nil {
+			var h holder
+			if json.Unmarshal(b, &h) == nil {
+				le.PID, le.Since = h.PID, h.Since
+			}
+		}
+		f.Close()
+		return nil, le
+	}
+	b, err := json.Marshal(holder{PID: os.Getpid(), Since: time.Now().UTC().Truncate(time.Second)})
+	if err == nil {
+		if err = f.Truncate(0); err == nil {
+			_, err = f.WriteAt(append(b, '\n'), 0)
+		}
+	}
+	if err != nil {
+		unlockFile(f)
+		f.Close()
+		return nil, fmt.Errorf("journal: lock %s: %w", path, err)
+	}
+	return &Lock{dir: dir, f: f}, nil
+}
+
+// Dir is the state folder the lock guards.
+func (l *Lock) Dir() string { return l.dir }
+
+// Release gives the lock up. Calling it again does nothing.
+func (l *Lock) Release() error {
+	if l.f == nil {
+		return nil
+	}
+	f := l.f
+	l.f = nil
+	terr := f.Truncate(0) // the holder's details are no longer true
+	uerr := unlockFile(f)
+	cerr := f.Close()
+	if err := errors.Join(terr, uerr, cerr); err != nil {
+		return fmt.Errorf("journal: release lock: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,26 @@
+//go:build !(linux || darwin || dragonfly || freebsd || netbsd || openbsd)
+
+package journal
+
+import (
+	"errors"
+	"os"
+)
+
+// lockFile is the plain fallback where flock(2) is missing: an exclusively
+// created marker file beside the lock file. Unlike flock it survives a
+// crashed holder, so after a crash the marker must be removed by hand.
+func lockFile(f *os.File) (held bool, err error) {
+	m, err := os.OpenFile(f.Name()+".held", os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if errors.Is(err, os.ErrExist) {
+		return true, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	return false, m.Close()
+}
+
+func unlockFile(f *os.File) error {
+	return os.Remove(f.Name() + ".held")
+}

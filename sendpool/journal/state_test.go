@@ -1,0 +1,208 @@
+package journal
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestResumePolicy(t *testing.T) {
+	const k = "ann@example.org"
+	unknownResult := res(2, k, StatusUnknown)
+	failed := res(2, k, StatusFailed)
+	failed.Code, failed.EnhancedCode, failed.Detail = 550, "5.1.1", "no such user"
+	temp := res(2, k, StatusTemporary)
+	temp.Code, temp.Detail = 451, "try later"
+	tests := []struct {
+		name   string
+		runs   [][]any // records per run
+		status Status  // Entry.Status; "" for no entry
+		// Send under no flags, --retry-failed, --resend-unknown
+		send, retryFailed, resendUnknown bool
+		reason                           string // substring of the no-flag reason
+	}{
+		{name: "new", status: "", send: true, retryFailed: true, resendUnknown: true, reason: "new"},
+		{name: "sent", runs: [][]any{{att(2, k), res(2, k, StatusSent)}}, status: StatusSent, reason: "already sent"},
+		{name: "failed", runs: [][]any{{att(2, k), failed}}, status: StatusFailed, retryFailed: true,
+			reason: "550 5.1.1 no such user; --retry-failed"},
+		{name: "temporary", runs: [][]any{{att(2, k), att(2, k), temp}}, status: StatusTemporary,
+			send: true, retryFailed: true, resendUnknown: true, reason: "451 try later"},
+		{name: "attempt without result", runs: [][]any{{att(2, k)}}, status: StatusUnknown, resendUnknown: true,
+			reason: "--resend-unknown"},
+		{name: "unknown result", runs: [][]any{{att(2, k), unknownResult}}, status: StatusUnknown, resendUnknown: true},
+		{name: "attempt then not-attempted", runs: [][]any{{att(2, k), res(2, k, StatusNotAttempted)}},
+			status: StatusNotAttempted, send: true, retryFailed: true, resendUnknown: true},
+		{name: "never reached", runs: [][]any{{res(2, k, StatusNotAttempted)}},
+			status: StatusNotAttempted, send: true, retryFailed: true, resendUnknown: true},
+		{name: "invalid before", runs: [][]any{{res(2, k, StatusInvalid)}},
+			status: StatusInvalid, send: true, retryFailed: true, resendUnknown: true},
+		{name: "suppressed before", runs: [][]any{{res(2, k, StatusSuppressed)}},
+			status: StatusSuppressed, send: true, retryFailed: true, resendUnknown: true},
+		{name: "duplicate row of a sent key stays sent",
+			runs:   [][]any{{att(2, k), res(2, k, StatusSent), res(9, "ANN@example.org", StatusDuplicate)}},
+			status: StatusSent},
+		{name: "suppressed after unknown stays unknown",
+			runs:   [][]any{{att(2, k)}, {res(2, k, StatusSuppressed)}},
+			status: StatusUnknown, resendUnknown: true},
+		{name: "invalid after failed stays failed",
+			runs:   [][]any{{att(2, k), failed}, {res(2, k, StatusInvalid)}},
+			status: StatusFailed, retryFailed: true},
+		{name: "temporary then sent in the next run",
+			runs:   [][]any{{att(2, k), temp}, {att(2, k), res(2, k, StatusSent)}},
+			status: StatusSent},
+		{name: "unknown resent and sent",
+			runs:   [][]any{{att(2, k)}, {att(2, k), res(2, k, StatusSent)}},
+			status: StatusSent},
+		{name: "failed retried and failed again",
+			runs:   [][]any{{att(2, k), failed}, {att(2, k), failed}},
+			status: StatusFailed, retryFailed: true},
+		{name: "sent stays sent", runs: [][]any{{att(2, k), res(2, k, StatusSent), att(2, k), failed}},
+			status: StatusSent},
+		{name: "row moved and key case changed", runs: [][]any{{att(2, k), res(2, k, StatusSent)}, {res(5, " Ann@EXAMPLE.org", StatusSuppressed)}},
+			status: StatusSent},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for i, recs := range tt.runs {
+				writeRun(t, dir, Run{PID: 100 + i, Started: t0.Add(time.Duration(i) * time.Hour)}, recs...)
+			}
+			s := load(t, dir)
+			e := s.Entry(" ANN@Example.org ")
+			switch {
+			case tt.status == "" && e != nil:
+				t.Fatalf("entry %+v, want none", e)
+			case tt.status != "" && (e == nil || e.Status != tt.status):
+				t.Fatalf("entry %+v, want status %s", e, tt.status)
+			}
+			for _, p := range []struct {
+				p    Policy
+				want bool
+			}{{Policy{}, tt.send}, {Policy{RetryFailed: true}, tt.send || tt.retryFailed},
+				{Policy{ResendUnknown: true}, tt.send || tt.resendUnknown}} {
+				d := s.Decide(k, p.p)
+				if d.Send != p.want {
+					t.Errorf("Decide(%+v) = %+v, want Send %v", p.p, d, p.want)
+				}
+				if d.Send != (d.Status == "") || d.Reason == "" || (e != nil) != (d.Entry != nil) {
+					t.Errorf("Decide(%+v) = %+v: inconsistent", p.p, d)
+				}
+				if !d.Send && d.Status != e.Status {
+					t.Errorf("Decide(%+v).Status = %s, want %s", p.p, d.Status, e.Status)
+				}
+			}
+			if d := s.Decide(k, Policy{}); !strings.Contains(d.Reason, tt.reason) {
+				t.Errorf("reason %q does not contain %q", d.Reason, tt.reason)
+			}
+		})
+	}
+}
+
+func TestUnknownAndReport(t *testing.T) {
+	dir := t.TempDir()
+	a5 := att(5, "Eve@example.org")
+	a5.To = "Eve <eve@example.org>"
+	writeRun(t, dir, Run{PID: 1, Started: t0},
+		att(2, "ann@example.org"), res(2, "ann@example.org", StatusSent),
+		att(3, "bob@example.org"), // crash before bob's reply
+		att(4, "cid@example.org"), res(4, "cid@example.org", StatusTemporary),
+		res(6, "ann@example.org", StatusDuplicate),
+		res(7, "", StatusInvalid),
+		a5, res(5, "Eve@example.org", StatusUnknown),
+	)
+	writeRun(t, dir, Run{PID: 2, Started: t0.Add(time.Hour)},
+		att(4, "cid@example.org"), res(4, "cid@example.org", StatusSent),
+		res(8, "dan@example.org", StatusSuppressed),
+		// row 7 now holds a fixed address: the old invalid line goes
+		att(7, "fay@example.org"), res(7, "fay@example.org", StatusSent),
+	)
+	s := load(t, dir)
+	var unknown []string
+	for _, e := range s.Unknown() {
+		unknown = append(unknown, fmt.Sprintf("%d %s %s", e.Row, e.Key, e.To))
+	}
+	if got := strings.Join(unknown, "|"); got != "3 bob@example.org |5 Eve@example.org Eve <eve@example.org>" {
+		t.Errorf("Unknown = %q", got)
+	}
+	var lines []string
+	for _, r := range s.Report() {
+		lines = append(lines, fmt.Sprintf("%d %s %s %d", r.Row, r.Key, r.Status, r.Attempts))
+	}
+	want := []string{
+		"2 ann@example.org sent 1",
+		"3 bob@example.org unknown 1",
+		"4 cid@example.org sent 2",
+		"5 Eve@example.org unknown 1",
+		"6 ann@example.org duplicate 1",
+		"7 fay@example.org sent 1",
+		"8 dan@example.org suppressed 1",
+	}
+	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
+		t.Errorf("Report:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
+	}
+	for _, r := range s.Report() {
+		if r.Row == 3 && (!strings.Contains(r.Detail, "no final reply") || r.MessageID != "m3@test") {
+			t.Errorf("unknown line %+v", r)
+		}
+	}
+	if e := s.Entry("cid@example.org"); e.Run != 2 || e.Attempts != 2 {
+		t.Errorf("cid entry %+v", e)
+	}
+}
+
+func TestSentSinceAndQuota(t *testing.T) {
+	dir := t.TempDir()
+	var recs []any
+	// sent at t0+1h, +2h, +3h, +4h; one failed at +5h; one sent without
+	// a finish time.
+	for i := 1; i <= 4; i++ {
+		r := res(i+1, fmt.Sprintf("r%d@example.org", i), StatusSent)
+		r.Finished = t0.Add(time.Duration(i) * time.Hour)
+		recs = append(recs, r)
+	}
+	f := res(9, "f@example.org", StatusFailed)
+	f.Finished = t0.Add(5 * time.Hour)
+	z := res(10, "z@example.org", StatusSent)
+	z.Finished = time.Time{}
+	recs = append(recs, f, z)
+	writeRun(t, dir, Run{Started: t0}, recs...)
+	s := load(t, dir)
+	tests := []struct {
+		since  time.Time
+		n      int
+		oldest time.Time
+	}{
+		{t0, 4, t0.Add(time.Hour)},
+		{t0.Add(time.Hour), 3, t0.Add(2 * time.Hour)}, // strictly after
+		{t0.Add(90 * time.Minute), 3, t0.Add(2 * time.Hour)},
+		{t0.Add(4 * time.Hour), 0, time.Time{}},
+		{time.Time{}.Add(-time.Hour), 5, time.Time{}},
+	}
+	for _, tt := range tests {
+		n, oldest := s.SentSince(tt.since)
+		if n != tt.n || !oldest.Equal(tt.oldest) {
+			t.Errorf("SentSince(%v) = %d, %v; want %d, %v", tt.since, n, oldest, tt.n, tt.oldest)
+		}
+	}
+	day := 24 * time.Hour
+	quotas := []struct {
+		limit int
+		now   time.Time
+		left  int
+		next  time.Time
+	}{
+		{10, t0.Add(5 * time.Hour), 6, time.Time{}},
+		{4, t0.Add(5 * time.Hour), 0, t0.Add(time.Hour + day)},
+		{3, t0.Add(5 * time.Hour), 0, t0.Add(2*time.Hour + day)}, // two must age out
+		{4, t0.Add(time.Hour + day), 1, time.Time{}},             // the first has left the window
+		{0, t0.Add(5 * time.Hour), math.MaxInt, time.Time{}},
+	}
+	for _, q := range quotas {
+		left, next := s.Quota(q.limit, day, q.now)
+		if left != q.left || !next.Equal(q.next) {
+			t.Errorf("Quota(%d, 24h, %v) = %d, %v; want %d, %v", q.limit, q.now, left, next, q.left, q.next)
+		}
+	}
+}

@@ -1,0 +1,160 @@
+package sendpool
+
+import (
+	"context"
+	"math"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Limiter tuning. A throttling reply halves the rate (at most once per
+// cutGap, since every in-flight message may report the same throttle); after
+// riseEvery without throttling the rate grows by an eighth of the ceiling,
+// so full recovery from one halving takes about 40s.
+const (
+	riseEvery  = 10 * time.Second
+	riseParts  = 8
+	minCutGap  = 2 * time.Second
+	floorParts = 64
+	minRate    = 1.0 / 3600 // never slower than one message an hour
+)
+
+// Limiter is the pool's one shared rate limit: a token bucket
+// (golang.org/x/time/rate) read through an injectable Clock, which slows down
+// when the server throttles and recovers gradually. It is safe for
+// concurrent use.
+type Limiter struct {
+	clock Clock
+
+	mu      sync.Mutex
+	lim     *rate.Limiter // nil while unlimited
+	burst   int
+	target  float64 // configured rate per second; 0 = unlimited
+	ceiling float64 // rate recovered to: target, or an estimate when unlimited
+	current float64 // rate in force; 0 = unlimited
+	cutAt   time.Time
+	riseAt  time.Time
+	// granted and first estimate the throughput while unlimited.
+	granted int
+	first   time.Time
+}
+
+// NewLimiter returns a limiter allowing perSecond events a second with the
+// given burst; perSecond 0 means unlimited (until a throttle). A nil clock
+// means the system clock.
+func NewLimiter(perSecond float64, burst int, clock Clock) *Limiter {
+	if clock == nil {
+		clock = SystemClock{}
+	}
+	if burst < 1 {
+		burst = 1
+	}
+	l := &Limiter{clock: clock, burst: burst, target: perSecond, ceiling: perSecond, current: perSecond}
+	if perSecond > 0 {
+		l.lim = rate.NewLimiter(rate.Limit(perSecond), burst)
+	}
+	return l
+}
+
+// Rate is the rate in force, events per second; 0 means unlimited.
+func (l *Limiter) Rate() float64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.current
+}
+
+// Wait blocks until one event may happen, or ctx ends (then it returns
+// ctx.Err() and gives the slot back).
+func (l *Limiter) Wait(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	l.mu.Lock()
+	now := l.clock.Now()
+	l.rise(now)
+	if l.lim == nil {
+		if l.granted == 0 {
+			l.first = now
+		}
+		l.granted++
+		l.mu.Unlock()
+		return nil
+	}
+	r := l.lim.ReserveN(now, 1)
+	delay := r.DelayFrom(now)
+	l.mu.Unlock()
+	if delay <= 0 {
+		return nil
+	}
+	t := l.clock.NewTimer(delay)
+	select {
+	case <-t.C():
+		return nil
+	case <-ctx.Done():
+		t.Stop()
+		r.CancelAt(l.clock.Now())
+		return ctx.Err()
+	}
+}
+
+// Throttle tells the limiter the server asked to slow down. It halves the
+// rate in force (down to a floor; from unlimited it starts at the throughput
+// seen so far) and returns the new rate and whether it changed.
+func (l *Limiter) Throttle() (float64, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.clock.Now()
+	if !l.cutAt.IsZero() && l.current > 0 && now.Sub(l.cutAt) < max(minCutGap, time.Duration(float64(time.Second)/l.current)) {
+		return l.current, false
+	}
+	if l.current == 0 {
+		l.ceiling = l.estimate(now)
+		l.current = l.ceiling
+	}
+	floor := max(l.ceiling/floorParts, minRate)
+	next := max(l.current/2, floor)
+	l.cutAt, l.riseAt = now, now
+	if next == l.current && l.lim != nil {
+		return l.current, false
+	}
+	l.current = next
+	if l.lim == nil {
+		l.lim = rate.NewLimiter(rate.Limit(next), l.burst)
+		// Start empty: the throttle says the bucket was overdrawn.
+		l.lim.ReserveN(now, l.burst)
+	} else {
+		l.lim.SetLimitAt(now, rate.Limit(next))
+	}
+	return next, true
+}
+
+// estimate is the throughput while unlimited, events per second.
+func (l *Limiter) estimate(now time.Time) float64 {
+	if l.granted == 0 {
+		return 1
+	}
+	secs := math.Max(now.Sub(l.first).Seconds(), 1)
+	return math.Max(float64(l.granted)/secs, 1)
+}
+
+// rise raises the rate one step when riseEvery has passed without a
+// throttle; l.mu is held.
+func (l *Limiter) rise(now time.Time) {
+	if l.cutAt.IsZero() || l.current == 0 || l.current >= l.ceiling && l.target > 0 {
+		return
+	}
+	if now.Sub(l.riseAt) < riseEvery {
+		return
+	}
+	l.riseAt = now
+	if l.current >= l.ceiling && l.target == 0 {
+		// Recovered to the estimate: unlimited again.
+		l.current, l.lim, l.cutAt = 0, nil, time.Time{}
+		l.granted = 0
+		return
+	}
+	l.current = min(l.ceiling, l.current+l.ceiling/riseParts)
+	l.lim.SetLimitAt(now, rate.Limit(l.current))
+}

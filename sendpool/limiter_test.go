@@ -1,0 +1,189 @@
+package sendpool_test
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/tidings/tidings/sendpool"
+)
+
+// TestLimiterRateAndWindows drives the shared limiter from several
+// goroutines on a fake clock (no sleeping): no window of any length holds
+// more than burst + rate·window events, and the achieved rate is within 2%
+// of the configured one.
+func TestLimiterRateAndWindows(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		rate    float64
+		burst   int
+		workers int
+		n       int
+	}{
+		{"10/s", 10, 1, 4, 400},
+		{"600/m burst 5", 600.0 / 60, 5, 3, 500},
+		{"2000/h", 2000.0 / 3600, 1, 2, 200},
+		{"250/s burst 20", 250, 20, 8, 3000},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+			clock := newSPFakeClock(start)
+			lim := sendpool.NewLimiter(tc.rate, tc.burst, clock)
+			var active, left atomic.Int64
+			active.Store(int64(tc.workers))
+			left.Store(int64(tc.n))
+			events := make(chan time.Time, tc.n)
+			for w := 0; w < tc.workers; w++ {
+				go func() {
+					defer func() { active.Add(-1); clock.broadcast() }()
+					for left.Add(-1) >= 0 {
+						if err := lim.Wait(context.Background()); err != nil {
+							t.Error(err)
+							return
+						}
+						events <- clock.Now()
+					}
+				}()
+			}
+			for clock.waitPending(func() int { return int(active.Load()) }) > 0 {
+				clock.advanceToNext()
+			}
+			close(events)
+			var ts []time.Time
+			for e := range events {
+				ts = append(ts, e)
+			}
+			if len(ts) != tc.n {
+				t.Fatalf("got %d events, want %d", len(ts), tc.n)
+			}
+			sort.Slice(ts, func(i, j int) bool { return ts[i].Before(ts[j]) })
+
+			per := time.Duration(float64(time.Second) / tc.rate)
+			for _, window := range []time.Duration{per, 10 * per, 100 * per, time.Minute, time.Hour} {
+				allowed := float64(tc.burst) + tc.rate*window.Seconds()
+				j := 0
+				for i := range ts {
+					for j < len(ts) && ts[j].Sub(ts[i]) < window {
+						j++
+					}
+					if got := j - i; float64(got) > allowed+1e-9 {
+						t.Fatalf("window %s from %s holds %d events, allowed %.2f", window, ts[i].Sub(start), got, allowed)
+					}
+				}
+			}
+			span := ts[len(ts)-1].Sub(ts[0]).Seconds()
+			achieved := float64(len(ts)-1) / span
+			if dev := math.Abs(achieved-tc.rate) / tc.rate; dev > 0.02 {
+				t.Errorf("achieved %.4f/s, configured %.4f/s: %.2f%% off", achieved, tc.rate, dev*100)
+			}
+		})
+	}
+}
+
+func TestLimiterThrottleAndRecover(t *testing.T) {
+	clock := newSPFakeClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	lim := sendpool.NewLimiter(100, 1, clock)
+	if r, ok := lim.Throttle(); !ok || r != 50 {
+		t.Fatalf("first throttle: rate %v changed %v, want 50 true", r, ok)
+	}
+	if r, ok := lim.Throttle(); ok || r != 50 {
+		t.Fatalf("throttle right after: rate %v changed %v, want no second cut", r, ok)
+	}
+	clock.advance(3 * time.Second)
+	if r, _ := lim.Throttle(); r != 25 {
+		t.Fatalf("second throttle: %v, want 25", r)
+	}
+	// Recovery: one step of ceiling/8 per 10s without throttling.
+	want := []float64{37.5, 50, 62.5, 75, 87.5, 100, 100}
+	for _, w := range want {
+		clock.advance(10 * time.Second)
+		if err := lim.Wait(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if got := lim.Rate(); got != w {
+			t.Fatalf("after recovery step: rate %v, want %v", got, w)
+		}
+	}
+}
+
+func TestLimiterThrottleFloor(t *testing.T) {
+	clock := newSPFakeClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	lim := sendpool.NewLimiter(64, 1, clock)
+	for i := 0; i < 20; i++ {
+		clock.advance(time.Hour)
+		lim.Throttle()
+	}
+	if got := lim.Rate(); got != 1 {
+		t.Fatalf("rate after many throttles %v, want the floor 1 (64/64)", got)
+	}
+}
+
+func TestLimiterUnlimitedThrottleStartsFromThroughput(t *testing.T) {
+	clock := newSPFakeClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	lim := sendpool.NewLimiter(0, 1, clock)
+	for i := 0; i < 200; i++ { // 200 in 2s: 100/s
+		if err := lim.Wait(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		clock.advance(10 * time.Millisecond)
+	}
+	if r := lim.Rate(); r != 0 {
+		t.Fatalf("unlimited limiter rate %v, want 0", r)
+	}
+	if r, ok := lim.Throttle(); !ok || math.Abs(r-50) > 0.5 {
+		t.Fatalf("throttle from unlimited: %v %v, want about 50 (half the 100/s seen)", r, ok)
+	}
+	// Recovers to the estimate, then to unlimited.
+	for i := 0; i < 20 && lim.Rate() != 0; i++ {
+		clock.advance(10 * time.Second)
+		lim.Wait(context.Background())
+	}
+	if r := lim.Rate(); r != 0 {
+		t.Fatalf("did not recover to unlimited: %v", r)
+	}
+}
+
+func TestLimiterWaitCancelled(t *testing.T) {
+	clock := newSPFakeClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	lim := sendpool.NewLimiter(1, 1, clock)
+	if err := lim.Wait(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- lim.Wait(ctx) }()
+	clock.waitPending(func() int { return 1 })
+	cancel()
+	if err := <-done; err == nil {
+		t.Fatal("Wait returned nil after cancel")
+	}
+	// The cancelled reservation was returned: the next event is due one
+	// second after the first, not two.
+	go func() { done <- lim.Wait(context.Background()) }()
+	clock.waitPending(func() int { return 1 })
+	clock.advanceToNext()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if got := clock.Now().Sub(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)); got != time.Second {
+		t.Fatalf("next event at +%s, want +1s", got)
+	}
+}
+
+func BenchmarkLimiterWaitUnlimited(b *testing.B) {
+	lim := sendpool.NewLimiter(0, 1, nil)
+	ctx := context.Background()
+	for b.Loop() {
+		lim.Wait(ctx)
+	}
+}
+
+func ExampleLimiter() {
+	lim := sendpool.NewLimiter(10, 1, nil) // 10 messages a second, shared
+	fmt.Println(lim.Rate())
+	// Output: 10
+}

@@ -1,0 +1,924 @@
+package sendpool_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/render"
+	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+func TestPoolDeliversEachMessageOnce(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	cfg := spConfig(srv)
+	cfg.Concurrency = 4
+	cfg.PerConnection = 10
+	msgs := spMessages(50)
+	res, err := spRun(t, cfg, msgs)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	spExactlyOnce(t, srv, msgs)
+	for _, m := range msgs {
+		r := res.get(m.Row)
+		if r.Status != sendpool.StatusSent || r.Attempts != 1 || r.Code != 250 {
+			t.Errorf("row %d: %v attempts %d code %d (%s), want sent once with 250", m.Row, r.Status, r.Attempts, r.Code, r.Detail)
+		}
+		if r.Key != m.Key || r.MessageID != m.MessageID || r.Server != srv.Addr || r.StartedAt.IsZero() || r.FinishedAt.Before(r.StartedAt) {
+			t.Errorf("row %d: result fields %+v", m.Row, r)
+		}
+	}
+	if got := srv.MaxConcurrent(); got > 4 {
+		t.Errorf("server saw %d connections at once, concurrency is 4", got)
+	}
+	// 50 messages, 10 per connection, 4 connections: 5 to 9 connections.
+	if got := srv.Connections(); got < 5 || got > 9 {
+		t.Errorf("connections %d, want 5..9", got)
+	}
+	// The data arrived as rendered, with the SIZE parameter.
+	for _, m := range srv.Messages() {
+		if m.Size != int64(len(m.Data)) {
+			t.Errorf("SIZE=%d for %d bytes", m.Size, len(m.Data))
+		}
+	}
+}
+
+func TestPoolRecyclesAfterPerConnection(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	cfg := spConfig(srv)
+	cfg.Concurrency = 1
+	cfg.PerConnection = 10
+	msgs := spMessages(25)
+	if _, err := spRun(t, cfg, msgs); err != nil {
+		t.Fatal(err)
+	}
+	spExactlyOnce(t, srv, msgs)
+	if got := srv.Connections(); got != 3 {
+		t.Errorf("connections %d, want 3 (10+10+5)", got)
+	}
+	if got := srv.Commands("QUIT"); got != 3 {
+		t.Errorf("QUIT %d times, want 3 (each connection ended politely)", got)
+	}
+	// The messages on each connection: 10, 10, 5.
+	per := map[int]int{}
+	for _, m := range srv.Messages() {
+		per[m.Conn]++
+	}
+	if per[1] != 10 || per[2] != 10 || per[3] != 5 {
+		t.Errorf("messages per connection %v, want 10, 10, 5", per)
+	}
+}
+
+// TestPoolNeverExceedsConcurrency runs against a server that refuses any
+// connection beyond the cap (as NetEase does with 421 HL:ICC): replacing
+// connections every two messages must never overlap an old and a new one.
+func TestPoolNeverExceedsConcurrency(t *testing.T) {
+	srv := smtptest.NewServer(t, smtptest.WithMaxSessions(3))
+	cfg := spConfig(srv)
+	cfg.Concurrency = 3
+	cfg.PerConnection = 2
+	cfg.Retries = 0
+	msgs := spMessages(60)
+	res, err := spRun(t, cfg, msgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spExactlyOnce(t, srv, msgs)
+	if got := srv.Rejected(); got != 0 {
+		t.Errorf("server refused %d connections over its cap of 3", got)
+	}
+	if got := srv.MaxConcurrent(); got > 3 {
+		t.Errorf("max concurrent %d > 3", got)
+	}
+	if got := res.byStatus()[sendpool.StatusSent]; len(got) != 60 {
+		t.Errorf("%d sent, want 60", len(got))
+	}
+	if got := srv.Connections(); got < 30 {
+		t.Errorf("connections %d, want at least 30 (2 messages each)", got)
+	}
+}
+
+func TestPoolRetriesTemporaryRcptFailures(t *testing.T) {
+	var mu sync.Mutex
+	seen := map[string]int{}
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		mu.Lock()
+		defer mu.Unlock()
+		seen[to]++
+		if strings.HasPrefix(to, "busy") && seen[to] <= 2 {
+			return smtptest.Reply(451, "4.3.0", "mailbox busy, try again")
+		}
+		return nil
+	}))
+	cfg := spConfig(srv)
+	cfg.Retries = 3
+	msgs := []*render.Message{spMessage(2, "busy1@example.org"), spMessage(3, "ok@example.org"), spMessage(4, "busy2@example.org")}
+	res, err := spRun(t, cfg, msgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spExactlyOnce(t, srv, msgs)
+	for row, attempts := range map[int]int{2: 3, 3: 1, 4: 3} {
+		r := res.get(row)
+		if r.Status != sendpool.StatusSent || r.Attempts != attempts {
+			t.Errorf("row %d: %v after %d attempts, want sent after %d", row, r.Status, r.Attempts, attempts)
+		}
+	}
+}
+
+func TestPoolGivesUpAfterRetries(t *testing.T) {
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		return smtptest.Reply(451, "4.3.0", "mailbox busy, try again")
+	}))
+	cfg := spConfig(srv)
+	cfg.Retries = 2
+	res, err := spRun(t, cfg, []*render.Message{spMessage(2, "busy@example.org")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := res.get(2)
+	if r.Status != sendpool.StatusFailed || !r.Temporary || r.Attempts != 3 || r.Code != 451 || r.EnhancedCode.String() != "4.3.0" {
+		t.Fatalf("result %+v, want failed temporary after 3 attempts with 451 4.3.0", r)
+	}
+	if !strings.Contains(r.Detail, "gave up after 2 retries") || !strings.Contains(r.Detail, "mailbox busy") {
+		t.Errorf("detail %q", r.Detail)
+	}
+	if n := len(srv.Messages()); n != 0 {
+		t.Errorf("server accepted %d messages", n)
+	}
+}
+
+func TestPoolPermanentFailureNotRetried(t *testing.T) {
+	var rcpts atomic.Int64
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		if strings.HasPrefix(to, "nobody") {
+			rcpts.Add(1)
+			return smtptest.Reply(550, "5.1.1", "user unknown")
+		}
+		return nil
+	}))
+	cfg := spConfig(srv)
+	cfg.Concurrency = 1
+	msgs := []*render.Message{spMessage(2, "a@example.org"), spMessage(3, "nobody@example.org"), spMessage(4, "b@example.org")}
+	res, err := spRun(t, cfg, msgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := res.get(3)
+	if r.Status != sendpool.StatusFailed || r.Temporary || r.Attempts != 1 || r.Code != 550 || r.EnhancedCode != (sendpool.EnhancedCode{5, 1, 1}) || r.Detail != "user unknown" {
+		t.Errorf("row 3: %+v, want failed once 550 5.1.1 user unknown", r)
+	}
+	if rcpts.Load() != 1 {
+		t.Errorf("RCPT for the unknown user %d times, want 1", rcpts.Load())
+	}
+	if srv.Received("nobody@example.org") != 0 {
+		t.Error("the refused recipient got the message")
+	}
+	spExactlyOnce(t, srv, []*render.Message{msgs[0], msgs[2]})
+	// One connection carried all three: the failed transaction was reset.
+	if srv.Connections() != 1 || srv.Commands("RSET") != 1 {
+		t.Errorf("connections %d, RSET %d; want 1 and 1", srv.Connections(), srv.Commands("RSET"))
+	}
+}
+
+func TestPoolPartialRecipients(t *testing.T) {
+	var mu sync.Mutex
+	tries := map[string]int{}
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		mu.Lock()
+		defer mu.Unlock()
+		tries[to]++
+		switch {
+		case strings.HasPrefix(to, "gone"):
+			return smtptest.Reply(550, "5.1.1", "no such user")
+		case strings.HasPrefix(to, "later") && tries[to] == 1:
+			return smtptest.Reply(452, "4.2.2", "mailbox full")
+		}
+		return nil
+	}))
+	cfg := spConfig(srv)
+	cfg.Concurrency = 1
+	msgs := []*render.Message{
+		spMessage(2, "to@example.org", "gone@example.org", "cc@example.org"),
+		spMessage(3, "first@example.org", "later@example.org"),
+	}
+	res, err := spRun(t, cfg, msgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := res.get(2)
+	if r.Status != sendpool.StatusSent || !strings.Contains(r.Detail, "not accepted for gone@example.org (550 5.1.1 no such user)") {
+		t.Errorf("row 2: %v %q, want sent with the refusal in detail", r.Status, r.Detail)
+	}
+	if len(r.Recipients) != 3 || r.Recipients[1].Status != sendpool.StatusFailed || r.Recipients[0].Status != sendpool.StatusSent {
+		t.Errorf("row 2 recipients %+v", r.Recipients)
+	}
+	r = res.get(3)
+	if r.Status != sendpool.StatusSent || r.Attempts != 2 {
+		t.Errorf("row 3: %v after %d, want sent after 2", r.Status, r.Attempts)
+	}
+	for _, a := range []string{"to@example.org", "cc@example.org", "first@example.org", "later@example.org"} {
+		if n := srv.Received(a); n != 1 {
+			t.Errorf("%s received %d times, want 1", a, n)
+		}
+	}
+	// The retry went to the deferred recipient alone.
+	var last smtptest.Message
+	for _, m := range srv.Messages() {
+		last = m
+	}
+	if len(last.To) != 1 || last.To[0] != "later@example.org" {
+		t.Errorf("retry envelope %v, want only later@example.org", last.To)
+	}
+}
+
+func TestPoolNoRecipientAccepted(t *testing.T) {
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		return smtptest.Reply(550, "5.7.1", "relaying denied")
+	}))
+	res, err := spRun(t, spConfig(srv), []*render.Message{spMessage(2, "x@example.org", "y@example.org")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := res.get(2); r.Status != sendpool.StatusFailed || r.Code != 550 {
+		t.Errorf("%+v, want failed 550", r)
+	}
+	if len(srv.Messages()) != 0 || srv.Commands("DATA") != 0 {
+		t.Error("DATA sent although no recipient was accepted")
+	}
+}
+
+// TestPool421AfterNMessages: the server answers 421 and closes after 3
+// messages per connection; the idle connection it dropped is replaced
+// without spending a retry.
+func TestPool421AfterNMessages(t *testing.T) {
+	srv := smtptest.NewServer(t, smtptest.With421After(3), smtptest.WithMaxSessions(2))
+	cfg := spConfig(srv)
+	cfg.Retries = 0 // a spent retry would fail the message
+	msgs := spMessages(20)
+	res, err := spRun(t, cfg, msgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spExactlyOnce(t, srv, msgs)
+	for _, m := range msgs {
+		if r := res.get(m.Row); r.Status != sendpool.StatusSent || r.Attempts != 1 {
+			t.Errorf("row %d: %v after %d attempts", m.Row, r.Status, r.Attempts)
+		}
+	}
+	if srv.Rejected() != 0 {
+		t.Errorf("%d connections over the cap: the 421'd connection overlapped its replacement", srv.Rejected())
+	}
+	if srv.Connections() < 7 {
+		t.Errorf("connections %d, want at least 7 (3 messages each)", srv.Connections())
+	}
+}
+
+// TestPoolReplyLostIsUnknown: the connection drops after the body, before
+// the reply. That message is unknown and never sent again.
+func TestPoolReplyLostIsUnknown(t *testing.T) {
+	srv := smtptest.NewServer(t, smtptest.DropReply(func(_ smtptest.Session, m *smtptest.Message) bool {
+		return m.To[0] == "lost@example.org"
+	}))
+	cfg := spConfig(srv)
+	msgs := []*render.Message{spMessage(2, "a@example.org"), spMessage(3, "lost@example.org"), spMessage(4, "b@example.org"), spMessage(5, "c@example.org")}
+	res, err := spRun(t, cfg, msgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := res.get(3)
+	if r.Status != sendpool.StatusUnknown || r.Attempts != 1 || !strings.Contains(r.Detail, "delivery unknown") {
+		t.Errorf("row 3: %+v, want unknown after 1 attempt", r)
+	}
+	spExactlyOnce(t, srv, msgs) // lost@ once: no automatic retry
+	for _, row := range []int{2, 4, 5} {
+		if r := res.get(row); r.Status != sendpool.StatusSent {
+			t.Errorf("row %d: %v", row, r.Status)
+		}
+	}
+}
+
+func TestPoolAuthFailureStopsRun(t *testing.T) {
+	srv := smtptest.NewServer(t, smtptest.WithAuth("me@example.org", "right"))
+	cfg := spConfig(srv)
+	cfg.SMTP.Username, cfg.SMTP.Password = "me@example.org", "wrong-password-123"
+	cfg.Concurrency = 3
+	msgs := spMessages(10)
+	res, err := spRun(t, cfg, msgs)
+	var ae *sendpool.AuthError
+	if !errors.Is(err, sendpool.ErrAuth) || !errors.As(err, &ae) {
+		t.Fatalf("Run error %v, want an *AuthError", err)
+	}
+	if ae.Reply == nil || ae.Reply.Code != 535 || !strings.Contains(err.Error(), "535 5.7.8") {
+		t.Errorf("error %q does not carry the 535 reply", err)
+	}
+	if strings.Contains(err.Error(), "wrong-password-123") {
+		t.Error("the password appears in the error")
+	}
+	if len(srv.Messages()) != 0 {
+		t.Error("messages were sent")
+	}
+	if got := srv.AuthFailures(); got > cfg.Concurrency {
+		t.Errorf("%d login attempts: the run did not stop at once", got)
+	}
+	for row, res := range res.m {
+		if res.Status != sendpool.StatusNotAttempted {
+			t.Errorf("row %d: %v, want not-attempted", row, res.Status)
+		}
+	}
+	if res.len() == 0 || res.len() > len(msgs) {
+		t.Errorf("%d results", res.len())
+	}
+}
+
+func TestPoolAuthMechanisms(t *testing.T) {
+	for _, mech := range []string{"", "plain", "login", "cram-md5", "xoauth2"} {
+		t.Run("mech="+mech, func(t *testing.T) {
+			srv := smtptest.NewServer(t, smtptest.WithAuth("me@example.org", "s3cret"))
+			cfg := spConfig(srv)
+			cfg.SMTP.Username, cfg.SMTP.Password, cfg.SMTP.Auth = "me@example.org", "s3cret", mech
+			msgs := spMessages(2)
+			if _, err := spRun(t, cfg, msgs); err != nil {
+				t.Fatal(err)
+			}
+			spExactlyOnce(t, srv, msgs)
+			for _, m := range srv.Messages() {
+				if m.User != "me@example.org" {
+					t.Errorf("message sent as %q", m.User)
+				}
+			}
+		})
+	}
+	t.Run("mechanism not offered", func(t *testing.T) {
+		srv := smtptest.NewServer(t, smtptest.WithAuth("me@example.org", "s3cret"), smtptest.WithMechanisms("PLAIN"))
+		cfg := spConfig(srv)
+		cfg.SMTP.Username, cfg.SMTP.Password, cfg.SMTP.Auth = "me@example.org", "s3cret", "cram-md5"
+		_, err := spRun(t, cfg, spMessages(1))
+		if !errors.Is(err, sendpool.ErrAuth) || !strings.Contains(err.Error(), "CRAM-MD5") {
+			t.Fatalf("err %v", err)
+		}
+	})
+	t.Run("auth required but no username", func(t *testing.T) {
+		srv := smtptest.NewServer(t, smtptest.WithAuth("me@example.org", "s3cret"))
+		_, err := spRun(t, spConfig(srv), spMessages(3))
+		if !errors.Is(err, sendpool.ErrAuth) || !strings.Contains(err.Error(), "530") {
+			t.Fatalf("err %v, want an auth stop with the 530", err)
+		}
+	})
+}
+
+func TestPoolTLS(t *testing.T) {
+	srv := smtptest.NewServer(t, smtptest.WithTLS(), smtptest.WithAuth("me@example.org", "s3cret"))
+	base := spConfig(srv)
+	base.SMTP.Security = campaign.SecurityTLS
+	base.SMTP.Username, base.SMTP.Password = "me@example.org", "s3cret"
+
+	t.Run("self-signed without CA stops the run", func(t *testing.T) {
+		res, err := spRun(t, base, spMessages(5))
+		var te *sendpool.TLSError
+		if !errors.Is(err, sendpool.ErrTLS) || !errors.As(err, &te) {
+			t.Fatalf("err %v, want a *TLSError", err)
+		}
+		if !strings.Contains(err.Error(), "authority") {
+			t.Errorf("reason not given: %v", err)
+		}
+		if len(srv.Messages()) != 0 || len(res.byStatus()[sendpool.StatusSent]) != 0 {
+			t.Fatal("sent over an unverified connection")
+		}
+	})
+	t.Run("CA file", func(t *testing.T) {
+		cfg := base
+		cfg.SMTP.CAFile, _ = srv.Cert.WriteFiles(t)
+		msgs := spMessages(3)
+		if _, err := spRun(t, cfg, msgs); err != nil {
+			t.Fatal(err)
+		}
+		spExactlyOnce(t, srv, msgs)
+	})
+	t.Run("wrong host name", func(t *testing.T) {
+		cfg := base
+		cfg.SMTP.RootCAs = srv.Cert.Pool
+		cfg.SMTP.Host = "localhost" // the certificate also names localhost …
+		other := smtptest.NewCert(t, "mail.example.org")
+		srv2 := smtptest.NewServer(t, smtptest.WithTLS(), smtptest.WithCert(other))
+		cfg.SMTP.Port = srv2.Port // … but this server's names only mail.example.org
+		cfg.SMTP.RootCAs = other.Pool
+		cfg.SMTP.Username = ""
+		_, err := spRun(t, cfg, spMessages(1))
+		if !errors.Is(err, sendpool.ErrTLS) || !strings.Contains(err.Error(), "not valid for") {
+			t.Fatalf("err %v", err)
+		}
+	})
+	t.Run("insecure skip verify warns", func(t *testing.T) {
+		cfg := base
+		cfg.SMTP.InsecureSkipVerify = true
+		var notes []sendpool.Notice
+		cfg.Notify = func(n sendpool.Notice) { notes = append(notes, n) }
+		if _, err := spRun(t, cfg, spMessages(1)); err != nil {
+			t.Fatal(err)
+		}
+		if len(notes) == 0 || notes[0].Kind != sendpool.NoticeWarning || !strings.Contains(notes[0].Text, "NOT verified") {
+			t.Errorf("notices %+v, want a warning", notes)
+		}
+	})
+	t.Run("implicit TLS against a plaintext port", func(t *testing.T) {
+		plain := smtptest.NewServer(t)
+		cfg := spConfig(plain)
+		cfg.SMTP.Security = campaign.SecurityTLS
+		_, err := spRun(t, cfg, spMessages(1))
+		if !errors.Is(err, sendpool.ErrTLS) || !strings.Contains(err.Error(), "starttls") {
+			t.Fatalf("err %v", err)
+		}
+	})
+}
+
+func TestPoolStartTLS(t *testing.T) {
+	t.Run("required but not offered", func(t *testing.T) {
+		srv := smtptest.NewServer(t)
+		cfg := spConfig(srv)
+		cfg.SMTP.Security = campaign.SecurityStartTLS
+		_, err := spRun(t, cfg, spMessages(2))
+		if !errors.Is(err, sendpool.ErrTLS) || !strings.Contains(err.Error(), "does not offer STARTTLS") {
+			t.Fatalf("err %v", err)
+		}
+		if len(srv.Messages()) != 0 {
+			t.Fatal("sent in plaintext")
+		}
+	})
+	t.Run("offered", func(t *testing.T) {
+		srv := smtptest.NewServer(t, smtptest.WithStartTLS(), smtptest.WithAuth("me@example.org", "s3cret"))
+		cfg := spConfig(srv)
+		cfg.SMTP.Security = campaign.SecurityStartTLS
+		cfg.SMTP.RootCAs = srv.Cert.Pool
+		cfg.SMTP.Username, cfg.SMTP.Password = "me@example.org", "s3cret"
+		cfg.SMTP.Helo = "client.example.org"
+		msgs := spMessages(4)
+		if _, err := spRun(t, cfg, msgs); err != nil {
+			t.Fatal(err)
+		}
+		spExactlyOnce(t, srv, msgs)
+		for _, m := range srv.Messages() {
+			if !m.TLS || m.User != "me@example.org" {
+				t.Errorf("message TLS=%v user=%q", m.TLS, m.User)
+			}
+		}
+	})
+	t.Run("unverified certificate", func(t *testing.T) {
+		srv := smtptest.NewServer(t, smtptest.WithStartTLS())
+		cfg := spConfig(srv)
+		cfg.SMTP.Security = campaign.SecurityStartTLS
+		_, err := spRun(t, cfg, spMessages(1))
+		if !errors.Is(err, sendpool.ErrTLS) {
+			t.Fatalf("err %v", err)
+		}
+	})
+}
+
+// TestPoolInterruptLeavesTrueReport cancels the run while two messages are
+// held by the server: they finish, everything else is not-attempted, and the
+// report on disk says so.
+func TestPoolInterruptLeavesTrueReport(t *testing.T) {
+	gate := make(chan struct{})
+	srv := smtptest.NewServer(t, smtptest.HoldData(gate))
+	cfg := spConfig(srv)
+	cfg.Concurrency = 2
+	msgs := spMessages(10)
+	p, err := sendpool.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	rep, err := sendpool.NewReporter(dir, sendpool.ReporterOptions{Every: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The caller seeds every row, so rows never handed in are reported too.
+	for _, m := range msgs {
+		rep.Add(sendpool.Result{Row: m.Row, Key: m.Key, To: m.To, MessageID: m.MessageID, Status: sendpool.StatusNotAttempted, Detail: "not reached"})
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	results := newSPResults(t)
+	done := make(chan error)
+	go func() {
+		done <- p.Run(ctx, sendpool.SliceSource(msgs), func(r sendpool.Result) {
+			results.add(r)
+			if err := rep.Add(r); err != nil {
+				t.Error(err)
+			}
+		})
+	}()
+	<-srv.Held()
+	<-srv.Held()
+	cancel()
+	// Both held messages are in flight; let them finish.
+	gate <- struct{}{}
+	gate <- struct{}{}
+	err = <-done
+	if !errors.Is(err, sendpool.ErrInterrupted) {
+		t.Fatalf("Run: %v, want ErrInterrupted", err)
+	}
+	if err := rep.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	st := results.byStatus()
+	if len(st[sendpool.StatusSent]) != 2 {
+		t.Fatalf("statuses %v, want the two in-flight messages sent", st)
+	}
+	for s, rows := range st {
+		if s != sendpool.StatusSent && s != sendpool.StatusNotAttempted {
+			t.Errorf("status %v for rows %v", s, rows)
+		}
+	}
+	if got := len(srv.Messages()); got != 2 {
+		t.Errorf("server received %d, want 2", got)
+	}
+	rows := spReadReport(t, dir)
+	if len(rows) != len(msgs) {
+		t.Fatalf("report has %d rows, want %d", len(rows), len(msgs))
+	}
+	sent := 0
+	for _, r := range rows {
+		switch r.Status {
+		case sendpool.StatusSent:
+			sent++
+			if srv.Received(r.Key) != 1 {
+				t.Errorf("report says row %d sent, server has %d", r.Row, srv.Received(r.Key))
+			}
+		case sendpool.StatusNotAttempted:
+			if srv.Received(r.Key) != 0 {
+				t.Errorf("report says row %d not attempted, server has it", r.Row)
+			}
+		default:
+			t.Errorf("row %d: %v", r.Row, r.Status)
+		}
+	}
+	if sent != 2 {
+		t.Errorf("report lists %d sent, want 2", sent)
+	}
+}
+
+// TestPoolAbortCutsInFlight: a second Ctrl-C (Abort) drops the held
+// connection; the message whose body was sent is unknown.
+func TestPoolAbortCutsInFlight(t *testing.T) {
+	gate := make(chan struct{})
+	srv := smtptest.NewServer(t, smtptest.HoldData(gate))
+	cfg := spConfig(srv)
+	cfg.Concurrency = 1
+	p, err := sendpool.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	results := newSPResults(t)
+	done := make(chan error)
+	go func() { done <- p.Run(ctx, sendpool.SliceSource(spMessages(3)), results.add) }()
+	<-srv.Held()
+	cancel()
+	p.Abort()
+	if err := <-done; !errors.Is(err, sendpool.ErrAborted) {
+		t.Fatalf("Run: %v, want ErrAborted", err)
+	}
+	if r := results.get(2); r.Status != sendpool.StatusUnknown {
+		t.Errorf("row 2: %v, want unknown (body sent, reply cut off)", r.Status)
+	}
+	for row, r := range results.m {
+		if row != 2 && r.Status != sendpool.StatusNotAttempted {
+			t.Errorf("row %d: %v", row, r.Status)
+		}
+	}
+}
+
+// TestPoolThrottlingSlowsDown: throttling replies lower the shared rate and
+// do not spend retries (Retries is 0 here).
+func TestPoolThrottlingSlowsDown(t *testing.T) {
+	var n atomic.Int64
+	srv := smtptest.NewServer(t, smtptest.OnMail(func(smtptest.Session, string) error {
+		if n.Add(1) <= 3 {
+			return smtptest.Reply(451, "4.7.0", "rate limit exceeded, slow down")
+		}
+		return nil
+	}))
+	cfg := spConfig(srv)
+	cfg.Rate = 1000
+	cfg.Retries = 0
+	var mu sync.Mutex
+	var throttles []sendpool.Notice
+	cfg.Notify = func(no sendpool.Notice) {
+		mu.Lock()
+		defer mu.Unlock()
+		if no.Kind == sendpool.NoticeThrottle {
+			throttles = append(throttles, no)
+		}
+	}
+	p, err := sendpool.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs := spMessages(10)
+	results := newSPResults(t)
+	if err := p.Run(context.Background(), sendpool.SliceSource(msgs), results.add); err != nil {
+		t.Fatal(err)
+	}
+	spExactlyOnce(t, srv, msgs)
+	for _, m := range msgs {
+		if r := results.get(m.Row); r.Status != sendpool.StatusSent {
+			t.Errorf("row %d: %v %s", m.Row, r.Status, r.Detail)
+		}
+	}
+	if got := p.Limiter().Rate(); got >= 1000 || got <= 0 {
+		t.Errorf("rate after throttling %v, want below 1000", got)
+	}
+	if len(throttles) == 0 || !strings.Contains(throttles[0].Text, "rate limit exceeded") {
+		t.Errorf("throttle notices %+v", throttles)
+	}
+}
+
+// TestPoolThrottlingIsBounded: a server that throttles forever (QQ's
+// "frequency limited") does not keep the run alive forever.
+func TestPoolThrottlingIsBounded(t *testing.T) {
+	srv := smtptest.NewServer(t, smtptest.OnMail(func(smtptest.Session, string) error {
+		return smtptest.Reply(550, "", "Ip frequency limited")
+	}))
+	cfg := spConfig(srv)
+	cfg.Rate = 5000
+	cfg.MaxThrottled = 3
+	res, err := spRun(t, cfg, spMessages(4))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for row, r := range res.m {
+		if r.Status != sendpool.StatusFailed || !r.Temporary || r.Attempts != 4 || !strings.Contains(r.Detail, "still throttled") {
+			t.Errorf("row %d: %+v", row, r)
+		}
+	}
+}
+
+func TestPoolSizeAndSMTPUTF8(t *testing.T) {
+	big := spMessage(3, "big@example.org")
+	big.Data = append(big.Data, []byte(strings.Repeat("x", 2000)+"\r\n")...)
+	utf := spMessage(4, "用户@example.org")
+	utf.UTF8 = true
+	msgs := []*render.Message{spMessage(2, "small@example.org"), big, utf}
+
+	srv := smtptest.NewServer(t, smtptest.WithMaxSize(1000))
+	cfg := spConfig(srv)
+	cfg.Concurrency = 1
+	res, err := spRun(t, cfg, msgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := res.get(2); r.Status != sendpool.StatusSent {
+		t.Errorf("small: %v", r.Status)
+	}
+	if r := res.get(3); r.Status != sendpool.StatusFailed || r.Temporary || !strings.Contains(r.Detail, "server accepts at most 1000") {
+		t.Errorf("big: %v %q", r.Status, r.Detail)
+	}
+	if r := res.get(4); r.Status != sendpool.StatusFailed || !strings.Contains(r.Detail, "needs SMTPUTF8") {
+		t.Errorf("utf8: %v %q", r.Status, r.Detail)
+	}
+	if len(srv.Messages()) != 1 || srv.Connections() != 1 {
+		t.Errorf("server got %d messages over %d connections", len(srv.Messages()), srv.Connections())
+	}
+
+	srv = smtptest.NewServer(t, smtptest.WithSMTPUTF8())
+	res, err = spRun(t, spConfig(srv), []*render.Message{utf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := res.get(4); r.Status != sendpool.StatusSent {
+		t.Errorf("utf8 with SMTPUTF8: %v %q", r.Status, r.Detail)
+	}
+	if ms := srv.Messages(); len(ms) != 1 || !ms[0].UTF8 {
+		t.Errorf("messages %+v, want one with SMTPUTF8", ms)
+	}
+}
+
+func TestPoolLMTP(t *testing.T) {
+	var mu sync.Mutex
+	tries := map[string]int{}
+	srv := smtptest.NewServer(t, smtptest.WithLMTP(), smtptest.OnLMTPRcpt(func(_ smtptest.Session, rcpt string) error {
+		mu.Lock()
+		defer mu.Unlock()
+		tries[rcpt]++
+		switch {
+		case strings.HasPrefix(rcpt, "full"):
+			return smtptest.Reply(552, "5.2.2", "mailbox full")
+		case strings.HasPrefix(rcpt, "later") && tries[rcpt] == 1:
+			return smtptest.Reply(451, "4.2.0", "try again")
+		}
+		return nil
+	}))
+	cfg := spConfig(srv)
+	cfg.SMTP.Protocol = campaign.ProtocolLMTP
+	cfg.Concurrency = 1
+	msgs := []*render.Message{spMessage(2, "a@example.org", "full@example.org", "later@example.org")}
+	res, err := spRun(t, cfg, msgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := res.get(2)
+	if r.Status != sendpool.StatusSent || r.Attempts != 2 || !strings.Contains(r.Detail, "not accepted for full@example.org (552 5.2.2 ") || r.EnhancedCode.String() != "2.0.0" {
+		t.Errorf("%+v", r)
+	}
+	for addr, want := range map[string]int{"a@example.org": 1, "full@example.org": 0, "later@example.org": 1} {
+		if got := srv.Received(addr); got != want {
+			t.Errorf("%s received %d, want %d", addr, got, want)
+		}
+	}
+}
+
+// TestPoolUnreachable: nothing listens; the run stops after a few dials.
+func TestPoolUnreachable(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	cfg := sendpool.Config{
+		SMTP:         sendpool.SMTPConfig{Host: "127.0.0.1", Port: port, Security: campaign.SecurityNone, Timeout: time.Second},
+		Retries:      1,
+		RetryBackoff: time.Millisecond,
+	}
+	res, err := spRun(t, cfg, spMessages(5))
+	if !errors.Is(err, sendpool.ErrUnreachable) {
+		t.Fatalf("err %v, want ErrUnreachable", err)
+	}
+	for row, r := range res.m {
+		if r.Status != sendpool.StatusNotAttempted || r.Attempts != 0 {
+			t.Errorf("row %d: %+v", row, r)
+		}
+	}
+}
+
+// spJournal records the order of journal calls and checks that an attempt
+// is recorded before the server has the message.
+type spJournal struct {
+	srv     *smtptest.Server
+	t       *testing.T
+	mu      sync.Mutex
+	events  []string
+	failFor int
+}
+
+func (j *spJournal) Attempt(_ context.Context, m *render.Message) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.srv.Received(m.Key) != 0 {
+		j.t.Errorf("row %d: attempt recorded after the server had the message", m.Row)
+	}
+	j.events = append(j.events, fmt.Sprintf("attempt %d", m.Row))
+	if m.Row == j.failFor {
+		return errors.New("disk full")
+	}
+	return nil
+}
+
+func (j *spJournal) Result(_ context.Context, m *render.Message, r sendpool.Result) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.events = append(j.events, fmt.Sprintf("result %d %v final=%v", m.Row, r.Status, r.Final))
+	return nil
+}
+
+func TestPoolJournalSeam(t *testing.T) {
+	var mu sync.Mutex
+	first := map[string]bool{}
+	srv := smtptest.NewServer(t, smtptest.OnData(func(_ smtptest.Session, m *smtptest.Message) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if m.To[0] == "flaky@example.org" && !first[m.To[0]] {
+			first[m.To[0]] = true
+			return smtptest.Reply(451, "4.3.0", "queue busy")
+		}
+		return nil
+	}))
+	cfg := spConfig(srv)
+	cfg.Concurrency = 1
+	j := &spJournal{srv: srv, t: t}
+	cfg.Journal = j
+	msgs := []*render.Message{spMessage(2, "ok@example.org"), spMessage(3, "flaky@example.org"), spMessage(4, "bad@example.org")}
+	if _, err := spRun(t, cfg, msgs); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"attempt 2", "result 2 sent final=true",
+		"attempt 3", "result 3 failed final=false",
+		"attempt 4", "result 4 sent final=true",
+		"attempt 3", "result 3 sent final=true",
+	}
+	if strings.Join(j.events, "\n") != strings.Join(want, "\n") {
+		t.Errorf("journal calls:\n%s\nwant:\n%s", strings.Join(j.events, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestPoolJournalFailureStopsBeforeBody(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	cfg := spConfig(srv)
+	cfg.Concurrency = 1
+	j := &spJournal{srv: srv, t: t, failFor: 3}
+	cfg.Journal = j
+	msgs := spMessages(4)
+	res, err := spRun(t, cfg, msgs)
+	if !errors.Is(err, sendpool.ErrJournal) || !strings.Contains(err.Error(), "disk full") {
+		t.Fatalf("err %v", err)
+	}
+	if srv.Received(msgs[1].Key) != 0 {
+		t.Error("body sent although its attempt was not recorded")
+	}
+	if r := res.get(3); r.Status != sendpool.StatusNotAttempted {
+		t.Errorf("row 3: %v", r.Status)
+	}
+	if r := res.get(2); r.Status != sendpool.StatusSent {
+		t.Errorf("row 2: %v", r.Status)
+	}
+}
+
+func TestPoolSourceError(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	i := 0
+	src := sendpool.SourceFunc(func(context.Context) (*render.Message, error) {
+		i++
+		if i == 3 {
+			return nil, errors.New("sheet: read error")
+		}
+		return spMessage(i+1, fmt.Sprintf("u%d@example.org", i)), nil
+	})
+	p, err := sendpool.New(spConfig(srv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	results := newSPResults(t)
+	err = p.Run(context.Background(), src, results.add)
+	if err == nil || !strings.Contains(err.Error(), "sheet: read error") {
+		t.Fatalf("err %v", err)
+	}
+	if results.len() != 2 {
+		t.Errorf("%d results, want 2 (one per message handed in)", results.len())
+	}
+}
+
+func TestPoolChanSource(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	ch := make(chan *render.Message)
+	msgs := spMessages(5)
+	go func() {
+		defer close(ch)
+		for _, m := range msgs {
+			ch <- m
+		}
+	}()
+	p, err := sendpool.New(spConfig(srv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Run(context.Background(), sendpool.ChanSource(ch), nil); err != nil {
+		t.Fatal(err)
+	}
+	spExactlyOnce(t, srv, msgs)
+}
+
+func TestPoolNewRejectsBadConfig(t *testing.T) {
+	for name, cfg := range map[string]sendpool.Config{
+		"no host":          {SMTP: sendpool.SMTPConfig{Port: 25}},
+		"negative rate":    {Rate: -1, SMTP: sendpool.SMTPConfig{Host: "h", Port: 25}},
+		"user no password": {SMTP: sendpool.SMTPConfig{Host: "h", Port: 25, Username: "u"}},
+		"bad auth":         {SMTP: sendpool.SMTPConfig{Host: "h", Port: 25, Auth: "ntlm"}},
+		"missing CA file":  {SMTP: sendpool.SMTPConfig{Host: "h", Port: 25, CAFile: "/nonexistent/ca.pem"}},
+	} {
+		if _, err := sendpool.New(cfg); err == nil || !strings.HasPrefix(err.Error(), "sendpool: ") {
+			t.Errorf("%s: err %v", name, err)
+		}
+	}
+}
+
+func TestConfigFromCampaign(t *testing.T) {
+	c, err := campaign.Parse([]byte(`name: t
+from: a@example.org
+subject: s
+text: hi
+recipients: {path: r.csv}
+smtp: {host: smtp.example.org, security: starttls, username: u, password_env: PW, timeout: 10s}
+send: {rate: 600/m, burst: 2, concurrency: 3, per_connection: 7, retries: 5, retry_backoff: 1m}
+`), "/tmp/c.yaml")
+	if err != nil {
+		t.Skipf("campaign.Parse does not accept the sample (not this package's concern): %v", err)
+	}
+	cfg := sendpool.ConfigFrom(c, "pw")
+	if cfg.Rate != 10 || cfg.Burst != 2 || cfg.Concurrency != 3 || cfg.PerConnection != 7 || cfg.Retries != 5 || cfg.RetryBackoff != time.Minute {
+		t.Errorf("send settings %+v", cfg)
+	}
+	if cfg.SMTP.Host != "smtp.example.org" || cfg.SMTP.Port != 587 || cfg.SMTP.Security != campaign.SecurityStartTLS || cfg.SMTP.Password != "pw" || cfg.SMTP.Timeout != 10*time.Second {
+		t.Errorf("smtp settings %+v", cfg.SMTP)
+	}
+}

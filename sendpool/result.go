@@ -1,0 +1,190 @@
+package sendpool
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Status is the outcome of one recipient row.
+type Status int
+
+// The statuses of a row. The zero value is StatusNotAttempted, so a Result
+// nobody filled in never claims a delivery.
+const (
+	// StatusNotAttempted: no transaction carrying the message body was
+	// started (the run stopped first, or a stop error came before it).
+	StatusNotAttempted Status = iota
+	// StatusSent: the server accepted the message for at least one envelope
+	// recipient (Detail names recipients it refused, if any).
+	StatusSent
+	// StatusFailed: the server refused the message (permanently, or
+	// temporarily until the retries ran out; see Result.Temporary).
+	StatusFailed
+	// StatusUnknown: the body was sent but the final reply was lost; the
+	// message may or may not have been delivered. Never retried
+	// automatically.
+	StatusUnknown
+	// StatusInvalid: the row could not be rendered (a row problem); set by
+	// the caller, never by the pool.
+	StatusInvalid
+	// StatusDuplicate: the row repeats an earlier recipient (journal issue).
+	StatusDuplicate
+	// StatusSuppressed: the recipient is on the suppression list (journal
+	// issue).
+	StatusSuppressed
+)
+
+var statusNames = [...]string{
+	StatusNotAttempted: "not-attempted",
+	StatusSent:         "sent",
+	StatusFailed:       "failed",
+	StatusUnknown:      "unknown",
+	StatusInvalid:      "invalid",
+	StatusDuplicate:    "duplicate",
+	StatusSuppressed:   "suppressed",
+}
+
+// Statuses lists every status in report order.
+func Statuses() []Status {
+	return []Status{StatusSent, StatusFailed, StatusUnknown, StatusInvalid, StatusNotAttempted, StatusDuplicate, StatusSuppressed}
+}
+
+func (s Status) String() string {
+	if s >= 0 && int(s) < len(statusNames) {
+		return statusNames[s]
+	}
+	return "Status(" + strconv.Itoa(int(s)) + ")"
+}
+
+// ParseStatus parses a status as String writes it; anything else is an
+// error.
+func ParseStatus(s string) (Status, error) {
+	t := strings.ToLower(strings.TrimSpace(s))
+	for i, n := range statusNames {
+		if n == t {
+			return Status(i), nil
+		}
+	}
+	return 0, fmt.Errorf("sendpool: unknown status %q", s)
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (s Status) MarshalText() ([]byte, error) {
+	if s < 0 || int(s) >= len(statusNames) {
+		return nil, fmt.Errorf("sendpool: invalid status %d", int(s))
+	}
+	return []byte(s.String()), nil
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (s *Status) UnmarshalText(b []byte) error {
+	v, err := ParseStatus(string(b))
+	if err != nil {
+		return err
+	}
+	*s = v
+	return nil
+}
+
+// Done reports whether the row needs no further sending: it was sent, or
+// skipped on purpose (duplicate, suppressed).
+func (s Status) Done() bool {
+	return s == StatusSent || s == StatusDuplicate || s == StatusSuppressed
+}
+
+// EnhancedCode is an RFC 3463 enhanced status code such as 5.1.1; the zero
+// value means none was given.
+type EnhancedCode [3]int
+
+// String formats the code as "5.1.1", or "" for the zero value.
+func (c EnhancedCode) String() string {
+	if c == (EnhancedCode{}) {
+		return ""
+	}
+	return fmt.Sprintf("%d.%d.%d", c[0], c[1], c[2])
+}
+
+// ParseEnhancedCode parses "5.1.1"; "" gives the zero value.
+func ParseEnhancedCode(s string) (EnhancedCode, error) {
+	var c EnhancedCode
+	if s == "" {
+		return c, nil
+	}
+	parts := strings.Split(s, ".")
+	if len(parts) != 3 {
+		return c, fmt.Errorf("sendpool: enhanced code %q: want class.subject.detail", s)
+	}
+	for i, p := range parts {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 0 || n > 999 {
+			return EnhancedCode{}, fmt.Errorf("sendpool: enhanced code %q: part %q is not a number", s, p)
+		}
+		c[i] = n
+	}
+	if c[0] != 2 && c[0] != 4 && c[0] != 5 {
+		return EnhancedCode{}, fmt.Errorf("sendpool: enhanced code %q: class must be 2, 4 or 5", s)
+	}
+	return c, nil
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (c EnhancedCode) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (c *EnhancedCode) UnmarshalText(b []byte) error {
+	v, err := ParseEnhancedCode(string(b))
+	if err != nil {
+		return err
+	}
+	*c = v
+	return nil
+}
+
+// Result is the outcome of one message (one sheet row). The pool produces
+// exactly one final Result for every message its Source hands in.
+type Result struct {
+	// Row, Key, To and MessageID come from the render.Message.
+	Row       int
+	Key       string
+	To        string
+	MessageID string
+
+	Status Status
+	// Attempts counts the transactions tried for this message (a free
+	// redial after finding an idle connection dead is not counted).
+	Attempts int
+	// Code, EnhancedCode and Detail are the server reply that decided the
+	// status (for sent: the final 250 reply), or Code 0 and a local
+	// explanation in Detail.
+	Code         int
+	EnhancedCode EnhancedCode
+	Detail       string
+	// Server is the host:port the message went to.
+	Server string
+	// StartedAt is when the first transaction began; FinishedAt when the
+	// outcome was known. Both are zero when nothing was attempted.
+	StartedAt  time.Time
+	FinishedAt time.Time
+	Duration   time.Duration
+	// Temporary is set on a failed (or not-attempted) result whose last
+	// error was temporary: retries ran out or the run stopped before the
+	// next retry. A later run may try it again.
+	Temporary bool
+	// Final is false on the intermediate results the pool hands to
+	// Journal.Result after a try that will be retried; every Result given
+	// to the Run callback is final.
+	Final bool
+	// Recipients has one entry per envelope recipient of the message.
+	Recipients []RecipientResult
+}
+
+// RecipientResult is the outcome for one envelope recipient (RCPT TO).
+type RecipientResult struct {
+	Address      string       `json:"address"`
+	Status       Status       `json:"status"`
+	Code         int          `json:"code,omitempty"`
+	EnhancedCode EnhancedCode `json:"enhanced_code,omitempty"`
+	Detail       string       `json:"detail,omitempty"`
+}

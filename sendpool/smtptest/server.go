@@ -1,0 +1,597 @@
+// Package smtptest runs an in-process SMTP (or LMTP) server on a loopback
+// port for tests, built on github.com/emersion/go-smtp's server, with
+// switches for the faults a sender must survive: refusals at MAIL, RCPT or
+// after the body, 421 and close after N messages, a connection dropped after
+// the body before the reply, replies held until the test releases them,
+// login refusals, and a cap on concurrent connections. It records every
+// message it accepted (envelope and data) and counts connections, so tests
+// can assert what arrived and how many sessions were open at once.
+package smtptest
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+)
+
+// Message is one message the server accepted.
+type Message struct {
+	// Conn is the connection's number (1 for the first accepted).
+	Conn int
+	From string
+	// To are the recipients the message was accepted for.
+	To   []string
+	Data []byte
+	// Size is the MAIL SIZE parameter (0 when not given); UTF8 the
+	// SMTPUTF8 parameter.
+	Size int64
+	UTF8 bool
+	// User is the authenticated user ("" when none); TLS whether the
+	// session was encrypted.
+	User string
+	TLS  bool
+}
+
+// Session describes the session a hook is called for.
+type Session struct {
+	// Conn is the connection's number; Delivered counts the messages
+	// accepted on it so far.
+	Conn      int
+	Delivered int
+	User      string
+	TLS       bool
+}
+
+// Reply makes an SMTP error reply for hooks: Reply(451, "4.7.1", "try later").
+func Reply(code int, enhanced, text string) error {
+	ec := smtp.EnhancedCodeNotSet
+	if enhanced != "" {
+		parts := strings.Split(enhanced, ".")
+		if len(parts) == 3 {
+			for i, p := range parts {
+				ec[i], _ = strconv.Atoi(p)
+			}
+		}
+	}
+	return &smtp.SMTPError{Code: code, EnhancedCode: ec, Message: text}
+}
+
+type options struct {
+	implicitTLS, startTLS bool
+	cert                  *Cert
+	user, pass            string
+	mechs                 []string
+	lmtp                  bool
+	utf8                  bool
+	maxSize               int64
+	maxSessions           int
+	close421After         int
+	onMail                func(Session, string) error
+	onRcpt                func(Session, string) error
+	onData                func(Session, *Message) error
+	onLMTPRcpt            func(Session, string) error
+	dropReply             func(Session, *Message) bool
+	gate                  <-chan struct{}
+}
+
+// Option configures a Server.
+type Option func(*options)
+
+// WithTLS serves implicit TLS (like port 465) with a new self-signed
+// certificate (see Server.Cert).
+func WithTLS() Option { return func(o *options) { o.implicitTLS = true } }
+
+// WithStartTLS offers STARTTLS with a new self-signed certificate.
+func WithStartTLS() Option { return func(o *options) { o.startTLS = true } }
+
+// WithCert uses c instead of a new certificate.
+func WithCert(c *Cert) Option { return func(o *options) { o.cert = c } }
+
+// WithAuth requires nothing but offers AUTH and accepts only user/pass.
+// Mechanisms offered: PLAIN, LOGIN, CRAM-MD5 and XOAUTH2 (the password is
+// the token), or those given with WithMechanisms. AUTH is offered on
+// plaintext connections too (tests run on loopback).
+func WithAuth(user, pass string) Option {
+	return func(o *options) { o.user, o.pass = user, pass }
+}
+
+// WithMechanisms limits the SASL mechanisms offered.
+func WithMechanisms(m ...string) Option { return func(o *options) { o.mechs = m } }
+
+// WithLMTP serves LMTP (LHLO, a reply per recipient after the data).
+func WithLMTP() Option { return func(o *options) { o.lmtp = true } }
+
+// WithSMTPUTF8 offers SMTPUTF8.
+func WithSMTPUTF8() Option { return func(o *options) { o.utf8 = true } }
+
+// WithMaxSize advertises SIZE n and refuses bigger messages.
+func WithMaxSize(n int64) Option { return func(o *options) { o.maxSize = n } }
+
+// WithMaxSessions refuses a connection beyond n open ones with
+// "421 4.7.0 HL:ICC too many connections" (like NetEase 163), and closes it.
+func WithMaxSessions(n int) Option { return func(o *options) { o.maxSessions = n } }
+
+// With421After answers the MAIL after n messages on one connection with
+// "421 4.7.0 too many messages on this connection" and closes it.
+func With421After(n int) Option { return func(o *options) { o.close421After = n } }
+
+// OnMail sets a hook for MAIL FROM; a non-nil error is the reply.
+func OnMail(f func(s Session, from string) error) Option {
+	return func(o *options) { o.onMail = f }
+}
+
+// OnRcpt sets a hook for RCPT TO; a non-nil error is the reply.
+func OnRcpt(f func(s Session, to string) error) Option {
+	return func(o *options) { o.onRcpt = f }
+}
+
+// OnData sets a hook called after the body was read; a non-nil error is the
+// final reply and the message is not recorded.
+func OnData(f func(s Session, m *Message) error) Option {
+	return func(o *options) { o.onData = f }
+}
+
+// OnLMTPRcpt sets the per-recipient final reply for LMTP; a non-nil error
+// refuses that recipient.
+func OnLMTPRcpt(f func(s Session, rcpt string) error) Option {
+	return func(o *options) { o.onLMTPRcpt = f }
+}
+
+// DropReply makes the server accept (record) the message and then close the
+// connection without sending the final reply, when f returns true: the
+// sender cannot know whether the message was delivered.
+func DropReply(f func(s Session, m *Message) bool) Option {
+	return func(o *options) { o.dropReply = f }
+}
+
+// HoldData makes the server, after reading each body, announce the message
+// on Server.Held and wait for a value on gate before replying.
+func HoldData(gate <-chan struct{}) Option { return func(o *options) { o.gate = gate } }
+
+// Server is a running test server. Its methods are safe for concurrent use.
+type Server struct {
+	// Host and Port are where it listens (127.0.0.1 and a free port);
+	// Addr is host:port.
+	Host string
+	Port int
+	Addr string
+	// Cert is the server's certificate when TLS or STARTTLS is on.
+	Cert *Cert
+
+	t      testing.TB
+	o      options
+	srv    *smtp.Server
+	held   chan Message
+	closed chan struct{}
+
+	mu        sync.Mutex
+	msgs      []Message
+	cur       int
+	maxCur    int
+	total     int
+	rejected  int
+	cmds      map[string]int
+	authFails int
+}
+
+// NewServer starts a server on 127.0.0.1:0; it stops when the test ends.
+func NewServer(t testing.TB, opts ...Option) *Server {
+	t.Helper()
+	s := &Server{t: t, held: make(chan Message, 1024), closed: make(chan struct{}), cmds: map[string]int{}}
+	for _, f := range opts {
+		f(&s.o)
+	}
+	srv := smtp.NewServer(backend{s})
+	srv.Domain = "smtptest.localhost"
+	srv.AllowInsecureAuth = true
+	srv.LMTP = s.o.lmtp
+	srv.EnableSMTPUTF8 = s.o.utf8
+	srv.MaxMessageBytes = s.o.maxSize
+	srv.ErrorLog = log.New(io.Discard, "", 0)
+	if s.o.implicitTLS || s.o.startTLS {
+		s.Cert = s.o.cert
+		if s.Cert == nil {
+			s.Cert = NewCert(t)
+		}
+		srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{s.Cert.TLS}}
+	}
+	s.srv = srv
+
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("smtptest: listen: %v", err)
+	}
+	var ln net.Listener = &countingListener{Listener: l, s: s}
+	if s.o.implicitTLS {
+		ln = tls.NewListener(ln, srv.TLSConfig)
+		// go-smtp only offers STARTTLS when TLSConfig is set and the
+		// connection is not TLS yet; implicit TLS connections are.
+	}
+	s.Addr = l.Addr().String()
+	s.Host = "127.0.0.1"
+	s.Port = l.Addr().(*net.TCPAddr).Port
+	go srv.Serve(ln)
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Close stops the server and releases held replies.
+func (s *Server) Close() {
+	select {
+	case <-s.closed:
+		return
+	default:
+		close(s.closed)
+	}
+	s.srv.Close()
+}
+
+// Messages returns every accepted message, in order of acceptance.
+func (s *Server) Messages() []Message {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Message(nil), s.msgs...)
+}
+
+// Received counts the accepted messages that had addr as a recipient.
+func (s *Server) Received(addr string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, m := range s.msgs {
+		for _, r := range m.To {
+			if strings.EqualFold(r, addr) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// MaxConcurrent is the largest number of connections open at once.
+func (s *Server) MaxConcurrent() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.maxCur
+}
+
+// Connections counts the connections accepted (not those refused by
+// WithMaxSessions).
+func (s *Server) Connections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.total
+}
+
+// Rejected counts the connections refused by WithMaxSessions.
+func (s *Server) Rejected() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.rejected
+}
+
+// AuthFailures counts refused logins.
+func (s *Server) AuthFailures() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.authFails
+}
+
+// Commands counts the commands with this verb ("RSET", "MAIL", …) the
+// server read. Only plaintext connections are counted (TLS hides them).
+func (s *Server) Commands(verb string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cmds[strings.ToUpper(verb)]
+}
+
+// Held delivers each message HoldData is holding, as it starts waiting.
+func (s *Server) Held() <-chan Message { return s.held }
+
+// countingListener counts open connections and enforces WithMaxSessions.
+type countingListener struct {
+	net.Listener
+	s *Server
+}
+
+func (l *countingListener) Accept() (net.Conn, error) {
+	for {
+		c, err := l.Listener.Accept()
+		if err != nil {
+			return nil, err
+		}
+		s := l.s
+		s.mu.Lock()
+		if s.o.maxSessions > 0 && s.cur >= s.o.maxSessions {
+			s.rejected++
+			s.mu.Unlock()
+			// Refuse before TLS, as a provider's connection limiter does.
+			io.WriteString(c, "421 4.7.0 HL:ICC too many connections from your IP\r\n")
+			c.Close()
+			continue
+		}
+		s.cur++
+		s.total++
+		s.maxCur = max(s.maxCur, s.cur)
+		id := s.total
+		s.mu.Unlock()
+		cc := &countedConn{Conn: c, s: s, id: id}
+		if !s.o.implicitTLS && !s.o.startTLS {
+			cc.lines = bufio.NewScanner(&cc.pipe)
+		}
+		return cc, nil
+	}
+}
+
+// countedConn is one accepted connection.
+type countedConn struct {
+	net.Conn
+	s         *Server
+	id        int
+	once      sync.Once
+	delivered int // guarded by s.mu
+
+	// Plaintext command recording.
+	pipe  bytes.Buffer
+	lines *bufio.Scanner
+	inDat bool
+}
+
+func (c *countedConn) Read(b []byte) (int, error) {
+	n, err := c.Conn.Read(b)
+	if c.lines != nil && n > 0 {
+		c.record(b[:n])
+	}
+	return n, err
+}
+
+// record counts command verbs in plaintext input, skipping message data.
+func (c *countedConn) record(b []byte) {
+	c.pipe.Write(b)
+	for {
+		i := bytes.IndexByte(c.pipe.Bytes(), '\n')
+		if i < 0 {
+			return
+		}
+		line := strings.TrimRight(string(c.pipe.Next(i+1)), "\r\n")
+		if c.inDat {
+			if line == "." {
+				c.inDat = false
+			}
+			continue
+		}
+		verb, _, _ := strings.Cut(line, " ")
+		verb = strings.ToUpper(verb)
+		if verb == "DATA" {
+			c.inDat = true
+		}
+		c.s.mu.Lock()
+		c.s.cmds[verb]++
+		c.s.mu.Unlock()
+	}
+}
+
+func (c *countedConn) Close() error {
+	err := c.Conn.Close()
+	c.once.Do(func() {
+		c.s.mu.Lock()
+		c.s.cur--
+		c.s.mu.Unlock()
+	})
+	return err
+}
+
+type backend struct{ s *Server }
+
+func (b backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
+	nc := c.Conn()
+	if tc, ok := nc.(*tls.Conn); ok {
+		nc = tc.NetConn()
+	}
+	cc, ok := nc.(*countedConn)
+	if !ok {
+		return nil, errors.New("smtptest: unexpected connection type")
+	}
+	return &session{s: b.s, c: c, cc: cc}, nil
+}
+
+type session struct {
+	s    *Server
+	c    *smtp.Conn
+	cc   *countedConn
+	user string
+	from string
+	opts smtp.MailOptions
+	to   []string
+}
+
+var _ smtp.LMTPSession = (*session)(nil)
+var _ smtp.AuthSession = (*session)(nil)
+
+func (se *session) info() Session {
+	_, isTLS := se.c.TLSConnectionState()
+	se.s.mu.Lock()
+	defer se.s.mu.Unlock()
+	return Session{Conn: se.cc.id, Delivered: se.cc.delivered, User: se.user, TLS: isTLS}
+}
+
+func (se *session) Reset()        { se.from, se.to, se.opts = "", nil, smtp.MailOptions{} }
+func (se *session) Logout() error { return nil }
+
+func (se *session) Mail(from string, opts *smtp.MailOptions) error {
+	info := se.info()
+	if n := se.s.o.close421After; n > 0 && info.Delivered >= n {
+		// Reply and close, as servers do; the reply go-smtp writes for
+		// the returned error then fails on the closed connection.
+		io.WriteString(se.c.Conn(), "421 4.7.0 too many messages on this connection, closing\r\n")
+		se.c.Conn().Close()
+		return Reply(421, "4.7.0", "closing")
+	}
+	if se.s.o.user != "" && se.user == "" {
+		return Reply(530, "5.7.0", "authentication required")
+	}
+	if f := se.s.o.onMail; f != nil {
+		if err := f(info, from); err != nil {
+			return err
+		}
+	}
+	se.from = from
+	if opts != nil {
+		se.opts = *opts
+	}
+	return nil
+}
+
+func (se *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	if f := se.s.o.onRcpt; f != nil {
+		if err := f(se.info(), to); err != nil {
+			return err
+		}
+	}
+	se.to = append(se.to, to)
+	return nil
+}
+
+// body reads the data and builds the message.
+func (se *session) body(r io.Reader) (*Message, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	info := se.info()
+	m := &Message{Conn: info.Conn, From: se.from, To: append([]string(nil), se.to...), Data: data,
+		Size: se.opts.Size, UTF8: se.opts.UTF8, User: se.user, TLS: info.TLS}
+	if g := se.s.o.gate; g != nil {
+		select {
+		case se.s.held <- *m:
+		default:
+		}
+		select {
+		case <-g:
+		case <-se.s.closed:
+			return nil, Reply(421, "4.3.0", "shutting down")
+		}
+	}
+	return m, nil
+}
+
+func (se *session) accept(m *Message) {
+	se.s.mu.Lock()
+	se.s.msgs = append(se.s.msgs, *m)
+	se.cc.delivered++
+	se.s.mu.Unlock()
+}
+
+func (se *session) Data(r io.Reader) error {
+	m, err := se.body(r)
+	if err != nil {
+		return err
+	}
+	info := se.info()
+	if f := se.s.o.onData; f != nil {
+		if err := f(info, m); err != nil {
+			return err
+		}
+	}
+	se.accept(m)
+	if f := se.s.o.dropReply; f != nil && f(info, m) {
+		se.c.Conn().Close()
+	}
+	return nil
+}
+
+func (se *session) LMTPData(r io.Reader, status smtp.StatusCollector) error {
+	m, err := se.body(r)
+	if err != nil {
+		return err
+	}
+	info := se.info()
+	if f := se.s.o.onData; f != nil {
+		if err := f(info, m); err != nil {
+			return err
+		}
+	}
+	var ok []string
+	for _, rcpt := range m.To {
+		var rerr error
+		if f := se.s.o.onLMTPRcpt; f != nil {
+			rerr = f(info, rcpt)
+		}
+		status.SetStatus(rcpt, rerr)
+		if rerr == nil {
+			ok = append(ok, rcpt)
+		}
+	}
+	if len(ok) > 0 {
+		m.To = ok
+		se.accept(m)
+	}
+	return nil
+}
+
+func (se *session) AuthMechanisms() []string {
+	if se.s.o.user == "" {
+		return nil
+	}
+	if len(se.s.o.mechs) > 0 {
+		return se.s.o.mechs
+	}
+	return []string{sasl.Plain, sasl.Login, "CRAM-MD5", "XOAUTH2"}
+}
+
+func (se *session) Auth(mech string) (sasl.Server, error) {
+	ok := false
+	for _, m := range se.AuthMechanisms() {
+		ok = ok || strings.EqualFold(m, mech)
+	}
+	if !ok {
+		return nil, smtp.ErrAuthUnknownMechanism
+	}
+	check := func(user, pass string) error {
+		if user != se.s.o.user || pass != se.s.o.pass {
+			se.s.mu.Lock()
+			se.s.authFails++
+			se.s.mu.Unlock()
+			return Reply(535, "5.7.8", "authentication failed: wrong user name or password")
+		}
+		se.user = user
+		return nil
+	}
+	switch strings.ToUpper(mech) {
+	case sasl.Plain:
+		return sasl.NewPlainServer(func(identity, user, pass string) error {
+			if identity != "" && identity != user {
+				return Reply(535, "5.7.8", "identity mismatch")
+			}
+			return check(user, pass)
+		}), nil
+	case sasl.Login:
+		return &loginServer{check: check}, nil
+	case "CRAM-MD5":
+		return &cramServer{check: func(user, digest string, challenge []byte) error {
+			if user != se.s.o.user || digest != cramDigest(se.s.o.pass, challenge) {
+				return check("", "")
+			}
+			se.user = user
+			return nil
+		}}, nil
+	case "XOAUTH2":
+		return &xoauth2Server{check: check}, nil
+	}
+	return nil, smtp.ErrAuthUnknownMechanism
+}
+
+// String describes the server for test logs.
+func (s *Server) String() string { return fmt.Sprintf("smtptest server at %s", s.Addr) }

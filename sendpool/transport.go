@@ -1,0 +1,94 @@
+package sendpool
+
+import (
+	"context"
+
+	"github.com/tidings/tidings/render"
+)
+
+// Dialer opens connections to the mail server. The pool calls Dial from
+// several goroutines at once; implementations must be safe for that.
+type Dialer interface {
+	// Dial connects, secures and authenticates a session ready for
+	// transactions. Errors are *AuthError or *TLSError when the run must
+	// stop, *SMTPError for a refusing greeting or EHLO, or network errors.
+	Dial(ctx context.Context) (Conn, error)
+}
+
+// Conn is one open session with the server. A Conn is used by one goroutine
+// at a time; the pool never shares it.
+type Conn interface {
+	// Send runs one mail transaction for tx. It returns the outcome for
+	// each of tx.Rcpts, and a *TxError when the transaction did not end
+	// with the server accepting the message for at least one recipient.
+	// When ctx is cancelled Send drops the connection at once.
+	Send(ctx context.Context, tx *Tx) (*Delivery, error)
+	// Reset aborts a transaction left open by a failed Send (RSET), so
+	// the connection can carry the next message.
+	Reset(ctx context.Context) error
+	// Quit ends the session politely (QUIT) and waits, bounded by ctx and
+	// the configured timeout, until the server has closed its side, so a
+	// replacement connection never overlaps it at the server. Quit always
+	// releases the connection.
+	Quit(ctx context.Context) error
+	// Close drops the connection at once.
+	Close() error
+	// Server names the peer for reports: host:port.
+	Server() string
+}
+
+// Tx is one attempt at delivering a message.
+type Tx struct {
+	Msg *render.Message
+	// Rcpts are the envelope recipients for this attempt: all of
+	// Msg.Recipients on the first try, the ones still owed on a retry.
+	Rcpts []string
+	// BeforeBody, when not nil, is called after the server accepted the
+	// envelope (DATA answered 354) and before the first byte of the body is
+	// written. If it returns an error the connection is dropped without
+	// sending the body and Send returns a *TxError wrapping that error.
+	BeforeBody func(ctx context.Context) error
+}
+
+// Delivery is what the server said about a transaction.
+type Delivery struct {
+	// Rcpts has one entry per Tx.Rcpts, in order.
+	Rcpts []RcptReply
+	// Reply is the final reply to the message body ("250 2.0.0 OK queued
+	// as …"); its Code is 0 when the transaction did not get that far.
+	Reply SMTPError
+}
+
+// RcptReply is the server's answer for one recipient: Err is nil when the
+// recipient was accepted (for LMTP: when its per-recipient final reply was
+// positive).
+type RcptReply struct {
+	Addr string
+	Err  *SMTPError
+}
+
+// Journal records attempts durably so a crashed run can be resumed without
+// sending anyone a second copy (see package sendpool/journal). Methods are
+// called from several goroutines at once.
+type Journal interface {
+	// Attempt is called, and must have made its record durable, before
+	// the body of m is handed to the server. An error stops the run
+	// (errors.Is(err, ErrJournal)) and the body is not sent.
+	Attempt(ctx context.Context, m *render.Message) error
+	// Result is called after each try that called Attempt, once the
+	// outcome is known (r.Final false when the pool will try again), and
+	// once with the final result of every message (r.Final true), before
+	// the Run callback sees it. An error stops the run.
+	Result(ctx context.Context, m *render.Message, r Result) error
+}
+
+// NopJournal records nothing.
+type NopJournal struct{}
+
+// Attempt implements Journal.
+func (NopJournal) Attempt(context.Context, *render.Message) error { return nil }
+
+// Result implements Journal.
+func (NopJournal) Result(context.Context, *render.Message, Result) error { return nil }
+
+var _ Journal = NopJournal{}

@@ -1,0 +1,153 @@
+package templates
+
+import (
+	"text/template/parse"
+)
+
+// colRef is one place a template names a sheet column.
+type colRef struct {
+	name string
+	node parse.Node
+	tree *parse.Tree
+}
+
+// walker finds the sheet columns a template refers to by walking its parse
+// trees: {{.col}}, {{$.col}} and {{index . "col"}} (with a string literal)
+// while dot is the row. Inside range and with, dot is something else, so
+// fields there are not columns; {{template "x" .}} walks "x" with the row.
+// Columns reached only through variables ($r := .) are not found here; a
+// missing one is then a row error at run time.
+type walker struct {
+	lookup  func(name string) *parse.Tree
+	seen    map[string]bool
+	refs    []colRef
+	usesRow bool
+	// text is constant text (TextNode) seen while walking, for the check
+	// that header templates hold no line breaks of their own.
+	text []colRef
+	tree *parse.Tree
+}
+
+func (w *walker) walkTree(t *parse.Tree, dotIsRow bool) {
+	if t == nil || t.Root == nil {
+		return
+	}
+	prev := w.tree
+	w.tree = t
+	w.walk(t.Root, dotIsRow)
+	w.tree = prev
+}
+
+func (w *walker) walk(n parse.Node, dot bool) {
+	switch n := n.(type) {
+	case nil:
+	case *parse.ListNode:
+		if n == nil {
+			return
+		}
+		for _, c := range n.Nodes {
+			w.walk(c, dot)
+		}
+	case *parse.TextNode:
+		w.text = append(w.text, colRef{name: string(n.Text), node: n, tree: w.tree})
+	case *parse.ActionNode:
+		w.pipe(n.Pipe, dot)
+	case *parse.IfNode:
+		w.pipe(n.Pipe, dot)
+		w.walk(n.List, dot)
+		w.walk(n.ElseList, dot)
+	case *parse.RangeNode:
+		w.pipe(n.Pipe, dot)
+		w.walk(n.List, false)
+		w.walk(n.ElseList, dot)
+	case *parse.WithNode:
+		w.pipe(n.Pipe, dot)
+		w.walk(n.List, dot && passesRow(n.Pipe, dot))
+		w.walk(n.ElseList, dot)
+	case *parse.TemplateNode:
+		w.pipe(n.Pipe, dot)
+		row := n.Pipe != nil && passesRow(n.Pipe, dot)
+		key := n.Name
+		if row {
+			key += "\x00row"
+		}
+		if w.seen[key] {
+			return
+		}
+		w.seen[key] = true
+		w.walkTree(w.lookup(n.Name), row)
+	}
+}
+
+// passesRow reports whether pipe p evaluates to the row itself: "." while
+// dot is the row, or "$".
+func passesRow(p *parse.PipeNode, dot bool) bool {
+	if p == nil || len(p.Cmds) != 1 || len(p.Cmds[0].Args) != 1 {
+		return false
+	}
+	switch a := p.Cmds[0].Args[0].(type) {
+	case *parse.DotNode:
+		return dot
+	case *parse.VariableNode:
+		return len(a.Ident) == 1 && a.Ident[0] == "$"
+	}
+	return false
+}
+
+func (w *walker) pipe(p *parse.PipeNode, dot bool) {
+	if p == nil {
+		return
+	}
+	for _, c := range p.Cmds {
+		w.cmd(c, dot)
+	}
+}
+
+func (w *walker) cmd(c *parse.CommandNode, dot bool) {
+	if len(c.Args) == 3 {
+		if id, ok := c.Args[0].(*parse.IdentifierNode); ok && id.Ident == "index" {
+			if s, ok := c.Args[2].(*parse.StringNode); ok && isRow(c.Args[1], dot) {
+				w.usesRow = true
+				w.refs = append(w.refs, colRef{name: s.Text, node: s, tree: w.tree})
+			}
+		}
+	}
+	for _, a := range c.Args {
+		w.arg(a, dot)
+	}
+}
+
+func isRow(n parse.Node, dot bool) bool {
+	switch a := n.(type) {
+	case *parse.DotNode:
+		return dot
+	case *parse.VariableNode:
+		return len(a.Ident) == 1 && a.Ident[0] == "$"
+	}
+	return false
+}
+
+func (w *walker) arg(n parse.Node, dot bool) {
+	switch a := n.(type) {
+	case *parse.FieldNode:
+		if dot {
+			w.usesRow = true
+			w.refs = append(w.refs, colRef{name: a.Ident[0], node: a, tree: w.tree})
+		}
+	case *parse.DotNode:
+		if dot {
+			w.usesRow = true
+		}
+	case *parse.VariableNode:
+		if a.Ident[0] == "$" {
+			w.usesRow = true
+			if len(a.Ident) > 1 {
+				w.refs = append(w.refs, colRef{name: a.Ident[1], node: a, tree: w.tree})
+			}
+		}
+	case *parse.ChainNode:
+		w.arg(a.Node, dot)
+	case *parse.PipeNode:
+		w.pipe(a, dot)
+	}
+}

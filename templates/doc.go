@@ -1,0 +1,53 @@
+// Package templates compiles the templates of a tidings campaign once and
+// executes them per recipient row.
+//
+// Header fields (from, sender, reply_to, to, cc, bcc, subject, extra header
+// values, unsubscribe.url and unsubscribe.mailto) and attachment paths are
+// one-line text/template templates written in the campaign file; the text
+// body is a text/template file and the HTML body an html/template file, so
+// recipient values are HTML-escaped there. Every template runs with
+// missingkey=error. Template data is the row: each column by its header text,
+// {{.email}} or {{index . "First Name"}}, all values strings as the sheet
+// shows them.
+//
+// Compile walks the parse trees to find the columns each template names and
+// refuses, with file:line and the sheet's columns, a template that names a
+// column the sheet lacks. Syntax errors are reported at the template's file
+// and line (for inline templates, the campaign file line of the key).
+//
+// # Functions
+//
+// Every function is pure: none reads the environment, files, the clock or
+// the network. The value a function works on comes last, so functions chain
+// in pipelines: {{.name | default "friend" | title}}.
+//
+//	default DEF VALUE     VALUE, or DEF when VALUE is empty or blank
+//	upper S               S in upper case (Unicode)
+//	lower S               S in lower case (Unicode)
+//	title S               first letter of each word upper, the rest lower,
+//	                      with Unicode word rules (golang.org/x/text/cases)
+//	trim S                S without leading and trailing white space
+//	replace OLD NEW S     S with every OLD replaced by NEW
+//	split SEP S           S cut at SEP into a list; items are trimmed and
+//	                      empty items dropped
+//	join SEP LIST         the items of LIST joined with SEP
+//	date LAYOUT VALUE     VALUE read as a date and written with LAYOUT
+//	address NAME EMAIL    one RFC 5322 mailbox: NAME <EMAIL>
+//
+// date reads the forms sheets show: 2006-01-02 (optionally with a time or in
+// RFC 3339), 2006/1/2, US 1/2/2006 and 1/2/06 and 01-02-06 (Excel's
+// defaults), European 2.1.2006, 2-Jan-06, 2 Jan 2006, 2 January 2006,
+// Jan 2, 2006, January 2, 2006 and 2006年1月2日. LAYOUT is a Go time layout
+// or one of the names iso (2006-01-02), rfc3339, rfc1123, short
+// (2 Jan 2006), long (2 January 2006), us (January 2, 2006) and zh
+// (2006年1月2日). An empty VALUE gives an empty result; anything else that
+// is not a date is an error for that row.
+//
+// address quotes NAME as an RFC 5322 quoted-string when it holds anything
+// but atom characters (a comma, quote, parenthesis, period…), so it always
+// makes exactly one address; EMAIL must be one addr-spec or the row fails.
+// Non-ASCII names stay UTF-8 here; package render encodes them (RFC 2047).
+// An empty NAME gives just EMAIL.
+//
+// References: RFC 5322 (Internet Message Format), RFC 6532 (UTF-8 headers).
+package templates

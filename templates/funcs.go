@@ -1,0 +1,206 @@
+package templates
+
+import (
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"golang.org/x/text/cases"
+	"golang.org/x/text/language"
+)
+
+// funcs returns the function set shared by text and HTML templates. Every
+// function is pure: none reads the environment, files, the clock or the
+// network, so a message depends only on its row. The subject of each
+// function comes last so that it reads well in a pipeline:
+// {{.name | default "friend" | title}}.
+func funcs() map[string]any {
+	return map[string]any{
+		"default": fnDefault,
+		"upper":   strings.ToUpper,
+		"lower":   strings.ToLower,
+		"title":   fnTitle,
+		"trim":    strings.TrimSpace,
+		"replace": fnReplace,
+		"join":    fnJoin,
+		"split":   fnSplit,
+		"date":    fnDate,
+		"address": fnAddress,
+	}
+}
+
+// fnDefault returns value, or def when value is empty or only white space.
+func fnDefault(def, value string) string {
+	if strings.TrimSpace(value) == "" {
+		return def
+	}
+	return value
+}
+
+// fnTitle upper-cases the first letter of each word and lower-cases the
+// rest, with Unicode word rules (élodie → Élodie). A cases.Caser keeps state,
+// so one is made per call rather than shared between goroutines.
+func fnTitle(s string) string {
+	return cases.Title(language.Und).String(s)
+}
+
+// fnReplace replaces every old with new in s.
+func fnReplace(old, new, s string) string {
+	return strings.ReplaceAll(s, old, new)
+}
+
+// fnJoin joins list with sep.
+func fnJoin(sep string, list []string) string {
+	return strings.Join(list, sep)
+}
+
+// fnSplit splits s at sep, trims white space around each item and drops
+// empty items: split "," "a, b,,c" is [a b c].
+func fnSplit(sep, s string) []string {
+	if sep == "" {
+		return nil
+	}
+	parts := strings.Split(s, sep)
+	out := parts[:0]
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// dateLayouts are the named output layouts of the date function.
+var dateLayouts = map[string]string{
+	"iso":     "2006-01-02",
+	"rfc3339": time.RFC3339,
+	"rfc1123": time.RFC1123Z,
+	"short":   "2 Jan 2006",
+	"long":    "2 January 2006",
+	"us":      "January 2, 2006",
+	"zh":      "2006年1月2日",
+}
+
+// dateInputs are the ways sheets show dates, tried in order: ISO forms,
+// what Excel and LibreOffice display with their built-in formats (US
+// month/day/year, d-mmm-yy), European day.month.year, spelled-out months and
+// the Chinese form.
+var dateInputs = []string{
+	time.RFC3339,
+	"2006-01-02T15:04:05",
+	"2006-01-02 15:04:05",
+	"2006-01-02 15:04",
+	"2006-01-02",
+	"2006/1/2 15:04:05",
+	"2006/1/2 15:04",
+	"2006/1/2",
+	"1/2/2006 15:04:05",
+	"1/2/2006 15:04",
+	"1/2/2006",
+	"1/2/06 15:04",
+	"1/2/06",
+	"01-02-06",
+	"2.1.2006",
+	"2-Jan-06",
+	"2-Jan-2006",
+	"2 Jan 2006",
+	"2 January 2006",
+	"Jan 2, 2006",
+	"January 2, 2006",
+	"2006年1月2日",
+	"2006年1月2日 15:04",
+}
+
+// fnDate reads value as a date in one of the forms sheets show (see
+// dateInputs) and writes it with layout: a name from dateLayouts or a Go
+// time layout. An empty value gives an empty result, so optional date
+// columns need no guard.
+func fnDate(layout, value string) (string, error) {
+	v := strings.TrimSpace(value)
+	if v == "" {
+		return "", nil
+	}
+	if l, ok := dateLayouts[layout]; ok {
+		layout = l
+	}
+	for _, in := range dateInputs {
+		if t, err := time.Parse(in, v); err == nil {
+			return t.Format(layout), nil
+		}
+	}
+	return "", fmt.Errorf("templates: date: cannot read %q as a date (use a form like 2006-01-02)", value)
+}
+
+// errBadEmail is returned by the address function for a value that is not
+// one addr-spec.
+var errBadEmail = errors.New("not one email address")
+
+// fnAddress formats one RFC 5322 mailbox from a display name and an email
+// address. The name is written as a quoted-string when it holds anything but
+// letters, digits and spaces (RFC 5322 3.2.3 atext), so a comma, quote or
+// parenthesis in a name still makes one address. Non-ASCII names are kept as
+// UTF-8; render encodes them (RFC 2047). An email that is not exactly one
+// addr-spec is an error, so a value like "a@x>, <b@y" cannot add a recipient.
+func fnAddress(name, email string) (string, error) {
+	email = strings.TrimSpace(email)
+	a, err := mail.ParseAddress("<" + email + ">")
+	if err != nil || a.Address != email {
+		return "", fmt.Errorf("templates: address: %q: %w", email, errBadEmail)
+	}
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return email, nil
+	}
+	var b strings.Builder
+	b.Grow(len(name) + len(email) + 5)
+	writePhrase(&b, name)
+	b.WriteString(" <")
+	b.WriteString(email)
+	b.WriteByte('>')
+	return b.String(), nil
+}
+
+// Phrase returns name as an RFC 5322 phrase, the display-name part of an
+// address: unchanged when it is atoms separated by single spaces, else a
+// quoted-string. UTF-8 is kept (RFC 6532); it is not RFC 2047-encoded.
+func Phrase(name string) string {
+	var b strings.Builder
+	writePhrase(&b, name)
+	return b.String()
+}
+
+// writePhrase writes name as an RFC 5322 phrase: as it is when it is made
+// of atoms (atext and UTF-8, RFC 6532) separated by single spaces, else as
+// a quoted-string with '"' and '\' escaped.
+func writePhrase(b *strings.Builder, name string) {
+	if isAtomPhrase(name) {
+		b.WriteString(name)
+		return
+	}
+	b.WriteByte('"')
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; c == '"' || c == '\\' {
+			b.WriteByte('\\')
+		}
+		b.WriteByte(name[i])
+	}
+	b.WriteByte('"')
+}
+
+func isAtomPhrase(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' || strings.Contains(s, "  ") || strings.Contains(s, "=?") {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= 0x80, c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == ' ':
+		case strings.IndexByte("!#$%&'*+-/=?^_`{|}~", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
+}

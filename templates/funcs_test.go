@@ -1,0 +1,107 @@
+package templates
+
+import (
+	"errors"
+	"net/mail"
+	"reflect"
+	"strings"
+	"testing"
+	texttemplate "text/template"
+)
+
+func run(t *testing.T, src string, data map[string]string) (string, error) {
+	t.Helper()
+	tt, err := texttemplate.New("t").Option("missingkey=error").Funcs(funcs()).Parse(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	err = tt.Execute(&b, data)
+	return b.String(), err
+}
+
+func TestFuncs(t *testing.T) {
+	data := map[string]string{
+		"name": "  élodie dupont ", "empty": " ", "tags": "a; b;;c ", "d": "3/14/2026",
+		"iso": "2026-03-14", "excel": "14-Mar-26", "zh": "2026年3月14日", "eu": "14.3.2026",
+	}
+	tests := []struct{ src, want string }{
+		{`{{.empty | default "friend"}}`, "friend"},
+		{`{{.name | default "friend"}}`, "  élodie dupont "},
+		{`{{.name | trim}}`, "élodie dupont"},
+		{`{{.name | trim | upper}}`, "ÉLODIE DUPONT"},
+		{`{{"ÉLODIE" | lower}}`, "élodie"},
+		{`{{.name | trim | title}}`, "Élodie Dupont"},
+		{`{{"straße ümlaut" | title}}`, "Straße Ümlaut"},
+		{`{{.name | trim | replace " " "_"}}`, "élodie_dupont"},
+		{`{{split ";" .tags | join ", "}}`, "a, b, c"},
+		{`{{len (split "," "")}}`, "0"},
+		{`{{date "iso" .d}}`, "2026-03-14"},
+		{`{{.iso | date "long"}}`, "14 March 2026"},
+		{`{{.excel | date "us"}}`, "March 14, 2026"},
+		{`{{.zh | date "iso"}}`, "2026-03-14"},
+		{`{{.eu | date "zh"}}`, "2026年3月14日"},
+		{`{{.iso | date "Mon 2 Jan"}}`, "Sat 14 Mar"},
+		{`{{.empty | date "iso"}}`, ""},
+		{`{{"2026-03-14T10:00:00+01:00" | date "rfc3339"}}`, "2026-03-14T10:00:00+01:00"},
+	}
+	for _, tt := range tests {
+		got, err := run(t, tt.src, data)
+		if err != nil || got != tt.want {
+			t.Errorf("%s = %q, %v; want %q", tt.src, got, err, tt.want)
+		}
+	}
+	if _, err := run(t, `{{date "iso" "soon"}}`, nil); err == nil || !strings.Contains(err.Error(), `"soon"`) {
+		t.Errorf("date of a non-date: %v", err)
+	}
+}
+
+func TestSplit(t *testing.T) {
+	if got := fnSplit(",", " x , ,y,"); !reflect.DeepEqual(got, []string{"x", "y"}) {
+		t.Errorf("split = %q", got)
+	}
+	if got := fnSplit("", "abc"); got != nil {
+		t.Errorf("split with empty sep = %q", got)
+	}
+}
+
+func TestAddressFunc(t *testing.T) {
+	tests := []struct {
+		name, email, want string
+	}{
+		{"Ann Lee", "ann@example.com", "Ann Lee <ann@example.com>"},
+		{"", "ann@example.com", "ann@example.com"},
+		{"Lee, Ann", "ann@example.com", `"Lee, Ann" <ann@example.com>`},
+		{`Ann "The Boss" Lee`, "ann@example.com", `"Ann \"The Boss\" Lee" <ann@example.com>`},
+		{"Ann (work)", "ann@example.com", `"Ann (work)" <ann@example.com>`},
+		{`back\slash`, "b@example.com", `"back\\slash" <b@example.com>`},
+		{"John Q. Public", "jq@example.com", `"John Q. Public" <jq@example.com>`},
+		{"张三", "zs@example.cn", "张三 <zs@example.cn>"},
+		{"张三, 经理", "zs@example.cn", `"张三, 经理" <zs@example.cn>`},
+		{"=?utf-8?q?x?=", "x@example.com", `"=?utf-8?q?x?=" <x@example.com>`},
+		{"Ann  Lee", "ann@example.com", `"Ann  Lee" <ann@example.com>`},
+	}
+	for _, tt := range tests {
+		got, err := fnAddress(tt.name, tt.email)
+		if err != nil || got != tt.want {
+			t.Errorf("address %q %q = %q, %v; want %q", tt.name, tt.email, got, err, tt.want)
+			continue
+		}
+		list, err := mail.ParseAddressList(got)
+		if err != nil || len(list) != 1 {
+			t.Errorf("%q parses as %v, %v; want one address", got, list, err)
+			continue
+		}
+		if list[0].Address != tt.email {
+			t.Errorf("%q: address %q, want %q", got, list[0].Address, tt.email)
+		}
+		if tt.name != "=?utf-8?q?x?=" && list[0].Name != tt.name {
+			t.Errorf("%q: name %q, want %q", got, list[0].Name, tt.name)
+		}
+	}
+	for _, bad := range []string{"", "not-an-address", "a@x>, <b@y", "a@x, b@y", "Ann <a@x>"} {
+		if got, err := fnAddress("Ann", bad); !errors.Is(err, errBadEmail) {
+			t.Errorf("address Ann %q = %q, %v; want errBadEmail", bad, got, err)
+		}
+	}
+}

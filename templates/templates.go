@@ -1,0 +1,540 @@
+package templates
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	htmltemplate "html/template"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	texttemplate "text/template"
+	"text/template/parse"
+
+	"github.com/tidings/tidings/campaign"
+)
+
+// ErrUnknownColumn is wrapped by the FileError of a template that names a
+// column the sheet does not have.
+var ErrUnknownColumn = errors.New("no such column in the sheet")
+
+// ErrLineBreak is wrapped by the FileError of a one-line template (a header
+// or attachment path) whose own text holds a line break or other control
+// character.
+var ErrLineBreak = errors.New("control character in a one-line template")
+
+// Template is one compiled template of a campaign. It is immutable after
+// Compile and safe for concurrent use.
+type Template struct {
+	name    string // campaign key: "subject", "headers.X-Tag", "attachments[0]", "text", "html"
+	file    string // file holding the source: the campaign file or a body file
+	line    int    // line in file where the template text starts; 0 when unknown
+	sheet   string // the recipient sheet, for RowErrors
+	source  string
+	columns []string
+	usesRow bool
+	text    *texttemplate.Template
+	html    *htmltemplate.Template
+}
+
+// Name is the campaign key the template comes from: "from", "subject",
+// "headers.X-Campaign", "attachments[0]", "unsubscribe.url", "text", "html".
+func (t *Template) Name() string { return t.name }
+
+// File is the file the template text is in (the campaign file for inline
+// templates) and Line the line where the text starts there (0 if unknown).
+func (t *Template) File() string { return t.file }
+
+// Line is the line of File where the template text starts; 0 if unknown.
+func (t *Template) Line() int { return t.line }
+
+// Source is the template text as compiled.
+func (t *Template) Source() string { return t.source }
+
+// Columns lists the sheet columns the template names, each once, in order
+// of first use. The caller must not modify the slice.
+func (t *Template) Columns() []string { return t.columns }
+
+// Const reports whether the output does not depend on the row (the
+// template never looks at its data), so it can be executed once.
+func (t *Template) Const() bool { return !t.usesRow }
+
+// IsHTML reports whether the template is an html/template (values escaped).
+func (t *Template) IsHTML() bool { return t.html != nil }
+
+// Execute writes the template's output for row to w. Errors are
+// *campaign.RowError values naming the row and, where it can be told, the
+// column at fault. On error, w may have received partial output, so callers
+// execute into a buffer.
+func (t *Template) Execute(w io.Writer, row campaign.Row) error {
+	var err error
+	if t.html != nil {
+		err = t.html.Execute(w, row.Values)
+	} else {
+		err = t.text.Execute(w, row.Values)
+	}
+	if err != nil {
+		return t.rowError(row, err)
+	}
+	return nil
+}
+
+// Column names the sheet column to blame for a bad piece of this template's
+// output for row. For each token in turn, it looks among the columns the
+// template names for the one whose (trimmed, non-empty) value occurs in the
+// token, the longest if several do; failing that it names the only column
+// the template names, or "". Pass the narrowest token first (the addr-spec
+// of a bad address, then the whole address).
+func (t *Template) Column(row campaign.Row, tokens ...string) string {
+	for _, token := range tokens {
+		best, bestLen, tie := "", 0, false
+		for _, c := range t.columns {
+			v := strings.TrimSpace(row.Values[c])
+			if v == "" || !strings.Contains(token, v) {
+				continue
+			}
+			switch {
+			case len(v) > bestLen:
+				best, bestLen, tie = c, len(v), false
+			case len(v) == bestLen:
+				tie = true
+			}
+		}
+		if best != "" && !tie {
+			return best
+		}
+	}
+	// A token cut out of a longer value ("Doe" from "Doe, John").
+	for _, token := range tokens {
+		token = strings.TrimSpace(token)
+		if len(token) < 2 {
+			continue
+		}
+		found := ""
+		for _, c := range t.columns {
+			if strings.Contains(row.Values[c], token) {
+				if found != "" {
+					found = ""
+					break
+				}
+				found = c
+			}
+		}
+		if found != "" {
+			return found
+		}
+	}
+	if len(t.columns) == 1 {
+		return t.columns[0]
+	}
+	return ""
+}
+
+// ColumnWhere names the first column the template names whose value in row
+// satisfies bad, or "" when none does.
+func (t *Template) ColumnWhere(row campaign.Row, bad func(value string) bool) string {
+	for _, c := range t.columns {
+		if bad(row.Values[c]) {
+			return c
+		}
+	}
+	return ""
+}
+
+// Location is "file:line" for messages, or just the file.
+func (t *Template) Location() string {
+	if t.line > 0 {
+		return fmt.Sprintf("%s:%d", t.file, t.line)
+	}
+	return t.file
+}
+
+var noEntryRE = regexp.MustCompile(`no entry for key "([^"]*)"`)
+
+func (t *Template) rowError(row campaign.Row, err error) error {
+	msg := err.Error()
+	col := ""
+	if m := noEntryRE.FindStringSubmatch(msg); m != nil {
+		col = m[1]
+	} else {
+		col = t.Column(row, msg)
+	}
+	return &campaign.RowError{
+		File:   t.sheet,
+		Row:    row.Number,
+		Column: col,
+		Err:    &execError{name: t.name, loc: t.Location(), err: err},
+	}
+}
+
+// execError shortens text/template's execution error ("template: subject:1:
+// 3: executing "subject" at <date "iso" .d>: error calling date: ...") to the
+// part that helps a user, keeping the original for errors.Is/As.
+type execError struct {
+	name, loc string
+	err       error
+}
+
+var execPrefixRE = regexp.MustCompile(`^template: [^\n]*?: executing "[^"]*" at <.*?>: `)
+
+func (e *execError) Error() string {
+	msg := execPrefixRE.ReplaceAllString(e.err.Error(), "")
+	msg = strings.TrimPrefix(msg, "error calling ")
+	return fmt.Sprintf("templates: %s (%s): %s", e.name, e.loc, msg)
+}
+
+func (e *execError) Unwrap() error { return e.err }
+
+// HeaderTemplate is one extra header of the campaign: its name and the
+// template of its value.
+type HeaderTemplate struct {
+	Name  string
+	Value *Template
+}
+
+// Set holds every compiled template of a campaign. Fields are nil when the
+// campaign leaves that key empty (From, To and Subject are always set). A
+// Set is immutable after Compile and safe for concurrent use; callers must
+// not modify its fields.
+type Set struct {
+	From, Sender, ReplyTo, To, Cc, Bcc, Subject *Template
+	UnsubscribeURL, UnsubscribeMailto           *Template
+	// Attachments are path templates in campaign order.
+	Attachments []*Template
+	// Headers are the extra headers in campaign file order.
+	Headers []HeaderTemplate
+	// Text and HTML are the body templates; at least one is set.
+	Text, HTML *Template
+
+	columns []string
+}
+
+// Columns returns the sheet columns the Set was compiled against.
+func (s *Set) Columns() []string { return s.columns }
+
+// Compile parses every template of c once: from, sender, reply_to, to, cc,
+// bcc, subject, attachments, header values, unsubscribe.url and
+// unsubscribe.mailto (text/template, one line each), the text body file
+// (text/template) and the html body file (html/template: values are
+// HTML-escaped). All run with missingkey=error and the function set listed
+// in the package documentation.
+//
+// columns are the sheet's header texts; a template naming any other column
+// is an error. A nil columns skips that check.
+//
+// Errors are *campaign.FileError values with the template's file (the
+// campaign file for inline templates, naming the key) and line; several
+// problems are joined with errors.Join. Any of them makes the campaign
+// unusable.
+func Compile(c *campaign.Campaign, columns []string) (*Set, error) {
+	cp := compiler{c: c, columns: columns, lines: sourceLines(c.File)}
+	s := &Set{columns: columns}
+	s.From = cp.inline("from", c.From)
+	s.Sender = cp.inline("sender", c.Sender)
+	s.ReplyTo = cp.inline("reply_to", c.ReplyTo)
+	s.To = cp.inline("to", c.To)
+	s.Cc = cp.inline("cc", c.Cc)
+	s.Bcc = cp.inline("bcc", c.Bcc)
+	s.Subject = cp.inline("subject", c.Subject)
+	for i, a := range c.Attachments {
+		if t := cp.inline(fmt.Sprintf("attachments[%d]", i), a); t != nil {
+			s.Attachments = append(s.Attachments, t)
+		}
+	}
+	for _, h := range c.Headers {
+		if t := cp.inline("headers."+h.Name, h.Value); t != nil {
+			s.Headers = append(s.Headers, HeaderTemplate{Name: h.Name, Value: t})
+		}
+	}
+	s.UnsubscribeURL = cp.inline("unsubscribe.url", c.Unsubscribe.URL)
+	s.UnsubscribeMailto = cp.inline("unsubscribe.mailto", c.Unsubscribe.Mailto)
+	s.Text = cp.file("text", c.Text, false)
+	s.HTML = cp.file("html", c.HTML, true)
+	if err := errors.Join(cp.errs...); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+type compiler struct {
+	c       *campaign.Campaign
+	columns []string
+	lines   map[string]int
+	errs    []error
+}
+
+// inline compiles a one-line template from the campaign file. Trailing line
+// breaks (left by YAML block scalars) are dropped; any other control
+// character in the template's own text is an error, so that line breaks in
+// headers can only come from data, where render refuses them per row.
+func (cp *compiler) inline(key, src string) *Template {
+	src = strings.TrimRight(src, "\r\n")
+	if strings.TrimSpace(src) == "" {
+		return nil
+	}
+	t := &Template{name: key, file: cp.c.File, line: cp.lines[key], sheet: cp.c.Recipients.Path, source: src}
+	tt, err := texttemplate.New(key).Option("missingkey=error").Funcs(funcs()).Parse(src)
+	if err != nil {
+		cp.errs = append(cp.errs, cp.parseError(t, err))
+		return nil
+	}
+	t.text = tt
+	w := cp.walk(t, func(name string) *parse.Tree {
+		if x := tt.Lookup(name); x != nil {
+			return x.Tree
+		}
+		return nil
+	}, tt.Tree)
+	for _, tn := range w.text {
+		if strings.IndexFunc(tn.name, isControl) >= 0 {
+			cp.errs = append(cp.errs, &campaign.FileError{
+				File: t.file, Line: cp.line(t, tn.tree, tn.node),
+				Err: fmt.Errorf("templates: %s: %w: %q (a header is one line)", key, ErrLineBreak, tn.name),
+			})
+			return nil
+		}
+	}
+	return t
+}
+
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }
+
+// file compiles a body template from its file; key is "text" or "html".
+func (cp *compiler) file(key, path string, html bool) *Template {
+	if path == "" {
+		return nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		cp.errs = append(cp.errs, &campaign.FileError{File: path, Err: fmt.Errorf("templates: %s: %w", key, err)})
+		return nil
+	}
+	src := string(data)
+	t := &Template{name: key, file: path, line: 1, sheet: cp.c.Recipients.Path, source: src}
+	name := filepath.Base(path)
+	if html {
+		ht, err := htmltemplate.New(name).Option("missingkey=error").Funcs(funcs()).Parse(src)
+		if err != nil {
+			cp.errs = append(cp.errs, cp.parseError(t, err))
+			return nil
+		}
+		t.html = ht
+		cp.walk(t, func(n string) *parse.Tree {
+			if x := ht.Lookup(n); x != nil {
+				return x.Tree
+			}
+			return nil
+		}, ht.Tree)
+		// html/template escapes on first use; do it now so that an escaping
+		// problem (an action inside a <script> string, say) is a file error
+		// with a line, not a failure of every row. Execution errors (no row
+		// data) are expected and ignored.
+		if err := ht.Execute(io.Discard, map[string]string{}); err != nil {
+			var he *htmltemplate.Error
+			if errors.As(err, &he) && he.ErrorCode != htmltemplate.ErrorCode(0) {
+				line := he.Line
+				if line == 0 && he.Node != nil {
+					line = cp.line(t, (*parse.Tree)(nil), he.Node)
+				}
+				cp.errs = append(cp.errs, &campaign.FileError{File: path, Line: line, Err: fmt.Errorf("templates: %s: %w", key, err)})
+				return nil
+			}
+		}
+		return t
+	}
+	tt, err := texttemplate.New(name).Option("missingkey=error").Funcs(funcs()).Parse(src)
+	if err != nil {
+		cp.errs = append(cp.errs, cp.parseError(t, err))
+		return nil
+	}
+	t.text = tt
+	cp.walk(t, func(n string) *parse.Tree {
+		if x := tt.Lookup(n); x != nil {
+			return x.Tree
+		}
+		return nil
+	}, tt.Tree)
+	return t
+}
+
+// walk finds the columns t names, records them in t and reports unknown
+// ones.
+func (cp *compiler) walk(t *Template, lookup func(string) *parse.Tree, root *parse.Tree) *walker {
+	w := &walker{lookup: lookup, seen: map[string]bool{}}
+	w.walkTree(root, true)
+	t.usesRow = w.usesRow
+	known := make(map[string]bool, len(cp.columns))
+	for _, c := range cp.columns {
+		known[c] = true
+	}
+	seen := map[string]bool{}
+	for _, r := range w.refs {
+		if seen[r.name] {
+			continue
+		}
+		seen[r.name] = true
+		t.columns = append(t.columns, r.name)
+		if cp.columns != nil && !known[r.name] {
+			cp.errs = append(cp.errs, &campaign.FileError{
+				File: t.file, Line: cp.line(t, r.tree, r.node),
+				Err: fmt.Errorf("templates: %s: %w: %q (columns: %s)", t.name, ErrUnknownColumn, r.name, quoteList(cp.columns)),
+			})
+		}
+	}
+	return w
+}
+
+// line maps the position of node n in tree to a line of t's file.
+func (cp *compiler) line(t *Template, tree *parse.Tree, n parse.Node) int {
+	if t.line == 0 || n == nil {
+		return t.line
+	}
+	loc, _ := tree.ErrorContext(n)
+	// loc is "name:line:col"; the name never holds a colon followed by
+	// digits, so take the last two fields.
+	parts := strings.Split(loc, ":")
+	if len(parts) < 3 {
+		return t.line
+	}
+	l, err := strconv.Atoi(parts[len(parts)-2])
+	if err != nil {
+		return t.line
+	}
+	return t.line + l - 1
+}
+
+var parseErrRE = regexp.MustCompile(`(?s)^template: .*?:(\d+): (.*)$`)
+
+// parseError turns a text/template parse error ("template: NAME:LINE: msg")
+// into a FileError at the right line of t's file.
+func (cp *compiler) parseError(t *Template, err error) error {
+	fe := &campaign.FileError{File: t.file, Line: t.line, Err: fmt.Errorf("templates: %s: %w", t.name, err)}
+	if m := parseErrRE.FindStringSubmatch(err.Error()); m != nil {
+		if l, aerr := strconv.Atoi(m[1]); aerr == nil && t.line > 0 {
+			fe.Line = t.line + l - 1
+		}
+		fe.Err = &parseError{name: t.name, msg: m[2], err: err}
+	}
+	return fe
+}
+
+type parseError struct {
+	name, msg string
+	err       error
+}
+
+func (e *parseError) Error() string { return fmt.Sprintf("templates: %s: %s", e.name, e.msg) }
+func (e *parseError) Unwrap() error { return e.err }
+
+func quoteList(cols []string) string {
+	var b strings.Builder
+	for i, c := range cols {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(strconv.Quote(c))
+	}
+	return b.String()
+}
+
+// Fields holds one row's rendered templates. Header strings are the raw
+// template output (render checks and encodes them). Text and HTML are nil
+// when the campaign has no such body; they point into pooled buffers that
+// Release gives back.
+type Fields struct {
+	From, Sender, ReplyTo, To, Cc, Bcc, Subject string
+	UnsubscribeURL, UnsubscribeMailto           string
+	// Attachments are the rendered paths, in campaign order.
+	Attachments []string
+	// Headers are the rendered values of Set.Headers, in the same order.
+	Headers    []string
+	Text, HTML []byte
+
+	bufs []*bytes.Buffer
+}
+
+// Release returns the body buffers to the Set's pool. Text and HTML must
+// not be used afterwards. Calling it is optional.
+func (f *Fields) Release() {
+	for _, b := range f.bufs {
+		putBuffer(b)
+	}
+	f.bufs, f.Text, f.HTML = nil, nil, nil
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func getBuffer() *bytes.Buffer { return bufPool.Get().(*bytes.Buffer) }
+
+func putBuffer(b *bytes.Buffer) {
+	if b.Cap() > 1<<20 { // do not keep huge buffers alive
+		return
+	}
+	b.Reset()
+	bufPool.Put(b)
+}
+
+// Execute renders every template of the Set for row. It is safe for
+// concurrent use. Errors are *campaign.RowError values (see
+// Template.Execute); the first failing template stops the row.
+func (s *Set) Execute(row campaign.Row) (*Fields, error) {
+	f := &Fields{}
+	buf := getBuffer()
+	defer putBuffer(buf)
+	str := func(t *Template, dst *string) error {
+		if t == nil {
+			return nil
+		}
+		buf.Reset()
+		if err := t.Execute(buf, row); err != nil {
+			return err
+		}
+		*dst = buf.String()
+		return nil
+	}
+	for _, p := range []struct {
+		t   *Template
+		dst *string
+	}{
+		{s.From, &f.From}, {s.Sender, &f.Sender}, {s.ReplyTo, &f.ReplyTo},
+		{s.To, &f.To}, {s.Cc, &f.Cc}, {s.Bcc, &f.Bcc}, {s.Subject, &f.Subject},
+		{s.UnsubscribeURL, &f.UnsubscribeURL}, {s.UnsubscribeMailto, &f.UnsubscribeMailto},
+	} {
+		if err := str(p.t, p.dst); err != nil {
+			return nil, err
+		}
+	}
+	f.Attachments = make([]string, len(s.Attachments))
+	for i, t := range s.Attachments {
+		if err := str(t, &f.Attachments[i]); err != nil {
+			return nil, err
+		}
+	}
+	f.Headers = make([]string, len(s.Headers))
+	for i, h := range s.Headers {
+		if err := str(h.Value, &f.Headers[i]); err != nil {
+			return nil, err
+		}
+	}
+	for _, p := range []struct {
+		t   *Template
+		dst *[]byte
+	}{{s.Text, &f.Text}, {s.HTML, &f.HTML}} {
+		if p.t == nil {
+			continue
+		}
+		b := getBuffer()
+		if err := p.t.Execute(b, row); err != nil {
+			putBuffer(b)
+			f.Release()
+			return nil, err
+		}
+		f.bufs = append(f.bufs, b)
+		*p.dst = b.Bytes()
+	}
+	return f, nil
+}
