@@ -651,7 +651,7 @@ func (s *smtpConn) Quit(ctx context.Context) error {
 		s.raw.closeNow()
 		return nil
 	}
-	s.raw.drain = min(s.d.cfg.timeout(), 5*time.Second)
+	s.raw.drain = 0
 	if s.got421 {
 		// The server closes after 421; wait for that, then close.
 		return s.c.Close()

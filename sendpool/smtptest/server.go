@@ -383,14 +383,15 @@ func (c *countedConn) record(b []byte) {
 	}
 }
 
+// Close uncounts the connection before closing it, so a client that sees
+// the close and connects again is never counted twice.
 func (c *countedConn) Close() error {
-	err := c.Conn.Close()
 	c.once.Do(func() {
 		c.s.mu.Lock()
 		c.s.cur--
 		c.s.mu.Unlock()
 	})
-	return err
+	return c.Conn.Close()
 }
 
 type backend struct{ s *Server }
