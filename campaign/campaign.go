@@ -17,6 +17,8 @@ import (
 	"strings"
 
 	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
 )
 
 // Header is one extra header of the campaign file, in file order. Value is a
@@ -146,7 +148,7 @@ func Parse(data []byte, file string) (*Campaign, error) {
 	c := &Campaign{}
 	dec := yaml.NewDecoder(bytes.NewReader(data), yaml.Strict())
 	if err := dec.Decode(c); err != nil {
-		return nil, yamlError(file, err)
+		return nil, yamlError(file, data, err)
 	}
 	c.File = abs
 	c.Dir = filepath.Dir(abs)
@@ -156,7 +158,7 @@ func Parse(data []byte, file string) (*Campaign, error) {
 	return c, nil
 }
 
-func yamlError(file string, err error) error {
+func yamlError(file string, data []byte, err error) error {
 	var ye yaml.Error
 	if errors.As(err, &ye) {
 		fe := &FileError{File: file, Err: errors.New(ye.GetMessage())}
@@ -165,7 +167,70 @@ func yamlError(file string, err error) error {
 		}
 		return fe
 	}
+	// goccy/go-yaml passes an UnmarshalText error on without a position;
+	// find the typed setting whose value fails and point at it.
+	if line, col, key, perr := typedSettingError(data); perr != nil {
+		return &FileError{File: file, Line: line, Column: col, Err: fmt.Errorf("%s: %w", key, perr)}
+	}
 	return &FileError{File: file, Err: err}
+}
+
+// typedSettings are the campaign keys decoded by a parser of their own,
+// with that parser, so a bad value can be reported at its line and column.
+var typedSettings = []struct {
+	path  string
+	parse func(string) error
+}{
+	{"smtp.security", func(s string) error { _, err := ParseSecurity(s); return err }},
+	{"smtp.protocol", func(s string) error { _, err := ParseProtocol(s); return err }},
+	{"smtp.timeout", func(s string) error { var d Duration; return d.UnmarshalText([]byte(s)) }},
+	{"send.rate", func(s string) error { _, err := ParseRate(s); return err }},
+	{"send.retry_backoff", func(s string) error { var d Duration; return d.UnmarshalText([]byte(s)) }},
+	{"max_message_size", func(s string) error { var b ByteSize; return b.UnmarshalText([]byte(s)) }},
+}
+
+func typedSettingError(data []byte) (line, col int, key string, err error) {
+	f, perr := parser.ParseBytes(data, 0)
+	if perr != nil {
+		return 0, 0, "", nil
+	}
+	check := func(path string, parse func(string) error) bool {
+		p, perr := yaml.PathString("$." + path)
+		if perr != nil {
+			return false
+		}
+		n, perr := p.FilterFile(f)
+		if perr != nil || n == nil {
+			return false
+		}
+		if e := parse(strings.TrimSpace(n.String())); e != nil {
+			if tk := n.GetToken(); tk != nil && tk.Position != nil {
+				line, col = tk.Position.Line, tk.Position.Column
+			}
+			key, err = path, e
+			return true
+		}
+		return false
+	}
+	for _, ts := range typedSettings {
+		if check(ts.path, ts.parse) {
+			return
+		}
+	}
+	// Per-domain rates: send.domains.<domain>.
+	if p, perr := yaml.PathString("$.send.domains"); perr == nil {
+		if n, perr := p.FilterFile(f); perr == nil {
+			if m, ok := n.(*ast.MappingNode); ok {
+				for _, v := range m.Values {
+					if e := func() error { _, e := ParseRate(strings.TrimSpace(v.Value.String())); return e }(); e != nil {
+						tk := v.Value.GetToken()
+						return tk.Position.Line, tk.Position.Column, "send.domains." + v.Key.String(), e
+					}
+				}
+			}
+		}
+	}
+	return 0, 0, "", nil
 }
 
 func (c *Campaign) validate() error {
@@ -202,10 +267,13 @@ func (c *Campaign) validate() error {
 		errs = append(errs, errors.New("recipients.sheet: only applies to .xlsx sheets"))
 	}
 	if d := c.Recipients.Delimiter; d != "" {
-		switch d {
-		case ",", ";", "\t", `\t`, "tab":
-		default:
-			errs = append(errs, fmt.Errorf("recipients.delimiter: %q: use \",\", \";\" or \"\\t\"", d))
+		if _, err := ParseDelimiter(d); err != nil {
+			errs = append(errs, fmt.Errorf("recipients.delimiter: %w", err))
+		}
+	}
+	if e := c.Recipients.Encoding; e != "" {
+		if _, _, err := LookupEncoding(e); err != nil {
+			errs = append(errs, fmt.Errorf("recipients.encoding: %w", err))
 		}
 	}
 	for _, h := range c.Headers {

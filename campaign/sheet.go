@@ -23,7 +23,7 @@ type Row struct {
 // Row numbers are the sheet's own, as a spreadsheet program shows them: blank
 // rows are skipped but still counted, a header below blank or title rows has
 // the number of the row it is on, and a CSV value spanning several lines is
-// one row. Values are strings as the sheet displays them (see openXLSX for
+// one row. Values are strings as the sheet displays them (see xlsxSheet for
 // how XLSX cells are formatted); control characters are passed through, since
 // a body may hold line breaks, and only the renderer knows which values reach
 // a header.
@@ -31,8 +31,10 @@ type Sheet interface {
 	// Columns returns the header texts in sheet order.
 	Columns() []string
 	// Next returns the next non-blank row, or io.EOF after the last. A
-	// *RowError spoils only that row: the caller may go on calling Next. Any
-	// other error ends the sheet.
+	// *RowError spoils only that row (the Row returned with it carries its
+	// Number but no Values): the caller may go on calling Next. Any other
+	// error (a *FileError, or ctx's error) ends the sheet, and later calls
+	// return it again.
 	Next(ctx context.Context) (Row, error)
 	// Warnings returns notes about the sheet that do not stop it (trimmed
 	// header whitespace, a guessed encoding).

@@ -43,6 +43,8 @@ var _ Sheet = (*csvSheet)(nil)
 // the key column, so that a title row above the header is skipped.
 const headerSearch = 10
 
+// openCSV opens r's CSV file and reads its header; the caller closes the
+// sheet, which closes the file.
 func openCSV(ctx context.Context, r Recipients) (Sheet, error) {
 	f, err := os.Open(r.Path)
 	if err != nil {

@@ -68,10 +68,17 @@ func xlsxOptions() excelize.Options {
 	}
 }
 
+// openXLSX opens r's workbook, chooses the sheet and reads its header. The
+// caller closes the sheet, which removes excelize's temporary files.
 func openXLSX(ctx context.Context, r Recipients) (Sheet, error) {
-	return openXLSXWith(ctx, r, xlsxOptions())
+	s, err := openXLSXWith(ctx, r, xlsxOptions())
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
+// openXLSXWith is openXLSX with the excelize options given.
 func openXLSXWith(ctx context.Context, r Recipients, opts excelize.Options) (*xlsxSheet, error) {
 	if err := sniffWorkbook(r.Path); err != nil {
 		return nil, &FileError{File: r.Path, Err: err}
@@ -87,6 +94,9 @@ func openXLSXWith(ctx context.Context, r Recipients, opts excelize.Options) (*xl
 		return nil, &FileError{File: r.Path, Err: openError(err)}
 	}
 	s := &xlsxSheet{file: r.Path, wb: wb}
+	if r.Encoding != "" || r.Delimiter != "" {
+		s.warnings = append(s.warnings, fmt.Sprintf("%s: recipients.encoding and recipients.delimiter apply to CSV files only; ignored for a workbook", filepath.Base(r.Path)))
+	}
 	if err := s.open(ctx, r); err != nil {
 		s.Close() // removes excelize's temporary files
 		return nil, err
@@ -208,9 +218,18 @@ func plainGeneral(wb *excelize.File) {
 	if _, err := wb.GetStyle(0); err != nil || wb.Styles == nil || wb.Styles.CellXfs == nil {
 		return // no styles: every cell is unstyled
 	}
+	// Some writers declare General as a custom format of their own.
+	general := map[int]bool{0: true}
+	if wb.Styles.NumFmts != nil {
+		for _, nf := range wb.Styles.NumFmts.NumFmt {
+			if strings.EqualFold(nf.FormatCode, "General") {
+				general[nf.NumFmtID] = true
+			}
+		}
+	}
 	for i := range wb.Styles.CellXfs.Xf {
 		xf := &wb.Styles.CellXfs.Xf[i]
-		if xf.NumFmtID == nil || *xf.NumFmtID == 0 {
+		if xf.NumFmtID == nil || general[*xf.NumFmtID] {
 			id := unknownNumFmt
 			xf.NumFmtID = &id
 		}

@@ -25,6 +25,7 @@ func valuesSheet() xsheet {
 		{xn("13800138000", stBold), "13800138000"},
 		{xn("8613800138000", stBold), "8613800138000"},        // excelize alone: 8.613800138E+12
 		{xn("8613800138000", stGeneralBold), "8613800138000"}, // explicit numFmtId="0"
+		{xn("8613800138000", stCustomGen), "8613800138000"},   // a custom format named General
 		{xf("0.1+0.2", "0.30000000000000004", stGeneral), "0.3"},
 		{xf("0.1+0.2", "0.30000000000000004", stBold), "0.3"},
 		{xn("1.2345678901234567E+19", stGeneral), "12345678901234600000"},
@@ -115,6 +116,14 @@ func TestXLSXSheets(t *testing.T) {
 				must(f.SaveAs(path))
 			},
 			want: []string{"2: a@example.com | 2025-11-04 | 13800138000 | 0.3 | 00123 | TRUE | 2025-11-04 18:30"},
+		},
+		{
+			name:  "CSV settings on a workbook are ignored with a warning",
+			file:  "book.xlsx",
+			build: book(people),
+			rec:   Recipients{Encoding: "gbk"},
+			want:  []string{"2: li@example.cn | 李娜", "3: zoe@example.com | Zoë"},
+			warns: []string{"apply to CSV files only"},
 		},
 		{
 			name:  "first sheet by default",

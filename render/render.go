@@ -107,7 +107,10 @@ type attField struct {
 type state struct {
 	msg, field, text, html bytes.Buffer
 	toks                   []string
+	extra                  []string
 	mw                     mimeWriter
+	parts                  parts
+	body                   content
 }
 
 // New prepares a Renderer for campaign c with its compiled templates set.
@@ -433,22 +436,47 @@ func (r *Renderer) Render(row campaign.Row) (*Message, error) {
 }
 
 func (r *Renderer) render(st *state, row campaign.Row, m *Message) error {
+	p, err := r.prepare(st, row, m)
+	if err != nil {
+		return err
+	}
+	if err := r.build(st, m.Key, p); err != nil {
+		if errors.Is(err, ErrHeaderTooLong) {
+			return r.rowErr(row, "", err)
+		}
+		return err
+	}
+	b := &st.msg
+	if int64(b.Len()) > r.maxSize {
+		return r.rowErr(row, "", fmt.Errorf("render: %w: %d bytes, over max_message_size (%d)", ErrTooLarge, b.Len(), r.maxSize))
+	}
+	m.Data = bytes.Clone(b.Bytes())
+	if b.Cap() > 4<<20 {
+		*b = bytes.Buffer{} // do not keep a huge buffer in the pool
+	}
+	return nil
+}
+
+// prepare runs the row's templates and checks every value: addresses, the
+// From/Sender rule, control characters, attachments. It fills m's report
+// fields and returns what build needs; the bodies stay in st's buffers.
+func (r *Renderer) prepare(st *state, row campaign.Row, m *Message) (*parts, error) {
 	if m.Key == "" {
-		return r.rowErr(row, r.keyCol, fmt.Errorf("render: %w", campaign.ErrEmptyKey))
+		return nil, r.rowErr(row, r.keyCol, fmt.Errorf("render: %w", campaign.ErrEmptyKey))
 	}
 	fb := &st.field
 
 	// Addresses.
 	from, err := r.addresses(&r.from, row, fb)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	sender, err := r.addresses(&r.sender, row, fb)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if len(from) == 0 {
-		return r.rowErr(row, r.from.t.Column(row), fmt.Errorf("render: from: %w: empty", ErrAddress))
+		return nil, r.rowErr(row, r.from.t.Column(row), fmt.Errorf("render: from: %w: empty", ErrAddress))
 	}
 	writeSender, err := senderRule(from, sender)
 	if err != nil {
@@ -459,27 +487,27 @@ func (r *Renderer) render(st *state, row campaign.Row, m *Message) error {
 		if col == "" {
 			col = r.from.t.Column(row)
 		}
-		return r.rowErr(row, col, fmt.Errorf("render: sender: %w", err))
+		return nil, r.rowErr(row, col, fmt.Errorf("render: sender: %w", err))
 	}
 	replyTo, err := r.addresses(&r.replyTo, row, fb)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	to, err := r.addresses(&r.to, row, fb)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	cc, err := r.addresses(&r.cc, row, fb)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	bcc, err := r.addresses(&r.bcc, row, fb)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	m.To = displayList(to)
 	if len(to)+len(cc)+len(bcc) == 0 {
-		return r.rowErr(row, r.to.t.Column(row), fmt.Errorf("render: %w", ErrNoRecipient))
+		return nil, r.rowErr(row, r.to.t.Column(row), fmt.Errorf("render: %w", ErrNoRecipient))
 	}
 	env := from[0]
 	if writeSender {
@@ -492,7 +520,7 @@ func (r *Renderer) render(st *state, row campaign.Row, m *Message) error {
 	// Subject and other one-line values.
 	subject, err := r.value(r.subject, row, fb)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	m.Subject = subject
 	if n := utf8.RuneCountInString(subject); n > SubjectWarnLength {
@@ -503,7 +531,7 @@ func (r *Renderer) render(st *state, row campaign.Row, m *Message) error {
 	}
 	unsub, err := r.unsubscribe(row, fb)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	m.MessageID = messageID(r.c.Name, m.Key, from[0].domain)
 
@@ -516,20 +544,20 @@ func (r *Renderer) render(st *state, row campaign.Row, m *Message) error {
 		if !af.konst {
 			p, err := r.value(af.t, row, fb)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			if p == "" {
 				continue
 			}
 			if b, err = r.att.resolve(p, true); err != nil {
-				return r.rowErr(row, af.t.Column(row, p), fmt.Errorf("render: %s: %w", af.t.Name(), err))
+				return nil, r.rowErr(row, af.t.Column(row, p), fmt.Errorf("render: %s: %w", af.t.Name(), err))
 			}
 		}
 		if b == nil {
 			continue
 		}
 		if total += int64(len(b.enc)); total > r.maxSize {
-			return r.rowErr(row, af.t.Column(row, b.name), fmt.Errorf("render: %w: attachments alone are over max_message_size (%d bytes)", ErrTooLarge, r.maxSize))
+			return nil, r.rowErr(row, af.t.Column(row, b.name), fmt.Errorf("render: %w: attachments alone are over max_message_size (%d bytes)", ErrTooLarge, r.maxSize))
 		}
 		atts = append(atts, b)
 		m.Attachments = append(m.Attachments, Attachment{Name: b.name, Path: b.path, Size: b.size, ContentType: b.ctype})
@@ -541,94 +569,105 @@ func (r *Renderer) render(st *state, row campaign.Row, m *Message) error {
 	if t := r.set.Text; t != nil {
 		st.text.Reset()
 		if err := t.Execute(&st.text, row); err != nil {
-			return err
+			return nil, err
 		}
 		body.text = st.text.Bytes()
 	}
 	if t := r.set.HTML; t != nil {
 		st.html.Reset()
 		if err := t.Execute(&st.html, row); err != nil {
-			return err
+			return nil, err
 		}
 		body.html = st.html.Bytes()
 		body.images = r.images
 	}
 
-	// Header section, in a fixed order.
+	extra := st.extra[:0]
+	for i := range r.headers {
+		h := &r.headers[i]
+		v := ""
+		if h.line == nil {
+			var err error
+			if v, err = r.value(h.t, row, fb); err != nil {
+				return nil, err
+			}
+		}
+		extra = append(extra, v)
+	}
+	st.extra = extra
+
+	p := &st.parts
+	*p = parts{
+		date: r.now(), from: from, replyTo: replyTo, to: to, cc: cc,
+		subject: subject, messageID: m.MessageID, unsub: unsub, extra: extra, body: &st.body,
+	}
+	st.body = body
+	if writeSender {
+		p.sender = sender
+	}
+	return p, nil
+}
+
+// parts is everything a message is built from once the row's templates have
+// run and their values have been checked.
+type parts struct {
+	date                          time.Time
+	from, sender, replyTo, to, cc []mailbox // sender only when it is written
+	subject, messageID            string
+	unsub                         []string // List-Unsubscribe tokens
+	extra                         []string // values of r.headers without a constant line
+	body                          *content
+}
+
+// build writes the message for p into st.msg: the header section in a fixed
+// order, then the MIME body. It does no template work and no checks beyond
+// line lengths (ErrHeaderTooLong).
+func (r *Renderer) build(st *state, key string, p *parts) error {
 	b := &st.msg
 	b.Reset()
+	var date [64]byte
 	b.WriteString("Date: ")
-	b.WriteString(r.now().Format(time.RFC1123Z))
+	b.Write(p.date.AppendFormat(date[:0], time.RFC1123Z))
 	b.WriteString("\r\n")
-	hdr := func(name string, list []mailbox) error {
-		if len(list) == 0 {
-			return nil
-		}
-		st.toks = addressTokens(st.toks[:0], list)
-		if err := writeFolded(b, name, st.toks); err != nil {
-			return r.rowErr(row, "", err)
-		}
-		return nil
-	}
-	if err := hdr("From", from); err != nil {
-		return err
-	}
-	if writeSender {
-		if err := hdr("Sender", sender); err != nil {
-			return err
-		}
-	}
-	for _, h := range []struct {
+	for _, h := range [...]struct {
 		name string
 		list []mailbox
-	}{{"Reply-To", replyTo}, {"To", to}, {"Cc", cc}} {
-		if err := hdr(h.name, h.list); err != nil {
+	}{{"From", p.from}, {"Sender", p.sender}, {"Reply-To", p.replyTo}, {"To", p.to}, {"Cc", p.cc}} {
+		if len(h.list) == 0 {
+			continue
+		}
+		st.toks = addressTokens(st.toks[:0], h.list)
+		if err := writeFolded(b, h.name, st.toks); err != nil {
 			return err
 		}
 	}
-	if err := writeText(b, "Subject", subject); err != nil {
-		return r.rowErr(row, r.subject.Column(row), err)
+	if err := writeText(b, "Subject", p.subject); err != nil {
+		return err
 	}
 	b.WriteString("Message-ID: <")
-	b.WriteString(m.MessageID)
+	b.WriteString(p.messageID)
 	b.WriteString(">\r\n")
 	b.Write(r.listID)
-	if len(unsub) > 0 {
-		if err := writeFolded(b, "List-Unsubscribe", unsub); err != nil {
-			return r.rowErr(row, "", err)
+	if len(p.unsub) > 0 {
+		if err := writeFolded(b, "List-Unsubscribe", p.unsub); err != nil {
+			return err
 		}
 		if r.oneClick {
 			b.WriteString("List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n")
 		}
 	}
 	for i := range r.headers {
-		h := &r.headers[i]
-		if h.line != nil {
+		if h := &r.headers[i]; h.line != nil {
 			b.Write(h.line)
-			continue
-		}
-		v, err := r.value(h.t, row, fb)
-		if err != nil {
+		} else if err := writeText(b, h.name, p.extra[i]); err != nil {
 			return err
-		}
-		if err := writeText(b, h.name, v); err != nil {
-			return r.rowErr(row, h.t.Column(row), err)
 		}
 	}
 	b.WriteString("MIME-Version: 1.0\r\n")
-	st.mw = mimeWriter{b: b, key: m.Key, boundary: r.boundary, toks: st.toks[:0]}
-	if err := st.mw.message(&body); err != nil {
-		return err
-	}
+	st.mw = mimeWriter{b: b, key: key, boundary: r.boundary, toks: st.toks[:0]}
+	err := st.mw.message(p.body)
 	st.toks = st.mw.toks
-	if int64(b.Len()) > r.maxSize {
-		return r.rowErr(row, "", fmt.Errorf("render: %w: %d bytes, over max_message_size (%d)", ErrTooLarge, b.Len(), r.maxSize))
-	}
-	m.Data = bytes.Clone(b.Bytes())
-	if b.Cap() > 4<<20 {
-		*b = bytes.Buffer{} // do not keep a huge buffer in the pool
-	}
-	return nil
+	return err
 }
 
 // writeText writes an unstructured header (Subject, extra headers); an

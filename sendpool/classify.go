@@ -8,7 +8,6 @@ import (
 	"io"
 	"net"
 	"net/textproto"
-	"regexp"
 	"strings"
 )
 
@@ -59,20 +58,58 @@ func (c Class) String() string {
 	}
 }
 
-// throttleRE matches reply texts by which providers ask a sender to slow
-// down: generic wording, NetEase (163/126/yeah) codes, QQ's "frequency
-// limited", Amazon SES "Throttling", Gmail and Microsoft "rate limited".
-var throttleRE = regexp.MustCompile(`(?i)` +
-	`\brate[ -]?limit|\brate of\b|\brate exceeded|sending rate|\btoo many (messages|mails|emails|connections|sessions|requests|concurrent|login)|` +
-	`\bthrottl|frequency limited|\bfrequency\b|slow down|\blimit exceeded|\bexceeded\b.*\blimit|\bquota exceeded|` +
-	`\b(RP:QRC|RP:TRC|MI:SFQ|MI:DMC|HL:IFC|HL:ICC)\b`)
+// throttlePhrases are reply texts (lower-cased) by which providers ask a
+// sender to slow down: generic wording, NetEase (163/126/yeah) codes, QQ's
+// "frequency limited", Amazon SES "Throttling", Gmail and Microsoft "rate
+// limited". A phrase matches at the start of a word.
+var throttlePhrases = []string{
+	"rate limit", "rate-limit", "ratelimit", "rate of", "rate exceeded", "sending rate",
+	"too many messages", "too many mails", "too many emails", "too many connections",
+	"too many sessions", "too many requests", "too many concurrent", "too many login",
+	"throttl", "frequency", "slow down", "limit exceeded", "quota exceeded",
+	"rp:qrc", "rp:trc", "mi:sfq", "mi:dmc", "hl:ifc", "hl:icc",
+}
+
+// isThrottleText reports whether a reply text asks to slow down.
+func isThrottleText(text string) bool {
+	t := strings.ToLower(text)
+	for _, p := range throttlePhrases {
+		if containsWordPrefix(t, p) {
+			return true
+		}
+	}
+	// "exceeded the sending limit", "exceeded your daily limit"
+	if i := strings.Index(t, "exceeded"); i >= 0 && strings.Contains(t[i:], "limit") {
+		return true
+	}
+	return false
+}
+
+// containsWordPrefix reports whether p occurs in t at the start of a word.
+func containsWordPrefix(t, p string) bool {
+	for off := 0; ; {
+		i := strings.Index(t[off:], p)
+		if i < 0 {
+			return false
+		}
+		at := off + i
+		if at == 0 || !isWordByte(t[at-1]) {
+			return true
+		}
+		off = at + 1
+	}
+}
+
+func isWordByte(b byte) bool {
+	return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b == '_'
+}
 
 // ClassifyReply decides what a refusing server reply means, from its code,
 // enhanced code (RFC 3463) and text:
 //
 //   - 530, 534, 535, 538: authentication failure (ClassAuth);
 //   - an enhanced code 4.7.28 (Gmail's rate limit) or a text asking to slow
-//     down (see throttleRE: "rate limit", "too many messages/connections",
+//     down (see throttlePhrases: "rate limit", "too many messages/connections",
 //     "Throttling", "frequency limited", NetEase's RP:QRC, MI:SFQ, HL:IFC,
 //     HL:ICC, MI:DMC) on a 4xx or 5xx reply: ClassThrottled;
 //   - other 4xx: ClassTemporary; other 5xx: ClassPermanent;
@@ -84,7 +121,7 @@ func ClassifyReply(code int, ec EnhancedCode, text string) Class {
 		return ClassAuth
 	}
 	if code >= 400 && code < 600 {
-		if ec == (EnhancedCode{4, 7, 28}) || throttleRE.MatchString(text) {
+		if ec == (EnhancedCode{4, 7, 28}) || isThrottleText(text) {
 			return ClassThrottled
 		}
 	}

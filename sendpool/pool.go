@@ -84,8 +84,8 @@ type Notice struct {
 }
 
 // Source yields the messages to deliver. Next returns io.EOF after the
-// last one; any other error stops the run. The pool calls Next from one
-// goroutine only.
+// last one; any other error stops the run. Next must return when ctx ends.
+// The pool calls Next from one goroutine only.
 type Source interface {
 	Next(ctx context.Context) (*render.Message, error)
 }
@@ -136,6 +136,7 @@ type Pool struct {
 
 	abortOnce sync.Once
 	aborted   chan struct{}
+	running   atomic.Bool
 }
 
 // New checks cfg, fills in defaults and builds the SMTP dialer (unless
@@ -211,6 +212,10 @@ func (p *Pool) Abort() { p.abortOnce.Do(func() { close(p.aborted) }) }
 // *TLSError (ErrTLS), an error wrapping ErrUnreachable or ErrJournal, the
 // source's error, or ErrInterrupted / ErrAborted.
 func (p *Pool) Run(ctx context.Context, src Source, onResult func(Result)) error {
+	if !p.running.CompareAndSwap(false, true) {
+		return errors.New("sendpool: Run called while another Run of the same Pool is running")
+	}
+	defer p.running.Store(false)
 	inflight, cancelInflight := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelInflight()
 	haltCtx, halt := context.WithCancel(inflight)
@@ -227,7 +232,7 @@ func (p *Pool) Run(ctx context.Context, src Source, onResult func(Result)) error
 		done:     make(chan struct{}),
 	}
 	stopAbort := context.AfterFunc(ctx, func() {
-		r.setStop(nil, "run interrupted before this message was sent")
+		r.setStop(nil, "run interrupted")
 		halt()
 	})
 	defer stopAbort()
@@ -258,6 +263,8 @@ func (p *Pool) Run(ctx context.Context, src Source, onResult func(Result)) error
 	r.dispatch(src)
 	wg.Wait()
 
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	switch {
 	case r.stopErr != nil:
 		return r.stopErr
@@ -271,7 +278,7 @@ func (p *Pool) Run(ctx context.Context, src Source, onResult func(Result)) error
 	return nil
 }
 
-// run is the state of one Run.
+// poolRun is the state of one Run.
 type poolRun struct {
 	p        *Pool
 	onResult func(Result)
@@ -281,8 +288,8 @@ type poolRun struct {
 	jobs     chan *poolJob
 	retries  chan *poolJob
 
-	resMu    sync.Mutex // serializes onResult and Notify
-	notifyMu sync.Mutex
+	resMu    sync.Mutex // serializes onResult
+	notifyMu sync.Mutex // serializes Notify
 
 	mu           sync.Mutex
 	outstanding  int
@@ -304,11 +311,16 @@ func (r *poolRun) notify(n Notice) {
 	r.p.cfg.Notify(n)
 }
 
-// setStop records why the run stops (the first reason wins) and halts it.
+// setStop records why the run stops and halts it. The first cause is
+// what unsent messages are told; the first error is what Run returns (an
+// error after an interruption, such as a failing journal, still counts).
 func (r *poolRun) setStop(err error, cause string) {
 	r.mu.Lock()
 	if r.stopCause == "" {
-		r.stopErr, r.stopCause = err, cause
+		r.stopCause = cause
+	}
+	if r.stopErr == nil && err != nil {
+		r.stopErr = err
 	}
 	r.mu.Unlock()
 	r.halt()
@@ -318,7 +330,7 @@ func (r *poolRun) cause() string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.stopCause == "" {
-		return "run stopped before this message was sent"
+		return "run stopped"
 	}
 	return r.stopCause
 }
@@ -375,6 +387,10 @@ func (r *poolRun) dispatch(src Source) {
 		}
 		j := newPoolJob(m)
 		r.add()
+		if len(j.rcpts) == 0 {
+			r.finish(j)
+			continue
+		}
 		select {
 		case r.jobs <- j:
 		case <-r.haltCtx.Done():
@@ -383,7 +399,7 @@ func (r *poolRun) dispatch(src Source) {
 	}
 }
 
-// job is one message on its way.
+// poolJob is one message on its way.
 type poolJob struct {
 	msg        *render.Message
 	rcpts      []string // still owed
@@ -461,6 +477,9 @@ func (r *poolRun) result(j *poolJob, final bool) Result {
 		}
 	}
 	switch {
+	case len(j.recips) == 0:
+		res.Status = StatusFailed
+		res.Detail = "the message has no envelope recipients"
 	case unknown > 0:
 		res.Status = StatusUnknown
 		res.Detail = ErrReplyLost.Error()
@@ -509,6 +528,7 @@ func (r *poolRun) finishStopped(j *poolJob) {
 	j.detail = r.cause()
 	if j.attempts > 0 {
 		j.temporary = true
+		j.detail += " before the next try"
 		if j.decisive == nil && j.lastDetail != "" {
 			j.detail += "; last try: " + j.lastDetail
 		}
@@ -553,7 +573,7 @@ func (r *poolRun) throttle(reason string) {
 	}
 }
 
-// worker owns at most one connection.
+// poolWorker owns at most one connection at a time.
 type poolWorker struct {
 	r         *poolRun
 	conn      Conn
@@ -563,7 +583,7 @@ type poolWorker struct {
 
 func (w *poolWorker) loop() {
 	r := w.r
-	defer w.release()
+	defer w.drop()
 	jobs := r.jobs
 	for {
 		// Retries first, so they are not starved by new messages.
@@ -585,13 +605,6 @@ func (w *poolWorker) loop() {
 		case <-r.done:
 			return
 		}
-	}
-}
-
-func (w *poolWorker) release() {
-	if w.conn != nil {
-		w.conn.Quit(w.r.inflight)
-		w.conn = nil
 	}
 }
 
@@ -645,11 +658,18 @@ func (w *poolWorker) ready(j *poolJob) bool {
 				errors.As(err, &se)
 				ae = &AuthError{Host: r.p.server, Username: r.p.cfg.SMTP.Username, Reply: se, Hint: authHint(r.p.cfg.SMTP.Host)}
 			}
-			r.setStop(ae, "run stopped: "+ae.Error())
+			r.setStop(ae, "run stopped: "+strings.TrimPrefix(ae.Error(), "sendpool: "))
 			r.finishStopped(j)
 			return false
 		case ClassTLS:
-			r.setStop(err, "run stopped: "+err.Error())
+			r.setStop(err, "run stopped: "+strings.TrimPrefix(err.Error(), "sendpool: "))
+			r.finishStopped(j)
+			return false
+		case ClassPermanent:
+			// A 5xx greeting or EHLO refusal: the server will not serve
+			// this client; dialing again does not help.
+			serr := fmt.Errorf("%w: the server refuses service: %w", ErrUnreachable, err)
+			r.setStop(serr, "run stopped: "+strings.TrimPrefix(serr.Error(), "sendpool: "))
 			r.finishStopped(j)
 			return false
 		case ClassThrottled:
@@ -661,7 +681,7 @@ func (w *poolWorker) ready(j *poolJob) bool {
 		r.mu.Unlock()
 		if limit := max(3, r.p.cfg.Retries+2); n >= limit {
 			serr := fmt.Errorf("%w: %d connection attempts in a row failed, last: %w", ErrUnreachable, n, err)
-			r.setStop(serr, "run stopped: "+serr.Error())
+			r.setStop(serr, "run stopped: "+strings.TrimPrefix(serr.Error(), "sendpool: "))
 			r.finishStopped(j)
 			return false
 		}
@@ -774,7 +794,7 @@ func (r *poolRun) absorb(j *poolJob, d *Delivery, err error, attempted bool) {
 		if class == ClassAuth {
 			stopErr = &AuthError{Host: r.p.server, Username: r.p.cfg.SMTP.Username, Reply: se, Hint: authHint(r.p.cfg.SMTP.Host)}
 		}
-		r.setStop(stopErr, "run stopped: "+stopErr.Error())
+		r.setStop(stopErr, "run stopped: "+strings.TrimPrefix(stopErr.Error(), "sendpool: "))
 		r.finishStopped(j)
 	default: // ClassThrottled, ClassTemporary, ClassNetwork
 		j.decisive, j.detail = se, localDetail(se, err)
@@ -815,7 +835,7 @@ func (r *poolRun) absorbRcpts(j *poolJob, d *Delivery, completed, attempted bool
 			j.mark(rr.Addr, StatusFailed, rr.Err, "")
 		case ClassAuth:
 			ae := &AuthError{Host: r.p.server, Username: r.p.cfg.SMTP.Username, Reply: rr.Err, Hint: authHint(r.p.cfg.SMTP.Host)}
-			r.setStop(ae, "run stopped: "+ae.Error())
+			r.setStop(ae, "run stopped: "+strings.TrimPrefix(ae.Error(), "sendpool: "))
 			again = append(again, rr.Addr)
 		case ClassThrottled:
 			throttled = true

@@ -761,6 +761,23 @@ func TestPoolUnreachable(t *testing.T) {
 	}
 }
 
+// TestPoolGreetingRefusedStops: a 5xx greeting stops the run at once.
+func TestPoolGreetingRefusedStops(t *testing.T) {
+	srv := smtptest.NewServer(t, smtptest.RefuseWith("554 5.7.1 Service unavailable; client host blocked"))
+	cfg := spConfig(srv)
+	cfg.Concurrency = 1
+	res, err := spRun(t, cfg, spMessages(3))
+	if !errors.Is(err, sendpool.ErrUnreachable) || !strings.Contains(err.Error(), "554 5.7.1 Service unavailable") {
+		t.Fatalf("err %v", err)
+	}
+	if srv.Rejected() != 1 {
+		t.Errorf("%d connections, want 1", srv.Rejected())
+	}
+	if r := res.get(2); r.Status != sendpool.StatusNotAttempted || !strings.Contains(r.Detail, "refuses service") {
+		t.Errorf("row 2: %+v", r)
+	}
+}
+
 // spJournal records the order of journal calls and checks that an attempt
 // is recorded before the server has the message.
 type spJournal struct {

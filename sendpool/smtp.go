@@ -80,10 +80,19 @@ func (c *SMTPConfig) Warnings() []string {
 	if c.InsecureSkipVerify && c.Security != campaign.SecurityNone {
 		w = append(w, "smtp.insecure_skip_verify is on: the server's certificate is NOT verified; anyone on the network path can pose as "+c.Host+" and read the password and the mail")
 	}
-	if c.Security == campaign.SecurityNone {
+	if c.Security == campaign.SecurityNone && !isLoopbackHost(c.Host) {
 		w = append(w, "smtp.security is none: mail travels unencrypted to "+c.Host)
 	}
 	return w
+}
+
+// isLoopbackHost reports a host name or address that is this machine.
+func isLoopbackHost(h string) bool {
+	if strings.EqualFold(h, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
 }
 
 func (c *SMTPConfig) timeout() time.Duration {
@@ -651,7 +660,7 @@ func (s *smtpConn) Quit(ctx context.Context) error {
 		s.raw.closeNow()
 		return nil
 	}
-	s.raw.drain = 0
+	s.raw.drain = min(s.d.cfg.timeout(), 5*time.Second)
 	if s.got421 {
 		// The server closes after 421; wait for that, then close.
 		return s.c.Close()

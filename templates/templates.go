@@ -179,11 +179,19 @@ type execError struct {
 	err       error
 }
 
+var callRE = regexp.MustCompile(`(?s)^error calling (\w+): (.*)$`)
+
 var execPrefixRE = regexp.MustCompile(`^template: [^\n]*?: executing "[^"]*" at <.*?>: `)
 
 func (e *execError) Error() string {
 	msg := execPrefixRE.ReplaceAllString(e.err.Error(), "")
-	msg = strings.TrimPrefix(msg, "error calling ")
+	if m := callRE.FindStringSubmatch(msg); m != nil {
+		// "error calling date: templates: date: …" → "date: …"
+		msg = strings.TrimPrefix(m[2], "templates: ")
+		if !strings.HasPrefix(msg, m[1]+": ") {
+			msg = m[1] + ": " + msg
+		}
+	}
 	return fmt.Sprintf("templates: %s (%s): %s", e.name, e.loc, msg)
 }
 

@@ -371,7 +371,7 @@ func TestExecuteRowErrors(t *testing.T) {
 	if re.Row != 5 || re.Column != "joined" {
 		t.Errorf("row %d column %q, want 5 \"joined\" (%v)", re.Row, re.Column, err)
 	}
-	if !strings.Contains(err.Error(), "not a date") || !strings.Contains(err.Error(), "subject") {
+	if msg := err.Error(); !strings.Contains(msg, `subject (`) || !strings.Contains(msg, `campaign.yaml:3): date: cannot read "not a date"`) || strings.Contains(msg, "error calling") {
 		t.Errorf("message %q", err)
 	}
 	// A row without a column the sheet promised.

@@ -77,6 +77,7 @@ type options struct {
 	utf8                  bool
 	maxSize               int64
 	maxSessions           int
+	refusal               string
 	close421After         int
 	onMail                func(Session, string) error
 	onRcpt                func(Session, string) error
@@ -122,6 +123,10 @@ func WithMaxSize(n int64) Option { return func(o *options) { o.maxSize = n } }
 // WithMaxSessions refuses a connection beyond n open ones with
 // "421 4.7.0 HL:ICC too many connections" (like NetEase 163), and closes it.
 func WithMaxSessions(n int) Option { return func(o *options) { o.maxSessions = n } }
+
+// RefuseWith answers every connection with the reply line (for example
+// "554 5.7.1 client host blocked") instead of a greeting, and closes it.
+func RefuseWith(reply string) Option { return func(o *options) { o.refusal = reply } }
 
 // With421After answers the MAIL after n messages on one connection with
 // "421 4.7.0 too many messages on this connection" and closes it.
@@ -275,7 +280,7 @@ func (s *Server) Connections() int {
 	return s.total
 }
 
-// Rejected counts the connections refused by WithMaxSessions.
+// Rejected counts the connections refused by WithMaxSessions or RefuseWith.
 func (s *Server) Rejected() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -314,11 +319,15 @@ func (l *countingListener) Accept() (net.Conn, error) {
 		}
 		s := l.s
 		s.mu.Lock()
-		if s.o.maxSessions > 0 && s.cur >= s.o.maxSessions {
+		refusal := s.o.refusal
+		if refusal == "" && s.o.maxSessions > 0 && s.cur >= s.o.maxSessions {
+			refusal = "421 4.7.0 HL:ICC too many connections from your IP"
+		}
+		if refusal != "" {
 			s.rejected++
 			s.mu.Unlock()
 			// Refuse before TLS, as a provider's connection limiter does.
-			io.WriteString(c, "421 4.7.0 HL:ICC too many connections from your IP\r\n")
+			io.WriteString(c, refusal+"\r\n")
 			c.Close()
 			continue
 		}

@@ -1,0 +1,237 @@
+package campaign
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// writeCampaign writes a campaign file into a fresh folder and returns its
+// path.
+func writeCampaign(t *testing.T, yaml string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "campaign.yaml")
+	if err := os.WriteFile(path, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+const minimalCampaign = `name: november-digest
+from: "Acme News <news@acme.example>"
+subject: "{{.name}}, your digest"
+text: body.txt
+recipients:
+  path: people.csv
+`
+
+func TestLoadDefaults(t *testing.T) {
+	path := writeCampaign(t, minimalCampaign)
+	c, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Dir(path)
+	for _, f := range []struct{ name, got, want string }{
+		{"To", c.To, "{{.email}}"},
+		{"Recipients.Key", c.Recipients.Key, "email"},
+		{"Recipients.Path", c.Recipients.Path, filepath.Join(dir, "people.csv")},
+		{"Text", c.Text, filepath.Join(dir, "body.txt")},
+		{"HTML", c.HTML, ""},
+		{"StateDir", c.StateDir, filepath.Join(dir, ".tidings", "november-digest")},
+		{"File", c.File, path},
+		{"Dir", c.Dir, dir},
+		{"AttachmentRoot", c.AttachmentRoot(), dir},
+	} {
+		if f.got != f.want {
+			t.Errorf("%s = %q, want %q", f.name, f.got, f.want)
+		}
+	}
+	if c.MaxMessageSize != 25<<20 {
+		t.Errorf("MaxMessageSize = %d, want 25 MB", c.MaxMessageSize)
+	}
+	if c.SMTP.Security != SecurityTLS || c.SMTP.Port != 465 || c.SMTP.Timeout != Duration(30*time.Second) {
+		t.Errorf("SMTP defaults = %v port %d timeout %v, want tls 465 30s", c.SMTP.Security, c.SMTP.Port, time.Duration(c.SMTP.Timeout))
+	}
+	if c.Send.Concurrency != 4 || c.Send.MaxRetries() != 3 || c.Send.Burst != 1 {
+		t.Errorf("Send defaults = %+v", c.Send)
+	}
+}
+
+// TestLoadRelativePaths checks every path resolves against the campaign
+// file's folder, not the working folder, and absolute paths stay.
+func TestLoadRelativePaths(t *testing.T) {
+	abs := filepath.Join(t.TempDir(), "elsewhere", "people.xlsx")
+	path := writeCampaign(t, `name: n1
+from: a@example.com
+subject: s
+text: tpl/body.txt
+html: ../shared/body.html
+recipients:
+  path: `+abs+`
+  sheet: Subscribers
+state_dir: state
+suppress: lists/suppress.txt
+dkim:
+  key_file: keys/dkim.pem
+`)
+	// Load from another working folder through a relative path.
+	dir := filepath.Dir(path)
+	t.Chdir(filepath.Dir(dir))
+	c, err := Load(filepath.Join(filepath.Base(dir), "campaign.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []struct{ name, got, want string }{
+		{"Text", c.Text, filepath.Join(dir, "tpl", "body.txt")},
+		{"HTML", c.HTML, filepath.Join(filepath.Dir(dir), "shared", "body.html")},
+		{"Recipients.Path", c.Recipients.Path, abs},
+		{"StateDir", c.StateDir, filepath.Join(dir, "state")},
+		{"Suppress", c.Suppress, filepath.Join(dir, "lists", "suppress.txt")},
+		{"DKIM.KeyFile", c.DKIM.KeyFile, filepath.Join(dir, "keys", "dkim.pem")},
+		{"File", c.File, path},
+	} {
+		if f.got != f.want {
+			t.Errorf("%s = %q, want %q", f.name, f.got, f.want)
+		}
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	for _, c := range []struct {
+		name       string
+		yaml       string
+		line, col  int // 0: not checked
+		msgs       []string
+		notExisted bool
+	}{
+		{
+			name: "unknown key",
+			yaml: minimalCampaign + "subjet: typo\n",
+			line: 7, col: 1,
+			msgs: []string{"subjet"},
+		},
+		{
+			name: "unknown nested key",
+			yaml: minimalCampaign + "  encodng: gbk\n",
+			line: 7, col: 3,
+			msgs: []string{"encodng"},
+		},
+		{
+			name: "bad security value",
+			yaml: minimalCampaign + "smtp:\n  host: smtp.163.com\n  security: ssl3\n",
+			// goccy/go-yaml passes a TextUnmarshaler's error on
+			// without a position, so no line is checked here.
+			msgs: []string{`unknown security "ssl3" (use tls, starttls or none)`},
+		},
+		{
+			name: "bad rate",
+			yaml: minimalCampaign + "send:\n  rate: 10/week\n",
+			msgs: []string{"unit must be s, m, h or d"},
+		},
+		{
+			name: "missing required keys",
+			yaml: "recipients:\n  path: people.csv\n",
+			msgs: []string{"name: required", "from: required", "subject: required", "text or html"},
+		},
+		{
+			name: "bad name",
+			yaml: strings.Replace(minimalCampaign, "november-digest", "november digest!", 1),
+			msgs: []string{`name: "november digest!"`},
+		},
+		{
+			name: "sheet type",
+			yaml: strings.Replace(minimalCampaign, "people.csv", "people.ods", 1),
+			msgs: []string{"only .csv and .xlsx"},
+		},
+		{
+			name: "sheet on a csv",
+			yaml: minimalCampaign + "  sheet: Subscribers\n",
+			msgs: []string{"recipients.sheet: only applies to .xlsx"},
+		},
+		{
+			name: "bad delimiter",
+			yaml: minimalCampaign + "  delimiter: \"|\"\n",
+			msgs: []string{"recipients.delimiter"},
+		},
+		{
+			name: "username without password_env",
+			yaml: minimalCampaign + "smtp:\n  host: smtp.163.com\n  username: news@163.com\n",
+			msgs: []string{"smtp.password_env: required"},
+		},
+		{
+			name: "reserved header",
+			yaml: minimalCampaign + "headers:\n  Subject: x\n",
+			msgs: []string{`"Subject" is written by tidings itself`},
+		},
+		{
+			name: "not YAML",
+			yaml: "name: [unclosed\n",
+			msgs: []string{},
+		},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			path := writeCampaign(t, c.yaml)
+			_, err := Load(path)
+			var fe *FileError
+			if !errors.As(err, &fe) {
+				t.Fatalf("Load = %v (%T), want a *FileError", err, err)
+			}
+			if fe.File != path {
+				t.Errorf("FileError.File = %q, want %q", fe.File, path)
+			}
+			if c.line != 0 && fe.Line != c.line {
+				t.Errorf("line %d, want %d (%v)", fe.Line, c.line, err)
+			}
+			if c.col != 0 && fe.Column != c.col {
+				t.Errorf("column %d, want %d (%v)", fe.Column, c.col, err)
+			}
+			for _, m := range c.msgs {
+				if !strings.Contains(err.Error(), m) {
+					t.Errorf("error %q lacks %q", err, m)
+				}
+			}
+		})
+	}
+}
+
+func TestLoadMissingFile(t *testing.T) {
+	_, err := Load(filepath.Join(t.TempDir(), "nope.yaml"))
+	var fe *FileError
+	if !errors.As(err, &fe) || !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("Load(missing) = %v, want a FileError wrapping os.ErrNotExist", err)
+	}
+}
+
+func TestLoadSMTPAndSend(t *testing.T) {
+	path := writeCampaign(t, minimalCampaign+`smtp:
+  host: smtp.163.com
+  security: starttls
+  username: news@163.com
+  password_env: SMTP_PASSWORD
+send:
+  rate: 600/m
+  retries: 0
+  domains:
+    qq.com: 10/s
+`)
+	c, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.SMTP.Security != SecurityStartTLS || c.SMTP.Port != 587 {
+		t.Errorf("security %v port %d, want starttls 587", c.SMTP.Security, c.SMTP.Port)
+	}
+	if c.Send.Rate != (Rate{N: 600, Per: time.Minute}) || c.Send.Rate.PerSecond() != 10 {
+		t.Errorf("rate %v", c.Send.Rate)
+	}
+	if c.Send.MaxRetries() != 0 {
+		t.Errorf("MaxRetries = %d, want 0 as written", c.Send.MaxRetries())
+	}
+	if c.Send.Domains["qq.com"] != (Rate{N: 10, Per: time.Second}) {
+		t.Errorf("domains = %v", c.Send.Domains)
+	}
+}
