@@ -21,18 +21,20 @@ type mailbox struct {
 	name   string // display name, decoded UTF-8; "" for none
 	local  string // local part as written (UTF-8 allowed, RFC 6531)
 	domain string // domain in ASCII (IDNA A-labels), lower case
+	addr   string // addr-spec: local (quoted unless a dot-atom) "@" domain
 	utf8   bool   // the local part is not ASCII: needs SMTPUTF8
 }
 
-// spec is the addr-spec: local part (quoted when it is not a dot-atom) "@"
-// domain.
-func (m mailbox) spec() string {
-	local := m.local
+func newMailbox(name, local, domain string) mailbox {
+	q := local
 	if !isDotAtom(local) {
-		local = quoteString(local)
+		q = quoteString(local)
 	}
-	return local + "@" + m.domain
+	return mailbox{name: name, local: local, domain: domain, addr: q + "@" + domain, utf8: !isASCII(local)}
 }
+
+// spec is the addr-spec.
+func (m mailbox) spec() string { return m.addr }
 
 // display is the address as a person reads it: Name <spec>, unencoded.
 func (m mailbox) display() string {
@@ -104,7 +106,9 @@ func isPlainDomain(d string) bool {
 			return false
 		}
 	}
-	return label > 0 && !strings.HasPrefix(d, "xn--") && !strings.Contains(d, ".xn--")
+	// "--" could be an A-label ("xn--…") or break the hyphen rules:
+	// leave those to idna.
+	return label > 0 && !strings.Contains(d, "--")
 }
 
 // addressError is the problem found in one rendered address list: the
@@ -150,7 +154,7 @@ func toMailbox(a *mail.Address) (mailbox, *addressError) {
 	if err != nil {
 		return mailbox{}, &addressError{token: a.Address, err: fmt.Errorf("domain %q: %w", domain, err)}
 	}
-	return mailbox{name: a.Name, local: local, domain: ascii, utf8: !isASCII(local)}, nil
+	return newMailbox(a.Name, local, ascii), nil
 }
 
 // badPiece finds the comma-separated element of list that net/mail refuses,

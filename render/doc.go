@@ -35,6 +35,16 @@
 // template text and read once, by New; a missing one makes the campaign
 // unusable.
 //
+// # Attachments
+//
+// Attachment paths are templates. A relative path resolves against
+// attachments_dir when the campaign sets one, else against the campaign
+// file's folder. A path that renders empty is skipped, which makes optional
+// attachments possible: {{if .invoice}}invoices/{{.invoice}}.pdf{{end}}. A
+// constant path (no row data) is resolved once by New; a missing file then
+// makes the campaign unusable. Files used by many rows are read and encoded
+// once (a small LRU cache keyed by path, size and modification time).
+//
 // # Security
 //
 // Header injection is impossible by construction: any CR, LF, tab or other

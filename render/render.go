@@ -69,6 +69,7 @@ type Renderer struct {
 	subject                            *templates.Template
 	headers                            []textField
 	unsubURL, unsubMailto              *templates.Template
+	unsubConst                         []string // List-Unsubscribe tokens when both are constant
 	oneClick                           bool
 	listID                             []byte // the whole List-Id line, or nil
 	atts                               []attField
@@ -81,10 +82,9 @@ type Renderer struct {
 // addrField is an address header: its template and, when the template does
 // not depend on the row, the parsed list.
 type addrField struct {
-	header string
-	t      *templates.Template
-	konst  bool
-	list   []mailbox
+	t     *templates.Template
+	konst bool
+	list  []mailbox
 }
 
 // textField is an extra header; line is the encoded header line when the
@@ -154,14 +154,13 @@ func New(c *campaign.Campaign, set *templates.Set, opts Options) (*Renderer, err
 		errs = append(errs, fe)
 	}
 	for _, f := range []struct {
-		dst    *addrField
-		header string
-		t      *templates.Template
+		dst *addrField
+		t   *templates.Template
 	}{
-		{&r.from, "From", set.From}, {&r.sender, "Sender", set.Sender}, {&r.replyTo, "Reply-To", set.ReplyTo},
-		{&r.to, "To", set.To}, {&r.cc, "Cc", set.Cc}, {&r.bcc, "Bcc", set.Bcc},
+		{&r.from, set.From}, {&r.sender, set.Sender}, {&r.replyTo, set.ReplyTo},
+		{&r.to, set.To}, {&r.cc, set.Cc}, {&r.bcc, set.Bcc},
 	} {
-		f.dst.header, f.dst.t = f.header, f.t
+		f.dst.t = f.t
 		if f.t == nil || !f.t.Const() {
 			continue
 		}
@@ -207,6 +206,17 @@ func New(c *campaign.Campaign, set *templates.Set, opts Options) (*Renderer, err
 			fileErr(nil, fmt.Errorf("render: list_id: %w", err))
 		}
 		r.listID = line
+	}
+	if (r.unsubURL != nil || r.unsubMailto != nil) && (r.unsubURL == nil || r.unsubURL.Const()) && (r.unsubMailto == nil || r.unsubMailto.Const()) {
+		toks, err := r.unsubscribe(campaign.Row{Values: map[string]string{}}, new(bytes.Buffer))
+		if err != nil {
+			t := r.unsubURL
+			if t == nil {
+				t = r.unsubMailto
+			}
+			fileErr(t, rowCause(err))
+		}
+		r.unsubConst = toks
 	}
 	if r.oneClick && r.unsubURL == nil {
 		fileErr(nil, fmt.Errorf("render: unsubscribe.one_click: %w: needs unsubscribe.url (RFC 8058)", ErrUnsubscribe))
@@ -572,6 +582,9 @@ func (r *Renderer) prepare(st *state, row campaign.Row, m *Message) (*parts, err
 			return nil, err
 		}
 		body.text = st.text.Bytes()
+		if body.text == nil { // an empty body is still a body
+			body.text = []byte{}
+		}
 	}
 	if t := r.set.HTML; t != nil {
 		st.html.Reset()
@@ -579,6 +592,9 @@ func (r *Renderer) prepare(st *state, row campaign.Row, m *Message) (*parts, err
 			return nil, err
 		}
 		body.html = st.html.Bytes()
+		if body.html == nil {
+			body.html = []byte{}
+		}
 		body.images = r.images
 	}
 
@@ -753,6 +769,9 @@ func messageID(name, key, domain string) string {
 // unsubscribe renders the List-Unsubscribe targets (RFC 2369): the https
 // URL, then the mailto. It returns the header tokens, or nil for none.
 func (r *Renderer) unsubscribe(row campaign.Row, buf *bytes.Buffer) ([]string, error) {
+	if r.unsubConst != nil {
+		return r.unsubConst, nil
+	}
 	var toks []string
 	if t := r.unsubURL; t != nil {
 		v, err := r.value(t, row, buf)
@@ -800,7 +819,7 @@ func httpsURL(v string) (string, error) {
 	if !strings.EqualFold(u.Scheme, "https") || u.Host == "" {
 		return "", fmt.Errorf("%w: %s: want an https:// URL", ErrUnsubscribe, clip(v))
 	}
-	return escapeURL(u.String()), nil
+	return escapeURL(v), nil
 }
 
 // mailtoURL makes a mailto: URL (RFC 6068) from "mailto:addr?query" or a

@@ -543,3 +543,69 @@ func TestBadBoundary(t *testing.T) {
 		t.Errorf("got %v, %v; want ErrBoundary and no message", m, err)
 	}
 }
+
+func TestEmptyTextBody(t *testing.T) {
+	e := setup(t, yamlWith(map[string]string{"html": "b.html"}), map[string]string{"body.txt": "{{if false}}x{{end}}", "b.html": "<p>{{.email}}</p>\n"}, []string{"email"})
+	m, err := e.r.Render(row(2, "email", "k@example.com"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if shape := verify(t, e, row(2, "email", "k@example.com"), m, nil); shape != "multipart/alternative(text/plain,text/html)" {
+		t.Errorf("shape %s", shape)
+	}
+}
+
+func TestAttachmentCacheAndType(t *testing.T) {
+	e := setup(t, yamlWith(map[string]string{"attachments": `["{{.file}}"]`}),
+		map[string]string{"body.txt": "Hi\n", "shared.xyzunknown": "version one"}, []string{"email", "file"})
+	p := filepath.Join(e.dir, "shared.xyzunknown")
+	for i, want := range []string{"version one", "version two, longer"} {
+		if i > 0 {
+			if err := os.WriteFile(p, []byte(want), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for n := range 3 {
+			r := row(2+n, "email", "k@example.com", "file", "shared.xyzunknown")
+			m, err := e.r.Render(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := m.Attachments[0]; got.ContentType != "application/octet-stream" || got.Size != int64(len(want)) {
+				t.Errorf("attachment %+v, want octet-stream of %d bytes", got, len(want))
+			}
+			verify(t, e, r, m, nil)
+		}
+	}
+}
+
+func TestBlobCacheEviction(t *testing.T) {
+	c := newBlobCache(400) // entries up to 100 bytes are kept
+	mk := func(i int) (blobKey, *blob) {
+		return blobKey{path: string(rune('a' + i))}, &blob{enc: make([]byte, 90)}
+	}
+	for i := range 6 {
+		c.put(mk(i))
+		k, _ := mk(0)
+		c.get(k) // keep "a" recently used
+	}
+	k0, _ := mk(0)
+	k1, _ := mk(1)
+	k5, _ := mk(5)
+	if c.get(k0) == nil || c.get(k5) == nil || c.get(k1) != nil {
+		t.Errorf("LRU kept the wrong entries")
+	}
+	if c.used > c.max {
+		t.Errorf("used %d over max %d", c.used, c.max)
+	}
+	big := &blob{enc: make([]byte, 200)}
+	c.put(blobKey{path: "big"}, big)
+	if c.get(blobKey{path: "big"}) != nil {
+		t.Errorf("an entry over a quarter of the cache was kept")
+	}
+	var none *blobCache
+	none.put(k0, big)
+	if none.get(k0) != nil {
+		t.Error("nil cache returned an entry")
+	}
+}

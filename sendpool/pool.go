@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -727,7 +728,7 @@ func (w *poolWorker) handle(j *poolJob) {
 			j.started = r.p.clock.Now()
 		}
 		reused := w.sent > 0
-		d, err = w.conn.Send(r.inflight, tx)
+		d, err = r.safeSend(w.conn, tx)
 		w.sent++
 		j.server = w.conn.Server()
 		var txe *TxError
@@ -753,6 +754,28 @@ func (w *poolWorker) handle(j *poolJob) {
 		w.needReset = true
 	}
 	r.absorb(j, d, err, attempted)
+}
+
+// safeSend calls c.Send, turning a panic in the transport into an error
+// (the connection is then dropped; the stack goes to Notify) and making
+// sure the Delivery has one entry per recipient of tx.
+func (r *poolRun) safeSend(c Conn, tx *Tx) (d *Delivery, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			d, err = nil, &TxError{Stage: StagePrepare, Err: fmt.Errorf("transport panic: %v", p)}
+			r.notify(Notice{Kind: NoticeWarning, Text: fmt.Sprintf("transport panic on row %d: %v\n%s", tx.Msg.Row, p, debug.Stack())})
+		}
+		if d == nil {
+			d = &Delivery{}
+		}
+		if len(d.Rcpts) != len(tx.Rcpts) {
+			d.Rcpts = make([]RcptReply, len(tx.Rcpts))
+			for i, a := range tx.Rcpts {
+				d.Rcpts[i].Addr = a
+			}
+		}
+	}()
+	return c.Send(r.inflight, tx)
 }
 
 // absorb updates j with the outcome of one try and decides what is next.
@@ -791,7 +814,8 @@ func (r *poolRun) absorb(j *poolJob, d *Delivery, err error, attempted bool) {
 		r.finish(j)
 	case ClassAuth, ClassTLS:
 		stopErr := err
-		if class == ClassAuth {
+		var ae *AuthError
+		if class == ClassAuth && !errors.As(err, &ae) {
 			stopErr = &AuthError{Host: r.p.server, Username: r.p.cfg.SMTP.Username, Reply: se, Hint: authHint(r.p.cfg.SMTP.Host)}
 		}
 		r.setStop(stopErr, "run stopped: "+strings.TrimPrefix(stopErr.Error(), "sendpool: "))

@@ -776,6 +776,14 @@ func TestPoolGreetingRefusedStops(t *testing.T) {
 	if r := res.get(2); r.Status != sendpool.StatusNotAttempted || !strings.Contains(r.Detail, "refuses service") {
 		t.Errorf("row 2: %+v", r)
 	}
+	// The same with STARTTLS: the refusal is the greeting's, not STARTTLS's.
+	srv = smtptest.NewServer(t, smtptest.WithStartTLS(), smtptest.RefuseWith("554 5.7.1 client host blocked"))
+	cfg = spConfig(srv)
+	cfg.SMTP.Security = campaign.SecurityStartTLS
+	_, err = spRun(t, cfg, spMessages(1))
+	if !errors.Is(err, sendpool.ErrUnreachable) || errors.Is(err, sendpool.ErrTLS) {
+		t.Fatalf("STARTTLS: err %v", err)
+	}
 }
 
 // spJournal records the order of journal calls and checks that an attempt
@@ -937,5 +945,38 @@ send: {rate: 600/m, burst: 2, concurrency: 3, per_connection: 7, retries: 5, ret
 	}
 	if cfg.SMTP.Host != "smtp.example.org" || cfg.SMTP.Port != 587 || cfg.SMTP.Security != campaign.SecurityStartTLS || cfg.SMTP.Password != "pw" || cfg.SMTP.Timeout != 10*time.Second {
 		t.Errorf("smtp settings %+v", cfg.SMTP)
+	}
+}
+
+// spPanicDialer is a transport whose Send panics: the pool must turn that
+// into a failure of the message, not a crash.
+type spPanicDialer struct{ dials atomic.Int64 }
+
+type spPanicConn struct{}
+
+func (d *spPanicDialer) Dial(context.Context) (sendpool.Conn, error) {
+	d.dials.Add(1)
+	return spPanicConn{}, nil
+}
+
+func (spPanicConn) Send(context.Context, *sendpool.Tx) (*sendpool.Delivery, error) {
+	panic("transport bug")
+}
+func (spPanicConn) Reset(context.Context) error { return nil }
+func (spPanicConn) Quit(context.Context) error  { return nil }
+func (spPanicConn) Close() error                { return nil }
+func (spPanicConn) Server() string              { return "panic:0" }
+
+func TestPoolTransportPanicIsContained(t *testing.T) {
+	d := &spPanicDialer{}
+	cfg := sendpool.Config{Dialer: d, Retries: 1, RetryBackoff: time.Millisecond, Concurrency: 1}
+	res, err := spRun(t, cfg, spMessages(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for row, r := range res.m {
+		if r.Status != sendpool.StatusFailed || !r.Temporary || !strings.Contains(r.Detail, "transport panic: transport bug") || r.Server != "panic:0" {
+			t.Errorf("row %d: %+v", row, r)
+		}
 	}
 }

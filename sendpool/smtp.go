@@ -276,11 +276,17 @@ func (d *SMTPDialer) setup(ctx context.Context, raw *rawConn, notes *probeNotes)
 		// connection shows that part of the transcript instead (it is
 		// plaintext until STARTTLS succeeds, and the TLS handshake
 		// only starts with the next command).
-		raw.tap = tr
+		raw.tap, raw.watchStartTLS = tr, true
 		var err error
 		c, err = smtp.NewClientStartTLS(raw, d.tls)
-		raw.tap = nil
+		raw.tap, raw.watchStartTLS = nil, false
 		if err != nil {
+			if !raw.startTLSSent {
+				// The greeting or EHLO was refused.
+				if se, ok := fromSMTP("EHLO", err); ok {
+					return nil, se
+				}
+			}
 			if se, ok := fromSMTP("STARTTLS", err); ok {
 				if se.Code == 454 || se.Code >= 500 {
 					return nil, &TLSError{Host: cfg.Addr(), Reason: "the server refused STARTTLS", Err: se}
@@ -414,11 +420,15 @@ func isLoopback(a net.Addr) bool {
 // as gone before the pool opens a replacement.
 type rawConn struct {
 	net.Conn
-	tap         io.Writer
-	writeFailed atomic.Bool
-	drain       time.Duration
-	once        sync.Once
-	closeErr    error
+	tap io.Writer
+	// watchStartTLS makes Write note in startTLSSent that the STARTTLS
+	// command went out (set only while go-smtp negotiates STARTTLS).
+	watchStartTLS bool
+	startTLSSent  bool
+	writeFailed   atomic.Bool
+	drain         time.Duration
+	once          sync.Once
+	closeErr      error
 }
 
 func (r *rawConn) Read(b []byte) (int, error) {
@@ -430,6 +440,9 @@ func (r *rawConn) Read(b []byte) (int, error) {
 }
 
 func (r *rawConn) Write(b []byte) (int, error) {
+	if r.watchStartTLS && len(b) >= 8 && strings.EqualFold(string(b[:8]), "STARTTLS") {
+		r.startTLSSent = true
+	}
 	n, err := r.Conn.Write(b)
 	if err != nil {
 		r.writeFailed.Store(true)

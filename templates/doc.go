@@ -34,6 +34,10 @@
 //	date LAYOUT VALUE     VALUE read as a date and written with LAYOUT
 //	address NAME EMAIL    one RFC 5322 mailbox: NAME <EMAIL>
 //
+// The text/template built-ins (printf, len, index, slice, eq, and, or, not,
+// urlquery, html, js …) are available too; urlquery is the one to use for a
+// value inside a URL: https://acme.example/u?id={{.id | urlquery}}.
+//
 // date reads the forms sheets show: 2006-01-02 (optionally with a time or in
 // RFC 3339), 2006/1/2, US 1/2/2006 and 1/2/06 and 01-02-06 (Excel's
 // defaults), European 2.1.2006, 2-Jan-06, 2 Jan 2006, 2 January 2006,

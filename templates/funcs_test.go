@@ -2,6 +2,7 @@ package templates
 
 import (
 	"errors"
+	"fmt"
 	"net/mail"
 	"reflect"
 	"strings"
@@ -104,4 +105,16 @@ func TestAddressFunc(t *testing.T) {
 			t.Errorf("address Ann %q = %q, %v; want errBadEmail", bad, got, err)
 		}
 	}
+}
+
+func ExamplePhrase() {
+	fmt.Println(Phrase("Ann Lee"))
+	fmt.Println(Phrase("Lee, Ann"))
+	fmt.Println(Phrase(`Ann "The Boss" Lee`))
+	fmt.Println(Phrase("张三"))
+	// Output:
+	// Ann Lee
+	// "Lee, Ann"
+	// "Ann \"The Boss\" Lee"
+	// 张三
 }

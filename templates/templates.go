@@ -465,7 +465,7 @@ type Fields struct {
 	bufs []*bytes.Buffer
 }
 
-// Release returns the body buffers to the Set's pool. Text and HTML must
+// Release returns the body buffers to a pool for reuse. Text and HTML must
 // not be used afterwards. Calling it is optional.
 func (f *Fields) Release() {
 	for _, b := range f.bufs {
