@@ -37,9 +37,6 @@ type RowError struct {
 	Row    int
 	Column string
 	Err    error
-	// Key is the row's recipient key as the sheet has it, when known; it
-	// is not part of the message (reports list it in their own column).
-	Key string
 }
 
 func (e *RowError) Error() string {

@@ -145,9 +145,11 @@ var errBadEmail = errors.New("not one email address")
 // addr-spec is an error, so a value like "a@x>, <b@y" cannot add a recipient.
 func fnAddress(name, email string) (string, error) {
 	email = strings.TrimSpace(email)
-	a, err := mail.ParseAddress("<" + email + ">")
-	if err != nil || a.Address != email {
-		return "", fmt.Errorf("templates: address: %q: %w", email, errBadEmail)
+	if !isPlainEmail(email) {
+		a, err := mail.ParseAddress("<" + email + ">")
+		if err != nil || a.Address != email {
+			return "", fmt.Errorf("templates: address: %q: %w", email, errBadEmail)
+		}
 	}
 	name = strings.TrimSpace(name)
 	if name == "" {
@@ -160,6 +162,49 @@ func fnAddress(name, email string) (string, error) {
 	b.WriteString(email)
 	b.WriteByte('>')
 	return b.String(), nil
+}
+
+// isPlainEmail is the fast path of the address check: an ASCII dot-atom
+// local part, "@", and a domain of letters, digits, '-' and '.' in non-empty
+// labels. Anything else goes through net/mail.
+func isPlainEmail(s string) bool {
+	at := strings.IndexByte(s, '@')
+	if at <= 0 || at == len(s)-1 {
+		return false
+	}
+	prev := byte('.')
+	for i := 0; i < at; i++ {
+		c := s[i]
+		switch {
+		case c == '.':
+			if prev == '.' {
+				return false
+			}
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+		case strings.IndexByte("!#$%&'*+-/=?^_`{|}~", c) >= 0:
+		default:
+			return false
+		}
+		prev = c
+	}
+	if prev == '.' {
+		return false
+	}
+	prev = '.'
+	for i := at + 1; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '.':
+			if prev == '.' {
+				return false
+			}
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '-':
+		default:
+			return false
+		}
+		prev = c
+	}
+	return prev != '.'
 }
 
 // Phrase returns name as an RFC 5322 phrase, the display-name part of an

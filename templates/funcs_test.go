@@ -100,7 +100,15 @@ func TestAddressFunc(t *testing.T) {
 			t.Errorf("%q: name %q, want %q", got, list[0].Name, tt.name)
 		}
 	}
-	for _, bad := range []string{"", "not-an-address", "a@x>, <b@y", "a@x, b@y", "Ann <a@x>"} {
+	for _, good := range []string{"a@b", "first.last+tag@sub.example.co.uk", "o'neil@example.com", "用户@例子.中国", "a@[127.0.0.1]"} {
+		if _, err := fnAddress("A", good); err != nil {
+			t.Errorf("address A %q: %v", good, err)
+		}
+	}
+	for _, bad := range []string{"", "not-an-address", "a@x>, <b@y", "a@x, b@y", "Ann <a@x>", ".a@x", "a.@x", "a..b@x", "a@x..y", "a@.x", "a@x.", "a@", "@x", "a@b@c"} {
+		if isPlainEmail(bad) {
+			t.Errorf("isPlainEmail(%q) = true", bad)
+		}
 		if got, err := fnAddress("Ann", bad); !errors.Is(err, errBadEmail) {
 			t.Errorf("address Ann %q = %q, %v; want errBadEmail", bad, got, err)
 		}

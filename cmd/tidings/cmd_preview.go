@@ -61,7 +61,7 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 		if err != nil {
 			sum.problems++
 			fmt.Fprintln(g.stdout, "problem:", problemText(err))
-			row, key := rowOf(err)
+			row, key := rowOf(m, err)
 			w.Invalid(row, key, err)
 			return nil
 		}
@@ -81,17 +81,22 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 	printWarnings(g.stdout, p.sheet.Warnings())
 	fmt.Fprintf(g.stdout, "%s: %d recipients, %d ready, %d with problems; wrote %d messages to %s\n",
 		p.c.Name, sum.rows, sum.ok, sum.problems, written, displayPath(dir))
+	fmt.Fprintf(g.stdout, "open %s to look at every message\n", displayPath(filepath.Join(dir, "index.html")))
 	if sum.problems > 0 {
 		return &problemsError{n: sum.problems}
 	}
 	return nil
 }
 
-// rowOf returns the sheet row and key named by a row problem.
-func rowOf(err error) (row int, key string) {
+// rowOf returns the sheet row and key of a row problem: Each hands over
+// the partial message (Row, Key) with a row's error.
+func rowOf(m *render.Message, err error) (row int, key string) {
+	if m != nil {
+		return m.Row, m.Key
+	}
 	var re *campaign.RowError
 	if errors.As(err, &re) {
-		return re.Row, re.Key
+		return re.Row, ""
 	}
 	return 0, ""
 }

@@ -263,7 +263,11 @@ func preflight(ctx context.Context, p *prepared, state *journal.State, supp *cam
 				return err
 			}
 			pl.invalid = append(pl.invalid, err)
-			pl.skipped = append(pl.skipped, sendpool.ReportRow{Row: re.Row, Key: re.Key, Status: sendpool.StatusInvalid, Detail: problemText(err)})
+			line := sendpool.ReportRow{Row: re.Row, Status: sendpool.StatusInvalid, Detail: problemText(err)}
+			if m != nil {
+				line.Key, line.To = m.Key, m.To
+			}
+			pl.skipped = append(pl.skipped, line)
 			return nil
 		}
 		line := sendpool.ReportRow{Row: m.Row, Key: m.Key, To: m.To, MessageID: m.MessageID, Status: sendpool.StatusNotAttempted}
@@ -339,21 +343,13 @@ func deliver(ctx context.Context, g *globalOptions, p *prepared, pl *plan, cfg s
 		defer close(msgs)
 		handed := 0
 		err := p.renderer.Each(srcCtx, sheet, renderWorkers(), func(m *render.Message, err error) error {
-			row := 0
-			if m != nil {
-				row = m.Row
-			} else {
-				var re *campaign.RowError
-				if errors.As(err, &re) {
-					row = re.Row
-				}
-			}
+			row, key := rowOf(m, err)
 			if !pl.send.has(row) {
 				return nil
 			}
 			if err != nil {
 				// The row changed since the preflight (a file removed).
-				reporter.AddRow(sendpool.ReportRow{Row: row, Status: sendpool.StatusInvalid, Detail: problemText(err)})
+				reporter.AddRow(sendpool.ReportRow{Row: row, Key: key, Status: sendpool.StatusInvalid, Detail: problemText(err)})
 				return nil
 			}
 			if signer != nil {
