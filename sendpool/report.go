@@ -67,6 +67,9 @@ type ReportRow struct {
 	StartedAt    string       `csv:"started_at" json:"started_at"`
 	FinishedAt   string       `csv:"finished_at" json:"finished_at"`
 	DurationMS   int64        `csv:"duration_ms" json:"duration_ms"`
+	// WaitMS is Result.Wait in milliseconds: report.json only, the CSV
+	// columns are fixed.
+	WaitMS int64 `csv:"-" json:"wait_ms,omitempty"`
 }
 
 // ReportColumns are report.csv's columns, in order.
@@ -88,6 +91,7 @@ func RowFromResult(r Result) ReportRow {
 		StartedAt:    rfc3339(r.StartedAt),
 		FinishedAt:   rfc3339(r.FinishedAt),
 		DurationMS:   r.Duration.Milliseconds(),
+		WaitMS:       r.Wait.Milliseconds(),
 	}
 }
 

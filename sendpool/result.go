@@ -168,6 +168,11 @@ type Result struct {
 	StartedAt  time.Time
 	FinishedAt time.Time
 	Duration   time.Duration
+	// Wait is how long the message was held back for its recipient
+	// domain's limit (send.domains) before it was handed to the pool. The
+	// pool does not set it: the caller copies DomainScheduler.TakeWait into
+	// the Result it reports.
+	Wait time.Duration
 	// Temporary is set on a failed (or not-attempted) result whose last
 	// error was temporary: retries ran out or the run stopped before the
 	// next retry. A later run may try it again.
