@@ -18,7 +18,7 @@ import (
 
 // DefaultLookAhead is how many messages a DomainScheduler holds at most
 // while messages to throttled domains wait.
-const DefaultLookAhead = 1000
+const DefaultLookAhead = 1
 
 // DomainLimits are per-receiving-domain rate limits (the campaign's
 // send.domains), normalized for matching.

@@ -329,6 +329,8 @@ type Reporter struct {
 	byRow map[int]int
 	dirty int
 	last  time.Time
+	// cost is how long the last rewrite took.
+	cost time.Duration
 }
 
 // NewReporter creates dir (and parents) and returns a Reporter writing
@@ -370,7 +372,11 @@ func (r *Reporter) AddRow(row ReportRow) error {
 		r.rows = append(r.rows, row)
 	}
 	r.dirty++
-	if r.dirty >= r.opts.Every || r.opts.Clock.Now().Sub(r.last) >= r.opts.Interval {
+	// Rewriting is proportional to the whole report, so never spend more
+	// than a fifth of the time on it: after a write that took d, wait at
+	// least 4·d before the next, whatever Every and Interval say.
+	since := r.opts.Clock.Now().Sub(r.last)
+	if since >= 4*r.cost && (r.dirty >= r.opts.Every || since >= r.opts.Interval) {
 		return r.flushLocked()
 	}
 	return nil
@@ -384,9 +390,11 @@ func (r *Reporter) Flush() error {
 }
 
 func (r *Reporter) flushLocked() error {
+	start := r.opts.Clock.Now()
 	if err := WriteReport(r.dir, r.rows); err != nil {
 		return err
 	}
+	r.cost = r.opts.Clock.Now().Sub(start)
 	r.dirty = 0
 	r.last = r.opts.Clock.Now()
 	return nil

@@ -65,6 +65,7 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 		return &unusableError{err}
 	}
 	printWarnings(g.stdout, p.sheet.Warnings())
+	printWarnings(g.stdout, campaignWarnings(p, sum.ok))
 	if opts.maxProblems > 0 && sum.problems > opts.maxProblems {
 		fmt.Fprintf(g.stdout, "(%d more problems not shown)\n", sum.problems-opts.maxProblems)
 	}
@@ -77,4 +78,30 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 		return &problemsError{n: sum.problems}
 	}
 	return nil
+}
+
+// newsletterSize is the recipient count from which a campaign without
+// unsubscribe headers gets a warning: Gmail, Yahoo and Microsoft require
+// one-click unsubscribe from bulk senders (RFC 8058).
+const newsletterSize = 300
+
+// bulkSenderSize is where Gmail's bulk-sender rules (DKIM aligned with From)
+// start: about 5,000 messages a day.
+const bulkSenderSize = 5000
+
+// campaignWarnings are notes about the campaign as a whole that do not stop
+// it; n is the number of recipients ready to send.
+func campaignWarnings(p *prepared, n int) []string {
+	var out []string
+	c := p.c
+	if n > newsletterSize && c.Unsubscribe.URL == "" && c.Unsubscribe.Mailto == "" {
+		out = append(out, fmt.Sprintf("%d recipients and no unsubscribe: section: Gmail, Yahoo and Microsoft reject or spam-file bulk mail without one-click unsubscribe (RFC 8058); add unsubscribe.url with one_click: true", n))
+	}
+	if n >= bulkSenderSize && p.signer == nil {
+		out = append(out, fmt.Sprintf("%d recipients and no dkim: section: bulk senders must sign with DKIM aligned with the From domain", n))
+	}
+	if c.SMTP.InsecureSkipVerify {
+		out = append(out, "smtp.insecure_skip_verify is true: the server's certificate will not be checked (lab servers only)")
+	}
+	return out
 }

@@ -129,16 +129,7 @@ func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path strin
 	if err != nil {
 		return err
 	}
-	var supp *campaign.Suppression
-	if c.Suppress != "" {
-		if supp, err = campaign.LoadSuppression(c.Suppress); err != nil {
-			return &unusableError{err}
-		}
-	}
-	signer, err := sendpool.NewSigner(c)
-	if err != nil {
-		return &unusableError{fmt.Errorf("%s: %w", displayPath(c.File), err)}
-	}
+	supp, signer := p.supp, p.signer
 	if err := os.MkdirAll(c.StateDir, 0o755); err != nil {
 		return &unusableError{fmt.Errorf("state folder: %w", err)}
 	}

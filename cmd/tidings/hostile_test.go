@@ -207,6 +207,25 @@ func hostileCases() []hostileCase {
 			contains: []string{`r.csv: row 3, column "file"`, "leaves the attachment folder"},
 		},
 		{
+			name:     "attachment path from data is all of it",
+			yaml:     []string{`attachments: ["{{.file}}"]`},
+			files:    map[string]string{"r.csv": "email,name,file\r\nann@example.com,Ann,files/a.pdf\r\nbob@example.com,Bob,../../etc/passwd\r\n", "files/a.pdf": "%PDF-1.4 a"},
+			code:     exitSomeFailed,
+			contains: []string{`r.csv: row 3, column "file"`, "leaves the attachment folder"},
+		},
+		{
+			name: "CR LF in an XLSX cell",
+			yaml: []string{`recipients: {path: r.xlsx}`, `subject: 'Hello {{.evil}}'`},
+			setup: func(t *testing.T, dir string) {
+				writeBytes(t, filepath.Join(dir, "r.xlsx"), xlsxBytes(t,
+					[]any{"email", "name", "evil"},
+					[]any{"ann@example.com", "Ann", "ok"},
+					[]any{"bob@example.com", "Bob", headerInjection}))
+			},
+			code:     exitSomeFailed,
+			contains: []string{`r.xlsx: row 3, column "evil"`, "control character"},
+		},
+		{
 			name:     "absolute attachment path from data",
 			yaml:     []string{`attachments: ["{{.file}}"]`},
 			files:    map[string]string{"r.csv": "email,name,file\r\nann@example.com,Ann,files/a.pdf\r\nbob@example.com,Bob,/etc/passwd\r\n", "files/a.pdf": "%PDF-1.4 a"},

@@ -11,6 +11,7 @@ import (
 
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/render"
+	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/templates"
 )
 
@@ -20,6 +21,10 @@ type prepared struct {
 	c        *campaign.Campaign
 	sheet    campaign.Sheet
 	renderer *render.Renderer
+	// signer is nil when the campaign does not sign; supp nil when it has
+	// no suppression list.
+	signer *sendpool.Signer
+	supp   *campaign.Suppression
 }
 
 func (p *prepared) Close() error { return p.sheet.Close() }
@@ -30,6 +35,18 @@ func prepare(ctx context.Context, path string, ropts render.Options) (*prepared,
 	c, err := campaign.Load(path)
 	if err != nil {
 		return nil, &unusableError{err}
+	}
+	// The DKIM key and the suppression list are read once, here, so check
+	// finds a bad key or a missing list before send would.
+	signer, err := sendpool.NewSigner(c)
+	if err != nil {
+		return nil, &unusableError{&campaign.FileError{File: c.File, Err: err}}
+	}
+	var supp *campaign.Suppression
+	if c.Suppress != "" {
+		if supp, err = campaign.LoadSuppression(c.Suppress); err != nil {
+			return nil, &unusableError{err}
+		}
 	}
 	sheet, err := campaign.OpenSheet(ctx, c.Recipients)
 	if err != nil {
@@ -45,7 +62,7 @@ func prepare(ctx context.Context, path string, ropts render.Options) (*prepared,
 		sheet.Close()
 		return nil, &unusableError{err}
 	}
-	return &prepared{c: c, sheet: sheet, renderer: r}, nil
+	return &prepared{c: c, sheet: sheet, renderer: r, signer: signer, supp: supp}, nil
 }
 
 // renderWorkers is how many goroutines render in parallel.
