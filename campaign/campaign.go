@@ -120,6 +120,10 @@ type DKIM struct {
 
 var nameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]*$`)
 
+// maxNameLength bounds the campaign name, which names the state folder and
+// is part of every Message-ID.
+const maxNameLength = 100
+
 // Load reads and validates the campaign file at path. Errors are
 // *FileError values naming the file and, where known, line and column.
 func Load(path string) (*Campaign, error) {
@@ -239,6 +243,9 @@ func (c *Campaign) validate() error {
 		errs = append(errs, errors.New("name: required"))
 	} else if !nameRE.MatchString(c.Name) {
 		errs = append(errs, fmt.Errorf("name: %q may hold only letters, digits and '-'", c.Name))
+	} else if len(c.Name) > maxNameLength {
+		// It goes into every Message-ID, which must fit a header line.
+		errs = append(errs, fmt.Errorf("name: %d characters long; at most %d", len(c.Name), maxNameLength))
 	}
 	if strings.TrimSpace(c.From) == "" {
 		errs = append(errs, errors.New("from: required"))

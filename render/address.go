@@ -16,6 +16,13 @@ import (
 // parse (RFC 5322 3.4) or whose domain is not a valid IDNA name.
 var ErrAddress = errors.New("invalid address")
 
+// Length limits of an addr-spec (RFC 5321 4.5.3.1): servers refuse longer
+// ones, and a longer local part could not be written within a header line.
+const (
+	maxLocalPart = 64
+	maxDomain    = 253 // 255 octets on the wire, less the length octets
+)
+
 // mailbox is one parsed address.
 type mailbox struct {
 	name   string // display name, decoded UTF-8; "" for none
@@ -150,9 +157,15 @@ func toMailbox(a *mail.Address) (mailbox, *addressError) {
 		return mailbox{}, &addressError{token: a.Address, err: campaign.ErrControlChar}
 	}
 	local, domain := a.Address[:at], a.Address[at+1:]
+	if len(local) > maxLocalPart {
+		return mailbox{}, &addressError{token: a.Address, err: fmt.Errorf("the local part (before @) is %d octets long; RFC 5321 4.5.3.1.1 allows %d", len(local), maxLocalPart)}
+	}
 	ascii, err := toASCII(domain)
 	if err != nil {
 		return mailbox{}, &addressError{token: a.Address, err: fmt.Errorf("domain %q: %w", domain, err)}
+	}
+	if len(ascii) > maxDomain {
+		return mailbox{}, &addressError{token: a.Address, err: fmt.Errorf("domain %q is %d octets long; RFC 5321 4.5.3.1.2 allows %d", domain, len(ascii), maxDomain)}
 	}
 	return newMailbox(a.Name, local, ascii), nil
 }

@@ -96,19 +96,23 @@ func writeFolded(b *bytes.Buffer, name string, tokens []string) error {
 // room on the header's first line.
 func textTokens(v string, first int) []string {
 	if isASCII(v) && !strings.Contains(v, "=?") {
-		toks := splitWords(v)
-		ok := true
-		for _, t := range toks {
-			if len(t) > maxLineHard-100 {
-				ok = false
-				break
-			}
-		}
-		if ok {
+		if toks := splitWords(v); foldable(toks) {
 			return toks
 		}
 	}
 	return encodeWords(v, false, first, maxWord)
+}
+
+// foldable reports whether every token fits on a line of its own well
+// within the 998-octet limit; a longer word is written as encoded-words,
+// which can be split anywhere between characters.
+func foldable(toks []string) bool {
+	for _, t := range toks {
+		if len(t) > maxLineHard-100 {
+			return false
+		}
+	}
+	return true
 }
 
 // splitWords cuts s at each single space that has a non-space on both sides.
@@ -125,13 +129,16 @@ func splitWords(s string) []string {
 }
 
 // phraseTokens renders a display name (RFC 5322 3.2.5 phrase) as tokens: the
-// words of an all-atom ASCII name, one quoted-string for other ASCII names,
-// and RFC 2047 encoded-words (restricted to the characters RFC 2047 5(3)
-// allows in a phrase) for names that are not ASCII or hold "=?".
+// words of an all-atom ASCII name (when each is foldable), one quoted-string
+// for other ASCII names, and RFC 2047 encoded-words (restricted to the
+// characters RFC 2047 5(3) allows in a phrase) for names that are not ASCII,
+// hold "=?" or are too long for those.
 func phraseTokens(name string) []string {
 	if isASCII(name) && !strings.Contains(name, "=?") {
 		if isAtomPhrase(name) {
-			return splitWords(name)
+			if toks := splitWords(name); foldable(toks) {
+				return toks
+			}
 		}
 		if len(name) <= 200 {
 			return quotedChunks(name)

@@ -48,6 +48,7 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 	}
 	defer p.Close()
 	var sum checkSummary
+	warn := newMessageWarnings(g.stdout, p.c.Recipients.Path)
 	err = p.renderer.Each(ctx, p.sheet, renderWorkers(), func(m *render.Message, err error) error {
 		sum.rows++
 		if err != nil {
@@ -59,11 +60,13 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 		}
 		sum.ok++
 		sum.bytes += int64(len(m.Data))
+		warn.Add(m)
 		return nil
 	})
 	if err != nil {
 		return &unusableError{err}
 	}
+	warn.Done()
 	printWarnings(g.stdout, p.sheet.Warnings())
 	printWarnings(g.stdout, campaignWarnings(p, sum.ok))
 	if opts.maxProblems > 0 && sum.problems > opts.maxProblems {

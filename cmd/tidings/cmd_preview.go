@@ -56,6 +56,7 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 	}
 	var sum checkSummary
 	written := 0
+	warn := newMessageWarnings(g.stdout, p.c.Recipients.Path)
 	err = p.renderer.Each(ctx, p.sheet, renderWorkers(), func(m *render.Message, err error) error {
 		sum.rows++
 		if err != nil {
@@ -66,6 +67,7 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 			return nil
 		}
 		sum.ok++
+		warn.Add(m)
 		if opts.limit > 0 && written >= opts.limit {
 			return nil
 		}
@@ -78,7 +80,9 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 	if err := w.Close(); err != nil {
 		return &unusableError{err}
 	}
+	warn.Done()
 	printWarnings(g.stdout, p.sheet.Warnings())
+	printWarnings(g.stdout, campaignWarnings(p, sum.ok))
 	fmt.Fprintf(g.stdout, "%s: %d recipients, %d ready, %d with problems; wrote %d messages to %s\n",
 		p.c.Name, sum.rows, sum.ok, sum.problems, written, displayPath(dir))
 	fmt.Fprintf(g.stdout, "open %s to look at every message\n", displayPath(filepath.Join(dir, "index.html")))

@@ -129,6 +129,9 @@ func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path strin
 	if err != nil {
 		return err
 	}
+	for _, w := range cfg.SMTP.Warnings() {
+		fmt.Fprintln(g.stderr, "warning:", w)
+	}
 	supp, signer := p.supp, p.signer
 	if err := os.MkdirAll(c.StateDir, 0o755); err != nil {
 		return &unusableError{fmt.Errorf("state folder: %w", err)}
@@ -146,10 +149,12 @@ func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path strin
 		fmt.Fprintln(g.stderr, "warning:", w)
 	}
 
-	pl, err := preflight(ctx, p, state, supp, opts)
+	warn := newMessageWarnings(g.stdout, c.Recipients.Path)
+	pl, err := preflight(ctx, p, state, supp, opts, warn)
 	if err != nil {
 		return err
 	}
+	warn.Done()
 	for _, e := range pl.invalid {
 		fmt.Fprintln(g.stdout, "problem:", problemText(e))
 	}
@@ -242,7 +247,7 @@ func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path strin
 // preflight renders every row once, before anything is sent, and decides
 // each row's fate: invalid, duplicate, suppressed, skipped by the journal,
 // or to send.
-func preflight(ctx context.Context, p *prepared, state *journal.State, supp *campaign.Suppression, opts sendOptions) (*plan, error) {
+func preflight(ctx context.Context, p *prepared, state *journal.State, supp *campaign.Suppression, opts sendOptions, warn *messageWarnings) (*plan, error) {
 	pl := &plan{prepared: p}
 	dedupe := journal.NewDeduper()
 	policy := journal.Policy{RetryFailed: opts.retryFailed, ResendUnknown: opts.resendUnknown}
@@ -261,6 +266,7 @@ func preflight(ctx context.Context, p *prepared, state *journal.State, supp *cam
 			pl.skipped = append(pl.skipped, line)
 			return nil
 		}
+		warn.Add(m)
 		line := sendpool.ReportRow{Row: m.Row, Key: m.Key, To: m.To, MessageID: m.MessageID, Status: sendpool.StatusNotAttempted}
 		if detail, dup := dedupe.Check(m.Row, m.Key); dup {
 			line.Status, line.Detail = sendpool.StatusDuplicate, detail
@@ -423,8 +429,16 @@ func poolConfig(c *campaign.Campaign, opts sendOptions, g *globalOptions) (sendp
 	if opts.debug {
 		cfg.SMTP.Debug = g.stderr
 	}
+	settings := map[string]bool{}
+	for _, w := range cfg.SMTP.Warnings() {
+		settings[w] = true // printed once by the caller, not again by the pool
+	}
 	cfg.Notify = func(n sendpool.Notice) {
 		switch n.Kind {
+		case sendpool.NoticeWarning:
+			if !settings[n.Text] {
+				fmt.Fprintln(g.stderr, "warning:", n.Text)
+			}
 		case sendpool.NoticeRetry, sendpool.NoticeReconnect:
 			if !g.quiet {
 				fmt.Fprintln(g.stderr, "note:", n.Text)

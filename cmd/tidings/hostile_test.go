@@ -261,6 +261,26 @@ func hostileCases() []hostileCase {
 			contains: []string{`r.csv: row 3, column "email"`, "bob at example.com"},
 		},
 		{
+			name: "XLSX row numbers count blank rows",
+			yaml: []string{`recipients: {path: r.xlsx}`},
+			setup: func(t *testing.T, dir string) {
+				writeBytes(t, filepath.Join(dir, "r.xlsx"), xlsxBytes(t,
+					[]any{"email", "name"},
+					[]any{"ann@example.com", "Ann"},
+					[]any{},
+					[]any{},
+					[]any{"bob(at)example.com", "Bob"}))
+			},
+			code:     exitSomeFailed,
+			contains: []string{`r.xlsx: row 5, column "email"`},
+		},
+		{
+			name:     "CSV row numbers are records, not lines",
+			files:    map[string]string{"r.csv": "email,name,note\r\nann@example.com,Ann,\"two\r\nlines\"\r\n\r\nbob(at)example.com,Bob,x\r\n"},
+			code:     exitSomeFailed,
+			contains: []string{`r.csv: row 4, column "email"`},
+		},
+		{
 			name:     "two addresses glued with a semicolon",
 			files:    map[string]string{"r.csv": "email,name\r\nann@example.com,Ann\r\nbob@example.com;cid@example.com,Bob\r\n"},
 			yaml:     []string{`to: '{{.email}}'`},
@@ -299,6 +319,13 @@ func hostileCases() []hostileCase {
 			files:    map[string]string{"r.csv": okSheet},
 			code:     exitUnusable,
 			contains: []string{"c.yaml:7:", "smtp.security", `"ssl3"`},
+		},
+		{
+			name:     "campaign name too long for a Message-ID",
+			yaml:     []string{"name: " + strings.Repeat("n", 1000)},
+			files:    map[string]string{"r.csv": okSheet},
+			code:     exitUnusable,
+			contains: []string{"c.yaml", "name: 1000 characters long"},
 		},
 		{
 			name:     "key column missing",
@@ -546,15 +573,21 @@ func TestGoodEncodingsSend(t *testing.T) {
 			sheetText(';', people), people},
 		{"windows-1252 declared", `recipients: {path: r.csv, encoding: windows-1252}`,
 			mustEncode(charmap.Windows1252, sheetText(',', people[1:])), people[1:]},
+		{"XLSX", `recipients: {path: r.xlsx}`, string(xlsxBytes(t,
+			[]any{"email", "name"}, []any{people[0][0], people[0][1]}, []any{people[1][0], people[1][1]}, []any{people[2][0], people[2][1]})), people},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := smtptest.NewServer(t)
 			dir := t.TempDir()
+			sheet := "r.csv"
+			if strings.Contains(tc.recipients, "r.xlsx") {
+				sheet = "r.xlsx"
+			}
 			writeFiles(t, dir, map[string]string{
 				"c.yaml":   campaignYAML(srv.Port, tc.recipients),
 				"body.txt": "Hi {{.name}}\n",
-				"r.csv":    tc.sheet,
+				sheet:      tc.sheet,
 			})
 			camp := filepath.Join(dir, "c.yaml")
 			out, errOut, code := runCLI(t, "check", camp)

@@ -98,3 +98,40 @@ func printWarnings(w io.Writer, warnings []string) {
 		fmt.Fprintln(w, "warning:", s)
 	}
 }
+
+// messageWarnings prints the warnings of rendered messages (a subject over
+// render.SubjectWarnLength characters …) as they come, each with its file
+// and row, up to limit of them; a constant template can give every row the
+// same warning, and a million identical lines help nobody. Done prints how
+// many were not shown. It is not safe for concurrent use (render.Each
+// calls back from one goroutine).
+type messageWarnings struct {
+	w     io.Writer
+	file  string // the sheet, as displayPath shows it
+	limit int
+	n     int
+}
+
+// maxMessageWarnings is how many message warnings a run prints.
+const maxMessageWarnings = 20
+
+func newMessageWarnings(w io.Writer, sheet string) *messageWarnings {
+	return &messageWarnings{w: w, file: displayPath(sheet), limit: maxMessageWarnings}
+}
+
+// Add prints m's warnings.
+func (mw *messageWarnings) Add(m *render.Message) {
+	for _, s := range m.Warnings {
+		mw.n++
+		if mw.n <= mw.limit {
+			fmt.Fprintf(mw.w, "warning: %s: row %d: %s\n", mw.file, m.Row, s)
+		}
+	}
+}
+
+// Done says how many warnings were not shown.
+func (mw *messageWarnings) Done() {
+	if mw.n > mw.limit {
+		fmt.Fprintf(mw.w, "(%d more warnings about messages not shown)\n", mw.n-mw.limit)
+	}
+}

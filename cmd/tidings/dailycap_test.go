@@ -1,0 +1,147 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// sendAt runs `tidings send --yes camp` with the daily cap's clock at now
+// (the real clock when now is zero) and returns its output and exit code.
+func sendAt(t *testing.T, camp string, now time.Time) (string, int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	opts := sendOptions{yes: true}
+	if !now.IsZero() {
+		opts.now = func() time.Time { return now }
+	}
+	err := runSend(context.Background(), opts, g, camp)
+	if err != nil {
+		errOut.WriteString("tidings: " + err.Error() + "\n")
+	}
+	return out.String() + errOut.String(), exitCode(err)
+}
+
+// nextSlotRE finds the time the output says the next slot opens.
+var nextSlotRE = regexp.MustCompile(`next slot opens at (\S+?)[;,.]?(\s|$)`)
+
+// TestDailyCapAcrossRuns: with daily_cap 10 and 25 recipients the first run
+// sends 10, exits 1 and says how many remain and when the next slot opens;
+// a second run right away sends nothing; a run a day later sends the next
+// 10. The report keeps the rows not sent yet as not-attempted.
+func TestDailyCapAcrossRuns(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 25, "")
+	data, err := os.ReadFile(camp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const sendLine = "send: {concurrency: 3, retry_backoff: 1ms}"
+	if !bytes.Contains(data, []byte(sendLine)) {
+		t.Fatalf("sendCampaign changed; no %q in:\n%s", sendLine, data)
+	}
+	data = bytes.Replace(data, []byte(sendLine), []byte("send: {concurrency: 3, retry_backoff: 1ms, daily_cap: 10}"), 1)
+	if err := os.WriteFile(camp, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	statuses := func() map[string]int {
+		n := map[string]int{}
+		for _, r := range readReport(t, camp) {
+			n[r["status"]]++
+		}
+		return n
+	}
+	received := func() map[string]int {
+		n := map[string]int{}
+		for i := 0; i < 25; i++ {
+			addr := fmt.Sprintf("user%03d@example.com", i)
+			if c := srv.Received(addr); c > 0 {
+				n[addr] = c
+			}
+		}
+		return n
+	}
+
+	// Run 1: the cap allows 10.
+	before := time.Now()
+	out, code := sendAt(t, camp, time.Time{})
+	after := time.Now()
+	if code != exitSomeFailed {
+		t.Fatalf("first run: code %d, want %d\n%s", code, exitSomeFailed, out)
+	}
+	got := received()
+	if len(got) != 10 || len(srv.Messages()) != 10 {
+		t.Fatalf("first run delivered %d messages to %d recipients, want 10 and 10:\n%s", len(srv.Messages()), len(got), out)
+	}
+	if st := statuses(); st["sent"] != 10 || st["not-attempted"] != 15 || len(st) != 2 {
+		t.Errorf("report after the first run: %v, want 10 sent, 15 not-attempted", st)
+	}
+	if !strings.Contains(out, "daily_cap 10") || !regexp.MustCompile(`\b15\b[^\n]*(remain|not-attempted|not sent|left)`).MatchString(out) {
+		t.Errorf("first run does not say that the cap stopped it with 15 remaining:\n%s", out)
+	}
+	// The next slot opens when the first of the 10 leaves the 24-hour
+	// window: a day after they were sent.
+	m := nextSlotRE.FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("first run does not say when the next slot opens:\n%s", out)
+	}
+	slot, err := time.Parse(time.RFC3339, m[1])
+	if err != nil {
+		t.Fatalf("next slot %q: %v", m[1], err)
+	}
+	if slot.Before(before.Add(24*time.Hour).Truncate(time.Second)) || slot.After(after.Add(24*time.Hour)) {
+		t.Errorf("first run: next slot at %s, want a day after the run (%s to %s)", slot, before.Add(24*time.Hour), after.Add(24*time.Hour))
+	}
+
+	// Run 2, right away: nothing more goes out.
+	out, code = sendAt(t, camp, time.Time{})
+	if code != exitSomeFailed {
+		t.Errorf("second run: code %d, want %d\n%s", code, exitSomeFailed, out)
+	}
+	if n := len(srv.Messages()); n != 10 {
+		t.Fatalf("second run sent %d more messages, want 0:\n%s", n-10, out)
+	}
+	if !strings.Contains(out, "0 to send now") || nextSlotRE.FindStringSubmatch(out) == nil {
+		t.Errorf("second run does not say it sends 0 and when the next slot opens:\n%s", out)
+	}
+	if st := statuses(); st["sent"] != 10 || st["not-attempted"] != 15 {
+		t.Errorf("report after the second run: %v, want 10 sent, 15 not-attempted", st)
+	}
+
+	// Run 3, a day later (and a minute, past the window of the first 10):
+	// the next 10 go out, the first 10 are not sent again.
+	out, code = sendAt(t, camp, after.Add(24*time.Hour+time.Minute))
+	if code != exitSomeFailed {
+		t.Errorf("third run: code %d, want %d\n%s", code, exitSomeFailed, out)
+	}
+	now := received()
+	if len(srv.Messages()) != 20 || len(now) != 20 {
+		t.Fatalf("after the third run the server has %d messages to %d recipients, want 20 and 20:\n%s", len(srv.Messages()), len(now), out)
+	}
+	for addr, n := range now {
+		if n != 1 {
+			t.Errorf("%s received %d copies", addr, n)
+		}
+	}
+	if st := statuses(); st["sent"] != 20 || st["not-attempted"] != 5 {
+		t.Errorf("report after the third run: %v, want 20 sent, 5 not-attempted", st)
+	}
+	for _, r := range readReport(t, camp) {
+		if r["status"] == "not-attempted" && (r["started_at"] != "" || r["attempts"] != "0" || r["code"] != "") {
+			t.Errorf("not-attempted row %s claims an attempt: %v", r["row"], r)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(camp), ".tidings", "t", "report.json")); err != nil {
+		t.Error(err)
+	}
+}
