@@ -52,6 +52,11 @@ type Options struct {
 	// AttachmentCache bounds the bytes of encoded attachments kept for
 	// reuse by later rows; 0 means 32 MB, negative turns caching off.
 	AttachmentCache int64
+	// Seal, when set, is applied to every finished message's Data (DKIM
+	// signing): it runs in the goroutine that rendered the message, so
+	// Each's workers sign in parallel. It must be safe for concurrent use
+	// and must not modify its argument; an error is the row's problem.
+	Seal func(data []byte) ([]byte, error)
 }
 
 // Renderer turns recipient rows into messages. It is safe for concurrent
@@ -61,6 +66,7 @@ type Renderer struct {
 	set      *templates.Set
 	now      func() time.Time
 	boundary func(string, int) string
+	seal     func([]byte) ([]byte, error)
 	sheet    string
 	keyCol   string
 	maxSize  int64
@@ -121,7 +127,7 @@ type state struct {
 func New(c *campaign.Campaign, set *templates.Set, opts Options) (*Renderer, error) {
 	r := &Renderer{
 		c: c, set: set,
-		now: opts.Now, boundary: opts.Boundary,
+		now: opts.Now, boundary: opts.Boundary, seal: opts.Seal,
 		sheet: c.Recipients.Path, keyCol: c.Recipients.Key,
 		maxSize: int64(c.MaxMessageSize),
 		subject: set.Subject, unsubURL: set.UnsubscribeURL, unsubMailto: set.UnsubscribeMailto,
@@ -441,6 +447,14 @@ func (r *Renderer) Render(row campaign.Row) (*Message, error) {
 			return m, err
 		}
 		return nil, err
+	}
+	if r.seal != nil {
+		data, err := r.seal(m.Data)
+		if err != nil {
+			m.Data = nil
+			return m, r.rowErr(row, "", err)
+		}
+		m.Data = data
 	}
 	return m, nil
 }

@@ -1,6 +1,7 @@
 package sendpool
 
 import (
+	"bufio"
 	"bytes"
 	"crypto"
 	"crypto/ed25519"
@@ -11,58 +12,94 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"net/textproto"
 	"os"
+	"regexp"
 	"strings"
 
 	"github.com/emersion/go-msgauth/dkim"
+	"golang.org/x/net/idna"
 
 	"github.com/tidings/tidings/campaign"
 )
 
 // DefaultDKIMHeaders are the header fields signed when the campaign names
 // none: those RFC 6376 5.4.1 recommends that tidings writes, and the RFC 8058
-// one-click headers, which receivers only honour when signed.
+// one-click headers, which receivers only honour when signed. Fields a
+// message lacks are still named in h=, so they cannot be added later
+// (RFC 6376 5.4.2).
 var DefaultDKIMHeaders = []string{
 	"From", "Reply-To", "Subject", "Date", "To", "Cc", "Message-ID",
 	"MIME-Version", "Content-Type", "List-Id",
 	"List-Unsubscribe", "List-Unsubscribe-Post",
 }
 
+// minRSABits is the smallest RSA key accepted: RFC 8301 3.2 requires 1024,
+// and the large receivers (Gmail, Yahoo, Microsoft) ask bulk senders for 2048.
+const minRSABits = 2048
+
+// selectorRE is an RFC 6376 3.1 selector: dot-separated sub-domains
+// (letters, digits, hyphens; not starting or ending with a hyphen).
+var selectorRE = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$`)
+
 // Signer signs rendered messages with DKIM (RFC 6376, relaxed/relaxed,
-// rsa-sha256 or ed25519-sha256 per RFC 8463). The key is loaded once by
-// NewSigner; Sign is safe for concurrent use, so the pool's workers sign in
-// parallel.
+// rsa-sha256 or ed25519-sha256 per RFC 8463) using
+// github.com/emersion/go-msgauth/dkim. The key is loaded once by NewSigner;
+// Sign is safe for concurrent use, so the pool's workers sign in parallel.
 type Signer struct {
-	domain   string
+	domain   string // IDNA A-labels, lowercase
 	selector string
 	key      crypto.Signer
 	headers  []string
+	// checkFrom is set when From is a template: alignment is checked on
+	// every message instead of once.
+	checkFrom bool
 }
 
-// NewSigner loads the campaign's DKIM key and checks the settings: the key
-// parses (RSA of 2048 bits or more, or Ed25519), the header list includes
-// From (and both List-Unsubscribe headers when one-click unsubscribe is on),
-// and the signing domain aligns with a From that does not vary by row. It
-// returns nil, nil when the campaign has no dkim section.
+// NewSigner loads the campaign's DKIM key and checks the settings: domain
+// and selector are DNS names, the key parses (RSA of 2048 bits or more, or
+// Ed25519; PKCS #1 or PKCS #8 PEM), the header list names valid fields and
+// includes From (and both List-Unsubscribe headers when one-click
+// unsubscribe is on), and the signing domain aligns with the From domain
+// (DMARC relaxed alignment: equal, or a parent of it). A From that varies by
+// row is checked on each message by Sign. It returns nil, nil when the
+// campaign has no dkim section.
 func NewSigner(c *campaign.Campaign) (*Signer, error) {
 	d := c.DKIM
-	if d.Domain == "" && d.Selector == "" && d.KeyFile == "" {
+	if d.Domain == "" && d.Selector == "" && d.KeyFile == "" && len(d.Headers) == 0 {
 		return nil, nil
 	}
 	if d.Domain == "" || d.Selector == "" || d.KeyFile == "" {
 		return nil, errors.New("sendpool: dkim: domain, selector and key_file are all required")
 	}
+	domain, err := idna.Lookup.ToASCII(strings.TrimSuffix(strings.TrimSpace(d.Domain), "."))
+	if err != nil || !strings.Contains(domain, ".") {
+		return nil, fmt.Errorf("sendpool: dkim.domain %q: not a domain name", d.Domain)
+	}
+	if !selectorRE.MatchString(d.Selector) {
+		return nil, fmt.Errorf("sendpool: dkim.selector %q: want letters, digits, hyphens and dots (RFC 6376 3.1)", d.Selector)
+	}
 	key, err := loadDKIMKey(d.KeyFile)
 	if err != nil {
 		return nil, err
 	}
-	headers := d.Headers
-	if len(headers) == 0 {
-		headers = DefaultDKIMHeaders
+	headers := DefaultDKIMHeaders
+	if len(d.Headers) > 0 {
+		headers = make([]string, len(d.Headers))
+		for i, h := range d.Headers {
+			h = strings.TrimSpace(h)
+			if !validFieldName(h) {
+				return nil, fmt.Errorf("sendpool: dkim.headers: %q is not a header field name", d.Headers[i])
+			}
+			if strings.EqualFold(h, "DKIM-Signature") {
+				return nil, errors.New("sendpool: dkim.headers: DKIM-Signature cannot sign itself (RFC 6376 3.5)")
+			}
+			headers[i] = h
+		}
 	}
 	has := map[string]bool{}
 	for _, h := range headers {
-		has[strings.ToLower(strings.TrimSpace(h))] = true
+		has[strings.ToLower(h)] = true
 	}
 	if !has["from"] {
 		return nil, errors.New("sendpool: dkim.headers must include From (RFC 6376 5.4)")
@@ -70,13 +107,27 @@ func NewSigner(c *campaign.Campaign) (*Signer, error) {
 	if c.Unsubscribe.OneClick && (!has["list-unsubscribe"] || !has["list-unsubscribe-post"]) {
 		return nil, errors.New("sendpool: dkim.headers must include List-Unsubscribe and List-Unsubscribe-Post: one-click unsubscribe (RFC 8058 4) is only honoured when the signature covers both")
 	}
-	s := &Signer{domain: strings.ToLower(d.Domain), selector: d.Selector, key: key, headers: headers}
-	if !strings.Contains(c.From, "{{") {
-		if err := s.checkAligned(c.From); err != nil {
-			return nil, err
-		}
+	s := &Signer{domain: strings.ToLower(domain), selector: d.Selector, key: key, headers: headers}
+	if strings.Contains(c.From, "{{") {
+		s.checkFrom = true
+	} else if err := s.checkAligned(c.From); err != nil {
+		return nil, err
 	}
 	return s, nil
+}
+
+// validFieldName reports whether s is an RFC 5322 2.2 field name: printable
+// ASCII except colon.
+func validFieldName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] > '~' || s[i] == ':' {
+			return false
+		}
+	}
+	return true
 }
 
 func loadDKIMKey(path string) (crypto.Signer, error) {
@@ -94,6 +145,10 @@ func loadDKIMKey(path string) (crypto.Signer, error) {
 		key, err = x509.ParsePKCS1PrivateKey(block.Bytes)
 	case "PRIVATE KEY":
 		key, err = x509.ParsePKCS8PrivateKey(block.Bytes)
+	case "ENCRYPTED PRIVATE KEY":
+		return nil, fmt.Errorf("sendpool: dkim.key_file %s: the key is encrypted; store it unencrypted with permissions 0600 (e.g. openssl pkey -in key.pem -out dkim.key)", path)
+	case "OPENSSH PRIVATE KEY":
+		return nil, fmt.Errorf("sendpool: dkim.key_file %s: an OpenSSH key; convert it to PKCS #8 PEM (ssh-keygen -p -m PKCS8 -f FILE)", path)
 	default:
 		return nil, fmt.Errorf("sendpool: dkim.key_file %s: PEM block %q is not a private key", path, block.Type)
 	}
@@ -102,8 +157,8 @@ func loadDKIMKey(path string) (crypto.Signer, error) {
 	}
 	switch k := key.(type) {
 	case *rsa.PrivateKey:
-		if k.N.BitLen() < 2048 {
-			return nil, fmt.Errorf("sendpool: dkim.key_file %s: RSA key of %d bits; receivers require 2048 or more", path, k.N.BitLen())
+		if k.N.BitLen() < minRSABits {
+			return nil, fmt.Errorf("sendpool: dkim.key_file %s: RSA key of %d bits; receivers require %d or more", path, k.N.BitLen(), minRSABits)
 		}
 		return k, nil
 	case ed25519.PrivateKey:
@@ -114,7 +169,8 @@ func loadDKIMKey(path string) (crypto.Signer, error) {
 }
 
 // checkAligned reports an error unless every From mailbox's domain is the
-// signing domain or a subdomain of it (DMARC relaxed alignment, RFC 7489 3.1.1).
+// signing domain or a subdomain of it (DMARC relaxed alignment, RFC 7489
+// 3.1.1), comparing IDNA A-labels.
 func (s *Signer) checkAligned(from string) error {
 	list, err := mail.ParseAddressList(from)
 	if err != nil {
@@ -122,7 +178,11 @@ func (s *Signer) checkAligned(from string) error {
 	}
 	for _, a := range list {
 		at := strings.LastIndexByte(a.Address, '@')
-		dom := strings.ToLower(a.Address[at+1:])
+		dom := a.Address[at+1:]
+		if ascii, err := idna.Lookup.ToASCII(dom); err == nil {
+			dom = ascii
+		}
+		dom = strings.ToLower(dom)
 		if dom != s.domain && !strings.HasSuffix(dom, "."+s.domain) {
 			return fmt.Errorf("sendpool: dkim.domain %q does not align with the From domain %q: receivers applying DMARC will not count the signature", s.domain, dom)
 		}
@@ -130,11 +190,22 @@ func (s *Signer) checkAligned(from string) error {
 	return nil
 }
 
-// Sign returns data with a DKIM-Signature header field prepended. data is not
-// modified.
+// Sign returns data (a complete message, CRLF line endings) with a
+// DKIM-Signature header field prepended. data is not modified. When the
+// campaign's From is a template, a message whose From does not align with
+// the signing domain is refused.
 func (s *Signer) Sign(data []byte) ([]byte, error) {
+	if s.checkFrom {
+		from, err := headerField(data, "From")
+		if err != nil {
+			return nil, err
+		}
+		if err := s.checkAligned(from); err != nil {
+			return nil, err
+		}
+	}
 	var out bytes.Buffer
-	out.Grow(len(data) + 512)
+	out.Grow(len(data) + 1024)
 	opts := &dkim.SignOptions{
 		Domain:                 s.domain,
 		Selector:               s.selector,
@@ -150,14 +221,39 @@ func (s *Signer) Sign(data []byte) ([]byte, error) {
 	return out.Bytes(), nil
 }
 
-// TXTRecord is the DNS TXT record value to publish at
-// <selector>._domainkey.<domain> for this signer's key.
+// headerField returns the (unfolded) value of the message's first header
+// field name.
+func headerField(data []byte, name string) (string, error) {
+	h, err := textproto.NewReader(bufio.NewReader(bytes.NewReader(data))).ReadMIMEHeader()
+	if err != nil && len(h) == 0 {
+		return "", fmt.Errorf("sendpool: dkim: reading the message header: %w", err)
+	}
+	v := h.Get(name)
+	if v == "" {
+		return "", fmt.Errorf("sendpool: dkim: the message has no %s header", name)
+	}
+	return v, nil
+}
+
+// Domain is the signing domain (d=), in IDNA A-labels.
+func (s *Signer) Domain() string { return s.domain }
+
+// Selector is the selector (s=).
+func (s *Signer) Selector() string { return s.selector }
+
+// TXTName is where the public key is published:
+// <selector>._domainkey.<domain>.
+func (s *Signer) TXTName() string { return s.selector + "._domainkey." + s.domain }
+
+// TXTRecord is the DNS TXT record value to publish at TXTName for this
+// signer's key. An RSA record is longer than 255 bytes: DNS tools split it
+// into several strings of one record, which receivers join.
 func (s *Signer) TXTRecord() (string, error) {
 	switch pub := s.key.Public().(type) {
 	case *rsa.PublicKey:
 		der, err := x509.MarshalPKIXPublicKey(pub)
 		if err != nil {
-			return "", err
+			return "", fmt.Errorf("sendpool: dkim: %w", err)
 		}
 		return "v=DKIM1; k=rsa; p=" + b64(der), nil
 	case ed25519.PublicKey:

@@ -18,7 +18,7 @@ import (
 
 // DefaultLookAhead is how many messages a DomainScheduler holds at most
 // while messages to throttled domains wait.
-const DefaultLookAhead = 1
+const DefaultLookAhead = 1000
 
 // DomainLimits are per-receiving-domain rate limits (the campaign's
 // send.domains), normalized for matching.
@@ -231,7 +231,8 @@ func (s *DomainScheduler) SetLookAhead(n int) { s.lookAhead = max(n, 1) }
 
 // Held is the number of messages read from the source and not handed out
 // yet. These are never handed to the pool if the run stops: the caller
-// reports them as not attempted.
+// reports them as not attempted. Call it from the goroutine that calls
+// Next, or after the run.
 func (s *DomainScheduler) Held() int { return s.held }
 
 // Next implements Source: it returns the earliest held (or newly read)

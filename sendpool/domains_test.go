@@ -346,8 +346,12 @@ func TestDomainSchedulerSourceError(t *testing.T) {
 	if m, err := s.Next(context.Background()); err != nil || m.Row != 2 {
 		t.Fatalf("first: %v %v", m, err)
 	}
+	// A deadline so that a scheduler waiting for qq.com's slot instead
+	// fails the test rather than hanging it (nothing advances the clock).
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
 	for n := 0; n < 2; n++ {
-		if _, err := s.Next(context.Background()); !errors.Is(err, boom) {
+		if _, err := s.Next(ctx); !errors.Is(err, boom) {
 			t.Fatalf("call %d: %v, want the source's error", n, err)
 		}
 	}
@@ -501,6 +505,50 @@ func TestDomainSchedulerWithPool(t *testing.T) {
 			if has {
 				t.Errorf("report.json row %v has wait_ms %v; it is omitted when 0", row["row"], w)
 			}
+		}
+	}
+}
+
+// domAutoClock is a clock for benchmarks: every Now moves it on by a
+// millisecond, and a timer fires at once after moving it to its time.
+type domAutoClock struct{ now time.Time }
+
+func (c *domAutoClock) Now() time.Time { c.now = c.now.Add(time.Millisecond); return c.now }
+
+func (c *domAutoClock) NewTimer(d time.Duration) sendpool.Timer {
+	c.now = c.now.Add(d)
+	ch := make(chan time.Time, 1)
+	ch <- c.now
+	return domFiredTimer(ch)
+}
+
+type domFiredTimer chan time.Time
+
+func (t domFiredTimer) C() <-chan time.Time { return t }
+func (t domFiredTimer) Stop() bool          { return false }
+
+// BenchmarkDomainScheduler measures Next over a stream where one message in
+// ten goes to a limited domain (100/s) and the rest to unlimited ones.
+func BenchmarkDomainScheduler(b *testing.B) {
+	doms := []string{"qq.com", "a.example", "b.example", "c.example", "d.example", "e.example", "f.example", "g.example", "h.example", "i.example"}
+	msgs := make([]*render.Message, 10000)
+	for i := range msgs {
+		msgs[i] = spMessage(i+2, fmt.Sprintf("u%d@%s", i, doms[i%len(doms)]))
+	}
+	limits := map[string]campaign.Rate{"qq.com": {N: 100, Per: time.Second}, "other.example": {N: 1, Per: time.Minute}}
+	b.ReportAllocs()
+	b.ResetTimer()
+	n := 0
+	for n < b.N {
+		s, err := sendpool.NewDomainScheduler(sendpool.SliceSource(msgs), limits, &domAutoClock{now: domStart})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for n < b.N {
+			if _, err := s.Next(context.Background()); err != nil {
+				break
+			}
+			n++
 		}
 	}
 }

@@ -3,10 +3,14 @@ package main
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/render"
+	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/journal"
 )
 
 // checkOptions are the flags of `tidings check`.
@@ -48,6 +52,7 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 	}
 	defer p.Close()
 	var sum checkSummary
+	domains := map[string]int{} // messages per recipient domain, for the estimate
 	warn := newMessageWarnings(g.stdout, p.c.Recipients.Path)
 	err = p.renderer.Each(ctx, p.sheet, renderWorkers(), func(m *render.Message, err error) error {
 		sum.rows++
@@ -60,6 +65,9 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 		}
 		sum.ok++
 		sum.bytes += int64(len(m.Data))
+		for _, d := range sendpool.MessageDomains(m) {
+			domains[d]++
+		}
 		warn.Add(m)
 		return nil
 	})
@@ -77,6 +85,11 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 		fmt.Fprintf(g.stdout, ", %.1f KB per message on average", float64(sum.bytes)/float64(sum.ok)/1024)
 	}
 	fmt.Fprintln(g.stdout)
+	if p.c.SMTP.Host != "" && sum.ok > 0 {
+		if text := estimate(ctx, p.c, domains, sum.ok); text != "" {
+			fmt.Fprintln(g.stdout, "estimate:", text)
+		}
+	}
 	if sum.problems > 0 {
 		return &problemsError{n: sum.problems}
 	}
@@ -107,4 +120,21 @@ func campaignWarnings(p *prepared, n int) []string {
 		out = append(out, "smtp.insecure_skip_verify is true: the server's certificate will not be checked (lab servers only)")
 	}
 	return out
+}
+
+// estimate says how long sending n messages will take under the campaign's
+// rate, per-domain limits and daily cap, counting what the journal says was
+// sent in the last 24 hours. It returns "" when it cannot tell.
+func estimate(ctx context.Context, c *campaign.Campaign, domains map[string]int, n int) string {
+	sent := 0
+	if c.Send.DailyCap > 0 {
+		if st, err := journal.Load(ctx, c.StateDir); err == nil {
+			sent, _ = st.SentSince(time.Now().Add(-24 * time.Hour))
+		}
+	}
+	e, err := sendpool.Estimate(domains, n, c.Send.Rate, c.Send.Domains, c.Send.DailyCap, sent)
+	if err != nil {
+		return ""
+	}
+	return e.Text
 }

@@ -184,7 +184,10 @@ func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path strin
 		left, next := state.Quota(c.Send.DailyCap, 24*time.Hour, opts.now())
 		if left < n {
 			n = max(left, 0)
-			capNote = fmt.Sprintf("daily_cap %d reached after %d more; the next slot opens at %s", c.Send.DailyCap, n, next.Local().Format(time.RFC3339))
+			capNote = fmt.Sprintf("daily_cap %d: %d may go now, %d remain", c.Send.DailyCap, n, pl.nSend-n)
+			if !next.IsZero() { // the window is full already
+				capNote += "; the next slot opens at " + next.Local().Format(time.RFC3339)
+			}
 		}
 	}
 	fmt.Fprintf(g.stdout, "%s: %d rows; %d to send now via %s as %s at %s with %d connection(s)\n",
@@ -229,7 +232,15 @@ func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path strin
 	sum.WriteText(g.stdout)
 	fmt.Fprintf(g.stdout, "report: %s\n", displayPath(c.StateDir))
 	if capNote != "" && n < pl.nSend {
-		fmt.Fprintln(g.stdout, capNote+"; run send again then to continue")
+		// The next slot depends on when this run's messages went: read
+		// the journal again (the lock is still held).
+		line := fmt.Sprintf("daily_cap %d reached: %d remain", c.Send.DailyCap, pl.nSend-n)
+		if after, err := journal.Load(ctx, c.StateDir); err == nil {
+			if _, next := after.Quota(c.Send.DailyCap, 24*time.Hour, opts.now()); !next.IsZero() {
+				line += "; the next slot opens at " + next.Local().Format(time.RFC3339)
+			}
+		}
+		fmt.Fprintln(g.stdout, line+"; run send again then to continue")
 	}
 	switch {
 	case runErr != nil:
@@ -324,6 +335,14 @@ func deliver(ctx context.Context, g *globalOptions, p *prepared, pl *plan, cfg s
 		return &unusableError{err}
 	}
 	defer sheet.Close()
+	// The delivery pass signs: Seal runs in the renderer's workers, so DKIM
+	// signing (0.5 ms a message for RSA) uses every core.
+	renderer := p.renderer
+	if signer != nil {
+		if renderer, err = render.New(p.c, p.set, render.Options{Seal: signer.Sign}); err != nil {
+			return &unusableError{err}
+		}
+	}
 	pool, err := sendpool.New(cfg)
 	if err != nil {
 		return &unusableError{err}
@@ -339,7 +358,7 @@ func deliver(ctx context.Context, g *globalOptions, p *prepared, pl *plan, cfg s
 	go func() {
 		defer close(msgs)
 		handed := 0
-		err := p.renderer.Each(srcCtx, sheet, renderWorkers(), func(m *render.Message, err error) error {
+		err := renderer.Each(srcCtx, sheet, renderWorkers(), func(m *render.Message, err error) error {
 			row, key := rowOf(m, err)
 			if !pl.send.has(row) {
 				return nil
@@ -348,16 +367,6 @@ func deliver(ctx context.Context, g *globalOptions, p *prepared, pl *plan, cfg s
 				// The row changed since the preflight (a file removed).
 				reporter.AddRow(sendpool.ReportRow{Row: row, Key: key, Status: sendpool.StatusInvalid, Detail: problemText(err)})
 				return nil
-			}
-			if signer != nil {
-				data, err := signer.Sign(m.Data)
-				if err != nil {
-					reporter.AddRow(sendpool.ReportRow{Row: row, Key: m.Key, To: m.To, Status: sendpool.StatusInvalid, Detail: err.Error()})
-					return nil
-				}
-				signed := *m
-				signed.Data = data
-				m = &signed
 			}
 			select {
 			case msgs <- m:
@@ -375,9 +384,24 @@ func deliver(ctx context.Context, g *globalOptions, p *prepared, pl *plan, cfg s
 		}
 	}()
 
+	// Per-domain limits: the scheduler hands the pool whichever message's
+	// domain may go now, so a throttled domain never holds up the others.
+	var (
+		src   sendpool.Source = sendpool.ChanSource(msgs)
+		sched *sendpool.DomainScheduler
+	)
+	if len(p.c.Send.Domains) > 0 {
+		if sched, err = sendpool.NewDomainScheduler(src, p.c.Send.Domains, cfg.Clock); err != nil {
+			return &unusableError{err}
+		}
+		src = sched
+	}
 	prog := newProgress(g, limit)
 	defer prog.Close()
-	runErr := pool.Run(ctx, sendpool.ChanSource(msgs), func(r sendpool.Result) {
+	runErr := pool.Run(ctx, src, func(r sendpool.Result) {
+		if sched != nil {
+			r.Wait = sched.TakeWait(r.Row)
+		}
 		reporter.Add(r)
 		prog.Add(r)
 	})

@@ -20,6 +20,7 @@ import (
 type prepared struct {
 	c        *campaign.Campaign
 	sheet    campaign.Sheet
+	set      *templates.Set
 	renderer *render.Renderer
 	// signer is nil when the campaign does not sign; supp nil when it has
 	// no suppression list.
@@ -42,6 +43,9 @@ func prepare(ctx context.Context, path string, ropts render.Options) (*prepared,
 	if err != nil {
 		return nil, &unusableError{&campaign.FileError{File: c.File, Err: err}}
 	}
+	if _, err := sendpool.ParseDomainLimits(c.Send.Domains); err != nil {
+		return nil, &unusableError{&campaign.FileError{File: c.File, Err: fmt.Errorf("send.domains: %w", err)}}
+	}
 	var supp *campaign.Suppression
 	if c.Suppress != "" {
 		if supp, err = campaign.LoadSuppression(c.Suppress); err != nil {
@@ -62,7 +66,7 @@ func prepare(ctx context.Context, path string, ropts render.Options) (*prepared,
 		sheet.Close()
 		return nil, &unusableError{err}
 	}
-	return &prepared{c: c, sheet: sheet, renderer: r, signer: signer, supp: supp}, nil
+	return &prepared{c: c, sheet: sheet, set: set, renderer: r, signer: signer, supp: supp}, nil
 }
 
 // renderWorkers is how many goroutines render in parallel.

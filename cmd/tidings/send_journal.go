@@ -68,6 +68,7 @@ func journalResult(r sendpool.Result) journal.Result {
 		Attempts: r.Attempts, Code: r.Code, EnhancedCode: r.EnhancedCode.String(),
 		Detail: r.Detail, MessageID: r.MessageID, Server: r.Server,
 		Started: r.StartedAt, Finished: r.FinishedAt, DurationMS: r.Duration.Milliseconds(),
+		WaitMS: r.Wait.Milliseconds(),
 	}
 }
 
@@ -126,5 +127,6 @@ func reportRow(r journal.Result) sendpool.ReportRow {
 		Attempts: r.Attempts, Code: r.Code, EnhancedCode: ec, Detail: r.Detail,
 		Server: r.Server, StartedAt: r.Started, FinishedAt: r.Finished,
 		Duration: time.Duration(r.DurationMS) * time.Millisecond,
+		Wait:     time.Duration(r.WaitMS) * time.Millisecond,
 	})
 }

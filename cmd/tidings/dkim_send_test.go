@@ -1,0 +1,74 @@
+package main
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/pem"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/emersion/go-msgauth/dkim"
+
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// TestSendSignsWithDKIM sends a campaign with a dkim section and verifies
+// every message the server received with go-msgauth, against a TXT record
+// built from the public key.
+func TestSendSignsWithDKIM(t *testing.T) {
+	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 12, `unsubscribe: {url: "https://example.com/u?e={{.email | urlquery}}", one_click: true}
+list_id: "Example list <list.example.com>"
+dkim: {domain: example.com, selector: s1, key_file: dkim.key}
+`)
+	keyFile := filepath.Join(filepath.Dir(camp), "dkim.key")
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if code != 0 {
+		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
+	}
+	txt := "v=DKIM1; k=ed25519; p=" + base64.StdEncoding.EncodeToString(pub)
+	lookup := func(domain string) ([]string, error) {
+		if domain != "s1._domainkey.example.com" {
+			return nil, fmt.Errorf("no TXT record for %s", domain)
+		}
+		return []string{txt}, nil
+	}
+	msgs := srv.Messages()
+	if len(msgs) != 12 {
+		t.Fatalf("server received %d messages, want 12", len(msgs))
+	}
+	for _, m := range msgs {
+		vs, err := dkim.VerifyWithOptions(bytes.NewReader(m.Data), &dkim.VerifyOptions{LookupTXT: lookup})
+		if err != nil || len(vs) != 1 {
+			t.Fatalf("%v: verify: %v (%d signatures)", m.To, err, len(vs))
+		}
+		if vs[0].Err != nil || vs[0].Domain != "example.com" {
+			t.Errorf("%v: signature %+v", m.To, vs[0])
+		}
+		signed := map[string]bool{}
+		for _, h := range vs[0].HeaderKeys {
+			signed[h] = true
+		}
+		for _, h := range []string{"From", "Subject", "List-Unsubscribe", "List-Unsubscribe-Post"} {
+			if !signed[h] {
+				t.Errorf("%v: %s is not covered by the signature (h=%v)", m.To, h, vs[0].HeaderKeys)
+			}
+		}
+	}
+}
