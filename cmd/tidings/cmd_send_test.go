@@ -39,7 +39,13 @@ send: {concurrency: 3, retry_backoff: 1ms}
 // readReport returns report.csv's rows as maps keyed by column.
 func readReport(t *testing.T, camp string) []map[string]string {
 	t.Helper()
-	f, err := os.Open(filepath.Join(filepath.Dir(camp), ".tidings", "t", "report.csv"))
+	return readReportDir(t, filepath.Join(filepath.Dir(camp), ".tidings", "t"))
+}
+
+// readReportDir returns the rows of report.csv in a state folder.
+func readReportDir(t *testing.T, dir string) []map[string]string {
+	t.Helper()
+	f, err := os.Open(filepath.Join(dir, "report.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
