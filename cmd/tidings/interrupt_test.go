@@ -1,0 +1,95 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// TestInterruptFinishesInFlight sends SIGINT to a running `tidings send`
+// while the server holds the reply to a message: the message in flight is
+// finished and reported sent, nothing else is dispatched, the report
+// accounts for every row and the exit code is 130.
+func TestInterruptFinishesInFlight(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin, err := buildTidings()
+	if err != nil {
+		t.Fatal(err)
+	}
+	gate := make(chan struct{})
+	srv := smtptest.NewServer(t, smtptest.HoldData(gate))
+	camp := sendCampaign(t, srv, 20, "")
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "send", "--yes", "--concurrency", "1", camp)
+	var out strings.Builder
+	cmd.Stdout = &out
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Read stderr line by line; say when tidings announced the interrupt.
+	announced := make(chan struct{})
+	stderrDone := make(chan string)
+	go func() {
+		var all strings.Builder
+		said := false
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			all.WriteString(sc.Text() + "\n")
+			if strings.Contains(sc.Text(), "interrupted") && !said {
+				close(announced)
+				said = true
+			}
+		}
+		stderrDone <- all.String()
+	}()
+	select {
+	case <-srv.Held(): // the first message's body is at the server
+	case <-ctx.Done():
+		t.Fatal("no message reached the server")
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	// Wait until tidings has said it is finishing, then let the server reply.
+	select {
+	case <-announced:
+	case <-ctx.Done():
+		t.Fatal("tidings never announced the interrupt")
+	}
+	close(gate)
+	errText := <-stderrDone
+	err = cmd.Wait()
+	out.WriteString(errText)
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted {
+		t.Fatalf("exit: %v, want code %d\n%s", err, exitInterrupted, out.String())
+	}
+	rows := readReport(t, camp)
+	if len(rows) != 20 {
+		t.Fatalf("report has %d rows, want 20\n%s", len(rows), out.String())
+	}
+	counts := map[string]int{}
+	for _, r := range rows {
+		counts[r["status"]]++
+	}
+	if got := len(srv.Messages()); counts["sent"] != got || got < 1 {
+		t.Errorf("server has %d messages, report says %v\n%s", got, counts, out.String())
+	}
+	if counts["sent"]+counts["not-attempted"] != 20 {
+		t.Errorf("report statuses %v", counts)
+	}
+}
