@@ -41,6 +41,8 @@ campaign itself is unusable.`,
 type checkSummary struct {
 	rows, ok, problems int
 	bytes              int64
+	// duplicate and suppressed count rows send will skip on purpose.
+	duplicate, suppressed int
 }
 
 // runCheck renders every recipient of the campaign at path and reports the
@@ -53,6 +55,7 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 	defer p.Close()
 	var sum checkSummary
 	domains := map[string]int{} // messages per recipient domain, for the estimate
+	dedupe := journal.NewDeduper()
 	warn := newMessageWarnings(g.stdout, p.c.Recipients.Path)
 	err = p.renderer.Each(ctx, p.sheet, renderWorkers(), func(m *render.Message, err error) error {
 		sum.rows++
@@ -65,6 +68,11 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 		}
 		sum.ok++
 		sum.bytes += int64(len(m.Data))
+		if _, dup := dedupe.Check(m.Row, m.Key); dup {
+			sum.duplicate++
+		} else if p.supp != nil && suppressed(p.supp, m) != "" {
+			sum.suppressed++
+		}
 		for _, d := range sendpool.MessageDomains(m) {
 			domains[d]++
 		}
@@ -83,6 +91,9 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 	fmt.Fprintf(g.stdout, "%s: %d recipients, %d ready, %d with problems", p.c.Name, sum.rows, sum.ok, sum.problems)
 	if sum.ok > 0 {
 		fmt.Fprintf(g.stdout, ", %.1f KB per message on average", float64(sum.bytes)/float64(sum.ok)/1024)
+	}
+	if sum.duplicate+sum.suppressed > 0 {
+		fmt.Fprintf(g.stdout, "; send will skip %d duplicate and %d suppressed", sum.duplicate, sum.suppressed)
 	}
 	fmt.Fprintln(g.stdout)
 	if p.c.SMTP.Host != "" && sum.ok > 0 {

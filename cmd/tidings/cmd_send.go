@@ -285,13 +285,8 @@ func preflight(ctx context.Context, p *prepared, state *journal.State, supp *cam
 			return nil
 		}
 		if supp != nil {
-			for _, addr := range m.Recipients {
-				if rule, ok := supp.Match(addr); ok {
-					line.Status, line.Detail = sendpool.StatusSuppressed, fmt.Sprintf("%s is suppressed (%s)", addr, rule)
-					break
-				}
-			}
-			if line.Status == sendpool.StatusSuppressed {
+			if detail := suppressed(supp, m); detail != "" {
+				line.Status, line.Detail = sendpool.StatusSuppressed, detail
 				pl.skipped = append(pl.skipped, line)
 				return nil
 			}
@@ -512,4 +507,17 @@ func rateText(perSecond float64) string {
 	default:
 		return fmt.Sprintf("%.4g/min", perSecond*60)
 	}
+}
+
+// suppressed says which of m's envelope recipients the suppression list
+// names, and by which rule; "" when none. A row with any suppressed
+// recipient is not sent at all: sending the others would still mail a
+// message naming the suppressed address in To or Cc.
+func suppressed(supp *campaign.Suppression, m *render.Message) string {
+	for _, addr := range m.Recipients {
+		if rule, ok := supp.Match(addr); ok {
+			return fmt.Sprintf("%s is suppressed (%s)", addr, rule)
+		}
+	}
+	return ""
 }
