@@ -19,6 +19,7 @@ import (
 
 	"github.com/emersion/go-msgauth/dkim"
 	"golang.org/x/net/idna"
+	"golang.org/x/net/publicsuffix"
 
 	"github.com/tidings/tidings/campaign"
 )
@@ -168,9 +169,11 @@ func loadDKIMKey(path string) (crypto.Signer, error) {
 	}
 }
 
-// checkAligned reports an error unless every From mailbox's domain is the
-// signing domain or a subdomain of it (DMARC relaxed alignment, RFC 7489
-// 3.1.1), comparing IDNA A-labels.
+// checkAligned reports an error unless every From mailbox's domain has the
+// signing domain's organizational domain (DMARC relaxed alignment, RFC 7489
+// 3.1.1 and 3.2: the public suffix plus one label, from
+// golang.org/x/net/publicsuffix), comparing IDNA A-labels. So d=acme.example
+// aligns with news.acme.example, and d=mail.acme.example with acme.example.
 func (s *Signer) checkAligned(from string) error {
 	list, err := mail.ParseAddressList(from)
 	if err != nil {
@@ -183,7 +186,7 @@ func (s *Signer) checkAligned(from string) error {
 			dom = ascii
 		}
 		dom = strings.ToLower(dom)
-		if dom != s.domain && !strings.HasSuffix(dom, "."+s.domain) {
+		if dom != s.domain && orgDomain(dom) != orgDomain(s.domain) {
 			return fmt.Errorf("sendpool: dkim.domain %q does not align with the From domain %q: receivers applying DMARC will not count the signature", s.domain, dom)
 		}
 	}
@@ -264,3 +267,13 @@ func (s *Signer) TXTRecord() (string, error) {
 }
 
 func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
+
+// orgDomain is a domain's organizational domain (RFC 7489 3.2); the domain
+// itself when the public suffix list cannot tell.
+func orgDomain(d string) string {
+	org, err := publicsuffix.EffectiveTLDPlusOne(d)
+	if err != nil {
+		return d
+	}
+	return org
+}

@@ -313,7 +313,7 @@ func TestNewSignerRefuses(t *testing.T) {
 		{"RSA under 2048 bits", func(c *campaign.Campaign) { c.DKIM.KeyFile = writeKey(t, small, true) }, "RSA key of 1024 bits"},
 		{"ECDSA key", func(c *campaign.Campaign) { c.DKIM.KeyFile = writeKey(t, ec, false) }, "unsupported key type"},
 		{"domain not aligned with From", func(c *campaign.Campaign) { c.DKIM.Domain = "other.example" }, "does not align"},
-		{"signing a subdomain of From's domain", func(c *campaign.Campaign) { c.DKIM.Domain = "mail.acme.example" }, "does not align"},
+		{"a sibling organization", func(c *campaign.Campaign) { c.DKIM.Domain = "acme-mail.example" }, "does not align"},
 		{"one of several From mailboxes not aligned", func(c *campaign.Campaign) {
 			c.From = "Acme <news@acme.example>, Other <x@other.example>"
 		}, "does not align"},
@@ -355,6 +355,7 @@ func TestNewSignerRefuses(t *testing.T) {
 		for _, change := range []func(c *campaign.Campaign){
 			func(c *campaign.Campaign) {},
 			func(c *campaign.Campaign) { c.From = "Acme <news@mail.acme.example>" }, // subdomain From: relaxed alignment
+			func(c *campaign.Campaign) { c.DKIM.Domain = "mail.acme.example" },      // signing a subdomain: same organizational domain
 			func(c *campaign.Campaign) { c.DKIM.Domain = "ACME.example." },
 			func(c *campaign.Campaign) { c.DKIM.Selector = "s2026.eu-1" },
 		} {

@@ -41,8 +41,11 @@ campaign itself is unusable.`,
 type checkSummary struct {
 	rows, ok, problems int
 	bytes              int64
-	// duplicate and suppressed count rows send will skip on purpose.
-	duplicate, suppressed int
+	// duplicate and suppressed count rows send will skip on purpose; done
+	// the rows the journal says need no sending (sent, or failed or
+	// unknown without the flags that retry them); utf8 the messages that
+	// need SMTPUTF8.
+	duplicate, suppressed, done, utf8 int
 }
 
 // runCheck renders every recipient of the campaign at path and reports the
@@ -56,6 +59,10 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 	var sum checkSummary
 	domains := map[string]int{} // messages per recipient domain, for the estimate
 	dedupe := journal.NewDeduper()
+	state, err := journal.Load(ctx, p.c.StateDir) // read-only: no lock, works beside a running send
+	if err != nil {
+		return &unusableError{err}
+	}
 	warn := newMessageWarnings(g.stdout, p.c.Recipients.Path)
 	err = p.renderer.Each(ctx, p.sheet, renderWorkers(), func(m *render.Message, err error) error {
 		sum.rows++
@@ -68,13 +75,20 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 		}
 		sum.ok++
 		sum.bytes += int64(len(m.Data))
-		if _, dup := dedupe.Check(m.Row, m.Key); dup {
-			sum.duplicate++
-		} else if p.supp != nil && suppressed(p.supp, m) != "" {
-			sum.suppressed++
+		if m.UTF8 {
+			sum.utf8++
 		}
-		for _, d := range sendpool.MessageDomains(m) {
-			domains[d]++
+		switch _, dup := dedupe.Check(m.Row, m.Key); {
+		case dup:
+			sum.duplicate++
+		case p.supp != nil && suppressed(p.supp, m) != "":
+			sum.suppressed++
+		case !state.Decide(m.Key, journal.Policy{}).Send:
+			sum.done++
+		default:
+			for _, d := range sendpool.MessageDomains(m) {
+				domains[d]++
+			}
 		}
 		warn.Add(m)
 		return nil
@@ -95,9 +109,16 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 	if sum.duplicate+sum.suppressed > 0 {
 		fmt.Fprintf(g.stdout, "; send will skip %d duplicate and %d suppressed", sum.duplicate, sum.suppressed)
 	}
+	if sum.done > 0 {
+		fmt.Fprintf(g.stdout, "; %d need no sending (the journal has them sent, failed or unknown)", sum.done)
+	}
 	fmt.Fprintln(g.stdout)
-	if p.c.SMTP.Host != "" && sum.ok > 0 {
-		if text := estimate(ctx, p.c, domains, sum.ok); text != "" {
+	if sum.utf8 > 0 {
+		fmt.Fprintf(g.stdout, "warning: %d recipient(s) have a non-ASCII local part: the server must offer SMTPUTF8 (RFC 6531), which send checks; tidings probe shows whether it does\n", sum.utf8)
+	}
+	toSend := sum.ok - sum.duplicate - sum.suppressed - sum.done
+	if p.c.SMTP.Host != "" && toSend > 0 {
+		if text := estimate(state, p.c, domains, toSend); text != "" {
 			fmt.Fprintln(g.stdout, "estimate:", text)
 		}
 	}
@@ -136,13 +157,8 @@ func campaignWarnings(p *prepared, n int) []string {
 // estimate says how long sending n messages will take under the campaign's
 // rate, per-domain limits and daily cap, counting what the journal says was
 // sent in the last 24 hours. It returns "" when it cannot tell.
-func estimate(ctx context.Context, c *campaign.Campaign, domains map[string]int, n int) string {
-	sent := 0
-	if c.Send.DailyCap > 0 {
-		if st, err := journal.Load(ctx, c.StateDir); err == nil {
-			sent, _ = st.SentSince(time.Now().Add(-24 * time.Hour))
-		}
-	}
+func estimate(state *journal.State, c *campaign.Campaign, domains map[string]int, n int) string {
+	sent, _ := state.SentSince(time.Now().Add(-24 * time.Hour))
 	e, err := sendpool.Estimate(domains, n, c.Send.Rate, c.Send.Domains, c.Send.DailyCap, sent)
 	if err != nil {
 		return ""

@@ -92,6 +92,12 @@ func TestSendDeliversEachOnceAndResumes(t *testing.T) {
 		}
 	}
 
+	// check now knows from the journal that nothing is left to send.
+	out, _, _ = runCLI(t, "check", camp)
+	if !strings.Contains(out, "25 need no sending") || strings.Contains(out, "estimate:") {
+		t.Errorf("check after the run:\n%s", out)
+	}
+
 	// A second run sends nothing again.
 	out, errOut, code = runCLI(t, "send", "--yes", camp)
 	if code != 0 {

@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/sendpool"
 )
 
 // Exit codes, mapped from errors in exitCode and nowhere else.
@@ -30,7 +31,11 @@ func main() {
 	cmd := newRootCommand(g)
 	err := cmd.ExecuteContext(ctx)
 	code := exitCode(err)
-	if err != nil && !errors.Is(err, errSilent) {
+	switch {
+	case err == nil, errors.Is(err, errSilent):
+	case code == exitInterrupted:
+		fmt.Fprintln(os.Stderr, "tidings: interrupted; the report and the journal are up to date: run the same command again to resume")
+	default:
 		fmt.Fprintln(os.Stderr, "tidings:", err)
 	}
 	stop()
@@ -104,7 +109,8 @@ func exitCode(err error) int {
 	switch {
 	case err == nil:
 		return exitOK
-	case errors.Is(err, errInterrupted), errors.Is(err, context.Canceled):
+	case errors.Is(err, errInterrupted), errors.Is(err, context.Canceled),
+		errors.Is(err, sendpool.ErrInterrupted), errors.Is(err, sendpool.ErrAborted):
 		return exitInterrupted
 	case errors.As(err, &pe):
 		return exitSomeFailed
