@@ -6,9 +6,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"mime"
 	"mime/quotedprintable"
 	"strconv"
+	"strings"
 )
 
 // ErrBoundary is returned when Options.Boundary yields a boundary RFC 2046
@@ -257,13 +257,11 @@ func writeCRLF(b *bytes.Buffer, body []byte) {
 // (RFC 2183; RFC 2231 when not ASCII) and, for older clients, Content-Type's
 // name parameter (RFC 2047 encoded-words when not ASCII).
 func (w *mimeWriter) blob(a *blob, disposition, cid string) {
-	w.toks = append(w.toks[:0], a.ctype+";", "name="+nameParam(a.name))
+	w.toks = append(w.toks[:0], a.ctype+";")
+	w.toks = nameParam(w.toks, a.name)
 	_ = writeFolded(w.b, "Content-Type", w.toks) // lengths bounded by file name limits
-	param := "filename=" + quoteString(a.name)
-	if d := mime.FormatMediaType(disposition, map[string]string{"filename": a.name}); len(d) > len(disposition)+2 {
-		param = d[len(disposition)+2:]
-	}
-	w.toks = append(w.toks[:0], disposition+";", param)
+	w.toks = append(w.toks[:0], disposition+";")
+	w.toks = filenameParam(w.toks, a.name)
 	_ = writeFolded(w.b, "Content-Disposition", w.toks)
 	if cid != "" {
 		w.b.WriteString("Content-ID: <")
@@ -274,23 +272,70 @@ func (w *mimeWriter) blob(a *blob, disposition, cid string) {
 	w.b.Write(a.enc)
 }
 
-// nameParam is the quoted value of a Content-Type name parameter.
-func nameParam(name string) string {
-	if isASCII(name) && !bytes.Contains([]byte(name), []byte("=?")) {
-		return quoteString(name)
+// maxSegment bounds an RFC 2231 continuation segment, so each fits on a
+// folded line of 78 characters with its parameter name.
+const maxSegment = 60
+
+// filenameParam appends the Content-Disposition filename parameter to toks
+// as folding tokens: filename="…" when the name is short printable ASCII,
+// else RFC 2231 extended values in continuations (filename*0*=utf-8”%E5…;
+// filename*1*=…), each segment at most maxSegment characters and never cut
+// inside a %XX octet.
+func filenameParam(toks []string, name string) []string {
+	if isASCII(name) && len(name) <= maxSegment && !strings.ContainsAny(name, "\"\\") {
+		return append(toks, "filename="+quoteString(name))
 	}
-	words := encodeWords(name, true, maxWord, maxWord)
-	n := 2
-	for _, w := range words {
-		n += len(w) + 1
-	}
-	b := make([]byte, 0, n)
-	b = append(b, '"')
-	for i, w := range words {
-		if i > 0 {
-			b = append(b, ' ')
+	const attrChars = "!#$&+-.^_`|~" // RFC 2231 attribute-char besides letters and digits
+	var enc strings.Builder
+	enc.WriteString("utf-8''")
+	var cuts []int // positions in enc where a segment may end
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c < 0x80 && (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte(attrChars, c) >= 0) {
+			enc.WriteByte(c)
+		} else {
+			fmt.Fprintf(&enc, "%%%02X", c)
 		}
-		b = append(b, w...)
+		cuts = append(cuts, enc.Len())
 	}
-	return string(append(b, '"'))
+	v := enc.String()
+	if len(v) <= maxSegment {
+		return append(toks, "filename*="+v)
+	}
+	start, n := 0, 0
+	for i, end := range cuts {
+		last := i == len(cuts)-1
+		if !last && cuts[i+1]-start <= maxSegment {
+			continue
+		}
+		seg := fmt.Sprintf("filename*%d*=%s", n, v[start:end])
+		if !last {
+			seg += ";"
+		}
+		toks = append(toks, seg)
+		start, n = end, n+1
+	}
+	return toks
+}
+
+// nameParam appends Content-Type's name parameter to toks: a quoted
+// string, of RFC 2047 encoded-words when the name is not ASCII. The words
+// are separate tokens, so the line folds between them (folding white space
+// is allowed inside a quoted-string, RFC 5322 3.2.4).
+func nameParam(toks []string, name string) []string {
+	if isASCII(name) && len(name) <= maxSegment && !strings.Contains(name, "=?") {
+		return append(toks, "name="+quoteString(name))
+	}
+	// Room: ` name="` before the first word, `"` after the last one.
+	words := encodeWords(name, true, maxLine-len(` name="`)-1, maxWord-1)
+	for i, w := range words {
+		if i == 0 {
+			w = `name="` + w
+		}
+		if i == len(words)-1 {
+			w += `"`
+		}
+		toks = append(toks, w)
+	}
+	return toks
 }
