@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -31,6 +33,9 @@ type sendOptions struct {
 	concurrency   int
 	// now is the clock for the daily cap; nil means time.Now.
 	now func() time.Time
+	// keepBudget overrides the bytes of preflight messages kept for
+	// delivery (tests); 0 means keepBudget, negative keeps none.
+	keepBudget int
 }
 
 func newSendCommand(g *globalOptions) *cobra.Command {
@@ -93,7 +98,21 @@ type plan struct {
 	invalid  []error
 	unknown  []sendpool.ReportRow // earlier deliveries of unknown outcome
 	prepared *prepared
+	// kept holds the preflight's messages for the rows to send, in sheet
+	// order, while they fit in keepBudget; deliver then sends them instead
+	// of rendering every row a second time. nil when they did not fit.
+	kept      []*render.Message
+	keptBytes int
 }
+
+// keepBudget bounds the bytes of rendered messages the preflight keeps for
+// delivery; a larger campaign is rendered again, streaming, as it is sent.
+const keepBudget = 256 << 20
+
+// keepFor bounds how long a run may take and still send the messages the
+// preflight rendered: their Date header should be the time they are sent,
+// give or take a few minutes.
+const keepFor = 5 * time.Minute
 
 // rowSet is a set of sheet row numbers, a bit per row so a million rows
 // take 125 KB.
@@ -150,6 +169,9 @@ func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path strin
 	}
 
 	warn := newMessageWarnings(g.stdout, c.Recipients.Path)
+	if opts.keepBudget == 0 {
+		opts.keepBudget = keepBudget
+	}
 	pl, err := preflight(ctx, p, state, supp, opts, warn)
 	if err != nil {
 		return err
@@ -309,6 +331,13 @@ func preflight(ctx context.Context, p *prepared, state *journal.State, supp *cam
 		}
 		pl.send.add(m.Row)
 		pl.nSend++
+		if pl.kept != nil || pl.nSend == 1 {
+			if pl.keptBytes += len(m.Data); pl.keptBytes <= opts.keepBudget {
+				pl.kept = append(pl.kept, m)
+			} else {
+				pl.kept = nil // too large: deliver renders again
+			}
+		}
 		pl.skipped = append(pl.skipped, line) // not-attempted until the pool says otherwise
 		return nil
 	})
@@ -325,19 +354,6 @@ func deliver(ctx context.Context, g *globalOptions, p *prepared, pl *plan, cfg s
 	if limit == 0 {
 		return nil
 	}
-	sheet, err := campaign.OpenSheet(ctx, p.c.Recipients)
-	if err != nil {
-		return &unusableError{err}
-	}
-	defer sheet.Close()
-	// The delivery pass signs: Seal runs in the renderer's workers, so DKIM
-	// signing (0.5 ms a message for RSA) uses every core.
-	renderer := p.renderer
-	if signer != nil {
-		if renderer, err = render.New(p.c, p.set, render.Options{Seal: signer.Sign}); err != nil {
-			return &unusableError{err}
-		}
-	}
 	pool, err := sendpool.New(cfg)
 	if err != nil {
 		return &unusableError{err}
@@ -348,36 +364,13 @@ func deliver(ctx context.Context, g *globalOptions, p *prepared, pl *plan, cfg s
 	srcCtx, stopSource := context.WithCancel(ctx)
 	defer stopSource()
 	msgs := make(chan *render.Message, 64)
-	var srcErr error
-	errStop := errors.New("limit reached")
-	go func() {
-		defer close(msgs)
-		handed := 0
-		err := renderer.Each(srcCtx, sheet, renderWorkers(), func(m *render.Message, err error) error {
-			row, key := rowOf(m, err)
-			if !pl.send.has(row) {
-				return nil
-			}
-			if err != nil {
-				// The row changed since the preflight (a file removed).
-				reporter.AddRow(sendpool.ReportRow{Row: row, Key: key, Status: sendpool.StatusInvalid, Detail: problemText(err)})
-				return nil
-			}
-			select {
-			case msgs <- m:
-			case <-srcCtx.Done():
-				return srcCtx.Err()
-			}
-			handed++
-			if handed >= limit {
-				return errStop
-			}
-			return nil
-		})
-		if err != nil && !errors.Is(err, errStop) && srcCtx.Err() == nil {
-			srcErr = err
-		}
-	}()
+	srcErr := make(chan error, 1) // the source's error, sent after it closed msgs
+	if kept := pl.kept; kept != nil && (cfg.Rate == 0 || float64(len(kept))/cfg.Rate <= keepFor.Seconds()) {
+		go func() { srcErr <- sendKept(srcCtx, kept[:min(limit, len(kept))], signer, msgs, reporter) }()
+	} else {
+		go func() { srcErr <- renderAgain(srcCtx, p, pl, signer, limit, msgs, reporter) }()
+	}
+	pl.kept = nil // the source holds what it needs; let the rest go
 
 	// Per-domain limits: the scheduler hands the pool whichever message's
 	// domain may go now, so a throttled domain never holds up the others.
@@ -405,10 +398,95 @@ func deliver(ctx context.Context, g *globalOptions, p *prepared, pl *plan, cfg s
 		// Drain so the source goroutine ends; these were never handed in
 		// and stay not-attempted in the report.
 	}
-	if runErr == nil && srcErr != nil {
-		runErr = &unusableError{srcErr}
+	if err := <-srcErr; runErr == nil && err != nil {
+		runErr = &unusableError{err}
 	}
 	return runErr
+}
+
+// sendKept hands the preflight's messages to the pool through msgs, which
+// it closes, signing them (DKIM) on every core first when signer is set.
+func sendKept(ctx context.Context, kept []*render.Message, signer *sendpool.Signer, msgs chan<- *render.Message, reporter *sendpool.Reporter) error {
+	defer close(msgs)
+	if signer == nil {
+		for _, m := range kept {
+			select {
+			case msgs <- m:
+			case <-ctx.Done():
+				return nil
+			}
+		}
+		return nil
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range renderWorkers() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := next.Add(1) - 1; int(i) < len(kept); i = next.Add(1) - 1 {
+				m := kept[i]
+				data, err := signer.Sign(m.Data)
+				if err != nil {
+					reporter.AddRow(sendpool.ReportRow{Row: m.Row, Key: m.Key, To: m.To, Status: sendpool.StatusInvalid, Detail: err.Error()})
+					continue
+				}
+				signed := *m
+				signed.Data = data
+				select {
+				case msgs <- &signed:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return nil
+}
+
+// renderAgain renders the sheet a second time, streaming, and hands the
+// planned rows' messages (at most limit) to the pool through msgs, which it
+// closes. The renderer signs (DKIM) in its workers.
+func renderAgain(ctx context.Context, p *prepared, pl *plan, signer *sendpool.Signer, limit int, msgs chan<- *render.Message, reporter *sendpool.Reporter) error {
+	defer close(msgs)
+	sheet, err := campaign.OpenSheet(ctx, p.c.Recipients)
+	if err != nil {
+		return err
+	}
+	defer sheet.Close()
+	renderer := p.renderer
+	if signer != nil {
+		if renderer, err = render.New(p.c, p.set, render.Options{Seal: signer.Sign}); err != nil {
+			return err
+		}
+	}
+	handed := 0
+	errStop := errors.New("limit reached")
+	err = renderer.Each(ctx, sheet, renderWorkers(), func(m *render.Message, err error) error {
+		row, key := rowOf(m, err)
+		if !pl.send.has(row) {
+			return nil
+		}
+		if err != nil {
+			// The row changed since the preflight (a file removed).
+			reporter.AddRow(sendpool.ReportRow{Row: row, Key: key, Status: sendpool.StatusInvalid, Detail: problemText(err)})
+			return nil
+		}
+		select {
+		case msgs <- m:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if handed++; handed >= limit {
+			return errStop
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errStop) && ctx.Err() == nil {
+		return err
+	}
+	return nil
 }
 
 // poolConfig builds the pool's settings from the campaign and the flags and

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/x509"
@@ -10,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/emersion/go-msgauth/dkim"
@@ -21,6 +23,12 @@ import (
 // every message the server received with go-msgauth, against a TXT record
 // built from the public key.
 func TestSendSignsWithDKIM(t *testing.T) {
+	for _, keep := range []int{0, -1} { // the preflight's messages, or rendered again
+		t.Run(fmt.Sprintf("keepBudget=%d", keep), func(t *testing.T) { testSendSignsWithDKIM(t, keep) })
+	}
+}
+
+func testSendSignsWithDKIM(t *testing.T, keep int) {
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		t.Fatal(err)
@@ -38,9 +46,10 @@ dkim: {domain: example.com, selector: s1, key_file: dkim.key}
 	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	out, errOut, code := runCLI(t, "send", "--yes", camp)
-	if code != 0 {
-		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
+	var out, errOut strings.Builder
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	if err := runSend(context.Background(), sendOptions{yes: true, keepBudget: keep}, g, camp); err != nil {
+		t.Fatalf("send: %v\n%s%s", err, out.String(), errOut.String())
 	}
 	txt := "v=DKIM1; k=ed25519; p=" + base64.StdEncoding.EncodeToString(pub)
 	lookup := func(domain string) ([]string, error) {
