@@ -228,8 +228,10 @@ func (p *Pool) Run(ctx context.Context, src Source, onResult func(Result)) error
 		inflight: inflight,
 		haltCtx:  haltCtx,
 		halt:     halt,
-		jobs:     make(chan *poolJob),
+		jobs:     make(chan *poolJob, p.cfg.Concurrency*prefetch),
 		retries:  make(chan *poolJob),
+		finals:   make(chan finalResult, p.cfg.Concurrency),
+		recorded: make(chan Result, callbackQueue),
 		done:     make(chan struct{}),
 	}
 	stopAbort := context.AfterFunc(ctx, func() {
@@ -253,6 +255,19 @@ func (p *Pool) Run(ctx context.Context, src Source, onResult func(Result)) error
 		}
 	}
 
+	var fwg sync.WaitGroup
+	for i := 0; i < finishers*p.cfg.Concurrency; i++ {
+		fwg.Add(1)
+		go func() {
+			defer fwg.Done()
+			r.finisher()
+		}()
+	}
+	callbacksDone := make(chan struct{})
+	go func() {
+		defer close(callbacksDone)
+		r.callbacks()
+	}()
 	var wg sync.WaitGroup
 	for i := 0; i < p.cfg.Concurrency; i++ {
 		wg.Add(1)
@@ -263,6 +278,12 @@ func (p *Pool) Run(ctx context.Context, src Source, onResult func(Result)) error
 	}
 	r.dispatch(src)
 	wg.Wait()
+	// Every job is finished (done is closed), so nothing is sent on
+	// finals or recorded any more.
+	close(r.finals)
+	fwg.Wait()
+	close(r.recorded)
+	<-callbacksDone
 
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -288,6 +309,8 @@ type poolRun struct {
 	halt     context.CancelFunc
 	jobs     chan *poolJob
 	retries  chan *poolJob
+	finals   chan finalResult // to the finishers
+	recorded chan Result      // from the finishers to the callbacks
 
 	resMu    sync.Mutex // serializes onResult
 	notifyMu sync.Mutex // serializes Notify
@@ -503,18 +526,55 @@ func (r *poolRun) result(j *poolJob, final bool) Result {
 	return res
 }
 
-// finish records the job's final result.
+// finishers is how many finishers run per connection; callbackQueue is
+// how many recorded results may wait for the Run callback. Results not yet
+// in the journal (at most a few per connection: the finals queue holds one
+// per connection) are what a crash would report unknown although the
+// server took them; results waiting for the callback are already durable.
+const (
+	finishers     = 2
+	callbackQueue = 4096
+)
+
+// finalResult is a job's final result on its way to the journal and the
+// Run callback.
+type finalResult struct {
+	j   *poolJob
+	res Result
+}
+
+// finish hands the job's final result to the finishers. The connection
+// that carried the job goes on at once: recording the result (a journal
+// fsync) and the callback (which may rewrite a report) do not hold up the
+// next transaction.
 func (r *poolRun) finish(j *poolJob) {
-	res := r.result(j, true)
-	if err := r.p.journal.Result(r.inflight, j.msg, res); err != nil {
-		r.setStop(fmt.Errorf("%w: recording row %d: %w", ErrJournal, j.msg.Row, err), "run stopped: the journal failed")
+	r.finals <- finalResult{j: j, res: r.result(j, true)}
+}
+
+// finisher records final results in the journal and passes them on to
+// the callbacks. Several run per connection, so the journal's group commit
+// batches their records; none waits for the Run callback, so a slow one (a
+// report rewrite) does not keep results from becoming durable.
+func (r *poolRun) finisher() {
+	for f := range r.finals {
+		if err := r.p.journal.Result(r.inflight, f.j.msg, f.res); err != nil {
+			r.setStop(fmt.Errorf("%w: recording row %d: %w", ErrJournal, f.j.msg.Row, err), "run stopped: the journal failed")
+		}
+		r.recorded <- f.res
 	}
-	if r.onResult != nil {
-		r.resMu.Lock()
-		r.onResult(res)
-		r.resMu.Unlock()
+}
+
+// callbacks calls the Run callback with each recorded result, one call at
+// a time.
+func (r *poolRun) callbacks() {
+	for res := range r.recorded {
+		if r.onResult != nil {
+			r.resMu.Lock()
+			r.onResult(res)
+			r.resMu.Unlock()
+		}
+		r.finished()
 	}
-	r.finished()
 }
 
 // finishStopped ends a job the run will not (or no longer) try.
@@ -577,15 +637,21 @@ func (r *poolRun) throttle(reason string) {
 // poolWorker owns at most one connection at a time.
 type poolWorker struct {
 	r         *poolRun
+	jobs      chan *poolJob // r.jobs until it is closed, then nil
 	conn      Conn
 	sent      int // transactions on conn
 	needReset bool
+	dead      bool // conn failed; dropped once nothing is in flight on it
+	// attemptAvg and txAvg are the average durations of the worker's
+	// journal attempts and of its pipelined transactions (Begin to
+	// outcome); see journalBound.
+	attemptAvg, txAvg time.Duration
 }
 
 func (w *poolWorker) loop() {
 	r := w.r
 	defer w.drop()
-	jobs := r.jobs
+	w.jobs = r.jobs
 	for {
 		// Retries first, so they are not starved by new messages.
 		select {
@@ -597,9 +663,9 @@ func (w *poolWorker) loop() {
 		select {
 		case j := <-r.retries:
 			w.handle(j)
-		case j, ok := <-jobs:
+		case j, ok := <-w.jobs:
 			if !ok {
-				jobs = nil
+				w.jobs = nil
 				continue
 			}
 			w.handle(j)
@@ -615,6 +681,7 @@ func (w *poolWorker) drop() {
 		w.conn.Quit(w.r.inflight)
 		w.conn, w.sent, w.needReset = nil, 0, false
 	}
+	w.dead = false
 }
 
 // ready makes sure the worker has a usable connection. It returns false
@@ -648,6 +715,12 @@ func (w *poolWorker) ready(j *poolJob) bool {
 			return true
 		}
 		if r.haltCtx.Err() != nil {
+			r.finishStopped(j)
+			return false
+		}
+		if errors.Is(err, ErrNoPipelining) {
+			serr := fmt.Errorf("%w: %w", ErrUnreachable, err)
+			r.setStop(serr, "run stopped: "+strings.TrimPrefix(err.Error(), "sendpool: "))
 			r.finishStopped(j)
 			return false
 		}
@@ -707,6 +780,21 @@ func (w *poolWorker) handle(j *poolJob) {
 		r.finishStopped(j)
 		return
 	}
+	if !w.ready(j) {
+		return
+	}
+	if _, ok := w.conn.(PipelinedConn); ok {
+		w.pipeline(j)
+		return
+	}
+	w.send(j)
+}
+
+// send delivers j over w.conn (ready) with one transaction at a time
+// (Conn.Send), redialing once for free when a reused connection turns out
+// dead before anything of the message was sent.
+func (w *poolWorker) send(j *poolJob) {
+	r := w.r
 	attempted := false
 	tx := &Tx{Msg: j.msg, Rcpts: j.rcpts, BeforeBody: func(ctx context.Context) error {
 		attempted = true

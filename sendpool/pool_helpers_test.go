@@ -39,20 +39,73 @@ func spMessages(n int) []*render.Message {
 	return msgs
 }
 
-// spConfig is a fast pool configuration for srv (plaintext, loopback).
+// spConfig is a fast pool configuration for srv (plaintext, loopback)
+// with the plain exchange; the integration tests in pool_test.go run over
+// every transport (spEach), tests elsewhere that build on spConfig keep the
+// exchange whose transcript they check.
 func spConfig(srv *smtptest.Server) sendpool.Config {
 	return sendpool.Config{
 		SMTP: sendpool.SMTPConfig{
-			Host:     srv.Host,
-			Port:     srv.Port,
-			Security: campaign.SecurityNone,
-			Timeout:  5 * time.Second,
+			Host:      srv.Host,
+			Port:      srv.Port,
+			Security:  campaign.SecurityNone,
+			Timeout:   5 * time.Second,
+			Transport: sendpool.TransportPlain,
 		},
 		Concurrency:   2,
 		PerConnection: 100,
 		Retries:       3,
 		RetryBackoff:  time.Millisecond,
 	}
+}
+
+// spTransport is one client exchange the integration tests run over: the
+// transport setting and what the test server must (not) offer for it.
+type spTransport struct {
+	name      string
+	transport string
+	opts      []smtptest.Option
+	// pipelined: commands go out in groups; chunking: with BDAT.
+	pipelined, chunking bool
+}
+
+// spTransports: go-smtp's lockstep client; pipelined with BDAT (go-smtp's
+// server offers CHUNKING); pipelined with DATA and the next transaction
+// behind each body (a server without CHUNKING).
+var spTransports = []spTransport{
+	{name: "plain", transport: sendpool.TransportPlain},
+	{name: "pipelined-bdat", transport: sendpool.TransportPipelined, pipelined: true, chunking: true},
+	{name: "pipelined-data", transport: sendpool.TransportPipelined, pipelined: true, opts: []smtptest.Option{smtptest.WithoutChunking()}},
+}
+
+// spEach runs f once per transport.
+func spEach(t *testing.T, f func(*testing.T, spTransport)) {
+	for _, tr := range spTransports {
+		t.Run(tr.name, func(t *testing.T) { f(t, tr) })
+	}
+}
+
+// spEachTLS runs f over the transports whose server can do TLS (hiding
+// EHLO keywords works on plaintext sessions only).
+func spEachTLS(t *testing.T, f func(*testing.T, spTransport)) {
+	for _, tr := range spTransports {
+		if len(tr.opts) == 0 {
+			t.Run(tr.name, func(t *testing.T) { f(t, tr) })
+		}
+	}
+}
+
+// server starts a test server for the transport with opts.
+func (tr spTransport) server(t testing.TB, opts ...smtptest.Option) *smtptest.Server {
+	t.Helper()
+	return smtptest.NewServer(t, append(opts, tr.opts...)...)
+}
+
+// config is spConfig with the transport set.
+func (tr spTransport) config(srv *smtptest.Server) sendpool.Config {
+	cfg := spConfig(srv)
+	cfg.SMTP.Transport = tr.transport
+	return cfg
 }
 
 // spResults collects the results of a run by row; safe for the callback.

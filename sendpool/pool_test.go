@@ -17,9 +17,11 @@ import (
 	"github.com/tidings/tidings/sendpool/smtptest"
 )
 
-func TestPoolDeliversEachMessageOnce(t *testing.T) {
-	srv := smtptest.NewServer(t)
-	cfg := spConfig(srv)
+func TestPoolDeliversEachMessageOnce(t *testing.T) { spEach(t, testPoolDeliversEachMessageOnce) }
+
+func testPoolDeliversEachMessageOnce(t *testing.T, tr spTransport) {
+	srv := tr.server(t)
+	cfg := tr.config(srv)
 	cfg.Concurrency = 4
 	cfg.PerConnection = 10
 	msgs := spMessages(50)
@@ -52,9 +54,11 @@ func TestPoolDeliversEachMessageOnce(t *testing.T) {
 	}
 }
 
-func TestPoolRecyclesAfterPerConnection(t *testing.T) {
-	srv := smtptest.NewServer(t)
-	cfg := spConfig(srv)
+func TestPoolRecyclesAfterPerConnection(t *testing.T) { spEach(t, testPoolRecyclesAfterPerConnection) }
+
+func testPoolRecyclesAfterPerConnection(t *testing.T, tr spTransport) {
+	srv := tr.server(t)
+	cfg := tr.config(srv)
 	cfg.Concurrency = 1
 	cfg.PerConnection = 10
 	msgs := spMessages(25)
@@ -81,9 +85,11 @@ func TestPoolRecyclesAfterPerConnection(t *testing.T) {
 // TestPoolNeverExceedsConcurrency runs against a server that refuses any
 // connection beyond the cap (as NetEase does with 421 HL:ICC): replacing
 // connections every two messages must never overlap an old and a new one.
-func TestPoolNeverExceedsConcurrency(t *testing.T) {
-	srv := smtptest.NewServer(t, smtptest.WithMaxSessions(3))
-	cfg := spConfig(srv)
+func TestPoolNeverExceedsConcurrency(t *testing.T) { spEach(t, testPoolNeverExceedsConcurrency) }
+
+func testPoolNeverExceedsConcurrency(t *testing.T, tr spTransport) {
+	srv := tr.server(t, smtptest.WithMaxSessions(3))
+	cfg := tr.config(srv)
 	cfg.Concurrency = 3
 	cfg.PerConnection = 2
 	cfg.Retries = 0
@@ -108,9 +114,13 @@ func TestPoolNeverExceedsConcurrency(t *testing.T) {
 }
 
 func TestPoolRetriesTemporaryRcptFailures(t *testing.T) {
+	spEach(t, testPoolRetriesTemporaryRcptFailures)
+}
+
+func testPoolRetriesTemporaryRcptFailures(t *testing.T, tr spTransport) {
 	var mu sync.Mutex
 	seen := map[string]int{}
-	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+	srv := tr.server(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
 		mu.Lock()
 		defer mu.Unlock()
 		seen[to]++
@@ -119,7 +129,7 @@ func TestPoolRetriesTemporaryRcptFailures(t *testing.T) {
 		}
 		return nil
 	}))
-	cfg := spConfig(srv)
+	cfg := tr.config(srv)
 	cfg.Retries = 3
 	msgs := []*render.Message{spMessage(2, "busy1@example.org"), spMessage(3, "ok@example.org"), spMessage(4, "busy2@example.org")}
 	res, err := spRun(t, cfg, msgs)
@@ -135,11 +145,13 @@ func TestPoolRetriesTemporaryRcptFailures(t *testing.T) {
 	}
 }
 
-func TestPoolGivesUpAfterRetries(t *testing.T) {
-	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+func TestPoolGivesUpAfterRetries(t *testing.T) { spEach(t, testPoolGivesUpAfterRetries) }
+
+func testPoolGivesUpAfterRetries(t *testing.T, tr spTransport) {
+	srv := tr.server(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
 		return smtptest.Reply(451, "4.3.0", "mailbox busy, try again")
 	}))
-	cfg := spConfig(srv)
+	cfg := tr.config(srv)
 	cfg.Retries = 2
 	res, err := spRun(t, cfg, []*render.Message{spMessage(2, "busy@example.org")})
 	if err != nil {
@@ -157,16 +169,18 @@ func TestPoolGivesUpAfterRetries(t *testing.T) {
 	}
 }
 
-func TestPoolPermanentFailureNotRetried(t *testing.T) {
+func TestPoolPermanentFailureNotRetried(t *testing.T) { spEach(t, testPoolPermanentFailureNotRetried) }
+
+func testPoolPermanentFailureNotRetried(t *testing.T, tr spTransport) {
 	var rcpts atomic.Int64
-	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+	srv := tr.server(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
 		if strings.HasPrefix(to, "nobody") {
 			rcpts.Add(1)
 			return smtptest.Reply(550, "5.1.1", "user unknown")
 		}
 		return nil
 	}))
-	cfg := spConfig(srv)
+	cfg := tr.config(srv)
 	cfg.Concurrency = 1
 	msgs := []*render.Message{spMessage(2, "a@example.org"), spMessage(3, "nobody@example.org"), spMessage(4, "b@example.org")}
 	res, err := spRun(t, cfg, msgs)
@@ -190,10 +204,12 @@ func TestPoolPermanentFailureNotRetried(t *testing.T) {
 	}
 }
 
-func TestPoolPartialRecipients(t *testing.T) {
+func TestPoolPartialRecipients(t *testing.T) { spEach(t, testPoolPartialRecipients) }
+
+func testPoolPartialRecipients(t *testing.T, tr spTransport) {
 	var mu sync.Mutex
 	tries := map[string]int{}
-	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+	srv := tr.server(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
 		mu.Lock()
 		defer mu.Unlock()
 		tries[to]++
@@ -205,7 +221,7 @@ func TestPoolPartialRecipients(t *testing.T) {
 		}
 		return nil
 	}))
-	cfg := spConfig(srv)
+	cfg := tr.config(srv)
 	cfg.Concurrency = 1
 	msgs := []*render.Message{
 		spMessage(2, "to@example.org", "gone@example.org", "cc@example.org"),
@@ -241,28 +257,49 @@ func TestPoolPartialRecipients(t *testing.T) {
 	}
 }
 
-func TestPoolNoRecipientAccepted(t *testing.T) {
-	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+func TestPoolNoRecipientAccepted(t *testing.T) { spEach(t, testPoolNoRecipientAccepted) }
+
+func testPoolNoRecipientAccepted(t *testing.T, tr spTransport) {
+	srv := tr.server(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
 		return smtptest.Reply(550, "5.7.1", "relaying denied")
 	}))
-	res, err := spRun(t, spConfig(srv), []*render.Message{spMessage(2, "x@example.org", "y@example.org")})
+	res, err := spRun(t, tr.config(srv), []*render.Message{spMessage(2, "x@example.org", "y@example.org")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if r := res.get(2); r.Status != sendpool.StatusFailed || r.Code != 550 {
 		t.Errorf("%+v, want failed 550", r)
 	}
-	if len(srv.Messages()) != 0 || srv.Commands("DATA") != 0 {
-		t.Error("DATA sent although no recipient was accepted")
+	if len(srv.Messages()) != 0 {
+		t.Error("the server accepted a message although it accepted no recipient")
+	}
+	switch {
+	case !tr.pipelined:
+		// The plain exchange does not send DATA then.
+		if srv.Commands("DATA") != 0 {
+			t.Error("DATA sent although no recipient was accepted")
+		}
+	case !tr.chunking:
+		// DATA went in the group and was refused: no body may follow
+		// (the server would read it as commands).
+		if srv.Commands("DATA") != 1 || srv.UnknownCommands() != 0 {
+			t.Errorf("DATA %d times, %d unknown commands: a body was sent after the refused DATA", srv.Commands("DATA"), srv.UnknownCommands())
+		}
+	default:
+		if srv.Commands("BDAT") != 1 || srv.UnknownCommands() != 0 {
+			t.Errorf("BDAT %d times, %d unknown commands", srv.Commands("BDAT"), srv.UnknownCommands())
+		}
 	}
 }
 
 // TestPool421AfterNMessages: the server answers 421 and closes after 3
 // messages per connection; the idle connection it dropped is replaced
 // without spending a retry.
-func TestPool421AfterNMessages(t *testing.T) {
-	srv := smtptest.NewServer(t, smtptest.With421After(3), smtptest.WithMaxSessions(2))
-	cfg := spConfig(srv)
+func TestPool421AfterNMessages(t *testing.T) { spEach(t, testPool421AfterNMessages) }
+
+func testPool421AfterNMessages(t *testing.T, tr spTransport) {
+	srv := tr.server(t, smtptest.With421After(3), smtptest.WithMaxSessions(2))
+	cfg := tr.config(srv)
 	cfg.Retries = 0 // a spent retry would fail the message
 	msgs := spMessages(20)
 	res, err := spRun(t, cfg, msgs)
@@ -285,11 +322,13 @@ func TestPool421AfterNMessages(t *testing.T) {
 
 // TestPoolReplyLostIsUnknown: the connection drops after the body, before
 // the reply. That message is unknown and never sent again.
-func TestPoolReplyLostIsUnknown(t *testing.T) {
-	srv := smtptest.NewServer(t, smtptest.DropReply(func(_ smtptest.Session, m *smtptest.Message) bool {
+func TestPoolReplyLostIsUnknown(t *testing.T) { spEach(t, testPoolReplyLostIsUnknown) }
+
+func testPoolReplyLostIsUnknown(t *testing.T, tr spTransport) {
+	srv := tr.server(t, smtptest.DropReply(func(_ smtptest.Session, m *smtptest.Message) bool {
 		return m.To[0] == "lost@example.org"
 	}))
-	cfg := spConfig(srv)
+	cfg := tr.config(srv)
 	msgs := []*render.Message{spMessage(2, "a@example.org"), spMessage(3, "lost@example.org"), spMessage(4, "b@example.org"), spMessage(5, "c@example.org")}
 	res, err := spRun(t, cfg, msgs)
 	if err != nil {
@@ -307,9 +346,11 @@ func TestPoolReplyLostIsUnknown(t *testing.T) {
 	}
 }
 
-func TestPoolAuthFailureStopsRun(t *testing.T) {
-	srv := smtptest.NewServer(t, smtptest.WithAuth("me@example.org", "right"))
-	cfg := spConfig(srv)
+func TestPoolAuthFailureStopsRun(t *testing.T) { spEach(t, testPoolAuthFailureStopsRun) }
+
+func testPoolAuthFailureStopsRun(t *testing.T, tr spTransport) {
+	srv := tr.server(t, smtptest.WithAuth("me@example.org", "right"))
+	cfg := tr.config(srv)
 	cfg.SMTP.Username, cfg.SMTP.Password = "me@example.org", "wrong-password-123"
 	cfg.Concurrency = 3
 	msgs := spMessages(10)
@@ -340,11 +381,13 @@ func TestPoolAuthFailureStopsRun(t *testing.T) {
 	}
 }
 
-func TestPoolAuthMechanisms(t *testing.T) {
+func TestPoolAuthMechanisms(t *testing.T) { spEach(t, testPoolAuthMechanisms) }
+
+func testPoolAuthMechanisms(t *testing.T, tr spTransport) {
 	for _, mech := range []string{"", "plain", "login", "cram-md5", "xoauth2"} {
 		t.Run("mech="+mech, func(t *testing.T) {
-			srv := smtptest.NewServer(t, smtptest.WithAuth("me@example.org", "s3cret"))
-			cfg := spConfig(srv)
+			srv := tr.server(t, smtptest.WithAuth("me@example.org", "s3cret"))
+			cfg := tr.config(srv)
 			cfg.SMTP.Username, cfg.SMTP.Password, cfg.SMTP.Auth = "me@example.org", "s3cret", mech
 			msgs := spMessages(2)
 			if _, err := spRun(t, cfg, msgs); err != nil {
@@ -359,8 +402,8 @@ func TestPoolAuthMechanisms(t *testing.T) {
 		})
 	}
 	t.Run("mechanism not offered", func(t *testing.T) {
-		srv := smtptest.NewServer(t, smtptest.WithAuth("me@example.org", "s3cret"), smtptest.WithMechanisms("PLAIN"))
-		cfg := spConfig(srv)
+		srv := tr.server(t, smtptest.WithAuth("me@example.org", "s3cret"), smtptest.WithMechanisms("PLAIN"))
+		cfg := tr.config(srv)
 		cfg.SMTP.Username, cfg.SMTP.Password, cfg.SMTP.Auth = "me@example.org", "s3cret", "cram-md5"
 		_, err := spRun(t, cfg, spMessages(1))
 		if !errors.Is(err, sendpool.ErrAuth) || !strings.Contains(err.Error(), "CRAM-MD5") {
@@ -368,17 +411,19 @@ func TestPoolAuthMechanisms(t *testing.T) {
 		}
 	})
 	t.Run("auth required but no username", func(t *testing.T) {
-		srv := smtptest.NewServer(t, smtptest.WithAuth("me@example.org", "s3cret"))
-		_, err := spRun(t, spConfig(srv), spMessages(3))
+		srv := tr.server(t, smtptest.WithAuth("me@example.org", "s3cret"))
+		_, err := spRun(t, tr.config(srv), spMessages(3))
 		if !errors.Is(err, sendpool.ErrAuth) || !strings.Contains(err.Error(), "530") {
 			t.Fatalf("err %v, want an auth stop with the 530", err)
 		}
 	})
 }
 
-func TestPoolTLS(t *testing.T) {
-	srv := smtptest.NewServer(t, smtptest.WithTLS(), smtptest.WithAuth("me@example.org", "s3cret"))
-	base := spConfig(srv)
+func TestPoolTLS(t *testing.T) { spEachTLS(t, testPoolTLS) }
+
+func testPoolTLS(t *testing.T, tr spTransport) {
+	srv := tr.server(t, smtptest.WithTLS(), smtptest.WithAuth("me@example.org", "s3cret"))
+	base := tr.config(srv)
 	base.SMTP.Security = campaign.SecurityTLS
 	base.SMTP.Username, base.SMTP.Password = "me@example.org", "s3cret"
 
@@ -409,7 +454,7 @@ func TestPoolTLS(t *testing.T) {
 		cfg.SMTP.RootCAs = srv.Cert.Pool
 		cfg.SMTP.Host = "localhost" // the certificate also names localhost …
 		other := smtptest.NewCert(t, "mail.example.org")
-		srv2 := smtptest.NewServer(t, smtptest.WithTLS(), smtptest.WithCert(other))
+		srv2 := tr.server(t, smtptest.WithTLS(), smtptest.WithCert(other))
 		cfg.SMTP.Port = srv2.Port // … but this server's names only mail.example.org
 		cfg.SMTP.RootCAs = other.Pool
 		cfg.SMTP.Username = ""
@@ -431,8 +476,8 @@ func TestPoolTLS(t *testing.T) {
 		}
 	})
 	t.Run("implicit TLS against a plaintext port", func(t *testing.T) {
-		plain := smtptest.NewServer(t)
-		cfg := spConfig(plain)
+		plain := tr.server(t)
+		cfg := tr.config(plain)
 		cfg.SMTP.Security = campaign.SecurityTLS
 		_, err := spRun(t, cfg, spMessages(1))
 		if !errors.Is(err, sendpool.ErrTLS) || !strings.Contains(err.Error(), "starttls") {
@@ -441,10 +486,12 @@ func TestPoolTLS(t *testing.T) {
 	})
 }
 
-func TestPoolStartTLS(t *testing.T) {
+func TestPoolStartTLS(t *testing.T) { spEachTLS(t, testPoolStartTLS) }
+
+func testPoolStartTLS(t *testing.T, tr spTransport) {
 	t.Run("required but not offered", func(t *testing.T) {
-		srv := smtptest.NewServer(t)
-		cfg := spConfig(srv)
+		srv := tr.server(t)
+		cfg := tr.config(srv)
 		cfg.SMTP.Security = campaign.SecurityStartTLS
 		_, err := spRun(t, cfg, spMessages(2))
 		if !errors.Is(err, sendpool.ErrTLS) || !strings.Contains(err.Error(), "does not offer STARTTLS") {
@@ -455,8 +502,8 @@ func TestPoolStartTLS(t *testing.T) {
 		}
 	})
 	t.Run("offered", func(t *testing.T) {
-		srv := smtptest.NewServer(t, smtptest.WithStartTLS(), smtptest.WithAuth("me@example.org", "s3cret"))
-		cfg := spConfig(srv)
+		srv := tr.server(t, smtptest.WithStartTLS(), smtptest.WithAuth("me@example.org", "s3cret"))
+		cfg := tr.config(srv)
 		cfg.SMTP.Security = campaign.SecurityStartTLS
 		cfg.SMTP.RootCAs = srv.Cert.Pool
 		cfg.SMTP.Username, cfg.SMTP.Password = "me@example.org", "s3cret"
@@ -473,8 +520,8 @@ func TestPoolStartTLS(t *testing.T) {
 		}
 	})
 	t.Run("unverified certificate", func(t *testing.T) {
-		srv := smtptest.NewServer(t, smtptest.WithStartTLS())
-		cfg := spConfig(srv)
+		srv := tr.server(t, smtptest.WithStartTLS())
+		cfg := tr.config(srv)
 		cfg.SMTP.Security = campaign.SecurityStartTLS
 		_, err := spRun(t, cfg, spMessages(1))
 		if !errors.Is(err, sendpool.ErrTLS) {
@@ -486,10 +533,12 @@ func TestPoolStartTLS(t *testing.T) {
 // TestPoolInterruptLeavesTrueReport cancels the run while two messages are
 // held by the server: they finish, everything else is not-attempted, and the
 // report on disk says so.
-func TestPoolInterruptLeavesTrueReport(t *testing.T) {
+func TestPoolInterruptLeavesTrueReport(t *testing.T) { spEach(t, testPoolInterruptLeavesTrueReport) }
+
+func testPoolInterruptLeavesTrueReport(t *testing.T, tr spTransport) {
 	gate := make(chan struct{})
-	srv := smtptest.NewServer(t, smtptest.HoldData(gate))
-	cfg := spConfig(srv)
+	srv := tr.server(t, smtptest.HoldData(gate))
+	cfg := tr.config(srv)
 	cfg.Concurrency = 2
 	msgs := spMessages(10)
 	p, err := sendpool.New(cfg)
@@ -568,10 +617,12 @@ func TestPoolInterruptLeavesTrueReport(t *testing.T) {
 
 // TestPoolAbortCutsInFlight: a second Ctrl-C (Abort) drops the held
 // connection; the message whose body was sent is unknown.
-func TestPoolAbortCutsInFlight(t *testing.T) {
+func TestPoolAbortCutsInFlight(t *testing.T) { spEach(t, testPoolAbortCutsInFlight) }
+
+func testPoolAbortCutsInFlight(t *testing.T, tr spTransport) {
 	gate := make(chan struct{})
-	srv := smtptest.NewServer(t, smtptest.HoldData(gate))
-	cfg := spConfig(srv)
+	srv := tr.server(t, smtptest.HoldData(gate))
+	cfg := tr.config(srv)
 	cfg.Concurrency = 1
 	p, err := sendpool.New(cfg)
 	if err != nil {
@@ -600,15 +651,17 @@ func TestPoolAbortCutsInFlight(t *testing.T) {
 
 // TestPoolThrottlingSlowsDown: throttling replies lower the shared rate and
 // do not spend retries (Retries is 0 here).
-func TestPoolThrottlingSlowsDown(t *testing.T) {
+func TestPoolThrottlingSlowsDown(t *testing.T) { spEach(t, testPoolThrottlingSlowsDown) }
+
+func testPoolThrottlingSlowsDown(t *testing.T, tr spTransport) {
 	var n atomic.Int64
-	srv := smtptest.NewServer(t, smtptest.OnMail(func(smtptest.Session, string) error {
+	srv := tr.server(t, smtptest.OnMail(func(smtptest.Session, string) error {
 		if n.Add(1) <= 3 {
 			return smtptest.Reply(451, "4.7.0", "rate limit exceeded, slow down")
 		}
 		return nil
 	}))
-	cfg := spConfig(srv)
+	cfg := tr.config(srv)
 	cfg.Rate = 1000
 	cfg.Retries = 0
 	var mu sync.Mutex
@@ -645,11 +698,13 @@ func TestPoolThrottlingSlowsDown(t *testing.T) {
 
 // TestPoolThrottlingIsBounded: a server that throttles forever (QQ's
 // "frequency limited") does not keep the run alive forever.
-func TestPoolThrottlingIsBounded(t *testing.T) {
-	srv := smtptest.NewServer(t, smtptest.OnMail(func(smtptest.Session, string) error {
+func TestPoolThrottlingIsBounded(t *testing.T) { spEach(t, testPoolThrottlingIsBounded) }
+
+func testPoolThrottlingIsBounded(t *testing.T, tr spTransport) {
+	srv := tr.server(t, smtptest.OnMail(func(smtptest.Session, string) error {
 		return smtptest.Reply(550, "", "Ip frequency limited")
 	}))
-	cfg := spConfig(srv)
+	cfg := tr.config(srv)
 	cfg.Rate = 5000
 	cfg.MaxThrottled = 3
 	res, err := spRun(t, cfg, spMessages(4))
@@ -663,15 +718,17 @@ func TestPoolThrottlingIsBounded(t *testing.T) {
 	}
 }
 
-func TestPoolSizeAndSMTPUTF8(t *testing.T) {
+func TestPoolSizeAndSMTPUTF8(t *testing.T) { spEach(t, testPoolSizeAndSMTPUTF8) }
+
+func testPoolSizeAndSMTPUTF8(t *testing.T, tr spTransport) {
 	big := spMessage(3, "big@example.org")
 	big.Data = append(big.Data, []byte(strings.Repeat("x", 2000)+"\r\n")...)
 	utf := spMessage(4, "用户@example.org")
 	utf.UTF8 = true
 	msgs := []*render.Message{spMessage(2, "small@example.org"), big, utf}
 
-	srv := smtptest.NewServer(t, smtptest.WithMaxSize(1000))
-	cfg := spConfig(srv)
+	srv := tr.server(t, smtptest.WithMaxSize(1000))
+	cfg := tr.config(srv)
 	cfg.Concurrency = 1
 	res, err := spRun(t, cfg, msgs)
 	if err != nil {
@@ -690,8 +747,8 @@ func TestPoolSizeAndSMTPUTF8(t *testing.T) {
 		t.Errorf("server got %d messages over %d connections", len(srv.Messages()), srv.Connections())
 	}
 
-	srv = smtptest.NewServer(t, smtptest.WithSMTPUTF8())
-	res, err = spRun(t, spConfig(srv), []*render.Message{utf})
+	srv = tr.server(t, smtptest.WithSMTPUTF8())
+	res, err = spRun(t, tr.config(srv), []*render.Message{utf})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -703,10 +760,12 @@ func TestPoolSizeAndSMTPUTF8(t *testing.T) {
 	}
 }
 
-func TestPoolLMTP(t *testing.T) {
+func TestPoolLMTP(t *testing.T) { spEach(t, testPoolLMTP) }
+
+func testPoolLMTP(t *testing.T, tr spTransport) {
 	var mu sync.Mutex
 	tries := map[string]int{}
-	srv := smtptest.NewServer(t, smtptest.WithLMTP(), smtptest.OnLMTPRcpt(func(_ smtptest.Session, rcpt string) error {
+	srv := tr.server(t, smtptest.WithLMTP(), smtptest.OnLMTPRcpt(func(_ smtptest.Session, rcpt string) error {
 		mu.Lock()
 		defer mu.Unlock()
 		tries[rcpt]++
@@ -718,7 +777,7 @@ func TestPoolLMTP(t *testing.T) {
 		}
 		return nil
 	}))
-	cfg := spConfig(srv)
+	cfg := tr.config(srv)
 	cfg.SMTP.Protocol = campaign.ProtocolLMTP
 	cfg.Concurrency = 1
 	msgs := []*render.Message{spMessage(2, "a@example.org", "full@example.org", "later@example.org")}
@@ -762,9 +821,11 @@ func TestPoolUnreachable(t *testing.T) {
 }
 
 // TestPoolGreetingRefusedStops: a 5xx greeting stops the run at once.
-func TestPoolGreetingRefusedStops(t *testing.T) {
-	srv := smtptest.NewServer(t, smtptest.RefuseWith("554 5.7.1 Service unavailable; client host blocked"))
-	cfg := spConfig(srv)
+func TestPoolGreetingRefusedStops(t *testing.T) { spEachTLS(t, testPoolGreetingRefusedStops) }
+
+func testPoolGreetingRefusedStops(t *testing.T, tr spTransport) {
+	srv := tr.server(t, smtptest.RefuseWith("554 5.7.1 Service unavailable; client host blocked"))
+	cfg := tr.config(srv)
 	cfg.Concurrency = 1
 	res, err := spRun(t, cfg, spMessages(3))
 	if !errors.Is(err, sendpool.ErrUnreachable) || !strings.Contains(err.Error(), "554 5.7.1 Service unavailable") {
@@ -777,8 +838,8 @@ func TestPoolGreetingRefusedStops(t *testing.T) {
 		t.Errorf("row 2: %+v", r)
 	}
 	// The same with STARTTLS: the refusal is the greeting's, not STARTTLS's.
-	srv = smtptest.NewServer(t, smtptest.WithStartTLS(), smtptest.RefuseWith("554 5.7.1 client host blocked"))
-	cfg = spConfig(srv)
+	srv = tr.server(t, smtptest.WithStartTLS(), smtptest.RefuseWith("554 5.7.1 client host blocked"))
+	cfg = tr.config(srv)
 	cfg.SMTP.Security = campaign.SecurityStartTLS
 	_, err = spRun(t, cfg, spMessages(1))
 	if !errors.Is(err, sendpool.ErrUnreachable) || errors.Is(err, sendpool.ErrTLS) {
@@ -816,10 +877,12 @@ func (j *spJournal) Result(_ context.Context, m *render.Message, r sendpool.Resu
 	return nil
 }
 
-func TestPoolJournalSeam(t *testing.T) {
+func TestPoolJournalSeam(t *testing.T) { spEach(t, testPoolJournalSeam) }
+
+func testPoolJournalSeam(t *testing.T, tr spTransport) {
 	var mu sync.Mutex
 	first := map[string]bool{}
-	srv := smtptest.NewServer(t, smtptest.OnData(func(_ smtptest.Session, m *smtptest.Message) error {
+	srv := tr.server(t, smtptest.OnData(func(_ smtptest.Session, m *smtptest.Message) error {
 		mu.Lock()
 		defer mu.Unlock()
 		if m.To[0] == "flaky@example.org" && !first[m.To[0]] {
@@ -828,7 +891,7 @@ func TestPoolJournalSeam(t *testing.T) {
 		}
 		return nil
 	}))
-	cfg := spConfig(srv)
+	cfg := tr.config(srv)
 	cfg.Concurrency = 1
 	j := &spJournal{srv: srv, t: t}
 	cfg.Journal = j
@@ -836,20 +899,35 @@ func TestPoolJournalSeam(t *testing.T) {
 	if _, err := spRun(t, cfg, msgs); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{
-		"attempt 2", "result 2 sent final=true",
-		"attempt 3", "result 3 failed final=false",
-		"attempt 4", "result 4 sent final=true",
-		"attempt 3", "result 3 sent final=true",
+	// Per message, in this order (final results are recorded by the
+	// finishers, so messages interleave in any order).
+	want := map[string][]string{
+		"2": {"attempt 2", "result 2 sent final=true"},
+		"3": {"attempt 3", "result 3 failed final=false", "attempt 3", "result 3 sent final=true"},
+		"4": {"attempt 4", "result 4 sent final=true"},
 	}
-	if strings.Join(j.events, "\n") != strings.Join(want, "\n") {
-		t.Errorf("journal calls:\n%s\nwant:\n%s", strings.Join(j.events, "\n"), strings.Join(want, "\n"))
+	got := map[string][]string{}
+	for _, e := range j.events {
+		row := strings.Fields(e)[1]
+		got[row] = append(got[row], e)
+	}
+	for row, w := range want {
+		if strings.Join(got[row], "\n") != strings.Join(w, "\n") {
+			t.Errorf("row %s: journal calls:\n%s\nwant:\n%s", row, strings.Join(got[row], "\n"), strings.Join(w, "\n"))
+		}
+	}
+	if len(j.events) != 8 {
+		t.Errorf("journal calls:\n%s", strings.Join(j.events, "\n"))
 	}
 }
 
 func TestPoolJournalFailureStopsBeforeBody(t *testing.T) {
-	srv := smtptest.NewServer(t)
-	cfg := spConfig(srv)
+	spEach(t, testPoolJournalFailureStopsBeforeBody)
+}
+
+func testPoolJournalFailureStopsBeforeBody(t *testing.T, tr spTransport) {
+	srv := tr.server(t)
+	cfg := tr.config(srv)
 	cfg.Concurrency = 1
 	j := &spJournal{srv: srv, t: t, failFor: 3}
 	cfg.Journal = j
@@ -869,8 +947,10 @@ func TestPoolJournalFailureStopsBeforeBody(t *testing.T) {
 	}
 }
 
-func TestPoolSourceError(t *testing.T) {
-	srv := smtptest.NewServer(t)
+func TestPoolSourceError(t *testing.T) { spEach(t, testPoolSourceError) }
+
+func testPoolSourceError(t *testing.T, tr spTransport) {
+	srv := tr.server(t)
 	i := 0
 	src := sendpool.SourceFunc(func(context.Context) (*render.Message, error) {
 		i++
@@ -879,7 +959,7 @@ func TestPoolSourceError(t *testing.T) {
 		}
 		return spMessage(i+1, fmt.Sprintf("u%d@example.org", i)), nil
 	})
-	p, err := sendpool.New(spConfig(srv))
+	p, err := sendpool.New(tr.config(srv))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -893,8 +973,10 @@ func TestPoolSourceError(t *testing.T) {
 	}
 }
 
-func TestPoolChanSource(t *testing.T) {
-	srv := smtptest.NewServer(t)
+func TestPoolChanSource(t *testing.T) { spEach(t, testPoolChanSource) }
+
+func testPoolChanSource(t *testing.T, tr spTransport) {
+	srv := tr.server(t)
 	ch := make(chan *render.Message)
 	msgs := spMessages(5)
 	go func() {
@@ -903,7 +985,7 @@ func TestPoolChanSource(t *testing.T) {
 			ch <- m
 		}
 	}()
-	p, err := sendpool.New(spConfig(srv))
+	p, err := sendpool.New(tr.config(srv))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -978,5 +1060,47 @@ func TestPoolTransportPanicIsContained(t *testing.T) {
 		if r.Status != sendpool.StatusFailed || !r.Temporary || !strings.Contains(r.Detail, "transport panic: transport bug") || r.Server != "panic:0" {
 			t.Errorf("row %d: %+v", row, r)
 		}
+	}
+}
+
+// TestPoolRedialsDeadIdleConnection: the server ends a connection left
+// idle ("421 4.4.2 idle timeout" and close); the next message goes over a
+// new connection without spending a retry (Retries is 0) and is delivered
+// once, on every transport.
+func TestPoolRedialsDeadIdleConnection(t *testing.T) { spEach(t, testPoolRedialsDeadIdleConnection) }
+
+func testPoolRedialsDeadIdleConnection(t *testing.T, tr spTransport) {
+	srv := tr.server(t)
+	cfg := tr.config(srv)
+	cfg.Concurrency = 1
+	cfg.Retries = 0
+	p, err := sendpool.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := make(chan *render.Message)
+	results := make(chan sendpool.Result, 2)
+	done := make(chan error)
+	go func() {
+		done <- p.Run(context.Background(), sendpool.ChanSource(ch), func(r sendpool.Result) { results <- r })
+	}()
+	msgs := spMessages(2)
+	ch <- msgs[0]
+	if r := <-results; r.Status != sendpool.StatusSent {
+		t.Fatalf("first: %v %s", r.Status, r.Detail)
+	}
+	srv.CloseIdle()
+	<-srv.Gone()
+	ch <- msgs[1]
+	close(ch)
+	if r := <-results; r.Status != sendpool.StatusSent || r.Attempts != 1 {
+		t.Errorf("after the idle close: %v after %d attempts (%s)", r.Status, r.Attempts, r.Detail)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	spExactlyOnce(t, srv, msgs)
+	if srv.Connections() != 2 {
+		t.Errorf("%d connections, want 2", srv.Connections())
 	}
 }

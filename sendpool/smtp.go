@@ -51,6 +51,13 @@ type SMTPConfig struct {
 	// with AUTH exchanges and the password redacted and message bodies
 	// elided. Lines of concurrent connections are prefixed "[cN]".
 	Debug io.Writer
+	// Transport chooses the client exchange after login: "" or "auto"
+	// (TransportAuto: pipelined when the server offers PIPELINING, with
+	// BDAT when it also offers CHUNKING; the plain exchange otherwise),
+	// "pipelined" (TransportPipelined: Dial fails with ErrNoPipelining
+	// when PIPELINING is not offered) or "plain" (TransportPlain: go-smtp's
+	// lockstep client, one reply awaited per command).
+	Transport string
 }
 
 // SMTPConfigFrom builds the transport settings from a campaign's smtp:
@@ -68,6 +75,7 @@ func SMTPConfigFrom(s campaign.SMTP, password string) SMTPConfig {
 		Timeout:            time.Duration(s.Timeout),
 		InsecureSkipVerify: s.InsecureSkipVerify,
 		CAFile:             s.CAFile,
+		Transport:          s.Transport,
 	}
 }
 
@@ -112,10 +120,11 @@ func (c *SMTPConfig) helo() string {
 // SMTPDialer is the Dialer for SMTP and LMTP servers, built on
 // github.com/emersion/go-smtp. It is safe for concurrent use.
 type SMTPDialer struct {
-	cfg    SMTPConfig
-	tls    *tls.Config
-	debug  *lockedWriter
-	nextID atomic.Int64
+	cfg       SMTPConfig
+	transport string // TransportAuto, TransportPipelined or TransportPlain
+	tls       *tls.Config
+	debug     *lockedWriter
+	nextID    atomic.Int64
 }
 
 var _ Dialer = (*SMTPDialer)(nil)
@@ -142,6 +151,10 @@ func NewSMTPDialer(cfg SMTPConfig) (*SMTPDialer, error) {
 	case "", "plain", "login", "cram-md5", "xoauth2":
 	default:
 		return nil, fmt.Errorf("sendpool: unknown smtp.auth %q (use plain, login, cram-md5 or xoauth2)", cfg.Auth)
+	}
+	transport, err := parseTransport(cfg.Transport)
+	if err != nil {
+		return nil, err
 	}
 	if strings.ContainsAny(cfg.Helo, "\r\n ") {
 		return nil, errors.New("sendpool: smtp.helo must be one word")
@@ -175,7 +188,7 @@ func NewSMTPDialer(cfg SMTPConfig) (*SMTPDialer, error) {
 		}
 		tc.RootCAs = pool
 	}
-	d := &SMTPDialer{cfg: cfg, tls: tc}
+	d := &SMTPDialer{cfg: cfg, transport: transport, tls: tc}
 	if cfg.Debug != nil {
 		d.debug = &lockedWriter{w: cfg.Debug}
 	}
@@ -188,11 +201,24 @@ func (d *SMTPDialer) Config() SMTPConfig { return d.cfg }
 // Dial implements Dialer: it connects, secures the connection as
 // cfg.Security says, reads the greeting, sends EHLO (LHLO for LMTP) and logs
 // in when a username is set. The whole setup is bounded by three times the
-// timeout and by ctx.
+// timeout and by ctx. Unless cfg.Transport is plain, a server offering
+// PIPELINING gets a PipelinedConn (see pipeline.go); with transport
+// pipelined a server that does not offer it is an error wrapping
+// ErrNoPipelining (the session is ended politely first).
 func (d *SMTPDialer) Dial(ctx context.Context) (Conn, error) {
 	c, err := d.dial(ctx, nil)
 	if err != nil {
 		return nil, err
+	}
+	if d.transport == TransportPlain {
+		return c, nil
+	}
+	if ok, _ := c.c.Extension("PIPELINING"); ok {
+		return newPipeConn(c), nil
+	}
+	if d.transport == TransportPipelined {
+		c.Quit(ctx)
+		return nil, fmt.Errorf("%w: %s offers %s", ErrNoPipelining, d.cfg.Addr(), c.extensions())
 	}
 	return c, nil
 }
@@ -242,8 +268,10 @@ func (d *SMTPDialer) setup(ctx context.Context, raw *rawConn, notes *probeNotes)
 	cfg := &d.cfg
 	to := cfg.timeout()
 	var tr io.Writer
+	var trT *transcript
 	if d.debug != nil {
-		tr = newTranscript(d.debug, d.nextID.Add(1), cfg.Password)
+		trT = newTranscript(d.debug, d.nextID.Add(1), cfg.Password)
+		tr = trT
 	}
 	if notes != nil && notes.tap != nil {
 		if tr == nil {
@@ -267,6 +295,8 @@ func (d *SMTPDialer) setup(ctx context.Context, raw *rawConn, notes *probeNotes)
 	}
 
 	var c *smtp.Client
+	var restarted *tls.Conn // the TLS connection after STARTTLS, when ours
+	tapped := false         // the transcript comes from conn, not DebugWriter
 	switch {
 	case cfg.Protocol == campaign.ProtocolLMTP && cfg.Security == campaign.SecurityStartTLS:
 		return nil, &TLSError{Host: cfg.Addr(), Reason: "STARTTLS with LMTP is not supported; use security: tls or none"}
@@ -299,6 +329,21 @@ func (d *SMTPDialer) setup(ctx context.Context, raw *rawConn, notes *probeNotes)
 			return nil, fmt.Errorf("sendpool: %s: %w", cfg.Addr(), err)
 		}
 		secure = true
+		if d.transport != TransportPlain {
+			// go-smtp keeps the TLS connection it makes for STARTTLS
+			// to itself, and the pipelined transport must drive that
+			// connection after the login. go-smtp has not started the
+			// handshake yet (it does so with the next command), so
+			// the TLS client is made here on the same socket, and a
+			// new go-smtp client runs EHLO and AUTH over it; it is
+			// handed the greeting it would otherwise wait for (the
+			// session had one, before STARTTLS). The transcript is
+			// then tapped from that connection, without the replayed
+			// greeting.
+			restarted = tls.Client(raw, d.tls)
+			sess := &restartedConn{Conn: restarted, greeting: []byte("220 " + cfg.Host + " (TLS started)\r\n"), tap: tr}
+			c, conn, tapped = smtp.NewClient(sess), sess, true
+		}
 	case cfg.Protocol == campaign.ProtocolLMTP:
 		c = smtp.NewClientLMTP(conn)
 	default:
@@ -306,7 +351,7 @@ func (d *SMTPDialer) setup(ctx context.Context, raw *rawConn, notes *probeNotes)
 	}
 	c.CommandTimeout = to
 	c.SubmissionTimeout = 4 * to
-	if tr != nil {
+	if tr != nil && !tapped {
 		c.DebugWriter = tr
 	}
 	if err := c.Hello(cfg.helo()); err != nil {
@@ -319,7 +364,9 @@ func (d *SMTPDialer) setup(ctx context.Context, raw *rawConn, notes *probeNotes)
 		return nil, fmt.Errorf("sendpool: %s: greeting: %w", cfg.Addr(), err)
 	}
 	if cfg.Security == campaign.SecurityStartTLS && notes != nil && notes.tls != nil {
-		if st, ok := c.TLSConnectionState(); ok {
+		if restarted != nil {
+			notes.tls(restarted.ConnectionState())
+		} else if st, ok := c.TLSConnectionState(); ok {
 			notes.tls(st)
 		}
 	}
@@ -337,7 +384,10 @@ func (d *SMTPDialer) setup(ctx context.Context, raw *rawConn, notes *probeNotes)
 		}
 	}
 
-	sc := &smtpConn{d: d, c: c, raw: raw, lmtp: cfg.Protocol == campaign.ProtocolLMTP}
+	if cfg.Security == campaign.SecurityStartTLS && restarted == nil {
+		conn = nil // go-smtp owns the TLS connection
+	}
+	sc := &smtpConn{d: d, c: c, raw: raw, nc: conn, tr: trT, lmtp: cfg.Protocol == campaign.ProtocolLMTP}
 	if ok, _ := c.Extension("SMTPUTF8"); ok {
 		sc.utf8 = true
 	}
@@ -472,11 +522,58 @@ func (r *rawConn) closeNow() {
 	r.Conn.Close()
 }
 
+// restartedConn is the TLS connection made after STARTTLS (see setup). It
+// first yields greeting, then reads from the connection; reads and writes
+// after the greeting go to tap when it is set.
+type restartedConn struct {
+	net.Conn
+	greeting []byte
+	tap      io.Writer
+}
+
+func (r *restartedConn) Read(b []byte) (int, error) {
+	if len(r.greeting) > 0 {
+		n := copy(b, r.greeting)
+		r.greeting = r.greeting[n:]
+		return n, nil
+	}
+	n, err := r.Conn.Read(b)
+	if r.tap != nil && n > 0 {
+		r.tap.Write(b[:n])
+	}
+	return n, err
+}
+
+func (r *restartedConn) Write(b []byte) (int, error) {
+	n, err := r.Conn.Write(b)
+	if r.tap != nil && n > 0 {
+		r.tap.Write(b[:n])
+	}
+	return n, err
+}
+
+// extensions lists the EHLO keywords that decide the transport, for an
+// error message.
+func (s *smtpConn) extensions() string {
+	var have []string
+	for _, k := range []string{"PIPELINING", "CHUNKING", "8BITMIME", "SMTPUTF8", "SIZE"} {
+		if ok, _ := s.c.Extension(k); ok {
+			have = append(have, k)
+		}
+	}
+	if len(have) == 0 {
+		return "none of PIPELINING, CHUNKING, 8BITMIME, SMTPUTF8, SIZE"
+	}
+	return strings.Join(have, ", ")
+}
+
 // smtpConn is one session; used by one goroutine at a time.
 type smtpConn struct {
 	d       *SMTPDialer
 	c       *smtp.Client
 	raw     *rawConn
+	nc      net.Conn    // the session's connection above TLS; nil when go-smtp made it (STARTTLS, plain transport)
+	tr      *transcript // nil without Debug
 	lmtp    bool
 	utf8    bool
 	hasSize bool

@@ -43,11 +43,45 @@ type Tx struct {
 	// Rcpts are the envelope recipients for this attempt: all of
 	// Msg.Recipients on the first try, the ones still owed on a retry.
 	Rcpts []string
-	// BeforeBody, when not nil, is called after the server accepted the
-	// envelope (DATA answered 354) and before the first byte of the body is
-	// written. If it returns an error the connection is dropped without
-	// sending the body and Send returns a *TxError wrapping that error.
+	// BeforeBody, when not nil, is called before the first byte of the
+	// body is written: with DATA after the server accepted the envelope
+	// (DATA answered 354); with BDAT (CHUNKING, RFC 3030), where envelope
+	// and body travel as one group, before the group is written. If it
+	// returns an error the body is not sent (after a 354 the connection is
+	// dropped, the one way to refuse sending it) and Send, or the
+	// transaction's Wait, returns a *TxError wrapping that error.
 	BeforeBody func(ctx context.Context) error
+}
+
+// PipelinedConn is a Conn that can start the next transaction before the
+// outcome of the previous one is known (SMTP command pipelining, RFC 2920:
+// the next transaction's MAIL, RCPT and DATA ride behind the previous body,
+// and the replies are read in order). The pool detects it with a type
+// assertion and then keeps up to Window transactions in flight on the
+// connection, handling their outcomes in the order they were begun. Like a
+// Conn it is used by one goroutine at a time; Send, Reset and Quit may only
+// be called while no transaction is in flight.
+type PipelinedConn interface {
+	Conn
+	// Window is the most transactions that may be in flight at once
+	// (begun and not yet waited for); at least 1.
+	Window() int
+	// Begin starts a transaction for tx. It may do I/O to make room (read
+	// the replies a transaction before it is owed, send that one's body),
+	// but never waits for tx's own replies. An error means nothing of tx
+	// was sent (a *TxError, as Send returns); otherwise the outcome comes
+	// from the Pending's Wait. When ctx is cancelled Begin drops the
+	// connection at once.
+	Begin(ctx context.Context, tx *Tx) (Pending, error)
+}
+
+// Pending is a transaction in flight on a PipelinedConn.
+type Pending interface {
+	// Wait returns the transaction's outcome, as Conn.Send would, reading
+	// replies (and sending bodies the server asked for) as needed. Pending
+	// transactions are waited for in the order they were begun. When ctx
+	// is cancelled Wait drops the connection at once.
+	Wait(ctx context.Context) (*Delivery, error)
 }
 
 // Delivery is what the server said about a transaction.

@@ -6,11 +6,19 @@
 // login refusals, and a cap on concurrent connections. It records every
 // message it accepted (envelope and data) and counts connections, so tests
 // can assert what arrived and how many sessions were open at once.
+//
+// go-smtp's server reads commands one at a time, so it serves clients that
+// pipeline (RFC 2920) as well as lockstep ones; it always advertises
+// PIPELINING and CHUNKING (RFC 3030, BDAT). WithoutPipelining and
+// WithoutChunking hide those keywords from the EHLO reply (plaintext
+// sessions only) so each client exchange can be tested. On plaintext
+// sessions the server also parses the client's byte stream as the server
+// does (skipping DATA bodies once the server answered 354, and BDAT chunks
+// by their size), so Commands and UnknownCommands count what the client
+// really sent as commands.
 package smtptest
 
 import (
-	"bufio"
-	"bytes"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -35,9 +43,11 @@ type Message struct {
 	To   []string
 	Data []byte
 	// Size is the MAIL SIZE parameter (0 when not given); UTF8 the
-	// SMTPUTF8 parameter.
+	// SMTPUTF8 parameter; Body the BODY parameter ("8BITMIME", "7BIT" or
+	// "" when not given).
 	Size int64
 	UTF8 bool
+	Body string
 	// User is the authenticated user ("" when none); TLS whether the
 	// session was encrypted.
 	User string
@@ -84,7 +94,10 @@ type options struct {
 	onData                func(Session, *Message) error
 	onLMTPRcpt            func(Session, string) error
 	dropReply             func(Session, *Message) bool
+	close421              func(Session, *Message) bool
 	gate                  <-chan struct{}
+	noPipelining          bool
+	noChunking            bool
 }
 
 // Option configures a Server.
@@ -161,6 +174,23 @@ func DropReply(f func(s Session, m *Message) bool) Option {
 	return func(o *options) { o.dropReply = f }
 }
 
+// Close421OnData makes the server, when f returns true for a message it
+// has read, answer the body with "421 4.3.2 closing" and close the
+// connection; the message is not accepted. Commands a client pipelined
+// behind the body are never answered.
+func Close421OnData(f func(s Session, m *Message) bool) Option {
+	return func(o *options) { o.close421 = f }
+}
+
+// WithoutPipelining leaves PIPELINING out of the EHLO reply (the server
+// still reads pipelined commands correctly, as go-smtp does). Plaintext
+// sessions only: NewServer fails the test when TLS or STARTTLS is on.
+func WithoutPipelining() Option { return func(o *options) { o.noPipelining = true } }
+
+// WithoutChunking leaves CHUNKING out of the EHLO reply (BDAT is still
+// understood). Plaintext sessions only, as WithoutPipelining.
+func WithoutChunking() Option { return func(o *options) { o.noChunking = true } }
+
 // HoldData makes the server, after reading each body, announce the message
 // on Server.Held and wait for a value on gate before replying.
 func HoldData(gate <-chan struct{}) Option { return func(o *options) { o.gate = gate } }
@@ -179,9 +209,11 @@ type Server struct {
 	o      options
 	srv    *smtp.Server
 	held   chan Message
+	gone   chan int
 	closed chan struct{}
 
 	mu        sync.Mutex
+	open      map[*countedConn]bool
 	msgs      []Message
 	cur       int
 	maxCur    int
@@ -194,9 +226,12 @@ type Server struct {
 // NewServer starts a server on 127.0.0.1:0; it stops when the test ends.
 func NewServer(t testing.TB, opts ...Option) *Server {
 	t.Helper()
-	s := &Server{t: t, held: make(chan Message, 1024), closed: make(chan struct{}), cmds: map[string]int{}}
+	s := &Server{t: t, held: make(chan Message, 1024), gone: make(chan int, 1024), closed: make(chan struct{}), cmds: map[string]int{}, open: map[*countedConn]bool{}}
 	for _, f := range opts {
 		f(&s.o)
+	}
+	if (s.o.noPipelining || s.o.noChunking) && (s.o.implicitTLS || s.o.startTLS) {
+		t.Fatal("smtptest: WithoutPipelining and WithoutChunking work on plaintext sessions only")
 	}
 	srv := smtp.NewServer(backend{s})
 	srv.Domain = "smtptest.localhost"
@@ -302,6 +337,41 @@ func (s *Server) Commands(verb string) int {
 	return s.cmds[strings.ToUpper(verb)]
 }
 
+// UnknownCommands counts the lines the client sent as commands whose verb
+// is not an SMTP command this client may send: message data sent where the
+// server expected commands shows up here. Plaintext connections only.
+func (s *Server) UnknownCommands() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for verb, k := range s.cmds {
+		if !knownVerbs[verb] {
+			n += k
+		}
+	}
+	return n
+}
+
+// CloseIdle ends every open session as a server does when a client idles
+// too long: "421 4.4.2 idle timeout, closing" and close. Call it only while
+// the client is between transactions.
+func (s *Server) CloseIdle() {
+	s.mu.Lock()
+	conns := make([]*countedConn, 0, len(s.open))
+	for c := range s.open {
+		conns = append(conns, c)
+	}
+	s.mu.Unlock()
+	for _, c := range conns {
+		io.WriteString(c.Conn, "421 4.4.2 idle timeout, closing\r\n")
+		c.Close()
+	}
+}
+
+// Gone delivers the number of each connection the server closed or saw
+// closed, as that happens.
+func (s *Server) Gone() <-chan int { return s.gone }
+
 // Held delivers each message HoldData is holding, as it starts waiting.
 func (s *Server) Held() <-chan Message { return s.held }
 
@@ -335,10 +405,19 @@ func (l *countingListener) Accept() (net.Conn, error) {
 		s.total++
 		s.maxCur = max(s.maxCur, s.cur)
 		id := s.total
-		s.mu.Unlock()
 		cc := &countedConn{Conn: c, s: s, id: id}
+		s.open[cc] = true
+		s.mu.Unlock()
 		if !s.o.implicitTLS && !s.o.startTLS {
-			cc.lines = bufio.NewScanner(&cc.pipe)
+			cc.wire = &wire{s: s}
+			for _, kw := range []struct {
+				off  bool
+				line string
+			}{{s.o.noPipelining, "250-PIPELINING\r\n"}, {s.o.noChunking, "250-CHUNKING\r\n"}} {
+				if kw.off {
+					cc.hide = append(cc.hide, kw.line)
+				}
+			}
 		}
 		return cc, nil
 	}
@@ -352,55 +431,52 @@ type countedConn struct {
 	once      sync.Once
 	delivered int // guarded by s.mu
 
-	// Plaintext command recording.
-	pipe  bytes.Buffer
-	lines *bufio.Scanner
-	inDat bool
+	// wire parses a plaintext session (nil under TLS); hide lists EHLO
+	// reply lines left out (WithoutPipelining, WithoutChunking).
+	wire *wire
+	hide []string
 }
 
 func (c *countedConn) Read(b []byte) (int, error) {
 	n, err := c.Conn.Read(b)
-	if c.lines != nil && n > 0 {
-		c.record(b[:n])
+	if c.wire != nil && n > 0 {
+		c.wire.fromClient(b[:n])
 	}
 	return n, err
 }
 
-// record counts command verbs in plaintext input, skipping message data.
-func (c *countedConn) record(b []byte) {
-	c.pipe.Write(b)
-	for {
-		i := bytes.IndexByte(c.pipe.Bytes(), '\n')
-		if i < 0 {
-			return
+// Write hides EHLO keywords and tells the parser about the replies.
+// go-smtp writes each reply line with its own Write (textproto flushes
+// every line), so a hidden keyword is always one whole Write.
+func (c *countedConn) Write(b []byte) (int, error) {
+	for _, h := range c.hide {
+		if string(b) == h {
+			return len(b), nil
 		}
-		line := strings.TrimRight(string(c.pipe.Next(i+1)), "\r\n")
-		if c.inDat {
-			if line == "." {
-				c.inDat = false
-			}
-			continue
-		}
-		verb, _, _ := strings.Cut(line, " ")
-		verb = strings.ToUpper(verb)
-		if verb == "DATA" {
-			c.inDat = true
-		}
-		c.s.mu.Lock()
-		c.s.cmds[verb]++
-		c.s.mu.Unlock()
 	}
+	n, err := c.Conn.Write(b)
+	if c.wire != nil && n > 0 && err == nil {
+		c.wire.fromServer(b[:n])
+	}
+	return n, err
 }
 
 // Close uncounts the connection before closing it, so a client that sees
 // the close and connects again is never counted twice.
 func (c *countedConn) Close() error {
+	var err error
 	c.once.Do(func() {
 		c.s.mu.Lock()
 		c.s.cur--
+		delete(c.s.open, c)
 		c.s.mu.Unlock()
+		err = c.Conn.Close()
+		select {
+		case c.s.gone <- c.id:
+		default:
+		}
 	})
-	return c.Conn.Close()
+	return err
 }
 
 type backend struct{ s *Server }
@@ -482,7 +558,7 @@ func (se *session) body(r io.Reader) (*Message, error) {
 	}
 	info := se.info()
 	m := &Message{Conn: info.Conn, From: se.from, To: append([]string(nil), se.to...), Data: data,
-		Size: se.opts.Size, UTF8: se.opts.UTF8, User: se.user, TLS: info.TLS}
+		Size: se.opts.Size, UTF8: se.opts.UTF8, Body: string(se.opts.Body), User: se.user, TLS: info.TLS}
 	if g := se.s.o.gate; g != nil {
 		select {
 		case se.s.held <- *m:
@@ -514,6 +590,13 @@ func (se *session) Data(r io.Reader) error {
 		if err := f(info, m); err != nil {
 			return err
 		}
+	}
+	if f := se.s.o.close421; f != nil && f(info, m) {
+		// Reply and close, as a server shutting down does; the reply
+		// go-smtp writes for the returned error then fails.
+		io.WriteString(se.c.Conn(), "421 4.3.2 service shutting down, closing\r\n")
+		se.c.Conn().Close()
+		return Reply(421, "4.3.2", "closing")
 	}
 	se.accept(m)
 	if f := se.s.o.dropReply; f != nil && f(info, m) {

@@ -1,0 +1,407 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// The benchmarks are macro benchmarks: each case does its whole job once
+// per b.N (run them with -benchtime 1x, as run.sh does) and logs one table
+// row ("ROW|case|msgs/s|msgs/RT|peak MB|ratio|target|note") that run.sh
+// gathers into one table. Ratios compare numbers taken in the same run, as
+// the machine is shared and noisy. The sizes come from environment knobs
+// (see knob); without -bench only the small smoke tests in smoke_test.go
+// run.
+
+const (
+	// childEnv asks TestMain to run a child job instead of the tests.
+	childEnv = "TIDINGS_BENCH_CHILD"
+	fileEnv  = "TIDINGS_BENCH_FILE"
+)
+
+func TestMain(m *testing.M) {
+	if code, ok := RunWrapper(); ok {
+		os.Exit(code)
+	}
+	if os.Getenv(childEnv) == "alloc" {
+		// A child of known size for TestRunCommandPeakRSS.
+		ballast := make([]byte, 48<<20)
+		for i := range ballast {
+			ballast[i] = byte(i)
+		}
+		fmt.Println(len(ballast))
+		os.Exit(0)
+	}
+	if os.Getenv(childEnv) == "xlsx-rows" {
+		if err := bareRows(os.Getenv(fileEnv)); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// bareRows is excelize's own streaming loop over the workbook at path,
+// with default options: the yardstick for reading the same workbook in
+// tidings check.
+func bareRows(path string) error {
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		return err
+	}
+	rows, err := f.Rows(f.GetSheetList()[0])
+	if err != nil {
+		return err
+	}
+	n := 0
+	for rows.Next() {
+		if _, err := rows.Columns(); err != nil {
+			return err
+		}
+		n++
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	fmt.Println("rows:", n)
+	return f.Close()
+}
+
+// knob reads a size from the environment: name when set, else def, scaled
+// down twentyfold (but not below 20) when BENCH_QUICK is set.
+func knob(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
+		return v
+	}
+	if os.Getenv("BENCH_QUICK") != "" {
+		return max(def/20, min(def, 20))
+	}
+	return def
+}
+
+// row is one line of the table.
+type row struct {
+	name   string
+	rate   float64 // messages (or rows) per second
+	perRT  float64 // messages per round trip
+	peakMB float64
+	ratio  float64
+	target string
+	note   string
+}
+
+// report logs r for run.sh and attaches its numbers to the benchmark.
+func report(b *testing.B, r row) {
+	f := func(v float64, format string) string {
+		if v == 0 {
+			return ""
+		}
+		return fmt.Sprintf(format, v)
+	}
+	if r.rate > 0 {
+		b.ReportMetric(r.rate, "msgs/s")
+	}
+	if r.perRT > 0 {
+		b.ReportMetric(r.perRT, "msgs/RT")
+	}
+	if r.peakMB > 0 {
+		b.ReportMetric(r.peakMB, "peak-MB")
+	}
+	if r.ratio > 0 {
+		b.ReportMetric(r.ratio, "ratio")
+	}
+	b.Logf("ROW|%s|%s|%s|%s|%s|%s|%s", r.name, f(r.rate, "%.0f"), f(r.perRT, "%.2f"), f(r.peakMB, "%.0f"), f(r.ratio, "%.2f"), r.target, r.note)
+}
+
+func must(b *testing.B, err error) {
+	b.Helper()
+	if err != nil {
+		b.Fatal(err)
+	}
+}
+
+func buildCLI(b *testing.B) string {
+	b.Helper()
+	bin, err := BuildCLI(context.Background(), b.TempDir())
+	must(b, err)
+	return bin
+}
+
+// runCLI runs the tidings binary in dir b.N times and returns the last
+// run with Elapsed the mean; a non-zero exit status fails the benchmark.
+func runCLI(b *testing.B, dir string, env []string, bin string, args ...string) Run {
+	b.Helper()
+	var last Run
+	var total time.Duration
+	for range b.N {
+		r, err := RunCommand(context.Background(), dir, env, bin, args...)
+		must(b, err)
+		if r.ExitCode != 0 {
+			b.Fatalf("tidings %v: exit status %d\n%s", args, r.ExitCode, r.Output)
+		}
+		total += r.Elapsed
+		last = r
+	}
+	last.Elapsed = total / time.Duration(b.N)
+	return last
+}
+
+func mb(n int64) float64 { return float64(n) / (1 << 20) }
+
+// BenchmarkRender: check and preview over the newsletter, against
+// building the same messages' MIME in process (the yardstick for check).
+func BenchmarkRender(b *testing.B) {
+	ctx := context.Background()
+	n := knob("BENCH_N", 100_000)
+	dir := b.TempDir()
+	must(b, WriteCSV(filepath.Join(dir, "recipients.csv"), n))
+	path, err := WriteCampaign(dir, CampaignOptions{Sheet: "recipients.csv"})
+	must(b, err)
+	bin := buildCLI(b)
+	var mime float64
+	b.Run("mime", func(b *testing.B) {
+		p, err := Prepare(ctx, path)
+		must(b, err)
+		workers := runtime.GOMAXPROCS(0)
+		total, elapsed := 0, time.Duration(0)
+		for range b.N {
+			k, d, err := p.RenderAll(workers)
+			must(b, err)
+			total, elapsed = total+k, elapsed+d
+		}
+		mime = float64(total) / elapsed.Seconds()
+		report(b, row{name: fmt.Sprintf("MIME only, in process (%d rows, %d goroutines)", n, workers), rate: mime, note: "yardstick for check"})
+	})
+	b.Run("check", func(b *testing.B) {
+		r := runCLI(b, dir, nil, bin, "check", "campaign.yaml")
+		rate := float64(n) / r.Elapsed.Seconds()
+		report(b, row{name: fmt.Sprintf("tidings check, %d recipients (CSV)", n), rate: rate, peakMB: mb(r.PeakRSS), ratio: rate / mime, target: "ratio ≥ 0.50 of MIME only", note: "whole process: load, read, render, summary"})
+	})
+	b.Run("preview", func(b *testing.B) {
+		out := filepath.Join(dir, "preview")
+		r := runCLI(b, dir, nil, bin, "preview", "-o", out, "campaign.yaml")
+		os.RemoveAll(out)
+		rate := float64(n) / r.Elapsed.Seconds()
+		report(b, row{name: fmt.Sprintf("tidings preview, %d recipients (.eml files)", n), rate: rate, peakMB: mb(r.PeakRSS), ratio: rate / mime, note: "writes one file per message"})
+	})
+}
+
+// BenchmarkSinks: the bare pipelined client against each sink, 8
+// connections on loopback: which sink is faster.
+func BenchmarkSinks(b *testing.B) {
+	ctx := context.Background()
+	n := knob("BENCH_SEND_N", 20_000)
+	dir := b.TempDir()
+	must(b, WriteCSV(filepath.Join(dir, "recipients.csv"), n))
+	path, err := WriteCampaign(dir, CampaignOptions{Sheet: "recipients.csv"})
+	must(b, err)
+	p, err := Prepare(ctx, path)
+	must(b, err)
+	msgs, err := p.Msgs(n)
+	must(b, err)
+	var hand float64
+	for _, kind := range []string{"hand-written", "go-smtp"} {
+		b.Run(kind, func(b *testing.B) {
+			var sink *Sink
+			if kind == "go-smtp" {
+				sink, err = StartGoSMTPSink()
+			} else {
+				sink, err = StartSink(SinkOptions{})
+			}
+			must(b, err)
+			defer sink.Close()
+			var elapsed time.Duration
+			for range b.N {
+				d, err := BareSend(ctx, sink.Addr, 8, msgs)
+				must(b, err)
+				elapsed += d
+			}
+			if got := sink.Messages(); got != int64(n*b.N) {
+				b.Fatalf("sink accepted %d, want %d", got, n*b.N)
+			}
+			rate := float64(n*b.N) / elapsed.Seconds()
+			r := row{name: "bare pipelined client → " + kind + " sink, 8 conns", rate: rate}
+			if kind == "go-smtp" {
+				r.ratio = rate / hand
+				r.note = fmt.Sprintf("the hand-written sink is %.1f× as fast", hand/rate)
+			} else {
+				hand = rate
+				r.note = "the sink the send benchmarks use"
+			}
+			report(b, r)
+		})
+	}
+}
+
+// BenchmarkSend: tidings send end to end (a child process: preflight,
+// rendering, journal, report) to the hand-written sink, plain and
+// pipelined, with 1 and 8 connections, on loopback and behind a proxy that
+// adds 10 ms and 50 ms of round-trip time. Against the same sink: the bare
+// pipelined client (the yardstick for the loopback 8-connection case) and,
+// in process over pre-rendered messages, the pool alone, then with the
+// journal, then with the report too, to show where the time goes.
+func BenchmarkSend(b *testing.B) {
+	ctx := context.Background()
+	n := knob("BENCH_SEND_N", 20_000)
+	rttN := knob("BENCH_RTT_N", 40)
+	dir := b.TempDir()
+	for name, rows := range map[string]int{"big.csv": n, "rtt1.csv": rttN, "rtt8.csv": 8 * rttN} {
+		must(b, WriteCSV(filepath.Join(dir, name), rows))
+	}
+	path, err := WriteCampaign(dir, CampaignOptions{Sheet: "big.csv"})
+	must(b, err)
+	p, err := Prepare(ctx, path)
+	must(b, err)
+	msgs, err := p.Msgs(n)
+	must(b, err)
+	rendered, err := p.Messages(n)
+	must(b, err)
+	bin := buildCLI(b)
+
+	bdat, err := StartSink(SinkOptions{})
+	must(b, err)
+	defer bdat.Close()
+	data, err := StartSink(SinkOptions{NoChunking: true})
+	must(b, err)
+	defer data.Close()
+
+	var bare float64
+	b.Run("bare/conns=8", func(b *testing.B) {
+		var elapsed time.Duration
+		for range b.N {
+			d, err := BareSend(ctx, bdat.Addr, 8, msgs)
+			must(b, err)
+			elapsed += d
+		}
+		bare = float64(n*b.N) / elapsed.Seconds()
+		report(b, row{name: "bare pipelined client, 8 conns, loopback", rate: bare, note: "yardstick for 8 conns"})
+	})
+	for _, stage := range []string{"pool", "pool+journal", "pool+journal+report"} {
+		b.Run("inprocess/"+stage, func(b *testing.B) {
+			var elapsed time.Duration
+			for range b.N {
+				d, err := PoolSend(ctx, bdat.Port, 8, rendered, b.TempDir(), stage != "pool", stage == "pool+journal+report")
+				must(b, err)
+				elapsed += d
+			}
+			rate := float64(n*b.N) / elapsed.Seconds()
+			report(b, row{name: "in process: " + stage + ", pipelined, 8 conns", rate: rate, ratio: rate / bare, note: "pre-rendered messages"})
+		})
+	}
+
+	transports := []struct {
+		name, setting string
+		sink          *Sink
+	}{
+		{"plain", "plain", bdat},
+		{"pipelined/BDAT", "pipelined", bdat},
+		{"pipelined/DATA", "pipelined", data},
+	}
+	for _, rtt := range []time.Duration{0, 10 * time.Millisecond, 50 * time.Millisecond} {
+		for _, tr := range transports {
+			for _, conns := range []int{1, 8} {
+				b.Run(fmt.Sprintf("%s/conns=%d/rtt=%s", tr.name, conns, rtt), func(b *testing.B) {
+					sheet, count := "big.csv", n
+					port := tr.sink.Port
+					if rtt > 0 {
+						sheet, count = fmt.Sprintf("rtt%d.csv", conns), rttN*conns
+						px, err := StartProxy(tr.sink.Addr, rtt)
+						must(b, err)
+						defer px.Close()
+						port = px.Port
+					}
+					var elapsed time.Duration
+					var perRT float64
+					for range b.N {
+						_, err := WriteCampaign(dir, CampaignOptions{Sheet: sheet, SMTPPort: port, Transport: tr.setting, StateDir: b.TempDir()})
+						must(b, err)
+						tr.sink.Reset()
+						r := runCLI(b, dir, nil, bin, "send", "--yes", "--concurrency", strconv.Itoa(conns), "campaign.yaml")
+						if got := tr.sink.Messages(); got != int64(count) {
+							b.Fatalf("sink accepted %d, want %d\n%s", got, count, r.Output)
+						}
+						elapsed += r.Elapsed
+						if first, last := tr.sink.Span(); rtt > 0 && conns == 1 && last.After(first) {
+							// Steady state: the time between the first
+							// and the last message the sink accepted.
+							perRT = float64(count-1) * rtt.Seconds() / last.Sub(first).Seconds()
+						}
+					}
+					rate := float64(count*b.N) / elapsed.Seconds()
+					label := "loopback"
+					if rtt > 0 {
+						label = fmt.Sprintf("+%s RTT", rtt)
+					}
+					r := row{name: fmt.Sprintf("tidings send %s, %d conn, %s (%d msgs)", tr.name, conns, label, count), rate: rate, perRT: perRT}
+					switch {
+					case perRT > 0 && tr.setting == "pipelined":
+						r.target = "≥ 0.85 msgs/RT"
+					case perRT > 0:
+						r.note = "lockstep: about 0.2 expected"
+					case rtt == 0 && conns == 8:
+						r.ratio = rate / bare
+						if tr.name == "pipelined/BDAT" {
+							r.target = "ratio ≥ 0.60 of bare client"
+						}
+					}
+					if rtt == 0 {
+						r.note = "whole process: preflight, render, journal, report"
+					}
+					report(b, r)
+				})
+			}
+		}
+	}
+}
+
+// BenchmarkSheetMemory: peak memory of tidings check over a 1,000,000-row
+// CSV and a 200,000-row XLSX shaped like Excel's output, the latter
+// against excelize's bare Rows loop over the same file; and no temporary
+// file left behind.
+func BenchmarkSheetMemory(b *testing.B) {
+	bin := buildCLI(b)
+	b.Run("csv", func(b *testing.B) {
+		n := knob("BENCH_CSV_ROWS", 1_000_000)
+		dir := b.TempDir()
+		must(b, WriteCSV(filepath.Join(dir, "big.csv"), n))
+		_, err := WriteCampaign(dir, CampaignOptions{Sheet: "big.csv"})
+		must(b, err)
+		r := runCLI(b, dir, nil, bin, "check", "campaign.yaml")
+		report(b, row{name: fmt.Sprintf("tidings check, %d-row CSV", n), rate: float64(n) / r.Elapsed.Seconds(), peakMB: mb(r.PeakRSS), target: "peak < 64 MB"})
+	})
+	b.Run("xlsx", func(b *testing.B) {
+		n := knob("BENCH_XLSX_ROWS", 200_000)
+		dir := b.TempDir()
+		book := filepath.Join(dir, "big.xlsx")
+		must(b, WriteXLSX(book, n))
+		_, err := WriteCampaign(dir, CampaignOptions{Sheet: "big.xlsx"})
+		must(b, err)
+		tmpCheck, tmpBare := b.TempDir(), b.TempDir()
+		self, err := os.Executable()
+		must(b, err)
+		bareRun, err := RunCommand(context.Background(), dir, []string{childEnv + "=xlsx-rows", fileEnv + "=" + book, "TMPDIR=" + tmpBare}, self, "-test.run=^$")
+		must(b, err)
+		if bareRun.ExitCode != 0 {
+			b.Fatalf("bare Rows loop: %s", bareRun.Output)
+		}
+		report(b, row{name: fmt.Sprintf("excelize bare Rows() loop, %d-row XLSX", n), rate: float64(n) / bareRun.Elapsed.Seconds(), peakMB: mb(bareRun.PeakRSS), note: "yardstick: every cell a distinct shared string"})
+		r := runCLI(b, dir, []string{"TMPDIR=" + tmpCheck}, bin, "check", "campaign.yaml")
+		left, err := os.ReadDir(tmpCheck)
+		must(b, err)
+		note := "no temporary file left"
+		if len(left) > 0 {
+			note = fmt.Sprintf("LEFT %d TEMPORARY FILES (%s…)", len(left), left[0].Name())
+		}
+		report(b, row{name: fmt.Sprintf("tidings check, %d-row XLSX", n), rate: float64(n) / r.Elapsed.Seconds(), peakMB: mb(r.PeakRSS),
+			ratio: float64(r.PeakRSS) / float64(bareRun.PeakRSS), target: "peak ≤ 1.3 × bare loop", note: note})
+	})
+}

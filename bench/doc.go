@@ -1,0 +1,24 @@
+// Package bench is tidings' benchmark suite: `go test -bench` targets in
+// this folder and run.sh, which runs them and prints one table (`make
+// bench`). It measures what decides a campaign's speed and memory:
+//
+//   - BenchmarkRender: check and preview over a generated 100,000-recipient
+//     newsletter (5 KB HTML and 1 KB text, eight fields), against building
+//     the same messages' MIME in process (the yardstick for check);
+//   - BenchmarkSinks: which SMTP sink is faster, go-smtp's server with a
+//     backend that discards everything or the hand-written Sink;
+//   - BenchmarkSend: tidings send end to end, plain and pipelined (RFC 2920,
+//     with DATA and with BDAT, RFC 3030), with 1 and 8 connections, on
+//     loopback and behind a Proxy adding 10 ms and 50 ms of round-trip time
+//     (messages per round trip for one connection), against a bare
+//     pipelined client (BareSend) and the pool in process without and with
+//     the journal and the report, to show where the time goes;
+//   - BenchmarkSheetMemory: peak memory of check over a 1,000,000-row CSV and
+//     a 200,000-row XLSX shaped like Excel's output, against excelize's bare
+//     Rows() loop, and that no temporary file is left behind.
+//
+// The CLI runs as a child process (built once per benchmark); its peak
+// memory is the child's ru_maxrss, taken through a small wrapper process
+// (see RunCommand). Sizes come from environment knobs (see run.sh); without
+// -bench only small smoke tests run. Everything stays on 127.0.0.1.
+package bench

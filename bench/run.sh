@@ -1,0 +1,30 @@
+#!/bin/sh
+# bench/run.sh: runs tidings' benchmark suite (go test -bench in this
+# folder) and prints one table. `make bench` calls it.
+#
+# Sizes (environment; defaults in parentheses):
+#   BENCH_N          recipients for check and preview (100000)
+#   BENCH_SEND_N     messages for the loopback send cases (20000)
+#   BENCH_RTT_N      messages per connection behind the delaying proxy (40)
+#   BENCH_CSV_ROWS   rows of the big CSV for peak memory (1000000)
+#   BENCH_XLSX_ROWS  rows of the big XLSX for peak memory (200000)
+#   BENCH_QUICK=1    all of them twentyfold smaller (a smoke run)
+#   BENCH_FILTER     which benchmarks (a go test -bench pattern; default .)
+#
+# Ratios compare numbers taken in the same run: the machine may be shared
+# and noisy, so absolute numbers vary more than ratios.
+set -eu
+cd "$(dirname "$0")/.."
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+if ! go test -run '^$' -bench "${BENCH_FILTER:-.}" -benchtime 1x -timeout 60m ./bench/ >"$out" 2>&1; then
+	cat "$out"
+	exit 1
+fi
+cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | sed 's/^ *//')
+echo "tidings benchmarks, $(date -u +%Y-%m-%d), $(go version | cut -d' ' -f3), $(getconf _NPROCESSORS_ONLN) cores${cpu:+ ($cpu)}"
+grep 'ROW|' "$out" | sed 's/.*ROW|//' | awk -F'|' '
+	BEGIN { fmt = "%-58s %9s %8s %8s %6s  %-28s %s\n"
+		printf fmt, "case", "msgs/s", "msgs/RT", "peak MB", "ratio", "target", "note"
+		printf fmt, "----", "------", "-------", "-------", "-----", "------", "----" }
+	{ printf fmt, $1, $2, $3, $4, $5, $6, $7 }'

@@ -1,0 +1,346 @@
+package sendpool
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"time"
+)
+
+// errStopped is BeforeBody's refusal to start the body of a transaction
+// that was begun behind another one (its commands went out early) once the
+// run is halted: its message is not in flight yet, so it is reported
+// not-attempted, as a message never dispatched is. A transaction begun
+// with nothing ahead of it finishes, as in the plain exchange.
+var errStopped = errors.New("run stopped before the message body was sent")
+
+// prefetch is the most messages a pipelined worker takes beyond those in
+// flight, to record their journal attempts while the transactions before
+// them are on the wire: an attempt must be durable (an fsync) before its
+// body is written, and waiting for each in turn adds the fsync to every
+// message's round trip. The price is that a crash leaves these messages
+// with an attempt and no result, reported unknown on resume although they
+// were never sent; so a worker takes ahead only as far as it pays (see
+// poolWorker.ahead): none while attempts cost under a twentieth of a
+// transaction (a distant server), one while they cost under half of one,
+// prefetch when the journal is the bottleneck (a local relay).
+const prefetch = 2
+
+// flight is one try of a job on a pipelined connection.
+type flight struct {
+	j         *poolJob
+	tx        *Tx
+	p         Pending
+	server    string
+	attempted bool // the journal attempt was started
+	reused    bool // begun on a connection that had carried transactions
+	queued    bool // begun while another transaction was in flight
+	free      bool // a redial after a dead connection is still free
+	// attemptDone is closed when the journal attempt returned, with
+	// attemptErr its error and attemptTook its duration; nil until the
+	// attempt is started.
+	attemptDone chan struct{}
+	attemptErr  error
+	attemptTook time.Duration
+	begun       time.Time // when Begin was called
+}
+
+func (w *poolWorker) newFlight(j *poolJob) *flight {
+	r := w.r
+	f := &flight{j: j, free: true}
+	f.tx = &Tx{Msg: j.msg, Rcpts: j.rcpts, BeforeBody: func(ctx context.Context) error {
+		if f.queued && r.haltCtx.Err() != nil {
+			return errStopped
+		}
+		w.prepare(f)
+		select {
+		case <-f.attemptDone:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		w.attemptAvg = ewma(w.attemptAvg, f.attemptTook)
+		if f.attemptErr != nil {
+			return fmt.Errorf("%w: recording the attempt for row %d: %w", ErrJournal, j.msg.Row, f.attemptErr)
+		}
+		return nil
+	}}
+	return f
+}
+
+// prepare starts recording f's attempt in the journal, in the background;
+// BeforeBody waits for it before the body goes out.
+func (w *poolWorker) prepare(f *flight) {
+	if f.attemptDone != nil {
+		return
+	}
+	r := w.r
+	f.attempted = true
+	f.attemptDone = make(chan struct{})
+	go func() {
+		defer close(f.attemptDone)
+		start := time.Now()
+		f.attemptErr = r.p.journal.Attempt(r.inflight, f.j.msg)
+		f.attemptTook = time.Since(start)
+	}()
+}
+
+// ahead says how many messages the worker takes beyond its window, and
+// whether it starts each message's journal attempt as soon as it takes it
+// (rather than when the body is due), from how long its attempts take
+// against its transactions.
+func (w *poolWorker) ahead() (extra int, early bool) {
+	switch {
+	case w.attemptAvg == 0 || 20*w.attemptAvg <= w.txAvg:
+		return 0, false
+	case 2*w.attemptAvg <= w.txAvg:
+		return 1, true
+	default:
+		return prefetch, true
+	}
+}
+
+// ewma moves the average avg one eighth of the way to v.
+func ewma(avg, v time.Duration) time.Duration {
+	if avg == 0 {
+		return v
+	}
+	return avg + (v-avg)/8
+}
+
+// settle waits until f's journal attempt, if one was started, returned,
+// so that the result recorded next comes after it in the journal.
+func (f *flight) settle() {
+	if f.attemptDone != nil {
+		<-f.attemptDone
+	}
+}
+
+// stop finishes f without trying it (the run stopped).
+func (w *poolWorker) stop(f *flight) {
+	f.settle()
+	w.r.finishStopped(f.j)
+}
+
+// pipeline delivers j, whose limiter token is taken, over w.conn (a ready
+// PipelinedConn) and, while that connection has room and more messages are
+// ready at once, the ones after it: their commands go out before the
+// outcome of the ones before them is known. Outcomes are handled in the
+// order the transactions were begun, each as send handles one. It never
+// waits for a new message or a limiter token while a transaction is in
+// flight (that would hold up a body the server is waiting for); a message
+// taken without a token waits until the connection is idle. It returns when
+// nothing is in flight, leaving the connection open for the next message.
+func (w *poolWorker) pipeline(j *poolJob) {
+	r := w.r
+	todo := []*flight{w.newFlight(j)} // to begin, in order; tokens taken
+	var q []*flight                   // in flight on w.conn, in order
+	var held *poolJob                 // taken without a token
+	for {
+		// Begin what may begin.
+		for len(todo) > 0 {
+			f := todo[0]
+			if r.haltCtx.Err() != nil {
+				todo = todo[1:]
+				w.stop(f)
+				continue
+			}
+			if len(q) > 0 && (w.dead || w.sent >= r.p.cfg.PerConnection) {
+				break // replace the connection once nothing is in flight
+			}
+			if len(q) == 0 {
+				if w.dead {
+					w.drop()
+				}
+				f.settle() // ready may finish the job
+				if !w.ready(f.j) {
+					todo = todo[1:]
+					continue
+				}
+			}
+			pc, ok := w.conn.(PipelinedConn)
+			if !ok {
+				// The replacement connection does not pipeline.
+				todo = todo[1:]
+				f.settle()
+				w.send(f.j)
+				continue
+			}
+			if len(q) >= pc.Window() {
+				break
+			}
+			todo = todo[1:]
+			started, again := w.begin(pc, f, len(q) > 0)
+			switch {
+			case started:
+				q = append(q, f)
+			case again:
+				todo = append([]*flight{f}, todo...)
+			}
+		}
+		// Take the next message when one is ready at once and the
+		// connection has room for it, or for preparing it (see
+		// prefetch).
+		window := 0
+		if pc, ok := w.conn.(PipelinedConn); ok {
+			window = pc.Window()
+		}
+		extra, early := w.ahead()
+		if held == nil && len(q) > 0 && len(q)+len(todo) < window+extra && !w.dead && r.haltCtx.Err() == nil {
+			if nj := w.tryJob(); nj != nil {
+				if r.p.lim.tryTake() {
+					f := w.newFlight(nj)
+					if early {
+						w.prepare(f)
+					}
+					todo = append(todo, f)
+				} else {
+					held = nj
+				}
+				continue
+			}
+		}
+		if len(q) > 0 {
+			f := q[0]
+			q = q[1:]
+			d, err := r.safeWait(f)
+			if w.outcome(f, d, err) {
+				todo = append([]*flight{f}, todo...)
+			}
+			continue
+		}
+		if w.dead {
+			w.drop()
+		}
+		if held != nil {
+			nj := held
+			held = nil
+			if err := r.p.lim.Wait(r.haltCtx); err != nil {
+				r.finishStopped(nj)
+				continue
+			}
+			todo = append(todo, w.newFlight(nj))
+			continue
+		}
+		if len(todo) == 0 {
+			return
+		}
+	}
+}
+
+// begin starts f on pc. started: f is in flight; otherwise its outcome was
+// handled, and again says it is to be begun again at once (see outcome).
+func (w *poolWorker) begin(pc PipelinedConn, f *flight, queued bool) (started, again bool) {
+	r := w.r
+	if f.j.started.IsZero() {
+		f.j.started = r.p.clock.Now()
+	}
+	f.reused, f.queued, f.server = w.sent > 0, queued, pc.Server()
+	f.begun = time.Now()
+	w.sent++
+	p, err := r.safeBegin(pc, f)
+	if err != nil {
+		return false, w.outcome(f, nil, err)
+	}
+	f.p = p
+	return true, false
+}
+
+// outcome handles the end of one try on a pipelined connection as send
+// does in the plain exchange. It reports whether f is to be begun again at
+// once without spending a retry: the reused connection broke (or answered
+// 421) before the server could have taken anything of the message.
+func (w *poolWorker) outcome(f *flight, d *Delivery, err error) bool {
+	r := w.r
+	j := f.j
+	j.server = f.server
+	f.settle()
+	if !f.begun.IsZero() {
+		w.txAvg = ewma(w.txAvg, time.Since(f.begun))
+	}
+	if d == nil {
+		d = newDelivery(f.tx)
+	}
+	if err != nil && isConnBroken(err) {
+		w.dead = true
+	}
+	if errors.Is(err, errStopped) {
+		r.finishStopped(j)
+		return false
+	}
+	var txe *TxError
+	if err != nil && f.reused && f.free && isConnBroken(err) && errors.As(err, &txe) &&
+		txe.Stage <= StageMail && !txe.Ambiguous() && r.inflight.Err() == nil {
+		f.free = false
+		return true
+	}
+	j.attempts++
+	r.absorb(j, d, err, f.attempted)
+	return false
+}
+
+// tryJob takes a retry or a new message if one is ready at once.
+func (w *poolWorker) tryJob() *poolJob {
+	select {
+	case j := <-w.r.retries:
+		return j
+	default:
+	}
+	select {
+	case j, ok := <-w.jobs:
+		if !ok {
+			w.jobs = nil
+			return nil
+		}
+		return j
+	default:
+		return nil
+	}
+}
+
+// safeBegin calls pc.Begin, turning a panic in the transport into an
+// error, as safeSend does.
+func (r *poolRun) safeBegin(pc PipelinedConn, f *flight) (p Pending, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			p, err = nil, r.transportPanic(f.tx, v)
+		}
+	}()
+	return pc.Begin(r.inflight, f.tx)
+}
+
+// safeWait calls f.p.Wait, as safeSend calls Send, and makes sure the
+// Delivery has one entry per recipient.
+func (r *poolRun) safeWait(f *flight) (d *Delivery, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			d, err = nil, r.transportPanic(f.tx, v)
+		}
+		if d == nil || len(d.Rcpts) != len(f.tx.Rcpts) {
+			d = newDelivery(f.tx)
+		}
+	}()
+	return f.p.Wait(r.inflight)
+}
+
+func (r *poolRun) transportPanic(tx *Tx, v any) error {
+	r.notify(Notice{Kind: NoticeWarning, Text: fmt.Sprintf("transport panic on row %d: %v\n%s", tx.Msg.Row, v, debug.Stack())})
+	return &TxError{Stage: StagePrepare, Err: fmt.Errorf("transport panic: %v", v)}
+}
+
+// tryTake takes a token when one is free at once, never waiting, and
+// reports whether it did (Wait's bookkeeping included).
+func (l *Limiter) tryTake() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.clock.Now()
+	l.rise(now)
+	if l.lim == nil {
+		if l.granted == 0 {
+			l.first = now
+		}
+		l.granted++
+		return true
+	}
+	return l.lim.AllowN(now, 1)
+}
