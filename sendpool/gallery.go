@@ -201,10 +201,7 @@ func writeGallery(dir string, rows []PreviewRow) error {
 	if err != nil {
 		return fmt.Errorf("sendpool: gallery: %w", err)
 	}
-	return replaceFile(filepath.Join(dir, "index.html"), func(f *os.File) error {
-		_, err := f.Write(index)
-		return err
-	})
+	return atomicWrite(filepath.Join(dir, "index.html"), index)
 }
 
 // galleryChunkName is the file name of the n-th (1-based) list chunk.

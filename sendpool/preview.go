@@ -1,10 +1,12 @@
 package sendpool
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 
@@ -126,36 +128,14 @@ func (w *PreviewWriter) Rows() []PreviewRow {
 func (w *PreviewWriter) Close() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	err := replaceFile(filepath.Join(w.dir, "report.csv"), func(f *os.File) error {
-		return gocsv.Marshal(&w.rows, f)
-	})
-	if err != nil {
+	// Deliver may be called from several goroutines: list rows in sheet order.
+	sort.SliceStable(w.rows, func(i, j int) bool { return w.rows[i].Row < w.rows[j].Row })
+	var b bytes.Buffer
+	if err := gocsv.Marshal(&w.rows, &b); err != nil {
+		return fmt.Errorf("sendpool: preview report.csv: %w", err)
+	}
+	if err := atomicWrite(filepath.Join(w.dir, "report.csv"), b.Bytes()); err != nil {
 		return err
 	}
 	return writeGallery(w.dir, w.rows)
-}
-
-// replaceFile writes a file through a temporary file in the same folder
-// and renames it into place, so a reader never sees a half-written file.
-func replaceFile(path string, write func(*os.File) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("sendpool: %w", err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return fmt.Errorf("sendpool: writing %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("sendpool: %w", err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("sendpool: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("sendpool: %w", err)
-	}
-	return nil
 }

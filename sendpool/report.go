@@ -243,6 +243,12 @@ type reportFile struct {
 // row number) into dir, each atomically: a reader sees the old file or the
 // new one, never a part.
 func WriteReport(dir string, rows []ReportRow) error {
+	return writeReport(dir, rows, true)
+}
+
+// writeReport writes the report files; indent formats report.json for
+// reading (the final write), else it is compact (rewrites during a run).
+func writeReport(dir string, rows []ReportRow, indent bool) error {
 	sorted := append([]ReportRow(nil), rows...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Row < sorted[j].Row })
 	var csvBuf bytes.Buffer
@@ -255,7 +261,15 @@ func WriteReport(dir string, rows []ReportRow) error {
 	if sorted == nil {
 		sorted = []ReportRow{}
 	}
-	js, err := json.MarshalIndent(reportFile{Summary: Summarize(sorted), Rows: sorted}, "", "  ")
+	var (
+		js  []byte
+		err error
+	)
+	if indent {
+		js, err = json.MarshalIndent(reportFile{Summary: Summarize(sorted), Rows: sorted}, "", "  ")
+	} else {
+		js, err = json.Marshal(reportFile{Summary: Summarize(sorted), Rows: sorted})
+	}
 	if err != nil {
 		return fmt.Errorf("sendpool: report.json: %w", err)
 	}
@@ -373,11 +387,11 @@ func (r *Reporter) AddRow(row ReportRow) error {
 	}
 	r.dirty++
 	// Rewriting is proportional to the whole report, so never spend more
-	// than a fifth of the time on it: after a write that took d, wait at
-	// least 4·d before the next, whatever Every and Interval say.
+	// than a tenth of the time on it: after a write that took d, wait at
+	// least 9·d before the next, whatever Every and Interval say.
 	since := r.opts.Clock.Now().Sub(r.last)
-	if since >= 4*r.cost && (r.dirty >= r.opts.Every || since >= r.opts.Interval) {
-		return r.flushLocked()
+	if since >= 9*r.cost && (r.dirty >= r.opts.Every || since >= r.opts.Interval) {
+		return r.flushLocked(false)
 	}
 	return nil
 }
@@ -386,12 +400,12 @@ func (r *Reporter) AddRow(row ReportRow) error {
 func (r *Reporter) Flush() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.flushLocked()
+	return r.flushLocked(true)
 }
 
-func (r *Reporter) flushLocked() error {
+func (r *Reporter) flushLocked(final bool) error {
 	start := r.opts.Clock.Now()
-	if err := WriteReport(r.dir, r.rows); err != nil {
+	if err := writeReport(r.dir, r.rows, final); err != nil {
 		return err
 	}
 	r.cost = r.opts.Clock.Now().Sub(start)

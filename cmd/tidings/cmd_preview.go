@@ -1,10 +1,12 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
+	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -39,6 +41,9 @@ preview/ under the campaign's state folder (.tidings/<name>/).`,
 	return cmd
 }
 
+// previewWriters is how many goroutines write preview files.
+const previewWriters = 4
+
 // runPreview renders every recipient of the campaign at path into .eml files.
 func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path string) error {
 	p, err := prepare(ctx, path, render.Options{})
@@ -56,6 +61,27 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 	}
 	var sum checkSummary
 	written := 0
+	// Writing files is what preview spends its time on: a few goroutines
+	// write while the renderer goes on.
+	writes := make(chan *render.Message, 64)
+	var (
+		wg       sync.WaitGroup
+		writeMu  sync.Mutex
+		writeErr error
+	)
+	for range previewWriters {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for m := range writes {
+				if err := w.Deliver(ctx, m); err != nil {
+					writeMu.Lock()
+					writeErr = cmp.Or(writeErr, err)
+					writeMu.Unlock()
+				}
+			}
+		}()
+	}
 	warn := newMessageWarnings(g.stdout, p.c.Recipients.Path)
 	err = p.renderer.Each(ctx, p.sheet, renderWorkers(), func(m *render.Message, err error) error {
 		sum.rows++
@@ -72,8 +98,18 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 			return nil
 		}
 		written++
-		return w.Deliver(ctx, m)
+		select {
+		case writes <- m:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	})
+	close(writes)
+	wg.Wait()
+	if err == nil {
+		err = writeErr
+	}
 	if err != nil {
 		return &unusableError{err}
 	}

@@ -16,35 +16,48 @@ type journalRecorder struct {
 	w   *journal.Writer
 	now func() time.Time
 
-	mu    sync.Mutex
-	tries map[*render.Message]int
+	// last is each message's latest attempt record, kept until its final
+	// result: later tries reuse its hash (a sha256 of the whole message,
+	// computed once) and count on from its Try.
+	mu   sync.Mutex
+	last map[*render.Message]journal.Attempt
 }
 
 var _ sendpool.Journal = (*journalRecorder)(nil)
 
 func newJournalRecorder(w *journal.Writer) *journalRecorder {
-	return &journalRecorder{w: w, now: time.Now, tries: map[*render.Message]int{}}
+	return &journalRecorder{w: w, now: time.Now, last: map[*render.Message]journal.Attempt{}}
 }
 
 // Attempt records, durably, that m's body is about to be handed over.
 func (j *journalRecorder) Attempt(ctx context.Context, m *render.Message) error {
 	j.mu.Lock()
-	j.tries[m]++
-	try := j.tries[m]
+	a, ok := j.last[m]
 	j.mu.Unlock()
-	return j.w.Attempt(ctx, journal.NewAttempt(m, try, j.now()))
+	if ok {
+		a.Try, a.Time = a.Try+1, j.now()
+	} else {
+		a = journal.NewAttempt(m, 1, j.now())
+	}
+	j.mu.Lock()
+	j.last[m] = a
+	j.mu.Unlock()
+	return j.w.Attempt(ctx, a)
 }
 
 // Result records the outcome of a try (r.Final false: it will be retried)
 // or of the whole message.
 func (j *journalRecorder) Result(ctx context.Context, m *render.Message, r sendpool.Result) error {
+	j.mu.Lock()
+	a, ok := j.last[m]
 	if r.Final {
-		j.mu.Lock()
-		delete(j.tries, m)
-		j.mu.Unlock()
+		delete(j.last, m)
 	}
+	j.mu.Unlock()
 	rec := journalResult(r)
-	rec.Hash = journal.Hash(m.Data)
+	if ok {
+		rec.Hash = a.Hash
+	}
 	if !r.Final {
 		rec.Status = journal.StatusTemporary
 	}
