@@ -1104,3 +1104,40 @@ func testPoolRedialsDeadIdleConnection(t *testing.T, tr spTransport) {
 		t.Errorf("%d connections, want 2", srv.Connections())
 	}
 }
+
+func TestPoolSlowReplyAfterBodyIsUnknown(t *testing.T) {
+	spEach(t, testPoolSlowReplyAfterBodyIsUnknown)
+}
+
+// testPoolSlowReplyAfterBodyIsUnknown: the server reads the body and then
+// does not answer within the timeout. The message may have been delivered,
+// so it is unknown: reported so, after one attempt, never sent again.
+func testPoolSlowReplyAfterBodyIsUnknown(t *testing.T, tr spTransport) {
+	gate := make(chan struct{})
+	srv := tr.server(t, smtptest.HoldData(gate))
+	t.Cleanup(func() { close(gate) })
+	cfg := tr.config(srv)
+	cfg.SMTP.Timeout = 100 * time.Millisecond
+	cfg.Concurrency = 1
+	msgs := []*render.Message{spMessage(2, "slow@example.org")}
+	res, err := spRun(t, cfg, msgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := res.get(2); r.Status != sendpool.StatusUnknown || r.Attempts != 1 {
+		t.Errorf("row 2: %+v, want unknown after 1 attempt", r)
+	}
+	select {
+	case m := <-srv.Held():
+		if m.To[0] != "slow@example.org" {
+			t.Errorf("held %v", m.To)
+		}
+	default:
+		t.Error("the server never got the body")
+	}
+	select {
+	case m := <-srv.Held():
+		t.Errorf("the body was sent again: %v", m.To)
+	default:
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math"
+	"runtime"
 	"runtime/debug"
 	"time"
 
@@ -54,12 +55,12 @@ type checkSummary struct {
 // runCheck renders every recipient of the campaign at path and reports the
 // problems on g.stdout. It returns a *problemsError when rows have problems.
 func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path string) error {
-	defer softMemoryLimit(checkMemoryLimit)()
 	p, err := prepare(ctx, path, render.Options{})
 	if err != nil {
 		return err
 	}
 	defer p.Close()
+	defer softMemoryLimit(checkHeadroom)()
 	var sum checkSummary
 	domains := map[string]int{} // messages per recipient domain, for the estimate
 	dupes := newDupCounter()
@@ -195,21 +196,26 @@ func (d dupCounter) seen(key string) bool {
 	return false
 }
 
-// checkMemoryLimit is the soft memory limit check runs under. What check
-// keeps is small (8 bytes a row for the duplicate count, a few rows in
-// flight), but Go's default GC lets garbage grow to twice the live heap; a
-// soft limit makes it collect sooner, so a million-row check stays under
-// 64 MB. It is soft: a campaign that needs more (large attachments) gets it,
-// at the cost of more GC work.
-const checkMemoryLimit = 48 << 20
+// checkHeadroom is how much memory check may use beyond what the opened
+// campaign holds (an XLSX's shared strings, inline images). What check adds
+// is small (8 bytes a row for the duplicate count, a few rows in flight),
+// but Go's default GC lets garbage grow to the size of the live heap; a soft
+// limit makes it collect sooner, so a million-row CSV check stays under
+// 64 MB.
+const checkHeadroom = 40 << 20
 
-// softMemoryLimit sets the process's soft memory limit to n unless one is
-// set already (GOMEMLIMIT), and returns the function that restores it.
-func softMemoryLimit(n int64) (restore func()) {
+// softMemoryLimit sets the process's soft memory limit to what the heap
+// holds now plus headroom, unless a limit is set already (GOMEMLIMIT), and
+// returns the function that restores it. The limit is soft: a campaign
+// that needs more (large attachments) gets it, at the cost of more GC work.
+func softMemoryLimit(headroom int64) (restore func()) {
 	prev := debug.SetMemoryLimit(-1)
 	if prev != math.MaxInt64 {
 		return func() {}
 	}
-	debug.SetMemoryLimit(n)
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	debug.SetMemoryLimit(int64(ms.HeapAlloc) + headroom)
 	return func() { debug.SetMemoryLimit(prev) }
 }
