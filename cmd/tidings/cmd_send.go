@@ -103,6 +103,24 @@ type plan struct {
 	// of rendering every row a second time. nil when they did not fit.
 	kept      []*render.Message
 	keptBytes int
+	// owed maps a row to the only envelope recipients to send it to: an
+	// earlier run delivered it to the others (journal.Decision.Owed).
+	owed map[int][]string
+	// partial counts this run's messages that reached some recipients
+	// while others are still owed them (deferred by the server).
+	partial int
+}
+
+// forOwed returns m with its envelope cut down to the recipients still
+// owed it, when an earlier run delivered it to the others.
+func (pl *plan) forOwed(m *render.Message) *render.Message {
+	o, ok := pl.owed[m.Row]
+	if !ok {
+		return m
+	}
+	c := *m
+	c.Recipients = o
+	return &c
 }
 
 // keepBudget bounds the bytes of rendered messages the preflight keeps for
@@ -271,6 +289,9 @@ func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path strin
 		return closeErr
 	case !sum.OK():
 		return errSomeNotSent
+	case pl.partial > 0:
+		fmt.Fprintf(g.stdout, "%d message(s) reached some recipients while the server deferred others; run send again to deliver to those only\n", pl.partial)
+		return errSomeNotSent
 	case n < pl.nSend:
 		return errSomeNotSent
 	}
@@ -328,6 +349,13 @@ func preflight(ctx context.Context, p *prepared, state *journal.State, supp *cam
 			}
 			pl.skipped = append(pl.skipped, prev)
 			return nil
+		}
+		if len(d.Owed) > 0 {
+			if pl.owed == nil {
+				pl.owed = map[int][]string{}
+			}
+			pl.owed[m.Row] = d.Owed
+			m = pl.forOwed(m)
 		}
 		pl.send.add(m.Row)
 		pl.nSend++
@@ -389,6 +417,9 @@ func deliver(ctx context.Context, g *globalOptions, p *prepared, pl *plan, cfg s
 	runErr := pool.Run(ctx, src, func(r sendpool.Result) {
 		if sched != nil {
 			r.Wait = sched.TakeWait(r.Row)
+		}
+		if len(owed(r)) > 0 {
+			pl.partial++
 		}
 		reporter.Add(r)
 		prog.Add(r)
@@ -473,6 +504,7 @@ func renderAgain(ctx context.Context, p *prepared, pl *plan, signer *sendpool.Si
 			reporter.AddRow(sendpool.ReportRow{Row: row, Key: key, Status: sendpool.StatusInvalid, Detail: problemText(err)})
 			return nil
 		}
+		m = pl.forOwed(m)
 		select {
 		case msgs <- m:
 		case <-ctx.Done():

@@ -11,9 +11,15 @@ import (
 	"github.com/tidings/tidings/sendpool/smtptest"
 )
 
-// sendCampaign writes a campaign with n recipients that sends to srv.
+// sendCampaign writes a campaign with n recipients that sends to srv;
+// extra is appended to the campaign file (a send: section in it replaces
+// the default one).
 func sendCampaign(t *testing.T, srv *smtptest.Server, n int, extra string) string {
 	t.Helper()
+	sendLine := "send: {concurrency: 3, retry_backoff: 1ms}\n"
+	if strings.Contains(extra, "send:") {
+		sendLine = ""
+	}
 	dir := t.TempDir()
 	var sheet strings.Builder
 	sheet.WriteString("email,name\n")
@@ -28,8 +34,7 @@ subject: "Hello {{.name}}"
 text: body.txt
 recipients: {path: r.csv}
 smtp: {host: 127.0.0.1, port: %d, security: none}
-send: {concurrency: 3, retry_backoff: 1ms}
-%s`, srv.Port, extra),
+%s%s`, srv.Port, sendLine, extra),
 		"body.txt": "Hi {{.name}}\n",
 		"r.csv":    sheet.String(),
 	})

@@ -58,10 +58,34 @@ func (j *journalRecorder) Result(ctx context.Context, m *render.Message, r sendp
 	if ok {
 		rec.Hash = a.Hash
 	}
+	rec.Owed = owed(r)
 	if !r.Final {
 		rec.Status = journal.StatusTemporary
 	}
 	return j.w.Result(ctx, rec)
+}
+
+// owed lists the recipients a message still owes when the server accepted
+// it for some and refused others temporarily (or the try ended before
+// their turn): a resumed run sends to these only. nil when nobody has the
+// message yet (all are sent again) or nobody is owed.
+func owed(r sendpool.Result) []string {
+	var sent bool
+	var out []string
+	for _, rr := range r.Recipients {
+		switch {
+		case rr.Status == sendpool.StatusSent:
+			sent = true
+		case rr.Code >= 500:
+			// refused for good: not owed
+		default:
+			out = append(out, rr.Address)
+		}
+	}
+	if !sent {
+		return nil
+	}
+	return out
 }
 
 // record writes a result for a row the pool never saw (invalid, duplicate,

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -147,7 +148,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatal("no entry")
 	}
 	r.NormKey = "ann@example.org"
-	if *e.Result != r {
+	if !reflect.DeepEqual(*e.Result, r) {
 		t.Errorf("result = %+v\nwant %+v", *e.Result, r)
 	}
 	if e.Status != StatusSent || e.Attempts != 1 || e.Pending || e.Run != 1 || e.MessageID != "m2@test" {

@@ -343,6 +343,9 @@ type Decision struct {
 	Reason string
 	// Entry is the journal's knowledge of the recipient; nil when new.
 	Entry *Entry
+	// Owed, when Send, lists the only envelope recipients to send to: the
+	// message reached the others already (Result.Owed).
+	Owed []string
 }
 
 // Decide applies p to key (normalized here): recipients already sent are
@@ -357,18 +360,21 @@ func (s *State) Decide(key string, p Policy) Decision {
 		return Decision{Send: true, Reason: "new"}
 	}
 	d := Decision{Entry: e}
-	switch e.deliveryStatus() {
-	case StatusSent:
+	switch st := e.deliveryStatus(); {
+	case (st == StatusSent || st == StatusTemporary) && e.Result != nil && len(e.Result.Owed) > 0:
+		d.Send, d.Owed = true, e.Result.Owed
+		d.Reason = fmt.Sprintf("delivered to some recipients%s; sending to the %d the server deferred", e.Result.where(), len(e.Result.Owed))
+	case st == StatusSent:
 		d.Status = StatusSent
 		d.Reason = "already sent" + e.Result.where()
-	case StatusFailed:
+	case st == StatusFailed:
 		if p.RetryFailed {
 			d.Send, d.Reason = true, "failed before"+e.Result.where()+"; sending again (--retry-failed)"
 		} else {
 			d.Status = StatusFailed
 			d.Reason = "failed permanently" + e.Result.where() + ": " + e.Result.reply() + "; --retry-failed sends it again"
 		}
-	case StatusUnknown:
+	case st == StatusUnknown:
 		when := ""
 		if a := e.LastAttempt; a != nil {
 			when = " at " + a.Time.UTC().Format(time.RFC3339)
@@ -379,9 +385,9 @@ func (s *State) Decide(key string, p Policy) Decision {
 			d.Status = StatusUnknown
 			d.Reason = "unknown: attempted" + when + " with no final reply recorded, it may have been delivered; --resend-unknown sends it again"
 		}
-	case StatusTemporary:
+	case st == StatusTemporary:
 		d.Send, d.Reason = true, "retrying after a temporary failure"+e.Result.where()+": "+e.Result.reply()
-	case StatusNotAttempted:
+	case st == StatusNotAttempted:
 		d.Send, d.Reason = true, "not attempted before"
 	default:
 		d.Send, d.Reason = true, "new (no delivery recorded)"

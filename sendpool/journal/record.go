@@ -141,6 +141,10 @@ type Result struct {
 	// rate limiter.
 	WaitMS int64  `json:"wait_ms,omitempty"`
 	Hash   string `json:"hash,omitempty"`
+	// Owed lists the envelope recipients still owed the message when the
+	// server accepted it for others and refused these temporarily: a
+	// resumed run sends to these only, so nobody gets a second copy.
+	Owed []string `json:"owed,omitempty"`
 }
 
 // NormalizeKey is the form in which recipient keys are compared: s with
