@@ -414,6 +414,17 @@ func deliver(ctx context.Context, g *globalOptions, p *prepared, pl *plan, cfg s
 	}
 	prog := newProgress(g, limit)
 	defer prog.Close()
+	// Results go to the report on a goroutine of their own: rewriting the
+	// report files must not hold up the pool's result callback.
+	results := make(chan sendpool.Result, 4096)
+	reported := make(chan struct{})
+	go func() {
+		defer close(reported)
+		for r := range results {
+			reporter.Add(r)
+			prog.Add(r)
+		}
+	}()
 	runErr := pool.Run(ctx, src, func(r sendpool.Result) {
 		if sched != nil {
 			r.Wait = sched.TakeWait(r.Row)
@@ -421,9 +432,10 @@ func deliver(ctx context.Context, g *globalOptions, p *prepared, pl *plan, cfg s
 		if len(owed(r)) > 0 {
 			pl.partial++
 		}
-		reporter.Add(r)
-		prog.Add(r)
+		results <- r
 	})
+	close(results)
+	<-reported
 	stopSource()
 	for range msgs {
 		// Drain so the source goroutine ends; these were never handed in
