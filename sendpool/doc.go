@@ -41,6 +41,24 @@
 // insecure_skip_verify is set; credentials are never sent over an
 // unencrypted connection except to a loopback address.
 //
+// # Pipelining
+//
+// When the server offers PIPELINING (RFC 2920) the pool uses a pipelined
+// exchange (PipelinedConn): with CHUNKING (RFC 3030) a whole transaction,
+// MAIL, RCPT and BDAT LAST with the body, is one group; with DATA the next
+// transaction's envelope rides behind the previous body, so one connection
+// carries about one message per round trip. smtp.transport chooses: auto,
+// pipelined or plain.
+//
+// # Deliverability
+//
+// Signer signs with DKIM (RFC 6376; rsa-sha256, ed25519-sha256 per RFC
+// 8463; relaxed/relaxed) and refuses a header list that leaves out the
+// List-Unsubscribe headers of one-click unsubscribe (RFC 2369, RFC 8058),
+// which render writes. DomainScheduler applies per receiving domain limits
+// without head-of-line blocking; Estimate predicts a run's duration under
+// the rate, those limits and the daily cap.
+//
 // # Reports
 //
 // Reporter keeps report.csv (gocsv, columns ReportColumns) and report.json
