@@ -131,7 +131,12 @@ func (w *PreviewWriter) Close() error {
 	// Deliver may be called from several goroutines: list rows in sheet order.
 	sort.SliceStable(w.rows, func(i, j int) bool { return w.rows[i].Row < w.rows[j].Row })
 	var b bytes.Buffer
-	if err := gocsv.Marshal(&w.rows, &b); err != nil {
+	safe := make([]PreviewRow, len(w.rows))
+	for i, r := range w.rows {
+		r.Key, r.To, r.Subject, r.Problem = csvSafe(r.Key), csvSafe(r.To), csvSafe(r.Subject), csvSafe(r.Problem)
+		safe[i] = r
+	}
+	if err := gocsv.Marshal(&safe, &b); err != nil {
 		return fmt.Errorf("sendpool: preview report.csv: %w", err)
 	}
 	if err := atomicWrite(filepath.Join(w.dir, "report.csv"), b.Bytes()); err != nil {

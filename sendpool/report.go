@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"text/tabwriter"
 	"time"
@@ -255,7 +256,7 @@ func writeReport(dir string, rows []ReportRow, indent bool) error {
 	if len(sorted) == 0 {
 		// gocsv writes no header for an empty slice.
 		csvBuf.WriteString(joinCSVHeader() + "\n")
-	} else if err := gocsv.Marshal(sorted, &csvBuf); err != nil {
+	} else if err := gocsv.Marshal(csvSafeRows(sorted), &csvBuf); err != nil {
 		return fmt.Errorf("sendpool: report.csv: %w", err)
 	}
 	if sorted == nil {
@@ -436,4 +437,26 @@ func ReadReportCSV(rd io.Reader) ([]ReportRow, error) {
 		return nil, fmt.Errorf("sendpool: reading report: %w", err)
 	}
 	return rows, nil
+}
+
+// csvSafe defuses a cell that a spreadsheet would run as a formula (CSV
+// injection): recipient data and server replies are untrusted, and people
+// open report.csv in Excel. A value starting with =, +, -, @, tab or CR gets
+// a leading apostrophe, which spreadsheets show as text. report.json keeps
+// the values as they are.
+func csvSafe(s string) string {
+	if s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0 {
+		return "'" + s
+	}
+	return s
+}
+
+// csvSafeRows returns rows with their free-text cells defused by csvSafe.
+func csvSafeRows(rows []ReportRow) []ReportRow {
+	out := make([]ReportRow, len(rows))
+	for i, r := range rows {
+		r.Key, r.To, r.Detail = csvSafe(r.Key), csvSafe(r.To), csvSafe(r.Detail)
+		out[i] = r
+	}
+	return out
 }

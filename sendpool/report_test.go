@@ -206,3 +206,26 @@ func TestStatusText(t *testing.T) {
 		}
 	}
 }
+
+// TestReportDefusesFormulas: cells a spreadsheet would run as formulas get
+// a leading apostrophe in report.csv; report.json keeps the values.
+func TestReportDefusesFormulas(t *testing.T) {
+	dir := t.TempDir()
+	rows := []sendpool.ReportRow{
+		{Row: 2, Key: "=HYPERLINK(\"http://x\")", To: "+1 <a@example.com>", Status: sendpool.StatusFailed, Detail: "@SUM(1)"},
+		{Row: 3, Key: "plain@example.com", To: "Plain <plain@example.com>", Status: sendpool.StatusSent, Detail: "250 OK"},
+	}
+	if err := sendpool.WriteReport(dir, rows); err != nil {
+		t.Fatal(err)
+	}
+	csvData, _ := os.ReadFile(filepath.Join(dir, sendpool.ReportCSV))
+	for _, want := range []string{`'=HYPERLINK`, `'+1 <a@example.com>`, `'@SUM(1)`, "plain@example.com,Plain <plain@example.com>"} {
+		if !bytes.Contains(csvData, []byte(want)) {
+			t.Errorf("report.csv lacks %q:\n%s", want, csvData)
+		}
+	}
+	js, _ := os.ReadFile(filepath.Join(dir, sendpool.ReportJSON))
+	if !bytes.Contains(js, []byte(`"key": "=HYPERLINK`)) {
+		t.Errorf("report.json changed the key:\n%s", js)
+	}
+}
