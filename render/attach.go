@@ -29,6 +29,9 @@ type blob struct {
 	ctype string // media type by extension
 	size  int64  // bytes before encoding
 	enc   []byte // base64 in 76-character lines joined by CRLF, no final CRLF
+	// cid is an inline image's Content-ID without the angle brackets: an
+	// RFC 5322 msg-id, NAME@campaign when the HTML names it without '@'.
+	cid string
 }
 
 // contentType is the media type for a file name by its extension, with

@@ -304,8 +304,14 @@ func verify(t *testing.T, e *env, r campaign.Row, m *Message, wantImages []strin
 		}
 	}
 	if f.HTML != nil {
-		if len(htmls) != 1 || string(htmls[0].body) != crlf(string(f.HTML)) {
-			t.Errorf("html part %q, want %q", htmls, crlf(string(f.HTML)))
+		// The template's output, with cid:NAME references to inline
+		// images made into their Content-IDs (NAME@campaign-name).
+		want := string(f.HTML)
+		for _, name := range wantImages {
+			want = strings.ReplaceAll(want, "cid:"+name+`"`, "cid:"+name+"@"+e.c.Name+`"`)
+		}
+		if len(htmls) != 1 || string(htmls[0].body) != crlf(want) {
+			t.Errorf("html part %q, want %q", htmls, crlf(want))
 		}
 	}
 	var wantAtt []string
@@ -338,8 +344,9 @@ func verify(t *testing.T, e *env, r campaign.Row, m *Message, wantImages []strin
 		if err != nil {
 			t.Fatal(err)
 		}
-		if l := imgs[i]; l.cid != "<"+name+">" || l.disp != "inline" || !bytes.Equal(l.body, want) {
-			t.Errorf("image %d: cid %q disp %q, want <%s> inline", i, l.cid, l.disp, name)
+		cid := "<" + name + "@" + e.c.Name + ">"
+		if l := imgs[i]; l.cid != cid || l.disp != "inline" || !bytes.Equal(l.body, want) {
+			t.Errorf("image %d: cid %q disp %q, want %s inline", i, l.cid, l.disp, cid)
 		}
 		if !bytes.Contains(f.HTML, []byte("cid:"+name)) {
 			t.Errorf("html does not reference cid:%s", name)

@@ -137,10 +137,10 @@ func (w *mimeWriter) related(c *content, top bool) error {
 	}
 	w.multipartHeader("related", bd, "text/html")
 	w.delim(bd, true)
-	w.textPart("text/html", c.html, false)
+	w.textPart("text/html", rewriteCIDs(c.html, c.images), false)
 	for _, im := range c.images {
 		w.delim(bd, false)
-		w.blob(im, "inline", im.name)
+		w.blob(im, "inline", im.cid)
 	}
 	w.close(bd)
 	if top {

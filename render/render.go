@@ -258,7 +258,7 @@ func New(c *campaign.Campaign, set *templates.Set, opts Options) (*Renderer, err
 		r.atts = append(r.atts, af)
 	}
 	if set.HTML != nil {
-		imgs, err := inlineImages(set.HTML)
+		imgs, err := inlineImages(set.HTML, c.Name)
 		if err != nil {
 			errs = append(errs, err)
 		}
@@ -283,9 +283,11 @@ func rowCause(err error) error {
 var cidRE = regexp.MustCompile(`cid:([A-Za-z0-9][A-Za-z0-9._@-]*)`)
 
 // inlineImages finds the images the HTML template references as
-// "cid:NAME" and loads each NAME from the HTML template's folder. NAME is
-// also the part's Content-ID, so the reference resolves (RFC 2392).
-func inlineImages(t *templates.Template) ([]*blob, error) {
+// "cid:NAME" and loads each NAME from the HTML template's folder. The
+// part's Content-ID is NAME when it holds an '@', else NAME@idRight, so it
+// is a valid msg-id (RFC 2045 7, RFC 5322 3.6.4); the HTML's references are
+// rewritten to match (RFC 2392) as the message is built.
+func inlineImages(t *templates.Template, idRight string) ([]*blob, error) {
 	dir := filepath.Dir(t.File())
 	src := t.Source()
 	var (
@@ -310,9 +312,54 @@ func inlineImages(t *templates.Template) ([]*blob, error) {
 			errs = append(errs, &campaign.FileError{File: t.File(), Line: line, Err: fmt.Errorf("render: inline image cid:%s: %w", name, unwrapPath(err))})
 			continue
 		}
-		out = append(out, &blob{name: name, path: p, ctype: contentType(name), size: int64(len(data)), enc: encodeBase64(data)})
+		cid := name
+		if !strings.Contains(cid, "@") {
+			cid += "@" + idRight
+		}
+		out = append(out, &blob{name: name, path: p, ctype: contentType(name), size: int64(len(data)), enc: encodeBase64(data), cid: cid})
 	}
 	return out, errors.Join(errs...)
+}
+
+// rewriteCIDs returns html with each "cid:NAME" reference to an inline
+// image whose Content-ID is NAME@… rewritten to that Content-ID. html is
+// not modified; it is returned as is when nothing needs rewriting.
+func rewriteCIDs(html []byte, images []*blob) []byte {
+	var out []byte
+	last := 0
+	for i := 0; ; {
+		j := bytes.Index(html[i:], []byte("cid:"))
+		if j < 0 {
+			break
+		}
+		start := i + j + len("cid:")
+		end := start
+		for end < len(html) && isCIDChar(html[end]) {
+			end++
+		}
+		for end > start && html[end-1] == '.' {
+			end--
+		}
+		name := string(html[start:end])
+		for _, im := range images {
+			if im.name == name && im.cid != name {
+				out = append(out, html[last:start]...)
+				out = append(out, im.cid...)
+				last = end
+				break
+			}
+		}
+		i = max(end, start)
+	}
+	if out == nil {
+		return html
+	}
+	return append(out, html[last:]...)
+}
+
+// isCIDChar reports whether c may be part of an inline image NAME (cidRE).
+func isCIDChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_' || c == '@' || c == '-'
 }
 
 // listIDLine builds the List-Id header (RFC 2919): an optional phrase and

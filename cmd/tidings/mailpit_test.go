@@ -57,7 +57,7 @@ func TestSendNewsletterToMailpit(t *testing.T) {
 		}
 		got = append(got, m.To[0].Name+" <"+m.To[0].Address+"> | "+m.Subject)
 		raw := string(mp.Raw(t, m.ID))
-		for _, want := range []string{"List-Unsubscribe-Post: List-Unsubscribe=One-Click", "Content-ID: <logo.png>", "multipart/related"} {
+		for _, want := range []string{"List-Unsubscribe-Post: List-Unsubscribe=One-Click", "Content-ID: <logo.png@november-digest>", "cid:logo.png@november-digest", "multipart/related"} {
 			if !strings.Contains(raw, want) {
 				t.Errorf("%s lacks %q", m.To[0].Address, want)
 			}
