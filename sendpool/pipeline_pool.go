@@ -50,7 +50,7 @@ func (w *poolWorker) newFlight(j *poolJob) *flight {
 	r := w.r
 	f := &flight{j: j, free: true}
 	f.tx = &Tx{Msg: j.msg, Rcpts: j.rcpts, BeforeBody: func(ctx context.Context) error {
-		if f.queued && r.haltCtx.Err() != nil {
+		if f.queued && r.halted() {
 			return errStopped
 		}
 		w.prepare(f)
@@ -140,7 +140,7 @@ func (w *poolWorker) pipeline(j *poolJob) {
 		// Begin what may begin.
 		for len(todo) > 0 {
 			f := todo[0]
-			if r.haltCtx.Err() != nil {
+			if r.halted() {
 				todo = todo[1:]
 				w.stop(f)
 				continue
@@ -186,7 +186,7 @@ func (w *poolWorker) pipeline(j *poolJob) {
 			window = pc.Window()
 		}
 		extra, early := w.ahead()
-		if held == nil && len(q) > 0 && len(q)+len(todo) < window+extra && !w.dead && r.haltCtx.Err() == nil {
+		if held == nil && len(q) > 0 && len(q)+len(todo) < window+extra && !w.dead && !r.halted() {
 			if nj := w.tryJob(); nj != nil {
 				if r.p.lim.tryTake() {
 					f := w.newFlight(nj)

@@ -228,6 +228,7 @@ func (p *Pool) Run(ctx context.Context, src Source, onResult func(Result)) error
 		inflight: inflight,
 		haltCtx:  haltCtx,
 		halt:     halt,
+		runCtx:   ctx,
 		jobs:     make(chan *poolJob, p.cfg.Concurrency*prefetch),
 		retries:  make(chan *poolJob),
 		finals:   make(chan finalResult, p.cfg.Concurrency),
@@ -307,6 +308,10 @@ type poolRun struct {
 	inflight context.Context // cancelled only by Abort
 	haltCtx  context.Context // cancelled by ctx, a stop error or Abort
 	halt     context.CancelFunc
+	// runCtx is Run's ctx. haltCtx follows it through context.AfterFunc,
+	// which runs on its own goroutine; halted also reads runCtx, so a
+	// Ctrl-C is seen the moment it happens.
+	runCtx   context.Context
 	jobs     chan *poolJob
 	retries  chan *poolJob
 	finals   chan finalResult // to the finishers
@@ -338,6 +343,12 @@ func (r *poolRun) notify(n Notice) {
 // setStop records why the run stops and halts it. The first cause is
 // what unsent messages are told; the first error is what Run returns (an
 // error after an interruption, such as a failing journal, still counts).
+// halted reports whether the run stops dispatching: Run's context was
+// cancelled, a stop error came, or Abort was called.
+func (r *poolRun) halted() bool {
+	return r.runCtx.Err() != nil || r.haltCtx.Err() != nil
+}
+
 func (r *poolRun) setStop(err error, cause string) {
 	r.mu.Lock()
 	if r.stopCause == "" {
@@ -392,7 +403,7 @@ func (r *poolRun) dispatch(src Source) {
 		r.checkDone()
 		r.mu.Unlock()
 	}()
-	for r.haltCtx.Err() == nil {
+	for !r.halted() {
 		m, err := src.Next(r.haltCtx)
 		if errors.Is(err, io.EOF) {
 			return
@@ -401,7 +412,7 @@ func (r *poolRun) dispatch(src Source) {
 			err = errors.New("source returned a nil message")
 		}
 		if err != nil {
-			if r.haltCtx.Err() == nil {
+			if !r.halted() {
 				r.mu.Lock()
 				r.srcErr = err
 				r.mu.Unlock()
@@ -689,7 +700,7 @@ func (w *poolWorker) drop() {
 func (w *poolWorker) ready(j *poolJob) bool {
 	r := w.r
 	for {
-		if r.haltCtx.Err() != nil {
+		if r.halted() {
 			r.finishStopped(j)
 			return false
 		}
@@ -714,7 +725,7 @@ func (w *poolWorker) ready(j *poolJob) bool {
 			w.conn, w.sent, w.needReset = c, 0, false
 			return true
 		}
-		if r.haltCtx.Err() != nil {
+		if r.halted() {
 			r.finishStopped(j)
 			return false
 		}
@@ -772,7 +783,7 @@ func (w *poolWorker) ready(j *poolJob) bool {
 
 func (w *poolWorker) handle(j *poolJob) {
 	r := w.r
-	if r.haltCtx.Err() != nil {
+	if r.halted() {
 		r.finishStopped(j)
 		return
 	}
