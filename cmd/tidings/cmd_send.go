@@ -94,7 +94,7 @@ type plan struct {
 	rows     int
 	send     rowSet // rows to hand to the pool
 	nSend    int
-	skipped  []sendpool.ReportRow // rows not sent in this run, with their status
+	lines    []sendpool.ReportRow // every row's report line as the preflight decided it (to send: not-attempted until the pool says)
 	invalid  []error
 	unknown  []sendpool.ReportRow // earlier deliveries of unknown outcome
 	prepared *prepared
@@ -250,7 +250,7 @@ func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path strin
 	}
 	rec := newJournalRecorder(w)
 	cfg.Journal = rec
-	for _, r := range pl.skipped {
+	for _, r := range pl.lines {
 		if err := reporter.AddRow(r); err != nil {
 			w.Close()
 			return err
@@ -317,20 +317,20 @@ func preflight(ctx context.Context, p *prepared, state *journal.State, supp *cam
 			if m != nil {
 				line.Key, line.To = m.Key, m.To
 			}
-			pl.skipped = append(pl.skipped, line)
+			pl.lines = append(pl.lines, line)
 			return nil
 		}
 		warn.Add(m)
 		line := sendpool.ReportRow{Row: m.Row, Key: m.Key, To: m.To, MessageID: m.MessageID, Status: sendpool.StatusNotAttempted}
 		if detail, dup := dedupe.Check(m.Row, m.Key); dup {
 			line.Status, line.Detail = sendpool.StatusDuplicate, detail
-			pl.skipped = append(pl.skipped, line)
+			pl.lines = append(pl.lines, line)
 			return nil
 		}
 		if supp != nil {
 			if detail := suppressed(supp, m); detail != "" {
 				line.Status, line.Detail = sendpool.StatusSuppressed, detail
-				pl.skipped = append(pl.skipped, line)
+				pl.lines = append(pl.lines, line)
 				return nil
 			}
 		}
@@ -347,7 +347,7 @@ func preflight(ctx context.Context, p *prepared, state *journal.State, supp *cam
 				prev.Detail = d.Reason
 				pl.unknown = append(pl.unknown, prev)
 			}
-			pl.skipped = append(pl.skipped, prev)
+			pl.lines = append(pl.lines, prev)
 			return nil
 		}
 		if len(d.Owed) > 0 {
@@ -366,7 +366,7 @@ func preflight(ctx context.Context, p *prepared, state *journal.State, supp *cam
 				pl.kept = nil // too large: deliver renders again
 			}
 		}
-		pl.skipped = append(pl.skipped, line) // not-attempted until the pool says otherwise
+		pl.lines = append(pl.lines, line) // not-attempted until the pool says otherwise
 		return nil
 	})
 	if err != nil {
