@@ -91,13 +91,12 @@ func isStopError(err error) bool {
 
 // plan is what the preflight decided for every row.
 type plan struct {
-	rows     int
-	send     rowSet // rows to hand to the pool
-	nSend    int
-	lines    []sendpool.ReportRow // every row's report line as the preflight decided it (to send: not-attempted until the pool says)
-	invalid  []error
-	unknown  []sendpool.ReportRow // earlier deliveries of unknown outcome
-	prepared *prepared
+	rows    int
+	send    rowSet // rows to hand to the pool
+	nSend   int
+	lines   []sendpool.ReportRow // every row's report line as the preflight decided it (to send: not-attempted until the pool says)
+	invalid []error
+	unknown []sendpool.ReportRow // earlier deliveries of unknown outcome
 	// kept holds the preflight's messages for the rows to send, in sheet
 	// order, while they fit in keepBudget; deliver then sends them instead
 	// of rendering every row a second time. nil when they did not fit.
@@ -302,7 +301,7 @@ func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path strin
 // each row's fate: invalid, duplicate, suppressed, skipped by the journal,
 // or to send.
 func preflight(ctx context.Context, p *prepared, state *journal.State, supp *campaign.Suppression, opts sendOptions, warn *messageWarnings) (*plan, error) {
-	pl := &plan{prepared: p}
+	pl := &plan{}
 	dedupe := journal.NewDeduper()
 	policy := journal.Policy{RetryFailed: opts.retryFailed, ResendUnknown: opts.resendUnknown}
 	err := p.renderer.Each(ctx, p.sheet, renderWorkers(), func(m *render.Message, err error) error {
