@@ -261,7 +261,7 @@ func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path strin
 			}
 		}
 	}
-	runErr := deliver(ctx, g, p, pl, cfg, signer, n, reporter, rec)
+	runErr := deliver(ctx, g, p, pl, cfg, signer, n, reporter)
 	closeErr := w.Close()
 	if err := reporter.Flush(); err != nil && runErr == nil {
 		runErr = err
@@ -377,7 +377,7 @@ func preflight(ctx context.Context, p *prepared, state *journal.State, supp *cam
 // deliver renders the planned rows again (streaming: nothing is held for
 // the whole sheet) and runs the pool over them.
 func deliver(ctx context.Context, g *globalOptions, p *prepared, pl *plan, cfg sendpool.Config, signer *sendpool.Signer,
-	limit int, reporter *sendpool.Reporter, rec *journalRecorder) error {
+	limit int, reporter *sendpool.Reporter) error {
 	if limit == 0 {
 		return nil
 	}
