@@ -167,7 +167,7 @@ func (ts *textSource) invalidUTF8(v string) error {
 	}
 	guess := guessEncoding(v)
 	if ts.declared {
-		return fmt.Errorf("%w (bytes % x) although recipients.encoding says utf-8; the text looks like %s: set `encoding: %s` under recipients:", ErrBadEncoding, bad, guess, guess)
+		return fmt.Errorf("%w (bytes % x) although recipients.encoding says utf-8; the text looks like %s: set `encoding: %s` under recipients", ErrBadEncoding, bad, guess, guess)
 	}
 	return fmt.Errorf("%w (bytes % x); the text looks like %s, as Excel writes CSV on a %s: add `encoding: %s` under recipients: in the campaign file, or save the sheet as \"CSV UTF-8\"", ErrBadEncoding, bad, guess, systemFor(guess), guess)
 }

@@ -70,11 +70,6 @@ func (t *transcript) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
-// note writes a line that is not part of the protocol exchange.
-func (t *transcript) note(s string) {
-	t.out.writeLine(t.prefix + "-- " + t.scrub(s) + "\n")
-}
-
 func isReplyLine(s string) bool {
 	if len(s) < 3 {
 		return false
