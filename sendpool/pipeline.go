@@ -742,16 +742,11 @@ func (c *pipeConn) Close() error {
 // code (RFC 3463) off the text of each line, as go-smtp does.
 func replyError(command string, code int, msg string) *SMTPError {
 	se := &SMTPError{Command: command, Code: code, Message: msg}
-	head, rest, ok := strings.Cut(msg, " ")
-	if !ok {
-		return se
+	if ec, rest, ok := splitEnhanced(msg); ok {
+		// Continuation lines repeat the code: keep it once.
+		se.EnhancedCode = ec
+		se.Message = strings.ReplaceAll(rest, "\n"+ec.String()+" ", "\n")
 	}
-	ec, err := ParseEnhancedCode(head)
-	if err != nil {
-		return se
-	}
-	se.EnhancedCode = ec
-	se.Message = strings.ReplaceAll(rest, "\n"+head+" ", "\n")
 	return se
 }
 

@@ -153,8 +153,11 @@ func campaignWarnings(p *prepared, n int) []string {
 	if n >= bulkSenderSize && p.signer == nil {
 		out = append(out, fmt.Sprintf("%d recipients and no dkim: section: bulk senders must sign with DKIM aligned with the From domain", n))
 	}
-	if c.SMTP.InsecureSkipVerify {
-		out = append(out, "smtp.insecure_skip_verify is true: the server's certificate will not be checked (lab servers only)")
+	if c.SMTP.Host != "" {
+		// The same settings warnings send prints (certificate checks off,
+		// plaintext to a remote host).
+		smtp := sendpool.SMTPConfigFrom(c.SMTP, "")
+		out = append(out, smtp.Warnings()...)
 	}
 	return out
 }
