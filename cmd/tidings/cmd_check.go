@@ -55,7 +55,7 @@ type checkSummary struct {
 // runCheck renders every recipient of the campaign at path and reports the
 // problems on g.stdout. It returns a *problemsError when rows have problems.
 func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path string) error {
-	p, err := prepare(ctx, path, render.Options{})
+	p, err := prepare(ctx, path)
 	if err != nil {
 		return err
 	}

@@ -46,7 +46,7 @@ const previewWriters = 4
 
 // runPreview renders every recipient of the campaign at path into .eml files.
 func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path string) error {
-	p, err := prepare(ctx, path, render.Options{})
+	p, err := prepare(ctx, path)
 	if err != nil {
 		return err
 	}

@@ -152,7 +152,7 @@ func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path strin
 	if opts.now == nil {
 		opts.now = time.Now
 	}
-	p, err := prepare(ctx, path, render.Options{})
+	p, err := prepare(ctx, path)
 	if err != nil {
 		return err
 	}

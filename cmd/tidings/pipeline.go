@@ -32,7 +32,7 @@ func (p *prepared) Close() error { return p.sheet.Close() }
 
 // prepare loads the campaign file at path and everything it names. Every
 // error it returns makes the campaign unusable (exit code 2).
-func prepare(ctx context.Context, path string, ropts render.Options) (*prepared, error) {
+func prepare(ctx context.Context, path string) (*prepared, error) {
 	c, err := campaign.Load(path)
 	if err != nil {
 		return nil, &unusableError{err}
@@ -61,7 +61,7 @@ func prepare(ctx context.Context, path string, ropts render.Options) (*prepared,
 		sheet.Close()
 		return nil, &unusableError{err}
 	}
-	r, err := render.New(c, set, ropts)
+	r, err := render.New(c, set, render.Options{})
 	if err != nil {
 		sheet.Close()
 		return nil, &unusableError{err}
