@@ -42,7 +42,9 @@ func TestCrashResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const n = 300
+	// Enough recipients that every kill lands although each leaves the
+	// messages taken ahead unknown (see sendpool.prefetch).
+	const n = 600
 	delivered := make(chan struct{}, n*4)
 	srv := smtptest.NewServer(t, smtptest.OnData(func(smtptest.Session, *smtptest.Message) error {
 		delivered <- struct{}{}
