@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"mime/quotedprintable"
 	"strconv"
 	"strings"
 )
@@ -198,9 +197,8 @@ func (w *mimeWriter) textPart(ctype string, body []byte, top bool) {
 		return
 	}
 	w.b.WriteString("Content-Transfer-Encoding: quoted-printable\r\n\r\n")
-	qp := quotedprintable.NewWriter(w.b)
-	_, _ = qp.Write(body) // writes to a bytes.Buffer cannot fail
-	_ = qp.Close()
+	w.b.Grow(len(body) + len(body)/4)
+	w.b.Write(appendQP(w.b.AvailableBuffer(), body))
 	if top && !endsInLF(body) {
 		w.b.WriteString("=\r\n")
 	}

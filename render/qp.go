@@ -1,0 +1,90 @@
+package render
+
+// appendQP appends body encoded as quoted-printable (RFC 2045 section 6.7)
+// to dst: exactly the bytes mime/quotedprintable's Writer produces for one
+// Write of body and a Close (lines of at most 76 characters with soft line
+// breaks, line breaks of any kind written as CRLF, space or tab before a
+// line break encoded). It is written by hand because the standard Writer
+// passes every byte through two loops and a line buffer: it took a quarter
+// of rendering a newsletter (13 of 54 µs a message); this single pass copies
+// runs of plain bytes at once. A differential test and FuzzQuotedPrintable
+// hold the two to the same output.
+func appendQP(dst, body []byte) []byte {
+	const maxLine = 75 // characters before a soft line break's "=", as mime/quotedprintable
+	n := 0             // characters on the current output line
+	cr := false        // the last byte written as itself was a CR
+	for i := 0; i < len(body); {
+		c := body[i]
+		switch qpClass[c] {
+		case qpPlain:
+			if n == maxLine {
+				dst = append(dst, '=', '\r', '\n')
+				n = 0
+			}
+			end := min(len(body), i+maxLine-n)
+			j := i + 1
+			for j < end && qpClass[body[j]] == qpPlain {
+				j++
+			}
+			dst = append(dst, body[i:j]...)
+			n += j - i
+			i = j
+			cr = false
+		case qpBreak:
+			i++
+			if cr && c == '\n' {
+				cr = false
+				continue
+			}
+			cr = c == '\r'
+			dst, n = qpTrailing(dst, n)
+			dst = append(dst, '\r', '\n')
+			n = 0
+		default:
+			dst, n = qpEncode(dst, n, c)
+			i++
+		}
+	}
+	dst, _ = qpTrailing(dst, n)
+	return dst
+}
+
+// qpEncode appends c as =XX, after a soft line break when the line has no
+// room for it.
+func qpEncode(dst []byte, n int, c byte) ([]byte, int) {
+	const hex = "0123456789ABCDEF"
+	if n > 72 {
+		dst = append(dst, '=', '\r', '\n')
+		n = 0
+	}
+	return append(dst, '=', hex[c>>4], hex[c&0x0f]), n + 3
+}
+
+// qpTrailing encodes a space or tab that ends the line of n characters at
+// the end of dst, as RFC 2045 requires (a gateway may strip it).
+func qpTrailing(dst []byte, n int) ([]byte, int) {
+	if n == 0 {
+		return dst, n
+	}
+	if c := dst[len(dst)-1]; c == ' ' || c == '\t' {
+		return qpEncode(dst[:len(dst)-1], n-1, c)
+	}
+	return dst, n
+}
+
+// Byte classes for appendQP.
+const (
+	qpEncoded = iota // written as =XX
+	qpPlain          // written as itself
+	qpBreak          // CR or LF: a line break
+)
+
+var qpClass = func() (t [256]uint8) {
+	for c := '!'; c <= '~'; c++ {
+		t[c] = qpPlain
+	}
+	t['='] = qpEncoded
+	t[' '], t['\t'] = qpPlain, qpPlain
+	t['\r'], t['\n'] = qpBreak, qpBreak
+	return t
+}()
