@@ -794,7 +794,7 @@ func has8bit(data []byte) bool {
 // net/textproto's DotWriter (and so the plain exchange) sends it; data
 // itself when it has none (render's messages never do).
 func canonicalCRLF(data []byte) []byte {
-	if bytes.Count(data, []byte("\n")) == bytes.Count(data, []byte("\r\n")) {
+	if !hasBareLF(data) {
 		return data
 	}
 	out := make([]byte, 0, len(data)+len(data)/32)
@@ -805,6 +805,22 @@ func canonicalCRLF(data []byte) []byte {
 		out = append(out, b)
 	}
 	return out
+}
+
+// hasBareLF reports whether data has an LF not preceded by CR. It jumps
+// from LF to LF (one pass; counting LFs and CRLFs took two).
+func hasBareLF(data []byte) bool {
+	for i := 0; i < len(data); i++ {
+		j := bytes.IndexByte(data[i:], '\n')
+		if j < 0 {
+			return false
+		}
+		i += j
+		if i == 0 || data[i-1] != '\r' {
+			return true
+		}
+	}
+	return false
 }
 
 // appendDotStuffed appends data as a DATA body (RFC 5321 section 4.5.2: a

@@ -35,7 +35,7 @@ func TestCanonicalCRLF(t *testing.T) {
 	if out := canonicalCRLF(in); &out[0] != &in[0] {
 		t.Error("CRLF data was copied")
 	}
-	for in, want := range map[string]string{"a\nb\r\nc\n": "a\r\nb\r\nc\r\n", "\n": "\r\n", "x": "x"} {
+	for in, want := range map[string]string{"a\nb\r\nc\n": "a\r\nb\r\nc\r\n", "\n": "\r\n", "x": "x", "a\r\n\nb": "a\r\n\r\nb", "a\r\nb\n": "a\r\nb\r\n", "\r\r\n": "\r\r\n"} {
 		if got := string(canonicalCRLF([]byte(in))); got != want {
 			t.Errorf("canonicalCRLF(%q) = %q", in, got)
 		}
