@@ -811,11 +811,43 @@ func (w *poolWorker) handle(j *poolJob) {
 // dead before anything of the message was sent.
 func (w *poolWorker) send(j *poolJob) {
 	r := w.r
-	attempted := false
-	tx := &Tx{Msg: j.msg, Rcpts: j.rcpts, BeforeBody: func(ctx context.Context) error {
+	// The journal attempt is started as the transaction begins, in the
+	// background, so that its fsync overlaps the envelope's round trips
+	// (the pipelined exchange records it even earlier, see prefetch);
+	// BeforeBody waits for it. A try refused before the body then leaves
+	// an attempt followed by its result, as in the pipelined exchange.
+	var (
+		attempted   bool
+		attemptDone chan struct{}
+		attemptErr  error
+	)
+	startAttempt := func() {
+		if attemptDone != nil {
+			return
+		}
 		attempted = true
-		if err := r.p.journal.Attempt(ctx, j.msg); err != nil {
-			return fmt.Errorf("%w: recording the attempt for row %d: %w", ErrJournal, j.msg.Row, err)
+		attemptDone = make(chan struct{})
+		go func() {
+			defer close(attemptDone)
+			attemptErr = r.p.journal.Attempt(r.inflight, j.msg)
+		}()
+	}
+	// settle waits for the attempt, so that what is recorded next comes
+	// after it in the journal.
+	settle := func() {
+		if attemptDone != nil {
+			<-attemptDone
+		}
+	}
+	tx := &Tx{Msg: j.msg, Rcpts: j.rcpts, BeforeBody: func(ctx context.Context) error {
+		startAttempt()
+		select {
+		case <-attemptDone:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if attemptErr != nil {
+			return fmt.Errorf("%w: recording the attempt for row %d: %w", ErrJournal, j.msg.Row, attemptErr)
 		}
 		return nil
 	}}
@@ -825,6 +857,7 @@ func (w *poolWorker) send(j *poolJob) {
 	)
 	free := true
 	for {
+		settle() // ready may finish the job
 		if !w.ready(j) {
 			return
 		}
@@ -832,11 +865,12 @@ func (w *poolWorker) send(j *poolJob) {
 			j.started = r.p.clock.Now()
 		}
 		reused := w.sent > 0
+		startAttempt()
 		d, err = r.safeSend(w.conn, tx)
 		w.sent++
 		j.server = w.conn.Server()
 		var txe *TxError
-		deadIdle := err != nil && reused && free && !attempted && isConnBroken(err) &&
+		deadIdle := err != nil && reused && free && isConnBroken(err) &&
 			errors.As(err, &txe) && txe.Stage <= StageMail && r.inflight.Err() == nil
 		if deadIdle {
 			// The server dropped the idle connection; nothing of this
@@ -847,6 +881,7 @@ func (w *poolWorker) send(j *poolJob) {
 		}
 		break
 	}
+	settle()
 	j.attempts++
 	var txe *TxError
 	switch {

@@ -269,17 +269,18 @@ func writeReport(dir string, rows []ReportRow, indent bool) error {
 			csvErr = fmt.Errorf("sendpool: report.csv: %w", err)
 		}
 	}()
-	if sorted == nil {
-		sorted = []ReportRow{}
+	jsonRows := sorted
+	if jsonRows == nil {
+		jsonRows = []ReportRow{}
 	}
 	var (
 		js  []byte
 		err error
 	)
 	if indent {
-		js, err = json.MarshalIndent(reportFile{Summary: Summarize(sorted), Rows: sorted}, "", "  ")
+		js, err = json.MarshalIndent(reportFile{Summary: Summarize(jsonRows), Rows: jsonRows}, "", "  ")
 	} else {
-		js, err = json.Marshal(reportFile{Summary: Summarize(sorted), Rows: sorted})
+		js, err = json.Marshal(reportFile{Summary: Summarize(jsonRows), Rows: jsonRows})
 	}
 	<-built
 	if err != nil {
