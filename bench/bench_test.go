@@ -141,7 +141,7 @@ func buildCLI(b *testing.B) string {
 func runCLI(b *testing.B, dir string, env []string, bin string, args ...string) Run {
 	b.Helper()
 	var last Run
-	var total time.Duration
+	var total, cpu time.Duration
 	for range b.N {
 		r, err := RunCommand(context.Background(), dir, env, bin, args...)
 		must(b, err)
@@ -149,9 +149,11 @@ func runCLI(b *testing.B, dir string, env []string, bin string, args ...string) 
 			b.Fatalf("tidings %v: exit status %d\n%s", args, r.ExitCode, r.Output)
 		}
 		total += r.Elapsed
+		cpu += r.CPU
 		last = r
 	}
 	last.Elapsed = total / time.Duration(b.N)
+	last.CPU = cpu / time.Duration(b.N)
 	return last
 }
 
@@ -274,14 +276,19 @@ func BenchmarkSend(b *testing.B) {
 	must(b, err)
 	defer data.Close()
 
-	var bare float64
+	var (
+		bare    float64
+		bareCPU time.Duration // per message: the bare client and the sink
+	)
 	b.Run("bare/conns=8", func(b *testing.B) {
 		var elapsed time.Duration
+		cpu0 := selfCPU()
 		for range b.N {
 			d, err := BareSend(ctx, bdat.Addr, 8, msgs)
 			must(b, err)
 			elapsed += d
 		}
+		bareCPU = (selfCPU() - cpu0) / time.Duration(n*b.N)
 		bare = float64(n*b.N) / elapsed.Seconds()
 		report(b, row{name: "bare pipelined client, 8 conns, loopback", rate: bare, note: "yardstick for 8 conns"})
 	})
@@ -319,13 +326,16 @@ func BenchmarkSend(b *testing.B) {
 						defer px.Close()
 						port = px.Port
 					}
-					var elapsed time.Duration
+					var elapsed, sendCPU, sinkCPU time.Duration
 					var perRT float64
 					for range b.N {
 						_, err := WriteCampaign(dir, CampaignOptions{Sheet: sheet, SMTPPort: port, Transport: tr.setting, StateDir: b.TempDir()})
 						must(b, err)
 						tr.sink.Reset()
+						cpu0 := selfCPU() // this process: the sink
 						r := runCLI(b, dir, nil, bin, "send", "--yes", "--concurrency", strconv.Itoa(conns), "campaign.yaml")
+						sinkCPU += selfCPU() - cpu0
+						sendCPU += r.CPU
 						if got := tr.sink.Messages(); got != int64(count) {
 							b.Fatalf("sink accepted %d, want %d\n%s", got, count, r.Output)
 						}
@@ -357,10 +367,32 @@ func BenchmarkSend(b *testing.B) {
 						r.note = "whole process: preflight, render, journal, report"
 					}
 					report(b, r)
+					if rtt == 0 && conns == 8 && tr.name == "pipelined/BDAT" && bareCPU > 0 && sendCPU > 0 {
+						reportCPU(b, bare, bareCPU, sendCPU/time.Duration(count*b.N), sinkCPU/time.Duration(count*b.N))
+					}
 				})
 			}
 		}
 	}
+}
+
+// reportCPU logs where the CPU goes per message on loopback, 8
+// connections: tidings send (a child: preflight, render, journal, report),
+// the sink while it served send, and the bare client with the sink (both in
+// this process). The cores can carry at most cores / (send + sink) messages
+// a second, however send arranges its waits: the ratio printed is that
+// ceiling against the bare client's rate.
+func reportCPU(b *testing.B, bare float64, bareWithSink, send, sink time.Duration) {
+	us := func(d time.Duration) float64 { return float64(d) / float64(time.Microsecond) }
+	cores := runtime.NumCPU()
+	ceiling := float64(cores) / (send + sink).Seconds()
+	report(b, row{
+		name:  "CPU per message, 8 conns, loopback: send's ceiling",
+		rate:  ceiling,
+		ratio: ceiling / bare,
+		note: fmt.Sprintf("send %.0f µs + sink %.0f µs a message (bare client with sink %.0f µs): %d cores carry at most this",
+			us(send), us(sink), us(bareWithSink), cores),
+	})
 }
 
 // BenchmarkSheetMemory: peak memory of tidings check over a 1,000,000-row

@@ -33,6 +33,9 @@ type Run struct {
 	Output []byte
 	// ExitCode is its exit status.
 	ExitCode int
+	// CPU is the user and system CPU time it used (its wrapper's, which
+	// includes the children the wrapper waited for).
+	CPU time.Duration
 }
 
 // wrapEnv, set in a process's environment, makes it a wrapper (see
@@ -76,6 +79,7 @@ func RunCommand(ctx context.Context, dir string, env []string, name string, args
 	}
 	if cmd.ProcessState != nil {
 		r.ExitCode = cmd.ProcessState.ExitCode()
+		r.CPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	}
 	if b, err := os.ReadFile(rssFile.Name()); err == nil {
 		r.PeakRSS, _ = strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)

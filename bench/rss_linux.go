@@ -3,6 +3,7 @@ package bench
 import (
 	"os"
 	"syscall"
+	"time"
 )
 
 // maxRSS is a finished child's peak resident set size in bytes (Linux
@@ -12,4 +13,13 @@ func maxRSS(ps *os.ProcessState) int64 {
 		return ru.Maxrss << 10
 	}
 	return 0
+}
+
+// selfCPU is the CPU time (user and system) this process used so far.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
