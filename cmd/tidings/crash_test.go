@@ -44,7 +44,7 @@ func TestCrashResume(t *testing.T) {
 	}
 	// Enough recipients that every kill lands although each leaves the
 	// messages taken ahead unknown (see sendpool.prefetch).
-	const n = 600
+	const n = 1000
 	delivered := make(chan struct{}, n*4)
 	srv := smtptest.NewServer(t, smtptest.OnData(func(smtptest.Session, *smtptest.Message) error {
 		delivered <- struct{}{}
