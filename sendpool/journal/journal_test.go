@@ -598,3 +598,74 @@ func TestLoadWhileAppending(t *testing.T) {
 		t.Errorf("final: %d records, warnings %v", s.Records, s.Warnings)
 	}
 }
+
+// TestSyncSpacing: a lone writer, waiting for each record in turn, never
+// has its fsyncs spaced out (waiting would only slow it); a batch of at
+// least busyBatch records spaces the next one, and a small batch after it
+// lifts the spacing again.
+func TestSyncSpacing(t *testing.T) {
+	dir := t.TempDir()
+	l, err := AcquireLock(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Release()
+	ctx := context.Background()
+	w, err := Open(ctx, l, Run{Started: t0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var (
+		spaced   []bool
+		holding  = true
+		inBatch  = make(chan struct{})
+		release  = make(chan struct{})
+		enqueued = make(chan struct{}, 64)
+	)
+	w.testHookSpaced = func(s bool) { spaced = append(spaced, s) }
+	for i := range 20 {
+		if err := w.Attempt(ctx, att(i+2, fmt.Sprintf("lone%d@example.org", i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if fmt.Sprint(spaced) != fmt.Sprint(make([]bool, 20)) {
+		t.Fatalf("lone writer: spacing decisions %v, want none spaced", spaced)
+	}
+
+	// Hold one batch in the writer while busyBatch more records queue:
+	// they go out together, and the write after them is spaced.
+	spaced = nil
+	w.testHookQueued = func() { enqueued <- struct{}{} }
+	w.testHookBatch = func(int) {
+		if holding {
+			holding = false
+			close(inBatch)
+			<-release
+		}
+	}
+	errs := make(chan error, busyBatch+1)
+	go func() { errs <- w.Attempt(ctx, att(100, "held@example.org")) }()
+	<-enqueued
+	<-inBatch
+	for i := range busyBatch {
+		go func() { errs <- w.Attempt(ctx, att(101+i, fmt.Sprintf("busy%d@example.org", i))) }()
+	}
+	for range busyBatch {
+		<-enqueued
+	}
+	close(release)
+	for range busyBatch + 1 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Attempt(ctx, att(200, "after@example.org")); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if want := []bool{false, true, false}; fmt.Sprint(spaced) != fmt.Sprint(want) {
+		t.Errorf("spacing decisions %v, want %v (held batch of 1, busy batch of %d, then 1)", spaced, want, busyBatch)
+	}
+}

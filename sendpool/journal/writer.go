@@ -49,9 +49,12 @@ type Writer struct {
 	err error // first write or fsync error; set by loop, read after done
 
 	// Test hooks, nil outside tests: testHookQueued runs after a record is
-	// queued, testHookBatch before a batch of n records is written.
+	// queued, testHookBatch before a batch of n records is written,
+	// testHookSpaced after it, telling whether the next write is spaced
+	// (see syncInterval).
 	testHookQueued func()
 	testHookBatch  func(n int)
+	testHookSpaced func(spaced bool)
 }
 
 type request struct {
@@ -276,10 +279,14 @@ func (w *Writer) loop() {
 			} else if err := w.f.Sync(); err != nil {
 				w.err = fmt.Errorf("journal: fsync %s: %w", w.path, err)
 			}
-			if len(batch) >= busyBatch {
+			spaced := len(batch) >= busyBatch
+			if spaced {
 				next = start.Add(syncInterval)
 			} else {
 				next = time.Time{}
+			}
+			if w.testHookSpaced != nil {
+				w.testHookSpaced(spaced)
 			}
 		}
 		for _, r := range batch {
