@@ -12,13 +12,16 @@
 //     loopback and behind a Proxy adding 10 ms and 50 ms of round-trip time
 //     (messages per round trip for one connection), against a bare
 //     pipelined client (BareSend) and the pool in process without and with
-//     the journal and the report, to show where the time goes;
+//     the journal and the report, to show where the time goes; and the CPU
+//     time a message costs send, the sink and the bare client, with the
+//     rate the cores can carry at send's cost (see reportCPU);
 //   - BenchmarkSheetMemory: peak memory of check over a 1,000,000-row CSV and
 //     a 200,000-row XLSX shaped like Excel's output, against excelize's bare
 //     Rows() loop, and that no temporary file is left behind.
 //
 // The CLI runs as a child process (built once per benchmark); its peak
-// memory is the child's ru_maxrss, taken through a small wrapper process
-// (see RunCommand). Sizes come from environment knobs (see run.sh); without
+// memory is the child's ru_maxrss and its CPU time the wrapper's rusage,
+// both taken through a small wrapper process (see RunCommand). To take a
+// case apart, run the binary with the hidden --cpu-profile FILE flag. Sizes come from environment knobs (see run.sh); without
 // -bench only small smoke tests run. Everything stays on 127.0.0.1.
 package bench

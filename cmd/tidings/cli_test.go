@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,9 +17,7 @@ func runCLI(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
-	cmd := newRootCommand(g)
-	cmd.SetArgs(args)
-	err := cmd.ExecuteContext(context.Background())
+	err := execute(context.Background(), g, args)
 	if err != nil {
 		errOut.WriteString("tidings: " + err.Error() + "\n")
 	}
@@ -164,5 +164,38 @@ func TestExamplesCheckClean(t *testing.T) {
 				t.Fatalf("check %s: code %d\n%s%s", ex, code, out, errOut)
 			}
 		})
+	}
+}
+
+// TestCPUProfile: --cpu-profile leaves a complete profile (gzip, as pprof
+// writes it) after a command that succeeded and after one that failed.
+func TestCPUProfile(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "camp")
+	if _, errOut, code := runCLI(t, "init", dir); code != 0 {
+		t.Fatalf("init: code %d\n%s", code, errOut)
+	}
+	for _, c := range []struct {
+		name string
+		args []string
+		code int
+	}{
+		{"ok", []string{"check", filepath.Join(dir, "campaign.yaml")}, 0},
+		{"failed", []string{"check", filepath.Join(dir, "missing.yaml")}, exitUnusable},
+	} {
+		prof := filepath.Join(t.TempDir(), c.name+".prof")
+		if _, errOut, code := runCLI(t, append([]string{"--cpu-profile", prof}, c.args...)...); code != c.code {
+			t.Fatalf("%s: code %d, want %d\n%s", c.name, code, c.code, errOut)
+		}
+		b, err := os.ReadFile(prof)
+		if err != nil {
+			t.Fatal(err)
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(b))
+		if err == nil {
+			_, err = io.Copy(io.Discard, zr)
+		}
+		if err != nil {
+			t.Errorf("%s: profile is not complete gzip data (%d bytes): %v", c.name, len(b), err)
+		}
 	}
 }

@@ -28,8 +28,7 @@ func main() {
 	ctx, abort, stop := signalContexts()
 	defer stop()
 	g := &globalOptions{stdout: os.Stdout, stderr: os.Stderr, stdin: os.Stdin, abort: abort}
-	cmd := newRootCommand(g)
-	err := cmd.ExecuteContext(ctx)
+	err := execute(ctx, g, os.Args[1:])
 	code := exitCode(err)
 	switch {
 	case err == nil, errors.Is(err, errSilent):
@@ -40,6 +39,21 @@ func main() {
 	}
 	stop()
 	os.Exit(code)
+}
+
+// execute runs the command args name (without the program name) with a
+// fresh command tree, and ends the CPU profile --cpu-profile started,
+// whether the command failed or not.
+func execute(ctx context.Context, g *globalOptions, args []string) error {
+	cmd := newRootCommand(g)
+	cmd.SetArgs(args)
+	err := cmd.ExecuteContext(ctx)
+	if g.stopProfile != nil {
+		if perr := g.stopProfile(); err == nil {
+			err = perr
+		}
+	}
+	return err
 }
 
 // signalContexts returns a context cancelled by the first SIGINT/SIGTERM and
@@ -131,6 +145,8 @@ type globalOptions struct {
 	stdin          io.Reader
 	// abort is cancelled by a second interrupt: in-flight work stops too.
 	abort context.Context
-	// yes answers confirmation prompts.
+	// quiet prints only problems and the summary (--quiet).
 	quiet bool
+	// stopProfile ends the CPU profile --cpu-profile started; nil without.
+	stopProfile func() error
 }

@@ -26,7 +26,7 @@ leaves; delivery is rate-limited, retried, journaled and reported.
 	root.SetOut(g.stdout)
 	root.SetErr(g.stderr)
 	root.PersistentFlags().BoolVarP(&g.quiet, "quiet", "q", false, "print only problems and the summary")
-	addProfileFlags(root)
+	addProfileFlags(root, g)
 	root.AddCommand(
 		newInitCommand(g),
 		newCheckCommand(g),
