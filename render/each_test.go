@@ -129,7 +129,7 @@ func TestEachStopsOnCallbackError(t *testing.T) {
 	if !errors.Is(err, stop) || seen != 20 {
 		t.Errorf("Each = %v after %d, want stop after 20", err, seen)
 	}
-	if s.i > 20+(queuedPerWorker+aheadPerWorker)*4+2 {
+	if s.i > 20+max(readAhead, 4)+2 {
 		t.Errorf("read %d rows for 20 delivered: buffering is not bounded", s.i)
 	}
 	if s.late.Load() != 0 {

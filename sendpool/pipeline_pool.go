@@ -90,6 +90,13 @@ func (w *poolWorker) prepare(f *flight) {
 	f.attemptDone = make(chan struct{})
 	go func() {
 		defer close(f.attemptDone)
+		defer func() {
+			// A panicking Journal fails the attempt, as it would in
+			// BeforeBody under safeSend, instead of the process.
+			if v := recover(); v != nil {
+				f.attemptErr = fmt.Errorf("journal panic: %v", v)
+			}
+		}()
 		start := time.Now()
 		f.attemptErr = r.p.journal.Attempt(r.inflight, f.j.msg)
 		f.attemptTook = time.Since(start)
@@ -173,8 +180,8 @@ func (w *poolWorker) pipeline(j *poolJob) {
 			if !ok {
 				// The replacement connection does not pipeline.
 				todo = todo[1:]
-				f.settle()
-				w.send(f.j)
+				f.settle() // ready may finish the job
+				w.send(f.j, f)
 				continue
 			}
 			if len(q) >= pc.Window() {

@@ -229,7 +229,7 @@ func (p *Pool) Run(ctx context.Context, src Source, onResult func(Result)) error
 		haltCtx:  haltCtx,
 		halt:     halt,
 		runCtx:   ctx,
-		jobs:     make(chan *poolJob, p.cfg.Concurrency*prefetch),
+		jobs:     make(chan *poolJob, 2*p.cfg.Concurrency),
 		retries:  make(chan *poolJob),
 		finals:   make(chan finalResult, p.cfg.Concurrency),
 		recorded: make(chan Result, callbackQueue),
@@ -803,51 +803,29 @@ func (w *poolWorker) handle(j *poolJob) {
 		w.pipeline(j)
 		return
 	}
-	w.send(j)
+	w.send(j, nil)
 }
 
 // send delivers j over w.conn (ready) with one transaction at a time
 // (Conn.Send), redialing once for free when a reused connection turns out
-// dead before anything of the message was sent.
-func (w *poolWorker) send(j *poolJob) {
+// dead before anything of the message was sent. The journal attempt is
+// recorded when the body is due (BeforeBody), unless f, a flight the
+// pipelined exchange took ahead and whose attempt it already recorded
+// (settled: the attempt returned), is passed: then that one stands for
+// this try (a try records one attempt).
+func (w *poolWorker) send(j *poolJob, f *flight) {
 	r := w.r
-	// The journal attempt is started as the transaction begins, in the
-	// background, so that its fsync overlaps the envelope's round trips
-	// (the pipelined exchange records it even earlier, see prefetch);
-	// BeforeBody waits for it. A try refused before the body then leaves
-	// an attempt followed by its result, as in the pipelined exchange.
-	var (
-		attempted   bool
-		attemptDone chan struct{}
-		attemptErr  error
-	)
-	startAttempt := func() {
-		if attemptDone != nil {
-			return
-		}
-		attempted = true
-		attemptDone = make(chan struct{})
-		go func() {
-			defer close(attemptDone)
-			attemptErr = r.p.journal.Attempt(r.inflight, j.msg)
-		}()
-	}
-	// settle waits for the attempt, so that what is recorded next comes
-	// after it in the journal.
-	settle := func() {
-		if attemptDone != nil {
-			<-attemptDone
-		}
-	}
+	attempted := f != nil && f.attemptDone != nil
 	tx := &Tx{Msg: j.msg, Rcpts: j.rcpts, BeforeBody: func(ctx context.Context) error {
-		startAttempt()
-		select {
-		case <-attemptDone:
-		case <-ctx.Done():
-			return ctx.Err()
+		attempted = true
+		var err error
+		if f != nil && f.attemptDone != nil {
+			err = f.attemptErr // settled before send was called
+		} else {
+			err = r.p.journal.Attempt(ctx, j.msg)
 		}
-		if attemptErr != nil {
-			return fmt.Errorf("%w: recording the attempt for row %d: %w", ErrJournal, j.msg.Row, attemptErr)
+		if err != nil {
+			return fmt.Errorf("%w: recording the attempt for row %d: %w", ErrJournal, j.msg.Row, err)
 		}
 		return nil
 	}}
@@ -857,7 +835,6 @@ func (w *poolWorker) send(j *poolJob) {
 	)
 	free := true
 	for {
-		settle() // ready may finish the job
 		if !w.ready(j) {
 			return
 		}
@@ -865,10 +842,11 @@ func (w *poolWorker) send(j *poolJob) {
 			j.started = r.p.clock.Now()
 		}
 		reused := w.sent > 0
-		startAttempt()
 		d, err = r.safeSend(w.conn, tx)
 		w.sent++
 		j.server = w.conn.Server()
+		// Stage MAIL or before: the body was not due, so whether an
+		// attempt is on record does not matter (a redial reuses it).
 		var txe *TxError
 		deadIdle := err != nil && reused && free && isConnBroken(err) &&
 			errors.As(err, &txe) && txe.Stage <= StageMail && r.inflight.Err() == nil
@@ -881,7 +859,6 @@ func (w *poolWorker) send(j *poolJob) {
 		}
 		break
 	}
-	settle()
 	j.attempts++
 	var txe *TxError
 	switch {
@@ -923,6 +900,12 @@ func (r *poolRun) absorb(j *poolJob, d *Delivery, err error, attempted bool) {
 		j.lastDetail = strings.TrimPrefix(err.Error(), "sendpool: ")
 	}
 	if errors.Is(err, ErrJournal) {
+		if r.inflight.Err() != nil && errors.Is(err, context.Canceled) {
+			// Aborted while waiting for the attempt to be recorded:
+			// the body was not sent, and the journal did not fail.
+			r.finishStopped(j)
+			return
+		}
 		r.setStop(err, "run stopped: the journal failed")
 		r.finishStopped(j)
 		return

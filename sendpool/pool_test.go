@@ -649,6 +649,62 @@ func testPoolAbortCutsInFlight(t *testing.T, tr spTransport) {
 	}
 }
 
+// blockingJournal's Attempt waits for its context to end (a disk that
+// stalls), telling entered when the first call began.
+type blockingJournal struct {
+	entered chan struct{}
+	once    sync.Once
+}
+
+func (j *blockingJournal) Attempt(ctx context.Context, _ *render.Message) error {
+	j.once.Do(func() { close(j.entered) })
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+func (j *blockingJournal) Result(context.Context, *render.Message, sendpool.Result) error {
+	return nil
+}
+
+// TestPoolAbortWhileRecordingAttempt: an Abort while an attempt waits for
+// the journal is an abort (nothing was sent, the journal did not fail),
+// not a journal failure that would stop the run as unusable.
+func TestPoolAbortWhileRecordingAttempt(t *testing.T) {
+	spEach(t, testPoolAbortWhileRecordingAttempt)
+}
+
+func testPoolAbortWhileRecordingAttempt(t *testing.T, tr spTransport) {
+	srv := tr.server(t)
+	cfg := tr.config(srv)
+	cfg.Concurrency = 1
+	j := &blockingJournal{entered: make(chan struct{})}
+	cfg.Journal = j
+	p, err := sendpool.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	results := newSPResults(t)
+	done := make(chan error)
+	go func() { done <- p.Run(ctx, sendpool.SliceSource(spMessages(2)), results.add) }()
+	<-j.entered
+	cancel()
+	p.Abort()
+	err = <-done
+	if !errors.Is(err, sendpool.ErrAborted) || errors.Is(err, sendpool.ErrJournal) {
+		t.Fatalf("Run: %v, want ErrAborted and no journal failure", err)
+	}
+	for row, r := range results.m {
+		if r.Status != sendpool.StatusNotAttempted {
+			t.Errorf("row %d: %v, want not-attempted", row, r.Status)
+		}
+	}
+	if n := srv.Messages(); len(n) != 0 {
+		t.Errorf("the server received %d messages", len(n))
+	}
+}
+
 // TestPoolThrottlingSlowsDown: throttling replies lower the shared rate and
 // do not spend retries (Retries is 0 here).
 func TestPoolThrottlingSlowsDown(t *testing.T) { spEach(t, testPoolThrottlingSlowsDown) }

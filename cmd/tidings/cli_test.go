@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"flag"
 	"io"
 	"os"
 	"path/filepath"
@@ -170,6 +171,9 @@ func TestExamplesCheckClean(t *testing.T) {
 // TestCPUProfile: --cpu-profile leaves a complete profile (gzip, as pprof
 // writes it) after a command that succeeded and after one that failed.
 func TestCPUProfile(t *testing.T) {
+	if f := flag.Lookup("test.cpuprofile"); f != nil && f.Value.String() != "" {
+		t.Skip("go test -cpuprofile holds the one CPU profile a process may run")
+	}
 	dir := filepath.Join(t.TempDir(), "camp")
 	if _, errOut, code := runCLI(t, "init", dir); code != 0 {
 		t.Fatalf("init: code %d\n%s", code, errOut)

@@ -41,16 +41,16 @@ func main() {
 	os.Exit(code)
 }
 
-// execute runs the command args name (without the program name) with a
-// fresh command tree, and ends the CPU profile --cpu-profile started,
+// execute runs the command line args (without the program name) on a
+// fresh command tree, then ends the CPU profile --cpu-profile started,
 // whether the command failed or not.
 func execute(ctx context.Context, g *globalOptions, args []string) error {
 	cmd := newRootCommand(g)
 	cmd.SetArgs(args)
 	err := cmd.ExecuteContext(ctx)
 	if g.stopProfile != nil {
-		if perr := g.stopProfile(); err == nil {
-			err = perr
+		if perr := g.stopProfile(); perr != nil {
+			err = errors.Join(err, perr)
 		}
 	}
 	return err

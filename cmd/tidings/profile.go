@@ -27,9 +27,10 @@ func addProfileFlags(root *cobra.Command, g *globalOptions) {
 			return fmt.Errorf("cpu profile: %w", err)
 		}
 		if err := pprof.StartCPUProfile(f); err != nil {
-			return errors.Join(fmt.Errorf("cpu profile: %w", err), f.Close())
+			return errors.Join(fmt.Errorf("cpu profile: %w", err), f.Close(), os.Remove(path))
 		}
 		g.stopProfile = func() error {
+			g.stopProfile = nil
 			pprof.StopCPUProfile()
 			if err := f.Close(); err != nil {
 				return fmt.Errorf("cpu profile: %w", err)
