@@ -28,7 +28,11 @@
 // written and fsync'ed (fsync(2)). Concurrent callers share fsyncs: one
 // writer goroutine takes every queued line, writes them with one write(2),
 // fsyncs once and then releases all callers of that batch (group commit), so
-// the journal's throughput grows with the number of concurrent senders.
+// the journal's throughput grows with the number of concurrent senders. Once
+// a batch is large (many senders waiting), the next fsync starts no sooner
+// than a millisecond after it, so that batches stay large and the disk's
+// flushes do not crowd out the rest of the work; a lone sender is never
+// held (see syncInterval).
 //
 // # Crashes
 //
