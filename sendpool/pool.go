@@ -815,11 +815,12 @@ func (w *poolWorker) handle(j *poolJob) {
 // this try (a try records one attempt).
 func (w *poolWorker) send(j *poolJob, f *flight) {
 	r := w.r
-	attempted := f != nil && f.attemptDone != nil
+	recorded := f != nil && f.attemptDone != nil
+	attempted := recorded
 	tx := &Tx{Msg: j.msg, Rcpts: j.rcpts, BeforeBody: func(ctx context.Context) error {
 		attempted = true
 		var err error
-		if f != nil && f.attemptDone != nil {
+		if recorded {
 			err = f.attemptErr // settled before send was called
 		} else {
 			err = r.p.journal.Attempt(ctx, j.msg)

@@ -20,6 +20,24 @@ import (
 
 var t0 = time.Date(2026, 11, 25, 21, 0, 0, 0, time.UTC)
 
+// openWriter opens a journal in a fresh folder (the lock released when the
+// test ends, after the test has closed the Writer) and returns it with the
+// folder.
+func openWriter(t *testing.T) (*Writer, string) {
+	t.Helper()
+	dir := t.TempDir()
+	l, err := AcquireLock(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Release() })
+	w, err := Open(context.Background(), l, Run{Started: t0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w, dir
+}
+
 // writeRun appends one run to the journal in dir, with the given Attempt
 // and Result records in order.
 func writeRun(t testing.TB, dir string, run Run, recs ...any) {
@@ -324,17 +342,8 @@ func TestCorruptMiddleLine(t *testing.T) {
 // writer while others queue; they must all go out in the second batch.
 func TestGroupCommitBatches(t *testing.T) {
 	const n = 50
-	dir := t.TempDir()
-	l, err := AcquireLock(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Release()
+	w, _ := openWriter(t)
 	ctx := context.Background()
-	w, err := Open(ctx, l, Run{Started: t0})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var (
 		batches  []int
 		inBatch  = make(chan struct{})
@@ -409,17 +418,8 @@ func countLines(t *testing.T, path string) int {
 // every result line comes after its attempt line.
 func TestGroupCommitDurable(t *testing.T) {
 	const workers, each = 32, 8
-	dir := t.TempDir()
-	l, err := AcquireLock(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Release()
+	w, dir := openWriter(t)
 	ctx := context.Background()
-	w, err := Open(ctx, l, Run{Started: t0})
-	if err != nil {
-		t.Fatal(err)
-	}
 	inFile := func(id, typ string) error {
 		data, err := os.ReadFile(w.Path())
 		if err != nil {
@@ -548,17 +548,8 @@ func TestWriterClosedAndCanceled(t *testing.T) {
 // `report` does on a live campaign: every load succeeds, never loses a
 // record it saw before, and at most reports the line being written as torn.
 func TestLoadWhileAppending(t *testing.T) {
-	dir := t.TempDir()
-	l, err := AcquireLock(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Release()
+	w, dir := openWriter(t)
 	ctx := context.Background()
-	w, err := Open(ctx, l, Run{Started: t0})
-	if err != nil {
-		t.Fatal(err)
-	}
 	const total = 400
 	done := make(chan error)
 	go func() {
@@ -604,17 +595,8 @@ func TestLoadWhileAppending(t *testing.T) {
 // least busyBatch records spaces the next one, and a small batch after it
 // lifts the spacing again.
 func TestSyncSpacing(t *testing.T) {
-	dir := t.TempDir()
-	l, err := AcquireLock(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Release()
+	w, _ := openWriter(t)
 	ctx := context.Background()
-	w, err := Open(ctx, l, Run{Started: t0})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var (
 		spaced   []bool
 		holding  = true

@@ -280,10 +280,9 @@ func (w *Writer) loop() {
 				w.err = fmt.Errorf("journal: fsync %s: %w", w.path, err)
 			}
 			spaced := len(batch) >= busyBatch
+			next = time.Time{}
 			if spaced {
 				next = start.Add(syncInterval)
-			} else {
-				next = time.Time{}
 			}
 			if w.testHookSpaced != nil {
 				w.testHookSpaced(spaced)
