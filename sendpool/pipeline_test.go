@@ -349,16 +349,8 @@ func TestPipelinedInterruptStopsQueued(t *testing.T) {
 	cfg.Concurrency = 1
 	j := &spJournal{srv: srv, t: t}
 	cfg.Journal = j
-	p, err := sendpool.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	results := newSPResults(t)
-	done := make(chan error)
 	msgs := spMessages(4)
-	go func() { done <- p.Run(ctx, sendpool.SliceSource(msgs), results.add) }()
+	_, cancel, results, done := spStart(t, cfg, msgs)
 	<-srv.Held()
 	cancel()
 	gate <- struct{}{}

@@ -158,6 +158,23 @@ func (r *spResults) byStatus() map[sendpool.Status][]int {
 	return out
 }
 
+// spStart runs a Pool made from cfg over msgs on a goroutine, as a run
+// that a test interrupts: it returns the Pool (for Abort), the cancel of
+// the run's context, the results and the channel that receives Run's error.
+func spStart(t testing.TB, cfg sendpool.Config, msgs []*render.Message) (*sendpool.Pool, context.CancelFunc, *spResults, <-chan error) {
+	t.Helper()
+	p, err := sendpool.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	results := newSPResults(t)
+	done := make(chan error, 1)
+	go func() { done <- p.Run(ctx, sendpool.SliceSource(msgs), results.add) }()
+	return p, cancel, results, done
+}
+
 // spRun runs a pool over msgs and returns the results and Run's error.
 func spRun(t testing.TB, cfg sendpool.Config, msgs []*render.Message) (*spResults, error) {
 	t.Helper()

@@ -624,15 +624,7 @@ func testPoolAbortCutsInFlight(t *testing.T, tr spTransport) {
 	srv := tr.server(t, smtptest.HoldData(gate))
 	cfg := tr.config(srv)
 	cfg.Concurrency = 1
-	p, err := sendpool.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	results := newSPResults(t)
-	done := make(chan error)
-	go func() { done <- p.Run(ctx, sendpool.SliceSource(spMessages(3)), results.add) }()
+	p, cancel, results, done := spStart(t, cfg, spMessages(3))
 	<-srv.Held()
 	cancel()
 	p.Abort()
@@ -679,19 +671,11 @@ func testPoolAbortWhileRecordingAttempt(t *testing.T, tr spTransport) {
 	cfg.Concurrency = 1
 	j := &blockingJournal{entered: make(chan struct{})}
 	cfg.Journal = j
-	p, err := sendpool.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	results := newSPResults(t)
-	done := make(chan error)
-	go func() { done <- p.Run(ctx, sendpool.SliceSource(spMessages(2)), results.add) }()
+	p, cancel, results, done := spStart(t, cfg, spMessages(2))
 	<-j.entered
 	cancel()
 	p.Abort()
-	err = <-done
+	err := <-done
 	if !errors.Is(err, sendpool.ErrAborted) || errors.Is(err, sendpool.ErrJournal) {
 		t.Fatalf("Run: %v, want ErrAborted and no journal failure", err)
 	}
