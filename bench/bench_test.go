@@ -25,6 +25,13 @@ const (
 	// childEnv asks TestMain to run a child job instead of the tests.
 	childEnv = "TIDINGS_BENCH_CHILD"
 	fileEnv  = "TIDINGS_BENCH_FILE"
+	// labelEnv, when set, is put before every row's name: run.sh's second
+	// pass on one core says so in its rows.
+	labelEnv = "BENCH_LABEL"
+	// yardstickEnv, when set, narrows BenchmarkSend to the loopback
+	// 8-connection case and its yardstick, the bare client (run.sh's pass
+	// on one core).
+	yardstickEnv = "BENCH_YARDSTICK_ONLY"
 )
 
 func TestMain(m *testing.M) {
@@ -119,7 +126,11 @@ func report(b *testing.B, r row) {
 	if r.ratio > 0 {
 		b.ReportMetric(r.ratio, "ratio")
 	}
-	b.Logf("ROW|%s|%s|%s|%s|%s|%s|%s", r.name, f(r.rate, "%.0f"), f(r.perRT, "%.2f"), f(r.peakMB, "%.0f"), f(r.ratio, "%.2f"), r.target, r.note)
+	name := r.name
+	if label := os.Getenv(labelEnv); label != "" {
+		name = "[" + label + "] " + name
+	}
+	b.Logf("ROW|%s|%s|%s|%s|%s|%s|%s", name, f(r.rate, "%.0f"), f(r.perRT, "%.2f"), f(r.peakMB, "%.0f"), f(r.ratio, "%.2f"), r.target, r.note)
 }
 
 func must(b *testing.B, err error) {
@@ -250,7 +261,9 @@ func BenchmarkSinks(b *testing.B) {
 // adds 10 ms and 50 ms of round-trip time. Against the same sink: the bare
 // pipelined client (the yardstick for the loopback 8-connection case) and,
 // in process over pre-rendered messages, the pool alone, then with the
-// journal, then with the report too, to show where the time goes.
+// journal, then with the report too, to show where the time goes. With
+// yardstickEnv set, only the loopback 8-connection case and the bare
+// client run.
 func BenchmarkSend(b *testing.B) {
 	ctx := context.Background()
 	n := knob("BENCH_SEND_N", 20_000)
@@ -292,7 +305,13 @@ func BenchmarkSend(b *testing.B) {
 		bare = float64(n*b.N) / elapsed.Seconds()
 		report(b, row{name: "bare pipelined client, 8 conns, loopback", rate: bare, note: "yardstick for 8 conns"})
 	})
-	for _, stage := range []string{"pool", "pool+journal", "pool+journal+report"} {
+	stages := []string{"pool", "pool+journal", "pool+journal+report"}
+	rtts := []time.Duration{0, 10 * time.Millisecond, 50 * time.Millisecond}
+	yardstickOnly := os.Getenv(yardstickEnv) != ""
+	if yardstickOnly {
+		stages, rtts = nil, rtts[:1]
+	}
+	for _, stage := range stages {
 		b.Run("inprocess/"+stage, func(b *testing.B) {
 			var elapsed time.Duration
 			for range b.N {
@@ -313,9 +332,12 @@ func BenchmarkSend(b *testing.B) {
 		{"pipelined/BDAT", "pipelined", bdat},
 		{"pipelined/DATA", "pipelined", data},
 	}
-	for _, rtt := range []time.Duration{0, 10 * time.Millisecond, 50 * time.Millisecond} {
+	for _, rtt := range rtts {
 		for _, tr := range transports {
 			for _, conns := range []int{1, 8} {
+				if yardstickOnly && (tr.name != "pipelined/BDAT" || conns != 8) {
+					continue
+				}
 				b.Run(fmt.Sprintf("%s/conns=%d/rtt=%s", tr.name, conns, rtt), func(b *testing.B) {
 					sheet, count := "big.csv", n
 					port := tr.sink.Port
@@ -390,7 +412,7 @@ func reportCPU(b *testing.B, bare float64, bareWithSink, send, sink time.Duratio
 		name:  "CPU per message, 8 conns, loopback: send's ceiling",
 		rate:  ceiling,
 		ratio: ceiling / bare,
-		note: fmt.Sprintf("send %.0f µs + sink %.0f µs a message (bare client with sink %.0f µs): %d cores carry at most this",
+		note: fmt.Sprintf("send %.0f µs + sink %.0f µs a message (bare client with sink %.0f µs): %d core(s) carry at most this",
 			us(send), us(sink), us(bareWithSink), cores),
 	})
 }

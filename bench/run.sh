@@ -21,6 +21,15 @@ if ! go test -run '^$' -bench "${BENCH_FILTER:-.}" -benchtime 1x -timeout 60m ./
 	cat "$out"
 	exit 1
 fi
+# The loopback 8-connection case and its yardstick once more, on one core
+# (taskset; the child tidings inherits it): how their ratio depends on the
+# number of cores.
+if [ -z "${BENCH_FILTER:-}" ] && [ "$(getconf _NPROCESSORS_ONLN)" -gt 1 ] && command -v taskset >/dev/null 2>&1; then
+	if ! BENCH_LABEL="1 core" BENCH_YARDSTICK_ONLY=1 taskset -c 0 go test -run '^$' -bench '^BenchmarkSend$' -benchtime 1x -timeout 60m ./bench/ >>"$out" 2>&1; then
+		cat "$out"
+		exit 1
+	fi
+fi
 cpu=$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2 | sed 's/^ *//')
 echo "tidings benchmarks, $(date -u +%Y-%m-%d), $(go version | cut -d' ' -f3), $(getconf _NPROCESSORS_ONLN) cores${cpu:+ ($cpu)}"
 grep 'ROW|' "$out" | sed 's/.*ROW|//' | awk -F'|' '

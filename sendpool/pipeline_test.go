@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -386,6 +387,54 @@ func TestPipelinedInterruptStopsQueued(t *testing.T) {
 	}
 	if len(open) > 0 {
 		t.Errorf("attempts without a final result: %v\n%s", open, strings.Join(j.events, "\n"))
+	}
+}
+
+// TestPipelinedFallbackKeepsAttempt: a message whose first try on a
+// pipelining connection recorded its journal attempt and then met a 421 at
+// MAIL (nothing of it taken) goes again, without spending a retry, over the
+// redial; that connection does not offer PIPELINING (a server pool whose
+// members differ), so the plain exchange carries it and must reuse the
+// attempt on record, not journal a second one.
+func TestPipelinedFallbackKeepsAttempt(t *testing.T) {
+	for _, tr := range spTransports[1:] {
+		t.Run(tr.name, func(t *testing.T) {
+			srv := tr.server(t, smtptest.With421After(3), smtptest.WithoutPipeliningAfter(1))
+			cfg := tr.config(srv)
+			cfg.SMTP.Transport = sendpool.TransportAuto
+			cfg.Concurrency = 1
+			cfg.Retries = 0
+			j := &spJournal{srv: srv, t: t}
+			cfg.Journal = j
+			msgs := spMessages(6)
+			results, err := spRun(t, cfg, msgs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			spExactlyOnce(t, srv, msgs)
+			if n := srv.Connections(); n != 2 {
+				t.Errorf("%d connections, want 2 (the second without PIPELINING)", n)
+			}
+			if n := srv.Commands("QUIT"); n != 1 {
+				t.Errorf("%d QUITs, want 1: the plain exchange ends the second connection", n)
+			}
+			for _, m := range msgs {
+				if r := results.get(m.Row); r.Status != sendpool.StatusSent || r.Attempts != 1 {
+					t.Errorf("row %d: %v after %d attempts (%s), want sent after 1", m.Row, r.Status, r.Attempts, r.Detail)
+				}
+			}
+			attempts := map[string]int{}
+			for _, e := range j.events {
+				if f := strings.Fields(e); f[0] == "attempt" {
+					attempts[f[1]]++
+				}
+			}
+			for _, m := range msgs {
+				if n := attempts[strconv.Itoa(m.Row)]; n != 1 {
+					t.Errorf("row %d: %d journal attempts, want 1\n%s", m.Row, n, strings.Join(j.events, "\n"))
+				}
+			}
+		})
 	}
 }
 

@@ -97,6 +97,7 @@ type options struct {
 	close421              func(Session, *Message) bool
 	gate                  <-chan struct{}
 	noPipelining          bool
+	pipeliningConns       int
 	noChunking            bool
 }
 
@@ -187,6 +188,11 @@ func Close421OnData(f func(s Session, m *Message) bool) Option {
 // sessions only: NewServer fails the test when TLS or STARTTLS is on.
 func WithoutPipelining() Option { return func(o *options) { o.noPipelining = true } }
 
+// WithoutPipeliningAfter offers PIPELINING on the first n connections only
+// (n > 0), as a server pool behind one name whose members differ.
+// Plaintext sessions only, as WithoutPipelining.
+func WithoutPipeliningAfter(n int) Option { return func(o *options) { o.pipeliningConns = n } }
+
 // WithoutChunking leaves CHUNKING out of the EHLO reply (BDAT is still
 // understood). Plaintext sessions only, as WithoutPipelining.
 func WithoutChunking() Option { return func(o *options) { o.noChunking = true } }
@@ -230,7 +236,7 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 	for _, f := range opts {
 		f(&s.o)
 	}
-	if (s.o.noPipelining || s.o.noChunking) && (s.o.implicitTLS || s.o.startTLS) {
+	if (s.o.noPipelining || s.o.pipeliningConns > 0 || s.o.noChunking) && (s.o.implicitTLS || s.o.startTLS) {
 		t.Fatal("smtptest: WithoutPipelining and WithoutChunking work on plaintext sessions only")
 	}
 	srv := smtp.NewServer(backend{s})
@@ -413,7 +419,7 @@ func (l *countingListener) Accept() (net.Conn, error) {
 			for _, kw := range []struct {
 				off  bool
 				line string
-			}{{s.o.noPipelining, "250-PIPELINING\r\n"}, {s.o.noChunking, "250-CHUNKING\r\n"}} {
+			}{{s.o.noPipelining || (s.o.pipeliningConns > 0 && id > s.o.pipeliningConns), "250-PIPELINING\r\n"}, {s.o.noChunking, "250-CHUNKING\r\n"}} {
 				if kw.off {
 					cc.hide = append(cc.hide, kw.line)
 				}
