@@ -305,6 +305,23 @@ func BenchmarkSend(b *testing.B) {
 		bare = float64(n*b.N) / elapsed.Seconds()
 		report(b, row{name: "bare pipelined client, 8 conns, loopback", rate: bare, note: "yardstick for 8 conns"})
 	})
+	// send checks every row before the first message leaves: its
+	// preflight is the work of tidings check over the same campaign, and
+	// delivery starts when it has ended. So however fast send delivered
+	// (at best as fast as the bare client), it could not beat check's time
+	// plus the bare client's (were delivery instant, check's time alone):
+	// that bound, against the bare client, is the highest ratio send could
+	// reach on this machine.
+	b.Run("preflight", func(b *testing.B) {
+		_, err := WriteCampaign(dir, CampaignOptions{Sheet: "big.csv", SMTPPort: bdat.Port, Transport: "pipelined", StateDir: b.TempDir()})
+		must(b, err)
+		r := runCLI(b, dir, nil, bin, "check", "campaign.yaml")
+		check := float64(n) / r.Elapsed.Seconds()
+		bound := 1 / (1/check + 1/bare)
+		report(b, row{name: "bound for send: check of the same campaign, then the bare client", rate: bound, ratio: bound / bare,
+			note: fmt.Sprintf("send checks every row before the first message leaves; check alone %.0f msgs/s (%.2f, the bound were delivery instant), %.0f µs CPU a message",
+				check, check/bare, float64(r.CPU)/float64(time.Microsecond)/float64(n))})
+	})
 	stages := []string{"pool", "pool+journal", "pool+journal+report"}
 	rtts := []time.Duration{0, 10 * time.Millisecond, 50 * time.Millisecond}
 	yardstickOnly := os.Getenv(yardstickEnv) != ""
