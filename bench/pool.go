@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/tidings/tidings/campaign"
@@ -35,7 +34,7 @@ func PoolSend(ctx context.Context, port, conns int, msgs []*render.Message, stat
 		if w, err = journal.Open(ctx, lock, journal.Run{PID: 1, Started: time.Now()}); err != nil {
 			return 0, err
 		}
-		cfg.Journal = &recorder{w: w, last: map[*render.Message]journal.Attempt{}}
+		cfg.Journal = journal.NewRecorder(w)
 	}
 	var rep *sendpool.Reporter
 	if withReport {
@@ -69,46 +68,4 @@ func PoolSend(ctx context.Context, port, conns int, msgs []*render.Message, stat
 		err = fmt.Errorf("bench: %d of %d sent", sent, len(msgs))
 	}
 	return elapsed, err
-}
-
-// recorder adapts a journal.Writer to the pool as tidings send does
-// (cmd/tidings/send_journal.go): the attempt, and each result with the
-// message's hash, computed once per message.
-type recorder struct {
-	w    *journal.Writer
-	mu   sync.Mutex
-	last map[*render.Message]journal.Attempt
-}
-
-func (j *recorder) Attempt(ctx context.Context, m *render.Message) error {
-	j.mu.Lock()
-	a, ok := j.last[m]
-	j.mu.Unlock()
-	if ok {
-		a.Try, a.Time = a.Try+1, time.Now()
-	} else {
-		a = journal.NewAttempt(m, 1, time.Now())
-	}
-	j.mu.Lock()
-	j.last[m] = a
-	j.mu.Unlock()
-	return j.w.Attempt(ctx, a)
-}
-
-func (j *recorder) Result(ctx context.Context, m *render.Message, r sendpool.Result) error {
-	j.mu.Lock()
-	a := j.last[m]
-	if r.Final {
-		delete(j.last, m)
-	}
-	j.mu.Unlock()
-	st := journal.StatusSent
-	if r.Status != sendpool.StatusSent {
-		st = journal.StatusFailed
-	}
-	return j.w.Result(ctx, journal.Result{
-		Row: r.Row, Key: r.Key, To: r.To, Status: st, Attempts: r.Attempts, Code: r.Code,
-		EnhancedCode: r.EnhancedCode.String(), Detail: r.Detail, MessageID: r.MessageID, Server: r.Server,
-		Started: r.StartedAt, Finished: r.FinishedAt, DurationMS: r.Duration.Milliseconds(), Hash: a.Hash,
-	})
 }

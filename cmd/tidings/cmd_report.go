@@ -49,7 +49,7 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 	var rows []sendpool.ReportRow
 	seenRow := map[int]bool{}
 	for _, r := range state.Report() {
-		line := reportRow(r)
+		line := r.ReportRow()
 		rows = append(rows, line)
 		seenRow[line.Row] = true
 	}

@@ -247,7 +247,7 @@ func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path strin
 	if err != nil {
 		return &unusableError{err}
 	}
-	rec := newJournalRecorder(w)
+	rec := journal.NewRecorder(w)
 	cfg.Journal = rec
 	for _, r := range pl.lines {
 		if err := reporter.AddRow(r); err != nil {
@@ -255,7 +255,7 @@ func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path strin
 			return err
 		}
 		if r.Status == sendpool.StatusInvalid || r.Status == sendpool.StatusDuplicate || r.Status == sendpool.StatusSuppressed {
-			if err := rec.record(ctx, r); err != nil {
+			if err := rec.Record(ctx, r); err != nil {
 				w.Close()
 				return err
 			}
@@ -337,7 +337,7 @@ func preflight(ctx context.Context, p *prepared, state *journal.State, supp *cam
 		if !d.Send {
 			prev := line
 			if d.Entry != nil && d.Entry.Result != nil {
-				prev = reportRow(*d.Entry.Result)
+				prev = d.Entry.Result.ReportRow()
 				prev.Row = m.Row
 			} else {
 				prev.Status = sendpool.StatusUnknown
@@ -428,7 +428,7 @@ func deliver(ctx context.Context, g *globalOptions, p *prepared, pl *plan, cfg s
 		if sched != nil {
 			r.Wait = sched.TakeWait(r.Row)
 		}
-		if len(owed(r)) > 0 {
+		if len(journal.Owed(r)) > 0 {
 			pl.partial++
 		}
 		results <- r

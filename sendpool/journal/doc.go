@@ -4,6 +4,11 @@
 // anyone, and it lets `report` rebuild the result report at any time, also
 // while a send is running in another process.
 //
+// A [Recorder] is what the sender pool writes through: it implements
+// sendpool's Journal interface over a [Writer]. (This package imports
+// sendpool for that, never the other way round: the pool knows the journal
+// only as that interface.)
+//
 // # File format
 //
 // The journal is <state>/journal.jsonl: JSON Lines (one JSON object per line,

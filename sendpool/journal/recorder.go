@@ -1,4 +1,4 @@
-package main
+package journal
 
 import (
 	"context"
@@ -7,37 +7,39 @@ import (
 
 	"github.com/tidings/tidings/render"
 	"github.com/tidings/tidings/sendpool"
-	"github.com/tidings/tidings/sendpool/journal"
 )
 
-// journalRecorder adapts a journal.Writer to the pool's Journal interface.
-// It is safe for concurrent use, as the pool requires.
-type journalRecorder struct {
-	w   *journal.Writer
+// Recorder adapts a Writer to sendpool's Journal interface: it is what
+// tidings send hands the pool, and the bench's in-process runs use it too.
+// It is safe for concurrent use, as the pool requires. It does not close
+// the Writer.
+type Recorder struct {
+	w   *Writer
 	now func() time.Time
 
 	// last is each message's latest attempt record, kept until its final
 	// result: later tries reuse its hash (a sha256 of the whole message,
 	// computed once) and count on from its Try.
 	mu   sync.Mutex
-	last map[*render.Message]journal.Attempt
+	last map[*render.Message]Attempt
 }
 
-var _ sendpool.Journal = (*journalRecorder)(nil)
+var _ sendpool.Journal = (*Recorder)(nil)
 
-func newJournalRecorder(w *journal.Writer) *journalRecorder {
-	return &journalRecorder{w: w, now: time.Now, last: map[*render.Message]journal.Attempt{}}
+// NewRecorder returns a Recorder writing to w.
+func NewRecorder(w *Writer) *Recorder {
+	return &Recorder{w: w, now: time.Now, last: map[*render.Message]Attempt{}}
 }
 
 // Attempt records, durably, that m's body is about to be handed over.
-func (j *journalRecorder) Attempt(ctx context.Context, m *render.Message) error {
+func (j *Recorder) Attempt(ctx context.Context, m *render.Message) error {
 	j.mu.Lock()
 	a, ok := j.last[m]
 	j.mu.Unlock()
 	if ok {
 		a.Try, a.Time = a.Try+1, j.now()
 	} else {
-		a = journal.NewAttempt(m, 1, j.now())
+		a = NewAttempt(m, 1, j.now())
 	}
 	j.mu.Lock()
 	j.last[m] = a
@@ -47,29 +49,29 @@ func (j *journalRecorder) Attempt(ctx context.Context, m *render.Message) error 
 
 // Result records the outcome of a try (r.Final false: it will be retried)
 // or of the whole message.
-func (j *journalRecorder) Result(ctx context.Context, m *render.Message, r sendpool.Result) error {
+func (j *Recorder) Result(ctx context.Context, m *render.Message, r sendpool.Result) error {
 	j.mu.Lock()
 	a, ok := j.last[m]
 	if r.Final {
 		delete(j.last, m)
 	}
 	j.mu.Unlock()
-	rec := journalResult(r)
+	rec := resultOf(r)
 	if ok {
 		rec.Hash = a.Hash
 	}
-	rec.Owed = owed(r)
+	rec.Owed = Owed(r)
 	if !r.Final {
-		rec.Status = journal.StatusTemporary
+		rec.Status = StatusTemporary
 	}
 	return j.w.Result(ctx, rec)
 }
 
-// owed lists the recipients a message still owes when the server accepted
+// Owed lists the recipients a message still owes when the server accepted
 // it for some and refused others temporarily (or the try ended before
 // their turn): a resumed run sends to these only. nil when nobody has the
 // message yet (all are sent again) or nobody is owed.
-func owed(r sendpool.Result) []string {
+func Owed(r sendpool.Result) []string {
 	var sent bool
 	var out []string
 	for _, rr := range r.Recipients {
@@ -88,20 +90,20 @@ func owed(r sendpool.Result) []string {
 	return out
 }
 
-// record writes a result for a row the pool never saw (invalid, duplicate,
+// Record writes a result for a row the pool never saw (invalid, duplicate,
 // suppressed, not attempted).
-func (j *journalRecorder) record(ctx context.Context, row sendpool.ReportRow) error {
-	return j.w.Result(ctx, journal.Result{
-		Row: row.Row, Key: row.Key, NormKey: journal.NormalizeKey(row.Key), To: row.To,
-		Status: journalStatus(row.Status, false), Detail: row.Detail, Finished: j.now(),
+func (j *Recorder) Record(ctx context.Context, row sendpool.ReportRow) error {
+	return j.w.Result(ctx, Result{
+		Row: row.Row, Key: row.Key, NormKey: NormalizeKey(row.Key), To: row.To,
+		Status: statusOf(row.Status, false), Detail: row.Detail, Finished: j.now(),
 	})
 }
 
-// journalResult converts a pool result to a journal record.
-func journalResult(r sendpool.Result) journal.Result {
-	return journal.Result{
-		Row: r.Row, Key: r.Key, NormKey: journal.NormalizeKey(r.Key), To: r.To,
-		Status:   journalStatus(r.Status, r.Temporary),
+// resultOf converts a pool result to a journal record.
+func resultOf(r sendpool.Result) Result {
+	return Result{
+		Row: r.Row, Key: r.Key, NormKey: NormalizeKey(r.Key), To: r.To,
+		Status:   statusOf(r.Status, r.Temporary),
 		Attempts: r.Attempts, Code: r.Code, EnhancedCode: r.EnhancedCode.String(),
 		Detail: r.Detail, MessageID: r.MessageID, Server: r.Server,
 		Started: r.StartedAt, Finished: r.FinishedAt, DurationMS: r.Duration.Milliseconds(),
@@ -109,53 +111,53 @@ func journalResult(r sendpool.Result) journal.Result {
 	}
 }
 
-// journalStatus maps a pool status to the journal's. A failure whose last
+// statusOf maps a pool status to the journal's. A failure whose last
 // error was temporary is recorded as temporary, so the next run retries it.
-func journalStatus(s sendpool.Status, temporary bool) journal.Status {
+func statusOf(s sendpool.Status, temporary bool) Status {
 	switch s {
 	case sendpool.StatusSent:
-		return journal.StatusSent
+		return StatusSent
 	case sendpool.StatusFailed:
 		if temporary {
-			return journal.StatusTemporary
+			return StatusTemporary
 		}
-		return journal.StatusFailed
+		return StatusFailed
 	case sendpool.StatusUnknown:
-		return journal.StatusUnknown
+		return StatusUnknown
 	case sendpool.StatusInvalid:
-		return journal.StatusInvalid
+		return StatusInvalid
 	case sendpool.StatusDuplicate:
-		return journal.StatusDuplicate
+		return StatusDuplicate
 	case sendpool.StatusSuppressed:
-		return journal.StatusSuppressed
+		return StatusSuppressed
 	case sendpool.StatusNotAttempted:
 		if temporary {
-			return journal.StatusTemporary
+			return StatusTemporary
 		}
-		return journal.StatusNotAttempted
+		return StatusNotAttempted
 	default:
-		return journal.StatusNotAttempted
+		return StatusNotAttempted
 	}
 }
 
-// reportRow converts a journal record to a report line. A temporary failure
+// ReportRow converts a journal record to a report line. A temporary failure
 // is reported as failed: it was not delivered, and the next run retries it.
-func reportRow(r journal.Result) sendpool.ReportRow {
+func (r Result) ReportRow() sendpool.ReportRow {
 	st := sendpool.StatusNotAttempted
 	switch r.Status {
-	case journal.StatusSent:
+	case StatusSent:
 		st = sendpool.StatusSent
-	case journal.StatusFailed, journal.StatusTemporary:
+	case StatusFailed, StatusTemporary:
 		st = sendpool.StatusFailed
-	case journal.StatusUnknown:
+	case StatusUnknown:
 		st = sendpool.StatusUnknown
-	case journal.StatusInvalid:
+	case StatusInvalid:
 		st = sendpool.StatusInvalid
-	case journal.StatusDuplicate:
+	case StatusDuplicate:
 		st = sendpool.StatusDuplicate
-	case journal.StatusSuppressed:
+	case StatusSuppressed:
 		st = sendpool.StatusSuppressed
-	case journal.StatusNotAttempted:
+	case StatusNotAttempted:
 		st = sendpool.StatusNotAttempted
 	}
 	ec, _ := sendpool.ParseEnhancedCode(r.EnhancedCode)
