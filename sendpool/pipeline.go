@@ -50,6 +50,10 @@ import (
 // the transactions behind it fail as not delivered (and are retried), not
 // as unknown.
 //
+// LMTP (RFC 2033) always uses DATA, whose end brings one reply per accepted
+// recipient; a 421 among those replies after another recipient's 250 leaves
+// the message unknown, as in the plain exchange.
+//
 // Grouping commands needs PIPELINING; CHUNKING alone is not used (RFC 3030
 // groups MAIL, RCPT and BDAT only with PIPELINING), and a server offering
 // neither gets the plain exchange (or ErrNoPipelining when the transport is
@@ -181,7 +185,12 @@ func newPipeConn(s *smtpConn) *pipeConn {
 		maxSize: s.maxSize,
 		lastIO:  time.Now(),
 	}
+	// LMTP goes with DATA even when CHUNKING is offered: RFC 2033 defines
+	// the per-recipient replies after the end of DATA, and a server that
+	// refuses a BDAT chunk may answer it once for all (go-smtp's does),
+	// leaving the client waiting for replies that never come.
 	c.chunking, _ = s.c.Extension("CHUNKING")
+	c.chunking = c.chunking && !c.lmtp
 	c.eightBit, _ = s.c.Extension("8BITMIME")
 	return c
 }
@@ -623,7 +632,10 @@ func (c *pipeConn) failConn(err error) {
 // settle decides the outcome of t, whose replies the broken connection
 // will not bring:
 //   - a refusal already read stands (nothing was delivered);
-//   - after a 421 the server processed nothing more: not delivered;
+//   - after a 421 the server processed nothing more: not delivered (but
+//     under LMTP, once a recipient of t had its final 250 the message went
+//     to some: unknown, as the plain exchange reports it, so that a retry
+//     does not give that recipient a second copy);
 //   - the end of the body left without its final reply: unknown;
 //   - the body was being written: not delivered;
 //   - otherwise the envelope was not answered: not delivered.
@@ -631,7 +643,7 @@ func (c *pipeConn) settle(t *pipeTx, err error) {
 	t.done = true
 	switch {
 	case t.err != nil:
-	case c.got421:
+	case c.got421 && t.lmtpOK == 0:
 		t.err = &TxError{Stage: t.stage(), Err: fmt.Errorf("the server closed the session (421) before answering: %w", err)}
 	case t.endLeft:
 		// With BDAT also when not one reply of the group came: the

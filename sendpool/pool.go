@@ -925,8 +925,14 @@ func (r *poolRun) absorb(j *poolJob, d *Delivery, err error, attempted bool) {
 	}
 	switch class {
 	case ClassAmbiguous:
-		for _, a := range j.rcpts {
-			j.mark(a, StatusUnknown, nil, ErrReplyLost.Error())
+		for _, rr := range d.Rcpts {
+			if rr.Err != nil {
+				// Refused at RCPT (or in its own LMTP reply): this
+				// recipient certainly does not have the message.
+				j.mark(rr.Addr, StatusFailed, rr.Err, "")
+				continue
+			}
+			j.mark(rr.Addr, StatusUnknown, nil, ErrReplyLost.Error())
 		}
 		r.finish(j)
 	case ClassPermanent:

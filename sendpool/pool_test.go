@@ -346,6 +346,41 @@ func testPoolReplyLostIsUnknown(t *testing.T, tr spTransport) {
 	}
 }
 
+// TestPoolReplyLostKeepsRcptRefusals: a recipient refused at RCPT in a
+// transaction whose final reply is then lost does not have the message:
+// it is reported failed with its refusal, the others unknown.
+func TestPoolReplyLostKeepsRcptRefusals(t *testing.T) {
+	spEach(t, testPoolReplyLostKeepsRcptRefusals)
+}
+
+func testPoolReplyLostKeepsRcptRefusals(t *testing.T, tr spTransport) {
+	srv := tr.server(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		if to == "busy@example.org" {
+			return smtptest.Reply(451, "4.2.1", "mailbox busy")
+		}
+		return nil
+	}), smtptest.DropReply(func(smtptest.Session, *smtptest.Message) bool { return true }))
+	cfg := tr.config(srv)
+	cfg.Concurrency = 1
+	res, err := spRun(t, cfg, []*render.Message{spMessage(2, "lost@example.org", "busy@example.org")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := res.get(2)
+	if r.Status != sendpool.StatusUnknown || r.Attempts != 1 {
+		t.Errorf("row 2: %v after %d attempts, want unknown after 1", r.Status, r.Attempts)
+	}
+	want := map[string]sendpool.Status{"lost@example.org": sendpool.StatusUnknown, "busy@example.org": sendpool.StatusFailed}
+	for _, rr := range r.Recipients {
+		if rr.Status != want[rr.Address] || (rr.Address == "busy@example.org" && rr.Code != 451) {
+			t.Errorf("%s: %v %d %s, want %v", rr.Address, rr.Status, rr.Code, rr.Detail, want[rr.Address])
+		}
+	}
+	if n := srv.Received("busy@example.org"); n != 0 {
+		t.Errorf("busy@example.org received %d", n)
+	}
+}
+
 func TestPoolAuthFailureStopsRun(t *testing.T) { spEach(t, testPoolAuthFailureStopsRun) }
 
 func testPoolAuthFailureStopsRun(t *testing.T, tr spTransport) {
