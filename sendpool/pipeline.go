@@ -763,13 +763,7 @@ func replyError(command string, code int, msg string) *SMTPError {
 }
 
 // okReply is the positive final reply as a Delivery carries it.
-func okReply(code int, msg string) SMTPError {
-	r := SMTPError{Command: ".", Code: code, Message: msg}
-	if ec, rest, ok := splitEnhanced(msg); ok {
-		r.EnhancedCode, r.Message = ec, rest
-	}
-	return r
-}
+func okReply(code int, msg string) SMTPError { return *replyError(".", code, msg) }
 
 // validPath reports whether an envelope address can go on a command line:
 // no control characters (render never makes such addresses; this keeps a

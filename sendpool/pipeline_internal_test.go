@@ -140,3 +140,12 @@ func TestHas8bit(t *testing.T) {
 		}
 	}
 }
+
+// TestOKReplyDropsRepeatedCodes: a multiline positive reply keeps its
+// enhanced code once, as a refusal's does.
+func TestOKReplyDropsRepeatedCodes(t *testing.T) {
+	r := okReply(250, "2.0.0 Ok: queued as ABC\n2.0.0 second line")
+	if r.EnhancedCode.String() != "2.0.0" || r.Message != "Ok: queued as ABC\nsecond line" {
+		t.Errorf("okReply: %q %q", r.EnhancedCode, r.Message)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -731,6 +732,16 @@ func (w *poolWorker) ready(j *poolJob) bool {
 			return true
 		}
 		if r.halted() {
+			r.finishStopped(j)
+			return false
+		}
+		var dnsErr *net.DNSError
+		if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
+			// The name does not exist (NXDOMAIN): a setting to fix,
+			// not a server that may come back. (A resolver that fails
+			// or times out is retried below.)
+			serr := fmt.Errorf("%w: the host name %s does not resolve (check smtp.host): %w", ErrUnreachable, dnsErr.Name, err)
+			r.setStop(serr, "run stopped: "+strings.TrimPrefix(serr.Error(), "sendpool: "))
 			r.finishStopped(j)
 			return false
 		}

@@ -895,6 +895,36 @@ func TestPoolUnreachable(t *testing.T) {
 	}
 }
 
+// TestPoolUnknownHostStops: a host name that does not exist (NXDOMAIN)
+// stops the run at the first dial instead of being dialed again for
+// minutes. (The resolver's answer comes from a Dialer: tests reach no DNS
+// server.)
+func TestPoolUnknownHostStops(t *testing.T) {
+	d := &nxDialer{}
+	cfg := sendpool.Config{Dialer: d, Concurrency: 2, Retries: 3, RetryBackoff: time.Millisecond}
+	res, err := spRun(t, cfg, spMessages(4))
+	if !errors.Is(err, sendpool.ErrUnreachable) || !strings.Contains(err.Error(), "smtp.example.invalid does not resolve") {
+		t.Fatalf("err %v, want ErrUnreachable naming the host", err)
+	}
+	if n := d.calls.Load(); n > 2 {
+		t.Errorf("%d dials, want one per connection at most", n)
+	}
+	for row, r := range res.m {
+		if r.Status != sendpool.StatusNotAttempted {
+			t.Errorf("row %d: %v", row, r.Status)
+		}
+	}
+}
+
+// nxDialer fails every dial as a resolver does for a name that does not
+// exist.
+type nxDialer struct{ calls atomic.Int64 }
+
+func (d *nxDialer) Dial(context.Context) (sendpool.Conn, error) {
+	d.calls.Add(1)
+	return nil, &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: "smtp.example.invalid", IsNotFound: true}}
+}
+
 // TestPoolGreetingRefusedStops: a 5xx greeting stops the run at once.
 func TestPoolGreetingRefusedStops(t *testing.T) { spEachTLS(t, testPoolGreetingRefusedStops) }
 

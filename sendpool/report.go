@@ -242,8 +242,12 @@ type reportFile struct {
 
 // WriteReport writes report.csv and report.json for rows (which it sorts by
 // row number) into dir, each atomically: a reader sees the old file or the
-// new one, never a part.
+// new one, never a part. It creates dir when it does not exist yet (a
+// report before any send).
 func WriteReport(dir string, rows []ReportRow) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("sendpool: report folder: %w", err)
+	}
 	return writeReport(dir, rows, true)
 }
 

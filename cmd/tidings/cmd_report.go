@@ -84,6 +84,9 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 		return &unusableError{err}
 	}
 	sum := sendpool.Summarize(rows)
+	if len(state.Entries()) == 0 {
+		fmt.Fprintln(g.stdout, "nothing has been sent for this campaign yet: every row is not attempted")
+	}
 	sum.WriteText(g.stdout)
 	fmt.Fprintf(g.stdout, "report: %s\n", displayPath(c.StateDir))
 	if !sum.OK() {

@@ -234,7 +234,7 @@ func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path strin
 	if capNote != "" {
 		fmt.Fprintln(g.stdout, capNote)
 	}
-	if err := confirm(g, opts, n, cfg, c); err != nil {
+	if err := confirm(ctx, g, opts, n, cfg, c); err != nil {
 		return err
 	}
 
@@ -591,7 +591,9 @@ func poolConfig(c *campaign.Campaign, opts sendOptions, g *globalOptions) (sendp
 }
 
 // confirm asks on a terminal before sending; without one it needs --yes.
-func confirm(g *globalOptions, opts sendOptions, n int, cfg sendpool.Config, c *campaign.Campaign) error {
+// An interrupt while it waits for the answer ends the command as
+// interrupted (nothing was sent).
+func confirm(ctx context.Context, g *globalOptions, opts sendOptions, n int, cfg sendpool.Config, c *campaign.Campaign) error {
 	if opts.yes || n == 0 {
 		return nil
 	}
@@ -600,11 +602,26 @@ func confirm(g *globalOptions, opts sendOptions, n int, cfg sendpool.Config, c *
 		return &unusableError{errors.New("not on a terminal: pass --yes to send without confirmation")}
 	}
 	fmt.Fprintf(g.stderr, "Send %d message(s) through %s as %s? [y/N] ", n, cfg.SMTP.Addr(), accountName(c))
-	line, err := bufio.NewReader(f).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
-		return &unusableError{err}
+	type answer struct {
+		line string
+		err  error
 	}
-	switch strings.ToLower(strings.TrimSpace(line)) {
+	answered := make(chan answer, 1)
+	go func() {
+		// On an interrupt this read is left behind; the process ends.
+		line, err := bufio.NewReader(f).ReadString('\n')
+		answered <- answer{line, err}
+	}()
+	var a answer
+	select {
+	case <-ctx.Done():
+		return errInterrupted
+	case a = <-answered:
+	}
+	if a.err != nil && !errors.Is(a.err, io.EOF) {
+		return &unusableError{a.err}
+	}
+	switch strings.ToLower(strings.TrimSpace(a.line)) {
 	case "y", "yes":
 		return nil
 	default:

@@ -124,6 +124,30 @@ func TestSendDeliversEachOnceAndResumes(t *testing.T) {
 	}
 }
 
+// TestReportBeforeAnySend: report on a campaign that never ran lists every
+// row as not attempted (exit 1, as any report with rows not sent), instead
+// of failing on the state folder that does not exist yet.
+func TestReportBeforeAnySend(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 3, "")
+	out, errOut, code := runCLI(t, "report", camp)
+	if code != exitSomeFailed {
+		t.Fatalf("report: code %d, want %d\n%s%s", code, exitSomeFailed, out, errOut)
+	}
+	if !strings.Contains(out, "nothing has been sent for this campaign yet") {
+		t.Errorf("report output:\n%s", out)
+	}
+	rows := readReport(t, camp)
+	if len(rows) != 3 {
+		t.Fatalf("report has %d rows, want 3", len(rows))
+	}
+	for _, r := range rows {
+		if r["status"] != "not-attempted" {
+			t.Errorf("row %s: %s", r["row"], r["status"])
+		}
+	}
+}
+
 func TestSendRefusesInvalidRowsAndSendsNothing(t *testing.T) {
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 5, "")

@@ -93,7 +93,7 @@ func Open(ctx context.Context, lock *Lock, run Run) (*Writer, error) {
 	path := filepath.Join(lock.dir, FileName)
 	_, err := os.Stat(path)
 	created := errors.Is(err, fs.ErrNotExist)
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o644)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o600) // it lists every recipient: private, as the report
 	if err != nil {
 		return nil, fmt.Errorf("journal: open: %w", err)
 	}
