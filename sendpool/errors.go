@@ -24,6 +24,10 @@ var (
 	// ErrUnreachable marks a run stopped because the server could not be
 	// connected to several times in a row.
 	ErrUnreachable = errors.New("sendpool: server unreachable")
+	// ErrServerLacks marks a run stopped at a connection whose server does
+	// not offer what messages of the run need (SMTPUTF8), before that
+	// connection carried anything.
+	ErrServerLacks = errors.New("sendpool: the server lacks what this run needs")
 	// ErrJournal marks a run stopped because the journal failed; nothing
 	// is sent without its attempt record.
 	ErrJournal = errors.New("sendpool: journal failed")

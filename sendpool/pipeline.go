@@ -198,6 +198,8 @@ func newPipeConn(s *smtpConn) *pipeConn {
 // Server implements Conn.
 func (c *pipeConn) Server() string { return c.d.cfg.Addr() }
 
+func (c *pipeConn) offersSMTPUTF8() bool { return c.utf8 }
+
 // Window implements PipelinedConn.
 func (c *pipeConn) Window() int {
 	if c.chunking {

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -41,6 +42,12 @@ type Config struct {
 	MaxThrottled int
 	// Journal, when set, records attempts and results (see Journal).
 	Journal Journal
+	// SMTPUTF8Rows lists the rows of the run whose messages need SMTPUTF8
+	// (RFC 6531: non-ASCII addresses). A server that does not offer it
+	// stops the run at its first connection, naming them, before anything
+	// goes through it, rather than refusing them one by one after other
+	// mail went out.
+	SMTPUTF8Rows []int
 	// Clock drives the limiter and the backoff; nil means the system clock.
 	Clock Clock
 	// Dialer replaces the SMTP transport (tests, the pipelined transport).
@@ -724,6 +731,11 @@ func (w *poolWorker) ready(j *poolJob) bool {
 			return true
 		}
 		c, err := r.p.dialer.Dial(r.haltCtx)
+		if err == nil && !r.serves(c) {
+			c.Close()
+			r.finishStopped(j)
+			return false
+		}
 		if err == nil {
 			r.mu.Lock()
 			r.dialFails = 0
@@ -795,6 +807,41 @@ func (w *poolWorker) ready(j *poolJob) bool {
 			t.Stop()
 		}
 	}
+}
+
+// utf8Offerer is a connection that tells whether its server offers
+// SMTPUTF8 (both SMTP transports are).
+type utf8Offerer interface{ offersSMTPUTF8() bool }
+
+// serves reports whether c's server offers what the run's messages need;
+// if not, it stops the run.
+func (r *poolRun) serves(c Conn) bool {
+	rows := r.p.cfg.SMTPUTF8Rows
+	u, ok := c.(utf8Offerer)
+	if len(rows) == 0 || !ok || u.offersSMTPUTF8() {
+		return true
+	}
+	err := fmt.Errorf("%w: %s does not offer SMTPUTF8 (RFC 6531), which %s need for their non-ASCII addresses; nothing was sent through it: fix or remove those rows, or send through a server that offers it",
+		ErrServerLacks, c.Server(), rowList(rows))
+	r.setStop(err, "run stopped: "+strings.TrimPrefix(err.Error(), "sendpool: "))
+	return false
+}
+
+// rowList names rows for a message: "row 7", "rows 2, 5 and 9", "rows 2,
+// 5, 9, 12, 15 and 3 more".
+func rowList(rows []int) string {
+	const most = 5
+	if len(rows) == 1 {
+		return fmt.Sprintf("row %d", rows[0])
+	}
+	var names []string
+	for _, n := range rows[:min(len(rows), most)] {
+		names = append(names, strconv.Itoa(n))
+	}
+	if len(rows) > most {
+		return fmt.Sprintf("rows %s and %d more", strings.Join(names, ", "), len(rows)-most)
+	}
+	return fmt.Sprintf("rows %s and %s", strings.Join(names[:len(names)-1], ", "), names[len(names)-1])
 }
 
 func (w *poolWorker) handle(j *poolJob) {

@@ -925,6 +925,43 @@ func (d *nxDialer) Dial(context.Context) (sendpool.Conn, error) {
 	return nil, &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: "smtp.example.invalid", IsNotFound: true}}
 }
 
+// TestPoolStopsWithoutSMTPUTF8: a run with a message that needs SMTPUTF8
+// stops at the first connection to a server that does not offer it,
+// naming the row, before anything is sent; a server that offers it gets
+// them all.
+func TestPoolStopsWithoutSMTPUTF8(t *testing.T) { spEach(t, testPoolStopsWithoutSMTPUTF8) }
+
+func testPoolStopsWithoutSMTPUTF8(t *testing.T, tr spTransport) {
+	msgs := func() []*render.Message {
+		intl := spMessage(3, "josé@example.org")
+		intl.UTF8 = true
+		return []*render.Message{spMessage(2, "a@example.org"), intl, spMessage(4, "b@example.org")}
+	}
+	srv := tr.server(t)
+	cfg := tr.config(srv)
+	cfg.SMTPUTF8Rows = []int{3}
+	res, err := spRun(t, cfg, msgs())
+	if !errors.Is(err, sendpool.ErrServerLacks) || !strings.Contains(err.Error(), "SMTPUTF8") || !strings.Contains(err.Error(), "row 3") {
+		t.Fatalf("err %v, want ErrServerLacks naming SMTPUTF8 and row 3", err)
+	}
+	if n := len(srv.Messages()); n != 0 {
+		t.Errorf("the server received %d messages", n)
+	}
+	for row, r := range res.m {
+		if r.Status != sendpool.StatusNotAttempted {
+			t.Errorf("row %d: %v", row, r.Status)
+		}
+	}
+
+	srv = tr.server(t, smtptest.WithSMTPUTF8())
+	cfg = tr.config(srv)
+	cfg.SMTPUTF8Rows = []int{3}
+	if _, err := spRun(t, cfg, msgs()); err != nil {
+		t.Fatal(err)
+	}
+	spExactlyOnce(t, srv, msgs())
+}
+
 // TestPoolGreetingRefusedStops: a 5xx greeting stops the run at once.
 func TestPoolGreetingRefusedStops(t *testing.T) { spEachTLS(t, testPoolGreetingRefusedStops) }
 

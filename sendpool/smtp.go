@@ -588,6 +588,8 @@ var _ Conn = (*smtpConn)(nil)
 
 func (s *smtpConn) Server() string { return s.d.cfg.Addr() }
 
+func (s *smtpConn) offersSMTPUTF8() bool { return s.utf8 }
+
 // fail records what err means for the connection and wraps it.
 func (s *smtpConn) fail(stage Stage, command string, err error) *TxError {
 	if se, ok := fromSMTP(command, err); ok {

@@ -81,7 +81,7 @@ var errSomeNotSent = errors.New("some recipients were not sent; see the report")
 // isStopError reports whether err stopped a run for a reason the user must
 // fix before sending again (login, TLS, journal, unreachable server).
 func isStopError(err error) bool {
-	for _, target := range []error{sendpool.ErrAuth, sendpool.ErrTLS, sendpool.ErrInsecureAuth, sendpool.ErrUnreachable, sendpool.ErrJournal, journal.ErrLocked} {
+	for _, target := range []error{sendpool.ErrAuth, sendpool.ErrTLS, sendpool.ErrInsecureAuth, sendpool.ErrUnreachable, sendpool.ErrServerLacks, sendpool.ErrJournal, journal.ErrLocked} {
 		if errors.Is(err, target) {
 			return true
 		}
@@ -105,6 +105,8 @@ type plan struct {
 	// owed maps a row to the only envelope recipients to send it to: an
 	// earlier run delivered it to the others (journal.Decision.Owed).
 	owed map[int][]string
+	// utf8Rows lists the rows to send whose message needs SMTPUTF8.
+	utf8Rows []int
 	// partial counts this run's messages that reached some recipients
 	// while others are still owed them (deferred by the server).
 	partial int
@@ -249,6 +251,7 @@ func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path strin
 	}
 	rec := journal.NewRecorder(w)
 	cfg.Journal = rec
+	cfg.SMTPUTF8Rows = pl.utf8Rows
 	for _, r := range pl.lines {
 		if err := reporter.AddRow(r); err != nil {
 			w.Close()
@@ -358,6 +361,9 @@ func preflight(ctx context.Context, p *prepared, state *journal.State, supp *cam
 		}
 		pl.send.add(m.Row)
 		pl.nSend++
+		if m.UTF8 {
+			pl.utf8Rows = append(pl.utf8Rows, m.Row)
+		}
 		if pl.kept != nil || pl.nSend == 1 {
 			if pl.keptBytes += len(m.Data); pl.keptBytes <= opts.keepBudget {
 				pl.kept = append(pl.kept, m)

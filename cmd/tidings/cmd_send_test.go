@@ -148,6 +148,25 @@ func TestReportBeforeAnySend(t *testing.T) {
 	}
 }
 
+// TestSendStopsWhenServerLacksSMTPUTF8: a row with a non-ASCII local part
+// needs SMTPUTF8; a server without it stops the run before anything is
+// sent, and the error names the row.
+func TestSendStopsWhenServerLacksSMTPUTF8(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 0, "")
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name\nann@example.com,Ann\njosé@example.com,José\nbob@example.com,Bob\n"})
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if code != exitUnusable {
+		t.Fatalf("send: code %d, want %d\n%s%s", code, exitUnusable, out, errOut)
+	}
+	if !strings.Contains(errOut, "does not offer SMTPUTF8") || !strings.Contains(errOut, "row 3") {
+		t.Errorf("stderr does not name SMTPUTF8 and row 3:\n%s", errOut)
+	}
+	if n := len(srv.Messages()); n != 0 {
+		t.Errorf("the server received %d messages", n)
+	}
+}
+
 func TestSendRefusesInvalidRowsAndSendsNothing(t *testing.T) {
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 5, "")
