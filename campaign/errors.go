@@ -57,4 +57,7 @@ var (
 	ErrNotXLSX      = errors.New("not an XLSX workbook")
 	ErrBadEncoding  = errors.New("text is not valid UTF-8")
 	ErrHeaderColumn = errors.New("bad header")
+	// ErrExcelError: a cell holds one of Excel's error values (see
+	// ExcelError).
+	ErrExcelError = errors.New("Excel's error value")
 )

@@ -52,6 +52,9 @@ func valuesSheet() xsheet {
 		{xinline("行内 文字"), "行内 文字"},
 		{xstrFormula(`"ab"&"c"`, "abc"), "abc"},
 		{xerr("#N/A"), "#N/A"},
+		{xc{t: "e", f: "VLOOKUP(A2,Prices!A:B,2,FALSE)", v: "#N/A"}, "#N/A"},
+		{xc{t: "e", f: "B2/C2", v: "#DIV/0!", s: stThousands}, "#DIV/0!"},
+		{xc{t: "e", f: "1/0", v: "#DIV/0!", s: stDate14}, "#DIV/0!"},
 		{xs("  spaced  "), "  spaced  "},
 		{xs("line\nbreak"), "line\nbreak"},
 	}

@@ -45,6 +45,14 @@
 // makes the campaign unusable. Files used by many rows are read and encoded
 // once (a small LRU cache keyed by path, size and modification time).
 //
+// # Spreadsheet errors
+//
+// A row whose key column, or any column a template names, holds one of
+// Excel's error values (#N/A, #DIV/0!, ...: see campaign.ExcelError) is
+// refused with campaign.ErrExcelError naming that column: a formula failed
+// in the spreadsheet, and the message would carry the error's text. Other
+// columns are not looked at.
+//
 // # Security
 //
 // Header injection is impossible by construction: any CR, LF, tab or other

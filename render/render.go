@@ -70,6 +70,9 @@ type Renderer struct {
 	sheet    string
 	keyCol   string
 	maxSize  int64
+	// used are the columns the campaign reads: the key column and every
+	// column a template names.
+	used []string
 
 	from, sender, replyTo, to, cc, bcc addrField
 	subject                            *templates.Template
@@ -144,6 +147,12 @@ func New(c *campaign.Campaign, set *templates.Set, opts Options) (*Renderer, err
 	}
 	if r.keyCol == "" {
 		r.keyCol = "email"
+	}
+	r.used = []string{r.keyCol}
+	for _, c := range set.UsedColumns() {
+		if c != r.keyCol {
+			r.used = append(r.used, c)
+		}
 	}
 	r.pool.New = func() any { return new(state) }
 	cacheSize := opts.AttachmentCache
@@ -395,6 +404,19 @@ func (r *Renderer) rowErr(row campaign.Row, col string, err error) error {
 	return &campaign.RowError{File: r.sheet, Row: row.Number, Column: col, Err: err}
 }
 
+// excelError refuses a row in which a column the campaign reads holds one
+// of Excel's error values (campaign.ExcelError): the sheet's formula failed
+// there, so whatever the message would say is wrong. The first such column
+// is named; columns the campaign does not read are not looked at.
+func (r *Renderer) excelError(row campaign.Row) error {
+	for _, c := range r.used {
+		if code, ok := campaign.ExcelError(row.Values[c]); ok {
+			return r.rowErr(row, c, fmt.Errorf("render: the cell holds %w %s (a formula that failed in the spreadsheet); fix it there", campaign.ErrExcelError, code))
+		}
+	}
+	return nil
+}
+
 // value executes a one-line template for row and checks the result: any
 // control character (CR, LF, tab, NUL, DEL, C1, U+2028/2029) or invalid
 // UTF-8 is refused with campaign.ErrControlChar, naming the column whose
@@ -534,6 +556,9 @@ func (r *Renderer) render(st *state, row campaign.Row, m *Message) error {
 func (r *Renderer) prepare(st *state, row campaign.Row, m *Message) (*parts, error) {
 	if m.Key == "" {
 		return nil, r.rowErr(row, r.keyCol, fmt.Errorf("render: %w", campaign.ErrEmptyKey))
+	}
+	if err := r.excelError(row); err != nil {
+		return nil, err
 	}
 	fb := &st.field
 

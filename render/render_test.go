@@ -512,6 +512,57 @@ func TestNoRecipientAndEmptyKey(t *testing.T) {
 	}
 }
 
+// TestExcelErrorValues: an Excel error value (a formula that failed in the
+// spreadsheet) in a column the campaign reads refuses the row, naming that
+// column; the same value in a column no template names, or as part of a
+// longer text, does not.
+func TestExcelErrorValues(t *testing.T) {
+	e := setup(t, yamlWith(map[string]string{
+		"to":          `"{{address .name .email}}"`,
+		"subject":     `"Hello {{.name}}"`,
+		"attachments": `["{{if .file}}files/{{.file}}{{end}}"]`,
+	}), map[string]string{"body.txt": "You owe {{.amount}}\n", "files/a.pdf": "%PDF"}, []string{"email", "name", "amount", "file", "note"})
+	good := func(kv ...string) campaign.Row {
+		r := row(5, "email", "ann@example.com", "name", "Ann", "amount", "12.50", "file", "", "note", "")
+		for i := 0; i+1 < len(kv); i += 2 {
+			r.Values[kv[i]] = kv[i+1]
+		}
+		return r
+	}
+	for _, tt := range []struct {
+		col, v, code string
+	}{
+		{"name", "#N/A", "#N/A"},
+		{"amount", "#DIV/0!", "#DIV/0!"},
+		{"amount", " #VALUE! ", "#VALUE!"},
+		{"file", "#REF!", "#REF!"},
+		{"email", "#N/A", "#N/A"}, // the key column
+	} {
+		t.Run(tt.col+"/"+tt.v, func(t *testing.T) {
+			m, err := e.r.Render(good(tt.col, tt.v))
+			re := rowErr(t, err)
+			if !errors.Is(err, campaign.ErrExcelError) || re.Column != tt.col || re.Row != 5 {
+				t.Fatalf("got %v (column %q, row %d), want ErrExcelError in column %s, row 5", err, re.Column, re.Row, tt.col)
+			}
+			if !strings.Contains(err.Error(), tt.code) {
+				t.Errorf("%q does not name %s", err, tt.code)
+			}
+			if m == nil || m.Data != nil {
+				t.Errorf("want a partial message without data, got %+v", m)
+			}
+		})
+	}
+	for _, r := range []campaign.Row{
+		good("note", "#N/A"),         // a column no template names
+		good("name", "Ann #N/A"),     // part of a longer text
+		good("amount", "#N/A later"), // ditto
+	} {
+		if _, err := e.r.Render(r); err != nil {
+			t.Errorf("%v: %v", r.Values, err)
+		}
+	}
+}
+
 func TestUnsubscribeChecks(t *testing.T) {
 	e := setup(t, yamlWith(map[string]string{"unsubscribe": `{url: "{{.u}}", one_click: true}`}), bodyFile, []string{"email", "u"})
 	for _, u := range []string{"http://acme.example/u", "javascript:alert(1)", "", "https:///nohost"} {

@@ -219,10 +219,42 @@ type Set struct {
 	Text, HTML *Template
 
 	columns []string
+	used    []string
 }
 
 // Columns returns the sheet columns the Set was compiled against.
 func (s *Set) Columns() []string { return s.columns }
+
+// UsedColumns lists the sheet columns any template of the Set names (see
+// Template.Columns), each once, in campaign order: from, sender, reply_to,
+// to, cc, bcc, subject, attachments, headers, unsubscribe, text, html.
+// Columns reached only through variables are not in it. The caller must not
+// modify the slice.
+func (s *Set) UsedColumns() []string { return s.used }
+
+// usedColumns collects UsedColumns from the Set's templates.
+func (s *Set) usedColumns() []string {
+	all := []*Template{s.From, s.Sender, s.ReplyTo, s.To, s.Cc, s.Bcc, s.Subject}
+	all = append(all, s.Attachments...)
+	for _, h := range s.Headers {
+		all = append(all, h.Value)
+	}
+	all = append(all, s.UnsubscribeURL, s.UnsubscribeMailto, s.Text, s.HTML)
+	var used []string
+	seen := map[string]bool{}
+	for _, t := range all {
+		if t == nil {
+			continue
+		}
+		for _, c := range t.columns {
+			if !seen[c] {
+				seen[c] = true
+				used = append(used, c)
+			}
+		}
+	}
+	return used
+}
 
 // Compile parses every template of c once: from, sender, reply_to, to, cc,
 // bcc, subject, attachments, header values, unsubscribe.url and
@@ -265,6 +297,7 @@ func Compile(c *campaign.Campaign, columns []string) (*Set, error) {
 	if err := errors.Join(cp.errs...); err != nil {
 		return nil, err
 	}
+	s.used = s.usedColumns()
 	return s, nil
 }
 

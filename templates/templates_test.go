@@ -272,6 +272,23 @@ unsubscribe:
 recipients: {path: people.csv}
 `
 
+// TestUsedColumns: the Set lists every column any of its templates names,
+// once each, in campaign order, and no column none of them names.
+func TestUsedColumns(t *testing.T) {
+	c := load(t, fullYAML, map[string]string{
+		"body.txt":  "Hi {{.name}}, {{.total}}\n",
+		"body.html": "<p>{{.greeting}}</p>\n",
+	})
+	s, err := Compile(c, []string{"email", "name", "boss", "id", "total", "greeting", "unused"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"name", "email", "boss", "id", "total", "greeting"}
+	if got := s.UsedColumns(); !reflect.DeepEqual(got, want) {
+		t.Errorf("UsedColumns = %q, want %q", got, want)
+	}
+}
+
 func TestExecute(t *testing.T) {
 	c := load(t, fullYAML, map[string]string{
 		"body.txt":  "Hi {{.name}}\n",

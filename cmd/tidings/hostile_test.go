@@ -328,6 +328,28 @@ func hostileCases() []hostileCase {
 			contains: []string{"c.yaml", "name: 1000 characters long"},
 		},
 		{
+			name: "Excel error value in an XLSX cell (failed VLOOKUP)",
+			yaml: []string{`recipients: {path: r.xlsx}`},
+			setup: func(t *testing.T, dir string) {
+				writeBytes(t, filepath.Join(dir, "r.xlsx"), xlsxWithSheetData(t,
+					xrow(1, "email", "name"),
+					xrow(2, "ann@example.com", "Ann"),
+					xrow(3, "bob@example.com", "Bob"),
+					xrow(6, "cid@example.com", failedLookup)))
+			},
+			code:     exitSomeFailed,
+			contains: []string{`r.xlsx: row 6, column "name"`, "Excel's error value #N/A", "1 with problems"},
+		},
+		{
+			name: "Excel error value in a CSV exported from Excel",
+			files: map[string]string{
+				"body.txt": "Hi {{.name}}, you owe {{.amount}}\n",
+				"r.csv":    "email,name,amount\r\nann@example.com,Ann,12.50\r\nbob@example.com,Bob,#DIV/0!\r\n",
+			},
+			code:     exitSomeFailed,
+			contains: []string{`r.csv: row 3, column "amount"`, "Excel's error value #DIV/0!", "1 with problems"},
+		},
+		{
 			name:     "key column missing",
 			yaml:     []string{`to: '{{.mail}}'`, `recipients: {path: r.csv, key: mail}`},
 			files:    map[string]string{"r.csv": okSheet},

@@ -1,0 +1,179 @@
+package main
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/xml"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// The tests in this file cover a cell holding one of Excel's error values
+// (#N/A from a failed VLOOKUP, #DIV/0! ...): in a column the campaign
+// reads it is a row problem like any other, in a column it does not read it
+// is nothing. hostileCases has the check-and-send cases.
+
+// xlsxWithSheetData builds an XLSX workbook the way Excel lays it out, with
+// one sheet whose <sheetData> holds rows, written by hand (see xrow) so that
+// a cell can be what excelize's writer does not make: a formula whose cached
+// result is an error value, t="e".
+func xlsxWithSheetData(t *testing.T, rows ...string) []byte {
+	t.Helper()
+	const ns = `xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"`
+	parts := []struct{ name, body string }{
+		{"[Content_Types].xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`},
+		{"_rels/.rels", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`},
+		{"xl/workbook.xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<workbook ` + ns + `><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>`},
+		{"xl/_rels/workbook.xml.rels", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`},
+		{"xl/worksheets/sheet1.xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<worksheet ` + ns + `><sheetData>` + strings.Join(rows, "") + `</sheetData></worksheet>`},
+	}
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for _, p := range parts {
+		w, err := zw.Create(p.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.Write([]byte(p.body)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// xrow is sheet row n of xlsxWithSheetData, cells from column A on. A cell
+// "FORMULA=>#CODE" is a formula whose cached result is Excel's error value
+// #CODE (t="e"), as Excel saves it; any other cell is an inline string.
+func xrow(n int, cells ...string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `<row r="%d">`, n)
+	for i, c := range cells {
+		ref := fmt.Sprintf("%c%d", 'A'+i, n)
+		if f, code, ok := strings.Cut(c, "=>#"); ok {
+			fmt.Fprintf(&b, `<c r="%s" t="e"><f>%s</f><v>#%s</v></c>`, ref, xmlEscape(f), xmlEscape(code))
+			continue
+		}
+		fmt.Fprintf(&b, `<c r="%s" t="inlineStr"><is><t>%s</t></is></c>`, ref, xmlEscape(c))
+	}
+	b.WriteString("</row>")
+	return b.String()
+}
+
+func xmlEscape(s string) string {
+	var b strings.Builder
+	_ = xml.EscapeText(&b, []byte(s)) // a strings.Builder does not fail
+	return b.String()
+}
+
+// failedLookup is a name cell whose VLOOKUP found nothing.
+const failedLookup = `VLOOKUP(A6,Names!A:B,2,FALSE)=>#N/A`
+
+// TestExcelErrorInUsedColumnIsRowProblem: check and preview report the row
+// whose name (read by to and subject) is #N/A, preview writes no message for
+// it, send refuses to start, and with --skip-invalid sends the other rows.
+// A #REF! in the note column, which no template reads, is no problem.
+func TestExcelErrorInUsedColumnIsRowProblem(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"c.yaml":   campaignYAML(srv.Port, `recipients: {path: r.xlsx}`),
+		"body.txt": "Hi {{.name}}\n",
+	})
+	writeBytes(t, filepath.Join(dir, "r.xlsx"), xlsxWithSheetData(t,
+		xrow(1, "email", "name", "note"),
+		xrow(2, "ann@example.com", "Ann", "Notes!C2=>#REF!"),
+		xrow(3, "bob@example.com", "Bob", ""),
+		xrow(6, "cid@example.com", failedLookup, ""), // rows 4 and 5 are empty
+	))
+	camp := filepath.Join(dir, "c.yaml")
+	const where = `r.xlsx: row 6, column "name"`
+
+	out, errOut, code := runCLI(t, "check", camp)
+	t.Logf("check:\n%s%s", out, errOut)
+	if code != exitSomeFailed {
+		t.Errorf("check: code %d, want %d", code, exitSomeFailed)
+	}
+	for _, s := range []string{"problem: ", where, "Excel's error value #N/A", "3 recipients, 2 ready, 1 with problems"} {
+		if !strings.Contains(out, s) {
+			t.Errorf("check output lacks %q", s)
+		}
+	}
+	if strings.Contains(out, "row 2") || strings.Contains(out, "#REF!") {
+		t.Errorf("check reports the #REF! in the note column, which no template reads:\n%s", out)
+	}
+
+	out, errOut, code = runCLI(t, "preview", camp)
+	if code != exitSomeFailed || !strings.Contains(out, where) {
+		t.Errorf("preview: code %d, want %d, naming %s\n%s%s", code, exitSomeFailed, where, out, errOut)
+	}
+	emls := emlFiles(t, filepath.Join(dir, ".tidings", "t", "preview"))
+	if len(emls) != 2 {
+		t.Errorf("preview wrote %d .eml files, want 2", len(emls))
+	}
+	for name, data := range emls {
+		if strings.Contains(name, "cid@") || bytes.Contains(data, []byte("#N/A")) {
+			t.Errorf("preview wrote %s with the #N/A row's message", name)
+		}
+	}
+
+	out, errOut, code = runCLI(t, "send", "--yes", camp)
+	if code != exitSomeFailed || !strings.Contains(out+errOut, where) {
+		t.Errorf("send: code %d, want %d, naming %s\n%s%s", code, exitSomeFailed, where, out, errOut)
+	}
+	if n := len(srv.Messages()); n != 0 {
+		t.Fatalf("send delivered %d messages while a row holds #N/A; want none", n)
+	}
+
+	out, errOut, code = runCLI(t, "send", "--yes", "--skip-invalid", camp)
+	if code != exitSomeFailed {
+		t.Errorf("send --skip-invalid: code %d, want %d\n%s%s", code, exitSomeFailed, out, errOut)
+	}
+	for _, m := range srv.Messages() {
+		if bytes.Contains(m.Data, []byte("#N/A")) {
+			t.Errorf("a message holds #N/A:\n%s", m.Data)
+		}
+	}
+	if srv.Received("ann@example.com") != 1 || srv.Received("bob@example.com") != 1 || srv.Received("cid@example.com") != 0 {
+		t.Errorf("--skip-invalid delivered %d messages; want one each to ann and bob, none to cid", len(srv.Messages()))
+	}
+}
+
+// TestExcelErrorInUnusedColumnSends: error values in a column the campaign
+// does not read (neither the key nor any template's) block nothing.
+func TestExcelErrorInUnusedColumnSends(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"c.yaml":   campaignYAML(srv.Port, `recipients: {path: r.xlsx}`),
+		"body.txt": "Hi {{.name}}\n",
+	})
+	writeBytes(t, filepath.Join(dir, "r.xlsx"), xlsxWithSheetData(t,
+		xrow(1, "email", "name", "lookup"),
+		xrow(2, "ann@example.com", "Ann", failedLookup),
+		xrow(3, "bob@example.com", "Bob", "B3/0=>#DIV/0!"),
+	))
+	camp := filepath.Join(dir, "c.yaml")
+	out, errOut, code := runCLI(t, "check", camp)
+	if code != 0 || !strings.Contains(out, "2 ready, 0 with problems") {
+		t.Fatalf("check: code %d, want 0 and no problems\n%s%s", code, out, errOut)
+	}
+	out, errOut, code = runCLI(t, "send", "--yes", camp)
+	if code != 0 {
+		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
+	}
+	if n := len(srv.Messages()); n != 2 {
+		t.Errorf("server received %d messages, want 2", n)
+	}
+}
