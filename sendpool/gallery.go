@@ -62,11 +62,14 @@ const (
 // galleryRow is one list entry in rows-NNNN.js. Keys are short because a
 // campaign of 100,000 recipients repeats them 100,000 times.
 type galleryRow struct {
-	Row         int                 `json:"r"`
-	Key         string              `json:"k,omitempty"`
-	To          string              `json:"t,omitempty"`
-	Subject     string              `json:"s,omitempty"`
-	Invalid     bool                `json:"x,omitempty"`
+	Row     int    `json:"r"`
+	Key     string `json:"k,omitempty"`
+	To      string `json:"t,omitempty"`
+	Subject string `json:"s,omitempty"`
+	Invalid bool   `json:"x,omitempty"`
+	// Skipped is the status of a row send will not send (duplicate,
+	// suppressed, sent …): listed with why (Problem), never as a message.
+	Skipped     string              `json:"n,omitempty"`
 	Problem     string              `json:"p,omitempty"`
 	File        string              `json:"f,omitempty"`
 	Size        int                 `json:"z,omitempty"`
@@ -84,6 +87,7 @@ type galleryMeta struct {
 	Total     int `json:"total"`
 	OK        int `json:"ok"`
 	Invalid   int `json:"invalid"`
+	Skipped   int `json:"skipped"`
 	Chunks    int `json:"chunks"`
 	ChunkRows int `json:"chunkRows"`
 }
@@ -125,7 +129,14 @@ func galleryRowsOf(rows []PreviewRow) []galleryRow {
 	for i, r := range rows {
 		g := galleryRow{
 			Row: r.Row, Key: r.Key, To: r.To, Subject: r.Subject,
-			Invalid: r.Status != "ok", Problem: r.Problem, File: r.File, Size: r.Size,
+			Problem: r.Problem, File: r.File, Size: r.Size,
+		}
+		switch r.Status {
+		case "ok":
+		case "invalid":
+			g.Invalid = true
+		default:
+			g.Skipped = r.Status
 		}
 		for _, a := range r.Attachments {
 			g.Attachments = append(g.Attachments, galleryAttachment{Name: a.Name, Size: a.Size})
@@ -157,9 +168,12 @@ func writeGallery(dir string, rows []PreviewRow) error {
 	list := galleryRowsOf(rows)
 	meta := galleryMeta{Total: len(list), ChunkRows: galleryChunkRows}
 	for _, r := range list {
-		if r.Invalid {
+		switch {
+		case r.Invalid:
 			meta.Invalid++
-		} else {
+		case r.Skipped != "":
+			meta.Skipped++
+		default:
 			meta.OK++
 		}
 	}

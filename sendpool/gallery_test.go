@@ -288,10 +288,18 @@ func galleryFixture(t *testing.T, remote string) (dir string, total int) {
 	}
 	wg.Wait()
 	w.Invalid(5, "", fmt.Errorf("render: people.csv:5: column %q: %s is not an address", "email", galleryHostileName))
+	// Rows send will skip: listed, never shown as messages.
+	skip := func(row int, key string) *render.Message {
+		return galleryTestMail{row: row, key: key, fromAddr: "news@acme.example", toName: "Skipped Reader", toAddr: key,
+			subject: "Skipped digest", text: "Hello\r\n"}.message(t)
+	}
+	// Rows 132 and 133, after the last reader (row 131).
+	w.Skipped(skip(len(mails)+3, "TEXT-ONLY@example.com"), StatusDuplicate, "duplicate of row 6")
+	w.Skipped(skip(len(mails)+4, "gone@blocked.example"), StatusSuppressed, "gone@blocked.example is suppressed (@blocked.example)")
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	return dir, len(mails) + 1
+	return dir, len(mails) + 3
 }
 
 // galleryFindBrowser returns the Chromium to drive: $TIDINGS_CHROME, else
@@ -486,6 +494,35 @@ func TestGalleryBrowser(t *testing.T) {
 		t.Errorf("page 2 lists %d rows, want %d", n, total-100)
 	}
 	galleryDo(ctx, t, "previous page", chromedp.Click(chromedp.ID("prev")))
+
+	// Rows send will skip are listed as skipped, with why, and never open
+	// as a message.
+	if got := galleryRun(ctx, t, "summary", chromedp.Text(chromedp.ID("summary"))); !strings.Contains(got, fmt.Sprintf("%d ok", total-3)) || !strings.Contains(got, "2 skipped") {
+		t.Errorf("summary = %q, want %d ok and 2 skipped", got, total-3)
+	}
+	if got := galleryRun(ctx, t, "skipped count", chromedp.Text(chromedp.ID("count-skipped"))); got != "2" {
+		t.Errorf("Skipped filter counts %q, want 2", got)
+	}
+	galleryDo(ctx, t, "status skipped", chromedp.Click(chromedp.CSS(`#status-filter [data-status=skipped]`)))
+	waitTotal("skipped only", 2)
+	skipped := galleryRun(ctx, t, "skipped rows", chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('#rows > li')).map(function (li) {
+		return li.className + '|' + li.querySelector('.badge').textContent + '|' + li.querySelector('.row-note').textContent; })`))
+	wantSkipped := []string{"row skipped|duplicate|not sent: duplicate of row 6",
+		"row skipped|suppressed|not sent: gone@blocked.example is suppressed (@blocked.example)"}
+	if strings.Join(skipped, "\n") != strings.Join(wantSkipped, "\n") {
+		t.Errorf("skipped rows\n got %q\nwant %q", skipped, wantSkipped)
+	}
+	galleryOpenRow(ctx, t, total+1, false) // the suppressed row, the sheet's last
+	view := galleryRun(ctx, t, "skipped view", chromedp.Evaluate[[]string](`[document.getElementById('iv-title').textContent,
+		document.getElementById('iv-problem').textContent, String(document.getElementById('message').hidden)]`))
+	if strings.Join(view, "|") != fmt.Sprintf("Row %d will not be sent (suppressed)|gone@blocked.example is suppressed (@blocked.example)|true", total+1) {
+		t.Errorf("skipped row opens as %q", view)
+	}
+	gallerySaveScreenshot(t, "gallery-skipped.png", galleryRun(ctx, t, "skipped screenshot", chromedp.CaptureScreenshot()))
+	galleryDo(ctx, t, "status ok", chromedp.Click(chromedp.CSS(`#status-filter [data-status=ok]`)))
+	waitTotal("ok only", total-3)
+	galleryDo(ctx, t, "status all", chromedp.Click(chromedp.CSS(`#status-filter [data-status=all]`)))
+	waitTotal("all again", total)
 
 	// Search: every word must match somewhere in the row.
 	galleryDo(ctx, t, "search", chromedp.SendKeys(chromedp.ID("search"), "digest reader01"))

@@ -30,9 +30,14 @@ type PreviewRow struct {
 	Key     string `csv:"key" json:"key"`
 	To      string `csv:"to" json:"to"`
 	Subject string `csv:"subject" json:"subject"`
-	Status  string `csv:"status" json:"status"`
+	// Status is "ok" for a message written, "invalid" for a row that
+	// could not be rendered, else the status of a row send will skip
+	// (duplicate, suppressed, sent, failed, unknown; see Skipped).
+	Status string `csv:"status" json:"status"`
+	// Problem is an invalid row's problem, or why a skipped row is skipped.
 	Problem string `csv:"problem" json:"problem"`
-	// File is the .eml's name inside the folder; "" for invalid rows.
+	// File is the .eml's name inside the folder; "" for invalid and
+	// skipped rows.
 	File string `csv:"-" json:"file,omitempty"`
 	// Attachments and Size describe the message for the gallery.
 	Attachments []render.Attachment `csv:"-" json:"attachments,omitempty"`
@@ -107,6 +112,19 @@ func (w *PreviewWriter) Deliver(ctx context.Context, m *render.Message) error {
 	})
 	w.mu.Unlock()
 	return nil
+}
+
+// Skipped records a row that rendered but that send will not send, and
+// writes no .eml for it: status says why (StatusDuplicate,
+// StatusSuppressed, or an earlier run's StatusSent, StatusFailed or
+// StatusUnknown) and detail explains it (for a duplicate or suppressed
+// row, the detail send's report gives).
+func (w *PreviewWriter) Skipped(m *render.Message, status Status, detail string) {
+	w.mu.Lock()
+	w.rows = append(w.rows, PreviewRow{
+		Row: m.Row, Key: m.Key, To: m.To, Subject: m.Subject, Status: status.String(), Problem: detail,
+	})
+	w.mu.Unlock()
 }
 
 // Invalid records a row that could not be rendered.

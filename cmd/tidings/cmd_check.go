@@ -7,6 +7,7 @@ import (
 	"math"
 	"runtime"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -52,6 +53,43 @@ type checkSummary struct {
 	duplicate, suppressed, done, utf8 int
 }
 
+// count adds a row that rendered, and its fate, to the summary; it
+// reports whether the row is to be sent.
+func (s *checkSummary) count(m *render.Message, f rowFate) bool {
+	s.ok++
+	s.bytes += int64(len(m.Data))
+	if m.UTF8 {
+		s.utf8++
+	}
+	switch {
+	case f.Send:
+	case f.Status == sendpool.StatusDuplicate:
+		s.duplicate++
+	case f.Status == sendpool.StatusSuppressed:
+		s.suppressed++
+	default:
+		s.done++
+	}
+	return f.Send
+}
+
+// line is the summary line check prints, without its newline; preview
+// prints the same, followed by what it wrote.
+func (s *checkSummary) line(name string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %d recipients, %d ready, %d with problems", name, s.rows, s.ok, s.problems)
+	if s.ok > 0 {
+		fmt.Fprintf(&b, ", %.1f KB per message on average", float64(s.bytes)/float64(s.ok)/1024)
+	}
+	if s.duplicate+s.suppressed > 0 {
+		fmt.Fprintf(&b, "; send will skip %d duplicate and %d suppressed", s.duplicate, s.suppressed)
+	}
+	if s.done > 0 {
+		fmt.Fprintf(&b, "; %d need no sending (the journal has them sent, failed or unknown)", s.done)
+	}
+	return b.String()
+}
+
 // runCheck renders every recipient of the campaign at path and reports the
 // problems on g.stdout. It returns a *problemsError when rows have problems.
 func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path string) error {
@@ -61,13 +99,13 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 	}
 	defer p.Close()
 	defer softMemoryLimit(checkHeadroom)()
-	var sum checkSummary
-	domains := map[string]int{} // messages per recipient domain, for the estimate
-	dupes := newDupCounter()
 	state, err := journal.Load(ctx, p.c.StateDir) // read-only: no lock, works beside a running send
 	if err != nil {
 		return &unusableError{err}
 	}
+	decider := &rowDecider{dupes: newDupCounter(), supp: p.supp, state: state}
+	var sum checkSummary
+	domains := map[string]int{} // messages per recipient domain, for the estimate
 	warn := newMessageWarnings(g.stdout, p.c.Recipients.Path)
 	err = p.renderer.Each(ctx, p.sheet, renderWorkers(), func(m *render.Message, err error) error {
 		sum.rows++
@@ -78,19 +116,7 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 			}
 			return nil
 		}
-		sum.ok++
-		sum.bytes += int64(len(m.Data))
-		if m.UTF8 {
-			sum.utf8++
-		}
-		switch {
-		case dupes.seen(m.Key):
-			sum.duplicate++
-		case p.supp != nil && suppressed(p.supp, m) != "":
-			sum.suppressed++
-		case !state.Decide(m.Key, journal.Policy{}).Send:
-			sum.done++
-		default:
+		if sum.count(m, decider.decide(m)) {
 			for _, d := range sendpool.MessageDomains(m) {
 				domains[d]++
 			}
@@ -107,17 +133,7 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 	if opts.maxProblems > 0 && sum.problems > opts.maxProblems {
 		fmt.Fprintf(g.stdout, "(%d more problems not shown)\n", sum.problems-opts.maxProblems)
 	}
-	fmt.Fprintf(g.stdout, "%s: %d recipients, %d ready, %d with problems", p.c.Name, sum.rows, sum.ok, sum.problems)
-	if sum.ok > 0 {
-		fmt.Fprintf(g.stdout, ", %.1f KB per message on average", float64(sum.bytes)/float64(sum.ok)/1024)
-	}
-	if sum.duplicate+sum.suppressed > 0 {
-		fmt.Fprintf(g.stdout, "; send will skip %d duplicate and %d suppressed", sum.duplicate, sum.suppressed)
-	}
-	if sum.done > 0 {
-		fmt.Fprintf(g.stdout, "; %d need no sending (the journal has them sent, failed or unknown)", sum.done)
-	}
-	fmt.Fprintln(g.stdout)
+	fmt.Fprintln(g.stdout, sum.line(p.c.Name))
 	if sum.utf8 > 0 {
 		fmt.Fprintf(g.stdout, "warning: %d recipient(s) have a non-ASCII local part: the server must offer SMTPUTF8 (RFC 6531): send stops before sending anything when it does not; tidings probe shows whether it does\n", sum.utf8)
 	}
@@ -183,20 +199,22 @@ type dupCounter map[uint64]struct{}
 
 func newDupCounter() dupCounter { return dupCounter{} }
 
-// seen reports whether key was seen before, and records it.
-func (d dupCounter) seen(key string) bool {
+// Check records key and reports whether an earlier row had it. It keeps
+// no row numbers (8 bytes a row is the bound), so its detail names none:
+// check only counts duplicates.
+func (d dupCounter) Check(row int, key string) (detail string, dup bool) {
 	norm := journal.NormalizeKey(key)
 	if norm == "" {
-		return false
+		return "", false
 	}
 	h := fnv.New64a()
 	h.Write([]byte(norm))
 	k := h.Sum64()
 	if _, ok := d[k]; ok {
-		return true
+		return "duplicate of an earlier row", true
 	}
 	d[k] = struct{}{}
-	return false
+	return "", false
 }
 
 // checkHeadroom is how much memory check may use beyond what the opened

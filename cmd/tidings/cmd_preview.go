@@ -13,6 +13,7 @@ import (
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/render"
 	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/journal"
 )
 
 // previewOptions are the flags of `tidings preview`.
@@ -29,8 +30,11 @@ func newPreviewCommand(g *globalOptions) *cobra.Command {
 		Long: `preview renders like check and writes one .eml file per recipient
 (000002-alice@example.com.eml: sheet row and key), a report.csv
 (row,key,to,subject,status,problem) and index.html, a page to look at every
-message. Nothing is sent and no network is touched. The default folder is
-preview/ under the campaign's state folder (.tidings/<name>/).`,
+message. Rows that send would skip (a duplicate, a suppressed address, a
+recipient the journal has as sent, failed or unknown) get no .eml: the report
+and the page list them with that status and why. Nothing is sent and no
+network is touched. The default folder is preview/ under the campaign's state
+folder (.tidings/<name>/).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runPreview(cmd.Context(), opts, g, args[0])
@@ -44,7 +48,11 @@ preview/ under the campaign's state folder (.tidings/<name>/).`,
 // previewWriters is how many goroutines write preview files.
 const previewWriters = 4
 
-// runPreview renders every recipient of the campaign at path into .eml files.
+// runPreview renders every recipient of the campaign at path into .eml
+// files. It decides every row as check and send do: a row send would skip
+// (duplicate, suppressed, or done by an earlier run as the journal says)
+// gets no .eml and is listed in report.csv and the gallery with its status
+// and why.
 func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path string) error {
 	p, err := prepare(ctx, path)
 	if err != nil {
@@ -59,6 +67,12 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 	if err != nil {
 		return &unusableError{err}
 	}
+	state, err := journal.Load(ctx, p.c.StateDir) // read-only, as check
+	if err != nil {
+		return &unusableError{err}
+	}
+	// The exact keys, as send: the report names the row a duplicate repeats.
+	decider := &rowDecider{dupes: journal.NewDeduper(), supp: p.supp, state: state}
 	var sum checkSummary
 	written := 0
 	// Writing files is what preview spends its time on: a few goroutines
@@ -92,8 +106,11 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 			w.Invalid(row, key, err)
 			return nil
 		}
-		sum.ok++
 		warn.Add(m)
+		if f := decider.decide(m); !sum.count(m, f) {
+			w.Skipped(m, f.Status, f.Detail)
+			return nil
+		}
 		if opts.limit > 0 && written >= opts.limit {
 			return nil
 		}
@@ -119,8 +136,7 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 	warn.Done()
 	printWarnings(g.stdout, p.sheet.Warnings())
 	printWarnings(g.stdout, campaignWarnings(p, sum.ok))
-	fmt.Fprintf(g.stdout, "%s: %d recipients, %d ready, %d with problems; wrote %d messages to %s\n",
-		p.c.Name, sum.rows, sum.ok, sum.problems, written, displayPath(dir))
+	fmt.Fprintf(g.stdout, "%s; wrote %d messages to %s\n", sum.line(p.c.Name), written, displayPath(dir))
 	fmt.Fprintf(g.stdout, "open %s to look at every message\n", displayPath(filepath.Join(dir, "index.html")))
 	if sum.problems > 0 {
 		return &problemsError{n: sum.problems}

@@ -305,8 +305,8 @@ func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path strin
 // or to send.
 func preflight(ctx context.Context, p *prepared, state *journal.State, supp *campaign.Suppression, opts sendOptions, warn *messageWarnings) (*plan, error) {
 	pl := &plan{}
-	dedupe := journal.NewDeduper()
-	policy := journal.Policy{RetryFailed: opts.retryFailed, ResendUnknown: opts.resendUnknown}
+	decider := &rowDecider{dupes: journal.NewDeduper(), supp: supp, state: state,
+		policy: journal.Policy{RetryFailed: opts.retryFailed, ResendUnknown: opts.resendUnknown}}
 	err := p.renderer.Each(ctx, p.sheet, renderWorkers(), func(m *render.Message, err error) error {
 		pl.rows++
 		if err != nil {
@@ -324,20 +324,16 @@ func preflight(ctx context.Context, p *prepared, state *journal.State, supp *cam
 		}
 		warn.Add(m)
 		line := sendpool.ReportRow{Row: m.Row, Key: m.Key, To: m.To, MessageID: m.MessageID, Status: sendpool.StatusNotAttempted}
-		if detail, dup := dedupe.Check(m.Row, m.Key); dup {
-			line.Status, line.Detail = sendpool.StatusDuplicate, detail
+		f := decider.decide(m)
+		if f.Status == sendpool.StatusDuplicate || f.Status == sendpool.StatusSuppressed {
+			line.Status, line.Detail = f.Status, f.Detail
 			pl.lines = append(pl.lines, line)
 			return nil
 		}
-		if supp != nil {
-			if detail := suppressed(supp, m); detail != "" {
-				line.Status, line.Detail = sendpool.StatusSuppressed, detail
-				pl.lines = append(pl.lines, line)
-				return nil
-			}
-		}
-		d := state.Decide(m.Key, policy)
-		if !d.Send {
+		d := f.Journal
+		if !f.Send {
+			// The report keeps the earlier delivery's line (its reply code
+			// and detail), not just the journal's status.
 			prev := line
 			if d.Entry != nil && d.Entry.Result != nil {
 				prev = d.Entry.Result.ReportRow()
@@ -651,17 +647,4 @@ func rateText(perSecond float64) string {
 	default:
 		return fmt.Sprintf("%.4g/min", perSecond*60)
 	}
-}
-
-// suppressed says which of m's envelope recipients the suppression list
-// names, and by which rule; "" when none. A row with any suppressed
-// recipient is not sent at all: sending the others would still mail a
-// message naming the suppressed address in To or Cc.
-func suppressed(supp *campaign.Suppression, m *render.Message) string {
-	for _, addr := range m.Recipients {
-		if rule, ok := supp.Match(addr); ok {
-			return fmt.Sprintf("%s is suppressed (%s)", addr, rule)
-		}
-	}
-	return ""
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/csv"
 	"os"
 	"path/filepath"
 	"strings"
@@ -59,5 +60,170 @@ func TestSendDedupeAndSuppression(t *testing.T) {
 	os.Remove(filepath.Join(dir, "suppressed.txt"))
 	if _, _, code := runCLI(t, "check", camp); code != exitUnusable {
 		t.Errorf("check without the suppression file: code %d, want %d", code, exitUnusable)
+	}
+}
+
+// summaryLine returns the line of check's or preview's output that sums
+// up the campaign ("t: 6 recipients, …").
+func summaryLine(t *testing.T, out string) string {
+	t.Helper()
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, "t: ") {
+			return l
+		}
+	}
+	t.Fatalf("no summary line in:\n%s", out)
+	return ""
+}
+
+// readPreviewReport returns the rows of a preview's report.csv by sheet row.
+func readPreviewReport(t *testing.T, dir string) map[string]map[string]string {
+	t.Helper()
+	f, err := os.Open(filepath.Join(dir, "report.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(recs[0], ","); got != "row,key,to,subject,status,problem" {
+		t.Fatalf("preview report.csv columns: %s", got)
+	}
+	out := map[string]map[string]string{}
+	for _, r := range recs[1:] {
+		m := map[string]string{}
+		for i, c := range recs[0] {
+			m[c] = r[i]
+		}
+		out[m["row"]] = m
+	}
+	return out
+}
+
+// previewFiles lists the .eml files a preview wrote and the message
+// scripts of its gallery, by name.
+func previewFiles(t *testing.T, dir string) (emls, scripts []string) {
+	t.Helper()
+	emls, _ = filepath.Glob(filepath.Join(dir, "*.eml"))
+	scripts, _ = filepath.Glob(filepath.Join(dir, "gallery", "msg", "*.js"))
+	for i := range emls {
+		emls[i] = filepath.Base(emls[i])
+	}
+	for i := range scripts {
+		scripts[i] = filepath.Base(scripts[i])
+	}
+	return emls, scripts
+}
+
+// TestPreviewSkipsAsSend: preview decides every row as check and send do.
+// A duplicate row and suppressed recipients are listed in the preview's
+// report with send's status and detail, get no .eml and no message in the
+// gallery, and the summary line is check's; after a send, the recipients
+// the journal has as sent are listed as sent, as check counts them.
+func TestPreviewSkipsAsSend(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 0, "suppress: suppressed.txt\n")
+	dir := filepath.Dir(camp)
+	writeFiles(t, dir, map[string]string{
+		"r.csv": "email,name\n" +
+			"ann@example.com,Ann\n" + // row 2
+			"  ANN@Example.com ,Ann again\n" + // row 3: duplicate of row 2
+			"bob@blocked.example,Bob\n" + // row 4: @blocked.example
+			"dee@notblocked.example,Dee\n" + // row 5
+			"eve@example.com,Eve\n" + // row 6: listed by address
+			"not an address,Nobody\n", // row 7: invalid
+		"suppressed.txt": "@blocked.example\nEVE@example.com\n",
+	})
+
+	out, errOut, code := runCLI(t, "check", camp)
+	if code != exitSomeFailed {
+		t.Fatalf("check: code %d\n%s%s", code, out, errOut)
+	}
+	checkLine := summaryLine(t, out)
+	if !strings.Contains(checkLine, "6 recipients, 5 ready, 1 with problems") || !strings.Contains(checkLine, "; send will skip 1 duplicate and 2 suppressed") {
+		t.Fatalf("check summary: %s", checkLine)
+	}
+
+	prev := filepath.Join(t.TempDir(), "preview")
+	out, errOut, code = runCLI(t, "preview", "--out", prev, camp)
+	if code != exitSomeFailed {
+		t.Fatalf("preview: code %d\n%s%s", code, out, errOut)
+	}
+	if got, want := summaryLine(t, out), checkLine+"; wrote 2 messages to "; !strings.HasPrefix(got, want) {
+		t.Errorf("preview summary\n got %s\nwant %s…", got, want)
+	}
+	emls, scripts := previewFiles(t, prev)
+	if got := strings.Join(emls, " "); got != "000002-ann@example.com.eml 000005-dee@notblocked.example.eml" {
+		t.Errorf("preview wrote .eml files %s, want rows 2 and 5 only", got)
+	}
+	if got := strings.Join(scripts, " "); got != "000002-ann@example.com.js 000005-dee@notblocked.example.js" {
+		t.Errorf("gallery has messages %s, want rows 2 and 5 only", got)
+	}
+	meta, err := os.ReadFile(filepath.Join(prev, "gallery", "rows.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"ok":2`, `"invalid":1`, `"skipped":3`} {
+		if !strings.Contains(string(meta), want) {
+			t.Errorf("gallery/rows.js lacks %s: %s", want, meta)
+		}
+	}
+	preview := readPreviewReport(t, prev)
+	for row, want := range map[string]string{"2": "ok", "3": "duplicate", "4": "suppressed", "5": "ok", "6": "suppressed", "7": "invalid"} {
+		if preview[row]["status"] != want {
+			t.Errorf("preview row %s: %v, want %s", row, preview[row], want)
+		}
+	}
+	if r := preview["4"]; r["to"] != "Bob <bob@blocked.example>" || r["subject"] != "Hello Bob" {
+		t.Errorf("preview row 4 lost its message's To or Subject: %v", r)
+	}
+
+	// send skips the same rows, with the same detail.
+	out, errOut, code = runCLI(t, "send", "--yes", "--skip-invalid", camp)
+	if code != exitSomeFailed {
+		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
+	}
+	for _, r := range readReport(t, camp) {
+		p := preview[r["row"]]
+		switch r["status"] {
+		case "duplicate", "suppressed":
+			if p["status"] != r["status"] || p["problem"] != r["detail"] {
+				t.Errorf("row %s: send says %s %q, preview said %s %q", r["row"], r["status"], r["detail"], p["status"], p["problem"])
+			}
+		case "sent":
+			if p["status"] != "ok" {
+				t.Errorf("row %s: sent, but preview said %s", r["row"], p["status"])
+			}
+		}
+	}
+	if d := preview["3"]["problem"]; d != "duplicate of row 2" {
+		t.Errorf("preview row 3 problem %q", d)
+	}
+	if n := len(srv.Messages()); n != 2 {
+		t.Errorf("send delivered %d messages, want 2", n)
+	}
+
+	// Resumed: the journal has rows 2 and 5 sent; check counts them as
+	// needing no sending and preview lists them as sent, writing nothing.
+	out, _, _ = runCLI(t, "check", camp)
+	checkLine = summaryLine(t, out)
+	if !strings.Contains(checkLine, "; 2 need no sending") {
+		t.Fatalf("check after send: %s", checkLine)
+	}
+	prev = filepath.Join(t.TempDir(), "preview")
+	out, errOut, _ = runCLI(t, "preview", "--out", prev, camp)
+	if got, want := summaryLine(t, out), checkLine+"; wrote 0 messages to "; !strings.HasPrefix(got, want) {
+		t.Errorf("preview summary after send\n got %s\nwant %s…\n%s", got, want, errOut)
+	}
+	if emls, scripts := previewFiles(t, prev); len(emls)+len(scripts) != 0 {
+		t.Errorf("preview after send wrote %v %v", emls, scripts)
+	}
+	preview = readPreviewReport(t, prev)
+	for _, row := range []string{"2", "5"} {
+		if r := preview[row]; r["status"] != "sent" || !strings.HasPrefix(r["problem"], "already sent") {
+			t.Errorf("preview after send, row %s: %v", row, r)
+		}
 	}
 }

@@ -78,6 +78,7 @@
       state.meta = meta;
       $('count-all').textContent = fmtInt(meta.total);
       $('count-ok').textContent = fmtInt(meta.ok);
+      $('count-skipped').textContent = fmtInt(meta.skipped);
       $('count-invalid').textContent = fmtInt(meta.invalid);
       updateSummary();
       if (meta.chunks > 0) {
@@ -140,6 +141,9 @@
     s.dataset.total = m.total;
     var text = fmtInt(m.total) + (m.total === 1 ? ' message' : ' messages') +
       ' · ' + fmtInt(m.ok) + ' ok · ' + fmtInt(m.invalid) + ' invalid';
+    if (m.skipped > 0) {
+      text += ' · ' + fmtInt(m.skipped) + ' skipped (send will not send them)';
+    }
     if (state.rows.length < m.total) {
       text += ' · loading ' + fmtInt(state.rows.length) + '…';
     }
@@ -152,18 +156,24 @@
   function addHay(start) {
     for (var i = start; i < state.rows.length; i++) {
       var r = state.rows[i];
-      var parts = [String(r.r), r.k || '', r.t || '', r.s || '', r.p || '', r.x ? 'invalid' : 'ok'];
+      var parts = [String(r.r), r.k || '', r.t || '', r.s || '', r.p || '', statusOf(r)];
       if (r.a) { for (var j = 0; j < r.a.length; j++) { parts.push(r.a[j].n); } }
       state.hay.push(parts.join('\n').toLowerCase());
     }
   }
 
+  // statusOf is a list row's status: ok (a message to send), invalid, or
+  // the status of a row send skips (duplicate, suppressed, sent …).
+  function statusOf(r) { return r.x ? 'invalid' : r.n ? r.n : 'ok'; }
+
+  // filterOf is the status filter a list row belongs to.
+  function filterOf(r) { return r.x ? 'invalid' : r.n ? 'skipped' : 'ok'; }
+
   var terms = [];
 
   function matches(i) {
     var r = state.rows[i];
-    if (state.status === 'ok' && r.x) { return false; }
-    if (state.status === 'invalid' && !r.x) { return false; }
+    if (state.status !== 'all' && state.status !== filterOf(r)) { return false; }
     for (var t = 0; t < terms.length; t++) {
       if (state.hay[i].indexOf(terms[t]) < 0) { return false; }
     }
@@ -198,7 +208,7 @@
 
   function rowItem(i) {
     var r = state.rows[i];
-    var li = el('li', 'row ' + (r.x ? 'invalid' : 'ok'));
+    var li = el('li', 'row ' + filterOf(r));
     var b = el('button', 'row-btn');
     b.type = 'button';
     b.dataset.idx = String(i);
@@ -208,11 +218,15 @@
     top.appendChild(el('span', 'row-num', r.r));
     top.appendChild(el('span', 'row-to', r.t || r.k || '(no recipient)'));
     if (r.x) { top.appendChild(el('span', 'badge bad', 'invalid')); }
+    if (r.n) { top.appendChild(el('span', 'badge skip', r.n)); }
     b.appendChild(top);
 
     if (r.s) { b.appendChild(el('div', 'row-subject', r.s)); }
     if (r.x) {
       b.appendChild(el('div', 'row-problem', r.p || 'could not be rendered'));
+    }
+    if (r.n) {
+      b.appendChild(el('div', 'row-note', 'not sent: ' + (r.p || r.n)));
     }
     if (r.a && r.a.length) {
       var att = el('div', 'row-att');
@@ -270,13 +284,15 @@
     markSelected();
     var r = state.rows[i];
     $('empty').hidden = true;
-    if (r.x || !r.f) {
+    if (r.x || r.n || !r.f) {
       $('message').hidden = true;
       var iv = $('invalid-view');
       iv.hidden = false;
-      $('iv-title').textContent = 'Row ' + r.r + (r.x ? ' could not be rendered' : ' has no message file');
+      $('iv-title').textContent = 'Row ' + r.r + (r.x ? ' could not be rendered' :
+        r.n ? ' will not be sent (' + r.n + ')' : ' has no message file');
       $('iv-key').textContent = r.k ? 'Key: ' + r.k : '';
       $('iv-problem').textContent = r.p || '';
+      $('iv-problem').classList.toggle('skip', !!r.n);
       return;
     }
     $('invalid-view').hidden = true;
@@ -294,6 +310,7 @@
       $('iv-title').textContent = 'Row ' + r.r + ': preview data missing';
       $('iv-key').textContent = 'Expected gallery/msg/' + id + '.js beside index.html.';
       $('iv-problem').textContent = '';
+      $('iv-problem').classList.remove('skip');
     });
   }
 
