@@ -46,20 +46,29 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 	for _, w := range state.Warnings {
 		fmt.Fprintln(g.stderr, "warning:", w)
 	}
-	var rows []sendpool.ReportRow
-	seenRow := map[int]bool{}
+	// The journal's lines carry the row numbers of their runs; the sheet
+	// may have changed since (rows inserted or moved). Keyed lines are
+	// matched to the sheet by key and take the row their key has now;
+	// rows whose key the journal does not know are not attempted. Lines
+	// without a key (a row's own fact: invalid, duplicate) stay with
+	// their row number.
+	rows := []sendpool.ReportRow{}
+	byKey := map[string]int{} // normalized key → index in rows
+	keyless := map[int]bool{}
 	for _, r := range state.Report() {
-		line := r.ReportRow()
-		rows = append(rows, line)
-		seenRow[line.Row] = true
+		if r.NormKey != "" {
+			byKey[r.NormKey] = len(rows)
+		} else {
+			keyless[r.Row] = true
+		}
+		rows = append(rows, r.ReportRow())
 	}
-	// Rows the journal has not seen (added to the sheet since, or never
-	// reached) are not attempted.
 	sheet, err := campaign.OpenSheet(ctx, c.Recipients)
 	if err != nil {
 		return &unusableError{err}
 	}
 	defer sheet.Close()
+	firstRow := map[string]int{}
 	for {
 		row, err := sheet.Next(ctx)
 		if errors.Is(err, io.EOF) {
@@ -67,7 +76,7 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 		}
 		var re *campaign.RowError
 		if errors.As(err, &re) {
-			if !seenRow[re.Row] {
+			if !keyless[re.Row] {
 				rows = append(rows, sendpool.ReportRow{Row: re.Row, Status: sendpool.StatusInvalid, Detail: problemText(err)})
 			}
 			continue
@@ -76,9 +85,20 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 			return &unusableError{err}
 		}
 		key := row.Values[c.Recipients.Key]
-		if state.Entry(key) == nil && !seenRow[row.Number] {
-			rows = append(rows, sendpool.ReportRow{Row: row.Number, Key: key, Status: sendpool.StatusNotAttempted})
+		norm := journal.NormalizeKey(key)
+		if keyless[row.Number] {
+			continue // the journal's own line for this row stands
 		}
+		if first, dup := firstRow[norm]; dup && norm != "" {
+			rows = append(rows, sendpool.ReportRow{Row: row.Number, Key: key, Status: sendpool.StatusDuplicate, Detail: fmt.Sprintf("duplicate of row %d", first)})
+			continue
+		}
+		firstRow[norm] = row.Number
+		if i, ok := byKey[norm]; ok {
+			rows[i].Row = row.Number
+			continue
+		}
+		rows = append(rows, sendpool.ReportRow{Row: row.Number, Key: key, Status: sendpool.StatusNotAttempted})
 	}
 	if err := sendpool.WriteReport(c.StateDir, rows); err != nil {
 		return &unusableError{err}

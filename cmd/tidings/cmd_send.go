@@ -5,8 +5,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -102,6 +104,10 @@ type plan struct {
 	// of rendering every row a second time. nil when they did not fit.
 	kept      []*render.Message
 	keptBytes int
+	// planned lists the rows to send with their keys' hashes, in sheet
+	// order (see stillPlanned); seed keys the hashes.
+	planned []plannedRow
+	seed    maphash.Seed
 	// owed maps a row to the only envelope recipients to send it to: an
 	// earlier run delivered it to the others (journal.Decision.Owed).
 	owed map[int][]string
@@ -110,6 +116,54 @@ type plan struct {
 	// partial counts this run's messages that reached some recipients
 	// while others are still owed them (deferred by the server).
 	partial int
+}
+
+// plannedRow is a row the preflight decided to send, with its key's hash.
+type plannedRow struct {
+	row int
+	key uint64
+}
+
+// keyHash identifies a recipient key (normalized) within this process.
+func (pl *plan) keyHash(key string) uint64 {
+	if pl.seed == (maphash.Seed{}) {
+		pl.seed = maphash.MakeSeed()
+	}
+	return maphash.String(pl.seed, journal.NormalizeKey(key))
+}
+
+// stillPlanned tells whether row, read again from the sheet with key, is
+// the row the preflight planned to send: errSheetChanged when the sheet
+// has changed since (rows inserted, removed or moved), so that deliver
+// does not send a row the preflight did not check, or to the wrong person.
+func (pl *plan) stillPlanned(row int, key string) (bool, error) {
+	if !pl.send.has(row) {
+		return false, nil
+	}
+	if key == "" {
+		return true, nil // a row problem without a key: reported, not sent
+	}
+	i, ok := slices.BinarySearchFunc(pl.planned, row, func(p plannedRow, row int) int { return p.row - row })
+	if !ok || pl.planned[i].key != pl.keyHash(key) {
+		return false, fmt.Errorf("%w: row %d's key is now %q", errSheetChanged, row, key)
+	}
+	return true, nil
+}
+
+// errSheetChanged stops a delivery that reads the sheet again and finds it
+// changed since the preflight.
+var errSheetChanged = errors.New("the recipient sheet changed after the check that precedes sending; nothing more is sent: run send again to check it anew")
+
+// owedInRow returns the recipients of owed that recipients (the row's
+// envelope now) still names, compared as addresses are (case aside).
+func owedInRow(owed, recipients []string) []string {
+	var out []string
+	for _, o := range owed {
+		if slices.ContainsFunc(recipients, func(r string) bool { return strings.EqualFold(r, o) }) {
+			out = append(out, o)
+		}
+	}
+	return out
 }
 
 // forOwed returns m with its envelope cut down to the recipients still
@@ -331,31 +385,45 @@ func preflight(ctx context.Context, p *prepared, state *journal.State, supp *cam
 			return nil
 		}
 		d := f.Journal
+		if f.Send && len(d.Owed) > 0 {
+			// Only those still owed, and only if the row still names
+			// them (they passed the suppression list with it).
+			envelope := owedInRow(d.Owed, m.Recipients)
+			if len(envelope) == 0 {
+				prev := d.Entry.Result.ReportRow()
+				prev.Row = m.Row
+				prev.Detail = strings.TrimPrefix(prev.Detail+"; the recipients it still owed ("+strings.Join(d.Owed, ", ")+") are no longer in the row", "; ")
+				pl.lines = append(pl.lines, prev)
+				return nil
+			}
+			if pl.owed == nil {
+				pl.owed = map[int][]string{}
+			}
+			pl.owed[m.Row] = envelope
+			m = pl.forOwed(m)
+		}
 		if !f.Send {
 			// The report keeps the earlier delivery's line (its reply code
-			// and detail), not just the journal's status.
+			// and detail), not just the journal's status; an unknown
+			// outcome is listed for the user to decide about, whatever
+			// an earlier try said.
 			prev := line
 			if d.Entry != nil && d.Entry.Result != nil {
 				prev = d.Entry.Result.ReportRow()
 				prev.Row = m.Row
-			} else {
-				prev.Status = sendpool.StatusUnknown
 			}
-			if prev.Status == sendpool.StatusUnknown {
-				prev.Detail = d.Reason
+			if d.Status == journal.StatusUnknown {
+				prev.Status, prev.Detail = sendpool.StatusUnknown, d.Reason
+				if a := d.Entry.LastAttempt; a != nil && prev.MessageID == "" {
+					prev.MessageID = a.MessageID
+				}
 				pl.unknown = append(pl.unknown, prev)
 			}
 			pl.lines = append(pl.lines, prev)
 			return nil
 		}
-		if len(d.Owed) > 0 {
-			if pl.owed == nil {
-				pl.owed = map[int][]string{}
-			}
-			pl.owed[m.Row] = d.Owed
-			m = pl.forOwed(m)
-		}
 		pl.send.add(m.Row)
+		pl.planned = append(pl.planned, plannedRow{row: m.Row, key: pl.keyHash(m.Key)})
 		pl.nSend++
 		if m.UTF8 {
 			pl.utf8Rows = append(pl.utf8Rows, m.Row)
@@ -509,8 +577,8 @@ func renderAgain(ctx context.Context, p *prepared, pl *plan, signer *sendpool.Si
 	errStop := errors.New("limit reached")
 	err = renderer.Each(ctx, sheet, renderWorkers(), func(m *render.Message, err error) error {
 		row, key := rowOf(m, err)
-		if !pl.send.has(row) {
-			return nil
+		if planned, err := pl.stillPlanned(row, key); !planned {
+			return err
 		}
 		if err != nil {
 			// The row changed since the preflight (a file removed).

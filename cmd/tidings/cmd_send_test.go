@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/csv"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -145,6 +146,31 @@ func TestReportBeforeAnySend(t *testing.T) {
 		if r["status"] != "not-attempted" {
 			t.Errorf("row %s: %s", r["row"], r["status"])
 		}
+	}
+}
+
+// TestReportAfterRowsInserted: rows inserted into the sheet after a send
+// are listed as not attempted (exit 1), and the journal's lines take the
+// rows their keys have now.
+func TestReportAfterRowsInserted(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 0, "")
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name\nann@example.com,Ann\nbob@example.com,Bob\n"})
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != 0 {
+		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
+	}
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name\ncarl@example.com,Carl\nann@example.com,Ann\nbob@example.com,Bob\n"})
+	out, errOut, code := runCLI(t, "report", camp)
+	if code != exitSomeFailed {
+		t.Fatalf("report: code %d, want %d\n%s%s", code, exitSomeFailed, out, errOut)
+	}
+	got := map[string]string{}
+	for _, r := range readReport(t, camp) {
+		got[r["row"]] = r["key"] + " " + r["status"]
+	}
+	want := map[string]string{"2": "carl@example.com not-attempted", "3": "ann@example.com sent", "4": "bob@example.com sent"}
+	if !maps.Equal(got, want) {
+		t.Errorf("report rows %v, want %v", got, want)
 	}
 }
 

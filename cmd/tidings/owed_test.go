@@ -1,11 +1,16 @@
 package main
 
 import (
+	"context"
+	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/smtptest"
 )
 
@@ -48,5 +53,167 @@ func TestSendResumesOnlyDeferredRecipients(t *testing.T) {
 	last := msgs[len(msgs)-1]
 	if len(last.To) != 1 || last.To[0] != "boss@example.com" || !strings.Contains(string(last.Data), "Cc: boss@example.com") {
 		t.Errorf("the resent message went to %v", last.To)
+	}
+	// Nobody is owed anything now: later runs send nothing.
+	for range 2 {
+		out, errOut, code = runCLI(t, "send", "--yes", camp)
+		if code != 0 || !strings.Contains(out, "0 to send now") {
+			t.Fatalf("later run: code %d\n%s%s", code, out, errOut)
+		}
+	}
+	if a, b := srv.Received("ann@example.com"), srv.Received("boss@example.com"); a != 1 || b != 1 {
+		t.Errorf("after later runs: ann received %d, boss %d; want 1 and 1", a, b)
+	}
+}
+
+// owedCampaign is a campaign whose row 2 goes to ann with boss in Cc, to a
+// server that defers boss (451) while defer is set; it runs the first send
+// (ann gets it, boss is owed it).
+func owedCampaign(t *testing.T, opts ...smtptest.Option) (camp string, srv *smtptest.Server, deferCc *atomic.Bool) {
+	t.Helper()
+	deferCc = new(atomic.Bool)
+	deferCc.Store(true)
+	srv = smtptest.NewServer(t, append([]smtptest.Option{smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		if to == "boss@example.com" && deferCc.Load() {
+			return smtptest.Reply(451, "4.2.1", "mailbox busy, try later")
+		}
+		return nil
+	})}, opts...)...)
+	camp = sendCampaign(t, srv, 0, "cc: '{{.cc}}'\nsend: {concurrency: 1, retries: 0}\n")
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name,cc\nann@example.com,Ann,boss@example.com\n"})
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitSomeFailed || srv.Received("ann@example.com") != 1 {
+		t.Fatalf("first run: code %d, ann %d\n%s%s", code, srv.Received("ann@example.com"), out, errOut)
+	}
+	deferCc.Store(false)
+	return camp, srv, deferCc
+}
+
+// TestOwedRefusedForGood: the Cc still owed is refused for good (550) on
+// the resume; later runs leave it unless --retry-failed, which sends to it
+// alone.
+func TestOwedRefusedForGood(t *testing.T) {
+	var refuse atomic.Bool
+	camp, srv, _ := owedCampaign(t, smtptest.OnData(func(_ smtptest.Session, m *smtptest.Message) error {
+		if refuse.Load() && len(m.To) == 1 && m.To[0] == "boss@example.com" {
+			return smtptest.Reply(550, "5.1.1", "no such user")
+		}
+		return nil
+	}))
+	refuse.Store(true)
+	runCLI(t, "send", "--yes", camp)
+	datas := srv.Commands("DATA") + srv.Commands("BDAT")
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if !strings.Contains(out, "0 to send now") || srv.Commands("DATA")+srv.Commands("BDAT") != datas {
+		t.Fatalf("a run after the refusal sent again: code %d\n%s%s", code, out, errOut)
+	}
+	refuse.Store(false)
+	if out, errOut, code := runCLI(t, "send", "--yes", "--retry-failed", camp); code != 0 || !strings.Contains(out, "1 to send now") {
+		t.Fatalf("--retry-failed: code %d\n%s%s", code, out, errOut)
+	}
+	if a, b := srv.Received("ann@example.com"), srv.Received("boss@example.com"); a != 1 || b != 1 {
+		t.Errorf("ann received %d, boss %d; want 1 and 1", a, b)
+	}
+}
+
+// TestOwedReplyLost: the send to the owed Cc loses its final reply. The
+// next run lists it as unknown and sends nothing; --resend-unknown sends
+// to the Cc alone, never to the To again.
+func TestOwedReplyLost(t *testing.T) {
+	var drop atomic.Bool
+	camp, srv, _ := owedCampaign(t, smtptest.DropReply(func(_ smtptest.Session, m *smtptest.Message) bool {
+		return drop.Load() && m.To[0] == "boss@example.com"
+	}))
+	drop.Store(true)
+	runCLI(t, "send", "--yes", camp)
+	drop.Store(false)
+	if srv.Received("boss@example.com") != 1 {
+		t.Fatalf("boss received %d", srv.Received("boss@example.com"))
+	}
+	out, errOut, _ := runCLI(t, "send", "--yes", camp)
+	if !strings.Contains(out, "0 to send now") || !strings.Contains(out, "unknown outcome") || srv.Received("boss@example.com") != 1 {
+		t.Fatalf("the run after the lost reply:\n%s%s", out, errOut)
+	}
+	if out, errOut, code := runCLI(t, "send", "--yes", "--resend-unknown", camp); code != 0 {
+		t.Fatalf("--resend-unknown: code %d\n%s%s", code, out, errOut)
+	}
+	if a, b := srv.Received("ann@example.com"), srv.Received("boss@example.com"); a != 1 || b != 2 {
+		t.Errorf("ann received %d, boss %d; want 1 and 2 (resent to the Cc alone)", a, b)
+	}
+}
+
+// TestOwedFollowsTheRow: the Cc still owed has left the row (replaced,
+// or removed and suppressed): it is not sent to, and nothing else is.
+func TestOwedFollowsTheRow(t *testing.T) {
+	for name, files := range map[string]map[string]string{
+		"replaced": {"r.csv": "email,name,cc\nann@example.com,Ann,newboss@example.com\n"},
+		"removed and suppressed": {
+			"r.csv":      "email,name,cc\nann@example.com,Ann,\n",
+			"suppressed": "boss@example.com\n",
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			camp, srv, _ := owedCampaign(t)
+			writeFiles(t, filepath.Dir(camp), files)
+			if _, ok := files["suppressed"]; ok {
+				b, _ := os.ReadFile(camp)
+				writeFiles(t, filepath.Dir(camp), map[string]string{"c.yaml": string(b) + "suppress: suppressed\n"})
+			}
+			out, errOut, code := runCLI(t, "send", "--yes", camp)
+			if !strings.Contains(out, "0 to send now") {
+				t.Errorf("code %d\n%s%s", code, out, errOut)
+			}
+			if n := len(srv.Messages()); n != 1 {
+				t.Errorf("the server has %d messages, want the first run's 1", n)
+			}
+		})
+	}
+}
+
+// TestUnknownAfterTemporaryFailure: bob was deferred (451) in one run; the
+// next run handed bob's message over and was killed before the reply (the
+// journal has the attempt, no result). The run after lists bob as unknown,
+// whatever the earlier 451 said, and does not send to bob.
+func TestUnknownAfterTemporaryFailure(t *testing.T) {
+	var deferBob atomic.Bool
+	deferBob.Store(true)
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		if to == "bob@example.com" && deferBob.Load() {
+			return smtptest.Reply(451, "4.2.1", "mailbox busy")
+		}
+		return nil
+	}))
+	camp := sendCampaign(t, srv, 0, "send: {concurrency: 1, retries: 0}\n")
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name\nann@example.com,Ann\nbob@example.com,Bob\n"})
+	runCLI(t, "send", "--yes", camp)
+	deferBob.Store(false)
+
+	// What a run killed while bob's message was with the server leaves.
+	state := filepath.Join(filepath.Dir(camp), ".tidings", "t")
+	lock, err := journal.AcquireLock(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := journal.Open(context.Background(), lock, journal.Run{PID: 1, Started: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Attempt(context.Background(), journal.Attempt{Row: 3, Key: "bob@example.com", To: "Bob <bob@example.com>", Try: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if err := errors.Join(w.Close(), lock.Release()); err != nil {
+		t.Fatal(err)
+	}
+
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if code != exitSomeFailed || !strings.Contains(out, "0 to send now") || !strings.Contains(out, "unknown outcome") || !strings.Contains(out, "bob@example.com") {
+		t.Fatalf("code %d, want %d, nothing sent and bob listed as unknown\n%s%s", code, exitSomeFailed, out, errOut)
+	}
+	for _, r := range readReport(t, camp) {
+		if r["key"] == "bob@example.com" && r["status"] != "unknown" {
+			t.Errorf("report: bob %s (%s), want unknown", r["status"], r["detail"])
+		}
+	}
+	if n := srv.Received("bob@example.com"); n != 0 {
+		t.Errorf("bob received %d", n)
 	}
 }

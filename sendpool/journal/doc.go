@@ -48,6 +48,17 @@
 // are read. A new run that finds the file not ending in '\n' writes one
 // first, so its records start on a fresh line.
 //
+// # Partial deliveries
+//
+// A result with "owed" says the server took the message for some of its
+// envelope recipients and deferred those listed: the key counts as sent,
+// and a resumed run sends to the owed recipients alone (those its row
+// still names). The results of those sends update what is owed: sent
+// clears it; a permanent refusal holds it back unless failed ones are
+// retried; an attempt without a result, or a lost reply, makes it unknown
+// (sent again only when unknown ones are). Nobody who has the message is
+// sent it again.
+//
 // # Keys
 //
 // Recipients are identified by their normalized key, [NormalizeKey]: the

@@ -81,6 +81,15 @@ type Entry struct {
 	// Note is the latest decision record (invalid, suppressed,
 	// not-attempted without an attempt), nil when none.
 	Note *Result
+	// Owed lists the envelope recipients still owed the message after a
+	// partial delivery: the server took it for the others (so the
+	// recipient counts as sent) and deferred these. Later results for the
+	// owed recipients alone update it; nil when nobody is owed.
+	Owed []string
+	// OwedResult is the latest result of a send to the owed recipients
+	// alone (nil before one): failed means they were refused for good,
+	// unknown that its reply was lost.
+	OwedResult *Result
 	// MessageID and Hash identify the last message handed over (or, when
 	// sent, the one delivered).
 	MessageID string
@@ -256,12 +265,24 @@ func (s *State) result(r *Result) {
 	case !ends:
 		e.Note = r
 	case e.delivery == StatusSent:
-		// Sent stays sent: a recipient who got the message has it.
+		// Sent stays sent: a recipient who got the message has it. A
+		// later delivery can only be the send to the recipients it still
+		// owed (a resumed run sends nothing else to a sent key).
 		e.Pending = false
+		if len(e.Owed) > 0 {
+			e.owedResult(r)
+		}
 	default:
 		e.Pending = false
 		e.delivery = r.Status
 		e.Result = r
+		if len(r.Owed) > 0 {
+			// Owed is recorded only when the server took the message
+			// for some recipient: whatever the status of this try
+			// (temporary, when the run retries the others), the key
+			// is sent and only the owed recipients are left.
+			e.delivery, e.Owed = StatusSent, r.Owed
+		}
 		if r.MessageID != "" {
 			e.MessageID = r.MessageID
 		}
@@ -270,6 +291,36 @@ func (s *State) result(r *Result) {
 		}
 	}
 	e.settle()
+}
+
+// owedResult applies the result of a send to the owed recipients alone.
+func (e *Entry) owedResult(r *Result) {
+	e.OwedResult = r
+	switch r.Status {
+	case StatusSent:
+		e.Owed = r.Owed // those it still owes, usually none
+	case StatusTemporary, StatusNotAttempted:
+		if len(r.Owed) > 0 {
+			e.Owed = r.Owed // the server took it for some of them
+		}
+	}
+}
+
+// owedStatus is where the recipients still owed stand: "" to be sent,
+// StatusFailed refused for good, StatusUnknown when the last send to them
+// has no final reply (an attempt without a result, or a lost reply).
+func (e *Entry) owedStatus() Status {
+	switch {
+	case len(e.Owed) == 0:
+		return ""
+	case e.Pending:
+		return StatusUnknown
+	case e.OwedResult == nil:
+		return ""
+	case e.OwedResult.Status == StatusFailed || e.OwedResult.Status == StatusUnknown:
+		return e.OwedResult.Status
+	}
+	return ""
 }
 
 // deliveryStatus is the outcome of the delivery history alone.
@@ -361,9 +412,8 @@ func (s *State) Decide(key string, p Policy) Decision {
 	}
 	d := Decision{Entry: e}
 	switch st := e.deliveryStatus(); {
-	case (st == StatusSent || st == StatusTemporary) && e.Result != nil && len(e.Result.Owed) > 0:
-		d.Send, d.Owed = true, e.Result.Owed
-		d.Reason = fmt.Sprintf("delivered to some recipients%s; sending to the %d the server deferred", e.Result.where(), len(e.Result.Owed))
+	case st == StatusSent && len(e.Owed) > 0:
+		return e.decideOwed(d, p)
 	case st == StatusSent:
 		d.Status = StatusSent
 		d.Reason = "already sent" + e.Result.where()
@@ -391,6 +441,37 @@ func (s *State) Decide(key string, p Policy) Decision {
 		d.Send, d.Reason = true, "not attempted before"
 	default:
 		d.Send, d.Reason = true, "new (no delivery recorded)"
+	}
+	return d
+}
+
+// decideOwed applies p to the recipients a partly delivered message still
+// owes: sent to when nothing is known against it; when the server refused
+// them for good, only with p.RetryFailed; when the last send to them has
+// no final reply, only with p.ResendUnknown. The others never get it again.
+func (e *Entry) decideOwed(d Decision, p Policy) Decision {
+	n := len(e.Owed)
+	owed := strings.Join(e.Owed, ", ")
+	switch e.owedStatus() {
+	case StatusFailed:
+		if p.RetryFailed {
+			d.Send, d.Owed = true, e.Owed
+			d.Reason = fmt.Sprintf("delivered to some recipients%s; %s refused%s; sending to them again (--retry-failed)", e.Result.where(), owed, e.OwedResult.where())
+			return d
+		}
+		d.Status = StatusSent
+		d.Reason = fmt.Sprintf("delivered to some recipients%s; refused for good for %s: %s; --retry-failed tries them again", e.Result.where(), owed, e.OwedResult.reply())
+	case StatusUnknown:
+		if p.ResendUnknown {
+			d.Send, d.Owed = true, e.Owed
+			d.Reason = fmt.Sprintf("delivered to some recipients%s; sending again (--resend-unknown) to %s, whose last send has no final reply: they may get it twice", e.Result.where(), owed)
+			return d
+		}
+		d.Status = StatusUnknown
+		d.Reason = fmt.Sprintf("delivered to some recipients%s; the send to %s has no final reply recorded, it may have been delivered; --resend-unknown sends to them again", e.Result.where(), owed)
+	default:
+		d.Send, d.Owed = true, e.Owed
+		d.Reason = fmt.Sprintf("delivered to some recipients%s; sending to the %d the server deferred", e.Result.where(), n)
 	}
 	return d
 }
