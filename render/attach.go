@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // ErrAttachmentPath is wrapped when an attachment path made from row data
@@ -26,7 +27,8 @@ var ErrAttachment = errors.New("attachment not readable")
 type blob struct {
 	name  string // file name the recipient sees
 	path  string // absolute path it was read from (symlinks resolved)
-	ctype string // media type by extension
+	ctype string // media type by extension (see contentType)
+	utf8  bool   // the data is valid UTF-8
 	size  int64  // bytes before encoding
 	enc   []byte // base64 in 76-character lines joined by CRLF, no final CRLF
 	// cid is an inline image's Content-ID without the angle brackets: an
@@ -35,12 +37,22 @@ type blob struct {
 }
 
 // contentType is the media type for a file name by its extension, with
-// application/octet-stream when the extension is unknown.
-func contentType(name string) string {
-	if t := mime.TypeByExtension(filepath.Ext(name)); t != "" {
-		return t
+// application/octet-stream when the extension is unknown. Attachments go
+// in base64, so a message/* type (a .eml) becomes application/octet-stream:
+// RFC 2046 5.2.1 allows message/rfc822 only in 7bit, 8bit or binary. The
+// charset=utf-8 that Go's table gives text types is kept only when the
+// file is valid UTF-8 (utf8); otherwise no charset is claimed (RFC 2046
+// 4.1.2: a wrong one garbles the text).
+func contentType(name string, utf8 bool) string {
+	t := mime.TypeByExtension(filepath.Ext(name))
+	if t == "" || strings.HasPrefix(t, "message/") {
+		return "application/octet-stream"
 	}
-	return "application/octet-stream"
+	if mt, params, err := mime.ParseMediaType(t); err == nil && params["charset"] != "" && !utf8 {
+		delete(params, "charset")
+		return mime.FormatMediaType(mt, params)
+	}
+	return t
 }
 
 // encodeBase64 encodes data in lines of 76 characters (RFC 2045 6.8)
@@ -114,9 +126,15 @@ func (a *attacher) resolve(p string, fromData bool) (*blob, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrAttachment, unwrapPath(err))
 	}
-	b := &blob{name: filepath.Base(full), path: real, ctype: contentType(full), size: int64(len(data)), enc: encodeBase64(data)}
+	b := newBlob(filepath.Base(full), real, data)
 	a.cache.put(key, b)
 	return b, nil
+}
+
+// newBlob makes the blob of a file's data.
+func newBlob(name, path string, data []byte) *blob {
+	ok := utf8.Valid(data)
+	return &blob{name: name, path: path, ctype: contentType(name, ok), utf8: ok, size: int64(len(data)), enc: encodeBase64(data)}
 }
 
 // withName returns b under another file name (two symlinks to one file).
@@ -125,7 +143,7 @@ func (b *blob) withName(name string) *blob {
 		return b
 	}
 	c := *b
-	c.name, c.ctype = name, contentType(name)
+	c.name, c.ctype = name, contentType(name, b.utf8)
 	return &c
 }
 

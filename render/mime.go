@@ -275,12 +275,12 @@ func (w *mimeWriter) blob(a *blob, disposition, cid string) {
 const maxSegment = 60
 
 // filenameParam appends the Content-Disposition filename parameter to toks
-// as folding tokens: filename="…" when the name is short printable ASCII,
-// else RFC 2231 extended values in continuations (filename*0*=utf-8”%E5…;
+// as folding tokens: filename="…" when the name is short printable ASCII
+// with nothing a reader could take for an encoded-word ("=?"), else RFC 2231 extended values in continuations (filename*0*=utf-8”%E5…;
 // filename*1*=…), each segment at most maxSegment characters and never cut
 // inside a %XX octet.
 func filenameParam(toks []string, name string) []string {
-	if isASCII(name) && len(name) <= maxSegment && !strings.ContainsAny(name, "\"\\") {
+	if isASCII(name) && len(name) <= maxSegment && !strings.ContainsAny(name, "\"\\") && !strings.Contains(name, "=?") {
 		return append(toks, "filename="+quoteString(name))
 	}
 	const attrChars = "!#$&+-.^_`|~" // RFC 2231 attribute-char besides letters and digits

@@ -2,23 +2,58 @@ package render
 
 import (
 	"bytes"
+	"io"
 	"math/rand/v2"
 	"mime/quotedprintable"
 	"strings"
 	"testing"
 )
 
-// stdQP is what appendQP must produce: mime/quotedprintable's Writer.
+// stdQP is what appendQP must produce: mime/quotedprintable's Writer over
+// body with every line break (CRLF, lone CR, lone LF) made CRLF, which
+// keeps the Writer from pairing a lone CR with a later LF.
 func stdQP(t testing.TB, body []byte) []byte {
 	var b bytes.Buffer
 	w := quotedprintable.NewWriter(&b)
-	if _, err := w.Write(body); err != nil {
+	if _, err := w.Write(crlfBreaks(body)); err != nil {
 		t.Fatal(err)
 	}
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()
+}
+
+// crlfBreaks returns b with every line break written as CRLF.
+func crlfBreaks(b []byte) []byte {
+	var out []byte
+	for i := 0; i < len(b); i++ {
+		switch {
+		case b[i] == '\r' && i+1 < len(b) && b[i+1] == '\n':
+			out = append(out, '\r', '\n')
+			i++
+		case b[i] == '\r' || b[i] == '\n':
+			out = append(out, '\r', '\n')
+		default:
+			out = append(out, b[i])
+		}
+	}
+	return out
+}
+
+// TestAppendQPKeepsLineBreaks: decoding gives back the body, line breaks
+// made CRLF, also where a lone CR precedes an encoded byte (the standard
+// Writer drops a line break there).
+func TestAppendQPKeepsLineBreaks(t *testing.T) {
+	for _, c := range []string{"line1\r=\nline3", "Total:\ré\nend", "\r=\n", "a\r\x00\n\rb"} {
+		got, err := io.ReadAll(quotedprintable.NewReader(bytes.NewReader(appendQP(nil, []byte(c)))))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := crlfBreaks([]byte(c)); !bytes.Equal(got, want) {
+			t.Errorf("appendQP(%q) decodes to %q, want %q", c, got, want)
+		}
+	}
 }
 
 func TestAppendQPMatchesStandardWriter(t *testing.T) {
@@ -30,7 +65,7 @@ func TestAppendQPMatchesStandardWriter(t *testing.T) {
 		"trailing tab\t\r\nnext",
 		"ends in space ",
 		"lone\rcr\rand\n\rmixed\r\r\n",
-		"\r=\n", // the standard Writer's quirk: an encoded byte keeps the CR pending
+		"\r=\n", // a lone CR, then a byte to encode, then LF: two line breaks
 		"Grüße aus Köln, 张三 — ünïcödé",
 		strings.Repeat("x", 75) + " ",
 		strings.Repeat("x", 74) + " \n",

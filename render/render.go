@@ -325,7 +325,9 @@ func inlineImages(t *templates.Template, idRight string) ([]*blob, error) {
 		if !strings.Contains(cid, "@") {
 			cid += "@" + idRight
 		}
-		out = append(out, &blob{name: name, path: p, ctype: contentType(name), size: int64(len(data)), enc: encodeBase64(data), cid: cid})
+		b := newBlob(name, p, data)
+		b.cid = cid
+		out = append(out, b)
 	}
 	return out, errors.Join(errs...)
 }
@@ -927,11 +929,45 @@ func mailtoURL(v string) (string, error) {
 	if aerr != nil {
 		return "", fmt.Errorf("%w: %s: %w", ErrUnsubscribe, clip(v), aerr.err)
 	}
-	s := "mailto:" + escapeURL(mb.local) + "@" + mb.domain
+	s := "mailto:" + escapeMailto(mb.addr, false)
 	if query != "" {
-		s += "?" + escapeURL(query)
+		fields := strings.Split(query, "&")
+		for i, f := range fields {
+			name, value, _ := strings.Cut(f, "=")
+			fields[i] = escapeMailto(name, true) + "=" + escapeMailto(value, true)
+		}
+		s += "?" + strings.Join(fields, "&")
 	}
 	return s, nil
+}
+
+// escapeMailto percent-encodes s for a mailto URI (RFC 6068 section 2):
+// every byte but the unreserved characters and some-delims, so that '#',
+// '?', '%', '&', '=' or a quote in an address or a header field value stay
+// part of it. With keepPct a valid %XX already in s is kept (a query the
+// campaign wrote encoded).
+func escapeMailto(s string, keepPct bool) string {
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', strings.IndexByte("-._~!$'()*+,;:@", c) >= 0:
+			b.WriteByte(c)
+		case c == '%' && keepPct && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
+			b.WriteString(s[i : i+3])
+			i += 2
+		default:
+			b.WriteByte('%')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
+		}
+	}
+	return b.String()
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 // escapeURL percent-encodes bytes that may not appear in a URL inside a

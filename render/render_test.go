@@ -660,3 +660,54 @@ func TestBlobCacheEviction(t *testing.T) {
 		t.Error("nil cache returned an entry")
 	}
 }
+
+// TestAttachmentTypesAndNames: a text file is labelled UTF-8 only when it
+// is; a .eml goes as application/octet-stream (base64 is not allowed for
+// message/rfc822, RFC 2046 5.2.1); a file name that looks like an
+// encoded-word is sent RFC 2231-encoded, so no reader decodes it into
+// another name.
+func TestAttachmentTypesAndNames(t *testing.T) {
+	lookalike := "=?utf-8?b?aW52b2ljZS5leGU=?=.pdf"
+	e := setup(t, yamlWith(map[string]string{"attachments": `["{{.file}}"]`}), map[string]string{
+		"body.txt": "Hi\n", "latin.txt": "caf\xe9\n", "utf.csv": "a,é\n", "fwd.eml": "From: a@example.org\r\n\r\nhi\r\n", lookalike: "%PDF-1.4\n",
+	}, []string{"email", "file"})
+	for i, c := range []struct{ file, ctype string }{
+		{"latin.txt", "text/plain"},
+		{"utf.csv", "text/csv; charset=utf-8"},
+		{"fwd.eml", "application/octet-stream"},
+		{lookalike, "application/pdf"},
+	} {
+		r := row(2+i, "email", "k@example.com", "file", c.file)
+		m, err := e.r.Render(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := m.Attachments[0].ContentType; got != c.ctype {
+			t.Errorf("%s: %q, want %q", c.file, got, c.ctype)
+		}
+		verify(t, e, r, m, nil)
+		if c.file == lookalike && (bytes.Contains(m.Data, []byte(`filename="=?`)) || !bytes.Contains(m.Data, []byte("filename*=utf-8''%3D%3Futf-8%3Fb%3F"))) {
+			t.Errorf("%s: the file name is not RFC 2231-encoded:\n%s", c.file, m.Data)
+		}
+	}
+}
+
+// TestMailtoURL: the unsubscribe mailto is a valid RFC 6068 URI whatever
+// the address and the header fields hold: '#', '%', '?', quotes and
+// spaces are percent-encoded so they stay part of the address or value;
+// an encoded query stays as written.
+func TestMailtoURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"unsubscribe@acme.example":                        "mailto:unsubscribe@acme.example",
+		"mailto:a#b@acme.example":                         "mailto:a%23b@acme.example",
+		"a%25b@acme.example":                              "mailto:a%25b@acme.example",
+		`"a b"@acme.example`:                              "mailto:%22a%20b%22@acme.example",
+		"unsub@acme.example?subject=stop%20it&body=a#b?c": "mailto:unsub@acme.example?subject=stop%20it&body=a%23b%3Fc",
+		"unsub@bücher.example?subject=Grüße":              "mailto:unsub@xn--bcher-kva.example?subject=Gr%C3%BC%C3%9Fe",
+	} {
+		got, err := mailtoURL(in)
+		if err != nil || got != want {
+			t.Errorf("mailtoURL(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+}
