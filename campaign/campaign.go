@@ -296,6 +296,7 @@ func (c *Campaign) validate() error {
 	c.Recipients.Path = c.Path(c.Recipients.Path)
 	c.Suppress = c.Path(c.Suppress)
 	c.DKIM.KeyFile = c.Path(c.DKIM.KeyFile)
+	c.SMTP.CAFile = c.Path(c.SMTP.CAFile)
 	if c.AttachmentsDir != "" && !filepath.IsAbs(c.AttachmentsDir) {
 		errs = append(errs, errors.New("attachments_dir: must be an absolute folder (relative attachment paths already resolve inside the campaign folder)"))
 	}

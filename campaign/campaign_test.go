@@ -77,6 +77,9 @@ state_dir: state
 suppress: lists/suppress.txt
 dkim:
   key_file: keys/dkim.pem
+smtp:
+  host: smtp.example.com
+  ca_file: certs/ca.pem
 `)
 	// Load from another working folder through a relative path.
 	dir := filepath.Dir(path)
@@ -92,6 +95,7 @@ dkim:
 		{"StateDir", c.StateDir, filepath.Join(dir, "state")},
 		{"Suppress", c.Suppress, filepath.Join(dir, "lists", "suppress.txt")},
 		{"DKIM.KeyFile", c.DKIM.KeyFile, filepath.Join(dir, "keys", "dkim.pem")},
+		{"SMTP.CAFile", c.SMTP.CAFile, filepath.Join(dir, "certs", "ca.pem")},
 		{"File", c.File, path},
 	} {
 		if f.got != f.want {

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"mime"
 	"os"
@@ -108,7 +109,14 @@ func (a *attacher) resolve(p string, fromData bool) (*blob, error) {
 	if fromData && !inside(a.rootReal, real) {
 		return nil, fmt.Errorf("%w: %q leads to %s, outside %s", ErrAttachmentPath, p, real, a.root)
 	}
-	fi, err := os.Stat(real)
+	f, err := a.open(real, fromData)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrAttachment, unwrapPath(err))
+	}
+	defer f.Close()
+	// What is checked and read from here on is the file opened, whatever
+	// the path leads to by now.
+	fi, err := f.Stat()
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrAttachment, unwrapPath(err))
 	}
@@ -122,13 +130,36 @@ func (a *attacher) resolve(p string, fromData bool) (*blob, error) {
 	if b := a.cache.get(key); b != nil {
 		return b.withName(filepath.Base(full)), nil
 	}
-	data, err := os.ReadFile(real)
+	data, err := io.ReadAll(io.LimitReader(f, a.maxSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrAttachment, unwrapPath(err))
+	}
+	if int64(len(data)) > a.maxSize {
+		return nil, fmt.Errorf("%w: %q grew over max_message_size (%d)", ErrTooLarge, p, a.maxSize)
 	}
 	b := newBlob(filepath.Base(full), real, data)
 	a.cache.put(key, b)
 	return b, nil
+}
+
+// open opens the checked path real. A path made from row data is opened
+// through an os.Root at the attachment folder, which refuses, at the time
+// of opening, a path that leaves it: a folder on the way swapped for a
+// symlink after the check cannot lead outside.
+func (a *attacher) open(real string, fromData bool) (*os.File, error) {
+	if !fromData {
+		return os.Open(real)
+	}
+	rel, err := filepath.Rel(a.rootReal, real)
+	if err != nil {
+		return nil, err
+	}
+	root, err := os.OpenRoot(a.rootReal)
+	if err != nil {
+		return nil, err
+	}
+	defer root.Close()
+	return root.Open(rel)
 }
 
 // newBlob makes the blob of a file's data.

@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"errors"
+	"io"
 	"io/fs"
 	"mime"
 	"net/mail"
@@ -710,4 +711,40 @@ func TestMailtoURL(t *testing.T) {
 			t.Errorf("mailtoURL(%q) = %q, %v; want %q", in, got, err, want)
 		}
 	}
+}
+
+// TestAttachmentOpenStaysInside: a folder on an attachment's path swapped
+// for a symlink out of the campaign folder after the path was checked (a
+// race with whoever can write there) does not lead outside: the file is
+// opened through the folder's os.Root.
+func TestAttachmentOpenStaysInside(t *testing.T) {
+	base := t.TempDir()
+	root := filepath.Join(base, "campaign")
+	for dir, file := range map[string]string{filepath.Join(root, "d"): "inside", filepath.Join(base, "outside"): "SECRET"} {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "f.txt"), []byte(file), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a := &attacher{root: root, rootReal: root, maxSize: 1 << 20, cache: newBlobCache(0)}
+	checked := filepath.Join(root, "d", "f.txt") // what resolve checked
+	if err := os.Rename(filepath.Join(root, "d"), filepath.Join(root, "d.old")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(base, "outside"), filepath.Join(root, "d")); err != nil {
+		t.Fatal(err)
+	}
+	if f, err := a.open(checked, true); err == nil {
+		b, _ := io.ReadAll(f)
+		f.Close()
+		t.Fatalf("opened %q through a swapped folder: %q", checked, b)
+	}
+	// A constant path (the campaign author's) is not confined.
+	f, err := a.open(checked, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
 }

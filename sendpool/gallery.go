@@ -152,7 +152,7 @@ func galleryRowsOf(rows []PreviewRow) []galleryRow {
 // arrive. index.html is written last and replaced atomically.
 func writeGallery(dir string, rows []PreviewRow) error {
 	gdir := filepath.Join(dir, galleryDir)
-	if err := os.MkdirAll(gdir, 0o755); err != nil {
+	if err := os.MkdirAll(gdir, 0o700); err != nil {
 		return fmt.Errorf("sendpool: gallery: %w", err)
 	}
 	for _, name := range []string{"gallery.js", "gallery.css"} {
@@ -160,7 +160,7 @@ func writeGallery(dir string, rows []PreviewRow) error {
 		if err != nil {
 			return fmt.Errorf("sendpool: gallery: %w", err)
 		}
-		if err := os.WriteFile(filepath.Join(gdir, name), b, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(gdir, name), b, 0o600); err != nil {
 			return fmt.Errorf("sendpool: gallery: %w", err)
 		}
 	}
@@ -189,7 +189,7 @@ func writeGallery(dir string, rows []PreviewRow) error {
 			return err
 		}
 		buf.WriteString(");\n")
-		if err := os.WriteFile(filepath.Join(gdir, name), buf.Bytes(), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(gdir, name), buf.Bytes(), 0o600); err != nil {
 			return fmt.Errorf("sendpool: gallery: %w", err)
 		}
 	}
@@ -207,7 +207,7 @@ func writeGallery(dir string, rows []PreviewRow) error {
 		return err
 	}
 	buf.WriteString(");\n")
-	if err := os.WriteFile(filepath.Join(gdir, "rows.js"), buf.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(gdir, "rows.js"), buf.Bytes(), 0o600); err != nil {
 		return fmt.Errorf("sendpool: gallery: %w", err)
 	}
 
@@ -256,10 +256,10 @@ func writeGalleryMessage(dir, emlName string, data []byte) error {
 	}
 	buf.WriteString(");\n")
 	mdir := filepath.Join(dir, galleryDir, "msg")
-	if err := os.MkdirAll(mdir, 0o755); err != nil {
+	if err := os.MkdirAll(mdir, 0o700); err != nil {
 		return fmt.Errorf("sendpool: gallery: %w", err)
 	}
-	if err := os.WriteFile(filepath.Join(mdir, id+".js"), buf.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(mdir, id+".js"), buf.Bytes(), 0o600); err != nil {
 		return fmt.Errorf("sendpool: gallery: %w", err)
 	}
 	return nil

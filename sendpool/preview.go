@@ -55,7 +55,7 @@ type PreviewWriter struct {
 
 // NewPreviewWriter creates dir (and its parents) and returns a writer into it.
 func NewPreviewWriter(dir string) (*PreviewWriter, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("sendpool: preview: %w", err)
 	}
 	return &PreviewWriter{dir: dir}, nil
@@ -99,7 +99,7 @@ func (w *PreviewWriter) Deliver(ctx context.Context, m *render.Message) error {
 		return err
 	}
 	name := EMLName(m.Row, m.Key)
-	if err := os.WriteFile(filepath.Join(w.dir, name), m.Data, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(w.dir, name), m.Data, 0o600); err != nil {
 		return fmt.Errorf("sendpool: preview: %w", err)
 	}
 	if err := writeGalleryMessage(w.dir, name, m.Data); err != nil {

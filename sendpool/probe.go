@@ -45,7 +45,7 @@ func Probe(ctx context.Context, cfg SMTPConfig, w io.Writer) error {
 	}
 
 	var capture bytes.Buffer
-	capt := newTranscript(&lockedWriter{w: &capture}, 0, cfg.Password)
+	capt := newTranscript(&lockedWriter{w: &capture}, 0, cfg.Username, cfg.Password)
 	greetingShown := false
 	showGreeting := func() {
 		if greetingShown {

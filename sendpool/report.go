@@ -245,7 +245,7 @@ type reportFile struct {
 // new one, never a part. It creates dir when it does not exist yet (a
 // report before any send).
 func WriteReport(dir string, rows []ReportRow) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("sendpool: report folder: %w", err)
 	}
 	return writeReport(dir, rows, true)
@@ -381,7 +381,7 @@ func NewReporter(dir string, opts ReporterOptions) (*Reporter, error) {
 	if opts.Clock == nil {
 		opts.Clock = SystemClock{}
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("sendpool: report folder: %w", err)
 	}
 	return &Reporter{dir: dir, opts: opts, byRow: map[int]int{}, last: opts.Clock.Now()}, nil

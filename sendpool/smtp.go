@@ -270,7 +270,7 @@ func (d *SMTPDialer) setup(ctx context.Context, raw *rawConn, notes *probeNotes)
 	var tr io.Writer
 	var trT *transcript
 	if d.debug != nil {
-		trT = newTranscript(d.debug, d.nextID.Add(1), cfg.Password)
+		trT = newTranscript(d.debug, d.nextID.Add(1), cfg.Username, cfg.Password)
 		tr = trT
 	}
 	if notes != nil && notes.tap != nil {

@@ -2,6 +2,7 @@ package sendpool
 
 import (
 	"bytes"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"strings"
@@ -37,9 +38,10 @@ func (l *lockedWriter) writeLine(s string) {
 // (whose length is a multiple of four and which contain no space or hyphen)
 // can. SMTP without PIPELINING is lockstep, so lines never interleave.
 type transcript struct {
-	out      *lockedWriter
-	prefix   string
-	password string
+	out    *lockedWriter
+	prefix string
+	// secrets are the password and the base64 forms a login sends it in.
+	secrets []string
 
 	buf       []byte
 	inAuth    bool
@@ -48,8 +50,27 @@ type transcript struct {
 	dataBytes int
 }
 
-func newTranscript(out *lockedWriter, id int64, password string) *transcript {
-	return &transcript{out: out, prefix: fmt.Sprintf("[c%d] ", id), password: password}
+func newTranscript(out *lockedWriter, id int64, username, password string) *transcript {
+	return &transcript{out: out, prefix: fmt.Sprintf("[c%d] ", id), secrets: secretForms(username, password)}
+}
+
+// secretForms lists password and the base64 strings a login sends it in
+// (LOGIN, PLAIN with and without an authorization identity, XOAUTH2), so
+// that a line the text-based direction guess takes for a server reply (a
+// server that sends part of its next reply before the client's answer)
+// still cannot show it.
+func secretForms(username, password string) []string {
+	if password == "" {
+		return nil
+	}
+	enc := base64.StdEncoding.EncodeToString
+	return []string{
+		password,
+		enc([]byte(password)),
+		enc([]byte("\x00" + username + "\x00" + password)),
+		enc([]byte(username + "\x00" + username + "\x00" + password)),
+		enc([]byte("user=" + username + "\x01auth=Bearer " + password + "\x01\x01")),
+	}
 }
 
 // Write implements io.Writer; it never fails.
@@ -124,8 +145,10 @@ func (t *transcript) emit(dir, s string) {
 }
 
 func (t *transcript) scrub(s string) string {
-	if t.password != "" && strings.Contains(s, t.password) {
-		s = strings.ReplaceAll(s, t.password, redacted)
+	for _, secret := range t.secrets {
+		if strings.Contains(s, secret) {
+			s = strings.ReplaceAll(s, secret, redacted)
+		}
 	}
 	return s
 }

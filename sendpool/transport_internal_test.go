@@ -7,11 +7,27 @@ import (
 	"testing"
 )
 
+// TestTranscriptRedactsMisreadLines: a server that sends the start of its
+// next reply before the client's answer makes the answer end a line that
+// looks like the server's; the password's base64 forms are redacted there
+// too.
+func TestTranscriptRedactsMisreadLines(t *testing.T) {
+	var out bytes.Buffer
+	tr := newTranscript(&lockedWriter{w: &out}, 1, "me@example.org", "hunter2")
+	tr.Write([]byte("AUTH LOGIN\r\n334 VXNlcm5hbWU6\r\nbWU=\r\n334 UGFzc3dvcmQ6\r\n235 "))
+	tr.Write([]byte("aHVudGVyMg==\r\n"))
+	tr.Write([]byte("AUTH PLAIN\r\n334 \r\n250 "))
+	tr.Write([]byte("AG1lQGV4YW1wbGUub3JnAGh1bnRlcjI=\r\n"))
+	if got := out.String(); strings.Contains(got, "aHVudGVyMg==") || strings.Contains(got, "AG1lQGV4YW1wbGUub3JnAGh1bnRlcjI=") || strings.Count(got, "[redacted]") != 3 {
+		t.Errorf("transcript:\n%s", got)
+	}
+}
+
 // TestTranscriptRedaction feeds a transcript the bytes go-smtp's client
 // would write (split at awkward places) and checks what comes out.
 func TestTranscriptRedaction(t *testing.T) {
 	var out bytes.Buffer
-	tr := newTranscript(&lockedWriter{w: &out}, 7, "hunter2")
+	tr := newTranscript(&lockedWriter{w: &out}, 7, "me@example.org", "hunter2")
 	stream := "220 mx.example.org ESMTP\r\n" +
 		"EHLO localhost\r\n" +
 		"250-mx.example.org\r\n250-AUTH PLAIN LOGIN\r\n250 SIZE 1000\r\n" +

@@ -225,7 +225,7 @@ func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path strin
 		fmt.Fprintln(g.stderr, "warning:", w)
 	}
 	supp, signer := p.supp, p.signer
-	if err := os.MkdirAll(c.StateDir, 0o755); err != nil {
+	if err := os.MkdirAll(c.StateDir, 0o700); err != nil {
 		return &unusableError{fmt.Errorf("state folder: %w", err)}
 	}
 	lock, err := journal.AcquireLock(c.StateDir)

@@ -59,11 +59,11 @@ type Lock struct {
 // error is a *LockedError naming that process. The caller releases the lock
 // with Release; the lock file itself stays.
 func AcquireLock(dir string) (*Lock, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("journal: lock: %w", err)
 	}
 	path := filepath.Join(dir, LockFileName)
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("journal: lock: %w", err)
 	}

@@ -11,7 +11,7 @@ import (
 // created marker file beside the lock file. Unlike flock it survives a
 // crashed holder, so after a crash the marker must be removed by hand.
 func lockFile(f *os.File) (held bool, err error) {
-	m, err := os.OpenFile(f.Name()+".held", os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	m, err := os.OpenFile(f.Name()+".held", os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if errors.Is(err, os.ErrExist) {
 		return true, nil
 	}
