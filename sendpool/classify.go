@@ -108,7 +108,9 @@ func isWordByte(b byte) bool {
 // enhanced code (RFC 3463) and text:
 //
 //   - 530, 534, 535, 538: authentication failure (ClassAuth);
-//   - an enhanced code 4.7.28 (Gmail's rate limit) or a text asking to slow
+//   - an enhanced code 4.7.28 (Gmail's rate limit), 421 with 4.7.0 (Gmail's
+//     "Try again later, closing connection", its answer to a sender going
+//     too fast for its reputation) or a text asking to slow
 //     down (see throttlePhrases: "rate limit", "too many messages/connections",
 //     "Throttling", "frequency limited", NetEase's RP:QRC, MI:SFQ, HL:IFC,
 //     HL:ICC, MI:DMC) on a 4xx or 5xx reply: ClassThrottled;
@@ -121,7 +123,7 @@ func ClassifyReply(code int, ec EnhancedCode, text string) Class {
 		return ClassAuth
 	}
 	if code >= 400 && code < 600 {
-		if ec == (EnhancedCode{4, 7, 28}) || isThrottleText(text) {
+		if ec == (EnhancedCode{4, 7, 28}) || code == 421 && ec == (EnhancedCode{4, 7, 0}) || isThrottleText(text) {
 			return ClassThrottled
 		}
 	}

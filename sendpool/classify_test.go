@@ -48,6 +48,8 @@ func TestClassifyReply(t *testing.T) {
 		{454, "", "Throttling failure: Daily message quota exceeded.", sendpool.ClassThrottled},
 		{421, "4.7.28", "Gmail has detected an unusual rate of unsolicited mail. To protect our users from spam, mail has been temporarily rate limited.", sendpool.ClassThrottled},
 		{421, "4.7.0", "Try again later, closing connection. (EHLO) rate limited", sendpool.ClassThrottled},
+		{421, "4.7.0", "Try again later, closing connection. (MAIL) d2e1a72fcca58-7e1b3c2e4d0si1234567pjb.123 - gsmtp", sendpool.ClassThrottled},
+		{451, "4.7.0", "Temporary server error. Please try again later.", sendpool.ClassTemporary},
 		{451, "4.7.650", "The mail server [1.2.3.4] has been temporarily rate limited due to IP reputation.", sendpool.ClassThrottled},
 		{550, "5.4.5", "Daily user sending limit exceeded.", sendpool.ClassThrottled},
 		{421, "4.3.2", "Too many concurrent SMTP connections; please try again later", sendpool.ClassThrottled},

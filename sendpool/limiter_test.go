@@ -97,16 +97,22 @@ func TestLimiterThrottleAndRecover(t *testing.T) {
 	if r, _ := lim.Throttle(); r != 25 {
 		t.Fatalf("second throttle: %v, want 25", r)
 	}
-	// Recovery: one step of ceiling/8 per 10s without throttling.
-	want := []float64{37.5, 50, 62.5, 75, 87.5, 100, 100}
-	for _, w := range want {
+	// Recovery: ×1.19 per 10s without throttling, up to the ceiling:
+	// from a deep cut it climbs in proportion, not by jumps of the
+	// ceiling's size.
+	w := 25.0
+	for range 10 {
+		w = min(100, w*1.19)
 		clock.advance(10 * time.Second)
 		if err := lim.Wait(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		if got := lim.Rate(); got != w {
+		if got := lim.Rate(); math.Abs(got-w) > 1e-9 {
 			t.Fatalf("after recovery step: rate %v, want %v", got, w)
 		}
+	}
+	if got := lim.Rate(); got != 100 {
+		t.Fatalf("after 100s: rate %v, want the ceiling 100", got)
 	}
 }
 

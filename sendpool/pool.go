@@ -239,6 +239,7 @@ func (p *Pool) Run(ctx context.Context, src Source, onResult func(Result)) error
 		runCtx:   ctx,
 		jobs:     make(chan *poolJob, 2*p.cfg.Concurrency),
 		retries:  make(chan *poolJob),
+		slots:    make(chan struct{}, maxUnfinished(p.cfg.Concurrency)),
 		finals:   make(chan finalResult, p.cfg.Concurrency),
 		recorded: make(chan Result, callbackQueue),
 		done:     make(chan struct{}),
@@ -278,6 +279,7 @@ func (p *Pool) Run(ctx context.Context, src Source, onResult func(Result)) error
 		r.callbacks()
 	}()
 	var wg sync.WaitGroup
+	r.workers.Store(int32(p.cfg.Concurrency))
 	for i := 0; i < p.cfg.Concurrency; i++ {
 		wg.Add(1)
 		go func() {
@@ -319,9 +321,12 @@ type poolRun struct {
 	// runCtx is Run's ctx. haltCtx follows it through context.AfterFunc,
 	// which runs on its own goroutine; halted also reads runCtx, so a
 	// Ctrl-C is seen the moment it happens.
-	runCtx   context.Context
-	jobs     chan *poolJob
-	retries  chan *poolJob
+	runCtx  context.Context
+	jobs    chan *poolJob
+	retries chan *poolJob
+	// slots holds a token for every message taken and not yet finished
+	// (see maxUnfinished).
+	slots    chan struct{}
 	finals   chan finalResult // to the finishers
 	recorded chan Result      // from the finishers to the callbacks
 
@@ -337,6 +342,10 @@ type poolRun struct {
 	srcErr       error
 	dialFails    int
 	abortedFlag  atomic.Bool
+	// conns counts the open connections, dialing the dials under way;
+	// workers counts the workers still taking messages (see
+	// poolWorker.yields).
+	conns, dialing, workers atomic.Int32
 }
 
 func (r *poolRun) notify(n Notice) {
@@ -386,6 +395,7 @@ func (r *poolRun) add() {
 
 // finished is called after a job's final result was delivered.
 func (r *poolRun) finished() {
+	<-r.slots
 	r.mu.Lock()
 	r.outstanding--
 	r.checkDone()
@@ -403,6 +413,13 @@ func (r *poolRun) checkDone() {
 	}
 }
 
+// maxUnfinished bounds the messages a run holds at once (taken from the
+// source and not yet finished): those in flight, in the finishers and the
+// pipelined look-ahead, and those waiting for a retry. Without a bound a
+// relay that defers everything would have the run take the whole campaign
+// into memory, a goroutine and a timer each, while they wait.
+func maxUnfinished(concurrency int) int { return 1024 + 64*concurrency }
+
 func (r *poolRun) dispatch(src Source) {
 	defer func() {
 		close(r.jobs)
@@ -412,7 +429,15 @@ func (r *poolRun) dispatch(src Source) {
 		r.mu.Unlock()
 	}()
 	for !r.halted() {
+		select {
+		case r.slots <- struct{}{}:
+		case <-r.haltCtx.Done():
+			return
+		}
 		m, err := src.Next(r.haltCtx)
+		if err != nil || m == nil {
+			<-r.slots // nothing taken
+		}
 		if errors.Is(err, io.EOF) {
 			return
 		}
@@ -666,6 +691,7 @@ type poolWorker struct {
 	sent      int // transactions on conn
 	needReset bool
 	dead      bool // conn failed; dropped once nothing is in flight on it
+	retired   bool // gave up its place (see yields): takes no more messages
 	// attemptAvg and txAvg are the average durations of the worker's
 	// journal attempts and of its pipelined transactions (Begin to
 	// outcome); see journalBound.
@@ -681,6 +707,9 @@ func (w *poolWorker) loop() {
 		select {
 		case j := <-r.retries:
 			w.handle(j)
+			if w.retired {
+				return
+			}
 			continue
 		default:
 		}
@@ -696,6 +725,9 @@ func (w *poolWorker) loop() {
 		case <-r.done:
 			return
 		}
+		if w.retired {
+			return
+		}
 	}
 }
 
@@ -704,6 +736,7 @@ func (w *poolWorker) drop() {
 	if w.conn != nil {
 		w.conn.Quit(w.r.inflight)
 		w.conn, w.sent, w.needReset = nil, 0, false
+		w.r.conns.Add(-1)
 	}
 	w.dead = false
 }
@@ -715,6 +748,10 @@ func (w *poolWorker) ready(j *poolJob) bool {
 	for {
 		if r.halted() {
 			r.finishStopped(j)
+			return false
+		}
+		if w.retired {
+			r.schedule(j, 0) // another worker takes it
 			return false
 		}
 		if w.conn != nil && w.sent >= r.p.cfg.PerConnection {
@@ -730,7 +767,9 @@ func (w *poolWorker) ready(j *poolJob) bool {
 		if w.conn != nil {
 			return true
 		}
+		r.dialing.Add(1)
 		c, err := r.p.dialer.Dial(r.haltCtx)
+		r.dialing.Add(-1)
 		if err == nil && !r.serves(c) {
 			c.Close()
 			r.finishStopped(j)
@@ -741,6 +780,7 @@ func (w *poolWorker) ready(j *poolJob) bool {
 			r.dialFails = 0
 			r.mu.Unlock()
 			w.conn, w.sent, w.needReset = c, 0, false
+			r.conns.Add(1)
 			return true
 		}
 		if r.halted() {
@@ -755,6 +795,12 @@ func (w *poolWorker) ready(j *poolJob) bool {
 			serr := fmt.Errorf("%w: the host name %s does not resolve (check smtp.host): %w", ErrUnreachable, dnsErr.Name, err)
 			r.setStop(serr, "run stopped: "+strings.TrimPrefix(serr.Error(), "sendpool: "))
 			r.finishStopped(j)
+			return false
+		}
+		if w.yields(err) {
+			w.retired = true
+			r.notify(Notice{Kind: NoticeReconnect, Text: fmt.Sprintf("%v; going on with %d connection(s)", err, r.workers.Load())})
+			r.schedule(j, 0) // another worker takes it
 			return false
 		}
 		if errors.Is(err, ErrNoPipelining) {
@@ -842,6 +888,28 @@ func rowList(rows []int) string {
 		return fmt.Sprintf("rows %s and %d more", strings.Join(names, ", "), len(rows)-most)
 	}
 	return fmt.Sprintf("rows %s and %s", strings.Join(names[:len(names)-1], ", "), names[len(names)-1])
+}
+
+// yields reports whether the worker gives up its place after its dial
+// failed with err: a 4xx refusal of the connection (a server's cap on
+// connections at once, 163's "421 HL:ICC") while other connections are
+// open or being opened. The run goes on with one connection fewer instead
+// of counting the refusal toward stopping; one worker always stays, and its
+// refusals count as before (a server refusing everyone still stops the run).
+func (w *poolWorker) yields(err error) bool {
+	var se *SMTPError
+	if !errors.As(err, &se) || se.Code < 400 || se.Code >= 500 || w.r.conns.Load()+w.r.dialing.Load() == 0 {
+		return false
+	}
+	for {
+		n := w.r.workers.Load()
+		if n <= 1 {
+			return false
+		}
+		if w.r.workers.CompareAndSwap(n, n-1) {
+			return true
+		}
+	}
 }
 
 func (w *poolWorker) handle(j *poolJob) {
@@ -1076,6 +1144,11 @@ func (r *poolRun) absorbRcpts(j *poolJob, d *Delivery, completed, attempted bool
 	r.retryLater(j, throttled, attempted)
 }
 
+// maxThrottleWait bounds the wait before a throttled message's next try;
+// with the default retry_backoff (30s) and MaxThrottled (10) a message
+// stays with the run for about half an hour of throttling.
+const maxThrottleWait = 5 * time.Minute
+
 // retryLater schedules the next try of j, or finishes it when its budget
 // is spent.
 func (r *poolRun) retryLater(j *poolJob, throttled, attempted bool) {
@@ -1089,7 +1162,11 @@ func (r *poolRun) retryLater(j *poolJob, throttled, attempted bool) {
 			r.finish(j)
 			return
 		}
-		// No extra delay: the limiter, now slower, spaces the tries.
+		// Wait before the next try as after a temporary failure (but
+		// at most maxThrottleWait): the limiter, now slower, spaces
+		// new messages, but a retry at once would meet the same
+		// refusal and spend MaxThrottled in seconds.
+		delay = min(r.backoff(j.throttles), maxThrottleWait)
 	} else {
 		j.tempFails++
 		if j.tempFails > cfg.Retries {

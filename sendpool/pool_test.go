@@ -320,6 +320,54 @@ func testPool421AfterNMessages(t *testing.T, tr spTransport) {
 	}
 }
 
+// TestPoolFewerSessionsThanConcurrency: a server that takes fewer
+// connections at once than the pool's concurrency (163 answers 421 HL:ICC
+// to the ones over its cap) gets every message over the connections it
+// allows; the refused workers give up their places instead of stopping the
+// run as unreachable.
+func TestPoolFewerSessionsThanConcurrency(t *testing.T) {
+	spEach(t, testPoolFewerSessionsThanConcurrency)
+}
+
+func testPoolFewerSessionsThanConcurrency(t *testing.T, tr spTransport) {
+	srv := tr.server(t, smtptest.WithMaxSessions(2))
+	cfg := tr.config(srv)
+	cfg.Concurrency = 6
+	cfg.Retries = 0
+	msgs := spMessages(120)
+	res, err := spRun(t, cfg, msgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spExactlyOnce(t, srv, msgs)
+	for row, r := range res.m {
+		if r.Status != sendpool.StatusSent {
+			t.Errorf("row %d: %v %s", row, r.Status, r.Detail)
+		}
+	}
+	if got := srv.MaxConcurrent(); got > 2 {
+		t.Errorf("max concurrent %d > 2", got)
+	}
+}
+
+// TestPoolEveryConnectionRefusedStops: a server that answers every
+// connection 421 still stops the run as unreachable (the workers give up
+// their places down to one, whose refusals count), nothing sent.
+func TestPoolEveryConnectionRefusedStops(t *testing.T) {
+	srv := smtptest.NewServer(t, smtptest.RefuseWith("421 4.7.0 HL:ICC too many connections from your IP"))
+	cfg := spConfig(srv)
+	cfg.Concurrency = 4
+	res, err := spRun(t, cfg, spMessages(10))
+	if !errors.Is(err, sendpool.ErrUnreachable) {
+		t.Fatalf("err %v, want ErrUnreachable", err)
+	}
+	for row, r := range res.m {
+		if r.Status != sendpool.StatusNotAttempted {
+			t.Errorf("row %d: %v", row, r.Status)
+		}
+	}
+}
+
 // TestPoolReplyLostIsUnknown: the connection drops after the body, before
 // the reply. That message is unknown and never sent again.
 func TestPoolReplyLostIsUnknown(t *testing.T) { spEach(t, testPoolReplyLostIsUnknown) }
