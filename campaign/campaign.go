@@ -53,7 +53,7 @@ func (h *Headers) UnmarshalYAML(b []byte) error {
 type Recipients struct {
 	// Path is the sheet, .csv or .xlsx; after Load it is absolute.
 	Path string `yaml:"path"`
-	// Sheet names the XLSX worksheet; empty means the first one.
+	// Sheet names the XLSX worksheet; empty means the first visible one.
 	Sheet string `yaml:"sheet"`
 	// Key is the column that identifies a recipient; default "email".
 	Key string `yaml:"key"`
@@ -153,6 +153,9 @@ func Parse(data []byte, file string) (*Campaign, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data), yaml.Strict())
 	if err := dec.Decode(c); err != nil {
 		return nil, yamlError(file, data, err)
+	}
+	if err := checkText(file, data); err != nil {
+		return nil, err
 	}
 	c.File = abs
 	c.Dir = filepath.Dir(abs)

@@ -172,6 +172,40 @@ func TestLoadErrors(t *testing.T) {
 			msgs: []string{`"Subject" is written by tidings itself`},
 		},
 		{
+			name: "octal-looking text",
+			yaml: strings.Replace(minimalCampaign, `"{{.name}}, your digest"`, "0123", 1),
+			line: 3, col: 10,
+			msgs: []string{`subject: write 0123 in quotes ("0123"): unquoted, YAML reads it as 83`},
+		},
+		{
+			name: "worksheet name read as a number",
+			yaml: strings.Replace(minimalCampaign, "people.csv", "people.xlsx", 1) + "  sheet: 2024.10\n",
+			line: 7, col: 10,
+			msgs: []string{"recipients.sheet: write 2024.10 in quotes", "reads it as 2024.1"},
+		},
+		{
+			name: "header value read as a number",
+			yaml: minimalCampaign + "headers:\n  X-Id: 0042\n",
+			line: 8, col: 9,
+			msgs: []string{"headers.X-Id: write 0042 in quotes"},
+		},
+		{
+			name: "header value not text",
+			yaml: minimalCampaign + "headers:\n  X-Nested: {a: 1}\n",
+			msgs: []string{"headers.X-Nested: a header value is text"},
+		},
+		{
+			name: "second document",
+			yaml: minimalCampaign + "---\nname: other\n",
+			line: 8,
+			msgs: []string{`one YAML document: nothing after "---" would be read`},
+		},
+		{
+			name: "size overflow",
+			yaml: minimalCampaign + "max_message_size: 17179869185GB\n",
+			msgs: []string{`size "17179869185GB": too large`},
+		},
+		{
 			name: "not YAML",
 			yaml: "name: [unclosed\n",
 			msgs: []string{},

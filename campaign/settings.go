@@ -3,6 +3,7 @@ package campaign
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -197,6 +198,9 @@ func (s *ByteSize) UnmarshalText(b []byte) error {
 	n, err := strconv.ParseInt(t, 10, 64)
 	if err != nil || n <= 0 {
 		return fmt.Errorf("size %q: want a positive number with KB, MB or GB", b)
+	}
+	if n > math.MaxInt64/mult {
+		return fmt.Errorf("size %q: too large", b)
 	}
 	*s = ByteSize(n * mult)
 	return nil

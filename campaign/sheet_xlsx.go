@@ -110,9 +110,12 @@ func (s *xlsxSheet) open(ctx context.Context, r Recipients) error {
 	if len(names) == 0 {
 		return &FileError{File: r.Path, Err: fmt.Errorf("%w: the archive holds no worksheets (is it an .ods or .docx file renamed?)", ErrNotXLSX)}
 	}
-	s.sheet = names[0]
-	if r.Sheet != "" {
-		s.sheet = ""
+	if r.Sheet == "" {
+		s.sheet = s.firstVisible(names)
+		if s.sheet != names[0] {
+			s.warnings = append(s.warnings, fmt.Sprintf("%s: the first sheet, %q, is hidden; reading %q, the first visible one (recipients.sheet chooses another)", filepath.Base(r.Path), names[0], s.sheet))
+		}
+	} else {
 		for _, n := range names {
 			if strings.EqualFold(n, r.Sheet) { // Excel's sheet names ignore case
 				s.sheet = n
@@ -126,6 +129,9 @@ func (s *xlsxSheet) open(ctx context.Context, r Recipients) error {
 			}
 			return &FileError{File: r.Path, Err: fmt.Errorf("recipients.sheet: no sheet named %q; the workbook has %s", r.Sheet, strings.Join(quoted, ", "))}
 		}
+		if visible, err := s.wb.GetSheetVisible(s.sheet); err == nil && !visible {
+			s.warnings = append(s.warnings, fmt.Sprintf("%s: sheet %q is hidden in the workbook", filepath.Base(r.Path), s.sheet))
+		}
 	}
 	plainGeneral(s.wb)
 	var err error
@@ -133,6 +139,18 @@ func (s *xlsxSheet) open(ctx context.Context, r Recipients) error {
 		return &FileError{File: r.Path, Err: fmt.Errorf("sheet %q: %w", s.sheet, err)}
 	}
 	return s.readHeader(ctx, r.Key)
+}
+
+// firstVisible is the first of names that the workbook does not hide (a
+// lookup table kept on a hidden first sheet is not the recipient list),
+// or the first when all are hidden.
+func (s *xlsxSheet) firstVisible(names []string) string {
+	for _, n := range names {
+		if visible, err := s.wb.GetSheetVisible(n); err == nil && visible {
+			return n
+		}
+	}
+	return names[0]
 }
 
 // sniffWorkbook tells a file that cannot be an XLSX workbook by its first

@@ -129,6 +129,32 @@ func TestXLSXSheets(t *testing.T) {
 			warns: []string{"apply to CSV files only"},
 		},
 		{
+			name: "a hidden first sheet is passed over, with a warning",
+			file: "hidden.xlsx",
+			build: func(t testing.TB, path string) {
+				f := excelize.NewFile()
+				defer f.Close()
+				must := func(err error) {
+					if err != nil {
+						t.Fatal(err)
+					}
+				}
+				must(f.SetSheetName("Sheet1", "Lookup"))
+				must(f.SetSheetRow("Lookup", "A1", &[]any{"email", "name"}))
+				must(f.SetSheetRow("Lookup", "A2", &[]any{"old@example.com", "Old"}))
+				_, err := f.NewSheet("Subscribers")
+				must(err)
+				must(f.SetSheetRow("Subscribers", "A1", &[]any{"email", "name"}))
+				must(f.SetSheetRow("Subscribers", "A2", &[]any{"li@example.cn", "李娜"}))
+				f.SetActiveSheet(1)
+				must(f.SetSheetVisible("Lookup", false))
+				must(f.SaveAs(path))
+			},
+			cols:  []string{"email", "name"},
+			want:  []string{"2: li@example.cn | 李娜"},
+			warns: []string{`the first sheet, "Lookup", is hidden; reading "Subscribers"`},
+		},
+		{
 			name:  "first sheet by default",
 			file:  "book.xlsx",
 			build: book(people, other),

@@ -55,6 +55,15 @@ func TestFuncs(t *testing.T) {
 	if _, err := run(t, `{{date "iso" "soon"}}`, nil); err == nil || !strings.Contains(err.Error(), `"soon"`) {
 		t.Errorf("date of a non-date: %v", err)
 	}
+	// Spreadsheet-style layouts would be written as their own letters.
+	for _, layout := range []string{"yyyy-mm-dd", "DD/MM/YYYY", "dd.mm.2006", "no date here"} {
+		if got, err := run(t, `{{date "`+layout+`" "2026-03-14"}}`, nil); err == nil || !strings.Contains(err.Error(), "not a Go time layout") {
+			t.Errorf("date %q = %q, %v; want an error", layout, got, err)
+		}
+	}
+	if got, err := run(t, `{{date "02/01/2006" "2026-03-14"}}`, nil); err != nil || got != "14/03/2026" {
+		t.Errorf("date 02/01/2006 = %q, %v", got, err)
+	}
 }
 
 func TestSplit(t *testing.T) {

@@ -167,8 +167,21 @@ func (t *Template) rowError(row campaign.Row, err error) error {
 		File:   t.sheet,
 		Row:    row.Number,
 		Column: col,
-		Err:    &execError{name: t.name, loc: t.Location(), err: err},
+		Err:    &execError{name: t.name, loc: t.errLocation(msg), err: err},
 	}
+}
+
+var execLineRE = regexp.MustCompile(`^template: .*?:(\d+):\d+: executing `)
+
+// errLocation is where in its file the failing action of an execution
+// error msg is: text/template counts lines from the template's start.
+func (t *Template) errLocation(msg string) string {
+	m := execLineRE.FindStringSubmatch(msg)
+	if m == nil {
+		return t.Location()
+	}
+	n, _ := strconv.Atoi(m[1])
+	return fmt.Sprintf("%s:%d", t.file, max(t.line, 1)+n-1)
 }
 
 // execError shortens text/template's execution error ("template: subject:1:

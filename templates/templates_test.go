@@ -3,6 +3,8 @@ package templates
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -395,6 +397,20 @@ func TestExecuteRowErrors(t *testing.T) {
 	err = s.Subject.Execute(&buf, campaign.Row{Number: 6, Values: map[string]string{"joined": "2026-01-02"}})
 	if !errors.As(err, &re) || re.Column != "name" {
 		t.Errorf("got %v, want RowError for column name", err)
+	}
+}
+
+// TestExecuteRowErrorLine: an error in a body file names the line of the
+// failing action, not the file's first line.
+func TestExecuteRowErrorLine(t *testing.T) {
+	c := load(t, baseYAML, map[string]string{"body.txt": "Hi {{.name}},\nyou joined {{date \"iso\" .joined}}.\n"})
+	s, err := Compile(c, []string{"email", "name", "joined"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.Text.Execute(io.Discard, campaign.Row{Number: 5, Values: map[string]string{"email": "a@b.c", "name": "Ann", "joined": "13/13/2025"}})
+	if msg := fmt.Sprint(err); !strings.Contains(msg, "body.txt:2): date: cannot read") {
+		t.Errorf("message %q, want the body's line 2", msg)
 	}
 }
 

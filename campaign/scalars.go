@@ -1,0 +1,173 @@
+package campaign
+
+import (
+	"encoding"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+)
+
+// checkText refuses what the decoder would silently change or drop in a
+// campaign file: a second document after "---" (never read), and a plain
+// (unquoted) scalar that YAML reads as a number, a boolean or a special
+// float where the campaign wants text, when the text the decoder makes of
+// that value is not what is written. "0123" is the octal number 83,
+// "2024.10" the float 2024.1 (which names another worksheet), "0x1F" is 31,
+// ".inf" is +Inf; "12345678" stays as written and is let through. A
+// headers: value that is a mapping or a list is refused too (it would be
+// printed as Go syntax). The error names line and column and asks for
+// quotes. It returns nil when data does not parse (the decoder reports
+// that).
+func checkText(file string, data []byte) error {
+	f, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		return nil
+	}
+	var docs []*ast.DocumentNode
+	for _, d := range f.Docs {
+		if d != nil && d.Body != nil {
+			docs = append(docs, d)
+		}
+	}
+	if len(docs) == 0 {
+		return nil
+	}
+	if len(docs) > 1 {
+		return nodeError(file, docs[1].Body, errors.New(`a campaign file holds one YAML document: nothing after "---" would be read`))
+	}
+	return textScalars(file, docs[0].Body, reflect.TypeFor[Campaign](), "")
+}
+
+var (
+	textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
+	headersType     = reflect.TypeFor[Headers]()
+)
+
+// textScalars walks node as the value of a setting of type t at path.
+func textScalars(file string, node ast.Node, t reflect.Type, path string) error {
+	for {
+		switch n := node.(type) {
+		case *ast.TagNode:
+			node = n.Value
+			continue
+		case *ast.AnchorNode:
+			node = n.Value
+			continue
+		}
+		break
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch {
+	case t == headersType:
+		m, ok := node.(*ast.MappingNode)
+		if !ok {
+			return nil
+		}
+		for _, mv := range m.Values {
+			name := "headers." + keyText(mv.Key)
+			switch mv.Value.(type) {
+			case *ast.MappingNode, *ast.SequenceNode:
+				return nodeError(file, mv.Value, fmt.Errorf("%s: a header value is text, not a mapping or a list", name))
+			}
+			if err := textScalar(file, mv.Value, name); err != nil {
+				return err
+			}
+		}
+		return nil
+	case reflect.PointerTo(t).Implements(textUnmarshaler):
+		return nil // a typed setting: its own parser reports bad values
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return textScalar(file, node, path)
+	case reflect.Struct:
+		m, ok := node.(*ast.MappingNode)
+		if !ok {
+			return nil
+		}
+		for _, mv := range m.Values {
+			key := keyText(mv.Key)
+			if f, ok := fieldByTag(t, key); ok {
+				if err := textScalars(file, mv.Value, f.Type, join(path, key)); err != nil {
+					return err
+				}
+			}
+		}
+	case reflect.Map:
+		m, ok := node.(*ast.MappingNode)
+		if !ok {
+			return nil
+		}
+		for _, mv := range m.Values {
+			if err := textScalars(file, mv.Value, t.Elem(), join(path, keyText(mv.Key))); err != nil {
+				return err
+			}
+		}
+	case reflect.Slice:
+		s, ok := node.(*ast.SequenceNode)
+		if !ok {
+			return nil
+		}
+		for _, v := range s.Values {
+			if err := textScalars(file, v, t.Elem(), path); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// textScalar refuses a number, boolean or special float at node whose text
+// would not survive decoding into a string.
+func textScalar(file string, node ast.Node, path string) error {
+	switch n := node.(type) {
+	case *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode, *ast.InfinityNode, *ast.NanNode:
+		src := n.GetToken().Value
+		got := fmt.Sprint(n.(ast.ScalarNode).GetValue())
+		if src != got {
+			return nodeError(file, n, fmt.Errorf("%s: write %s in quotes (\"%s\"): unquoted, YAML reads it as %s", path, src, src, got))
+		}
+	}
+	return nil
+}
+
+func keyText(k ast.MapKeyNode) string {
+	if tk := k.GetToken(); tk != nil {
+		return tk.Value
+	}
+	return ""
+}
+
+// fieldByTag finds the field of struct t whose yaml tag names key.
+func fieldByTag(t reflect.Type, key string) (reflect.StructField, bool) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if name == key {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// nodeError is a FileError at node's position.
+func nodeError(file string, node ast.Node, err error) error {
+	fe := &FileError{File: file, Err: err}
+	if tk := node.GetToken(); tk != nil && tk.Position != nil {
+		fe.Line, fe.Column = tk.Position.Line, tk.Position.Column
+	}
+	return fe
+}
