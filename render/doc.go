@@ -34,7 +34,8 @@
 // An HTML body shows an inline image with src="cid:NAME", where NAME is a
 // file name (letters, digits, '.', '_', '-', '@') of a file in the HTML
 // template's own folder: <img src="cid:logo.png"> attaches logo.png beside
-// body.html with Content-ID <logo.png>. The images are found in the
+// body.html with Content-ID <logo.png@NAME> (NAME the campaign's name: a
+// valid msg-id), and the src is rewritten to match. The images are found in the
 // template text and read once, by New; a missing one makes the campaign
 // unusable.
 //

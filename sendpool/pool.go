@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/tidings/tidings/campaign"
@@ -342,6 +343,8 @@ type poolRun struct {
 	srcErr       error
 	dialFails    int
 	abortedFlag  atomic.Bool
+	// connected is set by the run's first connection.
+	connected atomic.Bool
 	// conns counts the open connections, dialing the dials under way;
 	// workers counts the workers still taking messages (see
 	// poolWorker.yields).
@@ -781,6 +784,7 @@ func (w *poolWorker) ready(j *poolJob) bool {
 			r.mu.Unlock()
 			w.conn, w.sent, w.needReset = c, 0, false
 			r.conns.Add(1)
+			r.connected.Store(true)
 			return true
 		}
 		if r.halted() {
@@ -793,6 +797,15 @@ func (w *poolWorker) ready(j *poolJob) bool {
 			// not a server that may come back. (A resolver that fails
 			// or times out is retried below.)
 			serr := fmt.Errorf("%w: the host name %s does not resolve (check smtp.host): %w", ErrUnreachable, dnsErr.Name, err)
+			r.setStop(serr, "run stopped: "+strings.TrimPrefix(serr.Error(), "sendpool: "))
+			r.finishStopped(j)
+			return false
+		}
+		if d, ok := r.p.dialer.(*SMTPDialer); ok && !r.connected.Load() && (errors.Is(err, syscall.ECONNREFUSED) || isTimeout(err)) {
+			// The run's first connection: a refused or silent port
+			// is a setting to fix (host, port, security), not a
+			// server that comes back in minutes.
+			serr := fmt.Errorf("%w: %s", ErrUnreachable, explain(err, &d.cfg))
 			r.setStop(serr, "run stopped: "+strings.TrimPrefix(serr.Error(), "sendpool: "))
 			r.finishStopped(j)
 			return false

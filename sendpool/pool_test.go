@@ -933,13 +933,44 @@ func TestPoolUnreachable(t *testing.T) {
 		RetryBackoff: time.Millisecond,
 	}
 	res, err := spRun(t, cfg, spMessages(5))
-	if !errors.Is(err, sendpool.ErrUnreachable) {
-		t.Fatalf("err %v, want ErrUnreachable", err)
+	if !errors.Is(err, sendpool.ErrUnreachable) || !strings.Contains(err.Error(), "nothing accepts connections") || !strings.Contains(err.Error(), "465 is implicit TLS") {
+		t.Fatalf("err %v, want ErrUnreachable explaining the port", err)
 	}
 	for row, r := range res.m {
 		if r.Status != sendpool.StatusNotAttempted || r.Attempts != 0 {
 			t.Errorf("row %d: %+v", row, r)
 		}
+	}
+}
+
+// TestPoolSilentPortStops: the run's first connection finds a port that
+// accepts and says nothing (implicit TLS on a STARTTLS setting, say): the
+// run stops after one timeout, explaining the likely cause, instead of
+// dialing again for minutes.
+func TestPoolSilentPortStops(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close() // silent until the listener closes
+		}
+	}()
+	cfg := sendpool.Config{
+		SMTP:         sendpool.SMTPConfig{Host: "127.0.0.1", Port: l.Addr().(*net.TCPAddr).Port, Security: campaign.SecurityNone, Timeout: 200 * time.Millisecond},
+		Concurrency:  1,
+		Retries:      3,
+		RetryBackoff: time.Minute,
+	}
+	_, err = spRun(t, cfg, spMessages(2))
+	if !errors.Is(err, sendpool.ErrUnreachable) || !strings.Contains(err.Error(), "wrong smtp.security") {
+		t.Fatalf("err %v, want ErrUnreachable naming smtp.security", err)
 	}
 }
 

@@ -53,10 +53,24 @@ type PreviewWriter struct {
 	rows []PreviewRow
 }
 
-// NewPreviewWriter creates dir (and its parents) and returns a writer into it.
+// NewPreviewWriter creates dir (and its parents) and returns a writer into
+// it. Messages an earlier preview wrote there (files named as EMLName
+// names them, and the gallery's message files) are removed first, so the
+// folder shows this preview only; nothing else in dir is touched.
 func NewPreviewWriter(dir string) (*PreviewWriter, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("sendpool: preview: %w", err)
+	}
+	for _, pattern := range []string{
+		filepath.Join(dir, "[0-9][0-9][0-9][0-9][0-9][0-9]-*.eml"),
+		filepath.Join(dir, galleryDir, "msg", "[0-9][0-9][0-9][0-9][0-9][0-9]-*.js"),
+	} {
+		old, _ := filepath.Glob(pattern) // the patterns are well-formed
+		for _, f := range old {
+			if err := os.Remove(f); err != nil {
+				return nil, fmt.Errorf("sendpool: preview: removing an earlier preview's %s: %w", filepath.Base(f), err)
+			}
+		}
 	}
 	return &PreviewWriter{dir: dir}, nil
 }

@@ -3,6 +3,7 @@ package sendpool
 import (
 	"context"
 	"encoding/csv"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -74,6 +75,45 @@ func TestPreviewSkippedRows(t *testing.T) {
 	for _, want := range []string{`"r":3,`, `"n":"duplicate","p":"duplicate of row 2"`, `"n":"suppressed"`} {
 		if !strings.Contains(string(list), want) {
 			t.Errorf("gallery/rows-0001.js lacks %s: %s", want, list)
+		}
+	}
+}
+
+// TestPreviewClearsEarlierMessages: a second preview into the same folder
+// does not leave the first one's messages behind (a row since skipped or
+// removed from the sheet); files it did not write stay.
+func TestPreviewClearsEarlierMessages(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "preview")
+	mail := func(row int, key string) galleryTestMail {
+		return galleryTestMail{row: row, key: key, fromAddr: "news@acme.example", toName: "Reader", toAddr: key,
+			subject: "Digest", text: "Hello\r\n"}
+	}
+	preview := func(rows ...int) {
+		t.Helper()
+		w, err := NewPreviewWriter(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, row := range rows {
+			if err := w.Deliver(context.Background(), mail(row, fmt.Sprintf("r%d@example.com", row)).message(t)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	preview(2, 3)
+	if err := os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("mine"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	preview(2)
+	for name, want := range map[string]bool{
+		"000002-r2@example.com.eml": true, "gallery/msg/000002-r2@example.com.js": true, "notes.txt": true,
+		"000003-r3@example.com.eml": false, "gallery/msg/000003-r3@example.com.js": false,
+	} {
+		if _, err := os.Stat(filepath.Join(dir, name)); (err == nil) != want {
+			t.Errorf("%s: exists %v, want %v", name, err == nil, want)
 		}
 	}
 }

@@ -159,7 +159,7 @@ func explain(err error, cfg *SMTPConfig) string {
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return fmt.Sprintf("nothing accepts connections at %s (check smtp.host and smtp.port: 465 is implicit TLS, 587 and 25 are STARTTLS): %v", cfg.Addr(), err)
 	case isTimeout(err):
-		return fmt.Sprintf("no answer from %s within %s (a firewall, or the wrong port?): %v", cfg.Addr(), cfg.timeout(), err)
+		return fmt.Sprintf("no answer from %s within %s (a firewall, the wrong port, or the wrong smtp.security: 465 is implicit TLS, 587 and 25 are STARTTLS): %v", cfg.Addr(), cfg.timeout(), err)
 	case errors.As(err, &se):
 		if ClassifyReply(se.Code, se.EnhancedCode, se.Message) == ClassThrottled {
 			return "the server refuses the connection for now and asks to slow down: " + se.Reply()

@@ -91,6 +91,12 @@ func (c *SMTPConfig) Warnings() []string {
 	if c.Security == campaign.SecurityNone && !isLoopbackHost(c.Host) {
 		w = append(w, "smtp.security is none: mail travels unencrypted to "+c.Host)
 	}
+	switch {
+	case c.Port == 465 && c.Security != campaign.SecurityTLS:
+		w = append(w, fmt.Sprintf("smtp.port 465 is implicit TLS almost everywhere, but smtp.security is %s: if connecting times out, set security: tls", c.Security))
+	case (c.Port == 587 || c.Port == 25) && c.Security == campaign.SecurityTLS:
+		w = append(w, fmt.Sprintf("smtp.port %d speaks STARTTLS almost everywhere, but smtp.security is tls: if connecting times out, set security: starttls", c.Port))
+	}
 	return w
 }
 

@@ -2,6 +2,7 @@ package sendpool
 
 import (
 	"bytes"
+	"github.com/tidings/tidings/campaign"
 	"net"
 	"strings"
 	"testing"
@@ -117,6 +118,28 @@ func TestIsLoopback(t *testing.T) {
 		}
 		if got := isLoopback(a); got != want {
 			t.Errorf("isLoopback(%s) = %v", addr, got)
+		}
+	}
+}
+
+// TestPortSecurityWarnings: a port and a security that rarely go together
+// are warned about (465 is implicit TLS; 587 and 25 speak STARTTLS).
+func TestPortSecurityWarnings(t *testing.T) {
+	for _, c := range []struct {
+		port int
+		sec  campaign.Security
+		want string
+	}{
+		{465, campaign.SecurityStartTLS, "set security: tls"},
+		{587, campaign.SecurityTLS, "set security: starttls"},
+		{25, campaign.SecurityTLS, "set security: starttls"},
+		{465, campaign.SecurityTLS, ""},
+		{587, campaign.SecurityStartTLS, ""},
+	} {
+		cfg := SMTPConfig{Host: "smtp.example.com", Port: c.port, Security: c.sec}
+		got := strings.Join(cfg.Warnings(), "\n")
+		if c.want == "" && got != "" || c.want != "" && !strings.Contains(got, c.want) {
+			t.Errorf("port %d, %v: warnings %q, want %q", c.port, c.sec, got, c.want)
 		}
 	}
 }

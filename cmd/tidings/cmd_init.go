@@ -25,7 +25,7 @@ func newInitCommand(g *globalOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "init DIR",
 		Short: "Write a small working campaign (campaign.yaml, templates, a CSV) into DIR",
-		Args:  cobra.ExactArgs(1),
+		Args:  oneArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runInit(cmd.Context(), opts, g, args[0])
 		},

@@ -35,7 +35,7 @@ recipient the journal has as sent, failed or unknown) get no .eml: the report
 and the page list them with that status and why. Nothing is sent and no
 network is touched. The default folder is preview/ under the campaign's state
 folder (.tidings/<name>/).`,
-		Args: cobra.ExactArgs(1),
+		Args: oneArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runPreview(cmd.Context(), opts, g, args[0])
 		},
@@ -54,6 +54,9 @@ const previewWriters = 4
 // gets no .eml and is listed in report.csv and the gallery with its status
 // and why.
 func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path string) error {
+	if opts.limit < 0 {
+		return &unusableError{fmt.Errorf("--limit: %d must not be negative (0 writes all)", opts.limit)}
+	}
 	p, err := prepare(ctx, path)
 	if err != nil {
 		return err

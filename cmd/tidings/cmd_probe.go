@@ -24,7 +24,7 @@ func newProbeCommand(g *globalOptions) *cobra.Command {
 greeting, the EHLO extensions (PIPELINING, CHUNKING, SIZE, SMTPUTF8, STARTTLS,
 AUTH mechanisms, DSN), the TLS version and certificate, tries the login, and
 says plainly what is wrong when something is. Nothing is sent.`,
-		Args: cobra.ExactArgs(1),
+		Args: oneArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runProbe(cmd.Context(), opts, g, args[0])
 		},
@@ -47,7 +47,8 @@ func runProbe(ctx context.Context, opts probeOptions, g *globalOptions, path str
 		return err
 	}
 	if err := sendpool.Probe(ctx, cfg.SMTP, g.stdout); err != nil {
-		return &unusableError{err}
+		// Probe printed the problem in words already.
+		return &unusableError{fmt.Errorf("%w: %w", errSilent, err)}
 	}
 	return nil
 }

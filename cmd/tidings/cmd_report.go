@@ -25,7 +25,7 @@ func newReportCommand(g *globalOptions) *cobra.Command {
 campaign's journal, at any time, also while a send is running elsewhere. Rows
 of the sheet that the journal has never seen are listed as not-attempted.
 Exit code: 0 when every row is sent or skipped on purpose, 1 otherwise.`,
-		Args: cobra.ExactArgs(1),
+		Args: oneArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runReport(cmd.Context(), opts, g, args[0])
 		},
@@ -56,10 +56,10 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 	byKey := map[string]int{} // normalized key → index in rows
 	keyless := map[int]bool{}
 	for _, r := range state.Report() {
-		if r.NormKey != "" {
+		if r.NormKey != "" && r.Status != journal.StatusDuplicate {
 			byKey[r.NormKey] = len(rows)
 		} else {
-			keyless[r.Row] = true
+			keyless[r.Row] = true // a row's own fact (a duplicate names another row's key)
 		}
 		rows = append(rows, r.ReportRow())
 	}

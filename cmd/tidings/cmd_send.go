@@ -59,7 +59,7 @@ re-sent unless --resend-unknown.
 Ctrl-C stops dispatching and lets messages in flight finish; a second Ctrl-C
 aborts at once. Exit code: 0 all sent, 1 some not sent, 2 unusable input or a
 run stopped by a login or certificate failure, 130 interrupted.`,
-		Args: cobra.ExactArgs(1),
+		Args: oneArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runSend(cmd.Context(), opts, g, args[0])
 		},
@@ -207,6 +207,9 @@ func (s rowSet) has(row int) bool {
 func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path string) error {
 	if opts.now == nil {
 		opts.now = time.Now
+	}
+	if opts.limit < 0 {
+		return &unusableError{fmt.Errorf("--limit: %d must not be negative (0 sends all)", opts.limit)}
 	}
 	p, err := prepare(ctx, path)
 	if err != nil {
@@ -630,8 +633,8 @@ func poolConfig(c *campaign.Campaign, opts sendOptions, g *globalOptions) (sendp
 		}
 		cfg.Rate = r.PerSecond()
 	}
-	if opts.concurrency < 0 {
-		return cfg, &unusableError{errors.New("--concurrency: must be positive")}
+	if opts.concurrency < 0 || opts.concurrency > 256 {
+		return cfg, &unusableError{fmt.Errorf("--concurrency: %d is out of range 1..256", opts.concurrency)}
 	}
 	if opts.concurrency > 0 {
 		cfg.Concurrency = opts.concurrency

@@ -125,6 +125,26 @@ func TestSendDeliversEachOnceAndResumes(t *testing.T) {
 	}
 }
 
+// TestBadFlagValues: negative limits and a concurrency outside 1..256
+// are refused before anything is read or sent.
+func TestBadFlagValues(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 2, "")
+	for _, args := range [][]string{
+		{"send", "--yes", "--limit", "-5", camp},
+		{"send", "--yes", "--concurrency", "1000", camp},
+		{"preview", "--limit", "-1", camp},
+	} {
+		_, errOut, code := runCLI(t, args...)
+		if code != exitUnusable || !strings.Contains(errOut, args[len(args)-3]) {
+			t.Errorf("%v: code %d, want %d naming the flag\n%s", args, code, exitUnusable, errOut)
+		}
+	}
+	if n := len(srv.Messages()); n != 0 {
+		t.Errorf("the server received %d messages", n)
+	}
+}
+
 // TestReportBeforeAnySend: report on a campaign that never ran lists every
 // row as not attempted (exit 1, as any report with rows not sent), instead
 // of failing on the state folder that does not exist yet.
@@ -171,6 +191,24 @@ func TestReportAfterRowsInserted(t *testing.T) {
 	want := map[string]string{"2": "carl@example.com not-attempted", "3": "ann@example.com sent", "4": "bob@example.com sent"}
 	if !maps.Equal(got, want) {
 		t.Errorf("report rows %v, want %v", got, want)
+	}
+}
+
+// TestReportWithDuplicate: a duplicate key in the sheet is one duplicate
+// line in the report, as send said, not a second one.
+func TestReportWithDuplicate(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 0, "")
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name\nalice@example.com,Alice\nbob@example.com,Bob\nAlice@Example.com,Alice again\n"})
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != 0 || !strings.Contains(out, "3 recipients: 2 sent, 1 duplicate") {
+		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
+	}
+	out, errOut, code := runCLI(t, "report", camp)
+	if code != 0 || !strings.Contains(out, "3 recipients: 2 sent, 1 duplicate") {
+		t.Errorf("report: code %d\n%s%s", code, out, errOut)
+	}
+	if rows := readReport(t, camp); len(rows) != 3 {
+		t.Errorf("report.csv has %d rows, want 3", len(rows))
 	}
 }
 

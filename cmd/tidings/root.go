@@ -1,6 +1,9 @@
 package main
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/spf13/cobra"
 )
 
@@ -20,6 +23,7 @@ leaves; delivery is rate-limited, retried, journaled and reported.
   tidings probe CAMPAIGN.yaml    test the SMTP server and login
   tidings send CAMPAIGN.yaml     deliver
   tidings report CAMPAIGN.yaml   rebuild the report from the journal`,
+		Version:       strings.TrimPrefix(version, "tidings "),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
@@ -36,4 +40,14 @@ leaves; delivery is rate-limited, retried, journaled and reported.
 		newReportCommand(g),
 	)
 	return root
+}
+
+// oneArg requires the one argument every command takes (the campaign file,
+// or init's folder), and says the usage line when it is missing or more
+// are given.
+func oneArg(cmd *cobra.Command, args []string) error {
+	if len(args) != 1 {
+		return fmt.Errorf("usage: %s", cmd.UseLine())
+	}
+	return nil
 }

@@ -15,7 +15,7 @@
 // UTF-8, '\n' terminated, RFC 8259 JSON), append-only. Every line has a "type"
 // member naming its record:
 //
-//	{"type":"run","v":1,"pid":4711,"started":"2026-11-25T21:00:00Z","version":"0.3.0","flags":{"resend_unknown":"true"}}
+//	{"type":"run","v":1,"pid":4711,"started":"2026-11-25T21:00:00Z","version":"tidings 0.1.0","flags":{"resend_unknown":"true"}}
 //	{"type":"attempt","row":2,"key":"Ann@Example.org","norm_key":"ann@example.org","to":"Ann <ann@example.org>","message_id":"…@acme.example","hash":"9f86d081884c7d65","try":1,"time":"2026-11-25T21:00:01.5Z"}
 //	{"type":"result","row":2,"key":"Ann@Example.org","norm_key":"ann@example.org","status":"sent","attempts":1,"code":250,"enhanced_code":"2.0.0","detail":"OK queued","message_id":"…","server":"smtp.example.org:465","started_at":"…","finished_at":"…","duration_ms":312,"hash":"9f86d081884c7d65"}
 //
