@@ -2,10 +2,11 @@ package sendpool
 
 import (
 	"bytes"
-	"github.com/tidings/tidings/campaign"
 	"net"
 	"strings"
 	"testing"
+
+	"github.com/tidings/tidings/campaign"
 )
 
 // TestTranscriptRedactsMisreadLines: a server that sends the start of its
