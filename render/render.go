@@ -57,6 +57,11 @@ type Options struct {
 	// Each's workers sign in parallel. It must be safe for concurrent use
 	// and must not modify its argument; an error is the row's problem.
 	Seal func(data []byte) ([]byte, error)
+	// VetFrom, when set, checks every finished message's Data for what
+	// Seal would refuse in its From (DKIM alignment), so that check and a
+	// preflight that does not sign report it as the From column's row
+	// problem. It must be safe for concurrent use.
+	VetFrom func(data []byte) error
 }
 
 // Renderer turns recipient rows into messages. It is safe for concurrent
@@ -67,6 +72,7 @@ type Renderer struct {
 	now      func() time.Time
 	boundary func(string, int) string
 	seal     func([]byte) ([]byte, error)
+	vetFrom  func([]byte) error
 	sheet    string
 	keyCol   string
 	maxSize  int64
@@ -130,7 +136,7 @@ type state struct {
 func New(c *campaign.Campaign, set *templates.Set, opts Options) (*Renderer, error) {
 	r := &Renderer{
 		c: c, set: set,
-		now: opts.Now, boundary: opts.Boundary, seal: opts.Seal,
+		now: opts.Now, boundary: opts.Boundary, seal: opts.Seal, vetFrom: opts.VetFrom,
 		sheet: c.Recipients.Path, keyCol: c.Recipients.Key,
 		maxSize: int64(c.MaxMessageSize),
 		subject: set.Subject, unsubURL: set.UnsubscribeURL, unsubMailto: set.UnsubscribeMailto,
@@ -518,6 +524,16 @@ func (r *Renderer) Render(row campaign.Row) (*Message, error) {
 			return m, err
 		}
 		return nil, err
+	}
+	if r.vetFrom != nil {
+		if err := r.vetFrom(m.Data); err != nil {
+			m.Data = nil
+			col := ""
+			if r.from.t != nil {
+				col = r.from.t.Column(row, m.EnvelopeFrom)
+			}
+			return m, r.rowErr(row, col, err)
+		}
 	}
 	if r.seal != nil {
 		data, err := r.seal(m.Data)

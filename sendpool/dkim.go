@@ -193,19 +193,29 @@ func (s *Signer) checkAligned(from string) error {
 	return nil
 }
 
+// VetFrom reports what Sign would refuse in the From of data (a complete
+// message): when the campaign's From is a template, a From whose domain
+// does not align with the signing domain. It is safe for concurrent use;
+// check and the preflight call it to report the row before anything is
+// sent.
+func (s *Signer) VetFrom(data []byte) error {
+	if !s.checkFrom {
+		return nil
+	}
+	from, err := headerField(data, "From")
+	if err != nil {
+		return err
+	}
+	return s.checkAligned(from)
+}
+
 // Sign returns data (a complete message, CRLF line endings) with a
 // DKIM-Signature header field prepended. data is not modified. When the
 // campaign's From is a template, a message whose From does not align with
 // the signing domain is refused.
 func (s *Signer) Sign(data []byte) ([]byte, error) {
-	if s.checkFrom {
-		from, err := headerField(data, "From")
-		if err != nil {
-			return nil, err
-		}
-		if err := s.checkAligned(from); err != nil {
-			return nil, err
-		}
+	if err := s.VetFrom(data); err != nil {
+		return nil, err
 	}
 	var out bytes.Buffer
 	out.Grow(len(data) + 1024)

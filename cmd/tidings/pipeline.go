@@ -61,7 +61,11 @@ func prepare(ctx context.Context, path string) (*prepared, error) {
 		sheet.Close()
 		return nil, &unusableError{err}
 	}
-	r, err := render.New(c, set, render.Options{})
+	var opts render.Options
+	if signer != nil {
+		opts.VetFrom = signer.VetFrom // a misaligned From is the row's problem before anything is sent
+	}
+	r, err := render.New(c, set, opts)
 	if err != nil {
 		sheet.Close()
 		return nil, &unusableError{err}
