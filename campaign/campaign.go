@@ -149,6 +149,7 @@ func Parse(data []byte, file string) (*Campaign, error) {
 	if err != nil {
 		return nil, &FileError{File: file, Err: err}
 	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a BOM some editors write
 	c := &Campaign{}
 	dec := yaml.NewDecoder(bytes.NewReader(data), yaml.Strict())
 	if err := dec.Decode(c); err != nil {

@@ -236,6 +236,19 @@ func TestLoadErrors(t *testing.T) {
 	}
 }
 
+// TestLoadDirectiveAndBOM: a %YAML directive before "---" and a UTF-8
+// byte order mark at the start are a campaign file like any other.
+func TestLoadDirectiveAndBOM(t *testing.T) {
+	for name, yaml := range map[string]string{
+		"directive": "%YAML 1.2\n---\n" + minimalCampaign,
+		"BOM":       "\ufeff" + minimalCampaign,
+	} {
+		if _, err := Load(writeCampaign(t, yaml)); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
 func TestLoadMissingFile(t *testing.T) {
 	_, err := Load(filepath.Join(t.TempDir(), "nope.yaml"))
 	var fe *FileError

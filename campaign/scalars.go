@@ -29,9 +29,13 @@ func checkText(file string, data []byte) error {
 	}
 	var docs []*ast.DocumentNode
 	for _, d := range f.Docs {
-		if d != nil && d.Body != nil {
-			docs = append(docs, d)
+		if d == nil || d.Body == nil {
+			continue
 		}
+		if _, directive := d.Body.(*ast.DirectiveNode); directive {
+			continue // %YAML 1.2 before the "---"
+		}
+		docs = append(docs, d)
 	}
 	if len(docs) == 0 {
 		return nil

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"unicode/utf8"
 )
 
@@ -147,8 +148,11 @@ func (a *attacher) resolve(p string, fromData bool) (*blob, error) {
 // of opening, a path that leaves it: a folder on the way swapped for a
 // symlink after the check cannot lead outside.
 func (a *attacher) open(real string, fromData bool) (*os.File, error) {
+	// Non-blocking: opening a FIFO for reading would otherwise wait for
+	// a writer; the regular-file check after opening refuses it.
+	const flags = os.O_RDONLY | syscall.O_NONBLOCK
 	if !fromData {
-		return os.Open(real)
+		return os.OpenFile(real, flags, 0)
 	}
 	rel, err := filepath.Rel(a.rootReal, real)
 	if err != nil {
@@ -159,7 +163,7 @@ func (a *attacher) open(real string, fromData bool) (*os.File, error) {
 		return nil, err
 	}
 	defer root.Close()
-	return root.Open(rel)
+	return root.OpenFile(rel, flags, 0)
 }
 
 // newBlob makes the blob of a file's data.

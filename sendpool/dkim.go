@@ -141,14 +141,17 @@ func loadDKIMKey(path string) (crypto.Signer, error) {
 		return nil, fmt.Errorf("sendpool: dkim.key_file %s: no PEM block found", path)
 	}
 	var key any
-	switch block.Type {
-	case "RSA PRIVATE KEY":
-		key, err = x509.ParsePKCS1PrivateKey(block.Bytes)
-	case "PRIVATE KEY":
-		key, err = x509.ParsePKCS8PrivateKey(block.Bytes)
-	case "ENCRYPTED PRIVATE KEY":
+	encrypted := block.Type == "ENCRYPTED PRIVATE KEY" || strings.Contains(block.Headers["Proc-Type"], "ENCRYPTED") // PKCS #8, or legacy PEM encryption
+	switch {
+	case encrypted:
 		return nil, fmt.Errorf("sendpool: dkim.key_file %s: the key is encrypted; store it unencrypted with permissions 0600 (e.g. openssl pkey -in key.pem -out dkim.key)", path)
-	case "OPENSSH PRIVATE KEY":
+	case block.Type == "RSA PRIVATE KEY":
+		key, err = x509.ParsePKCS1PrivateKey(block.Bytes)
+	case block.Type == "PRIVATE KEY":
+		key, err = x509.ParsePKCS8PrivateKey(block.Bytes)
+	case block.Type == "EC PRIVATE KEY":
+		return nil, fmt.Errorf("sendpool: dkim.key_file %s: an EC key; DKIM signs with RSA (2048 bits or more) or Ed25519 (RFC 8463)", path)
+	case block.Type == "OPENSSH PRIVATE KEY":
 		return nil, fmt.Errorf("sendpool: dkim.key_file %s: an OpenSSH key; convert it to PKCS #8 PEM (ssh-keygen -p -m PKCS8 -f FILE)", path)
 	default:
 		return nil, fmt.Errorf("sendpool: dkim.key_file %s: PEM block %q is not a private key", path, block.Type)

@@ -309,6 +309,9 @@ func TestNewSignerRefuses(t *testing.T) {
 		{"encrypted key", func(c *campaign.Campaign) {
 			c.DKIM.KeyFile = writeRaw("-----BEGIN ENCRYPTED PRIVATE KEY-----\nbm90IGEga2V5\n-----END ENCRYPTED PRIVATE KEY-----\n")
 		}, "encrypted"},
+		{"legacy encrypted PKCS #1 key", func(c *campaign.Campaign) {
+			c.DKIM.KeyFile = writeRaw("-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00112233445566778899AABBCCDDEEFF\n\nbm90IGEga2V5\n-----END RSA PRIVATE KEY-----\n")
+		}, "the key is encrypted"},
 		{"missing key file", func(c *campaign.Campaign) { c.DKIM.KeyFile = filepath.Join(t.TempDir(), "none.pem") }, "no such file"},
 		{"RSA under 2048 bits", func(c *campaign.Campaign) { c.DKIM.KeyFile = writeKey(t, small, true) }, "RSA key of 1024 bits"},
 		{"ECDSA key", func(c *campaign.Campaign) { c.DKIM.KeyFile = writeKey(t, ec, false) }, "unsupported key type"},

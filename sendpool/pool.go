@@ -694,7 +694,7 @@ type poolWorker struct {
 	sent      int // transactions on conn
 	needReset bool
 	dead      bool // conn failed; dropped once nothing is in flight on it
-	retired   bool // gave up its place (see yields): takes no more messages
+	retired   bool // gave up its place (see yields) until rejoin
 	// attemptAvg and txAvg are the average durations of the worker's
 	// journal attempts and of its pipelined transactions (Begin to
 	// outcome); see journalBound.
@@ -710,7 +710,7 @@ func (w *poolWorker) loop() {
 		select {
 		case j := <-r.retries:
 			w.handle(j)
-			if w.retired {
+			if w.retired && !w.rejoin() {
 				return
 			}
 			continue
@@ -728,7 +728,7 @@ func (w *poolWorker) loop() {
 		case <-r.done:
 			return
 		}
-		if w.retired {
+		if w.retired && !w.rejoin() {
 			return
 		}
 	}
@@ -801,7 +801,7 @@ func (w *poolWorker) ready(j *poolJob) bool {
 			r.finishStopped(j)
 			return false
 		}
-		if d, ok := r.p.dialer.(*SMTPDialer); ok && !r.connected.Load() && (errors.Is(err, syscall.ECONNREFUSED) || isTimeout(err)) {
+		if d, ok := r.p.dialer.(*SMTPDialer); ok && !r.connected.Load() && (errors.Is(err, syscall.ECONNREFUSED) || isTimeout(err)) && !errors.As(err, &dnsErr) {
 			// The run's first connection: a refused or silent port
 			// is a setting to fix (host, port, security), not a
 			// server that comes back in minutes.
@@ -812,7 +812,7 @@ func (w *poolWorker) ready(j *poolJob) bool {
 		}
 		if w.yields(err) {
 			w.retired = true
-			r.notify(Notice{Kind: NoticeReconnect, Text: fmt.Sprintf("%v; going on with %d connection(s)", err, r.workers.Load())})
+			r.notify(Notice{Kind: NoticeReconnect, Text: fmt.Sprintf("%v; going on with %d connection(s) for now", err, r.workers.Load())})
 			r.schedule(j, 0) // another worker takes it
 			return false
 		}
@@ -880,8 +880,12 @@ func (r *poolRun) serves(c Conn) bool {
 	if len(rows) == 0 || !ok || u.offersSMTPUTF8() {
 		return true
 	}
-	err := fmt.Errorf("%w: %s does not offer SMTPUTF8 (RFC 6531), which %s need for their non-ASCII addresses; nothing was sent through it: fix or remove those rows, or send through a server that offers it",
-		ErrServerLacks, c.Server(), rowList(rows))
+	need := "needs it for its non-ASCII address"
+	if len(rows) > 1 {
+		need = "need it for their non-ASCII addresses"
+	}
+	err := fmt.Errorf("%w: %s does not offer SMTPUTF8 (RFC 6531); %s %s; nothing was sent through it: fix or remove those rows, or send through a server that offers it",
+		ErrServerLacks, c.Server(), rowList(rows), need)
 	r.setStop(err, "run stopped: "+strings.TrimPrefix(err.Error(), "sendpool: "))
 	return false
 }
@@ -901,6 +905,28 @@ func rowList(rows []int) string {
 		return fmt.Sprintf("rows %s and %d more", strings.Join(names, ", "), len(rows)-most)
 	}
 	return fmt.Sprintf("rows %s and %s", strings.Join(names[:len(names)-1], ", "), names[len(names)-1])
+}
+
+// rejoinAfter is how long a worker that gave up its place (see yields)
+// waits before it tries to connect again: the server's cap may have been
+// reached because another client held connections for a while.
+const rejoinAfter = 30 * time.Second
+
+// rejoin waits rejoinAfter and takes the worker's place back; it returns
+// false when the run ended first.
+func (w *poolWorker) rejoin() bool {
+	r := w.r
+	t := r.p.clock.NewTimer(rejoinAfter)
+	select {
+	case <-t.C():
+		w.retired = false
+		r.workers.Add(1)
+		return true
+	case <-r.done:
+	case <-r.haltCtx.Done():
+	}
+	t.Stop()
+	return false
 }
 
 // yields reports whether the worker gives up its place after its dial

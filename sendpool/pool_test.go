@@ -350,6 +350,63 @@ func testPoolFewerSessionsThanConcurrency(t *testing.T, tr spTransport) {
 	}
 }
 
+// capDialer refuses every dial but the first with 421 HL:ICC while refuse
+// is set, as a server at its connection cap, and says so on refused.
+type capDialer struct {
+	inner   sendpool.Dialer
+	dials   atomic.Int64
+	refuse  atomic.Bool
+	refused chan struct{}
+}
+
+func (d *capDialer) Dial(ctx context.Context) (sendpool.Conn, error) {
+	if d.dials.Add(1) > 1 && d.refuse.Load() {
+		select {
+		case d.refused <- struct{}{}:
+		default:
+		}
+		return nil, &sendpool.SMTPError{Command: "CONNECT", Code: 421, EnhancedCode: sendpool.EnhancedCode{4, 7, 0}, Message: "HL:ICC too many connections"}
+	}
+	return d.inner.Dial(ctx)
+}
+
+// TestPoolWorkerRejoins: a worker that gave up its place when the server
+// was at its connection cap takes it back later: the run gets its
+// concurrency back once the cap is gone (another client's connections
+// were passing).
+func TestPoolWorkerRejoins(t *testing.T) {
+	gate := make(chan struct{})
+	srv := smtptest.NewServer(t, smtptest.HoldData(gate))
+	cfg := spConfig(srv)
+	inner, err := sendpool.NewSMTPDialer(cfg.SMTP)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &capDialer{inner: inner, refused: make(chan struct{}, 1)}
+	d.refuse.Store(true)
+	clock := newSPFakeClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	cfg.Dialer, cfg.Clock, cfg.Concurrency, cfg.Retries = d, clock, 2, 0
+	_, _, results, done := spStart(t, cfg, spMessages(3))
+	<-srv.Held() // one message on the one connection, its reply held
+	<-d.refused  // the other worker was refused and gave up its place
+	d.refuse.Store(false)
+	clock.waitPending(func() int { return 1 }) // its wait to rejoin
+	clock.advanceToNext()
+	<-srv.Held() // a second message at once: the worker is back
+	close(gate)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	for row, r := range results.m {
+		if r.Status != sendpool.StatusSent {
+			t.Errorf("row %d: %v %s", row, r.Status, r.Detail)
+		}
+	}
+	if got := srv.MaxConcurrent(); got != 2 {
+		t.Errorf("max concurrent connections %d, want 2", got)
+	}
+}
+
 // TestPoolEveryConnectionRefusedStops: a server that answers every
 // connection 421 still stops the run as unreachable (the workers give up
 // their places down to one, whose refusals count), nothing sent.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"regexp"
 	"strings"
 	"time"
 
@@ -135,21 +136,17 @@ func fnDate(layout, value string) (string, error) {
 	return "", fmt.Errorf("templates: date: cannot read %q as a date (use a form like 2006-01-02)", value)
 }
 
-// spreadsheetLetters are the day/month/year letters of spreadsheet and
-// strftime-like layouts ("yyyy-mm-dd", "DD/MM/YYYY"), which a Go layout
-// writes as themselves.
-var spreadsheetLetters = []string{"yy", "YY", "dd", "DD", "mm", "MM", "hh", "HH", "ss", "SS"}
+// spreadsheetTokens are the day/month/year tokens of spreadsheet and
+// strftime-like layouts ("yyyy-mm-dd", "DD/MM/YYYY") standing as words,
+// which a Go layout writes as themselves.
+var spreadsheetTokens = regexp.MustCompile(`(?i)\b(yyyy|yy|mm|dd|hh|ss)\b`)
 
 // checkLayout refuses a layout that is not a Go time layout: one that
 // writes a date as its own text (no Go element in it), or that uses
-// spreadsheet letters, which would be written as letters.
+// spreadsheet tokens, which would be written as letters.
 func checkLayout(layout string) error {
 	ref := time.Date(2009, 11, 17, 20, 34, 58, 0, time.UTC)
-	bad := ref.Format(layout) == layout
-	for _, l := range spreadsheetLetters {
-		bad = bad || strings.Contains(layout, l)
-	}
-	if bad {
+	if ref.Format(layout) == layout || spreadsheetTokens.MatchString(layout) {
 		return fmt.Errorf("templates: date: layout %q is not a Go time layout: write the reference date 2006-01-02 15:04:05 in the form wanted (02/01/2006 for day/month/year), or use iso, short, long, us, zh, rfc3339 or rfc1123", layout)
 	}
 	return nil

@@ -61,8 +61,10 @@ func TestFuncs(t *testing.T) {
 			t.Errorf("date %q = %q, %v; want an error", layout, got, err)
 		}
 	}
-	if got, err := run(t, `{{date "02/01/2006" "2026-03-14"}}`, nil); err != nil || got != "14/03/2026" {
-		t.Errorf("date 02/01/2006 = %q, %v", got, err)
+	for layout, want := range map[string]string{"02/01/2006": "14/03/2026", "January 2006 issue": "March 2026 issue", "Monday, address day": "Saturday, address day"} {
+		if got, err := run(t, `{{date "`+layout+`" "2026-03-14"}}`, nil); err != nil || got != want {
+			t.Errorf("date %q = %q, %v; want %q", layout, got, err, want)
+		}
 	}
 }
 

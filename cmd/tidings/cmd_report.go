@@ -49,17 +49,22 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 	// The journal's lines carry the row numbers of their runs; the sheet
 	// may have changed since (rows inserted or moved). Keyed lines are
 	// matched to the sheet by key and take the row their key has now;
-	// rows whose key the journal does not know are not attempted. Lines
-	// without a key (a row's own fact: invalid, duplicate) stay with
-	// their row number.
+	// rows whose key the journal does not know are not attempted.
+	// Duplicates are decided again from the sheet as it is. A line without
+	// a key (a row that was invalid before it had one) stands only while
+	// that row still has no key.
 	rows := []sendpool.ReportRow{}
 	byKey := map[string]int{} // normalized key → index in rows
-	keyless := map[int]bool{}
+	keyless := map[int]int{}  // row → index in rows
+	dropped := map[int]bool{} // indexes in rows to leave out
 	for _, r := range state.Report() {
-		if r.NormKey != "" && r.Status != journal.StatusDuplicate {
+		switch {
+		case r.Status == journal.StatusDuplicate:
+			continue
+		case r.NormKey != "":
 			byKey[r.NormKey] = len(rows)
-		} else {
-			keyless[r.Row] = true // a row's own fact (a duplicate names another row's key)
+		default:
+			keyless[r.Row] = len(rows)
 		}
 		rows = append(rows, r.ReportRow())
 	}
@@ -76,7 +81,7 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 		}
 		var re *campaign.RowError
 		if errors.As(err, &re) {
-			if !keyless[re.Row] {
+			if _, ok := keyless[re.Row]; !ok {
 				rows = append(rows, sendpool.ReportRow{Row: re.Row, Status: sendpool.StatusInvalid, Detail: problemText(err)})
 			}
 			continue
@@ -86,19 +91,31 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 		}
 		key := row.Values[c.Recipients.Key]
 		norm := journal.NormalizeKey(key)
-		if keyless[row.Number] {
-			continue // the journal's own line for this row stands
+		if i, ok := keyless[row.Number]; ok {
+			if norm == "" {
+				continue // the journal's own line for this row stands
+			}
+			dropped[i] = true // that line was another row's
 		}
 		if first, dup := firstRow[norm]; dup && norm != "" {
 			rows = append(rows, sendpool.ReportRow{Row: row.Number, Key: key, Status: sendpool.StatusDuplicate, Detail: fmt.Sprintf("duplicate of row %d", first)})
 			continue
 		}
 		firstRow[norm] = row.Number
-		if i, ok := byKey[norm]; ok {
+		if i, ok := byKey[norm]; ok && norm != "" {
 			rows[i].Row = row.Number
 			continue
 		}
 		rows = append(rows, sendpool.ReportRow{Row: row.Number, Key: key, Status: sendpool.StatusNotAttempted})
+	}
+	if len(dropped) > 0 {
+		kept := rows[:0]
+		for i, r := range rows {
+			if !dropped[i] {
+				kept = append(kept, r)
+			}
+		}
+		rows = kept
 	}
 	if err := sendpool.WriteReport(c.StateDir, rows); err != nil {
 		return &unusableError{err}

@@ -118,6 +118,17 @@ type plan struct {
 	partial int
 }
 
+// utf8Within lists the rows needing SMTPUTF8 among the first n rows to
+// send: those this run hands over (--limit, daily_cap).
+func (pl *plan) utf8Within(n int) []int {
+	if n <= 0 || n >= len(pl.planned) {
+		return pl.utf8Rows
+	}
+	last := pl.planned[n-1].row
+	i, _ := slices.BinarySearch(pl.utf8Rows, last+1)
+	return pl.utf8Rows[:i]
+}
+
 // plannedRow is a row the preflight decided to send, with its key's hash.
 type plannedRow struct {
 	row int
@@ -308,7 +319,7 @@ func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path strin
 	}
 	rec := journal.NewRecorder(w)
 	cfg.Journal = rec
-	cfg.SMTPUTF8Rows = pl.utf8Rows
+	cfg.SMTPUTF8Rows = pl.utf8Within(n)
 	for _, r := range pl.lines {
 		if err := reporter.AddRow(r); err != nil {
 			w.Close()

@@ -125,6 +125,29 @@ func TestSendDeliversEachOnceAndResumes(t *testing.T) {
 	}
 }
 
+// TestReportInsertedRowAfterDuplicate: a row inserted where an earlier
+// run had a duplicate is listed (not attempted), not hidden behind the old
+// duplicate line.
+func TestReportInsertedRowAfterDuplicate(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 0, "")
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name\nann@example.com,Ann\nANN@example.com,Ann again\nbob@example.com,Bob\n"})
+	runCLI(t, "send", "--yes", camp)
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name\nann@example.com,Ann\ncat@example.com,Cat\nANN@example.com,Ann again\nbob@example.com,Bob\n"})
+	out, errOut, code := runCLI(t, "report", camp)
+	if code != exitSomeFailed {
+		t.Fatalf("report: code %d, want %d\n%s%s", code, exitSomeFailed, out, errOut)
+	}
+	got := map[string]string{}
+	for _, r := range readReport(t, camp) {
+		got[r["row"]] = r["key"] + " " + r["status"]
+	}
+	want := map[string]string{"2": "ann@example.com sent", "3": "cat@example.com not-attempted", "4": "ANN@example.com duplicate", "5": "bob@example.com sent"}
+	if !maps.Equal(got, want) {
+		t.Errorf("report rows %v, want %v", got, want)
+	}
+}
+
 // TestBadFlagValues: negative limits and a concurrency outside 1..256
 // are refused before anything is read or sent.
 func TestBadFlagValues(t *testing.T) {
@@ -228,6 +251,18 @@ func TestSendStopsWhenServerLacksSMTPUTF8(t *testing.T) {
 	}
 	if n := len(srv.Messages()); n != 0 {
 		t.Errorf("the server received %d messages", n)
+	}
+}
+
+// TestSendLimitBeforeSMTPUTF8Row: with --limit, only the rows this run
+// sends decide whether the server must offer SMTPUTF8.
+func TestSendLimitBeforeSMTPUTF8Row(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 0, "")
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name\nann@example.com,Ann\njosé@example.com,José\n"})
+	out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp)
+	if code != exitSomeFailed || srv.Received("ann@example.com") != 1 {
+		t.Fatalf("send --limit 1: code %d, ann received %d\n%s%s", code, srv.Received("ann@example.com"), out, errOut)
 	}
 }
 

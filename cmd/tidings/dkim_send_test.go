@@ -81,3 +81,38 @@ dkim: {domain: example.com, selector: s1, key_file: dkim.key}
 		}
 	}
 }
+
+// TestMisalignedFromIsRowProblem: with DKIM and a From made from the row,
+// a row whose From domain does not align with the signing domain is found
+// by check and the send preflight, naming the row, and nothing is sent.
+func TestMisalignedFromIsRowProblem(t *testing.T) {
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	der, err := x509.MarshalPKCS8PrivateKey(priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 0, "dkim: {domain: example.com, selector: s1, key_file: dkim.key}\n")
+	dir := filepath.Dir(camp)
+	b, err := os.ReadFile(camp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, dir, map[string]string{
+		"c.yaml":   strings.Replace(string(b), `from: "Sender <sender@example.com>"`, `from: "{{.from}}"`, 1),
+		"r.csv":    "email,name,from\nann@example.com,Ann,news@example.com\nbob@example.com,Bob,news@evil.example\n",
+		"dkim.key": string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})),
+	})
+	for _, args := range [][]string{{"check", camp}, {"send", "--yes", camp}} {
+		out, errOut, code := runCLI(t, args...)
+		if code != exitSomeFailed || !strings.Contains(out+errOut, "row 3") || !strings.Contains(out+errOut, "does not align") {
+			t.Errorf("%v: code %d, want %d naming row 3\n%s%s", args, code, exitSomeFailed, out, errOut)
+		}
+	}
+	if n := len(srv.Messages()); n != 0 {
+		t.Errorf("the server received %d messages", n)
+	}
+}

@@ -88,6 +88,36 @@ func owedCampaign(t *testing.T, opts ...smtptest.Option) (camp string, srv *smtp
 	return camp, srv, deferCc
 }
 
+// TestOwedWithRetries: with retries (the default), the run retries the
+// deferred Cc itself; when the Cc is still deferred at the end, the key is
+// sent (the To has it) in the report and in later runs, which send to the
+// Cc alone, once.
+func TestOwedWithRetries(t *testing.T) {
+	var deferCc atomic.Bool
+	deferCc.Store(true)
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		if to == "boss@example.com" && deferCc.Load() {
+			return smtptest.Reply(451, "4.2.1", "mailbox busy, try later")
+		}
+		return nil
+	}))
+	camp := sendCampaign(t, srv, 0, "cc: '{{.cc}}'\nsend: {concurrency: 1, retries: 2, retry_backoff: 1ms}\n")
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name,cc\nann@example.com,Ann,boss@example.com\n"})
+	runCLI(t, "send", "--yes", camp)
+	deferCc.Store(false)
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != 0 || !strings.Contains(out, "1 sent") {
+		t.Fatalf("second run: code %d\n%s%s", code, out, errOut)
+	}
+	for _, args := range [][]string{{"send", "--yes", camp}, {"report", camp}} {
+		if out, errOut, code := runCLI(t, args...); code != 0 || !strings.Contains(out, "1 sent") {
+			t.Errorf("%v: code %d, want 0 and the row sent\n%s%s", args, code, out, errOut)
+		}
+	}
+	if a, b := srv.Received("ann@example.com"), srv.Received("boss@example.com"); a != 1 || b != 1 {
+		t.Errorf("ann received %d, boss %d; want 1 and 1", a, b)
+	}
+}
+
 // TestOwedRefusedForGood: the Cc still owed is refused for good (550) on
 // the resume; later runs leave it unless --retry-failed, which sends to it
 // alone.

@@ -282,6 +282,11 @@ func (s *State) result(r *Result) {
 			// (temporary, when the run retries the others), the key
 			// is sent and only the owed recipients are left.
 			e.delivery, e.Owed = StatusSent, r.Owed
+			if r.Status != StatusSent {
+				sent := *r
+				sent.Status = StatusSent
+				e.Result = &sent
+			}
 		}
 		if r.MessageID != "" {
 			e.MessageID = r.MessageID
