@@ -90,26 +90,22 @@ func textScalars(file string, node ast.Node, t reflect.Type, path string) error 
 	switch t.Kind() {
 	case reflect.String:
 		return textScalar(file, node, path)
-	case reflect.Struct:
+	case reflect.Struct, reflect.Map:
 		m, ok := node.(*ast.MappingNode)
 		if !ok {
 			return nil
 		}
 		for _, mv := range m.Values {
 			key := keyText(mv.Key)
-			if f, ok := fieldByTag(t, key); ok {
-				if err := textScalars(file, mv.Value, f.Type, join(path, key)); err != nil {
-					return err
-				}
+			var vt reflect.Type
+			if t.Kind() == reflect.Map {
+				vt = t.Elem()
+			} else if f, ok := fieldByTag(t, key); ok {
+				vt = f.Type
+			} else {
+				continue // the decoder reports unknown keys
 			}
-		}
-	case reflect.Map:
-		m, ok := node.(*ast.MappingNode)
-		if !ok {
-			return nil
-		}
-		for _, mv := range m.Values {
-			if err := textScalars(file, mv.Value, t.Elem(), join(path, keyText(mv.Key))); err != nil {
+			if err := textScalars(file, mv.Value, vt, join(path, key)); err != nil {
 				return err
 			}
 		}
