@@ -963,36 +963,26 @@ func mailtoURL(v string) (string, error) {
 // part of it. With keepPct a valid %XX already in s is kept (a query the
 // campaign wrote encoded).
 func escapeMailto(s string, keepPct bool) string {
-	const hex = "0123456789ABCDEF"
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', strings.IndexByte("-._~!$'()*+,;:@", c) >= 0:
-			b.WriteByte(c)
-		case c == '%' && keepPct && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
-			b.WriteString(s[i : i+3])
-			i += 2
-		default:
-			b.WriteByte('%')
-			b.WriteByte(hex[c>>4])
-			b.WriteByte(hex[c&15])
-		}
-	}
-	return b.String()
-}
-
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+	return percentEncode(s, func(c byte) bool {
+		return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-._~!$'()*+,;:@", c) >= 0
+	}, keepPct)
 }
 
 // escapeURL percent-encodes bytes that may not appear in a URL inside a
 // header: spaces, controls, non-ASCII, and < > " (RFC 3986, RFC 2369).
 func escapeURL(s string) string {
+	return percentEncode(s, func(c byte) bool {
+		return c > ' ' && c < 0x7f && c != '<' && c != '>' && c != '"'
+	}, false)
+}
+
+// percentEncode writes every byte of s that keep refuses as %XX; with
+// keepPct a valid %XX already in s stays as it is. s comes back as it is
+// when nothing needs encoding.
+func percentEncode(s string, keep func(byte) bool, keepPct bool) string {
 	const hex = "0123456789ABCDEF"
-	esc := func(c byte) bool { return c <= ' ' || c >= 0x7f || c == '<' || c == '>' || c == '"' }
 	i := 0
-	for i < len(s) && !esc(s[i]) {
+	for i < len(s) && keep(s[i]) {
 		i++
 	}
 	if i == len(s) {
@@ -1001,11 +991,19 @@ func escapeURL(s string) string {
 	b := make([]byte, 0, len(s)+16)
 	b = append(b, s[:i]...)
 	for ; i < len(s); i++ {
-		if c := s[i]; esc(c) {
-			b = append(b, '%', hex[c>>4], hex[c&15])
-		} else {
+		switch c := s[i]; {
+		case keep(c):
 			b = append(b, c)
+		case c == '%' && keepPct && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]):
+			b = append(b, s[i:i+3]...)
+			i += 2
+		default:
+			b = append(b, '%', hex[c>>4], hex[c&15])
 		}
 	}
 	return string(b)
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }

@@ -381,6 +381,17 @@ func (r *poolRun) setStop(err error, cause string) {
 	r.halt()
 }
 
+// stopFor stops the run for err, which is also what unsent messages are
+// told (without the package prefix).
+func (r *poolRun) stopFor(err error) {
+	r.setStop(err, "run stopped: "+strings.TrimPrefix(err.Error(), "sendpool: "))
+}
+
+// authError is the run's *AuthError for a login refused with reply.
+func (r *poolRun) authError(reply *SMTPError) *AuthError {
+	return &AuthError{Host: r.p.server, Username: r.p.cfg.SMTP.Username, Reply: reply, Hint: authHint(r.p.cfg.SMTP.Host)}
+}
+
 func (r *poolRun) cause() string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -797,7 +808,7 @@ func (w *poolWorker) ready(j *poolJob) bool {
 			// not a server that may come back. (A resolver that fails
 			// or times out is retried below.)
 			serr := fmt.Errorf("%w: the host name %s does not resolve (check smtp.host): %w", ErrUnreachable, dnsErr.Name, err)
-			r.setStop(serr, "run stopped: "+strings.TrimPrefix(serr.Error(), "sendpool: "))
+			r.stopFor(serr)
 			r.finishStopped(j)
 			return false
 		}
@@ -806,7 +817,7 @@ func (w *poolWorker) ready(j *poolJob) bool {
 			// is a setting to fix (host, port, security), not a
 			// server that comes back in minutes.
 			serr := fmt.Errorf("%w: %s", ErrUnreachable, explain(err, &d.cfg))
-			r.setStop(serr, "run stopped: "+strings.TrimPrefix(serr.Error(), "sendpool: "))
+			r.stopFor(serr)
 			r.finishStopped(j)
 			return false
 		}
@@ -828,20 +839,20 @@ func (w *poolWorker) ready(j *poolJob) bool {
 			if !errors.As(err, &ae) {
 				var se *SMTPError
 				errors.As(err, &se)
-				ae = &AuthError{Host: r.p.server, Username: r.p.cfg.SMTP.Username, Reply: se, Hint: authHint(r.p.cfg.SMTP.Host)}
+				ae = r.authError(se)
 			}
-			r.setStop(ae, "run stopped: "+strings.TrimPrefix(ae.Error(), "sendpool: "))
+			r.stopFor(ae)
 			r.finishStopped(j)
 			return false
 		case ClassTLS:
-			r.setStop(err, "run stopped: "+strings.TrimPrefix(err.Error(), "sendpool: "))
+			r.stopFor(err)
 			r.finishStopped(j)
 			return false
 		case ClassPermanent:
 			// A 5xx greeting or EHLO refusal: the server will not serve
 			// this client; dialing again does not help.
 			serr := fmt.Errorf("%w: the server refuses service: %w", ErrUnreachable, err)
-			r.setStop(serr, "run stopped: "+strings.TrimPrefix(serr.Error(), "sendpool: "))
+			r.stopFor(serr)
 			r.finishStopped(j)
 			return false
 		case ClassThrottled:
@@ -853,7 +864,7 @@ func (w *poolWorker) ready(j *poolJob) bool {
 		r.mu.Unlock()
 		if limit := max(3, r.p.cfg.Retries+2); n >= limit {
 			serr := fmt.Errorf("%w: %d connection attempts in a row failed, last: %w", ErrUnreachable, n, err)
-			r.setStop(serr, "run stopped: "+strings.TrimPrefix(serr.Error(), "sendpool: "))
+			r.stopFor(serr)
 			r.finishStopped(j)
 			return false
 		}
@@ -886,7 +897,7 @@ func (r *poolRun) serves(c Conn) bool {
 	}
 	err := fmt.Errorf("%w: %s does not offer SMTPUTF8 (RFC 6531); %s %s; nothing was sent through it: fix or remove those rows, or send through a server that offers it",
 		ErrServerLacks, c.Server(), rowList(rows), need)
-	r.setStop(err, "run stopped: "+strings.TrimPrefix(err.Error(), "sendpool: "))
+	r.stopFor(err)
 	return false
 }
 
@@ -1110,9 +1121,9 @@ func (r *poolRun) absorb(j *poolJob, d *Delivery, err error, attempted bool) {
 		stopErr := err
 		var ae *AuthError
 		if class == ClassAuth && !errors.As(err, &ae) {
-			stopErr = &AuthError{Host: r.p.server, Username: r.p.cfg.SMTP.Username, Reply: se, Hint: authHint(r.p.cfg.SMTP.Host)}
+			stopErr = r.authError(se)
 		}
-		r.setStop(stopErr, "run stopped: "+strings.TrimPrefix(stopErr.Error(), "sendpool: "))
+		r.stopFor(stopErr)
 		r.finishStopped(j)
 	default: // ClassThrottled, ClassTemporary, ClassNetwork
 		j.decisive, j.detail = se, localDetail(se, err)
@@ -1152,8 +1163,8 @@ func (r *poolRun) absorbRcpts(j *poolJob, d *Delivery, completed, attempted bool
 		case ClassPermanent:
 			j.mark(rr.Addr, StatusFailed, rr.Err, "")
 		case ClassAuth:
-			ae := &AuthError{Host: r.p.server, Username: r.p.cfg.SMTP.Username, Reply: rr.Err, Hint: authHint(r.p.cfg.SMTP.Host)}
-			r.setStop(ae, "run stopped: "+strings.TrimPrefix(ae.Error(), "sendpool: "))
+			ae := r.authError(rr.Err)
+			r.stopFor(ae)
 			again = append(again, rr.Addr)
 		case ClassThrottled:
 			throttled = true

@@ -137,9 +137,6 @@ type plannedRow struct {
 
 // keyHash identifies a recipient key (normalized) within this process.
 func (pl *plan) keyHash(key string) uint64 {
-	if pl.seed == (maphash.Seed{}) {
-		pl.seed = maphash.MakeSeed()
-	}
 	return maphash.String(pl.seed, journal.NormalizeKey(key))
 }
 
@@ -372,7 +369,7 @@ func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path strin
 // each row's fate: invalid, duplicate, suppressed, skipped by the journal,
 // or to send.
 func preflight(ctx context.Context, p *prepared, state *journal.State, supp *campaign.Suppression, opts sendOptions, warn *messageWarnings) (*plan, error) {
-	pl := &plan{}
+	pl := &plan{seed: maphash.MakeSeed()}
 	decider := &rowDecider{dupes: journal.NewDeduper(), supp: supp, state: state,
 		policy: journal.Policy{RetryFailed: opts.retryFailed, ResendUnknown: opts.resendUnknown}}
 	err := p.renderer.Each(ctx, p.sheet, renderWorkers(), func(m *render.Message, err error) error {
