@@ -10,6 +10,8 @@ import (
 	"github.com/tidings/tidings/render"
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
+	results "github.com/tidings/tidings/sendpool/report"
+	"github.com/tidings/tidings/sendpool/smtpclient"
 )
 
 // PoolSend delivers pre-rendered msgs in process with tidings' pool
@@ -18,9 +20,13 @@ import (
 // report in stateDir as tidings send keeps them. It returns how long Run
 // took. It isolates the delivery side of send from rendering.
 func PoolSend(ctx context.Context, port, conns int, msgs []*render.Message, stateDir string, withJournal, withReport bool) (time.Duration, error) {
+	dialer, err := smtpclient.NewDialer(smtpclient.Config{Host: "127.0.0.1", Port: port, Security: campaign.SecurityNone,
+		Timeout: 30 * time.Second, Transport: campaign.TransportPipelined})
+	if err != nil {
+		return 0, err
+	}
 	cfg := sendpool.Config{
-		SMTP: sendpool.SMTPConfig{Host: "127.0.0.1", Port: port, Security: campaign.SecurityNone,
-			Timeout: 30 * time.Second, Transport: sendpool.TransportPipelined},
+		Dialer:        dialer,
 		Concurrency:   conns,
 		PerConnection: 100_000,
 	}
@@ -36,10 +42,10 @@ func PoolSend(ctx context.Context, port, conns int, msgs []*render.Message, stat
 		}
 		cfg.Journal = journal.NewRecorder(w)
 	}
-	var rep *sendpool.Reporter
+	var rep *results.Reporter
 	if withReport {
 		var err error
-		if rep, err = sendpool.NewReporter(stateDir, sendpool.ReporterOptions{}); err != nil {
+		if rep, err = results.NewReporter(stateDir, results.ReporterOptions{}); err != nil {
 			return 0, err
 		}
 	}

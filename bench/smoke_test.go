@@ -14,6 +14,7 @@ import (
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/render"
 	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/smtpclient"
 )
 
 // The smoke tests run the benchmark harness at toy sizes, so a plain
@@ -123,11 +124,12 @@ func TestProxyAndPool(t *testing.T) {
 		msgs[i] = &render.Message{Row: i + 2, Key: to, EnvelopeFrom: "s@example.org", Recipients: []string{to},
 			Data: []byte("Subject: x\r\n\r\n.dot line\r\nhello\r\n")}
 	}
-	pool, err := sendpool.New(sendpool.Config{
-		SMTP: sendpool.SMTPConfig{Host: "127.0.0.1", Port: px.Port, Security: campaign.SecurityNone, Timeout: 5 * time.Second,
-			Transport: sendpool.TransportPipelined},
-		Concurrency: 1,
-	})
+	dialer, err := smtpclient.NewDialer(smtpclient.Config{Host: "127.0.0.1", Port: px.Port, Security: campaign.SecurityNone, Timeout: 5 * time.Second,
+		Transport: campaign.TransportPipelined})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool, err := sendpool.New(sendpool.Config{Dialer: dialer, Concurrency: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

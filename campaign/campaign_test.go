@@ -132,6 +132,11 @@ func TestLoadErrors(t *testing.T) {
 			msgs: []string{`unknown security "ssl3" (use tls, starttls or none)`},
 		},
 		{
+			name: "bad transport value",
+			yaml: minimalCampaign + "smtp:\n  host: smtp.163.com\n  transport: fast\n",
+			msgs: []string{`unknown transport "fast" (use auto, pipelined or plain)`},
+		},
+		{
 			name: "bad rate",
 			yaml: minimalCampaign + "send:\n  rate: 10/week\n",
 			msgs: []string{"unit must be s, m, h or d"},
@@ -284,5 +289,16 @@ send:
 	}
 	if c.Send.Domains["qq.com"] != (Rate{N: 10, Per: time.Second}) {
 		t.Errorf("domains = %v", c.Send.Domains)
+	}
+}
+
+func TestParseTransport(t *testing.T) {
+	for in, want := range map[string]Transport{"": TransportAuto, "Auto": TransportAuto, "pipelined": TransportPipelined, "PLAIN": TransportPlain} {
+		if got, err := ParseTransport(in); err != nil || got != want {
+			t.Errorf("ParseTransport(%q) = %v, %v", in, got, err)
+		}
+	}
+	if _, err := ParseTransport("fast"); err == nil {
+		t.Error("unknown transport accepted")
 	}
 }

@@ -101,6 +101,60 @@ func (p *Protocol) UnmarshalText(b []byte) error {
 	return nil
 }
 
+// Transport chooses the SMTP client exchange after login.
+type Transport int
+
+const (
+	// TransportAuto pipelines (RFC 2920, with BDAT when CHUNKING is also
+	// offered) when the server offers PIPELINING, and uses the plain
+	// exchange otherwise. The zero value.
+	TransportAuto Transport = iota
+	// TransportPipelined requires PIPELINING: a server without it is an
+	// error.
+	TransportPipelined
+	// TransportPlain is the lockstep exchange: one reply awaited per
+	// command.
+	TransportPlain
+)
+
+// ParseTransport parses "auto" (or ""), "pipelined" or "plain"; anything
+// else is an error.
+func ParseTransport(s string) (Transport, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "auto":
+		return TransportAuto, nil
+	case "pipelined":
+		return TransportPipelined, nil
+	case "plain":
+		return TransportPlain, nil
+	default:
+		return 0, fmt.Errorf("unknown transport %q (use auto, pipelined or plain)", s)
+	}
+}
+
+func (t Transport) String() string {
+	switch t {
+	case TransportAuto:
+		return "auto"
+	case TransportPipelined:
+		return "pipelined"
+	case TransportPlain:
+		return "plain"
+	default:
+		return fmt.Sprintf("Transport(%d)", int(t))
+	}
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (t *Transport) UnmarshalText(b []byte) error {
+	v, err := ParseTransport(string(b))
+	if err != nil {
+		return err
+	}
+	*t = v
+	return nil
+}
+
 // Rate is a number of events per period, written "10/s", "600/m", "2000/h"
 // or "500/d".
 type Rate struct {
@@ -224,9 +278,9 @@ type SMTP struct {
 	InsecureSkipVerify bool     `yaml:"insecure_skip_verify"`
 	// CAFile adds a PEM bundle of trusted roots (for a private CA).
 	CAFile string `yaml:"ca_file"`
-	// Transport chooses the client exchange: "" or auto (pipelined when
-	// the server offers it), pipelined, or plain.
-	Transport string `yaml:"transport"`
+	// Transport chooses the client exchange: auto (pipelined when the
+	// server offers it), pipelined, or plain.
+	Transport Transport `yaml:"transport"`
 }
 
 func (s *SMTP) validate() error {
@@ -251,11 +305,6 @@ func (s *SMTP) validate() error {
 	case "", "plain", "login", "cram-md5", "xoauth2":
 	default:
 		errs = append(errs, fmt.Errorf("smtp.auth: unknown mechanism %q (use plain, login, cram-md5 or xoauth2)", s.Auth))
-	}
-	switch strings.ToLower(s.Transport) {
-	case "", "auto", "pipelined", "plain":
-	default:
-		errs = append(errs, fmt.Errorf("smtp.transport: unknown %q (use auto, pipelined or plain)", s.Transport))
 	}
 	if s.Username != "" && s.PasswordEnv == "" {
 		errs = append(errs, errors.New("smtp.password_env: required with smtp.username (the secret comes from the environment, never from this file)"))

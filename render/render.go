@@ -52,13 +52,13 @@ type Options struct {
 	// AttachmentCache bounds the bytes of encoded attachments kept for
 	// reuse by later rows; 0 means 32 MB, negative turns caching off.
 	AttachmentCache int64
-	// Seal, when set, is applied to every finished message's Data (DKIM
+	// Sign, when set, is applied to every finished message's Data (DKIM
 	// signing): it runs in the goroutine that rendered the message, so
 	// Each's workers sign in parallel. It must be safe for concurrent use
 	// and must not modify its argument; an error is the row's problem.
-	Seal func(data []byte) ([]byte, error)
+	Sign func(data []byte) ([]byte, error)
 	// VetFrom, when set, checks every finished message's Data for what
-	// Seal would refuse in its From (DKIM alignment), so that check and a
+	// Sign would refuse in its From (DKIM alignment), so that check and a
 	// preflight that does not sign report it as the From column's row
 	// problem. It must be safe for concurrent use.
 	VetFrom func(data []byte) error
@@ -71,7 +71,7 @@ type Renderer struct {
 	set      *templates.Set
 	now      func() time.Time
 	boundary func(string, int) string
-	seal     func([]byte) ([]byte, error)
+	sign     func([]byte) ([]byte, error)
 	vetFrom  func([]byte) error
 	sheet    string
 	keyCol   string
@@ -98,7 +98,7 @@ type Renderer struct {
 // not depend on the row, the parsed list.
 type addrField struct {
 	t     *templates.Template
-	konst bool
+	fixed bool
 	list  []mailbox
 }
 
@@ -114,7 +114,7 @@ type textField struct {
 // path does not depend on the row (nil when it renders empty).
 type attField struct {
 	t     *templates.Template
-	konst bool
+	fixed bool
 	b     *blob
 }
 
@@ -136,7 +136,7 @@ type state struct {
 func New(c *campaign.Campaign, set *templates.Set, opts Options) (*Renderer, error) {
 	r := &Renderer{
 		c: c, set: set,
-		now: opts.Now, boundary: opts.Boundary, seal: opts.Seal, vetFrom: opts.VetFrom,
+		now: opts.Now, boundary: opts.Boundary, sign: opts.Sign, vetFrom: opts.VetFrom,
 		sheet: c.Recipients.Path, keyCol: c.Recipients.Key,
 		maxSize: int64(c.MaxMessageSize),
 		subject: set.Subject, unsubURL: set.UnsubscribeURL, unsubMailto: set.UnsubscribeMailto,
@@ -190,11 +190,11 @@ func New(c *campaign.Campaign, set *templates.Set, opts Options) (*Renderer, err
 			fileErr(f.t, rowCause(err))
 			continue
 		}
-		f.dst.konst, f.dst.list = true, list
+		f.dst.fixed, f.dst.list = true, list
 	}
 	if r.from.t == nil {
 		fileErr(nil, errors.New("render: from: required"))
-	} else if r.from.konst && (r.sender.t == nil || r.sender.konst) {
+	} else if r.from.fixed && (r.sender.t == nil || r.sender.fixed) {
 		if len(r.from.list) == 0 {
 			fileErr(r.from.t, errors.New("render: from: no address"))
 		} else if _, err := senderRule(r.from.list, r.sender.list); err != nil {
@@ -268,7 +268,7 @@ func New(c *campaign.Campaign, set *templates.Set, opts Options) (*Renderer, err
 				fileErr(t, fmt.Errorf("render: %s: %w", t.Name(), rowCause(err)))
 				continue
 			}
-			af.konst = true
+			af.fixed = true
 		}
 		r.atts = append(r.atts, af)
 	}
@@ -455,7 +455,7 @@ func (r *Renderer) addresses(f *addrField, row campaign.Row, buf *bytes.Buffer) 
 	if f.t == nil {
 		return nil, nil
 	}
-	if f.konst {
+	if f.fixed {
 		return f.list, nil
 	}
 	return r.parseAddresses(f, row, buf)
@@ -535,8 +535,8 @@ func (r *Renderer) Render(row campaign.Row) (*Message, error) {
 			return m, r.rowErr(row, col, err)
 		}
 	}
-	if r.seal != nil {
-		data, err := r.seal(m.Data)
+	if r.sign != nil {
+		data, err := r.sign(m.Data)
 		if err != nil {
 			m.Data = nil
 			return m, r.rowErr(row, "", err)
@@ -655,7 +655,7 @@ func (r *Renderer) prepare(st *state, row campaign.Row, m *Message) (*parts, err
 	for i := range r.atts {
 		af := &r.atts[i]
 		b := af.b
-		if !af.konst {
+		if !af.fixed {
 			p, err := r.value(af.t, row, fb)
 			if err != nil {
 				return nil, err

@@ -1,13 +1,9 @@
 package sendpool
 
 import (
-	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
-	"io"
-	"net"
-	"net/textproto"
 	"strings"
 )
 
@@ -150,7 +146,7 @@ func Classify(err error) Class {
 		return ClassAuth
 	}
 	var te *TLSError
-	if errors.As(err, &te) || isTLSFailure(err) {
+	if errors.As(err, &te) || IsTLSFailure(err) {
 		return ClassTLS
 	}
 	var txe *TxError
@@ -167,8 +163,9 @@ func Classify(err error) Class {
 	return ClassNetwork
 }
 
-// isTLSFailure reports certificate and handshake errors.
-func isTLSFailure(err error) bool {
+// IsTLSFailure reports certificate and handshake errors (crypto/tls and
+// crypto/x509 error types).
+func IsTLSFailure(err error) bool {
 	var (
 		cve   *tls.CertificateVerificationError
 		ua    x509.UnknownAuthorityError
@@ -182,10 +179,10 @@ func isTLSFailure(err error) bool {
 		errors.As(err, &ci) || errors.As(err, &alert) || errors.As(err, &rhe) || errors.As(err, &ech)
 }
 
-// isConnBroken reports whether a connection that produced err can no longer
+// ConnBroken reports whether a connection that produced err can no longer
 // be used: any error that is not a refusing reply (except 421, which closes
 // the session) and not a local check.
-func isConnBroken(err error) bool {
+func ConnBroken(err error) bool {
 	if err == nil {
 		return false
 	}
@@ -197,29 +194,4 @@ func isConnBroken(err error) bool {
 		return se.Code == 421
 	}
 	return true
-}
-
-// isNetError reports an I/O-level failure (as opposed to a reply).
-func isNetError(err error) bool {
-	var ne net.Error
-	var pe textproto.ProtocolError
-	return errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
-		errors.Is(err, net.ErrClosed) || errors.As(err, &pe) || errors.Is(err, context.Canceled)
-}
-
-// authHint returns advice for a refused login, naming the providers that
-// want an app-specific authorization code instead of the account password.
-func authHint(host string) string {
-	h := strings.ToLower(strings.TrimSuffix(host, "."))
-	for _, d := range []string{"163.com", "126.com", "yeah.net", "188.com", "qq.com", "foxmail.com", "sina.com", "sina.cn", "sohu.com", "aliyun.com"} {
-		if h == d || strings.HasSuffix(h, "."+d) {
-			return "this provider wants the authorization code (授权码) from its web settings, not the login password: use the authorization code, not the login password"
-		}
-	}
-	for _, d := range []string{"gmail.com", "googlemail.com", "outlook.com", "office365.com", "yahoo.com", "icloud.com"} {
-		if h == d || strings.HasSuffix(h, "."+d) {
-			return "this provider refuses the account password over SMTP: use an app password (or OAuth2 with auth: xoauth2)"
-		}
-	}
-	return "check smtp.username and the password in the environment variable named by smtp.password_env"
 }

@@ -86,7 +86,7 @@ func TestClassifyError(t *testing.T) {
 		{"too big", &sendpool.TxError{Stage: sendpool.StagePrepare, Err: fmt.Errorf("%w: 5 bytes", sendpool.ErrTooBig)}, sendpool.ClassPermanent},
 		{"smtputf8", &sendpool.TxError{Stage: sendpool.StagePrepare, Err: sendpool.ErrNeedsSMTPUTF8}, sendpool.ClassPermanent},
 		{"auth", &sendpool.AuthError{Host: "h:465", Username: "u"}, sendpool.ClassAuth},
-		{"tls", &sendpool.TLSError{Host: "h:465", Reason: "x"}, sendpool.ClassTLS},
+		{"tls", &sendpool.TLSError{Host: "h:465", Why: "x"}, sendpool.ClassTLS},
 		{"x509", fmt.Errorf("dial: %w", x509.UnknownAuthorityError{}), sendpool.ClassTLS},
 	} {
 		if got := sendpool.Classify(tc.err); got != tc.want {
@@ -111,12 +111,48 @@ func TestErrorMessages(t *testing.T) {
 	if got := ae.Error(); !strings.HasPrefix(got, "sendpool: login to smtp.163.com:465 as \"me@163.com\" failed: server replied 535 Error: authentication failed") {
 		t.Errorf("AuthError: %q", got)
 	}
-	te := &sendpool.TLSError{Host: "h:465", Reason: "certificate expired", Err: x509.CertificateInvalidError{}}
+	te := &sendpool.TLSError{Host: "h:465", Why: "certificate expired", Err: x509.CertificateInvalidError{}}
 	if !errors.Is(te, sendpool.ErrTLS) || !strings.HasPrefix(te.Error(), "sendpool: TLS with h:465: certificate expired") {
 		t.Errorf("TLSError: %v", te)
 	}
 	txe := &sendpool.TxError{Stage: sendpool.StageReply, Err: fmt.Errorf("%w: %w", sendpool.ErrReplyLost, io.EOF)}
 	if !txe.Ambiguous() || !strings.HasPrefix(txe.Error(), "sendpool: final reply: connection lost after the message body was sent") {
 		t.Errorf("TxError: %v", txe)
+	}
+}
+
+// TestErrorPrefixOnce: an error of this package carries the package prefix
+// once, however its causes nest, and Reason gives the same words without
+// it for reports and stop notices.
+func TestErrorPrefixOnce(t *testing.T) {
+	reply := &sendpool.SMTPError{Command: "EHLO", Code: 554, Message: "go away"}
+	insecure := &sendpool.AuthError{Host: "h:25", Username: "u", Err: sendpool.ErrInsecureAuth}
+	dial := &sendpool.DialError{Addr: "h:25", Kind: sendpool.DialNoAnswer, Hint: "nothing accepts connections at h:25", Err: io.EOF}
+	for _, tc := range []struct {
+		err    error
+		reason string
+	}{
+		{reply, "EHLO: 554 go away"},
+		{&sendpool.TxError{Stage: sendpool.StageRcpt, Err: reply}, "EHLO: 554 go away"},
+		{insecure, `login to h:25 as "u" failed: refusing to send the password over an unencrypted connection to a host that is not loopback (use security: tls or starttls)`},
+		{&sendpool.TLSError{Host: "h:465", Why: "refused", Err: reply}, "TLS with h:465: refused: EHLO: 554 go away"},
+		{dial, "nothing accepts connections at h:25"},
+		{&sendpool.DialError{Addr: "h:25", Err: io.EOF}, "connect h:25: EOF"},
+		{&sendpool.StopError{Kind: sendpool.ErrUnreachable, Err: dial}, "server unreachable: nothing accepts connections at h:25"},
+		{&sendpool.StopError{Kind: sendpool.ErrUnreachable, Detail: "the server refuses service", Err: reply}, "server unreachable: the server refuses service: EHLO: 554 go away"},
+		{&sendpool.StopError{Kind: sendpool.ErrJournal, Detail: "recording row 5", Err: errors.New("journal: disk full")}, "journal failed: recording row 5: journal: disk full"},
+	} {
+		if got := sendpool.Reason(tc.err); got != tc.reason {
+			t.Errorf("Reason(%T) = %q, want %q", tc.err, got, tc.reason)
+		}
+		if got := tc.err.Error(); got != "sendpool: "+tc.reason || strings.Count(got, "sendpool:") != 1 {
+			t.Errorf("%T.Error() = %q, want the prefix once before the reason", tc.err, got)
+		}
+	}
+	if stop := (&sendpool.StopError{Kind: sendpool.ErrUnreachable}); !errors.Is(stop, sendpool.ErrUnreachable) || errors.Is(stop, sendpool.ErrJournal) {
+		t.Error("StopError Is")
+	}
+	if got := sendpool.Reason(io.EOF); got != "EOF" {
+		t.Errorf("Reason(io.EOF) = %q", got)
 	}
 }

@@ -17,6 +17,8 @@ import (
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/render"
 	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/pooltest"
+	"github.com/tidings/tidings/sendpool/report"
 	"github.com/tidings/tidings/sendpool/smtptest"
 )
 
@@ -31,7 +33,7 @@ type domOut struct {
 // domDrain calls s.Next until it fails, advancing the fake clock whenever
 // the scheduler waits on a timer (and only then), and returns what came
 // out and the final error. check, when set, runs after each Next.
-func domDrain(t *testing.T, s *sendpool.DomainScheduler, clock *spFakeClock, check func()) ([]domOut, error) {
+func domDrain(t *testing.T, s *sendpool.DomainScheduler, clock *pooltest.FakeClock, check func()) ([]domOut, error) {
 	t.Helper()
 	var (
 		out  []domOut
@@ -39,7 +41,7 @@ func domDrain(t *testing.T, s *sendpool.DomainScheduler, clock *spFakeClock, che
 		done atomic.Bool
 	)
 	go func() {
-		defer func() { done.Store(true); clock.broadcast() }()
+		defer func() { done.Store(true); clock.Broadcast() }()
 		for {
 			m, err := s.Next(context.Background())
 			if err != nil {
@@ -52,13 +54,13 @@ func domDrain(t *testing.T, s *sendpool.DomainScheduler, clock *spFakeClock, che
 			}
 		}
 	}()
-	for clock.waitPending(func() int {
+	for clock.WaitPending(func() int {
 		if done.Load() {
 			return 0
 		}
 		return 1
 	}) > 0 {
-		clock.advanceToNext()
+		clock.AdvanceToNext()
 	}
 	return out, last
 }
@@ -79,13 +81,13 @@ func mustRate(t *testing.T, s string) campaign.Rate {
 func TestDomainSchedulerNoHeadOfLineBlocking(t *testing.T) {
 	var msgs []*render.Message
 	for i := 0; i < 5; i++ {
-		msgs = append(msgs, spMessage(len(msgs)+2, fmt.Sprintf("qq%d@qq.com", i)))
+		msgs = append(msgs, pooltest.Message(len(msgs)+2, fmt.Sprintf("qq%d@qq.com", i)))
 	}
 	others := []string{"gmail.com", "example.org", "163.com", "outlook.com"}
 	for i := 0; i < 100; i++ {
-		msgs = append(msgs, spMessage(len(msgs)+2, fmt.Sprintf("u%d@%s", i, others[i%len(others)])))
+		msgs = append(msgs, pooltest.Message(len(msgs)+2, fmt.Sprintf("u%d@%s", i, others[i%len(others)])))
 	}
-	clock := newSPFakeClock(domStart)
+	clock := pooltest.NewFakeClock(domStart)
 	s, err := sendpool.NewDomainScheduler(sendpool.SliceSource(msgs), map[string]campaign.Rate{"qq.com": mustRate(t, "1/m")}, clock)
 	if err != nil {
 		t.Fatal(err)
@@ -151,13 +153,13 @@ func TestDomainSchedulerRatesAndWindows(t *testing.T) {
 	pick := []string{"qq.com", "vip.qq.com", "163.com", "gmail.com", "example.org", "mail.example.net", "GMail.com"}
 	var msgs []*render.Message
 	for i := 0; i < 400; i++ {
-		msgs = append(msgs, spMessage(i+2, fmt.Sprintf("u%d@%s", i, pick[(i*7+i/3)%len(pick)])))
+		msgs = append(msgs, pooltest.Message(i+2, fmt.Sprintf("u%d@%s", i, pick[(i*7+i/3)%len(pick)])))
 	}
 	// A message to qq.com with a Cc at 163.com needs a slot of both.
-	both := spMessage(len(msgs)+2, "cc-to@vip.qq.com", "cc-cc@163.com")
+	both := pooltest.Message(len(msgs)+2, "cc-to@vip.qq.com", "cc-cc@163.com")
 	msgs = append(msgs, both)
 
-	clock := newSPFakeClock(domStart)
+	clock := pooltest.NewFakeClock(domStart)
 	s, err := sendpool.NewDomainScheduler(sendpool.SliceSource(msgs), limits, clock)
 	if err != nil {
 		t.Fatal(err)
@@ -232,12 +234,12 @@ func TestDomainSchedulerRatesAndWindows(t *testing.T) {
 func TestDomainSchedulerLookAheadBounded(t *testing.T) {
 	var msgs []*render.Message
 	for i := 0; i < 30; i++ {
-		msgs = append(msgs, spMessage(i+2, fmt.Sprintf("q%d@qq.com", i)))
+		msgs = append(msgs, pooltest.Message(i+2, fmt.Sprintf("q%d@qq.com", i)))
 	}
 	for i := 0; i < 30; i++ {
-		msgs = append(msgs, spMessage(len(msgs)+2, fmt.Sprintf("o%d@example.org", i)))
+		msgs = append(msgs, pooltest.Message(len(msgs)+2, fmt.Sprintf("o%d@example.org", i)))
 	}
-	clock := newSPFakeClock(domStart)
+	clock := pooltest.NewFakeClock(domStart)
 	s, err := sendpool.NewDomainScheduler(sendpool.SliceSource(msgs), map[string]campaign.Rate{"qq.com": mustRate(t, "1/s")}, clock)
 	if err != nil {
 		t.Fatal(err)
@@ -275,9 +277,9 @@ func TestDomainSchedulerLookAheadBounded(t *testing.T) {
 // kept and handed out by a later Next.
 func TestDomainSchedulerCancel(t *testing.T) {
 	ch := make(chan *render.Message, 2)
-	ch <- spMessage(2, "a@qq.com")
-	ch <- spMessage(3, "b@qq.com")
-	clock := newSPFakeClock(domStart)
+	ch <- pooltest.Message(2, "a@qq.com")
+	ch <- pooltest.Message(3, "b@qq.com")
+	clock := pooltest.NewFakeClock(domStart)
 	s, err := sendpool.NewDomainScheduler(sendpool.ChanSource(ch), map[string]campaign.Rate{"qq.com": mustRate(t, "1/h")}, clock)
 	if err != nil {
 		t.Fatal(err)
@@ -308,7 +310,7 @@ func TestDomainSchedulerCancel(t *testing.T) {
 		_, err := s.Next(ctx)
 		errc <- err
 	}()
-	clock.waitPending(func() int { return 1 })
+	clock.WaitPending(func() int { return 1 })
 	cancel()
 	if err := <-errc; !errors.Is(err, context.Canceled) {
 		t.Fatalf("Next waiting for the slot after cancel: %v, want context.Canceled", err)
@@ -332,13 +334,13 @@ func TestDomainSchedulerSourceError(t *testing.T) {
 		i++
 		switch i {
 		case 1:
-			return spMessage(2, "a@qq.com"), nil
+			return pooltest.Message(2, "a@qq.com"), nil
 		case 2:
-			return spMessage(3, "b@qq.com"), nil
+			return pooltest.Message(3, "b@qq.com"), nil
 		}
 		return nil, boom
 	})
-	clock := newSPFakeClock(domStart)
+	clock := pooltest.NewFakeClock(domStart)
 	s, err := sendpool.NewDomainScheduler(src, map[string]campaign.Rate{"qq.com": mustRate(t, "1/m")}, clock)
 	if err != nil {
 		t.Fatal(err)
@@ -412,56 +414,56 @@ func TestDomainSchedulerWithPool(t *testing.T) {
 	srv := smtptest.NewServer(t)
 	var msgs []*render.Message
 	for i := 0; i < 3; i++ {
-		msgs = append(msgs, spMessage(len(msgs)+2, fmt.Sprintf("q%d@qq.com", i)))
+		msgs = append(msgs, pooltest.Message(len(msgs)+2, fmt.Sprintf("q%d@qq.com", i)))
 	}
 	for i := 0; i < 20; i++ {
-		msgs = append(msgs, spMessage(len(msgs)+2, fmt.Sprintf("o%d@example.org", i)))
+		msgs = append(msgs, pooltest.Message(len(msgs)+2, fmt.Sprintf("o%d@example.org", i)))
 	}
-	clock := newSPFakeClock(domStart)
+	clock := pooltest.NewFakeClock(domStart)
 	sched, err := sendpool.NewDomainScheduler(sendpool.SliceSource(msgs), map[string]campaign.Rate{"qq.com": mustRate(t, "1/m")}, clock)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := spConfig(srv)
+	cfg := pooltest.NewConfig(srv)
 	cfg.Clock = clock
-	p, err := sendpool.New(cfg)
+	p, err := sendpool.New(cfg.PoolConfig(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	rep, err := sendpool.NewReporter(dir, sendpool.ReporterOptions{Clock: clock})
+	rep, err := report.NewReporter(dir, report.ReporterOptions{Clock: clock})
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := newSPResults(t)
+	res := pooltest.NewResults(t)
 	var done atomic.Bool
 	var runErr error
 	go func() {
-		defer func() { done.Store(true); clock.broadcast() }()
+		defer func() { done.Store(true); clock.Broadcast() }()
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		runErr = p.Run(ctx, sched, func(r sendpool.Result) {
 			r.Wait = sched.TakeWait(r.Row)
-			res.add(r)
+			res.Add(r)
 			if err := rep.Add(r); err != nil {
 				t.Error(err)
 			}
 		})
 	}()
-	for clock.waitPending(func() int {
+	for clock.WaitPending(func() int {
 		if done.Load() {
 			return 0
 		}
 		return 1
 	}) > 0 {
-		clock.advanceToNext()
+		clock.AdvanceToNext()
 	}
 	if runErr != nil {
 		t.Fatal(runErr)
 	}
-	spExactlyOnce(t, srv, msgs)
+	pooltest.ExactlyOnce(t, srv, msgs)
 	for i, m := range msgs {
-		r := res.get(m.Row)
+		r := res.Get(m.Row)
 		want := time.Duration(0)
 		if i < 3 {
 			want = time.Duration(i) * time.Minute
@@ -473,17 +475,17 @@ func TestDomainSchedulerWithPool(t *testing.T) {
 	if err := rep.Flush(); err != nil {
 		t.Fatal(err)
 	}
-	csvData, err := os.ReadFile(filepath.Join(dir, sendpool.ReportCSV))
+	csvData, err := os.ReadFile(filepath.Join(dir, report.CSVFile))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if first, _, _ := bytes.Cut(csvData, []byte("\n")); string(first) != strings.Join(sendpool.ReportColumns, ",") {
+	if first, _, _ := bytes.Cut(csvData, []byte("\n")); string(first) != strings.Join(report.Columns, ",") {
 		t.Errorf("report.csv header changed: %s", first)
 	}
 	var js struct {
 		Rows []map[string]any `json:"rows"`
 	}
-	data, err := os.ReadFile(filepath.Join(dir, sendpool.ReportJSON))
+	data, err := os.ReadFile(filepath.Join(dir, report.JSONFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -533,7 +535,7 @@ func BenchmarkDomainScheduler(b *testing.B) {
 	doms := []string{"qq.com", "a.example", "b.example", "c.example", "d.example", "e.example", "f.example", "g.example", "h.example", "i.example"}
 	msgs := make([]*render.Message, 10000)
 	for i := range msgs {
-		msgs[i] = spMessage(i+2, fmt.Sprintf("u%d@%s", i, doms[i%len(doms)]))
+		msgs[i] = pooltest.Message(i+2, fmt.Sprintf("u%d@%s", i, doms[i%len(doms)]))
 	}
 	limits := map[string]campaign.Rate{"qq.com": {N: 100, Per: time.Second}, "other.example": {N: 1, Per: time.Minute}}
 	b.ReportAllocs()

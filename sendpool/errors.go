@@ -4,33 +4,37 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-
-	"github.com/emersion/go-smtp"
 )
 
-// Sentinel errors. Errors returned by this package wrap them so callers can
-// test with errors.Is.
+// Sentinel errors. Errors returned by this package and by its transports
+// wrap them so callers can test with errors.Is. Their texts carry no
+// package prefix: they are the words a run's stop reason or a report's
+// detail is made of, and the error types below add the prefix once.
 var (
 	// ErrAuth marks a run stopped because the server refused the login
 	// (an *AuthError).
-	ErrAuth = errors.New("sendpool: authentication failed")
+	ErrAuth = errors.New("authentication failed")
 	// ErrTLS marks a run stopped by a TLS problem: a certificate that does
 	// not verify, a failed handshake, STARTTLS required but not offered
 	// (a *TLSError).
-	ErrTLS = errors.New("sendpool: TLS failed")
+	ErrTLS = errors.New("TLS failed")
 	// ErrInsecureAuth is the refusal to send credentials over an
 	// unencrypted connection to a host that is not loopback.
-	ErrInsecureAuth = errors.New("sendpool: refusing to send the password over an unencrypted connection to a host that is not loopback (use security: tls or starttls)")
+	ErrInsecureAuth = errors.New("refusing to send the password over an unencrypted connection to a host that is not loopback (use security: tls or starttls)")
 	// ErrUnreachable marks a run stopped because the server could not be
-	// connected to several times in a row.
-	ErrUnreachable = errors.New("sendpool: server unreachable")
+	// connected to: a setting to fix (a host that does not resolve, a
+	// port nobody answers on), or several failures in a row.
+	ErrUnreachable = errors.New("server unreachable")
 	// ErrServerLacks marks a run stopped at a connection whose server does
 	// not offer what messages of the run need (SMTPUTF8), before that
 	// connection carried anything.
-	ErrServerLacks = errors.New("sendpool: the server lacks what this run needs")
+	ErrServerLacks = errors.New("the server lacks what this run needs")
+	// ErrNoPipelining is the refusal to run with smtp.transport: pipelined
+	// against a server that does not offer PIPELINING.
+	ErrNoPipelining = errors.New("smtp.transport is pipelined but the server does not offer PIPELINING (RFC 2920); use transport: auto or plain")
 	// ErrJournal marks a run stopped because the journal failed; nothing
 	// is sent without its attempt record.
-	ErrJournal = errors.New("sendpool: journal failed")
+	ErrJournal = errors.New("journal failed")
 	// ErrInterrupted is returned by Run when its context was cancelled
 	// (Ctrl-C): dispatching stopped and in-flight messages finished.
 	ErrInterrupted = errors.New("sendpool: interrupted")
@@ -50,6 +54,20 @@ var (
 	ErrReplyLost = errors.New("connection lost after the message body was sent, before the server's reply: delivery unknown")
 )
 
+// prefix starts the message of every error type of this package.
+const prefix = "sendpool: "
+
+// Reason returns the words of err for a person: a report's detail, the
+// reason a run stopped. For the error types of this package that is their
+// message without the package prefix (their Reason method); for any other
+// error, its message.
+func Reason(err error) string {
+	if r, ok := err.(interface{ Reason() string }); ok {
+		return r.Reason()
+	}
+	return err.Error()
+}
+
 // SMTPError is a reply from the server that refused a command.
 type SMTPError struct {
 	// Command is the verb that was refused: "CONNECT" (the greeting),
@@ -61,23 +79,14 @@ type SMTPError struct {
 	Message      string
 }
 
-func (e *SMTPError) Error() string {
-	var b strings.Builder
-	b.WriteString("sendpool: ")
-	if e.Command != "" {
-		b.WriteString(e.Command)
-		b.WriteString(": ")
+func (e *SMTPError) Error() string { return prefix + e.Reason() }
+
+// Reason is the refusal without the package prefix: "RCPT: 550 5.1.1 text".
+func (e *SMTPError) Reason() string {
+	if e.Command == "" {
+		return e.Reply()
 	}
-	fmt.Fprintf(&b, "%d", e.Code)
-	if ec := e.EnhancedCode.String(); ec != "" {
-		b.WriteString(" ")
-		b.WriteString(ec)
-	}
-	if e.Message != "" {
-		b.WriteString(" ")
-		b.WriteString(oneLine(e.Message))
-	}
-	return b.String()
+	return e.Command + ": " + e.Reply()
 }
 
 // Temporary reports whether the reply is a transient (4xx) one.
@@ -90,22 +99,9 @@ func (e *SMTPError) Reply() string {
 		s += " " + ec
 	}
 	if e.Message != "" {
-		s += " " + oneLine(e.Message)
+		s += " " + OneLine(e.Message)
 	}
 	return s
-}
-
-// fromSMTP converts a go-smtp reply error; ok is false for other errors.
-func fromSMTP(command string, err error) (*SMTPError, bool) {
-	var se *smtp.SMTPError
-	if !errors.As(err, &se) {
-		return nil, false
-	}
-	ec := EnhancedCode(se.EnhancedCode)
-	if se.EnhancedCode == smtp.NoEnhancedCode || se.EnhancedCode == smtp.EnhancedCodeNotSet {
-		ec = EnhancedCode{}
-	}
-	return &SMTPError{Command: command, Code: se.Code, EnhancedCode: ec, Message: se.Message}, true
 }
 
 // Stage is how far a transaction got.
@@ -150,22 +146,23 @@ func (s Stage) String() string {
 
 // TxError is why a transaction did not complete. Err is an *SMTPError for a
 // server reply, a sentinel (ErrTooBig, ErrNeedsSMTPUTF8, ErrNoRecipients,
-// ErrReplyLost) or a network error.
+// ErrReplyLost), an error wrapping ErrJournal, or a network error.
 type TxError struct {
 	Stage Stage
 	Err   error
 }
 
-func (e *TxError) Error() string {
+func (e *TxError) Error() string { return prefix + e.Reason() }
+
+// Reason is the failure without the package prefix: a server's refusal as
+// SMTPError.Reason gives it, a journal failure as it is, anything else
+// after the stage it happened in.
+func (e *TxError) Reason() string {
 	var se *SMTPError
-	if errors.As(e.Err, &se) {
-		return e.Err.Error()
+	if errors.As(e.Err, &se) || errors.Is(e.Err, ErrJournal) {
+		return Reason(e.Err)
 	}
-	msg := e.Err.Error()
-	if strings.HasPrefix(msg, "sendpool: ") {
-		return msg
-	}
-	return "sendpool: " + e.Stage.String() + ": " + msg
+	return e.Stage.String() + ": " + Reason(e.Err)
 }
 
 func (e *TxError) Unwrap() error { return e.Err }
@@ -187,14 +184,17 @@ type AuthError struct {
 	Hint string
 }
 
-func (e *AuthError) Error() string {
+func (e *AuthError) Error() string { return prefix + e.Reason() }
+
+// Reason is the refusal without the package prefix.
+func (e *AuthError) Reason() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "sendpool: login to %s as %q failed", e.Host, e.Username)
+	fmt.Fprintf(&b, "login to %s as %q failed", e.Host, e.Username)
 	if e.Reply != nil {
 		fmt.Fprintf(&b, ": server replied %s", e.Reply.Reply())
 	}
 	if e.Err != nil {
-		fmt.Fprintf(&b, ": %s", strings.TrimPrefix(e.Err.Error(), "sendpool: "))
+		fmt.Fprintf(&b, ": %s", Reason(e.Err))
 	}
 	if e.Hint != "" {
 		b.WriteString(" (")
@@ -223,14 +223,17 @@ func (e *AuthError) Unwrap() error {
 type TLSError struct {
 	Host string
 	// Reason says what went wrong in words.
-	Reason string
-	Err    error
+	Why string
+	Err error
 }
 
-func (e *TLSError) Error() string {
-	s := fmt.Sprintf("sendpool: TLS with %s: %s", e.Host, e.Reason)
+func (e *TLSError) Error() string { return prefix + e.Reason() }
+
+// Reason is the failure without the package prefix.
+func (e *TLSError) Reason() string {
+	s := fmt.Sprintf("TLS with %s: %s", e.Host, e.Why)
 	if e.Err != nil {
-		s += ": " + strings.TrimPrefix(e.Err.Error(), "sendpool: ")
+		s += ": " + Reason(e.Err)
 	}
 	return s
 }
@@ -240,6 +243,79 @@ func (e *TLSError) Is(target error) bool { return target == ErrTLS }
 
 func (e *TLSError) Unwrap() error { return e.Err }
 
-func oneLine(s string) string {
+// DialKind says what kind of setting a DialError points at.
+type DialKind int
+
+// The kinds of dial failure the pool treats as settings to fix.
+const (
+	// DialFailed: connecting failed in a way that may pass (a resolver
+	// timeout, a reset); the pool dials again.
+	DialFailed DialKind = iota
+	// DialNotFound: the host name does not exist (NXDOMAIN).
+	DialNotFound
+	// DialNoAnswer: nothing accepts connections at the address, or
+	// nothing answers there (refused, timed out). On the run's first
+	// connection that is a wrong host, port or security setting.
+	DialNoAnswer
+	// DialUnsupported: the server does not offer what the settings
+	// require (ErrNoPipelining).
+	DialUnsupported
+)
+
+// DialError is a failure to open a session with the server before any
+// reply could refuse it. Hint says in words what is likely wrong and which
+// setting to look at ("" when nothing specific is known); the pool stops a
+// run with it when Kind says a setting is at fault.
+type DialError struct {
+	Addr string
+	Kind DialKind
+	Hint string
+	Err  error
+}
+
+func (e *DialError) Error() string { return prefix + e.Reason() }
+
+// Reason is the failure without the package prefix: the hint when there
+// is one, else "connect ADDR: " and the cause.
+func (e *DialError) Reason() string {
+	if e.Hint != "" {
+		return e.Hint
+	}
+	return "connect " + e.Addr + ": " + Reason(e.Err)
+}
+
+func (e *DialError) Unwrap() error { return e.Err }
+
+// StopError is the error a run stopped for: Kind is the sentinel it is
+// about (ErrUnreachable, ErrServerLacks, ErrJournal, …), Detail says more,
+// Err is the cause. errors.Is(err, Kind) is true for it.
+type StopError struct {
+	Kind   error
+	Detail string
+	Err    error
+}
+
+func (e *StopError) Error() string { return prefix + e.Reason() }
+
+// Reason is the stop without the package prefix: "server unreachable: …".
+func (e *StopError) Reason() string {
+	s := e.Kind.Error()
+	if e.Detail != "" {
+		s += ": " + e.Detail
+	}
+	if e.Err != nil {
+		s += ": " + Reason(e.Err)
+	}
+	return s
+}
+
+// Is makes errors.Is(err, e.Kind) true.
+func (e *StopError) Is(target error) bool { return target == e.Kind }
+
+func (e *StopError) Unwrap() error { return e.Err }
+
+// OneLine joins the lines of a multi-line reply text with spaces and
+// collapses runs of white space, for reports and messages.
+func OneLine(s string) string {
 	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/pooltest"
 )
 
 // TestLimiterRateAndWindows drives the shared limiter from several
@@ -31,7 +32,7 @@ func TestLimiterRateAndWindows(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-			clock := newSPFakeClock(start)
+			clock := pooltest.NewFakeClock(start)
 			lim := sendpool.NewLimiter(tc.rate, tc.burst, clock)
 			var active, left atomic.Int64
 			active.Store(int64(tc.workers))
@@ -39,7 +40,7 @@ func TestLimiterRateAndWindows(t *testing.T) {
 			events := make(chan time.Time, tc.n)
 			for w := 0; w < tc.workers; w++ {
 				go func() {
-					defer func() { active.Add(-1); clock.broadcast() }()
+					defer func() { active.Add(-1); clock.Broadcast() }()
 					for left.Add(-1) >= 0 {
 						if err := lim.Wait(context.Background()); err != nil {
 							t.Error(err)
@@ -49,8 +50,8 @@ func TestLimiterRateAndWindows(t *testing.T) {
 					}
 				}()
 			}
-			for clock.waitPending(func() int { return int(active.Load()) }) > 0 {
-				clock.advanceToNext()
+			for clock.WaitPending(func() int { return int(active.Load()) }) > 0 {
+				clock.AdvanceToNext()
 			}
 			close(events)
 			var ts []time.Time
@@ -85,7 +86,7 @@ func TestLimiterRateAndWindows(t *testing.T) {
 }
 
 func TestLimiterThrottleAndRecover(t *testing.T) {
-	clock := newSPFakeClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	clock := pooltest.NewFakeClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	lim := sendpool.NewLimiter(100, 1, clock)
 	if r, ok := lim.Throttle(); !ok || r != 50 {
 		t.Fatalf("first throttle: rate %v changed %v, want 50 true", r, ok)
@@ -93,7 +94,7 @@ func TestLimiterThrottleAndRecover(t *testing.T) {
 	if r, ok := lim.Throttle(); ok || r != 50 {
 		t.Fatalf("throttle right after: rate %v changed %v, want no second cut", r, ok)
 	}
-	clock.advance(3 * time.Second)
+	clock.Advance(3 * time.Second)
 	if r, _ := lim.Throttle(); r != 25 {
 		t.Fatalf("second throttle: %v, want 25", r)
 	}
@@ -103,7 +104,7 @@ func TestLimiterThrottleAndRecover(t *testing.T) {
 	w := 25.0
 	for range 10 {
 		w = min(100, w*1.19)
-		clock.advance(10 * time.Second)
+		clock.Advance(10 * time.Second)
 		if err := lim.Wait(context.Background()); err != nil {
 			t.Fatal(err)
 		}
@@ -117,10 +118,10 @@ func TestLimiterThrottleAndRecover(t *testing.T) {
 }
 
 func TestLimiterThrottleFloor(t *testing.T) {
-	clock := newSPFakeClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	clock := pooltest.NewFakeClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	lim := sendpool.NewLimiter(64, 1, clock)
 	for i := 0; i < 20; i++ {
-		clock.advance(time.Hour)
+		clock.Advance(time.Hour)
 		lim.Throttle()
 	}
 	if got := lim.Rate(); got != 1 {
@@ -129,13 +130,13 @@ func TestLimiterThrottleFloor(t *testing.T) {
 }
 
 func TestLimiterUnlimitedThrottleStartsFromThroughput(t *testing.T) {
-	clock := newSPFakeClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	clock := pooltest.NewFakeClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	lim := sendpool.NewLimiter(0, 1, clock)
 	for i := 0; i < 200; i++ { // 200 in 2s: 100/s
 		if err := lim.Wait(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		clock.advance(10 * time.Millisecond)
+		clock.Advance(10 * time.Millisecond)
 	}
 	if r := lim.Rate(); r != 0 {
 		t.Fatalf("unlimited limiter rate %v, want 0", r)
@@ -145,7 +146,7 @@ func TestLimiterUnlimitedThrottleStartsFromThroughput(t *testing.T) {
 	}
 	// Recovers to the estimate, then to unlimited.
 	for i := 0; i < 20 && lim.Rate() != 0; i++ {
-		clock.advance(10 * time.Second)
+		clock.Advance(10 * time.Second)
 		lim.Wait(context.Background())
 	}
 	if r := lim.Rate(); r != 0 {
@@ -154,7 +155,7 @@ func TestLimiterUnlimitedThrottleStartsFromThroughput(t *testing.T) {
 }
 
 func TestLimiterWaitCancelled(t *testing.T) {
-	clock := newSPFakeClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	clock := pooltest.NewFakeClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	lim := sendpool.NewLimiter(1, 1, clock)
 	if err := lim.Wait(context.Background()); err != nil {
 		t.Fatal(err)
@@ -162,7 +163,7 @@ func TestLimiterWaitCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() { done <- lim.Wait(ctx) }()
-	clock.waitPending(func() int { return 1 })
+	clock.WaitPending(func() int { return 1 })
 	cancel()
 	if err := <-done; err == nil {
 		t.Fatal("Wait returned nil after cancel")
@@ -170,8 +171,8 @@ func TestLimiterWaitCancelled(t *testing.T) {
 	// The cancelled reservation was returned: the next event is due one
 	// second after the first, not two.
 	go func() { done <- lim.Wait(context.Background()) }()
-	clock.waitPending(func() int { return 1 })
-	clock.advanceToNext()
+	clock.WaitPending(func() int { return 1 })
+	clock.AdvanceToNext()
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/tidings/tidings/render"
 	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/pooltest"
 	"github.com/tidings/tidings/sendpool/smtptest"
 )
 
@@ -16,16 +17,16 @@ func BenchmarkPoolSend(b *testing.B) {
 	for _, conc := range []int{1, 4} {
 		b.Run(fmt.Sprintf("conns=%d", conc), func(b *testing.B) {
 			srv := smtptest.NewServer(b)
-			cfg := spConfig(srv)
+			cfg := pooltest.NewConfig(srv)
 			cfg.Concurrency = conc
 			cfg.PerConnection = 1000
-			p, err := sendpool.New(cfg)
+			p, err := sendpool.New(cfg.PoolConfig(b))
 			if err != nil {
 				b.Fatal(err)
 			}
 			msgs := make([]*render.Message, b.N)
 			for i := range msgs {
-				msgs[i] = spMessage(i+2, fmt.Sprintf("u%d@example.org", i))
+				msgs[i] = pooltest.Message(i+2, fmt.Sprintf("u%d@example.org", i))
 			}
 			b.ResetTimer()
 			if err := p.Run(context.Background(), sendpool.SliceSource(msgs), nil); err != nil {
@@ -40,19 +41,5 @@ func BenchmarkClassifyReply(b *testing.B) {
 	ec := sendpool.EnhancedCode{4, 7, 0}
 	for b.Loop() {
 		sendpool.ClassifyReply(451, ec, "Requested action aborted: local error in processing")
-	}
-}
-
-func BenchmarkReportWrite10k(b *testing.B) {
-	rows := make([]sendpool.ReportRow, 10000)
-	for i := range rows {
-		rows[i] = sendpool.RowFromResult(spSampleResults()[i%3])
-		rows[i].Row = i + 2
-	}
-	dir := b.TempDir()
-	for b.Loop() {
-		if err := sendpool.WriteReport(dir, rows); err != nil {
-			b.Fatal(err)
-		}
 	}
 }

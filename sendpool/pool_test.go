@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -14,24 +16,27 @@ import (
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/render"
 	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/pooltest"
+	"github.com/tidings/tidings/sendpool/report"
+	"github.com/tidings/tidings/sendpool/smtpclient"
 	"github.com/tidings/tidings/sendpool/smtptest"
 )
 
-func TestPoolDeliversEachMessageOnce(t *testing.T) { spEach(t, testPoolDeliversEachMessageOnce) }
+func TestPoolDeliversEachMessageOnce(t *testing.T) { pooltest.Each(t, testPoolDeliversEachMessageOnce) }
 
-func testPoolDeliversEachMessageOnce(t *testing.T, tr spTransport) {
-	srv := tr.server(t)
-	cfg := tr.config(srv)
+func testPoolDeliversEachMessageOnce(t *testing.T, tr pooltest.Transport) {
+	srv := tr.Server(t)
+	cfg := tr.Config(srv)
 	cfg.Concurrency = 4
 	cfg.PerConnection = 10
-	msgs := spMessages(50)
-	res, err := spRun(t, cfg, msgs)
+	msgs := pooltest.Messages(50)
+	res, err := pooltest.Run(t, cfg, msgs)
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
-	spExactlyOnce(t, srv, msgs)
+	pooltest.ExactlyOnce(t, srv, msgs)
 	for _, m := range msgs {
-		r := res.get(m.Row)
+		r := res.Get(m.Row)
 		if r.Status != sendpool.StatusSent || r.Attempts != 1 || r.Code != 250 {
 			t.Errorf("row %d: %v attempts %d code %d (%s), want sent once with 250", m.Row, r.Status, r.Attempts, r.Code, r.Detail)
 		}
@@ -54,18 +59,20 @@ func testPoolDeliversEachMessageOnce(t *testing.T, tr spTransport) {
 	}
 }
 
-func TestPoolRecyclesAfterPerConnection(t *testing.T) { spEach(t, testPoolRecyclesAfterPerConnection) }
+func TestPoolRecyclesAfterPerConnection(t *testing.T) {
+	pooltest.Each(t, testPoolRecyclesAfterPerConnection)
+}
 
-func testPoolRecyclesAfterPerConnection(t *testing.T, tr spTransport) {
-	srv := tr.server(t)
-	cfg := tr.config(srv)
+func testPoolRecyclesAfterPerConnection(t *testing.T, tr pooltest.Transport) {
+	srv := tr.Server(t)
+	cfg := tr.Config(srv)
 	cfg.Concurrency = 1
 	cfg.PerConnection = 10
-	msgs := spMessages(25)
-	if _, err := spRun(t, cfg, msgs); err != nil {
+	msgs := pooltest.Messages(25)
+	if _, err := pooltest.Run(t, cfg, msgs); err != nil {
 		t.Fatal(err)
 	}
-	spExactlyOnce(t, srv, msgs)
+	pooltest.ExactlyOnce(t, srv, msgs)
 	if got := srv.Connections(); got != 3 {
 		t.Errorf("connections %d, want 3 (10+10+5)", got)
 	}
@@ -85,27 +92,27 @@ func testPoolRecyclesAfterPerConnection(t *testing.T, tr spTransport) {
 // TestPoolNeverExceedsConcurrency runs against a server that refuses any
 // connection beyond the cap (as NetEase does with 421 HL:ICC): replacing
 // connections every two messages must never overlap an old and a new one.
-func TestPoolNeverExceedsConcurrency(t *testing.T) { spEach(t, testPoolNeverExceedsConcurrency) }
+func TestPoolNeverExceedsConcurrency(t *testing.T) { pooltest.Each(t, testPoolNeverExceedsConcurrency) }
 
-func testPoolNeverExceedsConcurrency(t *testing.T, tr spTransport) {
-	srv := tr.server(t, smtptest.WithMaxSessions(3))
-	cfg := tr.config(srv)
+func testPoolNeverExceedsConcurrency(t *testing.T, tr pooltest.Transport) {
+	srv := tr.Server(t, smtptest.WithMaxSessions(3))
+	cfg := tr.Config(srv)
 	cfg.Concurrency = 3
 	cfg.PerConnection = 2
 	cfg.Retries = 0
-	msgs := spMessages(60)
-	res, err := spRun(t, cfg, msgs)
+	msgs := pooltest.Messages(60)
+	res, err := pooltest.Run(t, cfg, msgs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	spExactlyOnce(t, srv, msgs)
+	pooltest.ExactlyOnce(t, srv, msgs)
 	if got := srv.Rejected(); got != 0 {
 		t.Errorf("server refused %d connections over its cap of 3", got)
 	}
 	if got := srv.MaxConcurrent(); got > 3 {
 		t.Errorf("max concurrent %d > 3", got)
 	}
-	if got := res.byStatus()[sendpool.StatusSent]; len(got) != 60 {
+	if got := res.ByStatus()[sendpool.StatusSent]; len(got) != 60 {
 		t.Errorf("%d sent, want 60", len(got))
 	}
 	if got := srv.Connections(); got < 30 {
@@ -114,13 +121,13 @@ func testPoolNeverExceedsConcurrency(t *testing.T, tr spTransport) {
 }
 
 func TestPoolRetriesTemporaryRcptFailures(t *testing.T) {
-	spEach(t, testPoolRetriesTemporaryRcptFailures)
+	pooltest.Each(t, testPoolRetriesTemporaryRcptFailures)
 }
 
-func testPoolRetriesTemporaryRcptFailures(t *testing.T, tr spTransport) {
+func testPoolRetriesTemporaryRcptFailures(t *testing.T, tr pooltest.Transport) {
 	var mu sync.Mutex
 	seen := map[string]int{}
-	srv := tr.server(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+	srv := tr.Server(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
 		mu.Lock()
 		defer mu.Unlock()
 		seen[to]++
@@ -129,35 +136,35 @@ func testPoolRetriesTemporaryRcptFailures(t *testing.T, tr spTransport) {
 		}
 		return nil
 	}))
-	cfg := tr.config(srv)
+	cfg := tr.Config(srv)
 	cfg.Retries = 3
-	msgs := []*render.Message{spMessage(2, "busy1@example.org"), spMessage(3, "ok@example.org"), spMessage(4, "busy2@example.org")}
-	res, err := spRun(t, cfg, msgs)
+	msgs := []*render.Message{pooltest.Message(2, "busy1@example.org"), pooltest.Message(3, "ok@example.org"), pooltest.Message(4, "busy2@example.org")}
+	res, err := pooltest.Run(t, cfg, msgs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	spExactlyOnce(t, srv, msgs)
+	pooltest.ExactlyOnce(t, srv, msgs)
 	for row, attempts := range map[int]int{2: 3, 3: 1, 4: 3} {
-		r := res.get(row)
+		r := res.Get(row)
 		if r.Status != sendpool.StatusSent || r.Attempts != attempts {
 			t.Errorf("row %d: %v after %d attempts, want sent after %d", row, r.Status, r.Attempts, attempts)
 		}
 	}
 }
 
-func TestPoolGivesUpAfterRetries(t *testing.T) { spEach(t, testPoolGivesUpAfterRetries) }
+func TestPoolGivesUpAfterRetries(t *testing.T) { pooltest.Each(t, testPoolGivesUpAfterRetries) }
 
-func testPoolGivesUpAfterRetries(t *testing.T, tr spTransport) {
-	srv := tr.server(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+func testPoolGivesUpAfterRetries(t *testing.T, tr pooltest.Transport) {
+	srv := tr.Server(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
 		return smtptest.Reply(451, "4.3.0", "mailbox busy, try again")
 	}))
-	cfg := tr.config(srv)
+	cfg := tr.Config(srv)
 	cfg.Retries = 2
-	res, err := spRun(t, cfg, []*render.Message{spMessage(2, "busy@example.org")})
+	res, err := pooltest.Run(t, cfg, []*render.Message{pooltest.Message(2, "busy@example.org")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := res.get(2)
+	r := res.Get(2)
 	if r.Status != sendpool.StatusFailed || !r.Temporary || r.Attempts != 3 || r.Code != 451 || r.EnhancedCode.String() != "4.3.0" {
 		t.Fatalf("result %+v, want failed temporary after 3 attempts with 451 4.3.0", r)
 	}
@@ -169,25 +176,27 @@ func testPoolGivesUpAfterRetries(t *testing.T, tr spTransport) {
 	}
 }
 
-func TestPoolPermanentFailureNotRetried(t *testing.T) { spEach(t, testPoolPermanentFailureNotRetried) }
+func TestPoolPermanentFailureNotRetried(t *testing.T) {
+	pooltest.Each(t, testPoolPermanentFailureNotRetried)
+}
 
-func testPoolPermanentFailureNotRetried(t *testing.T, tr spTransport) {
+func testPoolPermanentFailureNotRetried(t *testing.T, tr pooltest.Transport) {
 	var rcpts atomic.Int64
-	srv := tr.server(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+	srv := tr.Server(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
 		if strings.HasPrefix(to, "nobody") {
 			rcpts.Add(1)
 			return smtptest.Reply(550, "5.1.1", "user unknown")
 		}
 		return nil
 	}))
-	cfg := tr.config(srv)
+	cfg := tr.Config(srv)
 	cfg.Concurrency = 1
-	msgs := []*render.Message{spMessage(2, "a@example.org"), spMessage(3, "nobody@example.org"), spMessage(4, "b@example.org")}
-	res, err := spRun(t, cfg, msgs)
+	msgs := []*render.Message{pooltest.Message(2, "a@example.org"), pooltest.Message(3, "nobody@example.org"), pooltest.Message(4, "b@example.org")}
+	res, err := pooltest.Run(t, cfg, msgs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := res.get(3)
+	r := res.Get(3)
 	if r.Status != sendpool.StatusFailed || r.Temporary || r.Attempts != 1 || r.Code != 550 || r.EnhancedCode != (sendpool.EnhancedCode{5, 1, 1}) || r.Detail != "user unknown" {
 		t.Errorf("row 3: %+v, want failed once 550 5.1.1 user unknown", r)
 	}
@@ -197,19 +206,19 @@ func testPoolPermanentFailureNotRetried(t *testing.T, tr spTransport) {
 	if srv.Received("nobody@example.org") != 0 {
 		t.Error("the refused recipient got the message")
 	}
-	spExactlyOnce(t, srv, []*render.Message{msgs[0], msgs[2]})
+	pooltest.ExactlyOnce(t, srv, []*render.Message{msgs[0], msgs[2]})
 	// One connection carried all three: the failed transaction was reset.
 	if srv.Connections() != 1 || srv.Commands("RSET") != 1 {
 		t.Errorf("connections %d, RSET %d; want 1 and 1", srv.Connections(), srv.Commands("RSET"))
 	}
 }
 
-func TestPoolPartialRecipients(t *testing.T) { spEach(t, testPoolPartialRecipients) }
+func TestPoolPartialRecipients(t *testing.T) { pooltest.Each(t, testPoolPartialRecipients) }
 
-func testPoolPartialRecipients(t *testing.T, tr spTransport) {
+func testPoolPartialRecipients(t *testing.T, tr pooltest.Transport) {
 	var mu sync.Mutex
 	tries := map[string]int{}
-	srv := tr.server(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+	srv := tr.Server(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
 		mu.Lock()
 		defer mu.Unlock()
 		tries[to]++
@@ -221,24 +230,24 @@ func testPoolPartialRecipients(t *testing.T, tr spTransport) {
 		}
 		return nil
 	}))
-	cfg := tr.config(srv)
+	cfg := tr.Config(srv)
 	cfg.Concurrency = 1
 	msgs := []*render.Message{
-		spMessage(2, "to@example.org", "gone@example.org", "cc@example.org"),
-		spMessage(3, "first@example.org", "later@example.org"),
+		pooltest.Message(2, "to@example.org", "gone@example.org", "cc@example.org"),
+		pooltest.Message(3, "first@example.org", "later@example.org"),
 	}
-	res, err := spRun(t, cfg, msgs)
+	res, err := pooltest.Run(t, cfg, msgs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := res.get(2)
+	r := res.Get(2)
 	if r.Status != sendpool.StatusSent || !strings.Contains(r.Detail, "not accepted for gone@example.org (550 5.1.1 no such user)") {
 		t.Errorf("row 2: %v %q, want sent with the refusal in detail", r.Status, r.Detail)
 	}
 	if len(r.Recipients) != 3 || r.Recipients[1].Status != sendpool.StatusFailed || r.Recipients[0].Status != sendpool.StatusSent {
 		t.Errorf("row 2 recipients %+v", r.Recipients)
 	}
-	r = res.get(3)
+	r = res.Get(3)
 	if r.Status != sendpool.StatusSent || r.Attempts != 2 {
 		t.Errorf("row 3: %v after %d, want sent after 2", r.Status, r.Attempts)
 	}
@@ -257,29 +266,29 @@ func testPoolPartialRecipients(t *testing.T, tr spTransport) {
 	}
 }
 
-func TestPoolNoRecipientAccepted(t *testing.T) { spEach(t, testPoolNoRecipientAccepted) }
+func TestPoolNoRecipientAccepted(t *testing.T) { pooltest.Each(t, testPoolNoRecipientAccepted) }
 
-func testPoolNoRecipientAccepted(t *testing.T, tr spTransport) {
-	srv := tr.server(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+func testPoolNoRecipientAccepted(t *testing.T, tr pooltest.Transport) {
+	srv := tr.Server(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
 		return smtptest.Reply(550, "5.7.1", "relaying denied")
 	}))
-	res, err := spRun(t, tr.config(srv), []*render.Message{spMessage(2, "x@example.org", "y@example.org")})
+	res, err := pooltest.Run(t, tr.Config(srv), []*render.Message{pooltest.Message(2, "x@example.org", "y@example.org")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := res.get(2); r.Status != sendpool.StatusFailed || r.Code != 550 {
+	if r := res.Get(2); r.Status != sendpool.StatusFailed || r.Code != 550 {
 		t.Errorf("%+v, want failed 550", r)
 	}
 	if len(srv.Messages()) != 0 {
 		t.Error("the server accepted a message although it accepted no recipient")
 	}
 	switch {
-	case !tr.pipelined:
+	case !tr.Pipelined:
 		// The plain exchange does not send DATA then.
 		if srv.Commands("DATA") != 0 {
 			t.Error("DATA sent although no recipient was accepted")
 		}
-	case !tr.chunking:
+	case !tr.Chunking:
 		// DATA went in the group and was refused: no body may follow
 		// (the server would read it as commands).
 		if srv.Commands("DATA") != 1 || srv.UnknownCommands() != 0 {
@@ -295,20 +304,20 @@ func testPoolNoRecipientAccepted(t *testing.T, tr spTransport) {
 // TestPool421AfterNMessages: the server answers 421 and closes after 3
 // messages per connection; the idle connection it dropped is replaced
 // without spending a retry.
-func TestPool421AfterNMessages(t *testing.T) { spEach(t, testPool421AfterNMessages) }
+func TestPool421AfterNMessages(t *testing.T) { pooltest.Each(t, testPool421AfterNMessages) }
 
-func testPool421AfterNMessages(t *testing.T, tr spTransport) {
-	srv := tr.server(t, smtptest.With421After(3), smtptest.WithMaxSessions(2))
-	cfg := tr.config(srv)
+func testPool421AfterNMessages(t *testing.T, tr pooltest.Transport) {
+	srv := tr.Server(t, smtptest.With421After(3), smtptest.WithMaxSessions(2))
+	cfg := tr.Config(srv)
 	cfg.Retries = 0 // a spent retry would fail the message
-	msgs := spMessages(20)
-	res, err := spRun(t, cfg, msgs)
+	msgs := pooltest.Messages(20)
+	res, err := pooltest.Run(t, cfg, msgs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	spExactlyOnce(t, srv, msgs)
+	pooltest.ExactlyOnce(t, srv, msgs)
 	for _, m := range msgs {
-		if r := res.get(m.Row); r.Status != sendpool.StatusSent || r.Attempts != 1 {
+		if r := res.Get(m.Row); r.Status != sendpool.StatusSent || r.Attempts != 1 {
 			t.Errorf("row %d: %v after %d attempts", m.Row, r.Status, r.Attempts)
 		}
 	}
@@ -326,21 +335,21 @@ func testPool421AfterNMessages(t *testing.T, tr spTransport) {
 // allows; the refused workers give up their places instead of stopping the
 // run as unreachable.
 func TestPoolFewerSessionsThanConcurrency(t *testing.T) {
-	spEach(t, testPoolFewerSessionsThanConcurrency)
+	pooltest.Each(t, testPoolFewerSessionsThanConcurrency)
 }
 
-func testPoolFewerSessionsThanConcurrency(t *testing.T, tr spTransport) {
-	srv := tr.server(t, smtptest.WithMaxSessions(2))
-	cfg := tr.config(srv)
+func testPoolFewerSessionsThanConcurrency(t *testing.T, tr pooltest.Transport) {
+	srv := tr.Server(t, smtptest.WithMaxSessions(2))
+	cfg := tr.Config(srv)
 	cfg.Concurrency = 6
 	cfg.Retries = 0
-	msgs := spMessages(120)
-	res, err := spRun(t, cfg, msgs)
+	msgs := pooltest.Messages(120)
+	res, err := pooltest.Run(t, cfg, msgs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	spExactlyOnce(t, srv, msgs)
-	for row, r := range res.m {
+	pooltest.ExactlyOnce(t, srv, msgs)
+	for row, r := range res.Map() {
 		if r.Status != sendpool.StatusSent {
 			t.Errorf("row %d: %v %s", row, r.Status, r.Detail)
 		}
@@ -353,7 +362,7 @@ func testPoolFewerSessionsThanConcurrency(t *testing.T, tr spTransport) {
 // capDialer refuses every dial but the first with 421 HL:ICC while refuse
 // is set, as a server at its connection cap, and says so on refused.
 type capDialer struct {
-	inner   sendpool.Dialer
+	sendpool.Dialer
 	dials   atomic.Int64
 	refuse  atomic.Bool
 	refused chan struct{}
@@ -367,7 +376,7 @@ func (d *capDialer) Dial(ctx context.Context) (sendpool.Conn, error) {
 		}
 		return nil, &sendpool.SMTPError{Command: "CONNECT", Code: 421, EnhancedCode: sendpool.EnhancedCode{4, 7, 0}, Message: "HL:ICC too many connections"}
 	}
-	return d.inner.Dial(ctx)
+	return d.Dialer.Dial(ctx)
 }
 
 // TestPoolWorkerRejoins: a worker that gave up its place when the server
@@ -377,27 +386,27 @@ func (d *capDialer) Dial(ctx context.Context) (sendpool.Conn, error) {
 func TestPoolWorkerRejoins(t *testing.T) {
 	gate := make(chan struct{})
 	srv := smtptest.NewServer(t, smtptest.HoldData(gate))
-	cfg := spConfig(srv)
-	inner, err := sendpool.NewSMTPDialer(cfg.SMTP)
+	cfg := pooltest.NewConfig(srv)
+	inner, err := smtpclient.NewDialer(cfg.SMTP)
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := &capDialer{inner: inner, refused: make(chan struct{}, 1)}
+	d := &capDialer{Dialer: inner, refused: make(chan struct{}, 1)}
 	d.refuse.Store(true)
-	clock := newSPFakeClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	clock := pooltest.NewFakeClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	cfg.Dialer, cfg.Clock, cfg.Concurrency, cfg.Retries = d, clock, 2, 0
-	_, _, results, done := spStart(t, cfg, spMessages(3))
+	_, _, results, done := pooltest.Start(t, cfg, pooltest.Messages(3))
 	<-srv.Held() // one message on the one connection, its reply held
 	<-d.refused  // the other worker was refused and gave up its place
 	d.refuse.Store(false)
-	clock.waitPending(func() int { return 1 }) // its wait to rejoin
-	clock.advanceToNext()
+	clock.WaitPending(func() int { return 1 }) // its wait to rejoin
+	clock.AdvanceToNext()
 	<-srv.Held() // a second message at once: the worker is back
 	close(gate)
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	for row, r := range results.m {
+	for row, r := range results.Map() {
 		if r.Status != sendpool.StatusSent {
 			t.Errorf("row %d: %v %s", row, r.Status, r.Detail)
 		}
@@ -412,13 +421,13 @@ func TestPoolWorkerRejoins(t *testing.T) {
 // their places down to one, whose refusals count), nothing sent.
 func TestPoolEveryConnectionRefusedStops(t *testing.T) {
 	srv := smtptest.NewServer(t, smtptest.RefuseWith("421 4.7.0 HL:ICC too many connections from your IP"))
-	cfg := spConfig(srv)
+	cfg := pooltest.NewConfig(srv)
 	cfg.Concurrency = 4
-	res, err := spRun(t, cfg, spMessages(10))
+	res, err := pooltest.Run(t, cfg, pooltest.Messages(10))
 	if !errors.Is(err, sendpool.ErrUnreachable) {
 		t.Fatalf("err %v, want ErrUnreachable", err)
 	}
-	for row, r := range res.m {
+	for row, r := range res.Map() {
 		if r.Status != sendpool.StatusNotAttempted {
 			t.Errorf("row %d: %v", row, r.Status)
 		}
@@ -427,25 +436,25 @@ func TestPoolEveryConnectionRefusedStops(t *testing.T) {
 
 // TestPoolReplyLostIsUnknown: the connection drops after the body, before
 // the reply. That message is unknown and never sent again.
-func TestPoolReplyLostIsUnknown(t *testing.T) { spEach(t, testPoolReplyLostIsUnknown) }
+func TestPoolReplyLostIsUnknown(t *testing.T) { pooltest.Each(t, testPoolReplyLostIsUnknown) }
 
-func testPoolReplyLostIsUnknown(t *testing.T, tr spTransport) {
-	srv := tr.server(t, smtptest.DropReply(func(_ smtptest.Session, m *smtptest.Message) bool {
+func testPoolReplyLostIsUnknown(t *testing.T, tr pooltest.Transport) {
+	srv := tr.Server(t, smtptest.DropReply(func(_ smtptest.Session, m *smtptest.Message) bool {
 		return m.To[0] == "lost@example.org"
 	}))
-	cfg := tr.config(srv)
-	msgs := []*render.Message{spMessage(2, "a@example.org"), spMessage(3, "lost@example.org"), spMessage(4, "b@example.org"), spMessage(5, "c@example.org")}
-	res, err := spRun(t, cfg, msgs)
+	cfg := tr.Config(srv)
+	msgs := []*render.Message{pooltest.Message(2, "a@example.org"), pooltest.Message(3, "lost@example.org"), pooltest.Message(4, "b@example.org"), pooltest.Message(5, "c@example.org")}
+	res, err := pooltest.Run(t, cfg, msgs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := res.get(3)
+	r := res.Get(3)
 	if r.Status != sendpool.StatusUnknown || r.Attempts != 1 || !strings.Contains(r.Detail, "delivery unknown") {
 		t.Errorf("row 3: %+v, want unknown after 1 attempt", r)
 	}
-	spExactlyOnce(t, srv, msgs) // lost@ once: no automatic retry
+	pooltest.ExactlyOnce(t, srv, msgs) // lost@ once: no automatic retry
 	for _, row := range []int{2, 4, 5} {
-		if r := res.get(row); r.Status != sendpool.StatusSent {
+		if r := res.Get(row); r.Status != sendpool.StatusSent {
 			t.Errorf("row %d: %v", row, r.Status)
 		}
 	}
@@ -455,23 +464,23 @@ func testPoolReplyLostIsUnknown(t *testing.T, tr spTransport) {
 // transaction whose final reply is then lost does not have the message:
 // it is reported failed with its refusal, the others unknown.
 func TestPoolReplyLostKeepsRcptRefusals(t *testing.T) {
-	spEach(t, testPoolReplyLostKeepsRcptRefusals)
+	pooltest.Each(t, testPoolReplyLostKeepsRcptRefusals)
 }
 
-func testPoolReplyLostKeepsRcptRefusals(t *testing.T, tr spTransport) {
-	srv := tr.server(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+func testPoolReplyLostKeepsRcptRefusals(t *testing.T, tr pooltest.Transport) {
+	srv := tr.Server(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
 		if to == "busy@example.org" {
 			return smtptest.Reply(451, "4.2.1", "mailbox busy")
 		}
 		return nil
 	}), smtptest.DropReply(func(smtptest.Session, *smtptest.Message) bool { return true }))
-	cfg := tr.config(srv)
+	cfg := tr.Config(srv)
 	cfg.Concurrency = 1
-	res, err := spRun(t, cfg, []*render.Message{spMessage(2, "lost@example.org", "busy@example.org")})
+	res, err := pooltest.Run(t, cfg, []*render.Message{pooltest.Message(2, "lost@example.org", "busy@example.org")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := res.get(2)
+	r := res.Get(2)
 	if r.Status != sendpool.StatusUnknown || r.Attempts != 1 {
 		t.Errorf("row 2: %v after %d attempts, want unknown after 1", r.Status, r.Attempts)
 	}
@@ -486,15 +495,15 @@ func testPoolReplyLostKeepsRcptRefusals(t *testing.T, tr spTransport) {
 	}
 }
 
-func TestPoolAuthFailureStopsRun(t *testing.T) { spEach(t, testPoolAuthFailureStopsRun) }
+func TestPoolAuthFailureStopsRun(t *testing.T) { pooltest.Each(t, testPoolAuthFailureStopsRun) }
 
-func testPoolAuthFailureStopsRun(t *testing.T, tr spTransport) {
-	srv := tr.server(t, smtptest.WithAuth("me@example.org", "right"))
-	cfg := tr.config(srv)
+func testPoolAuthFailureStopsRun(t *testing.T, tr pooltest.Transport) {
+	srv := tr.Server(t, smtptest.WithAuth("me@example.org", "right"))
+	cfg := tr.Config(srv)
 	cfg.SMTP.Username, cfg.SMTP.Password = "me@example.org", "wrong-password-123"
 	cfg.Concurrency = 3
-	msgs := spMessages(10)
-	res, err := spRun(t, cfg, msgs)
+	msgs := pooltest.Messages(10)
+	res, err := pooltest.Run(t, cfg, msgs)
 	var ae *sendpool.AuthError
 	if !errors.Is(err, sendpool.ErrAuth) || !errors.As(err, &ae) {
 		t.Fatalf("Run error %v, want an *AuthError", err)
@@ -511,29 +520,29 @@ func testPoolAuthFailureStopsRun(t *testing.T, tr spTransport) {
 	if got := srv.AuthFailures(); got > cfg.Concurrency {
 		t.Errorf("%d login attempts: the run did not stop at once", got)
 	}
-	for row, res := range res.m {
+	for row, res := range res.Map() {
 		if res.Status != sendpool.StatusNotAttempted {
 			t.Errorf("row %d: %v, want not-attempted", row, res.Status)
 		}
 	}
-	if res.len() == 0 || res.len() > len(msgs) {
-		t.Errorf("%d results", res.len())
+	if res.Len() == 0 || res.Len() > len(msgs) {
+		t.Errorf("%d results", res.Len())
 	}
 }
 
-func TestPoolAuthMechanisms(t *testing.T) { spEach(t, testPoolAuthMechanisms) }
+func TestPoolAuthMechanisms(t *testing.T) { pooltest.Each(t, testPoolAuthMechanisms) }
 
-func testPoolAuthMechanisms(t *testing.T, tr spTransport) {
+func testPoolAuthMechanisms(t *testing.T, tr pooltest.Transport) {
 	for _, mech := range []string{"", "plain", "login", "cram-md5", "xoauth2"} {
 		t.Run("mech="+mech, func(t *testing.T) {
-			srv := tr.server(t, smtptest.WithAuth("me@example.org", "s3cret"))
-			cfg := tr.config(srv)
+			srv := tr.Server(t, smtptest.WithAuth("me@example.org", "s3cret"))
+			cfg := tr.Config(srv)
 			cfg.SMTP.Username, cfg.SMTP.Password, cfg.SMTP.Auth = "me@example.org", "s3cret", mech
-			msgs := spMessages(2)
-			if _, err := spRun(t, cfg, msgs); err != nil {
+			msgs := pooltest.Messages(2)
+			if _, err := pooltest.Run(t, cfg, msgs); err != nil {
 				t.Fatal(err)
 			}
-			spExactlyOnce(t, srv, msgs)
+			pooltest.ExactlyOnce(t, srv, msgs)
 			for _, m := range srv.Messages() {
 				if m.User != "me@example.org" {
 					t.Errorf("message sent as %q", m.User)
@@ -542,33 +551,33 @@ func testPoolAuthMechanisms(t *testing.T, tr spTransport) {
 		})
 	}
 	t.Run("mechanism not offered", func(t *testing.T) {
-		srv := tr.server(t, smtptest.WithAuth("me@example.org", "s3cret"), smtptest.WithMechanisms("PLAIN"))
-		cfg := tr.config(srv)
+		srv := tr.Server(t, smtptest.WithAuth("me@example.org", "s3cret"), smtptest.WithMechanisms("PLAIN"))
+		cfg := tr.Config(srv)
 		cfg.SMTP.Username, cfg.SMTP.Password, cfg.SMTP.Auth = "me@example.org", "s3cret", "cram-md5"
-		_, err := spRun(t, cfg, spMessages(1))
+		_, err := pooltest.Run(t, cfg, pooltest.Messages(1))
 		if !errors.Is(err, sendpool.ErrAuth) || !strings.Contains(err.Error(), "CRAM-MD5") {
 			t.Fatalf("err %v", err)
 		}
 	})
 	t.Run("auth required but no username", func(t *testing.T) {
-		srv := tr.server(t, smtptest.WithAuth("me@example.org", "s3cret"))
-		_, err := spRun(t, tr.config(srv), spMessages(3))
+		srv := tr.Server(t, smtptest.WithAuth("me@example.org", "s3cret"))
+		_, err := pooltest.Run(t, tr.Config(srv), pooltest.Messages(3))
 		if !errors.Is(err, sendpool.ErrAuth) || !strings.Contains(err.Error(), "530") {
 			t.Fatalf("err %v, want an auth stop with the 530", err)
 		}
 	})
 }
 
-func TestPoolTLS(t *testing.T) { spEachTLS(t, testPoolTLS) }
+func TestPoolTLS(t *testing.T) { pooltest.EachTLS(t, testPoolTLS) }
 
-func testPoolTLS(t *testing.T, tr spTransport) {
-	srv := tr.server(t, smtptest.WithTLS(), smtptest.WithAuth("me@example.org", "s3cret"))
-	base := tr.config(srv)
+func testPoolTLS(t *testing.T, tr pooltest.Transport) {
+	srv := tr.Server(t, smtptest.WithTLS(), smtptest.WithAuth("me@example.org", "s3cret"))
+	base := tr.Config(srv)
 	base.SMTP.Security = campaign.SecurityTLS
 	base.SMTP.Username, base.SMTP.Password = "me@example.org", "s3cret"
 
 	t.Run("self-signed without CA stops the run", func(t *testing.T) {
-		res, err := spRun(t, base, spMessages(5))
+		res, err := pooltest.Run(t, base, pooltest.Messages(5))
 		var te *sendpool.TLSError
 		if !errors.Is(err, sendpool.ErrTLS) || !errors.As(err, &te) {
 			t.Fatalf("err %v, want a *TLSError", err)
@@ -576,29 +585,29 @@ func testPoolTLS(t *testing.T, tr spTransport) {
 		if !strings.Contains(err.Error(), "authority") {
 			t.Errorf("reason not given: %v", err)
 		}
-		if len(srv.Messages()) != 0 || len(res.byStatus()[sendpool.StatusSent]) != 0 {
+		if len(srv.Messages()) != 0 || len(res.ByStatus()[sendpool.StatusSent]) != 0 {
 			t.Fatal("sent over an unverified connection")
 		}
 	})
 	t.Run("CA file", func(t *testing.T) {
 		cfg := base
 		cfg.SMTP.CAFile, _ = srv.Cert.WriteFiles(t)
-		msgs := spMessages(3)
-		if _, err := spRun(t, cfg, msgs); err != nil {
+		msgs := pooltest.Messages(3)
+		if _, err := pooltest.Run(t, cfg, msgs); err != nil {
 			t.Fatal(err)
 		}
-		spExactlyOnce(t, srv, msgs)
+		pooltest.ExactlyOnce(t, srv, msgs)
 	})
 	t.Run("wrong host name", func(t *testing.T) {
 		cfg := base
 		cfg.SMTP.RootCAs = srv.Cert.Pool
 		cfg.SMTP.Host = "localhost" // the certificate also names localhost …
 		other := smtptest.NewCert(t, "mail.example.org")
-		srv2 := tr.server(t, smtptest.WithTLS(), smtptest.WithCert(other))
+		srv2 := tr.Server(t, smtptest.WithTLS(), smtptest.WithCert(other))
 		cfg.SMTP.Port = srv2.Port // … but this server's names only mail.example.org
 		cfg.SMTP.RootCAs = other.Pool
 		cfg.SMTP.Username = ""
-		_, err := spRun(t, cfg, spMessages(1))
+		_, err := pooltest.Run(t, cfg, pooltest.Messages(1))
 		if !errors.Is(err, sendpool.ErrTLS) || !strings.Contains(err.Error(), "not valid for") {
 			t.Fatalf("err %v", err)
 		}
@@ -608,7 +617,7 @@ func testPoolTLS(t *testing.T, tr spTransport) {
 		cfg.SMTP.InsecureSkipVerify = true
 		var notes []sendpool.Notice
 		cfg.Notify = func(n sendpool.Notice) { notes = append(notes, n) }
-		if _, err := spRun(t, cfg, spMessages(1)); err != nil {
+		if _, err := pooltest.Run(t, cfg, pooltest.Messages(1)); err != nil {
 			t.Fatal(err)
 		}
 		if len(notes) == 0 || notes[0].Kind != sendpool.NoticeWarning || !strings.Contains(notes[0].Text, "NOT verified") {
@@ -616,24 +625,24 @@ func testPoolTLS(t *testing.T, tr spTransport) {
 		}
 	})
 	t.Run("implicit TLS against a plaintext port", func(t *testing.T) {
-		plain := tr.server(t)
-		cfg := tr.config(plain)
+		plain := tr.Server(t)
+		cfg := tr.Config(plain)
 		cfg.SMTP.Security = campaign.SecurityTLS
-		_, err := spRun(t, cfg, spMessages(1))
+		_, err := pooltest.Run(t, cfg, pooltest.Messages(1))
 		if !errors.Is(err, sendpool.ErrTLS) || !strings.Contains(err.Error(), "starttls") {
 			t.Fatalf("err %v", err)
 		}
 	})
 }
 
-func TestPoolStartTLS(t *testing.T) { spEachTLS(t, testPoolStartTLS) }
+func TestPoolStartTLS(t *testing.T) { pooltest.EachTLS(t, testPoolStartTLS) }
 
-func testPoolStartTLS(t *testing.T, tr spTransport) {
+func testPoolStartTLS(t *testing.T, tr pooltest.Transport) {
 	t.Run("required but not offered", func(t *testing.T) {
-		srv := tr.server(t)
-		cfg := tr.config(srv)
+		srv := tr.Server(t)
+		cfg := tr.Config(srv)
 		cfg.SMTP.Security = campaign.SecurityStartTLS
-		_, err := spRun(t, cfg, spMessages(2))
+		_, err := pooltest.Run(t, cfg, pooltest.Messages(2))
 		if !errors.Is(err, sendpool.ErrTLS) || !strings.Contains(err.Error(), "does not offer STARTTLS") {
 			t.Fatalf("err %v", err)
 		}
@@ -642,17 +651,17 @@ func testPoolStartTLS(t *testing.T, tr spTransport) {
 		}
 	})
 	t.Run("offered", func(t *testing.T) {
-		srv := tr.server(t, smtptest.WithStartTLS(), smtptest.WithAuth("me@example.org", "s3cret"))
-		cfg := tr.config(srv)
+		srv := tr.Server(t, smtptest.WithStartTLS(), smtptest.WithAuth("me@example.org", "s3cret"))
+		cfg := tr.Config(srv)
 		cfg.SMTP.Security = campaign.SecurityStartTLS
 		cfg.SMTP.RootCAs = srv.Cert.Pool
 		cfg.SMTP.Username, cfg.SMTP.Password = "me@example.org", "s3cret"
 		cfg.SMTP.Helo = "client.example.org"
-		msgs := spMessages(4)
-		if _, err := spRun(t, cfg, msgs); err != nil {
+		msgs := pooltest.Messages(4)
+		if _, err := pooltest.Run(t, cfg, msgs); err != nil {
 			t.Fatal(err)
 		}
-		spExactlyOnce(t, srv, msgs)
+		pooltest.ExactlyOnce(t, srv, msgs)
 		for _, m := range srv.Messages() {
 			if !m.TLS || m.User != "me@example.org" {
 				t.Errorf("message TLS=%v user=%q", m.TLS, m.User)
@@ -660,10 +669,10 @@ func testPoolStartTLS(t *testing.T, tr spTransport) {
 		}
 	})
 	t.Run("unverified certificate", func(t *testing.T) {
-		srv := tr.server(t, smtptest.WithStartTLS())
-		cfg := tr.config(srv)
+		srv := tr.Server(t, smtptest.WithStartTLS())
+		cfg := tr.Config(srv)
 		cfg.SMTP.Security = campaign.SecurityStartTLS
-		_, err := spRun(t, cfg, spMessages(1))
+		_, err := pooltest.Run(t, cfg, pooltest.Messages(1))
 		if !errors.Is(err, sendpool.ErrTLS) {
 			t.Fatalf("err %v", err)
 		}
@@ -673,20 +682,22 @@ func testPoolStartTLS(t *testing.T, tr spTransport) {
 // TestPoolInterruptLeavesTrueReport cancels the run while two messages are
 // held by the server: they finish, everything else is not-attempted, and the
 // report on disk says so.
-func TestPoolInterruptLeavesTrueReport(t *testing.T) { spEach(t, testPoolInterruptLeavesTrueReport) }
+func TestPoolInterruptLeavesTrueReport(t *testing.T) {
+	pooltest.Each(t, testPoolInterruptLeavesTrueReport)
+}
 
-func testPoolInterruptLeavesTrueReport(t *testing.T, tr spTransport) {
+func testPoolInterruptLeavesTrueReport(t *testing.T, tr pooltest.Transport) {
 	gate := make(chan struct{})
-	srv := tr.server(t, smtptest.HoldData(gate))
-	cfg := tr.config(srv)
+	srv := tr.Server(t, smtptest.HoldData(gate))
+	cfg := tr.Config(srv)
 	cfg.Concurrency = 2
-	msgs := spMessages(10)
-	p, err := sendpool.New(cfg)
+	msgs := pooltest.Messages(10)
+	p, err := sendpool.New(cfg.PoolConfig(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	rep, err := sendpool.NewReporter(dir, sendpool.ReporterOptions{Every: 1})
+	rep, err := report.NewReporter(dir, report.ReporterOptions{Every: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -695,11 +706,11 @@ func testPoolInterruptLeavesTrueReport(t *testing.T, tr spTransport) {
 		rep.Add(sendpool.Result{Row: m.Row, Key: m.Key, To: m.To, MessageID: m.MessageID, Status: sendpool.StatusNotAttempted, Detail: "not reached"})
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	results := newSPResults(t)
+	results := pooltest.NewResults(t)
 	done := make(chan error)
 	go func() {
 		done <- p.Run(ctx, sendpool.SliceSource(msgs), func(r sendpool.Result) {
-			results.add(r)
+			results.Add(r)
 			if err := rep.Add(r); err != nil {
 				t.Error(err)
 			}
@@ -718,7 +729,7 @@ func testPoolInterruptLeavesTrueReport(t *testing.T, tr spTransport) {
 	if err := rep.Flush(); err != nil {
 		t.Fatal(err)
 	}
-	st := results.byStatus()
+	st := results.ByStatus()
 	if len(st[sendpool.StatusSent]) != 2 {
 		t.Fatalf("statuses %v, want the two in-flight messages sent", st)
 	}
@@ -730,7 +741,7 @@ func testPoolInterruptLeavesTrueReport(t *testing.T, tr spTransport) {
 	if got := len(srv.Messages()); got != 2 {
 		t.Errorf("server received %d, want 2", got)
 	}
-	rows := spReadReport(t, dir)
+	rows := readReport(t, dir)
 	if len(rows) != len(msgs) {
 		t.Fatalf("report has %d rows, want %d", len(rows), len(msgs))
 	}
@@ -757,24 +768,24 @@ func testPoolInterruptLeavesTrueReport(t *testing.T, tr spTransport) {
 
 // TestPoolAbortCutsInFlight: a second Ctrl-C (Abort) drops the held
 // connection; the message whose body was sent is unknown.
-func TestPoolAbortCutsInFlight(t *testing.T) { spEach(t, testPoolAbortCutsInFlight) }
+func TestPoolAbortCutsInFlight(t *testing.T) { pooltest.Each(t, testPoolAbortCutsInFlight) }
 
-func testPoolAbortCutsInFlight(t *testing.T, tr spTransport) {
+func testPoolAbortCutsInFlight(t *testing.T, tr pooltest.Transport) {
 	gate := make(chan struct{})
-	srv := tr.server(t, smtptest.HoldData(gate))
-	cfg := tr.config(srv)
+	srv := tr.Server(t, smtptest.HoldData(gate))
+	cfg := tr.Config(srv)
 	cfg.Concurrency = 1
-	p, cancel, results, done := spStart(t, cfg, spMessages(3))
+	p, cancel, results, done := pooltest.Start(t, cfg, pooltest.Messages(3))
 	<-srv.Held()
 	cancel()
 	p.Abort()
 	if err := <-done; !errors.Is(err, sendpool.ErrAborted) {
 		t.Fatalf("Run: %v, want ErrAborted", err)
 	}
-	if r := results.get(2); r.Status != sendpool.StatusUnknown {
+	if r := results.Get(2); r.Status != sendpool.StatusUnknown {
 		t.Errorf("row 2: %v, want unknown (body sent, reply cut off)", r.Status)
 	}
-	for row, r := range results.m {
+	for row, r := range results.Map() {
 		if row != 2 && r.Status != sendpool.StatusNotAttempted {
 			t.Errorf("row %d: %v", row, r.Status)
 		}
@@ -802,16 +813,16 @@ func (j *blockingJournal) Result(context.Context, *render.Message, sendpool.Resu
 // the journal is an abort (nothing was sent, the journal did not fail),
 // not a journal failure that would stop the run as unusable.
 func TestPoolAbortWhileRecordingAttempt(t *testing.T) {
-	spEach(t, testPoolAbortWhileRecordingAttempt)
+	pooltest.Each(t, testPoolAbortWhileRecordingAttempt)
 }
 
-func testPoolAbortWhileRecordingAttempt(t *testing.T, tr spTransport) {
-	srv := tr.server(t)
-	cfg := tr.config(srv)
+func testPoolAbortWhileRecordingAttempt(t *testing.T, tr pooltest.Transport) {
+	srv := tr.Server(t)
+	cfg := tr.Config(srv)
 	cfg.Concurrency = 1
 	j := &blockingJournal{entered: make(chan struct{})}
 	cfg.Journal = j
-	p, cancel, results, done := spStart(t, cfg, spMessages(2))
+	p, cancel, results, done := pooltest.Start(t, cfg, pooltest.Messages(2))
 	<-j.entered
 	cancel()
 	p.Abort()
@@ -819,7 +830,7 @@ func testPoolAbortWhileRecordingAttempt(t *testing.T, tr spTransport) {
 	if !errors.Is(err, sendpool.ErrAborted) || errors.Is(err, sendpool.ErrJournal) {
 		t.Fatalf("Run: %v, want ErrAborted and no journal failure", err)
 	}
-	for row, r := range results.m {
+	for row, r := range results.Map() {
 		if r.Status != sendpool.StatusNotAttempted {
 			t.Errorf("row %d: %v, want not-attempted", row, r.Status)
 		}
@@ -831,17 +842,17 @@ func testPoolAbortWhileRecordingAttempt(t *testing.T, tr spTransport) {
 
 // TestPoolThrottlingSlowsDown: throttling replies lower the shared rate and
 // do not spend retries (Retries is 0 here).
-func TestPoolThrottlingSlowsDown(t *testing.T) { spEach(t, testPoolThrottlingSlowsDown) }
+func TestPoolThrottlingSlowsDown(t *testing.T) { pooltest.Each(t, testPoolThrottlingSlowsDown) }
 
-func testPoolThrottlingSlowsDown(t *testing.T, tr spTransport) {
+func testPoolThrottlingSlowsDown(t *testing.T, tr pooltest.Transport) {
 	var n atomic.Int64
-	srv := tr.server(t, smtptest.OnMail(func(smtptest.Session, string) error {
+	srv := tr.Server(t, smtptest.OnMail(func(smtptest.Session, string) error {
 		if n.Add(1) <= 3 {
 			return smtptest.Reply(451, "4.7.0", "rate limit exceeded, slow down")
 		}
 		return nil
 	}))
-	cfg := tr.config(srv)
+	cfg := tr.Config(srv)
 	cfg.Rate = 1000
 	cfg.Retries = 0
 	var mu sync.Mutex
@@ -853,18 +864,18 @@ func testPoolThrottlingSlowsDown(t *testing.T, tr spTransport) {
 			throttles = append(throttles, no)
 		}
 	}
-	p, err := sendpool.New(cfg)
+	p, err := sendpool.New(cfg.PoolConfig(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	msgs := spMessages(10)
-	results := newSPResults(t)
-	if err := p.Run(context.Background(), sendpool.SliceSource(msgs), results.add); err != nil {
+	msgs := pooltest.Messages(10)
+	results := pooltest.NewResults(t)
+	if err := p.Run(context.Background(), sendpool.SliceSource(msgs), results.Add); err != nil {
 		t.Fatal(err)
 	}
-	spExactlyOnce(t, srv, msgs)
+	pooltest.ExactlyOnce(t, srv, msgs)
 	for _, m := range msgs {
-		if r := results.get(m.Row); r.Status != sendpool.StatusSent {
+		if r := results.Get(m.Row); r.Status != sendpool.StatusSent {
 			t.Errorf("row %d: %v %s", m.Row, r.Status, r.Detail)
 		}
 	}
@@ -878,61 +889,61 @@ func testPoolThrottlingSlowsDown(t *testing.T, tr spTransport) {
 
 // TestPoolThrottlingIsBounded: a server that throttles forever (QQ's
 // "frequency limited") does not keep the run alive forever.
-func TestPoolThrottlingIsBounded(t *testing.T) { spEach(t, testPoolThrottlingIsBounded) }
+func TestPoolThrottlingIsBounded(t *testing.T) { pooltest.Each(t, testPoolThrottlingIsBounded) }
 
-func testPoolThrottlingIsBounded(t *testing.T, tr spTransport) {
-	srv := tr.server(t, smtptest.OnMail(func(smtptest.Session, string) error {
+func testPoolThrottlingIsBounded(t *testing.T, tr pooltest.Transport) {
+	srv := tr.Server(t, smtptest.OnMail(func(smtptest.Session, string) error {
 		return smtptest.Reply(550, "", "Ip frequency limited")
 	}))
-	cfg := tr.config(srv)
+	cfg := tr.Config(srv)
 	cfg.Rate = 5000
 	cfg.MaxThrottled = 3
-	res, err := spRun(t, cfg, spMessages(4))
+	res, err := pooltest.Run(t, cfg, pooltest.Messages(4))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for row, r := range res.m {
+	for row, r := range res.Map() {
 		if r.Status != sendpool.StatusFailed || !r.Temporary || r.Attempts != 4 || !strings.Contains(r.Detail, "still throttled") {
 			t.Errorf("row %d: %+v", row, r)
 		}
 	}
 }
 
-func TestPoolSizeAndSMTPUTF8(t *testing.T) { spEach(t, testPoolSizeAndSMTPUTF8) }
+func TestPoolSizeAndSMTPUTF8(t *testing.T) { pooltest.Each(t, testPoolSizeAndSMTPUTF8) }
 
-func testPoolSizeAndSMTPUTF8(t *testing.T, tr spTransport) {
-	big := spMessage(3, "big@example.org")
+func testPoolSizeAndSMTPUTF8(t *testing.T, tr pooltest.Transport) {
+	big := pooltest.Message(3, "big@example.org")
 	big.Data = append(big.Data, []byte(strings.Repeat("x", 2000)+"\r\n")...)
-	utf := spMessage(4, "用户@example.org")
+	utf := pooltest.Message(4, "用户@example.org")
 	utf.UTF8 = true
-	msgs := []*render.Message{spMessage(2, "small@example.org"), big, utf}
+	msgs := []*render.Message{pooltest.Message(2, "small@example.org"), big, utf}
 
-	srv := tr.server(t, smtptest.WithMaxSize(1000))
-	cfg := tr.config(srv)
+	srv := tr.Server(t, smtptest.WithMaxSize(1000))
+	cfg := tr.Config(srv)
 	cfg.Concurrency = 1
-	res, err := spRun(t, cfg, msgs)
+	res, err := pooltest.Run(t, cfg, msgs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := res.get(2); r.Status != sendpool.StatusSent {
+	if r := res.Get(2); r.Status != sendpool.StatusSent {
 		t.Errorf("small: %v", r.Status)
 	}
-	if r := res.get(3); r.Status != sendpool.StatusFailed || r.Temporary || !strings.Contains(r.Detail, "server accepts at most 1000") {
+	if r := res.Get(3); r.Status != sendpool.StatusFailed || r.Temporary || !strings.Contains(r.Detail, "server accepts at most 1000") {
 		t.Errorf("big: %v %q", r.Status, r.Detail)
 	}
-	if r := res.get(4); r.Status != sendpool.StatusFailed || !strings.Contains(r.Detail, "needs SMTPUTF8") {
+	if r := res.Get(4); r.Status != sendpool.StatusFailed || !strings.Contains(r.Detail, "needs SMTPUTF8") {
 		t.Errorf("utf8: %v %q", r.Status, r.Detail)
 	}
 	if len(srv.Messages()) != 1 || srv.Connections() != 1 {
 		t.Errorf("server got %d messages over %d connections", len(srv.Messages()), srv.Connections())
 	}
 
-	srv = tr.server(t, smtptest.WithSMTPUTF8())
-	res, err = spRun(t, tr.config(srv), []*render.Message{utf})
+	srv = tr.Server(t, smtptest.WithSMTPUTF8())
+	res, err = pooltest.Run(t, tr.Config(srv), []*render.Message{utf})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := res.get(4); r.Status != sendpool.StatusSent {
+	if r := res.Get(4); r.Status != sendpool.StatusSent {
 		t.Errorf("utf8 with SMTPUTF8: %v %q", r.Status, r.Detail)
 	}
 	if ms := srv.Messages(); len(ms) != 1 || !ms[0].UTF8 {
@@ -940,12 +951,12 @@ func testPoolSizeAndSMTPUTF8(t *testing.T, tr spTransport) {
 	}
 }
 
-func TestPoolLMTP(t *testing.T) { spEach(t, testPoolLMTP) }
+func TestPoolLMTP(t *testing.T) { pooltest.Each(t, testPoolLMTP) }
 
-func testPoolLMTP(t *testing.T, tr spTransport) {
+func testPoolLMTP(t *testing.T, tr pooltest.Transport) {
 	var mu sync.Mutex
 	tries := map[string]int{}
-	srv := tr.server(t, smtptest.WithLMTP(), smtptest.OnLMTPRcpt(func(_ smtptest.Session, rcpt string) error {
+	srv := tr.Server(t, smtptest.WithLMTP(), smtptest.OnLMTPRcpt(func(_ smtptest.Session, rcpt string) error {
 		mu.Lock()
 		defer mu.Unlock()
 		tries[rcpt]++
@@ -957,15 +968,15 @@ func testPoolLMTP(t *testing.T, tr spTransport) {
 		}
 		return nil
 	}))
-	cfg := tr.config(srv)
+	cfg := tr.Config(srv)
 	cfg.SMTP.Protocol = campaign.ProtocolLMTP
 	cfg.Concurrency = 1
-	msgs := []*render.Message{spMessage(2, "a@example.org", "full@example.org", "later@example.org")}
-	res, err := spRun(t, cfg, msgs)
+	msgs := []*render.Message{pooltest.Message(2, "a@example.org", "full@example.org", "later@example.org")}
+	res, err := pooltest.Run(t, cfg, msgs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := res.get(2)
+	r := res.Get(2)
 	if r.Status != sendpool.StatusSent || r.Attempts != 2 || !strings.Contains(r.Detail, "not accepted for full@example.org (552 5.2.2 ") || r.EnhancedCode.String() != "2.0.0" {
 		t.Errorf("%+v", r)
 	}
@@ -984,16 +995,18 @@ func TestPoolUnreachable(t *testing.T) {
 	}
 	port := l.Addr().(*net.TCPAddr).Port
 	l.Close()
-	cfg := sendpool.Config{
-		SMTP:         sendpool.SMTPConfig{Host: "127.0.0.1", Port: port, Security: campaign.SecurityNone, Timeout: time.Second},
-		Retries:      1,
-		RetryBackoff: time.Millisecond,
+	cfg := pooltest.Config{
+		SMTP: smtpclient.Config{Host: "127.0.0.1", Port: port, Security: campaign.SecurityNone, Timeout: time.Second},
+		Config: sendpool.Config{
+			Retries:      1,
+			RetryBackoff: time.Millisecond,
+		},
 	}
-	res, err := spRun(t, cfg, spMessages(5))
+	res, err := pooltest.Run(t, cfg, pooltest.Messages(5))
 	if !errors.Is(err, sendpool.ErrUnreachable) || !strings.Contains(err.Error(), "nothing accepts connections") || !strings.Contains(err.Error(), "465 is implicit TLS") {
 		t.Fatalf("err %v, want ErrUnreachable explaining the port", err)
 	}
-	for row, r := range res.m {
+	for row, r := range res.Map() {
 		if r.Status != sendpool.StatusNotAttempted || r.Attempts != 0 {
 			t.Errorf("row %d: %+v", row, r)
 		}
@@ -1019,13 +1032,15 @@ func TestPoolSilentPortStops(t *testing.T) {
 			defer c.Close() // silent until the listener closes
 		}
 	}()
-	cfg := sendpool.Config{
-		SMTP:         sendpool.SMTPConfig{Host: "127.0.0.1", Port: l.Addr().(*net.TCPAddr).Port, Security: campaign.SecurityNone, Timeout: 200 * time.Millisecond},
-		Concurrency:  1,
-		Retries:      3,
-		RetryBackoff: time.Minute,
+	cfg := pooltest.Config{
+		SMTP: smtpclient.Config{Host: "127.0.0.1", Port: l.Addr().(*net.TCPAddr).Port, Security: campaign.SecurityNone, Timeout: 200 * time.Millisecond},
+		Config: sendpool.Config{
+			Concurrency:  1,
+			Retries:      3,
+			RetryBackoff: time.Minute,
+		},
 	}
-	_, err = spRun(t, cfg, spMessages(2))
+	_, err = pooltest.Run(t, cfg, pooltest.Messages(2))
 	if !errors.Is(err, sendpool.ErrUnreachable) || !strings.Contains(err.Error(), "wrong smtp.security") {
 		t.Fatalf("err %v, want ErrUnreachable naming smtp.security", err)
 	}
@@ -1038,14 +1053,14 @@ func TestPoolSilentPortStops(t *testing.T) {
 func TestPoolUnknownHostStops(t *testing.T) {
 	d := &nxDialer{}
 	cfg := sendpool.Config{Dialer: d, Concurrency: 2, Retries: 3, RetryBackoff: time.Millisecond}
-	res, err := spRun(t, cfg, spMessages(4))
+	res, err := pooltest.Run(t, pooltest.Config{Config: cfg}, pooltest.Messages(4))
 	if !errors.Is(err, sendpool.ErrUnreachable) || !strings.Contains(err.Error(), "smtp.example.invalid does not resolve") {
 		t.Fatalf("err %v, want ErrUnreachable naming the host", err)
 	}
 	if n := d.calls.Load(); n > 2 {
 		t.Errorf("%d dials, want one per connection at most", n)
 	}
-	for row, r := range res.m {
+	for row, r := range res.Map() {
 		if r.Status != sendpool.StatusNotAttempted {
 			t.Errorf("row %d: %v", row, r.Status)
 		}
@@ -1054,113 +1069,88 @@ func TestPoolUnknownHostStops(t *testing.T) {
 
 // nxDialer fails every dial as a resolver does for a name that does not
 // exist.
-type nxDialer struct{ calls atomic.Int64 }
+type nxDialer struct {
+	pooltest.DialerBase
+	calls atomic.Int64
+}
 
 func (d *nxDialer) Dial(context.Context) (sendpool.Conn, error) {
 	d.calls.Add(1)
-	return nil, &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: "smtp.example.invalid", IsNotFound: true}}
+	err := &net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: "smtp.example.invalid", IsNotFound: true}}
+	return nil, &sendpool.DialError{Addr: "smtp.example.invalid:25", Kind: sendpool.DialNotFound, Err: err,
+		Hint: "the host name smtp.example.invalid does not resolve (check smtp.host)"}
 }
 
 // TestPoolStopsWithoutSMTPUTF8: a run with a message that needs SMTPUTF8
 // stops at the first connection to a server that does not offer it,
 // naming the row, before anything is sent; a server that offers it gets
 // them all.
-func TestPoolStopsWithoutSMTPUTF8(t *testing.T) { spEach(t, testPoolStopsWithoutSMTPUTF8) }
+func TestPoolStopsWithoutSMTPUTF8(t *testing.T) { pooltest.Each(t, testPoolStopsWithoutSMTPUTF8) }
 
-func testPoolStopsWithoutSMTPUTF8(t *testing.T, tr spTransport) {
+func testPoolStopsWithoutSMTPUTF8(t *testing.T, tr pooltest.Transport) {
 	msgs := func() []*render.Message {
-		intl := spMessage(3, "josé@example.org")
+		intl := pooltest.Message(3, "josé@example.org")
 		intl.UTF8 = true
-		return []*render.Message{spMessage(2, "a@example.org"), intl, spMessage(4, "b@example.org")}
+		return []*render.Message{pooltest.Message(2, "a@example.org"), intl, pooltest.Message(4, "b@example.org")}
 	}
-	srv := tr.server(t)
-	cfg := tr.config(srv)
+	srv := tr.Server(t)
+	cfg := tr.Config(srv)
 	cfg.SMTPUTF8Rows = []int{3}
-	res, err := spRun(t, cfg, msgs())
+	res, err := pooltest.Run(t, cfg, msgs())
 	if !errors.Is(err, sendpool.ErrServerLacks) || !strings.Contains(err.Error(), "SMTPUTF8") || !strings.Contains(err.Error(), "row 3") {
 		t.Fatalf("err %v, want ErrServerLacks naming SMTPUTF8 and row 3", err)
 	}
 	if n := len(srv.Messages()); n != 0 {
 		t.Errorf("the server received %d messages", n)
 	}
-	for row, r := range res.m {
+	for row, r := range res.Map() {
 		if r.Status != sendpool.StatusNotAttempted {
 			t.Errorf("row %d: %v", row, r.Status)
 		}
 	}
 
-	srv = tr.server(t, smtptest.WithSMTPUTF8())
-	cfg = tr.config(srv)
+	srv = tr.Server(t, smtptest.WithSMTPUTF8())
+	cfg = tr.Config(srv)
 	cfg.SMTPUTF8Rows = []int{3}
-	if _, err := spRun(t, cfg, msgs()); err != nil {
+	if _, err := pooltest.Run(t, cfg, msgs()); err != nil {
 		t.Fatal(err)
 	}
-	spExactlyOnce(t, srv, msgs())
+	pooltest.ExactlyOnce(t, srv, msgs())
 }
 
 // TestPoolGreetingRefusedStops: a 5xx greeting stops the run at once.
-func TestPoolGreetingRefusedStops(t *testing.T) { spEachTLS(t, testPoolGreetingRefusedStops) }
+func TestPoolGreetingRefusedStops(t *testing.T) { pooltest.EachTLS(t, testPoolGreetingRefusedStops) }
 
-func testPoolGreetingRefusedStops(t *testing.T, tr spTransport) {
-	srv := tr.server(t, smtptest.RefuseWith("554 5.7.1 Service unavailable; client host blocked"))
-	cfg := tr.config(srv)
+func testPoolGreetingRefusedStops(t *testing.T, tr pooltest.Transport) {
+	srv := tr.Server(t, smtptest.RefuseWith("554 5.7.1 Service unavailable; client host blocked"))
+	cfg := tr.Config(srv)
 	cfg.Concurrency = 1
-	res, err := spRun(t, cfg, spMessages(3))
+	res, err := pooltest.Run(t, cfg, pooltest.Messages(3))
 	if !errors.Is(err, sendpool.ErrUnreachable) || !strings.Contains(err.Error(), "554 5.7.1 Service unavailable") {
 		t.Fatalf("err %v", err)
 	}
 	if srv.Rejected() != 1 {
 		t.Errorf("%d connections, want 1", srv.Rejected())
 	}
-	if r := res.get(2); r.Status != sendpool.StatusNotAttempted || !strings.Contains(r.Detail, "refuses service") {
+	if r := res.Get(2); r.Status != sendpool.StatusNotAttempted || !strings.Contains(r.Detail, "refuses service") {
 		t.Errorf("row 2: %+v", r)
 	}
 	// The same with STARTTLS: the refusal is the greeting's, not STARTTLS's.
-	srv = tr.server(t, smtptest.WithStartTLS(), smtptest.RefuseWith("554 5.7.1 client host blocked"))
-	cfg = tr.config(srv)
+	srv = tr.Server(t, smtptest.WithStartTLS(), smtptest.RefuseWith("554 5.7.1 client host blocked"))
+	cfg = tr.Config(srv)
 	cfg.SMTP.Security = campaign.SecurityStartTLS
-	_, err = spRun(t, cfg, spMessages(1))
+	_, err = pooltest.Run(t, cfg, pooltest.Messages(1))
 	if !errors.Is(err, sendpool.ErrUnreachable) || errors.Is(err, sendpool.ErrTLS) {
 		t.Fatalf("STARTTLS: err %v", err)
 	}
 }
 
-// spJournal records the order of journal calls and checks that an attempt
-// is recorded before the server has the message.
-type spJournal struct {
-	srv     *smtptest.Server
-	t       *testing.T
-	mu      sync.Mutex
-	events  []string
-	failFor int
-}
+func TestPoolJournalSeam(t *testing.T) { pooltest.Each(t, testPoolJournalSeam) }
 
-func (j *spJournal) Attempt(_ context.Context, m *render.Message) error {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	if j.srv.Received(m.Key) != 0 {
-		j.t.Errorf("row %d: attempt recorded after the server had the message", m.Row)
-	}
-	j.events = append(j.events, fmt.Sprintf("attempt %d", m.Row))
-	if m.Row == j.failFor {
-		return errors.New("disk full")
-	}
-	return nil
-}
-
-func (j *spJournal) Result(_ context.Context, m *render.Message, r sendpool.Result) error {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	j.events = append(j.events, fmt.Sprintf("result %d %v final=%v", m.Row, r.Status, r.Final))
-	return nil
-}
-
-func TestPoolJournalSeam(t *testing.T) { spEach(t, testPoolJournalSeam) }
-
-func testPoolJournalSeam(t *testing.T, tr spTransport) {
+func testPoolJournalSeam(t *testing.T, tr pooltest.Transport) {
 	var mu sync.Mutex
 	first := map[string]bool{}
-	srv := tr.server(t, smtptest.OnData(func(_ smtptest.Session, m *smtptest.Message) error {
+	srv := tr.Server(t, smtptest.OnData(func(_ smtptest.Session, m *smtptest.Message) error {
 		mu.Lock()
 		defer mu.Unlock()
 		if m.To[0] == "flaky@example.org" && !first[m.To[0]] {
@@ -1169,12 +1159,12 @@ func testPoolJournalSeam(t *testing.T, tr spTransport) {
 		}
 		return nil
 	}))
-	cfg := tr.config(srv)
+	cfg := tr.Config(srv)
 	cfg.Concurrency = 1
-	j := &spJournal{srv: srv, t: t}
+	j := &pooltest.Journal{Srv: srv, T: t}
 	cfg.Journal = j
-	msgs := []*render.Message{spMessage(2, "ok@example.org"), spMessage(3, "flaky@example.org"), spMessage(4, "bad@example.org")}
-	if _, err := spRun(t, cfg, msgs); err != nil {
+	msgs := []*render.Message{pooltest.Message(2, "ok@example.org"), pooltest.Message(3, "flaky@example.org"), pooltest.Message(4, "bad@example.org")}
+	if _, err := pooltest.Run(t, cfg, msgs); err != nil {
 		t.Fatal(err)
 	}
 	// Per message, in this order (final results are recorded by the
@@ -1185,7 +1175,7 @@ func testPoolJournalSeam(t *testing.T, tr spTransport) {
 		"4": {"attempt 4", "result 4 sent final=true"},
 	}
 	got := map[string][]string{}
-	for _, e := range j.events {
+	for _, e := range j.Events {
 		row := strings.Fields(e)[1]
 		got[row] = append(got[row], e)
 	}
@@ -1194,92 +1184,93 @@ func testPoolJournalSeam(t *testing.T, tr spTransport) {
 			t.Errorf("row %s: journal calls:\n%s\nwant:\n%s", row, strings.Join(got[row], "\n"), strings.Join(w, "\n"))
 		}
 	}
-	if len(j.events) != 8 {
-		t.Errorf("journal calls:\n%s", strings.Join(j.events, "\n"))
+	if len(j.Events) != 8 {
+		t.Errorf("journal calls:\n%s", strings.Join(j.Events, "\n"))
 	}
 }
 
 func TestPoolJournalFailureStopsBeforeBody(t *testing.T) {
-	spEach(t, testPoolJournalFailureStopsBeforeBody)
+	pooltest.Each(t, testPoolJournalFailureStopsBeforeBody)
 }
 
-func testPoolJournalFailureStopsBeforeBody(t *testing.T, tr spTransport) {
-	srv := tr.server(t)
-	cfg := tr.config(srv)
+func testPoolJournalFailureStopsBeforeBody(t *testing.T, tr pooltest.Transport) {
+	srv := tr.Server(t)
+	cfg := tr.Config(srv)
 	cfg.Concurrency = 1
-	j := &spJournal{srv: srv, t: t, failFor: 3}
+	j := &pooltest.Journal{Srv: srv, T: t, FailFor: 3}
 	cfg.Journal = j
-	msgs := spMessages(4)
-	res, err := spRun(t, cfg, msgs)
+	msgs := pooltest.Messages(4)
+	res, err := pooltest.Run(t, cfg, msgs)
 	if !errors.Is(err, sendpool.ErrJournal) || !strings.Contains(err.Error(), "disk full") {
 		t.Fatalf("err %v", err)
 	}
 	if srv.Received(msgs[1].Key) != 0 {
 		t.Error("body sent although its attempt was not recorded")
 	}
-	if r := res.get(3); r.Status != sendpool.StatusNotAttempted {
+	if r := res.Get(3); r.Status != sendpool.StatusNotAttempted {
 		t.Errorf("row 3: %v", r.Status)
 	}
-	if r := res.get(2); r.Status != sendpool.StatusSent {
+	if r := res.Get(2); r.Status != sendpool.StatusSent {
 		t.Errorf("row 2: %v", r.Status)
 	}
 }
 
-func TestPoolSourceError(t *testing.T) { spEach(t, testPoolSourceError) }
+func TestPoolSourceError(t *testing.T) { pooltest.Each(t, testPoolSourceError) }
 
-func testPoolSourceError(t *testing.T, tr spTransport) {
-	srv := tr.server(t)
+func testPoolSourceError(t *testing.T, tr pooltest.Transport) {
+	srv := tr.Server(t)
 	i := 0
 	src := sendpool.SourceFunc(func(context.Context) (*render.Message, error) {
 		i++
 		if i == 3 {
 			return nil, errors.New("sheet: read error")
 		}
-		return spMessage(i+1, fmt.Sprintf("u%d@example.org", i)), nil
+		return pooltest.Message(i+1, fmt.Sprintf("u%d@example.org", i)), nil
 	})
-	p, err := sendpool.New(tr.config(srv))
+	p, err := sendpool.New(tr.Config(srv).PoolConfig(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	results := newSPResults(t)
-	err = p.Run(context.Background(), src, results.add)
+	results := pooltest.NewResults(t)
+	err = p.Run(context.Background(), src, results.Add)
 	if err == nil || !strings.Contains(err.Error(), "sheet: read error") {
 		t.Fatalf("err %v", err)
 	}
-	if results.len() != 2 {
-		t.Errorf("%d results, want 2 (one per message handed in)", results.len())
+	if results.Len() != 2 {
+		t.Errorf("%d results, want 2 (one per message handed in)", results.Len())
 	}
 }
 
-func TestPoolChanSource(t *testing.T) { spEach(t, testPoolChanSource) }
+func TestPoolChanSource(t *testing.T) { pooltest.Each(t, testPoolChanSource) }
 
-func testPoolChanSource(t *testing.T, tr spTransport) {
-	srv := tr.server(t)
+func testPoolChanSource(t *testing.T, tr pooltest.Transport) {
+	srv := tr.Server(t)
 	ch := make(chan *render.Message)
-	msgs := spMessages(5)
+	msgs := pooltest.Messages(5)
 	go func() {
 		defer close(ch)
 		for _, m := range msgs {
 			ch <- m
 		}
 	}()
-	p, err := sendpool.New(tr.config(srv))
+	p, err := sendpool.New(tr.Config(srv).PoolConfig(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := p.Run(context.Background(), sendpool.ChanSource(ch), nil); err != nil {
 		t.Fatal(err)
 	}
-	spExactlyOnce(t, srv, msgs)
+	pooltest.ExactlyOnce(t, srv, msgs)
 }
 
 func TestPoolNewRejectsBadConfig(t *testing.T) {
+	d := &spPanicDialer{}
 	for name, cfg := range map[string]sendpool.Config{
-		"no host":          {SMTP: sendpool.SMTPConfig{Port: 25}},
-		"negative rate":    {Rate: -1, SMTP: sendpool.SMTPConfig{Host: "h", Port: 25}},
-		"user no password": {SMTP: sendpool.SMTPConfig{Host: "h", Port: 25, Username: "u"}},
-		"bad auth":         {SMTP: sendpool.SMTPConfig{Host: "h", Port: 25, Auth: "ntlm"}},
-		"missing CA file":  {SMTP: sendpool.SMTPConfig{Host: "h", Port: 25, CAFile: "/nonexistent/ca.pem"}},
+		"no dialer":          {},
+		"negative rate":      {Dialer: d, Rate: -1},
+		"negative retries":   {Dialer: d, Retries: -1},
+		"negative backoff":   {Dialer: d, RetryBackoff: -time.Second},
+		"negative per conn.": {Dialer: d, PerConnection: -1},
 	} {
 		if _, err := sendpool.New(cfg); err == nil || !strings.HasPrefix(err.Error(), "sendpool: ") {
 			t.Errorf("%s: err %v", name, err)
@@ -1299,18 +1290,22 @@ send: {rate: 600/m, burst: 2, concurrency: 3, per_connection: 7, retries: 5, ret
 	if err != nil {
 		t.Skipf("campaign.Parse does not accept the sample (not this package's concern): %v", err)
 	}
-	cfg := sendpool.ConfigFrom(c, "pw")
+	cfg := sendpool.ConfigFrom(c)
 	if cfg.Rate != 10 || cfg.Burst != 2 || cfg.Concurrency != 3 || cfg.PerConnection != 7 || cfg.Retries != 5 || cfg.RetryBackoff != time.Minute {
 		t.Errorf("send settings %+v", cfg)
 	}
-	if cfg.SMTP.Host != "smtp.example.org" || cfg.SMTP.Port != 587 || cfg.SMTP.Security != campaign.SecurityStartTLS || cfg.SMTP.Password != "pw" || cfg.SMTP.Timeout != 10*time.Second {
-		t.Errorf("smtp settings %+v", cfg.SMTP)
+	smtp := smtpclient.ConfigFrom(c.SMTP, "pw")
+	if smtp.Host != "smtp.example.org" || smtp.Port != 587 || smtp.Security != campaign.SecurityStartTLS || smtp.Password != "pw" || smtp.Timeout != 10*time.Second {
+		t.Errorf("smtp settings %+v", smtp)
 	}
 }
 
 // spPanicDialer is a transport whose Send panics: the pool must turn that
 // into a failure of the message, not a crash.
-type spPanicDialer struct{ dials atomic.Int64 }
+type spPanicDialer struct {
+	pooltest.DialerBase
+	dials atomic.Int64
+}
 
 type spPanicConn struct{}
 
@@ -1326,15 +1321,16 @@ func (spPanicConn) Reset(context.Context) error { return nil }
 func (spPanicConn) Quit(context.Context) error  { return nil }
 func (spPanicConn) Close() error                { return nil }
 func (spPanicConn) Server() string              { return "panic:0" }
+func (spPanicConn) OffersSMTPUTF8() bool        { return true }
 
 func TestPoolTransportPanicIsContained(t *testing.T) {
 	d := &spPanicDialer{}
 	cfg := sendpool.Config{Dialer: d, Retries: 1, RetryBackoff: time.Millisecond, Concurrency: 1}
-	res, err := spRun(t, cfg, spMessages(2))
+	res, err := pooltest.Run(t, pooltest.Config{Config: cfg}, pooltest.Messages(2))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for row, r := range res.m {
+	for row, r := range res.Map() {
 		if r.Status != sendpool.StatusFailed || !r.Temporary || !strings.Contains(r.Detail, "transport panic: transport bug") || r.Server != "panic:0" {
 			t.Errorf("row %d: %+v", row, r)
 		}
@@ -1345,14 +1341,16 @@ func TestPoolTransportPanicIsContained(t *testing.T) {
 // idle ("421 4.4.2 idle timeout" and close); the next message goes over a
 // new connection without spending a retry (Retries is 0) and is delivered
 // once, on every transport.
-func TestPoolRedialsDeadIdleConnection(t *testing.T) { spEach(t, testPoolRedialsDeadIdleConnection) }
+func TestPoolRedialsDeadIdleConnection(t *testing.T) {
+	pooltest.Each(t, testPoolRedialsDeadIdleConnection)
+}
 
-func testPoolRedialsDeadIdleConnection(t *testing.T, tr spTransport) {
-	srv := tr.server(t)
-	cfg := tr.config(srv)
+func testPoolRedialsDeadIdleConnection(t *testing.T, tr pooltest.Transport) {
+	srv := tr.Server(t)
+	cfg := tr.Config(srv)
 	cfg.Concurrency = 1
 	cfg.Retries = 0
-	p, err := sendpool.New(cfg)
+	p, err := sendpool.New(cfg.PoolConfig(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1362,7 +1360,7 @@ func testPoolRedialsDeadIdleConnection(t *testing.T, tr spTransport) {
 	go func() {
 		done <- p.Run(context.Background(), sendpool.ChanSource(ch), func(r sendpool.Result) { results <- r })
 	}()
-	msgs := spMessages(2)
+	msgs := pooltest.Messages(2)
 	ch <- msgs[0]
 	if r := <-results; r.Status != sendpool.StatusSent {
 		t.Fatalf("first: %v %s", r.Status, r.Detail)
@@ -1377,32 +1375,32 @@ func testPoolRedialsDeadIdleConnection(t *testing.T, tr spTransport) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	spExactlyOnce(t, srv, msgs)
+	pooltest.ExactlyOnce(t, srv, msgs)
 	if srv.Connections() != 2 {
 		t.Errorf("%d connections, want 2", srv.Connections())
 	}
 }
 
 func TestPoolSlowReplyAfterBodyIsUnknown(t *testing.T) {
-	spEach(t, testPoolSlowReplyAfterBodyIsUnknown)
+	pooltest.Each(t, testPoolSlowReplyAfterBodyIsUnknown)
 }
 
 // testPoolSlowReplyAfterBodyIsUnknown: the server reads the body and then
 // does not answer within the timeout. The message may have been delivered,
 // so it is unknown: reported so, after one attempt, never sent again.
-func testPoolSlowReplyAfterBodyIsUnknown(t *testing.T, tr spTransport) {
+func testPoolSlowReplyAfterBodyIsUnknown(t *testing.T, tr pooltest.Transport) {
 	gate := make(chan struct{})
-	srv := tr.server(t, smtptest.HoldData(gate))
+	srv := tr.Server(t, smtptest.HoldData(gate))
 	t.Cleanup(func() { close(gate) })
-	cfg := tr.config(srv)
+	cfg := tr.Config(srv)
 	cfg.SMTP.Timeout = 100 * time.Millisecond
 	cfg.Concurrency = 1
-	msgs := []*render.Message{spMessage(2, "slow@example.org")}
-	res, err := spRun(t, cfg, msgs)
+	msgs := []*render.Message{pooltest.Message(2, "slow@example.org")}
+	res, err := pooltest.Run(t, cfg, msgs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := res.get(2); r.Status != sendpool.StatusUnknown || r.Attempts != 1 {
+	if r := res.Get(2); r.Status != sendpool.StatusUnknown || r.Attempts != 1 {
 		t.Errorf("row 2: %+v, want unknown after 1 attempt", r)
 	}
 	select {
@@ -1418,4 +1416,19 @@ func testPoolSlowReplyAfterBodyIsUnknown(t *testing.T, tr spTransport) {
 		t.Errorf("the body was sent again: %v", m.To)
 	default:
 	}
+}
+
+// readReport reads report.csv in dir.
+func readReport(t testing.TB, dir string) []report.Row {
+	t.Helper()
+	f, err := os.Open(filepath.Join(dir, report.CSVFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := report.ReadCSV(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
 }

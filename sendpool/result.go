@@ -34,6 +34,11 @@ const (
 	// StatusSuppressed: the recipient is on the suppression list (journal
 	// issue).
 	StatusSuppressed
+	// StatusDeferred: the message was refused temporarily (or the run
+	// stopped before its next try) and is left for the next run; the
+	// journal's outcome for such a message. The pool itself reports these
+	// as StatusFailed or StatusNotAttempted with Result.Temporary set.
+	StatusDeferred
 )
 
 var statusNames = [...]string{
@@ -44,6 +49,7 @@ var statusNames = [...]string{
 	StatusInvalid:      "invalid",
 	StatusDuplicate:    "duplicate",
 	StatusSuppressed:   "suppressed",
+	StatusDeferred:     "deferred",
 }
 
 // Statuses lists every status in report order.

@@ -6,13 +6,28 @@ import (
 	"github.com/tidings/tidings/render"
 )
 
-// Dialer opens connections to the mail server. The pool calls Dial from
-// several goroutines at once; implementations must be safe for that.
+// Dialer opens connections to the mail server and speaks for it in the
+// run's messages: the pool knows the transport only through this interface
+// (package sendpool/smtpclient has the SMTP and LMTP one). The pool calls
+// its methods from several goroutines at once; implementations must be safe
+// for that.
 type Dialer interface {
 	// Dial connects, secures and authenticates a session ready for
 	// transactions. Errors are *AuthError or *TLSError when the run must
-	// stop, *SMTPError for a refusing greeting or EHLO, or network errors.
+	// stop, *DialError when the settings look wrong (a host that does not
+	// resolve, a port nobody answers on, a feature the settings require),
+	// *SMTPError for a refusing greeting or EHLO, or network errors.
 	Dial(ctx context.Context) (Conn, error)
+	// Server names the server for reports and messages: host:port.
+	Server() string
+	// Warnings lists what the user must be told about the settings on
+	// every run (certificate checks off, plaintext to a remote host); the
+	// pool hands them to Config.Notify when Run starts.
+	Warnings() []string
+	// AuthError turns a reply that refuses a transaction for want of a
+	// login (ClassAuth: 530, 534, 535, 538) into the *AuthError that stops
+	// the run, naming the account and what usually fixes it.
+	AuthError(reply *SMTPError) *AuthError
 }
 
 // Conn is one open session with the server. A Conn is used by one goroutine
@@ -35,6 +50,9 @@ type Conn interface {
 	Close() error
 	// Server names the peer for reports: host:port.
 	Server() string
+	// OffersSMTPUTF8 reports whether the server offers SMTPUTF8 (RFC
+	// 6531), which messages with non-ASCII addresses need.
+	OffersSMTPUTF8() bool
 }
 
 // Tx is one attempt at delivering a message.
@@ -126,3 +144,13 @@ func (NopJournal) Attempt(context.Context, *render.Message) error { return nil }
 func (NopJournal) Result(context.Context, *render.Message, Result) error { return nil }
 
 var _ Journal = NopJournal{}
+
+// NewDelivery returns the Delivery of a transaction for tx of which nothing
+// was answered yet: one entry per recipient, in order.
+func NewDelivery(tx *Tx) *Delivery {
+	d := &Delivery{Rcpts: make([]RcptReply, len(tx.Rcpts))}
+	for i, r := range tx.Rcpts {
+		d.Rcpts[i].Addr = r
+	}
+	return d
+}

@@ -224,7 +224,7 @@ func TestColumnsAndConst(t *testing.T) {
 	tests := []struct {
 		src   string
 		cols  []string
-		konst bool
+		fixed bool
 	}{
 		{"plain text", nil, true},
 		{`{{"x" | upper}}`, nil, true},
@@ -247,8 +247,8 @@ func TestColumnsAndConst(t *testing.T) {
 			if got := s.Subject.Columns(); !reflect.DeepEqual(got, tt.cols) {
 				t.Errorf("Columns = %q, want %q", got, tt.cols)
 			}
-			if got := s.Subject.Const(); got != tt.konst {
-				t.Errorf("Const = %v, want %v", got, tt.konst)
+			if got := s.Subject.Const(); got != tt.fixed {
+				t.Errorf("Const = %v, want %v", got, tt.fixed)
 			}
 		})
 	}

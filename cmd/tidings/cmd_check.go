@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"hash/fnv"
 	"math"
 	"runtime"
 	"runtime/debug"
@@ -16,6 +15,8 @@ import (
 	"github.com/tidings/tidings/render"
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
+	"github.com/tidings/tidings/sendpool/plan"
+	"github.com/tidings/tidings/sendpool/smtpclient"
 )
 
 // checkOptions are the flags of `tidings check`.
@@ -55,7 +56,7 @@ type checkSummary struct {
 
 // count adds a row that rendered, and its fate, to the summary; it
 // reports whether the row is to be sent.
-func (s *checkSummary) count(m *render.Message, f rowFate) bool {
+func (s *checkSummary) count(m *render.Message, f plan.Fate) bool {
 	s.ok++
 	s.bytes += int64(len(m.Data))
 	if m.UTF8 {
@@ -93,21 +94,21 @@ func (s *checkSummary) line(name string) string {
 // runCheck renders every recipient of the campaign at path and reports the
 // problems on g.stdout. It returns a *problemsError when rows have problems.
 func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path string) error {
-	p, err := prepare(ctx, path)
-	if err != nil {
-		return err
-	}
-	defer p.Close()
-	defer softMemoryLimit(checkHeadroom)()
-	state, err := journal.Load(ctx, p.c.StateDir) // read-only: no lock, works beside a running send
+	in, err := plan.Open(ctx, path)
 	if err != nil {
 		return &unusableError{err}
 	}
-	decider := &rowDecider{dupes: newDupCounter(), supp: p.supp, state: state}
+	defer in.Close()
+	defer softMemoryLimit(checkHeadroom)()
+	state, err := journal.Load(ctx, in.Campaign.StateDir) // read-only: no lock, works beside a running send
+	if err != nil {
+		return &unusableError{err}
+	}
+	decider := plan.NewDecider(in, state, journal.Policy{})
 	var sum checkSummary
 	domains := map[string]int{} // messages per recipient domain, for the estimate
-	warn := newMessageWarnings(g.stdout, p.c.Recipients.Path)
-	err = p.renderer.Each(ctx, p.sheet, renderWorkers(), func(m *render.Message, err error) error {
+	warn := newMessageWarnings(g.stdout, in.Campaign.Recipients.Path)
+	err = in.Renderer.Each(ctx, in.Sheet, plan.Workers(), func(m *render.Message, err error) error {
 		sum.rows++
 		if err != nil {
 			sum.problems++
@@ -116,7 +117,7 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 			}
 			return nil
 		}
-		if sum.count(m, decider.decide(m)) {
+		if sum.count(m, decider.Decide(m)) {
 			for _, d := range sendpool.MessageDomains(m) {
 				domains[d]++
 			}
@@ -128,18 +129,18 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 		return &unusableError{err}
 	}
 	warn.Done()
-	printWarnings(g.stdout, p.sheet.Warnings())
-	printWarnings(g.stdout, campaignWarnings(p, sum.ok))
+	printWarnings(g.stdout, in.Sheet.Warnings())
+	printWarnings(g.stdout, campaignWarnings(in, sum.ok))
 	if opts.maxProblems > 0 && sum.problems > opts.maxProblems {
 		fmt.Fprintf(g.stdout, "(%d more problems not shown)\n", sum.problems-opts.maxProblems)
 	}
-	fmt.Fprintln(g.stdout, sum.line(p.c.Name))
+	fmt.Fprintln(g.stdout, sum.line(in.Campaign.Name))
 	if sum.utf8 > 0 {
 		fmt.Fprintf(g.stdout, "warning: %d recipient(s) have a non-ASCII local part: the server must offer SMTPUTF8 (RFC 6531): send stops before sending anything when it does not; tidings probe shows whether it does\n", sum.utf8)
 	}
 	toSend := sum.ok - sum.duplicate - sum.suppressed - sum.done
-	if p.c.SMTP.Host != "" && toSend > 0 {
-		if text := estimate(state, p.c, domains, toSend); text != "" {
+	if in.Campaign.SMTP.Host != "" && toSend > 0 {
+		if text := estimate(state, in.Campaign, domains, toSend); text != "" {
 			fmt.Fprintln(g.stdout, "estimate:", text)
 		}
 	}
@@ -160,19 +161,19 @@ const bulkSenderSize = 5000
 
 // campaignWarnings are notes about the campaign as a whole that do not stop
 // it; n is the number of recipients ready to send.
-func campaignWarnings(p *prepared, n int) []string {
+func campaignWarnings(in *plan.Inputs, n int) []string {
 	var out []string
-	c := p.c
+	c := in.Campaign
 	if n > newsletterSize && c.Unsubscribe.URL == "" && c.Unsubscribe.Mailto == "" {
 		out = append(out, fmt.Sprintf("%d recipients and no unsubscribe: section: Gmail, Yahoo and Microsoft reject or spam-file bulk mail without one-click unsubscribe (RFC 8058); add unsubscribe.url with one_click: true", n))
 	}
-	if n >= bulkSenderSize && p.signer == nil {
+	if n >= bulkSenderSize && in.Signer == nil {
 		out = append(out, fmt.Sprintf("%d recipients and no dkim: section: bulk senders must sign with DKIM aligned with the From domain", n))
 	}
 	if c.SMTP.Host != "" {
 		// The same settings warnings send prints (certificate checks off,
 		// plaintext to a remote host).
-		smtp := sendpool.SMTPConfigFrom(c.SMTP, "")
+		smtp := smtpclient.ConfigFrom(c.SMTP, "")
 		out = append(out, smtp.Warnings()...)
 	}
 	return out
@@ -188,33 +189,6 @@ func estimate(state *journal.State, c *campaign.Campaign, domains map[string]int
 		return ""
 	}
 	return e.Text
-}
-
-// dupCounter counts repeated recipient keys for check's summary in 8 bytes
-// a row (a 64-bit hash of the normalized key), so a million rows stay
-// within check's memory bound. A hash collision (odds about 1 in 10^7 for a
-// million keys) could only miscount the summary: send decides with the
-// exact keys (journal.Deduper).
-type dupCounter map[uint64]struct{}
-
-func newDupCounter() dupCounter { return dupCounter{} }
-
-// Check records key and reports whether an earlier row had it. It keeps
-// no row numbers (8 bytes a row is the bound), so its detail names none:
-// check only counts duplicates.
-func (d dupCounter) Check(row int, key string) (detail string, dup bool) {
-	norm := journal.NormalizeKey(key)
-	if norm == "" {
-		return "", false
-	}
-	h := fnv.New64a()
-	h.Write([]byte(norm))
-	k := h.Sum64()
-	if _, ok := d[k]; ok {
-		return "duplicate of an earlier row", true
-	}
-	d[k] = struct{}{}
-	return "", false
 }
 
 // checkHeadroom is how much memory check may use beyond what the opened

@@ -3,17 +3,16 @@ package main
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"sync"
 
 	"github.com/spf13/cobra"
 
-	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/render"
-	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
+	"github.com/tidings/tidings/sendpool/plan"
+	"github.com/tidings/tidings/sendpool/preview"
 )
 
 // previewOptions are the flags of `tidings preview`.
@@ -57,25 +56,25 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 	if opts.limit < 0 {
 		return &unusableError{fmt.Errorf("--limit: %d must not be negative (0 writes all)", opts.limit)}
 	}
-	p, err := prepare(ctx, path)
+	in, err := plan.Open(ctx, path)
 	if err != nil {
-		return err
+		return &unusableError{err}
 	}
-	defer p.Close()
+	defer in.Close()
+	c := in.Campaign
 	dir := opts.out
 	if dir == "" {
-		dir = filepath.Join(p.c.StateDir, "preview")
+		dir = filepath.Join(c.StateDir, "preview")
 	}
-	w, err := sendpool.NewPreviewWriter(dir)
+	w, err := preview.NewWriter(dir)
 	if err != nil {
 		return &unusableError{err}
 	}
-	state, err := journal.Load(ctx, p.c.StateDir) // read-only, as check
+	state, err := journal.Load(ctx, c.StateDir) // read-only, as check
 	if err != nil {
 		return &unusableError{err}
 	}
-	// The exact keys, as send: the report names the row a duplicate repeats.
-	decider := &rowDecider{dupes: journal.NewDeduper(), supp: p.supp, state: state}
+	decider := plan.NewDecider(in, state, journal.Policy{})
 	var sum checkSummary
 	written := 0
 	// Writing files is what preview spends its time on: a few goroutines
@@ -91,7 +90,7 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 		go func() {
 			defer wg.Done()
 			for m := range writes {
-				if err := w.Deliver(ctx, m); err != nil {
+				if err := w.WriteMessage(ctx, m); err != nil {
 					writeMu.Lock()
 					writeErr = cmp.Or(writeErr, err)
 					writeMu.Unlock()
@@ -99,18 +98,18 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 			}
 		}()
 	}
-	warn := newMessageWarnings(g.stdout, p.c.Recipients.Path)
-	err = p.renderer.Each(ctx, p.sheet, renderWorkers(), func(m *render.Message, err error) error {
+	warn := newMessageWarnings(g.stdout, c.Recipients.Path)
+	err = in.Renderer.Each(ctx, in.Sheet, plan.Workers(), func(m *render.Message, err error) error {
 		sum.rows++
 		if err != nil {
 			sum.problems++
 			fmt.Fprintln(g.stdout, "problem:", problemText(err))
-			row, key := rowOf(m, err)
+			row, key := plan.RowOf(m, err)
 			w.Invalid(row, key, err)
 			return nil
 		}
 		warn.Add(m)
-		if f := decider.decide(m); !sum.count(m, f) {
+		if f := decider.Decide(m); !sum.count(m, f) {
 			w.Skipped(m, f.Status, f.Detail)
 			return nil
 		}
@@ -137,25 +136,12 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 		return &unusableError{err}
 	}
 	warn.Done()
-	printWarnings(g.stdout, p.sheet.Warnings())
-	printWarnings(g.stdout, campaignWarnings(p, sum.ok))
-	fmt.Fprintf(g.stdout, "%s; wrote %d messages to %s\n", sum.line(p.c.Name), written, displayPath(dir))
+	printWarnings(g.stdout, in.Sheet.Warnings())
+	printWarnings(g.stdout, campaignWarnings(in, sum.ok))
+	fmt.Fprintf(g.stdout, "%s; wrote %d messages to %s\n", sum.line(c.Name), written, displayPath(dir))
 	fmt.Fprintf(g.stdout, "open %s to look at every message\n", displayPath(filepath.Join(dir, "index.html")))
 	if sum.problems > 0 {
 		return &problemsError{n: sum.problems}
 	}
 	return nil
-}
-
-// rowOf returns the sheet row and key of a row problem: Each hands over
-// the partial message (Row, Key) with a row's error.
-func rowOf(m *render.Message, err error) (row int, key string) {
-	if m != nil {
-		return m.Row, m.Key
-	}
-	var re *campaign.RowError
-	if errors.As(err, &re) {
-		return re.Row, ""
-	}
-	return 0, ""
 }

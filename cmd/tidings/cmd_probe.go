@@ -7,7 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tidings/tidings/campaign"
-	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/smtpclient"
 )
 
 // probeOptions are the flags of `tidings probe`.
@@ -42,11 +42,11 @@ func runProbe(ctx context.Context, opts probeOptions, g *globalOptions, path str
 	if c.SMTP.Host == "" {
 		return &unusableError{fmt.Errorf("%s: smtp.host: required", displayPath(c.File))}
 	}
-	cfg, err := poolConfig(c, sendOptions{debug: opts.debug}, g)
+	smtp, err := smtpSettings(c, opts.debug, g)
 	if err != nil {
 		return err
 	}
-	if err := sendpool.Probe(ctx, cfg.SMTP, g.stdout); err != nil {
+	if err := smtpclient.Probe(ctx, smtp, g.stdout); err != nil {
 		// Probe printed the problem in words already.
 		return &unusableError{fmt.Errorf("%w: %w", errSilent, err)}
 	}

@@ -1,6 +1,8 @@
 package journal
 
 import (
+	"github.com/tidings/tidings/sendpool"
+
 	"context"
 	"fmt"
 	"os"
@@ -12,7 +14,7 @@ import (
 )
 
 func benchResult(i int) Result {
-	return Result{Row: i + 2, Key: fmt.Sprintf("recipient%d@example.org", i), Status: StatusSent, Attempts: 1,
+	return Result{Row: i + 2, Key: fmt.Sprintf("recipient%d@example.org", i), Status: sendpool.StatusSent, Attempts: 1,
 		Code: 250, EnhancedCode: "2.0.0", Detail: "2.0.0 Ok: queued as 4Xz9Q1abcd", MessageID: fmt.Sprintf("%d.tidings@acme.example", i),
 		Server: "127.0.0.1:2525", Started: t0, Finished: t0.Add(time.Second), DurationMS: 1000, Hash: "9f86d081884c7d65"}
 }

@@ -1,6 +1,8 @@
 package journal
 
 import (
+	"github.com/tidings/tidings/sendpool"
+
 	"bytes"
 	"context"
 	"encoding/json"
@@ -83,7 +85,7 @@ func att(row int, key string) Attempt {
 	return Attempt{Row: row, Key: key, MessageID: fmt.Sprintf("m%d@test", row), Hash: "h", Try: 1, Time: t0}
 }
 
-func res(row int, key string, st Status) Result {
+func res(row int, key string, st sendpool.Status) Result {
 	return Result{Row: row, Key: key, Status: st, Attempts: 1, Started: t0, Finished: t0.Add(time.Second),
 		MessageID: fmt.Sprintf("m%d@test", row)}
 }
@@ -124,15 +126,27 @@ func TestDeduper(t *testing.T) {
 	}
 }
 
-func TestParseStatus(t *testing.T) {
-	for _, s := range statuses {
-		if got, err := ParseStatus(string(s)); err != nil || got != s {
-			t.Errorf("ParseStatus(%q) = %q, %v", s, got, err)
+// TestRecordStatus: the file's status words read back as the statuses
+// they were written from; deferred is "temporary" in the file, and
+// anything else is refused.
+func TestRecordStatus(t *testing.T) {
+	for word, want := range map[string]sendpool.Status{
+		"sent": sendpool.StatusSent, "failed": sendpool.StatusFailed, "temporary": sendpool.StatusDeferred,
+		"unknown": sendpool.StatusUnknown, "not-attempted": sendpool.StatusNotAttempted, "invalid": sendpool.StatusInvalid,
+		"duplicate": sendpool.StatusDuplicate, "suppressed": sendpool.StatusSuppressed,
+	} {
+		var s recordStatus
+		if err := s.UnmarshalText([]byte(word)); err != nil || sendpool.Status(s) != want {
+			t.Errorf("UnmarshalText(%q) = %v, %v; want %v", word, sendpool.Status(s), err, want)
+		}
+		if b, err := recordStatus(want).MarshalText(); err != nil || string(b) != word {
+			t.Errorf("MarshalText(%v) = %q, %v; want %q", want, b, err, word)
 		}
 	}
-	for _, s := range []string{"", "Sent", "ok", "skipped"} {
-		if _, err := ParseStatus(s); err == nil {
-			t.Errorf("ParseStatus(%q): no error", s)
+	for _, word := range []string{"", "Sent", "ok", "skipped", "deferred"} {
+		var s recordStatus
+		if err := s.UnmarshalText([]byte(word)); err == nil {
+			t.Errorf("UnmarshalText(%q): no error", word)
 		}
 	}
 }
@@ -149,7 +163,7 @@ func TestNewAttempt(t *testing.T) {
 
 func TestRoundTrip(t *testing.T) {
 	dir := t.TempDir()
-	r := Result{Row: 2, Key: "Ann@Example.org", To: "Ann <ann@example.org>", Status: StatusSent, Attempts: 2,
+	r := Result{Row: 2, Key: "Ann@Example.org", To: "Ann <ann@example.org>", Status: sendpool.StatusSent, Attempts: 2,
 		Code: 250, EnhancedCode: "2.0.0", Detail: "OK queued as 123", MessageID: "m2@test", Server: "127.0.0.1:2525",
 		Started: t0, Finished: t0.Add(1500 * time.Millisecond), DurationMS: 1500, WaitMS: 40, Hash: "abc"}
 	writeRun(t, dir, Run{PID: 42, Started: t0, Version: "0.1.0", ResendUnknown: true, Flags: map[string]string{"limit": "10"}},
@@ -169,7 +183,7 @@ func TestRoundTrip(t *testing.T) {
 	if !reflect.DeepEqual(*e.Result, r) {
 		t.Errorf("result = %+v\nwant %+v", *e.Result, r)
 	}
-	if e.Status != StatusSent || e.Attempts != 1 || e.Pending || e.Run != 1 || e.MessageID != "m2@test" {
+	if e.Status != sendpool.StatusSent || e.Attempts != 1 || e.Pending || e.Run != 1 || e.MessageID != "m2@test" {
 		t.Errorf("entry = %+v", e)
 	}
 	// The file is one JSON object per line, with a type.
@@ -201,9 +215,9 @@ func TestLoadMissing(t *testing.T) {
 func buildTornBase(t *testing.T) (data []byte, lastStart int) {
 	dir := t.TempDir()
 	writeRun(t, dir, Run{PID: 1, Started: t0},
-		att(2, "ann@example.org"), res(2, "ann@example.org", StatusSent),
-		att(3, "bob@example.org"), res(3, "bob@example.org", StatusFailed),
-		att(4, "last@example.org"), res(4, "last@example.org", StatusSent))
+		att(2, "ann@example.org"), res(2, "ann@example.org", sendpool.StatusSent),
+		att(3, "bob@example.org"), res(3, "bob@example.org", sendpool.StatusFailed),
+		att(4, "last@example.org"), res(4, "last@example.org", sendpool.StatusSent))
 	data, err := os.ReadFile(filepath.Join(dir, FileName))
 	if err != nil {
 		t.Fatal(err)
@@ -224,17 +238,17 @@ func TestTornLastLine(t *testing.T) {
 			t.Fatalf("cut %d: Load: %v", cut, err)
 		}
 		// The earlier records are intact.
-		if e := s.Entry("ann@example.org"); e == nil || e.Status != StatusSent {
+		if e := s.Entry("ann@example.org"); e == nil || e.Status != sendpool.StatusSent {
 			t.Fatalf("cut %d: ann = %+v", cut, e)
 		}
-		if e := s.Entry("bob@example.org"); e == nil || e.Status != StatusFailed {
+		if e := s.Entry("bob@example.org"); e == nil || e.Status != sendpool.StatusFailed {
 			t.Fatalf("cut %d: bob = %+v", cut, e)
 		}
 		// The last record counts only when it is complete.
 		complete := cut >= len(data)-1
-		wantLast := StatusUnknown // its attempt is there, its result is not
+		wantLast := sendpool.StatusUnknown // its attempt is there, its result is not
 		if complete {
-			wantLast = StatusSent
+			wantLast = sendpool.StatusSent
 		}
 		if e := s.Entry("last@example.org"); e == nil || e.Status != wantLast {
 			t.Fatalf("cut %d: last = %+v, want %s", cut, e, wantLast)
@@ -265,21 +279,21 @@ func TestAppendAfterTornLine(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(dir, FileName), data[:cut], 0o644); err != nil {
 			t.Fatal(err)
 		}
-		writeRun(t, dir, Run{PID: 2, Started: t0.Add(time.Hour)}, att(5, "new@example.org"), res(5, "new@example.org", StatusSent))
+		writeRun(t, dir, Run{PID: 2, Started: t0.Add(time.Hour)}, att(5, "new@example.org"), res(5, "new@example.org", sendpool.StatusSent))
 		s := load(t, dir)
 		if len(s.Runs) != 2 {
 			t.Fatalf("cut %d: %d runs, want 2", cut, len(s.Runs))
 		}
-		if e := s.Entry("new@example.org"); e == nil || e.Status != StatusSent || e.Run != 2 {
+		if e := s.Entry("new@example.org"); e == nil || e.Status != sendpool.StatusSent || e.Run != 2 {
 			t.Fatalf("cut %d: new = %+v", cut, e)
 		}
-		if e := s.Entry("ann@example.org"); e == nil || e.Status != StatusSent {
+		if e := s.Entry("ann@example.org"); e == nil || e.Status != sendpool.StatusSent {
 			t.Fatalf("cut %d: ann = %+v", cut, e)
 		}
 		if cut == len(data)-1 {
 			// A complete record without its newline is kept and now ends
 			// with the newline the new run wrote first.
-			if len(s.Warnings) != 0 || s.Entry("last@example.org").Status != StatusSent {
+			if len(s.Warnings) != 0 || s.Entry("last@example.org").Status != sendpool.StatusSent {
 				t.Fatalf("cut %d: warnings %v, last %+v", cut, s.Warnings, s.Entry("last@example.org"))
 			}
 			continue
@@ -294,9 +308,9 @@ func TestAppendAfterTornLine(t *testing.T) {
 func TestCorruptMiddleLine(t *testing.T) {
 	dir := t.TempDir()
 	writeRun(t, dir, Run{PID: 1, Started: t0},
-		att(2, "ann@example.org"), res(2, "ann@example.org", StatusSent),
-		att(3, "bob@example.org"), res(3, "bob@example.org", StatusSent),
-		att(4, "cid@example.org"), res(4, "cid@example.org", StatusSent))
+		att(2, "ann@example.org"), res(2, "ann@example.org", sendpool.StatusSent),
+		att(3, "bob@example.org"), res(3, "bob@example.org", sendpool.StatusSent),
+		att(4, "cid@example.org"), res(4, "cid@example.org", sendpool.StatusSent))
 	path := filepath.Join(dir, FileName)
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -325,10 +339,10 @@ func TestCorruptMiddleLine(t *testing.T) {
 	if fmt.Sprint(got) != "[3 4 6]" {
 		t.Errorf("warnings on lines %v, want [3 4 6]: %v", got, s.Warnings)
 	}
-	want := map[string]Status{
-		"ann@example.org": StatusUnknown, // its result line was spoilt
-		"bob@example.org": StatusUnknown,
-		"cid@example.org": StatusSent, // the lines after the damage are read
+	want := map[string]sendpool.Status{
+		"ann@example.org": sendpool.StatusUnknown, // its result line was spoilt
+		"bob@example.org": sendpool.StatusUnknown,
+		"cid@example.org": sendpool.StatusSent, // the lines after the damage are read
 	}
 	for k, st := range want {
 		if e := s.Entry(k); e == nil || e.Status != st {
@@ -450,7 +464,7 @@ func TestGroupCommitDurable(t *testing.T) {
 					errs <- err
 					return
 				}
-				r := res(row, key, StatusSent)
+				r := res(row, key, sendpool.StatusSent)
 				r.MessageID = id
 				if err := w.Result(ctx, r); err != nil {
 					errs <- err
@@ -518,7 +532,7 @@ func TestWriterClosedAndCanceled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.Result(ctx, Result{Row: 2, Key: "a@example.org", Status: "done"}); err == nil {
+	if err := w.Result(ctx, Result{Row: 2, Key: "a@example.org", Status: sendpool.Status(99)}); err == nil {
 		t.Error("Result with an unknown status: no error")
 	}
 	if err := w.Attempt(ctx, Attempt{Row: 2, Key: "  "}); err == nil {
@@ -554,7 +568,7 @@ func TestLoadWhileAppending(t *testing.T) {
 	done := make(chan error)
 	go func() {
 		for i := range total {
-			if err := w.Result(ctx, res(i+2, fmt.Sprintf("r%d@example.org", i), StatusSent)); err != nil {
+			if err := w.Result(ctx, res(i+2, fmt.Sprintf("r%d@example.org", i), sendpool.StatusSent)); err != nil {
 				done <- err
 				return
 			}

@@ -1,6 +1,8 @@
 package journal
 
 import (
+	"github.com/tidings/tidings/sendpool"
+
 	"bufio"
 	"bytes"
 	"context"
@@ -64,9 +66,9 @@ type Entry struct {
 	Row int
 	// Status is where the recipient stands: the delivery outcome when
 	// there was a delivery (sent stays sent; an attempt without a result
-	// is StatusUnknown), otherwise the latest decision (invalid,
+	// is sendpool.StatusUnknown), otherwise the latest decision (invalid,
 	// suppressed, not-attempted).
-	Status Status
+	Status sendpool.Status
 	// Pending is true when the last attempt has no result: the message may
 	// or may not have been delivered.
 	Pending bool
@@ -98,7 +100,7 @@ type Entry struct {
 	// into State.Runs plus one); 0 when it precedes any run record.
 	Run int
 
-	delivery Status // outcome of the delivery history; "" when none
+	delivery sendpool.Status // outcome of the delivery history; NoStatus when none
 }
 
 // Load reads the journal in the campaign state folder dir. A missing
@@ -201,13 +203,14 @@ func (s *State) parse(b []byte) error {
 		s.Records++
 		s.attempt(&l.Attempt)
 	case "result":
-		var l resultLine
+		l := resultLine{Status: recordStatus(NoStatus)}
 		if err := json.Unmarshal(b, &l); err != nil {
 			return err
 		}
-		if l.Status == "" {
+		if sendpool.Status(l.Status) == NoStatus {
 			return errors.New("result without a status")
 		}
+		l.Result.Status = sendpool.Status(l.Status)
 		if l.NormKey == "" {
 			l.NormKey = NormalizeKey(l.Key)
 		}
@@ -222,7 +225,7 @@ func (s *State) parse(b []byte) error {
 func (s *State) entry(norm string) *Entry {
 	e := s.entries[norm]
 	if e == nil {
-		e = &Entry{NormKey: norm}
+		e = &Entry{NormKey: norm, Status: NoStatus, delivery: NoStatus}
 		s.entries[norm] = e
 	}
 	e.Run = len(s.Runs)
@@ -239,18 +242,18 @@ func (s *State) attempt(a *Attempt) {
 	e.Attempts++
 	e.Pending = true
 	e.LastAttempt = a
-	if e.delivery != StatusSent {
+	if e.delivery != sendpool.StatusSent {
 		e.MessageID, e.Hash = a.MessageID, a.Hash
 	}
 	e.settle()
 }
 
 func (s *State) result(r *Result) {
-	if r.Status == StatusSent {
+	if r.Status == sendpool.StatusSent {
 		s.sent = append(s.sent, r.Finished)
 	}
 	s.rowLast[r.Row] = s.Records
-	if r.Status == StatusDuplicate || r.NormKey == "" {
+	if r.Status == sendpool.StatusDuplicate || r.NormKey == "" {
 		// A row's own fact: the key belongs to another row, or is missing.
 		s.rows[r.Row] = rowResult{r: *r, seq: s.Records}
 		return
@@ -260,11 +263,11 @@ func (s *State) result(r *Result) {
 	if r.To != "" {
 		e.To = r.To
 	}
-	ends := r.Status.delivery() && (r.Status != StatusNotAttempted || e.Pending)
+	ends := isDelivery(r.Status) && (r.Status != sendpool.StatusNotAttempted || e.Pending)
 	switch {
 	case !ends:
 		e.Note = r
-	case e.delivery == StatusSent:
+	case e.delivery == sendpool.StatusSent:
 		// Sent stays sent: a recipient who got the message has it. A
 		// later delivery can only be the send to the recipients it still
 		// owed (a resumed run sends nothing else to a sent key).
@@ -281,10 +284,10 @@ func (s *State) result(r *Result) {
 			// for some recipient: whatever the status of this try
 			// (temporary, when the run retries the others), the key
 			// is sent and only the owed recipients are left.
-			e.delivery, e.Owed = StatusSent, r.Owed
-			if r.Status != StatusSent {
+			e.delivery, e.Owed = sendpool.StatusSent, r.Owed
+			if r.Status != sendpool.StatusSent {
 				sent := *r
-				sent.Status = StatusSent
+				sent.Status = sendpool.StatusSent
 				e.Result = &sent
 			}
 		}
@@ -302,46 +305,46 @@ func (s *State) result(r *Result) {
 func (e *Entry) owedResult(r *Result) {
 	e.OwedResult = r
 	switch r.Status {
-	case StatusSent:
+	case sendpool.StatusSent:
 		e.Owed = r.Owed // those it still owes, usually none
-	case StatusTemporary, StatusNotAttempted:
+	case sendpool.StatusDeferred, sendpool.StatusNotAttempted:
 		if len(r.Owed) > 0 {
 			e.Owed = r.Owed // the server took it for some of them
 		}
 	}
 }
 
-// owedStatus is where the recipients still owed stand: "" to be sent,
-// StatusFailed refused for good, StatusUnknown when the last send to them
+// owedStatus is where the recipients still owed stand: NoStatus to be sent,
+// sendpool.StatusFailed refused for good, sendpool.StatusUnknown when the last send to them
 // has no final reply (an attempt without a result, or a lost reply).
-func (e *Entry) owedStatus() Status {
+func (e *Entry) owedStatus() sendpool.Status {
 	switch {
 	case len(e.Owed) == 0:
-		return ""
+		return NoStatus
 	case e.Pending:
-		return StatusUnknown
+		return sendpool.StatusUnknown
 	case e.OwedResult == nil:
-		return ""
-	case e.OwedResult.Status == StatusFailed || e.OwedResult.Status == StatusUnknown:
+		return NoStatus
+	case e.OwedResult.Status == sendpool.StatusFailed || e.OwedResult.Status == sendpool.StatusUnknown:
 		return e.OwedResult.Status
 	}
-	return ""
+	return NoStatus
 }
 
 // deliveryStatus is the outcome of the delivery history alone.
-func (e *Entry) deliveryStatus() Status {
+func (e *Entry) deliveryStatus() sendpool.Status {
 	switch {
-	case e.delivery == StatusSent:
-		return StatusSent
+	case e.delivery == sendpool.StatusSent:
+		return sendpool.StatusSent
 	case e.Pending:
-		return StatusUnknown
+		return sendpool.StatusUnknown
 	}
 	return e.delivery
 }
 
 func (e *Entry) settle() {
 	e.Status = e.deliveryStatus()
-	if e.Status == "" && e.Note != nil {
+	if e.Status == NoStatus && e.Note != nil {
 		e.Status = e.Note.Status
 	}
 }
@@ -372,7 +375,7 @@ func (s *State) Entries() []*Entry {
 func (s *State) Unknown() []*Entry {
 	var out []*Entry
 	for _, e := range s.Entries() {
-		if e.deliveryStatus() == StatusUnknown {
+		if e.deliveryStatus() == sendpool.StatusUnknown {
 			out = append(out, e)
 		}
 	}
@@ -393,8 +396,8 @@ type Decision struct {
 	// Send is true when the recipient is to be sent now.
 	Send bool
 	// Status is the status a skipped recipient keeps (sent, failed,
-	// unknown); "" when Send.
-	Status Status
+	// unknown); NoStatus when Send.
+	Status sendpool.Status
 	// Reason explains the decision for the user.
 	Reason string
 	// Entry is the journal's knowledge of the recipient; nil when new.
@@ -413,23 +416,23 @@ type Decision struct {
 func (s *State) Decide(key string, p Policy) Decision {
 	e := s.entries[NormalizeKey(key)]
 	if e == nil {
-		return Decision{Send: true, Reason: "new"}
+		return Decision{Send: true, Status: NoStatus, Reason: "new"}
 	}
-	d := Decision{Entry: e}
+	d := Decision{Entry: e, Status: NoStatus}
 	switch st := e.deliveryStatus(); {
-	case st == StatusSent && len(e.Owed) > 0:
+	case st == sendpool.StatusSent && len(e.Owed) > 0:
 		return e.decideOwed(d, p)
-	case st == StatusSent:
-		d.Status = StatusSent
+	case st == sendpool.StatusSent:
+		d.Status = sendpool.StatusSent
 		d.Reason = "already sent" + e.Result.where()
-	case st == StatusFailed:
+	case st == sendpool.StatusFailed:
 		if p.RetryFailed {
 			d.Send, d.Reason = true, "failed before"+e.Result.where()+"; sending again (--retry-failed)"
 		} else {
-			d.Status = StatusFailed
+			d.Status = sendpool.StatusFailed
 			d.Reason = "failed permanently" + e.Result.where() + ": " + e.Result.reply() + "; --retry-failed sends it again"
 		}
-	case st == StatusUnknown:
+	case st == sendpool.StatusUnknown:
 		when := ""
 		if a := e.LastAttempt; a != nil {
 			when = " at " + a.Time.UTC().Format(time.RFC3339)
@@ -437,12 +440,12 @@ func (s *State) Decide(key string, p Policy) Decision {
 		if p.ResendUnknown {
 			d.Send, d.Reason = true, "unknown (attempted"+when+", no final reply recorded); sending again (--resend-unknown), the recipient may get it twice"
 		} else {
-			d.Status = StatusUnknown
+			d.Status = sendpool.StatusUnknown
 			d.Reason = "unknown: attempted" + when + " with no final reply recorded, it may have been delivered; --resend-unknown sends it again"
 		}
-	case st == StatusTemporary:
+	case st == sendpool.StatusDeferred:
 		d.Send, d.Reason = true, "retrying after a temporary failure"+e.Result.where()+": "+e.Result.reply()
-	case st == StatusNotAttempted:
+	case st == sendpool.StatusNotAttempted:
 		d.Send, d.Reason = true, "not attempted before"
 	default:
 		d.Send, d.Reason = true, "new (no delivery recorded)"
@@ -458,21 +461,21 @@ func (e *Entry) decideOwed(d Decision, p Policy) Decision {
 	n := len(e.Owed)
 	owed := strings.Join(e.Owed, ", ")
 	switch e.owedStatus() {
-	case StatusFailed:
+	case sendpool.StatusFailed:
 		if p.RetryFailed {
 			d.Send, d.Owed = true, e.Owed
 			d.Reason = fmt.Sprintf("delivered to some recipients%s; %s refused%s; sending to them again (--retry-failed)", e.Result.where(), owed, e.OwedResult.where())
 			return d
 		}
-		d.Status = StatusSent
+		d.Status = sendpool.StatusSent
 		d.Reason = fmt.Sprintf("delivered to some recipients%s; refused for good for %s: %s; --retry-failed tries them again", e.Result.where(), owed, e.OwedResult.reply())
-	case StatusUnknown:
+	case sendpool.StatusUnknown:
 		if p.ResendUnknown {
 			d.Send, d.Owed = true, e.Owed
 			d.Reason = fmt.Sprintf("delivered to some recipients%s; sending again (--resend-unknown) to %s, whose last send has no final reply: they may get it twice", e.Result.where(), owed)
 			return d
 		}
-		d.Status = StatusUnknown
+		d.Status = sendpool.StatusUnknown
 		d.Reason = fmt.Sprintf("delivered to some recipients%s; the send to %s has no final reply recorded, it may have been delivered; --resend-unknown sends to them again", e.Result.where(), owed)
 	default:
 		d.Send, d.Owed = true, e.Owed
@@ -555,14 +558,14 @@ func (s *State) Report() []Result {
 	for _, e := range s.entries {
 		var r Result
 		switch {
-		case e.deliveryStatus() == StatusUnknown && e.Pending && e.LastAttempt != nil:
+		case e.deliveryStatus() == sendpool.StatusUnknown && e.Pending && e.LastAttempt != nil:
 			a := e.LastAttempt
 			r = Result{
-				Row: a.Row, Key: a.Key, NormKey: a.NormKey, To: a.To, Status: StatusUnknown,
+				Row: a.Row, Key: a.Key, NormKey: a.NormKey, To: a.To, Status: sendpool.StatusUnknown,
 				Detail:    fmt.Sprintf("handed to the server at %s, no final reply recorded: it may or may not have been delivered", a.Time.UTC().Format(time.RFC3339)),
 				MessageID: a.MessageID, Hash: a.Hash, Started: a.Time,
 			}
-		case e.deliveryStatus() != "" && e.Result != nil:
+		case e.deliveryStatus() != NoStatus && e.Result != nil:
 			r = *e.Result
 		case e.Note != nil:
 			r = *e.Note

@@ -1,6 +1,10 @@
 package journal
 
 import (
+	"hash/maphash"
+
+	"github.com/tidings/tidings/sendpool"
+
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -16,68 +20,48 @@ const FileName = "journal.jsonl"
 // formatVersion is written into every run record.
 const formatVersion = 1
 
-// Status is a recipient's outcome as recorded in a result record.
-type Status string
+// recordStatus is a result record's status as the journal file spells it:
+// sendpool's name for every status but deferred, which the file calls
+// "temporary" (its word since the first version; the format is unchanged).
+// It is the only mapping of statuses in the journal.
+type recordStatus sendpool.Status
 
-// The statuses a result may carry. StatusSent, StatusFailed,
-// StatusTemporary and StatusUnknown describe a delivery; StatusNotAttempted
-// describes a message whose body was never handed over; the others are
-// decisions made before delivery.
-const (
-	// StatusSent: the server accepted the message (2xx after the body).
-	StatusSent Status = "sent"
-	// StatusFailed: a permanent failure (5xx); not retried unless asked.
-	StatusFailed Status = "failed"
-	// StatusTemporary: a temporary failure (4xx, a dropped connection
-	// before the body) that outlasted the run's retries, or a message
-	// deferred; retried by the next run.
-	StatusTemporary Status = "temporary"
-	// StatusUnknown: the body was handed over but the final reply was lost;
-	// the message may have been delivered.
-	StatusUnknown Status = "unknown"
-	// StatusNotAttempted: the run ended (interrupted, daily cap) before
-	// this message's body was handed over.
-	StatusNotAttempted Status = "not-attempted"
-	// StatusInvalid: the row failed preflight and was not sent.
-	StatusInvalid Status = "invalid"
-	// StatusDuplicate: an earlier row has the same normalized key.
-	StatusDuplicate Status = "duplicate"
-	// StatusSuppressed: the address is on the suppression list.
-	StatusSuppressed Status = "suppressed"
-)
+// fileTemporary is the file's word for sendpool.StatusDeferred.
+const fileTemporary = "temporary"
 
-var statuses = []Status{
-	StatusSent, StatusFailed, StatusTemporary, StatusUnknown,
-	StatusNotAttempted, StatusInvalid, StatusDuplicate, StatusSuppressed,
-}
-
-// ParseStatus parses one of the status names; anything else is an error.
-func ParseStatus(s string) (Status, error) {
-	for _, st := range statuses {
-		if string(st) == s {
-			return st, nil
-		}
+// MarshalText implements encoding.TextMarshaler.
+func (s recordStatus) MarshalText() ([]byte, error) {
+	if sendpool.Status(s) == sendpool.StatusDeferred {
+		return []byte(fileTemporary), nil
 	}
-	return "", fmt.Errorf("journal: unknown status %q", s)
+	return sendpool.Status(s).MarshalText()
 }
 
 // UnmarshalText implements encoding.TextUnmarshaler and rejects unknown
-// statuses.
-func (s *Status) UnmarshalText(b []byte) error {
-	v, err := ParseStatus(string(b))
-	if err != nil {
-		return err
+// statuses (and "deferred", which the file never holds).
+func (s *recordStatus) UnmarshalText(b []byte) error {
+	if string(b) == fileTemporary {
+		*s = recordStatus(sendpool.StatusDeferred)
+		return nil
 	}
-	*s = v
+	v, err := sendpool.ParseStatus(string(b))
+	if err != nil || v == sendpool.StatusDeferred || v.String() != string(b) {
+		return fmt.Errorf("journal: unknown status %q", b)
+	}
+	*s = recordStatus(v)
 	return nil
 }
 
-// delivery reports whether s is the outcome of a delivery (or of an attempt
-// that ended before the body was handed over), as opposed to a decision
-// made before delivery.
-func (s Status) delivery() bool {
+// NoStatus marks the absence of a status where one may be missing: the
+// Status of a Decision to send, an entry's delivery before any.
+const NoStatus sendpool.Status = -1
+
+// isDelivery reports whether s is the outcome of a delivery (or of an
+// attempt that ended before the body was handed over), as opposed to a
+// decision made before delivery.
+func isDelivery(s sendpool.Status) bool {
 	switch s {
-	case StatusSent, StatusFailed, StatusTemporary, StatusUnknown, StatusNotAttempted:
+	case sendpool.StatusSent, sendpool.StatusFailed, sendpool.StatusDeferred, sendpool.StatusUnknown, sendpool.StatusNotAttempted:
 		return true
 	}
 	return false
@@ -124,7 +108,11 @@ type Result struct {
 	// NormKey is NormalizeKey(Key); the Writer fills it when empty.
 	NormKey string `json:"norm_key"`
 	To      string `json:"to,omitempty"`
-	Status  Status `json:"status"`
+	// Status is the outcome: sent, failed (permanently), deferred
+	// (temporarily, retried by the next run; "temporary" in the file),
+	// unknown, not-attempted, or a decision made before delivery
+	// (invalid, duplicate, suppressed).
+	Status sendpool.Status `json:"-"`
 	// Attempts is the number of body hand-overs in this run.
 	Attempts     int    `json:"attempts"`
 	Code         int    `json:"code,omitempty"`
@@ -175,15 +163,21 @@ func NewAttempt(m *render.Message, try int, t time.Time) Attempt {
 	}
 }
 
-// Deduper finds rows whose normalized key an earlier row already has. Feed
-// it the rows in sheet order. It is not safe for concurrent use.
+// Deduper finds rows whose recipient key an earlier row already has, keys
+// compared as NormalizeKey gives them. It is the one duplicate rule of
+// check, preview, send and report. It keeps a 64-bit hash of each key with
+// the row that had it first, not the key, so a million rows take some tens
+// of megabytes; two different keys with the same hash (odds about 1 in
+// 10^7 for a million keys) would make the later one a duplicate. Feed it
+// the rows in sheet order. It is not safe for concurrent use.
 type Deduper struct {
-	first map[string]int
+	seed  maphash.Seed
+	first map[uint64]int32
 }
 
 // NewDeduper returns an empty Deduper.
 func NewDeduper() *Deduper {
-	return &Deduper{first: make(map[string]int)}
+	return &Deduper{seed: maphash.MakeSeed(), first: make(map[uint64]int32)}
 }
 
 // Check records row's key and, when an earlier row has the same normalized
@@ -194,9 +188,10 @@ func (d *Deduper) Check(row int, key string) (detail string, dup bool) {
 	if k == "" {
 		return "", false
 	}
-	if first, ok := d.first[k]; ok {
+	h := maphash.String(d.seed, k)
+	if first, ok := d.first[h]; ok {
 		return fmt.Sprintf("duplicate of row %d", first), true
 	}
-	d.first[k] = row
+	d.first[h] = int32(row)
 	return "", false
 }

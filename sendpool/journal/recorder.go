@@ -62,7 +62,7 @@ func (j *Recorder) Result(ctx context.Context, m *render.Message, r sendpool.Res
 	}
 	rec.Owed = Owed(r)
 	if !r.Final {
-		rec.Status = StatusTemporary
+		rec.Status = sendpool.StatusDeferred
 	}
 	return j.w.Result(ctx, rec)
 }
@@ -90,13 +90,16 @@ func Owed(r sendpool.Result) []string {
 	return out
 }
 
-// Record writes a result for a row the pool never saw (invalid, duplicate,
-// suppressed, not attempted).
-func (j *Recorder) Record(ctx context.Context, row sendpool.ReportRow) error {
-	return j.w.Result(ctx, Result{
-		Row: row.Row, Key: row.Key, NormKey: NormalizeKey(row.Key), To: row.To,
-		Status: statusOf(row.Status, false), Detail: row.Detail, Finished: j.now(),
-	})
+// Record writes a decision about a row the pool never saw (invalid,
+// duplicate, suppressed, not attempted), stamping it with the time.
+func (j *Recorder) Record(ctx context.Context, r Result) error {
+	if r.NormKey == "" {
+		r.NormKey = NormalizeKey(r.Key)
+	}
+	if r.Finished.IsZero() {
+		r.Finished = j.now()
+	}
+	return j.w.Result(ctx, r)
 }
 
 // resultOf converts a pool result to a journal record.
@@ -111,61 +114,12 @@ func resultOf(r sendpool.Result) Result {
 	}
 }
 
-// statusOf maps a pool status to the journal's. A failure whose last
-// error was temporary is recorded as temporary, so the next run retries it.
-func statusOf(s sendpool.Status, temporary bool) Status {
-	switch s {
-	case sendpool.StatusSent:
-		return StatusSent
-	case sendpool.StatusFailed:
-		if temporary {
-			return StatusTemporary
-		}
-		return StatusFailed
-	case sendpool.StatusUnknown:
-		return StatusUnknown
-	case sendpool.StatusInvalid:
-		return StatusInvalid
-	case sendpool.StatusDuplicate:
-		return StatusDuplicate
-	case sendpool.StatusSuppressed:
-		return StatusSuppressed
-	case sendpool.StatusNotAttempted:
-		if temporary {
-			return StatusTemporary
-		}
-		return StatusNotAttempted
-	default:
-		return StatusNotAttempted
+// statusOf is the status recorded for a pool result: a failure, or a stop
+// before the next try, whose last error was temporary is deferred, so the
+// next run retries it.
+func statusOf(s sendpool.Status, temporary bool) sendpool.Status {
+	if temporary && (s == sendpool.StatusFailed || s == sendpool.StatusNotAttempted) {
+		return sendpool.StatusDeferred
 	}
-}
-
-// ReportRow converts a journal record to a report line. A temporary failure
-// is reported as failed: it was not delivered, and the next run retries it.
-func (r Result) ReportRow() sendpool.ReportRow {
-	st := sendpool.StatusNotAttempted
-	switch r.Status {
-	case StatusSent:
-		st = sendpool.StatusSent
-	case StatusFailed, StatusTemporary:
-		st = sendpool.StatusFailed
-	case StatusUnknown:
-		st = sendpool.StatusUnknown
-	case StatusInvalid:
-		st = sendpool.StatusInvalid
-	case StatusDuplicate:
-		st = sendpool.StatusDuplicate
-	case StatusSuppressed:
-		st = sendpool.StatusSuppressed
-	case StatusNotAttempted:
-		st = sendpool.StatusNotAttempted
-	}
-	ec, _ := sendpool.ParseEnhancedCode(r.EnhancedCode)
-	return sendpool.RowFromResult(sendpool.Result{
-		Row: r.Row, Key: r.Key, To: r.To, MessageID: r.MessageID, Status: st,
-		Attempts: r.Attempts, Code: r.Code, EnhancedCode: ec, Detail: r.Detail,
-		Server: r.Server, StartedAt: r.Started, FinishedAt: r.Finished,
-		Duration: time.Duration(r.DurationMS) * time.Millisecond,
-		Wait:     time.Duration(r.WaitMS) * time.Millisecond,
-	})
+	return s
 }

@@ -1,6 +1,8 @@
 package journal
 
 import (
+	"github.com/tidings/tidings/sendpool"
+
 	"fmt"
 	"math"
 	"strings"
@@ -10,58 +12,58 @@ import (
 
 func TestResumePolicy(t *testing.T) {
 	const k = "ann@example.org"
-	unknownResult := res(2, k, StatusUnknown)
-	failed := res(2, k, StatusFailed)
+	unknownResult := res(2, k, sendpool.StatusUnknown)
+	failed := res(2, k, sendpool.StatusFailed)
 	failed.Code, failed.EnhancedCode, failed.Detail = 550, "5.1.1", "no such user"
-	temp := res(2, k, StatusTemporary)
+	temp := res(2, k, sendpool.StatusDeferred)
 	temp.Code, temp.Detail = 451, "try later"
 	tests := []struct {
 		name   string
-		runs   [][]any // records per run
-		status Status  // Entry.Status; "" for no entry
+		runs   [][]any         // records per run
+		status sendpool.Status // Entry.Status; NoStatus for no entry
 		// Send under no flags, --retry-failed, --resend-unknown
 		send, retryFailed, resendUnknown bool
 		reason                           string // substring of the no-flag reason
 	}{
-		{name: "new", status: "", send: true, retryFailed: true, resendUnknown: true, reason: "new"},
-		{name: "sent", runs: [][]any{{att(2, k), res(2, k, StatusSent)}}, status: StatusSent, reason: "already sent"},
-		{name: "failed", runs: [][]any{{att(2, k), failed}}, status: StatusFailed, retryFailed: true,
+		{name: "new", status: NoStatus, send: true, retryFailed: true, resendUnknown: true, reason: "new"},
+		{name: "sent", runs: [][]any{{att(2, k), res(2, k, sendpool.StatusSent)}}, status: sendpool.StatusSent, reason: "already sent"},
+		{name: "failed", runs: [][]any{{att(2, k), failed}}, status: sendpool.StatusFailed, retryFailed: true,
 			reason: "550 5.1.1 no such user; --retry-failed"},
-		{name: "temporary", runs: [][]any{{att(2, k), att(2, k), temp}}, status: StatusTemporary,
+		{name: "temporary", runs: [][]any{{att(2, k), att(2, k), temp}}, status: sendpool.StatusDeferred,
 			send: true, retryFailed: true, resendUnknown: true, reason: "451 try later"},
-		{name: "attempt without result", runs: [][]any{{att(2, k)}}, status: StatusUnknown, resendUnknown: true,
+		{name: "attempt without result", runs: [][]any{{att(2, k)}}, status: sendpool.StatusUnknown, resendUnknown: true,
 			reason: "--resend-unknown"},
-		{name: "unknown result", runs: [][]any{{att(2, k), unknownResult}}, status: StatusUnknown, resendUnknown: true},
-		{name: "attempt then not-attempted", runs: [][]any{{att(2, k), res(2, k, StatusNotAttempted)}},
-			status: StatusNotAttempted, send: true, retryFailed: true, resendUnknown: true},
-		{name: "never reached", runs: [][]any{{res(2, k, StatusNotAttempted)}},
-			status: StatusNotAttempted, send: true, retryFailed: true, resendUnknown: true},
-		{name: "invalid before", runs: [][]any{{res(2, k, StatusInvalid)}},
-			status: StatusInvalid, send: true, retryFailed: true, resendUnknown: true},
-		{name: "suppressed before", runs: [][]any{{res(2, k, StatusSuppressed)}},
-			status: StatusSuppressed, send: true, retryFailed: true, resendUnknown: true},
+		{name: "unknown result", runs: [][]any{{att(2, k), unknownResult}}, status: sendpool.StatusUnknown, resendUnknown: true},
+		{name: "attempt then not-attempted", runs: [][]any{{att(2, k), res(2, k, sendpool.StatusNotAttempted)}},
+			status: sendpool.StatusNotAttempted, send: true, retryFailed: true, resendUnknown: true},
+		{name: "never reached", runs: [][]any{{res(2, k, sendpool.StatusNotAttempted)}},
+			status: sendpool.StatusNotAttempted, send: true, retryFailed: true, resendUnknown: true},
+		{name: "invalid before", runs: [][]any{{res(2, k, sendpool.StatusInvalid)}},
+			status: sendpool.StatusInvalid, send: true, retryFailed: true, resendUnknown: true},
+		{name: "suppressed before", runs: [][]any{{res(2, k, sendpool.StatusSuppressed)}},
+			status: sendpool.StatusSuppressed, send: true, retryFailed: true, resendUnknown: true},
 		{name: "duplicate row of a sent key stays sent",
-			runs:   [][]any{{att(2, k), res(2, k, StatusSent), res(9, "ANN@example.org", StatusDuplicate)}},
-			status: StatusSent},
+			runs:   [][]any{{att(2, k), res(2, k, sendpool.StatusSent), res(9, "ANN@example.org", sendpool.StatusDuplicate)}},
+			status: sendpool.StatusSent},
 		{name: "suppressed after unknown stays unknown",
-			runs:   [][]any{{att(2, k)}, {res(2, k, StatusSuppressed)}},
-			status: StatusUnknown, resendUnknown: true},
+			runs:   [][]any{{att(2, k)}, {res(2, k, sendpool.StatusSuppressed)}},
+			status: sendpool.StatusUnknown, resendUnknown: true},
 		{name: "invalid after failed stays failed",
-			runs:   [][]any{{att(2, k), failed}, {res(2, k, StatusInvalid)}},
-			status: StatusFailed, retryFailed: true},
+			runs:   [][]any{{att(2, k), failed}, {res(2, k, sendpool.StatusInvalid)}},
+			status: sendpool.StatusFailed, retryFailed: true},
 		{name: "temporary then sent in the next run",
-			runs:   [][]any{{att(2, k), temp}, {att(2, k), res(2, k, StatusSent)}},
-			status: StatusSent},
+			runs:   [][]any{{att(2, k), temp}, {att(2, k), res(2, k, sendpool.StatusSent)}},
+			status: sendpool.StatusSent},
 		{name: "unknown resent and sent",
-			runs:   [][]any{{att(2, k)}, {att(2, k), res(2, k, StatusSent)}},
-			status: StatusSent},
+			runs:   [][]any{{att(2, k)}, {att(2, k), res(2, k, sendpool.StatusSent)}},
+			status: sendpool.StatusSent},
 		{name: "failed retried and failed again",
 			runs:   [][]any{{att(2, k), failed}, {att(2, k), failed}},
-			status: StatusFailed, retryFailed: true},
-		{name: "sent stays sent", runs: [][]any{{att(2, k), res(2, k, StatusSent), att(2, k), failed}},
-			status: StatusSent},
-		{name: "row moved and key case changed", runs: [][]any{{att(2, k), res(2, k, StatusSent)}, {res(5, " Ann@EXAMPLE.org", StatusSuppressed)}},
-			status: StatusSent},
+			status: sendpool.StatusFailed, retryFailed: true},
+		{name: "sent stays sent", runs: [][]any{{att(2, k), res(2, k, sendpool.StatusSent), att(2, k), failed}},
+			status: sendpool.StatusSent},
+		{name: "row moved and key case changed", runs: [][]any{{att(2, k), res(2, k, sendpool.StatusSent)}, {res(5, " Ann@EXAMPLE.org", sendpool.StatusSuppressed)}},
+			status: sendpool.StatusSent},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -72,9 +74,9 @@ func TestResumePolicy(t *testing.T) {
 			s := load(t, dir)
 			e := s.Entry(" ANN@Example.org ")
 			switch {
-			case tt.status == "" && e != nil:
+			case tt.status == NoStatus && e != nil:
 				t.Fatalf("entry %+v, want none", e)
-			case tt.status != "" && (e == nil || e.Status != tt.status):
+			case tt.status != NoStatus && (e == nil || e.Status != tt.status):
 				t.Fatalf("entry %+v, want status %s", e, tt.status)
 			}
 			for _, p := range []struct {
@@ -86,7 +88,7 @@ func TestResumePolicy(t *testing.T) {
 				if d.Send != p.want {
 					t.Errorf("Decide(%+v) = %+v, want Send %v", p.p, d, p.want)
 				}
-				if d.Send != (d.Status == "") || d.Reason == "" || (e != nil) != (d.Entry != nil) {
+				if d.Send != (d.Status == NoStatus) || d.Reason == "" || (e != nil) != (d.Entry != nil) {
 					t.Errorf("Decide(%+v) = %+v: inconsistent", p.p, d)
 				}
 				if !d.Send && d.Status != e.Status {
@@ -105,18 +107,18 @@ func TestUnknownAndReport(t *testing.T) {
 	a5 := att(5, "Eve@example.org")
 	a5.To = "Eve <eve@example.org>"
 	writeRun(t, dir, Run{PID: 1, Started: t0},
-		att(2, "ann@example.org"), res(2, "ann@example.org", StatusSent),
+		att(2, "ann@example.org"), res(2, "ann@example.org", sendpool.StatusSent),
 		att(3, "bob@example.org"), // crash before bob's reply
-		att(4, "cid@example.org"), res(4, "cid@example.org", StatusTemporary),
-		res(6, "ann@example.org", StatusDuplicate),
-		res(7, "", StatusInvalid),
-		a5, res(5, "Eve@example.org", StatusUnknown),
+		att(4, "cid@example.org"), res(4, "cid@example.org", sendpool.StatusDeferred),
+		res(6, "ann@example.org", sendpool.StatusDuplicate),
+		res(7, "", sendpool.StatusInvalid),
+		a5, res(5, "Eve@example.org", sendpool.StatusUnknown),
 	)
 	writeRun(t, dir, Run{PID: 2, Started: t0.Add(time.Hour)},
-		att(4, "cid@example.org"), res(4, "cid@example.org", StatusSent),
-		res(8, "dan@example.org", StatusSuppressed),
+		att(4, "cid@example.org"), res(4, "cid@example.org", sendpool.StatusSent),
+		res(8, "dan@example.org", sendpool.StatusSuppressed),
 		// row 7 now holds a fixed address: the old invalid line goes
-		att(7, "fay@example.org"), res(7, "fay@example.org", StatusSent),
+		att(7, "fay@example.org"), res(7, "fay@example.org", sendpool.StatusSent),
 	)
 	s := load(t, dir)
 	var unknown []string
@@ -158,13 +160,13 @@ func TestSentSinceAndQuota(t *testing.T) {
 	// sent at t0+1h, +2h, +3h, +4h; one failed at +5h; one sent without
 	// a finish time.
 	for i := 1; i <= 4; i++ {
-		r := res(i+1, fmt.Sprintf("r%d@example.org", i), StatusSent)
+		r := res(i+1, fmt.Sprintf("r%d@example.org", i), sendpool.StatusSent)
 		r.Finished = t0.Add(time.Duration(i) * time.Hour)
 		recs = append(recs, r)
 	}
-	f := res(9, "f@example.org", StatusFailed)
+	f := res(9, "f@example.org", sendpool.StatusFailed)
 	f.Finished = t0.Add(5 * time.Hour)
-	z := res(10, "z@example.org", StatusSent)
+	z := res(10, "z@example.org", sendpool.StatusSent)
 	z.Finished = time.Time{}
 	recs = append(recs, f, z)
 	writeRun(t, dir, Run{Started: t0}, recs...)

@@ -75,6 +75,8 @@ type attemptLine struct {
 
 type resultLine struct {
 	Type string `json:"type"`
+	// Status is Result.Status as the file spells it (see recordStatus).
+	Status recordStatus `json:"status"`
 	Result
 }
 
@@ -180,9 +182,9 @@ func (w *Writer) Attempt(ctx context.Context, a Attempt) error {
 
 // Result appends r and returns once it is written and fsync'ed; only then
 // may the recipient be reported as sent. ctx behaves as for Attempt.
-// NormKey is filled from Key; Status must be one of the Status constants.
+// NormKey is filled from Key; Status must be one of sendpool's statuses.
 func (w *Writer) Result(ctx context.Context, r Result) error {
-	if _, err := ParseStatus(string(r.Status)); err != nil {
+	if _, err := r.Status.MarshalText(); err != nil {
 		return fmt.Errorf("journal: result: row %d: %w", r.Row, err)
 	}
 	if r.Row < 0 {
@@ -197,7 +199,7 @@ func (w *Writer) Result(ctx context.Context, r Result) error {
 	if !r.Finished.IsZero() {
 		r.Finished = r.Finished.UTC()
 	}
-	b, err := json.Marshal(resultLine{Type: "result", Result: r})
+	b, err := json.Marshal(resultLine{Type: "result", Status: recordStatus(r.Status), Result: r})
 	if err != nil {
 		return fmt.Errorf("journal: result: %w", err)
 	}

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/render"
+)
+
+// displayPath shortens an absolute path to one relative to the working
+// folder when that is shorter, for messages a person reads.
+func displayPath(p string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return p
+	}
+	if rel, err := filepath.Rel(wd, p); err == nil && len(rel) < len(p) {
+		return rel
+	}
+	return p
+}
+
+// problemText formats a row problem for a person: file, row, column, reason.
+func problemText(err error) string {
+	var re *campaign.RowError
+	if errors.As(err, &re) {
+		cp := *re
+		cp.File = displayPath(re.File)
+		return cp.Error()
+	}
+	return err.Error()
+}
+
+// printWarnings prints the sheet's and renderer's warnings.
+func printWarnings(w io.Writer, warnings []string) {
+	for _, s := range warnings {
+		fmt.Fprintln(w, "warning:", s)
+	}
+}
+
+// messageWarnings prints the warnings of rendered messages (a subject over
+// render.SubjectWarnLength characters …) as they come, each with its file
+// and row, up to limit of them; a constant template can give every row the
+// same warning, and a million identical lines help nobody. Done prints how
+// many were not shown. It is not safe for concurrent use (render.Each
+// calls back from one goroutine).
+type messageWarnings struct {
+	w     io.Writer
+	file  string // the sheet, as displayPath shows it
+	limit int
+	n     int
+}
+
+// maxMessageWarnings is how many message warnings a run prints.
+const maxMessageWarnings = 20
+
+func newMessageWarnings(w io.Writer, sheet string) *messageWarnings {
+	return &messageWarnings{w: w, file: displayPath(sheet), limit: maxMessageWarnings}
+}
+
+// Add prints m's warnings.
+func (mw *messageWarnings) Add(m *render.Message) {
+	for _, s := range m.Warnings {
+		mw.n++
+		if mw.n <= mw.limit {
+			fmt.Fprintf(mw.w, "warning: %s: row %d: %s\n", mw.file, m.Row, s)
+		}
+	}
+}
+
+// Done says how many warnings were not shown.
+func (mw *messageWarnings) Done() {
+	if mw.n > mw.limit {
+		fmt.Fprintf(mw.w, "(%d more warnings about messages not shown)\n", mw.n-mw.limit)
+	}
+}

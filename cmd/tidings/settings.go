@@ -1,0 +1,104 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"golang.org/x/term"
+
+	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/smtpclient"
+)
+
+// poolConfig builds the pool's settings, and the SMTP client it delivers
+// through, from the campaign and the flags; it reads the password from the
+// environment (or a prompt on a terminal).
+func poolConfig(c *campaign.Campaign, opts sendOptions, g *globalOptions) (sendpool.Config, error) {
+	smtp, err := smtpSettings(c, opts.debug, g)
+	if err != nil {
+		return sendpool.Config{}, err
+	}
+	dialer, err := smtpclient.NewDialer(smtp)
+	if err != nil {
+		return sendpool.Config{}, &unusableError{err}
+	}
+	cfg := sendpool.ConfigFrom(c)
+	cfg.Dialer = dialer
+	if opts.rate != "" {
+		r, err := campaign.ParseRate(opts.rate)
+		if err != nil {
+			return cfg, &unusableError{fmt.Errorf("--rate: %w", err)}
+		}
+		cfg.Rate = r.PerSecond()
+	}
+	if opts.concurrency < 0 || opts.concurrency > 256 {
+		return cfg, &unusableError{fmt.Errorf("--concurrency: %d is out of range 1..256", opts.concurrency)}
+	}
+	if opts.concurrency > 0 {
+		cfg.Concurrency = opts.concurrency
+	}
+	cfg.Notify = notifier(g, dialer.Warnings())
+	return cfg, nil
+}
+
+// smtpSettings are the campaign's smtp: settings with the password from
+// the environment (or a prompt), and the transcript on stderr with debug.
+func smtpSettings(c *campaign.Campaign, debug bool, g *globalOptions) (smtpclient.Config, error) {
+	password, err := readPassword(c, g)
+	if err != nil {
+		return smtpclient.Config{}, err
+	}
+	smtp := smtpclient.ConfigFrom(c.SMTP, password)
+	if debug {
+		smtp.Debug = g.stderr
+	}
+	return smtp, nil
+}
+
+// readPassword reads the password from the environment variable
+// smtp.password_env names, or asks for it on a terminal; "" without a
+// username.
+func readPassword(c *campaign.Campaign, g *globalOptions) (string, error) {
+	if c.SMTP.Username == "" {
+		return "", nil
+	}
+	if password := os.Getenv(c.SMTP.PasswordEnv); password != "" {
+		return password, nil
+	}
+	f, ok := g.stdin.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return "", &unusableError{fmt.Errorf("smtp.password_env: the environment variable %s is empty; export it with the password (or the provider's authorization code)", c.SMTP.PasswordEnv)}
+	}
+	fmt.Fprintf(g.stderr, "Password for %s (from %s, not set): ", c.SMTP.Username, c.SMTP.PasswordEnv)
+	b, err := term.ReadPassword(int(f.Fd()))
+	fmt.Fprintln(g.stderr)
+	if err != nil {
+		return "", &unusableError{fmt.Errorf("reading the password: %w", err)}
+	}
+	return string(b), nil
+}
+
+// notifier prints the pool's notices on stderr: warnings (but the settings
+// warnings, which the caller printed once already), and retries and
+// reconnects unless --quiet.
+func notifier(g *globalOptions, printed []string) func(sendpool.Notice) {
+	settings := map[string]bool{}
+	for _, w := range printed {
+		settings[w] = true
+	}
+	return func(n sendpool.Notice) {
+		switch n.Kind {
+		case sendpool.NoticeWarning:
+			if !settings[n.Text] {
+				fmt.Fprintln(g.stderr, "warning:", n.Text)
+			}
+		case sendpool.NoticeRetry, sendpool.NoticeReconnect:
+			if !g.quiet {
+				fmt.Fprintln(g.stderr, "note:", n.Text)
+			}
+		default:
+			fmt.Fprintln(g.stderr, "warning:", n.Text)
+		}
+	}
+}

@@ -1,0 +1,16 @@
+// Package dkim signs rendered messages with DKIM (RFC 6376): relaxed/relaxed
+// canonicalization, rsa-sha256 (RSA of 2048 bits or more, as RFC 8301 and
+// the large receivers ask) or ed25519-sha256 (RFC 8463), through
+// github.com/emersion/go-msgauth/dkim.
+//
+// A Signer is built once per campaign from its dkim: section (NewSigner) and
+// checks what a receiver would hold against the signature before anything is
+// sent: the key, the selector and domain, a header list that covers From and,
+// with one-click unsubscribe, both List-Unsubscribe headers (RFC 8058 4),
+// and the alignment of the signing domain with the From domain (DMARC,
+// RFC 7489 3.1.1: equal or a parent, by organizational domain). A From that
+// varies by row is checked per message (VetFrom, and again by Sign).
+//
+// The package knows nothing of sending: render calls Sign through its
+// Options, and nothing here imports sendpool.
+package dkim

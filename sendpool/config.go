@@ -1,0 +1,112 @@
+package sendpool
+
+import (
+	"errors"
+	"time"
+
+	"github.com/tidings/tidings/campaign"
+)
+
+// Config configures a Pool.
+type Config struct {
+	// Dialer opens the connections (required): smtpclient.Dialer for SMTP
+	// and LMTP servers, or a test's own.
+	Dialer Dialer
+	// Rate is the shared limit in messages per second for the whole pool
+	// (campaign.Rate.PerSecond()); 0 means unlimited.
+	Rate float64
+	// Burst is the token bucket's size; 0 means 1.
+	Burst int
+	// Concurrency is the most connections open at once; 0 means 4.
+	Concurrency int
+	// PerConnection is how many transactions a connection carries before
+	// it is replaced; 0 means 100.
+	PerConnection int
+	// Retries is how many times a temporary failure is retried (0: none).
+	Retries int
+	// RetryBackoff is the first retry's delay; each further one doubles,
+	// with jitter (×0.5 to ×1.5). 0 means 30s.
+	RetryBackoff time.Duration
+	// MaxThrottled bounds the tries one message may spend on throttling
+	// replies, which do not count as retries; 0 means 10.
+	MaxThrottled int
+	// Journal, when set, records attempts and results (see Journal).
+	Journal Journal
+	// SMTPUTF8Rows lists the rows of the run whose messages need SMTPUTF8
+	// (RFC 6531: non-ASCII addresses). A server that does not offer it
+	// stops the run at its first connection, naming them, before anything
+	// goes through it, rather than refusing them one by one after other
+	// mail went out.
+	SMTPUTF8Rows []int
+	// Clock drives the limiter and the backoff; nil means the system clock.
+	Clock Clock
+	// Notify, when set, receives notices worth showing the user (throttling,
+	// retries, reconnects). It is called from the pool's goroutines, one
+	// call at a time.
+	Notify func(Notice)
+}
+
+// ConfigFrom builds a Config from a loaded campaign's send: section (whose
+// settings have their defaults filled in by campaign.Load). The caller sets
+// the Dialer.
+func ConfigFrom(c *campaign.Campaign) Config {
+	return Config{
+		Rate:          c.Send.Rate.PerSecond(),
+		Burst:         c.Send.Burst,
+		Concurrency:   c.Send.Concurrency,
+		PerConnection: c.Send.PerConnection,
+		Retries:       c.Send.MaxRetries(),
+		RetryBackoff:  time.Duration(c.Send.RetryBackoff),
+	}
+}
+
+// withDefaults checks cfg and fills in the defaults the fields document.
+func (cfg Config) withDefaults() (Config, error) {
+	if cfg.Dialer == nil {
+		return cfg, errors.New("sendpool: Config.Dialer is nil")
+	}
+	if cfg.Rate < 0 {
+		return cfg, errors.New("sendpool: rate must not be negative")
+	}
+	if cfg.Concurrency < 0 || cfg.PerConnection < 0 || cfg.Retries < 0 || cfg.Burst < 0 || cfg.RetryBackoff < 0 || cfg.MaxThrottled < 0 {
+		return cfg, errors.New("sendpool: concurrency, per_connection, retries, burst, retry_backoff must not be negative")
+	}
+	cfg.Concurrency = orDefault(cfg.Concurrency, 4)
+	cfg.PerConnection = orDefault(cfg.PerConnection, 100)
+	cfg.Burst = orDefault(cfg.Burst, 1)
+	cfg.RetryBackoff = orDefault(cfg.RetryBackoff, 30*time.Second)
+	cfg.MaxThrottled = orDefault(cfg.MaxThrottled, 10)
+	if cfg.Clock == nil {
+		cfg.Clock = SystemClock{}
+	}
+	if cfg.Journal == nil {
+		cfg.Journal = NopJournal{}
+	}
+	return cfg, nil
+}
+
+func orDefault[T int | time.Duration](v, d T) T {
+	if v == 0 {
+		return d
+	}
+	return v
+}
+
+// NoticeKind says what a Notice is about.
+type NoticeKind int
+
+// Kinds of notice.
+const (
+	NoticeWarning   NoticeKind = iota // a setting the user must know about
+	NoticeThrottle                    // the server asked to slow down; Rate is the new rate
+	NoticeRetry                       // a message will be retried
+	NoticeReconnect                   // connecting failed and will be tried again
+)
+
+// Notice is something the pool tells the user while it runs.
+type Notice struct {
+	Kind NoticeKind
+	Text string
+	// Rate is the rate in force after a NoticeThrottle (0 = unlimited).
+	Rate float64
+}

@@ -1,0 +1,97 @@
+package sendpool
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/debug"
+)
+
+// sendOne delivers j over w.conn (connected) with one transaction at a
+// time (Conn.Send), redialing once for free when a reused connection turns
+// out dead before anything of the message was sent. The journal attempt is
+// recorded when the body is due (BeforeBody), unless f, a try the
+// pipelined exchange took ahead and whose attempt it already recorded
+// (awaited: the attempt returned), is passed: then that one stands for
+// this try (a try records one attempt).
+func (w *poolWorker) sendOne(j *poolJob, f *pipedTry) {
+	r := w.r
+	recorded := f != nil && f.attemptDone != nil
+	attempted := recorded
+	tx := &Tx{Msg: j.msg, Rcpts: j.rcpts, BeforeBody: func(ctx context.Context) error {
+		attempted = true
+		var err error
+		if recorded {
+			err = f.attemptErr // awaited before sendOne was called
+		} else {
+			err = r.p.journal.Attempt(ctx, j.msg)
+		}
+		if err != nil {
+			return fmt.Errorf("%w: recording the attempt for row %d: %w", ErrJournal, j.msg.Row, err)
+		}
+		return nil
+	}}
+	var (
+		d   *Delivery
+		err error
+	)
+	free := true
+	for {
+		if !w.connect(j) {
+			return
+		}
+		if j.started.IsZero() {
+			j.started = r.p.clock.Now()
+		}
+		reused := w.sent > 0
+		d, err = r.safeSend(w.conn, tx)
+		w.sent++
+		j.server = w.conn.Server()
+		// Stage MAIL or before: the body was not due, so whether an
+		// attempt is on record does not matter (a redial reuses it).
+		var txe *TxError
+		deadIdle := err != nil && reused && free && ConnBroken(err) &&
+			errors.As(err, &txe) && txe.Stage <= StageMail && r.inflight.Err() == nil
+		if deadIdle {
+			// The server dropped the idle connection; nothing of this
+			// message was sent, so the redial does not spend a retry.
+			free = false
+			w.drop()
+			continue
+		}
+		break
+	}
+	j.attempts++
+	var txe *TxError
+	switch {
+	case err == nil:
+	case ConnBroken(err):
+		w.drop()
+	case errors.As(err, &txe) && txe.Stage == StagePrepare:
+	default:
+		w.needReset = true
+	}
+	r.applyOutcome(j, d, err, attempted)
+}
+
+// safeSend calls c.Send, turning a panic in the transport into an error
+// (the connection is then dropped; the stack goes to Notify) and making
+// sure the Delivery has one entry per recipient of tx.
+func (r *poolRun) safeSend(c Conn, tx *Tx) (d *Delivery, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			d, err = nil, &TxError{Stage: StagePrepare, Err: fmt.Errorf("transport panic: %v", p)}
+			r.notify(Notice{Kind: NoticeWarning, Text: fmt.Sprintf("transport panic on row %d: %v\n%s", tx.Msg.Row, p, debug.Stack())})
+		}
+		if d == nil {
+			d = &Delivery{}
+		}
+		if len(d.Rcpts) != len(tx.Rcpts) {
+			d.Rcpts = make([]RcptReply, len(tx.Rcpts))
+			for i, a := range tx.Rcpts {
+				d.Rcpts[i].Addr = a
+			}
+		}
+	}()
+	return c.Send(r.inflight, tx)
+}

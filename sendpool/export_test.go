@@ -1,0 +1,4 @@
+package sendpool
+
+// MaxUnfinished exports maxUnfinished to the external tests.
+var MaxUnfinished = maxUnfinished

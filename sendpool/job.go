@@ -1,0 +1,112 @@
+package sendpool
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/tidings/tidings/render"
+)
+
+// poolJob is one message on its way.
+type poolJob struct {
+	msg        *render.Message
+	rcpts      []string // still owed
+	recips     []RecipientResult
+	attempts   int
+	tempFails  int
+	throttles  int
+	started    time.Time
+	server     string
+	sentReply  *SMTPError // the final reply of the try that delivered
+	decisive   *SMTPError // the last refusing reply
+	detail     string     // explanation besides (or instead of) decisive
+	temporary  bool       // the last failure was temporary
+	lastDetail string     // the last try's error, for stop messages
+}
+
+func newPoolJob(m *render.Message) *poolJob {
+	j := &poolJob{msg: m, rcpts: append([]string(nil), m.Recipients...)}
+	j.recips = make([]RecipientResult, len(m.Recipients))
+	for i, a := range m.Recipients {
+		j.recips[i] = RecipientResult{Address: a, Status: StatusNotAttempted}
+	}
+	return j
+}
+
+func (j *poolJob) mark(addr string, st Status, se *SMTPError, detail string) {
+	for i := range j.recips {
+		if j.recips[i].Address != addr {
+			continue
+		}
+		rr := &j.recips[i]
+		rr.Status, rr.Code, rr.EnhancedCode, rr.Detail = st, 0, EnhancedCode{}, detail
+		if se != nil {
+			rr.Code, rr.EnhancedCode, rr.Detail = se.Code, se.EnhancedCode, OneLine(se.Message)
+		}
+	}
+}
+
+// result builds the job's Result from its recipients.
+func (r *poolRun) result(j *poolJob, final bool) Result {
+	now := r.p.clock.Now()
+	res := Result{
+		Row:        j.msg.Row,
+		Key:        j.msg.Key,
+		To:         j.msg.To,
+		MessageID:  j.msg.MessageID,
+		Attempts:   j.attempts,
+		Server:     j.server,
+		Final:      final,
+		Recipients: append([]RecipientResult(nil), j.recips...),
+	}
+	if res.Server == "" {
+		res.Server = r.p.server
+	}
+	if !j.started.IsZero() {
+		res.StartedAt, res.FinishedAt = j.started, now
+		res.Duration = now.Sub(j.started)
+	}
+	var sent, failed, unknown int
+	var refused []string
+	for _, rr := range j.recips {
+		switch rr.Status {
+		case StatusSent:
+			sent++
+		case StatusFailed:
+			failed++
+			refused = append(refused, fmt.Sprintf("%s (%s)", rr.Address, strings.TrimSpace(fmt.Sprintf("%d %s %s", rr.Code, rr.EnhancedCode, rr.Detail))))
+		case StatusUnknown:
+			unknown++
+		}
+	}
+	setReply := func(se *SMTPError) {
+		if se != nil {
+			res.Code, res.EnhancedCode, res.Detail = se.Code, se.EnhancedCode, OneLine(se.Message)
+		}
+	}
+	switch {
+	case len(j.recips) == 0:
+		res.Status = StatusFailed
+		res.Detail = "the message has no envelope recipients"
+	case unknown > 0:
+		res.Status = StatusUnknown
+		res.Detail = ErrReplyLost.Error()
+	case sent > 0:
+		res.Status = StatusSent
+		setReply(j.sentReply)
+		if failed > 0 {
+			res.Detail = joinDetail(res.Detail, "not accepted for "+strings.Join(refused, ", "), "; ")
+		}
+	case failed > 0:
+		res.Status = StatusFailed
+		res.Temporary = j.temporary
+		setReply(j.decisive)
+		res.Detail = joinDetail(j.detail, res.Detail, ": ")
+	default:
+		res.Status = StatusNotAttempted
+		res.Temporary = j.temporary
+		res.Detail = j.detail
+	}
+	return res
+}

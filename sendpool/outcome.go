@@ -1,0 +1,187 @@
+package sendpool
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// applyOutcome updates j with the outcome of one try and decides what is
+// next.
+func (r *poolRun) applyOutcome(j *poolJob, d *Delivery, err error, attempted bool) {
+	if err != nil {
+		j.lastDetail = Reason(err)
+	}
+	if errors.Is(err, ErrJournal) {
+		if r.inflight.Err() != nil && errors.Is(err, context.Canceled) {
+			// Aborted while waiting for the attempt to be recorded:
+			// the body was not sent, and the journal did not fail.
+			r.finishStopped(j)
+			return
+		}
+		r.setStop(err, "run stopped: the journal failed")
+		r.finishStopped(j)
+		return
+	}
+	if err == nil || errors.Is(err, ErrNoRecipients) {
+		r.applyRcptReplies(j, d, err == nil, attempted)
+		return
+	}
+	var se *SMTPError
+	errors.As(err, &se)
+	class := Classify(err)
+	if r.inflight.Err() != nil && class != ClassAmbiguous {
+		// Aborted: the connection was cut on purpose.
+		r.finishStopped(j)
+		return
+	}
+	switch class {
+	case ClassAmbiguous:
+		for _, rr := range d.Rcpts {
+			if rr.Err != nil {
+				// Refused at RCPT (or in its own LMTP reply): this
+				// recipient certainly does not have the message.
+				j.mark(rr.Addr, StatusFailed, rr.Err, "")
+				continue
+			}
+			j.mark(rr.Addr, StatusUnknown, nil, ErrReplyLost.Error())
+		}
+		r.finish(j)
+	case ClassPermanent:
+		j.decisive, j.detail, j.temporary = se, localDetail(se, err), false
+		for _, a := range j.rcpts {
+			j.mark(a, StatusFailed, se, j.detail)
+		}
+		r.finish(j)
+	case ClassAuth, ClassTLS:
+		stopErr := err
+		var ae *AuthError
+		if class == ClassAuth && !errors.As(err, &ae) {
+			stopErr = r.p.dialer.AuthError(se)
+		}
+		r.stopFor(stopErr)
+		r.finishStopped(j)
+	default: // ClassThrottled, ClassTemporary, ClassNetwork
+		j.decisive, j.detail = se, localDetail(se, err)
+		for _, a := range j.rcpts {
+			j.mark(a, StatusFailed, se, j.detail)
+		}
+		if class == ClassThrottled {
+			r.throttle(se.Reply())
+		}
+		r.retryLater(j, class == ClassThrottled, attempted)
+	}
+}
+
+// localDetail explains an error that is not a server reply.
+func localDetail(se *SMTPError, err error) string {
+	if se != nil {
+		return ""
+	}
+	return Reason(err)
+}
+
+func (r *poolRun) applyRcptReplies(j *poolJob, d *Delivery, completed, attempted bool) {
+	var again []string
+	throttled, sentNow := false, false
+	var last *SMTPError
+	for _, rr := range d.Rcpts {
+		if rr.Err == nil {
+			if completed {
+				reply := d.Reply
+				j.mark(rr.Addr, StatusSent, &reply, "")
+				sentNow = true
+			}
+			continue
+		}
+		last = rr.Err
+		switch ClassifyReply(rr.Err.Code, rr.Err.EnhancedCode, rr.Err.Message) {
+		case ClassPermanent:
+			j.mark(rr.Addr, StatusFailed, rr.Err, "")
+		case ClassAuth:
+			ae := r.p.dialer.AuthError(rr.Err)
+			r.stopFor(ae)
+			again = append(again, rr.Addr)
+		case ClassThrottled:
+			throttled = true
+			j.mark(rr.Addr, StatusFailed, rr.Err, "")
+			again = append(again, rr.Addr)
+		default:
+			j.mark(rr.Addr, StatusFailed, rr.Err, "")
+			again = append(again, rr.Addr)
+		}
+	}
+	if sentNow {
+		reply := d.Reply
+		j.sentReply = &reply
+	}
+	if last != nil {
+		j.decisive, j.detail = last, ""
+	}
+	if len(again) == 0 {
+		j.temporary = false
+		r.finish(j)
+		return
+	}
+	j.rcpts = again
+	if throttled {
+		r.throttle(last.Reply())
+	}
+	r.retryLater(j, throttled, attempted)
+}
+
+// maxThrottleWait bounds the wait before a throttled message's next try;
+// with the default retry_backoff (30s) and MaxThrottled (10) a message
+// stays with the run for about half an hour of throttling.
+const maxThrottleWait = 5 * time.Minute
+
+// retryLater schedules the next try of j, or finishes it when its budget
+// is spent.
+func (r *poolRun) retryLater(j *poolJob, throttled, attempted bool) {
+	j.temporary = true
+	cfg := &r.p.cfg
+	var delay time.Duration
+	if throttled {
+		j.throttles++
+		if j.throttles > cfg.MaxThrottled {
+			j.detail = fmt.Sprintf("still throttled after %d tries", j.throttles)
+			r.finish(j)
+			return
+		}
+		// Wait before the next try as after a temporary failure (but
+		// at most maxThrottleWait): the limiter, now slower, spaces
+		// new messages, but a retry at once would meet the same
+		// refusal and spend MaxThrottled in seconds.
+		delay = min(r.backoff(j.throttles), maxThrottleWait)
+	} else {
+		j.tempFails++
+		if j.tempFails > cfg.Retries {
+			if cfg.Retries > 0 {
+				j.detail = joinDetail(fmt.Sprintf("gave up after %d retries", cfg.Retries), j.detail, ": ")
+			}
+			r.finish(j)
+			return
+		}
+		delay = r.backoff(j.tempFails)
+		r.notify(Notice{Kind: NoticeRetry, Text: fmt.Sprintf("row %d: %s; retry %d of %d in %s", j.msg.Row, j.lastDetail, j.tempFails, cfg.Retries, delay.Round(time.Millisecond))})
+	}
+	if attempted {
+		if err := r.p.journal.Result(r.inflight, j.msg, r.result(j, false)); err != nil {
+			r.journalFailed(j.msg.Row, err)
+			r.finishStopped(j)
+			return
+		}
+	}
+	r.schedule(j, delay)
+}
+
+func joinDetail(a, b, sep string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	}
+	return a + sep + b
+}

@@ -1,0 +1,75 @@
+package plan
+
+import (
+	"fmt"
+
+	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/render"
+	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/journal"
+)
+
+// Fate is what a run does with one rendered row.
+type Fate struct {
+	// Send is true when the row is to be sent.
+	Send bool
+	// Status and Detail say why a row is not sent: StatusDuplicate or
+	// StatusSuppressed with the report's detail ("duplicate of row 2",
+	// "x@example.com is suppressed (@example.com)"), or the status the
+	// journal gives an earlier delivery (sent, failed, unknown) with
+	// Journal.Reason. Meaningless when Send.
+	Status sendpool.Status
+	Detail string
+	// Journal is the journal's decision: the zero Decision for rows that
+	// are duplicate or suppressed, which the journal is not asked about.
+	Journal journal.Decision
+}
+
+// Decider decides the fate of every rendered row, the one way check,
+// preview and send all use, so that they agree on every row. Feed it the
+// rows in sheet order; it is not safe for concurrent use (render.Each
+// calls back from one goroutine).
+type Decider struct {
+	dupes *journal.Deduper
+	// supp is nil when the campaign has no suppression list.
+	supp   *campaign.Suppression
+	state  *journal.State
+	policy journal.Policy
+}
+
+// NewDecider returns a Decider for in's suppression list, what the journal
+// says (state) and the resume policy.
+func NewDecider(in *Inputs, state *journal.State, policy journal.Policy) *Decider {
+	return &Decider{dupes: journal.NewDeduper(), supp: in.Suppress, state: state, policy: policy}
+}
+
+// Decide returns m's fate: a duplicate of an earlier row first, then a
+// suppressed recipient, then what the journal says about earlier runs.
+func (d *Decider) Decide(m *render.Message) Fate {
+	if detail, dup := d.dupes.Check(m.Row, m.Key); dup {
+		return Fate{Status: sendpool.StatusDuplicate, Detail: detail}
+	}
+	if d.supp != nil {
+		if detail := suppressed(d.supp, m); detail != "" {
+			return Fate{Status: sendpool.StatusSuppressed, Detail: detail}
+		}
+	}
+	j := d.state.Decide(m.Key, d.policy)
+	if j.Send {
+		return Fate{Send: true, Journal: j}
+	}
+	return Fate{Status: j.Status, Detail: j.Reason, Journal: j}
+}
+
+// suppressed says which of m's envelope recipients the suppression list
+// names, and by which rule; "" when none. A row with any suppressed
+// recipient is not sent at all: sending the others would still mail a
+// message naming the suppressed address in To or Cc.
+func suppressed(supp *campaign.Suppression, m *render.Message) string {
+	for _, addr := range m.Recipients {
+		if rule, ok := supp.Match(addr); ok {
+			return fmt.Sprintf("%s is suppressed (%s)", addr, rule)
+		}
+	}
+	return ""
+}

@@ -1,0 +1,201 @@
+package preview
+
+import (
+	"bytes"
+	"cmp"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/tidings/tidings/sendpool/report"
+)
+
+// The preview gallery is a static page written beside the .eml files:
+//
+//	index.html                       the page (strict Content-Security-Policy)
+//	gallery/gallery.js, gallery.css  the page's code and style, from galleryAssets
+//	gallery/rows.js                  counts: tidings.meta({...})
+//	gallery/rows-0001.js ...         the list, galleryChunkRows rows each: tidings.rows(1, [...])
+//	gallery/msg/000002-key.js        one message, parsed: tidings.message("000002-key", {...})
+//
+// It is opened from disk (file://), where browsers refuse fetch() and XHR of
+// local files, so every piece of data is a script the page loads with a
+// <script src> element: the list in chunks one after the other, a message
+// only when the user opens it. Data reaches the scripts only as JSON from
+// encoding/json, which escapes <, >, &, U+2028 and U+2029, so no value can
+// end the script or the JavaScript string it is in; the page builds its DOM
+// with textContent and never with innerHTML.
+
+// galleryAssets are the page's static files.
+//
+//go:embed gallery/index.html gallery/gallery.js gallery/gallery.css
+var galleryAssets embed.FS
+
+const (
+	// galleryDir is the gallery's folder inside the preview folder.
+	galleryDir = "gallery"
+	// galleryChunkRows is the number of list rows per rows-NNNN.js file:
+	// 100,000 recipients make 100 files of about 150 KB.
+	galleryChunkRows = 1000
+	// galleryRawLimit caps the raw source kept in a message's script; the
+	// page links the complete .eml.
+	galleryRawLimit = 64 << 10
+	// galleryInlineLimit caps the inline (cid:) images embedded as data:
+	// URLs in one message's script.
+	galleryInlineLimit = 10 << 20
+	// galleryMaxDepth bounds the nesting of multipart bodies.
+	galleryMaxDepth = 16
+)
+
+// galleryRow is one list entry in rows-NNNN.js. Keys are short because a
+// campaign of 100,000 recipients repeats them 100,000 times.
+type galleryRow struct {
+	Row     int    `json:"r"`
+	Key     string `json:"k,omitempty"`
+	To      string `json:"t,omitempty"`
+	Subject string `json:"s,omitempty"`
+	Invalid bool   `json:"x,omitempty"`
+	// Skipped is the status of a row send will not send (duplicate,
+	// suppressed, sent …): listed with why (Problem), never as a message.
+	Skipped     string              `json:"n,omitempty"`
+	Problem     string              `json:"p,omitempty"`
+	File        string              `json:"f,omitempty"`
+	Size        int                 `json:"z,omitempty"`
+	Attachments []galleryAttachment `json:"a,omitempty"`
+}
+
+// galleryAttachment names an attached file and its size in bytes.
+type galleryAttachment struct {
+	Name string `json:"n"`
+	Size int64  `json:"z"`
+}
+
+// galleryMeta is the content of rows.js.
+type galleryMeta struct {
+	Total     int `json:"total"`
+	OK        int `json:"ok"`
+	Invalid   int `json:"invalid"`
+	Skipped   int `json:"skipped"`
+	Chunks    int `json:"chunks"`
+	ChunkRows int `json:"chunkRows"`
+}
+
+// galleryRowsOf turns report rows into list entries sorted by sheet row
+// (rows arrive in the order the render workers finish them).
+func galleryRowsOf(rows []Row) []galleryRow {
+	out := make([]galleryRow, len(rows))
+	for i, r := range rows {
+		g := galleryRow{
+			Row: r.Row, Key: r.Key, To: r.To, Subject: r.Subject,
+			Problem: r.Problem, File: r.File, Size: r.Size,
+		}
+		switch r.Status {
+		case "ok":
+		case "invalid":
+			g.Invalid = true
+		default:
+			g.Skipped = r.Status
+		}
+		for _, a := range r.Attachments {
+			g.Attachments = append(g.Attachments, galleryAttachment{Name: a.Name, Size: a.Size})
+		}
+		out[i] = g
+	}
+	slices.SortStableFunc(out, func(a, b galleryRow) int { return cmp.Compare(a.Row, b.Row) })
+	return out
+}
+
+// writeGallery writes index.html, its assets and the list of rows into dir.
+// The message scripts are written by writeGalleryMessage as messages
+// arrive. index.html is written last and replaced atomically.
+func writeGallery(dir string, rows []Row) error {
+	gdir := filepath.Join(dir, galleryDir)
+	if err := os.MkdirAll(gdir, 0o700); err != nil {
+		return fmt.Errorf("preview: gallery: %w", err)
+	}
+	for _, name := range []string{"gallery.js", "gallery.css"} {
+		b, err := galleryAssets.ReadFile(galleryDir + "/" + name)
+		if err != nil {
+			return fmt.Errorf("preview: gallery: %w", err)
+		}
+		if err := os.WriteFile(filepath.Join(gdir, name), b, 0o600); err != nil {
+			return fmt.Errorf("preview: gallery: %w", err)
+		}
+	}
+
+	list := galleryRowsOf(rows)
+	meta := galleryMeta{Total: len(list), ChunkRows: galleryChunkRows}
+	for _, r := range list {
+		switch {
+		case r.Invalid:
+			meta.Invalid++
+		case r.Skipped != "":
+			meta.Skipped++
+		default:
+			meta.OK++
+		}
+	}
+	var buf bytes.Buffer
+	keep := map[string]bool{}
+	for start := 0; start < len(list); start += galleryChunkRows {
+		meta.Chunks++
+		name := galleryChunkName(meta.Chunks)
+		keep[name] = true
+		buf.Reset()
+		fmt.Fprintf(&buf, "tidings.rows(%d,", meta.Chunks)
+		if err := galleryJSON(&buf, list[start:min(start+galleryChunkRows, len(list))]); err != nil {
+			return err
+		}
+		buf.WriteString(");\n")
+		if err := os.WriteFile(filepath.Join(gdir, name), buf.Bytes(), 0o600); err != nil {
+			return fmt.Errorf("preview: gallery: %w", err)
+		}
+	}
+	// Chunks of an earlier, longer preview into the same folder are never
+	// loaded (rows.js names the count) but would be stale data on disk.
+	old, _ := filepath.Glob(filepath.Join(gdir, "rows-*.js"))
+	for _, p := range old {
+		if !keep[filepath.Base(p)] {
+			os.Remove(p)
+		}
+	}
+	buf.Reset()
+	buf.WriteString("tidings.meta(")
+	if err := galleryJSON(&buf, meta); err != nil {
+		return err
+	}
+	buf.WriteString(");\n")
+	if err := os.WriteFile(filepath.Join(gdir, "rows.js"), buf.Bytes(), 0o600); err != nil {
+		return fmt.Errorf("preview: gallery: %w", err)
+	}
+
+	index, err := galleryAssets.ReadFile(galleryDir + "/index.html")
+	if err != nil {
+		return fmt.Errorf("preview: gallery: %w", err)
+	}
+	return report.WriteAtomic(filepath.Join(dir, "index.html"), index)
+}
+
+// galleryChunkName is the file name of the n-th (1-based) list chunk.
+func galleryChunkName(n int) string { return fmt.Sprintf("rows-%04d.js", n) }
+
+// galleryMessageID is the id under which the page loads an .eml's parsed
+// form: the .eml's name without the extension.
+func galleryMessageID(emlName string) string { return strings.TrimSuffix(emlName, ".eml") }
+
+// galleryJSON appends v as JSON that is safe inside a script: encoding/json
+// escapes <, >, & as \u003c, \u003e, \u0026 and U+2028/U+2029 always.
+func galleryJSON(buf *bytes.Buffer, v any) error {
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(true)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("preview: gallery: %w", err)
+	}
+	// Encode ends with a newline; keep the call on one line.
+	buf.Truncate(buf.Len() - 1)
+	return nil
+}

@@ -1,0 +1,121 @@
+package preview
+
+import (
+	"github.com/tidings/tidings/sendpool"
+
+	"context"
+	"encoding/csv"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestPreviewSkippedRows: a row send will skip is listed in report.csv with
+// its status and why, keeps its To and Subject, and gets neither an .eml
+// nor a message script; the gallery counts it as skipped, not as ok.
+func TestPreviewSkippedRows(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "preview")
+	w, err := NewWriter(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mail := func(row int, key string) galleryTestMail {
+		return galleryTestMail{row: row, key: key, fromAddr: "news@acme.example", toName: "Reader", toAddr: key,
+			subject: "Digest", text: "Hello\r\n"}
+	}
+	if err := w.WriteMessage(context.Background(), mail(2, "ann@example.com").message(t)); err != nil {
+		t.Fatal(err)
+	}
+	w.Skipped(mail(3, "ANN@example.com").message(t), sendpool.StatusDuplicate, "duplicate of row 2")
+	w.Skipped(mail(4, "bob@blocked.example").message(t), sendpool.StatusSuppressed, "bob@blocked.example is suppressed (@blocked.example)")
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	f, err := os.Open(filepath.Join(dir, "report.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{
+		{"row", "key", "to", "subject", "status", "problem"},
+		{"2", "ann@example.com", "Reader <ann@example.com>", "Digest", "ok", ""},
+		{"3", "ANN@example.com", "Reader <ANN@example.com>", "Digest", "duplicate", "duplicate of row 2"},
+		{"4", "bob@blocked.example", "Reader <bob@blocked.example>", "Digest", "suppressed", "bob@blocked.example is suppressed (@blocked.example)"},
+	}
+	if len(recs) != len(want) {
+		t.Fatalf("report.csv has %d lines, want %d: %q", len(recs), len(want), recs)
+	}
+	for i := range want {
+		if strings.Join(recs[i], "|") != strings.Join(want[i], "|") {
+			t.Errorf("report.csv line %d\n got %q\nwant %q", i+1, recs[i], want[i])
+		}
+	}
+	for _, name := range []string{"000003-ANN@example.com.eml", "000004-bob@blocked.example.eml",
+		"gallery/msg/000003-ANN@example.com.js", "gallery/msg/000004-bob@blocked.example.js"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			t.Errorf("preview wrote %s for a row send skips", name)
+		}
+	}
+	meta, err := os.ReadFile(filepath.Join(dir, "gallery", "rows.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(meta), `"ok":1,"invalid":0,"skipped":2`) {
+		t.Errorf("gallery/rows.js = %s, want 1 ok and 2 skipped", meta)
+	}
+	list, err := os.ReadFile(filepath.Join(dir, "gallery", "rows-0001.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"r":3,`, `"n":"duplicate","p":"duplicate of row 2"`, `"n":"suppressed"`} {
+		if !strings.Contains(string(list), want) {
+			t.Errorf("gallery/rows-0001.js lacks %s: %s", want, list)
+		}
+	}
+}
+
+// TestPreviewClearsEarlierMessages: a second preview into the same folder
+// does not leave the first one's messages behind (a row since skipped or
+// removed from the sheet); files it did not write stay.
+func TestPreviewClearsEarlierMessages(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "preview")
+	mail := func(row int, key string) galleryTestMail {
+		return galleryTestMail{row: row, key: key, fromAddr: "news@acme.example", toName: "Reader", toAddr: key,
+			subject: "Digest", text: "Hello\r\n"}
+	}
+	preview := func(rows ...int) {
+		t.Helper()
+		w, err := NewWriter(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, row := range rows {
+			if err := w.WriteMessage(context.Background(), mail(row, fmt.Sprintf("r%d@example.com", row)).message(t)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	preview(2, 3)
+	if err := os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("mine"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	preview(2)
+	for name, want := range map[string]bool{
+		"000002-r2@example.com.eml": true, "gallery/msg/000002-r2@example.com.js": true, "notes.txt": true,
+		"000003-r3@example.com.eml": false, "gallery/msg/000003-r3@example.com.js": false,
+	} {
+		if _, err := os.Stat(filepath.Join(dir, name)); (err == nil) != want {
+			t.Errorf("%s: exists %v, want %v", name, err == nil, want)
+		}
+	}
+}

@@ -1,0 +1,247 @@
+package report_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/pooltest"
+	"github.com/tidings/tidings/sendpool/report"
+)
+
+func spReadReport(t testing.TB, dir string) []report.Row {
+	t.Helper()
+	f, err := os.Open(filepath.Join(dir, report.CSVFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := report.ReadCSV(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+func spSampleResults() []sendpool.Result {
+	start := time.Date(2026, 11, 25, 21, 0, 1, 500_000_000, time.UTC)
+	return []sendpool.Result{
+		{Row: 3, Key: "b@example.org", To: "Bea <b@example.org>", Status: sendpool.StatusFailed, Attempts: 1, Code: 550,
+			EnhancedCode: sendpool.EnhancedCode{5, 1, 1}, Detail: "user unknown,\nreally", MessageID: "m3@x", Server: "smtp.example.org:465",
+			StartedAt: start, FinishedAt: start.Add(312 * time.Millisecond), Duration: 312 * time.Millisecond},
+		{Row: 2, Key: "a@example.org", To: "Ann <a@example.org>", Status: sendpool.StatusSent, Attempts: 2, Code: 250,
+			EnhancedCode: sendpool.EnhancedCode{2, 0, 0}, Detail: "OK queued as 4711", MessageID: "m2@x", Server: "smtp.example.org:465",
+			StartedAt: start, FinishedAt: start.Add(2 * time.Second), Duration: 2 * time.Second},
+		{Row: 4, Key: "c@example.org", To: "c@example.org", Status: sendpool.StatusNotAttempted, Detail: "run interrupted"},
+	}
+}
+
+func TestReportFiles(t *testing.T) {
+	dir := t.TempDir()
+	var rows []report.Row
+	for _, r := range spSampleResults() {
+		rows = append(rows, report.FromResult(r))
+	}
+	if err := report.Write(dir, rows); err != nil {
+		t.Fatal(err)
+	}
+	csvData, err := os.ReadFile(filepath.Join(dir, report.CSVFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `row,key,to,status,attempts,code,enhanced_code,detail,message_id,server,started_at,finished_at,duration_ms
+2,a@example.org,Ann <a@example.org>,sent,2,250,2.0.0,OK queued as 4711,m2@x,smtp.example.org:465,2026-11-25T21:00:01Z,2026-11-25T21:00:03Z,2000
+3,b@example.org,Bea <b@example.org>,failed,1,550,5.1.1,"user unknown, really",m3@x,smtp.example.org:465,2026-11-25T21:00:01Z,2026-11-25T21:00:01Z,312
+4,c@example.org,c@example.org,not-attempted,0,,,run interrupted,,,,,0
+`
+	if string(csvData) != want {
+		t.Errorf("report.csv:\n%s\nwant:\n%s", csvData, want)
+	}
+	if got := strings.Join(report.Columns, ","); !strings.HasPrefix(want, got+"\n") {
+		t.Errorf("ReportColumns %q", got)
+	}
+
+	jsData, err := os.ReadFile(filepath.Join(dir, report.JSONFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var js struct {
+		Summary map[string]any   `json:"summary"`
+		Rows    []map[string]any `json:"rows"`
+	}
+	if err := json.Unmarshal(jsData, &js); err != nil {
+		t.Fatal(err)
+	}
+	if len(js.Rows) != 3 || js.Rows[0]["status"] != "sent" || js.Rows[1]["enhanced_code"] != "5.1.1" || js.Rows[1]["code"] != 550.0 {
+		t.Errorf("rows %v", js.Rows)
+	}
+	for _, col := range report.Columns {
+		if _, ok := js.Rows[0][col]; !ok {
+			t.Errorf("report.json rows lack %q", col)
+		}
+	}
+	if js.Summary["total"] != 3.0 || js.Summary["sent"] != 1.0 || js.Summary["failed"] != 1.0 || js.Summary["not_attempted"] != 1.0 {
+		t.Errorf("summary %v", js.Summary)
+	}
+
+	back := spReadReport(t, dir)
+	if len(back) != 3 || back[1].Status != sendpool.StatusFailed || back[1].Code != 550 || back[2].Code != 0 || back[1].EnhancedCode != (sendpool.EnhancedCode{5, 1, 1}) {
+		t.Errorf("read back %+v", back)
+	}
+	// No temporary files left behind.
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 2 {
+		t.Errorf("folder holds %d files", len(entries))
+	}
+}
+
+func TestReportEmpty(t *testing.T) {
+	dir := t.TempDir()
+	if err := report.Write(dir, nil); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, report.CSVFile))
+	if string(data) != strings.Join(report.Columns, ",")+"\n" {
+		t.Errorf("empty report.csv %q", data)
+	}
+	js, _ := os.ReadFile(filepath.Join(dir, report.JSONFile))
+	if !bytes.Contains(js, []byte(`"rows": []`)) {
+		t.Errorf("empty report.json %s", js)
+	}
+}
+
+func TestReporterRewritesAsItGoes(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), ".tidings", "news")
+	clock := pooltest.NewFakeClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	rep, err := report.NewReporter(dir, report.ReporterOptions{Every: 2, Interval: time.Minute, Clock: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := spSampleResults()
+	rep.Add(res[0])
+	if _, err := os.Stat(filepath.Join(dir, report.CSVFile)); !os.IsNotExist(err) {
+		t.Fatal("written after one result with Every 2")
+	}
+	rep.Add(res[1])
+	if got := len(spReadReport(t, dir)); got != 2 {
+		t.Fatalf("after two results the report has %d rows", got)
+	}
+	rep.Add(res[2])
+	if got := len(spReadReport(t, dir)); got != 2 {
+		t.Fatalf("rewritten too early: %d rows", got)
+	}
+	clock.Advance(time.Minute)
+	// A later result for the same row replaces the earlier one.
+	again := res[2]
+	again.Status, again.Detail = sendpool.StatusSent, "OK"
+	rep.Add(again)
+	rows := spReadReport(t, dir)
+	if len(rows) != 3 || rows[2].Status != sendpool.StatusSent {
+		t.Fatalf("after the interval: %+v", rows)
+	}
+	s := rep.Summary()
+	if s.Total != 3 || s.Sent != 2 || s.Failed != 1 || s.OK() {
+		t.Errorf("summary %+v", s)
+	}
+}
+
+func TestSummaryText(t *testing.T) {
+	var rows []report.Row
+	for _, r := range spSampleResults() {
+		rows = append(rows, report.FromResult(r))
+	}
+	rows = append(rows, report.Row{Recipient: report.Recipient{Row: 5, Key: "d@example.org"}, Status: sendpool.StatusUnknown, Detail: "connection lost"},
+		report.Row{Recipient: report.Recipient{Row: 6, Key: "a@example.org"}, Status: sendpool.StatusDuplicate, Detail: "duplicate of row 2"})
+	s := report.Summarize(rows)
+	var b bytes.Buffer
+	if err := s.WriteText(&b); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{
+		"5 recipients: 1 sent, 1 failed, 1 unknown, 1 not-attempted, 1 duplicate",
+		"may or may not have arrived",
+		"row 3", "b@example.org", "550 5.1.1", "user unknown, really",
+		"row 5", "row 4",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("summary lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "row 6") || strings.Contains(out, "row 2 ") {
+		t.Errorf("summary lists rows that need nothing:\n%s", out)
+	}
+	if s.OK() {
+		t.Error("OK with failures")
+	}
+	ok := report.Summarize([]report.Row{{Recipient: report.Recipient{Row: 2}, Status: sendpool.StatusSent}, {Recipient: report.Recipient{Row: 3}, Status: sendpool.StatusSuppressed}})
+	if !ok.OK() {
+		t.Error("suppressed rows count against OK")
+	}
+}
+
+func TestStatusText(t *testing.T) {
+	for _, s := range sendpool.Statuses() {
+		b, err := s.MarshalText()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back sendpool.Status
+		if err := back.UnmarshalText(b); err != nil || back != s {
+			t.Errorf("%v: round trip %v %v", s, back, err)
+		}
+	}
+	if _, err := sendpool.ParseStatus("delivered"); err == nil {
+		t.Error("unknown status accepted")
+	}
+	if sendpool.Status(0) != sendpool.StatusNotAttempted {
+		t.Error("zero status is not not-attempted")
+	}
+	for in, ok := range map[string]bool{"5.1.1": true, "": true, "2.0.0": true, "5.1": false, "x.1.1": false, "3.0.0": false} {
+		if _, err := sendpool.ParseEnhancedCode(in); (err == nil) != ok {
+			t.Errorf("ParseEnhancedCode(%q): %v", in, err)
+		}
+	}
+}
+
+// TestReportDefusesFormulas: cells a spreadsheet would run as formulas get
+// a leading apostrophe in report.csv; report.json keeps the values.
+func TestReportDefusesFormulas(t *testing.T) {
+	dir := t.TempDir()
+	rows := []report.Row{
+		{Recipient: report.Recipient{Row: 2, Key: "=HYPERLINK(\"http://x\")", To: "+1 <a@example.com>"}, Status: sendpool.StatusFailed, Detail: "@SUM(1)"},
+		{Recipient: report.Recipient{Row: 3, Key: "plain@example.com", To: "Plain <plain@example.com>"}, Status: sendpool.StatusSent, Detail: "250 OK"},
+	}
+	if err := report.Write(dir, rows); err != nil {
+		t.Fatal(err)
+	}
+	csvData, _ := os.ReadFile(filepath.Join(dir, report.CSVFile))
+	for _, want := range []string{`'=HYPERLINK`, `'+1 <a@example.com>`, `'@SUM(1)`, "plain@example.com,Plain <plain@example.com>"} {
+		if !bytes.Contains(csvData, []byte(want)) {
+			t.Errorf("report.csv lacks %q:\n%s", want, csvData)
+		}
+	}
+	js, _ := os.ReadFile(filepath.Join(dir, report.JSONFile))
+	if !bytes.Contains(js, []byte(`"key": "=HYPERLINK`)) {
+		t.Errorf("report.json changed the key:\n%s", js)
+	}
+}
+
+func BenchmarkReportWrite10k(b *testing.B) {
+	rows := make([]report.Row, 10000)
+	for i := range rows {
+		rows[i] = report.FromResult(spSampleResults()[i%3])
+		rows[i].Row = i + 2
+	}
+	dir := b.TempDir()
+	for b.Loop() {
+		if err := report.Write(dir, rows); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,101 @@
+package report
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/tidings/tidings/sendpool"
+)
+
+// Report file names inside the state folder.
+const (
+	CSVFile  = "report.csv"
+	JSONFile = "report.json"
+)
+
+// ReplyCode is an SMTP reply code; 0 (none) is written as an empty CSV cell.
+type ReplyCode int
+
+// MarshalCSV implements gocsv.TypeMarshaller.
+func (c ReplyCode) MarshalCSV() (string, error) {
+	if c == 0 {
+		return "", nil
+	}
+	return strconv.Itoa(int(c)), nil
+}
+
+// UnmarshalCSV implements gocsv.TypeUnmarshaller.
+func (c *ReplyCode) UnmarshalCSV(s string) error {
+	if s == "" {
+		*c = 0
+		return nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 100 || n > 599 {
+		return fmt.Errorf("report: reply code %q is not a number from 100 to 599", s)
+	}
+	*c = ReplyCode(n)
+	return nil
+}
+
+// Row is one line of report.csv and one element of report.json's
+// "rows". The CSV columns are, in this order: row, key, to, status,
+// attempts, code, enhanced_code, detail, message_id, server, started_at,
+// finished_at, duration_ms; times are RFC 3339 in UTC ("" when nothing was
+// attempted).
+type Row struct {
+	Recipient
+	Status       sendpool.Status       `csv:"status" json:"status"`
+	Attempts     int                   `csv:"attempts" json:"attempts"`
+	Code         ReplyCode             `csv:"code" json:"code"`
+	EnhancedCode sendpool.EnhancedCode `csv:"enhanced_code" json:"enhanced_code"`
+	Detail       string                `csv:"detail" json:"detail"`
+	MessageID    string                `csv:"message_id" json:"message_id"`
+	Server       string                `csv:"server" json:"server"`
+	StartedAt    string                `csv:"started_at" json:"started_at"`
+	FinishedAt   string                `csv:"finished_at" json:"finished_at"`
+	DurationMS   int64                 `csv:"duration_ms" json:"duration_ms"`
+	// WaitMS is sendpool.Result.Wait in milliseconds: report.json only, the CSV
+	// columns are fixed.
+	WaitMS int64 `csv:"-" json:"wait_ms,omitempty"`
+}
+
+// Recipient names a sheet row's recipient: the first columns of every
+// report tidings writes (report.csv, the preview's report.csv).
+type Recipient struct {
+	// Row is the sheet's row number (the header is row 1).
+	Row int `csv:"row" json:"row"`
+	// Key is the recipient key as the sheet holds it.
+	Key string `csv:"key" json:"key"`
+	// To is the To header as a person reads it.
+	To string `csv:"to" json:"to"`
+}
+
+// Columns are report.csv's columns, in order.
+var Columns = []string{"row", "key", "to", "status", "attempts", "code", "enhanced_code", "detail", "message_id", "server", "started_at", "finished_at", "duration_ms"}
+
+// FromResult converts a sendpool.Result to its report line.
+func FromResult(r sendpool.Result) Row {
+	return Row{
+		Recipient:    Recipient{Row: r.Row, Key: r.Key, To: r.To},
+		Status:       r.Status,
+		Attempts:     r.Attempts,
+		Code:         ReplyCode(r.Code),
+		EnhancedCode: r.EnhancedCode,
+		Detail:       sendpool.OneLine(r.Detail),
+		MessageID:    r.MessageID,
+		Server:       r.Server,
+		StartedAt:    rfc3339(r.StartedAt),
+		FinishedAt:   rfc3339(r.FinishedAt),
+		DurationMS:   r.Duration.Milliseconds(),
+		WaitMS:       r.Wait.Milliseconds(),
+	}
+}
+
+func rfc3339(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}

@@ -1,0 +1,142 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+	"text/tabwriter"
+
+	"github.com/tidings/tidings/sendpool"
+)
+
+// Summary counts a report's rows by status.
+type Summary struct {
+	Total        int `json:"total"`
+	Sent         int `json:"sent"`
+	Failed       int `json:"failed"`
+	Unknown      int `json:"unknown"`
+	Invalid      int `json:"invalid"`
+	NotAttempted int `json:"not_attempted"`
+	Duplicate    int `json:"duplicate"`
+	Suppressed   int `json:"suppressed"`
+	// StartedAt and FinishedAt span the rows' attempts ("" when none).
+	StartedAt  string `json:"started_at,omitempty"`
+	FinishedAt string `json:"finished_at,omitempty"`
+	// Problems are the first rows (by row number) that were not sent nor
+	// skipped on purpose, for the text rendering.
+	Problems []Row `json:"-"`
+	// MoreProblems counts the problem rows not in Problems.
+	MoreProblems int `json:"-"`
+}
+
+// maxProblems is how many problem rows the text summary lists.
+const maxProblems = 10
+
+// Summarize counts rows (in the order given) by status.
+func Summarize(rows []Row) Summary {
+	var s Summary
+	for _, r := range rows {
+		s.Total++
+		switch r.Status {
+		case sendpool.StatusSent:
+			s.Sent++
+		case sendpool.StatusFailed:
+			s.Failed++
+		case sendpool.StatusUnknown:
+			s.Unknown++
+		case sendpool.StatusInvalid:
+			s.Invalid++
+		case sendpool.StatusNotAttempted:
+			s.NotAttempted++
+		case sendpool.StatusDuplicate:
+			s.Duplicate++
+		case sendpool.StatusSuppressed:
+			s.Suppressed++
+		}
+		if !r.Status.Done() {
+			if len(s.Problems) < maxProblems {
+				s.Problems = append(s.Problems, r)
+			} else {
+				s.MoreProblems++
+			}
+		}
+		if r.StartedAt != "" && (s.StartedAt == "" || r.StartedAt < s.StartedAt) {
+			s.StartedAt = r.StartedAt
+		}
+		if r.FinishedAt > s.FinishedAt {
+			s.FinishedAt = r.FinishedAt
+		}
+	}
+	return s
+}
+
+// Count returns the number of rows with status st.
+func (s *Summary) Count(st sendpool.Status) int {
+	switch st {
+	case sendpool.StatusSent:
+		return s.Sent
+	case sendpool.StatusFailed:
+		return s.Failed
+	case sendpool.StatusUnknown:
+		return s.Unknown
+	case sendpool.StatusInvalid:
+		return s.Invalid
+	case sendpool.StatusNotAttempted:
+		return s.NotAttempted
+	case sendpool.StatusDuplicate:
+		return s.Duplicate
+	case sendpool.StatusSuppressed:
+		return s.Suppressed
+	}
+	return 0
+}
+
+// OK reports whether every row that should be sent was sent (duplicates
+// and suppressed rows are skipped on purpose and do not count against it).
+func (s *Summary) OK() bool {
+	return s.Failed+s.Unknown+s.Invalid+s.NotAttempted == 0
+}
+
+// WriteText renders the summary for a terminal: counts per status and the
+// first problem rows.
+func (s *Summary) WriteText(w io.Writer) error {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "%d recipients: %d sent", s.Total, s.Sent)
+	for _, st := range []sendpool.Status{sendpool.StatusFailed, sendpool.StatusUnknown, sendpool.StatusInvalid, sendpool.StatusNotAttempted, sendpool.StatusDuplicate, sendpool.StatusSuppressed} {
+		if n := s.Count(st); n > 0 {
+			fmt.Fprintf(&b, ", %d %s", n, st)
+		}
+	}
+	b.WriteString("\n")
+	if s.Unknown > 0 {
+		fmt.Fprintf(&b, "%d unknown: the connection was lost after the message was sent and before the server confirmed it; they may or may not have arrived and are not re-sent automatically.\n", s.Unknown)
+	}
+	if len(s.Problems) > 0 {
+		tw := tabwriter.NewWriter(&b, 2, 4, 2, ' ', 0)
+		for _, r := range s.Problems {
+			reply := strconv.Itoa(int(r.Code))
+			if r.Code == 0 {
+				reply = "-"
+			}
+			if ec := r.EnhancedCode.String(); ec != "" {
+				reply += " " + ec
+			}
+			fmt.Fprintf(tw, "  row %d\t%s\t%s\t%s\t%s\n", r.Row, r.Key, r.Status, reply, truncate(r.Detail, 100))
+		}
+		tw.Flush()
+		if s.MoreProblems > 0 {
+			fmt.Fprintf(&b, "  … and %d more (see the report)\n", s.MoreProblems)
+		}
+	}
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}

@@ -1,0 +1,303 @@
+package sendpool
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// poolRun is the state of one Run.
+type poolRun struct {
+	p        *Pool
+	onResult func(Result)
+	inflight context.Context // cancelled only by Abort
+	haltCtx  context.Context // cancelled by ctx, a stop error or Abort
+	halt     context.CancelFunc
+	// runCtx is Run's ctx. haltCtx follows it through context.AfterFunc,
+	// which runs on its own goroutine; halted also reads runCtx, so a
+	// Ctrl-C is seen the moment it happens.
+	runCtx  context.Context
+	jobs    chan *poolJob
+	retries chan *poolJob
+	// slots holds a token for every message taken and not yet finished
+	// (see maxUnfinished).
+	slots    chan struct{}
+	finals   chan finalResult // to the finishers
+	recorded chan Result      // from the finishers to the callbacks
+
+	resMu    sync.Mutex // serializes onResult
+	notifyMu sync.Mutex // serializes Notify
+
+	mu           sync.Mutex
+	outstanding  int
+	dispatchDone bool
+	done         chan struct{}
+	stopErr      error
+	stopCause    string
+	srcErr       error
+	dialFails    int
+	abortedFlag  atomic.Bool
+	// connected is set by the run's first connection.
+	connected atomic.Bool
+	// conns counts the open connections, dialing the dials under way;
+	// workers counts the workers still taking messages (see
+	// poolWorker.givesUpPlace).
+	conns, dialing, workers atomic.Int32
+
+	workersWG, finishersWG sync.WaitGroup
+	callbacksDone          chan struct{}
+}
+
+func (r *poolRun) notify(n Notice) {
+	if r.p.cfg.Notify == nil {
+		return
+	}
+	r.notifyMu.Lock()
+	defer r.notifyMu.Unlock()
+	r.p.cfg.Notify(n)
+}
+
+// halted reports whether the run stops dispatching: Run's context was
+// cancelled, a stop error came, or Abort was called.
+func (r *poolRun) halted() bool {
+	return r.runCtx.Err() != nil || r.haltCtx.Err() != nil
+}
+
+// setStop records why the run stops and halts it. The first cause is
+// what unsent messages are told; the first error is what Run returns (an
+// error after an interruption, such as a failing journal, still counts).
+func (r *poolRun) setStop(err error, cause string) {
+	r.mu.Lock()
+	if r.stopCause == "" {
+		r.stopCause = cause
+	}
+	if r.stopErr == nil && err != nil {
+		r.stopErr = err
+	}
+	r.mu.Unlock()
+	r.halt()
+}
+
+// stopFor stops the run for err, whose Reason is also what unsent
+// messages are told.
+func (r *poolRun) stopFor(err error) {
+	r.setStop(err, "run stopped: "+Reason(err))
+}
+
+// journalFailed stops the run because recording row's result failed.
+func (r *poolRun) journalFailed(row int, err error) {
+	r.setStop(&StopError{Kind: ErrJournal, Detail: fmt.Sprintf("recording row %d", row), Err: err}, "run stopped: the journal failed")
+}
+
+// stopWith stops the run for a *StopError of kind, with detail and the
+// cause err (either may be empty).
+func (r *poolRun) stopWith(kind error, detail string, err error) {
+	r.stopFor(&StopError{Kind: kind, Detail: detail, Err: err})
+}
+
+func (r *poolRun) cause() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.stopCause == "" {
+		return "run stopped"
+	}
+	return r.stopCause
+}
+
+func (r *poolRun) add() {
+	r.mu.Lock()
+	r.outstanding++
+	r.mu.Unlock()
+}
+
+// finished is called after a job's final result was delivered.
+func (r *poolRun) finished() {
+	<-r.slots
+	r.mu.Lock()
+	r.outstanding--
+	r.checkDone()
+	r.mu.Unlock()
+}
+
+// checkDone closes done when nothing is left; r.mu is held.
+func (r *poolRun) checkDone() {
+	if r.dispatchDone && r.outstanding == 0 {
+		select {
+		case <-r.done:
+		default:
+			close(r.done)
+		}
+	}
+}
+
+// maxUnfinished bounds the messages a run holds at once (taken from the
+// source and not yet finished): those in flight, in the finishers and the
+// pipelined look-ahead, and those waiting for a retry. Without a bound a
+// relay that defers everything would have the run take the whole campaign
+// into memory, a goroutine and a timer each, while they wait.
+func maxUnfinished(concurrency int) int { return 1024 + 64*concurrency }
+
+func (r *poolRun) dispatch(src Source) {
+	defer func() {
+		close(r.jobs)
+		r.mu.Lock()
+		r.dispatchDone = true
+		r.checkDone()
+		r.mu.Unlock()
+	}()
+	for !r.halted() {
+		select {
+		case r.slots <- struct{}{}:
+		case <-r.haltCtx.Done():
+			return
+		}
+		m, err := src.Next(r.haltCtx)
+		if err != nil || m == nil {
+			<-r.slots // nothing taken
+		}
+		if errors.Is(err, io.EOF) {
+			return
+		}
+		if err == nil && m == nil {
+			err = errors.New("source returned a nil message")
+		}
+		if err != nil {
+			if !r.halted() {
+				r.mu.Lock()
+				r.srcErr = err
+				r.mu.Unlock()
+				r.setStop(nil, "run stopped: the message source failed")
+			}
+			return
+		}
+		j := newPoolJob(m)
+		r.add()
+		if len(j.rcpts) == 0 {
+			r.finish(j)
+			continue
+		}
+		select {
+		case r.jobs <- j:
+		case <-r.haltCtx.Done():
+			r.finishStopped(j)
+		}
+	}
+}
+
+// finishers is how many finishers run per connection; callbackQueue is
+// how many recorded results may wait for the Run callback. Each finisher
+// waits for one result to become durable, so finishers per connection bound
+// how many of its results one journal batch can carry: the journal spaces
+// its fsyncs (about a millisecond apart) and a fast connection turns over
+// several messages in that time (2 per connection held a loopback run of 8
+// connections to 10,000 messages/s; 16 let it reach 28,000, bench/). A
+// waiting finisher is a parked goroutine, nothing more. Results not yet in
+// the journal are what a crash would report unknown although the server
+// took them; results waiting for the callback are already durable.
+const (
+	finishers     = 16
+	callbackQueue = 4096
+)
+
+// finalResult is a job's final result on its way to the journal and the
+// Run callback.
+type finalResult struct {
+	j   *poolJob
+	res Result
+}
+
+// finish hands the job's final result to the finishers. The connection
+// that carried the job goes on at once: recording the result (a journal
+// fsync) and the callback (which may rewrite a report) do not hold up the
+// next transaction.
+func (r *poolRun) finish(j *poolJob) {
+	r.finals <- finalResult{j: j, res: r.result(j, true)}
+}
+
+// finisher records final results in the journal and passes them on to
+// the callbacks. Several run per connection, so the journal's group commit
+// batches their records; none waits for the Run callback, so a slow one (a
+// report rewrite) does not keep results from becoming durable.
+func (r *poolRun) finisher() {
+	for f := range r.finals {
+		if err := r.p.journal.Result(r.inflight, f.j.msg, f.res); err != nil {
+			r.journalFailed(f.j.msg.Row, err)
+		}
+		r.recorded <- f.res
+	}
+}
+
+// callbacks calls the Run callback with each recorded result, one call at
+// a time.
+func (r *poolRun) callbacks() {
+	for res := range r.recorded {
+		if r.onResult != nil {
+			r.resMu.Lock()
+			r.onResult(res)
+			r.resMu.Unlock()
+		}
+		r.finished()
+	}
+}
+
+// finishStopped ends a job the run will not (or no longer) try.
+func (r *poolRun) finishStopped(j *poolJob) {
+	for _, a := range j.rcpts {
+		for i := range j.recips {
+			if j.recips[i].Address == a && j.recips[i].Status != StatusFailed {
+				j.recips[i].Status = StatusNotAttempted
+			}
+		}
+	}
+	j.detail = r.cause()
+	if j.attempts > 0 {
+		j.temporary = true
+		j.detail += " before the next try"
+		if j.decisive == nil && j.lastDetail != "" {
+			j.detail += "; last try: " + j.lastDetail
+		}
+	}
+	r.finish(j)
+}
+
+// schedule hands j back to the workers after d.
+func (r *poolRun) schedule(j *poolJob, d time.Duration) {
+	var t Timer
+	if d > 0 {
+		t = r.p.clock.NewTimer(d)
+	}
+	go func() {
+		if t != nil {
+			select {
+			case <-t.C():
+			case <-r.haltCtx.Done():
+				t.Stop()
+				r.finishStopped(j)
+				return
+			}
+		}
+		select {
+		case r.retries <- j:
+		case <-r.haltCtx.Done():
+			r.finishStopped(j)
+		}
+	}()
+}
+
+// backoff is the delay before retry n (1-based): base·2^(n-1), ×0.5–1.5.
+func (r *poolRun) backoff(n int) time.Duration {
+	d := r.p.cfg.RetryBackoff << min(n-1, 10)
+	return time.Duration(float64(d) * (0.5 + rand.Float64()))
+}
+
+func (r *poolRun) throttle(reason string) {
+	rate, changed := r.p.lim.Throttle()
+	if changed {
+		r.notify(Notice{Kind: NoticeThrottle, Rate: rate, Text: fmt.Sprintf("the server asks to slow down (%s): rate now %.3g/s", reason, rate)})
+	}
+}

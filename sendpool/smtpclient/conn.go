@@ -1,0 +1,100 @@
+package smtpclient
+
+import (
+	"io"
+	"net"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// rawConn is the TCP connection under TLS and go-smtp. It can tap the
+// plaintext exchange before STARTTLS, remembers whether a write failed (a
+// failed write means the end-of-data mark never fully left, so the message
+// cannot have been accepted), and on a graceful close waits for the server
+// to close its side first (bounded), so the server has counted the session
+// as gone before the pool opens a replacement.
+type rawConn struct {
+	net.Conn
+	tap io.Writer
+	// watchStartTLS makes Write note in startTLSSent that the STARTTLS
+	// command went out (set only while go-smtp negotiates STARTTLS).
+	watchStartTLS bool
+	startTLSSent  bool
+	writeFailed   atomic.Bool
+	drain         time.Duration
+	once          sync.Once
+	closeErr      error
+}
+
+func (r *rawConn) Read(b []byte) (int, error) {
+	n, err := r.Conn.Read(b)
+	if r.tap != nil && n > 0 {
+		r.tap.Write(b[:n])
+	}
+	return n, err
+}
+
+func (r *rawConn) Write(b []byte) (int, error) {
+	if r.watchStartTLS && len(b) >= 8 && strings.EqualFold(string(b[:8]), "STARTTLS") {
+		r.startTLSSent = true
+	}
+	n, err := r.Conn.Write(b)
+	if err != nil {
+		r.writeFailed.Store(true)
+	}
+	if r.tap != nil && n > 0 {
+		r.tap.Write(b[:n])
+	}
+	return n, err
+}
+
+// Close closes the connection, first draining until the server's EOF for at
+// most r.drain when that is set.
+func (r *rawConn) Close() error {
+	r.once.Do(func() {
+		if r.drain > 0 {
+			r.Conn.SetReadDeadline(time.Now().Add(r.drain))
+			io.Copy(io.Discard, r.Conn)
+		}
+		r.closeErr = r.Conn.Close()
+	})
+	return r.closeErr
+}
+
+// closeNow closes at once; safe to call from any goroutine, also while a
+// drain is running.
+func (r *rawConn) closeNow() {
+	r.Conn.Close()
+}
+
+// restartedConn is the TLS connection made after STARTTLS (see setup). It
+// first yields greeting, then reads from the connection; reads and writes
+// after the greeting go to tap when it is set.
+type restartedConn struct {
+	net.Conn
+	greeting []byte
+	tap      io.Writer
+}
+
+func (r *restartedConn) Read(b []byte) (int, error) {
+	if len(r.greeting) > 0 {
+		n := copy(b, r.greeting)
+		r.greeting = r.greeting[n:]
+		return n, nil
+	}
+	n, err := r.Conn.Read(b)
+	if r.tap != nil && n > 0 {
+		r.tap.Write(b[:n])
+	}
+	return n, err
+}
+
+func (r *restartedConn) Write(b []byte) (int, error) {
+	n, err := r.Conn.Write(b)
+	if r.tap != nil && n > 0 {
+		r.tap.Write(b[:n])
+	}
+	return n, err
+}
