@@ -22,8 +22,10 @@
 //     when there are attachments (in campaign order). Text is 7bit when it
 //     is ASCII in short lines, else quoted-printable; files are base64 in
 //     76-character lines. Attachment names use RFC 2231 (filename*=) when
-//     not ASCII (or when they contain "=?"), plus an RFC 2047 name parameter
-//     for older clients. Content types come from the file extension
+//     not ASCII (or when they contain "=?"), in continuations that end
+//     between whole characters when long, plus an RFC 2047 name parameter
+//     for older clients. Encoded-words and RFC 2231 segments each decode
+//     to whole UTF-8 characters on their own. Content types come from the file extension
 //     (mime.TypeByExtension), else application/octet-stream, which is also
 //     what a message/* file (.eml) gets (RFC 2046 5.2.1 forbids base64 for
 //     message/rfc822); a text type says charset=utf-8 only when the file

@@ -2,10 +2,14 @@ package render
 
 import (
 	"bytes"
+	"fmt"
 	"mime"
 	"mime/multipart"
 	"net/mail"
+	"net/url"
+	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // TestLongAttachmentNames: long file names, ASCII or not, are written as
@@ -60,6 +64,53 @@ func TestLongAttachmentNames(t *testing.T) {
 		}
 		if got, err := new(mime.WordDecoder).DecodeHeader(ctParams["name"]); err != nil || got != name {
 			t.Errorf("name parameter: got %q (%v), want %q", got, err, name)
+		}
+	}
+}
+
+// TestFilenameSegmentsEndBetweenCharacters: each RFC 2231 continuation
+// segment is at most maxSegment characters and holds whole characters, so
+// it decodes to valid UTF-8 on its own; the segments join to the name. A
+// name that is not valid UTF-8 (tidings refuses those in row values) still
+// gets short segments, each invalid byte counting as one character.
+func TestFilenameSegmentsEndBetweenCharacters(t *testing.T) {
+	for _, name := range []string{
+		strings.Repeat("€", 50),
+		strings.Repeat("😀", 40),
+		"a" + strings.Repeat("é", 60),
+		"ab" + strings.Repeat("文", 50) + ".pdf",
+		strings.Repeat("e\u0301", 40),
+		strings.Repeat("\x80", 100),
+		"\xe6\x96" + strings.Repeat("x", 100),
+	} {
+		toks := filenameParam(nil, name)
+		var joined strings.Builder
+		for i, tok := range toks {
+			prefix := fmt.Sprintf("filename*%d*=", i)
+			if len(toks) == 1 {
+				prefix = "filename*="
+			}
+			v, ok := strings.CutPrefix(strings.TrimSuffix(tok, ";"), prefix)
+			if !ok {
+				t.Fatalf("%q: token %d is %q", name, i, tok)
+			}
+			if i == 0 {
+				v = strings.TrimPrefix(v, "utf-8''")
+			}
+			if len(v) > maxSegment {
+				t.Errorf("%q: segment %d is %d characters", name, i, len(v))
+			}
+			dec, err := url.PathUnescape(v)
+			if err != nil {
+				t.Fatalf("%q: segment %q: %v", name, v, err)
+			}
+			if utf8.ValidString(name) && !utf8.ValidString(dec) {
+				t.Errorf("%q: segment %d %q cuts a character", name, i, v)
+			}
+			joined.WriteString(dec)
+		}
+		if joined.String() != name {
+			t.Errorf("segments join to %q, want %q", joined.String(), name)
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // ErrBoundary is returned when Options.Boundary yields a boundary RFC 2046
@@ -276,9 +277,16 @@ const maxSegment = 60
 
 // filenameParam appends the Content-Disposition filename parameter to toks
 // as folding tokens: filename="…" when the name is short printable ASCII
-// with nothing a reader could take for an encoded-word ("=?"), else RFC 2231 extended values in continuations (filename*0*=utf-8”%E5…;
-// filename*1*=…), each segment at most maxSegment characters and never cut
-// inside a %XX octet.
+// with nothing a reader could take for an encoded-word ("=?"), else an
+// RFC 2231 extended value, in continuations when it is long:
+//
+//	filename*0*=utf-8''%E5%8F%91…;
+//	filename*1*=%E7%A5%A8….pdf
+//
+// Each segment is at most maxSegment characters and ends between whole
+// characters, never inside a UTF-8 sequence: readers such as Python's email
+// package decode each segment on its own, and a character cut in two
+// comes out as undecodable bytes.
 func filenameParam(toks []string, name string) []string {
 	if isASCII(name) && len(name) <= maxSegment && !strings.ContainsAny(name, "\"\\") && !strings.Contains(name, "=?") {
 		return append(toks, "filename="+quoteString(name))
@@ -286,15 +294,21 @@ func filenameParam(toks []string, name string) []string {
 	const attrChars = "!#$&+-.^_`|~" // RFC 2231 attribute-char besides letters and digits
 	var enc strings.Builder
 	enc.WriteString("utf-8''")
-	var cuts []int // positions in enc where a segment may end
-	for i := 0; i < len(name); i++ {
+	var cuts []int // positions in enc where a segment may end: after a character
+	for i, next := 0, 0; i < len(name); i++ {
+		if i == next { // the start of a character (an invalid byte counts as one)
+			_, size := utf8.DecodeRuneInString(name[i:])
+			next = i + size
+		}
 		c := name[i]
 		if c < 0x80 && (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte(attrChars, c) >= 0) {
 			enc.WriteByte(c)
 		} else {
 			fmt.Fprintf(&enc, "%%%02X", c)
 		}
-		cuts = append(cuts, enc.Len())
+		if i+1 == next {
+			cuts = append(cuts, enc.Len())
+		}
 	}
 	v := enc.String()
 	if len(v) <= maxSegment {
