@@ -12,7 +12,7 @@ var (
 
 	// ErrNoSTLS is the refusal to go on in clear when STLS (RFC 2595) was
 	// required and the server did not offer it or refused it.
-	ErrNoSTLS = errors.New("pop3: the server does not offer STLS and security is starttls: refusing to continue unencrypted")
+	ErrNoSTLS = errors.New("pop3: the server did not offer or refused STLS and security is starttls: refusing to continue unencrypted")
 
 	// ErrTooLarge is returned by Retr for a message larger than its cap. The
 	// rest of the message has been read and discarded: the session is still
