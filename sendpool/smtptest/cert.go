@@ -97,3 +97,17 @@ func (c *Cert) WriteFiles(t testing.TB) (certFile, keyFile string) {
 	}
 	return certFile, keyFile
 }
+
+// host is the first name or address the certificate is valid for.
+func (c *Cert) host() string {
+	leaf, err := x509.ParseCertificate(c.TLS.Certificate[0])
+	switch {
+	case err != nil:
+		return ""
+	case len(leaf.IPAddresses) > 0:
+		return leaf.IPAddresses[0].String()
+	case len(leaf.DNSNames) > 0:
+		return leaf.DNSNames[0]
+	}
+	return ""
+}
