@@ -29,6 +29,18 @@
 //     message/rfc822); a text type says charset=utf-8 only when the file
 //     is valid UTF-8.
 //
+// # Address lists
+//
+// A rendered from, sender, reply_to, to, cc or bcc value is a list of
+// addresses separated by ',' or ';' (Outlook and Chinese mail clients
+// write a@x.cn; b@x.cn), except inside a quoted-string, a comment, a domain
+// literal or angle brackets; empty elements are skipped, so a trailing ';'
+// is fine. The header is written with ", " between addresses. A list that
+// leaves a quote, parenthesis or angle bracket open is a row problem. RFC
+// 5322 group syntax ("Team: a@x.example, b@x.example;") is read with
+// net/mail as before: its ';' ends the group, its members are the
+// addresses, and the group's name is not written.
+//
 // # Inline images
 //
 // An HTML body shows an inline image with src="cid:NAME", where NAME is a

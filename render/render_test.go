@@ -140,6 +140,18 @@ func TestAddressLists(t *testing.T) {
 			[]addr{{"a very long display name that certainly does not fit on one header line at all, really", "long@x.example"}, {"", "next@x.example"}}, false},
 		{`Zhōngwén Míngzì Hěn Cháng De Yī Gè Rén Míng, Zhēn De Hěn Cháng <zw@x.example>`,
 			nil, false}, // comma outside quotes: two elements, the first has no address
+		// ';' separates addresses as ',' does (Outlook, Chinese clients).
+		{`a@x.example; b@x.example`, []addr{{"", "a@x.example"}, {"", "b@x.example"}}, false},
+		{`a@x.example;b@x.example;`, []addr{{"", "a@x.example"}, {"", "b@x.example"}}, false},
+		{`张三 <zs@x.example>; "李四; 经理" <ls@x.example>, c@x.example`, []addr{{"张三", "zs@x.example"}, {"李四; 经理", "ls@x.example"}, {"", "c@x.example"}}, false},
+		{`"a;b"@x.example; <c;d@x.example>`, nil, false}, // ';' inside <> is not a separator, nor valid there
+		{`"a;b"@x.example; c@x.example`, []addr{{"", `a;b@x.example`}, {"", "c@x.example"}}, false},
+		{`Lee; Ann <a@x.example>`, nil, false}, // "Lee" is not an address
+		// Group syntax: its ';' ends the group; the members are the addresses.
+		{`Team: a@x.example, b@x.example;`, []addr{{"", "a@x.example"}, {"", "b@x.example"}}, false},
+		{`Team: a@x.example, b@x.example;, c@x.example`, []addr{{"", "a@x.example"}, {"", "b@x.example"}, {"", "c@x.example"}}, false},
+		{`Team: a@x.example, b@x.example`, nil, false}, // not closed with ';'
+		{`Anne "Nan Lee <a@x.example>`, nil, false},    // a quote never closed
 	}
 	for _, tt := range tests {
 		t.Run(tt.value, func(t *testing.T) {
@@ -159,7 +171,7 @@ func TestAddressLists(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if raw := msg.Header.Get("To"); len(tt.want) > 1 && !strings.Contains(raw, ", ") || strings.Contains(raw, ";") {
+			if raw := msg.Header.Get("To"); len(tt.want) > 1 && !strings.Contains(raw, ", ") || strings.Contains(raw, "example;") || strings.Contains(raw, ">;") {
 				t.Errorf("To %q is not joined with \", \"", raw)
 			}
 			got, err := msg.Header.AddressList("To")
@@ -234,7 +246,9 @@ func TestInvalidAddress(t *testing.T) {
 		{"address function, bad email", "to", `"{{address .name .email}}"`, []string{"name", "Bob", "email", "nope"}, "email"},
 		{"address function, injected list", "to", `"{{address .name .email}}"`, []string{"name", "Bob", "email", "a@x.example>, <evil@y.example"}, "email"},
 		{"bad domain", "cc", `"{{.cc}}"`, []string{"cc", "a@-bad-.example", "email", "k@example.com"}, "cc"},
-		{"semicolon list", "cc", `"{{.cc}}"`, []string{"cc", "a@x.example; b@x.example", "email", "k@example.com"}, "cc"},
+		{"semicolon after a name", "to", `"{{.name}} <{{.email}}>"`, []string{"name", "Lee; Ann", "email", "a@example.com"}, "name"},
+		{"unclosed quote in a name", "to", `"{{.email}}, {{.name}} <{{.email}}>"`, []string{"name", `Anne "Nan Lee`, "email", "a@example.com"}, "name"},
+		{"unclosed parenthesis in a name", "to", `"{{.name}} <{{.email}}>"`, []string{"name", `Dr. Who (Gallifrey`, "email", "a@example.com"}, "name"},
 		{"reply-to", "reply_to", `"{{.rt}}"`, []string{"rt", "not an address", "email", "k@example.com"}, "rt"},
 	}
 	for _, tt := range tests {
@@ -747,4 +761,20 @@ func TestAttachmentOpenStaysInside(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
+}
+
+// TestAddressListMessages: what a row problem in an address list says.
+func TestAddressListMessages(t *testing.T) {
+	for _, tt := range []struct{ tmpl, name, want string }{
+		{`"{{.email}}, {{.name}} <{{.email}}>"`, `Anne "Nan Lee`,
+			`people.csv: row 2, column "name": render: to: invalid address "Anne \"Nan Lee <a@example.com>": a quote ("), parenthesis or angle bracket is not closed; a name holding one is written with {{address .name .email}}`},
+		{`"{{.name}} <{{.email}}>"`, `Lee; Ann`,
+			`people.csv: row 2, column "name": render: to: invalid address "Lee": mail: missing '@' or angle-addr`},
+	} {
+		e := setup(t, yamlWith(map[string]string{"to": tt.tmpl}), bodyFile, []string{"email", "name"})
+		_, err := e.r.Render(row(2, "email", "a@example.com", "name", tt.name))
+		if err == nil || !strings.HasSuffix(err.Error(), tt.want) {
+			t.Errorf("error\n %v\nwant it to end with\n %s", err, tt.want)
+		}
+	}
 }
