@@ -12,7 +12,8 @@ import (
 var errUnclosed = errors.New(`a quote ("), parenthesis or angle bracket is not closed; a name holding one is written with {{address .name .email}}`)
 
 // walkTop calls fn for each byte of s that is outside quoted-strings,
-// comments and domain literals (RFC 5322 3.2.4, 3.2.2, 3.4.1), with the
+// comments and domain literals (RFC 5322 3.2.4, 3.2.2, 3.4.1: a '[' right
+// after '@'; elsewhere '[' is an ordinary character), with the
 // depth of angle brackets around it: a '<' that opens an angle-addr is
 // seen at depth 0 and its '>' at depth 1. A backslash escapes the next byte
 // only inside those (quoted-pair); elsewhere it is an ordinary character.
@@ -44,7 +45,7 @@ func walkTop(s string, fn func(i int, c byte, angle int)) (open bool) {
 			quoted = true
 		case c == '(':
 			comment = 1
-		case c == '[':
+		case c == '[' && i > 0 && s[i-1] == '@':
 			literal = true
 		default:
 			fn(i, c, angle)
@@ -131,7 +132,7 @@ func parseList(v string) ([]mailbox, *addressError) {
 		if p = strings.TrimSpace(p); p == "" {
 			continue
 		}
-		a, err := mail.ParseAddress(p)
+		a, err := mail.ParseAddress(keepName(p))
 		if err != nil {
 			return nil, &addressError{token: p, err: err}
 		}
@@ -142,6 +143,94 @@ func parseList(v string) ([]mailbox, *addressError) {
 		out = append(out, m)
 	}
 	return out, nil
+}
+
+// keepName makes sure the display name of an address "TEXT <spec>" is
+// TEXT as written. A name from the sheet may hold quotes or parentheses
+// (Anne "Nan" Lee, Dr. Who (Gallifrey)), which RFC 5322 reads as syntax:
+// net/mail would give Anne Nan Lee and Dr. Who. When parsing would not give
+// TEXT back, TEXT is written as one quoted-string instead, so the recipient
+// sees it exactly. TEXT that is already one quoted-string ("Doe, John", as
+// the address function writes it) is syntax and stays, and so does TEXT
+// holding '<' or '>' (not a name: net/mail refuses it) or an RFC 2047
+// encoded-word without quotes, parentheses or backslashes (decoded as
+// mail readers do). part is trimmed.
+func keepName(part string) string {
+	text, angle, ok := cutAngle(part)
+	if !ok || !needsQuote(text) {
+		return part
+	}
+	return quoteString(text) + " " + angle
+}
+
+// cutAngle cuts part, trimmed, into the text before its last angle-addr
+// and the angle-addr "<…>", which must end part; ok is false otherwise.
+func cutAngle(part string) (text, angle string, ok bool) {
+	lt, gt := -1, -1
+	walkTop(part, func(i int, c byte, depth int) {
+		switch {
+		case c == '<' && depth == 0:
+			lt, gt = i, -1
+		case c == '>' && depth == 1:
+			gt = i
+		}
+	})
+	if lt < 0 || gt != len(part)-1 {
+		return "", "", false
+	}
+	return strings.TrimSpace(part[:lt]), part[lt:], true
+}
+
+// needsQuote reports whether display name text, as written before an
+// angle-addr, would not come back from RFC 5322 parsing as it is (see
+// keepName).
+func needsQuote(text string) bool {
+	switch {
+	case text == "", isPlainName(text), isQuotedString(text), strings.ContainsAny(text, "<>"):
+		return false
+	}
+	a, err := mail.ParseAddress(text + " <x@example.com>")
+	switch {
+	case err != nil:
+		return true
+	case a.Name == text:
+		return false
+	}
+	return !strings.Contains(text, "=?") || strings.ContainsAny(text, `"()\`)
+}
+
+// isPlainName reports whether s is atoms (atext, or UTF-8 as RFC 6532
+// allows) separated by single spaces and holds no "=?": a phrase that
+// parses back to itself.
+func isPlainName(s string) bool {
+	if s == "" || s[0] == ' ' || s[len(s)-1] == ' ' || strings.Contains(s, "  ") || strings.Contains(s, "=?") {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c != ' ' && c < 0x80 && !isAtext(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// isQuotedString reports whether s is exactly one RFC 5322 quoted-string.
+func isQuotedString(s string) bool {
+	if len(s) < 2 || s[0] != '"' || s[len(s)-1] != '"' {
+		return false
+	}
+	i := 1
+	for i < len(s)-1 {
+		switch s[i] {
+		case '\\':
+			i += 2 // quoted-pair; escaping the final quote leaves it open
+			continue
+		case '"':
+			return false
+		}
+		i++
+	}
+	return i == len(s)-1
 }
 
 // parseGroupList parses a list with group syntax with net/mail; parts are

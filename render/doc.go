@@ -41,6 +41,18 @@
 // net/mail as before: its ';' ends the group, its members are the
 // addresses, and the group's name is not written.
 //
+// A display name is what the value holds before <…>, exactly: from
+// to: "{{.name}} <{{.email}}>", the sheet's Anne "Nan" Lee or Dr. Who
+// (Gallifrey) is the name the recipient sees, not Anne Nan Lee or Dr. Who,
+// which is how RFC 5322 reads quotes and comments there. When parsing would
+// not give the text back, render quotes it as a whole. Text that is one
+// quoted-string already ("Doe, John", as the address function writes it)
+// is read as RFC 5322 syntax, and an RFC 2047 encoded-word without quotes
+// or parentheses is decoded. A ',' or ';' in a name still separates
+// addresses (the part before it is then not an address: a row problem
+// naming the column); the template function address makes one address of
+// any name.
+//
 // # Inline images
 //
 // An HTML body shows an inline image with src="cid:NAME", where NAME is a

@@ -130,7 +130,22 @@ func TestAddressLists(t *testing.T) {
 		{`"Doe, John" <john@x.example>`, []addr{{"Doe, John", "john@x.example"}}, false},
 		{`john@x.example, jane@y.example`, []addr{{"", "john@x.example"}, {"", "jane@y.example"}}, false},
 		{`"Ann (A) \"Q\"" <ann@x.example>`, []addr{{`Ann (A) "Q"`, "ann@x.example"}}, false},
-		{`Ann (work) <ann@x.example>`, []addr{{"Ann", "ann@x.example"}}, false},
+		{`Ann (work) <ann@x.example>`, []addr{{"Ann (work)", "ann@x.example"}}, false},
+		// A name is what the value holds, quotes, parentheses and all.
+		{`Anne "Nan" Lee <a@x.example>`, []addr{{`Anne "Nan" Lee`, "a@x.example"}}, false},
+		{`Dr. Who (Gallifrey) <w@x.example>`, []addr{{"Dr. Who (Gallifrey)", "w@x.example"}}, false},
+		{`Dr. Who (Gallifrey, Earth) <w@x.example>, b@x.example`, []addr{{"Dr. Who (Gallifrey, Earth)", "w@x.example"}, {"", "b@x.example"}}, false},
+		{`张"小三"丰 <zs@x.example>; Jörg "Jo" Müller (München) <jm@x.example>`, []addr{{`张"小三"丰`, "zs@x.example"}, {`Jörg "Jo" Müller (München)`, "jm@x.example"}}, false},
+		{`DOMAIN\jdoe <jd@x.example>`, []addr{{`DOMAIN\jdoe`, "jd@x.example"}}, false},
+		{`Back\ <b@x.example>`, []addr{{`Back\`, "b@x.example"}}, false},
+		{`"Lee" Ann <a@x.example>`, []addr{{`"Lee" Ann`, "a@x.example"}}, false},
+		{`Ann  Lee <a@x.example>`, []addr{{"Ann  Lee", "a@x.example"}}, false},
+		{`ann@x.example <a@x.example>`, []addr{{"ann@x.example", "a@x.example"}}, false},
+		{`(Gallifrey) <w@x.example>`, []addr{{"(Gallifrey)", "w@x.example"}}, false},
+		{`"Ann \"A\"" <a@x.example>`, []addr{{`Ann "A"`, "a@x.example"}}, false}, // one quoted-string: syntax
+		{`Ann <a@x.example> (work)`, []addr{{"Ann", "a@x.example"}}, false},      // a comment after the address
+		{`A <b> C <a@x.example>`, nil, false},                                    // '<' in a name: not a name
+		{`Ann <a@x.example`, nil, false},                                         // '<' never closed
 		{`张三 <zs@x.example>, "李四, 经理" <ls@x.example>`, []addr{{"张三", "zs@x.example"}, {"李四, 经理", "ls@x.example"}}, false},
 		{`=?utf-8?q?Caf=C3=A9?= <c@x.example>`, []addr{{"Café", "c@x.example"}}, false},
 		{`"Jörg Müller, Dr." <j@x.example>`, []addr{{"Jörg Müller, Dr.", "j@x.example"}}, false},
@@ -328,10 +343,22 @@ func TestEncodedWordInjection(t *testing.T) {
 	if re := rowErr(t, err); !errors.Is(err, campaign.ErrControlChar) || re.Column != "v" {
 		t.Errorf("got %v, want ErrControlChar for column v", err)
 	}
-	// Does not even parse: refused as an address.
-	_, err = e.r.Render(row(3, "email", "k@example.com", "v", "=?utf-8?q?x=0D=0ABcc:_evil@attacker.example?="))
-	if !errors.Is(err, ErrAddress) {
-		t.Errorf("got %v, want ErrAddress", err)
+	// Not an encoded-word net/mail reads: the name is the text as it
+	// is, never decoded, so no header can come of it.
+	v := "=?utf-8?q?x=0D=0ABcc:_evil@attacker.example?="
+	m, err := e.r.Render(row(3, "email", "k@example.com", "v", v))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if names := checkSection(t, m.Data); strings.Contains(strings.Join(names, " "), "Bcc") {
+		t.Errorf("header fields %q", names)
+	}
+	msg, err := mail.ReadMessage(bytes.NewReader(m.Data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if to, err := msg.Header.AddressList("To"); err != nil || len(to) != 1 || to[0].Name != v {
+		t.Errorf("To %q reads as %v, %v; want the name %q", msg.Header.Get("To"), to, err, v)
 	}
 }
 
