@@ -2,12 +2,15 @@ package templates
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"reflect"
 	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/tidings/tidings/campaign"
 )
@@ -217,5 +220,39 @@ func TestHelpExamples(t *testing.T) {
 		if !regexp.MustCompile(`(?m)^  ` + fn + ` `).MatchString(Help) {
 			t.Errorf("Help does not describe %s", fn)
 		}
+	}
+}
+
+// TestCompileSheetNote: an unknown column in a template says which sheet of
+// the workbook was read, since the list is often on another.
+func TestCompileSheetNote(t *testing.T) {
+	c := load(t, strings.Replace(baseYAML, "people.csv", "people.xlsx", 1), map[string]string{"body.txt": "hi\n"})
+	wb := excelize.NewFile()
+	defer wb.Close()
+	if err := wb.SetSheetName("Sheet1", "Summary"); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"Subscribers", "Notes"} {
+		if _, err := wb.NewSheet(s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for sheet, cells := range map[string][]string{"Summary": {"email", "Total"}, "Subscribers": {"email", "name"}} {
+		if err := wb.SetSheetRow(sheet, "A1", &cells); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := wb.SaveAs(c.Recipients.Path); err != nil {
+		t.Fatal(err)
+	}
+	sheet, err := campaign.OpenSheet(context.Background(), c.Recipients)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sheet.Close()
+	_, err = CompileSheet(c, sheet)
+	want := `campaign.yaml:3: templates: subject: no such column in the sheet: "name" (columns: "email", "Total"); read sheet "Summary" of people.xlsx (sheets: Summary, Subscribers, Notes); set recipients.sheet`
+	if err == nil || !strings.HasSuffix(err.Error(), want) {
+		t.Errorf("CompileSheet = %v\nwant it to end with\n %s", err, want)
 	}
 }

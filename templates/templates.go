@@ -288,7 +288,19 @@ func (s *Set) usedColumns() []string {
 // problems are joined with errors.Join. Any of them makes the campaign
 // unusable.
 func Compile(c *campaign.Campaign, columns []string) (*Set, error) {
-	cp := compiler{c: c, columns: columns, lines: sourceLines(c.File)}
+	return compile(c, columns, "")
+}
+
+// CompileSheet is Compile with the columns of sheet; a message about a
+// column the sheet lacks also says which worksheet of a workbook was read
+// and which others it has (campaign.SheetNote), since the list is often on
+// another sheet.
+func CompileSheet(c *campaign.Campaign, sheet campaign.Sheet) (*Set, error) {
+	return compile(c, sheet.Columns(), campaign.SheetNote(sheet))
+}
+
+func compile(c *campaign.Campaign, columns []string, sheetNote string) (*Set, error) {
+	cp := compiler{c: c, columns: columns, sheetNote: sheetNote, lines: sourceLines(c.File)}
 	if columns != nil {
 		cp.names, cp.errs = newColumnNames(columns, c.Recipients.Path)
 	}
@@ -322,11 +334,12 @@ func Compile(c *campaign.Campaign, columns []string) (*Set, error) {
 }
 
 type compiler struct {
-	c       *campaign.Campaign
-	columns []string
-	names   columnNames
-	lines   map[string]int
-	errs    []error
+	c         *campaign.Campaign
+	columns   []string
+	names     columnNames
+	sheetNote string // campaign.SheetNote, for unknown columns
+	lines     map[string]int
+	errs      []error
 }
 
 // inline compiles a one-line template from the campaign file. Trailing line
@@ -457,13 +470,16 @@ func (cp *compiler) walk(t *Template, lookup func(string) *parse.Tree, root *par
 // unknownColumn is the error for r, a name that is no column of the sheet,
 // with the column it probably means.
 func (cp *compiler) unknownColumn(t *Template, r colRef) error {
-	hint := ""
+	hint, note := "", ""
 	if c := cp.names.suggest(r.name, cp.columns); c != "" {
 		hint = "; " + cp.names.hint(c)
 	}
+	if cp.sheetNote != "" {
+		note = "; " + cp.sheetNote
+	}
 	return &campaign.FileError{
 		File: t.file, Line: cp.line(t, r.tree, r.node),
-		Err: fmt.Errorf("templates: %s: %w: %q%s (columns: %s)", t.name, ErrUnknownColumn, r.name, hint, cp.names.list(cp.columns)),
+		Err: fmt.Errorf("templates: %s: %w: %q%s (columns: %s)%s", t.name, ErrUnknownColumn, r.name, hint, cp.names.list(cp.columns), note),
 	}
 }
 
