@@ -1,8 +1,11 @@
 // Package campaign reads a tidings campaign: the YAML campaign file and the
 // recipient sheet (CSV or XLSX) it names.
 //
-// The campaign file is decoded strictly (unknown keys are errors with
-// line:column). Relative paths in it resolve against the campaign file's
+// The campaign file is decoded strictly: an unknown key is an error with
+// line:column that names the key probably meant (at any level: the top,
+// recipients:, smtp:, send:, dkim:, unsubscribe:), and a password written
+// in the file is refused with where it goes instead, its value never
+// repeated. Relative paths in it resolve against the campaign file's
 // folder. Template sources are kept as text here; package templates compiles
 // them.
 package campaign
@@ -101,6 +104,9 @@ type Campaign struct {
 	// File is the campaign file's absolute path; Dir its folder.
 	File string `yaml:"-"`
 	Dir  string `yaml:"-"`
+	// Warnings are notes about the campaign file that do not stop it (a
+	// smtp.password_env written as "$NAME"), for the command line to show.
+	Warnings []string `yaml:"-"`
 }
 
 // Unsubscribe configures RFC 2369 List-Unsubscribe and RFC 8058 one-click.
@@ -158,6 +164,14 @@ func Parse(data []byte, file string) (*Campaign, error) {
 	if err := checkText(file, data); err != nil {
 		return nil, err
 	}
+	note, err := c.SMTP.cleanPasswordEnv()
+	if err != nil {
+		line, col := position(data, "smtp.password_env")
+		return nil, &FileError{File: file, Line: line, Column: col, Err: err}
+	}
+	if note != "" {
+		c.Warnings = append(c.Warnings, note)
+	}
 	c.File = abs
 	c.Dir = filepath.Dir(abs)
 	if err := c.validate(); err != nil {
@@ -169,9 +183,14 @@ func Parse(data []byte, file string) (*Campaign, error) {
 func yamlError(file string, data []byte, err error) error {
 	var ye yaml.Error
 	if errors.As(err, &ye) {
+		// GetMessage, not Error: Error quotes the file's lines, which may
+		// hold a password written where it should not be.
 		fe := &FileError{File: file, Err: errors.New(ye.GetMessage())}
 		if tk := ye.GetToken(); tk != nil && tk.Position != nil {
 			fe.Line, fe.Column = tk.Position.Line, tk.Position.Column
+		}
+		if kerr := unknownKey(data, ye.GetMessage(), fe.Line, fe.Column); kerr != nil {
+			fe.Err = kerr
 		}
 		return fe
 	}
@@ -195,6 +214,27 @@ var typedSettings = []struct {
 	{"send.rate", func(s string) error { _, err := ParseRate(s); return err }},
 	{"send.retry_backoff", func(s string) error { var d Duration; return d.UnmarshalText([]byte(s)) }},
 	{"max_message_size", func(s string) error { var b ByteSize; return b.UnmarshalText([]byte(s)) }},
+}
+
+// position is the line and column of the value of the setting at the
+// dotted path in data ("smtp.password_env"), or 0, 0.
+func position(data []byte, path string) (line, col int) {
+	f, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		return 0, 0
+	}
+	p, err := yaml.PathString("$." + path)
+	if err != nil {
+		return 0, 0
+	}
+	n, err := p.FilterFile(f)
+	if err != nil || n == nil {
+		return 0, 0
+	}
+	if tk := n.GetToken(); tk != nil && tk.Position != nil {
+		return tk.Position.Line, tk.Position.Column
+	}
+	return 0, 0
 }
 
 func typedSettingError(data []byte) (line, col int, key string, err error) {

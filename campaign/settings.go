@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -268,7 +269,9 @@ type SMTP struct {
 	Protocol Protocol `yaml:"protocol"`
 	Username string   `yaml:"username"`
 	// PasswordEnv names the environment variable holding the secret. The
-	// secret itself is never read from the campaign file.
+	// secret itself is never read from the campaign file. Load reads
+	// "$NAME" as NAME (with a note in Campaign.Warnings) and refuses a value
+	// that is no variable name without repeating it.
 	PasswordEnv string `yaml:"password_env"`
 	// Auth chooses the SASL mechanism: "" (best offered), plain, login,
 	// cram-md5 or xoauth2.
@@ -281,6 +284,38 @@ type SMTP struct {
 	// Transport chooses the client exchange: auto (pipelined when the
 	// server offers it), pipelined, or plain.
 	Transport Transport `yaml:"transport"`
+}
+
+// ErrPasswordEnv is the error for a smtp.password_env that is not the name
+// of an environment variable. The value is never part of the message.
+var ErrPasswordEnv = errors.New("smtp.password_env must name an environment variable (letters, digits, _); the value given is not shown, since it may be a password")
+
+var envNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// cleanPasswordEnv reads PasswordEnv as the name of an environment
+// variable. "$NAME" and "${NAME}", written as a shell would, are read as
+// NAME with a note saying so; anything else that is not a name (letters,
+// digits and '_', not starting with a digit) is ErrPasswordEnv, since it
+// is probably the password itself.
+func (s *SMTP) cleanPasswordEnv() (note string, err error) {
+	v := strings.TrimSpace(s.PasswordEnv)
+	if v == "" {
+		return "", nil
+	}
+	name := v
+	if strings.HasPrefix(v, "${") && strings.HasSuffix(v, "}") {
+		name = v[2 : len(v)-1]
+	} else if strings.HasPrefix(v, "$") {
+		name = v[1:]
+	}
+	if !envNameRE.MatchString(name) {
+		return "", ErrPasswordEnv
+	}
+	if name != v {
+		note = fmt.Sprintf("smtp.password_env: %q is read as %s; the setting names the variable, without the $", v, name)
+	}
+	s.PasswordEnv = name
+	return note, nil
 }
 
 func (s *SMTP) validate() error {

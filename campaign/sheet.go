@@ -67,10 +67,30 @@ func OpenSheet(ctx context.Context, r Recipients) (Sheet, error) {
 		}
 	}
 	if !found {
+		err := fmt.Errorf("%w: %q (columns: %s)", ErrNoKeyColumn, r.Key, strings.Join(s.Columns(), ", "))
+		if note := SheetNote(s); note != "" {
+			err = fmt.Errorf("%w; %s", err, note)
+		}
 		s.Close()
-		return nil, &FileError{File: r.Path, Err: fmt.Errorf("%w: %q (columns: %s)", ErrNoKeyColumn, r.Key, strings.Join(s.Columns(), ", "))}
+		return nil, &FileError{File: r.Path, Err: err}
 	}
 	return s, nil
+}
+
+// SheetNote says which worksheet of a workbook s reads and which others
+// the workbook has, for a message about a column that is not there: read
+// sheet "Summary" of people.xlsx (sheets: Summary, Subscribers, Notes); set
+// recipients.sheet. It is "" for a CSV file and a workbook of one sheet.
+func SheetNote(s Sheet) string {
+	x, ok := s.(*xlsxSheet)
+	if !ok || len(x.sheets) < 2 {
+		return ""
+	}
+	list := strings.Join(x.sheets, ", ")
+	if x.chosen {
+		return fmt.Sprintf("read sheet %q of %s, as recipients.sheet says (sheets: %s)", x.sheet, filepath.Base(x.file), list)
+	}
+	return fmt.Sprintf("read sheet %q of %s (sheets: %s); set recipients.sheet", x.sheet, filepath.Base(x.file), list)
 }
 
 // errClosed is returned by Next after Close.

@@ -39,7 +39,11 @@ type xlsxSheet struct {
 	wb    *excelize.File
 	rows  *excelize.Rows
 	sheet string
-	h     header
+	// sheets are the workbook's worksheets, in order; chosen says
+	// recipients.sheet named the one read.
+	sheets []string
+	chosen bool
+	h      header
 	// named[i] says cell position i has a header.
 	named []bool
 	// headerRow is the header's row number; row is the number of the row
@@ -110,6 +114,7 @@ func (s *xlsxSheet) open(ctx context.Context, r Recipients) error {
 	if len(names) == 0 {
 		return &FileError{File: r.Path, Err: fmt.Errorf("%w: the archive holds no worksheets (is it an .ods or .docx file renamed?)", ErrNotXLSX)}
 	}
+	s.sheets, s.chosen = names, r.Sheet != ""
 	if r.Sheet == "" {
 		s.sheet = s.firstVisible(names)
 		if s.sheet != names[0] {

@@ -123,28 +123,9 @@ func isPlainDomain(d string) bool {
 type addressError struct {
 	token string
 	err   error
-}
-
-// parseList parses a rendered address list (RFC 5322 3.4 address-list,
-// UTF-8 allowed). An empty value is an empty list. On failure it names the
-// piece of the list that does not parse.
-func parseList(v string) ([]mailbox, *addressError) {
-	if strings.TrimSpace(v) == "" {
-		return nil, nil
-	}
-	list, err := mail.ParseAddressList(v)
-	if err != nil {
-		return nil, &addressError{token: badPiece(v), err: err}
-	}
-	out := make([]mailbox, 0, len(list))
-	for _, a := range list {
-		m, aerr := toMailbox(a)
-		if aerr != nil {
-			return nil, aerr
-		}
-		out = append(out, m)
-	}
-	return out, nil
+	// unclosed: the list leaves a quote, comment or bracket open
+	// (errUnclosed).
+	unclosed bool
 }
 
 func toMailbox(a *mail.Address) (mailbox, *addressError) {
@@ -168,55 +149,6 @@ func toMailbox(a *mail.Address) (mailbox, *addressError) {
 		return mailbox{}, &addressError{token: a.Address, err: fmt.Errorf("domain %q is %d octets long; RFC 5321 4.5.3.1.2 allows %d", domain, len(ascii), maxDomain)}
 	}
 	return newMailbox(a.Name, local, ascii), nil
-}
-
-// badPiece finds the comma-separated element of list that net/mail refuses,
-// so the error can quote it and blame the column it came from. Commas inside
-// quoted-strings, comments and angle brackets do not separate elements.
-func badPiece(list string) string {
-	for _, p := range splitList(list) {
-		if strings.TrimSpace(p) == "" {
-			return p
-		}
-		if _, err := mail.ParseAddress(p); err != nil {
-			return strings.TrimSpace(p)
-		}
-	}
-	return list
-}
-
-func splitList(s string) []string {
-	var (
-		parts          []string
-		start          int
-		quoted, escape bool
-		depth, angle   int
-	)
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case escape:
-			escape = false
-		case c == '\\':
-			escape = true
-		case quoted:
-			quoted = c != '"'
-		case c == '"':
-			quoted = true
-		case c == '(':
-			depth++
-		case c == ')' && depth > 0:
-			depth--
-		case c == '<' && depth == 0:
-			angle++
-		case c == '>' && depth == 0 && angle > 0:
-			angle--
-		case c == ',' && depth == 0 && angle == 0:
-			parts = append(parts, s[start:i])
-			start = i + 1
-		}
-	}
-	return append(parts, s[start:])
 }
 
 // addrPart is the addr-spec inside <…> of an address token, or the token.

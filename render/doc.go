@@ -31,6 +31,30 @@
 //     message/rfc822); a text type says charset=utf-8 only when the file
 //     is valid UTF-8.
 //
+// # Address lists
+//
+// A rendered from, sender, reply_to, to, cc or bcc value is a list of
+// addresses separated by ',' or ';' (Outlook and Chinese mail clients
+// write a@x.cn; b@x.cn), except inside a quoted-string, a comment, a domain
+// literal or angle brackets; empty elements are skipped, so a trailing ';'
+// is fine. The header is written with ", " between addresses. A list that
+// leaves a quote, parenthesis or angle bracket open is a row problem. RFC
+// 5322 group syntax ("Team: a@x.example, b@x.example;") is read with
+// net/mail as before: its ';' ends the group, its members are the
+// addresses, and the group's name is not written.
+//
+// A display name is what the value holds before <…>, exactly: from
+// to: "{{.name}} <{{.email}}>", the sheet's Anne "Nan" Lee or Dr. Who
+// (Gallifrey) is the name the recipient sees, not Anne Nan Lee or Dr. Who,
+// which is how RFC 5322 reads quotes and comments there. When parsing would
+// not give the text back, render quotes it as a whole. Text that is one
+// quoted-string already ("Doe, John", as the address function writes it)
+// is read as RFC 5322 syntax, and an RFC 2047 encoded-word without quotes
+// or parentheses is decoded. A ',' or ';' in a name still separates
+// addresses (the part before it is then not an address: a row problem
+// naming the column); the template function address makes one address of
+// any name.
+//
 // # Inline images
 //
 // An HTML body shows an inline image with src="cid:NAME", where NAME is a

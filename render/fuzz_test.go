@@ -89,7 +89,7 @@ from: "Acme <news@acme.example>"
 to: "{{address .n1 .e1}}, {{address .n2 .e2}}"
 subject: "x"
 text: body.txt
-recipients: {path: people.csv}
+recipients: {path: people.csv, key: e1}
 `
 
 // FuzzAddressList: the address function and list parsing. Any names and
@@ -99,6 +99,9 @@ func FuzzAddressList(f *testing.F) {
 	f.Add("Ann Lee", "ann@example.com", "Doe, John", "john@example.org")
 	f.Add(`"Q" (x)`, "q@example.com", "张三", "zs@例子.中国")
 	e := setup(f, fuzzAddressYAML, bodyFile, []string{"n1", "e1", "n2", "e2"})
+	if _, err := e.r.Render(row(2, "n1", "Ann Lee", "e1", "ann@example.com", "n2", "", "e2", "b@example.com")); err != nil {
+		f.Fatalf("a plain row fails, so every input would be a row problem: %v", err)
+	}
 	f.Fuzz(func(t *testing.T, n1, e1, n2, e2 string) {
 		m, err := e.r.Render(row(2, "n1", n1, "e1", e1, "n2", n2, "e2", e2))
 		if err != nil {
@@ -190,6 +193,48 @@ func FuzzRowToHeaders(f *testing.F) {
 			if !seen[need] {
 				t.Fatalf("field %s missing from %q", need, names)
 			}
+		}
+	})
+}
+
+// FuzzDisplayName: a name from the sheet in "{{.n}} <{{.e}}>" is the
+// display name the recipient sees, exactly, or the row is a problem; never
+// a changed name. A name with a separator (',' ';'), an angle bracket, an
+// encoded-word, or one that is a single quoted-string (RFC 5322 syntax) is
+// outside that promise; a name without quotes, parentheses or '[' is never
+// refused.
+func FuzzDisplayName(f *testing.F) {
+	for _, s := range []string{`Anne "Nan" Lee`, "Dr. Who (Gallifrey)", `张"小三"丰`, `DOMAIN\jdoe`, `Back\`, `"a" "b"`, "Ann  Lee", `Who)`, `Ann [Sales]`, `x"`, `a\"b"`, `((a)`, "Mr. X.", "O'Neil", `"`} {
+		f.Add(s)
+	}
+	e := setup(f, strings.Replace(fuzzAddressYAML, `to: "{{address .n1 .e1}}, {{address .n2 .e2}}"`, `to: "{{.n1}} <{{.e1}}>"`, 1), bodyFile, []string{"n1", "e1", "n2", "e2"})
+	if _, err := e.r.Render(row(2, "n1", "Ann", "e1", "ann@example.com")); err != nil {
+		f.Fatalf("a plain row fails: %v", err)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		n := strings.TrimSpace(name)
+		if hasBad(name) || n == "" || strings.ContainsAny(n, ",;<>") || strings.Contains(n, "=?") || isQuotedString(n) {
+			t.Skip("outside the promise")
+		}
+		m, err := e.r.Render(row(2, "n1", name, "e1", "ann@example.com", "n2", "", "e2", ""))
+		if err != nil {
+			var re *campaign.RowError
+			if !errors.As(err, &re) || re.Column != "n1" {
+				t.Fatalf("error %v is not a row problem in column n1", err)
+			}
+			if !strings.ContainsAny(n, `"([`) {
+				t.Fatalf("name %q refused: %v", n, err)
+			}
+			return
+		}
+		checkSection(t, m.Data)
+		msg, err := mail.ReadMessage(bytes.NewReader(m.Data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := msg.Header.AddressList("To")
+		if err != nil || len(got) != 1 || got[0].Name != n || got[0].Address != "ann@example.com" {
+			t.Fatalf("To %q reads as %v, %v; want %q <ann@example.com>", msg.Header.Get("To"), got, err, n)
 		}
 	})
 }

@@ -26,6 +26,10 @@ type goldenCase struct {
 	// longURL: a URL in angle brackets cannot be folded, so its header
 	// line may pass 78 characters (never 998).
 	longURL bool
+	// addrs are address headers as net/mail should read them back, where
+	// that differs from net/mail's reading of the rendered template value
+	// (see verifyWith).
+	addrs map[string]string
 }
 
 var goldenCases = []goldenCase{
@@ -163,6 +167,32 @@ recipients: {path: people.csv}
 		columns: []string{"email", "partner", "partner_email", "cc"},
 		row:     row(8, "email", "frank@example.com", "partner", `Grace "G" Hopper, PhD`, "partner_email", "grace@example.net", "cc", "Heidi (home) <heidi@example.com>, ivan@example.com"),
 		shape:   "text/plain",
+		// The sheet's "Heidi (home)" is the name, not Heidi and a comment.
+		addrs: map[string]string{"Cc": `"Heidi (home)" <heidi@example.com>, ivan@example.com`},
+	},
+	{
+		// Names from the sheet that RFC 5322 would read as syntax
+		// (quotes, comments, a backslash) come out exactly as the sheet
+		// holds them; ';' separates addresses.
+		name: "display_names",
+		yaml: `name: display-names
+from: "Acme (Sales) <sales@acme.example>"
+to: "{{.name}} <{{.email}}>"
+cc: "{{.cc}}"
+subject: "Names as written"
+text: body.txt
+recipients: {path: people.csv}
+`,
+		files:   map[string]string{"body.txt": "Hello {{.name}}.\n"},
+		columns: []string{"email", "name", "cc"},
+		row: row(9, "email", "anne@example.com", "name", `Anne "Nan" Lee`,
+			"cc", `Dr. Who (Gallifrey) <who@example.org>; 张"小三"丰 <zs@example.cn>; Jörg "Jo" Müller (München) <jm@example.de>; DOMAIN\jdoe <jd@example.net>`),
+		shape: "text/plain",
+		addrs: map[string]string{
+			"From": `"Acme (Sales)" <sales@acme.example>`,
+			"To":   `"Anne \"Nan\" Lee" <anne@example.com>`,
+			"Cc":   `"Dr. Who (Gallifrey)" <who@example.org>, "张\"小三\"丰" <zs@example.cn>, "Jörg \"Jo\" Müller (München)" <jm@example.de>, "DOMAIN\\jdoe" <jd@example.net>`,
+		},
 	},
 }
 
@@ -193,7 +223,7 @@ func TestGolden(t *testing.T) {
 				t.Errorf("second render differs")
 			}
 			checkLines(t, m.Data, tc.longURL)
-			if shape := verify(t, e, tc.row, m, tc.images); shape != tc.shape {
+			if shape := verifyWith(t, e, tc.row, m, tc.images, tc.addrs); shape != tc.shape {
 				t.Errorf("MIME structure %s, want %s", shape, tc.shape)
 			}
 		})

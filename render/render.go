@@ -475,6 +475,8 @@ func (r *Renderer) parseAddresses(f *addrField, row campaign.Row, buf *bytes.Buf
 	if errors.Is(aerr.err, campaign.ErrControlChar) {
 		// An encoded-word decoded to a control character.
 		col = f.t.ColumnWhere(row, func(v string) bool { return strings.Contains(v, "=?") })
+	} else if aerr.unclosed {
+		col = f.t.ColumnWhere(row, isUnclosed)
 	} else if spec == "" {
 		col = f.t.ColumnWhere(row, func(v string) bool { return strings.TrimSpace(v) == "" })
 	}

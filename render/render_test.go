@@ -130,7 +130,22 @@ func TestAddressLists(t *testing.T) {
 		{`"Doe, John" <john@x.example>`, []addr{{"Doe, John", "john@x.example"}}, false},
 		{`john@x.example, jane@y.example`, []addr{{"", "john@x.example"}, {"", "jane@y.example"}}, false},
 		{`"Ann (A) \"Q\"" <ann@x.example>`, []addr{{`Ann (A) "Q"`, "ann@x.example"}}, false},
-		{`Ann (work) <ann@x.example>`, []addr{{"Ann", "ann@x.example"}}, false},
+		{`Ann (work) <ann@x.example>`, []addr{{"Ann (work)", "ann@x.example"}}, false},
+		// A name is what the value holds, quotes, parentheses and all.
+		{`Anne "Nan" Lee <a@x.example>`, []addr{{`Anne "Nan" Lee`, "a@x.example"}}, false},
+		{`Dr. Who (Gallifrey) <w@x.example>`, []addr{{"Dr. Who (Gallifrey)", "w@x.example"}}, false},
+		{`Dr. Who (Gallifrey, Earth) <w@x.example>, b@x.example`, []addr{{"Dr. Who (Gallifrey, Earth)", "w@x.example"}, {"", "b@x.example"}}, false},
+		{`张"小三"丰 <zs@x.example>; Jörg "Jo" Müller (München) <jm@x.example>`, []addr{{`张"小三"丰`, "zs@x.example"}, {`Jörg "Jo" Müller (München)`, "jm@x.example"}}, false},
+		{`DOMAIN\jdoe <jd@x.example>`, []addr{{`DOMAIN\jdoe`, "jd@x.example"}}, false},
+		{`Back\ <b@x.example>`, []addr{{`Back\`, "b@x.example"}}, false},
+		{`"Lee" Ann <a@x.example>`, []addr{{`"Lee" Ann`, "a@x.example"}}, false},
+		{`Ann  Lee <a@x.example>`, []addr{{"Ann  Lee", "a@x.example"}}, false},
+		{`ann@x.example <a@x.example>`, []addr{{"ann@x.example", "a@x.example"}}, false},
+		{`(Gallifrey) <w@x.example>`, []addr{{"(Gallifrey)", "w@x.example"}}, false},
+		{`"Ann \"A\"" <a@x.example>`, []addr{{`Ann "A"`, "a@x.example"}}, false}, // one quoted-string: syntax
+		{`Ann <a@x.example> (work)`, []addr{{"Ann", "a@x.example"}}, false},      // a comment after the address
+		{`A <b> C <a@x.example>`, nil, false},                                    // '<' in a name: not a name
+		{`Ann <a@x.example`, nil, false},                                         // '<' never closed
 		{`张三 <zs@x.example>, "李四, 经理" <ls@x.example>`, []addr{{"张三", "zs@x.example"}, {"李四, 经理", "ls@x.example"}}, false},
 		{`=?utf-8?q?Caf=C3=A9?= <c@x.example>`, []addr{{"Café", "c@x.example"}}, false},
 		{`"Jörg Müller, Dr." <j@x.example>`, []addr{{"Jörg Müller, Dr.", "j@x.example"}}, false},
@@ -140,6 +155,18 @@ func TestAddressLists(t *testing.T) {
 			[]addr{{"a very long display name that certainly does not fit on one header line at all, really", "long@x.example"}, {"", "next@x.example"}}, false},
 		{`Zhōngwén Míngzì Hěn Cháng De Yī Gè Rén Míng, Zhēn De Hěn Cháng <zw@x.example>`,
 			nil, false}, // comma outside quotes: two elements, the first has no address
+		// ';' separates addresses as ',' does (Outlook, Chinese clients).
+		{`a@x.example; b@x.example`, []addr{{"", "a@x.example"}, {"", "b@x.example"}}, false},
+		{`a@x.example;b@x.example;`, []addr{{"", "a@x.example"}, {"", "b@x.example"}}, false},
+		{`张三 <zs@x.example>; "李四; 经理" <ls@x.example>, c@x.example`, []addr{{"张三", "zs@x.example"}, {"李四; 经理", "ls@x.example"}, {"", "c@x.example"}}, false},
+		{`"a;b"@x.example; <c;d@x.example>`, nil, false}, // ';' inside <> is not a separator, nor valid there
+		{`"a;b"@x.example; c@x.example`, []addr{{"", `a;b@x.example`}, {"", "c@x.example"}}, false},
+		{`Lee; Ann <a@x.example>`, nil, false}, // "Lee" is not an address
+		// Group syntax: its ';' ends the group; the members are the addresses.
+		{`Team: a@x.example, b@x.example;`, []addr{{"", "a@x.example"}, {"", "b@x.example"}}, false},
+		{`Team: a@x.example, b@x.example;, c@x.example`, []addr{{"", "a@x.example"}, {"", "b@x.example"}, {"", "c@x.example"}}, false},
+		{`Team: a@x.example, b@x.example`, nil, false}, // not closed with ';'
+		{`Anne "Nan Lee <a@x.example>`, nil, false},    // a quote never closed
 	}
 	for _, tt := range tests {
 		t.Run(tt.value, func(t *testing.T) {
@@ -159,7 +186,7 @@ func TestAddressLists(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if raw := msg.Header.Get("To"); len(tt.want) > 1 && !strings.Contains(raw, ", ") || strings.Contains(raw, ";") {
+			if raw := msg.Header.Get("To"); len(tt.want) > 1 && !strings.Contains(raw, ", ") || strings.Contains(raw, "example;") || strings.Contains(raw, ">;") {
 				t.Errorf("To %q is not joined with \", \"", raw)
 			}
 			got, err := msg.Header.AddressList("To")
@@ -234,7 +261,9 @@ func TestInvalidAddress(t *testing.T) {
 		{"address function, bad email", "to", `"{{address .name .email}}"`, []string{"name", "Bob", "email", "nope"}, "email"},
 		{"address function, injected list", "to", `"{{address .name .email}}"`, []string{"name", "Bob", "email", "a@x.example>, <evil@y.example"}, "email"},
 		{"bad domain", "cc", `"{{.cc}}"`, []string{"cc", "a@-bad-.example", "email", "k@example.com"}, "cc"},
-		{"semicolon list", "cc", `"{{.cc}}"`, []string{"cc", "a@x.example; b@x.example", "email", "k@example.com"}, "cc"},
+		{"semicolon after a name", "to", `"{{.name}} <{{.email}}>"`, []string{"name", "Lee; Ann", "email", "a@example.com"}, "name"},
+		{"unclosed quote in a name", "to", `"{{.email}}, {{.name}} <{{.email}}>"`, []string{"name", `Anne "Nan Lee`, "email", "a@example.com"}, "name"},
+		{"unclosed parenthesis in a name", "to", `"{{.name}} <{{.email}}>"`, []string{"name", `Dr. Who (Gallifrey`, "email", "a@example.com"}, "name"},
 		{"reply-to", "reply_to", `"{{.rt}}"`, []string{"rt", "not an address", "email", "k@example.com"}, "rt"},
 	}
 	for _, tt := range tests {
@@ -314,10 +343,22 @@ func TestEncodedWordInjection(t *testing.T) {
 	if re := rowErr(t, err); !errors.Is(err, campaign.ErrControlChar) || re.Column != "v" {
 		t.Errorf("got %v, want ErrControlChar for column v", err)
 	}
-	// Does not even parse: refused as an address.
-	_, err = e.r.Render(row(3, "email", "k@example.com", "v", "=?utf-8?q?x=0D=0ABcc:_evil@attacker.example?="))
-	if !errors.Is(err, ErrAddress) {
-		t.Errorf("got %v, want ErrAddress", err)
+	// Not an encoded-word net/mail reads: the name is the text as it
+	// is, never decoded, so no header can come of it.
+	v := "=?utf-8?q?x=0D=0ABcc:_evil@attacker.example?="
+	m, err := e.r.Render(row(3, "email", "k@example.com", "v", v))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if names := checkSection(t, m.Data); strings.Contains(strings.Join(names, " "), "Bcc") {
+		t.Errorf("header fields %q", names)
+	}
+	msg, err := mail.ReadMessage(bytes.NewReader(m.Data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if to, err := msg.Header.AddressList("To"); err != nil || len(to) != 1 || to[0].Name != v {
+		t.Errorf("To %q reads as %v, %v; want the name %q", msg.Header.Get("To"), to, err, v)
 	}
 }
 
@@ -747,4 +788,20 @@ func TestAttachmentOpenStaysInside(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
+}
+
+// TestAddressListMessages: what a row problem in an address list says.
+func TestAddressListMessages(t *testing.T) {
+	for _, tt := range []struct{ tmpl, name, want string }{
+		{`"{{.email}}, {{.name}} <{{.email}}>"`, `Anne "Nan Lee`,
+			`people.csv: row 2, column "name": render: to: invalid address "Anne \"Nan Lee <a@example.com>": a quote ("), parenthesis or angle bracket is not closed; a name holding one is written with {{address .name .email}}`},
+		{`"{{.name}} <{{.email}}>"`, `Lee; Ann`,
+			`people.csv: row 2, column "name": render: to: invalid address "Lee": mail: missing '@' or angle-addr`},
+	} {
+		e := setup(t, yamlWith(map[string]string{"to": tt.tmpl}), bodyFile, []string{"email", "name"})
+		_, err := e.r.Render(row(2, "email", "a@example.com", "name", tt.name))
+		if err == nil || !strings.HasSuffix(err.Error(), tt.want) {
+			t.Errorf("error\n %v\nwant it to end with\n %s", err, tt.want)
+		}
+	}
 }

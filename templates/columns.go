@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"strconv"
 	"text/template/parse"
 )
 
@@ -149,5 +150,19 @@ func (w *walker) arg(n parse.Node, dot bool) {
 		w.arg(a.Node, dot)
 	case *parse.PipeNode:
 		w.pipe(a, dot)
+	}
+}
+
+// rename makes the column reference n, found by the walker, name column:
+// a template that wrote a column's Identifier ({{.First_Name}}) then reads
+// the row's value under its header text ("First Name").
+func rename(n parse.Node, column string) {
+	switch a := n.(type) {
+	case *parse.FieldNode:
+		a.Ident[0] = column
+	case *parse.VariableNode:
+		a.Ident[1] = column
+	case *parse.StringNode:
+		a.Text, a.Quoted = column, strconv.Quote(column)
 	}
 }

@@ -10,10 +10,22 @@
 // {{.email}} or {{index . "First Name"}}, all values strings as the sheet
 // shows them.
 //
+// A column is also reachable as a Go identifier (see Identifier): every run
+// of characters that cannot be in one becomes '_', and a leading digit gets
+// a '_' before it, so "First Name" is {{.First_Name}}, "E-mail" {{.E_mail}}
+// and "2024 Total" {{._2024_Total}}; "姓名" is {{.姓名}} as it is. Two
+// columns with the same identifier are an error (ErrColumnClash) naming
+// both. Identifiers are resolved where Compile sees the columns a template
+// names ({{.X}}, {{$.X}}, {{index . "X"}}); through a variable
+// ({{$r := .}}{{$r.X}}) write the header text.
+//
 // Compile walks the parse trees to find the columns each template names and
 // refuses, with file:line and the sheet's columns, a template that names a
-// column the sheet lacks. Syntax errors are reported at the template's file
-// and line (for inline templates, the campaign file line of the key).
+// column the sheet lacks, with the column it probably means. Syntax errors
+// are reported at the template's file and line (for inline templates, the
+// campaign file line of the key).
+//
+// Help is the text of the "templates" help topic of the command line.
 //
 // # Functions
 //

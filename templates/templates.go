@@ -55,8 +55,9 @@ func (t *Template) Line() int { return t.line }
 // Source is the template text as compiled.
 func (t *Template) Source() string { return t.source }
 
-// Columns lists the sheet columns the template names, each once, in order
-// of first use. The caller must not modify the slice.
+// Columns lists the sheet columns the template names, by header text (a
+// column named by its Identifier too), each once, in order of first use.
+// The caller must not modify the slice.
 func (t *Template) Columns() []string { return t.columns }
 
 // Const reports whether the output does not depend on the row (the
@@ -276,15 +277,33 @@ func (s *Set) usedColumns() []string {
 // HTML-escaped). All run with missingkey=error and the function set listed
 // in the package documentation.
 //
-// columns are the sheet's header texts; a template naming any other column
-// is an error. A nil columns skips that check.
+// columns are the sheet's header texts. A template names a column by its
+// text or by its Identifier ({{.First_Name}} for "First Name"); any other
+// name is an error (ErrUnknownColumn, with the column it probably means),
+// and so are two columns with the same Identifier (ErrColumnClash). A nil
+// columns skips those checks, and identifiers are then not resolved.
 //
 // Errors are *campaign.FileError values with the template's file (the
 // campaign file for inline templates, naming the key) and line; several
 // problems are joined with errors.Join. Any of them makes the campaign
 // unusable.
 func Compile(c *campaign.Campaign, columns []string) (*Set, error) {
-	cp := compiler{c: c, columns: columns, lines: sourceLines(c.File)}
+	return compile(c, columns, "")
+}
+
+// CompileSheet is Compile with the columns of sheet; a message about a
+// column the sheet lacks also says which worksheet of a workbook was read
+// and which others it has (campaign.SheetNote), since the list is often on
+// another sheet.
+func CompileSheet(c *campaign.Campaign, sheet campaign.Sheet) (*Set, error) {
+	return compile(c, sheet.Columns(), campaign.SheetNote(sheet))
+}
+
+func compile(c *campaign.Campaign, columns []string, sheetNote string) (*Set, error) {
+	cp := compiler{c: c, columns: columns, sheetNote: sheetNote, lines: sourceLines(c.File)}
+	if columns != nil {
+		cp.names, cp.errs = newColumnNames(columns, c.Recipients.Path)
+	}
 	s := &Set{columns: columns}
 	s.From = cp.inline("from", c.From)
 	s.Sender = cp.inline("sender", c.Sender)
@@ -315,10 +334,12 @@ func Compile(c *campaign.Campaign, columns []string) (*Set, error) {
 }
 
 type compiler struct {
-	c       *campaign.Campaign
-	columns []string
-	lines   map[string]int
-	errs    []error
+	c         *campaign.Campaign
+	columns   []string
+	names     columnNames
+	sheetNote string // campaign.SheetNote, for unknown columns
+	lines     map[string]int
+	errs      []error
 }
 
 // inline compiles a one-line template from the campaign file. Trailing line
@@ -416,30 +437,50 @@ func (cp *compiler) file(key, path string, html bool) *Template {
 }
 
 // walk finds the columns t names, records them in t and reports unknown
-// ones.
+// ones. A column named by its Identifier is renamed, in the parse tree, to
+// its header text, which is the key of the row's values.
 func (cp *compiler) walk(t *Template, lookup func(string) *parse.Tree, root *parse.Tree) *walker {
 	w := &walker{lookup: lookup, seen: map[string]bool{}}
 	w.walkTree(root, true)
 	t.usesRow = w.usesRow
-	known := make(map[string]bool, len(cp.columns))
-	for _, c := range cp.columns {
-		known[c] = true
-	}
-	seen := map[string]bool{}
+	seen, reported := map[string]bool{}, map[string]bool{}
 	for _, r := range w.refs {
-		if seen[r.name] {
-			continue
+		col := r.name
+		if cp.columns != nil {
+			col = cp.names.resolve(r.name)
+			switch {
+			case col == "":
+				col = r.name
+				if !reported[col] {
+					reported[col] = true
+					cp.errs = append(cp.errs, cp.unknownColumn(t, r))
+				}
+			case col != r.name:
+				rename(r.node, col)
+			}
 		}
-		seen[r.name] = true
-		t.columns = append(t.columns, r.name)
-		if cp.columns != nil && !known[r.name] {
-			cp.errs = append(cp.errs, &campaign.FileError{
-				File: t.file, Line: cp.line(t, r.tree, r.node),
-				Err: fmt.Errorf("templates: %s: %w: %q (columns: %s)", t.name, ErrUnknownColumn, r.name, quoteList(cp.columns)),
-			})
+		if !seen[col] {
+			seen[col] = true
+			t.columns = append(t.columns, col)
 		}
 	}
 	return w
+}
+
+// unknownColumn is the error for r, a name that is no column of the sheet,
+// with the column it probably means.
+func (cp *compiler) unknownColumn(t *Template, r colRef) error {
+	hint, note := "", ""
+	if c := cp.names.suggest(r.name, cp.columns); c != "" {
+		hint = "; " + cp.names.hint(c)
+	}
+	if cp.sheetNote != "" {
+		note = "; " + cp.sheetNote
+	}
+	return &campaign.FileError{
+		File: t.file, Line: cp.line(t, r.tree, r.node),
+		Err: fmt.Errorf("templates: %s: %w: %q%s (columns: %s)%s", t.name, ErrUnknownColumn, r.name, hint, cp.names.list(cp.columns), note),
+	}
 }
 
 // line maps the position of node n in tree to a line of t's file.
@@ -471,9 +512,21 @@ func (cp *compiler) parseError(t *Template, err error) error {
 		if l, aerr := strconv.Atoi(m[1]); aerr == nil && t.line > 0 {
 			fe.Line = t.line + l - 1
 		}
-		fe.Err = &parseError{name: t.name, msg: m[2], err: err}
+		fe.Err = &parseError{name: t.name, msg: m[2] + cp.spacedHint(t.source), err: err}
 	}
 	return fe
+}
+
+// spacedHint explains a syntax error that comes from writing a column
+// whose header is not an identifier as a field ({{.First Name}}): it names
+// the first such column src holds after a '.', or gives "".
+func (cp *compiler) spacedHint(src string) string {
+	for _, c := range cp.columns {
+		if id := Identifier(c); id != c && strings.Contains(src, "."+c) {
+			return fmt.Sprintf(" (the column %q is written {{.%s}} or {{index . %q}})", c, id, c)
+		}
+	}
+	return ""
 }
 
 type parseError struct {
@@ -483,17 +536,6 @@ type parseError struct {
 
 func (e *parseError) Error() string { return fmt.Sprintf("templates: %s: %s", e.name, e.msg) }
 func (e *parseError) Unwrap() error { return e.err }
-
-func quoteList(cols []string) string {
-	var b strings.Builder
-	for i, c := range cols {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(strconv.Quote(c))
-	}
-	return b.String()
-}
 
 // Fields holds one row's rendered templates. Header strings are the raw
 // template output (render checks and encodes them). Text and HTML are nil

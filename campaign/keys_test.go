@@ -1,0 +1,158 @@
+package campaign
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestLoadKeyHints: an unknown key says which key was meant, at every
+// level of the file, keeping its line and column.
+func TestLoadKeyHints(t *testing.T) {
+	for _, tt := range []struct {
+		name, yaml string
+		line, col  int
+		msg        string
+	}{
+		{"top level typo", minimalCampaign + "subjet: typo\n", 7, 1,
+			`unknown key "subjet"; did you mean "subject"?`},
+		{"top level case", minimalCampaign + "Text: x\n", 7, 1,
+			`unknown key "Text"; did you mean "text"?`},
+		{"top level separator", minimalCampaign + "replyTo: a@x.example\n", 7, 1,
+			`unknown key "replyTo"; did you mean "reply_to"?`},
+		{"recipients", minimalCampaign + "  pth: x.csv\n", 7, 3,
+			`unknown key "pth" in recipients; did you mean "path"?`},
+		{"smtp", minimalCampaign + "smtp:\n  hots: smtp.163.com\n", 8, 3,
+			`unknown key "hots" in smtp; did you mean "host"?`},
+		{"smtp flow", minimalCampaign + "smtp: {host: a.example, Port: 25}\n", 7, 25,
+			`unknown key "Port" in smtp; did you mean "port"?`},
+		{"send", minimalCampaign + "send:\n  domains:\n    qq.com: 1/s\n  rat: 10/s\n", 10, 3,
+			`unknown key "rat" in send; did you mean "rate"?`},
+		{"dkim", minimalCampaign + "dkim:\n  selectr: s1\n", 8, 3,
+			`unknown key "selectr" in dkim; did you mean "selector"?`},
+		{"unsubscribe", minimalCampaign + "unsubscribe:\n  oneclick: true\n", 8, 3,
+			`unknown key "oneclick" in unsubscribe; did you mean "one_click"?`},
+		{"key of another section", minimalCampaign + "host: smtp.163.com\n", 7, 1,
+			`unknown key "host"; did you mean smtp.host (host under smtp:)?`},
+		{"nothing close", minimalCampaign + "smtp:\n  flavour: x\n", 8, 3,
+			`unknown key "flavour" in smtp (the keys here: host, port, security, protocol, username, password_env, auth, helo, timeout, insecure_skip_verify, ca_file, transport)`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			path := writeCampaign(t, tt.yaml)
+			_, err := Load(path)
+			var fe *FileError
+			if !errors.As(err, &fe) || !errors.Is(err, ErrUnknownKey) {
+				t.Fatalf("Load = %v, want a FileError wrapping ErrUnknownKey", err)
+			}
+			if fe.Line != tt.line || fe.Column != tt.col {
+				t.Errorf("at %d:%d, want %d:%d", fe.Line, fe.Column, tt.line, tt.col)
+			}
+			if got := fe.Err.Error(); got != tt.msg {
+				t.Errorf("message\n %s\nwant\n %s", got, tt.msg)
+			}
+		})
+	}
+}
+
+// TestLoadPasswordInFile: a password in the file is refused with what to
+// do instead, and its value is in no message.
+func TestLoadPasswordInFile(t *testing.T) {
+	const secret = "hunter2-Secret"
+	for _, tt := range []struct{ name, yaml, key string }{
+		{"smtp password", minimalCampaign + "smtp:\n  host: smtp.163.com\n  username: u\n  password: " + secret + "\n", "smtp.password"},
+		{"smtp passwd", minimalCampaign + "smtp:\n  passwd: " + secret + "\n", "smtp.passwd"},
+		{"smtp_password at top level", minimalCampaign + "smtp_password: " + secret + "\n", "smtp_password"},
+		{"Password", minimalCampaign + "smtp: {Password: " + secret + "}\n", "smtp.Password"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load(writeCampaign(t, tt.yaml))
+			if !errors.Is(err, ErrPasswordInFile) {
+				t.Fatalf("Load = %v, want ErrPasswordInFile", err)
+			}
+			want := tt.key + ": a password never goes in the campaign file; write password_env: NAME_OF_VARIABLE under smtp: and export NAME_OF_VARIABLE (with the password as its value) in the shell that runs tidings"
+			var fe *FileError
+			if errors.As(err, &fe); fe.Err.Error() != want {
+				t.Errorf("message\n %s\nwant\n %s", fe.Err, want)
+			}
+			if strings.Contains(err.Error(), "hunter2") {
+				t.Errorf("message %q shows the password", err)
+			}
+		})
+	}
+}
+
+func TestLoadPasswordEnv(t *testing.T) {
+	for _, tt := range []struct{ value, want, note string }{
+		{"ACME_PASS", "ACME_PASS", ""},
+		{"$ACME_PASS", "ACME_PASS", `smtp.password_env: "$ACME_PASS" is read as ACME_PASS; the setting names the variable, without the $`},
+		{`"${ACME_PASS}"`, "ACME_PASS", `smtp.password_env: "${ACME_PASS}" is read as ACME_PASS; the setting names the variable, without the $`},
+		{"_x9", "_x9", ""},
+	} {
+		c, err := Load(writeCampaign(t, minimalCampaign+"smtp:\n  username: u\n  password_env: "+tt.value+"\n"))
+		if err != nil {
+			t.Fatalf("%s: %v", tt.value, err)
+		}
+		if c.SMTP.PasswordEnv != tt.want {
+			t.Errorf("%s: PasswordEnv = %q, want %q", tt.value, c.SMTP.PasswordEnv, tt.want)
+		}
+		var want []string
+		if tt.note != "" {
+			want = []string{tt.note}
+		}
+		if !slices.Equal(c.Warnings, want) {
+			t.Errorf("%s: Warnings = %q, want %q", tt.value, c.Warnings, want)
+		}
+	}
+	const msg = "smtp.password_env must name an environment variable (letters, digits, _); the value given is not shown, since it may be a password"
+	for _, v := range []string{"hunter2!", "'hunter 2'", "0123", "9lives", "$hunter-2", "1e5", `"p@ss"`, `"${a b}"`} {
+		_, err := Load(writeCampaign(t, minimalCampaign+"smtp:\n  username: u\n  password_env: "+v+"\n"))
+		var fe *FileError
+		if !errors.As(err, &fe) || !errors.Is(err, ErrPasswordEnv) {
+			t.Fatalf("%s: Load = %v, want ErrPasswordEnv", v, err)
+		}
+		if fe.Err.Error() != msg || fe.Line != 9 || fe.Column != 17 {
+			t.Errorf("%s: %d:%d %q, want 9:17 %q", v, fe.Line, fe.Column, fe.Err, msg)
+		}
+		shown := strings.Trim(v, `"'$`)
+		if strings.Contains(err.Error(), shown) || strings.Contains(err.Error(), "83") {
+			t.Errorf("%s: message %q shows the value", v, err)
+		}
+	}
+}
+
+// TestSheetNote: a workbook whose sheet read lacks the key column says
+// which sheet was read and which the workbook has.
+func TestSheetNote(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "people.xlsx")
+	writeXLSX(t, path,
+		xsheet{name: "Summary", rows: rowsFrom(strs("Total", "Month"), strs("12", "May"))},
+		xsheet{name: "Subscribers", rows: rowsFrom(strs("email", "name"), strs("a@x.example", "A"))},
+		xsheet{name: "Notes", rows: rowsFrom(strs("note"))},
+	)
+	_, err := OpenSheet(context.Background(), Recipients{Path: path, Key: "email"})
+	want := `key column not in the sheet: "email" (columns: Total, Month); read sheet "Summary" of people.xlsx (sheets: Summary, Subscribers, Notes); set recipients.sheet`
+	if !errors.Is(err, ErrNoKeyColumn) || !strings.HasSuffix(err.Error(), want) {
+		t.Errorf("OpenSheet = %v\nwant it to end with\n %s", err, want)
+	}
+	_, err = OpenSheet(context.Background(), Recipients{Path: path, Key: "email", Sheet: "notes"})
+	want = `(columns: note); read sheet "Notes" of people.xlsx, as recipients.sheet says (sheets: Summary, Subscribers, Notes)`
+	if !errors.Is(err, ErrNoKeyColumn) || !strings.HasSuffix(err.Error(), want) {
+		t.Errorf("OpenSheet(sheet: notes) = %v\nwant it to end with\n %s", err, want)
+	}
+	s, err := OpenSheet(context.Background(), Recipients{Path: path, Key: "email", Sheet: "Subscribers"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if got := SheetNote(s); got != `read sheet "Subscribers" of people.xlsx, as recipients.sheet says (sheets: Summary, Subscribers, Notes)` {
+		t.Errorf("SheetNote = %q", got)
+	}
+	one := filepath.Join(t.TempDir(), "one.xlsx")
+	writeXLSX(t, one, xsheet{name: "S", rows: rowsFrom(strs("mail"))})
+	if _, err := OpenSheet(context.Background(), Recipients{Path: one, Key: "email"}); err == nil || strings.Contains(err.Error(), "read sheet") {
+		t.Errorf("one-sheet workbook: %v, want no sheet note", err)
+	}
+}
