@@ -152,7 +152,7 @@ func goldenWants(t *testing.T) []readerWant {
 		for _, x := range []struct{ header, value string }{
 			{"From", f.From}, {"Sender", f.Sender}, {"Reply-To", f.ReplyTo}, {"To", f.To}, {"Cc", f.Cc},
 		} {
-			if list := asciiAddresses(t, x.value); list != nil {
+			if list := listAddresses(t, x.value); list != nil {
 				w.addrs[x.header] = list
 			}
 		}
@@ -164,6 +164,25 @@ func goldenWants(t *testing.T) []readerWant {
 		}
 		f.Release()
 		out = append(out, w)
+	}
+	return out
+}
+
+// listAddresses parses a rendered list as render reads it (names exactly
+// as written, ';' separating like ','), for the addresses a reader must
+// decode.
+func listAddresses(t *testing.T, v string) []*mail.Address {
+	t.Helper()
+	if strings.TrimSpace(v) == "" {
+		return nil
+	}
+	list, aerr := parseList(v)
+	if aerr != nil {
+		t.Fatalf("test input %q: %v", v, aerr)
+	}
+	out := make([]*mail.Address, len(list))
+	for i, m := range list {
+		out[i] = &mail.Address{Name: m.name, Address: m.addr}
 	}
 	return out
 }

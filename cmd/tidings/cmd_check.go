@@ -162,8 +162,8 @@ const bulkSenderSize = 5000
 // campaignWarnings are notes about the campaign as a whole that do not stop
 // it; n is the number of recipients ready to send.
 func campaignWarnings(in *plan.Inputs, n int) []string {
-	var out []string
 	c := in.Campaign
+	out := append([]string(nil), c.Warnings...)
 	if n > newsletterSize && c.Unsubscribe.URL == "" && c.Unsubscribe.Mailto == "" {
 		out = append(out, fmt.Sprintf("%d recipients and no unsubscribe: section: Gmail, Yahoo and Microsoft reject or spam-file bulk mail without one-click unsubscribe (RFC 8058); add unsubscribe.url with one_click: true", n))
 	}

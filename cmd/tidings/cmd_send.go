@@ -173,6 +173,7 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 		fmt.Fprintln(g.stdout, "problem:", problemText(e))
 	}
 	printWarnings(g.stdout, in.Sheet.Warnings())
+	printWarnings(g.stdout, c.Warnings)
 	if len(pl.Invalid) > 0 && !opts.skipInvalid {
 		fmt.Fprintf(g.stdout, "%s: %d of %d rows have problems; nothing was sent. Fix them, or send the rest with --skip-invalid.\n",
 			c.Name, len(pl.Invalid), pl.Rows)

@@ -66,7 +66,7 @@ func Open(ctx context.Context, path string) (*Inputs, error) {
 // renderer, which checks a From that does not align with the DKIM domain
 // as the row's problem, before anything is sent.
 func (in *Inputs) compile() error {
-	set, err := templates.Compile(in.Campaign, in.Sheet.Columns())
+	set, err := templates.CompileSheet(in.Campaign, in.Sheet)
 	if err != nil {
 		return err
 	}
