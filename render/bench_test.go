@@ -128,7 +128,7 @@ func BenchmarkBuildMIME(b *testing.B) {
 	for i, r := range rows {
 		st := new(state) // kept: the parts point into its buffers
 		m := &Message{Row: r.Number, Key: r.Values["email"]}
-		p, err := e.r.prepare(st, r, m)
+		p, err := e.r.evaluate(st, r, m)
 		if err != nil {
 			b.Fatal(err)
 		}

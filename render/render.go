@@ -134,6 +134,31 @@ type state struct {
 // list_id, constant attachments and the inline images of the HTML body.
 // Those problems are *campaign.FileError values: the campaign is unusable.
 func New(c *campaign.Campaign, set *templates.Set, opts Options) (*Renderer, error) {
+	r := newRenderer(c, set, opts)
+	fe := &fileErrors{file: c.File}
+	r.fixAddresses(set, fe)
+	r.fixHeaders(set, fe)
+	r.fixListHeaders(c, fe)
+	if err := r.fixAttachments(c, set, opts.AttachmentCache, fe); err != nil {
+		return nil, err
+	}
+	if set.HTML != nil {
+		imgs, err := inlineImages(set.HTML, c.Name)
+		if err != nil {
+			fe.errs = append(fe.errs, err)
+		}
+		r.images = imgs
+	}
+	if err := errors.Join(fe.errs...); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// newRenderer makes the Renderer with opts' defaults filled in and the
+// columns the campaign reads: the key column and every column a template
+// names.
+func newRenderer(c *campaign.Campaign, set *templates.Set, opts Options) *Renderer {
 	r := &Renderer{
 		c: c, set: set,
 		now: opts.Now, boundary: opts.Boundary, sign: opts.Sign, vetFrom: opts.VetFrom,
@@ -161,19 +186,30 @@ func New(c *campaign.Campaign, set *templates.Set, opts Options) (*Renderer, err
 		}
 	}
 	r.pool.New = func() any { return new(state) }
-	cacheSize := opts.AttachmentCache
-	if cacheSize == 0 {
-		cacheSize = 32 << 20
-	}
+	return r
+}
 
-	var errs []error
-	fileErr := func(t *templates.Template, err error) {
-		fe := &campaign.FileError{File: c.File, Err: err}
-		if t != nil {
-			fe.File, fe.Line = t.File(), t.Line()
-		}
-		errs = append(errs, fe)
+// fileErrors collects the campaign's problems New finds, each at the line
+// of the template it is about (or of the campaign file).
+type fileErrors struct {
+	file string
+	errs []error
+}
+
+func (e *fileErrors) add(t *templates.Template, err error) {
+	fe := &campaign.FileError{File: e.file, Err: err}
+	if t != nil {
+		fe.File, fe.Line = t.File(), t.Line()
 	}
+	e.errs = append(e.errs, fe)
+}
+
+// noRow is the row constant templates are evaluated with.
+var noRow = campaign.Row{Values: map[string]string{}}
+
+// fixAddresses parses the address headers whose templates are constant,
+// and checks From and the From/Sender rule (RFC 5322 3.6.2) when both are.
+func (r *Renderer) fixAddresses(set *templates.Set, fe *fileErrors) {
 	for _, f := range []struct {
 		dst *addrField
 		t   *templates.Template
@@ -185,73 +221,92 @@ func New(c *campaign.Campaign, set *templates.Set, opts Options) (*Renderer, err
 		if f.t == nil || !f.t.Const() {
 			continue
 		}
-		list, err := r.parseAddresses(f.dst, campaign.Row{Values: map[string]string{}}, new(bytes.Buffer))
+		list, err := r.parseAddresses(f.dst, noRow, new(bytes.Buffer))
 		if err != nil {
-			fileErr(f.t, rowCause(err))
+			fe.add(f.t, rowCause(err))
 			continue
 		}
 		f.dst.fixed, f.dst.list = true, list
 	}
-	if r.from.t == nil {
-		fileErr(nil, errors.New("render: from: required"))
-	} else if r.from.fixed && (r.sender.t == nil || r.sender.fixed) {
-		if len(r.from.list) == 0 {
-			fileErr(r.from.t, errors.New("render: from: no address"))
-		} else if _, err := senderRule(r.from.list, r.sender.list); err != nil {
-			fileErr(r.sender.t, fmt.Errorf("render: sender: %w", err))
+	switch {
+	case r.from.t == nil:
+		fe.add(nil, errors.New("render: from: required"))
+	case !r.from.fixed || r.sender.t != nil && !r.sender.fixed:
+	case len(r.from.list) == 0:
+		fe.add(r.from.t, errors.New("render: from: no address"))
+	default:
+		if _, err := senderRule(r.from.list, r.sender.list); err != nil {
+			fe.add(r.sender.t, fmt.Errorf("render: sender: %w", err))
 		}
 	}
 	if r.subject == nil {
-		fileErr(nil, errors.New("render: subject: required"))
+		fe.add(nil, errors.New("render: subject: required"))
 	}
+}
+
+// fixHeaders encodes the extra headers whose values are constant.
+func (r *Renderer) fixHeaders(set *templates.Set, fe *fileErrors) {
 	for _, h := range set.Headers {
 		tf := textField{name: h.Name, t: h.Value}
 		if h.Value.Const() {
 			var b bytes.Buffer
-			v, err := r.value(h.Value, campaign.Row{Values: map[string]string{}}, &b)
+			v, err := r.value(h.Value, noRow, &b)
 			if err == nil {
 				b.Reset()
 				err = writeText(&b, h.Name, v)
 			}
 			if err != nil {
-				fileErr(h.Value, rowCause(err))
+				fe.add(h.Value, rowCause(err))
 				continue
 			}
 			tf.line = bytes.Clone(b.Bytes())
 		}
 		r.headers = append(r.headers, tf)
 	}
+}
+
+// fixListHeaders checks and encodes List-Id (RFC 2919) and, when its
+// targets are constant, List-Unsubscribe (RFC 2369, RFC 8058).
+func (r *Renderer) fixListHeaders(c *campaign.Campaign, fe *fileErrors) {
 	if c.ListID != "" {
 		line, err := listIDLine(c.ListID)
 		if err != nil {
-			fileErr(nil, fmt.Errorf("render: list_id: %w", err))
+			fe.add(nil, fmt.Errorf("render: list_id: %w", err))
 		}
 		r.listID = line
 	}
 	if (r.unsubURL != nil || r.unsubMailto != nil) && (r.unsubURL == nil || r.unsubURL.Const()) && (r.unsubMailto == nil || r.unsubMailto.Const()) {
-		toks, err := r.unsubscribe(campaign.Row{Values: map[string]string{}}, new(bytes.Buffer))
+		toks, err := r.unsubscribe(noRow, new(bytes.Buffer))
 		if err != nil {
 			t := r.unsubURL
 			if t == nil {
 				t = r.unsubMailto
 			}
-			fileErr(t, rowCause(err))
+			fe.add(t, rowCause(err))
 		}
 		r.unsubConst = toks
 	}
 	if r.oneClick && r.unsubURL == nil {
-		fileErr(nil, fmt.Errorf("render: unsubscribe.one_click: %w: needs unsubscribe.url (RFC 8058)", ErrUnsubscribe))
+		fe.add(nil, fmt.Errorf("render: unsubscribe.one_click: %w: needs unsubscribe.url (RFC 8058)", ErrUnsubscribe))
 	}
+}
 
+// fixAttachments sets up the attachment folder and resolves the
+// attachments whose paths are constant. An error means the folder itself
+// cannot be named.
+func (r *Renderer) fixAttachments(c *campaign.Campaign, set *templates.Set, cacheSize int64, fe *fileErrors) error {
+	if cacheSize == 0 {
+		cacheSize = 32 << 20
+	}
 	root, err := filepath.Abs(c.AttachmentRoot())
 	if err != nil {
-		return nil, &campaign.FileError{File: c.File, Err: fmt.Errorf("render: attachments_dir: %w", err)}
+		return &campaign.FileError{File: c.File, Err: fmt.Errorf("render: attachments_dir: %w", err)}
 	}
 	r.att = &attacher{root: root, rootReal: root, absOK: c.AttachmentsDir != "", maxSize: r.maxSize, cache: newBlobCache(cacheSize)}
 	if len(set.Attachments) > 0 {
 		real, err := filepath.EvalSymlinks(root)
 		if err != nil {
-			fileErr(nil, fmt.Errorf("render: attachment folder: %w", err))
+			fe.add(nil, fmt.Errorf("render: attachment folder: %w", err))
 		} else {
 			r.att.rootReal = real
 		}
@@ -260,29 +315,19 @@ func New(c *campaign.Campaign, set *templates.Set, opts Options) (*Renderer, err
 		af := attField{t: t}
 		if t.Const() {
 			var b bytes.Buffer
-			p, err := r.value(t, campaign.Row{Values: map[string]string{}}, &b)
+			p, err := r.value(t, noRow, &b)
 			if err == nil && p != "" {
 				af.b, err = r.att.resolve(p, false)
 			}
 			if err != nil {
-				fileErr(t, fmt.Errorf("render: %s: %w", t.Name(), rowCause(err)))
+				fe.add(t, fmt.Errorf("render: %s: %w", t.Name(), rowCause(err)))
 				continue
 			}
 			af.fixed = true
 		}
 		r.atts = append(r.atts, af)
 	}
-	if set.HTML != nil {
-		imgs, err := inlineImages(set.HTML, c.Name)
-		if err != nil {
-			errs = append(errs, err)
-		}
-		r.images = imgs
-	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	return r, nil
+	return nil
 }
 
 // rowCause unwraps a RowError met while evaluating a constant template at
@@ -549,7 +594,7 @@ func (r *Renderer) Render(row campaign.Row) (*Message, error) {
 }
 
 func (r *Renderer) render(st *state, row campaign.Row, m *Message) error {
-	p, err := r.prepare(st, row, m)
+	p, err := r.evaluate(st, row, m)
 	if err != nil {
 		return err
 	}
@@ -570,10 +615,10 @@ func (r *Renderer) render(st *state, row campaign.Row, m *Message) error {
 	return nil
 }
 
-// prepare runs the row's templates and checks every value: addresses, the
+// evaluate runs the row's templates and checks every value: addresses, the
 // From/Sender rule, control characters, attachments. It fills m's report
 // fields and returns what build needs; the bodies stay in st's buffers.
-func (r *Renderer) prepare(st *state, row campaign.Row, m *Message) (*parts, error) {
+func (r *Renderer) evaluate(st *state, row campaign.Row, m *Message) (*parts, error) {
 	if m.Key == "" {
 		return nil, r.rowErr(row, r.keyCol, fmt.Errorf("render: %w", campaign.ErrEmptyKey))
 	}
@@ -581,20 +626,70 @@ func (r *Renderer) prepare(st *state, row campaign.Row, m *Message) (*parts, err
 		return nil, err
 	}
 	fb := &st.field
+	env, err := r.rowAddresses(row, fb, m)
+	if err != nil {
+		return nil, err
+	}
+	subject, err := r.rowSubject(row, fb, m)
+	if err != nil {
+		return nil, err
+	}
+	unsub, err := r.unsubscribe(row, fb)
+	if err != nil {
+		return nil, err
+	}
+	m.MessageID = messageID(r.c.Name, m.Key, env.from[0].domain)
+	atts, err := r.rowAttachments(row, fb, m)
+	if err != nil {
+		return nil, err
+	}
+	body, err := r.rowBodies(st, row)
+	if err != nil {
+		return nil, err
+	}
+	body.atts = atts
+	extra, err := r.rowHeaders(st, row)
+	if err != nil {
+		return nil, err
+	}
+	p := &st.parts
+	*p = parts{
+		date: r.now(), from: env.from, replyTo: env.replyTo, to: env.to, cc: env.cc,
+		subject: subject, messageID: m.MessageID, unsub: unsub, extra: extra, body: &st.body,
+	}
+	st.body = body
+	if env.writeSender {
+		p.sender = env.sender
+	}
+	return p, nil
+}
 
-	// Addresses.
-	from, err := r.addresses(&r.from, row, fb)
-	if err != nil {
-		return nil, err
+// envelope is a row's address headers, parsed and checked.
+type envelope struct {
+	from, sender, replyTo, to, cc, bcc []mailbox
+	// writeSender: the message has a Sender header (RFC 5322 3.6.2).
+	writeSender bool
+}
+
+// rowAddresses runs the address templates of row and checks the From and
+// Sender rule and that someone receives the message; it fills in m's
+// envelope (MAIL FROM, RCPT TO) and To for reports.
+func (r *Renderer) rowAddresses(row campaign.Row, fb *bytes.Buffer, m *Message) (*envelope, error) {
+	var env envelope
+	for _, f := range []struct {
+		dst   *[]mailbox
+		field *addrField
+	}{{&env.from, &r.from}, {&env.sender, &r.sender}, {&env.replyTo, &r.replyTo}, {&env.to, &r.to}, {&env.cc, &r.cc}, {&env.bcc, &r.bcc}} {
+		list, err := r.addresses(f.field, row, fb)
+		if err != nil {
+			return nil, err
+		}
+		*f.dst = list
 	}
-	sender, err := r.addresses(&r.sender, row, fb)
-	if err != nil {
-		return nil, err
-	}
-	if len(from) == 0 {
+	if len(env.from) == 0 {
 		return nil, r.rowErr(row, r.from.t.Column(row), fmt.Errorf("render: from: %w: empty", ErrAddress))
 	}
-	writeSender, err := senderRule(from, sender)
+	writeSender, err := senderRule(env.from, env.sender)
 	if err != nil {
 		col := ""
 		if r.sender.t != nil {
@@ -605,38 +700,27 @@ func (r *Renderer) prepare(st *state, row campaign.Row, m *Message) (*parts, err
 		}
 		return nil, r.rowErr(row, col, fmt.Errorf("render: sender: %w", err))
 	}
-	replyTo, err := r.addresses(&r.replyTo, row, fb)
-	if err != nil {
-		return nil, err
-	}
-	to, err := r.addresses(&r.to, row, fb)
-	if err != nil {
-		return nil, err
-	}
-	cc, err := r.addresses(&r.cc, row, fb)
-	if err != nil {
-		return nil, err
-	}
-	bcc, err := r.addresses(&r.bcc, row, fb)
-	if err != nil {
-		return nil, err
-	}
-	m.To = displayList(to)
-	if len(to)+len(cc)+len(bcc) == 0 {
+	env.writeSender = writeSender
+	m.To = displayList(env.to)
+	if len(env.to)+len(env.cc)+len(env.bcc) == 0 {
 		return nil, r.rowErr(row, r.to.t.Column(row), fmt.Errorf("render: %w", ErrNoRecipient))
 	}
-	env := from[0]
+	sender := env.from[0]
 	if writeSender {
-		env = sender[0]
+		sender = env.sender[0]
 	}
-	m.EnvelopeFrom = env.spec()
-	m.Recipients = recipients(to, cc, bcc)
-	m.UTF8 = anyUTF8(from, sender, replyTo, to, cc, bcc)
+	m.EnvelopeFrom = sender.spec()
+	m.Recipients = recipients(env.to, env.cc, env.bcc)
+	m.UTF8 = anyUTF8(env.from, env.sender, env.replyTo, env.to, env.cc, env.bcc)
+	return &env, nil
+}
 
-	// Subject and other one-line values.
+// rowSubject runs the subject template of row, noting a subject that is
+// empty or too long to show.
+func (r *Renderer) rowSubject(row campaign.Row, fb *bytes.Buffer, m *Message) (string, error) {
 	subject, err := r.value(r.subject, row, fb)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	m.Subject = subject
 	if n := utf8.RuneCountInString(subject); n > SubjectWarnLength {
@@ -645,13 +729,12 @@ func (r *Renderer) prepare(st *state, row campaign.Row, m *Message) (*parts, err
 	if subject == "" {
 		m.Warnings = append(m.Warnings, "subject is empty")
 	}
-	unsub, err := r.unsubscribe(row, fb)
-	if err != nil {
-		return nil, err
-	}
-	m.MessageID = messageID(r.c.Name, m.Key, from[0].domain)
+	return subject, nil
+}
 
-	// Files.
+// rowAttachments resolves row's attachments (paths from data stay inside
+// the attachment folder) and checks their size against max_message_size.
+func (r *Renderer) rowAttachments(row campaign.Row, fb *bytes.Buffer, m *Message) ([]*blob, error) {
 	var atts []*blob
 	var total int64
 	for i := range r.atts {
@@ -678,14 +761,17 @@ func (r *Renderer) prepare(st *state, row campaign.Row, m *Message) (*parts, err
 		atts = append(atts, b)
 		m.Attachments = append(m.Attachments, Attachment{Name: b.name, Path: b.path, Size: b.size, ContentType: b.ctype})
 	}
+	return atts, nil
+}
 
-	// Bodies.
+// rowBodies runs the text and HTML body templates of row into st's
+// buffers.
+func (r *Renderer) rowBodies(st *state, row campaign.Row) (content, error) {
 	var body content
-	body.atts = atts
 	if t := r.set.Text; t != nil {
 		st.text.Reset()
 		if err := t.Execute(&st.text, row); err != nil {
-			return nil, err
+			return body, err
 		}
 		body.text = st.text.Bytes()
 		if body.text == nil { // an empty body is still a body
@@ -695,7 +781,7 @@ func (r *Renderer) prepare(st *state, row campaign.Row, m *Message) (*parts, err
 	if t := r.set.HTML; t != nil {
 		st.html.Reset()
 		if err := t.Execute(&st.html, row); err != nil {
-			return nil, err
+			return body, err
 		}
 		body.html = st.html.Bytes()
 		if body.html == nil {
@@ -703,31 +789,26 @@ func (r *Renderer) prepare(st *state, row campaign.Row, m *Message) (*parts, err
 		}
 		body.images = r.images
 	}
+	return body, nil
+}
 
+// rowHeaders runs the templates of the extra headers that depend on the
+// row ("" for the constant ones, already encoded).
+func (r *Renderer) rowHeaders(st *state, row campaign.Row) ([]string, error) {
 	extra := st.extra[:0]
 	for i := range r.headers {
 		h := &r.headers[i]
 		v := ""
 		if h.line == nil {
 			var err error
-			if v, err = r.value(h.t, row, fb); err != nil {
+			if v, err = r.value(h.t, row, &st.field); err != nil {
 				return nil, err
 			}
 		}
 		extra = append(extra, v)
 	}
 	st.extra = extra
-
-	p := &st.parts
-	*p = parts{
-		date: r.now(), from: from, replyTo: replyTo, to: to, cc: cc,
-		subject: subject, messageID: m.MessageID, unsub: unsub, extra: extra, body: &st.body,
-	}
-	st.body = body
-	if writeSender {
-		p.sender = sender
-	}
-	return p, nil
+	return extra, nil
 }
 
 // parts is everything a message is built from once the row's templates have
