@@ -1,0 +1,130 @@
+package feedback
+
+import "strings"
+
+// perMessageFields are the per-message fields of a DSN (RFC 3464 2.2).
+var perMessageFields = []string{"original-envelope-id", "reporting-mta", "dsn-gateway", "received-from-mta", "arrival-date", "x-original-message-id"}
+
+// dsn reads a delivery status notification (RFC 3464) whose
+// message/delivery-status part is ds (or message/global-delivery-status,
+// RFC 6533).
+func (m *message) dsn(ds *entity) error {
+	text, err := ds.text()
+	if err != nil {
+		return err
+	}
+	perMsg, blocks := splitDSN(parseFieldBlocks(text))
+	rep := m.rep
+	rep.Format = FormatDSN
+	rep.ReportingMTA = stripType(perMsg.get("reporting-mta"))
+	rep.ArrivalDate = parseDate(perMsg.get("arrival-date"))
+	if h := m.returned(); h != nil {
+		rep.Original = original(h)
+	}
+	if rep.Original.MessageID == "" { // Gmail's per-message extension field
+		rep.Original.MessageID = msgID(perMsg.get("x-original-message-id"))
+	}
+	rep.Original.EnvelopeID = decodeXtext(strings.TrimSpace(perMsg.get("original-envelope-id")))
+	rep.Recipients = dsnRecipients(blocks)
+	if len(rep.Recipients) == 0 {
+		return unreadable("delivery status notification names no recipient", nil)
+	}
+	if bounced(rep.Recipients) {
+		rep.Kind = KindBounce
+	}
+	return nil
+}
+
+// splitDSN separates the per-message fields from the per-recipient blocks.
+// It copes with reports that leave out the empty lines: a recipient block
+// starts at each Original-Recipient or Final-Recipient that follows a
+// Final-Recipient, and per-message fields are taken from the first
+// recipient block when no block of their own came before.
+func splitDSN(blocks []fieldBlock) (fieldBlock, []fieldBlock) {
+	var perMsg fieldBlock
+	var recs []fieldBlock
+	for _, b := range blocks {
+		if !b.has("final-recipient") && !b.has("original-recipient") {
+			if len(recs) == 0 {
+				perMsg = append(perMsg, b...)
+			}
+			continue
+		}
+		var cur fieldBlock
+		final := false // cur has a Final-Recipient
+		for _, f := range b {
+			if (f.name == "final-recipient" || f.name == "original-recipient") && final {
+				recs = append(recs, cur)
+				cur, final = nil, false
+			}
+			cur = append(cur, f)
+			final = final || f.name == "final-recipient"
+		}
+		recs = append(recs, cur)
+	}
+	if len(recs) > 0 {
+		for _, name := range perMessageFields {
+			if !perMsg.has(name) && recs[0].has(name) {
+				perMsg = append(perMsg, field{name, recs[0].get(name)})
+			}
+		}
+	}
+	return perMsg, recs
+}
+
+// dsnRecipient reads one per-recipient block (RFC 3464 2.3).
+func dsnRecipient(b fieldBlock) (Recipient, bool) {
+	r := Recipient{
+		Address:         normalizeAddress(b.get("final-recipient")),
+		OriginalAddress: normalizeAddress(b.get("original-recipient")),
+		Diagnostic:      stripType(b.get("diagnostic-code")),
+		RemoteMTA:       stripType(b.get("remote-mta")),
+	}
+	if r.Address == "" {
+		r.Address = r.OriginalAddress
+	}
+	if r.Address == "" {
+		return r, false
+	}
+	if f := strings.Fields(strings.ToLower(b.get("action"))); len(f) > 0 {
+		r.Action = strings.Trim(f[0], ";,.")
+	}
+	r.Status = effectiveStatus(findStatus(b.get("status")), r.Diagnostic)
+	r.Severity = severity(r.Action, r.Status, r.Diagnostic)
+	return r, true
+}
+
+// dsnRecipients reads the per-recipient blocks, at most maxList
+// recipients. An address named twice keeps its more severe block.
+func dsnRecipients(blocks []fieldBlock) []Recipient {
+	var list []Recipient
+	index := map[string]int{}
+	for _, b := range blocks {
+		r, ok := dsnRecipient(b)
+		if !ok {
+			continue
+		}
+		key := strings.ToLower(r.Address)
+		if i, dup := index[key]; dup {
+			if r.Severity > list[i].Severity {
+				list[i] = r
+			}
+			continue
+		}
+		if len(list) < maxList {
+			index[key] = len(list)
+			list = append(list, r)
+		}
+	}
+	return list
+}
+
+// bounced reports whether any recipient failed or was delayed.
+func bounced(list []Recipient) bool {
+	for _, r := range list {
+		if r.Severity != SeverityNone {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,279 @@
+package feedback
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+)
+
+func TestParseStatus(t *testing.T) {
+	for _, s := range []string{"5.1.1", "4.4.7", "2.0.0", "5.1.10", "5.999.999"} {
+		st, err := ParseStatus(s)
+		if err != nil || st.String() != s {
+			t.Errorf("ParseStatus(%q) = %v, %v", s, st, err)
+		}
+	}
+	for _, s := range []string{"", "6.1.1", "5.1", "5.1.1.1", "5..1", "5.1000.1", "x.1.1", "55.1.1", "5.1.a"} {
+		if st, err := ParseStatus(s); err == nil {
+			t.Errorf("ParseStatus(%q) = %v, want an error", s, st)
+		}
+	}
+	var st Status
+	if err := st.UnmarshalText([]byte("7.0.0")); err == nil {
+		t.Error("UnmarshalText accepted 7.0.0")
+	}
+	if b, _ := (Status{}).MarshalText(); len(b) != 0 {
+		t.Errorf("zero Status marshals to %q", b)
+	}
+}
+
+func TestFindCodes(t *testing.T) {
+	for text, want := range map[string]string{
+		"550 5.1.1 <a@example.org>: unknown":       "5.1.1",
+		"Sorry, no mailbox here. (#5.1.1)":         "5.1.1",
+		"host [192.0.2.5]: said 4.2.2 over quota.": "4.2.2",
+		"host 10.4.5.6 said no":                    "",
+		"version 2.5.4.1 here":                     "",
+		"Status: 5.7.1, then":                      "5.7.1",
+	} {
+		if got := findStatus(text).String(); got != want {
+			t.Errorf("findStatus(%q) = %q, want %q", text, got, want)
+		}
+	}
+	for text, want := range map[string]int{
+		"said: 550 5.1.1 unknown": 550,
+		"#550 5.1.1 RESOLVER":     550,
+		"550-5.1.1 The email":     550,
+		"port 2525 and 4500ms":    0,
+		"in 2026 we said 421":     421,
+		"code 599x":               0,
+	} {
+		if got := findReplyCode(text); got != want {
+			t.Errorf("findReplyCode(%q) = %d, want %d", text, got, want)
+		}
+	}
+}
+
+func TestSeverity(t *testing.T) {
+	for _, tc := range []struct {
+		action, status, diag string
+		want                 Severity
+	}{
+		{"failed", "5.1.1", "", SeverityHard},
+		{"failed", "5.2.2", "", SeveritySoft},
+		{"failed", "4.4.7", "", SeveritySoft},
+		{"delayed", "5.1.1", "", SeveritySoft},
+		{"delivered", "2.0.0", "", SeverityNone},
+		{"relayed", "", "", SeverityNone},
+		{"expanded", "2.0.0", "", SeverityNone},
+		{"failed", "5.0.0", "552 5.2.2 quota", SeveritySoft},
+		{"failed", "5.0.0", "550 user unknown", SeverityHard},
+		{"failed", "", "552 mailbox full", SeveritySoft},
+		{"failed", "", "451 try later", SeveritySoft},
+		{"failed", "", "no code at all", SeverityHard},
+		{"failed", "5.0.0", "mailbox is full", SeveritySoft},
+		{"", "5.1.1", "", SeverityHard},
+		{"", "", "", SeverityNone},
+	} {
+		st, _ := ParseStatus(tc.status)
+		if got := severity(tc.action, st, tc.diag); got != tc.want {
+			t.Errorf("severity(%q, %q, %q) = %v, want %v", tc.action, tc.status, tc.diag, got, tc.want)
+		}
+	}
+}
+
+func TestNormalizeAddress(t *testing.T) {
+	for in, want := range map[string]string{
+		"rfc822; nobody@Example.ORG":          "nobody@example.org",
+		"RFC822;<Ann.Lee@EXAMPLE.com>":        "Ann.Lee@example.com",
+		" <bob@example.net> ":                 "bob@example.net",
+		"Carol <carol@Example.com>":           "carol@example.com",
+		`"Doe, J" <j@EXAMPLE.com>`:            "j@example.com",
+		`utf-8; \x{7528}\x{6237}@Example.CN`:  "用户@example.cn",
+		"utf-8; 用户@例子.中国":                     "用户@例子.中国",
+		"mailto:unsubscribe@Acme.example":     "unsubscribe@acme.example",
+		"rfc822; localuser":                   "localuser",
+		`utf-8; bad\x{ZZ}@example.org`:        `bad\x{ZZ}@example.org`,
+		"x400; /C=US/ADMD=/PRMD=x/O=y/S=doe/": "/C=US/ADMD=/PRMD=x/O=y/S=doe/",
+	} {
+		if got := normalizeAddress(in); got != want {
+			t.Errorf("normalizeAddress(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := decodeXtext("a+2Bb+3Dc+zz"); got != "a+b=c+zz" {
+		t.Errorf("decodeXtext = %q", got)
+	}
+}
+
+func TestKindSeverityText(t *testing.T) {
+	for k := KindOther; k <= KindAutoReply; k++ {
+		b, err := k.MarshalText()
+		var back Kind
+		if err != nil || back.UnmarshalText(b) != nil || back != k {
+			t.Errorf("Kind %v does not round-trip", k)
+		}
+	}
+	for s := SeverityNone; s <= SeverityHard; s++ {
+		b, err := s.MarshalText()
+		var back Severity
+		if err != nil || back.UnmarshalText(b) != nil || back != s {
+			t.Errorf("Severity %v does not round-trip", s)
+		}
+	}
+	var k Kind
+	if err := json.Unmarshal([]byte(`"bounced"`), &k); err == nil {
+		t.Error("an unknown kind was accepted")
+	}
+	if _, err := Kind(9).MarshalText(); err == nil || Kind(9).String() != "Kind(9)" {
+		t.Error("an invalid kind marshals")
+	}
+	if _, err := Severity(-1).MarshalText(); err == nil || Severity(-1).String() != "Severity(-1)" {
+		t.Error("an invalid severity marshals")
+	}
+}
+
+// TestAutoReplyIsNeverBounce: bounces that carry Auto-Submitted stay bounces,
+// and auto-replies from a null sender stay auto-replies.
+func TestAutoReplyIsNeverBounce(t *testing.T) {
+	for name, want := range map[string]Kind{
+		"dsn-postfix-hard.eml":    KindBounce,
+		"postfix-plain.eml":       KindBounce,
+		"dsn-exim.eml":            KindBounce,
+		"autoreply-vacation.eml":  KindAutoReply,
+		"autoreply-exchange.eml":  KindAutoReply,
+		"forwarded-bounce.eml":    KindOther,
+		"unsubscribe-request.eml": KindOther,
+	} {
+		f, err := os.Open("testdata/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := Parse(f, Options{})
+		f.Close()
+		if err != nil || rep.Kind != want {
+			t.Errorf("%s: %v, %v; want %v", name, rep.Kind, err, want)
+		}
+	}
+}
+
+func TestAutoReplySignals(t *testing.T) {
+	for _, tc := range []struct {
+		header string
+		want   Format
+	}{
+		{"Auto-Submitted: auto-replied\r\n", FormatAutoSubmitted},
+		{"Auto-Submitted: Auto-Replied; owner-email=a@example.org\r\n", FormatAutoSubmitted},
+		{"X-Autorespond: Dora is away\r\n", FormatXAutoreply},
+		{"X-Autoreply: no\r\n", ""},
+		{"Precedence: auto_reply\r\n", FormatPrecedence},
+		{"Precedence: bulk\r\n", ""},
+		{"Subject: Out of Office: back Monday\r\n", FormatSubject},
+		{"Subject: Réponse automatique : absent\r\n", FormatSubject},
+		{"Auto-Submitted: auto-generated\r\nIn-Reply-To: <x@acme.example>\r\n", FormatAutoSubmitted},
+		{"Auto-Submitted: auto-generated\r\n", ""},
+		{"Auto-Submitted: no\r\nIn-Reply-To: <x@acme.example>\r\n", ""},
+		{"X-Auto-Response-Suppress: All\r\n", ""},
+	} {
+		msg := "From: ann@example.org\r\nTo: news@acme.example\r\n" + tc.header + "\r\nHello.\r\n"
+		rep, err := Parse(strings.NewReader(msg), Options{})
+		if err != nil {
+			t.Fatalf("%q: %v", tc.header, err)
+		}
+		if rep.Format != tc.want || (tc.want != "") != (rep.Kind == KindAutoReply) {
+			t.Errorf("%q: %v %q, want format %q", tc.header, rep.Kind, rep.Format, tc.want)
+		}
+	}
+}
+
+// TestNoPhraseAlone: bounce wording from a person, or a bounce subject with
+// no known wording and no code, is no bounce.
+func TestNoPhraseAlone(t *testing.T) {
+	for name, msg := range map[string]string{
+		"person quotes qmail": "From: ann@example.org\r\nSubject: odd mail\r\n\r\n" +
+			"Hi. This is the qmail-send program at mail.example.net.\r\n<bob@example.org>:\r\n550 5.1.1 no\r\n",
+		"daemon without wording or code": "From: MAILER-DAEMON@mx.example.org\r\nSubject: Delivery Status Notification (Success)\r\n\r\n" +
+			"Your message to bob@example.org was delivered.\r\n",
+		"reply to a bounce": "From: ann@example.org\r\nSubject: Re: Undelivered Mail Returned to Sender\r\n\r\n" +
+			"This is the mail system at host x.\r\n<bob@example.org>: 550 5.1.1 unknown\r\n",
+	} {
+		rep, err := Parse(strings.NewReader(msg), Options{})
+		if err != nil || rep.Kind != KindOther {
+			t.Errorf("%s: %+v, %v; want KindOther", name, rep, err)
+		}
+	}
+}
+
+// TestConcurrent parses the corpus from several goroutines (run with -race).
+func TestConcurrent(t *testing.T) {
+	files := corpus(t)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, path := range files {
+				f, err := os.Open(path)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if _, err := Parse(f, Options{}); err != nil {
+					t.Errorf("%s: %v", path, err)
+				}
+				f.Close()
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// TestOddEncodings: parts in encodings that are wrong or rare still read:
+// a base64 message/rfc822 (RFC 2046 forbids it, MTAs do it), a
+// quoted-printable header part, an HTML-only bounce with script and style,
+// an address list net/mail refuses.
+func TestOddEncodings(t *testing.T) {
+	orig := "From: Acme <news@acme.example>\r\nTo: a@example.org\r\nMessage-ID: <odd.1@acme.example>\r\n\r\nbody\r\n"
+	b64 := base64.StdEncoding.EncodeToString([]byte(orig))
+	msg := "From: MAILER-DAEMON@mx.example.org\r\nTo: broken list <<bounces@acme.example>, b@\r\n" +
+		"Content-Type: multipart/report; report-type=delivery-status; boundary=x\r\n\r\n" +
+		"--x\r\nContent-Type: message/delivery-status\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n" +
+		"Reporting-MTA: dns; mx.example.org\r\n\r\nFinal-Recipient: rfc822; a@example.org\r\nAction: failed\r\nStatus: 5.1.1\r\n" +
+		"Diagnostic-Code: smtp; 550 5.1.1 user =\r\nunknown\r\n\r\n" +
+		"--x\r\nContent-Type: message/rfc822\r\nContent-Transfer-Encoding: base64\r\n\r\n" + b64[:40] + "\r\n " + b64[40:] + "\r\n--x--\r\n"
+	rep, err := Parse(strings.NewReader(msg), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Original.MessageID != "odd.1@acme.example" || rep.Recipients[0].Diagnostic != "550 5.1.1 user unknown" {
+		t.Errorf("got %+v", rep)
+	}
+	if len(rep.To) != 1 || rep.To[0] != "bounces@acme.example" {
+		t.Errorf("To %q from an address list net/mail refuses", rep.To)
+	}
+
+	html := "From: Mail Delivery System <MAILER-DAEMON@mx.example.org>\r\nSubject: Undeliverable: x\r\n" +
+		"Content-Type: text/html; charset=windows-1252\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n" +
+		"<style>p{color:red}</style><script>var a='z@example.org';</script>" +
+		"<p>Delivery has failed to these recipients or groups:</p><table><tr><td>c@example.org</td>" +
+		"<td>#550 5.1.1 RESOLVER.ADR.RecipNotFound; not found ##</td></tr></table><br/>Gr=FC=DFe"
+	rep, err = Parse(strings.NewReader(html), Options{})
+	if err != nil || rep.Kind != KindBounce || rep.Format != FormatExchange || len(rep.Recipients) != 1 ||
+		rep.Recipients[0].Address != "c@example.org" || rep.Recipients[0].Status.String() != "5.1.1" {
+		t.Fatalf("HTML bounce: %+v, %v", rep, err)
+	}
+}
+
+func TestErrorText(t *testing.T) {
+	inner := errors.New("boom")
+	e := &UnreadableError{Reason: "truncated multipart body", Err: inner}
+	if !errors.Is(e, inner) || e.Error() != "feedback: unreadable message: truncated multipart body: boom" {
+		t.Errorf("UnreadableError: %q", e.Error())
+	}
+	if got := (&TooLargeError{Limit: 10}).Error(); got != "feedback: message larger than 10 bytes" {
+		t.Errorf("TooLargeError: %q", got)
+	}
+}
