@@ -72,7 +72,7 @@ func (r *Renderer) Each(ctx context.Context, sheet campaign.Sheet, workers int, 
 		r.read(inner, sheet, jobs, order)
 	}()
 
-	err := r.deliver(inner, order, fn)
+	err := r.handInOrder(inner, order, fn)
 	cancel()
 	for range order { // let the reader finish; the jobs it queued complete
 	}
@@ -141,8 +141,8 @@ func (r *Renderer) work(ctx context.Context, j *job) {
 	}
 }
 
-// deliver hands finished jobs to fn in order.
-func (r *Renderer) deliver(ctx context.Context, order <-chan *job, fn func(*Message, error) error) error {
+// handInOrder hands finished jobs to fn in sheet order.
+func (r *Renderer) handInOrder(ctx context.Context, order <-chan *job, fn func(*Message, error) error) error {
 	for j := range order {
 		select {
 		case <-j.done:

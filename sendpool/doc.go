@@ -1,7 +1,18 @@
-// Package sendpool delivers rendered messages (render.Message) and records
-// the outcome of each: a rate-limited pool of SMTP or LMTP connections with
-// retries, error classification, a result report and a connection probe.
-// It also holds the preview file sink and the DKIM signer.
+// Package sendpool delivers rendered messages (render.Message) and decides
+// what each outcome means: a rate-limited pool of connections with retries,
+// throttling, per-domain limits and an estimate of a run's length. It owns
+// the vocabulary its sub-packages speak: Result and Status, the transport
+// interfaces (Dialer, Conn, PipelinedConn, Journal), the errors and their
+// classification.
+//
+// The sub-packages hold the rest of a send: smtpclient (the SMTP and LMTP
+// client behind Dialer), journal (the crash-safe record of attempts and
+// results), report (report.csv and report.json), preview (.eml files and
+// the gallery), plan (the send policy: preflight, row fates, delivery),
+// mailbox (the mailbox side: bounces, complaints), pooltest and smtptest
+// (test support). Imports flow one way: the sub-packages import sendpool,
+// never the other way round, and sendpool knows no wire protocol, file
+// format or signature.
 //
 // # Delivery
 //
@@ -15,7 +26,9 @@
 // complete; after a completed transaction the server has already reset its
 // state (RFC 5321 4.1.1.4), so no round trip is spent on it, and a connection
 // the server dropped while idle is detected by the next MAIL and redialed
-// without spending a retry.
+// without spending a retry. On a PipelinedConn (RFC 2920) the pool keeps up
+// to its window of transactions in flight and handles their outcomes in the
+// order they were begun.
 //
 // Outcomes are classified by reply code, RFC 3463 enhanced code and text
 // (ClassifyReply): permanent refusals fail the recipient; temporary ones are
@@ -25,42 +38,16 @@
 // message body was sent and before the final reply leaves the outcome
 // unknown (StatusUnknown); such messages are never retried automatically.
 // Recipients refused at RCPT while others were accepted do not stop the
-// message; temporarily refused ones are retried alone.
+// message; temporarily refused ones are retried alone. Every attempt is
+// recorded through the Journal before its body is handed to the server.
 //
-// The transport (Dialer, Conn) is an interface so a pipelined transport can
-// replace the one here, which is built on github.com/emersion/go-smtp and
-// github.com/emersion/go-sasl.
+// DomainScheduler applies per receiving domain limits without head-of-line
+// blocking; Estimate predicts a run's duration under the rate, those limits
+// and the daily cap.
 //
-// # Protocols
+// # Errors
 //
-// SMTP (RFC 5321), LMTP (RFC 2033) with per-recipient replies, implicit TLS
-// (RFC 8314) and STARTTLS (RFC 3207) with no plaintext fallback, AUTH
-// (RFC 4954) with PLAIN (RFC 4616), LOGIN, CRAM-MD5 (RFC 2195) and XOAUTH2,
-// SIZE (RFC 1870), 8BITMIME (RFC 6152), SMTPUTF8 (RFC 6531), enhanced status
-// codes (RFC 2034, RFC 3463). Certificates are verified unless
-// insecure_skip_verify is set; credentials are never sent over an
-// unencrypted connection except to a loopback address.
-//
-// # Pipelining
-//
-// When the server offers PIPELINING (RFC 2920) the pool uses a pipelined
-// exchange (PipelinedConn): with CHUNKING (RFC 3030) a whole transaction,
-// MAIL, RCPT and BDAT LAST with the body, is one group; with DATA the next
-// transaction's envelope rides behind the previous body, so one connection
-// carries about one message per round trip. smtp.transport chooses: auto,
-// pipelined or plain.
-//
-// # Deliverability
-//
-// Signer signs with DKIM (RFC 6376; rsa-sha256, ed25519-sha256 per RFC
-// 8463; relaxed/relaxed) and refuses a header list that leaves out the
-// List-Unsubscribe headers of one-click unsubscribe (RFC 2369, RFC 8058),
-// which render writes. DomainScheduler applies per receiving domain limits
-// without head-of-line blocking; Estimate predicts a run's duration under
-// the rate, those limits and the daily cap.
-//
-// # Reports
-//
-// Reporter keeps report.csv (gocsv, columns ReportColumns) and report.json
-// up to date, rewriting both atomically as results arrive.
+// The error types (SMTPError, TxError, AuthError, TLSError, DialError,
+// StopError) carry the package prefix once in Error; Reason gives the same
+// words without it, for a report's detail or a stop notice.
 package sendpool

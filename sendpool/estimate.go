@@ -164,12 +164,12 @@ func (e *EstimateResult) text(sentInWindow int) string {
 	fmt.Fprintf(&b, "%s message%s: ", thousands(e.Messages), plural(e.Messages))
 	if e.Rate.IsZero() {
 		if e.Sending > 0 {
-			fmt.Fprintf(&b, "%s with no global rate", about(e.Sending))
+			fmt.Fprintf(&b, "%s with no global rate", approximately(e.Sending))
 		} else {
 			b.WriteString("no rate limit, as fast as the server accepts them")
 		}
 	} else {
-		fmt.Fprintf(&b, "%s at %s", about(e.Sending), e.Rate)
+		fmt.Fprintf(&b, "%s at %s", approximately(e.Sending), e.Rate)
 	}
 	if len(e.Domains) > 0 {
 		d := e.Domains[0]
@@ -192,8 +192,8 @@ func (e *EstimateResult) text(sentInWindow int) string {
 	return b.String()
 }
 
-// about says "about 3m20s", or "under 1s".
-func about(d time.Duration) string {
+// approximately says "about 3m20s", or "under 1s".
+func approximately(d time.Duration) string {
 	s := FormatEstimate(d)
 	if strings.HasPrefix(s, "under") {
 		return s

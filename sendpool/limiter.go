@@ -75,18 +75,7 @@ func (l *Limiter) Wait(ctx context.Context) error {
 		return err
 	}
 	l.mu.Lock()
-	now := l.clock.Now()
-	l.rise(now)
-	if l.lim == nil {
-		if l.granted == 0 {
-			l.first = now
-		}
-		l.granted++
-		l.mu.Unlock()
-		return nil
-	}
-	r := l.lim.ReserveN(now, 1)
-	delay := r.DelayFrom(now)
+	r, delay := l.reserve(l.clock.Now())
 	l.mu.Unlock()
 	if delay <= 0 {
 		return nil
@@ -100,6 +89,37 @@ func (l *Limiter) Wait(ctx context.Context) error {
 		r.CancelAt(l.clock.Now())
 		return ctx.Err()
 	}
+}
+
+// tryTake takes a token when one is free at once, never waiting, and
+// reports whether it did.
+func (l *Limiter) tryTake() bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.clock.Now()
+	r, delay := l.reserve(now)
+	if delay > 0 {
+		r.CancelAt(now)
+		return false
+	}
+	return true
+}
+
+// reserve takes a token at now, raising the rate first when it is due:
+// it returns the reservation (nil while unlimited, when it counts the
+// token for the throughput estimate) and how long until the token is due.
+// l.mu is held.
+func (l *Limiter) reserve(now time.Time) (*rate.Reservation, time.Duration) {
+	l.rise(now)
+	if l.lim == nil {
+		if l.granted == 0 {
+			l.first = now
+		}
+		l.granted++
+		return nil, 0
+	}
+	r := l.lim.ReserveN(now, 1)
+	return r, r.DelayFrom(now)
 }
 
 // Throttle tells the limiter the server asked to slow down. It halves the

@@ -346,20 +346,3 @@ func (r *poolRun) transportPanic(tx *Tx, v any) error {
 	r.notify(Notice{Kind: NoticeWarning, Text: fmt.Sprintf("transport panic on row %d: %v\n%s", tx.Msg.Row, v, debug.Stack())})
 	return &TxError{Stage: StagePrepare, Err: fmt.Errorf("transport panic: %v", v)}
 }
-
-// tryTake takes a token when one is free at once, never waiting, and
-// reports whether it did (Wait's bookkeeping included).
-func (l *Limiter) tryTake() bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.clock.Now()
-	l.rise(now)
-	if l.lim == nil {
-		if l.granted == 0 {
-			l.first = now
-		}
-		l.granted++
-		return true
-	}
-	return l.lim.AllowN(now, 1)
-}

@@ -6,8 +6,9 @@
 //
 // A [Recorder] is what the sender pool writes through: it implements
 // sendpool's Journal interface over a [Writer]. (This package imports
-// sendpool for that, never the other way round: the pool knows the journal
-// only as that interface.)
+// sendpool for that and for its Status, never the other way round: the
+// pool knows the journal only as that interface.) [Deduper] is the one
+// duplicate-key rule of check, preview, send and report.
 //
 // # File format
 //
@@ -17,7 +18,7 @@
 //
 //	{"type":"run","v":1,"pid":4711,"started":"2026-11-25T21:00:00Z","version":"tidings 0.1.0","flags":{"resend_unknown":"true"}}
 //	{"type":"attempt","row":2,"key":"Ann@Example.org","norm_key":"ann@example.org","to":"Ann <ann@example.org>","message_id":"…@acme.example","hash":"9f86d081884c7d65","try":1,"time":"2026-11-25T21:00:01.5Z"}
-//	{"type":"result","row":2,"key":"Ann@Example.org","norm_key":"ann@example.org","status":"sent","attempts":1,"code":250,"enhanced_code":"2.0.0","detail":"OK queued","message_id":"…","server":"smtp.example.org:465","started_at":"…","finished_at":"…","duration_ms":312,"hash":"9f86d081884c7d65"}
+//	{"type":"result","status":"sent","row":2,"key":"Ann@Example.org","norm_key":"ann@example.org","attempts":1,"code":250,"enhanced_code":"2.0.0","detail":"OK queued","message_id":"…","server":"smtp.example.org:465","started_at":"…","finished_at":"…","duration_ms":312,"hash":"9f86d081884c7d65"}
 //
 // A "run" line opens every send run; the attempt and result lines after it
 // belong to that run (only one run appends at a time, see [AcquireLock]). An
@@ -25,7 +26,9 @@
 // the server; a "result" line after the server's final reply. An attempt with
 // no later result for the same recipient means the outcome is unknown: the
 // message may or may not have been delivered. Unknown members are ignored
-// when reading, so later versions may add fields.
+// when reading, so later versions may add fields. A result's "status" is
+// one of sendpool's status names, except that a message left for the next
+// run (sendpool.StatusDeferred) is written "temporary", as it always was.
 //
 // # Durability
 //

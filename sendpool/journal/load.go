@@ -245,7 +245,7 @@ func (s *State) attempt(a *Attempt) {
 	if e.delivery != sendpool.StatusSent {
 		e.MessageID, e.Hash = a.MessageID, a.Hash
 	}
-	e.settle()
+	e.restate()
 }
 
 func (s *State) result(r *Result) {
@@ -298,7 +298,7 @@ func (s *State) result(r *Result) {
 			e.Hash = r.Hash
 		}
 	}
-	e.settle()
+	e.restate()
 }
 
 // owedResult applies the result of a send to the owed recipients alone.
@@ -342,7 +342,8 @@ func (e *Entry) deliveryStatus() sendpool.Status {
 	return e.delivery
 }
 
-func (e *Entry) settle() {
+// restate sets Status from the delivery history and the latest decision.
+func (e *Entry) restate() {
 	e.Status = e.deliveryStatus()
 	if e.Status == NoStatus && e.Note != nil {
 		e.Status = e.Note.Status

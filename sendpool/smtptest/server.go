@@ -622,20 +622,26 @@ func (se *session) LMTPData(r io.Reader, status smtp.StatusCollector) error {
 			return err
 		}
 	}
+	// Decide every recipient, record the message, then reply: go-smtp
+	// writes each recipient's reply as its status is set, and a client
+	// that sees a 250 must find the message recorded.
 	var ok []string
-	for _, rcpt := range m.To {
-		var rerr error
+	errs := make([]error, len(m.To))
+	for i, rcpt := range m.To {
 		if f := se.s.o.onLMTPRcpt; f != nil {
-			rerr = f(info, rcpt)
+			errs[i] = f(info, rcpt)
 		}
-		status.SetStatus(rcpt, rerr)
-		if rerr == nil {
+		if errs[i] == nil {
 			ok = append(ok, rcpt)
 		}
 	}
+	rcpts := m.To
 	if len(ok) > 0 {
 		m.To = ok
 		se.accept(m)
+	}
+	for i, rcpt := range rcpts {
+		status.SetStatus(rcpt, errs[i])
 	}
 	return nil
 }

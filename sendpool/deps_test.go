@@ -1,0 +1,42 @@
+package sendpool_test
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// TestImportsFlowOneWay holds the layout to its rule: imports flow one way,
+// cmd → sendpool (and its sub-packages) → render → templates → campaign,
+// and the pool itself knows no wire protocol, file format or signature
+// (those are its sub-packages' and render's business). It asks the go
+// command for each package's dependencies.
+func TestImportsFlowOneWay(t *testing.T) {
+	const mod = "github.com/tidings/tidings/"
+	for _, tc := range []struct {
+		pkg       string
+		forbidden []string
+	}{
+		{"./", []string{"github.com/emersion/go-smtp", "github.com/emersion/go-sasl", "github.com/gocarina/gocsv",
+			"github.com/emersion/go-msgauth", "github.com/emersion/go-imap", mod + "sendpool/"}},
+		{"../campaign", []string{mod + "templates", mod + "render", mod + "sendpool"}},
+		{"../templates", []string{mod + "render", mod + "sendpool"}},
+		{"../render/...", []string{mod + "sendpool"}},
+		{"./smtpclient", []string{mod + "sendpool/mailbox", mod + "sendpool/plan", mod + "sendpool/report", mod + "sendpool/journal"}},
+		{"./journal", []string{mod + "sendpool/report", mod + "sendpool/plan", mod + "sendpool/smtpclient"}},
+		{"./report", []string{mod + "sendpool/plan", mod + "sendpool/smtpclient", "github.com/emersion/go-smtp"}},
+		{"./mailbox/...", []string{mod + "sendpool/smtpclient", "github.com/emersion/go-smtp"}},
+	} {
+		out, err := exec.Command("go", "list", "-deps", tc.pkg).CombinedOutput()
+		if err != nil {
+			t.Fatalf("go list -deps %s: %v\n%s", tc.pkg, err, out)
+		}
+		for _, dep := range strings.Fields(string(out)) {
+			for _, f := range tc.forbidden {
+				if dep == f || strings.HasPrefix(dep, f+"/") || strings.HasSuffix(f, "/") && strings.HasPrefix(dep, f) {
+					t.Errorf("%s depends on %s", tc.pkg, dep)
+				}
+			}
+		}
+	}
+}
