@@ -329,16 +329,7 @@ func (c *FakeClock) AdvanceToNext() {
 	if c.timers[0].at.After(c.now) {
 		c.now = c.timers[0].at
 	}
-	keep := c.timers[:0]
-	for _, t := range c.timers {
-		if !t.at.After(c.now) {
-			t.fired = true
-			t.ch <- c.now
-			continue
-		}
-		keep = append(keep, t)
-	}
-	c.timers = keep
+	c.fireDue()
 }
 
 // Advance moves the clock by d, firing due timers.
@@ -346,6 +337,11 @@ func (c *FakeClock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.now = c.now.Add(d)
+	c.fireDue()
+}
+
+// fireDue fires the timers due by now; c.mu is held.
+func (c *FakeClock) fireDue() {
 	keep := c.timers[:0]
 	for _, t := range c.timers {
 		if !t.at.After(c.now) {
