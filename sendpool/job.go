@@ -21,7 +21,6 @@ type poolJob struct {
 	sentReply  *SMTPError // the final reply of the try that delivered
 	decisive   *SMTPError // the last refusing reply
 	detail     string     // explanation besides (or instead of) decisive
-	temporary  bool       // the last failure was temporary
 	lastDetail string     // the last try's error, for stop messages
 }
 
@@ -67,14 +66,18 @@ func (r *poolRun) result(j *poolJob, final bool) Result {
 		res.StartedAt, res.FinishedAt = j.started, now
 		res.Duration = now.Sub(j.started)
 	}
-	var sent, failed, unknown int
+	var sent, failed, deferred, unknown int
 	var refused []string
 	for _, rr := range j.recips {
 		switch rr.Status {
 		case StatusSent:
 			sent++
-		case StatusFailed:
-			failed++
+		case StatusFailed, StatusDeferred:
+			if rr.Status == StatusFailed {
+				failed++
+			} else {
+				deferred++
+			}
 			refused = append(refused, fmt.Sprintf("%s (%s)", rr.Address, strings.TrimSpace(fmt.Sprintf("%d %s %s", rr.Code, rr.EnhancedCode, rr.Detail))))
 		case StatusUnknown:
 			unknown++
@@ -95,17 +98,20 @@ func (r *poolRun) result(j *poolJob, final bool) Result {
 	case sent > 0:
 		res.Status = StatusSent
 		setReply(j.sentReply)
-		if failed > 0 {
+		if failed+deferred > 0 {
 			res.Detail = joinDetail(res.Detail, "not accepted for "+strings.Join(refused, ", "), "; ")
 		}
-	case failed > 0:
+	case failed+deferred > 0:
+		// Deferred while any recipient may still take it: a later try
+		// (in this run, or the next run's) sends to all of them again.
 		res.Status = StatusFailed
-		res.Temporary = j.temporary
+		if deferred > 0 {
+			res.Status = StatusDeferred
+		}
 		setReply(j.decisive)
 		res.Detail = joinDetail(j.detail, res.Detail, ": ")
 	default:
 		res.Status = StatusNotAttempted
-		res.Temporary = j.temporary
 		res.Detail = j.detail
 	}
 	return res

@@ -49,7 +49,7 @@ func (r *poolRun) applyOutcome(j *poolJob, d *Delivery, err error, attempted boo
 		}
 		r.finish(j)
 	case ClassPermanent:
-		j.decisive, j.detail, j.temporary = se, localDetail(se, err), false
+		j.decisive, j.detail = se, localDetail(se, err)
 		for _, a := range j.rcpts {
 			j.mark(a, StatusFailed, se, j.detail)
 		}
@@ -65,7 +65,7 @@ func (r *poolRun) applyOutcome(j *poolJob, d *Delivery, err error, attempted boo
 	default: // ClassThrottled, ClassTemporary, ClassNetwork
 		j.decisive, j.detail = se, localDetail(se, err)
 		for _, a := range j.rcpts {
-			j.mark(a, StatusFailed, se, j.detail)
+			j.mark(a, StatusDeferred, se, j.detail)
 		}
 		if class == ClassThrottled {
 			r.throttle(se.Reply())
@@ -105,10 +105,10 @@ func (r *poolRun) applyRcptReplies(j *poolJob, d *Delivery, completed, attempted
 			again = append(again, rr.Addr)
 		case ClassThrottled:
 			throttled = true
-			j.mark(rr.Addr, StatusFailed, rr.Err, "")
+			j.mark(rr.Addr, StatusDeferred, rr.Err, "")
 			again = append(again, rr.Addr)
 		default:
-			j.mark(rr.Addr, StatusFailed, rr.Err, "")
+			j.mark(rr.Addr, StatusDeferred, rr.Err, "")
 			again = append(again, rr.Addr)
 		}
 	}
@@ -120,7 +120,6 @@ func (r *poolRun) applyRcptReplies(j *poolJob, d *Delivery, completed, attempted
 		j.decisive, j.detail = last, ""
 	}
 	if len(again) == 0 {
-		j.temporary = false
 		r.finish(j)
 		return
 	}
@@ -139,7 +138,6 @@ const maxThrottleWait = 5 * time.Minute
 // retryLater schedules the next try of j, or finishes it when its budget
 // is spent.
 func (r *poolRun) retryLater(j *poolJob, throttled, attempted bool) {
-	j.temporary = true
 	cfg := &r.p.cfg
 	var delay time.Duration
 	if throttled {

@@ -165,8 +165,8 @@ func testPoolGivesUpAfterRetries(t *testing.T, tr pooltest.Transport) {
 		t.Fatal(err)
 	}
 	r := res.Get(2)
-	if r.Status != sendpool.StatusFailed || !r.Temporary || r.Attempts != 3 || r.Code != 451 || r.EnhancedCode.String() != "4.3.0" {
-		t.Fatalf("result %+v, want failed temporary after 3 attempts with 451 4.3.0", r)
+	if r.Status != sendpool.StatusDeferred || r.Attempts != 3 || r.Code != 451 || r.EnhancedCode.String() != "4.3.0" {
+		t.Fatalf("result %+v, want deferred after 3 attempts with 451 4.3.0", r)
 	}
 	if !strings.Contains(r.Detail, "gave up after 2 retries") || !strings.Contains(r.Detail, "mailbox busy") {
 		t.Errorf("detail %q", r.Detail)
@@ -197,7 +197,7 @@ func testPoolPermanentFailureNotRetried(t *testing.T, tr pooltest.Transport) {
 		t.Fatal(err)
 	}
 	r := res.Get(3)
-	if r.Status != sendpool.StatusFailed || r.Temporary || r.Attempts != 1 || r.Code != 550 || r.EnhancedCode != (sendpool.EnhancedCode{5, 1, 1}) || r.Detail != "user unknown" {
+	if r.Status != sendpool.StatusFailed || r.Attempts != 1 || r.Code != 550 || r.EnhancedCode != (sendpool.EnhancedCode{5, 1, 1}) || r.Detail != "user unknown" {
 		t.Errorf("row 3: %+v, want failed once 550 5.1.1 user unknown", r)
 	}
 	if rcpts.Load() != 1 {
@@ -903,7 +903,7 @@ func testPoolThrottlingIsBounded(t *testing.T, tr pooltest.Transport) {
 		t.Fatal(err)
 	}
 	for row, r := range res.Map() {
-		if r.Status != sendpool.StatusFailed || !r.Temporary || r.Attempts != 4 || !strings.Contains(r.Detail, "still throttled") {
+		if r.Status != sendpool.StatusDeferred || r.Attempts != 4 || !strings.Contains(r.Detail, "still throttled") {
 			t.Errorf("row %d: %+v", row, r)
 		}
 	}
@@ -928,7 +928,7 @@ func testPoolSizeAndSMTPUTF8(t *testing.T, tr pooltest.Transport) {
 	if r := res.Get(2); r.Status != sendpool.StatusSent {
 		t.Errorf("small: %v", r.Status)
 	}
-	if r := res.Get(3); r.Status != sendpool.StatusFailed || r.Temporary || !strings.Contains(r.Detail, "server accepts at most 1000") {
+	if r := res.Get(3); r.Status != sendpool.StatusFailed || !strings.Contains(r.Detail, "server accepts at most 1000") {
 		t.Errorf("big: %v %q", r.Status, r.Detail)
 	}
 	if r := res.Get(4); r.Status != sendpool.StatusFailed || !strings.Contains(r.Detail, "needs SMTPUTF8") {
@@ -1171,7 +1171,7 @@ func testPoolJournalSeam(t *testing.T, tr pooltest.Transport) {
 	// finishers, so messages interleave in any order).
 	want := map[string][]string{
 		"2": {"attempt 2", "result 2 sent final=true"},
-		"3": {"attempt 3", "result 3 failed final=false", "attempt 3", "result 3 sent final=true"},
+		"3": {"attempt 3", "result 3 deferred final=false", "attempt 3", "result 3 sent final=true"},
 		"4": {"attempt 4", "result 4 sent final=true"},
 	}
 	got := map[string][]string{}
@@ -1331,7 +1331,7 @@ func TestPoolTransportPanicIsContained(t *testing.T) {
 		t.Fatal(err)
 	}
 	for row, r := range res.Map() {
-		if r.Status != sendpool.StatusFailed || !r.Temporary || !strings.Contains(r.Detail, "transport panic: transport bug") || r.Server != "panic:0" {
+		if r.Status != sendpool.StatusDeferred || !strings.Contains(r.Detail, "transport panic: transport bug") || r.Server != "panic:0" {
 			t.Errorf("row %d: %+v", row, r)
 		}
 	}

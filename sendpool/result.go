@@ -19,8 +19,8 @@ const (
 	// StatusSent: the server accepted the message for at least one envelope
 	// recipient (Detail names recipients it refused, if any).
 	StatusSent
-	// StatusFailed: the server refused the message (permanently, or
-	// temporarily until the retries ran out; see Result.Temporary).
+	// StatusFailed: the server refused the message for good (a permanent
+	// refusal); not tried again unless asked.
 	StatusFailed
 	// StatusUnknown: the body was sent but the final reply was lost; the
 	// message may or may not have been delivered. Never retried
@@ -34,11 +34,22 @@ const (
 	// StatusSuppressed: the recipient is on the suppression list (journal
 	// issue).
 	StatusSuppressed
-	// StatusDeferred: the message was refused temporarily (or the run
-	// stopped before its next try) and is left for the next run; the
-	// journal's outcome for such a message. The pool itself reports these
-	// as StatusFailed or StatusNotAttempted with Result.Temporary set.
+	// StatusDeferred: the server refused the message for now (a
+	// temporary refusal, a throttle, a connection lost before the body):
+	// waiting for its next try in this run, or left for the next run when
+	// its retries ran out or the run stopped first. Code and Detail hold
+	// the last reply.
 	StatusDeferred
+	// StatusBounced: sent, and later reported undeliverable for good (a
+	// hard bounce: a delivery status notification, RFC 3464, with a 5.x.x
+	// failure); set by the mailbox side, never by the pool.
+	StatusBounced
+	// StatusSoftBounce: sent, and later reported delayed or refused for
+	// now (4.x.x, or 5.2.2 mailbox full); set by the mailbox side.
+	StatusSoftBounce
+	// StatusComplained: sent, and the recipient reported it as spam (an
+	// ARF feedback report, RFC 5965); set by the mailbox side.
+	StatusComplained
 )
 
 var statusNames = [...]string{
@@ -50,11 +61,15 @@ var statusNames = [...]string{
 	StatusDuplicate:    "duplicate",
 	StatusSuppressed:   "suppressed",
 	StatusDeferred:     "deferred",
+	StatusBounced:      "bounced",
+	StatusSoftBounce:   "soft-bounce",
+	StatusComplained:   "complained",
 }
 
 // Statuses lists every status in report order.
 func Statuses() []Status {
-	return []Status{StatusSent, StatusFailed, StatusUnknown, StatusInvalid, StatusNotAttempted, StatusDuplicate, StatusSuppressed}
+	return []Status{StatusSent, StatusDeferred, StatusFailed, StatusUnknown, StatusBounced, StatusSoftBounce, StatusComplained,
+		StatusInvalid, StatusNotAttempted, StatusDuplicate, StatusSuppressed}
 }
 
 func (s Status) String() string {
@@ -94,10 +109,15 @@ func (s *Status) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// Done reports whether the row needs no further sending: it was sent, or
-// skipped on purpose (duplicate, suppressed).
+// Done reports whether the row needs no further sending: it was sent
+// (whatever came back later: a bounce, a complaint), or skipped on purpose
+// (duplicate, suppressed).
 func (s Status) Done() bool {
-	return s == StatusSent || s == StatusDuplicate || s == StatusSuppressed
+	switch s {
+	case StatusSent, StatusBounced, StatusSoftBounce, StatusComplained, StatusDuplicate, StatusSuppressed:
+		return true
+	}
+	return false
 }
 
 // EnhancedCode is an RFC 3463 enhanced status code such as 5.1.1; the zero
@@ -179,10 +199,6 @@ type Result struct {
 	// pool does not set it: the caller copies DomainScheduler.TakeWait into
 	// the Result it reports.
 	Wait time.Duration
-	// Temporary is set on a failed (or not-attempted) result whose last
-	// error was temporary: retries ran out or the run stopped before the
-	// next retry. A later run may try it again.
-	Temporary bool
 	// Final is false on the intermediate results the pool hands to
 	// Journal.Result after a try that will be retried; every Result given
 	// to the Run callback is final.

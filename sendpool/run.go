@@ -249,14 +249,13 @@ func (r *poolRun) callbacks() {
 func (r *poolRun) finishStopped(j *poolJob) {
 	for _, a := range j.rcpts {
 		for i := range j.recips {
-			if j.recips[i].Address == a && j.recips[i].Status != StatusFailed {
+			if j.recips[i].Address == a && j.recips[i].Status != StatusFailed && j.recips[i].Status != StatusDeferred {
 				j.recips[i].Status = StatusNotAttempted
 			}
 		}
 	}
 	j.detail = r.cause()
 	if j.attempts > 0 {
-		j.temporary = true
 		j.detail += " before the next try"
 		if j.decisive == nil && j.lastDetail != "" {
 			j.detail += "; last try: " + j.lastDetail

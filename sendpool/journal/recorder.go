@@ -78,7 +78,7 @@ func Owed(r sendpool.Result) []string {
 		switch {
 		case rr.Status == sendpool.StatusSent:
 			sent = true
-		case rr.Code >= 500:
+		case rr.Status == sendpool.StatusFailed:
 			// refused for good: not owed
 		default:
 			out = append(out, rr.Address)
@@ -106,20 +106,10 @@ func (j *Recorder) Record(ctx context.Context, r Result) error {
 func resultOf(r sendpool.Result) Result {
 	return Result{
 		Row: r.Row, Key: r.Key, NormKey: NormalizeKey(r.Key), To: r.To,
-		Status:   statusOf(r.Status, r.Temporary),
+		Status:   r.Status,
 		Attempts: r.Attempts, Code: r.Code, EnhancedCode: r.EnhancedCode.String(),
 		Detail: r.Detail, MessageID: r.MessageID, Server: r.Server,
 		Started: r.StartedAt, Finished: r.FinishedAt, DurationMS: r.Duration.Milliseconds(),
 		WaitMS: r.Wait.Milliseconds(),
 	}
-}
-
-// statusOf is the status recorded for a pool result: a failure, or a stop
-// before the next try, whose last error was temporary is deferred, so the
-// next run retries it.
-func statusOf(s sendpool.Status, temporary bool) sendpool.Status {
-	if temporary && (s == sendpool.StatusFailed || s == sendpool.StatusNotAttempted) {
-		return sendpool.StatusDeferred
-	}
-	return s
 }

@@ -11,14 +11,9 @@ import (
 	"github.com/tidings/tidings/sendpool/journal"
 )
 
-// FromJournal converts a journal record to a report line. A deferred
-// message (refused temporarily, retried by the next run) is reported as
-// failed: it was not delivered.
+// FromJournal converts a journal record to a report line.
 func FromJournal(r journal.Result) Row {
 	st := r.Status
-	if st == sendpool.StatusDeferred {
-		st = sendpool.StatusFailed
-	}
 	ec, _ := sendpool.ParseEnhancedCode(r.EnhancedCode)
 	return FromResult(sendpool.Result{
 		Row: r.Row, Key: r.Key, To: r.To, MessageID: r.MessageID, Status: st,

@@ -14,8 +14,12 @@ import (
 type Summary struct {
 	Total        int `json:"total"`
 	Sent         int `json:"sent"`
+	Deferred     int `json:"deferred"`
 	Failed       int `json:"failed"`
 	Unknown      int `json:"unknown"`
+	Bounced      int `json:"bounced"`
+	SoftBounce   int `json:"soft_bounce"`
+	Complained   int `json:"complained"`
 	Invalid      int `json:"invalid"`
 	NotAttempted int `json:"not_attempted"`
 	Duplicate    int `json:"duplicate"`
@@ -38,21 +42,8 @@ func Summarize(rows []Row) Summary {
 	var s Summary
 	for _, r := range rows {
 		s.Total++
-		switch r.Status {
-		case sendpool.StatusSent:
-			s.Sent++
-		case sendpool.StatusFailed:
-			s.Failed++
-		case sendpool.StatusUnknown:
-			s.Unknown++
-		case sendpool.StatusInvalid:
-			s.Invalid++
-		case sendpool.StatusNotAttempted:
-			s.NotAttempted++
-		case sendpool.StatusDuplicate:
-			s.Duplicate++
-		case sendpool.StatusSuppressed:
-			s.Suppressed++
+		if n := s.counter(r.Status); n != nil {
+			*n++
 		}
 		if !r.Status.Done() {
 			if len(s.Problems) < maxProblems {
@@ -73,42 +64,61 @@ func Summarize(rows []Row) Summary {
 
 // Count returns the number of rows with status st.
 func (s *Summary) Count(st sendpool.Status) int {
-	switch st {
-	case sendpool.StatusSent:
-		return s.Sent
-	case sendpool.StatusFailed:
-		return s.Failed
-	case sendpool.StatusUnknown:
-		return s.Unknown
-	case sendpool.StatusInvalid:
-		return s.Invalid
-	case sendpool.StatusNotAttempted:
-		return s.NotAttempted
-	case sendpool.StatusDuplicate:
-		return s.Duplicate
-	case sendpool.StatusSuppressed:
-		return s.Suppressed
+	if n := s.counter(st); n != nil {
+		return *n
 	}
 	return 0
+}
+
+// counter is the field that counts st; nil for none.
+func (s *Summary) counter(st sendpool.Status) *int {
+	switch st {
+	case sendpool.StatusSent:
+		return &s.Sent
+	case sendpool.StatusDeferred:
+		return &s.Deferred
+	case sendpool.StatusFailed:
+		return &s.Failed
+	case sendpool.StatusUnknown:
+		return &s.Unknown
+	case sendpool.StatusBounced:
+		return &s.Bounced
+	case sendpool.StatusSoftBounce:
+		return &s.SoftBounce
+	case sendpool.StatusComplained:
+		return &s.Complained
+	case sendpool.StatusInvalid:
+		return &s.Invalid
+	case sendpool.StatusNotAttempted:
+		return &s.NotAttempted
+	case sendpool.StatusDuplicate:
+		return &s.Duplicate
+	case sendpool.StatusSuppressed:
+		return &s.Suppressed
+	}
+	return nil
 }
 
 // OK reports whether every row that should be sent was sent (duplicates
 // and suppressed rows are skipped on purpose and do not count against it).
 func (s *Summary) OK() bool {
-	return s.Failed+s.Unknown+s.Invalid+s.NotAttempted == 0
+	return s.Deferred+s.Failed+s.Unknown+s.Invalid+s.NotAttempted == 0
 }
 
 // WriteText renders the summary for a terminal: counts per status and the
 // first problem rows.
 func (s *Summary) WriteText(w io.Writer) error {
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "%d recipients: %d sent", s.Total, s.Sent)
-	for _, st := range []sendpool.Status{sendpool.StatusFailed, sendpool.StatusUnknown, sendpool.StatusInvalid, sendpool.StatusNotAttempted, sendpool.StatusDuplicate, sendpool.StatusSuppressed} {
+	fmt.Fprintf(&b, "%s: %d sent", Plural(s.Total, "recipient"), s.Sent)
+	for _, st := range sendpool.Statuses()[1:] {
 		if n := s.Count(st); n > 0 {
 			fmt.Fprintf(&b, ", %d %s", n, st)
 		}
 	}
 	b.WriteString("\n")
+	if s.Deferred > 0 {
+		fmt.Fprintf(&b, "%d deferred: the server refused them for now; run send again to try them again.\n", s.Deferred)
+	}
 	if s.Unknown > 0 {
 		fmt.Fprintf(&b, "%d unknown: the connection was lost after the message was sent and before the server confirmed it; they may or may not have arrived and are not re-sent automatically.\n", s.Unknown)
 	}
@@ -139,4 +149,13 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return string(r[:n-1]) + "…"
+}
+
+// Plural writes n and noun, with an s unless n is 1: "1 recipient", "2
+// recipients".
+func Plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
 }

@@ -1,0 +1,120 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// TestDeferredWhenRetriesRunOut: a recipient the server keeps refusing for
+// now is deferred, not failed, once the run's retries are spent: the report
+// gives the last reply, the summary counts it apart, the exit code is 1,
+// `report` agrees, and the next run sends it.
+func TestDeferredWhenRetriesRunOut(t *testing.T) {
+	var refuse atomic.Bool
+	refuse.Store(true)
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		if to == "user001@example.com" && refuse.Load() {
+			return smtptest.Reply(451, "4.3.0", "mailbox busy, try later")
+		}
+		return nil
+	}))
+	camp := sendCampaign(t, srv, 3, "send: {concurrency: 1, retries: 1, retry_backoff: 1ms}\n")
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if code != exitSomeFailed {
+		t.Fatalf("code %d, want %d\n%s%s", code, exitSomeFailed, out, errOut)
+	}
+	if !strings.Contains(out, "3 recipients: 2 sent, 1 deferred") || !strings.Contains(out, "1 deferred: the server refused them for now") {
+		t.Errorf("summary:\n%s", out)
+	}
+	r := rowByKey(t, camp, "user001@example.com")
+	if r["status"] != "deferred" || r["code"] != "451" || r["enhanced_code"] != "4.3.0" || !strings.Contains(r["detail"], "mailbox busy") {
+		t.Errorf("deferred row: %v", r)
+	}
+	out, _, code = runCLI(t, "report", camp)
+	if code != exitSomeFailed || !strings.Contains(out, "1 deferred") {
+		t.Errorf("report: code %d\n%s", code, out)
+	}
+	if r := rowByKey(t, camp, "user001@example.com"); r["status"] != "deferred" {
+		t.Errorf("report's row: %v", r)
+	}
+	refuse.Store(false)
+	if out, errOut, code = runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("second run: code %d\n%s%s", code, out, errOut)
+	}
+	if n := srv.Received("user001@example.com"); n != 1 {
+		t.Errorf("user001 received %d copies", n)
+	}
+}
+
+// TestDeferredWhileWaitingAndAfterInterrupt: while a send waits to retry a
+// refused message, `report` shows it deferred (not failed), and so does the
+// report the interrupted run leaves behind.
+func TestDeferredWhileWaitingAndAfterInterrupt(t *testing.T) {
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		if to == "user000@example.com" {
+			return smtptest.Reply(452, "4.2.2", "mailbox over quota for now")
+		}
+		return nil
+	}))
+	camp := sendCampaign(t, srv, 2, "send: {concurrency: 1, retries: 3, retry_backoff: 1h}\n")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out, errOut bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	done := make(chan error, 1)
+	go func() { done <- runSend(ctx, sendOptions{yes: true}, g, camp) }()
+
+	journal := filepath.Join(filepath.Dir(camp), ".tidings", "t", "journal.jsonl")
+	waitFor(t, func() bool {
+		b, _ := os.ReadFile(journal)
+		return bytes.Contains(b, []byte(`"status":"temporary"`)) && srv.Received("user001@example.com") == 1
+	})
+	rout, _, code := runCLI(t, "report", camp)
+	if code != exitSomeFailed || !strings.Contains(rout, "1 deferred") {
+		t.Errorf("report during the send: code %d\n%s", code, rout)
+	}
+	if r := rowByKey(t, camp, "user000@example.com"); r["status"] != "deferred" || r["code"] != "452" {
+		t.Errorf("row waiting for its retry: %v", r)
+	}
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) && exitCode(err) != exitInterrupted {
+		t.Fatalf("send: %v\n%s%s", err, out.String(), errOut.String())
+	}
+	r := rowByKey(t, camp, "user000@example.com")
+	if r["status"] != "deferred" || r["code"] != "452" || !strings.Contains(r["detail"], "run interrupted before the next try") {
+		t.Errorf("row of the interrupted run: %v", r)
+	}
+}
+
+// rowByKey returns the report row of key.
+func rowByKey(t *testing.T, camp, key string) map[string]string {
+	t.Helper()
+	for _, r := range readReport(t, camp) {
+		if r["key"] == key {
+			return r
+		}
+	}
+	t.Fatalf("no report row for %s", key)
+	return nil
+}
+
+// waitFor polls cond until it holds, failing the test after 20 s.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met within 20s")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
