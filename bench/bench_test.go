@@ -3,10 +3,12 @@ package bench
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -475,4 +477,72 @@ func BenchmarkSheetMemory(b *testing.B) {
 		report(b, row{name: fmt.Sprintf("tidings check, %d-row XLSX", n), rate: float64(n) / r.Elapsed.Seconds(), peakMB: mb(r.PeakRSS),
 			ratio: float64(r.PeakRSS) / float64(bareRun.PeakRSS), target: "peak ≤ 1.3 × bare loop", note: note})
 	})
+}
+
+// BenchmarkSendMemory: peak memory of tidings send of the bench newsletter
+// to the sink on loopback (8 connections), and the size of the state
+// folder it leaves, per recipient, for each size in BENCH_SEND_MEM_N
+// (comma-separated; default 10000,300000).
+func BenchmarkSendMemory(b *testing.B) {
+	sizes := knobList("BENCH_SEND_MEM_N", []int{10_000, 300_000})
+	bin := buildCLI(b)
+	sink, err := StartSink(SinkOptions{})
+	must(b, err)
+	defer sink.Close()
+	for _, n := range sizes {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			dir := b.TempDir()
+			must(b, WriteCSV(filepath.Join(dir, "big.csv"), n))
+			state := filepath.Join(dir, "state")
+			_, err := WriteCampaign(dir, CampaignOptions{Sheet: "big.csv", SMTPPort: sink.Port, Transport: "pipelined", StateDir: state})
+			must(b, err)
+			sink.Reset()
+			r := runCLI(b, dir, nil, bin, "send", "--yes", "--concurrency", "8", "campaign.yaml")
+			if got := sink.Messages(); got != int64(n) {
+				b.Fatalf("sink accepted %d, want %d\n%s", got, n, r.Output)
+			}
+			size := dirSize(b, state)
+			report(b, row{name: fmt.Sprintf("tidings send, %d recipients, 8 conns, loopback", n), rate: float64(n) / r.Elapsed.Seconds(),
+				peakMB: mb(r.PeakRSS), target: "peak ≤ 100 MB, flat",
+				note: fmt.Sprintf("state folder %.0f bytes a recipient (target ≤ 2,000)", float64(size)/float64(n))})
+		})
+	}
+}
+
+// knobList reads a comma-separated list of sizes from the environment,
+// scaled down under BENCH_QUICK as knob is.
+func knobList(name string, def []int) []int {
+	v := os.Getenv(name)
+	if v == "" {
+		out := make([]int, len(def))
+		for i, n := range def {
+			out[i] = knob(name+"_UNSET_", n)
+		}
+		return out
+	}
+	var out []int
+	for _, f := range strings.Split(v, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err == nil && n > 0 {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// dirSize is the bytes of the files below dir.
+func dirSize(b *testing.B, dir string) int64 {
+	var n int64
+	err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		info, err := d.Info()
+		if err == nil {
+			n += info.Size()
+		}
+		return err
+	})
+	must(b, err)
+	return n
 }

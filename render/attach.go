@@ -2,7 +2,9 @@ package render
 
 import (
 	"container/list"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -32,6 +34,7 @@ type blob struct {
 	ctype string // media type by extension (see contentType)
 	utf8  bool   // the data is valid UTF-8
 	size  int64  // bytes before encoding
+	sum   string // hex SHA-256 of the data
 	enc   []byte // base64 in 76-character lines joined by CRLF, no final CRLF
 	// cid is an inline image's Content-ID without the angle brackets: an
 	// RFC 5322 msg-id, NAME@campaign when the HTML names it without '@'.
@@ -169,7 +172,9 @@ func (a *attacher) open(real string, fromData bool) (*os.File, error) {
 // newBlob makes the blob of a file's data.
 func newBlob(name, path string, data []byte) *blob {
 	ok := utf8.Valid(data)
-	return &blob{name: name, path: path, ctype: contentType(name, ok), utf8: ok, size: int64(len(data)), enc: encodeBase64(data)}
+	sum := sha256.Sum256(data)
+	return &blob{name: name, path: path, ctype: contentType(name, ok), utf8: ok, size: int64(len(data)),
+		sum: hex.EncodeToString(sum[:]), enc: encodeBase64(data)}
 }
 
 // withName returns b under another file name (two symlinks to one file).

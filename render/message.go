@@ -41,4 +41,7 @@ type Attachment struct {
 	Path        string // absolute path it was read from
 	Size        int64  // bytes before encoding
 	ContentType string
+	// SHA256 is the hex SHA-256 of the file's data: what tells that an
+	// attachment is unchanged since a message was made with it.
+	SHA256 string
 }

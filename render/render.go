@@ -759,7 +759,7 @@ func (r *Renderer) rowAttachments(row campaign.Row, fb *bytes.Buffer, m *Message
 			return nil, r.rowErr(row, af.t.Column(row, b.name), fmt.Errorf("render: %w: attachments alone are over max_message_size (%d bytes)", ErrTooLarge, r.maxSize))
 		}
 		atts = append(atts, b)
-		m.Attachments = append(m.Attachments, Attachment{Name: b.name, Path: b.path, Size: b.size, ContentType: b.ctype})
+		m.Attachments = append(m.Attachments, Attachment{Name: b.name, Path: b.path, Size: b.size, ContentType: b.ctype, SHA256: b.sum})
 	}
 	return atts, nil
 }

@@ -1,0 +1,33 @@
+// Package spool keeps the messages a campaign's preflight rendered, so that
+// delivery sends them without rendering again and a person can look back
+// at what each recipient was sent: a mail server's queue files, for a
+// campaign.
+//
+// A spool is written once, in sheet order, by the preflight of a send (a
+// generation), and read many times: sequentially by delivery, by row or
+// key by `tidings show` and `preview`. It lives in the campaign's state
+// folder, spool/, as four files per generation:
+//
+//	g0001.rows    a record per sheet row: key, To, Message-ID, and whether the
+//	              row has a message, or the problem that kept it from one
+//	g0001.msgs    a record per message: envelope, headers a report needs,
+//	              attachment digests, and the message bytes as sent
+//	g0001.index   a fixed-size record per frame of either stream: the rows it
+//	              holds and where it lies, for access by row
+//	g0001.json    the manifest, written last: what the generation was made
+//	              from (the inputs' digests) and the sizes of the other files
+//
+// Records are grouped in frames, each compressed on its own with zstd
+// (RFC 8878, github.com/klauspost/compress/zstd): the messages of one
+// campaign share almost everything, so a frame of many messages compresses
+// far better than each alone, and one frame is all a lookup decompresses.
+// Every frame carries a CRC-32C of its compressed bytes. A generation
+// without its manifest, or whose files do not have the sizes the manifest
+// gives, was cut short (a crash, a full disk) and is never read: the next
+// preflight makes a new one.
+//
+// The spool holds what the inputs (the campaign file, its templates, the
+// sheet, the attachments, the DKIM key) made, not what a run decided: which
+// rows to send is decided again on every run from the journal and the
+// suppression list.
+package spool

@@ -1,0 +1,122 @@
+package spool
+
+import (
+	"encoding/binary"
+	"fmt"
+	"hash/crc32"
+	"io"
+
+	"github.com/klauspost/compress/zstd"
+)
+
+// stream names one of a generation's two record files.
+type stream uint8
+
+const (
+	streamRows stream = iota
+	streamMsgs
+)
+
+// Frame layout on disk: a header, then the zstd-compressed records.
+//
+//	0  2  magic "TS"
+//	2  1  format version (1)
+//	3  1  stream (0 rows, 1 messages)
+//	4  4  compressed length, little endian
+//	8  4  raw length
+//	12 4  CRC-32C of the compressed bytes
+const (
+	frameHeaderSize = 16
+	formatVersion   = 1
+)
+
+// Index records, one per frame of either stream, in the order written:
+//
+//	0  1  stream
+//	1  3  (zero)
+//	4  4  records in the frame
+//	8  4  first row
+//	12 4  last row
+//	16 8  offset of the frame in its stream's file
+//	24 4  frame length on disk, header included
+//	28 4  (zero)
+const indexRecordSize = 32
+
+// frameRef is an index record.
+type frameRef struct {
+	stream   stream
+	count    int
+	firstRow int
+	lastRow  int
+	offset   int64
+	length   int64
+}
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+func (f *frameRef) marshal() []byte {
+	b := make([]byte, indexRecordSize)
+	b[0] = byte(f.stream)
+	binary.LittleEndian.PutUint32(b[4:], uint32(f.count))
+	binary.LittleEndian.PutUint32(b[8:], uint32(f.firstRow))
+	binary.LittleEndian.PutUint32(b[12:], uint32(f.lastRow))
+	binary.LittleEndian.PutUint64(b[16:], uint64(f.offset))
+	binary.LittleEndian.PutUint32(b[24:], uint32(f.length))
+	return b
+}
+
+func unmarshalFrameRef(b []byte) frameRef {
+	return frameRef{
+		stream:   stream(b[0]),
+		count:    int(binary.LittleEndian.Uint32(b[4:])),
+		firstRow: int(binary.LittleEndian.Uint32(b[8:])),
+		lastRow:  int(binary.LittleEndian.Uint32(b[12:])),
+		offset:   int64(binary.LittleEndian.Uint64(b[16:])),
+		length:   int64(binary.LittleEndian.Uint32(b[24:])),
+	}
+}
+
+// encodeFrame compresses raw into a frame of stream s.
+func encodeFrame(enc *zstd.Encoder, s stream, raw []byte) []byte {
+	out := make([]byte, frameHeaderSize, frameHeaderSize+len(raw)/4+64)
+	out = enc.EncodeAll(raw, out)
+	comp := out[frameHeaderSize:]
+	out[0], out[1], out[2], out[3] = 'T', 'S', formatVersion, byte(s)
+	binary.LittleEndian.PutUint32(out[4:], uint32(len(comp)))
+	binary.LittleEndian.PutUint32(out[8:], uint32(len(raw)))
+	binary.LittleEndian.PutUint32(out[12:], crc32.Checksum(comp, castagnoli))
+	return out
+}
+
+// readFrame reads the frame ref points to in r and returns its raw
+// records, checking the header, the length and the CRC.
+func readFrame(r io.ReaderAt, dec *zstd.Decoder, ref frameRef) ([]byte, error) {
+	if ref.length < frameHeaderSize || ref.length > maxFrame {
+		return nil, fmt.Errorf("%w: frame of %d bytes", errCorrupt, ref.length)
+	}
+	buf := make([]byte, ref.length)
+	if _, err := r.ReadAt(buf, ref.offset); err != nil {
+		return nil, fmt.Errorf("spool: reading a frame at %d: %w", ref.offset, err)
+	}
+	if buf[0] != 'T' || buf[1] != 'S' || buf[2] != formatVersion || stream(buf[3]) != ref.stream {
+		return nil, fmt.Errorf("%w: bad frame header at %d", errCorrupt, ref.offset)
+	}
+	compLen := int64(binary.LittleEndian.Uint32(buf[4:]))
+	rawLen := int(binary.LittleEndian.Uint32(buf[8:]))
+	comp := buf[frameHeaderSize:]
+	if compLen != int64(len(comp)) || rawLen > maxFrame {
+		return nil, fmt.Errorf("%w: frame lengths at %d", errCorrupt, ref.offset)
+	}
+	if crc32.Checksum(comp, castagnoli) != binary.LittleEndian.Uint32(buf[12:]) {
+		return nil, fmt.Errorf("%w: checksum of the frame at %d", errCorrupt, ref.offset)
+	}
+	raw, err := dec.DecodeAll(comp, make([]byte, 0, rawLen))
+	if err != nil || len(raw) != rawLen {
+		return nil, fmt.Errorf("%w: frame at %d does not decompress: %v", errCorrupt, ref.offset, err)
+	}
+	return raw, nil
+}
+
+// maxFrame bounds a frame's size (a message may be up to max_message_size;
+// a frame holds at least one).
+const maxFrame = 1 << 30

@@ -1,0 +1,211 @@
+package spool
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sort"
+
+	"github.com/klauspost/compress/zstd"
+)
+
+// Reader reads a complete generation. It is used by one goroutine at a
+// time (ScanMessages reads ahead on one of its own); the caller closes it.
+type Reader struct {
+	g      *Generation
+	rows   *os.File
+	msgs   *os.File
+	refs   [2][]frameRef // rows frames, messages frames, in order
+	dec    *zstd.Decoder
+	cached int // index of the messages frame in frame, -1 for none
+	frame  []Message
+}
+
+// Open opens the generation for reading and reads its index.
+func (g *Generation) Open() (*Reader, error) {
+	if g.m == nil {
+		if err := g.load(); err != nil {
+			return nil, err
+		}
+	}
+	dec, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(maxFrame))
+	if err != nil {
+		return nil, fmt.Errorf("spool: %w", err)
+	}
+	r := &Reader{g: g, dec: dec, cached: -1}
+	if err := r.open(); err != nil {
+		r.Close()
+		return nil, err
+	}
+	return r, nil
+}
+
+func (r *Reader) open() error {
+	var err error
+	if r.rows, err = os.Open(r.g.path(extRows)); err != nil {
+		return fmt.Errorf("spool: %w", err)
+	}
+	if r.msgs, err = os.Open(r.g.path(extMsgs)); err != nil {
+		return fmt.Errorf("spool: %w", err)
+	}
+	index, err := os.ReadFile(r.g.path(extIndex))
+	if err != nil {
+		return fmt.Errorf("spool: %w", err)
+	}
+	for off := 0; off+indexRecordSize <= len(index); off += indexRecordSize {
+		ref := unmarshalFrameRef(index[off : off+indexRecordSize])
+		if ref.stream > streamMsgs {
+			return fmt.Errorf("%w: index record %d", errCorrupt, off/indexRecordSize)
+		}
+		r.refs[ref.stream] = append(r.refs[ref.stream], ref)
+	}
+	return nil
+}
+
+// Close closes the files.
+func (r *Reader) Close() error {
+	if r.rows != nil {
+		r.rows.Close()
+	}
+	if r.msgs != nil {
+		r.msgs.Close()
+	}
+	r.dec.Close()
+	return nil
+}
+
+// Generation is the generation read.
+func (r *Reader) Generation() *Generation { return r.g }
+
+// ScanRows calls fn with every row record, in sheet order, until fn
+// returns an error (which ScanRows returns).
+func (r *Reader) ScanRows(ctx context.Context, fn func(Row) error) error {
+	for _, ref := range r.refs[streamRows] {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		raw, err := readFrame(r.rows, r.dec, ref)
+		if err != nil {
+			return err
+		}
+		d := decoder{b: raw}
+		for range ref.count {
+			row := d.row()
+			if d.err != nil {
+				return fmt.Errorf("%w in %s", errCorrupt, r.g.path(extRows))
+			}
+			if err := fn(row); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// ScanMessages calls fn with every message from row from on, in sheet
+// order, until fn returns an error (which it returns). It decompresses the
+// next frames on a goroutine of its own while fn works.
+func (r *Reader) ScanMessages(ctx context.Context, from int, fn func(Message) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	frames := make(chan []Message, 2)
+	defer func() {
+		cancel()
+		for range frames {
+			// Wait for the reader goroutine: it uses r's files.
+		}
+	}()
+	errc := make(chan error, 1)
+	refs := r.refs[streamMsgs]
+	start := sort.Search(len(refs), func(i int) bool { return refs[i].lastRow >= from })
+	go func() {
+		defer close(frames)
+		for _, ref := range refs[start:] {
+			msgs, err := r.decodeMessages(ref)
+			if err != nil {
+				errc <- err
+				return
+			}
+			select {
+			case frames <- msgs:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	for msgs := range frames {
+		for _, m := range msgs {
+			if m.Row < from {
+				continue
+			}
+			if err := fn(m); err != nil {
+				return err
+			}
+		}
+	}
+	select {
+	case err := <-errc:
+		return err
+	default:
+		return ctx.Err()
+	}
+}
+
+// decodeMessages reads and decodes one messages frame. The messages' Data
+// share the frame's memory.
+func (r *Reader) decodeMessages(ref frameRef) ([]Message, error) {
+	raw, err := readFrame(r.msgs, r.dec, ref)
+	if err != nil {
+		return nil, err
+	}
+	d := decoder{b: raw}
+	out := make([]Message, 0, ref.count)
+	for range ref.count {
+		m := d.message()
+		if d.err != nil {
+			return nil, fmt.Errorf("%w in %s", errCorrupt, r.g.path(extMsgs))
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+// Message returns the message of sheet row row; ok is false when the
+// generation has none. It decompresses one frame, and keeps it for the
+// next call (rows looked up in order cost a frame per 64).
+func (r *Reader) Message(row int) (m Message, ok bool, err error) {
+	refs := r.refs[streamMsgs]
+	i := sort.Search(len(refs), func(i int) bool { return refs[i].lastRow >= row })
+	if i == len(refs) || refs[i].firstRow > row {
+		return Message{}, false, nil
+	}
+	if r.cached != i {
+		frame, err := r.decodeMessages(refs[i])
+		if err != nil {
+			return Message{}, false, err
+		}
+		r.cached, r.frame = i, frame
+	}
+	for _, m := range r.frame {
+		if m.Row == row {
+			return m, true, nil
+		}
+	}
+	return Message{}, false, nil
+}
+
+// FindRow returns the first row record match accepts (by key, say); ok is
+// false when none does.
+func (r *Reader) FindRow(ctx context.Context, match func(Row) bool) (found Row, ok bool, err error) {
+	errFound := fmt.Errorf("found")
+	err = r.ScanRows(ctx, func(row Row) error {
+		if match(row) {
+			found, ok = row, true
+			return errFound
+		}
+		return nil
+	})
+	if ok {
+		return found, true, nil
+	}
+	return Row{}, false, err
+}

@@ -1,0 +1,194 @@
+package spool
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+
+	"github.com/tidings/tidings/render"
+)
+
+// Kind says what a sheet row left in the spool.
+type Kind uint8
+
+// The kinds of row.
+const (
+	// KindMessage: the row rendered; its message is in the spool.
+	KindMessage Kind = 1 + iota
+	// KindInvalid: the row has a problem (Row.Detail); no message.
+	KindInvalid
+	// KindDuplicate: an earlier row has the same key (Row.Detail); no
+	// message.
+	KindDuplicate
+)
+
+func (k Kind) String() string {
+	switch k {
+	case KindMessage:
+		return "message"
+	case KindInvalid:
+		return "invalid"
+	case KindDuplicate:
+		return "duplicate"
+	default:
+		return fmt.Sprintf("Kind(%d)", int(k))
+	}
+}
+
+// Row is what a sheet row left in the spool.
+type Row struct {
+	Row  int
+	Kind Kind
+	// Key, To and MessageID are the message's (as far as the row got, for
+	// an invalid one).
+	Key       string
+	To        string
+	MessageID string
+	// Detail is an invalid row's problem or a duplicate's "duplicate of
+	// row N".
+	Detail string
+}
+
+// Message is a spooled message: the render.Message delivery needs (its
+// Warnings are not kept) and the digest the journal records of it.
+type Message struct {
+	*render.Message
+	// Hash is journal.Hash of the data: computed once, when spooled.
+	Hash string
+}
+
+// errCorrupt marks a record that does not decode: the spool is damaged.
+var errCorrupt = errors.New("spool: corrupt record")
+
+// appendString appends s with its length as a uvarint.
+func appendString(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+// appendRow appends r's record to b.
+func appendRow(b []byte, r *Row) []byte {
+	b = binary.AppendUvarint(b, uint64(r.Row))
+	b = append(b, byte(r.Kind))
+	b = appendString(b, r.Key)
+	b = appendString(b, r.To)
+	b = appendString(b, r.MessageID)
+	return appendString(b, r.Detail)
+}
+
+// appendMessage appends m's record to b.
+func appendMessage(b []byte, m *render.Message, hash string) []byte {
+	b = binary.AppendUvarint(b, uint64(m.Row))
+	b = appendString(b, m.Key)
+	b = appendString(b, m.EnvelopeFrom)
+	b = binary.AppendUvarint(b, uint64(len(m.Recipients)))
+	for _, r := range m.Recipients {
+		b = appendString(b, r)
+	}
+	b = appendString(b, m.To)
+	b = appendString(b, m.Subject)
+	b = appendString(b, m.MessageID)
+	var flags byte
+	if m.UTF8 {
+		flags |= 1
+	}
+	b = append(b, flags)
+	b = binary.AppendUvarint(b, uint64(len(m.Attachments)))
+	for _, a := range m.Attachments {
+		b = appendString(b, a.Name)
+		b = appendString(b, a.Path)
+		b = binary.AppendUvarint(b, uint64(a.Size))
+		b = appendString(b, a.ContentType)
+		b = appendString(b, a.SHA256)
+	}
+	b = appendString(b, hash)
+	return appendString(b, string(m.Data))
+}
+
+// decoder reads records from a frame's raw bytes. Strings it returns share
+// no memory with the frame except Data, which is a sub-slice of it.
+type decoder struct {
+	b   []byte
+	err error
+}
+
+func (d *decoder) uvarint() uint64 {
+	if d.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.err = errCorrupt
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) bytes() []byte {
+	n := d.uvarint()
+	if d.err != nil {
+		return nil
+	}
+	if n > uint64(len(d.b)) {
+		d.err = errCorrupt
+		return nil
+	}
+	v := d.b[:n:n]
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *decoder) string() string { return string(d.bytes()) }
+
+func (d *decoder) byte() byte {
+	if d.err != nil || len(d.b) == 0 {
+		d.err = errCorrupt
+		return 0
+	}
+	v := d.b[0]
+	d.b = d.b[1:]
+	return v
+}
+
+// count reads a length that must fit in what is left (each item takes at
+// least a byte), so a corrupt record cannot make a huge allocation.
+func (d *decoder) count() int {
+	n := d.uvarint()
+	if n > uint64(len(d.b)) {
+		d.err = errCorrupt
+		return 0
+	}
+	return int(n)
+}
+
+func (d *decoder) row() Row {
+	r := Row{Row: int(d.uvarint()), Kind: Kind(d.byte())}
+	r.Key, r.To, r.MessageID, r.Detail = d.string(), d.string(), d.string(), d.string()
+	return r
+}
+
+func (d *decoder) message() Message {
+	m := &render.Message{Row: int(d.uvarint())}
+	m.Key, m.EnvelopeFrom = d.string(), d.string()
+	if n := d.count(); n > 0 {
+		m.Recipients = make([]string, n)
+		for i := range m.Recipients {
+			m.Recipients[i] = d.string()
+		}
+	}
+	m.To, m.Subject, m.MessageID = d.string(), d.string(), d.string()
+	m.UTF8 = d.byte()&1 != 0
+	if n := d.count(); n > 0 {
+		m.Attachments = make([]render.Attachment, n)
+		for i := range m.Attachments {
+			a := &m.Attachments[i]
+			a.Name, a.Path = d.string(), d.string()
+			a.Size = int64(d.uvarint())
+			a.ContentType, a.SHA256 = d.string(), d.string()
+		}
+	}
+	hash := d.string()
+	m.Data = d.bytes()
+	return Message{Message: m, Hash: hash}
+}

@@ -1,0 +1,213 @@
+package spool
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/tidings/tidings/render"
+)
+
+func testMessage(row int) *render.Message {
+	to := fmt.Sprintf("user%d@example.org", row)
+	body := strings.Repeat(fmt.Sprintf("Hello %s, this is the newsletter.\r\n", to), 80)
+	return &render.Message{Row: row, Key: to, EnvelopeFrom: "news@example.org", Recipients: []string{to, "cc@example.org"},
+		To: "User <" + to + ">", Subject: fmt.Sprintf("Issue for row %d", row), MessageID: fmt.Sprintf("m%d@example.org", row),
+		UTF8: row%7 == 0, Attachments: []render.Attachment{{Name: "a.pdf", Path: "/x/a.pdf", Size: 10, ContentType: "application/pdf", SHA256: "ab"}},
+		Data: []byte("Subject: x\r\n\r\n" + body)}
+}
+
+// writeGeneration spools rows 2..n+1: every 10th invalid, every 13th a
+// duplicate, the rest messages.
+func writeGeneration(t *testing.T, s *Store, n int) {
+	t.Helper()
+	w, err := s.Create()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for row := 2; row < n+2; row++ {
+		switch {
+		case row%10 == 0:
+			w.AddRow(Row{Row: row, Kind: KindInvalid, Detail: "bad address"})
+		case row%13 == 0:
+			w.AddRow(Row{Row: row, Kind: KindDuplicate, Key: "dup@example.org", Detail: "duplicate of row 2"})
+		default:
+			m := testMessage(row)
+			w.AddRow(Row{Row: row, Kind: KindMessage, Key: m.Key, To: m.To, MessageID: m.MessageID})
+			if err := w.AddMessage(m, fmt.Sprintf("h%d", row)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := w.Close(Inputs{Digest: "d1", Attachments: map[string]string{"/x/a.pdf": "ab"}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSpoolRoundTrip(t *testing.T) {
+	s := OpenStore(t.TempDir())
+	const n = 1000
+	writeGeneration(t, s, n)
+	gens, err := s.Generations()
+	if err != nil || len(gens) != 1 {
+		t.Fatalf("generations %v, %v", gens, err)
+	}
+	g := gens[0]
+	if g.Rows() != n || g.Inputs().Digest != "d1" || g.Inputs().Attachments["/x/a.pdf"] != "ab" {
+		t.Errorf("manifest: %d rows, inputs %+v", g.Rows(), g.Inputs())
+	}
+	rd, err := g.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Close()
+	ctx := context.Background()
+	var rows, msgs int
+	next := 2
+	if err := rd.ScanRows(ctx, func(r Row) error {
+		if r.Row != next {
+			return fmt.Errorf("row %d, want %d", r.Row, next)
+		}
+		next++
+		rows++
+		return nil
+	}); err != nil || rows != n {
+		t.Fatalf("ScanRows: %d rows, %v", rows, err)
+	}
+	if err := rd.ScanMessages(ctx, 0, func(m Message) error {
+		want := testMessage(m.Row)
+		if !bytes.Equal(m.Data, want.Data) || m.Key != want.Key || m.EnvelopeFrom != want.EnvelopeFrom || strings.Join(m.Recipients, ",") != strings.Join(want.Recipients, ",") ||
+			m.To != want.To || m.Subject != want.Subject || m.MessageID != want.MessageID || m.UTF8 != want.UTF8 || m.Hash != fmt.Sprintf("h%d", m.Row) ||
+			len(m.Attachments) != 1 || m.Attachments[0] != want.Attachments[0] {
+			return fmt.Errorf("row %d: decoded %+v", m.Row, m.Message)
+		}
+		msgs++
+		return nil
+	}); err != nil || msgs != g.Messages() {
+		t.Fatalf("ScanMessages: %d of %d, %v", msgs, g.Messages(), err)
+	}
+	for _, row := range []int{2, 3, 500, 999, 1001, 10, 13} {
+		m, ok, err := rd.Message(row)
+		wantOK := row%10 != 0 && row%13 != 0
+		if err != nil || ok != wantOK || ok && m.Row != row {
+			t.Errorf("Message(%d) = row %d, %v, %v", row, m.Row, ok, err)
+		}
+	}
+	r, ok, err := rd.FindRow(ctx, func(r Row) bool { return r.Key == "user777@example.org" })
+	if err != nil || !ok || r.Row != 777 {
+		t.Errorf("FindRow: %+v %v %v", r, ok, err)
+	}
+	// Compression: a frame of similar messages is far smaller than its
+	// messages.
+	if per := g.Size() / int64(g.Messages()); per > 400 {
+		t.Errorf("%d bytes a message on disk", per)
+	}
+}
+
+// TestSpoolCutShortIsNotRead: a generation without its manifest, or whose
+// files were changed after, is left out and cleaned away; a damaged frame
+// is an error, never a wrong message.
+func TestSpoolCutShortIsNotRead(t *testing.T) {
+	s := OpenStore(t.TempDir())
+	writeGeneration(t, s, 200)
+	w, err := s.Create() // generation 2, never closed: a crash
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.AddRow(Row{Row: 2, Kind: KindInvalid})
+	w.drain()
+	w.closeFiles()
+	gens, _ := s.Generations()
+	if len(gens) != 1 || gens[0].Number() != 1 {
+		t.Fatalf("generations %v", gens)
+	}
+	if err := s.Clean(nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(gens[0].path(extRows)); err != nil {
+		t.Errorf("the complete generation was removed: %v", err)
+	}
+	if _, err := os.Stat((&Generation{dir: s.dir, num: 2}).path(extRows)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the generation cut short is still there: %v", err)
+	}
+	// Truncate the messages: the manifest no longer matches.
+	g := gens[0]
+	fi, _ := os.Stat(g.path(extMsgs))
+	if err := os.Truncate(g.path(extMsgs), fi.Size()-1); err != nil {
+		t.Fatal(err)
+	}
+	if gens, _ := s.Generations(); len(gens) != 0 {
+		t.Errorf("a truncated generation is listed")
+	}
+	os.Truncate(g.path(extMsgs), fi.Size())
+	// Flip a byte inside a frame: the CRC catches it.
+	f, _ := os.OpenFile(g.path(extMsgs), os.O_RDWR, 0)
+	f.WriteAt([]byte{0xff}, 100)
+	f.Close()
+	rd, err := (&Generation{dir: s.dir, num: 1}).Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Close()
+	if _, _, err := rd.Message(2); !errors.Is(err, errCorrupt) {
+		t.Errorf("damaged frame: %v", err)
+	}
+}
+
+// fullDisk is a File that takes limit bytes, then fails as a full disk.
+type fullDisk struct {
+	*os.File
+	left *int
+}
+
+func (f fullDisk) Write(b []byte) (int, error) {
+	if len(b) > *f.left {
+		n, _ := f.File.Write(b[:*f.left])
+		*f.left = 0
+		return n, &os.PathError{Op: "write", Path: f.Name(), Err: syscall.ENOSPC}
+	}
+	*f.left -= len(b)
+	return f.File.Write(b)
+}
+
+// TestSpoolFullDisk: a write that fails (ENOSPC) fails Close with the path
+// and the error, and leaves no generation behind.
+func TestSpoolFullDisk(t *testing.T) {
+	s := OpenStore(t.TempDir())
+	left := 20_000
+	s.SetCreate(func(path string) (File, error) {
+		f, err := createFile(path)
+		if err != nil {
+			return nil, err
+		}
+		return fullDisk{File: f.(*os.File), left: &left}, nil
+	})
+	w, err := s.Create()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var addErr error
+	for row := 2; row < 3000 && addErr == nil; row++ {
+		m := testMessage(row)
+		m.Data = append(m.Data, fmt.Sprintf("%x", row*7919)...)
+		if addErr = w.AddRow(Row{Row: row, Kind: KindMessage, Key: m.Key}); addErr == nil {
+			addErr = w.AddMessage(m, "h")
+		}
+	}
+	err = w.Close(Inputs{Digest: "d"})
+	if err == nil || !errors.Is(err, syscall.ENOSPC) || !strings.Contains(err.Error(), s.Dir()) {
+		t.Fatalf("Close: %v, want ENOSPC naming the file", err)
+	}
+	if gens, _ := s.Generations(); len(gens) != 0 {
+		t.Errorf("a generation is left: %v", gens)
+	}
+	ents, _ := os.ReadDir(s.Dir())
+	if len(ents) != 0 {
+		t.Errorf("files left: %v", ents)
+	}
+}

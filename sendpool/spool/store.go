@@ -1,0 +1,266 @@
+package spool
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Folder is the spool's folder inside a campaign's state folder.
+const Folder = "spool"
+
+// File name extensions of a generation's files.
+const (
+	extRows     = ".rows"
+	extMsgs     = ".msgs"
+	extIndex    = ".index"
+	extManifest = ".json"
+)
+
+// Inputs says what a generation was made from: a digest of the campaign's
+// inputs, and each attachment file its messages carry with the digest of
+// its content (attachments are named by row data, so they are known only
+// once every row is rendered).
+type Inputs struct {
+	// Digest is the hex SHA-256 over the campaign file, its templates and
+	// inline images, the sheet and the DKIM keys.
+	Digest string `json:"digest"`
+	// Attachments maps an attachment's path to the hex SHA-256 of its
+	// content when spooled.
+	Attachments map[string]string `json:"attachments,omitempty"`
+}
+
+// manifest is a generation's .json file.
+type manifest struct {
+	Version    int       `json:"version"`
+	Created    time.Time `json:"created"`
+	Inputs     Inputs    `json:"inputs"`
+	Rows       int       `json:"rows"`
+	Messages   int       `json:"messages"`
+	RowsBytes  int64     `json:"rows_bytes"`
+	MsgsBytes  int64     `json:"msgs_bytes"`
+	IndexBytes int64     `json:"index_bytes"`
+}
+
+// Store is the spool of one campaign: its generations in the state
+// folder's spool/. It is not safe for concurrent use; a send holds the
+// campaign's lock while it writes one.
+type Store struct {
+	dir    string
+	create CreateFunc
+}
+
+// OpenStore returns the spool in stateDir (its folder is made when the
+// first generation is written).
+func OpenStore(stateDir string) *Store {
+	return &Store{dir: filepath.Join(stateDir, Folder)}
+}
+
+// SetCreate replaces how the store creates files (tests inject a full
+// disk); nil restores the default.
+func (s *Store) SetCreate(create CreateFunc) { s.create = create }
+
+// Dir is the spool's folder.
+func (s *Store) Dir() string { return s.dir }
+
+// Generation is one spooled preflight of a campaign.
+type Generation struct {
+	dir string
+	num int
+	m   *manifest // nil until complete
+}
+
+func (g *Generation) path(ext string) string {
+	return filepath.Join(g.dir, fmt.Sprintf("g%04d%s", g.num, ext))
+}
+
+// Number is the generation's sequence number (1, 2, …).
+func (g *Generation) Number() int { return g.num }
+
+// Created is when the generation was completed.
+func (g *Generation) Created() time.Time { return g.m.Created }
+
+// Inputs is what the generation was made from.
+func (g *Generation) Inputs() Inputs { return g.m.Inputs }
+
+// Messages counts its messages, Rows its sheet rows.
+func (g *Generation) Messages() int { return g.m.Messages }
+
+// Rows counts the sheet rows the generation has a record of.
+func (g *Generation) Rows() int { return g.m.Rows }
+
+// Size is the bytes the generation takes on disk.
+func (g *Generation) Size() int64 { return g.m.RowsBytes + g.m.MsgsBytes + g.m.IndexBytes }
+
+// writeManifest writes m as the generation's manifest, durably and
+// atomically, which completes it.
+func (g *Generation) writeManifest(m *manifest) error {
+	data, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return fmt.Errorf("spool: %w", err)
+	}
+	path := g.path(extManifest)
+	tmp := path + ".tmp"
+	if err := writeSynced(tmp, append(data, '\n')); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("spool: writing %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("spool: %w", err)
+	}
+	if err := syncDir(g.dir); err != nil {
+		return fmt.Errorf("spool: %w", err)
+	}
+	g.m = m
+	return nil
+}
+
+func writeSynced(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return d.Sync()
+}
+
+// remove deletes the generation's files (the manifest first, so a
+// half-removed generation is never taken for a complete one).
+func (g *Generation) remove() {
+	for _, ext := range []string{extManifest, extManifest + ".tmp", extIndex, extMsgs, extRows} {
+		os.Remove(g.path(ext))
+	}
+}
+
+// numbers lists the generations in the folder (complete or not), newest
+// first.
+func (s *Store) numbers() ([]int, error) {
+	ents, err := os.ReadDir(s.dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("spool: %w", err)
+	}
+	seen := map[int]bool{}
+	for _, e := range ents {
+		name := e.Name()
+		if len(name) < 6 || name[0] != 'g' {
+			continue
+		}
+		n, err := strconv.Atoi(name[1:5])
+		if err == nil && n > 0 && strings.HasPrefix(name[5:], ".") {
+			seen[n] = true
+		}
+	}
+	var out []int
+	for n := range seen {
+		out = append(out, n)
+	}
+	slices.Sort(out)
+	slices.Reverse(out)
+	return out, nil
+}
+
+// Generations returns the complete generations, newest first. A
+// generation cut short (no manifest, or files of other sizes than it
+// gives) is left out; Clean removes it.
+func (s *Store) Generations() ([]*Generation, error) {
+	nums, err := s.numbers()
+	if err != nil {
+		return nil, err
+	}
+	var out []*Generation
+	for _, n := range nums {
+		g := &Generation{dir: s.dir, num: n}
+		if g.load() == nil {
+			out = append(out, g)
+		}
+	}
+	return out, nil
+}
+
+// load reads and checks the manifest.
+func (g *Generation) load() error {
+	data, err := os.ReadFile(g.path(extManifest))
+	if err != nil {
+		return err
+	}
+	var m manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		return fmt.Errorf("%w: manifest: %v", errCorrupt, err)
+	}
+	if m.Version != formatVersion {
+		return fmt.Errorf("spool: generation %d is of format %d, not %d", g.num, m.Version, formatVersion)
+	}
+	for ext, want := range map[string]int64{extRows: m.RowsBytes, extMsgs: m.MsgsBytes, extIndex: m.IndexBytes} {
+		fi, err := os.Stat(g.path(ext))
+		if err != nil || fi.Size() != want {
+			return fmt.Errorf("%w: %s is not the size its manifest gives", errCorrupt, g.path(ext))
+		}
+	}
+	if m.IndexBytes%indexRecordSize != 0 {
+		return fmt.Errorf("%w: index size", errCorrupt)
+	}
+	g.m = &m
+	return nil
+}
+
+// Create starts a new generation, numbered after every one in the folder.
+func (s *Store) Create() (*Writer, error) {
+	if err := os.MkdirAll(s.dir, 0o700); err != nil {
+		return nil, fmt.Errorf("spool: %w", err)
+	}
+	nums, err := s.numbers()
+	if err != nil {
+		return nil, err
+	}
+	next := 1
+	if len(nums) > 0 {
+		next = nums[0] + 1
+	}
+	if next > 9999 {
+		return nil, fmt.Errorf("spool: %s holds generation %d: remove old ones", s.dir, nums[0])
+	}
+	return newWriter(&Generation{dir: s.dir, num: next}, s.create)
+}
+
+// Clean removes the generations cut short and, of the complete ones, those
+// keep does not want (keep sees each complete generation, newest first).
+func (s *Store) Clean(keep func(*Generation) bool) error {
+	nums, err := s.numbers()
+	if err != nil {
+		return err
+	}
+	for _, n := range nums {
+		g := &Generation{dir: s.dir, num: n}
+		if g.load() != nil || keep != nil && !keep(g) {
+			g.remove()
+		}
+	}
+	return nil
+}

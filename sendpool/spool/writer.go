@@ -1,0 +1,278 @@
+package spool
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/klauspost/compress/zstd"
+
+	"github.com/tidings/tidings/render"
+)
+
+// Frame sizes: a messages frame closes at msgsPerFrame messages or
+// frameBytes of records, a rows frame at rowsPerFrame rows. 64 messages of
+// a newsletter compress to a few hundred bytes each; a lookup decompresses
+// one frame.
+const (
+	msgsPerFrame = 64
+	rowsPerFrame = 4096
+	frameBytes   = 4 << 20
+)
+
+// File is what a Writer writes a file through: an *os.File, or in tests
+// one that fails as a full disk does.
+type File interface {
+	io.Writer
+	Sync() error
+	Close() error
+}
+
+// CreateFunc creates a new file for writing; it must fail if the file
+// exists.
+type CreateFunc func(path string) (File, error)
+
+func createFile(path string) (File, error) {
+	return os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+}
+
+// Writer writes one generation, records in sheet order. Frames are
+// compressed on every core while the caller goes on, and written in order
+// by one goroutine. It is not safe for concurrent use. Close completes the
+// generation; Abort (or a failed Close) removes it.
+type Writer struct {
+	g      *Generation
+	files  [3]File // rows, msgs, index
+	enc    *zstd.Encoder
+	rows   frameBuilder
+	msgs   frameBuilder
+	queue  chan *frameJob // in order, to the file writer
+	work   chan *frameJob // to the compressors
+	wg     sync.WaitGroup
+	done   chan struct{} // closed when the file writer ended
+	mu     sync.Mutex
+	err    error // the first error; guarded by mu
+	nRows  int
+	nMsgs  int
+	sizes  [3]int64
+	closed bool
+}
+
+// frameBuilder collects the records of the frame being filled.
+type frameBuilder struct {
+	stream stream
+	raw    []byte
+	ref    frameRef
+}
+
+func (f *frameBuilder) add(row int) {
+	if f.ref.count == 0 {
+		f.ref.firstRow = row
+	}
+	f.ref.lastRow = row
+	f.ref.count++
+}
+
+// frameJob is a frame on its way to the file: compressed by a worker,
+// written by the file writer in the order queued.
+type frameJob struct {
+	stream stream
+	raw    []byte
+	ref    frameRef
+	frame  []byte
+	done   chan struct{}
+}
+
+// newWriter opens the files of g for writing.
+func newWriter(g *Generation, create CreateFunc) (*Writer, error) {
+	if create == nil {
+		create = createFile
+	}
+	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(1), zstd.WithLowerEncoderMem(true))
+	if err != nil {
+		return nil, fmt.Errorf("spool: %w", err)
+	}
+	w := &Writer{g: g, enc: enc, rows: frameBuilder{stream: streamRows}, msgs: frameBuilder{stream: streamMsgs},
+		queue: make(chan *frameJob, 2*runtime.GOMAXPROCS(0)), work: make(chan *frameJob, 2*runtime.GOMAXPROCS(0)), done: make(chan struct{})}
+	for i, ext := range []string{extRows, extMsgs, extIndex} {
+		f, err := create(g.path(ext))
+		if err != nil {
+			w.closeFiles()
+			g.remove()
+			return nil, fmt.Errorf("spool: %w", err)
+		}
+		w.files[i] = f
+	}
+	for range runtime.GOMAXPROCS(0) {
+		w.wg.Add(1)
+		go w.compress()
+	}
+	go w.writeFrames()
+	return w, nil
+}
+
+// Path is the generation's folder entry, for messages.
+func (w *Writer) Path() string { return w.g.path(extMsgs) }
+
+// AddRow appends the record of a sheet row; rows come in sheet order, one
+// record each.
+func (w *Writer) AddRow(r Row) error {
+	if err := w.failed(); err != nil {
+		return err
+	}
+	w.rows.raw = appendRow(w.rows.raw, &r)
+	w.rows.add(r.Row)
+	w.nRows++
+	if w.rows.ref.count >= rowsPerFrame {
+		w.submit(&w.rows)
+	}
+	return nil
+}
+
+// AddMessage appends m (whose row record says KindMessage) with hash, the
+// journal's digest of its data.
+func (w *Writer) AddMessage(m *render.Message, hash string) error {
+	if err := w.failed(); err != nil {
+		return err
+	}
+	w.msgs.raw = appendMessage(w.msgs.raw, m, hash)
+	w.msgs.add(m.Row)
+	w.nMsgs++
+	if w.msgs.ref.count >= msgsPerFrame || len(w.msgs.raw) >= frameBytes {
+		w.submit(&w.msgs)
+	}
+	return nil
+}
+
+// submit hands the frame being filled to the compressors and the file
+// writer, and starts a new one.
+func (w *Writer) submit(f *frameBuilder) {
+	if f.ref.count == 0 {
+		return
+	}
+	j := &frameJob{stream: f.stream, raw: f.raw, ref: f.ref, done: make(chan struct{})}
+	j.ref.stream = f.stream
+	f.raw, f.ref = make([]byte, 0, len(f.raw)), frameRef{}
+	w.queue <- j
+	w.work <- j
+}
+
+func (w *Writer) compress() {
+	defer w.wg.Done()
+	for j := range w.work {
+		j.frame = encodeFrame(w.enc, j.stream, j.raw)
+		j.raw = nil
+		close(j.done)
+	}
+}
+
+// writeFrames writes the frames in the order they were queued, and each
+// one's index record.
+func (w *Writer) writeFrames() {
+	defer close(w.done)
+	for j := range w.queue {
+		<-j.done
+		if w.failed() != nil {
+			continue
+		}
+		j.ref.offset, j.ref.length = w.sizes[j.stream], int64(len(j.frame))
+		if err := w.write(int(j.stream), j.frame); err != nil {
+			continue
+		}
+		w.write(2, j.ref.marshal())
+	}
+}
+
+// write writes b to file i, noting the first error.
+func (w *Writer) write(i int, b []byte) error {
+	n, err := w.files[i].Write(b)
+	w.sizes[i] += int64(n)
+	if err == nil && n < len(b) {
+		err = io.ErrShortWrite
+	}
+	if err != nil {
+		w.fail(fmt.Errorf("spool: writing %s: %w", w.g.path(exts[i]), err))
+	}
+	return err
+}
+
+func (w *Writer) fail(err error) {
+	w.mu.Lock()
+	if w.err == nil {
+		w.err = err
+	}
+	w.mu.Unlock()
+}
+
+func (w *Writer) failed() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.err
+}
+
+// drain flushes the frames being filled and waits until every frame is
+// written.
+func (w *Writer) drain() {
+	if w.closed {
+		return
+	}
+	w.closed = true
+	w.submit(&w.rows)
+	w.submit(&w.msgs)
+	close(w.work)
+	close(w.queue)
+	w.wg.Wait()
+	<-w.done
+	w.enc.Close()
+}
+
+// Close completes the generation: it writes what is left, makes the files
+// durable and writes the manifest (made from inputs, with the counts and
+// sizes), after which the generation can be opened. On any error it
+// removes the generation and returns the error, which names the file.
+func (w *Writer) Close(inputs Inputs) error {
+	w.drain()
+	err := w.failed()
+	for i, f := range w.files {
+		if err == nil {
+			if serr := f.Sync(); serr != nil {
+				err = fmt.Errorf("spool: writing %s: %w", w.g.path(exts[i]), serr)
+			}
+		}
+		if cerr := f.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("spool: writing %s: %w", w.g.path(exts[i]), cerr)
+		}
+	}
+	w.files = [3]File{}
+	if err == nil {
+		m := manifest{Version: formatVersion, Created: time.Now().UTC(), Inputs: inputs, Rows: w.nRows, Messages: w.nMsgs,
+			RowsBytes: w.sizes[0], MsgsBytes: w.sizes[1], IndexBytes: w.sizes[2]}
+		err = w.g.writeManifest(&m)
+	}
+	if err != nil {
+		w.g.remove()
+	}
+	return err
+}
+
+// Abort stops writing and removes the generation.
+func (w *Writer) Abort() {
+	w.drain()
+	w.closeFiles()
+	w.g.remove()
+}
+
+func (w *Writer) closeFiles() {
+	for i, f := range w.files {
+		if f != nil {
+			f.Close()
+			w.files[i] = nil
+		}
+	}
+}
+
+// ensure the file names exist in one place.
+var exts = [3]string{extRows, extMsgs, extIndex}
