@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The one command that runs every test of tidings on a fresh machine:
-# installs what the tests need when it is missing (mailpit, Chromium), checks
-# formatting and vet, then runs the whole suite. The tests start the servers
-# they use themselves (in-process SMTP on 127.0.0.1:0, a mailpit process).
+# installs what the tests need when it is missing (mailpit, Chromium, Postfix,
+# Dovecot, DKIM verifiers), checks formatting and vet, then runs the whole
+# suite. The tests start the servers they use themselves (in-process SMTP on
+# 127.0.0.1:0, a mailpit process, private Postfix and Dovecot instances).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,14 +27,41 @@ if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/
   fi
 fi
 
-# render's reader test reads messages back with Python's email package.
-if ! command -v python3 >/dev/null 2>&1; then
+# Python (render reads messages back with its email package), Postfix and
+# Dovecot for the real-MTA tests (sendpool/smtptest starts private
+# instances of them itself), and the DKIM verifiers. Installed without starting
+# their system services (a policy-rc.d that says no) and without a system mail
+# configuration (postfix preseeded to "No configuration").
+mta_debs="python3 postfix dovecot-core dovecot-imapd dovecot-pop3d dovecot-lmtpd libmail-dkim-perl python3-dkim"
+missing_debs=""
+for deb in $mta_debs; do
+  if ! dpkg-query -W -f='${Status}' "$deb" 2>/dev/null | grep -q 'install ok installed'; then
+    missing_debs="$missing_debs $deb"
+  fi
+done
+if [ -n "$missing_debs" ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "== installing python3 (apt-get)"
+    echo "== installing$missing_debs (apt-get; system services stay stopped)"
+    if command -v debconf-set-selections >/dev/null 2>&1; then
+      echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+    fi
+    policy=/usr/sbin/policy-rc.d
+    made_policy=
+    if [ ! -e "$policy" ]; then
+      printf '#!/bin/sh\n# written by tidings scripts/test.sh while it installs packages\nexit 101\n' >"$policy"
+      chmod 755 "$policy"
+      made_policy=1
+      trap 'rm -f "$policy"' EXIT
+    fi
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 >/dev/null
+    # shellcheck disable=SC2086 # one word per package
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing_debs >/dev/null
+    if [ -n "$made_policy" ]; then
+      rm -f "$policy"
+      trap - EXIT
+    fi
   else
-    echo "== WARNING: no python3 found and cannot apt-get install it; the Python email check will skip (fail under CI=true)"
+    echo "== WARNING: missing$missing_debs and cannot apt-get install them; the real-MTA tests will skip (fail under CI=true)"
   fi
 fi
 

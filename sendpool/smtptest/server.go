@@ -16,6 +16,16 @@
 // does (skipping DATA bodies once the server answered 354, and BDAT chunks
 // by their size), so Commands and UnknownCommands count what the client
 // really sent as commands.
+//
+// The package also starts real mail servers for a test: mailpit
+// (StartMailpit), and a private Postfix 3.7 (StartPostfix: SMTP, RFC 5321,
+// with RFC 2920 pipelining, RFC 3030 CHUNKING, RFC 3461 DSN, RFC 6531
+// SMTPUTF8 and RFC 3207 STARTTLS) delivering over LMTP (RFC 2033) to a
+// private Dovecot 2.3 (StartDovecot: LMTP, IMAP4rev1 RFC 3501 and POP3
+// RFC 1939, with STARTTLS/STLS and implicit TLS, Maildir storage and
+// quotas). Each runs from a generated configuration under t.TempDir() on
+// free loopback ports and is stopped, its whole process group, when the
+// test ends.
 package smtptest
 
 import (
