@@ -33,6 +33,9 @@ type Message struct {
 
 	// Data is the whole message, headers and body, CRLF line endings.
 	Data []byte
+	// Digest, when set, identifies Data for the journal (see
+	// Options.Digest), computed once; empty when nobody asked for it.
+	Digest string
 }
 
 // Attachment describes one attached file.

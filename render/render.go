@@ -57,6 +57,11 @@ type Options struct {
 	// Each's workers sign in parallel. It must be safe for concurrent use
 	// and must not modify its argument; an error is the row's problem.
 	Sign func(data []byte) ([]byte, error)
+	// Digest, when set, is applied to every finished (and signed)
+	// message's Data and gives Message.Digest; like Sign it runs in the
+	// goroutine that rendered the message and must be safe for concurrent
+	// use.
+	Digest func(data []byte) string
 	// VetFrom, when set, checks every finished message's Data for what
 	// Sign would refuse in its From (DKIM alignment), so that check and a
 	// preflight that does not sign report it as the From column's row
@@ -72,6 +77,7 @@ type Renderer struct {
 	now      func() time.Time
 	boundary func(string, int) string
 	sign     func([]byte) ([]byte, error)
+	digest   func([]byte) string
 	vetFrom  func([]byte) error
 	sheet    string
 	keyCol   string
@@ -161,7 +167,7 @@ func New(c *campaign.Campaign, set *templates.Set, opts Options) (*Renderer, err
 func newRenderer(c *campaign.Campaign, set *templates.Set, opts Options) *Renderer {
 	r := &Renderer{
 		c: c, set: set,
-		now: opts.Now, boundary: opts.Boundary, sign: opts.Sign, vetFrom: opts.VetFrom,
+		now: opts.Now, boundary: opts.Boundary, sign: opts.Sign, digest: opts.Digest, vetFrom: opts.VetFrom,
 		sheet: c.Recipients.Path, keyCol: c.Recipients.Key,
 		maxSize: int64(c.MaxMessageSize),
 		subject: set.Subject, unsubURL: set.UnsubscribeURL, unsubMailto: set.UnsubscribeMailto,
@@ -589,6 +595,9 @@ func (r *Renderer) Render(row campaign.Row) (*Message, error) {
 			return m, r.rowErr(row, "", err)
 		}
 		m.Data = data
+	}
+	if r.digest != nil {
+		m.Digest = r.digest(m.Data)
 	}
 	return m, nil
 }
@@ -1089,4 +1098,14 @@ func percentEncode(s string, keep func(byte) bool, keepPct bool) string {
 
 func isHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+// ImageFiles lists the inline images of the HTML body the Renderer read
+// (at New), by path.
+func (r *Renderer) ImageFiles() []string {
+	out := make([]string, len(r.images))
+	for i, b := range r.images {
+		out[i] = b.path
+	}
+	return out
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -633,4 +634,25 @@ func (s *Set) Execute(row campaign.Row) (*Fields, error) {
 		*p.dst = b.Bytes()
 	}
 	return f, nil
+}
+
+// Files lists the files the Set's templates were read from (the campaign
+// file, the body files), each once, in the order first met.
+func (s *Set) Files() []string {
+	var out []string
+	add := func(t *Template) {
+		if t != nil && t.file != "" && !slices.Contains(out, t.file) {
+			out = append(out, t.file)
+		}
+	}
+	for _, t := range []*Template{s.From, s.Sender, s.ReplyTo, s.To, s.Cc, s.Bcc, s.Subject, s.UnsubscribeURL, s.UnsubscribeMailto, s.Text, s.HTML} {
+		add(t)
+	}
+	for _, t := range s.Attachments {
+		add(t)
+	}
+	for _, h := range s.Headers {
+		add(h.Value)
+	}
+	return out
 }

@@ -149,15 +149,20 @@ func Hash(data []byte) string {
 	return hex.EncodeToString(sum[:8])
 }
 
-// NewAttempt returns the attempt record for m's try'th body hand-over at t.
+// NewAttempt returns the attempt record for m's try'th body hand-over at t
+// (with m.Digest as its Hash when set, else Hash of its data).
 func NewAttempt(m *render.Message, try int, t time.Time) Attempt {
+	hash := m.Digest
+	if hash == "" {
+		hash = Hash(m.Data)
+	}
 	return Attempt{
 		Row:       m.Row,
 		Key:       m.Key,
 		NormKey:   NormalizeKey(m.Key),
 		To:        m.To,
 		MessageID: m.MessageID,
-		Hash:      Hash(m.Data),
+		Hash:      hash,
 		Try:       try,
 		Time:      t,
 	}

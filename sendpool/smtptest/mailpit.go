@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -106,18 +105,6 @@ func freePort(t testing.TB) int {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
-}
-
-// freePorts returns n distinct loopback ports that were free a moment ago.
-func freePorts(t testing.TB, n int) []int {
-	t.Helper()
-	ports := make([]int, 0, n)
-	for len(ports) < n {
-		if p := freePort(t); !slices.Contains(ports, p) {
-			ports = append(ports, p)
-		}
-	}
-	return ports
 }
 
 // writeAuthFile writes a mailpit password file with the one account

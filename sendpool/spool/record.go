@@ -47,6 +47,16 @@ type Row struct {
 	// Detail is an invalid row's problem or a duplicate's "duplicate of
 	// row N".
 	Detail string
+	// Recipients are a message's envelope recipients (for the suppression
+	// list) and UTF8 whether it needs SMTPUTF8: what a run decides a row
+	// by without reading the message.
+	Recipients []string
+	UTF8       bool
+}
+
+// RowOf is the row record of a rendered message.
+func RowOf(m *render.Message) Row {
+	return Row{Row: m.Row, Kind: KindMessage, Key: m.Key, To: m.To, MessageID: m.MessageID, Recipients: m.Recipients, UTF8: m.UTF8}
 }
 
 // Message is a spooled message: the render.Message delivery needs (its
@@ -73,7 +83,15 @@ func appendRow(b []byte, r *Row) []byte {
 	b = appendString(b, r.Key)
 	b = appendString(b, r.To)
 	b = appendString(b, r.MessageID)
-	return appendString(b, r.Detail)
+	b = appendString(b, r.Detail)
+	b = binary.AppendUvarint(b, uint64(len(r.Recipients)))
+	for _, a := range r.Recipients {
+		b = appendString(b, a)
+	}
+	if r.UTF8 {
+		return append(b, 1)
+	}
+	return append(b, 0)
 }
 
 // appendMessage appends m's record to b.
@@ -165,6 +183,13 @@ func (d *decoder) count() int {
 func (d *decoder) row() Row {
 	r := Row{Row: int(d.uvarint()), Kind: Kind(d.byte())}
 	r.Key, r.To, r.MessageID, r.Detail = d.string(), d.string(), d.string(), d.string()
+	if n := d.count(); n > 0 {
+		r.Recipients = make([]string, n)
+		for i := range r.Recipients {
+			r.Recipients[i] = d.string()
+		}
+	}
+	r.UTF8 = d.byte()&1 != 0
 	return r
 }
 
