@@ -48,6 +48,7 @@ func PoolSend(ctx context.Context, port, conns int, msgs []*render.Message, stat
 		if rep, err = results.NewReporter(stateDir, results.ReporterOptions{}); err != nil {
 			return 0, err
 		}
+		defer rep.Close()
 	}
 	pool, err := sendpool.New(cfg)
 	if err != nil {

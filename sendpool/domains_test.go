@@ -435,6 +435,7 @@ func TestDomainSchedulerWithPool(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer rep.Close()
 	res := pooltest.NewResults(t)
 	var done atomic.Bool
 	var runErr error

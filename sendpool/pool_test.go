@@ -701,6 +701,7 @@ func testPoolInterruptLeavesTrueReport(t *testing.T, tr pooltest.Transport) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer rep.Close()
 	// The caller seeds every row, so rows never handed in are reported too.
 	for _, m := range msgs {
 		rep.Add(sendpool.Result{Row: m.Row, Key: m.Key, To: m.To, MessageID: m.MessageID, Status: sendpool.StatusNotAttempted, Detail: "not reached"})

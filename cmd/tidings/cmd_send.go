@@ -31,12 +31,9 @@ type sendOptions struct {
 	limit         int
 	rate          string
 	concurrency   int
-	// now is the clock for the daily cap; nil means time.Now.
+	// now is the clock for the daily cap and the spool's age; nil means
+	// time.Now.
 	now func() time.Time
-	// keepBudget overrides the bytes of preflight messages kept for
-	// delivery (tests); 0 means plan.DefaultKeepBudget, negative keeps
-	// none.
-	keepBudget int
 }
 
 func newSendCommand(g *globalOptions) *cobra.Command {
@@ -160,10 +157,11 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 	c := in.Campaign
 	warn := newMessageWarnings(g.stdout, c.Recipients.Path)
 	pl, err := plan.Preflight(ctx, in, state, plan.Options{
-		Policy:     journal.Policy{RetryFailed: opts.retryFailed, ResendUnknown: opts.resendUnknown},
-		KeepBudget: opts.keepBudget,
-		Describe:   problemText,
-		OnMessage:  warn.Add,
+		Policy:    journal.Policy{RetryFailed: opts.retryFailed, ResendUnknown: opts.resendUnknown},
+		Version:   version,
+		Now:       opts.now,
+		Describe:  problemText,
+		OnMessage: warn.Add,
 	})
 	if err != nil {
 		return nil, &unusableError{err}
@@ -172,26 +170,30 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 	for _, e := range pl.Invalid {
 		fmt.Fprintln(g.stdout, "problem:", problemText(e))
 	}
+	if more := pl.Problems - len(pl.Invalid); more > 0 {
+		fmt.Fprintf(g.stdout, "(%d more problems not shown)\n", more)
+	}
 	printWarnings(g.stdout, in.Sheet.Warnings())
 	printWarnings(g.stdout, c.Warnings)
-	if len(pl.Invalid) > 0 && !opts.skipInvalid {
+	if pl.Problems > 0 && !opts.skipInvalid {
 		fmt.Fprintf(g.stdout, "%s: %d of %d rows have problems; nothing was sent. Fix them, or send the rest with --skip-invalid.\n",
-			c.Name, len(pl.Invalid), pl.Rows)
-		return nil, &problemsError{n: len(pl.Invalid)}
+			c.Name, pl.Problems, pl.Rows)
+		return nil, &problemsError{n: pl.Problems}
 	}
-	printUnknown(g, pl.Unknown)
+	printUnknown(g, pl.Unknown, pl.Unknowns)
 	return pl, nil
 }
 
-// printUnknown lists the earlier deliveries of unknown outcome.
-func printUnknown(g *globalOptions, unknown []report.Row) {
-	if len(unknown) == 0 {
+// printUnknown lists the earlier deliveries of unknown outcome (the first
+// of all n).
+func printUnknown(g *globalOptions, unknown []report.Row, n int) {
+	if n == 0 {
 		return
 	}
-	fmt.Fprintf(g.stdout, "%d recipient(s) have an unknown outcome from an earlier run (the connection dropped after the message was sent); they are not sent again unless --resend-unknown:\n", len(unknown))
+	fmt.Fprintf(g.stdout, "%d recipient(s) have an unknown outcome from an earlier run (the connection dropped after the message was sent); they are not sent again unless --resend-unknown:\n", n)
 	for i, r := range unknown {
 		if i == 20 {
-			fmt.Fprintf(g.stdout, "  … and %d more (see report.csv)\n", len(unknown)-20)
+			fmt.Fprintf(g.stdout, "  … and %d more (see report.csv)\n", n-20)
 			break
 		}
 		fmt.Fprintf(g.stdout, "  row %d  %s\n", r.Row, r.To)
@@ -219,6 +221,7 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	if err != nil {
 		return &unusableError{err}
 	}
+	defer reporter.Close()
 	w, err := journal.Open(ctx, lock, journal.Run{PID: os.Getpid(), Started: opts.now(), Version: version,
 		ResendUnknown: opts.resendUnknown, RetryFailed: opts.retryFailed})
 	if err != nil {
@@ -253,6 +256,7 @@ func printSummary(ctx context.Context, g *globalOptions, c *campaign.Campaign, p
 	fmt.Fprintln(g.stdout)
 	sum.WriteText(g.stdout)
 	fmt.Fprintf(g.stdout, "report: %s\n", displayPath(c.StateDir))
+	printSpool(g, pl)
 	if allow.Capped && allow.N < pl.ToSend {
 		// The next slot depends on when this run's messages went: read
 		// the journal again (the lock is still held).
@@ -264,6 +268,17 @@ func printSummary(ctx context.Context, g *globalOptions, c *campaign.Campaign, p
 		}
 		fmt.Fprintln(g.stdout, line+"; run send again then to continue")
 	}
+}
+
+// printSpool says which spool generation the messages came from and what
+// it takes on disk.
+func printSpool(g *globalOptions, pl *plan.Plan) {
+	how := "written by this run"
+	if pl.Reused {
+		how = "an earlier run's, reused"
+	}
+	fmt.Fprintf(g.stdout, "spool: %s in %s (generation %d, %s); tidings show prints any message\n",
+		byteSize(pl.Spool.Size()), displayPath(pl.Spool.Dir()), pl.Spool.Number(), how)
 }
 
 // sendOutcome is errSomeNotSent when not every planned row was sent, after

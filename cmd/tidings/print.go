@@ -78,3 +78,17 @@ func (mw *messageWarnings) Done() {
 		fmt.Fprintf(mw.w, "(%d more warnings about messages not shown)\n", mw.n-mw.limit)
 	}
 }
+
+// byteSize writes a size for a person: "512 bytes", "3.4 KB", "87.1 MB".
+func byteSize(n int64) string {
+	switch {
+	case n < 1<<10:
+		return fmt.Sprintf("%d bytes", n)
+	case n < 1<<20:
+		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
+	case n < 1<<30:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	default:
+		return fmt.Sprintf("%.2f GB", float64(n)/(1<<30))
+	}
+}

@@ -46,27 +46,42 @@ func NewDecider(in *Inputs, state *journal.State, policy journal.Policy) *Decide
 // Decide returns m's fate: a duplicate of an earlier row first, then a
 // suppressed recipient, then what the journal says about earlier runs.
 func (d *Decider) Decide(m *render.Message) Fate {
-	if detail, dup := d.dupes.Check(m.Row, m.Key); dup {
-		return Fate{Status: sendpool.StatusDuplicate, Detail: detail}
+	if f, dup := d.duplicate(m.Row, m.Key); dup {
+		return f
 	}
+	return d.decideSent(m.Key, m.Recipients)
+}
+
+// duplicate checks row's key against the earlier rows'.
+func (d *Decider) duplicate(row int, key string) (Fate, bool) {
+	if detail, dup := d.dupes.Check(row, key); dup {
+		return Fate{Status: sendpool.StatusDuplicate, Detail: detail}, true
+	}
+	return Fate{}, false
+}
+
+// decideSent is the fate of a row that is no duplicate: suppressed when
+// the list names one of its envelope recipients, else what the journal
+// says about earlier runs.
+func (d *Decider) decideSent(key string, recipients []string) Fate {
 	if d.supp != nil {
-		if detail := suppressed(d.supp, m); detail != "" {
+		if detail := suppressed(d.supp, recipients); detail != "" {
 			return Fate{Status: sendpool.StatusSuppressed, Detail: detail}
 		}
 	}
-	j := d.state.Decide(m.Key, d.policy)
+	j := d.state.Decide(key, d.policy)
 	if j.Send {
 		return Fate{Send: true, Journal: j}
 	}
 	return Fate{Status: j.Status, Detail: j.Reason, Journal: j}
 }
 
-// suppressed says which of m's envelope recipients the suppression list
+// suppressed says which of the envelope recipients the suppression list
 // names, and by which rule; "" when none. A row with any suppressed
 // recipient is not sent at all: sending the others would still mail a
 // message naming the suppressed address in To or Cc.
-func suppressed(supp *campaign.Suppression, m *render.Message) string {
-	for _, addr := range m.Recipients {
+func suppressed(supp *campaign.Suppression, recipients []string) string {
+	for _, addr := range recipients {
 		if rule, ok := supp.Match(addr); ok {
 			return fmt.Sprintf("%s is suppressed (%s)", addr, rule)
 		}

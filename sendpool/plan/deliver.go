@@ -3,22 +3,14 @@ package plan
 import (
 	"context"
 	"errors"
-	"sync"
-	"sync/atomic"
-	"time"
 
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/render"
-	"github.com/tidings/tidings/render/dkim"
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/report"
+	"github.com/tidings/tidings/sendpool/spool"
 )
-
-// keepFor bounds how long a run may take and still send the messages the
-// preflight rendered: their Date header should be the time they are sent,
-// give or take a few minutes.
-const keepFor = 5 * time.Minute
 
 // Delivery says how to deliver a plan.
 type Delivery struct {
@@ -39,15 +31,18 @@ type Delivery struct {
 	Describe func(error) string
 }
 
-// Deliver hands the planned rows (at most d.Limit) to a pool: the messages
-// the preflight kept, signed now when the campaign signs, or the sheet
-// rendered again, streaming, when they did not fit or the run would take
-// longer than keepFor. Per-domain limits (send.domains) hold back a
-// throttled domain without holding up the others. It returns the pool's
-// error, a source's, or the first error of the reporter.
+// Deliver hands the planned rows (at most d.Limit) to a pool, read from
+// the plan's spool generation in sheet order: nothing is rendered again.
+// Per-domain limits (send.domains) hold back a throttled domain without
+// holding up the others. The generation is marked used before the first
+// message goes. It returns the pool's error, the spool's, or the first
+// error of the reporter.
 func (pl *Plan) Deliver(ctx context.Context, in *Inputs, d Delivery) error {
 	if d.Limit == 0 {
 		return nil
+	}
+	if err := pl.Spool.MarkUsed(); err != nil {
+		return err
 	}
 	pool, err := sendpool.New(d.Pool)
 	if err != nil {
@@ -61,8 +56,7 @@ func (pl *Plan) Deliver(ctx context.Context, in *Inputs, d Delivery) error {
 	defer stopSource()
 	msgs := make(chan *render.Message, 64)
 	srcErr := make(chan error, 1) // the source's error, sent after it closed msgs
-	go func() { srcErr <- pl.feed(srcCtx, in, d, msgs) }()
-	pl.kept = nil // the source holds what it needs; let the rest go
+	go func() { srcErr <- pl.feed(srcCtx, d.Limit, msgs) }()
 
 	src, sched, err := pl.schedule(in.Campaign, d.Pool.Clock, msgs)
 	if err != nil {
@@ -80,14 +74,36 @@ func (pl *Plan) Deliver(ctx context.Context, in *Inputs, d Delivery) error {
 	return runErr
 }
 
-// feed hands the messages to deliver to msgs, which it closes: the kept
-// ones when they may still go, else the sheet rendered again.
-func (pl *Plan) feed(ctx context.Context, in *Inputs, d Delivery, msgs chan<- *render.Message) error {
-	kept := pl.kept
-	if kept != nil && (d.Pool.Rate == 0 || float64(len(kept))/d.Pool.Rate <= keepFor.Seconds()) {
-		return sendKept(ctx, kept[:min(d.Limit, len(kept))], in.Signer, msgs, d.Reporter)
+// feed hands the planned messages, at most limit, from the spool to msgs,
+// which it closes.
+func (pl *Plan) feed(ctx context.Context, limit int, msgs chan<- *render.Message) error {
+	defer close(msgs)
+	rd, err := pl.Spool.Open()
+	if err != nil {
+		return err
 	}
-	return pl.renderAgain(ctx, in, d, msgs)
+	defer rd.Close()
+	handed := 0
+	errDone := errors.New("limit reached")
+	err = rd.ScanMessages(ctx, pl.send.nth(1), func(m spool.Message) error {
+		if !pl.send.has(m.Row) {
+			return nil
+		}
+		m.Digest = m.Hash
+		select {
+		case msgs <- pl.forOwed(m.Message):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if handed++; handed >= limit {
+			return errDone
+		}
+		return nil
+	})
+	if errors.Is(err, errDone) || ctx.Err() != nil {
+		return nil
+	}
+	return err
 }
 
 // schedule puts the per-domain scheduler in front of msgs when the
@@ -138,113 +154,6 @@ func (pl *Plan) run(ctx context.Context, pool *sendpool.Pool, src sendpool.Sourc
 		runErr = reportErr
 	}
 	return runErr
-}
-
-// sendKept hands the preflight's messages to the pool through msgs, which
-// it closes, signing them (DKIM) on every core first when signer is set. A
-// message the signer refuses is reported invalid and not sent.
-func sendKept(ctx context.Context, kept []*render.Message, signer *dkim.Signer, msgs chan<- *render.Message, reporter *report.Reporter) error {
-	defer close(msgs)
-	if signer == nil {
-		for _, m := range kept {
-			select {
-			case msgs <- m:
-			case <-ctx.Done():
-				return nil
-			}
-		}
-		return nil
-	}
-	var (
-		next atomic.Int64
-		wg   sync.WaitGroup
-		mu   sync.Mutex
-		errs []error
-	)
-	for range Workers() {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := signKept(ctx, kept, &next, signer, msgs, reporter); err != nil {
-				mu.Lock()
-				errs = append(errs, err)
-				mu.Unlock()
-			}
-		}()
-	}
-	wg.Wait()
-	return errors.Join(errs...)
-}
-
-// signKept signs the kept messages the shared index next hands it and
-// passes them on.
-func signKept(ctx context.Context, kept []*render.Message, next *atomic.Int64, signer *dkim.Signer, msgs chan<- *render.Message, reporter *report.Reporter) error {
-	for i := next.Add(1) - 1; int(i) < len(kept); i = next.Add(1) - 1 {
-		m := kept[i]
-		data, err := signer.Sign(m.Data)
-		if err != nil {
-			row := report.Row{Recipient: report.Recipient{Row: m.Row, Key: m.Key, To: m.To}, Status: sendpool.StatusInvalid, Detail: err.Error()}
-			if err := reporter.AddRow(row); err != nil {
-				return err
-			}
-			continue
-		}
-		signed := *m
-		signed.Data = data
-		select {
-		case msgs <- &signed:
-		case <-ctx.Done():
-			return nil
-		}
-	}
-	return nil
-}
-
-// renderAgain renders the sheet a second time, streaming, and hands the
-// planned rows' messages (at most d.Limit) to the pool through msgs, which
-// it closes. The renderer signs (DKIM) in its workers.
-func (pl *Plan) renderAgain(ctx context.Context, in *Inputs, d Delivery, msgs chan<- *render.Message) error {
-	defer close(msgs)
-	sheet, err := campaign.OpenSheet(ctx, in.Campaign.Recipients)
-	if err != nil {
-		return err
-	}
-	defer sheet.Close()
-	renderer := in.Renderer
-	if in.Signer != nil {
-		if renderer, err = render.New(in.Campaign, in.Set, render.Options{Sign: in.Signer.Sign}); err != nil {
-			return err
-		}
-	}
-	handed := 0
-	errStop := errors.New("limit reached")
-	err = renderer.Each(ctx, sheet, Workers(), func(m *render.Message, err error) error {
-		row, key := RowOf(m, err)
-		if planned, err := pl.stillPlanned(row, key); !planned {
-			return err
-		}
-		if err != nil {
-			// The row changed since the preflight (a file removed).
-			detail := err.Error()
-			if d.Describe != nil {
-				detail = d.Describe(err)
-			}
-			return d.Reporter.AddRow(report.Row{Recipient: report.Recipient{Row: row, Key: key}, Status: sendpool.StatusInvalid, Detail: detail})
-		}
-		select {
-		case msgs <- pl.forOwed(m):
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-		if handed++; handed >= d.Limit {
-			return errStop
-		}
-		return nil
-	})
-	if err != nil && !errors.Is(err, errStop) && ctx.Err() == nil {
-		return err
-	}
-	return nil
 }
 
 // RowOf returns the sheet row and key of a row problem: render.Each hands

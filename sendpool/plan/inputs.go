@@ -2,13 +2,18 @@ package plan
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"io"
+	"os"
 	"runtime"
 
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/render"
 	"github.com/tidings/tidings/render/dkim"
 	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/templates"
 )
 
@@ -84,3 +89,57 @@ func (in *Inputs) compile() error {
 
 // Workers is how many goroutines render (and sign) in parallel.
 func Workers() int { return runtime.GOMAXPROCS(0) }
+
+// Digest is the hex SHA-256 over what the campaign's messages are made of
+// (besides the attachments, which the spool checks one by one): the tool's
+// version, the campaign file, the template files and inline images, the
+// sheet and the DKIM key. A spool made from the same digest holds the
+// messages a new rendering would make (but for their Date).
+func (in *Inputs) Digest(version string) (string, error) {
+	c := in.Campaign
+	files := append([]string{c.File}, in.Set.Files()...)
+	files = append(files, in.Renderer.ImageFiles()...)
+	files = append(files, c.Recipients.Path)
+	if c.DKIM.KeyFile != "" {
+		files = append(files, c.DKIM.KeyFile)
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "tidings spool\x00%s\x00", version)
+	seen := map[string]bool{}
+	for _, f := range files {
+		if seen[f] {
+			continue
+		}
+		seen[f] = true
+		sum, err := fileDigest(f)
+		if err != nil {
+			return "", fmt.Errorf("plan: %w", err)
+		}
+		fmt.Fprintf(h, "%s\x00%s\x00", f, sum)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// fileDigest is the hex SHA-256 of a file's content.
+func fileDigest(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// spoolRenderer is a renderer for messages that go to the spool: signed
+// (DKIM) when the campaign signs, with the journal's digest of each.
+func (in *Inputs) spoolRenderer() (*render.Renderer, error) {
+	opts := render.Options{Digest: journal.Hash}
+	if in.Signer != nil {
+		opts.Sign = in.Signer.Sign
+	}
+	return render.New(in.Campaign, in.Set, opts)
+}

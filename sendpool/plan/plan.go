@@ -1,43 +1,42 @@
 package plan
 
 import (
-	"errors"
-	"fmt"
-	"hash/maphash"
+	"math/bits"
 	"slices"
 	"strings"
 
 	"github.com/tidings/tidings/render"
-	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/report"
+	"github.com/tidings/tidings/sendpool/spool"
 )
 
-// Plan is what the preflight decided for every row of the sheet.
+// maxListed bounds the row problems and unknown outcomes a Plan keeps to
+// show (it counts them all): memory stays flat whatever the sheet holds.
+const maxListed = 1000
+
+// Plan is what the preflight decided for every row of the sheet, and the
+// spool generation the decided rows are delivered from.
 type Plan struct {
 	// Rows counts the sheet's rows.
 	Rows int
 	// ToSend counts the rows to hand to the pool.
 	ToSend int
-	// Lines has every row's report line as the preflight decided it (a
-	// row to send is not-attempted until the pool says otherwise).
-	Lines []report.Row
-	// Invalid are the row problems, in sheet order.
-	Invalid []error
-	// Unknown lists earlier deliveries of unknown outcome, which are not
-	// sent again unless asked.
-	Unknown []report.Row
+	// Invalid are the first row problems, in sheet order; Problems
+	// counts them all.
+	Invalid  []error
+	Problems int
+	// Unknown lists the first earlier deliveries of unknown outcome, which
+	// are not sent again unless asked; Unknowns counts them all.
+	Unknown  []report.Row
+	Unknowns int
+	// Spool is the generation the rows are delivered from; Reused is set
+	// when an earlier run's generation was taken as it was (nothing was
+	// rendered).
+	Spool  *spool.Generation
+	Reused bool
 
-	send rowSet // rows to hand to the pool
-	// kept holds the preflight's messages for the rows to send, in sheet
-	// order, while they fit in the keep budget; delivery then sends them
-	// instead of rendering every row a second time. nil when they did not
-	// fit.
-	kept      []*render.Message
-	keptBytes int
-	// planned lists the rows to send with their keys' hashes, in sheet
-	// order (see stillPlanned); seed keys the hashes.
-	planned []plannedRow
-	seed    maphash.Seed
+	decider *Decider
+	send    rowSet // rows to hand to the pool
 	// owed maps a row to the only envelope recipients to send it to: an
 	// earlier run delivered it to the others (journal.Decision.Owed).
 	owed map[int][]string
@@ -56,45 +55,12 @@ func (pl *Plan) Partial() int { return pl.partial }
 // SMTPUTF8Within lists the rows needing SMTPUTF8 among the first n rows to
 // send: those a run hands over (--limit, daily_cap).
 func (pl *Plan) SMTPUTF8Within(n int) []int {
-	if n <= 0 || n >= len(pl.planned) {
+	if n <= 0 || n >= pl.ToSend || len(pl.utf8Rows) == 0 {
 		return pl.utf8Rows
 	}
-	last := pl.planned[n-1].row
+	last := pl.send.nth(n)
 	i, _ := slices.BinarySearch(pl.utf8Rows, last+1)
 	return pl.utf8Rows[:i]
-}
-
-// plannedRow is a row the preflight decided to send, with its key's hash.
-type plannedRow struct {
-	row int
-	key uint64
-}
-
-// keyHash identifies a recipient key (normalized) within this process.
-func (pl *Plan) keyHash(key string) uint64 {
-	return maphash.String(pl.seed, journal.NormalizeKey(key))
-}
-
-// ErrSheetChanged stops a delivery that reads the sheet again and finds it
-// changed since the preflight.
-var ErrSheetChanged = errors.New("the recipient sheet changed after the check that precedes sending; nothing more is sent: run send again to check it anew")
-
-// stillPlanned tells whether row, read again from the sheet with key, is
-// the row the preflight planned to send: ErrSheetChanged when the sheet
-// has changed since (rows inserted, removed or moved), so that delivery
-// does not send a row the preflight did not check, or to the wrong person.
-func (pl *Plan) stillPlanned(row int, key string) (bool, error) {
-	if !pl.send.has(row) {
-		return false, nil
-	}
-	if key == "" {
-		return true, nil // a row problem without a key: reported, not sent
-	}
-	i, ok := slices.BinarySearchFunc(pl.planned, row, func(p plannedRow, row int) int { return p.row - row })
-	if !ok || pl.planned[i].key != pl.keyHash(key) {
-		return false, fmt.Errorf("%w: row %d's key is now %q", ErrSheetChanged, row, key)
-	}
-	return true, nil
 }
 
 // owedInRow returns the recipients of owed that recipients (the row's
@@ -121,6 +87,22 @@ func (pl *Plan) forOwed(m *render.Message) *render.Message {
 	return &c
 }
 
+// addInvalid counts a row problem, keeping the first ones.
+func (pl *Plan) addInvalid(err error) {
+	pl.Problems++
+	if len(pl.Invalid) < maxListed {
+		pl.Invalid = append(pl.Invalid, err)
+	}
+}
+
+// addUnknown counts an earlier delivery of unknown outcome.
+func (pl *Plan) addUnknown(r report.Row) {
+	pl.Unknowns++
+	if len(pl.Unknown) < maxListed {
+		pl.Unknown = append(pl.Unknown, r)
+	}
+}
+
 // rowSet is a set of sheet row numbers, a bit per row so a million rows
 // take 125 KB.
 type rowSet []uint64
@@ -133,5 +115,22 @@ func (s *rowSet) add(row int) {
 }
 
 func (s rowSet) has(row int) bool {
-	return row/64 < len(s) && s[row/64]&(1<<(row%64)) != 0
+	return row >= 0 && row/64 < len(s) && s[row/64]&(1<<(row%64)) != 0
+}
+
+// nth returns the n-th row of the set (1-based), or -1.
+func (s rowSet) nth(n int) int {
+	for i, w := range s {
+		c := bits.OnesCount64(w)
+		if n > c {
+			n -= c
+			continue
+		}
+		for ; w != 0; w &= w - 1 {
+			if n--; n == 0 {
+				return i*64 + bits.TrailingZeros64(w)
+			}
+		}
+	}
+	return -1
 }

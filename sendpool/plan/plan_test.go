@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/tidings/tidings/sendpool/report"
 	"github.com/tidings/tidings/sendpool/smtpclient"
 	"github.com/tidings/tidings/sendpool/smtptest"
+	"github.com/tidings/tidings/sendpool/spool"
 )
 
 // writeCampaign writes a campaign sending to srv over n rows (user000@…)
@@ -64,47 +66,94 @@ func open(t *testing.T, path string) (*Inputs, *journal.State) {
 	return in, state
 }
 
-// TestRenderAgainNoticesChangedSheet: when delivery reads the sheet again
-// (the preflight's messages were not kept), a row inserted after the
-// preflight would shift every row after it onto the plan of another; the
-// second reading stops at the first row whose key is not the planned one,
-// before handing anything over. Unchanged, it hands over the plan.
-func TestRenderAgainNoticesChangedSheet(t *testing.T) {
+// TestPreflightSpoolsThenReuses: the first preflight renders every row
+// into a new spool generation; the next one, over the same inputs, decides
+// from that spool and renders nothing; a change to the sheet, a template,
+// an attachment or the passing of a day makes it render a new generation.
+func TestPreflightSpoolsThenReuses(t *testing.T) {
 	srv := smtptest.NewServer(t)
-	camp := writeCampaign(t, srv, 3, "")
+	camp := writeCampaign(t, srv, 3, "attachments: [a.txt]\n")
+	dir := filepath.Dir(camp)
+	writeFile(t, filepath.Join(dir, "a.txt"), "attached")
 	ctx := context.Background()
-	in, state := open(t, camp)
-	pl, err := Preflight(ctx, in, state, Options{KeepBudget: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if pl.kept != nil || pl.ToSend != 3 {
-		t.Fatalf("plan: %d to send, kept %v", pl.ToSend, pl.kept != nil)
-	}
-	again := func() ([]*render.Message, error) {
-		reporter, err := report.NewReporter(t.TempDir(), report.ReporterOptions{})
+	preflight := func(now time.Time) (*Plan, int) {
+		in, state := open(t, camp)
+		rendered := 0
+		pl, err := Preflight(ctx, in, state, Options{Now: func() time.Time { return now }, Version: "test", OnMessage: func(*render.Message) { rendered++ }})
 		if err != nil {
 			t.Fatal(err)
 		}
-		msgs := make(chan *render.Message, 10)
-		err = pl.renderAgain(ctx, in, Delivery{Limit: 10, Reporter: reporter}, msgs)
-		var got []*render.Message
-		for m := range msgs {
-			got = append(got, m)
+		return pl, rendered
+	}
+	now := time.Now()
+	pl, n := preflight(now)
+	if pl.Reused || n != 3 || pl.ToSend != 3 || pl.Spool.Number() != 1 || pl.Spool.Messages() != 3 {
+		t.Fatalf("first: reused %v, rendered %d, to send %d, generation %d", pl.Reused, n, pl.ToSend, pl.Spool.Number())
+	}
+	if pl, n = preflight(now.Add(time.Hour)); !pl.Reused || n != 0 || pl.ToSend != 3 || pl.Spool.Number() != 1 {
+		t.Fatalf("same inputs: reused %v, rendered %d, generation %d", pl.Reused, n, pl.Spool.Number())
+	}
+	for i, change := range []func(){
+		func() { writeFile(t, filepath.Join(dir, "r.csv"), "email,name\nuser000@example.com,User Zero\n") },
+		func() { writeFile(t, filepath.Join(dir, "body.txt"), "Hello {{.name}}\n") },
+		func() { writeFile(t, filepath.Join(dir, "a.txt"), "attached, changed") },
+		func() { now = now.Add(MaxSpoolAge + time.Minute) },
+	} {
+		change()
+		pl, n = preflight(now)
+		if pl.Reused || n == 0 {
+			t.Errorf("change %d: reused %v, rendered %d", i, pl.Reused, n)
 		}
-		return got, err
+		// Nothing was sent from the older generations: they are gone.
+		gens, err := spool.OpenStore(filepath.Join(dir, ".tidings", "t")).Generations()
+		if err != nil || len(gens) != 1 || gens[0].Number() != pl.Spool.Number() {
+			t.Errorf("change %d: generations %v, %v", i, gens, err)
+		}
 	}
-	if got, err := again(); err != nil || len(got) != 3 {
-		t.Fatalf("unchanged sheet: %d messages, %v", len(got), err)
+}
+
+// TestPreflightFullDisk: a spool that cannot be written (a full disk)
+// stops the preflight with the path and the error, before anything is sent,
+// and leaves no generation to be used later.
+func TestPreflightFullDisk(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := writeCampaign(t, srv, 200, "")
+	in, state := open(t, camp)
+	store := spool.OpenStore(in.Campaign.StateDir)
+	left := 4000
+	store.SetCreate(func(path string) (spool.File, error) {
+		f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+		if err != nil {
+			return nil, err
+		}
+		return &fullDisk{File: f, left: &left}, nil
+	})
+	_, err := Preflight(context.Background(), in, state, Options{Store: store})
+	if !errors.Is(err, syscall.ENOSPC) || !strings.Contains(err.Error(), store.Dir()) {
+		t.Fatalf("err %v, want ENOSPC naming the spool", err)
 	}
-	writeFile(t, filepath.Join(filepath.Dir(camp), "r.csv"), "email,name\nnew@example.com,New\nuser000@example.com,User 0\nuser001@example.com,User 1\nuser002@example.com,User 2\n")
-	got, err := again()
-	if !errors.Is(err, ErrSheetChanged) {
-		t.Errorf("changed sheet: %v, want ErrSheetChanged", err)
+	if gens, _ := store.Generations(); len(gens) != 0 {
+		t.Errorf("generations left: %v", gens)
 	}
-	if len(got) != 0 {
-		t.Errorf("changed sheet: %d messages handed over, want none", len(got))
+	if n := len(srv.Messages()); n != 0 {
+		t.Errorf("%d messages sent", n)
 	}
+}
+
+// fullDisk takes *left bytes, then fails as a full disk.
+type fullDisk struct {
+	*os.File
+	left *int
+}
+
+func (f *fullDisk) Write(b []byte) (int, error) {
+	if len(b) > *f.left {
+		n, _ := f.File.Write(b[:*f.left])
+		*f.left = 0
+		return n, &os.PathError{Op: "write", Path: f.Name(), Err: syscall.ENOSPC}
+	}
+	*f.left -= len(b)
+	return f.File.Write(b)
 }
 
 // TestPreflightDecides: every row gets its fate without the command line:
@@ -122,15 +171,31 @@ func TestPreflightDecides(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if pl.Rows != 5 || pl.ToSend != 2 || len(pl.Invalid) != 1 || seen != 4 {
+		t.Errorf("rows %d, to send %d, invalid %d, seen %d", pl.Rows, pl.ToSend, len(pl.Invalid), seen)
+	}
+	// Seed reads the same decisions back from the spool.
+	rep, err := report.NewReporter(t.TempDir(), report.ReporterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rep.Close()
+	lock, w := openJournal(t, in.Campaign.StateDir)
+	defer lock.Release()
+	defer w.Close()
+	if err := pl.Seed(context.Background(), rep, journal.NewRecorder(w)); err != nil {
+		t.Fatal(err)
+	}
 	want := map[int]sendpool.Status{2: sendpool.StatusNotAttempted, 3: sendpool.StatusNotAttempted, 4: sendpool.StatusDuplicate,
 		5: sendpool.StatusInvalid, 6: sendpool.StatusSuppressed}
-	for _, l := range pl.Lines {
+	lines := rep.Rows()
+	for _, l := range lines {
 		if want[l.Row] != l.Status {
 			t.Errorf("row %d: %v (%s), want %v", l.Row, l.Status, l.Detail, want[l.Row])
 		}
 	}
-	if pl.Rows != 5 || pl.ToSend != 2 || len(pl.Invalid) != 1 || len(pl.Lines) != 5 || seen != 4 {
-		t.Errorf("rows %d, to send %d, invalid %d, lines %d, seen %d", pl.Rows, pl.ToSend, len(pl.Invalid), len(pl.Lines), seen)
+	if len(lines) != 5 {
+		t.Errorf("%d report lines", len(lines))
 	}
 }
 
@@ -180,23 +245,14 @@ func deliver(t *testing.T, in *Inputs, pl *Plan, n int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.MkdirAll(c.StateDir, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	lock, err := journal.AcquireLock(c.StateDir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	lock, w := openJournal(t, c.StateDir)
 	defer lock.Release()
-	w, err := journal.Open(ctx, lock, journal.Run{PID: os.Getpid(), Started: time.Now()})
-	if err != nil {
-		t.Fatal(err)
-	}
 	rec := journal.NewRecorder(w)
 	rep, err := report.NewReporter(c.StateDir, report.ReporterOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer rep.Close()
 	if err := pl.Seed(ctx, rep, rec); err != nil {
 		t.Fatal(err)
 	}
@@ -214,4 +270,22 @@ func deliver(t *testing.T, in *Inputs, pl *Plan, n int) {
 	if s := rep.Summary(); s.Sent != n || s.NotAttempted != pl.ToSend-n {
 		t.Errorf("report: %d sent, %d not attempted", s.Sent, s.NotAttempted)
 	}
+}
+
+// openJournal takes the campaign's lock and opens its journal.
+func openJournal(t *testing.T, stateDir string) (*journal.Lock, *journal.Writer) {
+	t.Helper()
+	if err := os.MkdirAll(stateDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	lock, err := journal.AcquireLock(stateDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := journal.Open(context.Background(), lock, journal.Run{PID: os.Getpid(), Started: time.Now()})
+	if err != nil {
+		lock.Release()
+		t.Fatal(err)
+	}
+	return lock, w
 }

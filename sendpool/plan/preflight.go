@@ -3,33 +3,37 @@ package plan
 import (
 	"context"
 	"errors"
-	"hash/maphash"
-	"strings"
+	"fmt"
+	"time"
 
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/render"
-	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
-	"github.com/tidings/tidings/sendpool/report"
+	"github.com/tidings/tidings/sendpool/spool"
 )
 
-// DefaultKeepBudget bounds the bytes of rendered messages the preflight
-// keeps for delivery; a larger campaign is rendered again, streaming, as it
-// is sent.
-const DefaultKeepBudget = 256 << 20
+// MaxSpoolAge is how old a spool may be and still be sent from: its
+// messages' Date header (and DKIM timestamp) is when they were spooled.
+const MaxSpoolAge = 24 * time.Hour
 
 // Options tune Preflight.
 type Options struct {
 	// Policy is the resume policy (--retry-failed, --resend-unknown).
 	Policy journal.Policy
-	// KeepBudget overrides DefaultKeepBudget; negative keeps none.
-	KeepBudget int
+	// Version is the tool's version: a spool made by another version is
+	// not reused.
+	Version string
+	// Now is the clock the spool's age is judged by; nil means time.Now.
+	Now func() time.Time
 	// Describe formats a row problem for the report (file, row, column);
 	// nil means its Error.
 	Describe func(error) string
 	// OnMessage, when set, sees every rendered message (for its
-	// warnings), from one goroutine.
+	// warnings), from one goroutine; a reused spool renders none.
 	OnMessage func(*render.Message)
+	// Store is the spool to write into and reuse from; nil means the one
+	// in the campaign's state folder.
+	Store *spool.Store
 }
 
 func (o *Options) describe(err error) string {
@@ -39,110 +43,152 @@ func (o *Options) describe(err error) string {
 	return o.Describe(err)
 }
 
-// Preflight renders every row once, before anything is sent, and decides
-// each row's fate: invalid, duplicate, suppressed, skipped by the journal
-// (state), or to send. It fails only when the campaign cannot be read; row
-// problems are in Plan.Invalid.
+// Preflight decides every row's fate before anything is sent: invalid,
+// duplicate, suppressed, done by an earlier run as the journal (state)
+// says, or to send. Every row is rendered once, signed when the campaign
+// signs, and spooled in a new generation; unless the newest generation was
+// made from the same inputs less than MaxSpoolAge ago, when the rows are
+// decided from it and nothing is rendered. The caller holds the campaign's
+// lock. It fails when the campaign cannot be read or the spool cannot be
+// written (nothing is then sent, and nothing half-written is ever used);
+// row problems are in Plan.Invalid.
 func Preflight(ctx context.Context, in *Inputs, state *journal.State, opts Options) (*Plan, error) {
-	if opts.KeepBudget == 0 {
-		opts.KeepBudget = DefaultKeepBudget
+	if opts.Now == nil {
+		opts.Now = time.Now
 	}
-	pl := &Plan{seed: maphash.MakeSeed()}
-	decider := NewDecider(in, state, opts.Policy)
-	err := in.Renderer.Each(ctx, in.Sheet, Workers(), func(m *render.Message, err error) error {
-		pl.Rows++
-		if err != nil {
-			return pl.addInvalid(m, err, &opts)
-		}
-		if opts.OnMessage != nil {
-			opts.OnMessage(m)
-		}
-		line := report.Row{Recipient: report.Recipient{Row: m.Row, Key: m.Key, To: m.To}, MessageID: m.MessageID, Status: sendpool.StatusNotAttempted}
-		f := decider.Decide(m)
-		switch {
-		case f.Status == sendpool.StatusDuplicate || f.Status == sendpool.StatusSuppressed:
-			line.Status, line.Detail = f.Status, f.Detail
-			pl.Lines = append(pl.Lines, line)
-		case !f.Send:
-			pl.addDone(m, line, f.Journal)
-		default:
-			pl.addToSend(m, line, f.Journal, opts.KeepBudget)
-		}
-		return nil
-	})
+	if opts.Store == nil {
+		opts.Store = spool.OpenStore(in.Campaign.StateDir)
+	}
+	pl := &Plan{decider: NewDecider(in, state, opts.Policy)}
+	digest, err := in.Digest(opts.Version)
 	if err != nil {
 		return nil, err
 	}
-	return pl, nil
+	gen, err := reusable(opts.Store, digest, opts.Now())
+	if err != nil {
+		return nil, err
+	}
+	if gen != nil {
+		err = pl.fromSpool(ctx, gen)
+	} else {
+		err = pl.render(ctx, in, digest, &opts)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return pl, cleanSpool(opts.Store, pl.Spool)
 }
 
-// addInvalid records a row problem; any other error stops the preflight.
-func (pl *Plan) addInvalid(m *render.Message, err error, opts *Options) error {
-	var re *campaign.RowError
-	if !errors.As(err, &re) {
+// fromSpool decides every row from gen's row records.
+func (pl *Plan) fromSpool(ctx context.Context, gen *spool.Generation) error {
+	rd, err := gen.Open()
+	if err != nil {
 		return err
 	}
-	pl.Invalid = append(pl.Invalid, err)
-	line := report.Row{Recipient: report.Recipient{Row: re.Row}, Status: sendpool.StatusInvalid, Detail: opts.describe(err)}
-	if m != nil {
-		line.Key, line.To = m.Key, m.To
+	defer rd.Close()
+	pl.Spool, pl.Reused = gen, true
+	return rd.ScanRows(ctx, func(r spool.Row) error {
+		var problem error
+		if r.Kind == spool.KindInvalid {
+			problem = &rowProblem{detail: r.Detail}
+		}
+		pl.account(r, pl.judge(r), problem)
+		return nil
+	})
+}
+
+// render renders every row, spools it in a new generation and decides it.
+func (pl *Plan) render(ctx context.Context, in *Inputs, digest string, opts *Options) error {
+	renderer, err := in.spoolRenderer()
+	if err != nil {
+		return err
 	}
-	pl.Lines = append(pl.Lines, line)
+	w, err := opts.Store.Create()
+	if err != nil {
+		return err
+	}
+	inputs := spool.Inputs{Digest: digest, Attachments: map[string]string{}}
+	err = renderer.Each(ctx, in.Sheet, Workers(), func(m *render.Message, err error) error {
+		r, problem, err := pl.spoolRow(w, m, err, opts)
+		if err != nil {
+			return err
+		}
+		if m != nil && problem == nil {
+			for _, a := range m.Attachments {
+				inputs.Attachments[a.Path] = a.SHA256
+			}
+		}
+		pl.account(r, pl.judge(r), problem)
+		return nil
+	})
+	if err != nil {
+		w.Abort()
+		return err
+	}
+	if err := w.Close(inputs); err != nil {
+		return err
+	}
+	pl.Spool = w.Generation()
 	return nil
 }
 
-// addDone records a row the journal says needs no sending. The report
-// keeps the earlier delivery's line (its reply code and detail), not just
-// the journal's status; an unknown outcome is listed for the user to
-// decide about, whatever an earlier try said.
-func (pl *Plan) addDone(m *render.Message, line report.Row, d journal.Decision) {
-	prev := line
-	if d.Entry != nil && d.Entry.Result != nil {
-		prev = report.FromJournal(*d.Entry.Result)
-		prev.Row = m.Row
-	}
-	if d.Status == sendpool.StatusUnknown {
-		prev.Status, prev.Detail = sendpool.StatusUnknown, d.Reason
-		if a := d.Entry.LastAttempt; a != nil && prev.MessageID == "" {
-			prev.MessageID = a.MessageID
+// spoolRow writes what row m (or its problem, err) leaves in the spool and
+// returns its record; problem is the row's problem. An error that is not a
+// row's problem, or a failing spool, stops the preflight.
+func (pl *Plan) spoolRow(w *spool.Writer, m *render.Message, err error, opts *Options) (r spool.Row, problem, stop error) {
+	if err != nil {
+		var re *campaign.RowError
+		if !errors.As(err, &re) {
+			return r, nil, err
 		}
-		pl.Unknown = append(pl.Unknown, prev)
+		r = spool.Row{Row: re.Row, Kind: spool.KindInvalid, Detail: opts.describe(err)}
+		if m != nil {
+			r.Key, r.To = m.Key, m.To
+		}
+		return r, err, w.AddRow(r)
 	}
-	pl.Lines = append(pl.Lines, prev)
+	if opts.OnMessage != nil {
+		opts.OnMessage(m)
+	}
+	if f, dup := pl.decider.duplicate(m.Row, m.Key); dup {
+		r = spool.Row{Row: m.Row, Kind: spool.KindDuplicate, Key: m.Key, To: m.To, Detail: f.Detail}
+		return r, nil, w.AddRow(r)
+	}
+	r = spool.RowOf(m)
+	if err := w.AddRow(r); err != nil {
+		return r, nil, err
+	}
+	return r, nil, w.AddMessage(m, m.Digest)
 }
 
-// addToSend plans m for sending: to the recipients still owed it when an
-// earlier run delivered it to others (only those the row still names: they
-// passed the suppression list with it), keeping the message for delivery
-// while the kept messages fit in budget.
-func (pl *Plan) addToSend(m *render.Message, line report.Row, d journal.Decision, budget int) {
-	if len(d.Owed) > 0 {
-		envelope := owedInRow(d.Owed, m.Recipients)
-		if len(envelope) == 0 {
-			prev := report.FromJournal(*d.Entry.Result)
-			prev.Row = m.Row
-			prev.Detail = strings.TrimPrefix(prev.Detail+"; the recipients it still owed ("+strings.Join(d.Owed, ", ")+") are no longer in the row", "; ")
-			pl.Lines = append(pl.Lines, prev)
-			return
-		}
-		if pl.owed == nil {
-			pl.owed = map[int][]string{}
-		}
-		pl.owed[m.Row] = envelope
-		m = pl.forOwed(m)
+// reusable returns the newest generation in store made from the inputs
+// digest less than MaxSpoolAge before now, whose attachments still hold
+// what they held; nil when there is none.
+func reusable(store *spool.Store, digest string, now time.Time) (*spool.Generation, error) {
+	gens, err := store.Generations()
+	if err != nil || len(gens) == 0 {
+		return nil, err
 	}
-	pl.send.add(m.Row)
-	pl.planned = append(pl.planned, plannedRow{row: m.Row, key: pl.keyHash(m.Key)})
-	pl.ToSend++
-	if m.UTF8 {
-		pl.utf8Rows = append(pl.utf8Rows, m.Row)
+	g := gens[0]
+	if g.Inputs().Digest != digest || now.Sub(g.Created()) >= MaxSpoolAge || now.Before(g.Created()) {
+		return nil, nil
 	}
-	if pl.kept != nil || pl.ToSend == 1 {
-		if pl.keptBytes += len(m.Data); pl.keptBytes <= budget {
-			pl.kept = append(pl.kept, m)
-		} else {
-			pl.kept = nil // too large: delivery renders again
+	for path, sum := range g.Inputs().Attachments {
+		if got, err := fileDigest(path); err != nil || got != sum {
+			return nil, nil
 		}
 	}
-	pl.Lines = append(pl.Lines, line) // not-attempted until the pool says otherwise
+	return g, nil
+}
+
+// cleanSpool removes the generations nothing was sent from, but current,
+// and those cut short.
+func cleanSpool(store *spool.Store, current *spool.Generation) error {
+	err := store.Clean(func(g *spool.Generation) bool {
+		return g.Number() == current.Number() || g.Used()
+	})
+	if err != nil {
+		return fmt.Errorf("plan: cleaning the spool: %w", err)
+	}
+	return nil
 }

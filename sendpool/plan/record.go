@@ -7,26 +7,31 @@ import (
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/report"
+	"github.com/tidings/tidings/sendpool/spool"
 )
 
 // Seed writes what the preflight decided before anything is sent: every
 // row's line to the report (rows to send as not attempted), and the rows
 // decided without a delivery (invalid, duplicate, suppressed) to the
-// journal.
+// journal. It reads the decisions again from the spool, one row at a time.
 func (pl *Plan) Seed(ctx context.Context, rep *report.Reporter, rec *journal.Recorder) error {
-	for _, r := range pl.Lines {
-		if err := rep.AddRow(r); err != nil {
+	rd, err := pl.Spool.Open()
+	if err != nil {
+		return err
+	}
+	defer rd.Close()
+	return rd.ScanRows(ctx, func(r spool.Row) error {
+		v := pl.judge(r)
+		if err := rep.AddRow(v.line); err != nil {
 			return err
 		}
-		switch r.Status {
+		switch st := v.line.Status; st {
 		case sendpool.StatusInvalid, sendpool.StatusDuplicate, sendpool.StatusSuppressed:
-			jr := journal.Result{Row: r.Row, Key: r.Key, To: r.To, Status: r.Status, Detail: r.Detail}
-			if err := rec.Record(ctx, jr); err != nil {
-				return err
-			}
+			jr := journal.Result{Row: r.Row, Key: r.Key, To: r.To, Status: st, Detail: v.line.Detail}
+			return rec.Record(ctx, jr)
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // Allowance is how many of the planned rows a run may send now.

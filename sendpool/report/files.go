@@ -1,7 +1,9 @@
 package report
 
 import (
-	"bytes"
+	"bufio"
+	"cmp"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,16 +11,11 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/gocarina/gocsv"
 )
-
-// reportFile is report.json's shape.
-type reportFile struct {
-	Summary Summary `json:"summary"`
-	Rows    []Row   `json:"rows"`
-}
 
 // Write writes report.csv and report.json for rows (which it sorts by
 // row number) into dir, each atomically: a reader sees the old file or the
@@ -28,67 +25,179 @@ func Write(dir string, rows []Row) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("report: report folder: %w", err)
 	}
-	return writeFiles(dir, rows, true)
-}
-
-// writeFiles writes the report files; indent formats report.json for
-// reading (the final write), else it is compact (rewrites during a run).
-func writeFiles(dir string, rows []Row, indent bool) error {
 	sorted := append([]Row(nil), rows...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Row < sorted[j].Row })
-	// The two files are built side by side: each takes tens of
-	// milliseconds for 20,000 rows, and the last rewrite is part of every
-	// run's wall time.
-	var (
-		csvBuf bytes.Buffer
-		csvErr error
-		built  = make(chan struct{})
-	)
-	go func() {
-		defer close(built)
-		if len(sorted) == 0 {
-			// gocsv writes no header for an empty slice.
-			csvBuf.WriteString(joinCSVHeader() + "\n")
-		} else if err := gocsv.Marshal(csvSafeRows(sorted), &csvBuf); err != nil {
-			csvErr = fmt.Errorf("report: report.csv: %w", err)
+	fw, err := newFilesWriter(dir, true)
+	if err != nil {
+		return err
+	}
+	for _, r := range sorted {
+		if err := fw.add(r); err != nil {
+			fw.abort()
+			return err
 		}
-	}()
-	jsonRows := sorted
-	if jsonRows == nil {
-		jsonRows = []Row{}
 	}
-	var (
-		js  []byte
-		err error
-	)
-	if indent {
-		js, err = json.MarshalIndent(reportFile{Summary: Summarize(jsonRows), Rows: jsonRows}, "", "  ")
+	_, err = fw.finish()
+	return err
+}
+
+// filesWriter writes report.csv and report.json a row at a time, rows in
+// row order, into temporary files that replace the old ones when finished:
+// memory stays flat whatever the number of rows. report.json's rows are
+// written aside first, since its summary comes before them.
+type filesWriter struct {
+	dir     string
+	indent  bool
+	csvFile *os.File
+	csvBuf  *bufio.Writer
+	csv     *csv.Writer
+	rowFile *os.File // report.json's rows, joined by ",\n"
+	rowBuf  *bufio.Writer
+	sum     Summary
+	record  []string
+	err     error
+}
+
+func newFilesWriter(dir string, indent bool) (*filesWriter, error) {
+	fw := &filesWriter{dir: dir, indent: indent, record: make([]string, len(Columns))}
+	var err error
+	if fw.csvFile, err = os.CreateTemp(dir, "."+CSVFile+".*.tmp"); err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	if fw.rowFile, err = os.CreateTemp(dir, "."+JSONFile+".rows.*.tmp"); err != nil {
+		fw.abort()
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	fw.csvBuf = bufio.NewWriterSize(fw.csvFile, 256<<10)
+	fw.csv = csv.NewWriter(fw.csvBuf)
+	fw.rowBuf = bufio.NewWriterSize(fw.rowFile, 256<<10)
+	fw.csv.Write(Columns)
+	return fw, nil
+}
+
+// add writes r, the next row in row order.
+func (fw *filesWriter) add(r Row) error {
+	fw.sum.add(r)
+	if fw.sum.Total > 1 {
+		fw.rowBuf.WriteString(",\n")
+	}
+	var js []byte
+	var err error
+	if fw.indent {
+		js, err = json.MarshalIndent(r, "    ", "  ")
+		fw.rowBuf.WriteString("    ")
 	} else {
-		js, err = json.Marshal(reportFile{Summary: Summarize(jsonRows), Rows: jsonRows})
+		js, err = json.Marshal(r)
 	}
-	<-built
 	if err != nil {
 		return fmt.Errorf("report: report.json: %w", err)
 	}
-	if csvErr != nil {
-		return csvErr
-	}
-	js = append(js, '\n')
-	if err := WriteAtomic(filepath.Join(dir, CSVFile), csvBuf.Bytes()); err != nil {
-		return err
-	}
-	return WriteAtomic(filepath.Join(dir, JSONFile), js)
+	fw.rowBuf.Write(js)
+	return fw.csv.Write(r.csvRecord(fw.record))
 }
 
-func joinCSVHeader() string {
-	var b bytes.Buffer
-	for i, c := range Columns {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(c)
+// finish completes both files and renames them over the old ones. It
+// returns the summary of the rows written.
+func (fw *filesWriter) finish() (Summary, error) {
+	fw.csv.Flush()
+	err := cmp.Or(fw.csv.Error(), fw.csvBuf.Flush(), fw.rowBuf.Flush())
+	if err == nil {
+		err = fw.writeJSON()
 	}
-	return b.String()
+	if err == nil {
+		err = commit(fw.csvFile, filepath.Join(fw.dir, CSVFile))
+		fw.csvFile = nil
+	}
+	if err != nil {
+		fw.abort()
+		return fw.sum, fmt.Errorf("report: writing %s: %w", fw.dir, err)
+	}
+	fw.abort() // removes the rows' temporary file
+	return fw.sum, nil
+}
+
+// writeJSON writes report.json: the summary, then the rows written aside.
+func (fw *filesWriter) writeJSON() error {
+	f, err := os.CreateTemp(fw.dir, "."+JSONFile+".*.tmp")
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriterSize(f, 256<<10)
+	var sum []byte
+	open, end := `{"summary":`, `,"rows":[`
+	if fw.indent {
+		sum, err = json.MarshalIndent(fw.sum, "  ", "  ")
+		open, end = "{\n  \"summary\": ", ",\n  \"rows\": ["
+		if fw.sum.Total > 0 {
+			end += "\n"
+		}
+	} else {
+		sum, err = json.Marshal(fw.sum)
+	}
+	if err == nil {
+		w.WriteString(open)
+		w.Write(sum)
+		w.WriteString(end)
+		if _, err = fw.rowFile.Seek(0, io.SeekStart); err == nil {
+			_, err = io.Copy(w, fw.rowFile)
+		}
+	}
+	if err == nil {
+		if fw.indent && fw.sum.Total > 0 {
+			w.WriteString("\n  ]\n}\n")
+		} else if fw.indent {
+			w.WriteString("]\n}\n")
+		} else {
+			w.WriteString("]}\n")
+		}
+		err = w.Flush()
+	}
+	if err == nil {
+		return commit(f, filepath.Join(fw.dir, JSONFile))
+	}
+	f.Close()
+	os.Remove(f.Name())
+	return err
+}
+
+// abort removes the temporary files.
+func (fw *filesWriter) abort() {
+	for _, f := range []*os.File{fw.csvFile, fw.rowFile} {
+		if f != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}
+	fw.csvFile, fw.rowFile = nil, nil
+}
+
+// commit syncs and closes the temporary file f and renames it to path.
+func commit(f *os.File, path string) error {
+	if err := f.Sync(); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	return nil
+}
+
+// csvRecord fills rec with r's report.csv cells (free text defused by
+// CSVSafe) and returns it.
+func (r *Row) csvRecord(rec []string) []string {
+	code, _ := r.Code.MarshalCSV()
+	rec[0], rec[1], rec[2], rec[3] = strconv.Itoa(r.Row), CSVSafe(r.Key), CSVSafe(r.To), r.Status.String()
+	rec[4], rec[5], rec[6], rec[7] = strconv.Itoa(r.Attempts), code, r.EnhancedCode.String(), CSVSafe(r.Detail)
+	rec[8], rec[9], rec[10], rec[11] = r.MessageID, r.Server, r.StartedAt, r.FinishedAt
+	rec[12] = strconv.FormatInt(r.DurationMS, 10)
+	return rec
 }
 
 // WriteAtomic writes data to a temporary file beside path, syncs it and
@@ -141,14 +250,4 @@ func CSVSafe(s string) string {
 		return "'" + s
 	}
 	return s
-}
-
-// csvSafeRows returns rows with their free-text cells defused by CSVSafe.
-func csvSafeRows(rows []Row) []Row {
-	out := make([]Row, len(rows))
-	for i, r := range rows {
-		r.Key, r.To, r.Detail = CSVSafe(r.Key), CSVSafe(r.To), CSVSafe(r.Detail)
-		out[i] = r
-	}
-	return out
 }

@@ -5,10 +5,12 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/gocarina/gocsv"
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/pooltest"
 	"github.com/tidings/tidings/sendpool/report"
@@ -122,6 +124,7 @@ func TestReporterRewritesAsItGoes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer rep.Close()
 	res := spSampleResults()
 	rep.Add(res[0])
 	if _, err := os.Stat(filepath.Join(dir, report.CSVFile)); !os.IsNotExist(err) {
@@ -243,5 +246,54 @@ func BenchmarkReportWrite10k(b *testing.B) {
 		if err := report.Write(dir, rows); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestWriteMatchesWholeEncoders: the report written a row at a time is
+// what encoding the whole report at once gives: report.csv byte for byte as
+// gocsv marshals the (defused) rows, report.json the same JSON value as
+// {"summary", "rows"} marshalled whole.
+func TestWriteMatchesWholeEncoders(t *testing.T) {
+	var rows []report.Row
+	for i, r := range spSampleResults() {
+		for j := range 40 {
+			row := report.FromResult(r)
+			row.Row = 2 + i*40 + j
+			if j%7 == 0 {
+				row.Detail = "=cmd|' /C calc'!A0, with \"quotes\"\nand a line"
+				row.To = "+1 <a@example.com>"
+			}
+			rows = append(rows, row)
+		}
+	}
+	dir := t.TempDir()
+	if err := report.Write(dir, rows); err != nil {
+		t.Fatal(err)
+	}
+	safe := make([]report.Row, len(rows))
+	for i, r := range rows {
+		r.Key, r.To, r.Detail = report.CSVSafe(r.Key), report.CSVSafe(r.To), report.CSVSafe(r.Detail)
+		safe[i] = r
+	}
+	var want bytes.Buffer
+	if err := gocsv.Marshal(safe, &want); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := os.ReadFile(filepath.Join(dir, report.CSVFile))
+	if !bytes.Equal(got, want.Bytes()) {
+		t.Errorf("report.csv differs from gocsv's:\n%s\nwant:\n%s", got, want.Bytes())
+	}
+	var gotJSON, wantJSON any
+	js, _ := os.ReadFile(filepath.Join(dir, report.JSONFile))
+	if err := json.Unmarshal(js, &gotJSON); err != nil {
+		t.Fatalf("report.json: %v\n%s", err, js)
+	}
+	whole, _ := json.Marshal(struct {
+		Summary report.Summary `json:"summary"`
+		Rows    []report.Row   `json:"rows"`
+	}{report.Summarize(rows), rows})
+	json.Unmarshal(whole, &wantJSON)
+	if !reflect.DeepEqual(gotJSON, wantJSON) {
+		t.Errorf("report.json differs from the whole encoding")
 	}
 }

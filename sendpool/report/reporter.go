@@ -1,9 +1,11 @@
 package report
 
 import (
+	"bufio"
+	"encoding/json"
 	"fmt"
 	"os"
-	"sort"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -23,21 +25,35 @@ type ReporterOptions struct {
 	Clock sendpool.Clock
 }
 
+// logFile is where a Reporter keeps the lines it was given until Close:
+// one JSON line per line given, the latest for a row standing.
+const logFile = ".report.log"
+
 // Reporter keeps the report of a run and rewrites report.csv and
 // report.json in its folder as results arrive, so an interrupted run still
 // leaves a true report. A later result for the same row replaces the
-// earlier one (seed rows as not-attempted, then add their outcomes). It is
-// safe for concurrent use.
+// earlier one (seed rows as not-attempted, then add their outcomes).
+//
+// It holds no report line in memory: each goes to a log file beside the
+// report, and a rewrite reads every row's latest line back, in row order,
+// into new files. What it keeps is the place of each row's latest line,
+// 8 bytes a sheet row. It is safe for concurrent use; the caller closes
+// it, which removes the log.
 type Reporter struct {
-	dir   string
-	opts  ReporterOptions
-	mu    sync.Mutex
-	rows  []Row
-	byRow map[int]int
-	dirty int
-	last  time.Time
+	dir  string
+	opts ReporterOptions
+
+	mu      sync.Mutex
+	log     *os.File
+	logBuf  *bufio.Writer
+	logSize int64
+	at      []int64 // row → offset+1 of its latest line in the log; 0: none
+	zero    []Row   // lines without a row number, in order
+	dirty   int
+	last    time.Time
 	// cost is how long the last rewrite took.
 	cost time.Duration
+	sum  Summary // of the last rewrite
 }
 
 // NewReporter creates dir (and parents) and returns a Reporter writing
@@ -55,7 +71,12 @@ func NewReporter(dir string, opts ReporterOptions) (*Reporter, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("report: report folder: %w", err)
 	}
-	return &Reporter{dir: dir, opts: opts, byRow: map[int]int{}, last: opts.Clock.Now()}, nil
+	path := filepath.Join(dir, logFile)
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	return &Reporter{dir: dir, opts: opts, log: f, logBuf: bufio.NewWriterSize(f, 64<<10), last: opts.Clock.Now()}, nil
 }
 
 // Dir is the folder the reports are written to.
@@ -72,11 +93,8 @@ func (r *Reporter) Add(res sendpool.Result) error {
 func (r *Reporter) AddRow(row Row) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if i, ok := r.byRow[row.Row]; ok && row.Row != 0 {
-		r.rows[i] = row
-	} else {
-		r.byRow[row.Row] = len(r.rows)
-		r.rows = append(r.rows, row)
+	if err := r.append(row); err != nil {
+		return err
 	}
 	r.dirty++
 	// Rewriting is proportional to the whole report, so never spend more
@@ -86,7 +104,29 @@ func (r *Reporter) AddRow(row Row) error {
 	// of a fast loopback send, bench/.)
 	since := r.opts.Clock.Now().Sub(r.last)
 	if since >= 19*r.cost && (r.dirty >= r.opts.Every || since >= r.opts.Interval) {
-		return r.flushLocked(false)
+		return r.rewrite(false)
+	}
+	return nil
+}
+
+// append writes row to the log and notes where; r.mu is held.
+func (r *Reporter) append(row Row) error {
+	if row.Row <= 0 {
+		r.zero = append(r.zero, row)
+		return nil
+	}
+	js, err := json.Marshal(row)
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	for len(r.at) <= row.Row {
+		r.at = append(r.at, make([]int64, max(len(r.at), 1024))...)
+	}
+	r.at[row.Row] = r.logSize + 1
+	n, err := r.logBuf.Write(append(js, '\n'))
+	r.logSize += int64(n)
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
 	}
 	return nil
 }
@@ -95,28 +135,126 @@ func (r *Reporter) AddRow(row Row) error {
 func (r *Reporter) Flush() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.flushLocked(true)
+	return r.rewrite(true)
 }
 
-func (r *Reporter) flushLocked(final bool) error {
+// rewrite writes the report files from every row's latest line; final
+// formats report.json for reading. r.mu is held.
+func (r *Reporter) rewrite(final bool) error {
 	start := r.opts.Clock.Now()
-	if err := writeFiles(r.dir, r.rows, final); err != nil {
+	fw, err := newFilesWriter(r.dir, final)
+	if err != nil {
 		return err
 	}
+	sum, err := r.each(fw.add)
+	if err == nil {
+		sum, err = fw.finish()
+	} else {
+		fw.abort()
+	}
+	if err != nil {
+		return err
+	}
+	r.sum = sum
 	r.cost = r.opts.Clock.Now().Sub(start)
 	r.dirty = 0
 	r.last = r.opts.Clock.Now()
 	return nil
 }
 
-// Rows returns the report lines sorted by row.
+// each calls fn with every row's latest line, in row order (the lines
+// without a row first), and returns their summary; r.mu is held.
+func (r *Reporter) each(fn func(Row) error) (Summary, error) {
+	var sum Summary
+	if err := r.logBuf.Flush(); err != nil {
+		return sum, fmt.Errorf("report: %w", err)
+	}
+	for _, row := range r.zero {
+		sum.add(row)
+		if err := fn(row); err != nil {
+			return sum, err
+		}
+	}
+	var buf []byte
+	for row, at := range r.at {
+		if at == 0 {
+			continue
+		}
+		line, err := r.readLine(at-1, &buf)
+		if err != nil {
+			return sum, err
+		}
+		sum.add(line)
+		if err := fn(line); err != nil {
+			return sum, fmt.Errorf("report: row %d: %w", row, err)
+		}
+	}
+	return sum, nil
+}
+
+// readLine reads the log's line at off.
+func (r *Reporter) readLine(off int64, buf *[]byte) (Row, error) {
+	var row Row
+	for size := 512; ; size *= 2 {
+		if cap(*buf) < size {
+			*buf = make([]byte, size)
+		}
+		b := (*buf)[:min(int64(size), r.logSize-off)]
+		if _, err := r.log.ReadAt(b, off); err != nil {
+			return row, fmt.Errorf("report: reading %s: %w", r.log.Name(), err)
+		}
+		if i := indexNewline(b); i >= 0 {
+			if err := json.Unmarshal(b[:i], &row); err != nil {
+				return row, fmt.Errorf("report: %s: %w", r.log.Name(), err)
+			}
+			return row, nil
+		}
+		if int64(len(b)) == r.logSize-off {
+			return row, fmt.Errorf("report: %s: a line without its end", r.log.Name())
+		}
+	}
+}
+
+func indexNewline(b []byte) int {
+	for i, c := range b {
+		if c == '\n' {
+			return i
+		}
+	}
+	return -1
+}
+
+// Rows returns the report lines in row order. It reads them all into
+// memory: for tests and small reports.
 func (r *Reporter) Rows() []Row {
 	r.mu.Lock()
-	out := append([]Row(nil), r.rows...)
-	r.mu.Unlock()
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Row < out[j].Row })
+	defer r.mu.Unlock()
+	var out []Row
+	r.each(func(row Row) error { out = append(out, row); return nil })
 	return out
 }
 
 // Summary counts the rows so far.
-func (r *Reporter) Summary() Summary { return Summarize(r.Rows()) }
+func (r *Reporter) Summary() Summary {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.dirty == 0 && r.sum.Total > 0 {
+		return r.sum
+	}
+	sum, _ := r.each(func(Row) error { return nil })
+	return sum
+}
+
+// Close removes the log. The report files stay as the last rewrite left
+// them: Flush first.
+func (r *Reporter) Close() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.log == nil {
+		return nil
+	}
+	r.log.Close()
+	err := os.Remove(r.log.Name())
+	r.log = nil
+	return err
+}

@@ -41,25 +41,30 @@ const maxProblems = 10
 func Summarize(rows []Row) Summary {
 	var s Summary
 	for _, r := range rows {
-		s.Total++
-		if n := s.counter(r.Status); n != nil {
-			*n++
-		}
-		if !r.Status.Done() {
-			if len(s.Problems) < maxProblems {
-				s.Problems = append(s.Problems, r)
-			} else {
-				s.MoreProblems++
-			}
-		}
-		if r.StartedAt != "" && (s.StartedAt == "" || r.StartedAt < s.StartedAt) {
-			s.StartedAt = r.StartedAt
-		}
-		if r.FinishedAt > s.FinishedAt {
-			s.FinishedAt = r.FinishedAt
-		}
+		s.add(r)
 	}
 	return s
+}
+
+// add counts r, the next row.
+func (s *Summary) add(r Row) {
+	s.Total++
+	if n := s.counter(r.Status); n != nil {
+		*n++
+	}
+	if !r.Status.Done() {
+		if len(s.Problems) < maxProblems {
+			s.Problems = append(s.Problems, r)
+		} else {
+			s.MoreProblems++
+		}
+	}
+	if r.StartedAt != "" && (s.StartedAt == "" || r.StartedAt < s.StartedAt) {
+		s.StartedAt = r.StartedAt
+	}
+	if r.FinishedAt > s.FinishedAt {
+		s.FinishedAt = r.FinishedAt
+	}
 }
 
 // Count returns the number of rows with status st.

@@ -96,6 +96,7 @@ func TestSecretNeverWritten(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer rep.Close()
 	p, err := sendpool.New(cfg.PoolConfig(t))
 	if err != nil {
 		t.Fatal(err)

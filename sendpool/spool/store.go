@@ -22,6 +22,7 @@ const (
 	extMsgs     = ".msgs"
 	extIndex    = ".index"
 	extManifest = ".json"
+	extUsed     = ".used"
 )
 
 // Inputs says what a generation was made from: a digest of the campaign's
@@ -80,6 +81,9 @@ type Generation struct {
 func (g *Generation) path(ext string) string {
 	return filepath.Join(g.dir, fmt.Sprintf("g%04d%s", g.num, ext))
 }
+
+// Dir is the spool's folder the generation is in.
+func (g *Generation) Dir() string { return g.dir }
 
 // Number is the generation's sequence number (1, 2, …).
 func (g *Generation) Number() int { return g.num }
@@ -151,9 +155,31 @@ func syncDir(dir string) error {
 // remove deletes the generation's files (the manifest first, so a
 // half-removed generation is never taken for a complete one).
 func (g *Generation) remove() {
-	for _, ext := range []string{extManifest, extManifest + ".tmp", extIndex, extMsgs, extRows} {
+	for _, ext := range []string{extManifest, extManifest + ".tmp", extUsed, extIndex, extMsgs, extRows} {
 		os.Remove(g.path(ext))
 	}
+}
+
+// MarkUsed records, durably, that messages of the generation are about to
+// be handed to a server: from then on it is part of the record of what went
+// out, and Clean keeps it.
+func (g *Generation) MarkUsed() error {
+	if g.Used() {
+		return nil
+	}
+	if err := writeSynced(g.path(extUsed), nil); err != nil {
+		return fmt.Errorf("spool: %w", err)
+	}
+	if err := syncDir(g.dir); err != nil {
+		return fmt.Errorf("spool: %w", err)
+	}
+	return nil
+}
+
+// Used reports whether messages of the generation may have been sent.
+func (g *Generation) Used() bool {
+	_, err := os.Stat(g.path(extUsed))
+	return err == nil
 }
 
 // numbers lists the generations in the folder (complete or not), newest

@@ -258,6 +258,10 @@ func (w *Writer) Close(inputs Inputs) error {
 	return err
 }
 
+// Generation is the generation written; it can be opened once Close
+// returned nil.
+func (w *Writer) Generation() *Generation { return w.g }
+
 // Abort stops writing and removes the generation.
 func (w *Writer) Abort() {
 	w.drain()

@@ -1,0 +1,117 @@
+package plan
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/journal"
+	"github.com/tidings/tidings/sendpool/report"
+	"github.com/tidings/tidings/sendpool/spool"
+)
+
+// verdict is what this run does with a spooled row: whether it is sent
+// (to envelope when only some recipients are still owed it), and the report
+// line the row starts the run with.
+type verdict struct {
+	send     bool
+	envelope []string // the owed recipients still in the row; nil: all
+	line     report.Row
+	// unknown: an earlier delivery of unknown outcome, listed for the user.
+	unknown bool
+}
+
+// judge decides r from what the spool holds of it, what the journal says
+// and the suppression list. The preflight and Seed both ask it, and get
+// the same answer: nothing it reads changes while the send holds the lock.
+func (pl *Plan) judge(r spool.Row) verdict {
+	line := report.Row{Recipient: report.Recipient{Row: r.Row, Key: r.Key, To: r.To}, MessageID: r.MessageID}
+	switch r.Kind {
+	case spool.KindInvalid:
+		line.MessageID, line.Status, line.Detail = "", sendpool.StatusInvalid, r.Detail
+		return verdict{line: line}
+	case spool.KindDuplicate:
+		line.MessageID, line.Status, line.Detail = "", sendpool.StatusDuplicate, r.Detail
+		return verdict{line: line}
+	}
+	f := pl.decider.decideSent(r.Key, r.Recipients)
+	switch {
+	case f.Status == sendpool.StatusSuppressed:
+		line.Status, line.Detail = f.Status, f.Detail
+		return verdict{line: line}
+	case !f.Send:
+		return done(line, f.Journal)
+	case len(f.Journal.Owed) > 0:
+		return owedVerdict(line, f.Journal, r.Recipients)
+	}
+	line.Status = sendpool.StatusNotAttempted // until the pool says otherwise
+	return verdict{send: true, line: line}
+}
+
+// done is the verdict on a row the journal says needs no sending. The
+// report keeps the earlier delivery's line (its reply code and detail), not
+// just the journal's status; an unknown outcome is listed for the user to
+// decide about, whatever an earlier try said.
+func done(line report.Row, d journal.Decision) verdict {
+	prev := line
+	if d.Entry != nil && d.Entry.Result != nil {
+		prev = report.FromJournal(*d.Entry.Result)
+		prev.Row = line.Row
+	}
+	v := verdict{line: prev}
+	if d.Status == sendpool.StatusUnknown {
+		v.line.Status, v.line.Detail = sendpool.StatusUnknown, d.Reason
+		if a := d.Entry.LastAttempt; a != nil && v.line.MessageID == "" {
+			v.line.MessageID = a.MessageID
+		}
+		v.unknown = true
+	}
+	return v
+}
+
+// owedVerdict sends a message an earlier run delivered to some recipients
+// to the ones still owed it, only those the row still names (they passed
+// the suppression list with it); when it names none of them, the row is
+// done.
+func owedVerdict(line report.Row, d journal.Decision, recipients []string) verdict {
+	envelope := owedInRow(d.Owed, recipients)
+	if len(envelope) == 0 {
+		prev := report.FromJournal(*d.Entry.Result)
+		prev.Row = line.Row
+		prev.Detail = strings.TrimPrefix(prev.Detail+"; the recipients it still owed ("+strings.Join(d.Owed, ", ")+") are no longer in the row", "; ")
+		return verdict{line: prev}
+	}
+	line.Status = sendpool.StatusNotAttempted
+	return verdict{send: true, envelope: envelope, line: line}
+}
+
+// account counts r's verdict into the plan; problem is the row's problem
+// (nil but for invalid rows).
+func (pl *Plan) account(r spool.Row, v verdict, problem error) {
+	pl.Rows++
+	switch {
+	case problem != nil:
+		pl.addInvalid(problem)
+	case v.unknown:
+		pl.addUnknown(v.line)
+	case v.send:
+		pl.send.add(r.Row)
+		pl.ToSend++
+		if r.UTF8 {
+			pl.utf8Rows = append(pl.utf8Rows, r.Row)
+		}
+		if v.envelope != nil {
+			if pl.owed == nil {
+				pl.owed = map[int][]string{}
+			}
+			pl.owed[r.Row] = v.envelope
+		}
+	}
+}
+
+// rowProblem is a row problem as the spool keeps it: its words.
+type rowProblem struct{ detail string }
+
+func (p *rowProblem) Error() string { return p.detail }
+
+var _ = errors.New
