@@ -54,29 +54,69 @@ func (c Class) String() string {
 	}
 }
 
-// throttlePhrases are reply texts (lower-cased) by which providers ask a
-// sender to slow down: generic wording, NetEase (163/126/yeah) codes, QQ's
-// "frequency limited", Amazon SES "Throttling", Gmail and Microsoft "rate
-// limited". A phrase matches at the start of a word.
-var throttlePhrases = []string{
-	"rate limit", "rate-limit", "ratelimit", "rate of", "rate exceeded", "sending rate",
-	"too many messages", "too many mails", "too many emails", "too many connections",
-	"too many sessions", "too many requests", "too many concurrent", "too many login",
-	"throttl", "frequency", "slow down", "limit exceeded", "quota exceeded",
-	"rp:qrc", "rp:trc", "mi:sfq", "mi:dmc", "hl:ifc", "hl:icc",
+// senderLimitPhrases (lower-cased, matched at the start of a word) are
+// texts that name the sender's own rate, connections or volume. They
+// count even on a reply whose enhanced code names a mailbox or an
+// address: Exchange Online says "5.2.2 Submission quota exceeded" for the
+// sender's rate limit, and Gmail's relay "4.2.1 Peak SMTP relay limit
+// exceeded".
+var senderLimitPhrases = []string{
+	"too much mail from", "too many recipients from", "too many connections from", // Postfix anvil
+	"submission quota", "limit for message recipients", // Exchange Online 5.2.2, 5.1.90
+	"smtp relay limit", "sending quota", "sending limit", "sending rate", // Gmail, SES
+	"maximum credits exceeded",                                           // SendGrid
+	"frequency limited",                                                  // QQ
+	"rp:qrc", "rp:trc", "mi:sfq", "mi:stc", "mi:dmc", "hl:ifc", "hl:icc", // NetEase
 }
 
-// isThrottleText reports whether a reply text asks to slow down.
-func isThrottleText(text string) bool {
-	t := strings.ToLower(text)
-	for _, p := range throttlePhrases {
+// ratePhrases (lower-cased, matched at the start of a word) speak of a
+// rate, a number of connections or messages, or a limit, without saying
+// whose: they count unless the enhanced code names a mailbox or an
+// address, or the text names the recipient or the message size (see
+// notSenderPhrases).
+var ratePhrases = []string{
+	"rate limit", "rate-limit", "ratelimit", "rate of", "rate exceeded",
+	"too many messages", "too many mails", "too many emails", "too many connections",
+	"too many sessions", "too many requests", "too many concurrent", "too many login",
+	"too frequent", "number of connections", "throttl", "frequency", "slow down",
+	"limit exceeded", "unexpected volume",
+}
+
+// notSenderPhrases (lower-cased, anywhere) put a limit on the recipient
+// or on the message: Exchange Online's "recipient thread limit exceeded",
+// Gmail's and Yahoo's "receiving mail too quickly", NetEase's "exceeded
+// mailsize limit".
+var notSenderPhrases = []string{
+	"recipient thread limit", "recipient has exceeded", "recipient's per hour",
+	"receiving mail", "receiving email", "size", "too large", "too big",
+}
+
+// speaksOfSender reports whether text names the sender's own limits.
+func speaksOfSender(t string) bool {
+	return containsAnyWordPrefix(t, senderLimitPhrases)
+}
+
+// speaksOfRate reports whether text speaks of a rate or limit that is
+// not the recipient's or the message's.
+func speaksOfRate(t string) bool {
+	for _, p := range notSenderPhrases {
+		if strings.Contains(t, p) {
+			return false
+		}
+	}
+	if containsAnyWordPrefix(t, ratePhrases) {
+		return true
+	}
+	// "exceeded the sending limit", "exceeded your daily limit"
+	i := strings.Index(t, "exceeded")
+	return i >= 0 && strings.Contains(t[i:], "limit")
+}
+
+func containsAnyWordPrefix(t string, phrases []string) bool {
+	for _, p := range phrases {
 		if containsWordPrefix(t, p) {
 			return true
 		}
-	}
-	// "exceeded the sending limit", "exceeded your daily limit"
-	if i := strings.Index(t, "exceeded"); i >= 0 && strings.Contains(t[i:], "limit") {
-		return true
 	}
 	return false
 }
@@ -100,37 +140,60 @@ func isWordByte(b byte) bool {
 	return b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b == '_'
 }
 
-// ClassifyReply decides what a refusing server reply means, from its code,
-// enhanced code (RFC 3463) and text:
+// ClassifyReply decides what a refusing server reply means from its code,
+// enhanced code (RFC 3463) and text, taking the evidence in this order:
 //
-//   - 530, 534, 535, 538: authentication failure (ClassAuth);
-//   - an enhanced code 4.7.28 (Gmail's rate limit), 421 with 4.7.0 (Gmail's
-//     "Try again later, closing connection", its answer to a sender going
-//     too fast for its reputation) or a text asking to slow
-//     down (see throttlePhrases: "rate limit", "too many messages/connections",
-//     "Throttling", "frequency limited", NetEase's RP:QRC, MI:SFQ, HL:IFC,
-//     HL:ICC, MI:DMC) on a 4xx or 5xx reply: ClassThrottled;
-//   - other 4xx: ClassTemporary; other 5xx: ClassPermanent;
-//   - anything else (a positive reply where a refusal was expected):
+//  1. a login refusal: 530, 534, 535, 538 or the enhanced code 5.7.8:
+//     ClassAuth (the run stops);
+//  2. the server tells the sender to slow down: the enhanced code 4.7.28
+//     (Gmail's rate limit), 421 with 4.7.0 (Gmail's "Try again later,
+//     closing connection", Yahoo's TSS04, Postfix's connection limits), or
+//     a text that names the sender's own rate, connections or volume
+//     (senderLimitPhrases: Postfix's "too much mail from", Exchange Online's
+//     "Submission quota exceeded", QQ's "frequency limited", NetEase's
+//     RP:QRC, MI:SFQ, MI:STC, HL:IFC, HL:ICC): ClassThrottled;
+//  3. an enhanced code that names the recipient's address (x.1.x) or
+//     mailbox (x.2.x; 5.2.2 full, 4.2.2 full for now): that recipient
+//     alone, by the reply code, whatever the text says of rates or limits
+//     (Gmail's 4.2.1 "receiving mail at a rate", Dovecot's "Quota
+//     exceeded");
+//  4. a text that speaks of a rate, a number of connections or messages or
+//     a limit that is not the recipient's or the message's (ratePhrases:
+//     "rate limit", "too many connections", SES "Throttling"):
+//     ClassThrottled;
+//  5. other 4xx: ClassTemporary; other 5xx: ClassPermanent
+//     (IsPolicyRefusal tells the 5.7.x policy refusals among them);
+//  6. anything else (a positive reply where a refusal was expected):
 //     ClassTemporary.
+//
+// Throttling lowers the shared rate; no other class touches it.
 func ClassifyReply(code int, ec EnhancedCode, text string) Class {
-	switch code {
-	case 530, 534, 535, 538:
+	if code == 530 || code == 534 || code == 535 || code == 538 || code >= 500 && code < 600 && ec == (EnhancedCode{5, 7, 8}) {
 		return ClassAuth
 	}
-	if code >= 400 && code < 600 {
-		if ec == (EnhancedCode{4, 7, 28}) || code == 421 && ec == (EnhancedCode{4, 7, 0}) || isThrottleText(text) {
-			return ClassThrottled
-		}
+	if code < 400 || code >= 600 {
+		return ClassTemporary
 	}
+	t := strings.ToLower(text)
 	switch {
-	case code >= 400 && code < 500:
-		return ClassTemporary
-	case code >= 500 && code < 600:
-		return ClassPermanent
-	default:
+	case ec == (EnhancedCode{4, 7, 28}) || code == 421 && ec == (EnhancedCode{4, 7, 0}) || speaksOfSender(t):
+		return ClassThrottled
+	case ec[1] == 1 || ec[1] == 2:
+		// The recipient's address or mailbox.
+	case speaksOfRate(t):
+		return ClassThrottled
+	}
+	if code < 500 {
 		return ClassTemporary
 	}
+	return ClassPermanent
+}
+
+// IsPolicyRefusal reports whether a refusing reply is a permanent policy
+// refusal: a 5xx reply with an enhanced code 5.7.x (spam, DMARC or SPF, a
+// blocklist, relaying) that is neither a login refusal nor throttling.
+func IsPolicyRefusal(code int, ec EnhancedCode, text string) bool {
+	return ec[0] == 5 && ec[1] == 7 && ClassifyReply(code, ec, text) == ClassPermanent
 }
 
 // Classify decides what an error from a Dialer or Conn means. Replies

@@ -49,7 +49,7 @@ func (r *poolRun) applyOutcome(j *poolJob, d *Delivery, err error, attempted boo
 		}
 		r.finish(j)
 	case ClassPermanent:
-		j.decisive, j.detail = se, localDetail(se, err)
+		j.decisive, j.detail = se, refusalDetail(se, err)
 		for _, a := range j.rcpts {
 			j.mark(a, StatusFailed, se, j.detail)
 		}
@@ -80,6 +80,19 @@ func localDetail(se *SMTPError, err error) string {
 		return ""
 	}
 	return Reason(err)
+}
+
+// policyRefusal names a permanent 5.7.x refusal in a report's detail,
+// before the server's words.
+const policyRefusal = "policy refusal (such as spam, DMARC or a blocklist)"
+
+// refusalDetail explains a permanent failure besides the server's words:
+// a local reason when there is no reply, policyRefusal for a policy one.
+func refusalDetail(se *SMTPError, err error) string {
+	if se != nil && IsPolicyRefusal(se.Code, se.EnhancedCode, se.Message) {
+		return policyRefusal
+	}
+	return localDetail(se, err)
 }
 
 func (r *poolRun) applyRcptReplies(j *poolJob, d *Delivery, completed, attempted bool) {
@@ -117,7 +130,7 @@ func (r *poolRun) applyRcptReplies(j *poolJob, d *Delivery, completed, attempted
 		j.sentReply = &reply
 	}
 	if last != nil {
-		j.decisive, j.detail = last, ""
+		j.decisive, j.detail = last, refusalDetail(last, nil)
 	}
 	if len(again) == 0 {
 		r.finish(j)
