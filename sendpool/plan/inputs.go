@@ -2,6 +2,7 @@ package plan
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 
@@ -41,7 +42,11 @@ func Open(ctx context.Context, path string) (*Inputs, error) {
 	}
 	signer, err := dkim.NewSigner(c)
 	if err != nil {
-		return nil, &campaign.FileError{File: c.File, Err: err}
+		fe := &campaign.FileError{File: c.File, Err: err}
+		if ee, ok := errors.AsType[*dkim.EntryError](err); ok {
+			fe.Line, fe.Column = ee.Line, ee.Column
+		}
+		return nil, fe
 	}
 	if _, err := sendpool.ParseDomainLimits(c.Send.Domains); err != nil {
 		return nil, &campaign.FileError{File: c.File, Err: fmt.Errorf("send.domains: %w", err)}
