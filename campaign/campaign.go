@@ -3,11 +3,11 @@
 //
 // The campaign file is decoded strictly: an unknown key is an error with
 // line:column that names the key probably meant (at any level: the top,
-// recipients:, smtp:, send:, dkim:, unsubscribe:), and a password written
-// in the file is refused with where it goes instead, its value never
-// repeated. Relative paths in it resolve against the campaign file's
-// folder. Template sources are kept as text here; package templates compiles
-// them.
+// recipients:, smtp:, send:, dkim: and each entry of a dkim: list,
+// unsubscribe:), and a password written in the file is refused with where
+// it goes instead, its value never repeated. Relative paths in it resolve
+// against the campaign file's folder. Template sources are kept as text
+// here; package templates compiles them.
 package campaign
 
 import (
@@ -96,7 +96,7 @@ type Campaign struct {
 
 	Unsubscribe Unsubscribe `yaml:"unsubscribe"`
 	ListID      string      `yaml:"list_id"`
-	DKIM        DKIM        `yaml:"dkim"`
+	DKIM        DKIMKeys    `yaml:"dkim"`
 
 	SMTP SMTP `yaml:"smtp"`
 	Send Send `yaml:"send"`
@@ -114,14 +114,6 @@ type Unsubscribe struct {
 	URL      string `yaml:"url"`
 	Mailto   string `yaml:"mailto"`
 	OneClick bool   `yaml:"one_click"`
-}
-
-// DKIM configures DKIM signing (RFC 6376).
-type DKIM struct {
-	Domain   string   `yaml:"domain"`
-	Selector string   `yaml:"selector"`
-	KeyFile  string   `yaml:"key_file"`
-	Headers  []string `yaml:"headers"`
 }
 
 var nameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]*$`)
@@ -164,6 +156,9 @@ func Parse(data []byte, file string) (*Campaign, error) {
 	if err := checkText(file, data); err != nil {
 		return nil, err
 	}
+	if err := c.DKIM.locate(file, data); err != nil {
+		return nil, err
+	}
 	note, err := c.SMTP.cleanPasswordEnv()
 	if err != nil {
 		line, col := position(data, "smtp.password_env")
@@ -194,6 +189,11 @@ func yamlError(file string, data []byte, err error) error {
 		}
 		return fe
 	}
+	var se *settingError
+	if errors.As(err, &se) {
+		line, col := position(data, se.path)
+		return &FileError{File: file, Line: line, Column: col, Err: se}
+	}
 	// goccy/go-yaml passes an UnmarshalText error on without a position;
 	// find the typed setting whose value fails and point at it.
 	if line, col, key, perr := typedSettingError(data); perr != nil {
@@ -201,6 +201,17 @@ func yamlError(file string, data []byte, err error) error {
 	}
 	return &FileError{File: file, Err: err}
 }
+
+// settingError is an UnmarshalYAML error about the setting at path (a
+// dotted path, as position takes it), which the decoder passes on without
+// a position.
+type settingError struct {
+	path string
+	err  error
+}
+
+func (e *settingError) Error() string { return e.path + ": " + e.err.Error() }
+func (e *settingError) Unwrap() error { return e.err }
 
 // typedSettings are the campaign keys decoded by a parser of their own,
 // with that parser, so a bad value can be reported at its line and column.
@@ -217,24 +228,31 @@ var typedSettings = []struct {
 }
 
 // position is the line and column of the value of the setting at the
-// dotted path in data ("smtp.password_env"), or 0, 0.
+// dotted path in data ("smtp.password_env", "dkim[1]"), or 0, 0.
 func position(data []byte, path string) (line, col int) {
+	if n := nodeAt(data, path); n != nil {
+		if tk := n.GetToken(); tk != nil && tk.Position != nil {
+			return tk.Position.Line, tk.Position.Column
+		}
+	}
+	return 0, 0
+}
+
+// nodeAt is the value of the setting at the dotted path in data, or nil.
+func nodeAt(data []byte, path string) ast.Node {
 	f, err := parser.ParseBytes(data, 0)
 	if err != nil {
-		return 0, 0
+		return nil
 	}
 	p, err := yaml.PathString("$." + path)
 	if err != nil {
-		return 0, 0
+		return nil
 	}
 	n, err := p.FilterFile(f)
-	if err != nil || n == nil {
-		return 0, 0
+	if err != nil {
+		return nil
 	}
-	if tk := n.GetToken(); tk != nil && tk.Position != nil {
-		return tk.Position.Line, tk.Position.Column
-	}
-	return 0, 0
+	return n
 }
 
 func typedSettingError(data []byte) (line, col int, key string, err error) {
@@ -339,7 +357,9 @@ func (c *Campaign) validate() error {
 	c.HTML = c.Path(c.HTML)
 	c.Recipients.Path = c.Path(c.Recipients.Path)
 	c.Suppress = c.Path(c.Suppress)
-	c.DKIM.KeyFile = c.Path(c.DKIM.KeyFile)
+	for i := range c.DKIM {
+		c.DKIM[i].KeyFile = c.Path(c.DKIM[i].KeyFile)
+	}
 	c.SMTP.CAFile = c.Path(c.SMTP.CAFile)
 	if c.AttachmentsDir != "" && !filepath.IsAbs(c.AttachmentsDir) {
 		errs = append(errs, errors.New("attachments_dir: must be an absolute folder (relative attachment paths already resolve inside the campaign folder)"))

@@ -94,7 +94,7 @@ smtp:
 		{"Recipients.Path", c.Recipients.Path, abs},
 		{"StateDir", c.StateDir, filepath.Join(dir, "state")},
 		{"Suppress", c.Suppress, filepath.Join(dir, "lists", "suppress.txt")},
-		{"DKIM.KeyFile", c.DKIM.KeyFile, filepath.Join(dir, "keys", "dkim.pem")},
+		{"DKIM[0].KeyFile", c.DKIM[0].KeyFile, filepath.Join(dir, "keys", "dkim.pem")},
 		{"SMTP.CAFile", c.SMTP.CAFile, filepath.Join(dir, "certs", "ca.pem")},
 		{"File", c.File, path},
 	} {

@@ -100,23 +100,30 @@ func findKey(n ast.Node, path string, line, col int) (string, bool) {
 			return path, true
 		}
 		return findKey(v.Value, join(path, keyText(v.Key)), line, col)
+	case *ast.SequenceNode:
+		for i, item := range v.Values {
+			if p, ok := findKey(item, fmt.Sprintf("%s[%d]", path, i), line, col); ok {
+				return p, true
+			}
+		}
 	}
 	return "", false
 }
 
 // settingKeys lists the keys the campaign file has at path ("" for the
-// top level), in declaration order; nil where keys are free (headers,
-// send.domains) or path is no section.
+// top level, "dkim[1]" for an entry of a list), in declaration order; nil
+// where keys are free (headers, send.domains) or path is no section.
 func settingKeys(path string) []string {
 	t := reflect.TypeFor[Campaign]()
 	if path != "" {
 		for _, seg := range strings.Split(path, ".") {
+			seg, _, _ = strings.Cut(seg, "[")
 			f, ok := fieldByTag(t, seg)
 			if !ok {
 				return nil
 			}
 			t = f.Type
-			for t.Kind() == reflect.Pointer {
+			for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
 				t = t.Elem()
 			}
 			if t.Kind() != reflect.Struct {

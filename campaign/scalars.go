@@ -110,14 +110,30 @@ func textScalars(file string, node ast.Node, t reflect.Type, path string) error 
 			}
 		}
 	case reflect.Slice:
-		s, ok := node.(*ast.SequenceNode)
-		if !ok {
-			return nil
+		return textItems(file, node, t.Elem(), path)
+	}
+	return nil
+}
+
+// textItems walks node as the value of a list setting whose items are of
+// type elem. An item that is a mapping is named by its index
+// ("dkim[1].selector"); a single mapping where a list of mappings may
+// stand (dkim:) is walked as the one item.
+func textItems(file string, node ast.Node, elem reflect.Type, path string) error {
+	s, ok := node.(*ast.SequenceNode)
+	if !ok {
+		if elem.Kind() == reflect.Struct {
+			return textScalars(file, node, elem, path)
 		}
-		for _, v := range s.Values {
-			if err := textScalars(file, v, t.Elem(), path); err != nil {
-				return err
-			}
+		return nil
+	}
+	for i, v := range s.Values {
+		p := path
+		if elem.Kind() == reflect.Struct {
+			p = fmt.Sprintf("%s[%d]", path, i)
+		}
+		if err := textScalars(file, v, elem, p); err != nil {
+			return err
 		}
 	}
 	return nil

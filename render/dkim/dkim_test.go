@@ -120,38 +120,63 @@ func renderAll(t testing.TB, c *campaign.Campaign, opts render.Options) []*rende
 	return msgs
 }
 
-// verifyDKIM checks data's one DKIM signature with go-msgauth's verifier,
-// answering the key lookup from s.TXTRecord, and returns the signed header
-// fields.
+// verifyDKIM checks every DKIM signature of data with go-msgauth's
+// verifier, answering the key lookups from s.Records: there must be one
+// signature per record, in the records' order, each passing after one
+// lookup of its record. It returns the header fields the first signature
+// covers.
 func verifyDKIM(t testing.TB, s *dkim.Signer, data []byte) ([]string, error) {
 	t.Helper()
-	txt, err := s.TXTRecord()
-	if err != nil {
-		t.Fatal(err)
+	records := s.Records()
+	txt := map[string]string{}
+	for _, r := range records {
+		txt[r.Name] = r.Value
 	}
-	lookups := 0
+	var mu sync.Mutex
+	lookups := map[string]int{}
 	vs, err := msgdkim.VerifyWithOptions(bytes.NewReader(data), &msgdkim.VerifyOptions{
 		LookupTXT: func(name string) ([]string, error) {
-			lookups++
-			if name != s.TXTName() {
+			mu.Lock()
+			defer mu.Unlock()
+			lookups[name]++
+			v, ok := txt[name]
+			if !ok {
 				return nil, fmt.Errorf("no TXT record at %s", name)
 			}
-			return []string{txt}, nil
+			return []string{v}, nil
 		},
 	})
 	if err != nil {
 		return nil, err
 	}
-	if len(vs) != 1 {
-		return nil, fmt.Errorf("%d signatures, want 1", len(vs))
+	if len(vs) != len(records) {
+		return nil, fmt.Errorf("%d signatures, want %d", len(vs), len(records))
 	}
-	if vs[0].Err != nil {
-		return nil, vs[0].Err
-	}
-	if vs[0].Domain != s.Domain() || lookups != 1 {
-		return nil, fmt.Errorf("verified for d=%s after %d lookups", vs[0].Domain, lookups)
+	algos := signatureAlgorithms(data)
+	for i, v := range vs {
+		if v.Err != nil {
+			return nil, fmt.Errorf("signature %d (%s): %w", i, records[i].Name, v.Err)
+		}
+		if !strings.HasSuffix(records[i].Name, "._domainkey."+v.Domain) || algos[i] != records[i].Algorithm || lookups[records[i].Name] != 1 {
+			return nil, fmt.Errorf("signature %d: a=%s d=%s after %d lookups, want %+v", i, algos[i], v.Domain, lookups[records[i].Name], records[i])
+		}
 	}
 	return vs[0].HeaderKeys, nil
+}
+
+// sigAlgorithmRE finds the a= tag of each DKIM-Signature field (go-msgauth
+// writes it first).
+var sigAlgorithmRE = regexp.MustCompile(`(?m)^DKIM-Signature: a=([a-z0-9-]+);`)
+
+// signatureAlgorithms lists the a= of data's DKIM-Signature fields, top
+// down.
+func signatureAlgorithms(data []byte) []string {
+	head, _, _ := bytes.Cut(data, []byte("\r\n\r\n"))
+	var out []string
+	for _, m := range sigAlgorithmRE.FindAllSubmatch(head, -1) {
+		out = append(out, string(m[1]))
+	}
+	return out
 }
 
 // fromDomain is the domain of c's (constant) From.
@@ -182,7 +207,7 @@ func TestDKIMRoundTripExamples(t *testing.T) {
 						t.Fatal(err)
 					}
 					dom := fromDomain(t, c)
-					c.DKIM = campaign.DKIM{Domain: dom, Selector: "s2026", KeyFile: keyFile()}
+					c.DKIM = campaign.DKIMKeys{{Domain: dom, Selector: "s2026", KeyFile: keyFile()}}
 					if unsub {
 						c.Unsubscribe = campaign.Unsubscribe{
 							URL:      "https://" + dom + "/unsub?u={{." + c.Recipients.Key + " | urlquery}}",
@@ -299,50 +324,50 @@ func TestNewSignerRefuses(t *testing.T) {
 		want   string
 	}{
 		{"key does not parse", func(c *campaign.Campaign) {
-			c.DKIM.KeyFile = writeRaw("-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n")
+			c.DKIM[0].KeyFile = writeRaw("-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n")
 		}, "dkim.key_file"},
-		{"no PEM", func(c *campaign.Campaign) { c.DKIM.KeyFile = writeRaw("just text\n") }, "no PEM block"},
+		{"no PEM", func(c *campaign.Campaign) { c.DKIM[0].KeyFile = writeRaw("just text\n") }, "no PEM block"},
 		{"a public key", func(c *campaign.Campaign) {
 			der, _ := x509.MarshalPKIXPublicKey(&small.PublicKey)
-			c.DKIM.KeyFile = writeRaw(string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})))
+			c.DKIM[0].KeyFile = writeRaw(string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})))
 		}, "not a private key"},
 		{"encrypted key", func(c *campaign.Campaign) {
-			c.DKIM.KeyFile = writeRaw("-----BEGIN ENCRYPTED PRIVATE KEY-----\nbm90IGEga2V5\n-----END ENCRYPTED PRIVATE KEY-----\n")
+			c.DKIM[0].KeyFile = writeRaw("-----BEGIN ENCRYPTED PRIVATE KEY-----\nbm90IGEga2V5\n-----END ENCRYPTED PRIVATE KEY-----\n")
 		}, "encrypted"},
 		{"legacy encrypted PKCS #1 key", func(c *campaign.Campaign) {
-			c.DKIM.KeyFile = writeRaw("-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00112233445566778899AABBCCDDEEFF\n\nbm90IGEga2V5\n-----END RSA PRIVATE KEY-----\n")
+			c.DKIM[0].KeyFile = writeRaw("-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00112233445566778899AABBCCDDEEFF\n\nbm90IGEga2V5\n-----END RSA PRIVATE KEY-----\n")
 		}, "the key is encrypted"},
-		{"missing key file", func(c *campaign.Campaign) { c.DKIM.KeyFile = filepath.Join(t.TempDir(), "none.pem") }, "no such file"},
-		{"RSA under 2048 bits", func(c *campaign.Campaign) { c.DKIM.KeyFile = writeKey(t, small, true) }, "RSA key of 1024 bits"},
-		{"ECDSA key", func(c *campaign.Campaign) { c.DKIM.KeyFile = writeKey(t, ec, false) }, "unsupported key type"},
-		{"domain not aligned with From", func(c *campaign.Campaign) { c.DKIM.Domain = "other.example" }, "does not align"},
-		{"a sibling organization", func(c *campaign.Campaign) { c.DKIM.Domain = "acme-mail.example" }, "does not align"},
+		{"missing key file", func(c *campaign.Campaign) { c.DKIM[0].KeyFile = filepath.Join(t.TempDir(), "none.pem") }, "no such file"},
+		{"RSA under 2048 bits", func(c *campaign.Campaign) { c.DKIM[0].KeyFile = writeKey(t, small, true) }, "RSA key of 1024 bits"},
+		{"ECDSA key", func(c *campaign.Campaign) { c.DKIM[0].KeyFile = writeKey(t, ec, false) }, "unsupported key type"},
+		{"domain not aligned with From", func(c *campaign.Campaign) { c.DKIM[0].Domain = "other.example" }, "does not align"},
+		{"a sibling organization", func(c *campaign.Campaign) { c.DKIM[0].Domain = "acme-mail.example" }, "does not align"},
 		{"one of several From mailboxes not aligned", func(c *campaign.Campaign) {
 			c.From = "Acme <news@acme.example>, Other <x@other.example>"
 		}, "does not align"},
 		{"one_click without List-Unsubscribe-Post signed", func(c *campaign.Campaign) {
-			c.DKIM.Headers = []string{"From", "To", "Subject", "Date", "Message-ID", "List-Unsubscribe"}
+			c.DKIM[0].Headers = []string{"From", "To", "Subject", "Date", "Message-ID", "List-Unsubscribe"}
 		}, "List-Unsubscribe-Post"},
 		{"one_click without List-Unsubscribe signed", func(c *campaign.Campaign) {
-			c.DKIM.Headers = []string{"From", "Subject", "List-Unsubscribe-Post"}
+			c.DKIM[0].Headers = []string{"From", "Subject", "List-Unsubscribe-Post"}
 		}, "List-Unsubscribe"},
 		{"From not signed", func(c *campaign.Campaign) {
 			c.Unsubscribe.OneClick = false
-			c.DKIM.Headers = []string{"To", "Subject"}
+			c.DKIM[0].Headers = []string{"To", "Subject"}
 		}, "must include From"},
 		{"bad header name", func(c *campaign.Campaign) {
-			c.DKIM.Headers = append(slices.Clone(dkim.DefaultDKIMHeaders), "Sub ject")
+			c.DKIM[0].Headers = append(slices.Clone(dkim.DefaultDKIMHeaders), "Sub ject")
 		}, "not a header field name"},
 		{"DKIM-Signature in the list", func(c *campaign.Campaign) {
-			c.DKIM.Headers = append(slices.Clone(dkim.DefaultDKIMHeaders), "DKIM-Signature")
+			c.DKIM[0].Headers = append(slices.Clone(dkim.DefaultDKIMHeaders), "DKIM-Signature")
 		}, "cannot sign itself"},
-		{"selector missing", func(c *campaign.Campaign) { c.DKIM.Selector = "" }, "all required"},
-		{"selector that would inject a tag", func(c *campaign.Campaign) { c.DKIM.Selector = "s1; d=evil.example" }, "dkim.selector"},
-		{"domain that is not a name", func(c *campaign.Campaign) { c.DKIM.Domain = "acme.example; x=1" }, "dkim.domain"},
+		{"selector missing", func(c *campaign.Campaign) { c.DKIM[0].Selector = "" }, "all required"},
+		{"selector that would inject a tag", func(c *campaign.Campaign) { c.DKIM[0].Selector = "s1; d=evil.example" }, "dkim.selector"},
+		{"domain that is not a name", func(c *campaign.Campaign) { c.DKIM[0].Domain = "acme.example; x=1" }, "dkim.domain"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := dkimCampaign(t, dkimYAML)
-			c.DKIM = campaign.DKIM{Domain: "acme.example", Selector: "s2026", KeyFile: edPath}
+			c.DKIM = campaign.DKIMKeys{{Domain: "acme.example", Selector: "s2026", KeyFile: edPath}}
 			tc.change(c)
 			s, err := dkim.NewSigner(c)
 			if err == nil {
@@ -358,12 +383,12 @@ func TestNewSignerRefuses(t *testing.T) {
 		for _, change := range []func(c *campaign.Campaign){
 			func(c *campaign.Campaign) {},
 			func(c *campaign.Campaign) { c.From = "Acme <news@mail.acme.example>" }, // subdomain From: relaxed alignment
-			func(c *campaign.Campaign) { c.DKIM.Domain = "mail.acme.example" },      // signing a subdomain: same organizational domain
-			func(c *campaign.Campaign) { c.DKIM.Domain = "ACME.example." },
-			func(c *campaign.Campaign) { c.DKIM.Selector = "s2026.eu-1" },
+			func(c *campaign.Campaign) { c.DKIM[0].Domain = "mail.acme.example" },   // signing a subdomain: same organizational domain
+			func(c *campaign.Campaign) { c.DKIM[0].Domain = "ACME.example." },
+			func(c *campaign.Campaign) { c.DKIM[0].Selector = "s2026.eu-1" },
 		} {
 			c := dkimCampaign(t, dkimYAML)
-			c.DKIM = campaign.DKIM{Domain: "acme.example", Selector: "s2026", KeyFile: edPath}
+			c.DKIM = campaign.DKIMKeys{{Domain: "acme.example", Selector: "s2026", KeyFile: edPath}}
 			change(c)
 			s, err := dkim.NewSigner(c)
 			if err != nil || s == nil {
@@ -381,7 +406,7 @@ func TestNewSignerRefuses(t *testing.T) {
 // checked on each message: the aligned row is signed, the other refused.
 func TestDKIMTemplatedFrom(t *testing.T) {
 	c := dkimCampaign(t, strings.Replace(dkimYAML, `from: "Acme News <news@acme.example>"`, `from: "{{.from}}"`, 1))
-	c.DKIM = campaign.DKIM{Domain: "acme.example", Selector: "s2026", KeyFile: dkimKeys(t)["ed25519"]()}
+	c.DKIM = campaign.DKIMKeys{{Domain: "acme.example", Selector: "s2026", KeyFile: dkimKeys(t)["ed25519"]()}}
 	s, err := dkim.NewSigner(c)
 	if err != nil {
 		t.Fatal(err)
@@ -403,12 +428,23 @@ func TestDKIMTemplatedFrom(t *testing.T) {
 }
 
 // TestDKIMSignConcurrent signs from many goroutines at once with one
-// Signer per key type (run with -race) and verifies every result.
+// Signer per key type and one with an RSA and an Ed25519 key (run with
+// -race) and verifies every result.
 func TestDKIMSignConcurrent(t *testing.T) {
+	cases := map[string]func() campaign.DKIMKeys{}
 	for keyName, keyFile := range dkimKeys(t) {
-		t.Run(keyName, func(t *testing.T) {
+		cases[keyName] = func() campaign.DKIMKeys {
+			return campaign.DKIMKeys{{Domain: "acme.example", Selector: "sel", KeyFile: keyFile()}}
+		}
+	}
+	cases["rsa2048+ed25519"] = func() campaign.DKIMKeys {
+		rsaFile, edFile := dualKeys(t)
+		return campaign.DKIMKeys{{Domain: "acme.example", Selector: "ed", KeyFile: edFile}, {Domain: "acme.example", Selector: "rsa", KeyFile: rsaFile}}
+	}
+	for name, keys := range cases {
+		t.Run(name, func(t *testing.T) {
 			c := dkimCampaign(t, dkimYAML)
-			c.DKIM = campaign.DKIM{Domain: "acme.example", Selector: "sel", KeyFile: keyFile()}
+			c.DKIM = keys()
 			s, err := dkim.NewSigner(c)
 			if err != nil {
 				t.Fatal(err)
@@ -460,7 +496,7 @@ func TestDKIMGolden(t *testing.T) {
 		seed[i] = byte(i)
 	}
 	c := dkimCampaign(t, strings.Replace(dkimYAML, "\nlist_id:", "\n  mailto: \"mailto:unsubscribe@acme.example?subject=unsubscribe%20{{.email}}\"\nlist_id:", 1))
-	c.DKIM = campaign.DKIM{Domain: "acme.example", Selector: "s2026", KeyFile: writeKey(t, ed25519.NewKeyFromSeed(seed), false)}
+	c.DKIM = campaign.DKIMKeys{{Domain: "acme.example", Selector: "s2026", KeyFile: writeKey(t, ed25519.NewKeyFromSeed(seed), false)}}
 	s, err := dkim.NewSigner(c)
 	if err != nil {
 		t.Fatal(err)
@@ -477,17 +513,31 @@ func TestDKIMGolden(t *testing.T) {
 	if _, err := verifyDKIM(t, s, signed); err != nil {
 		t.Fatal(err)
 	}
+	// The key follows from the seed, so its record is fixed too.
+	want := []dkim.Record{{Name: "s2026._domainkey.acme.example", Value: "v=DKIM1; k=ed25519; p=A6EHv/POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg=", Algorithm: "ed25519-sha256"}}
+	if got := s.Records(); !slices.Equal(got, want) {
+		t.Errorf("records %+v, want %+v", got, want)
+	}
+	checkGolden(t, "dkim_ed25519.eml", maskSignatures(t, signed))
+}
+
+// maskSignatures replaces the t= and b= values of signed's DKIM-Signature
+// fields with <time> and <signature>.
+func maskSignatures(t testing.TB, signed []byte) []byte {
+	t.Helper()
 	got := dkimVolatile[0].ReplaceAll(signed, []byte("${1}<time>;"))
 	got = dkimVolatile[1].ReplaceAll(got, []byte("${1}<signature>${2}"))
-	if bytes.Equal(got, signed) || !bytes.Contains(got, []byte(" b=<signature>")) {
-		t.Fatalf("the signature was not masked:\n%s", got)
+	if bytes.Equal(got, signed) || bytes.Count(got, []byte(" b=<signature>")) != bytes.Count(signed, []byte("DKIM-Signature: ")) {
+		t.Fatalf("the signatures were not masked:\n%s", got)
 	}
-	// The key follows from the seed, so its record is fixed too.
-	if txt, err := s.TXTRecord(); err != nil || txt != "v=DKIM1; k=ed25519; p=A6EHv/POEL4dcN0Y50vAmWfk1jCbpQ1fHdyGZBJVMbg=" {
-		t.Errorf("TXT record %q, %v", txt, err)
-	}
+	return got
+}
 
-	path := filepath.Join("testdata", "golden", "dkim_ed25519.eml")
+// checkGolden compares got with testdata/golden/name (rewriting it first
+// under -update).
+func checkGolden(t testing.TB, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name)
 	if *updateGolden {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
@@ -501,42 +551,50 @@ func TestDKIMGolden(t *testing.T) {
 		t.Fatalf("%v (run go test -update to create it)", err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("signed message differs from %s (run go test -run TestDKIMGolden -update after checking):\n%s", path, got)
+		t.Errorf("signed message differs from %s (run go test -run %s -update after checking):\n%s", path, t.Name(), got)
 	}
 }
 
 func TestDKIMTXTRecord(t *testing.T) {
 	for keyName, keyFile := range dkimKeys(t) {
 		c := dkimCampaign(t, dkimYAML)
-		c.DKIM = campaign.DKIM{Domain: "acme.example", Selector: "s1", KeyFile: keyFile()}
+		c.DKIM = campaign.DKIMKeys{{Domain: "acme.example", Selector: "s1", KeyFile: keyFile()}}
 		s, err := dkim.NewSigner(c)
 		if err != nil {
 			t.Fatal(err)
 		}
-		txt, err := s.TXTRecord()
-		if err != nil {
-			t.Fatal(err)
-		}
-		want := "v=DKIM1; k=rsa; p="
+		want, algo := "v=DKIM1; k=rsa; p=", "rsa-sha256"
 		if keyName == "ed25519" {
-			want = "v=DKIM1; k=ed25519; p="
+			want, algo = "v=DKIM1; k=ed25519; p=", "ed25519-sha256"
 		}
-		if !strings.HasPrefix(txt, want) || s.TXTName() != "s1._domainkey.acme.example" {
-			t.Errorf("%s: %s TXT %q", keyName, s.TXTName(), txt)
+		rs := s.Records()
+		if len(rs) != 1 || !strings.HasPrefix(rs[0].Value, want) || rs[0].Name != "s1._domainkey.acme.example" || rs[0].Algorithm != algo {
+			t.Errorf("%s: records %+v", keyName, rs)
 		}
 	}
 }
 
 // BenchmarkDKIMSign signs a rendered example message (the newsletter: text
-// and HTML, about 4 KB) with each key type.
+// and HTML, about 4 KB) with each key type, and with an RSA and an Ed25519
+// key together.
 func BenchmarkDKIMSign(b *testing.B) {
+	cases := map[string]func(dom string) campaign.DKIMKeys{}
 	for keyName, keyFile := range dkimKeys(b) {
-		b.Run(keyName, func(b *testing.B) {
-			c, err := campaign.Load(filepath.Join("..", "examples", "newsletter", "campaign.yaml"))
+		cases[keyName] = func(dom string) campaign.DKIMKeys {
+			return campaign.DKIMKeys{{Domain: dom, Selector: "s1", KeyFile: keyFile()}}
+		}
+	}
+	cases["rsa2048+ed25519"] = func(dom string) campaign.DKIMKeys {
+		rsaFile, edFile := dualKeys(b)
+		return campaign.DKIMKeys{{Domain: dom, Selector: "rsa", KeyFile: rsaFile}, {Domain: dom, Selector: "ed", KeyFile: edFile}}
+	}
+	for name, keys := range cases {
+		b.Run(name, func(b *testing.B) {
+			c, err := campaign.Load(filepath.Join("..", "..", "examples", "newsletter", "campaign.yaml"))
 			if err != nil {
 				b.Fatal(err)
 			}
-			c.DKIM = campaign.DKIM{Domain: fromDomain(b, c), Selector: "s1", KeyFile: keyFile()}
+			c.DKIM = keys(fromDomain(b, c))
 			s, err := dkim.NewSigner(c)
 			if err != nil {
 				b.Fatal(err)

@@ -3,13 +3,18 @@
 // the large receivers ask) or ed25519-sha256 (RFC 8463), through
 // github.com/emersion/go-msgauth/dkim.
 //
-// A Signer is built once per campaign from its dkim: section (NewSigner) and
-// checks what a receiver would hold against the signature before anything is
-// sent: the key, the selector and domain, a header list that covers From and,
-// with one-click unsubscribe, both List-Unsubscribe headers (RFC 8058 4),
-// and the alignment of the signing domain with the From domain (DMARC,
-// RFC 7489 3.1.1: equal or a parent, by organizational domain). A From that
-// varies by row is checked per message (VetFrom, and again by Sign).
+// A Signer is built once per campaign from its dkim: section (NewSigner),
+// which holds one key or several: a message gets one DKIM-Signature per
+// key, RSA ones on top, so a campaign can sign with RSA and Ed25519 side by
+// side while verifiers that know only RSA remain (RFC 6376 4.1, RFC 8463).
+// For each key the Signer checks what a receiver would hold against the
+// signature before anything is sent: the key, the selector and domain, a
+// header list that covers From and, with one-click unsubscribe, both
+// List-Unsubscribe headers (RFC 8058 4), and the alignment of the signing
+// domain with the From domain (DMARC, RFC 7489 3.1.1: equal or a parent, by
+// organizational domain). A From that varies by row is checked per message
+// (VetFrom, and again by Sign). Records gives the DNS TXT record to publish
+// for each key.
 //
 // The package knows nothing of sending: render calls Sign through its
 // Options, and nothing here imports sendpool.

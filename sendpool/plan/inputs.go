@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -46,7 +47,11 @@ func Open(ctx context.Context, path string) (*Inputs, error) {
 	}
 	signer, err := dkim.NewSigner(c)
 	if err != nil {
-		return nil, &campaign.FileError{File: c.File, Err: err}
+		fe := &campaign.FileError{File: c.File, Err: err}
+		if ee, ok := errors.AsType[*dkim.EntryError](err); ok {
+			fe.Line, fe.Column = ee.Line, ee.Column
+		}
+		return nil, fe
 	}
 	if _, err := sendpool.ParseDomainLimits(c.Send.Domains); err != nil {
 		return nil, &campaign.FileError{File: c.File, Err: fmt.Errorf("send.domains: %w", err)}
@@ -100,8 +105,10 @@ func (in *Inputs) Digest(version string) (string, error) {
 	files := append([]string{c.File}, in.Set.Files()...)
 	files = append(files, in.Renderer.ImageFiles()...)
 	files = append(files, c.Recipients.Path)
-	if c.DKIM.KeyFile != "" {
-		files = append(files, c.DKIM.KeyFile)
+	for _, k := range c.DKIM {
+		if k.KeyFile != "" {
+			files = append(files, k.KeyFile)
+		}
 	}
 	h := sha256.New()
 	fmt.Fprintf(h, "tidings spool\x00%s\x00", version)

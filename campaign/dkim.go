@@ -1,0 +1,127 @@
+package campaign
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/goccy/go-yaml/ast"
+	"golang.org/x/net/idna"
+)
+
+// DKIM is one DKIM signing key of the campaign (RFC 6376): the signing
+// domain (d=), the selector (s=), the private key file and the header
+// fields to sign (empty: package render/dkim's default list). Package
+// render/dkim checks the values.
+type DKIM struct {
+	Domain   string   `yaml:"domain"`
+	Selector string   `yaml:"selector"`
+	KeyFile  string   `yaml:"key_file"`
+	Headers  []string `yaml:"headers"`
+
+	// Name is how messages call the entry: "dkim" when the section is one
+	// mapping, "dkim[1]" for the second of a list. Line and Column are
+	// where the entry starts in the campaign file; 0 when unknown (an
+	// entry not read from a file).
+	Name   string `yaml:"-"`
+	Line   int    `yaml:"-"`
+	Column int    `yaml:"-"`
+}
+
+func (d DKIM) empty() bool {
+	return d.Domain == "" && d.Selector == "" && d.KeyFile == "" && len(d.Headers) == 0
+}
+
+// DKIMKeys is the campaign file's dkim: section, in file order: either one
+// mapping (domain, selector, key_file, headers) or a list of such mappings,
+// one per signature, e.g. an RSA and an Ed25519 key (RFC 8463: receivers
+// that do not know Ed25519 yet still verify the RSA signature). Empty when
+// the campaign does not sign: no section, an empty one, or one mapping
+// with nothing set.
+type DKIMKeys []DKIM
+
+// errDKIMShape is the decoding error of a dkim: section that is neither a
+// mapping nor a list.
+var errDKIMShape = errors.New("a mapping (domain, selector, key_file, headers) or a list of such mappings")
+
+// UnmarshalYAML decodes one mapping or a list of mappings. It decodes
+// through the campaign file's own decoder, so strictness (unknown keys)
+// and the line and column of errors are kept.
+func (k *DKIMKeys) UnmarshalYAML(decode func(any) error) error {
+	var shape any
+	if err := decode(&shape); err != nil {
+		return err
+	}
+	switch shape.(type) {
+	case nil:
+		*k = nil
+	case []any:
+		var list []DKIM
+		if err := decode(&list); err != nil {
+			return err
+		}
+		for i := range list {
+			list[i].Name = fmt.Sprintf("dkim[%d]", i)
+		}
+		*k = list
+	case map[string]any:
+		var one DKIM
+		if err := decode(&one); err != nil {
+			return err
+		}
+		*k = nil
+		if !one.empty() {
+			one.Name = "dkim"
+			*k = DKIMKeys{one}
+		}
+	default:
+		return &settingError{path: "dkim", err: errDKIMShape}
+	}
+	return nil
+}
+
+// locate finds where each entry starts in data (the campaign file), then
+// refuses two entries with the same domain and selector: they would share
+// one key record and sign twice with it.
+func (k DKIMKeys) locate(file string, data []byte) error {
+	for i := range k {
+		k[i].Line, k[i].Column = entryPosition(data, k[i].Name)
+	}
+	seen := map[string]string{}
+	for _, d := range k {
+		if d.Selector == "" || d.Domain == "" {
+			continue // render/dkim asks for both
+		}
+		id := strings.ToLower(strings.TrimSpace(d.Selector) + "._domainkey." + dkimDomain(d.Domain))
+		if first, dup := seen[id]; dup {
+			return &FileError{File: file, Line: d.Line, Column: d.Column,
+				Err: fmt.Errorf("%s: the same domain and selector as %s (%s): give each key its own selector", d.Name, first, id)}
+		}
+		seen[id] = d.Name
+	}
+	return nil
+}
+
+// entryPosition is the line and column of the first key of the mapping at
+// path in data (where "domain:" usually is), or 0, 0.
+func entryPosition(data []byte, path string) (line, col int) {
+	m, ok := nodeAt(data, path).(*ast.MappingNode)
+	if !ok || len(m.Values) == 0 {
+		return position(data, path)
+	}
+	if tk := m.Values[0].Key.GetToken(); tk != nil && tk.Position != nil {
+		return tk.Position.Line, tk.Position.Column
+	}
+	return 0, 0
+}
+
+// dkimDomain is domain as DNS compares it: IDNA A-labels, lowercase, no
+// final dot (the name itself when it is no domain name; render/dkim
+// refuses it).
+func dkimDomain(domain string) string {
+	d := strings.TrimSuffix(strings.TrimSpace(domain), ".")
+	if a, err := idna.Lookup.ToASCII(d); err == nil {
+		d = a
+	}
+	return strings.ToLower(d)
+}

@@ -1,0 +1,212 @@
+package dkim
+
+import (
+	"crypto"
+	"crypto/ed25519"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/pem"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+
+	msgdkim "github.com/emersion/go-msgauth/dkim"
+	"golang.org/x/net/idna"
+
+	"github.com/tidings/tidings/campaign"
+)
+
+// minRSABits is the smallest RSA key accepted: RFC 8301 3.2 requires 1024,
+// and the large receivers (Gmail, Yahoo, Microsoft) ask bulk senders for 2048.
+const minRSABits = 2048
+
+// selectorRE is an RFC 6376 3.1 selector: dot-separated sub-domains
+// (letters, digits, hyphens; not starting or ending with a hyphen).
+var selectorRE = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$`)
+
+// key is one signing key of a Signer, checked and loaded: it makes one
+// DKIM-Signature per message.
+type key struct {
+	name     string // the campaign entry: "dkim", "dkim[1]"
+	domain   string // IDNA A-labels, lowercase
+	selector string
+	signer   crypto.Signer
+	headers  []string
+	record   Record
+}
+
+// newKey checks one dkim: entry (named name in messages) against c and
+// loads its key. Alignment with a From that does not vary by row is
+// checked by NewSigner.
+func newKey(c *campaign.Campaign, d campaign.DKIM, name string) (*key, error) {
+	if d.Domain == "" || d.Selector == "" || d.KeyFile == "" {
+		return nil, fmt.Errorf("dkim: %s: domain, selector and key_file are all required", name)
+	}
+	domain, err := idna.Lookup.ToASCII(strings.TrimSuffix(strings.TrimSpace(d.Domain), "."))
+	if err != nil || !strings.Contains(domain, ".") {
+		return nil, fmt.Errorf("dkim: %s.domain %q: not a domain name", name, d.Domain)
+	}
+	if !selectorRE.MatchString(d.Selector) {
+		return nil, fmt.Errorf("dkim: %s.selector %q: want letters, digits, hyphens and dots (RFC 6376 3.1)", name, d.Selector)
+	}
+	signer, err := loadKey(d.KeyFile, name)
+	if err != nil {
+		return nil, err
+	}
+	headers, err := signedHeaders(d.Headers, c.Unsubscribe.OneClick, name)
+	if err != nil {
+		return nil, err
+	}
+	k := &key{name: name, domain: strings.ToLower(domain), selector: d.Selector, signer: signer, headers: headers}
+	if k.record, err = k.publicRecord(); err != nil {
+		return nil, err
+	}
+	return k, nil
+}
+
+// signedHeaders is the header list of an entry (DefaultDKIMHeaders when
+// it names none), checked: valid field names, not DKIM-Signature, From
+// included and, with one-click unsubscribe, both List-Unsubscribe fields.
+func signedHeaders(names []string, oneClick bool, entry string) ([]string, error) {
+	if len(names) == 0 {
+		names = DefaultDKIMHeaders
+	}
+	headers := make([]string, len(names))
+	has := map[string]bool{}
+	for i, h := range names {
+		h = strings.TrimSpace(h)
+		if !validFieldName(h) {
+			return nil, fmt.Errorf("dkim: %s.headers: %q is not a header field name", entry, names[i])
+		}
+		if strings.EqualFold(h, "DKIM-Signature") {
+			return nil, fmt.Errorf("dkim: %s.headers: DKIM-Signature cannot sign itself (RFC 6376 3.5)", entry)
+		}
+		headers[i] = h
+		has[strings.ToLower(h)] = true
+	}
+	if !has["from"] {
+		return nil, fmt.Errorf("dkim: %s.headers must include From (RFC 6376 5.4)", entry)
+	}
+	if oneClick && (!has["list-unsubscribe"] || !has["list-unsubscribe-post"]) {
+		return nil, fmt.Errorf("dkim: %s.headers must include List-Unsubscribe and List-Unsubscribe-Post: one-click unsubscribe (RFC 8058 4) is only honoured when the signature covers both", entry)
+	}
+	return headers, nil
+}
+
+// validFieldName reports whether s is an RFC 5322 2.2 field name: printable
+// ASCII except colon.
+func validFieldName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] <= ' ' || s[i] > '~' || s[i] == ':' {
+			return false
+		}
+	}
+	return true
+}
+
+// loadKey reads the private key at path (the key_file of entry): PKCS #1
+// or PKCS #8 PEM, unencrypted, RSA of minRSABits or more or Ed25519.
+func loadKey(path, entry string) (crypto.Signer, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("dkim: %s.key_file: %w", entry, err)
+	}
+	where := fmt.Sprintf("dkim: %s.key_file %s", entry, path)
+	block, _ := pem.Decode(data)
+	if block == nil {
+		return nil, fmt.Errorf("%s: no PEM block found", where)
+	}
+	var key any
+	encrypted := block.Type == "ENCRYPTED PRIVATE KEY" || strings.Contains(block.Headers["Proc-Type"], "ENCRYPTED") // PKCS #8, or legacy PEM encryption
+	switch {
+	case encrypted:
+		return nil, fmt.Errorf("%s: the key is encrypted; store it unencrypted with permissions 0600 (e.g. openssl pkey -in key.pem -out dkim.key)", where)
+	case block.Type == "RSA PRIVATE KEY":
+		key, err = x509.ParsePKCS1PrivateKey(block.Bytes)
+	case block.Type == "PRIVATE KEY":
+		key, err = x509.ParsePKCS8PrivateKey(block.Bytes)
+	case block.Type == "EC PRIVATE KEY":
+		return nil, fmt.Errorf("%s: an EC key; DKIM signs with RSA (2048 bits or more) or Ed25519 (RFC 8463)", where)
+	case block.Type == "OPENSSH PRIVATE KEY":
+		return nil, fmt.Errorf("%s: an OpenSSH key; convert it to PKCS #8 PEM (ssh-keygen -p -m PKCS8 -f FILE)", where)
+	default:
+		return nil, fmt.Errorf("%s: PEM block %q is not a private key", where, block.Type)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", where, err)
+	}
+	switch k := key.(type) {
+	case *rsa.PrivateKey:
+		if k.N.BitLen() < minRSABits {
+			return nil, fmt.Errorf("%s: RSA key of %d bits; receivers require %d or more", where, k.N.BitLen(), minRSABits)
+		}
+		return k, nil
+	case ed25519.PrivateKey:
+		return k, nil
+	default:
+		return nil, fmt.Errorf("%s: unsupported key type %T (use RSA or Ed25519)", where, key)
+	}
+}
+
+// Record is a public key to publish in DNS for a Signer's key (RFC 6376
+// 3.6.1): a TXT record of Value at Name.
+type Record struct {
+	// Name is <selector>._domainkey.<domain>.
+	Name string
+	// Value is "v=DKIM1; k=rsa; p=…" or "v=DKIM1; k=ed25519; p=…". An RSA
+	// value is longer than 255 bytes: DNS tools split it into several
+	// strings of one record, which receivers join.
+	Value string
+	// Algorithm is the a= of the signatures it verifies: rsa-sha256 or
+	// ed25519-sha256.
+	Algorithm string
+}
+
+func (k *key) publicRecord() (Record, error) {
+	r := Record{Name: k.selector + "._domainkey." + k.domain}
+	switch pub := k.signer.Public().(type) {
+	case *rsa.PublicKey:
+		der, err := x509.MarshalPKIXPublicKey(pub)
+		if err != nil {
+			return Record{}, fmt.Errorf("dkim: %s: %w", k.name, err)
+		}
+		r.Value, r.Algorithm = "v=DKIM1; k=rsa; p="+b64(der), "rsa-sha256"
+	case ed25519.PublicKey:
+		r.Value, r.Algorithm = "v=DKIM1; k=ed25519; p="+b64(pub), "ed25519-sha256"
+	default:
+		return Record{}, fmt.Errorf("dkim: %s: unsupported key %T", k.name, pub)
+	}
+	return r, nil
+}
+
+func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
+
+// signature is the DKIM-Signature header field (name, value and final
+// CRLF) of data under this key.
+func (k *key) signature(data []byte) (string, error) {
+	s, err := msgdkim.NewSigner(&msgdkim.SignOptions{
+		Domain:                 k.domain,
+		Selector:               k.selector,
+		Signer:                 k.signer,
+		Hash:                   crypto.SHA256,
+		HeaderCanonicalization: msgdkim.CanonicalizationRelaxed,
+		BodyCanonicalization:   msgdkim.CanonicalizationRelaxed,
+		HeaderKeys:             k.headers,
+	})
+	if err == nil {
+		if _, err = s.Write(data); err != nil {
+			s.Close()
+		} else {
+			err = s.Close()
+		}
+	}
+	if err != nil {
+		return "", fmt.Errorf("dkim: signing with %s: %w", k.name, err)
+	}
+	return s.Signature(), nil
+}
