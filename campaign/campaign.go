@@ -71,16 +71,24 @@ type Recipients struct {
 // Campaign is a loaded campaign file. Template fields hold template source
 // text; path fields are absolute after Load.
 type Campaign struct {
-	Name        string     `yaml:"name"`
-	From        string     `yaml:"from"`
-	Sender      string     `yaml:"sender"`
-	ReplyTo     string     `yaml:"reply_to"`
-	To          string     `yaml:"to"`
-	Cc          string     `yaml:"cc"`
-	Bcc         string     `yaml:"bcc"`
-	Subject     string     `yaml:"subject"`
-	Text        string     `yaml:"text"`
-	HTML        string     `yaml:"html"`
+	Name    string `yaml:"name"`
+	From    string `yaml:"from"`
+	Sender  string `yaml:"sender"`
+	ReplyTo string `yaml:"reply_to"`
+	To      string `yaml:"to"`
+	Cc      string `yaml:"cc"`
+	Bcc     string `yaml:"bcc"`
+	Subject string `yaml:"subject"`
+	Text    string `yaml:"text"`
+	HTML    string `yaml:"html"`
+
+	// Markdown is a Markdown body template: it makes the HTML part and,
+	// unless Text is set, the text part (see package templates).
+	Markdown string `yaml:"markdown"`
+	// Layout is an html/template file the Markdown body's HTML goes into
+	// ({{.Body}}); empty means the built-in layout. Only with Markdown.
+	Layout string `yaml:"layout"`
+
 	Attachments []string   `yaml:"attachments"`
 	Headers     Headers    `yaml:"headers"`
 	Recipients  Recipients `yaml:"recipients"`
@@ -157,6 +165,9 @@ func Parse(data []byte, file string) (*Campaign, error) {
 		return nil, err
 	}
 	if err := c.DKIM.locate(file, data); err != nil {
+		return nil, err
+	}
+	if err := c.checkBodies(file, data); err != nil {
 		return nil, err
 	}
 	note, err := c.SMTP.cleanPasswordEnv()
@@ -315,8 +326,8 @@ func (c *Campaign) validate() error {
 	if strings.TrimSpace(c.Subject) == "" {
 		errs = append(errs, errors.New("subject: required"))
 	}
-	if c.Text == "" && c.HTML == "" {
-		errs = append(errs, errors.New("text or html: at least one body template is required"))
+	if c.Text == "" && c.HTML == "" && c.Markdown == "" {
+		errs = append(errs, errors.New("text, html or markdown: at least one body template is required"))
 	}
 	if c.To == "" {
 		c.To = "{{.email}}"
@@ -355,6 +366,8 @@ func (c *Campaign) validate() error {
 	}
 	c.Text = c.Path(c.Text)
 	c.HTML = c.Path(c.HTML)
+	c.Markdown = c.Path(c.Markdown)
+	c.Layout = c.Path(c.Layout)
 	c.Recipients.Path = c.Path(c.Recipients.Path)
 	c.Suppress = c.Path(c.Suppress)
 	for i := range c.DKIM {

@@ -144,7 +144,7 @@ func TestLoadErrors(t *testing.T) {
 		{
 			name: "missing required keys",
 			yaml: "recipients:\n  path: people.csv\n",
-			msgs: []string{"name: required", "from: required", "subject: required", "text or html"},
+			msgs: []string{"name: required", "from: required", "subject: required", "text, html or markdown"},
 		},
 		{
 			name: "bad name",

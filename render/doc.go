@@ -55,6 +55,20 @@
 // naming the column); the template function address makes one address of
 // any name.
 //
+// # Markdown bodies
+//
+// A campaign with a markdown body gets its HTML part from the Markdown
+// (package render/markdown: CommonMark with tables and autolinks, raw HTML
+// left out, links only to http, https, mailto and tel) in the built-in
+// layout, whose elements carry inline styles, or in the campaign's layout
+// ({{.Body}}, {{.Subject}}), unstyled; and its text part from the same
+// Markdown, unless the campaign has a text template, which then makes the
+// text part. Values from the sheet are escaped for Markdown by package
+// templates and for HTML by the converter. An inline image is written
+// ![alt](cid:NAME) in the Markdown or <img src="cid:NAME"> in the layout,
+// NAME a file beside the Markdown or the layout; the same NAME for two
+// different files is an error.
+//
 // # Inline images
 //
 // An HTML body shows an inline image with src="cid:NAME", where NAME is a

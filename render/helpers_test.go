@@ -355,8 +355,17 @@ func verifyWith(t *testing.T, e *env, r campaign.Row, m *Message, wantImages []s
 	if len(imgs) != len(wantImages) {
 		t.Fatalf("%d inline images, want %d", len(imgs), len(wantImages))
 	}
+	// Inline images are files beside the HTML template, or beside the
+	// Markdown template (the test puts a layout's beside it too).
+	imgDir, imgSrc := filepath.Dir(e.c.HTML), f.HTML
+	if e.c.Markdown != "" {
+		imgDir, imgSrc = filepath.Dir(e.c.Markdown), f.Markdown
+		if e.set.Layout != nil {
+			imgSrc = append(bytes.Clone(imgSrc), e.set.Layout.Source()...)
+		}
+	}
 	for i, name := range wantImages {
-		want, err := os.ReadFile(filepath.Join(filepath.Dir(e.c.HTML), name))
+		want, err := os.ReadFile(filepath.Join(imgDir, name))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -364,7 +373,7 @@ func verifyWith(t *testing.T, e *env, r campaign.Row, m *Message, wantImages []s
 		if l := imgs[i]; l.cid != cid || l.disp != "inline" || !bytes.Equal(l.body, want) {
 			t.Errorf("image %d: cid %q disp %q, want %s inline", i, l.cid, l.disp, cid)
 		}
-		if !bytes.Contains(f.HTML, []byte("cid:"+name)) {
+		if !bytes.Contains(imgSrc, []byte("cid:"+name)) {
 			t.Errorf("html does not reference cid:%s", name)
 		}
 	}

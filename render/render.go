@@ -96,6 +96,7 @@ type Renderer struct {
 	atts                               []attField
 	images                             []*blob
 	att                                *attacher
+	md                                 *mdBody // nil without a markdown body
 
 	pool sync.Pool // of *state
 }
@@ -127,6 +128,7 @@ type attField struct {
 // state is the scratch space of one Render call, pooled.
 type state struct {
 	msg, field, text, html bytes.Buffer
+	md, frag               bytes.Buffer // Markdown source and its HTML
 	toks                   []string
 	extra                  []string
 	mw                     mimeWriter
@@ -155,6 +157,7 @@ func New(c *campaign.Campaign, set *templates.Set, opts Options) (*Renderer, err
 		}
 		r.images = imgs
 	}
+	r.fixMarkdown(c, set, fe)
 	if err := errors.Join(fe.errs...); err != nil {
 		return nil, err
 	}
@@ -652,7 +655,7 @@ func (r *Renderer) evaluate(st *state, row campaign.Row, m *Message) (*parts, er
 	if err != nil {
 		return nil, err
 	}
-	body, err := r.rowBodies(st, row)
+	body, err := r.rowBodies(st, row, subject)
 	if err != nil {
 		return nil, err
 	}
@@ -773,9 +776,9 @@ func (r *Renderer) rowAttachments(row campaign.Row, fb *bytes.Buffer, m *Message
 	return atts, nil
 }
 
-// rowBodies runs the text and HTML body templates of row into st's
-// buffers.
-func (r *Renderer) rowBodies(st *state, row campaign.Row) (content, error) {
+// rowBodies runs the text and HTML (or Markdown) body templates of row
+// into st's buffers; subject is for a Markdown body's layout.
+func (r *Renderer) rowBodies(st *state, row campaign.Row, subject string) (content, error) {
 	var body content
 	if t := r.set.Text; t != nil {
 		st.text.Reset()
@@ -797,6 +800,11 @@ func (r *Renderer) rowBodies(st *state, row campaign.Row) (content, error) {
 			body.html = []byte{}
 		}
 		body.images = r.images
+	}
+	if r.md != nil {
+		if err := r.rowMarkdown(st, row, subject, &body); err != nil {
+			return body, err
+		}
 	}
 	return body, nil
 }

@@ -5,8 +5,9 @@
 // values, unsubscribe.url and unsubscribe.mailto) and attachment paths are
 // one-line text/template templates written in the campaign file; the text
 // body is a text/template file and the HTML body an html/template file, so
-// recipient values are HTML-escaped there. Every template runs with
-// missingkey=error. Template data is the row: each column by its header text,
+// recipient values are HTML-escaped there. The Markdown body is a
+// text/template file whose values are escaped for Markdown (see below).
+// Every template runs with missingkey=error. Template data is the row: each column by its header text,
 // {{.email}} or {{index . "First Name"}}, all values strings as the sheet
 // shows them.
 //
@@ -65,5 +66,36 @@
 // Non-ASCII names stay UTF-8 here; package render encodes them (RFC 2047).
 // An empty NAME gives just EMAIL.
 //
-// References: RFC 5322 (Internet Message Format), RFC 6532 (UTF-8 headers).
+// # Markdown
+//
+// The markdown body (markdown: body.md) is a text/template whose output is
+// Markdown; package render/markdown makes the HTML and text parts of it.
+// text/template has no escaping of its own, so Compile adds one, as
+// html/template does: the pipeline of every action that prints
+// ({{.name}}, {{.name | upper}}, {{printf "%s" .a}}, inside if, range,
+// with and defined templates alike) gets a last command that writes its
+// value with EscapeMarkdown. Functions therefore see the value as the
+// sheet holds it ({{date "iso" .joined}} works), and whatever they return
+// is escaped once. A '*', '_', '<', '[' or '#' from the sheet shows as
+// itself: it cannot start emphasis, a link, raw HTML or a heading, and a
+// URL in a value is not made a link. A value can stand anywhere in the
+// text, in a table cell, in link text and in a link's destination
+// ([Pay]({{.url}}): the escapes are undone there); in a code span, a code
+// block or an <autolink> the escapes would show. Actions that only set a
+// variable ({{$n := .name}}) print nothing and are not escaped.
+//
+// raw marks a value as Markdown, to be used as it is, for a column that
+// holds formatting on purpose: {{.intro | raw}}. It must end the pipeline
+// (a function after it gets a string again, which is escaped). Raw HTML
+// is never copied out of Markdown, and render/markdown refuses link
+// schemes other than http, https, mailto and tel, so even a raw value
+// makes no script or javascript: link.
+//
+// The layout (layout: layout.html) is an html/template the Markdown's HTML
+// goes into: it sees LayoutData, {{.Body}} (required) and {{.Subject}},
+// not the row, and runs with Template.ExecuteLayout. Compile runs it once,
+// so a field it does not have ({{.Title}}) is an error at its line.
+//
+// References: RFC 5322 (Internet Message Format), RFC 6532 (UTF-8 headers),
+// CommonMark 0.31 (backslash escapes, character references).
 package templates

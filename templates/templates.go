@@ -38,12 +38,14 @@ type Template struct {
 	source  string
 	columns []string
 	usesRow bool
+	layout  bool // a layout: run with LayoutData (ExecuteLayout), not a row
 	text    *texttemplate.Template
 	html    *htmltemplate.Template
 }
 
 // Name is the campaign key the template comes from: "from", "subject",
-// "headers.X-Campaign", "attachments[0]", "unsubscribe.url", "text", "html".
+// "headers.X-Campaign", "attachments[0]", "unsubscribe.url", "text", "html",
+// "markdown", "layout".
 func (t *Template) Name() string { return t.name }
 
 // File is the file the template text is in (the campaign file for inline
@@ -68,12 +70,16 @@ func (t *Template) Const() bool { return !t.usesRow }
 // IsHTML reports whether the template is an html/template (values escaped).
 func (t *Template) IsHTML() bool { return t.html != nil }
 
-// Execute writes the template's output for row to w. Errors are
+// Execute writes the template's output for row to w; a layout runs with
+// ExecuteLayout instead. Errors are
 // *campaign.RowError values naming the row and, where it can be told, the
 // column at fault. On error, w may have received partial output, so callers
 // execute into a buffer.
 func (t *Template) Execute(w io.Writer, row campaign.Row) error {
 	var err error
+	if t.layout {
+		return fmt.Errorf("templates: %s: a layout runs with ExecuteLayout", t.name)
+	}
 	if t.html != nil {
 		err = t.html.Execute(w, row.Values)
 	} else {
@@ -230,8 +236,13 @@ type Set struct {
 	Attachments []*Template
 	// Headers are the extra headers in campaign file order.
 	Headers []HeaderTemplate
-	// Text and HTML are the body templates; at least one is set.
-	Text, HTML *Template
+	// Text, HTML and Markdown are the body templates; at least one is
+	// set, and never both HTML and Markdown. Markdown's output is Markdown
+	// source with every value escaped (EscapeMarkdown).
+	Text, HTML, Markdown *Template
+	// Layout is the campaign's layout for the Markdown body (an
+	// html/template run with ExecuteLayout), or nil for the built-in one.
+	Layout *Template
 
 	columns []string
 	used    []string
@@ -242,7 +253,8 @@ func (s *Set) Columns() []string { return s.columns }
 
 // UsedColumns lists the sheet columns any template of the Set names (see
 // Template.Columns), each once, in campaign order: from, sender, reply_to,
-// to, cc, bcc, subject, attachments, headers, unsubscribe, text, html.
+// to, cc, bcc, subject, attachments, headers, unsubscribe, text, html,
+// markdown.
 // Columns reached only through variables are not in it. The caller must not
 // modify the slice.
 func (s *Set) UsedColumns() []string { return s.used }
@@ -254,7 +266,7 @@ func (s *Set) usedColumns() []string {
 	for _, h := range s.Headers {
 		all = append(all, h.Value)
 	}
-	all = append(all, s.UnsubscribeURL, s.UnsubscribeMailto, s.Text, s.HTML)
+	all = append(all, s.UnsubscribeURL, s.UnsubscribeMailto, s.Text, s.HTML, s.Markdown)
 	var used []string
 	seen := map[string]bool{}
 	for _, t := range all {
@@ -274,9 +286,11 @@ func (s *Set) usedColumns() []string {
 // Compile parses every template of c once: from, sender, reply_to, to, cc,
 // bcc, subject, attachments, header values, unsubscribe.url and
 // unsubscribe.mailto (text/template, one line each), the text body file
-// (text/template) and the html body file (html/template: values are
-// HTML-escaped). All run with missingkey=error and the function set listed
-// in the package documentation.
+// (text/template), the html body file (html/template: values are
+// HTML-escaped), the markdown body file (text/template, values escaped
+// for Markdown) and the layout (html/template, see LayoutData). All run
+// with missingkey=error and the function set listed in the package
+// documentation.
 //
 // columns are the sheet's header texts. A template names a column by its
 // text or by its Identifier ({{.First_Name}} for "First Name"); any other
@@ -327,6 +341,8 @@ func compile(c *campaign.Campaign, columns []string, sheetNote string) (*Set, er
 	s.UnsubscribeMailto = cp.inline("unsubscribe.mailto", c.Unsubscribe.Mailto)
 	s.Text = cp.file("text", c.Text, false)
 	s.HTML = cp.file("html", c.HTML, true)
+	s.Markdown = cp.markdown("markdown", c.Markdown)
+	s.Layout = cp.layout("layout", c.Layout)
 	if err := errors.Join(cp.errs...); err != nil {
 		return nil, err
 	}
@@ -539,17 +555,17 @@ func (e *parseError) Error() string { return fmt.Sprintf("templates: %s: %s", e.
 func (e *parseError) Unwrap() error { return e.err }
 
 // Fields holds one row's rendered templates. Header strings are the raw
-// template output (render checks and encodes them). Text and HTML are nil
-// when the campaign has no such body; they point into pooled buffers that
-// Release gives back.
+// template output (render checks and encodes them). Text, HTML and
+// Markdown are nil when the campaign has no such body; they point into
+// pooled buffers that Release gives back.
 type Fields struct {
 	From, Sender, ReplyTo, To, Cc, Bcc, Subject string
 	UnsubscribeURL, UnsubscribeMailto           string
 	// Attachments are the rendered paths, in campaign order.
 	Attachments []string
 	// Headers are the rendered values of Set.Headers, in the same order.
-	Headers    []string
-	Text, HTML []byte
+	Headers              []string
+	Text, HTML, Markdown []byte
 
 	bufs []*bytes.Buffer
 }
@@ -560,7 +576,7 @@ func (f *Fields) Release() {
 	for _, b := range f.bufs {
 		putBuffer(b)
 	}
-	f.bufs, f.Text, f.HTML = nil, nil, nil
+	f.bufs, f.Text, f.HTML, f.Markdown = nil, nil, nil, nil
 }
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
@@ -620,7 +636,7 @@ func (s *Set) Execute(row campaign.Row) (*Fields, error) {
 	for _, p := range []struct {
 		t   *Template
 		dst *[]byte
-	}{{s.Text, &f.Text}, {s.HTML, &f.HTML}} {
+	}{{s.Text, &f.Text}, {s.HTML, &f.HTML}, {s.Markdown, &f.Markdown}} {
 		if p.t == nil {
 			continue
 		}
@@ -645,7 +661,7 @@ func (s *Set) Files() []string {
 			out = append(out, t.file)
 		}
 	}
-	for _, t := range []*Template{s.From, s.Sender, s.ReplyTo, s.To, s.Cc, s.Bcc, s.Subject, s.UnsubscribeURL, s.UnsubscribeMailto, s.Text, s.HTML} {
+	for _, t := range []*Template{s.From, s.Sender, s.ReplyTo, s.To, s.Cc, s.Bcc, s.Subject, s.UnsubscribeURL, s.UnsubscribeMailto, s.Text, s.HTML, s.Markdown, s.Layout} {
 		add(t)
 	}
 	for _, t := range s.Attachments {

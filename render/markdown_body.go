@@ -1,0 +1,98 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	htmltemplate "html/template"
+
+	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/render/markdown"
+	"github.com/tidings/tidings/templates"
+)
+
+// mdBody turns a row's Markdown (the output of the markdown template, its
+// values escaped) into the HTML part, in the campaign's layout or the
+// built-in one, and the text part, unless the campaign has a text
+// template.
+type mdBody struct {
+	conv   *markdown.Converter
+	layout *templates.Template // nil: markdown.Layout
+}
+
+// fixMarkdown prepares the Markdown body of set, if it has one: the
+// converter (with the built-in layout's inline styles when the campaign
+// has no layout of its own) and the inline images the Markdown and the
+// layout show.
+func (r *Renderer) fixMarkdown(c *campaign.Campaign, set *templates.Set, fe *fileErrors) {
+	if set.Markdown == nil {
+		return
+	}
+	r.md = &mdBody{conv: markdown.New(markdown.Options{Styled: set.Layout == nil}), layout: set.Layout}
+	for _, t := range []*templates.Template{set.Markdown, set.Layout} {
+		if t == nil {
+			continue
+		}
+		imgs, err := inlineImages(t, c.Name)
+		if err != nil {
+			fe.errs = append(fe.errs, err)
+		}
+		r.images = mergeImages(r.images, imgs, t, fe)
+	}
+}
+
+// mergeImages adds the inline images of template t to have; the same
+// name for two different files (one beside the Markdown, one beside the
+// layout) is an error.
+func mergeImages(have, add []*blob, t *templates.Template, fe *fileErrors) []*blob {
+next:
+	for _, b := range add {
+		for _, h := range have {
+			if h.name == b.name {
+				if h.path != b.path {
+					fe.add(t, fmt.Errorf("render: inline image cid:%s: %s and %s share the name; rename one", b.name, h.path, b.path))
+				}
+				continue next
+			}
+		}
+		have = append(have, b)
+	}
+	return have
+}
+
+// rowMarkdown runs the Markdown template of row and fills in body's HTML
+// and, when the campaign has no text template, its text, in st's buffers.
+func (r *Renderer) rowMarkdown(st *state, row campaign.Row, subject string, body *content) error {
+	st.md.Reset()
+	if err := r.set.Markdown.Execute(&st.md, row); err != nil {
+		return err
+	}
+	st.frag.Reset()
+	var text *bytes.Buffer
+	if r.set.Text == nil {
+		st.text.Reset()
+		text = &st.text
+	}
+	if err := r.md.conv.Convert(st.md.Bytes(), &st.frag, text); err != nil {
+		return r.rowErr(row, "", fmt.Errorf("render: markdown: %w", err))
+	}
+	st.html.Reset()
+	var err error
+	if r.md.layout != nil {
+		data := templates.LayoutData{Body: htmltemplate.HTML(st.frag.String()), Subject: subject}
+		err = r.md.layout.ExecuteLayout(&st.html, data)
+	} else {
+		err = markdown.Layout(&st.html, st.frag.Bytes(), subject)
+	}
+	if err != nil {
+		return r.rowErr(row, "", err)
+	}
+	body.html = st.html.Bytes()
+	body.images = r.images
+	if text != nil {
+		body.text = st.text.Bytes()
+		if body.text == nil { // an empty body is still a body
+			body.text = []byte{}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,285 @@
+package render
+
+import (
+	"bytes"
+	"errors"
+	"mime"
+	"net/mail"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"github.com/tidings/tidings/campaign"
+)
+
+const markdownYAML = `name: markdown
+from: "Acme Shop <shop@acme.example>"
+to: "{{address .name .email}}"
+subject: "{{.name}}, your order {{.order}} has shipped"
+markdown: body.md
+recipients: {path: people.csv}
+`
+
+// markdownBody uses every column in a different Markdown context: a
+// heading, emphasis, a list item, a link's destination, a table cell, a
+// block quote.
+const markdownBody = `# Hello {{.name}}
+
+Your order **{{.order}}** has shipped. A note from us: {{.note}}
+
+- Pay: [pay now]({{.url}})
+- Track: [follow your parcel](https://acme.example/track?o={{.order | urlquery}})
+- Questions? Write to <help@acme.example>.
+
+| Item | Qty |
+|:-----|----:|
+| {{.item}} | 2 |
+
+> Thank you for shopping with us,
+> {{.name}}!
+
+---
+
+[Unsubscribe](https://acme.example/u?id={{.id | urlquery}})
+`
+
+var markdownColumns = []string{"email", "name", "order", "note", "url", "item", "id"}
+
+// hostileRow holds values that would be markup if they were not escaped.
+var hostileRow = row(10, "email", "mallory@example.com",
+	"name", "Mallory <script>alert(1)</script> *bold* _under_",
+	"order", "A-1001",
+	"note", "[x](javascript:alert(1))",
+	"url", "javascript:alert(1)",
+	"item", "Widget | <b>big</b> `code`",
+	"id", "m 7/x")
+
+func init() {
+	goldenCases = append(goldenCases,
+		goldenCase{
+			name:    "markdown",
+			yaml:    markdownYAML,
+			files:   map[string]string{"body.md": markdownBody},
+			columns: markdownColumns,
+			row:     hostileRow,
+			shape:   "multipart/alternative(text/plain,text/html)",
+		},
+		goldenCase{
+			// A layout of the campaign's own, an inline image in the
+			// Markdown and one in the layout, and a text template that
+			// replaces the text part made from the Markdown.
+			name: "markdown_layout",
+			yaml: `name: markdown-layout
+from: "阿克米 <news@acme.example>"
+to: "{{.email}}"
+subject: "{{.name}}的十一月月刊"
+markdown: md/body.md
+layout: md/layout.html
+text: body.txt
+recipients: {path: people.csv}
+`,
+			files: map[string]string{
+				"md/body.md": "![Acme](cid:logo.png)\n\n## {{.name}}，您好\n\n本月新闻：\n\n1. 新品上市\n2. [会员活动](https://acme.example/events)\n\n| 城市 | 人数 |\n|---|--:|\n| {{.city}} | 12 |\n",
+				"md/layout.html": "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{{.Subject}}</title>\n" +
+					"<style>p { color: #333; }</style></head>\n<body>\n<img src=\"cid:banner.png\" alt=\"\">\n<div class=\"main\">\n{{.Body}}\n</div>\n</body></html>\n",
+				"md/logo.png":   pngBytes,
+				"md/banner.png": pngBytes,
+				"body.txt":      "{{.name}}，您好！\n\n本月新闻：新品上市；会员活动 https://acme.example/events\n",
+			},
+			columns: []string{"email", "name", "city"},
+			row:     row(11, "email", "zhangsan@example.cn", "name", "张三", "city", "北京"),
+			shape:   "multipart/alternative(text/plain,multipart/related(text/html,image/png,image/png))",
+			images:  []string{"logo.png", "banner.png"},
+		},
+	)
+}
+
+// parts returns the decoded text and HTML parts of m.
+func textAndHTML(t *testing.T, m *Message) (text, htm string) {
+	t.Helper()
+	msg, err := mail.ReadMessage(bytes.NewReader(m.Data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaves, _ := walk(t, msg.Header, msg.Body)
+	for _, l := range leaves {
+		switch l.ctype {
+		case "text/plain":
+			text = string(l.body)
+		case "text/html":
+			htm = string(l.body)
+		}
+	}
+	return text, htm
+}
+
+// TestMarkdownHostile parses the HTML part of a message made from values
+// that look like markup: no script element, no javascript: link, no event
+// handler, and the values shown as text in both parts.
+func TestMarkdownHostile(t *testing.T) {
+	e := setup(t, markdownYAML, map[string]string{"body.md": markdownBody}, markdownColumns)
+	m, err := e.r.Render(hostileRow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, htm := textAndHTML(t, m)
+	doc, err := html.Parse(strings.NewReader(htm))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body strings.Builder
+	var hrefs []string
+	for n := range doc.Descendants() {
+		switch n.Type {
+		case html.ElementNode:
+			if n.Data == "script" || n.Data == "b" || n.Data == "em" && strings.Contains(textOf(n), "bold") {
+				t.Errorf("element <%s> made from a value: %s", n.Data, textOf(n))
+			}
+			for _, a := range n.Attr {
+				v := strings.ToLower(strings.TrimSpace(a.Val))
+				if strings.HasPrefix(a.Key, "on") || strings.Contains(v, "javascript:") {
+					t.Errorf("<%s %s=%q>", n.Data, a.Key, a.Val)
+				}
+				if a.Key == "href" {
+					hrefs = append(hrefs, a.Val)
+				}
+			}
+		case html.TextNode:
+			body.WriteString(n.Data)
+		}
+	}
+	wantHrefs := []string{"https://acme.example/track?o=A-1001", "mailto:help@acme.example", "https://acme.example/u?id=m+7%2Fx"}
+	if strings.Join(hrefs, " ") != strings.Join(wantHrefs, " ") {
+		t.Errorf("links %q, want %q (the javascript: one left as text)", hrefs, wantHrefs)
+	}
+	for _, v := range []string{"Mallory <script>alert(1)</script> *bold* _under_", "[x](javascript:alert(1))", "Widget | <b>big</b> `code`"} {
+		if !strings.Contains(body.String(), v) {
+			t.Errorf("HTML text lacks %q", v)
+		}
+		if !strings.Contains(text, v) {
+			t.Errorf("text part lacks %q:\n%s", v, text)
+		}
+	}
+	if !strings.Contains(text, "pay now") || strings.Contains(text, "(javascript:alert(1))\n") && !strings.Contains(text, "[x](javascript:alert(1))") {
+		t.Errorf("text part:\n%s", text)
+	}
+	if strings.Contains(text, "pay now (javascript") {
+		t.Errorf("text part shows the refused link's URL:\n%s", text)
+	}
+	if subj, _ := new(mime.WordDecoder).DecodeHeader(m.Subject); !strings.Contains(subj, "<script>") {
+		t.Errorf("Subject %q", subj)
+	}
+}
+
+func textOf(n *html.Node) string {
+	var b strings.Builder
+	for d := range n.Descendants() {
+		if d.Type == html.TextNode {
+			b.WriteString(d.Data)
+		}
+	}
+	return b.String()
+}
+
+// TestMarkdownURLColumn: an https URL from the sheet is a link, whatever
+// characters it holds; data: and vbscript: ones are text.
+func TestMarkdownURLColumn(t *testing.T) {
+	e := setup(t, markdownYAML, map[string]string{"body.md": markdownBody}, markdownColumns)
+	for _, tc := range []struct {
+		url, href string
+	}{
+		{"https://pay.example/p?id=3&sum=(12)*2_x", "https://pay.example/p?id=3&sum=(12)*2_x"},
+		{"HTTPS://PAY.EXAMPLE/ä?q=ü", "HTTPS://PAY.EXAMPLE/%C3%A4?q=%C3%BC"},
+		{"https://pay.example/a b", ""}, // not a URL: the Markdown shows as it is
+		{"data:text/html;base64,PHNjcmlwdD4=", ""},
+		{"vbscript:msgbox(1)", ""},
+		{" javascript:alert(1)", ""},
+	} {
+		r := row(12, "email", "a@example.com", "name", "A", "order", "1", "note", "", "url", tc.url, "item", "x", "id", "1")
+		m, err := e.r.Render(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, htm := textAndHTML(t, m)
+		doc, err := html.Parse(strings.NewReader(htm))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := ""
+		for n := range doc.Descendants() {
+			if n.Type == html.ElementNode && n.Data == "a" && textOf(n) == "pay now" {
+				for _, a := range n.Attr {
+					if a.Key == "href" {
+						got = a.Val
+					}
+				}
+			}
+		}
+		if got != tc.href {
+			t.Errorf("url %q: pay link href %q, want %q", tc.url, got, tc.href)
+		}
+	}
+}
+
+// TestMarkdownText checks the text part made from the Markdown.
+func TestMarkdownText(t *testing.T) {
+	e := setup(t, markdownYAML, map[string]string{"body.md": markdownBody}, markdownColumns)
+	r := row(13, "email", "ann@example.com", "name", "Ann", "order", "A-7", "note", "see you", "url", "https://pay.example/7", "item", "Tea", "id", "7")
+	m, err := e.r.Render(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, _ := textAndHTML(t, m)
+	want := `Hello Ann
+=========
+
+Your order A-7 has shipped. A note from us: see you
+
+- Pay: pay now (https://pay.example/7)
+- Track: follow your parcel (https://acme.example/track?o=A-7)
+- Questions? Write to help@acme.example.
+
+Item | Qty
+-----+----
+Tea  |   2
+
+> Thank you for shopping with us, Ann!
+
+------------------------------
+
+Unsubscribe (https://acme.example/u?id=7)
+`
+	if text != crlf(want) {
+		t.Errorf("text part:\n%s\nwant:\n%s", text, want)
+	}
+}
+
+// TestMarkdownCampaignErrors: the body settings that cannot go together,
+// and a layout that cannot work, are refused before any row, at their
+// line.
+func TestMarkdownCampaignErrors(t *testing.T) {
+	files := map[string]string{"body.md": "Hi {{.name}}\n", "body.html": "<p>x</p>", "layout.html": "<p>{{.Subject}}</p>\n", "l2.html": "<div>\n{{.Body}}\n{{.Title}}</div>\n", "bad.md": "Hi\n\n{{.nmae}}\n"}
+	for _, tc := range []struct {
+		name, yaml, file string
+		line             int
+		msg              string
+	}{
+		{"markdown and html", markdownYAML + "html: body.html\n", "campaign.yaml", 7, "html: not with markdown"},
+		{"layout without markdown", strings.Replace(markdownYAML, "markdown: body.md", "html: body.html", 1) + "layout: layout.html\n", "campaign.yaml", 7, "layout: only for a markdown body"},
+		{"layout without Body", markdownYAML + "layout: layout.html\n", "layout.html", 0, "never shows {{.Body}}"},
+		{"layout field", markdownYAML + "layout: l2.html\n", "l2.html", 3, "can't evaluate field Title"},
+		{"markdown column", strings.Replace(markdownYAML, "body.md", "bad.md", 1), "bad.md", 3, `no such column in the sheet: "nmae"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := trySetup(t, tc.yaml, files, markdownColumns)
+			var fe *campaign.FileError
+			if !errors.As(err, &fe) {
+				t.Fatalf("err = %v, want a FileError", err)
+			}
+			if !strings.HasSuffix(fe.File, tc.file) || fe.Line != tc.line || !strings.Contains(err.Error(), tc.msg) {
+				t.Errorf("err = %v (file %s line %d), want %s:%d and %q", err, fe.File, fe.Line, tc.file, tc.line, tc.msg)
+			}
+		})
+	}
+}

@@ -1,0 +1,102 @@
+package templates
+
+import (
+	"errors"
+	"fmt"
+	htmltemplate "html/template"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"text/template/parse"
+
+	"github.com/tidings/tidings/campaign"
+)
+
+// ErrLayoutBody is wrapped by the FileError of a layout that never shows
+// {{.Body}}.
+var ErrLayoutBody = errors.New("the layout never shows {{.Body}}, where the Markdown body goes")
+
+// LayoutData is what a layout template sees: {{.Body}} and {{.Subject}}.
+type LayoutData struct {
+	// Body is the Markdown body made HTML, for the layout to show as it is.
+	Body htmltemplate.HTML
+	// Subject is the message's subject (html/template escapes it).
+	Subject string
+}
+
+// ExecuteLayout writes the layout t (Set.Layout) around data to w. Errors
+// name the layout's file and line; w may then have received partial
+// output.
+func (t *Template) ExecuteLayout(w io.Writer, data LayoutData) error {
+	if t.html == nil || !t.layout {
+		return fmt.Errorf("templates: %s is not a layout", t.name)
+	}
+	if err := t.html.Execute(w, data); err != nil {
+		return &execError{name: t.name, loc: t.errLocation(err.Error()), err: err}
+	}
+	return nil
+}
+
+// layout compiles the layout file at path: an html/template that shows
+// {{.Body}} once or more and may show {{.Subject}}, run with LayoutData
+// rather than a row. It runs once at compile time, so that a field
+// LayoutData lacks or an escaping problem is an error at its line.
+func (cp *compiler) layout(key, path string) *Template {
+	if path == "" {
+		return nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		cp.errs = append(cp.errs, &campaign.FileError{File: path, Err: fmt.Errorf("templates: %s: %w", key, err)})
+		return nil
+	}
+	src := string(data)
+	t := &Template{name: key, file: path, line: 1, sheet: cp.c.Recipients.Path, source: src, layout: true}
+	ht, err := htmltemplate.New(filepath.Base(path)).Option("missingkey=error").Funcs(funcs()).Parse(src)
+	if err != nil {
+		cp.errs = append(cp.errs, cp.parseError(t, err))
+		return nil
+	}
+	if !showsBody(ht) {
+		cp.errs = append(cp.errs, &campaign.FileError{File: path, Err: fmt.Errorf("templates: %s: %w", key, ErrLayoutBody)})
+		return nil
+	}
+	if err := ht.Execute(io.Discard, LayoutData{}); err != nil {
+		cp.errs = append(cp.errs, &campaign.FileError{File: path, Line: layoutErrLine(t, err), Err: fmt.Errorf("templates: %s: %w", key, err)})
+		return nil
+	}
+	t.html = ht
+	return t
+}
+
+// showsBody reports whether the layout names .Body where dot is its data.
+func showsBody(ht *htmltemplate.Template) bool {
+	w := &walker{lookup: func(n string) *parse.Tree {
+		if x := ht.Lookup(n); x != nil {
+			return x.Tree
+		}
+		return nil
+	}, seen: map[string]bool{}}
+	w.walkTree(ht.Tree, true)
+	for _, r := range w.refs {
+		if r.name == "Body" {
+			return true
+		}
+	}
+	return false
+}
+
+// layoutErrLine is the line of t's file an error of its trial run points
+// at, or 0.
+func layoutErrLine(t *Template, err error) int {
+	var he *htmltemplate.Error
+	if errors.As(err, &he) && he.Line > 0 {
+		return he.Line
+	}
+	if m := execLineRE.FindStringSubmatch(err.Error()); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return max(t.line, 1) + n - 1
+	}
+	return 0
+}

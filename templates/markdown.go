@@ -1,0 +1,200 @@
+package templates
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	texttemplate "text/template"
+	"text/template/parse"
+
+	"github.com/tidings/tidings/campaign"
+)
+
+// escapeFunc is the name under which the Markdown escaper is called at the
+// end of every output action of a Markdown template. It is no identifier a
+// template author would write.
+const escapeFunc = "_tidings_markdown_escape"
+
+// rawMarkdown is a value the template marks as Markdown with raw: the
+// escaper lets it through as it is.
+type rawMarkdown string
+
+// markdownFuncs are the functions of a Markdown template: funcs, raw, and
+// the escaper the compiler adds to every output action.
+func markdownFuncs() map[string]any {
+	fm := funcs()
+	fm["raw"] = func(s string) rawMarkdown { return rawMarkdown(s) }
+	fm[escapeFunc] = escapeValue
+	return fm
+}
+
+// escapeValue is the escaper of Markdown templates: the value an action
+// prints (a string, or anything else as text/template prints it) as
+// Markdown that reads as the value itself, except a raw value.
+func escapeValue(args ...any) string {
+	if len(args) == 1 {
+		switch v := args[0].(type) {
+		case string:
+			return EscapeMarkdown(v)
+		case rawMarkdown:
+			return string(v)
+		}
+	}
+	return EscapeMarkdown(fmt.Sprint(args...))
+}
+
+// EscapeMarkdown returns s written as Markdown (CommonMark with tables and
+// autolinks) whose rendering is the text s, wherever in a line or a block
+// it stands, except in a code span, a code block or an <autolink>, which
+// show backslash escapes as they are:
+//
+//   - every ASCII punctuation character gets a backslash before it (any
+//     of them may be escaped, CommonMark 2.4), so no value opens
+//     emphasis, a link, a code span, raw HTML, an entity, a table cell, a
+//     list, a heading or a quote, and no URL or address in it becomes a
+//     link; a backslash itself is written &#92;, since goldmark takes a
+//     backslash after an escaped one for an escape (a\\\ before a line
+//     break is no hard break there);
+//   - a space or tab that starts or ends one of its lines is written as a
+//     character reference (&#32;, &#9;), so it makes no code block and no
+//     hard line break;
+//   - line breaks inside it are hard line breaks (a backslash at the end
+//     of the line), so a value never starts a block of its own; line
+//     breaks at either end are dropped. A heading or a table row is one
+//     line, so a line break in a value there ends it (the rest is text).
+func EscapeMarkdown(s string) string {
+	if !needsEscape(s) {
+		return s
+	}
+	s = strings.Trim(s, "\r\n")
+	var b strings.Builder
+	b.Grow(len(s) + len(s)/4 + 8)
+	for i := 0; ; i++ {
+		end := strings.IndexAny(s, "\r\n")
+		line := s
+		if end >= 0 {
+			line = s[:end]
+		}
+		if i > 0 {
+			b.WriteString("\\\n")
+		}
+		writeEscapedLine(&b, line)
+		if end < 0 {
+			return b.String()
+		}
+		if s[end] == '\r' && end+1 < len(s) && s[end+1] == '\n' {
+			end++
+		}
+		s = s[end+1:]
+	}
+}
+
+// writeEscapedLine writes one line of a value (no line break in it) for
+// EscapeMarkdown.
+func writeEscapedLine(b *strings.Builder, line string) {
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		switch {
+		case (c == ' ' || c == '\t') && (i == 0 || i == len(line)-1), c == '\\':
+			fmt.Fprintf(b, "&#%d;", c)
+		case isASCIIPunct(c):
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+}
+
+// needsEscape reports whether EscapeMarkdown changes s.
+func needsEscape(s string) bool {
+	if s == "" {
+		return false
+	}
+	if c := s[0]; c == ' ' || c == '\t' {
+		return true
+	}
+	if c := s[len(s)-1]; c == ' ' || c == '\t' {
+		return true
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == '\r' || c == '\n' || isASCIIPunct(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// isASCIIPunct reports whether c is ASCII punctuation (CommonMark 2.1):
+// the characters a backslash escapes.
+func isASCIIPunct(c byte) bool {
+	return c >= '!' && c <= '/' || c >= ':' && c <= '@' || c >= '[' && c <= '`' || c >= '{' && c <= '~'
+}
+
+// markdown compiles the Markdown body template at path: a text/template
+// whose every output action is escaped with EscapeMarkdown (see
+// escapeActions).
+func (cp *compiler) markdown(key, path string) *Template {
+	if path == "" {
+		return nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		cp.errs = append(cp.errs, &campaign.FileError{File: path, Err: fmt.Errorf("templates: %s: %w", key, err)})
+		return nil
+	}
+	src := string(data)
+	t := &Template{name: key, file: path, line: 1, sheet: cp.c.Recipients.Path, source: src}
+	tt, err := texttemplate.New(filepath.Base(path)).Option("missingkey=error").Funcs(markdownFuncs()).Parse(src)
+	if err != nil {
+		cp.errs = append(cp.errs, cp.parseError(t, err))
+		return nil
+	}
+	t.text = tt
+	cp.walk(t, func(n string) *parse.Tree {
+		if x := tt.Lookup(n); x != nil {
+			return x.Tree
+		}
+		return nil
+	}, tt.Tree)
+	for _, x := range tt.Templates() {
+		if x.Tree != nil {
+			escapeActions(x.Tree.Root)
+		}
+	}
+	return t
+}
+
+// escapeActions appends the escaper to the pipeline of every action under
+// n that prints, as html/template does with its own escapers: whatever a
+// pipeline makes of the row ({{.name}}, {{.name | upper}}, {{printf "%s"
+// .a}}) is escaped once, at the end. Actions that only declare or assign
+// a variable print nothing and are left alone. text/template has no
+// contextual escaping of its own, hence this pass.
+func escapeActions(n parse.Node) {
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n == nil {
+			return
+		}
+		for _, c := range n.Nodes {
+			escapeActions(c)
+		}
+	case *parse.ActionNode:
+		if len(n.Pipe.Decl) > 0 {
+			return
+		}
+		id := parse.NewIdentifier(escapeFunc).SetTree(nil).SetPos(n.Pos)
+		n.Pipe.Cmds = append(n.Pipe.Cmds, &parse.CommandNode{NodeType: parse.NodeCommand, Pos: n.Pos, Args: []parse.Node{id}})
+	case *parse.IfNode:
+		escapeActions(n.List)
+		escapeActions(n.ElseList)
+	case *parse.RangeNode:
+		escapeActions(n.List)
+		escapeActions(n.ElseList)
+	case *parse.WithNode:
+		escapeActions(n.List)
+		escapeActions(n.ElseList)
+	}
+}
