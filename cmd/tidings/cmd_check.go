@@ -16,7 +16,9 @@ import (
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/plan"
+	"github.com/tidings/tidings/sendpool/report"
 	"github.com/tidings/tidings/sendpool/smtpclient"
+	"github.com/tidings/tidings/sendpool/spool"
 )
 
 // checkOptions are the flags of `tidings check`.
@@ -135,6 +137,9 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 		fmt.Fprintf(g.stdout, "(%d more problems not shown)\n", sum.problems-opts.maxProblems)
 	}
 	fmt.Fprintln(g.stdout, sum.line(in.Campaign.Name))
+	if note := spoolNote(in.Campaign.StateDir); note != "" {
+		fmt.Fprintln(g.stdout, note)
+	}
 	if sum.utf8 > 0 {
 		fmt.Fprintf(g.stdout, "warning: %d recipient(s) have a non-ASCII local part: the server must offer SMTPUTF8 (RFC 6531): send stops before sending anything when it does not; tidings probe shows whether it does\n", sum.utf8)
 	}
@@ -213,4 +218,20 @@ func softMemoryLimit(headroom int64) (restore func()) {
 	runtime.ReadMemStats(&ms)
 	debug.SetMemoryLimit(int64(ms.HeapAlloc) + headroom)
 	return func() { debug.SetMemoryLimit(prev) }
+}
+
+// spoolNote says what the campaign's spool takes on disk ("" when there is
+// none yet): send's preflight writes it, check does not.
+func spoolNote(stateDir string) string {
+	gens, err := spool.OpenStore(stateDir).Generations()
+	if err != nil || len(gens) == 0 {
+		return ""
+	}
+	var size int64
+	for _, g := range gens {
+		size += g.Size()
+	}
+	return fmt.Sprintf("spool: %s in %s (%s; the newest made %s); about %s a message",
+		byteSize(size), displayPath(gens[0].Dir()), report.Plural(len(gens), "generation"),
+		gens[0].Created().Local().Format(time.RFC3339), byteSize(gens[0].Size()/int64(max(gens[0].Messages(), 1))))
 }

@@ -10,9 +10,12 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tidings/tidings/render"
+	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/plan"
 	"github.com/tidings/tidings/sendpool/preview"
+	"github.com/tidings/tidings/sendpool/report"
+	"github.com/tidings/tidings/sendpool/spool"
 )
 
 // previewOptions are the flags of `tidings preview`.
@@ -75,8 +78,13 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 		return &unusableError{err}
 	}
 	decider := plan.NewDecider(in, state, journal.Policy{})
+	finder, err := spool.OpenStore(c.StateDir).NewFinder()
+	if err != nil {
+		return &unusableError{err}
+	}
+	defer finder.Close()
 	var sum checkSummary
-	written := 0
+	written, sentBefore := 0, 0
 	// Writing files is what preview spends its time on: a few goroutines
 	// write while the renderer goes on.
 	writes := make(chan *render.Message, 64)
@@ -110,8 +118,11 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 		}
 		warn.Add(m)
 		if f := decider.Decide(m); !sum.count(m, f) {
-			w.Skipped(m, f.Status, f.Detail)
-			return nil
+			wrote, err := previewDone(ctx, w, finder, m, f)
+			if wrote {
+				sentBefore++
+			}
+			return err
 		}
 		if opts.limit > 0 && written >= opts.limit {
 			return nil
@@ -138,10 +149,36 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 	warn.Done()
 	printWarnings(g.stdout, in.Sheet.Warnings())
 	printWarnings(g.stdout, campaignWarnings(in, sum.ok))
-	fmt.Fprintf(g.stdout, "%s; wrote %d messages to %s\n", sum.line(c.Name), written, displayPath(dir))
+	also := ""
+	if sentBefore > 0 {
+		also = fmt.Sprintf(", and the %s sent before as they went out", report.Plural(sentBefore, "message"))
+	}
+	fmt.Fprintf(g.stdout, "%s; wrote %s to %s%s\n", sum.line(c.Name), report.Plural(written, "message"), displayPath(dir), also)
 	fmt.Fprintf(g.stdout, "open %s to look at every message\n", displayPath(filepath.Join(dir, "index.html")))
 	if sum.problems > 0 {
 		return &problemsError{n: sum.problems}
 	}
 	return nil
+}
+
+// previewDone lists a row send will not send, and reports whether it wrote
+// its message: a message an earlier run
+// handed over (sent, or of unknown outcome) with the message as it went
+// out, from the spool; any other (a duplicate, a suppressed address, a
+// permanent failure), or one whose message is not in the spool, with its
+// status and why.
+func previewDone(ctx context.Context, w *preview.Writer, finder *spool.Finder, m *render.Message, f plan.Fate) (wrote bool, err error) {
+	e := f.Journal.Entry
+	if e == nil || e.LastAttempt == nil || f.Status != sendpool.StatusSent && f.Status != sendpool.StatusUnknown {
+		w.Skipped(m, f.Status, f.Detail)
+		return false, nil
+	}
+	sent, _, ok, err := finder.Find(ctx, e.Row, m.Key, e.Hash)
+	if err != nil || !ok {
+		w.Skipped(m, f.Status, f.Detail)
+		return false, err
+	}
+	as := *sent.Message
+	as.Row = m.Row // where the recipient is in the sheet now
+	return true, w.WriteSent(ctx, &as, f.Status, f.Detail)
 }

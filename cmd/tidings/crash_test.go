@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -122,6 +123,11 @@ func TestCrashResume(t *testing.T) {
 			default:
 				pending++
 			}
+		}
+		// Every kill came after the preflight had spooled (but the first):
+		// the resumed runs send from that spool, rendering nothing.
+		if !strings.Contains(string(out), "an earlier run's, reused") {
+			t.Errorf("resumed run %d did not reuse the spool:\n%s", i, out)
 		}
 		if pending == 0 {
 			t.Logf("resumed run %d: %d unknown\n%s", i, len(unknown), out)

@@ -132,7 +132,7 @@ func exitCode(err error) int {
 		return exitUnusable
 	case isStopError(err):
 		return exitUnusable
-	case errors.Is(err, errSomeNotSent):
+	case errors.Is(err, errSomeNotSent), errors.Is(err, errNotFound):
 		return exitSomeFailed
 	default:
 		return exitUnusable

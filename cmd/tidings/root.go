@@ -22,7 +22,8 @@ leaves; delivery is rate-limited, retried, journaled and reported.
   tidings preview CAMPAIGN.yaml  write one .eml per recipient, send nothing
   tidings probe CAMPAIGN.yaml    test the SMTP server and login
   tidings send CAMPAIGN.yaml     deliver
-  tidings report CAMPAIGN.yaml   rebuild the report from the journal`,
+  tidings report CAMPAIGN.yaml   rebuild the report from the journal
+  tidings show CAMPAIGN.yaml KEY print a recipient's message as it was sent`,
 		Version:       strings.TrimPrefix(version, "tidings "),
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -38,6 +39,7 @@ leaves; delivery is rate-limited, retried, journaled and reported.
 		newSendCommand(g),
 		newProbeCommand(g),
 		newReportCommand(g),
+		newShowCommand(g),
 	)
 	return root
 }

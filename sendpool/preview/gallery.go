@@ -60,8 +60,13 @@ type galleryRow struct {
 	Subject string `json:"s,omitempty"`
 	Invalid bool   `json:"x,omitempty"`
 	// Skipped is the status of a row send will not send (duplicate,
-	// suppressed, sent …): listed with why (Problem), never as a message.
-	Skipped     string              `json:"n,omitempty"`
+	// suppressed, failed …): listed with why (Problem), never as a message.
+	Skipped string `json:"n,omitempty"`
+	// Done is the status of a row an earlier run sent (sent, unknown):
+	// listed with its message as it went out (File), from the spool.
+	Done string `json:"d,omitempty"`
+	// Addrs are every envelope recipient (To, Cc, Bcc), for the search.
+	Addrs       string              `json:"e,omitempty"`
 	Problem     string              `json:"p,omitempty"`
 	File        string              `json:"f,omitempty"`
 	Size        int                 `json:"z,omitempty"`
@@ -80,6 +85,7 @@ type galleryMeta struct {
 	OK        int `json:"ok"`
 	Invalid   int `json:"invalid"`
 	Skipped   int `json:"skipped"`
+	Sent      int `json:"sent"`
 	Chunks    int `json:"chunks"`
 	ChunkRows int `json:"chunkRows"`
 }
@@ -91,12 +97,14 @@ func galleryRowsOf(rows []Row) []galleryRow {
 	for i, r := range rows {
 		g := galleryRow{
 			Row: r.Row, Key: r.Key, To: r.To, Subject: r.Subject,
-			Problem: r.Problem, File: r.File, Size: r.Size,
+			Problem: r.Problem, File: r.File, Size: r.Size, Addrs: strings.Join(r.Recipients, " "),
 		}
-		switch r.Status {
-		case "ok":
-		case "invalid":
+		switch {
+		case r.Status == "ok":
+		case r.Status == "invalid":
 			g.Invalid = true
+		case r.File != "":
+			g.Done = r.Status
 		default:
 			g.Skipped = r.Status
 		}
@@ -135,6 +143,8 @@ func writeGallery(dir string, rows []Row) error {
 			meta.Invalid++
 		case r.Skipped != "":
 			meta.Skipped++
+		case r.Done != "":
+			meta.Sent++
 		default:
 			meta.OK++
 		}

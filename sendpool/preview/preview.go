@@ -30,9 +30,11 @@ type Row struct {
 	// File is the .eml's name inside the folder; "" for invalid and
 	// skipped rows.
 	File string `csv:"-" json:"file,omitempty"`
-	// Attachments and Size describe the message for the gallery.
+	// Attachments and Size describe the message for the gallery, and
+	// Recipients are its envelope recipients, for the gallery's search.
 	Attachments []render.Attachment `csv:"-" json:"attachments,omitempty"`
 	Size        int                 `csv:"-" json:"size,omitempty"`
+	Recipients  []string            `csv:"-" json:"-"`
 }
 
 // Writer writes one .eml file per message into a folder and, on
@@ -101,20 +103,44 @@ func safeName(s string) string {
 // WriteMessage writes m as an .eml file, and the gallery's parsed copy
 // of it.
 func (w *Writer) WriteMessage(ctx context.Context, m *render.Message) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	name := EMLName(m.Row, m.Key)
-	if err := os.WriteFile(filepath.Join(w.dir, name), m.Data, 0o600); err != nil {
-		return fmt.Errorf("preview: %w", err)
-	}
-	if err := writeGalleryMessage(w.dir, name, m.Data); err != nil {
+	name, err := w.writeFiles(ctx, m)
+	if err != nil {
 		return err
 	}
 	w.mu.Lock()
 	w.rows = append(w.rows, Row{
 		Recipient: recipientOf(m), Subject: m.Subject, Status: "ok",
-		File: name, Attachments: m.Attachments, Size: len(m.Data),
+		File: name, Attachments: m.Attachments, Size: len(m.Data), Recipients: m.Recipients,
+	})
+	w.mu.Unlock()
+	return nil
+}
+
+// writeFiles writes m's .eml and its gallery script and returns the
+// .eml's name.
+func (w *Writer) writeFiles(ctx context.Context, m *render.Message) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	name := EMLName(m.Row, m.Key)
+	if err := os.WriteFile(filepath.Join(w.dir, name), m.Data, 0o600); err != nil {
+		return "", fmt.Errorf("preview: %w", err)
+	}
+	return name, writeGalleryMessage(w.dir, name, m.Data)
+}
+
+// WriteSent writes m, the message an earlier run handed to the server (as
+// the spool keeps it), as the row's .eml and the gallery's copy of it, with
+// status (sent, unknown) and detail.
+func (w *Writer) WriteSent(ctx context.Context, m *render.Message, status sendpool.Status, detail string) error {
+	name, err := w.writeFiles(ctx, m)
+	if err != nil {
+		return err
+	}
+	w.mu.Lock()
+	w.rows = append(w.rows, Row{
+		Recipient: recipientOf(m), Subject: m.Subject, Status: status.String(), Problem: detail,
+		File: name, Attachments: m.Attachments, Size: len(m.Data), Recipients: m.Recipients,
 	})
 	w.mu.Unlock()
 	return nil
@@ -128,7 +154,7 @@ func (w *Writer) WriteMessage(ctx context.Context, m *render.Message) error {
 func (w *Writer) Skipped(m *render.Message, status sendpool.Status, detail string) {
 	w.mu.Lock()
 	w.rows = append(w.rows, Row{
-		Recipient: recipientOf(m), Subject: m.Subject, Status: status.String(), Problem: detail,
+		Recipient: recipientOf(m), Subject: m.Subject, Status: status.String(), Problem: detail, Recipients: m.Recipients,
 	})
 	w.mu.Unlock()
 }

@@ -79,6 +79,7 @@
       $('count-all').textContent = fmtInt(meta.total);
       $('count-ok').textContent = fmtInt(meta.ok);
       $('count-skipped').textContent = fmtInt(meta.skipped);
+      $('count-sent').textContent = fmtInt(meta.sent || 0);
       $('count-invalid').textContent = fmtInt(meta.invalid);
       updateSummary();
       if (meta.chunks > 0) {
@@ -107,6 +108,7 @@
       // that is not yet full.
       var shown = $('rows').childElementCount;
       renderList(shown < PAGE);
+      if (n === 1) { selectFirst(); }
       if (n >= state.meta.chunks) { finished(); }
     },
 
@@ -121,6 +123,15 @@
       }
     }
   };
+
+  // selectFirst opens the first message of the list when nothing is open
+  // yet, so the page does not start on an empty pane.
+  function selectFirst() {
+    if (state.selected >= 0) { return; }
+    for (var i = 0; i < state.rows.length; i++) {
+      if (state.rows[i].f) { select(i); return; }
+    }
+  }
 
   function dataMissing() {
     $('summary').textContent = 'Could not load the list (gallery/ folder missing or incomplete).';
@@ -141,6 +152,9 @@
     s.dataset.total = m.total;
     var text = fmtInt(m.total) + (m.total === 1 ? ' message' : ' messages') +
       ' · ' + fmtInt(m.ok) + ' ok · ' + fmtInt(m.invalid) + ' invalid';
+    if (m.sent > 0) {
+      text += ' · ' + fmtInt(m.sent) + ' sent before (shown as they went out)';
+    }
     if (m.skipped > 0) {
       text += ' · ' + fmtInt(m.skipped) + ' skipped (send will not send them)';
     }
@@ -156,18 +170,19 @@
   function addHay(start) {
     for (var i = start; i < state.rows.length; i++) {
       var r = state.rows[i];
-      var parts = [String(r.r), r.k || '', r.t || '', r.s || '', r.p || '', statusOf(r)];
+      var parts = [String(r.r), r.k || '', r.t || '', r.e || '', r.s || '', r.p || '', statusOf(r)];
       if (r.a) { for (var j = 0; j < r.a.length; j++) { parts.push(r.a[j].n); } }
       state.hay.push(parts.join('\n').toLowerCase());
     }
   }
 
-  // statusOf is a list row's status: ok (a message to send), invalid, or
-  // the status of a row send skips (duplicate, suppressed, sent …).
-  function statusOf(r) { return r.x ? 'invalid' : r.n ? r.n : 'ok'; }
+  // statusOf is a list row's status: ok (a message to send), invalid, the
+  // status of a row send skips (duplicate, suppressed, failed …), or of a
+  // message an earlier run sent (sent, unknown).
+  function statusOf(r) { return r.x ? 'invalid' : r.n ? r.n : r.d ? r.d : 'ok'; }
 
   // filterOf is the status filter a list row belongs to.
-  function filterOf(r) { return r.x ? 'invalid' : r.n ? 'skipped' : 'ok'; }
+  function filterOf(r) { return r.x ? 'invalid' : r.n ? 'skipped' : r.d ? 'sent' : 'ok'; }
 
   var terms = [];
 
@@ -219,6 +234,7 @@
     top.appendChild(el('span', 'row-to', r.t || r.k || '(no recipient)'));
     if (r.x) { top.appendChild(el('span', 'badge bad', 'invalid')); }
     if (r.n) { top.appendChild(el('span', 'badge skip', r.n)); }
+    if (r.d) { top.appendChild(el('span', 'badge done', r.d)); }
     b.appendChild(top);
 
     if (r.s) { b.appendChild(el('div', 'row-subject', r.s)); }
@@ -227,6 +243,9 @@
     }
     if (r.n) {
       b.appendChild(el('div', 'row-note', 'not sent: ' + (r.p || r.n)));
+    }
+    if (r.d) {
+      b.appendChild(el('div', 'row-note', (r.d === 'sent' ? 'sent before: ' : r.d + ': ') + (r.p || 'as it went out')));
     }
     if (r.a && r.a.length) {
       var att = el('div', 'row-att');
@@ -381,7 +400,7 @@
 
     $('raw-note').textContent = msg.rawTruncated ?
       'First ' + fmtSize(msg.raw.length) + ' of ' + fmtSize(msg.size) + '; open the .eml for all of it.' :
-      fmtSize(msg.size) + ', as written to ' + r.f + '.';
+      fmtSize(msg.size) + (r.d ? ', as it went out (from the spool), in ' : ', as written to ') + r.f + '.';
     $('raw-body').textContent = msg.raw;
 
     var tabs = document.querySelectorAll('.tabs [data-tab]');

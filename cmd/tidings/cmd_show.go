@@ -1,0 +1,179 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/sendpool/journal"
+	"github.com/tidings/tidings/sendpool/spool"
+)
+
+// showOptions are the flags of `tidings show`.
+type showOptions struct {
+	// row picks the recipient by sheet row instead of key.
+	row int
+	// out is the file to write the message to; "" for stdout.
+	out string
+}
+
+func newShowCommand(g *globalOptions) *cobra.Command {
+	var opts showOptions
+	cmd := &cobra.Command{
+		Use:   "show CAMPAIGN.yaml [KEY]",
+		Short: "Print a recipient's message as it was sent (or as it will be), byte for byte",
+		Long: `show prints the message of one recipient, picked by key (as the sheet has it)
+or with --row N, exactly as it went to the server: from the spool every send
+writes (its preflight renders each message once and keeps it, compressed, in
+the state folder). A recipient not sent yet gets the message the next send
+will send. --out FILE writes it to FILE (an .eml a mail program opens) instead
+of standard output; what it is (row, status, when spooled) goes to standard
+error. Exit code: 0 printed, 1 no such recipient or no message spooled for
+it yet, 2 campaign unusable.`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 2 && opts.row == 0 || len(args) == 1 && opts.row > 0 {
+				return nil
+			}
+			return fmt.Errorf("usage: %s (a KEY or --row N)", cmd.UseLine())
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			key := ""
+			if len(args) == 2 {
+				key = args[1]
+			}
+			return runShow(cmd.Context(), opts, g, args[0], key)
+		},
+	}
+	cmd.Flags().IntVar(&opts.row, "row", 0, "the recipient of sheet row N (the header is row 1)")
+	cmd.Flags().StringVarP(&opts.out, "out", "o", "", "write the message to FILE instead of standard output")
+	return cmd
+}
+
+// errNotFound says show found no message; exit code 1.
+var errNotFound = errors.New("no message")
+
+// runShow prints the message of the recipient key (or of sheet row
+// opts.row).
+func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key string) error {
+	c, err := campaign.Load(path)
+	if err != nil {
+		return &unusableError{err}
+	}
+	state, err := journal.Load(ctx, c.StateDir) // read-only, beside a running send
+	if err != nil {
+		return &unusableError{err}
+	}
+	finder, err := spool.OpenStore(c.StateDir).NewFinder()
+	if err != nil {
+		return &unusableError{err}
+	}
+	defer finder.Close()
+	row := opts.row
+	if row > 0 {
+		if key, err = keyOfRow(ctx, finder, c, row); err != nil {
+			return err
+		}
+	}
+	hash, status := "", "not sent yet"
+	if e := state.Entry(key); e != nil {
+		row = e.Row
+		if e.LastAttempt != nil {
+			hash, status = e.Hash, e.Status.String()
+		}
+	}
+	m, gen, ok, err := finder.Find(ctx, row, key, hash)
+	if err != nil {
+		return &unusableError{err}
+	}
+	if !ok {
+		return notSpooled(ctx, g, c, key, hash)
+	}
+	if !g.quiet {
+		fmt.Fprintf(g.stderr, "row %d, %s: %s; spooled %s (generation %d), %s\n", m.Row, m.Key, status,
+			gen.Created().Local().Format(time.RFC3339), gen.Number(), byteSize(int64(len(m.Data))))
+	}
+	return writeMessage(g, opts.out, m.Data)
+}
+
+// keyOfRow is the key of sheet row row as the newest generation spooled
+// it.
+func keyOfRow(ctx context.Context, finder *spool.Finder, c *campaign.Campaign, row int) (string, error) {
+	for _, gen := range finder.Generations() {
+		rd, err := gen.Open()
+		if err != nil {
+			return "", &unusableError{err}
+		}
+		r, ok, err := rd.FindRow(ctx, func(r spool.Row) bool { return r.Row == row })
+		rd.Close()
+		if err != nil {
+			return "", &unusableError{err}
+		}
+		if ok && r.Key != "" {
+			return r.Key, nil
+		}
+	}
+	return "", fmt.Errorf("%w: no message is spooled for row %d of %s (not a row of the sheet, a row with a problem, or not spooled yet: send spools every row before it sends)",
+		errNotFound, row, displayPath(c.Recipients.Path))
+}
+
+// notSpooled says why key has no message: not in the sheet, or not
+// spooled yet, or (hash set) the message that went out is gone.
+func notSpooled(ctx context.Context, g *globalOptions, c *campaign.Campaign, key, hash string) error {
+	if hash != "" {
+		return fmt.Errorf("%w: the message handed over for %s (digest %s) is not in the spool any more", errNotFound, key, hash)
+	}
+	row, err := sheetRowOf(ctx, c, key)
+	if err != nil {
+		return &unusableError{err}
+	}
+	if row == 0 {
+		return fmt.Errorf("%w: %q is not a key in column %q of %s", errNotFound, key, c.Recipients.Key, displayPath(c.Recipients.Path))
+	}
+	return fmt.Errorf("%w: %s (row %d) has no message spooled yet: send spools every row before it sends (preview shows what it would be)", errNotFound, key, row)
+}
+
+// sheetRowOf finds key in the sheet's key column; 0 when it is not there.
+func sheetRowOf(ctx context.Context, c *campaign.Campaign, key string) (int, error) {
+	sheet, err := campaign.OpenSheet(ctx, c.Recipients)
+	if err != nil {
+		return 0, err
+	}
+	defer sheet.Close()
+	for {
+		r, err := sheet.Next(ctx)
+		var re *campaign.RowError
+		switch {
+		case errors.Is(err, io.EOF):
+			return 0, nil
+		case errors.As(err, &re):
+			continue
+		case err != nil:
+			return 0, err
+		}
+		if spool.SameKey(r.Values[c.Recipients.Key], key) {
+			return r.Number, nil
+		}
+	}
+}
+
+// writeMessage writes data to out (a new or replaced private file), or to
+// stdout when out is "".
+func writeMessage(g *globalOptions, out string, data []byte) error {
+	if out == "" {
+		_, err := g.stdout.Write(data)
+		return err
+	}
+	if err := os.WriteFile(out, data, 0o600); err != nil {
+		return &unusableError{err}
+	}
+	if !g.quiet {
+		fmt.Fprintf(g.stderr, "wrote %s\n", displayPath(out))
+	}
+	return nil
+}

@@ -1,0 +1,182 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/tidings/tidings/sendpool/smtptest"
+	"github.com/tidings/tidings/sendpool/spool"
+)
+
+// serverCopy returns the bytes the server received for rcpt.
+func serverCopy(t *testing.T, srv *smtptest.Server, rcpt string) []byte {
+	t.Helper()
+	for _, m := range srv.Messages() {
+		for _, to := range m.To {
+			if to == rcpt {
+				return m.Data
+			}
+		}
+	}
+	t.Fatalf("the server has no message for %s", rcpt)
+	return nil
+}
+
+// TestShowAndPreviewAfterSend: after a send, show prints each recipient's
+// message byte for byte as the server received it, by key or by row, to
+// stdout or a file; a recipient not in the sheet, or not spooled yet, is
+// exit code 1 saying which; preview lists the sent rows with their status
+// and the messages as they went out.
+func TestShowAndPreviewAfterSend(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 4, "")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("send: %d\n%s%s", code, out, errOut)
+	}
+	want := serverCopy(t, srv, "user002@example.com")
+	out, errOut, code := runCLI(t, "show", camp, " USER002@example.com")
+	if code != exitOK || out != string(want) || !strings.Contains(errOut, "row 4, user002@example.com: sent") {
+		t.Errorf("show by key: code %d, stderr %q, same bytes %v", code, errOut, out == string(want))
+	}
+	file := filepath.Join(t.TempDir(), "m.eml")
+	if out, errOut, code = runCLI(t, "show", "--row", "4", "--out", file, camp); code != exitOK || out != "" {
+		t.Errorf("show --row --out: code %d\n%s%s", code, out, errOut)
+	}
+	if got, _ := os.ReadFile(file); !bytes.Equal(got, want) {
+		t.Errorf("--out wrote %d bytes, want the %d the server got", len(got), len(want))
+	}
+	if _, errOut, code = runCLI(t, "show", camp, "nobody@example.com"); code != exitSomeFailed || !strings.Contains(errOut, `"nobody@example.com" is not a key in column "email"`) {
+		t.Errorf("unknown key: code %d, %s", code, errOut)
+	}
+	// A row added to the sheet after the send: no message spooled yet.
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name\nuser000@example.com,User 0\nuser001@example.com,User 1\nuser002@example.com,User 2\nuser003@example.com,User 3\nnew@example.com,New\n"})
+	if _, errOut, code = runCLI(t, "show", camp, "new@example.com"); code != exitSomeFailed || !strings.Contains(errOut, "new@example.com (row 6) has no message spooled yet") {
+		t.Errorf("not spooled: code %d, %s", code, errOut)
+	}
+	if _, errOut, code = runCLI(t, "show", camp); code != exitUnusable || !strings.Contains(errOut, "usage:") {
+		t.Errorf("no key: code %d, %s", code, errOut)
+	}
+
+	out, errOut, code = runCLI(t, "preview", camp)
+	if code != exitOK {
+		t.Fatalf("preview: %d\n%s%s", code, out, errOut)
+	}
+	dir := filepath.Join(filepath.Dir(camp), ".tidings", "t", "preview")
+	statuses := map[string]string{}
+	f, err := os.Open(filepath.Join(dir, "report.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil || len(recs) < 2 {
+		t.Fatalf("preview report.csv: %v", err)
+	}
+	for _, rec := range recs[1:] {
+		statuses[rec[1]] = rec[4] // row,key,to,subject,status,problem
+	}
+	if statuses["user002@example.com"] != "sent" || statuses["new@example.com"] != "ok" {
+		t.Errorf("preview statuses %v", statuses)
+	}
+	if got, err := os.ReadFile(filepath.Join(dir, "000004-user002@example.com.eml")); err != nil || !bytes.Equal(got, want) {
+		t.Errorf("preview's .eml of a sent row is not the message as sent (%v)", err)
+	}
+	meta, _ := os.ReadFile(filepath.Join(dir, "gallery", "rows.js"))
+	if !bytes.Contains(meta, []byte(`"sent":4`)) {
+		t.Errorf("gallery meta: %s", meta)
+	}
+}
+
+// TestSpoolSheetEditedBetweenRuns: a sheet edited after part of a campaign
+// went out is spooled anew (its inputs changed), the rest is sent once
+// each, and show still gives the earlier recipients the message as it went
+// out, from the generation it was sent from.
+func TestSpoolSheetEditedBetweenRuns(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 4, "")
+	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "2", camp); code != exitSomeFailed || !strings.Contains(out, "generation 1, written by this run") {
+		t.Fatalf("first send: %d\n%s%s", code, out, errOut)
+	}
+	first := serverCopy(t, srv, "user000@example.com")
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name\nnew@example.com,New\nuser000@example.com,Renamed\nuser001@example.com,User 1\nuser002@example.com,User 2\nuser003@example.com,User 3\n"})
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if code != exitOK || !strings.Contains(out, "generation 2, written by this run") {
+		t.Fatalf("second send: %d\n%s%s", code, out, errOut)
+	}
+	for _, k := range []string{"new", "user000", "user001", "user002", "user003"} {
+		if n := srv.Received(k + "@example.com"); n != 1 {
+			t.Errorf("%s received %d copies", k, n)
+		}
+	}
+	shown, _, code := runCLI(t, "show", camp, "user000@example.com")
+	if code != exitOK || shown != string(first) || !strings.Contains(shown, "Hi User 0") {
+		t.Errorf("show user000: code %d, the message as first sent: %v", code, shown == string(first))
+	}
+	gens, err := spool.OpenStore(filepath.Join(filepath.Dir(camp), ".tidings", "t")).Generations()
+	if err != nil || len(gens) != 2 {
+		t.Errorf("generations %v, %v: both were sent from and are kept", gens, err)
+	}
+}
+
+// TestSpoolKillWhileSpooling: a send killed while it writes the spool
+// leaves a generation without its manifest; the next send never reads it,
+// spools anew and sends everyone once.
+func TestSpoolKillWhileSpooling(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin, err := buildTidings()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 3000
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, n, "")
+	state := filepath.Join(filepath.Dir(camp), ".tidings", "t")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "send", "--yes", "-q", camp)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	msgs := filepath.Join(state, "spool", "g0001.msgs")
+	manifest := filepath.Join(state, "spool", "g0001.json")
+	killed := false
+	for !killed {
+		if ctx.Err() != nil {
+			t.Fatal("timed out waiting for the spool")
+		}
+		if _, err := os.Stat(manifest); err == nil {
+			t.Fatal("the preflight finished before the kill could land")
+		}
+		if fi, err := os.Stat(msgs); err == nil && fi.Size() > 0 {
+			cmd.Process.Signal(syscall.SIGKILL)
+			killed = true
+		}
+	}
+	cmd.Wait()
+	if got := len(srv.Messages()); got != 0 {
+		t.Fatalf("%d messages went out during the preflight", got)
+	}
+	out, err := exec.CommandContext(ctx, bin, "send", "--yes", "-q", camp).CombinedOutput()
+	if err != nil || !bytes.Contains(out, []byte("generation 2, written by this run")) {
+		t.Fatalf("resumed send: %v\n%s", err, out)
+	}
+	for i := 0; i < n; i++ {
+		if got := srv.Received(fmt.Sprintf("user%03d@example.com", i)); got != 1 {
+			t.Fatalf("user%03d received %d copies", i, got)
+		}
+	}
+	if _, err := os.Stat(msgs); !os.IsNotExist(err) {
+		t.Errorf("the cut-short generation is still there: %v", err)
+	}
+}
