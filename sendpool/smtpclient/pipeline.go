@@ -108,6 +108,7 @@ type pipeConn struct {
 	lmtp     bool
 	chunking bool
 	eightBit bool
+	dsn      bool // the server offers DSN (RFC 3461)
 	utf8     bool
 	hasSize  bool
 	maxSize  int
@@ -171,6 +172,7 @@ func newPipeConn(s *smtpConn) *pipeConn {
 	c.chunking, _ = s.c.Extension("CHUNKING")
 	c.chunking = c.chunking && !c.lmtp
 	c.eightBit, _ = s.c.Extension("8BITMIME")
+	c.dsn, _ = s.c.Extension("DSN")
 	return c
 }
 
@@ -335,10 +337,19 @@ func (c *pipeConn) envelope(t *pipeTx) {
 	if m.UTF8 {
 		b.WriteString(" SMTPUTF8")
 	}
+	envID := envelopeID(m)
+	if c.dsn && envID != "" {
+		b.WriteString(" RET=HDRS ENVID=")
+		b.WriteString(xtext(envID))
+	}
 	c.command(b.String())
 	c.expect(slot{kind: slotMail, t: t})
 	for i, r := range t.tx.Rcpts {
-		c.command("RCPT TO:<" + r + ">")
+		line := "RCPT TO:<" + r + ">"
+		if c.dsn {
+			line += " NOTIFY=FAILURE,DELAY ORCPT=" + orcpt(r)
+		}
+		c.command(line)
 		c.expect(slot{kind: slotRcpt, t: t, i: i})
 	}
 }

@@ -87,12 +87,16 @@ func (s *smtpConn) Send(ctx context.Context, tx *sendpool.Tx) (*sendpool.Deliver
 	if s.hasSize {
 		opts.Size = int64(len(m.Data))
 	}
+	if envID := envelopeID(m); envID != "" {
+		// go-smtp sends these only when the server offers DSN.
+		opts.Return, opts.EnvelopeID = smtp.DSNReturnHeaders, envID
+	}
 	if err := s.c.Mail(m.EnvelopeFrom, opts); err != nil {
 		return d, s.fail(sendpool.StageMail, "MAIL", err)
 	}
 	accepted := 0
 	for i, r := range tx.Rcpts {
-		if err := s.c.Rcpt(r, nil); err != nil {
+		if err := s.c.Rcpt(r, rcptDSN(r)); err != nil {
 			txe := s.fail(sendpool.StageRcpt, "RCPT", err)
 			se, ok := txe.Err.(*sendpool.SMTPError)
 			if !ok || se.Code == 421 {

@@ -62,6 +62,11 @@ type Message struct {
 	// session was encrypted.
 	User string
 	TLS  bool
+	// DSN parameters (RFC 3461, WithDSN): MAIL's RET and ENVID, and each
+	// accepted recipient's NOTIFY and ORCPT ("rfc822;addr"), by address.
+	Ret, EnvID string
+	Notify     map[string]string
+	ORcpt      map[string]string
 }
 
 // Session describes the session a hook is called for.
@@ -95,6 +100,7 @@ type options struct {
 	mechs                 []string
 	lmtp                  bool
 	utf8                  bool
+	dsn                   bool
 	maxSize               int64
 	maxSessions           int
 	refusal               string
@@ -140,6 +146,10 @@ func WithLMTP() Option { return func(o *options) { o.lmtp = true } }
 
 // WithSMTPUTF8 offers SMTPUTF8.
 func WithSMTPUTF8() Option { return func(o *options) { o.utf8 = true } }
+
+// WithDSN offers DSN (RFC 3461) and records its parameters on each
+// Message.
+func WithDSN() Option { return func(o *options) { o.dsn = true } }
 
 // WithMaxSize advertises SIZE n and refuses bigger messages.
 func WithMaxSize(n int64) Option { return func(o *options) { o.maxSize = n } }
@@ -254,6 +264,7 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 	srv.AllowInsecureAuth = true
 	srv.LMTP = s.o.lmtp
 	srv.EnableSMTPUTF8 = s.o.utf8
+	srv.EnableDSN = s.o.dsn
 	srv.MaxMessageBytes = s.o.maxSize
 	srv.ErrorLog = log.New(io.Discard, "", 0)
 	if s.o.implicitTLS || s.o.startTLS {
@@ -516,7 +527,9 @@ type session struct {
 	user string
 	from string
 	opts smtp.MailOptions
-	to   []string
+	// notify and orcpt are the DSN parameters of the recipients so far.
+	notify, orcpt map[string]string
+	to            []string
 }
 
 var _ smtp.LMTPSession = (*session)(nil)
@@ -529,7 +542,9 @@ func (se *session) info() Session {
 	return Session{Conn: se.cc.id, Delivered: se.cc.delivered, User: se.user, TLS: isTLS}
 }
 
-func (se *session) Reset()        { se.from, se.to, se.opts = "", nil, smtp.MailOptions{} }
+func (se *session) Reset() {
+	se.from, se.to, se.opts, se.notify, se.orcpt = "", nil, smtp.MailOptions{}, nil, nil
+}
 func (se *session) Logout() error { return nil }
 
 func (se *session) Mail(from string, opts *smtp.MailOptions) error {
@@ -556,13 +571,26 @@ func (se *session) Mail(from string, opts *smtp.MailOptions) error {
 	return nil
 }
 
-func (se *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+func (se *session) Rcpt(to string, opts *smtp.RcptOptions) error {
 	if f := se.s.o.onRcpt; f != nil {
 		if err := f(se.info(), to); err != nil {
 			return err
 		}
 	}
 	se.to = append(se.to, to)
+	if opts != nil && (len(opts.Notify) > 0 || opts.OriginalRecipient != "") {
+		if se.notify == nil {
+			se.notify, se.orcpt = map[string]string{}, map[string]string{}
+		}
+		var n []string
+		for _, v := range opts.Notify {
+			n = append(n, string(v))
+		}
+		se.notify[to] = strings.Join(n, ",")
+		if opts.OriginalRecipient != "" {
+			se.orcpt[to] = string(opts.OriginalRecipientType) + ";" + opts.OriginalRecipient
+		}
+	}
 	return nil
 }
 
@@ -574,7 +602,8 @@ func (se *session) body(r io.Reader) (*Message, error) {
 	}
 	info := se.info()
 	m := &Message{Conn: info.Conn, From: se.from, To: append([]string(nil), se.to...), Data: data,
-		Size: se.opts.Size, UTF8: se.opts.UTF8, Body: string(se.opts.Body), User: se.user, TLS: info.TLS}
+		Size: se.opts.Size, UTF8: se.opts.UTF8, Body: string(se.opts.Body), User: se.user, TLS: info.TLS,
+		Ret: string(se.opts.Return), EnvID: se.opts.EnvelopeID, Notify: se.notify, ORcpt: se.orcpt}
 	if g := se.s.o.gate; g != nil {
 		select {
 		case se.s.held <- *m:
