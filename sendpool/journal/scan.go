@@ -125,27 +125,29 @@ var (
 	resultPrefix  = []byte(`{"type":"result"`)
 )
 
-// decode parses one line; ok is false when it is not a record.
-func (s *scanner) decode(b []byte) (Record, bool) {
-	kind := ""
+// lineType is a line's record type ("" when the line is not JSON).
+func lineType(b []byte) string {
 	switch {
 	case bytes.HasPrefix(b, runPrefix):
-		kind = "run"
+		return "run"
 	case bytes.HasPrefix(b, attemptPrefix):
-		kind = "attempt"
+		return "attempt"
 	case bytes.HasPrefix(b, resultPrefix):
-		kind = "result"
-	default:
-		var head struct {
-			Type string `json:"type"`
-		}
-		if json.Unmarshal(b, &head) != nil {
-			return Record{}, false
-		}
-		kind = head.Type
+		return "result"
 	}
+	var head struct {
+		Type string `json:"type"`
+	}
+	if json.Unmarshal(b, &head) != nil {
+		return ""
+	}
+	return head.Type
+}
+
+// decode parses one line; ok is false when it is not a record.
+func (s *scanner) decode(b []byte) (Record, bool) {
 	rec := Record{Line: s.line, Run: s.run}
-	switch kind {
+	switch lineType(b) {
 	case "run":
 		s.runL = runLine{}
 		if json.Unmarshal(b, &s.runL) != nil {
