@@ -17,7 +17,11 @@
 //     rate the cores can carry at send's cost (see reportCPU);
 //   - BenchmarkSheetMemory: peak memory of check over a 1,000,000-row CSV and
 //     a 200,000-row XLSX shaped like Excel's output, against excelize's bare
-//     Rows() loop, and that no temporary file is left behind.
+//     Rows() loop, and that no temporary file is left behind;
+//   - BenchmarkReportPage: the report page of a made-up 100,000-recipient
+//     campaign in two runs: WritePage's time, memory and files, and how long
+//     headless Chromium takes to show it from disk (charts, the first page of
+//     the table, every row, a search).
 //
 // The CLI runs as a child process (built once per benchmark); its peak
 // memory is the child's ru_maxrss and its CPU time the wrapper's rusage,

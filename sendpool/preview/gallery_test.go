@@ -724,7 +724,7 @@ func gallerySyntheticRows(n int) []Row {
 				To: fmt.Sprintf("User %06d <user%06d@example.com>", i, i)},
 			Subject: fmt.Sprintf("User %06d, your November digest", i), Status: "ok",
 		}
-		r.File = EMLName(r.Row, r.Key)
+		r.File = report.EMLName(r.Row, r.Key)
 		r.Size = 4200
 		if i%10 == 0 {
 			r.Attachments = []render.Attachment{{Name: fmt.Sprintf("invoice-%06d.pdf", i), Size: 48213}}

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"sync"
 
 	"github.com/gocarina/gocsv"
@@ -47,7 +46,7 @@ type Writer struct {
 }
 
 // NewWriter creates dir (and its parents) and returns a writer into
-// it. Messages an earlier preview wrote there (files named as EMLName
+// it. Messages an earlier preview wrote there (files named as report.EMLName
 // names them, and the gallery's message files) are removed first, so the
 // folder shows this preview only; nothing else in dir is touched.
 func NewWriter(dir string) (*Writer, error) {
@@ -71,35 +70,6 @@ func NewWriter(dir string) (*Writer, error) {
 // Dir is the folder the writer writes into.
 func (w *Writer) Dir() string { return w.dir }
 
-// EMLName is the file name of a row's preview: the six-digit zero-padded sheet
-// row, '-', and the key made filesystem-safe.
-func EMLName(row int, key string) string {
-	return fmt.Sprintf("%06d-%s.eml", row, safeName(key))
-}
-
-// safeName keeps letters, digits and @._+- and replaces the rest with '_',
-// so a key from a sheet can never name a path outside the folder.
-func safeName(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9',
-			r == '@', r == '.', r == '_', r == '+', r == '-':
-			b.WriteRune(r)
-		default:
-			b.WriteByte('_')
-		}
-		if b.Len() >= 120 {
-			break
-		}
-	}
-	out := strings.Trim(b.String(), ".")
-	if out == "" {
-		out = "_"
-	}
-	return out
-}
-
 // WriteMessage writes m as an .eml file, and the gallery's parsed copy
 // of it.
 func (w *Writer) WriteMessage(ctx context.Context, m *render.Message) error {
@@ -122,7 +92,7 @@ func (w *Writer) writeFiles(ctx context.Context, m *render.Message) (string, err
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}
-	name := EMLName(m.Row, m.Key)
+	name := report.EMLName(m.Row, m.Key)
 	if err := os.WriteFile(filepath.Join(w.dir, name), m.Data, 0o600); err != nil {
 		return "", fmt.Errorf("preview: %w", err)
 	}

@@ -51,6 +51,14 @@ type MailpitOption func(*mailpitOptions)
 type mailpitOptions struct {
 	pop3User, pop3Pass string
 	pop3TLS            bool
+	extra              []string
+}
+
+// MailpitArgs passes more command-line flags to mailpit, e.g.
+// "--smtp-allowed-recipients", `@(example\.org|example\.net)$` to make it
+// refuse every other recipient, as a real server refuses unknown users.
+func MailpitArgs(args ...string) MailpitOption {
+	return func(o *mailpitOptions) { o.extra = append(o.extra, args...) }
 }
 
 // MailpitPOP3 turns on mailpit's POP3 server on a free loopback port
@@ -139,6 +147,7 @@ func StartMailpit(t testing.TB, cert *Cert, user, pass string, opts ...MailpitOp
 		"--disable-version-check",
 		"--quiet",
 	}
+	args = append(args, o.extra...)
 	if o.pop3User != "" {
 		args = append(args, "--pop3-auth-file", writeAuthFile(t, dir, "pop3-auth", o.pop3User, o.pop3Pass))
 		if o.pop3TLS {

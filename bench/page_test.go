@@ -1,0 +1,128 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/tidings/tidings/sendpool/journal"
+	rpage "github.com/tidings/tidings/sendpool/report"
+	"github.com/tidings/tidings/sendpool/report/pagetest"
+)
+
+// BenchmarkReportPage: the report page of a campaign of BENCH_PAGE_N
+// recipients (100,000) in two runs (pagetest.Campaign): how long WritePage
+// takes (one pass over the journal, the recipient chunks) and how big its
+// files are; then how long headless Chromium takes to show it from disk:
+// the charts, the first page of the table, every row (search covers them
+// all), and a search over all of them.
+func BenchmarkReportPage(b *testing.B) {
+	n := knob("BENCH_PAGE_N", 100_000)
+	dir := b.TempDir()
+	rows, err := pagetest.Campaign(dir, n, time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
+	must(b, err)
+	in := rpage.PageInput{Campaign: "bench", CampaignPath: "campaign.yaml", Rows: rows, JournalDir: dir,
+		Settings: rpage.Settings{Rate: "10/s", Concurrency: 4, PerConnection: 100, Retries: 3}}
+	var write time.Duration
+	var peak, base uint64
+	for range b.N {
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		base = ms.HeapInuse // the rows, and what the process holds besides
+		stop := sampleHeap(&peak)
+		start := time.Now()
+		must(b, rpage.WritePage(context.Background(), dir, in))
+		write += time.Since(start)
+		stop()
+	}
+	write /= time.Duration(b.N)
+	page, err := os.Stat(filepath.Join(dir, rpage.PageFile))
+	must(b, err)
+	jl, err := os.Stat(filepath.Join(dir, journal.FileName))
+	must(b, err)
+	files, size := dirSize(b, filepath.Join(dir, rpage.PageDataDir))
+	report(b, row{name: fmt.Sprintf("report page: WritePage, %d recipients", n), rate: float64(n) / write.Seconds(), peakMB: mb(int64(peak)),
+		target: "report.html < 1 MB",
+		note: fmt.Sprintf("%v; report.html %d KB, report-data %.1f MB in %d files; journal %.0f MB read once; peak = Go heap in use, %.0f MB of it before (the rows)",
+			write.Round(time.Millisecond), page.Size()>>10, float64(size)/1e6, files, float64(jl.Size())/1e6, mb(int64(base)))})
+
+	br := pagetest.Start(b, 120*time.Second, 1360, 1000)
+	var marks map[string]string
+	var wall time.Duration
+	for range b.N {
+		start := time.Now()
+		br.Do(b, "load", chromedp.Navigate(pagetest.FileURL(filepath.Join(dir, rpage.PageFile))),
+			chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`, chromedp.WithPollingInterval(10*time.Millisecond)))
+		wall += time.Since(start)
+		marks = pagetest.Get(b, br, "timings", chromedp.Evaluate[map[string]string](`({charts: document.body.dataset.chartsMs,
+			first: document.body.dataset.firstTableMs, ready: document.body.dataset.readyMs, total: document.getElementById('page-info').dataset.total})`))
+	}
+	wall /= time.Duration(b.N)
+	if marks["total"] != strconv.Itoa(n) {
+		b.Fatalf("the table lists %s rows, want %d", marks["total"], n)
+	}
+	br.Do(b, "search", chromedp.SendKeys(chromedp.ID("search"), "gmail"))
+	start := time.Now()
+	br.Do(b, "search results", chromedp.Poll[chromedp.Void](`document.getElementById('page-info').dataset.total !== '`+strconv.Itoa(n)+`'`,
+		chromedp.WithPollingInterval(5*time.Millisecond)))
+	search := time.Since(start)
+	for _, p := range br.Problems() {
+		b.Errorf("browser reported %s", p)
+	}
+	readyMs, _ := strconv.Atoi(marks["ready"])
+	report(b, row{name: fmt.Sprintf("report page in headless Chromium, %d recipients", n), rate: float64(n) / (float64(readyMs) / 1000),
+		target: "first table within a few s",
+		note: fmt.Sprintf("after navigation start: charts %s ms, first table %s ms, all rows %s ms (wall %v); first search %v incl. 120 ms debounce",
+			marks["charts"], marks["first"], marks["ready"], wall.Round(time.Millisecond), search.Round(time.Millisecond))})
+}
+
+// sampleHeap records the Go heap in use into peak every 5 ms until the
+// returned stop is called.
+func sampleHeap(peak *uint64) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(5 * time.Millisecond)
+		defer t.Stop()
+		var ms runtime.MemStats
+		for {
+			runtime.ReadMemStats(&ms)
+			*peak = max(*peak, ms.HeapInuse)
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	})
+	return func() { close(done); wg.Wait() }
+}
+
+// dirSize counts the files under dir and their bytes.
+func dirSize(b *testing.B, dir string) (files int, size int64) {
+	b.Helper()
+	err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		files++
+		size += fi.Size()
+		return nil
+	})
+	must(b, err)
+	return files, size
+}

@@ -1,0 +1,370 @@
+package report_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/render"
+	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/journal"
+	"github.com/tidings/tidings/sendpool/pooltest"
+	"github.com/tidings/tidings/sendpool/report"
+	"github.com/tidings/tidings/sendpool/report/pagetest"
+	"github.com/tidings/tidings/sendpool/smtpclient"
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// Hostile values: if either ever reaches HTML parsing in the page,
+// window.__pwned is set.
+const (
+	pageHostileName  = `<img src=x onerror=window.__pwned=1>`
+	pageHostileReply = `<img src=x onerror=window.__pwned=2> is not welcome here`
+)
+
+// pageRunPool runs the real pool over msgs with a journal run in stateDir
+// (through journal.Recorder), adding every final result to rep.
+func pageRunPool(t *testing.T, stateDir string, cfg pooltest.Config, msgs []*render.Message, rep *report.Reporter) {
+	t.Helper()
+	ctx := context.Background()
+	lock, err := journal.AcquireLock(stateDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Release()
+	w, err := journal.Open(ctx, lock, journal.Run{Version: "tidings test", Flags: map[string]string{"rate": fmt.Sprint(cfg.Rate), "concurrency": fmt.Sprint(cfg.Concurrency)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Journal = journal.NewRecorder(w)
+	p, err := sendpool.New(cfg.PoolConfig(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	err = p.Run(rctx, sendpool.SliceSource(msgs), func(r sendpool.Result) {
+		if err := rep.Add(r); err != nil {
+			t.Error(err)
+		}
+	})
+	if err != nil {
+		t.Fatalf("pool run: %v", err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// pageMessage is a message for row to addr, with the display name name.
+func pageMessage(row int, addr, name string) *render.Message {
+	m := pooltest.Message(row, addr)
+	if name != "" {
+		m.To = name + " <" + addr + ">"
+	}
+	return m
+}
+
+// pageCampaign sends a campaign in two runs (pageMailpitRun, pageLocalRun)
+// through one Reporter and writes its report page into the state folder it
+// returns.
+func pageCampaign(t *testing.T) (stateDir string, rows []report.Row) {
+	stateDir = filepath.Join(t.TempDir(), ".tidings", "news")
+	rep, err := report.NewReporter(stateDir, report.ReporterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pageMailpitRun(t, stateDir, rep)
+	pageLocalRun(t, stateDir, rep)
+	if err := rep.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	rows = rep.Rows()
+	err = report.WritePage(context.Background(), stateDir, report.PageInput{
+		Campaign: "November news", CampaignPath: "campaigns/news letter.yaml", Rows: rows, JournalDir: stateDir,
+		Settings: report.Settings{Rate: "1000/s", Concurrency: 2, PerConnection: 10, Retries: 2, Domains: map[string]string{"slow.example": "2/s"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return stateDir, rows
+}
+
+// pageMailpitRun is run 1, through mailpit (STARTTLS, AUTH): it accepts 30
+// readers, one with a hostile name, and refuses the 5 of refused.example
+// (its allowed-recipients rule).
+func pageMailpitRun(t *testing.T, stateDir string, rep *report.Reporter) {
+	cert := smtptest.NewCert(t, "127.0.0.1")
+	const user, pass = "tidings", "mailpit-s3cret"
+	mp := smtptest.StartMailpit(t, cert, user, pass,
+		smtptest.MailpitArgs("--smtp-allowed-recipients", `@(example\.org|example\.net|mail\.example\.com)$`))
+	var msgs []*render.Message
+	domains := []string{"example.org", "example.org", "example.org", "example.net", "mail.example.com"}
+	for i := range 30 {
+		name := fmt.Sprintf("Reader %02d", i)
+		if i == 4 {
+			name = pageHostileName
+		}
+		msgs = append(msgs, pageMessage(i+2, fmt.Sprintf("reader%02d@%s", i, domains[i%len(domains)]), name))
+	}
+	for i := range 5 {
+		msgs = append(msgs, pageMessage(32+i, fmt.Sprintf("nobody%d@refused.example", i), ""))
+	}
+	pageRunPool(t, stateDir, pooltest.Config{
+		SMTP: smtpclient.Config{Host: "127.0.0.1", Port: mp.SMTPPort, Security: campaign.SecurityStartTLS,
+			Username: user, Password: pass, RootCAs: cert.Pool, Timeout: 10 * time.Second},
+		Config: sendpool.Config{Concurrency: 2, PerConnection: 10, Retries: 1, RetryBackoff: 10 * time.Millisecond},
+	}, msgs, rep)
+	if n := len(mp.Messages(t)); n != 30 {
+		t.Fatalf("mailpit holds %d messages, want 30", n)
+	}
+}
+
+// pageLocalRun is run 2, through an in-process server (mailpit throttles
+// no domain): it throttles slow.example (451 4.7.0 "rate limited" to each
+// first message), greylists one reader once and refuses one with a hostile
+// reply text. The throttling and the greylisting answer the message's
+// data: the pool journals a try that will be retried only once its body
+// was handed over (a refusal at RCPT leaves no intermediate record). 451,
+// not 421: the test server does not close the session after a 421 as real
+// servers do, and the client would wait for that.
+func pageLocalRun(t *testing.T, stateDir string, rep *report.Reporter) {
+	var mu sync.Mutex
+	tries := map[string]int{}
+	srv := smtptest.NewServer(t,
+		smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+			if to == "mallory@bad.example" {
+				return smtptest.Reply(550, "5.7.1", pageHostileReply)
+			}
+			return nil
+		}),
+		smtptest.OnData(func(_ smtptest.Session, m *smtptest.Message) error {
+			to := m.To[0]
+			mu.Lock()
+			tries[to]++
+			n := tries[to]
+			mu.Unlock()
+			switch {
+			case strings.HasSuffix(to, "@slow.example") && n == 1:
+				return smtptest.Reply(451, "4.7.0", "rate limited, slow down")
+			case to == "grey@later.example" && n == 1:
+				return smtptest.Reply(451, "4.7.1", "greylisted, try again later")
+			}
+			return nil
+		}))
+	var msgs []*render.Message
+	for i := range 6 {
+		msgs = append(msgs, pageMessage(37+i, fmt.Sprintf("user%d@slow.example", i), ""))
+	}
+	msgs = append(msgs, pageMessage(43, "grey@later.example", "Grey"), pageMessage(44, "mallory@bad.example", "Mallory"))
+	cfg := pooltest.NewConfig(srv)
+	cfg.Rate, cfg.Retries = 1000, 2
+	pageRunPool(t, stateDir, cfg, msgs, rep)
+}
+
+// pageTab is a report page open in headless Chromium.
+type pageTab struct {
+	t *testing.T
+	b *pagetest.Browser
+}
+
+// str evaluates js to a string.
+func (p pageTab) str(what, js string) string {
+	p.t.Helper()
+	return pagetest.Get(p.t, p.b, what, chromedp.Evaluate[string](js))
+}
+
+// waitTotal waits until the recipient table lists want rows.
+func (p pageTab) waitTotal(what string, want int) {
+	p.t.Helper()
+	_, err := chromedp.Run(p.b.Ctx, chromedp.Poll[chromedp.Void](fmt.Sprintf(`document.getElementById('page-info').dataset.total === '%d'`, want),
+		chromedp.WithPollingTimeout(10*time.Second)))
+	if err != nil {
+		p.t.Fatalf("%s: want %d rows, the table shows %s: %v", what, want, p.str("total", `document.getElementById('page-info').dataset.total`), err)
+	}
+}
+
+// search types q into the emptied search box.
+func (p pageTab) search(what, q string) {
+	p.t.Helper()
+	p.b.Do(p.t, what, chromedp.Evaluate[chromedp.Void](`document.getElementById('search').value = ''`), chromedp.SendKeys(chromedp.ID("search"), q))
+}
+
+// TestPageBrowser sends a campaign for real (pageCampaign), writes its
+// report page and drives headless Chromium through it, opened from disk:
+// the counts, the timeline and domain charts drawn, the reply table, the
+// search, a row's command, and hostile values shown as text.
+func TestPageBrowser(t *testing.T) {
+	dir, rows := pageCampaign(t)
+	counts := map[sendpool.Status]int{}
+	for _, r := range rows {
+		counts[r.Status]++
+	}
+	if len(rows) != 43 || counts[sendpool.StatusSent] != 37 || counts[sendpool.StatusFailed] != 6 {
+		t.Fatalf("report: %d rows, %v", len(rows), counts)
+	}
+	b := pagetest.Start(t, 60*time.Second, 1400, 1000)
+	start := time.Now()
+	b.Do(t, "load report.html", chromedp.Navigate(pagetest.FileURL(filepath.Join(dir, report.PageFile))),
+		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
+	t.Logf("page ready in %v", time.Since(start))
+	p := pageTab{t, b}
+	pageCheckSummary(p)
+	pageCheckCharts(p)
+	pageCheckReplies(p)
+	pageCheckTable(p)
+	pagetest.SaveScreenshot(t, "report-run.png", pagetest.Get(t, b, "screenshot", chromedp.FullScreenshot(100)))
+	if got := p.str("pwned", `String(window.__pwned)`); got != "undefined" {
+		t.Errorf("window.__pwned = %s: a hostile value ran as script", got)
+	}
+	for _, problem := range b.Problems() {
+		t.Errorf("browser reported %s", problem)
+	}
+}
+
+// pageCheckSummary: every status listed with its count and share, the
+// runs, the settings.
+func pageCheckSummary(p pageTab) {
+	t := p.t
+	if got := p.str("total", `document.getElementById('kpi-total').firstChild.textContent`); got != "43" {
+		t.Errorf("total shows %q", got)
+	}
+	statuses := pagetest.Get(t, p.b, "status list", chromedp.Evaluate[map[string]string](`(function () { var o = {};
+		document.querySelectorAll('#status-list li').forEach(function (li) {
+			o[li.dataset.status] = li.querySelector('.n').textContent + ' ' + li.querySelector('.pct').textContent; });
+		return o; })()`))
+	for st, want := range map[string]string{"sent": "37 86%", "failed": "6 14%", "deferred": "0 0%", "bounced": "0 0%",
+		"soft-bounce": "0 0%", "complained": "0 0%", "not-attempted": "0 0%", "unknown": "0 0%", "suppressed": "0 0%",
+		"duplicate": "0 0%", "invalid": "0 0%"} {
+		if statuses[st] != want {
+			t.Errorf("status %s shows %q, want %q", st, statuses[st], want)
+		}
+	}
+	runs := p.str("runs", `document.getElementById('runs').innerText`)
+	if !strings.Contains(runs, "#1") || !strings.Contains(runs, "#2") || !strings.Contains(runs, "concurrency=2") {
+		t.Errorf("runs table:\n%s", runs)
+	}
+	if got := p.str("settings", `document.getElementById('settings').innerText`); !strings.Contains(got, "slow.example 2/s") || !strings.Contains(got, "1000/s") {
+		t.Errorf("settings:\n%s", got)
+	}
+}
+
+// pageCheckCharts: the timeline and the domain chart are drawn (present,
+// with a size, with bars, throttling marks and stops), and the domain
+// table counts slow.example's throttling.
+func pageCheckCharts(p pageTab) {
+	t := p.t
+	sizes := pagetest.Get(t, p.b, "chart sizes", chromedp.Evaluate[map[string]float64](`(function () {
+		var t = document.getElementById('timeline-svg').getBoundingClientRect();
+		var d = document.getElementById('domain-svg').getBoundingClientRect();
+		var bars = document.querySelectorAll('#timeline-svg rect.bar'), area = 0;
+		bars.forEach(function (r) { var b = r.getBoundingClientRect(); area += b.width * b.height; });
+		return { tw: t.width, th: t.height, dw: d.width, dh: d.height, bars: bars.length, barArea: area,
+			throttles: document.querySelectorAll('#timeline-svg .throttle-mark').length,
+			stops: document.querySelectorAll('#timeline-svg .stop').length,
+			domainRows: document.querySelectorAll('#domain-svg .bar-row').length,
+			domainSegs: document.querySelectorAll('#domain-svg rect.seg').length };
+	})()`))
+	if sizes["tw"] < 300 || sizes["th"] < 100 || sizes["dw"] < 300 || sizes["dh"] < 100 {
+		t.Errorf("charts not drawn: %v", sizes)
+	}
+	if sizes["bars"] == 0 || sizes["barArea"] <= 0 || sizes["throttles"] == 0 || sizes["stops"] != 2 {
+		t.Errorf("timeline: %v bars (area %v), %v throttling marks, %v stops", sizes["bars"], sizes["barArea"], sizes["throttles"], sizes["stops"])
+	}
+	if sizes["domainRows"] != 7 || sizes["domainSegs"] < 7 {
+		t.Errorf("domain chart: %v rows, %v bars", sizes["domainRows"], sizes["domainSegs"])
+	}
+	// slow.example: 6 recipients, all sent, none not sent, 6 throttling
+	// replies, no refusal, no deferral.
+	slow := p.str("slow.example", `Array.from(document.querySelector('#domains tr[data-domain="slow.example"]').cells).map(function (c) { return c.textContent; }).join('|')`)
+	if !strings.HasPrefix(slow, "slow.example|6|6 · 100%|0|6|0|0|") {
+		t.Errorf("slow.example's line: %q", slow)
+	}
+	if refused := p.str("refused.example", `document.querySelector('#domains tr[data-domain="refused.example"]').innerText`); !strings.Contains(refused, "5") {
+		t.Errorf("refused.example's line: %q", refused)
+	}
+}
+
+// pageCheckReplies: the reply table lists every kind of reply, mailpit's
+// refusals and the hostile text among them, as text.
+func pageCheckReplies(p pageTab) {
+	replies := p.str("replies", `document.getElementById('replies').innerText`)
+	for _, want := range []string{"250", "451 4.7.0", "throttled", "rate limited, slow down", "451 4.7.1", "550 5.1.0", "550 5.7.1", pageHostileReply} {
+		if !strings.Contains(replies, want) {
+			p.t.Errorf("reply table lacks %q:\n%s", want, replies)
+		}
+	}
+}
+
+// pageCheckTable: search finds a recipient, its row gives the command that
+// shows its message, hostile values are found and shown as text, and a
+// domain from the domain table filters the rows.
+func pageCheckTable(p pageTab) {
+	t := p.t
+	p.waitTotal("all", 43)
+	p.search("search", "reader07")
+	p.waitTotal("search reader07", 1)
+	if got := p.str("found", `document.querySelector('#rows td.key').textContent`); got != "reader07@example.org" {
+		t.Errorf("search found %q", got)
+	}
+	p.b.Do(t, "open row", chromedp.Click(chromedp.CSS(`#rows tr[data-idx]`)))
+	if got := p.str("command", `document.querySelector('#rows .show-cmd').textContent`); got != "tidings show 'campaigns/news letter.yaml' reader07@example.org" {
+		t.Errorf("command %q", got)
+	}
+	p.search("search hostile", "onerror")
+	p.waitTotal("hostile rows", 2)
+	shown := p.str("hostile text", `document.getElementById('rows').innerText`)
+	for _, v := range []string{pageHostileName, pageHostileReply} {
+		if !strings.Contains(shown, v) {
+			t.Errorf("the table does not show %q as text:\n%s", v, shown)
+		}
+	}
+	if n := pagetest.Get(t, p.b, "elements from data", chromedp.Evaluate[int](`document.querySelectorAll('img, iframe, object, embed, main script').length`)); n != 0 {
+		t.Errorf("%d elements were made from data", n)
+	}
+	p.search("no search", " ")
+	p.waitTotal("no search", 43)
+	p.b.Do(t, "domain filter", chromedp.Click(chromedp.CSS(`#domains tr[data-domain="refused.example"]`)))
+	p.waitTotal("refused.example", 5)
+	p.b.Do(t, "remove the filter", chromedp.Click(chromedp.CSS(`#active-filters .chip`)))
+	p.waitTotal("all again", 43)
+}
+
+// TestPageScreenshot writes the page of a made-up campaign of 20,000
+// recipients in two runs (pagetest.Campaign) and takes the screenshot for
+// the README (report.png; set TIDINGS_SCREENSHOT_DIR to keep it). Skipped
+// with -short.
+func TestPageScreenshot(t *testing.T) {
+	if testing.Short() {
+		t.Skip("20,000-recipient page in a browser: skipped with -short")
+	}
+	dir := t.TempDir()
+	rows, err := pagetest.Campaign(dir, 20_000, time.Date(2026, 11, 25, 9, 12, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := report.PageInput{Campaign: "November newsletter", CampaignPath: "november.yaml", Rows: rows, JournalDir: dir,
+		Settings: report.Settings{Rate: "10/s", Concurrency: 4, PerConnection: 100, Retries: 3, DailyCap: 15000,
+			Domains: map[string]string{"qq.com": "2/s", "163.com": "2/s"}}}
+	if err := report.WritePage(context.Background(), dir, in); err != nil {
+		t.Fatal(err)
+	}
+	b := pagetest.Start(t, 60*time.Second, 1360, 1640)
+	b.Do(t, "load", chromedp.Navigate(pagetest.FileURL(filepath.Join(dir, report.PageFile))),
+		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
+	if got := pagetest.Get(t, b, "total", chromedp.Evaluate[string](`document.getElementById('page-info').dataset.total`)); got != "20000" {
+		t.Errorf("table total %s", got)
+	}
+	pagetest.SaveScreenshot(t, "report.png", pagetest.Get(t, b, "screenshot", chromedp.CaptureScreenshot()))
+	pagetest.SaveScreenshot(t, "report-full.png", pagetest.Get(t, b, "full screenshot", chromedp.FullScreenshot(100)))
+	for _, p := range b.Problems() {
+		t.Errorf("browser reported %s", p)
+	}
+}

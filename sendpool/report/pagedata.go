@@ -1,0 +1,412 @@
+package report
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"time"
+
+	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/journal"
+)
+
+// pageMaxPath bounds the campaign file's path in the page, in bytes.
+const pageMaxPath = 4096
+
+// pageStatusOrder is the order the page lists statuses in; every one is
+// listed, with 0 when no row has it, then any other status found.
+var pageStatusOrder = []string{"sent", "deferred", "failed", "unknown", "bounced", "soft-bounce", "complained",
+	"suppressed", "duplicate", "invalid", "not-attempted"}
+
+// pageData is what report.html draws, inlined in it as JSON: bounded in
+// size whatever the number of rows (see the limits of its parts). The
+// recipients themselves are in the chunk files.
+type pageData struct {
+	Version      int           `json:"v"`
+	Campaign     string        `json:"campaign"`
+	CampaignPath string        `json:"campaignPath"`
+	Generated    int64         `json:"generated"` // Unix milliseconds
+	Total        int           `json:"total"`
+	Statuses     []statusCount `json:"statuses"`
+	Settings     Settings      `json:"settings"`
+	Runs         []pageRun     `json:"runs"`
+	Timeline     pageTimeline  `json:"timeline"`
+	// FromRows is set when the journal had no tries: the timeline then
+	// shows the report lines' final outcomes.
+	FromRows bool `json:"fromRows,omitempty"`
+	// Trimmed is set when texts were shortened to keep the page small
+	// (see fitPage).
+	Trimmed bool `json:"trimmed,omitempty"`
+	// JournalSkipped counts journal lines that were not records.
+	JournalSkipped int          `json:"journalSkipped,omitempty"`
+	Domains        []pageDomain `json:"domains"`
+	// DomainCount is the number of distinct domains.
+	DomainCount int `json:"domainCount"`
+	// MedianMS and P90MS are over every recipient's time from first try
+	// to final reply; -1 when none.
+	MedianMS    int64       `json:"medianMs"`
+	P90MS       int64       `json:"p90Ms"`
+	Replies     []pageReply `json:"replies"`
+	MoreReplies pageMore    `json:"moreReplies"`
+	Chunks      int         `json:"chunks"`
+	ChunkRows   int         `json:"chunkRows"`
+	// DataDir is the folder of the chunk files, relative to the page.
+	DataDir string `json:"dataDir"`
+	// Preview is the preview folder relative to the page (slash
+	// separated), "" when rows link no preview.
+	Preview string `json:"preview,omitempty"`
+}
+
+// statusCount is a status and its number of rows.
+type statusCount struct {
+	Status string `json:"s"`
+	N      int    `json:"n"`
+}
+
+// pageMore sums up the reply kinds the table leaves out.
+type pageMore struct {
+	Kinds   int `json:"kinds"`
+	Replies int `json:"replies"`
+	Final   int `json:"final"`
+}
+
+// pageDomain is one line of the domain table: recipients by final status,
+// the journal's throttling, refusals and deferrals, and the median and
+// 90th percentile time from first try to final reply (-1 when none).
+type pageDomain struct {
+	Domain    string         `json:"d"`
+	N         int            `json:"n"`
+	ByStatus  map[string]int `json:"s"`
+	Throttled int            `json:"throttled"`
+	Refused   int            `json:"refused"`
+	Deferred  int            `json:"deferred"`
+	MedianMS  int64          `json:"medianMs"`
+	P90MS     int64          `json:"p90Ms"`
+	// Others is set on the line that sums up the domains not listed: the
+	// number of them.
+	Others int `json:"others,omitempty"`
+}
+
+// pageBuilder turns report rows and the journal into pageData.
+type pageBuilder struct {
+	in PageInput
+	// order lists the rows by sheet row (indexes into in.Rows); nil when
+	// they come sorted.
+	order     []int32
+	statusIdx map[string]int
+	statuses  []string
+	counts    []int
+	domains   *domainTable
+	rowDomain []int32
+	timeline  *timeline
+	replies   *replyTable
+	tries     int
+	skipped   int
+}
+
+// buildPage gathers the page's data: one pass over the rows, one over the
+// journal, one over the rows for the medians of the domains shown.
+func buildPage(ctx context.Context, in PageInput) (*pageData, *pageBuilder, error) {
+	b := &pageBuilder{in: in, statusIdx: map[string]int{}, domains: newDomainTable(),
+		rowDomain: make([]int32, len(in.Rows)), timeline: newTimeline(), replies: newReplyTable()}
+	b.order = sheetOrder(in.Rows)
+	for i := range in.Rows {
+		b.row(i)
+	}
+	if in.JournalDir != "" {
+		skipped, err := journal.Scan(ctx, in.JournalDir, b.record)
+		if err != nil {
+			return nil, nil, err
+		}
+		b.skipped = skipped
+	}
+	fromRows := b.tries == 0
+	if fromRows {
+		b.outcomesFromRows()
+	}
+	d := &pageData{
+		Version: 1, Campaign: truncate(in.Campaign, pageExampleRunes), CampaignPath: in.CampaignPath,
+		Generated: in.Now.UnixMilli(), Total: len(in.Rows), Statuses: b.statusCounts(), Settings: in.Settings.bounded(),
+		FromRows: fromRows, JournalSkipped: b.skipped, DomainCount: len(b.domains.stats),
+		ChunkRows: pageChunkRows, Chunks: (len(in.Rows) + pageChunkRows - 1) / pageChunkRows, DataDir: PageDataDir,
+	}
+	if len(d.CampaignPath) > pageMaxPath {
+		d.CampaignPath = "" // a command cut short would be wrong: the page shows a placeholder
+	}
+	d.Timeline, d.Runs = b.timeline.page()
+	d.Domains, d.MedianMS, d.P90MS = b.domainLines()
+	d.Replies, d.MoreReplies.Kinds, d.MoreReplies.Replies, d.MoreReplies.Final = b.replies.page()
+	return d, b, nil
+}
+
+// sheetOrder returns the rows' indexes by sheet row, or nil when they are
+// in that order already.
+func sheetOrder(rows []Row) []int32 {
+	if slices.IsSortedFunc(rows, func(a, b Row) int { return cmp.Compare(a.Row, b.Row) }) {
+		return nil
+	}
+	order := make([]int32, len(rows))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortStableFunc(order, func(a, b int32) int { return cmp.Compare(rows[a].Row, rows[b].Row) })
+	return order
+}
+
+// at returns the k-th row in sheet order.
+func (b *pageBuilder) at(k int) *Row {
+	if b.order != nil {
+		return &b.in.Rows[b.order[k]]
+	}
+	return &b.in.Rows[k]
+}
+
+// statusSlot returns the slot of a status name, adding it when new.
+func (b *pageBuilder) statusSlot(s string) int {
+	i, ok := b.statusIdx[s]
+	if !ok {
+		i = len(b.statuses)
+		b.statusIdx[s] = i
+		b.statuses = append(b.statuses, s)
+		b.counts = append(b.counts, 0)
+	}
+	return i
+}
+
+// row counts report line i: its status, its domain, its final reply.
+func (b *pageBuilder) row(i int) {
+	r := &b.in.Rows[i]
+	st := r.Status.String()
+	slot := b.statusSlot(st)
+	b.counts[slot]++
+	id := b.domains.id(domainOf(r.Key, r.To))
+	b.rowDomain[i] = id
+	ds := &b.domains.stats[id]
+	ds.n++
+	ds.byStatus[min(slot, statusSlots-1)]++
+	if !isDecision(r.Status) {
+		ec := r.EnhancedCode.String()
+		b.replies.add(replyKey{int(r.Code), ec, classOf(r.Status, int(r.Code), ec, r.Detail)}, r.Detail, true)
+	}
+}
+
+// isDecision reports whether s is decided without a reply: invalid,
+// duplicate, suppressed, not attempted.
+func isDecision(s sendpool.Status) bool {
+	switch s {
+	case sendpool.StatusInvalid, sendpool.StatusDuplicate, sendpool.StatusSuppressed, sendpool.StatusNotAttempted:
+		return true
+	}
+	return false
+}
+
+// isTry reports whether s ends a try: the outcomes the timeline shows.
+func isTry(s sendpool.Status) bool {
+	switch s {
+	case sendpool.StatusSent, sendpool.StatusFailed, sendpool.StatusDeferred, sendpool.StatusUnknown:
+		return true
+	}
+	return false
+}
+
+// seriesOf is the timeline series of a try's outcome.
+func seriesOf(st sendpool.Status, class string) int {
+	switch {
+	case st == sendpool.StatusSent:
+		return seriesSent
+	case st == sendpool.StatusUnknown:
+		return seriesUnknown
+	case class == sendpool.ClassThrottled.String():
+		return seriesThrottled
+	case st == sendpool.StatusFailed:
+		return seriesFailed
+	}
+	return seriesDeferred
+}
+
+// record takes one journal record.
+func (b *pageBuilder) record(rec journal.Record) error {
+	switch {
+	case rec.NewRun != nil:
+		r := b.timeline.run(rec.Run, rec.NewRun.Started)
+		r.version = truncate(rec.NewRun.Version, pageFlagRunes)
+		r.setFlags(rec.NewRun.Flags)
+	case rec.Attempt != nil:
+		r := b.timeline.run(rec.Run, time.Time{})
+		r.attempts++
+		r.seen(rec.Attempt.Time)
+	case rec.Result != nil:
+		b.result(rec.Run, rec.Result)
+	}
+	return nil
+}
+
+// result takes a journal result: a try's outcome on the timeline and in
+// the domain and reply counts, a stop, or a later status (a bounce) that
+// counts as a reply only.
+func (b *pageBuilder) result(run int, res *journal.Result) {
+	st := res.Status
+	if st == sendpool.StatusNotAttempted {
+		if res.Detail != "" {
+			b.timeline.run(run, time.Time{}).stop = truncate(sendpool.OneLine(res.Detail), pageExampleRunes)
+		}
+		return
+	}
+	if isDecision(st) {
+		return
+	}
+	class := classOf(st, res.Code, res.EnhancedCode, res.Detail)
+	b.replies.add(replyKey{res.Code, res.EnhancedCode, class}, res.Detail, false)
+	if !isTry(st) {
+		return
+	}
+	b.tries++
+	t := res.Finished
+	if t.IsZero() {
+		t = res.Started
+	}
+	domain := domainOf(res.Key, res.To)
+	b.outcome(run, t, seriesOf(st, class), domain)
+	if seriesOf(st, class) == seriesThrottled {
+		b.timeline.mark(pageMark{T: t.UnixMilli(), Run: run, Code: res.Code, EC: res.EnhancedCode,
+			Text: truncate(sendpool.OneLine(res.Detail), pageExampleRunes), Domain: domain})
+	}
+}
+
+// outcome counts a try's outcome at t in its run and its domain.
+func (b *pageBuilder) outcome(run int, t time.Time, series int, domain string) {
+	if !t.IsZero() {
+		b.timeline.run(run, time.Time{}).add(t.UTC(), series)
+	}
+	ds := &b.domains.stats[b.domains.id(domain)]
+	switch series {
+	case seriesThrottled:
+		ds.throttled++
+	case seriesFailed:
+		ds.refused++
+	case seriesDeferred:
+		ds.deferred++
+	}
+}
+
+// outcomesFromRows puts the report lines' final outcomes on the timeline
+// when the journal has no tries (no journal, or a report from elsewhere).
+func (b *pageBuilder) outcomesFromRows() {
+	when := func(r *Row) (time.Time, bool) {
+		if !isTry(r.Status) {
+			return time.Time{}, false
+		}
+		t, err := time.Parse(time.RFC3339, cmp.Or(r.FinishedAt, r.StartedAt))
+		return t, err == nil
+	}
+	var first time.Time
+	for k := range b.in.Rows {
+		if t, ok := when(&b.in.Rows[k]); ok && (first.IsZero() || t.Before(first)) {
+			first = t
+		}
+	}
+	b.timeline.run(0, first)
+	for k := range b.in.Rows {
+		r := b.at(k)
+		t, ok := when(r)
+		if !ok {
+			continue
+		}
+		ec := r.EnhancedCode.String()
+		series := seriesOf(r.Status, classOf(r.Status, int(r.Code), ec, r.Detail))
+		b.outcome(0, t, series, domainOf(r.Key, r.To))
+		if series == seriesThrottled {
+			b.timeline.mark(pageMark{T: t.UnixMilli(), Code: int(r.Code), EC: ec, Text: truncate(r.Detail, pageExampleRunes), Domain: domainOf(r.Key, r.To)})
+		}
+	}
+}
+
+// statusCounts lists every status of pageStatusOrder, then the others
+// found, by name.
+func (b *pageBuilder) statusCounts() []statusCount {
+	out := make([]statusCount, 0, len(pageStatusOrder))
+	for _, s := range pageStatusOrder {
+		n := 0
+		if i, ok := b.statusIdx[s]; ok {
+			n = b.counts[i]
+		}
+		out = append(out, statusCount{Status: s, N: n})
+	}
+	var others []statusCount
+	for i, s := range b.statuses {
+		if !slices.Contains(pageStatusOrder, s) {
+			others = append(others, statusCount{Status: s, N: b.counts[i]})
+		}
+	}
+	slices.SortFunc(others, func(a, b statusCount) int { return cmp.Compare(a.Status, b.Status) })
+	return append(out, others...)
+}
+
+// domainLines are the domain table's lines (the domains shown, then one
+// for the rest) with their medians, and the medians over every row.
+func (b *pageBuilder) domainLines() (lines []pageDomain, median, p90 int64) {
+	shown := b.domains.shown()
+	pos := make(map[int32]int, len(shown))
+	for k, id := range shown {
+		pos[id] = k
+	}
+	hists := make([]durationHist, len(shown)+1) // the last: the rest
+	var all durationHist
+	for i := range b.in.Rows {
+		r := &b.in.Rows[i]
+		if r.StartedAt == "" || !isTry(r.Status) {
+			continue
+		}
+		k, ok := pos[b.rowDomain[i]]
+		if !ok {
+			k = len(shown)
+		}
+		hists[k].add(r.DurationMS)
+		all.add(r.DurationMS)
+	}
+	lines = make([]pageDomain, 0, len(shown)+1)
+	for k, id := range shown {
+		lines = append(lines, b.domainLine(&b.domains.stats[id], &hists[k]))
+	}
+	if rest := len(b.domains.stats) - len(shown); rest > 0 {
+		sum := domainStat{name: ""}
+		for id := range b.domains.stats {
+			if _, ok := pos[int32(id)]; !ok {
+				sum.add(&b.domains.stats[id])
+			}
+		}
+		line := b.domainLine(&sum, &hists[len(shown)])
+		line.Others = rest
+		lines = append(lines, line)
+	}
+	return lines, all.quantile(0.5), all.quantile(0.9)
+}
+
+// add sums o's counts into s.
+func (s *domainStat) add(o *domainStat) {
+	s.n += o.n
+	for i, n := range o.byStatus {
+		s.byStatus[i] += n
+	}
+	s.throttled += o.throttled
+	s.refused += o.refused
+	s.deferred += o.deferred
+}
+
+// domainLine is the page's line for s.
+func (b *pageBuilder) domainLine(s *domainStat, h *durationHist) pageDomain {
+	line := pageDomain{Domain: s.name, N: int(s.n), ByStatus: map[string]int{},
+		Throttled: int(s.throttled), Refused: int(s.refused), Deferred: int(s.deferred),
+		MedianMS: h.quantile(0.5), P90MS: h.quantile(0.9)}
+	for slot, n := range s.byStatus {
+		if n == 0 {
+			continue
+		}
+		name := "other"
+		if slot < statusSlots-1 {
+			name = b.statuses[slot]
+		}
+		line.ByStatus[name] += int(n)
+	}
+	return line
+}

@@ -1,0 +1,162 @@
+// Package pagetest drives a headless Chromium through the pages tidings
+// writes (the report page; the same rules as the preview gallery's test):
+// it finds the browser, starts it with a fresh profile and collects what
+// the page threw or logged. It is for tests and the bench only.
+package pagetest
+
+import (
+	"context"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// FindBrowser returns the Chromium to drive: $TIDINGS_CHROME, else
+// chromium, chromium-browser or google-chrome on PATH. Without one the test
+// fails under CI=true and is skipped, loudly, elsewhere.
+func FindBrowser(t testing.TB) string {
+	t.Helper()
+	if p := os.Getenv("TIDINGS_CHROME"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	const msg = "NO BROWSER: the report page is NOT tested. Install chromium (apt-get install chromium) or set TIDINGS_CHROME."
+	if os.Getenv("CI") == "true" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+	return ""
+}
+
+// blockedByPolicy matches the console errors of Chromium refusing to run
+// script: the outcome hostile values are there to provoke.
+var blockedByPolicy = regexp.MustCompile(`^(Blocked script execution in '[^']*' because the document's frame is sandboxed|` +
+	`(Executing inline event handler|Running the JavaScript URL|Executing inline script) violates the following Content Security Policy)`)
+
+// Browser is a headless Chromium tab.
+type Browser struct {
+	// Ctx is the tab's context, bounded by the timeout given to Start.
+	Ctx context.Context
+
+	mu       sync.Mutex
+	problems []string
+}
+
+// Start starts a headless Chromium with a fresh profile and a window of
+// width×height and returns its tab. Page exceptions and console errors
+// (other than policies refusing script) are collected for Problems. The
+// browser is stopped when the test ends.
+func Start(t testing.TB, timeout time.Duration, width, height int) *Browser {
+	t.Helper()
+	exe := FindBrowser(t)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe),
+		chromedp.Headless,
+		chromedp.NoSandbox, // tests run as root in containers
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(width, height),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+	)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	t.Cleanup(cancel)
+	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
+	t.Cleanup(acancel)
+	b := &Browser{}
+	tctx, tcancel := chromedp.NewContext(actx, chromedp.WithListener(b.listen))
+	t.Cleanup(tcancel)
+	b.Ctx = tctx
+	if err := chromedp.Do(tctx); err != nil { // start the browser now
+		t.Fatalf("starting %s: %v", exe, err)
+	}
+	return b
+}
+
+func (b *Browser) listen(ev any) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	switch e := ev.(type) {
+	case *runtime.EventExceptionThrown:
+		text := e.ExceptionDetails.Text
+		if e.ExceptionDetails.Exception != nil {
+			text += " " + e.ExceptionDetails.Exception.Description
+		}
+		b.problems = append(b.problems, "exception: "+text)
+	case *log.EventEntryAdded:
+		if e.Entry.Level == log.EntryLevelError && !blockedByPolicy.MatchString(e.Entry.Text) {
+			b.problems = append(b.problems, "console: "+e.Entry.Text+" "+e.Entry.URL)
+		}
+	}
+}
+
+// Problems returns the exceptions and console errors so far.
+func (b *Browser) Problems() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]string(nil), b.problems...)
+}
+
+// Do runs actions, failing the test with what on error.
+func (b *Browser) Do(t testing.TB, what string, a ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(b.Ctx, a...); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// Get runs a and returns its value, failing the test with what on error.
+func Get[T any](t testing.TB, b *Browser, what string, a chromedp.Action[T]) T {
+	t.Helper()
+	v, err := chromedp.Run(b.Ctx, a)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	return v
+}
+
+// FileURL is the file: URL of a local path.
+func FileURL(path string) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		abs = path
+	}
+	return (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String()
+}
+
+// SaveScreenshot writes png under the test's temp folder and, when
+// TIDINGS_SCREENSHOT_DIR is set, copies it there; it returns the first
+// path.
+func SaveScreenshot(t testing.TB, name string, png []byte) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", p)
+	if d := os.Getenv("TIDINGS_SCREENSHOT_DIR"); d != "" {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(d, name), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("screenshot: %s", filepath.Join(d, name))
+	}
+	return p
+}
