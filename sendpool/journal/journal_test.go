@@ -60,6 +60,8 @@ func writeRun(t testing.TB, dir string, run Run, recs ...any) {
 			err = w.Attempt(ctx, r)
 		case Result:
 			err = w.Result(ctx, r)
+		case Feedback:
+			err = w.Feedback(ctx, r)
 		default:
 			t.Fatalf("writeRun: %T", r)
 		}

@@ -49,6 +49,8 @@ type State struct {
 	// duplicates, and rows without a key; latest per row.
 	rows    map[int]rowResult
 	rowLast map[int]int // sequence number of the latest record naming a row
+	// feedbackIDs are the ids of the feedback records read.
+	feedbackIDs map[string]bool
 	sent    []time.Time // finished times of sent results, ascending
 }
 
@@ -99,6 +101,10 @@ type Entry struct {
 	// Run is the 1-based number of the run of the latest record (index
 	// into State.Runs plus one); 0 when it precedes any run record.
 	Run int
+	// Feedback is the weightiest report that came back about the key (a
+	// bounce, a complaint, an unsubscribe request; see `tidings bounces`),
+	// nil when none.
+	Feedback *Feedback
 
 	delivery sendpool.Status // outcome of the delivery history; NoStatus when none
 }
@@ -216,6 +222,19 @@ func (s *State) parse(b []byte) error {
 		}
 		s.Records++
 		s.result(&l.Result)
+	case "feedback":
+		var l feedbackLine
+		if err := json.Unmarshal(b, &l); err != nil {
+			return err
+		}
+		if !l.Kind.valid() || l.ID == "" {
+			return errors.New("feedback without a kind or an id")
+		}
+		if l.NormKey == "" {
+			l.NormKey = NormalizeKey(l.Key)
+		}
+		s.Records++
+		s.feedback(&l.Feedback)
 	default:
 		return fmt.Errorf("unknown record type %q", head.Type)
 	}
@@ -567,7 +586,7 @@ func (s *State) Report() []Result {
 				MessageID: a.MessageID, Hash: a.Hash, Started: a.Time,
 			}
 		case e.deliveryStatus() != NoStatus && e.Result != nil:
-			r = *e.Result
+			r = e.WithFeedback(*e.Result)
 		case e.Note != nil:
 			r = *e.Note
 		default:
@@ -594,4 +613,21 @@ func (s *State) Report() []Result {
 		return strings.Compare(a.NormKey, b.NormKey)
 	})
 	return out
+}
+
+// Outcomes counts the recipients (keys) with a delivery on record, and
+// among them those refused for good: what the send guard judges a list
+// by.
+func (s *State) Outcomes() (attempted, refused int) {
+	for _, e := range s.entries {
+		switch e.deliveryStatus() {
+		case NoStatus, sendpool.StatusNotAttempted:
+		case sendpool.StatusFailed:
+			attempted++
+			refused++
+		default:
+			attempted++
+		}
+	}
+	return attempted, refused
 }

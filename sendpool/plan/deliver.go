@@ -26,9 +26,10 @@ type Delivery struct {
 	// OnResult, when set, sees every final result after the reporter (for
 	// progress), from one goroutine.
 	OnResult func(sendpool.Result)
-	// Describe formats a row problem found while delivering (a file
-	// removed since the preflight); nil means its Error.
-	Describe func(error) string
+	// MaxBounceRate stops the run when more than this share (0 to 1) of
+	// the campaign's recipients tried so far, counted from the journal on,
+	// were refused for good, once at least 200 were tried; 0 is off.
+	MaxBounceRate float64
 }
 
 // Deliver hands the planned rows (at most d.Limit) to a pool, read from
@@ -40,6 +41,10 @@ type Delivery struct {
 func (pl *Plan) Deliver(ctx context.Context, in *Inputs, d Delivery) error {
 	if d.Limit == 0 {
 		return nil
+	}
+	guard := newBounceGuard(d.MaxBounceRate, pl.decider.state)
+	if err := guard.check(); err != nil {
+		return err // the list was over the rate before this run
 	}
 	if err := pl.Spool.MarkUsed(); err != nil {
 		return err
@@ -62,7 +67,7 @@ func (pl *Plan) Deliver(ctx context.Context, in *Inputs, d Delivery) error {
 	if err != nil {
 		return err
 	}
-	runErr := pl.run(ctx, pool, src, sched, d)
+	runErr := pl.run(ctx, pool, src, sched, guard, d)
 	stopSource()
 	for range msgs {
 		// Drain so the source goroutine ends; these were never handed in
@@ -124,7 +129,7 @@ func (pl *Plan) schedule(c *campaign.Campaign, clock sendpool.Clock, msgs <-chan
 // run runs the pool over src. Results go to the report on a goroutine of
 // their own: rewriting the report files must not hold up the pool's result
 // callback.
-func (pl *Plan) run(ctx context.Context, pool *sendpool.Pool, src sendpool.Source, sched *sendpool.DomainScheduler, d Delivery) error {
+func (pl *Plan) run(ctx context.Context, pool *sendpool.Pool, src sendpool.Source, sched *sendpool.DomainScheduler, guard *bounceGuard, d Delivery) error {
 	results := make(chan sendpool.Result, 4096)
 	var reportErr error
 	reported := make(chan struct{})
@@ -142,6 +147,9 @@ func (pl *Plan) run(ctx context.Context, pool *sendpool.Pool, src sendpool.Sourc
 	runErr := pool.Run(ctx, src, func(r sendpool.Result) {
 		if sched != nil {
 			r.Wait = sched.TakeWait(r.Row)
+		}
+		if err := guard.add(r); err != nil {
+			pool.Stop(err)
 		}
 		if len(journal.Owed(r)) > 0 {
 			pl.partial++

@@ -55,7 +55,7 @@ func (pl *Plan) judge(r spool.Row) verdict {
 func done(line report.Row, d journal.Decision) verdict {
 	prev := line
 	if d.Entry != nil && d.Entry.Result != nil {
-		prev = report.FromJournal(*d.Entry.Result)
+		prev = report.FromJournal(d.Entry.WithFeedback(*d.Entry.Result))
 		prev.Row = line.Row
 	}
 	v := verdict{line: prev}

@@ -1,0 +1,42 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// TestBounceRateGuard: a list where one recipient in ten is refused for
+// good stops once 200 were tried and more than 5% were refused: exit code
+// 1, a message saying why, the rest not attempted; a resumed run counts
+// from the journal and stops before sending anything.
+func TestBounceRateGuard(t *testing.T) {
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		var n int
+		fmt.Sscanf(to, "user%d@", &n)
+		if n%10 == 5 {
+			return smtptest.Reply(550, "5.1.1", "no such user")
+		}
+		return nil
+	}))
+	camp := sendCampaign(t, srv, 500, "send: {concurrency: 1, retry_backoff: 1ms}\n")
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if code != exitSomeFailed || !strings.Contains(errOut+out, "were refused for good, over send.max_bounce_rate 5%") {
+		t.Fatalf("code %d\n%s%s", code, out, errOut)
+	}
+	counts := map[string]int{}
+	for _, r := range readReport(t, camp) {
+		counts[r["status"]]++
+	}
+	tried := counts["sent"] + counts["failed"]
+	if tried < 200 || tried > 260 || counts["not-attempted"] != 500-tried {
+		t.Errorf("report %v: want the run stopped soon after 200 tries, the rest not attempted", counts)
+	}
+	before := len(srv.Messages())
+	_, errOut, code = runCLI(t, "send", "--yes", camp)
+	if code != exitSomeFailed || !strings.Contains(errOut, "over send.max_bounce_rate") || len(srv.Messages()) != before {
+		t.Errorf("resumed: code %d, %d more messages\n%s", code, len(srv.Messages())-before, errOut)
+	}
+}

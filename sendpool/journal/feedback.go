@@ -1,0 +1,166 @@
+package journal
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/tidings/tidings/sendpool"
+)
+
+// FeedbackKind is what a report that came back to the mailbox says about
+// a recipient.
+type FeedbackKind string
+
+// The kinds of feedback.
+const (
+	// FeedbackBounced: undeliverable for good (a hard bounce).
+	FeedbackBounced FeedbackKind = "bounced"
+	// FeedbackSoftBounce: delayed, or refused for now (4.x.x, 5.2.2).
+	FeedbackSoftBounce FeedbackKind = "soft-bounce"
+	// FeedbackComplained: the recipient reported the message as spam.
+	FeedbackComplained FeedbackKind = "complained"
+	// FeedbackUnsubscribed: the recipient asked, by mail to the
+	// campaign's unsubscribe address, to receive no more.
+	FeedbackUnsubscribed FeedbackKind = "unsubscribed"
+)
+
+// Status is the report status the kind gives a sent row; the zero Status
+// (not-attempted) and false for an unsubscribe, which leaves the row sent.
+func (k FeedbackKind) Status() (sendpool.Status, bool) {
+	switch k {
+	case FeedbackBounced:
+		return sendpool.StatusBounced, true
+	case FeedbackSoftBounce:
+		return sendpool.StatusSoftBounce, true
+	case FeedbackComplained:
+		return sendpool.StatusComplained, true
+	}
+	return 0, false
+}
+
+// weight orders the kinds for a row with several reports: a complaint
+// outweighs a hard bounce, which outweighs a soft one.
+func (k FeedbackKind) weight() int {
+	switch k {
+	case FeedbackComplained:
+		return 4
+	case FeedbackBounced:
+		return 3
+	case FeedbackUnsubscribed:
+		return 2
+	case FeedbackSoftBounce:
+		return 1
+	}
+	return 0
+}
+
+func (k FeedbackKind) valid() bool { return k.weight() > 0 }
+
+// Feedback is written by `tidings bounces` for every bounce, complaint and
+// unsubscribe request it matched to a recipient of the campaign.
+type Feedback struct {
+	// ID identifies the report and the recipient it is about (see
+	// FeedbackID): a second run over the same mailbox records nothing
+	// twice.
+	ID  string `json:"id"`
+	Row int    `json:"row"`
+	Key string `json:"key"`
+	// NormKey is NormalizeKey(Key); the Writer fills it when empty.
+	NormKey string `json:"norm_key"`
+	// Recipient is the address the report is about (the row's To, or a
+	// Cc of it).
+	Recipient string       `json:"recipient"`
+	Kind      FeedbackKind `json:"kind"`
+	// Status is the RFC 3463 status the report gives ("5.1.1"), Code an
+	// SMTP reply code found in it, Diagnostic the server's words.
+	Status     string `json:"status,omitempty"`
+	Code       int    `json:"code,omitempty"`
+	Diagnostic string `json:"diagnostic,omitempty"`
+	// MessageID is the report's own Message-ID; ReportedAt its date.
+	MessageID  string    `json:"message_id,omitempty"`
+	ReportedAt time.Time `json:"reported_at,omitzero"`
+	// Recorded is when it was written; the Writer fills it when zero.
+	Recorded time.Time `json:"recorded"`
+}
+
+// FeedbackID identifies the report whose Message-ID is reportID (or, for a
+// report without one, a digest of its bytes) about recipient.
+func FeedbackID(reportID, recipient string) string {
+	sum := sha256.Sum256([]byte(reportID + "\x00" + NormalizeKey(recipient)))
+	return hex.EncodeToString(sum[:12])
+}
+
+type feedbackLine struct {
+	Type string `json:"type"`
+	Feedback
+}
+
+// Feedback appends f and returns once it is written and fsync'ed.
+func (w *Writer) Feedback(ctx context.Context, f Feedback) error {
+	if !f.Kind.valid() || f.ID == "" {
+		return fmt.Errorf("journal: feedback: row %d: kind %q, id %q", f.Row, f.Kind, f.ID)
+	}
+	if f.NormKey == "" {
+		f.NormKey = NormalizeKey(f.Key)
+	}
+	if f.Recorded.IsZero() {
+		f.Recorded = time.Now()
+	}
+	f.Recorded = f.Recorded.UTC()
+	if !f.ReportedAt.IsZero() {
+		f.ReportedAt = f.ReportedAt.UTC()
+	}
+	b, err := json.Marshal(feedbackLine{Type: "feedback", Feedback: f})
+	if err != nil {
+		return fmt.Errorf("journal: feedback: %w", err)
+	}
+	return w.submit(ctx, b)
+}
+
+// feedback applies a feedback record: the entry keeps the weightiest one
+// (a complaint over a hard bounce over a soft one; the latest among equals).
+func (s *State) feedback(f *Feedback) {
+	if s.feedbackIDs == nil {
+		s.feedbackIDs = map[string]bool{}
+	}
+	s.feedbackIDs[f.ID] = true
+	e := s.entries[f.NormKey]
+	if e == nil {
+		return // about a key this journal never sent: kept for FeedbackSeen only
+	}
+	if e.Feedback == nil || f.Kind.weight() >= e.Feedback.Kind.weight() {
+		e.Feedback = f
+	}
+}
+
+// FeedbackSeen reports whether a feedback record with id is in the
+// journal.
+func (s *State) FeedbackSeen(id string) bool { return s.feedbackIDs[id] }
+
+// WithFeedback returns r, the result of the entry's delivery, as the
+// report shows it once reports came back: a sent message that bounced, or
+// that its recipient reported as spam, takes the status, code and words of
+// that report. Other results are returned as they are.
+func (e *Entry) WithFeedback(r Result) Result {
+	f := e.Feedback
+	if f == nil || r.Status != sendpool.StatusSent {
+		return r
+	}
+	st, ok := f.Kind.Status()
+	if !ok {
+		return r
+	}
+	r.Status, r.Code, r.EnhancedCode = st, f.Code, f.Status
+	r.Detail = string(f.Kind) + " for " + f.Recipient
+	if !f.ReportedAt.IsZero() {
+		r.Detail += ", reported " + f.ReportedAt.Format(time.RFC3339)
+	}
+	if f.Diagnostic != "" {
+		r.Detail += ": " + f.Diagnostic
+	}
+	return r
+}

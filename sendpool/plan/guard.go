@@ -1,0 +1,65 @@
+package plan
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/journal"
+)
+
+// ErrBounceRate marks a run the send guard stopped: too many of the
+// campaign's recipients were refused for good (send.max_bounce_rate).
+var ErrBounceRate = errors.New("too many recipients refused")
+
+// guardMinimum is how many recipients must have been tried before the
+// guard judges the rate: a few early refusals say little about a list.
+const guardMinimum = 200
+
+// bounceGuard counts the campaign's recipients tried and refused for good,
+// from the journal on (a resumed run does not start from zero), and says
+// when the share refused passes the limit. It is used from the pool's
+// result callback, one call at a time.
+type bounceGuard struct {
+	limit              float64 // a fraction; 0 is off
+	state              *journal.State
+	attempted, refused int
+	stopped            bool
+}
+
+func newBounceGuard(limit float64, state *journal.State) *bounceGuard {
+	g := &bounceGuard{limit: limit, state: state}
+	g.attempted, g.refused = state.Outcomes()
+	return g
+}
+
+// add counts r and returns the error that stops the run the first time
+// the rate is passed; nil otherwise.
+func (g *bounceGuard) add(r sendpool.Result) error {
+	if g.limit <= 0 || g.stopped || r.Attempts == 0 {
+		return nil
+	}
+	if e := g.state.Entry(r.Key); e == nil || e.Attempts == 0 && e.Result == nil {
+		g.attempted++ // not counted from the journal already
+	}
+	if r.Status == sendpool.StatusFailed {
+		g.refused++
+	}
+	return g.check()
+}
+
+// check returns the error that stops the run when the rate is passed.
+func (g *bounceGuard) check() error {
+	if g.limit <= 0 || g.stopped || g.attempted < guardMinimum || float64(g.refused) <= g.limit*float64(g.attempted) {
+		return nil
+	}
+	g.stopped = true
+	return &sendpool.StopError{Kind: ErrBounceRate, Detail: fmt.Sprintf(
+		"%d of the %d recipients tried so far (%.1f%%) were refused for good, over send.max_bounce_rate %s: a list that bad hurts the sender's reputation for every later campaign; clean it (tidings bounces, the suppress file) before sending the rest, or raise send.max_bounce_rate",
+		g.refused, g.attempted, 100*float64(g.refused)/float64(g.attempted), percent(g.limit))}
+}
+
+// percent writes a fraction as a percentage: 0.05 → "5%".
+func percent(f float64) string {
+	return fmt.Sprintf("%g%%", f*100)
+}
