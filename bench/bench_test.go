@@ -3,7 +3,6 @@ package bench
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -501,7 +500,7 @@ func BenchmarkSendMemory(b *testing.B) {
 			if got := sink.Messages(); got != int64(n) {
 				b.Fatalf("sink accepted %d, want %d\n%s", got, n, r.Output)
 			}
-			size := dirSize(b, state)
+			_, size := dirSize(b, state)
 			report(b, row{name: fmt.Sprintf("tidings send, %d recipients, 8 conns, loopback", n), rate: float64(n) / r.Elapsed.Seconds(),
 				peakMB: mb(r.PeakRSS), target: "peak ≤ 100 MB, flat",
 				note: fmt.Sprintf("state folder %.0f bytes a recipient (target ≤ 2,000)", float64(size)/float64(n))})
@@ -528,21 +527,4 @@ func knobList(name string, def []int) []int {
 		}
 	}
 	return out
-}
-
-// dirSize is the bytes of the files below dir.
-func dirSize(b *testing.B, dir string) int64 {
-	var n int64
-	err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		info, err := d.Info()
-		if err == nil {
-			n += info.Size()
-		}
-		return err
-	})
-	must(b, err)
-	return n
 }

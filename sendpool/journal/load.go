@@ -51,7 +51,7 @@ type State struct {
 	rowLast map[int]int // sequence number of the latest record naming a row
 	// feedbackIDs are the ids of the feedback records read.
 	feedbackIDs map[string]bool
-	sent    []time.Time // finished times of sent results, ascending
+	sent        []time.Time // finished times of sent results, ascending
 }
 
 type rowResult struct {
