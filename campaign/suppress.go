@@ -140,3 +140,11 @@ func (s *Suppression) Match(addr string) (rule string, ok bool) {
 	}
 	return "", false
 }
+
+// CheckSuppressionEntry returns the error LoadSuppression would give for
+// entry as a line of the list (nil when the line would be read as one
+// address or @domain). Writers of the list check what they append with it.
+func CheckSuppressionEntry(entry string) error {
+	s := &Suppression{addrs: map[string]string{}, domains: map[string]string{}}
+	return s.add(strings.ToLower(strings.TrimSpace(entry)))
+}

@@ -1,0 +1,236 @@
+package bounces
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/sendpool/journal"
+	"github.com/tidings/tidings/sendpool/mailbox/feedback"
+)
+
+// MaxMessage is the largest message Process reads: a bounce returning a
+// 25 MB message in base64. A larger one is counted unreadable, unread.
+const MaxMessage = 40 << 20
+
+// Message is one message in the mailbox, as listed.
+type Message struct {
+	ID   string // the mailbox's id (an IMAP UID, a POP3 UIDL)
+	Size int64  // bytes, as the server states it
+}
+
+// Mailbox is what Process needs of a mailbox (sendpool/mailbox opens one
+// over IMAP or POP3). Process calls it from one goroutine.
+type Mailbox interface {
+	// List lists the messages in the folder bounces arrive in.
+	List(ctx context.Context) ([]Message, error)
+	// Fetch returns a message's bytes; the caller closes it.
+	Fetch(ctx context.Context, id string) (io.ReadCloser, error)
+	// Delete deletes the messages ids, and no other.
+	Delete(ctx context.Context, ids []string) error
+	// Move moves the messages ids to folder.
+	Move(ctx context.Context, ids []string, folder string) error
+}
+
+// Options tune Process.
+type Options struct {
+	// DryRun records nothing and touches neither the mailbox nor the
+	// suppression list; Summary says what would be done.
+	DryRun bool
+	// MoveTo moves the processed reports to this folder (IMAP); Delete
+	// deletes them. Nothing else in the mailbox is ever touched.
+	MoveTo string
+	Delete bool
+	// Unsubscribe is the campaign's unsubscribe.mailto address ("" for
+	// none): a message to it asks for its sender to be suppressed.
+	Unsubscribe string
+	// SuppressFile is the campaign's suppression list (its suppress:
+	// setting), Suppressed the list as read: addresses it has are not
+	// added again. Campaign names the campaign in the lines' comments.
+	SuppressFile string
+	Suppressed   *campaign.Suppression
+	Campaign     string
+	// Now is the clock of the records; nil means time.Now.
+	Now func() time.Time
+}
+
+// Finding is what one message in the mailbox was found to be.
+type Finding struct {
+	ID      string // the mailbox's id for it
+	Verdict Verdict
+	Format  feedback.Format
+	Subject string
+	Matches []Match
+	// Problem says why an unreadable report could not be read.
+	Problem string
+	// New counts the matches recorded by this run (the others were, by an
+	// earlier one).
+	New int
+}
+
+// Summary is what a Process run found and did.
+type Summary struct {
+	Findings []Finding
+	// Suppress lists the addresses to add to the suppression list (see
+	// AppendSuppressions), each once, none the list already has.
+	Suppress []Suppression
+	// Refused lists addresses a report asked to suppress that cannot be
+	// written to the list as one entry (spaces, quotes, no domain).
+	Refused []string
+	// Processed counts the reports moved or deleted.
+	Processed int
+}
+
+// Count returns the findings with verdict v.
+func (s *Summary) Count(v Verdict) int {
+	n := 0
+	for _, f := range s.Findings {
+		if f.Verdict == v {
+			n++
+		}
+	}
+	return n
+}
+
+// Recorder records feedback (a *journal.Writer is one). Process does not
+// call it in a dry run.
+type Recorder interface {
+	Feedback(ctx context.Context, f journal.Feedback) error
+}
+
+// Process reads every message in mb, decides what each is for the
+// campaign (ix) and records what it finds through rec: a feedback record
+// per bounced, complaining or unsubscribing recipient (never twice: ids
+// the journal knows are skipped) and the suppressions (hard bounces,
+// complaints, unsubscribe requests); then it moves or deletes the
+// processed reports when asked, once everything is recorded (so a run
+// stopped halfway finds the same reports again). A report that cannot be
+// read, or names no message of this campaign, is counted and left alone.
+func Process(ctx context.Context, mb Mailbox, ix *Index, rec Recorder, opts Options) (*Summary, error) {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	entries, err := mb.List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sum := &Summary{}
+	var processed []string
+	sup := newSuppressions(opts.Suppressed)
+	for _, e := range entries {
+		if err := ctx.Err(); err != nil {
+			return sum, err
+		}
+		f, err := ix.read(ctx, mb, e, opts.Unsubscribe)
+		if err != nil {
+			return sum, err
+		}
+		if f.Verdict == Matched {
+			if err := ix.record(ctx, &f, rec, sup, opts); err != nil {
+				return sum, err
+			}
+			processed = append(processed, f.ID)
+		}
+		sum.Findings = append(sum.Findings, f)
+	}
+	sum.Suppress, sum.Refused = sup.list, sup.refused
+	if !opts.DryRun {
+		if err := AppendSuppressions(opts.SuppressFile, sup.list, opts.Campaign, opts.Now()); err != nil {
+			return sum, err
+		}
+	}
+	if err := dispose(ctx, mb, processed, opts); err != nil {
+		return sum, err
+	}
+	if opts.MoveTo != "" || opts.Delete {
+		sum.Processed = len(processed)
+	}
+	return sum, nil
+}
+
+// read fetches and parses one message and matches it.
+func (ix *Index) read(ctx context.Context, mb Mailbox, m Message, mailto string) (Finding, error) {
+	f := Finding{ID: m.ID}
+	if m.Size > MaxMessage {
+		f.Verdict, f.Problem = Unreadable, fmt.Sprintf("larger than %d MB (%d bytes); not read", MaxMessage>>20, m.Size)
+		return f, nil
+	}
+	rc, err := mb.Fetch(ctx, m.ID)
+	if err != nil {
+		return f, err
+	}
+	defer rc.Close()
+	h := sha256.New()
+	r, err := feedback.Parse(io.TeeReader(rc, h), feedback.Options{MaxSize: MaxMessage})
+	var unreadable *feedback.UnreadableError
+	var tooLarge *feedback.TooLargeError
+	switch {
+	case errors.As(err, &unreadable), errors.As(err, &tooLarge):
+		f.Verdict, f.Problem = Unreadable, strings.TrimPrefix(err.Error(), "feedback: ")
+		return f, nil
+	case err != nil:
+		return f, fmt.Errorf("bounces: message %s: %w", m.ID, err)
+	}
+	f.Format, f.Subject = r.Format, r.Subject
+	f.Verdict, f.Matches = ix.match(r, mailto)
+	id := r.MessageID
+	if id == "" {
+		id = "sha256:" + hex.EncodeToString(h.Sum(nil)[:16])
+	}
+	for i := range f.Matches {
+		f.Matches[i].reportID = id
+		f.Matches[i].reportedAt = firstTime(r.ArrivalDate, r.Date)
+	}
+	return f, nil
+}
+
+// record writes f's matches that the journal does not have yet, and
+// collects the addresses to suppress.
+func (ix *Index) record(ctx context.Context, f *Finding, rec Recorder, sup *suppressions, opts Options) error {
+	for _, m := range f.Matches {
+		id := journal.FeedbackID(m.reportID, m.Recipient)
+		sup.add(m)
+		if m.Entry == nil || ix.state.FeedbackSeen(id) {
+			continue
+		}
+		f.New++
+		if opts.DryRun {
+			continue
+		}
+		fb := journal.Feedback{ID: id, Row: m.Entry.Row, Key: m.Entry.Key, Recipient: m.Recipient, Kind: m.Kind,
+			Status: m.Status, Code: m.Code, Diagnostic: m.Diagnostic, MessageID: m.reportID, ReportedAt: m.reportedAt, Recorded: opts.Now()}
+		if err := rec.Feedback(ctx, fb); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dispose moves or deletes the processed reports, as asked.
+func dispose(ctx context.Context, mb Mailbox, ids []string, opts Options) error {
+	if opts.DryRun || len(ids) == 0 {
+		return nil
+	}
+	switch {
+	case opts.MoveTo != "":
+		return mb.Move(ctx, ids, opts.MoveTo)
+	case opts.Delete:
+		return mb.Delete(ctx, ids)
+	}
+	return nil
+}
+
+func firstTime(ts ...time.Time) time.Time {
+	for _, t := range ts {
+		if !t.IsZero() {
+			return t
+		}
+	}
+	return time.Time{}
+}

@@ -1,0 +1,424 @@
+package bounces
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/journal"
+)
+
+var t0 = time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)
+
+// memMailbox is a folder of messages held in memory: the mailbox side of
+// the interface, with what Process did to it kept for the test to see.
+// (The IMAP and POP3 mailboxes are tried against Dovecot and mailpit in
+// cmd/tidings.)
+type memMailbox struct {
+	msgs    map[string][]byte
+	order   []string
+	moved   map[string]string
+	deleted []string
+}
+
+func newMemMailbox(msgs ...string) *memMailbox {
+	mb := &memMailbox{msgs: map[string][]byte{}, moved: map[string]string{}}
+	for i, m := range msgs {
+		id := fmt.Sprint(i + 1)
+		mb.msgs[id] = []byte(strings.ReplaceAll(m, "\n", "\r\n"))
+		mb.order = append(mb.order, id)
+	}
+	return mb
+}
+
+func (mb *memMailbox) List(context.Context) ([]Message, error) {
+	var out []Message
+	for _, id := range mb.order {
+		if b, ok := mb.msgs[id]; ok {
+			out = append(out, Message{ID: id, Size: int64(len(b))})
+		}
+	}
+	return out, nil
+}
+
+func (mb *memMailbox) Fetch(_ context.Context, id string) (io.ReadCloser, error) {
+	return io.NopCloser(bytes.NewReader(mb.msgs[id])), nil
+}
+
+func (mb *memMailbox) Delete(_ context.Context, ids []string) error {
+	for _, id := range ids {
+		delete(mb.msgs, id)
+		mb.deleted = append(mb.deleted, id)
+	}
+	return nil
+}
+
+func (mb *memMailbox) Move(_ context.Context, ids []string, folder string) error {
+	for _, id := range ids {
+		delete(mb.msgs, id)
+		mb.moved[id] = folder
+	}
+	return nil
+}
+
+// sent writes a journal in dir in which each address was sent a message
+// whose Message-ID is "<n.tidings@news.example>" (n its row).
+func sent(t *testing.T, dir string, addrs ...string) {
+	t.Helper()
+	ctx := context.Background()
+	lock, err := journal.AcquireLock(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Release()
+	w, err := journal.Open(ctx, lock, journal.Run{PID: 1, Started: t0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	for i, a := range addrs {
+		row := i + 2
+		id := fmt.Sprintf("%d.tidings@news.example", row)
+		if err := w.Attempt(ctx, journal.Attempt{Row: row, Key: a, To: a, MessageID: id, Try: 1, Time: t0}); err != nil {
+			t.Fatal(err)
+		}
+		r := journal.Result{Row: row, Key: a, To: a, Status: sendpool.StatusSent, Attempts: 1, Code: 250, MessageID: id}
+		if err := w.Result(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// journalRecorder writes feedback to the journal in dir, as the bounces
+// command does.
+func journalRecorder(t *testing.T, dir string) (*journal.Writer, func()) {
+	t.Helper()
+	lock, err := journal.AcquireLock(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := journal.Open(context.Background(), lock, journal.Run{PID: 2, Started: t0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w, func() { w.Close(); lock.Release() }
+}
+
+func index(t *testing.T, dir string) *Index {
+	t.Helper()
+	st, err := journal.Load(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return NewIndex(st)
+}
+
+func dsn(msgID, envID, rcpt, action, status, diag string) string {
+	return fmt.Sprintf(`From: MAILER-DAEMON@mx.example.net
+To: news@news.example
+Subject: Undelivered Mail Returned to Sender
+Message-ID: <dsn-%[3]s-%[5]s@mx.example.net>
+Date: Fri, 04 Dec 2026 10:00:00 +0000
+Auto-Submitted: auto-replied
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="b"
+
+--b
+Content-Type: text/plain
+
+Your message could not be delivered.
+
+--b
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.example.net
+Original-Envelope-Id: %[2]s
+
+Final-Recipient: rfc822; %[3]s
+Original-Recipient: rfc822; %[3]s
+Action: %[4]s
+Status: %[5]s
+Diagnostic-Code: smtp; %[6]s
+
+--b
+Content-Type: text/rfc822-headers
+
+From: news@news.example
+To: %[3]s
+Subject: December news
+Message-ID: %[1]s
+
+--b--
+`, msgID, envID, rcpt, action, status, diag)
+}
+
+const arf = `From: feedback@fbl.example.com
+To: abuse@news.example
+Subject: complaint about message
+Message-ID: <arf-1@fbl.example.com>
+Date: Fri, 04 Dec 2026 11:00:00 +0000
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=feedback-report; boundary="f"
+
+--f
+Content-Type: text/plain
+
+This is an email abuse report.
+
+--f
+Content-Type: message/feedback-report
+
+Feedback-Type: abuse
+User-Agent: ExampleFBL/1.0
+Version: 1
+Original-Rcpt-To: cid@example.org
+
+--f
+Content-Type: text/rfc822-headers
+
+From: news@news.example
+To: cid@example.org
+Message-ID: <4.tidings@news.example>
+Subject: December news
+
+--f--
+`
+
+const vacation = `From: dan@example.org
+To: news@news.example
+Subject: Out of Office: December news
+Message-ID: <ooo-1@example.org>
+Auto-Submitted: auto-replied
+Content-Type: text/plain
+
+I am away until January.
+`
+
+const unsubscribe = `From: Eve <eve@example.org>
+To: unsubscribe@news.example
+Subject: unsubscribe
+Message-ID: <u-1@example.org>
+Content-Type: text/plain
+
+please
+`
+
+const truncated = `From: MAILER-DAEMON@mx.example.net
+To: news@news.example
+Subject: Undelivered Mail Returned to Sender
+Message-ID: <trunc@mx.example.net>
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="b"
+
+--b
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.exa`
+
+const personal = `From: fay@example.org
+To: news@news.example
+Subject: Re: December news
+Message-ID: <p-1@example.org>
+Content-Type: text/plain
+
+Thanks!
+`
+
+// TestProcess: each kind of message in the mailbox gets its verdict; the
+// journal gets one feedback record per bounced, complaining or
+// unsubscribing recipient; hard bounces, complaints and unsubscribe
+// requests go to the suppression list with a comment, soft bounces do not;
+// only the matched reports are moved; a second run records and adds
+// nothing.
+func TestProcess(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	sent(t, dir, "ann@example.org", "bob@example.org", "cid@example.org", "dan@example.org", "eve@example.org")
+	supFile := filepath.Join(t.TempDir(), "suppress.txt")
+	if err := os.WriteFile(supFile, []byte("old@example.org"), 0o644); err != nil { // no final newline
+		t.Fatal(err)
+	}
+	mb := newMemMailbox(
+		dsn("<2.tidings@news.example>", "", "ann@example.org", "failed", "5.1.1", "550 5.1.1 <ann@example.org>: user unknown"),
+		dsn("<nothing@else>", "3.tidings@news.example", "bob@example.org", "failed", "5.2.2", "552 5.2.2 mailbox full"),
+		arf, vacation, unsubscribe, truncated, personal,
+		dsn("<other@campaign>", "", "zed@example.com", "failed", "5.1.1", "550 5.1.1 no such user"),
+	)
+	opts := Options{Unsubscribe: "unsubscribe@news.example", SuppressFile: supFile, Campaign: "December news", Now: func() time.Time { return t0 }}
+	run := func() *Summary {
+		t.Helper()
+		sup, err := campaign.LoadSuppression(supFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts.Suppressed = sup
+		w, done := journalRecorder(t, dir)
+		defer done()
+		sum, err := Process(ctx, mb, index(t, dir), w, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sum
+	}
+	sum := run()
+	want := []Verdict{Matched, Matched, Matched, AutoReply, Matched, Unreadable, Other, Foreign}
+	if len(sum.Findings) != len(want) {
+		t.Fatalf("%d findings, want %d", len(sum.Findings), len(want))
+	}
+	for i, f := range sum.Findings {
+		if f.Verdict != want[i] {
+			t.Errorf("message %s (%q): %v, want %v (%s)", f.ID, f.Subject, f.Verdict, want[i], f.Problem)
+		}
+	}
+	if f := sum.Findings[5]; f.Problem == "" {
+		t.Errorf("the truncated report's problem is %q", f.Problem)
+	}
+	st, err := journal.Load(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	statuses := map[string]sendpool.Status{}
+	for _, r := range st.Report() {
+		statuses[r.Key] = r.Status
+	}
+	wantStatus := map[string]sendpool.Status{"ann@example.org": sendpool.StatusBounced, "bob@example.org": sendpool.StatusSoftBounce,
+		"cid@example.org": sendpool.StatusComplained, "dan@example.org": sendpool.StatusSent, "eve@example.org": sendpool.StatusSent}
+	for k, s := range wantStatus {
+		if statuses[k] != s {
+			t.Errorf("%s is %v, want %v", k, statuses[k], s)
+		}
+	}
+	if e := st.Entry("eve@example.org"); e.Feedback == nil || e.Feedback.Kind != journal.FeedbackUnsubscribed {
+		t.Errorf("eve's unsubscribe request is not recorded: %+v", e.Feedback)
+	}
+	got, _ := os.ReadFile(supFile)
+	wantList := "old@example.org\n" +
+		"ann@example.org  # bounced 5.1.1, tidings bounces, campaign December news, 2026-12-04\n" +
+		"cid@example.org  # complained, tidings bounces, campaign December news, 2026-12-04\n" +
+		"eve@example.org  # unsubscribed, tidings bounces, campaign December news, 2026-12-04\n"
+	if string(got) != wantList {
+		t.Errorf("suppression list:\n%s\nwant:\n%s", got, wantList)
+	}
+	if _, err := campaign.LoadSuppression(supFile); err != nil {
+		t.Errorf("the list does not read back: %v", err)
+	}
+	if len(mb.moved) != 0 || len(mb.deleted) != 0 {
+		t.Errorf("the mailbox was touched without being asked: moved %v, deleted %v", mb.moved, mb.deleted)
+	}
+
+	opts.MoveTo = "Processed"
+	again := run()
+	for _, f := range again.Findings {
+		if f.New != 0 {
+			t.Errorf("second run recorded %d new for message %s", f.New, f.ID)
+		}
+	}
+	if len(again.Suppress) != 0 {
+		t.Errorf("second run suppresses %v again", again.Suppress)
+	}
+	if got2, _ := os.ReadFile(supFile); string(got2) != wantList {
+		t.Errorf("second run changed the list:\n%s", got2)
+	}
+	moved := slices.Sorted(func(yield func(string) bool) {
+		for id := range mb.moved {
+			if !yield(id) {
+				return
+			}
+		}
+	})
+	if !slices.Equal(moved, []string{"1", "2", "3", "5"}) || again.Processed != 4 {
+		t.Errorf("moved %v (processed %d), want the four matched reports", moved, again.Processed)
+	}
+}
+
+// TestProcessDryRun: a dry run says what it would do and writes nothing.
+func TestProcessDryRun(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	sent(t, dir, "ann@example.org")
+	supFile := filepath.Join(t.TempDir(), "suppress.txt")
+	mb := newMemMailbox(dsn("<2.tidings@news.example>", "", "ann@example.org", "failed", "5.1.1", "550 5.1.1 user unknown"))
+	w, done := journalRecorder(t, dir)
+	sum, err := Process(ctx, mb, index(t, dir), w, Options{DryRun: true, Delete: true, SuppressFile: supFile, Campaign: "x"})
+	done()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sum.Suppress) != 1 || sum.Suppress[0].Address != "ann@example.org" || sum.Findings[0].New != 1 {
+		t.Errorf("dry run summary %+v", sum)
+	}
+	if _, err := os.Stat(supFile); !os.IsNotExist(err) {
+		t.Errorf("dry run wrote the suppression list: %v", err)
+	}
+	if len(mb.deleted) != 0 {
+		t.Errorf("dry run deleted %v", mb.deleted)
+	}
+	st, _ := journal.Load(ctx, dir)
+	if e := st.Entry("ann@example.org"); e.Feedback != nil {
+		t.Errorf("dry run recorded %+v", e.Feedback)
+	}
+}
+
+// TestProcessRefusesOddAddress: an address a report names that would not
+// read back as one line of the list is reported, not written.
+func TestProcessRefusesOddAddress(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	sent(t, dir, "ann@example.org")
+	supFile := filepath.Join(t.TempDir(), "suppress.txt")
+	odd := strings.Replace(unsubscribe, "Eve <eve@example.org>", `"a # b"@example.org`, 1)
+	mb := newMemMailbox(odd)
+	w, done := journalRecorder(t, dir)
+	sum, err := Process(ctx, mb, index(t, dir), w, Options{Unsubscribe: "unsubscribe@news.example", SuppressFile: supFile, Campaign: "x"})
+	done()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sum.Suppress) != 0 || len(sum.Refused) != 1 {
+		t.Errorf("suppress %v, refused %v", sum.Suppress, sum.Refused)
+	}
+}
+
+// TestProcessLargeMessage: a message larger than MaxMessage is not read,
+// and counted unreadable.
+func TestProcessLargeMessage(t *testing.T) {
+	dir := t.TempDir()
+	sent(t, dir, "ann@example.org")
+	mb := &sizedMailbox{memMailbox: newMemMailbox(personal)}
+	w, done := journalRecorder(t, dir)
+	sum, err := Process(context.Background(), mb, index(t, dir), w, Options{SuppressFile: filepath.Join(dir, "s")})
+	done()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := sum.Findings[0]; f.Verdict != Unreadable || !strings.Contains(f.Problem, "larger than") || mb.fetched {
+		t.Errorf("finding %+v, fetched %v", f, mb.fetched)
+	}
+}
+
+type sizedMailbox struct {
+	*memMailbox
+	fetched bool
+}
+
+func (mb *sizedMailbox) List(ctx context.Context) ([]Message, error) {
+	l, err := mb.memMailbox.List(ctx)
+	for i := range l {
+		l[i].Size = 50 << 20
+	}
+	return l, err
+}
+
+func (mb *sizedMailbox) Fetch(ctx context.Context, id string) (io.ReadCloser, error) {
+	mb.fetched = true
+	return mb.memMailbox.Fetch(ctx, id)
+}

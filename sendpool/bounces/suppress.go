@@ -1,0 +1,108 @@
+package bounces
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/sendpool/journal"
+)
+
+// Suppression is an address Process adds to the campaign's suppression
+// list, and why.
+type Suppression struct {
+	Address string
+	Kind    journal.FeedbackKind
+	// Status is the bounce's enhanced status code ("" for a complaint or
+	// an unsubscribe request).
+	Status string
+}
+
+// Line is the suppression list line for s: the address, then a comment
+// naming the kind, the status, the campaign and the date.
+func (s Suppression) Line(campaignName string, now time.Time) string {
+	why := string(s.Kind)
+	if s.Status != "" {
+		why += " " + s.Status
+	}
+	name := oneLine(strings.ReplaceAll(campaignName, "#", ""))
+	return fmt.Sprintf("%s  # %s, tidings bounces, campaign %s, %s", strings.ToLower(s.Address), why, name, now.Format(time.DateOnly))
+}
+
+// suppressions collects the addresses a run suppresses, once each, and
+// none the list already has.
+type suppressions struct {
+	existing *campaign.Suppression
+	seen     map[string]bool
+	list     []Suppression
+	// refused are addresses that would not read back as a list entry (a
+	// report can name anything); they are reported, not written.
+	refused []string
+}
+
+func newSuppressions(existing *campaign.Suppression) *suppressions {
+	return &suppressions{existing: existing, seen: map[string]bool{}}
+}
+
+func (s *suppressions) add(m Match) {
+	a := strings.ToLower(strings.TrimSpace(m.Suppress))
+	if a == "" || s.seen[a] {
+		return
+	}
+	s.seen[a] = true
+	if _, ok := s.existing.Match(a); ok {
+		return
+	}
+	if campaign.CheckSuppressionEntry(a) != nil {
+		s.refused = append(s.refused, a)
+		return
+	}
+	s.list = append(s.list, Suppression{Address: a, Kind: m.Kind, Status: m.Status})
+}
+
+// AppendSuppressions appends a line per entry of list (see
+// Suppression.Line) to the suppression list at path, creating it when
+// missing, and syncs it. It starts on a new line when the file does not
+// end with one.
+func AppendSuppressions(path string, list []Suppression, campaignName string, now time.Time) error {
+	if len(list) == 0 {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o644)
+	if err != nil {
+		return fmt.Errorf("bounces: suppression list: %w", err)
+	}
+	defer f.Close()
+	var buf bytes.Buffer
+	if !endsWithNewline(f) {
+		buf.WriteByte('\n')
+	}
+	for _, s := range list {
+		buf.WriteString(s.Line(campaignName, now))
+		buf.WriteByte('\n')
+	}
+	if _, err := f.Write(buf.Bytes()); err != nil {
+		return fmt.Errorf("bounces: suppression list %s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("bounces: suppression list %s: %w", path, err)
+	}
+	return f.Close()
+}
+
+// endsWithNewline reports whether f is empty or ends with "\n".
+func endsWithNewline(f *os.File) bool {
+	st, err := f.Stat()
+	if err != nil || st.Size() == 0 {
+		return true
+	}
+	b := make([]byte, 1)
+	if _, err := f.ReadAt(b, st.Size()-1); err != nil && err != io.EOF {
+		return true
+	}
+	return b[0] == '\n'
+}
