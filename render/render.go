@@ -67,6 +67,8 @@ type Options struct {
 	// preflight that does not sign report it as the From column's row
 	// problem. It must be safe for concurrent use.
 	VetFrom func(data []byte) error
+	// Test, when set, makes every message a test message (see TestSend).
+	Test *TestSend
 }
 
 // Renderer turns recipient rows into messages. It is safe for concurrent
@@ -96,7 +98,8 @@ type Renderer struct {
 	atts                               []attField
 	images                             []*blob
 	att                                *attacher
-	md                                 *mdBody // nil without a markdown body
+	md                                 *mdBody   // nil without a markdown body
+	test                               *testSend // nil unless rendering test messages
 
 	pool sync.Pool // of *state
 }
@@ -143,6 +146,13 @@ type state struct {
 // Those problems are *campaign.FileError values: the campaign is unusable.
 func New(c *campaign.Campaign, set *templates.Set, opts Options) (*Renderer, error) {
 	r := newRenderer(c, set, opts)
+	if opts.Test != nil {
+		t, err := parseTestSend(opts.Test)
+		if err != nil {
+			return nil, err
+		}
+		r.test = t
+	}
 	fe := &fileErrors{file: c.File}
 	r.fixAddresses(set, fe)
 	r.fixHeaders(set, fe)
@@ -651,6 +661,10 @@ func (r *Renderer) evaluate(st *state, row campaign.Row, m *Message) (*parts, er
 		return nil, err
 	}
 	m.MessageID = messageID(r.c.Name, m.Key, env.from[0].domain)
+	var testFor string
+	if r.test != nil {
+		testFor = r.test.apply(env, &subject, m, r.c.Name, env.from[0].domain)
+	}
 	atts, err := r.rowAttachments(row, fb, m)
 	if err != nil {
 		return nil, err
@@ -667,7 +681,7 @@ func (r *Renderer) evaluate(st *state, row campaign.Row, m *Message) (*parts, er
 	p := &st.parts
 	*p = parts{
 		date: r.now(), from: env.from, replyTo: env.replyTo, to: env.to, cc: env.cc,
-		subject: subject, messageID: m.MessageID, unsub: unsub, extra: extra, body: &st.body,
+		subject: subject, messageID: m.MessageID, unsub: unsub, extra: extra, body: &st.body, testFor: testFor,
 	}
 	st.body = body
 	if env.writeSender {
@@ -836,6 +850,7 @@ type parts struct {
 	subject, messageID            string
 	unsub                         []string // List-Unsubscribe tokens
 	extra                         []string // values of r.headers without a constant line
+	testFor                       string   // X-Tidings-Test-For, for a test message
 	body                          *content
 }
 
@@ -867,6 +882,9 @@ func (r *Renderer) build(st *state, key string, p *parts) error {
 	b.WriteString("Message-ID: <")
 	b.WriteString(p.messageID)
 	b.WriteString(">\r\n")
+	if err := writeText(b, "X-Tidings-Test-For", p.testFor); err != nil {
+		return err
+	}
 	b.Write(r.listID)
 	if len(p.unsub) > 0 {
 		if err := writeFolded(b, "List-Unsubscribe", p.unsub); err != nil {

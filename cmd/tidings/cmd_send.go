@@ -31,6 +31,10 @@ type sendOptions struct {
 	limit         int
 	rate          string
 	concurrency   int
+	// test, sample and rows make a test send (see runTestSend).
+	test   string
+	sample int
+	rows   string
 	// now is the clock for the daily cap and the spool's age; nil means
 	// time.Now.
 	now func() time.Time
@@ -52,6 +56,12 @@ failures are skipped unless --retry-failed, and recipients whose outcome is
 unknown (the connection dropped after the body was sent) are listed and not
 re-sent unless --resend-unknown.
 
+--test ADDRESS sends a test first: the first 3 rows that would be sent (or
+--sample N of them, or --rows 2,7,15) go to ADDRESS only, with [TEST] before
+the subject, the rows' To and Cc in an X-Tidings-Test-For header and
+Message-IDs of their own, through the same server, login, DKIM and rate. The
+rows stay unsent; test messages count towards daily_cap.
+
 Ctrl-C stops dispatching and lets messages in flight finish; a second Ctrl-C
 aborts at once. Exit code: 0 all sent, 1 some not sent, 2 unusable input or a
 run stopped by a login or certificate failure, 130 interrupted.`,
@@ -69,6 +79,9 @@ run stopped by a login or certificate failure, 130 interrupted.`,
 	f.IntVarP(&opts.limit, "limit", "n", 0, "send at most N messages in this run (0: all)")
 	f.StringVar(&opts.rate, "rate", "", "override send.rate, e.g. 10/s, 600/m")
 	f.IntVar(&opts.concurrency, "concurrency", 0, "override send.concurrency (connections)")
+	f.StringVar(&opts.test, "test", "", "send test messages to these addresses only (comma-separated): [TEST] subjects, the rows stay unsent")
+	f.IntVar(&opts.sample, "sample", 0, "with --test: the first N rows that would be sent (default 3)")
+	f.StringVar(&opts.rows, "rows", "", "with --test: these rows, as the sheet numbers them (2,7,10-12)")
 	return cmd
 }
 
@@ -95,6 +108,12 @@ func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path strin
 	}
 	if opts.limit < 0 {
 		return &unusableError{fmt.Errorf("--limit: %d must not be negative (0 sends all)", opts.limit)}
+	}
+	if opts.test != "" {
+		return runTestSend(ctx, opts, g, path)
+	}
+	if opts.sample != 0 || opts.rows != "" {
+		return &unusableError{errors.New("--sample and --rows choose the rows of a test send: add --test ADDRESS")}
 	}
 	in, err := plan.Open(ctx, path)
 	if err != nil {

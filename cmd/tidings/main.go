@@ -101,10 +101,17 @@ var (
 	errInterrupted = errors.New("tidings: interrupted")
 )
 
-// problemsError says some recipients have problems; exit code 1.
-type problemsError struct{ n int }
+// problemsError says some recipients have problems, or what keeps them
+// from going (text, when set); exit code 1.
+type problemsError struct {
+	n    int
+	text string
+}
 
 func (e *problemsError) Error() string {
+	if e.text != "" {
+		return e.text
+	}
 	return fmt.Sprintf("%d recipient(s) with problems", e.n)
 }
 

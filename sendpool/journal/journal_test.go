@@ -62,6 +62,8 @@ func writeRun(t testing.TB, dir string, run Run, recs ...any) {
 			err = w.Result(ctx, r)
 		case Feedback:
 			err = w.Feedback(ctx, r)
+		case TestSend:
+			err = w.TestSend(ctx, r)
 		default:
 			t.Fatalf("writeRun: %T", r)
 		}

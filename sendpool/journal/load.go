@@ -37,8 +37,10 @@ type State struct {
 	Path string
 	// Runs are the run records in file order.
 	Runs []Run
-	// Records counts the attempt and result records read.
+	// Records counts the attempt, result, feedback and test records read.
 	Records int
+	// Tests counts the test send records (see TestSend).
+	Tests int
 	// Warnings are problems that did not stop loading: a torn last line
 	// (ErrTornLine), corrupt lines in the middle that were skipped
 	// (ErrCorruptLine). Each is a *campaign.FileError with the line number.
@@ -235,6 +237,8 @@ func (s *State) parse(b []byte) error {
 		}
 		s.Records++
 		s.feedback(&l.Feedback)
+	case "test":
+		return s.parseTest(b)
 	default:
 		return fmt.Errorf("unknown record type %q", head.Type)
 	}

@@ -16,7 +16,7 @@ import (
 )
 
 // Record is one line of the journal as Scan hands it on: exactly one of
-// NewRun, Attempt and Result is set.
+// NewRun, Attempt, Result, Feedback and Test is set.
 type Record struct {
 	// Line is the record's 1-based line number in the file.
 	Line int
@@ -32,6 +32,10 @@ type Record struct {
 	// sendpool.StatusDeferred, "temporary" in the file), decisions, and
 	// any status a later version adds that sendpool knows.
 	Result *Result
+	// Feedback is set on a feedback record (`tidings bounces`), Test on a
+	// test send's record (`tidings send --test`).
+	Feedback *Feedback
+	Test     *TestSend
 }
 
 // Scan reads the journal in the campaign state folder dir from its first
@@ -101,6 +105,8 @@ type scanner struct {
 	runL    runLine
 	attL    attemptLine
 	resL    resultLine
+	fbL     feedbackLine
+	testL   testLine
 }
 
 // next decodes one line and hands it to fn.
@@ -177,6 +183,19 @@ func (s *scanner) decode(b []byte) (Record, bool) {
 			s.resL.NormKey = NormalizeKey(s.resL.Key)
 		}
 		rec.Result = &s.resL.Result
+	case "feedback":
+		s.fbL = feedbackLine{}
+		if json.Unmarshal(b, &s.fbL) != nil || !s.fbL.Kind.valid() {
+			return Record{}, false
+		}
+		rec.Feedback = &s.fbL.Feedback
+	case "test":
+		s.testL = testLine{Status: recordStatus(NoStatus)}
+		if json.Unmarshal(b, &s.testL) != nil || sendpool.Status(s.testL.Status) == NoStatus {
+			return Record{}, false
+		}
+		s.testL.TestSend.Status = sendpool.Status(s.testL.Status)
+		rec.Test = &s.testL.TestSend
 	default:
 		return Record{}, false
 	}

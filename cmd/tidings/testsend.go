@@ -1,0 +1,171 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/render"
+	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/journal"
+	"github.com/tidings/tidings/sendpool/plan"
+	"github.com/tidings/tidings/sendpool/report"
+)
+
+// isRowProblem reports whether err is a row's problem.
+func isRowProblem(err error) bool {
+	_, ok := errors.AsType[*campaign.RowError](err)
+	return ok
+}
+
+// nextSlot says when the daily cap lets the next message go ("" when it
+// does now).
+func nextSlot(next time.Time) string {
+	if next.IsZero() {
+		return ""
+	}
+	return "; the next slot opens at " + next.Local().Format(time.RFC3339)
+}
+
+// errTestNotSent says some test messages were not accepted; exit code 1.
+var errTestNotSent = errors.New("some test messages were not sent")
+
+// runTestSend is `send --test`: the chosen rows, rendered as test messages,
+// delivered to the test addresses only through the campaign's pool, TLS,
+// AUTH, DKIM and rate, and recorded as test sends (they count towards
+// daily_cap and are no delivery of their rows).
+func runTestSend(ctx context.Context, opts sendOptions, g *globalOptions, path string) error {
+	rows, err := parseRows(opts.rows)
+	if err != nil {
+		return &unusableError{err}
+	}
+	if opts.sample < 0 || opts.sample > 0 && len(rows) > 0 {
+		return &unusableError{errors.New("--sample: give a positive count, and not together with --rows")}
+	}
+	in, err := plan.Open(ctx, path)
+	if err != nil {
+		return &unusableError{err}
+	}
+	defer in.Close()
+	c := in.Campaign
+	if c.SMTP.Host == "" {
+		return &unusableError{fmt.Errorf("%s: smtp.host: required to send", displayPath(c.File))}
+	}
+	cfg, err := poolConfig(c, opts, g)
+	if err != nil {
+		return err
+	}
+	lock, state, err := openState(ctx, g, c)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
+	pl, err := preflight(ctx, g, in, state, opts)
+	if err != nil {
+		return err
+	}
+	msgs, err := testMessages(ctx, g, in, pl, plan.Test{To: opts.test, Rows: rows, Sample: opts.sample, Run: plan.TestRun(opts.now())})
+	if err != nil {
+		return err
+	}
+	if left, next := state.Quota(c.Send.DailyCap, 24*time.Hour, opts.now()); left < len(msgs) {
+		return &problemsError{n: len(msgs), text: fmt.Sprintf("daily_cap %d: %d message(s) may go now and the test has %d%s; nothing was sent",
+			c.Send.DailyCap, left, len(msgs), nextSlot(next))}
+	}
+	fmt.Fprintf(g.stdout, "%s: test send of %s to %s via %s as %s\n", c.Name, report.Plural(len(msgs), "message"), strings.Join(msgs[0].Recipients, ", "), cfg.Dialer.Server(), accountName(c))
+	return deliverTest(ctx, g, lock, cfg, msgs, c.Send.DailyCap, opts)
+}
+
+// testMessages renders the test messages, printing a chosen row's problem.
+func testMessages(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Plan, t plan.Test) ([]*render.Message, error) {
+	msgs, err := pl.TestMessages(ctx, in, t)
+	switch {
+	case err == nil:
+		return msgs, nil
+	case errors.Is(err, render.ErrTestAddress):
+		return nil, &unusableError{fmt.Errorf("--test: %w", err)}
+	case isRowProblem(err):
+		fmt.Fprintln(g.stdout, "problem:", problemText(err))
+		return nil, &problemsError{n: 1, text: "the row chosen for the test has a problem; nothing was sent"}
+	default:
+		return nil, &unusableError{err}
+	}
+}
+
+// deliverTest sends msgs, journaled as test sends, and prints each outcome.
+func deliverTest(ctx context.Context, g *globalOptions, lock *journal.Lock, cfg sendpool.Config, msgs []*render.Message, dailyCap int, opts sendOptions) error {
+	w, err := journal.Open(ctx, lock, journal.Run{PID: os.Getpid(), Started: opts.now(), Version: version, Flags: map[string]string{"test": strconv.Itoa(len(msgs))}})
+	if err != nil {
+		return &unusableError{err}
+	}
+	for _, m := range msgs {
+		if m.UTF8 {
+			cfg.SMTPUTF8Rows = append(cfg.SMTPUTF8Rows, m.Row)
+		}
+	}
+	results, runErr := plan.DeliverTest(ctx, cfg, msgs, w)
+	closeErr := w.Close()
+	sent := 0
+	for _, r := range results {
+		line := fmt.Sprintf("  row %d (%s)  %s  %s", r.Row, r.Key, r.Status, outcomeText(r))
+		if r.Status == sendpool.StatusSent {
+			sent++
+		}
+		fmt.Fprintln(g.stdout, line)
+	}
+	note := "the rows themselves are still to be sent"
+	if dailyCap > 0 {
+		note += "; test messages count towards daily_cap"
+	}
+	fmt.Fprintf(g.stdout, "test send: %d of %s sent; %s\n", sent, report.Plural(len(msgs), "message"), note)
+	if err := errors.Join(runErr, closeErr); err != nil {
+		return err
+	}
+	if sent < len(msgs) {
+		return errTestNotSent
+	}
+	return nil
+}
+
+// outcomeText is a result's server reply, or its local explanation.
+func outcomeText(r sendpool.Result) string {
+	if r.Code != 0 {
+		return strings.TrimSpace(fmt.Sprintf("%d %s %s", r.Code, r.EnhancedCode, sendpool.OneLine(r.Detail)))
+	}
+	return sendpool.OneLine(r.Detail)
+}
+
+// parseRows reads --rows: row numbers and ranges ("2,7,10-12"), as the
+// sheet numbers its rows (the header is row 1).
+func parseRows(s string) ([]int, error) {
+	var rows []int
+	for part := range strings.SplitSeq(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		lo, hi, isRange := strings.Cut(part, "-")
+		a, err1 := strconv.Atoi(strings.TrimSpace(lo))
+		b, err2 := a, error(nil)
+		if isRange {
+			b, err2 = strconv.Atoi(strings.TrimSpace(hi))
+		}
+		switch {
+		case err1 != nil || err2 != nil || b < a:
+			return nil, fmt.Errorf("--rows: %q is not a row number or a range like 10-12", part)
+		case a < 2:
+			return nil, fmt.Errorf("--rows: row %d is the header or before it; the first recipient is row 2", a)
+		case b-a >= 1000:
+			return nil, fmt.Errorf("--rows: %q names more than 1000 rows; a test takes a few", part)
+		}
+		for r := a; r <= b; r++ {
+			rows = append(rows, r)
+		}
+	}
+	return rows, nil
+}

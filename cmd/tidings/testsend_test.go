@@ -1,0 +1,149 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tidings/tidings/sendpool/journal"
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// TestTestSendToMailpit: `send --test` delivers the chosen rows to the test
+// address only (mailpit refuses every other recipient), with [TEST]
+// subjects, the rows' recipients in X-Tidings-Test-For and Message-IDs of
+// their own; the rows stay unsent in the journal, the test messages count
+// towards daily_cap, and a test that does not fit the cap sends nothing.
+func TestTestSendToMailpit(t *testing.T) {
+	cert := smtptest.NewCert(t, "127.0.0.1")
+	const user, pass = "news@acme.example", "mailpit-test-send"
+	mp := smtptest.StartMailpit(t, cert, user, pass, smtptest.MailpitArgs("--smtp-allowed-recipients", `^tester@qa\.example$`))
+	certFile, _ := cert.WriteFiles(t)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"c.yaml": `name: t
+from: "Acme <news@acme.example>"
+to: '{{address .name .email}}'
+cc: '{{.cc}}'
+subject: "Hello {{.name}}"
+text: body.txt
+recipients: {path: r.csv}
+smtp: {host: 127.0.0.1, port: ` + strconv.Itoa(mp.SMTPPort) + `, security: starttls, username: ` + user + `, password_env: TIDINGS_TEST_SEND_PW, ca_file: ` + certFile + `}
+send: {daily_cap: 5}
+`,
+		"body.txt": "Hi {{.name}}\n",
+		"r.csv": "email,name,cc\n" +
+			"ann@example.org,Ann,boss@example.org\n" +
+			"bob@example.org,Bob,\n" +
+			"cid@example.org,Cid,\n" +
+			"dan@example.org,Dan,\n" +
+			"eve@example.org,Eve,\n",
+	})
+	camp := filepath.Join(dir, "c.yaml")
+	t.Setenv("TIDINGS_TEST_SEND_PW", pass)
+
+	out, errOut, code := runCLI(t, "send", "--test", "tester@qa.example", camp)
+	if code != 0 {
+		t.Fatalf("send --test: code %d\n%s%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "test send of 3 messages to tester@qa.example") || !strings.Contains(out, "3 of 3 messages sent") {
+		t.Errorf("output:\n%s", out)
+	}
+	msgs := mp.Messages(t)
+	if len(msgs) != 3 {
+		t.Fatalf("mailpit has %d messages, want 3", len(msgs))
+	}
+	subjects := map[string]bool{}
+	for _, m := range msgs {
+		subjects[m.Subject] = true
+		if len(m.To) != 1 || m.To[0].Address != "tester@qa.example" || len(m.Cc) != 0 {
+			t.Errorf("%s: To %v, Cc %v", m.Subject, m.To, m.Cc)
+		}
+		raw := string(mp.Raw(t, m.ID))
+		if !strings.Contains(raw, "\r\nX-Tidings-Test-For: To: ") {
+			t.Errorf("%s has no X-Tidings-Test-For:\n%s", m.Subject, raw)
+		}
+		if m.Subject == "[TEST] Hello Ann" && !strings.Contains(raw, "X-Tidings-Test-For: To: Ann <ann@example.org>; Cc: boss@example.org\r\n") {
+			t.Errorf("Ann's test message does not name her recipients:\n%s", raw)
+		}
+	}
+	for _, s := range []string{"[TEST] Hello Ann", "[TEST] Hello Bob", "[TEST] Hello Cid"} {
+		if !subjects[s] {
+			t.Errorf("no message %q among %v", s, subjects)
+		}
+	}
+
+	state := func() *journal.State {
+		s, err := journal.Load(context.Background(), filepath.Join(dir, ".tidings", "t"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	st := state()
+	for _, m := range msgs {
+		for _, e := range st.Entries() {
+			if e.MessageID == m.MessageID {
+				t.Errorf("test message %s is the row's message", m.MessageID)
+			}
+		}
+	}
+	if len(st.Entries()) != 0 || st.Tests != 3 {
+		t.Errorf("journal: %d entries, %d tests; want none and 3", len(st.Entries()), st.Tests)
+	}
+	for _, k := range []string{"ann@example.org", "eve@example.org"} {
+		if d := st.Decide(k, journal.Policy{}); !d.Send {
+			t.Errorf("%s is decided %+v after the test, want still to send", k, d)
+		}
+	}
+
+	out, errOut, code = runCLI(t, "send", "--test", "tester@qa.example", "--rows", "5", camp)
+	if code != 0 || !strings.Contains(out, "row 5 (dan@example.org)  sent  250") {
+		t.Fatalf("--rows 5: code %d\n%s%s", code, out, errOut)
+	}
+	if left, _ := state().Quota(5, 24*time.Hour, time.Now()); left != 1 {
+		t.Errorf("daily_cap 5 after 4 test messages: %d left, want 1", left)
+	}
+	out, errOut, code = runCLI(t, "send", "--test", "tester@qa.example", "--sample", "2", camp)
+	if code != exitSomeFailed || !strings.Contains(errOut, "daily_cap 5: 1 message(s) may go now and the test has 2") {
+		t.Errorf("over the cap: code %d\n%s%s", code, out, errOut)
+	}
+	if n := len(mp.Messages(t)); n != 4 {
+		t.Errorf("mailpit has %d messages after a refused test, want 4", n)
+	}
+	out, errOut, code = runCLI(t, "send", "--test", "tester@qa.example", "--rows", "9", camp)
+	if code != exitUnusable || !strings.Contains(errOut, "row 9 is not in") {
+		t.Errorf("--rows 9: code %d\n%s%s", code, out, errOut)
+	}
+	for _, args := range [][]string{{"--rows", "1"}, {"--rows", "x"}, {"--sample", "2", "--rows", "3"}} {
+		_, errOut, code = runCLI(t, append(append([]string{"send", "--test", "tester@qa.example"}, args...), camp)...)
+		if code != exitUnusable {
+			t.Errorf("%v: code %d\n%s", args, code, errOut)
+		}
+	}
+	if _, errOut, code = runCLI(t, "send", "--rows", "3", camp); code != exitUnusable || !strings.Contains(errOut, "add --test") {
+		t.Errorf("--rows without --test: code %d\n%s", code, errOut)
+	}
+}
+
+// TestTestSendRowProblem: a row chosen for a test that has a problem is
+// named, and nothing is sent.
+func TestTestSendRowProblem(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 3, "")
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name\nuser000@example.com,A\nnot-an-address,B\n"})
+	out, errOut, code := runCLI(t, "send", "--test", "me@example.net", "--skip-invalid", "--rows", "3", camp)
+	if code != exitSomeFailed || !strings.Contains(out, "problem:") || !strings.Contains(out, "row 3") {
+		t.Errorf("code %d\n%s%s", code, out, errOut)
+	}
+	if n := srv.Received("me@example.net"); n != 0 {
+		t.Errorf("the test address received %d messages", n)
+	}
+	out, errOut, code = runCLI(t, "send", "--test", "me@example.net", "--skip-invalid", camp)
+	if code != 0 || srv.Received("me@example.net") != 1 || srv.Received("user000@example.com") != 0 {
+		t.Errorf("the valid row: code %d, received %d\n%s%s", code, srv.Received("me@example.net"), out, errOut)
+	}
+}

@@ -1,0 +1,70 @@
+package render
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// TestSend makes a Renderer write test messages (`tidings send --test`):
+// each goes to the test addresses only, in the envelope and the To header
+// (no Cc, no Bcc); the row's To and Cc are shown in an X-Tidings-Test-For
+// header; the subject starts with "[TEST] "; and the Message-ID is the
+// test's own, so a bounce of a test message never names a row's message.
+// Everything else (From, bodies, attachments, List-Unsubscribe, DKIM) is
+// what the row's real message has.
+type TestSend struct {
+	// To are the test addresses: an address list, ',' or ';' between
+	// addresses.
+	To string
+	// Run tells this test's Message-IDs from the real ones and from other
+	// tests' (a timestamp serves).
+	Run string
+}
+
+// TestSubjectPrefix starts every test message's subject.
+const TestSubjectPrefix = "[TEST] "
+
+// testSend is a parsed TestSend.
+type testSend struct {
+	to  []mailbox
+	run string
+}
+
+// ErrTestAddress marks test addresses that cannot be used.
+var ErrTestAddress = errors.New("test addresses")
+
+func parseTestSend(t *TestSend) (*testSend, error) {
+	to, aerr := parseList(t.To)
+	if aerr != nil {
+		return nil, fmt.Errorf("render: %w: %q: %v", ErrTestAddress, aerr.token, aerr.err)
+	}
+	if len(to) == 0 {
+		return nil, fmt.Errorf("render: %w: none given", ErrTestAddress)
+	}
+	return &testSend{to: to, run: t.Run}, nil
+}
+
+// apply turns the row's envelope, subject and Message-ID into the test
+// message's, filling m's report fields; it returns the X-Tidings-Test-For
+// value.
+func (t *testSend) apply(env *envelope, subject *string, m *Message, name, domain string) string {
+	var forWhom []string
+	if len(env.to) > 0 {
+		forWhom = append(forWhom, "To: "+displayList(env.to))
+	}
+	if len(env.cc) > 0 {
+		forWhom = append(forWhom, "Cc: "+displayList(env.cc))
+	}
+	if len(env.bcc) > 0 {
+		forWhom = append(forWhom, "Bcc: "+displayList(env.bcc))
+	}
+	env.to, env.cc, env.bcc = t.to, nil, nil
+	m.To = displayList(env.to)
+	m.Recipients = recipients(env.to)
+	m.UTF8 = anyUTF8(env.from, env.sender, env.replyTo, env.to)
+	*subject = TestSubjectPrefix + *subject
+	m.Subject = *subject
+	m.MessageID = messageID(name, "test\x00"+t.run+"\x00"+m.Key, domain)
+	return strings.Join(forWhom, "; ")
+}

@@ -1,0 +1,133 @@
+package plan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"time"
+
+	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/render"
+	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/journal"
+)
+
+// DefaultSample is how many rows a test send takes when none are named.
+const DefaultSample = 3
+
+// Test says what a test send (`tidings send --test`) sends: the chosen
+// rows, rendered as test messages (render.TestSend) for the test addresses.
+type Test struct {
+	// To are the test addresses (',' or ';' between them).
+	To string
+	// Rows are the sheet rows to send (as the sheet numbers them); none
+	// means the first Sample rows the plan would send, in sheet order.
+	Rows   []int
+	Sample int
+	// Run tells this test's Message-IDs apart from the real ones and
+	// other tests'.
+	Run string
+}
+
+// ErrNoTestRows says a test send found no row to send: every row was sent
+// or decided already, and no rows were named.
+var ErrNoTestRows = errors.New("no row is left to send; name the rows to test with --rows")
+
+// TestMessages renders the test messages of t, in sheet order, reading the
+// sheet again (Preflight read it to its end). A named row that has a
+// problem is its *campaign.RowError; a named row the sheet does not have is
+// an error naming it. The messages are DKIM-signed as the real ones.
+func (pl *Plan) TestMessages(ctx context.Context, in *Inputs, t Test) ([]*render.Message, error) {
+	rows, err := pl.testRows(t)
+	if err != nil {
+		return nil, err
+	}
+	opts := render.Options{Test: &render.TestSend{To: t.To, Run: t.Run}}
+	if in.Signer != nil {
+		opts.Sign = in.Signer.Sign
+	}
+	r, err := render.New(in.Campaign, in.Set, opts)
+	if err != nil {
+		return nil, err
+	}
+	sheet, err := campaign.OpenSheet(ctx, in.Campaign.Recipients)
+	if err != nil {
+		return nil, err
+	}
+	defer sheet.Close()
+	return renderRows(ctx, sheet, in.Campaign.Recipients.Path, r, rows)
+}
+
+// testRows is the sorted rows a test sends.
+func (pl *Plan) testRows(t Test) ([]int, error) {
+	if len(t.Rows) > 0 {
+		rows := slices.Clone(t.Rows)
+		slices.Sort(rows)
+		return slices.Compact(rows), nil
+	}
+	n := t.Sample
+	if n <= 0 {
+		n = DefaultSample
+	}
+	var rows []int
+	for i := 1; i <= n && i <= pl.ToSend; i++ {
+		rows = append(rows, pl.send.nth(i))
+	}
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("plan: test send: %w", ErrNoTestRows)
+	}
+	return rows, nil
+}
+
+// renderRows renders the sheet's rows named in rows (sorted) with r.
+func renderRows(ctx context.Context, sheet campaign.Sheet, path string, r *render.Renderer, rows []int) ([]*render.Message, error) {
+	var out []*render.Message
+	last := 1
+	for len(out) < len(rows) {
+		row, err := sheet.Next(ctx)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		var re *campaign.RowError
+		if err != nil && !errors.As(err, &re) {
+			return nil, err
+		}
+		last = row.Number
+		if !slices.Contains(rows, row.Number) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		m, err := r.Render(row)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	for _, row := range rows {
+		if !slices.ContainsFunc(out, func(m *render.Message) bool { return m.Row == row }) {
+			return nil, fmt.Errorf("plan: test send: row %d is not in %s (its last row is %d)", row, path, last)
+		}
+	}
+	return out, nil
+}
+
+// DeliverTest delivers test messages over a pool made from cfg (its
+// Journal replaced by one that records each final result as a test send in
+// w) and returns their final results in the order they came.
+func DeliverTest(ctx context.Context, cfg sendpool.Config, msgs []*render.Message, w *journal.Writer) ([]sendpool.Result, error) {
+	cfg.Journal = journal.NewTestRecorder(w)
+	pool, err := sendpool.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	var results []sendpool.Result
+	err = pool.Run(ctx, sendpool.SliceSource(msgs), func(r sendpool.Result) { results = append(results, r) })
+	return results, err
+}
+
+// TestRun names a test run for its Message-IDs: the time it started.
+func TestRun(now time.Time) string { return now.UTC().Format("20060102T150405.000000000") }
