@@ -189,7 +189,11 @@ func (e *AuthError) Error() string { return prefix + e.Reason() }
 // Reason is the refusal without the package prefix.
 func (e *AuthError) Reason() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "login to %s as %q failed", e.Host, e.Username)
+	if e.Username == "" {
+		fmt.Fprintf(&b, "%s refused to take mail without a login", e.Host)
+	} else {
+		fmt.Fprintf(&b, "login to %s as %q failed", e.Host, e.Username)
+	}
 	if e.Reply != nil {
 		fmt.Fprintf(&b, ": server replied %s", e.Reply.Reply())
 	}

@@ -113,6 +113,9 @@ func deliverTest(ctx context.Context, g *globalOptions, lock *journal.Lock, cfg 
 	sent := 0
 	for _, r := range results {
 		line := fmt.Sprintf("  row %d (%s)  %s  %s", r.Row, r.Key, r.Status, outcomeText(r))
+		if runErr != nil && r.Status == sendpool.StatusNotAttempted {
+			line = fmt.Sprintf("  row %d (%s)  %s: the run stopped (see below)", r.Row, r.Key, r.Status)
+		}
 		if r.Status == sendpool.StatusSent {
 			sent++
 		}

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/tidings/tidings/campaign"
+
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 
@@ -24,7 +26,7 @@ func (d *Dialer) login(c *smtp.Client, raw *rawConn, secure bool) (string, error
 	fail := func(reply *sendpool.SMTPError, err error) *sendpool.AuthError {
 		ae := &sendpool.AuthError{Host: cfg.Addr(), Username: cfg.Username, Reply: reply, Err: err}
 		if reply != nil && sendpool.ClassifyReply(reply.Code, reply.EnhancedCode, reply.Message) == sendpool.ClassAuth {
-			ae.Hint = authHint(cfg.Host)
+			ae.Hint = d.refusalHint(reply)
 		}
 		return ae
 	}
@@ -58,6 +60,16 @@ func (d *Dialer) login(c *smtp.Client, raw *rawConn, secure bool) (string, error
 		return "", fail(se, nil)
 	}
 	return mech, nil
+}
+
+// refusalHint returns advice for a login refusal (530, 535, …): a server
+// that wants STARTTLS first, asked in clear (security: none), says so in
+// its reply, and no password will help; otherwise authHint.
+func (d *Dialer) refusalHint(reply *sendpool.SMTPError) string {
+	if d.cfg.Security == campaign.SecurityNone && reply != nil && strings.Contains(strings.ToUpper(reply.Message), "STARTTLS") {
+		return "the server wants TLS before anything else, and smtp.security is none: set smtp.security: starttls (usually port 587) or tls (port 465)"
+	}
+	return authHint(d.cfg.Host)
 }
 
 // authHint returns advice for a refused login, naming the providers that

@@ -26,10 +26,16 @@ type rawConn struct {
 	drain         time.Duration
 	once          sync.Once
 	closeErr      error
+	// heard keeps the first bytes the server sent (up to 64), to tell a
+	// server that never greeted, or greeted in another protocol.
+	heard []byte
 }
 
 func (r *rawConn) Read(b []byte) (int, error) {
 	n, err := r.Conn.Read(b)
+	if k := min(n, 64-len(r.heard)); k > 0 {
+		r.heard = append(r.heard, b[:k]...)
+	}
 	if r.tap != nil && n > 0 {
 		r.tap.Write(b[:n])
 	}

@@ -126,7 +126,7 @@ func (d *Dialer) Warnings() []string { return d.cfg.Warnings() }
 // AuthError implements sendpool.Dialer: the account, the server and, for a
 // login refusal, what usually fixes it at this provider.
 func (d *Dialer) AuthError(reply *sendpool.SMTPError) *sendpool.AuthError {
-	return &sendpool.AuthError{Host: d.cfg.Addr(), Username: d.cfg.Username, Reply: reply, Hint: authHint(d.cfg.Host)}
+	return &sendpool.AuthError{Host: d.cfg.Addr(), Username: d.cfg.Username, Reply: reply, Hint: d.refusalHint(reply)}
 }
 
 // Dial implements sendpool.Dialer: it connects, secures the connection as
@@ -181,6 +181,12 @@ func (d *Dialer) dial(ctx context.Context, notes *probeNotes) (*smtpConn, error)
 	c, err := d.setup(ctx, raw, notes)
 	if err != nil {
 		raw.closeNow()
+		if errors.Is(err, sendpool.ErrAuth) || errors.Is(err, sendpool.ErrTLS) {
+			return nil, err
+		}
+		if de := d.notSMTP(ctx, raw, err); de != nil {
+			return nil, de
+		}
 		return nil, d.setupError(ctx, err)
 	}
 	return c, nil

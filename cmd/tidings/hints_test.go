@@ -1,0 +1,38 @@
+package main
+
+import (
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// TestStartTLSRequiredHint: security: none against a server that wants
+// STARTTLS first gets a 530 at MAIL (no login) or at AUTH; either way the
+// message says to set smtp.security, and does not blame the password.
+func TestStartTLSRequiredHint(t *testing.T) {
+	cert := smtptest.NewCert(t, "127.0.0.1")
+	mp := smtptest.StartMailpit(t, cert, "news@acme.example", "pw")
+	for _, login := range []string{"", "username: news@acme.example, password_env: TIDINGS_HINT_PW, "} {
+		dir := t.TempDir()
+		writeFiles(t, dir, map[string]string{
+			"c.yaml": `name: t
+from: news@acme.example
+to: '{{.email}}'
+subject: hi
+text: body.txt
+recipients: {path: r.csv}
+smtp: {host: 127.0.0.1, port: ` + strconv.Itoa(mp.SMTPPort) + `, ` + login + `security: none}
+`,
+			"body.txt": "hi\n",
+			"r.csv":    "email\nann@example.org\n",
+		})
+		t.Setenv("TIDINGS_HINT_PW", "pw")
+		out, errOut, code := runCLI(t, "send", "--yes", filepath.Join(dir, "c.yaml"))
+		if code != exitUnusable || !strings.Contains(errOut, "530") || !strings.Contains(errOut, "set smtp.security: starttls") || strings.Contains(errOut, "password_env") {
+			t.Errorf("login %q: code %d\n%s%s", login, code, out, errOut)
+		}
+	}
+}

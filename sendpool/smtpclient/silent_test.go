@@ -1,0 +1,87 @@
+package smtpclient_test
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/smtpclient"
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// TestNotAnSMTPServer: pointed at a port where something other than a mail
+// server listens, the first connection fails with a hint that names what
+// answers there, not a bare "greeting: EOF".
+func TestNotAnSMTPServer(t *testing.T) {
+	web := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	t.Cleanup(web.Close)
+	cert := smtptest.NewCert(t, "127.0.0.1")
+	tlsOnly := listen(t, func(c net.Conn) {
+		tc := tls.Server(c, &tls.Config{Certificates: []tls.Certificate{cert.TLS}})
+		tc.Handshake() // waits for a ClientHello that never comes, until the sniff
+		tc.Close()
+	})
+	banner := listen(t, func(c net.Conn) {
+		c.Write([]byte("SSH-2.0-OpenSSH_9.6\r\n"))
+		buf := make([]byte, 64)
+		c.Read(buf)
+		c.Close()
+	})
+	hangUp := listen(t, func(c net.Conn) { c.Close() })
+	for _, tc := range []struct {
+		name, addr string
+		security   campaign.Security
+		want       string
+	}{
+		{"web server", web.Listener.Addr().String(), campaign.SecurityNone, "answers HTTP: it is a web server"},
+		{"web server, starttls", web.Listener.Addr().String(), campaign.SecurityStartTLS, "answers HTTP: it is a web server"},
+		{"implicit TLS", tlsOnly, campaign.SecurityNone, "speaks TLS from the first byte: set smtp.security: tls"},
+		{"ssh", banner, campaign.SecurityStartTLS, `answered "SSH-2.0-OpenSSH_9.6", which is not an SMTP greeting`},
+		{"hangs up", hangUp, campaign.SecurityNone, "sent no SMTP greeting"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			host, port, _ := net.SplitHostPort(tc.addr)
+			p, _ := strconv.Atoi(port)
+			d, err := smtpclient.NewDialer(smtpclient.Config{Host: host, Port: p, Security: tc.security, Timeout: time.Second})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = d.Dial(context.Background())
+			var de *sendpool.DialError
+			if !errors.As(err, &de) || de.Kind != sendpool.DialNoAnswer || !strings.Contains(de.Hint, tc.want) {
+				t.Fatalf("got %v (%#v), want a no-answer DialError with %q", err, de, tc.want)
+			}
+		})
+	}
+}
+
+// listen serves every connection to a fresh loopback port with serve and
+// returns the port's address.
+func listen(t *testing.T, serve func(net.Conn)) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go serve(c)
+		}
+	}()
+	return l.Addr().String()
+}
