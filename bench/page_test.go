@@ -50,7 +50,7 @@ func BenchmarkReportPage(b *testing.B) {
 	must(b, err)
 	jl, err := os.Stat(filepath.Join(dir, journal.FileName))
 	must(b, err)
-	files, size := dirSize(b, filepath.Join(dir, rpage.PageDataDir))
+	files, size := dirFiles(b, filepath.Join(dir, rpage.PageDataDir))
 	report(b, row{name: fmt.Sprintf("report page: WritePage, %d recipients", n), rate: float64(n) / write.Seconds(), peakMB: mb(int64(peak)),
 		target: "report.html < 1 MB",
 		note: fmt.Sprintf("%v; report.html %d KB, report-data %.1f MB in %d files; journal %.0f MB read once; peak = Go heap in use, %.0f MB of it before (the rows)",
@@ -108,8 +108,8 @@ func sampleHeap(peak *uint64) (stop func()) {
 	return func() { close(done); wg.Wait() }
 }
 
-// dirSize counts the files under dir and their bytes.
-func dirSize(b *testing.B, dir string) (files int, size int64) {
+// dirFiles counts the files under dir and their bytes.
+func dirFiles(b *testing.B, dir string) (files int, size int64) {
 	b.Helper()
 	err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
