@@ -21,7 +21,11 @@
 //   - BenchmarkReportPage: the report page of a made-up 100,000-recipient
 //     campaign in two runs: WritePage's time, memory and files, and how long
 //     headless Chromium takes to show it from disk (charts, the first page of
-//     the table, every row, a search).
+//     the table, every row, a search);
+//   - BenchmarkReportPageMemory: WritePage's time and Go heap (its peak in
+//     use, and the most live) for 10,000, 300,000 and 1,000,000 recipients
+//     whose rows come from a generator, so that only WritePage's memory
+//     shows: flat in the number of rows.
 //
 // The CLI runs as a child process (built once per benchmark); its peak
 // memory is the child's ru_maxrss and its CPU time the wrapper's rusage,

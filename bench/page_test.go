@@ -28,7 +28,7 @@ import (
 func BenchmarkReportPage(b *testing.B) {
 	n := knob("BENCH_PAGE_N", 100_000)
 	dir := b.TempDir()
-	rows, err := pagetest.Campaign(dir, n, time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
+	rows, err := pagetest.CampaignRows(dir, n, time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
 	must(b, err)
 	in := rpage.PageInput{Campaign: "bench", CampaignPath: "campaign.yaml", Rows: rows, JournalDir: dir,
 		Settings: rpage.Settings{Rate: "10/s", Concurrency: 4, PerConnection: 100, Retries: 3}}
@@ -38,7 +38,7 @@ func BenchmarkReportPage(b *testing.B) {
 		runtime.GC()
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)
-		base = ms.HeapInuse // the rows, and what the process holds besides
+		base = ms.HeapInuse // what the process holds besides (the rows come from a generator)
 		stop := sampleHeap(&peak)
 		start := time.Now()
 		must(b, rpage.WritePage(context.Background(), dir, in))
@@ -50,10 +50,10 @@ func BenchmarkReportPage(b *testing.B) {
 	must(b, err)
 	jl, err := os.Stat(filepath.Join(dir, journal.FileName))
 	must(b, err)
-	files, size := dirSize(b, filepath.Join(dir, rpage.PageDataDir))
+	files, size := dirFiles(b, filepath.Join(dir, rpage.PageDataDir))
 	report(b, row{name: fmt.Sprintf("report page: WritePage, %d recipients", n), rate: float64(n) / write.Seconds(), peakMB: mb(int64(peak)),
 		target: "report.html < 1 MB",
-		note: fmt.Sprintf("%v; report.html %d KB, report-data %.1f MB in %d files; journal %.0f MB read once; peak = Go heap in use, %.0f MB of it before (the rows)",
+		note: fmt.Sprintf("%v; report.html %d KB, report-data %.1f MB in %d files; journal %.0f MB read once; peak = Go heap in use, %.0f MB of it before",
 			write.Round(time.Millisecond), page.Size()>>10, float64(size)/1e6, files, float64(jl.Size())/1e6, mb(int64(base)))})
 
 	br := pagetest.Start(b, 120*time.Second, 1360, 1000)
@@ -86,6 +86,94 @@ func BenchmarkReportPage(b *testing.B) {
 			marks["charts"], marks["first"], marks["ready"], wall.Round(time.Millisecond), search.Round(time.Millisecond))})
 }
 
+// BenchmarkReportPageMemory: WritePage's time and memory for campaigns of
+// BENCH_PAGE_MEM_N recipients (10,000, 300,000 and 1,000,000; made as in
+// BenchmarkReportPage), the rows coming from a generator
+// (pagetest.CampaignRows), so that the heap holds no row but those
+// WritePage holds. Each size is written twice: once for the time and the
+// peak of the Go heap in use (HeapInuse sampled every 5 ms, garbage
+// included, so it depends on when the collector runs), once for the live
+// heap (HeapAlloc right after a collection every 5,000 rows the
+// generator hands over). Both, above what was in use before and across
+// the sizes, should be flat in the number of rows.
+func BenchmarkReportPageMemory(b *testing.B) {
+	sizes := knobList("BENCH_PAGE_MEM_N", []int{10_000, 300_000, 1_000_000})
+	peaks, lives := make([]uint64, len(sizes)), make([]uint64, len(sizes))
+	for i, n := range sizes {
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			dir := b.TempDir()
+			rows, err := pagetest.CampaignRows(dir, n, time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
+			must(b, err)
+			in := rpage.PageInput{Campaign: "bench", CampaignPath: "campaign.yaml", Rows: rows, JournalDir: dir,
+				Settings: rpage.Settings{Rate: "10/s", Concurrency: 4, PerConnection: 100, Retries: 3}}
+			start := time.Now()
+			must(b, rows(func(rpage.Row) error { return nil }))
+			gen := time.Since(start)
+			m := pageMemory(b, in)
+			peaks[i], lives[i] = m.peak-min(m.peakBase, m.peak), m.live-min(m.liveBase, m.live)
+			report(b, row{name: fmt.Sprintf("report page memory: WritePage, %d recipients", n), rate: float64(n) / m.write.Seconds(),
+				peakMB: mb(int64(m.peak)), target: "flat in the rows",
+				note: fmt.Sprintf("%v (%d passes over the rows; the generator's share %v); heap in use at its peak %.1f MB, %.1f MB above before; "+
+					"live heap at most %.2f MB, %.2f MB above before; allocated %.0f bytes a row",
+					m.write.Round(time.Millisecond), m.passes, (time.Duration(m.passes) * gen).Round(time.Millisecond),
+					mb(int64(m.peak)), mb(int64(peaks[i])), float64(m.live)/(1<<20), float64(lives[i])/(1<<20), float64(m.alloc)/float64(n))})
+		})
+	}
+	if k := len(sizes) - 1; k > 0 && sizes[k] > sizes[0] {
+		per := func(v []uint64) float64 { return (float64(v[k]) - float64(v[0])) / float64(sizes[k]-sizes[0]) }
+		b.Run("flat", func(b *testing.B) { // a parent benchmark's log is not shown
+			report(b, row{name: fmt.Sprintf("report page memory: %d to %d recipients", sizes[0], sizes[k]), target: "≤ 8 bytes a row",
+				note: fmt.Sprintf("above the heap before, the live heap grows by %.2f bytes a row (%.2f to %.2f MB), the heap in use at its peak by %.2f (%.1f to %.1f MB)",
+					per(lives), float64(lives[0])/(1<<20), float64(lives[k])/(1<<20), per(peaks), mb(int64(peaks[0])), mb(int64(peaks[k])))})
+		})
+	}
+}
+
+// pageMem is what pageMemory measured.
+type pageMem struct {
+	write                 time.Duration
+	peak, peakBase, alloc uint64
+	live, liveBase        uint64
+	passes                int
+}
+
+// pageMemory writes in's page twice: for the time, the bytes allocated and
+// the peak heap in use, then for the most live heap.
+func pageMemory(b *testing.B, in rpage.PageInput) pageMem {
+	var m pageMem
+	var ms runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	m.peakBase, m.alloc = ms.HeapInuse, ms.TotalAlloc
+	stop := sampleHeap(&m.peak)
+	start := time.Now()
+	must(b, rpage.WritePage(context.Background(), b.TempDir(), in))
+	m.write = time.Since(start)
+	stop()
+	runtime.ReadMemStats(&ms)
+	m.alloc = ms.TotalAlloc - m.alloc
+
+	const every = 5_000
+	src := in.Rows
+	in.Rows = func(fn func(rpage.Row) error) error {
+		m.passes++
+		k := 0
+		return src(func(r rpage.Row) error {
+			if k++; k%every == 0 {
+				runtime.GC()
+				runtime.ReadMemStats(&ms)
+				m.live = max(m.live, ms.HeapAlloc)
+			}
+			return fn(r)
+		})
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	m.liveBase = ms.HeapAlloc
+	must(b, rpage.WritePage(context.Background(), b.TempDir(), in))
+	return m
+}
+
 // sampleHeap records the Go heap in use into peak every 5 ms until the
 // returned stop is called.
 func sampleHeap(peak *uint64) (stop func()) {
@@ -108,8 +196,8 @@ func sampleHeap(peak *uint64) (stop func()) {
 	return func() { close(done); wg.Wait() }
 }
 
-// dirSize counts the files under dir and their bytes.
-func dirSize(b *testing.B, dir string) (files int, size int64) {
+// dirFiles counts the files under dir and their bytes.
+func dirFiles(b *testing.B, dir string) (files int, size int64) {
 	b.Helper()
 	err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {

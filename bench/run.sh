@@ -9,6 +9,7 @@
 #   BENCH_CSV_ROWS   rows of the big CSV for peak memory (1000000)
 #   BENCH_XLSX_ROWS  rows of the big XLSX for peak memory (200000)
 #   BENCH_PAGE_N     recipients of the report page (100000)
+#   BENCH_PAGE_MEM_N recipients of the report page's memory cases (10000,300000,1000000)
 #   BENCH_QUICK=1    all of them twentyfold smaller (a smoke run)
 #   BENCH_FILTER     which benchmarks (a go test -bench pattern; default .)
 #

@@ -7,4 +7,6 @@
 // results arrive, so an interrupted run still leaves a true report. Rebuild
 // makes the report afresh from the journal (package sendpool/journal) and
 // the sheet as it is, at any time, also while a send runs elsewhere.
+// WritePage writes the report page (report.html) from the rows as a stream
+// (a Reporter's Each), holding none of them.
 package report

@@ -71,9 +71,13 @@ type PageInput struct {
 	// names it, for the commands the page shows (tidings show PATH KEY).
 	Campaign     string
 	CampaignPath string
-	// Rows are the report's lines, in any order; the page lists them by
-	// sheet row. WritePage does not change them.
-	Rows []Row
+	// Rows calls fn with every report line, in row order (lines without a
+	// row number first), and stops at fn's first error, returning it; it
+	// may be called more than once, and must give the same lines each
+	// time. WritePage calls it two or three times and holds no line
+	// beyond the one in hand. A Reporter's Each is such a source (after
+	// Flush); RowsOf makes one of a slice. nil is no lines.
+	Rows func(fn func(Row) error) error
 	// JournalDir is the campaign's state folder, whose journal gives the
 	// runs and every try over time; "" for none (the timeline then shows
 	// the rows' final outcomes).
@@ -134,34 +138,41 @@ func (s Settings) bounded() Settings {
 // WritePage writes report.html and its recipient chunks (report-data/)
 // into dir, creating them private (0600 files, 0700 folders). Each file is
 // replaced atomically, the chunks first and the page last; chunks of an
-// earlier, longer report are removed. It reads the journal in
-// in.JournalDir from start to end, holding one line at a time; its memory
-// beyond in.Rows is a few bytes per row and about a hundred per distinct
-// domain. report.html stays under a megabyte whatever the rows and the
-// journal hold (see fitPage).
+// earlier, longer report are removed. It reads in.Rows two or three times
+// and the journal in in.JournalDir once, from start to end, holding one
+// line of either at a time: its memory is about a hundred bytes per
+// distinct domain, 8 bytes per .eml in in.PreviewDir, and a chunk of rows,
+// whatever the number of rows. report.html stays under a megabyte
+// whatever the rows and the journal hold (see fitPage).
 func WritePage(ctx context.Context, dir string, in PageInput) error {
 	if in.Now.IsZero() {
 		in.Now = time.Now()
 	}
-	data, b, err := buildPage(ctx, in)
+	preview, err := readPreview(in.PreviewDir)
 	if err != nil {
 		return err
 	}
-	preview, err := previewNames(in.PreviewDir)
-	if err != nil {
-		return err
-	}
-	if len(preview) > 0 {
-		if rel, err := filepath.Rel(dir, in.PreviewDir); err == nil {
-			data.Preview = filepath.ToSlash(rel)
+	rel := ""
+	if preview.len() > 0 {
+		if r, err := filepath.Rel(dir, in.PreviewDir); err == nil {
+			rel = filepath.ToSlash(r)
 		}
 	}
-	if err := os.MkdirAll(filepath.Join(dir, PageDataDir), 0o700); err != nil {
+	if rel == "" {
+		preview = nil // rows link no preview
+	}
+	cw := &chunkWriter{dir: filepath.Join(dir, PageDataDir), preview: preview}
+	if err := os.MkdirAll(cw.dir, 0o700); err != nil {
 		return fmt.Errorf("report: page: %w", err)
 	}
-	if err := b.writeChunks(ctx, filepath.Join(dir, PageDataDir), data.Chunks, preview, data.Preview != ""); err != nil {
+	data, err := buildPageTo(ctx, in, cw)
+	if err != nil {
 		return err
 	}
+	if err := cw.finish(); err != nil {
+		return err
+	}
+	data.Preview = rel
 	page, err := renderPage(data)
 	if err != nil {
 		return err
@@ -169,120 +180,44 @@ func WritePage(ctx context.Context, dir string, in PageInput) error {
 	return WriteAtomic(filepath.Join(dir, PageFile), page)
 }
 
-// pageRow is one recipient in a chunk. Keys are short: 100,000 rows repeat
-// them 100,000 times.
-type pageRow struct {
-	Row      int    `json:"r"`
-	Key      string `json:"k,omitempty"`
-	To       string `json:"t,omitempty"`
-	Status   string `json:"s"`
-	Code     int    `json:"c,omitempty"`
-	EC       string `json:"e,omitempty"`
-	Detail   string `json:"d,omitempty"`
-	Attempts int    `json:"a,omitempty"`
-	// Time is when the final reply came (else when the first try began),
-	// in Unix seconds; MS the time between them.
-	Time int64 `json:"f,omitempty"`
-	MS   int64 `json:"m,omitempty"`
-	// Domain is the receiving domain, as the domain table names it.
-	Domain string `json:"o,omitempty"`
-	Server string `json:"v,omitempty"`
-	// Preview is the row's .eml in the preview folder, "" when none.
-	Preview string `json:"p,omitempty"`
-}
-
-// pageRowOf is row k (in sheet order) as a chunk lists it.
-func (b *pageBuilder) pageRowOf(k int, preview []string, linked bool) pageRow {
-	r, i := b.at(k), k
-	if b.order != nil {
-		i = int(b.order[k])
-	}
-	p := pageRow{Row: r.Row, Key: r.Key, To: r.To, Status: r.Status.String(), Code: int(r.Code),
-		EC: r.EnhancedCode.String(), Detail: truncate(r.Detail, pageDetailRunes), Attempts: r.Attempts,
-		MS: r.DurationMS, Domain: b.domains.stats[b.rowDomain[i]].name, Server: r.Server}
-	if t, err := time.Parse(time.RFC3339, cmp.Or(r.FinishedAt, r.StartedAt)); err == nil {
-		p.Time = t.Unix()
-	}
-	if linked && r.Key != "" {
-		if name := EMLName(r.Row, r.Key); hasName(preview, name) {
-			p.Preview = name
-		}
-	}
-	return p
-}
-
-// writeChunks writes the recipient chunks into ddir and removes those of
-// an earlier report beyond them.
-func (b *pageBuilder) writeChunks(ctx context.Context, ddir string, chunks int, preview []string, linked bool) error {
-	var buf, js bytes.Buffer
-	rows := make([]pageRow, 0, pageChunkRows)
-	keep := map[string]bool{}
-	for c := 1; c <= chunks; c++ {
-		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("report: page: %w", err)
-		}
-		rows = rows[:0]
-		for k := (c - 1) * pageChunkRows; k < min(c*pageChunkRows, len(b.in.Rows)); k++ {
-			rows = append(rows, b.pageRowOf(k, preview, linked))
-		}
-		// The rows go in as a string for JSON.parse, which browsers parse
-		// much faster than the same data as a JavaScript literal.
-		js.Reset()
-		if err := scriptJSON(&js, rows); err != nil {
-			return err
-		}
-		buf.Reset()
-		fmt.Fprintf(&buf, "tidings.rows(%d,", c)
-		if err := scriptJSON(&buf, js.String()); err != nil {
-			return err
-		}
-		buf.WriteString(");\n")
-		name := pageChunkName(c)
-		keep[name] = true
-		if err := WriteAtomic(filepath.Join(ddir, name), buf.Bytes()); err != nil {
-			return err
-		}
-	}
-	old, _ := filepath.Glob(filepath.Join(ddir, "rows-*.js")) // the pattern is well-formed
-	for _, p := range old {
-		if !keep[filepath.Base(p)] {
-			if err := os.Remove(p); err != nil {
-				return fmt.Errorf("report: page: removing an earlier report's %s: %w", filepath.Base(p), err)
+// RowsOf returns a source for PageInput.Rows over rows, which callers that
+// hold their rows use (tests, tidings report): it gives them in row order
+// (stable; those without a row number first). It sorts an index of them
+// (4 bytes a row, none when they come sorted), not a copy: rows must not
+// change while the source is in use.
+func RowsOf(rows []Row) func(fn func(Row) error) error {
+	order := sheetOrder(rows)
+	return func(fn func(Row) error) error {
+		for k := range rows {
+			i := k
+			if order != nil {
+				i = int(order[k])
+			}
+			if err := fn(rows[i]); err != nil {
+				return err
 			}
 		}
+		return nil
 	}
-	return nil
 }
 
-// pageChunkName is the file name of the n-th (1-based) chunk, as the
-// page's script names it.
-func pageChunkName(n int) string { return fmt.Sprintf("rows-%04d.js", n) }
+// sheetRow is the row number rows are ordered by: 0 for every line
+// without one.
+func sheetRow(r *Row) int { return max(r.Row, 0) }
 
-// previewNames lists the .eml files of a preview folder, sorted; none when
-// dir is "" or missing.
-func previewNames(dir string) ([]string, error) {
-	if dir == "" {
-		return nil, nil
+// sheetOrder returns the rows' indexes by sheet row, or nil when they are
+// in that order already.
+func sheetOrder(rows []Row) []int32 {
+	byRow := func(a, b *Row) int { return cmp.Compare(sheetRow(a), sheetRow(b)) }
+	if slices.IsSortedFunc(rows, func(a, b Row) int { return byRow(&a, &b) }) {
+		return nil
 	}
-	entries, err := os.ReadDir(dir)
-	if os.IsNotExist(err) {
-		return nil, nil
+	order := make([]int32, len(rows))
+	for i := range order {
+		order[i] = int32(i)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("report: page: preview folder: %w", err)
-	}
-	var names []string
-	for _, e := range entries {
-		if n := e.Name(); strings.HasSuffix(n, ".eml") && !e.IsDir() {
-			names = append(names, n)
-		}
-	}
-	return names, nil // ReadDir sorts by name
-}
-
-func hasName(sorted []string, name string) bool {
-	_, ok := slices.BinarySearch(sorted, name)
-	return ok
+	slices.SortStableFunc(order, func(a, b int32) int { return byRow(&rows[a], &rows[b]) })
+	return order
 }
 
 // scriptJSON appends v as JSON that is safe inside a script element:

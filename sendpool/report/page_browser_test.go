@@ -88,7 +88,7 @@ func pageCampaign(t *testing.T) (stateDir string, rows []report.Row) {
 	}
 	rows = rep.Rows()
 	err = report.WritePage(context.Background(), stateDir, report.PageInput{
-		Campaign: "November news", CampaignPath: "campaigns/news letter.yaml", Rows: rows, JournalDir: stateDir,
+		Campaign: "November news", CampaignPath: "campaigns/news letter.yaml", Rows: rep.Each, JournalDir: stateDir,
 		Settings: report.Settings{Rate: "1000/s", Concurrency: 2, PerConnection: 10, Retries: 2, Domains: map[string]string{"slow.example": "2/s"}},
 	})
 	if err != nil {
@@ -350,7 +350,7 @@ func TestPageScreenshot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := report.PageInput{Campaign: "November newsletter", CampaignPath: "november.yaml", Rows: rows, JournalDir: dir,
+	in := report.PageInput{Campaign: "November newsletter", CampaignPath: "november.yaml", Rows: report.RowsOf(rows), JournalDir: dir,
 		Settings: report.Settings{Rate: "10/s", Concurrency: 4, PerConnection: 100, Retries: 3, DailyCap: 15000,
 			Domains: map[string]string{"qq.com": "2/s", "163.com": "2/s"}}}
 	if err := report.WritePage(context.Background(), dir, in); err != nil {

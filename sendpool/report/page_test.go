@@ -97,7 +97,7 @@ func TestWritePageFiles(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(previewDir, report.EMLName(rows[1].Row, rows[1].Key)), []byte("Subject: x\r\n\r\nx"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	in := report.PageInput{Campaign: "November news", CampaignPath: "news.yaml", Rows: rows, JournalDir: dir, PreviewDir: previewDir,
+	in := report.PageInput{Campaign: "November news", CampaignPath: "news.yaml", Rows: report.RowsOf(rows), JournalDir: dir, PreviewDir: previewDir,
 		Settings: report.Settings{Rate: "10/s", Concurrency: 4, PerConnection: 100, Retries: 3, Domains: map[string]string{"gmail.com": "5/s"}}}
 	if err := report.WritePage(context.Background(), dir, in); err != nil {
 		t.Fatal(err)
@@ -158,7 +158,7 @@ func TestWritePageFiles(t *testing.T) {
 	}
 
 	// A shorter report into the same folder: the third chunk goes.
-	in.Rows = rows[:1200]
+	in.Rows = report.RowsOf(rows[:1200])
 	if err := report.WritePage(context.Background(), dir, in); err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +184,7 @@ func TestPageEscaping(t *testing.T) {
 	}
 	pageJournal(t, dir, journal.Run{Started: time.Now(), Version: evil, Flags: map[string]string{evil: evil}},
 		journal.Result{Row: 2, Key: evil, To: evil, Status: sendpool.StatusDeferred, Code: 421, Detail: "rate limited " + evil, Finished: time.Now()})
-	in := report.PageInput{Campaign: evil, CampaignPath: evil, Rows: rows, JournalDir: dir,
+	in := report.PageInput{Campaign: evil, CampaignPath: evil, Rows: report.RowsOf(rows), JournalDir: dir,
 		Settings: report.Settings{Rate: evil, Domains: map[string]string{evil: evil}}}
 	if err := report.WritePage(context.Background(), dir, in); err != nil {
 		t.Fatal(err)
@@ -284,7 +284,7 @@ func TestPageSizeBound(t *testing.T) {
 	for i := range 500 {
 		domains[fmt.Sprintf("%d%s.example", i, long)] = long
 	}
-	in := report.PageInput{Campaign: long, CampaignPath: long, Rows: rows, JournalDir: dir,
+	in := report.PageInput{Campaign: long, CampaignPath: long, Rows: report.RowsOf(rows), JournalDir: dir,
 		Settings: report.Settings{Rate: "10/s", Domains: domains}}
 	if err := report.WritePage(context.Background(), dir, in); err != nil {
 		t.Fatal(err)

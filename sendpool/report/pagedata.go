@@ -3,6 +3,7 @@ package report
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 	"time"
 
@@ -87,78 +88,109 @@ type pageDomain struct {
 	Others int `json:"others,omitempty"`
 }
 
-// pageBuilder turns report rows and the journal into pageData.
+// pageBuilder turns report rows and the journal into pageData, in passes
+// over the rows that hold one at a time.
 type pageBuilder struct {
-	in PageInput
-	// order lists the rows by sheet row (indexes into in.Rows); nil when
-	// they come sorted.
-	order     []int32
+	in        PageInput
+	total     int
 	statusIdx map[string]int
 	statuses  []string
 	counts    []int
 	domains   *domainTable
-	rowDomain []int32
 	timeline  *timeline
 	replies   *replyTable
-	tries     int
-	skipped   int
+	// first is the earliest try's time among the rows (for the timeline
+	// when the journal has none); zero when none.
+	first   time.Time
+	tries   int
+	skipped int
 }
 
-// buildPage gathers the page's data: one pass over the rows, one over the
-// journal, one over the rows for the medians of the domains shown.
-func buildPage(ctx context.Context, in PageInput) (*pageData, *pageBuilder, error) {
+// pageCheckRows is how often a pass over the rows checks its context.
+const pageCheckRows = 1024
+
+// buildPage gathers the page's data without writing chunks.
+func buildPage(ctx context.Context, in PageInput) (*pageData, error) {
+	return buildPageTo(ctx, in, nil)
+}
+
+// buildPageTo gathers the page's data: one pass over the rows (counts),
+// one over the journal, one over the rows for the timeline when the
+// journal has no tries, and a last one over the rows for the medians of
+// the domains shown, which also gives each row to cw (when not nil) for
+// the chunks.
+func buildPageTo(ctx context.Context, in PageInput, cw *chunkWriter) (*pageData, error) {
 	b := &pageBuilder{in: in, statusIdx: map[string]int{}, domains: newDomainTable(),
-		rowDomain: make([]int32, len(in.Rows)), timeline: newTimeline(), replies: newReplyTable()}
-	b.order = sheetOrder(in.Rows)
-	for i := range in.Rows {
-		b.row(i)
+		timeline: newTimeline(), replies: newReplyTable()}
+	n, err := b.pass(ctx, b.row)
+	if err != nil {
+		return nil, err
 	}
+	b.total = n
 	if in.JournalDir != "" {
 		skipped, err := journal.Scan(ctx, in.JournalDir, b.record)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		b.skipped = skipped
 	}
 	fromRows := b.tries == 0
 	if fromRows {
-		b.outcomesFromRows()
+		if err := b.outcomesFromRows(ctx); err != nil {
+			return nil, err
+		}
 	}
 	d := &pageData{
 		Version: 1, Campaign: truncate(in.Campaign, pageExampleRunes), CampaignPath: in.CampaignPath,
-		Generated: in.Now.UnixMilli(), Total: len(in.Rows), Statuses: b.statusCounts(), Settings: in.Settings.bounded(),
+		Generated: in.Now.UnixMilli(), Total: b.total, Statuses: b.statusCounts(), Settings: in.Settings.bounded(),
 		FromRows: fromRows, JournalSkipped: b.skipped, DomainCount: len(b.domains.stats),
-		ChunkRows: pageChunkRows, Chunks: (len(in.Rows) + pageChunkRows - 1) / pageChunkRows, DataDir: PageDataDir,
+		ChunkRows: pageChunkRows, Chunks: (b.total + pageChunkRows - 1) / pageChunkRows, DataDir: PageDataDir,
 	}
 	if len(d.CampaignPath) > pageMaxPath {
 		d.CampaignPath = "" // a command cut short would be wrong: the page shows a placeholder
 	}
 	d.Timeline, d.Runs = b.timeline.page()
-	d.Domains, d.MedianMS, d.P90MS = b.domainLines()
+	if d.Domains, d.MedianMS, d.P90MS, err = b.domainLines(ctx, cw); err != nil {
+		return nil, err
+	}
 	d.Replies, d.MoreReplies.Kinds, d.MoreReplies.Replies, d.MoreReplies.Final = b.replies.page()
-	return d, b, nil
+	return d, nil
 }
 
-// sheetOrder returns the rows' indexes by sheet row, or nil when they are
-// in that order already.
-func sheetOrder(rows []Row) []int32 {
-	if slices.IsSortedFunc(rows, func(a, b Row) int { return cmp.Compare(a.Row, b.Row) }) {
+// pass calls fn with every row of in.Rows and returns their number. It
+// checks ctx every pageCheckRows rows, and that the rows come in row
+// order: the chunks list them so. fn's error is returned as it is.
+func (b *pageBuilder) pass(ctx context.Context, fn func(*Row) error) (int, error) {
+	if b.in.Rows == nil {
+		return 0, nil
+	}
+	n, prev := 0, 0
+	var stop error // fn's error or the pass's own, returned unwrapped
+	err := b.in.Rows(func(r Row) error {
+		if n%pageCheckRows == 0 {
+			if err := ctx.Err(); err != nil {
+				stop = fmt.Errorf("report: page: %w", err)
+				return stop
+			}
+		}
+		if sheetRow(&r) < prev {
+			stop = fmt.Errorf("report: page: the rows are not in row order: row %d after row %d", r.Row, prev)
+			return stop
+		}
+		n, prev = n+1, sheetRow(&r)
+		if err := fn(&r); err != nil {
+			stop = err
+			return err
+		}
 		return nil
+	})
+	if stop != nil {
+		return n, stop
 	}
-	order := make([]int32, len(rows))
-	for i := range order {
-		order[i] = int32(i)
+	if err != nil {
+		return n, fmt.Errorf("report: page: reading the rows: %w", err)
 	}
-	slices.SortStableFunc(order, func(a, b int32) int { return cmp.Compare(rows[a].Row, rows[b].Row) })
-	return order
-}
-
-// at returns the k-th row in sheet order.
-func (b *pageBuilder) at(k int) *Row {
-	if b.order != nil {
-		return &b.in.Rows[b.order[k]]
-	}
-	return &b.in.Rows[k]
+	return n, nil
 }
 
 // statusSlot returns the slot of a status name, adding it when new.
@@ -173,21 +205,33 @@ func (b *pageBuilder) statusSlot(s string) int {
 	return i
 }
 
-// row counts report line i: its status, its domain, its final reply.
-func (b *pageBuilder) row(i int) {
-	r := &b.in.Rows[i]
+// row counts a report line: its status, its domain, its final reply, and
+// the time of its try.
+func (b *pageBuilder) row(r *Row) error {
 	st := r.Status.String()
 	slot := b.statusSlot(st)
 	b.counts[slot]++
-	id := b.domains.id(domainOf(r.Key, r.To))
-	b.rowDomain[i] = id
-	ds := &b.domains.stats[id]
+	ds := &b.domains.stats[b.domains.id(domainOf(r.Key, r.To))]
 	ds.n++
 	ds.byStatus[min(slot, statusSlots-1)]++
 	if !isDecision(r.Status) {
 		ec := r.EnhancedCode.String()
 		b.replies.add(replyKey{int(r.Code), ec, classOf(r.Status, int(r.Code), ec, r.Detail)}, r.Detail, true)
 	}
+	if t, ok := tryTime(r); ok && (b.first.IsZero() || t.Before(b.first)) {
+		b.first = t
+	}
+	return nil
+}
+
+// tryTime is when a line's final try ended (else began); false when the
+// line is no try's or has no time.
+func tryTime(r *Row) (time.Time, bool) {
+	if !isTry(r.Status) {
+		return time.Time{}, false
+	}
+	t, err := time.Parse(time.RFC3339, cmp.Or(r.FinishedAt, r.StartedAt))
+	return t, err == nil
 }
 
 // isDecision reports whether s is decided without a reply: invalid,
@@ -291,26 +335,12 @@ func (b *pageBuilder) outcome(run int, t time.Time, series int, domain string) {
 
 // outcomesFromRows puts the report lines' final outcomes on the timeline
 // when the journal has no tries (no journal, or a report from elsewhere).
-func (b *pageBuilder) outcomesFromRows() {
-	when := func(r *Row) (time.Time, bool) {
-		if !isTry(r.Status) {
-			return time.Time{}, false
-		}
-		t, err := time.Parse(time.RFC3339, cmp.Or(r.FinishedAt, r.StartedAt))
-		return t, err == nil
-	}
-	var first time.Time
-	for k := range b.in.Rows {
-		if t, ok := when(&b.in.Rows[k]); ok && (first.IsZero() || t.Before(first)) {
-			first = t
-		}
-	}
-	b.timeline.run(0, first)
-	for k := range b.in.Rows {
-		r := b.at(k)
-		t, ok := when(r)
+func (b *pageBuilder) outcomesFromRows(ctx context.Context) error {
+	b.timeline.run(0, b.first)
+	_, err := b.pass(ctx, func(r *Row) error {
+		t, ok := tryTime(r)
 		if !ok {
-			continue
+			return nil
 		}
 		ec := r.EnhancedCode.String()
 		series := seriesOf(r.Status, classOf(r.Status, int(r.Code), ec, r.Detail))
@@ -318,7 +348,9 @@ func (b *pageBuilder) outcomesFromRows() {
 		if series == seriesThrottled {
 			b.timeline.mark(pageMark{T: t.UnixMilli(), Code: int(r.Code), EC: ec, Text: truncate(r.Detail, pageExampleRunes), Domain: domainOf(r.Key, r.To)})
 		}
-	}
+		return nil
+	})
+	return err
 }
 
 // statusCounts lists every status of pageStatusOrder, then the others
@@ -343,26 +375,18 @@ func (b *pageBuilder) statusCounts() []statusCount {
 }
 
 // domainLines are the domain table's lines (the domains shown, then one
-// for the rest) with their medians, and the medians over every row.
-func (b *pageBuilder) domainLines() (lines []pageDomain, median, p90 int64) {
+// for the rest) with their medians, and the medians over every row. It
+// takes them in a pass over the rows, which also gives each row to cw
+// when cw is not nil.
+func (b *pageBuilder) domainLines(ctx context.Context, cw *chunkWriter) (lines []pageDomain, median, p90 int64, err error) {
 	shown := b.domains.shown()
 	pos := make(map[int32]int, len(shown))
 	for k, id := range shown {
 		pos[id] = k
 	}
-	hists := make([]durationHist, len(shown)+1) // the last: the rest
-	var all durationHist
-	for i := range b.in.Rows {
-		r := &b.in.Rows[i]
-		if r.StartedAt == "" || !isTry(r.Status) {
-			continue
-		}
-		k, ok := pos[b.rowDomain[i]]
-		if !ok {
-			k = len(shown)
-		}
-		hists[k].add(r.DurationMS)
-		all.add(r.DurationMS)
+	hists, all, err := b.durations(ctx, pos, cw)
+	if err != nil {
+		return nil, 0, 0, err
 	}
 	lines = make([]pageDomain, 0, len(shown)+1)
 	for k, id := range shown {
@@ -379,7 +403,40 @@ func (b *pageBuilder) domainLines() (lines []pageDomain, median, p90 int64) {
 		line.Others = rest
 		lines = append(lines, line)
 	}
-	return lines, all.quantile(0.5), all.quantile(0.9)
+	return lines, all.quantile(0.5), all.quantile(0.9), nil
+}
+
+// durations is the last pass over the rows: each try's time from first try
+// to final reply goes into the histogram of its domain's place in the
+// table (pos; the last, one past them, takes the rest) and into all; each
+// row goes to cw when cw is not nil.
+func (b *pageBuilder) durations(ctx context.Context, pos map[int32]int, cw *chunkWriter) (hists []durationHist, all *durationHist, err error) {
+	hists = make([]durationHist, len(pos)+1)
+	all = &durationHist{}
+	n, err := b.pass(ctx, func(r *Row) error {
+		d := domainOf(r.Key, r.To)
+		if r.StartedAt != "" && isTry(r.Status) {
+			k := len(pos)
+			if id, ok := b.domains.index[d]; ok {
+				if p, shown := pos[id]; shown {
+					k = p
+				}
+			}
+			hists[k].add(r.DurationMS)
+			all.add(r.DurationMS)
+		}
+		if cw != nil {
+			return cw.add(r, d)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	if n != b.total {
+		return nil, nil, fmt.Errorf("report: page: the rows changed while the page was written: %d rows, then %d", b.total, n)
+	}
+	return hists, all, nil
 }
 
 // add sums o's counts into s.

@@ -156,7 +156,8 @@ func pageFixture(t *testing.T) ([]Row, string) {
 
 func TestPageData(t *testing.T) {
 	rows, dir := pageFixture(t)
-	d, b, err := buildPage(context.Background(), PageInput{Campaign: "news", CampaignPath: "news.yaml", Rows: rows, JournalDir: dir, Now: pt0.Add(2 * time.Hour)})
+	in := PageInput{Campaign: "news", CampaignPath: "news.yaml", Rows: RowsOf(rows), JournalDir: dir, Now: pt0.Add(2 * time.Hour)}
+	d, err := buildPage(context.Background(), in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,10 +165,8 @@ func TestPageData(t *testing.T) {
 		t.Errorf("total %d, fromRows %v, chunks %d", d.Total, d.FromRows, d.Chunks)
 	}
 	var order []int
-	for k := range rows {
-		order = append(order, b.at(k).Row)
-	}
-	if !sort.IntsAreSorted(order) {
+	in.Rows(func(r Row) error { order = append(order, r.Row); return nil })
+	if len(order) != len(rows) || !sort.IntsAreSorted(order) {
 		t.Errorf("rows not in sheet order: %v", order)
 	}
 	counts := map[string]int{}
@@ -321,7 +320,7 @@ func TestPageTimelineWidth(t *testing.T) {
 // outcomes.
 func TestPageFromRows(t *testing.T) {
 	rows, _ := pageFixture(t)
-	d, _, err := buildPage(context.Background(), PageInput{Rows: rows, JournalDir: t.TempDir()})
+	d, err := buildPage(context.Background(), PageInput{Rows: RowsOf(rows), JournalDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
 	}

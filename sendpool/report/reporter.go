@@ -3,6 +3,7 @@ package report
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -28,6 +29,9 @@ type ReporterOptions struct {
 // logFile is where a Reporter keeps the lines it was given until Close:
 // one JSON line per line given, the latest for a row standing.
 const logFile = ".report.log"
+
+// errReporterClosed is returned by a Reporter's reads after Close.
+var errReporterClosed = errors.New("report: the reporter is closed")
 
 // Reporter keeps the report of a run and rewrites report.csv and
 // report.json in its folder as results arrive, so an interrupted run still
@@ -166,6 +170,9 @@ func (r *Reporter) rewrite(final bool) error {
 // without a row first), and returns their summary; r.mu is held.
 func (r *Reporter) each(fn func(Row) error) (Summary, error) {
 	var sum Summary
+	if r.log == nil {
+		return sum, errReporterClosed
+	}
 	if err := r.logBuf.Flush(); err != nil {
 		return sum, fmt.Errorf("report: %w", err)
 	}
@@ -222,6 +229,19 @@ func indexNewline(b []byte) int {
 		}
 	}
 	return -1
+}
+
+// Each calls fn with every row's latest line, in row order (the lines
+// without a row number first), and stops at fn's first error, returning it
+// wrapped. It holds r's lock throughout, so lines added meanwhile wait,
+// and fn must not call r. It reads the lines back from the log one at a
+// time: a source for PageInput.Rows (Flush first, and Close after the
+// page is written).
+func (r *Reporter) Each(fn func(Row) error) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	_, err := r.each(fn)
+	return err
 }
 
 // Rows returns the report lines in row order. It reads them all into

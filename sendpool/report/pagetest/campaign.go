@@ -27,43 +27,84 @@ import (
 // file format (package journal's doc) in one go, without the Writer's
 // fsyncs. The same n gives the same campaign.
 func Campaign(dir string, n int, start time.Time) ([]report.Row, error) {
-	g := &campaignGen{r: rand.New(rand.NewPCG(42, uint64(n))), at: start.UTC()}
+	rows := make([]report.Row, 0, n)
+	err := writeCampaign(dir, n, start, func(r report.Row) error {
+		rows = append(rows, r)
+		return nil
+	})
+	return rows, err
+}
+
+// CampaignRows writes the journal of Campaign(dir, n, start) and returns
+// its rows as a source for report.PageInput.Rows that holds none of them:
+// each call makes them again, the same rows in the same (row) order, as it
+// hands them to fn. For measuring the page's own memory.
+func CampaignRows(dir string, n int, start time.Time) (func(fn func(report.Row) error) error, error) {
+	if err := writeCampaign(dir, n, start, func(report.Row) error { return nil }); err != nil {
+		return nil, err
+	}
+	return func(fn func(report.Row) error) error {
+		return newCampaignGen(n, start, nil).each(n, fn)
+	}, nil
+}
+
+// writeCampaign writes the campaign's journal into dir, handing each row
+// to fn as it goes.
+func writeCampaign(dir string, n int, start time.Time, fn func(report.Row) error) error {
 	f, err := os.OpenFile(filepath.Join(dir, journal.FileName), os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer f.Close()
-	g.w = bufio.NewWriterSize(f, 1<<20)
-	g.line(map[string]any{"type": "run", "v": 1, "pid": 4711, "started": g.at, "version": "tidings 0.9.0",
-		"flags": map[string]string{"rate": "8/s", "concurrency": "4"}})
-	rows := make([]report.Row, n)
-	cut := n * 2 / 3
-	for i := range n {
-		if i == cut {
-			g.stop(rows, i)
-			g.at = g.at.Add(3 * time.Hour)
-			g.line(map[string]any{"type": "run", "v": 1, "pid": 4712, "started": g.at, "version": "tidings 0.9.0",
-				"flags": map[string]string{"rate": "10/s", "concurrency": "4"}})
-			g.run2 = true
-		}
-		rows[i] = g.recipient(i, i*100/max(cut, 1))
+	w := bufio.NewWriterSize(f, 1<<20)
+	if err := newCampaignGen(n, start, w).each(n, fn); err != nil {
+		return err
 	}
-	if err := g.w.Flush(); err != nil {
-		return nil, err
+	if err := w.Flush(); err != nil {
+		return err
 	}
-	return rows, g.err
+	return f.Close()
 }
 
 // campaignGen is Campaign's state: the clock of the run being written.
 type campaignGen struct {
-	r    *rand.Rand
+	r *rand.Rand
+	// w takes the journal; nil when only the rows are wanted.
 	w    *bufio.Writer
 	at   time.Time
 	run2 bool
 	err  error
 }
 
+func newCampaignGen(n int, start time.Time, w *bufio.Writer) *campaignGen {
+	return &campaignGen{r: rand.New(rand.NewPCG(42, uint64(n))), at: start.UTC(), w: w}
+}
+
+// each makes the campaign's n rows, writing their journal (when g.w is
+// set) and handing each to fn.
+func (g *campaignGen) each(n int, fn func(report.Row) error) error {
+	g.line(map[string]any{"type": "run", "v": 1, "pid": 4711, "started": g.at, "version": "tidings 0.9.0",
+		"flags": map[string]string{"rate": "8/s", "concurrency": "4"}})
+	cut := n * 2 / 3
+	for i := range n {
+		if i == cut {
+			g.stop(i, n)
+			g.at = g.at.Add(3 * time.Hour)
+			g.line(map[string]any{"type": "run", "v": 1, "pid": 4712, "started": g.at, "version": "tidings 0.9.0",
+				"flags": map[string]string{"rate": "10/s", "concurrency": "4"}})
+			g.run2 = true
+		}
+		if err := fn(g.recipient(i, i*100/max(cut, 1))); err != nil {
+			return err
+		}
+	}
+	return g.err
+}
+
 func (g *campaignGen) line(v map[string]any) {
+	if g.w == nil {
+		return
+	}
 	b, err := json.Marshal(v)
 	if err == nil {
 		b = append(b, '\n')
@@ -193,8 +234,11 @@ func (g *campaignGen) skipped(row *report.Row, name string) bool {
 // try writes an attempt at t and its result, a reply time later (about ms
 // for the domain), and returns the result's time.
 func (g *campaignGen) try(row report.Row, t time.Time, status string, code int, ec, text string, ms float64) time.Time {
-	g.line(map[string]any{"type": "attempt", "row": row.Row, "key": row.Key, "to": row.To, "try": 1, "time": t})
 	end := t.Add(time.Duration(ms * math.Exp(g.r.NormFloat64()*0.5) * float64(time.Millisecond)))
+	if g.w == nil {
+		return end
+	}
+	g.line(map[string]any{"type": "attempt", "row": row.Row, "key": row.Key, "to": row.To, "try": 1, "time": t})
 	res := map[string]any{"type": "result", "status": status, "row": row.Row, "key": row.Key, "to": row.To, "attempts": 1,
 		"detail": text, "server": "smtp.mailer.example:587", "started_at": t, "finished_at": end, "duration_ms": end.Sub(t).Milliseconds()}
 	if code != 0 {
@@ -206,14 +250,17 @@ func (g *campaignGen) try(row report.Row, t time.Time, status string, code int, 
 
 // decision writes a row decided before any delivery.
 func (g *campaignGen) decision(row report.Row) report.Row {
+	if g.w == nil {
+		return row
+	}
 	g.line(map[string]any{"type": "result", "status": row.Status.String(), "row": row.Row, "key": row.Key, "detail": row.Detail, "finished_at": g.at})
 	return row
 }
 
 // stop ends run 1 as Ctrl-C does: the messages queued are not attempted
 // (recorded by row: their keys are drawn later).
-func (g *campaignGen) stop(rows []report.Row, i int) {
-	for k := i; k < min(i+4, len(rows)); k++ {
+func (g *campaignGen) stop(i, n int) {
+	for k := i; k < min(i+4, n); k++ {
 		g.line(map[string]any{"type": "result", "status": "not-attempted", "row": k + 2, "key": "",
 			"detail": "run stopped: interrupted (Ctrl-C)", "finished_at": g.at})
 	}
