@@ -500,7 +500,7 @@ func BenchmarkSendMemory(b *testing.B) {
 			if got := sink.Messages(); got != int64(n) {
 				b.Fatalf("sink accepted %d, want %d\n%s", got, n, r.Output)
 			}
-			_, size := dirSize(b, state)
+			_, size := dirFiles(b, state)
 			report(b, row{name: fmt.Sprintf("tidings send, %d recipients, 8 conns, loopback", n), rate: float64(n) / r.Elapsed.Seconds(),
 				peakMB: mb(r.PeakRSS), target: "peak ≤ 100 MB, flat",
 				note: fmt.Sprintf("state folder %.0f bytes a recipient (target ≤ 2,000)", float64(size)/float64(n))})
