@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -18,8 +19,9 @@ func newReportCommand(g *globalOptions) *cobra.Command {
 	var opts reportOptions
 	cmd := &cobra.Command{
 		Use:   "report CAMPAIGN.yaml",
-		Short: "Rebuild report.csv and report.json from the journal and print the summary",
-		Long: `report rebuilds report.csv and report.json in the state folder from the
+		Short: "Rebuild report.csv, report.json and report.html from the journal and print the summary",
+		Long: `report rebuilds report.csv, report.json and the report page (report.html,
+which opens in any browser without a server) in the state folder from the
 campaign's journal, at any time, also while a send is running elsewhere. Rows
 of the sheet that the journal has never seen are listed as not-attempted.
 Exit code: 0 when every row is sent or skipped on purpose, 1 otherwise.`,
@@ -51,12 +53,13 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 	if err := report.Write(c.StateDir, rows); err != nil {
 		return &unusableError{err}
 	}
+	writeReportPage(ctx, g, c, path, report.RowsOf(rows), report.SettingsFrom(c.Send), time.Now())
 	sum := report.Summarize(rows)
 	if len(state.Entries()) == 0 {
 		fmt.Fprintln(g.stdout, "nothing has been sent for this campaign yet: every row is not attempted")
 	}
 	sum.WriteText(g.stdout)
-	fmt.Fprintf(g.stdout, "report: %s\n", displayPath(c.StateDir))
+	fmt.Fprintf(g.stdout, "report: %s (report.csv and report.json beside it)\n", pagePath(c))
 	if !sum.OK() {
 		return errSomeNotSent
 	}

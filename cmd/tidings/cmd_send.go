@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -242,7 +243,7 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	}
 	defer reporter.Close()
 	w, err := journal.Open(ctx, lock, journal.Run{PID: os.Getpid(), Started: opts.now(), Version: version,
-		ResendUnknown: opts.resendUnknown, RetryFailed: opts.retryFailed})
+		ResendUnknown: opts.resendUnknown, RetryFailed: opts.retryFailed, Flags: runFlags(opts)})
 	if err != nil {
 		return &unusableError{err}
 	}
@@ -261,6 +262,7 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	if err := reporter.Flush(); err != nil && runErr == nil {
 		runErr = err
 	}
+	writeReportPage(context.WithoutCancel(ctx), g, c, c.File, reporter.Each, sendSettings(c, opts), opts.now())
 	sum := reporter.Summary()
 	printSummary(ctx, g, c, pl, sum, allow, opts)
 	if err := cmp.Or(runErr, closeErr); err != nil {
@@ -274,7 +276,7 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 func printSummary(ctx context.Context, g *globalOptions, c *campaign.Campaign, pl *plan.Plan, sum report.Summary, allow plan.Allowance, opts sendOptions) {
 	fmt.Fprintln(g.stdout)
 	sum.WriteText(g.stdout)
-	fmt.Fprintf(g.stdout, "report: %s\n", displayPath(c.StateDir))
+	fmt.Fprintf(g.stdout, "report: %s (report.csv and report.json beside it)\n", pagePath(c))
 	printSpool(g, pl)
 	if allow.Capped && allow.N < pl.ToSend {
 		// The next slot depends on when this run's messages went: read
@@ -374,3 +376,38 @@ func rateText(perSecond float64) string {
 
 // maxBounceRate is the campaign's send.max_bounce_rate as a fraction.
 func maxBounceRate(c *campaign.Campaign) float64 { return 0.05 }
+
+// sendSettings are the settings of this run for the report page: the
+// campaign's send: section with --rate and --concurrency applied.
+func sendSettings(c *campaign.Campaign, opts sendOptions) report.Settings {
+	s := report.SettingsFrom(c.Send)
+	if opts.rate != "" {
+		s.Rate = opts.rate
+	}
+	if opts.concurrency > 0 {
+		s.Concurrency = opts.concurrency
+	}
+	return s
+}
+
+// runFlags are the flags of this run worth keeping in the journal's run
+// record (the report page shows them).
+func runFlags(opts sendOptions) map[string]string {
+	f := map[string]string{}
+	if opts.limit > 0 {
+		f["limit"] = strconv.Itoa(opts.limit)
+	}
+	if opts.rate != "" {
+		f["rate"] = opts.rate
+	}
+	if opts.concurrency > 0 {
+		f["concurrency"] = strconv.Itoa(opts.concurrency)
+	}
+	if opts.skipInvalid {
+		f["skip-invalid"] = "true"
+	}
+	if len(f) == 0 {
+		return nil
+	}
+	return f
+}

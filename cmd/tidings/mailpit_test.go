@@ -80,4 +80,22 @@ func TestSendNewsletterToMailpit(t *testing.T) {
 			t.Errorf("report row %v", r)
 		}
 	}
+	// The report page is written by send and again by report.
+	state := filepath.Join(dir, ".tidings", "november-digest")
+	page := filepath.Join(state, "report.html")
+	html, err := os.ReadFile(page)
+	if err != nil || !strings.Contains(string(html), "november-digest") || !strings.Contains(out, "report: ") || !strings.Contains(out, "report.html") {
+		t.Fatalf("report page after send: %v\n%s", err, out)
+	}
+	if err := os.Remove(page); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code = runCLI(t, "report", camp)
+	if _, err := os.Stat(page); code != 0 || err != nil {
+		t.Errorf("report: code %d, page %v\n%s%s", code, err, out, errOut)
+	}
+	chunk, err := os.ReadFile(filepath.Join(state, "report-data", "rows-0001.js"))
+	if err != nil || !strings.Contains(string(chunk), "li.wei@example.com") {
+		t.Errorf("the page's rows: %v\n%.300s", err, chunk)
+	}
 }

@@ -1,0 +1,42 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/sendpool/report"
+)
+
+// pageSource is where the report page takes its rows from (see
+// report.PageInput.Rows).
+type pageSource = func(fn func(report.Row) error) error
+
+// writeReportPage writes report.html (and report-data/) into the
+// campaign's state folder, linking the rows' messages in the default
+// preview folder when there is one. A page that cannot be written is a
+// warning: report.csv and report.json are the record, the page a view of
+// them.
+func writeReportPage(ctx context.Context, g *globalOptions, c *campaign.Campaign, path string, rows pageSource, settings report.Settings, now time.Time) {
+	in := report.PageInput{Campaign: c.Name, CampaignPath: displayPath(path), Rows: rows,
+		JournalDir: c.StateDir, Settings: settings, Now: now}
+	if dir := filepath.Join(c.StateDir, "preview"); isDir(dir) {
+		in.PreviewDir = dir
+	}
+	if err := report.WritePage(ctx, c.StateDir, in); err != nil {
+		fmt.Fprintln(g.stderr, "warning: the report page was not written:", err)
+	}
+}
+
+// pagePath is the report page of the campaign, as the user names it.
+func pagePath(c *campaign.Campaign) string {
+	return displayPath(filepath.Join(c.StateDir, report.PageFile))
+}
+
+func isDir(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.IsDir()
+}
