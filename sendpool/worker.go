@@ -150,7 +150,7 @@ func (w *poolWorker) dialAgain(j *poolJob, err error) bool {
 	}
 	if w.givesUpPlace(err) {
 		w.retired = true
-		r.notify(Notice{Kind: NoticeReconnect, Text: fmt.Sprintf("%v; going on with %d connection(s) for now", err, r.workers.Load())})
+		r.notify(Notice{Kind: NoticeReconnect, Text: fmt.Sprintf("%v; going on with fewer connections for now (%d)", err, r.workers.Load())})
 		r.schedule(j, 0) // another worker takes it
 		return false
 	}

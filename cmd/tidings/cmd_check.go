@@ -141,7 +141,7 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 		fmt.Fprintln(g.stdout, note)
 	}
 	if sum.utf8 > 0 {
-		fmt.Fprintf(g.stdout, "warning: %d recipient(s) have a non-ASCII local part: the server must offer SMTPUTF8 (RFC 6531): send stops before sending anything when it does not; tidings probe shows whether it does\n", sum.utf8)
+		fmt.Fprintf(g.stdout, "warning: %s a non-ASCII local part: the server must offer SMTPUTF8 (RFC 6531): send stops before sending anything when it does not; tidings probe shows whether it does\n", hasHave(sum.utf8, "recipient"))
 	}
 	toSend := sum.ok - sum.duplicate - sum.suppressed - sum.done
 	if in.Campaign.SMTP.Host != "" && toSend > 0 {

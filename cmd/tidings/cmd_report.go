@@ -61,7 +61,7 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 	sum.WriteText(g.stdout)
 	fmt.Fprintf(g.stdout, "report: %s (report.csv and report.json beside it)\n", pagePath(c))
 	if !sum.OK() {
-		return errSomeNotSent
+		return notSent(sum, false)
 	}
 	return nil
 }

@@ -210,7 +210,7 @@ func printUnknown(g *globalOptions, unknown []report.Row, n int) {
 	if n == 0 {
 		return
 	}
-	fmt.Fprintf(g.stdout, "%d recipient(s) have an unknown outcome from an earlier run (the connection dropped after the message was sent); they are not sent again unless --resend-unknown:\n", n)
+	fmt.Fprintf(g.stdout, "%s an unknown outcome from an earlier run (the connection dropped after the message was sent); they are not sent again unless --resend-unknown:\n", hasHave(n, "recipient"))
 	for i, r := range unknown {
 		if i == 20 {
 			fmt.Fprintf(g.stdout, "  … and %d more (see report.csv)\n", n-20)
@@ -222,8 +222,12 @@ func printUnknown(g *globalOptions, unknown []report.Row, n int) {
 
 // printPlan says what the run is about to do.
 func printPlan(g *globalOptions, c *campaign.Campaign, pl *plan.Plan, cfg sendpool.Config, allow plan.Allowance) {
-	fmt.Fprintf(g.stdout, "%s: %d rows; %d to send now via %s as %s at %s with %d connection(s)\n",
-		c.Name, pl.Rows, allow.N, cfg.Dialer.Server(), accountName(c), rateText(cfg.Rate), cfg.Concurrency)
+	if pl.ToSend == 0 {
+		fmt.Fprintf(g.stdout, "%s: %s; nothing left to send (every row was sent, skipped or has a problem)\n", c.Name, report.Plural(pl.Rows, "row"))
+		return
+	}
+	fmt.Fprintf(g.stdout, "%s: %s; %d to send now via %s as %s at %s with %s\n",
+		c.Name, report.Plural(pl.Rows, "row"), allow.N, cfg.Dialer.Server(), accountName(c), rateText(cfg.Rate), report.Plural(cfg.Concurrency, "connection"))
 	if allow.Capped {
 		note := fmt.Sprintf("daily_cap %d: %d may go now, %d remain", c.Send.DailyCap, allow.N, pl.ToSend-allow.N)
 		if !allow.Next.IsZero() { // the window is full already
@@ -302,19 +306,52 @@ func printSpool(g *globalOptions, pl *plan.Plan) {
 		byteSize(pl.Spool.Size()), displayPath(pl.Spool.Dir()), pl.Spool.Number(), how)
 }
 
-// sendOutcome is errSomeNotSent when not every planned row was sent, after
-// saying so when the server deferred some of a message's recipients.
+// sendOutcome is errSomeNotSent, in words for this run, when not every
+// planned row was sent, after saying so when the server deferred some of a
+// message's recipients.
 func sendOutcome(g *globalOptions, pl *plan.Plan, sum report.Summary, allow plan.Allowance) error {
 	switch {
 	case !sum.OK():
-		return errSomeNotSent
+		return notSent(sum, pl.ToSend == 0)
 	case pl.Partial() > 0:
-		fmt.Fprintf(g.stdout, "%d message(s) reached some recipients while the server deferred others; run send again to deliver to those only\n", pl.Partial())
+		fmt.Fprintf(g.stdout, "%s some recipients while the server deferred others; run send again to deliver to those only\n", report.Plural(pl.Partial(), "message")+" reached")
 		return errSomeNotSent
 	case allow.N < pl.ToSend:
-		return errSomeNotSent
+		return &notSentError{fmt.Sprintf("%d of %s still to send; run send again", pl.ToSend-allow.N, report.Plural(pl.ToSend, "recipient"))}
 	}
 	return nil
+}
+
+// notSentError is errSomeNotSent in the words of one run.
+type notSentError struct{ text string }
+
+func (e *notSentError) Error() string        { return e.text }
+func (e *notSentError) Is(target error) bool { return target == errSomeNotSent }
+
+// notSent says which recipients are not sent and what to do about each
+// kind; nothingLeft: this run had nothing to send.
+func notSent(sum report.Summary, nothingLeft bool) error {
+	var parts, todo []string
+	for _, k := range []struct {
+		st   sendpool.Status
+		todo string
+	}{
+		{sendpool.StatusInvalid, "fix the rows named in the report"},
+		{sendpool.StatusDeferred, "run send again to retry the deferred"},
+		{sendpool.StatusFailed, "--retry-failed tries the failed again"},
+		{sendpool.StatusUnknown, "--resend-unknown sends the unknown again (they may get two copies)"},
+		{sendpool.StatusNotAttempted, "run send again for the not-attempted"},
+	} {
+		if n := sum.Count(k.st); n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, k.st))
+			todo = append(todo, k.todo)
+		}
+	}
+	text := fmt.Sprintf("not sent: %s; %s", strings.Join(parts, ", "), strings.Join(todo, "; "))
+	if nothingLeft {
+		text = "nothing was left to send; " + text
+	}
+	return &notSentError{text}
 }
 
 // confirm asks on a terminal before sending; without one it needs --yes.
@@ -328,7 +365,7 @@ func confirm(ctx context.Context, g *globalOptions, opts sendOptions, n int, cfg
 	if !ok || !term.IsTerminal(int(f.Fd())) {
 		return &unusableError{errors.New("not on a terminal: pass --yes to send without confirmation")}
 	}
-	fmt.Fprintf(g.stderr, "Send %d message(s) through %s as %s? [y/N] ", n, cfg.Dialer.Server(), accountName(c))
+	fmt.Fprintf(g.stderr, "Send %s through %s as %s? [y/N] ", report.Plural(n, "message"), cfg.Dialer.Server(), accountName(c))
 	type answer struct {
 		line string
 		err  error

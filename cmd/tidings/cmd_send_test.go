@@ -112,7 +112,7 @@ func TestSendDeliversEachOnceAndResumes(t *testing.T) {
 	if got := len(srv.Messages()); got != 25 {
 		t.Errorf("after a second run the server has %d messages, want 25", got)
 	}
-	if !strings.Contains(out, "0 to send now") {
+	if !strings.Contains(out, "nothing left to send") {
 		t.Errorf("second run output:\n%s", out)
 	}
 	// report rebuilds the same from the journal.

@@ -36,3 +36,23 @@ smtp: {host: 127.0.0.1, port: ` + strconv.Itoa(mp.SMTPPort) + `, ` + login + `se
 		}
 	}
 }
+
+// TestNothingLeftToSend: a second run after everything valid was sent
+// says there was nothing left to send and what keeps the rest, not "some
+// recipients were not sent"; exit 1 for the invalid row.
+func TestNothingLeftToSend(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 2, "")
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name\nuser000@example.com,A\nnot-an-address,B\n"})
+	if out, errOut, code := runCLI(t, "send", "--yes", "--skip-invalid", camp); code != exitSomeFailed {
+		t.Fatalf("first run: code %d\n%s%s", code, out, errOut)
+	}
+	out, errOut, code := runCLI(t, "send", "--yes", "--skip-invalid", camp)
+	if code != exitSomeFailed || !strings.Contains(out, "nothing left to send") ||
+		!strings.Contains(errOut, "nothing was left to send; not sent: 1 invalid; fix the rows named in the report") {
+		t.Errorf("second run: code %d\n%s%s", code, out, errOut)
+	}
+	if srv.Received("user000@example.com") != 1 {
+		t.Errorf("user000 received %d", srv.Received("user000@example.com"))
+	}
+}

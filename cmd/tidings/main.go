@@ -15,6 +15,7 @@ import (
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/plan"
+	"github.com/tidings/tidings/sendpool/report"
 )
 
 // Exit codes, mapped from errors in exitCode and nowhere else.
@@ -112,7 +113,7 @@ func (e *problemsError) Error() string {
 	if e.text != "" {
 		return e.text
 	}
-	return fmt.Sprintf("%d recipient(s) with problems", e.n)
+	return report.Plural(e.n, "recipient") + " with problems"
 }
 
 // unusableError marks an error that makes the campaign unusable; exit 2.

@@ -57,7 +57,7 @@ func TestSendResumesOnlyDeferredRecipients(t *testing.T) {
 	// Nobody is owed anything now: later runs send nothing.
 	for range 2 {
 		out, errOut, code = runCLI(t, "send", "--yes", camp)
-		if code != 0 || !strings.Contains(out, "0 to send now") {
+		if code != 0 || !strings.Contains(out, "nothing left to send") {
 			t.Fatalf("later run: code %d\n%s%s", code, out, errOut)
 		}
 	}
@@ -133,7 +133,7 @@ func TestOwedRefusedForGood(t *testing.T) {
 	runCLI(t, "send", "--yes", camp)
 	datas := srv.Commands("DATA") + srv.Commands("BDAT")
 	out, errOut, code := runCLI(t, "send", "--yes", camp)
-	if !strings.Contains(out, "0 to send now") || srv.Commands("DATA")+srv.Commands("BDAT") != datas {
+	if !strings.Contains(out, "nothing left to send") || srv.Commands("DATA")+srv.Commands("BDAT") != datas {
 		t.Fatalf("a run after the refusal sent again: code %d\n%s%s", code, out, errOut)
 	}
 	refuse.Store(false)
@@ -160,7 +160,7 @@ func TestOwedReplyLost(t *testing.T) {
 		t.Fatalf("boss received %d", srv.Received("boss@example.com"))
 	}
 	out, errOut, _ := runCLI(t, "send", "--yes", camp)
-	if !strings.Contains(out, "0 to send now") || !strings.Contains(out, "unknown outcome") || srv.Received("boss@example.com") != 1 {
+	if !strings.Contains(out, "nothing left to send") || !strings.Contains(out, "unknown outcome") || srv.Received("boss@example.com") != 1 {
 		t.Fatalf("the run after the lost reply:\n%s%s", out, errOut)
 	}
 	if out, errOut, code := runCLI(t, "send", "--yes", "--resend-unknown", camp); code != 0 {
@@ -189,7 +189,7 @@ func TestOwedFollowsTheRow(t *testing.T) {
 				writeFiles(t, filepath.Dir(camp), map[string]string{"c.yaml": string(b) + "suppress: suppressed\n"})
 			}
 			out, errOut, code := runCLI(t, "send", "--yes", camp)
-			if !strings.Contains(out, "0 to send now") {
+			if !strings.Contains(out, "nothing left to send") {
 				t.Errorf("code %d\n%s%s", code, out, errOut)
 			}
 			if n := len(srv.Messages()); n != 1 {
@@ -235,7 +235,7 @@ func TestUnknownAfterTemporaryFailure(t *testing.T) {
 	}
 
 	out, errOut, code := runCLI(t, "send", "--yes", camp)
-	if code != exitSomeFailed || !strings.Contains(out, "0 to send now") || !strings.Contains(out, "unknown outcome") || !strings.Contains(out, "bob@example.com") {
+	if code != exitSomeFailed || !strings.Contains(out, "nothing left to send") || !strings.Contains(out, "unknown outcome") || !strings.Contains(out, "bob@example.com") {
 		t.Fatalf("code %d, want %d, nothing sent and bob listed as unknown\n%s%s", code, exitSomeFailed, out, errOut)
 	}
 	for _, r := range readReport(t, camp) {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/render"
+	"github.com/tidings/tidings/sendpool/report"
 )
 
 // displayPath shortens an absolute path to one relative to the working
@@ -91,4 +92,12 @@ func byteSize(n int64) string {
 	default:
 		return fmt.Sprintf("%.2f GB", float64(n)/(1<<30))
 	}
+}
+
+// hasHave is "1 recipient has" or "3 recipients have".
+func hasHave(n int, noun string) string {
+	if n == 1 {
+		return report.Plural(n, noun) + " has"
+	}
+	return report.Plural(n, noun) + " have"
 }

@@ -74,8 +74,8 @@ func runTestSend(ctx context.Context, opts sendOptions, g *globalOptions, path s
 		return err
 	}
 	if left, next := state.Quota(c.Send.DailyCap, 24*time.Hour, opts.now()); left < len(msgs) {
-		return &problemsError{n: len(msgs), text: fmt.Sprintf("daily_cap %d: %d message(s) may go now and the test has %d%s; nothing was sent",
-			c.Send.DailyCap, left, len(msgs), nextSlot(next))}
+		return &problemsError{n: len(msgs), text: fmt.Sprintf("daily_cap %d: %s may go now and the test has %d%s; nothing was sent",
+			c.Send.DailyCap, report.Plural(left, "message"), len(msgs), nextSlot(next))}
 	}
 	fmt.Fprintf(g.stdout, "%s: test send of %s to %s via %s as %s\n", c.Name, report.Plural(len(msgs), "message"), strings.Join(msgs[0].Recipients, ", "), cfg.Dialer.Server(), accountName(c))
 	return deliverTest(ctx, g, lock, cfg, msgs, c.Send.DailyCap, opts)

@@ -108,7 +108,7 @@ send: {daily_cap: 5}
 		t.Errorf("daily_cap 5 after 4 test messages: %d left, want 1", left)
 	}
 	out, errOut, code = runCLI(t, "send", "--test", "tester@qa.example", "--sample", "2", camp)
-	if code != exitSomeFailed || !strings.Contains(errOut, "daily_cap 5: 1 message(s) may go now and the test has 2") {
+	if code != exitSomeFailed || !strings.Contains(errOut, "daily_cap 5: 1 message may go now and the test has 2") {
 		t.Errorf("over the cap: code %d\n%s%s", code, out, errOut)
 	}
 	if n := len(mp.Messages(t)); n != 4 {
