@@ -46,7 +46,9 @@ type Config struct {
 	RootCAs *x509.CertPool
 	// Debug, when set, receives the session's transcript: "C: " and "S: "
 	// lines, the LOGIN arguments and the password redacted, message bodies
-	// and other literals shown by their size.
+	// and other literals shown by their size. Over IMAP a command line may
+	// show just after the first line of its reply (each direction is
+	// written as it passes).
 	Debug io.Writer
 }
 

@@ -11,7 +11,6 @@ import (
 // pop3Box is a Mailbox over POP3: the maildrop of one login, messages
 // named by their unique-id (UIDL).
 type pop3Box struct {
-	cfg  Config
 	c    *pop3.Client
 	nums map[string]int // unique-id → message number in this session
 }
@@ -32,7 +31,7 @@ func openPOP3(ctx context.Context, cfg Config) (*pop3Box, error) {
 		c.Close()
 		return nil, popLoginError(cfg, err)
 	}
-	return &pop3Box{cfg: cfg, c: c}, nil
+	return &pop3Box{c: c}, nil
 }
 
 // popDialError turns package pop3's TLS failures into *TLSError.

@@ -82,7 +82,9 @@ func (s *session) open(ctx context.Context, tlsCfg *tls.Config) error {
 	s.c = c
 	if s.log.on() {
 		// go-imap's own debug output, after a NOOP; it goes on past
-		// STARTTLS, showing what TLS carries.
+		// STARTTLS, showing what TLS carries. (Should that NOOP fail,
+		// go-imap says so on the standard logger; the next step fails
+		// anyway.)
 		c.SetDebug(imap.NewDebugWriter(&wireLog{t: s.log, prefix: "C: ", client: true}, &wireLog{t: s.log, prefix: "S: "}))
 	}
 	if s.cfg.Security == campaign.SecurityStartTLS {
