@@ -4,7 +4,7 @@
 // The campaign file is decoded strictly: an unknown key is an error with
 // line:column that names the key probably meant (at any level: the top,
 // recipients:, smtp:, send:, dkim: and each entry of a dkim: list,
-// unsubscribe:), and a password written in the file is refused with where
+// unsubscribe:, mailbox:), and a password written in the file is refused with where
 // it goes instead, its value never repeated. Relative paths in it resolve
 // against the campaign file's folder. Template sources are kept as text
 // here; package templates compiles them.
@@ -108,6 +108,9 @@ type Campaign struct {
 
 	SMTP SMTP `yaml:"smtp"`
 	Send Send `yaml:"send"`
+	// Mailbox is the mailbox bounces come back to and, over IMAP, where
+	// copies of the delivered messages are kept.
+	Mailbox Mailbox `yaml:"mailbox"`
 
 	// File is the campaign file's absolute path; Dir its folder.
 	File string `yaml:"-"`
@@ -178,6 +181,13 @@ func Parse(data []byte, file string) (*Campaign, error) {
 	if note != "" {
 		c.Warnings = append(c.Warnings, note)
 	}
+	note, err = c.Mailbox.check(file, data)
+	if err != nil {
+		return nil, err
+	}
+	if note != "" {
+		c.Warnings = append(c.Warnings, note)
+	}
 	c.File = abs
 	c.Dir = filepath.Dir(abs)
 	if err := c.validate(); err != nil {
@@ -235,6 +245,11 @@ var typedSettings = []struct {
 	{"smtp.timeout", func(s string) error { var d Duration; return d.UnmarshalText([]byte(s)) }},
 	{"send.rate", func(s string) error { _, err := ParseRate(s); return err }},
 	{"send.retry_backoff", func(s string) error { var d Duration; return d.UnmarshalText([]byte(s)) }},
+	{"send.max_bounce_rate", func(s string) error { _, err := ParsePercent(s); return err }},
+	{"mailbox.protocol", func(s string) error { _, err := ParseMailboxProtocol(s); return err }},
+	{"mailbox.security", func(s string) error { _, err := ParseSecurity(s); return err }},
+	{"mailbox.timeout", func(s string) error { var d Duration; return d.UnmarshalText([]byte(s)) }},
+	{"mailbox.sent_copies", func(s string) error { _, err := ParseSentCopies(s); return err }},
 	{"max_message_size", func(s string) error { var b ByteSize; return b.UnmarshalText([]byte(s)) }},
 }
 
@@ -374,6 +389,7 @@ func (c *Campaign) validate() error {
 		c.DKIM[i].KeyFile = c.Path(c.DKIM[i].KeyFile)
 	}
 	c.SMTP.CAFile = c.Path(c.SMTP.CAFile)
+	c.Mailbox.CAFile = c.Path(c.Mailbox.CAFile)
 	if c.AttachmentsDir != "" && !filepath.IsAbs(c.AttachmentsDir) {
 		errs = append(errs, errors.New("attachments_dir: must be an absolute folder (relative attachment paths already resolve inside the campaign folder)"))
 	}

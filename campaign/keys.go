@@ -39,7 +39,11 @@ func unknownKey(data []byte, msg string, line, col int) error {
 		return fmt.Errorf("%w %q", ErrUnknownKey, key)
 	}
 	if isPasswordKey(key) {
-		return fmt.Errorf("%s: %w; write password_env: NAME_OF_VARIABLE under smtp: and export NAME_OF_VARIABLE (with the password as its value) in the shell that runs tidings", join(path, key), ErrPasswordInFile)
+		section := "smtp"
+		if path == "mailbox" {
+			section = path
+		}
+		return fmt.Errorf("%s: %w; write password_env: NAME_OF_VARIABLE under %s: and export NAME_OF_VARIABLE (with the password as its value) in the shell that runs tidings", join(path, key), ErrPasswordInFile, section)
 	}
 	where := ""
 	if path != "" {
@@ -142,7 +146,7 @@ func settingKeys(path string) []string {
 }
 
 // sections are the campaign file's sections with settings of their own.
-var sections = []string{"recipients", "smtp", "send", "dkim", "unsubscribe"}
+var sections = []string{"recipients", "smtp", "send", "dkim", "unsubscribe", "mailbox"}
 
 // sectionOf names the section that has a setting called key, or "".
 func sectionOf(key string) string {

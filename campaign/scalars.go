@@ -140,11 +140,11 @@ func textItems(file string, node ast.Node, elem reflect.Type, path string) error
 }
 
 // textScalar refuses a number, boolean or special float at node whose text
-// would not survive decoding into a string. smtp.password_env is left to
-// SMTP.cleanPasswordEnv, which refuses a number without repeating it (it
-// may be the password).
+// would not survive decoding into a string. smtp.password_env and
+// mailbox.password_env are left to cleanEnvName, which refuses a number
+// without repeating it (it may be the password).
 func textScalar(file string, node ast.Node, path string) error {
-	if path == "smtp.password_env" {
+	if path == "smtp.password_env" || path == "mailbox.password_env" {
 		return nil
 	}
 	switch n := node.(type) {

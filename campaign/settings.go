@@ -287,35 +287,55 @@ type SMTP struct {
 }
 
 // ErrPasswordEnv is the error for a smtp.password_env that is not the name
-// of an environment variable. The value is never part of the message.
+// of an environment variable; the error for such a mailbox.password_env
+// matches it with errors.Is. The value is never part of the message.
 var ErrPasswordEnv = errors.New("smtp.password_env must name an environment variable (letters, digits, _); the value given is not shown, since it may be a password")
+
+// passwordEnvError is ErrPasswordEnv for another key than smtp.password_env.
+type passwordEnvError struct{ key string }
+
+func (e *passwordEnvError) Error() string {
+	return e.key + " must name an environment variable (letters, digits, _); the value given is not shown, since it may be a password"
+}
+
+func (e *passwordEnvError) Is(target error) bool { return target == ErrPasswordEnv }
 
 var envNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // cleanPasswordEnv reads PasswordEnv as the name of an environment
-// variable. "$NAME" and "${NAME}", written as a shell would, are read as
-// NAME with a note saying so; anything else that is not a name (letters,
-// digits and '_', not starting with a digit) is ErrPasswordEnv, since it
-// is probably the password itself.
+// variable (see cleanEnvName).
 func (s *SMTP) cleanPasswordEnv() (note string, err error) {
-	v := strings.TrimSpace(s.PasswordEnv)
+	s.PasswordEnv, note, err = cleanEnvName("smtp.password_env", s.PasswordEnv)
+	return note, err
+}
+
+// cleanEnvName reads v, the value of the setting key, as the name of an
+// environment variable. "$NAME" and "${NAME}", written as a shell would,
+// are read as NAME with a note saying so; anything else that is not a name
+// (letters, digits and '_', not starting with a digit) is an error matching
+// ErrPasswordEnv, since it is probably the password itself: the error never
+// holds v.
+func cleanEnvName(key, v string) (name, note string, err error) {
+	v = strings.TrimSpace(v)
 	if v == "" {
-		return "", nil
+		return "", "", nil
 	}
-	name := v
+	name = v
 	if strings.HasPrefix(v, "${") && strings.HasSuffix(v, "}") {
 		name = v[2 : len(v)-1]
 	} else if strings.HasPrefix(v, "$") {
 		name = v[1:]
 	}
 	if !envNameRE.MatchString(name) {
-		return "", ErrPasswordEnv
+		if key == "smtp.password_env" {
+			return "", "", ErrPasswordEnv
+		}
+		return "", "", &passwordEnvError{key: key}
 	}
 	if name != v {
-		note = fmt.Sprintf("smtp.password_env: %q is read as %s; the setting names the variable, without the $", v, name)
+		note = fmt.Sprintf("%s: %q is read as %s; the setting names the variable, without the $", key, v, name)
 	}
-	s.PasswordEnv = name
-	return note, nil
+	return name, note, nil
 }
 
 func (s *SMTP) validate() error {
@@ -357,6 +377,22 @@ type Send struct {
 	RetryBackoff  Duration        `yaml:"retry_backoff"`
 	Domains       map[string]Rate `yaml:"domains"`
 	DailyCap      int             `yaml:"daily_cap"`
+	// MaxBounceRate is the send guard's limit on the share of bounced
+	// messages, "5%" when not set; "0" turns the guard off. Read it with
+	// BounceLimit.
+	MaxBounceRate *Percent `yaml:"max_bounce_rate"`
+}
+
+// DefaultMaxBounceRate is send.max_bounce_rate when the file does not set it.
+const DefaultMaxBounceRate Percent = 5
+
+// BounceLimit is send.max_bounce_rate: as written, DefaultMaxBounceRate
+// when not set; 0% (Off) means no limit.
+func (s *Send) BounceLimit() Percent {
+	if s.MaxBounceRate == nil {
+		return DefaultMaxBounceRate
+	}
+	return *s.MaxBounceRate
 }
 
 // MaxRetries is the number of retries for temporary failures (default 3).

@@ -37,6 +37,11 @@ type DovecotOptions struct {
 	// Cert is the TLS certificate for STARTTLS, STLS and the implicit-TLS
 	// ports; nil makes one for 127.0.0.1 and localhost.
 	Cert *Cert
+	// Settings are dovecot.conf lines added after the generated ones (a
+	// later setting overrides an earlier one), e.g.
+	// "imap_capability = IMAP4rev1 LITERAL+ ID UIDPLUS" to offer fewer
+	// IMAP extensions (no MOVE here).
+	Settings string
 }
 
 // Dovecot is a private Dovecot 2.3 started by the test: IMAP, POP3 and
@@ -69,6 +74,8 @@ type Dovecot struct {
 	mailGID int
 	authGID int // the group of Dovecot's internal user
 
+	settings string // DovecotOptions.Settings
+
 	mu    sync.Mutex // guards users and the users file
 	users map[string]MailUser
 }
@@ -89,7 +96,7 @@ func StartDovecot(t testing.TB, opts DovecotOptions) *Dovecot {
 		findProgram(t, "dovecot's "+p+" server", "/usr/lib/dovecot/"+p)
 	}
 	requireRoot(t, "Dovecot")
-	d := &Dovecot{dir: reachableTempDir(t), Cert: opts.Cert, users: map[string]MailUser{}}
+	d := &Dovecot{dir: reachableTempDir(t), Cert: opts.Cert, settings: opts.Settings, users: map[string]MailUser{}}
 	if d.Cert == nil {
 		d.Cert = NewCert(t)
 	}
@@ -309,7 +316,10 @@ service lmtp {
     port = {{.LMTP}}
   }
 }
-`))
+{{with .Settings}}
+# DovecotOptions.Settings
+{{.}}
+{{end}}`))
 
 // writeConfig writes dovecot.conf for d's folders, users and ports.
 func (d *Dovecot) writeConfig(t testing.TB) {
@@ -318,6 +328,7 @@ func (d *Dovecot) writeConfig(t testing.TB) {
 	err := dovecotConf.Execute(&b, map[string]any{
 		"Dir": d.dir, "UID": d.mailUID, "GID": d.mailGID,
 		"IMAP": d.IMAPPort, "IMAPS": d.IMAPSPort, "POP3": d.POP3Port, "POP3S": d.POP3SPort, "LMTP": d.LMTPPort,
+		"Settings": d.settings,
 	})
 	if err == nil {
 		err = os.WriteFile(filepath.Join(d.dir, "dovecot.conf"), b.Bytes(), 0o644)

@@ -52,8 +52,27 @@ func (d *Dovecot) maildirFolder(user, folder string) string {
 	return filepath.Join(root, "."+strings.ReplaceAll(folder, "/", "."))
 }
 
-// readMaildir reads a folder's messages; a folder not made yet is empty.
-func (d *Dovecot) readMaildir(user, folder string) ([][]byte, error) {
+// Flags returns the Maildir flags of each message in user's folder, in
+// the order of Messages: the letters after ":2," in its file name ("S"
+// for \Seen, "ST" for \Seen and \Deleted; "" for a message in new/).
+func (d *Dovecot) Flags(t testing.TB, user, folder string) []string {
+	t.Helper()
+	names, err := d.maildirNames(user, folder)
+	if err != nil {
+		t.Fatalf("dovecot: reading %s's %q: %v", user, folder, err)
+	}
+	flags := make([]string, len(names))
+	for i, n := range names {
+		if _, info, ok := strings.Cut(filepath.Base(n), ":2,"); ok {
+			flags[i] = info
+		}
+	}
+	return flags
+}
+
+// maildirNames lists a folder's message files ("new/…", "cur/…") oldest
+// first; a folder not made yet is empty.
+func (d *Dovecot) maildirNames(user, folder string) ([]string, error) {
 	dir := d.maildirFolder(user, folder)
 	var names []string
 	for _, sub := range []string{"new", "cur"} {
@@ -68,6 +87,16 @@ func (d *Dovecot) readMaildir(user, folder string) ([][]byte, error) {
 		}
 	}
 	slices.SortFunc(names, byDelivery)
+	return names, nil
+}
+
+// readMaildir reads a folder's messages; a folder not made yet is empty.
+func (d *Dovecot) readMaildir(user, folder string) ([][]byte, error) {
+	dir := d.maildirFolder(user, folder)
+	names, err := d.maildirNames(user, folder)
+	if err != nil {
+		return nil, err
+	}
 	msgs := make([][]byte, 0, len(names))
 	for _, n := range names {
 		b, err := os.ReadFile(filepath.Join(dir, n))

@@ -1,0 +1,105 @@
+package mailbox
+
+import (
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// guardConn bounds each wait on the server while a command runs, and only
+// then: go-imap's reader goroutine always has a Read pending, and a session
+// kept open between commands (a Sent between deliveries) must not time out
+// for being idle. While busy, every Read and Write gets its own deadline,
+// timeout from now, so a large message that keeps arriving is not cut
+// while a silent server is.
+type guardConn struct {
+	net.Conn
+	timeout time.Duration
+
+	mu      sync.Mutex // makes the busy check and the deadline one step
+	busy    bool
+	failure error // the first read or write error, kept for do to report
+}
+
+// begin starts a command: waits are bounded from now on, the Read already
+// pending included.
+func (g *guardConn) begin() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.busy = true
+	g.Conn.SetDeadline(time.Now().Add(g.timeout))
+}
+
+// end ends a command: the session may idle.
+func (g *guardConn) end() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.busy = false
+	g.Conn.SetDeadline(time.Time{})
+}
+
+func (g *guardConn) Read(p []byte) (int, error) {
+	g.mu.Lock()
+	if g.busy {
+		g.Conn.SetReadDeadline(time.Now().Add(g.timeout))
+	}
+	g.mu.Unlock()
+	n, err := g.Conn.Read(p)
+	g.fail(err)
+	return n, err
+}
+
+func (g *guardConn) Write(p []byte) (int, error) {
+	g.mu.Lock()
+	if g.busy {
+		g.Conn.SetWriteDeadline(time.Now().Add(g.timeout))
+	}
+	g.mu.Unlock()
+	n, err := g.Conn.Write(p)
+	g.fail(err)
+	return n, err
+}
+
+// fail keeps the first I/O error: go-imap's reader reports only that the
+// connection closed.
+func (g *guardConn) fail(err error) {
+	if err == nil {
+		return
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.failure == nil {
+		g.failure = err
+	}
+}
+
+// cause is the first I/O error, nil while there was none.
+func (g *guardConn) cause() error {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.failure
+}
+
+// SetDeadline, SetReadDeadline and SetWriteDeadline do nothing: the
+// deadlines are guardConn's alone (go-imap clears them before each command
+// when its own Timeout is zero, which would undo begin).
+func (g *guardConn) SetDeadline(time.Time) error      { return nil }
+func (g *guardConn) SetReadDeadline(time.Time) error  { return nil }
+func (g *guardConn) SetWriteDeadline(time.Time) error { return nil }
+
+// tapConn copies what is read to a transcript while on: the server's
+// greeting, read by go-imap before its own debug output can be set.
+type tapConn struct {
+	net.Conn
+	log *wireLog
+	on  atomic.Bool
+}
+
+func (c *tapConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if n > 0 && c.on.Load() {
+		c.log.Write(p[:n])
+	}
+	return n, err
+}

@@ -1,0 +1,226 @@
+package mailbox
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+
+	"github.com/emersion/go-imap"
+	"github.com/emersion/go-imap/commands"
+	"github.com/emersion/go-imap/responses"
+)
+
+// imapBox is a Mailbox over IMAP: one session with Config.Folder selected.
+type imapBox struct {
+	s *session
+}
+
+func openIMAP(ctx context.Context, cfg Config) (*imapBox, error) {
+	s, err := dialIMAP(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	err = s.do(ctx, "SELECT", func() error { return s.selectFolder(cfg.Folder, false, "mailbox.folder") })
+	if err != nil {
+		s.close()
+		return nil, err
+	}
+	return &imapBox{s: s}, nil
+}
+
+func (b *imapBox) List(ctx context.Context) ([]Entry, error) {
+	var list []Entry
+	err := b.s.do(ctx, "LIST", func() error {
+		uids, err := b.s.searchUIDs(&imap.SearchCriteria{WithoutFlags: []string{imap.DeletedFlag}})
+		if err != nil || len(uids) == 0 {
+			return err
+		}
+		msgs, err := b.s.fetch(uidSet(uids), []imap.FetchItem{imap.FetchUid, imap.FetchRFC822Size, imap.FetchFlags})
+		for _, m := range msgs {
+			if !slices.Contains(m.Flags, imap.DeletedFlag) {
+				list = append(list, Entry{ID: strconv.FormatUint(uint64(m.Uid), 10), Size: int64(m.Size)})
+			}
+		}
+		return err
+	})
+	slices.SortFunc(list, func(a, b Entry) int { return cmpUID(a.ID, b.ID) })
+	return list, err
+}
+
+func (b *imapBox) Fetch(ctx context.Context, id string, max int64) ([]byte, error) {
+	if max <= 0 {
+		return nil, fmt.Errorf("mailbox: fetching %s: the size cap %d is not positive", id, max)
+	}
+	uids, err := parseUIDs([]string{id})
+	if err != nil {
+		return nil, err
+	}
+	var data []byte
+	err = b.s.do(ctx, "FETCH", func() error {
+		data, err = b.s.fetchBody(uids[0], max)
+		return err
+	})
+	return data, err
+}
+
+// fetchBody fetches message uid's size, then at most max+1 of its bytes.
+func (s *session) fetchBody(uid uint32, max int64) ([]byte, error) {
+	set := uidSet([]uint32{uid})
+	msgs, err := s.fetch(set, []imap.FetchItem{imap.FetchUid, imap.FetchRFC822Size})
+	if err != nil {
+		return nil, err
+	}
+	if len(msgs) == 0 {
+		return nil, fmt.Errorf("%w: UID %d in %q", ErrNotFound, uid, s.selected)
+	}
+	if size := int64(msgs[0].Size); size > max {
+		return nil, fmt.Errorf("%w: message %d has %d bytes, the cap is %d", ErrTooLarge, uid, size, max)
+	}
+	// A partial fetch bounds what a server that miscounts the size sends.
+	section := &imap.BodySectionName{Peek: true}
+	if max < math.MaxUint32 {
+		section.Partial = []int{0, int(max) + 1}
+	}
+	if msgs, err = s.fetch(set, []imap.FetchItem{imap.FetchUid, section.FetchItem()}); err != nil {
+		return nil, err
+	}
+	for _, m := range msgs {
+		for _, body := range m.Body { // the one section asked for
+			data, err := io.ReadAll(body)
+			if err != nil {
+				return nil, fmt.Errorf("mailbox: FETCH %d: %w", uid, err)
+			}
+			if int64(len(data)) > max {
+				return nil, fmt.Errorf("%w: message %d has more than %d bytes, the cap", ErrTooLarge, uid, max)
+			}
+			return data, nil
+		}
+	}
+	return nil, fmt.Errorf("%w: UID %d in %q (expunged meanwhile?)", ErrNotFound, uid, s.selected)
+}
+
+func (b *imapBox) Delete(ctx context.Context, ids []string) error {
+	uids, err := parseUIDs(ids)
+	if err != nil || len(uids) == 0 {
+		return err
+	}
+	return b.s.do(ctx, "DELETE", func() error {
+		if err := b.s.needUIDPlus(""); err != nil {
+			return err
+		}
+		return b.s.expunge(uidSet(uids))
+	})
+}
+
+func (b *imapBox) Move(ctx context.Context, ids []string, folder string) error {
+	uids, err := parseUIDs(ids)
+	if err != nil || len(uids) == 0 {
+		return err
+	}
+	if sameFolder(folder, b.s.selected) {
+		return fmt.Errorf("mailbox: moving to %q: the messages are in that folder", folder)
+	}
+	return b.s.do(ctx, "MOVE", func() error {
+		if err := b.s.checkFolder(folder, ""); err != nil {
+			return err
+		}
+		set := uidSet(uids)
+		move, err := b.s.has("MOVE")
+		if err != nil {
+			return err
+		}
+		if move {
+			_, err := b.s.run("UID MOVE", &commands.Uid{Cmd: &commands.Move{SeqSet: set, Mailbox: folder}}, nil)
+			return err
+		}
+		if err := b.s.needUIDPlus(" (nor MOVE, RFC 6851)"); err != nil {
+			return err
+		}
+		if _, err := b.s.run("UID COPY", &commands.Uid{Cmd: &commands.Copy{SeqSet: set, Mailbox: folder}}, nil); err != nil {
+			return err
+		}
+		return b.s.expunge(set)
+	})
+}
+
+func (b *imapBox) Close(ctx context.Context) error { return b.s.logout(ctx) }
+
+// needUIDPlus is ErrNoUIDPlus, with what else is lacking, for a server
+// without UIDPLUS.
+func (s *session) needUIDPlus(also string) error {
+	ok, err := s.has("UIDPLUS")
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("%w%s", ErrNoUIDPlus, also)
+	}
+	return nil
+}
+
+// expunge removes the messages set and no others: UID STORE +FLAGS.SILENT
+// (\Deleted), then UID EXPUNGE (RFC 4315 2.1), which go-imap v1 has no
+// call for: it is sent as a UID command around a bare EXPUNGE with
+// arguments.
+func (s *session) expunge(set *imap.SeqSet) error {
+	store := &commands.Store{SeqSet: set, Item: imap.FormatFlagsOp(imap.AddFlags, true), Value: []any{imap.RawString(imap.DeletedFlag)}}
+	if _, err := s.run("UID STORE", &commands.Uid{Cmd: store}, nil); err != nil {
+		return err
+	}
+	_, err := s.run("UID EXPUNGE", &commands.Uid{Cmd: &imap.Command{Name: "EXPUNGE", Arguments: []any{set}}}, nil)
+	return err
+}
+
+// searchUIDs returns the UIDs of the selected folder's messages that
+// match c (UID SEARCH, no CHARSET: the criteria used are ASCII).
+func (s *session) searchUIDs(c *imap.SearchCriteria) ([]uint32, error) {
+	res := &responses.Search{}
+	_, err := s.run("UID SEARCH", &commands.Uid{Cmd: &commands.Search{Criteria: c}}, res)
+	return res.Ids, err
+}
+
+// fetch returns items of the messages with the UIDs in set (UID FETCH).
+func (s *session) fetch(set *imap.SeqSet, items []imap.FetchItem) ([]*imap.Message, error) {
+	ch := make(chan *imap.Message, 16)
+	got := make(chan []*imap.Message, 1)
+	go func() {
+		var all []*imap.Message
+		for m := range ch {
+			all = append(all, m)
+		}
+		got <- all
+	}()
+	_, err := s.run("UID FETCH", &commands.Uid{Cmd: &commands.Fetch{SeqSet: set, Items: items}}, &responses.Fetch{Messages: ch, SeqSet: set, Uid: true})
+	close(ch)
+	return <-got, err
+}
+
+// parseUIDs reads IDs as IMAP UIDs; one that is none wraps ErrNotFound.
+func parseUIDs(ids []string) ([]uint32, error) {
+	uids := make([]uint32, 0, len(ids))
+	for _, id := range ids {
+		n, err := strconv.ParseUint(id, 10, 32)
+		if err != nil || n == 0 {
+			return nil, fmt.Errorf("%w: %q is not an IMAP UID", ErrNotFound, id)
+		}
+		uids = append(uids, uint32(n))
+	}
+	return uids, nil
+}
+
+func uidSet(uids []uint32) *imap.SeqSet {
+	set := new(imap.SeqSet)
+	set.AddNum(uids...)
+	return set
+}
+
+// cmpUID orders decimal UIDs by value.
+func cmpUID(a, b string) int {
+	x, _ := strconv.ParseUint(a, 10, 32)
+	y, _ := strconv.ParseUint(b, 10, 32)
+	return cmp.Compare(x, y)
+}

@@ -1,0 +1,157 @@
+package mailbox
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/tidings/tidings/sendpool/mailbox/pop3"
+)
+
+// pop3Box is a Mailbox over POP3: the maildrop of one login, messages
+// named by their unique-id (UIDL).
+type pop3Box struct {
+	c    *pop3.Client
+	nums map[string]int // unique-id → message number in this session
+}
+
+func openPOP3(ctx context.Context, cfg Config) (*pop3Box, error) {
+	tlsCfg, err := cfg.tlsConfig()
+	if err != nil {
+		return nil, err
+	}
+	c, err := pop3.Dial(ctx, pop3.Config{
+		Addr: cfg.Addr(), ServerName: cfg.Host, Security: cfg.Security,
+		TLS: tlsCfg, Timeout: cfg.Timeout, Debug: cfg.Debug,
+	})
+	if err != nil {
+		return nil, popDialError(cfg, err)
+	}
+	if err := c.Login(ctx, cfg.Username, cfg.Password); err != nil {
+		c.Close()
+		return nil, popLoginError(cfg, err)
+	}
+	return &pop3Box{c: c}, nil
+}
+
+// popDialError turns package pop3's TLS failures into *TLSError.
+func popDialError(cfg Config, err error) error {
+	switch {
+	case errors.Is(err, pop3.ErrNoSTLS):
+		return &TLSError{Addr: cfg.Addr(), Why: "STLS (RFC 2595) not offered or refused", Err: ErrNoStartTLS}
+	case isTLSFailure(err):
+		return tlsError(cfg.Addr(), cfg.Host, err)
+	}
+	return fmt.Errorf("mailbox: %w", err)
+}
+
+// popLoginError turns a refusal of USER, PASS or AUTH into *LoginError.
+func popLoginError(cfg Config, err error) error {
+	var pe *pop3.Error
+	switch {
+	case errors.Is(err, pop3.ErrInsecureAuth):
+		return ErrInsecureAuth
+	case errors.As(err, &pe) && (pe.Command == "USER" || pe.Command == "PASS" || pe.Command == "AUTH"):
+		return &LoginError{Addr: cfg.Addr(), Username: cfg.Username, Reply: "-ERR " + pe.Text, Hint: loginHint(cfg.Host)}
+	}
+	return fmt.Errorf("mailbox: %w", err)
+}
+
+func (b *pop3Box) List(ctx context.Context) ([]Entry, error) {
+	ids, err := b.uidl(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sizes, err := b.c.List(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("mailbox: %w", err)
+	}
+	list := make([]Entry, 0, len(sizes))
+	for _, s := range sizes {
+		if id, ok := ids[s.Num]; ok {
+			list = append(list, Entry{ID: id, Size: s.Size})
+		}
+	}
+	return list, nil
+}
+
+// uidl reads the unique-ids anew: message number → unique-id, and keeps
+// the other way round for Fetch and Delete.
+func (b *pop3Box) uidl(ctx context.Context) (map[int]string, error) {
+	list, err := b.c.UIDL(ctx)
+	var pe *pop3.Error
+	if errors.As(err, &pe) {
+		return nil, fmt.Errorf("mailbox: the POP3 server refused UIDL, without which a message cannot be named across sessions: %w", err)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("mailbox: %w", err)
+	}
+	ids := make(map[int]string, len(list))
+	b.nums = make(map[string]int, len(list))
+	for _, e := range list {
+		ids[e.Num] = e.UID
+		b.nums[e.UID] = e.Num
+	}
+	return ids, nil
+}
+
+// num is id's message number in this session, asking for UIDL once when
+// id is not known yet.
+func (b *pop3Box) num(ctx context.Context, id string) (int, error) {
+	if n, ok := b.nums[id]; ok {
+		return n, nil
+	}
+	if _, err := b.uidl(ctx); err != nil {
+		return 0, err
+	}
+	if n, ok := b.nums[id]; ok {
+		return n, nil
+	}
+	return 0, fmt.Errorf("%w: no message with unique-id %q in the maildrop", ErrNotFound, id)
+}
+
+func (b *pop3Box) Fetch(ctx context.Context, id string, max int64) ([]byte, error) {
+	if max <= 0 {
+		return nil, fmt.Errorf("mailbox: fetching %s: the size cap %d is not positive", id, max)
+	}
+	n, err := b.num(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	data, err := b.c.Retr(ctx, n, max)
+	switch {
+	case errors.Is(err, pop3.ErrTooLarge):
+		return nil, fmt.Errorf("%w: message %s has more than %d bytes, the cap", ErrTooLarge, id, max)
+	case err != nil:
+		return nil, fmt.Errorf("mailbox: %w", err)
+	}
+	return data, nil
+}
+
+func (b *pop3Box) Delete(ctx context.Context, ids []string) error {
+	nums := make([]int, 0, len(ids))
+	for _, id := range ids {
+		n, err := b.num(ctx, id)
+		if err != nil {
+			return err
+		}
+		nums = append(nums, n)
+	}
+	for _, n := range nums {
+		if err := b.c.Dele(ctx, n); err != nil {
+			return fmt.Errorf("mailbox: %w", err)
+		}
+	}
+	return nil
+}
+
+func (b *pop3Box) Move(context.Context, []string, string) error {
+	return fmt.Errorf("%w: cannot move messages to another folder", ErrIMAPOnly)
+}
+
+func (b *pop3Box) Close(ctx context.Context) error {
+	if err := b.c.Quit(ctx); err != nil {
+		return fmt.Errorf("mailbox: %w", err)
+	}
+	return nil
+}
