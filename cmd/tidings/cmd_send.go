@@ -412,7 +412,7 @@ func rateText(perSecond float64) string {
 }
 
 // maxBounceRate is the campaign's send.max_bounce_rate as a fraction.
-func maxBounceRate(c *campaign.Campaign) float64 { return 0.05 }
+func maxBounceRate(c *campaign.Campaign) float64 { return c.Send.BounceLimit().Fraction() }
 
 // sendSettings are the settings of this run for the report page: the
 // campaign's send: section with --rate and --concurrency applied.

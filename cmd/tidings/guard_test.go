@@ -40,3 +40,27 @@ func TestBounceRateGuard(t *testing.T) {
 		t.Errorf("resumed: code %d, %d more messages\n%s", code, len(srv.Messages())-before, errOut)
 	}
 }
+
+// TestBounceRateSetting: send.max_bounce_rate above the list's rate, or
+// 0 (off), lets every row go.
+func TestBounceRateSetting(t *testing.T) {
+	for _, rate := range []string{"20%", "0"} {
+		srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+			var n int
+			fmt.Sscanf(to, "user%d@", &n)
+			if n%10 == 5 {
+				return smtptest.Reply(550, "5.1.1", "no such user")
+			}
+			return nil
+		}))
+		camp := sendCampaign(t, srv, 300, "send: {concurrency: 2, retry_backoff: 1ms, max_bounce_rate: "+rate+"}\n")
+		out, errOut, code := runCLI(t, "send", "--yes", camp)
+		counts := map[string]int{}
+		for _, r := range readReport(t, camp) {
+			counts[r["status"]]++
+		}
+		if code != exitSomeFailed || counts["sent"] != 270 || counts["failed"] != 30 || strings.Contains(out+errOut, "max_bounce_rate") {
+			t.Errorf("max_bounce_rate %s: code %d, report %v\n%s%s", rate, code, counts, out, errOut)
+		}
+	}
+}

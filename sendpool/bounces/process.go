@@ -1,17 +1,18 @@
 package bounces
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/sendpool/journal"
+	"github.com/tidings/tidings/sendpool/mailbox"
 	"github.com/tidings/tidings/sendpool/mailbox/feedback"
 )
 
@@ -19,19 +20,15 @@ import (
 // 25 MB message in base64. A larger one is counted unreadable, unread.
 const MaxMessage = 40 << 20
 
-// Message is one message in the mailbox, as listed.
-type Message struct {
-	ID   string // the mailbox's id (an IMAP UID, a POP3 UIDL)
-	Size int64  // bytes, as the server states it
-}
-
 // Mailbox is what Process needs of a mailbox (sendpool/mailbox opens one
-// over IMAP or POP3). Process calls it from one goroutine.
+// over IMAP or POP3; its Mailbox is one). Process calls it from one
+// goroutine.
 type Mailbox interface {
 	// List lists the messages in the folder bounces arrive in.
-	List(ctx context.Context) ([]Message, error)
-	// Fetch returns a message's bytes; the caller closes it.
-	Fetch(ctx context.Context, id string) (io.ReadCloser, error)
+	List(ctx context.Context) ([]mailbox.Entry, error)
+	// Fetch returns a message's bytes; one over max bytes is an error
+	// wrapping mailbox.ErrTooLarge.
+	Fetch(ctx context.Context, id string, max int64) ([]byte, error)
 	// Delete deletes the messages ids, and no other.
 	Delete(ctx context.Context, ids []string) error
 	// Move moves the messages ids to folder.
@@ -155,23 +152,25 @@ func Process(ctx context.Context, mb Mailbox, ix *Index, rec Recorder, opts Opti
 }
 
 // read fetches and parses one message and matches it.
-func (ix *Index) read(ctx context.Context, mb Mailbox, m Message, mailto string) (Finding, error) {
+func (ix *Index) read(ctx context.Context, mb Mailbox, m mailbox.Entry, mailto string) (Finding, error) {
 	f := Finding{ID: m.ID}
 	if m.Size > MaxMessage {
-		f.Verdict, f.Problem = Unreadable, fmt.Sprintf("larger than %d MB (%d bytes); not read", MaxMessage>>20, m.Size)
+		f.Verdict, f.Problem = Unreadable, tooLarge(m.Size)
 		return f, nil
 	}
-	rc, err := mb.Fetch(ctx, m.ID)
-	if err != nil {
+	raw, err := mb.Fetch(ctx, m.ID, MaxMessage)
+	switch {
+	case errors.Is(err, mailbox.ErrTooLarge):
+		f.Verdict, f.Problem = Unreadable, tooLarge(m.Size)
+		return f, nil
+	case err != nil:
 		return f, err
 	}
-	defer rc.Close()
-	h := sha256.New()
-	r, err := feedback.Parse(io.TeeReader(rc, h), feedback.Options{MaxSize: MaxMessage})
+	r, err := feedback.Parse(bytes.NewReader(raw), feedback.Options{MaxSize: MaxMessage})
 	var unreadable *feedback.UnreadableError
-	var tooLarge *feedback.TooLargeError
+	var large *feedback.TooLargeError
 	switch {
-	case errors.As(err, &unreadable), errors.As(err, &tooLarge):
+	case errors.As(err, &unreadable), errors.As(err, &large):
 		f.Verdict, f.Problem = Unreadable, strings.TrimPrefix(err.Error(), "feedback: ")
 		return f, nil
 	case err != nil:
@@ -181,13 +180,18 @@ func (ix *Index) read(ctx context.Context, mb Mailbox, m Message, mailto string)
 	f.Verdict, f.Matches = ix.match(r, mailto)
 	id := r.MessageID
 	if id == "" {
-		id = "sha256:" + hex.EncodeToString(h.Sum(nil)[:16])
+		sum := sha256.Sum256(raw)
+		id = "sha256:" + hex.EncodeToString(sum[:16])
 	}
 	for i := range f.Matches {
 		f.Matches[i].reportID = id
 		f.Matches[i].reportedAt = firstTime(r.ArrivalDate, r.Date)
 	}
 	return f, nil
+}
+
+func tooLarge(size int64) string {
+	return fmt.Sprintf("larger than %d MB (%d bytes); not read", MaxMessage>>20, size)
 }
 
 // record writes f's matches that the journal does not have yet, and

@@ -1,10 +1,8 @@
 package bounces
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,6 +13,7 @@ import (
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
+	"github.com/tidings/tidings/sendpool/mailbox"
 )
 
 var t0 = time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)
@@ -40,18 +39,21 @@ func newMemMailbox(msgs ...string) *memMailbox {
 	return mb
 }
 
-func (mb *memMailbox) List(context.Context) ([]Message, error) {
-	var out []Message
+func (mb *memMailbox) List(context.Context) ([]mailbox.Entry, error) {
+	var out []mailbox.Entry
 	for _, id := range mb.order {
 		if b, ok := mb.msgs[id]; ok {
-			out = append(out, Message{ID: id, Size: int64(len(b))})
+			out = append(out, mailbox.Entry{ID: id, Size: int64(len(b))})
 		}
 	}
 	return out, nil
 }
 
-func (mb *memMailbox) Fetch(_ context.Context, id string) (io.ReadCloser, error) {
-	return io.NopCloser(bytes.NewReader(mb.msgs[id])), nil
+func (mb *memMailbox) Fetch(_ context.Context, id string, max int64) ([]byte, error) {
+	if int64(len(mb.msgs[id])) > max {
+		return nil, mailbox.ErrTooLarge
+	}
+	return mb.msgs[id], nil
 }
 
 func (mb *memMailbox) Delete(_ context.Context, ids []string) error {
@@ -410,7 +412,7 @@ type sizedMailbox struct {
 	fetched bool
 }
 
-func (mb *sizedMailbox) List(ctx context.Context) ([]Message, error) {
+func (mb *sizedMailbox) List(ctx context.Context) ([]mailbox.Entry, error) {
 	l, err := mb.memMailbox.List(ctx)
 	for i := range l {
 		l[i].Size = 50 << 20
@@ -418,7 +420,7 @@ func (mb *sizedMailbox) List(ctx context.Context) ([]Message, error) {
 	return l, err
 }
 
-func (mb *sizedMailbox) Fetch(ctx context.Context, id string) (io.ReadCloser, error) {
+func (mb *sizedMailbox) Fetch(ctx context.Context, id string, max int64) ([]byte, error) {
 	mb.fetched = true
-	return mb.memMailbox.Fetch(ctx, id)
+	return mb.memMailbox.Fetch(ctx, id, max)
 }
