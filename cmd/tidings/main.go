@@ -141,7 +141,7 @@ func exitCode(err error) int {
 		return exitUnusable
 	case isStopError(err):
 		return exitUnusable
-	case errors.Is(err, errSomeNotSent), errors.Is(err, errNotFound):
+	case errors.Is(err, errSomeNotSent), errors.Is(err, errNotFound), errors.Is(err, errReportsUnmatched), errors.Is(err, errTestNotSent):
 		return exitSomeFailed
 	default:
 		return exitUnusable

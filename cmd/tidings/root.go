@@ -39,6 +39,7 @@ leaves; delivery is rate-limited, retried, journaled and reported.
 		newSendCommand(g),
 		newProbeCommand(g),
 		newReportCommand(g),
+		newBouncesCommand(g),
 		newShowCommand(g),
 	)
 	return root

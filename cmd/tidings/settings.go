@@ -60,17 +60,24 @@ func smtpSettings(c *campaign.Campaign, debug bool, g *globalOptions) (smtpclien
 // smtp.password_env names, or asks for it on a terminal; "" without a
 // username.
 func readPassword(c *campaign.Campaign, g *globalOptions) (string, error) {
-	if c.SMTP.Username == "" {
+	return secretFromEnv(g, c.SMTP.Username, c.SMTP.PasswordEnv, "smtp.password_env")
+}
+
+// secretFromEnv reads the password of username from the environment
+// variable env (the value of the setting named setting), or asks for it
+// on a terminal; "" without a username.
+func secretFromEnv(g *globalOptions, username, env, setting string) (string, error) {
+	if username == "" {
 		return "", nil
 	}
-	if password := os.Getenv(c.SMTP.PasswordEnv); password != "" {
+	if password := os.Getenv(env); password != "" {
 		return password, nil
 	}
 	f, ok := g.stdin.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return "", &unusableError{fmt.Errorf("smtp.password_env: the environment variable %s is empty; export it with the password (or the provider's authorization code)", c.SMTP.PasswordEnv)}
+		return "", &unusableError{fmt.Errorf("%s: the environment variable %s is empty; export it with the password (or the provider's authorization code)", setting, env)}
 	}
-	fmt.Fprintf(g.stderr, "Password for %s (from %s, not set): ", c.SMTP.Username, c.SMTP.PasswordEnv)
+	fmt.Fprintf(g.stderr, "Password for %s (from %s, not set): ", username, env)
 	b, err := term.ReadPassword(int(f.Fd()))
 	fmt.Fprintln(g.stderr)
 	if err != nil {

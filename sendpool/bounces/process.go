@@ -171,7 +171,7 @@ func (ix *Index) read(ctx context.Context, mb Mailbox, m mailbox.Entry, mailto s
 	var large *feedback.TooLargeError
 	switch {
 	case errors.As(err, &unreadable), errors.As(err, &large):
-		f.Verdict, f.Problem = Unreadable, strings.TrimPrefix(err.Error(), "feedback: ")
+		f.Verdict, f.Problem = Unreadable, strings.TrimPrefix(strings.TrimPrefix(err.Error(), "feedback: "), "unreadable message: ")
 		return f, nil
 	case err != nil:
 		return f, fmt.Errorf("bounces: message %s: %w", m.ID, err)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/tidings/tidings/sendpool"
@@ -156,11 +157,16 @@ func truncate(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-// Plural writes n and noun, with an s unless n is 1: "1 recipient", "2
-// recipients".
+// Plural writes n and noun, with an s (es after s, x, ch, sh) unless n is
+// 1: "1 recipient", "2 recipients", "3 addresses".
 func Plural(n int, noun string) string {
 	if n == 1 {
 		return "1 " + noun
+	}
+	for _, end := range []string{"s", "x", "ch", "sh"} {
+		if strings.HasSuffix(noun, end) {
+			return strconv.Itoa(n) + " " + noun + "es"
+		}
 	}
 	return strconv.Itoa(n) + " " + noun + "s"
 }

@@ -1,0 +1,292 @@
+package main
+
+import (
+	"bytes"
+	"crypto/tls"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+
+	"github.com/tidings/tidings/sendpool/journal"
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+const bounceUser, bouncePass = "news@example.test", "dovecot-bounces-pw"
+
+// sentBounceCampaign writes a campaign of five recipients sent through srv,
+// with the mailbox section mailbox and a suppression list holding one
+// older address, and returns its path.
+func sentBounceCampaign(t *testing.T, srv *smtptest.Server, mailbox string) string {
+	t.Helper()
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"c.yaml": fmt.Sprintf(`name: t
+from: "News <news@example.test>"
+to: '{{address .name .email}}'
+subject: "December news for {{.name}}"
+text: body.txt
+recipients: {path: r.csv}
+suppress: suppress.txt
+unsubscribe: {mailto: "mailto:unsubscribe@example.test?subject=unsubscribe"}
+smtp: {host: 127.0.0.1, port: %d, security: none}
+send: {concurrency: 2, retry_backoff: 1ms}
+%s`, srv.Port, mailbox),
+		"body.txt":     "Hi {{.name}}\n",
+		"r.csv":        "email,name\nann@example.org,Ann\nbob@example.org,Bob\ncid@example.org,Cid\ndan@example.org,Dan\neve@example.org,Eve\n",
+		"suppress.txt": "old@example.org  # from an earlier campaign\n",
+	})
+	camp := filepath.Join(dir, "c.yaml")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != 0 {
+		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
+	}
+	return camp
+}
+
+// messageIDs maps each key of the campaign's report to its Message-ID.
+func messageIDs(t *testing.T, camp string) map[string]string {
+	ids := map[string]string{}
+	for _, r := range readReport(t, camp) {
+		ids[r["key"]] = r["message_id"]
+	}
+	return ids
+}
+
+// mailboxReports are what comes back after the campaign: a hard bounce
+// (by Message-ID), a soft one (by envelope id), a complaint, an
+// unsubscribe request, and mail that is none of those or not readable.
+func mailboxReports(ids map[string]string) [][]byte {
+	crlf := func(s string) []byte { return []byte(strings.ReplaceAll(s, "\n", "\r\n")) }
+	return [][]byte{
+		crlf(dsnReport("<"+ids["ann@example.org"]+">", "", "ann@example.org", "failed", "5.1.1", "550 5.1.1 <ann@example.org>: Recipient address rejected: User unknown", "a1")),
+		crlf(dsnReport("<lost@elsewhere>", ids["bob@example.org"], "bob@example.org", "delayed", "4.2.2", "452 4.2.2 mailbox full", "b1")),
+		crlf(strings.ReplaceAll(arfReport, "MSGID", ids["cid@example.org"])),
+		crlf("From: Eve <eve@example.org>\nTo: unsubscribe@example.test\nSubject: unsubscribe\nMessage-ID: <u1@example.org>\n\nplease\n"),
+		crlf("From: dan@example.org\nTo: news@example.test\nSubject: Automatic reply: December news\nMessage-ID: <ooo@example.org>\nAuto-Submitted: auto-replied\nX-Autoreply: yes\n\nAway until January.\n"),
+		crlf("From: fay@example.org\nTo: news@example.test\nSubject: Re: December news\nMessage-ID: <p1@example.org>\n\nThanks!\n"),
+		crlf(dsnReport("<other@campaign.example>", "", "zed@example.com", "failed", "5.1.1", "550 5.1.1 no such user", "z1")),
+		crlf("From: MAILER-DAEMON@mx.example.net\nTo: news@example.test\nSubject: Undelivered Mail Returned to Sender\nMessage-ID: <trunc@mx.example.net>\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n\n--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.exa"),
+	}
+}
+
+func dsnReport(msgID, envID, rcpt, action, status, diag, id string) string {
+	return fmt.Sprintf(`From: MAILER-DAEMON@mx.example.net
+To: news@example.test
+Subject: Undelivered Mail Returned to Sender
+Message-ID: <%[7]s@mx.example.net>
+Date: Fri, 04 Dec 2026 10:00:00 +0000
+Auto-Submitted: auto-replied
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="b"
+
+--b
+Content-Type: text/plain
+
+Your message could not be delivered.
+
+--b
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.example.net
+Original-Envelope-Id: %[2]s
+
+Final-Recipient: rfc822; %[3]s
+Action: %[4]s
+Status: %[5]s
+Diagnostic-Code: smtp; %[6]s
+
+--b
+Content-Type: text/rfc822-headers
+
+From: news@example.test
+To: %[3]s
+Subject: December news
+Message-ID: %[1]s
+
+--b--
+`, msgID, envID, rcpt, action, status, diag, id)
+}
+
+const arfReport = `From: fbl@isp.example
+To: news@example.test
+Subject: FW: December news
+Message-ID: <arf1@isp.example>
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=feedback-report; boundary="f"
+
+--f
+Content-Type: text/plain
+
+This is an email abuse report.
+
+--f
+Content-Type: message/feedback-report
+
+Feedback-Type: abuse
+User-Agent: ExampleFBL/1.0
+Version: 1
+Original-Rcpt-To: cid@example.org
+
+--f
+Content-Type: text/rfc822-headers
+
+From: news@example.test
+To: cid@example.org
+Message-ID: <MSGID>
+Subject: December news
+
+--f--
+`
+
+// TestBouncesDovecotIMAP: bounces over IMAP (STARTTLS, a private Dovecot)
+// records the hard bounce, the soft one, the complaint and the
+// unsubscribe request; suppresses the hard bounce, the complaint and the
+// request; counts the unreadable and foreign reports (exit 1); records
+// nothing twice on a second run; moves only the matched reports when
+// asked; and the next campaign sharing the list skips those addresses.
+func TestBouncesDovecotIMAP(t *testing.T) {
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+	srv := smtptest.NewServer(t, smtptest.WithDSN())
+	camp := sentBounceCampaign(t, srv, fmt.Sprintf("mailbox: {protocol: imap, host: 127.0.0.1, port: %d, security: starttls, username: %s, password_env: TIDINGS_BOUNCES_PW, ca_file: %s}\n",
+		d.IMAPPort, bounceUser, d.CAFile))
+	t.Setenv("TIDINGS_BOUNCES_PW", bouncePass)
+	for _, r := range mailboxReports(messageIDs(t, camp)) {
+		d.Deliver(t, bounceUser, r)
+	}
+	supFile := filepath.Join(filepath.Dir(camp), "suppress.txt")
+	before, _ := os.ReadFile(supFile)
+
+	out, errOut, code := runCLI(t, "bounces", "--dry-run", camp)
+	if after, _ := os.ReadFile(supFile); code != exitSomeFailed || !bytes.Equal(after, before) || !strings.Contains(out, "3 addresses would be added") {
+		t.Fatalf("dry run: code %d, list %q\n%s%s", code, after, out, errOut)
+	}
+	out, errOut, code = runCLI(t, "bounces", camp)
+	if code != exitSomeFailed {
+		t.Fatalf("bounces: code %d\n%s%s", code, out, errOut)
+	}
+	for _, want := range []string{"8 messages in the mailbox: 4 matched this campaign (1 bounced, 1 soft-bounce, 1 complained, 1 unsubscribed; 4 new), 1 unreadable, 1 about no message of this campaign, 1 auto-reply ignored, 1 other left alone",
+		"row 2", "ann@example.org", "5.1.1", "unreadable"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	list, _ := os.ReadFile(supFile)
+	for _, want := range []string{"old@example.org", "ann@example.org  # bounced 5.1.1, tidings bounces, campaign t, ", "cid@example.org  # complained, tidings bounces", "eve@example.org  # unsubscribed, tidings bounces"} {
+		if !strings.Contains(string(list), want) {
+			t.Errorf("suppression list lacks %q:\n%s", want, list)
+		}
+	}
+	if strings.Contains(string(list), "bob@") {
+		t.Errorf("a soft bounce was suppressed:\n%s", list)
+	}
+	status := map[string]string{}
+	for _, r := range readReport(t, camp) {
+		status[r["key"]] = r["status"]
+	}
+	if status["ann@example.org"] != "bounced" || status["bob@example.org"] != "soft-bounce" || status["cid@example.org"] != "complained" || status["dan@example.org"] != "sent" {
+		t.Errorf("report statuses %v", status)
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(camp), ".tidings", "t", "report.html")); err != nil {
+		t.Errorf("report page: %v", err)
+	}
+
+	out, errOut, code = runCLI(t, "bounces", "--move-to", "Trash", camp)
+	if code != exitSomeFailed || !strings.Contains(out, "4 matched this campaign (1 bounced, 1 soft-bounce, 1 complained, 1 unsubscribed; 0 new)") || !strings.Contains(out, "0 addresses added") || !strings.Contains(out, "4 reports moved to Trash") {
+		t.Errorf("second run: code %d\n%s%s", code, out, errOut)
+	}
+	if again, _ := os.ReadFile(supFile); !bytes.Equal(again, list) {
+		t.Errorf("the second run changed the list:\n%s", again)
+	}
+	st, err := journal.Load(t.Context(), filepath.Join(filepath.Dir(camp), ".tidings", "t"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Records != 5*2+4 {
+		t.Errorf("journal has %d records, want 10 for the send and 4 feedback records", st.Records)
+	}
+	if inbox, trash := len(d.Messages(t, bounceUser, "INBOX")), len(d.Messages(t, bounceUser, "Trash")); inbox != 4 || trash != 4 {
+		t.Errorf("INBOX %d, Trash %d; want the 4 matched reports moved, the 4 others left", inbox, trash)
+	}
+
+	// The next campaign sharing the list skips those addresses.
+	next := strings.Replace(readFile(t, camp), "name: t\n", "name: t2\n", 1)
+	nextCamp := filepath.Join(filepath.Dir(camp), "next.yaml")
+	writeFiles(t, filepath.Dir(camp), map[string]string{"next.yaml": next})
+	out, errOut, _ = runCLI(t, "check", nextCamp)
+	if !strings.Contains(out+errOut, "3 suppressed") {
+		t.Errorf("check of the next campaign:\n%s%s", out, errOut)
+	}
+}
+
+// TestBouncesMailpitPOP3: bounces over POP3 (mailpit's server) matches
+// the same reports, and --delete removes the matched ones only.
+func TestBouncesMailpitPOP3(t *testing.T) {
+	cert := smtptest.NewCert(t, "127.0.0.1")
+	const smtpUser, smtpPass = "sender", "mailpit-smtp-pw"
+	mp := smtptest.StartMailpit(t, cert, smtpUser, smtpPass, smtptest.MailpitPOP3(bounceUser, bouncePass))
+	srv := smtptest.NewServer(t, smtptest.WithDSN())
+	camp := sentBounceCampaign(t, srv, fmt.Sprintf("mailbox: {protocol: pop3, host: 127.0.0.1, port: %d, security: none, username: %s, password_env: TIDINGS_BOUNCES_PW}\n", mp.POP3Port, bounceUser))
+	t.Setenv("TIDINGS_BOUNCES_PW", bouncePass)
+	c, err := smtp.DialStartTLS("127.0.0.1:"+strconv.Itoa(mp.SMTPPort), &tls.Config{RootCAs: cert.Pool, ServerName: "127.0.0.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Auth(sasl.NewPlainClient("", smtpUser, smtpPass)); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range mailboxReports(messageIDs(t, camp)) {
+		if err := c.SendMail("mailer-daemon@example.net", []string{bounceUser}, bytes.NewReader(r)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c.Quit()
+	out, errOut, code := runCLI(t, "bounces", "--delete", camp)
+	if code != exitSomeFailed || !strings.Contains(out, "4 matched this campaign (1 bounced, 1 soft-bounce, 1 complained, 1 unsubscribed; 4 new)") || !strings.Contains(out, "4 reports deleted") {
+		t.Fatalf("bounces over POP3: code %d\n%s%s", code, out, errOut)
+	}
+	if n := len(mp.Messages(t)); n != 4 {
+		t.Errorf("mailpit holds %d messages after --delete, want the 4 unmatched", n)
+	}
+}
+
+// TestBouncesRefuses: without a suppress: file, without a mailbox:
+// section, or while a send holds the lock, bounces exits 2 and says why.
+func TestBouncesRefuses(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sentBounceCampaign(t, srv, "mailbox: {protocol: imap, host: 127.0.0.1, port: 1, security: none, username: u, password_env: TIDINGS_BOUNCES_PW}\n")
+	text := readFile(t, camp)
+	dir := filepath.Dir(camp)
+	writeFiles(t, dir, map[string]string{
+		"nosup.yaml": strings.Replace(text, "suppress: suppress.txt\n", "", 1),
+		"nobox.yaml": text[:strings.Index(text, "mailbox:")],
+	})
+	for file, want := range map[string]string{"nosup.yaml": "no suppress: file; set suppress:", "nobox.yaml": "no mailbox: section"} {
+		_, errOut, code := runCLI(t, "bounces", filepath.Join(dir, file))
+		if code != exitUnusable || !strings.Contains(errOut, want) {
+			t.Errorf("%s: code %d\n%s", file, code, errOut)
+		}
+	}
+	lock, err := journal.AcquireLock(filepath.Join(dir, ".tidings", "t"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Release()
+	_, errOut, code := runCLI(t, "bounces", camp)
+	if code != exitUnusable || !strings.Contains(errOut, strconv.Itoa(os.Getpid())) {
+		t.Errorf("while locked: code %d\n%s", code, errOut)
+	}
+}
+
+func readFile(t *testing.T, p string) string {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}

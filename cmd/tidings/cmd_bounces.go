@@ -1,0 +1,299 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/sendpool/bounces"
+	"github.com/tidings/tidings/sendpool/journal"
+	"github.com/tidings/tidings/sendpool/mailbox"
+	"github.com/tidings/tidings/sendpool/report"
+)
+
+// bouncesOptions are the flags of `tidings bounces`.
+type bouncesOptions struct {
+	dryRun bool
+	moveTo string
+	delete bool
+	debug  bool
+	// now is the clock of the records; nil means time.Now.
+	now func() time.Time
+}
+
+func newBouncesCommand(g *globalOptions) *cobra.Command {
+	var opts bouncesOptions
+	cmd := &cobra.Command{
+		Use:   "bounces CAMPAIGN.yaml",
+		Short: "Read the mailbox for bounces and complaints and suppress those addresses",
+		Long: `bounces reads the campaign's mailbox (the mailbox: section, IMAP or POP3) and
+matches what came back to the campaign's sent messages: delivery status
+notifications (RFC 3464), the plain-text bounces of common providers,
+complaint reports (RFC 5965), and mail to the campaign's unsubscribe.mailto
+address. Auto-replies are ignored; other mail is left alone.
+
+The journal records each bounce and complaint once (running bounces again
+records nothing twice), report.csv shows bounced, soft-bounce and complained,
+and hard bounces, complaints and unsubscribe requests are appended to the
+campaign's suppress: file, so the next campaign sharing it skips them.
+--dry-run shows all this without writing or touching anything. The mailbox is
+left as it was unless --move-to FOLDER (IMAP) or --delete moves or deletes the
+processed reports; nothing else is ever touched.
+
+Exit code: 0 processed, 1 some reports unreadable or about no message of this
+campaign, 2 unusable (settings, login, a send holding the campaign's lock).`,
+		Args: oneArg,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runBounces(cmd.Context(), opts, g, args[0])
+		},
+	}
+	f := cmd.Flags()
+	f.BoolVar(&opts.dryRun, "dry-run", false, "show what would be recorded and suppressed; change nothing")
+	f.StringVar(&opts.moveTo, "move-to", "", "move the processed reports to this IMAP folder")
+	f.BoolVar(&opts.delete, "delete", false, "delete the processed reports from the mailbox")
+	f.BoolVar(&opts.debug, "debug", false, "print the IMAP or POP3 transcript on stderr (logins redacted)")
+	return cmd
+}
+
+// errReportsUnmatched says some bounce or complaint reports could not be
+// read or name no message of this campaign; exit code 1.
+var errReportsUnmatched = errors.New("some reports could not be read or are not about this campaign; see above")
+
+// runBounces processes the campaign's mailbox. See the command's help for
+// the contract.
+func runBounces(ctx context.Context, opts bouncesOptions, g *globalOptions, path string) error {
+	if opts.now == nil {
+		opts.now = time.Now
+	}
+	c, err := bouncesCampaign(path, opts)
+	if err != nil {
+		return err
+	}
+	lock, state, err := openState(ctx, g, c)
+	if err != nil {
+		return err
+	}
+	defer lock.Release()
+	mb, err := openMailbox(ctx, g, c, opts)
+	if err != nil {
+		return err
+	}
+	defer mb.Close(context.WithoutCancel(ctx))
+	sum, err := processMailbox(ctx, g, c, lock, state, mb, opts)
+	if sum != nil {
+		printBounces(g, c, sum, opts)
+	}
+	if err != nil {
+		return err
+	}
+	if !opts.dryRun {
+		if err := rewriteReport(ctx, g, c, path); err != nil {
+			return err
+		}
+	}
+	if sum.Count(bounces.Unreadable)+sum.Count(bounces.Foreign) > 0 {
+		return errReportsUnmatched
+	}
+	return nil
+}
+
+// bouncesCampaign loads the campaign and checks that bounces can work on
+// it: a mailbox to read and a suppression list to write.
+func bouncesCampaign(path string, opts bouncesOptions) (*campaign.Campaign, error) {
+	c, err := campaign.Load(path)
+	if err != nil {
+		return nil, &unusableError{err}
+	}
+	switch {
+	case opts.delete && opts.moveTo != "":
+		return nil, &unusableError{errors.New("--move-to and --delete: choose one")}
+	case !c.Mailbox.Configured():
+		return nil, &unusableError{fmt.Errorf("%s: no mailbox: section; add one (protocol, host, username, password_env) naming the mailbox bounces come back to", displayPath(c.File))}
+	case c.Suppress == "":
+		return nil, &unusableError{fmt.Errorf("%s: no suppress: file; set suppress: suppress.txt (a list the next campaigns share) so that bounces can add the addresses to skip", displayPath(c.File))}
+	}
+	return c, nil
+}
+
+// openMailbox logs in to the campaign's mailbox.
+func openMailbox(ctx context.Context, g *globalOptions, c *campaign.Campaign, opts bouncesOptions) (mailbox.Mailbox, error) {
+	password, err := secretFromEnv(g, c.Mailbox.Username, c.Mailbox.PasswordEnv, "mailbox.password_env")
+	if err != nil {
+		return nil, err
+	}
+	cfg := mailbox.ConfigFrom(c.Mailbox, password)
+	if opts.debug {
+		cfg.Debug = g.stderr
+	}
+	for _, w := range cfg.Warnings() {
+		fmt.Fprintln(g.stderr, "warning:", w)
+	}
+	mb, err := mailbox.Open(ctx, cfg)
+	if err != nil {
+		return nil, &unusableError{err}
+	}
+	return mb, nil
+}
+
+// processMailbox runs bounces.Process with the journal as the recorder
+// (none in a dry run).
+func processMailbox(ctx context.Context, g *globalOptions, c *campaign.Campaign, lock *journal.Lock, state *journal.State, mb mailbox.Mailbox, opts bouncesOptions) (*bounces.Summary, error) {
+	supp, err := loadSuppressionIfAny(c.Suppress)
+	if err != nil {
+		return nil, &unusableError{err}
+	}
+	po := bounces.Options{DryRun: opts.dryRun, MoveTo: opts.moveTo, Delete: opts.delete, Unsubscribe: mailtoAddress(c),
+		SuppressFile: c.Suppress, Suppressed: supp, Campaign: c.Name, Now: opts.now}
+	var rec bounces.Recorder = noRecorder{}
+	if !opts.dryRun {
+		w, err := journal.Open(ctx, lock, journal.Run{PID: os.Getpid(), Started: opts.now(), Version: version, Flags: map[string]string{"command": "bounces"}})
+		if err != nil {
+			return nil, &unusableError{err}
+		}
+		defer w.Close()
+		rec = w
+	}
+	sum, err := bounces.Process(ctx, mb, bounces.NewIndex(state), rec, po)
+	if err != nil && !errors.Is(err, context.Canceled) {
+		err = &unusableError{err}
+	}
+	return sum, err
+}
+
+// noRecorder records nothing (a dry run).
+type noRecorder struct{}
+
+func (noRecorder) Feedback(context.Context, journal.Feedback) error { return nil }
+
+// loadSuppressionIfAny reads the suppression list; a list that does not
+// exist yet is empty (bounces creates it).
+func loadSuppressionIfAny(path string) (*campaign.Suppression, error) {
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	return campaign.LoadSuppression(path)
+}
+
+// mailtoAddress is the address of the campaign's unsubscribe.mailto when
+// it does not depend on the row ("" otherwise: requests to a per-row
+// address are not recognised by their To).
+func mailtoAddress(c *campaign.Campaign) string {
+	m := strings.TrimPrefix(strings.TrimSpace(c.Unsubscribe.Mailto), "mailto:")
+	if i := strings.IndexByte(m, '?'); i >= 0 {
+		m = m[:i]
+	}
+	if strings.Contains(m, "{{") || !strings.Contains(m, "@") {
+		return ""
+	}
+	return m
+}
+
+// rewriteReport rebuilds report.csv, report.json and the page from the
+// journal, now with the feedback in it.
+func rewriteReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, path string) error {
+	state, err := journal.Load(ctx, c.StateDir)
+	if err != nil {
+		return &unusableError{err}
+	}
+	rows, err := report.Rebuild(ctx, c, state, problemText)
+	if err != nil {
+		return &unusableError{err}
+	}
+	if err := report.Write(c.StateDir, rows); err != nil {
+		return &unusableError{err}
+	}
+	writeReportPage(ctx, g, c, path, report.RowsOf(rows), report.SettingsFrom(c.Send), time.Now())
+	return nil
+}
+
+// printBounces says what the mailbox held and what was done.
+func printBounces(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, opts bouncesOptions) {
+	w := g.stdout
+	for _, f := range sum.Findings {
+		printFinding(w, f)
+	}
+	newN, kinds := 0, map[journal.FeedbackKind]int{}
+	for _, f := range sum.Findings {
+		newN += f.New
+		for _, m := range f.Matches {
+			kinds[m.Kind]++
+		}
+	}
+	fmt.Fprintf(w, "\n%s: %s in the mailbox: %d matched this campaign (%s; %d new), %d unreadable, %d about no message of this campaign, %s ignored, %d other left alone\n",
+		c.Name, report.Plural(len(sum.Findings), "message"), sum.Count(bounces.Matched), kindCounts(kinds), newN,
+		sum.Count(bounces.Unreadable), sum.Count(bounces.Foreign), autoReplies(sum.Count(bounces.AutoReply)), sum.Count(bounces.Other))
+	verb := "added to"
+	if opts.dryRun {
+		verb = "would be added to"
+	}
+	fmt.Fprintf(w, "%s %s %s\n", report.Plural(len(sum.Suppress), "address"), verb, displayPath(c.Suppress))
+	for _, s := range sum.Suppress {
+		fmt.Fprintf(w, "  %s\n", s.Line(c.Name, opts.now()))
+	}
+	for _, a := range sum.Refused {
+		fmt.Fprintf(w, "warning: %q cannot be written to the suppression list as one line; add it by hand if it is an address\n", a)
+	}
+	switch {
+	case opts.dryRun:
+		fmt.Fprintln(w, "dry run: nothing was recorded, written or moved")
+	case sum.Processed > 0 && opts.moveTo != "":
+		fmt.Fprintf(w, "%s moved to %s\n", report.Plural(sum.Processed, "report"), opts.moveTo)
+	case sum.Processed > 0:
+		fmt.Fprintf(w, "%s deleted\n", report.Plural(sum.Processed, "report"))
+	}
+}
+
+// printFinding prints one line per matched recipient, unreadable or
+// foreign report; others are only counted.
+func printFinding(w io.Writer, f bounces.Finding) {
+	switch f.Verdict {
+	case bounces.Matched:
+		for _, m := range f.Matches {
+			row := "no row"
+			if m.Entry != nil {
+				row = fmt.Sprintf("row %d", m.Entry.Row)
+			}
+			fmt.Fprintf(w, "  %-8s %-28s %-12s %-6s %s\n", row, m.Recipient, m.Kind, m.Status, truncateText(m.Diagnostic, 80))
+		}
+	case bounces.Unreadable:
+		fmt.Fprintf(w, "  message %s: unreadable: %s (subject %q)\n", f.ID, f.Problem, truncateText(f.Subject, 60))
+	case bounces.Foreign:
+		fmt.Fprintf(w, "  message %s: a %s report about no message of this campaign (subject %q)\n", f.ID, f.Format, truncateText(f.Subject, 60))
+	}
+}
+
+func kindCounts(kinds map[journal.FeedbackKind]int) string {
+	var parts []string
+	for _, k := range []journal.FeedbackKind{journal.FeedbackBounced, journal.FeedbackSoftBounce, journal.FeedbackComplained, journal.FeedbackUnsubscribed} {
+		if n := kinds[k]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, k))
+		}
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// truncateText cuts s to n runes, marking the cut.
+func truncateText(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+func autoReplies(n int) string {
+	if n == 1 {
+		return "1 auto-reply"
+	}
+	return fmt.Sprintf("%d auto-replies", n)
+}
