@@ -258,10 +258,13 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 		w.Close()
 		return err
 	}
+	copies, closeCopies := openSentCopies(ctx, g, c, w, allow.N)
+	defer closeCopies()
 	prog := newProgress(g, allow.N)
 	runErr := pl.Deliver(ctx, in, plan.Delivery{Pool: cfg, Limit: allow.N, Reporter: reporter,
-		Abort: g.abort, OnResult: prog.Add, MaxBounceRate: maxBounceRate(c)})
+		Abort: g.abort, OnResult: prog.Add, MaxBounceRate: maxBounceRate(c), Copies: copies})
 	prog.Close()
+	printCopies(g, c, pl.Copies())
 	closeErr := w.Close()
 	if err := reporter.Flush(); err != nil && runErr == nil {
 		runErr = err

@@ -64,6 +64,8 @@ func writeRun(t testing.TB, dir string, run Run, recs ...any) {
 			err = w.Feedback(ctx, r)
 		case TestSend:
 			err = w.TestSend(ctx, r)
+		case Copy:
+			err = w.Copy(ctx, r)
 		default:
 			t.Fatalf("writeRun: %T", r)
 		}

@@ -53,7 +53,9 @@ type State struct {
 	rowLast map[int]int // sequence number of the latest record naming a row
 	// feedbackIDs are the ids of the feedback records read.
 	feedbackIDs map[string]bool
-	sent        []time.Time // finished times of sent results, ascending
+	// copies are the Sent-folder copies by Message-ID (see Copy).
+	copies map[string]CopyState
+	sent   []time.Time // finished times of sent results, ascending
 }
 
 type rowResult struct {
@@ -239,6 +241,8 @@ func (s *State) parse(b []byte) error {
 		s.feedback(&l.Feedback)
 	case "test":
 		return s.parseTest(b)
+	case "copy":
+		return s.parseCopy(b)
 	default:
 		return fmt.Errorf("unknown record type %q", head.Type)
 	}

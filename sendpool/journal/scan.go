@@ -16,7 +16,7 @@ import (
 )
 
 // Record is one line of the journal as Scan hands it on: exactly one of
-// NewRun, Attempt, Result, Feedback and Test is set.
+// NewRun, Attempt, Result, Feedback, Test and Copy is set.
 type Record struct {
 	// Line is the record's 1-based line number in the file.
 	Line int
@@ -36,6 +36,8 @@ type Record struct {
 	// test send's record (`tidings send --test`).
 	Feedback *Feedback
 	Test     *TestSend
+	// Copy is set on the record of a copy put into the Sent folder.
+	Copy *Copy
 }
 
 // Scan reads the journal in the campaign state folder dir from its first
@@ -107,6 +109,7 @@ type scanner struct {
 	resL    resultLine
 	fbL     feedbackLine
 	testL   testLine
+	copyL   copyLine
 }
 
 // next decodes one line and hands it to fn.
@@ -196,6 +199,12 @@ func (s *scanner) decode(b []byte) (Record, bool) {
 		}
 		s.testL.TestSend.Status = sendpool.Status(s.testL.Status)
 		rec.Test = &s.testL.TestSend
+	case "copy":
+		s.copyL = copyLine{}
+		if json.Unmarshal(b, &s.copyL) != nil || s.copyL.MessageID == "" {
+			return Record{}, false
+		}
+		rec.Copy = &s.copyL.Copy
 	default:
 		return Record{}, false
 	}

@@ -26,6 +26,10 @@ type Delivery struct {
 	// OnResult, when set, sees every final result after the reporter (for
 	// progress), from one goroutine.
 	OnResult func(sendpool.Result)
+	// Copies, when set, keeps a copy of each delivered message in the
+	// mailbox's Sent folder, on the side: a copy that fails never stops
+	// delivery (Plan.Copies says what was copied).
+	Copies *SentCopies
 	// MaxBounceRate stops the run when more than this share (0 to 1) of
 	// the campaign's recipients tried so far, counted from the journal on,
 	// were refused for good, once at least 200 were tried; 0 is off.
@@ -40,7 +44,7 @@ type Delivery struct {
 // error of the reporter.
 func (pl *Plan) Deliver(ctx context.Context, in *Inputs, d Delivery) error {
 	if d.Limit == 0 {
-		return nil
+		return pl.catchUpCopies(ctx, in.Campaign.StateDir, d.Copies)
 	}
 	guard := newBounceGuard(d.MaxBounceRate, pl.decider.state)
 	if err := guard.check(); err != nil {
@@ -67,7 +71,12 @@ func (pl *Plan) Deliver(ctx context.Context, in *Inputs, d Delivery) error {
 	if err != nil {
 		return err
 	}
-	runErr := pl.run(ctx, pool, src, sched, guard, d)
+	copies, err := pl.startCopies(ctx, in.Campaign.StateDir, d.Copies)
+	if err != nil {
+		return err
+	}
+	runErr := pl.run(ctx, pool, src, sched, guard, copies, d)
+	pl.copies = copies.finish()
 	stopSource()
 	for range msgs {
 		// Drain so the source goroutine ends; these were never handed in
@@ -77,6 +86,17 @@ func (pl *Plan) Deliver(ctx context.Context, in *Inputs, d Delivery) error {
 		runErr = err
 	}
 	return runErr
+}
+
+// catchUpCopies makes the Sent-folder copies earlier runs owe, in a run
+// that sends nothing.
+func (pl *Plan) catchUpCopies(ctx context.Context, stateDir string, cfg *SentCopies) error {
+	copies, err := pl.startCopies(ctx, stateDir, cfg)
+	if err != nil {
+		return err
+	}
+	pl.copies = copies.finish()
+	return nil
 }
 
 // feed hands the planned messages, at most limit, from the spool to msgs,
@@ -129,7 +149,7 @@ func (pl *Plan) schedule(c *campaign.Campaign, clock sendpool.Clock, msgs <-chan
 // run runs the pool over src. Results go to the report on a goroutine of
 // their own: rewriting the report files must not hold up the pool's result
 // callback.
-func (pl *Plan) run(ctx context.Context, pool *sendpool.Pool, src sendpool.Source, sched *sendpool.DomainScheduler, guard *bounceGuard, d Delivery) error {
+func (pl *Plan) run(ctx context.Context, pool *sendpool.Pool, src sendpool.Source, sched *sendpool.DomainScheduler, guard *bounceGuard, copies *copier, d Delivery) error {
 	results := make(chan sendpool.Result, 4096)
 	var reportErr error
 	reported := make(chan struct{})
@@ -154,6 +174,7 @@ func (pl *Plan) run(ctx context.Context, pool *sendpool.Pool, src sendpool.Sourc
 		if len(journal.Owed(r)) > 0 {
 			pl.partial++
 		}
+		copies.add(r)
 		results <- r
 	})
 	close(results)

@@ -42,6 +42,8 @@ type Plan struct {
 	owed map[int][]string
 	// utf8Rows lists the rows to send whose message needs SMTPUTF8.
 	utf8Rows []int
+	// copies is what the copier of the last delivery did.
+	copies CopyStats
 	// partial counts this run's messages that reached some recipients
 	// while others are still owed them (deferred by the server).
 	partial int
@@ -51,6 +53,9 @@ type Plan struct {
 // recipients while the server deferred others: a later run sends to those
 // only.
 func (pl *Plan) Partial() int { return pl.partial }
+
+// Copies says what the last delivery copied to the Sent folder.
+func (pl *Plan) Copies() CopyStats { return pl.copies }
 
 // SMTPUTF8Within lists the rows needing SMTPUTF8 among the first n rows to
 // send: those a run hands over (--limit, daily_cap).

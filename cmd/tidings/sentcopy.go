@@ -1,0 +1,52 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/sendpool/journal"
+	"github.com/tidings/tidings/sendpool/mailbox"
+	"github.com/tidings/tidings/sendpool/plan"
+)
+
+// openSentCopies opens the mailbox's Sent folder when the campaign keeps
+// copies (mailbox.sent_folder); nil when it does not, or when the folder
+// cannot be opened: that is a warning, delivery goes on, and the next send
+// run makes the copies this one could not. The caller calls closeFn.
+func openSentCopies(ctx context.Context, g *globalOptions, c *campaign.Campaign, w *journal.Writer, sending int) (cfg *plan.SentCopies, closeFn func()) {
+	m := c.Mailbox
+	if !m.Configured() || m.SentFolder == "" {
+		return nil, func() {}
+	}
+	if warn := m.SentWarning(sending); warn != "" {
+		fmt.Fprintln(g.stderr, "warning:", warn)
+	}
+	password := os.Getenv(m.PasswordEnv)
+	if m.Username != "" && password == "" {
+		fmt.Fprintf(g.stderr, "warning: no copies in %s this run: mailbox.password_env: the environment variable %s is empty\n", m.SentFolder, m.PasswordEnv)
+		return nil, func() {}
+	}
+	mc := mailbox.ConfigFrom(m, password)
+	sent, err := mailbox.OpenSent(ctx, mc)
+	if err != nil {
+		fmt.Fprintf(g.stderr, "warning: no copies in %s this run (the next send run makes them): %v\n", m.SentFolder, err)
+		return nil, func() {}
+	}
+	cfg = &plan.SentCopies{To: sent, Folder: m.SentFolder, One: m.SentCopies == campaign.SentCopiesOne, Journal: w,
+		Warn: func(err error) { fmt.Fprintln(g.stderr, "warning:", err) }}
+	return cfg, func() { sent.Close(context.WithoutCancel(ctx)) }
+}
+
+// printCopies says what went to the Sent folder.
+func printCopies(g *globalOptions, c *campaign.Campaign, st plan.CopyStats) {
+	if st.Copied+st.Failed == 0 {
+		return
+	}
+	line := fmt.Sprintf("sent copies: %d in %s", st.Copied, c.Mailbox.SentFolder)
+	if st.Failed > 0 {
+		line += fmt.Sprintf(", %d failed (the next send run tries them again)", st.Failed)
+	}
+	fmt.Fprintln(g.stdout, line)
+}

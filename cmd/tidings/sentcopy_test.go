@@ -1,0 +1,181 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/mail"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// sentCopyCampaign writes a campaign of n recipients sent through srv that
+// keeps a copy of each message in the Sent folder of d's bounceUser.
+func sentCopyCampaign(t *testing.T, srv *smtptest.Server, d *smtptest.Dovecot, n int, extra string) string {
+	t.Helper()
+	t.Setenv("TIDINGS_SENT_PW", bouncePass)
+	return sendCampaign(t, srv, n, fmt.Sprintf("mailbox: {protocol: imap, host: 127.0.0.1, port: %d, security: starttls, username: %s, password_env: TIDINGS_SENT_PW, ca_file: %s, sent_folder: Sent%s}\n",
+		d.IMAPPort, bounceUser, d.CAFile, extra))
+}
+
+// sentIDs counts the Message-IDs in the Sent folder.
+func sentIDs(t *testing.T, d *smtptest.Dovecot) map[string]int {
+	t.Helper()
+	ids := map[string]int{}
+	for _, raw := range d.Messages(t, bounceUser, "Sent") {
+		m, err := mail.ReadMessage(bytes.NewReader(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[m.Header.Get("Message-ID")]++
+	}
+	return ids
+}
+
+// TestSentCopies: every delivered message is copied to Sent byte for byte
+// as the server received it, flagged \Seen; a copy whose end was never
+// journaled (a kill right after the APPEND) is found in the folder and not
+// made again; a copy begun and lost is made by the next run.
+func TestSentCopies(t *testing.T) {
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+	srv := smtptest.NewServer(t)
+	camp := sentCopyCampaign(t, srv, d, 6, "")
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if code != 0 || !strings.Contains(out, "sent copies: 6 in Sent") {
+		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
+	}
+	received := map[string][]byte{}
+	for _, m := range srv.Messages() {
+		received[string(m.Data)] = m.Data
+	}
+	copies := d.Messages(t, bounceUser, "Sent")
+	if len(copies) != 6 {
+		t.Fatalf("Sent holds %d messages, want 6", len(copies))
+	}
+	for i, c := range copies {
+		if _, ok := received[string(c)]; !ok {
+			t.Errorf("copy %d is not byte for byte a message the server received:\n%.400s", i, c)
+		}
+	}
+	for _, f := range d.Flags(t, bounceUser, "Sent") {
+		if !strings.Contains(f, "S") {
+			t.Errorf("a copy is not \\Seen: flags %q", f)
+		}
+	}
+
+	// A kill between the APPEND and its journal record: the record of the
+	// finished copy of one message is gone.
+	jpath := filepath.Join(filepath.Dir(camp), ".tidings", "t", "journal.jsonl")
+	data, err := os.ReadFile(jpath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(data), "\n")
+	var kept []string
+	dropped := 0
+	for _, l := range lines {
+		if dropped == 0 && strings.Contains(l, `"type":"copy"`) && strings.Contains(l, `"done":true`) {
+			dropped++
+			continue
+		}
+		kept = append(kept, l)
+	}
+	if err := os.WriteFile(jpath, []byte(strings.Join(kept, "")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code = runCLI(t, "send", "--yes", camp)
+	if code != 0 || !strings.Contains(out, "sent copies: 1 in Sent") {
+		t.Errorf("resumed: code %d\n%s%s", code, out, errOut)
+	}
+	for id, n := range sentIDs(t, d) {
+		if n != 1 {
+			t.Errorf("%s is %d times in Sent", id, n)
+		}
+	}
+	if n := len(d.Messages(t, bounceUser, "Sent")); n != 6 {
+		t.Errorf("Sent holds %d messages after the resumed run, want 6", n)
+	}
+	if out, _, _ = runCLI(t, "send", "--yes", camp); strings.Contains(out, "sent copies") {
+		t.Errorf("a third run copied again:\n%s", out)
+	}
+}
+
+// TestSentCopyOne: sent_copies: one keeps the campaign's first message
+// only, across runs.
+func TestSentCopyOne(t *testing.T) {
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+	srv := smtptest.NewServer(t)
+	camp := sentCopyCampaign(t, srv, d, 5, ", sent_copies: one")
+	for _, args := range [][]string{{"--limit", "2"}, {}} {
+		if out, errOut, code := runCLI(t, append([]string{"send", "--yes"}, append(args, camp)...)...); code != 0 && code != exitSomeFailed {
+			t.Fatalf("send %v: code %d\n%s%s", args, code, out, errOut)
+		}
+	}
+	if n := len(d.Messages(t, bounceUser, "Sent")); n != 1 {
+		t.Errorf("Sent holds %d messages, want 1", n)
+	}
+}
+
+// TestSentCopyKillResume kills `tidings send` while it delivers and copies,
+// resumes until done, and counts the Sent folder: every message once.
+func TestSentCopyKillResume(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and runs it several times")
+	}
+	bin, err := buildTidings()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+	srv := smtptest.NewServer(t)
+	const n = 60
+	camp := sentCopyCampaign(t, srv, d, n, "")
+	run := func(ctx context.Context) *exec.Cmd {
+		cmd := exec.CommandContext(ctx, bin, "send", "--yes", "-q", camp)
+		cmd.Env = append(os.Environ(), "CI=")
+		return cmd
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	kills := 0
+	for _, k := range []int{2, 7, 11, 5} {
+		base := len(d.Messages(t, bounceUser, "Sent"))
+		cmd := run(ctx)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		d.WaitMessages(t, bounceUser, "Sent", base+k, time.Minute)
+		if cmd.Process.Signal(syscall.SIGKILL) == nil {
+			kills++
+		}
+		cmd.Wait()
+	}
+	if kills < 3 {
+		t.Fatalf("only %d kills landed", kills)
+	}
+	for i := 0; ; i++ {
+		if i == 3 {
+			t.Fatal("send did not complete in 3 resumed runs")
+		}
+		out, _ := run(ctx).CombinedOutput()
+		if len(d.Messages(t, bounceUser, "Sent")) >= n && !strings.Contains(string(out), "failed") {
+			break
+		}
+	}
+	ids := sentIDs(t, d)
+	if len(ids) != n {
+		t.Errorf("Sent holds %d distinct messages, want %d", len(ids), n)
+	}
+	for id, c := range ids {
+		if c != 1 {
+			t.Errorf("%s is %d times in Sent", id, c)
+		}
+	}
+}
