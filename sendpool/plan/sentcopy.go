@@ -258,4 +258,3 @@ func (c *copier) finish() CopyStats {
 	defer c.mu.Unlock()
 	return c.stats
 }
-
