@@ -25,6 +25,8 @@ import (
 type checkOptions struct {
 	// maxProblems limits how many problems are printed (all are counted).
 	maxProblems int
+	// dnsRecords prints the DKIM keys' DNS TXT records.
+	dnsRecords bool
 }
 
 func newCheckCommand(g *globalOptions) *cobra.Command {
@@ -42,6 +44,7 @@ campaign itself is unusable.`,
 		},
 	}
 	cmd.Flags().IntVar(&opts.maxProblems, "max-problems", 1000, "print at most this many problems (0: all)")
+	cmd.Flags().BoolVar(&opts.dnsRecords, "dns-records", false, "print the DNS TXT records of the DKIM keys, to publish")
 	return cmd
 }
 
@@ -137,6 +140,7 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 		fmt.Fprintf(g.stdout, "(%d more problems not shown)\n", sum.problems-opts.maxProblems)
 	}
 	fmt.Fprintln(g.stdout, sum.line(in.Campaign.Name))
+	printDKIM(g, in.Signer, opts.dnsRecords)
 	if note := spoolNote(in.Campaign.StateDir); note != "" {
 		fmt.Fprintln(g.stdout, note)
 	}

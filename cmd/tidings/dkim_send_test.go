@@ -49,7 +49,12 @@ dkim: {domain: example.com, selector: s1, key_file: dkim.key}
 	if err := runSend(context.Background(), sendOptions{yes: true}, g, camp); err != nil || !strings.Contains(out.String(), "an earlier run's, reused") {
 		t.Fatalf("send: %v\n%s%s", err, out.String(), errOut.String())
 	}
+	// The record check --dns-records prints is the one to publish.
+	checkOut, _, _ := runCLI(t, "check", "--dns-records", camp)
 	txt := "v=DKIM1; k=ed25519; p=" + base64.StdEncoding.EncodeToString(pub)
+	if want := "s1._domainkey.example.com. IN TXT \"" + txt + "\"\n"; !strings.Contains(checkOut, want) {
+		t.Errorf("check --dns-records printed:\n%s\nwant the line %q", checkOut, want)
+	}
 	lookup := func(domain string) ([]string, error) {
 		if domain != "s1._domainkey.example.com" {
 			return nil, fmt.Errorf("no TXT record for %s", domain)
@@ -112,5 +117,22 @@ func TestMisalignedFromIsRowProblem(t *testing.T) {
 	}
 	if n := len(srv.Messages()); n != 0 {
 		t.Errorf("the server received %d messages", n)
+	}
+}
+
+// TestZoneStrings: a TXT value longer than 255 bytes (an RSA key) is
+// split into strings of at most 255 bytes that join back to it.
+func TestZoneStrings(t *testing.T) {
+	v := "v=DKIM1; k=rsa; p=" + strings.Repeat("A", 392)
+	got := zoneStrings(v)
+	parts := strings.Split(strings.Trim(got, "( )"), `" "`)
+	joined := strings.Trim(strings.Join(parts, ""), `"`)
+	if joined != v || len(parts) != 2 || !strings.HasPrefix(got, `( "`) {
+		t.Errorf("zoneStrings = %s", got)
+	}
+	for _, p := range parts {
+		if len(strings.Trim(p, `"`)) > 255 {
+			t.Errorf("a string of %d bytes", len(p))
+		}
 	}
 }

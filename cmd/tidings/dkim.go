@@ -1,0 +1,38 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/tidings/tidings/render/dkim"
+)
+
+// printDKIM names the keys the campaign signs with and, with records, the
+// DNS TXT record of each in zone-file form (a value longer than 255 bytes
+// split into several strings of one record, as RFC 1035 3.3.14 has it).
+func printDKIM(g *globalOptions, s *dkim.Signer, records bool) {
+	if s == nil {
+		return
+	}
+	for _, r := range s.Records() {
+		if !records {
+			fmt.Fprintf(g.stdout, "dkim: signing with %s, key published at %s (check --dns-records prints its TXT record)\n", r.Algorithm, r.Name)
+			continue
+		}
+		fmt.Fprintf(g.stdout, "%s. IN TXT %s\n", r.Name, zoneStrings(r.Value))
+	}
+}
+
+// zoneStrings is v as quoted character-strings of at most 255 bytes each.
+func zoneStrings(v string) string {
+	var parts []string
+	for len(v) > 255 {
+		parts = append(parts, `"`+v[:255]+`"`)
+		v = v[255:]
+	}
+	parts = append(parts, `"`+v+`"`)
+	if len(parts) == 1 {
+		return parts[0]
+	}
+	return "( " + strings.Join(parts, " ") + " )"
+}
