@@ -157,7 +157,7 @@ func TestCheckExitCodes(t *testing.T) {
 }
 
 func TestExamplesCheckClean(t *testing.T) {
-	for _, ex := range []string{"newsletter", "notification", "china-163"} {
+	for _, ex := range []string{"newsletter", "notification", "china-163", "walkthrough"} {
 		t.Run(ex, func(t *testing.T) {
 			camp := filepath.Join("..", "..", "examples", ex, "campaign.yaml")
 			out, errOut, code := runCLI(t, "check", camp)

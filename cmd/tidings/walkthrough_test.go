@@ -1,0 +1,79 @@
+package main
+
+import (
+	"bytes"
+	"crypto/tls"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// TestWalkthroughExample runs the README's walk-through on
+// examples/walkthrough against mailpit: the campaign is sent, the two
+// bounces and the complaint in returned/ arrive, `tidings bounces` (over
+// mailpit's POP3) adds those three people to suppress.txt, and `check` of
+// next.yaml, the next campaign sharing the list, skips them. The returned
+// reports name the campaign's Message-IDs, which are deterministic: this
+// test fails when they no longer match.
+func TestWalkthroughExample(t *testing.T) {
+	cert := smtptest.NewCert(t, "127.0.0.1")
+	const user, pass = "news@acme.example", "walkthrough-smtp"
+	mp := smtptest.StartMailpit(t, cert, user, pass, smtptest.MailpitPOP3("bounces", "walkthrough"))
+	certFile, _ := cert.WriteFiles(t)
+	dir := t.TempDir()
+	example := filepath.Join("..", "..", "examples", "walkthrough")
+	for _, f := range []string{"campaign.yaml", "next.yaml", "body.txt", "people.csv", "suppress.txt"} {
+		b, err := os.ReadFile(filepath.Join(example, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The harness's mailpit wants STARTTLS and a login for SMTP, and
+		// runs on free ports.
+		s := strings.ReplaceAll(string(b), "  port: 1025\n  security: none\n",
+			"  port: "+strconv.Itoa(mp.SMTPPort)+"\n  security: starttls\n  username: "+user+"\n  password_env: TIDINGS_WALK_SMTP\n  ca_file: "+certFile+"\n")
+		s = strings.ReplaceAll(s, "port: 1110", "port: "+strconv.Itoa(mp.POP3Port))
+		writeFiles(t, dir, map[string]string{f: s})
+	}
+	t.Setenv("TIDINGS_WALK_SMTP", pass)
+	t.Setenv("TIDINGS_MAILBOX_PASSWORD", "walkthrough")
+	camp := filepath.Join(dir, "campaign.yaml")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != 0 {
+		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
+	}
+	returned, err := filepath.Glob(filepath.Join(example, "returned", "*.eml"))
+	if err != nil || len(returned) != 3 {
+		t.Fatalf("returned reports %v: %v", returned, err)
+	}
+	c, err := smtp.DialStartTLS("127.0.0.1:"+strconv.Itoa(mp.SMTPPort), &tls.Config{RootCAs: cert.Pool, ServerName: "127.0.0.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Auth(sasl.NewPlainClient("", user, pass)); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range returned {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.SendMail("", []string{"news@acme.example"}, bytes.NewReader(b)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c.Quit()
+	out, errOut, code := runCLI(t, "bounces", camp)
+	if code != 0 || !strings.Contains(out, "3 matched this campaign (2 bounced, 1 complained; 3 new)") || !strings.Contains(out, "3 addresses added to") {
+		t.Fatalf("bounces: code %d\n%s%s", code, out, errOut)
+	}
+	out, errOut, code = runCLI(t, "check", filepath.Join(dir, "next.yaml"))
+	if code != 0 || !strings.Contains(out, "send will skip 0 duplicate and 3 suppressed") {
+		t.Errorf("check next.yaml: code %d\n%s%s", code, out, errOut)
+	}
+}
