@@ -67,7 +67,8 @@ func runInit(ctx context.Context, opts initOptions, g *globalOptions, dir string
 			return &unusableError{fmt.Errorf("init: %w", err)}
 		}
 	}
-	fmt.Fprintf(g.stdout, "Wrote a campaign to %s. Next:\n  tidings check %s\n  tidings preview %s\n",
-		dir, filepath.Join(dir, "campaign.yaml"), filepath.Join(dir, "campaign.yaml"))
+	camp := filepath.Join(dir, "campaign.yaml")
+	fmt.Fprintf(g.stdout, "Wrote a campaign to %s. Next:\n  tidings check %s\n  tidings preview %s\n  tidings send --test you@example.com %s   (after setting smtp: and the password variable)\n",
+		dir, camp, camp, camp)
 	return nil
 }
