@@ -85,27 +85,7 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 	defer finder.Close()
 	var sum checkSummary
 	written, sentBefore := 0, 0
-	// Writing files is what preview spends its time on: a few goroutines
-	// write while the renderer goes on.
-	writes := make(chan *render.Message, 64)
-	var (
-		wg       sync.WaitGroup
-		writeMu  sync.Mutex
-		writeErr error
-	)
-	for range previewWriters {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for m := range writes {
-				if err := w.WriteMessage(ctx, m); err != nil {
-					writeMu.Lock()
-					writeErr = cmp.Or(writeErr, err)
-					writeMu.Unlock()
-				}
-			}
-		}()
-	}
+	writes := startWriters(ctx, w)
 	warn := newMessageWarnings(g.stdout, c.Recipients.Path)
 	err = in.Renderer.Each(ctx, in.Sheet, plan.Workers(), func(m *render.Message, err error) error {
 		sum.rows++
@@ -128,17 +108,10 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 			return nil
 		}
 		written++
-		select {
-		case writes <- m:
-			return nil
-		case <-ctx.Done():
-			return ctx.Err()
-		}
+		return writes.add(ctx, m)
 	})
-	close(writes)
-	wg.Wait()
-	if err == nil {
-		err = writeErr
+	if werr := writes.wait(); err == nil {
+		err = werr
 	}
 	if err != nil {
 		return &unusableError{err}
@@ -159,6 +132,49 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 		return &problemsError{n: sum.problems}
 	}
 	return nil
+}
+
+// writers write preview files on a few goroutines while the renderer goes
+// on: writing files is what preview spends its time on.
+type writers struct {
+	ch  chan *render.Message
+	wg  sync.WaitGroup
+	mu  sync.Mutex
+	err error // the first write error
+}
+
+func startWriters(ctx context.Context, w *preview.Writer) *writers {
+	ws := &writers{ch: make(chan *render.Message, 64)}
+	for range previewWriters {
+		ws.wg.Go(func() {
+			for m := range ws.ch {
+				if err := w.WriteMessage(ctx, m); err != nil {
+					ws.mu.Lock()
+					ws.err = cmp.Or(ws.err, err)
+					ws.mu.Unlock()
+				}
+			}
+		})
+	}
+	return ws
+}
+
+// add hands m to a writer.
+func (ws *writers) add(ctx context.Context, m *render.Message) error {
+	select {
+	case ws.ch <- m:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// wait ends the writers once they wrote what they were given and returns
+// the first write error.
+func (ws *writers) wait() error {
+	close(ws.ch)
+	ws.wg.Wait()
+	return ws.err
 }
 
 // previewDone lists a row send will not send, and reports whether it wrote
