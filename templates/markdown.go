@@ -2,13 +2,10 @@ package templates
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	texttemplate "text/template"
 	"text/template/parse"
-
-	"github.com/tidings/tidings/campaign"
 )
 
 // escapeFunc is the name under which the Markdown escaper is called at the
@@ -139,14 +136,11 @@ func (cp *compiler) markdown(key, path string) *Template {
 	if path == "" {
 		return nil
 	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		cp.errs = append(cp.errs, &campaign.FileError{File: path, Err: fmt.Errorf("templates: %s: %w", key, err)})
+	t := cp.readFile(key, path)
+	if t == nil {
 		return nil
 	}
-	src := string(data)
-	t := &Template{name: key, file: path, line: 1, sheet: cp.c.Recipients.Path, source: src}
-	tt, err := texttemplate.New(filepath.Base(path)).Option("missingkey=error").Funcs(markdownFuncs()).Parse(src)
+	tt, err := texttemplate.New(filepath.Base(path)).Option("missingkey=error").Funcs(markdownFuncs()).Parse(t.source)
 	if err != nil {
 		cp.errs = append(cp.errs, cp.parseError(t, err))
 		return nil

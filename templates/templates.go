@@ -395,18 +395,27 @@ func (cp *compiler) inline(key, src string) *Template {
 
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) }
 
-// file compiles a body template from its file; key is "text" or "html".
-func (cp *compiler) file(key, path string, html bool) *Template {
-	if path == "" {
-		return nil
-	}
+// readFile reads the template file at path for setting key into a
+// Template not compiled yet; nil (the error noted) when it cannot be read.
+func (cp *compiler) readFile(key, path string) *Template {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		cp.errs = append(cp.errs, &campaign.FileError{File: path, Err: fmt.Errorf("templates: %s: %w", key, err)})
 		return nil
 	}
-	src := string(data)
-	t := &Template{name: key, file: path, line: 1, sheet: cp.c.Recipients.Path, source: src}
+	return &Template{name: key, file: path, line: 1, sheet: cp.c.Recipients.Path, source: string(data)}
+}
+
+// file compiles a body template from its file; key is "text" or "html".
+func (cp *compiler) file(key, path string, html bool) *Template {
+	if path == "" {
+		return nil
+	}
+	t := cp.readFile(key, path)
+	if t == nil {
+		return nil
+	}
+	src := t.source
 	name := filepath.Base(path)
 	if html {
 		ht, err := htmltemplate.New(name).Option("missingkey=error").Funcs(funcs()).Parse(src)
