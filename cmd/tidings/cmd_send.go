@@ -116,37 +116,69 @@ func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path strin
 	if opts.sample != 0 || opts.rows != "" {
 		return &unusableError{errors.New("--sample and --rows choose the rows of a test send: add --test ADDRESS")}
 	}
-	in, err := plan.Open(ctx, path)
-	if err != nil {
-		return &unusableError{err}
-	}
-	defer in.Close()
-	c := in.Campaign
-	if c.SMTP.Host == "" {
-		return &unusableError{fmt.Errorf("%s: smtp.host: required to send", displayPath(c.File))}
-	}
-	cfg, err := poolConfig(c, opts, g)
+	st, err := startSend(ctx, opts, g, path)
 	if err != nil {
 		return err
 	}
-	for _, w := range cfg.Dialer.Warnings() {
-		fmt.Fprintln(g.stderr, "warning:", w)
-	}
-	lock, state, err := openState(ctx, g, c)
-	if err != nil {
-		return err
-	}
-	defer lock.Release()
-	pl, err := preflight(ctx, g, in, state, opts)
-	if err != nil {
-		return err
-	}
+	defer st.close()
+	in, c, cfg, lock, state, pl := st.in, st.in.Campaign, st.cfg, st.lock, st.state, st.pl
 	allow := pl.Allow(opts.limit, c.Send.DailyCap, state, opts.now())
 	printPlan(g, c, pl, cfg, allow)
 	if err := confirm(ctx, g, opts, allow.N, cfg, c); err != nil {
 		return err
 	}
 	return deliver(ctx, g, in, pl, cfg, lock, allow, opts)
+}
+
+// sendStart is what a send and a test send share before delivering: the
+// campaign's inputs, the pool's settings, the lock and the journal's state,
+// and the preflight's plan. The caller calls close.
+type sendStart struct {
+	in    *plan.Inputs
+	cfg   sendpool.Config
+	lock  *journal.Lock
+	state *journal.State
+	pl    *plan.Plan
+}
+
+// startSend opens the campaign at path, makes the pool's settings (printing
+// their warnings), takes the lock, reads the journal and runs the
+// preflight.
+func startSend(ctx context.Context, opts sendOptions, g *globalOptions, path string) (*sendStart, error) {
+	in, err := plan.Open(ctx, path)
+	if err != nil {
+		return nil, &unusableError{err}
+	}
+	st := &sendStart{in: in}
+	c := in.Campaign
+	if c.SMTP.Host == "" {
+		st.close()
+		return nil, &unusableError{fmt.Errorf("%s: smtp.host: required to send", displayPath(c.File))}
+	}
+	if st.cfg, err = poolConfig(c, opts, g); err != nil {
+		st.close()
+		return nil, err
+	}
+	for _, w := range st.cfg.Dialer.Warnings() {
+		fmt.Fprintln(g.stderr, "warning:", w)
+	}
+	if st.lock, st.state, err = openState(ctx, g, c); err != nil {
+		st.close()
+		return nil, err
+	}
+	if st.pl, err = preflight(ctx, g, in, st.state, opts); err != nil {
+		st.close()
+		return nil, err
+	}
+	return st, nil
+}
+
+// close releases the lock and closes the inputs.
+func (st *sendStart) close() {
+	if st.lock != nil {
+		st.lock.Release()
+	}
+	st.in.Close()
 }
 
 // openState takes the campaign's send lock and reads its journal, printing

@@ -47,28 +47,12 @@ func runTestSend(ctx context.Context, opts sendOptions, g *globalOptions, path s
 	if opts.sample < 0 || opts.sample > 0 && len(rows) > 0 {
 		return &unusableError{errors.New("--sample: give a positive count, and not together with --rows")}
 	}
-	in, err := plan.Open(ctx, path)
-	if err != nil {
-		return &unusableError{err}
-	}
-	defer in.Close()
-	c := in.Campaign
-	if c.SMTP.Host == "" {
-		return &unusableError{fmt.Errorf("%s: smtp.host: required to send", displayPath(c.File))}
-	}
-	cfg, err := poolConfig(c, opts, g)
+	st, err := startSend(ctx, opts, g, path)
 	if err != nil {
 		return err
 	}
-	lock, state, err := openState(ctx, g, c)
-	if err != nil {
-		return err
-	}
-	defer lock.Release()
-	pl, err := preflight(ctx, g, in, state, opts)
-	if err != nil {
-		return err
-	}
+	defer st.close()
+	in, c, cfg, lock, state, pl := st.in, st.in.Campaign, st.cfg, st.lock, st.state, st.pl
 	msgs, err := testMessages(ctx, g, in, pl, plan.Test{To: opts.test, Rows: rows, Sample: opts.sample, Run: plan.TestRun(opts.now())})
 	if err != nil {
 		return err
