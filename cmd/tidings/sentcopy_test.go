@@ -179,3 +179,25 @@ func TestSentCopyKillResume(t *testing.T) {
 		}
 	}
 }
+
+// TestSentCopyFolderFull: a Sent folder over its quota refuses every copy;
+// delivery goes on, the copier stops after a few failures in a row with
+// one warning instead of one per message, and the next run, once there is
+// room, makes every copy.
+func TestSentCopyFolderFull(t *testing.T) {
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass, QuotaBytes: 100}}})
+	srv := smtptest.NewServer(t)
+	camp := sentCopyCampaign(t, srv, d, 12, "")
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if code != 0 || srv.Received("user011@example.com") != 1 || !strings.Contains(out, "sent copies: 0 in Sent, 12 failed") {
+		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
+	}
+	if n := strings.Count(errOut, "warning: plan: copy of row"); n != 5 || !strings.Contains(errOut, "no more copies this run") {
+		t.Errorf("%d copy warnings:\n%s", n, errOut)
+	}
+	d.SetQuota(t, bounceUser, 0)
+	out, errOut, code = runCLI(t, "send", "--yes", camp)
+	if code != 0 || !strings.Contains(out, "sent copies: 12 in Sent") || len(d.Messages(t, bounceUser, "Sent")) != 12 {
+		t.Errorf("the next run: code %d\n%s%s", code, out, errOut)
+	}
+}

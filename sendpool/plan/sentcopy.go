@@ -64,6 +64,7 @@ type copier struct {
 	closed  bool
 	wake    chan struct{} // buffered 1
 	taken   bool          // One: the one copy is queued already
+	gaveUp  bool          // too many copies failed in a row: no more this run
 	stats   CopyStats
 	retry   []copyJob
 	stopped chan struct{}
@@ -109,6 +110,10 @@ func (c *copier) add(r sendpool.Result) {
 func (c *copier) push(j copyJob) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.gaveUp {
+		c.stats.Failed++ // not copied this run: the next run copies it
+		return
+	}
 	if c.closed || c.cfg.One && c.taken {
 		return
 	}
@@ -147,14 +152,22 @@ func (c *copier) next(ctx context.Context) (copyJob, bool) {
 // copies once more.
 func (c *copier) run(ctx context.Context) {
 	defer close(c.stopped)
+	failedInARow := 0
 	for {
 		j, ok := c.next(ctx)
 		if !ok {
 			break
 		}
-		if err := c.copy(ctx, j); err != nil {
-			c.warn(j, err)
-			c.retry = append(c.retry, j)
+		err := c.copy(ctx, j)
+		if err == nil {
+			failedInARow = 0
+			continue
+		}
+		c.warn(j, err)
+		c.retry = append(c.retry, j)
+		if failedInARow++; failedInARow == maxFailedInARow {
+			c.giveUp()
+			return
 		}
 	}
 	for _, j := range c.retry {
@@ -235,6 +248,25 @@ func (c *copier) count(ok bool) {
 func (c *copier) warn(j copyJob, err error) {
 	if c.cfg.Warn != nil {
 		c.cfg.Warn(fmt.Errorf("plan: copy of row %d (%s) to %s: %w", j.row, j.key, c.cfg.Folder, err))
+	}
+}
+
+// maxFailedInARow is how many copies may fail one after the other before
+// the copier stops for the run: the folder is gone or full, and a warning
+// per message would bury the run's output.
+const maxFailedInARow = 5
+
+// giveUp stops copying for this run: the copies not made are counted as
+// failed, and the next run makes them.
+func (c *copier) giveUp() {
+	c.mu.Lock()
+	c.closed, c.gaveUp = true, true
+	left := len(c.queue) + len(c.retry)
+	c.queue = nil
+	c.stats.Failed += left
+	c.mu.Unlock()
+	if c.cfg.Warn != nil {
+		c.cfg.Warn(fmt.Errorf("plan: %d copies to %s failed one after the other; no more copies this run (the next send run makes them)", maxFailedInARow, c.cfg.Folder))
 	}
 }
 
