@@ -66,7 +66,8 @@ rows stay unsent; test messages count towards daily_cap.
 Ctrl-C stops dispatching and lets messages in flight finish; a second Ctrl-C
 aborts at once. Exit code: 0 all sent, 1 some not sent, 2 unusable input or a
 run stopped by a login or certificate failure, 130 interrupted.`,
-		Args: oneArg,
+		Args:              oneArg,
+		ValidArgsFunction: completeCampaign,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runSend(cmd.Context(), opts, g, args[0])
 		},
