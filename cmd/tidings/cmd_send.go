@@ -39,6 +39,9 @@ type sendOptions struct {
 	// now is the clock for the daily cap and the spool's age; nil means
 	// time.Now.
 	now func() time.Time
+	// progress drives the progress lines when stderr is no terminal; the
+	// zero value is the real clock.
+	progress progressClock
 }
 
 func newSendCommand(g *globalOptions) *cobra.Command {
@@ -261,7 +264,7 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	}
 	copies, closeCopies := openSentCopies(ctx, g, c, w, allow.N)
 	defer closeCopies()
-	prog := newProgress(g, allow.N)
+	prog := newProgress(g, allow.N, opts.progress)
 	runErr := pl.Deliver(ctx, in, plan.Delivery{Pool: cfg, Limit: allow.N, Reporter: reporter,
 		Abort: g.abort, OnResult: prog.Add, MaxBounceRate: maxBounceRate(c), Copies: copies})
 	prog.Close()
