@@ -49,7 +49,8 @@ processed reports; nothing else is ever touched.
 
 Exit code: 0 processed, 1 some reports unreadable or about no message of this
 campaign, 2 unusable (settings, login, a send holding the campaign's lock).`,
-		Args: oneArg,
+		Args:              oneArg,
+		ValidArgsFunction: completeCampaign,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runBounces(cmd.Context(), opts, g, args[0])
 		},

@@ -38,7 +38,8 @@ func newCheckCommand(g *globalOptions) *cobra.Command {
 in memory. It prints each problem with file, row and column, then a summary.
 Exit code: 0 when every row is fine, 1 when some rows have problems, 2 when the
 campaign itself is unusable.`,
-		Args: oneArg,
+		Args:              oneArg,
+		ValidArgsFunction: completeCampaign,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runCheck(cmd.Context(), opts, g, args[0])
 		},

@@ -23,9 +23,10 @@ type initOptions struct {
 func newInitCommand(g *globalOptions) *cobra.Command {
 	var opts initOptions
 	cmd := &cobra.Command{
-		Use:   "init DIR",
-		Short: "Write a small working campaign (campaign.yaml, templates, a CSV) into DIR",
-		Args:  oneArg,
+		Use:               "init DIR",
+		Short:             "Write a small working campaign (campaign.yaml, templates, a CSV) into DIR",
+		Args:              oneArg,
+		ValidArgsFunction: completeFolder,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runInit(cmd.Context(), opts, g, args[0])
 		},

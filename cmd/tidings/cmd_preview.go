@@ -37,12 +37,14 @@ recipient the journal has as sent, failed or unknown) get no .eml: the report
 and the page list them with that status and why. Nothing is sent and no
 network is touched. The default folder is preview/ under the campaign's state
 folder (.tidings/<name>/).`,
-		Args: oneArg,
+		Args:              oneArg,
+		ValidArgsFunction: completeCampaign,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runPreview(cmd.Context(), opts, g, args[0])
 		},
 	}
 	cmd.Flags().StringVarP(&opts.out, "out", "o", "", "folder to write into (default: <state folder>/preview)")
+	_ = cmd.MarkFlagDirname("out")
 	cmd.Flags().IntVarP(&opts.limit, "limit", "n", 0, "write at most N messages (0: all; every row is still checked)")
 	return cmd
 }

@@ -24,7 +24,8 @@ func newProbeCommand(g *globalOptions) *cobra.Command {
 greeting, the EHLO extensions (PIPELINING, CHUNKING, SIZE, SMTPUTF8, STARTTLS,
 AUTH mechanisms, DSN), the TLS version and certificate, tries the login, and
 says plainly what is wrong when something is. Nothing is sent.`,
-		Args: oneArg,
+		Args:              oneArg,
+		ValidArgsFunction: completeCampaign,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runProbe(cmd.Context(), opts, g, args[0])
 		},

@@ -25,7 +25,8 @@ which opens in any browser without a server) in the state folder from the
 campaign's journal, at any time, also while a send is running elsewhere. Rows
 of the sheet that the journal has never seen are listed as not-attempted.
 Exit code: 0 when every row is sent or skipped on purpose, 1 otherwise.`,
-		Args: oneArg,
+		Args:              oneArg,
+		ValidArgsFunction: completeCampaign,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runReport(cmd.Context(), opts, g, args[0])
 		},

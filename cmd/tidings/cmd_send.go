@@ -39,6 +39,9 @@ type sendOptions struct {
 	// now is the clock for the daily cap and the spool's age; nil means
 	// time.Now.
 	now func() time.Time
+	// progress drives the progress lines when stderr is no terminal; the
+	// zero value is the real clock.
+	progress progressClock
 }
 
 func newSendCommand(g *globalOptions) *cobra.Command {
@@ -66,7 +69,8 @@ rows stay unsent; test messages count towards daily_cap.
 Ctrl-C stops dispatching and lets messages in flight finish; a second Ctrl-C
 aborts at once. Exit code: 0 all sent, 1 some not sent, 2 unusable input or a
 run stopped by a login or certificate failure, 130 interrupted.`,
-		Args: oneArg,
+		Args:              oneArg,
+		ValidArgsFunction: completeCampaign,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runSend(cmd.Context(), opts, g, args[0])
 		},
@@ -292,7 +296,7 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	}
 	copies, closeCopies := openSentCopies(ctx, g, c, w, allow.N)
 	defer closeCopies()
-	prog := newProgress(g, allow.N)
+	prog := newProgress(g, allow.N, opts.progress)
 	runErr := pl.Deliver(ctx, in, plan.Delivery{Pool: cfg, Limit: allow.N, Reporter: reporter,
 		Abort: g.abort, OnResult: prog.Add, MaxBounceRate: maxBounceRate(c), Copies: copies})
 	prog.Close()

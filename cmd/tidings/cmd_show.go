@@ -42,6 +42,7 @@ it yet, 2 campaign unusable.`,
 			}
 			return fmt.Errorf("usage: %s (a KEY or --row N)", cmd.UseLine())
 		},
+		ValidArgsFunction: completeCampaign,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			key := ""
 			if len(args) == 2 {
@@ -52,6 +53,7 @@ it yet, 2 campaign unusable.`,
 	}
 	cmd.Flags().IntVar(&opts.row, "row", 0, "the recipient of sheet row N (the header is row 1)")
 	cmd.Flags().StringVarP(&opts.out, "out", "o", "", "write the message to FILE instead of standard output")
+	_ = cmd.MarkFlagFilename("out", "eml")
 	return cmd
 }
 

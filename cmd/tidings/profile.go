@@ -18,6 +18,7 @@ func addProfileFlags(root *cobra.Command, g *globalOptions) {
 	var path string
 	root.PersistentFlags().StringVar(&path, "cpu-profile", "", "write a CPU profile of the run to `FILE`")
 	_ = root.PersistentFlags().MarkHidden("cpu-profile")
+	_ = root.MarkPersistentFlagFilename("cpu-profile")
 	root.PersistentPreRunE = func(*cobra.Command, []string) error {
 		if path == "" {
 			return nil

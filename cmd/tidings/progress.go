@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -11,29 +12,50 @@ import (
 	"golang.org/x/term"
 
 	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/report"
 )
 
-// progress shows delivery progress on stderr: a bar with count, rate, ETA
-// and failures on a terminal, a plain line every progressEvery otherwise.
-// It is safe for concurrent use.
+// progress shows delivery progress on stderr while a send runs: a bar with
+// count, rate, ETA and failures on a terminal; otherwise (cron, CI logs) a
+// plain line every progressEvery, also while nothing finishes (a throttled
+// run, retries waiting), and none at the end, since the summary follows.
+// --quiet shows neither. It is safe for concurrent use; Close stops it.
 type progress struct {
 	mu      sync.Mutex
-	out     io.Writer
 	bar     *progressbar.ProgressBar
 	total   int
 	done    int
 	failed  int
 	started time.Time
-	last    time.Time
-	quiet   bool
+	// stop is closed by Close to end the line writer, which closes
+	// stopped; both are nil without lines.
+	stop, stopped chan struct{}
 }
 
+// progressEvery is how often the plain progress line is printed.
 const progressEvery = 10 * time.Second
 
-func newProgress(g *globalOptions, total int) *progress {
-	p := &progress{out: g.stderr, total: total, started: time.Now(), quiet: g.quiet}
-	p.last = p.started
-	if f, ok := g.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) && !g.quiet {
+// progressClock drives the plain progress lines. The zero value is the
+// real clock: a line every progressEvery, timed from time.Now. Tests send
+// the ticks themselves.
+type progressClock struct {
+	// tick asks for a line as of the time it carries; nil: a time.Ticker
+	// every progressEvery.
+	tick <-chan time.Time
+	// now gives the start of the run; nil: time.Now.
+	now func() time.Time
+}
+
+// newProgress starts showing the progress of a run of total messages on
+// g.stderr. The caller calls Close when the run ends.
+func newProgress(g *globalOptions, total int, clock progressClock) *progress {
+	if clock.now == nil {
+		clock.now = time.Now
+	}
+	p := &progress{total: total, started: clock.now()}
+	switch f, ok := g.stderr.(*os.File); {
+	case g.quiet:
+	case ok && term.IsTerminal(int(f.Fd())):
 		p.bar = progressbar.NewOptions(total,
 			progressbar.OptionSetWriter(f),
 			progressbar.OptionSetDescription("sending"),
@@ -44,8 +66,67 @@ func newProgress(g *globalOptions, total int) *progress {
 			progressbar.OptionThrottle(100*time.Millisecond),
 			progressbar.OptionClearOnFinish(),
 		)
+	default:
+		tick, stopTicker := clock.tick, func() {}
+		if tick == nil {
+			t := time.NewTicker(progressEvery)
+			tick, stopTicker = t.C, t.Stop
+		}
+		p.stop, p.stopped = make(chan struct{}), make(chan struct{})
+		go p.writeLines(g.stderr, tick, stopTicker)
 	}
 	return p
+}
+
+// writeLines prints a line for every tick until Close.
+func (p *progress) writeLines(out io.Writer, tick <-chan time.Time, stopTicker func()) {
+	defer close(p.stopped)
+	defer stopTicker()
+	for {
+		select {
+		case now := <-tick:
+			p.mu.Lock()
+			line := p.line(now)
+			p.mu.Unlock()
+			fmt.Fprintln(out, line)
+		case <-p.stop:
+			return
+		}
+	}
+}
+
+// line words the progress as of now: done of total, how many of those
+// were not sent, the time so far, and once a message is done the rate and
+// the time left at that rate. The caller holds p.mu.
+func (p *progress) line(now time.Time) string {
+	elapsed := now.Sub(p.started)
+	var b strings.Builder
+	fmt.Fprintf(&b, "progress: %d/%s done, %d not sent, %s so far",
+		p.done, report.Plural(p.total, "message"), p.failed, roughDuration(elapsed))
+	if p.done == 0 || elapsed <= 0 {
+		return b.String()
+	}
+	// Per minute below what would print as 1.0 per second.
+	if perMinute := float64(p.done) / elapsed.Minutes(); perMinute < 59.5 {
+		fmt.Fprintf(&b, ", %.1f msg/min", perMinute)
+	} else {
+		fmt.Fprintf(&b, ", %.1f msg/s", perMinute/60)
+	}
+	if left := p.total - p.done; left > 0 {
+		eta := time.Duration(float64(elapsed) / float64(p.done) * float64(left))
+		fmt.Fprintf(&b, ", about %s left", roughDuration(eta))
+	}
+	return b.String()
+}
+
+// roughDuration writes d to the second under an hour (45s, 3m50s) and to
+// the minute above (2h05m).
+func roughDuration(d time.Duration) string {
+	if d = d.Round(time.Second); d < time.Hour {
+		return d.String()
+	}
+	d = d.Round(time.Minute)
+	return fmt.Sprintf("%dh%02dm", int(d/time.Hour), int(d%time.Hour/time.Minute))
 }
 
 // Add counts one final result.
@@ -61,17 +142,16 @@ func (p *progress) Add(r sendpool.Result) {
 			p.bar.Describe(fmt.Sprintf("sending (%d not sent)", p.failed))
 		}
 		p.bar.Add(1)
-		return
-	}
-	if now := time.Now(); !p.quiet && now.Sub(p.last) >= progressEvery {
-		p.last = now
-		rate := float64(p.done) / now.Sub(p.started).Seconds()
-		fmt.Fprintf(p.out, "progress: %d/%d done, %d not sent, %.1f msg/s\n", p.done, p.total, p.failed, rate)
 	}
 }
 
-// Close ends the bar.
+// Close ends the bar, or stops the lines and waits until the last one is
+// written, so that nothing follows the summary. Call it once.
 func (p *progress) Close() {
+	if p.stop != nil {
+		close(p.stop)
+		<-p.stopped
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.bar != nil {

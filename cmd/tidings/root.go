@@ -17,13 +17,20 @@ func newRootCommand(g *globalOptions) *cobra.Command {
 and a CSV or XLSX recipient sheet. Every row is checked before the first message
 leaves; delivery is rate-limited, retried, journaled and reported.
 
-  tidings init DIR               write a small working campaign to edit
-  tidings check CAMPAIGN.yaml    validate every recipient, send nothing
-  tidings preview CAMPAIGN.yaml  write one .eml per recipient, send nothing
-  tidings probe CAMPAIGN.yaml    test the SMTP server and login
-  tidings send CAMPAIGN.yaml     deliver
-  tidings report CAMPAIGN.yaml   rebuild the report from the journal
-  tidings show CAMPAIGN.yaml KEY print a recipient's message as it was sent`,
+  tidings init DIR                write a small working campaign to edit
+  tidings check CAMPAIGN.yaml     validate every recipient, send nothing
+  tidings preview CAMPAIGN.yaml   write one .eml per recipient, send nothing
+  tidings probe CAMPAIGN.yaml     test the SMTP server and login
+  tidings send --test ME@EXAMPLE.ORG CAMPAIGN.yaml
+                                  send the first 3 messages to yourself,
+                                  marked [TEST]
+  tidings send CAMPAIGN.yaml      deliver
+  tidings report CAMPAIGN.yaml    rebuild the report from the journal
+  tidings bounces CAMPAIGN.yaml   read bounces and complaints from the
+                                  mailbox, suppress those addresses
+  tidings show CAMPAIGN.yaml KEY  print a recipient's message as it was sent
+  tidings help templates          how to write templates: values, column
+                                  names, functions, examples`,
 		Version:       strings.TrimPrefix(version, "tidings "),
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -41,7 +48,10 @@ leaves; delivery is rate-limited, retried, journaled and reported.
 		newReportCommand(g),
 		newBouncesCommand(g),
 		newShowCommand(g),
+		newTemplatesTopic(),
 	)
+	root.SetHelpCommand(newHelpCommand())
+	completeFlagValues(root)
 	return root
 }
 

@@ -1,0 +1,183 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// progressLines is an stderr that keeps everything written and passes each
+// progress line on to lines as it is completed. It is safe for concurrent
+// use.
+type progressLines struct {
+	mu      sync.Mutex
+	all     bytes.Buffer
+	partial []byte
+	lines   chan string
+}
+
+func newProgressLines() *progressLines { return &progressLines{lines: make(chan string, 100)} }
+
+func (w *progressLines) Write(b []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.all.Write(b)
+	w.partial = append(w.partial, b...)
+	for {
+		i := bytes.IndexByte(w.partial, '\n')
+		if i < 0 {
+			return len(b), nil
+		}
+		if line := string(w.partial[:i]); strings.HasPrefix(line, "progress:") {
+			w.lines <- line
+		}
+		w.partial = w.partial[i+1:]
+	}
+}
+
+func (w *progressLines) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.all.String()
+}
+
+// next waits for the next progress line, for at most a minute.
+func (w *progressLines) next(t *testing.T) string {
+	t.Helper()
+	select {
+	case line := <-w.lines:
+		return line
+	case <-time.After(time.Minute):
+		t.Fatal("no progress line within a minute")
+		return ""
+	}
+}
+
+// TestProgressLines drives the plain progress lines with ticks the test
+// sends: a line per tick with the counts, also while nothing finishes, the
+// rate and the time left once a message is done, singular and plural, and
+// nothing after Close.
+func TestProgressLines(t *testing.T) {
+	t0 := time.Date(2026, 3, 14, 9, 0, 0, 0, time.UTC)
+	w := newProgressLines()
+	tick := make(chan time.Time)
+	p := newProgress(&globalOptions{stderr: w}, 250, progressClock{tick: tick, now: func() time.Time { return t0 }})
+	add := func(n int, status sendpool.Status) {
+		for range n {
+			p.Add(sendpool.Result{Status: status})
+		}
+	}
+	at := func(d time.Duration, want string) {
+		t.Helper()
+		tick <- t0.Add(d)
+		if got := w.next(t); got != want {
+			t.Errorf("after %v:\n got %q\nwant %q", d, got, want)
+		}
+	}
+	at(10*time.Second, "progress: 0/250 messages done, 0 not sent, 10s so far")
+	add(17, sendpool.StatusSent)
+	add(3, sendpool.StatusFailed)
+	at(20*time.Second, "progress: 20/250 messages done, 3 not sent, 20s so far, 1.0 msg/s, about 3m50s left")
+	// Stalled (throttled, retries waiting): a line all the same.
+	at(30*time.Second, "progress: 20/250 messages done, 3 not sent, 30s so far, 40.0 msg/min, about 5m45s left")
+	add(130, sendpool.StatusSent)
+	at(75*time.Second, "progress: 150/250 messages done, 3 not sent, 1m15s so far, 2.0 msg/s, about 50s left")
+	// Just under 1 per second, as a real clock has it, prints as per second.
+	at(150*time.Second+100*time.Millisecond, "progress: 150/250 messages done, 3 not sent, 2m30s so far, 1.0 msg/s, about 1m40s left")
+	add(100, sendpool.StatusSent)
+	at(2*time.Hour+30*time.Second, "progress: 250/250 messages done, 3 not sent, 2h01m so far, 2.1 msg/min")
+	p.Close()
+	select {
+	case tick <- t0.Add(3 * time.Hour):
+		t.Error("a tick was taken after Close")
+	default:
+	}
+	if out := w.String(); strings.Count(out, "\n") != 6 {
+		t.Errorf("wrote\n%s\nwant the 6 lines asked for and nothing else", out)
+	}
+
+	one := newProgressLines()
+	tick1 := make(chan time.Time)
+	p = newProgress(&globalOptions{stderr: one}, 1, progressClock{tick: tick1, now: func() time.Time { return t0 }})
+	tick1 <- t0.Add(10 * time.Second)
+	if got, want := one.next(t), "progress: 0/1 message done, 0 not sent, 10s so far"; got != want {
+		t.Errorf("one message:\n got %q\nwant %q", got, want)
+	}
+	p.Close()
+}
+
+// TestProgressQuiet: --quiet prints no progress at all.
+func TestProgressQuiet(t *testing.T) {
+	w := newProgressLines()
+	tick := make(chan time.Time)
+	p := newProgress(&globalOptions{stderr: w, quiet: true}, 10, progressClock{tick: tick})
+	p.Add(sendpool.Result{Status: sendpool.StatusSent})
+	if p.stop != nil {
+		t.Error("quiet progress started the line writer")
+	}
+	p.Close()
+	if out := w.String(); out != "" {
+		t.Errorf("quiet progress wrote %q", out)
+	}
+}
+
+func TestRoughDuration(t *testing.T) {
+	for _, tt := range []struct {
+		d    time.Duration
+		want string
+	}{
+		{0, "0s"},
+		{45*time.Second + 400*time.Millisecond, "45s"},
+		{3*time.Minute + 50*time.Second, "3m50s"},
+		{59*time.Minute + 59*time.Second + 600*time.Millisecond, "1h00m"},
+		{2*time.Hour + 4*time.Minute + 31*time.Second, "2h05m"},
+		{26 * time.Hour, "26h00m"},
+	} {
+		if got := roughDuration(tt.d); got != tt.want {
+			t.Errorf("roughDuration(%v) = %q, want %q", tt.d, got, tt.want)
+		}
+	}
+}
+
+// TestSendProgressStalled: a real send whose messages the server holds
+// prints a progress line on stderr when the tick comes, though nothing
+// has finished; the run then completes with its summary and no line after.
+func TestSendProgressStalled(t *testing.T) {
+	gate := make(chan struct{})
+	srv := smtptest.NewServer(t, smtptest.HoldData(gate))
+	camp := sendCampaign(t, srv, 3, "")
+	t0 := time.Date(2026, 3, 14, 9, 0, 0, 0, time.UTC)
+	tick := make(chan time.Time)
+	errOut := newProgressLines()
+	var out bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	opts := sendOptions{yes: true, progress: progressClock{tick: tick, now: func() time.Time { return t0 }}}
+	done := make(chan error, 1)
+	go func() { done <- runSend(context.Background(), opts, g, camp) }()
+
+	select {
+	case <-srv.Held(): // a message is on the wire, its reply held: the run stalls
+	case err := <-done:
+		t.Fatalf("send ended before a message reached the server: %v\n%s%s", err, out.String(), errOut)
+	}
+	tick <- t0.Add(10 * time.Second)
+	if got, want := errOut.next(t), "progress: 0/3 messages done, 0 not sent, 10s so far"; got != want {
+		t.Errorf("stalled send:\n got %q\nwant %q", got, want)
+	}
+	close(gate)
+	if err := <-done; err != nil {
+		t.Fatalf("send: %v\nstdout:\n%s\nstderr:\n%s", err, out.String(), errOut)
+	}
+	if n := strings.Count(errOut.String(), "progress:"); n != 1 {
+		t.Errorf("stderr has %d progress lines, want the 1 ticked:\n%s", n, errOut)
+	}
+	if !strings.Contains(out.String(), "3 recipients: 3 sent") {
+		t.Errorf("no summary on stdout:\n%s", out.String())
+	}
+}
