@@ -32,7 +32,7 @@ func newBouncesCommand(g *globalOptions) *cobra.Command {
 	var opts bouncesOptions
 	cmd := &cobra.Command{
 		Use:   "bounces CAMPAIGN.yaml",
-		Short: "Read the mailbox for bounces and complaints and suppress those addresses",
+		Short: "Read bounces and complaints from the mailbox; suppress them",
 		Long: `bounces reads the campaign's mailbox (the mailbox: section, IMAP or POP3) and
 matches what came back to the campaign's sent messages: delivery status
 notifications (RFC 3464), the plain-text bounces of common providers,

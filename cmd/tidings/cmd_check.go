@@ -33,7 +33,7 @@ func newCheckCommand(g *globalOptions) *cobra.Command {
 	var opts checkOptions
 	cmd := &cobra.Command{
 		Use:   "check CAMPAIGN.yaml",
-		Short: "Render every recipient in memory and report every problem; send nothing",
+		Short: "Check every row, name every problem; send nothing",
 		Long: `check loads the campaign, reads every row of the sheet and renders every message
 in memory. It prints each problem with file, row and column, then a summary.
 Exit code: 0 when every row is fine, 1 when some rows have problems, 2 when the

@@ -24,7 +24,7 @@ func newInitCommand(g *globalOptions) *cobra.Command {
 	var opts initOptions
 	cmd := &cobra.Command{
 		Use:               "init DIR",
-		Short:             "Write a small working campaign (campaign.yaml, templates, a CSV) into DIR",
+		Short:             "Write a small working campaign into DIR",
 		Args:              oneArg,
 		ValidArgsFunction: completeFolder,
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -19,7 +19,7 @@ func newProbeCommand(g *globalOptions) *cobra.Command {
 	var opts probeOptions
 	cmd := &cobra.Command{
 		Use:   "probe CAMPAIGN.yaml",
-		Short: "Connect to the SMTP server as send would, show what it offers and try the login",
+		Short: "Connect to the SMTP server as send would and try the login",
 		Long: `probe connects to the campaign's SMTP server exactly as send would, prints the
 greeting, the EHLO extensions (PIPELINING, CHUNKING, SIZE, SMTPUTF8, STARTTLS,
 AUTH mechanisms, DSN), the TLS version and certificate, tries the login, and

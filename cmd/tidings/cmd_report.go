@@ -19,7 +19,7 @@ func newReportCommand(g *globalOptions) *cobra.Command {
 	var opts reportOptions
 	cmd := &cobra.Command{
 		Use:   "report CAMPAIGN.yaml",
-		Short: "Rebuild report.csv, report.json and report.html from the journal and print the summary",
+		Short: "Rebuild the report files and page from the journal",
 		Long: `report rebuilds report.csv, report.json and the report page (report.html,
 which opens in any browser without a server) in the state folder from the
 campaign's journal, at any time, also while a send is running elsewhere. Rows

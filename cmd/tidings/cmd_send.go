@@ -48,7 +48,7 @@ func newSendCommand(g *globalOptions) *cobra.Command {
 	var opts sendOptions
 	cmd := &cobra.Command{
 		Use:   "send CAMPAIGN.yaml",
-		Short: "Deliver the campaign: check every row, then send over a rate-limited SMTP pool",
+		Short: "Check every row, then deliver over a rate-limited SMTP pool",
 		Long: `send checks every row as check does and refuses to start while any row has a
 problem (--skip-invalid sends the rest). It then delivers each message over a
 pool of SMTP connections at the configured rate, retrying temporary failures,

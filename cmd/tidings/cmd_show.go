@@ -27,7 +27,7 @@ func newShowCommand(g *globalOptions) *cobra.Command {
 	var opts showOptions
 	cmd := &cobra.Command{
 		Use:   "show CAMPAIGN.yaml [KEY]",
-		Short: "Print a recipient's message as it was sent (or as it will be), byte for byte",
+		Short: "Print a recipient's message as it was sent, byte for byte",
 		Long: `show prints the message of one recipient, picked by key (as the sheet has it)
 or with --row N, exactly as it went to the server: from the spool every send
 writes (its preflight renders each message once and keeps it, compressed, in

@@ -16,7 +16,7 @@ import (
 func newTemplatesTopic() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "templates",
-		Short: "Writing templates: values, column names, functions, examples",
+		Short: "Writing templates: values, column names, functions",
 		Long:  templates.Help,
 	}
 	cmd.SetHelpFunc(func(c *cobra.Command, _ []string) {
