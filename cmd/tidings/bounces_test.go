@@ -245,6 +245,11 @@ func TestBouncesMailpitPOP3(t *testing.T) {
 		}
 	}
 	c.Quit()
+	supFile := filepath.Join(filepath.Dir(camp), "suppress.txt")
+	before := readFile(t, supFile)
+	if _, errOut, code := runCLI(t, "bounces", "--move-to", "Junk", camp); code != exitUnusable || !strings.Contains(errOut, "IMAP only") || readFile(t, supFile) != before {
+		t.Errorf("--move-to over POP3: code %d, list changed %v\n%s", code, readFile(t, supFile) != before, errOut)
+	}
 	out, errOut, code := runCLI(t, "bounces", "--delete", camp)
 	if code != exitSomeFailed || !strings.Contains(out, "4 matched this campaign (1 bounced, 1 soft-bounce, 1 complained, 1 unsubscribed; 4 new)") || !strings.Contains(out, "4 reports deleted") {
 		t.Fatalf("bounces over POP3: code %d\n%s%s", code, out, errOut)

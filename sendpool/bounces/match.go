@@ -66,19 +66,51 @@ type Match struct {
 
 // match decides what report r says about the campaign; mailto is the
 // campaign's unsubscribe.mailto address ("" for none).
-func (ix *Index) match(r *feedback.Report, mailto string) (Verdict, []Match) {
+func (ix *Index) match(r *feedback.Report, mailto, campaignName string) (Verdict, []Match) {
 	switch r.Kind {
 	case feedback.KindAutoReply:
 		return AutoReply, nil
-	case feedback.KindBounce:
-		return ix.matchBounce(r)
-	case feedback.KindComplaint:
+	case feedback.KindBounce, feedback.KindComplaint:
+		if v, ok := ix.otherMessage(r, campaignName); ok {
+			return v, nil
+		}
+		if r.Kind == feedback.KindBounce {
+			return ix.matchBounce(r)
+		}
 		return ix.matchComplaint(r)
 	}
 	if mailto != "" && slices.ContainsFunc(r.To, func(to string) bool { return normAddress(to) == normAddress(mailto) }) {
 		return ix.matchUnsubscribe(r)
 	}
 	return Other, nil
+}
+
+// otherMessage decides a report that names its original message (by
+// Message-ID or envelope id) when that is no row's message: another
+// campaign's (Foreign), or this campaign's test message or an earlier
+// message no row has now (Other: nothing to record). ok is false when the
+// report names no original, or names a row's message.
+func (ix *Index) otherMessage(r *feedback.Report, campaignName string) (Verdict, bool) {
+	ids := []string{r.Original.MessageID, r.Original.EnvelopeID}
+	named := false
+	for _, id := range ids {
+		if id == "" {
+			continue
+		}
+		named = true
+		if ix.byID(id) != nil {
+			return 0, false
+		}
+	}
+	if !named {
+		return 0, false
+	}
+	for _, id := range ids {
+		if campaignName != "" && strings.HasPrefix(strings.Trim(id, "<>"), campaignName+".") {
+			return Other, true
+		}
+	}
+	return Foreign, true
 }
 
 // matchBounce finds the rows a bounce is about: by the original

@@ -33,6 +33,9 @@ type Mailbox interface {
 	Delete(ctx context.Context, ids []string) error
 	// Move moves the messages ids to folder.
 	Move(ctx context.Context, ids []string, folder string) error
+	// CheckDispose says, changing nothing, whether Move to moveTo and
+	// Delete would work.
+	CheckDispose(ctx context.Context, moveTo string, delete bool) error
 }
 
 // Options tune Process.
@@ -49,7 +52,8 @@ type Options struct {
 	Unsubscribe string
 	// SuppressFile is the campaign's suppression list (its suppress:
 	// setting), Suppressed the list as read: addresses it has are not
-	// added again. Campaign names the campaign in the lines' comments.
+	// added again. Campaign is the campaign's name: in the lines'
+	// comments, and to know its test messages' Message-IDs.
 	SuppressFile string
 	Suppressed   *campaign.Suppression
 	Campaign     string
@@ -113,6 +117,13 @@ func Process(ctx context.Context, mb Mailbox, ix *Index, rec Recorder, opts Opti
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.MoveTo != "" || opts.Delete {
+		// Before anything is recorded: a run that cannot dispose of the
+		// reports stops here, not after it wrote the suppression list.
+		if err := mb.CheckDispose(ctx, opts.MoveTo, opts.Delete); err != nil {
+			return nil, err
+		}
+	}
 	entries, err := mb.List(ctx)
 	if err != nil {
 		return nil, err
@@ -124,7 +135,7 @@ func Process(ctx context.Context, mb Mailbox, ix *Index, rec Recorder, opts Opti
 		if err := ctx.Err(); err != nil {
 			return sum, err
 		}
-		f, err := ix.read(ctx, mb, e, opts.Unsubscribe)
+		f, err := ix.read(ctx, mb, e, opts.Unsubscribe, opts.Campaign)
 		if err != nil {
 			return sum, err
 		}
@@ -152,7 +163,7 @@ func Process(ctx context.Context, mb Mailbox, ix *Index, rec Recorder, opts Opti
 }
 
 // read fetches and parses one message and matches it.
-func (ix *Index) read(ctx context.Context, mb Mailbox, m mailbox.Entry, mailto string) (Finding, error) {
+func (ix *Index) read(ctx context.Context, mb Mailbox, m mailbox.Entry, mailto, campaignName string) (Finding, error) {
 	f := Finding{ID: m.ID}
 	if m.Size > MaxMessage {
 		f.Verdict, f.Problem = Unreadable, tooLarge(m.Size)
@@ -177,7 +188,7 @@ func (ix *Index) read(ctx context.Context, mb Mailbox, m mailbox.Entry, mailto s
 		return f, fmt.Errorf("bounces: message %s: %w", m.ID, err)
 	}
 	f.Format, f.Subject = r.Format, r.Subject
-	f.Verdict, f.Matches = ix.match(r, mailto)
+	f.Verdict, f.Matches = ix.match(r, mailto, campaignName)
 	id := r.MessageID
 	if id == "" {
 		sum := sha256.Sum256(raw)

@@ -2,6 +2,7 @@ package bounces
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -60,6 +61,13 @@ func (mb *memMailbox) Delete(_ context.Context, ids []string) error {
 	for _, id := range ids {
 		delete(mb.msgs, id)
 		mb.deleted = append(mb.deleted, id)
+	}
+	return nil
+}
+
+func (mb *memMailbox) CheckDispose(_ context.Context, moveTo string, _ bool) error {
+	if moveTo == "Nowhere" {
+		return errors.New("no folder Nowhere")
 	}
 	return nil
 }
@@ -423,4 +431,37 @@ func (mb *sizedMailbox) List(ctx context.Context) ([]mailbox.Entry, error) {
 func (mb *sizedMailbox) Fetch(ctx context.Context, id string, max int64) ([]byte, error) {
 	mb.fetched = true
 	return mb.memMailbox.Fetch(ctx, id, max)
+}
+
+// TestProcessOtherMessages: a report naming a message that is no row's is
+// never matched by address: another campaign's is Foreign (although its
+// recipient is on this list), this campaign's test message's is Other;
+// and a --move-to that cannot work stops the run before anything is
+// recorded.
+func TestProcessOtherMessages(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	sent(t, dir, "ann@example.org")
+	supFile := filepath.Join(t.TempDir(), "suppress.txt")
+	mb := newMemMailbox(
+		dsn("<december.abc@news.example>", "", "ann@example.org", "failed", "5.1.1", "550 5.1.1 no such user"),
+		dsn("<news.testrun@news.example>", "", "ann@example.org", "failed", "5.1.1", "550 5.1.1 no such user"),
+	)
+	w, done := journalRecorder(t, dir)
+	defer done()
+	opts := Options{SuppressFile: supFile, Campaign: "news"}
+	sum, err := Process(ctx, mb, index(t, dir), w, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Findings[0].Verdict != Foreign || sum.Findings[1].Verdict != Other || len(sum.Suppress) != 0 {
+		t.Errorf("verdicts %v, %v; suppress %v", sum.Findings[0].Verdict, sum.Findings[1].Verdict, sum.Suppress)
+	}
+	opts.MoveTo = "Nowhere"
+	if _, err := Process(ctx, newMemMailbox(dsn("<2.tidings@news.example>", "", "ann@example.org", "failed", "5.1.1", "550")), index(t, dir), w, opts); err == nil {
+		t.Fatal("a move to a missing folder went ahead")
+	}
+	if _, err := os.Stat(supFile); !os.IsNotExist(err) {
+		t.Errorf("the suppression list was written before the move was found impossible: %v", err)
+	}
 }

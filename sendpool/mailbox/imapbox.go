@@ -147,6 +147,27 @@ func (b *imapBox) Move(ctx context.Context, ids []string, folder string) error {
 	})
 }
 
+func (b *imapBox) CheckDispose(ctx context.Context, moveTo string, delete bool) error {
+	if moveTo != "" && sameFolder(moveTo, b.s.selected) {
+		return fmt.Errorf("mailbox: moving to %q: the messages are in that folder", moveTo)
+	}
+	return b.s.do(ctx, "CHECK", func() error {
+		if moveTo != "" {
+			if err := b.s.checkFolder(moveTo, ""); err != nil {
+				return err
+			}
+			if move, err := b.s.has("MOVE"); err != nil || move {
+				return err
+			}
+			return b.s.needUIDPlus(" (nor MOVE, RFC 6851)")
+		}
+		if delete {
+			return b.s.needUIDPlus("")
+		}
+		return nil
+	})
+}
+
 func (b *imapBox) Close(ctx context.Context) error { return b.s.logout(ctx) }
 
 // needUIDPlus is ErrNoUIDPlus, with what else is lacking, for a server

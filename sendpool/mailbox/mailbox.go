@@ -47,6 +47,11 @@ type Mailbox interface {
 	// it is ErrNoUIDPlus and nothing is copied). A folder the server does
 	// not have is a *FolderError: it is not created.
 	Move(ctx context.Context, ids []string, folder string) error
+	// CheckDispose says, changing nothing, whether Move to moveTo (when
+	// not "") and Delete (when delete) would work: the folder exists and
+	// is not this one, the server has what they need (MOVE or UIDPLUS;
+	// UIDPLUS), the protocol can move at all (POP3 cannot: ErrIMAPOnly).
+	CheckDispose(ctx context.Context, moveTo string, delete bool) error
 	// Close ends the session: LOGOUT (IMAP) or QUIT (POP3, which removes
 	// the messages Delete marked). The Mailbox is closed afterwards,
 	// whatever the outcome.

@@ -149,6 +149,13 @@ func (b *pop3Box) Move(context.Context, []string, string) error {
 	return fmt.Errorf("%w: cannot move messages to another folder", ErrIMAPOnly)
 }
 
+func (b *pop3Box) CheckDispose(_ context.Context, moveTo string, _ bool) error {
+	if moveTo != "" {
+		return fmt.Errorf("%w: cannot move messages to another folder (--delete deletes them)", ErrIMAPOnly)
+	}
+	return nil
+}
+
 func (b *pop3Box) Close(ctx context.Context) error {
 	if err := b.c.Quit(ctx); err != nil {
 		return fmt.Errorf("mailbox: %w", err)
