@@ -37,12 +37,19 @@ var ErrTestAddress = errors.New("test addresses")
 func parseTestSend(t *TestSend) (*testSend, error) {
 	to, aerr := parseList(t.To)
 	if aerr != nil {
-		return nil, fmt.Errorf("render: %w: %q: %v", ErrTestAddress, aerr.token, aerr.err)
+		return nil, fmt.Errorf("render: %w: %q is not an address (%v)", ErrTestAddress, aerr.token, aerr.err)
 	}
 	if len(to) == 0 {
 		return nil, fmt.Errorf("render: %w: none given", ErrTestAddress)
 	}
 	return &testSend{to: to, run: t.Run}, nil
+}
+
+// CheckTestAddresses returns the error New would give for to as
+// TestSend.To (nil when it is a usable address list).
+func CheckTestAddresses(to string) error {
+	_, err := parseTestSend(&TestSend{To: to})
+	return err
 }
 
 // apply turns the row's envelope, subject and Message-ID into the test

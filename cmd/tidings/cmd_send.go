@@ -32,10 +32,13 @@ type sendOptions struct {
 	limit         int
 	rate          string
 	concurrency   int
-	// test, sample and rows make a test send (see runTestSend).
-	test   string
-	sample int
-	rows   string
+	// test, sample and rows make a test send (see runTestSend); testSet
+	// and sampleSet say the flags were given (an empty --test is refused,
+	// never taken for a real send).
+	test               string
+	sample             int
+	rows               string
+	testSet, sampleSet bool
 	// now is the clock for the daily cap and the spool's age; nil means
 	// time.Now.
 	now func() time.Time
@@ -52,7 +55,8 @@ func newSendCommand(g *globalOptions) *cobra.Command {
 		Long: `send checks every row as check does and refuses to start while any row has a
 problem (--skip-invalid sends the rest). It then delivers each message over a
 pool of SMTP connections at the configured rate, retrying temporary failures,
-and writes report.csv and report.json into the state folder as it goes.
+and writes report.csv and report.json into the state folder as it goes, and
+the report page (report.html) at the end.
 
 Every attempt is journaled before the message body is handed to the server, so
 running send again resumes: recipients already sent are skipped, permanent
@@ -60,18 +64,21 @@ failures are skipped unless --retry-failed, and recipients whose outcome is
 unknown (the connection dropped after the body was sent) are listed and not
 re-sent unless --resend-unknown.
 
---test ADDRESS sends a test first: the first 3 rows that would be sent (or
---sample N of them, or --rows 2,7,15) go to ADDRESS only, with [TEST] before
+--test ADDRESS sends test messages instead: the first 3 rows that would be
+sent (or --sample N of them, or --rows 2,7,15) go to ADDRESS only, with [TEST] before
 the subject, the rows' To and Cc in an X-Tidings-Test-For header and
 Message-IDs of their own, through the same server, login, DKIM and rate. The
 rows stay unsent; test messages count towards daily_cap.
 
 Ctrl-C stops dispatching and lets messages in flight finish; a second Ctrl-C
-aborts at once. Exit code: 0 all sent, 1 some not sent, 2 unusable input or a
-run stopped by a login or certificate failure, 130 interrupted.`,
+aborts at once. Exit code: 0 all sent, 1 some not sent (or the bounce-rate
+guard, send.max_bounce_rate, stopped the run), 2 unusable input, another
+send holding the campaign's lock, or a run stopped by a login, certificate or
+unreachable server, 130 interrupted.`,
 		Args:              oneArg,
 		ValidArgsFunction: completeCampaign,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.testSet, opts.sampleSet = cmd.Flags().Changed("test"), cmd.Flags().Changed("sample")
 			return runSend(cmd.Context(), opts, g, args[0])
 		},
 	}
@@ -114,7 +121,7 @@ func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path strin
 	if opts.limit < 0 {
 		return &unusableError{fmt.Errorf("--limit: %d must not be negative (0 sends all)", opts.limit)}
 	}
-	if opts.test != "" {
+	if opts.test != "" || opts.testSet {
 		return runTestSend(ctx, opts, g, path)
 	}
 	if opts.sample != 0 || opts.rows != "" {
@@ -223,6 +230,18 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 		return nil, &unusableError{err}
 	}
 	warn.Done()
+	if opts.testSet {
+		// A test send names the problem of a row it was asked for, and
+		// only notes the others.
+		if pl.Problems > 0 {
+			verb := "have"
+			if pl.Problems == 1 {
+				verb = "has"
+			}
+			fmt.Fprintf(g.stdout, "note: %s of %d %s problems (check lists them): a real send refuses to start until they are fixed, or sends the rest with --skip-invalid\n", report.Plural(pl.Problems, "row"), pl.Rows, verb)
+		}
+		return pl, nil
+	}
 	for _, e := range pl.Invalid {
 		fmt.Fprintln(g.stdout, "problem:", problemText(e))
 	}

@@ -40,12 +40,19 @@ var errTestNotSent = errors.New("some test messages were not sent")
 // AUTH, DKIM and rate, and recorded as test sends (they count towards
 // daily_cap and are no delivery of their rows).
 func runTestSend(ctx context.Context, opts sendOptions, g *globalOptions, path string) error {
+	opts.testSet = true
 	rows, err := parseRows(opts.rows)
 	if err != nil {
 		return &unusableError{err}
 	}
-	if opts.sample < 0 || opts.sample > 0 && len(rows) > 0 {
+	switch {
+	case opts.sample < 0 || opts.sampleSet && opts.sample == 0 || opts.sample > 0 && len(rows) > 0:
 		return &unusableError{errors.New("--sample: give a positive count, and not together with --rows")}
+	case opts.limit != 0:
+		return &unusableError{errors.New("--limit does not go with --test: --sample N chooses how many rows to test")}
+	}
+	if err := render.CheckTestAddresses(opts.test); err != nil {
+		return &unusableError{fmt.Errorf("--test: %w", err)}
 	}
 	st, err := startSend(ctx, opts, g, path)
 	if err != nil {

@@ -147,3 +147,25 @@ func TestTestSendRowProblem(t *testing.T) {
 		t.Errorf("the valid row: code %d, received %d\n%s%s", code, srv.Received("me@example.net"), out, errOut)
 	}
 }
+
+// TestTestSendFlags: an empty --test is refused (never taken for a real
+// send), and so are --limit with --test and a test address that is none;
+// other rows' problems do not hold a test of good rows up.
+func TestTestSendFlags(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 3, "")
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name\nuser000@example.com,A\nnot-an-address,B\nuser002@example.com,C\n"})
+	for _, args := range [][]string{{"--test", ""}, {"--test", " "}, {"--test", "me@example.net", "--limit", "1"}, {"--test", "not-an-address"}, {"--test", "me@example.net", "--sample", "0"}} {
+		_, errOut, code := runCLI(t, append(append([]string{"send", "--yes"}, args...), camp)...)
+		if code != exitUnusable {
+			t.Errorf("%q: code %d\n%s", args, code, errOut)
+		}
+	}
+	if n := len(srv.Messages()); n != 0 {
+		t.Fatalf("the refused commands sent %d messages", n)
+	}
+	out, errOut, code := runCLI(t, "send", "--test", "me@example.net", camp)
+	if code != 0 || srv.Received("me@example.net") != 2 || !strings.Contains(out, "note: 1 row of 3 has problems") {
+		t.Errorf("test of the good rows: code %d, received %d\n%s%s", code, srv.Received("me@example.net"), out, errOut)
+	}
+}
