@@ -1,6 +1,8 @@
 package bounces
 
 import (
+	"net/mail"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -85,32 +87,46 @@ func (ix *Index) match(r *feedback.Report, mailto, campaignName string) (Verdict
 	return Other, nil
 }
 
-// otherMessage decides a report that names its original message (by
-// Message-ID or envelope id) when that is no row's message: another
-// campaign's (Foreign), or this campaign's test message or an earlier
-// message no row has now (Other: nothing to record). ok is false when the
-// report names no original, or names a row's message.
+// otherMessage decides a report whose original message (by Message-ID or
+// envelope id) is no row's message but has the shape of a Message-ID
+// tidings makes ("name.<24 base32>@domain"): another campaign's is
+// Foreign, this campaign's (a test message, or a message no row has now)
+// Other, with nothing to record. ok is false otherwise: the report names
+// a row's message, no message, or one tidings did not make (a relay such
+// as Amazon SES gives messages its own Message-ID): the addresses decide.
 func (ix *Index) otherMessage(r *feedback.Report, campaignName string) (Verdict, bool) {
-	ids := []string{r.Original.MessageID, r.Original.EnvelopeID}
-	named := false
-	for _, id := range ids {
+	v, ok := Verdict(0), false
+	for _, id := range []string{r.Original.MessageID, r.Original.EnvelopeID} {
 		if id == "" {
 			continue
 		}
-		named = true
 		if ix.byID(id) != nil {
 			return 0, false
 		}
-	}
-	if !named {
-		return 0, false
-	}
-	for _, id := range ids {
-		if campaignName != "" && strings.HasPrefix(strings.Trim(id, "<>"), campaignName+".") {
-			return Other, true
+		name, mine := tidingsID(id)
+		switch {
+		case !mine:
+		case name == campaignName:
+			v, ok = Other, true
+		case !ok:
+			v, ok = Foreign, true
 		}
 	}
-	return Foreign, true
+	return v, ok
+}
+
+// tidingsIDRE is the shape of the Message-IDs tidings makes (see
+// render's messageID): the campaign's name, a dot, 24 base32 characters.
+var tidingsIDRE = regexp.MustCompile(`^([A-Za-z0-9-]+)\.[a-z2-7]{24}@[^@\s]+$`)
+
+// tidingsID reports whether id has the shape of a Message-ID tidings
+// makes, and the campaign name in it.
+func tidingsID(id string) (name string, ok bool) {
+	m := tidingsIDRE.FindStringSubmatch(strings.Trim(strings.TrimSpace(id), "<>"))
+	if m == nil {
+		return "", false
+	}
+	return m[1], true
 }
 
 // matchBounce finds the rows a bounce is about: by the original
@@ -126,6 +142,7 @@ func (ix *Index) matchBounce(r *feedback.Report) (Verdict, []Match) {
 		if rc.Severity == feedback.SeverityNone {
 			continue
 		}
+		addr := firstOf(rc.OriginalAddress, rc.Address)
 		e := orig
 		if e == nil {
 			if e = ix.byAddr(rc.Address); e == nil {
@@ -135,10 +152,16 @@ func (ix *Index) matchBounce(r *feedback.Report) (Verdict, []Match) {
 		if e == nil {
 			continue
 		}
-		m := Match{Entry: e, Recipient: firstOf(rc.OriginalAddress, rc.Address), Kind: journal.FeedbackSoftBounce,
+		m := Match{Entry: e, Recipient: addr, Kind: journal.FeedbackSoftBounce,
 			Status: rc.Status.String(), Code: replyCode(rc.Diagnostic), Diagnostic: rc.Diagnostic}
 		if rc.Severity == feedback.SeverityHard {
-			m.Kind, m.Suppress = journal.FeedbackBounced, m.Recipient
+			m.Kind = journal.FeedbackBounced
+			// The address is suppressed when it is one the message was
+			// sent to: the row's, or the ORCPT the send gave (a Cc). A
+			// forwarding target the report names is not ours to list.
+			if rc.OriginalAddress != "" || rowHas(e, addr) {
+				m.Suppress = addr
+			}
 		}
 		out = append(out, m)
 	}
@@ -149,6 +172,36 @@ func (ix *Index) matchBounce(r *feedback.Report) (Verdict, []Match) {
 		return Foreign, nil
 	}
 	return Matched, out
+}
+
+// rowHas reports whether addr is the entry's key or in its To.
+func rowHas(e *journal.Entry, addr string) bool {
+	a := normAddress(addr)
+	if a == "" {
+		return false
+	}
+	if normAddress(e.Key) == a {
+		return true
+	}
+	list, _ := mail.ParseAddressList(e.To)
+	for _, x := range list {
+		if normAddress(x.Address) == a {
+			return true
+		}
+	}
+	return false
+}
+
+// primaryAddress is the address a row's message went to first: its key
+// when that is an address, else the first address of its To.
+func primaryAddress(e *journal.Entry) string {
+	if strings.Contains(e.Key, "@") {
+		return strings.TrimSpace(e.Key)
+	}
+	if list, err := mail.ParseAddressList(e.To); err == nil && len(list) > 0 {
+		return list[0].Address
+	}
+	return ""
 }
 
 // matchComplaint finds the row a feedback report is about: by the original
@@ -168,7 +221,16 @@ func (ix *Index) matchComplaint(r *feedback.Report) (Verdict, []Match) {
 	if e == nil {
 		return Foreign, nil
 	}
-	rcpt := firstOf(append(rcpts, addressOf(e.To), e.Key)...)
+	// The complainer is the row's recipient the report names, or, when it
+	// names none of them (feedback loops redact it, RFC 6590), the row's
+	// primary address.
+	rcpt := primaryAddress(e)
+	for _, a := range rcpts {
+		if rowHas(e, a) {
+			rcpt = a
+			break
+		}
+	}
 	return Matched, []Match{{Entry: e, Recipient: rcpt, Kind: journal.FeedbackComplained, Diagnostic: complaintWords(r), Suppress: rcpt}}
 }
 

@@ -170,9 +170,18 @@ func (ix *Index) read(ctx context.Context, mb Mailbox, m mailbox.Entry, mailto, 
 		return f, nil
 	}
 	raw, err := mb.Fetch(ctx, m.ID, MaxMessage)
+	var refused *mailbox.ReplyError
 	switch {
 	case errors.Is(err, mailbox.ErrTooLarge):
 		f.Verdict, f.Problem = Unreadable, tooLarge(m.Size)
+		return f, nil
+	case errors.Is(err, mailbox.ErrNotFound):
+		f.Verdict = Other // removed by another client since List
+		return f, nil
+	case errors.As(err, &refused):
+		// The server will not give this one message (a broken one, say):
+		// it is named, and the others are read.
+		f.Verdict, f.Problem = Unreadable, "the server refused to give it: "+refused.Reply()
 		return f, nil
 	case err != nil:
 		return f, err

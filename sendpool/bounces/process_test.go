@@ -28,6 +28,9 @@ type memMailbox struct {
 	order   []string
 	moved   map[string]string
 	deleted []string
+	// refuse and gone make Fetch fail for these ids: the server refuses,
+	// or another client removed the message since List.
+	refuse, gone map[string]bool
 }
 
 func newMemMailbox(msgs ...string) *memMailbox {
@@ -51,6 +54,12 @@ func (mb *memMailbox) List(context.Context) ([]mailbox.Entry, error) {
 }
 
 func (mb *memMailbox) Fetch(_ context.Context, id string, max int64) ([]byte, error) {
+	switch {
+	case mb.refuse[id]:
+		return nil, &mailbox.ReplyError{Command: "FETCH", Status: "NO", Text: "message is broken"}
+	case mb.gone[id]:
+		return nil, fmt.Errorf("%w: %s", mailbox.ErrNotFound, id)
+	}
 	if int64(len(mb.msgs[id])) > max {
 		return nil, mailbox.ErrTooLarge
 	}
@@ -433,19 +442,21 @@ func (mb *sizedMailbox) Fetch(ctx context.Context, id string, max int64) ([]byte
 	return mb.memMailbox.Fetch(ctx, id, max)
 }
 
-// TestProcessOtherMessages: a report naming a message that is no row's is
-// never matched by address: another campaign's is Foreign (although its
-// recipient is on this list), this campaign's test message's is Other;
-// and a --move-to that cannot work stops the run before anything is
-// recorded.
+// TestProcessOtherMessages: a report naming a message tidings made that
+// is no row's is never matched by address: another campaign's is Foreign
+// (although its recipient is on this list), this campaign's test
+// message's is Other. A Message-ID tidings did not make (a relay rewrote
+// it) leaves the address to decide. A --move-to that cannot work stops
+// the run before anything is recorded.
 func TestProcessOtherMessages(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	sent(t, dir, "ann@example.org")
 	supFile := filepath.Join(t.TempDir(), "suppress.txt")
 	mb := newMemMailbox(
-		dsn("<december.abc@news.example>", "", "ann@example.org", "failed", "5.1.1", "550 5.1.1 no such user"),
-		dsn("<news.testrun@news.example>", "", "ann@example.org", "failed", "5.1.1", "550 5.1.1 no such user"),
+		dsn("<december.abcdefghijklmnopqrstuvwx@news.example>", "", "ann@example.org", "failed", "5.1.1", "550 5.1.1 no such user"),
+		dsn("<news.abcdefghijklmnopqrstuvwx@news.example>", "", "ann@example.org", "failed", "5.1.1", "550 5.1.1 no such user"),
+		dsn("<0100018c2f3a4b5c-1234@email.amazonses.com>", "", "ann@example.org", "failed", "5.1.1", "550 5.1.1 no such user"),
 	)
 	w, done := journalRecorder(t, dir)
 	defer done()
@@ -454,14 +465,62 @@ func TestProcessOtherMessages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Findings[0].Verdict != Foreign || sum.Findings[1].Verdict != Other || len(sum.Suppress) != 0 {
-		t.Errorf("verdicts %v, %v; suppress %v", sum.Findings[0].Verdict, sum.Findings[1].Verdict, sum.Suppress)
+	if v := []Verdict{sum.Findings[0].Verdict, sum.Findings[1].Verdict, sum.Findings[2].Verdict}; v[0] != Foreign || v[1] != Other || v[2] != Matched {
+		t.Errorf("verdicts %v, want foreign, other, matched", v)
 	}
-	opts.MoveTo = "Nowhere"
+	opts.MoveTo, opts.SuppressFile = "Nowhere", filepath.Join(t.TempDir(), "other.txt")
 	if _, err := Process(ctx, newMemMailbox(dsn("<2.tidings@news.example>", "", "ann@example.org", "failed", "5.1.1", "550")), index(t, dir), w, opts); err == nil {
 		t.Fatal("a move to a missing folder went ahead")
 	}
-	if _, err := os.Stat(supFile); !os.IsNotExist(err) {
+	if _, err := os.Stat(opts.SuppressFile); !os.IsNotExist(err) {
 		t.Errorf("the suppression list was written before the move was found impossible: %v", err)
+	}
+}
+
+// TestProcessRedactedComplaint: a feedback report that redacts the
+// recipient (RFC 6590) but names the row's message suppresses the row's
+// address, not the redacted one; a bounce for a forwarding target without
+// an ORCPT records the bounce but suppresses nothing of the row's.
+func TestProcessRedactedComplaint(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	sent(t, dir, "ann@example.org", "bob@example.org", "cid@example.org")
+	supFile := filepath.Join(t.TempDir(), "suppress.txt")
+	redacted := strings.ReplaceAll(arf, "cid@example.org", "redacted@example.net")
+	forwarded := strings.Replace(dsn("<2.tidings@news.example>", "", "ann.l@gmail.example", "failed", "5.1.1", "550 5.1.1 no such user"), "Original-Recipient: rfc822; ann.l@gmail.example\n", "", 1)
+	mb := newMemMailbox(redacted, forwarded)
+	w, done := journalRecorder(t, dir)
+	defer done()
+	sum, err := Process(ctx, mb, index(t, dir), w, Options{SuppressFile: supFile, Campaign: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range sum.Suppress {
+		got = append(got, s.Address)
+	}
+	if strings.Join(got, " ") != "cid@example.org" {
+		t.Errorf("suppressed %v, want the complaining row's address only", got)
+	}
+	if m := sum.Findings[1].Matches; len(m) != 1 || m[0].Entry == nil || m[0].Entry.Key != "ann@example.org" || m[0].Kind != journal.FeedbackBounced {
+		t.Errorf("the forwarded bounce: %+v", m)
+	}
+}
+
+// TestProcessFetchFailures: a message the server refuses to give is named
+// unreadable and one removed meanwhile passed over; the others are read.
+func TestProcessFetchFailures(t *testing.T) {
+	dir := t.TempDir()
+	sent(t, dir, "ann@example.org")
+	mb := newMemMailbox(personal, personal, dsn("<2.tidings@news.example>", "", "ann@example.org", "failed", "5.1.1", "550 5.1.1 no such user"))
+	mb.refuse, mb.gone = map[string]bool{"1": true}, map[string]bool{"2": true}
+	w, done := journalRecorder(t, dir)
+	defer done()
+	sum, err := Process(context.Background(), mb, index(t, dir), w, Options{SuppressFile: filepath.Join(t.TempDir(), "s.txt")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := sum.Findings; f[0].Verdict != Unreadable || !strings.Contains(f[0].Problem, "message is broken") || f[1].Verdict != Other || f[2].Verdict != Matched {
+		t.Errorf("findings %+v", f)
 	}
 }

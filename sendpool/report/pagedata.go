@@ -104,6 +104,34 @@ type pageBuilder struct {
 	first   time.Time
 	tries   int
 	skipped int
+	// next is the latest run record: its run shows on the page once it
+	// tried something (a bounces run, a test send, a run with nothing
+	// left to send do not).
+	next runRecord
+}
+
+// runRecord is a run record Scan handed over, kept until its first try.
+type runRecord struct {
+	n       int
+	started time.Time
+	version string
+	flags   map[string]string
+}
+
+// run returns the accumulator of run n, starting it with what its run
+// record said.
+func (b *pageBuilder) run(n int) *runAcc {
+	tl := b.timeline
+	if k := len(tl.runs); k > 0 && tl.runs[k-1].number == n {
+		return tl.runs[k-1]
+	}
+	if b.next.n != n {
+		return tl.run(n, time.Time{})
+	}
+	r := tl.run(n, b.next.started)
+	r.version = truncate(b.next.version, pageFlagRunes)
+	r.setFlags(b.next.flags)
+	return r
 }
 
 // pageCheckRows is how often a pass over the rows checks its context.
@@ -272,11 +300,10 @@ func seriesOf(st sendpool.Status, class string) int {
 func (b *pageBuilder) record(rec journal.Record) error {
 	switch {
 	case rec.NewRun != nil:
-		r := b.timeline.run(rec.Run, rec.NewRun.Started)
-		r.version = truncate(rec.NewRun.Version, pageFlagRunes)
-		r.setFlags(rec.NewRun.Flags)
+		// Scan reuses its records; the map is made anew for every line.
+		b.next = runRecord{n: rec.Run, started: rec.NewRun.Started, version: rec.NewRun.Version, flags: rec.NewRun.Flags}
 	case rec.Attempt != nil:
-		r := b.timeline.run(rec.Run, time.Time{})
+		r := b.run(rec.Run)
 		r.attempts++
 		r.seen(rec.Attempt.Time)
 	case rec.Result != nil:
@@ -292,7 +319,7 @@ func (b *pageBuilder) result(run int, res *journal.Result) {
 	st := res.Status
 	if st == sendpool.StatusNotAttempted {
 		if res.Detail != "" {
-			b.timeline.run(run, time.Time{}).stop = truncate(sendpool.OneLine(res.Detail), pageExampleRunes)
+			b.run(run).stop = truncate(sendpool.OneLine(res.Detail), pageExampleRunes)
 		}
 		return
 	}
@@ -320,7 +347,7 @@ func (b *pageBuilder) result(run int, res *journal.Result) {
 // outcome counts a try's outcome at t in its run and its domain.
 func (b *pageBuilder) outcome(run int, t time.Time, series int, domain string) {
 	if !t.IsZero() {
-		b.timeline.run(run, time.Time{}).add(t.UTC(), series)
+		b.run(run).add(t.UTC(), series)
 	}
 	ds := &b.domains.stats[b.domains.id(domain)]
 	switch series {

@@ -39,6 +39,10 @@ func pageJournalRun(t testing.TB, dir string, run journal.Run, recs ...any) {
 			err = w.Attempt(ctx, r)
 		case journal.Result:
 			err = w.Result(ctx, r)
+		case journal.Feedback:
+			err = w.Feedback(ctx, r)
+		case journal.TestSend:
+			err = w.TestSend(ctx, r)
 		default:
 			t.Fatalf("pageJournalRun: %T", r)
 		}
@@ -139,6 +143,13 @@ func pageFixture(t *testing.T) ([]Row, string) {
 	pageJournalRun(t, dir, journal.Run{Started: pt0.Add(time.Hour)},
 		att(7, "q@slow.example", time.Hour+time.Second), res(7, "q@slow.example", sendpool.StatusSent, 250, "2.0.0", "OK", time.Hour+time.Second+40*time.Millisecond, 40*time.Millisecond),
 		att(8, "z@example.org", time.Hour+2*time.Second), res(8, "z@example.org", sendpool.StatusSent, 250, "2.0.0", "OK", time.Hour+2*time.Second+30*time.Millisecond, 30*time.Millisecond))
+	// Runs that try nothing are no runs on the page: a bounces run, a
+	// test send, a send with nothing left to send.
+	pageJournalRun(t, dir, journal.Run{Started: pt0.Add(2 * time.Hour), Flags: map[string]string{"command": "bounces"}},
+		journal.Feedback{ID: "f1", Row: 4, Key: "x@refused.example", Recipient: "x@refused.example", Kind: journal.FeedbackBounced, Status: "5.1.1"})
+	pageJournalRun(t, dir, journal.Run{Started: pt0.Add(3 * time.Hour), Flags: map[string]string{"test": "1"}},
+		journal.TestSend{Row: 2, Key: "a@example.org", To: []string{"me@example.net"}, MessageID: "t1@x", Status: sendpool.StatusSent, Finished: pt0.Add(3 * time.Hour)})
+	pageJournalRun(t, dir, journal.Run{Started: pt0.Add(4 * time.Hour)})
 
 	state, err := journal.Load(context.Background(), dir)
 	if err != nil {
