@@ -86,8 +86,13 @@ func runBounces(ctx context.Context, opts bouncesOptions, g *globalOptions, path
 	if err != nil {
 		return err
 	}
-	defer mb.Close(context.WithoutCancel(ctx))
 	sum, err := processMailbox(ctx, g, c, lock, state, mb, opts)
+	// Over POP3 the deletions happen at the end of the session: closing
+	// is part of the work, and its failure is reported.
+	if cerr := mb.Close(context.WithoutCancel(ctx)); cerr != nil && err == nil && sum != nil && sum.Processed > 0 {
+		err = &unusableError{fmt.Errorf("ending the mailbox session, which removes the reports: %w", cerr)}
+		sum.Processed = 0
+	}
 	if sum != nil {
 		printBounces(g, c, sum, opts)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/tidings/tidings/render"
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
+	"github.com/tidings/tidings/sendpool/mailbox"
 	"github.com/tidings/tidings/sendpool/plan"
 	"github.com/tidings/tidings/sendpool/report"
 	"github.com/tidings/tidings/sendpool/smtpclient"
@@ -185,6 +186,13 @@ func campaignWarnings(in *plan.Inputs, n int) []string {
 		// plaintext to a remote host).
 		smtp := smtpclient.ConfigFrom(c.SMTP, "")
 		out = append(out, smtp.Warnings()...)
+	}
+	if c.Mailbox.Configured() {
+		mc := mailbox.ConfigFrom(c.Mailbox, "")
+		out = append(out, mc.Warnings()...)
+		if w := c.Mailbox.SentWarning(n); w != "" {
+			out = append(out, w)
+		}
 	}
 	return out
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/sendpool/journal"
@@ -23,12 +22,15 @@ func openSentCopies(ctx context.Context, g *globalOptions, c *campaign.Campaign,
 	if warn := m.SentWarning(sending); warn != "" {
 		fmt.Fprintln(g.stderr, "warning:", warn)
 	}
-	password := os.Getenv(m.PasswordEnv)
-	if m.Username != "" && password == "" {
-		fmt.Fprintf(g.stderr, "warning: no copies in %s this run: mailbox.password_env: the environment variable %s is empty\n", m.SentFolder, m.PasswordEnv)
+	password, err := secretFromEnv(g, m.Username, m.PasswordEnv, "mailbox.password_env")
+	if err != nil {
+		fmt.Fprintf(g.stderr, "warning: no copies in %s this run (the next send run makes them): %v\n", m.SentFolder, err)
 		return nil, func() {}
 	}
 	mc := mailbox.ConfigFrom(m, password)
+	for _, w := range mc.Warnings() {
+		fmt.Fprintln(g.stderr, "warning:", w)
+	}
 	sent, err := mailbox.OpenSent(ctx, mc)
 	if err != nil {
 		fmt.Fprintf(g.stderr, "warning: no copies in %s this run (the next send run makes them): %v\n", m.SentFolder, err)

@@ -27,8 +27,8 @@ const sniffTimeout = 2 * time.Second
 // far as a second look tells (see sniff). It returns nil for any other
 // failure, and under implicit TLS, whose handshake failure says more.
 func (d *Dialer) notSMTP(ctx context.Context, raw *rawConn, err error) *sendpool.DialError {
-	if d.cfg.Security == campaign.SecurityTLS || raw == nil {
-		return nil
+	if d.cfg.Security == campaign.SecurityTLS || raw == nil || errors.Is(ctx.Err(), context.Canceled) {
+		return nil // a cancelled dial (Ctrl-C) says nothing about the port
 	}
 	heard := raw.heard
 	var hint string
@@ -48,7 +48,7 @@ func (d *Dialer) notSMTP(ctx context.Context, raw *rawConn, err error) *sendpool
 // in: it closed the connection, reset it, or let the setup time out.
 func isSilence(ctx context.Context, err error) bool {
 	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) ||
-		isTimeout(err) || ctx.Err() != nil
+		isTimeout(err) || errors.Is(ctx.Err(), context.DeadlineExceeded)
 }
 
 // silenceHint says what a server that sent no greeting may be, after a

@@ -85,3 +85,29 @@ func listen(t *testing.T, serve func(net.Conn)) string {
 	}()
 	return l.Addr().String()
 }
+
+// TestCancelledDialIsNoDiagnosis: a dial cancelled while it waits for a
+// greeting (Ctrl-C) ends with the cancellation, at once, not with a hint
+// about the port.
+func TestCancelledDialIsNoDiagnosis(t *testing.T) {
+	accepted := make(chan struct{})
+	addr := listen(t, func(c net.Conn) {
+		close(accepted)
+		buf := make([]byte, 1)
+		c.Read(buf) // silent until the client goes
+		c.Close()
+	})
+	host, port, _ := net.SplitHostPort(addr)
+	p, _ := strconv.Atoi(port)
+	d, err := smtpclient.NewDialer(smtpclient.Config{Host: host, Port: p, Security: campaign.SecurityNone, Timeout: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { <-accepted; cancel() }()
+	_, err = d.Dial(ctx)
+	var de *sendpool.DialError
+	if err == nil || errors.As(err, &de) && de.Kind == sendpool.DialNoAnswer {
+		t.Fatalf("got %v, want the cancellation", err)
+	}
+}
