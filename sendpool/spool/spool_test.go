@@ -211,3 +211,32 @@ func TestSpoolFullDisk(t *testing.T) {
 		t.Errorf("files left: %v", ents)
 	}
 }
+
+// TestCleanKeepsUsed: Clean never removes a used generation, not even one
+// that does not read (a later version's, a damaged one): it is the record
+// of what went out. An unused one that does not read goes.
+func TestCleanKeepsUsed(t *testing.T) {
+	s := OpenStore(t.TempDir())
+	writeGeneration(t, s, 20)
+	writeGeneration(t, s, 20)
+	gens, _ := s.Generations()
+	used, unused := gens[1], gens[0] // newest first
+	if err := used.MarkUsed(); err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range []*Generation{used, unused} {
+		fi, _ := os.Stat(g.path(extMsgs))
+		if err := os.Truncate(g.path(extMsgs), fi.Size()-1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Clean(func(*Generation) bool { return false }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(used.path(extMsgs)); err != nil {
+		t.Errorf("the used generation was removed: %v", err)
+	}
+	if _, err := os.Stat(unused.path(extMsgs)); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the unused damaged generation is still there: %v", err)
+	}
+}

@@ -277,6 +277,9 @@ func (s *Store) Create() (*Writer, error) {
 
 // Clean removes the generations cut short and, of the complete ones, those
 // keep does not want (keep sees each complete generation, newest first).
+// A used generation (MarkUsed) is never removed, whether it reads or not:
+// it is the record of what went out, and what a Sent copy still owed is
+// made from.
 func (s *Store) Clean(keep func(*Generation) bool) error {
 	nums, err := s.numbers()
 	if err != nil {
@@ -284,6 +287,9 @@ func (s *Store) Clean(keep func(*Generation) bool) error {
 	}
 	for _, n := range nums {
 		g := &Generation{dir: s.dir, num: n}
+		if g.Used() {
+			continue
+		}
 		if g.load() != nil || keep != nil && !keep(g) {
 			g.remove()
 		}
