@@ -48,7 +48,7 @@ func printCopies(g *globalOptions, c *campaign.Campaign, st plan.CopyStats) {
 	}
 	line := fmt.Sprintf("sent copies: %d in %s", st.Copied, c.Mailbox.SentFolder)
 	if st.Failed > 0 {
-		line += fmt.Sprintf(", %d failed (the next send run tries them again)", st.Failed)
+		line += fmt.Sprintf(", %d not made (the next send run makes them)", st.Failed)
 	}
 	fmt.Fprintln(g.stdout, line)
 }

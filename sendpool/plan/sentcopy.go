@@ -36,7 +36,9 @@ type SentCopies struct {
 	Warn func(error)
 }
 
-// CopyStats counts what the copier did.
+// CopyStats counts what the copier did: Copied copies made (or found
+// made), Failed copies not made this run (they failed, or the run was
+// interrupted or gave up first): the next run makes them.
 type CopyStats struct {
 	Copied, Failed int
 }
@@ -87,16 +89,24 @@ func (pl *Plan) startCopies(ctx context.Context, stateDir string, cfg *SentCopie
 		return nil, err
 	}
 	c := &copier{cfg: *cfg, finder: finder, gen: pl.Spool, cur: cur, wake: make(chan struct{}, 1), stopped: make(chan struct{})}
-	state := pl.decider.state
-	c.taken = cfg.One && state.Copies() > 0
-	for _, e := range state.Entries() {
-		if e.Status == sendpool.StatusSent && e.Result != nil && state.CopyOf(e.MessageID) != journal.CopyDone {
-			c.push(copyJob{row: e.Row, key: e.Key, messageID: e.MessageID, hash: e.Hash, date: e.Result.Finished,
-				begun: state.CopyOf(e.MessageID) == journal.CopyBegun})
-		}
-	}
+	c.owed(pl.decider.state)
 	go c.run(ctx)
 	return c, nil
+}
+
+// owed queues the copies earlier runs owe: those begun first (with
+// sent_copies: one, a copy begun is the one), then the others.
+func (c *copier) owed(state *journal.State) {
+	c.taken = c.cfg.One && state.Copies() > 0
+	entries := state.Entries()
+	for _, begun := range []bool{true, false} {
+		for _, e := range entries {
+			st := state.CopyOf(e.MessageID)
+			if e.Status == sendpool.StatusSent && e.Result != nil && st != journal.CopyDone && (st == journal.CopyBegun) == begun {
+				c.push(copyJob{row: e.Row, key: e.Key, messageID: e.MessageID, hash: e.Hash, date: e.Result.Finished, begun: begun})
+			}
+		}
+	}
 }
 
 // add queues the copy of a delivered message.
@@ -170,8 +180,9 @@ func (c *copier) run(ctx context.Context) {
 			return
 		}
 	}
-	for _, j := range c.retry {
+	for i, j := range c.retry {
 		if ctx.Err() != nil {
+			c.countFailed(len(c.retry) - i)
 			break
 		}
 		if err := c.copy(ctx, copyJob{row: j.row, key: j.key, messageID: j.messageID, hash: j.hash, date: j.date, begun: true}); err != nil {
@@ -179,6 +190,17 @@ func (c *copier) run(ctx context.Context) {
 			c.count(false)
 		}
 	}
+	// Interrupted: what is still queued is made by the next run.
+	c.mu.Lock()
+	c.stats.Failed += len(c.queue)
+	c.queue = nil
+	c.mu.Unlock()
+}
+
+func (c *copier) countFailed(n int) {
+	c.mu.Lock()
+	c.stats.Failed += n
+	c.mu.Unlock()
 }
 
 // copy stores one message's copy, journaled before and after; a copy an
@@ -288,5 +310,7 @@ func (c *copier) finish() CopyStats {
 	c.finder.Close()
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.stats.Failed += len(c.queue) // queued after an interrupted run ended
+	c.queue = nil
 	return c.stats
 }
