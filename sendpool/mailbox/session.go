@@ -62,7 +62,8 @@ func dialIMAP(ctx context.Context, cfg Config) (*session, error) {
 // configured, the greeting, the transcript.
 func (s *session) open(ctx context.Context, tlsCfg *tls.Config) error {
 	var conn net.Conn = s.guard
-	if s.cfg.Security == campaign.SecurityTLS {
+	switch s.cfg.Security {
+	case campaign.SecurityTLS:
 		tc := tls.Client(s.guard, tlsCfg)
 		if err := tc.HandshakeContext(ctx); err != nil {
 			return tlsError(s.cfg.Addr(), s.cfg.Host, err)
@@ -70,8 +71,14 @@ func (s *session) open(ctx context.Context, tlsCfg *tls.Config) error {
 		s.secure = true
 		s.log.note(tls.VersionName(tc.ConnectionState().Version) + " with " + s.cfg.Host)
 		conn = tc
+	case campaign.SecurityStartTLS:
+		tc, err := s.startTLS(ctx, tlsCfg)
+		if err != nil {
+			return err
+		}
+		conn = tc
 	}
-	tap := &tapConn{Conn: conn, log: &wireLog{t: s.log, prefix: "S: "}}
+	tap := &tapConn{Conn: newLiteralConn(conn, s.guard.fail), log: &wireLog{t: s.log, prefix: "S: "}}
 	tap.on.Store(s.log.on())
 	c, err := client.New(tap)
 	tap.on.Store(false)
@@ -87,9 +94,6 @@ func (s *session) open(ctx context.Context, tlsCfg *tls.Config) error {
 		// anyway.)
 		c.SetDebug(imap.NewDebugWriter(&wireLog{t: s.log, prefix: "C: ", client: true}, &wireLog{t: s.log, prefix: "S: "}))
 	}
-	if s.cfg.Security == campaign.SecurityStartTLS {
-		return s.startTLS(tlsCfg)
-	}
 	return nil
 }
 
@@ -101,28 +105,6 @@ func (s *session) greetingError(err error) error {
 		return fmt.Errorf("mailbox: no IMAP greeting from %s within %s (is mailbox.security right for port %d? 993 is tls, 143 starttls): %w", s.cfg.Addr(), s.cfg.Timeout, s.cfg.Port, err)
 	}
 	return fmt.Errorf("mailbox: IMAP greeting from %s: %w", s.cfg.Addr(), err)
-}
-
-// startTLS upgrades the connection with STARTTLS (RFC 2595 3.1) or fails
-// with ErrNoStartTLS: it never goes on in clear. go-imap drops whatever
-// the server sent before the handshake, and the capabilities.
-func (s *session) startTLS(tlsCfg *tls.Config) error {
-	ok, err := s.has("STARTTLS")
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return &TLSError{Addr: s.cfg.Addr(), Why: "STARTTLS is not among the server's capabilities", Err: ErrNoStartTLS}
-	}
-	if err := s.c.StartTLS(tlsCfg); err != nil {
-		if isTLSFailure(err) {
-			return tlsError(s.cfg.Addr(), s.cfg.Host, err)
-		}
-		return &TLSError{Addr: s.cfg.Addr(), Why: "STARTTLS did not succeed (" + err.Error() + ")", Err: ErrNoStartTLS}
-	}
-	s.secure = true
-	s.log.note("TLS (STARTTLS) with " + s.cfg.Host)
-	return nil
 }
 
 // do runs one step: it refuses on a closed session, closes the connection

@@ -82,9 +82,21 @@ func readLines(r *bufio.Reader) ([]string, error) {
 		if line == "." {
 			return lines, nil
 		}
+		if len(lines) == maxListing {
+			return nil, fmt.Errorf("%w: a listing of more than %d lines", errProtocol, maxListing)
+		}
 		lines = append(lines, strings.TrimPrefix(line, "."))
 	}
 }
+
+// maxListing bounds a listing (a maildrop of a million messages is more
+// than any bounce mailbox holds); maxDiscard bounds what readBody reads
+// past its max before it gives up on the session: a server that never
+// ends a message cannot keep the client reading.
+const (
+	maxListing = 1 << 20
+	maxDiscard = 256 << 20
+)
 
 // body collects a message read in pieces, keeping at most max bytes and
 // counting all of them.
@@ -107,7 +119,8 @@ var crlf = []byte("\r\n")
 // undoing byte-stuffing and ending every line in CR LF (a bare LF ends a
 // line too; a CR inside a line is kept). Lines of any length are read in
 // pieces, so memory stays bounded by max: past max bytes the rest is read
-// and discarded, and the error is ErrTooLarge with the session still in step.
+// and discarded, and the error is ErrTooLarge with the session still in
+// step; past max+maxDiscard it is a protocol error that ends the session.
 func readBody(r *bufio.Reader, max int64) ([]byte, int64, error) {
 	b := &body{max: max}
 	atStart, heldCR := true, false
@@ -122,6 +135,9 @@ func readBody(r *bufio.Reader, max int64) ([]byte, int64, error) {
 		}
 		if atStart && whole && string(trimEOL(chunk)) == "." {
 			break
+		}
+		if b.total > max+maxDiscard {
+			return nil, b.total, fmt.Errorf("%w: the message goes on past %d bytes", errProtocol, max+maxDiscard)
 		}
 		if atStart {
 			chunk = bytes.TrimPrefix(chunk, []byte("."))
