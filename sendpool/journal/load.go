@@ -624,8 +624,9 @@ func (s *State) Report() []Result {
 }
 
 // Outcomes counts the recipients (keys) with a delivery on record, and
-// among them those refused for good: what the send guard judges a list
-// by.
+// among them those refused for good: at RCPT or DATA, or bounced later
+// (a hard bounce recorded by tidings bounces). It is what the send guard
+// judges a list by.
 func (s *State) Outcomes() (attempted, refused int) {
 	for _, e := range s.entries {
 		switch e.deliveryStatus() {
@@ -635,6 +636,9 @@ func (s *State) Outcomes() (attempted, refused int) {
 			refused++
 		default:
 			attempted++
+			if e.Feedback != nil && e.Feedback.Kind == FeedbackBounced {
+				refused++ // taken, then bounced for good (tidings bounces)
+			}
 		}
 	}
 	return attempted, refused

@@ -39,11 +39,17 @@ func (g *bounceGuard) add(r sendpool.Result) error {
 	if g.limit <= 0 || g.stopped || r.Attempts == 0 {
 		return nil
 	}
-	if e := g.state.Entry(r.Key); e == nil || e.Attempts == 0 && e.Result == nil {
-		g.attempted++ // not counted from the journal already
+	e := g.state.Entry(r.Key)
+	known := e != nil && (e.Attempts > 0 || e.Result != nil) // counted from the journal already
+	wasRefused := known && e.Status == sendpool.StatusFailed
+	if !known {
+		g.attempted++
 	}
-	if r.Status == sendpool.StatusFailed {
+	switch {
+	case r.Status == sendpool.StatusFailed && !wasRefused:
 		g.refused++
+	case r.Status != sendpool.StatusFailed && wasRefused:
+		g.refused-- // --retry-failed, and it went through this time
 	}
 	return g.check()
 }

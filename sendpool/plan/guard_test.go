@@ -1,0 +1,48 @@
+package plan
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/journal"
+)
+
+// TestBounceGuardCounts: the guard starts from the journal, where hard
+// bounces recorded later count as refused; a recipient retried with
+// --retry-failed is counted once, and no longer refused when it goes
+// through.
+func TestBounceGuardCounts(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	lock, w := openJournal(t, dir)
+	key := func(i int) string { return fmt.Sprintf("u%03d@example.org", i) }
+	for i := range 200 {
+		st := sendpool.StatusSent
+		if i < 10 {
+			st = sendpool.StatusFailed
+		}
+		w.Attempt(ctx, journal.Attempt{Row: i + 2, Key: key(i), MessageID: key(i), Try: 1})
+		w.Result(ctx, journal.Result{Row: i + 2, Key: key(i), Status: st, Attempts: 1})
+	}
+	for i := 190; i < 195; i++ {
+		w.Feedback(ctx, journal.Feedback{ID: fmt.Sprint(i), Row: i + 2, Key: key(i), Recipient: key(i), Kind: journal.FeedbackBounced})
+	}
+	w.Close()
+	lock.Release()
+	state, err := journal.Load(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := newBounceGuard(0.5, state)
+	if g.attempted != 200 || g.refused != 15 {
+		t.Fatalf("from the journal: %d tried, %d refused; want 200 and 15", g.attempted, g.refused)
+	}
+	g.add(sendpool.Result{Key: key(0), Status: sendpool.StatusFailed, Attempts: 1}) // retried, refused again
+	g.add(sendpool.Result{Key: key(1), Status: sendpool.StatusSent, Attempts: 1})   // retried, went through
+	g.add(sendpool.Result{Key: "new@example.org", Status: sendpool.StatusFailed, Attempts: 1})
+	if g.attempted != 201 || g.refused != 15 {
+		t.Errorf("after the retries: %d tried, %d refused; want 201 and 15", g.attempted, g.refused)
+	}
+}
