@@ -664,6 +664,7 @@ func (r *Renderer) evaluate(st *state, row campaign.Row, m *Message) (*parts, er
 	var testFor string
 	if r.test != nil {
 		testFor = r.test.apply(env, &subject, m, r.c.Name, env.from[0].domain)
+		unsub = nil // one click on it would unsubscribe the row's recipient
 	}
 	atts, err := r.rowAttachments(row, fb, m)
 	if err != nil {

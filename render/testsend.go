@@ -11,8 +11,9 @@ import (
 // (no Cc, no Bcc); the row's To and Cc are shown in an X-Tidings-Test-For
 // header; the subject starts with "[TEST] "; and the Message-ID is the
 // test's own, so a bounce of a test message never names a row's message.
-// Everything else (From, bodies, attachments, List-Unsubscribe, DKIM) is
-// what the row's real message has.
+// It has no List-Unsubscribe (a click on it, in a client that offers one,
+// would unsubscribe the row's recipient); everything else (From, bodies,
+// attachments, DKIM) is what the row's real message has.
 type TestSend struct {
 	// To are the test addresses: an address list, ',' or ';' between
 	// addresses.

@@ -15,7 +15,8 @@ import (
 // row's recipients in X-Tidings-Test-For, has "[TEST] " before its subject
 // and a Message-ID of its own; the body is the row's.
 func TestTestSend(t *testing.T) {
-	yaml := yamlWith(map[string]string{"to": `"{{.name}} <{{.email}}>"`, "cc": `"{{.cc}}"`, "bcc": `"audit@acme.example"`, "subject": `"Invoice for {{.name}}"`})
+	yaml := yamlWith(map[string]string{"to": `"{{.name}} <{{.email}}>"`, "cc": `"{{.cc}}"`, "bcc": `"audit@acme.example"`, "subject": `"Invoice for {{.name}}"`,
+		"unsubscribe": `{url: "https://acme.example/u?e={{.email | urlquery}}", one_click: true}`})
 	files := map[string]string{"body.txt": "Dear {{.name}}\n"}
 	e := setup(t, yaml, files, []string{"email", "name", "cc"})
 	r := row(2, "email", "ann@example.org", "name", "Ann Lee", "cc", "boss@example.org; 张三@例子.中国")
@@ -61,6 +62,9 @@ func TestTestSend(t *testing.T) {
 	}
 	if m.MessageID == real.MessageID || h.Get("Message-ID") != "<"+m.MessageID+">" {
 		t.Errorf("Message-ID %q, real %q: want its own", m.MessageID, real.MessageID)
+	}
+	if h.Get("List-Unsubscribe") != "" || h.Get("List-Unsubscribe-Post") != "" || !bytes.Contains(real.Data, []byte("List-Unsubscribe:")) {
+		t.Errorf("a test message must carry no List-Unsubscribe (the real one does: %v)", bytes.Contains(real.Data, []byte("List-Unsubscribe:")))
 	}
 	body, _ := io.ReadAll(msg.Body)
 	if !bytes.Contains(body, []byte("Dear Ann Lee")) {

@@ -188,13 +188,16 @@ func (s *scanner) decode(b []byte) (Record, bool) {
 		rec.Result = &s.resL.Result
 	case "feedback":
 		s.fbL = feedbackLine{}
-		if json.Unmarshal(b, &s.fbL) != nil || !s.fbL.Kind.valid() {
-			return Record{}, false
+		if json.Unmarshal(b, &s.fbL) != nil || !s.fbL.Kind.valid() || s.fbL.ID == "" {
+			return Record{}, false // as Load
+		}
+		if s.fbL.NormKey == "" {
+			s.fbL.NormKey = NormalizeKey(s.fbL.Key)
 		}
 		rec.Feedback = &s.fbL.Feedback
 	case "test":
 		s.testL = testLine{Status: recordStatus(NoStatus)}
-		if json.Unmarshal(b, &s.testL) != nil || sendpool.Status(s.testL.Status) == NoStatus {
+		if json.Unmarshal(b, &s.testL) != nil || sendpool.Status(s.testL.Status) == NoStatus || s.testL.MessageID == "" {
 			return Record{}, false
 		}
 		s.testL.TestSend.Status = sendpool.Status(s.testL.Status)
