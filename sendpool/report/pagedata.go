@@ -242,7 +242,7 @@ func (b *pageBuilder) row(r *Row) error {
 	ds := &b.domains.stats[b.domains.id(domainOf(r.Key, r.To))]
 	ds.n++
 	ds.byStatus[min(slot, statusSlots-1)]++
-	if !isDecision(r.Status) {
+	if !isDecision(r.Status) && !isFeedback(r.Status) {
 		ec := r.EnhancedCode.String()
 		b.replies.add(replyKey{int(r.Code), ec, classOf(r.Status, int(r.Code), ec, r.Detail)}, r.Detail, true)
 	}
@@ -260,6 +260,13 @@ func tryTime(r *Row) (time.Time, bool) {
 	}
 	t, err := time.Parse(time.RFC3339, cmp.Or(r.FinishedAt, r.StartedAt))
 	return t, err == nil
+}
+
+// isFeedback reports whether s comes from a report that came back after
+// delivery (tidings bounces): its code is the report's, no server reply
+// to a try.
+func isFeedback(s sendpool.Status) bool {
+	return s == sendpool.StatusBounced || s == sendpool.StatusSoftBounce || s == sendpool.StatusComplained
 }
 
 // isDecision reports whether s is decided without a reply: invalid,

@@ -508,10 +508,15 @@
     var folded = D.domains.length > FOLD + 2;
     D.domains.forEach(function (d, i) {
       var tr = el('tr', (d.others ? '' : 'click') + (folded && i >= FOLD && !d.others ? ' folded' : ''));
-      var sent = d.s.sent || 0;
+      // Sent: the server took it (bounces and complaints came later).
+      var sent = 0;
       var notSent = 0;
       Object.keys(d.s).forEach(function (k) {
-        if (k !== 'sent' && k !== 'duplicate' && k !== 'suppressed') { notSent += d.s[k]; }
+        if (k === 'sent' || k === 'bounced' || k === 'soft-bounce' || k === 'complained') {
+          sent += d.s[k];
+        } else if (k !== 'duplicate' && k !== 'suppressed') {
+          notSent += d.s[k];
+        }
       });
       tr.appendChild(el('td', 'text', domainName(d)));
       tr.appendChild(el('td', 'num', fmtInt(d.n)));
