@@ -62,7 +62,7 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 	sum.WriteText(g.stdout)
 	fmt.Fprintf(g.stdout, "report: %s (report.csv and report.json beside it)\n", pagePath(c))
 	if !sum.OK() {
-		return notSent(sum, false)
+		return notSent(sum, false, false)
 	}
 	return nil
 }

@@ -370,7 +370,7 @@ func printSpool(g *globalOptions, pl *plan.Plan) {
 func sendOutcome(g *globalOptions, pl *plan.Plan, sum report.Summary, allow plan.Allowance) error {
 	switch {
 	case !sum.OK():
-		return notSent(sum, pl.ToSend == 0)
+		return notSent(sum, pl.ToSend == 0, allow.Capped && allow.N < pl.ToSend)
 	case pl.Partial() > 0:
 		fmt.Fprintf(g.stdout, "%s some recipients while the server deferred others; run send again to deliver to those only\n", report.Plural(pl.Partial(), "message")+" reached")
 		return errSomeNotSent
@@ -388,7 +388,7 @@ func (e *notSentError) Is(target error) bool { return target == errSomeNotSent }
 
 // notSent says which recipients are not sent and what to do about each
 // kind; nothingLeft: this run had nothing to send.
-func notSent(sum report.Summary, nothingLeft bool) error {
+func notSent(sum report.Summary, nothingLeft, capped bool) error {
 	var parts, todo []string
 	for _, k := range []struct {
 		st   sendpool.Status
@@ -400,6 +400,9 @@ func notSent(sum report.Summary, nothingLeft bool) error {
 		{sendpool.StatusUnknown, "--resend-unknown sends the unknown again (they may get two copies)"},
 		{sendpool.StatusNotAttempted, "run send again for the not-attempted"},
 	} {
+		if k.st == sendpool.StatusNotAttempted && capped {
+			k.todo = "daily_cap holds the not-attempted back: run send again once the next slot opens (above)"
+		}
 		if n := sum.Count(k.st); n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n, k.st))
 			todo = append(todo, k.todo)

@@ -12,6 +12,9 @@ import (
 // split into several strings of one record, as RFC 1035 3.3.14 has it).
 func printDKIM(g *globalOptions, s *dkim.Signer, records bool) {
 	if s == nil {
+		if records {
+			fmt.Fprintln(g.stdout, "dkim: the campaign has no dkim: section, so no DNS record to publish")
+		}
 		return
 	}
 	for _, r := range s.Records() {

@@ -121,8 +121,17 @@ func writeTLS(w io.Writer, st tls.ConnectionState, cfg *Config) {
 	if cfg.InsecureSkipVerify {
 		verified = "NOT verified (smtp.insecure_skip_verify)"
 	}
-	fmt.Fprintf(w, "certificate: %s, issued by %s, valid until %s (%d days left), %s\n",
-		leaf.Subject, leaf.Issuer, leaf.NotAfter.UTC().Format(time.DateOnly), int(left.Hours()/24), verified)
+	days := fmt.Sprintf("%d days left", int(left.Hours()/24))
+	switch d := int(left.Hours() / 24); {
+	case left < 0:
+		days = "expired"
+	case d == 0:
+		days = "less than a day left"
+	case d == 1:
+		days = "1 day left"
+	}
+	fmt.Fprintf(w, "certificate: %s, issued by %s, valid until %s (%s), %s\n",
+		leaf.Subject, leaf.Issuer, leaf.NotAfter.UTC().Format(time.DateOnly), days, verified)
 	if left < 14*24*time.Hour {
 		fmt.Fprintln(w, "warning: the certificate expires in less than two weeks")
 	}
