@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/render"
@@ -100,4 +101,19 @@ func hasHave(n int, noun string) string {
 		return report.Plural(n, noun) + " has"
 	}
 	return report.Plural(n, noun) + " have"
+}
+
+// isRowProblem reports whether err is a row's problem.
+func isRowProblem(err error) bool {
+	_, ok := errors.AsType[*campaign.RowError](err)
+	return ok
+}
+
+// nextSlot says when the daily cap lets the next message go ("" when it
+// does now).
+func nextSlot(next time.Time) string {
+	if next.IsZero() {
+		return ""
+	}
+	return "; the next slot opens at " + next.Local().Format(time.RFC3339)
 }

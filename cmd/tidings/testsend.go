@@ -9,28 +9,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/render"
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/plan"
 	"github.com/tidings/tidings/sendpool/report"
 )
-
-// isRowProblem reports whether err is a row's problem.
-func isRowProblem(err error) bool {
-	_, ok := errors.AsType[*campaign.RowError](err)
-	return ok
-}
-
-// nextSlot says when the daily cap lets the next message go ("" when it
-// does now).
-func nextSlot(next time.Time) string {
-	if next.IsZero() {
-		return ""
-	}
-	return "; the next slot opens at " + next.Local().Format(time.RFC3339)
-}
 
 // errTestNotSent says some test messages were not accepted; exit code 1.
 var errTestNotSent = errors.New("some test messages were not sent")

@@ -16,15 +16,17 @@ import (
 	"github.com/tidings/tidings/campaign"
 )
 
-// DefaultDKIMHeaders are the header fields signed when the campaign names
-// none: those RFC 6376 5.4.1 recommends that tidings writes, and the RFC 8058
-// one-click headers, which receivers only honour when signed. Fields a
-// message lacks are still named in h=, so they cannot be added later
-// (RFC 6376 5.4.2).
-var DefaultDKIMHeaders = []string{
-	"From", "Reply-To", "Subject", "Date", "To", "Cc", "Message-ID",
-	"MIME-Version", "Content-Type", "List-Id",
-	"List-Unsubscribe", "List-Unsubscribe-Post",
+// DefaultDKIMHeaders returns the header fields signed when the campaign
+// names none: those RFC 6376 5.4.1 recommends that tidings writes, and the
+// RFC 8058 one-click headers, which receivers only honour when signed.
+// Fields a message lacks are still named in h=, so they cannot be added
+// later (RFC 6376 5.4.2). Each call returns a new slice.
+func DefaultDKIMHeaders() []string {
+	return []string{
+		"From", "Reply-To", "Subject", "Date", "To", "Cc", "Message-ID",
+		"MIME-Version", "Content-Type", "List-Id",
+		"List-Unsubscribe", "List-Unsubscribe-Post",
+	}
 }
 
 // Signer signs rendered messages with DKIM (RFC 6376, relaxed/relaxed,

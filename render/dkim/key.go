@@ -71,7 +71,7 @@ func newKey(c *campaign.Campaign, d campaign.DKIM, name string) (*key, error) {
 // included and, with one-click unsubscribe, both List-Unsubscribe fields.
 func signedHeaders(names []string, oneClick bool, entry string) ([]string, error) {
 	if len(names) == 0 {
-		names = DefaultDKIMHeaders
+		names = DefaultDKIMHeaders()
 	}
 	headers := make([]string, len(names))
 	has := map[string]bool{}
