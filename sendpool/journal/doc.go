@@ -30,6 +30,14 @@
 // one of sendpool's status names, except that a message left for the next
 // run (sendpool.StatusDeferred) is written "temporary", as it always was.
 //
+// Three more record types come from other commands, each in a run of its
+// own: "feedback" (tidings bounces: a bounce, complaint or unsubscribe
+// request about a sent recipient, known by its id so none is recorded
+// twice; see [Feedback]), "test" (send --test: a test message, which counts
+// towards the daily cap and is no delivery; see [TestSend]) and "copy" (a
+// copy of a delivered message put into the mailbox's Sent folder, written
+// before and after it is made; see [Copy]).
+//
 // # Durability
 //
 // [Writer.Attempt] and [Writer.Result] return only after their line has been

@@ -1,0 +1,16 @@
+// Package bounces matches what comes back to a campaign's mailbox to the
+// messages it sent, and records it: delivery status notifications (RFC
+// 3464) and the plain-text bounces sendpool/mailbox/feedback recognises,
+// complaint reports (RFC 5965, with the redacted recipients of RFC 6590),
+// and mail to the campaign's unsubscribe.mailto address.
+//
+// A report is matched by the original Message-ID it quotes, by the
+// envelope id (RFC 3461 ENVID, which tidings sets to the Message-ID), and,
+// when it names no message tidings made, by the recipient's address
+// (Index). Process writes one journal feedback record per matched
+// recipient (never twice: records are known by report and recipient), and
+// appends hard bounces, complaints and unsubscribe requests to the
+// campaign's suppression list; it moves or deletes the processed reports
+// only when asked, and only after recording them. Nothing here speaks a
+// mail protocol: the Mailbox interface is what it needs of one.
+package bounces
