@@ -26,6 +26,9 @@ func TestImportsFlowOneWay(t *testing.T) {
 		{"./journal", []string{mod + "sendpool/report", mod + "sendpool/plan", mod + "sendpool/smtpclient"}},
 		{"./report", []string{mod + "sendpool/plan", mod + "sendpool/smtpclient", "github.com/emersion/go-smtp"}},
 		{"./mailbox/...", []string{mod + "sendpool/smtpclient", "github.com/emersion/go-smtp"}},
+		// The send plan knows the mailbox only as its Copier interface.
+		{"./plan", []string{mod + "sendpool/mailbox", mod + "sendpool/bounces", "github.com/emersion/go-imap"}},
+		{"./bounces", []string{mod + "sendpool/smtpclient", mod + "sendpool/plan", "github.com/emersion/go-smtp"}},
 	} {
 		out, err := exec.Command("go", "list", "-deps", tc.pkg).CombinedOutput()
 		if err != nil {
