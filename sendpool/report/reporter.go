@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"iter"
 	"os"
 	"path/filepath"
 	"sync"
@@ -52,9 +53,9 @@ type Reporter struct {
 	log     *os.File
 	logBuf  *bufio.Writer
 	logSize int64
-	rec     []byte  // the record being appended
-	at      []int64 // row → offset+1 of its latest line in the log; 0: none
-	zero    []Row   // lines without a row number, in order
+	rec     []byte   // the record being appended
+	at      rowIndex // row → offset+1 of its latest line in the log; 0: none
+	zero    []Row    // lines without a row number, in order
 	dirty   int
 	last    time.Time
 	// cost is how long the last rewrite took.
@@ -122,10 +123,7 @@ func (r *Reporter) append(row Row) error {
 		return nil
 	}
 	r.rec = appendLogRecord(r.rec[:0], &row)
-	for len(r.at) <= row.Row {
-		r.at = append(r.at, make([]int64, max(len(r.at), 1024))...)
-	}
-	r.at[row.Row] = r.logSize + 1
+	r.at.set(row.Row, r.logSize+1)
 	n, err := r.logBuf.Write(r.rec)
 	r.logSize += int64(n)
 	if err != nil {
@@ -182,7 +180,7 @@ func (r *Reporter) each(fn func(Row) error) (Summary, error) {
 		}
 	}
 	win := logWindow{f: r.log, size: r.logSize}
-	for row, at := range r.at {
+	for row, at := range r.at.all() {
 		if at == 0 {
 			continue
 		}
@@ -244,4 +242,36 @@ func (r *Reporter) Close() error {
 	err := os.Remove(r.log.Name())
 	r.log = nil
 	return err
+}
+
+// rowIndex maps a row number to an int64, in chunks of rowIndexChunk rows
+// made as rows come: growing never copies (nor holds old and new arrays
+// side by side, as appending to one slice would at a million rows).
+type rowIndex [][]int64
+
+const rowIndexChunk = 16 << 10
+
+func (x *rowIndex) set(row int, v int64) {
+	c := row / rowIndexChunk
+	for len(*x) <= c {
+		*x = append(*x, nil)
+	}
+	if (*x)[c] == nil {
+		(*x)[c] = make([]int64, rowIndexChunk)
+	}
+	(*x)[c][row%rowIndexChunk] = v
+}
+
+// all yields every row up to the last chunk's end with its value (0 where
+// none was set), in row order.
+func (x rowIndex) all() iter.Seq2[int, int64] {
+	return func(yield func(int, int64) bool) {
+		for c, chunk := range x {
+			for i, v := range chunk {
+				if !yield(c*rowIndexChunk+i, v) {
+					return
+				}
+			}
+		}
+	}
 }
