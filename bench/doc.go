@@ -12,12 +12,20 @@
 //     loopback and behind a Proxy adding 10 ms and 50 ms of round-trip time
 //     (messages per round trip for one connection), against a bare
 //     pipelined client (BareSend) and the pool in process without and with
-//     the journal and the report, to show where the time goes; and the CPU
-//     time a message costs send, the sink and the bare client, with the
-//     rate the cores can carry at send's cost (see reportCPU);
+//     the journal and the report, to show where the time goes; send's
+//     bound (check of the same campaign, then delivery at the bare client's
+//     pace: what send would take were its delivery as fast as the bare
+//     client) and send against it; and the CPU time a message costs send,
+//     the sink and the bare client, with the rate the cores can carry at
+//     send's cost (see reportCPU);
 //   - BenchmarkSheetMemory: peak memory of check over a 1,000,000-row CSV and
 //     a 200,000-row XLSX shaped like Excel's output, against excelize's bare
 //     Rows() loop, and that no temporary file is left behind;
+//   - BenchmarkSendMemory: peak memory of tidings send of the newsletter
+//     to 10,000, 300,000 and 1,000,000 recipients (loopback, 8
+//     connections), each a fresh campaign whose every row is spooled, and
+//     the state folder it leaves: bytes a recipient, split into the spool,
+//     the journal, report.csv, report.json and the report page;
 //   - BenchmarkReportPage: the report page of a made-up 100,000-recipient
 //     campaign in two runs: WritePage's time, memory and files, and how long
 //     headless Chromium takes to show it from disk (charts, the first page of

@@ -132,6 +132,35 @@ func TestDeduper(t *testing.T) {
 	}
 }
 
+// TestDeduperGrows: across the table's growth every key's first row is
+// kept, every repeat is found (in any case and spacing), and the table
+// stays at most 7/8 full and within 21 bytes a key.
+func TestDeduperGrows(t *testing.T) {
+	const n = 200_000
+	d := NewDeduper()
+	for i := range n {
+		if detail, dup := d.Check(i+2, fmt.Sprintf("user%d@example.org", i)); dup {
+			t.Fatalf("row %d: a new key taken as a %s", i+2, detail)
+		}
+	}
+	for i := 0; i < n; i += 997 {
+		detail, dup := d.Check(n+i+2, fmt.Sprintf(" USER%d@Example.org ", i))
+		if want := fmt.Sprintf("duplicate of row %d", i+2); !dup || detail != want {
+			t.Fatalf("repeat of row %d: %q, %v; want %q", i+2, detail, dup, want)
+		}
+	}
+	keys, slots := 0, 0
+	for i := range d.shards {
+		keys, slots = keys+d.shards[i].n, slots+len(d.shards[i].hashes)
+	}
+	if keys != n || keys > slots/8*7 {
+		t.Errorf("%d keys in %d slots", keys, slots)
+	}
+	if perKey := float64(12*slots) / n; perKey > 21 {
+		t.Errorf("%.1f bytes a key", perKey)
+	}
+}
+
 // TestRecordStatus: the file's status words read back as the statuses
 // they were written from; deferred is "temporary" in the file, and
 // anything else is refused.

@@ -1,8 +1,6 @@
 package journal
 
 import (
-	"hash/maphash"
-
 	"github.com/tidings/tidings/sendpool"
 
 	"crypto/sha256"
@@ -166,37 +164,4 @@ func NewAttempt(m *render.Message, try int, t time.Time) Attempt {
 		Try:       try,
 		Time:      t,
 	}
-}
-
-// Deduper finds rows whose recipient key an earlier row already has, keys
-// compared as NormalizeKey gives them. It is the one duplicate rule of
-// check, preview, send and report. It keeps a 64-bit hash of each key with
-// the row that had it first, not the key, so a million rows take some tens
-// of megabytes; two different keys with the same hash (odds about 1 in
-// 10^7 for a million keys) would make the later one a duplicate. Feed it
-// the rows in sheet order. It is not safe for concurrent use.
-type Deduper struct {
-	seed  maphash.Seed
-	first map[uint64]int32
-}
-
-// NewDeduper returns an empty Deduper.
-func NewDeduper() *Deduper {
-	return &Deduper{seed: maphash.MakeSeed(), first: make(map[uint64]int32)}
-}
-
-// Check records row's key and, when an earlier row has the same normalized
-// key, returns the detail "duplicate of row N" (N being that earlier row)
-// and true. Empty keys are never duplicates (they are invalid rows).
-func (d *Deduper) Check(row int, key string) (detail string, dup bool) {
-	k := NormalizeKey(key)
-	if k == "" {
-		return "", false
-	}
-	h := maphash.String(d.seed, k)
-	if first, ok := d.first[h]; ok {
-		return fmt.Sprintf("duplicate of row %d", first), true
-	}
-	d.first[h] = int32(row)
-	return "", false
 }

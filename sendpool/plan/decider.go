@@ -30,6 +30,8 @@ type Fate struct {
 // rows in sheet order; it is not safe for concurrent use (render.Each
 // calls back from one goroutine).
 type Decider struct {
+	// dupes is nil once a Plan's preflight ended: Decide and duplicate
+	// are for the preflight only.
 	dupes *journal.Deduper
 	// supp is nil when the campaign has no suppression list.
 	supp   *campaign.Suppression

@@ -76,6 +76,10 @@ func Preflight(ctx context.Context, in *Inputs, state *journal.State, opts Optio
 	if err != nil {
 		return nil, err
 	}
+	// The duplicates are in the spool's row records now, and nothing
+	// after the preflight asks for them: let the keys' hashes go before
+	// delivery (tens of megabytes for a million rows).
+	pl.decider.dupes = nil
 	return pl, cleanSpool(opts.Store, pl.Spool)
 }
 

@@ -2,9 +2,9 @@ package report
 
 import (
 	"bufio"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"os"
 	"path/filepath"
 	"sync"
@@ -27,7 +27,8 @@ type ReporterOptions struct {
 }
 
 // logFile is where a Reporter keeps the lines it was given until Close:
-// one JSON line per line given, the latest for a row standing.
+// one record per line given (see logrecord.go), the latest for a row
+// standing.
 const logFile = ".report.log"
 
 // errReporterClosed is returned by a Reporter's reads after Close.
@@ -39,9 +40,10 @@ var errReporterClosed = errors.New("report: the reporter is closed")
 // earlier one (seed rows as not-attempted, then add their outcomes).
 //
 // It holds no report line in memory: each goes to a log file beside the
-// report, and a rewrite reads every row's latest line back, in row order,
-// into new files. What it keeps is the place of each row's latest line,
-// 8 bytes a sheet row. It is safe for concurrent use; the caller closes
+// report, and a rewrite reads every row's latest line back, in row order
+// (through a window of the file: a send's results come nearly in row
+// order), into new files. What it keeps is the place of each row's latest
+// line, 8 bytes a sheet row. It is safe for concurrent use; the caller closes
 // it, which removes the log.
 type Reporter struct {
 	dir  string
@@ -51,8 +53,9 @@ type Reporter struct {
 	log     *os.File
 	logBuf  *bufio.Writer
 	logSize int64
-	at      []int64 // row → offset+1 of its latest line in the log; 0: none
-	zero    []Row   // lines without a row number, in order
+	rec     []byte   // the record being appended
+	at      rowIndex // row → offset+1 of its latest line in the log; 0: none
+	zero    []Row    // lines without a row number, in order
 	dirty   int
 	last    time.Time
 	// cost is how long the last rewrite took.
@@ -119,15 +122,9 @@ func (r *Reporter) append(row Row) error {
 		r.zero = append(r.zero, row)
 		return nil
 	}
-	js, err := json.Marshal(row)
-	if err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
-	for len(r.at) <= row.Row {
-		r.at = append(r.at, make([]int64, max(len(r.at), 1024))...)
-	}
-	r.at[row.Row] = r.logSize + 1
-	n, err := r.logBuf.Write(append(js, '\n'))
+	r.rec = appendLogRecord(r.rec[:0], &row)
+	r.at.set(row.Row, r.logSize+1)
+	n, err := r.logBuf.Write(r.rec)
 	r.logSize += int64(n)
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
@@ -182,12 +179,12 @@ func (r *Reporter) each(fn func(Row) error) (Summary, error) {
 			return sum, err
 		}
 	}
-	var buf []byte
-	for row, at := range r.at {
+	win := logWindow{f: r.log, size: r.logSize}
+	for row, at := range r.at.all() {
 		if at == 0 {
 			continue
 		}
-		line, err := r.readLine(at-1, &buf)
+		line, err := win.record(at - 1)
 		if err != nil {
 			return sum, err
 		}
@@ -197,38 +194,6 @@ func (r *Reporter) each(fn func(Row) error) (Summary, error) {
 		}
 	}
 	return sum, nil
-}
-
-// readLine reads the log's line at off.
-func (r *Reporter) readLine(off int64, buf *[]byte) (Row, error) {
-	var row Row
-	for size := 512; ; size *= 2 {
-		if cap(*buf) < size {
-			*buf = make([]byte, size)
-		}
-		b := (*buf)[:min(int64(size), r.logSize-off)]
-		if _, err := r.log.ReadAt(b, off); err != nil {
-			return row, fmt.Errorf("report: reading %s: %w", r.log.Name(), err)
-		}
-		if i := indexNewline(b); i >= 0 {
-			if err := json.Unmarshal(b[:i], &row); err != nil {
-				return row, fmt.Errorf("report: %s: %w", r.log.Name(), err)
-			}
-			return row, nil
-		}
-		if int64(len(b)) == r.logSize-off {
-			return row, fmt.Errorf("report: %s: a line without its end", r.log.Name())
-		}
-	}
-}
-
-func indexNewline(b []byte) int {
-	for i, c := range b {
-		if c == '\n' {
-			return i
-		}
-	}
-	return -1
 }
 
 // Each calls fn with every row's latest line, in row order (the lines
@@ -277,4 +242,36 @@ func (r *Reporter) Close() error {
 	err := os.Remove(r.log.Name())
 	r.log = nil
 	return err
+}
+
+// rowIndex maps a row number to an int64, in chunks of rowIndexChunk rows
+// made as rows come: growing never copies (nor holds old and new arrays
+// side by side, as appending to one slice would at a million rows).
+type rowIndex [][]int64
+
+const rowIndexChunk = 16 << 10
+
+func (x *rowIndex) set(row int, v int64) {
+	c := row / rowIndexChunk
+	for len(*x) <= c {
+		*x = append(*x, nil)
+	}
+	if (*x)[c] == nil {
+		(*x)[c] = make([]int64, rowIndexChunk)
+	}
+	(*x)[c][row%rowIndexChunk] = v
+}
+
+// all yields every row up to the last chunk's end with its value (0 where
+// none was set), in row order.
+func (x rowIndex) all() iter.Seq2[int, int64] {
+	return func(yield func(int, int64) bool) {
+		for c, chunk := range x {
+			for i, v := range chunk {
+				if !yield(c*rowIndexChunk+i, v) {
+					return
+				}
+			}
+		}
+	}
 }

@@ -91,7 +91,11 @@ func newWriter(g *Generation, create CreateFunc) (*Writer, error) {
 	if create == nil {
 		create = createFile
 	}
-	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(1), zstd.WithLowerEncoderMem(true))
+	// A window of frameBytes reaches back over a whole frame (a frame
+	// closes once it holds frameBytes), and its history takes half the
+	// level's default 8 MB.
+	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(1), zstd.WithLowerEncoderMem(true),
+		zstd.WithWindowSize(frameBytes))
 	if err != nil {
 		return nil, fmt.Errorf("spool: %w", err)
 	}
