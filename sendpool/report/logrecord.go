@@ -139,12 +139,17 @@ type logWindow struct {
 func (w *logWindow) record(off int64) (Row, error) {
 	b := w.at(off)
 	n, err := logRecordSize(b)
-	if err == nil && (n == 0 || n > len(b)) {
+	// At most two refills: one when the window lacks the record's length
+	// (off outside it, or the length cut at its end; n is 0), then one
+	// for a record longer than the window holds from off.
+	for refills := 0; err == nil && (n == 0 || n > len(b)); refills++ {
+		if refills == 2 {
+			err = errLogRecord
+			break
+		}
 		if err = w.fill(off, n); err == nil {
 			b = w.at(off)
-			if n, err = logRecordSize(b); err == nil && (n == 0 || n > len(b)) {
-				err = errLogRecord
-			}
+			n, err = logRecordSize(b)
 		}
 	}
 	var r Row
