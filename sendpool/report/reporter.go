@@ -123,12 +123,13 @@ func (r *Reporter) append(row Row) error {
 		return nil
 	}
 	r.rec = appendLogRecord(r.rec[:0], &row)
-	r.at.set(row.Row, r.logSize+1)
+	at := r.logSize
 	n, err := r.logBuf.Write(r.rec)
 	r.logSize += int64(n)
 	if err != nil {
-		return fmt.Errorf("report: %w", err)
+		return fmt.Errorf("report: %w", err) // the row keeps its earlier line
 	}
+	r.at.set(row.Row, at+1)
 	return nil
 }
 

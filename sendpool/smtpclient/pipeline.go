@@ -156,7 +156,7 @@ func newPipeConn(s *smtpConn) *pipeConn {
 		d:       s.d,
 		raw:     s.raw,
 		nc:      s.nc,
-		r:       textproto.NewReader(bufio.NewReaderSize(s.nc, 4096)),
+		r:       textproto.NewReader(bufio.NewReaderSize(&lineLimitReader{r: s.nc, limit: maxReplyLine}, 4096)),
 		tr:      s.tr,
 		timeout: s.d.cfg.timeout(),
 		lmtp:    s.lmtp,

@@ -136,8 +136,8 @@ func (s *smtpConn) Send(ctx context.Context, tx *sendpool.Tx) (*sendpool.Deliver
 	if err != nil {
 		return d, s.replyError(err)
 	}
-	d.Reply = sendpool.SMTPError{Command: ".", Code: 250, Message: resp.StatusText}
-	if ec, rest, ok := splitEnhanced(resp.StatusText); ok {
+	d.Reply = sendpool.SMTPError{Command: ".", Code: 250, Message: clipReply(resp.StatusText)}
+	if ec, rest, ok := splitEnhanced(d.Reply.Message); ok {
 		d.Reply.EnhancedCode, d.Reply.Message = ec, rest
 	}
 	return d, nil
@@ -174,8 +174,8 @@ func (s *smtpConn) finishLMTP(d *sendpool.Delivery, w *smtp.DataCommand) (*sendp
 			accepted++
 			answered++
 			if d.Reply.Code == 0 {
-				d.Reply = sendpool.SMTPError{Command: ".", Code: 250, Message: resp.StatusText}
-				if ec, rest, ok := splitEnhanced(resp.StatusText); ok {
+				d.Reply = sendpool.SMTPError{Command: ".", Code: 250, Message: clipReply(resp.StatusText)}
+				if ec, rest, ok := splitEnhanced(d.Reply.Message); ok {
 					d.Reply.EnhancedCode, d.Reply.Message = ec, rest
 				}
 			}

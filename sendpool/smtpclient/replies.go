@@ -3,10 +3,12 @@ package smtpclient
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/textproto"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/emersion/go-smtp"
 
@@ -23,7 +25,26 @@ func fromSMTP(command string, err error) (*sendpool.SMTPError, bool) {
 	if se.EnhancedCode == smtp.NoEnhancedCode || se.EnhancedCode == smtp.EnhancedCodeNotSet {
 		ec = sendpool.EnhancedCode{}
 	}
-	return &sendpool.SMTPError{Command: command, Code: se.Code, EnhancedCode: ec, Message: se.Message}, true
+	return &sendpool.SMTPError{Command: command, Code: se.Code, EnhancedCode: ec, Message: clipReply(se.Message)}, true
+}
+
+// maxReplyText is the most of a reply's text kept (RFC 5321 4.5.3.1.5
+// allows 512 octets a line; real servers send a few lines). A reply text
+// goes into the journal, the report and the report page, so a server
+// cannot make them grow without bound.
+const maxReplyText = 4096
+
+// clipReply returns msg cut to maxReplyText bytes, between characters,
+// saying how much was cut.
+func clipReply(msg string) string {
+	if len(msg) <= maxReplyText {
+		return msg
+	}
+	cut := maxReplyText
+	for cut > 0 && !utf8.RuneStart(msg[cut]) {
+		cut--
+	}
+	return msg[:cut] + fmt.Sprintf(" [%d more bytes cut]", len(msg)-cut)
 }
 
 // splitEnhanced splits "2.0.0 OK queued" into the code and the rest.
@@ -42,6 +63,7 @@ func splitEnhanced(s string) (sendpool.EnhancedCode, string, bool) {
 // replyError makes the *sendpool.SMTPError for a reply, taking an enhanced
 // status code (RFC 3463) off the text of each line, as go-smtp does.
 func replyError(command string, code int, msg string) *sendpool.SMTPError {
+	msg = clipReply(msg)
 	se := &sendpool.SMTPError{Command: command, Code: code, Message: msg}
 	if ec, rest, ok := splitEnhanced(msg); ok {
 		// Continuation lines repeat the code: keep it once.
@@ -60,4 +82,33 @@ func isNetError(err error) bool {
 	var pe textproto.ProtocolError
 	return errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
 		errors.Is(err, net.ErrClosed) || errors.As(err, &pe) || errors.Is(err, context.Canceled)
+}
+
+// lineLimitReader fails a read once a line from the server runs past
+// limit bytes, with go-smtp's smtp.ErrTooLongLine, so the pipelined
+// transport holds replies to the bound go-smtp's client (the plain
+// transport) holds them to. Written here because go-smtp's own is not
+// exported.
+type lineLimitReader struct {
+	r     io.Reader
+	limit int
+	line  int // bytes of the current line so far
+}
+
+// maxReplyLine is go-smtp's client limit: twice RFC 5321's 512 octets
+// (4.5.3.1.5), and then some.
+const maxReplyLine = 2000
+
+func (l *lineLimitReader) Read(b []byte) (int, error) {
+	n, err := l.r.Read(b)
+	for _, c := range b[:n] {
+		l.line++
+		if c == '\n' {
+			l.line = 0
+		}
+		if l.line > l.limit {
+			return 0, smtp.ErrTooLongLine
+		}
+	}
+	return n, err
 }

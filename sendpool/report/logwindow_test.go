@@ -13,7 +13,7 @@ import (
 
 // A record larger than the window read with a cold window (nothing of it
 // in the window yet).
-func TestReviewLogWindowColdHugeRecord(t *testing.T) {
+func TestLogWindowColdHugeRecord(t *testing.T) {
 	for _, size := range []int{logWindowSize - logWindowBack - 200, logWindowSize - logWindowBack + 200, 3 * logWindowSize} {
 		path := filepath.Join(t.TempDir(), "log")
 		r := fullRow(2, strings.Repeat("d", size))
@@ -30,7 +30,7 @@ func TestReviewLogWindowColdHugeRecord(t *testing.T) {
 }
 
 // A big record whose length prefix straddles the window's end.
-func TestReviewLogWindowStraddledPrefix(t *testing.T) {
+func TestLogWindowStraddledPrefix(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "log")
 	var data []byte
 	small := fullRow(2, "ok")
@@ -65,7 +65,7 @@ func TestReviewLogWindowStraddledPrefix(t *testing.T) {
 }
 
 // Through the Reporter: a row's reply detail over ~240 KB.
-func TestReviewReporterLongDetail(t *testing.T) {
+func TestReporterLongDetail(t *testing.T) {
 	rep, err := NewReporter(t.TempDir(), ReporterOptions{Every: 1 << 30, Interval: 1 << 62})
 	if err != nil {
 		t.Fatal(err)
@@ -81,7 +81,7 @@ func TestReviewReporterLongDetail(t *testing.T) {
 }
 
 // Many rows across chunk boundaries, sparse, out of order, rewritten.
-func TestReviewRowIndexChunks(t *testing.T) {
+func TestRowIndexChunks(t *testing.T) {
 	rep, err := NewReporter(t.TempDir(), ReporterOptions{Every: 1 << 30, Interval: 1 << 62})
 	if err != nil {
 		t.Fatal(err)
@@ -120,7 +120,7 @@ func TestReviewRowIndexChunks(t *testing.T) {
 }
 
 // A huge record cut short (a log shorter than it says) is an error, not a hang.
-func TestReviewLogWindowHugeCutShort(t *testing.T) {
+func TestLogWindowHugeCutShort(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "log")
 	small := fullRow(2, "ok")
 	data := appendLogRecord(nil, &small)

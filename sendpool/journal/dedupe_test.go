@@ -22,7 +22,7 @@ func (d *Deduper) insertHash(h uint64, row int32) (int32, bool) {
 // Adversarial hashes: all in one shard, clustered at the table's end (wrap
 // around), hashes differing only in low bits (same first slot), across
 // many growths; every one is kept and found with its row.
-func TestReviewDeduperCraftedHashes(t *testing.T) {
+func TestDeduperCraftedHashes(t *testing.T) {
 	d := NewDeduper()
 	var hs []uint64
 	top := uint64(63) << 58
