@@ -22,7 +22,8 @@ const (
 	SecurityNone
 )
 
-// ParseSecurity parses "tls", "starttls" or "none"; anything else is an error.
+// ParseSecurity parses "tls" (or "ssl"), "starttls" or "none"; anything
+// else is an error.
 func ParseSecurity(s string) (Security, error) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
 	case "tls", "ssl":
@@ -163,7 +164,8 @@ type Rate struct {
 	Per time.Duration
 }
 
-// ParseRate parses "N/s", "N/m", "N/h" or "N/d".
+// ParseRate parses "N/s", "N/m", "N/h" or "N/d" (the units also spelled
+// sec/second, min/minute, hour and day); anything else is an error.
 func ParseRate(s string) (Rate, error) {
 	n, unit, ok := strings.Cut(strings.TrimSpace(s), "/")
 	if !ok {
