@@ -9,11 +9,14 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 
+	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/sendpool/journal"
+	"github.com/tidings/tidings/sendpool/mailbox"
 	"github.com/tidings/tidings/sendpool/smtptest"
 )
 
@@ -158,6 +161,7 @@ func TestBouncesDovecotIMAP(t *testing.T) {
 	for _, r := range mailboxReports(messageIDs(t, camp)) {
 		d.Deliver(t, bounceUser, r)
 	}
+	appendOld(t, camp, "INBOX", "From: amy@example.org\r\nTo: news@example.test\r\nSubject: Lunch?\r\nMessage-ID: <lunch@example.org>\r\n\r\nFrom 2020.\r\n", time.Date(2020, 3, 4, 12, 0, 0, 0, time.UTC))
 	supFile := filepath.Join(filepath.Dir(camp), "suppress.txt")
 	before, _ := os.ReadFile(supFile)
 
@@ -169,8 +173,10 @@ func TestBouncesDovecotIMAP(t *testing.T) {
 	if code != exitSomeFailed {
 		t.Fatalf("bounces: code %d\n%s%s", code, out, errOut)
 	}
+	// The 2020 message is not read: 8 messages, not 9.
 	for _, want := range []string{"8 messages in the mailbox: 4 matched this campaign (1 bounced, 1 soft-bounce, 1 complained, 1 unsubscribed; 4 new), 1 unreadable, 1 about no message of this campaign, 1 auto-reply ignored, 1 other left alone",
-		"row 2", "ann@example.org", "5.1.1", "unreadable"} {
+		"row 2", "ann@example.org", "5.1.1", "unreadable",
+		"(messages the mailbox received before " + time.Now().Add(-48*time.Hour).UTC().Format("2 Jan 2006") + ", two days before the campaign's first run, were not read)"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
@@ -209,8 +215,8 @@ func TestBouncesDovecotIMAP(t *testing.T) {
 	if st.Records != 5*2+4 {
 		t.Errorf("journal has %d records, want 10 for the send and 4 feedback records", st.Records)
 	}
-	if inbox, trash := len(d.Messages(t, bounceUser, "INBOX")), len(d.Messages(t, bounceUser, "Trash")); inbox != 4 || trash != 4 {
-		t.Errorf("INBOX %d, Trash %d; want the 4 matched reports moved, the 4 others left", inbox, trash)
+	if inbox, trash := len(d.Messages(t, bounceUser, "INBOX")), len(d.Messages(t, bounceUser, "Trash")); inbox != 5 || trash != 4 {
+		t.Errorf("INBOX %d, Trash %d; want the 4 matched reports moved, the 4 others and the old one left", inbox, trash)
 	}
 
 	// The next campaign sharing the list skips those addresses.
@@ -220,6 +226,26 @@ func TestBouncesDovecotIMAP(t *testing.T) {
 	out, errOut, _ = runCLI(t, "check", nextCamp)
 	if !strings.Contains(out+errOut, "3 suppressed") {
 		t.Errorf("check of the next campaign:\n%s%s", out, errOut)
+	}
+}
+
+// appendOld stores raw in the campaign's IMAP mailbox folder with date as
+// the date the server received it (APPEND with an internal date).
+func appendOld(t *testing.T, camp, folder, raw string, date time.Time) {
+	t.Helper()
+	c, err := campaign.Load(camp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := mailbox.ConfigFrom(c.Mailbox, os.Getenv(c.Mailbox.PasswordEnv))
+	cfg.SentFolder = folder
+	st, err := mailbox.OpenSent(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close(t.Context())
+	if err := st.Append(t.Context(), []byte(raw), date); err != nil {
+		t.Fatal(err)
 	}
 }
 

@@ -37,7 +37,8 @@ func newBouncesCommand(g *globalOptions) *cobra.Command {
 matches what came back to the campaign's sent messages: delivery status
 notifications (RFC 3464), the plain-text bounces of common providers,
 complaint reports (RFC 5965), and mail to the campaign's unsubscribe.mailto
-address. Auto-replies are ignored; other mail is left alone.
+address. Auto-replies are ignored; other mail is left alone. Over IMAP only
+the messages received since two days before the campaign's first run are read.
 
 The journal records each bounce and complaint once (running bounces again
 records nothing twice), report.csv shows bounced, soft-bounce and complained,
@@ -156,7 +157,7 @@ func processMailbox(ctx context.Context, g *globalOptions, c *campaign.Campaign,
 		return nil, &unusableError{err}
 	}
 	po := bounces.Options{DryRun: opts.dryRun, MoveTo: opts.moveTo, Delete: opts.delete, Unsubscribe: mailtoAddress(c),
-		SuppressFile: c.Suppress, Suppressed: supp, Campaign: c.Name, Now: opts.now}
+		SuppressFile: c.Suppress, Suppressed: supp, Campaign: c.Name, Now: opts.now, Since: readSince(c, state)}
 	var rec bounces.Recorder = noRecorder{}
 	if !opts.dryRun {
 		w, err := journal.Open(ctx, lock, journal.Run{PID: os.Getpid(), Started: opts.now(), Version: version, Flags: map[string]string{"command": "bounces"}})
@@ -171,6 +172,32 @@ func processMailbox(ctx context.Context, g *globalOptions, c *campaign.Campaign,
 		err = &unusableError{err}
 	}
 	return sum, err
+}
+
+// sinceMargin is how long before the campaign's first run bounces still
+// reads the mailbox: IMAP's SINCE compares dates in the server's time
+// zone, and the two clocks may differ.
+const sinceMargin = 48 * time.Hour
+
+// readSince is the date before which bounces leaves the mailbox unread:
+// sinceMargin before the campaign's first run (send, test send or
+// bounces), when the mailbox is IMAP and the journal has a run; zero
+// (read everything) otherwise. No report can come before the message it
+// is about, and the mailbox may be a person's inbox holding years of mail.
+func readSince(c *campaign.Campaign, state *journal.State) time.Time {
+	if c.Mailbox.Protocol != campaign.MailboxIMAP {
+		return time.Time{}
+	}
+	var first time.Time
+	for _, r := range state.Runs {
+		if !r.Started.IsZero() && (first.IsZero() || r.Started.Before(first)) {
+			first = r.Started
+		}
+	}
+	if first.IsZero() {
+		return time.Time{}
+	}
+	return first.Add(-sinceMargin).UTC()
 }
 
 // noRecorder records nothing (a dry run).
@@ -238,6 +265,9 @@ func printBounces(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, 
 	verb := "added to"
 	if opts.dryRun {
 		verb = "would be added to"
+	}
+	if !sum.Since.IsZero() {
+		fmt.Fprintf(w, "(messages the mailbox received before %s, two days before the campaign's first run, were not read)\n", sum.Since.Format("2 Jan 2006"))
 	}
 	fmt.Fprintf(w, "%s %s %s\n", report.Plural(len(sum.Suppress), "address"), verb, displayPath(c.Suppress))
 	for _, s := range sum.Suppress {

@@ -24,8 +24,10 @@ const MaxMessage = 40 << 20
 // over IMAP or POP3; its Mailbox is one). Process calls it from one
 // goroutine.
 type Mailbox interface {
-	// List lists the messages in the folder bounces arrive in.
-	List(ctx context.Context) ([]mailbox.Entry, error)
+	// List lists the messages in the folder bounces arrive in, leaving
+	// out those received before since's date where the protocol can
+	// (IMAP); zero since lists all.
+	List(ctx context.Context, since time.Time) ([]mailbox.Entry, error)
 	// Fetch returns a message's bytes; one over max bytes is an error
 	// wrapping mailbox.ErrTooLarge.
 	Fetch(ctx context.Context, id string, max int64) ([]byte, error)
@@ -59,6 +61,12 @@ type Options struct {
 	Campaign     string
 	// Now is the clock of the records; nil means time.Now.
 	Now func() time.Time
+	// Since, when not zero, leaves unread the messages the mailbox
+	// received before it (see Mailbox.List): a report cannot come before
+	// the message it is about, so the caller passes a margin before the
+	// campaign's first run, and a mailbox that is also a person's inbox
+	// is not read back to its first message.
+	Since time.Time
 }
 
 // Finding is what one message in the mailbox was found to be.
@@ -86,6 +94,9 @@ type Summary struct {
 	Refused []string
 	// Processed counts the reports moved or deleted.
 	Processed int
+	// Since is Options.Since: the messages received before it were not
+	// read (zero: none was left out).
+	Since time.Time
 }
 
 // Count returns the findings with verdict v.
@@ -124,11 +135,11 @@ func Process(ctx context.Context, mb Mailbox, ix *Index, rec Recorder, opts Opti
 			return nil, err
 		}
 	}
-	entries, err := mb.List(ctx)
+	entries, err := mb.List(ctx, opts.Since)
 	if err != nil {
 		return nil, err
 	}
-	sum := &Summary{}
+	sum := &Summary{Since: opts.Since}
 	var processed []string
 	sup := newSuppressions(opts.Suppressed)
 	for _, e := range entries {

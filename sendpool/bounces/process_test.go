@@ -43,7 +43,7 @@ func newMemMailbox(msgs ...string) *memMailbox {
 	return mb
 }
 
-func (mb *memMailbox) List(context.Context) ([]mailbox.Entry, error) {
+func (mb *memMailbox) List(context.Context, time.Time) ([]mailbox.Entry, error) {
 	var out []mailbox.Entry
 	for _, id := range mb.order {
 		if b, ok := mb.msgs[id]; ok {
@@ -429,8 +429,8 @@ type sizedMailbox struct {
 	fetched bool
 }
 
-func (mb *sizedMailbox) List(ctx context.Context) ([]mailbox.Entry, error) {
-	l, err := mb.memMailbox.List(ctx)
+func (mb *sizedMailbox) List(ctx context.Context, since time.Time) ([]mailbox.Entry, error) {
+	l, err := mb.memMailbox.List(ctx, since)
 	for i := range l {
 		l[i].Size = 50 << 20
 	}

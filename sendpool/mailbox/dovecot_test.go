@@ -125,7 +125,7 @@ func TestIMAPListFetch(t *testing.T) {
 		l.d.Deliver(t, user, r)
 	}
 	mb := l.open(t, l.cfg)
-	list, err := mb.List(t.Context())
+	list, err := mb.List(t.Context(), time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,8 +155,36 @@ func TestIMAPListFetch(t *testing.T) {
 		t.Errorf("Fetch(x1) = %v, want ErrNotFound", err)
 	}
 	// Still usable after those.
-	if again, err := mb.List(t.Context()); err != nil || !slices.Equal(ids(again), ids(list)) {
+	if again, err := mb.List(t.Context(), time.Time{}); err != nil || !slices.Equal(ids(again), ids(list)) {
 		t.Errorf("List again = %v, %v", again, err)
+	}
+}
+
+// TestIMAPListSince: List with a since date leaves out the messages the
+// server received before it (by internal date), and lists them all
+// without one. The old message is stored with APPEND and a 2020 date, as
+// a years-old letter in a person's inbox.
+func TestIMAPListSince(t *testing.T) {
+	l := startLab(t, "")
+	inbox := l.cfg
+	inbox.SentFolder = "INBOX"
+	st := openSent(t, inbox)
+	if err := st.Append(t.Context(), sentMessage("old.0001@acme.example", 500), time.Date(2020, 1, 2, 9, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	l.d.Deliver(t, user, reports[0])
+	l.d.Deliver(t, user, reports[1])
+	mb := l.open(t, l.cfg)
+	all, err := mb.List(t.Context(), time.Time{})
+	if err != nil || len(all) != 3 {
+		t.Fatalf("List without since = %v, %v; want 3", all, err)
+	}
+	recent, err := mb.List(t.Context(), time.Now().Add(-48*time.Hour))
+	if err != nil || !slices.Equal(ids(recent), ids(all[1:])) {
+		t.Fatalf("List since two days ago = %v, %v; want the two delivered now, %v", recent, err, all[1:])
+	}
+	if none, err := mb.List(t.Context(), time.Now().Add(72*time.Hour)); err != nil || len(none) != 0 {
+		t.Errorf("List since three days ahead = %v, %v; want none", none, err)
 	}
 }
 
@@ -169,7 +197,7 @@ func TestIMAPSizeCap(t *testing.T) {
 	cfg := l.cfg
 	cfg.Debug = &transcript
 	mb := l.open(t, cfg)
-	list, err := mb.List(t.Context())
+	list, err := mb.List(t.Context(), time.Time{})
 	if err != nil || len(list) != 1 {
 		t.Fatalf("List = %v, %v", list, err)
 	}
@@ -199,12 +227,12 @@ func TestIMAPDelete(t *testing.T) {
 		l.d.Deliver(t, user, r)
 	}
 	mb := l.open(t, l.cfg)
-	list, err := mb.List(t.Context())
+	list, err := mb.List(t.Context(), time.Time{})
 	if err != nil || len(list) != 3 {
 		t.Fatalf("List = %v, %v", list, err)
 	}
 	markDeleted(t, l, list[2].ID)
-	if got, err := mb.List(t.Context()); err != nil || !slices.Equal(ids(got), ids(list[:2])) {
+	if got, err := mb.List(t.Context(), time.Time{}); err != nil || !slices.Equal(ids(got), ids(list[:2])) {
 		t.Errorf("List after another client's \\Deleted = %v, %v; want the first two", got, err)
 	}
 	if err := mb.Delete(t.Context(), []string{list[0].ID}); err != nil {
@@ -217,7 +245,7 @@ func TestIMAPDelete(t *testing.T) {
 	if flags := l.d.Flags(t, user, "INBOX"); !strings.Contains(flags[1], "T") || strings.Contains(flags[0], "T") {
 		t.Errorf("flags %q: want only the third still marked \\Deleted (T)", flags)
 	}
-	if got, err := mb.List(t.Context()); err != nil || !slices.Equal(ids(got), []string{list[1].ID}) {
+	if got, err := mb.List(t.Context(), time.Time{}); err != nil || !slices.Equal(ids(got), []string{list[1].ID}) {
 		t.Errorf("List after Delete = %v, %v", got, err)
 	}
 	if err := mb.Delete(t.Context(), []string{list[0].ID}); err != nil {
@@ -263,7 +291,7 @@ func TestIMAPMove(t *testing.T) {
 			cfg := l.cfg
 			cfg.Debug = &transcript
 			mb := l.open(t, cfg)
-			list, err := mb.List(t.Context())
+			list, err := mb.List(t.Context(), time.Time{})
 			if err != nil || len(list) != 3 {
 				t.Fatalf("List = %v, %v", list, err)
 			}
@@ -283,7 +311,7 @@ func TestIMAPMove(t *testing.T) {
 			if len(left) != 1 || !bytes.Equal(original(t, left[0]), reports[2]) {
 				t.Errorf("INBOX holds %d messages, want the third (marked \\Deleted by another client)", len(left))
 			}
-			if got, err := mb.List(t.Context()); err != nil || len(got) != 0 {
+			if got, err := mb.List(t.Context(), time.Time{}); err != nil || len(got) != 0 {
 				t.Errorf("List after Move = %v, %v", got, err)
 			}
 		})
@@ -297,7 +325,7 @@ func TestIMAPMoveToNoFolder(t *testing.T) {
 	l := startLab(t, "")
 	l.d.Deliver(t, user, reports[0])
 	mb := l.open(t, l.cfg)
-	list, err := mb.List(t.Context())
+	list, err := mb.List(t.Context(), time.Time{})
 	if err != nil || len(list) != 1 {
 		t.Fatalf("List = %v, %v", list, err)
 	}
@@ -310,7 +338,7 @@ func TestIMAPMoveToNoFolder(t *testing.T) {
 	if !strings.HasPrefix(err.Error(), want) || !strings.Contains(err.Error(), `Sent (\Sent)`) || !strings.Contains(err.Error(), "INBOX") {
 		t.Errorf("message %q, want it to start %q and list INBOX and Sent (\\Sent)", err, want)
 	}
-	if got, err := mb.List(t.Context()); err != nil || len(got) != 1 {
+	if got, err := mb.List(t.Context(), time.Time{}); err != nil || len(got) != 1 {
 		t.Errorf("List after the refusal = %v, %v", got, err)
 	}
 	if err := mb.Move(t.Context(), ids(list), "inbox"); err == nil {
@@ -326,7 +354,7 @@ func TestIMAPNoUIDPlus(t *testing.T) {
 	l.d.Deliver(t, user, reports[0])
 	l.d.Deliver(t, user, reports[1])
 	mb := l.open(t, l.cfg)
-	list, err := mb.List(t.Context())
+	list, err := mb.List(t.Context(), time.Time{})
 	if err != nil || len(list) != 2 {
 		t.Fatalf("List = %v, %v", list, err)
 	}
@@ -345,7 +373,7 @@ func TestIMAPNoUIDPlus(t *testing.T) {
 	if flags := l.d.Flags(t, user, "INBOX"); slices.ContainsFunc(flags, func(f string) bool { return strings.Contains(f, "T") }) {
 		t.Errorf("flags %q: a message was marked \\Deleted", flags)
 	}
-	if got, err := mb.List(t.Context()); err != nil || len(got) != 2 {
+	if got, err := mb.List(t.Context(), time.Time{}); err != nil || len(got) != 2 {
 		t.Errorf("List after the refusals = %v, %v", got, err)
 	}
 }

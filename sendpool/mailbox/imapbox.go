@@ -8,6 +8,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"time"
 
 	"github.com/emersion/go-imap"
 	"github.com/emersion/go-imap/commands"
@@ -32,10 +33,10 @@ func openIMAP(ctx context.Context, cfg Config) (*imapBox, error) {
 	return &imapBox{s: s}, nil
 }
 
-func (b *imapBox) List(ctx context.Context) ([]Entry, error) {
+func (b *imapBox) List(ctx context.Context, since time.Time) ([]Entry, error) {
 	var list []Entry
 	err := b.s.do(ctx, "LIST", func() error {
-		uids, err := b.s.searchUIDs(&imap.SearchCriteria{WithoutFlags: []string{imap.DeletedFlag}})
+		uids, err := b.s.searchUIDs(&imap.SearchCriteria{WithoutFlags: []string{imap.DeletedFlag}, Since: since})
 		if err != nil || len(uids) == 0 {
 			return err
 		}

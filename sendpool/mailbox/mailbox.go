@@ -2,6 +2,7 @@ package mailbox
 
 import (
 	"context"
+	"time"
 
 	"github.com/tidings/tidings/campaign"
 )
@@ -25,8 +26,11 @@ type Entry struct {
 type Mailbox interface {
 	// List returns the messages in the folder, oldest first (by UID, or
 	// POP3 message number), leaving out those another client marked
-	// \Deleted (IMAP).
-	List(ctx context.Context) ([]Entry, error)
+	// \Deleted (IMAP). Over IMAP, a non-zero since leaves out the messages
+	// the server received before since's date (SEARCH SINCE, RFC 3501
+	// 6.4.4: by date, in the server's time zone; pass a day's margin).
+	// POP3 has no such search: it lists every message whatever since.
+	List(ctx context.Context, since time.Time) ([]Entry, error)
 	// Fetch returns message id byte for byte as the server holds it,
 	// without marking it read (BODY.PEEK). A message over max bytes (max
 	// must be positive) is an error wrapping ErrTooLarge; over IMAP it is

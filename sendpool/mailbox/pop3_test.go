@@ -36,7 +36,7 @@ func TestPOP3Dovecot(t *testing.T) {
 		l.d.Deliver(t, user, r)
 	}
 	mb := l.open(t, l.pop3Config())
-	list, err := mb.List(t.Context())
+	list, err := mb.List(t.Context(), time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func TestPOP3Security(t *testing.T) {
 	cfg := l.pop3Config()
 	cfg.Port, cfg.Security = l.d.POP3Port, campaign.SecurityStartTLS
 	mb := l.open(t, cfg)
-	if list, err := mb.List(t.Context()); err != nil || len(list) != 1 {
+	if list, err := mb.List(t.Context(), time.Time{}); err != nil || len(list) != 1 {
 		t.Errorf("List over STLS = %v, %v", list, err)
 	}
 	mb.Close(t.Context())
@@ -145,7 +145,7 @@ func TestPOP3Mailpit(t *testing.T) {
 	cfg := mailbox.Config{Protocol: campaign.MailboxPOP3, Host: "127.0.0.1", Port: mp.POP3Port, Security: campaign.SecurityNone,
 		Username: user, Password: pass, Timeout: 10 * time.Second}
 	mb := l0open(t, cfg)
-	list, err := mb.List(t.Context())
+	list, err := mb.List(t.Context(), time.Time{})
 	if err != nil || len(list) != 3 {
 		t.Fatalf("List = %v, %v", list, err)
 	}
@@ -166,7 +166,7 @@ func TestPOP3Mailpit(t *testing.T) {
 		t.Fatal(err)
 	}
 	mb = l0open(t, cfg)
-	if left, err := mb.List(t.Context()); err != nil || !slices.Equal(ids(left), ids(list[2:])) {
+	if left, err := mb.List(t.Context(), time.Time{}); err != nil || !slices.Equal(ids(left), ids(list[2:])) {
 		t.Errorf("List after Delete and Close = %v, %v; want %v", left, err, list[2:])
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/tidings/tidings/sendpool/mailbox/pop3"
 )
@@ -57,7 +58,7 @@ func popLoginError(cfg Config, err error) error {
 	return fmt.Errorf("mailbox: %w", err)
 }
 
-func (b *pop3Box) List(ctx context.Context) ([]Entry, error) {
+func (b *pop3Box) List(ctx context.Context, _ time.Time) ([]Entry, error) {
 	ids, err := b.uidl(ctx)
 	if err != nil {
 		return nil, err

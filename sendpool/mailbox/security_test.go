@@ -79,7 +79,7 @@ func TestIMAPStartTLS(t *testing.T) {
 	cfg := l.cfg
 	cfg.Port, cfg.Security, cfg.Debug = l.d.IMAPPort, campaign.SecurityStartTLS, &transcript
 	mb := l.open(t, cfg)
-	if list, err := mb.List(t.Context()); err != nil || len(list) != 1 {
+	if list, err := mb.List(t.Context(), time.Time{}); err != nil || len(list) != 1 {
 		t.Errorf("List = %v, %v", list, err)
 	}
 	tr := transcript.String()
@@ -135,7 +135,7 @@ func TestIMAPClearToLoopback(t *testing.T) {
 	cfg := l.cfg
 	cfg.Port, cfg.Security, cfg.RootCAs = l.d.IMAPPort, campaign.SecurityNone, nil
 	mb := l.open(t, cfg)
-	if _, err := mb.List(t.Context()); err != nil {
+	if _, err := mb.List(t.Context(), time.Time{}); err != nil {
 		t.Error(err)
 	}
 	if w := cfg.Warnings(); len(w) != 0 {
@@ -176,7 +176,7 @@ func TestIMAPTranscript(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		list, err := mb.List(t.Context())
+		list, err := mb.List(t.Context(), time.Time{})
 		if err != nil {
 			t.Fatal(err)
 		}
