@@ -32,7 +32,7 @@ func testHugeReplyTextClipped(t *testing.T, tr pooltest.Transport) {
 		}
 		return nil
 	}))
-	res, err := pooltest.Run(t, tr.Config(srv), []*render.Message{pooltest.Message(2, "gone@example.org"), pooltest.Message(3, "ok@example.org"), pooltest.Message(4, "long@example.org")})
+	res, err := pooltest.Run(t, tr.Config(srv), []*render.Message{pooltest.Message(2, "gone@example.org"), pooltest.Message(3, "ok@example.org")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,6 +53,12 @@ func testHugeReplyTextClipped(t *testing.T, tr pooltest.Transport) {
 	// recorded as this recipient's fault. Deferred when the body had not
 	// left; with BDAT the body rides behind the RCPT, so the outcome is
 	// unknown (not resent without --resend-unknown).
+	// (A run of its own: the broken connection would leave the outcome of
+	// messages pipelined beside it unknown too.)
+	res, err = pooltest.Run(t, tr.Config(srv), []*render.Message{pooltest.Message(4, "long@example.org")})
+	if err != nil {
+		t.Fatal(err)
+	}
 	got, want := res.Get(4), sendpool.StatusDeferred
 	if tr.Name == "pipelined-bdat" {
 		want = sendpool.StatusUnknown
