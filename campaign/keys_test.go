@@ -118,7 +118,7 @@ func TestLoadPasswordEnv(t *testing.T) {
 		}
 		shown := strings.Trim(v, `"'$`)
 		// The message without the file's path (a temporary folder whose
-		// random digits could hold "83" or "0123").
+		// random digits could hold "0123" or "83", 0123 read as octal).
 		text := strings.ReplaceAll(err.Error(), fe.File, "FILE")
 		if strings.Contains(text, shown) || strings.Contains(text, "83") {
 			t.Errorf("%s: message %q shows the value", v, err)
