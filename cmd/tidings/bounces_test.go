@@ -200,6 +200,18 @@ func TestBouncesDovecotIMAP(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(filepath.Dir(camp), ".tidings", "t", "report.html")); err != nil {
 		t.Errorf("report page: %v", err)
 	}
+	// A send run after it keeps what went out as it went: the addresses
+	// now on the suppression list were sent to, then bounced or
+	// complained; they are not "suppressed" in the report.
+	out, errOut, code = runCLI(t, "send", "--yes", camp)
+	if code != 0 || strings.Contains(out, "suppressed") {
+		t.Errorf("send after bounces: code %d\n%s%s", code, out, errOut)
+	}
+	for _, r := range readReport(t, camp) {
+		if want := status[r["key"]]; r["status"] != want {
+			t.Errorf("after a send: %s is %s, was %s", r["key"], r["status"], want)
+		}
+	}
 
 	out, errOut, code = runCLI(t, "bounces", "--move-to", "Trash", camp)
 	if code != exitSomeFailed || !strings.Contains(out, "4 matched this campaign (1 bounced, 1 soft-bounce, 1 complained, 1 unsubscribed; 0 new)") || !strings.Contains(out, "0 addresses added") || !strings.Contains(out, "4 reports moved to Trash") {
@@ -213,7 +225,7 @@ func TestBouncesDovecotIMAP(t *testing.T) {
 		t.Fatal(err)
 	}
 	if st.Records != 5*2+4 {
-		t.Errorf("journal has %d records, want 10 for the send and 4 feedback records", st.Records)
+		t.Errorf("journal has %d records, want 10 for the send and 4 feedback records (and none from the send that found nothing to do)", st.Records)
 	}
 	if inbox, trash := len(d.Messages(t, bounceUser, "INBOX")), len(d.Messages(t, bounceUser, "Trash")); inbox != 5 || trash != 4 {
 		t.Errorf("INBOX %d, Trash %d; want the 4 matched reports moved, the 4 others and the old one left", inbox, trash)

@@ -45,8 +45,8 @@ func NewDecider(in *Inputs, state *journal.State, policy journal.Policy) *Decide
 	return &Decider{dupes: journal.NewDeduper(), supp: in.Suppress, state: state, policy: policy}
 }
 
-// Decide returns m's fate: a duplicate of an earlier row first, then a
-// suppressed recipient, then what the journal says about earlier runs.
+// Decide returns m's fate: a duplicate of an earlier row first, then what
+// the journal says about earlier runs, then a suppressed recipient.
 func (d *Decider) Decide(m *render.Message) Fate {
 	if f, dup := d.duplicate(m.Row, m.Key); dup {
 		return f
@@ -62,20 +62,22 @@ func (d *Decider) duplicate(row int, key string) (Fate, bool) {
 	return Fate{}, false
 }
 
-// decideSent is the fate of a row that is no duplicate: suppressed when
-// the list names one of its envelope recipients, else what the journal
-// says about earlier runs.
+// decideSent is the fate of a row that is no duplicate: what the journal
+// says when an earlier run settled it (sent, failed, unknown: what went
+// out stays as it went, even when a bounce since put the address on the
+// suppression list), else suppressed when the list names one of its
+// envelope recipients, else to be sent.
 func (d *Decider) decideSent(key string, recipients []string) Fate {
+	j := d.state.Decide(key, d.policy)
+	if !j.Send {
+		return Fate{Status: j.Status, Detail: j.Reason, Journal: j}
+	}
 	if d.supp != nil {
 		if detail := suppressed(d.supp, recipients); detail != "" {
 			return Fate{Status: sendpool.StatusSuppressed, Detail: detail}
 		}
 	}
-	j := d.state.Decide(key, d.policy)
-	if j.Send {
-		return Fate{Send: true, Journal: j}
-	}
-	return Fate{Status: j.Status, Detail: j.Reason, Journal: j}
+	return Fate{Send: true, Journal: j}
 }
 
 // suppressed says which of the envelope recipients the suppression list
