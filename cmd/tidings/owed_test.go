@@ -247,3 +247,42 @@ func TestUnknownAfterTemporaryFailure(t *testing.T) {
 		t.Errorf("bob received %d", n)
 	}
 }
+
+// TestSendSaysWhenSomeRecipientsRefused: the server refuses a row's To for
+// good (550) while it takes the Cc, and another row's Cc while it takes the
+// To. The rows count as sent (the message went out; no later run sends it
+// again), but the run names both rows and the refused addresses and exits
+// 1, where it had said "2 sent" and exited 0.
+func TestSendSaysWhenSomeRecipientsRefused(t *testing.T) {
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		if strings.HasPrefix(to, "bad") {
+			return smtptest.Reply(550, "5.1.1", "no such user")
+		}
+		return nil
+	}))
+	camp := sendCampaign(t, srv, 0, "cc: '{{.cc}}'\nsend: {concurrency: 1, retries: 0}\n")
+	writeFiles(t, filepath.Dir(camp), map[string]string{
+		"r.csv": "email,name,cc\nann@example.com,Ann,bad1@example.com\nbad2@example.com,Bob,boss@example.com\ncid@example.com,Cid,\n",
+	})
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if code != exitSomeFailed {
+		t.Fatalf("code %d, want %d\n%s%s", code, exitSomeFailed, out, errOut)
+	}
+	for _, want := range []string{
+		"2 messages reached some recipients while the server refused others for good",
+		"row 2: bad1@example.com (550 5.1.1 no such user)",
+		"row 3: bad2@example.com (550 5.1.1 no such user)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if srv.Received("ann@example.com") != 1 || srv.Received("boss@example.com") != 1 || srv.Received("cid@example.com") != 1 {
+		t.Errorf("received: ann %d, boss %d, cid %d", srv.Received("ann@example.com"), srv.Received("boss@example.com"), srv.Received("cid@example.com"))
+	}
+	// Nothing is sent again, and the next run has nothing to say about it.
+	out, errOut, code = runCLI(t, "send", "--yes", camp)
+	if code != 0 || !strings.Contains(out, "nothing left to send") || srv.Received("ann@example.com") != 1 {
+		t.Errorf("second run: code %d\n%s%s", code, out, errOut)
+	}
+}

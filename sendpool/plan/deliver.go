@@ -3,6 +3,8 @@ package plan
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/render"
@@ -174,6 +176,9 @@ func (pl *Plan) run(ctx context.Context, pool *sendpool.Pool, src sendpool.Sourc
 		if len(journal.Owed(r)) > 0 {
 			pl.partial++
 		}
+		if line := refusedFor(r); line != "" {
+			pl.refused = append(pl.refused, line)
+		}
 		copies.add(r)
 		results <- r
 	})
@@ -183,6 +188,25 @@ func (pl *Plan) run(ctx context.Context, pool *sendpool.Pool, src sendpool.Sourc
 		runErr = reportErr
 	}
 	return runErr
+}
+
+// refusedFor names, for a message the server took for some recipients,
+// those it refused for good: "row 4: b@x.org (550 5.1.1 no such user)";
+// "" when there are none or the message reached nobody.
+func refusedFor(r sendpool.Result) string {
+	if r.Status != sendpool.StatusSent {
+		return ""
+	}
+	var refused []string
+	for _, rr := range r.Recipients {
+		if rr.Status == sendpool.StatusFailed {
+			refused = append(refused, fmt.Sprintf("%s (%s)", rr.Address, strings.TrimSpace(fmt.Sprintf("%d %s %s", rr.Code, rr.EnhancedCode, sendpool.OneLine(rr.Detail)))))
+		}
+	}
+	if len(refused) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("row %d: %s", r.Row, strings.Join(refused, ", "))
 }
 
 // RowOf returns the sheet row and key of a row problem: render.Each hands
