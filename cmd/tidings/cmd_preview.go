@@ -33,8 +33,10 @@ func newPreviewCommand(g *globalOptions) *cobra.Command {
 (000002-alice@example.com.eml: sheet row and key), a report.csv
 (row,key,to,subject,status,problem) and index.html, a page to look at every
 message. Rows that send would skip (a duplicate, a suppressed address, a
-recipient the journal has as sent, failed or unknown) get no .eml: the report
-and the page list them with that status and why. Nothing is sent and no
+recipient the journal has as failed) get no .eml: the report and the page
+list them with that status and why; a row an earlier send sent (or whose
+outcome is unknown) gets the message as it went out, from the spool.
+--limit N writes at most N messages of either kind. Nothing is sent and no
 network is touched. The default folder is preview/ under the campaign's state
 folder (.tidings/<name>/).`,
 		Args:              oneArg,
@@ -45,7 +47,7 @@ folder (.tidings/<name>/).`,
 	}
 	cmd.Flags().StringVarP(&opts.out, "out", "o", "", "folder to write into (default: <state folder>/preview)")
 	_ = cmd.MarkFlagDirname("out")
-	cmd.Flags().IntVarP(&opts.limit, "limit", "n", 0, "write at most N messages (0: all; every row is still checked)")
+	cmd.Flags().IntVarP(&opts.limit, "limit", "n", 0, "write at most N messages, sent ones included (0: all; every row is still checked)")
 	return cmd
 }
 
@@ -99,14 +101,20 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 			return nil
 		}
 		warn.Add(m)
+		full := opts.limit > 0 && written+sentBefore >= opts.limit
 		if f := decider.Decide(m); !sum.count(m, f) {
+			if full { // listed with its status, without its message
+				w.Skipped(m, f.Status, f.Detail)
+				return nil
+			}
 			wrote, err := previewDone(ctx, w, finder, m, f)
 			if wrote {
 				sentBefore++
 			}
 			return err
 		}
-		if opts.limit > 0 && written >= opts.limit {
+		if full {
+			w.Skipped(m, sendpool.StatusNotAttempted, fmt.Sprintf("no .eml: past --limit %d", opts.limit))
 			return nil
 		}
 		written++

@@ -94,6 +94,20 @@ func TestShowAndPreviewAfterSend(t *testing.T) {
 	if !bytes.Contains(meta, []byte(`"sent":4`)) {
 		t.Errorf("gallery meta: %s", meta)
 	}
+
+	// --limit counts the sent rows' messages too; the rows past it are
+	// listed, without a message.
+	out, errOut, code = runCLI(t, "preview", "--limit", "2", camp)
+	if code != exitOK || !strings.Contains(out, "wrote 0 messages") || !strings.Contains(out, "and the 2 messages sent before") {
+		t.Fatalf("preview --limit 2: %d\n%s%s", code, out, errOut)
+	}
+	if files := emlFiles(t, dir); len(files) != 2 {
+		t.Errorf("preview --limit 2 wrote %v", files)
+	}
+	report := readFile(t, filepath.Join(dir, "report.csv"))
+	if !strings.Contains(report, "new@example.com,New <new@example.com>") || !strings.Contains(report, "not-attempted,no .eml: past --limit 2") {
+		t.Errorf("preview --limit report.csv:\n%s", report)
+	}
 }
 
 // TestSpoolSheetEditedBetweenRuns: a sheet edited after part of a campaign
