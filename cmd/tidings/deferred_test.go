@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/smtptest"
 )
 
@@ -116,5 +118,30 @@ func waitFor(t *testing.T, cond func() bool) {
 			t.Fatal("condition not met within 20s")
 		}
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestReportWhileSendRuns: report during a send (a process holds the
+// campaign's lock) does not tell the user to start another send, which
+// the lock would refuse; it says a send is running and names it. Without
+// the holder it says to run send again.
+func TestReportWhileSendRuns(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 3, "")
+	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp); code != exitSomeFailed {
+		t.Fatalf("send --limit 1: %d\n%s%s", code, out, errOut)
+	}
+	lock, err := journal.AcquireLock(filepath.Join(filepath.Dir(camp), ".tidings", "t"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := runCLI(t, "report", camp)
+	if code != exitSomeFailed || !strings.Contains(errOut, fmt.Sprintf("a send of this campaign is running (PID %d, since ", os.Getpid())) || strings.Contains(out+errOut, "run send again") {
+		t.Errorf("report while locked: code %d\n%s%s", code, out, errOut)
+	}
+	lock.Release()
+	out, errOut, code = runCLI(t, "report", camp)
+	if code != exitSomeFailed || !strings.Contains(out+errOut, "run send again") {
+		t.Errorf("report after: code %d\n%s%s", code, out, errOut)
 	}
 }

@@ -97,6 +97,24 @@ func AcquireLock(dir string) (*Lock, error) {
 	return &Lock{dir: dir, f: f}, nil
 }
 
+// Holder says who holds the send lock of the campaign whose state folder
+// is dir, without taking or testing the lock (a probe of the lock itself
+// could make a send starting at that moment fail): the PID and time the
+// holder wrote into the lock file, when that process is still running.
+// ok is false when no process is known to hold it. For messages only: the
+// lock, not this, keeps two sends apart.
+func Holder(dir string) (pid int, since time.Time, ok bool) {
+	b, err := os.ReadFile(filepath.Join(dir, LockFileName))
+	if err != nil || len(b) == 0 {
+		return 0, time.Time{}, false
+	}
+	var h holder
+	if json.Unmarshal(b, &h) != nil || h.PID <= 0 || !processRunning(h.PID) {
+		return 0, time.Time{}, false
+	}
+	return h.PID, h.Since, true
+}
+
 // Dir is the state folder the lock guards.
 func (l *Lock) Dir() string { return l.dir }
 

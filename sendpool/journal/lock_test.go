@@ -80,12 +80,20 @@ func TestLockTwoProcesses(t *testing.T) {
 		t.Errorf("message %q, want %q…", msg, want)
 	}
 
+	if pid, since, ok := Holder(dir); !ok || pid != child.Process.Pid || !since.Equal(le.Since) {
+		t.Errorf("Holder = %d, %v, %v; want the child, %d", pid, since, ok, child.Process.Pid)
+	}
+
 	// SIGKILL leaves no chance to clean up; the kernel frees the lock.
 	if err := child.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
 	if err := child.Wait(); err == nil {
 		t.Fatal("killed child exited cleanly")
+	}
+	// Its PID is still in the lock file, but no such process runs.
+	if pid, _, ok := Holder(dir); ok {
+		t.Errorf("Holder after the kill = %d, want none", pid)
 	}
 	l, err = AcquireLock(dir)
 	if err != nil {

@@ -27,3 +27,10 @@ func lockFile(f *os.File) (held bool, err error) {
 func unlockFile(f *os.File) error {
 	return unix.Flock(int(f.Fd()), unix.LOCK_UN)
 }
+
+// processRunning reports whether a process with this PID exists (kill(2)
+// with signal 0; EPERM means it exists under another user).
+func processRunning(pid int) bool {
+	err := unix.Kill(pid, 0)
+	return err == nil || errors.Is(err, unix.EPERM)
+}
