@@ -324,7 +324,7 @@ func (s *csvSheet) Next(ctx context.Context) (Row, error) {
 			continue
 		}
 		if len(rec) != len(s.columns) {
-			return Row{Number: row}, &RowError{File: s.file, Row: row, Err: fmt.Errorf("%w: %d values, the header has %d columns", ErrFieldCount, len(rec), len(s.columns))}
+			return Row{Number: row}, &RowError{File: s.file, Row: row, Err: fmt.Errorf("%w: %s, the header has %d columns", ErrFieldCount, valuesCount(len(rec)), len(s.columns))}
 		}
 		values := make(map[string]string, len(s.columns))
 		for i, v := range rec {
@@ -361,4 +361,12 @@ func isBlank(rec []string) bool {
 		}
 	}
 	return true
+}
+
+// valuesCount is "1 value" or "N values".
+func valuesCount(n int) string {
+	if n == 1 {
+		return "1 value"
+	}
+	return fmt.Sprintf("%d values", n)
 }

@@ -229,7 +229,7 @@ func TestCSVDialects(t *testing.T) {
 			file: "people.csv",
 			data: []byte("email,note\na@example.com,\"1\n2\n3\"\nb@example.com\n"),
 			want: []string{"2: a@example.com | 1\n2\n3", "3: !fieldcount"},
-			msgs: []string{"row 3: wrong number of fields: 1 values, the header has 2 columns"},
+			msgs: []string{"row 3: wrong number of fields: 1 value, the header has 2 columns"},
 		},
 		{
 			name: "blank rows are skipped but counted, trailing blank lines ignored",
@@ -250,7 +250,7 @@ func TestCSVDialects(t *testing.T) {
 			file: "people.csv",
 			data: []byte("email,name\na@example.com,A,extra\nb@example.com\nc@example.com,C\n"),
 			want: []string{"2: !fieldcount", "3: !fieldcount", "4: c@example.com | C"},
-			msgs: []string{"row 2: wrong number of fields: 3 values", "row 3: wrong number of fields: 1 values"},
+			msgs: []string{"row 2: wrong number of fields: 3 values", "row 3: wrong number of fields: 1 value"},
 		},
 		{
 			name: "unbalanced quote swallows the rest",

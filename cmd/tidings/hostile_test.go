@@ -178,7 +178,7 @@ func hostileCases() []hostileCase {
 			name:     "ragged row",
 			files:    map[string]string{"r.csv": "email,name\r\nann@example.com,Ann\r\nbob@example.com,Bob,extra\r\n\r\ncid@example.com\r\n"},
 			code:     exitSomeFailed,
-			contains: []string{"r.csv: row 3: ", "3 values, the header has 2 columns", "r.csv: row 5: ", "1 values", "2 with problems"},
+			contains: []string{"r.csv: row 3: ", "3 values, the header has 2 columns", "r.csv: row 5: ", "1 value, the header has 2 columns", "2 with problems"},
 		},
 		{
 			name:     "duplicate header",
