@@ -97,7 +97,11 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 		return notSpooled(ctx, g, c, key, hash)
 	}
 	if !g.quiet {
-		fmt.Fprintf(g.stderr, "row %d, %s: %s; spooled %s (generation %d), %s\n", m.Row, m.Key, status,
+		where := fmt.Sprintf("row %d", m.Row)
+		if opts.row > 0 && opts.row != m.Row { // the sheet changed since
+			where = fmt.Sprintf("row %d (row %d when spooled)", opts.row, m.Row)
+		}
+		fmt.Fprintf(g.stderr, "%s, %s: %s; spooled %s (generation %d), %s\n", where, m.Key, status,
 			gen.Created().Local().Format(time.RFC3339), gen.Number(), byteSize(int64(len(m.Data))))
 	}
 	return writeMessage(g, opts.out, m.Data)

@@ -131,9 +131,14 @@ func TestSpoolSheetEditedBetweenRuns(t *testing.T) {
 			t.Errorf("%s received %d copies", k, n)
 		}
 	}
-	shown, _, code := runCLI(t, "show", camp, "user000@example.com")
+	shown, errOut, code := runCLI(t, "show", camp, "user000@example.com")
 	if code != exitOK || shown != string(first) || !strings.Contains(shown, "Hi User 0") {
 		t.Errorf("show user000: code %d, the message as first sent: %v", code, shown == string(first))
+	}
+	// By its row in the sheet now: the same message, and both rows named.
+	shown, errOut, code = runCLI(t, "show", "--row", "3", camp)
+	if code != exitOK || shown != string(first) || !strings.Contains(errOut, "row 3 (row 2 when spooled), user000@example.com: sent") {
+		t.Errorf("show --row 3: code %d, %s", code, errOut)
 	}
 	gens, err := spool.OpenStore(filepath.Join(filepath.Dir(camp), ".tidings", "t")).Generations()
 	if err != nil || len(gens) != 2 {
