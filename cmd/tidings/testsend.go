@@ -96,7 +96,7 @@ func deliverTest(ctx context.Context, g *globalOptions, lock *journal.Lock, cfg 
 		}
 		fmt.Fprintln(g.stdout, line)
 	}
-	note := "the rows themselves are still to be sent"
+	note := "the rows' own recipients got nothing from this run"
 	if dailyCap > 0 {
 		note += "; test messages count towards daily_cap"
 	}
