@@ -82,6 +82,21 @@ var ratePhrases = []string{
 	"limit exceeded", "unexpected volume",
 }
 
+// connectionCapPhrases (lower-cased, matched at the start of a word) say
+// the server holds as many of the sender's connections at once as it
+// takes (NetEase's HL:ICC, Postfix's anvil): fewer connections answer
+// them, not a lower message rate.
+var connectionCapPhrases = []string{
+	"too many connections", "too many concurrent", "too many sessions", "number of connections", "hl:icc",
+}
+
+// IsConnectionCap reports whether err is a refusal that says the server
+// holds too many of the sender's connections at once.
+func IsConnectionCap(err error) bool {
+	var se *SMTPError
+	return errors.As(err, &se) && se.Code >= 400 && se.Code < 500 && containsAnyWordPrefix(strings.ToLower(se.Message), connectionCapPhrases)
+}
+
 // notSenderPhrases (lower-cased, anywhere) put a limit on the recipient
 // or on the message: Exchange Online's "recipient thread limit exceeded",
 // Gmail's and Yahoo's "receiving mail too quickly", NetEase's "exceeded

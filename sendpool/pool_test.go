@@ -1,6 +1,7 @@
 package sendpool_test
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -1696,5 +1697,66 @@ func TestPoolProviderReplies(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// TestPoolConnectionCapDoesNotThrottle: the one worker is refused at
+// connecting by a cap on connections at once (421 HL:ICC: another client
+// holds the server's only session). It waits and connects again once the
+// session is free; the message rate is left alone (a lower rate answers
+// nothing the server said). Cutting it here had slowed a run to a crawl
+// whenever the last worker redialed before the server counted its old
+// session out.
+func TestPoolConnectionCapDoesNotThrottle(t *testing.T) {
+	srv := smtptest.NewServer(t, smtptest.WithMaxSessions(1))
+	hold, err := net.Dial("tcp", srv.Addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hold.Close()
+	if line, err := bufio.NewReader(hold).ReadString('\n'); err != nil || !strings.HasPrefix(line, "220") {
+		t.Fatalf("greeting %q, %v", line, err)
+	}
+	cfg := pooltest.NewConfig(srv)
+	cfg.Concurrency, cfg.Retries = 1, 5
+	var mu sync.Mutex
+	var notices []sendpool.Notice
+	var once sync.Once
+	cfg.Notify = func(no sendpool.Notice) {
+		mu.Lock()
+		notices = append(notices, no)
+		mu.Unlock()
+		if no.Kind == sendpool.NoticeReconnect {
+			once.Do(func() {
+				hold.Close()
+				for id := range srv.Gone() { // the server counted it out
+					if id == 1 {
+						break
+					}
+				}
+			})
+		}
+	}
+	p, err := sendpool.New(cfg.PoolConfig(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := pooltest.NewResults(t)
+	msgs := pooltest.Messages(5)
+	rate := p.Limiter().Rate()
+	if err := p.Run(t.Context(), sendpool.SliceSource(msgs), res.Add); err != nil {
+		t.Fatal(err)
+	}
+	pooltest.ExactlyOnce(t, srv, msgs)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(noticesOf(notices, sendpool.NoticeReconnect)) == 0 || srv.Rejected() == 0 {
+		t.Fatalf("the worker was never refused (notices %+v)", notices)
+	}
+	if th := noticesOf(notices, sendpool.NoticeThrottle); len(th) != 0 {
+		t.Errorf("throttle notices %+v", th)
+	}
+	if got := p.Limiter().Rate(); got != rate {
+		t.Errorf("rate %v, want %v untouched", got, rate)
 	}
 }

@@ -154,7 +154,11 @@ func (w *poolWorker) dialAgain(j *poolJob, err error) bool {
 		r.schedule(j, 0) // another worker takes it
 		return false
 	}
-	if Classify(err) == ClassThrottled {
+	if Classify(err) == ClassThrottled && !IsConnectionCap(err) {
+		// A cap on connections at once, refused to a worker that
+		// could not give its place up (it is the last, or none is
+		// open), is about connections still counted on the server's
+		// side: waiting answers it, a lower message rate does not.
 		r.throttle(err.Error())
 	}
 	r.mu.Lock()
