@@ -315,10 +315,14 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	}
 	copies, closeCopies := openSentCopies(ctx, g, c, w, allow.N)
 	defer closeCopies()
+	reporter.NoteNotAttempted(heldBackNote(allow, pl.ToSend, opts.limit))
 	prog := newProgress(g, allow.N, opts.progress)
 	runErr := pl.Deliver(ctx, in, plan.Delivery{Pool: cfg, Limit: allow.N, Reporter: reporter,
 		Abort: g.abort, OnResult: prog.Add, MaxBounceRate: maxBounceRate(c), Copies: copies})
 	prog.Close()
+	if runErr != nil {
+		reporter.NoteNotAttempted("not tried: the run stopped (" + stopText(runErr) + ")")
+	}
 	printCopies(g, c, pl.Copies())
 	closeErr := w.Close()
 	if err := reporter.Flush(); err != nil && runErr == nil {
@@ -331,6 +335,33 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 		return err
 	}
 	return sendOutcome(g, pl, sum, allow)
+}
+
+// heldBackNote is the report's detail for the rows a run holds back: past
+// --limit or the daily cap ("" when it holds none back).
+func heldBackNote(allow plan.Allowance, toSend, limit int) string {
+	switch {
+	case allow.N >= toSend:
+		return ""
+	case allow.Capped:
+		return "not tried in this run: daily_cap reached"
+	case limit > 0:
+		return fmt.Sprintf("not tried in this run: --limit %d", limit)
+	}
+	return ""
+}
+
+// stopText is why a run stopped, in a few words for the report: the
+// error's first line without its package prefixes.
+func stopText(err error) string {
+	if errors.Is(err, context.Canceled) || exitCode(err) == exitInterrupted {
+		return "interrupted"
+	}
+	s := sendpool.OneLine(err.Error())
+	for _, p := range []string{"sendpool: ", "plan: "} {
+		s = strings.TrimPrefix(s, p)
+	}
+	return s
 }
 
 // printSummary prints the run's counts and problems, and what the daily

@@ -131,6 +131,11 @@ func TestReportWhileSendRuns(t *testing.T) {
 	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp); code != exitSomeFailed {
 		t.Fatalf("send --limit 1: %d\n%s%s", code, out, errOut)
 	}
+	for _, r := range readReport(t, camp) {
+		if r["status"] == "not-attempted" && r["detail"] != "not tried in this run: --limit 1" {
+			t.Errorf("after send --limit 1: row %s detail %q", r["row"], r["detail"])
+		}
+	}
 	lock, err := journal.AcquireLock(filepath.Join(filepath.Dir(camp), ".tidings", "t"))
 	if err != nil {
 		t.Fatal(err)
@@ -143,5 +148,10 @@ func TestReportWhileSendRuns(t *testing.T) {
 	out, errOut, code = runCLI(t, "report", camp)
 	if code != exitSomeFailed || !strings.Contains(out+errOut, "run send again") {
 		t.Errorf("report after: code %d\n%s%s", code, out, errOut)
+	}
+	for _, r := range readReport(t, camp) {
+		if r["status"] == "not-attempted" && r["detail"] != "not tried yet: no send has reached this row" {
+			t.Errorf("after report: row %s detail %q", r["row"], r["detail"])
+		}
 	}
 }

@@ -110,7 +110,7 @@ func (b *rebuild) sheetRow(number int, key string, dupes *journal.Deduper) {
 		b.lines[i].Row = number
 		return
 	}
-	b.lines = append(b.lines, Row{Recipient: Recipient{Row: number, Key: key}, Status: sendpool.StatusNotAttempted})
+	b.lines = append(b.lines, Row{Recipient: Recipient{Row: number, Key: key}, Status: sendpool.StatusNotAttempted, Detail: "not tried yet: no send has reached this row"})
 }
 
 // rows returns the lines that stand.

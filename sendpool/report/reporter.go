@@ -61,6 +61,9 @@ type Reporter struct {
 	// cost is how long the last rewrite took.
 	cost time.Duration
 	sum  Summary // of the last rewrite
+	// notTried is the detail of not-attempted lines that have none (see
+	// NoteNotAttempted).
+	notTried string
 }
 
 // NewReporter creates dir (and parents) and returns a Reporter writing
@@ -189,12 +192,25 @@ func (r *Reporter) each(fn func(Row) error) (Summary, error) {
 		if err != nil {
 			return sum, err
 		}
+		if line.Status == sendpool.StatusNotAttempted && line.Detail == "" {
+			line.Detail = r.notTried
+		}
 		sum.add(line)
 		if err := fn(line); err != nil {
 			return sum, fmt.Errorf("report: row %d: %w", row, err)
 		}
 	}
 	return sum, nil
+}
+
+// NoteNotAttempted says why the rows still not attempted were not: the
+// files written from now on give it as the detail of every not-attempted
+// line that has none (the rows a run never reached: past --limit or the
+// daily cap, or after it stopped). The log keeps the lines as added.
+func (r *Reporter) NoteNotAttempted(detail string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.notTried = detail
 }
 
 // Each calls fn with every row's latest line, in row order (the lines
