@@ -333,3 +333,29 @@ func readFile(t *testing.T, p string) string {
 	}
 	return string(b)
 }
+
+// TestMailtoShared: the unsubscribe address counts as shared when it is
+// the mailbox's own, the From's or the Reply-To's (any case), and its
+// subject= is read from the mailto.
+func TestMailtoShared(t *testing.T) {
+	for _, tc := range []struct {
+		mailto, from, replyTo, user string
+		shared                      bool
+		subject                     string
+	}{
+		{"mailto:unsubscribe@x.test?subject=unsubscribe", "News <news@x.test>", "", "news@x.test", false, "unsubscribe"},
+		{"mailto:news@x.test", "News <news@x.test>", "", "box@x.test", true, ""},
+		{"mailto:News@X.test?subject=Remove%20me", "a@x.test", "", "news@x.test", true, "Remove me"},
+		{"mailto:help@x.test", "a@x.test", "Help <help@x.test>", "", true, ""},
+		{"mailto:u@x.test?subject={{.id}}", "{{.from}}", "", "", false, ""},
+	} {
+		c := &campaign.Campaign{From: tc.from, ReplyTo: tc.replyTo}
+		c.Unsubscribe.Mailto, c.Mailbox.Username = tc.mailto, tc.user
+		if got := mailtoShared(c); got != tc.shared {
+			t.Errorf("%s: shared %v, want %v", tc.mailto, got, tc.shared)
+		}
+		if got := mailtoSubject(c); got != tc.subject {
+			t.Errorf("%s: subject %q, want %q", tc.mailto, got, tc.subject)
+		}
+	}
+}

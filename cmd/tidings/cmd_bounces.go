@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/mail"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -156,7 +158,8 @@ func processMailbox(ctx context.Context, g *globalOptions, c *campaign.Campaign,
 	if err != nil {
 		return nil, &unusableError{err}
 	}
-	po := bounces.Options{DryRun: opts.dryRun, MoveTo: opts.moveTo, Delete: opts.delete, Unsubscribe: mailtoAddress(c),
+	po := bounces.Options{DryRun: opts.dryRun, MoveTo: opts.moveTo, Delete: opts.delete,
+		Unsubscribe: mailtoAddress(c), UnsubscribeShared: mailtoShared(c), UnsubscribeSubject: mailtoSubject(c),
 		SuppressFile: c.Suppress, Suppressed: supp, Campaign: c.Name, Now: opts.now, Since: readSince(c, state)}
 	var rec bounces.Recorder = noRecorder{}
 	if !opts.dryRun {
@@ -212,6 +215,46 @@ func loadSuppressionIfAny(path string) (*campaign.Suppression, error) {
 		return nil, nil
 	}
 	return campaign.LoadSuppression(path)
+}
+
+// mailtoShared reports whether the unsubscribe.mailto address also gets
+// other mail: it is the mailbox's own address, or the From or Reply-To
+// (replies go there). Then only messages whose Subject asks to
+// unsubscribe are taken as requests.
+func mailtoShared(c *campaign.Campaign) bool {
+	m := mailtoAddress(c)
+	if m == "" {
+		return false
+	}
+	for _, a := range []string{c.Mailbox.Username, headerAddress(c.From), headerAddress(c.ReplyTo)} {
+		if a != "" && strings.EqualFold(strings.TrimSpace(a), m) {
+			return true
+		}
+	}
+	return false
+}
+
+// headerAddress is the address in a From or Reply-To setting ("" for a
+// template or none).
+func headerAddress(v string) string {
+	if a, err := mail.ParseAddress(v); err == nil {
+		return a.Address
+	}
+	return ""
+}
+
+// mailtoSubject is the subject= of the campaign's unsubscribe.mailto ("" for
+// none or a template).
+func mailtoSubject(c *campaign.Campaign) string {
+	_, q, ok := strings.Cut(strings.TrimSpace(c.Unsubscribe.Mailto), "?")
+	if !ok || strings.Contains(q, "{{") {
+		return ""
+	}
+	v, err := url.ParseQuery(q)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimSpace(v.Get("subject"))
 }
 
 // mailtoAddress is the address of the campaign's unsubscribe.mailto when

@@ -66,9 +66,37 @@ type Match struct {
 	reportedAt time.Time // the report's date
 }
 
-// match decides what report r says about the campaign; mailto is the
-// campaign's unsubscribe.mailto address ("" for none).
-func (ix *Index) match(r *feedback.Report, mailto, campaignName string) (Verdict, []Match) {
+// unsubscribeRule says which messages are unsubscribe requests: those to
+// address ("" for none); when shared (the address also gets other mail),
+// only those whose Subject asks for it.
+type unsubscribeRule struct {
+	address string
+	shared  bool
+	subject string // the mailto's subject=, "" for none
+}
+
+// unsubscribeWords are what a Subject asking to unsubscribe says (lower
+// case, anywhere), besides the mailto's own subject.
+var unsubscribeWords = []string{"unsubscribe", "退订", "取消订阅", "退訂", "取消訂閱"}
+
+// asks reports whether r is an unsubscribe request under the rule.
+func (u unsubscribeRule) asks(r *feedback.Report) bool {
+	if u.address == "" || !slices.ContainsFunc(r.To, func(to string) bool { return normAddress(to) == normAddress(u.address) }) {
+		return false
+	}
+	if !u.shared {
+		return true
+	}
+	subject := strings.ToLower(r.Subject)
+	if u.subject != "" && strings.Contains(subject, strings.ToLower(u.subject)) {
+		return true
+	}
+	return slices.ContainsFunc(unsubscribeWords, func(w string) bool { return strings.Contains(subject, w) })
+}
+
+// match decides what report r says about the campaign under the
+// campaign's unsubscribe rule.
+func (ix *Index) match(r *feedback.Report, unsub unsubscribeRule, campaignName string) (Verdict, []Match) {
 	switch r.Kind {
 	case feedback.KindAutoReply:
 		return AutoReply, nil
@@ -81,7 +109,7 @@ func (ix *Index) match(r *feedback.Report, mailto, campaignName string) (Verdict
 		}
 		return ix.matchComplaint(r)
 	}
-	if mailto != "" && slices.ContainsFunc(r.To, func(to string) bool { return normAddress(to) == normAddress(mailto) }) {
+	if unsub.asks(r) {
 		return ix.matchUnsubscribe(r)
 	}
 	return Other, nil

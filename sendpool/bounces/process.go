@@ -7,6 +7,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"mime"
+	"net/mail"
 	"strings"
 	"time"
 
@@ -51,7 +53,13 @@ type Options struct {
 	Delete bool
 	// Unsubscribe is the campaign's unsubscribe.mailto address ("" for
 	// none): a message to it asks for its sender to be suppressed.
-	Unsubscribe string
+	// UnsubscribeShared says the address also gets other mail (it is the
+	// mailbox's own, the From or the Reply-To): then only a message whose
+	// Subject asks for it (UnsubscribeSubject, the mailto's subject=, or
+	// the word unsubscribe) is a request, not every reply.
+	Unsubscribe        string
+	UnsubscribeShared  bool
+	UnsubscribeSubject string
 	// SuppressFile is the campaign's suppression list (its suppress:
 	// setting), Suppressed the list as read: addresses it has are not
 	// added again. Campaign is the campaign's name: in the lines'
@@ -146,7 +154,7 @@ func Process(ctx context.Context, mb Mailbox, ix *Index, rec Recorder, opts Opti
 		if err := ctx.Err(); err != nil {
 			return sum, err
 		}
-		f, err := ix.read(ctx, mb, e, opts.Unsubscribe, opts.Campaign)
+		f, err := ix.read(ctx, mb, e, unsubscribeRule{opts.Unsubscribe, opts.UnsubscribeShared, opts.UnsubscribeSubject}, opts.Campaign)
 		if err != nil {
 			return sum, err
 		}
@@ -174,7 +182,7 @@ func Process(ctx context.Context, mb Mailbox, ix *Index, rec Recorder, opts Opti
 }
 
 // read fetches and parses one message and matches it.
-func (ix *Index) read(ctx context.Context, mb Mailbox, m mailbox.Entry, mailto, campaignName string) (Finding, error) {
+func (ix *Index) read(ctx context.Context, mb Mailbox, m mailbox.Entry, unsub unsubscribeRule, campaignName string) (Finding, error) {
 	f := Finding{ID: m.ID}
 	if m.Size > MaxMessage {
 		f.Verdict, f.Problem = Unreadable, tooLarge(m.Size)
@@ -203,12 +211,13 @@ func (ix *Index) read(ctx context.Context, mb Mailbox, m mailbox.Entry, mailto, 
 	switch {
 	case errors.As(err, &unreadable), errors.As(err, &large):
 		f.Verdict, f.Problem = Unreadable, strings.TrimPrefix(strings.TrimPrefix(err.Error(), "feedback: "), "unreadable message: ")
+		f.Subject = subjectOf(raw) // to tell the user which message it is
 		return f, nil
 	case err != nil:
 		return f, fmt.Errorf("bounces: message %s: %w", m.ID, err)
 	}
 	f.Format, f.Subject = r.Format, r.Subject
-	f.Verdict, f.Matches = ix.match(r, mailto, campaignName)
+	f.Verdict, f.Matches = ix.match(r, unsub, campaignName)
 	id := r.MessageID
 	if id == "" {
 		sum := sha256.Sum256(raw)
@@ -268,4 +277,18 @@ func firstTime(ts ...time.Time) time.Time {
 		}
 	}
 	return time.Time{}
+}
+
+// subjectOf is the decoded Subject of a raw message whose body could not
+// be read, when its header section can be ("" otherwise).
+func subjectOf(raw []byte) string {
+	m, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		return ""
+	}
+	s := m.Header.Get("Subject")
+	if d, err := new(mime.WordDecoder).DecodeHeader(s); err == nil {
+		s = d
+	}
+	return oneLine(s)
 }

@@ -298,8 +298,8 @@ func TestProcess(t *testing.T) {
 			t.Errorf("message %s (%q): %v, want %v (%s)", f.ID, f.Subject, f.Verdict, want[i], f.Problem)
 		}
 	}
-	if f := sum.Findings[5]; f.Problem == "" {
-		t.Errorf("the truncated report's problem is %q", f.Problem)
+	if f := sum.Findings[5]; f.Problem == "" || f.Subject != "Undelivered Mail Returned to Sender" {
+		t.Errorf("the truncated report's problem is %q, its subject %q", f.Problem, f.Subject)
 	}
 	st, err := journal.Load(ctx, dir)
 	if err != nil {
@@ -522,5 +522,49 @@ func TestProcessFetchFailures(t *testing.T) {
 	}
 	if f := sum.Findings; f[0].Verdict != Unreadable || !strings.Contains(f[0].Problem, "message is broken") || f[1].Verdict != Other || f[2].Verdict != Matched {
 		t.Errorf("findings %+v", f)
+	}
+}
+
+// TestProcessSharedUnsubscribeAddress: when the unsubscribe address also
+// gets other mail (it is the From, where replies go), a reply or any other
+// letter to it is no request; only a Subject that asks (the word, in
+// English or Chinese, or the mailto's own subject=) is. A dedicated
+// address takes every message as one.
+func TestProcessSharedUnsubscribeAddress(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	sent(t, dir, "ann@example.org", "bob@example.org")
+	letter := func(from, subject string) string {
+		return "From: " + from + "\nTo: news@news.example\nSubject: " + subject + "\nMessage-ID: <" + strings.ReplaceAll(subject, " ", "") + "@example.org>\n\nHello.\n"
+	}
+	mb := newMemMailbox(
+		letter("amy@example.org", "Lunch?"),
+		letter("ann@example.org", "Re: December news"),
+		letter("bob@example.org", "Unsubscribe"),
+		letter("cid@example.org", "退订"),
+		letter("dan@example.org", "please remove me"),
+	)
+	w, done := journalRecorder(t, dir)
+	defer done()
+	opts := Options{Unsubscribe: "news@news.example", UnsubscribeShared: true, UnsubscribeSubject: "Remove me",
+		SuppressFile: filepath.Join(t.TempDir(), "suppress.txt"), Campaign: "news", DryRun: true}
+	sum, err := Process(ctx, mb, index(t, dir), w, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []Verdict
+	for _, f := range sum.Findings {
+		got = append(got, f.Verdict)
+	}
+	if want := []Verdict{Other, Other, Matched, Matched, Matched}; !slices.Equal(got, want) {
+		t.Errorf("shared address: verdicts %v, want %v (%+v)", got, want, sum.Findings[0])
+	}
+	opts.UnsubscribeShared = false
+	sum, err = Process(ctx, mb, index(t, dir), w, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := sum.Count(Matched); n != 5 {
+		t.Errorf("dedicated address: %d requests, want every message", n)
 	}
 }
