@@ -301,6 +301,11 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 		return &unusableError{err}
 	}
 	defer reporter.Close()
+	copies, closeCopies, err := openSentCopies(ctx, g, c, allow.N)
+	if err != nil {
+		return &unusableError{err}
+	}
+	defer closeCopies()
 	w, err := journal.Open(ctx, lock, journal.Run{PID: os.Getpid(), Started: opts.now(), Version: version,
 		ResendUnknown: opts.resendUnknown, RetryFailed: opts.retryFailed, Flags: runFlags(opts)})
 	if err != nil {
@@ -313,8 +318,9 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 		w.Close()
 		return err
 	}
-	copies, closeCopies := openSentCopies(ctx, g, c, w, allow.N)
-	defer closeCopies()
+	if copies != nil {
+		copies.Journal = w
+	}
 	reporter.NoteNotAttempted(heldBackNote(allow, pl.ToSend, opts.limit))
 	prog := newProgress(g, allow.N, opts.progress)
 	runErr := pl.Deliver(ctx, in, plan.Delivery{Pool: cfg, Limit: allow.N, Reporter: reporter,

@@ -2,22 +2,25 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/tidings/tidings/campaign"
-	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/mailbox"
 	"github.com/tidings/tidings/sendpool/plan"
 )
 
 // openSentCopies opens the mailbox's Sent folder when the campaign keeps
 // copies (mailbox.sent_folder); nil when it does not, or when the folder
-// cannot be opened: that is a warning, delivery goes on, and the next send
-// run makes the copies this one could not. The caller calls closeFn.
-func openSentCopies(ctx context.Context, g *globalOptions, c *campaign.Campaign, w *journal.Writer, sending int) (cfg *plan.SentCopies, closeFn func()) {
+// cannot be opened for now (the server cannot be reached, say): that is a
+// warning, delivery goes on, and the next send run makes the copies this
+// one could not. A folder the server does not have is a setting to fix:
+// the error, before anything is sent. The caller sets the copies' Journal
+// and calls closeFn.
+func openSentCopies(ctx context.Context, g *globalOptions, c *campaign.Campaign, sending int) (cfg *plan.SentCopies, closeFn func(), err error) {
 	m := c.Mailbox
 	if !m.Configured() || m.SentFolder == "" {
-		return nil, func() {}
+		return nil, func() {}, nil
 	}
 	if warn := m.SentWarning(sending); warn != "" {
 		fmt.Fprintln(g.stderr, "warning:", warn)
@@ -25,20 +28,24 @@ func openSentCopies(ctx context.Context, g *globalOptions, c *campaign.Campaign,
 	password, err := secretFromEnv(g, m.Username, m.PasswordEnv, "mailbox.password_env")
 	if err != nil {
 		fmt.Fprintf(g.stderr, "warning: no copies in %s this run (the next send run makes them): %v\n", m.SentFolder, err)
-		return nil, func() {}
+		return nil, func() {}, nil
 	}
 	mc := mailbox.ConfigFrom(m, password)
 	for _, w := range mc.Warnings() {
 		fmt.Fprintln(g.stderr, "warning:", w)
 	}
 	sent, err := mailbox.OpenSent(ctx, mc)
+	var fe *mailbox.FolderError
+	if errors.As(err, &fe) {
+		return nil, func() {}, fmt.Errorf("%s: %w; nothing was sent", displayPath(c.File), err)
+	}
 	if err != nil {
 		fmt.Fprintf(g.stderr, "warning: no copies in %s this run (the next send run makes them): %v\n", m.SentFolder, err)
-		return nil, func() {}
+		return nil, func() {}, nil
 	}
-	cfg = &plan.SentCopies{To: sent, Folder: m.SentFolder, One: m.SentCopies == campaign.SentCopiesOne, Journal: w,
+	cfg = &plan.SentCopies{To: sent, Folder: m.SentFolder, One: m.SentCopies == campaign.SentCopiesOne,
 		Warn: func(err error) { fmt.Fprintln(g.stderr, "warning:", err) }}
-	return cfg, func() { sent.Close(context.WithoutCancel(ctx)) }
+	return cfg, func() { sent.Close(context.WithoutCancel(ctx)) }, nil
 }
 
 // printCopies says what went to the Sent folder.

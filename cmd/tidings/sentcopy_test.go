@@ -201,3 +201,21 @@ func TestSentCopyFolderFull(t *testing.T) {
 		t.Errorf("the next run: code %d\n%s%s", code, out, errOut)
 	}
 }
+
+// TestSentCopyNoSuchFolder: a sent_folder the server does not have is a
+// setting to fix: send stops before anything is sent, naming the folder
+// and those the server has.
+func TestSentCopyNoSuchFolder(t *testing.T) {
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+	srv := smtptest.NewServer(t)
+	t.Setenv("TIDINGS_SENT_PW", bouncePass)
+	camp := sendCampaign(t, srv, 3, fmt.Sprintf("mailbox: {protocol: imap, host: 127.0.0.1, port: %d, security: starttls, username: %s, password_env: TIDINGS_SENT_PW, ca_file: %s, sent_folder: Sentt}\n",
+		d.IMAPPort, bounceUser, d.CAFile))
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if code != exitUnusable || !strings.Contains(errOut, `no folder "Sentt"`) || !strings.Contains(errOut, "Sent") || !strings.Contains(errOut, "nothing was sent") {
+		t.Errorf("code %d, want %d\n%s%s", code, exitUnusable, out, errOut)
+	}
+	if n := len(srv.Messages()); n != 0 {
+		t.Errorf("%d messages sent", n)
+	}
+}
