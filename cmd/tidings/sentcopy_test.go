@@ -160,11 +160,13 @@ func TestSentCopyKillResume(t *testing.T) {
 	if kills < 3 {
 		t.Fatalf("only %d kills landed", kills)
 	}
+	var last []byte
 	for i := 0; ; i++ {
 		if i == 3 {
-			t.Fatal("send did not complete in 3 resumed runs")
+			t.Fatalf("send did not complete in 3 resumed runs; the last said:\n%s", last)
 		}
 		out, _ := run(ctx).CombinedOutput()
+		last = out
 		if len(d.Messages(t, bounceUser, "Sent")) >= n && !strings.Contains(string(out), "not made") {
 			break
 		}
