@@ -1,12 +1,14 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
 
 	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/sendpool/mailbox"
 	"github.com/tidings/tidings/sendpool/smtpclient"
 )
 
@@ -23,7 +25,9 @@ func newProbeCommand(g *globalOptions) *cobra.Command {
 		Long: `probe connects to the campaign's SMTP server exactly as send would, prints the
 greeting, the EHLO extensions (PIPELINING, CHUNKING, SIZE, SMTPUTF8, STARTTLS,
 AUTH mechanisms, DSN), the TLS version and certificate, tries the login, and
-says plainly what is wrong when something is. Nothing is sent.`,
+says plainly what is wrong when something is. With a mailbox: section it
+logs in there too and checks the folders bounces and the Sent copy use.
+Nothing is sent or changed.`,
 		Args:              oneArg,
 		ValidArgsFunction: completeCampaign,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -34,7 +38,8 @@ says plainly what is wrong when something is. Nothing is sent.`,
 	return cmd
 }
 
-// runProbe checks the campaign's SMTP settings against the live server.
+// runProbe checks the campaign's SMTP settings against the live server,
+// and its mailbox settings when it has a mailbox.
 func runProbe(ctx context.Context, opts probeOptions, g *globalOptions, path string) error {
 	c, err := campaign.Load(path)
 	if err != nil {
@@ -51,5 +56,38 @@ func runProbe(ctx context.Context, opts probeOptions, g *globalOptions, path str
 		// Probe printed the problem in words already.
 		return &unusableError{fmt.Errorf("%w: %w", errSilent, err)}
 	}
+	return probeMailbox(ctx, g, c)
+}
+
+// probeMailbox logs in to the campaign's mailbox, when it has one, as
+// bounces and the Sent copy would, and checks the folders it names.
+func probeMailbox(ctx context.Context, g *globalOptions, c *campaign.Campaign) error {
+	m := c.Mailbox
+	if !m.Configured() {
+		return nil
+	}
+	password, err := secretFromEnv(g, m.Username, m.PasswordEnv, "mailbox.password_env")
+	if err != nil {
+		return err
+	}
+	cfg := mailbox.ConfigFrom(m, password)
+	for _, w := range cfg.Warnings() {
+		fmt.Fprintln(g.stderr, "warning:", w)
+	}
+	mb, err := mailbox.Open(ctx, cfg)
+	if err != nil {
+		return &unusableError{fmt.Errorf("mailbox: %w", err)}
+	}
+	mb.Close(ctx)
+	fmt.Fprintf(g.stdout, "mailbox: logged in to %s as %s; bounces are read from %s\n", cfg.Addr(), m.Username, cmp.Or(m.Folder, "the inbox"))
+	if m.SentFolder == "" || m.Protocol != campaign.MailboxIMAP {
+		return nil
+	}
+	sent, err := mailbox.OpenSent(ctx, cfg)
+	if err != nil {
+		return &unusableError{fmt.Errorf("mailbox.sent_folder: %w", err)}
+	}
+	sent.Close(ctx)
+	fmt.Fprintf(g.stdout, "mailbox: copies of sent messages go to %s\n", m.SentFolder)
 	return nil
 }

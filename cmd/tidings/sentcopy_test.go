@@ -221,3 +221,24 @@ func TestSentCopyNoSuchFolder(t *testing.T) {
 		t.Errorf("%d messages sent", n)
 	}
 }
+
+// TestProbeMailbox: probe also logs in to the mailbox and checks the Sent
+// folder, as bounces and the Sent copy would: a folder the server does
+// not have is exit 2, named.
+func TestProbeMailbox(t *testing.T) {
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+	srv := smtptest.NewServer(t)
+	camp := sentCopyCampaign(t, srv, d, 1, "")
+	out, errOut, code := runCLI(t, "probe", camp)
+	if code != exitOK || !strings.Contains(out, "mailbox: logged in to 127.0.0.1:") || !strings.Contains(out, "copies of sent messages go to Sent") {
+		t.Errorf("probe: code %d\n%s%s", code, out, errOut)
+	}
+	writeFiles(t, filepath.Dir(camp), map[string]string{"c.yaml": strings.Replace(readFile(t, camp), "sent_folder: Sent", "sent_folder: Sentt", 1)})
+	out, errOut, code = runCLI(t, "probe", camp)
+	if code != exitUnusable || !strings.Contains(errOut, `no folder "Sentt"`) {
+		t.Errorf("probe with a missing folder: code %d\n%s%s", code, out, errOut)
+	}
+	if n := len(srv.Messages()); n != 0 {
+		t.Errorf("probe sent %d messages", n)
+	}
+}
