@@ -297,17 +297,25 @@ func complaintWords(r *feedback.Report) string {
 	return s
 }
 
+// quotedReply finds a reply code followed by its enhanced code inside a
+// diagnostic, as plain-text bounces quote the remote server ("host
+// mx.example.net said: 550 5.1.1 <bob@…>: …").
+var quotedReply = regexp.MustCompile(`(?:^|[\s:(\['"])([245][0-9][0-9])[ -][245]\.[0-9]{1,3}\.[0-9]{1,3}\b`)
+
 // replyCode is an SMTP reply code at the start of a diagnostic ("550
-// 5.1.1 …"); 0 when there is none.
+// 5.1.1 …"), or quoted inside it before an enhanced code; 0 when there is
+// none.
 func replyCode(diag string) int {
-	if len(diag) < 3 {
+	code := ""
+	if startsWithCode(diag) {
+		code = diag[:3]
+	} else if m := quotedReply.FindStringSubmatch(diag); m != nil {
+		code = m[1]
+	}
+	if code == "" {
 		return 0
 	}
-	c := diag[:3]
-	if c[0] < '2' || c[0] > '5' || c[1] < '0' || c[1] > '9' || c[2] < '0' || c[2] > '9' || len(diag) > 3 && diag[3] != ' ' && diag[3] != '-' {
-		return 0
-	}
-	return int(c[0]-'0')*100 + int(c[1]-'0')*10 + int(c[2]-'0')
+	return int(code[0]-'0')*100 + int(code[1]-'0')*10 + int(code[2]-'0')
 }
 
 func firstOf(s ...string) string {
@@ -320,3 +328,9 @@ func firstOf(s ...string) string {
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// startsWithCode reports whether diag begins with a reply code.
+func startsWithCode(diag string) bool {
+	return len(diag) >= 3 && diag[0] >= '2' && diag[0] <= '5' && diag[1] >= '0' && diag[1] <= '9' && diag[2] >= '0' && diag[2] <= '9' &&
+		(len(diag) == 3 || diag[3] == ' ' || diag[3] == '-')
+}

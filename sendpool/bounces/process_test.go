@@ -568,3 +568,23 @@ func TestProcessSharedUnsubscribeAddress(t *testing.T) {
 		t.Errorf("dedicated address: %d requests, want every message", n)
 	}
 }
+
+// TestReplyCode: the reply code at the start of a diagnostic, or quoted
+// before an enhanced code inside a plain-text bounce's.
+func TestReplyCode(t *testing.T) {
+	for diag, want := range map[string]int{
+		"550 5.1.1 <a@x>: User unknown": 550,
+		"452-4.2.2 full":                452,
+		"host mailin.example.net [192.0.2.51] said: 550 5.1.1 <bob@example.net>: Recipient address rejected": 550,
+		"(reason: 554 5.7.1 rejected)":                                       554,
+		"Remote server returned '550 5.1.10 RESOLVER.ADR.RecipientNotFound'": 550,
+		"mailbox unavailable":                                                0,
+		"tried 3 times, 12 hours":                                            0,
+		"port 2525 refused 5.0.0":                                            0,
+		"1550 5.1.1 not a code":                                              0,
+	} {
+		if got := replyCode(diag); got != want {
+			t.Errorf("replyCode(%q) = %d, want %d", diag, got, want)
+		}
+	}
+}
