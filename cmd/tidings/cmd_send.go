@@ -405,11 +405,11 @@ func printSpool(g *globalOptions, pl *plan.Plan) {
 // planned row was sent, after saying so when the server deferred some of a
 // message's recipients.
 func sendOutcome(g *globalOptions, pl *plan.Plan, sum report.Summary, allow plan.Allowance) error {
+	partial := printPartial(g, pl) // whatever else went wrong: nothing sends to those again
 	switch {
 	case !sum.OK():
 		return notSent(sum, pl.ToSend == 0, allow.Capped && allow.N < pl.ToSend)
-	case pl.Partial() > 0 || len(pl.Refused()) > 0:
-		printPartial(g, pl)
+	case partial:
 		return errSomeNotSent
 	case allow.N < pl.ToSend:
 		return &notSentError{fmt.Sprintf("%d of %s still to send; run send again", pl.ToSend-allow.N, report.Plural(pl.ToSend, "recipient"))}
@@ -419,23 +419,23 @@ func sendOutcome(g *globalOptions, pl *plan.Plan, sum report.Summary, allow plan
 
 // printPartial says which messages reached some of their recipients only:
 // those the server deferred for others (the next run sends to those), and
-// those it refused others for good (nothing sends to those again).
-func printPartial(g *globalOptions, pl *plan.Plan) {
+// those it refused others for good (nothing sends to those again). It
+// reports whether there were any.
+func printPartial(g *globalOptions, pl *plan.Plan) bool {
 	if n := pl.Partial(); n > 0 {
 		fmt.Fprintf(g.stdout, "%s some recipients while the server deferred others; run send again to deliver to those only\n", report.Plural(n, "message")+" reached")
 	}
-	refused := pl.Refused()
-	if len(refused) == 0 {
-		return
+	lines, n := pl.Refused()
+	if n > 0 {
+		fmt.Fprintf(g.stdout, "%s some recipients while the server refused others for good; their rows count as sent and are not sent again:\n", report.Plural(n, "message")+" reached")
+		for _, line := range lines {
+			fmt.Fprintf(g.stdout, "  %s\n", line)
+		}
+		if n > len(lines) {
+			fmt.Fprintf(g.stdout, "  and %d more (the report's detail names them)\n", n-len(lines))
+		}
 	}
-	fmt.Fprintf(g.stdout, "%s some recipients while the server refused others for good; their rows count as sent and are not sent again:\n", report.Plural(len(refused), "message")+" reached")
-	const shown = 10
-	for _, line := range refused[:min(len(refused), shown)] {
-		fmt.Fprintf(g.stdout, "  %s\n", line)
-	}
-	if len(refused) > shown {
-		fmt.Fprintf(g.stdout, "  and %d more (the report's detail names them)\n", len(refused)-shown)
-	}
+	return pl.Partial() > 0 || n > 0
 }
 
 // notSentError is errSomeNotSent in the words of one run.

@@ -177,7 +177,10 @@ func (pl *Plan) run(ctx context.Context, pool *sendpool.Pool, src sendpool.Sourc
 			pl.partial++
 		}
 		if line := refusedFor(r); line != "" {
-			pl.refused = append(pl.refused, line)
+			pl.refused++
+			if len(pl.refusedLines) < maxRefusedLines {
+				pl.refusedLines = append(pl.refusedLines, line)
+			}
 		}
 		copies.add(r)
 		results <- r
@@ -200,7 +203,8 @@ func refusedFor(r sendpool.Result) string {
 	var refused []string
 	for _, rr := range r.Recipients {
 		if rr.Status == sendpool.StatusFailed {
-			refused = append(refused, fmt.Sprintf("%s (%s)", rr.Address, strings.TrimSpace(fmt.Sprintf("%d %s %s", rr.Code, rr.EnhancedCode, sendpool.OneLine(rr.Detail)))))
+			reply := strings.Join(strings.Fields(fmt.Sprintf("%d %s", rr.Code, rr.EnhancedCode)), " ")
+			refused = append(refused, fmt.Sprintf("%s (%s)", rr.Address, strings.TrimSpace(reply+" "+sendpool.OneLine(rr.Detail))))
 		}
 	}
 	if len(refused) == 0 {

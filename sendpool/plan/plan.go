@@ -47,21 +47,26 @@ type Plan struct {
 	// partial counts this run's messages that reached some recipients
 	// while others are still owed them (deferred by the server).
 	partial int
-	// refused lists this run's messages that reached some recipients
-	// while the server refused others for good ("row 4: a@x (550 5.1.1)").
-	refused []string
+	// refused counts this run's messages that reached some recipients
+	// while the server refused others for good; refusedLines names the
+	// first maxRefusedLines ("row 4: a@x (550 5.1.1 …)").
+	refused      int
+	refusedLines []string
 }
+
+// maxRefusedLines is how many partly refused messages a Plan names.
+const maxRefusedLines = 10
 
 // Partial counts the messages of the last delivery that reached some
 // recipients while the server deferred others: a later run sends to those
 // only.
 func (pl *Plan) Partial() int { return pl.partial }
 
-// Refused lists the messages of the last delivery that reached some
-// recipients while the server refused others for good, one line each
-// naming the row and the refused addresses with the reply. Their rows are
-// sent: no later run sends them again.
-func (pl *Plan) Refused() []string { return pl.refused }
+// Refused counts the messages of the last delivery that reached some
+// recipients while the server refused others for good (n), and names the
+// first few (lines: the row and the refused addresses with the reply).
+// Their rows are sent: no later run sends them again.
+func (pl *Plan) Refused() (lines []string, n int) { return pl.refusedLines, pl.refused }
 
 // Copies says what the last delivery copied to the Sent folder.
 func (pl *Plan) Copies() CopyStats { return pl.copies }
