@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/smtptest"
 )
@@ -287,5 +288,49 @@ func TestSendSaysWhenSomeRecipientsRefused(t *testing.T) {
 	out, errOut, code = runCLI(t, "send", "--yes", camp)
 	if code != exitSomeFailed || !strings.Contains(out, "nothing left to send") || strings.Contains(out, "refused others") || srv.Received("ann@example.com") != 1 {
 		t.Errorf("second run: code %d\n%s%s", code, out, errOut)
+	}
+}
+
+// TestOwedRowAfterBounceKeepsSent: a row that went out to its To (the Cc deferred, owed) whose To
+// then bounced and is on the suppression list. The next send must keep
+// "what went out as it went": the row is sent (the To has it), not
+// "suppressed", and no suppressed result is journaled for it.
+func TestOwedRowAfterBounceKeepsSent(t *testing.T) {
+	var deferCc atomic.Bool
+	deferCc.Store(true)
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		if to == "boss@example.com" && deferCc.Load() {
+			return smtptest.Reply(451, "4.2.1", "mailbox busy, try later")
+		}
+		return nil
+	}))
+	camp := sendCampaign(t, srv, 0, "cc: '{{.cc}}'\nsuppress: suppress.txt\nsend: {concurrency: 1, retries: 0}\n")
+	writeFiles(t, filepath.Dir(camp), map[string]string{
+		"r.csv":        "email,name,cc\nann@example.com,Ann,boss@example.com\n",
+		"suppress.txt": "",
+	})
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitSomeFailed || srv.Received("ann@example.com") != 1 {
+		t.Fatalf("first run: %d\n%s%s", code, out, errOut)
+	}
+	deferCc.Store(false)
+	// ann's mailbox bounced the message after taking it (what bounces adds).
+	if err := os.WriteFile(filepath.Join(filepath.Dir(camp), "suppress.txt"), []byte("ann@example.com\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	for _, r := range readReport(t, camp) {
+		if r["row"] == "2" && r["status"] != "sent" {
+			t.Errorf("row 2 (ann has the message) is %q after the next send: %s\ncode %d\n%s%s", r["status"], r["detail"], code, out, errOut)
+		}
+	}
+	if srv.Received("boss@example.com") != 0 {
+		t.Errorf("the Cc still owed was sent to although the row's To is suppressed")
+	}
+	st, err := journal.Load(t.Context(), filepath.Join(filepath.Dir(camp), ".tidings", "t"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e := st.Entry("ann@example.com"); e == nil || e.Note != nil && e.Note.Status == sendpool.StatusSuppressed {
+		t.Errorf("a suppressed result was journaled for a row that was sent: %+v", e)
 	}
 }

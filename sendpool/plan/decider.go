@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/render"
@@ -74,6 +75,13 @@ func (d *Decider) decideSent(key string, recipients []string) Fate {
 	}
 	if d.supp != nil {
 		if detail := suppressed(d.supp, recipients); detail != "" {
+			if len(j.Owed) > 0 {
+				// Delivered to some of its recipients already: sent it
+				// stays, and the ones it still owes are held back.
+				j.Send, j.Status = false, sendpool.StatusSent
+				j.Reason = fmt.Sprintf("delivered to some recipients before; not sent to %s, which it still owes, since %s", strings.Join(j.Owed, ", "), detail)
+				return Fate{Status: j.Status, Detail: j.Reason, Journal: j}
+			}
 			return Fate{Status: sendpool.StatusSuppressed, Detail: detail}
 		}
 	}
