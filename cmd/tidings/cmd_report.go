@@ -63,8 +63,8 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 	fmt.Fprintf(g.stdout, "report: %s (report.csv and report.json beside it)\n", pagePath(c))
 	if !sum.OK() {
 		if pid, since, ok := journal.Holder(c.StateDir); ok {
-			return &notSentError{fmt.Sprintf("a send of this campaign is running (PID %d, since %s): the report shows it as far as it got; run report again when it ends",
-				pid, since.Local().Format("15:04:05"))}
+			return &notSentError{fmt.Sprintf("a send or bounces run of this campaign is running (PID %d, since %s): the report shows it as far as it got; run report again when it ends",
+				pid, since.Local().Format("2006-01-02 15:04:05"))}
 		}
 		return notSent(sum, false, false)
 	}

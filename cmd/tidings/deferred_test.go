@@ -141,7 +141,7 @@ func TestReportWhileSendRuns(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, errOut, code := runCLI(t, "report", camp)
-	if code != exitSomeFailed || !strings.Contains(errOut, fmt.Sprintf("a send of this campaign is running (PID %d, since ", os.Getpid())) || strings.Contains(out+errOut, "run send again") {
+	if code != exitSomeFailed || !strings.Contains(errOut, fmt.Sprintf("a send or bounces run of this campaign is running (PID %d, since ", os.Getpid())) || strings.Contains(out+errOut, "run send again") {
 		t.Errorf("report while locked: code %d\n%s%s", code, out, errOut)
 	}
 	lock.Release()
