@@ -92,22 +92,37 @@ func isNetError(err error) bool {
 type lineLimitReader struct {
 	r     io.Reader
 	limit int
-	line  int // bytes of the current line so far
+	line  int   // bytes of the current line so far
+	err   error // smtp.ErrTooLongLine once a line ran past limit
 }
 
 // maxReplyLine is go-smtp's client limit: twice RFC 5321's 512 octets
 // (4.5.3.1.5), and then some.
 const maxReplyLine = 2000
 
+// Read hands over the whole lines that came before the line that runs
+// past the limit (complete replies there are the server's answers to
+// earlier commands), none of that line, and fails from then on. (Not
+// even its start: bufio's ReadLine would hand a line cut short by an
+// error on as a whole one. When its start came in an earlier read, that
+// start is all the reader gets of it.)
 func (l *lineLimitReader) Read(b []byte) (int, error) {
+	if l.err != nil {
+		return 0, l.err
+	}
 	n, err := l.r.Read(b)
-	for _, c := range b[:n] {
+	start := 0 // where the current line starts in b; 0 when in an earlier read
+	for i, c := range b[:n] {
 		l.line++
 		if c == '\n' {
-			l.line = 0
+			l.line, start = 0, i+1
 		}
 		if l.line > l.limit {
-			return 0, smtp.ErrTooLongLine
+			l.err = smtp.ErrTooLongLine
+			if start == 0 {
+				return 0, l.err
+			}
+			return start, nil
 		}
 	}
 	return n, err
