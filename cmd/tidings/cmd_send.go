@@ -314,14 +314,13 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	rec := journal.NewRecorder(w)
 	cfg.Journal = rec
 	cfg.SMTPUTF8Rows = pl.SMTPUTF8Within(allow.N)
-	if err := pl.Seed(ctx, reporter, rec); err != nil {
+	if err := pl.Seed(ctx, reporter, rec, plan.Hold{After: allow.N, Detail: heldBackNote(allow, pl.ToSend, opts.limit)}); err != nil {
 		w.Close()
 		return err
 	}
 	if copies != nil {
 		copies.Journal = w
 	}
-	reporter.NoteNotAttempted(heldBackNote(allow, pl.ToSend, opts.limit))
 	prog := newProgress(g, allow.N, opts.progress)
 	runErr := pl.Deliver(ctx, in, plan.Delivery{Pool: cfg, Limit: allow.N, Reporter: reporter,
 		Abort: g.abort, OnResult: prog.Add, MaxBounceRate: maxBounceRate(c), Copies: copies})

@@ -155,3 +155,22 @@ func TestReportWhileSendRuns(t *testing.T) {
 		}
 	}
 }
+
+// TestNotTriedPastLimitWhenStopped: a run with --limit 1 that stops (server
+// unreachable) labels the rows past --limit with the limit, not with the
+// stop: this run would never have tried them.
+func TestNotTriedPastLimitWhenStopped(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 3, "")
+	srv.Close()
+	out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp)
+	for _, r := range readReport(t, camp) {
+		want := "not tried in this run: --limit 1"
+		if r["row"] == "2" {
+			want = "the run stopped" // or the pool's own words for the stop
+		}
+		if r["status"] != "not-attempted" || !strings.Contains(r["detail"], want) && !(r["row"] == "2" && r["detail"] != "") {
+			t.Errorf("row %s: %s %q, want %q\ncode %d %s%s", r["row"], r["status"], r["detail"], want, code, out, errOut)
+		}
+	}
+}

@@ -183,7 +183,7 @@ func TestPreflightDecides(t *testing.T) {
 	lock, w := openJournal(t, in.Campaign.StateDir)
 	defer lock.Release()
 	defer w.Close()
-	if err := pl.Seed(context.Background(), rep, journal.NewRecorder(w)); err != nil {
+	if err := pl.Seed(context.Background(), rep, journal.NewRecorder(w), Hold{}); err != nil {
 		t.Fatal(err)
 	}
 	want := map[int]sendpool.Status{2: sendpool.StatusNotAttempted, 3: sendpool.StatusNotAttempted, 4: sendpool.StatusDuplicate,
@@ -253,7 +253,7 @@ func deliver(t *testing.T, in *Inputs, pl *Plan, n int) {
 		t.Fatal(err)
 	}
 	defer rep.Close()
-	if err := pl.Seed(ctx, rep, rec); err != nil {
+	if err := pl.Seed(ctx, rep, rec, Hold{}); err != nil {
 		t.Fatal(err)
 	}
 	cfg := sendpool.ConfigFrom(c)

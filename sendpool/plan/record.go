@@ -10,18 +10,33 @@ import (
 	"github.com/tidings/tidings/sendpool/spool"
 )
 
+// Hold says which rows to send a run holds back: those after the first
+// After (past --limit or the daily cap), whose report line gets Detail.
+// The zero Hold holds none back.
+type Hold struct {
+	After  int
+	Detail string
+}
+
 // Seed writes what the preflight decided before anything is sent: every
-// row's line to the report (rows to send as not attempted), and the rows
-// decided without a delivery (invalid, duplicate, suppressed) to the
-// journal. It reads the decisions again from the spool, one row at a time.
-func (pl *Plan) Seed(ctx context.Context, rep *report.Reporter, rec *journal.Recorder) error {
+// row's line to the report (rows to send as not attempted; those hold
+// holds back with its detail), and the rows decided without a delivery
+// (invalid, duplicate, suppressed) to the journal. It reads the decisions
+// again from the spool, one row at a time.
+func (pl *Plan) Seed(ctx context.Context, rep *report.Reporter, rec *journal.Recorder, hold Hold) error {
 	rd, err := pl.Spool.Open()
 	if err != nil {
 		return err
 	}
 	defer rd.Close()
+	toSend := 0
 	return rd.ScanRows(ctx, func(r spool.Row) error {
 		v := pl.judge(r)
+		if v.send {
+			if toSend++; hold.Detail != "" && toSend > hold.After {
+				v.line.Detail = hold.Detail
+			}
+		}
 		if err := rep.AddRow(v.line); err != nil {
 			return err
 		}
