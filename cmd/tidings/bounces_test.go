@@ -347,6 +347,7 @@ func TestMailtoShared(t *testing.T) {
 		{"mailto:news@x.test", "News <news@x.test>", "", "box@x.test", true, ""},
 		{"mailto:News@X.test?subject=Remove%20me", "a@x.test", "", "news@x.test", true, "Remove me"},
 		{"mailto:help@x.test", "a@x.test", "Help <help@x.test>", "", true, ""},
+		{"mailto:help@x.test?subject=Abmelden+bitte", "a@x.test", "Sales <s@x.test>, Help <help@x.test>", "", true, "Abmelden+bitte"},
 		{"mailto:u@x.test?subject={{.id}}", "{{.from}}", "", "", false, ""},
 	} {
 		c := &campaign.Campaign{From: tc.from, ReplyTo: tc.replyTo}

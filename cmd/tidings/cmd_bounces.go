@@ -226,7 +226,8 @@ func mailtoShared(c *campaign.Campaign) bool {
 	if m == "" {
 		return false
 	}
-	for _, a := range []string{c.Mailbox.Username, headerAddress(c.From), headerAddress(c.ReplyTo)} {
+	others := append(append([]string{c.Mailbox.Username}, headerAddresses(c.From)...), headerAddresses(c.ReplyTo)...)
+	for _, a := range others {
 		if a != "" && strings.EqualFold(strings.TrimSpace(a), m) {
 			return true
 		}
@@ -234,13 +235,18 @@ func mailtoShared(c *campaign.Campaign) bool {
 	return false
 }
 
-// headerAddress is the address in a From or Reply-To setting ("" for a
-// template or none).
-func headerAddress(v string) string {
-	if a, err := mail.ParseAddress(v); err == nil {
-		return a.Address
+// headerAddresses are the addresses in a From or Reply-To setting (none
+// for a template).
+func headerAddresses(v string) []string {
+	list, err := mail.ParseAddressList(v)
+	if err != nil {
+		return nil
 	}
-	return ""
+	out := make([]string, 0, len(list))
+	for _, a := range list {
+		out = append(out, a.Address)
+	}
+	return out
 }
 
 // mailtoSubject is the subject= of the campaign's unsubscribe.mailto ("" for
@@ -250,7 +256,8 @@ func mailtoSubject(c *campaign.Campaign) string {
 	if !ok || strings.Contains(q, "{{") {
 		return ""
 	}
-	v, err := url.ParseQuery(q)
+	// RFC 6068: a + is a +, not a space as in a web form.
+	v, err := url.ParseQuery(strings.ReplaceAll(q, "+", "%2B"))
 	if err != nil {
 		return ""
 	}

@@ -88,8 +88,12 @@ func (u unsubscribeRule) asks(r *feedback.Report) bool {
 		return true
 	}
 	subject := strings.ToLower(r.Subject)
-	if u.subject != "" && strings.Contains(subject, strings.ToLower(u.subject)) {
-		return true
+	if u.subject != "" {
+		want := strings.ToLower(u.subject)
+		// Some clients follow a mailto's + as a web form's space.
+		if strings.Contains(subject, want) || strings.Contains(subject, strings.ReplaceAll(want, "+", " ")) {
+			return true
+		}
 	}
 	return slices.ContainsFunc(unsubscribeWords, func(w string) bool { return strings.Contains(subject, w) })
 }

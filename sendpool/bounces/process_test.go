@@ -528,7 +528,8 @@ func TestProcessFetchFailures(t *testing.T) {
 // TestProcessSharedUnsubscribeAddress: when the unsubscribe address also
 // gets other mail (it is the From, where replies go), a reply or any other
 // letter to it is no request; only a Subject that asks (the word, in
-// English or Chinese, or the mailto's own subject=) is. A dedicated
+// English or Chinese, or the mailto's own subject=, its + also read as a
+// space) is. A dedicated
 // address takes every message as one.
 func TestProcessSharedUnsubscribeAddress(t *testing.T) {
 	ctx := context.Background()
@@ -543,10 +544,11 @@ func TestProcessSharedUnsubscribeAddress(t *testing.T) {
 		letter("bob@example.org", "Unsubscribe"),
 		letter("cid@example.org", "退订"),
 		letter("dan@example.org", "please remove me"),
+		letter("eve@example.org", "Abmelden bitte"),
 	)
 	w, done := journalRecorder(t, dir)
 	defer done()
-	opts := Options{Unsubscribe: "news@news.example", UnsubscribeShared: true, UnsubscribeSubject: "Remove me",
+	opts := Options{Unsubscribe: "news@news.example", UnsubscribeShared: true, UnsubscribeSubject: "Abmelden+bitte",
 		SuppressFile: filepath.Join(t.TempDir(), "suppress.txt"), Campaign: "news", DryRun: true}
 	sum, err := Process(ctx, mb, index(t, dir), w, opts)
 	if err != nil {
@@ -556,7 +558,7 @@ func TestProcessSharedUnsubscribeAddress(t *testing.T) {
 	for _, f := range sum.Findings {
 		got = append(got, f.Verdict)
 	}
-	if want := []Verdict{Other, Other, Matched, Matched, Matched}; !slices.Equal(got, want) {
+	if want := []Verdict{Other, Other, Matched, Matched, Other, Matched}; !slices.Equal(got, want) {
 		t.Errorf("shared address: verdicts %v, want %v (%+v)", got, want, sum.Findings[0])
 	}
 	opts.UnsubscribeShared = false
@@ -564,7 +566,7 @@ func TestProcessSharedUnsubscribeAddress(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := sum.Count(Matched); n != 5 {
+	if n := sum.Count(Matched); n != 6 {
 		t.Errorf("dedicated address: %d requests, want every message", n)
 	}
 }
