@@ -80,7 +80,7 @@ func runBounces(ctx context.Context, opts bouncesOptions, g *globalOptions, path
 	if err != nil {
 		return err
 	}
-	lock, state, err := openState(ctx, g, c)
+	lock, state, err := openState(ctx, g, c, "bounces")
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"time"
@@ -62,9 +63,9 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 	sum.WriteText(g.stdout)
 	fmt.Fprintf(g.stdout, "report: %s (report.csv and report.json beside it)\n", pagePath(c))
 	if !sum.OK() {
-		if pid, since, ok := journal.Holder(c.StateDir); ok {
-			return &notSentError{fmt.Sprintf("a send or bounces run of this campaign is running (PID %d, since %s): the report shows it as far as it got; run report again when it ends",
-				pid, since.Local().Format("2006-01-02 15:04:05"))}
+		if h, ok := journal.Holder(c.StateDir); ok {
+			return &notSentError{fmt.Sprintf("tidings %s is running on this campaign (PID %d, since %s): the report shows it as far as it got; run report again when it ends",
+				cmp.Or(h.Command, "send"), h.PID, h.Since.Local().Format("2006-01-02 15:04:05"))}
 		}
 		return notSent(sum, false, false)
 	}

@@ -173,7 +173,7 @@ func startSend(ctx context.Context, opts sendOptions, g *globalOptions, path str
 	for _, w := range st.cfg.Dialer.Warnings() {
 		fmt.Fprintln(g.stderr, "warning:", w)
 	}
-	if st.lock, st.state, err = openState(ctx, g, c); err != nil {
+	if st.lock, st.state, err = openState(ctx, g, c, "send"); err != nil {
 		st.close()
 		return nil, err
 	}
@@ -194,11 +194,11 @@ func (st *sendStart) close() {
 
 // openState takes the campaign's send lock and reads its journal, printing
 // the journal's warnings.
-func openState(ctx context.Context, g *globalOptions, c *campaign.Campaign) (*journal.Lock, *journal.State, error) {
+func openState(ctx context.Context, g *globalOptions, c *campaign.Campaign, command string) (*journal.Lock, *journal.State, error) {
 	if err := os.MkdirAll(c.StateDir, 0o700); err != nil {
 		return nil, nil, &unusableError{fmt.Errorf("state folder: %w", err)}
 	}
-	lock, err := journal.AcquireLock(c.StateDir)
+	lock, err := journal.AcquireLockAs(c.StateDir, command)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -136,13 +136,25 @@ func TestReportWhileSendRuns(t *testing.T) {
 			t.Errorf("after send --limit 1: row %s detail %q", r["row"], r["detail"])
 		}
 	}
-	lock, err := journal.AcquireLock(filepath.Join(filepath.Dir(camp), ".tidings", "t"))
+	lock, err := journal.AcquireLockAs(filepath.Join(filepath.Dir(camp), ".tidings", "t"), "send")
 	if err != nil {
 		t.Fatal(err)
 	}
 	out, errOut, code := runCLI(t, "report", camp)
-	if code != exitSomeFailed || !strings.Contains(errOut, fmt.Sprintf("a send or bounces run of this campaign is running (PID %d, since ", os.Getpid())) || strings.Contains(out+errOut, "run send again") {
+	if code != exitSomeFailed || !strings.Contains(errOut, fmt.Sprintf("tidings send is running on this campaign (PID %d, since ", os.Getpid())) || strings.Contains(out+errOut, "run send again") {
 		t.Errorf("report while locked: code %d\n%s%s", code, out, errOut)
+	}
+	lock.Release()
+	// A bounces run holds the same lock: both report and send name it.
+	lock, err = journal.AcquireLockAs(filepath.Join(filepath.Dir(camp), ".tidings", "t"), "bounces")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, errOut, code := runCLI(t, "report", camp); code != exitSomeFailed || !strings.Contains(errOut, "tidings bounces is running on this campaign") {
+		t.Errorf("report while bounces runs: code %d\n%s", code, errOut)
+	}
+	if _, errOut, code := runCLI(t, "send", "--yes", camp); code != exitUnusable || !strings.Contains(errOut, "tidings bounces is working on this campaign, PID") {
+		t.Errorf("send while bounces runs: code %d\n%s", code, errOut)
 	}
 	lock.Release()
 	out, errOut, code = runCLI(t, "report", camp)

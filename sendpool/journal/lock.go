@@ -21,15 +21,21 @@ var ErrLocked = errors.New("journal: campaign is locked by another send")
 type LockedError struct {
 	// Path is the lock file.
 	Path string
-	// PID and Since describe the holder as it wrote itself into the lock
-	// file; PID is 0 when the holder had not yet written itself.
-	PID   int
-	Since time.Time
+	// PID, Since and Command describe the holder as it wrote itself into
+	// the lock file; PID is 0 when the holder had not yet written itself,
+	// Command "" when it did not say (a send, or an older tidings).
+	PID     int
+	Since   time.Time
+	Command string
 }
 
 func (e *LockedError) Error() string {
-	if e.PID == 0 {
+	switch {
+	case e.PID == 0:
 		return fmt.Sprintf("journal: campaign is being sent by another process (lock %s); wait for it or stop it", e.Path)
+	case e.Command != "" && e.Command != "send":
+		return fmt.Sprintf("journal: tidings %s is working on this campaign, PID %d (since %s); wait for it or stop it",
+			e.Command, e.PID, e.Since.UTC().Format(time.RFC3339))
 	}
 	return fmt.Sprintf("journal: campaign is being sent by PID %d (since %s); wait for it or stop it",
 		e.PID, e.Since.UTC().Format(time.RFC3339))
@@ -40,8 +46,9 @@ func (e *LockedError) Is(target error) bool { return target == ErrLocked }
 
 // holder is the lock file's content.
 type holder struct {
-	PID   int       `json:"pid"`
-	Since time.Time `json:"since"`
+	PID     int       `json:"pid"`
+	Since   time.Time `json:"since"`
+	Command string    `json:"command,omitempty"`
 }
 
 // Lock is a campaign's exclusive send lock: while one process holds it, no
@@ -58,7 +65,12 @@ type Lock struct {
 // (creating the folder), without waiting. When another process holds it the
 // error is a *LockedError naming that process. The caller releases the lock
 // with Release; the lock file itself stays.
-func AcquireLock(dir string) (*Lock, error) {
+func AcquireLock(dir string) (*Lock, error) { return AcquireLockAs(dir, "") }
+
+// AcquireLockAs is AcquireLock for a holder that names itself: command
+// ("send", "bounces") goes into the lock file beside the PID, for the
+// messages others give while it holds the lock.
+func AcquireLockAs(dir, command string) (*Lock, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("journal: lock: %w", err)
 	}
@@ -77,13 +89,13 @@ func AcquireLock(dir string) (*Lock, error) {
 		if b, err := io.ReadAll(io.NewSectionReader(f, 0, 4096)); err == nil {
 			var h holder
 			if json.Unmarshal(b, &h) == nil {
-				le.PID, le.Since = h.PID, h.Since
+				le.PID, le.Since, le.Command = h.PID, h.Since, h.Command
 			}
 		}
 		f.Close()
 		return nil, le
 	}
-	b, err := json.Marshal(holder{PID: os.Getpid(), Since: time.Now().UTC().Truncate(time.Second)})
+	b, err := json.Marshal(holder{PID: os.Getpid(), Since: time.Now().UTC().Truncate(time.Second), Command: command})
 	if err == nil {
 		if err = f.Truncate(0); err == nil {
 			_, err = f.WriteAt(append(b, '\n'), 0)
@@ -99,20 +111,21 @@ func AcquireLock(dir string) (*Lock, error) {
 
 // Holder says who holds the send lock of the campaign whose state folder
 // is dir, without taking or testing the lock (a probe of the lock itself
-// could make a send starting at that moment fail): the PID and time the
-// holder wrote into the lock file, when that process is still running.
-// ok is false when no process is known to hold it. For messages only: the
-// lock, not this, keeps two sends apart.
-func Holder(dir string) (pid int, since time.Time, ok bool) {
+// could make a send starting at that moment fail): what the holder wrote
+// into the lock file (PID, Since, Command; Path is unset), when that
+// process is still running. ok is false when no process is known to hold
+// it. For messages only: the lock, not this, keeps two sends apart (a
+// crashed holder's PID reused by another process reads as running).
+func Holder(dir string) (h LockedError, ok bool) {
 	b, err := os.ReadFile(filepath.Join(dir, LockFileName))
 	if err != nil || len(b) == 0 {
-		return 0, time.Time{}, false
+		return LockedError{}, false
 	}
-	var h holder
-	if json.Unmarshal(b, &h) != nil || h.PID <= 0 || !processRunning(h.PID) {
-		return 0, time.Time{}, false
+	var w holder
+	if json.Unmarshal(b, &w) != nil || w.PID <= 0 || !processRunning(w.PID) {
+		return LockedError{}, false
 	}
-	return h.PID, h.Since, true
+	return LockedError{PID: w.PID, Since: w.Since, Command: w.Command}, true
 }
 
 // Dir is the state folder the lock guards.

@@ -80,8 +80,8 @@ func TestLockTwoProcesses(t *testing.T) {
 		t.Errorf("message %q, want %q…", msg, want)
 	}
 
-	if pid, since, ok := Holder(dir); !ok || pid != child.Process.Pid || !since.Equal(le.Since) {
-		t.Errorf("Holder = %d, %v, %v; want the child, %d", pid, since, ok, child.Process.Pid)
+	if h, ok := Holder(dir); !ok || h.PID != child.Process.Pid || !h.Since.Equal(le.Since) {
+		t.Errorf("Holder = %+v, %v; want the child, %d", h, ok, child.Process.Pid)
 	}
 
 	// SIGKILL leaves no chance to clean up; the kernel frees the lock.
@@ -92,8 +92,8 @@ func TestLockTwoProcesses(t *testing.T) {
 		t.Fatal("killed child exited cleanly")
 	}
 	// Its PID is still in the lock file, but no such process runs.
-	if pid, _, ok := Holder(dir); ok {
-		t.Errorf("Holder after the kill = %d, want none", pid)
+	if h, ok := Holder(dir); ok {
+		t.Errorf("Holder after the kill = %+v, want none", h)
 	}
 	l, err = AcquireLock(dir)
 	if err != nil {
