@@ -23,12 +23,17 @@ import (
 // an empty row. So with one blank line between them, the records after the
 // header are rows 2 and 4.
 type csvSheet struct {
-	file     string
-	closer   io.Closer
-	text     *textSource
-	cr       *csv.Reader
-	columns  []string
-	warnings []string
+	file    string
+	closer  io.Closer
+	text    *textSource
+	cr      *csv.Reader
+	columns []string
+	// width is the header row's cell count: more than len(columns) when
+	// it ends in empty cells (Excel writes a separator for every column
+	// of its used range), which no row may fill.
+	width     int
+	headerRow int
+	warnings  []string
 	// row is the record number of the record read last; endLine is the
 	// file line it ended on. Blank lines between records count as rows.
 	row, endLine int
@@ -284,13 +289,39 @@ func (s *csvSheet) readHeader(ctx context.Context, key string) error {
 			return &FileError{File: s.file, Err: fmt.Errorf("header row %d, column %s: %w", row, columnName(i), err)}
 		}
 	}
-	h, err := parseHeader(filepath.Base(s.file), header, row, false)
+	s.width, s.headerRow = len(header), row
+	named := len(header)
+	for named > 0 && strings.TrimSpace(header[named-1]) == "" {
+		named--
+	}
+	h, err := parseHeader(filepath.Base(s.file), header[:named], row, false)
 	if err != nil {
 		return &FileError{File: s.file, Err: err}
 	}
 	s.columns = h.columns
 	s.warnings = append(s.warnings, h.warnings...)
+	if named < s.width {
+		s.warnings = append(s.warnings, fmt.Sprintf("%s: %s after the last named column (%s) %s no name: ignored, and a value under %s is a row problem",
+			filepath.Base(s.file), columnSpan(named, s.width-1), columnName(named-1), plural(s.width-named, "has", "have"), plural(s.width-named, "it", "them")))
+	}
 	return nil
+}
+
+// columnSpan names the columns from the 0-based first to last: "column
+// C", "columns C to E".
+func columnSpan(first, last int) string {
+	if first == last {
+		return "column " + columnName(first)
+	}
+	return "columns " + columnName(first) + " to " + columnName(last)
+}
+
+// plural is one when n is 1, else many.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // Columns returns the header texts in sheet order.
@@ -323,11 +354,20 @@ func (s *csvSheet) Next(ctx context.Context) (Row, error) {
 		if isBlank(rec) {
 			continue
 		}
-		if len(rec) != len(s.columns) {
+		if len(rec) != len(s.columns) && len(rec) != s.width {
 			return Row{Number: row}, &RowError{File: s.file, Row: row, Err: fmt.Errorf("%w: %s, the header has %d columns", ErrFieldCount, valuesCount(len(rec)), len(s.columns))}
 		}
+		for i := len(s.columns); i < len(rec); i++ {
+			if v := strings.TrimSpace(rec[i]); v != "" {
+				if r := []rune(v); len(r) > 40 {
+					v = string(r[:40]) + "…"
+				}
+				return Row{Number: row}, &RowError{File: s.file, Row: row,
+					Err: fmt.Errorf("%w: column %s holds %q but has no header in row %d", ErrHeaderColumn, columnName(i), v, s.headerRow)}
+			}
+		}
 		values := make(map[string]string, len(s.columns))
-		for i, v := range rec {
+		for i, v := range rec[:len(s.columns)] {
 			if err := s.text.checkText(v); err != nil {
 				// The whole file is in another encoding: no later row
 				// can be trusted either.

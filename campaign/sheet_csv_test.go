@@ -246,6 +246,15 @@ func TestCSVDialects(t *testing.T) {
 			warns: []string{"row 3 above the header (row 4"},
 		},
 		{
+			name:  "Excel's trailing separators: unnamed columns at the end are ignored while empty",
+			file:  "people.csv",
+			data:  []byte("email;name;;\r\na@example.com;A;;\r\nb@example.com;B;;x\r\nc@example.com;C\r\n;;;\r\n"),
+			cols:  []string{"email", "name"},
+			want:  []string{"2: a@example.com | A", "3: !header", "4: c@example.com | C"},
+			msgs:  []string{`row 3: bad header: column D holds "x" but has no header in row 1`},
+			warns: []string{"columns C to D after the last named column (B) have no name: ignored"},
+		},
+		{
 			name: "ragged rows",
 			file: "people.csv",
 			data: []byte("email,name\na@example.com,A,extra\nb@example.com\nc@example.com,C\n"),
@@ -309,11 +318,18 @@ func TestCSVDialects(t *testing.T) {
 			msgs:    []string{"header row 1, column B is empty"},
 		},
 		{
-			name:    "trailing empty header",
+			name:  "trailing empty header",
+			file:  "people.csv",
+			data:  []byte("email,name,\na@example.com,A,\n"),
+			want:  []string{"2: a@example.com | A"},
+			warns: []string{"column C after the last named column (B) has no name: ignored, and a value under it is a row problem"},
+		},
+		{
+			name:    "empty header between named columns",
 			file:    "people.csv",
-			data:    []byte("email,name,\na@example.com,A,\n"),
+			data:    []byte("email,,name\na@example.com,,A\n"),
 			openErr: "header",
-			msgs:    []string{"column C is empty"},
+			msgs:    []string{"column B is empty"},
 		},
 		{
 			name:  "header white space is trimmed with a warning",
