@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/mail"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/idna"
 
@@ -137,6 +139,10 @@ func toMailbox(a *mail.Address) (mailbox, *addressError) {
 		// An encoded-word in the value decoded to a line break.
 		return mailbox{}, &addressError{token: a.Address, err: campaign.ErrControlChar}
 	}
+	if i := strings.IndexFunc(a.Address, isInvisible); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(a.Address[i:])
+		return mailbox{}, &addressError{token: a.Address, err: fmt.Errorf("it holds an invisible character, %U, at byte %d (text pasted from a web page or a document often carries one): retype the address", r, i)}
+	}
 	local, domain := a.Address[:at], a.Address[at+1:]
 	if len(local) > maxLocalPart {
 		return mailbox{}, &addressError{token: a.Address, err: fmt.Errorf("the local part (before @) is %d octets long; RFC 5321 4.5.3.1.1 allows %d", len(local), maxLocalPart)}
@@ -150,6 +156,11 @@ func toMailbox(a *mail.Address) (mailbox, *addressError) {
 	}
 	return newMailbox(a.Name, local, ascii), nil
 }
+
+// isInvisible reports a format character (Unicode category Cf: zero-width
+// space and joiners, the byte order mark, a soft hyphen, direction marks):
+// invisible in a sheet, it would make the address another one.
+func isInvisible(r rune) bool { return unicode.Is(unicode.Cf, r) }
 
 // addrPart is the addr-spec inside <…> of an address token, or the token.
 func addrPart(token string) string {

@@ -167,6 +167,11 @@ func TestAddressLists(t *testing.T) {
 		{`Team: a@x.example, b@x.example;, c@x.example`, []addr{{"", "a@x.example"}, {"", "b@x.example"}, {"", "c@x.example"}}, false},
 		{`Team: a@x.example, b@x.example`, nil, false}, // not closed with ';'
 		{`Anne "Nan Lee <a@x.example>`, nil, false},    // a quote never closed
+		// Invisible characters pasted with an address make it another one.
+		{"\u200bb@x.example", nil, false},
+		{"Bob <b\u00ad@x.example>", nil, false},
+		{"b@x.exam\u200dple", nil, false},
+		{"Bob\u200d <b@x.example>", []addr{{"Bob\u200d", "b@x.example"}}, false}, // in a name it is the name's
 	}
 	for _, tt := range tests {
 		t.Run(tt.value, func(t *testing.T) {

@@ -96,7 +96,7 @@ func TestCheckExitCodes(t *testing.T) {
 				"c.yaml": "name: t\nfrom: a@example.com\nsubject: hi {{.name}}\ntext: body.txt\nrecipients: {path: r.csv}\n",
 				"r.csv":  "email,name\nx@example.com,X\n",
 			},
-			code: 0, contains: []string{"1 recipients, 1 ready, 0 with problems"},
+			code: 0, contains: []string{"1 recipient, 1 ready, 0 with problems"},
 		},
 		{
 			name: "bad address names row and column",

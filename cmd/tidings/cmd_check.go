@@ -85,7 +85,7 @@ func (s *checkSummary) count(m *render.Message, f plan.Fate) bool {
 // prints the same, followed by what it wrote.
 func (s *checkSummary) line(name string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %d recipients, %d ready, %d with problems", name, s.rows, s.ok, s.problems)
+	fmt.Fprintf(&b, "%s: %s, %d ready, %d with problems", name, report.Plural(s.rows, "recipient"), s.ok, s.problems)
 	if s.ok > 0 {
 		fmt.Fprintf(&b, ", %.1f KB per message on average", float64(s.bytes)/float64(s.ok)/1024)
 	}
