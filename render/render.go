@@ -547,7 +547,11 @@ func (r *Renderer) parseAddresses(f *addrField, row campaign.Row, buf *bytes.Buf
 	if col == "" {
 		col = f.t.Column(row, spec, aerr.token)
 	}
-	return nil, r.rowErr(row, col, fmt.Errorf("render: %s: %w %s: %w", f.t.Name(), ErrAddress, clip(aerr.token), aerr.err))
+	hint := ""
+	if strings.ContainsAny(v, "；，") {
+		hint = " (addresses are separated by an ASCII , or ;, not a full-width ； or ，)"
+	}
+	return nil, r.rowErr(row, col, fmt.Errorf("render: %s: %w %s: %w%s", f.t.Name(), ErrAddress, clip(aerr.token), aerr.err, hint))
 }
 
 // senderRule applies RFC 5322 3.6.2: Sender is required when From lists

@@ -18,6 +18,18 @@ import (
 )
 
 // yamlWith is a small text-only campaign; fields overrides or adds
+// TestFullWidthSeparatorHint: a list separated by a full-width ； or ，
+// (typed on a Chinese keyboard) is a row problem that says so.
+func TestFullWidthSeparatorHint(t *testing.T) {
+	e := setup(t, yamlWith(map[string]string{"to": `"{{.to}}"`}), bodyFile, []string{"email", "to"})
+	for _, v := range []string{"a@x.example；b@x.example", "a@x.example，b@x.example"} {
+		_, err := e.r.Render(row(2, "email", "k@example.com", "to", v))
+		if re := rowErr(t, err); re.Column != "to" || !errors.Is(err, ErrAddress) || !strings.Contains(err.Error(), "not a full-width ； or ，") {
+			t.Errorf("%s: %v", v, err)
+		}
+	}
+}
+
 // top-level keys (written verbatim).
 func yamlWith(fields map[string]string) string {
 	base := map[string]string{
