@@ -76,9 +76,9 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 		return &unusableError{err}
 	}
 	defer finder.Close()
-	row := opts.row
+	row, dupOf := opts.row, ""
 	if row > 0 {
-		if key, err = keyOfRow(ctx, finder, c, row); err != nil {
+		if key, dupOf, err = keyOfRow(ctx, finder, c, row); err != nil {
 			return err
 		}
 	}
@@ -98,7 +98,10 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 	}
 	if !g.quiet {
 		where := fmt.Sprintf("row %d", m.Row)
-		if opts.row > 0 && opts.row != m.Row { // the sheet changed since
+		switch {
+		case dupOf != "":
+			where = fmt.Sprintf("row %d is a %s and gets no message of its own; row %d", opts.row, dupOf, m.Row)
+		case opts.row > 0 && opts.row != m.Row: // the sheet changed since
 			where = fmt.Sprintf("row %d (row %d when spooled)", opts.row, m.Row)
 		}
 		fmt.Fprintf(g.stderr, "%s, %s: %s; spooled %s (generation %d), %s\n", where, m.Key, status,
@@ -108,23 +111,26 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 }
 
 // keyOfRow is the key of sheet row row as the newest generation spooled
-// it.
-func keyOfRow(ctx context.Context, finder *spool.Finder, c *campaign.Campaign, row int) (string, error) {
+// it, and dupOf the row's "duplicate of row N" when it is one.
+func keyOfRow(ctx context.Context, finder *spool.Finder, c *campaign.Campaign, row int) (key, dupOf string, err error) {
 	for _, gen := range finder.Generations() {
 		rd, err := gen.Open()
 		if err != nil {
-			return "", &unusableError{err}
+			return "", "", &unusableError{err}
 		}
 		r, ok, err := rd.FindRow(ctx, func(r spool.Row) bool { return r.Row == row })
 		rd.Close()
 		if err != nil {
-			return "", &unusableError{err}
+			return "", "", &unusableError{err}
 		}
 		if ok && r.Key != "" {
-			return r.Key, nil
+			if r.Kind == spool.KindDuplicate {
+				dupOf = r.Detail
+			}
+			return r.Key, dupOf, nil
 		}
 	}
-	return "", fmt.Errorf("%w: no message is spooled for row %d of %s (not a row of the sheet, a row with a problem, or not spooled yet: send spools every row before it sends)",
+	return "", "", fmt.Errorf("%w: no message is spooled for row %d of %s (not a row of the sheet, a row with a problem, or not spooled yet: send spools every row before it sends)",
 		errNotFound, row, displayPath(c.Recipients.Path))
 }
 

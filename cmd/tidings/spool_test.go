@@ -199,3 +199,19 @@ func TestSpoolKillWhileSpooling(t *testing.T) {
 		t.Errorf("the cut-short generation is still there: %v", err)
 	}
 }
+
+// TestShowDuplicateRow: show --row of a row whose key an earlier row has
+// prints that row's message and says the row is a duplicate, not that the
+// sheet changed.
+func TestShowDuplicateRow(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 0, "")
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name\nann@example.com,Ann\n ANN@example.com ,Ann again\n"})
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("send: %d\n%s%s", code, out, errOut)
+	}
+	out, errOut, code := runCLI(t, "show", "--row", "3", camp)
+	if code != exitOK || out != string(serverCopy(t, srv, "ann@example.com")) || !strings.Contains(errOut, "row 3 is a duplicate of row 2 and gets no message of its own; row 2, ann@example.com: sent") {
+		t.Errorf("show --row 3: code %d, %s", code, errOut)
+	}
+}
