@@ -304,6 +304,14 @@ func (r *Renderer) fixListHeaders(c *campaign.Campaign, fe *fileErrors) {
 			fe.add(t, rowCause(err))
 		}
 		r.unsubConst = toks
+	} else if t := r.unsubURL; t != nil && t.Const() {
+		// A fixed URL beside a mailto that depends on the row: wrong
+		// once for the campaign, not again on every row.
+		if v, err := r.value(t, noRow, new(bytes.Buffer)); err == nil && v != "" {
+			if _, err := httpsURL(v); err != nil {
+				fe.add(t, fmt.Errorf("render: %s: %w", t.Name(), err))
+			}
+		}
 	}
 	if r.oneClick && r.unsubURL == nil {
 		fe.add(nil, fmt.Errorf("render: unsubscribe.one_click: %w: needs unsubscribe.url (RFC 8058)", ErrUnsubscribe))

@@ -640,6 +640,10 @@ func TestUnsubscribeChecks(t *testing.T) {
 	if _, err := trySetup(t, yamlWith(map[string]string{"unsubscribe": `{mailto: "u@acme.example", one_click: true}`}), bodyFile, []string{"email"}); !errors.Is(err, ErrUnsubscribe) {
 		t.Errorf("one_click without url: %v", err)
 	}
+	// A fixed http URL beside a per-row mailto: one campaign error, not one per row.
+	if _, err := trySetup(t, yamlWith(map[string]string{"unsubscribe": `{url: "http://acme.example/u", mailto: "u+{{.email}}@acme.example", one_click: true}`}), bodyFile, []string{"email"}); !errors.Is(err, ErrUnsubscribe) {
+		t.Errorf("fixed http url with a per-row mailto: %v", err)
+	}
 	if _, err := trySetup(t, yamlWith(map[string]string{"list_id": `"Acme <nodot>"`}), bodyFile, []string{"email"}); !errors.Is(err, ErrListID) {
 		t.Errorf("bad list_id: %v", err)
 	}
