@@ -495,10 +495,15 @@ func TestInlineImageMissing(t *testing.T) {
 
 func TestMessageSize(t *testing.T) {
 	e := setup(t, yamlWith(map[string]string{"attachments": `["{{.file}}"]`, "max_message_size": "1KB"}),
-		map[string]string{"body.txt": "Hi\n", "big.bin": strings.Repeat("x", 2000), "small.bin": "x"}, []string{"email", "file"})
+		map[string]string{"body.txt": "Hi\n", "big.bin": strings.Repeat("x", 2000), "small.bin": "x", "encoded.bin": strings.Repeat("x", 900)}, []string{"email", "file"})
 	_, err := e.r.Render(row(2, "email", "k@example.com", "file", "big.bin"))
 	if re := rowErr(t, err); !errors.Is(err, ErrTooLarge) || re.Column != "file" {
 		t.Errorf("got %v, want ErrTooLarge for column file", err)
+	}
+	// Under the limit as a file, over it once encoded: the sizes are named.
+	_, err = e.r.Render(row(2, "email", "k@example.com", "file", "encoded.bin"))
+	if re := rowErr(t, err); !errors.Is(err, ErrTooLarge) || re.Column != "file" || !strings.Contains(err.Error(), "bytes encoded with encoded.bin (900 bytes as a file)") {
+		t.Errorf("got %v, want ErrTooLarge naming the encoded size", err)
 	}
 	if _, err := e.r.Render(row(3, "email", "k@example.com", "file", "small.bin")); err != nil {
 		t.Errorf("small attachment: %v", err)
