@@ -107,6 +107,11 @@ func (a *attacher) resolve(p string, fromData bool) (*blob, error) {
 		return nil, fmt.Errorf("%w: %q is outside %s", ErrAttachmentPath, p, a.root)
 	}
 	real, err := filepath.EvalSymlinks(full)
+	if errors.Is(err, fs.ErrNotExist) {
+		// EvalSymlinks names the first missing folder on the way; the
+		// file asked for is what the user looks for.
+		return nil, fmt.Errorf("%w: %q: %w (looked for %s)", ErrAttachment, p, fs.ErrNotExist, full)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrAttachment, unwrapPath(err))
 	}

@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"mime"
@@ -442,6 +443,7 @@ func TestAttachmentPaths(t *testing.T) {
 		{filepath.Join(base, "outside.txt"), ErrAttachmentPath, ""},
 		{"files/link-out.pdf", ErrAttachmentPath, ""},
 		{"files/missing.pdf", fs.ErrNotExist, ""},
+		{"files/nosuch/dir/x.pdf", fs.ErrNotExist, ""}, // named whole, not by its first missing folder
 		{"files/sub", ErrAttachment, ""},
 	}
 	for _, tt := range tests {
@@ -459,6 +461,9 @@ func TestAttachmentPaths(t *testing.T) {
 			re := rowErr(t, err)
 			if !errors.Is(err, tt.wantErr) || re.Column != "file" || re.Row != 3 {
 				t.Errorf("got %v (column %q), want %v in column file", err, re.Column, tt.wantErr)
+			}
+			if tt.wantErr == fs.ErrNotExist && !strings.Contains(err.Error(), fmt.Sprintf("%q", tt.file)) {
+				t.Errorf("got %v, want it to name %s", err, tt.file)
 			}
 		})
 	}
