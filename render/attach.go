@@ -110,7 +110,7 @@ func (a *attacher) resolve(p string, fromData bool) (*blob, error) {
 	if errors.Is(err, fs.ErrNotExist) {
 		// EvalSymlinks names the first missing folder on the way; the
 		// file asked for is what the user looks for.
-		return nil, fmt.Errorf("%w: %q: %w (looked for %s)", ErrAttachment, p, fs.ErrNotExist, full)
+		return nil, fmt.Errorf("%w: %q: %w", ErrAttachment, p, noSuchFile(full))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrAttachment, unwrapPath(err))
@@ -273,3 +273,10 @@ func (c *blobCache) put(k blobKey, b *blob) {
 		c.used -= int64(len(ce.b.enc))
 	}
 }
+
+// noSuchFile is a missing attachment's error: it names the path looked
+// for, and is fs.ErrNotExist to errors.Is.
+type noSuchFile string
+
+func (e noSuchFile) Error() string        { return "no such file (looked for " + string(e) + ")" }
+func (e noSuchFile) Is(target error) bool { return target == fs.ErrNotExist }
