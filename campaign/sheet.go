@@ -140,6 +140,14 @@ func parseHeader(base string, cells []string, row int, holes bool) (header, erro
 	return h, nil
 }
 
+// clipValue is a cell's value cut to 40 characters for an error message.
+func clipValue(v string) string {
+	if r := []rune(v); len(r) > 40 {
+		return string(r[:40]) + "…"
+	}
+	return v
+}
+
 // columnName is the spreadsheet letter of the 0-based column i: A, B, ... AA.
 func columnName(i int) string {
 	name, err := excelize.ColumnNumberToName(i + 1)

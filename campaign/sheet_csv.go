@@ -359,11 +359,8 @@ func (s *csvSheet) Next(ctx context.Context) (Row, error) {
 		}
 		for i := len(s.columns); i < len(rec); i++ {
 			if v := strings.TrimSpace(rec[i]); v != "" {
-				if r := []rune(v); len(r) > 40 {
-					v = string(r[:40]) + "…"
-				}
 				return Row{Number: row}, &RowError{File: s.file, Row: row,
-					Err: fmt.Errorf("%w: column %s holds %q but has no header in row %d", ErrHeaderColumn, columnName(i), v, s.headerRow)}
+					Err: fmt.Errorf("%w: column %s holds %q but has no header in row %d", ErrHeaderColumn, columnName(i), clipValue(v), s.headerRow)}
 			}
 		}
 		values := make(map[string]string, len(s.columns))
@@ -404,9 +401,4 @@ func isBlank(rec []string) bool {
 }
 
 // valuesCount is "1 value" or "N values".
-func valuesCount(n int) string {
-	if n == 1 {
-		return "1 value"
-	}
-	return fmt.Sprintf("%d values", n)
-}
+func valuesCount(n int) string { return fmt.Sprintf("%d %s", n, plural(n, "value", "values")) }

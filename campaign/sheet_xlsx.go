@@ -419,10 +419,7 @@ func (s *xlsxSheet) strayValue(i int, v string) error {
 			}
 		}
 	}
-	if r := []rune(v); len(r) > 40 {
-		v = string(r[:40]) + "…"
-	}
-	return fmt.Errorf("%w: cell %s%d holds %q but column %s has no header in row %d%s", ErrHeaderColumn, col, s.row, v, col, s.headerRow, s.mergeHint[i])
+	return fmt.Errorf("%w: cell %s%d holds %q but column %s has no header in row %d%s", ErrHeaderColumn, col, s.row, clipValue(v), col, s.headerRow, s.mergeHint[i])
 }
 
 // Close closes the workbook and removes excelize's temporary files. It may be

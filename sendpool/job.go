@@ -1,7 +1,6 @@
 package sendpool
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -78,7 +77,7 @@ func (r *poolRun) result(j *poolJob, final bool) Result {
 			} else {
 				deferred++
 			}
-			refused = append(refused, fmt.Sprintf("%s (%s)", rr.Address, strings.TrimSpace(fmt.Sprintf("%d %s %s", rr.Code, rr.EnhancedCode, rr.Detail))))
+			refused = append(refused, rr.Refusal())
 		case StatusUnknown:
 			unknown++
 		}

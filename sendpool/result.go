@@ -215,3 +215,9 @@ type RecipientResult struct {
 	EnhancedCode EnhancedCode `json:"enhanced_code,omitempty"`
 	Detail       string       `json:"detail,omitempty"`
 }
+
+// Refusal names the recipient with its reply, for reports: "b@x.org (550
+// 5.1.1 no such user)".
+func (rr RecipientResult) Refusal() string {
+	return fmt.Sprintf("%s (%s)", rr.Address, OneLine(fmt.Sprintf("%d %s %s", rr.Code, rr.EnhancedCode, rr.Detail)))
+}

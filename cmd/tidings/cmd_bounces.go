@@ -133,22 +133,32 @@ func bouncesCampaign(path string, opts bouncesOptions) (*campaign.Campaign, erro
 
 // openMailbox logs in to the campaign's mailbox.
 func openMailbox(ctx context.Context, g *globalOptions, c *campaign.Campaign, opts bouncesOptions) (mailbox.Mailbox, error) {
-	password, err := secretFromEnv(g, c.Mailbox.Username, c.Mailbox.PasswordEnv, "mailbox.password_env")
+	cfg, err := mailboxConfig(g, c)
 	if err != nil {
 		return nil, err
 	}
-	cfg := mailbox.ConfigFrom(c.Mailbox, password)
 	if opts.debug {
 		cfg.Debug = g.stderr
-	}
-	for _, w := range cfg.Warnings() {
-		fmt.Fprintln(g.stderr, "warning:", w)
 	}
 	mb, err := mailbox.Open(ctx, cfg)
 	if err != nil {
 		return nil, &unusableError{err}
 	}
 	return mb, nil
+}
+
+// mailboxConfig is the campaign's mailbox settings with the password from
+// the environment, printing their warnings (a certificate not verified).
+func mailboxConfig(g *globalOptions, c *campaign.Campaign) (mailbox.Config, error) {
+	password, err := secretFromEnv(g, c.Mailbox.Username, c.Mailbox.PasswordEnv, "mailbox.password_env")
+	if err != nil {
+		return mailbox.Config{}, err
+	}
+	cfg := mailbox.ConfigFrom(c.Mailbox, password)
+	for _, w := range cfg.Warnings() {
+		fmt.Fprintln(g.stderr, "warning:", w)
+	}
+	return cfg, nil
 }
 
 // processMailbox runs bounces.Process with the journal as the recorder

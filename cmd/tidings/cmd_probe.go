@@ -66,13 +66,9 @@ func probeMailbox(ctx context.Context, g *globalOptions, c *campaign.Campaign) e
 	if !m.Configured() {
 		return nil
 	}
-	password, err := secretFromEnv(g, m.Username, m.PasswordEnv, "mailbox.password_env")
+	cfg, err := mailboxConfig(g, c)
 	if err != nil {
 		return err
-	}
-	cfg := mailbox.ConfigFrom(m, password)
-	for _, w := range cfg.Warnings() {
-		fmt.Fprintln(g.stderr, "warning:", w)
 	}
 	mb, err := mailbox.Open(ctx, cfg)
 	if err != nil {

@@ -25,14 +25,10 @@ func openSentCopies(ctx context.Context, g *globalOptions, c *campaign.Campaign,
 	if warn := m.SentWarning(sending); warn != "" {
 		fmt.Fprintln(g.stderr, "warning:", warn)
 	}
-	password, err := secretFromEnv(g, m.Username, m.PasswordEnv, "mailbox.password_env")
+	mc, err := mailboxConfig(g, c)
 	if err != nil {
 		fmt.Fprintf(g.stderr, "warning: no copies in %s this run (the next send run makes them): %v\n", m.SentFolder, err)
 		return nil, func() {}, nil
-	}
-	mc := mailbox.ConfigFrom(m, password)
-	for _, w := range mc.Warnings() {
-		fmt.Fprintln(g.stderr, "warning:", w)
 	}
 	sent, err := mailbox.OpenSent(ctx, mc)
 	var fe *mailbox.FolderError

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/mailbox/feedback"
 )
@@ -278,7 +279,7 @@ func (ix *Index) matchUnsubscribe(r *feedback.Report) (Verdict, []Match) {
 		return Other, nil
 	}
 	return Matched, []Match{{Entry: ix.byAddr(from), Recipient: from, Kind: journal.FeedbackUnsubscribed,
-		Diagnostic: "asked to unsubscribe: " + oneLine(r.Subject), Suppress: from}}
+		Diagnostic: "asked to unsubscribe: " + sendpool.OneLine(r.Subject), Suppress: from}}
 }
 
 func hasFailure(r *feedback.Report) bool {
@@ -330,8 +331,6 @@ func firstOf(s ...string) string {
 	}
 	return ""
 }
-
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // startsWithCode reports whether diag begins with a reply code.
 func startsWithCode(diag string) bool {

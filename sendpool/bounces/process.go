@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/mailbox"
 	"github.com/tidings/tidings/sendpool/mailbox/feedback"
@@ -290,5 +291,5 @@ func subjectOf(raw []byte) string {
 	if d, err := new(mime.WordDecoder).DecodeHeader(s); err == nil {
 		s = d
 	}
-	return oneLine(s)
+	return sendpool.OneLine(s)
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
 )
 
@@ -29,7 +30,7 @@ func (s Suppression) Line(campaignName string, now time.Time) string {
 	if s.Status != "" {
 		why += " " + s.Status
 	}
-	name := oneLine(strings.ReplaceAll(campaignName, "#", ""))
+	name := sendpool.OneLine(strings.ReplaceAll(campaignName, "#", ""))
 	return fmt.Sprintf("%s  # %s, tidings bounces, campaign %s, %s", strings.ToLower(s.Address), why, name, now.Format(time.DateOnly))
 }
 

@@ -203,8 +203,7 @@ func refusedFor(r sendpool.Result) string {
 	var refused []string
 	for _, rr := range r.Recipients {
 		if rr.Status == sendpool.StatusFailed {
-			reply := strings.Join(strings.Fields(fmt.Sprintf("%d %s", rr.Code, rr.EnhancedCode)), " ")
-			refused = append(refused, fmt.Sprintf("%s (%s)", rr.Address, strings.TrimSpace(reply+" "+sendpool.OneLine(rr.Detail))))
+			refused = append(refused, rr.Refusal())
 		}
 	}
 	if len(refused) == 0 {
