@@ -7,13 +7,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"mime"
-	"net/mail"
 	"strings"
 	"time"
 
 	"github.com/tidings/tidings/campaign"
-	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/mailbox"
 	"github.com/tidings/tidings/sendpool/mailbox/feedback"
@@ -212,7 +209,9 @@ func (ix *Index) read(ctx context.Context, mb Mailbox, m mailbox.Entry, unsub un
 	switch {
 	case errors.As(err, &unreadable), errors.As(err, &large):
 		f.Verdict, f.Problem = Unreadable, strings.TrimPrefix(strings.TrimPrefix(err.Error(), "feedback: "), "unreadable message: ")
-		f.Subject = subjectOf(raw) // to tell the user which message it is
+		if unreadable != nil {
+			f.Subject = unreadable.Subject // to tell the user which message it is
+		}
 		return f, nil
 	case err != nil:
 		return f, fmt.Errorf("bounces: message %s: %w", m.ID, err)
@@ -278,18 +277,4 @@ func firstTime(ts ...time.Time) time.Time {
 		}
 	}
 	return time.Time{}
-}
-
-// subjectOf is the decoded Subject of a raw message whose body could not
-// be read, when its header section can be ("" otherwise).
-func subjectOf(raw []byte) string {
-	m, err := mail.ReadMessage(bytes.NewReader(raw))
-	if err != nil {
-		return ""
-	}
-	s := m.Header.Get("Subject")
-	if d, err := new(mime.WordDecoder).DecodeHeader(s); err == nil {
-		s = d
-	}
-	return sendpool.OneLine(s)
 }

@@ -10,6 +10,9 @@ import "fmt"
 type UnreadableError struct {
 	Reason string
 	Err    error // the underlying error, if any
+	// Subject is the message's Subject, decoded, when its header section
+	// could be read: to tell the user which message it is.
+	Subject string
 }
 
 func (e *UnreadableError) Error() string {

@@ -116,6 +116,16 @@ func parse(br *bufio.Reader, hl *headerLimiter) (*Report, error) {
 	if len(h) == 0 {
 		return nil, unreadable("no header fields", nil)
 	}
+	rep, err := parseBody(br, h)
+	var ue *UnreadableError
+	if errors.As(err, &ue) {
+		ue.Subject = decodeText(h.Get("Subject"))
+	}
+	return rep, err
+}
+
+// parseBody reads and classifies the message whose header section is h.
+func parseBody(br *bufio.Reader, h textproto.MIMEHeader) (*Report, error) {
 	var w walker
 	root, err := w.read(h, br, 0)
 	if err != nil {
