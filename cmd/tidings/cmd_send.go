@@ -356,17 +356,17 @@ func heldBackNote(allow plan.Allowance, toSend, limit int) string {
 	return ""
 }
 
-// stopText is why a run stopped, in a few words for the report: the
-// error's first line without its package prefixes.
+// stopText is why a run stopped, in a few words for the report: the stop's
+// reason (sendpool.Reason, without the package prefix) on one line.
 func stopText(err error) string {
 	if errors.Is(err, context.Canceled) || exitCode(err) == exitInterrupted {
 		return "interrupted"
 	}
-	s := sendpool.OneLine(err.Error())
-	for _, p := range []string{"sendpool: ", "plan: "} {
-		s = strings.TrimPrefix(s, p)
+	var se *sendpool.StopError
+	if errors.As(err, &se) {
+		err = se
 	}
-	return s
+	return sendpool.OneLine(sendpool.Reason(err))
 }
 
 // printSummary prints the run's counts and problems, and what the daily
