@@ -50,7 +50,7 @@ func (w *Writer) Copy(ctx context.Context, c Copy) error {
 	if err != nil {
 		return fmt.Errorf("journal: copy: %w", err)
 	}
-	return w.submit(ctx, b)
+	return w.submit(ctx, append(b, '\n'))
 }
 
 // parseCopy applies a copy record.

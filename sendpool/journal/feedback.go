@@ -118,7 +118,7 @@ func (w *Writer) Feedback(ctx context.Context, f Feedback) error {
 	if err != nil {
 		return fmt.Errorf("journal: feedback: %w", err)
 	}
-	return w.submit(ctx, b)
+	return w.submit(ctx, append(b, '\n'))
 }
 
 // feedback applies a feedback record: the entry keeps the weightiest one

@@ -50,7 +50,7 @@ func (w *Writer) TestSend(ctx context.Context, t TestSend) error {
 	if err != nil {
 		return fmt.Errorf("journal: test send: %w", err)
 	}
-	return w.submit(ctx, b)
+	return w.submit(ctx, append(b, '\n'))
 }
 
 // parseTest applies a test record: a sent one counts towards the quota.

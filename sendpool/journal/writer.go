@@ -173,11 +173,11 @@ func (w *Writer) Attempt(ctx context.Context, a Attempt) error {
 	if a.Row < 0 || a.NormKey == "" {
 		return fmt.Errorf("journal: attempt: row %d key %q: a row number and a key are required", a.Row, a.Key)
 	}
-	b, err := json.Marshal(attemptLine{Type: "attempt", Attempt: a})
+	b, err := appendAttemptLine(make([]byte, 0, lineCap(a.Key, a.To, a.MessageID)), &a)
 	if err != nil {
 		return fmt.Errorf("journal: attempt: %w", err)
 	}
-	return w.submit(ctx, b)
+	return w.submit(ctx, append(b, '\n'))
 }
 
 // Result appends r and returns once it is written and fsync'ed; only then
@@ -199,18 +199,30 @@ func (w *Writer) Result(ctx context.Context, r Result) error {
 	if !r.Finished.IsZero() {
 		r.Finished = r.Finished.UTC()
 	}
-	b, err := json.Marshal(resultLine{Type: "result", Status: recordStatus(r.Status), Result: r})
+	b, err := appendResultLine(make([]byte, 0, lineCap(r.Key, r.To, r.MessageID, r.Detail, r.Server)), &r)
 	if err != nil {
 		return fmt.Errorf("journal: result: %w", err)
 	}
-	return w.submit(ctx, b)
+	return w.submit(ctx, append(b, '\n'))
 }
 
+// lineCap is room for a record line holding strings: their bytes twice
+// over (the key is written twice, and escapes grow) plus the field names.
+func lineCap(strs ...string) int {
+	n := 256
+	for _, s := range strs {
+		n += 2 * len(s)
+	}
+	return n
+}
+
+// submit queues line (ending in a newline) and waits until it is written
+// and fsync'ed.
 func (w *Writer) submit(ctx context.Context, line []byte) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	r := &request{line: append(line, '\n'), done: make(chan error, 1)}
+	r := &request{line: line, done: make(chan error, 1)}
 	w.mu.RLock()
 	if w.closed {
 		w.mu.RUnlock()

@@ -1,0 +1,50 @@
+package journal
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/tidings/tidings/sendpool"
+)
+
+// FuzzLineEncoding holds the hand-written encoders of attempt and result
+// lines to encoding/json's bytes for the same records.
+func FuzzLineEncoding(f *testing.F) {
+	f.Add(2, "Ann@Example.org", "Ann <ann@example.org>", "<id@x>", "250 2.0.0 Ok: queued as <A1> & done", int64(1700000000123456789), 3, 250, "2.0.0", uint8(0), "bob@x.org")
+	f.Add(0, "", "", "", "", int64(0), 0, 0, "", uint8(2), "")
+	f.Add(7, "\x00\x1f\"\\\b\f\n\r\t", "é\u2028\u2029\xff\xc3", "\u007f<>&", "日本語 \xed\xa0\x80", int64(-62135596800000000), -1, 550, "5.1.1", uint8(3), "\u2028")
+	f.Fuzz(func(t *testing.T, row int, key, to, id, detail string, nanos int64, try, code int, ec string, st uint8, owed string) {
+		at := time.Unix(0, nanos).UTC()
+		a := Attempt{Row: row, Key: key, NormKey: NormalizeKey(key), To: to, MessageID: id, Hash: detail, Try: try, Time: at}
+		want, wantErr := json.Marshal(attemptLine{Type: "attempt", Attempt: a})
+		got, gotErr := appendAttemptLine(nil, &a)
+		compareLine(t, "attempt", want, wantErr, got, gotErr)
+
+		statuses := []sendpool.Status{sendpool.StatusSent, sendpool.StatusDeferred, sendpool.StatusFailed, sendpool.StatusUnknown,
+			sendpool.StatusNotAttempted, sendpool.StatusDuplicate, sendpool.StatusBounced, sendpool.Status(99)}
+		r := Result{Row: row, Key: key, NormKey: NormalizeKey(key), To: to, Status: statuses[int(st)%len(statuses)],
+			Attempts: try, Code: code, EnhancedCode: ec, Detail: detail, MessageID: id, Server: to,
+			DurationMS: nanos / 7, WaitMS: int64(code) - 250, Hash: key}
+		if st%2 == 0 {
+			r.Started, r.Finished = at, at.Add(time.Duration(code))
+		}
+		if owed != "" {
+			r.Owed = []string{owed, key}
+		}
+		want, wantErr = json.Marshal(resultLine{Type: "result", Status: recordStatus(r.Status), Result: r})
+		got, gotErr = appendResultLine(nil, &r)
+		compareLine(t, "result", want, wantErr, got, gotErr)
+	})
+}
+
+func compareLine(t *testing.T, kind string, want []byte, wantErr error, got []byte, gotErr error) {
+	t.Helper()
+	if (wantErr != nil) != (gotErr != nil) {
+		t.Fatalf("%s: encoding/json error %v, hand-written %v", kind, wantErr, gotErr)
+	}
+	if wantErr == nil && !bytes.Equal(got, want) {
+		t.Fatalf("%s:\nhand-written %s\nencoding/json %s", kind, got, want)
+	}
+}
