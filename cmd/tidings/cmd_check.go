@@ -3,6 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"math"
+	"runtime"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -204,6 +207,30 @@ func estimate(state *journal.State, c *campaign.Campaign, domains map[string]int
 		return ""
 	}
 	return e.Text
+}
+
+// checkHeadroom is how much memory check may use beyond what the opened
+// campaign holds (an XLSX's shared strings, inline images). What check adds
+// is small (8 bytes a row for the duplicate count, a few rows in flight),
+// but Go's default GC lets garbage grow to the size of the live heap; a soft
+// limit makes it collect sooner, so a million-row CSV check stays under
+// 64 MB.
+const checkHeadroom = 40 << 20
+
+// softMemoryLimit sets the process's soft memory limit to what the heap
+// holds now plus headroom, unless a limit is set already (GOMEMLIMIT), and
+// returns the function that restores it. The limit is soft: a campaign
+// that needs more (large attachments) gets it, at the cost of more GC work.
+func softMemoryLimit(headroom int64) (restore func()) {
+	prev := debug.SetMemoryLimit(-1)
+	if prev != math.MaxInt64 {
+		return func() {}
+	}
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	debug.SetMemoryLimit(int64(ms.HeapAlloc) + headroom)
+	return func() { debug.SetMemoryLimit(prev) }
 }
 
 // spoolNote says what the campaign's spool takes on disk ("" when there is
