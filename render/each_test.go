@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 
 	"github.com/tidings/tidings/campaign"
 )
@@ -189,5 +190,50 @@ func TestEachCSV(t *testing.T) {
 	want := `2:Ann <ann@example.com> 3:"Bob, Jr." <bob@example.com> 4:error 5:Carol <carol@example.com>`
 	if strings.Join(got, " ") != want {
 		t.Errorf("got  %s\nwant %s", strings.Join(got, " "), want)
+	}
+}
+
+// TestEachWindowBytes: with large messages Each reads only a few rows
+// ahead of fn (windowBytes), with newsletters a full window (readAhead).
+// synctest.Wait lets the reader and the workers go as far as they can
+// while fn holds the first message.
+func TestEachWindowBytes(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		size     int // bytes of the body's field
+		min, max int // rows read while fn holds the first
+	}{
+		{"newsletter", 1 << 10, readAhead, 2*readAhead + 2},
+		{"2 MB messages", 2 << 20, 2, 18}, // 32 MB of window
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e := setup(t, yamlWith(map[string]string{"to": `"{{.email}}"`, "subject": `"Hi"`}),
+				map[string]string{"body.txt": "{{.name}}\n"}, []string{"email", "name"})
+			sheet := &sliceSheet{errs: map[int]error{}}
+			line := strings.Repeat("word ", 15) + "\n"
+			big := strings.Repeat(line, c.size/len(line))
+			for i := range 200 {
+				sheet.rows = append(sheet.rows, row(i+2, "email", fmt.Sprintf("user%d@example.com", i), "name", big))
+			}
+			synctest.Test(t, func(t *testing.T) {
+				first := true
+				err := e.r.Each(t.Context(), sheet, 2, func(m *Message, err error) error {
+					if err != nil {
+						return err
+					}
+					if first {
+						first = false
+						synctest.Wait()
+						if sheet.i < c.min || sheet.i > c.max {
+							t.Errorf("%d rows read while the first was held, want %d to %d", sheet.i, c.min, c.max)
+						}
+					}
+					return nil
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+			})
+		})
 	}
 }
