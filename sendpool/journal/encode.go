@@ -1,7 +1,6 @@
 package journal
 
 import (
-	"errors"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -102,18 +101,14 @@ func appendOptString(b []byte, name, s string) []byte {
 	return appendStringField(b, name, s)
 }
 
-// errYearRange is time.Time.MarshalJSON's refusal, for a year JSON's
-// RFC 3339 form cannot hold.
-var errYearRange = errors.New("journal: time: year outside of range [0,9999]")
-
-// appendTime appends t quoted in RFC 3339 with nanoseconds, as
-// time.Time.MarshalJSON does.
+// appendTime appends t quoted in RFC 3339 with nanoseconds, refusing what
+// time.Time.MarshalJSON refuses (a year outside 0–9999, an offset of a day
+// or more): it is MarshalJSON's own encoding, without the allocation.
 func appendTime(b []byte, t time.Time) ([]byte, error) {
-	if y := t.Year(); y < 0 || y > 9999 {
-		return b, errYearRange
+	b, err := t.AppendText(append(b, '"'))
+	if err != nil {
+		return b, err
 	}
-	b = append(b, '"')
-	b = t.AppendFormat(b, time.RFC3339Nano)
 	return append(b, '"'), nil
 }
 
