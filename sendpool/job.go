@@ -21,6 +21,7 @@ type poolJob struct {
 	decisive   *SMTPError // the last refusing reply
 	detail     string     // explanation besides (or instead of) decisive
 	lastDetail string     // the last try's error, for stop messages
+	weight     int64      // what it holds of poolRun.bytes
 }
 
 func newPoolJob(m *render.Message) *poolJob {

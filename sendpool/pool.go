@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+
+	"golang.org/x/sync/semaphore"
 )
 
 // Pool delivers rendered messages over at most Concurrency connections at
@@ -107,6 +109,7 @@ func (p *Pool) newRun(ctx context.Context, onResult func(Result)) (r *poolRun, s
 		jobs:     make(chan *poolJob, 2*n),
 		retries:  make(chan *poolJob),
 		slots:    make(chan struct{}, maxUnfinished(n)),
+		bytes:    semaphore.NewWeighted(maxUnfinishedBytes),
 		finals:   make(chan finalResult, n),
 		recorded: make(chan Result, callbackQueue),
 		done:     make(chan struct{}),

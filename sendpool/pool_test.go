@@ -1760,3 +1760,50 @@ func TestPoolConnectionCapDoesNotThrottle(t *testing.T) {
 		t.Errorf("rate %v, want %v untouched", got, rate)
 	}
 }
+
+// TestPoolBytesBound: with messages larger than a (concurrency+1)th of the
+// byte bound, the pool takes a message from its source only once an
+// earlier one is finished, beyond one for each connection and one more.
+// The bound is the dispatcher's, the same for every transport: one is
+// tried (over 100 MB pass, slow with the race detector).
+func TestPoolBytesBound(t *testing.T) {
+	tr := pooltest.Transports[1] // pipelined, BDAT
+	gate := make(chan struct{})
+	srv := tr.Server(t, smtptest.HoldData(gate))
+	cfg := tr.Config(srv)
+	cfg.Concurrency = 2 // a message weighs at most 64 MB / 3
+	msgs := pooltest.Messages(5)
+	line := strings.Repeat("x", 76) + "\r\n"
+	for _, m := range msgs {
+		m.Data = append(m.Data, strings.Repeat(line, (22<<20)/len(line))...)
+	}
+	p, err := sendpool.New(cfg.PoolConfig(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := sendpool.SliceSource(msgs)
+	taken := 0
+	done := make(chan error)
+	go func() {
+		done <- p.Run(context.Background(), sendpool.SourceFunc(func(ctx context.Context) (*render.Message, error) {
+			if taken++; taken == 5 {
+				// Four are unfinished: two held by the server, one in
+				// the queue and one waiting for room; the fifth waits
+				// for the first to finish.
+				if n := len(srv.Messages()); n < 1 {
+					t.Errorf("fifth message taken with %d finished", n)
+				}
+			}
+			return src.Next(ctx)
+		}), nil)
+	}()
+	<-srv.Held()
+	<-srv.Held()
+	for range msgs {
+		gate <- struct{}{}
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	pooltest.ExactlyOnce(t, srv, msgs)
+}

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"golang.org/x/sync/semaphore"
 )
 
 // poolRun is the state of one Run.
@@ -25,8 +27,9 @@ type poolRun struct {
 	jobs    chan *poolJob
 	retries chan *poolJob
 	// slots holds a token for every message taken and not yet finished
-	// (see maxUnfinished).
+	// (see maxUnfinished), bytes their weights (see messageWeight).
 	slots    chan struct{}
+	bytes    *semaphore.Weighted
 	finals   chan finalResult // to the finishers
 	recorded chan Result      // from the finishers to the callbacks
 
@@ -142,6 +145,32 @@ func (r *poolRun) checkDone() {
 // into memory, a goroutine and a timer each, while they wait.
 func maxUnfinished(concurrency int) int { return 1024 + 64*concurrency }
 
+// maxUnfinishedBytes bounds the data of the messages a run holds at once,
+// as maxUnfinished bounds their number: newsletters never reach it, while
+// messages with a large attachment would otherwise wait by the dozen in
+// the workers' queue when a rate limit or a slow server holds them.
+const maxUnfinishedBytes = 64 << 20
+
+// messageWeight is what a message of size bytes holds of
+// maxUnfinishedBytes: its size, at most a (concurrency+1)th of the bound,
+// so that every connection has a message and one more waits, whatever
+// their size.
+func messageWeight(size, concurrency int) int64 {
+	return min(int64(size), maxUnfinishedBytes/int64(concurrency+1))
+}
+
+// takeBytes waits until j's message fits under maxUnfinishedBytes and
+// takes its weight, which the finisher gives back; false when the run
+// halted first.
+func (r *poolRun) takeBytes(j *poolJob) bool {
+	w := messageWeight(len(j.msg.Data), r.p.cfg.Concurrency)
+	if err := r.bytes.Acquire(r.haltCtx, w); err != nil {
+		return false
+	}
+	j.weight = w
+	return true
+}
+
 func (r *poolRun) dispatch(src Source) {
 	defer func() {
 		close(r.jobs)
@@ -179,6 +208,10 @@ func (r *poolRun) dispatch(src Source) {
 		r.add()
 		if len(j.rcpts) == 0 {
 			r.finish(j)
+			continue
+		}
+		if !r.takeBytes(j) {
+			r.finishStopped(j)
 			continue
 		}
 		select {
@@ -228,6 +261,7 @@ func (r *poolRun) finisher() {
 		if err := r.p.journal.Result(r.inflight, f.j.msg, f.res); err != nil {
 			r.journalFailed(f.j.msg.Row, err)
 		}
+		r.bytes.Release(f.j.weight)
 		r.recorded <- f.res
 	}
 }

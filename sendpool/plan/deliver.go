@@ -65,7 +65,7 @@ func (pl *Plan) Deliver(ctx context.Context, in *Inputs, d Delivery) error {
 	}
 	srcCtx, stopSource := context.WithCancel(ctx)
 	defer stopSource()
-	msgs := make(chan *render.Message, 64)
+	msgs := newFeedQueue()
 	srcErr := make(chan error, 1) // the source's error, sent after it closed msgs
 	go func() { srcErr <- pl.feed(srcCtx, d.Limit, msgs) }()
 
@@ -80,10 +80,9 @@ func (pl *Plan) Deliver(ctx context.Context, in *Inputs, d Delivery) error {
 	runErr := pl.run(ctx, pool, src, sched, guard, copies, d)
 	pl.copies = copies.finish()
 	stopSource()
-	for range msgs {
-		// Drain so the source goroutine ends; these were never handed in
-		// and stay not-attempted in the report.
-	}
+	// Drain so the source goroutine ends; these were never handed in and
+	// stay not-attempted in the report.
+	msgs.drain()
 	if err := <-srcErr; runErr == nil && err != nil {
 		runErr = err
 	}
@@ -103,8 +102,8 @@ func (pl *Plan) catchUpCopies(ctx context.Context, stateDir string, cfg *SentCop
 
 // feed hands the planned messages, at most limit, from the spool to msgs,
 // which it closes.
-func (pl *Plan) feed(ctx context.Context, limit int, msgs chan<- *render.Message) error {
-	defer close(msgs)
+func (pl *Plan) feed(ctx context.Context, limit int, msgs *feedQueue) error {
+	defer msgs.close()
 	rd, err := pl.Spool.Open()
 	if err != nil {
 		return err
@@ -117,10 +116,8 @@ func (pl *Plan) feed(ctx context.Context, limit int, msgs chan<- *render.Message
 			return nil
 		}
 		m.Digest = m.Hash
-		select {
-		case msgs <- pl.forOwed(m.Message):
-		case <-ctx.Done():
-			return ctx.Err()
+		if err := msgs.put(ctx, pl.forOwed(m.Message)); err != nil {
+			return err
 		}
 		if handed++; handed >= limit {
 			return errDone
@@ -136,8 +133,7 @@ func (pl *Plan) feed(ctx context.Context, limit int, msgs chan<- *render.Message
 // schedule puts the per-domain scheduler in front of msgs when the
 // campaign has send.domains: it hands the pool whichever message's domain
 // may go now, so a throttled domain never holds up the others.
-func (pl *Plan) schedule(c *campaign.Campaign, clock sendpool.Clock, msgs <-chan *render.Message) (sendpool.Source, *sendpool.DomainScheduler, error) {
-	src := sendpool.ChanSource(msgs)
+func (pl *Plan) schedule(c *campaign.Campaign, clock sendpool.Clock, src sendpool.Source) (sendpool.Source, *sendpool.DomainScheduler, error) {
 	if len(c.Send.Domains) == 0 {
 		return src, nil, nil
 	}

@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
+	"testing/synctest"
 
 	"github.com/tidings/tidings/render"
 )
@@ -238,5 +240,81 @@ func TestCleanKeepsUsed(t *testing.T) {
 	}
 	if _, err := os.Stat(unused.path(extMsgs)); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("the unused damaged generation is still there: %v", err)
+	}
+}
+
+// gatedFile holds every Write until gate is closed.
+type gatedFile struct {
+	File
+	gate chan struct{}
+}
+
+func (f gatedFile) Write(b []byte) (int, error) {
+	<-f.gate
+	return f.File.Write(b)
+}
+
+// TestSpoolPendingBytes: frames of large messages wait for the file
+// writer once pendingBytes of them are pending, and a message larger than
+// pendingBytes still goes through; the generation reads back whole.
+func TestSpoolPendingBytes(t *testing.T) {
+	s := OpenStore(t.TempDir())
+	const big = 12 << 20 // a frame each (frameBytes)
+	sizes := []int{big, big, big, big, pendingBytes + 1<<20, 100}
+	synctest.Test(t, func(t *testing.T) {
+		gate := make(chan struct{}) // made in the bubble: waiting on it is durable
+		s.SetCreate(func(path string) (File, error) {
+			f, err := createFile(path)
+			if err != nil {
+				return nil, err
+			}
+			return gatedFile{File: f, gate: gate}, nil
+		})
+		w, err := s.Create()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var added atomic.Int32
+		done := make(chan error)
+		go func() {
+			for i, size := range sizes {
+				m := testMessage(i + 2)
+				m.Data = bytes.Repeat([]byte("0123456789abcde\n"), size/16+1)[:size]
+				w.AddRow(Row{Row: m.Row, Kind: KindMessage, Key: m.Key})
+				if err := w.AddMessage(m, "h"); err != nil {
+					done <- err
+					return
+				}
+				added.Add(1)
+			}
+			done <- w.Close(Inputs{Digest: "d"})
+		}()
+		synctest.Wait()
+		if got, want := int(added.Load()), 2; got != want { // 32 MB pending, 12 MB a frame
+			t.Errorf("%d messages added while the file writer waits, want %d (pendingBytes)", got, want)
+		}
+		close(gate)
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	})
+	gens, err := s.Generations()
+	if err != nil || len(gens) != 1 {
+		t.Fatalf("generations %v, %v", gens, err)
+	}
+	rd, err := gens[0].Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Close()
+	n := 0
+	if err := rd.ScanMessages(context.Background(), 0, func(m Message) error {
+		if len(m.Data) != sizes[m.Row-2] {
+			return fmt.Errorf("row %d: %d bytes, want %d", m.Row, len(m.Data), sizes[m.Row-2])
+		}
+		n++
+		return nil
+	}); err != nil || n != len(sizes) {
+		t.Fatalf("ScanMessages: %d of %d, %v", n, len(sizes), err)
 	}
 }
