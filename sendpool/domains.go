@@ -20,6 +20,12 @@ import (
 // while messages to throttled domains wait.
 const DefaultLookAhead = 1000
 
+// lookAheadBytes bounds the data of the messages a DomainScheduler holds,
+// as its look-ahead bounds their number: a thousand newsletters are 7 MB,
+// a thousand messages with an invoice of 6 MB would be 8 GB. It reads ahead
+// only while what it holds is less (and always one message).
+const lookAheadBytes = 64 << 20
+
 // DomainLimits are per-receiving-domain rate limits (the campaign's
 // send.domains), normalized for matching.
 //
@@ -174,8 +180,8 @@ func (g *domainGroup) readyAt() time.Time {
 // go ahead.
 //
 // It reads ahead from the underlying source only while nothing it holds may
-// go now, and holds at most LookAhead messages (DefaultLookAhead), so memory
-// stays flat over any sheet. Among the messages that may go now, the one
+// go now, and holds at most LookAhead messages (DefaultLookAhead) and about
+// lookAheadBytes of their data, so memory stays flat over any sheet. Among the messages that may go now, the one
 // earliest in the source goes first, so sheet order is kept wherever the
 // limits allow it. Next waits (on the Clock's timer) only when every message
 // held is waiting for its domain and no more may be read ahead.
@@ -199,6 +205,7 @@ type DomainScheduler struct {
 	buckets map[string]*domainBucket
 	groups  map[string]*domainGroup
 	held    int
+	bytes   int // of the messages held
 	seq     uint64
 	srcErr  error // io.EOF once the source is exhausted
 
@@ -253,7 +260,7 @@ func (s *DomainScheduler) Next(ctx context.Context) (*render.Message, error) {
 		if g != nil && !at.After(now) {
 			return s.take(g, now), nil
 		}
-		if s.srcErr == nil && s.held < s.lookAhead {
+		if s.srcErr == nil && s.held < s.lookAhead && (s.held == 0 || s.bytes < lookAheadBytes) {
 			m, err := s.src.Next(ctx)
 			switch {
 			case err == nil && m == nil:
@@ -324,6 +331,7 @@ func (s *DomainScheduler) add(m *render.Message, now time.Time) {
 	s.seq++
 	g.queue = append(g.queue, &schedItem{msg: m, seq: s.seq, arrived: now})
 	s.held++
+	s.bytes += len(m.Data)
 }
 
 // earliest picks the group whose head goes next: among the heads that may
@@ -356,6 +364,7 @@ func (s *DomainScheduler) take(g *domainGroup, now time.Time) *render.Message {
 		delete(s.groups, g.key) // also lets the backing array go
 	}
 	s.held--
+	s.bytes -= len(it.msg.Data)
 	for _, b := range g.buckets {
 		b.next = now.Add(b.interval)
 	}

@@ -272,6 +272,34 @@ func TestDomainSchedulerLookAheadBounded(t *testing.T) {
 	}
 }
 
+// TestDomainSchedulerLookAheadBytes: large messages to a limited domain
+// are held up to about 64 MB of them, not up to the look-ahead's count, and
+// every message still goes.
+func TestDomainSchedulerLookAheadBytes(t *testing.T) {
+	big := make([]byte, 20<<20) // shared by every message: the test holds 20 MB
+	var msgs []*render.Message
+	for i := 0; i < 12; i++ {
+		m := pooltest.Message(i+2, fmt.Sprintf("q%d@qq.com", i))
+		m.Data = big
+		msgs = append(msgs, m)
+	}
+	clock := pooltest.NewFakeClock(domStart)
+	s, err := sendpool.NewDomainScheduler(sendpool.SliceSource(msgs), map[string]campaign.Rate{"qq.com": mustRate(t, "1/s")}, clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	maxHeld := 0
+	out, err := domDrain(t, s, clock, func() { maxHeld = max(maxHeld, s.Held()) })
+	if !errors.Is(err, io.EOF) || len(out) != len(msgs) {
+		t.Fatalf("%d out, err %v", len(out), err)
+	}
+	// 60 MB held may take a fourth, 80 MB may not; Held is seen after a
+	// message was handed out.
+	if maxHeld != 3 {
+		t.Errorf("held up to %d messages of 20 MB after a hand-out, want 3", maxHeld)
+	}
+}
+
 // TestDomainSchedulerCancel: cancelling ctx ends a Next that waits for a
 // domain's slot and one that waits for the source; the held message is
 // kept and handed out by a later Next.
