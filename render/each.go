@@ -18,7 +18,10 @@ type job struct {
 	m     *Message
 	err   error
 	fatal bool // err ends the sheet
-	done  chan struct{}
+	// worked is set by the worker that rendered the job, before done
+	// is closed (rows the sheet refused skip the workers).
+	worked bool
+	done   chan struct{}
 }
 
 // readAhead bounds Each's reorder window: the rows read but not yet
@@ -30,21 +33,23 @@ type job struct {
 const readAhead = 64
 
 // windowBytes bounds the reorder window by the size of the messages too:
-// once messages are rendered, Each reads a row ahead only while the rows
-// it holds, at the mean size of the messages so far, come to less than
-// this (and always as many rows as there are workers). Newsletters never
-// reach it; a campaign with a 6 MB attachment held 64 rendered messages
-// and more (send's peak RSS 1.4 GB at 100 rows), and holds 4 with it.
+// Each reads a row ahead only while the messages rendered and not yet
+// handed to fn, and the rows read and not yet rendered at the largest size
+// so far, come to less than this (and always workers + 1 rows, one for fn
+// and one for each worker). Newsletters never reach it; a campaign with a
+// 6 MB attachment held 64 rendered messages and more (send's peak RSS
+// 1.4 GB at 100 rows), and holds 4 with it.
 const windowBytes = 32 << 20
 
-// window counts what Each holds, for its reader to wait on: rows read and
-// not yet handed to fn, and the sizes of the messages rendered so far.
+// window counts what Each holds, for its reader to wait on.
 type window struct {
 	workers int
-	held    atomic.Int64
+	held    atomic.Int64  // rows read and not yet handed to fn
+	done    atomic.Int64  // of them, rows a worker finished
+	bytes   atomic.Int64  // of them, the data of the rendered messages
 	sized   atomic.Int64  // messages rendered so far
-	bytes   atomic.Int64  // their data bytes
-	freed   chan struct{} // capacity 1: a row was handed on
+	largest atomic.Int64  // the largest one's data bytes
+	freed   chan struct{} // capacity 1: the reader may look again
 }
 
 func newWindow(workers int) *window {
@@ -54,14 +59,15 @@ func newWindow(workers int) *window {
 // full reports whether the reader must wait before taking another row.
 func (w *window) full() bool {
 	held := w.held.Load()
-	if held < int64(w.workers) {
+	if held <= int64(w.workers) {
 		return false
 	}
 	n := w.sized.Load()
 	if n == 0 {
-		return true // no size known yet: the workers' rows only
+		return true // no size known yet: the workers' rows and one more
 	}
-	return held*(w.bytes.Load()/n) >= windowBytes
+	unrendered := held - w.done.Load()
+	return w.bytes.Load()+unrendered*w.largest.Load() >= windowBytes
 }
 
 // wait blocks until the window has room or ctx ends (false).
@@ -76,18 +82,30 @@ func (w *window) wait(ctx context.Context) bool {
 	return true
 }
 
-// rendered notes a rendered message's size and wakes the reader, which
-// waits for the first size.
-func (w *window) rendered(m *Message) {
-	if m != nil {
-		w.bytes.Add(int64(len(m.Data)))
+// rendered notes that a worker finished j, and the size of its message
+// when it rendered one (a row problem's partial message has none), and
+// wakes the reader, which may be waiting for a first size.
+func (w *window) rendered(j *job) {
+	j.worked = true
+	if j.err == nil && j.m != nil {
+		size := int64(len(j.m.Data))
+		w.bytes.Add(size)
+		for l := w.largest.Load(); size > l && !w.largest.CompareAndSwap(l, size); l = w.largest.Load() {
+		}
 		w.sized.Add(1)
-		w.wake()
 	}
+	w.done.Add(1)
+	w.wake()
 }
 
-// handed notes that a row was handed to fn and wakes the reader.
-func (w *window) handed() {
+// handed notes that j was handed to fn and wakes the reader.
+func (w *window) handed(j *job) {
+	if j.worked {
+		w.done.Add(-1)
+		if j.err == nil && j.m != nil {
+			w.bytes.Add(-int64(len(j.m.Data)))
+		}
+	}
 	w.held.Add(-1)
 	w.wake()
 }
@@ -133,7 +151,7 @@ func (r *Renderer) Each(ctx context.Context, sheet campaign.Sheet, workers int, 
 			defer wg.Done()
 			for j := range jobs {
 				r.work(inner, j)
-				win.rendered(j.m)
+				win.rendered(j)
 				close(j.done)
 			}
 		}()
@@ -231,7 +249,7 @@ func (r *Renderer) handInOrder(ctx context.Context, order <-chan *job, win *wind
 			return j.err
 		}
 		err := fn(j.m, j.err)
-		win.handed()
+		win.handed(j)
 		if err != nil {
 			return err
 		}

@@ -194,17 +194,24 @@ func TestEachCSV(t *testing.T) {
 }
 
 // TestEachWindowBytes: with large messages Each reads only a few rows
-// ahead of fn (windowBytes), with newsletters a full window (readAhead).
-// synctest.Wait lets the reader and the workers go as far as they can
-// while fn holds the first message.
+// ahead of fn (windowBytes), also when they follow many small ones, with
+// newsletters a full window (readAhead). synctest.Wait lets the reader and
+// the workers go as far as they can while fn holds the first large
+// message.
 func TestEachWindowBytes(t *testing.T) {
 	for _, c := range []struct {
 		name     string
-		size     int // bytes of the body's field
-		min, max int // rows read while fn holds the first
+		small    int // one-line rows before the others
+		others   int
+		size     int // bytes of the others' body field
+		at       int // fn holds the at'th of the others
+		min, max int // rows read past it meanwhile
 	}{
-		{"newsletter", 1 << 10, readAhead, 2*readAhead + 2},
-		{"2 MB messages", 2 << 20, 2, 18}, // 32 MB of window
+		{"newsletter", 0, 200, 1 << 10, 0, readAhead, 2*readAhead + 2},
+		{"2 MB messages", 0, 40, 2 << 20, 0, 2, 18}, // 32 MB of window
+		// The rows read while the small ones went are rendered whatever
+		// their size; once those are handed on the window is bounded.
+		{"2 MB messages after small ones", 1000, 120, 2 << 20, 90, 2, 18},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			e := setup(t, yamlWith(map[string]string{"to": `"{{.email}}"`, "subject": `"Hi"`}),
@@ -212,20 +219,22 @@ func TestEachWindowBytes(t *testing.T) {
 			sheet := &sliceSheet{errs: map[int]error{}}
 			line := strings.Repeat("word ", 15) + "\n"
 			big := strings.Repeat(line, c.size/len(line))
-			for i := range 200 {
-				sheet.rows = append(sheet.rows, row(i+2, "email", fmt.Sprintf("user%d@example.com", i), "name", big))
+			for i := range c.small + c.others {
+				body := big
+				if i < c.small {
+					body = "small"
+				}
+				sheet.rows = append(sheet.rows, row(i+2, "email", fmt.Sprintf("user%d@example.com", i), "name", body))
 			}
 			synctest.Test(t, func(t *testing.T) {
-				first := true
 				err := e.r.Each(t.Context(), sheet, 2, func(m *Message, err error) error {
 					if err != nil {
 						return err
 					}
-					if first {
-						first = false
+					if at := c.small + c.at + 2; m.Row == at {
 						synctest.Wait()
-						if sheet.i < c.min || sheet.i > c.max {
-							t.Errorf("%d rows read while the first was held, want %d to %d", sheet.i, c.min, c.max)
+						if read := sheet.i - (at - 2) - 1; read < c.min || read > c.max {
+							t.Errorf("%d rows read past row %d while it was held, want %d to %d", read, at, c.min, c.max)
 						}
 					}
 					return nil

@@ -1807,3 +1807,36 @@ func TestPoolBytesBound(t *testing.T) {
 	}
 	pooltest.ExactlyOnce(t, srv, msgs)
 }
+
+// TestPoolBytesRetryWaitFrees: large messages waiting for a retry do not
+// hold the byte bound: the message behind them goes at once.
+func TestPoolBytesRetryWaitFrees(t *testing.T) {
+	tr := pooltest.Transports[0] // lockstep: a refused RCPT sends no body
+	okSent := make(chan struct{})
+	srv := tr.Server(t,
+		smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+			if strings.HasPrefix(to, "grey") {
+				return smtptest.Reply(451, "4.7.1", "greylisted, try again later")
+			}
+			return nil
+		}),
+		smtptest.OnData(func(_ smtptest.Session, m *smtptest.Message) error {
+			close(okSent)
+			return nil
+		}))
+	cfg := tr.Config(srv)
+	cfg.Concurrency = 1 // a message weighs at most 32 MB: two fill the bound
+	cfg.Retries = 3
+	cfg.RetryBackoff = time.Hour
+	big := strings.Repeat(strings.Repeat("x", 76)+"\r\n", (40<<20)/78)
+	msgs := []*render.Message{pooltest.Message(2, "grey2@example.org"), pooltest.Message(3, "grey3@example.org"), pooltest.Message(4, "ok@example.org")}
+	for _, m := range msgs[:2] {
+		m.Data = append(m.Data, big...)
+	}
+	_, cancel, _, done := pooltest.Start(t, cfg, msgs)
+	<-okSent // before: waited for an hour's timers
+	cancel()
+	if err := <-done; !errors.Is(err, sendpool.ErrInterrupted) {
+		t.Fatalf("Run: %v, want ErrInterrupted", err)
+	}
+}

@@ -145,8 +145,9 @@ func (r *poolRun) checkDone() {
 // into memory, a goroutine and a timer each, while they wait.
 func maxUnfinished(concurrency int) int { return 1024 + 64*concurrency }
 
-// maxUnfinishedBytes bounds the data of the messages a run holds at once,
-// as maxUnfinished bounds their number: newsletters never reach it, while
+// maxUnfinishedBytes bounds the data of the messages a run has taken and
+// not yet finished, besides those waiting for a retry (see schedule), as
+// maxUnfinished bounds their number: newsletters never reach it, while
 // messages with a large attachment would otherwise wait by the dozen in
 // the workers' queue when a rate limit or a slow server holds them.
 const maxUnfinishedBytes = 64 << 20
@@ -300,6 +301,12 @@ func (r *poolRun) finishStopped(j *poolJob) {
 
 // schedule hands j back to the workers after d.
 func (r *poolRun) schedule(j *poolJob, d time.Duration) {
+	// A message waiting for its retry gives its weight back: held, it
+	// would keep new messages from every idle connection until its timer
+	// (greylisted recipients, a full mailbox). Waiting messages are bounded
+	// by maxUnfinished only.
+	r.bytes.Release(j.weight)
+	j.weight = 0
 	var t Timer
 	if d > 0 {
 		t = r.p.clock.NewTimer(d)
