@@ -180,6 +180,11 @@ type CampaignOptions struct {
 	Concurrency int
 	// StateDir is state_dir ("" for the default beside the campaign).
 	StateDir string
+	// Attachment, when set, is a file (inside the folder) attached to
+	// every message.
+	Attachment string
+	// Rate is send.rate ("" for none).
+	Rate string
 }
 
 // WriteCampaign writes a newsletter campaign into dir: campaign.yaml, a
@@ -200,7 +205,7 @@ to: '{{address .name .email}}'
 subject: "{{.name}}, your {{.plan}} digest"
 text: body.txt
 html: body.html
-headers:
+%sheaders:
   X-Campaign: bench
 unsubscribe:
   url: "https://bench.example/unsub?u={{.id | urlquery}}"
@@ -215,11 +220,14 @@ smtp:
   port: %d
   security: none
   timeout: 30s
-`, o.Sheet, port)
+`, attachments(o.Attachment), o.Sheet, port)
 	if o.Transport != "" {
 		fmt.Fprintf(&y, "  transport: %s\n", o.Transport)
 	}
 	y.WriteString("send:\n  per_connection: 100000\n  retries: 0\n")
+	if o.Rate != "" {
+		fmt.Fprintf(&y, "  rate: %s\n", o.Rate)
+	}
 	if o.Concurrency > 0 {
 		fmt.Fprintf(&y, "  concurrency: %d\n", o.Concurrency)
 	}
@@ -233,6 +241,15 @@ smtp:
 		}
 	}
 	return path, nil
+}
+
+// attachments is the campaign file's attachments line for file ("" for
+// none).
+func attachments(file string) string {
+	if file == "" {
+		return ""
+	}
+	return fmt.Sprintf("attachments: [%q]\n", file)
 }
 
 // htmlBody is a newsletter of about 5 KB.
