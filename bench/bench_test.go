@@ -547,19 +547,7 @@ func BenchmarkSendMemory(b *testing.B) {
 			dir := b.TempDir()
 			must(b, WriteCSV(filepath.Join(dir, "big.csv"), n))
 			state := filepath.Join(dir, "state")
-			_, err := WriteCampaign(dir, CampaignOptions{Sheet: "big.csv", SMTPPort: sink.Port, Transport: "pipelined", StateDir: state})
-			must(b, err)
-			var r Run
-			for range b.N {
-				// A fresh state folder each time: the send renders and
-				// spools every row, and the folder is one send's.
-				must(b, os.RemoveAll(state))
-				sink.Reset()
-				r = runCLI(b, dir, nil, bin, "send", "--yes", "--concurrency", "8", "campaign.yaml")
-				if got := sink.Messages(); got != int64(n) {
-					b.Fatalf("sink accepted %d, want %d\n%s", got, n, r.Output)
-				}
-			}
+			r := sendFresh(b, bin, sink, n, dir, CampaignOptions{Sheet: "big.csv", SMTPPort: sink.Port, Transport: "pipelined", StateDir: state})
 			peak := mb(r.PeakRSS)
 			note := "whole process, every row spooled; the first size: the base of the ratios below"
 			if first.n == 0 {
@@ -603,24 +591,33 @@ func BenchmarkSendAttachment(b *testing.B) {
 	must(b, os.WriteFile(filepath.Join(dir, "invoice.bin"), att, 0o644))
 	for _, rate := range []string{"", "25/s"} {
 		b.Run("rate="+cmp.Or(rate, "none"), func(b *testing.B) {
-			state := filepath.Join(dir, "state")
-			_, err := WriteCampaign(dir, CampaignOptions{Sheet: "big.csv", SMTPPort: sink.Port, Transport: "pipelined", StateDir: state,
-				Attachment: "invoice.bin", Rate: rate})
-			must(b, err)
-			var r Run
-			for range b.N {
-				must(b, os.RemoveAll(state))
-				sink.Reset()
-				r = runCLI(b, dir, nil, bin, "send", "--yes", "--concurrency", "8", "campaign.yaml")
-				if got := sink.Messages(); got != int64(n) {
-					b.Fatalf("sink accepted %d, want %d\n%s", got, n, r.Output)
-				}
-			}
+			r := sendFresh(b, bin, sink, n, dir, CampaignOptions{Sheet: "big.csv", SMTPPort: sink.Port, Transport: "pipelined",
+				StateDir: filepath.Join(dir, "state"), Attachment: "invoice.bin", Rate: rate})
 			report(b, row{name: fmt.Sprintf("tidings send, %d recipients, a 6 MB attachment each, rate %s: peak RSS", n, cmp.Or(rate, "none")),
 				rate: float64(n) / r.Elapsed.Seconds(), peakMB: mb(r.PeakRSS),
 				note: "8.3 MB a message, 8 conns, loopback; held messages bounded by bytes (1,414 MB before, without a rate)"})
 		})
 	}
+}
+
+// sendFresh writes the campaign o in dir and runs tidings send over it
+// (8 connections) b.N times, each with a fresh state folder, so that every
+// send renders and spools every row and the folder is one send's; the sink
+// must accept n messages each time. It returns the last run.
+func sendFresh(b *testing.B, bin string, sink *Sink, n int, dir string, o CampaignOptions) Run {
+	b.Helper()
+	_, err := WriteCampaign(dir, o)
+	must(b, err)
+	var r Run
+	for range b.N {
+		must(b, os.RemoveAll(o.StateDir))
+		sink.Reset()
+		r = runCLI(b, dir, nil, bin, "send", "--yes", "--concurrency", "8", "campaign.yaml")
+		if got := sink.Messages(); got != int64(n) {
+			b.Fatalf("sink accepted %d, want %d\n%s", got, n, r.Output)
+		}
+	}
+	return r
 }
 
 // stateFolder is a state folder's bytes by what holds them.
