@@ -18,10 +18,7 @@ type job struct {
 	m     *Message
 	err   error
 	fatal bool // err ends the sheet
-	// worked is set by the worker that rendered the job, before done
-	// is closed (rows the sheet refused skip the workers).
-	worked bool
-	done   chan struct{}
+	done  chan struct{}
 }
 
 // readAhead bounds Each's reorder window: the rows read but not yet
@@ -45,10 +42,9 @@ const windowBytes = 32 << 20
 type window struct {
 	workers int
 	held    atomic.Int64  // rows read and not yet handed to fn
-	done    atomic.Int64  // of them, rows a worker finished
+	done    atomic.Int64  // of them, rows finished (rendered or refused)
 	bytes   atomic.Int64  // of them, the data of the rendered messages
-	sized   atomic.Int64  // messages rendered so far
-	largest atomic.Int64  // the largest one's data bytes
+	largest atomic.Int64  // the data bytes of the largest message so far
 	freed   chan struct{} // capacity 1: the reader may look again
 }
 
@@ -62,12 +58,12 @@ func (w *window) full() bool {
 	if held <= int64(w.workers) {
 		return false
 	}
-	n := w.sized.Load()
-	if n == 0 {
+	largest := w.largest.Load()
+	if largest == 0 {
 		return true // no size known yet: the workers' rows and one more
 	}
 	unrendered := held - w.done.Load()
-	return w.bytes.Load()+unrendered*w.largest.Load() >= windowBytes
+	return w.bytes.Load()+unrendered*largest >= windowBytes
 }
 
 // wait blocks until the window has room or ctx ends (false).
@@ -82,32 +78,34 @@ func (w *window) wait(ctx context.Context) bool {
 	return true
 }
 
-// rendered notes that a worker finished j, and the size of its message
-// when it rendered one (a row problem's partial message has none), and
-// wakes the reader, which may be waiting for a first size.
-func (w *window) rendered(j *job) {
-	j.worked = true
-	if j.err == nil && j.m != nil {
-		size := int64(len(j.m.Data))
+// finished notes that j is finished (rendered by a worker, or a row the
+// sheet refused), and the size of its message when it has one (a row
+// problem's partial message has none), and wakes the reader, which may be
+// waiting for a first size.
+func (w *window) finished(j *job) {
+	if size := sizeOf(j); size > 0 {
 		w.bytes.Add(size)
 		for l := w.largest.Load(); size > l && !w.largest.CompareAndSwap(l, size); l = w.largest.Load() {
 		}
-		w.sized.Add(1)
 	}
 	w.done.Add(1)
 	w.wake()
 }
 
-// handed notes that j was handed to fn and wakes the reader.
+// handed notes that j, finished, was handed to fn and wakes the reader.
 func (w *window) handed(j *job) {
-	if j.worked {
-		w.done.Add(-1)
-		if j.err == nil && j.m != nil {
-			w.bytes.Add(-int64(len(j.m.Data)))
-		}
-	}
+	w.done.Add(-1)
+	w.bytes.Add(-sizeOf(j))
 	w.held.Add(-1)
 	w.wake()
+}
+
+// sizeOf is the data size of j's message; 0 for a row problem.
+func sizeOf(j *job) int64 {
+	if j.err != nil || j.m == nil {
+		return 0
+	}
+	return int64(len(j.m.Data))
 }
 
 func (w *window) wake() {
@@ -151,7 +149,7 @@ func (r *Renderer) Each(ctx context.Context, sheet campaign.Sheet, workers int, 
 			defer wg.Done()
 			for j := range jobs {
 				r.work(inner, j)
-				win.rendered(j)
+				win.finished(j)
 				close(j.done)
 			}
 		}()
@@ -205,6 +203,7 @@ func (r *Renderer) read(ctx context.Context, sheet campaign.Sheet, win *window, 
 			} else {
 				j.err, j.fatal = err, true
 			}
+			win.finished(j)
 			close(j.done)
 			if !send(order, j) || j.fatal {
 				return

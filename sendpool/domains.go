@@ -181,9 +181,9 @@ func (g *domainGroup) readyAt() time.Time {
 //
 // It reads ahead from the underlying source only while nothing it holds may
 // go now, and holds at most LookAhead messages (DefaultLookAhead) and about
-// lookAheadBytes of their data, so memory stays flat over any sheet. Among the messages that may go now, the one
-// earliest in the source goes first, so sheet order is kept wherever the
-// limits allow it. Next waits (on the Clock's timer) only when every message
+// lookAheadBytes of their data, so memory stays flat over any sheet. Among
+// the messages that may go now, the one earliest in the source goes first,
+// so sheet order is kept wherever the limits allow it. Next waits (on the Clock's timer) only when every message
 // held is waiting for its domain and no more may be read ahead.
 //
 // A message counts against the limit of every limited domain among its
