@@ -1,10 +1,12 @@
 package sendpool
 
 import (
+	"context"
 	"errors"
 	"time"
 
 	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/render"
 )
 
 // Config configures a Pool.
@@ -38,6 +40,13 @@ type Config struct {
 	// goes through it, rather than refusing them one by one after other
 	// mail went out.
 	SMTPUTF8Rows []int
+	// Refetch, when set, gives back the data of message m, which the pool
+	// let go while m waited for a retry (see retryKeepBytes): otherwise
+	// messages with a large attachment that a server defers (greylisting)
+	// stay in memory, each whole, until their retries. It must return the
+	// bytes m had. It is called from the pool's goroutines, several at
+	// once, and must return when ctx ends.
+	Refetch func(ctx context.Context, m *render.Message) ([]byte, error)
 	// Clock drives the limiter and the backoff; nil means the system clock.
 	Clock Clock
 	// Notify, when set, receives notices worth showing the user (throttling,

@@ -22,10 +22,12 @@ type poolJob struct {
 	detail     string     // explanation besides (or instead of) decisive
 	lastDetail string     // the last try's error, for stop messages
 	weight     int64      // what it holds of poolRun.bytes
+	size       int        // len(msg.Data), also while parked without it
+	parked     bool       // waiting for a retry without its data
 }
 
 func newPoolJob(m *render.Message) *poolJob {
-	j := &poolJob{msg: m, rcpts: append([]string(nil), m.Recipients...)}
+	j := &poolJob{msg: m, rcpts: append([]string(nil), m.Recipients...), size: len(m.Data)}
 	j.recips = make([]RecipientResult, len(m.Recipients))
 	for i, a := range m.Recipients {
 		j.recips[i] = RecipientResult{Address: a, Status: StatusNotAttempted}

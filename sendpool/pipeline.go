@@ -160,7 +160,7 @@ func (w *poolWorker) sendPipelined(j *poolJob) {
 		for len(todo) > 0 {
 			f := todo[0]
 			if r.halted() {
-				todo = todo[1:]
+				todo = popFront(todo)
 				w.stop(f)
 				continue
 			}
@@ -173,14 +173,14 @@ func (w *poolWorker) sendPipelined(j *poolJob) {
 				}
 				f.awaitAttempt() // connect may finish the job
 				if !w.connect(f.j) {
-					todo = todo[1:]
+					todo = popFront(todo)
 					continue
 				}
 			}
 			pc, ok := w.conn.(PipelinedConn)
 			if !ok {
 				// The replacement connection does not pipeline.
-				todo = todo[1:]
+				todo = popFront(todo)
 				f.awaitAttempt() // connect may finish the job
 				w.sendOne(f.j, f)
 				continue
@@ -188,7 +188,7 @@ func (w *poolWorker) sendPipelined(j *poolJob) {
 			if len(q) >= pc.Window() {
 				break
 			}
-			todo = todo[1:]
+			todo = popFront(todo)
 			started, again := w.begin(pc, f, len(q) > 0)
 			switch {
 			case started:
@@ -221,7 +221,7 @@ func (w *poolWorker) sendPipelined(j *poolJob) {
 		}
 		if len(q) > 0 {
 			f := q[0]
-			q = q[1:]
+			q = popFront(q)
 			d, err := r.safeWait(f)
 			if w.endTry(f, d, err) {
 				todo = append([]*pipedTry{f}, todo...)
@@ -245,6 +245,14 @@ func (w *poolWorker) sendPipelined(j *poolJob) {
 			return
 		}
 	}
+}
+
+// popFront drops s's first element, clearing it: the backing array, which
+// later appends reuse, must not keep a finished try (and its message's
+// data, megabytes with an attachment) reachable.
+func popFront(s []*pipedTry) []*pipedTry {
+	s[0] = nil
+	return s[1:]
 }
 
 // begin starts f on pc. started: f is in flight; otherwise its outcome was

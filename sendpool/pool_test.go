@@ -2,12 +2,15 @@ package sendpool_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -1839,4 +1842,167 @@ func TestPoolBytesRetryWaitFrees(t *testing.T) {
 	if err := <-done; !errors.Is(err, sendpool.ErrInterrupted) {
 		t.Fatalf("Run: %v, want ErrInterrupted", err)
 	}
+}
+
+// TestPoolRetryWaitWithoutData: large messages a server defers
+// (greylisting) wait for their retries without their data once those
+// waiting hold 16 MB, and go out with the data Refetch gives back, each
+// exactly once; a Refetch that fails stops the run, naming the row.
+func TestPoolRetryWaitWithoutData(t *testing.T) {
+	const n, size = 8, 6 << 20
+	data := func(row int) []byte {
+		m := pooltest.Message(row, fmt.Sprintf("user%d@example.org", row))
+		line := fmt.Sprintf("row %d %s\r\n", row, strings.Repeat("x", 64))
+		return append(m.Data, strings.Repeat(line, size/len(line))...)
+	}
+	run := func(t *testing.T, refetch func(context.Context, *render.Message) ([]byte, error)) (*smtptest.Server, *pooltest.FakeClock, <-chan error, *pooltest.Results) {
+		var mu sync.Mutex
+		seen := map[string]bool{}
+		srv := pooltest.Transports[0].Server(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+			mu.Lock()
+			defer mu.Unlock()
+			if !seen[to] {
+				seen[to] = true
+				return smtptest.Reply(451, "4.7.1", "greylisted, try again later")
+			}
+			return nil
+		}))
+		cfg := pooltest.Transports[0].Config(srv)
+		clock := pooltest.NewFakeClock(time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC))
+		cfg.Concurrency, cfg.Retries, cfg.RetryBackoff, cfg.Clock, cfg.Refetch = 2, 3, time.Minute, clock, refetch
+		p, err := sendpool.New(cfg.PoolConfig(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		row := 1
+		src := sendpool.SourceFunc(func(context.Context) (*render.Message, error) {
+			if row++; row > n+1 {
+				return nil, io.EOF
+			}
+			m := pooltest.Message(row, fmt.Sprintf("user%d@example.org", row))
+			m.Data = data(row) // made here: the test holds no copy
+			return m, nil
+		})
+		res := pooltest.NewResults(t)
+		done := make(chan error, 1)
+		go func() { done <- p.Run(t.Context(), src, res.Add) }()
+		clock.WaitPending(func() int { return n }) // every message deferred
+		return srv, clock, done, res
+	}
+	heap := func() int64 {
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return int64(ms.HeapAlloc)
+	}
+
+	t.Run("refetched", func(t *testing.T) {
+		var fetched atomic.Int32
+		before := heap()
+		srv, clock, done, _ := run(t, func(ctx context.Context, m *render.Message) ([]byte, error) {
+			fetched.Add(1)
+			return data(m.Row), nil
+		})
+		// Two keep their data (12 MB of the 16); six wait without (36 MB
+		// more were they kept).
+		if held := heap() - before; held > 2*size+(8<<20) {
+			t.Errorf("%d messages of %d MB waiting hold %d MB", n, size>>20, held>>20)
+		}
+		clock.Advance(time.Hour) // every retry due
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		if got := fetched.Load(); got != n-2 {
+			t.Errorf("Refetch called %d times, want %d", got, n-2)
+		}
+		for _, m := range srv.Messages() {
+			row := 0
+			fmt.Sscanf(m.To[0], "user%d@", &row)
+			if !bytes.Equal(m.Data, data(row)) {
+				t.Errorf("row %d: the server got %d bytes, not the message's %d", row, len(m.Data), len(data(row)))
+			}
+		}
+		for row := 2; row < n+2; row++ {
+			if got := srv.Received(fmt.Sprintf("user%d@example.org", row)); got != 1 {
+				t.Errorf("row %d received %d times", row, got)
+			}
+		}
+	})
+	t.Run("refetch fails", func(t *testing.T) {
+		_, clock, done, res := run(t, func(ctx context.Context, m *render.Message) ([]byte, error) {
+			return nil, errors.New("spool gone")
+		})
+		clock.Advance(time.Hour)
+		err := <-done
+		if err == nil || !strings.Contains(err.Error(), "spool gone") || !strings.Contains(err.Error(), "refetching the message of row") {
+			t.Fatalf("Run: %v, want the refetch's error with its row", err)
+		}
+		if res.Len() != n {
+			t.Errorf("%d results, want %d", res.Len(), n)
+		}
+		// The two that kept their data may have gone before the stop.
+		if sent := res.ByStatus()[sendpool.StatusSent]; len(sent) > 2 {
+			t.Errorf("rows %v sent, though six could not be refetched", sent)
+		}
+	})
+}
+
+// TestPoolLetsGoOfSent: a message's data is not kept once its result is
+// in, also by a worker idle while it waits for the rate limiter's next
+// token (with a large attachment each kept message would be megabytes
+// outside the pool's byte bound).
+func TestPoolLetsGoOfSent(t *testing.T) {
+	pooltest.Each(t, func(t *testing.T, tr pooltest.Transport) {
+		srv := tr.Server(t)
+		cfg := tr.Config(srv)
+		cfg.Concurrency, cfg.Rate, cfg.Burst = 1, 1.0/3600, 1 // the second waits an hour
+		p, err := sendpool.New(cfg.PoolConfig(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		freed, asked := make(chan struct{}), make(chan struct{})
+		row := 1
+		src := sendpool.SourceFunc(func(ctx context.Context) (*render.Message, error) {
+			row++
+			m := pooltest.Message(row, fmt.Sprintf("user%d@example.org", row))
+			switch row {
+			case 2:
+				m.Data = append(m.Data, bytes.Repeat([]byte("x\r\n"), (1<<20)/3)...)
+				runtime.AddCleanup(&m.Data[:1][0], func(ch chan struct{}) { close(ch) }, freed)
+			case 3:
+				close(asked)
+			case 4:
+				<-ctx.Done()
+				return nil, ctx.Err()
+			}
+			return m, nil
+		})
+		sent := make(chan struct{})
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan error, 1)
+		go func() {
+			done <- p.Run(ctx, src, func(r sendpool.Result) {
+				if r.Row == 2 {
+					close(sent)
+				}
+			})
+		}()
+		<-sent
+		<-asked
+		deadline := time.After(10 * time.Second)
+	wait:
+		for {
+			runtime.GC()
+			select {
+			case <-freed:
+				break wait
+			case <-deadline:
+				t.Fatal("row 2's data is still held while the pool waits for a token")
+			default:
+				runtime.Gosched()
+			}
+		}
+		cancel()
+		<-done
+	})
 }

@@ -28,8 +28,11 @@ type poolRun struct {
 	retries chan *poolJob
 	// slots holds a token for every message taken and not yet finished
 	// (see maxUnfinished), bytes their weights (see messageWeight).
-	slots    chan struct{}
-	bytes    *semaphore.Weighted
+	slots chan struct{}
+	bytes *semaphore.Weighted
+	// waiting is the data held by messages waiting for a retry (see
+	// retryKeepBytes).
+	waiting  atomic.Int64
 	finals   chan finalResult // to the finishers
 	recorded chan Result      // from the finishers to the callbacks
 
@@ -146,7 +149,8 @@ func (r *poolRun) checkDone() {
 func maxUnfinished(concurrency int) int { return 1024 + 64*concurrency }
 
 // maxUnfinishedBytes bounds the data of the messages a run has taken and
-// not yet finished, besides those waiting for a retry (see schedule), as
+// not yet finished, besides those waiting for a retry (see schedule and
+// retryKeepBytes), as
 // maxUnfinished bounds their number: newsletters never reach it, while
 // messages with a large attachment would otherwise wait by the dozen in
 // the workers' queue when a rate limit or a slow server holds them.
@@ -164,7 +168,7 @@ func messageWeight(size, concurrency int) int64 {
 // takes its weight, which the finisher gives back; false when the run
 // halted first.
 func (r *poolRun) takeBytes(j *poolJob) bool {
-	w := messageWeight(len(j.msg.Data), r.p.cfg.Concurrency)
+	w := messageWeight(j.size, r.p.cfg.Concurrency)
 	if err := r.bytes.Acquire(r.haltCtx, w); err != nil {
 		return false
 	}
@@ -197,12 +201,7 @@ func (r *poolRun) dispatch(src Source) {
 			err = errors.New("source returned a nil message")
 		}
 		if err != nil {
-			if !r.halted() {
-				r.mu.Lock()
-				r.srcErr = err
-				r.mu.Unlock()
-				r.setStop(nil, "run stopped: the message source failed")
-			}
+			r.sourceFailed(err)
 			return
 		}
 		j := newPoolJob(m)
@@ -299,14 +298,36 @@ func (r *poolRun) finishStopped(j *poolJob) {
 	r.finish(j)
 }
 
+// sourceFailed stops the run for err, the source's (or Refetch's), unless
+// it is halted already.
+func (r *poolRun) sourceFailed(err error) {
+	if r.halted() {
+		return
+	}
+	r.mu.Lock()
+	if r.srcErr == nil {
+		r.srcErr = err
+	}
+	r.mu.Unlock()
+	r.setStop(nil, "run stopped: the message source failed")
+}
+
+// retryKeepBytes bounds the data that messages waiting for a retry keep in
+// memory when the run can refetch it (Config.Refetch): a newsletter's
+// deferred messages keep theirs, while a few with a large attachment fill
+// it and the rest wait without their data. Without Refetch waiting messages
+// are bounded by maxUnfinished only.
+const retryKeepBytes = 16 << 20
+
 // schedule hands j back to the workers after d.
 func (r *poolRun) schedule(j *poolJob, d time.Duration) {
 	// A message waiting for its retry gives its weight back: held, it
 	// would keep new messages from every idle connection until its timer
-	// (greylisted recipients, a full mailbox). Waiting messages are bounded
-	// by maxUnfinished only.
+	// (greylisted recipients, a full mailbox). It takes it again when
+	// its retry is due (see unpark).
 	r.bytes.Release(j.weight)
 	j.weight = 0
+	kept := r.park(j)
 	var t Timer
 	if d > 0 {
 		t = r.p.clock.NewTimer(d)
@@ -317,9 +338,14 @@ func (r *poolRun) schedule(j *poolJob, d time.Duration) {
 			case <-t.C():
 			case <-r.haltCtx.Done():
 				t.Stop()
+				r.waiting.Add(-kept)
 				r.finishStopped(j)
 				return
 			}
+		}
+		if !r.unpark(j, kept) {
+			r.finishStopped(j)
+			return
 		}
 		select {
 		case r.retries <- j:
@@ -327,6 +353,51 @@ func (r *poolRun) schedule(j *poolJob, d time.Duration) {
 			r.finishStopped(j)
 		}
 	}()
+}
+
+// park lets go of the data of j, about to wait for a retry, when the run
+// can refetch it and keeping it would take the data of the waiting
+// messages past retryKeepBytes. It returns the bytes kept, counted in
+// r.waiting until unpark.
+func (r *poolRun) park(j *poolJob) (kept int64) {
+	if r.p.cfg.Refetch == nil {
+		return 0
+	}
+	n := int64(j.size)
+	if r.waiting.Add(n) <= retryKeepBytes {
+		return n
+	}
+	r.waiting.Add(-n)
+	m := *j.msg // the source's Message stays as it was
+	m.Data = nil
+	j.msg, j.parked = &m, true
+	return 0
+}
+
+// unpark readies j, whose retry is due, to go back to the workers: it
+// takes j's byte weight again, then its data if park let it go. False when
+// the run halted first or the refetch failed, which stops the run (the
+// message is journaled as deferred, so a later run tries it).
+func (r *poolRun) unpark(j *poolJob, kept int64) bool {
+	r.waiting.Add(-kept)
+	if !r.takeBytes(j) {
+		return false
+	}
+	if !j.parked {
+		return true
+	}
+	data, err := r.p.cfg.Refetch(r.haltCtx, j.msg)
+	if err == nil && len(data) != j.size {
+		err = fmt.Errorf("%d bytes where the message had %d", len(data), j.size)
+	}
+	if err != nil {
+		r.sourceFailed(fmt.Errorf("refetching the message of row %d: %w", j.msg.Row, err))
+		return false
+	}
+	m := *j.msg
+	m.Data = data
+	j.msg, j.parked = &m, false
+	return true
 }
 
 // backoff is the delay before retry n (1-based): base·2^(n-1), ×0.5–1.5.

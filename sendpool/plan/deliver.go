@@ -55,7 +55,11 @@ func (pl *Plan) Deliver(ctx context.Context, in *Inputs, d Delivery) error {
 	if err := pl.Spool.MarkUsed(); err != nil {
 		return err
 	}
-	pool, err := sendpool.New(d.Pool)
+	refetch := &refetcher{g: pl.Spool}
+	defer refetch.close()
+	cfg := d.Pool
+	cfg.Refetch = refetch.fetch
+	pool, err := sendpool.New(cfg)
 	if err != nil {
 		return err
 	}

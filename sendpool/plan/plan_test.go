@@ -1,12 +1,15 @@
 package plan
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -14,6 +17,7 @@ import (
 	"github.com/tidings/tidings/render"
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
+	"github.com/tidings/tidings/sendpool/pooltest"
 	"github.com/tidings/tidings/sendpool/report"
 	"github.com/tidings/tidings/sendpool/smtpclient"
 	"github.com/tidings/tidings/sendpool/smtptest"
@@ -236,8 +240,60 @@ func TestDeliverThenResume(t *testing.T) {
 	}
 }
 
-// deliver delivers pl's first n rows of in over a real SMTP client.
-func deliver(t *testing.T, in *Inputs, pl *Plan, n int) {
+// TestDeliverRefetchesDeferred: messages with a large attachment that the
+// server defers (greylisting) wait for their retries, most of them without
+// their data, and go out as spooled, each exactly once.
+func TestDeliverRefetchesDeferred(t *testing.T) {
+	const n = 8
+	var mu sync.Mutex
+	seen := map[string]bool{}
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if !seen[to] {
+			seen[to] = true
+			return smtptest.Reply(451, "4.7.1", "greylisted, try again later")
+		}
+		return nil
+	}))
+	camp := writeCampaign(t, srv, n, "attachments: [a.bin]\n")
+	attachment := make([]byte, 3<<20) // about 4 MB a message: 4 of 8 fill 16 MB
+	rand.NewChaCha8([32]byte{1}).Read(attachment)
+	writeFile(t, filepath.Join(filepath.Dir(camp), "a.bin"), string(attachment))
+	in, state := open(t, camp)
+	pl, err := Preflight(context.Background(), in, state, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := pooltest.NewFakeClock(time.Now())
+	go func() {
+		clock.WaitPending(func() int { return n }) // every message deferred
+		clock.Advance(time.Hour)
+	}()
+	deliver(t, in, pl, n, func(cfg *sendpool.Config) { cfg.Clock = clock })
+
+	rd, err := pl.Spool.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Close()
+	got := srv.Messages()
+	if len(got) != n {
+		t.Fatalf("server has %d messages, want %d", len(got), n)
+	}
+	for _, m := range got {
+		row := 0
+		fmt.Sscanf(m.To[0], "user%03d@", &row)
+		sm, ok, err := rd.Message(row + 2)
+		if err != nil || !ok || !bytes.Equal(m.Data, sm.Data) {
+			t.Errorf("%s: got %d bytes, spooled %d (%v, %v)", m.To[0], len(m.Data), len(sm.Data), ok, err)
+		}
+	}
+}
+
+// deliver delivers pl's first n rows of in over a real SMTP client, the
+// pool's settings changed by opts.
+func deliver(t *testing.T, in *Inputs, pl *Plan, n int, opts ...func(*sendpool.Config)) {
 	t.Helper()
 	ctx := context.Background()
 	c := in.Campaign
@@ -258,6 +314,9 @@ func deliver(t *testing.T, in *Inputs, pl *Plan, n int) {
 	}
 	cfg := sendpool.ConfigFrom(c)
 	cfg.Dialer, cfg.Journal = dialer, rec
+	for _, o := range opts {
+		o(&cfg)
+	}
 	if err := pl.Deliver(ctx, in, Delivery{Pool: cfg, Limit: n, Reporter: rep}); err != nil {
 		t.Fatal(err)
 	}

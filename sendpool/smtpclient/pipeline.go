@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/textproto"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -295,7 +296,7 @@ func (t *pipeTx) Wait(ctx context.Context) (*sendpool.Delivery, error) {
 	}
 	for i, x := range c.q {
 		if x == t {
-			c.q = append(c.q[:i], c.q[i+1:]...)
+			c.q = slices.Delete(c.q, i, i+1) // clears the vacated element
 			break
 		}
 	}

@@ -35,6 +35,7 @@ func (c *pipeConn) step() error {
 	if c.tr != nil {
 		c.logReply(code, msg)
 	}
+	c.slots[0] = slot{} // the array, reused by appends, must not keep t (and its data) reachable
 	c.slots = c.slots[1:]
 	c.answer(s, code, msg)
 	return nil

@@ -88,13 +88,45 @@ func encodeFrame(enc *zstd.Encoder, s stream, raw []byte) []byte {
 	return out
 }
 
+// frameBuf holds a reader's buffers for one frame at a time: what
+// readFrame returns is valid until its next call with the same frameBuf.
+type frameBuf struct {
+	comp, raw []byte
+}
+
+// grow returns b resliced to n bytes, reallocated when too small.
+func grow(b []byte, n int) []byte {
+	if cap(b) < n {
+		return make([]byte, n)
+	}
+	return b[:n]
+}
+
+// keepMax: a frameBuf keeps buffers up to this size for the next frame
+// (a newsletter's frames are a few hundred KB; a frame of one message with
+// a large attachment is not kept).
+const keepMax = 4 << 20
+
+// release lets go of buffers larger than keepMax.
+func (fb *frameBuf) release() {
+	if cap(fb.comp) > keepMax {
+		fb.comp = nil
+	}
+	if cap(fb.raw) > keepMax {
+		fb.raw = nil
+	}
+}
+
 // readFrame reads the frame ref points to in r and returns its raw
-// records, checking the header, the length and the CRC.
-func readFrame(r io.ReaderAt, dec *zstd.Decoder, ref frameRef) ([]byte, error) {
+// records, checking the header, the length and the CRC. The records are
+// in fb's memory, valid until readFrame is next called with fb.
+func readFrame(r io.ReaderAt, dec *zstd.Decoder, ref frameRef, fb *frameBuf) ([]byte, error) {
 	if ref.length < frameHeaderSize || ref.length > maxFrame {
 		return nil, fmt.Errorf("%w: frame of %d bytes", errCorrupt, ref.length)
 	}
-	buf := make([]byte, ref.length)
+	fb.release()
+	fb.comp = grow(fb.comp, int(ref.length))
+	buf := fb.comp
 	if _, err := r.ReadAt(buf, ref.offset); err != nil {
 		return nil, fmt.Errorf("spool: reading a frame at %d: %w", ref.offset, err)
 	}
@@ -110,10 +142,11 @@ func readFrame(r io.ReaderAt, dec *zstd.Decoder, ref frameRef) ([]byte, error) {
 	if crc32.Checksum(comp, castagnoli) != binary.LittleEndian.Uint32(buf[12:]) {
 		return nil, fmt.Errorf("%w: checksum of the frame at %d", errCorrupt, ref.offset)
 	}
-	raw, err := dec.DecodeAll(comp, make([]byte, 0, rawLen))
+	raw, err := dec.DecodeAll(comp, grow(fb.raw, rawLen)[:0])
 	if err != nil || len(raw) != rawLen {
 		return nil, fmt.Errorf("%w: frame at %d does not decompress: %v", errCorrupt, ref.offset, err)
 	}
+	fb.raw = raw
 	return raw, nil
 }
 

@@ -19,6 +19,7 @@ type Reader struct {
 	dec    *zstd.Decoder
 	cached int // index of the messages frame in frame, -1 for none
 	frame  []Message
+	buf    frameBuf // the frame being decoded
 }
 
 // Open opens the generation for reading and reads its index.
@@ -84,7 +85,7 @@ func (r *Reader) ScanRows(ctx context.Context, fn func(Row) error) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		raw, err := readFrame(r.rows, r.dec, ref)
+		raw, err := readFrame(r.rows, r.dec, ref, &r.buf)
 		if err != nil {
 			return err
 		}
@@ -150,10 +151,11 @@ func (r *Reader) ScanMessages(ctx context.Context, from int, fn func(Message) er
 	}
 }
 
-// decodeMessages reads and decodes one messages frame. The messages' Data
-// share the frame's memory.
+// decodeMessages reads and decodes one messages frame. Each message's Data
+// is its own copy: a message kept for longer (one waiting for a retry, or
+// for its domain's turn) holds only its own bytes, not its whole frame.
 func (r *Reader) decodeMessages(ref frameRef) ([]Message, error) {
-	raw, err := readFrame(r.msgs, r.dec, ref)
+	raw, err := readFrame(r.msgs, r.dec, ref, &r.buf)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package spool
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -123,8 +124,8 @@ func appendMessage(b []byte, m *render.Message, hash string) []byte {
 	return appendString(b, string(m.Data))
 }
 
-// decoder reads records from a frame's raw bytes. Strings it returns share
-// no memory with the frame except Data, which is a sub-slice of it.
+// decoder reads records from a frame's raw bytes. What it returns shares no
+// memory with the frame.
 type decoder struct {
 	b   []byte
 	err error
@@ -214,6 +215,6 @@ func (d *decoder) message() Message {
 		}
 	}
 	hash := d.string()
-	m.Data = d.bytes()
+	m.Data = bytes.Clone(d.bytes())
 	return Message{Message: m, Hash: hash}
 }

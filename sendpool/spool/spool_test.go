@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -316,5 +317,62 @@ func TestSpoolPendingBytes(t *testing.T) {
 		return nil
 	}); err != nil || n != len(sizes) {
 		t.Fatalf("ScanMessages: %d of %d, %v", n, len(sizes), err)
+	}
+}
+
+// TestScanMessagesOwnData: a message kept after its frame was scanned (as
+// one waiting for a retry or for its domain's turn is) holds only its own
+// bytes, not the whole frame's: the pool's byte bounds count len(Data).
+func TestScanMessagesOwnData(t *testing.T) {
+	s := OpenStore(t.TempDir())
+	w, err := s.Create()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const frames = 20
+	for row := 2; row < 2+frames*msgsPerFrame; row++ {
+		m := testMessage(row)
+		w.AddRow(Row{Row: row, Kind: KindMessage, Key: m.Key, To: m.To, MessageID: m.MessageID})
+		if err := w.AddMessage(m, "h"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(Inputs{Digest: "d"}); err != nil {
+		t.Fatal(err)
+	}
+	gens, err := s.Generations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd, err := gens[0].Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Close()
+	heap := func() uint64 {
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return ms.HeapAlloc
+	}
+	before := heap()
+	var kept []Message
+	var keptBytes, frameBytes int
+	if err := rd.ScanMessages(t.Context(), 0, func(m Message) error {
+		frameBytes += len(m.Data)
+		if (m.Row-2)%msgsPerFrame == 0 {
+			kept = append(kept, m)
+			keptBytes += len(m.Data)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	after := heap()
+	runtime.KeepAlive(kept)
+	// Sharing frames, the kept messages would hold all frameBytes (5.6
+	// MB); alone, their own bytes and the reader's buffers for one frame.
+	if held := int64(after) - int64(before); held > int64(keptBytes+frameBytes/frames+(512<<10)) {
+		t.Errorf("%d messages of %d bytes kept: the heap grew by %d bytes (all frames: %d)", len(kept), keptBytes, held, frameBytes)
 	}
 }
