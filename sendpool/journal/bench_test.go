@@ -96,3 +96,61 @@ func BenchmarkJournalRawFsync(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "records/s")
 }
+
+// BenchmarkJournalRead: Scan (the report page's pass) and Load (every
+// command's start) over a journal of 10,000 messages, an attempt and a
+// result each, as a send writes them.
+func BenchmarkJournalRead(b *testing.B) {
+	const n = 10_000
+	dir := b.TempDir()
+	l, err := AcquireLock(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	w, err := Open(ctx, l, Run{Started: t0})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var next atomic.Int64
+	for range 64 { // the group commit shares the fsyncs
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				r := benchResult(i)
+				a := Attempt{Row: r.Row, Key: r.Key, To: r.Key, MessageID: r.MessageID, Hash: r.Hash, Try: 1, Time: t0}
+				if err := w.Attempt(ctx, a); err != nil {
+					b.Error(err)
+					return
+				}
+				if err := w.Result(ctx, r); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := w.Close(); err != nil {
+		b.Fatal(err)
+	}
+	l.Release()
+	b.Run("Scan", func(b *testing.B) {
+		for b.Loop() {
+			records := 0
+			if _, err := Scan(ctx, dir, func(Record) error { records++; return nil }); err != nil || records != 2*n+1 {
+				b.Fatalf("%d records, %v", records, err)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/(2*n), "µs/record")
+	})
+	b.Run("Load", func(b *testing.B) {
+		for b.Loop() {
+			s, err := Load(ctx, dir)
+			if err != nil || s.Records != 2*n {
+				b.Fatalf("%v records, %v", s, err)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/(2*n), "µs/record")
+	})
+}

@@ -3,6 +3,7 @@ package journal
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
 	"testing"
 	"time"
 
@@ -50,4 +51,74 @@ func compareLine(t *testing.T, kind string, want []byte, wantErr error, got []by
 	if wantErr == nil && !bytes.Equal(got, want) {
 		t.Fatalf("%s:\nhand-written %s\nencoding/json %s", kind, got, want)
 	}
+}
+
+// FuzzLineDecoding holds the hand-written decoders of attempt and result
+// lines to encoding/json: a line they accept decodes to what encoding/json
+// makes of it, whatever the bytes (first the Writer's lines for random
+// records, then the fuzzer's mutations of them), and they accept every line
+// the Writer writes.
+func FuzzLineDecoding(f *testing.F) {
+	f.Add(2, "Ann@Example.org", "Ann <ann@example.org>", "<id@x>", "250 2.0.0 Ok: queued as A1", int64(1700000000123456789), 3, 250, "2.0.0", uint8(0), "bob@x.org", []byte(nil))
+	f.Add(0, "", "", "", "", int64(0), 0, 0, "", uint8(2), "", []byte(`{"type":"attempt","row":01,"key":"a","norm_key":"a","time":"2026-01-02T03:04:05Z"}`))
+	f.Add(7, "\x00\"\\", "é\u2028\xff", "<>&", "日本語", int64(-62135596800000000), -1, 550, "5.1.1", uint8(3), "\u2028",
+		[]byte(`{"type":"result","status":"sent","row":-0,"key":"é","norm_key":"","attempts":1,"duration_ms":9223372036854775808,"owed":[]}`))
+	f.Add(1, "k", "", "", "", int64(0), 1, 250, "", uint8(0), "", []byte(`{"type":"attempt","row":2,"key":"a\/\u00e9\ud83d\ude00","norm_key":"\ud800","time":"2026-01-02T03:04:05+01:00"}`))
+	f.Fuzz(func(t *testing.T, row int, key, to, id, detail string, nanos int64, try, code int, ec string, st uint8, owed string, raw []byte) {
+		at := time.Unix(nanos/7, nanos%1e9).In(time.FixedZone("", code*60))
+		a := Attempt{Row: row, Key: key, NormKey: NormalizeKey(key), To: to, MessageID: id, Hash: detail, Try: try, Time: at}
+		if line, err := appendAttemptLine(nil, &a); err == nil {
+			if !sameAttempt(t, line) {
+				t.Fatalf("%s: the Writer's line was not decoded by hand", line)
+			}
+		}
+		statuses := []sendpool.Status{sendpool.StatusSent, sendpool.StatusDeferred, sendpool.StatusFailed, sendpool.StatusUnknown,
+			sendpool.StatusNotAttempted, sendpool.StatusDuplicate, sendpool.StatusInvalid, sendpool.StatusSuppressed, sendpool.StatusBounced}
+		r := Result{Row: row, Key: key, NormKey: NormalizeKey(key), To: to, Status: statuses[int(st)%len(statuses)],
+			Attempts: try, Code: code, EnhancedCode: ec, Detail: detail, MessageID: id, Server: to,
+			DurationMS: nanos / 7, WaitMS: int64(code) - 250, Hash: key}
+		if st&1 == 0 {
+			r.Started = at
+		}
+		if st&2 == 0 {
+			r.Finished = at.Add(time.Duration(code))
+		}
+		if owed != "" {
+			r.Owed = []string{owed, key}
+		}
+		if line, err := appendResultLine(nil, &r); err == nil {
+			if !sameResult(t, line) {
+				t.Fatalf("%s: the Writer's line was not decoded by hand", line)
+			}
+		}
+		sameAttempt(t, raw)
+		sameResult(t, raw)
+	})
+}
+
+// sameAttempt checks that when parseAttempt accepts b, encoding/json
+// decodes b to the same line; it reports whether parseAttempt accepted.
+func sameAttempt(t *testing.T, b []byte) bool {
+	t.Helper()
+	var got, want attemptLine
+	if !parseAttempt(b, &got) {
+		return false
+	}
+	if err := json.Unmarshal(b, &want); err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("%s:\nby hand       %+v\nencoding/json %+v (%v)", b, got, want, err)
+	}
+	return true
+}
+
+// sameResult is sameAttempt for result lines.
+func sameResult(t *testing.T, b []byte) bool {
+	t.Helper()
+	got, want := resultLine{Status: recordStatus(NoStatus)}, resultLine{Status: recordStatus(NoStatus)}
+	if !parseResult(b, &got) {
+		return false
+	}
+	if err := json.Unmarshal(b, &want); err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("%s:\nby hand       %+v\nencoding/json %+v (%v)", b, got, want, err)
+	}
+	return true
 }

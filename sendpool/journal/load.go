@@ -186,13 +186,11 @@ func Load(ctx context.Context, dir string) (*State, error) {
 
 // parse decodes one line and applies it to s.
 func (s *State) parse(b []byte) error {
-	var head struct {
-		Type string `json:"type"`
-	}
-	if err := json.Unmarshal(b, &head); err != nil {
+	typ, err := recordType(b)
+	if err != nil {
 		return err
 	}
-	switch head.Type {
+	switch typ {
 	case "run":
 		var l runLine
 		if err := json.Unmarshal(b, &l); err != nil {
@@ -201,7 +199,7 @@ func (s *State) parse(b []byte) error {
 		s.Runs = append(s.Runs, l.Run)
 	case "attempt":
 		var l attemptLine
-		if err := json.Unmarshal(b, &l); err != nil {
+		if err := decodeAttempt(b, &l); err != nil {
 			return err
 		}
 		if l.NormKey == "" {
@@ -213,8 +211,8 @@ func (s *State) parse(b []byte) error {
 		s.Records++
 		s.attempt(&l.Attempt)
 	case "result":
-		l := resultLine{Status: recordStatus(NoStatus)}
-		if err := json.Unmarshal(b, &l); err != nil {
+		var l resultLine
+		if err := decodeResult(b, &l); err != nil {
 			return err
 		}
 		if sendpool.Status(l.Status) == NoStatus {
@@ -244,7 +242,7 @@ func (s *State) parse(b []byte) error {
 	case "copy":
 		return s.parseCopy(b)
 	default:
-		return fmt.Errorf("unknown record type %q", head.Type)
+		return fmt.Errorf("unknown record type %q", typ)
 	}
 	return nil
 }

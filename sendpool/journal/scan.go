@@ -136,21 +136,28 @@ var (
 
 // lineType is a line's record type ("" when the line is not JSON).
 func lineType(b []byte) string {
+	t, _ := recordType(b)
+	return t
+}
+
+// recordType is a line's record type, and encoding/json's error when the
+// line is not a JSON object.
+func recordType(b []byte) (string, error) {
 	switch {
 	case bytes.HasPrefix(b, runPrefix):
-		return "run"
+		return "run", nil
 	case bytes.HasPrefix(b, attemptPrefix):
-		return "attempt"
+		return "attempt", nil
 	case bytes.HasPrefix(b, resultPrefix):
-		return "result"
+		return "result", nil
 	}
 	var head struct {
 		Type string `json:"type"`
 	}
-	if json.Unmarshal(b, &head) != nil {
-		return ""
+	if err := json.Unmarshal(b, &head); err != nil {
+		return "", err
 	}
-	return head.Type
+	return head.Type, nil
 }
 
 // decode parses one line; ok is false when it is not a record.
@@ -165,8 +172,7 @@ func (s *scanner) decode(b []byte) (Record, bool) {
 		s.run++
 		rec.Run, rec.NewRun = s.run, &s.runL.Run
 	case "attempt":
-		s.attL = attemptLine{}
-		if json.Unmarshal(b, &s.attL) != nil {
+		if decodeAttempt(b, &s.attL) != nil {
 			return Record{}, false
 		}
 		if s.attL.NormKey == "" {
@@ -177,8 +183,7 @@ func (s *scanner) decode(b []byte) (Record, bool) {
 		}
 		rec.Attempt = &s.attL.Attempt
 	case "result":
-		s.resL = resultLine{Status: recordStatus(NoStatus)}
-		if json.Unmarshal(b, &s.resL) != nil || sendpool.Status(s.resL.Status) == NoStatus {
+		if decodeResult(b, &s.resL) != nil || sendpool.Status(s.resL.Status) == NoStatus {
 			return Record{}, false
 		}
 		s.resL.Result.Status = sendpool.Status(s.resL.Status)
