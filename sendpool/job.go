@@ -27,7 +27,8 @@ type poolJob struct {
 }
 
 func newPoolJob(m *render.Message) *poolJob {
-	j := &poolJob{msg: m, rcpts: append([]string(nil), m.Recipients...), size: len(m.Data)}
+	own := *m // park may clear Data; the source's Message stays as it was
+	j := &poolJob{msg: &own, rcpts: append([]string(nil), m.Recipients...), size: len(m.Data)}
 	j.recips = make([]RecipientResult, len(m.Recipients))
 	for i, a := range m.Recipients {
 		j.recips[i] = RecipientResult{Address: a, Status: StatusNotAttempted}

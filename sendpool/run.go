@@ -327,7 +327,10 @@ func (r *poolRun) schedule(j *poolJob, d time.Duration) {
 	// its retry is due (see unpark).
 	r.bytes.Release(j.weight)
 	j.weight = 0
-	kept := r.park(j)
+	var kept int64
+	if d > 0 { // a message handed back at once keeps its data
+		kept = r.park(j)
+	}
 	var t Timer
 	if d > 0 {
 		t = r.p.clock.NewTimer(d)
@@ -358,7 +361,8 @@ func (r *poolRun) schedule(j *poolJob, d time.Duration) {
 // park lets go of the data of j, about to wait for a retry, when the run
 // can refetch it and keeping it would take the data of the waiting
 // messages past retryKeepBytes. It returns the bytes kept, counted in
-// r.waiting until unpark.
+// r.waiting until unpark. j.msg stays the same pointer (the journal's
+// Recorder knows a message's tries by it).
 func (r *poolRun) park(j *poolJob) (kept int64) {
 	if r.p.cfg.Refetch == nil {
 		return 0
@@ -368,19 +372,19 @@ func (r *poolRun) park(j *poolJob) (kept int64) {
 		return n
 	}
 	r.waiting.Add(-n)
-	m := *j.msg // the source's Message stays as it was
-	m.Data = nil
-	j.msg, j.parked = &m, true
+	j.msg.Data, j.parked = nil, true // j's own copy (newPoolJob): same pointer for every try
 	return 0
 }
 
 // unpark readies j, whose retry is due, to go back to the workers: it
 // takes j's byte weight again, then its data if park let it go. False when
 // the run halted first or the refetch failed, which stops the run (the
-// message is journaled as deferred, so a later run tries it).
+// message is journaled as deferred, so a later run tries it). Kept data
+// counts as waiting until j holds its weight again.
 func (r *poolRun) unpark(j *poolJob, kept int64) bool {
+	took := r.takeBytes(j)
 	r.waiting.Add(-kept)
-	if !r.takeBytes(j) {
+	if !took {
 		return false
 	}
 	if !j.parked {
@@ -394,9 +398,7 @@ func (r *poolRun) unpark(j *poolJob, kept int64) bool {
 		r.sourceFailed(fmt.Errorf("refetching the message of row %d: %w", j.msg.Row, err))
 		return false
 	}
-	m := *j.msg
-	m.Data = data
-	j.msg, j.parked = &m, false
+	j.msg.Data, j.parked = data, false
 	return true
 }
 

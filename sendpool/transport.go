@@ -121,7 +121,10 @@ type RcptReply struct {
 
 // Journal records attempts durably so a crashed run can be resumed without
 // sending anyone a second copy (see package sendpool/journal). Methods are
-// called from several goroutines at once.
+// called from several goroutines at once. Every call for one message gets
+// the same *render.Message, from its first try to its final result (the
+// pool's own copy of what the source gave; its Data is nil while the
+// message waits for a retry without it, see Config.Refetch).
 type Journal interface {
 	// Attempt is called, and must have made its record durable, before
 	// the body of m is handed to the server. An error stops the run

@@ -47,17 +47,17 @@ func parseAttempt(b []byte, l *attemptLine) bool {
 	p.lit(`{"type":"attempt","row":`)
 	a := &l.Attempt
 	l.Type = "attempt"
-	a.Row = p.int()
+	a.Row = p.number()
 	a.Key = p.field(`,"key":`)
 	a.NormKey = p.field(`,"norm_key":`)
 	a.To = p.optField(`,"to":`)
 	a.MessageID = p.optField(`,"message_id":`)
 	a.Hash = p.optField(`,"hash":`)
 	if p.has(`,"try":`) {
-		a.Try = p.int()
+		a.Try = p.number()
 	}
 	p.lit(`,"time":`)
-	a.Time = p.time()
+	a.Time = p.timestamp()
 	p.lit("}")
 	return p.end()
 }
@@ -72,29 +72,29 @@ func parseResult(b []byte, l *resultLine) bool {
 	}
 	r := &l.Result
 	p.lit(`,"row":`)
-	r.Row = p.int()
+	r.Row = p.number()
 	r.Key = p.field(`,"key":`)
 	r.NormKey = p.field(`,"norm_key":`)
 	r.To = p.optField(`,"to":`)
 	p.lit(`,"attempts":`)
-	r.Attempts = p.int()
+	r.Attempts = p.number()
 	if p.has(`,"code":`) {
-		r.Code = p.int()
+		r.Code = p.number()
 	}
 	r.EnhancedCode = p.optField(`,"enhanced_code":`)
 	r.Detail = p.optField(`,"detail":`)
 	r.MessageID = p.optField(`,"message_id":`)
 	r.Server = p.optField(`,"server":`)
 	if p.has(`,"started_at":`) {
-		r.Started = p.time()
+		r.Started = p.timestamp()
 	}
 	if p.has(`,"finished_at":`) {
-		r.Finished = p.time()
+		r.Finished = p.timestamp()
 	}
 	p.lit(`,"duration_ms":`)
-	r.DurationMS = int64(p.int())
+	r.DurationMS = int64(p.number())
 	if p.has(`,"wait_ms":`) {
-		r.WaitMS = int64(p.int())
+		r.WaitMS = int64(p.number())
 	}
 	r.Hash = p.optField(`,"hash":`)
 	if p.has(`,"owed":[`) {
@@ -264,9 +264,9 @@ func (p *lineParser) raw() []byte {
 	return nil
 }
 
-// int consumes an integer as strconv writes it: an optional minus, then 0
+// number consumes an integer as strconv writes it: an optional minus, then 0
 // or digits without a leading zero, within int64.
-func (p *lineParser) int() int {
+func (p *lineParser) number() int {
 	if !p.ok {
 		return 0
 	}
@@ -291,9 +291,9 @@ func (p *lineParser) int() int {
 	return int(v)
 }
 
-// time consumes a quoted RFC 3339 time, read as time.Time.UnmarshalJSON
+// timestamp consumes a quoted RFC 3339 time, read as time.Time.UnmarshalJSON
 // reads it.
-func (p *lineParser) time() time.Time {
+func (p *lineParser) timestamp() time.Time {
 	s := p.raw()
 	var t time.Time
 	if p.ok && t.UnmarshalText(s) != nil {

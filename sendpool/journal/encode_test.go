@@ -64,6 +64,13 @@ func FuzzLineDecoding(f *testing.F) {
 	f.Add(7, "\x00\"\\", "é\u2028\xff", "<>&", "日本語", int64(-62135596800000000), -1, 550, "5.1.1", uint8(3), "\u2028",
 		[]byte(`{"type":"result","status":"sent","row":-0,"key":"é","norm_key":"","attempts":1,"duration_ms":9223372036854775808,"owed":[]}`))
 	f.Add(1, "k", "", "", "", int64(0), 1, 250, "", uint8(0), "", []byte(`{"type":"attempt","row":2,"key":"a\/\u00e9\ud83d\ude00","norm_key":"\ud800","time":"2026-01-02T03:04:05+01:00"}`))
+	for _, raw := range []string{ // left to encoding/json: raw invalid UTF-8, a raw control character, invalid UTF-8 after an escape
+		`{"type":"attempt","row":2,"key":"a` + "\xff" + `b","norm_key":"a","time":"2026-01-02T03:04:05Z"}`,
+		`{"type":"attempt","row":2,"key":"a` + "\x01" + `b","norm_key":"a","time":"2026-01-02T03:04:05Z"}`,
+		`{"type":"result","status":"sent","row":2,"key":"a","norm_key":"a","attempts":1,"detail":"\u00e9` + "\xc3" + `","duration_ms":5}`,
+	} {
+		f.Add(1, "k", "", "", "", int64(0), 1, 250, "", uint8(0), "", []byte(raw))
+	}
 	f.Fuzz(func(t *testing.T, row int, key, to, id, detail string, nanos int64, try, code int, ec string, st uint8, owed string, raw []byte) {
 		at := time.Unix(nanos/7, nanos%1e9).In(time.FixedZone("", code*60))
 		a := Attempt{Row: row, Key: key, NormKey: NormalizeKey(key), To: to, MessageID: id, Hash: detail, Try: try, Time: at}

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -242,7 +243,8 @@ func TestDeliverThenResume(t *testing.T) {
 
 // TestDeliverRefetchesDeferred: messages with a large attachment that the
 // server defers (greylisting) wait for their retries, most of them without
-// their data, and go out as spooled, each exactly once.
+// their data, which is read back from the spool: they go out as spooled,
+// each exactly once.
 func TestDeliverRefetchesDeferred(t *testing.T) {
 	const n = 8
 	var mu sync.Mutex
@@ -265,12 +267,26 @@ func TestDeliverRefetchesDeferred(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	heap := func() int64 {
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return int64(ms.HeapAlloc)
+	}
 	clock := pooltest.NewFakeClock(time.Now())
+	before, waiting := heap(), make(chan int64, 1)
 	go func() {
 		clock.WaitPending(func() int { return n }) // every message deferred
+		waiting <- heap() - before
 		clock.Advance(time.Hour)
 	}()
 	deliver(t, in, pl, n, func(cfg *sendpool.Config) { cfg.Clock = clock })
+	// 8 messages of 4 MB wait: those past 16 MB without their data (the
+	// journal's Recorder must not keep it either: BDAT journals each
+	// attempt before the server's replies).
+	if held := <-waiting; held > 22<<20 {
+		t.Errorf("%d deferred messages of 4 MB held %d MB while they waited", n, held>>20)
+	}
 
 	rd, err := pl.Spool.Open()
 	if err != nil {

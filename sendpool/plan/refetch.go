@@ -2,6 +2,7 @@ package plan
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -14,9 +15,10 @@ import (
 // for a retry go when they are large. It is safe for concurrent use; the
 // caller closes it when the pool's run has returned.
 type refetcher struct {
-	g  *spool.Generation
-	mu sync.Mutex
-	rd *spool.Reader // opened by the first fetch
+	g      *spool.Generation
+	mu     sync.Mutex
+	rd     *spool.Reader // opened by the first fetch
+	closed bool
 }
 
 // fetch returns the data of m, as spooled.
@@ -25,6 +27,9 @@ func (f *refetcher) fetch(ctx context.Context, m *render.Message) ([]byte, error
 	defer f.mu.Unlock()
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if f.closed {
+		return nil, errors.New("plan: refetch after the run ended")
 	}
 	if f.rd == nil {
 		rd, err := f.g.Open()
@@ -47,6 +52,7 @@ func (f *refetcher) fetch(ctx context.Context, m *render.Message) ([]byte, error
 func (f *refetcher) close() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	f.closed = true
 	if f.rd != nil {
 		f.rd.Close()
 		f.rd = nil

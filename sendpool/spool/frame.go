@@ -102,12 +102,14 @@ func grow(b []byte, n int) []byte {
 	return b[:n]
 }
 
-// keepMax: a frameBuf keeps buffers up to this size for the next frame
-// (a newsletter's frames are a few hundred KB; a frame of one message with
-// a large attachment is not kept).
+// keepMax: a frameBuf keeps buffers up to this size for the next frame,
+// and Reader.Message a decoded frame up to this size for the next call (a
+// newsletter's frames are a few hundred KB; a frame of one message with a
+// large attachment is let go once decoded).
 const keepMax = 4 << 20
 
-// release lets go of buffers larger than keepMax.
+// release lets go of buffers larger than keepMax; the Reader calls it
+// once a frame is decoded.
 func (fb *frameBuf) release() {
 	if cap(fb.comp) > keepMax {
 		fb.comp = nil

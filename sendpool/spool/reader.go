@@ -10,7 +10,8 @@ import (
 )
 
 // Reader reads a complete generation. It is used by one goroutine at a
-// time (ScanMessages reads ahead on one of its own); the caller closes it.
+// time (ScanMessages reads ahead on one of its own, so its fn, like
+// ScanRows', must not call the Reader); the caller closes it.
 type Reader struct {
 	g      *Generation
 	rows   *os.File
@@ -99,6 +100,7 @@ func (r *Reader) ScanRows(ctx context.Context, fn func(Row) error) error {
 				return err
 			}
 		}
+		r.buf.release()
 	}
 	return nil
 }
@@ -168,12 +170,14 @@ func (r *Reader) decodeMessages(ref frameRef) ([]Message, error) {
 		}
 		out = append(out, m)
 	}
+	r.buf.release()
 	return out, nil
 }
 
 // Message returns the message of sheet row row; ok is false when the
 // generation has none. It decompresses one frame, and keeps it for the
-// next call (rows looked up in order cost a frame per 64).
+// next call when it is at most keepMax (rows looked up in order cost a
+// frame per 64; a message with a large attachment is not kept).
 func (r *Reader) Message(row int) (m Message, ok bool, err error) {
 	refs := r.refs[streamMsgs]
 	i := sort.Search(len(refs), func(i int) bool { return refs[i].lastRow >= row })
@@ -185,14 +189,32 @@ func (r *Reader) Message(row int) (m Message, ok bool, err error) {
 		if err != nil {
 			return Message{}, false, err
 		}
-		r.cached, r.frame = i, frame
+		r.cached, r.frame = -1, nil
+		if dataSize(frame) <= keepMax {
+			r.cached, r.frame = i, frame
+		}
+		return findRow(frame, row)
 	}
-	for _, m := range r.frame {
+	return findRow(r.frame, row)
+}
+
+// findRow returns the message of row in frame.
+func findRow(frame []Message, row int) (Message, bool, error) {
+	for _, m := range frame {
 		if m.Row == row {
 			return m, true, nil
 		}
 	}
 	return Message{}, false, nil
+}
+
+// dataSize is the bytes of the messages' data.
+func dataSize(msgs []Message) int {
+	n := 0
+	for _, m := range msgs {
+		n += len(m.Data)
+	}
+	return n
 }
 
 // FindRow returns the first row record match accepts (by key, say); ok is

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"runtime"
 	"strings"
@@ -374,5 +375,52 @@ func TestScanMessagesOwnData(t *testing.T) {
 	// MB); alone, their own bytes and the reader's buffers for one frame.
 	if held := int64(after) - int64(before); held > int64(keptBytes+frameBytes/frames+(512<<10)) {
 		t.Errorf("%d messages of %d bytes kept: the heap grew by %d bytes (all frames: %d)", len(kept), keptBytes, held, frameBytes)
+	}
+}
+
+// TestMessageLetsGoOfLargeFrames: a Reader keeps nothing of a frame
+// holding a message with a large attachment once Message returned it (the
+// pool's refetcher keeps its Reader for the whole run).
+func TestMessageLetsGoOfLargeFrames(t *testing.T) {
+	s := OpenStore(t.TempDir())
+	w, err := s.Create()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const size = 8 << 20
+	for row := 2; row < 4; row++ {
+		m := testMessage(row)
+		m.Data = make([]byte, size) // random: the frame stays large on disk too
+		rand.NewChaCha8([32]byte{byte(row)}).Read(m.Data)
+		w.AddRow(Row{Row: row, Kind: KindMessage, Key: m.Key, To: m.To, MessageID: m.MessageID})
+		if err := w.AddMessage(m, "h"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(Inputs{Digest: "d"}); err != nil {
+		t.Fatal(err)
+	}
+	gens, err := s.Generations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd, err := gens[0].Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Close()
+	heap := func() int64 {
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return int64(ms.HeapAlloc)
+	}
+	before := heap()
+	if m, ok, err := rd.Message(3); err != nil || !ok || len(m.Data) != size {
+		t.Fatalf("Message(3): %d bytes, %v, %v", len(m.Data), ok, err)
+	}
+	// The message is dropped: what is left is the Reader's.
+	if held := heap() - before; held > 1<<20 {
+		t.Errorf("the Reader holds %d bytes after returning an %d-byte message", held, size)
 	}
 }
