@@ -1856,18 +1856,8 @@ func TestPoolRetryWaitWithoutData(t *testing.T) {
 		return append(m.Data, strings.Repeat(line, size/len(line))...)
 	}
 	run := func(t *testing.T, refetch func(context.Context, *render.Message) ([]byte, error)) (*smtptest.Server, *pooltest.FakeClock, <-chan error, *pooltest.Results) {
-		var mu sync.Mutex
-		seen := map[string]bool{}
 		tr := pooltest.Transports[1] // BDAT: the test server reads chunks whole, fast under -race
-		srv := tr.Server(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
-			mu.Lock()
-			defer mu.Unlock()
-			if !seen[to] {
-				seen[to] = true
-				return smtptest.Reply(451, "4.7.1", "greylisted, try again later")
-			}
-			return nil
-		}))
+		srv := tr.Server(t, smtptest.Greylist())
 		cfg := tr.Config(srv)
 		clock := pooltest.NewFakeClock(time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC))
 		cfg.Concurrency, cfg.Retries, cfg.RetryBackoff, cfg.Clock, cfg.Refetch = 2, 3, time.Minute, clock, refetch
@@ -1961,15 +1951,15 @@ func TestPoolLetsGoOfSent(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		freed, asked := make(chan struct{}), make(chan struct{})
+		var freed <-chan struct{}
+		asked := make(chan struct{})
 		row := 1
 		src := sendpool.SourceFunc(func(ctx context.Context) (*render.Message, error) {
 			row++
 			m := pooltest.Message(row, fmt.Sprintf("user%d@example.org", row))
 			switch row {
 			case 2:
-				m.Data = append(m.Data, bytes.Repeat([]byte("x\r\n"), (1<<20)/3)...)
-				runtime.AddCleanup(&m.Data[:1][0], func(ch chan struct{}) { close(ch) }, freed)
+				m, freed = pooltest.BigMessage(row, fmt.Sprintf("user%d@example.org", row))
 			case 3:
 				close(asked)
 			case 4:
@@ -1990,19 +1980,7 @@ func TestPoolLetsGoOfSent(t *testing.T) {
 		}()
 		<-sent
 		<-asked
-		deadline := time.After(10 * time.Second)
-	wait:
-		for {
-			runtime.GC()
-			select {
-			case <-freed:
-				break wait
-			case <-deadline:
-				t.Fatal("row 2's data is still held while the pool waits for a token")
-			default:
-				runtime.Gosched()
-			}
-		}
+		pooltest.WaitFreed(t, freed, "row 2's data is still held while the pool waits for a token")
 		cancel()
 		<-done
 	})

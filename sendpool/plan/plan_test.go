@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -247,19 +246,9 @@ func TestDeliverThenResume(t *testing.T) {
 // each exactly once.
 func TestDeliverRefetchesDeferred(t *testing.T) {
 	const n = 8
-	var mu sync.Mutex
-	seen := map[string]bool{}
-	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
-		mu.Lock()
-		defer mu.Unlock()
-		if !seen[to] {
-			seen[to] = true
-			return smtptest.Reply(451, "4.7.1", "greylisted, try again later")
-		}
-		return nil
-	}))
+	srv := smtptest.NewServer(t, smtptest.Greylist())
 	camp := writeCampaign(t, srv, n, "attachments: [a.bin]\n")
-	attachment := make([]byte, 3<<20) // about 4 MB a message: 4 of 8 fill 16 MB
+	attachment := make([]byte, 3<<20) // about 4 MB a message: 3 of 8 keep theirs
 	rand.NewChaCha8([32]byte{1}).Read(attachment)
 	writeFile(t, filepath.Join(filepath.Dir(camp), "a.bin"), string(attachment))
 	in, state := open(t, camp)

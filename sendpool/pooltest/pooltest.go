@@ -6,10 +6,12 @@
 package pooltest
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"maps"
+	"runtime"
 	"sort"
 	"sync"
 	"testing"
@@ -35,6 +37,34 @@ func Message(row int, rcpts ...string) *render.Message {
 		Subject:      fmt.Sprintf("row %d", row),
 		MessageID:    fmt.Sprintf("row%d@example.org", row),
 		Data:         []byte(data),
+	}
+}
+
+// BigMessage is Message with about a megabyte of body more; freed is
+// closed once its data was garbage collected (see WaitFreed).
+func BigMessage(row int, rcpt string) (m *render.Message, freed <-chan struct{}) {
+	m = Message(row, rcpt)
+	m.Data = append(m.Data, bytes.Repeat([]byte("x\r\n"), (1<<20)/3)...)
+	ch := make(chan struct{})
+	runtime.AddCleanup(&m.Data[:1][0], func(ch chan struct{}) { close(ch) }, ch)
+	return m, ch
+}
+
+// WaitFreed collects garbage until freed is closed (see BigMessage), and
+// fails the test with why when that has not happened after 10 seconds.
+func WaitFreed(t testing.TB, freed <-chan struct{}, why string) {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		runtime.GC()
+		select {
+		case <-freed:
+			return
+		case <-deadline:
+			t.Fatal(why)
+		default:
+			runtime.Gosched()
+		}
 	}
 }
 

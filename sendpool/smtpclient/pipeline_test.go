@@ -4,13 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/render"
@@ -733,28 +732,10 @@ func TestPipelinedCancel(t *testing.T) {
 func TestPipelinedLetsGoOfSent(t *testing.T) {
 	for _, opts := range [][]smtptest.Option{nil, {smtptest.WithoutChunking()}} {
 		c := ppDial(t, smtptest.NewServer(t, opts...))
-		freed := make(chan struct{})
-		func() {
-			m := pooltest.Message(2, "a@example.org")
-			m.Data = append(make([]byte, 0, len(m.Data)+1<<20), m.Data...)
-			m.Data = append(m.Data, bytes.Repeat([]byte("x\r\n"), (1<<20)/3)...)
-			runtime.AddCleanup(&m.Data[:1][0], func(ch chan struct{}) { close(ch) }, freed)
-			if _, err := ppBegin(t, c, newPPTx(m)).Wait(context.Background()); err != nil {
-				t.Fatal(err)
-			}
-		}()
-		deadline := time.After(10 * time.Second)
-	wait:
-		for {
-			runtime.GC()
-			select {
-			case <-freed:
-				break wait
-			case <-deadline:
-				t.Fatalf("window %d: the connection still holds the first message's data", c.Window())
-			default:
-				runtime.Gosched()
-			}
+		m, freed := pooltest.BigMessage(2, "a@example.org")
+		if _, err := ppBegin(t, c, newPPTx(m)).Wait(context.Background()); err != nil {
+			t.Fatal(err)
 		}
+		pooltest.WaitFreed(t, freed, fmt.Sprintf("window %d: the connection still holds the first message's data", c.Window()))
 	}
 }

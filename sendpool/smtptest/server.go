@@ -176,6 +176,23 @@ func OnRcpt(f func(s Session, to string) error) Option {
 	return func(o *options) { o.onRcpt = f }
 }
 
+// Greylist makes the server refuse each recipient's first RCPT TO with 451
+// 4.7.1, as a greylisting server does, and accept it from then on (it sets
+// the OnRcpt hook).
+func Greylist() Option {
+	var mu sync.Mutex
+	seen := map[string]bool{}
+	return OnRcpt(func(_ Session, to string) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if !seen[to] {
+			seen[to] = true
+			return Reply(451, "4.7.1", "greylisted, try again later")
+		}
+		return nil
+	})
+}
+
 // OnData sets a hook called after the body was read; a non-nil error is the
 // final reply and the message is not recorded.
 func OnData(f func(s Session, m *Message) error) Option {

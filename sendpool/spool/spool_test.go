@@ -325,38 +325,13 @@ func TestSpoolPendingBytes(t *testing.T) {
 // one waiting for a retry or for its domain's turn is) holds only its own
 // bytes, not the whole frame's: the pool's byte bounds count len(Data).
 func TestScanMessagesOwnData(t *testing.T) {
-	s := OpenStore(t.TempDir())
-	w, err := s.Create()
-	if err != nil {
-		t.Fatal(err)
-	}
 	const frames = 20
+	var msgs []*render.Message
 	for row := 2; row < 2+frames*msgsPerFrame; row++ {
-		m := testMessage(row)
-		w.AddRow(Row{Row: row, Kind: KindMessage, Key: m.Key, To: m.To, MessageID: m.MessageID})
-		if err := w.AddMessage(m, "h"); err != nil {
-			t.Fatal(err)
-		}
+		msgs = append(msgs, testMessage(row))
 	}
-	if err := w.Close(Inputs{Digest: "d"}); err != nil {
-		t.Fatal(err)
-	}
-	gens, err := s.Generations()
-	if err != nil {
-		t.Fatal(err)
-	}
-	rd, err := gens[0].Open()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rd.Close()
-	heap := func() uint64 {
-		runtime.GC()
-		var ms runtime.MemStats
-		runtime.ReadMemStats(&ms)
-		return ms.HeapAlloc
-	}
-	before := heap()
+	rd := spoolMessages(t, msgs)
+	before := heapAlloc()
 	var kept []Message
 	var keptBytes, frameBytes int
 	if err := rd.ScanMessages(t.Context(), 0, func(m Message) error {
@@ -369,11 +344,11 @@ func TestScanMessagesOwnData(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	after := heap()
+	after := heapAlloc()
 	runtime.KeepAlive(kept)
 	// Sharing frames, the kept messages would hold all frameBytes (5.6
 	// MB); alone, their own bytes and the reader's buffers for one frame.
-	if held := int64(after) - int64(before); held > int64(keptBytes+frameBytes/frames+(512<<10)) {
+	if held := after - before; held > int64(keptBytes+frameBytes/frames+(512<<10)) {
 		t.Errorf("%d messages of %d bytes kept: the heap grew by %d bytes (all frames: %d)", len(kept), keptBytes, held, frameBytes)
 	}
 }
@@ -382,17 +357,36 @@ func TestScanMessagesOwnData(t *testing.T) {
 // holding a message with a large attachment once Message returned it (the
 // pool's refetcher keeps its Reader for the whole run).
 func TestMessageLetsGoOfLargeFrames(t *testing.T) {
+	const size = 8 << 20
+	var msgs []*render.Message
+	for row := 2; row < 4; row++ {
+		m := testMessage(row)
+		m.Data = make([]byte, size) // random: the frame stays large on disk too
+		rand.NewChaCha8([32]byte{byte(row)}).Read(m.Data)
+		msgs = append(msgs, m)
+	}
+	rd := spoolMessages(t, msgs)
+	before := heapAlloc()
+	if m, ok, err := rd.Message(3); err != nil || !ok || len(m.Data) != size {
+		t.Fatalf("Message(3): %d bytes, %v, %v", len(m.Data), ok, err)
+	}
+	// The message is dropped: what is left is the Reader's.
+	if held := heapAlloc() - before; held > 1<<20 {
+		t.Errorf("the Reader holds %d bytes after returning an %d-byte message", held, size)
+	}
+}
+
+// spoolMessages spools msgs as a new generation of a fresh store and opens
+// it; the Reader is closed when the test ends.
+func spoolMessages(t *testing.T, msgs []*render.Message) *Reader {
+	t.Helper()
 	s := OpenStore(t.TempDir())
 	w, err := s.Create()
 	if err != nil {
 		t.Fatal(err)
 	}
-	const size = 8 << 20
-	for row := 2; row < 4; row++ {
-		m := testMessage(row)
-		m.Data = make([]byte, size) // random: the frame stays large on disk too
-		rand.NewChaCha8([32]byte{byte(row)}).Read(m.Data)
-		w.AddRow(Row{Row: row, Kind: KindMessage, Key: m.Key, To: m.To, MessageID: m.MessageID})
+	for _, m := range msgs {
+		w.AddRow(Row{Row: m.Row, Kind: KindMessage, Key: m.Key, To: m.To, MessageID: m.MessageID})
 		if err := w.AddMessage(m, "h"); err != nil {
 			t.Fatal(err)
 		}
@@ -408,19 +402,14 @@ func TestMessageLetsGoOfLargeFrames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer rd.Close()
-	heap := func() int64 {
-		runtime.GC()
-		var ms runtime.MemStats
-		runtime.ReadMemStats(&ms)
-		return int64(ms.HeapAlloc)
-	}
-	before := heap()
-	if m, ok, err := rd.Message(3); err != nil || !ok || len(m.Data) != size {
-		t.Fatalf("Message(3): %d bytes, %v, %v", len(m.Data), ok, err)
-	}
-	// The message is dropped: what is left is the Reader's.
-	if held := heap() - before; held > 1<<20 {
-		t.Errorf("the Reader holds %d bytes after returning an %d-byte message", held, size)
-	}
+	t.Cleanup(func() { rd.Close() })
+	return rd
+}
+
+// heapAlloc is the live heap after a collection.
+func heapAlloc() int64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return int64(ms.HeapAlloc)
 }
