@@ -14,6 +14,7 @@ import (
 
 // job is one row on its way through Each.
 type job struct {
+	seq   int64 // its place among the rows read, from 0
 	row   campaign.Row
 	m     *Message
 	err   error
@@ -35,7 +36,10 @@ const readAhead = 64
 // so far, come to less than this (and always workers + 1 rows, one for fn
 // and one for each worker). Newsletters never reach it; a campaign with a
 // 6 MB attachment held 64 rendered messages and more (send's peak RSS
-// 1.4 GB at 100 rows), and holds 4 with it.
+// 1.4 GB at 100 rows), and holds 4 with it. The rows read while messages
+// were small are rendered only as the bound allows too (see
+// waitToRender): large rows after many small ones would otherwise be
+// rendered all at once, up to readAhead of them.
 const windowBytes = 32 << 20
 
 // window counts what Each holds, for its reader to wait on.
@@ -46,10 +50,36 @@ type window struct {
 	bytes   atomic.Int64  // of them, the data of the rendered messages
 	largest atomic.Int64  // the data bytes of the largest message so far
 	freed   chan struct{} // capacity 1: the reader may look again
+
+	mu   sync.Mutex
+	turn *sync.Cond // workers waiting in waitToRender
+	next int64      // the seq of the next job to hand to fn
 }
 
 func newWindow(workers int) *window {
-	return &window{workers: workers, freed: make(chan struct{}, 1)}
+	w := &window{workers: workers, freed: make(chan struct{}, 1)}
+	w.turn = sync.NewCond(&w.mu)
+	return w
+}
+
+// waitToRender blocks a worker about to render j while the messages
+// rendered and not yet handed to fn come to windowBytes, unless j is the
+// next to be handed (so fn always gets its next row), or until ctx ends.
+// With every worker's job taken from jobs in order, the next job is
+// always rendered, being rendered or allowed to be.
+func (w *window) waitToRender(ctx context.Context, j *job) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for j.seq != w.next && w.bytes.Load() >= windowBytes && ctx.Err() == nil {
+		w.turn.Wait()
+	}
+}
+
+// wakeWorkers wakes the workers in waitToRender to look again.
+func (w *window) wakeWorkers() {
+	w.mu.Lock()
+	w.turn.Broadcast()
+	w.mu.Unlock()
 }
 
 // full reports whether the reader must wait before taking another row.
@@ -92,11 +122,16 @@ func (w *window) finished(j *job) {
 	w.wake()
 }
 
-// handed notes that j, finished, was handed to fn and wakes the reader.
+// handed notes that j, finished, was handed to fn and wakes the reader
+// and the workers.
 func (w *window) handed(j *job) {
 	w.done.Add(-1)
 	w.bytes.Add(-sizeOf(j))
 	w.held.Add(-1)
+	w.mu.Lock()
+	w.next = j.seq + 1
+	w.turn.Broadcast()
+	w.mu.Unlock()
 	w.wake()
 }
 
@@ -142,12 +177,15 @@ func (r *Renderer) Each(ctx context.Context, sheet campaign.Sheet, workers int, 
 	jobs := make(chan *job, max(readAhead, workers))
 	order := make(chan *job, max(readAhead, workers))
 	win := newWindow(workers)
+	stopWaits := context.AfterFunc(inner, win.wakeWorkers)
+	defer stopWaits()
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
+				win.waitToRender(inner, j)
 				r.work(inner, j)
 				win.finished(j)
 				close(j.done)
@@ -185,7 +223,7 @@ func (r *Renderer) read(ctx context.Context, sheet campaign.Sheet, win *window, 
 			return false
 		}
 	}
-	for {
+	for seq := int64(0); ; seq++ {
 		if !win.wait(ctx) {
 			return
 		}
@@ -194,7 +232,7 @@ func (r *Renderer) read(ctx context.Context, sheet campaign.Sheet, win *window, 
 			return
 		}
 		win.held.Add(1)
-		j := &job{row: row, done: make(chan struct{})}
+		j := &job{seq: seq, row: row, done: make(chan struct{})}
 		if err != nil {
 			var re *campaign.RowError
 			if errors.As(err, &re) {

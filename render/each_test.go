@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -198,6 +199,49 @@ func TestEachCSV(t *testing.T) {
 // newsletters a full window (readAhead). synctest.Wait lets the reader and
 // the workers go as far as they can while fn holds the first large
 // message.
+// TestEachRendersWithinBytes: large rows right after many small ones
+// (read ahead while messages were small) are rendered only as the window's
+// bytes allow: while fn holds the first large message, the others rendered
+// come to windowBytes and a message per worker, not readAhead messages.
+func TestEachRendersWithinBytes(t *testing.T) {
+	const small, big, size = 500, 100, 2 << 20
+	e := setup(t, yamlWith(map[string]string{"to": `"{{.email}}"`, "subject": `"Hi"`}),
+		map[string]string{"body.txt": "{{.name}}\n"}, []string{"email", "name"})
+	sheet := &sliceSheet{errs: map[int]error{}}
+	body := strings.Repeat(strings.Repeat("word ", 15)+"\n", size/81)
+	for i := range small + big {
+		b := "small"
+		if i >= small {
+			b = body
+		}
+		sheet.rows = append(sheet.rows, row(i+2, "email", fmt.Sprintf("user%d@example.com", i), "name", b))
+	}
+	heap := func() int64 {
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return int64(ms.HeapAlloc)
+	}
+	before := heap()
+	synctest.Test(t, func(t *testing.T) {
+		err := e.r.Each(t.Context(), sheet, 2, func(m *Message, err error) error {
+			if err != nil {
+				return err
+			}
+			if m.Row == small+2 {
+				synctest.Wait() // the workers rendered what they may
+				if held := heap() - before; held > windowBytes+6*size+(8<<20) {
+					t.Errorf("while fn held the first large message, %d MB were rendered and held", held>>20)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
 func TestEachWindowBytes(t *testing.T) {
 	for _, c := range []struct {
 		name     string
@@ -209,8 +253,10 @@ func TestEachWindowBytes(t *testing.T) {
 	}{
 		{"newsletter", 0, 200, 1 << 10, 0, readAhead, 2*readAhead + 2},
 		{"2 MB messages", 0, 40, 2 << 20, 0, 2, 18}, // 32 MB of window
-		// The rows read while the small ones went are rendered whatever
-		// their size; once those are handed on the window is bounded.
+		// The rows read while the small ones went are read whatever
+		// their size (and rendered as the window's bytes allow:
+		// TestEachRendersWithinBytes); once those are handed on, the
+		// rows read are bounded too.
 		{"2 MB messages after small ones", 1000, 120, 2 << 20, 90, 2, 18},
 	} {
 		t.Run(c.name, func(t *testing.T) {
