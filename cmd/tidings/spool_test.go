@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -213,5 +215,27 @@ func TestShowDuplicateRow(t *testing.T) {
 	out, errOut, code := runCLI(t, "show", "--row", "3", camp)
 	if code != exitOK || out != string(serverCopy(t, srv, "ann@example.com")) || !strings.Contains(errOut, "row 3 is a duplicate of row 2 and gets no message of its own; row 2, ann@example.com: sent") {
 		t.Errorf("show --row 3: code %d, %s", code, errOut)
+	}
+}
+
+// TestCheckSpoolNote: before the first send, check says how much the spool
+// may take at most (every message, uncompressed); after it, what the spool
+// takes.
+func TestCheckSpoolNote(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 3, "attachments: [a.bin]\n")
+	attachment := make([]byte, 300<<10)
+	rand.NewChaCha8([32]byte{3}).Read(attachment)
+	writeFiles(t, filepath.Dir(camp), map[string]string{"a.bin": string(attachment)})
+	out, _, code := runCLI(t, "check", camp)
+	// 3 messages of about 400 KB (the attachment in base64).
+	if code != exitOK || !strings.Contains(out, "spool: none yet; send keeps every message in ") || !strings.Contains(out, filepath.Join(".tidings", "t", "spool")+" until") || !strings.Contains(out, "up to 1.2 MB for these") {
+		t.Errorf("check before a send: %d\n%s", code, out)
+	}
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("send: %d\n%s%s", code, out, errOut)
+	}
+	if out, _, code = runCLI(t, "check", camp); code != exitOK || !regexp.MustCompile(`spool: [\d.]+ KB in .*spool \(1 generation; the newest made `).MatchString(out) {
+		t.Errorf("check after the send: %d\n%s", code, out)
 	}
 }
