@@ -700,3 +700,40 @@ func TestSyncSpacing(t *testing.T) {
 		t.Errorf("spacing decisions %v, want %v (held batch of 1, busy batch of %d, then 1)", spaced, want, busyBatch)
 	}
 }
+
+// TestLineNotUTF8: a line with bytes that are not UTF-8 (the journal saved
+// as Latin-1 by an editor) is a corrupt line, warned about by Load and
+// skipped by Scan, not a record whose key encoding/json would have changed
+// to U+FFFD.
+func TestLineNotUTF8(t *testing.T) {
+	dir := t.TempDir()
+	writeRun(t, dir, Run{PID: 1, Started: t0},
+		att(2, "ann@example.org"), res(2, "ann@example.org", sendpool.StatusSent),
+		att(3, "rené@example.org"), res(3, "rené@example.org", sendpool.StatusSent),
+		att(4, "cid@example.org"), res(4, "cid@example.org", sendpool.StatusSent))
+	path := filepath.Join(dir, FileName)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	latin1 := strings.ReplaceAll(string(data), "é", "\xe9")
+	if err := os.WriteFile(path, []byte(latin1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := load(t, dir)
+	var lines []int
+	for _, w := range s.Warnings {
+		var fe *campaign.FileError
+		if !errors.Is(w, ErrCorruptLine) || !errors.As(w, &fe) || !strings.Contains(w.Error(), "not UTF-8") {
+			t.Fatalf("warning %v, want a corrupt line that is not UTF-8", w)
+		}
+		lines = append(lines, fe.Line)
+	}
+	if fmt.Sprint(lines) != "[4 5]" || s.Entry("ann@example.org").Status != sendpool.StatusSent || s.Entry("cid@example.org").Status != sendpool.StatusSent {
+		t.Errorf("warnings on lines %v, want [4 5]; ann %+v, cid %+v", lines, s.Entry("ann@example.org"), s.Entry("cid@example.org"))
+	}
+	skipped, err := Scan(t.Context(), dir, func(Record) error { return nil })
+	if err != nil || skipped != 2 {
+		t.Errorf("Scan skipped %d lines (%v), want 2", skipped, err)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"unicode/utf8"
 
 	"github.com/tidings/tidings/sendpool"
 )
@@ -140,9 +141,17 @@ func lineType(b []byte) string {
 	return t
 }
 
+// errNotUTF8 marks a line with bytes that are not UTF-8, which the Writer
+// never writes: encoding/json would read them as U+FFFD, and a key so
+// changed names nobody in the sheet.
+var errNotUTF8 = errors.New("not UTF-8 (was the journal saved in another encoding?)")
+
 // recordType is a line's record type, and encoding/json's error when the
-// line is not a JSON object.
+// line is not a JSON object (errNotUTF8 when it is not UTF-8).
 func recordType(b []byte) (string, error) {
+	if !utf8.Valid(b) {
+		return "", errNotUTF8
+	}
 	switch {
 	case bytes.HasPrefix(b, runPrefix):
 		return "run", nil
