@@ -177,6 +177,12 @@ func startSend(ctx context.Context, opts sendOptions, g *globalOptions, path str
 		st.close()
 		return nil, err
 	}
+	if opts.test == "" && !opts.testSet { // a test send goes to the test address alone
+		if err := journalDamage(st.state); err != nil {
+			st.close()
+			return nil, err
+		}
+	}
 	if st.pl, err = preflight(ctx, g, in, st.state, opts); err != nil {
 		st.close()
 		return nil, err
@@ -211,6 +217,33 @@ func openState(ctx context.Context, g *globalOptions, c *campaign.Campaign, comm
 		fmt.Fprintln(g.stderr, "warning:", w)
 	}
 	return lock, state, nil
+}
+
+// journalDamage refuses a send from a journal with lines that were damaged
+// after tidings wrote them (see journal.State.Damaged): they may have
+// recorded deliveries, and their recipients would be sent a second copy.
+func journalDamage(state *journal.State) error {
+	damaged := state.Damaged()
+	if len(damaged) == 0 {
+		return nil
+	}
+	var lines []string
+	for _, w := range damaged[:min(len(damaged), 5)] {
+		var fe *campaign.FileError
+		if errors.As(w, &fe) {
+			lines = append(lines, strconv.Itoa(fe.Line))
+		}
+	}
+	which := "line " + strings.Join(lines, ", ")
+	if len(damaged) > 1 {
+		which = "lines " + strings.Join(lines, ", ")
+	}
+	if len(damaged) > len(lines) {
+		which += fmt.Sprintf(" (and %d more)", len(damaged)-len(lines))
+	}
+	return &unusableError{fmt.Errorf("%s: %s cannot be read, and records of the same run follow: the journal was changed after tidings wrote it (saved in another encoding, edited by hand). "+
+		"It records who was sent what, so send stops rather than risk second copies: restore it from a copy, or repair those lines (UTF-8, one JSON record a line); deleting them makes their recipients count as not sent",
+		displayPath(state.Path), which)}
 }
 
 // preflight checks every row before anything is sent and prints what it

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -237,5 +238,40 @@ func TestCheckSpoolNote(t *testing.T) {
 	}
 	if out, _, code = runCLI(t, "check", camp); code != exitOK || !regexp.MustCompile(`spool: [\d.]+ KB in .*spool \(1 generation; the newest made `).MatchString(out) {
 		t.Errorf("check after the send: %d\n%s", code, out)
+	}
+}
+
+// TestSendRefusesDamagedJournal: a journal line damaged after it was
+// written (records of its run after it, which no crash leaves) stops send
+// before anything goes, naming the line: the line may have recorded a
+// delivery. With the line repaired, send finds nothing left to send.
+func TestSendRefusesDamagedJournal(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 3, "")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("send: %d\n%s%s", code, out, errOut)
+	}
+	path := filepath.Join(filepath.Dir(camp), ".tidings", "t", "journal.jsonl")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(data), "\n")
+	i := slices.IndexFunc(lines, func(l string) bool { return strings.Contains(l, `"type":"result","status":"sent"`) })
+	good := lines[i]
+	lines[i] = strings.Replace(good, `{"type"`, `{"type" `, 1)[:40] + "\n" // cut short by an editor
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if want := fmt.Sprintf("line %d cannot be read, and records of the same run follow", i+1); code != exitUnusable || !strings.Contains(errOut, want) || len(srv.Messages()) != 3 {
+		t.Errorf("damaged journal: code %d, %d messages, want exit 2 naming line %d\n%s%s", code, len(srv.Messages()), i+1, out, errOut)
+	}
+	lines[i] = good
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "")), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || len(srv.Messages()) != 3 {
+		t.Errorf("repaired: code %d, %d messages\n%s%s", code, len(srv.Messages()), out, errOut)
 	}
 }

@@ -333,9 +333,13 @@ func TestAppendAfterTornLine(t *testing.T) {
 			}
 			continue
 		}
-		// The torn fragment is now a corrupt line in the middle.
+		// The torn fragment is now a corrupt line in the middle, a
+		// crash's: a new run's records follow it, none of its own.
 		if len(s.Warnings) != 1 || !errors.Is(s.Warnings[0], ErrCorruptLine) {
 			t.Fatalf("cut %d: warnings %v, want one corrupt-line warning", cut, s.Warnings)
+		}
+		if d := s.Damaged(); len(d) != 0 {
+			t.Fatalf("cut %d: damaged %v, want none (a crash's leftover)", cut, d)
 		}
 	}
 }
@@ -732,8 +736,23 @@ func TestLineNotUTF8(t *testing.T) {
 	if fmt.Sprint(lines) != "[4 5]" || s.Entry("ann@example.org").Status != sendpool.StatusSent || s.Entry("cid@example.org").Status != sendpool.StatusSent {
 		t.Errorf("warnings on lines %v, want [4 5]; ann %+v, cid %+v", lines, s.Entry("ann@example.org"), s.Entry("cid@example.org"))
 	}
+	// Records of their run follow them: no crash leaves that.
+	if d := s.Damaged(); len(d) != 2 {
+		t.Errorf("damaged %v, want lines 4 and 5", d)
+	}
 	skipped, err := Scan(t.Context(), dir, func(Record) error { return nil })
 	if err != nil || skipped != 2 {
 		t.Errorf("Scan skipped %d lines (%v), want 2", skipped, err)
+	}
+	// Saved as UTF-16, no line is a record: every one is damaged.
+	utf16le := []byte{0xff, 0xfe}
+	for _, r := range string(data) {
+		utf16le = append(utf16le, byte(r), byte(r>>8))
+	}
+	if err := os.WriteFile(path, utf16le, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if d := load(t, dir).Damaged(); len(d) < 6 {
+		t.Errorf("UTF-16: damaged %v, want every line", d)
 	}
 }

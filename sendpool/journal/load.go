@@ -45,6 +45,8 @@ type State struct {
 	// (ErrTornLine), corrupt lines in the middle that were skipped
 	// (ErrCorruptLine). Each is a *campaign.FileError with the line number.
 	Warnings []error
+	// damage sorts the corrupt lines (see Damaged).
+	damage damage
 
 	entries map[string]*Entry
 	// rows holds results that belong to a row rather than to a key:
@@ -155,9 +157,13 @@ func Load(ctx context.Context, dir string) (*State, error) {
 				if bad != nil {
 					// Not the last line after all.
 					s.Warnings = append(s.Warnings, bad)
+					s.damage.corruptLine(bad)
 					bad = nil
 				}
 				perr := s.parse(b)
+				if perr == nil {
+					s.damage.record(b)
+				}
 				switch {
 				case !complete && perr != nil:
 					s.Warnings = append(s.Warnings, &campaign.FileError{File: s.Path, Line: lineNo,
@@ -640,4 +646,48 @@ func (s *State) Outcomes() (attempted, refused int) {
 		}
 	}
 	return attempted, refused
+}
+
+// damage tells lines damaged after they were written from what a crash
+// leaves. A crash leaves its garbage (a torn write, a block of NULs after a
+// power loss) at the end of its run's attempts and results: the next of
+// them read is a new run's, or there is none (bounces and test sends may
+// add other records in between). A line damaged later (the file saved in
+// another encoding, edited by hand) has attempts or results of its own run
+// after it.
+type damage struct {
+	open    []error // corrupt lines since the last record
+	found   []error // corrupt lines with records of their run after them
+	corrupt int     // corrupt lines in all
+	records int
+}
+
+func (d *damage) corruptLine(fe error) {
+	d.open = append(d.open, fe)
+	d.corrupt++
+}
+
+// record notes the record line b, read.
+func (d *damage) record(b []byte) {
+	d.records++
+	switch t, _ := recordType(b); t {
+	case "run":
+		d.open = d.open[:0]
+	case "attempt", "result":
+		d.found = append(d.found, d.open...)
+		d.open = d.open[:0]
+	}
+}
+
+// Damaged returns the corrupt lines (ErrCorruptLine warnings) that no
+// crash leaves: lines that records of their run follow, or every one when
+// the journal has more than one line and tidings can read none of them.
+// Those lines may have recorded deliveries, so a send that went on could
+// send someone a second copy.
+func (s *State) Damaged() []error {
+	d := &s.damage
+	if d.records == 0 && d.corrupt > 1 {
+		return slices.Concat(d.found, d.open)
+	}
+	return d.found
 }
