@@ -143,7 +143,9 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 	}
 	fmt.Fprintln(g.stdout, sum.line(in.Campaign.Name))
 	printDKIM(g, in.Signer, opts.dnsRecords)
-	fmt.Fprintln(g.stdout, spoolNote(in.Campaign.StateDir, sum.bytes))
+	if note := spoolNote(in.Campaign.StateDir, sum.bytes); note != "" {
+		fmt.Fprintln(g.stdout, note)
+	}
 	if sum.utf8 > 0 {
 		fmt.Fprintf(g.stdout, "warning: %s a non-ASCII local part: the server must offer SMTPUTF8 (RFC 6531): send stops before sending anything when it does not; tidings probe shows whether it does\n", hasHave(sum.utf8, "recipient"))
 	}
@@ -232,14 +234,19 @@ func softMemoryLimit(headroom int64) (restore func()) {
 }
 
 // spoolNote says what the campaign's spool takes on disk, or, before the
-// first send (send's preflight writes it, check does not), what it may
+// first send (send's preflight writes it, check does not), what it will
 // take: every message is kept, messages bytes before compression in all;
 // frames of many messages compress text and an attachment they share
-// well, an attachment of each recipient's own hardly.
+// well, an attachment of each recipient's own hardly. "" when the spool
+// cannot be read (send will say why).
 func spoolNote(stateDir string, messages int64) string {
 	gens, err := spool.OpenStore(stateDir).Generations()
-	if err != nil || len(gens) == 0 {
-		return fmt.Sprintf("spool: none yet; send keeps every message in %s until you delete the campaign's state folder: up to %s for these, less compressed (text and shared attachments shrink well, an attachment of each recipient's own hardly)",
+	if err != nil {
+		return ""
+	}
+	if len(gens) == 0 {
+		return fmt.Sprintf("spool: none yet; send keeps every message in %s until you delete the campaign's state folder: these come to about %s before compression "+
+			"(text and shared attachments shrink well, an attachment of each recipient's own hardly; a send after the inputs change, or a day later, spools them again)",
 			displayPath(spool.OpenStore(stateDir).Dir()), byteSize(messages))
 	}
 	var size int64

@@ -45,9 +45,7 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 	if err != nil {
 		return &unusableError{err}
 	}
-	for _, w := range state.Warnings {
-		fmt.Fprintln(g.stderr, "warning:", w)
-	}
+	printJournalWarnings(g, state.Warnings)
 	rows, err := report.Rebuild(ctx, c, state, problemText)
 	if err != nil {
 		return &unusableError{err}

@@ -213,9 +213,7 @@ func openState(ctx context.Context, g *globalOptions, c *campaign.Campaign, comm
 		lock.Release()
 		return nil, nil, &unusableError{err}
 	}
-	for _, w := range state.Warnings {
-		fmt.Fprintln(g.stderr, "warning:", w)
-	}
+	printJournalWarnings(g, state.Warnings)
 	return lock, state, nil
 }
 
@@ -241,8 +239,9 @@ func journalDamage(state *journal.State) error {
 	if len(damaged) > len(lines) {
 		which += fmt.Sprintf(" (and %d more)", len(damaged)-len(lines))
 	}
-	return &unusableError{fmt.Errorf("%s: %s cannot be read, and records of the same run follow: the journal was changed after tidings wrote it (saved in another encoding, edited by hand). "+
-		"It records who was sent what, so send stops rather than risk second copies: restore it from a copy, or repair those lines (UTF-8, one JSON record a line); deleting them makes their recipients count as not sent",
+	return &unusableError{fmt.Errorf("%s: %s cannot be read, and no crash leaves such lines: the journal was changed after tidings wrote it. "+
+		"It records who was sent what, so send stops rather than risk second copies. If an editor saved it as Latin-1 or UTF-16, convert it back to UTF-8 (iconv -f latin1 -t utf-8, or -f utf-16); "+
+		"otherwise restore it from a copy, or repair the lines (one JSON record a line). Deleting them makes their recipients count as not sent: they would be sent again",
 		displayPath(state.Path), which)}
 }
 

@@ -117,3 +117,18 @@ func nextSlot(next time.Time) string {
 	}
 	return "; the next slot opens at " + next.Local().Format(time.RFC3339)
 }
+
+// maxJournalWarnings is how many of the journal's warnings a command
+// prints (a journal saved as UTF-16 has one for every line).
+const maxJournalWarnings = 5
+
+// printJournalWarnings prints the first of warnings and how many more
+// there are.
+func printJournalWarnings(g *globalOptions, warnings []error) {
+	for _, w := range warnings[:min(len(warnings), maxJournalWarnings)] {
+		fmt.Fprintln(g.stderr, "warning:", w)
+	}
+	if n := len(warnings) - maxJournalWarnings; n > 0 {
+		fmt.Fprintf(g.stderr, "warning: and %d more lines of the journal like these\n", n)
+	}
+}

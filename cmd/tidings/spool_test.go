@@ -219,9 +219,9 @@ func TestShowDuplicateRow(t *testing.T) {
 	}
 }
 
-// TestCheckSpoolNote: before the first send, check says how much the spool
-// may take at most (every message, uncompressed); after it, what the spool
-// takes.
+// TestCheckSpoolNote: before the first send, check says how much the
+// messages the spool will keep come to before compression; after it, what
+// the spool takes.
 func TestCheckSpoolNote(t *testing.T) {
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 3, "attachments: [a.bin]\n")
@@ -230,7 +230,7 @@ func TestCheckSpoolNote(t *testing.T) {
 	writeFiles(t, filepath.Dir(camp), map[string]string{"a.bin": string(attachment)})
 	out, _, code := runCLI(t, "check", camp)
 	// 3 messages of about 400 KB (the attachment in base64).
-	if code != exitOK || !strings.Contains(out, "spool: none yet; send keeps every message in ") || !strings.Contains(out, filepath.Join(".tidings", "t", "spool")+" until") || !strings.Contains(out, "up to 1.2 MB for these") {
+	if code != exitOK || !strings.Contains(out, "spool: none yet; send keeps every message in ") || !strings.Contains(out, filepath.Join(".tidings", "t", "spool")+" until") || !strings.Contains(out, "these come to about 1.2 MB before compression") {
 		t.Errorf("check before a send: %d\n%s", code, out)
 	}
 	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
@@ -264,7 +264,7 @@ func TestSendRefusesDamagedJournal(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, errOut, code := runCLI(t, "send", "--yes", camp)
-	if want := fmt.Sprintf("line %d cannot be read, and records of the same run follow", i+1); code != exitUnusable || !strings.Contains(errOut, want) || len(srv.Messages()) != 3 {
+	if want := fmt.Sprintf("line %d cannot be read, and no crash leaves such lines", i+1); code != exitUnusable || !strings.Contains(errOut, want) || len(srv.Messages()) != 3 {
 		t.Errorf("damaged journal: code %d, %d messages, want exit 2 naming line %d\n%s%s", code, len(srv.Messages()), i+1, out, errOut)
 	}
 	lines[i] = good

@@ -57,10 +57,10 @@
 // complete record that only lacks its newline is kept. A corrupt line in the
 // middle is skipped with a warning naming its line number; the lines after it
 // are read. A new run that finds the file not ending in '\n' writes one
-// first, so its records start on a fresh line. A corrupt line that attempts
-// or results of its own run follow is no crash's: the file was changed
-// after it was written (a line that is not UTF-8 is corrupt too), and
-// [State.Damaged] lists such lines for send to refuse.
+// first, so its records start on a fresh line. A corrupt line in another
+// encoding, or one that records of its own run follow, is no crash's: the
+// file was changed after it was written, and [State.Damaged] lists such
+// lines for send to refuse (see damage.go).
 //
 // # Partial deliveries
 //

@@ -756,3 +756,71 @@ func TestLineNotUTF8(t *testing.T) {
 		t.Errorf("UTF-16: damaged %v, want every line", d)
 	}
 }
+
+// TestDamagedKinds: what Damaged holds against send, and what it takes for
+// a crash's leftovers. Each case changes a journal of one run (ann, rené,
+// cid; rené's two lines are 4 and 5, cid's 6 and 7) and may add a second
+// run after the change, as a test send or bounces would.
+func TestDamagedKinds(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		change  func(lines []string) []string
+		nextRun bool
+		damaged int // lines Damaged lists
+	}{
+		{"Latin-1, a later run after it", func(l []string) []string {
+			return strings.SplitAfter(strings.ReplaceAll(strings.Join(l, ""), "é", "\xe9"), "\n")
+		}, true, 2},
+		{"Latin-1 in the run's last lines", func(l []string) []string {
+			l[3], l[4], l[5], l[6] = l[5], l[6], strings.ReplaceAll(l[3], "é", "\xe9"), strings.ReplaceAll(l[4], "é", "\xe9")
+			return l
+		}, false, 2},
+		{"UTF-16, a later run after it", func(l []string) []string {
+			var b []byte
+			for _, r := range "\ufeff" + strings.Join(l, "") {
+				b = append(b, byte(r), byte(r>>8))
+			}
+			return []string{string(b)}
+		}, true, 7},
+		{"edited by hand, its run's records after it", func(l []string) []string {
+			l[4] = l[4][:30] + "\n"
+			return l
+		}, false, 1},
+		{"an editor's byte order mark", func(l []string) []string {
+			l[0] = "\xef\xbb\xbf" + l[0]
+			return l
+		}, false, 0},
+		{"NULs a power loss left amid the last batch", func(l []string) []string {
+			l[4] = strings.Repeat("\x00", 40) + "\n"
+			return l
+		}, false, 0},
+		{"a torn write inside a character, then a new run", func(l []string) []string {
+			last := l[len(l)-2] // cid's result, made to name rené
+			last = strings.Replace(last, "cid", "rené", 1)
+			return append(l[:len(l)-2], last[:strings.Index(last, "é")+1])
+		}, true, 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeRun(t, dir, Run{PID: 1, Started: t0},
+				att(2, "ann@example.org"), res(2, "ann@example.org", sendpool.StatusSent),
+				att(3, "rené@example.org"), res(3, "rené@example.org", sendpool.StatusSent),
+				att(4, "cid@example.org"), res(4, "cid@example.org", sendpool.StatusSent))
+			path := filepath.Join(dir, FileName)
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines := c.change(strings.SplitAfter(string(data), "\n"))
+			if err := os.WriteFile(path, []byte(strings.Join(lines, "")), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if c.nextRun {
+				writeRun(t, dir, Run{PID: 2, Started: t0.Add(time.Hour)})
+			}
+			if d := load(t, dir).Damaged(); len(d) != c.damaged {
+				t.Errorf("damaged %d lines, want %d: %v", len(d), c.damaged, d)
+			}
+		})
+	}
+}

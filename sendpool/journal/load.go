@@ -139,6 +139,7 @@ func Load(ctx context.Context, dir string) (*State, error) {
 		lineNo  int
 		bad     *campaign.FileError // an invalid complete line, classified once we know whether it is the last
 		badSize int
+		badKind lineDamage
 	)
 	for {
 		b, rerr := br.ReadBytes('\n')
@@ -147,6 +148,9 @@ func Load(ctx context.Context, dir string) (*State, error) {
 		}
 		if len(b) > 0 {
 			lineNo++
+			if lineNo == 1 {
+				b = bytes.TrimPrefix(b, utf8BOM) // an editor's; the Writer writes none
+			}
 			if lineNo%4096 == 0 {
 				if err := ctx.Err(); err != nil {
 					return nil, fmt.Errorf("journal: load: %w", err)
@@ -157,7 +161,7 @@ func Load(ctx context.Context, dir string) (*State, error) {
 				if bad != nil {
 					// Not the last line after all.
 					s.Warnings = append(s.Warnings, bad)
-					s.damage.corruptLine(bad)
+					s.damage.corruptLine(bad, badKind)
 					bad = nil
 				}
 				perr := s.parse(b)
@@ -174,7 +178,7 @@ func Load(ctx context.Context, dir string) (*State, error) {
 				case perr != nil:
 					bad = &campaign.FileError{File: s.Path, Line: lineNo,
 						Err: fmt.Errorf("journal: %w: %w; skipped", ErrCorruptLine, perr)}
-					badSize = len(b)
+					badSize, badKind = len(b), damageOf(b)
 				}
 			}
 		}
@@ -182,7 +186,11 @@ func Load(ctx context.Context, dir string) (*State, error) {
 			break
 		}
 	}
-	if bad != nil {
+	switch {
+	case bad != nil && badKind == damageEncoding: // no crash leaves that
+		s.Warnings = append(s.Warnings, bad)
+		s.damage.corruptLine(bad, badKind)
+	case bad != nil:
 		s.Warnings = append(s.Warnings, &campaign.FileError{File: s.Path, Line: bad.Line,
 			Err: fmt.Errorf("journal: %w: the last line (%d bytes) is not a record (a crash mid-write?); ignored", ErrTornLine, badSize)})
 	}
@@ -646,48 +654,4 @@ func (s *State) Outcomes() (attempted, refused int) {
 		}
 	}
 	return attempted, refused
-}
-
-// damage tells lines damaged after they were written from what a crash
-// leaves. A crash leaves its garbage (a torn write, a block of NULs after a
-// power loss) at the end of its run's attempts and results: the next of
-// them read is a new run's, or there is none (bounces and test sends may
-// add other records in between). A line damaged later (the file saved in
-// another encoding, edited by hand) has attempts or results of its own run
-// after it.
-type damage struct {
-	open    []error // corrupt lines since the last record
-	found   []error // corrupt lines with records of their run after them
-	corrupt int     // corrupt lines in all
-	records int
-}
-
-func (d *damage) corruptLine(fe error) {
-	d.open = append(d.open, fe)
-	d.corrupt++
-}
-
-// record notes the record line b, read.
-func (d *damage) record(b []byte) {
-	d.records++
-	switch t, _ := recordType(b); t {
-	case "run":
-		d.open = d.open[:0]
-	case "attempt", "result":
-		d.found = append(d.found, d.open...)
-		d.open = d.open[:0]
-	}
-}
-
-// Damaged returns the corrupt lines (ErrCorruptLine warnings) that no
-// crash leaves: lines that records of their run follow, or every one when
-// the journal has more than one line and tidings can read none of them.
-// Those lines may have recorded deliveries, so a send that went on could
-// send someone a second copy.
-func (s *State) Damaged() []error {
-	d := &s.damage
-	if d.records == 0 && d.corrupt > 1 {
-		return slices.Concat(d.found, d.open)
-	}
-	return d.found
 }

@@ -76,6 +76,9 @@ func Scan(ctx context.Context, dir string, fn func(Record) error) (skipped int, 
 					return s.skipped, fmt.Errorf("journal: scan: %w", err)
 				}
 			}
+			if s.line == 0 {
+				b = bytes.TrimPrefix(b, utf8BOM)
+			}
 			if err := s.next(b); err != nil {
 				return s.skipped, err
 			}
