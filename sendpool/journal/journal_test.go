@@ -346,11 +346,7 @@ func TestAppendAfterTornLine(t *testing.T) {
 
 func TestCorruptMiddleLine(t *testing.T) {
 	dir := t.TempDir()
-	writeRun(t, dir, Run{PID: 1, Started: t0},
-		att(2, "ann@example.org"), res(2, "ann@example.org", sendpool.StatusSent),
-		att(3, "bob@example.org"), res(3, "bob@example.org", sendpool.StatusSent),
-		att(4, "cid@example.org"), res(4, "cid@example.org", sendpool.StatusSent))
-	path := filepath.Join(dir, FileName)
+	path := threeSent(t, dir, "bob@example.org")
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -711,19 +707,14 @@ func TestSyncSpacing(t *testing.T) {
 // to U+FFFD.
 func TestLineNotUTF8(t *testing.T) {
 	dir := t.TempDir()
-	writeRun(t, dir, Run{PID: 1, Started: t0},
-		att(2, "ann@example.org"), res(2, "ann@example.org", sendpool.StatusSent),
-		att(3, "rené@example.org"), res(3, "rené@example.org", sendpool.StatusSent),
-		att(4, "cid@example.org"), res(4, "cid@example.org", sendpool.StatusSent))
-	path := filepath.Join(dir, FileName)
+	path := threeSent(t, dir, "rené@example.org")
 	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	latin1 := strings.ReplaceAll(string(data), "é", "\xe9")
-	if err := os.WriteFile(path, []byte(latin1), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	changeLines(t, path, func(l []string) []string {
+		return strings.SplitAfter(strings.ReplaceAll(strings.Join(l, ""), "é", "\xe9"), "\n")
+	})
 	s := load(t, dir)
 	var lines []int
 	for _, w := range s.Warnings {
@@ -802,19 +793,7 @@ func TestDamagedKinds(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()
-			writeRun(t, dir, Run{PID: 1, Started: t0},
-				att(2, "ann@example.org"), res(2, "ann@example.org", sendpool.StatusSent),
-				att(3, "rené@example.org"), res(3, "rené@example.org", sendpool.StatusSent),
-				att(4, "cid@example.org"), res(4, "cid@example.org", sendpool.StatusSent))
-			path := filepath.Join(dir, FileName)
-			data, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			lines := c.change(strings.SplitAfter(string(data), "\n"))
-			if err := os.WriteFile(path, []byte(strings.Join(lines, "")), 0o600); err != nil {
-				t.Fatal(err)
-			}
+			changeLines(t, threeSent(t, dir, "rené@example.org"), c.change)
 			if c.nextRun {
 				writeRun(t, dir, Run{PID: 2, Started: t0.Add(time.Hour)})
 			}
@@ -822,5 +801,30 @@ func TestDamagedKinds(t *testing.T) {
 				t.Errorf("damaged %d lines, want %d: %v", len(d), c.damaged, d)
 			}
 		})
+	}
+}
+
+// threeSent writes one run in which ann, key2 and cid were sent (rows 2–4:
+// lines 2–7, key2's on lines 4 and 5) and returns the journal's path.
+func threeSent(t *testing.T, dir, key2 string) string {
+	t.Helper()
+	writeRun(t, dir, Run{PID: 1, Started: t0},
+		att(2, "ann@example.org"), res(2, "ann@example.org", sendpool.StatusSent),
+		att(3, key2), res(3, key2, sendpool.StatusSent),
+		att(4, "cid@example.org"), res(4, "cid@example.org", sendpool.StatusSent))
+	return filepath.Join(dir, FileName)
+}
+
+// changeLines rewrites the file at path with change applied to its lines
+// (each with its newline).
+func changeLines(t *testing.T, path string, change func([]string) []string) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := change(strings.SplitAfter(string(data), "\n"))
+	if err := os.WriteFile(path, []byte(strings.Join(lines, "")), 0o600); err != nil {
+		t.Fatal(err)
 	}
 }
