@@ -328,11 +328,9 @@ func (r *poolRun) schedule(j *poolJob, d time.Duration) {
 	r.bytes.Release(j.weight)
 	j.weight = 0
 	var kept int64
+	var t Timer
 	if d > 0 { // a message handed back at once keeps its data
 		kept = r.park(j)
-	}
-	var t Timer
-	if d > 0 {
 		t = r.p.clock.NewTimer(d)
 	}
 	go func() {

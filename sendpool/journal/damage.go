@@ -94,10 +94,10 @@ func (d *damage) corruptLine(fe error, kind lineDamage) {
 	}
 }
 
-// record notes the record line b, read.
-func (d *damage) record(b []byte) {
+// record notes a record of type typ, read.
+func (d *damage) record(typ string) {
 	d.records++
-	if t, _ := recordType(b); t != "run" {
+	if typ != "run" {
 		d.found = append(d.found, d.open...)
 	}
 	d.open = d.open[:0]

@@ -164,9 +164,9 @@ func Load(ctx context.Context, dir string) (*State, error) {
 					s.damage.corruptLine(bad, badKind)
 					bad = nil
 				}
-				perr := s.parse(b)
+				typ, perr := s.parse(b)
 				if perr == nil {
-					s.damage.record(b)
+					s.damage.record(typ)
 				}
 				switch {
 				case !complete && perr != nil:
@@ -199,11 +199,15 @@ func Load(ctx context.Context, dir string) (*State, error) {
 }
 
 // parse decodes one line and applies it to s.
-func (s *State) parse(b []byte) error {
-	typ, err := recordType(b)
-	if err != nil {
-		return err
+func (s *State) parse(b []byte) (typ string, err error) {
+	if typ, err = recordType(b); err != nil {
+		return "", err
 	}
+	return typ, s.apply(typ, b)
+}
+
+// apply applies the record line b of type typ to s.
+func (s *State) apply(typ string, b []byte) error {
 	switch typ {
 	case "run":
 		var l runLine

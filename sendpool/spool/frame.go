@@ -126,7 +126,6 @@ func readFrame(r io.ReaderAt, dec *zstd.Decoder, ref frameRef, fb *frameBuf) ([]
 	if ref.length < frameHeaderSize || ref.length > maxFrame {
 		return nil, fmt.Errorf("%w: frame of %d bytes", errCorrupt, ref.length)
 	}
-	fb.release()
 	fb.comp = grow(fb.comp, int(ref.length))
 	buf := fb.comp
 	if _, err := r.ReadAt(buf, ref.offset); err != nil {

@@ -82,6 +82,7 @@ func (r *Reader) Generation() *Generation { return r.g }
 // ScanRows calls fn with every row record, in sheet order, until fn
 // returns an error (which ScanRows returns).
 func (r *Reader) ScanRows(ctx context.Context, fn func(Row) error) error {
+	defer r.buf.release()
 	for _, ref := range r.refs[streamRows] {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -157,6 +158,7 @@ func (r *Reader) ScanMessages(ctx context.Context, from int, fn func(Message) er
 // is its own copy: a message kept for longer (one waiting for a retry, or
 // for its domain's turn) holds only its own bytes, not its whole frame.
 func (r *Reader) decodeMessages(ref frameRef) ([]Message, error) {
+	defer r.buf.release()
 	raw, err := readFrame(r.msgs, r.dec, ref, &r.buf)
 	if err != nil {
 		return nil, err
@@ -170,7 +172,6 @@ func (r *Reader) decodeMessages(ref frameRef) ([]Message, error) {
 		}
 		out = append(out, m)
 	}
-	r.buf.release()
 	return out, nil
 }
 
