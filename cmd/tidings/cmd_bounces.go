@@ -85,6 +85,7 @@ func runBounces(ctx context.Context, opts bouncesOptions, g *globalOptions, path
 		return err
 	}
 	defer lock.Release()
+	defer state.Close()
 	mb, err := openMailbox(ctx, g, c, opts)
 	if err != nil {
 		return err
@@ -180,7 +181,11 @@ func processMailbox(ctx context.Context, g *globalOptions, c *campaign.Campaign,
 		defer w.Close()
 		rec = w
 	}
-	sum, err := bounces.Process(ctx, mb, bounces.NewIndex(state), rec, po)
+	ix, err := bounces.NewIndex(state)
+	if err != nil {
+		return nil, &unusableError{err}
+	}
+	sum, err := bounces.Process(ctx, mb, ix, rec, po)
 	if err != nil && !errors.Is(err, context.Canceled) {
 		err = &unusableError{err}
 	}
@@ -295,14 +300,10 @@ func rewriteReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, 
 	if err != nil {
 		return &unusableError{err}
 	}
-	rows, err := report.Rebuild(ctx, c, state, problemText)
-	if err != nil {
+	defer state.Close()
+	if _, err := rebuildReport(ctx, g, c, path, state); err != nil {
 		return &unusableError{err}
 	}
-	if err := report.Write(c.StateDir, rows); err != nil {
-		return &unusableError{err}
-	}
-	writeReportPage(ctx, g, c, path, report.RowsOf(rows), report.SettingsFrom(c.Send), time.Now())
 	return nil
 }
 

@@ -111,6 +111,7 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 	if err != nil {
 		return &unusableError{err}
 	}
+	defer state.Close()
 	decider := plan.NewDecider(in, state, journal.Policy{})
 	var sum checkSummary
 	domains := map[string]int{} // messages per recipient domain, for the estimate
@@ -124,7 +125,11 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 			}
 			return nil
 		}
-		if sum.count(m, decider.Decide(m)) {
+		f, err := decider.Decide(m)
+		if err != nil {
+			return err
+		}
+		if sum.count(m, f) {
 			for _, d := range sendpool.MessageDomains(m) {
 				domains[d]++
 			}

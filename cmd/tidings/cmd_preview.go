@@ -81,6 +81,7 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 	if err != nil {
 		return &unusableError{err}
 	}
+	defer state.Close()
 	decider := plan.NewDecider(in, state, journal.Policy{})
 	finder, err := spool.OpenStore(c.StateDir).NewFinder()
 	if err != nil {
@@ -102,7 +103,11 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 		}
 		warn.Add(m)
 		full := opts.limit > 0 && written+sentBefore >= opts.limit
-		if f := decider.Decide(m); !sum.count(m, f) {
+		f, err := decider.Decide(m)
+		if err != nil {
+			return err
+		}
+		if !sum.count(m, f) {
 			if full { // listed with its status, without its message
 				w.Skipped(m, f.Status, f.Detail)
 				return nil

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -35,6 +36,26 @@ Exit code: 0 when every row is sent or skipped on purpose, 1 otherwise.`,
 	return cmd
 }
 
+// rebuildReport writes report.csv, report.json and the report page from
+// the journal (state) and the sheet as it is now (report.Rebuild), and
+// returns their summary. The lines wait in a Reporter's log of its own
+// (beside a running send's), not in memory.
+func rebuildReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, path string, state *journal.State) (report.Summary, error) {
+	rep, err := report.NewReporter(c.StateDir, report.ReporterOptions{Every: math.MaxInt, Interval: math.MaxInt64, OwnLog: true})
+	if err != nil {
+		return report.Summary{}, err
+	}
+	defer rep.Close()
+	if err := report.Rebuild(ctx, c, state, problemText, rep); err != nil {
+		return report.Summary{}, err
+	}
+	if err := rep.Flush(); err != nil {
+		return report.Summary{}, err
+	}
+	writeReportPage(ctx, g, c, path, rep.Each, report.SettingsFrom(c.Send), time.Now())
+	return rep.Summary(), nil
+}
+
 // runReport rebuilds the campaign's report from its journal.
 func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path string) error {
 	c, err := campaign.Load(path)
@@ -45,17 +66,13 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 	if err != nil {
 		return &unusableError{err}
 	}
+	defer state.Close()
 	printJournalWarnings(g, state.Warnings)
-	rows, err := report.Rebuild(ctx, c, state, problemText)
+	sum, err := rebuildReport(ctx, g, c, path, state)
 	if err != nil {
 		return &unusableError{err}
 	}
-	if err := report.Write(c.StateDir, rows); err != nil {
-		return &unusableError{err}
-	}
-	writeReportPage(ctx, g, c, path, report.RowsOf(rows), report.SettingsFrom(c.Send), time.Now())
-	sum := report.Summarize(rows)
-	if len(state.Entries()) == 0 {
+	if state.Len() == 0 {
 		fmt.Fprintln(g.stdout, "nothing has been sent for this campaign yet: every row is not attempted")
 	}
 	sum.WriteText(g.stdout)

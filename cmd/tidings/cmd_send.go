@@ -190,11 +190,12 @@ func startSend(ctx context.Context, opts sendOptions, g *globalOptions, path str
 	return st, nil
 }
 
-// close releases the lock and closes the inputs.
+// close releases the lock and closes the journal state and the inputs.
 func (st *sendStart) close() {
 	if st.lock != nil {
 		st.lock.Release()
 	}
+	st.state.Close()
 	st.in.Close()
 }
 
@@ -416,6 +417,7 @@ func printSummary(ctx context.Context, g *globalOptions, c *campaign.Campaign, p
 			if _, next := after.Quota(c.Send.DailyCap, 24*time.Hour, opts.now()); !next.IsZero() {
 				line += "; the next slot opens at " + next.Local().Format(time.RFC3339)
 			}
+			after.Close()
 		}
 		fmt.Fprintln(g.stdout, line+"; run send again then to continue")
 	}

@@ -217,6 +217,35 @@ func TestReportAfterRowsInserted(t *testing.T) {
 	}
 }
 
+// TestReportAfterRowRemoved: a recipient removed from the sheet after it
+// was sent keeps its line, at the row it had, beside the line of the
+// recipient the sheet now has there; report reads the journal back one
+// recipient at a time and leaves no log of its own behind.
+func TestReportAfterRowRemoved(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 0, "")
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name\nann@example.com,Ann\nbob@example.com,Bob\ncat@example.com,Cat\n"})
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != 0 {
+		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
+	}
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name\nann@example.com,Ann\ncat@example.com,Cat\n"})
+	out, errOut, code := runCLI(t, "report", camp)
+	if code != 0 || !strings.Contains(out, "3 recipients: 3 sent") {
+		t.Fatalf("report: code %d\n%s%s", code, out, errOut)
+	}
+	var got []string
+	for _, r := range readReport(t, camp) {
+		got = append(got, r["row"]+" "+r["key"]+" "+r["status"])
+	}
+	if want := "2 ann@example.com sent|3 bob@example.com sent|3 cat@example.com sent"; strings.Join(got, "|") != want {
+		t.Errorf("report rows %q, want %q", strings.Join(got, "|"), want)
+	}
+	left, _ := filepath.Glob(filepath.Join(filepath.Dir(camp), ".tidings", "*", ".report.log*"))
+	if len(left) != 0 {
+		t.Errorf("left behind: %v", left)
+	}
+}
+
 // TestReportWithDuplicate: a duplicate key in the sheet is one duplicate
 // line in the report, as send said, not a second one.
 func TestReportWithDuplicate(t *testing.T) {

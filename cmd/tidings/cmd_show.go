@@ -71,6 +71,7 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 	if err != nil {
 		return &unusableError{err}
 	}
+	defer state.Close()
 	finder, err := spool.OpenStore(c.StateDir).NewFinder()
 	if err != nil {
 		return &unusableError{err}
@@ -83,7 +84,11 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 		}
 	}
 	hash, status := "", "not sent yet"
-	if e := state.Entry(key); e != nil {
+	e, err := state.Entry(key)
+	if err != nil {
+		return &unusableError{err}
+	}
+	if e != nil {
 		row = e.Row
 		if e.LastAttempt != nil {
 			hash, status = e.Hash, e.Status.String()

@@ -85,17 +85,17 @@ send: {daily_cap: 5}
 	}
 	st := state()
 	for _, m := range msgs {
-		for _, e := range st.Entries() {
+		for _, e := range entriesOf(t, st) {
 			if e.MessageID == m.MessageID {
 				t.Errorf("test message %s is the row's message", m.MessageID)
 			}
 		}
 	}
-	if len(st.Entries()) != 0 || st.Tests != 3 {
-		t.Errorf("journal: %d entries, %d tests; want none and 3", len(st.Entries()), st.Tests)
+	if len(entriesOf(t, st)) != 0 || st.Tests != 3 {
+		t.Errorf("journal: %d entries, %d tests; want none and 3", len(entriesOf(t, st)), st.Tests)
 	}
 	for _, k := range []string{"ann@example.org", "eve@example.org"} {
-		if d := st.Decide(k, journal.Policy{}); !d.Send {
+		if d := decideOf(t, st, k, journal.Policy{}); !d.Send {
 			t.Errorf("%s is decided %+v after the test, want still to send", k, d)
 		}
 	}

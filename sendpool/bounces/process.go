@@ -218,6 +218,9 @@ func (ix *Index) read(ctx context.Context, mb Mailbox, m mailbox.Entry, unsub un
 	}
 	f.Format, f.Subject = r.Format, r.Subject
 	f.Verdict, f.Matches = ix.match(r, unsub, campaignName)
+	if err := ix.Err(); err != nil {
+		return f, err
+	}
 	id := r.MessageID
 	if id == "" {
 		sum := sha256.Sum256(raw)

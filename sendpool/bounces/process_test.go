@@ -138,7 +138,12 @@ func index(t *testing.T, dir string) *Index {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return NewIndex(st)
+	t.Cleanup(func() { st.Close() })
+	ix, err := NewIndex(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ix
 }
 
 func dsn(msgID, envID, rcpt, action, status, diag string) string {
@@ -306,7 +311,7 @@ func TestProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	statuses := map[string]sendpool.Status{}
-	for _, r := range st.Report() {
+	for _, r := range reportOf(t, st) {
 		statuses[r.Key] = r.Status
 	}
 	wantStatus := map[string]sendpool.Status{"ann@example.org": sendpool.StatusBounced, "bob@example.org": sendpool.StatusSoftBounce,
@@ -316,7 +321,7 @@ func TestProcess(t *testing.T) {
 			t.Errorf("%s is %v, want %v", k, statuses[k], s)
 		}
 	}
-	if e := st.Entry("eve@example.org"); e.Feedback == nil || e.Feedback.Kind != journal.FeedbackUnsubscribed {
+	if e := entryOf(t, st, "eve@example.org"); e.Feedback == nil || e.Feedback.Kind != journal.FeedbackUnsubscribed {
 		t.Errorf("eve's unsubscribe request is not recorded: %+v", e.Feedback)
 	}
 	got, _ := os.ReadFile(supFile)
@@ -382,7 +387,7 @@ func TestProcessDryRun(t *testing.T) {
 		t.Errorf("dry run deleted %v", mb.deleted)
 	}
 	st, _ := journal.Load(ctx, dir)
-	if e := st.Entry("ann@example.org"); e.Feedback != nil {
+	if e := entryOf(t, st, "ann@example.org"); e.Feedback != nil {
 		t.Errorf("dry run recorded %+v", e.Feedback)
 	}
 }

@@ -103,38 +103,8 @@ func BenchmarkJournalRawFsync(b *testing.B) {
 func BenchmarkJournalRead(b *testing.B) {
 	const n = 10_000
 	dir := b.TempDir()
-	l, err := AcquireLock(dir)
-	if err != nil {
-		b.Fatal(err)
-	}
+	writeSent(b, dir, n)
 	ctx := context.Background()
-	w, err := Open(ctx, l, Run{Started: t0})
-	if err != nil {
-		b.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	var next atomic.Int64
-	for range 64 { // the group commit shares the fsyncs
-		wg.Go(func() {
-			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
-				r := benchResult(i)
-				a := Attempt{Row: r.Row, Key: r.Key, To: r.Key, MessageID: r.MessageID, Hash: r.Hash, Try: 1, Time: t0}
-				if err := w.Attempt(ctx, a); err != nil {
-					b.Error(err)
-					return
-				}
-				if err := w.Result(ctx, r); err != nil {
-					b.Error(err)
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	if err := w.Close(); err != nil {
-		b.Fatal(err)
-	}
-	l.Release()
 	b.Run("Scan", func(b *testing.B) {
 		for b.Loop() {
 			records := 0
@@ -150,7 +120,62 @@ func BenchmarkJournalRead(b *testing.B) {
 			if err != nil || s.Records != 2*n {
 				b.Fatalf("%v records, %v", s, err)
 			}
+			s.Close()
 		}
 		b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/(2*n), "µs/record")
 	})
+	// Decide reads each key's lines back (a resumed send's preflight).
+	b.Run("Decide", func(b *testing.B) {
+		s, err := Load(ctx, dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer s.Close()
+		for b.Loop() {
+			for i := range n {
+				if d, err := s.Decide(benchResult(i).Key, Policy{}); err != nil || d.Send {
+					b.Fatalf("%+v, %v", d, err)
+				}
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/n, "µs/key")
+	})
+}
+
+// writeSent writes a journal of n messages into dir, an attempt and a
+// sent result each (benchResult), as a send's concurrent workers do.
+func writeSent(tb testing.TB, dir string, n int) {
+	tb.Helper()
+	l, err := AcquireLock(dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ctx := context.Background()
+	w, err := Open(ctx, l, Run{Started: t0})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var next atomic.Int64
+	for range 64 { // the group commit shares the fsyncs
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				r := benchResult(i)
+				a := Attempt{Row: r.Row, Key: r.Key, To: r.Key, MessageID: r.MessageID, Hash: r.Hash, Try: 1, Time: t0}
+				if err := w.Attempt(ctx, a); err != nil {
+					tb.Error(err)
+					return
+				}
+				if err := w.Result(ctx, r); err != nil {
+					tb.Error(err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := w.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	l.Release()
 }

@@ -64,18 +64,19 @@ func (s *State) parseCopy(b []byte) error {
 	}
 	s.Records++
 	if s.copies == nil {
-		s.copies = map[string]CopyState{}
+		s.copies = map[keyID]CopyState{}
 	}
+	id := s.ids.of(l.MessageID)
 	if l.Done {
-		s.copies[l.MessageID] = CopyDone
-	} else if s.copies[l.MessageID] != CopyDone {
-		s.copies[l.MessageID] = CopyBegun
+		s.copies[id] = CopyDone
+	} else if s.copies[id] != CopyDone {
+		s.copies[id] = CopyBegun
 	}
 	return nil
 }
 
 // CopyOf says where the copy of the message with Message-ID id stands.
-func (s *State) CopyOf(id string) CopyState { return s.copies[id] }
+func (s *State) CopyOf(id string) CopyState { return s.copies[s.ids.of(id)] }
 
 // Copies counts the messages with a finished copy.
 func (s *State) Copies() int {

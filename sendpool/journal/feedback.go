@@ -121,26 +121,6 @@ func (w *Writer) Feedback(ctx context.Context, f Feedback) error {
 	return w.submit(ctx, append(b, '\n'))
 }
 
-// feedback applies a feedback record: the entry keeps the weightiest one
-// (a complaint over a hard bounce over a soft one; the latest among equals).
-func (s *State) feedback(f *Feedback) {
-	if s.feedbackIDs == nil {
-		s.feedbackIDs = map[string]bool{}
-	}
-	s.feedbackIDs[f.ID] = true
-	e := s.entries[f.NormKey]
-	if e == nil {
-		return // about a key this journal never sent: kept for FeedbackSeen only
-	}
-	if e.Feedback == nil || f.Kind.weight() >= e.Feedback.Kind.weight() {
-		e.Feedback = f
-	}
-}
-
-// FeedbackSeen reports whether a feedback record with id is in the
-// journal.
-func (s *State) FeedbackSeen(id string) bool { return s.feedbackIDs[id] }
-
 // WithFeedback returns r, the result of the entry's delivery, as the
 // report shows it once reports came back: a sent message that bounced, or
 // that its recipient reported as spam, takes the status, code and words of

@@ -21,7 +21,7 @@ func TestFeedbackRecords(t *testing.T) {
 	writeRun(t, dir, Run{PID: 1, Started: t0}, att(2, a), sent(2, a), att(3, b), sent(3, b), att(4, c), sent(4, c))
 	writeRun(t, dir, Run{PID: 2, Started: t0}, soft, hard, spam, unsub)
 	s := load(t, dir)
-	if f := s.Entry(a).Feedback; f == nil || f.Kind != FeedbackBounced {
+	if f := entryOf(t, s, a).Feedback; f == nil || f.Kind != FeedbackBounced {
 		t.Errorf("ann's feedback %+v, want the hard bounce over the soft one", f)
 	}
 	for _, id := range []string{soft.ID, hard.ID, spam.ID, unsub.ID} {
@@ -33,7 +33,7 @@ func TestFeedbackRecords(t *testing.T) {
 		t.Error("an unknown report is seen")
 	}
 	got := map[string]Result{}
-	for _, r := range s.Report() {
+	for _, r := range reportOf(t, s) {
 		got[r.Key] = r
 	}
 	if r := got[a]; r.Status != sendpool.StatusBounced || r.EnhancedCode != "5.1.1" || r.Code != 550 || !strings.Contains(r.Detail, "no such user") {
@@ -45,7 +45,7 @@ func TestFeedbackRecords(t *testing.T) {
 	if r := got[c]; r.Status != sendpool.StatusSent {
 		t.Errorf("cid (unsubscribed) stays sent: %+v", r)
 	}
-	if d := s.Decide(a, Policy{RetryFailed: true}); d.Send || d.Status != sendpool.StatusSent {
+	if d := decideOf(t, s, a, Policy{RetryFailed: true}); d.Send || d.Status != sendpool.StatusSent {
 		t.Errorf("a bounced key is decided %+v, want not sent again", d)
 	}
 }

@@ -210,7 +210,7 @@ func TestRoundTrip(t *testing.T) {
 	if got := s.Runs[0]; got.PID != 42 || !got.Started.Equal(t0) || got.Version != "0.1.0" || !got.ResendUnknown || got.Flags["limit"] != "10" {
 		t.Errorf("run = %+v", got)
 	}
-	e := s.Entry("ann@example.org")
+	e := entryOf(t, s, "ann@example.org")
 	if e == nil {
 		t.Fatal("no entry")
 	}
@@ -237,10 +237,10 @@ func TestRoundTrip(t *testing.T) {
 
 func TestLoadMissing(t *testing.T) {
 	s := load(t, filepath.Join(t.TempDir(), "never-sent"))
-	if s.Records != 0 || len(s.Warnings) != 0 || len(s.Entries()) != 0 {
+	if s.Records != 0 || len(s.Warnings) != 0 || len(entriesOf(t, s)) != 0 {
 		t.Errorf("state of a missing journal: %+v", s)
 	}
-	if d := s.Decide("ann@example.org", Policy{}); !d.Send {
+	if d := decideOf(t, s, "ann@example.org", Policy{}); !d.Send {
 		t.Errorf("Decide on empty journal = %+v", d)
 	}
 }
@@ -273,10 +273,10 @@ func TestTornLastLine(t *testing.T) {
 			t.Fatalf("cut %d: Load: %v", cut, err)
 		}
 		// The earlier records are intact.
-		if e := s.Entry("ann@example.org"); e == nil || e.Status != sendpool.StatusSent {
+		if e := entryOf(t, s, "ann@example.org"); e == nil || e.Status != sendpool.StatusSent {
 			t.Fatalf("cut %d: ann = %+v", cut, e)
 		}
-		if e := s.Entry("bob@example.org"); e == nil || e.Status != sendpool.StatusFailed {
+		if e := entryOf(t, s, "bob@example.org"); e == nil || e.Status != sendpool.StatusFailed {
 			t.Fatalf("cut %d: bob = %+v", cut, e)
 		}
 		// The last record counts only when it is complete.
@@ -285,7 +285,7 @@ func TestTornLastLine(t *testing.T) {
 		if complete {
 			wantLast = sendpool.StatusSent
 		}
-		if e := s.Entry("last@example.org"); e == nil || e.Status != wantLast {
+		if e := entryOf(t, s, "last@example.org"); e == nil || e.Status != wantLast {
 			t.Fatalf("cut %d: last = %+v, want %s", cut, e, wantLast)
 		}
 		torn := cut != start && cut != len(data)
@@ -319,17 +319,17 @@ func TestAppendAfterTornLine(t *testing.T) {
 		if len(s.Runs) != 2 {
 			t.Fatalf("cut %d: %d runs, want 2", cut, len(s.Runs))
 		}
-		if e := s.Entry("new@example.org"); e == nil || e.Status != sendpool.StatusSent || e.Run != 2 {
+		if e := entryOf(t, s, "new@example.org"); e == nil || e.Status != sendpool.StatusSent || e.Run != 2 {
 			t.Fatalf("cut %d: new = %+v", cut, e)
 		}
-		if e := s.Entry("ann@example.org"); e == nil || e.Status != sendpool.StatusSent {
+		if e := entryOf(t, s, "ann@example.org"); e == nil || e.Status != sendpool.StatusSent {
 			t.Fatalf("cut %d: ann = %+v", cut, e)
 		}
 		if cut == len(data)-1 {
 			// A complete record without its newline is kept and now ends
 			// with the newline the new run wrote first.
-			if len(s.Warnings) != 0 || s.Entry("last@example.org").Status != sendpool.StatusSent {
-				t.Fatalf("cut %d: warnings %v, last %+v", cut, s.Warnings, s.Entry("last@example.org"))
+			if len(s.Warnings) != 0 || entryOf(t, s, "last@example.org").Status != sendpool.StatusSent {
+				t.Fatalf("cut %d: warnings %v, last %+v", cut, s.Warnings, entryOf(t, s, "last@example.org"))
 			}
 			continue
 		}
@@ -380,7 +380,7 @@ func TestCorruptMiddleLine(t *testing.T) {
 		"cid@example.org": sendpool.StatusSent, // the lines after the damage are read
 	}
 	for k, st := range want {
-		if e := s.Entry(k); e == nil || e.Status != st {
+		if e := entryOf(t, s, k); e == nil || e.Status != st {
 			t.Errorf("%s: %+v, want %s", k, e, st)
 		}
 	}
@@ -724,8 +724,8 @@ func TestLineNotUTF8(t *testing.T) {
 		}
 		lines = append(lines, fe.Line)
 	}
-	if fmt.Sprint(lines) != "[4 5]" || s.Entry("ann@example.org").Status != sendpool.StatusSent || s.Entry("cid@example.org").Status != sendpool.StatusSent {
-		t.Errorf("warnings on lines %v, want [4 5]; ann %+v, cid %+v", lines, s.Entry("ann@example.org"), s.Entry("cid@example.org"))
+	if fmt.Sprint(lines) != "[4 5]" || entryOf(t, s, "ann@example.org").Status != sendpool.StatusSent || entryOf(t, s, "cid@example.org").Status != sendpool.StatusSent {
+		t.Errorf("warnings on lines %v, want [4 5]; ann %+v, cid %+v", lines, entryOf(t, s, "ann@example.org"), entryOf(t, s, "cid@example.org"))
 	}
 	// Records of their run follow them: no crash leaves that.
 	if d := s.Damaged(); len(d) != 2 {

@@ -184,32 +184,18 @@ func (s *scanner) decode(b []byte) (Record, bool) {
 		s.run++
 		rec.Run, rec.NewRun = s.run, &s.runL.Run
 	case "attempt":
-		if decodeAttempt(b, &s.attL) != nil {
+		if readAttempt(b, &s.attL) != nil {
 			return Record{}, false
-		}
-		if s.attL.NormKey == "" {
-			s.attL.NormKey = NormalizeKey(s.attL.Key)
-		}
-		if s.attL.NormKey == "" {
-			return Record{}, false // as Load: an attempt names a key
 		}
 		rec.Attempt = &s.attL.Attempt
 	case "result":
-		if decodeResult(b, &s.resL) != nil || sendpool.Status(s.resL.Status) == NoStatus {
+		if readResult(b, &s.resL) != nil {
 			return Record{}, false
-		}
-		s.resL.Result.Status = sendpool.Status(s.resL.Status)
-		if s.resL.NormKey == "" {
-			s.resL.NormKey = NormalizeKey(s.resL.Key)
 		}
 		rec.Result = &s.resL.Result
 	case "feedback":
-		s.fbL = feedbackLine{}
-		if json.Unmarshal(b, &s.fbL) != nil || !s.fbL.Kind.valid() || s.fbL.ID == "" {
-			return Record{}, false // as Load
-		}
-		if s.fbL.NormKey == "" {
-			s.fbL.NormKey = NormalizeKey(s.fbL.Key)
+		if readFeedback(b, &s.fbL) != nil {
+			return Record{}, false
 		}
 		rec.Feedback = &s.fbL.Feedback
 	case "test":

@@ -17,6 +17,8 @@ func TestResumePolicy(t *testing.T) {
 	failed.Code, failed.EnhancedCode, failed.Detail = 550, "5.1.1", "no such user"
 	temp := res(2, k, sendpool.StatusDeferred)
 	temp.Code, temp.Detail = 451, "try later"
+	partly := res(2, k, sendpool.StatusDeferred)
+	partly.Owed = []string{"cc@example.org"}
 	tests := []struct {
 		name   string
 		runs   [][]any         // records per run
@@ -62,6 +64,10 @@ func TestResumePolicy(t *testing.T) {
 			status: sendpool.StatusFailed, retryFailed: true},
 		{name: "sent stays sent", runs: [][]any{{att(2, k), res(2, k, sendpool.StatusSent), att(2, k), failed}},
 			status: sendpool.StatusSent},
+		{name: "partly delivered", runs: [][]any{{att(2, k), partly}}, status: sendpool.StatusSent,
+			send: true, retryFailed: true, resendUnknown: true, reason: "sending to the 1 the server deferred"},
+		{name: "partly delivered, the owed refused", runs: [][]any{{att(2, k), partly}, {att(2, k), failed}}, status: sendpool.StatusSent,
+			retryFailed: true, reason: "refused for good for cc@example.org: 550 5.1.1 no such user"},
 		{name: "row moved and key case changed", runs: [][]any{{att(2, k), res(2, k, sendpool.StatusSent)}, {res(5, " Ann@EXAMPLE.org", sendpool.StatusSuppressed)}},
 			status: sendpool.StatusSent},
 	}
@@ -72,7 +78,7 @@ func TestResumePolicy(t *testing.T) {
 				writeRun(t, dir, Run{PID: 100 + i, Started: t0.Add(time.Duration(i) * time.Hour)}, recs...)
 			}
 			s := load(t, dir)
-			e := s.Entry(" ANN@Example.org ")
+			e := entryOf(t, s, " ANN@Example.org ")
 			switch {
 			case tt.status == NoStatus && e != nil:
 				t.Fatalf("entry %+v, want none", e)
@@ -84,7 +90,7 @@ func TestResumePolicy(t *testing.T) {
 				want bool
 			}{{Policy{}, tt.send}, {Policy{RetryFailed: true}, tt.send || tt.retryFailed},
 				{Policy{ResendUnknown: true}, tt.send || tt.resendUnknown}} {
-				d := s.Decide(k, p.p)
+				d := decideOf(t, s, k, p.p)
 				if d.Send != p.want {
 					t.Errorf("Decide(%+v) = %+v, want Send %v", p.p, d, p.want)
 				}
@@ -94,8 +100,11 @@ func TestResumePolicy(t *testing.T) {
 				if !d.Send && d.Status != e.Status {
 					t.Errorf("Decide(%+v).Status = %s, want %s", p.p, d.Status, e.Status)
 				}
+				if st := s.Settle(k, p.p); st.Send != d.Send || st.Status != d.Status || fmt.Sprint(st.Owed) != fmt.Sprint(d.Owed) {
+					t.Errorf("Settle(%+v) = %+v, Decide %+v", p.p, st, d)
+				}
 			}
-			if d := s.Decide(k, Policy{}); !strings.Contains(d.Reason, tt.reason) {
+			if d := decideOf(t, s, k, Policy{}); !strings.Contains(d.Reason, tt.reason) {
 				t.Errorf("reason %q does not contain %q", d.Reason, tt.reason)
 			}
 		})
@@ -122,14 +131,14 @@ func TestUnknownAndReport(t *testing.T) {
 	)
 	s := load(t, dir)
 	var unknown []string
-	for _, e := range s.Unknown() {
+	for _, e := range unknownOf(t, s) {
 		unknown = append(unknown, fmt.Sprintf("%d %s %s", e.Row, e.Key, e.To))
 	}
 	if got := strings.Join(unknown, "|"); got != "3 bob@example.org |5 Eve@example.org Eve <eve@example.org>" {
 		t.Errorf("Unknown = %q", got)
 	}
 	var lines []string
-	for _, r := range s.Report() {
+	for _, r := range reportOf(t, s) {
 		lines = append(lines, fmt.Sprintf("%d %s %s %d", r.Row, r.Key, r.Status, r.Attempts))
 	}
 	want := []string{
@@ -144,12 +153,12 @@ func TestUnknownAndReport(t *testing.T) {
 	if strings.Join(lines, "\n") != strings.Join(want, "\n") {
 		t.Errorf("Report:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
 	}
-	for _, r := range s.Report() {
+	for _, r := range reportOf(t, s) {
 		if r.Row == 3 && (!strings.Contains(r.Detail, "no final reply") || r.MessageID != "m3@test") {
 			t.Errorf("unknown line %+v", r)
 		}
 	}
-	if e := s.Entry("cid@example.org"); e.Run != 2 || e.Attempts != 2 {
+	if e := entryOf(t, s, "cid@example.org"); e.Run != 2 || e.Attempts != 2 {
 		t.Errorf("cid entry %+v", e)
 	}
 }

@@ -27,11 +27,11 @@ func TestTestSendRecords(t *testing.T) {
 	if left, _ := s.Quota(3, 24*time.Hour, t0.Add(time.Minute)); left != 2 {
 		t.Errorf("quota left %d, want 2", left)
 	}
-	if d := s.Decide(a, Policy{}); !d.Send {
+	if d := decideOf(t, s, a, Policy{}); !d.Send {
 		t.Errorf("the row is decided %+v after a test send, want it still to be sent", d)
 	}
-	if s.Entry(a) != nil || len(s.Report()) != 0 {
-		t.Errorf("a test send made an entry: %+v, report %+v", s.Entry(a), s.Report())
+	if entryOf(t, s, a) != nil || len(reportOf(t, s)) != 0 {
+		t.Errorf("a test send made an entry: %+v, report %+v", entryOf(t, s, a), reportOf(t, s))
 	}
 	var got []TestSend
 	skipped, err := Scan(context.Background(), dir, func(r Record) error {

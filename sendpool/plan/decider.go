@@ -47,12 +47,13 @@ func NewDecider(in *Inputs, state *journal.State, policy journal.Policy) *Decide
 }
 
 // Decide returns m's fate: a duplicate of an earlier row first, then what
-// the journal says about earlier runs, then a suppressed recipient.
-func (d *Decider) Decide(m *render.Message) Fate {
+// the journal says about earlier runs, then a suppressed recipient. An
+// error is the journal's (see journal.State.Decide).
+func (d *Decider) Decide(m *render.Message) (Fate, error) {
 	if f, dup := d.duplicate(m.Row, m.Key); dup {
-		return f
+		return f, nil
 	}
-	return d.decideSent(m.Key, m.Recipients)
+	return d.decideSent(m.Key, m.Recipients, false)
 }
 
 // duplicate checks row's key against the earlier rows'.
@@ -67,11 +68,23 @@ func (d *Decider) duplicate(row int, key string) (Fate, bool) {
 // says when an earlier run settled it (sent, failed, unknown: what went
 // out stays as it went, even when a bounce since put the address on the
 // suppression list), else suppressed when the list names one of its
-// envelope recipients, else to be sent.
-func (d *Decider) decideSent(key string, recipients []string) Fate {
-	j := d.state.Decide(key, d.policy)
+// envelope recipients, else to be sent. With brief, the fate of a row the
+// journal settled has no Detail and no Journal.Entry (but for an unknown
+// outcome, listed for the user, and a partly delivered message), so the
+// journal's lines are not read back (journal.State.Settle).
+func (d *Decider) decideSent(key string, recipients []string, brief bool) (Fate, error) {
+	var j journal.Decision
+	if brief {
+		j = d.state.Settle(key, d.policy)
+	}
+	if !brief || !j.Send && j.Status == sendpool.StatusUnknown || len(j.Owed) > 0 {
+		var err error
+		if j, err = d.state.Decide(key, d.policy); err != nil {
+			return Fate{}, err
+		}
+	}
 	if !j.Send {
-		return Fate{Status: j.Status, Detail: j.Reason, Journal: j}
+		return Fate{Status: j.Status, Detail: j.Reason, Journal: j}, nil
 	}
 	if d.supp != nil {
 		if detail := suppressed(d.supp, recipients); detail != "" {
@@ -80,12 +93,12 @@ func (d *Decider) decideSent(key string, recipients []string) Fate {
 				// stays, and the ones it still owes are held back.
 				j.Send, j.Status = false, sendpool.StatusSent
 				j.Reason = fmt.Sprintf("delivered to some recipients before; not sent to %s, which it still owes, since %s", strings.Join(j.Owed, ", "), detail)
-				return Fate{Status: j.Status, Detail: j.Reason, Journal: j}
+				return Fate{Status: j.Status, Detail: j.Reason, Journal: j}, nil
 			}
-			return Fate{Status: sendpool.StatusSuppressed, Detail: detail}
+			return Fate{Status: sendpool.StatusSuppressed, Detail: detail}, nil
 		}
 	}
-	return Fate{Send: true, Journal: j}
+	return Fate{Send: true, Journal: j}, nil
 }
 
 // suppressed says which of the envelope recipients the suppression list

@@ -39,8 +39,8 @@ func (g *bounceGuard) add(r sendpool.Result) error {
 	if g.limit <= 0 || g.stopped || r.Attempts == 0 {
 		return nil
 	}
-	e := g.state.Entry(r.Key)
-	known := e != nil && (e.Attempts > 0 || e.Result != nil) // counted from the journal already
+	e, ok := g.state.Brief(r.Key)
+	known := ok && (e.Attempts > 0 || e.Delivered) // counted from the journal already
 	wasRefused := known && e.Status == sendpool.StatusFailed
 	if !known {
 		g.attempted++

@@ -96,7 +96,11 @@ func (pl *Plan) fromSpool(ctx context.Context, gen *spool.Generation) error {
 		if r.Kind == spool.KindInvalid {
 			problem = &rowProblem{detail: r.Detail}
 		}
-		pl.account(r, pl.judge(r), problem)
+		v, err := pl.judge(r, true)
+		if err != nil {
+			return err
+		}
+		pl.account(r, v, problem)
 		return nil
 	})
 }
@@ -122,7 +126,11 @@ func (pl *Plan) render(ctx context.Context, in *Inputs, digest string, opts *Opt
 				inputs.Attachments[a.Path] = a.SHA256
 			}
 		}
-		pl.account(r, pl.judge(r), problem)
+		v, err := pl.judge(r, true)
+		if err != nil {
+			return err
+		}
+		pl.account(r, v, problem)
 		return nil
 	})
 	if err != nil {

@@ -31,7 +31,10 @@ func (pl *Plan) Seed(ctx context.Context, rep *report.Reporter, rec *journal.Rec
 	defer rd.Close()
 	toSend := 0
 	return rd.ScanRows(ctx, func(r spool.Row) error {
-		v := pl.judge(r)
+		v, err := pl.judge(r, false)
+		if err != nil {
+			return err
+		}
 		if v.send {
 			if toSend++; hold.Detail != "" && toSend > hold.After {
 				v.line.Detail = hold.Detail

@@ -89,24 +89,39 @@ func (pl *Plan) startCopies(ctx context.Context, stateDir string, cfg *SentCopie
 		return nil, err
 	}
 	c := &copier{cfg: *cfg, finder: finder, gen: pl.Spool, cur: cur, wake: make(chan struct{}, 1), stopped: make(chan struct{})}
-	c.owed(pl.decider.state)
+	if err := c.owed(pl.decider.state); err != nil {
+		cur.Close()
+		finder.Close()
+		return nil, err
+	}
 	go c.run(ctx)
 	return c, nil
 }
 
 // owed queues the copies earlier runs owe: those begun first (with
 // sent_copies: one, a copy begun is the one), then the others.
-func (c *copier) owed(state *journal.State) {
+func (c *copier) owed(state *journal.State) error {
 	c.taken = c.cfg.One && state.Copies() > 0
-	entries := state.Entries()
-	for _, begun := range []bool{true, false} {
-		for _, e := range entries {
-			st := state.CopyOf(e.MessageID)
-			if e.Status == sendpool.StatusSent && e.Result != nil && st != journal.CopyDone && (st == journal.CopyBegun) == begun {
-				c.push(copyJob{row: e.Row, key: e.Key, messageID: e.MessageID, hash: e.Hash, date: e.Result.Finished, begun: begun})
-			}
+	var others []copyJob
+	for e, err := range state.All() {
+		if err != nil {
+			return err
+		}
+		st := state.CopyOf(e.MessageID)
+		if e.Status != sendpool.StatusSent || e.Result == nil || st == journal.CopyDone {
+			continue
+		}
+		j := copyJob{row: e.Row, key: e.Key, messageID: e.MessageID, hash: e.Hash, date: e.Result.Finished, begun: st == journal.CopyBegun}
+		if j.begun {
+			c.push(j)
+		} else {
+			others = append(others, j)
 		}
 	}
+	for _, j := range others {
+		c.push(j)
+	}
+	return nil
 }
 
 // add queues the copy of a delivered message.

@@ -24,28 +24,32 @@ type verdict struct {
 // judge decides r from what the spool holds of it, what the journal says
 // and the suppression list. The preflight and Seed both ask it, and get
 // the same answer: nothing it reads changes while the send holds the lock.
-func (pl *Plan) judge(r spool.Row) verdict {
+// With brief (the preflight's count), the line of a row an earlier run
+// settled has no detail, which spares reading the journal back.
+func (pl *Plan) judge(r spool.Row, brief bool) (verdict, error) {
 	line := report.Row{Recipient: report.Recipient{Row: r.Row, Key: r.Key, To: r.To}, MessageID: r.MessageID}
 	switch r.Kind {
 	case spool.KindInvalid:
 		line.MessageID, line.Status, line.Detail = "", sendpool.StatusInvalid, r.Detail
-		return verdict{line: line}
+		return verdict{line: line}, nil
 	case spool.KindDuplicate:
 		line.MessageID, line.Status, line.Detail = "", sendpool.StatusDuplicate, r.Detail
-		return verdict{line: line}
+		return verdict{line: line}, nil
 	}
-	f := pl.decider.decideSent(r.Key, r.Recipients)
+	f, err := pl.decider.decideSent(r.Key, r.Recipients, brief)
 	switch {
+	case err != nil:
+		return verdict{}, err
 	case f.Status == sendpool.StatusSuppressed:
 		line.Status, line.Detail = f.Status, f.Detail
-		return verdict{line: line}
+		return verdict{line: line}, nil
 	case !f.Send:
-		return done(line, f.Journal)
+		return done(line, f.Journal), nil
 	case len(f.Journal.Owed) > 0:
-		return owedVerdict(line, f.Journal, r.Recipients)
+		return owedVerdict(line, f.Journal, r.Recipients), nil
 	}
 	line.Status = sendpool.StatusNotAttempted // until the pool says otherwise
-	return verdict{send: true, line: line}
+	return verdict{send: true, line: line}, nil
 }
 
 // done is the verdict on a row the journal says needs no sending. The

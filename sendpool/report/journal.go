@@ -25,104 +25,129 @@ func FromJournal(r journal.Result) Row {
 }
 
 // Rebuild makes the report of campaign c from what its journal says (state)
-// and its sheet as it is now, at any time, also while a send is running.
-// The journal's lines carry the row numbers of their runs; the sheet may
-// have changed since (rows inserted or moved). Keyed lines are matched to
-// the sheet by key and take the row their key has now; rows whose key the
-// journal does not know are not attempted. Duplicates are decided again
-// from the sheet as it is (journal.Deduper). A line without a key (a row
-// that was invalid before it had one) stands only while that row still
-// has no key. describe formats a row problem of the sheet for the report.
-func Rebuild(ctx context.Context, c *campaign.Campaign, state *journal.State, describe func(error) string) ([]Row, error) {
-	b := newRebuild(state)
+// and its sheet as it is now, at any time, also while a send is running,
+// and adds its lines to rep. The journal's lines carry the row numbers of
+// their runs; the sheet may have changed since (rows inserted or moved).
+// Keyed lines are matched to the sheet by key and take the row their key
+// has now; rows whose key the journal does not know are not attempted.
+// Duplicates are decided again from the sheet as it is (journal.Deduper).
+// A line without a key (a row that was invalid before it had one) stands
+// only while that row still has no key. Recipients the sheet no longer
+// has keep their lines, at the rows they had, beside the sheet's
+// (Reporter.AddBeside). describe formats a row problem of the sheet for
+// the report.
+//
+// It reads the sheet once and each recipient's lines back from the
+// journal as it comes to them: what it keeps is the sheet's keys' hashes
+// (journal.Deduper) and the journal's rows without a key.
+func Rebuild(ctx context.Context, c *campaign.Campaign, state *journal.State, describe func(error) string, rep *Reporter) error {
+	b := &rebuild{state: state, rep: rep, describe: describe, keyless: map[int]journal.Result{}, dupes: journal.NewDeduper()}
+	facts, err := state.RowFacts()
+	if err != nil {
+		return err
+	}
+	for _, r := range facts {
+		if r.NormKey == "" && r.Status != sendpool.StatusDuplicate {
+			b.keyless[r.Row] = r
+		}
+	}
+	if err := b.sheet(ctx, c); err != nil {
+		return err
+	}
+	return b.others()
+}
+
+// rebuild is the state of Rebuild.
+type rebuild struct {
+	state    *journal.State
+	rep      *Reporter
+	describe func(error) string
+	keyless  map[int]journal.Result // the journal's lines without a key, by row
+	dupes    *journal.Deduper
+}
+
+// sheet places every row of the sheet.
+func (b *rebuild) sheet(ctx context.Context, c *campaign.Campaign) error {
 	sheet, err := campaign.OpenSheet(ctx, c.Recipients)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer sheet.Close()
-	dupes := journal.NewDeduper()
 	for {
 		row, err := sheet.Next(ctx)
 		if errors.Is(err, io.EOF) {
-			break
+			return nil
 		}
 		var re *campaign.RowError
 		if errors.As(err, &re) {
-			b.invalid(re.Row, describe(err))
-			continue
+			err = b.invalid(re.Row, b.describe(err))
+		} else if err == nil {
+			err = b.sheetRow(row.Number, row.Values[c.Recipients.Key])
 		}
 		if err != nil {
-			return nil, err
+			return err
 		}
-		b.sheetRow(row.Number, row.Values[c.Recipients.Key], dupes)
 	}
-	return b.rows(), nil
-}
-
-// rebuild is the state of Rebuild: the journal's lines, indexed by key and
-// by row for those without a key.
-type rebuild struct {
-	lines   []Row
-	byKey   map[string]int // normalized key → index in lines
-	keyless map[int]int    // row → index in lines
-	dropped map[int]bool   // indexes in lines to leave out
-}
-
-func newRebuild(state *journal.State) *rebuild {
-	b := &rebuild{lines: []Row{}, byKey: map[string]int{}, keyless: map[int]int{}, dropped: map[int]bool{}}
-	for _, r := range state.Report() {
-		switch {
-		case r.Status == sendpool.StatusDuplicate:
-			continue
-		case r.NormKey != "":
-			b.byKey[r.NormKey] = len(b.lines)
-		default:
-			b.keyless[r.Row] = len(b.lines)
-		}
-		b.lines = append(b.lines, FromJournal(r))
-	}
-	return b
 }
 
 // invalid adds a row of the sheet that has a problem, unless the journal
-// has a line for it already.
-func (b *rebuild) invalid(row int, detail string) {
-	if _, ok := b.keyless[row]; !ok {
-		b.lines = append(b.lines, Row{Recipient: Recipient{Row: row}, Status: sendpool.StatusInvalid, Detail: detail})
+// has a line for it already (added by others).
+func (b *rebuild) invalid(row int, detail string) error {
+	if _, ok := b.keyless[row]; ok {
+		return nil
 	}
+	return b.rep.AddRow(Row{Recipient: Recipient{Row: row}, Status: sendpool.StatusInvalid, Detail: detail})
 }
 
 // sheetRow places a row of the sheet: a duplicate, the journal's line for
 // its key (moved to the row's number now), or a row not attempted.
-func (b *rebuild) sheetRow(number int, key string, dupes *journal.Deduper) {
+func (b *rebuild) sheetRow(number int, key string) error {
 	norm := journal.NormalizeKey(key)
-	if i, ok := b.keyless[number]; ok {
+	if _, ok := b.keyless[number]; ok {
 		if norm == "" {
-			return // the journal's own line for this row stands
+			return nil // the journal's own line for this row stands
 		}
-		b.dropped[i] = true // that line was another row's
+		delete(b.keyless, number) // that line was another row's
 	}
-	if detail, dup := dupes.Check(number, key); dup {
-		b.lines = append(b.lines, Row{Recipient: Recipient{Row: number, Key: key}, Status: sendpool.StatusDuplicate, Detail: detail})
-		return
+	if detail, dup := b.dupes.Check(number, key); dup {
+		return b.rep.AddRow(Row{Recipient: Recipient{Row: number, Key: key}, Status: sendpool.StatusDuplicate, Detail: detail})
 	}
-	if i, ok := b.byKey[norm]; ok && norm != "" {
-		b.lines[i].Row = number
-		return
+	if norm != "" {
+		e, err := b.state.Entry(key)
+		if err != nil {
+			return err
+		}
+		if e != nil {
+			if r, ok := e.ReportLine(); ok {
+				line := FromJournal(r)
+				line.Row = number
+				return b.rep.AddRow(line)
+			}
+		}
 	}
-	b.lines = append(b.lines, Row{Recipient: Recipient{Row: number, Key: key}, Status: sendpool.StatusNotAttempted, Detail: "not tried yet: no send has reached this row"})
+	return b.rep.AddRow(Row{Recipient: Recipient{Row: number, Key: key}, Status: sendpool.StatusNotAttempted, Detail: "not tried yet: no send has reached this row"})
 }
 
-// rows returns the lines that stand.
-func (b *rebuild) rows() []Row {
-	if len(b.dropped) == 0 {
-		return b.lines
-	}
-	kept := b.lines[:0]
-	for i, r := range b.lines {
-		if !b.dropped[i] {
-			kept = append(kept, r)
+// others adds the journal's lines the sheet has no row for: recipients no
+// longer in it, and lines without a key that still stand.
+func (b *rebuild) others() error {
+	for e, err := range b.state.All() {
+		if err != nil {
+			return err
+		}
+		if b.dupes.Has(e.NormKey) {
+			continue
+		}
+		if r, ok := e.ReportLine(); ok {
+			if err := b.rep.AddBeside(FromJournal(r)); err != nil {
+				return err
+			}
 		}
 	}
-	return kept
+	for _, r := range b.keyless {
+		if err := b.rep.AddBeside(FromJournal(r)); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -156,7 +156,7 @@ func pageFixture(t *testing.T) ([]Row, string) {
 		t.Fatal(err)
 	}
 	var rows []Row
-	for _, r := range state.Report() {
+	for _, r := range reportOf(t, state) {
 		rows = append(rows, FromJournal(r))
 	}
 	rows = append(rows, Row{Recipient: Recipient{Row: 10}, Status: sendpool.StatusInvalid, Detail: "no address"})

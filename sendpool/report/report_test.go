@@ -3,6 +3,7 @@ package report_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -150,6 +151,56 @@ func TestReporterRewritesAsItGoes(t *testing.T) {
 	s := rep.Summary()
 	if s.Total != 3 || s.Sent != 2 || s.Failed != 1 || s.OK() {
 		t.Errorf("summary %+v", s)
+	}
+}
+
+// TestReporterLinesBeside: a line added beside a row stands with the row's
+// own (listed before it), and is not replaced by later lines for the row;
+// a Reporter with a log of its own leaves the shared log's name alone and
+// removes its own on Close.
+func TestReporterLinesBeside(t *testing.T) {
+	dir := t.TempDir()
+	shared := filepath.Join(dir, ".report.log")
+	if err := os.WriteFile(shared, []byte("a running send's"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := report.NewReporter(dir, report.ReporterOptions{OwnLog: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := func(row int, key string, st sendpool.Status) report.Row {
+		return report.Row{Recipient: report.Recipient{Row: row, Key: key}, Status: st}
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(rep.AddRow(line(2, "ann@example.org", sendpool.StatusSent)))
+	must(rep.AddRow(line(3, "cat@example.org", sendpool.StatusNotAttempted)))
+	must(rep.AddRow(line(3, "cat@example.org", sendpool.StatusSent))) // replaces
+	must(rep.AddBeside(line(9, "gone@example.org", sendpool.StatusSent)))
+	must(rep.AddBeside(line(3, "bob@example.org", sendpool.StatusFailed)))
+	must(rep.AddBeside(line(1, "zed@example.org", sendpool.StatusSent)))
+	must(rep.Flush())
+	var got []string
+	for _, r := range spReadReport(t, dir) {
+		got = append(got, fmt.Sprintf("%d %s %s", r.Row, r.Key, r.Status))
+	}
+	want := "1 zed@example.org sent|2 ann@example.org sent|3 bob@example.org failed|3 cat@example.org sent|9 gone@example.org sent"
+	if strings.Join(got, "|") != want {
+		t.Errorf("report rows %q, want %q", strings.Join(got, "|"), want)
+	}
+	if s := rep.Summary(); s.Total != 5 {
+		t.Errorf("summary of %d rows, want 5", s.Total)
+	}
+	must(rep.Close())
+	if b, err := os.ReadFile(shared); err != nil || string(b) != "a running send's" {
+		t.Errorf("the shared log: %q, %v", b, err)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, ".report.log-*")); len(left) != 0 {
+		t.Errorf("left behind: %v", left)
 	}
 }
 

@@ -2,11 +2,13 @@ package report
 
 import (
 	"bufio"
+	"cmp"
 	"errors"
 	"fmt"
 	"iter"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -24,6 +26,10 @@ type ReporterOptions struct {
 	Interval time.Duration
 	// Clock is the time source; nil means the system clock.
 	Clock sendpool.Clock
+	// OwnLog gives the log a name of its own (os.CreateTemp) instead of
+	// logFile: for a reporter that may run beside a send's in the same
+	// folder (tidings report).
+	OwnLog bool
 }
 
 // logFile is where a Reporter keeps the lines it was given until Close:
@@ -55,9 +61,12 @@ type Reporter struct {
 	logSize int64
 	rec     []byte   // the record being appended
 	at      rowIndex // row → offset+1 of its latest line in the log; 0: none
-	zero    []Row    // lines without a row number, in order
-	dirty   int
-	last    time.Time
+	beside  []besideLine
+	// unsorted is true when beside is not in row order.
+	unsorted bool
+	zero     []Row // lines without a row number, in order
+	dirty    int
+	last     time.Time
 	// cost is how long the last rewrite took.
 	cost time.Duration
 	sum  Summary // of the last rewrite
@@ -81,8 +90,13 @@ func NewReporter(dir string, opts ReporterOptions) (*Reporter, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("report: report folder: %w", err)
 	}
-	path := filepath.Join(dir, logFile)
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_RDWR, 0o600)
+	var f *os.File
+	var err error
+	if opts.OwnLog {
+		f, err = os.CreateTemp(dir, logFile+"-*")
+	} else {
+		f, err = os.OpenFile(filepath.Join(dir, logFile), os.O_CREATE|os.O_TRUNC|os.O_RDWR, 0o600)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
@@ -125,14 +139,54 @@ func (r *Reporter) append(row Row) error {
 		r.zero = append(r.zero, row)
 		return nil
 	}
-	r.rec = appendLogRecord(r.rec[:0], &row)
+	at, err := r.write(&row)
+	if err != nil {
+		return err // the row keeps its earlier line
+	}
+	r.at.set(row.Row, at+1)
+	return nil
+}
+
+// write appends row to the log and returns where it starts; r.mu is held.
+func (r *Reporter) write(row *Row) (int64, error) {
+	r.rec = appendLogRecord(r.rec[:0], row)
 	at := r.logSize
 	n, err := r.logBuf.Write(r.rec)
 	r.logSize += int64(n)
 	if err != nil {
-		return fmt.Errorf("report: %w", err) // the row keeps its earlier line
+		return 0, fmt.Errorf("report: %w", err)
 	}
-	r.at.set(row.Row, at+1)
+	return at, nil
+}
+
+// besideLine is a line added with AddBeside: its row and where it is in
+// the log.
+type besideLine struct {
+	row int
+	at  int64
+}
+
+// AddBeside records a report line that stands beside its row's own line
+// instead of replacing it: a recipient the journal has at a row number the
+// sheet now gives someone else (tidings report after the sheet was
+// edited). The files list it before the row's own line. It keeps 16 bytes
+// of each such line in memory.
+func (r *Reporter) AddBeside(row Row) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if row.Row <= 0 {
+		r.zero = append(r.zero, row)
+		return nil
+	}
+	at, err := r.write(&row)
+	if err != nil {
+		return err
+	}
+	if n := len(r.beside); n > 0 && r.beside[n-1].row > row.Row {
+		r.unsorted = true
+	}
+	r.beside = append(r.beside, besideLine{row: row.Row, at: at})
+	r.dirty++
 	return nil
 }
 
@@ -183,21 +237,43 @@ func (r *Reporter) each(fn func(Row) error) (Summary, error) {
 			return sum, err
 		}
 	}
+	if r.unsorted {
+		slices.SortStableFunc(r.beside, func(a, b besideLine) int { return cmp.Compare(a.row, b.row) })
+		r.unsorted = false
+	}
 	win := logWindow{f: r.log, size: r.logSize}
-	for row, at := range r.at.all() {
-		if at == 0 {
-			continue
-		}
-		line, err := win.record(at - 1)
+	give := func(row int, at int64) error {
+		line, err := win.record(at)
 		if err != nil {
-			return sum, err
+			return err
 		}
 		if line.Status == sendpool.StatusNotAttempted && line.Detail == "" {
 			line.Detail = r.notTried
 		}
 		sum.add(line)
 		if err := fn(line); err != nil {
-			return sum, fmt.Errorf("report: row %d: %w", row, err)
+			return fmt.Errorf("report: row %d: %w", row, err)
+		}
+		return nil
+	}
+	beside := r.beside
+	for row, at := range r.at.all() {
+		for len(beside) > 0 && beside[0].row <= row {
+			if err := give(beside[0].row, beside[0].at); err != nil {
+				return sum, err
+			}
+			beside = beside[1:]
+		}
+		if at == 0 {
+			continue
+		}
+		if err := give(row, at-1); err != nil {
+			return sum, err
+		}
+	}
+	for _, b := range beside {
+		if err := give(b.row, b.at); err != nil {
+			return sum, err
 		}
 	}
 	return sum, nil

@@ -1,0 +1,299 @@
+package journal
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"os"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tidings/tidings/sendpool"
+)
+
+// TestStateKeepsLittlePerKey: a State holds a slot of each key, not its
+// records: reading a journal of 20,000 sent messages keeps well under 200
+// bytes a key live (whole records took about 1,800).
+func TestStateKeepsLittlePerKey(t *testing.T) {
+	const n = 20_000
+	dir := t.TempDir()
+	writeSent(t, dir, n)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	s := load(t, dir)
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	perKey := (int64(after.HeapAlloc) - int64(before.HeapAlloc)) / n
+	t.Logf("%d bytes a key live after Load", perKey)
+	if perKey > 200 {
+		t.Errorf("the State keeps %d bytes a key, want at most 200", perKey)
+	}
+	// And it still knows each one.
+	for _, i := range []int{0, n / 2, n - 1} {
+		r := benchResult(i)
+		e := entryOf(t, s, r.Key)
+		if e == nil || e.Status != sendpool.StatusSent || e.MessageID != r.MessageID || e.Result.Detail != r.Detail || e.LastAttempt.To != r.Key {
+			t.Errorf("key %d: %+v", i, e)
+		}
+	}
+	s.Close()
+}
+
+// TestEntryReadBack: an Entry read back from a key's latest lines is what
+// reading every line gives: the key and row as last written, the last To
+// written, the message of the last hand-over (or the one delivered).
+func TestEntryReadBack(t *testing.T) {
+	const k = "ann@example.org"
+	a1 := att(2, "Ann@Example.org")
+	a1.To, a1.MessageID, a1.Hash = "Ann <ann@example.org>", "a@test", "ha"
+	d1 := res(2, "Ann@Example.org", sendpool.StatusDeferred)
+	d1.MessageID, d1.Hash = "a@test", "ha"
+	a2 := att(3, "ann@EXAMPLE.org")
+	a2.MessageID, a2.Hash = "b@test", "hb"
+	s2 := res(3, "ann@EXAMPLE.org", sendpool.StatusSent)
+	s2.MessageID, s2.Hash = "", "" // a result that names no message
+	owedRes := res(2, k, sendpool.StatusDeferred)
+	owedRes.MessageID, owedRes.Hash, owedRes.Owed = "o@test", "ho", []string{"cc@example.org"}
+	owedTry := att(2, k)
+	owedTry.MessageID, owedTry.Hash = "o2@test", "ho2"
+	owedDone := res(2, k, sendpool.StatusSent)
+	owedDone.MessageID = "o2@test"
+	tests := []struct {
+		name                     string
+		runs                     [][]any
+		key, to, msgID, hash     string
+		row, attempts            int
+		status                   sendpool.Status
+		owed                     string
+		resultStatus, noteStatus sendpool.Status
+	}{
+		{name: "deferred, then sent from another row", runs: [][]any{{a1, d1}, {a2, s2}},
+			key: "ann@EXAMPLE.org", msgID: "b@test", hash: "hb", row: 3, attempts: 2, // the lines kept name no To
+			status: sendpool.StatusSent, resultStatus: sendpool.StatusSent, noteStatus: NoStatus},
+		{name: "To from an earlier line kept", runs: [][]any{{a1}, {a2, s2}},
+			key: "ann@EXAMPLE.org", msgID: "b@test", hash: "hb", row: 3, attempts: 2,
+			status: sendpool.StatusSent, resultStatus: sendpool.StatusSent, noteStatus: NoStatus},
+		{name: "sent, then suppressed", runs: [][]any{{a1, res(2, k, sendpool.StatusSent)}, {res(7, " ANN@example.org", sendpool.StatusSuppressed)}},
+			key: " ANN@example.org", to: "Ann <ann@example.org>", msgID: "m2@test", hash: "ha", row: 7, attempts: 1,
+			status: sendpool.StatusSent, resultStatus: sendpool.StatusSent, noteStatus: sendpool.StatusSuppressed},
+		{name: "partly delivered, then the owed sent", runs: [][]any{{att(2, k), owedRes}, {owedTry, owedDone}},
+			key: k, msgID: "o@test", hash: "ho", row: 2, attempts: 2,
+			status: sendpool.StatusSent, resultStatus: sendpool.StatusSent, noteStatus: NoStatus},
+		{name: "partly delivered, the owed pending", runs: [][]any{{att(2, k), owedRes}, {owedTry}},
+			key: k, msgID: "o@test", hash: "ho", row: 2, attempts: 2, owed: "cc@example.org",
+			status: sendpool.StatusSent, resultStatus: sendpool.StatusSent, noteStatus: NoStatus},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			for i, recs := range tt.runs {
+				writeRun(t, dir, Run{PID: i + 1, Started: t0.Add(time.Duration(i) * time.Hour)}, recs...)
+			}
+			s := load(t, dir)
+			defer s.Close()
+			e := entryOf(t, s, k)
+			got := []any{e.NormKey, e.Key, e.To, e.MessageID, e.Hash, e.Row, e.Attempts, e.Status, strings.Join(e.Owed, ",")}
+			want := []any{k, tt.key, tt.to, tt.msgID, tt.hash, tt.row, tt.attempts, tt.status, tt.owed}
+			for i := range got {
+				if got[i] != want[i] {
+					t.Errorf("entry %v, want %v", got, want)
+					break
+				}
+			}
+			if st := statusOf(e.Result); st != tt.resultStatus {
+				t.Errorf("Result status %v, want %v", st, tt.resultStatus)
+			}
+			if st := statusOf(e.Note); st != tt.noteStatus {
+				t.Errorf("Note status %v, want %v", st, tt.noteStatus)
+			}
+			if b, ok := s.Brief(" " + strings.ToUpper(k)); !ok || b.Row != e.Row || b.Status != e.Status || b.Attempts != e.Attempts || !b.Delivered {
+				t.Errorf("Brief %+v, %v; entry %+v", b, ok, e)
+			}
+		})
+	}
+}
+
+func statusOf(r *Result) sendpool.Status {
+	if r == nil {
+		return NoStatus
+	}
+	return r.Status
+}
+
+// TestJournalChangedUnderState: a State reads lines back from the journal
+// Load read; when the file was cut or replaced since, Entry, Decide and
+// Report say so instead of giving another key's lines.
+func TestJournalChangedUnderState(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		change func(path string) error
+	}{
+		{"cut", func(path string) error { return os.Truncate(path, 60) }},
+		{"replaced", func(path string) error {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			// Same length, other keys: every line names bob.
+			b = []byte(strings.ReplaceAll(string(b), "ann@example.org", "bob@example.org"))
+			tmp := path + ".new"
+			if err := os.WriteFile(tmp, b, 0o600); err != nil {
+				return err
+			}
+			return os.Rename(tmp, path) // a new file; the State's is the old one
+		}},
+		{"rewritten in place", func(path string) error {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			return os.WriteFile(path, []byte(strings.ReplaceAll(string(b), "ann@example.org", "bob@example.org")), 0o600)
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeRun(t, dir, Run{Started: t0}, att(2, "ann@example.org"), res(2, "ann@example.org", sendpool.StatusSent))
+			s := load(t, dir)
+			defer s.Close()
+			if err := tt.change(s.Path); err != nil {
+				t.Fatal(err)
+			}
+			_, err := s.Entry("ann@example.org")
+			if tt.name == "replaced" {
+				// The open file is the one Load read: it still reads.
+				if err != nil {
+					t.Errorf("Entry after the file was replaced: %v", err)
+				}
+				return
+			}
+			if err == nil || !errors.Is(err, errChanged) && !strings.Contains(err.Error(), s.Path) {
+				t.Errorf("Entry: %v, want an error naming %s", err, s.Path)
+			}
+			if _, err := s.Decide("ann@example.org", Policy{}); err == nil {
+				t.Error("Decide: no error")
+			}
+			for _, err := range s.Report() {
+				if err == nil {
+					t.Error("Report: no error")
+				}
+			}
+			if _, err := s.Decide("new@example.org", Policy{}); err != nil {
+				t.Errorf("Decide for a key the journal never had: %v", err)
+			}
+		})
+	}
+}
+
+// TestStateClosed: a closed State still answers from memory (Brief,
+// Outcomes, Quota) and says it cannot read lines back.
+func TestStateClosed(t *testing.T) {
+	dir := t.TempDir()
+	writeRun(t, dir, Run{Started: t0}, att(2, "ann@example.org"), res(2, "ann@example.org", sendpool.StatusSent))
+	s, err := Load(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if b, ok := s.Brief("ann@example.org"); !ok || b.Status != sendpool.StatusSent {
+		t.Errorf("Brief after Close: %+v, %v", b, ok)
+	}
+	if a, r := s.Outcomes(); a != 1 || r != 0 {
+		t.Errorf("Outcomes after Close: %d, %d", a, r)
+	}
+	if _, err := s.Entry("ann@example.org"); err == nil {
+		t.Error("Entry after Close: no error")
+	}
+}
+
+// TestReadBackInAnyOrder: lines read back through the window are the
+// right ones whatever the order keys are asked in (by row, backwards,
+// at random, from several goroutines), and a line longer than the window
+// is read whole.
+func TestReadBackInAnyOrder(t *testing.T) {
+	const n = 5_000
+	dir := t.TempDir()
+	writeSent(t, dir, n)
+	long := res(n+2, "long@example.org", sendpool.StatusFailed)
+	long.Detail = strings.Repeat("x", windowSize+windowBack)
+	writeRun(t, dir, Run{Started: t0}, att(n+2, "long@example.org"), long, att(n+3, "last@example.org"))
+	s := load(t, dir)
+	defer s.Close()
+	check := func(t *testing.T, i int) {
+		r := benchResult(i)
+		e, err := s.Entry(r.Key)
+		if err != nil || e == nil || e.MessageID != r.MessageID || e.LastAttempt.MessageID != r.MessageID || e.Result.Detail != r.Detail {
+			t.Errorf("key %d: %+v, %v", i, e, err)
+		}
+	}
+	orders := map[string][]int{"rows": make([]int, n), "backwards": make([]int, n), "random": rand.Perm(n)}
+	for i := range n {
+		orders["rows"][i], orders["backwards"][i] = i, n-1-i
+	}
+	for name, order := range orders {
+		t.Run(name, func(t *testing.T) {
+			for _, i := range order {
+				check(t, i)
+			}
+		})
+	}
+	t.Run("concurrent", func(t *testing.T) {
+		var wg sync.WaitGroup
+		for g := range 4 {
+			wg.Go(func() {
+				for i := g; i < n; i += 4 {
+					check(t, i)
+				}
+			})
+		}
+		wg.Wait()
+	})
+	if e := entryOf(t, s, "long@example.org"); e.Result.Detail != long.Detail {
+		t.Errorf("the long line read back is %d bytes of detail, want %d", len(e.Result.Detail), len(long.Detail))
+	}
+	if e := entryOf(t, s, "last@example.org"); e == nil || e.Status != sendpool.StatusUnknown || e.LastAttempt == nil {
+		t.Errorf("the last line: %+v", e)
+	}
+}
+
+// TestLookup: a Lookup finds an entry by the strings derived from it, the
+// later entry (by row) when two name one, and nothing for other strings.
+func TestLookup(t *testing.T) {
+	dir := t.TempDir()
+	a := att(2, "ann@example.org")
+	a.MessageID = "one@test"
+	sent := res(2, "ann@example.org", sendpool.StatusSent)
+	sent.MessageID = "one@test"
+	b := att(3, "bob@example.org")
+	b.MessageID = "two@test"
+	writeRun(t, dir, Run{Started: t0}, a, sent, b, res(9, "cid@example.org", sendpool.StatusSuppressed))
+	s := load(t, dir)
+	defer s.Close()
+	l, err := s.NewLookups(
+		func(e *Entry) []string { return []string{e.MessageID} },
+		func(e *Entry) []string { return []string{"all", e.NormKey} },
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		l        *Lookup
+		name, to string
+	}{{l[0], "one@test", "ann@example.org"}, {l[0], "two@test", "bob@example.org"}, {l[0], "m9@test", ""},
+		{l[1], "all", "cid@example.org"}, {l[1], "bob@example.org", "bob@example.org"}, {l[1], "one@test", ""}} {
+		e, err := tt.l.Find(tt.name)
+		switch {
+		case err != nil:
+			t.Errorf("Find(%q): %v", tt.name, err)
+		case tt.to == "" && e != nil:
+			t.Errorf("Find(%q) = %s, want none", tt.name, e.NormKey)
+		case tt.to != "" && (e == nil || e.NormKey != tt.to):
+			t.Errorf("Find(%q) = %+v, want %s", tt.name, e, tt.to)
+		}
+	}
+}

@@ -1,0 +1,191 @@
+package journal
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/tidings/tidings/sendpool"
+)
+
+// Policy is the resume policy of a send run.
+type Policy struct {
+	// RetryFailed sends again to recipients that failed permanently.
+	RetryFailed bool
+	// ResendUnknown sends again to recipients whose delivery is unknown;
+	// they may get the message twice.
+	ResendUnknown bool
+}
+
+// Decision is what a resumed run does with one recipient.
+type Decision struct {
+	// Send is true when the recipient is to be sent now.
+	Send bool
+	// Status is the status a skipped recipient keeps (sent, failed,
+	// unknown); NoStatus when Send.
+	Status sendpool.Status
+	// Reason explains the decision for the user.
+	Reason string
+	// Entry is the journal's knowledge of the recipient; nil when new.
+	Entry *Entry
+	// Owed, when Send, lists the only envelope recipients to send to: the
+	// message reached the others already (Result.Owed).
+	Owed []string
+
+	owedStatus sendpool.Status // where the owed recipients stand (State.owedStatus); NoStatus when none
+}
+
+// Decide applies p to key (normalized here): recipients already sent are
+// skipped; failed ones are skipped unless p.RetryFailed; temporary failures
+// and messages never handed over are sent; unknown ones are skipped unless
+// p.ResendUnknown; keys the journal has no delivery for (new rows, rows that
+// were invalid, duplicate or suppressed before) are sent. Preflight checks
+// (invalid, duplicate, suppressed) come before Decide and are not its job.
+// It reads the key's lines back from the journal for the Entry and the
+// Reason when it knows the key; an error says the journal cannot be read
+// or changed since Load.
+func (s *State) Decide(key string, p Policy) (Decision, error) {
+	i, ok := s.lookup(key)
+	if !ok {
+		return Decision{Send: true, Status: NoStatus, Reason: "new"}, nil
+	}
+	d := s.settle(s.keys.at(i), p)
+	e, err := s.entryAt(i)
+	if err != nil {
+		return Decision{}, err
+	}
+	d.Entry, d.Reason = e, e.reason(d)
+	return d, nil
+}
+
+// Settle is Decide from what the State holds in memory: Send, Status and
+// Owed as Decide gives them, without the Entry and the Reason (but for
+// "new"), so without reading the journal.
+func (s *State) Settle(key string, p Policy) Decision {
+	i, ok := s.lookup(key)
+	if !ok {
+		return Decision{Send: true, Status: NoStatus, Reason: "new"}
+	}
+	return s.settle(s.keys.at(i), p)
+}
+
+// settle applies p to the slot k.
+func (s *State) settle(k *slot, p Policy) Decision {
+	st := k.deliveryStatus()
+	if m := s.moreOf(k); st == sendpool.StatusSent && m != nil && len(m.owed) > 0 {
+		return settleOwed(s.owedStatus(k), m.owed, p)
+	}
+	d := Decision{Status: NoStatus, owedStatus: NoStatus}
+	switch st {
+	case sendpool.StatusSent:
+		d.Status = st
+	case sendpool.StatusFailed:
+		d.Send = p.RetryFailed
+	case sendpool.StatusUnknown:
+		d.Send = p.ResendUnknown
+	default:
+		d.Send = true
+	}
+	if !d.Send {
+		d.Status = st
+	}
+	return d
+}
+
+// settleOwed applies p to the recipients a partly delivered message still
+// owes, whose last send stands at st (see State.owedStatus): sent to when
+// nothing is known against them; when the server refused them for good,
+// only with p.RetryFailed; when the last send to them has no final reply,
+// only with p.ResendUnknown. The others never get it again.
+func settleOwed(st sendpool.Status, owed []string, p Policy) Decision {
+	d := Decision{Status: NoStatus, owedStatus: st}
+	switch st {
+	case sendpool.StatusFailed:
+		if d.Send = p.RetryFailed; !d.Send {
+			d.Status = sendpool.StatusSent // delivered to the others
+		}
+	case sendpool.StatusUnknown:
+		if d.Send = p.ResendUnknown; !d.Send {
+			d.Status = sendpool.StatusUnknown
+		}
+	default:
+		d.Send = true
+	}
+	if d.Send {
+		d.Owed = owed
+	}
+	return d
+}
+
+// reason explains d, the decision about e, for the user.
+func (e *Entry) reason(d Decision) string {
+	switch st := e.deliveryStatus(); {
+	case st == sendpool.StatusSent && len(e.Owed) > 0:
+		return e.owedReason(d)
+	case st == sendpool.StatusSent:
+		return "already sent" + e.Result.where()
+	case st == sendpool.StatusFailed && d.Send:
+		return "failed before" + e.Result.where() + "; sending again (--retry-failed)"
+	case st == sendpool.StatusFailed:
+		return "failed permanently" + e.Result.where() + ": " + e.Result.reply() + "; --retry-failed sends it again"
+	case st == sendpool.StatusUnknown:
+		when := ""
+		if a := e.LastAttempt; a != nil {
+			when = " at " + a.Time.UTC().Format(time.RFC3339)
+		}
+		if d.Send {
+			return "unknown (attempted" + when + ", no final reply recorded); sending again (--resend-unknown), the recipient may get it twice"
+		}
+		return "unknown: attempted" + when + " with no final reply recorded, it may have been delivered; --resend-unknown sends it again"
+	case st == sendpool.StatusDeferred:
+		return "retrying after a temporary failure" + e.Result.where() + ": " + e.Result.reply()
+	case st == sendpool.StatusNotAttempted:
+		return "not attempted before"
+	}
+	return "new (no delivery recorded)"
+}
+
+// owedReason is reason for a message delivered to some of its recipients.
+func (e *Entry) owedReason(d Decision) string {
+	owed := strings.Join(e.Owed, ", ")
+	switch d.owedStatus {
+	case sendpool.StatusFailed:
+		if d.Send {
+			return fmt.Sprintf("delivered to some recipients%s; %s refused%s; sending to them again (--retry-failed)", e.Result.where(), owed, e.OwedResult.where())
+		}
+		return fmt.Sprintf("delivered to some recipients%s; refused for good for %s: %s; --retry-failed tries them again", e.Result.where(), owed, e.OwedResult.reply())
+	case sendpool.StatusUnknown:
+		if d.Send {
+			return fmt.Sprintf("delivered to some recipients%s; sending again (--resend-unknown) to %s, whose last send has no final reply: they may get it twice", e.Result.where(), owed)
+		}
+		return fmt.Sprintf("delivered to some recipients%s; the send to %s has no final reply recorded, it may have been delivered; --resend-unknown sends to them again", e.Result.where(), owed)
+	}
+	return fmt.Sprintf("delivered to some recipients%s; sending to the %d the server deferred", e.Result.where(), len(e.Owed))
+}
+
+func (r *Result) where() string {
+	if r == nil || r.Finished.IsZero() {
+		return ""
+	}
+	return " at " + r.Finished.UTC().Format(time.RFC3339)
+}
+
+func (r *Result) reply() string {
+	if r == nil {
+		return ""
+	}
+	var parts []string
+	if r.Code != 0 {
+		parts = append(parts, fmt.Sprint(r.Code))
+	}
+	if r.EnhancedCode != "" {
+		parts = append(parts, r.EnhancedCode)
+	}
+	if r.Detail != "" {
+		parts = append(parts, r.Detail)
+	}
+	if len(parts) == 0 {
+		return "no detail recorded"
+	}
+	return strings.Join(parts, " ")
+}

@@ -1,0 +1,290 @@
+package journal
+
+import (
+	"cmp"
+	"errors"
+	"iter"
+	"slices"
+	"strings"
+
+	"github.com/tidings/tidings/sendpool"
+)
+
+// Entry is the journal's knowledge of one recipient (one normalized key),
+// read back from the journal by State.Entry and State.All.
+type Entry struct {
+	NormKey string
+	// Key, To and Row are as last recorded: To the last one written in
+	// the key's latest attempt, delivery result and decision lines.
+	Key string
+	To  string
+	Row int
+	// Status is where the recipient stands: the delivery outcome when
+	// there was a delivery (sent stays sent; an attempt without a result
+	// is sendpool.StatusUnknown), otherwise the latest decision (invalid,
+	// suppressed, not-attempted).
+	Status sendpool.Status
+	// Pending is true when the last attempt has no result: the message may
+	// or may not have been delivered.
+	Pending bool
+	// Attempts counts body hand-overs (attempt records) across all runs.
+	Attempts int
+	// LastAttempt is the latest attempt record, nil when none.
+	LastAttempt *Attempt
+	// Result is the latest result that ended a delivery (sent, failed,
+	// temporary, unknown, not-attempted after an attempt); when the
+	// recipient was sent it is the sent result. Nil when none.
+	Result *Result
+	// Note is the latest decision record (invalid, suppressed,
+	// not-attempted without an attempt), nil when none.
+	Note *Result
+	// Owed lists the envelope recipients still owed the message after a
+	// partial delivery: the server took it for the others (so the
+	// recipient counts as sent) and deferred these. Later results for the
+	// owed recipients alone update it; nil when nobody is owed.
+	Owed []string
+	// OwedResult is the latest result of a send to the owed recipients
+	// alone (nil before one): failed means they were refused for good,
+	// unknown that its reply was lost.
+	OwedResult *Result
+	// MessageID and Hash identify the last message handed over (or, when
+	// sent, the one delivered).
+	MessageID string
+	Hash      string
+	// Run is the 1-based number of the run of the latest record (index
+	// into State.Runs plus one); 0 when it precedes any run record.
+	Run int
+	// Feedback is the weightiest report that came back about the key (a
+	// bounce, a complaint, an unsubscribe request; see `tidings bounces`),
+	// nil when none.
+	Feedback *Feedback
+
+	delivery sendpool.Status // outcome of the delivery history; NoStatus when none
+}
+
+// deliveryStatus is the outcome of the delivery history alone.
+func (e *Entry) deliveryStatus() sendpool.Status {
+	switch {
+	case e.delivery == sendpool.StatusSent:
+		return sendpool.StatusSent
+	case e.Pending:
+		return sendpool.StatusUnknown
+	}
+	return e.delivery
+}
+
+// Entry returns what the journal knows about key (normalized here), or
+// nil. It reads the key's lines back from the journal.
+func (s *State) Entry(key string) (*Entry, error) {
+	i, ok := s.lookup(key)
+	if !ok {
+		return nil, nil
+	}
+	return s.entryAt(i)
+}
+
+// All yields every recipient the journal knows, by row, then key, reading
+// each one's lines back as it comes (memory stays flat); it stops at the
+// first error, which it yields with a nil Entry.
+func (s *State) All() iter.Seq2[*Entry, error] {
+	return func(yield func(*Entry, error) bool) {
+		stop := errors.New("stop")
+		err := s.each(func(_ int32, e *Entry) error {
+			if !yield(e, nil) {
+				return stop
+			}
+			return nil
+		})
+		if err != nil && err != stop {
+			yield(nil, err)
+		}
+	}
+}
+
+// each calls fn with every slot's number and entry, by row, then key, and
+// returns the first error.
+func (s *State) each(fn func(int32, *Entry) error) error {
+	type numbered struct {
+		i int32
+		e *Entry
+	}
+	order := s.byRow()
+	for len(order) > 0 {
+		n := 1 // the slots of one row: sorted by key once read
+		for n < len(order) && s.keys.at(order[n]).row == s.keys.at(order[0]).row {
+			n++
+		}
+		group := make([]numbered, n)
+		for j, i := range order[:n] {
+			e, err := s.entryAt(i)
+			if err != nil {
+				return err
+			}
+			group[j] = numbered{i, e}
+		}
+		slices.SortFunc(group, func(a, b numbered) int { return strings.Compare(a.e.NormKey, b.e.NormKey) })
+		for _, g := range group {
+			if err := fn(g.i, g.e); err != nil {
+				return err
+			}
+		}
+		order = order[n:]
+	}
+	return nil
+}
+
+// byRow returns the slots' indexes by row.
+func (s *State) byRow() []int32 {
+	order := make([]int32, s.keys.n)
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortStableFunc(order, func(a, b int32) int { return cmp.Compare(s.keys.at(a).row, s.keys.at(b).row) })
+	return order
+}
+
+// Unknown returns the recipients whose delivery is unknown (an attempt with
+// no final reply, or a result saying so), by row: the list the user must
+// decide about.
+func (s *State) Unknown() ([]*Entry, error) {
+	var out []*Entry
+	for e, err := range s.All() {
+		if err != nil {
+			return nil, err
+		}
+		if e.deliveryStatus() == sendpool.StatusUnknown {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// entryAt reads slot i's lines back into an Entry.
+func (s *State) entryAt(i int32) (*Entry, error) {
+	k := s.keys.at(i)
+	e := &Entry{Row: int(k.row), Run: int(k.run), Attempts: int(k.attempts), Pending: k.pending,
+		Status: k.status(), delivery: sendpool.Status(k.delivery)}
+	m := s.moreOf(k)
+	owedAt, feedbackAt := lineRef(0), lineRef(0)
+	if m != nil {
+		e.Owed, owedAt, feedbackAt = m.owed, m.owedResult, m.feedback
+	}
+	var err error
+	if e.LastAttempt, err = s.attemptAt(k.attempt); err != nil {
+		return nil, err
+	}
+	if e.Result, err = s.resultAt(k.result); err != nil {
+		return nil, err
+	}
+	if e.Result != nil && len(e.Result.Owed) > 0 {
+		e.Result.Status = sendpool.StatusSent // see State.result
+	}
+	if e.Note, err = s.resultAt(k.note); err != nil {
+		return nil, err
+	}
+	if e.OwedResult, err = s.resultAt(owedAt); err != nil {
+		return nil, err
+	}
+	if e.Feedback, err = s.feedbackAt(feedbackAt); err != nil {
+		return nil, err
+	}
+	same := e.replay(k, owedAt)
+	if !same || s.ids.of(e.NormKey) != k.id {
+		return nil, s.lineError(cmp.Or(k.attempt, k.result, k.note), errChanged)
+	}
+	return e, nil
+}
+
+// replay sets NormKey, Key, To, MessageID and Hash from the entry's lines
+// in the order they were written, as Load would have from every line: each
+// line names the key as then written and its To; an attempt names the
+// message handed over, unless the key was sent before it (a send to the
+// owed recipients keeps the sent message's); a result that ended a
+// delivery names the message it was about. It reports whether all the
+// lines name one key.
+func (e *Entry) replay(k *slot, owedAt lineRef) bool {
+	type line struct {
+		at lineRef
+		fn func()
+	}
+	lines := make([]line, 0, 4)
+	same := true
+	named := func(norm, key, to string) {
+		same = same && (e.NormKey == "" || e.NormKey == norm)
+		e.NormKey, e.Key = norm, key
+		if to != "" {
+			e.To = to
+		}
+	}
+	if a := e.LastAttempt; a != nil {
+		lines = append(lines, line{k.attempt, func() {
+			named(a.NormKey, a.Key, a.To)
+			if e.delivery != sendpool.StatusSent || k.result == 0 || k.result > k.attempt {
+				e.MessageID, e.Hash = a.MessageID, a.Hash
+			}
+		}})
+	}
+	if r := e.Result; r != nil {
+		lines = append(lines, line{k.result, func() {
+			named(r.NormKey, r.Key, r.To)
+			e.MessageID = cmp.Or(r.MessageID, e.MessageID)
+			e.Hash = cmp.Or(r.Hash, e.Hash)
+		}})
+	}
+	if r := e.Note; r != nil {
+		lines = append(lines, line{k.note, func() { named(r.NormKey, r.Key, r.To) }})
+	}
+	if r := e.OwedResult; r != nil {
+		lines = append(lines, line{owedAt, func() { named(r.NormKey, r.Key, r.To) }})
+	}
+	slices.SortFunc(lines, func(a, b line) int { return cmp.Compare(a.at, b.at) })
+	for _, l := range lines {
+		l.fn()
+	}
+	return same && e.NormKey != ""
+}
+
+// attemptAt reads back the attempt line at (nil when at is 0).
+func (s *State) attemptAt(at lineRef) (*Attempt, error) {
+	if at == 0 {
+		return nil, nil
+	}
+	b, err := s.line(at)
+	if err == nil {
+		var l attemptLine
+		if err = readAttempt(b, &l); err == nil {
+			return &l.Attempt, nil
+		}
+	}
+	return nil, s.lineError(at, err)
+}
+
+// resultAt reads back the result line at (nil when at is 0).
+func (s *State) resultAt(at lineRef) (*Result, error) {
+	if at == 0 {
+		return nil, nil
+	}
+	b, err := s.line(at)
+	if err == nil {
+		var l resultLine
+		if err = readResult(b, &l); err == nil {
+			return &l.Result, nil
+		}
+	}
+	return nil, s.lineError(at, err)
+}
+
+// feedbackAt reads back the feedback line at (nil when at is 0).
+func (s *State) feedbackAt(at lineRef) (*Feedback, error) {
+	if at == 0 {
+		return nil, nil
+	}
+	b, err := s.line(at)
+	if err == nil {
+		var l feedbackLine
+		if err = readFeedback(b, &l); err == nil {
+			return &l.Feedback, nil
+		}
+	}
+	return nil, s.lineError(at, err)
+}

@@ -1,0 +1,44 @@
+package journal
+
+// Lookup finds recipients by strings other than their keys, which the
+// caller derives from each Entry (a Message-ID, an address): what
+// `tidings bounces` matches reports by. It keeps a keyID and a slot
+// number a string, about 40 bytes, and reads the Entry back when one is
+// found. Made, it is safe for concurrent use while its State is open.
+type Lookup struct {
+	state *State
+	slots map[keyID]int32
+}
+
+// NewLookups reads every entry back once (in All's order) and makes a
+// Lookup for each of names: one indexes each entry by the strings its
+// names function returns for it (maybe none); a string two entries name
+// finds the later one.
+func (s *State) NewLookups(names ...func(*Entry) []string) ([]*Lookup, error) {
+	out := make([]*Lookup, len(names))
+	for j := range out {
+		out[j] = &Lookup{state: s, slots: map[keyID]int32{}}
+	}
+	err := s.each(func(i int32, e *Entry) error {
+		for j, fn := range names {
+			for _, name := range fn(e) {
+				out[j].slots[s.ids.of(name)] = i
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Find returns the entry a string names (as names gave it), nil when
+// none; an error is the journal's, read back.
+func (l *Lookup) Find(name string) (*Entry, error) {
+	i, ok := l.slots[l.state.ids.of(name)]
+	if !ok {
+		return nil, nil
+	}
+	return l.state.entryAt(i)
+}

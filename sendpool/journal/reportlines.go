@@ -1,0 +1,111 @@
+package journal
+
+import (
+	"cmp"
+	"fmt"
+	"iter"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/tidings/tidings/sendpool"
+)
+
+// ReportLine is the result line the report shows for e: the result behind
+// its Status (an attempt without a result becomes an unknown line naming
+// the attempt; a sent message that reports came back about, as they say),
+// with the row, key and To as last recorded and Attempts counting body
+// hand-overs across runs. ok is false when e has none (nothing but
+// feedback).
+func (e *Entry) ReportLine() (r Result, ok bool) {
+	switch {
+	case e.deliveryStatus() == sendpool.StatusUnknown && e.Pending && e.LastAttempt != nil:
+		a := e.LastAttempt
+		r = Result{
+			Row: a.Row, Key: a.Key, NormKey: a.NormKey, To: a.To, Status: sendpool.StatusUnknown,
+			Detail:    fmt.Sprintf("handed to the server at %s, no final reply recorded: it may or may not have been delivered", a.Time.UTC().Format(time.RFC3339)),
+			MessageID: a.MessageID, Hash: a.Hash, Started: a.Time,
+		}
+	case e.deliveryStatus() != NoStatus && e.Result != nil:
+		r = e.WithFeedback(*e.Result)
+	case e.Note != nil:
+		r = *e.Note
+	default:
+		return Result{}, false
+	}
+	r.Row, r.Key = e.Row, e.Key
+	if r.To == "" {
+		r.To = e.To
+	}
+	if e.Attempts > 0 {
+		r.Attempts = e.Attempts
+	}
+	return r, true
+}
+
+// Report yields one result line per recipient (Entry.ReportLine) and per
+// row-only fact, by row then key, for report.csv and report.json: the
+// latest duplicate (or key-less) result of each row that no later record
+// names comes with the recipients. Rows are as last recorded: a row number
+// may have moved if the sheet was edited between runs. It reads the lines
+// back as it goes (memory stays flat) and stops at the first error, which
+// it yields with a zero Result.
+func (s *State) Report() iter.Seq2[Result, error] {
+	return func(yield func(Result, error) bool) {
+		facts, err := s.RowFacts()
+		if err != nil {
+			yield(Result{}, err)
+			return
+		}
+		for e, err := range s.All() {
+			if err != nil {
+				yield(Result{}, err)
+				return
+			}
+			r, ok := e.ReportLine()
+			if !ok {
+				continue
+			}
+			for len(facts) > 0 && lineBefore(&facts[0], &r) {
+				if !yield(facts[0], nil) {
+					return
+				}
+				facts = facts[1:]
+			}
+			if !yield(r, nil) {
+				return
+			}
+		}
+		for _, f := range facts {
+			if !yield(f, nil) {
+				return
+			}
+		}
+	}
+}
+
+// lineBefore orders report lines by row, then key.
+func lineBefore(a, b *Result) bool {
+	return cmp.Or(cmp.Compare(a.Row, b.Row), strings.Compare(a.NormKey, b.NormKey)) < 0
+}
+
+// RowFacts returns the results that belong to a row rather than to a key
+// (a duplicate, a row without a key) and still stand (no later record
+// names the row), read back, by row then key.
+func (s *State) RowFacts() ([]Result, error) {
+	var out []Result
+	for _, f := range s.rows {
+		if f.superseded {
+			continue
+		}
+		r, err := s.resultAt(f.at)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *r)
+	}
+	slices.SortFunc(out, func(a, b Result) int {
+		return cmp.Or(cmp.Compare(a.Row, b.Row), strings.Compare(a.NormKey, b.NormKey))
+	})
+	return out, nil
+}

@@ -1,0 +1,367 @@
+package journal
+
+import (
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"math"
+	"os"
+	"time"
+
+	"github.com/tidings/tidings/sendpool"
+)
+
+// State is what a journal says about a campaign, as read by Load. A State
+// is not changed after Load returns it and may be shared between
+// goroutines. The caller closes it.
+//
+// A State keeps little of each recipient in memory (a slot, about 100
+// bytes with its index entry): a 128-bit hash of the key, where it stands
+// (the delivery outcome, the latest decision, whether an attempt has no
+// result, the counts) and where in the journal its latest attempt, result
+// and decision lines are. Everything else an Entry holds (the key as
+// written, the reply text, the Message-ID) is read back from those lines
+// when an Entry is asked for. So a State of 300,000 recipients takes
+// about 30 MB where whole records took 550 MB; the journal file must not
+// be rewritten while the State is in use (tidings only appends to it).
+type State struct {
+	// Path is the journal file.
+	Path string
+	// Runs are the run records in file order.
+	Runs []Run
+	// Records counts the attempt, result, feedback and test records read.
+	Records int
+	// Tests counts the test send records (see TestSend).
+	Tests int
+	// Warnings are problems that did not stop loading: a torn last line
+	// (ErrTornLine), corrupt lines in the middle that were skipped
+	// (ErrCorruptLine). Each is a *campaign.FileError with the line number.
+	Warnings []error
+	// damage sorts the corrupt lines (see Damaged).
+	damage damage
+
+	// file is the journal, open for reading lines back; nil when there
+	// was none.
+	file   *os.File
+	window lineWindow
+	ids    idHasher
+	keys   slotTable
+	more   []slotMore // rare details of slots (slot.more is an index+1)
+	// rows holds results that belong to a row rather than to a key:
+	// duplicates, and rows without a key; the latest per row.
+	rows map[int]rowFact
+	// feedbackIDs are the ids of the feedback records read.
+	feedbackIDs map[keyID]struct{}
+	// copies are the Sent-folder copies by Message-ID (see Copy).
+	copies map[keyID]CopyState
+	sent   []int64 // finished times (Unix ns) of sent results, ascending
+}
+
+// keyID is what a State keeps of a string it looks up (a normalized key, a
+// Message-ID, a feedback id): 128 bits of hash. Two different strings with
+// the same keyID (odds about 1 in 10^26 for a million of them) would be
+// taken for one.
+type keyID [2]uint64
+
+// idHasher hashes strings to keyIDs with two seeds of its own.
+type idHasher struct{ a, b maphash.Seed }
+
+func newIDHasher() idHasher { return idHasher{maphash.MakeSeed(), maphash.MakeSeed()} }
+
+func (h idHasher) of(s string) keyID {
+	return keyID{maphash.String(h.a, s), maphash.String(h.b, s)}
+}
+
+// lineRef is where a line starts in the journal, plus one: 0 is no line.
+type lineRef int64
+
+// slot is what a State keeps of one recipient (one normalized key).
+type slot struct {
+	id keyID // of the normalized key
+	// attempt, result and note are the latest attempt line, the latest
+	// result that ended a delivery (Entry.Result) and the latest decision
+	// (Entry.Note).
+	attempt, result, note lineRef
+	row, run, attempts    int32
+	delivery              int8 // sendpool.Status of the delivery history; NoStatus when none
+	noteStatus            int8 // the latest decision's status; NoStatus when none
+	pending               bool // the last attempt has no result
+	more                  int32
+}
+
+// slotMore is what few slots need: a partial delivery, reports that came
+// back.
+type slotMore struct {
+	owed         []string
+	owedResult   lineRef
+	owedStatus   sendpool.Status
+	feedback     lineRef
+	feedbackKind FeedbackKind
+}
+
+// rowFact is a result of a row's own (see State.rows); superseded when a
+// later record names the row.
+type rowFact struct {
+	at         lineRef
+	superseded bool
+}
+
+// errChanged is returned when a line read back is not the one Load read.
+var errChanged = errors.New("the journal changed since it was read (was it edited or replaced?)")
+
+func newState(path string) *State {
+	return &State{Path: path, ids: newIDHasher(), rows: map[int]rowFact{}}
+}
+
+// Close closes the journal file. Entries already returned stay valid.
+func (s *State) Close() error {
+	if s == nil || s.file == nil {
+		return nil
+	}
+	err := s.file.Close()
+	s.file, s.window.buf = nil, nil
+	return err
+}
+
+// Len is the number of recipients (keys) the journal knows.
+func (s *State) Len() int { return int(s.keys.n) }
+
+func (k *slot) status() sendpool.Status {
+	if st := k.deliveryStatus(); st != NoStatus {
+		return st
+	}
+	return sendpool.Status(k.noteStatus)
+}
+
+// deliveryStatus is the outcome of the delivery history alone.
+func (k *slot) deliveryStatus() sendpool.Status {
+	switch {
+	case sendpool.Status(k.delivery) == sendpool.StatusSent:
+		return sendpool.StatusSent
+	case k.pending:
+		return sendpool.StatusUnknown
+	}
+	return sendpool.Status(k.delivery)
+}
+
+func (s *State) moreOf(k *slot) *slotMore {
+	if k.more == 0 {
+		return nil
+	}
+	return &s.more[k.more-1]
+}
+
+func (s *State) addMore(k *slot) *slotMore {
+	if k.more == 0 {
+		s.more = append(s.more, slotMore{owedStatus: NoStatus})
+		k.more = int32(len(s.more))
+	}
+	return &s.more[k.more-1]
+}
+
+// slotFor returns the slot of the normalized key norm, adding it when new,
+// and marks it as named by a record of the latest run.
+func (s *State) slotFor(norm string) *slot {
+	id := s.ids.of(norm)
+	i, ok := s.keys.find(id)
+	if !ok {
+		i = s.keys.add(id)
+	}
+	k := s.keys.at(i)
+	k.run = int32(len(s.Runs))
+	return k
+}
+
+// lookup returns the index of key's slot (key normalized here).
+func (s *State) lookup(key string) (int32, bool) {
+	return s.keys.find(s.ids.of(NormalizeKey(key)))
+}
+
+// named notes that a keyed record names row: a row's own fact before it
+// no longer stands.
+func (s *State) named(row int) {
+	if f, ok := s.rows[row]; ok && !f.superseded {
+		f.superseded = true
+		s.rows[row] = f
+	}
+}
+
+func (s *State) attempt(a *Attempt, at lineRef) {
+	k := s.slotFor(a.NormKey)
+	k.row = int32(a.Row)
+	s.named(a.Row)
+	k.attempts++
+	k.pending = true
+	k.attempt = at
+}
+
+func (s *State) result(r *Result, at lineRef) {
+	if r.Status == sendpool.StatusSent {
+		s.sent = append(s.sent, sentKey(r.Finished))
+	}
+	if r.Status == sendpool.StatusDuplicate || r.NormKey == "" {
+		// A row's own fact: the key belongs to another row, or is missing.
+		s.rows[r.Row] = rowFact{at: at}
+		return
+	}
+	s.named(r.Row)
+	k := s.slotFor(r.NormKey)
+	k.row = int32(r.Row)
+	ends := isDelivery(r.Status) && (r.Status != sendpool.StatusNotAttempted || k.pending)
+	switch {
+	case !ends:
+		k.note, k.noteStatus = at, int8(r.Status)
+	case sendpool.Status(k.delivery) == sendpool.StatusSent:
+		// Sent stays sent: a recipient who got the message has it. A
+		// later delivery can only be the send to the recipients it still
+		// owed (a resumed run sends nothing else to a sent key).
+		k.pending = false
+		if m := s.moreOf(k); m != nil && len(m.owed) > 0 {
+			m.owedResultOf(r, at)
+		}
+	default:
+		k.pending = false
+		k.delivery = int8(r.Status)
+		k.result = at
+		if len(r.Owed) > 0 {
+			// Owed is recorded only when the server took the message
+			// for some recipient: whatever the status of this try
+			// (temporary, when the run retries the others), the key
+			// is sent and only the owed recipients are left.
+			k.delivery = int8(sendpool.StatusSent)
+			s.addMore(k).owed = r.Owed
+		}
+	}
+}
+
+// owedResultOf applies the result of a send to the owed recipients alone.
+func (m *slotMore) owedResultOf(r *Result, at lineRef) {
+	m.owedResult, m.owedStatus = at, r.Status
+	switch r.Status {
+	case sendpool.StatusSent:
+		m.owed = r.Owed // those it still owes, usually none
+	case sendpool.StatusDeferred, sendpool.StatusNotAttempted:
+		if len(r.Owed) > 0 {
+			m.owed = r.Owed // the server took it for some of them
+		}
+	}
+}
+
+// owedStatus is where the recipients a slot still owes stand: NoStatus to
+// be sent, sendpool.StatusFailed refused for good, sendpool.StatusUnknown
+// when the last send to them has no final reply (an attempt without a
+// result, or a lost reply).
+func (s *State) owedStatus(k *slot) sendpool.Status {
+	m := s.moreOf(k)
+	switch {
+	case m == nil || len(m.owed) == 0:
+		return NoStatus
+	case k.pending:
+		return sendpool.StatusUnknown
+	case m.owedStatus == sendpool.StatusFailed || m.owedStatus == sendpool.StatusUnknown:
+		return m.owedStatus
+	}
+	return NoStatus
+}
+
+// feedback applies a feedback record: the key keeps the weightiest one (a
+// complaint over a hard bounce over a soft one; the latest among equals).
+func (s *State) feedback(f *Feedback, at lineRef) {
+	if s.feedbackIDs == nil {
+		s.feedbackIDs = map[keyID]struct{}{}
+	}
+	s.feedbackIDs[s.ids.of(f.ID)] = struct{}{}
+	i, ok := s.keys.find(s.ids.of(f.NormKey))
+	if !ok {
+		return // about a key this journal never sent: kept for FeedbackSeen only
+	}
+	k := s.keys.at(i)
+	if m := s.moreOf(k); m == nil || f.Kind.weight() >= m.feedbackKind.weight() {
+		m = s.addMore(k)
+		m.feedback, m.feedbackKind = at, f.Kind
+	}
+}
+
+// FeedbackSeen reports whether a feedback record with id is in the
+// journal.
+func (s *State) FeedbackSeen(id string) bool {
+	_, ok := s.feedbackIDs[s.ids.of(id)]
+	return ok
+}
+
+// Brief is what a State knows of a key without reading the journal again.
+type Brief struct {
+	// Row is the row as last recorded.
+	Row int
+	// Status is Entry.Status.
+	Status sendpool.Status
+	// Attempts counts body hand-overs across all runs.
+	Attempts int
+	// Delivered is true when a result ended a delivery (Entry.Result).
+	Delivered bool
+}
+
+// Brief returns what the journal knows about key (normalized here), and
+// false when it knows nothing.
+func (s *State) Brief(key string) (Brief, bool) {
+	i, ok := s.lookup(key)
+	if !ok {
+		return Brief{}, false
+	}
+	k := s.keys.at(i)
+	return Brief{Row: int(k.row), Status: k.status(), Attempts: int(k.attempts), Delivered: k.result != 0}, true
+}
+
+// Outcomes counts the recipients (keys) with a delivery on record, and
+// among them those refused for good: at RCPT or DATA, or bounced later
+// (a hard bounce recorded by tidings bounces). It is what the send guard
+// judges a list by.
+func (s *State) Outcomes() (attempted, refused int) {
+	for i := range s.keys.n {
+		k := s.keys.at(i)
+		switch k.deliveryStatus() {
+		case NoStatus, sendpool.StatusNotAttempted:
+		case sendpool.StatusFailed:
+			attempted++
+			refused++
+		default:
+			attempted++
+			if m := s.moreOf(k); m != nil && m.feedbackKind == FeedbackBounced {
+				refused++ // taken, then bounced for good (tidings bounces)
+			}
+		}
+	}
+	return attempted, refused
+}
+
+// The range of times State.sent holds as they are: Unix nanoseconds
+// (years 1678 to 2262). Earlier ones (the zero time of a result without
+// a finish time) are math.MinInt64, later ones math.MaxInt64.
+var (
+	sentMin = time.Unix(0, math.MinInt64+1)
+	sentMax = time.Unix(0, math.MaxInt64)
+)
+
+// sentKey is what State.sent keeps of a sent time.
+func sentKey(t time.Time) int64 {
+	switch {
+	case t.Before(sentMin):
+		return math.MinInt64
+	case t.After(sentMax):
+		return math.MaxInt64
+	}
+	return t.UnixNano()
+}
+
+// sentAt converts a sent time back (the zero time for math.MinInt64).
+func sentAt(ns int64) time.Time {
+	if ns == math.MinInt64 {
+		return time.Time{}
+	}
+	return time.Unix(0, ns).UTC()
+}
+
+// lineError says which line of the journal could not be read back.
+func (s *State) lineError(at lineRef, err error) error {
+	return fmt.Errorf("journal: %s at byte %d: %w", s.Path, at-1, err)
+}
