@@ -330,7 +330,7 @@ func TestOwedRowAfterBounceKeepsSent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e := entryOf(t, st, "ann@example.com"); e == nil || e.Note != nil && e.Note.Status == sendpool.StatusSuppressed {
-		t.Errorf("a suppressed result was journaled for a row that was sent: %+v", e)
+	if e, err := st.Entry("ann@example.com"); err != nil || e == nil || e.Note != nil && e.Note.Status == sendpool.StatusSuppressed {
+		t.Errorf("a suppressed result was journaled for a row that was sent: %+v, %v", e, err)
 	}
 }

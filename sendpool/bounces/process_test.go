@@ -311,7 +311,10 @@ func TestProcess(t *testing.T) {
 		t.Fatal(err)
 	}
 	statuses := map[string]sendpool.Status{}
-	for _, r := range reportOf(t, st) {
+	for r, err := range st.Report() {
+		if err != nil {
+			t.Fatal(err)
+		}
 		statuses[r.Key] = r.Status
 	}
 	wantStatus := map[string]sendpool.Status{"ann@example.org": sendpool.StatusBounced, "bob@example.org": sendpool.StatusSoftBounce,
@@ -321,8 +324,8 @@ func TestProcess(t *testing.T) {
 			t.Errorf("%s is %v, want %v", k, statuses[k], s)
 		}
 	}
-	if e := entryOf(t, st, "eve@example.org"); e.Feedback == nil || e.Feedback.Kind != journal.FeedbackUnsubscribed {
-		t.Errorf("eve's unsubscribe request is not recorded: %+v", e.Feedback)
+	if e, err := st.Entry("eve@example.org"); err != nil || e.Feedback == nil || e.Feedback.Kind != journal.FeedbackUnsubscribed {
+		t.Errorf("eve's unsubscribe request is not recorded: %+v, %v", e, err)
 	}
 	got, _ := os.ReadFile(supFile)
 	wantList := "old@example.org\n" +
@@ -387,8 +390,8 @@ func TestProcessDryRun(t *testing.T) {
 		t.Errorf("dry run deleted %v", mb.deleted)
 	}
 	st, _ := journal.Load(ctx, dir)
-	if e := entryOf(t, st, "ann@example.org"); e.Feedback != nil {
-		t.Errorf("dry run recorded %+v", e.Feedback)
+	if e, err := st.Entry("ann@example.org"); err != nil || e.Feedback != nil {
+		t.Errorf("dry run recorded %+v, %v", e, err)
 	}
 }
 

@@ -246,44 +246,42 @@ func (e *Entry) replay(k *slot, owedAt lineRef) bool {
 
 // attemptAt reads back the attempt line at (nil when at is 0).
 func (s *State) attemptAt(at lineRef) (*Attempt, error) {
-	if at == 0 {
-		return nil, nil
+	l, err := readBack(s, at, readAttempt)
+	if l == nil {
+		return nil, err
 	}
-	b, err := s.line(at)
-	if err == nil {
-		var l attemptLine
-		if err = readAttempt(b, &l); err == nil {
-			return &l.Attempt, nil
-		}
-	}
-	return nil, s.lineError(at, err)
+	return &l.Attempt, nil
 }
 
 // resultAt reads back the result line at (nil when at is 0).
 func (s *State) resultAt(at lineRef) (*Result, error) {
-	if at == 0 {
-		return nil, nil
+	l, err := readBack(s, at, readResult)
+	if l == nil {
+		return nil, err
 	}
-	b, err := s.line(at)
-	if err == nil {
-		var l resultLine
-		if err = readResult(b, &l); err == nil {
-			return &l.Result, nil
-		}
-	}
-	return nil, s.lineError(at, err)
+	return &l.Result, nil
 }
 
 // feedbackAt reads back the feedback line at (nil when at is 0).
 func (s *State) feedbackAt(at lineRef) (*Feedback, error) {
+	l, err := readBack(s, at, readFeedback)
+	if l == nil {
+		return nil, err
+	}
+	return &l.Feedback, nil
+}
+
+// readBack reads the line at at and decodes it with read; nil, nil when
+// at is 0.
+func readBack[L any](s *State, at lineRef, read func([]byte, *L) error) (*L, error) {
 	if at == 0 {
 		return nil, nil
 	}
 	b, err := s.line(at)
 	if err == nil {
-		var l feedbackLine
-		if err = readFeedback(b, &l); err == nil {
-			return &l.Feedback, nil
+		l := new(L)
+		if err = read(b, l); err == nil {
+			return l, nil
 		}
 	}
 	return nil, s.lineError(at, err)

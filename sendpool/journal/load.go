@@ -30,7 +30,8 @@ var (
 // Load reads the journal in the campaign state folder dir. A missing
 // journal is an empty State, not an error. Load does not take the send lock
 // and may run while another process appends; a half-written last line is
-// then reported as torn. Load fails only when the file cannot be read.
+// then reported as torn. Load fails only when the file cannot be read. The
+// State keeps the journal open to read lines back: the caller closes it.
 func Load(ctx context.Context, dir string) (*State, error) {
 	s := newState(filepath.Join(dir, FileName))
 	f, err := os.Open(s.Path)

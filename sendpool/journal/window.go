@@ -40,12 +40,12 @@ const (
 // line reads the line that starts at at (without its newline; the last
 // line may have none).
 func (s *State) line(at lineRef) ([]byte, error) {
-	if s.file == nil {
-		return nil, errChanged
-	}
 	w := &s.window
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if s.file == nil {
+		return nil, errClosed
+	}
 	off := int64(at - 1)
 	if b, ok := w.lineAt(off); ok {
 		w.hits++

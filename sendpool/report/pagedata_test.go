@@ -156,7 +156,10 @@ func pageFixture(t *testing.T) ([]Row, string) {
 		t.Fatal(err)
 	}
 	var rows []Row
-	for _, r := range reportOf(t, state) {
+	for r, err := range state.Report() {
+		if err != nil {
+			t.Fatal(err)
+		}
 		rows = append(rows, FromJournal(r))
 	}
 	rows = append(rows, Row{Recipient: Recipient{Row: 10}, Status: sendpool.StatusInvalid, Detail: "no address"})
