@@ -532,6 +532,8 @@ func BenchmarkSheetMemory(b *testing.B) {
 // and every peak within 100 MB). The state folder's bytes are split into
 // the spool, the journal, report.csv, report.json, the report page
 // (report.html and report-data/) and anything else (see stateParts).
+// Then, with that journal full, the peaks of send again (everyone sent:
+// it reads the journal and decides every row) and report.
 func BenchmarkSendMemory(b *testing.B) {
 	sizes := knobList("BENCH_SEND_MEM_N", []int{10_000, 300_000, 1_000_000})
 	bin := buildCLI(b)

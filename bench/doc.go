@@ -25,7 +25,8 @@
 //     to 10,000, 300,000 and 1,000,000 recipients (loopback, 8
 //     connections), each a fresh campaign whose every row is spooled, and
 //     the state folder it leaves: bytes a recipient, split into the spool,
-//     the journal, report.csv, report.json and the report page;
+//     the journal, report.csv, report.json and the report page; then, with
+//     that journal full, send again (everyone sent) and report;
 //   - BenchmarkSendAttachment: peak memory of tidings send when every
 //     message carries a 6 MB attachment (100 recipients, without a rate
 //     limit and at 25/s): messages held bounded by bytes, not by count;
