@@ -81,10 +81,14 @@ type SMTPError struct {
 
 func (e *SMTPError) Error() string { return prefix + e.Reason() }
 
-// Reason is the refusal without the package prefix: "RCPT: 550 5.1.1 text".
+// Reason is the refusal without the package prefix: "RCPT: 550 5.1.1
+// text"; the final reply to the body is "message: 451 4.7.1 text".
 func (e *SMTPError) Reason() string {
-	if e.Command == "" {
+	switch e.Command {
+	case "":
 		return e.Reply()
+	case ".":
+		return "message: " + e.Reply()
 	}
 	return e.Command + ": " + e.Reply()
 }

@@ -2,8 +2,11 @@ package journal
 
 import (
 	"bytes"
+	"fmt"
 	"slices"
 	"unicode/utf8"
+
+	"github.com/tidings/tidings/campaign"
 )
 
 // utf8BOM is the byte order mark an editor may put before the first line;
@@ -94,11 +97,19 @@ func (d *damage) corruptLine(fe error, kind lineDamage) {
 	}
 }
 
-// record notes a record of type typ, read.
+// record notes a record of type typ, read. The unclear corrupt lines
+// before a run record are a crash's torn write, and their warnings say
+// so (ErrTornLine); before any other record, they were changed later.
 func (d *damage) record(typ string) {
 	d.records++
 	if typ != "run" {
 		d.found = append(d.found, d.open...)
+	} else {
+		for _, w := range d.open {
+			if fe, ok := w.(*campaign.FileError); ok {
+				fe.Err = fmt.Errorf("journal: %w: a record cut short by a crash, before the next run began; ignored", ErrTornLine)
+			}
+		}
 	}
 	d.open = d.open[:0]
 }

@@ -1,0 +1,20 @@
+package sendpool
+
+import "testing"
+
+// TestSMTPErrorReason: a refusal names the command refused, and the final
+// reply to the body reads as the message's, not as ".".
+func TestSMTPErrorReason(t *testing.T) {
+	for _, tt := range []struct {
+		err  SMTPError
+		want string
+	}{
+		{SMTPError{Code: 421, Message: "closing"}, "421 closing"},
+		{SMTPError{Command: "RCPT", Code: 550, EnhancedCode: EnhancedCode{5, 1, 1}, Message: "no such user"}, "RCPT: 550 5.1.1 no such user"},
+		{SMTPError{Command: ".", Code: 451, EnhancedCode: EnhancedCode{4, 7, 1}, Message: "try later"}, "message: 451 4.7.1 try later"},
+	} {
+		if got := tt.err.Reason(); got != tt.want {
+			t.Errorf("Reason() = %q, want %q", got, tt.want)
+		}
+	}
+}
