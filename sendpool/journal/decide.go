@@ -128,15 +128,10 @@ func (e *Entry) reason(d Decision) string {
 		return "failed before" + e.Result.where() + "; sending again (--retry-failed)"
 	case st == sendpool.StatusFailed:
 		return "failed permanently" + e.Result.where() + ": " + e.Result.reply() + "; --retry-failed sends it again"
+	case st == sendpool.StatusUnknown && d.Send:
+		return "unknown (" + e.LastAttempt.handedOver() + "); sending again (--resend-unknown), the recipient may get it twice"
 	case st == sendpool.StatusUnknown:
-		when := ""
-		if a := e.LastAttempt; a != nil {
-			when = " at " + a.Time.UTC().Format(time.RFC3339)
-		}
-		if d.Send {
-			return "unknown (attempted" + when + ", no final reply recorded); sending again (--resend-unknown), the recipient may get it twice"
-		}
-		return "unknown: attempted" + when + " with no final reply recorded, it may have been delivered; --resend-unknown sends it again"
+		return unknownDetail(e.LastAttempt)
 	case st == sendpool.StatusDeferred:
 		return "retrying after a temporary failure" + e.Result.where() + ": " + e.Result.reply()
 	case st == sendpool.StatusNotAttempted:
@@ -161,6 +156,21 @@ func (e *Entry) owedReason(d Decision) string {
 		return fmt.Sprintf("delivered to some recipients%s; the send to %s has no final reply recorded, it may have been delivered; --resend-unknown sends to them again", e.Result.where(), owed)
 	}
 	return fmt.Sprintf("delivered to some recipients%s; sending to the %d the server deferred", e.Result.where(), len(e.Owed))
+}
+
+// unknownDetail says why a message handed over with attempt a is
+// unknown, as send and report both give it.
+func unknownDetail(a *Attempt) string {
+	return a.handedOver() + ": it may or may not have been delivered; --resend-unknown sends it again"
+}
+
+// handedOver says when the message was handed over, with no final reply
+// recorded.
+func (a *Attempt) handedOver() string {
+	if a == nil {
+		return "handed to the server, no final reply recorded"
+	}
+	return "handed to the server at " + a.Time.UTC().Format(time.RFC3339) + ", no final reply recorded"
 }
 
 func (r *Result) where() string {

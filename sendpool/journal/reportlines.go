@@ -2,11 +2,9 @@ package journal
 
 import (
 	"cmp"
-	"fmt"
 	"iter"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/tidings/tidings/sendpool"
 )
@@ -23,7 +21,7 @@ func (e *Entry) ReportLine() (r Result, ok bool) {
 		a := e.LastAttempt
 		r = Result{
 			Row: a.Row, Key: a.Key, NormKey: a.NormKey, To: a.To, Status: sendpool.StatusUnknown,
-			Detail:    fmt.Sprintf("handed to the server at %s, no final reply recorded: it may or may not have been delivered", a.Time.UTC().Format(time.RFC3339)),
+			Detail:    unknownDetail(a),
 			MessageID: a.MessageID, Hash: a.Hash, Started: a.Time,
 		}
 	case e.deliveryStatus() != NoStatus && e.Result != nil:

@@ -157,6 +157,10 @@ func TestUnknownAndReport(t *testing.T) {
 		if r.Row == 3 && (!strings.Contains(r.Detail, "no final reply") || r.MessageID != "m3@test") {
 			t.Errorf("unknown line %+v", r)
 		}
+		// send says what report says of it
+		if d := decideOf(t, s, r.Key, Policy{}); r.Row == 3 && d.Reason != r.Detail {
+			t.Errorf("send's reason %q, report's detail %q", d.Reason, r.Detail)
+		}
 	}
 	if e := entryOf(t, s, "cid@example.org"); e.Run != 2 || e.Attempts != 2 {
 		t.Errorf("cid entry %+v", e)
