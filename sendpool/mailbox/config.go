@@ -50,6 +50,16 @@ type Config struct {
 	// show just after the first line of its reply (each direction is
 	// written as it passes).
 	Debug io.Writer
+
+	// hooks are for tests; nil in use.
+	hooks *hooks
+}
+
+// hooks let a test reach into a session.
+type hooks struct {
+	// wrapConn wraps each new TCP connection (to hold a write until the
+	// server's reply was read).
+	wrapConn func(net.Conn) net.Conn
 }
 
 // ConfigFrom builds the settings from a campaign's mailbox: section and

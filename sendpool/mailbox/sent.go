@@ -136,10 +136,7 @@ func lostWhy(ctx context.Context, id string) string {
 // append sends one APPEND of data with the \Seen flag. With LITERAL+
 // (RFC 7888) the message goes as a non-synchronizing literal whatever its
 // size; go-imap v1 would send one over 4096 bytes as a synchronizing
-// literal, and when the server refuses before its continuation (over
-// quota, no such folder) go-imap reports only that no continuation came,
-// losing the server's words. Without LITERAL+ that is what is left: it is
-// taken as the server's refusal, the session still in step.
+// literal (see appendSync), which is what is left without LITERAL+.
 func (st *Sent) append(ctx context.Context, s *session, data []byte, date time.Time) error {
 	return s.do(ctx, "APPEND", func() error {
 		plus, err := s.has("LITERAL+")
@@ -151,12 +148,89 @@ func (st *Sent) append(ctx context.Context, s *session, data []byte, date time.T
 			_, err = s.run("APPEND", nonSyncLiteral(cmd.Command(), data), nil)
 			return err
 		}
-		_, err = s.run("APPEND", cmd, nil)
-		if err != nil && strings.Contains(err.Error(), "no continuation request received") {
-			return &ReplyError{Command: "APPEND", Status: "NO", Text: "refused before the message was sent (the server's words are not known)"}
-		}
-		return err
+		return s.appendSync(ctx, cmd)
 	})
+}
+
+// appendGrace is how long appendSync waits for go-imap once the server's
+// tagged reply to the APPEND came.
+const appendGrace = time.Second
+
+// errAppendStuck ends a session whose APPEND go-imap never returned from.
+var errAppendStuck = errors.New("go-imap did not return from an APPEND the server had answered")
+
+// appendSync runs cmd, an APPEND whose message goes as a synchronizing
+// literal, so that it cannot hang. go-imap v1 sends such a literal once
+// the server's continuation came, waiting for it on a channel: when the
+// server refuses the command instead (over quota, no such folder), its
+// reader cancels that wait with a send that is lost if the writer is not
+// waiting yet, and nothing wakes it when the connection ends meanwhile;
+// and it reports only that no continuation came, not the server's words.
+// So the command runs on a goroutine while a tagWatch looks for the
+// server's tagged reply: a refusal is the server's words from it; the
+// command is abandoned (the session ended, its goroutine left blocked)
+// when that reply came and go-imap did not return within appendGrace,
+// when the connection is gone, or when ctx ends.
+func (s *session) appendSync(ctx context.Context, cmd imap.Commander) error {
+	found := s.tags.arm()
+	defer s.tags.disarm()
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.run("APPEND", cmd, nil)
+		done <- err
+	}()
+	var line string
+	var grace <-chan time.Time
+	for {
+		select {
+		case err := <-done:
+			if err != nil && strings.Contains(err.Error(), "no continuation request received") {
+				if line == "" {
+					select { // read before go-imap's reader handled it
+					case line = <-found:
+					case <-time.After(appendGrace):
+					}
+				}
+				return taggedReply(line)
+			}
+			return err
+		case line = <-found:
+			found, grace = nil, time.After(appendGrace)
+		case <-grace:
+			s.end(errAppendStuck)
+			return taggedReply(line)
+		case <-s.c.LoggedOut():
+			select {
+			case err := <-done:
+				return err
+			default:
+			}
+			s.end(errAppendStuck)
+			return errors.New("mailbox: APPEND: the connection ended before the server answered")
+		case <-ctx.Done():
+			return fmt.Errorf("mailbox: APPEND: %w", context.Cause(ctx))
+		}
+	}
+}
+
+// taggedReply is the error a tagged status response line gives: nil for
+// OK, a *ReplyError with the server's code and words for NO and BAD (and
+// for no line: a refusal whose words are not known).
+func taggedReply(line string) error {
+	if line == "" {
+		return &ReplyError{Command: "APPEND", Status: "NO", Text: "refused before the message was sent (the server's words are not known)"}
+	}
+	_, rest, _ := strings.Cut(line, " ")
+	status, text, _ := strings.Cut(rest, " ")
+	status = strings.ToUpper(status)
+	if status == "OK" {
+		return nil
+	}
+	code := ""
+	if c, after, ok := strings.Cut(text, "]"); ok && strings.HasPrefix(c, "[") {
+		code, text = strings.TrimPrefix(c, "["), strings.TrimSpace(after)
+	}
+	return &ReplyError{Command: "APPEND", Status: status, Code: code, Text: text}
 }
 
 // nonSyncLiteral is cmd with its last argument, a literal, replaced by

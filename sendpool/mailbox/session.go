@@ -26,6 +26,7 @@ type session struct {
 	c        *client.Client
 	raw      net.Conn // the TCP connection: closing it aborts any call
 	guard    *guardConn
+	tags     tagWatch // the server's tagged replies, while armed
 	log      *transcript
 	secure   bool
 	selected string // the folder selected, "" for none
@@ -44,6 +45,9 @@ func dialIMAP(ctx context.Context, cfg Config) (*session, error) {
 	raw, err := d.DialContext(ctx, "tcp", cfg.Addr())
 	if err != nil {
 		return nil, fmt.Errorf("mailbox: connecting to %s: %w", cfg.Addr(), err)
+	}
+	if cfg.hooks != nil && cfg.hooks.wrapConn != nil {
+		raw = cfg.hooks.wrapConn(raw)
 	}
 	s := &session{cfg: cfg, raw: raw, guard: &guardConn{Conn: raw, timeout: cfg.Timeout}, log: newTranscript(cfg.Debug, cfg.Password)}
 	s.log.note("connected to " + raw.RemoteAddr().String())
@@ -78,7 +82,7 @@ func (s *session) open(ctx context.Context, tlsCfg *tls.Config) error {
 		}
 		conn = tc
 	}
-	tap := &tapConn{Conn: newLiteralConn(conn, s.guard.fail), log: &wireLog{t: s.log, prefix: "S: "}}
+	tap := &tapConn{Conn: newLiteralConn(conn, s.guard.fail), log: &wireLog{t: s.log, prefix: "S: "}, watch: &s.tags}
 	tap.on.Store(s.log.on())
 	c, err := client.New(tap)
 	tap.on.Store(false)
