@@ -359,7 +359,7 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 		Abort: g.abort, OnResult: prog.Add, MaxBounceRate: maxBounceRate(c), Copies: copies})
 	prog.Close()
 	if runErr != nil {
-		reporter.NoteNotAttempted("not tried: the run stopped (" + stopText(runErr) + ")")
+		reporter.NoteNotAttempted(notTried(runErr))
 	}
 	printCopies(g, c, pl.Copies())
 	closeErr := w.Close()
@@ -391,6 +391,16 @@ func heldBackNote(allow plan.Allowance, toSend, limit int) string {
 
 // stopText is why a run stopped, in a few words for the report: the stop's
 // reason (sendpool.Reason, without the package prefix) on one line.
+// notTried is the detail of the rows a run that stopped with err never
+// reached, in the words the pool gives those it had taken up ("run
+// interrupted", "run stopped: …"): one fact, one phrase.
+func notTried(err error) string {
+	if s := stopText(err); s != "interrupted" {
+		return "run stopped: " + s
+	}
+	return "run interrupted"
+}
+
 func stopText(err error) string {
 	if errors.Is(err, context.Canceled) || exitCode(err) == exitInterrupted {
 		return "interrupted"

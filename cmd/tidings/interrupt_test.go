@@ -92,11 +92,11 @@ func TestInterruptFinishesInFlight(t *testing.T) {
 	if counts["sent"]+counts["not-attempted"] != 20 {
 		t.Errorf("report statuses %v", counts)
 	}
-	// Every row not tried says why: the pool's ones and those it never
-	// reached alike.
+	// Every row not tried says why, in the same words: the pool's ones
+	// and those it never reached alike.
 	for _, r := range rows {
-		if r["status"] == "not-attempted" && !strings.Contains(r["detail"], "interrupted") {
-			t.Errorf("row %s not attempted with detail %q", r["row"], r["detail"])
+		if r["status"] == "not-attempted" && r["detail"] != "run interrupted" {
+			t.Errorf("row %s not attempted with detail %q, want %q", r["row"], r["detail"], "run interrupted")
 		}
 	}
 }
