@@ -162,12 +162,11 @@ func (s *State) Unknown() ([]*Entry, error) {
 // entryAt reads slot i's lines back into an Entry.
 func (s *State) entryAt(i int32) (*Entry, error) {
 	k := s.keys.at(i)
-	e := &Entry{Row: int(k.row), Run: int(k.run), Attempts: int(k.attempts), Pending: k.pending,
+	e := &Entry{Row: int(k.row), Attempts: int(k.attempts), Pending: k.pending,
 		Status: k.status(), delivery: sendpool.Status(k.delivery)}
-	m := s.moreOf(k)
-	owedAt, feedbackAt := lineRef(0), lineRef(0)
-	if m != nil {
-		e.Owed, owedAt, feedbackAt = m.owed, m.owedResult, m.feedback
+	at := lines{attempt: k.attempt, result: k.result}
+	if m := s.moreOf(k); m != nil {
+		e.Owed, at.note, at.owed, at.feedback = m.owed, m.note, m.owedResult, m.feedback
 	}
 	var err error
 	if e.LastAttempt, err = s.attemptAt(k.attempt); err != nil {
@@ -179,20 +178,27 @@ func (s *State) entryAt(i int32) (*Entry, error) {
 	if e.Result != nil && len(e.Result.Owed) > 0 {
 		e.Result.Status = sendpool.StatusSent // see State.result
 	}
-	if e.Note, err = s.resultAt(k.note); err != nil {
+	if e.Note, err = s.resultAt(at.note); err != nil {
 		return nil, err
 	}
-	if e.OwedResult, err = s.resultAt(owedAt); err != nil {
+	if e.OwedResult, err = s.resultAt(at.owed); err != nil {
 		return nil, err
 	}
-	if e.Feedback, err = s.feedbackAt(feedbackAt); err != nil {
+	if e.Feedback, err = s.feedbackAt(at.feedback); err != nil {
 		return nil, err
 	}
-	same := e.replay(k, owedAt)
+	same := e.replay(at)
 	if !same || s.ids.of(e.NormKey) != k.id {
-		return nil, s.lineError(cmp.Or(k.attempt, k.result, k.note), errChanged)
+		return nil, s.lineError(cmp.Or(k.attempt, k.result, at.note), errChanged)
 	}
+	// The run of the key's latest record: the runs that began before it.
+	e.Run, _ = slices.BinarySearch(s.runAt, max(at.attempt, at.result, at.note, at.owed))
 	return e, nil
+}
+
+// lines are where an entry's lines are (0: none).
+type lines struct {
+	attempt, result, note, owed, feedback lineRef
 }
 
 // replay sets NormKey, Key, To, MessageID and Hash from the entry's lines
@@ -202,12 +208,12 @@ func (s *State) entryAt(i int32) (*Entry, error) {
 // owed recipients keeps the sent message's); a result that ended a
 // delivery names the message it was about. It reports whether all the
 // lines name one key.
-func (e *Entry) replay(k *slot, owedAt lineRef) bool {
+func (e *Entry) replay(at lines) bool {
 	type line struct {
 		at lineRef
 		fn func()
 	}
-	lines := make([]line, 0, 4)
+	todo := make([]line, 0, 4)
 	same := true
 	named := func(norm, key, to string) {
 		same = same && (e.NormKey == "" || e.NormKey == norm)
@@ -217,28 +223,28 @@ func (e *Entry) replay(k *slot, owedAt lineRef) bool {
 		}
 	}
 	if a := e.LastAttempt; a != nil {
-		lines = append(lines, line{k.attempt, func() {
+		todo = append(todo, line{at.attempt, func() {
 			named(a.NormKey, a.Key, a.To)
-			if e.delivery != sendpool.StatusSent || k.result == 0 || k.result > k.attempt {
+			if e.delivery != sendpool.StatusSent || at.result == 0 || at.result > at.attempt {
 				e.MessageID, e.Hash = a.MessageID, a.Hash
 			}
 		}})
 	}
 	if r := e.Result; r != nil {
-		lines = append(lines, line{k.result, func() {
+		todo = append(todo, line{at.result, func() {
 			named(r.NormKey, r.Key, r.To)
 			e.MessageID = cmp.Or(r.MessageID, e.MessageID)
 			e.Hash = cmp.Or(r.Hash, e.Hash)
 		}})
 	}
 	if r := e.Note; r != nil {
-		lines = append(lines, line{k.note, func() { named(r.NormKey, r.Key, r.To) }})
+		todo = append(todo, line{at.note, func() { named(r.NormKey, r.Key, r.To) }})
 	}
 	if r := e.OwedResult; r != nil {
-		lines = append(lines, line{owedAt, func() { named(r.NormKey, r.Key, r.To) }})
+		todo = append(todo, line{at.owed, func() { named(r.NormKey, r.Key, r.To) }})
 	}
-	slices.SortFunc(lines, func(a, b line) int { return cmp.Compare(a.at, b.at) })
-	for _, l := range lines {
+	slices.SortFunc(todo, func(a, b line) int { return cmp.Compare(a.at, b.at) })
+	for _, l := range todo {
 		l.fn()
 	}
 	return same && e.NormKey != ""

@@ -134,7 +134,7 @@ func (s *State) apply(typ string, b []byte, at lineRef) error {
 		if err := json.Unmarshal(b, &l); err != nil {
 			return err
 		}
-		s.Runs = append(s.Runs, l.Run)
+		s.Runs, s.runAt = append(s.Runs, l.Run), append(s.runAt, at)
 	case "attempt":
 		var l attemptLine
 		if err := readAttempt(b, &l); err != nil {

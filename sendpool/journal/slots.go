@@ -5,8 +5,8 @@ package journal
 // them (nor holds old and new arrays side by side, as appending to one
 // slice would at a million keys); the index is an open-addressing table of
 // slot numbers, 4 bytes a place kept at most three quarters full. With
-// its 64-byte slot a key takes about 70 bytes, where a map from keyID to a
-// slot number and a slice of slots took about 105. Written by hand for
+// its 48-byte slot a key takes about 55 bytes, where a map from keyID to a
+// slot number and a slice of 64-byte slots took about 105. Written by hand for
 // that reason, as Deduper is. Lookups do not change it: once filled, it is
 // safe for concurrent reads.
 type slotTable struct {

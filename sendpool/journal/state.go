@@ -15,14 +15,14 @@ import (
 // is not changed after Load returns it and may be shared between
 // goroutines. The caller closes it.
 //
-// A State keeps little of each recipient in memory (a 64-byte slot, about
-// 70 bytes with its place in the index): a 128-bit hash of the key, where
+// A State keeps little of each recipient in memory (a 48-byte slot, about
+// 55 bytes with its place in the index): a 128-bit hash of the key, where
 // it stands (the delivery outcome, the latest decision, whether an attempt
 // has no result, the counts) and where in the journal its latest attempt,
 // result and decision lines are. Everything else an Entry holds (the key
 // as written, the reply text, the Message-ID) is read back from those
 // lines when an Entry is asked for. So a State of 300,000 recipients takes
-// about 21 MB where whole records took 550 MB. The journal must not be
+// about 17 MB where whole records took 550 MB. The journal must not be
 // changed in place while the State is in use (tidings only appends to
 // it); a line read back that is not the one Load read is an error.
 type State struct {
@@ -48,6 +48,8 @@ type State struct {
 	ids    idHasher
 	keys   slotTable
 	more   []slotMore // rare details of slots (slot.more is an index+1)
+	// runAt is where each run record starts, for Entry.Run.
+	runAt []lineRef
 	// rows holds results that belong to a row rather than to a key:
 	// duplicates, and rows without a key; the latest per row.
 	rows map[int]rowFact
@@ -76,23 +78,24 @@ func (h idHasher) of(s string) keyID {
 // lineRef is where a line starts in the journal, plus one: 0 is no line.
 type lineRef int64
 
-// slot is what a State keeps of one recipient (one normalized key).
+// slot is what a State keeps of one recipient (one normalized key): 48
+// bytes.
 type slot struct {
 	id keyID // of the normalized key
-	// attempt, result and note are the latest attempt line, the latest
-	// result that ended a delivery (Entry.Result) and the latest decision
-	// (Entry.Note).
-	attempt, result, note lineRef
-	row, run, attempts    int32
-	delivery              int8 // sendpool.Status of the delivery history; NoStatus when none
-	noteStatus            int8 // the latest decision's status; NoStatus when none
-	pending               bool // the last attempt has no result
-	more                  int32
+	// attempt and result are the latest attempt line and the latest
+	// result that ended a delivery (Entry.Result).
+	attempt, result lineRef
+	row, attempts   int32
+	delivery        int8 // sendpool.Status of the delivery history; NoStatus when none
+	noteStatus      int8 // the latest decision's status; NoStatus when none
+	pending         bool // the last attempt has no result
+	more            int32
 }
 
-// slotMore is what few slots need: a partial delivery, reports that came
-// back.
+// slotMore is what few slots need: a decision without a delivery
+// (invalid, suppressed), a partial delivery, reports that came back.
 type slotMore struct {
+	note         lineRef // the latest decision (Entry.Note)
 	owed         []string
 	owedResult   lineRef
 	owedStatus   sendpool.Status
@@ -173,9 +176,7 @@ func (s *State) slotFor(norm string) *slot {
 	if !ok {
 		i = s.keys.add(id)
 	}
-	k := s.keys.at(i)
-	k.run = int32(len(s.Runs))
-	return k
+	return s.keys.at(i)
 }
 
 // lookup returns the index of key's slot (key normalized here).
@@ -216,7 +217,7 @@ func (s *State) result(r *Result, at lineRef) {
 	ends := isDelivery(r.Status) && (r.Status != sendpool.StatusNotAttempted || k.pending)
 	switch {
 	case !ends:
-		k.note, k.noteStatus = at, int8(r.Status)
+		s.addMore(k).note, k.noteStatus = at, int8(r.Status)
 	case sendpool.Status(k.delivery) == sendpool.StatusSent:
 		// Sent stays sent: a recipient who got the message has it. A
 		// later delivery can only be the send to the recipients it still
