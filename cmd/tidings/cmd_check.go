@@ -125,7 +125,7 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 			}
 			return nil
 		}
-		f, err := decider.Decide(m)
+		f, err := decider.Settle(m)
 		if err != nil {
 			return err
 		}

@@ -56,6 +56,17 @@ func (d *Decider) Decide(m *render.Message) (Fate, error) {
 	return d.decideSent(m.Key, m.Recipients, false)
 }
 
+// Settle is Decide for a count (tidings check): the fate of a row an
+// earlier run settled has no Detail and no Journal.Entry but for an
+// unknown outcome and a partly delivered message, so the journal's lines
+// are mostly not read back.
+func (d *Decider) Settle(m *render.Message) (Fate, error) {
+	if f, dup := d.duplicate(m.Row, m.Key); dup {
+		return f, nil
+	}
+	return d.decideSent(m.Key, m.Recipients, true)
+}
+
 // duplicate checks row's key against the earlier rows'.
 func (d *Decider) duplicate(row int, key string) (Fate, bool) {
 	if detail, dup := d.dupes.Check(row, key); dup {
