@@ -63,6 +63,8 @@ func TestEntryReadBack(t *testing.T) {
 	owedTry.MessageID, owedTry.Hash = "o2@test", "ho2"
 	owedDone := res(2, k, sendpool.StatusSent)
 	owedDone.MessageID = "o2@test"
+	afterSent := res(7, "ANN@Example.org", sendpool.StatusFailed) // not tidings' doing: edited in
+	afterSent.To, afterSent.MessageID = "Ann Smith <ann@example.org>", "x@test"
 	tests := []struct {
 		name                     string
 		runs                     [][]any
@@ -75,12 +77,15 @@ func TestEntryReadBack(t *testing.T) {
 		{name: "deferred, then sent from another row", runs: [][]any{{a1, d1}, {a2, s2}},
 			key: "ann@EXAMPLE.org", msgID: "b@test", hash: "hb", row: 3, attempts: 2, // the lines kept name no To
 			status: sendpool.StatusSent, resultStatus: sendpool.StatusSent, noteStatus: NoStatus},
-		{name: "To from an earlier line kept", runs: [][]any{{a1}, {a2, s2}},
+		{name: "a To only an older line gave is not kept", runs: [][]any{{a1}, {a2, s2}},
 			key: "ann@EXAMPLE.org", msgID: "b@test", hash: "hb", row: 3, attempts: 2,
 			status: sendpool.StatusSent, resultStatus: sendpool.StatusSent, noteStatus: NoStatus},
 		{name: "sent, then suppressed", runs: [][]any{{a1, res(2, k, sendpool.StatusSent)}, {res(7, " ANN@example.org", sendpool.StatusSuppressed)}},
 			key: " ANN@example.org", to: "Ann <ann@example.org>", msgID: "m2@test", hash: "ha", row: 7, attempts: 1,
 			status: sendpool.StatusSent, resultStatus: sendpool.StatusSent, noteStatus: sendpool.StatusSuppressed},
+		{name: "a result after it was sent names it", runs: [][]any{{a1, res(2, k, sendpool.StatusSent)}, {afterSent}},
+			key: "ANN@Example.org", to: "Ann Smith <ann@example.org>", msgID: "m2@test", hash: "ha", row: 7, attempts: 1,
+			status: sendpool.StatusSent, resultStatus: sendpool.StatusSent, noteStatus: NoStatus},
 		{name: "partly delivered, then the owed sent", runs: [][]any{{att(2, k), owedRes}, {owedTry, owedDone}},
 			key: k, msgID: "o@test", hash: "ho", row: 2, attempts: 2,
 			status: sendpool.StatusSent, resultStatus: sendpool.StatusSent, noteStatus: NoStatus},
@@ -296,5 +301,30 @@ func TestLookup(t *testing.T) {
 		case tt.to != "" && (e == nil || e.NormKey != tt.to):
 			t.Errorf("Find(%q) = %+v, want %s", tt.name, e, tt.to)
 		}
+	}
+}
+
+// TestRowFactChanged: a row's own fact read back must be the line Load
+// read (a key-less or duplicate result of that row), or Report says the
+// journal changed.
+func TestRowFactChanged(t *testing.T) {
+	dir := t.TempDir()
+	writeRun(t, dir, Run{Started: t0}, res(5, "", sendpool.StatusInvalid))
+	s := load(t, dir)
+	defer s.Close()
+	b, err := os.ReadFile(s.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same length, another row and a key: in place.
+	changed := strings.Replace(strings.Replace(string(b), `"row":5,"key":""`, `"row":9,"key":"b"`, 1), `"norm_key":""`, `"norm_key":"b"`, 1)
+	if changed == string(b) {
+		t.Fatalf("the line was not changed:\n%s", b)
+	}
+	if err := os.WriteFile(s.Path, []byte(changed), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.RowFacts(); !errors.Is(err, errChanged) {
+		t.Errorf("RowFacts after the line changed: %v", err)
 	}
 }

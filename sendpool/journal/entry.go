@@ -14,8 +14,8 @@ import (
 // read back from the journal by State.Entry and State.All.
 type Entry struct {
 	NormKey string
-	// Key, To and Row are as last recorded: To the last one written in
-	// the key's latest attempt, delivery result and decision lines.
+	// Key, To and Row are as last recorded (To: the last one among the
+	// lines the State keeps, see Entry.replay).
 	Key string
 	To  string
 	Row int
@@ -166,7 +166,7 @@ func (s *State) entryAt(i int32) (*Entry, error) {
 		Status: k.status(), delivery: sendpool.Status(k.delivery)}
 	at := lines{attempt: k.attempt, result: k.result}
 	if m := s.moreOf(k); m != nil {
-		e.Owed, at.note, at.owed, at.feedback = m.owed, m.note, m.owedResult, m.feedback
+		e.Owed, at.note, at.owed, at.later, at.feedback = m.owed, m.note, m.owedResult, m.later, m.feedback
 	}
 	var err error
 	if e.LastAttempt, err = s.attemptAt(k.attempt); err != nil {
@@ -187,28 +187,35 @@ func (s *State) entryAt(i int32) (*Entry, error) {
 	if e.Feedback, err = s.feedbackAt(at.feedback); err != nil {
 		return nil, err
 	}
-	same := e.replay(at)
+	later, err := s.resultAt(at.later)
+	if err != nil {
+		return nil, err
+	}
+	same := e.replay(at, later)
 	if !same || s.ids.of(e.NormKey) != k.id {
 		return nil, s.lineError(cmp.Or(k.attempt, k.result, at.note), errChanged)
 	}
 	// The run of the key's latest record: the runs that began before it.
-	e.Run, _ = slices.BinarySearch(s.runAt, max(at.attempt, at.result, at.note, at.owed))
+	e.Run, _ = slices.BinarySearch(s.runAt, max(at.attempt, at.result, at.note, at.owed, at.later))
 	return e, nil
 }
 
 // lines are where an entry's lines are (0: none).
 type lines struct {
-	attempt, result, note, owed, feedback lineRef
+	attempt, result, note, owed, later, feedback lineRef
 }
 
-// replay sets NormKey, Key, To, MessageID and Hash from the entry's lines
-// in the order they were written, as Load would have from every line: each
-// line names the key as then written and its To; an attempt names the
-// message handed over, unless the key was sent before it (a send to the
-// owed recipients keeps the sent message's); a result that ended a
-// delivery names the message it was about. It reports whether all the
-// lines name one key.
-func (e *Entry) replay(at lines) bool {
+// replay sets NormKey, Key, To, MessageID and Hash from the lines the
+// State kept of the entry (the latest attempt, delivery result, decision,
+// result of a send to owed recipients, and other result after it was
+// sent) in the order they were written: each names the key as then
+// written and its To (the last non-empty one stands: a To only an older
+// line gave is not known; tidings writes one in every line); an attempt
+// names the message handed over, unless the key was sent before it (a
+// send to the owed recipients keeps the sent message's); a result that
+// ended a delivery names the message it was about. It reports whether
+// all the lines name one key.
+func (e *Entry) replay(at lines, later *Result) bool {
 	type line struct {
 		at lineRef
 		fn func()
@@ -237,11 +244,13 @@ func (e *Entry) replay(at lines) bool {
 			e.Hash = cmp.Or(r.Hash, e.Hash)
 		}})
 	}
-	if r := e.Note; r != nil {
-		todo = append(todo, line{at.note, func() { named(r.NormKey, r.Key, r.To) }})
-	}
-	if r := e.OwedResult; r != nil {
-		todo = append(todo, line{at.owed, func() { named(r.NormKey, r.Key, r.To) }})
+	for _, l := range []struct {
+		at lineRef
+		r  *Result
+	}{{at.note, e.Note}, {at.owed, e.OwedResult}, {at.later, later}} {
+		if l.r != nil {
+			todo = append(todo, line{l.at, func() { named(l.r.NormKey, l.r.Key, l.r.To) }})
+		}
 	}
 	slices.SortFunc(todo, func(a, b line) int { return cmp.Compare(a.at, b.at) })
 	for _, l := range todo {

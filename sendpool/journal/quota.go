@@ -11,8 +11,8 @@ import (
 // 24-hour cap: SentSince(now.Add(-24*time.Hour)); the oldest of them
 // leaves the window at oldest.Add(24*time.Hour).
 func (s *State) SentSince(t time.Time) (n int, oldest time.Time) {
-	i := 0 // before the years State.sent holds exactly: every one is after it
-	if !t.Before(sentMin) {
+	i := 0 // before the zero time: every one is after it
+	if !t.Before(time.Time{}) {
 		i, _ = slices.BinarySearchFunc(s.sent, sentKey(t), func(a, t int64) int {
 			if a > t {
 				return 1

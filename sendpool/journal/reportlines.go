@@ -92,13 +92,16 @@ func lineBefore(a, b *Result) bool {
 // names the row), read back, by row then key.
 func (s *State) RowFacts() ([]Result, error) {
 	var out []Result
-	for _, f := range s.rows {
+	for row, f := range s.rows {
 		if f.superseded {
 			continue
 		}
 		r, err := s.resultAt(f.at)
 		if err != nil {
 			return nil, err
+		}
+		if r.Row != row || r.NormKey != "" && r.Status != sendpool.StatusDuplicate {
+			return nil, s.lineError(f.at, errChanged)
 		}
 		out = append(out, *r)
 	}

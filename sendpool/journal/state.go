@@ -12,8 +12,8 @@ import (
 )
 
 // State is what a journal says about a campaign, as read by Load. A State
-// is not changed after Load returns it and may be shared between
-// goroutines. The caller closes it.
+// is not changed after Load returns it (but for Close) and may be shared
+// between goroutines. The caller closes it.
 //
 // A State keeps little of each recipient in memory (a 48-byte slot, about
 // 55 bytes with its place in the index): a 128-bit hash of the key, where
@@ -95,7 +95,11 @@ type slot struct {
 // slotMore is what few slots need: a decision without a delivery
 // (invalid, suppressed), a partial delivery, reports that came back.
 type slotMore struct {
-	note         lineRef // the latest decision (Entry.Note)
+	note lineRef // the latest decision (Entry.Note)
+	// later is a result after the key was sent that is neither the
+	// delivery's nor a send to owed recipients (it names the key, row and
+	// To as last recorded).
+	later        lineRef
 	owed         []string
 	owedResult   lineRef
 	owedStatus   sendpool.Status
@@ -122,11 +126,14 @@ func newState(path string) *State {
 
 // Close closes the journal file. Entries already returned stay valid.
 func (s *State) Close() error {
-	if s == nil || s.file == nil {
+	if s == nil {
 		return nil
 	}
 	s.window.mu.Lock()
 	defer s.window.mu.Unlock()
+	if s.file == nil {
+		return nil
+	}
 	err := s.file.Close()
 	s.file, s.window.buf = nil, nil
 	return err
@@ -225,6 +232,8 @@ func (s *State) result(r *Result, at lineRef) {
 		k.pending = false
 		if m := s.moreOf(k); m != nil && len(m.owed) > 0 {
 			m.owedResultOf(r, at)
+		} else {
+			s.addMore(k).later = at
 		}
 	default:
 		k.pending = false
@@ -342,18 +351,21 @@ func (s *State) Outcomes() (attempted, refused int) {
 }
 
 // The range of times State.sent holds as they are: Unix nanoseconds
-// (years 1678 to 2262). Earlier ones (the zero time of a result without
-// a finish time) are math.MinInt64, later ones math.MaxInt64.
+// (years 1678 to 2262); see sentKey for the others.
 var (
-	sentMin = time.Unix(0, math.MinInt64+1)
+	sentMin = time.Unix(0, math.MinInt64+2)
 	sentMax = time.Unix(0, math.MaxInt64)
 )
 
-// sentKey is what State.sent keeps of a sent time.
+// sentKey is what State.sent keeps of a sent time: math.MinInt64 for the
+// zero time (a result without a finish time), one more for any other
+// before 1678.
 func sentKey(t time.Time) int64 {
 	switch {
-	case t.Before(sentMin):
+	case t.IsZero():
 		return math.MinInt64
+	case t.Before(sentMin):
+		return math.MinInt64 + 1
 	case t.After(sentMax):
 		return math.MaxInt64
 	}

@@ -194,6 +194,7 @@ func TestSentSinceAndQuota(t *testing.T) {
 		{t0.Add(90 * time.Minute), 3, t0.Add(2 * time.Hour)},
 		{t0.Add(4 * time.Hour), 0, time.Time{}},
 		{time.Time{}.Add(-time.Hour), 5, time.Time{}},
+		{time.Time{}, 4, t0.Add(time.Hour)}, // the one without a finish time is not after it
 	}
 	for _, tt := range tests {
 		n, oldest := s.SentSince(tt.since)
