@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"io/fs"
 	"iter"
 	"os"
 	"path/filepath"
@@ -28,7 +29,9 @@ type ReporterOptions struct {
 	Clock sendpool.Clock
 	// OwnLog gives the log a name of its own (os.CreateTemp) instead of
 	// logFile: for a reporter that may run beside a send's in the same
-	// folder (tidings report).
+	// folder (tidings report). The name is removed at once where the
+	// system lets an open file go without one (Unix), so a killed
+	// process leaves nothing behind.
 	OwnLog bool
 }
 
@@ -93,7 +96,9 @@ func NewReporter(dir string, opts ReporterOptions) (*Reporter, error) {
 	var f *os.File
 	var err error
 	if opts.OwnLog {
-		f, err = os.CreateTemp(dir, logFile+"-*")
+		if f, err = os.CreateTemp(dir, logFile+"-*"); err == nil {
+			_ = os.Remove(f.Name()) // fails on Windows: Close removes it there
+		}
 	} else {
 		f, err = os.OpenFile(filepath.Join(dir, logFile), os.O_CREATE|os.O_TRUNC|os.O_RDWR, 0o600)
 	}
@@ -334,6 +339,9 @@ func (r *Reporter) Close() error {
 	r.log.Close()
 	err := os.Remove(r.log.Name())
 	r.log = nil
+	if errors.Is(err, fs.ErrNotExist) {
+		err = nil // an OwnLog, gone with its name
+	}
 	return err
 }
 
