@@ -328,3 +328,27 @@ func TestRowFactChanged(t *testing.T) {
 		t.Errorf("RowFacts after the line changed: %v", err)
 	}
 }
+
+// TestUnmarked: Unmarked yields the recipients not marked, in All's order;
+// Mark says whether the journal knows a key.
+func TestUnmarked(t *testing.T) {
+	dir := t.TempDir()
+	writeRun(t, dir, Run{Started: t0}, res(4, "cid@example.org", sendpool.StatusSent),
+		res(2, "ann@example.org", sendpool.StatusSent), res(3, "bob@example.org", sendpool.StatusSent))
+	s := load(t, dir)
+	defer s.Close()
+	m := s.NewMarks()
+	if !m.Mark(" BOB@example.org") || m.Mark("new@example.org") {
+		t.Error("Mark: bob is known, new is not")
+	}
+	var got []string
+	for e, err := range s.Unmarked(m) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, e.NormKey)
+	}
+	if strings.Join(got, " ") != "ann@example.org cid@example.org" {
+		t.Errorf("Unmarked yields %v", got)
+	}
+}

@@ -71,18 +71,6 @@ func (d *Deduper) Check(row int, key string) (detail string, dup bool) {
 	return "", false
 }
 
-// Has reports whether a row checked so far had key (as NormalizeKey
-// gives it); empty keys are never had.
-func (d *Deduper) Has(key string) bool {
-	k := NormalizeKey(key)
-	if k == "" {
-		return false
-	}
-	h := max(maphash.String(d.seed, k), 1)
-	_, found := d.shards[h>>(64-dedupeShardBits)].find(h)
-	return found
-}
-
 // find returns the slot holding h (found) or the free slot where h goes.
 // A hash's first slot is its place in the table's range by the bits below
 // the shard's (h·len/2^64 of them), then the next ones, around: linear

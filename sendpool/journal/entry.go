@@ -86,29 +86,60 @@ func (s *State) Entry(key string) (*Entry, error) {
 // All yields every recipient the journal knows, by row, then key, reading
 // each one's lines back as it comes (memory stays flat); it stops at the
 // first error, which it yields with a nil Entry.
-func (s *State) All() iter.Seq2[*Entry, error] {
+func (s *State) All() iter.Seq2[*Entry, error] { return s.Unmarked(nil) }
+
+// Marks is a set of a State's recipients, a bit each: report.Rebuild
+// marks those the sheet has, and reads back only the others
+// (State.Unmarked). It is not safe for concurrent use.
+type Marks struct {
+	s    *State
+	bits []uint64
+}
+
+// NewMarks returns an empty set of s's recipients.
+func (s *State) NewMarks() *Marks {
+	return &Marks{s: s, bits: make([]uint64, (s.keys.n+63)/64)}
+}
+
+// Mark marks key (normalized here) and reports whether the journal knows
+// it.
+func (m *Marks) Mark(key string) bool {
+	i, ok := m.s.lookup(key)
+	if ok {
+		m.bits[i/64] |= 1 << (i % 64)
+	}
+	return ok
+}
+
+func (m *Marks) has(i int32) bool { return m != nil && m.bits[i/64]&(1<<(i%64)) != 0 }
+
+// Unmarked is All without the recipients m marks (nil marks none); their
+// lines are not read.
+func (s *State) Unmarked(m *Marks) iter.Seq2[*Entry, error] {
 	return func(yield func(*Entry, error) bool) {
-		stop := errors.New("stop")
-		err := s.each(func(_ int32, e *Entry) error {
+		err := s.each(m, func(_ int32, e *Entry) error {
 			if !yield(e, nil) {
-				return stop
+				return errStopped
 			}
 			return nil
 		})
-		if err != nil && err != stop {
+		if err != nil && err != errStopped {
 			yield(nil, err)
 		}
 	}
 }
 
-// each calls fn with every slot's number and entry, by row, then key, and
-// returns the first error.
-func (s *State) each(fn func(int32, *Entry) error) error {
+// errStopped ends each when its caller stopped early.
+var errStopped = errors.New("journal: stopped")
+
+// each calls fn with every slot's number and entry but those skip marks
+// (nil for none), by row, then key, and returns the first error.
+func (s *State) each(skip *Marks, fn func(int32, *Entry) error) error {
 	type numbered struct {
 		i int32
 		e *Entry
 	}
-	order := s.byRow()
+	order := slices.DeleteFunc(s.byRow(), skip.has)
 	for len(order) > 0 {
 		n := 1 // the slots of one row: sorted by key once read
 		for n < len(order) && s.keys.at(order[n]).row == s.keys.at(order[0]).row {

@@ -11,15 +11,15 @@ type Lookup struct {
 }
 
 // NewLookups reads every entry back once (in All's order) and makes a
-// Lookup for each of names: one indexes each entry by the strings its
-// names function returns for it (maybe none); a string two entries name
-// finds the later one.
+// Lookup for each of names (several in one pass over the journal): one
+// indexes each entry by the strings its names function returns for it
+// (maybe none); a string two entries name finds the later one.
 func (s *State) NewLookups(names ...func(*Entry) []string) ([]*Lookup, error) {
 	out := make([]*Lookup, len(names))
 	for j := range out {
 		out[j] = &Lookup{state: s, slots: map[keyID]int32{}}
 	}
-	err := s.each(func(i int32, e *Entry) error {
+	err := s.each(nil, func(i int32, e *Entry) error {
 		for j, fn := range names {
 			for _, name := range fn(e) {
 				out[j].slots[s.ids.of(name)] = i

@@ -39,9 +39,10 @@ func FromJournal(r journal.Result) Row {
 //
 // It reads the sheet once and each recipient's lines back from the
 // journal as it comes to them: what it keeps is the sheet's keys' hashes
-// (journal.Deduper) and the journal's rows without a key.
+// (journal.Deduper), a bit for each of the journal's recipients (those the
+// sheet has: journal.Marks) and the journal's rows without a key.
 func Rebuild(ctx context.Context, c *campaign.Campaign, state *journal.State, describe func(error) string, rep *Reporter) error {
-	b := &rebuild{state: state, rep: rep, describe: describe, keyless: map[int]journal.Result{}, dupes: journal.NewDeduper()}
+	b := &rebuild{state: state, rep: rep, describe: describe, keyless: map[int]journal.Result{}, dupes: journal.NewDeduper(), placed: state.NewMarks()}
 	facts, err := state.RowFacts()
 	if err != nil {
 		return err
@@ -64,6 +65,7 @@ type rebuild struct {
 	describe func(error) string
 	keyless  map[int]journal.Result // the journal's lines without a key, by row
 	dupes    *journal.Deduper
+	placed   *journal.Marks // the journal's recipients the sheet has
 }
 
 // sheet places every row of the sheet.
@@ -112,7 +114,7 @@ func (b *rebuild) sheetRow(number int, key string) error {
 	if detail, dup := b.dupes.Check(number, key); dup {
 		return b.rep.AddRow(Row{Recipient: Recipient{Row: number, Key: key}, Status: sendpool.StatusDuplicate, Detail: detail})
 	}
-	if norm != "" {
+	if norm != "" && b.placed.Mark(key) {
 		e, err := b.state.Entry(key)
 		if err != nil {
 			return err
@@ -131,12 +133,9 @@ func (b *rebuild) sheetRow(number int, key string) error {
 // others adds the journal's lines the sheet has no row for: recipients no
 // longer in it, and lines without a key that still stand.
 func (b *rebuild) others() error {
-	for e, err := range b.state.All() {
+	for e, err := range b.state.Unmarked(b.placed) {
 		if err != nil {
 			return err
-		}
-		if b.dupes.Has(e.NormKey) {
-			continue
 		}
 		if r, ok := e.ReportLine(); ok {
 			if err := b.rep.AddBeside(FromJournal(r)); err != nil {
