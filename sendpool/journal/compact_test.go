@@ -3,6 +3,7 @@ package journal
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"runtime"
@@ -351,4 +352,43 @@ func TestUnmarked(t *testing.T) {
 	if strings.Join(got, " ") != "ann@example.org cid@example.org" {
 		t.Errorf("Unmarked yields %v", got)
 	}
+}
+
+// TestWindowsFollowTwoRuns: after a run that retried some recipients,
+// reading by row goes through the first run's lines and the second's by
+// turns; each region keeps a window, so the journal is read about once,
+// not a window at every turn.
+func TestWindowsFollowTwoRuns(t *testing.T) {
+	const n = 6000
+	dir := t.TempDir()
+	var first, second []any
+	for i := range n {
+		k := fmt.Sprintf("recipient%05d@example.org", i)
+		a, r := att(i+2, k), res(i+2, k, sendpool.StatusSent)
+		r.Detail = strings.Repeat("d", 300) // lines of a real journal's size
+		if i%10 == 0 {
+			d := r
+			d.Status = sendpool.StatusDeferred
+			first, second = append(first, a, d), append(second, a, r)
+			continue
+		}
+		first = append(first, a, r)
+	}
+	writeRun(t, dir, Run{Started: t0}, first...)
+	writeRun(t, dir, Run{Started: t0.Add(time.Hour)}, second...)
+	s := load(t, dir)
+	defer s.Close()
+	st, err := os.Stat(s.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, err := range s.All() {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if most := 2*int(st.Size())/(windowSize-windowBack) + 4; s.window.fills > most {
+		t.Errorf("%d windows read for a journal of %d bytes, want at most %d", s.window.fills, st.Size(), most)
+	}
+	t.Logf("%d windows read for a journal of %d bytes", s.window.fills, st.Size())
 }

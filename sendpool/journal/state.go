@@ -135,7 +135,7 @@ func (s *State) Close() error {
 		return nil
 	}
 	err := s.file.Close()
-	s.file, s.window.buf = nil, nil
+	s.file, s.window.wins = nil, [2]window{}
 	return err
 }
 
