@@ -174,22 +174,6 @@ func (s *State) byRow() []int32 {
 	return order
 }
 
-// Unknown returns the recipients whose delivery is unknown (an attempt with
-// no final reply, or a result saying so), by row: the list the user must
-// decide about.
-func (s *State) Unknown() ([]*Entry, error) {
-	var out []*Entry
-	for e, err := range s.All() {
-		if err != nil {
-			return nil, err
-		}
-		if e.deliveryStatus() == sendpool.StatusUnknown {
-			out = append(out, e)
-		}
-	}
-	return out, nil
-}
-
 // entryAt reads slot i's lines back into an Entry.
 func (s *State) entryAt(i int32) (*Entry, error) {
 	k := s.keys.at(i)
