@@ -112,6 +112,7 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 		return &unusableError{err}
 	}
 	defer state.Close()
+	printJournalWarnings(g, state.Warnings)
 	decider := plan.NewDecider(in, state, journal.Policy{})
 	var sum checkSummary
 	domains := map[string]int{} // messages per recipient domain, for the estimate
@@ -159,6 +160,9 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 		if text := estimate(state, in.Campaign, domains, toSend); text != "" {
 			fmt.Fprintln(g.stdout, "estimate:", text)
 		}
+	}
+	if err := journalDamage(state); err != nil {
+		return err // send would stop: check says so
 	}
 	if sum.problems > 0 {
 		return &problemsError{n: sum.problems}

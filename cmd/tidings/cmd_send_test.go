@@ -237,7 +237,7 @@ func TestReportAfterRowRemoved(t *testing.T) {
 	for _, r := range readReport(t, camp) {
 		got = append(got, r["row"]+" "+r["key"]+" "+r["status"])
 	}
-	if want := "2 ann@example.com sent|3 bob@example.com sent|3 cat@example.com sent"; strings.Join(got, "|") != want {
+	if want := "2 ann@example.com sent|3 cat@example.com sent|3 bob@example.com sent"; strings.Join(got, "|") != want {
 		t.Errorf("report rows %q, want %q", strings.Join(got, "|"), want)
 	}
 	left, _ := filepath.Glob(filepath.Join(filepath.Dir(camp), ".tidings", "*", ".report.log*"))

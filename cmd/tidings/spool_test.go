@@ -267,6 +267,10 @@ func TestSendRefusesDamagedJournal(t *testing.T) {
 	if want := fmt.Sprintf("line %d cannot be read, and no crash leaves such lines", i+1); code != exitUnusable || !strings.Contains(errOut, want) || len(srv.Messages()) != 3 {
 		t.Errorf("damaged journal: code %d, %d messages, want exit 2 naming line %d\n%s%s", code, len(srv.Messages()), i+1, out, errOut)
 	}
+	// check says what send would do.
+	if out, errOut, code := runCLI(t, "check", camp); code != exitUnusable || !strings.Contains(errOut, fmt.Sprintf("line %d cannot be read", i+1)) {
+		t.Errorf("check of the damaged journal: code %d, want exit 2 naming line %d\n%s%s", code, i+1, out, errOut)
+	}
 	lines[i] = good
 	if err := os.WriteFile(path, []byte(strings.Join(lines, "")), 0o600); err != nil {
 		t.Fatal(err)

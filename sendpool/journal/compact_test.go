@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -391,4 +392,59 @@ func TestWindowsFollowTwoRuns(t *testing.T) {
 		t.Errorf("%d windows read for a journal of %d bytes, want at most %d", s.window.fills, st.Size(), most)
 	}
 	t.Logf("%d windows read for a journal of %d bytes", s.window.fills, st.Size())
+}
+
+// TestEditedLines: a norm_key written in another case (a hand edit)
+// still names its key, and a row number no State can keep (a hand edit)
+// makes its line a corrupt one, not another row.
+func TestEditedLines(t *testing.T) {
+	dir := t.TempDir()
+	writeRun(t, dir, Run{Started: t0}, att(2, "ann@example.org"), res(2, "ann@example.org", sendpool.StatusSent),
+		att(3, "bob@example.org"), res(3, "bob@example.org", sendpool.StatusSent))
+	changeLines(t, filepath.Join(dir, FileName), func(lines []string) []string {
+		for i, l := range lines {
+			l = strings.ReplaceAll(l, `"norm_key":"ann@example.org"`, `"norm_key":"ANN@Example.org"`)
+			lines[i] = strings.ReplaceAll(l, `"row":3,`, `"row":4294967298,`)
+		}
+		return lines
+	})
+	s := load(t, dir)
+	defer s.Close()
+	if e := entryOf(t, s, "ann@example.org"); e == nil || e.Status != sendpool.StatusSent || e.NormKey != "ann@example.org" {
+		t.Errorf("ann: %+v", e)
+	}
+	if e := entryOf(t, s, "bob@example.org"); e != nil {
+		t.Errorf("bob at row %d: %+v", e.Row, e)
+	}
+	if len(s.Warnings) != 2 || !strings.Contains(s.Warnings[0].Error(), "row 4294967298 out of range") {
+		t.Errorf("warnings %v, want bob's two lines out of range", s.Warnings)
+	}
+}
+
+// TestLineGoneUnderState: a line deleted while a State is in use shifts
+// the ones after it: reading one back says the journal changed, whatever
+// now stands where it was.
+func TestLineGoneUnderState(t *testing.T) {
+	dir := t.TempDir()
+	writeRun(t, dir, Run{Started: t0}, att(2, "ann@example.org"), res(2, "ann@example.org", sendpool.StatusSent),
+		att(3, "bob@example.org"), res(3, "bob@example.org", sendpool.StatusSent))
+	s := load(t, dir)
+	defer s.Close()
+	b, err := os.ReadFile(s.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(b), "\n")
+	// Keep the length: the first attempt line goes, the rest move up and
+	// the end is padded with a line of spaces.
+	gone := len(lines[1])
+	rest := strings.Join(append(lines[:1:1], lines[2:]...), "")
+	if err := os.WriteFile(s.Path, []byte(rest+strings.Repeat(" ", gone-1)+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"ann@example.org", "bob@example.org"} {
+		if _, err := s.Entry(k); !errors.Is(err, errChanged) {
+			t.Errorf("Entry(%s) after a line went: %v", k, err)
+		}
+	}
 }

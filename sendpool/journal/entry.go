@@ -3,6 +3,7 @@ package journal
 import (
 	"cmp"
 	"errors"
+	"fmt"
 	"iter"
 	"slices"
 	"strings"
@@ -308,11 +309,13 @@ func readBack[L any](s *State, at lineRef, read func([]byte, *L) error) (*L, err
 		return nil, nil
 	}
 	b, err := s.line(at)
-	if err == nil {
-		l := new(L)
-		if err = read(b, l); err == nil {
-			return l, nil
-		}
+	if err != nil {
+		return nil, s.lineError(at, err)
 	}
-	return nil, s.lineError(at, err)
+	l := new(L)
+	if err := read(b, l); err != nil {
+		// Load read a record here.
+		return nil, s.lineError(at, fmt.Errorf("%w: no longer a record: %w", errChanged, err))
+	}
+	return l, nil
 }

@@ -1,6 +1,9 @@
 package journal
 
 import (
+	"cmp"
+	"math"
+
 	"github.com/tidings/tidings/sendpool"
 
 	"bufio"
@@ -171,11 +174,24 @@ func readAttempt(b []byte, l *attemptLine) error {
 	if err := decodeAttempt(b, l); err != nil {
 		return err
 	}
-	if l.NormKey == "" {
-		l.NormKey = NormalizeKey(l.Key)
-	}
+	l.NormKey = normKey(l.NormKey, l.Key)
 	if l.NormKey == "" {
 		return errors.New("attempt without a key")
+	}
+	return checkRow(l.Row)
+}
+
+// normKey is a line's normalized key: its norm_key as NormalizeKey gives
+// it (the Writer writes it so; a hand edit may not have), else its key's.
+func normKey(norm, key string) string {
+	return NormalizeKey(cmp.Or(norm, key))
+}
+
+// checkRow refuses a row number a State cannot keep (32 bits): no sheet
+// has so many rows; the line was edited.
+func checkRow(row int) error {
+	if row < math.MinInt32 || row > math.MaxInt32 {
+		return fmt.Errorf("row %d out of range", row)
 	}
 	return nil
 }
@@ -189,10 +205,8 @@ func readResult(b []byte, l *resultLine) error {
 		return errors.New("result without a status")
 	}
 	l.Result.Status = sendpool.Status(l.Status)
-	if l.NormKey == "" {
-		l.NormKey = NormalizeKey(l.Key)
-	}
-	return nil
+	l.NormKey = normKey(l.NormKey, l.Key)
+	return checkRow(l.Row)
 }
 
 // readFeedback decodes the feedback line b into l and checks its kind and
@@ -205,8 +219,6 @@ func readFeedback(b []byte, l *feedbackLine) error {
 	if !l.Kind.valid() || l.ID == "" {
 		return errors.New("feedback without a kind or an id")
 	}
-	if l.NormKey == "" {
-		l.NormKey = NormalizeKey(l.Key)
-	}
+	l.NormKey = normKey(l.NormKey, l.Key)
 	return nil
 }

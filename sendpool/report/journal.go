@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"io"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/tidings/tidings/campaign"
@@ -34,8 +36,9 @@ func FromJournal(r journal.Result) Row {
 // A line without a key (a row that was invalid before it had one) stands
 // only while that row still has no key. Recipients the sheet no longer
 // has keep their lines, at the rows they had, beside the sheet's
-// (Reporter.AddBeside). describe formats a row problem of the sheet for
-// the report.
+// (Reporter.AddBeside): a row lists the sheet's line first, then the
+// journal's line without a key, then those of recipients no longer in the
+// sheet. describe formats a row problem of the sheet for the report.
 //
 // It reads the sheet once and each recipient's lines back from the
 // journal as it comes to them: what it keeps is the sheet's keys' hashes
@@ -130,9 +133,15 @@ func (b *rebuild) sheetRow(number int, key string) error {
 	return b.rep.AddRow(Row{Recipient: Recipient{Row: number, Key: key}, Status: sendpool.StatusNotAttempted, Detail: "not tried yet: no send has reached this row"})
 }
 
-// others adds the journal's lines the sheet has no row for: recipients no
-// longer in it, and lines without a key that still stand.
+// others adds the journal's lines the sheet has no row for: lines without
+// a key that still stand, then recipients no longer in it (by row, then
+// key).
 func (b *rebuild) others() error {
+	for _, row := range slices.Sorted(maps.Keys(b.keyless)) {
+		if err := b.rep.AddBeside(FromJournal(b.keyless[row])); err != nil {
+			return err
+		}
+	}
 	for e, err := range b.state.Unmarked(b.placed) {
 		if err != nil {
 			return err
@@ -141,11 +150,6 @@ func (b *rebuild) others() error {
 			if err := b.rep.AddBeside(FromJournal(r)); err != nil {
 				return err
 			}
-		}
-	}
-	for _, r := range b.keyless {
-		if err := b.rep.AddBeside(FromJournal(r)); err != nil {
-			return err
 		}
 	}
 	return nil

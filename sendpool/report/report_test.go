@@ -155,7 +155,7 @@ func TestReporterRewritesAsItGoes(t *testing.T) {
 }
 
 // TestReporterLinesBeside: a line added beside a row stands with the row's
-// own (listed before it), and is not replaced by later lines for the row;
+// own (listed after it), and is not replaced by later lines for the row;
 // a Reporter with a log of its own leaves the shared log's name alone and
 // removes its own on Close.
 func TestReporterLinesBeside(t *testing.T) {
@@ -188,7 +188,7 @@ func TestReporterLinesBeside(t *testing.T) {
 	for _, r := range spReadReport(t, dir) {
 		got = append(got, fmt.Sprintf("%d %s %s", r.Row, r.Key, r.Status))
 	}
-	want := "1 zed@example.org sent|2 ann@example.org sent|3 bob@example.org failed|3 cat@example.org sent|9 gone@example.org sent"
+	want := "1 zed@example.org sent|2 ann@example.org sent|3 cat@example.org sent|3 bob@example.org failed|9 gone@example.org sent"
 	if strings.Join(got, "|") != want {
 		t.Errorf("report rows %q, want %q", strings.Join(got, "|"), want)
 	}

@@ -174,8 +174,8 @@ type besideLine struct {
 // AddBeside records a report line that stands beside its row's own line
 // instead of replacing it: a recipient the journal has at a row number the
 // sheet now gives someone else (tidings report after the sheet was
-// edited). The files list it before the row's own line. It keeps 16 bytes
-// of each such line in memory.
+// edited). The files list it after the row's own line, in the order
+// added. It keeps 16 bytes of each such line in memory.
 func (r *Reporter) AddBeside(row Row) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -263,17 +263,16 @@ func (r *Reporter) each(fn func(Row) error) (Summary, error) {
 	}
 	beside := r.beside
 	for row, at := range r.at.all() {
+		if at != 0 {
+			if err := give(row, at-1); err != nil {
+				return sum, err
+			}
+		}
 		for len(beside) > 0 && beside[0].row <= row {
 			if err := give(beside[0].row, beside[0].at); err != nil {
 				return sum, err
 			}
 			beside = beside[1:]
-		}
-		if at == 0 {
-			continue
-		}
-		if err := give(row, at-1); err != nil {
-			return sum, err
 		}
 	}
 	for _, b := range beside {
