@@ -2,13 +2,12 @@ package preview
 
 import (
 	"bytes"
-	"cmp"
 	"embed"
 	"encoding/json"
 	"fmt"
+	"iter"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/tidings/tidings/sendpool/report"
@@ -90,104 +89,140 @@ type galleryMeta struct {
 	ChunkRows int `json:"chunkRows"`
 }
 
-// galleryRowsOf turns report rows into list entries sorted by sheet row
-// (rows arrive in the order the render workers finish them).
-func galleryRowsOf(rows []Row) []galleryRow {
-	out := make([]galleryRow, len(rows))
-	for i, r := range rows {
-		g := galleryRow{
-			Row: r.Row, Key: r.Key, To: r.To, Subject: r.Subject,
-			Problem: r.Problem, File: r.File, Size: r.Size, Addrs: strings.Join(r.Recipients, " "),
-		}
-		switch {
-		case r.Status == "ok":
-		case r.Status == "invalid":
-			g.Invalid = true
-		case r.File != "":
-			g.Done = r.Status
-		default:
-			g.Skipped = r.Status
-		}
-		for _, a := range r.Attachments {
-			g.Attachments = append(g.Attachments, galleryAttachment{Name: a.Name, Size: a.Size})
-		}
-		out[i] = g
+// galleryRowOf turns a report row into a list entry.
+func galleryRowOf(r Row) galleryRow {
+	g := galleryRow{
+		Row: r.Row, Key: r.Key, To: r.To, Subject: r.Subject,
+		Problem: r.Problem, File: r.File, Size: r.Size, Addrs: strings.Join(r.Recipients, " "),
 	}
-	slices.SortStableFunc(out, func(a, b galleryRow) int { return cmp.Compare(a.Row, b.Row) })
-	return out
+	switch {
+	case r.Status == "ok":
+	case r.Status == "invalid":
+		g.Invalid = true
+	case r.File != "":
+		g.Done = r.Status
+	default:
+		g.Skipped = r.Status
+	}
+	for _, a := range r.Attachments {
+		g.Attachments = append(g.Attachments, galleryAttachment{Name: a.Name, Size: a.Size})
+	}
+	return g
 }
 
-// writeGallery writes index.html, its assets and the list of rows into dir.
-// The message scripts are written by writeGalleryMessage as messages
-// arrive. index.html is written last and replaced atomically.
-func writeGallery(dir string, rows []Row) error {
+// writeGallery writes index.html, its assets and the list of rows (in
+// sheet order) into dir (see galleryWriter).
+func writeGallery(dir string, rows iter.Seq[Row]) error {
+	g, err := newGalleryWriter(dir)
+	if err != nil {
+		return err
+	}
+	for r := range rows {
+		if err := g.add(r); err != nil {
+			return err
+		}
+	}
+	return g.finish()
+}
+
+// galleryWriter writes the gallery's list a chunk at a time, rows given
+// in sheet order: it holds one chunk of rows, whatever their number. The
+// message scripts are written by writeGalleryMessage as messages arrive;
+// index.html is written last and replaced atomically.
+type galleryWriter struct {
+	dir   string // the gallery's folder
+	meta  galleryMeta
+	chunk []galleryRow
+	keep  map[string]bool // the chunk files written
+	buf   bytes.Buffer
+}
+
+// newGalleryWriter writes the page's assets into dir's gallery folder.
+func newGalleryWriter(dir string) (*galleryWriter, error) {
 	gdir := filepath.Join(dir, galleryDir)
 	if err := os.MkdirAll(gdir, 0o700); err != nil {
-		return fmt.Errorf("preview: gallery: %w", err)
+		return nil, fmt.Errorf("preview: gallery: %w", err)
 	}
 	for _, name := range []string{"gallery.js", "gallery.css"} {
 		b, err := galleryAssets.ReadFile(galleryDir + "/" + name)
 		if err != nil {
-			return fmt.Errorf("preview: gallery: %w", err)
+			return nil, fmt.Errorf("preview: gallery: %w", err)
 		}
 		if err := os.WriteFile(filepath.Join(gdir, name), b, 0o600); err != nil {
-			return fmt.Errorf("preview: gallery: %w", err)
+			return nil, fmt.Errorf("preview: gallery: %w", err)
 		}
 	}
+	return &galleryWriter{dir: gdir, meta: galleryMeta{ChunkRows: galleryChunkRows}, keep: map[string]bool{}}, nil
+}
 
-	list := galleryRowsOf(rows)
-	meta := galleryMeta{Total: len(list), ChunkRows: galleryChunkRows}
-	for _, r := range list {
-		switch {
-		case r.Invalid:
-			meta.Invalid++
-		case r.Skipped != "":
-			meta.Skipped++
-		case r.Done != "":
-			meta.Sent++
-		default:
-			meta.OK++
-		}
+// add lists r, the next row.
+func (g *galleryWriter) add(r Row) error {
+	row := galleryRowOf(r)
+	g.meta.Total++
+	switch {
+	case row.Invalid:
+		g.meta.Invalid++
+	case row.Skipped != "":
+		g.meta.Skipped++
+	case row.Done != "":
+		g.meta.Sent++
+	default:
+		g.meta.OK++
 	}
-	var buf bytes.Buffer
-	keep := map[string]bool{}
-	for start := 0; start < len(list); start += galleryChunkRows {
-		meta.Chunks++
-		name := galleryChunkName(meta.Chunks)
-		keep[name] = true
-		buf.Reset()
-		fmt.Fprintf(&buf, "tidings.rows(%d,", meta.Chunks)
-		if err := galleryJSON(&buf, list[start:min(start+galleryChunkRows, len(list))]); err != nil {
-			return err
-		}
-		buf.WriteString(");\n")
-		if err := os.WriteFile(filepath.Join(gdir, name), buf.Bytes(), 0o600); err != nil {
-			return fmt.Errorf("preview: gallery: %w", err)
-		}
+	if g.chunk = append(g.chunk, row); len(g.chunk) == galleryChunkRows {
+		return g.flush()
+	}
+	return nil
+}
+
+// flush writes the rows held as the next rows-NNNN.js.
+func (g *galleryWriter) flush() error {
+	if len(g.chunk) == 0 {
+		return nil
+	}
+	g.meta.Chunks++
+	name := galleryChunkName(g.meta.Chunks)
+	g.keep[name] = true
+	g.buf.Reset()
+	fmt.Fprintf(&g.buf, "tidings.rows(%d,", g.meta.Chunks)
+	if err := galleryJSON(&g.buf, g.chunk); err != nil {
+		return err
+	}
+	g.buf.WriteString(");\n")
+	if err := os.WriteFile(filepath.Join(g.dir, name), g.buf.Bytes(), 0o600); err != nil {
+		return fmt.Errorf("preview: gallery: %w", err)
+	}
+	g.chunk = g.chunk[:0]
+	return nil
+}
+
+// finish writes the last chunk, rows.js and index.html.
+func (g *galleryWriter) finish() error {
+	if err := g.flush(); err != nil {
+		return err
 	}
 	// Chunks of an earlier, longer preview into the same folder are never
 	// loaded (rows.js names the count) but would be stale data on disk.
-	old, _ := filepath.Glob(filepath.Join(gdir, "rows-*.js"))
+	old, _ := filepath.Glob(filepath.Join(g.dir, "rows-*.js"))
 	for _, p := range old {
-		if !keep[filepath.Base(p)] {
+		if !g.keep[filepath.Base(p)] {
 			os.Remove(p)
 		}
 	}
-	buf.Reset()
-	buf.WriteString("tidings.meta(")
-	if err := galleryJSON(&buf, meta); err != nil {
+	g.buf.Reset()
+	g.buf.WriteString("tidings.meta(")
+	if err := galleryJSON(&g.buf, g.meta); err != nil {
 		return err
 	}
-	buf.WriteString(");\n")
-	if err := os.WriteFile(filepath.Join(gdir, "rows.js"), buf.Bytes(), 0o600); err != nil {
+	g.buf.WriteString(");\n")
+	if err := os.WriteFile(filepath.Join(g.dir, "rows.js"), g.buf.Bytes(), 0o600); err != nil {
 		return fmt.Errorf("preview: gallery: %w", err)
 	}
-
 	index, err := galleryAssets.ReadFile(galleryDir + "/index.html")
 	if err != nil {
 		return fmt.Errorf("preview: gallery: %w", err)
 	}
-	return report.WriteAtomic(filepath.Join(dir, "index.html"), index)
+	return report.WriteAtomic(filepath.Join(filepath.Dir(g.dir), "index.html"), index)
 }
 
 // galleryChunkName is the file name of the n-th (1-based) list chunk.

@@ -1,6 +1,8 @@
 package preview
 
 import (
+	"slices"
+
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/report"
 
@@ -769,7 +771,7 @@ func TestGalleryScale(t *testing.T) {
 	dir := t.TempDir()
 	start := time.Now()
 	rows := gallerySyntheticRows(n)
-	if err := writeGallery(dir, rows); err != nil {
+	if err := writeGallery(dir, slices.Values(rows)); err != nil {
 		t.Fatal(err)
 	}
 	// The page opens on the first message: give it its script.
@@ -813,7 +815,7 @@ func TestGalleryDataEscaping(t *testing.T) {
 	evil := "</script><script>window.__pwned=1</script>\u2028\u2029<!--"
 	rows := []Row{{Recipient: report.Recipient{Row: 2, Key: evil, To: evil}, Subject: evil, Status: "ok", File: "000002-x.eml"},
 		{Recipient: report.Recipient{Row: 3}, Status: "invalid", Problem: evil}}
-	if err := writeGallery(dir, rows); err != nil {
+	if err := writeGallery(dir, slices.Values(rows)); err != nil {
 		t.Fatal(err)
 	}
 	if err := writeGalleryMessage(dir, "000002-x.eml", []byte("Subject: "+evil+"\r\n\r\n"+evil)); err != nil {
@@ -875,7 +877,7 @@ func BenchmarkGalleryWrite(b *testing.B) {
 	rows := gallerySyntheticRows(100_000)
 	dir := b.TempDir()
 	for b.Loop() {
-		if err := writeGallery(dir, rows); err != nil {
+		if err := writeGallery(dir, slices.Values(rows)); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,12 +1,15 @@
 package preview
 
 import (
-	"bytes"
+	"bufio"
+	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
+	"iter"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"sync"
 
 	"github.com/gocarina/gocsv"
@@ -39,16 +42,39 @@ type Row struct {
 // Writer writes one .eml file per message into a folder and, on
 // Close, a report.csv listing every row and index.html, a static page that
 // shows every message (see writeGallery). It is safe for concurrent use.
+//
+// It holds no row in memory: each row recorded goes to a log file (whose
+// name is removed at once where the system allows) as a JSON line, and
+// Close reads them back in sheet order; what it keeps is where each line
+// is, 24 bytes a row.
 type Writer struct {
-	dir  string
-	mu   sync.Mutex
-	rows []Row
+	dir   string
+	mu    sync.Mutex
+	log   *os.File
+	buf   *bufio.Writer
+	size  int64
+	lines []rowLine
+	err   error // the first failure to log a row
+}
+
+// rowLine is where a row's line is in the log.
+type rowLine struct {
+	row int
+	at  int64
+	n   int
+}
+
+// loggedRow is a row as the log keeps it: with its envelope recipients.
+type loggedRow struct {
+	Row
+	Addrs []string `json:"addrs,omitempty"`
 }
 
 // NewWriter creates dir (and its parents) and returns a writer into
 // it. Messages an earlier preview wrote there (files named as report.EMLName
 // names them, and the gallery's message files) are removed first, so the
-// folder shows this preview only; nothing else in dir is touched.
+// folder shows this preview only; nothing else in dir is touched. The
+// caller closes the writer.
 func NewWriter(dir string) (*Writer, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("preview: %w", err)
@@ -64,7 +90,12 @@ func NewWriter(dir string) (*Writer, error) {
 			}
 		}
 	}
-	return &Writer{dir: dir}, nil
+	f, err := os.CreateTemp(dir, ".preview-rows-*")
+	if err != nil {
+		return nil, fmt.Errorf("preview: %w", err)
+	}
+	_ = os.Remove(f.Name()) // fails on Windows: Close removes it there
+	return &Writer{dir: dir, log: f, buf: bufio.NewWriterSize(f, 64<<10)}, nil
 }
 
 // Dir is the folder the writer writes into.
@@ -77,12 +108,10 @@ func (w *Writer) WriteMessage(ctx context.Context, m *render.Message) error {
 	if err != nil {
 		return err
 	}
-	w.mu.Lock()
-	w.rows = append(w.rows, Row{
+	w.record(Row{
 		Recipient: recipientOf(m), Subject: m.Subject, Status: "ok",
 		File: name, Attachments: m.Attachments, Size: len(m.Data), Recipients: m.Recipients,
 	})
-	w.mu.Unlock()
 	return nil
 }
 
@@ -107,12 +136,10 @@ func (w *Writer) WriteSent(ctx context.Context, m *render.Message, status sendpo
 	if err != nil {
 		return err
 	}
-	w.mu.Lock()
-	w.rows = append(w.rows, Row{
+	w.record(Row{
 		Recipient: recipientOf(m), Subject: m.Subject, Status: status.String(), Problem: detail,
 		File: name, Attachments: m.Attachments, Size: len(m.Data), Recipients: m.Recipients,
 	})
-	w.mu.Unlock()
 	return nil
 }
 
@@ -122,47 +149,171 @@ func (w *Writer) WriteSent(ctx context.Context, m *render.Message, status sendpo
 // StatusUnknown) and detail explains it (for a duplicate or suppressed
 // row, the detail send's report gives).
 func (w *Writer) Skipped(m *render.Message, status sendpool.Status, detail string) {
-	w.mu.Lock()
-	w.rows = append(w.rows, Row{
+	w.record(Row{
 		Recipient: recipientOf(m), Subject: m.Subject, Status: status.String(), Problem: detail, Recipients: m.Recipients,
 	})
-	w.mu.Unlock()
 }
 
 // Invalid records a row that could not be rendered.
 func (w *Writer) Invalid(row int, key string, problem error) {
-	w.mu.Lock()
-	w.rows = append(w.rows, Row{Recipient: report.Recipient{Row: row, Key: key}, Status: "invalid", Problem: problem.Error()})
-	w.mu.Unlock()
+	w.record(Row{Recipient: report.Recipient{Row: row, Key: key}, Status: "invalid", Problem: problem.Error()})
 }
 
-// Rows returns the rows recorded so far, in the order they were recorded.
-func (w *Writer) Rows() []Row {
+// record logs r; a failure is kept for Close to return.
+func (w *Writer) record(r Row) {
+	b, err := json.Marshal(loggedRow{Row: r, Addrs: r.Recipients})
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return append([]Row(nil), w.rows...)
+	if w.err != nil {
+		return
+	}
+	if err == nil {
+		_, err = w.buf.Write(append(b, '\n'))
+	}
+	if err != nil {
+		w.err = fmt.Errorf("preview: keeping row %d: %w", r.Row, err)
+		return
+	}
+	w.lines = append(w.lines, rowLine{row: r.Row, at: w.size, n: len(b)})
+	w.size += int64(len(b)) + 1
 }
 
 // Close writes report.csv and the gallery (index.html and the list of
-// rows). The .eml files and their gallery scripts are already complete.
+// rows), the rows in sheet order (WriteMessage may be called from several
+// goroutines), and removes the log. The .eml files and their gallery
+// scripts are already complete.
 func (w *Writer) Close() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	// WriteMessage may be called from several goroutines: list rows in sheet order.
-	sort.SliceStable(w.rows, func(i, j int) bool { return w.rows[i].Row < w.rows[j].Row })
-	var b bytes.Buffer
-	safe := make([]Row, len(w.rows))
-	for i, r := range w.rows {
-		r.Key, r.To, r.Subject, r.Problem = report.CSVSafe(r.Key), report.CSVSafe(r.To), report.CSVSafe(r.Subject), report.CSVSafe(r.Problem)
-		safe[i] = r
+	defer func() {
+		w.log.Close()
+		os.Remove(w.log.Name()) // gone already but on Windows
+	}()
+	if w.err != nil {
+		return w.err
 	}
-	if err := gocsv.Marshal(&safe, &b); err != nil {
-		return fmt.Errorf("preview: report.csv: %w", err)
+	if err := w.buf.Flush(); err != nil {
+		return fmt.Errorf("preview: %w", err)
 	}
-	if err := report.WriteAtomic(filepath.Join(w.dir, "report.csv"), b.Bytes()); err != nil {
+	slices.SortStableFunc(w.lines, func(a, b rowLine) int { return cmp.Compare(a.row, b.row) })
+	csv, err := newCSVWriter(w.dir)
+	if err != nil {
 		return err
 	}
-	return writeGallery(w.dir, w.rows)
+	defer csv.abort()
+	g, err := newGalleryWriter(w.dir)
+	if err != nil {
+		return err
+	}
+	for r, err := range w.rows() {
+		if err == nil {
+			err = csv.add(r)
+		}
+		if err == nil {
+			err = g.add(r)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if err := csv.finish(); err != nil {
+		return err
+	}
+	return g.finish()
+}
+
+// rows yields the rows logged, in w.lines' order; w.mu is held.
+func (w *Writer) rows() iter.Seq2[Row, error] {
+	return func(yield func(Row, error) bool) {
+		var b []byte
+		for _, l := range w.lines {
+			b = slices.Grow(b[:0], l.n)[:l.n]
+			var lr loggedRow
+			if _, err := w.log.ReadAt(b, l.at); err != nil {
+				yield(Row{}, fmt.Errorf("preview: reading row %d back: %w", l.row, err))
+				return
+			}
+			if err := json.Unmarshal(b, &lr); err != nil {
+				yield(Row{}, fmt.Errorf("preview: reading row %d back: %w", l.row, err))
+				return
+			}
+			lr.Row.Recipients = lr.Addrs
+			if !yield(lr.Row, nil) {
+				return
+			}
+		}
+	}
+}
+
+// csvWriter writes report.csv a few rows at a time into a temporary file
+// that replaces the old one when finished.
+type csvWriter struct {
+	f     *os.File
+	path  string
+	batch []Row
+	head  bool // the header is written
+	done  bool
+}
+
+func newCSVWriter(dir string) (*csvWriter, error) {
+	path := filepath.Join(dir, "report.csv")
+	f, err := os.CreateTemp(dir, ".report.csv.*.tmp")
+	if err != nil {
+		return nil, fmt.Errorf("preview: report.csv: %w", err)
+	}
+	return &csvWriter{f: f, path: path}, nil
+}
+
+// add writes r (its free text defused by report.CSVSafe), the next row.
+func (c *csvWriter) add(r Row) error {
+	r.Key, r.To, r.Subject, r.Problem = report.CSVSafe(r.Key), report.CSVSafe(r.To), report.CSVSafe(r.Subject), report.CSVSafe(r.Problem)
+	if c.batch = append(c.batch, r); len(c.batch) == galleryChunkRows {
+		return c.flush()
+	}
+	return nil
+}
+
+func (c *csvWriter) flush() error {
+	var err error
+	if c.head {
+		err = gocsv.MarshalWithoutHeaders(&c.batch, c.f)
+	} else {
+		err = gocsv.Marshal(&c.batch, c.f)
+		c.head = true
+	}
+	c.batch = c.batch[:0]
+	if err != nil {
+		return fmt.Errorf("preview: report.csv: %w", err)
+	}
+	return nil
+}
+
+// finish writes what is left and puts the file in place.
+func (c *csvWriter) finish() error {
+	if len(c.batch) > 0 || !c.head {
+		if err := c.flush(); err != nil {
+			return err
+		}
+	}
+	if err := c.f.Sync(); err != nil {
+		return fmt.Errorf("preview: report.csv: %w", err)
+	}
+	if err := c.f.Close(); err != nil {
+		return fmt.Errorf("preview: report.csv: %w", err)
+	}
+	if err := os.Rename(c.f.Name(), c.path); err != nil {
+		return fmt.Errorf("preview: report.csv: %w", err)
+	}
+	c.done = true
+	return nil
+}
+
+// abort removes the temporary file unless finish put it in place.
+func (c *csvWriter) abort() {
+	if !c.done {
+		c.f.Close()
+		os.Remove(c.f.Name())
+	}
 }
 
 // recipientOf names m's recipient for the report.

@@ -1,6 +1,10 @@
 package preview
 
 import (
+	"runtime"
+	"strconv"
+	"sync"
+
 	"github.com/tidings/tidings/sendpool"
 
 	"context"
@@ -117,5 +121,59 @@ func TestPreviewClearsEarlierMessages(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, name)); (err == nil) != want {
 			t.Errorf("%s: exists %v, want %v", name, err == nil, want)
 		}
+	}
+}
+
+// TestPreviewRowsInAnyOrder: rows recorded out of order, from several
+// goroutines, are listed in sheet order in report.csv and the gallery;
+// the writer keeps about 24 bytes a row while they come (the rows wait in
+// a log whose name is gone), and leaves no file of its own behind.
+func TestPreviewRowsInAnyOrder(t *testing.T) {
+	const n = 20_000
+	dir := filepath.Join(t.TempDir(), "preview")
+	w, err := NewWriter(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := n - 1 - g; i >= 0; i -= 4 {
+				w.Invalid(i+2, fmt.Sprintf("r%05d@example.org", i), fmt.Errorf("row %d: a problem of its own, %s", i+2, strings.Repeat("x", 100)))
+			}
+		})
+	}
+	wg.Wait()
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	if perRow := (int64(after.HeapAlloc) - int64(before.HeapAlloc)) / n; perRow > 64 {
+		t.Errorf("%d bytes a row held while they come, want at most 64", perRow)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(filepath.Join(dir, "report.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil || len(recs) != n+1 {
+		t.Fatalf("report.csv: %d records, %v", len(recs), err)
+	}
+	for i, rec := range recs[1:] {
+		if rec[0] != strconv.Itoa(i+2) || !strings.HasPrefix(rec[5], fmt.Sprintf("row %d:", i+2)) {
+			t.Fatalf("line %d: %v", i+2, rec)
+		}
+	}
+	first, err := os.ReadFile(filepath.Join(dir, galleryDir, galleryChunkName(1)))
+	if err != nil || !strings.HasPrefix(string(first), `tidings.rows(1,[{"r":2,`) {
+		t.Errorf("the gallery's first chunk: %.60s, %v", first, err)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, ".*")); len(left) != 0 {
+		t.Errorf("left behind: %v", left)
 	}
 }
