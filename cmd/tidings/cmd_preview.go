@@ -77,6 +77,7 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 	if err != nil {
 		return &unusableError{err}
 	}
+	defer w.Abort() // when it failed before Close
 	state, err := journal.Load(ctx, c.StateDir) // read-only, as check
 	if err != nil {
 		return &unusableError{err}

@@ -389,8 +389,6 @@ func heldBackNote(allow plan.Allowance, toSend, limit int) string {
 	return ""
 }
 
-// stopText is why a run stopped, in a few words for the report: the stop's
-// reason (sendpool.Reason, without the package prefix) on one line.
 // notTried is the detail of the rows a run that stopped with err never
 // reached, in the words the pool gives those it had taken up ("run
 // interrupted", "run stopped: …"): one fact, one phrase.
@@ -401,6 +399,8 @@ func notTried(err error) string {
 	return "run interrupted"
 }
 
+// stopText is why a run stopped, in a few words for the report: the stop's
+// reason (sendpool.Reason, without the package prefix) on one line.
 func stopText(err error) string {
 	if errors.Is(err, context.Canceled) || exitCode(err) == exitInterrupted {
 		return "interrupted"

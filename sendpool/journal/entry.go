@@ -112,6 +112,7 @@ func (m *Marks) Mark(key string) bool {
 	return ok
 }
 
+// has reports whether slot i is marked; a nil Marks marks none.
 func (m *Marks) has(i int32) bool { return m != nil && m.bits[i/64]&(1<<(i%64)) != 0 }
 
 // Unmarked is All without the recipients m marks (nil marks none); their

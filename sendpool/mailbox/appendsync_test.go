@@ -15,10 +15,11 @@ import (
 
 // TestAppendRefusedBeforeLiteral: a server without LITERAL+ refuses an
 // APPEND (over quota) before its continuation, and go-imap's reader
-// handles the refusal before its writer waits for the continuation: the
-// moment go-imap v1 loses its cancel and never returns (holdConn makes
-// that moment happen). Append gives the server's refusal in its words,
-// without hanging, and the next Append works (on a new connection).
+// handles the refusal before its writer would wait for the continuation:
+// the moment go-imap v1's own synchronizing literal loses its cancel and
+// never returns (holdConn makes that moment happen). Append gives the
+// server's refusal in its words, without hanging, and the next Append
+// works; so does one of 3 MB, its literal written in chunks.
 func TestAppendRefusedBeforeLiteral(t *testing.T) {
 	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Settings: "imap_capability = IMAP4rev1 ID UIDPLUS",
 		Users: []smtptest.MailUser{{Name: "ann", Password: "pw", QuotaBytes: 3000}}})
@@ -45,11 +46,27 @@ func TestAppendRefusedBeforeLiteral(t *testing.T) {
 	if !hold.held() {
 		t.Error("the refusal was not read before go-imap waited for the continuation: the test proves nothing")
 	}
-	if err := st.Append(t.Context(), message("small@acme.example", 1500), time.Now()); err != nil {
+	small := message("small@acme.example", 1500)
+	if err := st.Append(t.Context(), small, time.Now()); err != nil {
 		t.Errorf("Append after the refusal: %v", err)
 	}
-	if msgs := d.Messages(t, "ann", "Sent"); len(msgs) != 1 {
+	if msgs := d.Messages(t, "ann", "Sent"); len(msgs) != 1 || !bytes.Equal(msgs[0], small) {
 		t.Errorf("Sent holds %d messages, want the small one", len(msgs))
+	}
+	d2 := smtptest.StartDovecot(t, smtptest.DovecotOptions{Settings: "imap_capability = IMAP4rev1 ID UIDPLUS",
+		Users: []smtptest.MailUser{{Name: "ann", Password: "pw"}}})
+	cfg.Port, cfg.hooks = d2.IMAPPort, nil
+	big := message("big@acme.example", 3<<20)
+	st2, err := OpenSent(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st2.Close(t.Context())
+	if err := st2.Append(t.Context(), big, time.Now()); err != nil {
+		t.Errorf("Append of 3 MB: %v", err)
+	}
+	if msgs := d2.Messages(t, "ann", "Sent"); len(msgs) != 1 || !bytes.Equal(msgs[0], big) {
+		t.Errorf("Sent holds %d messages, want the 3 MB one whole", len(msgs))
 	}
 }
 
@@ -110,40 +127,4 @@ func (c *holdConn) Read(p []byte) (int, error) {
 	}
 	h.mu.Unlock()
 	return n, err
-}
-
-// TestTagWatch: the first tagged status line read while armed, however the
-// stream is split; untagged lines and continuations are passed over, and
-// nothing is found unarmed. taggedReply reads its status, code and words.
-func TestTagWatch(t *testing.T) {
-	stream := "* 3 EXISTS\r\n+ go ahead\r\n* OK [ALERT] hi\r\n" + strings.Repeat("x", 3000) + "\r\nA12 NO [OVERQUOTA] Quota exceeded (mailbox full)\r\nA13 OK later\r\n"
-	for _, step := range []int{1, 5, 64, len(stream)} {
-		var w tagWatch
-		w.saw([]byte("A1 OK before the watch\r\n"))
-		found := w.arm()
-		for i := 0; i < len(stream); i += step {
-			w.saw([]byte(stream[i:min(i+step, len(stream))]))
-		}
-		select {
-		case line := <-found:
-			if line != "A12 NO [OVERQUOTA] Quota exceeded (mailbox full)" {
-				t.Errorf("reads of %d bytes: found %q", step, line)
-			}
-		default:
-			t.Errorf("reads of %d bytes: nothing found", step)
-		}
-	}
-	for line, want := range map[string]string{
-		"A12 NO [OVERQUOTA] Quota exceeded": "NO OVERQUOTA Quota exceeded",
-		"a7 bad what?":                      "BAD  what?",
-		"A1 NO":                             "NO  ",
-	} {
-		var re *ReplyError
-		if err := taggedReply(line); !errors.As(err, &re) || re.Status+" "+re.Code+" "+re.Text != want {
-			t.Errorf("taggedReply(%q) = %v, want %q", line, err, want)
-		}
-	}
-	if err := taggedReply("A3 OK [APPENDUID 1 2] done"); err != nil {
-		t.Errorf("taggedReply of OK = %v", err)
-	}
 }

@@ -89,22 +89,17 @@ func (g *guardConn) SetReadDeadline(time.Time) error  { return nil }
 func (g *guardConn) SetWriteDeadline(time.Time) error { return nil }
 
 // tapConn copies what is read to a transcript while on (the server's
-// greeting, read by go-imap before its own debug output can be set), and
-// shows it to a tagWatch.
+// greeting, read by go-imap before its own debug output can be set).
 type tapConn struct {
 	net.Conn
-	log   *wireLog
-	on    atomic.Bool
-	watch *tagWatch
+	log *wireLog
+	on  atomic.Bool
 }
 
 func (c *tapConn) Read(p []byte) (int, error) {
 	n, err := c.Conn.Read(p)
 	if n > 0 && c.on.Load() {
 		c.log.Write(p[:n])
-	}
-	if n > 0 {
-		c.watch.saw(p[:n])
 	}
 	return n, err
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/emersion/go-imap"
 	"github.com/emersion/go-imap/commands"
+	"github.com/emersion/go-imap/responses"
 
 	"github.com/tidings/tidings/campaign"
 )
@@ -135,8 +136,7 @@ func lostWhy(ctx context.Context, id string) string {
 
 // append sends one APPEND of data with the \Seen flag. With LITERAL+
 // (RFC 7888) the message goes as a non-synchronizing literal whatever its
-// size; go-imap v1 would send one over 4096 bytes as a synchronizing
-// literal (see appendSync), which is what is left without LITERAL+.
+// size; without it, as a synchronizing literal (appendSync).
 func (st *Sent) append(ctx context.Context, s *session, data []byte, date time.Time) error {
 	return s.do(ctx, "APPEND", func() error {
 		plus, err := s.has("LITERAL+")
@@ -148,89 +148,56 @@ func (st *Sent) append(ctx context.Context, s *session, data []byte, date time.T
 			_, err = s.run("APPEND", nonSyncLiteral(cmd.Command(), data), nil)
 			return err
 		}
-		return s.appendSync(ctx, cmd)
+		return s.appendSync(cmd.Command(), data)
 	})
 }
 
-// appendGrace is how long appendSync waits for go-imap once the server's
-// tagged reply to the APPEND came.
-const appendGrace = time.Second
-
-// errAppendStuck ends a session whose APPEND go-imap never returned from.
-var errAppendStuck = errors.New("go-imap did not return from an APPEND the server had answered")
-
-// appendSync runs cmd, an APPEND whose message goes as a synchronizing
-// literal, so that it cannot hang. go-imap v1 sends such a literal once
-// the server's continuation came, waiting for it on a channel: when the
-// server refuses the command instead (over quota, no such folder), its
-// reader cancels that wait with a send that is lost if the writer is not
-// waiting yet, and nothing wakes it when the connection ends meanwhile;
-// and it reports only that no continuation came, not the server's words.
-// So the command runs on a goroutine while a tagWatch looks for the
-// server's tagged reply: a refusal is the server's words from it; the
-// command is abandoned (the session ended, its goroutine left blocked)
-// when that reply came and go-imap did not return within appendGrace,
-// when the connection is gone, or when ctx ends.
-func (s *session) appendSync(ctx context.Context, cmd imap.Commander) error {
-	found := s.tags.arm()
-	defer s.tags.disarm()
-	done := make(chan error, 1)
-	go func() {
-		_, err := s.run("APPEND", cmd, nil)
-		done <- err
-	}()
-	var line string
-	var grace <-chan time.Time
-	for {
-		select {
-		case err := <-done:
-			if err != nil && strings.Contains(err.Error(), "no continuation request received") {
-				if line == "" {
-					select { // read before go-imap's reader handled it
-					case line = <-found:
-					case <-time.After(appendGrace):
-					}
-				}
-				return taggedReply(line)
-			}
-			return err
-		case line = <-found:
-			found, grace = nil, time.After(appendGrace)
-		case <-grace:
-			s.end(errAppendStuck)
-			return taggedReply(line)
-		case <-s.c.LoggedOut():
-			select {
-			case err := <-done:
-				return err
-			default:
-			}
-			s.end(errAppendStuck)
-			return errors.New("mailbox: APPEND: the connection ended before the server answered")
-		case <-ctx.Done():
-			return fmt.Errorf("mailbox: APPEND: %w", context.Cause(ctx))
-		}
-	}
+// appendSync sends cmd, an APPEND, with data as a synchronizing literal
+// that a response handler queues when the server's continuation comes.
+// go-imap v1's own synchronizing literals wait for it on a channel: its
+// reader's cancel of that wait is lost when the server refuses before the
+// writer waits, and nothing wakes the writer when the connection ends.
+// Here go-imap writes only the command line, so a refusal ends Execute
+// with the server's words, and ctx or a lost connection ends it as any
+// other command.
+func (s *session) appendSync(cmd *imap.Command, data []byte) error {
+	args := slices.Clone(cmd.Arguments[:len(cmd.Arguments)-1])
+	args = append(args, imap.RawString("{"+strconv.Itoa(len(data))+"}"))
+	_, err := s.run("APPEND", &imap.Command{Name: cmd.Name, Arguments: args}, newLiteralReply(data))
+	return err
 }
 
-// taggedReply is the error a tagged status response line gives: nil for
-// OK, a *ReplyError with the server's code and words for NO and BAD (and
-// for no line: a refusal whose words are not known).
-func taggedReply(line string) error {
-	if line == "" {
-		return &ReplyError{Command: "APPEND", Status: "NO", Text: "refused before the message was sent (the server's words are not known)"}
+// literalChunk is how much of a literal goes in one write (each write has
+// its own deadline, see guardConn).
+const literalChunk = 64 << 10
+
+// literalReply answers the server's continuation with a literal's data and
+// the CRLF that ends the command (a responses.Replier).
+type literalReply struct {
+	data []byte
+	ch   chan []byte // room for every chunk: Handle, on go-imap's reader, never blocks
+	sent bool
+}
+
+func newLiteralReply(data []byte) *literalReply {
+	return &literalReply{data: data, ch: make(chan []byte, len(data)/literalChunk+2)}
+}
+
+// Replies is where execute takes what to write (responses.Replier).
+func (l *literalReply) Replies() <-chan []byte { return l.ch }
+
+// Handle queues the literal at the first continuation request; it never
+// blocks (it runs on go-imap's reader).
+func (l *literalReply) Handle(resp imap.Resp) error {
+	if _, ok := resp.(*imap.ContinuationReq); !ok || l.sent {
+		return responses.ErrUnhandled
 	}
-	_, rest, _ := strings.Cut(line, " ")
-	status, text, _ := strings.Cut(rest, " ")
-	status = strings.ToUpper(status)
-	if status == "OK" {
-		return nil
+	l.sent = true
+	for b := l.data; len(b) > 0; b = b[min(len(b), literalChunk):] {
+		l.ch <- b[:min(len(b), literalChunk)]
 	}
-	code := ""
-	if c, after, ok := strings.Cut(text, "]"); ok && strings.HasPrefix(c, "[") {
-		code, text = strings.TrimPrefix(c, "["), strings.TrimSpace(after)
-	}
-	return &ReplyError{Command: "APPEND", Status: status, Code: code, Text: text}
+	l.ch <- []byte("\r\n")
+	return nil
 }
 
 // nonSyncLiteral is cmd with its last argument, a literal, replaced by

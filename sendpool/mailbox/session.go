@@ -26,7 +26,6 @@ type session struct {
 	c        *client.Client
 	raw      net.Conn // the TCP connection: closing it aborts any call
 	guard    *guardConn
-	tags     tagWatch // the server's tagged replies, while armed
 	log      *transcript
 	secure   bool
 	selected string // the folder selected, "" for none
@@ -82,7 +81,7 @@ func (s *session) open(ctx context.Context, tlsCfg *tls.Config) error {
 		}
 		conn = tc
 	}
-	tap := &tapConn{Conn: newLiteralConn(conn, s.guard.fail), log: &wireLog{t: s.log, prefix: "S: "}, watch: &s.tags}
+	tap := &tapConn{Conn: newLiteralConn(conn, s.guard.fail), log: &wireLog{t: s.log, prefix: "S: "}}
 	tap.on.Store(s.log.on())
 	c, err := client.New(tap)
 	tap.on.Store(false)

@@ -41,7 +41,7 @@ type Row struct {
 
 // Writer writes one .eml file per message into a folder and, on
 // Close, a report.csv listing every row and index.html, a static page that
-// shows every message (see writeGallery). It is safe for concurrent use.
+// shows every message (see galleryWriter). It is safe for concurrent use.
 //
 // It holds no row in memory: each row recorded goes to a log file (whose
 // name is removed at once where the system allows) as a JSON line, and
@@ -53,8 +53,9 @@ type Writer struct {
 	log   *os.File
 	buf   *bufio.Writer
 	size  int64
-	lines []rowLine
-	err   error // the first failure to log a row
+	lines  []rowLine
+	err    error // the first failure to log a row
+	closed bool
 }
 
 // rowLine is where a row's line is in the log.
@@ -185,10 +186,10 @@ func (w *Writer) record(r Row) {
 func (w *Writer) Close() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	defer func() {
-		w.log.Close()
-		os.Remove(w.log.Name()) // gone already but on Windows
-	}()
+	if w.closed {
+		return nil
+	}
+	defer w.dropLog()
 	if w.err != nil {
 		return w.err
 	}
@@ -222,6 +223,23 @@ func (w *Writer) Close() error {
 	return g.finish()
 }
 
+// Abort closes w without writing report.csv and the gallery (a preview
+// that failed); after Close it does nothing.
+func (w *Writer) Abort() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !w.closed {
+		w.dropLog()
+	}
+}
+
+// dropLog closes and removes the log; w.mu is held.
+func (w *Writer) dropLog() {
+	w.closed = true
+	w.log.Close()
+	os.Remove(w.log.Name()) // gone already but on Windows
+}
+
 // rows yields the rows logged, in w.lines' order; w.mu is held.
 func (w *Writer) rows() iter.Seq2[Row, error] {
 	return func(yield func(Row, error) bool) {
@@ -245,6 +263,9 @@ func (w *Writer) rows() iter.Seq2[Row, error] {
 	}
 }
 
+// csvBatchRows is how many rows csvWriter hands gocsv at once.
+const csvBatchRows = 1000
+
 // csvWriter writes report.csv a few rows at a time into a temporary file
 // that replaces the old one when finished.
 type csvWriter struct {
@@ -255,6 +276,7 @@ type csvWriter struct {
 	done  bool
 }
 
+// newCSVWriter starts dir's report.csv.
 func newCSVWriter(dir string) (*csvWriter, error) {
 	path := filepath.Join(dir, "report.csv")
 	f, err := os.CreateTemp(dir, ".report.csv.*.tmp")
@@ -267,12 +289,13 @@ func newCSVWriter(dir string) (*csvWriter, error) {
 // add writes r (its free text defused by report.CSVSafe), the next row.
 func (c *csvWriter) add(r Row) error {
 	r.Key, r.To, r.Subject, r.Problem = report.CSVSafe(r.Key), report.CSVSafe(r.To), report.CSVSafe(r.Subject), report.CSVSafe(r.Problem)
-	if c.batch = append(c.batch, r); len(c.batch) == galleryChunkRows {
+	if c.batch = append(c.batch, r); len(c.batch) == csvBatchRows {
 		return c.flush()
 	}
 	return nil
 }
 
+// flush writes the rows held (the header before the first).
 func (c *csvWriter) flush() error {
 	var err error
 	if c.head {

@@ -176,4 +176,8 @@ func TestPreviewRowsInAnyOrder(t *testing.T) {
 	if left, _ := filepath.Glob(filepath.Join(dir, ".*")); len(left) != 0 {
 		t.Errorf("left behind: %v", left)
 	}
+	if err := w.Close(); err != nil {
+		t.Errorf("a second Close: %v", err)
+	}
+	w.Abort() // after Close: nothing
 }

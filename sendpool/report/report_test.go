@@ -183,17 +183,19 @@ func TestReporterLinesBeside(t *testing.T) {
 	must(rep.AddBeside(line(9, "gone@example.org", sendpool.StatusSent)))
 	must(rep.AddBeside(line(3, "bob@example.org", sendpool.StatusFailed)))
 	must(rep.AddBeside(line(1, "zed@example.org", sendpool.StatusSent)))
+	must(rep.AddRow(line(40000, "far@example.org", sendpool.StatusSent)))    // chunks of rows apart:
+	must(rep.AddBeside(line(20000, "gap@example.org", sendpool.StatusSent))) // in the rows between
 	must(rep.Flush())
 	var got []string
 	for _, r := range spReadReport(t, dir) {
 		got = append(got, fmt.Sprintf("%d %s %s", r.Row, r.Key, r.Status))
 	}
-	want := "1 zed@example.org sent|2 ann@example.org sent|3 cat@example.org sent|3 bob@example.org failed|9 gone@example.org sent"
+	want := "1 zed@example.org sent|2 ann@example.org sent|3 cat@example.org sent|3 bob@example.org failed|9 gone@example.org sent|20000 gap@example.org sent|40000 far@example.org sent"
 	if strings.Join(got, "|") != want {
 		t.Errorf("report rows %q, want %q", strings.Join(got, "|"), want)
 	}
-	if s := rep.Summary(); s.Total != 5 {
-		t.Errorf("summary of %d rows, want 5", s.Total)
+	if s := rep.Summary(); s.Total != 7 {
+		t.Errorf("summary of %d rows, want 7", s.Total)
 	}
 	must(rep.Close())
 	if b, err := os.ReadFile(shared); err != nil || string(b) != "a running send's" {

@@ -262,17 +262,28 @@ func (r *Reporter) each(fn func(Row) error) (Summary, error) {
 		return nil
 	}
 	beside := r.beside
-	for row, at := range r.at.all() {
-		if at != 0 {
-			if err := give(row, at-1); err != nil {
-				return sum, err
+	giveBeside := func(upTo int) error { // those at rows up to upTo
+		for ; len(beside) > 0 && beside[0].row <= upTo; beside = beside[1:] {
+			if err := give(beside[0].row, beside[0].at); err != nil {
+				return err
 			}
 		}
-		for len(beside) > 0 && beside[0].row <= row {
-			if err := give(beside[0].row, beside[0].at); err != nil {
-				return sum, err
-			}
-			beside = beside[1:]
+		return nil
+	}
+	for row, at := range r.at.all() {
+		if at == 0 {
+			continue
+		}
+		// Those at earlier rows (all() passes over rows in gaps without
+		// yielding them), the row's own line, then those beside it.
+		if err := giveBeside(row - 1); err != nil {
+			return sum, err
+		}
+		if err := give(row, at-1); err != nil {
+			return sum, err
+		}
+		if err := giveBeside(row); err != nil {
+			return sum, err
 		}
 	}
 	for _, b := range beside {
