@@ -78,7 +78,8 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 		return &unusableError{err}
 	}
 	defer w.Abort() // when it failed before Close
-	state, err := journal.Load(ctx, c.StateDir) // read-only, as check
+	// The journal is read only, as check reads it.
+	state, err := journal.Load(ctx, c.StateDir)
 	if err != nil {
 		return &unusableError{err}
 	}

@@ -48,11 +48,11 @@ type Row struct {
 // Close reads them back in sheet order; what it keeps is where each line
 // is, 24 bytes a row.
 type Writer struct {
-	dir   string
-	mu    sync.Mutex
-	log   *os.File
-	buf   *bufio.Writer
-	size  int64
+	dir    string
+	mu     sync.Mutex
+	log    *os.File
+	buf    *bufio.Writer
+	size   int64
 	lines  []rowLine
 	err    error // the first failure to log a row
 	closed bool
