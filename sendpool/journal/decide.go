@@ -119,7 +119,7 @@ func settleOwed(st sendpool.Status, owed []string, p Policy) Decision {
 
 // reason explains d, the decision about e, for the user.
 func (e *Entry) reason(d Decision) string {
-	switch st := e.deliveryStatus(); {
+	switch st := e.delivery; {
 	case st == sendpool.StatusSent && len(e.Owed) > 0:
 		return e.owedReason(d)
 	case st == sendpool.StatusSent:

@@ -60,18 +60,9 @@ type Entry struct {
 	// nil when none.
 	Feedback *Feedback
 
-	delivery sendpool.Status // outcome of the delivery history; NoStatus when none
-}
-
-// deliveryStatus is the outcome of the delivery history alone.
-func (e *Entry) deliveryStatus() sendpool.Status {
-	switch {
-	case e.delivery == sendpool.StatusSent:
-		return sendpool.StatusSent
-	case e.Pending:
-		return sendpool.StatusUnknown
-	}
-	return e.delivery
+	// delivery is the outcome of the delivery history alone
+	// (slot.deliveryStatus); NoStatus when none.
+	delivery sendpool.Status
 }
 
 // Entry returns what the journal knows about key (normalized here), or
@@ -180,7 +171,7 @@ func (s *State) byRow() []int32 {
 func (s *State) entryAt(i int32) (*Entry, error) {
 	k := s.keys.at(i)
 	e := &Entry{Row: int(k.row), Attempts: int(k.attempts), Pending: k.pending,
-		Status: k.status(), delivery: sendpool.Status(k.delivery)}
+		Status: k.status(), delivery: k.deliveryStatus()}
 	at := lines{attempt: k.attempt, result: k.result}
 	if m := s.moreOf(k); m != nil {
 		e.Owed, at.note, at.owed, at.later, at.feedback = m.owed, m.note, m.owedResult, m.later, m.feedback

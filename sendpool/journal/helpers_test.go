@@ -43,7 +43,7 @@ func unknownOf(t testing.TB, s *State) []*Entry {
 	t.Helper()
 	var out []*Entry
 	for _, e := range entriesOf(t, s) {
-		if e.deliveryStatus() == sendpool.StatusUnknown {
+		if e.delivery == sendpool.StatusUnknown {
 			out = append(out, e)
 		}
 	}

@@ -17,14 +17,14 @@ import (
 // feedback).
 func (e *Entry) ReportLine() (r Result, ok bool) {
 	switch {
-	case e.deliveryStatus() == sendpool.StatusUnknown && e.Pending && e.LastAttempt != nil:
+	case e.delivery == sendpool.StatusUnknown && e.Pending && e.LastAttempt != nil:
 		a := e.LastAttempt
 		r = Result{
 			Row: a.Row, Key: a.Key, NormKey: a.NormKey, To: a.To, Status: sendpool.StatusUnknown,
 			Detail:    unknownDetail(a),
 			MessageID: a.MessageID, Hash: a.Hash, Started: a.Time,
 		}
-	case e.deliveryStatus() != NoStatus && e.Result != nil:
+	case e.delivery != NoStatus && e.Result != nil:
 		r = e.WithFeedback(*e.Result)
 	case e.Note != nil:
 		r = *e.Note
