@@ -114,6 +114,7 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 	defer state.Close()
 	printJournalWarnings(g, state.Warnings)
 	decider := plan.NewDecider(in, state, journal.Policy{})
+	defer decider.Close()
 	var sum checkSummary
 	domains := map[string]int{} // messages per recipient domain, for the estimate
 	warn := newMessageWarnings(g.stdout, in.Campaign.Recipients.Path)

@@ -85,6 +85,7 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 	}
 	defer state.Close()
 	decider := plan.NewDecider(in, state, journal.Policy{})
+	defer decider.Close()
 	finder, err := spool.OpenStore(c.StateDir).NewFinder()
 	if err != nil {
 		return &unusableError{err}

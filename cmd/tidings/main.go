@@ -29,6 +29,7 @@ const (
 func main() {
 	ctx, abort, stop := signalContexts()
 	defer stop()
+	startGCFloor(heapFloor) // for the life of the process
 	g := &globalOptions{stdout: os.Stdout, stderr: os.Stderr, stdin: os.Stdin, abort: abort}
 	err := execute(ctx, g, os.Args[1:])
 	code := exitCode(err)

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"hash/maphash"
 	"math/bits"
+
+	"github.com/tidings/tidings/sendpool/offheap"
 )
 
 // Deduper finds rows whose recipient key an earlier row already has, keys
@@ -12,7 +14,7 @@ import (
 // the row that had it first, not the key; two different keys with the same
 // hash (odds about 1 in 10^7 for a million keys) would make the later one a
 // duplicate. Feed it the rows in sheet order. It is not safe for concurrent
-// use.
+// use. The caller closes it.
 //
 // The hashes and rows live in open-addressing tables of 12 bytes a slot
 // kept at most 7/8 full (about 14 to 21 bytes a key: a million keys take
@@ -28,11 +30,15 @@ type Deduper struct {
 }
 
 // dedupeTable is one shard: its hashes (never 0; 0 marks a free slot) and,
-// beside each, the row that had the key first.
+// beside each, the row that had the key first. Large tables live outside
+// the Go heap (package offheap), so the collector's headroom does not
+// double them.
 type dedupeTable struct {
-	hashes []uint64
-	rows   []int32
-	n      int // keys held
+	hashMem offheap.Array[uint64]
+	rowMem  offheap.Array[int32]
+	hashes  []uint64 // hashMem.Items
+	rows    []int32  // rowMem.Items
+	n       int      // keys held
 }
 
 const (
@@ -45,9 +51,20 @@ const (
 func NewDeduper() *Deduper {
 	d := &Deduper{seed: maphash.MakeSeed()}
 	for i := range d.shards {
-		d.shards[i].hashes, d.shards[i].rows = make([]uint64, dedupeMinSlots), make([]int32, dedupeMinSlots)
+		d.shards[i].make(dedupeMinSlots)
 	}
 	return d
+}
+
+// Close gives back the Deduper's memory. It must not be used after;
+// closing again does nothing.
+func (d *Deduper) Close() {
+	for i := range d.shards {
+		t := &d.shards[i]
+		t.hashMem.Free()
+		t.rowMem.Free()
+		*t = dedupeTable{}
+	}
 }
 
 // Check records row's key and, when an earlier row has the same normalized
@@ -90,15 +107,22 @@ func (t *dedupeTable) find(h uint64) (slot int, found bool) {
 	}
 }
 
+// make gives t size empty slots.
+func (t *dedupeTable) make(size int) {
+	t.hashMem, t.rowMem = offheap.Make[uint64](size), offheap.Make[int32](size)
+	t.hashes, t.rows = t.hashMem.Items, t.rowMem.Items
+}
+
 // grow moves the keys into a table half as large again.
 func (t *dedupeTable) grow() {
-	hashes, rows := t.hashes, t.rows
-	size := len(hashes) + len(hashes)/2
-	t.hashes, t.rows = make([]uint64, size), make([]int32, size)
-	for j, h := range hashes {
+	hashMem, rowMem := t.hashMem, t.rowMem
+	t.make(len(hashMem.Items) + len(hashMem.Items)/2)
+	for j, h := range hashMem.Items {
 		if h != 0 {
 			i, _ := t.find(h)
-			t.hashes[i], t.rows[i] = h, rows[j]
+			t.hashes[i], t.rows[i] = h, rowMem.Items[j]
 		}
 	}
+	hashMem.Free()
+	rowMem.Free()
 }

@@ -46,7 +46,7 @@ func Load(ctx context.Context, dir string) (*State, error) {
 	}
 	s.file = f
 	if err := s.read(ctx, bufio.NewReaderSize(f, 64<<10)); err != nil {
-		f.Close()
+		s.Close()
 		return nil, err
 	}
 	return s, nil
@@ -117,7 +117,7 @@ func (s *State) read(ctx context.Context, br *bufio.Reader) error {
 		s.Warnings = append(s.Warnings, &campaign.FileError{File: s.Path, Line: bad.Line,
 			Err: fmt.Errorf("journal: %w: the last line (%d bytes) is not a record (a crash mid-write?); ignored", ErrTornLine, badSize)})
 	}
-	slices.Sort(s.sent)
+	slices.Sort(s.sent.all())
 	return nil
 }
 

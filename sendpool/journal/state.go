@@ -57,7 +57,7 @@ type State struct {
 	feedbackIDs map[keyID]struct{}
 	// copies are the Sent-folder copies by Message-ID (see Copy).
 	copies map[keyID]CopyState
-	sent   []int64 // finished times (Unix ns) of sent results, ascending
+	sent   sentTimes // of sent results, ascending once loaded
 }
 
 // keyID is what a State keeps of a string it looks up (a normalized key, a
@@ -124,13 +124,17 @@ func newState(path string) *State {
 	return &State{Path: path, ids: newIDHasher(), rows: map[int]rowFact{}}
 }
 
-// Close closes the journal file. Entries already returned stay valid.
+// Close closes the journal file and gives back the memory of the State's
+// key table (see slotTable). The State must not be used after; Entries
+// already returned stay valid. Closing again does nothing.
 func (s *State) Close() error {
 	if s == nil {
 		return nil
 	}
 	s.window.mu.Lock()
 	defer s.window.mu.Unlock()
+	s.keys.free()
+	s.sent.free()
 	if s.file == nil {
 		return nil
 	}
@@ -211,7 +215,7 @@ func (s *State) attempt(a *Attempt, at lineRef) {
 
 func (s *State) result(r *Result, at lineRef) {
 	if r.Status == sendpool.StatusSent {
-		s.sent = append(s.sent, sentKey(r.Finished))
+		s.sent.add(sentKey(r.Finished))
 	}
 	if r.Status == sendpool.StatusDuplicate || r.NormKey == "" {
 		// A row's own fact: the key belongs to another row, or is missing.

@@ -65,7 +65,7 @@ func (s *State) parseTest(b []byte) error {
 	s.Records++
 	s.Tests++
 	if sendpool.Status(l.Status) == sendpool.StatusSent {
-		s.sent = append(s.sent, sentKey(l.Finished))
+		s.sent.add(sentKey(l.Finished))
 	}
 	return nil
 }

@@ -31,8 +31,8 @@ type Fate struct {
 // rows in sheet order; it is not safe for concurrent use (render.Each
 // calls back from one goroutine).
 type Decider struct {
-	// dupes is nil once a Plan's preflight ended: Decide and duplicate
-	// are for the preflight only.
+	// dupes is nil once closed (a Plan's preflight closes its Decider
+	// when it ends: Decide and duplicate are for the preflight only).
 	dupes *journal.Deduper
 	// supp is nil when the campaign has no suppression list.
 	supp   *campaign.Suppression
@@ -41,9 +41,18 @@ type Decider struct {
 }
 
 // NewDecider returns a Decider for in's suppression list, what the journal
-// says (state) and the resume policy.
+// says (state) and the resume policy. The caller closes it.
 func NewDecider(in *Inputs, state *journal.State, policy journal.Policy) *Decider {
 	return &Decider{dupes: journal.NewDeduper(), supp: in.Suppress, state: state, policy: policy}
+}
+
+// Close gives back the memory of the duplicate check (journal.Deduper):
+// Decide and Settle must not be called after. Closing again does nothing.
+func (d *Decider) Close() {
+	if d.dupes != nil {
+		d.dupes.Close()
+		d.dupes = nil
+	}
 }
 
 // Decide returns m's fate: a duplicate of an earlier row first, then what

@@ -60,6 +60,10 @@ func Preflight(ctx context.Context, in *Inputs, state *journal.State, opts Optio
 		opts.Store = spool.OpenStore(in.Campaign.StateDir)
 	}
 	pl := &Plan{decider: NewDecider(in, state, opts.Policy)}
+	// The duplicates are in the spool's row records once it ends, and
+	// nothing after the preflight asks for them: the keys' hashes go
+	// before delivery (tens of megabytes for a million rows).
+	defer pl.decider.Close()
 	digest, err := in.Digest(opts.Version)
 	if err != nil {
 		return nil, err
@@ -76,10 +80,6 @@ func Preflight(ctx context.Context, in *Inputs, state *journal.State, opts Optio
 	if err != nil {
 		return nil, err
 	}
-	// The duplicates are in the spool's row records now, and nothing
-	// after the preflight asks for them: let the keys' hashes go before
-	// delivery (tens of megabytes for a million rows).
-	pl.decider.dupes = nil
 	return pl, cleanSpool(opts.Store, pl.Spool)
 }
 

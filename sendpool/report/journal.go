@@ -46,6 +46,7 @@ func FromJournal(r journal.Result) Row {
 // sheet has: journal.Marks) and the journal's rows without a key.
 func Rebuild(ctx context.Context, c *campaign.Campaign, state *journal.State, describe func(error) string, rep *Reporter) error {
 	b := &rebuild{state: state, rep: rep, describe: describe, keyless: map[int]journal.Result{}, dupes: journal.NewDeduper(), placed: state.NewMarks()}
+	defer b.dupes.Close()
 	facts, err := state.RowFacts()
 	if err != nil {
 		return err

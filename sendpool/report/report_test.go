@@ -350,3 +350,49 @@ func TestWriteMatchesWholeEncoders(t *testing.T) {
 		t.Errorf("report.json differs from the whole encoding")
 	}
 }
+
+// TestReporterAfterClose: rows across several chunks of the row index
+// (16,384 rows each, outside the Go heap) come back in row order with
+// their latest line; once closed, adding is an error and nothing is read.
+func TestReporterAfterClose(t *testing.T) {
+	const n = 40_000
+	rep, err := report.NewReporter(t.TempDir(), report.ReporterOptions{OwnLog: true, Every: n * 2, Interval: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for row := n + 1; row >= 2; row-- { // backwards, then the even rows again
+		if err := rep.Add(sendpool.Result{Row: row, Key: fmt.Sprintf("u%d@example.org", row), Status: sendpool.StatusNotAttempted}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for row := 2; row <= n+1; row += 2 {
+		if err := rep.Add(sendpool.Result{Row: row, Key: fmt.Sprintf("u%d@example.org", row), Status: sendpool.StatusSent}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows := rep.Rows()
+	if len(rows) != n {
+		t.Fatalf("%d rows, want %d", len(rows), n)
+	}
+	for i, r := range rows {
+		want := sendpool.StatusNotAttempted
+		if r.Row%2 == 0 {
+			want = sendpool.StatusSent
+		}
+		if r.Row != i+2 || r.Status != want || r.Key != fmt.Sprintf("u%d@example.org", r.Row) {
+			t.Fatalf("line %d: %+v", i, r)
+		}
+	}
+	if err := rep.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := rep.Add(sendpool.Result{Row: 2, Key: "a@example.org", Status: sendpool.StatusSent}); err == nil {
+		t.Error("Add after Close: no error")
+	}
+	if err := rep.AddBeside(report.FromResult(sendpool.Result{Row: 2, Key: "b@example.org"})); err == nil {
+		t.Error("AddBeside after Close: no error")
+	}
+	if rows := rep.Rows(); len(rows) != 0 {
+		t.Errorf("Rows after Close: %d", len(rows))
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/offheap"
 )
 
 // ReporterOptions tune how often a Reporter rewrites the files.
@@ -140,6 +141,9 @@ func (r *Reporter) AddRow(row Row) error {
 
 // append writes row to the log and notes where; r.mu is held.
 func (r *Reporter) append(row Row) error {
+	if r.log == nil {
+		return errReporterClosed
+	}
 	if row.Row <= 0 {
 		r.zero = append(r.zero, row)
 		return nil
@@ -179,6 +183,9 @@ type besideLine struct {
 func (r *Reporter) AddBeside(row Row) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.log == nil {
+		return errReporterClosed
+	}
 	if row.Row <= 0 {
 		r.zero = append(r.zero, row)
 		return nil
@@ -338,8 +345,9 @@ func (r *Reporter) Summary() Summary {
 	return sum
 }
 
-// Close removes the log. The report files stay as the last rewrite left
-// them: Flush first.
+// Close removes the log and gives back the row index's memory. The report
+// files stay as the last rewrite left them: Flush first. Adding after
+// Close is an error.
 func (r *Reporter) Close() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -349,6 +357,7 @@ func (r *Reporter) Close() error {
 	r.log.Close()
 	err := os.Remove(r.log.Name())
 	r.log = nil
+	r.at.free()
 	if errors.Is(err, fs.ErrNotExist) {
 		err = nil // an OwnLog, gone with its name
 	}
@@ -357,20 +366,29 @@ func (r *Reporter) Close() error {
 
 // rowIndex maps a row number to an int64, in chunks of rowIndexChunk rows
 // made as rows come: growing never copies (nor holds old and new arrays
-// side by side, as appending to one slice would at a million rows).
-type rowIndex [][]int64
+// side by side, as appending to one slice would at a million rows). The
+// chunks live outside the Go heap (package offheap), so the collector's
+// headroom does not double them; free gives them back.
+type rowIndex []offheap.Array[int64]
 
 const rowIndexChunk = 16 << 10
 
 func (x *rowIndex) set(row int, v int64) {
 	c := row / rowIndexChunk
 	for len(*x) <= c {
-		*x = append(*x, nil)
+		*x = append(*x, offheap.Array[int64]{})
 	}
-	if (*x)[c] == nil {
-		(*x)[c] = make([]int64, rowIndexChunk)
+	if (*x)[c].Items == nil {
+		(*x)[c] = offheap.Make[int64](rowIndexChunk)
 	}
-	(*x)[c][row%rowIndexChunk] = v
+	(*x)[c].Items[row%rowIndexChunk] = v
+}
+
+func (x *rowIndex) free() {
+	for i := range *x {
+		(*x)[i].Free()
+	}
+	*x = nil
 }
 
 // all yields every row up to the last chunk's end with its value (0 where
@@ -378,7 +396,7 @@ func (x *rowIndex) set(row int, v int64) {
 func (x rowIndex) all() iter.Seq2[int, int64] {
 	return func(yield func(int, int64) bool) {
 		for c, chunk := range x {
-			for i, v := range chunk {
+			for i, v := range chunk.Items {
 				if !yield(c*rowIndexChunk+i, v) {
 					return
 				}
