@@ -52,7 +52,9 @@ func rebuildReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, 
 	if err := rep.Flush(); err != nil {
 		return report.Summary{}, err
 	}
-	writeReportPage(ctx, g, c, path, rep.Each, report.SettingsFrom(c.Send), time.Now())
+	if err := writeReportPage(ctx, g, c, path, rep.Each, report.SettingsFrom(c.Send), time.Now()); err != nil {
+		return report.Summary{}, err
+	}
 	return rep.Summary(), nil
 }
 

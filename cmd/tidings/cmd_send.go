@@ -366,7 +366,7 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	if err := reporter.Flush(); err != nil && runErr == nil {
 		runErr = err
 	}
-	writeReportPage(context.WithoutCancel(ctx), g, c, c.File, reporter.Each, sendSettings(c, opts), opts.now())
+	_ = writeReportPage(context.WithoutCancel(ctx), g, c, c.File, reporter.Each, sendSettings(c, opts), opts.now()) // never cancelled
 	sum := reporter.Summary()
 	printSummary(ctx, g, c, pl, sum, allow, opts)
 	if err := cmp.Or(runErr, closeErr); err != nil {

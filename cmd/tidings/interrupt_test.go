@@ -4,12 +4,16 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/report"
 	"github.com/tidings/tidings/sendpool/smtptest"
 )
 
@@ -98,5 +102,37 @@ func TestInterruptFinishesInFlight(t *testing.T) {
 		if r["status"] == "not-attempted" && r["detail"] != "run interrupted" {
 			t.Errorf("row %s not attempted with detail %q, want %q", r["row"], r["detail"], "run interrupted")
 		}
+	}
+}
+
+// TestReportPageInterrupted: an interrupt that ends the report page's
+// writing makes the command end as interrupted (exit 130), where it was a
+// warning and a success without the page; any other page failure stays a
+// warning.
+func TestReportPageInterrupted(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 3, "")
+	c, err := campaign.Load(camp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := &globalOptions{stdout: io.Discard, stderr: io.Discard}
+	rows := func(fn func(report.Row) error) error {
+		return fn(report.FromResult(sendpool.Result{Row: 2, Key: "user000@example.com", Status: sendpool.StatusNotAttempted}))
+	}
+	ctx, cancel := context.WithCancelCause(context.Background())
+	cancel(errInterrupted)
+	err = writeReportPage(ctx, g, c, camp, rows, report.Settings{}, time.Now())
+	if code := exitCode(err); code != exitInterrupted {
+		t.Errorf("interrupted page: %v, exit %d, want %d", err, code, exitInterrupted)
+	}
+	var warned strings.Builder
+	g.stderr = &warned
+	failing := func(func(report.Row) error) error { return errors.New("disk on fire") }
+	if err := writeReportPage(context.Background(), g, c, camp, failing, report.Settings{}, time.Now()); err != nil || !strings.Contains(warned.String(), "warning: the report page was not written") {
+		t.Errorf("failed page: %v, stderr %q", err, warned.String())
+	}
+	if err := writeReportPage(context.Background(), g, c, camp, rows, report.Settings{}, time.Now()); err != nil {
+		t.Errorf("page: %v", err)
 	}
 }

@@ -19,16 +19,22 @@ type pageSource = func(fn func(report.Row) error) error
 // campaign's state folder, linking the rows' messages in the default
 // preview folder when there is one. A page that cannot be written is a
 // warning: report.csv and report.json are the record, the page a view of
-// them.
-func writeReportPage(ctx context.Context, g *globalOptions, c *campaign.Campaign, path string, rows pageSource, settings report.Settings, now time.Time) {
+// them. The error is ctx's, when it ended the writing (an interrupt): the
+// command then ends as interrupted, not as a success without its page.
+func writeReportPage(ctx context.Context, g *globalOptions, c *campaign.Campaign, path string, rows pageSource, settings report.Settings, now time.Time) error {
 	in := report.PageInput{Campaign: c.Name, CampaignPath: displayPath(path), Rows: rows,
 		JournalDir: c.StateDir, Settings: settings, Now: now}
 	if dir := filepath.Join(c.StateDir, "preview"); isDir(dir) {
 		in.PreviewDir = dir
 	}
-	if err := report.WritePage(ctx, c.StateDir, in); err != nil {
+	err := report.WritePage(ctx, c.StateDir, in)
+	if err != nil && ctx.Err() != nil {
+		return context.Cause(ctx)
+	}
+	if err != nil {
 		fmt.Fprintln(g.stderr, "warning: the report page was not written:", err)
 	}
+	return nil
 }
 
 // pagePath is the report page of the campaign, as the user names it.
