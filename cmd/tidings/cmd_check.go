@@ -221,10 +221,11 @@ func estimate(state *journal.State, c *campaign.Campaign, domains map[string]int
 
 // checkHeadroom is how much memory check may use beyond what the opened
 // campaign holds (an XLSX's shared strings, inline images). What check adds
-// is small (8 bytes a row for the duplicate count, a few rows in flight),
-// but Go's default GC lets garbage grow to the size of the live heap; a soft
-// limit makes it collect sooner, so a million-row CSV check stays under
-// 64 MB.
+// is small (a few rows in flight; the duplicate check's table, 14 to 21
+// bytes a row, is outside the Go heap and this limit: see
+// sendpool/offheap), but Go's default GC lets garbage grow to the size of
+// the live heap; a soft limit makes it collect sooner, so a million-row
+// CSV check stays under 64 MB.
 const checkHeadroom = 40 << 20
 
 // softMemoryLimit sets the process's soft memory limit to what the heap

@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"sync"
 	"sync/atomic"
 )
 
@@ -44,17 +45,20 @@ func newGCFloor(floor uint64) (stop func(), f *gcFloor) {
 	f = &gcFloor{floor: floor, live: []metrics.Sample{{Name: "/gc/heap/live:bytes"}}}
 	f.arm()
 	return func() {
-		f.stopped.Store(true)
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		f.stopped = true
 		debug.SetGCPercent(100)
 	}, f
 }
 
 // gcFloor is startGCFloor's state; its finalizer goroutine alone calls
-// after.
+// after. mu orders after's setting against stop's.
 type gcFloor struct {
 	floor   uint64
 	live    []metrics.Sample
-	stopped atomic.Bool
+	mu      sync.Mutex
+	stopped bool
 	// set counts the collections after which GOGC was set.
 	set atomic.Int64
 }
@@ -64,13 +68,16 @@ type gcFloor struct {
 // share a block, and a finalizer on one may never run).
 type gcSentinel struct{ f *gcFloor }
 
+// arm makes after run once the next collection has ended.
 func (f *gcFloor) arm() {
 	runtime.SetFinalizer(&gcSentinel{f: f}, func(s *gcSentinel) { s.f.after() })
 }
 
 // after sets GOGC for the next collection and arms itself again.
 func (f *gcFloor) after() {
-	if f.stopped.Load() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.stopped {
 		return
 	}
 	metrics.Read(f.live)

@@ -210,8 +210,9 @@ func TestJournalChangedUnderState(t *testing.T) {
 	}
 }
 
-// TestStateClosed: Close gives the key table's memory back (package
-// offheap) and Entries read before stay as they were.
+// TestStateClosed: a closed State still answers from memory (Brief,
+// Outcomes, Settle) and says it cannot read lines back (Entry, Decide,
+// a Lookup); an Entry read before stays as it was.
 func TestStateClosed(t *testing.T) {
 	dir := t.TempDir()
 	writeRun(t, dir, Run{Started: t0}, att(2, "ann@example.org"), res(2, "ann@example.org", sendpool.StatusSent))
@@ -220,20 +221,69 @@ func TestStateClosed(t *testing.T) {
 		t.Fatal(err)
 	}
 	e, err := s.Entry("ann@example.org")
-	if err != nil || s.Len() != 1 {
-		t.Fatalf("before Close: %v, %d keys", err, s.Len())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ls, err := s.NewLookups(func(e *Entry) []string { return []string{e.MessageID} })
+	if err != nil {
+		t.Fatal(err)
 	}
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if s.Len() != 0 || s.keys.places.Items != nil || s.keys.chunks != nil {
-		t.Errorf("Close kept the key table: %d keys", s.Len())
+	if b, ok := s.Brief("ann@example.org"); !ok || b.Status != sendpool.StatusSent {
+		t.Errorf("Brief after Close: %+v, %v", b, ok)
+	}
+	if a, r := s.Outcomes(); a != 1 || r != 0 {
+		t.Errorf("Outcomes after Close: %d, %d", a, r)
+	}
+	if d := s.Settle("ann@example.org", Policy{}); d.Send || d.Status != sendpool.StatusSent {
+		t.Errorf("Settle after Close: %+v", d)
+	}
+	if _, err := s.Entry("ann@example.org"); !errors.Is(err, errClosed) {
+		t.Errorf("Entry after Close: %v", err)
+	}
+	if _, err := s.Decide("ann@example.org", Policy{}); !errors.Is(err, errClosed) {
+		t.Errorf("Decide after Close: %v", err)
+	}
+	if _, err := ls[0].Find(e.MessageID); !errors.Is(err, errClosed) {
+		t.Errorf("Lookup.Find after Close: %v", err)
 	}
 	if e.Result == nil || e.Result.Status != sendpool.StatusSent {
 		t.Errorf("an Entry read before Close changed: %+v", e)
 	}
 	if err := s.Close(); err != nil {
 		t.Errorf("second Close: %v", err)
+	}
+}
+
+// TestStateTablesFreedWhenGarbage: the key table and the sent times,
+// outside the Go heap, are given back once their State is garbage, and
+// not before.
+func TestStateTablesFreedWhenGarbage(t *testing.T) {
+	dir := t.TempDir()
+	writeSent(t, dir, 5_000)
+	s := load(t, dir)
+	keys, sent := s.keys, s.sent
+	if runtime.GOOS == "linux" && !keys.chunks[0].Mapped() {
+		t.Fatal("the slots are not mapped")
+	}
+	s.Close()
+	runtime.GC()
+	if keys.freed.Load() {
+		t.Fatal("freed while the State is reachable")
+	}
+	runtime.KeepAlive(s)
+	s = nil
+	for i := 0; !keys.freed.Load(); i++ {
+		if i == 100 {
+			t.Fatal("the tables were not freed after 100 collections")
+		}
+		runtime.GC()
+		runtime.Gosched()
+	}
+	if keys.chunks != nil || keys.places.Mapped() || sent.mem.Mapped() {
+		t.Error("the cleanup left memory held")
 	}
 }
 

@@ -2,6 +2,7 @@ package journal
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
 	"time"
 
@@ -45,6 +46,7 @@ type Decision struct {
 // Reason when it knows the key; an error says the journal cannot be read
 // or changed since Load.
 func (s *State) Decide(key string, p Policy) (Decision, error) {
+	defer runtime.KeepAlive(s)
 	i, ok := s.lookup(key)
 	if !ok {
 		return Decision{Send: true, Status: NoStatus, Reason: "new"}, nil
@@ -62,6 +64,7 @@ func (s *State) Decide(key string, p Policy) (Decision, error) {
 // Owed as Decide gives them, without the Entry and the Reason (but for
 // "new"), so without reading the journal.
 func (s *State) Settle(key string, p Policy) Decision {
+	defer runtime.KeepAlive(s)
 	i, ok := s.lookup(key)
 	if !ok {
 		return Decision{Send: true, Status: NoStatus, Reason: "new"}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -128,11 +129,12 @@ var errStopped = errors.New("journal: stopped")
 // each calls fn with every slot's number and entry but those skip marks
 // (nil for none), by row, then key, and returns the first error.
 func (s *State) each(skip *Marks, fn func(int32, *Entry) error) error {
+	defer runtime.KeepAlive(s)
 	type numbered struct {
 		i int32
 		e *Entry
 	}
-	order := slices.DeleteFunc(s.byRow(), skip.has)
+	order := s.byRow(skip)
 	for len(order) > 0 {
 		n := 1 // the slots of one row: sorted by key once read
 		for n < len(order) && s.keys.at(order[n]).row == s.keys.at(order[0]).row {
@@ -157,11 +159,14 @@ func (s *State) each(skip *Marks, fn func(int32, *Entry) error) error {
 	return nil
 }
 
-// byRow returns the slots' indexes by row.
-func (s *State) byRow() []int32 {
-	order := make([]int32, s.keys.n)
-	for i := range order {
-		order[i] = int32(i)
+// byRow returns the indexes of the slots skip does not mark, by row.
+func (s *State) byRow(skip *Marks) []int32 {
+	defer runtime.KeepAlive(s)
+	order := make([]int32, 0, s.keys.n)
+	for i := range s.keys.n {
+		if !skip.has(i) {
+			order = append(order, i)
+		}
 	}
 	slices.SortStableFunc(order, func(a, b int32) int { return cmp.Compare(s.keys.at(a).row, s.keys.at(b).row) })
 	return order
@@ -169,6 +174,7 @@ func (s *State) byRow() []int32 {
 
 // entryAt reads slot i's lines back into an Entry.
 func (s *State) entryAt(i int32) (*Entry, error) {
+	defer runtime.KeepAlive(s)
 	k := s.keys.at(i)
 	e := &Entry{Row: int(k.row), Attempts: int(k.attempts), Pending: k.pending,
 		Status: k.status(), delivery: k.deliveryStatus()}

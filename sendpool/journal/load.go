@@ -3,6 +3,7 @@ package journal
 import (
 	"cmp"
 	"math"
+	"runtime"
 
 	"github.com/tidings/tidings/sendpool"
 
@@ -54,6 +55,7 @@ func Load(ctx context.Context, dir string) (*State, error) {
 
 // read reads the journal's lines from br.
 func (s *State) read(ctx context.Context, br *bufio.Reader) error {
+	defer runtime.KeepAlive(s)
 	var (
 		lineNo  int
 		pos     int64               // where the line read next starts

@@ -2,6 +2,7 @@ package journal
 
 import (
 	"math"
+	"runtime"
 	"slices"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 // 24-hour cap: SentSince(now.Add(-24*time.Hour)); the oldest of them
 // leaves the window at oldest.Add(24*time.Hour).
 func (s *State) SentSince(t time.Time) (n int, oldest time.Time) {
+	defer runtime.KeepAlive(s)
 	sent := s.sent.all()
 	i := 0 // before the zero time: every one is after it
 	if !t.Before(time.Time{}) {
@@ -36,6 +38,7 @@ func (s *State) SentSince(t time.Time) (n int, oldest time.Time) {
 // window's messages have aged out of it). A limit <= 0 means no cap: left
 // is math.MaxInt.
 func (s *State) Quota(limit int, window time.Duration, now time.Time) (left int, next time.Time) {
+	defer runtime.KeepAlive(s)
 	if limit <= 0 {
 		return math.MaxInt, time.Time{}
 	}
@@ -57,6 +60,7 @@ type sentTimes struct {
 	n   int
 }
 
+// add appends v.
 func (t *sentTimes) add(v int64) {
 	if t.n == len(t.mem.Items) {
 		old := t.mem
@@ -71,6 +75,7 @@ func (t *sentTimes) add(v int64) {
 // all returns the times held; the slice is valid until the next add.
 func (t *sentTimes) all() []int64 { return t.mem.Items[:t.n] }
 
+// free gives the memory back (its State's cleanup calls it).
 func (t *sentTimes) free() {
 	t.mem.Free()
 	t.n = 0

@@ -1,6 +1,10 @@
 package journal
 
-import "github.com/tidings/tidings/sendpool/offheap"
+import (
+	"sync/atomic"
+
+	"github.com/tidings/tidings/sendpool/offheap"
+)
 
 // slotTable holds a State's slots, found by their keys' keyIDs. The slots
 // live in chunks of slotChunk made as keys come, so growing never copies
@@ -12,11 +16,13 @@ import "github.com/tidings/tidings/sendpool/offheap"
 // that reason, as Deduper is. Both live outside the Go heap (package
 // offheap), so the collector's headroom does not double them. Lookups do
 // not change it: once filled, it is safe for concurrent reads. free gives
-// its memory back; it must not be used after.
+// its memory back (its State's cleanup calls it); it must not be used
+// after.
 type slotTable struct {
 	chunks []offheap.Array[slot]
 	n      int32                // slots in use
 	places offheap.Array[int32] // slot number + 1 by the keyID's place; 0 is free
+	freed  atomic.Bool          // set by free (for tests)
 }
 
 // slotChunk is the number of slots in a chunk.
@@ -88,5 +94,6 @@ func (t *slotTable) free() {
 		t.chunks[i].Free()
 	}
 	t.places.Free()
-	*t = slotTable{}
+	t.chunks, t.n = nil, 0
+	t.freed.Store(true)
 }

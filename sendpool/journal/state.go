@@ -6,6 +6,7 @@ import (
 	"hash/maphash"
 	"math"
 	"os"
+	"runtime"
 	"time"
 
 	"github.com/tidings/tidings/sendpool"
@@ -25,6 +26,11 @@ import (
 // about 17 MB where whole records took 550 MB. The journal must not be
 // changed in place while the State is in use (tidings only appends to
 // it); a line read back that is not the one Load read is an error.
+//
+// The slots, their index and the sent times live outside the Go heap
+// (package offheap), given back when the State is garbage (a cleanup
+// newState adds): every method that reads them keeps the State alive
+// until it returns (runtime.KeepAlive), since a slot's address does not.
 type State struct {
 	// Path is the journal file.
 	Path string
@@ -46,7 +52,7 @@ type State struct {
 	file   *os.File
 	window lineWindow
 	ids    idHasher
-	keys   slotTable
+	keys   *slotTable
 	more   []slotMore // rare details of slots (slot.more is an index+1)
 	// runAt is where each run record starts, for Entry.Run.
 	runAt []lineRef
@@ -57,7 +63,7 @@ type State struct {
 	feedbackIDs map[keyID]struct{}
 	// copies are the Sent-folder copies by Message-ID (see Copy).
 	copies map[keyID]CopyState
-	sent   sentTimes // of sent results, ascending once loaded
+	sent   *sentTimes // of sent results, ascending once loaded
 }
 
 // keyID is what a State keeps of a string it looks up (a normalized key, a
@@ -121,20 +127,33 @@ var errClosed = errors.New("the journal state is closed")
 var errChanged = errors.New("the journal changed since it was read (edited while tidings ran?)")
 
 func newState(path string) *State {
-	return &State{Path: path, ids: newIDHasher(), rows: map[int]rowFact{}}
+	s := &State{Path: path, ids: newIDHasher(), rows: map[int]rowFact{}, keys: &slotTable{}, sent: &sentTimes{}}
+	runtime.AddCleanup(s, freeTables, stateTables{s.keys, s.sent})
+	return s
 }
 
-// Close closes the journal file and gives back the memory of the State's
-// key table (see slotTable). The State must not be used after; Entries
-// already returned stay valid. Closing again does nothing.
+// stateTables is what a State holds outside the Go heap.
+type stateTables struct {
+	keys *slotTable
+	sent *sentTimes
+}
+
+// freeTables gives t's memory back, once its State is garbage (the keys
+// last: their freed flag says all is done).
+func freeTables(t stateTables) {
+	t.sent.free()
+	t.keys.free()
+}
+
+// Close closes the journal file: lines are no longer read back (errClosed),
+// what the State knows from memory it still answers, and Entries already
+// returned stay valid. Closing again does nothing.
 func (s *State) Close() error {
 	if s == nil {
 		return nil
 	}
 	s.window.mu.Lock()
 	defer s.window.mu.Unlock()
-	s.keys.free()
-	s.sent.free()
 	if s.file == nil {
 		return nil
 	}
@@ -182,6 +201,7 @@ func (s *State) addMore(k *slot) *slotMore {
 // slotFor returns the slot of the normalized key norm, adding it when new,
 // and marks it as named by a record of the latest run.
 func (s *State) slotFor(norm string) *slot {
+	defer runtime.KeepAlive(s)
 	id := s.ids.of(norm)
 	i, ok := s.keys.find(id)
 	if !ok {
@@ -192,6 +212,7 @@ func (s *State) slotFor(norm string) *slot {
 
 // lookup returns the index of key's slot (key normalized here).
 func (s *State) lookup(key string) (int32, bool) {
+	defer runtime.KeepAlive(s)
 	return s.keys.find(s.ids.of(NormalizeKey(key)))
 }
 
@@ -287,6 +308,7 @@ func (s *State) owedStatus(k *slot) sendpool.Status {
 // feedback applies a feedback record: the key keeps the weightiest one (a
 // complaint over a hard bounce over a soft one; the latest among equals).
 func (s *State) feedback(f *Feedback, at lineRef) {
+	defer runtime.KeepAlive(s)
 	if s.feedbackIDs == nil {
 		s.feedbackIDs = map[keyID]struct{}{}
 	}
@@ -324,6 +346,7 @@ type Brief struct {
 // Brief returns what the journal knows about key (normalized here), and
 // false when it knows nothing.
 func (s *State) Brief(key string) (Brief, bool) {
+	defer runtime.KeepAlive(s)
 	i, ok := s.lookup(key)
 	if !ok {
 		return Brief{}, false
@@ -337,6 +360,7 @@ func (s *State) Brief(key string) (Brief, bool) {
 // (a hard bounce recorded by tidings bounces). It is what the send guard
 // judges a list by.
 func (s *State) Outcomes() (attempted, refused int) {
+	defer runtime.KeepAlive(s)
 	for i := range s.keys.n {
 		k := s.keys.at(i)
 		switch k.deliveryStatus() {

@@ -1,6 +1,7 @@
 package offheap
 
 import (
+	"math"
 	"reflect"
 	"unsafe"
 )
@@ -14,7 +15,8 @@ import (
 // values; Free gives the memory back. An Array is not safe for concurrent
 // use while it is freed; after Free, Items is nil and any slice of it the
 // caller kept must not be used (mapped memory is unmapped, and its
-// address may be reused).
+// address may be reused). An Array owns its mapping: a copy must not be
+// freed as well, nor used after the original is.
 type Array[T any] struct {
 	Items []T
 	// mem is the mapping; nil when Items is on the Go heap.
@@ -30,7 +32,7 @@ func Make[T any](n int) Array[T] {
 		return Array[T]{}
 	}
 	size := unsafe.Sizeof(*new(T))
-	if size == 0 || uintptr(n) < minMapped/size || uintptr(n) > ^uintptr(0)/size || hasPointers(reflect.TypeFor[T]()) {
+	if size == 0 || uintptr(n) < minMapped/size || uintptr(n) > math.MaxInt/size || hasPointers(reflect.TypeFor[T]()) {
 		return Array[T]{Items: make([]T, n)}
 	}
 	mem, err := mapAnon(int(size) * n)

@@ -373,6 +373,7 @@ type rowIndex []offheap.Array[int64]
 
 const rowIndexChunk = 16 << 10
 
+// set sets row's value to v, making its chunk when it has none.
 func (x *rowIndex) set(row int, v int64) {
 	c := row / rowIndexChunk
 	for len(*x) <= c {
@@ -384,6 +385,7 @@ func (x *rowIndex) set(row int, v int64) {
 	(*x)[c].Items[row%rowIndexChunk] = v
 }
 
+// free gives the chunks back and leaves x empty.
 func (x *rowIndex) free() {
 	for i := range *x {
 		(*x)[i].Free()
