@@ -339,7 +339,11 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 		return &unusableError{err}
 	}
 	defer closeCopies()
-	w, err := journal.Open(ctx, lock, journal.Run{PID: os.Getpid(), Started: opts.now(), Version: version,
+	// The run's record and the report's lines for every row are written
+	// whole even when an interrupt comes now (a second one stops them): an
+	// interrupted run then reports every row as not attempted, as it says.
+	setup := setupContext(ctx, g)
+	w, err := journal.Open(setup, lock, journal.Run{PID: os.Getpid(), Started: opts.now(), Version: version,
 		ResendUnknown: opts.resendUnknown, RetryFailed: opts.retryFailed, Flags: runFlags(opts)})
 	if err != nil {
 		return &unusableError{err}
@@ -347,7 +351,7 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	rec := journal.NewRecorder(w)
 	cfg.Journal = rec
 	cfg.SMTPUTF8Rows = pl.SMTPUTF8Within(allow.N)
-	if err := pl.Seed(ctx, reporter, rec, plan.Hold{After: allow.N, Detail: heldBackNote(allow, pl.ToSend, opts.limit)}); err != nil {
+	if err := pl.Seed(setup, reporter, rec, plan.Hold{After: allow.N, Detail: heldBackNote(allow, pl.ToSend, opts.limit)}); err != nil {
 		w.Close()
 		return err
 	}
@@ -373,6 +377,16 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 		return err
 	}
 	return sendOutcome(g, pl, sum, allow)
+}
+
+// setupContext is the context a run's set-up before delivery (its journal
+// record, the report's first lines) runs under: the abort context (the
+// second interrupt), or ctx without its cancellation when there is none.
+func setupContext(ctx context.Context, g *globalOptions) context.Context {
+	if g.abort != nil {
+		return g.abort
+	}
+	return context.WithoutCancel(ctx)
 }
 
 // heldBackNote is the report's detail for the rows a run holds back: past

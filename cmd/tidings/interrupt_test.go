@@ -136,3 +136,38 @@ func TestReportPageInterrupted(t *testing.T) {
 		t.Errorf("page: %v", err)
 	}
 }
+
+// TestInterruptBeforeDelivery: an interrupt that comes once the send is
+// confirmed and before delivery (while the journal's run record and the
+// report's lines are written) still leaves a report of every row (not
+// attempted, "run interrupted") and sends nothing. It left no report, or
+// one cut at the rows written so far.
+func TestInterruptBeforeDelivery(t *testing.T) {
+	const n = 5000 // more than a Reporter's rewrite batch (2,000)
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, n, "")
+	var out, errOut strings.Builder
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	opts := sendOptions{yes: true, now: time.Now}
+	st, err := startSend(context.Background(), opts, g, camp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.close()
+	allow := st.pl.Allow(0, 0, st.state, time.Now())
+	ctx, cancel := context.WithCancelCause(context.Background())
+	cancel(errInterrupted)
+	err = deliver(ctx, g, st.in, st.pl, st.cfg, st.lock, allow, opts)
+	if code := exitCode(err); code != exitInterrupted {
+		t.Fatalf("exit %d (%v), want %d\n%s%s", code, err, exitInterrupted, out.String(), errOut.String())
+	}
+	rows := readReport(t, camp)
+	if len(rows) != n || len(srv.Messages()) != 0 {
+		t.Fatalf("%d report rows, %d messages; want %d rows, none sent", len(rows), len(srv.Messages()), n)
+	}
+	for _, r := range rows {
+		if r["status"] != "not-attempted" || !strings.Contains(r["detail"], "interrupted") {
+			t.Fatalf("row %s: %s %q", r["row"], r["status"], r["detail"])
+		}
+	}
+}
