@@ -34,11 +34,9 @@ type Deduper struct {
 // the Go heap (package offheap), so the collector's headroom does not
 // double them.
 type dedupeTable struct {
-	hashMem offheap.Array[uint64]
-	rowMem  offheap.Array[int32]
-	hashes  []uint64 // hashMem.Items
-	rows    []int32  // rowMem.Items
-	n       int      // keys held
+	hashes offheap.Array[uint64]
+	rows   offheap.Array[int32]
+	n      int // keys held
 }
 
 const (
@@ -61,8 +59,8 @@ func NewDeduper() *Deduper {
 func (d *Deduper) Close() {
 	for i := range d.shards {
 		t := &d.shards[i]
-		t.hashMem.Free()
-		t.rowMem.Free()
+		t.hashes.Free()
+		t.rows.Free()
 		*t = dedupeTable{}
 	}
 }
@@ -79,10 +77,10 @@ func (d *Deduper) Check(row int, key string) (detail string, dup bool) {
 	t := &d.shards[h>>(64-dedupeShardBits)]
 	i, found := t.find(h)
 	if found {
-		return fmt.Sprintf("duplicate of row %d", t.rows[i]), true
+		return fmt.Sprintf("duplicate of row %d", t.rows.Items[i]), true
 	}
-	t.hashes[i], t.rows[i] = h, int32(row)
-	if t.n++; t.n > len(t.hashes)/8*7 {
+	t.hashes.Items[i], t.rows.Items[i] = h, int32(row)
+	if t.n++; t.n > len(t.hashes.Items)/8*7 {
 		t.grow()
 	}
 	return "", false
@@ -93,15 +91,15 @@ func (d *Deduper) Check(row int, key string) (detail string, dup bool) {
 // the shard's (h·len/2^64 of them), then the next ones, around: linear
 // probing.
 func (t *dedupeTable) find(h uint64) (slot int, found bool) {
-	i, _ := bits.Mul64(h<<dedupeShardBits, uint64(len(t.hashes)))
+	i, _ := bits.Mul64(h<<dedupeShardBits, uint64(len(t.hashes.Items)))
 	for {
-		switch t.hashes[i] {
+		switch t.hashes.Items[i] {
 		case h:
 			return int(i), true
 		case 0:
 			return int(i), false
 		}
-		if i++; i == uint64(len(t.hashes)) {
+		if i++; i == uint64(len(t.hashes.Items)) {
 			i = 0
 		}
 	}
@@ -109,20 +107,19 @@ func (t *dedupeTable) find(h uint64) (slot int, found bool) {
 
 // make gives t size empty slots.
 func (t *dedupeTable) make(size int) {
-	t.hashMem, t.rowMem = offheap.Make[uint64](size), offheap.Make[int32](size)
-	t.hashes, t.rows = t.hashMem.Items, t.rowMem.Items
+	t.hashes, t.rows = offheap.Make[uint64](size), offheap.Make[int32](size)
 }
 
 // grow moves the keys into a table half as large again.
 func (t *dedupeTable) grow() {
-	hashMem, rowMem := t.hashMem, t.rowMem
-	t.make(len(hashMem.Items) + len(hashMem.Items)/2)
-	for j, h := range hashMem.Items {
+	hashes, rows := t.hashes, t.rows
+	t.make(len(hashes.Items) + len(hashes.Items)/2)
+	for j, h := range hashes.Items {
 		if h != 0 {
 			i, _ := t.find(h)
-			t.hashes[i], t.rows[i] = h, rowMem.Items[j]
+			t.hashes.Items[i], t.rows.Items[i] = h, rows.Items[j]
 		}
 	}
-	hashMem.Free()
-	rowMem.Free()
+	hashes.Free()
+	rows.Free()
 }

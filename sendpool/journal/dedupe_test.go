@@ -11,10 +11,10 @@ func (d *Deduper) insertHash(h uint64, row int32) (int32, bool) {
 	t := &d.shards[h>>(64-dedupeShardBits)]
 	i, found := t.find(h)
 	if found {
-		return t.rows[i], true
+		return t.rows.Items[i], true
 	}
-	t.hashes[i], t.rows[i] = h, row
-	if t.n++; t.n > len(t.hashes)/8*7 {
+	t.hashes.Items[i], t.rows.Items[i] = h, row
+	if t.n++; t.n > len(t.hashes.Items)/8*7 {
 		t.grow()
 	}
 	return 0, false
@@ -55,7 +55,7 @@ func TestDeduperCraftedHashes(t *testing.T) {
 	n := 0
 	for i := range d.shards {
 		n += d.shards[i].n
-		if d.shards[i].n > len(d.shards[i].hashes)/8*7 {
+		if d.shards[i].n > len(d.shards[i].hashes.Items)/8*7 {
 			t.Fatalf("shard %d over 7/8", i)
 		}
 	}
@@ -64,11 +64,11 @@ func TestDeduperCraftedHashes(t *testing.T) {
 	}
 	// The crowded shard grew past offheap's least mapping: it went
 	// through mapped tables, each freed as the next took its keys.
-	if runtime.GOOS == "linux" && !d.shards[63].hashMem.Mapped() {
-		t.Errorf("shard 63 (%d slots) is not mapped", len(d.shards[63].hashes))
+	if runtime.GOOS == "linux" && !d.shards[63].hashes.Mapped() {
+		t.Errorf("shard 63 (%d slots) is not mapped", len(d.shards[63].hashes.Items))
 	}
 	d.Close()
-	if d.shards[63].hashes != nil || d.shards[63].hashMem.Mapped() {
+	if d.shards[63].hashes.Items != nil || d.shards[63].hashes.Mapped() {
 		t.Error("Close kept a table")
 	}
 }

@@ -151,7 +151,7 @@ func TestDeduperGrows(t *testing.T) {
 	}
 	keys, slots := 0, 0
 	for i := range d.shards {
-		keys, slots = keys+d.shards[i].n, slots+len(d.shards[i].hashes)
+		keys, slots = keys+d.shards[i].n, slots+len(d.shards[i].hashes.Items)
 	}
 	if keys != n || keys > slots/8*7 {
 		t.Errorf("%d keys in %d slots", keys, slots)

@@ -11,12 +11,12 @@ import (
 // it or cannot be: an array under minMapped bytes (a mapping costs a
 // system call and at least a page), a system without mmap, a mapping
 // refused, or a T holding pointers (memory the collector does not scan
-// must not hold them). Items is the
-// values; Free gives the memory back. An Array is not safe for concurrent
-// use while it is freed; after Free, Items is nil and any slice of it the
-// caller kept must not be used (mapped memory is unmapped, and its
-// address may be reused). An Array owns its mapping: a copy must not be
-// freed as well, nor used after the original is.
+// must not hold them). Items is the values; Free gives the memory back.
+// An Array is not safe for concurrent use while it is freed; after Free,
+// Items is nil and any slice of it the caller kept must not be used
+// (mapped memory is unmapped, and its address may be reused). An Array
+// owns its mapping: a copy must not be freed as well, nor used after the
+// original is.
 type Array[T any] struct {
 	Items []T
 	// mem is the mapping; nil when Items is on the Go heap.
