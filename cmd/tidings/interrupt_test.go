@@ -171,3 +171,37 @@ func TestInterruptBeforeDelivery(t *testing.T) {
 		}
 	}
 }
+
+// TestInterruptWords: on an interrupt, send says it finishes the messages
+// in flight and that the run can be resumed; check, preview and report,
+// which deliver nothing, just say they stop.
+func TestInterruptWords(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 3, "")
+	ctx, cancel := context.WithCancelCause(context.Background())
+	cancel(errInterrupted)
+	for _, c := range []struct {
+		args     []string
+		delivers bool
+	}{
+		{[]string{"check", camp}, false},
+		{[]string{"preview", camp}, false},
+		{[]string{"report", camp}, false},
+		{[]string{"send", "--yes", camp}, true},
+	} {
+		words := &interruptWords{}
+		g := &globalOptions{stdout: io.Discard, stderr: io.Discard, stdin: strings.NewReader(""), abort: context.Background(), interrupt: words}
+		err := execute(ctx, g, c.args)
+		if code := exitCode(err); code != exitInterrupted {
+			t.Errorf("%v: %v, exit %d, want %d", c.args, err, code, exitInterrupted)
+		}
+		resume := strings.Contains(words.atExit(), "run the same command again to resume")
+		inFlight := strings.Contains(words.onSignal(), "finishing messages in flight")
+		if resume != c.delivers || inFlight != c.delivers {
+			t.Errorf("%v: says %q, then %q", c.args, words.onSignal(), words.atExit())
+		}
+	}
+	if n := len(srv.Messages()); n != 0 {
+		t.Errorf("the server got %d messages", n)
+	}
+}

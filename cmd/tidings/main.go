@@ -27,16 +27,17 @@ const (
 )
 
 func main() {
-	ctx, abort, stop := signalContexts()
+	words := &interruptWords{}
+	ctx, abort, stop := signalContexts(os.Stderr, words)
 	defer stop()
 	startGCFloor(heapFloor) // for the life of the process
-	g := &globalOptions{stdout: os.Stdout, stderr: os.Stderr, stdin: os.Stdin, abort: abort}
+	g := &globalOptions{stdout: os.Stdout, stderr: os.Stderr, stdin: os.Stdin, abort: abort, interrupt: words}
 	err := execute(ctx, g, os.Args[1:])
 	code := exitCode(err)
 	switch {
 	case err == nil, errors.Is(err, errSilent):
 	case code == exitInterrupted:
-		fmt.Fprintln(os.Stderr, "tidings: interrupted; the report and the journal are up to date: run the same command again to resume")
+		fmt.Fprintln(os.Stderr, words.atExit())
 	default:
 		fmt.Fprintln(os.Stderr, "tidings:", err)
 	}
@@ -61,8 +62,9 @@ func execute(ctx context.Context, g *globalOptions, args []string) error {
 
 // signalContexts returns a context cancelled by the first SIGINT/SIGTERM and
 // a second context, derived from nothing, cancelled by the second one: the
-// first stops dispatching, the second aborts in-flight work.
-func signalContexts() (ctx, abort context.Context, stop func()) {
+// first stops dispatching, the second aborts in-flight work. At the first,
+// it writes words' onSignal to w.
+func signalContexts(w io.Writer, words *interruptWords) (ctx, abort context.Context, stop func()) {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	abort, cancelAbort := context.WithCancelCause(context.Background())
 	ch := make(chan os.Signal, 2)
@@ -75,7 +77,7 @@ func signalContexts() (ctx, abort context.Context, stop func()) {
 			case <-ch:
 				n++
 				if n == 1 {
-					fmt.Fprintln(os.Stderr, "\ntidings: interrupted: finishing messages in flight (Ctrl-C again to abort at once)")
+					fmt.Fprintln(w, "\n"+words.onSignal())
 					cancel(errInterrupted)
 				} else {
 					cancelAbort(errInterrupted)
@@ -159,4 +161,7 @@ type globalOptions struct {
 	quiet bool
 	// stopProfile ends the CPU profile --cpu-profile started; nil without.
 	stopProfile func() error
+	// interrupt is what an interrupt is said to do; nil in tests that
+	// call a run function.
+	interrupt *interruptWords
 }
