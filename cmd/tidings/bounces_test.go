@@ -175,7 +175,7 @@ func TestBouncesDovecotIMAP(t *testing.T) {
 	}
 	// The 2020 message is not read: 8 messages, not 9.
 	for _, want := range []string{"8 messages in the mailbox: 4 matched this campaign (1 bounced, 1 soft-bounce, 1 complained, 1 unsubscribed; 4 new), 1 unreadable, 1 about no message of this campaign, 1 auto-reply ignored, 1 other left alone",
-		"row 2", "ann@example.org", "5.1.1", "unreadable",
+		"row 2", "ann@example.org", "5.1.1", "unreadable", "a report (dsn) about no message of this campaign",
 		"(messages the mailbox received before " + time.Now().Add(-48*time.Hour).UTC().Format("2 Jan 2006") + ", two days before the campaign's first run, were not read)"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)

@@ -362,7 +362,7 @@ func printFinding(w io.Writer, f bounces.Finding) {
 	case bounces.Unreadable:
 		fmt.Fprintf(w, "  message %s: unreadable: %s (subject %q)\n", f.ID, f.Problem, truncateText(f.Subject, 60))
 	case bounces.Foreign:
-		fmt.Fprintf(w, "  message %s: a %s report about no message of this campaign (subject %q)\n", f.ID, f.Format, truncateText(f.Subject, 60))
+		fmt.Fprintf(w, "  message %s: a report (%s) about no message of this campaign (subject %q)\n", f.ID, f.Format, truncateText(f.Subject, 60))
 	}
 }
 
