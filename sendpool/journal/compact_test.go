@@ -53,7 +53,7 @@ func TestStateKeepsLittlePerKey(t *testing.T) {
 
 // tableBytes is the size of s's key table and sent times.
 func tableBytes(s *State) int64 {
-	b := int64(len(s.keys.places.Items))*4 + int64(len(s.sent.mem.Items))*8
+	b := int64(len(s.keys.places.Items))*4 + int64(len(s.sent.mem.Items))*4
 	for _, c := range s.keys.chunks {
 		b += int64(len(c.Items)) * int64(unsafe.Sizeof(slot{}))
 	}

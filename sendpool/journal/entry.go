@@ -178,15 +178,15 @@ func (s *State) entryAt(i int32) (*Entry, error) {
 	k := s.keys.at(i)
 	e := &Entry{Row: int(k.row), Attempts: int(k.attempts), Pending: k.pending,
 		Status: k.status(), delivery: k.deliveryStatus()}
-	at := lines{attempt: k.attempt, result: k.result}
+	at := lines{attempt: k.attempt.ref(), result: k.result.ref()}
 	if m := s.moreOf(k); m != nil {
 		e.Owed, at.note, at.owed, at.later, at.feedback = m.owed, m.note, m.owedResult, m.later, m.feedback
 	}
 	var err error
-	if e.LastAttempt, err = s.attemptAt(k.attempt); err != nil {
+	if e.LastAttempt, err = s.attemptAt(at.attempt); err != nil {
 		return nil, err
 	}
-	if e.Result, err = s.resultAt(k.result); err != nil {
+	if e.Result, err = s.resultAt(at.result); err != nil {
 		return nil, err
 	}
 	if e.Result != nil && len(e.Result.Owed) > 0 {
@@ -207,7 +207,7 @@ func (s *State) entryAt(i int32) (*Entry, error) {
 	}
 	same := e.replay(at, later)
 	if !same || s.ids.of(e.NormKey) != k.id {
-		return nil, s.lineError(cmp.Or(k.attempt, k.result, at.note), errChanged)
+		return nil, s.lineError(cmp.Or(at.attempt, at.result, at.note), errChanged)
 	}
 	// The run of the key's latest record: the runs that began before it.
 	e.Run, _ = slices.BinarySearch(s.runAt, max(at.attempt, at.result, at.note, at.owed, at.later))

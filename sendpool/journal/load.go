@@ -31,13 +31,23 @@ var (
 	ErrCorruptLine = errors.New("corrupt line")
 )
 
+// errTooLarge is returned for a journal larger than a State can name
+// lines of (maxJournal).
+var errTooLarge = errors.New("larger than 1 TiB, more than tidings reads: send the rest as a new campaign, with a new state folder")
+
 // Load reads the journal in the campaign state folder dir. A missing
 // journal is an empty State, not an error. Load does not take the send lock
 // and may run while another process appends; a half-written last line is
 // then reported as torn. Load fails only when the file cannot be read. The
 // State keeps the journal open to read lines back: the caller closes it.
 func Load(ctx context.Context, dir string) (*State, error) {
+	return loadUpTo(ctx, dir, maxJournal)
+}
+
+// loadUpTo is Load of a journal of at most maxSize bytes (errTooLarge).
+func loadUpTo(ctx context.Context, dir string, maxSize int64) (*State, error) {
 	s := newState(filepath.Join(dir, FileName))
+	s.maxSize = maxSize
 	f, err := os.Open(s.Path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return s, nil
@@ -70,6 +80,9 @@ func (s *State) read(ctx context.Context, br *bufio.Reader) error {
 		}
 		at := lineRef(pos + 1)
 		pos += int64(len(b))
+		if pos > s.maxSize {
+			return fmt.Errorf("journal: load %s: %w", s.Path, errTooLarge)
+		}
 		if len(b) > 0 {
 			lineNo++
 			if lineNo == 1 && bytes.HasPrefix(b, utf8BOM) {

@@ -10,7 +10,8 @@ import (
 )
 
 // SentSince counts the sent results whose finish time is after t, and
-// returns the earliest such finish time (zero when n is 0). For a rolling
+// returns the earliest such finish time (zero when n is 0). Times are kept
+// to the second, rounded up (see sentKey). For a rolling
 // 24-hour cap: SentSince(now.Add(-24*time.Hour)); the oldest of them
 // leaves the window at oldest.Add(24*time.Hour).
 func (s *State) SentSince(t time.Time) (n int, oldest time.Time) {
@@ -18,7 +19,7 @@ func (s *State) SentSince(t time.Time) (n int, oldest time.Time) {
 	sent := s.sent.all()
 	i := 0 // before the zero time: every one is after it
 	if !t.Before(time.Time{}) {
-		i, _ = slices.BinarySearchFunc(sent, sentKey(t), func(a, t int64) int {
+		i, _ = slices.BinarySearchFunc(sent, sentKey(t), func(a, t uint32) int {
 			if a > t {
 				return 1
 			}
@@ -51,20 +52,20 @@ func (s *State) Quota(limit int, window time.Duration, now time.Time) (left int,
 	return 0, sentAt(inWindow[n-limit]).Add(window)
 }
 
-// sentTimes holds finished times (Unix ns, see sentKey) in one array
+// sentTimes holds finished times (seconds, see sentKey) in one array
 // outside the Go heap (package offheap) that doubles as it fills: a
-// million sent recipients take 8 MB, which on the heap would cost as much
+// million sent recipients take 4 MB, which on the heap would cost as much
 // again in the collector's headroom. free gives the memory back.
 type sentTimes struct {
-	mem offheap.Array[int64]
+	mem offheap.Array[uint32]
 	n   int
 }
 
 // add appends v.
-func (t *sentTimes) add(v int64) {
+func (t *sentTimes) add(v uint32) {
 	if t.n == len(t.mem.Items) {
 		old := t.mem
-		t.mem = offheap.Make[int64](max(1024, 2*t.n))
+		t.mem = offheap.Make[uint32](max(1024, 2*t.n))
 		copy(t.mem.Items, old.Items)
 		old.Free()
 	}
@@ -73,10 +74,46 @@ func (t *sentTimes) add(v int64) {
 }
 
 // all returns the times held; the slice is valid until the next add.
-func (t *sentTimes) all() []int64 { return t.mem.Items[:t.n] }
+func (t *sentTimes) all() []uint32 { return t.mem.Items[:t.n] }
 
 // free gives the memory back (its State's cleanup calls it).
 func (t *sentTimes) free() {
 	t.mem.Free()
 	t.n = 0
+}
+
+// sentEpoch is the time sentKey counts seconds from.
+var sentEpoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// sentKey is what State.sent keeps of a sent time, in 4 bytes: 0 for the
+// zero time (a result without a finish time), 1 for any other before
+// sentEpoch, and otherwise 2 plus the seconds since sentEpoch rounded up
+// (up to the year 2136; later ones are kept as the last second). Rounded
+// up, a sent message stays in a cap's window up to a second longer than
+// it must, never shorter.
+func sentKey(t time.Time) uint32 {
+	switch {
+	case t.IsZero():
+		return 0
+	case t.Before(sentEpoch):
+		return 1
+	}
+	d := t.Sub(sentEpoch)
+	secs := int64(d / time.Second)
+	if d%time.Second != 0 {
+		secs++
+	}
+	if secs > math.MaxUint32-2 {
+		return math.MaxUint32
+	}
+	return uint32(secs + 2)
+}
+
+// sentAt converts a sent time back: the zero time for 0, a second before
+// sentEpoch for 1.
+func sentAt(k uint32) time.Time {
+	if k == 0 {
+		return time.Time{}
+	}
+	return sentEpoch.Add(time.Duration(int64(k)-2) * time.Second)
 }

@@ -7,7 +7,6 @@ import (
 	"math"
 	"os"
 	"runtime"
-	"time"
 
 	"github.com/tidings/tidings/sendpool"
 )
@@ -16,8 +15,8 @@ import (
 // is not changed after Load returns it (but for Close) and may be shared
 // between goroutines. The caller closes it.
 //
-// A State keeps little of each recipient in memory (a 48-byte slot, about
-// 55 bytes with its place in the index): a 128-bit hash of the key, where
+// A State keeps little of each recipient in memory (a 40-byte slot, about
+// 47 bytes with its place in the index): a 128-bit hash of the key, where
 // it stands (the delivery outcome, the latest decision, whether an attempt
 // has no result, the counts) and where in the journal its latest attempt,
 // result and decision lines are. Everything else an Entry holds (the key
@@ -64,6 +63,9 @@ type State struct {
 	// copies are the Sent-folder copies by Message-ID (see Copy).
 	copies map[keyID]CopyState
 	sent   *sentTimes // of sent results, ascending once loaded
+	// maxSize is the largest journal Load reads (maxJournal; less in
+	// tests).
+	maxSize int64
 }
 
 // keyID is what a State keeps of a string it looks up (a normalized key, a
@@ -84,18 +86,46 @@ func (h idHasher) of(s string) keyID {
 // lineRef is where a line starts in the journal, plus one: 0 is no line.
 type lineRef int64
 
-// slot is what a State keeps of one recipient (one normalized key): 48
-// bytes.
+// slot is what a State keeps of one recipient (one normalized key): 40
+// bytes, the fields ordered so that none needs padding.
 type slot struct {
-	id keyID // of the normalized key
+	id   keyID // of the normalized key
+	row  int32
+	more int32
 	// attempt and result are the latest attempt line and the latest
 	// result that ended a delivery (Entry.Result).
-	attempt, result lineRef
-	row, attempts   int32
-	delivery        int8 // sendpool.Status of the delivery history; NoStatus when none
-	noteStatus      int8 // the latest decision's status; NoStatus when none
-	pending         bool // the last attempt has no result
-	more            int32
+	attempt, result shortRef
+	attempts        uint16 // saturates at its maximum
+	delivery        int8   // sendpool.Status of the delivery history; NoStatus when none
+	noteStatus      int8   // the latest decision's status; NoStatus when none
+	pending         bool   // the last attempt has no result
+}
+
+// shortRef is a lineRef in 5 bytes (little-endian), which a slot keeps
+// (3 bytes less for each of its two than an int64): journals up to
+// maxJournal bytes, which Load checks.
+type shortRef [5]byte
+
+// maxJournal is the largest journal (bytes) whose lines a shortRef can
+// name: 1 TiB, about 1.4 billion recipients at 750 bytes each.
+const maxJournal = 1<<40 - 2
+
+// shorten returns at as a shortRef; at must be at most maxJournal+1.
+func shorten(at lineRef) shortRef {
+	return shortRef{byte(at), byte(at >> 8), byte(at >> 16), byte(at >> 24), byte(at >> 32)}
+}
+
+// ref returns the lineRef r holds.
+func (r shortRef) ref() lineRef {
+	return lineRef(r[0]) | lineRef(r[1])<<8 | lineRef(r[2])<<16 | lineRef(r[3])<<24 | lineRef(r[4])<<32
+}
+
+// tried counts one more attempt (saturating: the count only says whether
+// and about how often a key was tried).
+func (k *slot) tried() {
+	if k.attempts < math.MaxUint16 {
+		k.attempts++
+	}
 }
 
 // slotMore is what few slots need: a decision without a delivery
@@ -229,9 +259,9 @@ func (s *State) attempt(a *Attempt, at lineRef) {
 	k := s.slotFor(a.NormKey)
 	k.row = int32(a.Row)
 	s.named(a.Row)
-	k.attempts++
+	k.tried()
 	k.pending = true
-	k.attempt = at
+	k.attempt = shorten(at)
 }
 
 func (s *State) result(r *Result, at lineRef) {
@@ -263,7 +293,7 @@ func (s *State) result(r *Result, at lineRef) {
 	default:
 		k.pending = false
 		k.delivery = int8(r.Status)
-		k.result = at
+		k.result = shorten(at)
 		if len(r.Owed) > 0 {
 			// Owed is recorded only when the server took the message
 			// for some recipient: whatever the status of this try
@@ -352,7 +382,7 @@ func (s *State) Brief(key string) (Brief, bool) {
 		return Brief{}, false
 	}
 	k := s.keys.at(i)
-	return Brief{Row: int(k.row), Status: k.status(), Attempts: int(k.attempts), Delivered: k.result != 0}, true
+	return Brief{Row: int(k.row), Status: k.status(), Attempts: int(k.attempts), Delivered: k.result != shortRef{}}, true
 }
 
 // Outcomes counts the recipients (keys) with a delivery on record, and
@@ -376,36 +406,6 @@ func (s *State) Outcomes() (attempted, refused int) {
 		}
 	}
 	return attempted, refused
-}
-
-// The range of times State.sent holds as they are: Unix nanoseconds
-// (years 1678 to 2262); see sentKey for the others.
-var (
-	sentMin = time.Unix(0, math.MinInt64+2)
-	sentMax = time.Unix(0, math.MaxInt64)
-)
-
-// sentKey is what State.sent keeps of a sent time: math.MinInt64 for the
-// zero time (a result without a finish time), one more for any other
-// before 1678.
-func sentKey(t time.Time) int64 {
-	switch {
-	case t.IsZero():
-		return math.MinInt64
-	case t.Before(sentMin):
-		return math.MinInt64 + 1
-	case t.After(sentMax):
-		return math.MaxInt64
-	}
-	return t.UnixNano()
-}
-
-// sentAt converts a sent time back (the zero time for math.MinInt64).
-func sentAt(ns int64) time.Time {
-	if ns == math.MinInt64 {
-		return time.Time{}
-	}
-	return time.Unix(0, ns).UTC()
 }
 
 // lineError says which line of the journal could not be read back.

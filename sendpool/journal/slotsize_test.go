@@ -1,0 +1,88 @@
+package journal
+
+import (
+	"context"
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+	"unsafe"
+
+	"github.com/tidings/tidings/sendpool"
+)
+
+// TestSlotSize: a slot is 40 bytes, with its line references in 5 bytes
+// each that name every place of a journal up to maxJournal.
+func TestSlotSize(t *testing.T) {
+	if n := unsafe.Sizeof(slot{}); n != 40 {
+		t.Errorf("a slot is %d bytes, want 40", n)
+	}
+	for _, at := range []lineRef{0, 1, 255, 256, 1 << 32, maxJournal + 1} {
+		if got := shorten(at).ref(); got != at {
+			t.Errorf("shorten(%d).ref() = %d", at, got)
+		}
+	}
+}
+
+// TestLoadTooLarge: a journal larger than a State can name lines of is
+// refused, not read with its places wrapped around.
+func TestLoadTooLarge(t *testing.T) {
+	dir := t.TempDir()
+	writeRun(t, dir, Run{Started: t0}, att(2, "ann@example.org"), res(2, "ann@example.org", sendpool.StatusSent))
+	fi, err := os.Stat(filepath.Join(dir, FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, err := loadUpTo(context.Background(), dir, fi.Size()); err != nil {
+		t.Fatalf("a journal of the largest size: %v", err)
+	} else {
+		s.Close()
+	}
+	s, err := loadUpTo(context.Background(), dir, fi.Size()-1)
+	if !errors.Is(err, errTooLarge) || s != nil {
+		t.Fatalf("a journal one byte too large: %v, %v; want errTooLarge", s, err)
+	}
+}
+
+// TestAttemptsSaturate: a key tried more often than a slot counts stays
+// at the largest count (tried, and often), not back at zero.
+func TestAttemptsSaturate(t *testing.T) {
+	s := newState(filepath.Join(t.TempDir(), FileName))
+	a := att(2, "ann@example.org")
+	a.NormKey = NormalizeKey(a.Key)
+	for i := range math.MaxUint16 + 10 {
+		s.attempt(&a, lineRef(i+1))
+	}
+	b, ok := s.Brief(a.Key)
+	if !ok || b.Attempts != math.MaxUint16 {
+		t.Errorf("Brief = %+v, %v; want %d attempts", b, ok, math.MaxUint16)
+	}
+}
+
+// TestSentKey: sent times are kept to the second, rounded up, so a cap
+// never lets a message leave its window early.
+func TestSentKey(t *testing.T) {
+	whole := time.Date(2026, 11, 25, 21, 0, 0, 0, time.UTC)
+	tests := []struct {
+		in, want time.Time
+	}{
+		{time.Time{}, time.Time{}},
+		{whole, whole},
+		{whole.Add(time.Nanosecond), whole.Add(time.Second)},
+		{whole.Add(999 * time.Millisecond), whole.Add(time.Second)},
+		{sentEpoch, sentEpoch},
+		{sentEpoch.Add(-time.Nanosecond), sentEpoch.Add(-time.Second)},
+		{time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), sentEpoch.Add(-time.Second)},
+		{time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC), sentAt(math.MaxUint32)},
+	}
+	for _, tt := range tests {
+		if got := sentAt(sentKey(tt.in)); !got.Equal(tt.want) {
+			t.Errorf("sentAt(sentKey(%v)) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+	if last := sentAt(math.MaxUint32); last.Year() != 2136 {
+		t.Errorf("the last time kept is %v, want in 2136", last)
+	}
+}
