@@ -115,7 +115,6 @@ func isStopError(err error) bool {
 // runSend delivers the campaign at path. See the command's help for the
 // contract.
 func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path string) error {
-	g.interrupt.delivering()
 	if opts.now == nil {
 		opts.now = time.Now
 	}
@@ -139,6 +138,7 @@ func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path strin
 	if err := confirm(ctx, g, opts, allow.N, cfg, c); err != nil {
 		return err
 	}
+	g.interrupt.delivering()
 	return deliver(ctx, g, in, pl, cfg, lock, allow, opts)
 }
 

@@ -82,6 +82,11 @@ func TestInterruptFinishesInFlight(t *testing.T) {
 	if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted {
 		t.Fatalf("exit: %v, want code %d\n%s", err, exitInterrupted, out.String())
 	}
+	words := &interruptWords{}
+	words.delivering()
+	if !strings.Contains(errText, words.onSignal()) || !strings.Contains(errText, words.atExit()) {
+		t.Errorf("stderr lacks %q or %q:\n%s", words.onSignal(), words.atExit(), errText)
+	}
 	rows := readReport(t, camp)
 	if len(rows) != 20 {
 		t.Fatalf("report has %d rows, want 20\n%s", len(rows), out.String())
@@ -172,9 +177,10 @@ func TestInterruptBeforeDelivery(t *testing.T) {
 	}
 }
 
-// TestInterruptWords: on an interrupt, send says it finishes the messages
-// in flight and that the run can be resumed; check, preview and report,
-// which deliver nothing, just say they stop.
+// TestInterruptWords: an interrupt before anything is delivered (in
+// check, preview and report, which deliver nothing, and in send's
+// preflight) just says it stops; TestInterruptFinishesInFlight has send's
+// words once it delivers.
 func TestInterruptWords(t *testing.T) {
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 3, "")
@@ -187,7 +193,8 @@ func TestInterruptWords(t *testing.T) {
 		{[]string{"check", camp}, false},
 		{[]string{"preview", camp}, false},
 		{[]string{"report", camp}, false},
-		{[]string{"send", "--yes", camp}, true},
+		{[]string{"send", "--yes", camp}, false},
+		{[]string{"send", "--test", "me@example.org", camp}, false},
 	} {
 		words := &interruptWords{}
 		g := &globalOptions{stdout: io.Discard, stderr: io.Discard, stdin: strings.NewReader(""), abort: context.Background(), interrupt: words}

@@ -29,7 +29,8 @@ type Entry struct {
 	// Pending is true when the last attempt has no result: the message may
 	// or may not have been delivered.
 	Pending bool
-	// Attempts counts body hand-overs (attempt records) across all runs.
+	// Attempts counts body hand-overs (attempt records) across all runs,
+	// up to 65,535.
 	Attempts int
 	// LastAttempt is the latest attempt record, nil when none.
 	LastAttempt *Attempt

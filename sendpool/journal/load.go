@@ -56,6 +56,10 @@ func loadUpTo(ctx context.Context, dir string, maxSize int64) (*State, error) {
 		return nil, fmt.Errorf("journal: load: %w", err)
 	}
 	s.file = f
+	if fi, err := f.Stat(); err == nil && fi.Size() > maxSize {
+		s.Close()
+		return nil, fmt.Errorf("journal: load %s: %w", s.Path, errTooLarge)
+	}
 	if err := s.read(ctx, bufio.NewReaderSize(f, 64<<10)); err != nil {
 		s.Close()
 		return nil, err

@@ -11,7 +11,9 @@ import (
 
 // SentSince counts the sent results whose finish time is after t, and
 // returns the earliest such finish time (zero when n is 0). Times are kept
-// to the second, rounded up (see sentKey). For a rolling
+// to the second, rounded up (see sentKey), so a result up to a second
+// before t may be counted too, never one after it left out: a cap errs on
+// the side of waiting. For a rolling
 // 24-hour cap: SentSince(now.Add(-24*time.Hour)); the oldest of them
 // leaves the window at oldest.Add(24*time.Hour).
 func (s *State) SentSince(t time.Time) (n int, oldest time.Time) {
@@ -19,7 +21,14 @@ func (s *State) SentSince(t time.Time) (n int, oldest time.Time) {
 	sent := s.sent.all()
 	i := 0 // before the zero time: every one is after it
 	if !t.Before(time.Time{}) {
-		i, _ = slices.BinarySearchFunc(sent, sentKey(t), func(a, t uint32) int {
+		// Kept times are rounded up, so compare with t rounded down:
+		// every one after t counts, and one up to a second before it may.
+		// Before sentEpoch, every one with a time counts.
+		k := sentKey(t.Truncate(time.Second))
+		if k == 1 {
+			k = 0
+		}
+		i, _ = slices.BinarySearchFunc(sent, k, func(a, t uint32) int {
 			if a > t {
 				return 1
 			}

@@ -22,7 +22,7 @@ import (
 // result and decision lines are. Everything else an Entry holds (the key
 // as written, the reply text, the Message-ID) is read back from those
 // lines when an Entry is asked for. So a State of 300,000 recipients takes
-// about 17 MB where whole records took 550 MB. The journal must not be
+// about 14 MB where whole records took 550 MB. The journal must not be
 // changed in place while the State is in use (tidings only appends to
 // it); a line read back that is not the one Load read is an error.
 //
@@ -87,7 +87,7 @@ func (h idHasher) of(s string) keyID {
 type lineRef int64
 
 // slot is what a State keeps of one recipient (one normalized key): 40
-// bytes, the fields ordered so that none needs padding.
+// bytes (39 and one of padding; the fields are ordered for the least).
 type slot struct {
 	id   keyID // of the normalized key
 	row  int32
@@ -367,7 +367,7 @@ type Brief struct {
 	Row int
 	// Status is Entry.Status.
 	Status sendpool.Status
-	// Attempts counts body hand-overs across all runs.
+	// Attempts counts body hand-overs across all runs, up to 65,535.
 	Attempts int
 	// Delivered is true when a result ended a delivery (Entry.Result).
 	Delivered bool

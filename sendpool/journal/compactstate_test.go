@@ -3,6 +3,7 @@ package journal
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -84,5 +85,40 @@ func TestSentKey(t *testing.T) {
 	}
 	if last := sentAt(math.MaxUint32); last.Year() != 2136 {
 		t.Errorf("the last time kept is %v, want in 2136", last)
+	}
+}
+
+// TestSentSinceSubSecond: with times kept to the second, a cap still
+// counts every message sent within its window (one up to a second older
+// may count too): three sent at .6, .7 and .8 of a second are all in the
+// window that starts at .5 of it, so a cap of three is reached. And with
+// a clock before sentEpoch, those sent then still count.
+func TestSentSinceSubSecond(t *testing.T) {
+	dir := t.TempDir()
+	var recs []any
+	for i, frac := range []time.Duration{600, 700, 800} {
+		r := res(i+2, fmt.Sprintf("r%d@example.org", i), sendpool.StatusSent)
+		r.Finished = t0.Add(frac * time.Millisecond)
+		recs = append(recs, r)
+	}
+	old := res(9, "old@example.org", sendpool.StatusSent)
+	old.Finished = time.Date(1970, 1, 2, 0, 0, 0, 500, time.UTC)
+	recs = append(recs, old)
+	writeRun(t, dir, Run{Started: t0}, recs...)
+	s := load(t, dir)
+	defer s.Close()
+	day := 24 * time.Hour
+	now := t0.Add(day + 500*time.Millisecond)
+	if n, oldest := s.SentSince(now.Add(-day)); n != 3 || oldest.Before(t0.Add(600*time.Millisecond)) {
+		t.Errorf("SentSince(.5 s) = %d, %v; want 3, from %v", n, oldest, t0.Add(600*time.Millisecond))
+	}
+	if left, next := s.Quota(3, day, now); left != 0 || next.Before(t0.Add(day+600*time.Millisecond)) {
+		t.Errorf("Quota(3) at %v = %d, %v; want 0, not before the first leaves the window", now, left, next)
+	}
+	if n, _ := s.SentSince(t0.Add(time.Second)); n != 0 {
+		t.Errorf("SentSince(a second after the last) = %d, want 0", n)
+	}
+	if n, _ := s.SentSince(time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)); n != 4 {
+		t.Errorf("SentSince(1970) = %d, want all 4", n)
 	}
 }
