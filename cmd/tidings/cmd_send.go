@@ -365,13 +365,18 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	prog.Close()
 	if runErr != nil {
 		reporter.NoteNotAttempted(notTried(runErr))
+	} else if ctx.Err() != nil {
+		// Interrupted with nothing left to dispatch (none to send, or
+		// after the last): the files below are still written whole, and
+		// the command ends as interrupted, as the user asked.
+		runErr = context.Cause(ctx)
 	}
 	printCopies(g, c, pl.Copies())
 	closeErr := w.Close()
 	if err := reporter.Flush(); err != nil && runErr == nil {
 		runErr = err
 	}
-	_ = writeReportPage(context.WithoutCancel(ctx), g, c, c.File, reporter.Each, sendSettings(c, opts), opts.now()) // never cancelled
+	_ = writeReportPage(setup, g, c, c.File, reporter.Each, sendSettings(c, opts), opts.now()) // written whole but for a second interrupt
 	sum := reporter.Summary()
 	printSummary(ctx, g, c, pl, sum, allow, opts)
 	if err := cmp.Or(runErr, closeErr); err != nil {

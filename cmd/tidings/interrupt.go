@@ -23,7 +23,7 @@ func (w *interruptWords) delivering() {
 // onSignal is what tidings prints at the first interrupt.
 func (w *interruptWords) onSignal() string {
 	if w != nil && w.delivers.Load() {
-		return "tidings: interrupted: finishing messages in flight (Ctrl-C again to abort at once)"
+		return "tidings: interrupted: finishing the messages in flight and the report (Ctrl-C again to abort at once)"
 	}
 	return "tidings: interrupted: stopping"
 }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -177,6 +178,49 @@ func TestInterruptBeforeDelivery(t *testing.T) {
 	}
 }
 
+// TestInterruptNothingToSend: a send interrupted when it has nothing left
+// to dispatch (everyone was sent) still writes its report whole and its
+// page, and ends as interrupted (exit 130), as the user asked, where it
+// went on to exit 0.
+func TestInterruptNothingToSend(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 3, "")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("first send: exit %d\n%s%s", code, out, errOut)
+	}
+	page := filepath.Join(filepath.Dir(camp), ".tidings", "t", report.PageFile)
+	if err := os.Remove(page); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut strings.Builder
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	opts := sendOptions{yes: true, now: time.Now}
+	st, err := startSend(context.Background(), opts, g, camp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.close()
+	allow := st.pl.Allow(0, 0, st.state, time.Now())
+	ctx, cancel := context.WithCancelCause(context.Background())
+	cancel(errInterrupted)
+	err = deliver(ctx, g, st.in, st.pl, st.cfg, st.lock, allow, opts)
+	if code := exitCode(err); code != exitInterrupted {
+		t.Errorf("exit %d (%v), want %d\n%s%s", code, err, exitInterrupted, out.String(), errOut.String())
+	}
+	rows := readReport(t, camp)
+	if len(rows) != 3 || len(srv.Messages()) != 3 {
+		t.Fatalf("%d report rows, %d messages; want 3 and 3", len(rows), len(srv.Messages()))
+	}
+	for _, r := range rows {
+		if r["status"] != "sent" {
+			t.Errorf("row %s: %s %q", r["row"], r["status"], r["detail"])
+		}
+	}
+	if _, err := os.Stat(page); err != nil {
+		t.Errorf("no page: %v", err)
+	}
+}
+
 // TestInterruptWords: an interrupt before anything is delivered (in
 // check, preview and report, which deliver nothing, and in send's
 // preflight) just says it stops; TestInterruptFinishesInFlight has send's
@@ -203,7 +247,7 @@ func TestInterruptWords(t *testing.T) {
 			t.Errorf("%v: %v, exit %d, want %d", c.args, err, code, exitInterrupted)
 		}
 		resume := strings.Contains(words.atExit(), "run the same command again to resume")
-		inFlight := strings.Contains(words.onSignal(), "finishing messages in flight")
+		inFlight := strings.Contains(words.onSignal(), "finishing the messages in flight")
 		if resume != c.delivers || inFlight != c.delivers {
 			t.Errorf("%v: says %q, then %q", c.args, words.onSignal(), words.atExit())
 		}
