@@ -131,6 +131,10 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 	if werr := writes.wait(); err == nil {
 		err = werr
 	}
+	if err != nil && ctx.Err() != nil {
+		fmt.Fprintf(g.stderr, "preview: %s holds only the messages written before the interrupt, and no index: run preview again\n", displayPath(dir))
+		return context.Cause(ctx)
+	}
 	if err != nil {
 		return &unusableError{err}
 	}

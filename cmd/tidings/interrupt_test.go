@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -254,5 +255,44 @@ func TestInterruptWords(t *testing.T) {
 	}
 	if n := len(srv.Messages()); n != 0 {
 		t.Errorf("the server got %d messages", n)
+	}
+}
+
+// TestPreviewInterrupted: a preview interrupted while it writes messages
+// leaves no index (its earlier preview's, which would list messages that
+// are gone, included), says the folder holds only part of the messages,
+// and ends as interrupted (exit 130).
+func TestPreviewInterrupted(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 20_000, "")
+	dir := filepath.Join(filepath.Dir(camp), ".tidings", "t", "preview")
+	if out, errOut, code := runCLI(t, "preview", "--limit", "3", camp); code != exitOK {
+		t.Fatalf("first preview: exit %d\n%s%s", code, out, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "index.html")); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	go func() { // interrupt once the first message of this preview is out
+		for ctx.Err() == nil {
+			if m, _ := filepath.Glob(filepath.Join(dir, "*.eml")); len(m) > 3 {
+				cancel(errInterrupted)
+			}
+		}
+	}()
+	var out, errOut strings.Builder
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	err := execute(ctx, g, []string{"preview", camp})
+	if code := exitCode(err); code != exitInterrupted {
+		t.Fatalf("exit %d (%v), want %d (did it finish before the interrupt?)\n%s", code, err, exitInterrupted, errOut.String())
+	}
+	if !strings.Contains(errOut.String(), "holds only the messages written before the interrupt, and no index: run preview again") {
+		t.Errorf("stderr: %s", errOut.String())
+	}
+	for _, name := range []string{"index.html", "report.csv"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%s is left: %v", name, err)
+		}
 	}
 }

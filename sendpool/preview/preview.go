@@ -5,7 +5,9 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"iter"
 	"os"
 	"path/filepath"
@@ -73,9 +75,11 @@ type loggedRow struct {
 
 // NewWriter creates dir (and its parents) and returns a writer into
 // it. Messages an earlier preview wrote there (files named as report.EMLName
-// names them, and the gallery's message files) are removed first, so the
-// folder shows this preview only; nothing else in dir is touched. The
-// caller closes the writer.
+// names them, and the gallery's message files) are removed first, and so
+// are its index.html and report.csv, which Close writes anew: the folder
+// shows this preview only, and one that did not get to Close (an
+// interrupt) has no index listing messages that are gone. Nothing else in
+// dir is touched. The caller closes the writer.
 func NewWriter(dir string) (*Writer, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("preview: %w", err)
@@ -89,6 +93,11 @@ func NewWriter(dir string) (*Writer, error) {
 			if err := os.Remove(f); err != nil {
 				return nil, fmt.Errorf("preview: removing an earlier preview's %s: %w", filepath.Base(f), err)
 			}
+		}
+	}
+	for _, name := range []string{"index.html", "report.csv"} {
+		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("preview: removing an earlier preview's %s: %w", name, err)
 		}
 	}
 	f, err := os.CreateTemp(dir, ".preview-rows-*")
