@@ -72,7 +72,7 @@ func mailboxReports(ids map[string]string) [][]byte {
 		crlf("From: Eve <eve@example.org>\nTo: unsubscribe@example.test\nSubject: unsubscribe\nMessage-ID: <u1@example.org>\n\nplease\n"),
 		crlf("From: dan@example.org\nTo: news@example.test\nSubject: Automatic reply: December news\nMessage-ID: <ooo@example.org>\nAuto-Submitted: auto-replied\nX-Autoreply: yes\n\nAway until January.\n"),
 		crlf("From: fay@example.org\nTo: news@example.test\nSubject: Re: December news\nMessage-ID: <p1@example.org>\n\nThanks!\n"),
-		crlf(dsnReport("<other@campaign.example>", "", "zed@example.com", "failed", "5.1.1", "550 5.1.1 no such user", "z1")),
+		crlf(dsnReport("<december.abcdefghijklmnopqrstuvwx@news.example>", "", "zed@example.com", "failed", "5.1.1", "550 5.1.1 no such user", "z1")), // another campaign's
 		crlf("From: MAILER-DAEMON@mx.example.net\nTo: news@example.test\nSubject: Undelivered Mail Returned to Sender\nMessage-ID: <trunc@mx.example.net>\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b\"\n\n--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.exa"),
 	}
 }
@@ -175,7 +175,7 @@ func TestBouncesDovecotIMAP(t *testing.T) {
 	}
 	// The 2020 message is not read: 8 messages, not 9.
 	for _, want := range []string{"8 messages in the mailbox: 4 matched this campaign (1 bounced, 1 soft-bounce, 1 complained, 1 unsubscribed; 4 new), 1 unreadable, 1 about no message of this campaign, 1 auto-reply ignored, 1 other left alone",
-		"row 2", "ann@example.org", "5.1.1", "unreadable", "a report (dsn) about no message of this campaign",
+		"row 2", "ann@example.org", "5.1.1", "unreadable", "a report (dsn) about a message of campaign december, not this one",
 		"(messages the mailbox received before " + time.Now().Add(-48*time.Hour).UTC().Format("2 Jan 2006") + ", two days before the campaign's first run, were not read)"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)

@@ -362,7 +362,11 @@ func printFinding(w io.Writer, f bounces.Finding) {
 	case bounces.Unreadable:
 		fmt.Fprintf(w, "  message %s: unreadable: %s (subject %q)\n", f.ID, f.Problem, truncateText(f.Subject, 60))
 	case bounces.Foreign:
-		fmt.Fprintf(w, "  message %s: a report (%s) about no message of this campaign (subject %q)\n", f.ID, f.Format, truncateText(f.Subject, 60))
+		about := "no message of this campaign"
+		if f.Campaign != "" {
+			about = fmt.Sprintf("a message of campaign %s, not this one", f.Campaign)
+		}
+		fmt.Fprintf(w, "  message %s: a report (%s) about %s (subject %q)\n", f.ID, f.Format, about, truncateText(f.Subject, 60))
 	}
 }
 

@@ -148,6 +148,17 @@ func (ix *Index) otherMessage(r *feedback.Report, campaignName string) (Verdict,
 	return v, ok
 }
 
+// otherCampaign is the campaign other than campaignName that r's original
+// Message-ID or envelope id names, when tidings made it; "" otherwise.
+func otherCampaign(r *feedback.Report, campaignName string) string {
+	for _, id := range []string{r.Original.MessageID, r.Original.EnvelopeID} {
+		if name, mine := tidingsID(id); mine && name != campaignName {
+			return name
+		}
+	}
+	return ""
+}
+
 // tidingsIDRE is the shape of the Message-IDs tidings makes (see
 // render's messageID): the campaign's name, a dot, 24 base32 characters.
 var tidingsIDRE = regexp.MustCompile(`^([A-Za-z0-9-]+)\.[a-z2-7]{24}@[^@\s]+$`)

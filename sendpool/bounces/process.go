@@ -84,6 +84,9 @@ type Finding struct {
 	Matches []Match
 	// Problem says why an unreadable report could not be read.
 	Problem string
+	// Campaign, for a Foreign report about a message tidings made, is the
+	// campaign its Message-ID names ("" when it names none).
+	Campaign string
 	// New counts the matches recorded by this run (the others were, by an
 	// earlier one).
 	New int
@@ -218,6 +221,9 @@ func (ix *Index) read(ctx context.Context, mb Mailbox, m mailbox.Entry, unsub un
 	}
 	f.Format, f.Subject = r.Format, r.Subject
 	f.Verdict, f.Matches = ix.match(r, unsub, campaignName)
+	if f.Verdict == Foreign {
+		f.Campaign = otherCampaign(r, campaignName)
+	}
 	if err := ix.Err(); err != nil {
 		return f, err
 	}

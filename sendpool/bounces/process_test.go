@@ -476,6 +476,9 @@ func TestProcessOtherMessages(t *testing.T) {
 	if v := []Verdict{sum.Findings[0].Verdict, sum.Findings[1].Verdict, sum.Findings[2].Verdict}; v[0] != Foreign || v[1] != Other || v[2] != Matched {
 		t.Errorf("verdicts %v, want foreign, other, matched", v)
 	}
+	if c := sum.Findings[0].Campaign; c != "december" {
+		t.Errorf("the foreign report's campaign is %q, want december", c)
+	}
 	opts.MoveTo, opts.SuppressFile = "Nowhere", filepath.Join(t.TempDir(), "other.txt")
 	if _, err := Process(ctx, newMemMailbox(dsn("<2.tidings@news.example>", "", "ann@example.org", "failed", "5.1.1", "550")), index(t, dir), w, opts); err == nil {
 		t.Fatal("a move to a missing folder went ahead")
