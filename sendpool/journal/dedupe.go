@@ -24,9 +24,19 @@ import (
 // by side. Written by hand because the standard library has no compact
 // hash set and a map's per-entry overhead is what a million-row send's
 // memory grew by.
+//
+// A Deduper made by NewDeduperFor keeps the keys its State knows apart:
+// the first row of each beside the State's slot, 4 bytes a recipient the
+// journal has, so resuming or reporting a campaign of a million sent
+// recipients takes 4 MB for the check rather than 18. Only keys the
+// journal does not have go into the hash tables.
 type Deduper struct {
 	seed   maphash.Seed
 	shards [dedupeShards]dedupeTable
+	// state, when not nil, knows keys whose first rows are in known, by
+	// slot (row+1; 0 is no row yet).
+	state *State
+	known offheap.Array[int32]
 }
 
 // dedupeTable is one shard: its hashes (never 0; 0 marks a free slot) and,
@@ -54,6 +64,18 @@ func NewDeduper() *Deduper {
 	return d
 }
 
+// NewDeduperFor returns an empty Deduper that keeps the keys s knows
+// beside s's slots (see Deduper). s is only read (its tables, which
+// State.Close leaves, are kept until the Deduper is closed); nil is no
+// State.
+func NewDeduperFor(s *State) *Deduper {
+	d := NewDeduper()
+	if s != nil && s.keys.n > 0 {
+		d.state, d.known = s, offheap.Make[int32](int(s.keys.n))
+	}
+	return d
+}
+
 // Close gives back the Deduper's memory. It must not be used after;
 // closing again does nothing.
 func (d *Deduper) Close() {
@@ -63,6 +85,8 @@ func (d *Deduper) Close() {
 		t.rows.Free()
 		*t = dedupeTable{}
 	}
+	d.known.Free()
+	d.state, d.known = nil, offheap.Array[int32]{}
 }
 
 // Check records row's key and, when an earlier row has the same normalized
@@ -72,6 +96,15 @@ func (d *Deduper) Check(row int, key string) (detail string, dup bool) {
 	k := NormalizeKey(key)
 	if k == "" {
 		return "", false
+	}
+	if d.state != nil {
+		if i, ok := d.state.find(k); ok {
+			if first := d.known.Items[i]; first != 0 {
+				return fmt.Sprintf("duplicate of row %d", first-1), true
+			}
+			d.known.Items[i] = int32(row) + 1
+			return "", false
+		}
 	}
 	h := max(maphash.String(d.seed, k), 1)
 	t := &d.shards[h>>(64-dedupeShardBits)]

@@ -109,8 +109,34 @@ func TestNormalizeKey(t *testing.T) {
 	}
 }
 
+// TestDeduper: the first row of each key is kept, and repeats of it (in
+// any case and spacing) are duplicates of that row; empty keys are none.
+// The same with a journal that knows ann and cid (NewDeduperFor): keys it
+// knows are kept beside its slots, the others in the hash tables only.
 func TestDeduper(t *testing.T) {
-	d := NewDeduper()
+	dir := t.TempDir()
+	writeRun(t, dir, Run{Started: t0}, res(9, "Ann@example.org", sendpool.StatusSent), res(10, "cid@example.org", sendpool.StatusFailed))
+	s := load(t, dir)
+	defer s.Close()
+	for _, d := range []*Deduper{NewDeduper(), NewDeduperFor(s), NewDeduperFor(nil)} {
+		checkDeduper(t, d)
+		keys := 0
+		for i := range d.shards {
+			keys += d.shards[i].n
+		}
+		if want := 2; d.state != nil {
+			if want = 1; keys != want || len(d.known.Items) != 2 {
+				t.Errorf("with the journal: %d keys in the hash tables and %d beside its slots, want bob's only and 2", keys, len(d.known.Items))
+			}
+		} else if keys != want {
+			t.Errorf("%d keys in the hash tables, want %d", keys, want)
+		}
+		d.Close()
+	}
+}
+
+func checkDeduper(t *testing.T, d *Deduper) {
+	t.Helper()
 	rows := []struct {
 		row    int
 		key    string

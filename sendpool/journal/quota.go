@@ -10,12 +10,12 @@ import (
 )
 
 // SentSince counts the sent results whose finish time is after t, and
-// returns the earliest such finish time (zero when n is 0). Times are kept
-// to the second, rounded up (see sentKey), so a result up to a second
-// before t may be counted too, never one after it left out: a cap errs on
-// the side of waiting. For a rolling
+// returns the earliest such finish time (zero when n is 0). For a rolling
 // 24-hour cap: SentSince(now.Add(-24*time.Hour)); the oldest of them
-// leaves the window at oldest.Add(24*time.Hour).
+// leaves the window at oldest.Add(24*time.Hour). Times are kept to the
+// second, rounded up (see sentKey), so a result up to a second before t
+// may be counted too, and none after it is left out: a cap errs on the
+// side of waiting.
 func (s *State) SentSince(t time.Time) (n int, oldest time.Time) {
 	defer runtime.KeepAlive(s)
 	sent := s.sent.all()

@@ -242,8 +242,13 @@ func (s *State) slotFor(norm string) *slot {
 
 // lookup returns the index of key's slot (key normalized here).
 func (s *State) lookup(key string) (int32, bool) {
+	return s.find(NormalizeKey(key))
+}
+
+// find returns the index of the slot of norm, a normalized key.
+func (s *State) find(norm string) (int32, bool) {
 	defer runtime.KeepAlive(s)
-	return s.keys.find(s.ids.of(NormalizeKey(key)))
+	return s.keys.find(s.ids.of(norm))
 }
 
 // named notes that a keyed record names row: a row's own fact before it

@@ -43,7 +43,7 @@ type Decider struct {
 // NewDecider returns a Decider for in's suppression list, what the journal
 // says (state) and the resume policy. The caller closes it.
 func NewDecider(in *Inputs, state *journal.State, policy journal.Policy) *Decider {
-	return &Decider{dupes: journal.NewDeduper(), supp: in.Suppress, state: state, policy: policy}
+	return &Decider{dupes: journal.NewDeduperFor(state), supp: in.Suppress, state: state, policy: policy}
 }
 
 // Close gives back the memory of the duplicate check (journal.Deduper):

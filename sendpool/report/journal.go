@@ -45,7 +45,7 @@ func FromJournal(r journal.Result) Row {
 // (journal.Deduper), a bit for each of the journal's recipients (those the
 // sheet has: journal.Marks) and the journal's rows without a key.
 func Rebuild(ctx context.Context, c *campaign.Campaign, state *journal.State, describe func(error) string, rep *Reporter) error {
-	b := &rebuild{state: state, rep: rep, describe: describe, keyless: map[int]journal.Result{}, dupes: journal.NewDeduper(), placed: state.NewMarks()}
+	b := &rebuild{state: state, rep: rep, describe: describe, keyless: map[int]journal.Result{}, dupes: journal.NewDeduperFor(state), placed: state.NewMarks()}
 	defer b.dupes.Close()
 	facts, err := state.RowFacts()
 	if err != nil {
