@@ -15,6 +15,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/sendpool/bounces"
 	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/mailbox"
 	"github.com/tidings/tidings/sendpool/smtptest"
@@ -357,6 +358,27 @@ func TestMailtoShared(t *testing.T) {
 		}
 		if got := mailtoSubject(c); got != tc.subject {
 			t.Errorf("%s: subject %q, want %q", tc.mailto, got, tc.subject)
+		}
+	}
+}
+
+// TestForeignFindingWords: a report about another tidings campaign's
+// message names that campaign; one about a message tidings did not make
+// says it is about no message of this campaign.
+func TestForeignFindingWords(t *testing.T) {
+	for _, c := range []struct {
+		f    bounces.Finding
+		want string
+	}{
+		{bounces.Finding{ID: "7", Verdict: bounces.Foreign, Format: "dsn", Subject: "Undelivered", Campaign: "december"},
+			`  message 7: a report (dsn) about a message of campaign december, not this one (subject "Undelivered")`},
+		{bounces.Finding{ID: "8", Verdict: bounces.Foreign, Format: "arf", Subject: "Abuse"},
+			`  message 8: a report (arf) about no message of this campaign (subject "Abuse")`},
+	} {
+		var b strings.Builder
+		printFinding(&b, c.f)
+		if got := strings.TrimRight(b.String(), "\n"); got != c.want {
+			t.Errorf("got  %s\nwant %s", got, c.want)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sync"
 
@@ -72,6 +73,8 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 	dir := opts.out
 	if dir == "" {
 		dir = filepath.Join(c.StateDir, "preview")
+	} else if err := notStateDir(dir, c.StateDir); err != nil {
+		return &unusableError{err}
 	}
 	w, err := preview.NewWriter(dir)
 	if err != nil {
@@ -219,4 +222,17 @@ func previewDone(ctx context.Context, w *preview.Writer, finder *spool.Finder, m
 	as := *sent.Message
 	as.Row = m.Row // where the recipient is in the sheet now
 	return true, w.WriteSent(ctx, &as, f.Status, f.Detail)
+}
+
+// notStateDir refuses --out dir when it is a campaign's state folder (this
+// one, or any with a journal): preview replaces the report.csv it finds
+// there, which in a state folder is the send's report.
+func notStateDir(dir, stateDir string) error {
+	a, aerr := filepath.Abs(dir)
+	b, berr := filepath.Abs(stateDir)
+	_, jerr := os.Stat(filepath.Join(dir, journal.FileName))
+	if aerr == nil && berr == nil && a == b || jerr == nil {
+		return fmt.Errorf("--out %s is a campaign's state folder: preview would replace its report.csv; choose another folder", displayPath(dir))
+	}
+	return nil
 }

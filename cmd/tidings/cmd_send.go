@@ -365,21 +365,23 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	prog.Close()
 	if runErr != nil {
 		reporter.NoteNotAttempted(notTried(runErr))
-	} else if ctx.Err() != nil {
-		// Interrupted with nothing left to dispatch (none to send, or
-		// after the last): the files below are still written whole, and
-		// the command ends as interrupted, as the user asked.
-		runErr = context.Cause(ctx)
 	}
 	printCopies(g, c, pl.Copies())
 	closeErr := w.Close()
 	if err := reporter.Flush(); err != nil && runErr == nil {
 		runErr = err
 	}
-	_ = writeReportPage(setup, g, c, c.File, reporter.Each, sendSettings(c, opts), opts.now()) // written whole but for a second interrupt
+	// Written whole but for a second interrupt (which it then returns).
+	pageErr := writeReportPage(setup, g, c, c.File, reporter.Each, sendSettings(c, opts), opts.now())
 	sum := reporter.Summary()
 	printSummary(ctx, g, c, pl, sum, allow, opts)
-	if err := cmp.Or(runErr, closeErr); err != nil {
+	if runErr == nil && ctx.Err() != nil {
+		// Interrupted with nothing left to dispatch (none to send, or
+		// after the last message): the files above were still written
+		// whole, and the command ends as interrupted, as the user asked.
+		runErr = context.Cause(ctx)
+	}
+	if err := cmp.Or(runErr, closeErr, pageErr); err != nil {
 		return err
 	}
 	return sendOutcome(g, pl, sum, allow)

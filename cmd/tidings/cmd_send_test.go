@@ -380,3 +380,33 @@ func TestSendWithoutYesOffTerminalRefuses(t *testing.T) {
 		t.Error("sent without confirmation")
 	}
 }
+
+// TestPreviewOutNotStateDir: preview --out refuses a campaign's state
+// folder (its own, or another's: one with a journal), whose report.csv is
+// the send's report, and writes nothing there; another folder is fine.
+func TestPreviewOutNotStateDir(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 3, "")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("send: exit %d\n%s%s", code, out, errOut)
+	}
+	state := filepath.Join(filepath.Dir(camp), ".tidings", "t")
+	before := readFile(t, filepath.Join(state, "report.csv"))
+	other := filepath.Join(t.TempDir(), "other")
+	writeFiles(t, other, map[string]string{"journal.jsonl": "", "report.csv": "row\n"})
+	for _, dir := range []string{state, state + string(filepath.Separator), other} {
+		_, errOut, code := runCLI(t, "preview", "--out", dir, camp)
+		if code != exitUnusable || !strings.Contains(errOut, "is a campaign's state folder") {
+			t.Errorf("preview --out %s: exit %d, want %d\n%s", dir, code, exitUnusable, errOut)
+		}
+	}
+	if after := readFile(t, filepath.Join(state, "report.csv")); after != before {
+		t.Errorf("the send's report changed:\n%s", after)
+	}
+	if got := readFile(t, filepath.Join(other, "report.csv")); got != "row\n" {
+		t.Errorf("the other state folder's report changed: %q", got)
+	}
+	if out, errOut, code := runCLI(t, "preview", "--out", filepath.Join(t.TempDir(), "p"), camp); code != exitOK {
+		t.Errorf("preview to a new folder: exit %d\n%s%s", code, out, errOut)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -123,15 +124,16 @@ func TestReportPageInterrupted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := &globalOptions{stdout: io.Discard, stderr: io.Discard}
+	var said strings.Builder
+	g := &globalOptions{stdout: io.Discard, stderr: &said}
 	rows := func(fn func(report.Row) error) error {
 		return fn(report.FromResult(sendpool.Result{Row: 2, Key: "user000@example.com", Status: sendpool.StatusNotAttempted}))
 	}
 	ctx, cancel := context.WithCancelCause(context.Background())
 	cancel(errInterrupted)
 	err = writeReportPage(ctx, g, c, camp, rows, report.Settings{}, time.Now())
-	if code := exitCode(err); code != exitInterrupted {
-		t.Errorf("interrupted page: %v, exit %d, want %d", err, code, exitInterrupted)
+	if code := exitCode(err); code != exitInterrupted || !strings.Contains(said.String(), "the report page was not written (interrupted): run tidings report") {
+		t.Errorf("interrupted page: %v, exit %d, want %d; stderr %q", err, code, exitInterrupted, said.String())
 	}
 	var warned strings.Builder
 	g.stderr = &warned
@@ -276,6 +278,7 @@ func TestPreviewInterrupted(t *testing.T) {
 	defer cancel(nil)
 	go func() { // interrupt once the first message of this preview is out
 		for ctx.Err() == nil {
+			runtime.Gosched()
 			if m, _ := filepath.Glob(filepath.Join(dir, "*.eml")); len(m) > 3 {
 				cancel(errInterrupted)
 			}

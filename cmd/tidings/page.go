@@ -29,6 +29,7 @@ func writeReportPage(ctx context.Context, g *globalOptions, c *campaign.Campaign
 	}
 	err := report.WritePage(ctx, c.StateDir, in)
 	if err != nil && ctx.Err() != nil {
+		fmt.Fprintf(g.stderr, "the report page was not written (interrupted): run tidings report %s to write it\n", displayPath(path))
 		return context.Cause(ctx)
 	}
 	if err != nil {

@@ -11,9 +11,10 @@ import (
 // Deduper finds rows whose recipient key an earlier row already has, keys
 // compared as NormalizeKey gives them. It is the one duplicate rule of
 // check, preview, send and report. It keeps a 64-bit hash of each key with
-// the row that had it first, not the key; two different keys with the same
-// hash (odds about 1 in 10^7 for a million keys) would make the later one a
-// duplicate. Feed it the rows in sheet order. It is not safe for concurrent
+// the row that had it first, not the key (or, for keys its journal knows,
+// the row beside the journal's 128-bit id: see NewDeduperFor); two
+// different keys with the same hash (odds about 1 in 10^7 for a million
+// keys) would make the later one a duplicate. Feed it the rows in sheet order. It is not safe for concurrent
 // use. The caller closes it.
 //
 // The hashes and rows live in open-addressing tables of 12 bytes a slot
@@ -33,8 +34,8 @@ import (
 type Deduper struct {
 	seed   maphash.Seed
 	shards [dedupeShards]dedupeTable
-	// state, when not nil, knows keys whose first rows are in known, by
-	// slot (row+1; 0 is no row yet).
+	// state, when not nil, knows the keys whose first rows known holds:
+	// known[i] is the first row of slot i's key plus one (0: none yet).
 	state *State
 	known offheap.Array[int32]
 }

@@ -41,9 +41,11 @@ func FromJournal(r journal.Result) Row {
 // sheet. describe formats a row problem of the sheet for the report.
 //
 // It reads the sheet once and each recipient's lines back from the
-// journal as it comes to them: what it keeps is the sheet's keys' hashes
-// (journal.Deduper), a bit for each of the journal's recipients (those the
-// sheet has: journal.Marks) and the journal's rows without a key.
+// journal as it comes to them: what it keeps is the duplicate check's
+// first rows (journal.NewDeduperFor: 4 bytes for each of the journal's
+// recipients, a hash and a row for each key it lacks), a bit for each of
+// the journal's recipients (those the sheet has: journal.Marks) and the
+// journal's rows without a key.
 func Rebuild(ctx context.Context, c *campaign.Campaign, state *journal.State, describe func(error) string, rep *Reporter) error {
 	b := &rebuild{state: state, rep: rep, describe: describe, keyless: map[int]journal.Result{}, dupes: journal.NewDeduperFor(state), placed: state.NewMarks()}
 	defer b.dupes.Close()

@@ -138,7 +138,9 @@ func (s Settings) bounded() Settings {
 // WritePage writes report.html and its recipient chunks (report-data/)
 // into dir, creating them private (0600 files, 0700 folders). Each file is
 // replaced atomically, the chunks first and the page last; chunks of an
-// earlier, longer report are removed. It reads in.Rows two or three times
+// earlier, longer report are removed. A page cut short once it replaced
+// chunks (an interrupt, a full disk) removes the earlier report.html too,
+// which would show the new chunks as its own. It reads in.Rows two or three times
 // and the journal in in.JournalDir once, from start to end, holding one
 // line of either at a time: its memory is about a hundred bytes per
 // distinct domain, 8 bytes per .eml in in.PreviewDir, and a chunk of rows,
@@ -166,10 +168,13 @@ func WritePage(ctx context.Context, dir string, in PageInput) error {
 		return fmt.Errorf("report: page: %w", err)
 	}
 	data, err := buildPageTo(ctx, in, cw)
-	if err != nil {
-		return err
+	if err == nil {
+		err = cw.finish()
 	}
-	if err := cw.finish(); err != nil {
+	if err != nil {
+		if cw.written > 0 {
+			_ = os.Remove(filepath.Join(dir, PageFile)) // best effort: the error says what went wrong
+		}
 		return err
 	}
 	data.Preview = rel

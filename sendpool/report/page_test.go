@@ -6,7 +6,9 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -309,5 +311,51 @@ func TestPageSizeBound(t *testing.T) {
 	t.Logf("report.html at its worst: %d KB", fi.Size()>>10)
 	if fi.Size() >= 1<<20 {
 		t.Errorf("report.html is %d bytes, want < 1 MB", fi.Size())
+	}
+}
+
+// TestWritePageCutShort: a page cut short once it replaced chunks leaves
+// no report.html, which would show the new chunks as its own; one cut
+// before it replaced any leaves the earlier page as it was.
+func TestWritePageCutShort(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "state")
+	rows := pageRows(2500)
+	in := report.PageInput{Campaign: "n", CampaignPath: "n.yaml", Rows: report.RowsOf(rows), JournalDir: dir}
+	if err := report.WritePage(context.Background(), dir, in); err != nil {
+		t.Fatal(err)
+	}
+	page := filepath.Join(dir, report.PageFile)
+	before, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := report.WritePage(ctx, dir, in); err == nil {
+		t.Fatal("a cancelled page was written")
+	}
+	if after, err := os.ReadFile(page); err != nil || !bytes.Equal(after, before) {
+		t.Errorf("a page cut before any chunk changed the earlier one: %v", err)
+	}
+	// Cut once the pass that writes the chunks wrote its first.
+	first := filepath.Join(dir, report.PageDataDir, "rows-0001.js")
+	if err := os.Remove(first); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel = context.WithCancel(context.Background())
+	defer cancel()
+	in.Rows = func(fn func(report.Row) error) error {
+		return report.RowsOf(rows)(func(r report.Row) error {
+			if _, err := os.Stat(first); err == nil {
+				cancel()
+			}
+			return fn(r)
+		})
+	}
+	if err := report.WritePage(ctx, dir, in); err == nil {
+		t.Fatal("a page cut short was written")
+	}
+	if _, err := os.Stat(page); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("report.html is left over new chunks: %v", err)
 	}
 }
