@@ -177,6 +177,10 @@ func (e *EstimateResult) text(sentInWindow int) string {
 	}
 	if e.DailyCap > 0 {
 		switch {
+		case e.Runs > 1 && e.Now == 0:
+			// The run now would send nothing: the runs that send.
+			fmt.Fprintf(&b, "; daily_cap %s → none now (%s sent in the last 24 hours), then %d run%s of up to %s per 24 hours; about %s in all",
+				thousands(e.DailyCap), thousands(sentInWindow), e.Runs-1, plural(e.Runs-1), thousands(e.DailyCap), FormatEstimate(e.Duration))
 		case e.Runs > 1:
 			fmt.Fprintf(&b, "; daily_cap %s → %d runs: %s now", thousands(e.DailyCap), e.Runs, thousands(e.Now))
 			if sentInWindow > 0 {

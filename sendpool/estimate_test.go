@@ -80,7 +80,7 @@ func TestEstimate(t *testing.T) {
 			counts: map[string]int{"x.org": 500}, total: 500, rate: perS(10),
 			dailyCap: 2000, sent: 2000,
 			wantSending: 50 * time.Second, wantDuration: 24*time.Hour + 50*time.Second, wantNow: 0, wantRuns: 2,
-			wantText: "500 messages: about 50s at 10/s; daily_cap 2,000 → 2 runs: 0 now (2,000 sent in the last 24 hours), then up to 2,000 per 24 hours; about 1d0h in all",
+			wantText: "500 messages: about 50s at 10/s; daily_cap 2,000 → none now (2,000 sent in the last 24 hours), then 1 run of up to 2,000 per 24 hours; about 1d0h in all",
 		},
 		{
 			name:   "cap partly used, the run fits",
