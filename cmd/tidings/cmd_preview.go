@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/render"
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
@@ -70,10 +71,8 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 	}
 	defer in.Close()
 	c := in.Campaign
-	dir := opts.out
-	if dir == "" {
-		dir = filepath.Join(c.StateDir, "preview")
-	} else if err := notStateDir(dir, c.StateDir); err != nil {
+	dir, err := previewFolder(opts, c)
+	if err != nil {
 		return &unusableError{err}
 	}
 	w, err := preview.NewWriter(dir)
@@ -145,18 +144,33 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 		return &unusableError{err}
 	}
 	warn.Done()
+	printPreviewed(g, in, sum, written, sentBefore, dir)
+	if sum.problems > 0 {
+		return &problemsError{n: sum.problems}
+	}
+	return nil
+}
+
+// previewFolder is the folder preview writes into: --out, or the state
+// folder's preview/.
+func previewFolder(opts previewOptions, c *campaign.Campaign) (string, error) {
+	if opts.out == "" {
+		return filepath.Join(c.StateDir, "preview"), nil
+	}
+	return opts.out, notStateDir(opts.out, c.StateDir)
+}
+
+// printPreviewed says what a preview wrote into dir (written new messages,
+// sentBefore spooled ones), after the sheet's and the campaign's warnings.
+func printPreviewed(g *globalOptions, in *plan.Inputs, sum checkSummary, written, sentBefore int, dir string) {
 	printWarnings(g.stdout, in.Sheet.Warnings())
 	printWarnings(g.stdout, campaignWarnings(in, sum.ok))
 	also := ""
 	if sentBefore > 0 {
 		also = fmt.Sprintf(", and the %s sent before as they went out", report.Plural(sentBefore, "message"))
 	}
-	fmt.Fprintf(g.stdout, "%s; wrote %s to %s%s\n", sum.line(c.Name), report.Plural(written, "message"), displayPath(dir), also)
+	fmt.Fprintf(g.stdout, "%s; wrote %s to %s%s\n", sum.line(in.Campaign.Name), report.Plural(written, "message"), displayPath(dir), also)
 	fmt.Fprintf(g.stdout, "open %s to look at every message\n", displayPath(filepath.Join(dir, "index.html")))
-	if sum.problems > 0 {
-		return &problemsError{n: sum.problems}
-	}
-	return nil
 }
 
 // writers write preview files on a few goroutines while the renderer goes

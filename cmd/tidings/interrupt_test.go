@@ -155,20 +155,8 @@ func TestInterruptBeforeDelivery(t *testing.T) {
 	const n = 5000 // more than a Reporter's rewrite batch (2,000)
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, n, "")
-	var out, errOut strings.Builder
-	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
-	opts := sendOptions{yes: true, now: time.Now}
-	st, err := startSend(context.Background(), opts, g, camp)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.close()
-	allow := st.pl.Allow(0, 0, st.state, time.Now())
-	ctx, cancel := context.WithCancelCause(context.Background())
-	cancel(errInterrupted)
-	err = deliver(ctx, g, st.in, st.pl, st.cfg, st.lock, allow, opts)
-	if code := exitCode(err); code != exitInterrupted {
-		t.Fatalf("exit %d (%v), want %d\n%s%s", code, err, exitInterrupted, out.String(), errOut.String())
+	if said, err := deliverInterrupted(t, camp); exitCode(err) != exitInterrupted {
+		t.Fatalf("exit %d (%v), want %d\n%s", exitCode(err), err, exitInterrupted, said)
 	}
 	rows := readReport(t, camp)
 	if len(rows) != n || len(srv.Messages()) != 0 {
@@ -179,6 +167,26 @@ func TestInterruptBeforeDelivery(t *testing.T) {
 			t.Fatalf("row %s: %s %q", r["row"], r["status"], r["detail"])
 		}
 	}
+}
+
+// deliverInterrupted runs send's preflight on camp, then its delivery
+// with the first interrupt come (after the confirmation), and returns
+// what it printed and delivery's error.
+func deliverInterrupted(t *testing.T, camp string) (said string, err error) {
+	t.Helper()
+	var out strings.Builder
+	g := &globalOptions{stdout: &out, stderr: &out, stdin: strings.NewReader(""), abort: context.Background()}
+	opts := sendOptions{yes: true, now: time.Now}
+	st, err := startSend(context.Background(), opts, g, camp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.close()
+	allow := st.pl.Allow(0, 0, st.state, time.Now())
+	ctx, cancel := context.WithCancelCause(context.Background())
+	cancel(errInterrupted)
+	err = deliver(ctx, g, st.in, st.pl, st.cfg, st.lock, allow, opts)
+	return out.String(), err
 }
 
 // TestInterruptNothingToSend: a send interrupted when it has nothing left
@@ -195,20 +203,8 @@ func TestInterruptNothingToSend(t *testing.T) {
 	if err := os.Remove(page); err != nil {
 		t.Fatal(err)
 	}
-	var out, errOut strings.Builder
-	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
-	opts := sendOptions{yes: true, now: time.Now}
-	st, err := startSend(context.Background(), opts, g, camp)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.close()
-	allow := st.pl.Allow(0, 0, st.state, time.Now())
-	ctx, cancel := context.WithCancelCause(context.Background())
-	cancel(errInterrupted)
-	err = deliver(ctx, g, st.in, st.pl, st.cfg, st.lock, allow, opts)
-	if code := exitCode(err); code != exitInterrupted {
-		t.Errorf("exit %d (%v), want %d\n%s%s", code, err, exitInterrupted, out.String(), errOut.String())
+	if said, err := deliverInterrupted(t, camp); exitCode(err) != exitInterrupted {
+		t.Errorf("exit %d (%v), want %d\n%s", exitCode(err), err, exitInterrupted, said)
 	}
 	rows := readReport(t, camp)
 	if len(rows) != 3 || len(srv.Messages()) != 3 {
