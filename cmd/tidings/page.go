@@ -33,7 +33,7 @@ func writeReportPage(ctx context.Context, g *globalOptions, c *campaign.Campaign
 		return context.Cause(ctx)
 	}
 	if err != nil {
-		fmt.Fprintln(g.stderr, "warning: the report page was not written:", err)
+		fmt.Fprintf(g.stderr, "warning: the report page was not written: %v (once that is fixed, tidings report %s writes it)\n", err, displayPath(path))
 	}
 	return nil
 }

@@ -138,7 +138,7 @@ func (s Settings) bounded() Settings {
 // WritePage writes report.html and its recipient chunks (report-data/)
 // into dir, creating them private (0600 files, 0700 folders). Each file is
 // replaced atomically, the chunks first and the page last; chunks of an
-// earlier, longer report are removed. A page cut short once it replaced
+// earlier, longer report are removed. A page that fails once it replaced
 // chunks (an interrupt, a full disk) removes the earlier report.html too,
 // which would show the new chunks as its own. It reads in.Rows two or three times
 // and the journal in in.JournalDir once, from start to end, holding one
@@ -167,14 +167,21 @@ func WritePage(ctx context.Context, dir string, in PageInput) error {
 	if err := os.MkdirAll(cw.dir, 0o700); err != nil {
 		return fmt.Errorf("report: page: %w", err)
 	}
-	data, err := buildPageTo(ctx, in, cw)
-	if err == nil {
-		err = cw.finish()
+	err = writePage(ctx, dir, in, cw, rel)
+	if err != nil && cw.written > 0 {
+		_ = os.Remove(filepath.Join(dir, PageFile)) // best effort: err says what went wrong
 	}
+	return err
+}
+
+// writePage writes the chunks through cw, then report.html, whose rows
+// link the preview folder at rel ("" for none).
+func writePage(ctx context.Context, dir string, in PageInput, cw *chunkWriter, rel string) error {
+	data, err := buildPageTo(ctx, in, cw)
 	if err != nil {
-		if cw.written > 0 {
-			_ = os.Remove(filepath.Join(dir, PageFile)) // best effort: the error says what went wrong
-		}
+		return err
+	}
+	if err := cw.finish(); err != nil {
 		return err
 	}
 	data.Preview = rel
