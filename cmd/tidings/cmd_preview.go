@@ -245,8 +245,19 @@ func notStateDir(dir, stateDir string) error {
 	a, aerr := filepath.Abs(dir)
 	b, berr := filepath.Abs(stateDir)
 	_, jerr := os.Stat(filepath.Join(dir, journal.FileName))
-	if aerr == nil && berr == nil && a == b || jerr == nil {
+	if aerr == nil && berr == nil && a == b || jerr == nil || sameDir(dir, stateDir) {
 		return fmt.Errorf("--out %s is a campaign's state folder: preview would replace its report.csv; choose another folder", displayPath(dir))
 	}
 	return nil
+}
+
+// sameDir reports whether a and b are the same existing folder (through
+// links too).
+func sameDir(a, b string) bool {
+	fa, err := os.Stat(a)
+	if err != nil {
+		return false
+	}
+	fb, err := os.Stat(b)
+	return err == nil && os.SameFile(fa, fb)
 }

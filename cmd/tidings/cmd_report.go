@@ -40,22 +40,23 @@ Exit code: 0 when every row is sent or skipped on purpose, 1 otherwise.`,
 // the journal (state) and the sheet as it is now (report.Rebuild), and
 // returns their summary. The lines wait in a Reporter's log of its own
 // (beside a running send's), not in memory.
-func rebuildReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, path string, state *journal.State) (report.Summary, error) {
+func rebuildReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, path string, state *journal.State) (sum report.Summary, page bool, err error) {
 	rep, err := report.NewReporter(c.StateDir, report.ReporterOptions{Every: math.MaxInt, Interval: math.MaxInt64, OwnLog: true})
 	if err != nil {
-		return report.Summary{}, err
+		return report.Summary{}, false, err
 	}
 	defer rep.Close()
 	if err := report.Rebuild(ctx, c, state, problemText, rep); err != nil {
-		return report.Summary{}, err
+		return report.Summary{}, false, err
 	}
 	if err := rep.Flush(); err != nil {
-		return report.Summary{}, err
+		return report.Summary{}, false, err
 	}
-	if err := writeReportPage(ctx, g, c, path, rep.Each, report.SettingsFrom(c.Send), time.Now()); err != nil {
-		return report.Summary{}, err
+	page, err = writeReportPage(ctx, g, c, path, rep.Each, report.SettingsFrom(c.Send), time.Now())
+	if err != nil {
+		return report.Summary{}, false, err
 	}
-	return rep.Summary(), nil
+	return rep.Summary(), page, nil
 }
 
 // runReport rebuilds the campaign's report from its journal.
@@ -70,7 +71,7 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 	}
 	defer state.Close()
 	printJournalWarnings(g, state.Warnings)
-	sum, err := rebuildReport(ctx, g, c, path, state)
+	sum, page, err := rebuildReport(ctx, g, c, path, state)
 	if err != nil {
 		return &unusableError{err}
 	}
@@ -78,7 +79,7 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 		fmt.Fprintln(g.stdout, "nothing has been sent for this campaign yet: every row is not attempted")
 	}
 	sum.WriteText(g.stdout)
-	fmt.Fprintf(g.stdout, "report: %s (report.csv and report.json beside it)\n", pagePath(c))
+	printReportLine(g, c, page)
 	if !sum.OK() {
 		if h, ok := journal.Holder(c.StateDir); ok {
 			return &notSentError{fmt.Sprintf("tidings %s is running on this campaign (PID %d, since %s): the report shows it as far as it got; run report again when it ends",

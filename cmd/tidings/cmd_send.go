@@ -372,19 +372,27 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 		runErr = err
 	}
 	// Written whole but for a second interrupt (which it then returns).
-	pageErr := writeReportPage(setup, g, c, c.File, reporter.Each, sendSettings(c, opts), opts.now())
+	page, pageErr := writeReportPage(setup, g, c, c.File, reporter.Each, sendSettings(c, opts), opts.now())
 	sum := reporter.Summary()
-	printSummary(ctx, g, c, pl, sum, allow, opts)
-	if runErr == nil && ctx.Err() != nil {
-		// Interrupted with nothing left to dispatch (none to send, or
-		// after the last message): the files above were still written
-		// whole, and the command ends as interrupted, as the user asked.
-		runErr = context.Cause(ctx)
-	}
+	printSummary(ctx, g, c, pl, sum, allow, opts, runEnd{page: page, cut: runErr != nil})
 	if err := cmp.Or(runErr, closeErr, pageErr); err != nil {
 		return err
 	}
-	return sendOutcome(g, pl, sum, allow)
+	outcome := sendOutcome(g, pl, sum, allow)
+	if outcome == nil && ctx.Err() != nil {
+		// Interrupted once every message was dispatched (or with none to
+		// send): the files above were still written whole, and the
+		// command ends as interrupted, as the user asked.
+		g.interrupt.dispatched()
+		return context.Cause(ctx)
+	}
+	return outcome
+}
+
+// runEnd is how a run's delivery ended, for its summary.
+type runEnd struct {
+	page bool // the report page was written
+	cut  bool // delivery stopped before its end (an interrupt, a stop)
 }
 
 // setupContext is the context a run's set-up before delivery (its journal
@@ -435,17 +443,17 @@ func stopText(err error) string {
 }
 
 // printSummary prints the run's counts and problems, and what the daily
-// cap held back.
-func printSummary(ctx context.Context, g *globalOptions, c *campaign.Campaign, pl *plan.Plan, sum report.Summary, allow plan.Allowance, opts sendOptions) {
+// cap held back (when delivery went to its end).
+func printSummary(ctx context.Context, g *globalOptions, c *campaign.Campaign, pl *plan.Plan, sum report.Summary, allow plan.Allowance, opts sendOptions, end runEnd) {
 	fmt.Fprintln(g.stdout)
 	sum.WriteText(g.stdout)
-	fmt.Fprintf(g.stdout, "report: %s (report.csv and report.json beside it)\n", pagePath(c))
+	printReportLine(g, c, end.page)
 	printSpool(g, pl)
-	if allow.Capped && allow.N < pl.ToSend {
+	if allow.Capped && allow.N < pl.ToSend && !end.cut {
 		// The next slot depends on when this run's messages went: read
-		// the journal again (the lock is still held).
+		// the journal again (the lock is still held), interrupt or not.
 		line := fmt.Sprintf("daily_cap %d reached: %d remain", c.Send.DailyCap, pl.ToSend-allow.N)
-		if after, err := journal.Load(ctx, c.StateDir); err == nil {
+		if after, err := journal.Load(context.WithoutCancel(ctx), c.StateDir); err == nil {
 			if _, next := after.Quota(c.Send.DailyCap, 24*time.Hour, opts.now()); !next.IsZero() {
 				line += "; the next slot opens at " + next.Local().Format(time.RFC3339)
 			}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tidings/tidings/sendpool/report"
 	"github.com/tidings/tidings/sendpool/smtptest"
 )
 
@@ -394,11 +395,22 @@ func TestPreviewOutNotStateDir(t *testing.T) {
 	before := readFile(t, filepath.Join(state, "report.csv"))
 	other := filepath.Join(t.TempDir(), "other")
 	writeFiles(t, other, map[string]string{"journal.jsonl": "", "report.csv": "row\n"})
-	for _, dir := range []string{state, state + string(filepath.Separator), other} {
+	link := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(state, link); err != nil {
+		t.Fatal(err)
+	}
+	// The link names the state folder even without its journal.
+	if err := os.Rename(filepath.Join(state, "journal.jsonl"), filepath.Join(state, "journal.keep")); err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{state, state + string(filepath.Separator), other, link} {
 		_, errOut, code := runCLI(t, "preview", "--out", dir, camp)
 		if code != exitUnusable || !strings.Contains(errOut, "is a campaign's state folder") {
 			t.Errorf("preview --out %s: exit %d, want %d\n%s", dir, code, exitUnusable, errOut)
 		}
+	}
+	if err := os.Rename(filepath.Join(state, "journal.keep"), filepath.Join(state, "journal.jsonl")); err != nil {
+		t.Fatal(err)
 	}
 	if after := readFile(t, filepath.Join(state, "report.csv")); after != before {
 		t.Errorf("the send's report changed:\n%s", after)
@@ -408,5 +420,28 @@ func TestPreviewOutNotStateDir(t *testing.T) {
 	}
 	if out, errOut, code := runCLI(t, "preview", "--out", filepath.Join(t.TempDir(), "p"), camp); code != exitOK {
 		t.Errorf("preview to a new folder: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// TestReportLineWithoutPage: when the report page cannot be written (here
+// report-data is a file), report warns, names report.csv and report.json,
+// not a page that is not there, and still succeeds.
+func TestReportLineWithoutPage(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 3, "")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("send: exit %d\n%s%s", code, out, errOut)
+	}
+	state := filepath.Join(filepath.Dir(camp), ".tidings", "t")
+	for _, p := range []string{report.PageFile, report.PageDataDir} {
+		if err := os.RemoveAll(filepath.Join(state, p)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeFiles(t, state, map[string]string{report.PageDataDir: "not a folder"})
+	out, errOut, code := runCLI(t, "report", camp)
+	if code != exitOK || !strings.Contains(errOut, "warning: the report page was not written") ||
+		!strings.Contains(out, "report: report.csv and report.json in ") || strings.Contains(out, "report.html") {
+		t.Errorf("exit %d\n%s%s", code, out, errOut)
 	}
 }

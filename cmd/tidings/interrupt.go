@@ -6,17 +6,26 @@ import "sync/atomic"
 // signal comes (onSignal) and as tidings exits (atExit). A command that
 // delivers messages says so (delivering): it finishes the messages in
 // flight and leaves its report and journal to resume from, where other
-// commands just stop. Safe for concurrent use (the signal goroutine reads
-// them); a nil *interruptWords, as tests that call a run function pass,
-// ignores delivering.
+// commands just stop; and when every message was out before the interrupt
+// (dispatched), there is nothing to resume. Safe for concurrent use (the
+// signal goroutine reads them); a nil *interruptWords, as tests that call
+// a run function pass, ignores what it is told.
 type interruptWords struct {
 	delivers atomic.Bool
+	allOut   atomic.Bool
 }
 
 // delivering marks the command as one that delivers messages.
 func (w *interruptWords) delivering() {
 	if w != nil {
 		w.delivers.Store(true)
+	}
+}
+
+// dispatched marks the delivery as having left nothing to send.
+func (w *interruptWords) dispatched() {
+	if w != nil {
+		w.allOut.Store(true)
 	}
 }
 
@@ -30,8 +39,11 @@ func (w *interruptWords) onSignal() string {
 
 // atExit is what tidings prints as an interrupted command exits.
 func (w *interruptWords) atExit() string {
-	if w != nil && w.delivers.Load() {
-		return "tidings: interrupted; the report and the journal are up to date: run the same command again to resume"
+	switch {
+	case w == nil || !w.delivers.Load():
+		return "tidings: interrupted"
+	case w.allOut.Load():
+		return "tidings: interrupted once every message was out; the report and the journal are up to date"
 	}
-	return "tidings: interrupted"
+	return "tidings: interrupted; the report and the journal are up to date: run the same command again to resume"
 }

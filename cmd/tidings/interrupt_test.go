@@ -131,18 +131,18 @@ func TestReportPageInterrupted(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancelCause(context.Background())
 	cancel(errInterrupted)
-	err = writeReportPage(ctx, g, c, camp, rows, report.Settings{}, time.Now())
-	if code := exitCode(err); code != exitInterrupted || !strings.Contains(said.String(), "the report page was not written (interrupted): run tidings report") {
-		t.Errorf("interrupted page: %v, exit %d, want %d; stderr %q", err, code, exitInterrupted, said.String())
+	ok, err := writeReportPage(ctx, g, c, camp, rows, report.Settings{}, time.Now())
+	if code := exitCode(err); ok || code != exitInterrupted || !strings.Contains(said.String(), "the report page was not written (interrupted): run tidings report") {
+		t.Errorf("interrupted page: %v, %v, exit %d, want %d; stderr %q", ok, err, code, exitInterrupted, said.String())
 	}
 	var warned strings.Builder
 	g.stderr = &warned
 	failing := func(func(report.Row) error) error { return errors.New("disk on fire") }
-	if err := writeReportPage(context.Background(), g, c, camp, failing, report.Settings{}, time.Now()); err != nil || !strings.Contains(warned.String(), "warning: the report page was not written") {
-		t.Errorf("failed page: %v, stderr %q", err, warned.String())
+	if ok, err := writeReportPage(context.Background(), g, c, camp, failing, report.Settings{}, time.Now()); ok || err != nil || !strings.Contains(warned.String(), "warning: the report page was not written") {
+		t.Errorf("failed page: %v, %v, stderr %q", ok, err, warned.String())
 	}
-	if err := writeReportPage(context.Background(), g, c, camp, rows, report.Settings{}, time.Now()); err != nil {
-		t.Errorf("page: %v", err)
+	if ok, err := writeReportPage(context.Background(), g, c, camp, rows, report.Settings{}, time.Now()); !ok || err != nil {
+		t.Errorf("page: %v, %v", ok, err)
 	}
 }
 
@@ -155,7 +155,7 @@ func TestInterruptBeforeDelivery(t *testing.T) {
 	const n = 5000 // more than a Reporter's rewrite batch (2,000)
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, n, "")
-	if said, err := deliverInterrupted(t, camp); exitCode(err) != exitInterrupted {
+	if said, err := deliverInterrupted(t, camp); exitCode(err) != exitInterrupted || !strings.Contains(said, "run the same command again to resume") {
 		t.Fatalf("exit %d (%v), want %d\n%s", exitCode(err), err, exitInterrupted, said)
 	}
 	rows := readReport(t, camp)
@@ -175,7 +175,10 @@ func TestInterruptBeforeDelivery(t *testing.T) {
 func deliverInterrupted(t *testing.T, camp string) (said string, err error) {
 	t.Helper()
 	var out strings.Builder
-	g := &globalOptions{stdout: &out, stderr: &out, stdin: strings.NewReader(""), abort: context.Background()}
+	words := &interruptWords{}
+	words.delivering()
+	g := &globalOptions{stdout: &out, stderr: &out, stdin: strings.NewReader(""), abort: context.Background(), interrupt: words}
+	defer func() { out.WriteString(words.atExit() + "\n"); said = out.String() }()
 	opts := sendOptions{yes: true, now: time.Now}
 	st, err := startSend(context.Background(), opts, g, camp)
 	if err != nil {
@@ -203,7 +206,8 @@ func TestInterruptNothingToSend(t *testing.T) {
 	if err := os.Remove(page); err != nil {
 		t.Fatal(err)
 	}
-	if said, err := deliverInterrupted(t, camp); exitCode(err) != exitInterrupted {
+	said, err := deliverInterrupted(t, camp)
+	if exitCode(err) != exitInterrupted || !strings.Contains(said, "interrupted once every message was out; the report and the journal are up to date") {
 		t.Errorf("exit %d (%v), want %d\n%s", exitCode(err), err, exitInterrupted, said)
 	}
 	rows := readReport(t, camp)

@@ -17,11 +17,12 @@ type pageSource = func(fn func(report.Row) error) error
 
 // writeReportPage writes report.html (and report-data/) into the
 // campaign's state folder, linking the rows' messages in the default
-// preview folder when there is one. A page that cannot be written is a
-// warning: report.csv and report.json are the record, the page a view of
-// them. The error is ctx's, when it ended the writing (an interrupt): the
-// command then ends as interrupted, not as a success without its page.
-func writeReportPage(ctx context.Context, g *globalOptions, c *campaign.Campaign, path string, rows pageSource, settings report.Settings, now time.Time) error {
+// preview folder when there is one, and reports whether it did. A page
+// that cannot be written is a warning: report.csv and report.json are the
+// record, the page a view of them. The error is ctx's, when it ended the
+// writing (an interrupt): the command then ends as interrupted, not as a
+// success without its page.
+func writeReportPage(ctx context.Context, g *globalOptions, c *campaign.Campaign, path string, rows pageSource, settings report.Settings, now time.Time) (bool, error) {
 	in := report.PageInput{Campaign: c.Name, CampaignPath: displayPath(path), Rows: rows,
 		JournalDir: c.StateDir, Settings: settings, Now: now}
 	if dir := filepath.Join(c.StateDir, "preview"); isDir(dir) {
@@ -30,12 +31,22 @@ func writeReportPage(ctx context.Context, g *globalOptions, c *campaign.Campaign
 	err := report.WritePage(ctx, c.StateDir, in)
 	if err != nil && ctx.Err() != nil {
 		fmt.Fprintf(g.stderr, "the report page was not written (interrupted): run tidings report %s to write it\n", displayPath(path))
-		return context.Cause(ctx)
+		return false, context.Cause(ctx)
 	}
 	if err != nil {
 		fmt.Fprintf(g.stderr, "warning: the report page was not written: %v (once that is fixed, tidings report %s writes it)\n", err, displayPath(path))
 	}
-	return nil
+	return err == nil, nil
+}
+
+// printReportLine names the report's files: the page when it was written
+// (page), else the folder of report.csv and report.json.
+func printReportLine(g *globalOptions, c *campaign.Campaign, page bool) {
+	if page {
+		fmt.Fprintf(g.stdout, "report: %s (report.csv and report.json beside it)\n", pagePath(c))
+		return
+	}
+	fmt.Fprintf(g.stdout, "report: report.csv and report.json in %s (the page was not written: see above)\n", displayPath(c.StateDir))
 }
 
 // pagePath is the report page of the campaign, as the user names it.

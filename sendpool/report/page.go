@@ -138,9 +138,10 @@ func (s Settings) bounded() Settings {
 // WritePage writes report.html and its recipient chunks (report-data/)
 // into dir, creating them private (0600 files, 0700 folders). Each file is
 // replaced atomically, the chunks first and the page last; chunks of an
-// earlier, longer report are removed. A page that fails once it replaced
-// chunks (an interrupt, a full disk) removes the earlier report.html too,
-// which would show the new chunks as its own. It reads in.Rows two or three times
+// earlier, longer report are removed (those that cannot be stay, unused).
+// A page that fails once it replaced or removed chunks (an interrupt, a
+// full disk) removes the earlier report.html too, which would show the
+// new chunks as its own. It reads in.Rows two or three times
 // and the journal in in.JournalDir once, from start to end, holding one
 // line of either at a time: its memory is about a hundred bytes per
 // distinct domain, 8 bytes per .eml in in.PreviewDir, and a chunk of rows,
@@ -168,7 +169,7 @@ func WritePage(ctx context.Context, dir string, in PageInput) error {
 		return fmt.Errorf("report: page: %w", err)
 	}
 	err = writePage(ctx, dir, in, cw, rel)
-	if err != nil && cw.written > 0 {
+	if err != nil && cw.touched {
 		_ = os.Remove(filepath.Join(dir, PageFile)) // best effort: err says what went wrong
 	}
 	return err

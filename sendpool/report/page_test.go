@@ -359,3 +359,24 @@ func TestWritePageCutShort(t *testing.T) {
 		t.Errorf("report.html is left over new chunks: %v", err)
 	}
 }
+
+// TestWritePageStaleChunkStays: an earlier report's chunk that cannot be
+// removed (here a folder with a file in it) stays, unused, and the page
+// is written all the same.
+func TestWritePageStaleChunkStays(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "state")
+	stale := filepath.Join(dir, report.PageDataDir, "rows-0009.js")
+	if err := os.MkdirAll(stale, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(stale, "x"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	in := report.PageInput{Campaign: "n", CampaignPath: "n.yaml", Rows: report.RowsOf(pageRows(1500)), JournalDir: dir}
+	if err := report.WritePage(context.Background(), dir, in); err != nil {
+		t.Fatalf("page: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, report.PageFile)); err != nil {
+		t.Errorf("no page: %v", err)
+	}
+}

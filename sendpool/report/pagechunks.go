@@ -48,6 +48,9 @@ type chunkWriter struct {
 	rows    []pageRow
 	// written counts the chunks written.
 	written int
+	// touched is set once a chunk of an earlier page was replaced or
+	// removed: that page no longer matches its chunks.
+	touched bool
 	buf, js bytes.Buffer
 }
 
@@ -80,19 +83,23 @@ func (w *chunkWriter) flush() error {
 	if err := scriptJSON(&w.js, w.rows); err != nil {
 		return err
 	}
-	w.written++
+	n := w.written + 1
 	w.buf.Reset()
-	fmt.Fprintf(&w.buf, "tidings.rows(%d,", w.written)
+	fmt.Fprintf(&w.buf, "tidings.rows(%d,", n)
 	if err := scriptJSON(&w.buf, w.js.String()); err != nil {
 		return err
 	}
 	w.buf.WriteString(");\n")
 	w.rows = w.rows[:0]
-	return WriteAtomic(filepath.Join(w.dir, pageChunkName(w.written)), w.buf.Bytes())
+	if err := WriteAtomic(filepath.Join(w.dir, pageChunkName(n)), w.buf.Bytes()); err != nil {
+		return err
+	}
+	w.written, w.touched = n, true
+	return nil
 }
 
 // finish writes the last chunk and removes those of an earlier report
-// beyond it.
+// beyond it. Those it cannot remove stay: the page loads only its own.
 func (w *chunkWriter) finish() error {
 	if len(w.rows) > 0 {
 		if err := w.flush(); err != nil {
@@ -106,8 +113,8 @@ func (w *chunkWriter) finish() error {
 		if err == nil && n >= 1 && n <= w.written && name == pageChunkName(n) {
 			continue
 		}
-		if err := os.Remove(p); err != nil {
-			return fmt.Errorf("report: page: removing an earlier report's %s: %w", name, err)
+		if os.Remove(p) == nil {
+			w.touched = true
 		}
 	}
 	return nil
