@@ -382,16 +382,23 @@ func TestSendWithoutYesOffTerminalRefuses(t *testing.T) {
 	}
 }
 
+// sentCampaign is sendCampaign of n recipients, sent to a test server; it
+// returns the campaign file and its state folder.
+func sentCampaign(t *testing.T, n int) (camp, state string) {
+	t.Helper()
+	srv := smtptest.NewServer(t)
+	camp = sendCampaign(t, srv, n, "")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("send: exit %d\n%s%s", code, out, errOut)
+	}
+	return camp, filepath.Join(filepath.Dir(camp), ".tidings", "t")
+}
+
 // TestPreviewOutNotStateDir: preview --out refuses a campaign's state
 // folder (its own, or another's: one with a journal), whose report.csv is
 // the send's report, and writes nothing there; another folder is fine.
 func TestPreviewOutNotStateDir(t *testing.T) {
-	srv := smtptest.NewServer(t)
-	camp := sendCampaign(t, srv, 3, "")
-	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
-		t.Fatalf("send: exit %d\n%s%s", code, out, errOut)
-	}
-	state := filepath.Join(filepath.Dir(camp), ".tidings", "t")
+	camp, state := sentCampaign(t, 3)
 	before := readFile(t, filepath.Join(state, "report.csv"))
 	other := filepath.Join(t.TempDir(), "other")
 	writeFiles(t, other, map[string]string{"journal.jsonl": "", "report.csv": "row\n"})
@@ -427,12 +434,7 @@ func TestPreviewOutNotStateDir(t *testing.T) {
 // report-data is a file), report warns, names report.csv and report.json,
 // not a page that is not there, and still succeeds.
 func TestReportLineWithoutPage(t *testing.T) {
-	srv := smtptest.NewServer(t)
-	camp := sendCampaign(t, srv, 3, "")
-	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
-		t.Fatalf("send: exit %d\n%s%s", code, out, errOut)
-	}
-	state := filepath.Join(filepath.Dir(camp), ".tidings", "t")
+	camp, state := sentCampaign(t, 3)
 	for _, p := range []string{report.PageFile, report.PageDataDir} {
 		if err := os.RemoveAll(filepath.Join(state, p)); err != nil {
 			t.Fatal(err)
