@@ -1,6 +1,8 @@
 package journal
 
 import (
+	"sync/atomic"
+
 	"github.com/tidings/tidings/sendpool"
 
 	"bytes"
@@ -853,5 +855,40 @@ func changeLines(t *testing.T, path string, change func([]string) []string) {
 	lines := change(strings.SplitAfter(string(data), "\n"))
 	if err := os.WriteFile(path, []byte(strings.Join(lines, "")), 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestResultQueued: records queued without waiting go out in few, full
+// batches (one fsync each, not one a record), in order, and Sync returns
+// once all of them are on disk.
+func TestResultQueued(t *testing.T) {
+	const n = 10_000
+	w, dir := openWriter(t)
+	ctx := context.Background()
+	var batches atomic.Int64
+	w.testHookBatch = func(int) { batches.Add(1) }
+	for i := range n {
+		if err := w.ResultQueued(ctx, res(i+2, fmt.Sprintf("r%d@example.org", i), sendpool.StatusSuppressed)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := countLines(t, w.Path()); got != n+1 {
+		t.Errorf("%d lines after Sync, want %d and the run record", got, n)
+	}
+	if b := batches.Load(); b > n/100 {
+		t.Errorf("%d batches for %d queued records, want few", b, n)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s := load(t, dir)
+	defer s.Close()
+	for i := 0; i < n; i += 999 {
+		if b, ok := s.Brief(fmt.Sprintf("r%d@example.org", i)); !ok || b.Row != i+2 || b.Status != sendpool.StatusSuppressed {
+			t.Errorf("record %d read back as %+v, %v", i, b, ok)
+		}
 	}
 }

@@ -93,13 +93,27 @@ func Owed(r sendpool.Result) []string {
 // Record writes a decision about a row the pool never saw (invalid,
 // duplicate, suppressed, not attempted), stamping it with the time.
 func (j *Recorder) Record(ctx context.Context, r Result) error {
+	return j.w.Result(ctx, j.stamped(r))
+}
+
+// RecordQueued is Record without waiting for the line to be written (see
+// Writer.ResultQueued); Sync waits for it.
+func (j *Recorder) RecordQueued(ctx context.Context, r Result) error {
+	return j.w.ResultQueued(ctx, j.stamped(r))
+}
+
+// Sync waits until every record queued before it is written and fsynced.
+func (j *Recorder) Sync(ctx context.Context) error { return j.w.Sync(ctx) }
+
+// stamped is r with its normalized key and, when it has none, the time.
+func (j *Recorder) stamped(r Result) Result {
 	if r.NormKey == "" {
 		r.NormKey = NormalizeKey(r.Key)
 	}
 	if r.Finished.IsZero() {
 		r.Finished = j.now()
 	}
-	return j.w.Result(ctx, r)
+	return r
 }
 
 // resultOf converts a pool result to a journal record.

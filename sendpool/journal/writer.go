@@ -184,11 +184,39 @@ func (w *Writer) Attempt(ctx context.Context, a Attempt) error {
 // may the recipient be reported as sent. ctx behaves as for Attempt.
 // NormKey is filled from Key; Status must be one of sendpool's statuses.
 func (w *Writer) Result(ctx context.Context, r Result) error {
+	line, err := encodeResult(r)
+	if err != nil {
+		return err
+	}
+	return w.submit(ctx, line)
+}
+
+// ResultQueued is Result without waiting for the line to be written: it
+// returns once the line is queued, in order with every other record. Sync
+// waits for it and for everything queued before it; a write error reaches
+// Sync, every later call and Close. It is for many records at once whose
+// durability one Sync can vouch for (the preflight's decisions), which
+// one fsync each would take minutes to write.
+func (w *Writer) ResultQueued(ctx context.Context, r Result) error {
+	line, err := encodeResult(r)
+	if err != nil {
+		return err
+	}
+	return w.queue(ctx, line, false)
+}
+
+// Sync waits until every record queued before it is written and fsynced.
+func (w *Writer) Sync(ctx context.Context) error {
+	return w.submit(ctx, nil)
+}
+
+// encodeResult checks r and encodes it as a journal line.
+func encodeResult(r Result) ([]byte, error) {
 	if _, err := r.Status.MarshalText(); err != nil {
-		return fmt.Errorf("journal: result: row %d: %w", r.Row, err)
+		return nil, fmt.Errorf("journal: result: row %d: %w", r.Row, err)
 	}
 	if r.Row < 0 {
-		return fmt.Errorf("journal: result: row %d: negative row", r.Row)
+		return nil, fmt.Errorf("journal: result: row %d: negative row", r.Row)
 	}
 	if r.NormKey == "" {
 		r.NormKey = NormalizeKey(r.Key)
@@ -201,9 +229,9 @@ func (w *Writer) Result(ctx context.Context, r Result) error {
 	}
 	b, err := appendResultLine(make([]byte, 0, lineCap(r.Key, r.To, r.MessageID, r.Detail, r.Server)), &r)
 	if err != nil {
-		return fmt.Errorf("journal: result: %w", err)
+		return nil, fmt.Errorf("journal: result: %w", err)
 	}
-	return w.submit(ctx, append(b, '\n'))
+	return append(b, '\n'), nil
 }
 
 // lineCap is room for a record line holding strings: their bytes twice
@@ -219,6 +247,11 @@ func lineCap(strs ...string) int {
 // submit queues line (ending in a newline) and waits until it is written
 // and fsync'ed.
 func (w *Writer) submit(ctx context.Context, line []byte) error {
+	return w.queue(ctx, line, true)
+}
+
+// queue queues line and, with wait, waits until it is written and fsynced.
+func (w *Writer) queue(ctx context.Context, line []byte, wait bool) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -237,6 +270,9 @@ func (w *Writer) submit(ctx context.Context, line []byte) error {
 	w.mu.RUnlock()
 	if w.testHookQueued != nil {
 		w.testHookQueued()
+	}
+	if !wait {
+		return nil
 	}
 	select {
 	case err := <-r.done:
