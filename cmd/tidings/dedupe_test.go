@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/smtptest"
 )
 
@@ -225,6 +226,46 @@ func TestPreviewSkipsAsSend(t *testing.T) {
 	for _, row := range []string{"2", "5"} {
 		if r := preview[row]; r["status"] != "sent" || !strings.HasPrefix(r["problem"], "already sent") {
 			t.Errorf("preview after send, row %s: %v", row, r)
+		}
+	}
+}
+
+// TestSuppressedRecordedOnce: a suppressed row goes into the journal once,
+// not again on every later send (a list resumed daily grew the journal by
+// a line a suppressed row each run); when its reason changes (the list's
+// entry), the new one is recorded, and report rebuilds what send wrote.
+func TestSuppressedRecordedOnce(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 20, "suppress: suppressed.txt\n")
+	dir := filepath.Dir(camp)
+	writeFiles(t, dir, map[string]string{"suppressed.txt": "user001@example.com\nuser002@example.com\n"})
+	journalPath := filepath.Join(dir, ".tidings", "t", journal.FileName)
+	suppressedLines := func() int {
+		return strings.Count(readFile(t, journalPath), `"status":"suppressed"`)
+	}
+	for run := 1; run <= 2; run++ {
+		if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+			t.Fatalf("send %d: exit %d\n%s%s", run, code, out, errOut)
+		}
+		if n := suppressedLines(); n != 2 {
+			t.Errorf("after send %d: %d suppressed lines in the journal, want 2", run, n)
+		}
+	}
+	writeFiles(t, dir, map[string]string{"suppressed.txt": "@example.com\n"}) // a new reason for both, and for everyone not sent
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("send 3: exit %d\n%s%s", code, out, errOut)
+	}
+	if n := suppressedLines(); n != 4 {
+		t.Errorf("after the list changed: %d suppressed lines, want 4", n)
+	}
+	sent := readReport(t, camp)
+	if out, errOut, code := runCLI(t, "report", camp); code != exitOK {
+		t.Fatalf("report: exit %d\n%s%s", code, out, errOut)
+	}
+	rebuilt := readReport(t, camp)
+	for i, r := range sent {
+		if r["status"] != rebuilt[i]["status"] || r["detail"] != rebuilt[i]["detail"] {
+			t.Errorf("row %s: send wrote %s %q, report %s %q", r["row"], r["status"], r["detail"], rebuilt[i]["status"], rebuilt[i]["detail"])
 		}
 	}
 }

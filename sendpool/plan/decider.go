@@ -21,8 +21,8 @@ type Fate struct {
 	// Journal.Reason. Meaningless when Send.
 	Status sendpool.Status
 	Detail string
-	// Journal is the journal's decision: the zero Decision for rows that
-	// are duplicate or suppressed, which the journal is not asked about.
+	// Journal is the journal's decision: the zero Decision for duplicate
+	// rows, which the journal is not asked about.
 	Journal journal.Decision
 }
 
@@ -115,7 +115,7 @@ func (d *Decider) decideSent(key string, recipients []string, brief bool) (Fate,
 				j.Reason = fmt.Sprintf("delivered to some recipients before; not sent to %s, which it still owes, since %s", strings.Join(j.Owed, ", "), detail)
 				return Fate{Status: j.Status, Detail: j.Reason, Journal: j}, nil
 			}
-			return Fate{Status: sendpool.StatusSuppressed, Detail: detail}, nil
+			return Fate{Status: sendpool.StatusSuppressed, Detail: detail, Journal: j}, nil
 		}
 	}
 	return Fate{Send: true, Journal: j}, nil
