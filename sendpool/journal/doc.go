@@ -48,7 +48,11 @@
 // a batch is large (many senders waiting), the next fsync starts no sooner
 // than a millisecond after it, so that batches stay large and the disk's
 // flushes do not crowd out the rest of the work; a lone sender is never
-// held (see syncInterval).
+// held (see syncInterval). [Writer.ResultQueued] queues a decision without
+// waiting and [Writer.Sync] waits for all queued before it: a send's
+// preflight writes its decisions (invalid, duplicate, suppressed rows) so,
+// with one fsync, before delivery starts; a crash before that Sync loses
+// only decisions the next run makes again.
 //
 // # Crashes
 //

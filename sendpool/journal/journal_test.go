@@ -859,20 +859,43 @@ func changeLines(t *testing.T, path string, change func([]string) []string) {
 }
 
 // TestResultQueued: records queued without waiting go out in few, full
-// batches (one fsync each, not one a record), in order, and Sync returns
-// once all of them are on disk.
+// batches (one fsync each, not one a record), in the order queued, and
+// Sync returns only once all of them are on disk; a write error reaches
+// Sync and Close.
 func TestResultQueued(t *testing.T) {
 	const n = 10_000
 	w, dir := openWriter(t)
 	ctx := context.Background()
-	var batches atomic.Int64
-	w.testHookBatch = func(int) { batches.Add(1) }
+	var (
+		batches atomic.Int64
+		hold    atomic.Bool
+	)
+	held, release := make(chan struct{}), make(chan struct{})
+	w.testHookBatch = func(int) {
+		batches.Add(1)
+		if hold.CompareAndSwap(true, false) {
+			close(held)
+			<-release
+		}
+	}
 	for i := range n {
 		if err := w.ResultQueued(ctx, res(i+2, fmt.Sprintf("r%d@example.org", i), sendpool.StatusSuppressed)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := w.Sync(ctx); err != nil {
+	// The next batch to be cut is held: Sync, queued behind every record,
+	// must not return before it is written.
+	hold.Store(true)
+	synced := make(chan error, 1)
+	go func() { synced <- w.Sync(ctx) }()
+	<-held
+	select {
+	case err := <-synced:
+		t.Fatalf("Sync returned (%v) with a batch still held", err)
+	default:
+	}
+	close(release)
+	if err := <-synced; err != nil {
 		t.Fatal(err)
 	}
 	if got := countLines(t, w.Path()); got != n+1 {
@@ -884,11 +907,30 @@ func TestResultQueued(t *testing.T) {
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
 	}
-	s := load(t, dir)
-	defer s.Close()
-	for i := 0; i < n; i += 999 {
-		if b, ok := s.Brief(fmt.Sprintf("r%d@example.org", i)); !ok || b.Row != i+2 || b.Status != sendpool.StatusSuppressed {
-			t.Errorf("record %d read back as %+v, %v", i, b, ok)
+	rows := 0
+	if _, err := Scan(ctx, dir, func(r Record) error {
+		if r.Result == nil {
+			return nil
 		}
+		if r.Result.Row != rows+2 {
+			return fmt.Errorf("record %d is row %d, want %d: out of order", rows, r.Result.Row, rows+2)
+		}
+		rows++
+		return nil
+	}); err != nil || rows != n {
+		t.Errorf("%d records read back in order (%v), want %d", rows, err, n)
+	}
+
+	// A write that fails: Sync and Close say so.
+	w, _ = openWriter(t)
+	w.f.Close()
+	if err := w.ResultQueued(ctx, res(2, "a@example.org", sendpool.StatusSuppressed)); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Sync(ctx); err == nil {
+		t.Error("Sync after a failed write: no error")
+	}
+	if err := w.Close(); err == nil {
+		t.Error("Close after a failed write: no error")
 	}
 }

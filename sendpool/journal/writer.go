@@ -59,7 +59,7 @@ type Writer struct {
 
 type request struct {
 	line []byte
-	done chan error // buffered 1
+	done chan error // buffered 1; nil when nobody waits (ResultQueued)
 }
 
 type runLine struct {
@@ -194,9 +194,10 @@ func (w *Writer) Result(ctx context.Context, r Result) error {
 // ResultQueued is Result without waiting for the line to be written: it
 // returns once the line is queued, in order with every other record. Sync
 // waits for it and for everything queued before it; a write error reaches
-// Sync, every later call and Close. It is for many records at once whose
-// durability one Sync can vouch for (the preflight's decisions), which
-// one fsync each would take minutes to write.
+// Sync, the calls that wait and Close (not a later ResultQueued). It is for
+// many records at once whose durability one Sync can vouch for (the
+// preflight's decisions), which one fsync each would take minutes to
+// write.
 func (w *Writer) ResultQueued(ctx context.Context, r Result) error {
 	line, err := encodeResult(r)
 	if err != nil {
@@ -244,8 +245,8 @@ func lineCap(strs ...string) int {
 	return n
 }
 
-// submit queues line (ending in a newline) and waits until it is written
-// and fsync'ed.
+// submit queues line (ending in a newline; nil for Sync) and waits until
+// it is written and fsync'ed.
 func (w *Writer) submit(ctx context.Context, line []byte) error {
 	return w.queue(ctx, line, true)
 }
@@ -255,7 +256,10 @@ func (w *Writer) queue(ctx context.Context, line []byte, wait bool) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	r := &request{line: line, done: make(chan error, 1)}
+	r := &request{line: line}
+	if wait {
+		r.done = make(chan error, 1)
+	}
 	w.mu.RLock()
 	if w.closed {
 		w.mu.RUnlock()
@@ -339,7 +343,9 @@ func (w *Writer) loop() {
 			}
 		}
 		for _, r := range batch {
-			r.done <- w.err
+			if r.done != nil { // nil: queued without a waiter
+				r.done <- w.err
+			}
 		}
 	}
 }

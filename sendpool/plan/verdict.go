@@ -132,6 +132,6 @@ func sameNote(e *journal.Entry, line report.Row) bool {
 	if e == nil || e.Note == nil || e.Status != line.Status {
 		return false
 	}
-	n := e.Note
-	return n.Status == line.Status && n.Row == line.Row && n.Key == line.Key && n.To == line.To && n.Detail == line.Detail
+	n := e.Note // the latest record (no delivery), whose status Status is
+	return n.Row == line.Row && n.Key == line.Key && n.To == line.To && n.Detail == line.Detail
 }
