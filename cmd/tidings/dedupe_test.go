@@ -230,24 +230,26 @@ func TestPreviewSkipsAsSend(t *testing.T) {
 	}
 }
 
-// TestSuppressedRecordedOnce: a suppressed row goes into the journal once,
-// not again on every later send (a list resumed daily grew the journal by
-// a line a suppressed row each run), and report rebuilds what send wrote
-// from it; when its row or its reason (the list's entry) changes, the new
-// one is recorded.
-func TestSuppressedRecordedOnce(t *testing.T) {
+// TestDecisionsRecordedOnce: a suppressed or duplicate row goes into the
+// journal once, not again on every later send (a list resumed daily grew
+// the journal by a line such a row each run), and report rebuilds what
+// send wrote from it; when its row or its reason (the list's entry)
+// changes, the new one is recorded.
+func TestDecisionsRecordedOnce(t *testing.T) {
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 20, "suppress: suppressed.txt\n")
 	dir := filepath.Dir(camp)
-	writeFiles(t, dir, map[string]string{"suppressed.txt": "user001@example.com\nuser002@example.com\n"})
+	sheet := readFile(t, filepath.Join(dir, "r.csv")) + "user005@example.com,Again\n"
+	writeFiles(t, dir, map[string]string{"suppressed.txt": "user001@example.com\nuser002@example.com\n", "r.csv": sheet})
 	journalPath := filepath.Join(dir, ".tidings", "t", journal.FileName)
-	send := func(want int) {
+	send := func(suppressed, duplicate int) {
 		t.Helper()
 		if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
 			t.Fatalf("send: exit %d\n%s%s", code, out, errOut)
 		}
-		if n := strings.Count(readFile(t, journalPath), `"status":"suppressed"`); n != want {
-			t.Errorf("%d suppressed lines in the journal, want %d", n, want)
+		j := readFile(t, journalPath)
+		if s, d := strings.Count(j, `"status":"suppressed"`), strings.Count(j, `"status":"duplicate"`); s != suppressed || d != duplicate {
+			t.Errorf("%d suppressed and %d duplicate lines in the journal, want %d and %d", s, d, suppressed, duplicate)
 		}
 		sent := readReport(t, camp)
 		if out, errOut, code := runCLI(t, "report", camp); code != exitOK {
@@ -259,12 +261,10 @@ func TestSuppressedRecordedOnce(t *testing.T) {
 			}
 		}
 	}
-	send(2)
-	send(2) // nothing new
-	sheet := filepath.Join(dir, "r.csv")
-	csv := readFile(t, sheet)
-	writeFiles(t, dir, map[string]string{"r.csv": strings.Replace(csv, "\n", "\nnew@example.com,New\n", 1)})
-	send(4) // each at a new row
+	send(2, 1)
+	send(2, 1) // nothing new
+	writeFiles(t, dir, map[string]string{"r.csv": strings.Replace(sheet, "\n", "\nnew@example.com,New\n", 1)})
+	send(4, 2) // each at a new row
 	writeFiles(t, dir, map[string]string{"suppressed.txt": "@example.com\n"})
-	send(6) // a new reason for both (everyone else was sent)
+	send(6, 2) // a new reason for both suppressed (everyone else was sent)
 }

@@ -122,3 +122,48 @@ func TestSentSinceSubSecond(t *testing.T) {
 		t.Errorf("SentSince(1970) = %d, want all 4", n)
 	}
 }
+
+// TestRecorded: a decision is the journal's latest word on its row when
+// the same line is there and nothing since stands in its way: a row's own
+// fact (a duplicate, a row without a key) not superseded by a later
+// record of the row; a key's decision with no delivery behind it.
+func TestRecorded(t *testing.T) {
+	dir := t.TempDir()
+	dup := res(3, "ann@example.org", sendpool.StatusDuplicate)
+	dup.Detail = "duplicate of row 2"
+	keyless := res(4, "", sendpool.StatusInvalid)
+	keyless.Detail = "email: empty"
+	supp := res(5, "Bob@example.org", sendpool.StatusSuppressed)
+	supp.To, supp.Detail = "Bob <bob@example.org>", "bob@example.org is suppressed"
+	deferred := res(6, "cid@example.org", sendpool.StatusDeferred)
+	suppCid := res(6, "cid@example.org", sendpool.StatusSuppressed)
+	suppCid.Detail = "cid@example.org is suppressed"
+	gone := res(7, "", sendpool.StatusInvalid) // then row 7 is sent
+	writeRun(t, dir, Run{Started: t0}, dup, keyless, supp, deferred, suppCid, gone, att(7, "dan@example.org"), res(7, "dan@example.org", sendpool.StatusSent))
+	s := load(t, dir)
+	defer s.Close()
+	moved, otherTo, otherDetail := supp, supp, supp
+	moved.Row = 8
+	otherTo.To = "bob@example.org"
+	otherDetail.Detail = "@example.org is suppressed"
+	for _, c := range []struct {
+		name string
+		r    Result
+		want bool
+	}{
+		{"the duplicate again", dup, true},
+		{"the keyless row again", keyless, true},
+		{"the suppressed key again", supp, true},
+		{"the suppressed key at another row", moved, false},
+		{"the suppressed key with another To", otherTo, false},
+		{"the suppressed key for another reason", otherDetail, false},
+		{"a key with a delivery behind it", suppCid, false},
+		{"a row since sent", gone, false},
+		{"a key the journal lacks", res(9, "eve@example.org", sendpool.StatusSuppressed), false},
+	} {
+		c.r.Finished = time.Time{} // when is not compared
+		if got, err := s.Recorded(c.r); got != c.want || err != nil {
+			t.Errorf("%s: %v (%v), want %v", c.name, got, err, c.want)
+		}
+	}
+}

@@ -21,8 +21,9 @@ type Hold struct {
 // Seed writes what the preflight decided before anything is sent: every
 // row's line to the report (rows to send as not attempted; those hold
 // holds back with its detail), and the rows decided without a delivery
-// (invalid, duplicate, suppressed; not a suppressed row whose line the
-// journal has already) to the journal, queued and synced once at the end
+// (invalid, duplicate, suppressed; not those whose line the journal has
+// already: journal.State.Recorded) to the journal, queued and synced once
+// at the end
 // (one fsync each took minutes for a list of 300,000 suppressed
 // addresses). It reads the decisions again from the spool, one row at a
 // time.
@@ -46,10 +47,12 @@ func (pl *Plan) Seed(ctx context.Context, rep *report.Reporter, rec *journal.Rec
 		if err := rep.AddRow(v.line); err != nil {
 			return err
 		}
-		switch st := v.line.Status; {
-		case v.recorded:
-		case st == sendpool.StatusInvalid, st == sendpool.StatusDuplicate, st == sendpool.StatusSuppressed:
+		switch st := v.line.Status; st {
+		case sendpool.StatusInvalid, sendpool.StatusDuplicate, sendpool.StatusSuppressed:
 			jr := journal.Result{Row: r.Row, Key: r.Key, To: r.To, Status: st, Detail: v.line.Detail}
+			if done, err := pl.decider.state.Recorded(jr); done || err != nil {
+				return err
+			}
 			return rec.RecordQueued(ctx, jr)
 		}
 		return nil

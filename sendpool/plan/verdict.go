@@ -19,11 +19,6 @@ type verdict struct {
 	line     report.Row
 	// unknown: an earlier delivery of unknown outcome, listed for the user.
 	unknown bool
-	// recorded: the journal's latest word on the row is line already (a
-	// suppressed address, as an earlier run found it), so Seed does not
-	// write it again: a list resumed daily would grow the journal by a
-	// line a suppressed row each run.
-	recorded bool
 }
 
 // judge decides r from what the spool holds of it, what the journal says
@@ -47,7 +42,7 @@ func (pl *Plan) judge(r spool.Row, brief bool) (verdict, error) {
 		return verdict{}, err
 	case f.Status == sendpool.StatusSuppressed:
 		line.Status, line.Detail = f.Status, f.Detail
-		return verdict{line: line, recorded: sameNote(f.Journal.Entry, line)}, nil
+		return verdict{line: line}, nil
 	case !f.Send:
 		return done(line, f.Journal), nil
 	case len(f.Journal.Owed) > 0:
@@ -124,14 +119,3 @@ type rowProblem struct{ detail string }
 func (p *rowProblem) Error() string { return p.detail }
 
 var _ = errors.New
-
-// sameNote reports whether e (nil: the journal has no word on the key)
-// stands at line's status by its latest decision, and that decision is
-// line: the same row, key as written, To and detail.
-func sameNote(e *journal.Entry, line report.Row) bool {
-	if e == nil || e.Note == nil || e.Status != line.Status {
-		return false
-	}
-	n := e.Note // the latest record (no delivery), whose status Status is
-	return n.Row == line.Row && n.Key == line.Key && n.To == line.To && n.Detail == line.Detail
-}
