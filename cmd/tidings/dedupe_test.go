@@ -251,15 +251,7 @@ func TestDecisionsRecordedOnce(t *testing.T) {
 		if s, d := strings.Count(j, `"status":"suppressed"`), strings.Count(j, `"status":"duplicate"`); s != suppressed || d != duplicate {
 			t.Errorf("%d suppressed and %d duplicate lines in the journal, want %d and %d", s, d, suppressed, duplicate)
 		}
-		sent := readReport(t, camp)
-		if out, errOut, code := runCLI(t, "report", camp); code != exitOK {
-			t.Fatalf("report: exit %d\n%s%s", code, out, errOut)
-		}
-		for i, r := range readReport(t, camp) {
-			if s := sent[i]; r["row"] != s["row"] || r["status"] != s["status"] || r["detail"] != s["detail"] {
-				t.Errorf("row %s: send wrote %s %q, report %s %s %q", s["row"], s["status"], s["detail"], r["row"], r["status"], r["detail"])
-			}
-		}
+		sameReport(t, camp)
 	}
 	send(2, 1)
 	send(2, 1) // nothing new
@@ -267,4 +259,56 @@ func TestDecisionsRecordedOnce(t *testing.T) {
 	send(4, 2) // each at a new row
 	writeFiles(t, dir, map[string]string{"suppressed.txt": "@example.com\n"})
 	send(6, 2) // a new reason for both suppressed (everyone else was sent)
+}
+
+// sameReport checks that report rebuilds, from the journal, the report
+// send wrote: the same rows with the same status and detail.
+func sameReport(t *testing.T, camp string) {
+	t.Helper()
+	sent := readReport(t, camp)
+	if out, errOut, code := runCLI(t, "report", camp); code != exitOK && code != exitSomeFailed {
+		t.Fatalf("report: exit %d\n%s%s", code, out, errOut)
+	}
+	rebuilt := readReport(t, camp)
+	if len(rebuilt) != len(sent) {
+		t.Fatalf("report has %d rows, send wrote %d", len(rebuilt), len(sent))
+	}
+	for i, r := range rebuilt {
+		if s := sent[i]; r["row"] != s["row"] || r["status"] != s["status"] || r["detail"] != s["detail"] {
+			t.Errorf("row %s: send wrote %s %q, report %s %s %q", s["row"], s["status"], s["detail"], r["row"], r["status"], r["detail"])
+		}
+	}
+}
+
+// TestDecisionsOneKeyTwoRows: a key in a suppressed row and in an invalid
+// one (which the duplicate check does not count) gets both lines in
+// every run, in sheet order, so what report rebuilds is the same each run
+// (skipping one by what the journal said before the run made it flip
+// between the two). (What it rebuilds differs from send's report for such
+// a key, as it did before: noted, not changed here.)
+func TestDecisionsOneKeyTwoRows(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 5, "suppress: suppressed.txt\n")
+	dir := filepath.Dir(camp)
+	sheet := readFile(t, filepath.Join(dir, "r.csv")) + "user001@example.com,Bad\x01Name\n"
+	writeFiles(t, dir, map[string]string{"suppressed.txt": "user001@example.com\n", "r.csv": sheet})
+	var first []map[string]string
+	for run := 1; run <= 3; run++ {
+		if out, errOut, code := runCLI(t, "send", "--yes", "--skip-invalid", camp); code != exitOK && code != exitSomeFailed {
+			t.Fatalf("send %d: exit %d\n%s%s", run, code, out, errOut)
+		}
+		if out, errOut, code := runCLI(t, "report", camp); code != exitOK && code != exitSomeFailed {
+			t.Fatalf("report %d: exit %d\n%s%s", run, code, out, errOut)
+		}
+		rows := readReport(t, camp)
+		if run == 1 {
+			first = rows
+			continue
+		}
+		for i, r := range rows {
+			if r["status"] != first[i]["status"] || r["detail"] != first[i]["detail"] {
+				t.Errorf("run %d, row %s: %s %q, run 1 %s %q", run, r["row"], r["status"], r["detail"], first[i]["status"], first[i]["detail"])
+			}
+		}
+	}
 }

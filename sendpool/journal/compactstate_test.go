@@ -139,13 +139,23 @@ func TestRecorded(t *testing.T) {
 	suppCid := res(6, "cid@example.org", sendpool.StatusSuppressed)
 	suppCid.Detail = "cid@example.org is suppressed"
 	gone := res(7, "", sendpool.StatusInvalid) // then row 7 is sent
-	writeRun(t, dir, Run{Started: t0}, dup, keyless, supp, deferred, suppCid, gone, att(7, "dan@example.org"), res(7, "dan@example.org", sendpool.StatusSent))
+	bad := res(10, "bad@@x", sendpool.StatusInvalid)
+	bad.Detail = "email: not an address"
+	eve := res(11, "eve@example.org", sendpool.StatusSuppressed) // then row 11 has no key
+	eveRow := res(11, "", sendpool.StatusInvalid)
+	writeRun(t, dir, Run{Started: t0}, dup, keyless, supp, deferred, suppCid, gone, att(7, "dan@example.org"), res(7, "dan@example.org", sendpool.StatusSent),
+		bad, eve, eveRow)
 	s := load(t, dir)
 	defer s.Close()
-	moved, otherTo, otherDetail := supp, supp, supp
+	moved, otherTo, otherDetail, spelled := supp, supp, supp, supp
 	moved.Row = 8
 	otherTo.To = "bob@example.org"
 	otherDetail.Detail = "@example.org is suppressed"
+	spelled.Key = "bob@example.org"
+	otherFirst := dup
+	otherFirst.Detail = "duplicate of row 9"
+	asSuppressed := bad
+	asSuppressed.Status = sendpool.StatusSuppressed
 	for _, c := range []struct {
 		name string
 		r    Result
@@ -159,11 +169,23 @@ func TestRecorded(t *testing.T) {
 		{"the suppressed key for another reason", otherDetail, false},
 		{"a key with a delivery behind it", suppCid, false},
 		{"a row since sent", gone, false},
-		{"a key the journal lacks", res(9, "eve@example.org", sendpool.StatusSuppressed), false},
+		{"a key the journal lacks", res(9, "fay@example.org", sendpool.StatusSuppressed), false},
+		{"the keyed invalid row again", bad, true},
+		{"the key spelled otherwise", spelled, false},
+		{"a duplicate of another row now", otherFirst, false},
+		{"a key whose latest decision is another", asSuppressed, false},
+		{"a key whose row has its own fact since", eve, false},
 	} {
 		c.r.Finished = time.Time{} // when is not compared
-		if got, err := s.Recorded(c.r); got != c.want || err != nil {
+		if got, err := s.Recorded(c.r, nil); got != c.want || err != nil {
 			t.Errorf("%s: %v (%v), want %v", c.name, got, err, c.want)
 		}
+	}
+	// A key this run wrote a line for already: the State, read before,
+	// no longer has the latest word.
+	written := s.NewMarks()
+	written.Mark(supp.Key)
+	if got, _ := s.Recorded(supp, written); got {
+		t.Error("a key written this run: recorded")
 	}
 }

@@ -34,6 +34,8 @@ func (pl *Plan) Seed(ctx context.Context, rep *report.Reporter, rec *journal.Rec
 	}
 	defer rd.Close()
 	toSend := 0
+	state := pl.decider.state
+	written := state.NewMarks() // the journal's keys this run writes a decision for
 	err = rd.ScanRows(ctx, func(r spool.Row) error {
 		v, err := pl.judge(r, false)
 		if err != nil {
@@ -50,9 +52,10 @@ func (pl *Plan) Seed(ctx context.Context, rep *report.Reporter, rec *journal.Rec
 		switch st := v.line.Status; st {
 		case sendpool.StatusInvalid, sendpool.StatusDuplicate, sendpool.StatusSuppressed:
 			jr := journal.Result{Row: r.Row, Key: r.Key, To: r.To, Status: st, Detail: v.line.Detail}
-			if done, err := pl.decider.state.Recorded(jr); done || err != nil {
+			if done, err := state.Recorded(jr, written); done || err != nil {
 				return err
 			}
+			written.Mark(jr.Key)
 			return rec.RecordQueued(ctx, jr)
 		}
 		return nil
