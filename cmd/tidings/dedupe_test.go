@@ -236,11 +236,8 @@ func TestPreviewSkipsAsSend(t *testing.T) {
 // send wrote from it; when its row or its reason (the list's entry)
 // changes, the new one is recorded.
 func TestDecisionsRecordedOnce(t *testing.T) {
-	srv := smtptest.NewServer(t)
-	camp := sendCampaign(t, srv, 20, "suppress: suppressed.txt\n")
+	camp, sheet := suppressCampaign(t, 20, "user005@example.com,Again\n", "user001@example.com\nuser002@example.com\n")
 	dir := filepath.Dir(camp)
-	sheet := readFile(t, filepath.Join(dir, "r.csv")) + "user005@example.com,Again\n"
-	writeFiles(t, dir, map[string]string{"suppressed.txt": "user001@example.com\nuser002@example.com\n", "r.csv": sheet})
 	journalPath := filepath.Join(dir, ".tidings", "t", journal.FileName)
 	send := func(suppressed, duplicate int) {
 		t.Helper()
@@ -259,6 +256,18 @@ func TestDecisionsRecordedOnce(t *testing.T) {
 	send(4, 2) // each at a new row
 	writeFiles(t, dir, map[string]string{"suppressed.txt": "@example.com\n"})
 	send(6, 2) // a new reason for both suppressed (everyone else was sent)
+}
+
+// suppressCampaign is sendCampaign of n recipients with the row extra
+// added to its sheet and a suppression list of list; it returns the
+// campaign file and the sheet's text.
+func suppressCampaign(t *testing.T, n int, extra, list string) (camp, sheet string) {
+	t.Helper()
+	camp = sendCampaign(t, smtptest.NewServer(t), n, "suppress: suppressed.txt\n")
+	dir := filepath.Dir(camp)
+	sheet = readFile(t, filepath.Join(dir, "r.csv")) + extra
+	writeFiles(t, dir, map[string]string{"suppressed.txt": list, "r.csv": sheet})
+	return camp, sheet
 }
 
 // sameReport checks that report rebuilds, from the journal, the report
@@ -287,11 +296,7 @@ func sameReport(t *testing.T, camp string) {
 // between the two). (What it rebuilds differs from send's report for such
 // a key, as it did before: noted, not changed here.)
 func TestDecisionsOneKeyTwoRows(t *testing.T) {
-	srv := smtptest.NewServer(t)
-	camp := sendCampaign(t, srv, 5, "suppress: suppressed.txt\n")
-	dir := filepath.Dir(camp)
-	sheet := readFile(t, filepath.Join(dir, "r.csv")) + "user001@example.com,Bad\x01Name\n"
-	writeFiles(t, dir, map[string]string{"suppressed.txt": "user001@example.com\n", "r.csv": sheet})
+	camp, _ := suppressCampaign(t, 5, "user001@example.com,Bad\x01Name\n", "user001@example.com\n")
 	var first []map[string]string
 	for run := 1; run <= 3; run++ {
 		if out, errOut, code := runCLI(t, "send", "--yes", "--skip-invalid", camp); code != exitOK && code != exitSomeFailed {
