@@ -14,8 +14,8 @@ import (
 // the row that had it first, not the key (or, for keys its journal knows,
 // the row beside the journal's 128-bit id: see NewDeduperFor); two
 // different keys with the same hash (odds about 1 in 10^7 for a million
-// keys) would make the later one a duplicate. Feed it the rows in sheet order. It is not safe for concurrent
-// use. The caller closes it.
+// keys) would make the later one a duplicate. Feed it the rows in sheet
+// order. It is not safe for concurrent use. The caller closes it.
 //
 // The hashes and rows live in open-addressing tables of 12 bytes a slot
 // kept at most 7/8 full (about 14 to 21 bytes a key: a million keys take

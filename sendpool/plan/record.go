@@ -23,10 +23,9 @@ type Hold struct {
 // holds back with its detail), and the rows decided without a delivery
 // (invalid, duplicate, suppressed; not those whose line the journal has
 // already: journal.State.Recorded) to the journal, queued and synced once
-// at the end
-// (one fsync each took minutes for a list of 300,000 suppressed
-// addresses). It reads the decisions again from the spool, one row at a
-// time.
+// at the end (one fsync each took minutes for a list of 300,000
+// suppressed addresses). It reads the decisions again from the spool, one
+// row at a time.
 func (pl *Plan) Seed(ctx context.Context, rep *report.Reporter, rec *journal.Recorder, hold Hold) error {
 	rd, err := pl.Spool.Open()
 	if err != nil {
