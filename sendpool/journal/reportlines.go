@@ -3,7 +3,6 @@ package journal
 import (
 	"cmp"
 	"iter"
-	"runtime"
 	"slices"
 	"strings"
 
@@ -110,44 +109,4 @@ func (s *State) RowFacts() ([]Result, error) {
 		return cmp.Or(cmp.Compare(a.Row, b.Row), strings.Compare(a.NormKey, b.NormKey))
 	})
 	return out, nil
-}
-
-// Recorded reports whether r, a decision about a row the pool never saw
-// (invalid, duplicate, suppressed), is the journal's latest word on it
-// already, so a send need not write it again: for a row's own fact (a
-// duplicate, or a row without a key) the row's latest fact, for a key its
-// latest decision with no delivery behind it and no row's own fact of the
-// same row after it; the same status, row, key as written, To and
-// detail. written holds the keys this run wrote a line for already (see
-// NewMarks; nil for none): the State was read before them, so for those
-// it says false.
-func (s *State) Recorded(r Result, written *Marks) (bool, error) {
-	defer runtime.KeepAlive(s)
-	var at lineRef
-	if norm := NormalizeKey(r.Key); r.Status == sendpool.StatusDuplicate || norm == "" {
-		f, ok := s.rows[r.Row]
-		if !ok || f.superseded {
-			return false, nil
-		}
-		at = f.at
-	} else {
-		i, ok := s.find(norm)
-		if !ok || written.has(i) {
-			return false, nil
-		}
-		k := s.keys.at(i)
-		m := s.moreOf(k)
-		if k.status() != r.Status || m == nil {
-			return false, nil // a delivery or another decision stands
-		}
-		if f, ok := s.rows[r.Row]; ok && !f.superseded {
-			return false, nil // a row's own fact came after the note
-		}
-		at = m.note
-	}
-	got, err := s.resultAt(at)
-	if got == nil || err != nil {
-		return false, err
-	}
-	return got.Status == r.Status && got.Row == r.Row && got.Key == r.Key && got.To == r.To && got.Detail == r.Detail, nil
 }
