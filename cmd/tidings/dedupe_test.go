@@ -258,6 +258,45 @@ func TestDecisionsRecordedOnce(t *testing.T) {
 	send(6, 2) // a new reason for both suppressed (everyone else was sent)
 }
 
+// TestDeferredThenSuppressed: a recipient the server deferred, then put
+// on the suppression list (a bounce since, say), stands suppressed: report
+// rebuilds send's line (not the old deferral and its reply), and the
+// decision is written once, not again on every later send.
+func TestDeferredThenSuppressed(t *testing.T) {
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		if to == "user001@example.com" {
+			return smtptest.Reply(451, "4.3.0", "mailbox busy, try later")
+		}
+		return nil
+	}))
+	camp := sendCampaign(t, srv, 3, "send: {concurrency: 1, retries: 0}\nsuppress: suppressed.txt\n")
+	dir := filepath.Dir(camp)
+	writeFiles(t, dir, map[string]string{"suppressed.txt": "# none yet\n"})
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitSomeFailed {
+		t.Fatalf("send: exit %d\n%s%s", code, out, errOut)
+	}
+	if r := rowByKey(t, camp, "user001@example.com"); r["status"] != "deferred" {
+		t.Fatalf("first send: %v", r)
+	}
+	writeFiles(t, dir, map[string]string{"suppressed.txt": "user001@example.com\n"})
+	journalPath := filepath.Join(dir, ".tidings", "t", journal.FileName)
+	for run := 1; run <= 2; run++ {
+		if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+			t.Fatalf("send %d: exit %d\n%s%s", run, code, out, errOut)
+		}
+		if r := rowByKey(t, camp, "user001@example.com"); r["status"] != "suppressed" {
+			t.Errorf("send %d: %v", run, r)
+		}
+		if n := strings.Count(readFile(t, journalPath), `"status":"suppressed"`); n != 1 {
+			t.Errorf("send %d: %d suppressed lines in the journal, want 1", run, n)
+		}
+		sameReport(t, camp)
+	}
+	if _, errOut, _ := runCLI(t, "show", camp, "user001@example.com"); !strings.Contains(errOut, "user001@example.com: suppressed;") {
+		t.Errorf("show says:\n%s", errOut)
+	}
+}
+
 // suppressCampaign is sendCampaign of n recipients with the row extra
 // added to its sheet and a suppression list of list; it returns the
 // campaign file and the sheet's text.

@@ -132,7 +132,7 @@ func TestEntryReadBack(t *testing.T) {
 			if st := statusOf(e.Note); st != tt.noteStatus {
 				t.Errorf("Note status %v, want %v", st, tt.noteStatus)
 			}
-			if b, ok := s.Brief(" " + strings.ToUpper(k)); !ok || b.Row != e.Row || b.Status != e.Status || b.Attempts != e.Attempts || !b.Delivered {
+			if b, ok := s.Brief(" " + strings.ToUpper(k)); !ok || b.Row != e.Row || b.Delivery != e.delivery || b.Attempts != e.Attempts || !b.Delivered {
 				t.Errorf("Brief %+v, %v; entry %+v", b, ok, e)
 			}
 		})
@@ -231,7 +231,7 @@ func TestStateClosed(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if b, ok := s.Brief("ann@example.org"); !ok || b.Status != sendpool.StatusSent {
+	if b, ok := s.Brief("ann@example.org"); !ok || b.Delivery != sendpool.StatusSent {
 		t.Errorf("Brief after Close: %+v, %v", b, ok)
 	}
 	if a, r := s.Outcomes(); a != 1 || r != 0 {

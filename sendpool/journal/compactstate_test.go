@@ -126,7 +126,8 @@ func TestSentSinceSubSecond(t *testing.T) {
 // TestRecorded: a decision is the journal's latest word on its row when
 // the same line is there and nothing since stands in its way: a row's own
 // fact (a duplicate, a row without a key) not superseded by a later
-// record of the row; a key's decision with no delivery behind it.
+// record of the row; a key's decision with no delivery after it (one
+// before it that every run tries again gives way to it).
 func TestRecorded(t *testing.T) {
 	dir := t.TempDir()
 	dup := res(3, "ann@example.org", sendpool.StatusDuplicate)
@@ -143,8 +144,9 @@ func TestRecorded(t *testing.T) {
 	bad.Detail = "email: not an address"
 	eve := res(11, "eve@example.org", sendpool.StatusSuppressed) // then row 11 has no key
 	eveRow := res(11, "", sendpool.StatusInvalid)
+	suppFay := res(12, "fay@example.org", sendpool.StatusSuppressed) // then deferred
 	writeRun(t, dir, Run{Started: t0}, dup, keyless, supp, deferred, suppCid, gone, att(7, "dan@example.org"), res(7, "dan@example.org", sendpool.StatusSent),
-		bad, eve, eveRow)
+		bad, eve, eveRow, suppFay, att(12, "fay@example.org"), res(12, "fay@example.org", sendpool.StatusDeferred))
 	s := load(t, dir)
 	defer s.Close()
 	moved, otherTo, otherDetail, spelled := supp, supp, supp, supp
@@ -167,9 +169,10 @@ func TestRecorded(t *testing.T) {
 		{"the suppressed key at another row", moved, false},
 		{"the suppressed key with another To", otherTo, false},
 		{"the suppressed key for another reason", otherDetail, false},
-		{"a key with a delivery behind it", suppCid, false},
+		{"a key deferred, then suppressed", suppCid, true},
+		{"a key suppressed, then deferred", suppFay, false},
 		{"a row since sent", gone, false},
-		{"a key the journal lacks", res(9, "fay@example.org", sendpool.StatusSuppressed), false},
+		{"a key the journal lacks", res(9, "gil@example.org", sendpool.StatusSuppressed), false},
 		{"the keyed invalid row again", bad, true},
 		{"the key spelled otherwise", spelled, false},
 		{"a duplicate of another row now", otherFirst, false},

@@ -228,7 +228,7 @@ func (s *State) Recorded(r Result, written *Marks) (bool, error) {
 		}
 		k := s.keys.at(i)
 		m := s.moreOf(k)
-		if k.status() != r.Status || m == nil {
+		if s.standing(k) != r.Status || m == nil {
 			return false, nil // a delivery or another decision stands
 		}
 		if f, ok := s.rows[r.Row]; ok && !f.superseded {

@@ -23,8 +23,9 @@ type Entry struct {
 	Row int
 	// Status is where the recipient stands: the delivery outcome when
 	// there was a delivery (sent stays sent; an attempt without a result
-	// is sendpool.StatusUnknown), otherwise the latest decision (invalid,
-	// suppressed, not-attempted).
+	// is sendpool.StatusUnknown) and no decision came after its last
+	// result, otherwise the latest decision (invalid, suppressed,
+	// not-attempted): see State.standing.
 	Status sendpool.Status
 	// Pending is true when the last attempt has no result: the message may
 	// or may not have been delivered.
@@ -65,6 +66,9 @@ type Entry struct {
 	// delivery is the outcome of the delivery history alone
 	// (slot.deliveryStatus); NoStatus when none.
 	delivery sendpool.Status
+	// decided: Note, not the delivery history, is where the recipient
+	// stands (State.standing).
+	decided bool
 }
 
 // Entry returns what the journal knows about key (normalized here), or
@@ -178,7 +182,7 @@ func (s *State) entryAt(i int32) (*Entry, error) {
 	defer runtime.KeepAlive(s)
 	k := s.keys.at(i)
 	e := &Entry{Row: int(k.row), Attempts: int(k.attempts), Pending: k.pending,
-		Status: k.status(), delivery: k.deliveryStatus()}
+		Status: s.standing(k), delivery: k.deliveryStatus(), decided: s.noteStands(k)}
 	at := lines{attempt: k.attempt.ref(), result: k.result.ref()}
 	if m := s.moreOf(k); m != nil {
 		e.Owed, at.note, at.owed, at.later, at.feedback = m.owed, m.note, m.owedResult, m.later, m.feedback

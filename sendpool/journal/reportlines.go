@@ -24,7 +24,7 @@ func (e *Entry) ReportLine() (r Result, ok bool) {
 			Detail:    unknownDetail(a),
 			MessageID: a.MessageID, Hash: a.Hash, Started: a.Time,
 		}
-	case e.delivery != NoStatus && e.Result != nil:
+	case e.delivery != NoStatus && e.Result != nil && !e.decided:
 		r = e.WithFeedback(*e.Result)
 	case e.Note != nil:
 		r = *e.Note

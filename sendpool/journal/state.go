@@ -195,11 +195,35 @@ func (s *State) Close() error {
 // Len is the number of recipients (keys) the journal knows.
 func (s *State) Len() int { return int(s.keys.n) }
 
-func (k *slot) status() sendpool.Status {
-	if st := k.deliveryStatus(); st != NoStatus {
-		return st
+// standing is where the recipient of slot k stands (Entry.Status): the
+// outcome of its delivery history, unless that outcome is one every run
+// tries again (deferred, not attempted) and a decision (suppressed,
+// invalid) was recorded after its last result: then the decision, the
+// word the last run had (as its report said). Sent stays sent, failed
+// stays failed, and an outcome not known stays unknown (the message may
+// have gone out), whatever a run under --retry-failed or
+// --resend-unknown decided since.
+func (s *State) standing(k *slot) sendpool.Status {
+	if s.noteStands(k) {
+		return sendpool.Status(k.noteStatus)
 	}
-	return sendpool.Status(k.noteStatus)
+	return k.deliveryStatus()
+}
+
+// noteStands says whether k's latest decision, not its delivery history,
+// is where it stands (see standing).
+func (s *State) noteStands(k *slot) bool {
+	m := s.moreOf(k)
+	if m == nil || m.note == 0 {
+		return false
+	}
+	switch k.deliveryStatus() {
+	case NoStatus:
+		return true
+	case sendpool.StatusSent, sendpool.StatusFailed, sendpool.StatusUnknown:
+		return false
+	}
+	return m.note > k.result.ref()
 }
 
 // deliveryStatus is the outcome of the delivery history alone.
@@ -370,8 +394,10 @@ func (s *State) FeedbackSeen(id string) bool {
 type Brief struct {
 	// Row is the row as last recorded.
 	Row int
-	// Status is Entry.Status.
-	Status sendpool.Status
+	// Delivery is the outcome of the delivery history alone (NoStatus
+	// when none), as State.Outcomes counts it; Entry.Status may be a
+	// later decision instead.
+	Delivery sendpool.Status
 	// Attempts counts body hand-overs across all runs, up to 65,535.
 	Attempts int
 	// Delivered is true when a result ended a delivery (Entry.Result).
@@ -387,7 +413,7 @@ func (s *State) Brief(key string) (Brief, bool) {
 		return Brief{}, false
 	}
 	k := s.keys.at(i)
-	return Brief{Row: int(k.row), Status: k.status(), Attempts: int(k.attempts), Delivered: k.result != shortRef{}}, true
+	return Brief{Row: int(k.row), Delivery: k.deliveryStatus(), Attempts: int(k.attempts), Delivered: k.result != shortRef{}}, true
 }
 
 // Outcomes counts the recipients (keys) with a delivery on record, and

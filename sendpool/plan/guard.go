@@ -41,7 +41,7 @@ func (g *bounceGuard) add(r sendpool.Result) error {
 	}
 	e, ok := g.state.Brief(r.Key)
 	known := ok && (e.Attempts > 0 || e.Delivered) // counted from the journal already
-	wasRefused := known && e.Status == sendpool.StatusFailed
+	wasRefused := known && e.Delivery == sendpool.StatusFailed
 	if !known {
 		g.attempted++
 	}
