@@ -71,8 +71,9 @@ type Message struct {
 // errCorrupt marks a record that does not decode: the spool is damaged.
 var errCorrupt = errors.New("spool: corrupt record")
 
-// appendString appends s with its length as a uvarint.
-func appendString(b []byte, s string) []byte {
+// appendString appends s with its length as a uvarint. It takes a message's
+// data as it is: a conversion to string would copy it first.
+func appendString[S ~string | ~[]byte](b []byte, s S) []byte {
 	b = binary.AppendUvarint(b, uint64(len(s)))
 	return append(b, s...)
 }
@@ -121,7 +122,7 @@ func appendMessage(b []byte, m *render.Message, hash string) []byte {
 		b = appendString(b, a.SHA256)
 	}
 	b = appendString(b, hash)
-	return appendString(b, string(m.Data))
+	return appendString(b, m.Data)
 }
 
 // decoder reads records from a frame's raw bytes. What it returns shares no
