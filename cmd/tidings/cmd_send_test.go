@@ -221,7 +221,8 @@ func TestReportAfterRowsInserted(t *testing.T) {
 // TestReportAfterRowRemoved: a recipient removed from the sheet after it
 // was sent keeps its line, at the row it had, beside the line of the
 // recipient the sheet now has there; report reads the journal back one
-// recipient at a time and leaves no log of its own behind.
+// recipient at a time and leaves no log of its own behind. A send after
+// the removal writes the same report (it dropped the recipient).
 func TestReportAfterRowRemoved(t *testing.T) {
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 0, "")
@@ -244,6 +245,44 @@ func TestReportAfterRowRemoved(t *testing.T) {
 	left, _ := filepath.Glob(filepath.Join(filepath.Dir(camp), ".tidings", "*", ".report.log*"))
 	if len(left) != 0 {
 		t.Errorf("left behind: %v", left)
+	}
+	out, errOut, code = runCLI(t, "send", "--yes", camp)
+	if code != 0 || !strings.Contains(out, "3 recipients: 3 sent") {
+		t.Fatalf("send after the removal: code %d\n%s%s", code, out, errOut)
+	}
+	sameReport(t, camp)
+	if n := len(srv.Messages()); n != 3 {
+		t.Errorf("%d messages delivered, want 3", n)
+	}
+}
+
+// TestRemovedBeforeSent: a recipient the server deferred and the sheet
+// has since lost leaves the report with its row (no send tries it again),
+// in send's and in report's, and asks for no further send.
+func TestRemovedBeforeSent(t *testing.T) {
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		if to == "bob@example.com" {
+			return smtptest.Reply(451, "4.3.0", "mailbox busy, try later")
+		}
+		return nil
+	}))
+	camp := sendCampaign(t, srv, 0, "send: {concurrency: 1, retries: 0}\n")
+	dir := filepath.Dir(camp)
+	writeFiles(t, dir, map[string]string{"r.csv": "email,name\nann@example.com,Ann\nbob@example.com,Bob\ncat@example.com,Cat\n"})
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitSomeFailed {
+		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
+	}
+	writeFiles(t, dir, map[string]string{"r.csv": "email,name\nann@example.com,Ann\ncat@example.com,Cat\n"})
+	for _, args := range [][]string{{"send", "--yes", camp}, {"report", camp}} {
+		out, errOut, code := runCLI(t, args...)
+		if code != exitOK || !strings.Contains(out, "2 recipients: 2 sent") {
+			t.Errorf("%s: code %d\n%s%s", args[0], code, out, errOut)
+		}
+		for _, r := range readReport(t, camp) {
+			if r["key"] == "bob@example.com" {
+				t.Errorf("%s: the removed recipient is in the report: %v", args[0], r)
+			}
+		}
 	}
 }
 

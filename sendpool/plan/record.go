@@ -25,7 +25,9 @@ type Hold struct {
 // already: journal.State.Recorded) to the journal, queued and synced once
 // at the end (one fsync each took minutes for a list of 300,000
 // suppressed addresses). It reads the decisions again from the spool, one
-// row at a time.
+// row at a time. The journal's recipients the sheet no longer has keep
+// their lines in the report when they were sent, as report.Rebuild lists
+// them (report.AddRemoved).
 func (pl *Plan) Seed(ctx context.Context, rep *report.Reporter, rec *journal.Recorder, hold Hold) error {
 	rd, err := pl.Spool.Open()
 	if err != nil {
@@ -35,7 +37,9 @@ func (pl *Plan) Seed(ctx context.Context, rep *report.Reporter, rec *journal.Rec
 	toSend := 0
 	state := pl.decider.state
 	written := state.NewMarks() // the journal's keys this run writes a decision for
+	inSheet := state.NewMarks() // the journal's keys the sheet has
 	err = rd.ScanRows(ctx, func(r spool.Row) error {
+		inSheet.Mark(r.Key)
 		v, err := pl.judge(r, false)
 		if err != nil {
 			return err
@@ -60,6 +64,9 @@ func (pl *Plan) Seed(ctx context.Context, rep *report.Reporter, rec *journal.Rec
 		return nil
 	})
 	if err != nil {
+		return err
+	}
+	if err := report.AddRemoved(state, inSheet, rep); err != nil {
 		return err
 	}
 	return rec.Sync(ctx)

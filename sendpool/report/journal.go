@@ -35,10 +35,11 @@ func FromJournal(r journal.Result) Row {
 // Duplicates are decided again from the sheet as it is (journal.Deduper).
 // A line without a key (a row that was invalid before it had one) stands
 // only while that row still has no key. Recipients the sheet no longer
-// has keep their lines, at the rows they had, beside the sheet's
-// (Reporter.AddBeside): a row lists the sheet's line first, then the
-// journal's line without a key, then those of recipients no longer in the
-// sheet. describe formats a row problem of the sheet for the report.
+// has keep their lines when they were sent (AddRemoved), at the rows they
+// had, beside the sheet's (Reporter.AddBeside): a row lists the sheet's
+// line first, then the journal's line without a key, then those of
+// recipients no longer in the sheet. describe formats a row problem of
+// the sheet for the report.
 //
 // It reads the sheet once and each recipient's lines back from the
 // journal as it comes to them: what it keeps is the duplicate check's
@@ -137,20 +138,33 @@ func (b *rebuild) sheetRow(number int, key string) error {
 }
 
 // others adds the journal's lines the sheet has no row for: lines without
-// a key that still stand, then recipients no longer in it (by row, then
-// key).
+// a key that still stand, then recipients no longer in it (AddRemoved).
 func (b *rebuild) others() error {
 	for _, row := range slices.Sorted(maps.Keys(b.keyless)) {
 		if err := b.rep.AddBeside(FromJournal(b.keyless[row])); err != nil {
 			return err
 		}
 	}
-	for e, err := range b.state.Unmarked(b.placed) {
+	return AddRemoved(b.state, b.placed, b.rep)
+}
+
+// AddRemoved adds to rep, beside the sheet's rows (Reporter.AddBeside),
+// the lines of the journal's recipients that inSheet does not mark (the
+// sheet no longer has them) and that were sent: the campaign reached
+// them, and its report keeps them (with what came back about them since).
+// One never sent leaves the report with its row: no send tries it again,
+// and listing it as deferred or failed would ask for a send that cannot
+// help.
+func AddRemoved(state *journal.State, inSheet *journal.Marks, rep *Reporter) error {
+	for e, err := range state.Unmarked(inSheet) {
 		if err != nil {
 			return err
 		}
+		if e.Status != sendpool.StatusSent {
+			continue
+		}
 		if r, ok := e.ReportLine(); ok {
-			if err := b.rep.AddBeside(FromJournal(r)); err != nil {
+			if err := rep.AddBeside(FromJournal(r)); err != nil {
 				return err
 			}
 		}
