@@ -42,6 +42,8 @@
 // The CLI runs as a child process (built once per benchmark); its peak
 // memory is the child's ru_maxrss and its CPU time the wrapper's rusage,
 // both taken through a small wrapper process (see RunCommand). To take a
-// case apart, run the binary with the hidden --cpu-profile FILE flag. Sizes come from environment knobs (see run.sh); without
-// -bench only small smoke tests run. Everything stays on 127.0.0.1.
+// case apart, run the binary with the hidden --cpu-profile FILE flag.
+// Sizes come from environment knobs (see run.sh); without -bench only
+// small smoke tests run. Everything stays on 127.0.0.1. NOTES.md keeps the
+// earlier runs, what was tried and what each change did.
 package bench
