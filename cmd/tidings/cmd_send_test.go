@@ -435,7 +435,8 @@ func sentCampaign(t *testing.T, n int) (camp, state string) {
 
 // TestPreviewOutNotStateDir: preview --out refuses a campaign's state
 // folder (its own, or another's: one with a journal), whose report.csv is
-// the send's report, and writes nothing there; another folder is fine.
+// the send's report, and writes nothing there, and a folder whose
+// index.html is the user's own; another folder is fine.
 func TestPreviewOutNotStateDir(t *testing.T) {
 	camp, state := sentCampaign(t, 3)
 	before := readFile(t, filepath.Join(state, "report.csv"))
@@ -466,6 +467,15 @@ func TestPreviewOutNotStateDir(t *testing.T) {
 	}
 	if out, errOut, code := runCLI(t, "preview", "--out", filepath.Join(t.TempDir(), "p"), camp); code != exitOK {
 		t.Errorf("preview to a new folder: exit %d\n%s%s", code, out, errOut)
+	}
+	// A folder of the user's own with an index.html: refused, untouched.
+	site := t.TempDir()
+	writeFiles(t, site, map[string]string{"index.html": "<title>My site</title>\n"})
+	if _, errOut, code := runCLI(t, "preview", "--out", site, camp); code != exitUnusable || !strings.Contains(errOut, "is not an earlier tidings preview's") {
+		t.Errorf("preview --out a folder with its own index.html: exit %d, want %d\n%s", code, exitUnusable, errOut)
+	}
+	if got := readFile(t, filepath.Join(site, "index.html")); got != "<title>My site</title>\n" {
+		t.Errorf("the folder's index.html changed: %q", got)
 	}
 }
 

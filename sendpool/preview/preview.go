@@ -2,11 +2,13 @@ package preview
 
 import (
 	"bufio"
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"iter"
 	"os"
@@ -78,11 +80,18 @@ type loggedRow struct {
 // names them, and the gallery's message files) are removed first, and so
 // are its index.html and report.csv, which Close writes anew: the folder
 // shows this preview only, and one that did not get to Close (an
-// interrupt) has no index listing messages that are gone. Nothing else in
-// dir is touched. The caller closes the writer.
+// interrupt) has no index listing messages that are gone. An index.html or
+// report.csv that is not an earlier preview's (a folder of the user's own)
+// is an error, before anything is removed. Nothing else in dir is touched.
+// The caller closes the writer.
 func NewWriter(dir string) (*Writer, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("preview: %w", err)
+	}
+	for name, mark := range ownMarks {
+		if err := checkOwn(filepath.Join(dir, name), mark); err != nil {
+			return nil, err
+		}
 	}
 	for _, pattern := range []string{
 		filepath.Join(dir, "[0-9][0-9][0-9][0-9][0-9][0-9]-*.eml"),
@@ -106,6 +115,35 @@ func NewWriter(dir string) (*Writer, error) {
 	}
 	_ = os.Remove(f.Name()) // fails on Windows: Close removes it there
 	return &Writer{dir: dir, log: f, buf: bufio.NewWriterSize(f, 64<<10)}, nil
+}
+
+// ownMarks are what an earlier preview's index.html and report.csv begin
+// with (within their first kilobytes): the page's title, the header.
+var ownMarks = map[string]string{
+	"index.html": "<title>tidings preview</title>",
+	"report.csv": "row,key,to,subject,status,problem\n",
+}
+
+// checkOwn returns an error unless path is missing or holds mark within
+// its first 4 KB.
+func checkOwn(path, mark string) error {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("preview: %w", err)
+	}
+	defer f.Close()
+	head := make([]byte, 4096)
+	n, err := io.ReadFull(f, head)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("preview: %w", err)
+	}
+	if !bytes.Contains(head[:n], []byte(mark)) {
+		return fmt.Errorf("preview: %s is not an earlier tidings preview's, and a preview would replace it: choose another folder with --out", path)
+	}
+	return nil
 }
 
 // Dir is the folder the writer writes into.

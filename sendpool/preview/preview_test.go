@@ -124,6 +124,35 @@ func TestPreviewClearsEarlierMessages(t *testing.T) {
 	}
 }
 
+// TestPreviewRefusesForeignFiles: a folder whose index.html or report.csv
+// a preview did not write (the user's own) is refused before anything in
+// it is removed; the files stay as they were.
+func TestPreviewRefusesForeignFiles(t *testing.T) {
+	for _, name := range []string{"index.html", "report.csv"} {
+		dir := t.TempDir()
+		mine := filepath.Join(dir, name)
+		eml := filepath.Join(dir, "000002-r2@example.com.eml")
+		for _, f := range []string{mine, eml} {
+			if err := os.WriteFile(f, []byte("mine\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		w, err := NewWriter(dir)
+		if err == nil {
+			w.Close()
+			t.Fatalf("%s: NewWriter accepted a folder with a foreign %s", name, name)
+		}
+		if !strings.Contains(err.Error(), mine) || !strings.Contains(err.Error(), "--out") {
+			t.Errorf("%s: error %q does not name the file and --out", name, err)
+		}
+		for _, f := range []string{mine, eml} {
+			if b, err := os.ReadFile(f); err != nil || string(b) != "mine\n" {
+				t.Errorf("%s: %s changed: %q, %v", name, filepath.Base(f), b, err)
+			}
+		}
+	}
+}
+
 // TestPreviewRowsInAnyOrder: rows recorded out of order, from several
 // goroutines, are listed in sheet order in report.csv and the gallery;
 // the writer keeps about 24 bytes a row while they come (the rows wait in
