@@ -232,6 +232,11 @@ func TestSummaryText(t *testing.T) {
 	if strings.Contains(out, "row 6") || strings.Contains(out, "row 2 ") {
 		t.Errorf("summary lists rows that need nothing:\n%s", out)
 	}
+	// The rows come under a heading of their own, not under the line
+	// that explains unknown.
+	if i, j := strings.Index(out, "may or may not have arrived"), strings.Index(out, "not sent:\n  row "); j < i || i < 0 {
+		t.Errorf("the rows have no heading of their own after the explanations:\n%s", out)
+	}
 	if s.OK() {
 		t.Error("OK with failures")
 	}

@@ -111,8 +111,9 @@ func (s *Summary) OK() bool {
 	return s.Deferred+s.Failed+s.Unknown+s.Invalid+s.NotAttempted == 0
 }
 
-// WriteText renders the summary for a terminal: counts per status and the
-// first problem rows.
+// WriteText renders the summary for a terminal: counts per status, what
+// deferred and unknown mean, and the first rows not sent under a heading
+// of their own.
 func (s *Summary) WriteText(w io.Writer) error {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "%s: %d sent", Plural(s.Total, "recipient"), s.Sent)
@@ -129,6 +130,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "%d unknown: the connection was lost after the message was sent and before the server confirmed it; they may or may not have arrived and are not re-sent automatically.\n", s.Unknown)
 	}
 	if len(s.Problems) > 0 {
+		b.WriteString("not sent:\n") // a heading of their own: not all are deferred or unknown
 		tw := tabwriter.NewWriter(&b, 2, 4, 2, ' ', 0)
 		for _, r := range s.Problems {
 			reply := strconv.Itoa(int(r.Code))
