@@ -145,8 +145,10 @@ func TestRecorded(t *testing.T) {
 	eve := res(11, "eve@example.org", sendpool.StatusSuppressed) // then row 11 has no key
 	eveRow := res(11, "", sendpool.StatusInvalid)
 	suppFay := res(12, "fay@example.org", sendpool.StatusSuppressed) // then deferred
+	suppHal := res(13, "hal@example.org", sendpool.StatusSuppressed) // after a failure, under --retry-failed
 	writeRun(t, dir, Run{Started: t0}, dup, keyless, supp, deferred, suppCid, gone, att(7, "dan@example.org"), res(7, "dan@example.org", sendpool.StatusSent),
-		bad, eve, eveRow, suppFay, att(12, "fay@example.org"), res(12, "fay@example.org", sendpool.StatusDeferred))
+		bad, eve, eveRow, suppFay, att(12, "fay@example.org"), res(12, "fay@example.org", sendpool.StatusDeferred),
+		att(13, "hal@example.org"), res(13, "hal@example.org", sendpool.StatusFailed), suppHal)
 	s := load(t, dir)
 	defer s.Close()
 	moved, otherTo, otherDetail, spelled := supp, supp, supp, supp
@@ -171,6 +173,7 @@ func TestRecorded(t *testing.T) {
 		{"the suppressed key for another reason", otherDetail, false},
 		{"a key deferred, then suppressed", suppCid, true},
 		{"a key suppressed, then deferred", suppFay, false},
+		{"a key failed, then suppressed", suppHal, true},
 		{"a row since sent", gone, false},
 		{"a key the journal lacks", res(9, "gil@example.org", sendpool.StatusSuppressed), false},
 		{"the keyed invalid row again", bad, true},

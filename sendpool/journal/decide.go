@@ -207,8 +207,8 @@ func (r *Result) reply() string {
 // (invalid, duplicate, suppressed), is the journal's latest word on it
 // already, so a send need not write it again: for a row's own fact (a
 // duplicate, or a row without a key) the row's latest fact, for a key its
-// latest decision with no delivery behind it and no row's own fact of the
-// same row after it; the same status, row, key as written, To and
+// latest decision with no delivery line after it and no row's own fact of
+// the same row after it; the same status, row, key as written, To and
 // detail. written holds the keys this run wrote a line for already (see
 // NewMarks; nil for none): the State was read before them, so for those
 // it says false.
@@ -228,8 +228,8 @@ func (s *State) Recorded(r Result, written *Marks) (bool, error) {
 		}
 		k := s.keys.at(i)
 		m := s.moreOf(k)
-		if s.standing(k) != r.Status || m == nil {
-			return false, nil // a delivery or another decision stands
+		if m == nil || m.note == 0 || sendpool.Status(k.noteStatus) != r.Status || m.note < max(k.attempt.ref(), k.result.ref()) {
+			return false, nil // another decision, or a delivery after it
 		}
 		if f, ok := s.rows[r.Row]; ok && !f.superseded {
 			return false, nil // a row's own fact came after the note

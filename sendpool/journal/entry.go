@@ -128,6 +128,26 @@ func (s *State) Unmarked(m *Marks) iter.Seq2[*Entry, error] {
 	}
 }
 
+// Reached is Unmarked for the recipients a message may have reached: those
+// whose delivery history is sent (whatever came back since) or has no
+// known outcome. The others are passed over in memory, their lines not
+// read.
+func (s *State) Reached(m *Marks) iter.Seq2[*Entry, error] {
+	defer runtime.KeepAlive(s)
+	skip := &Marks{s: s, bits: make([]uint64, (s.keys.n+63)/64)}
+	if m != nil {
+		copy(skip.bits, m.bits)
+	}
+	for i := range s.keys.n {
+		switch s.keys.at(i).deliveryStatus() {
+		case sendpool.StatusSent, sendpool.StatusUnknown:
+		default:
+			skip.bits[i/64] |= 1 << (i % 64)
+		}
+	}
+	return s.Unmarked(skip)
+}
+
 // errStopped ends each when its caller stopped early.
 var errStopped = errors.New("journal: stopped")
 
@@ -167,7 +187,13 @@ func (s *State) each(skip *Marks, fn func(int32, *Entry) error) error {
 // byRow returns the indexes of the slots skip does not mark, by row.
 func (s *State) byRow(skip *Marks) []int32 {
 	defer runtime.KeepAlive(s)
-	order := make([]int32, 0, s.keys.n)
+	n := 0
+	for i := range s.keys.n {
+		if !skip.has(i) {
+			n++
+		}
+	}
+	order := make([]int32, 0, n)
 	for i := range s.keys.n {
 		if !skip.has(i) {
 			order = append(order, i)

@@ -197,12 +197,13 @@ func (s *State) Len() int { return int(s.keys.n) }
 
 // standing is where the recipient of slot k stands (Entry.Status): the
 // outcome of its delivery history, unless that outcome is one every run
-// tries again (deferred, not attempted) and a decision (suppressed,
-// invalid) was recorded after its last result: then the decision, the
-// word the last run had (as its report said). Sent stays sent, failed
-// stays failed, and an outcome not known stays unknown (the message may
-// have gone out), whatever a run under --retry-failed or
-// --resend-unknown decided since.
+// tries again (deferred, not attempted) and a decision (invalid,
+// suppressed, or not attempted with no attempt) was recorded after it:
+// then the decision, which every later send makes again until the row or
+// the list changes, as its report says. Sent stays sent, failed stays
+// failed, and an outcome not known stays unknown (the message may have
+// gone out): a decision after those comes from a run under --retry-failed
+// or --resend-unknown, and a send without them reports the outcome.
 func (s *State) standing(k *slot) sendpool.Status {
 	if s.noteStands(k) {
 		return sendpool.Status(k.noteStatus)
