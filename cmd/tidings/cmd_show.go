@@ -99,7 +99,7 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 		return &unusableError{err}
 	}
 	if !ok {
-		return notSpooled(ctx, g, c, key, hash)
+		return notSpooled(ctx, finder, c, key, hash)
 	}
 	if !g.quiet {
 		where := fmt.Sprintf("row %d", m.Row)
@@ -139,11 +139,21 @@ func keyOfRow(ctx context.Context, finder *spool.Finder, c *campaign.Campaign, r
 		errNotFound, row, displayPath(c.Recipients.Path))
 }
 
-// notSpooled says why key has no message: not in the sheet, or not
-// spooled yet, or (hash set) the message that went out is gone.
-func notSpooled(ctx context.Context, g *globalOptions, c *campaign.Campaign, key, hash string) error {
+// notSpooled says why key has no message: its row has a problem (as the
+// newest generation found), not in the sheet, or not spooled yet, or
+// (hash set) the message that went out is gone.
+func notSpooled(ctx context.Context, finder *spool.Finder, c *campaign.Campaign, key, hash string) error {
 	if hash != "" {
 		return fmt.Errorf("%w: the message handed over for %s (digest %s) is not in the spool any more", errNotFound, key, hash)
+	}
+	if gens := finder.Generations(); len(gens) > 0 {
+		r, ok, err := invalidRowOf(ctx, gens[0], key)
+		if err != nil {
+			return &unusableError{err}
+		}
+		if ok {
+			return fmt.Errorf("%w: %s (row %d) has no message: the row has a problem, and none is made until it is fixed: %s", errNotFound, key, r.Row, r.Detail)
+		}
 	}
 	row, err := sheetRowOf(ctx, c, key)
 	if err != nil {
@@ -153,6 +163,16 @@ func notSpooled(ctx context.Context, g *globalOptions, c *campaign.Campaign, key
 		return fmt.Errorf("%w: %q is not a key in column %q of %s", errNotFound, key, c.Recipients.Key, displayPath(c.Recipients.Path))
 	}
 	return fmt.Errorf("%w: %s (row %d) has no message spooled yet: send spools every row before it sends (preview shows what it would be)", errNotFound, key, row)
+}
+
+// invalidRowOf finds the row record of gen with key that has a problem.
+func invalidRowOf(ctx context.Context, gen *spool.Generation, key string) (spool.Row, bool, error) {
+	rd, err := gen.Open()
+	if err != nil {
+		return spool.Row{}, false, err
+	}
+	defer rd.Close()
+	return rd.FindRow(ctx, func(r spool.Row) bool { return r.Kind == spool.KindInvalid && spool.SameKey(r.Key, key) })
 }
 
 // sheetRowOf finds key in the sheet's key column; 0 when it is not there.

@@ -219,6 +219,22 @@ func TestShowDuplicateRow(t *testing.T) {
 	}
 }
 
+// TestShowInvalidRow: show of a key whose row has a problem says so, with
+// the problem, and exits 1; it does not promise a message send will never
+// spool.
+func TestShowInvalidRow(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 0, "")
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name\nann@example.com,Ann\nbob@example.com,B\x01ob\n"})
+	if out, errOut, code := runCLI(t, "send", "--yes", "--skip-invalid", camp); code != exitSomeFailed {
+		t.Fatalf("send: %d\n%s%s", code, out, errOut)
+	}
+	out, errOut, code := runCLI(t, "show", camp, "bob@example.com")
+	if code != exitSomeFailed || out != "" || !strings.Contains(errOut, "bob@example.com (row 3) has no message: the row has a problem") || !strings.Contains(errOut, "control character") {
+		t.Errorf("show: code %d\n%s%s", code, out, errOut)
+	}
+}
+
 // TestCheckSpoolNote: before the first send, check says how much the
 // messages the spool will keep come to before compression; after it, what
 // the spool takes.
