@@ -11,6 +11,7 @@ import (
 
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/sendpool/journal"
+	"github.com/tidings/tidings/sendpool/plan"
 	"github.com/tidings/tidings/sendpool/report"
 )
 
@@ -37,16 +38,25 @@ Exit code: 0 when every row is sent or skipped on purpose, 1 otherwise.`,
 }
 
 // rebuildReport writes report.csv, report.json and the report page from
-// the journal (state) and the sheet as it is now (report.Rebuild), and
-// returns their summary. The lines wait in a Reporter's log of its own
-// (beside a running send's), not in memory.
+// the journal (state) and the sheet as it is now, and returns their
+// summary: placed by the spool's judgement of the rows when a generation
+// was made from the campaign as it is (report.RebuildFromSpool), else by
+// the sheet's (report.Rebuild). The lines wait in a Reporter's log of its
+// own (beside a running send's), not in memory.
 func rebuildReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, path string, state *journal.State) (sum report.Summary, page bool, err error) {
 	rep, err := report.NewReporter(c.StateDir, report.ReporterOptions{Every: math.MaxInt, Interval: math.MaxInt64, OwnLog: true})
 	if err != nil {
 		return report.Summary{}, false, err
 	}
 	defer rep.Close()
-	if err := report.Rebuild(ctx, c, state, problemText, rep); err != nil {
+	// A campaign that cannot be rendered now has no generation made from
+	// it: the sheet alone places the lines then.
+	if gen, _ := plan.Spooled(ctx, path, version); gen != nil {
+		err = report.RebuildFromSpool(ctx, gen, state, rep)
+	} else {
+		err = report.Rebuild(ctx, c, state, problemText, rep)
+	}
+	if err != nil {
 		return report.Summary{}, false, err
 	}
 	if err := rep.Flush(); err != nil {

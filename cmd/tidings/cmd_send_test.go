@@ -286,6 +286,30 @@ func TestRemovedBeforeSent(t *testing.T) {
 	}
 }
 
+// TestRemovedUnknown: a recipient whose message's outcome is unknown (the
+// server took it, its reply was lost) and whom the sheet has since lost
+// stays in both reports: the message may have reached it.
+func TestRemovedUnknown(t *testing.T) {
+	srv := smtptest.NewServer(t, smtptest.DropReply(func(_ smtptest.Session, m *smtptest.Message) bool {
+		return m.To[0] == "bob@example.com"
+	}))
+	camp := sendCampaign(t, srv, 0, "send: {concurrency: 1, retries: 0}\n")
+	dir := filepath.Dir(camp)
+	writeFiles(t, dir, map[string]string{"r.csv": "email,name\nann@example.com,Ann\nbob@example.com,Bob\n"})
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitSomeFailed {
+		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
+	}
+	writeFiles(t, dir, map[string]string{"r.csv": "email,name\nann@example.com,Ann\n"})
+	for _, args := range [][]string{{"send", "--yes", camp}, {"report", camp}} {
+		if out, errOut, code := runCLI(t, args...); code != exitSomeFailed || !strings.Contains(out, "2 recipients: 1 sent, 1 unknown") {
+			t.Errorf("%s: code %d\n%s%s", args[0], code, out, errOut)
+		}
+		if r := rowByKey(t, camp, "bob@example.com"); r["status"] != "unknown" {
+			t.Errorf("%s: bob %v", args[0], r)
+		}
+	}
+}
+
 // TestReportWithDuplicate: a duplicate key in the sheet is one duplicate
 // line in the report, as send said, not a second one.
 func TestReportWithDuplicate(t *testing.T) {

@@ -177,12 +177,26 @@ func (pl *Plan) spoolRow(w *spool.Writer, m *render.Message, err error, opts *Op
 // digest less than MaxSpoolAge before now, whose attachments still hold
 // what they held; nil when there is none.
 func reusable(store *spool.Store, digest string, now time.Time) (*spool.Generation, error) {
+	g, err := madeFrom(store, digest)
+	if g == nil || err != nil {
+		return nil, err
+	}
+	if now.Sub(g.Created()) >= MaxSpoolAge || now.Before(g.Created()) {
+		return nil, nil
+	}
+	return g, nil
+}
+
+// madeFrom returns the newest generation in store when it was made from
+// the inputs digest and its attachments still hold what they held; nil
+// otherwise.
+func madeFrom(store *spool.Store, digest string) (*spool.Generation, error) {
 	gens, err := store.Generations()
 	if err != nil || len(gens) == 0 {
 		return nil, err
 	}
 	g := gens[0]
-	if g.Inputs().Digest != digest || now.Sub(g.Created()) >= MaxSpoolAge || now.Before(g.Created()) {
+	if g.Inputs().Digest != digest {
 		return nil, nil
 	}
 	for path, sum := range g.Inputs().Attachments {
@@ -191,6 +205,26 @@ func reusable(store *spool.Store, digest string, now time.Time) (*spool.Generati
 		}
 	}
 	return g, nil
+}
+
+// Spooled returns the newest generation of the campaign's spool when it
+// was made from the campaign's inputs as they are now (the campaign file
+// at path, its templates, sheet, key and attachments; at any age), nil
+// when there is none. Its row records are the rows as a send would judge
+// them now (invalid, duplicate, or a message to decide about): what
+// report.Rebuild places the journal's lines by. An error says the
+// campaign or its spool could not be read.
+func Spooled(ctx context.Context, path, version string) (*spool.Generation, error) {
+	in, err := Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	defer in.Close()
+	digest, err := in.Digest(version)
+	if err != nil {
+		return nil, err
+	}
+	return madeFrom(spool.OpenStore(in.Campaign.StateDir), digest)
 }
 
 // cleanSpool removes the generations nothing was sent from, but current,

@@ -25,9 +25,12 @@ type Hold struct {
 // already: journal.State.Recorded) to the journal, queued and synced once
 // at the end (one fsync each took minutes for a list of 300,000
 // suppressed addresses). It reads the decisions again from the spool, one
-// row at a time. The journal's recipients the sheet no longer has keep
-// their lines in the report when they were sent, as report.Rebuild lists
-// them (report.AddRemoved).
+// row at a time; the suppressed rows' lines go last, in a second pass
+// over those rows, so that a key's latest decision is its own row's, not
+// that of an invalid row further down with the same key (which the
+// duplicate check does not count). The journal's recipients the sheet no
+// longer has keep their lines in the report when a message may have
+// reached them, as report.Rebuild lists them (report.AddRemoved).
 func (pl *Plan) Seed(ctx context.Context, rep *report.Reporter, rec *journal.Recorder, hold Hold) error {
 	rd, err := pl.Spool.Open()
 	if err != nil {
@@ -36,8 +39,9 @@ func (pl *Plan) Seed(ctx context.Context, rep *report.Reporter, rec *journal.Rec
 	defer rd.Close()
 	toSend := 0
 	state := pl.decider.state
-	written := state.NewMarks() // the journal's keys this run writes a decision for
+	d := decisions{state: state, rec: rec, written: state.NewMarks()}
 	inSheet := state.NewMarks() // the journal's keys the sheet has
+	var suppressed []int        // rows, in order
 	err = rd.ScanRows(ctx, func(r spool.Row) error {
 		inSheet.Mark(r.Key)
 		v, err := pl.judge(r, false)
@@ -52,17 +56,27 @@ func (pl *Plan) Seed(ctx context.Context, rep *report.Reporter, rec *journal.Rec
 		if err := rep.AddRow(v.line); err != nil {
 			return err
 		}
-		switch st := v.line.Status; st {
-		case sendpool.StatusInvalid, sendpool.StatusDuplicate, sendpool.StatusSuppressed:
-			jr := journal.Result{Row: r.Row, Key: r.Key, To: r.To, Status: st, Detail: v.line.Detail}
-			if done, err := state.Recorded(jr, written); done || err != nil {
-				return err
-			}
-			written.Mark(jr.Key)
-			return rec.RecordQueued(ctx, jr)
+		switch v.line.Status {
+		case sendpool.StatusSuppressed:
+			suppressed = append(suppressed, r.Row)
+		case sendpool.StatusInvalid, sendpool.StatusDuplicate:
+			return d.record(ctx, r, v.line)
 		}
 		return nil
 	})
+	if err == nil && len(suppressed) > 0 {
+		err = rd.ScanRows(ctx, func(r spool.Row) error {
+			if len(suppressed) == 0 || r.Row != suppressed[0] {
+				return nil
+			}
+			suppressed = suppressed[1:]
+			v, err := pl.judge(r, false)
+			if err != nil {
+				return err
+			}
+			return d.record(ctx, r, v.line)
+		})
+	}
 	if err != nil {
 		return err
 	}
@@ -70,6 +84,24 @@ func (pl *Plan) Seed(ctx context.Context, rep *report.Reporter, rec *journal.Rec
 		return err
 	}
 	return rec.Sync(ctx)
+}
+
+// decisions writes Seed's decisions to the journal.
+type decisions struct {
+	state   *journal.State
+	rec     *journal.Recorder
+	written *journal.Marks // the journal's keys this run wrote a decision for
+}
+
+// record queues row r's decision line (its status and detail), unless
+// the journal has it already (journal.State.Recorded).
+func (d *decisions) record(ctx context.Context, r spool.Row, line report.Row) error {
+	jr := journal.Result{Row: r.Row, Key: r.Key, To: r.To, Status: line.Status, Detail: line.Detail}
+	if done, err := d.state.Recorded(jr, d.written); done || err != nil {
+		return err
+	}
+	d.written.Mark(jr.Key)
+	return d.rec.RecordQueued(ctx, jr)
 }
 
 // Allowance is how many of the planned rows a run may send now.

@@ -41,7 +41,12 @@ func (pl *Plan) judge(r spool.Row, brief bool) (verdict, error) {
 	case err != nil:
 		return verdict{}, err
 	case f.Status == sendpool.StatusSuppressed:
-		line.Status, line.Detail = f.Status, f.Detail
+		// Nothing is sent: no Message-ID; the attempts of earlier runs
+		// (a deferral before) stay counted, as the journal's line says.
+		line.MessageID, line.Status, line.Detail = "", f.Status, f.Detail
+		if e := f.Journal.Entry; e != nil {
+			line.Attempts = e.Attempts
+		}
 		return verdict{line: line}, nil
 	case !f.Send:
 		return done(line, f.Journal), nil

@@ -11,6 +11,7 @@ import (
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
+	"github.com/tidings/tidings/sendpool/spool"
 )
 
 // FromJournal converts a journal record to a report line.
@@ -28,7 +29,10 @@ func FromJournal(r journal.Result) Row {
 
 // Rebuild makes the report of campaign c from what its journal says (state)
 // and its sheet as it is now, at any time, also while a send is running,
-// and adds its lines to rep. The journal's lines carry the row numbers of
+// and adds its lines to rep. It decides invalid rows and duplicates again
+// without rendering, so where a row is invalid only once rendered it can
+// differ from send's report: RebuildFromSpool, which has the preflight's
+// judgement of every row, is used instead when the spool has it. The journal's lines carry the row numbers of
 // their runs; the sheet may have changed since (rows inserted or moved).
 // Keyed lines are matched to the sheet by key and take the row their key
 // has now; rows whose key the journal does not know are not attempted.
@@ -122,19 +126,68 @@ func (b *rebuild) sheetRow(number int, key string) error {
 		return b.rep.AddRow(Row{Recipient: Recipient{Row: number, Key: key}, Status: sendpool.StatusDuplicate, Detail: detail})
 	}
 	if norm != "" && b.placed.Mark(key) {
-		e, err := b.state.Entry(key)
-		if err != nil {
-			return err
-		}
-		if e != nil {
-			if r, ok := e.ReportLine(); ok {
-				line := FromJournal(r)
-				line.Row = number
-				return b.rep.AddRow(line)
-			}
+		return addKeyed(b.state, b.rep, number, key)
+	}
+	return b.rep.AddRow(notTried(number, key))
+}
+
+// addKeyed adds row number's line: the journal's line for key, at this
+// row, or not attempted when the journal has none.
+func addKeyed(state *journal.State, rep *Reporter, number int, key string) error {
+	e, err := state.Entry(key)
+	if err != nil {
+		return err
+	}
+	if e != nil {
+		if r, ok := e.ReportLine(); ok {
+			line := FromJournal(r)
+			line.Row = number
+			return rep.AddRow(line)
 		}
 	}
-	return b.rep.AddRow(Row{Recipient: Recipient{Row: number, Key: key}, Status: sendpool.StatusNotAttempted, Detail: "not tried yet: no send has reached this row"})
+	return rep.AddRow(notTried(number, key))
+}
+
+// notTried is the line of a row no send has reached.
+func notTried(number int, key string) Row {
+	return Row{Recipient: Recipient{Row: number, Key: key}, Status: sendpool.StatusNotAttempted, Detail: "not tried yet: no send has reached this row"}
+}
+
+// RebuildFromSpool is Rebuild for a campaign whose spool has a generation
+// made from its inputs as they are now (plan.Spooled): its row records are
+// the sheet's rows as send's preflight judged them, so the journal's lines
+// are placed as send's report places them. An invalid or a duplicate row
+// gets the preflight's line (its key and To as written, its detail), and
+// takes no line of the journal's (an invalid row with the key of another,
+// valid one stays invalid; the valid one gets the key's line); every other
+// row gets its key's line from the journal, at its row, or is not
+// attempted when the journal has none. Recipients the sheet no longer has
+// are added as Rebuild adds them (AddRemoved). Besides the Reporter it
+// keeps a bit for each of the journal's recipients.
+func RebuildFromSpool(ctx context.Context, gen *spool.Generation, state *journal.State, rep *Reporter) error {
+	rd, err := gen.Open()
+	if err != nil {
+		return err
+	}
+	defer rd.Close()
+	inSheet := state.NewMarks()
+	err = rd.ScanRows(ctx, func(r spool.Row) error {
+		inSheet.Mark(r.Key)
+		line := Row{Recipient: Recipient{Row: r.Row, Key: r.Key, To: r.To}, Detail: r.Detail}
+		switch r.Kind {
+		case spool.KindInvalid:
+			line.Status = sendpool.StatusInvalid
+		case spool.KindDuplicate:
+			line.Status = sendpool.StatusDuplicate
+		default:
+			return addKeyed(state, rep, r.Row, r.Key)
+		}
+		return rep.AddRow(line)
+	})
+	if err != nil {
+		return err
+	}
+	return AddRemoved(state, inSheet, rep)
 }
 
 // others adds the journal's lines the sheet has no row for: lines without
@@ -150,18 +203,15 @@ func (b *rebuild) others() error {
 
 // AddRemoved adds to rep, beside the sheet's rows (Reporter.AddBeside),
 // the lines of the journal's recipients that inSheet does not mark (the
-// sheet no longer has them) and that were sent: the campaign reached
-// them, and its report keeps them (with what came back about them since).
-// One never sent leaves the report with its row: no send tries it again,
-// and listing it as deferred or failed would ask for a send that cannot
-// help.
+// sheet no longer has them) and that a message may have reached
+// (journal.State.Reached: sent, with what came back since, or unknown):
+// the campaign's report keeps them. One no message reached leaves the
+// report with its row: no send tries it again, and listing it as
+// deferred or failed would ask for a send that cannot help.
 func AddRemoved(state *journal.State, inSheet *journal.Marks, rep *Reporter) error {
-	for e, err := range state.Unmarked(inSheet) {
+	for e, err := range state.Reached(inSheet) {
 		if err != nil {
 			return err
-		}
-		if e.Status != sendpool.StatusSent {
-			continue
 		}
 		if r, ok := e.ReportLine(); ok {
 			if err := rep.AddBeside(FromJournal(r)); err != nil {
