@@ -25,8 +25,12 @@ func newReportCommand(g *globalOptions) *cobra.Command {
 		Short: "Rebuild the report files and page from the journal",
 		Long: `report rebuilds report.csv, report.json and the report page (report.html,
 which opens in any browser without a server) in the state folder from the
-campaign's journal, at any time, also while a send is running elsewhere. Rows
-of the sheet that the journal has never seen are listed as not-attempted.
+campaign's journal, at any time, also while a send is running elsewhere. The
+rows are placed as the last send judged them (invalid, duplicate) when the
+campaign and its sheet are unchanged since, else decided again from the sheet.
+Rows of the sheet that the journal has never seen are listed as not-attempted.
+It says what the journal knows: a suppression list changed since the last send
+shows in check and preview now, and here after the next send.
 Exit code: 0 when every row is sent or skipped on purpose, 1 otherwise.`,
 		Args:              oneArg,
 		ValidArgsFunction: completeCampaign,

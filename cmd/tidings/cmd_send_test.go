@@ -222,7 +222,7 @@ func TestReportAfterRowsInserted(t *testing.T) {
 // was sent keeps its line, at the row it had, beside the line of the
 // recipient the sheet now has there; report reads the journal back one
 // recipient at a time and leaves no log of its own behind. A send after
-// the removal writes the same report (it dropped the recipient).
+// the removal writes the same report (send's used to drop the recipient).
 func TestReportAfterRowRemoved(t *testing.T) {
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 0, "")

@@ -4,9 +4,11 @@
 // (with a Summary), written atomically so a reader never sees half a file.
 //
 // A Reporter keeps the report of a running send and rewrites the files as
-// results arrive, so an interrupted run still leaves a true report. Rebuild
-// makes the report afresh from the journal (package sendpool/journal) and
-// the sheet as it is, at any time, also while a send runs elsewhere.
+// results arrive, so an interrupted run still leaves a true report.
+// RebuildFromSpool makes the report afresh from the journal (package
+// sendpool/journal) and a spool generation's judgement of the rows, and
+// Rebuild from the journal and the sheet as it is, at any time, also
+// while a send runs elsewhere.
 // WritePage writes the report page (report.html) from the rows as a stream
 // (a Reporter's Each), holding none of them.
 package report
