@@ -21,11 +21,11 @@ type Entry struct {
 	Key string
 	To  string
 	Row int
-	// Status is where the recipient stands: the delivery outcome when
-	// there was a delivery (sent stays sent; an attempt without a result
-	// is sendpool.StatusUnknown) and no decision came after its last
-	// result, otherwise the latest decision (invalid, suppressed,
-	// not-attempted): see State.standing.
+	// Status is where the recipient stands (State.standing): the delivery
+	// outcome when there was a delivery (sent stays sent; an attempt
+	// without a result is sendpool.StatusUnknown), unless that outcome is
+	// deferred or not attempted and a decision came after it; otherwise
+	// the latest decision (invalid, suppressed, not-attempted).
 	Status sendpool.Status
 	// Pending is true when the last attempt has no result: the message may
 	// or may not have been delivered.

@@ -32,18 +32,19 @@ func FromJournal(r journal.Result) Row {
 // and adds its lines to rep. It decides invalid rows and duplicates again
 // without rendering, so where a row is invalid only once rendered it can
 // differ from send's report: RebuildFromSpool, which has the preflight's
-// judgement of every row, is used instead when the spool has it. The journal's lines carry the row numbers of
-// their runs; the sheet may have changed since (rows inserted or moved).
-// Keyed lines are matched to the sheet by key and take the row their key
-// has now; rows whose key the journal does not know are not attempted.
-// Duplicates are decided again from the sheet as it is (journal.Deduper).
-// A line without a key (a row that was invalid before it had one) stands
-// only while that row still has no key. Recipients the sheet no longer
-// has keep their lines when they were sent (AddRemoved), at the rows they
-// had, beside the sheet's (Reporter.AddBeside): a row lists the sheet's
-// line first, then the journal's line without a key, then those of
-// recipients no longer in the sheet. describe formats a row problem of
-// the sheet for the report.
+// judgement of every row, is used instead when the spool has it. The
+// journal's lines carry the row numbers of their runs; the sheet may have
+// changed since (rows inserted or moved). Keyed lines are matched to the
+// sheet by key and take the row their key has now; rows whose key the
+// journal does not know are not attempted. Duplicates are decided again
+// from the sheet as it is (journal.Deduper). A line without a key (a row
+// that was invalid before it had one) stands only while that row still
+// has no key. Recipients the sheet no longer has keep their lines when a
+// message may have reached them (AddRemoved), at the rows they had,
+// beside the sheet's (Reporter.AddBeside): a row lists the sheet's line
+// first, then the journal's line without a key, then those of recipients
+// no longer in the sheet. describe formats a row problem of the sheet for
+// the report.
 //
 // It reads the sheet once and each recipient's lines back from the
 // journal as it comes to them: what it keeps is the duplicate check's
