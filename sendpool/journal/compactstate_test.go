@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 	"unsafe"
@@ -193,5 +194,36 @@ func TestRecorded(t *testing.T) {
 	written.Mark(supp.Key)
 	if got, _ := s.Recorded(supp, written); got {
 		t.Error("a key written this run: recorded")
+	}
+}
+
+// TestReached: Reached lists the recipients m does not mark that a message
+// may have reached (sent, also with a bounce since; an attempt without a
+// result; an unknown result), by row, and none of the others.
+func TestReached(t *testing.T) {
+	dir := t.TempDir()
+	bounced := Feedback{ID: "f1", Row: 3, Key: "bea@example.org", NormKey: "bea@example.org", Kind: FeedbackBounced, Status: "5.1.1"}
+	writeRun(t, dir, Run{Started: t0},
+		att(2, "ann@example.org"), res(2, "ann@example.org", sendpool.StatusSent),
+		att(3, "bea@example.org"), res(3, "bea@example.org", sendpool.StatusSent), bounced,
+		att(4, "cid@example.org"), // no result
+		att(5, "dan@example.org"), res(5, "dan@example.org", sendpool.StatusUnknown),
+		att(6, "eve@example.org"), res(6, "eve@example.org", sendpool.StatusFailed),
+		att(7, "fay@example.org"), res(7, "fay@example.org", sendpool.StatusDeferred),
+		res(8, "gil@example.org", sendpool.StatusSuppressed),
+		att(9, "hal@example.org"), res(9, "hal@example.org", sendpool.StatusSent))
+	s := load(t, dir)
+	defer s.Close()
+	marks := s.NewMarks()
+	marks.Mark("hal@example.org") // still in the sheet
+	var got []string
+	for e, err := range s.Reached(marks) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, e.NormKey)
+	}
+	if want := "ann@example.org bea@example.org cid@example.org dan@example.org"; strings.Join(got, " ") != want {
+		t.Errorf("Reached = %v, want %s", got, want)
 	}
 }
