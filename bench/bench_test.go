@@ -573,7 +573,7 @@ func BenchmarkSendMemory(b *testing.B) {
 				peakMB: mb(again.PeakRSS), target: "peak ≤ 100 MB", note: fmt.Sprintf("reads the journal of %d recipients and decides every row; %.1f s", n, again.Elapsed.Seconds())})
 			rep := runCLI(b, dir, nil, bin, "report", "campaign.yaml")
 			report(b, row{name: fmt.Sprintf("  tidings report (%d sent): peak RSS", n), rate: float64(n) / rep.Elapsed.Seconds(),
-				peakMB: mb(rep.PeakRSS), target: "peak ≤ 100 MB", note: fmt.Sprintf("rebuilds report.csv, report.json and the page from the journal and the sheet; %.1f s", rep.Elapsed.Seconds())})
+				peakMB: mb(rep.PeakRSS), target: "peak ≤ 100 MB", note: fmt.Sprintf("rebuilds report.csv, report.json and the page from the journal and the spool's row records; %.1f s", rep.Elapsed.Seconds())})
 			for _, e := range parts.entries { // after the rows: go test keeps 10 lines of a benchmark's log
 				b.Logf("state folder: %s %d bytes", e.name, e.size)
 			}
