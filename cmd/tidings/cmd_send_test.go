@@ -260,19 +260,7 @@ func TestReportAfterRowRemoved(t *testing.T) {
 // has since lost leaves the report with its row (no send tries it again),
 // in send's and in report's, and asks for no further send.
 func TestRemovedBeforeSent(t *testing.T) {
-	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
-		if to == "bob@example.com" {
-			return smtptest.Reply(451, "4.3.0", "mailbox busy, try later")
-		}
-		return nil
-	}))
-	camp := sendCampaign(t, srv, 0, "send: {concurrency: 1, retries: 0}\n")
-	dir := filepath.Dir(camp)
-	writeFiles(t, dir, map[string]string{"r.csv": "email,name\nann@example.com,Ann\nbob@example.com,Bob\ncat@example.com,Cat\n"})
-	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitSomeFailed {
-		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
-	}
-	writeFiles(t, dir, map[string]string{"r.csv": "email,name\nann@example.com,Ann\ncat@example.com,Cat\n"})
+	camp := sendThenRemoveBob(t, deferringServer(t, "bob@example.com"))
 	for _, args := range [][]string{{"send", "--yes", camp}, {"report", camp}} {
 		out, errOut, code := runCLI(t, args...)
 		if code != exitOK || !strings.Contains(out, "2 recipients: 2 sent") {
@@ -290,24 +278,42 @@ func TestRemovedBeforeSent(t *testing.T) {
 // server took it, its reply was lost) and whom the sheet has since lost
 // stays in both reports: the message may have reached it.
 func TestRemovedUnknown(t *testing.T) {
-	srv := smtptest.NewServer(t, smtptest.DropReply(func(_ smtptest.Session, m *smtptest.Message) bool {
+	camp := sendThenRemoveBob(t, smtptest.NewServer(t, smtptest.DropReply(func(_ smtptest.Session, m *smtptest.Message) bool {
 		return m.To[0] == "bob@example.com"
-	}))
-	camp := sendCampaign(t, srv, 0, "send: {concurrency: 1, retries: 0}\n")
-	dir := filepath.Dir(camp)
-	writeFiles(t, dir, map[string]string{"r.csv": "email,name\nann@example.com,Ann\nbob@example.com,Bob\n"})
-	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitSomeFailed {
-		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
-	}
-	writeFiles(t, dir, map[string]string{"r.csv": "email,name\nann@example.com,Ann\n"})
+	})))
 	for _, args := range [][]string{{"send", "--yes", camp}, {"report", camp}} {
-		if out, errOut, code := runCLI(t, args...); code != exitSomeFailed || !strings.Contains(out, "2 recipients: 1 sent, 1 unknown") {
+		if out, errOut, code := runCLI(t, args...); code != exitSomeFailed || !strings.Contains(out, "3 recipients: 2 sent, 1 unknown") {
 			t.Errorf("%s: code %d\n%s%s", args[0], code, out, errOut)
 		}
 		if r := rowByKey(t, camp, "bob@example.com"); r["status"] != "unknown" {
 			t.Errorf("%s: bob %v", args[0], r)
 		}
 	}
+}
+
+// sendThenRemoveBob sends a campaign to ann, bob and cat through srv (bob
+// not sent: srv defers or drops him), then removes bob from its sheet.
+func sendThenRemoveBob(t *testing.T, srv *smtptest.Server) (camp string) {
+	t.Helper()
+	camp = sendCampaign(t, srv, 0, "send: {concurrency: 1, retries: 0}\n")
+	dir := filepath.Dir(camp)
+	writeFiles(t, dir, map[string]string{"r.csv": "email,name\nann@example.com,Ann\nbob@example.com,Bob\ncat@example.com,Cat\n"})
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitSomeFailed {
+		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
+	}
+	writeFiles(t, dir, map[string]string{"r.csv": "email,name\nann@example.com,Ann\ncat@example.com,Cat\n"})
+	return camp
+}
+
+// deferringServer is a test server that refuses addr for now (451) and
+// takes every other recipient.
+func deferringServer(t *testing.T, addr string) *smtptest.Server {
+	return smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		if to == addr {
+			return smtptest.Reply(451, "4.3.0", "mailbox busy, try later")
+		}
+		return nil
+	}))
 }
 
 // TestReportWithDuplicate: a duplicate key in the sheet is one duplicate

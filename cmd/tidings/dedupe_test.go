@@ -263,13 +263,7 @@ func TestDecisionsRecordedOnce(t *testing.T) {
 // rebuilds send's line (not the old deferral and its reply), and the
 // decision is written once, not again on every later send.
 func TestDeferredThenSuppressed(t *testing.T) {
-	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
-		if to == "user001@example.com" {
-			return smtptest.Reply(451, "4.3.0", "mailbox busy, try later")
-		}
-		return nil
-	}))
-	camp := sendCampaign(t, srv, 3, "send: {concurrency: 1, retries: 0}\nsuppress: suppressed.txt\n")
+	camp := sendCampaign(t, deferringServer(t, "user001@example.com"), 3, "send: {concurrency: 1, retries: 0}\nsuppress: suppressed.txt\n")
 	dir := filepath.Dir(camp)
 	writeFiles(t, dir, map[string]string{"suppressed.txt": "# none yet\n"})
 	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitSomeFailed {
