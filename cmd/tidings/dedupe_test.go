@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/tidings/tidings/sendpool/journal"
@@ -375,5 +376,68 @@ func TestInvalidRowWithTheKeyOfASentOne(t *testing.T) {
 	}
 	if lines[2] != lines[1] {
 		t.Errorf("invalid lines in the journal after each send: %v; the third send wrote it again", lines)
+	}
+}
+
+// TestReportAgreesAcrossRuns: send's report and report's agree in every
+// column but the times, run after run: a lost reply (unknown) on a row
+// still in the sheet, a recipient deferred then sent (the attempts of
+// every run), and an invalid row spelling a sent row's key otherwise (each
+// row keeps its own spelling).
+func TestReportAgreesAcrossRuns(t *testing.T) {
+	cases := []struct {
+		name  string
+		srv   func(t *testing.T) *smtptest.Server
+		sheet string
+	}{
+		{"unknown", func(t *testing.T) *smtptest.Server {
+			return smtptest.NewServer(t, smtptest.DropReply(func(_ smtptest.Session, m *smtptest.Message) bool { return m.To[0] == "bob@example.com" }))
+		}, "email,name\nann@example.com,Ann\nbob@example.com,Bob\n"},
+		{"deferred then sent", func(t *testing.T) *smtptest.Server {
+			var n atomic.Int32
+			return smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+				if to == "bob@example.com" && n.Add(1) == 1 {
+					return smtptest.Reply(451, "4.3.0", "busy")
+				}
+				return nil
+			}))
+		}, "email,name\nann@example.com,Ann\nbob@example.com,Bob\n"},
+		{"invalid twin spelled otherwise", func(t *testing.T) *smtptest.Server { return smtptest.NewServer(t) }, "email,name\nEVE@example.com,Ev\x01il\neve@example.com,Eve\n"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			camp := sendCampaign(t, c.srv(t), 0, "send: {concurrency: 1, retries: 0}\n")
+			writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": c.sheet})
+			for run := 1; run <= 3; run++ {
+				if out, errOut, code := runCLI(t, "send", "--yes", "--skip-invalid", camp); code != exitOK && code != exitSomeFailed {
+					t.Fatalf("send %d: exit %d\n%s%s", run, code, out, errOut)
+				}
+				sameReport(t, camp)
+			}
+		})
+	}
+}
+
+// TestReportFixedRowHeldBack: a row invalid in one send, fixed and held
+// back by --limit in the next, is not attempted in both reports, not
+// invalid with its old problem.
+func TestReportFixedRowHeldBack(t *testing.T) {
+	camp := sendCampaign(t, smtptest.NewServer(t), 0, "")
+	dir := filepath.Dir(camp)
+	writeFiles(t, dir, map[string]string{"r.csv": "email,name\nann@example.com,Ann\nbob@example.com,B\x01ob\n"})
+	if out, errOut, code := runCLI(t, "send", "--yes", "--skip-invalid", camp); code != exitSomeFailed {
+		t.Fatalf("send 1: exit %d\n%s%s", code, out, errOut)
+	}
+	writeFiles(t, dir, map[string]string{"r.csv": "email,name\nann@example.com,Ann\ndan@example.com,Dan\nbob@example.com,Bob\n"})
+	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp); code != exitSomeFailed {
+		t.Fatalf("send 2: exit %d\n%s%s", code, out, errOut)
+	}
+	for _, cmd := range []string{"send", "report"} {
+		if cmd == "report" {
+			runCLI(t, "report", camp)
+		}
+		if r := rowByKey(t, camp, "bob@example.com"); r["status"] != "not-attempted" || r["row"] != "4" {
+			t.Errorf("%s: bob %v", cmd, r)
+		}
 	}
 }

@@ -158,7 +158,7 @@ func (pl *Plan) run(ctx context.Context, pool *sendpool.Pool, src sendpool.Sourc
 	go func() {
 		defer close(reported)
 		for r := range results {
-			if err := d.Reporter.Add(r); err != nil && reportErr == nil {
+			if err := d.Reporter.Add(pl.acrossRuns(r)); err != nil && reportErr == nil {
 				reportErr = err
 			}
 			if d.OnResult != nil {
@@ -223,4 +223,13 @@ func RowOf(m *render.Message, err error) (row int, key string) {
 		return re.Row, ""
 	}
 	return 0, ""
+}
+
+// acrossRuns is r with the attempts of the earlier runs added, as the
+// report counts them (journal.Entry.Attempts); the pool counts this run's.
+func (pl *Plan) acrossRuns(r sendpool.Result) sendpool.Result {
+	if b, ok := pl.decider.state.Brief(r.Key); ok {
+		r.Attempts += b.Attempts
+	}
+	return r
 }

@@ -58,22 +58,23 @@ func (pl *Plan) judge(r spool.Row, brief bool) (verdict, error) {
 }
 
 // done is the verdict on a row the journal says needs no sending. The
-// report keeps the earlier delivery's line (its reply code and detail), not
-// just the journal's status; an unknown outcome is listed for the user to
-// decide about, whatever an earlier try said.
+// report keeps the journal's line for it (journal.Entry.ReportLine, as
+// report.Rebuild gives it: the earlier delivery's reply code and detail,
+// the attempts of every run), at this row with its key as the row spells
+// it; an unknown outcome is listed for the user to decide about, whatever
+// an earlier try said.
 func done(line report.Row, d journal.Decision) verdict {
-	prev := line
-	if d.Entry != nil && d.Entry.Result != nil {
-		prev = report.FromJournal(d.Entry.WithFeedback(*d.Entry.Result))
-		prev.Row = line.Row
-	}
-	v := verdict{line: prev}
-	if d.Status == sendpool.StatusUnknown {
-		v.line.Status, v.line.Detail = sendpool.StatusUnknown, d.Reason
-		if a := d.Entry.LastAttempt; a != nil && v.line.MessageID == "" {
-			v.line.MessageID = a.MessageID
+	v := verdict{line: line, unknown: d.Status == sendpool.StatusUnknown}
+	if e := d.Entry; e != nil {
+		if r, ok := e.ReportLine(); ok {
+			v.line = report.FromJournal(r)
+			v.line.Row, v.line.Key = line.Row, line.Key
 		}
-		v.unknown = true
+	}
+	if v.unknown && v.line.Status != sendpool.StatusUnknown {
+		// Delivered to some recipients; the send to the others it still
+		// owes has no final reply.
+		v.line.Status, v.line.Detail = sendpool.StatusUnknown, d.Reason
 	}
 	return v
 }

@@ -127,22 +127,26 @@ func (b *rebuild) sheetRow(number int, key string) error {
 		return b.rep.AddRow(Row{Recipient: Recipient{Row: number, Key: key}, Status: sendpool.StatusDuplicate, Detail: detail})
 	}
 	if norm != "" && b.placed.Mark(key) {
-		return addKeyed(b.state, b.rep, number, key)
+		return addKeyed(b.state, b.rep, number, key, false)
 	}
 	return b.rep.AddRow(notTried(number, key))
 }
 
 // addKeyed adds row number's line: the journal's line for key, at this
-// row, or not attempted when the journal has none.
-func addKeyed(state *journal.State, rep *Reporter, number int, key string) error {
+// row and with the key as the row spells it, or not attempted when the
+// journal has none. With renders set (the spool says the row makes a
+// message), a line saying the key's row was invalid is an earlier run's
+// word about a row fixed since (or another row with the key): not
+// attempted too.
+func addKeyed(state *journal.State, rep *Reporter, number int, key string, renders bool) error {
 	e, err := state.Entry(key)
 	if err != nil {
 		return err
 	}
 	if e != nil {
-		if r, ok := e.ReportLine(); ok {
+		if r, ok := e.ReportLine(); ok && !(renders && r.Status == sendpool.StatusInvalid) {
 			line := FromJournal(r)
-			line.Row = number
+			line.Row, line.Key = number, key
 			return rep.AddRow(line)
 		}
 	}
@@ -181,7 +185,7 @@ func RebuildFromSpool(ctx context.Context, gen *spool.Generation, state *journal
 		case spool.KindDuplicate:
 			line.Status = sendpool.StatusDuplicate
 		default:
-			return addKeyed(state, rep, r.Row, r.Key)
+			return addKeyed(state, rep, r.Row, r.Key, true)
 		}
 		return rep.AddRow(line)
 	})
