@@ -53,9 +53,11 @@ func rebuildReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, 
 		return report.Summary{}, false, err
 	}
 	defer rep.Close()
-	// A campaign that cannot be rendered now has no generation made from
-	// it: the sheet alone places the lines then.
-	if gen, _ := plan.Spooled(ctx, path, version); gen != nil {
+	gen, err := plan.Spooled(ctx, path, version)
+	if err != nil && ctx.Err() == nil {
+		fmt.Fprintf(g.stderr, "warning: the rows are placed by the sheet alone, not as the last send judged them: %v\n", err)
+	}
+	if gen != nil {
 		err = report.RebuildFromSpool(ctx, gen, state, rep)
 	} else {
 		err = report.Rebuild(ctx, c, state, problemText, rep)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/sendpool/journal"
+	"github.com/tidings/tidings/sendpool/plan"
 	"github.com/tidings/tidings/sendpool/spool"
 )
 
@@ -99,7 +100,7 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 		return &unusableError{err}
 	}
 	if !ok {
-		return notSpooled(ctx, finder, c, key, hash)
+		return notSpooled(ctx, path, c, key, hash)
 	}
 	if !g.quiet {
 		where := fmt.Sprintf("row %d", m.Row)
@@ -115,8 +116,9 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 	return writeMessage(g, opts.out, m.Data)
 }
 
-// keyOfRow is the key of sheet row row as the newest generation spooled
-// it, and dupOf the row's "duplicate of row N" when it is one.
+// keyOfRow is the key of sheet row row as the newest generation that has
+// the row spooled it, and dupOf the row's "duplicate of row N" when it is
+// one; a row with a problem there has no message.
 func keyOfRow(ctx context.Context, finder *spool.Finder, c *campaign.Campaign, row int) (key, dupOf string, err error) {
 	for _, gen := range finder.Generations() {
 		rd, err := gen.Open()
@@ -128,11 +130,13 @@ func keyOfRow(ctx context.Context, finder *spool.Finder, c *campaign.Campaign, r
 		if err != nil {
 			return "", "", &unusableError{err}
 		}
-		if ok && r.Key != "" {
-			if r.Kind == spool.KindDuplicate {
-				dupOf = r.Detail
-			}
-			return r.Key, dupOf, nil
+		switch {
+		case ok && r.Kind == spool.KindInvalid:
+			return "", "", fmt.Errorf("%w: row %d has a problem, and none is made until it is fixed: %s", errNotFound, row, r.Detail)
+		case ok && r.Kind == spool.KindDuplicate:
+			return r.Key, r.Detail, nil
+		case ok:
+			return r.Key, "", nil
 		}
 	}
 	return "", "", fmt.Errorf("%w: no message is spooled for row %d of %s (not a row of the sheet, a row with a problem, or not spooled yet: send spools every row before it sends)",
@@ -140,14 +144,15 @@ func keyOfRow(ctx context.Context, finder *spool.Finder, c *campaign.Campaign, r
 }
 
 // notSpooled says why key has no message: its row has a problem (as the
-// newest generation found), not in the sheet, or not spooled yet, or
-// (hash set) the message that went out is gone.
-func notSpooled(ctx context.Context, finder *spool.Finder, c *campaign.Campaign, key, hash string) error {
+// generation made from the campaign as it is found: plan.Spooled), not in
+// the sheet, or not spooled yet, or (hash set) the message that went out
+// is gone.
+func notSpooled(ctx context.Context, path string, c *campaign.Campaign, key, hash string) error {
 	if hash != "" {
 		return fmt.Errorf("%w: the message handed over for %s (digest %s) is not in the spool any more", errNotFound, key, hash)
 	}
-	if gens := finder.Generations(); len(gens) > 0 {
-		r, ok, err := invalidRowOf(ctx, gens[0], key)
+	if gen, _ := plan.Spooled(ctx, path, version); gen != nil { // none: the sheet says the rest
+		r, ok, err := invalidRowOf(ctx, gen, key)
 		if err != nil {
 			return &unusableError{err}
 		}

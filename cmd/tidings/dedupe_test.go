@@ -441,3 +441,20 @@ func TestReportFixedRowHeldBack(t *testing.T) {
 		}
 	}
 }
+
+// TestReportWithoutSuppressionList: the suppression list gone (moved, say)
+// does not keep report from placing the rows as the last send judged
+// them: the spool's match covers what the messages are made of, not the
+// list.
+func TestReportWithoutSuppressionList(t *testing.T) {
+	camp := sendCampaign(t, smtptest.NewServer(t), 0, "suppress: s.txt\n")
+	dir := filepath.Dir(camp)
+	writeFiles(t, dir, map[string]string{"s.txt": "nobody@example.com\n", "r.csv": "email,name\nann@example.com,Ann\neve@example.com,Ev\x01il\neve@example.com,Eve\n"})
+	if out, errOut, code := runCLI(t, "send", "--yes", "--skip-invalid", camp); code != exitSomeFailed {
+		t.Fatalf("send: exit %d\n%s%s", code, out, errOut)
+	}
+	if err := os.Remove(filepath.Join(dir, "s.txt")); err != nil {
+		t.Fatal(err)
+	}
+	sameReport(t, camp)
+}

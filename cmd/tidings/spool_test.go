@@ -295,3 +295,25 @@ func TestSendRefusesDamagedJournal(t *testing.T) {
 		t.Errorf("repaired: code %d, %d messages\n%s%s", code, len(srv.Messages()), out, errOut)
 	}
 }
+
+// TestShowFixedAndInvalidRows: show of a key whose row was invalid at the
+// last send and is fixed now does not quote the old problem; show --row
+// of a row with a problem says so and prints no other row's message.
+func TestShowFixedAndInvalidRows(t *testing.T) {
+	camp := sendCampaign(t, smtptest.NewServer(t), 0, "")
+	dir := filepath.Dir(camp)
+	writeFiles(t, dir, map[string]string{"r.csv": "email,name\nann@example.com,Ann\nann@example.com,A\x01nn\nbob@example.com,B\x01ob\n"})
+	if out, errOut, code := runCLI(t, "send", "--yes", "--skip-invalid", camp); code != exitSomeFailed {
+		t.Fatalf("send: %d\n%s%s", code, out, errOut)
+	}
+	for _, row := range []string{"3", "4"} {
+		out, errOut, code := runCLI(t, "show", "--row", row, camp)
+		if code != exitSomeFailed || out != "" || !strings.Contains(errOut, "row "+row+" has a problem") {
+			t.Errorf("show --row %s: code %d\n%s%s", row, code, out, errOut)
+		}
+	}
+	writeFiles(t, dir, map[string]string{"r.csv": "email,name\nann@example.com,Ann\nbob@example.com,Bob\n"})
+	if _, errOut, code := runCLI(t, "show", camp, "bob@example.com"); code != exitSomeFailed || strings.Contains(errOut, "has a problem") || !strings.Contains(errOut, "no message spooled yet") {
+		t.Errorf("show of a fixed row: code %d\n%s", code, errOut)
+	}
+}

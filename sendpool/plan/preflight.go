@@ -177,7 +177,7 @@ func (pl *Plan) spoolRow(w *spool.Writer, m *render.Message, err error, opts *Op
 // digest less than MaxSpoolAge before now, whose attachments still hold
 // what they held; nil when there is none.
 func reusable(store *spool.Store, digest string, now time.Time) (*spool.Generation, error) {
-	g, err := madeFrom(store, digest)
+	g, err := madeFrom(store, digest, false)
 	if g == nil || err != nil {
 		return nil, err
 	}
@@ -189,42 +189,59 @@ func reusable(store *spool.Store, digest string, now time.Time) (*spool.Generati
 
 // madeFrom returns the newest generation in store when it was made from
 // the inputs digest and its attachments still hold what they held; nil
-// otherwise.
-func madeFrom(store *spool.Store, digest string) (*spool.Generation, error) {
+// otherwise. With all, the newest such generation, not only the newest.
+func madeFrom(store *spool.Store, digest string, all bool) (*spool.Generation, error) {
 	gens, err := store.Generations()
 	if err != nil || len(gens) == 0 {
 		return nil, err
 	}
-	g := gens[0]
-	if g.Inputs().Digest != digest {
-		return nil, nil
+	if !all {
+		gens = gens[:1]
 	}
-	for path, sum := range g.Inputs().Attachments {
-		if got, err := fileDigest(path); err != nil || got != sum {
-			return nil, nil
+	for _, g := range gens {
+		if g.Inputs().Digest == digest && sameAttachments(g) {
+			return g, nil
 		}
 	}
-	return g, nil
+	return nil, nil
 }
 
-// Spooled returns the newest generation of the campaign's spool when it
-// was made from the campaign's inputs as they are now (the campaign file
-// at path, its templates, sheet, key and attachments; at any age), nil
-// when there is none. Its row records are the rows as a send would judge
-// them now (invalid, duplicate, or a message to decide about): what
-// report.Rebuild places the journal's lines by. An error says the
-// campaign or its spool could not be read.
+// sameAttachments says whether g's attachments still hold what they held.
+func sameAttachments(g *spool.Generation) bool {
+	for path, sum := range g.Inputs().Attachments {
+		if got, err := fileDigest(path); err != nil || got != sum {
+			return false
+		}
+	}
+	return true
+}
+
+// Spooled returns the newest generation of the campaign's spool made from
+// the campaign's inputs as they are now (the campaign file at path, its
+// templates, sheet, key and attachments; at any age, by this version of
+// tidings), nil when there is none. Its row records are the rows as a
+// send would judge them now (invalid, duplicate, or a message to decide
+// about): what report.RebuildFromSpool places the journal's lines by. It
+// reads what the digest covers, not the suppression list or the key
+// itself; an error says the campaign or its spool could not be read.
 func Spooled(ctx context.Context, path, version string) (*spool.Generation, error) {
-	in, err := Open(ctx, path)
+	c, err := campaign.Load(path)
 	if err != nil {
 		return nil, err
 	}
+	in := &Inputs{Campaign: c}
+	if in.Sheet, err = campaign.OpenSheet(ctx, c.Recipients); err != nil {
+		return nil, err
+	}
 	defer in.Close()
+	if err := in.compile(); err != nil {
+		return nil, err
+	}
 	digest, err := in.Digest(version)
 	if err != nil {
 		return nil, err
 	}
-	return madeFrom(spool.OpenStore(in.Campaign.StateDir), digest)
+	return madeFrom(spool.OpenStore(c.StateDir), digest, true)
 }
 
 // cleanSpool removes the generations nothing was sent from, but current,
