@@ -239,14 +239,22 @@ func previewDone(ctx context.Context, w *preview.Writer, finder *spool.Finder, m
 }
 
 // notStateDir refuses --out dir when it is a campaign's state folder (this
-// one, or any with a journal): preview replaces the report.csv it finds
-// there, which in a state folder is the send's report.
+// one, or any with a journal), where preview would replace the send's
+// report.csv, or a folder in one (its spool, its report-data; but this
+// campaign's own preview folder), or the folder of this campaign's.
 func notStateDir(dir, stateDir string) error {
 	a, aerr := filepath.Abs(dir)
 	b, berr := filepath.Abs(stateDir)
 	_, jerr := os.Stat(filepath.Join(dir, journal.FileName))
 	if aerr == nil && berr == nil && a == b || jerr == nil || sameDir(dir, stateDir) {
 		return fmt.Errorf("--out %s is a campaign's state folder: preview would replace its report.csv; choose another folder", displayPath(dir))
+	}
+	abs := aerr == nil && berr == nil
+	own := abs && a == filepath.Join(b, "preview") || sameDir(dir, filepath.Join(stateDir, "preview"))
+	_, perr := os.Stat(filepath.Join(dir, "..", journal.FileName))
+	inState := abs && filepath.Dir(a) == b || perr == nil
+	if inState && !own || abs && a == filepath.Dir(b) {
+		return fmt.Errorf("--out %s is in a campaign's state folder, or holds this campaign's: choose another folder", displayPath(dir))
 	}
 	return nil
 }

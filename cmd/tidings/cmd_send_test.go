@@ -498,6 +498,16 @@ func TestPreviewOutNotStateDir(t *testing.T) {
 	if out, errOut, code := runCLI(t, "preview", "--out", filepath.Join(t.TempDir(), "p"), camp); code != exitOK {
 		t.Errorf("preview to a new folder: exit %d\n%s%s", code, out, errOut)
 	}
+	// Folders in the state folder (but its preview/), and the one that
+	// holds it: refused.
+	for _, dir := range []string{filepath.Join(state, "spool"), filepath.Join(state, "report-data"), filepath.Dir(state)} {
+		if _, errOut, code := runCLI(t, "preview", "--out", dir, camp); code != exitUnusable || !strings.Contains(errOut, "in a campaign's state folder") {
+			t.Errorf("preview --out %s: exit %d, want %d\n%s", dir, code, exitUnusable, errOut)
+		}
+	}
+	if out, errOut, code := runCLI(t, "preview", "--out", filepath.Join(state, "preview"), camp); code != exitOK {
+		t.Errorf("preview --out the campaign's own preview folder: exit %d\n%s%s", code, out, errOut)
+	}
 	// A folder of the user's own with an index.html: refused, untouched.
 	site := t.TempDir()
 	writeFiles(t, site, map[string]string{"index.html": "<title>My site</title>\n"})

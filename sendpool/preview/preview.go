@@ -80,33 +80,25 @@ type loggedRow struct {
 // names them, and the gallery's message files) are removed first, and so
 // are its index.html and report.csv, which Close writes anew: the folder
 // shows this preview only, and one that did not get to Close (an
-// interrupt) has no index listing messages that are gone. An index.html or
-// report.csv that is not an earlier preview's (a folder of the user's own)
-// is an error, before anything is removed. Nothing else in dir is touched.
-// The caller closes the writer.
+// interrupt) has no index listing messages that are gone. A folder that
+// is not an earlier preview's (a folder of the user's own: see ownFolder)
+// is an error, before anything is removed; dir gets a marker file
+// (MarkerFile) that says it is one. Nothing else in dir is touched. The
+// caller closes the writer.
 func NewWriter(dir string) (*Writer, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("preview: %w", err)
 	}
-	for name, mark := range ownMarks {
-		if err := checkOwn(filepath.Join(dir, name), mark); err != nil {
-			return nil, err
-		}
+	old, err := ownFolder(dir)
+	if err != nil {
+		return nil, err
 	}
-	for _, pattern := range []string{
-		filepath.Join(dir, "[0-9][0-9][0-9][0-9][0-9][0-9]-*.eml"),
-		filepath.Join(dir, galleryDir, "msg", "[0-9][0-9][0-9][0-9][0-9][0-9]-*.js"),
-	} {
-		old, _ := filepath.Glob(pattern) // the patterns are well-formed
-		for _, f := range old {
-			if err := os.Remove(f); err != nil {
-				return nil, fmt.Errorf("preview: removing an earlier preview's %s: %w", filepath.Base(f), err)
-			}
-		}
+	if err := os.WriteFile(filepath.Join(dir, MarkerFile), []byte("tidings preview\n"), 0o600); err != nil {
+		return nil, fmt.Errorf("preview: %w", err)
 	}
-	for _, name := range []string{"index.html", "report.csv"} {
-		if err := os.Remove(filepath.Join(dir, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("preview: removing an earlier preview's %s: %w", name, err)
+	for _, f := range append(old, filepath.Join(dir, "index.html"), filepath.Join(dir, "report.csv")) {
+		if err := os.Remove(f); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("preview: removing an earlier preview's %s: %w", filepath.Base(f), err)
 		}
 	}
 	f, err := os.CreateTemp(dir, ".preview-rows-*")
@@ -117,11 +109,46 @@ func NewWriter(dir string) (*Writer, error) {
 	return &Writer{dir: dir, log: f, buf: bufio.NewWriterSize(f, 64<<10)}, nil
 }
 
+// MarkerFile is the file a preview leaves in its folder, so that a later
+// preview knows the folder's message files for an earlier one's.
+const MarkerFile = ".tidings-preview"
+
 // ownMarks are what an earlier preview's index.html and report.csv begin
 // with (within their first kilobytes): the page's title, the header.
 var ownMarks = map[string]string{
 	"index.html": "<title>tidings preview</title>",
 	"report.csv": "row,key,to,subject,status,problem\n",
+}
+
+// ownFolder returns the message files an earlier preview left in dir
+// (named as report.EMLName names them, and the gallery's scripts of them),
+// and an error when dir is not an earlier preview's: an index.html or
+// report.csv that is not a preview's (checkOwn), or message files with
+// neither the marker file nor a preview's index.html or report.csv beside
+// them (one from before the marker file had those).
+func ownFolder(dir string) ([]string, error) {
+	for name, mark := range ownMarks {
+		if err := checkOwn(filepath.Join(dir, name), mark); err != nil {
+			return nil, err
+		}
+	}
+	var old []string
+	for _, pattern := range []string{
+		filepath.Join(dir, "[0-9][0-9][0-9][0-9][0-9][0-9]-*.eml"),
+		filepath.Join(dir, galleryDir, "msg", "[0-9][0-9][0-9][0-9][0-9][0-9]-*.js"),
+	} {
+		files, _ := filepath.Glob(pattern) // the patterns are well-formed
+		old = append(old, files...)
+	}
+	if len(old) == 0 {
+		return nil, nil
+	}
+	for _, name := range []string{MarkerFile, "index.html", "report.csv"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			return old, nil // checkOwn vouched for index.html and report.csv
+		}
+	}
+	return nil, fmt.Errorf("preview: %s holds message files (%s) that no earlier tidings preview left there, and a preview would replace them: choose another folder with --out", dir, filepath.Base(old[0]))
 }
 
 // checkOwn returns an error unless path is missing or holds mark within

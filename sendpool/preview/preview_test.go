@@ -113,6 +113,16 @@ func TestPreviewClearsEarlierMessages(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("mine"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	// An interrupted preview leaves messages and no index: the marker
+	// file says whose they are.
+	w, err := NewWriter(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WriteMessage(context.Background(), mail(3, "r3@example.com").message(t)); err != nil {
+		t.Fatal(err)
+	}
+	w.Abort()
 	preview(2)
 	for name, want := range map[string]bool{
 		"000002-r2@example.com.eml": true, "gallery/msg/000002-r2@example.com.js": true, "notes.txt": true,
@@ -125,10 +135,11 @@ func TestPreviewClearsEarlierMessages(t *testing.T) {
 }
 
 // TestPreviewRefusesForeignFiles: a folder whose index.html or report.csv
-// a preview did not write (the user's own) is refused before anything in
-// it is removed; the files stay as they were.
+// a preview did not write (the user's own), or with message-like files
+// and no sign of an earlier preview, is refused before anything in it is
+// removed; the files stay as they were.
 func TestPreviewRefusesForeignFiles(t *testing.T) {
-	for _, name := range []string{"index.html", "report.csv"} {
+	for _, name := range []string{"index.html", "report.csv", "000009-zz@example.com.eml"} {
 		dir := t.TempDir()
 		mine := filepath.Join(dir, name)
 		eml := filepath.Join(dir, "000002-r2@example.com.eml")
@@ -142,7 +153,7 @@ func TestPreviewRefusesForeignFiles(t *testing.T) {
 			w.Close()
 			t.Fatalf("%s: NewWriter accepted a folder with a foreign %s", name, name)
 		}
-		if !strings.Contains(err.Error(), mine) || !strings.Contains(err.Error(), "--out") {
+		if !strings.Contains(err.Error(), dir) || !strings.Contains(err.Error(), "--out") {
 			t.Errorf("%s: error %q does not name the file and --out", name, err)
 		}
 		for _, f := range []string{mine, eml} {
@@ -202,8 +213,8 @@ func TestPreviewRowsInAnyOrder(t *testing.T) {
 	if err != nil || !strings.HasPrefix(string(first), `tidings.rows(1,[{"r":2,`) {
 		t.Errorf("the gallery's first chunk: %.60s, %v", first, err)
 	}
-	if left, _ := filepath.Glob(filepath.Join(dir, ".*")); len(left) != 0 {
-		t.Errorf("left behind: %v", left)
+	if left, _ := filepath.Glob(filepath.Join(dir, ".*")); len(left) != 1 || filepath.Base(left[0]) != MarkerFile {
+		t.Errorf("left behind: %v, want the marker file alone", left)
 	}
 	if err := w.Close(); err != nil {
 		t.Errorf("a second Close: %v", err)
