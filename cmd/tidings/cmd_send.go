@@ -539,6 +539,10 @@ func notSent(sum report.Summary, nothingLeft, capped bool) error {
 			todo = append(todo, k.todo)
 		}
 	}
+	if sum.Invalid > 0 && len(todo) > 1 {
+		// A send refuses a sheet with invalid rows unless told to skip them.
+		todo[0] += " (until then, send again with --skip-invalid)"
+	}
 	text := fmt.Sprintf("not sent: %s; %s", strings.Join(parts, ", "), strings.Join(todo, "; "))
 	if nothingLeft {
 		text = "nothing was left to send; " + text

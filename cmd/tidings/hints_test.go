@@ -56,3 +56,15 @@ func TestNothingLeftToSend(t *testing.T) {
 		t.Errorf("user000 received %d", srv.Received("user000@example.com"))
 	}
 }
+
+// TestInvalidAndDeferredAdvice: with invalid rows and deferred ones, the
+// advice to send again says --skip-invalid, which a send of a sheet with
+// invalid rows needs.
+func TestInvalidAndDeferredAdvice(t *testing.T) {
+	camp := sendCampaign(t, deferringServer(t, "bob@example.com"), 0, "send: {concurrency: 1, retries: 0}\n")
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name\nann@example.com,Ann\nbob@example.com,Bob\ncat@example.com,C\x01at\n"})
+	out, errOut, code := runCLI(t, "send", "--yes", "--skip-invalid", camp)
+	if code != exitSomeFailed || !strings.Contains(errOut, "not sent: 1 invalid, 1 deferred; fix the rows named in the report (until then, send again with --skip-invalid); run send again to retry the deferred") {
+		t.Errorf("code %d\n%s%s", code, out, errOut)
+	}
+}
