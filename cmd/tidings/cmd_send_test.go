@@ -276,17 +276,22 @@ func TestRemovedBeforeSent(t *testing.T) {
 
 // TestRemovedUnknown: a recipient whose message's outcome is unknown (the
 // server took it, its reply was lost) and whom the sheet has since lost
-// stays in both reports: the message may have reached it.
+// stays in both reports (the message may have reached it), marked gone in
+// report.json, and does not keep the exit code at 1: no send tries it
+// again.
 func TestRemovedUnknown(t *testing.T) {
 	camp := sendThenRemoveBob(t, smtptest.NewServer(t, smtptest.DropReply(func(_ smtptest.Session, m *smtptest.Message) bool {
 		return m.To[0] == "bob@example.com"
 	})))
 	for _, args := range [][]string{{"send", "--yes", camp}, {"report", camp}} {
-		if out, errOut, code := runCLI(t, args...); code != exitSomeFailed || !strings.Contains(out, "3 recipients: 2 sent, 1 unknown") {
+		if out, errOut, code := runCLI(t, args...); code != exitOK || !strings.Contains(out, "3 recipients: 2 sent, 1 unknown") || !strings.Contains(out, "1 recipient no longer in the sheet") {
 			t.Errorf("%s: code %d\n%s%s", args[0], code, out, errOut)
 		}
 		if r := rowByKey(t, camp, "bob@example.com"); r["status"] != "unknown" {
 			t.Errorf("%s: bob %v", args[0], r)
+		}
+		if j := readFile(t, filepath.Join(filepath.Dir(camp), ".tidings", "t", "report.json")); !strings.Contains(j, `"gone": true`) || !strings.Contains(j, `"gone": 1`) {
+			t.Errorf("%s: report.json does not mark bob gone", args[0])
 		}
 	}
 }

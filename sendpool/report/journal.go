@@ -219,7 +219,9 @@ func AddRemoved(state *journal.State, inSheet *journal.Marks, rep *Reporter) err
 			return err
 		}
 		if r, ok := e.ReportLine(); ok {
-			if err := rep.AddBeside(FromJournal(r)); err != nil {
+			line := FromJournal(r)
+			line.Gone = true
+			if err := rep.AddBeside(line); err != nil {
 				return err
 			}
 		}

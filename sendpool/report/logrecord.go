@@ -43,7 +43,11 @@ func appendLogPayload(b []byte, r *Row) []byte {
 		b = appendLogString(b, s)
 	}
 	b = binary.AppendVarint(b, r.DurationMS)
-	return binary.AppendVarint(b, r.WaitMS)
+	b = binary.AppendVarint(b, r.WaitMS)
+	if r.Gone {
+		return append(b, 1)
+	}
+	return append(b, 0)
 }
 
 func appendLogString(b []byte, s string) []byte {
@@ -83,6 +87,7 @@ func decodeLogRecord(b []byte) (Row, error) {
 	}
 	r.Detail, r.MessageID, r.Server, r.StartedAt, r.FinishedAt = d.string(), d.string(), d.string(), d.string(), d.string()
 	r.DurationMS, r.WaitMS = d.int(), d.int()
+	r.Gone = d.int() != 0
 	if d.bad || len(d.b) != 0 {
 		return Row{}, errLogRecord
 	}

@@ -59,6 +59,11 @@ type Row struct {
 	// WaitMS is sendpool.Result.Wait in milliseconds: report.json only, the CSV
 	// columns are fixed.
 	WaitMS int64 `csv:"-" json:"wait_ms,omitempty"`
+	// Gone marks a recipient the sheet no longer has (AddRemoved): listed
+	// as the journal has it, but no send tries it again, so an open
+	// outcome (unknown) does not count against Summary.OK. report.json
+	// only.
+	Gone bool `csv:"-" json:"gone,omitempty"`
 }
 
 // Recipient names a sheet row's recipient: the first columns of every

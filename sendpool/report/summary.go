@@ -25,6 +25,9 @@ type Summary struct {
 	NotAttempted int `json:"not_attempted"`
 	Duplicate    int `json:"duplicate"`
 	Suppressed   int `json:"suppressed"`
+	// Gone counts the recipients no longer in the sheet (Row.Gone) whose
+	// outcome is open: counted in their status too, but not against OK.
+	Gone int `json:"gone,omitempty"`
 	// StartedAt and FinishedAt span the rows' attempts ("" when none).
 	StartedAt  string `json:"started_at,omitempty"`
 	FinishedAt string `json:"finished_at,omitempty"`
@@ -53,7 +56,11 @@ func (s *Summary) add(r Row) {
 	if n := s.counter(r.Status); n != nil {
 		*n++
 	}
-	if !r.Status.Done() {
+	switch {
+	case r.Status.Done():
+	case r.Gone:
+		s.Gone++
+	default:
 		if len(s.Problems) < maxProblems {
 			s.Problems = append(s.Problems, r)
 		} else {
@@ -106,9 +113,10 @@ func (s *Summary) counter(st sendpool.Status) *int {
 }
 
 // OK reports whether every row that should be sent was sent (duplicates
-// and suppressed rows are skipped on purpose and do not count against it).
+// and suppressed rows are skipped on purpose and do not count against it,
+// nor do recipients no longer in the sheet).
 func (s *Summary) OK() bool {
-	return s.Deferred+s.Failed+s.Unknown+s.Invalid+s.NotAttempted == 0
+	return s.Deferred+s.Failed+s.Unknown+s.Invalid+s.NotAttempted-s.Gone == 0
 }
 
 // WriteText renders the summary for a terminal: counts per status, what
@@ -128,6 +136,9 @@ func (s *Summary) WriteText(w io.Writer) error {
 	}
 	if s.Unknown > 0 {
 		fmt.Fprintf(&b, "%d unknown: the connection was lost after the message was sent and before the server confirmed it; they may or may not have arrived and are not re-sent automatically.\n", s.Unknown)
+	}
+	if s.Gone > 0 {
+		fmt.Fprintf(&b, "%s no longer in the sheet, whose outcome is open: no send tries them again; the report lists them.\n", Plural(s.Gone, "recipient"))
 	}
 	if len(s.Problems) > 0 {
 		b.WriteString("not sent:\n") // a heading of their own: not all are deferred or unknown
