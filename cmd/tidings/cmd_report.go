@@ -13,6 +13,7 @@ import (
 	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/plan"
 	"github.com/tidings/tidings/sendpool/report"
+	"github.com/tidings/tidings/sendpool/spool"
 )
 
 // reportOptions are the flags of `tidings report`.
@@ -53,12 +54,9 @@ func rebuildReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, 
 		return report.Summary{}, false, err
 	}
 	defer rep.Close()
-	gen, err := plan.Spooled(ctx, path, version)
-	if err != nil && ctx.Err() == nil {
-		fmt.Fprintf(g.stderr, "warning: the rows are placed by the sheet alone, not as the last send judged them: %v\n", err)
-	}
-	if gen != nil {
-		err = report.RebuildFromSpool(ctx, gen, state, rep)
+	if rd := openSpooled(ctx, g, path); rd != nil {
+		defer rd.Close()
+		err = report.RebuildFromSpool(ctx, rd, state, rep)
 	} else {
 		err = report.Rebuild(ctx, c, state, problemText, rep)
 	}
@@ -104,4 +102,23 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 		return notSent(sum, false, false)
 	}
 	return nil
+}
+
+// openSpooled opens the spool generation made from the campaign at path
+// as it is now (plan.Spooled), nil when there is none or it cannot be
+// read (say, a send running beside removed it), which it warns about: the
+// report then places the rows by the sheet alone.
+func openSpooled(ctx context.Context, g *globalOptions, path string) *spool.Reader {
+	gen, err := plan.Spooled(ctx, path, version)
+	var rd *spool.Reader
+	if gen != nil {
+		rd, err = gen.Open()
+	}
+	if err != nil && ctx.Err() == nil {
+		fmt.Fprintf(g.stderr, "warning: the rows are placed by the sheet alone, not as the last send judged them: %v\n", err)
+	}
+	if err != nil {
+		return nil
+	}
+	return rd
 }

@@ -90,9 +90,9 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 		return &unusableError{err}
 	}
 	if e != nil {
-		row = e.Row
+		row, status = e.Row, e.Status.String() // suppressed, say, with no attempt
 		if e.LastAttempt != nil {
-			hash, status = e.Hash, e.Status.String()
+			hash = e.Hash
 		}
 	}
 	m, gen, ok, err := finder.Find(ctx, row, key, hash)

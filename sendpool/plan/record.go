@@ -41,7 +41,7 @@ func (pl *Plan) Seed(ctx context.Context, rep *report.Reporter, rec *journal.Rec
 	state := pl.decider.state
 	d := decisions{state: state, rec: rec, written: state.NewMarks()}
 	inSheet := state.NewMarks() // the journal's keys the sheet has
-	var suppressed []int        // rows, in order
+	var suppressed []int32      // rows, in order
 	err = rd.ScanRows(ctx, func(r spool.Row) error {
 		inSheet.Mark(r.Key)
 		v, err := pl.judge(r, false)
@@ -58,7 +58,7 @@ func (pl *Plan) Seed(ctx context.Context, rep *report.Reporter, rec *journal.Rec
 		}
 		switch v.line.Status {
 		case sendpool.StatusSuppressed:
-			suppressed = append(suppressed, r.Row)
+			suppressed = append(suppressed, int32(r.Row))
 		case sendpool.StatusInvalid, sendpool.StatusDuplicate:
 			return d.record(ctx, r, v.line)
 		}
@@ -66,7 +66,7 @@ func (pl *Plan) Seed(ctx context.Context, rep *report.Reporter, rec *journal.Rec
 	})
 	if err == nil && len(suppressed) > 0 {
 		err = rd.ScanRows(ctx, func(r spool.Row) error {
-			if len(suppressed) == 0 || r.Row != suppressed[0] {
+			if len(suppressed) == 0 || r.Row != int(suppressed[0]) {
 				return nil
 			}
 			suppressed = suppressed[1:]

@@ -168,15 +168,11 @@ func notTried(number int, key string) Row {
 // row gets its key's line from the journal, at its row, or is not
 // attempted when the journal has none. Recipients the sheet no longer has
 // are added as Rebuild adds them (AddRemoved). Besides the Reporter it
-// keeps a bit for each of the journal's recipients.
-func RebuildFromSpool(ctx context.Context, gen *spool.Generation, state *journal.State, rep *Reporter) error {
-	rd, err := gen.Open()
-	if err != nil {
-		return err
-	}
-	defer rd.Close()
+// keeps a bit for each of the journal's recipients. The caller opens the
+// generation (rd) and closes it.
+func RebuildFromSpool(ctx context.Context, rd *spool.Reader, state *journal.State, rep *Reporter) error {
 	inSheet := state.NewMarks()
-	err = rd.ScanRows(ctx, func(r spool.Row) error {
+	err := rd.ScanRows(ctx, func(r spool.Row) error {
 		inSheet.Mark(r.Key)
 		line := Row{Recipient: Recipient{Row: r.Row, Key: r.Key, To: r.To}, Detail: r.Detail}
 		switch r.Kind {
