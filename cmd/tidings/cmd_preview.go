@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/spf13/cobra"
@@ -74,6 +75,12 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 	dir, err := previewFolder(opts, c)
 	if err != nil {
 		return &unusableError{err}
+	}
+	if realPath(dir) == ownPreview(c.StateDir) {
+		// The campaign's own preview folder holds previews only.
+		if err := preview.Claim(dir); err != nil {
+			return &unusableError{err}
+		}
 	}
 	w, err := preview.NewWriter(dir)
 	if err != nil {
@@ -241,31 +248,37 @@ func previewDone(ctx context.Context, w *preview.Writer, finder *spool.Finder, m
 // notStateDir refuses --out dir when it is a campaign's state folder (this
 // one, or any with a journal), where preview would replace the send's
 // report.csv, or a folder in one (its spool, its report-data; but this
-// campaign's own preview folder), or the folder of this campaign's.
+// campaign's own preview folder). Links are followed.
 func notStateDir(dir, stateDir string) error {
-	a, aerr := filepath.Abs(dir)
-	b, berr := filepath.Abs(stateDir)
-	_, jerr := os.Stat(filepath.Join(dir, journal.FileName))
-	if aerr == nil && berr == nil && a == b || jerr == nil || sameDir(dir, stateDir) {
+	a, b := realPath(dir), realPath(stateDir)
+	if _, err := os.Stat(filepath.Join(a, journal.FileName)); err == nil || a == b {
 		return fmt.Errorf("--out %s is a campaign's state folder: preview would replace its report.csv; choose another folder", displayPath(dir))
 	}
-	abs := aerr == nil && berr == nil
-	own := abs && a == filepath.Join(b, "preview") || sameDir(dir, filepath.Join(stateDir, "preview"))
-	_, perr := os.Stat(filepath.Join(dir, "..", journal.FileName))
-	inState := abs && filepath.Dir(a) == b || perr == nil
-	if inState && !own || abs && a == filepath.Dir(b) {
-		return fmt.Errorf("--out %s is in a campaign's state folder, or holds this campaign's: choose another folder", displayPath(dir))
+	_, perr := os.Stat(filepath.Join(filepath.Dir(a), journal.FileName))
+	inState := strings.HasPrefix(a, b+string(filepath.Separator)) || perr == nil
+	if inState && a != ownPreview(stateDir) {
+		return fmt.Errorf("--out %s is in a campaign's state folder: choose another folder", displayPath(dir))
 	}
 	return nil
 }
 
-// sameDir reports whether a and b are the same existing folder (through
-// links too).
-func sameDir(a, b string) bool {
-	fa, err := os.Stat(a)
+// ownPreview is the campaign's own preview folder, as realPath gives it.
+func ownPreview(stateDir string) string {
+	return realPath(filepath.Join(stateDir, "preview"))
+}
+
+// realPath is p made absolute, with the links in as much of it as exists
+// resolved.
+func realPath(p string) string {
+	a, err := filepath.Abs(p)
 	if err != nil {
-		return false
+		return p
 	}
-	fb, err := os.Stat(b)
-	return err == nil && os.SameFile(fa, fb)
+	if r, err := filepath.EvalSymlinks(a); err == nil {
+		return r
+	}
+	if parent := filepath.Dir(a); parent != a {
+		return filepath.Join(realPath(parent), filepath.Base(a))
+	}
+	return a
 }

@@ -93,8 +93,8 @@ func NewWriter(dir string) (*Writer, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := os.WriteFile(filepath.Join(dir, MarkerFile), []byte("tidings preview\n"), 0o600); err != nil {
-		return nil, fmt.Errorf("preview: %w", err)
+	if err := Claim(dir); err != nil {
+		return nil, err
 	}
 	for _, f := range append(old, filepath.Join(dir, "index.html"), filepath.Join(dir, "report.csv")) {
 		if err := os.Remove(f); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -112,6 +112,21 @@ func NewWriter(dir string) (*Writer, error) {
 // MarkerFile is the file a preview leaves in its folder, so that a later
 // preview knows the folder's message files for an earlier one's.
 const MarkerFile = ".tidings-preview"
+
+// Claim marks dir, when it exists, as a preview's folder: for a folder
+// that holds previews only (a campaign's own preview folder), so that
+// NewWriter takes the message files in it for an earlier preview's even
+// without the marker (a preview cut short before the marker file was
+// written).
+func Claim(dir string) error {
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err := os.WriteFile(filepath.Join(dir, MarkerFile), []byte("tidings preview\n"), 0o600); err != nil {
+		return fmt.Errorf("preview: %w", err)
+	}
+	return nil
+}
 
 // ownMarks are what an earlier preview's index.html and report.csv begin
 // with (within their first kilobytes): the page's title, the header.
