@@ -32,7 +32,8 @@ campaign and its sheet are unchanged since, else decided again from the sheet.
 Rows of the sheet that the journal has never seen are listed as not-attempted.
 It says what the journal knows: a suppression list changed since the last send
 shows in check and preview now, and here after the next send.
-Exit code: 0 when every row is sent or skipped on purpose, 1 otherwise.`,
+Exit code: 0 when every row is sent or skipped on purpose (an unknown recipient
+no longer in the sheet counts as neither), 1 otherwise.`,
 		Args:              oneArg,
 		ValidArgsFunction: completeCampaign,
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -534,7 +534,11 @@ func notSent(sum report.Summary, nothingLeft, capped bool) error {
 		if k.st == sendpool.StatusNotAttempted && capped {
 			k.todo = "daily_cap holds the not-attempted back: run send again once the next slot opens (above)"
 		}
-		if n := sum.Count(k.st); n > 0 {
+		n := sum.Count(k.st)
+		if k.st == sendpool.StatusUnknown {
+			n -= sum.GoneUnknown // no send tries them again
+		}
+		if n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n, k.st))
 			todo = append(todo, k.todo)
 		}

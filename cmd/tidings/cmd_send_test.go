@@ -284,13 +284,13 @@ func TestRemovedUnknown(t *testing.T) {
 		return m.To[0] == "bob@example.com"
 	})))
 	for _, args := range [][]string{{"send", "--yes", camp}, {"report", camp}} {
-		if out, errOut, code := runCLI(t, args...); code != exitOK || !strings.Contains(out, "3 recipients: 2 sent, 1 unknown") || !strings.Contains(out, "1 recipient no longer in the sheet") {
+		if out, errOut, code := runCLI(t, args...); code != exitOK || !strings.Contains(out, "3 recipients: 2 sent, 1 unknown") || !strings.Contains(out, "1 of the unknown no longer in the sheet") {
 			t.Errorf("%s: code %d\n%s%s", args[0], code, out, errOut)
 		}
 		if r := rowByKey(t, camp, "bob@example.com"); r["status"] != "unknown" {
 			t.Errorf("%s: bob %v", args[0], r)
 		}
-		if j := readFile(t, filepath.Join(filepath.Dir(camp), ".tidings", "t", "report.json")); !strings.Contains(j, `"gone": true`) || !strings.Contains(j, `"gone": 1`) {
+		if j := readFile(t, filepath.Join(filepath.Dir(camp), ".tidings", "t", "report.json")); !strings.Contains(j, `"gone": true`) || !strings.Contains(j, `"gone_unknown": 1`) {
 			t.Errorf("%s: report.json does not mark bob gone", args[0])
 		}
 	}
@@ -503,9 +503,13 @@ func TestPreviewOutNotStateDir(t *testing.T) {
 	if out, errOut, code := runCLI(t, "preview", "--out", filepath.Join(t.TempDir(), "p"), camp); code != exitOK {
 		t.Errorf("preview to a new folder: exit %d\n%s%s", code, out, errOut)
 	}
-	// Folders in the state folder (but its preview/), and the one that
-	// holds it: refused.
-	for _, dir := range []string{filepath.Join(state, "spool"), filepath.Join(state, "report-data"), filepath.Dir(state)} {
+	// Folders in the state folder (but its preview/), also through a
+	// link: refused.
+	spoolLink := filepath.Join(t.TempDir(), "spool")
+	if err := os.Symlink(filepath.Join(state, "spool"), spoolLink); err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{filepath.Join(state, "spool"), filepath.Join(state, "report-data"), filepath.Join(state, "spool", "new"), spoolLink} {
 		if _, errOut, code := runCLI(t, "preview", "--out", dir, camp); code != exitUnusable || !strings.Contains(errOut, "in a campaign's state folder") {
 			t.Errorf("preview --out %s: exit %d, want %d\n%s", dir, code, exitUnusable, errOut)
 		}
@@ -539,5 +543,37 @@ func TestReportLineWithoutPage(t *testing.T) {
 	if code != exitOK || !strings.Contains(errOut, "warning: the report page was not written") ||
 		!strings.Contains(out, "report: report.csv and report.json in ") || strings.Contains(out, "report.html") {
 		t.Errorf("exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// TestPreviewOwnFolderCutShort: the campaign's own preview folder, left
+// with messages and no index or marker (an older preview cut short), is
+// the previews' folder still: preview replaces them.
+func TestPreviewOwnFolderCutShort(t *testing.T) {
+	camp, state := sentCampaign(t, 2)
+	old := filepath.Join(state, "preview", "000009-gone@example.com.eml")
+	writeFiles(t, filepath.Dir(old), map[string]string{filepath.Base(old): "old\n"})
+	if out, errOut, code := runCLI(t, "preview", camp); code != exitOK {
+		t.Fatalf("preview: exit %d\n%s%s", code, out, errOut)
+	}
+	if _, err := os.Stat(old); err == nil {
+		t.Error("the earlier preview's message stayed")
+	}
+}
+
+// TestGoneUnknownAdvice: beside a deferred recipient, an unknown one no
+// longer in the sheet gets no --resend-unknown advice: no send reaches it.
+func TestGoneUnknownAdvice(t *testing.T) {
+	camp := sendThenRemoveBob(t, smtptest.NewServer(t,
+		smtptest.DropReply(func(_ smtptest.Session, m *smtptest.Message) bool { return m.To[0] == "bob@example.com" }),
+		smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+			if to == "cat@example.com" {
+				return smtptest.Reply(451, "4.3.0", "busy")
+			}
+			return nil
+		})))
+	_, errOut, code := runCLI(t, "send", "--yes", camp)
+	if code != exitSomeFailed || !strings.Contains(errOut, "not sent: 1 deferred; run send again to retry the deferred") || strings.Contains(errOut, "unknown") {
+		t.Errorf("exit %d:\n%s", code, errOut)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/plan"
 	"github.com/tidings/tidings/sendpool/spool"
@@ -80,7 +81,7 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 	defer finder.Close()
 	row, dupOf := opts.row, ""
 	if row > 0 {
-		if key, dupOf, err = keyOfRow(ctx, finder, c, row); err != nil {
+		if key, dupOf, err = keyOfRow(ctx, finder, path, c, row); err != nil {
 			return err
 		}
 	}
@@ -89,10 +90,15 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 	if err != nil {
 		return &unusableError{err}
 	}
-	if e != nil {
-		row, status = e.Row, e.Status.String() // suppressed, say, with no attempt
-		if e.LastAttempt != nil {
-			hash = e.Hash
+	switch {
+	case e != nil && e.LastAttempt != nil:
+		row, hash, status = e.Row, e.Hash, e.Status.String()
+	case e != nil:
+		// A decision, no delivery: suppressed stands; an invalid row's
+		// problem is gone once it has a message.
+		row = e.Row
+		if e.Status == sendpool.StatusSuppressed {
+			status = "suppressed, not sent"
 		}
 	}
 	m, gen, ok, err := finder.Find(ctx, row, key, hash)
@@ -116,26 +122,31 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 	return writeMessage(g, opts.out, m.Data)
 }
 
-// keyOfRow is the key of sheet row row as the newest generation that has
-// the row spooled it, and dupOf the row's "duplicate of row N" when it is
-// one; a row with a problem there has no message.
-func keyOfRow(ctx context.Context, finder *spool.Finder, c *campaign.Campaign, row int) (key, dupOf string, err error) {
-	for _, gen := range finder.Generations() {
+// keyOfRow is the key of sheet row row, and dupOf the row's "duplicate of
+// row N" when it is one: as the generation made from the campaign as it is
+// judged the row (plan.Spooled), where a row with a problem has no message;
+// without one, as the newest generation that spooled the row as a message.
+func keyOfRow(ctx context.Context, finder *spool.Finder, path string, c *campaign.Campaign, row int) (key, dupOf string, err error) {
+	gens := finder.Generations()
+	current, _ := plan.Spooled(ctx, path, version) // none: the sheet changed since
+	if current != nil {
+		gens = []*spool.Generation{current}
+	}
+	for _, gen := range gens {
 		rd, err := gen.Open()
 		if err != nil {
 			return "", "", &unusableError{err}
 		}
 		r, ok, err := rd.FindRow(ctx, func(r spool.Row) bool { return r.Row == row })
 		rd.Close()
-		if err != nil {
-			return "", "", &unusableError{err}
-		}
 		switch {
-		case ok && r.Kind == spool.KindInvalid:
+		case err != nil:
+			return "", "", &unusableError{err}
+		case ok && r.Kind == spool.KindInvalid && current != nil:
 			return "", "", fmt.Errorf("%w: row %d has a problem, and none is made until it is fixed: %s", errNotFound, row, r.Detail)
 		case ok && r.Kind == spool.KindDuplicate:
 			return r.Key, r.Detail, nil
-		case ok:
+		case ok && r.Kind == spool.KindMessage:
 			return r.Key, "", nil
 		}
 	}

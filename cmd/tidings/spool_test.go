@@ -317,3 +317,23 @@ func TestShowFixedAndInvalidRows(t *testing.T) {
 		t.Errorf("show of a fixed row: code %d\n%s", code, errOut)
 	}
 }
+
+// TestShowRowFixedSinceSend: a row invalid at the last send and fixed
+// since: show --row does not quote the old problem, and show of its key,
+// once a test send spooled its message, does not call it invalid.
+func TestShowRowFixedSinceSend(t *testing.T) {
+	camp := sendCampaign(t, smtptest.NewServer(t), 0, "")
+	dir := filepath.Dir(camp)
+	writeFiles(t, dir, map[string]string{"r.csv": "email,name\nann@example.com,Ann\nbob@example.com,B\x01ob\n"})
+	runCLI(t, "send", "--yes", "--skip-invalid", camp)
+	writeFiles(t, dir, map[string]string{"r.csv": "email,name\nann@example.com,Ann\nbob@example.com,Bob\n"})
+	if _, errOut, _ := runCLI(t, "show", "--row", "3", camp); strings.Contains(errOut, "has a problem") {
+		t.Errorf("show --row 3 of the fixed row:\n%s", errOut)
+	}
+	if out, errOut, code := runCLI(t, "send", "--test", "me@example.com", "--yes", camp); code != exitOK {
+		t.Fatalf("test send: exit %d\n%s%s", code, out, errOut)
+	}
+	if _, errOut, code := runCLI(t, "show", camp, "bob@example.com"); code != exitOK || strings.Contains(errOut, "invalid") || !strings.Contains(errOut, "not sent yet") {
+		t.Errorf("show of the fixed row after a test send: exit %d\n%s", code, errOut)
+	}
+}

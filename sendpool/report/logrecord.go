@@ -44,10 +44,11 @@ func appendLogPayload(b []byte, r *Row) []byte {
 	}
 	b = binary.AppendVarint(b, r.DurationMS)
 	b = binary.AppendVarint(b, r.WaitMS)
+	gone := int64(0)
 	if r.Gone {
-		return append(b, 1)
+		gone = 1
 	}
-	return append(b, 0)
+	return binary.AppendVarint(b, gone)
 }
 
 func appendLogString(b []byte, s string) []byte {
@@ -87,7 +88,7 @@ func decodeLogRecord(b []byte) (Row, error) {
 	}
 	r.Detail, r.MessageID, r.Server, r.StartedAt, r.FinishedAt = d.string(), d.string(), d.string(), d.string(), d.string()
 	r.DurationMS, r.WaitMS = d.int(), d.int()
-	r.Gone = d.int() != 0
+	r.Gone = d.int() == 1
 	if d.bad || len(d.b) != 0 {
 		return Row{}, errLogRecord
 	}

@@ -25,9 +25,10 @@ type Summary struct {
 	NotAttempted int `json:"not_attempted"`
 	Duplicate    int `json:"duplicate"`
 	Suppressed   int `json:"suppressed"`
-	// Gone counts the recipients no longer in the sheet (Row.Gone) whose
-	// outcome is open: counted in their status too, but not against OK.
-	Gone int `json:"gone,omitempty"`
+	// GoneUnknown counts the unknown recipients no longer in the sheet
+	// (Row.Gone): in Unknown too, but not against OK, nor in Problems: no
+	// send tries them again.
+	GoneUnknown int `json:"gone_unknown,omitempty"`
 	// StartedAt and FinishedAt span the rows' attempts ("" when none).
 	StartedAt  string `json:"started_at,omitempty"`
 	FinishedAt string `json:"finished_at,omitempty"`
@@ -58,8 +59,8 @@ func (s *Summary) add(r Row) {
 	}
 	switch {
 	case r.Status.Done():
-	case r.Gone:
-		s.Gone++
+	case r.Gone && r.Status == sendpool.StatusUnknown:
+		s.GoneUnknown++
 	default:
 		if len(s.Problems) < maxProblems {
 			s.Problems = append(s.Problems, r)
@@ -116,7 +117,7 @@ func (s *Summary) counter(st sendpool.Status) *int {
 // and suppressed rows are skipped on purpose and do not count against it,
 // nor do recipients no longer in the sheet).
 func (s *Summary) OK() bool {
-	return s.Deferred+s.Failed+s.Unknown+s.Invalid+s.NotAttempted-s.Gone == 0
+	return s.Deferred+s.Failed+s.Unknown-s.GoneUnknown+s.Invalid+s.NotAttempted == 0
 }
 
 // WriteText renders the summary for a terminal: counts per status, what
@@ -137,8 +138,8 @@ func (s *Summary) WriteText(w io.Writer) error {
 	if s.Unknown > 0 {
 		fmt.Fprintf(&b, "%d unknown: the connection was lost after the message was sent and before the server confirmed it; they may or may not have arrived and are not re-sent automatically.\n", s.Unknown)
 	}
-	if s.Gone > 0 {
-		fmt.Fprintf(&b, "%s no longer in the sheet, whose outcome is open: no send tries them again; the report lists them.\n", Plural(s.Gone, "recipient"))
+	if s.GoneUnknown > 0 {
+		fmt.Fprintf(&b, "%d of the unknown no longer in the sheet: no send tries them again; the report lists them.\n", s.GoneUnknown)
 	}
 	if len(s.Problems) > 0 {
 		b.WriteString("not sent:\n") // a heading of their own: not all are deferred or unknown
