@@ -76,12 +76,6 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 	if err != nil {
 		return &unusableError{err}
 	}
-	if realPath(dir) == ownPreview(c.StateDir) {
-		// The campaign's own preview folder holds previews only.
-		if err := preview.Claim(dir); err != nil {
-			return &unusableError{err}
-		}
-	}
 	w, err := preview.NewWriter(dir)
 	if err != nil {
 		return &unusableError{err}
@@ -159,12 +153,19 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 }
 
 // previewFolder is the folder preview writes into: --out, or the state
-// folder's preview/.
+// folder's preview/, which holds previews only and is claimed as theirs
+// (preview.Claim).
 func previewFolder(opts previewOptions, c *campaign.Campaign) (string, error) {
-	if opts.out == "" {
-		return filepath.Join(c.StateDir, "preview"), nil
+	dir := opts.out
+	if dir == "" {
+		dir = filepath.Join(c.StateDir, "preview")
+	} else if err := notStateDir(dir, c.StateDir); err != nil {
+		return "", err
 	}
-	return opts.out, notStateDir(opts.out, c.StateDir)
+	if realPath(dir) == ownPreview(c.StateDir) {
+		return dir, preview.Claim(dir)
+	}
+	return dir, nil
 }
 
 // printPreviewed says what a preview wrote into dir (written new messages,

@@ -223,12 +223,7 @@ func TestShowDuplicateRow(t *testing.T) {
 // the problem, and exits 1; it does not promise a message send will never
 // spool.
 func TestShowInvalidRow(t *testing.T) {
-	srv := smtptest.NewServer(t)
-	camp := sendCampaign(t, srv, 0, "")
-	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name\nann@example.com,Ann\nbob@example.com,B\x01ob\n"})
-	if out, errOut, code := runCLI(t, "send", "--yes", "--skip-invalid", camp); code != exitSomeFailed {
-		t.Fatalf("send: %d\n%s%s", code, out, errOut)
-	}
+	camp := sentWithInvalid(t, "email,name\nann@example.com,Ann\nbob@example.com,B\x01ob\n")
 	out, errOut, code := runCLI(t, "show", camp, "bob@example.com")
 	if code != exitSomeFailed || out != "" || !strings.Contains(errOut, "bob@example.com (row 3) has no message: the row has a problem") || !strings.Contains(errOut, "control character") {
 		t.Errorf("show: code %d\n%s%s", code, out, errOut)
@@ -300,12 +295,8 @@ func TestSendRefusesDamagedJournal(t *testing.T) {
 // last send and is fixed now does not quote the old problem; show --row
 // of a row with a problem says so and prints no other row's message.
 func TestShowFixedAndInvalidRows(t *testing.T) {
-	camp := sendCampaign(t, smtptest.NewServer(t), 0, "")
+	camp := sentWithInvalid(t, "email,name\nann@example.com,Ann\nann@example.com,A\x01nn\nbob@example.com,B\x01ob\n")
 	dir := filepath.Dir(camp)
-	writeFiles(t, dir, map[string]string{"r.csv": "email,name\nann@example.com,Ann\nann@example.com,A\x01nn\nbob@example.com,B\x01ob\n"})
-	if out, errOut, code := runCLI(t, "send", "--yes", "--skip-invalid", camp); code != exitSomeFailed {
-		t.Fatalf("send: %d\n%s%s", code, out, errOut)
-	}
 	for _, row := range []string{"3", "4"} {
 		out, errOut, code := runCLI(t, "show", "--row", row, camp)
 		if code != exitSomeFailed || out != "" || !strings.Contains(errOut, "row "+row+" has a problem") {
@@ -322,10 +313,8 @@ func TestShowFixedAndInvalidRows(t *testing.T) {
 // since: show --row does not quote the old problem, and show of its key,
 // once a test send spooled its message, does not call it invalid.
 func TestShowRowFixedSinceSend(t *testing.T) {
-	camp := sendCampaign(t, smtptest.NewServer(t), 0, "")
+	camp := sentWithInvalid(t, "email,name\nann@example.com,Ann\nbob@example.com,B\x01ob\n")
 	dir := filepath.Dir(camp)
-	writeFiles(t, dir, map[string]string{"r.csv": "email,name\nann@example.com,Ann\nbob@example.com,B\x01ob\n"})
-	runCLI(t, "send", "--yes", "--skip-invalid", camp)
 	writeFiles(t, dir, map[string]string{"r.csv": "email,name\nann@example.com,Ann\nbob@example.com,Bob\n"})
 	if _, errOut, _ := runCLI(t, "show", "--row", "3", camp); strings.Contains(errOut, "has a problem") {
 		t.Errorf("show --row 3 of the fixed row:\n%s", errOut)
@@ -336,4 +325,17 @@ func TestShowRowFixedSinceSend(t *testing.T) {
 	if _, errOut, code := runCLI(t, "show", camp, "bob@example.com"); code != exitOK || strings.Contains(errOut, "invalid") || !strings.Contains(errOut, "not sent yet") {
 		t.Errorf("show of the fixed row after a test send: exit %d\n%s", code, errOut)
 	}
+}
+
+// sentWithInvalid sends a campaign whose sheet is sheet (some rows with a
+// problem) to a test server with --skip-invalid; it returns the campaign
+// file.
+func sentWithInvalid(t *testing.T, sheet string) string {
+	t.Helper()
+	camp := sendCampaign(t, smtptest.NewServer(t), 0, "")
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": sheet})
+	if out, errOut, code := runCLI(t, "send", "--yes", "--skip-invalid", camp); code != exitSomeFailed {
+		t.Fatalf("send: exit %d\n%s%s", code, out, errOut)
+	}
+	return camp
 }
