@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -79,9 +80,12 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 		return &unusableError{err}
 	}
 	defer finder.Close()
+	// The generation made from the campaign as it is, found once: it
+	// hashes the campaign's inputs.
+	current := sync.OnceValues(func() (*spool.Generation, error) { return plan.Spooled(ctx, path, version) })
 	row, dupOf := opts.row, ""
 	if row > 0 {
-		if key, dupOf, err = keyOfRow(ctx, finder, path, c, row); err != nil {
+		if key, dupOf, err = keyOfRow(ctx, finder, current, c, row); err != nil {
 			return err
 		}
 	}
@@ -106,7 +110,7 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 		return &unusableError{err}
 	}
 	if !ok {
-		return notSpooled(ctx, path, c, key, hash)
+		return notSpooled(ctx, current, c, key, hash)
 	}
 	if !g.quiet {
 		where := fmt.Sprintf("row %d", m.Row)
@@ -126,9 +130,9 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 // row N" when it is one: as the generation made from the campaign as it is
 // judged the row (plan.Spooled), where a row with a problem has no message;
 // without one, as the newest generation that spooled the row as a message.
-func keyOfRow(ctx context.Context, finder *spool.Finder, path string, c *campaign.Campaign, row int) (key, dupOf string, err error) {
+func keyOfRow(ctx context.Context, finder *spool.Finder, spooled func() (*spool.Generation, error), c *campaign.Campaign, row int) (key, dupOf string, err error) {
 	gens := finder.Generations()
-	current, _ := plan.Spooled(ctx, path, version) // none: the sheet changed since
+	current, _ := spooled() // none: the sheet changed since
 	if current != nil {
 		gens = []*spool.Generation{current}
 	}
@@ -158,11 +162,11 @@ func keyOfRow(ctx context.Context, finder *spool.Finder, path string, c *campaig
 // generation made from the campaign as it is found: plan.Spooled), not in
 // the sheet, or not spooled yet, or (hash set) the message that went out
 // is gone.
-func notSpooled(ctx context.Context, path string, c *campaign.Campaign, key, hash string) error {
+func notSpooled(ctx context.Context, spooled func() (*spool.Generation, error), c *campaign.Campaign, key, hash string) error {
 	if hash != "" {
 		return fmt.Errorf("%w: the message handed over for %s (digest %s) is not in the spool any more", errNotFound, key, hash)
 	}
-	if gen, _ := plan.Spooled(ctx, path, version); gen != nil { // none: the sheet says the rest
+	if gen, _ := spooled(); gen != nil { // none: the sheet says the rest
 		r, ok, err := invalidRowOf(ctx, gen, key)
 		if err != nil {
 			return &unusableError{err}

@@ -62,14 +62,24 @@ func Open(ctx context.Context, path string) (*Inputs, error) {
 			return nil, err
 		}
 	}
-	if in.Sheet, err = campaign.OpenSheet(ctx, c.Recipients); err != nil {
-		return nil, err
-	}
-	if err := in.compile(); err != nil {
-		in.Sheet.Close()
+	if err := in.openSheet(ctx); err != nil {
 		return nil, err
 	}
 	return in, nil
+}
+
+// openSheet opens the campaign's sheet and compiles the templates against
+// it (compile); on an error the sheet is closed again.
+func (in *Inputs) openSheet(ctx context.Context) error {
+	var err error
+	if in.Sheet, err = campaign.OpenSheet(ctx, in.Campaign.Recipients); err != nil {
+		return err
+	}
+	if err := in.compile(); err != nil {
+		in.Sheet.Close()
+		return err
+	}
+	return nil
 }
 
 // compile compiles the templates against the sheet's columns and makes the

@@ -230,13 +230,10 @@ func Spooled(ctx context.Context, path, version string) (*spool.Generation, erro
 		return nil, err
 	}
 	in := &Inputs{Campaign: c}
-	if in.Sheet, err = campaign.OpenSheet(ctx, c.Recipients); err != nil {
+	if err := in.openSheet(ctx); err != nil {
 		return nil, err
 	}
 	defer in.Close()
-	if err := in.compile(); err != nil {
-		return nil, err
-	}
 	digest, err := in.Digest(version)
 	if err != nil {
 		return nil, err
