@@ -334,3 +334,73 @@ func TestOwedRowAfterBounceKeepsSent(t *testing.T) {
 		t.Errorf("a suppressed result was journaled for a row that was sent: %+v, %v", e, err)
 	}
 }
+
+// TestOwedReportsAgree: the row of a message its To got while its Cc was
+// deferred, after the send to the Cc alone (deferred again, refused, its
+// reply lost, delivered), has the same line in send's report and in
+// report's, run after run: sent, since the To has it, or unknown when the
+// send to the Cc has no final reply; the detail says what that send got.
+// Send used to report the Cc's send as the row's ("failed", naming the To)
+// and report the first delivery, with opposite exit codes.
+func TestOwedReportsAgree(t *testing.T) {
+	type stage struct {
+		status, detail string
+		code           int
+		says           string // the run's output has it
+	}
+	const owed = "resent to the recipients still owed: "
+	for _, tt := range []struct {
+		name   string
+		server func(on *atomic.Bool) smtptest.Option
+		stages []stage // the run that sends to the Cc, the run after
+	}{
+		{"deferred again", func(on *atomic.Bool) smtptest.Option {
+			return smtptest.OnData(func(_ smtptest.Session, _ *smtptest.Message) error {
+				if on.Load() {
+					return smtptest.Reply(451, "4.2.1", "mailbox busy, try later")
+				}
+				return nil
+			})
+		}, []stage{
+			{"sent", owed + "deferred (451 4.2.1 mailbox busy, try later); first delivery: OK", exitSomeFailed, "run send again to deliver to those only"},
+		}},
+		{"refused", func(on *atomic.Bool) smtptest.Option {
+			return smtptest.OnData(func(_ smtptest.Session, _ *smtptest.Message) error {
+				if on.Load() {
+					return smtptest.Reply(550, "5.1.1", "no such user")
+				}
+				return nil
+			})
+		}, []stage{
+			{"sent", owed + "failed (550 5.1.1 no such user); first delivery: OK", exitSomeFailed, "row 2: boss@example.com (550 5.1.1 no such user)"},
+			{"sent", owed + "failed (550 5.1.1 no such user)", exitOK, "nothing left to send"},
+		}},
+		{"reply lost", func(on *atomic.Bool) smtptest.Option {
+			return smtptest.DropReply(func(_ smtptest.Session, _ *smtptest.Message) bool { return on.Load() })
+		}, []stage{
+			{"unknown", owed + "unknown (connection lost", exitSomeFailed, "1 unknown"},
+			{"unknown", owed + "unknown (connection lost", exitSomeFailed, "not sent again unless --resend-unknown"},
+		}},
+		{"delivered", func(*atomic.Bool) smtptest.Option { return smtptest.OnData(nil) }, []stage{
+			{"sent", owed + "sent (250 2.0.0 OK: queued); first delivery: OK", exitOK, "1 sent"},
+			{"sent", owed + "sent (250", exitOK, "nothing left to send"},
+		}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var on atomic.Bool
+			camp, srv, _ := owedCampaign(t, tt.server(&on))
+			on.Store(true)
+			for i, st := range tt.stages {
+				out, errOut, code := runCLI(t, "send", "--yes", camp)
+				r := rowByKey(t, camp, "ann@example.com")
+				if code != st.code || !strings.Contains(out, st.says) || r["status"] != st.status || !strings.HasPrefix(r["detail"], st.detail) || r["code"] != "250" {
+					t.Errorf("run %d: code %d (want %d), row 2 %s %s %q, want %s %q…\n%s%s", i+2, code, st.code, r["status"], r["code"], r["detail"], st.status, st.detail, out, errOut)
+				}
+				sameReport(t, camp)
+			}
+			if n := srv.Received("ann@example.com"); n != 1 {
+				t.Errorf("ann received %d, want 1", n)
+			}
+		})
+	}
+}

@@ -56,7 +56,7 @@ func (j *Recorder) Result(ctx context.Context, m *render.Message, r sendpool.Res
 		delete(j.last, m)
 	}
 	j.mu.Unlock()
-	rec := resultOf(r)
+	rec := ResultOf(r)
 	if ok {
 		rec.Hash = a.Hash
 	}
@@ -116,8 +116,8 @@ func (j *Recorder) stamped(r Result) Result {
 	return r
 }
 
-// resultOf converts a pool result to a journal record.
-func resultOf(r sendpool.Result) Result {
+// ResultOf converts a pool result to a journal record.
+func ResultOf(r sendpool.Result) Result {
 	return Result{
 		Row: r.Row, Key: r.Key, NormKey: NormalizeKey(r.Key), To: r.To,
 		Status:   r.Status,

@@ -24,6 +24,8 @@ func (e *Entry) ReportLine() (r Result, ok bool) {
 			Detail:    unknownDetail(a),
 			MessageID: a.MessageID, Hash: a.Hash, Started: a.Time,
 		}
+	case e.delivery == sendpool.StatusSent && e.Result != nil && e.owedSent() != nil:
+		r = e.OwedLine(*e.owedSent())
 	case e.delivery != NoStatus && e.Result != nil && !e.decided:
 		r = e.WithFeedback(*e.Result)
 	case e.Note != nil:
@@ -39,6 +41,38 @@ func (e *Entry) ReportLine() (r Result, ok bool) {
 		r.Attempts = e.Attempts
 	}
 	return r, true
+}
+
+// OwedLine is the report line of e, a message an earlier send delivered
+// to some of its recipients while others were still owed it (e.Result),
+// after later, the result of a send to those: sent, since the first
+// recipients have it (or as reports that came back say, Entry.WithFeedback),
+// unless later's outcome is not known, which leaves the row unknown. The
+// detail gives later's status and reply first, then the first delivery's
+// detail (which names the recipients it did not reach). The line keeps the first
+// delivery's reply code, server and times; the caller sets Row, Key and
+// Attempts. Send's report (for the run that makes the send) and
+// ReportLine (for later runs and tidings report) both use it.
+func (e *Entry) OwedLine(later Result) Result {
+	r := *e.Result
+	r.Status = sendpool.StatusSent
+	r = e.WithFeedback(r)
+	if later.Status == sendpool.StatusUnknown {
+		r.Status = sendpool.StatusUnknown
+	}
+	r.Detail = "resent to the recipients still owed: " + later.Status.String() + " (" + later.reply() + "); first delivery: " + r.Detail
+	return r
+}
+
+// owedSent is the latest send to the recipients e still owed (an attempt
+// without a result, as an unknown result naming it), nil when none. A
+// sent key is sent nothing else (a resumed run skips it), so an attempt
+// after its delivery while some are owed is such a send.
+func (e *Entry) owedSent() *Result {
+	if e.Pending && len(e.Owed) > 0 {
+		return &Result{Status: sendpool.StatusUnknown, Detail: unknownDetail(e.LastAttempt)}
+	}
+	return e.OwedResult
 }
 
 // Report yields one result line per recipient (Entry.ReportLine) and per

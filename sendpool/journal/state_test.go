@@ -234,3 +234,55 @@ func TestSentSinceAndQuota(t *testing.T) {
 		}
 	}
 }
+
+// TestOwedReportLine: the line of a message delivered to its To while
+// the Cc was deferred, after the send to the Cc alone, is sent (the To has
+// it) unless that send's outcome is not known; its detail says what the
+// later send got, then what the first delivery did. A line with no later
+// send is the first delivery's.
+func TestOwedReportLine(t *testing.T) {
+	const k = "ann@example.org"
+	partly := res(2, k, sendpool.StatusSent)
+	partly.Code, partly.Detail, partly.Owed = 250, "OK; not accepted for cc@example.org (451 try later)", []string{"cc@example.org"}
+	owed := func(st sendpool.Status, code int, detail string) Result {
+		r := res(2, k, st)
+		r.Code, r.Detail = code, detail
+		return r
+	}
+	for _, tt := range []struct {
+		name   string
+		later  []any
+		status sendpool.Status
+		detail string // the line's detail starts with it
+	}{
+		{"no later send", nil, sendpool.StatusSent, "OK; not accepted for cc@example.org"},
+		{"deferred again", []any{att(2, k), owed(sendpool.StatusDeferred, 451, "busy")}, sendpool.StatusSent,
+			"resent to the recipients still owed: deferred (451 busy); first delivery: OK; not accepted"},
+		{"refused", []any{att(2, k), owed(sendpool.StatusFailed, 550, "no such user")}, sendpool.StatusSent,
+			"resent to the recipients still owed: failed (550 no such user); first"},
+		{"reply lost", []any{att(2, k), owed(sendpool.StatusUnknown, 0, "connection lost")}, sendpool.StatusUnknown,
+			"resent to the recipients still owed: unknown (connection lost)"},
+		{"no result", []any{att(2, k)}, sendpool.StatusUnknown,
+			"resent to the recipients still owed: unknown (handed to the server at 2026"},
+		{"refused, then no result", []any{att(2, k), owed(sendpool.StatusFailed, 550, "no"), att(2, k)}, sendpool.StatusUnknown,
+			"resent to the recipients still owed: unknown (handed"},
+		{"delivered", []any{att(2, k), owed(sendpool.StatusSent, 250, "OK")}, sendpool.StatusSent,
+			"resent to the recipients still owed: sent (250 OK); first delivery: OK; not accepted"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeRun(t, dir, Run{PID: 1, Started: t0}, att(2, k), partly)
+			if tt.later != nil {
+				writeRun(t, dir, Run{PID: 2, Started: t0.Add(time.Hour)}, tt.later...)
+			}
+			s := load(t, dir)
+			lines := reportOf(t, s)
+			if len(lines) != 1 || lines[0].Status != tt.status || !strings.HasPrefix(lines[0].Detail, tt.detail) || lines[0].Code != 250 {
+				t.Fatalf("report %+v, want one line %s with 250 %q…", lines, tt.status, tt.detail)
+			}
+			if d := decideOf(t, s, k, Policy{}); !d.Send && d.Status != tt.status {
+				t.Errorf("decision %s, line %s", d.Status, tt.status)
+			}
+		})
+	}
+}

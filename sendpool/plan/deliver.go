@@ -158,7 +158,7 @@ func (pl *Plan) run(ctx context.Context, pool *sendpool.Pool, src sendpool.Sourc
 	go func() {
 		defer close(reported)
 		for r := range results {
-			if err := d.Reporter.Add(pl.acrossRuns(r)); err != nil && reportErr == nil {
+			if err := d.Reporter.AddRow(pl.lineOf(r)); err != nil && reportErr == nil {
 				reportErr = err
 			}
 			if d.OnResult != nil {
@@ -173,10 +173,10 @@ func (pl *Plan) run(ctx context.Context, pool *sendpool.Pool, src sendpool.Sourc
 		if err := guard.add(r); err != nil {
 			pool.Stop(err)
 		}
-		if len(journal.Owed(r)) > 0 {
+		if len(journal.Owed(r)) > 0 || pl.owed[r.Row] != nil && r.Status == sendpool.StatusDeferred {
 			pl.partial++
 		}
-		if line := refusedFor(r); line != "" {
+		if line := pl.refusedFor(r); line != "" {
 			pl.refused++
 			if len(pl.refusedLines) < maxRefusedLines {
 				pl.refusedLines = append(pl.refusedLines, line)
@@ -193,11 +193,13 @@ func (pl *Plan) run(ctx context.Context, pool *sendpool.Pool, src sendpool.Sourc
 	return runErr
 }
 
-// refusedFor names, for a message the server took for some recipients,
-// those it refused for good: "row 4: b@x.org (550 5.1.1 no such user)";
-// "" when there are none or the message reached nobody.
-func refusedFor(r sendpool.Result) string {
-	if r.Status != sendpool.StatusSent {
+// refusedFor names, for a message the server took for some recipients
+// (in this run, or in an earlier one when r is the send to those it still
+// owed), those it refused for good: "row 4: b@x.org (550 5.1.1 no such
+// user)"; "" when there are none or the message reached nobody.
+func (pl *Plan) refusedFor(r sendpool.Result) string {
+	owed := pl.owed[r.Row]
+	if r.Status != sendpool.StatusSent && (owed == nil || r.Status != sendpool.StatusFailed) {
 		return ""
 	}
 	var refused []string
@@ -206,10 +208,27 @@ func refusedFor(r sendpool.Result) string {
 			refused = append(refused, rr.Refusal())
 		}
 	}
+	if len(refused) == 0 && owed != nil && r.Status == sendpool.StatusFailed {
+		// Refused as a whole (after DATA): every owed recipient.
+		refused = append(refused, sendpool.RecipientResult{
+			Address: strings.Join(owed.envelope, ", "), Code: r.Code, EnhancedCode: r.EnhancedCode, Detail: r.Detail,
+		}.Refusal())
+	}
 	if len(refused) == 0 {
 		return ""
 	}
 	return fmt.Sprintf("row %d: %s", r.Row, strings.Join(refused, ", "))
+}
+
+// lineOf is the report line of r: as the pool gives it, with the
+// attempts of earlier runs; for a send to the recipients a message still
+// owed, the line of the whole message (owedSend.line).
+func (pl *Plan) lineOf(r sendpool.Result) report.Row {
+	r = pl.acrossRuns(r)
+	if o := pl.owed[r.Row]; o != nil {
+		return o.line(r)
+	}
+	return report.FromResult(r)
 }
 
 // RowOf returns the sheet row and key of a row problem: render.Each hands

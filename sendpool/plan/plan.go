@@ -39,7 +39,7 @@ type Plan struct {
 	send    rowSet // rows to hand to the pool
 	// owed maps a row to the only envelope recipients to send it to: an
 	// earlier run delivered it to the others (journal.Decision.Owed).
-	owed map[int][]string
+	owed map[int]*owedSend
 	// utf8Rows lists the rows to send whose message needs SMTPUTF8.
 	utf8Rows []int
 	// copies is what the copier of the last delivery did.
@@ -102,7 +102,7 @@ func (pl *Plan) forOwed(m *render.Message) *render.Message {
 		return m
 	}
 	c := *m
-	c.Recipients = o
+	c.Recipients = o.envelope
 	return &c
 }
 

@@ -2,7 +2,6 @@ package plan
 
 import (
 	"errors"
-	"strings"
 
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
@@ -14,9 +13,11 @@ import (
 // (to envelope when only some recipients are still owed it), and the report
 // line the row starts the run with.
 type verdict struct {
-	send     bool
-	envelope []string // the owed recipients still in the row; nil: all
-	line     report.Row
+	send bool
+	// owed, when only some recipients are still owed the message, is
+	// what an earlier run delivered; nil: send to all.
+	owed *owedSend
+	line report.Row
 	// unknown: an earlier delivery of unknown outcome, listed for the user.
 	unknown bool
 }
@@ -61,8 +62,8 @@ func (pl *Plan) judge(r spool.Row, brief bool) (verdict, error) {
 // report keeps the journal's line for it (journal.Entry.ReportLine, as
 // report.Rebuild gives it: the earlier delivery's reply code and detail,
 // the attempts of every run), at this row with its key as the row spells
-// it; an unknown outcome is listed for the user to decide about, whatever
-// an earlier try said.
+// it; an unknown outcome (the line says unknown too) is listed for the
+// user to decide about.
 func done(line report.Row, d journal.Decision) verdict {
 	v := verdict{line: line, unknown: d.Status == sendpool.StatusUnknown}
 	if e := d.Entry; e != nil {
@@ -71,28 +72,37 @@ func done(line report.Row, d journal.Decision) verdict {
 			v.line.Row, v.line.Key = line.Row, line.Key
 		}
 	}
-	if v.unknown && v.line.Status != sendpool.StatusUnknown {
-		// Delivered to some recipients; the send to the others it still
-		// owes has no final reply.
-		v.line.Status, v.line.Detail = sendpool.StatusUnknown, d.Reason
-	}
 	return v
+}
+
+// owedSend is a send to the recipients a message is still owed: an
+// earlier run delivered it to the others.
+type owedSend struct {
+	envelope []string       // the owed recipients still in the row
+	earlier  *journal.Entry // what the journal says of the key
 }
 
 // owedVerdict sends a message an earlier run delivered to some recipients
 // to the ones still owed it, only those the row still names (they passed
 // the suppression list with it); when it names none of them, the row is
-// done.
+// done, with the journal's line (as report gives it).
 func owedVerdict(line report.Row, d journal.Decision, recipients []string) verdict {
 	envelope := owedInRow(d.Owed, recipients)
 	if len(envelope) == 0 {
-		prev := report.FromJournal(*d.Entry.Result)
-		prev.Row = line.Row
-		prev.Detail = strings.TrimPrefix(prev.Detail+"; the recipients it still owed ("+strings.Join(d.Owed, ", ")+") are no longer in the row", "; ")
-		return verdict{line: prev}
+		return done(line, d)
 	}
 	line.Status = sendpool.StatusNotAttempted
-	return verdict{send: true, envelope: envelope, line: line}
+	return verdict{send: true, owed: &owedSend{envelope: envelope, earlier: d.Entry}, line: line}
+}
+
+// line is the report line of r, the result of this run's send to the
+// recipients still owed: journal.Entry.OwedLine, as report gives it once
+// the journal has r, at r's row with its key as the row spells it.
+func (o *owedSend) line(r sendpool.Result) report.Row {
+	line := report.FromJournal(o.earlier.OwedLine(journal.ResultOf(r)))
+	line.Row, line.Key = r.Row, r.Key
+	line.Attempts = r.Attempts
+	return line
 }
 
 // account counts r's verdict into the plan; problem is the row's problem
@@ -110,11 +120,11 @@ func (pl *Plan) account(r spool.Row, v verdict, problem error) {
 		if r.UTF8 {
 			pl.utf8Rows = append(pl.utf8Rows, r.Row)
 		}
-		if v.envelope != nil {
+		if v.owed != nil {
 			if pl.owed == nil {
-				pl.owed = map[int][]string{}
+				pl.owed = map[int]*owedSend{}
 			}
-			pl.owed[r.Row] = v.envelope
+			pl.owed[r.Row] = v.owed
 		}
 	}
 }
