@@ -46,13 +46,14 @@ func (e *Entry) ReportLine() (r Result, ok bool) {
 // OwedLine is the report line of e, a message an earlier send delivered
 // to some of its recipients while others were still owed it (e.Result),
 // after later, the result of a send to those: sent, since the first
-// recipients have it (or as reports that came back say, Entry.WithFeedback),
-// unless later's outcome is not known, which leaves the row unknown. The
-// detail gives later's status and reply first, then the first delivery's
-// detail (which names the recipients it did not reach). The line keeps the first
-// delivery's reply code, server and times; the caller sets Row, Key and
-// Attempts. Send's report (for the run that makes the send) and
-// ReportLine (for later runs and tidings report) both use it.
+// recipients have it (or as reports that came back say,
+// Entry.WithFeedback), unless later's outcome is not known, which leaves
+// the row unknown. The detail gives later's status and reply first, then
+// the first delivery's detail (which names the recipients it did not
+// reach). The line keeps the first delivery's reply code, server and
+// times; the caller sets Row, Key and Attempts. Send's report (for the run
+// that makes the send) and ReportLine (for later runs and tidings report)
+// both use it.
 func (e *Entry) OwedLine(later Result) Result {
 	r := *e.Result
 	r.Status = sendpool.StatusSent
