@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -96,7 +97,7 @@ func refusalDetail(se *SMTPError, err error) string {
 }
 
 func (r *poolRun) applyRcptReplies(j *poolJob, d *Delivery, completed, attempted bool) {
-	var again []string
+	var again, deferred []string
 	throttled, sentNow := false, false
 	var last *SMTPError
 	for _, rr := range d.Rcpts {
@@ -118,11 +119,11 @@ func (r *poolRun) applyRcptReplies(j *poolJob, d *Delivery, completed, attempted
 			again = append(again, rr.Addr)
 		case ClassThrottled:
 			throttled = true
-			j.mark(rr.Addr, StatusDeferred, rr.Err, "")
-			again = append(again, rr.Addr)
+			fallthrough
 		default:
 			j.mark(rr.Addr, StatusDeferred, rr.Err, "")
 			again = append(again, rr.Addr)
+			deferred = append(deferred, RecipientResult{Address: rr.Addr, Code: rr.Err.Code, EnhancedCode: rr.Err.EnhancedCode, Detail: rr.Err.Message}.Refusal())
 		}
 	}
 	if sentNow {
@@ -137,6 +138,10 @@ func (r *poolRun) applyRcptReplies(j *poolJob, d *Delivery, completed, attempted
 		return
 	}
 	j.rcpts = again
+	if len(deferred) > 0 {
+		// What the retry notice names (no try failed as a whole).
+		j.lastDetail = "not accepted for " + strings.Join(deferred, ", ")
+	}
 	if throttled {
 		r.throttle(last.Reply())
 	}

@@ -1525,8 +1525,8 @@ func testPoolFullMailboxIsTheRecipients(t *testing.T, tr pooltest.Transport) {
 		t.Errorf("throttle notices %+v", th)
 	}
 	for _, no := range noticesOf(notices, sendpool.NoticeRetry) {
-		if !strings.HasPrefix(no.Text, "row 3:") {
-			t.Errorf("retry notice %q, want only row 3's", no.Text)
+		if !strings.HasPrefix(no.Text, "row 3: not accepted for erin@example.org (452 4.2.2 ") {
+			t.Errorf("retry notice %q, want only row 3's, with the reply", no.Text)
 		}
 	}
 	if got := p.Limiter().Rate(); got != 1000 {

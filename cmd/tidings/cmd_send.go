@@ -492,15 +492,15 @@ func sendOutcome(g *globalOptions, pl *plan.Plan, sum report.Summary, allow plan
 
 // printPartial says which messages reached some of their recipients only:
 // those the server deferred for others (the next run sends to those), and
-// those it refused others for good (nothing sends to those again). It
-// reports whether there were any.
+// those it refused others for good (their rows count as sent). It reports
+// whether there were any.
 func printPartial(g *globalOptions, pl *plan.Plan) bool {
 	if n := pl.Partial(); n > 0 {
 		fmt.Fprintf(g.stdout, "%s some recipients while the server deferred others; run send again to deliver to those only\n", report.Plural(n, "message")+" reached")
 	}
 	lines, n := pl.Refused()
 	if n > 0 {
-		fmt.Fprintf(g.stdout, "%s some recipients while the server refused others for good; their rows count as sent and are not sent again:\n", report.Plural(n, "message")+" reached")
+		fmt.Fprintf(g.stdout, "%s some recipients while the server refused others for good; their rows count as sent:\n", report.Plural(n, "message")+" reached")
 		for _, line := range lines {
 			fmt.Fprintf(g.stdout, "  %s\n", line)
 		}
@@ -542,6 +542,10 @@ func notSent(sum report.Summary, nothingLeft, capped bool) error {
 			parts = append(parts, fmt.Sprintf("%d %s", n, k.st))
 			todo = append(todo, k.todo)
 		}
+	}
+	if sum.Owing > 0 {
+		parts = append(parts, report.Plural(sum.Owing, "message")+" to some recipients only")
+		todo = append(todo, "run send again to deliver to those the server deferred")
 	}
 	if sum.Invalid > 0 && len(todo) > 1 {
 		// A send refuses a sheet with invalid rows unless told to skip them.

@@ -97,13 +97,8 @@ func parseResult(b []byte, l *resultLine) bool {
 		r.WaitMS = int64(p.number())
 	}
 	r.Hash = p.optField(`,"hash":`)
-	if p.has(`,"owed":[`) {
-		r.Owed = []string{p.str()}
-		for p.has(",") {
-			r.Owed = append(r.Owed, p.str())
-		}
-		p.lit("]")
-	}
+	r.Owed = p.optList(`,"owed":[`)
+	r.Refused = p.optList(`,"refused":[`)
 	p.lit("}")
 	return p.end()
 }
@@ -144,6 +139,20 @@ func (p *lineParser) optField(name string) string {
 		return ""
 	}
 	return p.str()
+}
+
+// optList consumes name (`,"owed":[`), a list of JSON strings and the
+// closing bracket, when the line has name there; nil otherwise.
+func (p *lineParser) optList(name string) []string {
+	if !p.has(name) {
+		return nil
+	}
+	list := []string{p.str()}
+	for p.has(",") {
+		list = append(list, p.str())
+	}
+	p.lit("]")
+	return list
 }
 
 // str consumes a JSON string. It unescapes what the Writer escapes (\",

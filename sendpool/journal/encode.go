@@ -75,17 +75,25 @@ func appendResultLine(b []byte, r *Result) ([]byte, error) {
 		b = strconv.AppendInt(b, r.WaitMS, 10)
 	}
 	b = appendOptString(b, `,"hash":`, r.Hash)
-	if len(r.Owed) > 0 {
-		b = append(b, `,"owed":[`...)
-		for i, s := range r.Owed {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendString(b, s)
-		}
-		b = append(b, ']')
-	}
+	b = appendOptList(b, `,"owed":[`, r.Owed)
+	b = appendOptList(b, `,"refused":[`, r.Refused)
 	return append(b, '}'), nil
+}
+
+// appendOptList appends name (`,"owed":[`) and the strings of list, then
+// the closing bracket, unless list is empty (omitempty).
+func appendOptList(b []byte, name string, list []string) []byte {
+	if len(list) == 0 {
+		return b
+	}
+	b = append(b, name...)
+	for i, s := range list {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, s)
+	}
+	return append(b, ']')
 }
 
 // appendStringField appends name (`,"key":`) and s.

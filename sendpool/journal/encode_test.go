@@ -46,6 +46,9 @@ func fuzzRecords(row int, key, to, id, detail string, nanos int64, try, code int
 	if owed != "" {
 		r.Owed = []string{owed, key}
 	}
+	if st&4 == 0 && owed != "" {
+		r.Refused = []string{to, owed}
+	}
 	return a, r
 }
 

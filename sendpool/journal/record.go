@@ -131,6 +131,10 @@ type Result struct {
 	// server accepted it for others and refused these temporarily: a
 	// resumed run sends to these only, so nobody gets a second copy.
 	Owed []string `json:"owed,omitempty"`
+	// Refused lists the envelope recipients the server refused for good
+	// when it did not refuse them all: a resumed run sending to the
+	// recipients a message still owes leaves these out.
+	Refused []string `json:"refused,omitempty"`
 }
 
 // NormalizeKey is the form in which recipient keys are compared: s with

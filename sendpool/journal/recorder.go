@@ -60,7 +60,7 @@ func (j *Recorder) Result(ctx context.Context, m *render.Message, r sendpool.Res
 	if ok {
 		rec.Hash = a.Hash
 	}
-	rec.Owed = Owed(r)
+	rec.Owed, rec.Refused = Owed(r), refused(r)
 	if !r.Final {
 		rec.Status = sendpool.StatusDeferred
 	}
@@ -85,6 +85,21 @@ func Owed(r sendpool.Result) []string {
 		}
 	}
 	if !sent {
+		return nil
+	}
+	return out
+}
+
+// refused lists the recipients the server refused for good when it did not
+// refuse them all (Result.Refused).
+func refused(r sendpool.Result) []string {
+	var out []string
+	for _, rr := range r.Recipients {
+		if rr.Status == sendpool.StatusFailed {
+			out = append(out, rr.Address)
+		}
+	}
+	if len(out) == len(r.Recipients) {
 		return nil
 	}
 	return out

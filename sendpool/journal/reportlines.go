@@ -43,6 +43,53 @@ func (e *Entry) ReportLine() (r Result, ok bool) {
 	return r, true
 }
 
+// LineFor is ReportLine for a row whose envelope recipients are now
+// recipients (nil: not known, ReportLine as it is). A message delivered to
+// some recipients whose row no longer names any it still owes is done: no
+// send goes to them, so the line is sent (not unknown, whatever the last
+// send to them got) and its detail says they left the row. Send's report
+// and report's from the spool both use it.
+func (e *Entry) LineFor(recipients []string) (Result, bool) {
+	r, ok := e.ReportLine()
+	if !ok || recipients == nil || e.delivery != sendpool.StatusSent || len(e.Owed) == 0 || len(e.OwedIn(recipients)) > 0 {
+		return r, ok
+	}
+	if r.Status == sendpool.StatusUnknown {
+		// As OwedLine has it when the later send is no longer open.
+		first := e.firstDelivery()
+		r.Status, r.Code, r.EnhancedCode = first.Status, first.Code, first.EnhancedCode
+	}
+	r.Detail += "; the recipients it still owed (" + strings.Join(e.Owed, ", ") + ") are no longer in the row"
+	return r, true
+}
+
+// OwesIn says whether e is a message delivered to some recipients that a
+// send delivers to others it still owes, which recipients (a row's
+// envelope now; nil: not known) still names: the server deferred them,
+// and no send to them since was refused for good or lost its reply (as
+// State.Settle decides without flags).
+func (e *Entry) OwesIn(recipients []string) bool {
+	switch {
+	case e.delivery != sendpool.StatusSent || len(e.Owed) == 0 || e.Pending:
+		return false
+	case e.OwedResult != nil && (e.OwedResult.Status == sendpool.StatusFailed || e.OwedResult.Status == sendpool.StatusUnknown):
+		return false
+	}
+	return recipients == nil || len(e.OwedIn(recipients)) > 0
+}
+
+// OwedIn returns the recipients e still owes (Owed) that recipients (a
+// row's envelope now) names, compared as addresses are (case aside).
+func (e *Entry) OwedIn(recipients []string) []string {
+	var out []string
+	for _, o := range e.Owed {
+		if slices.ContainsFunc(recipients, func(r string) bool { return strings.EqualFold(r, o) }) {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
 // OwedLine is the report line of e, a message an earlier send delivered
 // to some of its recipients while others were still owed it (e.Result),
 // after later, the result of a send to those: sent, since the first
@@ -50,19 +97,27 @@ func (e *Entry) ReportLine() (r Result, ok bool) {
 // Entry.WithFeedback), unless later's outcome is not known, which leaves
 // the row unknown. The detail gives later's status and reply first, then
 // the first delivery's detail (which names the recipients it did not
-// reach). The line keeps the first delivery's reply code, server and
-// times; the caller sets Row, Key and Attempts. Send's report (for the run
+// reach). The line keeps the first delivery's server and times, and its
+// reply code unless the row is unknown; the caller sets Row, Key and
+// Attempts. Send's report (for the run
 // that makes the send) and ReportLine (for later runs and tidings report)
 // both use it.
 func (e *Entry) OwedLine(later Result) Result {
-	r := *e.Result
-	r.Status = sendpool.StatusSent
-	r = e.WithFeedback(r)
+	r := e.firstDelivery()
 	if later.Status == sendpool.StatusUnknown {
-		r.Status = sendpool.StatusUnknown
+		// No final reply: the reply code is not known either.
+		r.Status, r.Code, r.EnhancedCode = sendpool.StatusUnknown, later.Code, later.EnhancedCode
 	}
 	r.Detail = "resent to the recipients still owed: " + later.Status.String() + " (" + later.reply() + "); first delivery: " + r.Detail
 	return r
+}
+
+// firstDelivery is the line of the delivery that reached some of e's
+// recipients: sent, or as reports that came back say.
+func (e *Entry) firstDelivery() Result {
+	r := *e.Result
+	r.Status = sendpool.StatusSent
+	return e.WithFeedback(r)
 }
 
 // owedSent is the latest send to the recipients e still owed (an attempt

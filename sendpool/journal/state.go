@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"runtime"
+	"slices"
 
 	"github.com/tidings/tidings/sendpool"
 )
@@ -312,13 +313,18 @@ func (s *State) result(r *Result, at lineRef) {
 		s.addMore(k).note, k.noteStatus = at, int8(r.Status)
 	case sendpool.Status(k.delivery) == sendpool.StatusSent:
 		// Sent stays sent: a recipient who got the message has it. A
-		// later delivery can only be the send to the recipients it still
-		// owed (a resumed run sends nothing else to a sent key).
+		// later delivery can only be the pool retrying, in the same run,
+		// the recipients a try left owed (the delivery goes on), or a
+		// later run's send to the recipients it still owed (a resumed
+		// run sends nothing else to a sent key).
 		k.pending = false
-		if m := s.moreOf(k); m != nil && len(m.owed) > 0 {
-			m.owedResultOf(r, at)
-		} else {
+		switch m := s.moreOf(k); {
+		case m == nil || len(m.owed) == 0:
 			s.addMore(k).later = at
+		case m.owedResult == 0 && s.inLatestRun(k.result.ref()):
+			k.result, m.owed = shorten(at), r.Owed
+		default:
+			m.owedResultOf(r, at)
 		}
 	default:
 		k.pending = false
@@ -335,6 +341,12 @@ func (s *State) result(r *Result, at lineRef) {
 	}
 }
 
+// inLatestRun says whether the line at a is of the latest run read so far
+// (Load reads the journal in file order).
+func (s *State) inLatestRun(a lineRef) bool {
+	return len(s.runAt) == 0 || a > s.runAt[len(s.runAt)-1]
+}
+
 // owedResultOf applies the result of a send to the owed recipients alone.
 func (m *slotMore) owedResultOf(r *Result, at lineRef) {
 	m.owedResult, m.owedStatus = at, r.Status
@@ -344,6 +356,10 @@ func (m *slotMore) owedResultOf(r *Result, at lineRef) {
 	case sendpool.StatusDeferred, sendpool.StatusNotAttempted:
 		if len(r.Owed) > 0 {
 			m.owed = r.Owed // the server took it for some of them
+		} else if len(r.Refused) > 0 {
+			// It refused some for good and took none: the others are
+			// still owed it.
+			m.owed = slices.DeleteFunc(slices.Clone(m.owed), func(a string) bool { return slices.Contains(r.Refused, a) })
 		}
 	}
 }

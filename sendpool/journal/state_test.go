@@ -277,12 +277,47 @@ func TestOwedReportLine(t *testing.T) {
 			}
 			s := load(t, dir)
 			lines := reportOf(t, s)
-			if len(lines) != 1 || lines[0].Status != tt.status || !strings.HasPrefix(lines[0].Detail, tt.detail) || lines[0].Code != 250 {
-				t.Fatalf("report %+v, want one line %s with 250 %q…", lines, tt.status, tt.detail)
+			code := 250 // the first delivery's, unless the row is unknown
+			if tt.status == sendpool.StatusUnknown {
+				code = 0
+			}
+			if len(lines) != 1 || lines[0].Status != tt.status || !strings.HasPrefix(lines[0].Detail, tt.detail) || lines[0].Code != code {
+				t.Fatalf("report %+v, want one line %s with %d %q…", lines, tt.status, code, tt.detail)
 			}
 			if d := decideOf(t, s, k, Policy{}); !d.Send && d.Status != tt.status {
 				t.Errorf("decision %s, line %s", d.Status, tt.status)
 			}
 		})
+	}
+}
+
+// TestOwedWithinARun: the pool's retry, in the same run, of the Cc a try
+// left owed goes on with that delivery (it is no later send to the Cc);
+// a later run's send that the server refused for one owed Cc and deferred
+// for the other leaves only the deferred one owed.
+func TestOwedWithinARun(t *testing.T) {
+	const k = "ann@example.org"
+	partly := res(2, k, sendpool.StatusDeferred)
+	partly.Owed = []string{"a@example.org", "b@example.org"}
+	retried := res(2, k, sendpool.StatusSent)
+	retried.Detail = "OK"
+	dir := t.TempDir()
+	writeRun(t, dir, Run{PID: 1, Started: t0}, att(2, k), partly, att(2, k), retried)
+	e := entryOf(t, load(t, dir), k)
+	if lines := reportOf(t, load(t, dir)); len(lines) != 1 || lines[0].Detail != "OK" || e.OwedResult != nil || len(e.Owed) != 0 || e.OwesIn(nil) {
+		t.Fatalf("after the retry in the same run: %+v, entry %+v", lines, e)
+	}
+
+	dir = t.TempDir()
+	writeRun(t, dir, Run{PID: 1, Started: t0}, att(2, k), partly)
+	mixed := res(2, k, sendpool.StatusDeferred)
+	mixed.Refused = []string{"a@example.org"}
+	writeRun(t, dir, Run{PID: 2, Started: t0.Add(time.Hour)}, att(2, k), mixed)
+	s := load(t, dir)
+	if e := entryOf(t, s, k); strings.Join(e.Owed, ",") != "b@example.org" || !e.OwesIn([]string{"ann@example.org", "b@example.org"}) || e.OwesIn([]string{"ann@example.org"}) {
+		t.Errorf("after a refused and b deferred: owed %v", e.Owed)
+	}
+	if d := decideOf(t, s, k, Policy{}); !d.Send || strings.Join(d.Owed, ",") != "b@example.org" {
+		t.Errorf("decision %+v, want a send to b alone", d)
 	}
 }

@@ -158,7 +158,11 @@ func (pl *Plan) run(ctx context.Context, pool *sendpool.Pool, src sendpool.Sourc
 	go func() {
 		defer close(reported)
 		for r := range results {
-			if err := d.Reporter.AddRow(pl.lineOf(r)); err != nil && reportErr == nil {
+			line, err := pl.lineOf(r)
+			if err == nil {
+				err = d.Reporter.AddRow(line)
+			}
+			if err != nil && reportErr == nil {
 				reportErr = err
 			}
 			if d.OnResult != nil {
@@ -173,7 +177,7 @@ func (pl *Plan) run(ctx context.Context, pool *sendpool.Pool, src sendpool.Sourc
 		if err := guard.add(r); err != nil {
 			pool.Stop(err)
 		}
-		if len(journal.Owed(r)) > 0 || pl.owed[r.Row] != nil && r.Status == sendpool.StatusDeferred {
+		if pl.owes(r) {
 			pl.partial++
 		}
 		if line := pl.refusedFor(r); line != "" {
@@ -199,7 +203,7 @@ func (pl *Plan) run(ctx context.Context, pool *sendpool.Pool, src sendpool.Sourc
 // user)"; "" when there are none or the message reached nobody.
 func (pl *Plan) refusedFor(r sendpool.Result) string {
 	owed := pl.owed[r.Row]
-	if r.Status != sendpool.StatusSent && (owed == nil || r.Status != sendpool.StatusFailed) {
+	if r.Status != sendpool.StatusSent && owed == nil {
 		return ""
 	}
 	var refused []string
@@ -222,13 +226,24 @@ func (pl *Plan) refusedFor(r sendpool.Result) string {
 
 // lineOf is the report line of r: as the pool gives it, with the
 // attempts of earlier runs; for a send to the recipients a message still
-// owed, the line of the whole message (owedSend.line).
-func (pl *Plan) lineOf(r sendpool.Result) report.Row {
+// owed, the line of the whole message (owedLine); marked Owing when a
+// later send has recipients to deliver it to.
+func (pl *Plan) lineOf(r sendpool.Result) (line report.Row, err error) {
 	r = pl.acrossRuns(r)
-	if o := pl.owed[r.Row]; o != nil {
-		return o.line(r)
+	if pl.owed[r.Row] != nil {
+		line, err = pl.owedLine(r)
+	} else {
+		line = report.FromResult(r)
 	}
-	return report.FromResult(r)
+	line.Owing = pl.owes(r)
+	return line, err
+}
+
+// owes says whether r leaves a message delivered to some recipients (in
+// this run or an earlier one) while the server deferred others, which a
+// later send delivers to (the journal's Owed).
+func (pl *Plan) owes(r sendpool.Result) bool {
+	return len(journal.Owed(r)) > 0 || pl.owed[r.Row] != nil && r.Status == sendpool.StatusDeferred
 }
 
 // RowOf returns the sheet row and key of a row problem: render.Each hands

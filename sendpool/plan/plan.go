@@ -3,7 +3,6 @@ package plan
 import (
 	"math/bits"
 	"slices"
-	"strings"
 
 	"github.com/tidings/tidings/render"
 	"github.com/tidings/tidings/sendpool/report"
@@ -37,19 +36,21 @@ type Plan struct {
 
 	decider *Decider
 	send    rowSet // rows to hand to the pool
-	// owed maps a row to the only envelope recipients to send it to: an
-	// earlier run delivered it to the others (journal.Decision.Owed).
+	// owed maps a row to the send to the only envelope recipients still
+	// owed it: an earlier run delivered it to the others
+	// (journal.Decision.Owed).
 	owed map[int]*owedSend
 	// utf8Rows lists the rows to send whose message needs SMTPUTF8.
 	utf8Rows []int
 	// copies is what the copier of the last delivery did.
 	copies CopyStats
-	// partial counts this run's messages that reached some recipients
-	// while others are still owed them (deferred by the server).
+	// partial counts this run's messages that have reached some
+	// recipients (in this run or an earlier one) while others are still
+	// owed them (deferred by the server).
 	partial int
-	// refused counts this run's messages that reached some recipients
-	// while the server refused others for good; refusedLines names the
-	// first maxRefusedLines ("row 4: a@x (550 5.1.1 …)").
+	// refused counts this run's messages that have reached some
+	// recipients while the server refused others for good; refusedLines
+	// names the first maxRefusedLines ("row 4: a@x (550 5.1.1 …)").
 	refused      int
 	refusedLines []string
 }
@@ -57,15 +58,15 @@ type Plan struct {
 // maxRefusedLines is how many partly refused messages a Plan names.
 const maxRefusedLines = 10
 
-// Partial counts the messages of the last delivery that reached some
-// recipients while the server deferred others: a later run sends to those
-// only.
+// Partial counts the messages of the last delivery that have reached some
+// recipients (in it or in an earlier run) while the server deferred
+// others: a later run sends to those only.
 func (pl *Plan) Partial() int { return pl.partial }
 
-// Refused counts the messages of the last delivery that reached some
-// recipients while the server refused others for good (n), and names the
-// first few (lines: the row and the refused addresses with the reply).
-// Their rows are sent: no later run sends them again.
+// Refused counts the messages of the last delivery that have reached some
+// recipients (in it or in an earlier run) while the server refused others
+// for good (n), and names the first few (lines: the row and the refused
+// addresses with the reply). Their rows are sent.
 func (pl *Plan) Refused() (lines []string, n int) { return pl.refusedLines, pl.refused }
 
 // Copies says what the last delivery copied to the Sent folder.
@@ -80,18 +81,6 @@ func (pl *Plan) SMTPUTF8Within(n int) []int {
 	last := pl.send.nth(n)
 	i, _ := slices.BinarySearch(pl.utf8Rows, last+1)
 	return pl.utf8Rows[:i]
-}
-
-// owedInRow returns the recipients of owed that recipients (the row's
-// envelope now) still names, compared as addresses are (case aside).
-func owedInRow(owed, recipients []string) []string {
-	var out []string
-	for _, o := range owed {
-		if slices.ContainsFunc(recipients, func(r string) bool { return strings.EqualFold(r, o) }) {
-			out = append(out, o)
-		}
-	}
-	return out
 }
 
 // forOwed returns m with its envelope cut down to the recipients still

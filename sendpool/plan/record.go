@@ -49,7 +49,10 @@ func (pl *Plan) Seed(ctx context.Context, rep *report.Reporter, rec *journal.Rec
 			return err
 		}
 		if v.send {
-			if toSend++; hold.Detail != "" && toSend > hold.After {
+			// A row held back says why it is not sent; one that only
+			// owes some recipients keeps its line (sent: an earlier
+			// run reached the others).
+			if toSend++; hold.Detail != "" && toSend > hold.After && v.line.Status == sendpool.StatusNotAttempted {
 				v.line.Detail = hold.Detail
 			}
 		}

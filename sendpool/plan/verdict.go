@@ -1,8 +1,6 @@
 package plan
 
 import (
-	"errors"
-
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/report"
@@ -10,8 +8,8 @@ import (
 )
 
 // verdict is what this run does with a spooled row: whether it is sent
-// (to envelope when only some recipients are still owed it), and the report
-// line the row starts the run with.
+// (to owed's envelope when only some recipients are still owed it), and
+// the report line the row starts the run with.
 type verdict struct {
 	send bool
 	// owed, when only some recipients are still owed the message, is
@@ -50,7 +48,14 @@ func (pl *Plan) judge(r spool.Row, brief bool) (verdict, error) {
 		}
 		return verdict{line: line}, nil
 	case !f.Send:
-		return done(line, f.Journal), nil
+		v := done(line, f.Journal, r.Recipients)
+		if len(f.Journal.Owed) > 0 {
+			// Delivered to some recipients, and the others it owes are
+			// held back now (the suppression list names one of the
+			// row's recipients): no send goes to them while it does.
+			v.line.Owing = false
+		}
+		return v, nil
 	case len(f.Journal.Owed) > 0:
 		return owedVerdict(line, f.Journal, r.Recipients), nil
 	}
@@ -59,50 +64,56 @@ func (pl *Plan) judge(r spool.Row, brief bool) (verdict, error) {
 }
 
 // done is the verdict on a row the journal says needs no sending. The
-// report keeps the journal's line for it (journal.Entry.ReportLine, as
-// report.Rebuild gives it: the earlier delivery's reply code and detail,
-// the attempts of every run), at this row with its key as the row spells
-// it; an unknown outcome (the line says unknown too) is listed for the
-// user to decide about.
-func done(line report.Row, d journal.Decision) verdict {
-	v := verdict{line: line, unknown: d.Status == sendpool.StatusUnknown}
+// report keeps the journal's line for it (report.LineOf the row's
+// envelope recipients, as report.RebuildFromSpool gives it: the earlier
+// delivery's reply code and detail, the attempts of every run), at this
+// row with its key as the row spells it; a line of unknown outcome is
+// listed for the user to decide about.
+func done(line report.Row, d journal.Decision, recipients []string) verdict {
+	v := verdict{line: line}
 	if e := d.Entry; e != nil {
-		if r, ok := e.ReportLine(); ok {
-			v.line = report.FromJournal(r)
+		if l, ok := report.LineOf(e, recipients); ok {
+			v.line = l
 			v.line.Row, v.line.Key = line.Row, line.Key
 		}
 	}
+	v.unknown = v.line.Status == sendpool.StatusUnknown
 	return v
 }
 
 // owedSend is a send to the recipients a message is still owed: an
 // earlier run delivered it to the others.
 type owedSend struct {
-	envelope []string       // the owed recipients still in the row
-	earlier  *journal.Entry // what the journal says of the key
+	envelope []string // the owed recipients still in the row
 }
 
 // owedVerdict sends a message an earlier run delivered to some recipients
 // to the ones still owed it, only those the row still names (they passed
-// the suppression list with it); when it names none of them, the row is
-// done, with the journal's line (as report gives it).
+// the suppression list with it). The row starts the run with the
+// journal's line (sent: the others have it), which stays when the run
+// does not come to it (--limit, the daily cap, an interrupt); when the row
+// names none of them, it is done.
 func owedVerdict(line report.Row, d journal.Decision, recipients []string) verdict {
-	envelope := owedInRow(d.Owed, recipients)
-	if len(envelope) == 0 {
-		return done(line, d)
+	v := done(line, d, recipients)
+	if envelope := d.Entry.OwedIn(recipients); len(envelope) > 0 {
+		v.send, v.owed, v.unknown = true, &owedSend{envelope: envelope}, false
 	}
-	line.Status = sendpool.StatusNotAttempted
-	return verdict{send: true, owed: &owedSend{envelope: envelope, earlier: d.Entry}, line: line}
+	return v
 }
 
-// line is the report line of r, the result of this run's send to the
-// recipients still owed: journal.Entry.OwedLine, as report gives it once
-// the journal has r, at r's row with its key as the row spells it.
-func (o *owedSend) line(r sendpool.Result) report.Row {
-	line := report.FromJournal(o.earlier.OwedLine(journal.ResultOf(r)))
-	line.Row, line.Key = r.Row, r.Key
-	line.Attempts = r.Attempts
-	return line
+// owedLine is the report line of r, the result of this run's send to the
+// recipients a message still owed: journal.Entry.OwedLine of what the
+// journal said of its key before this run (read back: a run holds no
+// more than the envelope of such a row), as report gives it once the
+// journal has r, at r's row with its key as the row spells it.
+func (pl *Plan) owedLine(r sendpool.Result) (report.Row, error) {
+	e, err := pl.decider.state.Entry(r.Key)
+	if err != nil || e == nil || e.Result == nil {
+		return report.FromResult(r), err
+	}
+	line := report.FromJournal(e.OwedLine(journal.ResultOf(r)))
+	line.Row, line.Key, line.Attempts = r.Row, r.Key, r.Attempts
+	return line, nil
 }
 
 // account counts r's verdict into the plan; problem is the row's problem
@@ -133,5 +144,3 @@ func (pl *Plan) account(r spool.Row, v verdict, problem error) {
 type rowProblem struct{ detail string }
 
 func (p *rowProblem) Error() string { return p.detail }
-
-var _ = errors.New

@@ -127,30 +127,45 @@ func (b *rebuild) sheetRow(number int, key string) error {
 		return b.rep.AddRow(Row{Recipient: Recipient{Row: number, Key: key}, Status: sendpool.StatusDuplicate, Detail: detail})
 	}
 	if norm != "" && b.placed.Mark(key) {
-		return addKeyed(b.state, b.rep, number, key, false)
+		return addKeyed(b.state, b.rep, number, key, nil)
 	}
 	return b.rep.AddRow(notTried(number, key))
 }
 
-// addKeyed adds row number's line: the journal's line for key, at this
-// row and with the key as the row spells it, or not attempted when the
-// journal has none. With renders set (the spool says the row makes a
-// message), a line saying the key's row was invalid is an earlier run's
-// word about a row fixed since (or another row with the key): not
-// attempted too.
-func addKeyed(state *journal.State, rep *Reporter, number int, key string, renders bool) error {
+// addKeyed adds row number's line: the journal's line for key
+// (journal.Entry.LineFor the row's envelope recipients), at this row and
+// with the key as the row spells it, or not attempted when the journal
+// has none. With recipients (the spool says the row makes a message to
+// them; nil: not known), a line saying the key's row was invalid is an
+// earlier run's word about a row fixed since (or another row with the
+// key): not attempted too.
+func addKeyed(state *journal.State, rep *Reporter, number int, key string, recipients []string) error {
 	e, err := state.Entry(key)
 	if err != nil {
 		return err
 	}
 	if e != nil {
-		if r, ok := e.ReportLine(); ok && !(renders && r.Status == sendpool.StatusInvalid) {
-			line := FromJournal(r)
+		if line, ok := LineOf(e, recipients); ok && !(recipients != nil && line.Status == sendpool.StatusInvalid) {
 			line.Row, line.Key = number, key
 			return rep.AddRow(line)
 		}
 	}
 	return rep.AddRow(notTried(number, key))
+}
+
+// LineOf is the report line of e, the journal's knowledge of a row's key,
+// for a row whose envelope recipients are now recipients (nil: not
+// known): journal.Entry.LineFor, marked Owing when a send still delivers
+// to some of them (journal.Entry.OwesIn). ok is false when the journal has
+// no line for it. Send's report and report's both use it.
+func LineOf(e *journal.Entry, recipients []string) (line Row, ok bool) {
+	r, ok := e.LineFor(recipients)
+	if !ok {
+		return Row{}, false
+	}
+	line = FromJournal(r)
+	line.Owing = e.OwesIn(recipients)
+	return line, true
 }
 
 // notTried is the line of a row no send has reached.
@@ -181,7 +196,7 @@ func RebuildFromSpool(ctx context.Context, rd *spool.Reader, state *journal.Stat
 		case spool.KindDuplicate:
 			line.Status = sendpool.StatusDuplicate
 		default:
-			return addKeyed(state, rep, r.Row, r.Key, true)
+			return addKeyed(state, rep, r.Row, r.Key, r.Recipients)
 		}
 		return rep.AddRow(line)
 	})

@@ -29,6 +29,12 @@ func appendLogRecord(b []byte, r *Row) []byte {
 	return append(b, p...)
 }
 
+// The flags of a log record (its last field).
+const (
+	logGone  = 1 << iota // Row.Gone
+	logOwing             // Row.Owing
+)
+
 func appendLogPayload(b []byte, r *Row) []byte {
 	b = binary.AppendVarint(b, int64(r.Row))
 	b = appendLogString(b, r.Key)
@@ -44,11 +50,14 @@ func appendLogPayload(b []byte, r *Row) []byte {
 	}
 	b = binary.AppendVarint(b, r.DurationMS)
 	b = binary.AppendVarint(b, r.WaitMS)
-	gone := int64(0)
+	flags := int64(0)
 	if r.Gone {
-		gone = 1
+		flags |= logGone
 	}
-	return binary.AppendVarint(b, gone)
+	if r.Owing {
+		flags |= logOwing
+	}
+	return binary.AppendVarint(b, flags)
 }
 
 func appendLogString(b []byte, s string) []byte {
@@ -88,7 +97,8 @@ func decodeLogRecord(b []byte) (Row, error) {
 	}
 	r.Detail, r.MessageID, r.Server, r.StartedAt, r.FinishedAt = d.string(), d.string(), d.string(), d.string(), d.string()
 	r.DurationMS, r.WaitMS = d.int(), d.int()
-	r.Gone = d.int() == 1
+	flags := d.int()
+	r.Gone, r.Owing = flags&logGone != 0, flags&logOwing != 0
 	if d.bad || len(d.b) != 0 {
 		return Row{}, errLogRecord
 	}

@@ -64,6 +64,11 @@ type Row struct {
 	// outcome (unknown) does not count against Summary.OK. report.json
 	// only.
 	Gone bool `csv:"-" json:"gone,omitempty"`
+	// Owing marks a message delivered to some of its recipients while
+	// the server deferred others, which a later send delivers to
+	// (journal.Entry.OwesIn): its status is sent, but the row is not
+	// done. report.json only.
+	Owing bool `csv:"-" json:"owing,omitempty"`
 }
 
 // Recipient names a sheet row's recipient: the first columns of every

@@ -29,6 +29,10 @@ type Summary struct {
 	// (Row.Gone): in Unknown too, but not against OK, nor in Problems: no
 	// send tries them again.
 	GoneUnknown int `json:"gone_unknown,omitempty"`
+	// Owing counts the messages delivered to some recipients that a
+	// later send delivers to the others (Row.Owing): in Sent too (or in
+	// the status reports that came back gave them), and against OK.
+	Owing int `json:"owing,omitempty"`
 	// StartedAt and FinishedAt span the rows' attempts ("" when none).
 	StartedAt  string `json:"started_at,omitempty"`
 	FinishedAt string `json:"finished_at,omitempty"`
@@ -57,8 +61,11 @@ func (s *Summary) add(r Row) {
 	if n := s.counter(r.Status); n != nil {
 		*n++
 	}
+	if r.Owing {
+		s.Owing++
+	}
 	switch {
-	case r.Status.Done():
+	case r.Status.Done() && !r.Owing:
 	case r.Gone && r.Status == sendpool.StatusUnknown:
 		s.GoneUnknown++
 	default:
@@ -113,11 +120,11 @@ func (s *Summary) counter(st sendpool.Status) *int {
 	return nil
 }
 
-// OK reports whether every row that should be sent was sent (duplicates
-// and suppressed rows are skipped on purpose and do not count against it,
-// nor do recipients no longer in the sheet).
+// OK reports whether every row that should be sent was sent, to all its
+// recipients (duplicates and suppressed rows are skipped on purpose and do
+// not count against it, nor do recipients no longer in the sheet).
 func (s *Summary) OK() bool {
-	return s.Deferred+s.Failed+s.Unknown-s.GoneUnknown+s.Invalid+s.NotAttempted == 0
+	return s.Deferred+s.Failed+s.Unknown-s.GoneUnknown+s.Invalid+s.NotAttempted+s.Owing == 0
 }
 
 // WriteText renders the summary for a terminal: counts per status, what
@@ -141,8 +148,16 @@ func (s *Summary) WriteText(w io.Writer) error {
 	if s.GoneUnknown > 0 {
 		fmt.Fprintf(&b, "%d of the unknown no longer in the sheet: no send tries them again; the report lists them.\n", s.GoneUnknown)
 	}
+	if s.Owing > 0 {
+		fmt.Fprintf(&b, "%s to some recipients only: the server deferred the others; run send again to deliver to those only.\n", Plural(s.Owing, "message")+" went")
+	}
 	if len(s.Problems) > 0 {
-		b.WriteString("not sent:\n") // a heading of their own: not all are deferred or unknown
+		// A heading of their own: not all are deferred or unknown.
+		if s.Owing > 0 {
+			b.WriteString("not sent, or not to every recipient:\n")
+		} else {
+			b.WriteString("not sent:\n")
+		}
 		tw := tabwriter.NewWriter(&b, 2, 4, 2, ' ', 0)
 		for _, r := range s.Problems {
 			reply := strconv.Itoa(int(r.Code))
