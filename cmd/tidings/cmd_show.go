@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -35,7 +37,10 @@ func newShowCommand(g *globalOptions) *cobra.Command {
 or with --row N, exactly as it went to the server: from the spool every send
 writes (its preflight renders each message once and keeps it, compressed, in
 the state folder). A recipient not sent yet gets the message the next send
-will send. --out FILE writes it to FILE (an .eml a mail program opens) instead
+will send, once a send spooled it from the campaign as it is (after an edit,
+the next send renders it again; preview shows it meanwhile). --row N is the
+sheet's row N as it is now. --out FILE writes the message to FILE (an .eml a
+mail program opens; an existing file other than an .eml is refused) instead
 of standard output; what it is (row, status, when spooled) goes to standard
 error. Exit code: 0 printed, 1 no such recipient or no message spooled for
 it yet, 2 campaign unusable.`,
@@ -85,7 +90,7 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 	current := sync.OnceValues(func() (*spool.Generation, error) { return plan.Spooled(ctx, path, version) })
 	row, dupOf := opts.row, ""
 	if row > 0 {
-		if key, dupOf, err = keyOfRow(ctx, finder, current, c, row); err != nil {
+		if key, dupOf, err = keyOfRow(ctx, current, c, row); err != nil {
 			return err
 		}
 	}
@@ -105,12 +110,16 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 			status = "suppressed, not sent"
 		}
 	}
-	m, gen, ok, err := finder.Find(ctx, row, key, hash)
+	m, gen, ok, err := findMessage(ctx, finder, current, row, key, hash)
 	if err != nil {
 		return &unusableError{err}
 	}
 	if !ok {
-		return notSpooled(ctx, current, c, key, hash)
+		err := notSpooled(ctx, current, c, key, hash)
+		if dupOf != "" {
+			err = fmt.Errorf("row %d is a %s: %w", opts.row, dupOf, err)
+		}
+		return err
 	}
 	if !g.quiet {
 		where := fmt.Sprintf("row %d", m.Row)
@@ -118,55 +127,127 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 		case dupOf != "":
 			where = fmt.Sprintf("row %d is a %s and gets no message of its own; row %d", opts.row, dupOf, m.Row)
 		case opts.row > 0 && opts.row != m.Row: // the sheet changed since
-			where = fmt.Sprintf("row %d (row %d when spooled)", opts.row, m.Row)
+			where = fmt.Sprintf("row %d (row %d when sent)", opts.row, m.Row)
+		case hash != "" && !isCurrent(current, gen):
+			where += " when sent"
 		}
 		fmt.Fprintf(g.stderr, "%s, %s: %s; spooled %s (generation %d), %s\n", where, m.Key, status,
 			gen.Created().Local().Format(time.RFC3339), gen.Number(), byteSize(int64(len(m.Data))))
 	}
-	return writeMessage(g, opts.out, m.Data)
+	return writeMessage(g, c.StateDir, opts.out, m.Data)
+}
+
+// findMessage finds key's message: with hash (a message was handed over
+// for it), the one that went out, in whichever generation holds it;
+// without, the one the next send sends, which only the generation made
+// from the campaign as it is (current) holds: an older one was made from
+// other inputs, and the next send renders it again.
+func findMessage(ctx context.Context, finder *spool.Finder, current func() (*spool.Generation, error), row int, key, hash string) (spool.Message, *spool.Generation, bool, error) {
+	if hash != "" {
+		return finder.Find(ctx, row, key, hash)
+	}
+	gen, _ := current() // none: not spooled as it is now
+	if gen == nil {
+		return spool.Message{}, nil, false, nil
+	}
+	m, ok, err := finder.FindIn(ctx, gen, row, key)
+	return m, gen, ok, err
+}
+
+// isCurrent says whether gen is the generation made from the campaign as
+// it is.
+func isCurrent(current func() (*spool.Generation, error), gen *spool.Generation) bool {
+	cur, _ := current()
+	return cur != nil && cur.Number() == gen.Number()
 }
 
 // keyOfRow is the key of sheet row row, and dupOf the row's "duplicate of
 // row N" when it is one: as the generation made from the campaign as it is
-// judged the row (plan.Spooled), where a row with a problem has no message;
-// without one, as the newest generation that spooled the row as a message.
-func keyOfRow(ctx context.Context, finder *spool.Finder, spooled func() (*spool.Generation, error), c *campaign.Campaign, row int) (key, dupOf string, err error) {
-	gens := finder.Generations()
-	current, _ := spooled() // none: the sheet changed since
-	if current != nil {
-		gens = []*spool.Generation{current}
+// judged the row (plan.Spooled), where a row with a problem has no
+// message; without one (the campaign changed since it was spooled), as the
+// sheet has it now.
+func keyOfRow(ctx context.Context, spooled func() (*spool.Generation, error), c *campaign.Campaign, row int) (key, dupOf string, err error) {
+	current, _ := spooled()
+	if current == nil {
+		return keyOfSheetRow(ctx, c, row)
 	}
-	for _, gen := range gens {
-		rd, err := gen.Open()
-		if err != nil {
-			return "", "", &unusableError{err}
-		}
-		r, ok, err := rd.FindRow(ctx, func(r spool.Row) bool { return r.Row == row })
-		rd.Close()
+	rd, err := current.Open()
+	if err != nil {
+		return "", "", &unusableError{err}
+	}
+	defer rd.Close()
+	r, ok, err := rd.FindRow(ctx, func(r spool.Row) bool { return r.Row == row })
+	switch {
+	case err != nil:
+		return "", "", &unusableError{err}
+	case !ok:
+		return "", "", fmt.Errorf("%w: %s has no row %d", errNotFound, displayPath(c.Recipients.Path), row)
+	case r.Kind == spool.KindInvalid:
+		return "", "", fmt.Errorf("%w: row %d has a problem, and none is made until it is fixed: %s", errNotFound, row, r.Detail)
+	case r.Kind == spool.KindDuplicate:
+		return r.Key, r.Detail, nil
+	}
+	return r.Key, "", nil
+}
+
+// keyOfSheetRow is keyOfRow from the sheet alone: row's key, and whether
+// an earlier row has it.
+func keyOfSheetRow(ctx context.Context, c *campaign.Campaign, row int) (key, dupOf string, err error) {
+	key, err = sheetKeyAt(ctx, c, row)
+	if err != nil {
+		return "", "", err
+	}
+	first, err := sheetRowOf(ctx, c, key)
+	switch {
+	case err != nil:
+		return "", "", &unusableError{err}
+	case first < row:
+		return key, fmt.Sprintf("duplicate of row %d", first), nil
+	}
+	return key, "", nil
+}
+
+// sheetKeyAt reads the key of sheet row row; a row that cannot be read or
+// has no key is errNotFound.
+func sheetKeyAt(ctx context.Context, c *campaign.Campaign, row int) (string, error) {
+	sheet, err := campaign.OpenSheet(ctx, c.Recipients)
+	if err != nil {
+		return "", &unusableError{err}
+	}
+	defer sheet.Close()
+	for {
+		r, err := sheet.Next(ctx)
+		var re *campaign.RowError
 		switch {
+		case errors.Is(err, io.EOF):
+			return "", fmt.Errorf("%w: %s has no row %d", errNotFound, displayPath(c.Recipients.Path), row)
+		case errors.As(err, &re) && re.Row == row:
+			return "", fmt.Errorf("%w: row %d has a problem: %v", errNotFound, row, err)
+		case errors.As(err, &re):
+			continue
 		case err != nil:
-			return "", "", &unusableError{err}
-		case ok && r.Kind == spool.KindInvalid && current != nil:
-			return "", "", fmt.Errorf("%w: row %d has a problem, and none is made until it is fixed: %s", errNotFound, row, r.Detail)
-		case ok && r.Kind == spool.KindDuplicate:
-			return r.Key, r.Detail, nil
-		case ok && r.Kind == spool.KindMessage:
-			return r.Key, "", nil
+			return "", &unusableError{err}
+		case r.Number < row:
+			continue
+		case r.Number > row: // a blank row, which the sheet skips
+			return "", fmt.Errorf("%w: row %d of %s is blank", errNotFound, row, displayPath(c.Recipients.Path))
+		case r.Values[c.Recipients.Key] == "":
+			return "", fmt.Errorf("%w: row %d of %s has no key (column %q)", errNotFound, row, displayPath(c.Recipients.Path), c.Recipients.Key)
 		}
+		return r.Values[c.Recipients.Key], nil
 	}
-	return "", "", fmt.Errorf("%w: no message is spooled for row %d of %s (not a row of the sheet, a row with a problem, or not spooled yet: send spools every row before it sends)",
-		errNotFound, row, displayPath(c.Recipients.Path))
 }
 
 // notSpooled says why key has no message: its row has a problem (as the
 // generation made from the campaign as it is found: plan.Spooled), not in
-// the sheet, or not spooled yet, or (hash set) the message that went out
-// is gone.
+// the sheet, or not spooled yet (or not as the campaign is now), or (hash
+// set) the message that went out is gone.
 func notSpooled(ctx context.Context, spooled func() (*spool.Generation, error), c *campaign.Campaign, key, hash string) error {
 	if hash != "" {
 		return fmt.Errorf("%w: the message handed over for %s (digest %s) is not in the spool any more", errNotFound, key, hash)
 	}
-	if gen, _ := spooled(); gen != nil { // none: the sheet says the rest
+	gen, _ := spooled()
+	if gen != nil { // none: the sheet says the rest
 		r, ok, err := invalidRowOf(ctx, gen, key)
 		if err != nil {
 			return &unusableError{err}
@@ -176,13 +257,30 @@ func notSpooled(ctx context.Context, spooled func() (*spool.Generation, error), 
 		}
 	}
 	row, err := sheetRowOf(ctx, c, key)
-	if err != nil {
+	switch {
+	case err != nil:
 		return &unusableError{err}
-	}
-	if row == 0 {
+	case row == 0:
 		return fmt.Errorf("%w: %q is not a key in column %q of %s", errNotFound, key, c.Recipients.Key, displayPath(c.Recipients.Path))
+	case gen == nil:
+		return fmt.Errorf("%w: %s (row %d) has no message spooled from the campaign as it is now (a file of it changed since, or no send spooled it yet): the next send renders it; preview shows what it would be", errNotFound, key, row)
 	}
 	return fmt.Errorf("%w: %s (row %d) has no message spooled yet: send spools every row before it sends (preview shows what it would be)", errNotFound, key, row)
+}
+
+// safeOut checks that writing a message to the file out loses nothing: it
+// is new, or an .eml file, and outside every state folder.
+func safeOut(out, stateDir string) error {
+	if fi, err := os.Stat(out); err == nil && (!fi.Mode().IsRegular() || !strings.EqualFold(filepath.Ext(out), ".eml")) {
+		return fmt.Errorf("--out %s exists and is not an .eml file: choose another name, or remove it first", displayPath(out))
+	}
+	dir := realPath(filepath.Dir(out))
+	state := realPath(stateDir)
+	_, jerr := os.Stat(filepath.Join(dir, journal.FileName))
+	if dir == state || strings.HasPrefix(dir, state+string(filepath.Separator)) || jerr == nil {
+		return fmt.Errorf("--out %s is in a campaign's state folder: choose another folder", displayPath(out))
+	}
+	return nil
 }
 
 // invalidRowOf finds the row record of gen with key that has a problem.
@@ -219,12 +317,17 @@ func sheetRowOf(ctx context.Context, c *campaign.Campaign, key string) (int, err
 	}
 }
 
-// writeMessage writes data to out (a new or replaced private file), or to
-// stdout when out is "".
-func writeMessage(g *globalOptions, out string, data []byte) error {
+// writeMessage writes data to out (a new private file, or one that
+// replaces an .eml file), or to stdout when out is "". It refuses to
+// replace any other file (a sheet, a journal) and to write into a state
+// folder (stateDir, the campaign's).
+func writeMessage(g *globalOptions, stateDir, out string, data []byte) error {
 	if out == "" {
 		_, err := g.stdout.Write(data)
 		return err
+	}
+	if err := safeOut(out, stateDir); err != nil {
+		return &unusableError{err}
 	}
 	if err := os.WriteFile(out, data, 0o600); err != nil {
 		return &unusableError{err}

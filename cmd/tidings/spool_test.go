@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/smtptest"
 	"github.com/tidings/tidings/sendpool/spool"
 )
@@ -62,7 +63,7 @@ func TestShowAndPreviewAfterSend(t *testing.T) {
 	}
 	// A row added to the sheet after the send: no message spooled yet.
 	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name\nuser000@example.com,User 0\nuser001@example.com,User 1\nuser002@example.com,User 2\nuser003@example.com,User 3\nnew@example.com,New\n"})
-	if _, errOut, code = runCLI(t, "show", camp, "new@example.com"); code != exitSomeFailed || !strings.Contains(errOut, "new@example.com (row 6) has no message spooled yet") {
+	if _, errOut, code = runCLI(t, "show", camp, "new@example.com"); code != exitSomeFailed || !strings.Contains(errOut, "new@example.com (row 6) has no message spooled from the campaign as it is now") {
 		t.Errorf("not spooled: code %d, %s", code, errOut)
 	}
 	if _, errOut, code = runCLI(t, "show", camp); code != exitUnusable || !strings.Contains(errOut, "usage:") {
@@ -140,7 +141,7 @@ func TestSpoolSheetEditedBetweenRuns(t *testing.T) {
 	}
 	// By its row in the sheet now: the same message, and both rows named.
 	shown, errOut, code = runCLI(t, "show", "--row", "3", camp)
-	if code != exitOK || shown != string(first) || !strings.Contains(errOut, "row 3 (row 2 when spooled), user000@example.com: sent") {
+	if code != exitOK || shown != string(first) || !strings.Contains(errOut, "row 3 (row 2 when sent), user000@example.com: sent") {
 		t.Errorf("show --row 3: code %d, %s", code, errOut)
 	}
 	gens, err := spool.OpenStore(filepath.Join(filepath.Dir(camp), ".tidings", "t")).Generations()
@@ -304,7 +305,7 @@ func TestShowFixedAndInvalidRows(t *testing.T) {
 		}
 	}
 	writeFiles(t, dir, map[string]string{"r.csv": "email,name\nann@example.com,Ann\nbob@example.com,Bob\n"})
-	if _, errOut, code := runCLI(t, "show", camp, "bob@example.com"); code != exitSomeFailed || strings.Contains(errOut, "has a problem") || !strings.Contains(errOut, "no message spooled yet") {
+	if _, errOut, code := runCLI(t, "show", camp, "bob@example.com"); code != exitSomeFailed || strings.Contains(errOut, "has a problem") || !strings.Contains(errOut, "bob@example.com (row 3) has no message spooled from the campaign as it is now") {
 		t.Errorf("show of a fixed row: code %d\n%s", code, errOut)
 	}
 }
@@ -338,4 +339,65 @@ func sentWithInvalid(t *testing.T, sheet string) string {
 		t.Fatalf("send: exit %d\n%s%s", code, out, errOut)
 	}
 	return camp
+}
+
+// TestShowAfterTheSheetChanged: after a send of some rows, the sheet is
+// edited (a row renamed, rows reordered and added) before the next send.
+// show of a row not sent yet prints no message made from the old sheet
+// (the next send renders it again) and says so; --row N is the sheet's
+// row N now, found from the sheet; a sent row still shows what went out.
+func TestShowAfterTheSheetChanged(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 3, "")
+	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp); code != exitSomeFailed {
+		t.Fatalf("send: %d\n%s%s", code, out, errOut)
+	}
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name\nfay@example.com,Fay\nuser002@example.com,User 2\nuser001@example.com,Robert\nuser000@example.com,User 0\nuser001@example.com,Again\n"})
+	out, errOut, code := runCLI(t, "show", camp, "user001@example.com")
+	if code != exitSomeFailed || out != "" || !strings.Contains(errOut, "user001@example.com (row 4) has no message spooled from the campaign as it is now") {
+		t.Errorf("show of a row renamed since: code %d\n%s%s", code, out, errOut)
+	}
+	if out, errOut, code = runCLI(t, "show", "--row", "2", camp); code != exitSomeFailed || out != "" || !strings.Contains(errOut, "fay@example.com (row 2) has no message spooled") {
+		t.Errorf("show --row 2 (fay, new): code %d\n%s%s", code, out, errOut)
+	}
+	sent := serverCopy(t, srv, "user000@example.com")
+	for _, args := range [][]string{{"--row", "5", camp}, {camp, "user000@example.com"}} {
+		if out, errOut, code = runCLI(t, append([]string{"show"}, args...)...); code != exitOK || out != string(sent) || !strings.Contains(errOut, "user000@example.com: sent") {
+			t.Errorf("show %v (sent at row 2): code %d\n%s", args, code, errOut)
+		}
+	}
+	if _, errOut, code = runCLI(t, "show", "--row", "6", camp); code != exitSomeFailed || !strings.Contains(errOut, "row 6 is a duplicate of row 4") {
+		t.Errorf("show --row 6 (a duplicate now): code %d\n%s", code, errOut)
+	}
+	if _, errOut, code = runCLI(t, "show", "--row", "9", camp); code != exitSomeFailed || !strings.Contains(errOut, "has no row 9") {
+		t.Errorf("show --row 9: code %d\n%s", code, errOut)
+	}
+}
+
+// TestShowOutReplacesOnlyMessages: show --out writes a new file or
+// replaces an .eml one, and refuses any other file (the journal, the
+// sheet) and the state folder, leaving them as they were.
+func TestShowOutReplacesOnlyMessages(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 1, "")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("send: %d\n%s%s", code, out, errOut)
+	}
+	dir := filepath.Dir(camp)
+	journalFile := filepath.Join(dir, ".tidings", "t", journal.FileName)
+	for _, out := range []string{journalFile, filepath.Join(dir, "r.csv"), filepath.Join(dir, ".tidings", "t", "m.eml")} {
+		before, _ := os.ReadFile(out)
+		if _, errOut, code := runCLI(t, "show", "--row", "2", "--out", out, camp); code != exitUnusable || !strings.Contains(errOut, "--out") {
+			t.Errorf("--out %s: code %d, %s", out, code, errOut)
+		}
+		if after, _ := os.ReadFile(out); !bytes.Equal(before, after) {
+			t.Errorf("--out %s changed it", out)
+		}
+	}
+	eml := filepath.Join(dir, "m.eml")
+	for range 2 { // new, then replaced
+		if _, errOut, code := runCLI(t, "show", "--row", "2", "--out", eml, camp); code != exitOK {
+			t.Errorf("--out m.eml: code %d, %s", code, errOut)
+		}
+	}
 }

@@ -68,6 +68,16 @@ func (f *Finder) Find(ctx context.Context, row int, key, hash string) (m Message
 	return Message{}, nil, false, nil
 }
 
+// FindIn returns the message spooled for the recipient key in g (which
+// need not be one of the Finder's: a generation found otherwise), looked
+// for at row first, as Find does.
+func (f *Finder) FindIn(ctx context.Context, g *Generation, row int, key string) (m Message, ok bool, err error) {
+	if m, ok, err = f.findAt(g, row, key, ""); ok || err != nil {
+		return m, ok, err
+	}
+	return f.search(ctx, g, key, "")
+}
+
 // findAt looks at row of g.
 func (f *Finder) findAt(g *Generation, row int, key, hash string) (Message, bool, error) {
 	if row <= 0 {
