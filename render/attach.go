@@ -27,6 +27,17 @@ var ErrAttachmentPath = errors.New("attachment path leaves the attachment folder
 // regular file; os errors (fs.ErrNotExist …) are wrapped too.
 var ErrAttachment = errors.New("attachment not readable")
 
+// AttachmentError is a row's attachment that cannot be attached: Path
+// (the file looked at) cannot be read, is not a regular file or is too
+// large. It wraps ErrAttachment or ErrTooLarge, and says what they say.
+type AttachmentError struct {
+	Path string
+	err  error
+}
+
+func (e *AttachmentError) Error() string { return e.err.Error() }
+func (e *AttachmentError) Unwrap() error { return e.err }
+
 // blob is a file ready to attach: its base64 form is made once.
 type blob struct {
 	name  string // file name the recipient sees
@@ -90,65 +101,74 @@ type attacher struct {
 // resolve finds, checks and encodes the attachment at p. fromData says the
 // path was made from row values: it must then stay inside the root, after
 // resolving symlinks. Paths written as constants in the campaign file are
-// the campaign author's and are not confined.
+// the campaign author's and are not confined. A file that cannot be read
+// or is too large is an *AttachmentError.
 func (a *attacher) resolve(p string, fromData bool) (*blob, error) {
+	b, full, err := a.read(p, fromData)
+	if errors.Is(err, ErrAttachment) || errors.Is(err, ErrTooLarge) {
+		return nil, &AttachmentError{Path: full, err: err}
+	}
+	return b, err
+}
+
+// read is resolve; full is the path it looked at.
+func (a *attacher) read(p string, fromData bool) (b *blob, full string, err error) {
 	p = filepath.FromSlash(p)
-	var full string
 	switch {
 	case filepath.IsAbs(p):
 		if fromData && !a.absOK {
-			return nil, fmt.Errorf("%w: %q is an absolute path (set an absolute attachments_dir in the campaign to allow them)", ErrAttachmentPath, p)
+			return nil, full, fmt.Errorf("%w: %q is an absolute path (set an absolute attachments_dir in the campaign to allow them)", ErrAttachmentPath, p)
 		}
 		full = filepath.Clean(p)
 	default:
 		full = filepath.Join(a.root, p)
 	}
 	if fromData && !inside(a.root, full) {
-		return nil, fmt.Errorf("%w: %q is outside %s", ErrAttachmentPath, p, a.root)
+		return nil, full, fmt.Errorf("%w: %q is outside %s", ErrAttachmentPath, p, a.root)
 	}
 	real, err := filepath.EvalSymlinks(full)
 	if errors.Is(err, fs.ErrNotExist) {
 		// EvalSymlinks names the first missing folder on the way; the
 		// file asked for is what the user looks for.
-		return nil, fmt.Errorf("%w: %q: %w", ErrAttachment, p, noSuchFile(full))
+		return nil, full, fmt.Errorf("%w: %q: %w", ErrAttachment, p, noSuchFile(full))
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrAttachment, unwrapPath(err))
+		return nil, full, fmt.Errorf("%w: %w", ErrAttachment, unwrapPath(err))
 	}
 	if fromData && !inside(a.rootReal, real) {
-		return nil, fmt.Errorf("%w: %q leads to %s, outside %s", ErrAttachmentPath, p, real, a.root)
+		return nil, full, fmt.Errorf("%w: %q leads to %s, outside %s", ErrAttachmentPath, p, real, a.root)
 	}
 	f, err := a.open(real, fromData)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrAttachment, unwrapPath(err))
+		return nil, full, fmt.Errorf("%w: %w", ErrAttachment, unwrapPath(err))
 	}
 	defer f.Close()
 	// What is checked and read from here on is the file opened, whatever
 	// the path leads to by now.
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrAttachment, unwrapPath(err))
+		return nil, full, fmt.Errorf("%w: %w", ErrAttachment, unwrapPath(err))
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%w: %q is not a regular file", ErrAttachment, p)
+		return nil, full, fmt.Errorf("%w: %q is not a regular file", ErrAttachment, p)
 	}
 	if fi.Size() > a.maxSize {
-		return nil, fmt.Errorf("%w: %q is %d bytes, over max_message_size (%d)", ErrTooLarge, p, fi.Size(), a.maxSize)
+		return nil, full, fmt.Errorf("%w: %q is %d bytes, over max_message_size (%d)", ErrTooLarge, p, fi.Size(), a.maxSize)
 	}
 	key := blobKey{path: real, size: fi.Size(), mtime: fi.ModTime().UnixNano()}
 	if b := a.cache.get(key); b != nil {
-		return b.withName(filepath.Base(full)), nil
+		return b.withName(filepath.Base(full)), full, nil
 	}
 	data, err := io.ReadAll(io.LimitReader(f, a.maxSize+1))
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrAttachment, unwrapPath(err))
+		return nil, full, fmt.Errorf("%w: %w", ErrAttachment, unwrapPath(err))
 	}
 	if int64(len(data)) > a.maxSize {
-		return nil, fmt.Errorf("%w: %q grew over max_message_size (%d)", ErrTooLarge, p, a.maxSize)
+		return nil, full, fmt.Errorf("%w: %q grew over max_message_size (%d)", ErrTooLarge, p, a.maxSize)
 	}
-	b := newBlob(filepath.Base(full), real, data)
+	b = newBlob(filepath.Base(full), real, data)
 	a.cache.put(key, b)
-	return b, nil
+	return b, full, nil
 }
 
 // open opens the checked path real. A path made from row data is opened

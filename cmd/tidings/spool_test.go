@@ -401,3 +401,33 @@ func TestShowOutReplacesOnlyMessages(t *testing.T) {
 		}
 	}
 }
+
+// TestAttachmentPutBack: a send refuses a row whose attachment is missing
+// (nothing is sent); with the file put back, the next send renders the
+// row again and sends it, as check says it would: the spool the refused
+// send wrote is not reused, its row's problem is not the rows' any more.
+// A file still missing keeps the spool reused.
+func TestAttachmentPutBack(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 0, "attachments: ['files/{{.file}}']\n")
+	dir := filepath.Dir(camp)
+	writeFiles(t, dir, map[string]string{
+		"r.csv":       "email,name,file\nann@example.com,Ann,a.pdf\nbob@example.com,Bob,b.pdf\n",
+		"files/a.pdf": "%PDF-a",
+	})
+	for range 2 {
+		if out, errOut, code := runCLI(t, "send", "--yes", camp); code == exitOK || len(srv.Messages()) != 0 || !strings.Contains(out+errOut, "b.pdf") {
+			t.Fatalf("send with b.pdf missing: code %d, %d sent\n%s%s", code, len(srv.Messages()), out, errOut)
+		}
+	}
+	if gens, _ := spool.OpenStore(filepath.Join(dir, ".tidings", "t")).Generations(); len(gens) != 1 {
+		t.Errorf("%d generations: a file still missing should keep the first reused", len(gens))
+	}
+	writeFiles(t, dir, map[string]string{"files/b.pdf": "%PDF-b"})
+	if out, errOut, code := runCLI(t, "check", camp); code != exitOK {
+		t.Fatalf("check: %d\n%s%s", code, out, errOut)
+	}
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || srv.Received("bob@example.com") != 1 || srv.Received("ann@example.com") != 1 {
+		t.Errorf("send with b.pdf back: code %d\n%s%s", code, out, errOut)
+	}
+}

@@ -121,11 +121,7 @@ func (pl *Plan) render(ctx context.Context, in *Inputs, digest string, opts *Opt
 		if err != nil {
 			return err
 		}
-		if m != nil && problem == nil {
-			for _, a := range m.Attachments {
-				inputs.Attachments[a.Path] = a.SHA256
-			}
-		}
+		noteAttachments(inputs.Attachments, m, problem)
 		v, err := pl.judge(r, true)
 		if err != nil {
 			return err
@@ -142,6 +138,23 @@ func (pl *Plan) render(ctx context.Context, in *Inputs, digest string, opts *Opt
 	}
 	pl.Spool = w.Generation()
 	return nil
+}
+
+// noteAttachments adds to attachments the files row m's message carries,
+// or the one its problem is about (an attachment that could not be read:
+// "" when it cannot be read now either), so that a file put back or
+// changed makes the generation one of other inputs.
+func noteAttachments(attachments map[string]string, m *render.Message, problem error) {
+	var ae *render.AttachmentError
+	switch {
+	case errors.As(problem, &ae):
+		sum, _ := fileDigest(ae.Path)
+		attachments[ae.Path] = sum
+	case m != nil && problem == nil:
+		for _, a := range m.Attachments {
+			attachments[a.Path] = a.SHA256
+		}
+	}
 }
 
 // spoolRow writes what row m (or its problem, err) leaves in the spool and
@@ -206,10 +219,11 @@ func madeFrom(store *spool.Store, digest string, all bool) (*spool.Generation, e
 	return nil, nil
 }
 
-// sameAttachments says whether g's attachments still hold what they held.
+// sameAttachments says whether g's attachments still hold what they held,
+// and those that could not be read still cannot.
 func sameAttachments(g *spool.Generation) bool {
 	for path, sum := range g.Inputs().Attachments {
-		if got, err := fileDigest(path); err != nil || got != sum {
+		if got, _ := fileDigest(path); got != sum {
 			return false
 		}
 	}

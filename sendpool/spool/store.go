@@ -34,7 +34,8 @@ type Inputs struct {
 	// inline images, the sheet and the DKIM keys.
 	Digest string `json:"digest"`
 	// Attachments maps an attachment's path to the hex SHA-256 of its
-	// content when spooled.
+	// content when spooled, or to "" when a row's attachment could not be
+	// read then (the row has a problem until it can).
 	Attachments map[string]string `json:"attachments,omitempty"`
 }
 
