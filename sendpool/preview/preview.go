@@ -2,13 +2,11 @@ package preview
 
 import (
 	"bufio"
-	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"iter"
 	"os"
@@ -60,6 +58,10 @@ type Writer struct {
 	lines  []rowLine
 	err    error // the first failure to log a row
 	closed bool
+	// marker is the folder's marker file, open for appending the names
+	// of the message files written (markerMu held).
+	marker   *os.File
+	markerMu sync.Mutex
 }
 
 // rowLine is where a row's line is in the log.
@@ -76,24 +78,22 @@ type loggedRow struct {
 }
 
 // NewWriter creates dir (and its parents) and returns a writer into
-// it. Messages an earlier preview wrote there (files named as report.EMLName
-// names them, and the gallery's message files) are removed first, and so
-// are its index.html and report.csv, which Close writes anew: the folder
-// shows this preview only, and one that did not get to Close (an
-// interrupt) has no index listing messages that are gone. A folder that
-// is not an earlier preview's (a folder of the user's own: see ownFolder)
-// is an error, before anything is removed; dir gets a marker file
-// (MarkerFile) that says it is one. Nothing else in dir is touched. The
-// caller closes the writer.
+// it. Messages an earlier preview wrote there (the .eml files its marker
+// file lists, MarkerFile, with their gallery scripts; in a folder claimed
+// as the previews' own, every file named as report.EMLName names them)
+// are removed first, and so are its index.html and report.csv, which
+// Close writes anew: the folder shows this preview only, and one that did
+// not get to Close (an interrupt) has no index listing messages that are
+// gone. A folder that is not an earlier preview's (a folder of the
+// user's own: see ownFolder) is an error, before anything is removed.
+// Nothing else in dir is touched, and the marker file lists each message
+// file as it is written. The caller closes the writer.
 func NewWriter(dir string) (*Writer, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("preview: %w", err)
 	}
-	old, err := ownFolder(dir)
+	old, own, err := ownFolder(dir)
 	if err != nil {
-		return nil, err
-	}
-	if err := Claim(dir); err != nil {
 		return nil, err
 	}
 	for _, f := range append(old, filepath.Join(dir, "index.html"), filepath.Join(dir, "report.csv")) {
@@ -101,91 +101,17 @@ func NewWriter(dir string) (*Writer, error) {
 			return nil, fmt.Errorf("preview: removing an earlier preview's %s: %w", filepath.Base(f), err)
 		}
 	}
+	marker, err := startMarker(dir, own)
+	if err != nil {
+		return nil, err
+	}
 	f, err := os.CreateTemp(dir, ".preview-rows-*")
 	if err != nil {
+		marker.Close()
 		return nil, fmt.Errorf("preview: %w", err)
 	}
 	_ = os.Remove(f.Name()) // fails on Windows: Close removes it there
-	return &Writer{dir: dir, log: f, buf: bufio.NewWriterSize(f, 64<<10)}, nil
-}
-
-// MarkerFile is the file a preview leaves in its folder, so that a later
-// preview knows the folder's message files for an earlier one's.
-const MarkerFile = ".tidings-preview"
-
-// Claim marks dir, when it exists, as a preview's folder: for a folder
-// that holds previews only (a campaign's own preview folder), so that
-// NewWriter takes the message files in it for an earlier preview's even
-// without the marker (a preview cut short before the marker file was
-// written).
-func Claim(dir string) error {
-	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	if err := os.WriteFile(filepath.Join(dir, MarkerFile), []byte("tidings preview\n"), 0o600); err != nil {
-		return fmt.Errorf("preview: %w", err)
-	}
-	return nil
-}
-
-// ownMarks are what an earlier preview's index.html and report.csv begin
-// with (within their first kilobytes): the page's title, the header.
-var ownMarks = map[string]string{
-	"index.html": "<title>tidings preview</title>",
-	"report.csv": "row,key,to,subject,status,problem\n",
-}
-
-// ownFolder returns the message files an earlier preview left in dir
-// (named as report.EMLName names them, and the gallery's scripts of them),
-// and an error when dir is not an earlier preview's: an index.html or
-// report.csv that is not a preview's (checkOwn), or message files with
-// neither the marker file nor a preview's index.html or report.csv beside
-// them (one from before the marker file had those).
-func ownFolder(dir string) ([]string, error) {
-	for name, mark := range ownMarks {
-		if err := checkOwn(filepath.Join(dir, name), mark); err != nil {
-			return nil, err
-		}
-	}
-	var old []string
-	for _, pattern := range []string{
-		filepath.Join(dir, "[0-9][0-9][0-9][0-9][0-9][0-9]-*.eml"),
-		filepath.Join(dir, galleryDir, "msg", "[0-9][0-9][0-9][0-9][0-9][0-9]-*.js"),
-	} {
-		files, _ := filepath.Glob(pattern) // the patterns are well-formed
-		old = append(old, files...)
-	}
-	if len(old) == 0 {
-		return nil, nil
-	}
-	for _, name := range []string{MarkerFile, "index.html", "report.csv"} {
-		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
-			return old, nil // checkOwn vouched for index.html and report.csv
-		}
-	}
-	return nil, fmt.Errorf("preview: %s holds message files (%s) that no earlier tidings preview left there, and a preview would replace them: choose another folder with --out", dir, filepath.Base(old[0]))
-}
-
-// checkOwn returns an error unless path is missing or holds mark within
-// its first 4 KB.
-func checkOwn(path, mark string) error {
-	f, err := os.Open(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("preview: %w", err)
-	}
-	defer f.Close()
-	head := make([]byte, 4096)
-	n, err := io.ReadFull(f, head)
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		return fmt.Errorf("preview: %w", err)
-	}
-	if !bytes.Contains(head[:n], []byte(mark)) {
-		return fmt.Errorf("preview: %s is not an earlier tidings preview's, and a preview would replace it: choose another folder with --out", path)
-	}
-	return nil
+	return &Writer{dir: dir, log: f, buf: bufio.NewWriterSize(f, 64<<10), marker: marker}, nil
 }
 
 // Dir is the folder the writer writes into.
@@ -212,6 +138,9 @@ func (w *Writer) writeFiles(ctx context.Context, m *render.Message) (string, err
 		return "", err
 	}
 	name := report.EMLName(m.Row, m.Key)
+	if err := w.listFile(name); err != nil {
+		return "", err
+	}
 	if err := os.WriteFile(filepath.Join(w.dir, name), m.Data, 0o600); err != nil {
 		return "", fmt.Errorf("preview: %w", err)
 	}
@@ -322,11 +251,15 @@ func (w *Writer) Abort() {
 	}
 }
 
-// dropLog closes and removes the log; w.mu is held.
+// dropLog closes and removes the log, and closes the marker file; w.mu
+// is held.
 func (w *Writer) dropLog() {
 	w.closed = true
 	w.log.Close()
 	os.Remove(w.log.Name()) // gone already but on Windows
+	w.markerMu.Lock()
+	w.marker.Close()
+	w.markerMu.Unlock()
 }
 
 // rows yields the rows logged, in w.lines' order; w.mu is held.

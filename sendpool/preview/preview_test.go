@@ -110,8 +110,11 @@ func TestPreviewClearsEarlierMessages(t *testing.T) {
 		}
 	}
 	preview(2, 3)
-	if err := os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("mine"), 0o600); err != nil {
-		t.Fatal(err)
+	// The user's files, one named as a preview names messages.
+	for _, name := range []string{"notes.txt", "000050-me@example.com.eml"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("mine"), 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
 	// An interrupted preview leaves messages and no index: the marker
 	// file says whose they are.
@@ -126,6 +129,7 @@ func TestPreviewClearsEarlierMessages(t *testing.T) {
 	preview(2)
 	for name, want := range map[string]bool{
 		"000002-r2@example.com.eml": true, "gallery/msg/000002-r2@example.com.js": true, "notes.txt": true,
+		"000050-me@example.com.eml": true,
 		"000003-r3@example.com.eml": false, "gallery/msg/000003-r3@example.com.js": false,
 	} {
 		if _, err := os.Stat(filepath.Join(dir, name)); (err == nil) != want {
@@ -139,11 +143,17 @@ func TestPreviewClearsEarlierMessages(t *testing.T) {
 // and no sign of an earlier preview, is refused before anything in it is
 // removed; the files stay as they were.
 func TestPreviewRefusesForeignFiles(t *testing.T) {
-	for _, name := range []string{"index.html", "report.csv", "000009-zz@example.com.eml"} {
+	for _, name := range []string{"index.html", "report.csv", "000009-zz@example.com.eml", "gallery/gallery.js"} {
 		dir := t.TempDir()
 		mine := filepath.Join(dir, name)
 		eml := filepath.Join(dir, "000002-r2@example.com.eml")
+		if strings.HasPrefix(name, "gallery/") {
+			eml = mine // a gallery folder alone
+		}
 		for _, f := range []string{mine, eml} {
+			if err := os.MkdirAll(filepath.Dir(f), 0o700); err != nil {
+				t.Fatal(err)
+			}
 			if err := os.WriteFile(f, []byte("mine\n"), 0o600); err != nil {
 				t.Fatal(err)
 			}
