@@ -264,6 +264,9 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 		return nil, &unusableError{err}
 	}
 	warn.Done()
+	if pl.Damaged != nil {
+		fmt.Fprintf(g.stderr, "warning: %v; the messages were rendered again\n", pl.Damaged)
+	}
 	if opts.testSet {
 		// A test send names the problem of a row it was asked for, and
 		// only notes the others.

@@ -33,6 +33,10 @@ type Plan struct {
 	// rendered).
 	Spool  *spool.Generation
 	Reused bool
+	// Damaged is why the generation the preflight would have reused was
+	// not (an error wrapping spool.ErrCorrupt, naming the file): the rows
+	// were rendered again. Nil when none was found damaged.
+	Damaged error
 
 	decider *Decider
 	send    rowSet // rows to hand to the pool

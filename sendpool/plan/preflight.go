@@ -72,6 +72,9 @@ func Preflight(ctx context.Context, in *Inputs, state *journal.State, opts Optio
 	if err != nil {
 		return nil, err
 	}
+	if gen, err = pl.intact(ctx, gen); err != nil {
+		return nil, err
+	}
 	if gen != nil {
 		err = pl.fromSpool(ctx, gen)
 	} else {
@@ -81,6 +84,28 @@ func Preflight(ctx context.Context, in *Inputs, state *journal.State, opts Optio
 		return nil, err
 	}
 	return pl, cleanSpool(opts.Store, pl.Spool)
+}
+
+// intact returns gen (nil: none) when none of its frames was damaged since
+// it was written; a damaged one is marked so (no send reuses it again) and
+// kept in pl.Damaged, and nil is returned: the rows are rendered again.
+func (pl *Plan) intact(ctx context.Context, gen *spool.Generation) (*spool.Generation, error) {
+	if gen == nil {
+		return nil, nil
+	}
+	rd, err := gen.Open()
+	if err == nil {
+		err = rd.Verify(ctx)
+		rd.Close()
+	}
+	switch {
+	case errors.Is(err, spool.ErrCorrupt):
+		pl.Damaged = err
+		return nil, gen.MarkDamaged()
+	case err != nil:
+		return nil, err
+	}
+	return gen, nil
 }
 
 // fromSpool decides every row from gen's row records.
@@ -212,7 +237,7 @@ func madeFrom(store *spool.Store, digest string, all bool) (*spool.Generation, e
 		gens = gens[:1]
 	}
 	for _, g := range gens {
-		if g.Inputs().Digest == digest && sameAttachments(g) {
+		if g.Inputs().Digest == digest && !g.Damaged() && sameAttachments(g) {
 			return g, nil
 		}
 	}

@@ -6,7 +6,7 @@
 // A spool is written once, in sheet order, by the preflight of a send (a
 // generation), and read many times: sequentially by delivery, by row or
 // key by `tidings show` and `preview`. It lives in the campaign's state
-// folder, spool/, as four files per generation:
+// folder, spool/, as four files per generation, and two marks:
 //
 //	g0001.rows    a record per sheet row: key, To, Message-ID, and whether the
 //	              row has a message, or the problem that kept it from one
@@ -16,15 +16,22 @@
 //	              holds and where it lies, for access by row
 //	g0001.json    the manifest, written last: what the generation was made
 //	              from (the inputs' digests) and the sizes of the other files
+//	g0001.used    present once a message of it was handed to a server: it is
+//	              part of the record of what went out, and is kept
+//	g0001.damaged present once a frame or the index was found damaged (a
+//	              changed byte): no send reuses it
 //
 // Records are grouped in frames, each compressed on its own with zstd
 // (RFC 8878, github.com/klauspost/compress/zstd): the messages of one
 // campaign share almost everything, so a frame of many messages compresses
 // far better than each alone, and one frame is all a lookup decompresses.
-// Every frame carries a CRC-32C of its compressed bytes. A generation
+// Every frame carries a CRC-32C of its compressed bytes, and the index must
+// cover the files frame after frame, rows ascending, as many records as the
+// manifest says (checked when a generation is opened). A generation
 // without its manifest, or whose files do not have the sizes the manifest
 // gives, was cut short (a crash, a full disk) and is never read: the next
-// preflight makes a new one.
+// preflight makes a new one. A send about to reuse a generation checks
+// every frame's CRC first (Reader.Verify).
 //
 // The spool holds what the inputs (the campaign file, its templates, the
 // sheet, the attachments, the DKIM key) made, not what a run decided: which

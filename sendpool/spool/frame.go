@@ -2,6 +2,7 @@ package spool
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
@@ -123,32 +124,48 @@ func (fb *frameBuf) release() {
 // records, checking the header, the length and the CRC. The records are
 // in fb's memory, valid until readFrame is next called with fb.
 func readFrame(r io.ReaderAt, dec *zstd.Decoder, ref frameRef, fb *frameBuf) ([]byte, error) {
-	if ref.length < frameHeaderSize || ref.length > maxFrame {
-		return nil, fmt.Errorf("%w: frame of %d bytes", errCorrupt, ref.length)
-	}
-	fb.comp = grow(fb.comp, int(ref.length))
-	buf := fb.comp
-	if _, err := r.ReadAt(buf, ref.offset); err != nil {
-		return nil, fmt.Errorf("spool: reading a frame at %d: %w", ref.offset, err)
-	}
-	if buf[0] != 'T' || buf[1] != 'S' || buf[2] != formatVersion || stream(buf[3]) != ref.stream {
-		return nil, fmt.Errorf("%w: bad frame header at %d", errCorrupt, ref.offset)
-	}
-	compLen := int64(binary.LittleEndian.Uint32(buf[4:]))
-	rawLen := int(binary.LittleEndian.Uint32(buf[8:]))
-	comp := buf[frameHeaderSize:]
-	if compLen != int64(len(comp)) || rawLen > maxFrame {
-		return nil, fmt.Errorf("%w: frame lengths at %d", errCorrupt, ref.offset)
-	}
-	if crc32.Checksum(comp, castagnoli) != binary.LittleEndian.Uint32(buf[12:]) {
-		return nil, fmt.Errorf("%w: checksum of the frame at %d", errCorrupt, ref.offset)
+	comp, rawLen, err := checkFrame(r, ref, fb)
+	if err != nil {
+		return nil, err
 	}
 	raw, err := dec.DecodeAll(comp, grow(fb.raw, rawLen)[:0])
-	if err != nil || len(raw) != rawLen {
-		return nil, fmt.Errorf("%w: frame at %d does not decompress: %v", errCorrupt, ref.offset, err)
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("%w: frame at %d does not decompress: %w", ErrCorrupt, ref.offset, err)
+	case len(raw) != rawLen:
+		return nil, fmt.Errorf("%w: frame at %d decompresses to %d bytes, not %d", ErrCorrupt, ref.offset, len(raw), rawLen)
 	}
 	fb.raw = raw
 	return raw, nil
+}
+
+// checkFrame reads the frame ref points to in r and checks its header,
+// length and CRC; it returns the compressed records (in fb's memory) and
+// their length once decompressed.
+func checkFrame(r io.ReaderAt, ref frameRef, fb *frameBuf) (comp []byte, rawLen int, err error) {
+	if ref.length < frameHeaderSize || ref.length > maxFrame {
+		return nil, 0, fmt.Errorf("%w: frame of %d bytes", ErrCorrupt, ref.length)
+	}
+	fb.comp = grow(fb.comp, int(ref.length))
+	buf := fb.comp
+	if _, err := r.ReadAt(buf, ref.offset); errors.Is(err, io.EOF) {
+		return nil, 0, fmt.Errorf("%w: frame at %d cut short", ErrCorrupt, ref.offset)
+	} else if err != nil {
+		return nil, 0, fmt.Errorf("spool: reading a frame at %d: %w", ref.offset, err)
+	}
+	if buf[0] != 'T' || buf[1] != 'S' || buf[2] != formatVersion || stream(buf[3]) != ref.stream {
+		return nil, 0, fmt.Errorf("%w: bad frame header at %d", ErrCorrupt, ref.offset)
+	}
+	compLen := int64(binary.LittleEndian.Uint32(buf[4:]))
+	rawLen = int(binary.LittleEndian.Uint32(buf[8:]))
+	comp = buf[frameHeaderSize:]
+	if compLen != int64(len(comp)) || rawLen > maxFrame {
+		return nil, 0, fmt.Errorf("%w: frame lengths at %d", ErrCorrupt, ref.offset)
+	}
+	if crc32.Checksum(comp, castagnoli) != binary.LittleEndian.Uint32(buf[12:]) {
+		return nil, 0, fmt.Errorf("%w: checksum of the frame at %d", ErrCorrupt, ref.offset)
+	}
+	return comp, rawLen, nil
 }
 
 // maxFrame bounds a frame's size (a message may be up to max_message_size;

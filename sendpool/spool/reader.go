@@ -57,11 +57,63 @@ func (r *Reader) open() error {
 	for off := 0; off+indexRecordSize <= len(index); off += indexRecordSize {
 		ref := unmarshalFrameRef(index[off : off+indexRecordSize])
 		if ref.stream > streamMsgs {
-			return fmt.Errorf("%w: index record %d", errCorrupt, off/indexRecordSize)
+			return fmt.Errorf("%w: index record %d", ErrCorrupt, off/indexRecordSize)
 		}
 		r.refs[ref.stream] = append(r.refs[ref.stream], ref)
 	}
+	m := r.g.m
+	if err := checkRefs(r.refs[streamRows], m.Rows, m.RowsBytes); err != nil {
+		return fmt.Errorf("%w (in %s)", err, r.g.path(extIndex))
+	}
+	if err := checkRefs(r.refs[streamMsgs], m.Messages, m.MsgsBytes); err != nil {
+		return fmt.Errorf("%w (in %s)", err, r.g.path(extIndex))
+	}
 	return nil
+}
+
+// checkRefs checks a stream's index records as the Writer writes them:
+// frames back to back from the file's start to its end (size), of rows in
+// ascending order, count records in all.
+func checkRefs(refs []frameRef, count int, size int64) error {
+	var at int64
+	n, last := 0, 0
+	for i, ref := range refs {
+		if ref.offset != at || ref.count <= 0 || ref.firstRow <= last || ref.lastRow < ref.firstRow {
+			return fmt.Errorf("%w: index record %d of its stream", ErrCorrupt, i)
+		}
+		at, n, last = at+ref.length, n+ref.count, ref.lastRow
+	}
+	if at != size || n != count {
+		return fmt.Errorf("%w: the index covers %d records in %d bytes, not the manifest's %d in %d", ErrCorrupt, n, at, count, size)
+	}
+	return nil
+}
+
+// Verify checks every frame of the generation, its header, length and
+// checksum, without decompressing it: an error wrapping ErrCorrupt (and
+// naming the file) when one was damaged after it was written.
+func (r *Reader) Verify(ctx context.Context) error {
+	defer r.buf.release()
+	for _, s := range []struct {
+		file *os.File
+		ext  string
+		refs []frameRef
+	}{{r.rows, extRows, r.refs[streamRows]}, {r.msgs, extMsgs, r.refs[streamMsgs]}} {
+		for _, ref := range s.refs {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if _, _, err := checkFrame(s.file, ref, &r.buf); err != nil {
+				return r.inFile(s.ext, err)
+			}
+		}
+	}
+	return nil
+}
+
+// inFile names the generation's file (by its extension) in err.
+func (r *Reader) inFile(ext string, err error) error {
+	return fmt.Errorf("%w (in %s)", err, r.g.path(ext))
 }
 
 // Close closes the files.
@@ -89,13 +141,13 @@ func (r *Reader) ScanRows(ctx context.Context, fn func(Row) error) error {
 		}
 		raw, err := readFrame(r.rows, r.dec, ref, &r.buf)
 		if err != nil {
-			return err
+			return r.inFile(extRows, err)
 		}
 		d := decoder{b: raw}
 		for range ref.count {
 			row := d.row()
 			if d.err != nil {
-				return fmt.Errorf("%w in %s", errCorrupt, r.g.path(extRows))
+				return fmt.Errorf("%w in %s", ErrCorrupt, r.g.path(extRows))
 			}
 			if err := fn(row); err != nil {
 				return err
@@ -161,14 +213,14 @@ func (r *Reader) decodeMessages(ref frameRef) ([]Message, error) {
 	defer r.buf.release()
 	raw, err := readFrame(r.msgs, r.dec, ref, &r.buf)
 	if err != nil {
-		return nil, err
+		return nil, r.inFile(extMsgs, err)
 	}
 	d := decoder{b: raw}
 	out := make([]Message, 0, ref.count)
 	for range ref.count {
 		m := d.message()
 		if d.err != nil {
-			return nil, fmt.Errorf("%w in %s", errCorrupt, r.g.path(extMsgs))
+			return nil, fmt.Errorf("%w in %s", ErrCorrupt, r.g.path(extMsgs))
 		}
 		out = append(out, m)
 	}

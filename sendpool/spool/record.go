@@ -68,8 +68,9 @@ type Message struct {
 	Hash string
 }
 
-// errCorrupt marks a record that does not decode: the spool is damaged.
-var errCorrupt = errors.New("spool: corrupt record")
+// ErrCorrupt marks a frame or record that does not check or decode: the
+// generation was damaged after it was written.
+var ErrCorrupt = errors.New("spool: damaged")
 
 // appendString appends s with its length as a uvarint. It takes a message's
 // data as it is: a conversion to string would copy it first.
@@ -138,7 +139,7 @@ func (d *decoder) uvarint() uint64 {
 	}
 	v, n := binary.Uvarint(d.b)
 	if n <= 0 {
-		d.err = errCorrupt
+		d.err = ErrCorrupt
 		return 0
 	}
 	d.b = d.b[n:]
@@ -151,7 +152,7 @@ func (d *decoder) bytes() []byte {
 		return nil
 	}
 	if n > uint64(len(d.b)) {
-		d.err = errCorrupt
+		d.err = ErrCorrupt
 		return nil
 	}
 	v := d.b[:n:n]
@@ -163,7 +164,7 @@ func (d *decoder) string() string { return string(d.bytes()) }
 
 func (d *decoder) byte() byte {
 	if d.err != nil || len(d.b) == 0 {
-		d.err = errCorrupt
+		d.err = ErrCorrupt
 		return 0
 	}
 	v := d.b[0]
@@ -176,7 +177,7 @@ func (d *decoder) byte() byte {
 func (d *decoder) count() int {
 	n := d.uvarint()
 	if n > uint64(len(d.b)) {
-		d.err = errCorrupt
+		d.err = ErrCorrupt
 		return 0
 	}
 	return int(n)

@@ -158,8 +158,35 @@ func TestSpoolCutShortIsNotRead(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer rd.Close()
-	if _, _, err := rd.Message(2); !errors.Is(err, errCorrupt) {
+	if _, _, err := rd.Message(2); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), g.path(extMsgs)) {
 		t.Errorf("damaged frame: %v", err)
+	}
+	if err := rd.Verify(t.Context()); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), g.path(extMsgs)) {
+		t.Errorf("Verify of a damaged frame: %v", err)
+	}
+}
+
+// TestSpoolIndexChecked: an index record changed after it was written (a
+// frame's last row, so a search by row would skip frames; its offset) is
+// found when the generation is opened, naming the index.
+func TestSpoolIndexChecked(t *testing.T) {
+	for name, field := range map[string]int{"last row": 12, "offset": 16} {
+		s := OpenStore(t.TempDir())
+		writeGeneration(t, s, 200)
+		g := &Generation{dir: s.dir, num: 1}
+		f, err := os.OpenFile(g.path(extIndex), os.O_RDWR, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.WriteAt([]byte{0x7f}, int64(field))
+		f.Close()
+		rd, err := g.Open()
+		if err == nil {
+			rd.Close()
+		}
+		if !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), g.path(extIndex)) {
+			t.Errorf("%s changed: %v", name, err)
+		}
 	}
 }
 

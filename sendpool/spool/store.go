@@ -23,6 +23,7 @@ const (
 	extIndex    = ".index"
 	extManifest = ".json"
 	extUsed     = ".used"
+	extDamaged  = ".damaged"
 )
 
 // Inputs says what a generation was made from: a digest of the campaign's
@@ -156,7 +157,7 @@ func syncDir(dir string) error {
 // remove deletes the generation's files (the manifest first, so a
 // half-removed generation is never taken for a complete one).
 func (g *Generation) remove() {
-	for _, ext := range []string{extManifest, extManifest + ".tmp", extUsed, extIndex, extMsgs, extRows} {
+	for _, ext := range []string{extManifest, extManifest + ".tmp", extUsed, extDamaged, extIndex, extMsgs, extRows} {
 		os.Remove(g.path(ext))
 	}
 }
@@ -180,6 +181,22 @@ func (g *Generation) MarkUsed() error {
 // Used reports whether messages of the generation may have been sent.
 func (g *Generation) Used() bool {
 	_, err := os.Stat(g.path(extUsed))
+	return err == nil
+}
+
+// MarkDamaged records that the generation was found damaged (an error
+// wrapping ErrCorrupt): no send reuses it (see Damaged). What went out
+// from it stays listed, as far as it can be read.
+func (g *Generation) MarkDamaged() error {
+	if err := writeSynced(g.path(extDamaged), nil); err != nil {
+		return fmt.Errorf("spool: %w", err)
+	}
+	return nil
+}
+
+// Damaged reports whether MarkDamaged was called on the generation.
+func (g *Generation) Damaged() bool {
+	_, err := os.Stat(g.path(extDamaged))
 	return err == nil
 }
 
@@ -239,7 +256,7 @@ func (g *Generation) load() error {
 	}
 	var m manifest
 	if err := json.Unmarshal(data, &m); err != nil {
-		return fmt.Errorf("%w: manifest: %v", errCorrupt, err)
+		return fmt.Errorf("%w: manifest: %w", ErrCorrupt, err)
 	}
 	if m.Version != formatVersion {
 		return fmt.Errorf("spool: generation %d is of format %d, not %d", g.num, m.Version, formatVersion)
@@ -247,11 +264,11 @@ func (g *Generation) load() error {
 	for ext, want := range map[string]int64{extRows: m.RowsBytes, extMsgs: m.MsgsBytes, extIndex: m.IndexBytes} {
 		fi, err := os.Stat(g.path(ext))
 		if err != nil || fi.Size() != want {
-			return fmt.Errorf("%w: %s is not the size its manifest gives", errCorrupt, g.path(ext))
+			return fmt.Errorf("%w: %s is not the size its manifest gives", ErrCorrupt, g.path(ext))
 		}
 	}
 	if m.IndexBytes%indexRecordSize != 0 {
-		return fmt.Errorf("%w: index size", errCorrupt)
+		return fmt.Errorf("%w: index size", ErrCorrupt)
 	}
 	g.m = &m
 	return nil
