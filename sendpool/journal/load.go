@@ -1,25 +1,23 @@
 package journal
 
 import (
-	"cmp"
-	"math"
-	"runtime"
-
-	"github.com/tidings/tidings/sendpool"
-
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 
 	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/sendpool"
 )
 
 // Warning sentinels, carried in the *campaign.FileError values of

@@ -110,5 +110,8 @@ func (f *Finder) search(ctx context.Context, g *Generation, key, hash string) (M
 // SameKey reports whether two recipient keys name the same recipient, as
 // the journal compares them: space around them and case aside.
 func SameKey(a, b string) bool {
-	return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b))
+	// journal.NormalizeKey's form (the journal is not imported here): not
+	// strings.EqualFold, whose simple case folding matches some keys the
+	// journal tells apart (ſ and s) and not others it takes for one.
+	return strings.ToLower(strings.TrimSpace(a)) == strings.ToLower(strings.TrimSpace(b))
 }

@@ -440,3 +440,20 @@ func heapAlloc() int64 {
 	runtime.ReadMemStats(&ms)
 	return int64(ms.HeapAlloc)
 }
+
+// TestSameKeyAsTheJournal: keys compare as journal.NormalizeKey makes
+// them, not by Unicode case folding.
+func TestSameKeyAsTheJournal(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		same bool
+	}{
+		{" Ann@Example.org ", "ann@example.org", true},
+		{"ſam@example.org", "sam@example.org", false}, // EqualFold takes these for one
+		{"K@example.org", "k@example.org", true},
+	} {
+		if got := SameKey(c.a, c.b); got != c.same {
+			t.Errorf("SameKey(%q, %q) = %v, want %v", c.a, c.b, got, c.same)
+		}
+	}
+}
