@@ -97,7 +97,7 @@ func Open(ctx context.Context, lock *Lock, run Run) (*Writer, error) {
 	created := errors.Is(err, fs.ErrNotExist)
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o600) // it lists every recipient: private, as the report
 	if err != nil {
-		return nil, fmt.Errorf("journal: open: %w", err)
+		return nil, fmt.Errorf("journal: %w", err) // an *fs.PathError: "open PATH: …"
 	}
 	var head []byte
 	st, err := f.Stat()
