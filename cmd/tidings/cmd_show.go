@@ -269,10 +269,11 @@ func notSpooled(ctx context.Context, spooled func() (*spool.Generation, error), 
 }
 
 // safeOut checks that writing a message to the file out loses nothing: it
-// is new, or an .eml file, and outside every state folder.
+// is new, or an .eml file (itself, not a link to one), and outside every
+// state folder.
 func safeOut(out, stateDir string) error {
-	if fi, err := os.Stat(out); err == nil && (!fi.Mode().IsRegular() || !strings.EqualFold(filepath.Ext(out), ".eml")) {
-		return fmt.Errorf("--out %s exists and is not an .eml file: choose another name, or remove it first", displayPath(out))
+	if fi, err := os.Lstat(out); err == nil && (!fi.Mode().IsRegular() || !strings.EqualFold(filepath.Ext(out), ".eml")) {
+		return fmt.Errorf("--out %s exists and is not an .eml file (a link, a folder or another file): choose another name, or remove it first", displayPath(out))
 	}
 	dir := realPath(filepath.Dir(out))
 	state := realPath(stateDir)
@@ -281,6 +282,27 @@ func safeOut(out, stateDir string) error {
 		return fmt.Errorf("--out %s is in a campaign's state folder: choose another folder", displayPath(out))
 	}
 	return nil
+}
+
+// replaceFile writes data to a new private file beside path and renames it
+// to path: an .eml replaced is replaced as a name, so another link to the
+// same file (a hard link) keeps what it had.
+func replaceFile(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".show-*.eml")
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+	return err
 }
 
 // invalidRowOf finds the row record of gen with key that has a problem.
@@ -329,7 +351,7 @@ func writeMessage(g *globalOptions, stateDir, out string, data []byte) error {
 	if err := safeOut(out, stateDir); err != nil {
 		return &unusableError{err}
 	}
-	if err := os.WriteFile(out, data, 0o600); err != nil {
+	if err := replaceFile(out, data); err != nil {
 		return &unusableError{err}
 	}
 	if !g.quiet {

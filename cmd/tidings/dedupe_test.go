@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/csv"
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -308,11 +310,14 @@ func suppressCampaign(t *testing.T, n int, extra, list string) (camp, sheet stri
 // send wrote: the same rows, every column the same but the times.
 func sameReport(t *testing.T, camp string) {
 	t.Helper()
-	sent := readReport(t, camp)
+	sent, sentMarks := readReport(t, camp), reportMarks(t, camp)
 	if out, errOut, code := runCLI(t, "report", camp); code != exitOK && code != exitSomeFailed {
 		t.Fatalf("report: exit %d\n%s%s", code, out, errOut)
 	}
 	rebuilt := readReport(t, camp)
+	if marks := reportMarks(t, camp); marks != sentMarks {
+		t.Errorf("report.json's marks: send wrote %s, report %s", sentMarks, marks)
+	}
 	if len(rebuilt) != len(sent) {
 		t.Fatalf("report has %d rows, send wrote %d", len(rebuilt), len(sent))
 	}
@@ -323,6 +328,27 @@ func sameReport(t *testing.T, camp string) {
 			}
 		}
 	}
+}
+
+// reportMarks is what report.json says beyond report.csv: each row's gone
+// and owing marks, and the summary's counts of them.
+func reportMarks(t *testing.T, camp string) string {
+	t.Helper()
+	var rep struct {
+		Summary struct {
+			GoneUnknown int `json:"gone_unknown"`
+			Owing       int `json:"owing"`
+		} `json:"summary"`
+		Rows []struct {
+			Row   int  `json:"row"`
+			Gone  bool `json:"gone"`
+			Owing bool `json:"owing"`
+		} `json:"rows"`
+	}
+	if err := json.Unmarshal([]byte(readFile(t, filepath.Join(filepath.Dir(camp), ".tidings", "t", "report.json"))), &rep); err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("%+v", rep)
 }
 
 // TestDecisionsOneKeyTwoRows: a key in a suppressed row and in an invalid

@@ -459,6 +459,31 @@ func TestOwedPaths(t *testing.T) {
 			}
 		}
 	})
+	t.Run("retried in the same run, its reply lost", func(t *testing.T) {
+		var deferred atomic.Bool
+		srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+			if to == "boss@example.com" && !deferred.Swap(true) {
+				return smtptest.Reply(451, "4.2.1", "mailbox busy, try later")
+			}
+			return nil
+		}), smtptest.DropReply(func(_ smtptest.Session, m *smtptest.Message) bool {
+			return len(m.To) == 1 && m.To[0] == "boss@example.com"
+		}))
+		camp := sendCampaign(t, srv, 0, "cc: '{{.cc}}'\nsend: {concurrency: 1, retries: 1, retry_backoff: 1ms}\n")
+		writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name,cc\nann@example.com,Ann,boss@example.com\n"})
+		for range 2 {
+			if out, code, line := agreeingSend(t, camp, false); code != exitSomeFailed || line["status"] != "unknown" {
+				t.Errorf("code %d, row %v\n%s", code, line, out)
+			}
+		}
+		if a, b := srv.Received("ann@example.com"), srv.Received("boss@example.com"); a != 1 || b != 1 {
+			t.Errorf("ann received %d, boss %d: boss, whose reply was lost, was sent to again", a, b)
+		}
+		agreeingSend(t, camp, false, "--resend-unknown")
+		if a, b := srv.Received("ann@example.com"), srv.Received("boss@example.com"); a != 1 || b != 2 {
+			t.Errorf("--resend-unknown: ann received %d, boss %d; want boss alone again", a, b)
+		}
+	})
 	t.Run("one Cc refused, one deferred", func(t *testing.T) {
 		var phase, rcptA atomic.Int32
 		srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {

@@ -46,8 +46,8 @@ func fuzzRecords(row int, key, to, id, detail string, nanos int64, try, code int
 	if owed != "" {
 		r.Owed = []string{owed, key}
 	}
-	if st&4 == 0 && owed != "" {
-		r.Refused = []string{to, owed}
+	if st&4 == 0 {
+		r.Refused = []string{to, owed} // with Owed or without
 	}
 	return a, r
 }

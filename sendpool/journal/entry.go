@@ -69,6 +69,10 @@ type Entry struct {
 	// decided: Note, not the delivery history, is where the recipient
 	// stands (State.standing).
 	decided bool
+	// owes: a send goes to the recipients in Owed (the last try to them
+	// was neither refused for good nor without a final reply), as
+	// State.Settle decides without flags.
+	owes bool
 }
 
 // Entry returns what the journal knows about key (normalized here), or
@@ -212,6 +216,7 @@ func (s *State) entryAt(i int32) (*Entry, error) {
 	at := lines{attempt: k.attempt.ref(), result: k.result.ref()}
 	if m := s.moreOf(k); m != nil {
 		e.Owed, at.note, at.owed, at.later, at.feedback = m.owed, m.note, m.owedResult, m.later, m.feedback
+		e.owes = k.deliveryStatus() == sendpool.StatusSent && len(m.owed) > 0 && s.owedStatus(k) == NoStatus
 	}
 	var err error
 	if e.LastAttempt, err = s.attemptAt(at.attempt); err != nil {
@@ -220,7 +225,7 @@ func (s *State) entryAt(i int32) (*Entry, error) {
 	if e.Result, err = s.resultAt(at.result); err != nil {
 		return nil, err
 	}
-	if e.Result != nil && len(e.Result.Owed) > 0 {
+	if e.Result != nil && len(e.Result.Owed) > 0 && e.Result.Status != sendpool.StatusUnknown {
 		e.Result.Status = sendpool.StatusSent // see State.result
 	}
 	if e.Note, err = s.resultAt(at.note); err != nil {

@@ -63,19 +63,14 @@ func (e *Entry) LineFor(recipients []string) (Result, bool) {
 	return r, true
 }
 
-// OwesIn says whether e is a message delivered to some recipients that a
-// send delivers to others it still owes, which recipients (a row's
-// envelope now; nil: not known) still names: the server deferred them,
-// and no send to them since was refused for good or lost its reply (as
-// State.Settle decides without flags).
+// OwesIn says whether a send still goes to some recipients of e's
+// message, which an earlier send delivered to the others, for a row whose
+// envelope is recipients now: e owes recipients the server deferred, with
+// no send to them since that was refused for good or lost its reply (as
+// State.Settle decides without flags), and recipients names one of them.
+// With recipients nil (not known) it is false: no send is promised.
 func (e *Entry) OwesIn(recipients []string) bool {
-	switch {
-	case e.delivery != sendpool.StatusSent || len(e.Owed) == 0 || e.Pending:
-		return false
-	case e.OwedResult != nil && (e.OwedResult.Status == sendpool.StatusFailed || e.OwedResult.Status == sendpool.StatusUnknown):
-		return false
-	}
-	return recipients == nil || len(e.OwedIn(recipients)) > 0
+	return e.owes && len(e.OwedIn(recipients)) > 0
 }
 
 // OwedIn returns the recipients e still owes (Owed) that recipients (a

@@ -325,7 +325,8 @@ func (s *State) result(r *Result, at lineRef) {
 		case m == nil || len(m.owed) == 0:
 			s.addMore(k).later = at
 		case m.owedResult == 0 && s.inLatestRun(k.result.ref()):
-			k.result, m.owed = shorten(at), r.Owed
+			k.result = shorten(at)
+			m.owedFrom(r)
 		default:
 			m.owedResultOf(r, at)
 		}
@@ -339,8 +340,19 @@ func (s *State) result(r *Result, at lineRef) {
 			// (temporary, when the run retries the others), the key
 			// is sent and only the owed recipients are left.
 			k.delivery = int8(sendpool.StatusSent)
-			s.addMore(k).owed = r.Owed
+			s.addMore(k).owedFrom(r)
 		}
+	}
+}
+
+// owedFrom takes the recipients owed from r, a result of the delivery
+// that reached the others: its Owed, which are open (to be sent to) unless
+// r's outcome is unknown (the last try to them has no final reply: only
+// --resend-unknown sends to them again).
+func (m *slotMore) owedFrom(r *Result) {
+	m.owed, m.owedStatus = r.Owed, NoStatus
+	if r.Status == sendpool.StatusUnknown && len(r.Owed) > 0 {
+		m.owedStatus = sendpool.StatusUnknown
 	}
 }
 

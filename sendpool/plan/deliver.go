@@ -241,9 +241,30 @@ func (pl *Plan) lineOf(r sendpool.Result) (line report.Row, err error) {
 
 // owes says whether r leaves a message delivered to some recipients (in
 // this run or an earlier one) while the server deferred others, which a
-// later send delivers to (the journal's Owed).
+// later send delivers to: journal.Entry.OwesIn once the journal has r (an
+// outcome not known leaves none owed that a plain send goes to).
 func (pl *Plan) owes(r sendpool.Result) bool {
-	return len(journal.Owed(r)) > 0 || pl.owed[r.Row] != nil && r.Status == sendpool.StatusDeferred
+	o := pl.owed[r.Row]
+	switch {
+	case r.Status == sendpool.StatusUnknown:
+		return false
+	case o != nil && (r.Status == sendpool.StatusDeferred || r.Status == sendpool.StatusNotAttempted):
+		// Nobody took it this time: those not refused for good are
+		// still owed it.
+		return len(journal.Owed(r)) > 0 || len(o.envelope) > refusedCount(r)
+	}
+	return len(journal.Owed(r)) > 0
+}
+
+// refusedCount counts r's recipients refused for good.
+func refusedCount(r sendpool.Result) int {
+	n := 0
+	for _, rr := range r.Recipients {
+		if rr.Status == sendpool.StatusFailed {
+			n++
+		}
+	}
+	return n
 }
 
 // RowOf returns the sheet row and key of a row problem: render.Each hands
