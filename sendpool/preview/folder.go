@@ -43,10 +43,13 @@ type marker struct {
 	found bool     // there is one
 	own   bool     // the folder is the previews' own (Claim)
 	files []string // message files (.eml names) a preview wrote
+	// legacy: written by a tidings before markers listed files ("tidings
+	// preview"): every message file in the folder is a preview's, as that
+	// tidings took them, this once.
+	legacy bool
 }
 
-// readMarker reads dir's marker file. One an older tidings wrote (which
-// listed no files) lists none.
+// readMarker reads dir's marker file.
 func readMarker(dir string) (marker, error) {
 	b, err := os.ReadFile(filepath.Join(dir, MarkerFile))
 	switch {
@@ -58,14 +61,17 @@ func readMarker(dir string) (marker, error) {
 	m := marker{found: true}
 	rest, ok := bytes.CutPrefix(b, []byte(markerHead))
 	if !ok {
+		m.legacy = string(b) == "tidings preview\n"
 		return m, nil
 	}
 	if rest, m.own = bytes.CutPrefix(rest, []byte(markerOwn)); m.own {
 		return m, nil
 	}
 	for line := range strings.Lines(string(rest)) {
-		// A name is one path element, as report.EMLName makes it.
-		if name := strings.TrimSuffix(line, "\n"); name != "" && filepath.Base(name) == name && strings.HasSuffix(line, "\n") {
+		// A name is a message's, as report.EMLName makes it: nothing
+		// else is removed, whatever the file says.
+		name := strings.TrimSuffix(line, "\n")
+		if ok, _ := filepath.Match(emlPattern, name); ok && filepath.Base(name) == name && strings.HasSuffix(line, "\n") {
 			m.files = append(m.files, name)
 		}
 	}
@@ -114,8 +120,9 @@ var ownMarks = map[string]string{
 // index.html or report.csv that is not a preview's (checkOwn), or message
 // files or a gallery folder with neither the marker file nor a preview's
 // index.html or report.csv beside them. The files are those the marker
-// lists; in a folder claimed, or one from before marker files (with a
-// preview's index.html or report.csv), every file named as a message.
+// lists; in a folder claimed, or one a tidings from before marker lists
+// left (its marker, or no marker and a preview's index.html or report.csv),
+// every file named as a message.
 func ownFolder(dir string) (old []string, own bool, err error) {
 	for name, mark := range ownMarks {
 		if err := checkOwn(filepath.Join(dir, name), mark); err != nil {
@@ -126,15 +133,15 @@ func ownFolder(dir string) (old []string, own bool, err error) {
 	if err != nil {
 		return nil, false, err
 	}
-	if m.found && !m.own {
+	if m.found && !m.own && !m.legacy {
 		for _, name := range m.files {
 			old = append(old, filepath.Join(dir, name), filepath.Join(dir, galleryDir, "msg", galleryMessageID(name)+".js"))
 		}
 		return old, false, nil
 	}
 	old = messageFiles(dir)
-	if m.own {
-		return old, true, nil
+	if m.own || m.legacy {
+		return old, m.own, nil
 	}
 	for _, name := range []string{"index.html", "report.csv"} {
 		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
@@ -150,12 +157,15 @@ func ownFolder(dir string) (old []string, own bool, err error) {
 	return nil, false, nil
 }
 
+// emlPattern matches the names report.EMLName gives messages.
+const emlPattern = "[0-9][0-9][0-9][0-9][0-9][0-9]-*.eml"
+
 // messageFiles are the files in dir named as a preview names messages
 // (report.EMLName) and their gallery scripts.
 func messageFiles(dir string) []string {
 	var files []string
 	for _, pattern := range []string{
-		filepath.Join(dir, "[0-9][0-9][0-9][0-9][0-9][0-9]-*.eml"),
+		filepath.Join(dir, emlPattern),
 		filepath.Join(dir, galleryDir, "msg", "[0-9][0-9][0-9][0-9][0-9][0-9]-*.js"),
 	} {
 		found, _ := filepath.Glob(pattern) // the patterns are well-formed

@@ -231,3 +231,31 @@ func TestPreviewRowsInAnyOrder(t *testing.T) {
 	}
 	w.Abort() // after Close: nothing
 }
+
+// TestPreviewFolderOfAnOlderTidings: a folder an older tidings left (its
+// marker listed no files) has its messages replaced as that tidings would
+// have, once; the marker lists files from then on.
+func TestPreviewFolderOfAnOlderTidings(t *testing.T) {
+	dir := t.TempDir()
+	writes := map[string]string{MarkerFile: "tidings preview\n", "000002-old@example.com.eml": "old", "notes.txt": "mine"}
+	for name, data := range writes {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w, err := NewWriter(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]bool{"000002-old@example.com.eml": false, "notes.txt": true} {
+		if _, err := os.Stat(filepath.Join(dir, name)); (err == nil) != want {
+			t.Errorf("%s: exists %v, want %v", name, err == nil, want)
+		}
+	}
+	if m, err := readMarker(dir); err != nil || m.legacy || m.own {
+		t.Errorf("marker after: %+v, %v", m, err)
+	}
+}
