@@ -478,14 +478,15 @@ func printSpool(g *globalOptions, pl *plan.Plan) {
 }
 
 // sendOutcome is errSomeNotSent, in words for this run, when not every
-// planned row was sent, after saying so when the server deferred some of a
-// message's recipients.
+// planned row was sent (to all its recipients), or when the server refused
+// some of a message's recipients for good, after naming those (the
+// summary names the ones still owed).
 func sendOutcome(g *globalOptions, pl *plan.Plan, sum report.Summary, allow plan.Allowance) error {
-	partial := printPartial(g, pl) // whatever else went wrong: nothing sends to those again
+	refused := printRefused(g, pl) // whatever else went wrong: nothing sends to those again
 	switch {
 	case !sum.OK():
 		return notSent(sum, pl.ToSend == 0, allow.Capped && allow.N < pl.ToSend)
-	case partial:
+	case refused:
 		return errSomeNotSent
 	case allow.N < pl.ToSend:
 		return &notSentError{fmt.Sprintf("%d of %s still to send; run send again", pl.ToSend-allow.N, report.Plural(pl.ToSend, "recipient"))}
@@ -493,14 +494,10 @@ func sendOutcome(g *globalOptions, pl *plan.Plan, sum report.Summary, allow plan
 	return nil
 }
 
-// printPartial says which messages reached some of their recipients only:
-// those the server deferred for others (the next run sends to those), and
-// those it refused others for good (their rows count as sent). It reports
-// whether there were any.
-func printPartial(g *globalOptions, pl *plan.Plan) bool {
-	if n := pl.Partial(); n > 0 {
-		fmt.Fprintf(g.stdout, "%s some recipients while the server deferred others; run send again to deliver to those only\n", report.Plural(n, "message")+" reached")
-	}
+// printRefused says which messages reached some of their recipients
+// while the server refused others for good (their rows count as sent). It
+// reports whether there were any.
+func printRefused(g *globalOptions, pl *plan.Plan) bool {
 	lines, n := pl.Refused()
 	if n > 0 {
 		fmt.Fprintf(g.stdout, "%s some recipients while the server refused others for good; their rows count as sent:\n", report.Plural(n, "message")+" reached")
@@ -511,7 +508,7 @@ func printPartial(g *globalOptions, pl *plan.Plan) bool {
 			fmt.Fprintf(g.stdout, "  and %d more (the report's detail names them)\n", n-len(lines))
 		}
 	}
-	return pl.Partial() > 0 || n > 0
+	return n > 0
 }
 
 // notSentError is errSomeNotSent in the words of one run.

@@ -222,7 +222,7 @@ func sheetKeyAt(ctx context.Context, c *campaign.Campaign, row int) (string, err
 		case errors.Is(err, io.EOF):
 			return "", fmt.Errorf("%w: %s has no row %d", errNotFound, displayPath(c.Recipients.Path), row)
 		case errors.As(err, &re) && re.Row == row:
-			return "", fmt.Errorf("%w: row %d has a problem: %v", errNotFound, row, err)
+			return "", fmt.Errorf("%w: row %d has a problem: %w", errNotFound, row, err)
 		case errors.As(err, &re):
 			continue
 		case err != nil:

@@ -177,9 +177,6 @@ func (pl *Plan) run(ctx context.Context, pool *sendpool.Pool, src sendpool.Sourc
 		if err := guard.add(r); err != nil {
 			pool.Stop(err)
 		}
-		if pl.owes(r) {
-			pl.partial++
-		}
 		if line := pl.refusedFor(r); line != "" {
 			pl.refused++
 			if len(pl.refusedLines) < maxRefusedLines {
@@ -202,8 +199,7 @@ func (pl *Plan) run(ctx context.Context, pool *sendpool.Pool, src sendpool.Sourc
 // owed), those it refused for good: "row 4: b@x.org (550 5.1.1 no such
 // user)"; "" when there are none or the message reached nobody.
 func (pl *Plan) refusedFor(r sendpool.Result) string {
-	owed := pl.owed[r.Row]
-	if r.Status != sendpool.StatusSent && owed == nil {
+	if r.Status != sendpool.StatusSent && pl.owed[r.Row] == nil {
 		return ""
 	}
 	var refused []string
@@ -211,12 +207,6 @@ func (pl *Plan) refusedFor(r sendpool.Result) string {
 		if rr.Status == sendpool.StatusFailed {
 			refused = append(refused, rr.Refusal())
 		}
-	}
-	if len(refused) == 0 && owed != nil && r.Status == sendpool.StatusFailed {
-		// Refused as a whole (after DATA): every owed recipient.
-		refused = append(refused, sendpool.RecipientResult{
-			Address: strings.Join(owed.envelope, ", "), Code: r.Code, EnhancedCode: r.EnhancedCode, Detail: r.Detail,
-		}.Refusal())
 	}
 	if len(refused) == 0 {
 		return ""

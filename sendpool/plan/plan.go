@@ -48,10 +48,6 @@ type Plan struct {
 	utf8Rows []int
 	// copies is what the copier of the last delivery did.
 	copies CopyStats
-	// partial counts this run's messages that have reached some
-	// recipients (in this run or an earlier one) while others are still
-	// owed them (deferred by the server).
-	partial int
 	// refused counts this run's messages that have reached some
 	// recipients while the server refused others for good; refusedLines
 	// names the first maxRefusedLines ("row 4: a@x (550 5.1.1 …)").
@@ -61,11 +57,6 @@ type Plan struct {
 
 // maxRefusedLines is how many partly refused messages a Plan names.
 const maxRefusedLines = 10
-
-// Partial counts the messages of the last delivery that have reached some
-// recipients (in it or in an earlier run) while the server deferred
-// others: a later run sends to those only.
-func (pl *Plan) Partial() int { return pl.partial }
 
 // Refused counts the messages of the last delivery that have reached some
 // recipients (in it or in an earlier run) while the server refused others

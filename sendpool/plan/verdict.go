@@ -12,8 +12,8 @@ import (
 // the report line the row starts the run with.
 type verdict struct {
 	send bool
-	// owed, when only some recipients are still owed the message, is
-	// what an earlier run delivered; nil: send to all.
+	// owed, when an earlier run delivered the message to some
+	// recipients, is the send to those still owed it; nil: send to all.
 	owed *owedSend
 	line report.Row
 	// unknown: an earlier delivery of unknown outcome, listed for the user.

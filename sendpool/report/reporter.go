@@ -118,8 +118,8 @@ func (r *Reporter) Add(res sendpool.Result) error {
 	return r.AddRow(FromResult(res))
 }
 
-// AddRow records a report line (for rows the pool never saw: invalid,
-// duplicate, suppressed).
+// AddRow records a report line: a row's as the preflight decided it, or a
+// delivery's (Add).
 func (r *Reporter) AddRow(row Row) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -32,7 +32,7 @@ type Summary struct {
 	// Owing counts the messages delivered to some recipients that a
 	// later send delivers to the others (Row.Owing): in Sent too (or in
 	// the status reports that came back gave them), and against OK.
-	Owing int `json:"owing,omitempty"`
+	Owing int `json:"owing"`
 	// StartedAt and FinishedAt span the rows' attempts ("" when none).
 	StartedAt  string `json:"started_at,omitempty"`
 	FinishedAt string `json:"finished_at,omitempty"`
