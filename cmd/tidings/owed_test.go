@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -510,6 +511,17 @@ func TestOwedPaths(t *testing.T) {
 		tried := rcptA.Load()
 		if _, code, _ := agreeingSend(t, camp, false); code != exitOK || rcptA.Load() != tried || srv.Received("b@example.com") != 1 {
 			t.Errorf("the next run: code %d, a tried %d more times, b received %d", code, rcptA.Load()-tried, srv.Received("b@example.com"))
+		}
+	})
+	t.Run("the campaign edited before the Cc's turn", func(t *testing.T) {
+		camp, srv, _ := owedCampaign(t)
+		writeFiles(t, filepath.Dir(camp), map[string]string{"body.txt": "Changed since, {{.name}}\n"})
+		if _, code, _ := agreeingSend(t, camp, false); code != exitOK {
+			t.Fatalf("code %d", code)
+		}
+		msgs := srv.Messages()
+		if len(msgs) != 2 || !bytes.Equal(msgs[0].Data, msgs[1].Data) || strings.Contains(string(msgs[1].Data), "Changed") {
+			t.Errorf("the Cc got another message than the To under its Message-ID:\n%s\n---\n%s", msgs[0].Data, msgs[len(msgs)-1].Data)
 		}
 	})
 	t.Run("held back by --limit", func(t *testing.T) {

@@ -71,7 +71,7 @@ func (pl *Plan) Deliver(ctx context.Context, in *Inputs, d Delivery) error {
 	defer stopSource()
 	msgs := newFeedQueue()
 	srcErr := make(chan error, 1) // the source's error, sent after it closed msgs
-	go func() { srcErr <- pl.feed(srcCtx, d.Limit, msgs) }()
+	go func() { srcErr <- pl.feed(srcCtx, in.Campaign.StateDir, d.Limit, msgs) }()
 
 	src, sched, err := pl.schedule(in.Campaign, d.Pool.Clock, msgs)
 	if err != nil {
@@ -105,14 +105,17 @@ func (pl *Plan) catchUpCopies(ctx context.Context, stateDir string, cfg *SentCop
 }
 
 // feed hands the planned messages, at most limit, from the spool to msgs,
-// which it closes.
-func (pl *Plan) feed(ctx context.Context, limit int, msgs *feedQueue) error {
+// which it closes. A send to recipients a message still owes goes from
+// the spool of the campaign's state folder stateDir (forOwed).
+func (pl *Plan) feed(ctx context.Context, stateDir string, limit int, msgs *feedQueue) error {
 	defer msgs.close()
 	rd, err := pl.Spool.Open()
 	if err != nil {
 		return err
 	}
 	defer rd.Close()
+	sent := &sentFinder{store: spool.OpenStore(stateDir)}
+	defer sent.close()
 	handed := 0
 	errDone := errors.New("limit reached")
 	err = rd.ScanMessages(ctx, pl.send.nth(1), func(m spool.Message) error {
@@ -120,7 +123,7 @@ func (pl *Plan) feed(ctx context.Context, limit int, msgs *feedQueue) error {
 			return nil
 		}
 		m.Digest = m.Hash
-		if err := msgs.put(ctx, pl.forOwed(m.Message)); err != nil {
+		if err := msgs.put(ctx, pl.forOwed(ctx, m, sent)); err != nil {
 			return err
 		}
 		if handed++; handed >= limit {

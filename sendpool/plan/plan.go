@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"context"
 	"math/bits"
 	"slices"
 
@@ -53,6 +54,9 @@ type Plan struct {
 	// names the first maxRefusedLines ("row 4: a@x (550 5.1.1 …)").
 	refused      int
 	refusedLines []string
+	// owedRendered counts the sends to owed recipients of the last
+	// delivery that went as rendered now (OwedRendered).
+	owedRendered int
 }
 
 // maxRefusedLines is how many partly refused messages a Plan names.
@@ -78,16 +82,58 @@ func (pl *Plan) SMTPUTF8Within(n int) []int {
 	return pl.utf8Rows[:i]
 }
 
-// forOwed returns m with its envelope cut down to the recipients still
-// owed it, when an earlier run delivered it to the others.
-func (pl *Plan) forOwed(m *render.Message) *render.Message {
+// forOwed returns m's message, or, when an earlier run delivered it to
+// some recipients, the message they got (the same bytes under the same
+// Message-ID: found in sent by its digest when m was rendered again since)
+// with its envelope cut down to the recipients still owed it. When that
+// message is gone from the spool (or damaged), they get m, counted in
+// OwedRendered.
+func (pl *Plan) forOwed(ctx context.Context, m spool.Message, sent *sentFinder) *render.Message {
 	o, ok := pl.owed[m.Row]
 	if !ok {
-		return m
+		return m.Message
 	}
-	c := *m
+	if o.hash != "" && m.Hash != o.hash {
+		if got, found, err := sent.find(ctx, m.Row, m.Key, o.hash); err == nil && found {
+			m = got
+			m.Digest = m.Hash
+		} else {
+			pl.owedRendered++
+		}
+	}
+	c := *m.Message
 	c.Recipients = o.envelope
 	return &c
+}
+
+// OwedRendered counts the sends of the last delivery to recipients a
+// message still owed that went as the message is rendered now: the one
+// the others got was no longer in the spool.
+func (pl *Plan) OwedRendered() int { return pl.owedRendered }
+
+// sentFinder finds messages that went out in a campaign's spool, opened
+// when first asked; used from one goroutine.
+type sentFinder struct {
+	store *spool.Store
+	f     *spool.Finder
+}
+
+func (s *sentFinder) find(ctx context.Context, row int, key, hash string) (spool.Message, bool, error) {
+	if s.f == nil {
+		f, err := s.store.NewFinder()
+		if err != nil {
+			return spool.Message{}, false, err
+		}
+		s.f = f
+	}
+	m, _, ok, err := s.f.Find(ctx, row, key, hash)
+	return m, ok, err
+}
+
+func (s *sentFinder) close() {
+	if s.f != nil {
+		s.f.Close()
+	}
 }
 
 // addInvalid counts a row problem, keeping the first ones.

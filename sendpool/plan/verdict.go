@@ -85,6 +85,7 @@ func done(line report.Row, d journal.Decision, recipients []string) verdict {
 // earlier run delivered it to the others.
 type owedSend struct {
 	envelope []string // the owed recipients still in the row
+	hash     string   // the digest of the message the others got
 }
 
 // owedVerdict sends a message an earlier run delivered to some recipients
@@ -96,7 +97,7 @@ type owedSend struct {
 func owedVerdict(line report.Row, d journal.Decision, recipients []string) verdict {
 	v := done(line, d, recipients)
 	if envelope := d.Entry.OwedIn(recipients); len(envelope) > 0 {
-		v.send, v.owed, v.unknown = true, &owedSend{envelope: envelope}, false
+		v.send, v.owed, v.unknown = true, &owedSend{envelope: envelope, hash: d.Entry.Result.Hash}, false
 	}
 	return v
 }
