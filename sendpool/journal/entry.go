@@ -216,7 +216,7 @@ func (s *State) entryAt(i int32) (*Entry, error) {
 	at := lines{attempt: k.attempt.ref(), result: k.result.ref()}
 	if m := s.moreOf(k); m != nil {
 		e.Owed, at.note, at.owed, at.later, at.feedback = m.owed, m.note, m.owedResult, m.later, m.feedback
-		e.owes = k.deliveryStatus() == sendpool.StatusSent && len(m.owed) > 0 && s.owedStatus(k) == NoStatus
+		e.owes = s.owes(k, m)
 	}
 	var err error
 	if e.LastAttempt, err = s.attemptAt(at.attempt); err != nil {

@@ -379,6 +379,14 @@ func (m *slotMore) owedResultOf(r *Result, at lineRef) {
 	}
 }
 
+// owes says whether a send goes to recipients slot k (with its details m)
+// still owes, as State.Settle decides without flags, and no decision since
+// holds them back (a suppressed one: Entry.OwesIn).
+func (s *State) owes(k *slot, m *slotMore) bool {
+	held := sendpool.Status(k.noteStatus) == sendpool.StatusSuppressed && m.note > max(k.result.ref(), m.owedResult)
+	return k.deliveryStatus() == sendpool.StatusSent && len(m.owed) > 0 && s.owedStatus(k) == NoStatus && !held
+}
+
 // owedStatus is where the recipients a slot still owes stand: NoStatus to
 // be sent, sendpool.StatusFailed refused for good, sendpool.StatusUnknown
 // when the last send to them has no final reply (an attempt without a

@@ -59,6 +59,9 @@ func (pl *Plan) Seed(ctx context.Context, rep *report.Reporter, rec *journal.Rec
 		if err := rep.AddRow(v.line); err != nil {
 			return err
 		}
+		if v.held != "" {
+			return d.record(ctx, r, report.Row{Status: sendpool.StatusSuppressed, Detail: v.held})
+		}
 		switch v.line.Status {
 		case sendpool.StatusSuppressed:
 			suppressed = append(suppressed, int32(r.Row))

@@ -18,6 +18,10 @@ type verdict struct {
 	line report.Row
 	// unknown: an earlier delivery of unknown outcome, listed for the user.
 	unknown bool
+	// held, for a message delivered to some recipients whose others are
+	// held back by the suppression list, says why: the decision Seed
+	// journals (the row's line stays sent).
+	held string
 }
 
 // judge decides r from what the spool holds of it, what the journal says
@@ -52,8 +56,9 @@ func (pl *Plan) judge(r spool.Row, brief bool) (verdict, error) {
 		if len(f.Journal.Owed) > 0 {
 			// Delivered to some recipients, and the others it owes are
 			// held back now (the suppression list names one of the
-			// row's recipients): no send goes to them while it does.
-			v.line.Owing = false
+			// row's recipients): no send goes to them while it does,
+			// which the journal is told (report reads no list).
+			v.line.Owing, v.held = false, f.Detail
 		}
 		return v, nil
 	case len(f.Journal.Owed) > 0:
