@@ -523,8 +523,9 @@ func TestOwedPaths(t *testing.T) {
 		}
 		phase.Store(2)
 		tried := rcptA.Load()
-		if _, code, _ := agreeingSend(t, camp, false); code != exitOK || rcptA.Load() != tried || srv.Received("b@example.com") != 1 {
-			t.Errorf("the next run: code %d, a tried %d more times, b received %d", code, rcptA.Load()-tried, srv.Received("b@example.com"))
+		if _, code, line := agreeingSend(t, camp, false); code != exitOK || rcptA.Load() != tried || srv.Received("b@example.com") != 1 ||
+			!strings.HasPrefix(line["detail"], "resent to the recipients still owed: sent (250 2.0.0 OK: queued); refused for good: a@example.com; first delivery: ") {
+			t.Errorf("the next run: code %d, a tried %d more times, b received %d, detail %q", code, rcptA.Load()-tried, srv.Received("b@example.com"), line["detail"])
 		}
 	})
 	t.Run("the campaign edited before the Cc's turn", func(t *testing.T) {

@@ -75,8 +75,8 @@ func (s *State) Settle(key string, p Policy) Decision {
 // settle applies p to the slot k.
 func (s *State) settle(k *slot, p Policy) Decision {
 	st := k.deliveryStatus()
-	if m := s.moreOf(k); st == sendpool.StatusSent && m != nil && len(m.owed) > 0 {
-		return settleOwed(s.owedStatus(k), m.owed, p)
+	if m := s.moreOf(k); st == sendpool.StatusSent && len(m.owed()) > 0 {
+		return settleOwed(s.owedStatus(k), m.owed(), p)
 	}
 	d := Decision{Status: NoStatus, owedStatus: NoStatus}
 	switch st {

@@ -51,6 +51,9 @@ type Entry struct {
 	// alone (nil before one): failed means they were refused for good,
 	// unknown that its reply was lost.
 	OwedResult *Result
+	// Refused lists the owed recipients that sends to them alone refused
+	// for good, all of them (where OwedResult is the latest send only).
+	Refused []string
 	// MessageID and Hash identify the last message handed over (or, when
 	// sent, the one delivered).
 	MessageID string
@@ -215,8 +218,11 @@ func (s *State) entryAt(i int32) (*Entry, error) {
 		Status: s.standing(k), delivery: k.deliveryStatus(), decided: s.noteStands(k)}
 	at := lines{attempt: k.attempt.ref(), result: k.result.ref()}
 	if m := s.moreOf(k); m != nil {
-		e.Owed, at.note, at.owed, at.later, at.feedback = m.owed, m.note, m.owedResult, m.later, m.feedback
+		e.Owed, at.note, at.owed, at.later, at.feedback = m.owed(), m.note, m.owedResult(), m.later, m.feedback
 		e.owes = s.owes(k, m)
+		if m.owing != nil {
+			e.Refused = m.owing.refused
+		}
 	}
 	var err error
 	if e.LastAttempt, err = s.attemptAt(at.attempt); err != nil {

@@ -60,7 +60,7 @@ func (j *Recorder) Result(ctx context.Context, m *render.Message, r sendpool.Res
 	if ok {
 		rec.Hash = a.Hash
 	}
-	rec.Owed, rec.Refused = Owed(r), refused(r)
+	rec.Owed = Owed(r)
 	if !r.Final {
 		rec.Status = sendpool.StatusDeferred
 	}
@@ -139,6 +139,6 @@ func ResultOf(r sendpool.Result) Result {
 		Attempts: r.Attempts, Code: r.Code, EnhancedCode: r.EnhancedCode.String(),
 		Detail: r.Detail, MessageID: r.MessageID, Server: r.Server,
 		Started: r.StartedAt, Finished: r.FinishedAt, DurationMS: r.Duration.Milliseconds(),
-		WaitMS: r.Wait.Milliseconds(),
+		WaitMS: r.Wait.Milliseconds(), Refused: refused(r),
 	}
 }

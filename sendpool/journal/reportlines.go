@@ -90,8 +90,9 @@ func (e *Entry) OwedIn(recipients []string) []string {
 // after later, the result of a send to those: sent, since the first
 // recipients have it (or as reports that came back say,
 // Entry.WithFeedback), unless later's outcome is not known, which leaves
-// the row unknown. The detail gives later's status and reply first, then
-// the first delivery's detail (which names the recipients it did not
+// the row unknown. The detail gives later's status and reply first, the
+// owed recipients sends to them refused for good (e.Refused, later's),
+// then the first delivery's detail (which names the recipients it did not
 // reach). The line keeps the first delivery's server and times, and its
 // reply code unless the row is unknown; the caller sets Row, Key and
 // Attempts. Send's report (for the run
@@ -103,7 +104,17 @@ func (e *Entry) OwedLine(later Result) Result {
 		// No final reply: the reply code is not known either.
 		r.Status, r.Code, r.EnhancedCode = sendpool.StatusUnknown, later.Code, later.EnhancedCode
 	}
-	r.Detail = "resent to the recipients still owed: " + later.Status.String() + " (" + later.reply() + "); first delivery: " + r.Detail
+	resent := "resent to the recipients still owed: " + later.Status.String() + " (" + later.reply() + ")"
+	refused := slices.Clone(e.Refused)
+	for _, a := range later.Refused {
+		if !slices.Contains(refused, a) {
+			refused = append(refused, a)
+		}
+	}
+	if len(refused) > 0 {
+		resent += "; refused for good: " + strings.Join(refused, ", ")
+	}
+	r.Detail = resent + "; first delivery: " + r.Detail
 	return r
 }
 

@@ -140,11 +140,38 @@ type slotMore struct {
 	// delivery's nor a send to owed recipients (it names the key, row and
 	// To as last recorded).
 	later        lineRef
-	owed         []string
-	owedResult   lineRef
-	owedStatus   sendpool.Status
 	feedback     lineRef
 	feedbackKind FeedbackKind
+	owing        *owing // nil: the message never owed anybody
+}
+
+// owing is what a slot keeps of a message delivered to some recipients
+// while others were still owed it (fewer still have one).
+type owing struct {
+	who    []string        // the recipients still owed it
+	result lineRef         // the latest send to them alone (Entry.OwedResult)
+	status sendpool.Status // its status (State.owedStatus)
+	// refused lists recipients a send to them alone refused for good
+	// (Entry.Refused).
+	refused []string
+}
+
+// owed lists the recipients the message of m's slot still owes; nil when
+// none (m may be nil).
+func (m *slotMore) owed() []string {
+	if m == nil || m.owing == nil {
+		return nil
+	}
+	return m.owing.who
+}
+
+// owedResult is where the latest send to the owed recipients alone is;
+// 0 when none (m may be nil).
+func (m *slotMore) owedResult() lineRef {
+	if m == nil || m.owing == nil {
+		return 0
+	}
+	return m.owing.result
 }
 
 // rowFact is a result of a row's own (see State.rows); superseded when a
@@ -251,7 +278,7 @@ func (s *State) moreOf(k *slot) *slotMore {
 
 func (s *State) addMore(k *slot) *slotMore {
 	if k.more == 0 {
-		s.more = append(s.more, slotMore{owedStatus: NoStatus})
+		s.more = append(s.more, slotMore{})
 		k.more = int32(len(s.more))
 	}
 	return &s.more[k.more-1]
@@ -322,9 +349,9 @@ func (s *State) result(r *Result, at lineRef) {
 		// run sends nothing else to a sent key).
 		k.pending = false
 		switch m := s.moreOf(k); {
-		case m == nil || len(m.owed) == 0:
+		case len(m.owed()) == 0:
 			s.addMore(k).later = at
-		case m.owedResult == 0 && s.inLatestRun(k.result.ref()):
+		case m.owedResult() == 0 && s.inLatestRun(k.result.ref()):
 			k.result = shorten(at)
 			m.owedFrom(r)
 		default:
@@ -350,9 +377,22 @@ func (s *State) result(r *Result, at lineRef) {
 // r's outcome is unknown (the last try to them has no final reply: only
 // --resend-unknown sends to them again).
 func (m *slotMore) owedFrom(r *Result) {
-	m.owed, m.owedStatus = r.Owed, NoStatus
+	if m.owing == nil {
+		m.owing = &owing{}
+	}
+	o := m.owing
+	o.who, o.status = r.Owed, NoStatus
 	if r.Status == sendpool.StatusUnknown && len(r.Owed) > 0 {
-		m.owedStatus = sendpool.StatusUnknown
+		o.status = sendpool.StatusUnknown
+	}
+}
+
+// addRefused adds to o.refused those of addrs it does not have.
+func (o *owing) addRefused(addrs []string) {
+	for _, a := range addrs {
+		if !slices.Contains(o.refused, a) {
+			o.refused = append(o.refused, a)
+		}
 	}
 }
 
@@ -362,19 +402,22 @@ func (s *State) inLatestRun(a lineRef) bool {
 	return len(s.runAt) == 0 || a > s.runAt[len(s.runAt)-1]
 }
 
-// owedResultOf applies the result of a send to the owed recipients alone.
+// owedResultOf applies the result of a send to the owed recipients alone
+// (m.owing is set).
 func (m *slotMore) owedResultOf(r *Result, at lineRef) {
-	m.owedResult, m.owedStatus = at, r.Status
+	o := m.owing
+	o.result, o.status = at, r.Status
+	o.addRefused(r.Refused)
 	switch r.Status {
 	case sendpool.StatusSent:
-		m.owed = r.Owed // those it still owes, usually none
+		o.who = r.Owed // those it still owes, usually none
 	case sendpool.StatusDeferred, sendpool.StatusNotAttempted:
 		if len(r.Owed) > 0 {
-			m.owed = r.Owed // the server took it for some of them
+			o.who = r.Owed // the server took it for some of them
 		} else if len(r.Refused) > 0 {
 			// It refused some for good and took none: the others are
 			// still owed it.
-			m.owed = slices.DeleteFunc(slices.Clone(m.owed), func(a string) bool { return slices.Contains(r.Refused, a) })
+			o.who = slices.DeleteFunc(slices.Clone(o.who), func(a string) bool { return slices.Contains(r.Refused, a) })
 		}
 	}
 }
@@ -383,8 +426,8 @@ func (m *slotMore) owedResultOf(r *Result, at lineRef) {
 // still owes, as State.Settle decides without flags, and no decision since
 // holds them back (a suppressed one: Entry.OwesIn).
 func (s *State) owes(k *slot, m *slotMore) bool {
-	held := sendpool.Status(k.noteStatus) == sendpool.StatusSuppressed && m.note > max(k.result.ref(), m.owedResult)
-	return k.deliveryStatus() == sendpool.StatusSent && len(m.owed) > 0 && s.owedStatus(k) == NoStatus && !held
+	held := sendpool.Status(k.noteStatus) == sendpool.StatusSuppressed && m.note > max(k.result.ref(), m.owedResult())
+	return k.deliveryStatus() == sendpool.StatusSent && len(m.owed()) > 0 && s.owedStatus(k) == NoStatus && !held
 }
 
 // owedStatus is where the recipients a slot still owes stand: NoStatus to
@@ -394,12 +437,12 @@ func (s *State) owes(k *slot, m *slotMore) bool {
 func (s *State) owedStatus(k *slot) sendpool.Status {
 	m := s.moreOf(k)
 	switch {
-	case m == nil || len(m.owed) == 0:
+	case len(m.owed()) == 0:
 		return NoStatus
 	case k.pending:
 		return sendpool.StatusUnknown
-	case m.owedStatus == sendpool.StatusFailed || m.owedStatus == sendpool.StatusUnknown:
-		return m.owedStatus
+	case m.owing.status == sendpool.StatusFailed || m.owing.status == sendpool.StatusUnknown:
+		return m.owing.status
 	}
 	return NoStatus
 }
