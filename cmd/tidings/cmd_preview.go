@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -228,8 +229,8 @@ func (ws *writers) wait() error {
 // its message: a message an earlier run
 // handed over (sent, or of unknown outcome) with the message as it went
 // out, from the spool; any other (a duplicate, a suppressed address, a
-// permanent failure), or one whose message is not in the spool, with its
-// status and why.
+// permanent failure), or one whose message is not in the spool (or is in a
+// damaged part of it, which its line says), with its status and why.
 func previewDone(ctx context.Context, w *preview.Writer, finder *spool.Finder, m *render.Message, f plan.Fate) (wrote bool, err error) {
 	e := f.Journal.Entry
 	if e == nil || e.LastAttempt == nil || f.Status != sendpool.StatusSent && f.Status != sendpool.StatusUnknown {
@@ -237,6 +238,10 @@ func previewDone(ctx context.Context, w *preview.Writer, finder *spool.Finder, m
 		return false, nil
 	}
 	sent, _, ok, err := finder.Find(ctx, e.Row, m.Key, e.Hash)
+	if errors.Is(err, spool.ErrCorrupt) {
+		w.Skipped(m, f.Status, f.Detail+"; the message that went out cannot be shown: "+err.Error())
+		return false, nil
+	}
 	if err != nil || !ok {
 		w.Skipped(m, f.Status, f.Detail)
 		return false, err

@@ -482,3 +482,35 @@ func TestDamagedSpoolRenderedAgain(t *testing.T) {
 		t.Errorf("show of a message whose frame is damaged: code %d, %s", code, errOut)
 	}
 }
+
+// TestPreviewPastADamagedSpool: a damaged frame holding a message that
+// went out does not stop preview: the row is listed as sent, its line
+// naming the damaged file, and the other rows are previewed.
+func TestPreviewPastADamagedSpool(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 3, "")
+	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp); code != exitSomeFailed {
+		t.Fatalf("send: %d\n%s%s", code, out, errOut)
+	}
+	msgs := filepath.Join(filepath.Dir(camp), ".tidings", "t", spool.Folder, "g0001.msgs")
+	b, err := os.ReadFile(msgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)-3] ^= 0xff
+	if err := os.WriteFile(msgs, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := runCLI(t, "preview", camp)
+	if code != exitOK {
+		t.Fatalf("preview: code %d\n%s%s", code, out, errOut)
+	}
+	dir := filepath.Join(filepath.Dir(camp), ".tidings", "t", "preview")
+	csv := readFile(t, filepath.Join(dir, "report.csv"))
+	if !strings.Contains(csv, "cannot be shown: spool: damaged") || !strings.Contains(csv, "user001@example.com") {
+		t.Errorf("preview's report.csv:\n%s", csv)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "000004-user002@example.com.eml")); err != nil {
+		t.Errorf("row 4 not previewed: %v", err)
+	}
+}
