@@ -114,7 +114,10 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 		if err != nil {
 			return err
 		}
-		if !sum.count(m, f) {
+		if toSend := sum.count(m, f); !toSend || len(f.Journal.Owed) > 0 {
+			if toSend { // to its recipients still owed: the message the others got
+				f.Status, f.Detail = sendpool.StatusSent, f.Journal.Reason
+			}
 			if full { // listed with its status, without its message
 				w.Skipped(m, f.Status, f.Detail)
 				return nil

@@ -539,6 +539,19 @@ func TestOwedPaths(t *testing.T) {
 			t.Errorf("the Cc got another message than the To under its Message-ID:\n%s\n---\n%s", msgs[0].Data, msgs[len(msgs)-1].Data)
 		}
 	})
+	t.Run("previewed", func(t *testing.T) {
+		camp, srv, _ := owedCampaign(t)
+		writeFiles(t, filepath.Dir(camp), map[string]string{"body.txt": "Changed since, {{.name}}\n"})
+		if out, errOut, code := runCLI(t, "preview", camp); code != exitOK {
+			t.Fatalf("preview: %d\n%s%s", code, out, errOut)
+		}
+		dir := filepath.Join(filepath.Dir(camp), ".tidings", "t", "preview")
+		eml := readFile(t, filepath.Join(dir, "000002-ann@example.com.eml"))
+		csv := readFile(t, filepath.Join(dir, "report.csv"))
+		if eml != string(srv.Messages()[0].Data) || !strings.Contains(csv, "sent,delivered to some recipients") {
+			t.Errorf("preview of a row owing its Cc shows another message than the one the next send sends:\n%s\n%s", eml, csv)
+		}
+	})
 	t.Run("held back by --limit", func(t *testing.T) {
 		camp, srv, _ := owedCampaign(t)
 		writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name,cc\nbob@example.com,Bob,\nann@example.com,Ann,boss@example.com\n"})
