@@ -455,7 +455,6 @@ func TestDamagedSpoolRenderedAgain(t *testing.T) {
 	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp); code != exitSomeFailed {
 		t.Fatalf("first send: %d\n%s%s", code, out, errOut)
 	}
-	sent := serverCopy(t, srv, "user000@example.com")
 	msgs := filepath.Join(filepath.Dir(camp), ".tidings", "t", spool.Folder, "g0001.msgs")
 	b, err := os.ReadFile(msgs)
 	if err != nil {
@@ -474,12 +473,8 @@ func TestDamagedSpoolRenderedAgain(t *testing.T) {
 			t.Errorf("%s received %d", k, n)
 		}
 	}
-	// What went out is in the damaged frame: show names the file, unless
-	// the generation written since holds the very same bytes (both
-	// rendered within one second: the same Date).
-	out, errOut, code = runCLI(t, "show", camp, "user000@example.com")
-	if code == exitOK && out != string(sent) || code != exitOK && (code != exitUnusable || !strings.Contains(errOut, "(in "+msgs+")")) {
-		t.Errorf("show of a message whose frame is damaged: code %d, %s", code, errOut)
+	if out, errOut, code := runCLI(t, "show", camp, "user001@example.com"); code != exitOK || !strings.Contains(out, "Hi User 1") {
+		t.Errorf("show of a message sent from the generation written since: code %d, %s", code, errOut)
 	}
 }
 
@@ -507,7 +502,7 @@ func TestPreviewPastADamagedSpool(t *testing.T) {
 	}
 	dir := filepath.Join(filepath.Dir(camp), ".tidings", "t", "preview")
 	csv := readFile(t, filepath.Join(dir, "report.csv"))
-	if !strings.Contains(csv, "cannot be shown: spool: damaged") || !strings.Contains(csv, "user001@example.com") {
+	if !regexp.MustCompile(`(?m)^2,user000@example\.com,.*cannot be shown: spool: damaged`).MatchString(csv) || !strings.Contains(csv, "user001@example.com") {
 		t.Errorf("preview's report.csv:\n%s", csv)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "000004-user002@example.com.eml")); err != nil {

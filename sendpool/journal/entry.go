@@ -73,8 +73,8 @@ type Entry struct {
 	// stands (State.standing).
 	decided bool
 	// owes: a send goes to the recipients in Owed (the last try to them
-	// was neither refused for good nor without a final reply), as
-	// State.Settle decides without flags.
+	// was neither refused for good nor without a final reply, and no
+	// suppressed decision holds them back: State.owes).
 	owes bool
 }
 

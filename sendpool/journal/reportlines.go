@@ -67,8 +67,11 @@ func (e *Entry) LineFor(recipients []string) (Result, bool) {
 // message, which an earlier send delivered to the others, for a row whose
 // envelope is recipients now: e owes recipients the server deferred, with
 // no send to them since that was refused for good or lost its reply (as
-// State.Settle decides without flags), and recipients names one of them.
-// With recipients nil (not known) it is false: no send is promised.
+// State.Settle decides without flags), no decision since holds them back
+// (a send journals one while a recipient of the row is suppressed, which
+// Settle does not know of: the next send looks at the list again), and
+// recipients names one of them. With recipients nil (not known) it is
+// false: no send is promised.
 func (e *Entry) OwesIn(recipients []string) bool {
 	return e.owes && len(e.OwedIn(recipients)) > 0
 }

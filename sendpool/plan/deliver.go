@@ -55,7 +55,7 @@ func (pl *Plan) Deliver(ctx context.Context, in *Inputs, d Delivery) error {
 	if err := pl.Spool.MarkUsed(); err != nil {
 		return err
 	}
-	refetch := &refetcher{g: pl.Spool}
+	refetch := &refetcher{g: pl.Spool, sent: &sentFinder{store: spool.OpenStore(in.Campaign.StateDir)}}
 	defer refetch.close()
 	cfg := d.Pool
 	cfg.Refetch = refetch.fetch
@@ -67,12 +67,7 @@ func (pl *Plan) Deliver(ctx context.Context, in *Inputs, d Delivery) error {
 		stopAbort := context.AfterFunc(d.Abort, pool.Abort)
 		defer stopAbort()
 	}
-	srcCtx, stopSource := context.WithCancel(ctx)
-	defer stopSource()
 	msgs := newFeedQueue()
-	srcErr := make(chan error, 1) // the source's error, sent after it closed msgs
-	go func() { srcErr <- pl.feed(srcCtx, in.Campaign.StateDir, d.Limit, msgs) }()
-
 	src, sched, err := pl.schedule(in.Campaign, d.Pool.Clock, msgs)
 	if err != nil {
 		return err
@@ -81,6 +76,10 @@ func (pl *Plan) Deliver(ctx context.Context, in *Inputs, d Delivery) error {
 	if err != nil {
 		return err
 	}
+	srcCtx, stopSource := context.WithCancel(ctx)
+	defer stopSource()
+	srcErr := make(chan error, 1) // the source's error, sent after it closed msgs
+	go func() { srcErr <- pl.feed(srcCtx, in.Campaign.StateDir, d.Limit, msgs) }()
 	runErr := pl.run(ctx, pool, src, sched, guard, copies, d)
 	pl.copies = copies.finish()
 	stopSource()
@@ -123,8 +122,15 @@ func (pl *Plan) feed(ctx context.Context, stateDir string, limit int, msgs *feed
 			return nil
 		}
 		m.Digest = m.Hash
-		if err := msgs.put(ctx, pl.forOwed(ctx, m, sent)); err != nil {
+		msg, rendered, err := pl.forOwed(ctx, m, sent)
+		if err != nil {
 			return err
+		}
+		if err := msgs.put(ctx, msg); err != nil {
+			return err
+		}
+		if rendered {
+			pl.owedRendered++
 		}
 		if handed++; handed >= limit {
 			return errDone
@@ -186,7 +192,9 @@ func (pl *Plan) run(ctx context.Context, pool *sendpool.Pool, src sendpool.Sourc
 				pl.refusedLines = append(pl.refusedLines, line)
 			}
 		}
-		copies.add(r)
+		if pl.owed[r.Row] == nil { // the first delivery's copy stands for it
+			copies.add(r)
+		}
 		results <- r
 	})
 	close(results)

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"context"
+	"errors"
 	"math/bits"
 	"slices"
 
@@ -85,25 +86,29 @@ func (pl *Plan) SMTPUTF8Within(n int) []int {
 // forOwed returns m's message, or, when an earlier run delivered it to
 // some recipients, the message they got (the same bytes under the same
 // Message-ID: found in sent by its digest when m was rendered again since)
-// with its envelope cut down to the recipients still owed it. When that
-// message is gone from the spool (or damaged), they get m, counted in
-// OwedRendered.
-func (pl *Plan) forOwed(ctx context.Context, m spool.Message, sent *sentFinder) *render.Message {
+// at m's row with its envelope cut down to the recipients still owed it.
+// When that message is gone from the spool (or damaged), they get m, and
+// rendered is set (OwedRendered); another error stops the feed.
+func (pl *Plan) forOwed(ctx context.Context, m spool.Message, sent *sentFinder) (msg *render.Message, rendered bool, err error) {
 	o, ok := pl.owed[m.Row]
 	if !ok {
-		return m.Message
-	}
-	if o.hash != "" && m.Hash != o.hash {
-		if got, found, err := sent.find(ctx, m.Row, m.Key, o.hash); err == nil && found {
-			m = got
-			m.Digest = m.Hash
-		} else {
-			pl.owedRendered++
-		}
+		return m.Message, false, nil
 	}
 	c := *m.Message
+	if o.hash != "" && m.Hash != o.hash {
+		got, found, err := sent.find(ctx, o.row, m.Key, o.hash)
+		switch {
+		case found:
+			c = *got.Message
+			c.Row, c.Key, c.Digest = m.Row, m.Key, got.Hash
+		case err == nil || errors.Is(err, spool.ErrCorrupt):
+			rendered = true
+		default:
+			return nil, false, err
+		}
+	}
 	c.Recipients = o.envelope
-	return &c
+	return &c, rendered, nil
 }
 
 // OwedRendered counts the sends of the last delivery to recipients a

@@ -25,7 +25,9 @@ type Hold struct {
 // already: journal.State.Recorded) to the journal, queued and synced once
 // at the end (one fsync each took minutes for a list of 300,000
 // suppressed addresses). It reads the decisions again from the spool, one
-// row at a time; the suppressed rows' lines go last, in a second pass
+// row at a time; the suppressed rows' lines (and the decision that holds
+// back recipients a sent message still owes, since one of the row's is
+// suppressed: verdict.held) go last, in a second pass
 // over those rows, so that a key's latest decision is its own row's, not
 // that of an invalid row further down with the same key (which the
 // duplicate check does not count). The journal's recipients the sheet no
@@ -59,13 +61,10 @@ func (pl *Plan) Seed(ctx context.Context, rep *report.Reporter, rec *journal.Rec
 		if err := rep.AddRow(v.line); err != nil {
 			return err
 		}
-		if v.held != "" {
-			return d.record(ctx, r, report.Row{Status: sendpool.StatusSuppressed, Detail: v.held})
-		}
-		switch v.line.Status {
-		case sendpool.StatusSuppressed:
+		switch {
+		case v.line.Status == sendpool.StatusSuppressed, v.held != "":
 			suppressed = append(suppressed, int32(r.Row))
-		case sendpool.StatusInvalid, sendpool.StatusDuplicate:
+		case v.line.Status == sendpool.StatusInvalid, v.line.Status == sendpool.StatusDuplicate:
 			return d.record(ctx, r, v.line)
 		}
 		return nil
@@ -79,6 +78,10 @@ func (pl *Plan) Seed(ctx context.Context, rep *report.Reporter, rec *journal.Rec
 			v, err := pl.judge(r, false)
 			if err != nil {
 				return err
+			}
+			if v.held != "" {
+				// Sent, with the recipients it still owes held back.
+				return d.record(ctx, r, report.Row{Status: sendpool.StatusSuppressed, Detail: v.held})
 			}
 			return d.record(ctx, r, v.line)
 		})

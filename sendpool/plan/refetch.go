@@ -12,16 +12,20 @@ import (
 
 // refetcher reads messages back from the plan's spool generation for the
 // pool (sendpool.Config.Refetch), which lets the data of messages waiting
-// for a retry go when they are large. It is safe for concurrent use; the
-// caller closes it when the pool's run has returned.
+// for a retry go when they are large; a message from an older generation
+// (to recipients still owed it: Plan.forOwed) is found there, by its
+// digest. It is safe for concurrent use; the caller closes it when the
+// pool's run has returned.
 type refetcher struct {
 	g      *spool.Generation
+	sent   *sentFinder
 	mu     sync.Mutex
 	rd     *spool.Reader // opened by the first fetch
 	closed bool
 }
 
-// fetch returns the data of m, as spooled.
+// fetch returns the data of m, as spooled: the message at its row whose
+// digest is m.Digest.
 func (f *refetcher) fetch(ctx context.Context, m *render.Message) ([]byte, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -42,10 +46,14 @@ func (f *refetcher) fetch(ctx context.Context, m *render.Message) ([]byte, error
 	switch {
 	case err != nil:
 		return nil, err
-	case !ok || sm.MessageID != m.MessageID:
-		return nil, fmt.Errorf("plan: the message of row %d is not in the spool %s", m.Row, f.g.Dir())
+	case ok && sm.MessageID == m.MessageID && (m.Digest == "" || sm.Hash == m.Digest):
+		return sm.Data, nil
+	case m.Digest != "":
+		if sm, found, err := f.sent.find(ctx, m.Row, m.Key, m.Digest); err != nil || found {
+			return sm.Data, err
+		}
 	}
-	return sm.Data, nil
+	return nil, fmt.Errorf("plan: the message of row %d is not in the spool %s", m.Row, f.g.Dir())
 }
 
 // close closes the reader, if fetch opened one.
@@ -57,4 +65,5 @@ func (f *refetcher) close() {
 		f.rd.Close()
 		f.rd = nil
 	}
+	f.sent.close()
 }

@@ -91,6 +91,7 @@ func done(line report.Row, d journal.Decision, recipients []string) verdict {
 type owedSend struct {
 	envelope []string // the owed recipients still in the row
 	hash     string   // the digest of the message the others got
+	row      int      // its row then, where a lookup starts
 }
 
 // owedVerdict sends a message an earlier run delivered to some recipients
@@ -102,7 +103,8 @@ type owedSend struct {
 func owedVerdict(line report.Row, d journal.Decision, recipients []string) verdict {
 	v := done(line, d, recipients)
 	if envelope := d.Entry.OwedIn(recipients); len(envelope) > 0 {
-		v.send, v.owed, v.unknown = true, &owedSend{envelope: envelope, hash: d.Entry.Result.Hash}, false
+		first := d.Entry.Result
+		v.send, v.owed, v.unknown = true, &owedSend{envelope: envelope, hash: first.Hash, row: first.Row}, false
 	}
 	return v
 }
