@@ -451,7 +451,7 @@ func printSummary(ctx context.Context, g *globalOptions, c *campaign.Campaign, p
 	fmt.Fprintln(g.stdout)
 	sum.WriteText(g.stdout)
 	if n := pl.OwedRendered(); n > 0 {
-		fmt.Fprintf(g.stdout, "%s to recipients still owed went as rendered now: the message the others got is no longer in the spool\n", report.Plural(n, "message"))
+		fmt.Fprintf(g.stdout, "%s to recipients still owed went as rendered now: the message the others got is no longer in the spool, or damaged\n", report.Plural(n, "message"))
 	}
 	printReportLine(g, c, end.page)
 	printSpool(g, pl)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/smtptest"
+	"github.com/tidings/tidings/sendpool/spool"
 )
 
 // TestSendResumesOnlyDeferredRecipients: a message to a To and a Cc where
@@ -596,4 +598,59 @@ func TestOwedPaths(t *testing.T) {
 			t.Errorf("boss received %d, want the one whose reply was lost", n)
 		}
 	})
+}
+
+// TestOwedMessageGone: the message a To got is in no intact generation
+// any more (its frame damaged, the campaign edited since): the owed Cc
+// gets the message as rendered now, and the run says so.
+func TestOwedMessageGone(t *testing.T) {
+	camp, srv, _ := owedCampaign(t)
+	writeFiles(t, filepath.Dir(camp), map[string]string{"body.txt": "Changed since, {{.name}}\n"})
+	msgs := filepath.Join(filepath.Dir(camp), ".tidings", "t", spool.Folder, "g0001.msgs")
+	b, err := os.ReadFile(msgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)-3] ^= 0xff
+	if err := os.WriteFile(msgs, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, code, _ := agreeingSend(t, camp, false)
+	if code != exitOK || !strings.Contains(out, "1 message to recipients still owed went as rendered now") {
+		t.Errorf("code %d\n%s", code, out)
+	}
+	if got := serverCopy(t, srv, "boss@example.com"); !strings.Contains(string(got), "Changed since") {
+		t.Errorf("boss got:\n%s", got)
+	}
+}
+
+// TestOwedLargeMessageRetried: a large message (over what waiting retries
+// keep in memory) that an earlier run delivered to its To, sent again to
+// its Cc after the campaign was edited, deferred once more: its data is
+// let go while it waits and read back by its digest from the generation
+// that has it, so the Cc gets the bytes the To got.
+func TestOwedLargeMessageRetried(t *testing.T) {
+	var defers atomic.Int32
+	defers.Store(3)
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		if to == "boss@example.com" && defers.Add(-1) >= 0 {
+			return smtptest.Reply(451, "4.2.1", "mailbox busy, try later")
+		}
+		return nil
+	}))
+	camp := sendCampaign(t, srv, 0, "cc: '{{.cc}}'\nattachments: [big.bin]\nsend: {concurrency: 1, retries: 2, retry_backoff: 1ms}\n")
+	big := make([]byte, 13<<20)
+	rand.NewChaCha8([32]byte{5}).Read(big)
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name,cc\nann@example.com,Ann,boss@example.com\n", "big.bin": string(big)})
+	if out, code, _ := agreeingSend(t, camp, false); code != exitSomeFailed || srv.Received("ann@example.com") != 1 {
+		t.Fatalf("first run: code %d\n%s", code, out)
+	}
+	defers.Store(1)
+	writeFiles(t, filepath.Dir(camp), map[string]string{"body.txt": "Changed since, {{.name}}\n"})
+	if out, code, _ := agreeingSend(t, camp, false); code != exitOK {
+		t.Fatalf("second run: code %d\n%s", code, out)
+	}
+	if !bytes.Equal(serverCopy(t, srv, "ann@example.com"), serverCopy(t, srv, "boss@example.com")) {
+		t.Errorf("the Cc got other bytes than the To")
+	}
 }

@@ -122,15 +122,12 @@ func (pl *Plan) feed(ctx context.Context, stateDir string, limit int, msgs *feed
 			return nil
 		}
 		m.Digest = m.Hash
-		msg, rendered, err := pl.forOwed(ctx, m, sent)
+		msg, err := pl.forOwed(ctx, m, sent)
 		if err != nil {
 			return err
 		}
 		if err := msgs.put(ctx, msg); err != nil {
 			return err
-		}
-		if rendered {
-			pl.owedRendered++
 		}
 		if handed++; handed >= limit {
 			return errDone
@@ -192,8 +189,10 @@ func (pl *Plan) run(ctx context.Context, pool *sendpool.Pool, src sendpool.Sourc
 				pl.refusedLines = append(pl.refusedLines, line)
 			}
 		}
-		if pl.owed[r.Row] == nil { // the first delivery's copy stands for it
+		if o := pl.owed[r.Row]; o == nil { // an owed send's: the first delivery's copy stands for it
 			copies.add(r)
+		} else if o.rendered && r.Status != sendpool.StatusNotAttempted {
+			pl.owedRendered++
 		}
 		results <- r
 	})

@@ -87,12 +87,13 @@ func (pl *Plan) SMTPUTF8Within(n int) []int {
 // some recipients, the message they got (the same bytes under the same
 // Message-ID: found in sent by its digest when m was rendered again since)
 // at m's row with its envelope cut down to the recipients still owed it.
-// When that message is gone from the spool (or damaged), they get m, and
-// rendered is set (OwedRendered); another error stops the feed.
-func (pl *Plan) forOwed(ctx context.Context, m spool.Message, sent *sentFinder) (msg *render.Message, rendered bool, err error) {
+// When that message is gone from the spool (or damaged), they get m, which
+// the row's owedSend notes (OwedRendered counts it once it went); another
+// error stops the feed.
+func (pl *Plan) forOwed(ctx context.Context, m spool.Message, sent *sentFinder) (*render.Message, error) {
 	o, ok := pl.owed[m.Row]
 	if !ok {
-		return m.Message, false, nil
+		return m.Message, nil
 	}
 	c := *m.Message
 	if o.hash != "" && m.Hash != o.hash {
@@ -102,18 +103,18 @@ func (pl *Plan) forOwed(ctx context.Context, m spool.Message, sent *sentFinder) 
 			c = *got.Message
 			c.Row, c.Key, c.Digest = m.Row, m.Key, got.Hash
 		case err == nil || errors.Is(err, spool.ErrCorrupt):
-			rendered = true
+			o.rendered = true // read by the pool's callback, after the queue hands m over
 		default:
-			return nil, false, err
+			return nil, err
 		}
 	}
 	c.Recipients = o.envelope
-	return &c, rendered, nil
+	return &c, nil
 }
 
 // OwedRendered counts the sends of the last delivery to recipients a
 // message still owed that went as the message is rendered now: the one
-// the others got was no longer in the spool.
+// the others got was no longer in the spool, or damaged.
 func (pl *Plan) OwedRendered() int { return pl.owedRendered }
 
 // sentFinder finds messages that went out in a campaign's spool, opened

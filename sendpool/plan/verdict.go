@@ -92,6 +92,9 @@ type owedSend struct {
 	envelope []string // the owed recipients still in the row
 	hash     string   // the digest of the message the others got
 	row      int      // its row then, where a lookup starts
+	// rendered: the message was not found by hash, and goes as rendered
+	// now (Plan.forOwed).
+	rendered bool
 }
 
 // owedVerdict sends a message an earlier run delivered to some recipients

@@ -1,7 +1,9 @@
 package spool
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"strings"
 )
 
@@ -53,19 +55,28 @@ func (f *Finder) reader(g *Generation) (*Reader, error) {
 // first, as a message there costs one frame; when the sheet changed since,
 // every row of each generation is searched. Keys compare as the journal
 // compares them (space around them and case aside). ok is false when no
-// generation has it.
+// generation has it. With hash, a generation that is damaged where it is
+// looked at (ErrCorrupt) is passed over for the others (the same bytes
+// may be in one), and its error is returned only when none has them.
 func (f *Finder) Find(ctx context.Context, row int, key, hash string) (m Message, g *Generation, ok bool, err error) {
-	for _, g := range f.gens {
-		if m, ok, err = f.findAt(g, row, key, hash); ok || err != nil {
-			return m, g, ok, err
+	var damaged error
+	for _, look := range []func(*Generation) (Message, bool, error){
+		func(g *Generation) (Message, bool, error) { return f.findAt(g, row, key, hash) },
+		func(g *Generation) (Message, bool, error) { return f.search(ctx, g, key, hash) },
+	} {
+		for _, g := range f.gens {
+			m, ok, err = look(g)
+			switch {
+			case ok:
+				return m, g, true, nil
+			case hash != "" && errors.Is(err, ErrCorrupt):
+				damaged = cmp.Or(damaged, err)
+			case err != nil:
+				return m, g, false, err
+			}
 		}
 	}
-	for _, g := range f.gens {
-		if m, ok, err = f.search(ctx, g, key, hash); ok || err != nil {
-			return m, g, ok, err
-		}
-	}
-	return Message{}, nil, false, nil
+	return Message{}, nil, false, damaged
 }
 
 // FindIn returns the message spooled for the recipient key in g (which

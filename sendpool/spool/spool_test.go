@@ -457,3 +457,31 @@ func TestSameKeyAsTheJournal(t *testing.T) {
 		}
 	}
 }
+
+// TestFindPassesDamagedGenerations: with a digest, a message in a damaged
+// frame of the newest generation is found in an older one that has the
+// same bytes; the damage is the answer only when no generation has them.
+func TestFindPassesDamagedGenerations(t *testing.T) {
+	s := OpenStore(t.TempDir())
+	writeGeneration(t, s, 30)
+	writeGeneration(t, s, 30) // the same messages: generation 2
+	g2 := &Generation{dir: s.dir, num: 2}
+	f, err := os.OpenFile(g2.path(extMsgs), os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteAt([]byte{0xff}, 100) // in its first frame
+	f.Close()
+	finder, err := s.NewFinder()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer finder.Close()
+	m, g, ok, err := finder.Find(t.Context(), 3, "user3@example.org", "h3")
+	if err != nil || !ok || g.Number() != 1 || m.Hash != "h3" {
+		t.Errorf("Find by digest: generation %v, ok %v, %v; want generation 1's", g, ok, err)
+	}
+	if _, _, ok, err := finder.Find(t.Context(), 3, "user3@example.org", ""); ok || !errors.Is(err, ErrCorrupt) {
+		t.Errorf("Find of the newest, damaged: ok %v, %v", ok, err)
+	}
+}
