@@ -15,7 +15,6 @@ import (
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/smtptest"
-	"github.com/tidings/tidings/sendpool/spool"
 )
 
 // TestSendResumesOnlyDeferredRecipients: a message to a To and a Cc where
@@ -606,15 +605,7 @@ func TestOwedPaths(t *testing.T) {
 func TestOwedMessageGone(t *testing.T) {
 	camp, srv, _ := owedCampaign(t)
 	writeFiles(t, filepath.Dir(camp), map[string]string{"body.txt": "Changed since, {{.name}}\n"})
-	msgs := filepath.Join(filepath.Dir(camp), ".tidings", "t", spool.Folder, "g0001.msgs")
-	b, err := os.ReadFile(msgs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b[len(b)-3] ^= 0xff
-	if err := os.WriteFile(msgs, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	damageSpool(t, camp)
 	out, code, _ := agreeingSend(t, camp, false)
 	if code != exitOK || !strings.Contains(out, "1 message to recipients still owed went as rendered now") {
 		t.Errorf("code %d\n%s", code, out)

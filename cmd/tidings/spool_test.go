@@ -455,15 +455,7 @@ func TestDamagedSpoolRenderedAgain(t *testing.T) {
 	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp); code != exitSomeFailed {
 		t.Fatalf("first send: %d\n%s%s", code, out, errOut)
 	}
-	msgs := filepath.Join(filepath.Dir(camp), ".tidings", "t", spool.Folder, "g0001.msgs")
-	b, err := os.ReadFile(msgs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b[len(b)-3] ^= 0xff
-	if err := os.WriteFile(msgs, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	msgs := damageSpool(t, camp)
 	out, errOut, code := runCLI(t, "send", "--yes", camp)
 	if code != exitOK || !strings.Contains(errOut, "spool: damaged: checksum of the frame at 0 (in "+msgs+")") || !strings.Contains(out, "generation 2, written by this run") {
 		t.Errorf("send after the damage: code %d\n%s%s", code, out, errOut)
@@ -487,15 +479,7 @@ func TestPreviewPastADamagedSpool(t *testing.T) {
 	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp); code != exitSomeFailed {
 		t.Fatalf("send: %d\n%s%s", code, out, errOut)
 	}
-	msgs := filepath.Join(filepath.Dir(camp), ".tidings", "t", spool.Folder, "g0001.msgs")
-	b, err := os.ReadFile(msgs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b[len(b)-3] ^= 0xff
-	if err := os.WriteFile(msgs, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	damageSpool(t, camp)
 	out, errOut, code := runCLI(t, "preview", camp)
 	if code != exitOK {
 		t.Fatalf("preview: code %d\n%s%s", code, out, errOut)
@@ -508,4 +492,20 @@ func TestPreviewPastADamagedSpool(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "000004-user002@example.com.eml")); err != nil {
 		t.Errorf("row 4 not previewed: %v", err)
 	}
+}
+
+// damageSpool changes a byte near the end of the first spool generation's
+// messages file of camp (in its last frame) and returns the file's path.
+func damageSpool(t *testing.T, camp string) string {
+	t.Helper()
+	msgs := filepath.Join(filepath.Dir(camp), ".tidings", "t", spool.Folder, "g0001.msgs")
+	b, err := os.ReadFile(msgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)-3] ^= 0xff
+	if err := os.WriteFile(msgs, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return msgs
 }
