@@ -115,14 +115,7 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 			return err
 		}
 		if toSend := sum.count(m, f); !toSend || len(f.Journal.Owed) > 0 {
-			if toSend { // to its recipients still owed: the message the others got
-				f.Status, f.Detail = sendpool.StatusSent, f.Journal.Reason
-			}
-			if full { // listed with its status, without its message
-				w.Skipped(m, f.Status, f.Detail)
-				return nil
-			}
-			wrote, err := previewDone(ctx, w, finder, m, f)
+			wrote, err := previewDone(ctx, w, finder, m, sentFate(f, toSend), full)
 			if wrote {
 				sentBefore++
 			}
@@ -228,15 +221,26 @@ func (ws *writers) wait() error {
 	return ws.err
 }
 
-// previewDone lists a row send will not send, and reports whether it wrote
-// its message: a message an earlier run
-// handed over (sent, or of unknown outcome) with the message as it went
-// out, from the spool; any other (a duplicate, a suppressed address, a
+// sentFate is f, the fate of a row an earlier run delivered, for preview:
+// one sent to some recipients, to send to the others (toSend), is sent,
+// and what goes to them is the message the others got.
+func sentFate(f plan.Fate, toSend bool) plan.Fate {
+	if toSend {
+		f.Status, f.Detail = sendpool.StatusSent, f.Journal.Reason
+	}
+	return f
+}
+
+// previewDone lists a row send will not send (or sends only to recipients
+// an earlier run owes it: sentFate), and reports whether it wrote its
+// message: a message an earlier run handed over (sent, or of unknown
+// outcome) with the message as it went out, from the spool, unless full
+// (past --limit); any other (a duplicate, a suppressed address, a
 // permanent failure), or one whose message is not in the spool (or is in a
 // damaged part of it, which its line says), with its status and why.
-func previewDone(ctx context.Context, w *preview.Writer, finder *spool.Finder, m *render.Message, f plan.Fate) (wrote bool, err error) {
+func previewDone(ctx context.Context, w *preview.Writer, finder *spool.Finder, m *render.Message, f plan.Fate, full bool) (wrote bool, err error) {
 	e := f.Journal.Entry
-	if e == nil || e.LastAttempt == nil || f.Status != sendpool.StatusSent && f.Status != sendpool.StatusUnknown {
+	if full || e == nil || e.LastAttempt == nil || f.Status != sendpool.StatusSent && f.Status != sendpool.StatusUnknown {
 		w.Skipped(m, f.Status, f.Detail)
 		return false, nil
 	}
