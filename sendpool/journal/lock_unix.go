@@ -3,8 +3,10 @@
 package journal
 
 import (
+	"bytes"
 	"errors"
 	"os"
+	"strconv"
 
 	"golang.org/x/sys/unix"
 )
@@ -29,8 +31,24 @@ func unlockFile(f *os.File) error {
 }
 
 // processRunning reports whether a process with this PID exists (kill(2)
-// with signal 0; EPERM means it exists under another user).
+// with signal 0; EPERM means it exists under another user) and, where
+// /proc tells, is not a zombie: a process that ended (a send killed) and
+// that its parent has not reaped yet holds no lock.
 func processRunning(pid int) bool {
-	err := unix.Kill(pid, 0)
-	return err == nil || errors.Is(err, unix.EPERM)
+	if err := unix.Kill(pid, 0); err != nil && !errors.Is(err, unix.EPERM) {
+		return false
+	}
+	return !zombie(pid)
+}
+
+// zombie says whether /proc/PID/stat gives the process's state as Z;
+// false where there is no /proc.
+func zombie(pid int) bool {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return false
+	}
+	// "PID (COMMAND) STATE …": the command may hold spaces and parentheses.
+	i := bytes.LastIndexByte(b, ')')
+	return i >= 0 && i+2 < len(b) && b[i+2] == 'Z'
 }
