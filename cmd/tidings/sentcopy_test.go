@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -243,5 +244,36 @@ func TestProbeMailbox(t *testing.T) {
 	}
 	if n := len(srv.Messages()); n != 0 {
 		t.Errorf("probe sent %d messages", n)
+	}
+}
+
+// TestSentCopyOwed: a message its To got while its Cc was deferred is
+// copied to Sent once; the later send to the Cc alone (after the campaign
+// was edited) adds no second copy, and the one there is what went out.
+func TestSentCopyOwed(t *testing.T) {
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+	var deferCc atomic.Bool
+	deferCc.Store(true)
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		if to == "boss@example.com" && deferCc.Load() {
+			return smtptest.Reply(451, "4.2.1", "mailbox busy, try later")
+		}
+		return nil
+	}))
+	t.Setenv("TIDINGS_SENT_PW", bouncePass)
+	camp := sendCampaign(t, srv, 0, fmt.Sprintf("cc: '{{.cc}}'\nsend: {concurrency: 1, retries: 0}\nmailbox: {protocol: imap, host: 127.0.0.1, port: %d, security: starttls, username: %s, password_env: TIDINGS_SENT_PW, ca_file: %s, sent_folder: Sent}\n",
+		d.IMAPPort, bounceUser, d.CAFile))
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name,cc\nann@example.com,Ann,boss@example.com\n"})
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitSomeFailed {
+		t.Fatalf("first run: code %d\n%s%s", code, out, errOut)
+	}
+	deferCc.Store(false)
+	writeFiles(t, filepath.Dir(camp), map[string]string{"body.txt": "Changed since, {{.name}}\n"})
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("second run: code %d\n%s%s", code, out, errOut)
+	}
+	copies := d.Messages(t, bounceUser, "Sent")
+	if len(copies) != 1 || !bytes.Equal(copies[0], serverCopy(t, srv, "ann@example.com")) {
+		t.Errorf("Sent holds %d copies, want the one that went out", len(copies))
 	}
 }
