@@ -33,7 +33,9 @@ func unlockFile(f *os.File) error {
 // processRunning reports whether a process with this PID exists (kill(2)
 // with signal 0; EPERM means it exists under another user) and, where
 // /proc tells, is not a zombie: a process that ended (a send killed) and
-// that its parent has not reaped yet holds no lock.
+// that its parent has not reaped yet holds no lock. (Linux shows Z too for
+// a process whose main thread ended while others run, which tidings, a Go
+// program, does not do.)
 func processRunning(pid int) bool {
 	if err := unix.Kill(pid, 0); err != nil && !errors.Is(err, unix.EPERM) {
 		return false

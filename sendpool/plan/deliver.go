@@ -191,7 +191,7 @@ func (pl *Plan) run(ctx context.Context, pool *sendpool.Pool, src sendpool.Sourc
 		}
 		if o := pl.owed[r.Row]; o == nil { // an owed send's: the first delivery's copy stands for it
 			copies.add(r)
-		} else if o.rendered && r.Status != sendpool.StatusNotAttempted {
+		} else if o.rendered && (r.Status == sendpool.StatusSent || r.Status == sendpool.StatusUnknown) {
 			pl.owedRendered++
 		}
 		results <- r

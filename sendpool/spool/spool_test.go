@@ -470,8 +470,13 @@ func TestFindPassesDamagedGenerations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.WriteAt([]byte{0xff}, 100) // in its first frame
-	f.Close()
+	_, err = f.WriteAt([]byte{0xff}, 100) // in its first frame, which holds all 30 rows
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
 	finder, err := s.NewFinder()
 	if err != nil {
 		t.Fatal(err)
