@@ -263,16 +263,25 @@ func previewDone(ctx context.Context, w *preview.Writer, finder *spool.Finder, m
 // report.csv, or a folder in one (its spool, its report-data; but this
 // campaign's own preview folder). Links are followed.
 func notStateDir(dir, stateDir string) error {
-	a, b := realPath(dir), realPath(stateDir)
-	if _, err := os.Stat(filepath.Join(a, journal.FileName)); err == nil || a == b {
+	real, isState, inState := statePlace(dir, stateDir)
+	if isState {
 		return fmt.Errorf("--out %s is a campaign's state folder: preview would replace its report.csv; choose another folder", displayPath(dir))
 	}
-	_, perr := os.Stat(filepath.Join(filepath.Dir(a), journal.FileName))
-	inState := strings.HasPrefix(a, b+string(filepath.Separator)) || perr == nil
-	if inState && a != ownPreview(stateDir) {
+	if inState && real != ownPreview(stateDir) {
 		return fmt.Errorf("--out %s is in a campaign's state folder: choose another folder", displayPath(dir))
 	}
 	return nil
+}
+
+// statePlace says where folder dir (real: links resolved) is against the
+// campaign's state folder stateDir and any other with a journal: isState
+// when it is one, inState when it is inside stateDir or right inside
+// another (its spool, its report-data, its preview).
+func statePlace(dir, stateDir string) (real string, isState, inState bool) {
+	a, b := realPath(dir), realPath(stateDir)
+	_, jerr := os.Stat(filepath.Join(a, journal.FileName))
+	_, perr := os.Stat(filepath.Join(filepath.Dir(a), journal.FileName))
+	return a, a == b || jerr == nil, strings.HasPrefix(a, b+string(filepath.Separator)) || perr == nil
 }
 
 // ownPreview is the campaign's own preview folder, as realPath gives it.

@@ -275,10 +275,7 @@ func safeOut(out, stateDir string) error {
 	if fi, err := os.Lstat(out); err == nil && (!fi.Mode().IsRegular() || !strings.EqualFold(filepath.Ext(out), ".eml")) {
 		return fmt.Errorf("--out %s exists and is not an .eml file (a link, a folder or another file): choose another name, or remove it first", displayPath(out))
 	}
-	dir := realPath(filepath.Dir(out))
-	state := realPath(stateDir)
-	_, jerr := os.Stat(filepath.Join(dir, journal.FileName))
-	if dir == state || strings.HasPrefix(dir, state+string(filepath.Separator)) || jerr == nil {
+	if _, isState, inState := statePlace(filepath.Dir(out), stateDir); isState || inState {
 		return fmt.Errorf("--out %s is in a campaign's state folder: choose another folder", displayPath(out))
 	}
 	return nil

@@ -90,9 +90,9 @@ func Owed(r sendpool.Result) []string {
 	return out
 }
 
-// refused lists the recipients the server refused for good when it did not
-// refuse them all (Result.Refused).
-func refused(r sendpool.Result) []string {
+// Refused lists the recipients the server refused for good when it did not
+// refuse them all (Result.Refused), as Owed lists those still owed.
+func Refused(r sendpool.Result) []string {
 	var out []string
 	for _, rr := range r.Recipients {
 		if rr.Status == sendpool.StatusFailed {
@@ -139,6 +139,6 @@ func ResultOf(r sendpool.Result) Result {
 		Attempts: r.Attempts, Code: r.Code, EnhancedCode: r.EnhancedCode.String(),
 		Detail: r.Detail, MessageID: r.MessageID, Server: r.Server,
 		Started: r.StartedAt, Finished: r.FinishedAt, DurationMS: r.Duration.Milliseconds(),
-		WaitMS: r.Wait.Milliseconds(), Refused: refused(r),
+		WaitMS: r.Wait.Milliseconds(), Refused: Refused(r),
 	}
 }

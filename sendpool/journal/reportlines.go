@@ -108,13 +108,7 @@ func (e *Entry) OwedLine(later Result) Result {
 		r.Status, r.Code, r.EnhancedCode = sendpool.StatusUnknown, later.Code, later.EnhancedCode
 	}
 	resent := "resent to the recipients still owed: " + later.Status.String() + " (" + later.reply() + ")"
-	refused := slices.Clone(e.Refused)
-	for _, a := range later.Refused {
-		if !slices.Contains(refused, a) {
-			refused = append(refused, a)
-		}
-	}
-	if len(refused) > 0 {
+	if refused := appendNew(slices.Clone(e.Refused), later.Refused); len(refused) > 0 {
 		resent += "; refused for good: " + strings.Join(refused, ", ")
 	}
 	r.Detail = resent + "; first delivery: " + r.Detail

@@ -388,13 +388,14 @@ func (m *slotMore) owedFrom(r *Result) {
 	}
 }
 
-// addRefused adds to o.refused those of addrs it does not have.
-func (o *owing) addRefused(addrs []string) {
+// appendNew appends to list those of addrs it does not have.
+func appendNew(list, addrs []string) []string {
 	for _, a := range addrs {
-		if !slices.Contains(o.refused, a) {
-			o.refused = append(o.refused, a)
+		if !slices.Contains(list, a) {
+			list = append(list, a)
 		}
 	}
+	return list
 }
 
 // inLatestRun says whether the line at a is of the latest run read so far
@@ -408,7 +409,7 @@ func (s *State) inLatestRun(a lineRef) bool {
 func (m *slotMore) owedResultOf(r *Result, at lineRef) {
 	o := m.owing
 	o.result, o.status = at, r.Status
-	o.addRefused(r.Refused)
+	o.refused = appendNew(o.refused, r.Refused)
 	switch r.Status {
 	case sendpool.StatusSent:
 		o.who = r.Owed // those it still owes, usually none

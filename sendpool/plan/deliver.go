@@ -251,20 +251,9 @@ func (pl *Plan) owes(r sendpool.Result) bool {
 	case o != nil && (r.Status == sendpool.StatusDeferred || r.Status == sendpool.StatusNotAttempted):
 		// Nobody took it this time: those not refused for good are
 		// still owed it.
-		return len(journal.Owed(r)) > 0 || len(o.envelope) > refusedCount(r)
+		return len(journal.Owed(r)) > 0 || len(o.envelope) > len(journal.Refused(r))
 	}
 	return len(journal.Owed(r)) > 0
-}
-
-// refusedCount counts r's recipients refused for good.
-func refusedCount(r sendpool.Result) int {
-	n := 0
-	for _, rr := range r.Recipients {
-		if rr.Status == sendpool.StatusFailed {
-			n++
-		}
-	}
-	return n
 }
 
 // RowOf returns the sheet row and key of a row problem: render.Each hands
