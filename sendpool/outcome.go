@@ -183,7 +183,7 @@ func (r *poolRun) retryLater(j *poolJob, throttled, attempted bool) {
 		r.notify(Notice{Kind: NoticeRetry, Text: fmt.Sprintf("row %d: %s; retry %d of %d in %s", j.msg.Row, j.lastDetail, j.tempFails, cfg.Retries, delay.Round(time.Millisecond))})
 	}
 	if attempted {
-		if err := r.p.journal.Result(r.inflight, j.msg, r.result(j, false)); err != nil {
+		if err := r.p.journal.Result(r.record, j.msg, r.result(j, false)); err != nil {
 			r.journalFailed(j.msg.Row, err)
 			r.finishStopped(j)
 			return

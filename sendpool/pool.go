@@ -103,6 +103,7 @@ func (p *Pool) newRun(ctx context.Context, onResult func(Result)) (r *poolRun, s
 		p:        p,
 		onResult: onResult,
 		inflight: inflight,
+		record:   context.WithoutCancel(ctx),
 		haltCtx:  haltCtx,
 		halt:     halt,
 		runCtx:   ctx,

@@ -18,8 +18,12 @@ type poolRun struct {
 	p        *Pool
 	onResult func(Result)
 	inflight context.Context // cancelled only by Abort
-	haltCtx  context.Context // cancelled by ctx, a stop error or Abort
-	halt     context.CancelFunc
+	// record is the context of the journal's results: never cancelled,
+	// as a reply the server gave is recorded however the run ends (an
+	// Abort cuts the network, not the record of what it already said).
+	record  context.Context
+	haltCtx context.Context // cancelled by ctx, a stop error or Abort
+	halt    context.CancelFunc
 	// runCtx is Run's ctx. haltCtx follows it through context.AfterFunc,
 	// which runs on its own goroutine; halted also reads runCtx, so a
 	// Ctrl-C is seen the moment it happens.
@@ -258,7 +262,7 @@ func (r *poolRun) finish(j *poolJob) {
 // report rewrite) does not keep results from becoming durable.
 func (r *poolRun) finisher() {
 	for f := range r.finals {
-		if err := r.p.journal.Result(r.inflight, f.j.msg, f.res); err != nil {
+		if err := r.p.journal.Result(r.record, f.j.msg, f.res); err != nil {
 			r.journalFailed(f.j.msg.Row, err)
 		}
 		r.bytes.Release(f.j.weight)

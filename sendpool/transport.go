@@ -133,7 +133,8 @@ type Journal interface {
 	// Result is called after each try that called Attempt, once the
 	// outcome is known (r.Final false when the pool will try again), and
 	// once with the final result of every message (r.Final true), before
-	// the Run callback sees it. An error stops the run.
+	// the Run callback sees it. An error stops the run. Its ctx is never
+	// cancelled, not even by Abort: a reply the server gave is recorded.
 	Result(ctx context.Context, m *render.Message, r Result) error
 }
 
