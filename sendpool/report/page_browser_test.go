@@ -115,7 +115,11 @@ func pageMailpitRun(t *testing.T, stateDir string, rep *report.Reporter) {
 		msgs = append(msgs, pageMessage(i+2, fmt.Sprintf("reader%02d@%s", i, domains[i%len(domains)]), name))
 	}
 	for i := range 5 {
-		msgs = append(msgs, pageMessage(32+i, fmt.Sprintf("nobody%d@refused.example", i), ""))
+		addr := fmt.Sprintf("nobody%d@refused.example", i)
+		if i == 0 {
+			addr = "-" + addr // a key the command line would read as a flag
+		}
+		msgs = append(msgs, pageMessage(32+i, addr, ""))
 	}
 	pageRunPool(t, stateDir, pooltest.Config{
 		SMTP: smtpclient.Config{Host: "127.0.0.1", Port: mp.SMTPPort, Security: campaign.SecurityStartTLS,
@@ -316,6 +320,14 @@ func pageCheckTable(p pageTab) {
 	}
 	p.b.Do(t, "open row", chromedp.Click(chromedp.CSS(`#rows tr[data-idx]`)))
 	if got := p.str("command", `document.querySelector('#rows .show-cmd').textContent`); got != "tidings show 'campaigns/news letter.yaml' reader07@example.org" {
+		t.Errorf("command %q", got)
+	}
+	p.search("no search", " ")
+	p.waitTotal("no search", 43)
+	p.search("search a key like a flag", "-nobody0")
+	p.waitTotal("search -nobody0", 1)
+	p.b.Do(t, "open the row", chromedp.Click(chromedp.CSS(`#rows tr[data-idx]`)))
+	if got := p.str("command", `document.querySelector('#rows .show-cmd').textContent`); got != "tidings show -- 'campaigns/news letter.yaml' -nobody0@refused.example" {
 		t.Errorf("command %q", got)
 	}
 	p.search("search hostile", "onerror")

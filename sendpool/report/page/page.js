@@ -754,7 +754,10 @@
       dl.appendChild(dd);
     }
     if (r.k) {
-      var cmd = 'tidings show ' + shellQuote(D.campaignPath || 'CAMPAIGN.yaml') + ' ' + shellQuote(r.k);
+      var words = [D.campaignPath || 'CAMPAIGN.yaml', r.k];
+      // A word starting with '-' would be read as a flag: '--' ends them.
+      var dashes = words.some(function (w) { return w.charAt(0) === '-'; }) ? '-- ' : '';
+      var cmd = 'tidings show ' + dashes + words.map(shellQuote).join(' ');
       var box = el('div', 'cmd');
       var code = el('code', 'show-cmd', cmd);
       box.appendChild(code);
