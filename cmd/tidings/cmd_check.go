@@ -165,6 +165,9 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 	if err := journalDamage(state); err != nil {
 		return err // send would stop: check says so
 	}
+	if err := decider.KeyChange(); err != nil {
+		return &unusableError{err} // as send would
+	}
 	if sum.problems > 0 {
 		return &problemsError{n: sum.problems}
 	}

@@ -264,6 +264,9 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 		return nil, &unusableError{err}
 	}
 	warn.Done()
+	if err := pl.KeyChange(); err != nil && !opts.testSet {
+		return nil, &unusableError{err}
+	}
 	if pl.Damaged != nil {
 		fmt.Fprintf(g.stderr, "warning: %v; the messages were rendered again\n", pl.Damaged)
 	}
@@ -348,7 +351,7 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	// interrupted run then reports every row as not attempted, as it says.
 	setup := setupContext(ctx, g)
 	w, err := journal.Open(setup, lock, journal.Run{PID: os.Getpid(), Started: opts.now(), Version: version,
-		ResendUnknown: opts.resendUnknown, RetryFailed: opts.retryFailed, Flags: runFlags(opts)})
+		ResendUnknown: opts.resendUnknown, RetryFailed: opts.retryFailed, Flags: runFlags(opts), KeyColumn: c.Recipients.Key})
 	if err != nil {
 		return &unusableError{err}
 	}

@@ -77,6 +77,10 @@ type Run struct {
 	RetryFailed   bool `json:"retry_failed,omitempty"`
 	// Flags holds any other settings worth recording (limit, rate, …).
 	Flags map[string]string `json:"flags,omitempty"`
+	// KeyColumn is the sheet column whose values are the keys of the
+	// run's records (recipients.key); empty in runs that deliver nothing
+	// (bounces, test sends) and in journals of tidings before 0.16.
+	KeyColumn string `json:"key_column,omitempty"`
 }
 
 // Attempt is written before a message's body is handed to the server.

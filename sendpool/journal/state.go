@@ -524,6 +524,17 @@ func (s *State) Outcomes() (attempted, refused int) {
 	return attempted, refused
 }
 
+// KeyColumn is the sheet column whose values key the records of the
+// latest run that recorded one (Run.KeyColumn); "" when none did.
+func (s *State) KeyColumn() string {
+	for i := len(s.Runs) - 1; i >= 0; i-- {
+		if c := s.Runs[i].KeyColumn; c != "" {
+			return c
+		}
+	}
+	return ""
+}
+
 // lineError says which line of the journal could not be read back.
 func (s *State) lineError(at lineRef, err error) error {
 	return fmt.Errorf("journal: %s at byte %d: %w", s.Path, at-1, err)

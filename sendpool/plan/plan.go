@@ -83,6 +83,11 @@ func (pl *Plan) SMTPUTF8Within(n int) []int {
 	return pl.utf8Rows[:i]
 }
 
+// KeyChange is the preflight's Decider.KeyChange: an error when the
+// journal's recipients would all be sent again under a changed
+// recipients.key.
+func (pl *Plan) KeyChange() error { return pl.decider.KeyChange() }
+
 // forOwed returns m's message, or, when an earlier run delivered it to
 // some recipients, the message they got (the same bytes under the same
 // Message-ID: found in sent by its digest when m was rendered again since)

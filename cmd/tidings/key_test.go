@@ -1,0 +1,62 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// TestKeyChangeRefused: recipients.key changed after a send to a column
+// none of the sent recipients' keys are in: check and send say each of
+// them would be sent again, and send sends nothing. A column renamed with
+// its values kept (here a copy of the email column) still finds them:
+// send goes on and sends only the new row.
+func TestKeyChangeRefused(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 3, "")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || len(srv.Messages()) != 3 {
+		t.Fatalf("first send: code %d\n%s%s", code, out, errOut)
+	}
+	setKey := func(key string) {
+		t.Helper()
+		b, err := os.ReadFile(camp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s := strings.Replace(string(b), "recipients: {path: r.csv", "recipients: {path: r.csv, key: "+key, 1)
+		if err := os.WriteFile(camp, []byte(s), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	setKey("name")
+	for _, cmd := range []string{"check", "send"} {
+		out, errOut, code := runCLI(t, cmd, "--yes", camp)
+		if cmd == "check" {
+			out, errOut, code = runCLI(t, cmd, camp)
+		}
+		if code != exitUnusable || !strings.Contains(errOut, `recipients.key is "name", but the 3 recipients tried so far were told apart by "email"`) ||
+			!strings.Contains(errOut, `Set recipients.key back to "email"`) {
+			t.Errorf("%s: code %d\n%s%s", cmd, code, out, errOut)
+		}
+	}
+	if n := len(srv.Messages()); n != 3 {
+		t.Fatalf("the server has %d messages, want the first send's 3", n)
+	}
+	dir := filepath.Dir(camp)
+	b, err := os.ReadFile(camp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(camp, []byte(strings.Replace(string(b), "key: name", "key: mail", 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, dir, map[string]string{"r.csv": "email,name,mail\n" +
+		"user000@example.com,User 0,user000@example.com\nuser001@example.com,User 1,user001@example.com\n" +
+		"user002@example.com,User 2,user002@example.com\nnew@example.com,New,new@example.com\n"})
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || len(srv.Messages()) != 4 || srv.Received("new@example.com") != 1 {
+		t.Errorf("send with the column copied: code %d, %d messages\n%s%s", code, len(srv.Messages()), out, errOut)
+	}
+}
