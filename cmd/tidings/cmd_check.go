@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -145,6 +146,9 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 	warn.Done()
 	printWarnings(g.stdout, in.Sheet.Warnings())
 	printWarnings(g.stdout, campaignWarnings(in, sum.ok))
+	if was, err := renamedFrom(in.Campaign, state); err != nil || was != "" {
+		fmt.Fprintln(g.stdout, "warning:", cmp.Or(err, renamedError(in.Campaign, was)))
+	}
 	if opts.maxProblems > 0 && sum.problems > opts.maxProblems {
 		fmt.Fprintf(g.stdout, "(%d more problems not shown)\n", sum.problems-opts.maxProblems)
 	}

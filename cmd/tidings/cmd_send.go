@@ -39,6 +39,9 @@ type sendOptions struct {
 	sample             int
 	rows               string
 	testSet, sampleSet bool
+	// newCampaign lets a campaign file sent before under another name
+	// be sent under its new one (renamedFrom).
+	newCampaign bool
 	// now is the clock for the daily cap and the spool's age; nil means
 	// time.Now.
 	now func() time.Time
@@ -91,6 +94,7 @@ unreachable server, 130 interrupted.`,
 	f.IntVarP(&opts.limit, "limit", "n", 0, "send at most N messages in this run (0: all)")
 	f.StringVar(&opts.rate, "rate", "", "override send.rate, e.g. 10/s, 600/m")
 	f.IntVar(&opts.concurrency, "concurrency", 0, "override send.concurrency (connections)")
+	f.BoolVar(&opts.newCampaign, "new-campaign", false, "send though the campaign file was sent before under another name: a new campaign made from the same file")
 	f.StringVar(&opts.test, "test", "", "send test messages to these addresses only (comma-separated): [TEST] subjects, the rows stay unsent")
 	f.IntVar(&opts.sample, "sample", 0, "with --test: the first N rows that would be sent (default 3)")
 	f.StringVar(&opts.rows, "rows", "", "with --test: these rows, as the sheet numbers them (2,7,10-12)")
@@ -183,6 +187,10 @@ func startSend(ctx context.Context, opts sendOptions, g *globalOptions, path str
 			st.close()
 			return nil, err
 		}
+		if err := notRenamed(c, st.state, opts.newCampaign); err != nil {
+			st.close()
+			return nil, err
+		}
 	}
 	if st.pl, err = preflight(ctx, g, in, st.state, opts); err != nil {
 		st.close()
@@ -217,6 +225,19 @@ func openState(ctx context.Context, g *globalOptions, c *campaign.Campaign, comm
 	}
 	printJournalWarnings(g, state.Warnings)
 	return lock, state, nil
+}
+
+// notRenamed refuses a send of a campaign renamed since an earlier send
+// (renamedFrom) unless newCampaign.
+func notRenamed(c *campaign.Campaign, state *journal.State, newCampaign bool) error {
+	if newCampaign {
+		return nil
+	}
+	was, err := renamedFrom(c, state)
+	if err != nil || was == "" {
+		return err
+	}
+	return &unusableError{renamedError(c, was)}
 }
 
 // journalDamage refuses a send from a journal with lines that were damaged
@@ -351,7 +372,7 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	// interrupted run then reports every row as not attempted, as it says.
 	setup := setupContext(ctx, g)
 	w, err := journal.Open(setup, lock, journal.Run{PID: os.Getpid(), Started: opts.now(), Version: version,
-		ResendUnknown: opts.resendUnknown, RetryFailed: opts.retryFailed, Flags: runFlags(opts), KeyColumn: c.Recipients.Key})
+		ResendUnknown: opts.resendUnknown, RetryFailed: opts.retryFailed, Flags: runFlags(opts), KeyColumn: c.Recipients.Key, Campaign: c.File})
 	if err != nil {
 		return &unusableError{err}
 	}

@@ -60,3 +60,41 @@ func TestKeyChangeRefused(t *testing.T) {
 		t.Errorf("send with the column copied: code %d, %d messages\n%s%s", code, len(srv.Messages()), out, errOut)
 	}
 }
+
+// TestRenamedCampaignRefused: a campaign file renamed after a send (a new
+// state folder, where nothing counts as sent): check warns and send
+// refuses, naming the earlier name, until --new-campaign says it is a new
+// campaign made from the same file. Another file beside it with a name of
+// its own is a campaign of its own.
+func TestRenamedCampaignRefused(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 3, "")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || len(srv.Messages()) != 3 {
+		t.Fatalf("first send: code %d\n%s%s", code, out, errOut)
+	}
+	b, err := os.ReadFile(camp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := filepath.Join(filepath.Dir(camp), "other.yaml")
+	writeFiles(t, filepath.Dir(camp), map[string]string{
+		"c.yaml":     strings.Replace(string(b), "name: t\n", "name: t-renamed\n", 1),
+		"other.yaml": strings.Replace(string(b), "name: t\n", "name: other\n", 1),
+	})
+	const said = `was sent before under the name "t" (state folder `
+	if out, errOut, code := runCLI(t, "check", camp); code != exitOK || !strings.Contains(out, "warning: "+filepath.Join(filepath.Dir(camp), "c.yaml")+" "+said) {
+		t.Errorf("check: code %d\n%s%s", code, out, errOut)
+	}
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitUnusable || !strings.Contains(errOut, said) || !strings.Contains(errOut, "--new-campaign") {
+		t.Errorf("send: code %d\n%s%s", code, out, errOut)
+	}
+	if n := len(srv.Messages()); n != 3 {
+		t.Fatalf("the server has %d messages, want the first send's 3", n)
+	}
+	if out, errOut, code := runCLI(t, "send", "--yes", "--new-campaign", camp); code != exitOK || len(srv.Messages()) != 6 {
+		t.Errorf("send --new-campaign: code %d\n%s%s", code, out, errOut)
+	}
+	if out, errOut, code := runCLI(t, "send", "--yes", other); code != exitOK || len(srv.Messages()) != 9 {
+		t.Errorf("another campaign file: code %d\n%s%s", code, out, errOut)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/render"
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
@@ -53,7 +54,7 @@ func runTestSend(ctx context.Context, opts sendOptions, g *globalOptions, path s
 			c.Send.DailyCap, report.Plural(left, "message"), len(msgs), nextSlot(next))}
 	}
 	fmt.Fprintf(g.stdout, "%s: test send of %s to %s via %s as %s\n", c.Name, report.Plural(len(msgs), "message"), strings.Join(msgs[0].Recipients, ", "), cfg.Dialer.Server(), accountName(c))
-	return deliverTest(ctx, g, lock, cfg, msgs, c.Send.DailyCap, opts)
+	return deliverTest(ctx, g, lock, cfg, msgs, c, opts)
 }
 
 // testMessages renders the test messages, printing a chosen row's problem.
@@ -73,8 +74,8 @@ func testMessages(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *pl
 }
 
 // deliverTest sends msgs, journaled as test sends, and prints each outcome.
-func deliverTest(ctx context.Context, g *globalOptions, lock *journal.Lock, cfg sendpool.Config, msgs []*render.Message, dailyCap int, opts sendOptions) error {
-	w, err := journal.Open(ctx, lock, journal.Run{PID: os.Getpid(), Started: opts.now(), Version: version, Flags: map[string]string{"test": strconv.Itoa(len(msgs))}})
+func deliverTest(ctx context.Context, g *globalOptions, lock *journal.Lock, cfg sendpool.Config, msgs []*render.Message, c *campaign.Campaign, opts sendOptions) error {
+	w, err := journal.Open(ctx, lock, journal.Run{PID: os.Getpid(), Started: opts.now(), Version: version, Flags: map[string]string{"test": strconv.Itoa(len(msgs))}, Campaign: c.File})
 	if err != nil {
 		return &unusableError{err}
 	}
@@ -97,7 +98,7 @@ func deliverTest(ctx context.Context, g *globalOptions, lock *journal.Lock, cfg 
 		fmt.Fprintln(g.stdout, line)
 	}
 	note := "the rows' own recipients got nothing from this run"
-	if dailyCap > 0 {
+	if c.Send.DailyCap > 0 {
 		note += "; test messages count towards daily_cap"
 	}
 	fmt.Fprintf(g.stdout, "test send: %d of %s sent; %s\n", sent, report.Plural(len(msgs), "message"), note)

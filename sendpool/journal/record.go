@@ -81,6 +81,9 @@ type Run struct {
 	// run's records (recipients.key); empty in runs that deliver nothing
 	// (bounces, test sends) and in journals of tidings before 0.16.
 	KeyColumn string `json:"key_column,omitempty"`
+	// Campaign is the campaign file's absolute path (empty in journals
+	// of an older tidings), for FirstRun.
+	Campaign string `json:"campaign,omitempty"`
 }
 
 // Attempt is written before a message's body is handed to the server.
