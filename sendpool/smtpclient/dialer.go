@@ -24,6 +24,9 @@ type Dialer struct {
 	tls    *tls.Config
 	debug  *lockedWriter
 	nextID atomic.Int64
+	// testHookSetup, when set, is called once a session's setup ended
+	// (a test cancels the dial's context there).
+	testHookSetup func()
 }
 
 var _ sendpool.Dialer = (*Dialer)(nil)
@@ -173,12 +176,20 @@ func (d *Dialer) dial(ctx context.Context, notes *probeNotes) (*smtpConn, error)
 	// Closing the socket is the one way to unblock go-smtp's reads when
 	// ctx ends; its own deadlines are set per command.
 	stop := context.AfterFunc(ctx, func() { raw.closeNow() })
-	defer stop()
 	if notes != nil && notes.connected != nil {
 		notes.connected(nc.RemoteAddr(), time.Since(start))
 	}
 
 	c, err := d.setup(ctx, raw, notes)
+	if d.testHookSetup != nil {
+		d.testHookSetup()
+	}
+	if !stop() && err == nil {
+		// ctx ended as the setup did: the socket is being closed on
+		// AfterFunc's goroutine, so the session must not be used (its
+		// first message would be cut off, its outcome even unknown).
+		err = fmt.Errorf("smtpclient: connecting: %w", ctx.Err())
+	}
 	if err != nil {
 		raw.closeNow()
 		if errors.Is(err, sendpool.ErrAuth) || errors.Is(err, sendpool.ErrTLS) {
