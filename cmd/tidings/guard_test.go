@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -39,6 +41,43 @@ func TestBounceRateGuard(t *testing.T) {
 	if code != exitSomeFailed || !strings.Contains(errOut, "over send.max_bounce_rate") || len(srv.Messages()) != before {
 		t.Errorf("resumed: code %d, %d more messages\n%s", code, len(srv.Messages())-before, errOut)
 	}
+	cleanList(t, camp, 500)
+	out, errOut, code = runCLI(t, "send", "--yes", camp)
+	counts = map[string]int{}
+	for _, r := range readReport(t, camp) {
+		counts[r["status"]]++
+	}
+	if code != exitSomeFailed || strings.Contains(out+errOut, "max_bounce_rate") || counts["sent"] != 500-counts["failed"] {
+		t.Errorf("after cleaning: code %d, report %v\n%s%s", code, counts, out, errOut)
+	}
+}
+
+// cleanList does what the guard's stop asks of the list of n rows that
+// sendCampaign made: the addresses refused so far go in a suppress: file,
+// the bad ones not tried yet (user…5) are corrected (fixed…5).
+func cleanList(t *testing.T, camp string, n int) {
+	t.Helper()
+	status := map[string]string{}
+	var supp strings.Builder
+	for _, r := range readReport(t, camp) {
+		status[r["key"]] = r["status"]
+		if r["status"] == "failed" {
+			supp.WriteString(r["key"] + "\n")
+		}
+	}
+	sheet := "email,name\n"
+	for i := range n {
+		addr := fmt.Sprintf("user%03d@example.com", i)
+		if i%10 == 5 && status[addr] == "not-attempted" {
+			addr = fmt.Sprintf("fixed%03d@example.com", i)
+		}
+		sheet += fmt.Sprintf("%s,User %d\n", addr, i)
+	}
+	b, err := os.ReadFile(camp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": sheet, "sup.txt": supp.String(), "c.yaml": string(b) + "suppress: sup.txt\n"})
 }
 
 // TestBounceRateSetting: send.max_bounce_rate above the list's rate, or

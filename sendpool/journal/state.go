@@ -506,22 +506,44 @@ func (s *State) Brief(key string) (Brief, bool) {
 // (a hard bounce recorded by tidings bounces). It is what the send guard
 // judges a list by.
 func (s *State) Outcomes() (attempted, refused int) {
+	attempted, refused, _ = s.OutcomesBut(nil)
+	return attempted, refused
+}
+
+// OutcomesBut is Outcomes leaving out of both counts each recipient
+// refused for good whose To address cleared says yes to (an address the
+// suppression list names since: a list cleaned of it). It reads those
+// recipients' lines back, and returns the first error doing so; with
+// cleared nil it reads nothing.
+func (s *State) OutcomesBut(cleared func(to string) bool) (attempted, refused int, err error) {
 	defer runtime.KeepAlive(s)
 	for i := range s.keys.n {
 		k := s.keys.at(i)
+		var bad bool
 		switch k.deliveryStatus() {
 		case NoStatus, sendpool.StatusNotAttempted:
+			continue
 		case sendpool.StatusFailed:
-			attempted++
-			refused++
+			bad = true
 		default:
-			attempted++
-			if m := s.moreOf(k); m != nil && m.feedbackKind == FeedbackBounced {
-				refused++ // taken, then bounced for good (tidings bounces)
+			m := s.moreOf(k)
+			bad = m != nil && m.feedbackKind == FeedbackBounced // taken, then bounced for good (tidings bounces)
+		}
+		if bad && cleared != nil {
+			e, err := s.entryAt(i)
+			if err != nil {
+				return 0, 0, err
+			}
+			if cleared(e.To) {
+				continue
 			}
 		}
+		attempted++
+		if bad {
+			refused++
+		}
 	}
-	return attempted, refused
+	return attempted, refused, nil
 }
 
 // KeyColumn is the sheet column whose values key the records of the

@@ -48,7 +48,10 @@ func (pl *Plan) Deliver(ctx context.Context, in *Inputs, d Delivery) error {
 	if d.Limit == 0 {
 		return pl.catchUpCopies(ctx, in.Campaign.StateDir, d.Copies)
 	}
-	guard := newBounceGuard(d.MaxBounceRate, pl.decider.state)
+	guard, err := newBounceGuard(d.MaxBounceRate, pl.decider.state, in.Suppress)
+	if err != nil {
+		return err
+	}
 	if err := guard.check(); err != nil {
 		return err // the list was over the rate before this run
 	}

@@ -3,7 +3,9 @@ package plan
 import (
 	"errors"
 	"fmt"
+	"net/mail"
 
+	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
 )
@@ -18,8 +20,10 @@ const guardMinimum = 200
 
 // bounceGuard counts the campaign's recipients tried and refused for good,
 // from the journal on (a resumed run does not start from zero), and says
-// when the share refused passes the limit. It is used from the pool's
-// result callback, one call at a time.
+// when the share refused passes the limit. A recipient refused in an
+// earlier run whose address the suppression list names since counts not
+// at all: the list was cleaned of it, which is what the guard's stop asks
+// for. It is used from the pool's result callback, one call at a time.
 type bounceGuard struct {
 	limit              float64 // a fraction; 0 is off
 	state              *journal.State
@@ -27,10 +31,18 @@ type bounceGuard struct {
 	stopped            bool
 }
 
-func newBounceGuard(limit float64, state *journal.State) *bounceGuard {
+func newBounceGuard(limit float64, state *journal.State, supp *campaign.Suppression) (*bounceGuard, error) {
 	g := &bounceGuard{limit: limit, state: state}
-	g.attempted, g.refused = state.Outcomes()
-	return g
+	if limit <= 0 {
+		return g, nil
+	}
+	var cleared func(string) bool
+	if supp != nil {
+		cleared = func(to string) bool { return allSuppressed(supp, to) }
+	}
+	var err error
+	g.attempted, g.refused, err = state.OutcomesBut(cleared)
+	return g, err
 }
 
 // add counts r and returns the error that stops the run the first time
@@ -54,6 +66,22 @@ func (g *bounceGuard) add(r sendpool.Result) error {
 	return g.check()
 }
 
+// allSuppressed says whether the suppression list names every address of
+// to, a To header as the journal keeps it (decoded: "Ann <ann@x>, bob@y").
+func allSuppressed(supp *campaign.Suppression, to string) bool {
+	list, err := mail.ParseAddressList(to)
+	if err != nil || len(list) == 0 {
+		_, ok := supp.Match(to)
+		return ok
+	}
+	for _, a := range list {
+		if _, ok := supp.Match(a.Address); !ok {
+			return false
+		}
+	}
+	return true
+}
+
 // check returns the error that stops the run when the rate is passed.
 func (g *bounceGuard) check() error {
 	if g.limit <= 0 || g.stopped || g.attempted < guardMinimum || float64(g.refused) <= g.limit*float64(g.attempted) {
@@ -61,7 +89,8 @@ func (g *bounceGuard) check() error {
 	}
 	g.stopped = true
 	return &sendpool.StopError{Kind: ErrBounceRate, Detail: fmt.Sprintf(
-		"%d of the %d recipients tried so far (%.1f%%) were refused for good, over send.max_bounce_rate %s: a list that bad hurts the sender's reputation for every later campaign; clean it (tidings bounces, the suppress file) before sending the rest, or raise send.max_bounce_rate",
+		"%d of the %d recipients tried so far (%.1f%%) were refused for good, over send.max_bounce_rate %s: a list that bad hurts the sender's reputation for every later campaign. "+
+			"Clean it before sending the rest: put the addresses refused so far in the suppress: file (report.csv has them as failed; tidings bounces adds the ones that bounced later), which takes them out of this count, and fix or remove the bad addresses not tried yet; or raise send.max_bounce_rate",
 		g.refused, g.attempted, 100*float64(g.refused)/float64(g.attempted), percent(g.limit))}
 }
 

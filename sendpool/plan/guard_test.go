@@ -3,16 +3,20 @@ package plan
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"testing"
 
+	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
 )
 
 // TestBounceGuardCounts: the guard starts from the journal, where hard
-// bounces recorded later count as refused; a recipient retried with
-// --retry-failed is counted once, and no longer refused when it goes
-// through.
+// bounces recorded later count as refused, and leaves out the refused
+// recipients the suppression list names since (not a sent one it names);
+// a recipient retried with --retry-failed is counted once, and no longer
+// refused when it goes through.
 func TestBounceGuardCounts(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
@@ -23,8 +27,8 @@ func TestBounceGuardCounts(t *testing.T) {
 		if i < 10 {
 			st = sendpool.StatusFailed
 		}
-		w.Attempt(ctx, journal.Attempt{Row: i + 2, Key: key(i), MessageID: key(i), Try: 1})
-		w.Result(ctx, journal.Result{Row: i + 2, Key: key(i), Status: st, Attempts: 1})
+		w.Attempt(ctx, journal.Attempt{Row: i + 2, Key: key(i), To: "U <" + key(i) + ">", MessageID: key(i), Try: 1})
+		w.Result(ctx, journal.Result{Row: i + 2, Key: key(i), To: "U <" + key(i) + ">", Status: st, Attempts: 1})
 	}
 	for i := 190; i < 195; i++ {
 		w.Feedback(ctx, journal.Feedback{ID: fmt.Sprint(i), Row: i + 2, Key: key(i), Recipient: key(i), Kind: journal.FeedbackBounced})
@@ -35,9 +39,21 @@ func TestBounceGuardCounts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := newBounceGuard(0.5, state)
-	if g.attempted != 200 || g.refused != 15 {
-		t.Fatalf("from the journal: %d tried, %d refused; want 200 and 15", g.attempted, g.refused)
+	supp := filepath.Join(dir, "suppress.txt")
+	if err := os.WriteFile(supp, []byte(key(0)+"\n"+key(1)+"\n"+key(2)+"\n"+key(190)+"\n"+key(100)+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	list, err := campaign.LoadSuppression(supp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cleaned, err := newBounceGuard(0.5, state, list)
+	if err != nil || cleaned.attempted != 196 || cleaned.refused != 11 {
+		t.Errorf("with 4 of the refused suppressed since (and one sent): %d tried, %d refused, %v; want 196 and 11", cleaned.attempted, cleaned.refused, err)
+	}
+	g, err := newBounceGuard(0.5, state, nil)
+	if err != nil || g.attempted != 200 || g.refused != 15 {
+		t.Fatalf("from the journal: %d tried, %d refused, %v; want 200 and 15", g.attempted, g.refused, err)
 	}
 	g.add(sendpool.Result{Key: key(0), Status: sendpool.StatusFailed, Attempts: 1}) // retried, refused again
 	g.add(sendpool.Result{Key: key(1), Status: sendpool.StatusSent, Attempts: 1})   // retried, went through
