@@ -167,13 +167,14 @@ func unknownDetail(a *Attempt) string {
 	return a.handedOver() + ": it may or may not have been delivered; --resend-unknown sends it again"
 }
 
-// handedOver says when the message was handed over, with no final reply
-// recorded.
+// handedOver says when the message's delivery began, with no final reply
+// recorded. An attempt is recorded before the body goes out, up to a few
+// messages ahead (see sendpool's prefetch): the body may not have left.
 func (a *Attempt) handedOver() string {
 	if a == nil {
-		return "handed to the server, no final reply recorded"
+		return "its delivery began, no final reply recorded"
 	}
-	return "handed to the server at " + a.Time.UTC().Format(time.RFC3339) + ", no final reply recorded"
+	return "its delivery began at " + a.Time.UTC().Format(time.RFC3339) + ", no final reply recorded"
 }
 
 func (r *Result) where() string {

@@ -263,9 +263,9 @@ func TestOwedReportLine(t *testing.T) {
 		{"reply lost", []any{att(2, k), owed(sendpool.StatusUnknown, 0, "connection lost")}, sendpool.StatusUnknown,
 			"resent to the recipients still owed: unknown (connection lost)"},
 		{"no result", []any{att(2, k)}, sendpool.StatusUnknown,
-			"resent to the recipients still owed: unknown (handed to the server at 2026"},
+			"resent to the recipients still owed: unknown (its delivery began at 2026"},
 		{"refused, then no result", []any{att(2, k), owed(sendpool.StatusFailed, 550, "no"), att(2, k)}, sendpool.StatusUnknown,
-			"resent to the recipients still owed: unknown (handed"},
+			"resent to the recipients still owed: unknown (its delivery began"},
 		{"delivered", []any{att(2, k), owed(sendpool.StatusSent, 250, "OK")}, sendpool.StatusSent,
 			"resent to the recipients still owed: sent (250 OK); first delivery: OK; not accepted"},
 	} {
