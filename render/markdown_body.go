@@ -2,8 +2,10 @@ package render
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	htmltemplate "html/template"
+	"strings"
 
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/render/markdown"
@@ -73,7 +75,7 @@ func (r *Renderer) rowMarkdown(st *state, row campaign.Row, subject string, body
 		text = &st.text
 	}
 	if err := r.md.conv.Convert(st.md.Bytes(), &st.frag, text); err != nil {
-		return r.rowErr(row, "", fmt.Errorf("render: markdown: %w", err))
+		return r.markdownErr(row, err)
 	}
 	st.html.Reset()
 	var err error
@@ -95,4 +97,27 @@ func (r *Renderer) rowMarkdown(st *state, row campaign.Row, subject string, body
 		}
 	}
 	return nil
+}
+
+// markdownErr is the row problem of a Markdown body that did not convert:
+// a link or image that would lose its URL (*markdown.LinkError, naming the
+// column whose value is that URL when one is), or a failure of goldmark.
+func (r *Renderer) markdownErr(row campaign.Row, err error) error {
+	t := r.set.Markdown
+	var le *markdown.LinkError
+	if !errors.As(err, &le) {
+		return r.rowErr(row, "", fmt.Errorf("render: %s: %w", t.Location(), err))
+	}
+	var col string
+	for _, c := range t.Columns() {
+		if strings.TrimSpace(row.Values[c]) != le.URL {
+			continue
+		}
+		if col != "" {
+			col = "" // several columns hold it (empty ones): which is the URL's is not known
+			break
+		}
+		col = c
+	}
+	return r.rowErr(row, col, fmt.Errorf("render: %s: %w", t.File(), err))
 }

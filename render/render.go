@@ -823,6 +823,9 @@ func (r *Renderer) rowBodies(st *state, row campaign.Row, subject string) (conte
 		if err := t.Execute(&st.html, row); err != nil {
 			return body, err
 		}
+		if bytes.Contains(st.html.Bytes(), []byte(unsafeMark)) {
+			return body, r.unsafeValue(row, t)
+		}
 		body.html = st.html.Bytes()
 		if body.html == nil {
 			body.html = []byte{}
@@ -835,6 +838,31 @@ func (r *Renderer) rowBodies(st *state, row campaign.Row, subject string) (conte
 		}
 	}
 	return body, nil
+}
+
+// unsafeMark is what html/template writes instead of a value it will not
+// put where it stands: a URL of a scheme it does not allow (javascript:,
+// data:, vbscript:) in a link, or a value that would break out of a style
+// or an attribute name.
+const unsafeMark = "ZgotmplZ"
+
+// unsafeValue is the row problem of an HTML body that html/template wrote
+// unsafeMark into: the message would carry it where a link or a value
+// should be. It names the first column of t whose value has a URL scheme
+// other than http, https, mailto or tel, when one does.
+func (r *Renderer) unsafeValue(row campaign.Row, t *templates.Template) error {
+	col := t.ColumnWhere(row, func(v string) bool {
+		scheme, _, ok := strings.Cut(strings.TrimSpace(v), ":")
+		if !ok || strings.ContainsAny(scheme, "/?#") {
+			return false
+		}
+		switch strings.ToLower(scheme) {
+		case "http", "https", "mailto", "tel":
+			return false
+		}
+		return true
+	})
+	return r.rowErr(row, col, fmt.Errorf("render: %s: html/template wrote %q where a value it judged unsafe was to go (a javascript:, data: or other URL a link may not have, or markup inside an attribute): the message would show that word instead; fix the value", t.File(), unsafeMark))
 }
 
 // rowHeaders runs the templates of the extra headers that depend on the

@@ -53,7 +53,9 @@ func New(opts Options) *Converter {
 
 // Convert parses src once and appends its HTML to htmlOut and, when
 // textOut is not nil, its plain-text rendering (see the package
-// documentation) to textOut. Invalid UTF-8 in src is read as U+FFFD.
+// documentation) to textOut. Invalid UTF-8 in src is read as U+FFFD. A
+// link or image whose destination is not allowed is written as its text,
+// and the first one is returned as a *LinkError once both are written.
 func (c *Converter) Convert(src []byte, htmlOut, textOut *bytes.Buffer) (err error) {
 	if !utf8.Valid(src) {
 		// goldmark's East Asian line breaks read runes backwards and
@@ -66,12 +68,16 @@ func (c *Converter) Convert(src []byte, htmlOut, textOut *bytes.Buffer) (err err
 			err = fmt.Errorf("markdown: goldmark failed: %v", v)
 		}
 	}()
-	doc := c.md.Parser().Parse(text.NewReader(src))
+	pc := parser.NewContext()
+	doc := c.md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
 	if err := c.md.Renderer().Render(htmlOut, src, doc); err != nil {
 		return fmt.Errorf("markdown: %w", err)
 	}
 	if textOut != nil {
 		writeText(textOut, src, doc)
+	}
+	if le, ok := pc.Get(refusedKey).(*LinkError); ok {
+		return le
 	}
 	return nil
 }

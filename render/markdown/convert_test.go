@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"bytes"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -10,10 +11,13 @@ import (
 	"golang.org/x/net/html"
 )
 
+// convert converts src, also when it has a refused link (*LinkError): its
+// output is written all the same.
 func convert(t *testing.T, c *Converter, src string) (htm, text string) {
 	t.Helper()
 	var h, x bytes.Buffer
-	if err := c.Convert([]byte(src), &h, &x); err != nil {
+	var le *LinkError
+	if err := c.Convert([]byte(src), &h, &x); err != nil && !errors.As(err, &le) {
 		t.Fatal(err)
 	}
 	return h.String(), x.String()
@@ -38,6 +42,37 @@ func hrefs(t *testing.T, h string) []string {
 		}
 	}
 	return out
+}
+
+// TestLinkError: a link or an image that is not made (its URL refused, or
+// none) is named in a *LinkError, the first one; an autolink that is not
+// made shows its URL and is none; spaces around a URL, which the
+// template's escaper writes as character references, are dropped.
+func TestLinkError(t *testing.T) {
+	c := New(Options{})
+	for _, tc := range []struct {
+		src  string
+		want *LinkError // nil: no error
+		link string
+	}{
+		{"[Pay](javascript:alert(1)) and [b](data:x)", &LinkError{Text: "Pay", URL: "javascript:alert(1)"}, ""},
+		{"[Pay **now**](www.x.example/p)", &LinkError{Text: "Pay now", URL: "www.x.example/p"}, ""},
+		{"[Pay]()", &LinkError{Text: "Pay"}, ""},
+		{"![logo](logo.png)", &LinkError{Text: "logo", URL: "logo.png", Image: true}, ""},
+		{"[Pay](&#32;https://x.example/p&#32;&#9;)", nil, "a https://x.example/p"},
+		{"<javascript:alert(1)>", nil, ""},
+	} {
+		var h, x bytes.Buffer
+		err := c.Convert([]byte(tc.src), &h, &x)
+		var le *LinkError
+		switch {
+		case tc.want == nil && err != nil, tc.want != nil && (!errors.As(err, &le) || *le != *tc.want):
+			t.Errorf("%s: %v, want %v", tc.src, err, tc.want)
+		}
+		if got := strings.Join(hrefs(t, h.String()), " | "); got != tc.link {
+			t.Errorf("%s: links %q, want %q", tc.src, got, tc.link)
+		}
+	}
 }
 
 func TestLinks(t *testing.T) {
@@ -198,7 +233,8 @@ func TestConcurrent(t *testing.T) {
 		wg.Go(func() {
 			for range 50 {
 				var h, x bytes.Buffer
-				if err := c.Convert(src, &h, &x); err != nil || h.String() != want || x.String() != wantText {
+				var le *LinkError
+				if err := c.Convert(src, &h, &x); !errors.As(err, &le) || le.Text != "b" || h.String() != want || x.String() != wantText {
 					t.Errorf("concurrent Convert differs: %v", err)
 					return
 				}
@@ -217,7 +253,8 @@ func FuzzConvert(f *testing.F) {
 	c := New(Options{Styled: true})
 	f.Fuzz(func(t *testing.T, src string) {
 		var h, x bytes.Buffer
-		if err := c.Convert([]byte(src), &h, &x); err != nil {
+		var le *LinkError
+		if err := c.Convert([]byte(src), &h, &x); err != nil && !errors.As(err, &le) {
 			t.Fatal(err)
 		}
 		for _, l := range hrefs(t, h.String()) {

@@ -16,9 +16,12 @@
 // A link goes out only to http:, https:, mailto: and tel: URLs, or to a
 // "#fragment"; an image only from http:, https: or cid: (RFC 2392, an
 // inline image of the message). Any other destination (javascript:,
-// data:, vbscript:, file:, a relative path) is not a link: its text stays,
-// as text. This holds for links the template writes and for URLs that come
-// from the sheet ([Pay]({{.url}})).
+// data:, vbscript:, file:, a relative path, none) is not a link: its text
+// stays, as text, and Convert returns a *LinkError naming the first such
+// link (render makes it a problem of the row). This holds for links the
+// template writes and for URLs that come from the sheet
+// ([Pay]({{.url}})); spaces around a destination are dropped first. An
+// autolink that is not made shows its URL and is no error.
 //
 // # HTML
 //

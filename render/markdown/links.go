@@ -1,6 +1,8 @@
 package markdown
 
 import (
+	"bytes"
+	"fmt"
 	"strings"
 
 	"github.com/yuin/goldmark/ast"
@@ -19,26 +21,64 @@ var (
 	imageSchemes = []string{"http", "https", "cid"}
 )
 
+// LinkError says that a link or an image of the Markdown goes to a
+// destination that is not allowed (see the package documentation): the
+// message would show its text alone, the URL lost. Convert returns the
+// first one.
+type LinkError struct {
+	Text  string // the link's text, an image's alt text
+	URL   string // its destination as a browser would get it
+	Image bool
+}
+
+func (e *LinkError) Error() string {
+	what, schemes := "link", "http, https, mailto or tel"
+	if e.Image {
+		what, schemes = "image", "http, https or cid"
+	}
+	if e.URL == "" {
+		return fmt.Sprintf("markdown: the %s %q has no URL, so it would show as plain text", what, e.Text)
+	}
+	return fmt.Sprintf("markdown: the %s %q goes to %q, not an absolute %s URL, so it would show as plain text; write the URL in full (https://…)", what, e.Text, e.URL, schemes)
+}
+
+// refusedKey keeps a parse's first refused link (*LinkError) in its
+// parser.Context.
+var refusedKey = parser.NewContextKey()
+
 // linkFilter is the parser step that turns links and images whose
-// destination is not allowed into their text (see allowed).
+// destination is not allowed into their text (see allowed), noting the
+// first in the parse's context (refusedKey). A destination's spaces at
+// either end (a value of the sheet, which the template's escaper writes
+// as &#32;) are dropped first, as a browser drops them.
 type linkFilter struct{}
 
 // Transform implements parser.ASTTransformer.
-func (linkFilter) Transform(doc *ast.Document, reader text.Reader, _ parser.Context) {
+func (linkFilter) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
 	src := reader.Source()
 	var refused []ast.Node
+	note := func(n ast.Node, dest string, image bool) {
+		refused = append(refused, n)
+		if pc.Get(refusedKey) == nil {
+			var sub strings.Builder
+			(&inlineWriter{b: &sub, src: src}).children(n)
+			pc.Set(refusedKey, &LinkError{Text: strings.TrimSpace(sub.String()), URL: dest, Image: image})
+		}
+	}
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
 		}
 		switch n := n.(type) {
 		case *ast.Link:
-			if !allowed(resolve(n.Destination), linkSchemes) {
-				refused = append(refused, n)
+			n.Destination = trimSpaceRefs(n.Destination)
+			if dest := resolve(n.Destination); !allowed(dest, linkSchemes) {
+				note(n, dest, false)
 			}
 		case *ast.Image:
-			if !allowed(resolve(n.Destination), imageSchemes) {
-				refused = append(refused, n)
+			n.Destination = trimSpaceRefs(n.Destination)
+			if dest := resolve(n.Destination); !allowed(dest, imageSchemes) {
+				note(n, dest, true)
 			}
 		case *ast.AutoLink:
 			u := string(n.URL(src))
@@ -74,6 +114,27 @@ func unlink(n ast.Node, src []byte) {
 		c = next
 	}
 	parent.RemoveChild(parent, n)
+}
+
+// trimSpaceRefs drops the spaces and tabs at either end of a link
+// destination, also written as character references (&#32;, &#9;).
+func trimSpaceRefs(dest []byte) []byte {
+	for {
+		switch {
+		case bytes.HasPrefix(dest, []byte("&#32;")), bytes.HasPrefix(dest, []byte("&#9;")):
+			dest = dest[bytes.IndexByte(dest, ';')+1:]
+		case bytes.HasSuffix(dest, []byte("&#32;")):
+			dest = dest[:len(dest)-5]
+		case bytes.HasSuffix(dest, []byte("&#9;")):
+			dest = dest[:len(dest)-4]
+		case len(dest) > 0 && (dest[0] == ' ' || dest[0] == '\t'):
+			dest = dest[1:]
+		case len(dest) > 0 && (dest[len(dest)-1] == ' ' || dest[len(dest)-1] == '\t'):
+			dest = dest[:len(dest)-1]
+		default:
+			return dest
+		}
+	}
 }
 
 // resolve is a link destination as the browser gets it: backslash escapes
