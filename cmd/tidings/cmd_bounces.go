@@ -66,8 +66,26 @@ campaign, 2 unusable (settings, login, a send holding the campaign's lock).`,
 	return cmd
 }
 
+// foreignCounts splits the reports about no message of this campaign:
+// those naming no campaign tidings can tell (unknown, a reason for exit
+// code 1) and those about another tidings campaign's message (others: a
+// mailbox two campaigns share, left for that campaign's bounces).
+func foreignCounts(sum *bounces.Summary) (unknown, others int) {
+	for _, f := range sum.Findings {
+		switch {
+		case f.Verdict != bounces.Foreign:
+		case f.Campaign == "":
+			unknown++
+		default:
+			others++
+		}
+	}
+	return unknown, others
+}
+
 // errReportsUnmatched says some bounce or complaint reports could not be
-// read or name no message of this campaign; exit code 1.
+// read or name no message of this campaign nor of another tidings
+// campaign; exit code 1.
 var errReportsUnmatched = errors.New("some reports could not be read or are not about this campaign; see above")
 
 // runBounces processes the campaign's mailbox. See the command's help for
@@ -108,7 +126,7 @@ func runBounces(ctx context.Context, opts bouncesOptions, g *globalOptions, path
 			return err
 		}
 	}
-	if sum.Count(bounces.Unreadable)+sum.Count(bounces.Foreign) > 0 {
+	if unknown, _ := foreignCounts(sum); sum.Count(bounces.Unreadable)+unknown > 0 {
 		return errReportsUnmatched
 	}
 	return nil
@@ -320,9 +338,14 @@ func printBounces(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, 
 			kinds[m.Kind]++
 		}
 	}
-	fmt.Fprintf(w, "\n%s: %s in the mailbox: %d matched this campaign (%s; %d new), %d unreadable, %d about no message of this campaign, %s ignored, %d other left alone\n",
+	unknown, others := foreignCounts(sum)
+	elsewhere := ""
+	if others > 0 {
+		elsewhere = fmt.Sprintf(", %d about another tidings campaign's messages", others)
+	}
+	fmt.Fprintf(w, "\n%s: %s in the mailbox: %d matched this campaign (%s; %d new), %d unreadable, %d about no message of this campaign%s, %s ignored, %d other left alone\n",
 		c.Name, report.Plural(len(sum.Findings), "message"), sum.Count(bounces.Matched), kindCounts(kinds), newN,
-		sum.Count(bounces.Unreadable), sum.Count(bounces.Foreign), autoReplies(sum.Count(bounces.AutoReply)), sum.Count(bounces.Other))
+		sum.Count(bounces.Unreadable), unknown, elsewhere, autoReplies(sum.Count(bounces.AutoReply)), sum.Count(bounces.Other))
 	verb := "added to"
 	if opts.dryRun {
 		verb = "would be added to"

@@ -76,4 +76,16 @@ func TestWalkthroughExample(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "send will skip 0 duplicate and 3 suppressed") {
 		t.Errorf("check next.yaml: code %d\n%s%s", code, out, errOut)
 	}
+	// Another campaign sharing the bounce mailbox: the reports about the
+	// first one's messages are named as such, and are no error.
+	b, err := os.ReadFile(camp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, dir, map[string]string{"other.yaml": strings.Replace(string(b), "name: walkthrough-november", "name: walkthrough-other", 1)})
+	out, errOut, code = runCLI(t, "bounces", "--dry-run", filepath.Join(dir, "other.yaml"))
+	if code != 0 || !strings.Contains(out, "0 about no message of this campaign, 3 about another tidings campaign's messages") ||
+		!strings.Contains(out, "about a message of campaign walkthrough-november, not this one") {
+		t.Errorf("bounces other.yaml: code %d\n%s%s", code, out, errOut)
+	}
 }
