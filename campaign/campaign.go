@@ -66,6 +66,9 @@ type Recipients struct {
 	// Delimiter is the CSV field separator; empty means sniff among
 	// comma, semicolon and tab.
 	Delimiter string `yaml:"delimiter"`
+	// Dates is the order of the sheet's all-number dates (05/04/2024),
+	// for the date template function; default month-first.
+	Dates DateOrder `yaml:"dates"`
 }
 
 // Campaign is a loaded campaign file. Template fields hold template source

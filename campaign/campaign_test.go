@@ -132,6 +132,11 @@ func TestLoadErrors(t *testing.T) {
 			msgs: []string{`unknown security "ssl3" (use tls, starttls or none)`},
 		},
 		{
+			name: "bad date order",
+			yaml: minimalCampaign + "  dates: dd/mm/yyyy\n",
+			msgs: []string{`unknown date order "dd/mm/yyyy" (use month-first or day-first)`},
+		},
+		{
 			name: "bad transport value",
 			yaml: minimalCampaign + "smtp:\n  host: smtp.163.com\n  transport: fast\n",
 			msgs: []string{`unknown transport "fast" (use auto, pipelined or plain)`},
@@ -300,5 +305,18 @@ func TestParseTransport(t *testing.T) {
 	}
 	if _, err := ParseTransport("fast"); err == nil {
 		t.Error("unknown transport accepted")
+	}
+}
+
+// TestDateOrderSetting: recipients.dates is month-first unless set.
+func TestDateOrderSetting(t *testing.T) {
+	for yaml, want := range map[string]DateOrder{"": MonthFirst, "  dates: day-first\n": DayFirst, "  dates: Month-First\n": MonthFirst} {
+		c, err := Load(writeCampaign(t, minimalCampaign+yaml))
+		if err != nil {
+			t.Fatalf("%q: %v", yaml, err)
+		}
+		if c.Recipients.Dates != want {
+			t.Errorf("%q: %v, want %v", yaml, c.Recipients.Dates, want)
+		}
 	}
 }

@@ -53,7 +53,8 @@
 //
 // date reads the forms sheets show: 2006-01-02 (optionally with a time or in
 // RFC 3339), 2006/1/2, US 1/2/2006 and 1/2/06 and 01-02-06 (Excel's
-// defaults), European 2.1.2006, 2-Jan-06, 2 Jan 2006, 2 January 2006,
+// defaults; 2/1/2006, 2/1/06 and 02-01-06 instead when the campaign sets
+// recipients.dates: day-first), European 2.1.2006, 2-Jan-06, 2 Jan 2006, 2 January 2006,
 // Jan 2, 2006, January 2, 2006 and 2006年1月2日. LAYOUT is a Go time layout
 // or one of the names iso (2006-01-02), rfc3339, rfc1123, short
 // (2 Jan 2006), long (2 January 2006), us (January 2, 2006) and zh

@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/mail"
@@ -10,14 +11,17 @@ import (
 
 	"golang.org/x/text/cases"
 	"golang.org/x/text/language"
+
+	"github.com/tidings/tidings/campaign"
 )
 
 // funcs returns the function set shared by text and HTML templates. Every
 // function is pure: none reads the environment, files, the clock or the
 // network, so a message depends only on its row. The subject of each
 // function comes last so that it reads well in a pipeline:
-// {{.name | default "friend" | title}}.
-func funcs() map[string]any {
+// {{.name | default "friend" | title}}. order is how date reads an
+// all-number date (05/04/2024).
+func funcs(order campaign.DateOrder) map[string]any {
 	return map[string]any{
 		"default": fnDefault,
 		"upper":   strings.ToUpper,
@@ -27,7 +31,7 @@ func funcs() map[string]any {
 		"replace": fnReplace,
 		"join":    fnJoin,
 		"split":   fnSplit,
-		"date":    fnDate,
+		"date":    dateFunc(order),
 		"address": fnAddress,
 	}
 }
@@ -114,11 +118,35 @@ var dateInputs = []string{
 	"2006年1月2日 15:04",
 }
 
-// fnDate reads value as a date in one of the forms sheets show (see
-// dateInputs) and writes it with layout: a name from dateLayouts or a Go
-// time layout. An empty value gives an empty result, so optional date
-// columns need no guard.
-func fnDate(layout, value string) (string, error) {
+// dayFirstInputs replace the month-first forms of dateInputs when the
+// sheet writes its dates day first (campaign.DayFirst).
+var dayFirstInputs = map[string]string{
+	"1/2/2006 15:04:05": "2/1/2006 15:04:05",
+	"1/2/2006 15:04":    "2/1/2006 15:04",
+	"1/2/2006":          "2/1/2006",
+	"1/2/06 15:04":      "2/1/06 15:04",
+	"1/2/06":            "2/1/06",
+	"01-02-06":          "02-01-06",
+}
+
+// dateFunc is the date function for a sheet whose all-number dates are
+// in order: fnDate, with the day-first forms for campaign.DayFirst.
+func dateFunc(order campaign.DateOrder) func(layout, value string) (string, error) {
+	if order != campaign.DayFirst {
+		return func(layout, value string) (string, error) { return fnDate(dateInputs, order, layout, value) }
+	}
+	inputs := make([]string, len(dateInputs))
+	for i, in := range dateInputs {
+		inputs[i] = cmp.Or(dayFirstInputs[in], in)
+	}
+	return func(layout, value string) (string, error) { return fnDate(inputs, order, layout, value) }
+}
+
+// fnDate reads value as a date in one of the forms inputs has (see
+// dateInputs; order is the one they read all-number dates in) and writes
+// it with layout: a name from dateLayouts or a Go time layout. An empty
+// value gives an empty result, so optional date columns need no guard.
+func fnDate(inputs []string, order campaign.DateOrder, layout, value string) (string, error) {
 	v := strings.TrimSpace(value)
 	if v == "" {
 		return "", nil
@@ -128,12 +156,15 @@ func fnDate(layout, value string) (string, error) {
 	} else if err := checkLayout(layout); err != nil {
 		return "", err
 	}
-	for _, in := range dateInputs {
+	for _, in := range inputs {
 		if t, err := time.Parse(in, v); err == nil {
 			return t.Format(layout), nil
 		}
 	}
-	return "", fmt.Errorf("templates: date: cannot read %q as a date (use a form like 2006-01-02)", value)
+	if order == campaign.DayFirst {
+		return "", fmt.Errorf("templates: date: cannot read %q as a date (use a form like 2006-01-02; recipients.dates is day-first, so 14/3/2024 is 14 March)", value)
+	}
+	return "", fmt.Errorf("templates: date: cannot read %q as a date (use a form like 2006-01-02; dates like 3/14/2024 are read month first: for a sheet that writes 14/3/2024, set recipients.dates: day-first)", value)
 }
 
 // spreadsheetTokens are the day/month/year tokens of spreadsheet and

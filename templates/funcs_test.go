@@ -8,11 +8,13 @@ import (
 	"strings"
 	"testing"
 	texttemplate "text/template"
+
+	"github.com/tidings/tidings/campaign"
 )
 
 func run(t *testing.T, src string, data map[string]string) (string, error) {
 	t.Helper()
-	tt, err := texttemplate.New("t").Option("missingkey=error").Funcs(funcs()).Parse(src)
+	tt, err := texttemplate.New("t").Option("missingkey=error").Funcs(funcs(campaign.MonthFirst)).Parse(src)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,6 +66,38 @@ func TestFuncs(t *testing.T) {
 	for layout, want := range map[string]string{"02/01/2006": "14/03/2026", "January 2006 issue": "March 2026 issue", "Monday, address day": "Saturday, address day"} {
 		if got, err := run(t, `{{date "`+layout+`" "2026-03-14"}}`, nil); err != nil || got != want {
 			t.Errorf("date %q = %q, %v; want %q", layout, got, err, want)
+		}
+	}
+}
+
+// TestDateOrder: all-number dates are read month first unless the sheet
+// is day-first (recipients.dates); a date that cannot be in the order
+// says which order was used and how to change it; other forms read the
+// same either way.
+func TestDateOrder(t *testing.T) {
+	monthFirst, dayFirst := dateFunc(campaign.MonthFirst), dateFunc(campaign.DayFirst)
+	for _, tc := range []struct{ in, month, day string }{
+		{"05/04/2024", "2024-05-04", "2024-04-05"},
+		{"5/4/24", "2024-05-04", "2024-04-05"},
+		{"05-04-24", "2024-05-04", "2024-04-05"},
+		{"05/04/2024 10:30", "2024-05-04", "2024-04-05"},
+		{"14/3/2024", "", "2024-03-14"},
+		{"3/14/2024", "2024-03-14", ""},
+		{"2024-03-14", "2024-03-14", "2024-03-14"},
+		{"14.3.2024", "2024-03-14", "2024-03-14"},
+	} {
+		for _, c := range []struct {
+			f     func(string, string) (string, error)
+			want  string
+			order string
+		}{{monthFirst, tc.month, "month"}, {dayFirst, tc.day, "day"}} {
+			got, err := c.f("iso", tc.in)
+			switch {
+			case c.want == "" && (err == nil || !strings.Contains(err.Error(), "recipients.dates")):
+				t.Errorf("%s first, %q: %q, %v; want an error naming recipients.dates", c.order, tc.in, got, err)
+			case c.want != "" && (err != nil || got != c.want):
+				t.Errorf("%s first, %q: %q, %v; want %s", c.order, tc.in, got, err, c.want)
+			}
 		}
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	texttemplate "text/template"
 	"text/template/parse"
+
+	"github.com/tidings/tidings/campaign"
 )
 
 // escapeFunc is the name under which the Markdown escaper is called at the
@@ -19,8 +21,8 @@ type rawMarkdown string
 
 // markdownFuncs are the functions of a Markdown template: funcs, raw, and
 // the escaper the compiler adds to every output action.
-func markdownFuncs() map[string]any {
-	fm := funcs()
+func markdownFuncs(order campaign.DateOrder) map[string]any {
+	fm := funcs(order)
 	fm["raw"] = func(s string) rawMarkdown { return rawMarkdown(s) }
 	fm[escapeFunc] = escapeValue
 	return fm
@@ -140,7 +142,7 @@ func (cp *compiler) markdown(key, path string) *Template {
 	if t == nil {
 		return nil
 	}
-	tt, err := texttemplate.New(filepath.Base(path)).Option("missingkey=error").Funcs(markdownFuncs()).Parse(t.source)
+	tt, err := texttemplate.New(filepath.Base(path)).Option("missingkey=error").Funcs(markdownFuncs(cp.c.Recipients.Dates)).Parse(t.source)
 	if err != nil {
 		cp.errs = append(cp.errs, cp.parseError(t, err))
 		return nil

@@ -369,7 +369,7 @@ func (cp *compiler) inline(key, src string) *Template {
 		return nil
 	}
 	t := &Template{name: key, file: cp.c.File, line: cp.lines[key], sheet: cp.c.Recipients.Path, source: src}
-	tt, err := texttemplate.New(key).Option("missingkey=error").Funcs(funcs()).Parse(src)
+	tt, err := texttemplate.New(key).Option("missingkey=error").Funcs(funcs(cp.c.Recipients.Dates)).Parse(src)
 	if err != nil {
 		cp.errs = append(cp.errs, cp.parseError(t, err))
 		return nil
@@ -418,7 +418,7 @@ func (cp *compiler) file(key, path string, html bool) *Template {
 	src := t.source
 	name := filepath.Base(path)
 	if html {
-		ht, err := htmltemplate.New(name).Option("missingkey=error").Funcs(funcs()).Parse(src)
+		ht, err := htmltemplate.New(name).Option("missingkey=error").Funcs(funcs(cp.c.Recipients.Dates)).Parse(src)
 		if err != nil {
 			cp.errs = append(cp.errs, cp.parseError(t, err))
 			return nil
@@ -447,7 +447,7 @@ func (cp *compiler) file(key, path string, html bool) *Template {
 		}
 		return t
 	}
-	tt, err := texttemplate.New(name).Option("missingkey=error").Funcs(funcs()).Parse(src)
+	tt, err := texttemplate.New(name).Option("missingkey=error").Funcs(funcs(cp.c.Recipients.Dates)).Parse(src)
 	if err != nil {
 		cp.errs = append(cp.errs, cp.parseError(t, err))
 		return nil
