@@ -42,6 +42,9 @@ type sendOptions struct {
 	// newCampaign lets a campaign file sent before under another name
 	// be sent under its new one (renamedFrom).
 	newCampaign bool
+	// limitSet and concurrencySet say the flags were given: given as 0
+	// they are refused, not taken for "no limit" and "the campaign's".
+	limitSet, concurrencySet bool
 	// now is the clock for the daily cap and the spool's age; nil means
 	// time.Now.
 	now func() time.Time
@@ -82,6 +85,7 @@ unreachable server, 130 interrupted.`,
 		ValidArgsFunction: completeCampaign,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.testSet, opts.sampleSet = cmd.Flags().Changed("test"), cmd.Flags().Changed("sample")
+			opts.limitSet, opts.concurrencySet = cmd.Flags().Changed("limit"), cmd.Flags().Changed("concurrency")
 			return runSend(cmd.Context(), opts, g, args[0])
 		},
 	}
@@ -91,7 +95,7 @@ unreachable server, 130 interrupted.`,
 	f.BoolVar(&opts.retryFailed, "retry-failed", false, "try again recipients that failed permanently in an earlier run")
 	f.BoolVar(&opts.resendUnknown, "resend-unknown", false, "send again to recipients whose earlier delivery is unknown (they may get two copies)")
 	f.BoolVar(&opts.debug, "debug", false, "print the SMTP transcript on stderr (logins redacted)")
-	f.IntVarP(&opts.limit, "limit", "n", 0, "send at most N messages in this run (0: all)")
+	f.IntVarP(&opts.limit, "limit", "n", 0, "send at most N messages in this run (default: all)")
 	f.StringVar(&opts.rate, "rate", "", "override send.rate, e.g. 10/s, 600/m")
 	f.IntVar(&opts.concurrency, "concurrency", 0, "override send.concurrency (connections)")
 	f.BoolVar(&opts.newCampaign, "new-campaign", false, "send though the campaign file was sent before under another name: a new campaign made from the same file")
@@ -122,8 +126,8 @@ func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path strin
 	if opts.now == nil {
 		opts.now = time.Now
 	}
-	if opts.limit < 0 {
-		return &unusableError{fmt.Errorf("--limit: %d must not be negative (0 sends all)", opts.limit)}
+	if opts.limit < 0 || opts.limitSet && opts.limit == 0 {
+		return &unusableError{fmt.Errorf("--limit: %d would send nothing: give at least 1, or leave --limit out to send all (check and preview show what would go)", opts.limit)}
 	}
 	if opts.test != "" || opts.testSet {
 		return runTestSend(ctx, opts, g, path)

@@ -149,13 +149,16 @@ func TestReportInsertedRowAfterDuplicate(t *testing.T) {
 	}
 }
 
-// TestBadFlagValues: negative limits and a concurrency outside 1..256
-// are refused before anything is read or sent.
+// TestBadFlagValues: negative limits, a send limit of 0 (which would send
+// everything, were it taken for "no limit") and a concurrency outside
+// 1..256 are refused before anything is read or sent.
 func TestBadFlagValues(t *testing.T) {
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 2, "")
 	for _, args := range [][]string{
 		{"send", "--yes", "--limit", "-5", camp},
+		{"send", "--yes", "--limit", "0", camp},
+		{"send", "--yes", "--concurrency", "0", camp},
 		{"send", "--yes", "--concurrency", "1000", camp},
 		{"preview", "--limit", "-1", camp},
 	} {

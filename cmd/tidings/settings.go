@@ -32,7 +32,7 @@ func poolConfig(c *campaign.Campaign, opts sendOptions, g *globalOptions) (sendp
 		}
 		cfg.Rate = r.PerSecond()
 	}
-	if opts.concurrency < 0 || opts.concurrency > 256 {
+	if opts.concurrency < 0 || opts.concurrency > 256 || opts.concurrencySet && opts.concurrency == 0 {
 		return cfg, &unusableError{fmt.Errorf("--concurrency: %d is out of range 1..256", opts.concurrency)}
 	}
 	if opts.concurrency > 0 {
