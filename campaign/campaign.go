@@ -196,6 +196,9 @@ func Parse(data []byte, file string) (*Campaign, error) {
 	if err := c.validate(); err != nil {
 		return nil, &FileError{File: file, Err: err}
 	}
+	if c.HTML != "" && c.Text == "" {
+		c.Warnings = append(c.Warnings, "html: and no text: the messages go out as HTML alone, which spam filters score worse and text-only readers see as markup; add text: body.txt, or write the body as markdown:, which makes both parts")
+	}
 	return c, nil
 }
 

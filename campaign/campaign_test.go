@@ -320,3 +320,17 @@ func TestDateOrderSetting(t *testing.T) {
 		}
 	}
 }
+
+// TestHTMLOnlyWarned: a campaign with an HTML body and no text one gets a
+// warning; with both, or with text alone, none about it.
+func TestHTMLOnlyWarned(t *testing.T) {
+	for body, warned := range map[string]bool{"text: body.txt\n": false, "html: body.html\n": true, "text: body.txt\nhtml: body.html\n": false} {
+		c, err := Load(writeCampaign(t, strings.Replace(minimalCampaign, "text: body.txt\n", body, 1)))
+		if err != nil {
+			t.Fatalf("%q: %v", body, err)
+		}
+		if got := strings.Contains(strings.Join(c.Warnings, "\n"), "HTML alone"); got != warned {
+			t.Errorf("%q: warnings %q", body, c.Warnings)
+		}
+	}
+}
