@@ -60,7 +60,14 @@ type checkSummary struct {
 	// unknown without the flags that retry them); utf8 the messages that
 	// need SMTPUTF8.
 	duplicate, suppressed, done, utf8 int
+	// copyOnly counts the rows suppressed for a Cc or Bcc alone (their To
+	// is not on the list); copyRows names the first few.
+	copyOnly int
+	copyRows []string
 }
+
+// maxCopyRows is how many rows suppressed for a Cc or Bcc check names.
+const maxCopyRows = 5
 
 // count adds a row that rendered, and its fate, to the summary; it
 // reports whether the row is to be sent.
@@ -76,6 +83,11 @@ func (s *checkSummary) count(m *render.Message, f plan.Fate) bool {
 		s.duplicate++
 	case f.Status == sendpool.StatusSuppressed:
 		s.suppressed++
+		if f.CopyOnly {
+			if s.copyOnly++; len(s.copyRows) < maxCopyRows {
+				s.copyRows = append(s.copyRows, fmt.Sprintf("row %d (%s)", m.Row, m.Key))
+			}
+		}
 	default:
 		s.done++
 	}
@@ -146,6 +158,14 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 	warn.Done()
 	printWarnings(g.stdout, in.Sheet.Warnings())
 	printWarnings(g.stdout, campaignWarnings(in, sum.ok))
+	if sum.copyOnly > 0 {
+		more := ""
+		if n := sum.copyOnly - len(sum.copyRows); n > 0 {
+			more = fmt.Sprintf(" and %d more", n)
+		}
+		fmt.Fprintf(g.stdout, "warning: %s will not be sent, their To included, because a Cc or Bcc of theirs is suppressed: %s%s (preview's report.csv names the address); take the address out of the row to send it\n",
+			report.Plural(sum.copyOnly, "row"), strings.Join(sum.copyRows, ", "), more)
+	}
 	if was, err := renamedFrom(in.Campaign, state); err != nil || was != "" {
 		fmt.Fprintln(g.stdout, "warning:", cmp.Or(err, renamedError(in.Campaign, was)))
 	}

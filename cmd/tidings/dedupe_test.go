@@ -480,3 +480,33 @@ func TestReportWithoutSuppressionList(t *testing.T) {
 	}
 	sameReport(t, camp)
 }
+
+// TestSuppressedCopyRecipient: a row whose Cc is on the suppression list
+// (by address or by domain) is not sent, its To included: check warns,
+// naming those rows, and the report's detail says the To gets nothing
+// either; a row whose To is suppressed is not named by that warning.
+func TestSuppressedCopyRecipient(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 0, "cc: '{{.cc}}'\nsuppress: sup.txt\n")
+	writeFiles(t, filepath.Dir(camp), map[string]string{
+		"r.csv":   "email,name,cc\nbob@example.com,Bob,eve@example.com\nzed@example.com,Zed,boss@corp.example\nmal@corp.example,Mal,\nann@example.com,Ann,\n",
+		"sup.txt": "eve@example.com\n@corp.example\n",
+	})
+	out, errOut, code := runCLI(t, "check", camp)
+	if code != exitOK || !strings.Contains(out, "warning: 2 rows will not be sent, their To included, because a Cc or Bcc of theirs is suppressed: row 2 (bob@example.com), row 3 (zed@example.com)") {
+		t.Errorf("check: code %d\n%s%s", code, out, errOut)
+	}
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || len(srv.Messages()) != 1 || srv.Received("ann@example.com") != 1 {
+		t.Fatalf("send: code %d, %d messages\n%s%s", code, len(srv.Messages()), out, errOut)
+	}
+	detail := map[string]string{}
+	for _, r := range readReport(t, camp) {
+		detail[r["key"]] = r["status"] + ": " + r["detail"]
+	}
+	if d := detail["bob@example.com"]; d != "suppressed: its Cc or Bcc eve@example.com is suppressed (eve@example.com): not sent to its To either, as the message names that address" {
+		t.Errorf("bob: %s", d)
+	}
+	if d := detail["mal@corp.example"]; d != "suppressed: mal@corp.example is suppressed (@corp.example)" {
+		t.Errorf("mal: %s", d)
+	}
+}

@@ -2,7 +2,10 @@ package plan
 
 import (
 	"fmt"
+	"net/mail"
 	"strings"
+
+	"golang.org/x/net/idna"
 
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/render"
@@ -24,6 +27,9 @@ type Fate struct {
 	// Journal is the journal's decision: the zero Decision for duplicate
 	// rows, which the journal is not asked about.
 	Journal journal.Decision
+	// CopyOnly is set on a suppressed row whose suppressed recipient is a
+	// Cc or Bcc, not its To.
+	CopyOnly bool
 }
 
 // Decider decides the fate of every rendered row, the one way check,
@@ -100,7 +106,7 @@ func (d *Decider) Decide(m *render.Message) (Fate, error) {
 	if f, dup := d.duplicate(m.Row, m.Key); dup {
 		return f, nil
 	}
-	return d.decideSent(m.Key, m.Recipients, false)
+	return d.decideSent(m.Key, m.To, m.Recipients, false)
 }
 
 // Settle is Decide for a count (tidings check): the fate of a row an
@@ -111,7 +117,7 @@ func (d *Decider) Settle(m *render.Message) (Fate, error) {
 	if f, dup := d.duplicate(m.Row, m.Key); dup {
 		return f, nil
 	}
-	return d.decideSent(m.Key, m.Recipients, true)
+	return d.decideSent(m.Key, m.To, m.Recipients, true)
 }
 
 // duplicate checks row's key against the earlier rows'.
@@ -130,7 +136,7 @@ func (d *Decider) duplicate(row int, key string) (Fate, bool) {
 // journal settled has no Detail and no Journal.Entry (but for an unknown
 // outcome, listed for the user, and a partly delivered message), so the
 // journal's lines are not read back (journal.State.Settle).
-func (d *Decider) decideSent(key string, recipients []string, brief bool) (Fate, error) {
+func (d *Decider) decideSent(key, to string, recipients []string, brief bool) (Fate, error) {
 	var j journal.Decision
 	if brief {
 		j = d.state.Settle(key, d.policy)
@@ -148,7 +154,7 @@ func (d *Decider) decideSent(key string, recipients []string, brief bool) (Fate,
 		return Fate{Status: j.Status, Detail: j.Reason, Journal: j}, nil
 	}
 	if d.supp != nil {
-		if detail := suppressed(d.supp, recipients); detail != "" {
+		if detail, copyOnly := suppressed(d.supp, to, recipients); detail != "" {
 			if len(j.Owed) > 0 {
 				// Delivered to some of its recipients already: sent it
 				// stays, and the ones it still owes are held back.
@@ -156,7 +162,7 @@ func (d *Decider) decideSent(key string, recipients []string, brief bool) (Fate,
 				j.Reason = fmt.Sprintf("delivered to some recipients before; not sent to %s, which it still owes, since %s", strings.Join(j.Owed, ", "), detail)
 				return Fate{Status: j.Status, Detail: j.Reason, Journal: j}, nil
 			}
-			return Fate{Status: sendpool.StatusSuppressed, Detail: detail, Journal: j}, nil
+			return Fate{Status: sendpool.StatusSuppressed, Detail: detail, Journal: j, CopyOnly: copyOnly}, nil
 		}
 	}
 	return Fate{Send: true, Journal: j}, nil
@@ -165,12 +171,36 @@ func (d *Decider) decideSent(key string, recipients []string, brief bool) (Fate,
 // suppressed says which of the envelope recipients the suppression list
 // names, and by which rule; "" when none. A row with any suppressed
 // recipient is not sent at all: sending the others would still mail a
-// message naming the suppressed address in To or Cc.
-func suppressed(supp *campaign.Suppression, recipients []string) string {
+// message naming the suppressed address in To or Cc. copyOnly is set when
+// the list names no address of the To header to (decoded), only a Cc or
+// Bcc: the detail then says the To gets nothing either.
+func suppressed(supp *campaign.Suppression, to string, recipients []string) (detail string, copyOnly bool) {
 	for _, addr := range recipients {
 		if rule, ok := supp.Match(addr); ok {
-			return fmt.Sprintf("%s is suppressed (%s)", addr, rule)
+			if inTo(to, addr) {
+				return fmt.Sprintf("%s is suppressed (%s)", addr, rule), false
+			}
+			return fmt.Sprintf("its Cc or Bcc %s is suppressed (%s): not sent to its To either, as the message names that address", addr, rule), true
 		}
 	}
-	return ""
+	return "", false
+}
+
+// inTo says whether addr is an address of the To header to (decoded, as
+// render.Message.To holds it); true when to cannot be read.
+func inTo(to, addr string) bool {
+	list, err := mail.ParseAddressList(to)
+	if err != nil {
+		return true
+	}
+	for _, a := range list {
+		local, domain, _ := strings.Cut(a.Address, "@")
+		if d, err := idna.Lookup.ToASCII(domain); err == nil {
+			domain = d // the envelope's addresses have IDNA domains
+		}
+		if strings.EqualFold(local+"@"+domain, addr) {
+			return true
+		}
+	}
+	return false
 }
