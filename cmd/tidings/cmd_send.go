@@ -295,6 +295,14 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 	if pl.Damaged != nil {
 		fmt.Fprintf(g.stderr, "warning: %v; the messages were rendered again\n", pl.Damaged)
 	}
+	if len(pl.Changed) > 0 && !opts.testSet {
+		names := make([]string, len(pl.Changed))
+		for i, f := range pl.Changed {
+			names[i] = displayPath(f)
+		}
+		fmt.Fprintf(g.stdout, "note: %s changed since an earlier send of this campaign: the messages sent then stay as they went; the rows still to send go as the campaign is now (tidings show prints what any recipient got)\n",
+			strings.Join(names, ", "))
+	}
 	if opts.testSet {
 		// A test send names the problem of a row it was asked for, and
 		// only notes the others.

@@ -509,3 +509,35 @@ func damageSpool(t *testing.T, camp string) string {
 	}
 	return msgs
 }
+
+// TestSendSaysWhatChanged: a campaign whose subject and body changed after
+// a partial send says which files changed before it sends the rest; a
+// change of the sheet alone (a row added) is not named, nor a run that
+// reuses its spool.
+func TestSendSaysWhatChanged(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 4, "")
+	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp); code != exitSomeFailed || strings.Contains(out, "changed since") {
+		t.Fatalf("first send: code %d\n%s%s", code, out, errOut)
+	}
+	dir := filepath.Dir(camp)
+	b, err := os.ReadFile(camp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, dir, map[string]string{"c.yaml": strings.Replace(string(b), "Hello {{.name}}", "Hi again {{.name}}", 1), "body.txt": "Changed, {{.name}}\n"})
+	out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp)
+	if code != exitSomeFailed || !strings.Contains(out, "note: "+filepath.Join(dir, "body.txt")+", "+camp+" changed since an earlier send") {
+		t.Errorf("second send: code %d\n%s%s", code, out, errOut)
+	}
+	sheet, err := os.ReadFile(filepath.Join(dir, "r.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, dir, map[string]string{"r.csv": string(sheet) + "new@example.com,New\n"})
+	for _, run := range []string{"sheet changed", "spool reused"} {
+		if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp); code != exitSomeFailed || strings.Contains(out, "changed since") {
+			t.Errorf("%s: code %d\n%s%s", run, code, out, errOut)
+		}
+	}
+}

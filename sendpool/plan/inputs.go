@@ -109,8 +109,9 @@ func Workers() int { return runtime.GOMAXPROCS(0) }
 // (besides the attachments, which the spool checks one by one): the tool's
 // version, the campaign file, the template files and inline images, the
 // sheet and the DKIM key. A spool made from the same digest holds the
-// messages a new rendering would make (but for their Date).
-func (in *Inputs) Digest(version string) (string, error) {
+// messages a new rendering would make (but for their Date). files maps
+// each of those files but the sheet to its own digest.
+func (in *Inputs) Digest(version string) (digest string, sums map[string]string, err error) {
 	c := in.Campaign
 	files := append([]string{c.File}, in.Set.Files()...)
 	files = append(files, in.Renderer.ImageFiles()...)
@@ -123,6 +124,7 @@ func (in *Inputs) Digest(version string) (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "tidings spool\x00%s\x00", version)
 	seen := map[string]bool{}
+	sums = map[string]string{}
 	for _, f := range files {
 		if seen[f] {
 			continue
@@ -130,11 +132,14 @@ func (in *Inputs) Digest(version string) (string, error) {
 		seen[f] = true
 		sum, err := fileDigest(f)
 		if err != nil {
-			return "", fmt.Errorf("plan: %w", err)
+			return "", nil, fmt.Errorf("plan: %w", err)
 		}
 		fmt.Fprintf(h, "%s\x00%s\x00", f, sum)
+		if f != c.Recipients.Path {
+			sums[f] = sum
+		}
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return hex.EncodeToString(h.Sum(nil)), sums, nil
 }
 
 // fileDigest is the hex SHA-256 of a file's content.

@@ -35,6 +35,11 @@ type Plan struct {
 	// rendered).
 	Spool  *spool.Generation
 	Reused bool
+	// Changed lists the campaign's files (the campaign file, templates,
+	// inline images, DKIM keys; not the sheet) that changed since the
+	// newest spool generation an earlier send used: the messages sent
+	// then stay as they were, the rows still to send go as they are now.
+	Changed []string
 	// Damaged is why the generation the preflight would have reused was
 	// not (an error wrapping spool.ErrCorrupt, naming the file): the rows
 	// were rendered again. Nil when none was found damaged.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/tidings/tidings/campaign"
@@ -64,7 +65,7 @@ func Preflight(ctx context.Context, in *Inputs, state *journal.State, opts Optio
 	// nothing after the preflight asks for them: the keys' hashes go
 	// before delivery (tens of megabytes for a million rows).
 	defer pl.decider.Close()
-	digest, err := in.Digest(opts.Version)
+	digest, files, err := in.Digest(opts.Version)
 	if err != nil {
 		return nil, err
 	}
@@ -78,7 +79,10 @@ func Preflight(ctx context.Context, in *Inputs, state *journal.State, opts Optio
 	if gen != nil {
 		err = pl.fromSpool(ctx, gen)
 	} else {
-		err = pl.render(ctx, in, digest, &opts)
+		err = pl.render(ctx, in, spool.Inputs{Digest: digest, Attachments: map[string]string{}, Files: files}, &opts)
+		if err == nil {
+			pl.Changed, err = changedSince(opts.Store, pl.Spool)
+		}
 	}
 	if err != nil {
 		return nil, err
@@ -131,7 +135,7 @@ func (pl *Plan) fromSpool(ctx context.Context, gen *spool.Generation) error {
 }
 
 // render renders every row, spools it in a new generation and decides it.
-func (pl *Plan) render(ctx context.Context, in *Inputs, digest string, opts *Options) error {
+func (pl *Plan) render(ctx context.Context, in *Inputs, inputs spool.Inputs, opts *Options) error {
 	renderer, err := in.spoolRenderer()
 	if err != nil {
 		return err
@@ -140,7 +144,6 @@ func (pl *Plan) render(ctx context.Context, in *Inputs, digest string, opts *Opt
 	if err != nil {
 		return err
 	}
-	inputs := spool.Inputs{Digest: digest, Attachments: map[string]string{}}
 	err = renderer.Each(ctx, in.Sheet, Workers(), func(m *render.Message, err error) error {
 		r, problem, err := pl.spoolRow(w, m, err, opts)
 		if err != nil {
@@ -273,11 +276,45 @@ func Spooled(ctx context.Context, path, version string) (*spool.Generation, erro
 		return nil, err
 	}
 	defer in.Close()
-	digest, err := in.Digest(version)
+	digest, _, err := in.Digest(version)
 	if err != nil {
 		return nil, err
 	}
 	return madeFrom(spool.OpenStore(c.StateDir), digest, true)
+}
+
+// changedSince lists the campaign's files (not the sheet) whose content
+// in current differs from the newest generation an earlier send used:
+// what changed since messages went out. Nil when no earlier send used
+// one, or it is of an older tidings (no Files).
+func changedSince(store *spool.Store, current *spool.Generation) ([]string, error) {
+	gens, err := store.Generations()
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range gens { // newest first
+		if g.Number() == current.Number() || !g.Used() {
+			continue
+		}
+		was, now := g.Inputs().Files, current.Inputs().Files
+		if was == nil {
+			return nil, nil
+		}
+		var changed []string
+		for f, sum := range now {
+			if was[f] != sum {
+				changed = append(changed, f)
+			}
+		}
+		for f := range was {
+			if _, ok := now[f]; !ok {
+				changed = append(changed, f)
+			}
+		}
+		slices.Sort(changed)
+		return changed, nil
+	}
+	return nil, nil
 }
 
 // cleanSpool removes the generations nothing was sent from, but current,
