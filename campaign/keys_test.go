@@ -3,6 +3,7 @@ package campaign
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -157,5 +158,18 @@ func TestSheetNote(t *testing.T) {
 	writeXLSX(t, one, xsheet{name: "S", rows: rowsFrom(strs("mail"))})
 	if _, err := OpenSheet(context.Background(), Recipients{Path: one, Key: "email"}); err == nil || strings.Contains(err.Error(), "read sheet") {
 		t.Errorf("one-sheet workbook: %v, want no sheet note", err)
+	}
+}
+
+// TestKeyColumnNearMiss: a key column that is in the sheet but for its
+// case or spaces is named in a "did you mean".
+func TestKeyColumnNearMiss(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "people.csv")
+	if err := os.WriteFile(path, []byte("Email ,Name\na@x.example,A\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := OpenSheet(context.Background(), Recipients{Path: path, Key: "email"})
+	if !errors.Is(err, ErrNoKeyColumn) || !strings.HasSuffix(err.Error(), `did you mean recipients.key: "Email"?`) {
+		t.Errorf("OpenSheet = %v", err)
 	}
 }

@@ -60,14 +60,20 @@ func OpenSheet(ctx context.Context, r Recipients) (Sheet, error) {
 	if err != nil {
 		return nil, err
 	}
-	found := false
+	found, near := false, ""
 	for _, c := range s.Columns() {
 		if c == r.Key {
 			found = true
 		}
+		if near == "" && strings.EqualFold(strings.TrimSpace(c), strings.TrimSpace(r.Key)) {
+			near = c
+		}
 	}
 	if !found {
 		err := fmt.Errorf("%w: %q (columns: %s)", ErrNoKeyColumn, r.Key, strings.Join(s.Columns(), ", "))
+		if near != "" {
+			err = fmt.Errorf("%w; did you mean recipients.key: %q?", err, near)
+		}
 		if note := SheetNote(s); note != "" {
 			err = fmt.Errorf("%w; %s", err, note)
 		}
