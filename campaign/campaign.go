@@ -257,6 +257,7 @@ var typedSettings = []struct {
 	{"mailbox.timeout", func(s string) error { var d Duration; return d.UnmarshalText([]byte(s)) }},
 	{"mailbox.sent_copies", func(s string) error { _, err := ParseSentCopies(s); return err }},
 	{"max_message_size", func(s string) error { var b ByteSize; return b.UnmarshalText([]byte(s)) }},
+	{"recipients.dates", func(s string) error { _, err := ParseDateOrder(s); return err }},
 }
 
 // position is the line and column of the value of the setting at the

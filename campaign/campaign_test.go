@@ -134,7 +134,8 @@ func TestLoadErrors(t *testing.T) {
 		{
 			name: "bad date order",
 			yaml: minimalCampaign + "  dates: dd/mm/yyyy\n",
-			msgs: []string{`unknown date order "dd/mm/yyyy" (use month-first or day-first)`},
+			line: 7, col: 10,
+			msgs: []string{`recipients.dates: unknown date order "dd/mm/yyyy" (use month-first or day-first)`},
 		},
 		{
 			name: "bad transport value",

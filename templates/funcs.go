@@ -107,6 +107,7 @@ var dateInputs = []string{
 	"1/2/06 15:04",
 	"1/2/06",
 	"01-02-06",
+	"1-2-2006",
 	"2.1.2006",
 	"2-Jan-06",
 	"2-Jan-2006",
@@ -127,17 +128,24 @@ var dayFirstInputs = map[string]string{
 	"1/2/06 15:04":      "2/1/06 15:04",
 	"1/2/06":            "2/1/06",
 	"01-02-06":          "02-01-06",
+	"1-2-2006":          "2-1-2006",
 }
+
+// dayFirstDateInputs is dateInputs for a day-first sheet.
+var dayFirstDateInputs = func() []string {
+	inputs := make([]string, len(dateInputs))
+	for i, in := range dateInputs {
+		inputs[i] = cmp.Or(dayFirstInputs[in], in)
+	}
+	return inputs
+}()
 
 // dateFunc is the date function for a sheet whose all-number dates are
 // in order: fnDate, with the day-first forms for campaign.DayFirst.
 func dateFunc(order campaign.DateOrder) func(layout, value string) (string, error) {
-	if order != campaign.DayFirst {
-		return func(layout, value string) (string, error) { return fnDate(dateInputs, order, layout, value) }
-	}
-	inputs := make([]string, len(dateInputs))
-	for i, in := range dateInputs {
-		inputs[i] = cmp.Or(dayFirstInputs[in], in)
+	inputs := dateInputs
+	if order == campaign.DayFirst {
+		inputs = dayFirstDateInputs
 	}
 	return func(layout, value string) (string, error) { return fnDate(inputs, order, layout, value) }
 }
@@ -156,15 +164,29 @@ func fnDate(inputs []string, order campaign.DateOrder, layout, value string) (st
 	} else if err := checkLayout(layout); err != nil {
 		return "", err
 	}
+	if t, ok := parseDate(inputs, v); ok {
+		return t.Format(layout), nil
+	}
+	hint := ""
+	switch _, other := parseDate(dayFirstDateInputs, v); {
+	case order == campaign.DayFirst:
+		if _, ok := parseDate(dateInputs, v); ok {
+			hint = "; recipients.dates is day-first, so 3/14/2024 is no date"
+		}
+	case other:
+		hint = "; dates like 3/14/2024 are read month first: for a sheet that writes 14/3/2024, set recipients.dates: day-first"
+	}
+	return "", fmt.Errorf("templates: date: cannot read %q as a date (use a form like 2006-01-02%s)", value, hint)
+}
+
+// parseDate reads v in the first of inputs that fits.
+func parseDate(inputs []string, v string) (time.Time, bool) {
 	for _, in := range inputs {
 		if t, err := time.Parse(in, v); err == nil {
-			return t.Format(layout), nil
+			return t, true
 		}
 	}
-	if order == campaign.DayFirst {
-		return "", fmt.Errorf("templates: date: cannot read %q as a date (use a form like 2006-01-02; recipients.dates is day-first, so 14/3/2024 is 14 March)", value)
-	}
-	return "", fmt.Errorf("templates: date: cannot read %q as a date (use a form like 2006-01-02; dates like 3/14/2024 are read month first: for a sheet that writes 14/3/2024, set recipients.dates: day-first)", value)
+	return time.Time{}, false
 }
 
 // spreadsheetTokens are the day/month/year tokens of spreadsheet and

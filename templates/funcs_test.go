@@ -70,6 +70,16 @@ func TestFuncs(t *testing.T) {
 	}
 }
 
+// TestDateHint: only a value the other order would read gets the hint
+// about recipients.dates.
+func TestDateHint(t *testing.T) {
+	for _, v := range []string{"hello", "31/02/2024", "13/13/2024"} {
+		if _, err := dateFunc(campaign.MonthFirst)("iso", v); err == nil || strings.Contains(err.Error(), "recipients.dates") {
+			t.Errorf("%q: %v", v, err)
+		}
+	}
+}
+
 // TestDateOrder: all-number dates are read month first unless the sheet
 // is day-first (recipients.dates); a date that cannot be in the order
 // says which order was used and how to change it; other forms read the
@@ -85,6 +95,7 @@ func TestDateOrder(t *testing.T) {
 		{"3/14/2024", "2024-03-14", ""},
 		{"2024-03-14", "2024-03-14", "2024-03-14"},
 		{"14.3.2024", "2024-03-14", "2024-03-14"},
+		{"05-04-2024", "2024-05-04", "2024-04-05"},
 	} {
 		for _, c := range []struct {
 			f     func(string, string) (string, error)
@@ -93,7 +104,7 @@ func TestDateOrder(t *testing.T) {
 		}{{monthFirst, tc.month, "month"}, {dayFirst, tc.day, "day"}} {
 			got, err := c.f("iso", tc.in)
 			switch {
-			case c.want == "" && (err == nil || !strings.Contains(err.Error(), "recipients.dates")):
+			case c.want == "" && (err == nil || !strings.Contains(err.Error(), "recipients.dates is day-first") && !strings.Contains(err.Error(), "set recipients.dates: day-first")):
 				t.Errorf("%s first, %q: %q, %v; want an error naming recipients.dates", c.order, tc.in, got, err)
 			case c.want != "" && (err != nil || got != c.want):
 				t.Errorf("%s first, %q: %q, %v; want %s", c.order, tc.in, got, err, c.want)
