@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -166,8 +165,8 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 		fmt.Fprintf(g.stdout, "warning: %s will not be sent, their To included, because a Cc or Bcc of theirs is suppressed: %s%s (preview's report.csv names the address); take the address out of the row to send it\n",
 			report.Plural(sum.copyOnly, "row"), strings.Join(sum.copyRows, ", "), more)
 	}
-	if was, err := renamedFrom(in.Campaign, state); err != nil || was != "" {
-		fmt.Fprintln(g.stdout, "warning:", cmp.Or(err, renamedError(in.Campaign, was)))
+	if was, n := renamedFrom(ctx, in.Campaign, state); was != "" {
+		fmt.Fprintln(g.stdout, "warning:", renamedError(in.Campaign, was, n))
 	}
 	if opts.maxProblems > 0 && sum.problems > opts.maxProblems {
 		fmt.Fprintf(g.stdout, "(%d more problems not shown)\n", sum.problems-opts.maxProblems)

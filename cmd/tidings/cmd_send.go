@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -191,7 +192,7 @@ func startSend(ctx context.Context, opts sendOptions, g *globalOptions, path str
 			st.close()
 			return nil, err
 		}
-		if err := notRenamed(c, st.state, opts.newCampaign); err != nil {
+		if err := notRenamed(ctx, c, st.state, opts.newCampaign); err != nil {
 			st.close()
 			return nil, err
 		}
@@ -233,15 +234,14 @@ func openState(ctx context.Context, g *globalOptions, c *campaign.Campaign, comm
 
 // notRenamed refuses a send of a campaign renamed since an earlier send
 // (renamedFrom) unless newCampaign.
-func notRenamed(c *campaign.Campaign, state *journal.State, newCampaign bool) error {
+func notRenamed(ctx context.Context, c *campaign.Campaign, state *journal.State, newCampaign bool) error {
 	if newCampaign {
 		return nil
 	}
-	was, err := renamedFrom(c, state)
-	if err != nil || was == "" {
-		return err
+	if was, n := renamedFrom(ctx, c, state); was != "" {
+		return &unusableError{renamedError(c, was, n)}
 	}
-	return &unusableError{renamedError(c, was)}
+	return nil
 }
 
 // journalDamage refuses a send from a journal with lines that were damaged
@@ -298,7 +298,7 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 	if len(pl.Changed) > 0 && !opts.testSet {
 		names := make([]string, len(pl.Changed))
 		for i, f := range pl.Changed {
-			names[i] = displayPath(f)
+			names[i] = displayPath(filepath.Join(c.Dir, f))
 		}
 		fmt.Fprintf(g.stdout, "note: %s changed since an earlier send of this campaign: the messages sent then stay as they went; the rows still to send go as the campaign is now (tidings show prints what any recipient got)\n",
 			strings.Join(names, ", "))

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 
 	"github.com/tidings/tidings/campaign"
@@ -109,8 +110,9 @@ func Workers() int { return runtime.GOMAXPROCS(0) }
 // (besides the attachments, which the spool checks one by one): the tool's
 // version, the campaign file, the template files and inline images, the
 // sheet and the DKIM key. A spool made from the same digest holds the
-// messages a new rendering would make (but for their Date). files maps
-// each of those files but the sheet to its own digest.
+// messages a new rendering would make (but for their Date). sums maps
+// each of those files but the sheet, by its path relative to the
+// campaign's folder, to its own digest.
 func (in *Inputs) Digest(version string) (digest string, sums map[string]string, err error) {
 	c := in.Campaign
 	files := append([]string{c.File}, in.Set.Files()...)
@@ -136,7 +138,11 @@ func (in *Inputs) Digest(version string) (digest string, sums map[string]string,
 		}
 		fmt.Fprintf(h, "%s\x00%s\x00", f, sum)
 		if f != c.Recipients.Path {
-			sums[f] = sum
+			rel, err := filepath.Rel(c.Dir, f)
+			if err != nil {
+				rel = f
+			}
+			sums[rel] = sum // a campaign folder moved keeps its names
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil)), sums, nil

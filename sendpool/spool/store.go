@@ -39,9 +39,10 @@ type Inputs struct {
 	// read then (the row has a problem until it can).
 	Attachments map[string]string `json:"attachments,omitempty"`
 	// Files maps each file Digest covers but the sheet (the campaign file,
-	// its templates, inline images and DKIM keys) to the hex SHA-256 of
-	// its content, to say which changed between generations; nil in
-	// generations of an older tidings.
+	// its templates, inline images and DKIM keys), by its path relative
+	// to the campaign's folder, to the hex SHA-256 of its content, to say
+	// which changed between generations; nil in generations of an older
+	// tidings.
 	Files map[string]string `json:"files,omitempty"`
 }
 
