@@ -10,10 +10,11 @@ import (
 )
 
 // TestKeyChangeRefused: recipients.key changed after a send to a column
-// none of the sent recipients' keys are in: check and send say each of
-// them would be sent again, and send sends nothing. A column renamed with
-// its values kept (here a copy of the email column) still finds them:
-// send goes on and sends only the new row.
+// under which the rows to send go to addresses sent to before: check and
+// send name those rows, and send sends nothing. A column renamed with
+// its values kept (here a copy of the email column) still finds them
+// sent: send goes on and sends only the new row; so does a new key over
+// a sheet of people not sent to before.
 func TestKeyChangeRefused(t *testing.T) {
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 3, "")
@@ -37,7 +38,7 @@ func TestKeyChangeRefused(t *testing.T) {
 		if cmd == "check" {
 			out, errOut, code = runCLI(t, cmd, camp)
 		}
-		if code != exitUnusable || !strings.Contains(errOut, `recipients.key is "name", but the 3 recipients tried so far were told apart by "email"`) ||
+		if code != exitUnusable || !strings.Contains(errOut, `recipients.key is "name", but earlier sends told recipients apart by "email": 3 rows to send go to addresses sent to before (row 2: user000@example.com; row 3: user001@example.com; row 4: user002@example.com)`) ||
 			!strings.Contains(errOut, `Set recipients.key back to "email"`) {
 			t.Errorf("%s: code %d\n%s%s", cmd, code, out, errOut)
 		}
@@ -58,6 +59,15 @@ func TestKeyChangeRefused(t *testing.T) {
 		"user002@example.com,User 2,user002@example.com\nnew@example.com,New,new@example.com\n"})
 	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || len(srv.Messages()) != 4 || srv.Received("new@example.com") != 1 {
 		t.Errorf("send with the column copied: code %d, %d messages\n%s%s", code, len(srv.Messages()), out, errOut)
+	}
+	// A new key column over a sheet of new people sends to them: none of
+	// them was sent to before.
+	if err := os.WriteFile(camp, []byte(strings.Replace(string(b), "key: name", "key: id", 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, dir, map[string]string{"r.csv": "email,name,id\nv1@example.com,V1,1\nv2@example.com,V2,2\n"})
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || srv.Received("v1@example.com") != 1 || srv.Received("v2@example.com") != 1 {
+		t.Errorf("new people under a new key: code %d\n%s%s", code, out, errOut)
 	}
 }
 

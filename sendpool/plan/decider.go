@@ -44,50 +44,16 @@ type Decider struct {
 	supp   *campaign.Suppression
 	state  *journal.State
 	policy journal.Policy
-	// key is the campaign's recipients.key and file its path, for
-	// KeyChange; tried counts the rows decided whose key the journal
-	// has a delivery of.
-	key, file string
-	tried     int
+	// keys is nil unless recipients.key changed since the journal's
+	// latest send (see KeyChange).
+	keys *keyChange
 }
 
 // NewDecider returns a Decider for in's suppression list, what the journal
 // says (state) and the resume policy. The caller closes it.
 func NewDecider(in *Inputs, state *journal.State, policy journal.Policy) *Decider {
 	return &Decider{dupes: journal.NewDeduperFor(state), supp: in.Suppress, state: state, policy: policy,
-		key: in.Campaign.Recipients.Key, file: in.Campaign.File}
-}
-
-// KeyChange returns an error when recipients.key names another column
-// than the one the journal's latest send recorded and not one row decided
-// has a key the journal has a delivery of: the journal's recipients would
-// all be sent again. A column renamed with its values kept still finds
-// them, and is no change. Call it once every row was decided; nil for a
-// journal with no delivery, or none that recorded its column (written
-// by an older tidings).
-func (d *Decider) KeyChange() error {
-	was := d.state.KeyColumn()
-	if was == "" || was == d.key || d.tried > 0 {
-		return nil
-	}
-	n, _ := d.state.Outcomes()
-	if n == 0 {
-		return nil
-	}
-	return &KeyChangeError{File: d.file, Key: d.key, Was: was, Tried: n}
-}
-
-// KeyChangeError is KeyChange's error.
-type KeyChangeError struct {
-	File     string // the campaign file
-	Key, Was string // recipients.key now, and in the journal's latest send
-	Tried    int    // recipients the journal has a delivery to
-}
-
-func (e *KeyChangeError) Error() string {
-	return fmt.Sprintf("plan: %s: recipients.key is %q, but the %d recipients tried so far were told apart by %q, and no row of the sheet has one of their keys in %q: each of them would be sent again. "+
-		"Set recipients.key back to %q; to send this campaign to everyone again, give it a new name (its own state folder)",
-		e.File, e.Key, e.Tried, e.Was, e.Key, e.Was)
+		keys: newKeyChange(in.Campaign, state)}
 }
 
 // Close gives back the memory of the duplicate check (journal.Deduper):
@@ -106,7 +72,7 @@ func (d *Decider) Decide(m *render.Message) (Fate, error) {
 	if f, dup := d.duplicate(m.Row, m.Key); dup {
 		return f, nil
 	}
-	return d.decideSent(m.Key, m.To, m.Recipients, false)
+	return d.decideSent(m.Row, m.Key, m.To, m.Recipients, false)
 }
 
 // Settle is Decide for a count (tidings check): the fate of a row an
@@ -117,7 +83,7 @@ func (d *Decider) Settle(m *render.Message) (Fate, error) {
 	if f, dup := d.duplicate(m.Row, m.Key); dup {
 		return f, nil
 	}
-	return d.decideSent(m.Key, m.To, m.Recipients, true)
+	return d.decideSent(m.Row, m.Key, m.To, m.Recipients, true)
 }
 
 // duplicate checks row's key against the earlier rows'.
@@ -136,13 +102,10 @@ func (d *Decider) duplicate(row int, key string) (Fate, bool) {
 // journal settled has no Detail and no Journal.Entry (but for an unknown
 // outcome, listed for the user, and a partly delivered message), so the
 // journal's lines are not read back (journal.State.Settle).
-func (d *Decider) decideSent(key, to string, recipients []string, brief bool) (Fate, error) {
+func (d *Decider) decideSent(row int, key, to string, recipients []string, brief bool) (Fate, error) {
 	var j journal.Decision
 	if brief {
 		j = d.state.Settle(key, d.policy)
-	}
-	if b, ok := d.state.Brief(key); ok && b.Delivery != journal.NoStatus && b.Delivery != sendpool.StatusNotAttempted {
-		d.tried++
 	}
 	if !brief || !j.Send && j.Status == sendpool.StatusUnknown || len(j.Owed) > 0 {
 		var err error
@@ -164,6 +127,9 @@ func (d *Decider) decideSent(key, to string, recipients []string, brief bool) (F
 			}
 			return Fate{Status: sendpool.StatusSuppressed, Detail: detail, Journal: j, CopyOnly: copyOnly}, nil
 		}
+	}
+	if err := d.keys.note(row, to); err != nil {
+		return Fate{}, err
 	}
 	return Fate{Send: true, Journal: j}, nil
 }

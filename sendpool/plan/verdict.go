@@ -39,7 +39,7 @@ func (pl *Plan) judge(r spool.Row, brief bool) (verdict, error) {
 		line.MessageID, line.Status, line.Detail = "", sendpool.StatusDuplicate, r.Detail
 		return verdict{line: line}, nil
 	}
-	f, err := pl.decider.decideSent(r.Key, r.To, r.Recipients, brief)
+	f, err := pl.decider.decideSent(r.Row, r.Key, r.To, r.Recipients, brief)
 	switch {
 	case err != nil:
 		return verdict{}, err
