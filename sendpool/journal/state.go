@@ -511,11 +511,11 @@ func (s *State) Outcomes() (attempted, refused int) {
 }
 
 // OutcomesBut is Outcomes leaving out of both counts each recipient
-// refused for good whose To address cleared says yes to (an address the
+// refused for good that cleared says yes to (one whose address the
 // suppression list names since: a list cleaned of it). It reads those
 // recipients' lines back, and returns the first error doing so; with
 // cleared nil it reads nothing.
-func (s *State) OutcomesBut(cleared func(to string) bool) (attempted, refused int, err error) {
+func (s *State) OutcomesBut(cleared func(*Entry) bool) (attempted, refused int, err error) {
 	defer runtime.KeepAlive(s)
 	for i := range s.keys.n {
 		k := s.keys.at(i)
@@ -534,7 +534,7 @@ func (s *State) OutcomesBut(cleared func(to string) bool) (attempted, refused in
 			if err != nil {
 				return 0, 0, err
 			}
-			if cleared(e.To) {
+			if cleared(e) {
 				continue
 			}
 		}

@@ -29,6 +29,9 @@ type bounceGuard struct {
 	state              *journal.State
 	attempted, refused int
 	stopped            bool
+	// cleared holds the normalized keys left out of the counts: a retry
+	// of one (--retry-failed, at a corrected address) counts as new.
+	cleared map[string]bool
 }
 
 func newBounceGuard(limit float64, state *journal.State, supp *campaign.Suppression) (*bounceGuard, error) {
@@ -36,9 +39,16 @@ func newBounceGuard(limit float64, state *journal.State, supp *campaign.Suppress
 	if limit <= 0 {
 		return g, nil
 	}
-	var cleared func(string) bool
+	var cleared func(*journal.Entry) bool
 	if supp != nil {
-		cleared = func(to string) bool { return allSuppressed(supp, to) }
+		g.cleared = map[string]bool{}
+		cleared = func(e *journal.Entry) bool {
+			if !allSuppressed(supp, e.To) {
+				return false
+			}
+			g.cleared[e.NormKey] = true
+			return true
+		}
 	}
 	var err error
 	g.attempted, g.refused, err = state.OutcomesBut(cleared)
@@ -52,7 +62,7 @@ func (g *bounceGuard) add(r sendpool.Result) error {
 		return nil
 	}
 	e, ok := g.state.Brief(r.Key)
-	known := ok && (e.Attempts > 0 || e.Delivered) // counted from the journal already
+	known := ok && (e.Attempts > 0 || e.Delivered) && !g.cleared[journal.NormalizeKey(r.Key)] // counted from the journal already
 	wasRefused := known && e.Delivery == sendpool.StatusFailed
 	if !known {
 		g.attempted++
@@ -88,10 +98,14 @@ func (g *bounceGuard) check() error {
 		return nil
 	}
 	g.stopped = true
+	list := "the suppress: file"
+	if g.cleared == nil {
+		list = "a suppress: file (the campaign has none yet)"
+	}
 	return &sendpool.StopError{Kind: ErrBounceRate, Detail: fmt.Sprintf(
 		"%d of the %d recipients tried so far (%.1f%%) were refused for good, over send.max_bounce_rate %s: a list that bad hurts the sender's reputation for every later campaign. "+
-			"Clean it before sending the rest: put the addresses refused so far in the suppress: file (report.csv has them as failed; tidings bounces adds the ones that bounced later), which takes them out of this count, and fix or remove the bad addresses not tried yet; or raise send.max_bounce_rate",
-		g.refused, g.attempted, 100*float64(g.refused)/float64(g.attempted), percent(g.limit))}
+			"Clean it before sending the rest: put the addresses refused so far in %s (report.csv has them as failed; tidings bounces adds the ones that bounced later), which takes them out of this count, and fix or remove the bad addresses not tried yet; or raise send.max_bounce_rate",
+		g.refused, g.attempted, 100*float64(g.refused)/float64(g.attempted), percent(g.limit), list)}
 }
 
 // percent writes a fraction as a percentage: 0.05 → "5%".

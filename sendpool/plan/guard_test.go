@@ -51,6 +51,13 @@ func TestBounceGuardCounts(t *testing.T) {
 	if err != nil || cleaned.attempted != 196 || cleaned.refused != 11 {
 		t.Errorf("with 4 of the refused suppressed since (and one sent): %d tried, %d refused, %v; want 196 and 11", cleaned.attempted, cleaned.refused, err)
 	}
+	// Two of those left out retried (--retry-failed, at corrected
+	// addresses: the key is not the address): each counts as new.
+	cleaned.add(sendpool.Result{Key: key(0), Status: sendpool.StatusSent, Attempts: 1})
+	cleaned.add(sendpool.Result{Key: key(1), Status: sendpool.StatusFailed, Attempts: 1})
+	if cleaned.attempted != 198 || cleaned.refused != 12 {
+		t.Errorf("after retrying two left out: %d tried, %d refused; want 198 and 12", cleaned.attempted, cleaned.refused)
+	}
 	g, err := newBounceGuard(0.5, state, nil)
 	if err != nil || g.attempted != 200 || g.refused != 15 {
 		t.Fatalf("from the journal: %d tried, %d refused, %v; want 200 and 15", g.attempted, g.refused, err)
