@@ -306,13 +306,13 @@ to: "{{.email}}"
 subject: "Invoice"
 html: body.html
 recipients: {path: people.csv}
-`, map[string]string{"body.html": `<p>{{.name}}: <a href="{{.url}}">Pay</a></p>`}, []string{"email", "name", "url"})
+`, map[string]string{"body.html": `<p>{{.name}} at {{.slot}}: <a href="{{.url}}">Pay</a></p>`}, []string{"email", "name", "slot", "url"})
 	for _, tc := range []struct{ url, col string }{
 		{"https://pay.example/p", ""},
 		{"javascript:alert(1)", "url"},
 		{" data:text/html,x", "url"},
 	} {
-		_, err := e.r.Render(row(4, "email", "a@example.com", "name", "A", "url", tc.url))
+		_, err := e.r.Render(row(4, "email", "a@example.com", "name", "Re: A", "slot", "10:30", "url", tc.url))
 		var re *campaign.RowError
 		switch {
 		case tc.col == "" && err != nil:

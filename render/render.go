@@ -846,22 +846,39 @@ func (r *Renderer) rowBodies(st *state, row campaign.Row, subject string) (conte
 // or an attribute name.
 const unsafeMark = "ZgotmplZ"
 
+// urlScheme matches a value that starts with a URL scheme (RFC 3986 3.1)
+// followed by more than white space: "javascript:x", not "10:30" or
+// "Note: x".
+var urlScheme = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9+.-]*):\S`)
+
 // unsafeValue is the row problem of an HTML body that html/template wrote
 // unsafeMark into: the message would carry it where a link or a value
-// should be. It names the first column of t whose value has a URL scheme
-// other than http, https, mailto or tel, when one does.
+// should be. It names the first column of t whose value is a javascript:,
+// vbscript:, data: or file: URL, or else one of another scheme than http,
+// https, mailto or tel, when one is.
 func (r *Renderer) unsafeValue(row campaign.Row, t *templates.Template) error {
+	scheme := func(v string) string {
+		if m := urlScheme.FindStringSubmatch(strings.TrimSpace(v)); m != nil {
+			return strings.ToLower(m[1])
+		}
+		return ""
+	}
 	col := t.ColumnWhere(row, func(v string) bool {
-		scheme, _, ok := strings.Cut(strings.TrimSpace(v), ":")
-		if !ok || strings.ContainsAny(scheme, "/?#") {
-			return false
+		switch scheme(v) {
+		case "javascript", "vbscript", "data", "file":
+			return true
 		}
-		switch strings.ToLower(scheme) {
-		case "http", "https", "mailto", "tel":
-			return false
-		}
-		return true
+		return false
 	})
+	if col == "" {
+		col = t.ColumnWhere(row, func(v string) bool {
+			switch scheme(v) {
+			case "", "http", "https", "mailto", "tel":
+				return false
+			}
+			return true
+		})
+	}
 	return r.rowErr(row, col, fmt.Errorf("render: %s: html/template wrote %q where a value it judged unsafe was to go (a javascript:, data: or other URL a link may not have, or markup inside an attribute): the message would show that word instead; fix the value", t.File(), unsafeMark))
 }
 

@@ -82,9 +82,9 @@ func (s *checkSummary) count(m *render.Message, f plan.Fate) bool {
 		s.duplicate++
 	case f.Status == sendpool.StatusSuppressed:
 		s.suppressed++
-		if f.CopyOnly {
+		if f.Copy != "" {
 			if s.copyOnly++; len(s.copyRows) < maxCopyRows {
-				s.copyRows = append(s.copyRows, fmt.Sprintf("row %d (%s)", m.Row, m.Key))
+				s.copyRows = append(s.copyRows, fmt.Sprintf("row %d (%s)", m.Row, f.Copy))
 			}
 		}
 	default:
@@ -162,7 +162,7 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 		if n := sum.copyOnly - len(sum.copyRows); n > 0 {
 			more = fmt.Sprintf(" and %d more", n)
 		}
-		fmt.Fprintf(g.stdout, "warning: %s will not be sent, their To included, because a Cc or Bcc of theirs is suppressed: %s%s (preview's report.csv names the address); take the address out of the row to send it\n",
+		fmt.Fprintf(g.stdout, "warning: %s will not be sent, their To included, because a Cc or Bcc of theirs is suppressed: %s%s; take the address out of the row to send it\n",
 			report.Plural(sum.copyOnly, "row"), strings.Join(sum.copyRows, ", "), more)
 	}
 	if was, n := renamedFrom(ctx, in.Campaign, state); was != "" {

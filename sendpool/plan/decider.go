@@ -27,9 +27,9 @@ type Fate struct {
 	// Journal is the journal's decision: the zero Decision for duplicate
 	// rows, which the journal is not asked about.
 	Journal journal.Decision
-	// CopyOnly is set on a suppressed row whose suppressed recipient is a
-	// Cc or Bcc, not its To.
-	CopyOnly bool
+	// Copy is, on a suppressed row whose suppressed recipient is a Cc or
+	// a Bcc and not its To, that address.
+	Copy string
 }
 
 // Decider decides the fate of every rendered row, the one way check,
@@ -117,7 +117,7 @@ func (d *Decider) decideSent(row int, key, to string, recipients []string, brief
 		return Fate{Status: j.Status, Detail: j.Reason, Journal: j}, nil
 	}
 	if d.supp != nil {
-		if detail, copyOnly := suppressed(d.supp, to, recipients); detail != "" {
+		if detail, copyAddr := suppressed(d.supp, to, recipients); detail != "" {
 			if len(j.Owed) > 0 {
 				// Delivered to some of its recipients already: sent it
 				// stays, and the ones it still owes are held back.
@@ -125,7 +125,7 @@ func (d *Decider) decideSent(row int, key, to string, recipients []string, brief
 				j.Reason = fmt.Sprintf("delivered to some recipients before; not sent to %s, which it still owes, since %s", strings.Join(j.Owed, ", "), detail)
 				return Fate{Status: j.Status, Detail: j.Reason, Journal: j}, nil
 			}
-			return Fate{Status: sendpool.StatusSuppressed, Detail: detail, Journal: j, CopyOnly: copyOnly}, nil
+			return Fate{Status: sendpool.StatusSuppressed, Detail: detail, Journal: j, Copy: copyAddr}, nil
 		}
 	}
 	if err := d.keys.note(row, to); err != nil {
@@ -137,19 +137,20 @@ func (d *Decider) decideSent(row int, key, to string, recipients []string, brief
 // suppressed says which of the envelope recipients the suppression list
 // names, and by which rule; "" when none. A row with any suppressed
 // recipient is not sent at all: sending the others would still mail a
-// message naming the suppressed address in To or Cc. copyOnly is set when
-// the list names no address of the To header to (decoded), only a Cc or
-// Bcc: the detail then says the To gets nothing either.
-func suppressed(supp *campaign.Suppression, to string, recipients []string) (detail string, copyOnly bool) {
+// message naming the suppressed address in To or Cc (and one to a Bcc
+// alone is no message of the row's). copyAddr is the address when the
+// list names no address of the To header to (decoded), only a Cc or Bcc:
+// the detail then says the To gets nothing either.
+func suppressed(supp *campaign.Suppression, to string, recipients []string) (detail, copyAddr string) {
 	for _, addr := range recipients {
 		if rule, ok := supp.Match(addr); ok {
 			if inTo(to, addr) {
-				return fmt.Sprintf("%s is suppressed (%s)", addr, rule), false
+				return fmt.Sprintf("%s is suppressed (%s)", addr, rule), ""
 			}
-			return fmt.Sprintf("its Cc or Bcc %s is suppressed (%s): not sent to its To either, as the message names that address", addr, rule), true
+			return fmt.Sprintf("its Cc or Bcc %s is suppressed (%s): the row is not sent at all, to its To neither", addr, rule), addr
 		}
 	}
-	return "", false
+	return "", ""
 }
 
 // inTo says whether addr is an address of the To header to (decoded, as
