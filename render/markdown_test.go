@@ -193,7 +193,8 @@ func TestMarkdownURLColumn(t *testing.T) {
 		{"https://pay.example/p?id=3&sum=(12)*2_x", "https://pay.example/p?id=3&sum=(12)*2_x"},
 		{"HTTPS://PAY.EXAMPLE/ä?q=ü", "HTTPS://PAY.EXAMPLE/%C3%A4?q=%C3%BC"},
 		{" https://pay.example/p ", "https://pay.example/p"},
-		{"https://pay.example/a b", ""}, // not a URL: the Markdown shows as it is
+		{"  https://pay.example/p\t ", "https://pay.example/p"},
+		{"https://pay.example/a b", ""}, // no link: the Markdown shows as it is (see the README)
 		{"data:text/html;base64,PHNjcmlwdD4=", "refused"},
 		{"vbscript:msgbox(1)", "refused"},
 		{" javascript:alert(1)", "refused"},

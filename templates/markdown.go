@@ -55,9 +55,10 @@ func escapeValue(args ...any) string {
 //     link; a backslash itself is written &#92;, since goldmark takes a
 //     backslash after an escaped one for an escape (a\\\ before a line
 //     break is no hard break there);
-//   - a space or tab that starts or ends one of its lines is written as a
-//     character reference (&#32;, &#9;), so it makes no code block and no
-//     hard line break;
+//   - the spaces and tabs that start or end one of its lines are written
+//     as character references (&#32;, &#9;), so they make no code block
+//     and no hard line break (and a URL with spaces around it still
+//     makes a link);
 //   - line breaks inside it are hard line breaks (a backslash at the end
 //     of the line), so a value never starts a block of its own; line
 //     breaks at either end are dropped. A heading or a table row is one
@@ -92,10 +93,12 @@ func EscapeMarkdown(s string) string {
 // writeEscapedLine writes one line of a value (no line break in it) for
 // EscapeMarkdown.
 func writeEscapedLine(b *strings.Builder, line string) {
+	first := len(line) - len(strings.TrimLeft(line, " \t")) // the spaces before it
+	last := len(strings.TrimRight(line, " \t"))             // and from where they end it
 	for i := 0; i < len(line); i++ {
 		c := line[i]
 		switch {
-		case (c == ' ' || c == '\t') && (i == 0 || i == len(line)-1), c == '\\':
+		case (c == ' ' || c == '\t') && (i < first || i >= last), c == '\\':
 			fmt.Fprintf(b, "&#%d;", c)
 		case isASCIIPunct(c):
 			b.WriteByte('\\')

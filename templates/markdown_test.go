@@ -25,13 +25,13 @@ func TestEscapeMarkdown(t *testing.T) {
 		{"back\\slash `tick` ~x~ !", "back&#92;slash \\`tick\\` \\~x\\~ \\!"},
 		{"ends in \\\nx\\", "ends in &#92;\\\nx&#92;"},
 		{"https://x.example", `https\:\/\/x\.example`},
-		{"    code", "&#32;   code"},
+		{"    code", "&#32;&#32;&#32;&#32;code"},
 		{"\tx\t", "&#9;x&#9;"},
-		{"two  ", " two &#32;"[1:]},
+		{"two  ", "two&#32;&#32;"},
 		{"a\nb", "a\\\nb"},
 		{"a\r\n\r\nb", "a\\\n\\\nb"},
 		{"\n\na\n", "a"},
-		{"a\n    b", "a\\\n&#32;   b"},
+		{"a\n    b", "a\\\n&#32;&#32;&#32;&#32;b"},
 	} {
 		if got := EscapeMarkdown(tc.in); got != tc.want {
 			t.Errorf("EscapeMarkdown(%q) = %q, want %q", tc.in, got, tc.want)
