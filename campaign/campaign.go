@@ -332,15 +332,38 @@ func typedSettingError(data []byte) (line, col int, key string, err error) {
 	return 0, 0, "", nil
 }
 
+// CheckName checks a campaign name: required, letters, digits and '-',
+// at most maxNameLength characters.
+func CheckName(name string) error {
+	switch {
+	case name == "":
+		return errors.New("name: required")
+	case !nameRE.MatchString(name):
+		return fmt.Errorf("name: %q may hold only letters, digits and '-'", name)
+	case len(name) > maxNameLength:
+		// It goes into every Message-ID, which must fit a header line.
+		return fmt.Errorf("name: %d characters long; at most %d", len(name), maxNameLength)
+	}
+	return nil
+}
+
+// Rename gives c the name an earlier run of its file had: its state
+// folder is the one of that name, unless state_dir sets it.
+func (c *Campaign) Rename(name string) error {
+	if err := CheckName(name); err != nil {
+		return err
+	}
+	if c.StateDir == filepath.Join(c.Dir, ".tidings", c.Name) {
+		c.StateDir = filepath.Join(c.Dir, ".tidings", name)
+	}
+	c.Name = name
+	return nil
+}
+
 func (c *Campaign) validate() error {
 	var errs []error
-	if c.Name == "" {
-		errs = append(errs, errors.New("name: required"))
-	} else if !nameRE.MatchString(c.Name) {
-		errs = append(errs, fmt.Errorf("name: %q may hold only letters, digits and '-'", c.Name))
-	} else if len(c.Name) > maxNameLength {
-		// It goes into every Message-ID, which must fit a header line.
-		errs = append(errs, fmt.Errorf("name: %d characters long; at most %d", len(c.Name), maxNameLength))
+	if err := CheckName(c.Name); err != nil {
+		errs = append(errs, err)
 	}
 	if strings.TrimSpace(c.From) == "" {
 		errs = append(errs, errors.New("from: required"))

@@ -299,7 +299,8 @@ func TestBouncesMailpitPOP3(t *testing.T) {
 }
 
 // TestBouncesRefuses: without a suppress: file, without a mailbox:
-// section, or while a send holds the lock, bounces exits 2 and says why.
+// section, with a --name nothing was sent under or no name at all, or
+// while a send holds the lock, bounces exits 2 and says why.
 func TestBouncesRefuses(t *testing.T) {
 	srv := smtptest.NewServer(t)
 	camp := sentBounceCampaign(t, srv, "mailbox: {protocol: imap, host: 127.0.0.1, port: 1, security: none, username: u, password_env: TIDINGS_BOUNCES_PW}\n")
@@ -313,6 +314,12 @@ func TestBouncesRefuses(t *testing.T) {
 		_, errOut, code := runCLI(t, "bounces", filepath.Join(dir, file))
 		if code != exitUnusable || !strings.Contains(errOut, want) {
 			t.Errorf("%s: code %d\n%s", file, code, errOut)
+		}
+	}
+	for name, want := range map[string]string{"never-sent": "--name never-sent: no journal in", "bad name!": `--name: name: "bad name!" may hold only`} {
+		_, errOut, code := runCLI(t, "bounces", "--name", name, camp)
+		if code != exitUnusable || !strings.Contains(errOut, want) {
+			t.Errorf("--name %s: code %d\n%s", name, code, errOut)
 		}
 	}
 	lock, err := journal.AcquireLock(filepath.Join(dir, ".tidings", "t"))

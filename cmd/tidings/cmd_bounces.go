@@ -8,6 +8,8 @@ import (
 	"net/mail"
 	"net/url"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -26,6 +28,9 @@ type bouncesOptions struct {
 	moveTo string
 	delete bool
 	debug  bool
+	// name, when set, is an earlier name of the campaign whose reports
+	// to read (its state folder; see campaign.Campaign.Rename).
+	name string
 	// now is the clock of the records; nil means time.Now.
 	now func() time.Time
 }
@@ -50,8 +55,12 @@ campaign's suppress: file, so the next campaign sharing it skips them.
 left as it was unless --move-to FOLDER (IMAP) or --delete moves or deletes the
 processed reports; nothing else is ever touched.
 
+Reports about messages the campaign file sent under an earlier name (a file
+renamed for its next issue) are named, with the --name NAME that reads them.
+
 Exit code: 0 processed, 1 some reports unreadable or about no message of this
-campaign, 2 unusable (settings, login, a send holding the campaign's lock).`,
+campaign, or about its messages under an earlier name, 2 unusable (settings,
+login, a send holding the campaign's lock).`,
 		Args:              oneArg,
 		ValidArgsFunction: completeCampaign,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -63,6 +72,7 @@ campaign, 2 unusable (settings, login, a send holding the campaign's lock).`,
 	f.StringVar(&opts.moveTo, "move-to", "", "move the processed reports to this IMAP folder")
 	f.BoolVar(&opts.delete, "delete", false, "delete the processed reports from the mailbox")
 	f.BoolVar(&opts.debug, "debug", false, "print the IMAP or POP3 transcript on stderr (logins redacted)")
+	f.StringVar(&opts.name, "name", "", "read the reports about the campaign as it was named NAME before (the file sent under an earlier name)")
 	return cmd
 }
 
@@ -129,7 +139,35 @@ func runBounces(ctx context.Context, opts bouncesOptions, g *globalOptions, path
 	if unknown, _ := foreignCounts(sum); sum.Count(bounces.Unreadable)+unknown > 0 {
 		return errReportsUnmatched
 	}
+	if earlier := earlierNames(c, sum); len(earlier) > 0 {
+		for _, name := range earlier {
+			fmt.Fprintf(g.stdout, "%s is an earlier name of this campaign file: tidings bounces --name %s %s records the reports about its messages\n", name, name, displayPath(path))
+		}
+		return errEarlierName
+	}
 	return nil
+}
+
+// errEarlierName says reports about messages the campaign file sent under
+// an earlier name are left to read with --name; exit code 1.
+var errEarlierName = errors.New("some reports are about messages this campaign file sent under an earlier name; see above")
+
+// earlierNames are the other campaigns the reports in sum are about that
+// are earlier names of c's file: their state folders sit beside c's and
+// their journals start with a run of a file of the same name. Nobody else
+// reads those reports.
+func earlierNames(c *campaign.Campaign, sum *bounces.Summary) []string {
+	var names []string
+	for _, f := range sum.Findings {
+		if f.Verdict != bounces.Foreign || f.Campaign == "" || f.Campaign == c.Name || slices.Contains(names, f.Campaign) {
+			continue
+		}
+		run, ok, err := journal.FirstRun(filepath.Join(c.Dir, ".tidings", f.Campaign))
+		if err == nil && ok && filepath.Base(run.Campaign) == filepath.Base(c.File) {
+			names = append(names, f.Campaign)
+		}
+	}
+	return names
 }
 
 // bouncesCampaign loads the campaign and checks that bounces can work on
@@ -138,6 +176,14 @@ func bouncesCampaign(path string, opts bouncesOptions) (*campaign.Campaign, erro
 	c, err := campaign.Load(path)
 	if err != nil {
 		return nil, &unusableError{err}
+	}
+	if opts.name != "" {
+		if err := c.Rename(opts.name); err != nil {
+			return nil, &unusableError{fmt.Errorf("--name: %w", err)}
+		}
+		if _, err := os.Stat(filepath.Join(c.StateDir, journal.FileName)); err != nil {
+			return nil, &unusableError{fmt.Errorf("--name %s: no journal in %s: nothing was sent under that name", opts.name, displayPath(c.StateDir))}
+		}
 	}
 	switch {
 	case opts.delete && opts.moveTo != "":

@@ -144,7 +144,7 @@ func exitCode(err error) int {
 		return exitUnusable
 	case isStopError(err):
 		return exitUnusable
-	case errors.Is(err, errSomeNotSent), errors.Is(err, errNotFound), errors.Is(err, errReportsUnmatched), errors.Is(err, errTestNotSent):
+	case errors.Is(err, errSomeNotSent), errors.Is(err, errNotFound), errors.Is(err, errReportsUnmatched), errors.Is(err, errEarlierName), errors.Is(err, errTestNotSent):
 		return exitSomeFailed
 	default:
 		return exitUnusable

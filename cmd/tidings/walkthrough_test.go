@@ -88,4 +88,16 @@ func TestWalkthroughExample(t *testing.T) {
 		!strings.Contains(out, "about a message of campaign walkthrough-november, not this one") {
 		t.Errorf("bounces other.yaml: code %d\n%s%s", code, out, errOut)
 	}
+	// The campaign file renamed for its next issue: the reports about its
+	// messages under the earlier name are pointed at --name, which reads
+	// them (recorded already: nothing new).
+	writeFiles(t, dir, map[string]string{"campaign.yaml": strings.Replace(string(b), "name: walkthrough-november", "name: walkthrough-january", 1)})
+	out, errOut, code = runCLI(t, "bounces", "--dry-run", camp)
+	if code != exitSomeFailed || !strings.Contains(out, "walkthrough-november is an earlier name of this campaign file: tidings bounces --name walkthrough-november") {
+		t.Errorf("bounces after the rename: code %d\n%s%s", code, out, errOut)
+	}
+	out, errOut, code = runCLI(t, "bounces", "--name", "walkthrough-november", camp)
+	if code != 0 || !strings.Contains(out, "3 matched this campaign (2 bounced, 1 complained; 0 new)") {
+		t.Errorf("bounces --name: code %d\n%s%s", code, out, errOut)
+	}
 }
