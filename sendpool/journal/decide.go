@@ -132,7 +132,7 @@ func (e *Entry) reason(d Decision) string {
 	case st == sendpool.StatusFailed:
 		return "failed permanently" + e.Result.where() + ": " + e.Result.reply() + "; --retry-failed sends it again"
 	case st == sendpool.StatusUnknown && d.Send:
-		return "unknown (" + e.LastAttempt.handedOver() + "); sending again (--resend-unknown), the recipient may get it twice"
+		return "unknown (" + e.LastAttempt.began() + "); sending again (--resend-unknown), the recipient may get it twice"
 	case st == sendpool.StatusUnknown:
 		return unknownDetail(e.LastAttempt)
 	case st == sendpool.StatusDeferred:
@@ -164,13 +164,13 @@ func (e *Entry) owedReason(d Decision) string {
 // unknownDetail says why a message handed over with attempt a is
 // unknown, as send and report both give it.
 func unknownDetail(a *Attempt) string {
-	return a.handedOver() + ": it may or may not have been delivered; --resend-unknown sends it again"
+	return a.began() + ": it may or may not have been delivered; --resend-unknown sends it again"
 }
 
-// handedOver says when the message's delivery began, with no final reply
+// began says when the message's delivery began, with no final reply
 // recorded. An attempt is recorded before the body goes out, up to a few
 // messages ahead (see sendpool's prefetch): the body may not have left.
-func (a *Attempt) handedOver() string {
+func (a *Attempt) began() string {
 	if a == nil {
 		return "its delivery began, no final reply recorded"
 	}

@@ -26,11 +26,12 @@ const (
 )
 
 // pendingBytes bounds the records of the frames submitted and not yet
-// written: newsletter frames (a few hundred KB) never reach it, so every
-// core compresses; a message with a large attachment fills a frame by
-// itself, and without the bound a dozen of them (raw and compressed) waited
-// in the queues (send's peak RSS 366 MB at 6 MB a message before its first
-// delivery, 234 MB with it at 16 MB; 32 MB keeps both cores compressing).
+// written: newsletter frames (a few hundred KB) never reach it; a message
+// with a large attachment fills a frame by itself, and without the bound a
+// dozen of them (raw and compressed) waited in the queues (send's peak RSS
+// 366 MB at 6 MB a message before its first delivery, 234 MB with it at
+// 16 MB; 32 MB kept two cores compressing when there were two
+// compressors).
 const pendingBytes = 32 << 20
 
 // File is what a Writer writes a file through: an *os.File, or in tests
@@ -50,8 +51,8 @@ func createFile(path string) (File, error) {
 }
 
 // Writer writes one generation, records in sheet order. Frames are
-// compressed on every core while the caller goes on, and written in order
-// by one goroutine. It is not safe for concurrent use. Close completes the
+// compressed by a goroutine of their own while the caller goes on, and
+// written in order by another. It is not safe for concurrent use. Close completes the
 // generation; Abort (or a failed Close) removes it.
 type Writer struct {
 	g     *Generation
@@ -60,7 +61,7 @@ type Writer struct {
 	rows  frameBuilder
 	msgs  frameBuilder
 	queue chan *frameJob // in order, to the file writer
-	work  chan *frameJob // to the compressors
+	work  chan *frameJob // to the compressor
 	// pending holds pendingBytes: a frame takes its raw size (at most
 	// all of it) when submitted and gives it back when written.
 	pending *semaphore.Weighted
@@ -169,7 +170,7 @@ func (w *Writer) AddMessage(m *render.Message, hash string) error {
 	return nil
 }
 
-// submit hands the frame being filled to the compressors and the file
+// submit hands the frame being filled to the compressor and the file
 // writer, and starts a new one.
 func (w *Writer) submit(f *frameBuilder) {
 	if f.ref.count == 0 {
