@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"math"
 	"runtime"
 	"runtime/debug"
@@ -93,6 +94,19 @@ func (s *checkSummary) count(m *render.Message, f plan.Fate) bool {
 	return f.Send
 }
 
+// printCopyOnly warns about the rows suppressed for a Cc or Bcc alone.
+func (s *checkSummary) printCopyOnly(w io.Writer) {
+	if s.copyOnly == 0 {
+		return
+	}
+	more := ""
+	if n := s.copyOnly - len(s.copyRows); n > 0 {
+		more = fmt.Sprintf(" and %d more", n)
+	}
+	fmt.Fprintf(w, "warning: %s will not be sent, their To included, because a Cc or Bcc of theirs is suppressed: %s%s; take the address out of the row to send it\n",
+		report.Plural(s.copyOnly, "row"), strings.Join(s.copyRows, ", "), more)
+}
+
 // line is the summary line check prints, without its newline; preview
 // prints the same, followed by what it wrote.
 func (s *checkSummary) line(name string) string {
@@ -157,14 +171,7 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 	warn.Done()
 	printWarnings(g.stdout, in.Sheet.Warnings())
 	printWarnings(g.stdout, campaignWarnings(in, sum.ok))
-	if sum.copyOnly > 0 {
-		more := ""
-		if n := sum.copyOnly - len(sum.copyRows); n > 0 {
-			more = fmt.Sprintf(" and %d more", n)
-		}
-		fmt.Fprintf(g.stdout, "warning: %s will not be sent, their To included, because a Cc or Bcc of theirs is suppressed: %s%s; take the address out of the row to send it\n",
-			report.Plural(sum.copyOnly, "row"), strings.Join(sum.copyRows, ", "), more)
-	}
+	sum.printCopyOnly(g.stdout)
 	if was, n := renamedFrom(ctx, in.Campaign, state); was != "" {
 		fmt.Fprintln(g.stdout, "warning:", renamedError(in.Campaign, was, n))
 	}
