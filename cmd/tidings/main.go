@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 
 	"github.com/tidings/tidings/campaign"
@@ -164,4 +165,15 @@ type globalOptions struct {
 	// interrupt is what an interrupt is said to do; nil in tests that
 	// call a run function.
 	interrupt *interruptWords
+	// errMu serializes the lines errLine writes.
+	errMu sync.Mutex
+}
+
+// errLine writes a line of a to stderr, one at a time: the pool's notices
+// and the progress lines come from goroutines of their own, and a line
+// must not be written into another (in tests stderr is a bytes.Buffer).
+func (g *globalOptions) errLine(a ...any) {
+	g.errMu.Lock()
+	defer g.errMu.Unlock()
+	fmt.Fprintln(g.stderr, a...)
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"os"
 	"strings"
 	"sync"
@@ -73,13 +72,13 @@ func newProgress(g *globalOptions, total int, clock progressClock) *progress {
 			tick, stopTicker = t.C, t.Stop
 		}
 		p.stop, p.stopped = make(chan struct{}), make(chan struct{})
-		go p.writeLines(g.stderr, tick, stopTicker)
+		go p.writeLines(g.errLine, tick, stopTicker)
 	}
 	return p
 }
 
 // writeLines prints a line for every tick until Close.
-func (p *progress) writeLines(out io.Writer, tick <-chan time.Time, stopTicker func()) {
+func (p *progress) writeLines(out func(...any), tick <-chan time.Time, stopTicker func()) {
 	defer close(p.stopped)
 	defer stopTicker()
 	for {
@@ -88,7 +87,7 @@ func (p *progress) writeLines(out io.Writer, tick <-chan time.Time, stopTicker f
 			p.mu.Lock()
 			line := p.line(now)
 			p.mu.Unlock()
-			fmt.Fprintln(out, line)
+			out(line)
 		case <-p.stop:
 			return
 		}

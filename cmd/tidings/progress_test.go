@@ -181,3 +181,36 @@ func TestSendProgressStalled(t *testing.T) {
 		t.Errorf("no summary on stdout:\n%s", out.String())
 	}
 }
+
+// TestProgressBesideNotices: progress lines and the pool's notices come
+// from goroutines of their own and go to one stderr, a line at a time
+// (the race detector of .ci/run watches the buffer).
+func TestProgressBesideNotices(t *testing.T) {
+	var buf bytes.Buffer
+	g := &globalOptions{stderr: &buf}
+	tick := make(chan time.Time)
+	p := newProgress(g, 10, progressClock{tick: tick})
+	notify := notifier(g, nil)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range 50 {
+			notify(sendpool.Notice{Kind: sendpool.NoticeRetry, Text: "row 2: deferred; retry 1 of 3"})
+		}
+	}()
+	for range 50 {
+		tick <- time.Now()
+	}
+	<-done
+	p.Close()
+	g.errMu.Lock()
+	defer g.errMu.Unlock()
+	if n := strings.Count(buf.String(), "\n"); n != 100 {
+		t.Errorf("%d lines, want 100:\n%s", n, buf.String())
+	}
+	for _, l := range strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n") {
+		if !strings.HasPrefix(l, "progress: ") && l != "note: row 2: deferred; retry 1 of 3" {
+			t.Errorf("a line written into another: %q", l)
+		}
+	}
+}

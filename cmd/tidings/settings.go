@@ -98,14 +98,14 @@ func notifier(g *globalOptions, printed []string) func(sendpool.Notice) {
 		switch n.Kind {
 		case sendpool.NoticeWarning:
 			if !settings[n.Text] {
-				fmt.Fprintln(g.stderr, "warning:", n.Text)
+				g.errLine("warning:", n.Text)
 			}
 		case sendpool.NoticeRetry, sendpool.NoticeReconnect:
 			if !g.quiet {
-				fmt.Fprintln(g.stderr, "note:", n.Text)
+				g.errLine("note:", n.Text)
 			}
 		default:
-			fmt.Fprintln(g.stderr, "warning:", n.Text)
+			g.errLine("warning:", n.Text)
 		}
 	}
 }
