@@ -172,8 +172,8 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 	printWarnings(g.stdout, in.Sheet.Warnings())
 	printWarnings(g.stdout, campaignWarnings(in, sum.ok))
 	sum.printCopyOnly(g.stdout)
-	if was, n := renamedFrom(ctx, in.Campaign, state); was != "" {
-		fmt.Fprintln(g.stdout, "warning:", renamedError(in.Campaign, was, n))
+	if was := renamedFrom(ctx, in.Campaign, state); was != "" {
+		fmt.Fprintln(g.stdout, "warning:", renamedError(in.Campaign, was))
 	}
 	if opts.maxProblems > 0 && sum.problems > opts.maxProblems {
 		fmt.Fprintf(g.stdout, "(%d more problems not shown)\n", sum.problems-opts.maxProblems)

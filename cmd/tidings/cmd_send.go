@@ -238,8 +238,8 @@ func notRenamed(ctx context.Context, c *campaign.Campaign, state *journal.State,
 	if newCampaign {
 		return nil
 	}
-	if was, n := renamedFrom(ctx, c, state); was != "" {
-		return &unusableError{renamedError(c, was, n)}
+	if was := renamedFrom(ctx, c, state); was != "" {
+		return &unusableError{renamedError(c, was)}
 	}
 	return nil
 }

@@ -91,7 +91,7 @@ func TestRenamedCampaignRefused(t *testing.T) {
 		"c.yaml":     strings.Replace(string(b), "name: t\n", "name: t-renamed\n", 1),
 		"other.yaml": strings.Replace(string(b), "name: t\n", "name: other\n", 1),
 	})
-	const said = `was sent before under the name "t" (3 recipients tried; state folder `
+	const said = `was sent before under the name "t" (state folder `
 	if out, errOut, code := runCLI(t, "check", camp); code != exitOK || !strings.Contains(out, "warning: ") || !strings.Contains(out, "c.yaml "+said) {
 		t.Errorf("check: code %d\n%s%s", code, out, errOut)
 	}
@@ -137,7 +137,26 @@ func TestRenameAfterNothingSent(t *testing.T) {
 	}
 	camp = filepath.Join(moved, filepath.Base(camp))
 	rename(camp, "t2", "t3")
-	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitUnusable || !strings.Contains(errOut, `was sent before under the name "t2" (2 recipients tried`) {
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitUnusable || !strings.Contains(errOut, `was sent before under the name "t2" (state folder`) {
 		t.Errorf("send after a move and a rename: code %d\n%s%s", code, out, errOut)
+	}
+}
+
+// TestKeyRenamedOwedRow: after the key column is renamed with its values
+// kept, a row still owing its Cc the message the To got is sent to the Cc
+// alone: the journal knows its key, so it is no second copy.
+func TestKeyRenamedOwedRow(t *testing.T) {
+	camp, srv, _ := owedCampaign(t)
+	b, err := os.ReadFile(camp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, filepath.Dir(camp), map[string]string{
+		"c.yaml": strings.Replace(string(b), "recipients: {path: r.csv", "recipients: {path: r.csv, key: mail", 1),
+		"r.csv":  "email,name,cc,mail\nann@example.com,Ann,boss@example.com,ann@example.com\n",
+	})
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if code != exitOK || srv.Received("boss@example.com") != 1 || srv.Received("ann@example.com") != 1 {
+		t.Errorf("code %d, boss %d, ann %d\n%s%s", code, srv.Received("boss@example.com"), srv.Received("ann@example.com"), out, errOut)
 	}
 }

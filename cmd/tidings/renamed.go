@@ -2,13 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/sendpool/journal"
-	"github.com/tidings/tidings/sendpool/report"
 )
 
 // renamedFrom returns the name an earlier send of the campaign file c.File
@@ -16,52 +17,62 @@ import (
 // (.tidings/<name> beside the file) and has no delivery and no send
 // recorded in state, while another folder beside it has a journal that
 // starts with a run of a file of the same name (the folder may have moved
-// since) and records deliveries, n of them tried (the latest such
-// folder). Under its new name nothing counts as sent, so everyone would
-// get the campaign again. "" when there is none; a folder that cannot be
-// read is passed over.
-func renamedFrom(ctx context.Context, c *campaign.Campaign, state *journal.State) (name string, n int) {
+// since) and that handed a message to a server (the latest such folder).
+// Under its new name nothing counts as sent, so everyone would get the
+// campaign again. "" when there is none; a folder that cannot be read is
+// passed over.
+func renamedFrom(ctx context.Context, c *campaign.Campaign, state *journal.State) string {
 	parent := filepath.Join(c.Dir, ".tidings")
 	if tried, _ := state.Outcomes(); tried > 0 || state.KeyColumn() != "" || c.StateDir != filepath.Join(parent, c.Name) {
-		return "", 0
+		return ""
 	}
 	entries, err := os.ReadDir(parent)
 	if err != nil {
-		return "", 0
+		return ""
 	}
-	var latest journal.Run
+	type earlier struct {
+		name string
+		run  journal.Run
+	}
+	var found []earlier
 	for _, e := range entries {
-		dir := filepath.Join(parent, e.Name())
 		if !e.IsDir() || e.Name() == c.Name {
 			continue
 		}
-		run, ok, err := journal.FirstRun(dir)
-		if err != nil || !ok || filepath.Base(run.Campaign) != filepath.Base(c.File) || name != "" && !run.Started.After(latest.Started) {
-			continue
-		}
-		if tried := triedIn(ctx, dir); tried > 0 {
-			name, n, latest = e.Name(), tried, run
+		run, ok, err := journal.FirstRun(filepath.Join(parent, e.Name()))
+		if err == nil && ok && filepath.Base(run.Campaign) == filepath.Base(c.File) {
+			found = append(found, earlier{e.Name(), run})
 		}
 	}
-	return name, n
+	slices.SortFunc(found, func(a, b earlier) int { return b.run.Started.Compare(a.run.Started) })
+	for _, f := range found {
+		if handedOver(ctx, filepath.Join(parent, f.name)) {
+			return f.name
+		}
+	}
+	return ""
 }
 
-// triedIn counts the recipients the journal in dir has a delivery to; 0
-// when it cannot be read.
-func triedIn(ctx context.Context, dir string) int {
-	st, err := journal.Load(ctx, dir)
-	if err != nil {
-		return 0
-	}
-	defer st.Close()
-	tried, _ := st.Outcomes()
-	return tried
+// errHandedOver stops handedOver's scan at its first attempt record.
+var errHandedOver = errors.New("a message was handed over")
+
+// handedOver reports whether the journal in dir records a message handed
+// to a server (an attempt: test sends record none), reading it only up to
+// the first; false when it cannot be read.
+func handedOver(ctx context.Context, dir string) bool {
+	_, err := journal.Scan(ctx, dir, func(r journal.Record) error {
+		if r.Attempt != nil {
+			return errHandedOver
+		}
+		return nil
+	})
+	return errors.Is(err, errHandedOver)
 }
 
 // renamedError is the error (or, for check, the warning) about a campaign
-// file sent before under the name was, to n recipients.
-func renamedError(c *campaign.Campaign, was string, n int) error {
-	return fmt.Errorf("%s was sent before under the name %q (%s tried; state folder %s); under the name %q nothing counts as sent, so they would get it again. "+
+// file sent before under the name was.
+func renamedError(c *campaign.Campaign, was string) error {
+	return fmt.Errorf("%s was sent before under the name %q (state folder %s); under the name %q nothing counts as sent, so its recipients would get it again. "+
 		"If the name changed by mistake, put it back; if this is a new campaign made from the same file, send it with --new-campaign",
-		displayPath(c.File), was, report.Plural(n, "recipient"), displayPath(filepath.Join(c.Dir, ".tidings", was)), c.Name)
+		displayPath(c.File), was, displayPath(filepath.Join(c.Dir, ".tidings", was)), c.Name)
 }

@@ -128,7 +128,7 @@ func (d *Decider) decideSent(row int, key, to string, recipients []string, brief
 			return Fate{Status: sendpool.StatusSuppressed, Detail: detail, Journal: j, Copy: copyAddr}, nil
 		}
 	}
-	if err := d.keys.note(row, to); err != nil {
+	if err := d.keys.note(row, key, to); err != nil {
 		return Fate{}, err
 	}
 	return Fate{Send: true, Journal: j}, nil

@@ -6,6 +6,8 @@ import (
 	"net/mail"
 	"strings"
 
+	"golang.org/x/net/idna"
+
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
@@ -41,11 +43,15 @@ func newKeyChange(c *campaign.Campaign, state *journal.State) *keyChange {
 	return &keyChange{file: c.File, key: c.Recipients.Key, was: was, state: state, seed: maphash.MakeSeed()}
 }
 
-// note looks at a row to send with the To header to (decoded): one whose
-// addresses the journal delivered to is kept for KeyChange. A nil
-// keyChange notes nothing.
-func (k *keyChange) note(row int, to string) error {
+// note looks at a row to send with key and the To header to (decoded):
+// one the journal does not know by key (a resend, or a send to Cc's still
+// owed, is no second copy) whose addresses it delivered to is kept for
+// KeyChange. A nil keyChange notes nothing.
+func (k *keyChange) note(row int, key, to string) error {
 	if k == nil {
+		return nil
+	}
+	if _, known := k.state.Brief(key); known {
 		return nil
 	}
 	if k.delivered == nil {
@@ -81,7 +87,8 @@ func (k *keyChange) load() error {
 	return nil
 }
 
-// toAddresses are the addresses of a decoded To header, lower-cased.
+// toAddresses are the addresses of a decoded To header, lower-cased, their
+// domains in IDNA A-labels.
 func toAddresses(to string) []string {
 	list, err := mail.ParseAddressList(to)
 	if err != nil {
@@ -89,7 +96,11 @@ func toAddresses(to string) []string {
 	}
 	out := make([]string, len(list))
 	for i, a := range list {
-		out[i] = strings.ToLower(a.Address)
+		local, domain, _ := strings.Cut(a.Address, "@")
+		if d, err := idna.Lookup.ToASCII(domain); err == nil {
+			domain = d
+		}
+		out[i] = strings.ToLower(local + "@" + domain)
 	}
 	return out
 }
@@ -121,7 +132,11 @@ func (e *KeyChangeError) Error() string {
 	if n := e.N - len(e.Rows); n > 0 {
 		more = fmt.Sprintf(" and %d more", n)
 	}
-	return fmt.Sprintf("plan: %s: recipients.key is %q, but earlier sends told recipients apart by %q: %s to send go to addresses sent to before (%s%s), which would get the campaign a second time. "+
+	verb := "go"
+	if e.N == 1 {
+		verb = "goes"
+	}
+	return fmt.Sprintf("plan: %s: recipients.key is %q, but earlier sends told recipients apart by %q: %s to send %s to addresses sent to before (%s%s), which would get the campaign a second time. "+
 		"Set recipients.key back to %q, or take those rows out",
-		e.File, e.Key, e.Was, report.Plural(e.N, "row"), strings.Join(e.Rows, "; "), more, e.Was)
+		e.File, e.Key, e.Was, report.Plural(e.N, "row"), verb, strings.Join(e.Rows, "; "), more, e.Was)
 }
