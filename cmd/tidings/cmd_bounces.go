@@ -139,9 +139,13 @@ func runBounces(ctx context.Context, opts bouncesOptions, g *globalOptions, path
 	if unknown, _ := foreignCounts(sum); sum.Count(bounces.Unreadable)+unknown > 0 {
 		return errReportsUnmatched
 	}
+	if opts.name != "" {
+		return nil // the file's own name is no earlier one
+	}
 	if earlier := earlierNames(c, sum); len(earlier) > 0 {
 		for _, name := range earlier {
-			fmt.Fprintf(g.stdout, "%s is an earlier name of this campaign file: tidings bounces --name %s %s records the reports about its messages\n", name, name, displayPath(path))
+			fmt.Fprintf(g.stdout, "%s is an earlier name of this campaign file: tidings bounces --name %s %s records the reports about its messages (with --move-to or --delete they stop coming back here)\n",
+				name, name, displayPath(path))
 		}
 		return errEarlierName
 	}
