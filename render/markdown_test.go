@@ -307,13 +307,16 @@ to: "{{.email}}"
 subject: "Invoice"
 html: body.html
 recipients: {path: people.csv}
-`, map[string]string{"body.html": `<p>{{.name}} at {{.slot}}: <a href="{{.url}}">Pay</a></p>`}, []string{"email", "name", "slot", "url"})
+`, map[string]string{"body.html": `<p>{{.name}} at {{.slot}}, {{.ref}}: <a href="{{.url}}">Pay</a></p>`}, []string{"email", "name", "slot", "ref", "url"})
 	for _, tc := range []struct{ url, col string }{
 		{"https://pay.example/p", ""},
 		{"javascript:alert(1)", "url"},
+		{"javascript: alert(1)", "url"},
 		{" data:text/html,x", "url"},
+		{"ftp://files.example/a", "url"}, // before ref's Ref:7
+		{"tel:+15550100", "url"},         // html/template lets no tel: in
 	} {
-		_, err := e.r.Render(row(4, "email", "a@example.com", "name", "Re: A", "slot", "10:30", "url", tc.url))
+		_, err := e.r.Render(row(4, "email", "a@example.com", "name", "Re: A", "slot", "10:30", "ref", "Ref:7", "url", tc.url))
 		var re *campaign.RowError
 		switch {
 		case tc.col == "" && err != nil:

@@ -847,39 +847,44 @@ func (r *Renderer) rowBodies(st *state, row campaign.Row, subject string) (conte
 const unsafeMark = "ZgotmplZ"
 
 // urlScheme matches a value that starts with a URL scheme (RFC 3986 3.1)
-// followed by more than white space: "javascript:x", not "10:30" or
-// "Note: x".
-var urlScheme = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9+.-]*):\S`)
+// and its colon, then what follows it.
+var urlScheme = regexp.MustCompile(`^([A-Za-z][A-Za-z0-9+.-]*)\s*:(.*)`)
 
 // unsafeValue is the row problem of an HTML body that html/template wrote
 // unsafeMark into: the message would carry it where a link or a value
 // should be. It names the first column of t whose value is a javascript:,
-// vbscript:, data: or file: URL, or else one of another scheme than http,
-// https, mailto or tel, when one is.
+// vbscript:, data: or file: URL; else one that looks like a URL
+// (scheme://, or tel:, sms:, callto:) of a scheme html/template does not
+// let into a link (it lets http, https and mailto); else one that starts
+// with any such scheme ("ref:7"); none when no value does.
 func (r *Renderer) unsafeValue(row campaign.Row, t *templates.Template) error {
-	scheme := func(v string) string {
-		if m := urlScheme.FindStringSubmatch(strings.TrimSpace(v)); m != nil {
-			return strings.ToLower(m[1])
-		}
-		return ""
-	}
-	col := t.ColumnWhere(row, func(v string) bool {
-		switch scheme(v) {
-		case "javascript", "vbscript", "data", "file":
-			return true
-		}
-		return false
-	})
-	if col == "" {
+	col := ""
+	for _, bad := range []func(scheme, rest string) bool{
+		func(scheme, _ string) bool {
+			return scheme == "javascript" || scheme == "vbscript" || scheme == "data" || scheme == "file"
+		},
+		func(scheme, rest string) bool {
+			return !safeScheme(scheme) && (strings.HasPrefix(rest, "//") || scheme == "tel" || scheme == "sms" || scheme == "callto")
+		},
+		func(scheme, rest string) bool {
+			return !safeScheme(scheme) && rest != "" && rest[0] != ' ' && rest[0] != '\t'
+		},
+	} {
 		col = t.ColumnWhere(row, func(v string) bool {
-			switch scheme(v) {
-			case "", "http", "https", "mailto", "tel":
-				return false
-			}
-			return true
+			v = strings.TrimSpace(v)
+			m := urlScheme.FindStringSubmatchIndex(v)
+			return m != nil && bad(strings.ToLower(v[m[2]:m[3]]), v[m[4]:])
 		})
+		if col != "" {
+			break
+		}
 	}
 	return r.rowErr(row, col, fmt.Errorf("render: %s: html/template wrote %q where a value it judged unsafe was to go (a javascript:, data: or other URL a link may not have, or markup inside an attribute): the message would show that word instead; fix the value", t.File(), unsafeMark))
+}
+
+// safeScheme says whether html/template lets a URL of scheme into a link.
+func safeScheme(scheme string) bool {
+	return scheme == "http" || scheme == "https" || scheme == "mailto"
 }
 
 // rowHeaders runs the templates of the extra headers that depend on the

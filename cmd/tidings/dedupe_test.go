@@ -503,7 +503,7 @@ func TestSuppressedCopyRecipient(t *testing.T) {
 	for _, r := range readReport(t, camp) {
 		detail[r["key"]] = r["status"] + ": " + r["detail"]
 	}
-	if d := detail["bob@example.com"]; d != "suppressed: its Cc or Bcc eve@example.com is suppressed (eve@example.com): the row is not sent at all, to its To neither" {
+	if d := detail["bob@example.com"]; d != "suppressed: its Cc or Bcc eve@example.com is suppressed (eve@example.com): the row is not sent at all, not even to its To" {
 		t.Errorf("bob: %s", d)
 	}
 	if d := detail["mal@corp.example"]; d != "suppressed: mal@corp.example is suppressed (@corp.example)" {

@@ -147,7 +147,7 @@ func suppressed(supp *campaign.Suppression, to string, recipients []string) (det
 			if inTo(to, addr) {
 				return fmt.Sprintf("%s is suppressed (%s)", addr, rule), ""
 			}
-			return fmt.Sprintf("its Cc or Bcc %s is suppressed (%s): the row is not sent at all, to its To neither", addr, rule), addr
+			return fmt.Sprintf("its Cc or Bcc %s is suppressed (%s): the row is not sent at all, not even to its To", addr, rule), addr
 		}
 	}
 	return "", ""

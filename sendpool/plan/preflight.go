@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"path/filepath"
 	"slices"
 	"time"
 
@@ -297,8 +299,8 @@ func changedSince(store *spool.Store, current *spool.Generation) ([]string, erro
 			continue
 		}
 		was, now := g.Inputs().Files, current.Inputs().Files
-		if was == nil {
-			return nil, nil
+		if was == nil || slices.ContainsFunc(slices.Collect(maps.Keys(was)), filepath.IsAbs) {
+			return nil, nil // of an older tidings, or of one that kept absolute paths
 		}
 		var changed []string
 		for f, sum := range now {
