@@ -184,7 +184,7 @@ func textOf(n *html.Node) string {
 // characters it holds, spaces around it dropped; a data:, vbscript: or
 // javascript: one, one without its scheme, or none at all is a problem
 // of the row naming the column and the link, which the message would
-// show as text.
+// show as text; so is one with a space inside, which makes no link.
 func TestMarkdownURLColumn(t *testing.T) {
 	e := setup(t, markdownYAML, map[string]string{"body.md": markdownBody}, markdownColumns)
 	for _, tc := range []struct {
@@ -194,7 +194,7 @@ func TestMarkdownURLColumn(t *testing.T) {
 		{"HTTPS://PAY.EXAMPLE/ä?q=ü", "HTTPS://PAY.EXAMPLE/%C3%A4?q=%C3%BC"},
 		{" https://pay.example/p ", "https://pay.example/p"},
 		{"  https://pay.example/p\t ", "https://pay.example/p"},
-		{"https://pay.example/a b", ""}, // no link: the Markdown shows as it is (see the README)
+		{"https://pay.example/a b", "broken"}, // no link: the Markdown would show as it is
 		{"data:text/html;base64,PHNjcmlwdD4=", "refused"},
 		{"vbscript:msgbox(1)", "refused"},
 		{" javascript:alert(1)", "refused"},
@@ -205,6 +205,12 @@ func TestMarkdownURLColumn(t *testing.T) {
 		m, err := e.r.Render(r)
 		var re *campaign.RowError
 		var le *markdown.LinkError
+		if tc.href == "broken" {
+			if !errors.As(err, &re) || re.Column != "url" || !errors.As(err, &le) || !le.Broken || le.URL != tc.url {
+				t.Errorf("url %q: %v, want a problem of column url about a link that is none", tc.url, err)
+			}
+			continue
+		}
 		if tc.href == "refused" {
 			if !errors.As(err, &re) || re.Column != "url" || re.Row != 12 || !errors.As(err, &le) || le.Text != "pay now" || le.URL != strings.TrimSpace(tc.url) {
 				t.Errorf("url %q: %v, want a problem of column url naming the link", tc.url, err)

@@ -61,6 +61,8 @@ func TestLinkError(t *testing.T) {
 		{"![logo](logo.png)", &LinkError{Text: "logo", URL: "logo.png", Image: true}, ""},
 		{"[Pay](&#32;https://x.example/p&#32;&#9;)", nil, "a https://x.example/p"},
 		{"<javascript:alert(1)>", nil, ""},
+		{"[Pay](https\\://x.example/a b) now", &LinkError{URL: "https://x.example/a b", Broken: true}, ""},
+		{"`[Pay](x y)` and \\[a\\](b c)", nil, ""},
 	} {
 		var h, x bytes.Buffer
 		err := c.Convert([]byte(tc.src), &h, &x)

@@ -20,8 +20,10 @@
 // stays, as text, and Convert returns a *LinkError naming the first such
 // link (render makes it a problem of the row). This holds for links the
 // template writes and for URLs that come from the sheet
-// ([Pay]({{.url}})); spaces around a destination are dropped first. An
-// autolink that is not made shows its URL and is no error.
+// ([Pay]({{.url}})); spaces around a destination are dropped first. A
+// link the template wrote that did not parse as one (a value with a space
+// inside its URL) is a *LinkError too (Broken). An autolink that is not
+// made shows its URL and is no error.
 //
 // # HTML
 //

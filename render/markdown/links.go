@@ -29,9 +29,16 @@ type LinkError struct {
 	Text  string // the link's text, an image's alt text
 	URL   string // its destination as a browser would get it
 	Image bool
+	// Broken is set for a link whose Markdown did not parse as one (a
+	// space or a line break in its URL): it shows as written; Text is
+	// then empty.
+	Broken bool
 }
 
 func (e *LinkError) Error() string {
+	if e.Broken {
+		return fmt.Sprintf("markdown: a link's URL %q has a space or a line break in it, so it is no link: the message would show its Markdown as written", e.URL)
+	}
 	what, schemes := "link", "http, https, mailto or tel"
 	if e.Image {
 		what, schemes = "image", "http, https or cid"
@@ -70,6 +77,12 @@ func (linkFilter) Transform(doc *ast.Document, reader text.Reader, pc parser.Con
 			return ast.WalkContinue, nil
 		}
 		switch n := n.(type) {
+		case *ast.CodeSpan:
+			return ast.WalkSkipChildren, nil // shows "](" as it is
+		case *ast.Text:
+			if url, ok := brokenLink(src, n.Segment); ok && pc.Get(refusedKey) == nil {
+				pc.Set(refusedKey, &LinkError{URL: url, Broken: true})
+			}
 		case *ast.Link:
 			n.Destination = trimSpaceRefs(n.Destination)
 			if dest := resolve(n.Destination); !allowed(dest, linkSchemes) {
@@ -114,6 +127,29 @@ func unlink(n ast.Node, src []byte) {
 		c = next
 	}
 	parent.RemoveChild(parent, n)
+}
+
+// brokenLink finds in the text seg of src a "](" that no backslash
+// escapes: the middle of a link the template wrote ("[Pay]({{.url}})")
+// that did not parse as one, since what followed is no link destination
+// (a value with a space inside). url is what followed, up to ")" or the
+// end of the line, as a browser would get it.
+func brokenLink(src []byte, seg text.Segment) (url string, ok bool) {
+	for i := seg.Start; i < seg.Stop && i+1 < len(src); i++ {
+		if src[i] != ']' || src[i+1] != '(' || i > 0 && src[i-1] == '\\' {
+			continue
+		}
+		rest := src[i+2:]
+		end := len(rest)
+		for j := 0; j < len(rest); j++ {
+			if rest[j] == '\n' || rest[j] == ')' && (j == 0 || rest[j-1] != '\\') {
+				end = j
+				break
+			}
+		}
+		return strings.TrimSpace(resolve(trimSpaceRefs(rest[:end]))), true
+	}
+	return "", false
 }
 
 // trimSpaceRefs drops the spaces and tabs at either end of a link
