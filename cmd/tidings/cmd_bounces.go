@@ -166,8 +166,7 @@ func earlierNames(c *campaign.Campaign, sum *bounces.Summary) []string {
 		if f.Verdict != bounces.Foreign || f.Campaign == "" || f.Campaign == c.Name || slices.Contains(names, f.Campaign) {
 			continue
 		}
-		run, ok, err := journal.FirstRun(filepath.Join(c.Dir, ".tidings", f.Campaign))
-		if err == nil && ok && filepath.Base(run.Campaign) == filepath.Base(c.File) {
+		if _, ok := earlierRun(c, f.Campaign); ok {
 			names = append(names, f.Campaign)
 		}
 	}

@@ -39,8 +39,7 @@ func renamedFrom(ctx context.Context, c *campaign.Campaign, state *journal.State
 		if !e.IsDir() || e.Name() == c.Name {
 			continue
 		}
-		run, ok, err := journal.FirstRun(filepath.Join(parent, e.Name()))
-		if err == nil && ok && filepath.Base(run.Campaign) == filepath.Base(c.File) {
+		if run, ok := earlierRun(c, e.Name()); ok {
 			found = append(found, earlier{e.Name(), run})
 		}
 	}
@@ -51,6 +50,15 @@ func renamedFrom(ctx context.Context, c *campaign.Campaign, state *journal.State
 		}
 	}
 	return ""
+}
+
+// earlierRun is the first run of the state folder of name beside c's,
+// when that folder is c's file under the name (its journal starts with a
+// run of a file of the same name: the folder may have moved since); ok is
+// false otherwise, or when it cannot be read.
+func earlierRun(c *campaign.Campaign, name string) (run journal.Run, ok bool) {
+	run, ok, err := journal.FirstRun(filepath.Join(c.Dir, ".tidings", name))
+	return run, err == nil && ok && filepath.Base(run.Campaign) == filepath.Base(c.File)
 }
 
 // errHandedOver stops handedOver's scan at its first attempt record.

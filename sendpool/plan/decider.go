@@ -2,10 +2,8 @@ package plan
 
 import (
 	"fmt"
-	"net/mail"
+	"slices"
 	"strings"
-
-	"golang.org/x/net/idna"
 
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/render"
@@ -156,18 +154,6 @@ func suppressed(supp *campaign.Suppression, to string, recipients []string) (det
 // inTo says whether addr is an address of the To header to (decoded, as
 // render.Message.To holds it); true when to cannot be read.
 func inTo(to, addr string) bool {
-	list, err := mail.ParseAddressList(to)
-	if err != nil {
-		return true
-	}
-	for _, a := range list {
-		local, domain, _ := strings.Cut(a.Address, "@")
-		if d, err := idna.Lookup.ToASCII(domain); err == nil {
-			domain = d // the envelope's addresses have IDNA domains
-		}
-		if strings.EqualFold(local+"@"+domain, addr) {
-			return true
-		}
-	}
-	return false
+	addrs, ok := toAddresses(to)
+	return !ok || slices.Contains(addrs, strings.ToLower(addr))
 }

@@ -3,7 +3,6 @@ package plan
 import (
 	"errors"
 	"fmt"
-	"net/mail"
 
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/sendpool"
@@ -79,13 +78,13 @@ func (g *bounceGuard) add(r sendpool.Result) error {
 // allSuppressed says whether the suppression list names every address of
 // to, a To header as the journal keeps it (decoded: "Ann <ann@x>, bob@y").
 func allSuppressed(supp *campaign.Suppression, to string) bool {
-	list, err := mail.ParseAddressList(to)
-	if err != nil || len(list) == 0 {
+	addrs, ok := toAddresses(to)
+	if !ok {
 		_, ok := supp.Match(to)
 		return ok
 	}
-	for _, a := range list {
-		if _, ok := supp.Match(a.Address); !ok {
+	for _, a := range addrs {
+		if _, ok := supp.Match(a); !ok {
 			return false
 		}
 	}

@@ -3,10 +3,7 @@ package plan
 import (
 	"fmt"
 	"hash/maphash"
-	"net/mail"
 	"strings"
-
-	"golang.org/x/net/idna"
 
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/sendpool"
@@ -59,7 +56,7 @@ func (k *keyChange) note(row int, key, to string) error {
 			return err
 		}
 	}
-	for _, a := range toAddresses(to) {
+	for _, a := range addressesOf(to) {
 		if _, ok := k.delivered[maphash.String(k.seed, a)]; ok {
 			if k.n++; len(k.rows) < maxKeyChangeRows {
 				k.rows = append(k.rows, fmt.Sprintf("row %d: %s", row, a))
@@ -80,29 +77,20 @@ func (k *keyChange) load() error {
 		if e.Status != sendpool.StatusSent && e.Status != sendpool.StatusUnknown {
 			continue
 		}
-		for _, a := range toAddresses(e.To) {
+		for _, a := range addressesOf(e.To) {
 			k.delivered[maphash.String(k.seed, a)] = struct{}{}
 		}
 	}
 	return nil
 }
 
-// toAddresses are the addresses of a decoded To header, lower-cased, their
-// domains in IDNA A-labels.
-func toAddresses(to string) []string {
-	list, err := mail.ParseAddressList(to)
-	if err != nil {
-		return []string{strings.ToLower(strings.TrimSpace(to))}
+// addressesOf is toAddresses, or the whole header lower-cased when it
+// cannot be read.
+func addressesOf(to string) []string {
+	if addrs, ok := toAddresses(to); ok {
+		return addrs
 	}
-	out := make([]string, len(list))
-	for i, a := range list {
-		local, domain, _ := strings.Cut(a.Address, "@")
-		if d, err := idna.Lookup.ToASCII(domain); err == nil {
-			domain = d
-		}
-		out[i] = strings.ToLower(local + "@" + domain)
-	}
-	return out
+	return []string{strings.ToLower(strings.TrimSpace(to))}
 }
 
 // KeyChange returns a *KeyChangeError when recipients.key names another

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"path/filepath"
 	"slices"
 	"time"
@@ -299,8 +298,8 @@ func changedSince(store *spool.Store, current *spool.Generation) ([]string, erro
 			continue
 		}
 		was, now := g.Inputs().Files, current.Inputs().Files
-		if was == nil || slices.ContainsFunc(slices.Collect(maps.Keys(was)), filepath.IsAbs) {
-			return nil, nil // of an older tidings, or of one that kept absolute paths
+		if was == nil {
+			return nil, nil // of an older tidings
 		}
 		var changed []string
 		for f, sum := range now {
@@ -309,6 +308,9 @@ func changedSince(store *spool.Store, current *spool.Generation) ([]string, erro
 			}
 		}
 		for f := range was {
+			if filepath.IsAbs(f) {
+				return nil, nil // of a tidings that kept absolute paths
+			}
 			if _, ok := now[f]; !ok {
 				changed = append(changed, f)
 			}
