@@ -30,6 +30,9 @@ func (r *Renderer) fixMarkdown(c *campaign.Campaign, set *templates.Set, fe *fil
 		return
 	}
 	r.md = &mdBody{conv: markdown.New(markdown.Options{Styled: set.Layout == nil}), layout: set.Layout}
+	if err := r.md.literalLink(set.Markdown); err != nil {
+		fe.errs = append(fe.errs, err)
+	}
 	for _, t := range []*templates.Template{set.Markdown, set.Layout} {
 		if t == nil {
 			continue
@@ -40,6 +43,46 @@ func (r *Renderer) fixMarkdown(c *campaign.Campaign, set *templates.Set, fe *fil
 		}
 		r.images = mergeImages(r.images, imgs, t, fe)
 	}
+}
+
+// valueMark stands for a value in the skeleton of the Markdown template
+// (templates.Template.Skeleton): an absolute URL that any link and image
+// allows, so that only what the template writes itself is judged.
+const valueMark = "https:{{…}}"
+
+// literalLink checks the links and images the Markdown template t writes
+// itself, the same for every row: one whose URL would be lost whatever
+// the row holds ("[About](/about)", "[Pay](/pay?id={{.id}})") is one
+// error of the template, naming its line, not a problem of every row.
+// One whose scheme a value may give ("[a]({{.url}})") is left to the
+// rows.
+func (m *mdBody) literalLink(t *templates.Template) error {
+	var le *markdown.LinkError
+	err := m.conv.Convert([]byte(t.Skeleton(valueMark)), new(bytes.Buffer), nil)
+	if !errors.As(err, &le) || le.Broken {
+		return nil // goldmark's own failures show on the rows
+	}
+	if at := strings.Index(le.URL, valueMark); at >= 0 && !strings.ContainsAny(le.URL[:at], ":/?#") {
+		return nil // the URL starts with a value
+	}
+	e := *le
+	e.Text = strings.ReplaceAll(e.Text, valueMark, "{{…}}")
+	e.URL = strings.ReplaceAll(e.URL, valueMark, "{{…}}")
+	return &campaign.FileError{File: t.File(), Line: lineOf(t, le.URL), Err: fmt.Errorf("render: %w", &e)}
+}
+
+// lineOf is the line of t's file where its link to url (from the
+// skeleton) is: where the URL's text up to its first value first follows
+// "](", else t's first line.
+func lineOf(t *templates.Template, url string) int {
+	first := max(t.Line(), 1)
+	lit, _, _ := strings.Cut(url, valueMark)
+	src := t.Source()
+	at := strings.Index(src, "]("+lit)
+	if at < 0 {
+		return first
+	}
+	return first + strings.Count(src[:at], "\n")
 }
 
 // mergeImages adds the inline images of template t to have; the same

@@ -278,7 +278,10 @@ Unsubscribe (https://acme.example/u?id=7)
 // and a layout that cannot work, are refused before any row, at their
 // line.
 func TestMarkdownCampaignErrors(t *testing.T) {
-	files := map[string]string{"body.md": "Hi {{.name}}\n", "body.html": "<p>x</p>", "layout.html": "<p>{{.Subject}}</p>\n", "l2.html": "<div>\n{{.Body}}\n{{.Title}}</div>\n", "bad.md": "Hi\n\n{{.nmae}}\n"}
+	files := map[string]string{"body.md": "Hi {{.name}}\n", "body.html": "<p>x</p>", "layout.html": "<p>{{.Subject}}</p>\n", "l2.html": "<div>\n{{.Body}}\n{{.Title}}</div>\n", "bad.md": "Hi\n\n{{.nmae}}\n",
+		"rel.md": "Hi {{.name}}\n\nSee [your page]({{.url}}), or\n[about us](/about).\n",
+		"relv.md": "Hi\n\n{{if .name}}[pay {{.name}}](/pay?id={{.id}}){{end}}\n",
+		"img.md": "Hi\n![logo](logo.png)\n"}
 	for _, tc := range []struct {
 		name, yaml, file string
 		line             int
@@ -289,6 +292,9 @@ func TestMarkdownCampaignErrors(t *testing.T) {
 		{"layout without Body", markdownYAML + "layout: layout.html\n", "layout.html", 0, "never shows {{.Body}}"},
 		{"layout field", markdownYAML + "layout: l2.html\n", "l2.html", 3, "can't evaluate field Title"},
 		{"markdown column", strings.Replace(markdownYAML, "body.md", "bad.md", 1), "bad.md", 3, `no such column in the sheet: "nmae"`},
+		{"link the template writes", strings.Replace(markdownYAML, "body.md", "rel.md", 1), "rel.md", 4, `the link "about us" goes to "/about", not an absolute`},
+		{"link with a value after its path", strings.Replace(markdownYAML, "body.md", "relv.md", 1), "relv.md", 3, `the link "pay {{…}}" goes to "/pay?id={{…}}"`},
+		{"image the template shows", strings.Replace(markdownYAML, "body.md", "img.md", 1), "img.md", 2, `the image "logo" goes to "logo.png"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := trySetup(t, tc.yaml, files, markdownColumns)
@@ -300,6 +306,22 @@ func TestMarkdownCampaignErrors(t *testing.T) {
 				t.Errorf("err = %v (file %s line %d), want %s:%d and %q", err, fe.File, fe.Line, tc.file, tc.line, tc.msg)
 			}
 		})
+	}
+}
+
+// TestMarkdownValueLinks: links whose URL a value gives, or whose scheme
+// it may give, are left to the rows: the campaign loads.
+func TestMarkdownValueLinks(t *testing.T) {
+	body := "[a]({{.url}}) [b](http{{.note}}) [c](https://pay.example/{{.id}}) [d](mailto:{{.email}})\n" +
+		"`[e](/code)`\n\n    [f](/block)\n\n{{/* [g](/comment) */}}[h]({{if .id}}https://x.example{{else}}{{.url}}{{end}})\n"
+	e := setup(t, markdownYAML, map[string]string{"body.md": body}, markdownColumns)
+	r := row(2, "email", "a@example.com", "name", "A", "order", "1", "note", "hi", "url", "https://u.example", "item", "x", "id", "1")
+	if _, err := e.r.Render(r); err == nil {
+		t.Error("link b (httphi) rendered without a problem")
+	}
+	r.Values["note"] = "s://n.example"
+	if _, err := e.r.Render(r); err != nil {
+		t.Errorf("with every link whole: %v", err)
 	}
 }
 

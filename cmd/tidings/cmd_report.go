@@ -33,7 +33,8 @@ Rows of the sheet that the journal has never seen are listed as not-attempted.
 It says what the journal knows: a suppression list changed since the last send
 shows in check and preview now, and here after the next send.
 Exit code: 0 when every row is sent or skipped on purpose (an unknown recipient
-no longer in the sheet counts as neither), 1 otherwise.`,
+no longer in the sheet counts as neither; nor does a failed or unknown one the
+suppression list names now: no send tries it again), 1 otherwise.`,
 		Args:              oneArg,
 		ValidArgsFunction: completeCampaign,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -50,7 +51,15 @@ no longer in the sheet counts as neither), 1 otherwise.`,
 // the sheet's (report.Rebuild). The lines wait in a Reporter's log of its
 // own (beside a running send's), not in memory.
 func rebuildReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, path string, state *journal.State) (sum report.Summary, page bool, err error) {
-	rep, err := report.NewReporter(c.StateDir, report.ReporterOptions{Every: math.MaxInt, Interval: math.MaxInt64, OwnLog: true})
+	opts := report.ReporterOptions{Every: math.MaxInt, Interval: math.MaxInt64, OwnLog: true}
+	if c.Suppress != "" {
+		supp, err := loadSuppressionIfAny(c.Suppress)
+		if err != nil {
+			return report.Summary{}, false, err
+		}
+		opts.Suppressed = suppressedTo(supp)
+	}
+	rep, err := report.NewReporter(c.StateDir, opts)
 	if err != nil {
 		return report.Summary{}, false, err
 	}
@@ -72,6 +81,14 @@ func rebuildReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, 
 		return report.Summary{}, false, err
 	}
 	return rep.Summary(), page, nil
+}
+
+// suppressedTo is ReporterOptions.Suppressed for supp: nil for no list.
+func suppressedTo(supp *campaign.Suppression) func(to string) bool {
+	if supp == nil {
+		return nil
+	}
+	return func(to string) bool { return plan.SuppressedTo(supp, to) }
 }
 
 // runReport rebuilds the campaign's report from its journal.

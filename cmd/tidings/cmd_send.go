@@ -369,7 +369,7 @@ func printPlan(g *globalOptions, c *campaign.Campaign, pl *plan.Plan, cfg sendpo
 // prints the summary.
 func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Plan, cfg sendpool.Config, lock *journal.Lock, allow plan.Allowance, opts sendOptions) error {
 	c := in.Campaign
-	reporter, err := report.NewReporter(c.StateDir, report.ReporterOptions{})
+	reporter, err := report.NewReporter(c.StateDir, report.ReporterOptions{Suppressed: suppressedTo(in.Suppress)})
 	if err != nil {
 		return &unusableError{err}
 	}
@@ -574,8 +574,11 @@ func notSent(sum report.Summary, nothingLeft, capped bool) error {
 			k.todo = "daily_cap holds the not-attempted back: run send again once the next slot opens (above)"
 		}
 		n := sum.Count(k.st)
-		if k.st == sendpool.StatusUnknown {
-			n -= sum.GoneUnknown // no send tries them again
+		switch k.st { // no send tries these again
+		case sendpool.StatusUnknown:
+			n -= sum.GoneUnknown + sum.UnknownSuppressed
+		case sendpool.StatusFailed:
+			n -= sum.FailedSuppressed
 		}
 		if n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n, k.st))

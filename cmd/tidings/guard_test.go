@@ -13,7 +13,10 @@ import (
 // TestBounceRateGuard: a list where one recipient in ten is refused for
 // good stops once 200 were tried and more than 5% were refused: exit code
 // 1, a message saying why, the rest not attempted; a resumed run counts
-// from the journal and stops before sending anything.
+// from the journal and stops before sending anything. After the list is
+// cleaned as the stop asks, the rest go, and the refused recipients the
+// list now names keep their status but not the exit code at 1: no send
+// tries them again (report says the same).
 func TestBounceRateGuard(t *testing.T) {
 	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
 		var n int
@@ -47,8 +50,57 @@ func TestBounceRateGuard(t *testing.T) {
 	for _, r := range readReport(t, camp) {
 		counts[r["status"]]++
 	}
-	if code != exitSomeFailed || strings.Contains(out+errOut, "max_bounce_rate") || counts["sent"] != 500-counts["failed"] {
-		t.Errorf("after cleaning: code %d, report %v\n%s%s", code, counts, out, errOut)
+	want := fmt.Sprintf("%d of the failed are on the suppression list now: no send tries them again", counts["failed"])
+	if code != 0 || strings.Contains(out+errOut, "max_bounce_rate") || counts["sent"] != 500-counts["failed"] || !strings.Contains(out, want) || strings.Contains(out+errOut, "--retry-failed") {
+		t.Errorf("after cleaning: code %d, report %v, want %q\n%s%s", code, counts, want, out, errOut)
+	}
+	out, errOut, code = runCLI(t, "report", camp)
+	if code != 0 || !strings.Contains(out, want) {
+		t.Errorf("report after cleaning: code %d\n%s%s", code, out, errOut)
+	}
+	if j, w := readFile(t, filepath.Join(filepath.Dir(camp), ".tidings", "t", "report.json")), fmt.Sprintf(`"failed_suppressed": %d`, counts["failed"]); !strings.Contains(j, w) || !strings.Contains(j, `"now_suppressed": true`) {
+		t.Errorf("report.json does not have %s and the rows marked now_suppressed", w)
+	}
+}
+
+// TestBounceGuardRowsRemoved: taking the refused rows out of the sheet
+// cleans the list as well as suppressing them does; the rest go.
+func TestBounceGuardRowsRemoved(t *testing.T) {
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		if strings.HasSuffix(strings.SplitN(to, "@", 2)[0], "5") && strings.HasPrefix(to, "user") {
+			return smtptest.Reply(550, "5.1.1", "no such user")
+		}
+		return nil
+	}))
+	camp := sendCampaign(t, srv, 400, "send: {concurrency: 1, retry_backoff: 1ms}\n")
+	if _, errOut, code := runCLI(t, "send", "--yes", camp); code != exitSomeFailed || !strings.Contains(errOut, "over send.max_bounce_rate") {
+		t.Fatalf("first run: code %d\n%s", code, errOut)
+	}
+	status := map[string]string{}
+	for _, r := range readReport(t, camp) {
+		status[r["key"]] = r["status"]
+	}
+	sheet := "email,name\n"
+	kept := 0
+	for i := range 400 {
+		addr := fmt.Sprintf("user%03d@example.com", i)
+		switch {
+		case status[addr] == "failed":
+			continue // taken out
+		case i%10 == 5:
+			addr = fmt.Sprintf("fixed%03d@example.com", i)
+		}
+		sheet += fmt.Sprintf("%s,User %d\n", addr, i)
+		kept++
+	}
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": sheet})
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	counts := map[string]int{}
+	for _, r := range readReport(t, camp) {
+		counts[r["status"]]++
+	}
+	if code != 0 || counts["sent"] != kept || len(counts) != 1 {
+		t.Errorf("after taking the refused rows out: code %d, report %v, want %d sent\n%s%s", code, counts, kept, out, errOut)
 	}
 }
 

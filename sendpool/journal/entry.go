@@ -116,6 +116,16 @@ func (m *Marks) Mark(key string) bool {
 	return ok
 }
 
+// Marked reports whether key (normalized here) is a recipient of the
+// journal that m marks; a nil Marks marks none.
+func (m *Marks) Marked(key string) bool {
+	if m == nil {
+		return false
+	}
+	i, ok := m.s.lookup(key)
+	return ok && m.has(i)
+}
+
 // has reports whether slot i is marked; a nil Marks marks none.
 func (m *Marks) has(i int32) bool { return m != nil && m.bits[i/64]&(1<<(i%64)) != 0 }
 

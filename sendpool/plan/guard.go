@@ -20,9 +20,10 @@ const guardMinimum = 200
 // bounceGuard counts the campaign's recipients tried and refused for good,
 // from the journal on (a resumed run does not start from zero), and says
 // when the share refused passes the limit. A recipient refused in an
-// earlier run whose address the suppression list names since counts not
-// at all: the list was cleaned of it, which is what the guard's stop asks
-// for. It is used from the pool's result callback, one call at a time.
+// earlier run whose address the suppression list names since, or whose
+// row the sheet no longer has, counts not at all: the list was cleaned of
+// it, which is what the guard's stop asks for. It is used from the pool's
+// result callback, one call at a time.
 type bounceGuard struct {
 	limit              float64 // a fraction; 0 is off
 	state              *journal.State
@@ -31,18 +32,24 @@ type bounceGuard struct {
 	// cleared holds the normalized keys left out of the counts: a retry
 	// of one (--retry-failed, at a corrected address) counts as new.
 	cleared map[string]bool
+	// listed is false when the campaign has no suppression list.
+	listed bool
 }
 
-func newBounceGuard(limit float64, state *journal.State, supp *campaign.Suppression) (*bounceGuard, error) {
-	g := &bounceGuard{limit: limit, state: state}
+// newBounceGuard counts what the journal (state) has: the recipients
+// refused for good are left out when supp (nil for none) names every
+// address of their To, or when inSheet (nil: not known) does not mark
+// them.
+func newBounceGuard(limit float64, state *journal.State, supp *campaign.Suppression, inSheet *journal.Marks) (*bounceGuard, error) {
+	g := &bounceGuard{limit: limit, state: state, listed: supp != nil, cleared: map[string]bool{}}
 	if limit <= 0 {
 		return g, nil
 	}
-	var cleared func(*journal.Entry) bool
-	if supp != nil {
-		g.cleared = map[string]bool{}
+	var cleared func(*journal.Entry) bool // nil: none, and no line is read
+	if supp != nil || inSheet != nil {
 		cleared = func(e *journal.Entry) bool {
-			if !allSuppressed(supp, e.To) {
+			gone := inSheet != nil && !inSheet.Marked(e.Key)
+			if !gone && (supp == nil || !allSuppressed(supp, e.To)) {
 				return false
 			}
 			g.cleared[e.NormKey] = true
@@ -98,12 +105,12 @@ func (g *bounceGuard) check() error {
 	}
 	g.stopped = true
 	list := "the suppress: file"
-	if g.cleared == nil {
+	if !g.listed {
 		list = "a suppress: file (the campaign has none yet)"
 	}
 	return &sendpool.StopError{Kind: ErrBounceRate, Detail: fmt.Sprintf(
 		"%d of the %d recipients tried so far (%.1f%%) were refused for good, over send.max_bounce_rate %s: a list that bad hurts the sender's reputation for every later campaign. "+
-			"Clean it before sending the rest: put the addresses refused so far in %s (report.csv has them as failed; tidings bounces adds the ones that bounced later), which takes them out of this count, and fix or remove the bad addresses not tried yet; or raise send.max_bounce_rate",
+			"Clean it before sending the rest: put the addresses refused so far in %s (report.csv has them as failed; tidings bounces adds the ones that bounced later) or take their rows out of the sheet, either of which takes them out of this count, and fix or remove the bad addresses not tried yet; or raise send.max_bounce_rate",
 		g.refused, g.attempted, 100*float64(g.refused)/float64(g.attempted), percent(g.limit), list)}
 }
 

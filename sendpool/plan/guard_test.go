@@ -47,7 +47,7 @@ func TestBounceGuardCounts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cleaned, err := newBounceGuard(0.5, state, list)
+	cleaned, err := newBounceGuard(0.5, state, list, nil)
 	if err != nil || cleaned.attempted != 196 || cleaned.refused != 11 {
 		t.Errorf("with 4 of the refused suppressed since (and one sent): %d tried, %d refused, %v; want 196 and 11", cleaned.attempted, cleaned.refused, err)
 	}
@@ -58,7 +58,7 @@ func TestBounceGuardCounts(t *testing.T) {
 	if cleaned.attempted != 198 || cleaned.refused != 12 {
 		t.Errorf("after retrying two left out: %d tried, %d refused; want 198 and 12", cleaned.attempted, cleaned.refused)
 	}
-	g, err := newBounceGuard(0.5, state, nil)
+	g, err := newBounceGuard(0.5, state, nil, nil)
 	if err != nil || g.attempted != 200 || g.refused != 15 {
 		t.Fatalf("from the journal: %d tried, %d refused, %v; want 200 and 15", g.attempted, g.refused, err)
 	}
@@ -67,5 +67,21 @@ func TestBounceGuardCounts(t *testing.T) {
 	g.add(sendpool.Result{Key: "new@example.org", Status: sendpool.StatusFailed, Attempts: 1})
 	if g.attempted != 201 || g.refused != 15 {
 		t.Errorf("after the retries: %d tried, %d refused; want 201 and 15", g.attempted, g.refused)
+	}
+	// Rows taken out of the sheet: two refused ones leave both counts, a
+	// sent one stays tried; with the list too, the two ways add up.
+	inSheet := state.NewMarks()
+	for i := range 200 {
+		if i != 3 && i != 4 && i != 150 {
+			inSheet.Mark(key(i))
+		}
+	}
+	g, err = newBounceGuard(0.5, state, nil, inSheet)
+	if err != nil || g.attempted != 198 || g.refused != 13 {
+		t.Errorf("with 2 refused rows and 1 sent row out of the sheet: %d tried, %d refused, %v; want 198 and 13", g.attempted, g.refused, err)
+	}
+	g, err = newBounceGuard(0.5, state, list, inSheet)
+	if err != nil || g.attempted != 194 || g.refused != 9 {
+		t.Errorf("with the list and the rows out of the sheet: %d tried, %d refused, %v; want 194 and 9", g.attempted, g.refused, err)
 	}
 }

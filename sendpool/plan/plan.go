@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/tidings/tidings/render"
+	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/report"
 	"github.com/tidings/tidings/sendpool/spool"
 )
@@ -52,6 +53,9 @@ type Plan struct {
 	// owed it: an earlier run delivered it to the others
 	// (journal.Decision.Owed).
 	owed map[int]*owedSend
+	// inSheet marks the journal's recipients the sheet has (Seed sets
+	// it; nil before).
+	inSheet *journal.Marks
 	// utf8Rows lists the rows to send whose message needs SMTPUTF8.
 	utf8Rows []int
 	// copies is what the copier of the last delivery did.

@@ -92,6 +92,7 @@ func (pl *Plan) Seed(ctx context.Context, rep *report.Reporter, rec *journal.Rec
 	if err := report.AddRemoved(state, inSheet, rep); err != nil {
 		return err
 	}
+	pl.inSheet = inSheet
 	return rec.Sync(ctx)
 }
 

@@ -5,7 +5,28 @@ import (
 	"strings"
 
 	"golang.org/x/net/idna"
+
+	"github.com/tidings/tidings/campaign"
 )
+
+// SuppressedTo reports whether supp names an address of to, a To header
+// as the journal and the report keep it (decoded): a send under
+// --retry-failed or --resend-unknown holds such a row back (suppressed),
+// so no send tries it again. A header that cannot be read is matched
+// whole.
+func SuppressedTo(supp *campaign.Suppression, to string) bool {
+	addrs, ok := toAddresses(to)
+	if !ok {
+		_, ok := supp.Match(to)
+		return ok
+	}
+	for _, a := range addrs {
+		if _, ok := supp.Match(a); ok {
+			return true
+		}
+	}
+	return false
+}
 
 // toAddresses are the addresses of a To header as render.Message.To and
 // the journal keep it (decoded: "Ann <ann@bücher.example>, bob@y"),

@@ -33,6 +33,7 @@ func appendLogRecord(b []byte, r *Row) []byte {
 const (
 	logGone  = 1 << iota // Row.Gone
 	logOwing             // Row.Owing
+	logNowSuppressed     // Row.NowSuppressed
 )
 
 func appendLogPayload(b []byte, r *Row) []byte {
@@ -56,6 +57,9 @@ func appendLogPayload(b []byte, r *Row) []byte {
 	}
 	if r.Owing {
 		flags |= logOwing
+	}
+	if r.NowSuppressed {
+		flags |= logNowSuppressed
 	}
 	return binary.AppendVarint(b, flags)
 }
@@ -98,7 +102,7 @@ func decodeLogRecord(b []byte) (Row, error) {
 	r.Detail, r.MessageID, r.Server, r.StartedAt, r.FinishedAt = d.string(), d.string(), d.string(), d.string(), d.string()
 	r.DurationMS, r.WaitMS = d.int(), d.int()
 	flags := d.int()
-	r.Gone, r.Owing = flags&logGone != 0, flags&logOwing != 0
+	r.Gone, r.Owing, r.NowSuppressed = flags&logGone != 0, flags&logOwing != 0, flags&logNowSuppressed != 0
 	if d.bad || len(d.b) != 0 {
 		return Row{}, errLogRecord
 	}

@@ -244,6 +244,24 @@ func TestSummaryText(t *testing.T) {
 	if !ok.OK() {
 		t.Error("suppressed rows count against OK")
 	}
+	// Failed and unknown rows the suppression list names now keep their
+	// status, but not OK at false: no send tries them again.
+	since := report.Summarize([]report.Row{
+		{Recipient: report.Recipient{Row: 2}, Status: sendpool.StatusFailed, NowSuppressed: true},
+		{Recipient: report.Recipient{Row: 3}, Status: sendpool.StatusFailed, NowSuppressed: true},
+		{Recipient: report.Recipient{Row: 4}, Status: sendpool.StatusUnknown, NowSuppressed: true},
+		{Recipient: report.Recipient{Row: 5}, Status: sendpool.StatusSent}})
+	b.Reset()
+	since.WriteText(&b)
+	if !since.OK() || since.Failed != 2 || since.FailedSuppressed != 2 || since.UnknownSuppressed != 1 || len(since.Problems) != 0 ||
+		!strings.Contains(b.String(), "2 of the failed and 1 of the unknown are on the suppression list now: no send tries them again") {
+		t.Errorf("rows suppressed since: OK %v, %+v\n%s", since.OK(), since, b.String())
+	}
+	since.UnknownSuppressed, since.Unknown = 0, 0
+	since.FailedSuppressed = 1
+	if since.OK() {
+		t.Error("OK with a failed row the list does not name")
+	}
 }
 
 func TestStatusText(t *testing.T) {

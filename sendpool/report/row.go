@@ -69,6 +69,12 @@ type Row struct {
 	// (journal.Entry.OwesIn): its status is sent, but the row is not
 	// done. report.json only.
 	Owing bool `csv:"-" json:"owing,omitempty"`
+	// NowSuppressed marks a failed or unknown recipient still in the
+	// sheet whose To the suppression list names now
+	// (ReporterOptions.Suppressed): its status stays what the send got,
+	// but no send tries it again, so it does not count against
+	// Summary.OK. report.json only.
+	NowSuppressed bool `csv:"-" json:"now_suppressed,omitempty"`
 }
 
 // Recipient names a sheet row's recipient: the first columns of every

@@ -29,6 +29,12 @@ type Summary struct {
 	// (Row.Gone): in Unknown too, but not against OK, nor in Problems: no
 	// send tries them again.
 	GoneUnknown int `json:"gone_unknown,omitempty"`
+	// FailedSuppressed and UnknownSuppressed count the failed and the
+	// unknown recipients whose To the suppression list names now
+	// (Row.NowSuppressed): in Failed and Unknown too, but not against OK,
+	// nor in Problems: no send tries them again.
+	FailedSuppressed  int `json:"failed_suppressed,omitempty"`
+	UnknownSuppressed int `json:"unknown_suppressed,omitempty"`
 	// Owing counts the messages delivered to some recipients that a
 	// later send delivers to the others (Row.Owing): in Sent too (or in
 	// the status reports that came back gave them), and against OK.
@@ -68,6 +74,10 @@ func (s *Summary) add(r Row) {
 	case r.Status.Done() && !r.Owing:
 	case r.Gone && r.Status == sendpool.StatusUnknown:
 		s.GoneUnknown++
+	case r.NowSuppressed && r.Status == sendpool.StatusFailed:
+		s.FailedSuppressed++
+	case r.NowSuppressed && r.Status == sendpool.StatusUnknown:
+		s.UnknownSuppressed++
 	default:
 		if len(s.Problems) < maxProblems {
 			s.Problems = append(s.Problems, r)
@@ -81,6 +91,23 @@ func (s *Summary) add(r Row) {
 	if r.FinishedAt > s.FinishedAt {
 		s.FinishedAt = r.FinishedAt
 	}
+}
+
+// suppressedSince says how many failed and unknown recipients the
+// suppression list names now: "2 of the failed and 1 of the unknown are".
+func suppressedSince(failed, unknown int) string {
+	var parts []string
+	if failed > 0 {
+		parts = append(parts, fmt.Sprintf("%d of the failed", failed))
+	}
+	if unknown > 0 {
+		parts = append(parts, fmt.Sprintf("%d of the unknown", unknown))
+	}
+	verb := " are"
+	if failed+unknown == 1 {
+		verb = " is"
+	}
+	return strings.Join(parts, " and ") + verb
 }
 
 // Count returns the number of rows with status st.
@@ -122,9 +149,10 @@ func (s *Summary) counter(st sendpool.Status) *int {
 
 // OK reports whether every row that should be sent was sent, to all its
 // recipients (duplicates and suppressed rows are skipped on purpose and do
-// not count against it, nor do recipients no longer in the sheet).
+// not count against it, nor do recipients no longer in the sheet, nor
+// failed or unknown ones the suppression list names now).
 func (s *Summary) OK() bool {
-	return s.Deferred+s.Failed+s.Unknown-s.GoneUnknown+s.Invalid+s.NotAttempted+s.Owing == 0
+	return s.Deferred+s.Failed-s.FailedSuppressed+s.Unknown-s.GoneUnknown-s.UnknownSuppressed+s.Invalid+s.NotAttempted+s.Owing == 0
 }
 
 // WriteText renders the summary for a terminal: counts per status, what
@@ -147,6 +175,9 @@ func (s *Summary) WriteText(w io.Writer) error {
 	}
 	if s.GoneUnknown > 0 {
 		fmt.Fprintf(&b, "%d of the unknown no longer in the sheet: no send tries them again; the report lists them.\n", s.GoneUnknown)
+	}
+	if n := s.FailedSuppressed + s.UnknownSuppressed; n > 0 {
+		fmt.Fprintf(&b, "%s on the suppression list now: no send tries them again; the report lists them.\n", suppressedSince(s.FailedSuppressed, s.UnknownSuppressed))
 	}
 	if s.Owing > 0 {
 		fmt.Fprintf(&b, "%s to some recipients only: the server deferred the others; run send again to deliver to those only.\n", Plural(s.Owing, "message")+" went")
