@@ -175,6 +175,11 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 	if was := renamedFrom(ctx, in.Campaign, state); was != "" {
 		fmt.Fprintln(g.stdout, "warning:", renamedError(in.Campaign, was))
 	}
+	changed, err := plan.Changed(in)
+	if err != nil {
+		return &unusableError{err}
+	}
+	printChanged(g.stdout, in.Campaign, changed, "will go")
 	if opts.maxProblems > 0 && sum.problems > opts.maxProblems {
 		fmt.Fprintf(g.stdout, "(%d more problems not shown)\n", sum.problems-opts.maxProblems)
 	}

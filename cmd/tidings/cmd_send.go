@@ -295,13 +295,8 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 	if pl.Damaged != nil {
 		fmt.Fprintf(g.stderr, "warning: %v; the messages were rendered again\n", pl.Damaged)
 	}
-	if len(pl.Changed) > 0 && !opts.testSet {
-		names := make([]string, len(pl.Changed))
-		for i, f := range pl.Changed {
-			names[i] = displayPath(filepath.Join(c.Dir, f))
-		}
-		fmt.Fprintf(g.stdout, "note: %s changed since an earlier send of this campaign: the messages sent then stay as they went; the rows still to send go as the campaign is now (tidings show prints what any recipient got)\n",
-			strings.Join(names, ", "))
+	if !opts.testSet {
+		printChanged(g.stdout, c, pl.Changed, "go")
 	}
 	if opts.testSet {
 		// A test send names the problem of a row it was asked for, and
@@ -548,6 +543,21 @@ func printRefused(g *globalOptions, pl *plan.Plan) bool {
 		}
 	}
 	return n > 0
+}
+
+// printChanged notes the campaign's files that changed since an earlier
+// send (plan.Changed, paths relative to the campaign's folder), if any;
+// verb is how the rows still to send go: "go", "will go".
+func printChanged(w io.Writer, c *campaign.Campaign, changed []string, verb string) {
+	if len(changed) == 0 {
+		return
+	}
+	names := make([]string, len(changed))
+	for i, f := range changed {
+		names[i] = displayPath(filepath.Join(c.Dir, f))
+	}
+	fmt.Fprintf(w, "note: %s changed since an earlier send of this campaign: the messages sent then stay as they went; the rows still to send %s as the campaign is now (tidings show prints what any recipient got)\n",
+		strings.Join(names, ", "), verb)
 }
 
 // notSentError is errSomeNotSent in the words of one run.

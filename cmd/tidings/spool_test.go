@@ -511,7 +511,8 @@ func damageSpool(t *testing.T, camp string) string {
 }
 
 // TestSendSaysWhatChanged: a campaign whose subject and body changed after
-// a partial send says which files changed before it sends the rest; a
+// a partial send says which files changed before it sends the rest (also
+// when a test send spooled them first), and check says so too; a
 // change of the sheet alone (a row added) is not named, nor a run that
 // reuses its spool, nor a campaign folder moved with nothing changed.
 func TestSendSaysWhatChanged(t *testing.T) {
@@ -526,8 +527,17 @@ func TestSendSaysWhatChanged(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeFiles(t, dir, map[string]string{"c.yaml": strings.Replace(string(b), "Hello {{.name}}", "Hi again {{.name}}", 1), "body.txt": "Changed, {{.name}}\n"})
+	changed := regexp.MustCompile(`note: \S*body\.txt, \S*c\.yaml changed since an earlier send of this campaign: the messages sent then stay as they went; the rows still to send (will )?go as`)
+	if out, errOut, code := runCLI(t, "check", camp); code != exitOK || !changed.MatchString(out) || !strings.Contains(out, "will go as") {
+		t.Errorf("check: code %d\n%s%s", code, out, errOut)
+	}
+	// A test send spools the campaign as it is now and says nothing; the
+	// send that reuses that spool says what changed.
+	if out, errOut, code := runCLI(t, "send", "--yes", "--test", "me@example.org", "--sample", "1", camp); code != exitOK || strings.Contains(out, "changed since") {
+		t.Errorf("test send: code %d\n%s%s", code, out, errOut)
+	}
 	out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp)
-	if code != exitSomeFailed || !regexp.MustCompile(`note: \S*body\.txt, \S*c\.yaml changed since an earlier send`).MatchString(out) {
+	if code != exitSomeFailed || !changed.MatchString(out) || !strings.Contains(out, "spool: reused") && !strings.Contains(out, "reused") {
 		t.Errorf("second send: code %d\n%s%s", code, out, errOut)
 	}
 	sheet, err := os.ReadFile(filepath.Join(dir, "r.csv"))

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/render"
@@ -114,6 +115,42 @@ func Workers() int { return runtime.GOMAXPROCS(0) }
 // each of those files but the sheet, by its path relative to the
 // campaign's folder, to its own digest.
 func (in *Inputs) Digest(version string) (digest string, sums map[string]string, err error) {
+	h := sha256.New()
+	fmt.Fprintf(h, "tidings spool\x00%s\x00", version)
+	sums = map[string]string{}
+	for _, f := range in.inputFiles() {
+		sum, err := fileDigest(f)
+		if err != nil {
+			return "", nil, fmt.Errorf("plan: %w", err)
+		}
+		fmt.Fprintf(h, "%s\x00%s\x00", f, sum)
+		if f != in.Campaign.Recipients.Path {
+			sums[in.relative(f)] = sum
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil)), sums, nil
+}
+
+// fileSums is Digest's sums alone: the sheet is not read.
+func (in *Inputs) fileSums() (map[string]string, error) {
+	sums := map[string]string{}
+	for _, f := range in.inputFiles() {
+		if f == in.Campaign.Recipients.Path {
+			continue
+		}
+		sum, err := fileDigest(f)
+		if err != nil {
+			return nil, fmt.Errorf("plan: %w", err)
+		}
+		sums[in.relative(f)] = sum
+	}
+	return sums, nil
+}
+
+// inputFiles are the files the campaign's messages are made of, each
+// once, in Digest's order: the campaign file, the templates, the inline
+// images, the sheet and the DKIM keys.
+func (in *Inputs) inputFiles() []string {
 	c := in.Campaign
 	files := append([]string{c.File}, in.Set.Files()...)
 	files = append(files, in.Renderer.ImageFiles()...)
@@ -123,29 +160,22 @@ func (in *Inputs) Digest(version string) (digest string, sums map[string]string,
 			files = append(files, k.KeyFile)
 		}
 	}
-	h := sha256.New()
-	fmt.Fprintf(h, "tidings spool\x00%s\x00", version)
 	seen := map[string]bool{}
-	sums = map[string]string{}
-	for _, f := range files {
-		if seen[f] {
-			continue
-		}
+	return slices.DeleteFunc(files, func(f string) bool {
+		dup := seen[f]
 		seen[f] = true
-		sum, err := fileDigest(f)
-		if err != nil {
-			return "", nil, fmt.Errorf("plan: %w", err)
-		}
-		fmt.Fprintf(h, "%s\x00%s\x00", f, sum)
-		if f != c.Recipients.Path {
-			rel, err := filepath.Rel(c.Dir, f)
-			if err != nil {
-				rel = f
-			}
-			sums[rel] = sum // a campaign folder moved keeps its names
-		}
+		return dup
+	})
+}
+
+// relative is path relative to the campaign's folder (itself when it has
+// none), so that a campaign folder moved keeps its names.
+func (in *Inputs) relative(path string) string {
+	rel, err := filepath.Rel(in.Campaign.Dir, path)
+	if err != nil {
+		return path
 	}
-	return hex.EncodeToString(h.Sum(nil)), sums, nil
+	return rel
 }
 
 // fileDigest is the hex SHA-256 of a file's content.

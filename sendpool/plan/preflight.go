@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
-	"slices"
 	"time"
 
 	"github.com/tidings/tidings/campaign"
@@ -81,9 +79,11 @@ func Preflight(ctx context.Context, in *Inputs, state *journal.State, opts Optio
 		err = pl.fromSpool(ctx, gen)
 	} else {
 		err = pl.render(ctx, in, spool.Inputs{Digest: digest, Attachments: map[string]string{}, Files: files}, &opts)
-		if err == nil {
-			pl.Changed, err = changedSince(opts.Store, pl.Spool)
-		}
+	}
+	if err == nil && !pl.Spool.Used() {
+		// A generation a send used was made after what changed before
+		// it, and that send said so.
+		pl.Changed, err = changedSince(opts.Store, pl.Spool.Number(), func() (map[string]string, error) { return pl.Spool.Inputs().Files, nil })
 	}
 	if err != nil {
 		return nil, err
@@ -282,43 +282,6 @@ func Spooled(ctx context.Context, path, version string) (*spool.Generation, erro
 		return nil, err
 	}
 	return madeFrom(spool.OpenStore(c.StateDir), digest, true)
-}
-
-// changedSince lists the campaign's files (not the sheet) whose content
-// in current differs from the newest generation an earlier send used:
-// what changed since messages went out. Nil when no earlier send used
-// one, or it is of an older tidings (no Files).
-func changedSince(store *spool.Store, current *spool.Generation) ([]string, error) {
-	gens, err := store.Generations()
-	if err != nil {
-		return nil, err
-	}
-	for _, g := range gens { // newest first
-		if g.Number() == current.Number() || !g.Used() {
-			continue
-		}
-		was, now := g.Inputs().Files, current.Inputs().Files
-		if was == nil {
-			return nil, nil // of an older tidings
-		}
-		var changed []string
-		for f, sum := range now {
-			if was[f] != sum {
-				changed = append(changed, f)
-			}
-		}
-		for f := range was {
-			if filepath.IsAbs(f) {
-				return nil, nil // of a tidings that kept absolute paths
-			}
-			if _, ok := now[f]; !ok {
-				changed = append(changed, f)
-			}
-		}
-		slices.Sort(changed)
-		return changed, nil
-	}
-	return nil, nil
 }
 
 // cleanSpool removes the generations nothing was sent from, but current,

@@ -1,0 +1,67 @@
+package plan
+
+import (
+	"path/filepath"
+	"slices"
+
+	"github.com/tidings/tidings/sendpool/spool"
+)
+
+// Changed lists the campaign's files (the campaign file, templates,
+// inline images, DKIM keys; not the sheet), by their paths relative to
+// its folder, whose content differs now from the newest spool generation
+// an earlier send used: what a send now makes differently from the
+// messages sent then (Plan.Changed, for tidings check). Nil when no send
+// used a generation; the files are read only then, and the sheet never.
+func Changed(in *Inputs) ([]string, error) {
+	return changedSince(spool.OpenStore(in.Campaign.StateDir), -1, in.fileSums)
+}
+
+// changedSince lists the files whose sum now gives differs from the
+// newest generation but skip (a generation's number; -1 for none) that
+// an earlier send used; now is called only when there is one. Nil when
+// there is none, or it is of an older tidings (no Files, or absolute
+// paths).
+func changedSince(store *spool.Store, skip int, now func() (map[string]string, error)) ([]string, error) {
+	gens, err := store.Generations()
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range gens { // newest first
+		if g.Number() == skip || !g.Used() {
+			continue
+		}
+		was := g.Inputs().Files
+		if was == nil {
+			return nil, nil // of an older tidings
+		}
+		sums, err := now()
+		if err != nil {
+			return nil, err
+		}
+		return changedFiles(was, sums), nil
+	}
+	return nil, nil
+}
+
+// changedFiles lists the files whose sum in now differs from was, those
+// in one only included, sorted; nil when was is of a tidings that kept
+// absolute paths.
+func changedFiles(was, now map[string]string) []string {
+	var changed []string
+	for f, sum := range now {
+		if was[f] != sum {
+			changed = append(changed, f)
+		}
+	}
+	for f := range was {
+		if filepath.IsAbs(f) {
+			return nil // of a tidings that kept absolute paths
+		}
+		if _, ok := now[f]; !ok {
+			changed = append(changed, f)
+		}
+	}
+	slices.Sort(changed)
+	return changed
+}
