@@ -279,9 +279,9 @@ Unsubscribe (https://acme.example/u?id=7)
 // line.
 func TestMarkdownCampaignErrors(t *testing.T) {
 	files := map[string]string{"body.md": "Hi {{.name}}\n", "body.html": "<p>x</p>", "layout.html": "<p>{{.Subject}}</p>\n", "l2.html": "<div>\n{{.Body}}\n{{.Title}}</div>\n", "bad.md": "Hi\n\n{{.nmae}}\n",
-		"rel.md": "Hi {{.name}}\n\nSee [your page]({{.url}}), or\n[about us](/about).\n",
+		"rel.md":  "Hi {{.name}}\n\nSee [your page]({{.url}}), or\n[about us](/about).\n",
 		"relv.md": "Hi\n\n{{if .name}}[pay {{.name}}](/pay?id={{.id}}){{end}}\n",
-		"img.md": "Hi\n![logo](logo.png)\n"}
+		"img.md":  "Hi\n![logo](logo.png)\n"}
 	for _, tc := range []struct {
 		name, yaml, file string
 		line             int

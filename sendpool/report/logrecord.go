@@ -31,9 +31,9 @@ func appendLogRecord(b []byte, r *Row) []byte {
 
 // The flags of a log record (its last field).
 const (
-	logGone  = 1 << iota // Row.Gone
-	logOwing             // Row.Owing
-	logNowSuppressed     // Row.NowSuppressed
+	logGone          = 1 << iota // Row.Gone
+	logOwing                     // Row.Owing
+	logNowSuppressed             // Row.NowSuppressed
 )
 
 func appendLogPayload(b []byte, r *Row) []byte {
