@@ -160,3 +160,43 @@ func TestKeyRenamedOwedRow(t *testing.T) {
 		t.Errorf("code %d, boss %d, ann %d\n%s%s", code, srv.Received("boss@example.com"), srv.Received("ann@example.com"), out, errOut)
 	}
 }
+
+// TestKeyValuesChanged: under the same recipients.key column, keys whose
+// values changed (a spreadsheet dropped the zeros before the ids) are
+// refused where a row to send goes to an address delivered to under a key
+// no longer in the sheet, naming the row and the old key; a new row at an
+// address of a row still in the sheet (two people, one address) goes.
+func TestKeyValuesChanged(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 0, "")
+	dir := filepath.Dir(camp)
+	b, err := os.ReadFile(camp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sheet := func(rows ...string) {
+		t.Helper()
+		writeFiles(t, dir, map[string]string{"r.csv": "id,email,name\n" + strings.Join(rows, "\n") + "\n"})
+	}
+	writeFiles(t, dir, map[string]string{"c.yaml": strings.Replace(string(b), "recipients: {path: r.csv", "recipients: {path: r.csv, key: id", 1)})
+	sheet("001,k1@example.com,K1", "002,k2@example.com,K2", "003,k3@example.com,K3", "004,k4@example.com,K4")
+	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "2", camp); code != exitSomeFailed || len(srv.Messages()) != 2 {
+		t.Fatalf("first send: code %d\n%s%s", code, out, errOut)
+	}
+	sheet("1,k1@example.com,K1", "2,k2@example.com,K2", "3,k3@example.com,K3", "4,k4@example.com,K4")
+	for _, args := range [][]string{{"check", camp}, {"send", "--yes", camp}} {
+		out, errOut, code := runCLI(t, args...)
+		if code != exitUnusable || !strings.Contains(errOut, `2 rows to send go to addresses sent to before under keys (column "id") no longer in the sheet (row 2: k1@example.com (sent as "001"); row 3: k2@example.com (sent as "002"))`) {
+			t.Errorf("%s: code %d\n%s%s", args[0], code, out, errOut)
+		}
+	}
+	if n := len(srv.Messages()); n != 2 {
+		t.Fatalf("the server has %d messages, want the first send's 2", n)
+	}
+	// The keys put back, and a second person at k1's address: all go,
+	// nobody twice.
+	sheet("001,k1@example.com,K1", "002,k2@example.com,K2", "003,k3@example.com,K3", "004,k4@example.com,K4", "005,k1@example.com,K1's partner")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || len(srv.Messages()) != 5 || srv.Received("k1@example.com") != 2 || srv.Received("k2@example.com") != 1 {
+		t.Errorf("keys put back: code %d, %d messages\n%s%s", code, len(srv.Messages()), out, errOut)
+	}
+}

@@ -101,6 +101,7 @@ func (d *Decider) duplicate(row int, key string) (Fate, bool) {
 // outcome, listed for the user, and a partly delivered message), so the
 // journal's lines are not read back (journal.State.Settle).
 func (d *Decider) decideSent(row int, key, to string, recipients []string, brief bool) (Fate, error) {
+	d.keys.sheet(key)
 	var j journal.Decision
 	if brief {
 		j = d.state.Settle(key, d.policy)

@@ -1,8 +1,10 @@
 package plan
 
 import (
+	"cmp"
 	"fmt"
 	"hash/maphash"
+	"slices"
 	"strings"
 
 	"github.com/tidings/tidings/campaign"
@@ -15,40 +17,76 @@ import (
 const maxKeyChangeRows = 3
 
 // keyChange finds the rows to send whose To the journal delivered to
-// under another recipients.key: the journal tells recipients apart by
-// key, so under the new one they would count as not sent and get the
-// campaign a second time.
+// under another key: the journal tells recipients apart by key, so under
+// the new one they would count as not sent and get the campaign a second
+// time. Under another recipients.key column than the journal's latest
+// send recorded, any such row counts; under the same column, a row counts
+// when the key it was delivered under is no longer in the sheet (the
+// column's values changed: a spreadsheet dropped the zeros before an id),
+// not when that row is still there (two recipients at one address).
 type keyChange struct {
-	file, key, was string
+	file, key, was string // was == key: the same column
 	state          *journal.State
 	// delivered holds the hashes of the To addresses of the journal's
-	// deliveries (sent, or of unknown outcome), read when first needed.
+	// deliveries (sent, or of unknown outcome), read when first needed
+	// (another column).
 	delivered map[uint64]struct{}
 	seed      maphash.Seed
-	rows      []string // the first rows found
-	n         int      // all of them
+	// fresh holds the rows to send with a key new to the journal, by the
+	// hash of each To address, and inSheet the journal's keys the sheet
+	// has (the same column), both for KeyChange.
+	fresh   []freshAddr
+	inSheet *journal.Marks
+	rows    []string // the first rows found
+	n       int      // all of them
 }
 
-// newKeyChange returns the keyChange of campaign c, or nil when its
-// recipients.key is the column the journal's latest send recorded, or
-// none recorded one (no send yet, or an older tidings).
+// freshAddr is an address of the To of a row to send whose key the
+// journal does not know.
+type freshAddr struct {
+	hash uint64
+	row  int
+}
+
+// newKeyChange returns the keyChange of campaign c, or nil when no send
+// recorded a recipients.key (no send yet, or an older tidings).
 func newKeyChange(c *campaign.Campaign, state *journal.State) *keyChange {
 	was := state.KeyColumn()
-	if was == "" || was == c.Recipients.Key {
+	if was == "" {
 		return nil
 	}
-	return &keyChange{file: c.File, key: c.Recipients.Key, was: was, state: state, seed: maphash.MakeSeed()}
+	k := &keyChange{file: c.File, key: c.Recipients.Key, was: was, state: state, seed: maphash.MakeSeed()}
+	if was == k.key {
+		k.inSheet = state.NewMarks()
+	}
+	return k
+}
+
+// sheet notes key as a row of the sheet (one with a message). A nil
+// keyChange notes nothing.
+func (k *keyChange) sheet(key string) {
+	if k != nil && k.inSheet != nil {
+		k.inSheet.Mark(key)
+	}
 }
 
 // note looks at a row to send with key and the To header to (decoded):
 // one the journal does not know by key (a resend, or a send to Cc's still
-// owed, is no second copy) whose addresses it delivered to is kept for
-// KeyChange. A nil keyChange notes nothing.
+// owed, is no second copy) is kept for KeyChange when it goes to an
+// address the journal delivered to (another column), or may (the same
+// column: KeyChange decides once every row was seen). A nil keyChange
+// notes nothing.
 func (k *keyChange) note(row int, key, to string) error {
 	if k == nil {
 		return nil
 	}
 	if _, known := k.state.Brief(key); known {
+		return nil
+	}
+	if k.inSheet != nil {
+		for _, a := range addressesOf(to) {
+			k.fresh = append(k.fresh, freshAddr{hash: maphash.String(k.seed, a), row: row})
+		}
 		return nil
 	}
 	if k.delivered == nil {
@@ -58,13 +96,23 @@ func (k *keyChange) note(row int, key, to string) error {
 	}
 	for _, a := range addressesOf(to) {
 		if _, ok := k.delivered[maphash.String(k.seed, a)]; ok {
-			if k.n++; len(k.rows) < maxKeyChangeRows {
-				k.rows = append(k.rows, fmt.Sprintf("row %d: %s", row, a))
-			}
+			k.add(row, a, "")
 			return nil
 		}
 	}
 	return nil
+}
+
+// add counts a row found, naming the first ones; was is the key the
+// address was delivered under ("" when not known).
+func (k *keyChange) add(row int, addr, was string) {
+	if k.n++; len(k.rows) < maxKeyChangeRows {
+		line := fmt.Sprintf("row %d: %s", row, addr)
+		if was != "" {
+			line += fmt.Sprintf(" (sent as %q)", was)
+		}
+		k.rows = append(k.rows, line)
+	}
 }
 
 // load reads the To addresses of the journal's deliveries.
@@ -74,13 +122,54 @@ func (k *keyChange) load() error {
 		if err != nil {
 			return err
 		}
-		if e.Status != sendpool.StatusSent && e.Status != sendpool.StatusUnknown {
+		if delivered(e) {
+			for _, a := range addressesOf(e.To) {
+				k.delivered[maphash.String(k.seed, a)] = struct{}{}
+			}
+		}
+	}
+	return nil
+}
+
+// delivered says whether e is a delivery: sent, or of unknown outcome.
+func delivered(e *journal.Entry) bool {
+	return e.Status == sendpool.StatusSent || e.Status == sendpool.StatusUnknown
+}
+
+// settle finds, under the same column, the fresh rows that go to an
+// address the journal delivered to under a key no longer in the sheet:
+// only those keys' lines are read.
+func (k *keyChange) settle() error {
+	if len(k.fresh) == 0 {
+		return nil
+	}
+	slices.SortFunc(k.fresh, func(a, b freshAddr) int { return cmp.Compare(a.hash, b.hash) })
+	found := map[int]string{} // row → "addr (sent as key)"
+	var order []int
+	for e, err := range k.state.Unmarked(k.inSheet) {
+		if err != nil {
+			return err
+		}
+		if !delivered(e) {
 			continue
 		}
 		for _, a := range addressesOf(e.To) {
-			k.delivered[maphash.String(k.seed, a)] = struct{}{}
+			h := maphash.String(k.seed, a)
+			i, _ := slices.BinarySearchFunc(k.fresh, h, func(f freshAddr, h uint64) int { return cmp.Compare(f.hash, h) })
+			for ; i < len(k.fresh) && k.fresh[i].hash == h; i++ {
+				if row := k.fresh[i].row; found[row] == "" {
+					found[row] = fmt.Sprintf("%s\x00%s", a, e.Key)
+					order = append(order, row)
+				}
+			}
 		}
 	}
+	slices.Sort(order)
+	for _, row := range order {
+		addr, was, _ := strings.Cut(found[row], "\x00")
+		k.add(row, addr, was)
+	}
+	k.fresh = nil
 	return nil
 }
 
@@ -93,15 +182,24 @@ func addressesOf(to string) []string {
 	return []string{strings.ToLower(strings.TrimSpace(to))}
 }
 
-// KeyChange returns a *KeyChangeError when recipients.key names another
-// column than the one the journal's latest send recorded and rows to send
-// go to addresses the journal delivered to under it; nil otherwise (a
-// column renamed with its values kept finds its recipients sent, and a
-// sheet of new people under a new key sends to none of the old ones).
-// Call it once every row was decided.
+// KeyChange returns a *KeyChangeError when rows to send go to addresses
+// the journal delivered to under other keys (see keyChange): under
+// another recipients.key column than the journal's latest send recorded,
+// or under the same one when those keys are no longer in the sheet; nil
+// otherwise (a column renamed with its values kept finds its recipients
+// sent, a sheet of new people under a new key sends to none of the old
+// ones, and a new row beside an old one at the same address is another
+// recipient). An error reading the journal is returned as it is. Call it
+// once every row was decided.
 func (d *Decider) KeyChange() error {
 	k := d.keys
-	if k == nil || k.n == 0 {
+	if k == nil {
+		return nil
+	}
+	if err := k.settle(); err != nil {
+		return err
+	}
+	if k.n == 0 {
 		return nil
 	}
 	return &KeyChangeError{File: k.file, Key: k.key, Was: k.was, Rows: k.rows, N: k.n}
@@ -110,7 +208,7 @@ func (d *Decider) KeyChange() error {
 // KeyChangeError is KeyChange's error.
 type KeyChangeError struct {
 	File     string   // the campaign file
-	Key, Was string   // recipients.key now, and in the journal's latest send
+	Key, Was string   // recipients.key now, and in the journal's latest send (the same: its values changed)
 	Rows     []string // the first rows ("row 5: ann@example.com")
 	N        int      // all of them
 }
@@ -123,6 +221,11 @@ func (e *KeyChangeError) Error() string {
 	verb := "go"
 	if e.N == 1 {
 		verb = "goes"
+	}
+	if e.Key == e.Was {
+		return fmt.Sprintf("plan: %s: %s to send %s to addresses sent to before under keys (column %q) no longer in the sheet (%s%s): the keys changed (a spreadsheet that dropped the zeros before an id, or reformatted it?), and under the new ones those recipients would get the campaign a second time. "+
+			"Put the keys back as they were, or take those rows out",
+			e.File, report.Plural(e.N, "row"), verb, e.Key, strings.Join(e.Rows, "; "), more)
 	}
 	return fmt.Sprintf("plan: %s: recipients.key is %q, but earlier sends told recipients apart by %q: %s to send %s to addresses sent to before (%s%s), which would get the campaign a second time. "+
 		"Set recipients.key back to %q, or take those rows out",
