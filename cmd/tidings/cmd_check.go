@@ -175,6 +175,9 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 	if was := renamedFrom(ctx, in.Campaign, state); was != "" {
 		fmt.Fprintln(g.stdout, "warning:", renamedError(in.Campaign, was))
 	}
+	if other := otherFile(in.Campaign, state); other != "" {
+		fmt.Fprintln(g.stdout, "warning:", otherFileError(in.Campaign, other))
+	}
 	changed, err := plan.Changed(in)
 	if err != nil {
 		return &unusableError{err}

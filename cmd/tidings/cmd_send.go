@@ -232,9 +232,13 @@ func openState(ctx context.Context, g *globalOptions, c *campaign.Campaign, comm
 	return lock, state, nil
 }
 
-// notRenamed refuses a send of a campaign renamed since an earlier send
-// (renamedFrom) unless newCampaign.
+// notRenamed refuses a send of a campaign file whose state folder holds
+// another file's sends (otherFile), and of one renamed since an earlier
+// send (renamedFrom) unless newCampaign.
 func notRenamed(ctx context.Context, c *campaign.Campaign, state *journal.State, newCampaign bool) error {
+	if other := otherFile(c, state); other != "" {
+		return &unusableError{otherFileError(c, other)}
+	}
 	if newCampaign {
 		return nil
 	}

@@ -200,3 +200,51 @@ func TestKeyValuesChanged(t *testing.T) {
 		t.Errorf("keys put back: code %d, %d messages\n%s%s", code, len(srv.Messages()), out, errOut)
 	}
 }
+
+// TestCopiedCampaignFile: a campaign file copied for a new issue with its
+// name: kept shares the first one's state folder, where everyone counts as
+// sent: check warns and send refuses, sending nothing, until the copy has
+// a name of its own; so does a campaign folder copied with its state
+// folder. A file moved (renamed on disk) goes on with its campaign.
+func TestCopiedCampaignFile(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 3, "")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || len(srv.Messages()) != 3 {
+		t.Fatalf("first send: code %d\n%s%s", code, out, errOut)
+	}
+	dir := filepath.Dir(camp)
+	b, err := os.ReadFile(camp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := filepath.Join(dir, "dec.yaml")
+	writeFiles(t, dir, map[string]string{"dec.yaml": strings.Replace(string(b), "Hello {{.name}}", "December news, {{.name}}", 1)})
+	want := `are both named "t" and share the state folder`
+	if out, errOut, code := runCLI(t, "check", dec); code != exitOK || !strings.Contains(out, "warning: ") || !strings.Contains(out, want) {
+		t.Errorf("check of the copy: code %d\n%s%s", code, out, errOut)
+	}
+	if out, errOut, code := runCLI(t, "send", "--yes", dec); code != exitUnusable || !strings.Contains(errOut, want) || !strings.Contains(errOut, "give this file another name:") {
+		t.Errorf("send of the copy: code %d\n%s%s", code, out, errOut)
+	}
+	copied := filepath.Join(t.TempDir(), "copy")
+	if err := os.CopyFS(copied, os.DirFS(dir)); err != nil {
+		t.Fatal(err)
+	}
+	if out, errOut, code := runCLI(t, "send", "--yes", filepath.Join(copied, "c.yaml")); code != exitUnusable || !strings.Contains(errOut, want) {
+		t.Errorf("send of the folder copied with its state: code %d\n%s%s", code, out, errOut)
+	}
+	if n := len(srv.Messages()); n != 3 {
+		t.Fatalf("the server has %d messages, want the first send's 3", n)
+	}
+	writeFiles(t, dir, map[string]string{"dec.yaml": strings.Replace(string(b), "name: t", "name: t-december", 1)})
+	if out, errOut, code := runCLI(t, "send", "--yes", dec); code != exitOK || len(srv.Messages()) != 6 {
+		t.Errorf("the copy under a name of its own: code %d, %d messages\n%s%s", code, len(srv.Messages()), out, errOut)
+	}
+	moved := filepath.Join(dir, "nov.yaml")
+	if err := os.Rename(camp, moved); err != nil {
+		t.Fatal(err)
+	}
+	if out, errOut, code := runCLI(t, "send", "--yes", moved); code != exitOK || strings.Contains(out+errOut, "share the state folder") || len(srv.Messages()) != 6 {
+		t.Errorf("the file moved: code %d\n%s%s", code, out, errOut)
+	}
+}

@@ -84,3 +84,39 @@ func renamedError(c *campaign.Campaign, was string) error {
 		"If the name changed by mistake, put it back; if this is a new campaign made from the same file, send it with --new-campaign",
 		displayPath(c.File), was, displayPath(filepath.Join(c.Dir, ".tidings", was)), c.Name)
 }
+
+// otherFile returns the campaign file whose sends c's state folder holds,
+// when that is another file than c.File that still exists: the journal's
+// latest run that delivered (one that recorded recipients.key) was of it
+// (say, last month's file copied for this month's, name: kept, or a
+// campaign folder copied with its state folder). Its recipients count as
+// sent here, so c would send them nothing. "" otherwise: no such run, c's
+// own, a journal of an older tidings (no path), or a file moved since.
+func otherFile(c *campaign.Campaign, state *journal.State) string {
+	for i := len(state.Runs) - 1; i >= 0; i-- {
+		run := state.Runs[i]
+		if run.KeyColumn == "" || run.Campaign == "" {
+			continue
+		}
+		if run.Campaign == c.File {
+			return ""
+		}
+		was, err := os.Stat(run.Campaign)
+		if err != nil || !was.Mode().IsRegular() {
+			return ""
+		}
+		if now, err := os.Stat(c.File); err == nil && os.SameFile(was, now) {
+			return ""
+		}
+		return run.Campaign
+	}
+	return ""
+}
+
+// otherFileError is the error (or, for check, the warning) about a state
+// folder that holds the sends of the campaign file other.
+func otherFileError(c *campaign.Campaign, other string) error {
+	return fmt.Errorf("%s and %s are both named %q and share the state folder %s, which holds the sends of %s: the recipients sent there count as sent for this file too, so it would send them nothing. "+
+		"For a campaign of its own (this month's issue), give this file another name:; to go on with that campaign from this file, move or remove %s",
+		displayPath(c.File), displayPath(other), c.Name, displayPath(c.StateDir), displayPath(other), displayPath(other))
+}
