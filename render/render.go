@@ -794,12 +794,14 @@ func (r *Renderer) rowAttachments(row campaign.Row, fb *bytes.Buffer, m *Message
 		if b == nil {
 			continue
 		}
+		// Listed before the size check: the spool notes the files of a
+		// row too large, so that one made smaller makes other inputs.
+		m.Attachments = append(m.Attachments, Attachment{Name: b.name, Path: b.path, Size: b.size, ContentType: b.ctype, SHA256: b.sum})
 		if total += int64(len(b.enc)); total > r.maxSize {
 			return nil, r.rowErr(row, af.t.Column(row, b.name), fmt.Errorf("render: %w: attachments alone are over max_message_size (%d bytes): %d bytes encoded with %s (%d bytes as a file)",
 				ErrTooLarge, r.maxSize, total, b.name, b.size))
 		}
 		atts = append(atts, b)
-		m.Attachments = append(m.Attachments, Attachment{Name: b.name, Path: b.path, Size: b.size, ContentType: b.ctype, SHA256: b.sum})
 	}
 	return atts, nil
 }

@@ -33,6 +33,9 @@ type Inputs struct {
 	// has no suppression list.
 	Signer   *dkim.Signer
 	Suppress *campaign.Suppression
+	// read holds what the files the messages are made of were like when
+	// Open had read them (nil when not made by Open): see unchanged.
+	read map[string]os.FileInfo
 }
 
 // Close closes the sheet.
@@ -67,7 +70,33 @@ func Open(ctx context.Context, path string) (*Inputs, error) {
 	if err := in.openSheet(ctx); err != nil {
 		return nil, err
 	}
+	in.read = map[string]os.FileInfo{}
+	for _, f := range in.inputFiles() {
+		if in.read[f], err = os.Stat(f); err != nil {
+			in.Sheet.Close()
+			return nil, fmt.Errorf("plan: %w", err)
+		}
+	}
 	return in, nil
+}
+
+// unchanged returns an error naming the first file the messages are made
+// of that changed (was saved again, replaced or removed) since Open read
+// it: the spool's digest would name content other than the messages
+// were made of, and a later send would take them for the campaign as it
+// is then. Nil for Inputs not made by Open.
+func (in *Inputs) unchanged() error {
+	for _, f := range in.inputFiles() {
+		was, ok := in.read[f]
+		if !ok {
+			continue
+		}
+		now, err := os.Stat(f)
+		if err != nil || !os.SameFile(was, now) || now.Size() != was.Size() || !now.ModTime().Equal(was.ModTime()) {
+			return fmt.Errorf("plan: %s changed while this run read it (saved again?): nothing was sent; run send again", f)
+		}
+	}
+	return nil
 }
 
 // openSheet opens the campaign's sheet and compiles the templates against

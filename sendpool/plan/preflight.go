@@ -64,6 +64,9 @@ func Preflight(ctx context.Context, in *Inputs, state *journal.State, opts Optio
 	// nothing after the preflight asks for them: the keys' hashes go
 	// before delivery (tens of megabytes for a million rows).
 	defer pl.decider.Close()
+	if err := in.unchanged(); err != nil {
+		return nil, err
+	}
 	digest, files, err := in.Digest(opts.Version)
 	if err != nil {
 		return nil, err
@@ -158,6 +161,9 @@ func (pl *Plan) render(ctx context.Context, in *Inputs, inputs spool.Inputs, opt
 		pl.account(r, v, problem)
 		return nil
 	})
+	if err == nil {
+		err = in.unchanged() // what was read is what the digest names
+	}
 	if err != nil {
 		w.Abort()
 		return err
@@ -169,20 +175,20 @@ func (pl *Plan) render(ctx context.Context, in *Inputs, inputs spool.Inputs, opt
 	return nil
 }
 
-// noteAttachments adds to attachments the files row m's message carries,
-// or the one its problem is about (an attachment that could not be read:
-// "" when it cannot be read now either), so that a file put back or
-// changed makes the generation one of other inputs.
+// noteAttachments adds to attachments the files row m's message carries
+// (also when the row has a problem: an attachment too large for
+// max_message_size), and the one its problem is about (an attachment that
+// could not be read: "" when it cannot be read now either), so that a
+// file put back or changed makes the generation one of other inputs.
 func noteAttachments(attachments map[string]string, m *render.Message, problem error) {
-	var ae *render.AttachmentError
-	switch {
-	case errors.As(problem, &ae):
-		sum, _ := fileDigest(ae.Path)
-		attachments[ae.Path] = sum
-	case m != nil && problem == nil:
+	if m != nil {
 		for _, a := range m.Attachments {
 			attachments[a.Path] = a.SHA256
 		}
+	}
+	if ae, ok := errors.AsType[*render.AttachmentError](problem); ok {
+		sum, _ := fileDigest(ae.Path)
+		attachments[ae.Path] = sum
 	}
 }
 
