@@ -558,3 +558,29 @@ func TestSendSaysWhatChanged(t *testing.T) {
 		t.Errorf("folder moved: code %d\n%s%s", code, out, errOut)
 	}
 }
+
+// TestShowDeferredRow: a message the server deferred did not go out; once
+// the campaign changed, show of its row does not print the old message as
+// the row's, and after the next send (deferred again) it prints the new.
+func TestShowDeferredRow(t *testing.T) {
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		if strings.HasPrefix(to, "user001@") {
+			return smtptest.Reply(451, "4.3.0", "try later")
+		}
+		return nil
+	}))
+	camp := sendCampaign(t, srv, 2, "send: {concurrency: 1, retry_backoff: 1ms, retries: 0}\n")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitSomeFailed {
+		t.Fatalf("send: %d\n%s%s", code, out, errOut)
+	}
+	writeFiles(t, filepath.Dir(camp), map[string]string{"body.txt": "Second draft, {{.name}}\n"})
+	if out, errOut, code := runCLI(t, "show", camp, "user001@example.com"); code != exitSomeFailed || strings.Contains(out, "Hi User 1") {
+		t.Errorf("show of the deferred row, campaign changed: code %d\n%s%s", code, out, errOut)
+	}
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitSomeFailed {
+		t.Fatalf("second send: %d\n%s%s", code, out, errOut)
+	}
+	if out, errOut, code := runCLI(t, "show", camp, "user001@example.com"); code != exitOK || !strings.Contains(out, "Second draft, User 1") || !strings.Contains(errOut, "deferred, to be sent again") {
+		t.Errorf("show of the deferred row after the next send: code %d\n%s%s", code, out, errOut)
+	}
+}
