@@ -71,6 +71,9 @@ type Recipients struct {
 	Dates DateOrder `yaml:"dates"`
 }
 
+// MaxMessageSizeLimit is the largest max_message_size a campaign may set.
+const MaxMessageSizeLimit = 512 << 20
+
 // Campaign is a loaded campaign file. Template fields hold template source
 // text; path fields are absolute after Load.
 type Campaign struct {
@@ -408,6 +411,9 @@ func (c *Campaign) validate() error {
 	}
 	if c.MaxMessageSize == 0 {
 		c.MaxMessageSize = 25 << 20
+	}
+	if c.MaxMessageSize > MaxMessageSizeLimit {
+		errs = append(errs, fmt.Errorf("max_message_size: at most %dMB (mail servers take 25 to 150 MB; the spool keeps a message whole)", MaxMessageSizeLimit>>20))
 	}
 	c.Text = c.Path(c.Text)
 	c.HTML = c.Path(c.HTML)

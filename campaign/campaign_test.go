@@ -217,6 +217,11 @@ func TestLoadErrors(t *testing.T) {
 			msgs: []string{`size "17179869185GB": too large`},
 		},
 		{
+			name: "size over the limit",
+			yaml: minimalCampaign + "max_message_size: 1GB\n",
+			msgs: []string{"max_message_size: at most 512MB"},
+		},
+		{
 			name: "not YAML",
 			yaml: "name: [unclosed\n",
 			msgs: []string{},

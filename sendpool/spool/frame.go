@@ -168,6 +168,7 @@ func checkFrame(r io.ReaderAt, ref frameRef, fb *frameBuf) (comp []byte, rawLen 
 	return comp, rawLen, nil
 }
 
-// maxFrame bounds a frame's size (a message may be up to max_message_size;
-// a frame holds at least one).
+// maxFrame bounds a frame's size: a frame closes once it holds
+// frameBytes, so it is at most that and one message, which
+// max_message_size keeps under campaign.MaxMessageSizeLimit.
 const maxFrame = 1 << 30
