@@ -87,6 +87,12 @@ func (s *Suppression) add(entry string) error {
 	if strings.Contains(local, "@") {
 		return bad("more than one @")
 	}
+	if strings.Contains(local, ":") {
+		// No address has one outside quotes (RFC 5322 3.2.3), which the
+		// list does not take: "mailto:ann@x" or "to:ann@x" would match
+		// nobody.
+		return bad("a colon: write the address alone, without mailto: or a label before it")
+	}
 	s.addrs[local+"@"+ascii] = entry
 	return nil
 }

@@ -91,6 +91,7 @@ func TestSuppressBadLines(t *testing.T) {
 		{"two entries on a line", "ann@example.org bob@example.org\n", []int{1}},
 		{"display name", "Ann <ann@example.org>\n", []int{1}},
 		{"two ats", "a@b@example.org\n", []int{1}},
+		{"mailto", "ok@example.org\nmailto:gus@example.org\nMailto:Ann@example.org\n", []int{2, 3}},
 		{"bad domain", "@exa mple.com\n@-x-.com\n", []int{1, 2}},
 		{"several", "ok@example.org\nx\n\n# y\nz # w\n", []int{2, 5}},
 	}
