@@ -59,6 +59,16 @@ func (f *Finder) reader(g *Generation) (*Reader, error) {
 // looked at (ErrCorrupt) is passed over for the others (the same bytes
 // may be in one), and its error is returned only when none has them.
 func (f *Finder) Find(ctx context.Context, row int, key, hash string) (m Message, g *Generation, ok bool, err error) {
+	if hash == "" { // the newest generation that has one, so each in turn
+		for _, g := range f.gens {
+			if m, ok, err = f.FindIn(ctx, g, row, key); ok || err != nil {
+				return m, g, ok, err
+			}
+		}
+		return Message{}, nil, false, nil
+	}
+	// With hash one message is sought: the rows where it may be first,
+	// in every generation, as they cost a frame each.
 	var damaged error
 	for _, look := range []func(*Generation) (Message, bool, error){
 		func(g *Generation) (Message, bool, error) { return f.findAt(g, row, key, hash) },
@@ -69,7 +79,7 @@ func (f *Finder) Find(ctx context.Context, row int, key, hash string) (m Message
 			switch {
 			case ok:
 				return m, g, true, nil
-			case hash != "" && errors.Is(err, ErrCorrupt):
+			case errors.Is(err, ErrCorrupt):
 				damaged = cmp.Or(damaged, err)
 			case err != nil:
 				return m, g, false, err

@@ -490,3 +490,35 @@ func TestFindPassesDamagedGenerations(t *testing.T) {
 		t.Errorf("Find of the newest, damaged: ok %v, %v", ok, err)
 	}
 }
+
+// TestFindNewest: without a digest, Find gives the newest generation's
+// message for the key, also when an older one has the key at the row
+// given and the newest has it elsewhere (the sheet changed between).
+func TestFindNewest(t *testing.T) {
+	s := OpenStore(t.TempDir())
+	writeGeneration(t, s, 5) // user3 at row 3
+	w, err := s.Create()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range []int{2, 3, 4} {
+		m := testMessage(row + 1) // user3 at row 2 now
+		m.Row = row
+		w.AddRow(Row{Row: row, Kind: KindMessage, Key: m.Key, To: m.To, MessageID: m.MessageID})
+		if err := w.AddMessage(m, fmt.Sprintf("new%d", row)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(Inputs{Digest: "d2"}); err != nil {
+		t.Fatal(err)
+	}
+	finder, err := s.NewFinder()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer finder.Close()
+	m, g, ok, err := finder.Find(t.Context(), 3, "user3@example.org", "")
+	if err != nil || !ok || g.Number() != 2 || m.Row != 2 || m.Hash != "new2" {
+		t.Errorf("Find: generation %v, row %d, hash %q, ok %v, %v; want generation 2's at row 2", g, m.Row, m.Hash, ok, err)
+	}
+}
