@@ -94,6 +94,16 @@ func (s *checkSummary) count(m *render.Message, f plan.Fate) bool {
 	return f.Send
 }
 
+// wentOutBefore reports whether m, a row with a problem (nil when it
+// did not get that far), sent its message before
+// (journal.State.WentOutAt): send leaves such a row as it went.
+func wentOutBefore(state *journal.State, m *render.Message) (bool, error) {
+	if m == nil || m.Key == "" {
+		return false, nil
+	}
+	return state.WentOutAt(m.Key, m.Row)
+}
+
 // printCopyOnly warns about the rows suppressed for a Cc or Bcc alone.
 func (s *checkSummary) printCopyOnly(w io.Writer) {
 	if s.copyOnly == 0 {
@@ -147,6 +157,13 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 	err = in.Renderer.Each(ctx, in.Sheet, plan.Workers(), func(m *render.Message, err error) error {
 		sum.rows++
 		if err != nil {
+			if went, werr := wentOutBefore(state, m); went || werr != nil {
+				sum.done++
+				if werr == nil && (opts.maxProblems == 0 || sum.done <= opts.maxProblems) {
+					fmt.Fprintf(g.stdout, "note: row %d (%s) has a problem now, but its message went out from it before, which send leaves as it went: %s\n", m.Row, m.Key, problemText(err))
+				}
+				return werr
+			}
 			sum.problems++
 			if opts.maxProblems == 0 || sum.problems <= opts.maxProblems {
 				fmt.Fprintln(g.stdout, "problem:", problemText(err))

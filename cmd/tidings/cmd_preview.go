@@ -102,6 +102,12 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 	err = in.Renderer.Each(ctx, in.Sheet, plan.Workers(), func(m *render.Message, err error) error {
 		sum.rows++
 		if err != nil {
+			full := opts.limit > 0 && written+sentBefore >= opts.limit
+			if ok, wrote, perr := previewWentOut(ctx, state, decider, w, finder, m, full); ok || perr != nil {
+				sum.done++
+				sentBefore += btoi(wrote)
+				return perr
+			}
 			sum.problems++
 			fmt.Fprintln(g.stdout, "problem:", problemText(err))
 			row, key := plan.RowOf(m, err)
@@ -229,6 +235,30 @@ func sentFate(f plan.Fate, toSend bool) plan.Fate {
 		f.Status, f.Detail = sendpool.StatusSent, f.Journal.Reason
 	}
 	return f
+}
+
+// previewWentOut lists m, a row with a problem, when its message went out
+// from it before (wentOutBefore): as a row send leaves as it went, with
+// the message that went out (previewDone). ok is false for any other row
+// with a problem.
+func previewWentOut(ctx context.Context, state *journal.State, decider *plan.Decider, w *preview.Writer, finder *spool.Finder, m *render.Message, full bool) (ok, wrote bool, err error) {
+	if went, err := wentOutBefore(state, m); !went || err != nil {
+		return false, false, err
+	}
+	f, err := decider.Decide(m)
+	if err != nil || f.Send {
+		return false, false, err
+	}
+	wrote, err = previewDone(ctx, w, finder, m, f, full)
+	return true, wrote, err
+}
+
+// btoi is 1 for true, 0 for false.
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // previewDone lists a row send will not send (or sends only to recipients

@@ -510,3 +510,46 @@ func TestSuppressedCopyRecipient(t *testing.T) {
 		t.Errorf("mal: %s", d)
 	}
 }
+
+// TestSentRowTurnedInvalid: a row sent before whose cells now make it a
+// problem (a control character pasted into its name) keeps the journal's
+// line in both reports, blocks no send (what went out stays as it went;
+// check notes it), and its key is not reported gone. A row with a problem
+// that never sent, and one at another row than it sent from, still are
+// problems.
+func TestSentRowTurnedInvalid(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 3, "")
+	dir := filepath.Dir(camp)
+	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "2", camp); code != exitSomeFailed {
+		t.Fatalf("first send: code %d\n%s%s", code, out, errOut)
+	}
+	writeFiles(t, dir, map[string]string{"r.csv": "email,name\nuser000@example.com,User 0\nuser001@example.com,Us\x01er 1\nuser002@example.com,User 2\n"})
+	out, errOut, code := runCLI(t, "check", camp)
+	if code != exitOK || !strings.Contains(out, "note: row 3 (user001@example.com) has a problem now, but its message went out from it before") || !strings.Contains(out, "2 need no sending") {
+		t.Errorf("check: code %d\n%s%s", code, out, errOut)
+	}
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || len(srv.Messages()) != 3 || srv.Received("user001@example.com") != 1 {
+		t.Errorf("send: code %d, %d messages\n%s%s", code, len(srv.Messages()), out, errOut)
+	}
+	got := map[string]string{}
+	for _, r := range readReport(t, camp) {
+		got[r["row"]] = r["key"] + " " + r["status"]
+	}
+	if got["3"] != "user001@example.com sent" || len(got) != 3 {
+		t.Errorf("send's report: %v", got)
+	}
+	sameReport(t, camp)
+	if _, _, code := runCLI(t, "report", camp); code != exitOK {
+		t.Errorf("report: code %d", code)
+	}
+	if out, errOut, code := runCLI(t, "preview", camp); code != exitOK || strings.Contains(out, "problem:") ||
+		!strings.Contains(readFile(t, filepath.Join(dir, ".tidings", "t", "preview", "report.csv")), "3,user001@example.com,User 1 <user001@example.com>,Hello User 1,sent,") {
+		t.Errorf("preview: code %d\n%s%s\n%s", code, out, errOut, readFile(t, filepath.Join(dir, ".tidings", "t", "preview", "report.csv")))
+	}
+	// Moved to another row, and a new row with a problem: both problems.
+	writeFiles(t, dir, map[string]string{"r.csv": "email,name\nnew@example.com,N\x01ew\nuser000@example.com,User 0\nuser001@example.com,Us\x01er 1\nuser002@example.com,User 2\n"})
+	if out, errOut, code := runCLI(t, "check", camp); code != exitSomeFailed || !strings.Contains(out, "2 with problems") {
+		t.Errorf("check after rows moved: code %d\n%s%s", code, out, errOut)
+	}
+}

@@ -88,6 +88,40 @@ func (s *State) Entry(key string) (*Entry, error) {
 	return s.entryAt(i)
 }
 
+// WentOutAt reports whether a message for key went out from row: the
+// journal's delivery of it ended sent (whatever came back later),
+// refused for good or of unknown outcome, at that row of the sheet. A
+// row that has a problem now but sent its message before is no problem
+// of a send (what went out stays as it went). Only then are key's lines
+// read back.
+func (s *State) WentOutAt(key string, row int) (bool, error) {
+	b, ok := s.Brief(key)
+	if !ok || !wentOut(b.Delivery) {
+		return false, nil
+	}
+	e, err := s.Entry(key)
+	if err != nil || e == nil {
+		return false, err
+	}
+	at := 0 // the row the delivery went from
+	switch {
+	case e.Pending && e.LastAttempt != nil:
+		at = e.LastAttempt.Row
+	case e.Result != nil:
+		at = e.Result.Row
+	}
+	return at == row && wentOut(e.Status), nil
+}
+
+// wentOut says whether a delivery that ended at st went out as it was.
+func wentOut(st sendpool.Status) bool {
+	switch st {
+	case sendpool.StatusSent, sendpool.StatusBounced, sendpool.StatusSoftBounce, sendpool.StatusComplained, sendpool.StatusFailed, sendpool.StatusUnknown:
+		return true
+	}
+	return false
+}
+
 // All yields every recipient the journal knows, by row, then key, reading
 // each one's lines back as it comes (memory stays flat); it stops at the
 // first error, which it yields with a nil Entry.

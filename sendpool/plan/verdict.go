@@ -22,6 +22,9 @@ type verdict struct {
 	// held back by the suppression list, says why: the decision Seed
 	// journals (the row's line stays sent).
 	held string
+	// settled: a row with a problem now whose message went out from it
+	// before (journal.State.WentOutAt): the journal's line, no problem.
+	settled bool
 }
 
 // judge decides r from what the spool holds of it, what the journal says
@@ -33,6 +36,9 @@ func (pl *Plan) judge(r spool.Row, brief bool) (verdict, error) {
 	line := report.Row{Recipient: report.Recipient{Row: r.Row, Key: r.Key, To: r.To}, MessageID: r.MessageID}
 	switch r.Kind {
 	case spool.KindInvalid:
+		if v, ok, err := pl.wentOut(r, line); ok || err != nil {
+			return v, err
+		}
 		line.MessageID, line.Status, line.Detail = "", sendpool.StatusInvalid, r.Detail
 		return verdict{line: line}, nil
 	case spool.KindDuplicate:
@@ -66,6 +72,28 @@ func (pl *Plan) judge(r spool.Row, brief bool) (verdict, error) {
 	}
 	line.Status = sendpool.StatusNotAttempted // until the pool says otherwise
 	return verdict{send: true, line: line}, nil
+}
+
+// wentOut is the verdict on r, a row with a problem, when its message
+// went out from it before (journal.State.WentOutAt) and this run would
+// not send it again: the journal's line, as for a row without a problem
+// (what went out stays as it went). ok is false otherwise: a row to
+// send again (--retry-failed) needs its problem fixed first.
+func (pl *Plan) wentOut(r spool.Row, line report.Row) (v verdict, ok bool, err error) {
+	state := pl.decider.state
+	if r.Key == "" {
+		return verdict{}, false, nil
+	}
+	if went, err := state.WentOutAt(r.Key, r.Row); !went || err != nil {
+		return verdict{}, false, err
+	}
+	j, err := state.Decide(r.Key, pl.decider.policy)
+	if err != nil || j.Send || len(j.Owed) > 0 {
+		return verdict{}, false, err
+	}
+	v = done(line, j, r.Recipients)
+	v.settled = true
+	return v, true, nil
 }
 
 // done is the verdict on a row the journal says needs no sending. The
@@ -132,7 +160,7 @@ func (pl *Plan) owedLine(r sendpool.Result) (report.Row, error) {
 func (pl *Plan) account(r spool.Row, v verdict, problem error) {
 	pl.Rows++
 	switch {
-	case problem != nil:
+	case problem != nil && !v.settled:
 		pl.addInvalid(problem)
 	case v.unknown:
 		pl.addUnknown(v.line)

@@ -180,7 +180,8 @@ func notTried(number int, key string) Row {
 // gets the preflight's line (its key and To as written, its detail), and
 // takes no line of the journal's (an invalid row with the key of another,
 // valid one stays invalid; the valid one gets the key's line); every other
-// row gets its key's line from the journal, at its row, or is not
+// row, and an invalid one whose message went out from it before
+// (journal.State.WentOutAt), gets its key's line from the journal, at its row, or is not
 // attempted when the journal has none. Recipients the sheet no longer has
 // are added as Rebuild adds them (AddRemoved). Besides the Reporter it
 // keeps a bit for each of the journal's recipients. The caller opens the
@@ -192,6 +193,15 @@ func RebuildFromSpool(ctx context.Context, rd *spool.Reader, state *journal.Stat
 		line := Row{Recipient: Recipient{Row: r.Row, Key: r.Key, To: r.To}, Detail: r.Detail}
 		switch r.Kind {
 		case spool.KindInvalid:
+			// A row with a problem now whose message went out from it
+			// before has the journal's line, as send gives it.
+			went, err := state.WentOutAt(r.Key, r.Row)
+			switch {
+			case err != nil:
+				return err
+			case went && r.Key != "":
+				return addKeyed(state, rep, r.Row, r.Key, r.Recipients)
+			}
 			line.Status = sendpool.StatusInvalid
 		case spool.KindDuplicate:
 			line.Status = sendpool.StatusDuplicate
