@@ -289,7 +289,7 @@ func TestDeferredThenSuppressed(t *testing.T) {
 		}
 		sameReport(t, camp)
 	}
-	if _, errOut, _ := runCLI(t, "show", camp, "user001@example.com"); !strings.Contains(errOut, "user001@example.com: suppressed;") {
+	if _, errOut, _ := runCLI(t, "show", camp, "user001@example.com"); !strings.Contains(errOut, "user001@example.com: suppressed, not sent;") {
 		t.Errorf("show says:\n%s", errOut)
 	}
 }
