@@ -33,6 +33,11 @@ func (r *Renderer) fixMarkdown(c *campaign.Campaign, set *templates.Set, fe *fil
 	if err := r.md.literalLink(set.Markdown); err != nil {
 		fe.errs = append(fe.errs, err)
 	}
+	if set.Layout != nil {
+		if err := literalDeadLink(set.Layout); err != nil {
+			fe.errs = append(fe.errs, err)
+		}
+	}
 	for _, t := range []*templates.Template{set.Markdown, set.Layout} {
 		if t == nil {
 			continue

@@ -166,6 +166,9 @@ func New(c *campaign.Campaign, set *templates.Set, opts Options) (*Renderer, err
 			fe.errs = append(fe.errs, err)
 		}
 		r.images = imgs
+		if err := literalDeadLink(set.HTML); err != nil {
+			fe.errs = append(fe.errs, err)
+		}
 	}
 	r.fixMarkdown(c, set, fe)
 	if err := errors.Join(fe.errs...); err != nil {
@@ -827,6 +830,9 @@ func (r *Renderer) rowBodies(st *state, row campaign.Row, subject string) (conte
 		}
 		if bytes.Contains(st.html.Bytes(), []byte(unsafeMark)) {
 			return body, r.unsafeValue(row, t)
+		}
+		if href, dead := firstDeadLink(st.html.Bytes()); dead {
+			return body, r.deadLinkRow(row, t, href)
 		}
 		body.html = st.html.Bytes()
 		if body.html == nil {

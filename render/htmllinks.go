@@ -1,0 +1,212 @@
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"html"
+	"strings"
+
+	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/templates"
+)
+
+// A link of an HTML body goes nowhere in a mail program when its href is
+// empty or a URL without a scheme ("/pay", "pay.example/p", "www.…"):
+// a message has no address of its own to resolve it against (unless the
+// HTML gives one with <base href>). html/template lets such a value from
+// the sheet through, so the rendered HTML is looked at.
+//
+// The links are found by a small scan of the start tags <a>, <area> and
+// <base> (written here rather than with golang.org/x/net/html's
+// tokenizer, which would cost every message about as much as its
+// rendering): their attributes up to '>', quoted or not. A tag inside a
+// comment counts too.
+
+// deadLinks calls yield with the href of each link of doc (an HTML
+// document or template text) that goes nowhere, character references
+// resolved, and where its value starts in doc, until yield returns false.
+// With a <base href> of an absolute URL, only empty hrefs go nowhere. It
+// allocates nothing for a link that has a scheme.
+func deadLinks(doc []byte, yield func(href string, at int) bool) {
+	based := hasBase(doc)
+	for i := 0; i < len(doc); {
+		j := bytes.IndexByte(doc[i:], '<')
+		if j < 0 {
+			return
+		}
+		i += j + 1
+		name := tagName(doc[i:])
+		i += len(name)
+		if !bytes.EqualFold(name, []byte("a")) && !bytes.EqualFold(name, []byte("area")) {
+			continue
+		}
+		value, at, ok := hrefOf(doc, i)
+		if !ok {
+			continue
+		}
+		if hasScheme(value) || len(bytes.TrimSpace(value)) > 0 && (based || bytes.HasPrefix(bytes.TrimSpace(value), []byte("#"))) {
+			continue
+		}
+		href := strings.TrimSpace(html.UnescapeString(string(value)))
+		if href == "" || !based && !urlScheme.MatchString(href) && !strings.HasPrefix(href, "#") {
+			if !yield(href, at) {
+				return
+			}
+		}
+	}
+}
+
+// hasBase reports whether doc has a <base> tag whose href is an absolute
+// URL.
+func hasBase(doc []byte) bool {
+	if !bytes.Contains(doc, []byte("base")) && !bytes.Contains(doc, []byte("BASE")) && !bytes.Contains(doc, []byte("Base")) {
+		return false
+	}
+	for i := 0; i < len(doc); {
+		j := bytes.IndexByte(doc[i:], '<')
+		if j < 0 {
+			return false
+		}
+		i += j + 1
+		name := tagName(doc[i:])
+		i += len(name)
+		if bytes.EqualFold(name, []byte("base")) {
+			if value, _, ok := hrefOf(doc, i); ok && hasScheme(value) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// firstDeadLink is deadLinks' first href; ok is false when none.
+func firstDeadLink(doc []byte) (href string, ok bool) {
+	deadLinks(doc, func(h string, _ int) bool {
+		href, ok = h, true
+		return false
+	})
+	return href, ok
+}
+
+// tagName is the tag name at the start of b (letters and digits).
+func tagName(b []byte) []byte {
+	n := 0
+	for n < len(b) && (b[n] >= 'a' && b[n] <= 'z' || b[n] >= 'A' && b[n] <= 'Z' || n > 0 && b[n] >= '0' && b[n] <= '9') {
+		n++
+	}
+	return b[:n]
+}
+
+// hrefOf reads the attributes of the start tag whose name ends at doc[i]
+// and returns its href's value as written and where it starts; ok is
+// false when it has none.
+func hrefOf(doc []byte, i int) (value []byte, at int, ok bool) {
+	for i < len(doc) {
+		for i < len(doc) && (isSpace(doc[i]) || doc[i] == '/') {
+			i++
+		}
+		if i >= len(doc) || doc[i] == '>' || doc[i] == '<' {
+			return nil, 0, false
+		}
+		start := i
+		for i < len(doc) && !isSpace(doc[i]) && doc[i] != '=' && doc[i] != '>' && doc[i] != '/' {
+			i++
+		}
+		name := doc[start:i]
+		for i < len(doc) && isSpace(doc[i]) {
+			i++
+		}
+		if i >= len(doc) || doc[i] != '=' {
+			continue // an attribute without a value
+		}
+		i++
+		for i < len(doc) && isSpace(doc[i]) {
+			i++
+		}
+		at = i
+		if i < len(doc) && (doc[i] == '"' || doc[i] == '\'') {
+			q := doc[i]
+			end := bytes.IndexByte(doc[i+1:], q)
+			if end < 0 {
+				return nil, 0, false
+			}
+			at, value, i = i+1, doc[i+1:i+1+end], i+2+end
+		} else {
+			for i < len(doc) && !isSpace(doc[i]) && doc[i] != '>' {
+				i++
+			}
+			value = doc[at:i]
+		}
+		if bytes.EqualFold(name, []byte("href")) {
+			return value, at, true
+		}
+	}
+	return nil, 0, false
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' }
+
+// hasScheme reports whether u, as written (spaces around it, no
+// character reference in its scheme), starts with a URL scheme (RFC 3986
+// 3.1: a letter, then letters, digits, '+', '-' or '.', then ':').
+func hasScheme(u []byte) bool {
+	u = bytes.TrimLeft(u, " \t\r\n\f")
+	for i, c := range u {
+		switch {
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+		case i > 0 && (c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.'):
+		case i > 0 && c == ':':
+			return true
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// literalDeadLink checks the links the HTML template t (the HTML body, or
+// the Markdown body's layout) writes itself: one whose href has no
+// template action and goes nowhere is an error of the template at its
+// line, not a problem of every row.
+func literalDeadLink(t *templates.Template) error {
+	src := []byte(t.Source())
+	var err error
+	deadLinks(src, func(href string, at int) bool {
+		end := bytes.IndexAny(src[at:], "\"'> \t\r\n")
+		if end < 0 {
+			end = len(src) - at
+		}
+		if bytes.Contains(src[at:at+end], []byte("{{")) {
+			return true // a value gives it: the rows are checked
+		}
+		err = &campaign.FileError{File: t.File(), Line: max(t.Line(), 1) + bytes.Count(src[:at], []byte("\n")), Err: deadLinkError(href)}
+		return false
+	})
+	return err
+}
+
+// deadLinkRow is the row problem of an HTML body (from t) with a link
+// that goes nowhere, href: the column is the one (among t's) whose value
+// is href, when one alone is.
+func (r *Renderer) deadLinkRow(row campaign.Row, t *templates.Template, href string) error {
+	col := ""
+	for _, c := range t.Columns() {
+		if strings.TrimSpace(row.Values[c]) != href {
+			continue
+		}
+		if col != "" {
+			col = "" // several hold it (empty ones): which one is not known
+			break
+		}
+		col = c
+	}
+	return r.rowErr(row, col, fmt.Errorf("render: %s: %w", t.File(), deadLinkError(href)))
+}
+
+// deadLinkError says why the link to href goes nowhere.
+func deadLinkError(href string) error {
+	if href == "" {
+		return fmt.Errorf("a link has no URL (href=\"\"), so it would open nothing")
+	}
+	return fmt.Errorf("a link goes to %q, not an absolute URL (https://…, mailto:…), so it would open nothing in a mail program; write the URL in full", href)
+}
