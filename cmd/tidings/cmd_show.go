@@ -75,6 +75,11 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 	if err != nil {
 		return &unusableError{err}
 	}
+	if opts.out != "" {
+		if err := safeOut(opts.out, c.StateDir); err != nil {
+			return &unusableError{err} // before a word about the message
+		}
+	}
 	state, err := journal.Load(ctx, c.StateDir) // read-only, beside a running send
 	if err != nil {
 		return &unusableError{err}

@@ -391,7 +391,7 @@ func TestShowOutReplacesOnlyMessages(t *testing.T) {
 	}
 	for _, out := range []string{journalFile, filepath.Join(dir, "r.csv"), filepath.Join(dir, ".tidings", "t", "m.eml"), link} {
 		before, _ := os.ReadFile(out)
-		if _, errOut, code := runCLI(t, "show", "--row", "2", "--out", out, camp); code != exitUnusable || !strings.Contains(errOut, "--out") {
+		if _, errOut, code := runCLI(t, "show", "--row", "2", "--out", out, camp); code != exitUnusable || !strings.Contains(errOut, "--out") || strings.Contains(errOut, "row 2,") {
 			t.Errorf("--out %s: code %d, %s", out, code, errOut)
 		}
 		if after, _ := os.ReadFile(out); !bytes.Equal(before, after) {
