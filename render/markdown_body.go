@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	htmltemplate "html/template"
+	"regexp"
 	"strings"
 
 	"github.com/tidings/tidings/campaign"
@@ -31,6 +32,9 @@ func (r *Renderer) fixMarkdown(c *campaign.Campaign, set *templates.Set, fe *fil
 	}
 	r.md = &mdBody{conv: markdown.New(markdown.Options{Styled: set.Layout == nil}), layout: set.Layout}
 	if err := r.md.literalLink(set.Markdown); err != nil {
+		fe.errs = append(fe.errs, err)
+	}
+	if err := valueAutolink(set.Markdown); err != nil {
 		fe.errs = append(fe.errs, err)
 	}
 	if set.Layout != nil {
@@ -74,6 +78,25 @@ func (m *mdBody) literalLink(t *templates.Template) error {
 	e.Text = strings.ReplaceAll(e.Text, valueMark, "{{…}}")
 	e.URL = strings.ReplaceAll(e.URL, valueMark, "{{…}}")
 	return &campaign.FileError{File: t.File(), Line: lineOf(t, le.URL), Err: fmt.Errorf("render: %w", &e)}
+}
+
+// autolinkValue finds an autolink around a template action: "<{{.url}}>".
+var autolinkValue = regexp.MustCompile(`<\s*\{\{[^}]*\}\}\s*>`)
+
+// valueAutolink refuses an autolink whose URL a value gives ("<{{.url}}>"):
+// the value is escaped for Markdown, and an autolink shows escapes as they
+// are, so the message would show the URL with backslashes in it, and no
+// link. An error of the template at its line.
+func valueAutolink(t *templates.Template) error {
+	src := t.Source()
+	loc := autolinkValue.FindStringIndex(src)
+	if loc == nil {
+		return nil
+	}
+	a := src[loc[0]:loc[1]]
+	inner := strings.TrimSpace(a[1 : len(a)-1])
+	return &campaign.FileError{File: t.File(), Line: max(t.Line(), 1) + strings.Count(src[:loc[0]], "\n"),
+		Err: fmt.Errorf("render: markdown: %s: an autolink around a value shows it with Markdown's escapes and links nowhere; write [%s](%s) instead", a, inner, inner)}
 }
 
 // lineOf is the line of t's file where its link to url (from the
