@@ -25,7 +25,8 @@
 // (RFC 8878, github.com/klauspost/compress/zstd): the messages of one
 // campaign share almost everything, so a frame of many messages compresses
 // far better than each alone, and one frame is all a lookup decompresses.
-// Every frame carries a CRC-32C of its compressed bytes, and the index must
+// Every frame carries a CRC-32C of its compressed bytes, the manifest one
+// of the index (whose records no frame's covers), and the index must
 // cover the files frame after frame, rows ascending, as many records as the
 // manifest says (checked when a generation is opened). A generation
 // without its manifest, or whose files do not have the sizes the manifest

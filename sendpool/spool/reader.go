@@ -3,6 +3,7 @@ package spool
 import (
 	"context"
 	"fmt"
+	"hash/crc32"
 	"os"
 	"sort"
 
@@ -53,6 +54,9 @@ func (r *Reader) open() error {
 	index, err := os.ReadFile(r.g.path(extIndex))
 	if err != nil {
 		return fmt.Errorf("spool: %w", err)
+	}
+	if sum := r.g.m.IndexCRC; sum != 0 && crc32.Checksum(index, castagnoli) != sum {
+		return fmt.Errorf("%w: checksum of the index (in %s)", ErrCorrupt, r.g.path(extIndex))
 	}
 	for off := 0; off+indexRecordSize <= len(index); off += indexRecordSize {
 		ref := unmarshalFrameRef(index[off : off+indexRecordSize])

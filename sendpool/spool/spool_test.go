@@ -522,3 +522,32 @@ func TestFindNewest(t *testing.T) {
 		t.Errorf("Find: generation %v, row %d, hash %q, ok %v, %v; want generation 2's at row 2", g, m.Row, m.Hash, ok, err)
 	}
 }
+
+// TestIndexDamaged: an index record changed after it was written (a
+// frame's first row one higher: still in order, so the records alone
+// look fine) makes the generation damaged at Open, not a reader that
+// misses the rows of that frame.
+func TestIndexDamaged(t *testing.T) {
+	s := OpenStore(t.TempDir())
+	writeGeneration(t, s, 30)
+	g := &Generation{dir: s.dir, num: 1}
+	path := g.path(extIndex)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[8]++ // the first record's first row
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	gens, err := s.Generations()
+	if err != nil || len(gens) != 1 {
+		t.Fatalf("%d generations, %v", len(gens), err)
+	}
+	if rd, err := gens[0].Open(); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "checksum of the index") {
+		if rd != nil {
+			rd.Close()
+		}
+		t.Errorf("Open: %v, want the index's checksum to fail", err)
+	}
+}

@@ -3,6 +3,7 @@ package spool
 import (
 	"context"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"os"
 	"runtime"
@@ -72,7 +73,9 @@ type Writer struct {
 	nRows   int
 	nMsgs   int
 	sizes   [3]int64
-	closed  bool
+	// indexCRC is the CRC-32C of the index file written so far.
+	indexCRC uint32
+	closed   bool
 }
 
 // frameBuilder collects the records of the frame being filled.
@@ -215,7 +218,10 @@ func (w *Writer) writeFrame(j *frameJob) {
 	}
 	j.ref.offset, j.ref.length = w.sizes[j.stream], int64(len(j.frame))
 	if err := w.write(int(j.stream), j.frame); err == nil {
-		w.write(2, j.ref.marshal())
+		rec := j.ref.marshal()
+		if w.write(2, rec) == nil {
+			w.indexCRC = crc32.Update(w.indexCRC, castagnoli, rec)
+		}
 	}
 }
 
@@ -282,7 +288,7 @@ func (w *Writer) Close(inputs Inputs) error {
 	w.files = [3]File{}
 	if err == nil {
 		m := manifest{Version: formatVersion, Created: time.Now().UTC(), Inputs: inputs, Rows: w.nRows, Messages: w.nMsgs,
-			RowsBytes: w.sizes[0], MsgsBytes: w.sizes[1], IndexBytes: w.sizes[2]}
+			RowsBytes: w.sizes[0], MsgsBytes: w.sizes[1], IndexBytes: w.sizes[2], IndexCRC: w.indexCRC}
 		err = w.g.writeManifest(&m)
 	}
 	if err != nil {
