@@ -64,6 +64,22 @@ type checkSummary struct {
 	// is not on the list); copyRows names the first few.
 	copyOnly int
 	copyRows []string
+	// owedGone lists the rows that still owed recipients no longer in
+	// them (plan.Fate.OwedGone).
+	owedGone someRows
+}
+
+// someRows counts rows and names the first few.
+type someRows struct {
+	first []string
+	n     int
+}
+
+// add counts a row, named by line.
+func (s *someRows) add(line string) {
+	if s.n++; len(s.first) < maxCopyRows {
+		s.first = append(s.first, line)
+	}
 }
 
 // maxCopyRows is how many rows suppressed for a Cc or Bcc check names.
@@ -174,6 +190,10 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 		if err != nil {
 			return err
 		}
+		if f.OwedGone(m.Recipients) {
+			f.Send, f.Status = false, sendpool.StatusSent // as send judges it
+			sum.owedGone.add(fmt.Sprintf("row %d: %s", m.Row, strings.Join(f.Journal.Owed, ", ")))
+		}
 		if sum.count(m, f) {
 			for _, d := range sendpool.MessageDomains(m) {
 				domains[d]++
@@ -189,6 +209,7 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 	printWarnings(g.stdout, in.Sheet.Warnings())
 	printWarnings(g.stdout, campaignWarnings(in, sum.ok))
 	sum.printCopyOnly(g.stdout)
+	printOwedGone(g.stdout, sum.owedGone.first, sum.owedGone.n)
 	if was := renamedFrom(ctx, in.Campaign, state); was != "" {
 		fmt.Fprintln(g.stdout, "warning:", renamedError(in.Campaign, was))
 	}

@@ -301,6 +301,8 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 	}
 	if !opts.testSet {
 		printChanged(g.stdout, c, pl.Changed, "go")
+		rows, n := pl.OwedGone()
+		printOwedGone(g.stdout, rows, n)
 	}
 	if opts.testSet {
 		// A test send names the problem of a row it was asked for, and
@@ -562,6 +564,21 @@ func printChanged(w io.Writer, c *campaign.Campaign, changed []string, verb stri
 	}
 	fmt.Fprintf(w, "note: %s changed since an earlier send of this campaign: the messages sent then stay as they went; the rows still to send %s as the campaign is now (tidings show prints what any recipient got)\n",
 		strings.Join(names, ", "), verb)
+}
+
+// printOwedGone warns about the n rows (the first named) whose message
+// an earlier send delivered to some recipients and still owed others that
+// the row no longer names.
+func printOwedGone(w io.Writer, rows []string, n int) {
+	if n == 0 {
+		return
+	}
+	more := ""
+	if k := n - len(rows); k > 0 {
+		more = fmt.Sprintf(" and %d more", k)
+	}
+	fmt.Fprintf(w, "warning: %s went to some recipients only, and the ones the server deferred are no longer in the row (%s%s): nobody gets the message in their place, an address written there instead included; tidings sends a row once, by its key\n",
+		report.Plural(n, "message"), strings.Join(rows, "; "), more)
 }
 
 // notSentError is errSomeNotSent in the words of one run.

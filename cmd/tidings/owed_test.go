@@ -175,7 +175,8 @@ func TestOwedReplyLost(t *testing.T) {
 }
 
 // TestOwedFollowsTheRow: the Cc still owed has left the row (replaced,
-// or removed and suppressed): it is not sent to, and nothing else is.
+// or removed and suppressed): it is not sent to, and nothing else is;
+// check and send say so, and check estimates no message for the row.
 func TestOwedFollowsTheRow(t *testing.T) {
 	for name, files := range map[string]map[string]string{
 		"replaced": {"r.csv": "email,name,cc\nann@example.com,Ann,newboss@example.com\n"},
@@ -191,8 +192,13 @@ func TestOwedFollowsTheRow(t *testing.T) {
 				b, _ := os.ReadFile(camp)
 				writeFiles(t, filepath.Dir(camp), map[string]string{"c.yaml": string(b) + "suppress: suppressed\n"})
 			}
-			out, errOut, code := runCLI(t, "send", "--yes", camp)
-			if !strings.Contains(out, "nothing left to send") {
+			warning := "warning: 1 message went to some recipients only, and the ones the server deferred are no longer in the row (row 2: boss@example.com): nobody gets the message in their place"
+			out, errOut, code := runCLI(t, "check", camp)
+			if code != exitOK || !strings.Contains(out, warning) || strings.Contains(out, "estimate:") || !strings.Contains(out, "1 need no sending") {
+				t.Errorf("check: code %d\n%s%s", code, out, errOut)
+			}
+			out, errOut, code = runCLI(t, "send", "--yes", camp)
+			if !strings.Contains(out, "nothing left to send") || !strings.Contains(out, warning) {
 				t.Errorf("code %d\n%s%s", code, out, errOut)
 			}
 			if n := len(srv.Messages()); n != 1 {

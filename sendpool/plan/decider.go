@@ -30,6 +30,14 @@ type Fate struct {
 	Copy string
 }
 
+// OwedGone reports whether f is a send to the recipients an earlier send
+// still owes the row's message (it delivered it to the others) none of
+// which recipients, the row's envelope now, names: nothing is sent then,
+// and nobody gets it in their place.
+func (f Fate) OwedGone(recipients []string) bool {
+	return f.Send && len(f.Journal.Owed) > 0 && f.Journal.Entry != nil && len(f.Journal.Entry.OwedIn(recipients)) == 0
+}
+
 // Decider decides the fate of every rendered row, the one way check,
 // preview and send all use, so that they agree on every row. Feed it the
 // rows in sheet order; it is not safe for concurrent use (render.Each

@@ -3,8 +3,10 @@ package plan
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/bits"
 	"slices"
+	"strings"
 
 	"github.com/tidings/tidings/render"
 	"github.com/tidings/tidings/sendpool/journal"
@@ -56,6 +58,11 @@ type Plan struct {
 	// inSheet marks the journal's recipients the sheet has (Seed sets
 	// it; nil before).
 	inSheet *journal.Marks
+	// owedGone names the first rows (the preflight's count) whose message an
+	// earlier send delivered to some recipients and still owes others
+	// that the row no longer names (OwedGone).
+	owedGone  []string
+	owedGones int
 	// utf8Rows lists the rows to send whose message needs SMTPUTF8.
 	utf8Rows []int
 	// copies is what the copier of the last delivery did.
@@ -125,6 +132,20 @@ func (pl *Plan) forOwed(ctx context.Context, m spool.Message, sent *sentFinder) 
 	}
 	c.Recipients = o.envelope
 	return &c, nil
+}
+
+// OwedGone returns the first rows (as "row 5: temp@example.com") whose
+// message an earlier send delivered to some recipients and still owed
+// others that the row no longer names, and how many there are: nobody
+// gets it in their place (an address put there instead included). The
+// preflight counts them.
+func (pl *Plan) OwedGone() (rows []string, n int) { return pl.owedGone, pl.owedGones }
+
+// noteOwedGone counts row for OwedGone.
+func (pl *Plan) noteOwedGone(row int, owed []string) {
+	if pl.owedGones++; len(pl.owedGone) < maxListed {
+		pl.owedGone = append(pl.owedGone, fmt.Sprintf("row %d: %s", row, strings.Join(owed, ", ")))
+	}
 }
 
 // OwedRendered counts the sends of the last delivery to recipients a

@@ -68,7 +68,11 @@ func (pl *Plan) judge(r spool.Row, brief bool) (verdict, error) {
 		}
 		return v, nil
 	case len(f.Journal.Owed) > 0:
-		return owedVerdict(line, f.Journal, r.Recipients), nil
+		v := owedVerdict(line, f.Journal, r.Recipients)
+		if !v.send && brief { // once a run: the preflight's count
+			pl.noteOwedGone(r.Row, f.Journal.Owed)
+		}
+		return v, nil
 	}
 	line.Status = sendpool.StatusNotAttempted // until the pool says otherwise
 	return verdict{send: true, line: line}, nil
