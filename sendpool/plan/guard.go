@@ -82,22 +82,6 @@ func (g *bounceGuard) add(r sendpool.Result) error {
 	return g.check()
 }
 
-// allSuppressed says whether the suppression list names every address of
-// to, a To header as the journal keeps it (decoded: "Ann <ann@x>, bob@y").
-func allSuppressed(supp *campaign.Suppression, to string) bool {
-	addrs, ok := toAddresses(to)
-	if !ok {
-		_, ok := supp.Match(to)
-		return ok
-	}
-	for _, a := range addrs {
-		if _, ok := supp.Match(a); !ok {
-			return false
-		}
-	}
-	return true
-}
-
 // check returns the error that stops the run when the rate is passed.
 func (g *bounceGuard) check() error {
 	if g.limit <= 0 || g.stopped || g.attempted < guardMinimum || float64(g.refused) <= g.limit*float64(g.attempted) {

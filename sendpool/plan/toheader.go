@@ -15,17 +15,30 @@ import (
 // so no send tries it again. A header that cannot be read is matched
 // whole.
 func SuppressedTo(supp *campaign.Suppression, to string) bool {
+	named, _ := suppressedIn(supp, to)
+	return named > 0
+}
+
+// allSuppressed says whether supp names every address of to (as
+// SuppressedTo reads it).
+func allSuppressed(supp *campaign.Suppression, to string) bool {
+	named, all := suppressedIn(supp, to)
+	return named == all
+}
+
+// suppressedIn counts the addresses of the To header to, and those supp
+// names; a header that cannot be read is one address, matched whole.
+func suppressedIn(supp *campaign.Suppression, to string) (named, all int) {
 	addrs, ok := toAddresses(to)
 	if !ok {
-		_, ok := supp.Match(to)
-		return ok
+		addrs = []string{to}
 	}
 	for _, a := range addrs {
 		if _, ok := supp.Match(a); ok {
-			return true
+			named++
 		}
 	}
-	return false
+	return named, len(addrs)
 }
 
 // toAddresses are the addresses of a To header as render.Message.To and
