@@ -147,6 +147,16 @@ func (s *Suppression) Match(addr string) (rule string, ok bool) {
 	return "", false
 }
 
+// Names reports whether s names any of addrs (a nil s names none).
+func (s *Suppression) Names(addrs []string) bool {
+	for _, a := range addrs {
+		if _, ok := s.Match(a); ok {
+			return true
+		}
+	}
+	return false
+}
+
 // CheckSuppressionEntry returns the error LoadSuppression would give for
 // entry as a line of the list (nil when the line would be read as one
 // address or @domain). Writers of the list check what they append with it.

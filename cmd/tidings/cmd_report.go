@@ -51,22 +51,20 @@ suppression list names now: no send tries it again), 1 otherwise.`,
 // the sheet's (report.Rebuild). The lines wait in a Reporter's log of its
 // own (beside a running send's), not in memory.
 func rebuildReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, path string, state *journal.State) (sum report.Summary, page bool, err error) {
-	opts := report.ReporterOptions{Every: math.MaxInt, Interval: math.MaxInt64, OwnLog: true}
+	var supp *campaign.Suppression
 	if c.Suppress != "" {
-		supp, err := loadSuppressionIfAny(c.Suppress)
-		if err != nil {
+		if supp, err = loadSuppressionIfAny(c.Suppress); err != nil {
 			return report.Summary{}, false, err
 		}
-		opts.Suppressed = suppressedTo(supp)
 	}
-	rep, err := report.NewReporter(c.StateDir, opts)
+	rep, err := report.NewReporter(c.StateDir, report.ReporterOptions{Every: math.MaxInt, Interval: math.MaxInt64, OwnLog: true})
 	if err != nil {
 		return report.Summary{}, false, err
 	}
 	defer rep.Close()
 	if rd := openSpooled(ctx, g, path); rd != nil {
 		defer rd.Close()
-		err = report.RebuildFromSpool(ctx, rd, state, rep)
+		err = report.RebuildFromSpool(ctx, rd, state, supp, rep)
 	} else {
 		err = report.Rebuild(ctx, c, state, problemText, rep)
 	}
@@ -81,14 +79,6 @@ func rebuildReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, 
 		return report.Summary{}, false, err
 	}
 	return rep.Summary(), page, nil
-}
-
-// suppressedTo is ReporterOptions.Suppressed for supp: nil for no list.
-func suppressedTo(supp *campaign.Suppression) func(to string) bool {
-	if supp == nil {
-		return nil
-	}
-	return func(to string) bool { return plan.SuppressedTo(supp, to) }
 }
 
 // runReport rebuilds the campaign's report from its journal.

@@ -370,7 +370,7 @@ func printPlan(g *globalOptions, c *campaign.Campaign, pl *plan.Plan, cfg sendpo
 // prints the summary.
 func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Plan, cfg sendpool.Config, lock *journal.Lock, allow plan.Allowance, opts sendOptions) error {
 	c := in.Campaign
-	reporter, err := report.NewReporter(c.StateDir, report.ReporterOptions{Suppressed: suppressedTo(in.Suppress)})
+	reporter, err := report.NewReporter(c.StateDir, report.ReporterOptions{})
 	if err != nil {
 		return &unusableError{err}
 	}

@@ -155,3 +155,37 @@ func TestBounceRateSetting(t *testing.T) {
 		}
 	}
 }
+
+// TestFailedRowCorrected: a refused recipient whose row's address was
+// corrected since, its old address put on the suppression list, is not
+// "on the suppression list now": a retry sends to the corrected address,
+// so the row stays failed (exit 1, --retry-failed advice) until then.
+func TestFailedRowCorrected(t *testing.T) {
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		if strings.Contains(to, "typo") {
+			return smtptest.Reply(550, "5.1.1", "no such user")
+		}
+		return nil
+	}))
+	camp := sendCampaign(t, srv, 0, "suppress: sup.txt\n")
+	dir := filepath.Dir(camp)
+	b, err := os.ReadFile(camp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, dir, map[string]string{"c.yaml": strings.Replace(string(b), "recipients: {path: r.csv", "recipients: {path: r.csv, key: id", 1),
+		"r.csv": "id,email,name\n1,ann@example.com,Ann\n2,bbo-typo@example.com,Bob\n", "sup.txt": "# none\n"})
+	if _, errOut, code := runCLI(t, "send", "--yes", camp); code != exitSomeFailed || !strings.Contains(errOut, "--retry-failed") {
+		t.Fatalf("first send: code %d\n%s", code, errOut)
+	}
+	writeFiles(t, dir, map[string]string{"r.csv": "id,email,name\n1,ann@example.com,Ann\n2,bob@example.com,Bob\n", "sup.txt": "bbo-typo@example.com\n"})
+	for _, args := range [][]string{{"send", "--yes", camp}, {"report", camp}} {
+		out, errOut, code := runCLI(t, args...)
+		if code != exitSomeFailed || strings.Contains(out, "on the suppression list now") || !strings.Contains(errOut, "--retry-failed tries the failed again") {
+			t.Errorf("%s: code %d\n%s%s", args[0], code, out, errOut)
+		}
+	}
+	if out, errOut, code := runCLI(t, "send", "--yes", "--retry-failed", camp); code != exitOK || srv.Received("bob@example.com") != 1 {
+		t.Errorf("send --retry-failed: code %d, bob %d\n%s%s", code, srv.Received("bob@example.com"), out, errOut)
+	}
+}

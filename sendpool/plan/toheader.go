@@ -9,18 +9,8 @@ import (
 	"github.com/tidings/tidings/campaign"
 )
 
-// SuppressedTo reports whether supp names an address of to, a To header
-// as the journal and the report keep it (decoded): a send under
-// --retry-failed or --resend-unknown holds such a row back (suppressed),
-// so no send tries it again. A header that cannot be read is matched
-// whole.
-func SuppressedTo(supp *campaign.Suppression, to string) bool {
-	named, _ := suppressedIn(supp, to)
-	return named > 0
-}
-
-// allSuppressed says whether supp names every address of to (as
-// SuppressedTo reads it).
+// allSuppressed says whether supp names every address of to, a To
+// header as the journal keeps it (decoded: "Ann <ann@x>, bob@y").
 func allSuppressed(supp *campaign.Suppression, to string) bool {
 	named, all := suppressedIn(supp, to)
 	return named == all

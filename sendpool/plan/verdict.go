@@ -59,6 +59,7 @@ func (pl *Plan) judge(r spool.Row, brief bool) (verdict, error) {
 		return verdict{line: line}, nil
 	case !f.Send:
 		v := done(line, f.Journal, r.Recipients)
+		v.line.MarkSuppressed(pl.decider.supp, r.Recipients)
 		if len(f.Journal.Owed) > 0 {
 			// Delivered to some recipients, and the others it owes are
 			// held back now (the suppression list names one of the

@@ -127,7 +127,7 @@ func (b *rebuild) sheetRow(number int, key string) error {
 		return b.rep.AddRow(Row{Recipient: Recipient{Row: number, Key: key}, Status: sendpool.StatusDuplicate, Detail: detail})
 	}
 	if norm != "" && b.placed.Mark(key) {
-		return addKeyed(b.state, b.rep, number, key, nil)
+		return addKeyed(b.state, b.rep, number, key, nil, nil)
 	}
 	return b.rep.AddRow(notTried(number, key))
 }
@@ -138,8 +138,9 @@ func (b *rebuild) sheetRow(number int, key string) error {
 // has none. With recipients (the spool says the row makes a message to
 // them; nil: not known), a line saying the key's row was invalid is an
 // earlier run's word about a row fixed since (or another row with the
-// key): not attempted too.
-func addKeyed(state *journal.State, rep *Reporter, number int, key string, recipients []string) error {
+// key): not attempted too. A failed or unknown line is marked
+// NowSuppressed when supp (nil: not known) names one of recipients.
+func addKeyed(state *journal.State, rep *Reporter, number int, key string, recipients []string, supp *campaign.Suppression) error {
 	e, err := state.Entry(key)
 	if err != nil {
 		return err
@@ -147,6 +148,7 @@ func addKeyed(state *journal.State, rep *Reporter, number int, key string, recip
 	if e != nil {
 		if line, ok := LineOf(e, recipients); ok && !(recipients != nil && line.Status == sendpool.StatusInvalid) {
 			line.Row, line.Key = number, key
+			line.MarkSuppressed(supp, recipients)
 			return rep.AddRow(line)
 		}
 	}
@@ -184,9 +186,11 @@ func notTried(number int, key string) Row {
 // (journal.State.WentOutAt), gets its key's line from the journal, at its row, or is not
 // attempted when the journal has none. Recipients the sheet no longer has
 // are added as Rebuild adds them (AddRemoved). Besides the Reporter it
-// keeps a bit for each of the journal's recipients. The caller opens the
+// keeps a bit for each of the journal's recipients. A failed or unknown
+// row whose envelope the suppression list supp (nil: none) names now is
+// marked Row.NowSuppressed, as send marks it. The caller opens the
 // generation (rd) and closes it.
-func RebuildFromSpool(ctx context.Context, rd *spool.Reader, state *journal.State, rep *Reporter) error {
+func RebuildFromSpool(ctx context.Context, rd *spool.Reader, state *journal.State, supp *campaign.Suppression, rep *Reporter) error {
 	inSheet := state.NewMarks()
 	err := rd.ScanRows(ctx, func(r spool.Row) error {
 		inSheet.Mark(r.Key)
@@ -200,13 +204,13 @@ func RebuildFromSpool(ctx context.Context, rd *spool.Reader, state *journal.Stat
 			case err != nil:
 				return err
 			case went && r.Key != "":
-				return addKeyed(state, rep, r.Row, r.Key, r.Recipients)
+				return addKeyed(state, rep, r.Row, r.Key, r.Recipients, nil)
 			}
 			line.Status = sendpool.StatusInvalid
 		case spool.KindDuplicate:
 			line.Status = sendpool.StatusDuplicate
 		default:
-			return addKeyed(state, rep, r.Row, r.Key, r.Recipients)
+			return addKeyed(state, rep, r.Row, r.Key, r.Recipients, supp)
 		}
 		return rep.AddRow(line)
 	})

@@ -34,10 +34,6 @@ type ReporterOptions struct {
 	// system lets an open file go without one (Unix), so a killed
 	// process leaves nothing behind.
 	OwnLog bool
-	// Suppressed, when set, says whether the suppression list names an
-	// address of a To header: the files mark a failed or unknown line
-	// whose To it names Row.NowSuppressed.
-	Suppressed func(to string) bool
 }
 
 // logFile is where a Reporter keeps the lines it was given until Close:
@@ -248,7 +244,6 @@ func (r *Reporter) each(fn func(Row) error) (Summary, error) {
 		return sum, fmt.Errorf("report: %w", err)
 	}
 	for _, row := range r.zero {
-		r.markSuppressed(&row)
 		sum.add(row)
 		if err := fn(row); err != nil {
 			return sum, err
@@ -267,7 +262,6 @@ func (r *Reporter) each(fn func(Row) error) (Summary, error) {
 		if line.Status == sendpool.StatusNotAttempted && line.Detail == "" {
 			line.Detail = r.notTried
 		}
-		r.markSuppressed(&line)
 		sum.add(line)
 		if err := fn(line); err != nil {
 			return fmt.Errorf("report: row %d: %w", row, err)
@@ -305,16 +299,6 @@ func (r *Reporter) each(fn func(Row) error) (Summary, error) {
 		}
 	}
 	return sum, nil
-}
-
-// markSuppressed sets row.NowSuppressed on a failed or unknown line
-// (not one Gone) whose To the suppression list names now.
-func (r *Reporter) markSuppressed(row *Row) {
-	switch {
-	case r.opts.Suppressed == nil, row.Gone:
-	case row.Status == sendpool.StatusFailed, row.Status == sendpool.StatusUnknown:
-		row.NowSuppressed = r.opts.Suppressed(row.To)
-	}
 }
 
 // NoteNotAttempted says why the rows still not attempted were not: the

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/sendpool"
 )
 
@@ -69,12 +70,22 @@ type Row struct {
 	// (journal.Entry.OwesIn): its status is sent, but the row is not
 	// done. report.json only.
 	Owing bool `csv:"-" json:"owing,omitempty"`
-	// NowSuppressed marks a failed or unknown recipient still in the
-	// sheet whose To the suppression list names now
-	// (ReporterOptions.Suppressed): its status stays what the send got,
-	// but no send tries it again, so it does not count against
-	// Summary.OK. report.json only.
+	// NowSuppressed marks a failed or unknown recipient whose row's
+	// envelope (as the row is now, which a retry would send to) has an
+	// address the suppression list names now (MarkSuppressed): its status
+	// stays what the send got, but no send tries it again, so it does not
+	// count against Summary.OK. report.json only.
 	NowSuppressed bool `csv:"-" json:"now_suppressed,omitempty"`
+}
+
+// MarkSuppressed sets r.NowSuppressed when r is failed or unknown and
+// supp (nil: none) names an address of envelope, the envelope of r's row
+// as it is now: a send under --retry-failed or --resend-unknown would hold
+// the row back (suppressed), so no send tries it again.
+func (r *Row) MarkSuppressed(supp *campaign.Suppression, envelope []string) {
+	if r.Status == sendpool.StatusFailed || r.Status == sendpool.StatusUnknown {
+		r.NowSuppressed = supp.Names(envelope)
+	}
 }
 
 // Recipient names a sheet row's recipient: the first columns of every
