@@ -60,6 +60,9 @@ type checkSummary struct {
 	// unknown without the flags that retry them); utf8 the messages that
 	// need SMTPUTF8.
 	duplicate, suppressed, done, utf8 int
+	// wentOut counts the rows with a problem now whose message went out
+	// from them before (wentOutBefore): no sending, no problem.
+	wentOut int
 	// copyOnly counts the rows suppressed for a Cc or Bcc alone (their To
 	// is not on the list); copyRows names the first few.
 	copyOnly int
@@ -144,8 +147,8 @@ func (s *checkSummary) line(name string) string {
 	if s.duplicate+s.suppressed > 0 {
 		fmt.Fprintf(&b, "; send will skip %d duplicate and %d suppressed", s.duplicate, s.suppressed)
 	}
-	if s.done > 0 {
-		fmt.Fprintf(&b, "; %d need no sending (the journal has them sent, failed or unknown)", s.done)
+	if n := s.done + s.wentOut; n > 0 {
+		fmt.Fprintf(&b, "; %d need no sending (the journal has them sent, failed or unknown)", n)
 	}
 	return b.String()
 }
@@ -173,10 +176,12 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 	err = in.Renderer.Each(ctx, in.Sheet, plan.Workers(), func(m *render.Message, err error) error {
 		sum.rows++
 		if err != nil {
+			if m != nil {
+				decider.Problem(m.Key)
+			}
 			if went, werr := wentOutBefore(state, m); went || werr != nil {
-				sum.done++
-				if werr == nil && (opts.maxProblems == 0 || sum.done <= opts.maxProblems) {
-					fmt.Fprintf(g.stdout, "note: row %d (%s) has a problem now, but its message went out from it before, which send leaves as it went: %s\n", m.Row, m.Key, problemText(err))
+				if sum.wentOut++; werr == nil && (opts.maxProblems == 0 || sum.wentOut <= opts.maxProblems) {
+					fmt.Fprintf(g.stdout, "note: row %d (%s) has a problem now, but a send settled it before from that row, which send leaves as it was: %s\n", m.Row, m.Key, problemText(err))
 				}
 				return werr
 			}

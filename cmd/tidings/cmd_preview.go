@@ -104,7 +104,7 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 		if err != nil {
 			full := opts.limit > 0 && written+sentBefore >= opts.limit
 			if ok, wrote, perr := previewWentOut(ctx, state, decider, w, finder, m, full); ok || perr != nil {
-				sum.done++
+				sum.wentOut++
 				sentBefore += btoi(wrote)
 				return perr
 			}
@@ -245,7 +245,7 @@ func previewWentOut(ctx context.Context, state *journal.State, decider *plan.Dec
 	if went, err := wentOutBefore(state, m); !went || err != nil {
 		return false, false, err
 	}
-	f, err := decider.Decide(m)
+	f, err := decider.Settled(m)
 	if err != nil || f.Send {
 		return false, false, err
 	}

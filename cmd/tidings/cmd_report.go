@@ -30,8 +30,10 @@ campaign's journal, at any time, also while a send is running elsewhere. The
 rows are placed as the last send judged them (invalid, duplicate) when the
 campaign and its sheet are unchanged since, else decided again from the sheet.
 Rows of the sheet that the journal has never seen are listed as not-attempted.
-It says what the journal knows: a suppression list changed since the last send
-shows in check and preview now, and here after the next send.
+Its statuses are what the journal knows: a suppression list changed since the
+last send shows in check and preview now, and here after the next send; but a
+failed or unknown row whose addresses the list names now no longer counts
+against the exit code.
 Exit code: 0 when every row is sent or skipped on purpose (an unknown recipient
 no longer in the sheet counts as neither; nor does a failed or unknown one the
 suppression list names now: no send tries it again), 1 otherwise.`,
@@ -54,7 +56,10 @@ func rebuildReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, 
 	var supp *campaign.Suppression
 	if c.Suppress != "" {
 		if supp, err = loadSuppressionIfAny(c.Suppress); err != nil {
-			return report.Summary{}, false, err
+			// A report is still worth having: no row counts as on the
+			// list now (send would refuse to start).
+			fmt.Fprintf(g.stderr, "warning: the suppression list is not read, so no failed or unknown row counts as on it now: %v\n", err)
+			supp = nil
 		}
 	}
 	rep, err := report.NewReporter(c.StateDir, report.ReporterOptions{Every: math.MaxInt, Interval: math.MaxInt64, OwnLog: true})

@@ -526,7 +526,7 @@ func TestSentRowTurnedInvalid(t *testing.T) {
 	}
 	writeFiles(t, dir, map[string]string{"r.csv": "email,name\nuser000@example.com,User 0\nuser001@example.com,Us\x01er 1\nuser002@example.com,User 2\n"})
 	out, errOut, code := runCLI(t, "check", camp)
-	if code != exitOK || !strings.Contains(out, "note: row 3 (user001@example.com) has a problem now, but its message went out from it before") || !strings.Contains(out, "2 need no sending") {
+	if code != exitOK || !strings.Contains(out, "note: row 3 (user001@example.com) has a problem now, but a send settled it before from that row") || !strings.Contains(out, "2 need no sending") || !strings.Contains(out, "estimate: 1 message") {
 		t.Errorf("check: code %d\n%s%s", code, out, errOut)
 	}
 	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || len(srv.Messages()) != 3 || srv.Received("user001@example.com") != 1 {
@@ -552,4 +552,20 @@ func TestSentRowTurnedInvalid(t *testing.T) {
 	if out, errOut, code := runCLI(t, "check", camp); code != exitSomeFailed || !strings.Contains(out, "2 with problems") {
 		t.Errorf("check after rows moved: code %d\n%s%s", code, out, errOut)
 	}
+}
+
+// TestOwedRowTurnedInvalid: a row partly delivered (its Cc deferred) whose
+// cells now make it a problem is a problem for check and send alike (the
+// Cc is still owed: it is not done), and both reports say so.
+func TestOwedRowTurnedInvalid(t *testing.T) {
+	camp, _, _ := owedCampaign(t)
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name,cc\nann@example.com,A\x01nn,boss@example.com\n"})
+	if out, errOut, code := runCLI(t, "check", camp); code != exitSomeFailed || strings.Contains(out, "settled it before") {
+		t.Errorf("check: code %d\n%s%s", code, out, errOut)
+	}
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitSomeFailed || !strings.Contains(out+errOut, "nothing was sent") {
+		t.Errorf("send: code %d\n%s%s", code, out, errOut)
+	}
+	runCLI(t, "send", "--yes", "--skip-invalid", camp)
+	sameReport(t, camp)
 }

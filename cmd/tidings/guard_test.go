@@ -189,3 +189,19 @@ func TestFailedRowCorrected(t *testing.T) {
 		t.Errorf("send --retry-failed: code %d, bob %d\n%s%s", code, srv.Received("bob@example.com"), out, errOut)
 	}
 }
+
+// TestReportBadList: report rebuilds the report when the suppression list
+// has a line it refuses (one an older tidings took), and says so.
+func TestReportBadList(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 2, "")
+	runCLI(t, "send", "--yes", camp)
+	b, err := os.ReadFile(camp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, filepath.Dir(camp), map[string]string{"c.yaml": string(b) + "suppress: suppressed\n", "suppressed": "mailto:gus@example.com\n"})
+	if out, errOut, code := runCLI(t, "report", camp); code != exitOK || !strings.Contains(errOut, "warning: the suppression list is not read") {
+		t.Errorf("report: code %d\n%s%s", code, out, errOut)
+	}
+}

@@ -248,3 +248,30 @@ func TestCopiedCampaignFile(t *testing.T) {
 		t.Errorf("the file moved: code %d\n%s%s", code, out, errOut)
 	}
 }
+
+// TestKeyOfAProblemRow: a row sent before that has a problem now keeps
+// its key in the sheet: a new row at its address (a second person) goes,
+// not taken for a key that changed.
+func TestKeyOfAProblemRow(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 0, "")
+	dir := filepath.Dir(camp)
+	b, err := os.ReadFile(camp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, dir, map[string]string{"c.yaml": strings.Replace(string(b), "recipients: {path: r.csv", "recipients: {path: r.csv, key: id", 1),
+		"r.csv": "id,email,name\n7,fam@example.com,Ann\n"})
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("first send: %d\n%s%s", code, out, errOut)
+	}
+	writeFiles(t, dir, map[string]string{"r.csv": "id,email,name\n7,fam@example.com,A\x01nn\n8,fam@example.com,Bob\n"})
+	for _, args := range [][]string{{"check", camp}, {"send", "--yes", camp}} {
+		if out, errOut, code := runCLI(t, args...); code != exitOK || strings.Contains(errOut, "no longer in the sheet") {
+			t.Errorf("%s: code %d\n%s%s", args[0], code, out, errOut)
+		}
+	}
+	if n := srv.Received("fam@example.com"); n != 2 {
+		t.Errorf("fam got %d messages, want Ann's and Bob's", n)
+	}
+}

@@ -90,10 +90,11 @@ func (s *State) Entry(key string) (*Entry, error) {
 
 // WentOutAt reports whether a message for key went out from row: the
 // journal's delivery of it ended sent (whatever came back later),
-// refused for good or of unknown outcome, at that row of the sheet. A
-// row that has a problem now but sent its message before is no problem
-// of a send (what went out stays as it went). Only then are key's lines
-// read back.
+// refused for good or of unknown outcome, at that row of the sheet, and
+// owes no recipient (a partly delivered message still to send to some is
+// not done). A row that has a problem now but sent its message before is
+// no problem of a send without --retry-failed or --resend-unknown (what
+// went out stays as it went). Only then are key's lines read back.
 func (s *State) WentOutAt(key string, row int) (bool, error) {
 	b, ok := s.Brief(key)
 	if !ok || !wentOut(b.Delivery) {
@@ -110,7 +111,7 @@ func (s *State) WentOutAt(key string, row int) (bool, error) {
 	case e.Result != nil:
 		at = e.Result.Row
 	}
-	return at == row && wentOut(e.Status), nil
+	return at == row && wentOut(e.Status) && len(e.Owed) == 0, nil
 }
 
 // wentOut says whether a delivery that ended at st went out as it was.

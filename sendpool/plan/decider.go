@@ -50,8 +50,9 @@ type Decider struct {
 	supp   *campaign.Suppression
 	state  *journal.State
 	policy journal.Policy
-	// keys is nil unless recipients.key changed since the journal's
-	// latest send (see KeyChange).
+	// keys finds rows to send whose key changed since the journal's
+	// sends (see KeyChange); nil when no send recorded a key column, or
+	// once KeyChange was asked.
 	keys *keyChange
 }
 
@@ -90,6 +91,18 @@ func (d *Decider) Settle(m *render.Message) (Fate, error) {
 		return f, nil
 	}
 	return d.decideSent(m.Row, m.Key, m.To, m.Recipients, true)
+}
+
+// Problem notes the key of a row with a problem (it has no fate to
+// decide): the sheet still has the key, which KeyChange must know.
+func (d *Decider) Problem(key string) { d.keys.sheet(key) }
+
+// Settled is Decide without the duplicate check, for a row with a
+// problem whose message went out from it before (journal.State.WentOutAt):
+// the journal's fate, the row's key not counted as a row's (the send's
+// duplicate check counts no row with a problem).
+func (d *Decider) Settled(m *render.Message) (Fate, error) {
+	return d.decideSent(m.Row, m.Key, m.To, m.Recipients, false)
 }
 
 // duplicate checks row's key against the earlier rows'.

@@ -190,12 +190,13 @@ func addressesOf(to string) []string {
 // sent, a sheet of new people under a new key sends to none of the old
 // ones, and a new row beside an old one at the same address is another
 // recipient). An error reading the journal is returned as it is. Call it
-// once every row was decided.
+// once, when every row was decided; it says nothing after.
 func (d *Decider) KeyChange() error {
 	k := d.keys
 	if k == nil {
 		return nil
 	}
+	d.keys = nil // asked once: the rows Seed judges again note nothing
 	if err := k.settle(); err != nil {
 		return err
 	}

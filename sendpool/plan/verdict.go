@@ -36,6 +36,7 @@ func (pl *Plan) judge(r spool.Row, brief bool) (verdict, error) {
 	line := report.Row{Recipient: report.Recipient{Row: r.Row, Key: r.Key, To: r.To}, MessageID: r.MessageID}
 	switch r.Kind {
 	case spool.KindInvalid:
+		pl.decider.keys.sheet(r.Key) // still the sheet's, for KeyChange
 		if v, ok, err := pl.wentOut(r, line); ok || err != nil {
 			return v, err
 		}
