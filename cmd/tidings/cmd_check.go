@@ -249,6 +249,7 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 	if err := decider.KeyChange(); err != nil {
 		return &unusableError{err} // as send would
 	}
+	printSameAddress(g.stdout, decider.SameAddress)
 	if sum.problems > 0 {
 		return &problemsError{n: sum.problems}
 	}

@@ -296,6 +296,9 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 	if err := pl.KeyChange(); err != nil && !opts.testSet {
 		return nil, &unusableError{err}
 	}
+	if !opts.testSet {
+		printSameAddress(g.stdout, pl.SameAddress)
+	}
 	if pl.Damaged != nil {
 		fmt.Fprintf(g.stderr, "warning: %v; the messages were rendered again\n", pl.Damaged)
 	}
@@ -564,6 +567,30 @@ func printChanged(w io.Writer, c *campaign.Campaign, changed []string, verb stri
 	}
 	fmt.Fprintf(w, "note: %s changed since an earlier send of this campaign: the messages sent then stay as they went; the rows still to send %s as the campaign is now (tidings show prints what any recipient got)\n",
 		strings.Join(names, ", "), verb)
+}
+
+// printSameAddress warns about the rows to send with a new key at an
+// address sent to before under a key no longer in the sheet (the first
+// named: plan.Decider.SameAddress).
+func printSameAddress(w io.Writer, same func() ([]string, int)) {
+	rows, n := same()
+	if n == 0 {
+		return
+	}
+	more := ""
+	if k := n - len(rows); k > 0 {
+		more = fmt.Sprintf(" and %d more", k)
+	}
+	fmt.Fprintf(w, "warning: %s to send %s to addresses sent to before under keys no longer in the sheet (%s%s): a new recipient at the same address gets it, but one that was sent to under its old key would get it twice; put back the key of any such row\n",
+		report.Plural(n, "row"), verbFor(n, "goes", "go"), strings.Join(rows, "; "), more)
+}
+
+// verbFor is one when n is 1, else many.
+func verbFor(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // printOwedGone warns about the n rows (the first named) whose message

@@ -162,10 +162,11 @@ func TestKeyRenamedOwedRow(t *testing.T) {
 }
 
 // TestKeyValuesChanged: under the same recipients.key column, keys whose
-// values changed (a spreadsheet dropped the zeros before the ids) are
-// refused where a row to send goes to an address delivered to under a key
-// no longer in the sheet, naming the row and the old key; a new row at an
-// address of a row still in the sheet (two people, one address) goes.
+// values were written otherwise (a spreadsheet dropped the zeros before
+// the ids) are refused where a row to send goes to an address delivered
+// to under a key no longer in the sheet, naming the row and the old key;
+// a new row at an address of a row still in the sheet (two people, one
+// address) goes.
 func TestKeyValuesChanged(t *testing.T) {
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 0, "")
@@ -186,12 +187,17 @@ func TestKeyValuesChanged(t *testing.T) {
 	sheet("1,k1@example.com,K1", "2,k2@example.com,K2", "3,k3@example.com,K3", "4,k4@example.com,K4")
 	for _, args := range [][]string{{"check", camp}, {"send", "--yes", camp}} {
 		out, errOut, code := runCLI(t, args...)
-		if code != exitUnusable || !strings.Contains(errOut, `2 rows to send go to addresses sent to before under keys (column "id") no longer in the sheet (row 2: k1@example.com (sent as "001"); row 3: k2@example.com (sent as "002"))`) {
+		if code != exitUnusable || !strings.Contains(errOut, `2 rows to send go to addresses sent to before under keys (column "id") no longer in the sheet that hold the same value written otherwise (row 2: k1@example.com (sent as "001"); row 3: k2@example.com (sent as "002"))`) {
 			t.Errorf("%s: code %d\n%s%s", args[0], code, out, errOut)
 		}
 	}
 	if n := len(srv.Messages()); n != 2 {
 		t.Fatalf("the server has %d messages, want the first send's 2", n)
+	}
+	// Long ids written with an exponent, as a spreadsheet shows them.
+	sheet("12345678901234567,k1@example.com,K1", "2,k2@example.com,K2", "3,k3@example.com,K3", "4,k4@example.com,K4")
+	if out, errOut, code := runCLI(t, "check", camp); code != exitUnusable || !strings.Contains(errOut, `(row 3: k2@example.com (sent as "002"))`) {
+		t.Errorf("check, one key changed: code %d\n%s%s", code, out, errOut)
 	}
 	// The keys put back, and a second person at k1's address: all go,
 	// nobody twice.
@@ -273,5 +279,36 @@ func TestKeyOfAProblemRow(t *testing.T) {
 	}
 	if n := srv.Received("fam@example.com"); n != 2 {
 		t.Errorf("fam got %d messages, want Ann's and Bob's", n)
+	}
+}
+
+// TestKeyExponent: an id a spreadsheet wrote with an exponent
+// (1.23457E+16) is the id sent before at its address; a different id at
+// the address of a row that left the sheet (a second invoice) goes, with a
+// warning.
+func TestKeyExponent(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 0, "")
+	dir := filepath.Dir(camp)
+	b, err := os.ReadFile(camp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, dir, map[string]string{"c.yaml": strings.Replace(string(b), "recipients: {path: r.csv", "recipients: {path: r.csv, key: id", 1),
+		"r.csv": "id,email,name\n12345678901234567,ann@example.com,Ann\n001,bob@example.com,Bob\n"})
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("first send: %d\n%s%s", code, out, errOut)
+	}
+	writeFiles(t, dir, map[string]string{"r.csv": "id,email,name\n1.23457E+16,ann@example.com,Ann\n"})
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitUnusable || !strings.Contains(errOut, `row 2: ann@example.com (sent as "12345678901234567")`) {
+		t.Errorf("exponent: code %d\n%s%s", code, out, errOut)
+	}
+	writeFiles(t, dir, map[string]string{"r.csv": "id,email,name\n006,bob@example.com,Bob\n"})
+	want := `warning: 1 row to send goes to addresses sent to before under keys no longer in the sheet (row 2: bob@example.com (sent as "001"))`
+	if out, errOut, code := runCLI(t, "check", camp); code != exitOK || !strings.Contains(out, want) {
+		t.Errorf("check, a new id: code %d\n%s%s", code, out, errOut)
+	}
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || !strings.Contains(out, want) || srv.Received("bob@example.com") != 2 {
+		t.Errorf("send, a new id: code %d, bob %d\n%s%s", code, srv.Received("bob@example.com"), out, errOut)
 	}
 }

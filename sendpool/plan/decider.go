@@ -54,6 +54,8 @@ type Decider struct {
 	// sends (see KeyChange); nil when no send recorded a key column, or
 	// once KeyChange was asked.
 	keys *keyChange
+	// maybe are the rows KeyChange only noted (SameAddress).
+	maybe someRows
 }
 
 // NewDecider returns a Decider for in's suppression list, what the journal

@@ -4,7 +4,10 @@ import (
 	"cmp"
 	"fmt"
 	"hash/maphash"
+	"maps"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/tidings/tidings/campaign"
@@ -20,10 +23,14 @@ const maxKeyChangeRows = 3
 // under another key: the journal tells recipients apart by key, so under
 // the new one they would count as not sent and get the campaign a second
 // time. Under another recipients.key column than the journal's latest
-// send recorded, any such row counts; under the same column, a row counts
-// when the key it was delivered under is no longer in the sheet (the
-// column's values changed: a spreadsheet dropped the zeros before an id),
-// not when that row is still there (two recipients at one address).
+// send recorded, any such row counts. Under the same column, a row whose
+// key the journal does not know and whose To it delivered to under a key
+// no longer in the sheet counts when the two keys are one value written
+// otherwise ("001" and "1", "12345678901234567" and "1.23457E+16": a
+// spreadsheet that changed the column's cells); it is only noted (a
+// warning) when they differ (a new invoice for a customer whose earlier
+// row left the sheet), and not at all while the earlier row is still there
+// (two recipients at one address).
 type keyChange struct {
 	file, key, was string // was == key: the same column
 	state          *journal.State
@@ -39,13 +46,47 @@ type keyChange struct {
 	inSheet *journal.Marks
 	rows    []string // the first rows found
 	n       int      // all of them
+	// maybe are the rows only noted (the same column, other keys).
+	maybe someRows
 }
 
 // freshAddr is an address of the To of a row to send whose key the
-// journal does not know.
+// journal does not know: the address's hash, the hash of the key's
+// canonical form (canonicalKey), and whether the key is a number written
+// with an exponent (compared at the six digits a spreadsheet shows).
 type freshAddr struct {
-	hash uint64
-	row  int
+	hash, canon uint64
+	row         int32
+	sci         bool
+}
+
+// someRows counts rows and names the first maxKeyChangeRows.
+type someRows struct {
+	rows []string
+	n    int
+}
+
+func (s *someRows) add(line string) {
+	if s.n++; len(s.rows) < maxKeyChangeRows {
+		s.rows = append(s.rows, line)
+	}
+}
+
+// canonicalKey is key as a value: a number in its shortest form ("001",
+// "1.0" and "1" are "1"; with sixDigits, at six significant digits), else
+// the key as the journal compares keys. sci reports a number written
+// with an exponent.
+func canonicalKey(key string, sixDigits bool) (canon string, sci bool) {
+	k := strings.TrimSpace(key)
+	f, err := strconv.ParseFloat(k, 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+		return journal.NormalizeKey(key), false
+	}
+	digits := -1
+	if sixDigits {
+		digits = 6
+	}
+	return strconv.FormatFloat(f, 'g', digits, 64), strings.ContainsAny(k, "eE")
 }
 
 // newKeyChange returns the keyChange of campaign c, or nil when no send
@@ -84,8 +125,13 @@ func (k *keyChange) note(row int, key, to string) error {
 		return nil
 	}
 	if k.inSheet != nil {
+		canon, sci := canonicalKey(key, false)
+		if sci {
+			canon, _ = canonicalKey(key, true)
+		}
+		c := maphash.String(k.seed, canon)
 		for _, a := range addressesOf(to) {
-			k.fresh = append(k.fresh, freshAddr{hash: maphash.String(k.seed, a), row: row})
+			k.fresh = append(k.fresh, freshAddr{hash: maphash.String(k.seed, a), canon: c, row: int32(row), sci: sci})
 		}
 		return nil
 	}
@@ -138,14 +184,18 @@ func delivered(e *journal.Entry) bool {
 
 // settle finds, under the same column, the fresh rows that go to an
 // address the journal delivered to under a key no longer in the sheet:
-// only those keys' lines are read.
+// refused (add) when the keys are one value, noted (maybe) otherwise.
+// Only the lines of the keys no longer in the sheet are read.
 func (k *keyChange) settle() error {
 	if len(k.fresh) == 0 {
 		return nil
 	}
 	slices.SortFunc(k.fresh, func(a, b freshAddr) int { return cmp.Compare(a.hash, b.hash) })
-	found := map[int]string{} // row → "addr (sent as key)"
-	var order []int
+	type match struct {
+		addr, was string
+		same      bool
+	}
+	found := map[int32]match{}
 	for e, err := range k.state.Unmarked(k.inSheet) {
 		if err != nil {
 			return err
@@ -153,21 +203,29 @@ func (k *keyChange) settle() error {
 		if !delivered(e) {
 			continue
 		}
+		exact, _ := canonicalKey(e.Key, false)
+		six, _ := canonicalKey(e.Key, true)
+		same := func(f freshAddr) bool {
+			return f.canon == maphash.String(k.seed, exact) || f.sci && f.canon == maphash.String(k.seed, six)
+		}
 		for _, a := range addressesOf(e.To) {
 			h := maphash.String(k.seed, a)
 			i, _ := slices.BinarySearchFunc(k.fresh, h, func(f freshAddr, h uint64) int { return cmp.Compare(f.hash, h) })
 			for ; i < len(k.fresh) && k.fresh[i].hash == h; i++ {
-				if row := k.fresh[i].row; found[row] == "" {
-					found[row] = fmt.Sprintf("%s\x00%s", a, e.Key)
-					order = append(order, row)
+				f := k.fresh[i]
+				if m, ok := found[f.row]; !ok || !m.same && same(f) {
+					found[f.row] = match{a, e.Key, same(f)}
 				}
 			}
 		}
 	}
-	slices.Sort(order)
-	for _, row := range order {
-		addr, was, _ := strings.Cut(found[row], "\x00")
-		k.add(row, addr, was)
+	for _, row := range slices.Sorted(maps.Keys(found)) {
+		m := found[row]
+		if m.same {
+			k.add(int(row), m.addr, m.was)
+		} else {
+			k.maybe.add(fmt.Sprintf("row %d: %s (sent as %q)", row, m.addr, m.was))
+		}
 	}
 	k.fresh = nil
 	return nil
@@ -200,11 +258,20 @@ func (d *Decider) KeyChange() error {
 	if err := k.settle(); err != nil {
 		return err
 	}
+	d.maybe = k.maybe
 	if k.n == 0 {
 		return nil
 	}
 	return &KeyChangeError{File: k.file, Key: k.key, Was: k.was, Rows: k.rows, N: k.n}
 }
+
+// SameAddress returns, once KeyChange was asked, the first rows to send
+// ("row 7: ann@example.com (sent as "001")") with a key new to the
+// journal whose To it delivered to under another key no longer in the
+// sheet (not one value written otherwise, which KeyChange refuses), and
+// how many there are: a new recipient at an old address, or one that
+// would get the campaign twice (a warning).
+func (d *Decider) SameAddress() (rows []string, n int) { return d.maybe.rows, d.maybe.n }
 
 // KeyChangeError is KeyChange's error.
 type KeyChangeError struct {
@@ -224,7 +291,7 @@ func (e *KeyChangeError) Error() string {
 		verb = "goes"
 	}
 	if e.Key == e.Was {
-		return fmt.Sprintf("plan: %s: %s to send %s to addresses sent to before under keys (column %q) no longer in the sheet (%s%s): the keys changed (a spreadsheet that dropped the zeros before an id, or reformatted it?), and under the new ones those recipients would get the campaign a second time. "+
+		return fmt.Sprintf("plan: %s: %s to send %s to addresses sent to before under keys (column %q) no longer in the sheet that hold the same value written otherwise (%s%s): the keys changed (a spreadsheet that dropped the zeros before an id, or wrote it with an exponent?), and under the new ones those recipients would get the campaign a second time. "+
 			"Put the keys back as they were, or take those rows out",
 			e.File, report.Plural(e.N, "row"), verb, e.Key, strings.Join(e.Rows, "; "), more)
 	}

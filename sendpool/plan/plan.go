@@ -105,6 +105,9 @@ func (pl *Plan) SMTPUTF8Within(n int) []int {
 // recipients.key.
 func (pl *Plan) KeyChange() error { return pl.decider.KeyChange() }
 
+// SameAddress is Decider.SameAddress, once KeyChange was asked.
+func (pl *Plan) SameAddress() (rows []string, n int) { return pl.decider.SameAddress() }
+
 // forOwed returns m's message, or, when an earlier run delivered it to
 // some recipients, the message they got (the same bytes under the same
 // Message-ID: found in sent by its digest when m was rendered again since)
