@@ -218,8 +218,8 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 	if was := renamedFrom(ctx, in.Campaign, state); was != "" {
 		fmt.Fprintln(g.stdout, "warning:", renamedError(in.Campaign, was))
 	}
-	if other := otherFile(in.Campaign, state); other != "" {
-		fmt.Fprintln(g.stdout, "warning:", otherFileError(in.Campaign, other))
+	if err := foreignState(in.Campaign, state); err != nil {
+		fmt.Fprintln(g.stdout, "warning:", err)
 	}
 	changed, err := plan.Changed(in)
 	if err != nil {

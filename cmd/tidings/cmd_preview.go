@@ -88,6 +88,9 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 		return &unusableError{err}
 	}
 	defer state.Close()
+	if err := foreignState(c, state); err != nil {
+		fmt.Fprintln(g.stdout, "warning:", err)
+	}
 	decider := plan.NewDecider(in, state, journal.Policy{})
 	defer decider.Close()
 	finder, err := spool.OpenStore(c.StateDir).NewFinder()

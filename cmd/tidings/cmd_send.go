@@ -233,11 +233,11 @@ func openState(ctx context.Context, g *globalOptions, c *campaign.Campaign, comm
 }
 
 // notRenamed refuses a send of a campaign file whose state folder holds
-// another file's sends (otherFile), and of one renamed since an earlier
+// another campaign's sends (foreignState), and of one renamed since an earlier
 // send (renamedFrom) unless newCampaign.
 func notRenamed(ctx context.Context, c *campaign.Campaign, state *journal.State, newCampaign bool) error {
-	if other := otherFile(c, state); other != "" {
-		return &unusableError{otherFileError(c, other)}
+	if err := foreignState(c, state); err != nil {
+		return &unusableError{err}
 	}
 	if newCampaign {
 		return nil
@@ -388,7 +388,7 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	// interrupted run then reports every row as not attempted, as it says.
 	setup := setupContext(ctx, g)
 	w, err := journal.Open(setup, lock, journal.Run{PID: os.Getpid(), Started: opts.now(), Version: version,
-		ResendUnknown: opts.resendUnknown, RetryFailed: opts.retryFailed, Flags: runFlags(opts), KeyColumn: c.Recipients.Key, Campaign: c.File})
+		ResendUnknown: opts.resendUnknown, RetryFailed: opts.retryFailed, Flags: runFlags(opts), KeyColumn: c.Recipients.Key, Campaign: c.File, Name: c.Name})
 	if err != nil {
 		return &unusableError{err}
 	}

@@ -236,8 +236,12 @@ func TestCopiedCampaignFile(t *testing.T) {
 	if err := os.CopyFS(copied, os.DirFS(dir)); err != nil {
 		t.Fatal(err)
 	}
-	if out, errOut, code := runCLI(t, "send", "--yes", filepath.Join(copied, "c.yaml")); code != exitUnusable || !strings.Contains(errOut, want) {
+	if out, errOut, code := runCLI(t, "send", "--yes", filepath.Join(copied, "c.yaml")); code != exitUnusable || !strings.Contains(errOut, "came with a copy of that campaign's folder") ||
+		!strings.Contains(errOut, "For a campaign of its own, remove "+filepath.Join(copied, ".tidings", "t")) {
 		t.Errorf("send of the folder copied with its state: code %d\n%s%s", code, out, errOut)
+	}
+	if out, errOut, code := runCLI(t, "preview", dec); code != exitOK || !strings.Contains(out, "warning: ") || !strings.Contains(out, want) {
+		t.Errorf("preview of the copy: code %d\n%s%s", code, out, errOut)
 	}
 	if n := len(srv.Messages()); n != 3 {
 		t.Fatalf("the server has %d messages, want the first send's 3", n)
@@ -310,5 +314,39 @@ func TestKeyExponent(t *testing.T) {
 	}
 	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || !strings.Contains(out, want) || srv.Received("bob@example.com") != 2 {
 		t.Errorf("send, a new id: code %d, bob %d\n%s%s", code, srv.Received("bob@example.com"), out, errOut)
+	}
+}
+
+// TestSharedStateDir: two campaigns of different names under one
+// state_dir: the second is refused (its name is not the one the folder's
+// sends were made under), also once the first file is gone, with advice
+// that fits a state_dir; a state folder of its own lets it go.
+func TestSharedStateDir(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 2, "state_dir: state\n")
+	dir := filepath.Dir(camp)
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("first send: code %d\n%s%s", code, out, errOut)
+	}
+	b, err := os.ReadFile(camp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := filepath.Join(dir, "dec.yaml")
+	writeFiles(t, dir, map[string]string{"dec.yaml": strings.Replace(string(b), "name: t", "name: december", 1)})
+	want := `the state folder ` + filepath.Join(dir, "state") + ` holds the sends of the campaign "t" (` + camp + `), and this one is named "december"`
+	for _, remove := range []bool{false, true} {
+		if remove {
+			if err := os.Remove(camp); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if out, errOut, code := runCLI(t, "send", "--yes", dec); code != exitUnusable || !strings.Contains(errOut, want) || !strings.Contains(errOut, "give this file a state_dir: of its own") {
+			t.Errorf("send (first file removed: %v): code %d\n%s%s", remove, code, out, errOut)
+		}
+	}
+	writeFiles(t, dir, map[string]string{"dec.yaml": strings.Replace(strings.Replace(string(b), "name: t", "name: december", 1), "state_dir: state", "state_dir: state-dec", 1)})
+	if out, errOut, code := runCLI(t, "send", "--yes", dec); code != exitOK || len(srv.Messages()) != 4 {
+		t.Errorf("a state folder of its own: code %d, %d messages\n%s%s", code, len(srv.Messages()), out, errOut)
 	}
 }

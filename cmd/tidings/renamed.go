@@ -85,38 +85,70 @@ func renamedError(c *campaign.Campaign, was string) error {
 		displayPath(c.File), was, displayPath(filepath.Join(c.Dir, ".tidings", was)), c.Name)
 }
 
-// otherFile returns the campaign file whose sends c's state folder holds,
-// when that is another file than c.File that still exists: the journal's
-// latest run that delivered (one that recorded recipients.key) was of it
-// (say, last month's file copied for this month's, name: kept, or a
-// campaign folder copied with its state folder). Its recipients count as
-// sent here, so c would send them nothing. "" otherwise: no such run, c's
-// own, a journal of an older tidings (no path), or a file moved since.
-func otherFile(c *campaign.Campaign, state *journal.State) string {
-	for i := len(state.Runs) - 1; i >= 0; i-- {
-		run := state.Runs[i]
-		if run.KeyColumn == "" || run.Campaign == "" {
-			continue
-		}
-		if run.Campaign == c.File {
-			return ""
-		}
-		was, err := os.Stat(run.Campaign)
-		if err != nil || !was.Mode().IsRegular() {
-			return ""
-		}
-		if now, err := os.Stat(c.File); err == nil && os.SameFile(was, now) {
-			return ""
-		}
-		return run.Campaign
+// foreignState returns the error (for check and preview, the warning)
+// about c's state folder holding the sends of another campaign, nil when
+// it holds c's own (or nothing yet). The journal's latest run that
+// delivered (one that recorded recipients.key) says whose they are:
+//   - a campaign of another name (an older tidings recorded none): a
+//     state_dir: shared by two campaigns, or a name: changed under one;
+//   - another campaign file still there (not c's, moved or linked):
+//     last month's file copied for this month's with name: kept, or a
+//     campaign folder copied with its state folder.
+//
+// Their recipients count as sent for c too, so c would send them
+// nothing.
+func foreignState(c *campaign.Campaign, state *journal.State) error {
+	run, ok := lastDelivery(state)
+	if !ok {
+		return nil
 	}
-	return ""
+	own := "give this file another name: line"
+	if c.StateDir != filepath.Join(c.Dir, ".tidings", c.Name) {
+		own = "give this file a state_dir: of its own"
+	}
+	if run.Name != "" && run.Name != c.Name {
+		return fmt.Errorf("the state folder %s holds the sends of the campaign %q (%s), and this one is named %q: its recipients count as sent here. "+
+			"For a campaign of its own, %s; to go on with that one, put its name back",
+			displayPath(c.StateDir), run.Name, displayPath(run.Campaign), c.Name, own)
+	}
+	other := otherFile(c, run)
+	if other == "" {
+		return nil
+	}
+	if filepath.Dir(other) != c.Dir {
+		return fmt.Errorf("the state folder %s holds the sends of %s (it came with a copy of that campaign's folder?): its recipients count as sent for %s, which would send them nothing. "+
+			"For a campaign of its own, remove %s; to go on with that campaign from this copy, move or remove %s",
+			displayPath(c.StateDir), displayPath(other), displayPath(c.File), displayPath(c.StateDir), displayPath(other))
+	}
+	return fmt.Errorf("%s and %s are both named %q and share the state folder %s, which holds the sends of %s: its recipients count as sent for this file too, so it would send them nothing. "+
+		"For a campaign of its own (this month's issue), %s; only to go on with that campaign from this file, move or remove %s",
+		displayPath(c.File), displayPath(other), c.Name, displayPath(c.StateDir), displayPath(other), own, displayPath(other))
 }
 
-// otherFileError is the error (or, for check, the warning) about a state
-// folder that holds the sends of the campaign file other.
-func otherFileError(c *campaign.Campaign, other string) error {
-	return fmt.Errorf("%s and %s are both named %q and share the state folder %s, which holds the sends of %s: the recipients sent there count as sent for this file too, so it would send them nothing. "+
-		"For a campaign of its own (this month's issue), give this file another name:; to go on with that campaign from this file, move or remove %s",
-		displayPath(c.File), displayPath(other), c.Name, displayPath(c.StateDir), displayPath(other), displayPath(other))
+// lastDelivery is the journal's latest run that delivered (recorded
+// recipients.key); ok is false when there is none.
+func lastDelivery(state *journal.State) (run journal.Run, ok bool) {
+	for i := len(state.Runs) - 1; i >= 0; i-- {
+		if state.Runs[i].KeyColumn != "" {
+			return state.Runs[i], true
+		}
+	}
+	return journal.Run{}, false
+}
+
+// otherFile is run's campaign file when it is another file than c.File
+// that still exists; "" otherwise (c's own, a journal of an older tidings
+// without the path, or a file moved or removed since).
+func otherFile(c *campaign.Campaign, run journal.Run) string {
+	if run.Campaign == "" || run.Campaign == c.File {
+		return ""
+	}
+	was, err := os.Stat(run.Campaign)
+	if err != nil || !was.Mode().IsRegular() {
+		return ""
+	}
+	if now, err := os.Stat(c.File); err == nil && os.SameFile(was, now) {
+		return ""
+	}
+	return run.Campaign
 }

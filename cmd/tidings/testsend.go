@@ -75,7 +75,7 @@ func testMessages(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *pl
 
 // deliverTest sends msgs, journaled as test sends, and prints each outcome.
 func deliverTest(ctx context.Context, g *globalOptions, lock *journal.Lock, cfg sendpool.Config, msgs []*render.Message, c *campaign.Campaign, opts sendOptions) error {
-	w, err := journal.Open(ctx, lock, journal.Run{PID: os.Getpid(), Started: opts.now(), Version: version, Flags: map[string]string{"test": strconv.Itoa(len(msgs))}, Campaign: c.File})
+	w, err := journal.Open(ctx, lock, journal.Run{PID: os.Getpid(), Started: opts.now(), Version: version, Flags: map[string]string{"test": strconv.Itoa(len(msgs))}, Campaign: c.File, Name: c.Name})
 	if err != nil {
 		return &unusableError{err}
 	}

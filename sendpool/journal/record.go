@@ -84,6 +84,9 @@ type Run struct {
 	// Campaign is the campaign file's absolute path (empty in journals
 	// of an older tidings), for FirstRun.
 	Campaign string `json:"campaign,omitempty"`
+	// Name is the campaign's name: (empty in journals of an older
+	// tidings): a state folder holds the sends of one campaign.
+	Name string `json:"name,omitempty"`
 }
 
 // Attempt is written before a message's body is handed to the server.
