@@ -19,69 +19,70 @@ import (
 // The links are found by a small scan of the start tags <a>, <area> and
 // <base> (written here rather than with golang.org/x/net/html's
 // tokenizer, which would cost every message about as much as its
-// rendering): their attributes up to '>', quoted or not. A tag inside a
-// comment counts too.
+// rendering): their attributes up to '>', quoted or not. Comments are
+// passed over (html/template drops those of a template; Outlook's
+// conditional comments included).
 
 // deadLinks calls yield with the href of each link of doc (an HTML
 // document or template text) that goes nowhere, character references
-// resolved, and where its value starts in doc, until yield returns false.
-// With a <base href> of an absolute URL, only empty hrefs go nowhere. It
-// allocates nothing for a link that has a scheme.
-func deadLinks(doc []byte, yield func(href string, at int) bool) {
-	based := hasBase(doc)
-	for i := 0; i < len(doc); {
-		j := bytes.IndexByte(doc[i:], '<')
-		if j < 0 {
-			return
+// resolved, its value as written, and where that starts in doc, until
+// yield returns false. With a <base href> of an absolute URL (or, in a
+// template, one a value gives), only empty hrefs go nowhere. It allocates
+// nothing for a link that has a scheme.
+func deadLinks(doc []byte, yield func(href string, raw []byte, at int) bool) {
+	based := false
+	if bytes.Contains(doc, []byte("base")) || bytes.Contains(doc, []byte("BASE")) || bytes.Contains(doc, []byte("Base")) {
+		for name, i := nextTag(doc, 0); name != nil && !based; name, i = nextTag(doc, i) {
+			if bytes.EqualFold(name, []byte("base")) {
+				value, _, ok := hrefOf(doc, i)
+				based = ok && (hasScheme(value) || bytes.Contains(value, []byte("{{")))
+			}
 		}
-		i += j + 1
-		name := tagName(doc[i:])
-		i += len(name)
+	}
+	for name, i := nextTag(doc, 0); name != nil; name, i = nextTag(doc, i) {
 		if !bytes.EqualFold(name, []byte("a")) && !bytes.EqualFold(name, []byte("area")) {
 			continue
 		}
 		value, at, ok := hrefOf(doc, i)
-		if !ok {
-			continue
-		}
-		if hasScheme(value) || len(bytes.TrimSpace(value)) > 0 && (based || bytes.HasPrefix(bytes.TrimSpace(value), []byte("#"))) {
+		trimmed := bytes.TrimSpace(value)
+		if !ok || hasScheme(value) || len(trimmed) > 0 && (based || trimmed[0] == '#') {
 			continue
 		}
 		href := strings.TrimSpace(html.UnescapeString(string(value)))
-		if href == "" || !based && !urlScheme.MatchString(href) && !strings.HasPrefix(href, "#") {
-			if !yield(href, at) {
-				return
-			}
+		if (href == "" || !based && !urlScheme.MatchString(href) && !strings.HasPrefix(href, "#")) && !yield(href, value, at) {
+			return
 		}
 	}
 }
 
-// hasBase reports whether doc has a <base> tag whose href is an absolute
-// URL.
-func hasBase(doc []byte) bool {
-	if !bytes.Contains(doc, []byte("base")) && !bytes.Contains(doc, []byte("BASE")) && !bytes.Contains(doc, []byte("Base")) {
-		return false
-	}
-	for i := 0; i < len(doc); {
+// nextTag finds the next start tag of doc from i on (outside comments)
+// and returns its name and where the name ends; a nil name when there is
+// none.
+func nextTag(doc []byte, i int) (name []byte, end int) {
+	for i < len(doc) {
 		j := bytes.IndexByte(doc[i:], '<')
 		if j < 0 {
-			return false
+			return nil, len(doc)
 		}
 		i += j + 1
-		name := tagName(doc[i:])
-		i += len(name)
-		if bytes.EqualFold(name, []byte("base")) {
-			if value, _, ok := hrefOf(doc, i); ok && hasScheme(value) {
-				return true
+		if bytes.HasPrefix(doc[i:], []byte("!--")) {
+			k := bytes.Index(doc[i+3:], []byte("-->"))
+			if k < 0 {
+				return nil, len(doc)
 			}
+			i += 3 + k + 3
+			continue
+		}
+		if name = tagName(doc[i:]); len(name) > 0 {
+			return name, i + len(name)
 		}
 	}
-	return false
+	return nil, len(doc)
 }
 
 // firstDeadLink is deadLinks' first href; ok is false when none.
 func firstDeadLink(doc []byte) (href string, ok bool) {
-	deadLinks(doc, func(h string, _ int) bool {
+	deadLinks(doc, func(h string, _ []byte, _ int) bool {
 		href, ok = h, true
 		return false
 	})
@@ -171,12 +172,8 @@ func hasScheme(u []byte) bool {
 func literalDeadLink(t *templates.Template) error {
 	src := []byte(t.Source())
 	var err error
-	deadLinks(src, func(href string, at int) bool {
-		end := bytes.IndexAny(src[at:], "\"'> \t\r\n")
-		if end < 0 {
-			end = len(src) - at
-		}
-		if bytes.Contains(src[at:at+end], []byte("{{")) {
+	deadLinks(src, func(href string, raw []byte, at int) bool {
+		if bytes.Contains(raw, []byte("{{")) {
 			return true // a value gives it: the rows are checked
 		}
 		err = &campaign.FileError{File: t.File(), Line: max(t.Line(), 1) + bytes.Count(src[:at], []byte("\n")), Err: deadLinkError(href)}

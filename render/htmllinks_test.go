@@ -22,10 +22,12 @@ func TestDeadLinks(t *testing.T) {
 		{`<link href="style.css"><img src="x.png"><abbr href="/x">`, nil},
 		{`<base href="https://x.example/"><a href="/pay">a</a><a href="">b</a>`, []string{""}},
 		{`<a name=x>no href</a><a href`, nil},
-		{`<!-- <a href="/old"> -->`, []string{"/old"}},
+		{`<!-- <a href="/old"> --><a href="/x">`, []string{"/x"}},
+		{`<!--[if mso]><a href="/vml">x</a><![endif]--><p>`, nil},
+		{`<base href="{{.site}}"><a href="/pay">`, nil},
 	} {
 		var got []string
-		deadLinks([]byte(tc.doc), func(h string, _ int) bool { got = append(got, h); return true })
+		deadLinks([]byte(tc.doc), func(h string, _ []byte, _ int) bool { got = append(got, h); return true })
 		if strings.Join(got, "|") != strings.Join(tc.want, "|") || len(got) != len(tc.want) {
 			t.Errorf("%s: %q, want %q", tc.doc, got, tc.want)
 		}
@@ -60,6 +62,9 @@ recipients: {path: people.csv}
 		case tc.col != "" && (!errors.As(err, &re) || re.Column != tc.col || re.Row != 4 || !strings.Contains(err.Error(), "would open nothing")):
 			t.Errorf("url %q: %v, want a problem of column %s", tc.url, err, tc.col)
 		}
+	}
+	if _, err := trySetup(t, yaml, map[string]string{"body.html": "<!-- <a href=\"/old\"> --><p><a href=\" {{.url}}\">Pay</a></p>\n"}, cols); err != nil {
+		t.Errorf("a commented-out link, a value after a space: %v", err)
 	}
 	_, err := trySetup(t, yaml, map[string]string{"body.html": "<p>{{.name}}</p>\n<p><a href=\"{{.url}}\">Pay</a>\n<a href=\"/about\">About us</a></p>\n"}, cols)
 	var fe *campaign.FileError
