@@ -86,17 +86,32 @@ var autolinkValue = regexp.MustCompile(`<\s*\{\{[^}]*\}\}\s*>`)
 // valueAutolink refuses an autolink whose URL a value gives ("<{{.url}}>"):
 // the value is escaped for Markdown, and an autolink shows escapes as they
 // are, so the message would show the URL with backslashes in it, and no
-// link. An error of the template at its line.
+// link. An error of the template at its line. A link destination in
+// angle brackets ("[Pay](<{{.url}}>)") is no autolink, nor is one in a
+// code span or a code block (written as it is).
 func valueAutolink(t *templates.Template) error {
 	src := t.Source()
-	loc := autolinkValue.FindStringIndex(src)
-	if loc == nil {
-		return nil
+	fenced := false
+	for n, line := range strings.Split(src, "\n") {
+		if trimmed := strings.TrimLeft(line, " "); strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~") {
+			fenced = !fenced
+			continue
+		}
+		if fenced || strings.HasPrefix(line, "    ") || strings.HasPrefix(line, "\t") {
+			continue
+		}
+		for _, loc := range autolinkValue.FindAllStringIndex(line, -1) {
+			before := strings.TrimRight(line[:loc[0]], " ")
+			if strings.HasSuffix(before, "](") || strings.Count(line[:loc[0]], "`")%2 == 1 {
+				continue
+			}
+			a := line[loc[0]:loc[1]]
+			inner := strings.TrimSpace(a[1 : len(a)-1])
+			return &campaign.FileError{File: t.File(), Line: max(t.Line(), 1) + n,
+				Err: fmt.Errorf("render: markdown: %s: an autolink around a value shows it with Markdown's escapes and links nowhere; write [%s](%s) for a URL, or [%s](mailto:%s) for an address", a, inner, inner, inner, inner)}
+		}
 	}
-	a := src[loc[0]:loc[1]]
-	inner := strings.TrimSpace(a[1 : len(a)-1])
-	return &campaign.FileError{File: t.File(), Line: max(t.Line(), 1) + strings.Count(src[:loc[0]], "\n"),
-		Err: fmt.Errorf("render: markdown: %s: an autolink around a value shows it with Markdown's escapes and links nowhere; write [%s](%s) instead", a, inner, inner)}
+	return nil
 }
 
 // lineOf is the line of t's file where its link to url (from the

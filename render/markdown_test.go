@@ -282,7 +282,7 @@ func TestMarkdownCampaignErrors(t *testing.T) {
 		"rel.md":  "Hi {{.name}}\n\nSee [your page]({{.url}}), or\n[about us](/about).\n",
 		"relv.md": "Hi\n\n{{if .name}}[pay {{.name}}](/pay?id={{.id}}){{end}}\n",
 		"img.md":  "Hi\n![logo](logo.png)\n",
-		"auto.md": "Hi\n\nPay at <{{.url}}> today.\n"}
+		"auto.md": "Hi\n\n[Pay](<{{.url}}>), `<{{.url}}>`\n\n    <{{.url}}>\n\n```\n<{{.url}}>\n```\nPay at <{{.url}}> today.\n"}
 	for _, tc := range []struct {
 		name, yaml, file string
 		line             int
@@ -296,7 +296,7 @@ func TestMarkdownCampaignErrors(t *testing.T) {
 		{"link the template writes", strings.Replace(markdownYAML, "body.md", "rel.md", 1), "rel.md", 4, `the link "about us" goes to "/about", not an absolute`},
 		{"link with a value after its path", strings.Replace(markdownYAML, "body.md", "relv.md", 1), "relv.md", 3, `the link "pay {{…}}" goes to "/pay?id={{…}}"`},
 		{"image the template shows", strings.Replace(markdownYAML, "body.md", "img.md", 1), "img.md", 2, `the image "logo" goes to "logo.png"`},
-		{"autolink around a value", strings.Replace(markdownYAML, "body.md", "auto.md", 1), "auto.md", 3, `<{{.url}}>: an autolink around a value`},
+		{"autolink around a value", strings.Replace(markdownYAML, "body.md", "auto.md", 1), "auto.md", 10, `<{{.url}}>: an autolink around a value`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := trySetup(t, tc.yaml, files, markdownColumns)
@@ -314,7 +314,7 @@ func TestMarkdownCampaignErrors(t *testing.T) {
 // TestMarkdownValueLinks: links whose URL a value gives, or whose scheme
 // it may give, are left to the rows: the campaign loads.
 func TestMarkdownValueLinks(t *testing.T) {
-	body := "[a]({{.url}}) [b](http{{.note}}) [c](https://pay.example/{{.id}}) [d](mailto:{{.email}})\n" +
+	body := "[a]({{.url}}) [p](<{{.url}}>) [b](http{{.note}}) [c](https://pay.example/{{.id}}) [d](mailto:{{.email}})\n" +
 		"`[e](/code)`\n\n    [f](/block)\n\n{{/* [g](/comment) */}}[h]({{if .id}}https://x.example{{else}}{{.url}}{{end}})\n"
 	e := setup(t, markdownYAML, map[string]string{"body.md": body}, markdownColumns)
 	r := row(2, "email", "a@example.com", "name", "A", "order", "1", "note", "hi", "url", "https://u.example", "item", "x", "id", "1")
