@@ -46,19 +46,28 @@ func changedSince(store *spool.Store, skip int, now func() (map[string]string, e
 
 // changedFiles lists the files whose sum in now differs from was, those
 // in one only included, sorted; nil when was is of a tidings that kept
-// absolute paths.
+// absolute paths. A file in one only whose content the other has under
+// another name (the campaign file renamed on disk) did not change.
 func changedFiles(was, now map[string]string) []string {
+	sums := func(m map[string]string) map[string]bool {
+		set := map[string]bool{}
+		for _, sum := range m {
+			set[sum] = true
+		}
+		return set
+	}
+	wasSums, nowSums := sums(was), sums(now)
 	var changed []string
 	for f, sum := range now {
-		if was[f] != sum {
+		if old, ok := was[f]; ok && old != sum || !ok && !wasSums[sum] {
 			changed = append(changed, f)
 		}
 	}
-	for f := range was {
+	for f, sum := range was {
 		if filepath.IsAbs(f) {
 			return nil // of a tidings that kept absolute paths
 		}
-		if _, ok := now[f]; !ok {
+		if _, ok := now[f]; !ok && !nowSums[sum] {
 			changed = append(changed, f)
 		}
 	}
