@@ -300,7 +300,22 @@ func safeOut(out, stateDir string) error {
 	if _, isState, inState := statePlace(filepath.Dir(out), stateDir); isState || inState {
 		return fmt.Errorf("--out %s is in a campaign's state folder: choose another folder", displayPath(out))
 	}
+	if fi, err := os.Stat(filepath.Dir(out)); err != nil || !fi.IsDir() {
+		return fmt.Errorf("--out %s: there is no folder %s to write it in", displayPath(out), displayPath(filepath.Dir(out)))
+	}
 	return nil
+}
+
+// unwrapPathErr is err without the path of an *os.PathError or
+// *os.LinkError (a temporary file's name, which says nothing to a user).
+func unwrapPathErr(err error) error {
+	if pe, ok := errors.AsType[*os.PathError](err); ok {
+		return pe.Err
+	}
+	if le, ok := errors.AsType[*os.LinkError](err); ok {
+		return le.Err
+	}
+	return err
 }
 
 // replaceFile writes data to a new private file beside path and renames it
@@ -371,7 +386,7 @@ func writeMessage(g *globalOptions, stateDir, out string, data []byte) error {
 		return &unusableError{err}
 	}
 	if err := replaceFile(out, data); err != nil {
-		return &unusableError{err}
+		return &unusableError{fmt.Errorf("--out %s: %w", displayPath(out), unwrapPathErr(err))}
 	}
 	if !g.quiet {
 		fmt.Fprintf(g.stderr, "wrote %s\n", displayPath(out))

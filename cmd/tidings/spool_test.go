@@ -389,7 +389,7 @@ func TestShowOutReplacesOnlyMessages(t *testing.T) {
 	if err := os.Symlink(journalFile, link); err != nil {
 		t.Fatal(err)
 	}
-	for _, out := range []string{journalFile, filepath.Join(dir, "r.csv"), filepath.Join(dir, ".tidings", "t", "m.eml"), link} {
+	for _, out := range []string{journalFile, filepath.Join(dir, "r.csv"), filepath.Join(dir, ".tidings", "t", "m.eml"), link, filepath.Join(dir, "nodir", "m.eml")} {
 		before, _ := os.ReadFile(out)
 		if _, errOut, code := runCLI(t, "show", "--row", "2", "--out", out, camp); code != exitUnusable || !strings.Contains(errOut, "--out") || strings.Contains(errOut, "row 2,") {
 			t.Errorf("--out %s: code %d, %s", out, code, errOut)
