@@ -34,8 +34,10 @@ type Inputs struct {
 	Signer   *dkim.Signer
 	Suppress *campaign.Suppression
 	// read holds what the files the messages are made of were like when
-	// Open had read them (nil when not made by Open): see unchanged.
+	// Open read them, and sums the digests of those but the sheet (both
+	// nil when not made by Open): see unchanged.
 	read map[string]os.FileInfo
+	sums map[string]string
 }
 
 // Close closes the sheet.
@@ -46,6 +48,7 @@ func (in *Inputs) Close() error { return in.Sheet.Close() }
 // key or a missing list before send would. Every error it returns makes the
 // campaign unusable.
 func Open(ctx context.Context, path string) (*Inputs, error) {
+	file, _ := os.Stat(path) // before it is read: see unchanged
 	c, err := campaign.Load(path)
 	if err != nil {
 		return nil, err
@@ -67,24 +70,45 @@ func Open(ctx context.Context, path string) (*Inputs, error) {
 			return nil, err
 		}
 	}
+	sheet, _ := os.Stat(c.Recipients.Path)
 	if err := in.openSheet(ctx); err != nil {
 		return nil, err
 	}
-	in.read = map[string]os.FileInfo{}
-	for _, f := range in.inputFiles() {
-		if in.read[f], err = os.Stat(f); err != nil {
-			in.Sheet.Close()
-			return nil, fmt.Errorf("plan: %w", err)
-		}
+	if err := in.noteRead(file, sheet); err != nil {
+		in.Sheet.Close()
+		return nil, err
 	}
 	return in, nil
+}
+
+// noteRead notes what the files the messages are made of were like when
+// Open read them (see unchanged): the campaign file and the sheet as
+// they were before they were read (file, sheet; nil: look now), the
+// others (read in a few milliseconds) as they are now, with their
+// content's digests.
+func (in *Inputs) noteRead(file, sheet os.FileInfo) error {
+	in.read = map[string]os.FileInfo{in.Campaign.File: file, in.Campaign.Recipients.Path: sheet}
+	for _, f := range in.inputFiles() {
+		if in.read[f] != nil {
+			continue
+		}
+		var err error
+		if in.read[f], err = os.Stat(f); err != nil {
+			return fmt.Errorf("plan: %w", err)
+		}
+	}
+	var err error
+	in.sums, err = in.fileSums()
+	return err
 }
 
 // unchanged returns an error naming the first file the messages are made
 // of that changed (was saved again, replaced or removed) since Open read
 // it: the spool's digest would name content other than the messages
 // were made of, and a later send would take them for the campaign as it
-// is then. Nil for Inputs not made by Open.
+// is then. A file is taken as unchanged while its size and modification
+// time are (no inode is compared: network file systems change them), or,
+// but for the sheet, its content. Nil for Inputs not made by Open.
 func (in *Inputs) unchanged() error {
 	for _, f := range in.inputFiles() {
 		was, ok := in.read[f]
@@ -92,9 +116,15 @@ func (in *Inputs) unchanged() error {
 			continue
 		}
 		now, err := os.Stat(f)
-		if err != nil || !os.SameFile(was, now) || now.Size() != was.Size() || !now.ModTime().Equal(was.ModTime()) {
-			return fmt.Errorf("plan: %s changed while this run read it (saved again?): nothing was sent; run send again", f)
+		if err == nil && now.Size() == was.Size() && now.ModTime().Equal(was.ModTime()) {
+			continue
 		}
+		if sum, ok := in.sums[in.relative(f)]; ok && err == nil {
+			if now, derr := fileDigest(f); derr == nil && now == sum {
+				continue // saved again as it was (or touched)
+			}
+		}
+		return fmt.Errorf("plan: %s changed while this run read it (saved again?): nothing was sent; run send again", f)
 	}
 	return nil
 }
