@@ -39,8 +39,10 @@ type bounceGuard struct {
 // newBounceGuard counts what the journal (state) has: the recipients
 // refused for good are left out when supp (nil for none) names every
 // address of their To, or when inSheet (nil: not known) does not mark
-// them.
-func newBounceGuard(limit float64, state *journal.State, supp *campaign.Suppression, inSheet *journal.Marks) (*bounceGuard, error) {
+// them; with retry (--retry-failed) those refused at RCPT or DATA whose
+// row the sheet has are left out too, and count when this run retries
+// them (at the address the row has now, corrected maybe).
+func newBounceGuard(limit float64, state *journal.State, supp *campaign.Suppression, inSheet *journal.Marks, retry bool) (*bounceGuard, error) {
 	g := &bounceGuard{limit: limit, state: state, listed: supp != nil, cleared: map[string]bool{}}
 	if limit <= 0 {
 		return g, nil
@@ -49,7 +51,8 @@ func newBounceGuard(limit float64, state *journal.State, supp *campaign.Suppress
 	if supp != nil || inSheet != nil {
 		cleared = func(e *journal.Entry) bool {
 			gone := inSheet != nil && !inSheet.Marked(e.Key)
-			if !gone && (supp == nil || !allSuppressed(supp, e.To)) {
+			retried := retry && !gone && e.Status == sendpool.StatusFailed
+			if !gone && !retried && (supp == nil || !allSuppressed(supp, e.To)) {
 				return false
 			}
 			g.cleared[e.NormKey] = true
@@ -94,7 +97,7 @@ func (g *bounceGuard) check() error {
 	}
 	return &sendpool.StopError{Kind: ErrBounceRate, Detail: fmt.Sprintf(
 		"%d of the %d recipients tried so far (%.1f%%) were refused for good, over send.max_bounce_rate %s: a list that bad hurts the sender's reputation for every later campaign. "+
-			"Clean it before sending the rest: put the addresses refused so far in %s (report.csv has them as failed; tidings bounces adds the ones that bounced later) or take their rows out of the sheet, either of which takes them out of this count, and fix or remove the bad addresses not tried yet; or raise send.max_bounce_rate",
+			"Clean it before sending the rest: put the addresses refused so far in %s (the to column of report.csv's failed rows, without the names; tidings bounces adds the ones that bounced later) or take their rows out of the sheet, either of which takes them out of this count (so does correcting a row's address and sending with --retry-failed, which counts it again as it goes), and fix or remove the bad addresses not tried yet; or raise send.max_bounce_rate",
 		g.refused, g.attempted, 100*float64(g.refused)/float64(g.attempted), percent(g.limit), list)}
 }
 

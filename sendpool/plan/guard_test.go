@@ -47,7 +47,7 @@ func TestBounceGuardCounts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cleaned, err := newBounceGuard(0.5, state, list, nil)
+	cleaned, err := newBounceGuard(0.5, state, list, nil, false)
 	if err != nil || cleaned.attempted != 196 || cleaned.refused != 11 {
 		t.Errorf("with 4 of the refused suppressed since (and one sent): %d tried, %d refused, %v; want 196 and 11", cleaned.attempted, cleaned.refused, err)
 	}
@@ -58,7 +58,7 @@ func TestBounceGuardCounts(t *testing.T) {
 	if cleaned.attempted != 198 || cleaned.refused != 12 {
 		t.Errorf("after retrying two left out: %d tried, %d refused; want 198 and 12", cleaned.attempted, cleaned.refused)
 	}
-	g, err := newBounceGuard(0.5, state, nil, nil)
+	g, err := newBounceGuard(0.5, state, nil, nil, false)
 	if err != nil || g.attempted != 200 || g.refused != 15 {
 		t.Fatalf("from the journal: %d tried, %d refused, %v; want 200 and 15", g.attempted, g.refused, err)
 	}
@@ -76,12 +76,23 @@ func TestBounceGuardCounts(t *testing.T) {
 			inSheet.Mark(key(i))
 		}
 	}
-	g, err = newBounceGuard(0.5, state, nil, inSheet)
+	g, err = newBounceGuard(0.5, state, nil, inSheet, false)
 	if err != nil || g.attempted != 198 || g.refused != 13 {
 		t.Errorf("with 2 refused rows and 1 sent row out of the sheet: %d tried, %d refused, %v; want 198 and 13", g.attempted, g.refused, err)
 	}
-	g, err = newBounceGuard(0.5, state, list, inSheet)
+	g, err = newBounceGuard(0.5, state, list, inSheet, false)
 	if err != nil || g.attempted != 194 || g.refused != 9 {
 		t.Errorf("with the list and the rows out of the sheet: %d tried, %d refused, %v; want 194 and 9", g.attempted, g.refused, err)
+	}
+	// --retry-failed: the refused at RCPT still in the sheet wait for
+	// their retry (the bounced later stay counted); one retried that goes
+	// through counts as tried, not refused.
+	g, err = newBounceGuard(0.5, state, nil, inSheet, true)
+	if err != nil || g.attempted != 190 || g.refused != 5 {
+		t.Errorf("retrying: %d tried, %d refused, %v; want 190 and 5", g.attempted, g.refused, err)
+	}
+	g.add(sendpool.Result{Key: key(5), Status: sendpool.StatusSent, Attempts: 1})
+	if g.attempted != 191 || g.refused != 5 {
+		t.Errorf("after a retry went through: %d tried, %d refused; want 191 and 5", g.attempted, g.refused)
 	}
 }
