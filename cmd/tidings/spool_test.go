@@ -537,7 +537,7 @@ func TestSendSaysWhatChanged(t *testing.T) {
 		t.Errorf("test send: code %d\n%s%s", code, out, errOut)
 	}
 	out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp)
-	if code != exitSomeFailed || !changed.MatchString(out) || !strings.Contains(out, "spool: reused") && !strings.Contains(out, "reused") {
+	if code != exitSomeFailed || !changed.MatchString(out) || !strings.Contains(out, "an earlier run's, reused") {
 		t.Errorf("second send: code %d\n%s%s", code, out, errOut)
 	}
 	sheet, err := os.ReadFile(filepath.Join(dir, "r.csv"))
