@@ -237,12 +237,13 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 	if sum.utf8 > 0 {
 		fmt.Fprintf(g.stdout, "warning: %s a non-ASCII local part: the server must offer SMTPUTF8 (RFC 6531): send stops before sending anything when it does not; tidings probe shows whether it does\n", hasHave(sum.utf8, "recipient"))
 	}
-	toSend := sum.ok - sum.duplicate - sum.suppressed - sum.done
-	if in.Campaign.SMTP.Host != "" && toSend > 0 {
-		if text := estimate(state, in.Campaign, domains, toSend); text != "" {
-			fmt.Fprintln(g.stdout, "estimate:", text)
-		}
-	}
+	return checkVerdict(g, in.Campaign, state, decider, &sum, domains)
+}
+
+// checkVerdict ends a check: what send would stop at (a damaged
+// journal, keys that changed: unusable), else the estimate of the
+// delivery and the problems found.
+func checkVerdict(g *globalOptions, c *campaign.Campaign, state *journal.State, decider *plan.Decider, sum *checkSummary, domains map[string]int) error {
 	if err := journalDamage(state); err != nil {
 		return err // send would stop: check says so
 	}
@@ -250,6 +251,12 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 		return &unusableError{err} // as send would
 	}
 	printSameAddress(g.stdout, decider.SameAddress)
+	toSend := sum.ok - sum.duplicate - sum.suppressed - sum.done
+	if c.SMTP.Host != "" && toSend > 0 {
+		if text := estimate(state, c, domains, toSend); text != "" {
+			fmt.Fprintln(g.stdout, "estimate:", text)
+		}
+	}
 	if sum.problems > 0 {
 		return &problemsError{n: sum.problems}
 	}
