@@ -88,7 +88,7 @@ var autolinkValue = regexp.MustCompile(`<\s*\{\{[^}]*\}\}\s*>`)
 // are, so the message would show the URL with backslashes in it, and no
 // link. An error of the template at its line. A link destination in
 // angle brackets ("[Pay](<{{.url}}>)") is no autolink, nor is one in a
-// code span or a code block (written as it is).
+// code span or a fenced code block (written as it is).
 func valueAutolink(t *templates.Template) error {
 	src := t.Source()
 	fenced := false
@@ -97,8 +97,8 @@ func valueAutolink(t *templates.Template) error {
 			fenced = !fenced
 			continue
 		}
-		if fenced || strings.HasPrefix(line, "    ") || strings.HasPrefix(line, "\t") {
-			continue
+		if fenced {
+			continue // an indented line may be a list's: it is looked at
 		}
 		for _, loc := range autolinkValue.FindAllStringIndex(line, -1) {
 			before := strings.TrimRight(line[:loc[0]], " ")

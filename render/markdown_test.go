@@ -279,10 +279,11 @@ Unsubscribe (https://acme.example/u?id=7)
 // line.
 func TestMarkdownCampaignErrors(t *testing.T) {
 	files := map[string]string{"body.md": "Hi {{.name}}\n", "body.html": "<p>x</p>", "layout.html": "<p>{{.Subject}}</p>\n", "l2.html": "<div>\n{{.Body}}\n{{.Title}}</div>\n", "bad.md": "Hi\n\n{{.nmae}}\n",
-		"rel.md":  "Hi {{.name}}\n\nSee [your page]({{.url}}), or\n[about us](/about).\n",
-		"relv.md": "Hi\n\n{{if .name}}[pay {{.name}}](/pay?id={{.id}}){{end}}\n",
-		"img.md":  "Hi\n![logo](logo.png)\n",
-		"auto.md": "Hi\n\n[Pay](<{{.url}}>), `<{{.url}}>`\n\n    <{{.url}}>\n\n```\n<{{.url}}>\n```\nPay at <{{.url}}> today.\n"}
+		"rel.md":   "Hi {{.name}}\n\nSee [your page]({{.url}}), or\n[about us](/about).\n",
+		"relv.md":  "Hi\n\n{{if .name}}[pay {{.name}}](/pay?id={{.id}}){{end}}\n",
+		"img.md":   "Hi\n![logo](logo.png)\n",
+		"auto.md":  "Hi\n\n[Pay](<{{.url}}>), `<{{.url}}>`\n\n```\n<{{.url}}>\n```\nPay at <{{.url}}> today.\n",
+		"auto2.md": "- Ways to pay:\n    - online at <{{.url}}>\n"}
 	for _, tc := range []struct {
 		name, yaml, file string
 		line             int
@@ -296,7 +297,8 @@ func TestMarkdownCampaignErrors(t *testing.T) {
 		{"link the template writes", strings.Replace(markdownYAML, "body.md", "rel.md", 1), "rel.md", 4, `the link "about us" goes to "/about", not an absolute`},
 		{"link with a value after its path", strings.Replace(markdownYAML, "body.md", "relv.md", 1), "relv.md", 3, `the link "pay {{…}}" goes to "/pay?id={{…}}"`},
 		{"image the template shows", strings.Replace(markdownYAML, "body.md", "img.md", 1), "img.md", 2, `the image "logo" goes to "logo.png"`},
-		{"autolink around a value", strings.Replace(markdownYAML, "body.md", "auto.md", 1), "auto.md", 10, `<{{.url}}>: an autolink around a value`},
+		{"autolink around a value", strings.Replace(markdownYAML, "body.md", "auto.md", 1), "auto.md", 8, `<{{.url}}>: an autolink around a value`},
+		{"autolink in a nested list", strings.Replace(markdownYAML, "body.md", "auto2.md", 1), "auto2.md", 2, `<{{.url}}>: an autolink around a value`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := trySetup(t, tc.yaml, files, markdownColumns)

@@ -33,7 +33,8 @@ Rows of the sheet that the journal has never seen are listed as not-attempted.
 Its statuses are what the journal knows: a suppression list changed since the
 last send shows in check and preview now, and here after the next send; but a
 failed or unknown row whose addresses the list names now no longer counts
-against the exit code.
+against the exit code (judged by the row as the last send spooled it: when
+the campaign changed since, and the rows are placed by the sheet, none is).
 Exit code: 0 when every row is sent or skipped on purpose (an unknown recipient
 no longer in the sheet counts as neither; nor does a failed or unknown one the
 suppression list names now: no send tries it again), 1 otherwise.`,

@@ -569,3 +569,28 @@ func TestOwedRowTurnedInvalid(t *testing.T) {
 	runCLI(t, "send", "--yes", "--skip-invalid", camp)
 	sameReport(t, camp)
 }
+
+// TestOwedRefusedTurnedInvalid: a row partly delivered whose owed Cc was
+// then refused for good owes nothing a plain send makes; when its cells
+// make it a problem now, check and send leave it as it went.
+func TestOwedRefusedTurnedInvalid(t *testing.T) {
+	var refuse atomic.Bool
+	camp, srv, _ := owedCampaign(t, smtptest.OnData(func(_ smtptest.Session, m *smtptest.Message) error {
+		if refuse.Load() && len(m.To) == 1 && m.To[0] == "boss@example.com" {
+			return smtptest.Reply(550, "5.1.1", "no such user")
+		}
+		return nil
+	}))
+	refuse.Store(true)
+	runCLI(t, "send", "--yes", camp)
+	if out, errOut, _ := runCLI(t, "send", "--yes", camp); !strings.Contains(out, "nothing left to send") {
+		t.Fatalf("after the refusal:\n%s%s", out, errOut)
+	}
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name,cc\nann@example.com,A\x01nn,boss@example.com\nbob@example.com,Bob,\n"})
+	if out, errOut, code := runCLI(t, "check", camp); code != exitOK {
+		t.Errorf("check: code %d\n%s%s", code, out, errOut)
+	}
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || srv.Received("bob@example.com") != 1 {
+		t.Errorf("send: code %d, bob %d\n%s%s", code, srv.Received("bob@example.com"), out, errOut)
+	}
+}

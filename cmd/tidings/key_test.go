@@ -350,3 +350,49 @@ func TestSharedStateDir(t *testing.T) {
 		t.Errorf("a state folder of its own: code %d, %d messages\n%s%s", code, len(srv.Messages()), out, errOut)
 	}
 }
+
+// TestKeyExponentPutBack: an id sent in its exponent form (a sheet a
+// spreadsheet had changed) and put back in full is the same value.
+func TestKeyExponentPutBack(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 0, "")
+	dir := filepath.Dir(camp)
+	b, err := os.ReadFile(camp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, dir, map[string]string{"c.yaml": strings.Replace(string(b), "recipients: {path: r.csv", "recipients: {path: r.csv, key: id", 1),
+		"r.csv": "id,email,name\n1.23457E+16,ann@example.com,Ann\n123456789012345678,bob@example.com,Bob\n"})
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("first send: %d\n%s%s", code, out, errOut)
+	}
+	writeFiles(t, dir, map[string]string{"r.csv": "id,email,name\n12345678901234567,ann@example.com,Ann\n"})
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitUnusable || srv.Received("ann@example.com") != 1 {
+		t.Errorf("exponent put back: code %d, ann %d\n%s%s", code, srv.Received("ann@example.com"), out, errOut)
+	}
+	// Another long id, past float64's integers, is another key.
+	writeFiles(t, dir, map[string]string{"r.csv": "id,email,name\n1.23457E+16,ann@example.com,Ann\n123456789012345679,bob@example.com,Bob\n"})
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || srv.Received("bob@example.com") != 2 {
+		t.Errorf("a new long id: code %d, bob %d\n%s%s", code, srv.Received("bob@example.com"), out, errOut)
+	}
+}
+
+// TestCopiedFolderSharedStateDir: a campaign folder copied whose
+// campaign sets a state_dir outside it shares the original's state
+// folder: the refusal does not say to remove it (the original's journal).
+func TestCopiedFolderSharedStateDir(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	state := filepath.Join(t.TempDir(), "state")
+	camp := sendCampaign(t, srv, 2, "state_dir: "+state+"\n")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("first send: code %d\n%s%s", code, out, errOut)
+	}
+	copied := filepath.Join(t.TempDir(), "copy")
+	if err := os.CopyFS(copied, os.DirFS(filepath.Dir(camp))); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, code := runCLI(t, "send", "--yes", filepath.Join(copied, "c.yaml"))
+	if code != exitUnusable || strings.Contains(errOut, "remove "+state) || !strings.Contains(errOut, "give this file a state_dir: of its own") {
+		t.Errorf("code %d\n%s", code, errOut)
+	}
+}

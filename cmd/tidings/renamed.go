@@ -102,8 +102,9 @@ func foreignState(c *campaign.Campaign, state *journal.State) error {
 	if !ok {
 		return nil
 	}
+	ownFolder := c.StateDir == filepath.Join(c.Dir, ".tidings", c.Name)
 	own := "give this file another name: line"
-	if c.StateDir != filepath.Join(c.Dir, ".tidings", c.Name) {
+	if !ownFolder {
 		own = "give this file a state_dir: of its own"
 	}
 	if run.Name != "" && run.Name != c.Name {
@@ -115,7 +116,7 @@ func foreignState(c *campaign.Campaign, state *journal.State) error {
 	if other == "" {
 		return nil
 	}
-	if filepath.Dir(other) != c.Dir {
+	if ownFolder && filepath.Dir(other) != c.Dir {
 		return fmt.Errorf("the state folder %s holds the sends of %s (it came with a copy of that campaign's folder?): its recipients count as sent for %s, which would send them nothing. "+
 			"For a campaign of its own, remove %s; to go on with that campaign from this copy, move or remove %s",
 			displayPath(c.StateDir), displayPath(other), displayPath(c.File), displayPath(c.StateDir), displayPath(other))

@@ -91,8 +91,10 @@ func (s *State) Entry(key string) (*Entry, error) {
 // WentOutAt reports whether a message for key went out from row: the
 // journal's delivery of it ended sent (whatever came back later),
 // refused for good or of unknown outcome, at that row of the sheet, and
-// owes no recipient (a partly delivered message still to send to some is
-// not done). A row that has a problem now but sent its message before is
+// no send to recipients it still owes is open (a partly delivered
+// message still to send to some is not done; one whose send to them was
+// refused for good or lost its reply is, without --retry-failed or
+// --resend-unknown, which plan asks again). A row that has a problem now but sent its message before is
 // no problem of a send without --retry-failed or --resend-unknown (what
 // went out stays as it went). Only then are key's lines read back.
 func (s *State) WentOutAt(key string, row int) (bool, error) {
@@ -111,7 +113,7 @@ func (s *State) WentOutAt(key string, row int) (bool, error) {
 	case e.Result != nil:
 		at = e.Result.Row
 	}
-	return at == row && wentOut(e.Status) && len(e.Owed) == 0, nil
+	return at == row && wentOut(e.Status) && !e.owes, nil
 }
 
 // wentOut says whether a delivery that ended at st went out as it was.

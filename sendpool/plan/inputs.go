@@ -33,11 +33,9 @@ type Inputs struct {
 	// has no suppression list.
 	Signer   *dkim.Signer
 	Suppress *campaign.Suppression
-	// read holds what the files the messages are made of were like when
-	// Open read them, and sums the digests of those but the sheet (both
-	// nil when not made by Open): see unchanged.
-	read map[string]os.FileInfo
-	sums map[string]string
+	// notes holds what the files the messages are made of were like
+	// before Open read them (nil when not made by Open): see unchanged.
+	notes fileNotes
 }
 
 // Close closes the sheet.
@@ -48,11 +46,15 @@ func (in *Inputs) Close() error { return in.Sheet.Close() }
 // key or a missing list before send would. Every error it returns makes the
 // campaign unusable.
 func Open(ctx context.Context, path string) (*Inputs, error) {
-	file, _ := os.Stat(path) // before it is read: see unchanged
+	notes := fileNotes{}
+	if abs, err := filepath.Abs(path); err == nil {
+		notes.note(abs, true) // before it is read: see unchanged
+	}
 	c, err := campaign.Load(path)
 	if err != nil {
 		return nil, err
 	}
+	notes.noteCampaign(c)
 	signer, err := dkim.NewSigner(c)
 	if err != nil {
 		fe := &campaign.FileError{File: c.File, Err: err}
@@ -64,63 +66,87 @@ func Open(ctx context.Context, path string) (*Inputs, error) {
 	if _, err := sendpool.ParseDomainLimits(c.Send.Domains); err != nil {
 		return nil, &campaign.FileError{File: c.File, Err: fmt.Errorf("send.domains: %w", err)}
 	}
-	in := &Inputs{Campaign: c, Signer: signer}
+	in := &Inputs{Campaign: c, Signer: signer, notes: notes}
 	if c.Suppress != "" {
 		if in.Suppress, err = campaign.LoadSuppression(c.Suppress); err != nil {
 			return nil, err
 		}
 	}
-	sheet, _ := os.Stat(c.Recipients.Path)
 	if err := in.openSheet(ctx); err != nil {
 		return nil, err
 	}
-	if err := in.noteRead(file, sheet); err != nil {
-		in.Sheet.Close()
-		return nil, err
+	for _, f := range in.inputFiles() {
+		notes.note(f, true) // the inline images, read in a few milliseconds
 	}
 	return in, nil
 }
 
-// noteRead notes what the files the messages are made of were like when
-// Open read them (see unchanged): the campaign file and the sheet as
-// they were before they were read (file, sheet; nil: look now), the
-// others (read in a few milliseconds) as they are now, with their
-// content's digests.
-func (in *Inputs) noteRead(file, sheet os.FileInfo) error {
-	in.read = map[string]os.FileInfo{in.Campaign.File: file, in.Campaign.Recipients.Path: sheet}
-	for _, f := range in.inputFiles() {
-		if in.read[f] != nil {
-			continue
-		}
-		var err error
-		if in.read[f], err = os.Stat(f); err != nil {
-			return fmt.Errorf("plan: %w", err)
+// fileNote is what a file the messages are made of was like before Open
+// read it: its size and time, and its digest (not the sheet's).
+type fileNote struct {
+	info os.FileInfo
+	sum  string
+}
+
+// fileNotes maps the files the messages are made of to their notes.
+type fileNotes map[string]fileNote
+
+// note notes path, unless it is noted already; withSum with its digest.
+// A file that cannot be read now is not noted (reading it fails later).
+func (n fileNotes) note(path string, withSum bool) {
+	if _, ok := n[path]; ok {
+		return
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return
+	}
+	fn := fileNote{info: fi}
+	if withSum {
+		if fn.sum, err = fileDigest(path); err != nil {
+			return
 		}
 	}
-	var err error
-	in.sums, err = in.fileSums()
-	return err
+	n[path] = fn
+}
+
+// noteCampaign notes, before they are read, the files c names that the
+// messages are made of: its templates, its DKIM keys, its sheet (without
+// a digest: it may be large, and is read once).
+func (n fileNotes) noteCampaign(c *campaign.Campaign) {
+	for _, f := range []string{c.Text, c.HTML, c.Markdown, c.Layout} {
+		if f != "" {
+			n.note(f, true)
+		}
+	}
+	for _, k := range c.DKIM {
+		if k.KeyFile != "" {
+			n.note(k.KeyFile, true)
+		}
+	}
+	n.note(c.Recipients.Path, false)
 }
 
 // unchanged returns an error naming the first file the messages are made
-// of that changed (was saved again, replaced or removed) since Open read
-// it: the spool's digest would name content other than the messages
-// were made of, and a later send would take them for the campaign as it
-// is then. A file is taken as unchanged while its size and modification
-// time are (no inode is compared: network file systems change them), or,
-// but for the sheet, its content. Nil for Inputs not made by Open.
+// of that changed (was saved again, replaced or removed) since Open
+// noted it, before reading it: the spool's digest would name content
+// other than the messages were made of, and a later send would take them
+// for the campaign as it is then. A file is taken as unchanged while its
+// size and modification time are (no inode is compared: network file
+// systems change them), or, but for the sheet, its content. Nil for
+// Inputs not made by Open.
 func (in *Inputs) unchanged() error {
 	for _, f := range in.inputFiles() {
-		was, ok := in.read[f]
+		was, ok := in.notes[f]
 		if !ok {
 			continue
 		}
 		now, err := os.Stat(f)
-		if err == nil && now.Size() == was.Size() && now.ModTime().Equal(was.ModTime()) {
+		if err == nil && now.Size() == was.info.Size() && now.ModTime().Equal(was.info.ModTime()) {
 			continue
 		}
-		if sum, ok := in.sums[in.relative(f)]; ok && err == nil {
-			if now, derr := fileDigest(f); derr == nil && now == sum {
+		if err == nil && was.sum != "" {
+			if sum, derr := fileDigest(f); derr == nil && sum == was.sum {
 				continue // saved again as it was (or touched)
 			}
 		}

@@ -71,6 +71,15 @@ func TestChangedWhileRead(t *testing.T) {
 		t.Fatalf("generations: %d, %v; want the one of the template saved as it was", len(gens), err)
 	}
 	in, state = open(t, camp)
+	yaml, err := os.ReadFile(camp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, camp, string(yaml)+"# a comment\n")
+	if _, err := Preflight(ctx, in, state, Options{Version: "test"}); err == nil || !strings.Contains(err.Error(), filepath.Base(camp)+" changed while this run read it") {
+		t.Fatalf("campaign file saved after Open: %v", err)
+	}
+	in, state = open(t, camp)
 	tmp := filepath.Join(dir, "r.csv.tmp")
 	writeFile(t, tmp, "email,name\nuser000@example.com,User 0\nuser002@example.com,User 2\n")
 	if err := os.Rename(tmp, filepath.Join(dir, "r.csv")); err != nil {

@@ -51,13 +51,14 @@ type keyChange struct {
 }
 
 // freshAddr is an address of the To of a row to send whose key the
-// journal does not know: the address's hash, the hash of the key's
-// canonical form (canonicalKey), and whether the key is a number written
-// with an exponent (compared at the six digits a spreadsheet shows).
+// journal does not know: the address's hash, the hashes of the key's
+// canonical forms (canonicalKey: exact, and at six digits for a number),
+// and whether the key is a number written with an exponent (then the
+// keys compare at the six digits a spreadsheet shows).
 type freshAddr struct {
-	hash, canon uint64
-	row         int32
-	sci         bool
+	hash, canon, canon6 uint64
+	row                 int32
+	sci                 bool
 }
 
 // someRows counts rows and names the first maxKeyChangeRows.
@@ -72,12 +73,19 @@ func (s *someRows) add(line string) {
 	}
 }
 
-// canonicalKey is key as a value: a number in its shortest form ("001",
-// "1.0" and "1" are "1"; with sixDigits, at six significant digits), else
-// the key as the journal compares keys. sci reports a number written
-// with an exponent.
+// canonicalKey is key as a value: an integer without its sign's plus and
+// its leading zeros ("001" is "1", and an id of any length stays exact),
+// another number in its shortest form ("1.0" is "1"; with sixDigits, any
+// number at six significant digits, as a spreadsheet shows it), else the
+// key as the journal compares keys. sci reports a number written with an
+// exponent.
 func canonicalKey(key string, sixDigits bool) (canon string, sci bool) {
 	k := strings.TrimSpace(key)
+	if !sixDigits {
+		if digits := strings.TrimPrefix(k, "+"); digits != "" && strings.Trim(digits, "0123456789") == "" {
+			return cmp.Or(strings.TrimLeft(digits, "0"), "0"), false
+		}
+	}
 	f, err := strconv.ParseFloat(k, 64)
 	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
 		return journal.NormalizeKey(key), false
@@ -125,13 +133,12 @@ func (k *keyChange) note(row int, key, to string) error {
 		return nil
 	}
 	if k.inSheet != nil {
-		canon, sci := canonicalKey(key, false)
-		if sci {
-			canon, _ = canonicalKey(key, true)
-		}
-		c := maphash.String(k.seed, canon)
+		exact, sci := canonicalKey(key, false)
+		six, _ := canonicalKey(key, true)
+		f := freshAddr{canon: maphash.String(k.seed, exact), canon6: maphash.String(k.seed, six), row: int32(row), sci: sci}
 		for _, a := range addressesOf(to) {
-			k.fresh = append(k.fresh, freshAddr{hash: maphash.String(k.seed, a), canon: c, row: int32(row), sci: sci})
+			f.hash = maphash.String(k.seed, a)
+			k.fresh = append(k.fresh, f)
 		}
 		return nil
 	}
@@ -203,10 +210,11 @@ func (k *keyChange) settle() error {
 		if !delivered(e) {
 			continue
 		}
-		exact, _ := canonicalKey(e.Key, false)
+		exact, eSci := canonicalKey(e.Key, false)
 		six, _ := canonicalKey(e.Key, true)
+		exactH, sixH := maphash.String(k.seed, exact), maphash.String(k.seed, six)
 		same := func(f freshAddr) bool {
-			return f.canon == maphash.String(k.seed, exact) || f.sci && f.canon == maphash.String(k.seed, six)
+			return f.canon == exactH || (f.sci || eSci) && f.canon6 == sixH
 		}
 		for _, a := range addressesOf(e.To) {
 			h := maphash.String(k.seed, a)

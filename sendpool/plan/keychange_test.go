@@ -17,10 +17,13 @@ func TestCanonicalKey(t *testing.T) {
 		{"A-001", "A-1", false},
 		{"Ann@X.org", "ann@x.org", true},
 		{"1000001", "1000002", false},
+		{"123456789012345678", "123456789012345679", false}, // past float64's integers
+		{"1.23457E+16", "12345678901234567", true},          // put back
+		{"+7", "7", true},
 	} {
 		a, aSci := canonicalKey(tc.a, false)
 		b, bSci := canonicalKey(tc.b, false)
-		if aSci || bSci {
+		if a != b && (aSci || bSci) {
 			a, _ = canonicalKey(tc.a, true)
 			b, _ = canonicalKey(tc.b, true)
 		}
