@@ -69,20 +69,7 @@ type checkSummary struct {
 	copyRows []string
 	// owedGone lists the rows that still owed recipients no longer in
 	// them (plan.Fate.OwedGone).
-	owedGone someRows
-}
-
-// someRows counts rows and names the first few.
-type someRows struct {
-	first []string
-	n     int
-}
-
-// add counts a row, named by line.
-func (s *someRows) add(line string) {
-	if s.n++; len(s.first) < maxCopyRows {
-		s.first = append(s.first, line)
-	}
+	owedGone plan.RowList
 }
 
 // maxCopyRows is how many rows suppressed for a Cc or Bcc check names.
@@ -197,7 +184,7 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 		}
 		if f.OwedGone(m.Recipients) {
 			f.Send, f.Status = false, sendpool.StatusSent // as send judges it
-			sum.owedGone.add(fmt.Sprintf("row %d: %s", m.Row, strings.Join(f.Journal.Owed, ", ")))
+			sum.owedGone.Add(plan.OwedLine(m.Row, f.Journal.Owed))
 		}
 		if sum.count(m, f) {
 			for _, d := range sendpool.MessageDomains(m) {
@@ -214,7 +201,7 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 	printWarnings(g.stdout, in.Sheet.Warnings())
 	printWarnings(g.stdout, campaignWarnings(in, sum.ok))
 	sum.printCopyOnly(g.stdout)
-	printOwedGone(g.stdout, sum.owedGone.first, sum.owedGone.n)
+	printOwedGone(g.stdout, sum.owedGone)
 	if was := renamedFrom(ctx, in.Campaign, state); was != "" {
 		fmt.Fprintln(g.stdout, "warning:", renamedError(in.Campaign, was))
 	}
@@ -250,7 +237,7 @@ func checkVerdict(g *globalOptions, c *campaign.Campaign, state *journal.State, 
 	if err := decider.KeyChange(); err != nil {
 		return &unusableError{err} // as send would
 	}
-	printSameAddress(g.stdout, decider.SameAddress)
+	printSameAddress(g.stdout, decider.SameAddress())
 	toSend := sum.ok - sum.duplicate - sum.suppressed - sum.done
 	if c.SMTP.Host != "" && toSend > 0 {
 		if text := estimate(state, c, domains, toSend); text != "" {

@@ -297,15 +297,14 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 		return nil, &unusableError{err}
 	}
 	if !opts.testSet {
-		printSameAddress(g.stdout, pl.SameAddress)
+		printSameAddress(g.stdout, pl.SameAddress())
 	}
 	if pl.Damaged != nil {
 		fmt.Fprintf(g.stderr, "warning: %v; the messages were rendered again\n", pl.Damaged)
 	}
 	if !opts.testSet {
 		printChanged(g.stdout, c, pl.Changed, "go")
-		rows, n := pl.OwedGone()
-		printOwedGone(g.stdout, rows, n)
+		printOwedGone(g.stdout, pl.OwedGone())
 	}
 	if opts.testSet {
 		// A test send names the problem of a row it was asked for, and
@@ -570,19 +569,13 @@ func printChanged(w io.Writer, c *campaign.Campaign, changed []string, verb stri
 }
 
 // printSameAddress warns about the rows to send with a new key at an
-// address sent to before under a key no longer in the sheet (the first
-// named: plan.Decider.SameAddress).
-func printSameAddress(w io.Writer, same func() ([]string, int)) {
-	rows, n := same()
-	if n == 0 {
-		return
+// address sent to before under a key no longer in the sheet
+// (plan.Decider.SameAddress).
+func printSameAddress(w io.Writer, rows plan.RowList) {
+	if rows.N > 0 {
+		fmt.Fprintf(w, "warning: %s to send %s to addresses sent to before under keys no longer in the sheet (%s): a new recipient at the same address gets it, but one that was sent to under its old key would get it twice; put back the key of any such row\n",
+			report.Plural(rows.N, "row"), verbFor(rows.N, "goes", "go"), rows)
 	}
-	more := ""
-	if k := n - len(rows); k > 0 {
-		more = fmt.Sprintf(" and %d more", k)
-	}
-	fmt.Fprintf(w, "warning: %s to send %s to addresses sent to before under keys no longer in the sheet (%s%s): a new recipient at the same address gets it, but one that was sent to under its old key would get it twice; put back the key of any such row\n",
-		report.Plural(n, "row"), verbFor(n, "goes", "go"), strings.Join(rows, "; "), more)
 }
 
 // verbFor is one when n is 1, else many.
@@ -593,19 +586,14 @@ func verbFor(n int, one, many string) string {
 	return many
 }
 
-// printOwedGone warns about the n rows (the first named) whose message
-// an earlier send delivered to some recipients and still owed others that
-// the row no longer names.
-func printOwedGone(w io.Writer, rows []string, n int) {
-	if n == 0 {
-		return
+// printOwedGone warns about the rows whose message an earlier send
+// delivered to some recipients and still owed others that the row no
+// longer names (plan.Plan.OwedGone).
+func printOwedGone(w io.Writer, rows plan.RowList) {
+	if rows.N > 0 {
+		fmt.Fprintf(w, "warning: %s went to some recipients only, and the ones the server deferred are no longer in the row (%s): nobody gets the message in their place, an address written there instead included; tidings sends a row once, by its key\n",
+			report.Plural(rows.N, "message"), rows)
 	}
-	more := ""
-	if k := n - len(rows); k > 0 {
-		more = fmt.Sprintf(" and %d more", k)
-	}
-	fmt.Fprintf(w, "warning: %s went to some recipients only, and the ones the server deferred are no longer in the row (%s%s): nobody gets the message in their place, an address written there instead included; tidings sends a row once, by its key\n",
-		report.Plural(n, "message"), strings.Join(rows, "; "), more)
 }
 
 // notSentError is errSomeNotSent in the words of one run.

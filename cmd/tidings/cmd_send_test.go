@@ -43,6 +43,17 @@ smtp: {host: 127.0.0.1, port: %d, security: none}
 	return filepath.Join(dir, "c.yaml")
 }
 
+// keyByID makes the campaign sendCampaign wrote key its rows by an id
+// column (recipients.key: id).
+func keyByID(t *testing.T, camp string) {
+	t.Helper()
+	b, err := os.ReadFile(camp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, filepath.Dir(camp), map[string]string{"c.yaml": strings.Replace(string(b), "recipients: {path: r.csv", "recipients: {path: r.csv, key: id", 1)})
+}
+
 // readReport returns report.csv's rows as maps keyed by column.
 func readReport(t *testing.T, camp string) []map[string]string {
 	t.Helper()

@@ -169,12 +169,8 @@ func TestFailedRowCorrected(t *testing.T) {
 	}))
 	camp := sendCampaign(t, srv, 0, "suppress: sup.txt\n")
 	dir := filepath.Dir(camp)
-	b, err := os.ReadFile(camp)
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeFiles(t, dir, map[string]string{"c.yaml": strings.Replace(string(b), "recipients: {path: r.csv", "recipients: {path: r.csv, key: id", 1),
-		"r.csv": "id,email,name\n1,ann@example.com,Ann\n2,bbo-typo@example.com,Bob\n", "sup.txt": "# none\n"})
+	keyByID(t, camp)
+	writeFiles(t, dir, map[string]string{"r.csv": "id,email,name\n1,ann@example.com,Ann\n2,bbo-typo@example.com,Bob\n", "sup.txt": "# none\n"})
 	if _, errOut, code := runCLI(t, "send", "--yes", camp); code != exitSomeFailed || !strings.Contains(errOut, "--retry-failed") {
 		t.Fatalf("first send: code %d\n%s", code, errOut)
 	}

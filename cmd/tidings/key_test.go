@@ -171,15 +171,11 @@ func TestKeyValuesChanged(t *testing.T) {
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 0, "")
 	dir := filepath.Dir(camp)
-	b, err := os.ReadFile(camp)
-	if err != nil {
-		t.Fatal(err)
-	}
 	sheet := func(rows ...string) {
 		t.Helper()
 		writeFiles(t, dir, map[string]string{"r.csv": "id,email,name\n" + strings.Join(rows, "\n") + "\n"})
 	}
-	writeFiles(t, dir, map[string]string{"c.yaml": strings.Replace(string(b), "recipients: {path: r.csv", "recipients: {path: r.csv, key: id", 1)})
+	keyByID(t, camp)
 	sheet("001,k1@example.com,K1", "002,k2@example.com,K2", "003,k3@example.com,K3", "004,k4@example.com,K4")
 	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "2", camp); code != exitSomeFailed || len(srv.Messages()) != 2 {
 		t.Fatalf("first send: code %d\n%s%s", code, out, errOut)
@@ -266,12 +262,8 @@ func TestKeyOfAProblemRow(t *testing.T) {
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 0, "")
 	dir := filepath.Dir(camp)
-	b, err := os.ReadFile(camp)
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeFiles(t, dir, map[string]string{"c.yaml": strings.Replace(string(b), "recipients: {path: r.csv", "recipients: {path: r.csv, key: id", 1),
-		"r.csv": "id,email,name\n7,fam@example.com,Ann\n"})
+	keyByID(t, camp)
+	writeFiles(t, dir, map[string]string{"r.csv": "id,email,name\n7,fam@example.com,Ann\n"})
 	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
 		t.Fatalf("first send: %d\n%s%s", code, out, errOut)
 	}
@@ -294,12 +286,8 @@ func TestKeyExponent(t *testing.T) {
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 0, "")
 	dir := filepath.Dir(camp)
-	b, err := os.ReadFile(camp)
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeFiles(t, dir, map[string]string{"c.yaml": strings.Replace(string(b), "recipients: {path: r.csv", "recipients: {path: r.csv, key: id", 1),
-		"r.csv": "id,email,name\n12345678901234567,ann@example.com,Ann\n001,bob@example.com,Bob\n"})
+	keyByID(t, camp)
+	writeFiles(t, dir, map[string]string{"r.csv": "id,email,name\n12345678901234567,ann@example.com,Ann\n001,bob@example.com,Bob\n"})
 	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
 		t.Fatalf("first send: %d\n%s%s", code, out, errOut)
 	}
@@ -357,12 +345,8 @@ func TestKeyExponentPutBack(t *testing.T) {
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 0, "")
 	dir := filepath.Dir(camp)
-	b, err := os.ReadFile(camp)
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeFiles(t, dir, map[string]string{"c.yaml": strings.Replace(string(b), "recipients: {path: r.csv", "recipients: {path: r.csv, key: id", 1),
-		"r.csv": "id,email,name\n1.23457E+16,ann@example.com,Ann\n123456789012345678,bob@example.com,Bob\n"})
+	keyByID(t, camp)
+	writeFiles(t, dir, map[string]string{"r.csv": "id,email,name\n1.23457E+16,ann@example.com,Ann\n123456789012345678,bob@example.com,Bob\n"})
 	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
 		t.Fatalf("first send: %d\n%s%s", code, out, errOut)
 	}

@@ -55,7 +55,7 @@ type Decider struct {
 	// once KeyChange was asked.
 	keys *keyChange
 	// maybe are the rows KeyChange only noted (SameAddress).
-	maybe someRows
+	maybe RowList
 }
 
 // NewDecider returns a Decider for in's suppression list, what the journal

@@ -47,7 +47,7 @@ type keyChange struct {
 	rows    []string // the first rows found
 	n       int      // all of them
 	// maybe are the rows only noted (the same column, other keys).
-	maybe someRows
+	maybe RowList
 }
 
 // freshAddr is an address of the To of a row to send whose key the
@@ -59,18 +59,6 @@ type freshAddr struct {
 	hash, canon, canon6 uint64
 	row                 int32
 	sci                 bool
-}
-
-// someRows counts rows and names the first maxKeyChangeRows.
-type someRows struct {
-	rows []string
-	n    int
-}
-
-func (s *someRows) add(line string) {
-	if s.n++; len(s.rows) < maxKeyChangeRows {
-		s.rows = append(s.rows, line)
-	}
 }
 
 // canonicalKey is key as a value: an integer without its sign's plus and
@@ -232,7 +220,7 @@ func (k *keyChange) settle() error {
 		if m.same {
 			k.add(int(row), m.addr, m.was)
 		} else {
-			k.maybe.add(fmt.Sprintf("row %d: %s (sent as %q)", row, m.addr, m.was))
+			k.maybe.Add(fmt.Sprintf("row %d: %s (sent as %q)", row, m.addr, m.was))
 		}
 	}
 	k.fresh = nil
@@ -273,13 +261,12 @@ func (d *Decider) KeyChange() error {
 	return &KeyChangeError{File: k.file, Key: k.key, Was: k.was, Rows: k.rows, N: k.n}
 }
 
-// SameAddress returns, once KeyChange was asked, the first rows to send
-// ("row 7: ann@example.com (sent as "001")") with a key new to the
-// journal whose To it delivered to under another key no longer in the
-// sheet (not one value written otherwise, which KeyChange refuses), and
-// how many there are: a new recipient at an old address, or one that
-// would get the campaign twice (a warning).
-func (d *Decider) SameAddress() (rows []string, n int) { return d.maybe.rows, d.maybe.n }
+// SameAddress lists, once KeyChange was asked, the rows to send ("row 7:
+// ann@example.com (sent as "001")") with a key new to the journal whose
+// To it delivered to under another key no longer in the sheet (not one
+// value written otherwise, which KeyChange refuses): a new recipient at
+// an old address, or one that would get the campaign twice (a warning).
+func (d *Decider) SameAddress() RowList { return d.maybe }
 
 // KeyChangeError is KeyChange's error.
 type KeyChangeError struct {

@@ -58,11 +58,10 @@ type Plan struct {
 	// inSheet marks the journal's recipients the sheet has (Seed sets
 	// it; nil before).
 	inSheet *journal.Marks
-	// owedGone names the first rows (the preflight's count) whose message an
+	// owedGone lists the rows (the preflight's count) whose message an
 	// earlier send delivered to some recipients and still owes others
 	// that the row no longer names (OwedGone).
-	owedGone  []string
-	owedGones int
+	owedGone RowList
 	// utf8Rows lists the rows to send whose message needs SMTPUTF8.
 	utf8Rows []int
 	// copies is what the copier of the last delivery did.
@@ -106,7 +105,7 @@ func (pl *Plan) SMTPUTF8Within(n int) []int {
 func (pl *Plan) KeyChange() error { return pl.decider.KeyChange() }
 
 // SameAddress is Decider.SameAddress, once KeyChange was asked.
-func (pl *Plan) SameAddress() (rows []string, n int) { return pl.decider.SameAddress() }
+func (pl *Plan) SameAddress() RowList { return pl.decider.SameAddress() }
 
 // forOwed returns m's message, or, when an earlier run delivered it to
 // some recipients, the message they got (the same bytes under the same
@@ -137,18 +136,20 @@ func (pl *Plan) forOwed(ctx context.Context, m spool.Message, sent *sentFinder) 
 	return &c, nil
 }
 
-// OwedGone returns the first rows (as "row 5: temp@example.com") whose
-// message an earlier send delivered to some recipients and still owed
-// others that the row no longer names, and how many there are: nobody
-// gets it in their place (an address put there instead included). The
-// preflight counts them.
-func (pl *Plan) OwedGone() (rows []string, n int) { return pl.owedGone, pl.owedGones }
+// OwedGone lists the rows ("row 5: temp@example.com") whose message an
+// earlier send delivered to some recipients and still owed others that
+// the row no longer names: nobody gets it in their place (an address put
+// there instead included). The preflight counts them.
+func (pl *Plan) OwedGone() RowList { return pl.owedGone }
 
 // noteOwedGone counts row for OwedGone.
 func (pl *Plan) noteOwedGone(row int, owed []string) {
-	if pl.owedGones++; len(pl.owedGone) < maxListed {
-		pl.owedGone = append(pl.owedGone, fmt.Sprintf("row %d: %s", row, strings.Join(owed, ", ")))
-	}
+	pl.owedGone.Add(OwedLine(row, owed))
+}
+
+// OwedLine names row and the recipients it still owes, as OwedGone does.
+func OwedLine(row int, owed []string) string {
+	return fmt.Sprintf("row %d: %s", row, strings.Join(owed, ", "))
 }
 
 // OwedRendered counts the sends of the last delivery to recipients a
