@@ -574,15 +574,7 @@ func TestOwedRowTurnedInvalid(t *testing.T) {
 // then refused for good owes nothing a plain send makes; when its cells
 // make it a problem now, check and send leave it as it went.
 func TestOwedRefusedTurnedInvalid(t *testing.T) {
-	var refuse atomic.Bool
-	camp, srv, _ := owedCampaign(t, smtptest.OnData(func(_ smtptest.Session, m *smtptest.Message) error {
-		if refuse.Load() && len(m.To) == 1 && m.To[0] == "boss@example.com" {
-			return smtptest.Reply(550, "5.1.1", "no such user")
-		}
-		return nil
-	}))
-	refuse.Store(true)
-	runCLI(t, "send", "--yes", camp)
+	camp, srv, _ := owedRefusedCampaign(t)
 	if out, errOut, _ := runCLI(t, "send", "--yes", camp); !strings.Contains(out, "nothing left to send") {
 		t.Fatalf("after the refusal:\n%s%s", out, errOut)
 	}

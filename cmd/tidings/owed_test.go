@@ -121,12 +121,13 @@ func TestOwedWithRetries(t *testing.T) {
 	}
 }
 
-// TestOwedRefusedForGood: the Cc still owed is refused for good (550) on
-// the resume; later runs leave it unless --retry-failed, which sends to it
-// alone.
-func TestOwedRefusedForGood(t *testing.T) {
-	var refuse atomic.Bool
-	camp, srv, _ := owedCampaign(t, smtptest.OnData(func(_ smtptest.Session, m *smtptest.Message) error {
+// owedRefusedCampaign is owedCampaign whose resume (run here) the server
+// answers, for the Cc still owed alone, with a refusal for good (550)
+// while refuse holds.
+func owedRefusedCampaign(t *testing.T) (camp string, srv *smtptest.Server, refuse *atomic.Bool) {
+	t.Helper()
+	refuse = new(atomic.Bool)
+	camp, srv, _ = owedCampaign(t, smtptest.OnData(func(_ smtptest.Session, m *smtptest.Message) error {
 		if refuse.Load() && len(m.To) == 1 && m.To[0] == "boss@example.com" {
 			return smtptest.Reply(550, "5.1.1", "no such user")
 		}
@@ -134,6 +135,14 @@ func TestOwedRefusedForGood(t *testing.T) {
 	}))
 	refuse.Store(true)
 	runCLI(t, "send", "--yes", camp)
+	return camp, srv, refuse
+}
+
+// TestOwedRefusedForGood: the Cc still owed is refused for good (550) on
+// the resume; later runs leave it unless --retry-failed, which sends to it
+// alone.
+func TestOwedRefusedForGood(t *testing.T) {
+	camp, srv, refuse := owedRefusedCampaign(t)
 	datas := srv.Commands("DATA") + srv.Commands("BDAT")
 	out, errOut, code := runCLI(t, "send", "--yes", camp)
 	if !strings.Contains(out, "nothing left to send") || srv.Commands("DATA")+srv.Commands("BDAT") != datas {
