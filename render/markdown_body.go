@@ -88,17 +88,12 @@ var autolinkValue = regexp.MustCompile(`<\s*\{\{[^}]*\}\}\s*>`)
 // are, so the message would show the URL with backslashes in it, and no
 // link. An error of the template at its line. A link destination in
 // angle brackets ("[Pay](<{{.url}}>)") is no autolink, nor is one in a
-// code span or a fenced code block (written as it is).
+// code span or a code block, fenced or indented (written as it is).
 func valueAutolink(t *templates.Template) error {
-	src := t.Source()
-	fenced := false
-	for n, line := range strings.Split(src, "\n") {
-		if trimmed := strings.TrimLeft(line, " "); strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~") {
-			fenced = !fenced
+	var b codeBlocks
+	for n, line := range strings.Split(t.Source(), "\n") {
+		if b.code(line) {
 			continue
-		}
-		if fenced {
-			continue // an indented line may be a list's: it is looked at
 		}
 		for _, loc := range autolinkValue.FindAllStringIndex(line, -1) {
 			before := strings.TrimRight(line[:loc[0]], " ")
@@ -112,6 +107,44 @@ func valueAutolink(t *templates.Template) error {
 		}
 	}
 	return nil
+}
+
+// codeBlocks tells, line after line, the lines of Markdown's code blocks
+// (CommonMark 4.4, 4.5): a fence opens and closes one; an indented line
+// (four spaces or a tab) is one after a blank line, or after another such
+// line, unless it goes on a list item (a nested list, a paragraph of the
+// item). A rough reading, enough to pass over code.
+type codeBlocks struct {
+	fenced, indented bool
+	written          bool // a line that is not blank came before
+	blank            bool // the line before was blank
+	list             bool // the latest line not indented nor blank started a list item
+}
+
+// listItem matches the start of a list item.
+var listItem = regexp.MustCompile(`^\s{0,3}([-*+]|\d{1,9}[.)])(\s|$)`)
+
+// code reports whether line is in a code block, or opens or closes one.
+func (b *codeBlocks) code(line string) bool {
+	trimmed := strings.TrimLeft(line, " ")
+	if strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~") {
+		b.fenced, b.blank, b.written = !b.fenced, false, true
+		return true
+	}
+	if b.fenced {
+		return true
+	}
+	if strings.TrimSpace(line) == "" {
+		b.blank = true
+		return false
+	}
+	indented := strings.HasPrefix(line, "    ") || strings.HasPrefix(line, "\t")
+	b.indented = indented && (b.indented || (b.blank || !b.written) && !b.list)
+	if !indented {
+		b.list = listItem.MatchString(line)
+	}
+	b.blank, b.written = false, true
+	return b.indented
 }
 
 // lineOf is the line of t's file where its link to url (from the

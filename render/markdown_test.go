@@ -283,7 +283,9 @@ func TestMarkdownCampaignErrors(t *testing.T) {
 		"relv.md":  "Hi\n\n{{if .name}}[pay {{.name}}](/pay?id={{.id}}){{end}}\n",
 		"img.md":   "Hi\n![logo](logo.png)\n",
 		"auto.md":  "Hi\n\n[Pay](<{{.url}}>), `<{{.url}}>`\n\n```\n<{{.url}}>\n```\nPay at <{{.url}}> today.\n",
-		"auto2.md": "- Ways to pay:\n    - online at <{{.url}}>\n"}
+		"auto2.md": "Hi\n\n    <{{.url}}> in code\n\n- Ways to pay:\n    - online at <{{.url}}>\n",
+		"auto3.md": "1. Pay:\n\n    Pay at <{{.url}}> today.\n",
+		"auto4.md": "Dear {{.name}}, please pay\n    at <{{.url}}> today.\n"}
 	for _, tc := range []struct {
 		name, yaml, file string
 		line             int
@@ -298,7 +300,9 @@ func TestMarkdownCampaignErrors(t *testing.T) {
 		{"link with a value after its path", strings.Replace(markdownYAML, "body.md", "relv.md", 1), "relv.md", 3, `the link "pay {{…}}" goes to "/pay?id={{…}}"`},
 		{"image the template shows", strings.Replace(markdownYAML, "body.md", "img.md", 1), "img.md", 2, `the image "logo" goes to "logo.png"`},
 		{"autolink around a value", strings.Replace(markdownYAML, "body.md", "auto.md", 1), "auto.md", 8, `<{{.url}}>: an autolink around a value`},
-		{"autolink in a nested list", strings.Replace(markdownYAML, "body.md", "auto2.md", 1), "auto2.md", 2, `<{{.url}}>: an autolink around a value`},
+		{"autolink in a nested list", strings.Replace(markdownYAML, "body.md", "auto2.md", 1), "auto2.md", 6, `<{{.url}}>: an autolink around a value`},
+		{"autolink in a list item's paragraph", strings.Replace(markdownYAML, "body.md", "auto3.md", 1), "auto3.md", 3, `<{{.url}}>: an autolink around a value`},
+		{"autolink on a lazy line", strings.Replace(markdownYAML, "body.md", "auto4.md", 1), "auto4.md", 2, `<{{.url}}>: an autolink around a value`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := trySetup(t, tc.yaml, files, markdownColumns)

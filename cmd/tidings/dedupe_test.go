@@ -586,3 +586,30 @@ func TestOwedRefusedTurnedInvalid(t *testing.T) {
 		t.Errorf("send: code %d, bob %d\n%s%s", code, srv.Received("bob@example.com"), out, errOut)
 	}
 }
+
+// TestOwedHeldTurnedInvalid: a row sent to its To, its Cc owed and held
+// back since (the To on the suppression list), whose cells make it a
+// problem now: check and send agree that it is one (the Cc is still owed
+// once the list lets it go).
+func TestOwedHeldTurnedInvalid(t *testing.T) {
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		if to == "boss@example.com" {
+			return smtptest.Reply(451, "4.2.1", "mailbox busy, try later")
+		}
+		return nil
+	}))
+	camp := sendCampaign(t, srv, 0, "cc: '{{.cc}}'\nsuppress: suppress.txt\nsend: {concurrency: 1, retries: 0}\n")
+	dir := filepath.Dir(camp)
+	writeFiles(t, dir, map[string]string{"r.csv": "email,name,cc\nann@example.com,Ann,boss@example.com\n", "suppress.txt": "# none\n"})
+	runCLI(t, "send", "--yes", camp)
+	writeFiles(t, dir, map[string]string{"suppress.txt": "ann@example.com\n"})
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("the hold: %d\n%s%s", code, out, errOut)
+	}
+	writeFiles(t, dir, map[string]string{"r.csv": "email,name,cc\nann@example.com,A\x01nn,boss@example.com\nbob@example.com,Bob,\n"})
+	_, _, checkCode := runCLI(t, "check", camp)
+	out, errOut, sendCode := runCLI(t, "send", "--yes", camp)
+	if checkCode != exitSomeFailed || sendCode != exitSomeFailed {
+		t.Errorf("check %d, send %d; want both 1 (a problem)\n%s%s", checkCode, sendCode, out, errOut)
+	}
+}

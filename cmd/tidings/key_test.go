@@ -354,6 +354,12 @@ func TestKeyExponentPutBack(t *testing.T) {
 	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitUnusable || srv.Received("ann@example.com") != 1 {
 		t.Errorf("exponent put back: code %d, ann %d\n%s%s", code, srv.Received("ann@example.com"), out, errOut)
 	}
+	// A whole number written with ".0" (a column with gaps, as pandas
+	// writes it) is the same value.
+	writeFiles(t, dir, map[string]string{"r.csv": "id,email,name\n1.23457E+16,ann@example.com,Ann\n123456789012345678.0,bob@example.com,Bob\n"})
+	if out, errOut, code := runCLI(t, "check", camp); code != exitUnusable || !strings.Contains(errOut, `(row 3: bob@example.com (sent as "123456789012345678"))`) {
+		t.Errorf("an id with .0: code %d\n%s%s", code, out, errOut)
+	}
 	// Another long id, past float64's integers, is another key.
 	writeFiles(t, dir, map[string]string{"r.csv": "id,email,name\n1.23457E+16,ann@example.com,Ann\n123456789012345679,bob@example.com,Bob\n"})
 	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || srv.Received("bob@example.com") != 2 {
@@ -377,6 +383,25 @@ func TestCopiedFolderSharedStateDir(t *testing.T) {
 	}
 	_, errOut, code := runCLI(t, "send", "--yes", filepath.Join(copied, "c.yaml"))
 	if code != exitUnusable || strings.Contains(errOut, "remove "+state) || !strings.Contains(errOut, "give this file a state_dir: of its own") {
+		t.Errorf("code %d\n%s", code, errOut)
+	}
+}
+
+// TestCopiedFolderOwnStateDir: a campaign folder copied whose state_dir
+// is a folder inside it: the copy has its own copy of that state folder,
+// which it is told to remove.
+func TestCopiedFolderOwnStateDir(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 2, "state_dir: state\n")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("first send: code %d\n%s%s", code, out, errOut)
+	}
+	copied := filepath.Join(t.TempDir(), "copy")
+	if err := os.CopyFS(copied, os.DirFS(filepath.Dir(camp))); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, code := runCLI(t, "send", "--yes", filepath.Join(copied, "c.yaml"))
+	if code != exitUnusable || strings.Contains(errOut, "share the state folder") || !strings.Contains(errOut, "remove "+filepath.Join(copied, "state")) {
 		t.Errorf("code %d\n%s", code, errOut)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/sendpool/journal"
@@ -102,11 +103,12 @@ func foreignState(c *campaign.Campaign, state *journal.State) error {
 	if !ok {
 		return nil
 	}
-	ownFolder := c.StateDir == filepath.Join(c.Dir, ".tidings", c.Name)
 	own := "give this file another name: line"
-	if !ownFolder {
+	if c.StateDir != filepath.Join(c.Dir, ".tidings", c.Name) {
 		own = "give this file a state_dir: of its own"
 	}
+	rel, err := filepath.Rel(c.Dir, c.StateDir)
+	inside := err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) // copied with the folder
 	if run.Name != "" && run.Name != c.Name {
 		return fmt.Errorf("the state folder %s holds the sends of the campaign %q (%s), and this one is named %q: its recipients count as sent here. "+
 			"For a campaign of its own, %s; to go on with that one, put its name back",
@@ -116,7 +118,7 @@ func foreignState(c *campaign.Campaign, state *journal.State) error {
 	if other == "" {
 		return nil
 	}
-	if ownFolder && filepath.Dir(other) != c.Dir {
+	if inside && filepath.Dir(other) != c.Dir {
 		return fmt.Errorf("the state folder %s holds the sends of %s (it came with a copy of that campaign's folder?): its recipients count as sent for %s, which would send them nothing. "+
 			"For a campaign of its own, remove %s; to go on with that campaign from this copy, move or remove %s",
 			displayPath(c.StateDir), displayPath(other), displayPath(c.File), displayPath(c.StateDir), displayPath(other))

@@ -76,6 +76,8 @@ type Entry struct {
 	// was neither refused for good nor without a final reply, and no
 	// suppressed decision holds them back: State.owes).
 	owes bool
+	// owedOpen: as owes, a suppressed decision aside (State.owedOpen).
+	owedOpen bool
 }
 
 // Entry returns what the journal knows about key (normalized here), or
@@ -92,9 +94,10 @@ func (s *State) Entry(key string) (*Entry, error) {
 // journal's delivery of it ended sent (whatever came back later),
 // refused for good or of unknown outcome, at that row of the sheet, and
 // no send to recipients it still owes is open (a partly delivered
-// message still to send to some is not done; one whose send to them was
-// refused for good or lost its reply is, without --retry-failed or
-// --resend-unknown, which plan asks again). A row that has a problem now but sent its message before is
+// message still to send to some is not done, even while the suppression
+// list holds them back; one whose send to them was refused for good or
+// lost its reply is, without --retry-failed or --resend-unknown, which
+// plan asks again). A row that has a problem now but sent its message before is
 // no problem of a send without --retry-failed or --resend-unknown (what
 // went out stays as it went). Only then are key's lines read back.
 func (s *State) WentOutAt(key string, row int) (bool, error) {
@@ -113,7 +116,7 @@ func (s *State) WentOutAt(key string, row int) (bool, error) {
 	case e.Result != nil:
 		at = e.Result.Row
 	}
-	return at == row && wentOut(e.Status) && !e.owes, nil
+	return at == row && wentOut(e.Status) && !e.owedOpen, nil
 }
 
 // wentOut says whether a delivery that ended at st went out as it was.
@@ -266,7 +269,7 @@ func (s *State) entryAt(i int32) (*Entry, error) {
 	at := lines{attempt: k.attempt.ref(), result: k.result.ref()}
 	if m := s.moreOf(k); m != nil {
 		e.Owed, at.note, at.owed, at.later, at.feedback = m.owed(), m.note, m.owedResult(), m.later, m.feedback
-		e.owes = s.owes(k, m)
+		e.owes, e.owedOpen = s.owes(k, m), s.owedOpen(k, m)
 		if m.owing != nil {
 			e.Refused = m.owing.refused
 		}

@@ -429,7 +429,14 @@ func (m *slotMore) owedResultOf(r *Result, at lineRef) {
 // holds them back (a suppressed one: Entry.OwesIn).
 func (s *State) owes(k *slot, m *slotMore) bool {
 	held := sendpool.Status(k.noteStatus) == sendpool.StatusSuppressed && m.note > max(k.result.ref(), m.owedResult())
-	return k.deliveryStatus() == sendpool.StatusSent && len(m.owed()) > 0 && s.owedStatus(k) == NoStatus && !held
+	return s.owedOpen(k, m) && !held
+}
+
+// owedOpen says whether a send to recipients slot k (with its details m)
+// still owes is open, as State.Settle decides without flags: a
+// suppression hold aside, which only the suppression list decides.
+func (s *State) owedOpen(k *slot, m *slotMore) bool {
+	return k.deliveryStatus() == sendpool.StatusSent && len(m.owed()) > 0 && s.owedStatus(k) == NoStatus
 }
 
 // owedStatus is where the recipients a slot still owes stand: NoStatus to

@@ -48,7 +48,7 @@ func (in *Inputs) Close() error { return in.Sheet.Close() }
 func Open(ctx context.Context, path string) (*Inputs, error) {
 	notes := fileNotes{}
 	if abs, err := filepath.Abs(path); err == nil {
-		notes.note(abs, true) // before it is read: see unchanged
+		_ = notes.note(abs, true) // before it is read (see unchanged); Load fails next
 	}
 	c, err := campaign.Load(path)
 	if err != nil {
@@ -76,7 +76,12 @@ func Open(ctx context.Context, path string) (*Inputs, error) {
 		return nil, err
 	}
 	for _, f := range in.inputFiles() {
-		notes.note(f, true) // the inline images, read in a few milliseconds
+		// The inline images, read in a few milliseconds; a file read
+		// that cannot be looked at now is an error.
+		if err := notes.note(f, true); err != nil {
+			in.Sheet.Close()
+			return nil, fmt.Errorf("plan: %w", err)
+		}
 	}
 	return in, nil
 }
@@ -92,22 +97,24 @@ type fileNote struct {
 type fileNotes map[string]fileNote
 
 // note notes path, unless it is noted already; withSum with its digest.
-// A file that cannot be read now is not noted (reading it fails later).
-func (n fileNotes) note(path string, withSum bool) {
+// It returns the error of a file that cannot be read (noteCampaign's
+// callers read it next, which fails too).
+func (n fileNotes) note(path string, withSum bool) error {
 	if _, ok := n[path]; ok {
-		return
+		return nil
 	}
 	fi, err := os.Stat(path)
 	if err != nil {
-		return
+		return err
 	}
 	fn := fileNote{info: fi}
 	if withSum {
 		if fn.sum, err = fileDigest(path); err != nil {
-			return
+			return err
 		}
 	}
 	n[path] = fn
+	return nil
 }
 
 // noteCampaign notes, before they are read, the files c names that the
@@ -116,15 +123,15 @@ func (n fileNotes) note(path string, withSum bool) {
 func (n fileNotes) noteCampaign(c *campaign.Campaign) {
 	for _, f := range []string{c.Text, c.HTML, c.Markdown, c.Layout} {
 		if f != "" {
-			n.note(f, true)
+			_ = n.note(f, true) // reading it fails next
 		}
 	}
 	for _, k := range c.DKIM {
 		if k.KeyFile != "" {
-			n.note(k.KeyFile, true)
+			_ = n.note(k.KeyFile, true)
 		}
 	}
-	n.note(c.Recipients.Path, false)
+	_ = n.note(c.Recipients.Path, false)
 }
 
 // unchanged returns an error naming the first file the messages are made

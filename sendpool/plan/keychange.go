@@ -61,28 +61,54 @@ type freshAddr struct {
 	sci                 bool
 }
 
-// canonicalKey is key as a value: an integer without its sign's plus and
-// its leading zeros ("001" is "1", and an id of any length stays exact),
-// another number in its shortest form ("1.0" is "1"; with sixDigits, any
-// number at six significant digits, as a spreadsheet shows it), else the
-// key as the journal compares keys. sci reports a number written with an
+// canonicalKey is key as a value: an integer (a sign, digits, maybe a
+// point and zeros: "001", "1.0") as its digits without leading zeros,
+// exact at any length; another number in its shortest form, whole ones
+// below 2^53 without an exponent ("1e3" is "1000"); with sixDigits, any
+// number at six significant digits, as a spreadsheet shows it; anything
+// else as the journal compares keys. sci reports a number written with an
 // exponent.
 func canonicalKey(key string, sixDigits bool) (canon string, sci bool) {
 	k := strings.TrimSpace(key)
 	if !sixDigits {
-		if digits := strings.TrimPrefix(k, "+"); digits != "" && strings.Trim(digits, "0123456789") == "" {
-			return cmp.Or(strings.TrimLeft(digits, "0"), "0"), false
+		if n, ok := integerKey(k); ok {
+			return n, false
 		}
 	}
 	f, err := strconv.ParseFloat(k, 64)
 	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
 		return journal.NormalizeKey(key), false
 	}
-	digits := -1
-	if sixDigits {
-		digits = 6
+	sci = strings.ContainsAny(k, "eE")
+	switch {
+	case sixDigits:
+		return strconv.FormatFloat(f, 'g', 6, 64), sci
+	case f == math.Trunc(f) && math.Abs(f) < 1<<53:
+		return strconv.FormatFloat(f, 'f', -1, 64), sci
 	}
-	return strconv.FormatFloat(f, 'g', digits, 64), strings.ContainsAny(k, "eE")
+	return strconv.FormatFloat(f, 'g', -1, 64), sci
+}
+
+// integerKey is k, when it is an integer written with an optional sign,
+// digits and an optional point followed by zeros, as its sign ("-" only,
+// and none for zero) and digits without leading zeros.
+func integerKey(k string) (string, bool) {
+	sign := ""
+	if k != "" && (k[0] == '+' || k[0] == '-') {
+		sign, k = k[:1], k[1:]
+	}
+	digits, frac, _ := strings.Cut(k, ".")
+	if digits == "" || strings.Trim(digits, "0123456789") != "" || strings.Trim(frac, "0") != "" {
+		return "", false
+	}
+	digits = strings.TrimLeft(digits, "0")
+	if digits == "" {
+		return "0", true
+	}
+	if sign == "+" {
+		sign = ""
+	}
+	return sign + digits, true
 }
 
 // newKeyChange returns the keyChange of campaign c, or nil when no send

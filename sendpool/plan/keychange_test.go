@@ -20,6 +20,14 @@ func TestCanonicalKey(t *testing.T) {
 		{"123456789012345678", "123456789012345679", false}, // past float64's integers
 		{"1.23457E+16", "12345678901234567", true},          // put back
 		{"+7", "7", true},
+		{"1234567", "1234567.0", true}, // a column with gaps, as pandas writes it
+		{"1000000", "1000000.00", true},
+		{"1e3", "1000", true},
+		{"-12345678901234567", "-12345678901234568", false},
+		{"-0", "0", true},
+		{"-1", "1", false},
+		{"0", "00", true},
+		{"1.5", "1.50", true},
 	} {
 		a, aSci := canonicalKey(tc.a, false)
 		b, bSci := canonicalKey(tc.b, false)
