@@ -120,6 +120,18 @@ func (s Status) Done() bool {
 	return false
 }
 
+// WentOut reports whether a delivery that ended at s went out as it was:
+// taken (whatever came back later), refused for good, or of unknown
+// outcome; not deferred or never handed over, which a later send sends
+// again.
+func (s Status) WentOut() bool {
+	switch s {
+	case StatusSent, StatusBounced, StatusSoftBounce, StatusComplained, StatusFailed, StatusUnknown:
+		return true
+	}
+	return false
+}
+
 // EnhancedCode is an RFC 3463 enhanced status code such as 5.1.1; the zero
 // value means none was given.
 type EnhancedCode [3]int

@@ -105,7 +105,7 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 		return &unusableError{err}
 	}
 	switch {
-	case e != nil && e.LastAttempt != nil && wentOut(e.Status):
+	case e != nil && e.LastAttempt != nil && e.Status.WentOut():
 		row, hash, status = e.Row, e.Hash, e.Status.String()
 	case e != nil:
 		// A decision, no delivery: suppressed stands; an invalid row's
@@ -145,18 +145,6 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 			gen.Created().Local().Format(time.RFC3339), gen.Number(), byteSize(int64(len(m.Data))))
 	}
 	return writeMessage(g, c.StateDir, opts.out, m.Data)
-}
-
-// wentOut says whether a message whose delivery ended at st went out as
-// it was: taken (whatever came back later), refused for good, or of
-// unknown outcome; not one deferred or never handed over, which a later
-// send sends again.
-func wentOut(st sendpool.Status) bool {
-	switch st {
-	case sendpool.StatusSent, sendpool.StatusBounced, sendpool.StatusSoftBounce, sendpool.StatusComplained, sendpool.StatusFailed, sendpool.StatusUnknown:
-		return true
-	}
-	return false
 }
 
 // findMessage finds key's message: with hash (a message was handed over

@@ -102,7 +102,7 @@ func (s *State) Entry(key string) (*Entry, error) {
 // went out stays as it went). Only then are key's lines read back.
 func (s *State) WentOutAt(key string, row int) (bool, error) {
 	b, ok := s.Brief(key)
-	if !ok || !wentOut(b.Delivery) {
+	if !ok || !b.Delivery.WentOut() {
 		return false, nil
 	}
 	e, err := s.Entry(key)
@@ -116,16 +116,7 @@ func (s *State) WentOutAt(key string, row int) (bool, error) {
 	case e.Result != nil:
 		at = e.Result.Row
 	}
-	return at == row && wentOut(e.Status) && !e.owedOpen, nil
-}
-
-// wentOut says whether a delivery that ended at st went out as it was.
-func wentOut(st sendpool.Status) bool {
-	switch st {
-	case sendpool.StatusSent, sendpool.StatusBounced, sendpool.StatusSoftBounce, sendpool.StatusComplained, sendpool.StatusFailed, sendpool.StatusUnknown:
-		return true
-	}
-	return false
+	return at == row && e.Status.WentOut() && !e.owedOpen, nil
 }
 
 // All yields every recipient the journal knows, by row, then key, reading

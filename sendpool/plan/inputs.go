@@ -205,13 +205,14 @@ func Workers() int { return runtime.GOMAXPROCS(0) }
 // sheet and the DKIM key. A spool made from the same digest holds the
 // messages a new rendering would make (but for their Date). sums maps
 // each of those files but the sheet, by its path relative to the
-// campaign's folder, to its own digest.
+// campaign's folder, to its own digest. The digests Open noted are taken
+// as they are: ask unchanged first.
 func (in *Inputs) Digest(version string) (digest string, sums map[string]string, err error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "tidings spool\x00%s\x00", version)
 	sums = map[string]string{}
 	for _, f := range in.inputFiles() {
-		sum, err := fileDigest(f)
+		sum, err := in.fileSum(f)
 		if err != nil {
 			return "", nil, fmt.Errorf("plan: %w", err)
 		}
@@ -230,13 +231,23 @@ func (in *Inputs) fileSums() (map[string]string, error) {
 		if f == in.Campaign.Recipients.Path {
 			continue
 		}
-		sum, err := fileDigest(f)
+		sum, err := in.fileSum(f)
 		if err != nil {
 			return nil, fmt.Errorf("plan: %w", err)
 		}
 		sums[in.relative(f)] = sum
 	}
 	return sums, nil
+}
+
+// fileSum is the digest of f: the one Open noted before it read f (f is
+// as it was then, while unchanged says so), else f's content now (the
+// sheet, which Open notes without one; Inputs not made by Open).
+func (in *Inputs) fileSum(f string) (string, error) {
+	if n, ok := in.notes[f]; ok && n.sum != "" {
+		return n.sum, nil
+	}
+	return fileDigest(f)
 }
 
 // inputFiles are the files the campaign's messages are made of, each

@@ -10,25 +10,19 @@ import (
 )
 
 // allSuppressed says whether supp names every address of to, a To
-// header as the journal keeps it (decoded: "Ann <ann@x>, bob@y").
+// header as the journal keeps it (decoded: "Ann <ann@x>, bob@y"); a
+// header that cannot be read is matched whole.
 func allSuppressed(supp *campaign.Suppression, to string) bool {
-	named, all := suppressedIn(supp, to)
-	return named == all
-}
-
-// suppressedIn counts the addresses of the To header to, and those supp
-// names; a header that cannot be read is one address, matched whole.
-func suppressedIn(supp *campaign.Suppression, to string) (named, all int) {
 	addrs, ok := toAddresses(to)
 	if !ok {
 		addrs = []string{to}
 	}
 	for _, a := range addrs {
-		if _, ok := supp.Match(a); ok {
-			named++
+		if _, ok := supp.Match(a); !ok {
+			return false
 		}
 	}
-	return named, len(addrs)
+	return true
 }
 
 // toAddresses are the addresses of a To header as render.Message.To and
