@@ -15,6 +15,11 @@ import (
 type Row struct {
 	Number int
 	Values map[string]string
+	// Uncalculated names, by column, the cells whose formula the workbook
+	// holds without a calculated value (XLSX only; nil for most rows).
+	// Their Values are empty or a placeholder: the renderer refuses a row
+	// whose columns in use are among them.
+	Uncalculated map[string]Uncalculated
 }
 
 // Sheet streams the recipient rows of a CSV or XLSX file. A Sheet is not safe

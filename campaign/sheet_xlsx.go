@@ -54,7 +54,10 @@ type xlsxSheet struct {
 	// mergeHint caches the explanation of a header-less column, by cell
 	// position, once the merged cells have been looked up.
 	mergeHint map[int]string
-	err       error
+	// formulas are the cells whose formula has no calculated value, by
+	// row number (see uncalculated); nil when there are none.
+	formulas map[int][]formulaCell
+	err      error
 }
 
 var _ Sheet = (*xlsxSheet)(nil)
@@ -104,6 +107,10 @@ func openXLSXWith(ctx context.Context, r Recipients, opts excelize.Options) (*xl
 	if err := s.open(ctx, r); err != nil {
 		s.Close() // removes excelize's temporary files
 		return nil, err
+	}
+	if s.formulas, err = uncalculated(ctx, r.Path, wb, s.sheet); err != nil {
+		s.Close()
+		return nil, &FileError{File: r.Path, Err: fmt.Errorf("sheet %q: looking for formulas: %w", s.sheet, err)}
 	}
 	return s, nil
 }
@@ -280,6 +287,29 @@ func plainNumber(v string) string {
 	return strconv.FormatFloat(x, 'f', -1, 64)
 }
 
+// uncalculated names, by column, the cells of the row read last whose
+// formula has no calculated value; cells outside the named columns are
+// not looked at.
+func (s *xlsxSheet) uncalculated() map[string]Uncalculated {
+	cells := s.formulas[s.row]
+	if len(cells) == 0 {
+		return nil
+	}
+	var by map[string]Uncalculated
+	for _, c := range cells {
+		for j, i := range s.h.index {
+			if i != c.col-1 {
+				continue
+			}
+			if by == nil {
+				by = make(map[string]Uncalculated)
+			}
+			by[s.h.columns[j]] = c.Uncalculated
+		}
+	}
+	return by
+}
+
 // next reads the next row's cells, counting rows the sheet leaves out.
 func (s *xlsxSheet) next() ([]string, error) {
 	if !s.rows.Next() {
@@ -395,7 +425,7 @@ func (s *xlsxSheet) Next(ctx context.Context) (Row, error) {
 			}
 			values[name] = v
 		}
-		return Row{Number: s.row, Values: values}, nil
+		return Row{Number: s.row, Values: values, Uncalculated: s.uncalculated()}, nil
 	}
 }
 

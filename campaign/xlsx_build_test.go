@@ -97,6 +97,9 @@ type xlsxWriter struct {
 	sst    []string
 	sstIdx map[string]int
 	names  []string
+	// calcOnLoad writes calcPr fullCalcOnLoad="1", as writers that do not
+	// calculate formulas (XlsxWriter, openpyxl) do.
+	calcOnLoad bool
 }
 
 func newXLSXWriter(w io.Writer) *xlsxWriter {
@@ -182,6 +185,10 @@ func (x *xlsxWriter) sheet(name string, merges []string, gen func(emit func(xr))
 // close writes the workbook parts and the shared strings.
 func (x *xlsxWriter) close() error {
 	var types, sheets, rels strings.Builder
+	calcPr := ""
+	if x.calcOnLoad {
+		calcPr = `<calcPr calcId="124519" fullCalcOnLoad="1"/>`
+	}
 	for i, name := range x.names {
 		fmt.Fprintf(&types, `<Override PartName="/xl/worksheets/sheet%d.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`, i+1)
 		fmt.Fprintf(&sheets, `<sheet name="%s" sheetId="%d" r:id="rId%d"/>`, xmlText(name), i+1, i+1)
@@ -193,7 +200,7 @@ func (x *xlsxWriter) close() error {
 		{"_rels/.rels", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`},
 		{"xl/workbook.xml", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>` + sheets.String() + `</sheets></workbook>`},
+<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>` + sheets.String() + `</sheets>` + calcPr + `</workbook>`},
 		{"xl/_rels/workbook.xml.rels", `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` + rels.String() + `<Relationship Id="rIdStyles" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rIdSST" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>`},
 		{"xl/styles.xml", testStylesXML},
@@ -226,11 +233,18 @@ func (x *xlsxWriter) close() error {
 // writeXLSX writes an Excel-shaped workbook to path.
 func writeXLSX(tb testing.TB, path string, sheets ...xsheet) {
 	tb.Helper()
+	writeXLSXWith(tb, path, func(*xlsxWriter) {}, sheets...)
+}
+
+// writeXLSXWith is writeXLSX with the writer set up by opt first.
+func writeXLSXWith(tb testing.TB, path string, opt func(*xlsxWriter), sheets ...xsheet) {
+	tb.Helper()
 	f, err := os.Create(path)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	x := newXLSXWriter(f)
+	opt(x)
 	for _, s := range sheets {
 		if err := x.sheet(s.name, s.merges, func(emit func(xr)) {
 			for _, r := range s.rows {

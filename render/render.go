@@ -488,11 +488,15 @@ func (r *Renderer) rowErr(row campaign.Row, col string, err error) error {
 }
 
 // excelError refuses a row in which a column the campaign reads holds one
-// of Excel's error values (campaign.ExcelError): the sheet's formula failed
-// there, so whatever the message would say is wrong. The first such column
-// is named; columns the campaign does not read are not looked at.
+// of Excel's error values (campaign.ExcelError), or a formula never
+// calculated (campaign.Uncalculated): the sheet's formula failed there or
+// has no value, so whatever the message would say is wrong. The first such
+// column is named; columns the campaign does not read are not looked at.
 func (r *Renderer) excelError(row campaign.Row) error {
 	for _, c := range r.used {
+		if u, ok := row.Uncalculated[c]; ok {
+			return r.rowErr(row, c, fmt.Errorf("render: %w", u.Problem()))
+		}
 		if code, ok := campaign.ExcelError(row.Values[c]); ok {
 			return r.rowErr(row, c, fmt.Errorf("render: the cell holds %w %s (a formula that failed in the spreadsheet); fix it there", campaign.ErrExcelError, code))
 		}

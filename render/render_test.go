@@ -632,6 +632,23 @@ func TestExcelErrorValues(t *testing.T) {
 	}
 }
 
+// TestUncalculatedFormula: a cell whose formula the workbook holds without
+// a calculated value refuses its row when the campaign reads its column,
+// naming the column and the cell, and is nothing elsewhere.
+func TestUncalculatedFormula(t *testing.T) {
+	e := setup(t, yamlWith(nil), map[string]string{"body.txt": "You owe {{.amount}}\n"}, []string{"email", "amount", "note"})
+	r := row(5, "email", "ann@example.com", "amount", "", "note", "")
+	r.Uncalculated = map[string]campaign.Uncalculated{"amount": {Cell: "B5", Formula: "C5*D5"}}
+	_, err := e.r.Render(r)
+	if re := rowErr(t, err); !errors.Is(err, campaign.ErrUncalculated) || re.Column != "amount" || re.Row != 5 || !strings.Contains(err.Error(), "cell B5 holds the formula =C5*D5") {
+		t.Fatalf("got %v, want ErrUncalculated for cell B5 in column amount, row 5", err)
+	}
+	r.Uncalculated = map[string]campaign.Uncalculated{"note": {Cell: "C5", Formula: "E5"}}
+	if _, err := e.r.Render(r); err != nil {
+		t.Errorf("a formula in a column no template names refused the row: %v", err)
+	}
+}
+
 func TestUnsubscribeChecks(t *testing.T) {
 	e := setup(t, yamlWith(map[string]string{"unsubscribe": `{url: "{{.u}}", one_click: true}`}), bodyFile, []string{"email", "u"})
 	for _, u := range []string{"http://acme.example/u", "javascript:alert(1)", "", "https:///nohost"} {

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/tidings/tidings/sendpool/smtptest"
+	"github.com/xuri/excelize/v2"
 )
 
 // The tests in this file cover a cell holding one of Excel's error values
@@ -175,5 +176,51 @@ func TestExcelErrorInUnusedColumnSends(t *testing.T) {
 	}
 	if n := len(srv.Messages()); n != 2 {
 		t.Errorf("server received %d messages, want 2", n)
+	}
+}
+
+// TestUncalculatedFormulaIsRowProblem: a workbook written by a script
+// (excelize here; openpyxl and XlsxWriter alike) holds a formula in the
+// total column with no value saved. check names the row, the column and
+// the cell, send delivers nothing, and --skip-invalid sends the row whose
+// total the script wrote as a number.
+func TestUncalculatedFormulaIsRowProblem(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"c.yaml":   campaignYAML(srv.Port, `recipients: {path: r.xlsx}`),
+		"body.txt": "Hi, your total is {{.total}}\n",
+	})
+	f := excelize.NewFile()
+	for cell, v := range map[string]any{"A1": "email", "B1": "name", "C1": "total", "A2": "ann@example.com", "B2": "Ann", "A3": "bob@example.com", "B3": "Bob", "C3": 16, "D1": "qty", "D2": 3} {
+		if err := f.SetCellValue("Sheet1", cell, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.SetCellFormula("Sheet1", "C2", "D2*4"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SaveAs(filepath.Join(dir, "r.xlsx")); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	camp := filepath.Join(dir, "c.yaml")
+
+	out, errOut, code := runCLI(t, "check", camp)
+	if code != exitSomeFailed {
+		t.Errorf("check: code %d, want %d", code, exitSomeFailed)
+	}
+	for _, s := range []string{`r.xlsx: row 2, column "total"`, "cell C2 holds the formula =D2*4 with no value saved", "open the file in Excel or LibreOffice Calc and save it", "1 ready, 1 with problems"} {
+		if !strings.Contains(out, s) {
+			t.Errorf("check output lacks %q\n%s%s", s, out, errOut)
+		}
+	}
+	out, errOut, code = runCLI(t, "send", "--yes", camp)
+	if code != exitSomeFailed || len(srv.Messages()) != 0 {
+		t.Fatalf("send: code %d and %d messages, want %d and none\n%s%s", code, len(srv.Messages()), exitSomeFailed, out, errOut)
+	}
+	out, errOut, code = runCLI(t, "send", "--yes", "--skip-invalid", camp)
+	if code != exitSomeFailed || srv.Received("bob@example.com") != 1 || srv.Received("ann@example.com") != 0 {
+		t.Errorf("send --skip-invalid: code %d, %d messages; want bob's only\n%s%s", code, len(srv.Messages()), out, errOut)
 	}
 }
