@@ -49,6 +49,18 @@ func BenchmarkXLSXSheet(b *testing.B) {
 	measureSheet(b, n, func() int { return readSheet(b, rec) })
 }
 
+// BenchmarkXLSXSheetFormulas is BenchmarkXLSXSheet with a calculated
+// formula in every row, as Excel saves one: the cost of reading the
+// worksheet a second time to tell formulas without a value
+// (campaign.Uncalculated).
+func BenchmarkXLSXSheetFormulas(b *testing.B) {
+	const n = 200_000
+	path := filepath.Join(b.TempDir(), "people.xlsx")
+	writeBigXLSXWith(b, path, n, true)
+	rec := Recipients{Path: path, Key: "email"}
+	measureSheet(b, n, func() int { return readSheet(b, rec) })
+}
+
 // BenchmarkXLSXBareRows is excelize's own streaming loop over the same
 // workbook, with default options: the yardstick for BenchmarkXLSXSheet.
 func BenchmarkXLSXBareRows(b *testing.B) {
@@ -172,20 +184,34 @@ func writeBigCSV(b *testing.B, path string, n int) {
 // writeBigXLSX writes an n-row workbook as Excel does: shared strings, each
 // cell's text distinct.
 func writeBigXLSX(b *testing.B, path string, n int) {
+	writeBigXLSXWith(b, path, n, false)
+}
+
+// writeBigXLSXWith is writeBigXLSX, with a calculated formula in a fifth
+// column of every row when formulas is set.
+func writeBigXLSXWith(b *testing.B, path string, n int, formulas bool) {
 	f, err := os.Create(path)
 	if err != nil {
 		b.Fatal(err)
 	}
 	x := newXLSXWriter(f)
 	err = x.sheet("Subscribers", nil, func(emit func(xr)) {
-		emit(xr{n: 1, cells: strs("email", "name", "city", "customer_id")})
+		header := strs("email", "name", "city", "customer_id")
+		if formulas {
+			header = append(header, xs("total"))
+		}
+		emit(xr{n: 1, cells: header})
 		for i := range n {
-			emit(xr{n: i + 2, cells: strs(
+			cells := strs(
 				fmt.Sprintf("user%07d@example.com", i),
 				fmt.Sprintf("Name %d 张", i),
 				fmt.Sprintf("City %d", i),
 				fmt.Sprintf("%08d", i),
-			)})
+			)
+			if formulas {
+				cells = append(cells, xf(fmt.Sprintf("LEN(A%d)*2", i+2), "40", stGeneral))
+			}
+			emit(xr{n: i + 2, cells: cells})
 		}
 	})
 	if err != nil {
