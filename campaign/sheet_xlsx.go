@@ -57,7 +57,10 @@ type xlsxSheet struct {
 	// formulas are the cells whose formula has no calculated value, by
 	// row number (see uncalculated); nil when there are none.
 	formulas map[int][]formulaCell
-	err      error
+	// dates is a date format in the other order than recipients.dates,
+	// until a value shaped like its dates has been warned about.
+	dates *dateClash
+	err   error
 }
 
 var _ Sheet = (*xlsxSheet)(nil)
@@ -146,6 +149,7 @@ func (s *xlsxSheet) open(ctx context.Context, r Recipients) error {
 		}
 	}
 	plainGeneral(s.wb)
+	s.dates = findDateClash(s.wb, r.Dates)
 	var err error
 	if s.rows, err = s.wb.Rows(s.sheet); err != nil {
 		return &FileError{File: r.Path, Err: fmt.Errorf("sheet %q: %w", s.sheet, err)}
@@ -287,6 +291,18 @@ func plainNumber(v string) string {
 	return strconv.FormatFloat(x, 'f', -1, 64)
 }
 
+// noteDate warns once about a value of column col that is a date in a
+// format of the other order than recipients.dates (see dateClash).
+func (s *xlsxSheet) noteDate(col, v string) {
+	if s.dates == nil {
+		return
+	}
+	if w := s.dates.warning(filepath.Base(s.file), col, s.row, v); w != "" {
+		s.warnings = append(s.warnings, w)
+		s.dates = nil
+	}
+}
+
 // uncalculated names, by column, the cells of the row read last whose
 // formula has no calculated value; cells outside the named columns are
 // not looked at.
@@ -424,6 +440,7 @@ func (s *xlsxSheet) Next(ctx context.Context) (Row, error) {
 				v = plainNumber(cells[i])
 			}
 			values[name] = v
+			s.noteDate(name, v)
 		}
 		return Row{Number: s.row, Values: values, Uncalculated: s.uncalculated()}, nil
 	}

@@ -99,6 +99,14 @@ func TestXLSXSheets(t *testing.T) {
 			rec:   Recipients{Key: "email"},
 			cols:  []string{"email", "value"},
 			want:  valuesWant(),
+			warns: []string{`values.xlsx: column "email" (row 16: 04/11/2025 18:00) looks formatted day first (the workbook has the number format dd/mm/yyyy\ hh:mm), but recipients.dates is month-first`, "set recipients.dates: day-first"},
+		},
+		{
+			name:  "day-first dates with recipients.dates day-first",
+			file:  "values.xlsx",
+			build: book(valuesSheet()),
+			rec:   Recipients{Key: "email", Dates: DayFirst},
+			want:  valuesWant(),
 		},
 		{
 			name: "written by excelize",
