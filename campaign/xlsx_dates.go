@@ -64,56 +64,10 @@ var numericDate = regexp.MustCompile(`^[0-9]{1,2}([/-])[0-9]{1,2}([/-])[0-9]{2,4
 // for mm/dd/yyyy. ok is false for a code that is no date, names the month
 // (mmm), starts with the year, or separates day and month with anything
 // but '/' or '-' (the date function reads 04.11.2025 day first always).
-// Quoted text, backslash escapes, [bracketed] parts and the characters
-// after _ and * are not format letters.
 func dateFormatOrder(code string) (order DateOrder, ok bool) {
-	type run struct {
-		c    byte // d, m, y, h or s
-		n    int  // letters in the run
-		next byte // the character after the run
-	}
-	var runs []run
-	for i := 0; i < len(code); {
-		c := code[i] | 0x20 // lower case for letters
-		switch {
-		case code[i] == '"':
-			end := strings.IndexByte(code[i+1:], '"')
-			if end < 0 {
-				return 0, false
-			}
-			i += end + 2
-			continue
-		case code[i] == '[':
-			end := strings.IndexByte(code[i:], ']')
-			if end < 0 {
-				return 0, false
-			}
-			i += end + 1
-			continue
-		case code[i] == '\\' || code[i] == '_' || code[i] == '*':
-			_, size := utf8.DecodeRuneInString(code[min(i+1, len(code)):])
-			i += 1 + size
-			continue
-		case code[i] == ';':
-			i = len(code) // the first section is the one for dates
-			continue
-		case strings.IndexByte("dmyhs", c) >= 0:
-			j := i
-			for j < len(code) && code[j]|0x20 == c {
-				j++
-			}
-			r := run{c: c, n: j - i}
-			if j < len(code) {
-				r.next = code[j]
-			}
-			if r.next == '\\' && j+1 < len(code) { // an escaped separator
-				r.next = code[j+1]
-			}
-			runs = append(runs, r)
-			i = j
-			continue
-		}
-		i++
+	runs, ok := formatRuns(code)
+	if !ok {
+		return 0, false
 	}
 	day, month, year := -1, -1, -1
 	for k, r := range runs {
@@ -140,4 +94,55 @@ func dateFormatOrder(code string) (order DateOrder, ok bool) {
 		return DayFirst, true
 	}
 	return MonthFirst, true
+}
+
+// formatRun is a run of one date or time letter in a number format code.
+type formatRun struct {
+	c    byte // d, m, y, h or s, lower case
+	n    int  // letters in the run
+	next byte // the character after the run (after a backslash, the one it escapes)
+}
+
+// formatRuns splits the first section of a number format code into its
+// runs of date and time letters. Quoted text, backslash escapes,
+// [bracketed] parts and the characters after _ and * are not format
+// letters. ok is false for an unterminated quote or bracket.
+func formatRuns(code string) (runs []formatRun, ok bool) {
+	for i := 0; i < len(code); {
+		c := code[i] | 0x20 // lower case for letters
+		switch {
+		case code[i] == '"' || code[i] == '[':
+			closer := byte('"')
+			if code[i] == '[' {
+				closer = ']'
+			}
+			end := strings.IndexByte(code[i+1:], closer)
+			if end < 0 {
+				return nil, false
+			}
+			i += end + 2
+		case code[i] == '\\' || code[i] == '_' || code[i] == '*':
+			_, size := utf8.DecodeRuneInString(code[min(i+1, len(code)):])
+			i += 1 + size
+		case code[i] == ';':
+			return runs, true // the first section is the one for dates
+		case strings.IndexByte("dmyhs", c) >= 0:
+			j := i
+			for j < len(code) && code[j]|0x20 == c {
+				j++
+			}
+			r := formatRun{c: c, n: j - i}
+			if j < len(code) {
+				r.next = code[j]
+			}
+			if r.next == '\\' && j+1 < len(code) { // an escaped separator
+				r.next = code[j+1]
+			}
+			runs = append(runs, r)
+			i = j
+		default:
+			i++
+		}
+	}
+	return runs, true
 }
