@@ -212,14 +212,7 @@ func formulaTag(b []byte) bool {
 // every formula cell but those holding an error value.
 func scanFormulas(ctx context.Context, r io.Reader, stale bool) (map[int][]formulaCell, error) {
 	d := xml.NewDecoder(r)
-	var (
-		cells          map[int][]formulaCell
-		row, col       int
-		typ, ref, text string
-		formula, value string
-		hasF, hasV     bool
-		inF, inV       bool
-	)
+	sc := formulaScan{stale: stale}
 	for n := 0; ; n++ {
 		if n%4096 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -228,54 +221,79 @@ func scanFormulas(ctx context.Context, r io.Reader, stale bool) (map[int][]formu
 		}
 		tok, err := d.RawToken()
 		if err == io.EOF {
-			return cells, nil
+			return sc.cells, nil
 		}
 		if err != nil {
 			return nil, err
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			switch t.Name.Local {
-			case "row":
-				row, col = attrInt(t.Attr, "r", row+1), 0
-			case "c":
-				ref, typ = attrString(t.Attr, "r"), attrString(t.Attr, "t")
-				col++
-				if c, _, err := excelize.CellNameToCoordinates(ref); err == nil {
-					col = c
-				}
-				hasF, hasV, formula, value = false, false, "", ""
-			case "f":
-				hasF, inF, text = true, true, ""
-			case "v":
-				hasV, inV, text = true, true, ""
-			}
+			sc.start(t)
 		case xml.CharData:
-			if inF || inV {
-				text += string(t)
+			if sc.inF || sc.inV {
+				sc.text += string(t)
 			}
 		case xml.EndElement:
-			switch t.Name.Local {
-			case "f":
-				formula, inF = strings.TrimSpace(text), false
-			case "v":
-				value, inV = text, false
-			case "c":
-				if !hasF || typ == "e" {
-					continue
-				}
-				never := !hasV || strings.TrimSpace(value) == "" && typ != "str" && typ != "inlineStr"
-				if never || stale {
-					if cells == nil {
-						cells = make(map[int][]formulaCell)
-					}
-					if ref == "" {
-						ref, _ = excelize.CoordinatesToCellName(col, row)
-					}
-					cells[row] = append(cells[row], formulaCell{col, Uncalculated{Cell: ref, Formula: formula, Stale: !never}})
-				}
-			}
+			sc.end(t.Name.Local)
 		}
+	}
+}
+
+// formulaScan is scanFormulas' state: where it is in the sheet and in the
+// cell being read.
+type formulaScan struct {
+	stale          bool
+	cells          map[int][]formulaCell
+	row, col       int
+	typ, ref, text string
+	formula, value string
+	hasF, hasV     bool
+	inF, inV       bool
+}
+
+// start takes an element's start tag.
+func (sc *formulaScan) start(t xml.StartElement) {
+	switch t.Name.Local {
+	case "row":
+		sc.row, sc.col = attrInt(t.Attr, "r", sc.row+1), 0
+	case "c":
+		sc.ref, sc.typ = attrString(t.Attr, "r"), attrString(t.Attr, "t")
+		sc.col++
+		if c, _, err := excelize.CellNameToCoordinates(sc.ref); err == nil {
+			sc.col = c
+		}
+		sc.hasF, sc.hasV, sc.formula, sc.value = false, false, "", ""
+	case "f":
+		sc.hasF, sc.inF, sc.text = true, true, ""
+	case "v":
+		sc.hasV, sc.inV, sc.text = true, true, ""
+	}
+}
+
+// end takes an element's end tag, and notes a cell that ends without a
+// calculated value.
+func (sc *formulaScan) end(local string) {
+	switch local {
+	case "f":
+		sc.formula, sc.inF = strings.TrimSpace(sc.text), false
+	case "v":
+		sc.value, sc.inV = sc.text, false
+	case "c":
+		if !sc.hasF || sc.typ == "e" {
+			return
+		}
+		never := !sc.hasV || strings.TrimSpace(sc.value) == "" && sc.typ != "str" && sc.typ != "inlineStr"
+		if !never && !sc.stale {
+			return
+		}
+		if sc.cells == nil {
+			sc.cells = make(map[int][]formulaCell)
+		}
+		ref := sc.ref
+		if ref == "" {
+			ref, _ = excelize.CoordinatesToCellName(sc.col, sc.row)
+		}
+		sc.cells[sc.row] = append(sc.cells[sc.row], formulaCell{sc.col, Uncalculated{Cell: ref, Formula: sc.formula, Stale: !never}})
 	}
 }
 
