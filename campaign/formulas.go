@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -25,84 +26,44 @@ import (
 type Uncalculated struct {
 	// Cell is the cell's A1 reference, e.g. "D5".
 	Cell string
-	// Formula is the formula as written, without "="; empty for the
-	// copies of a shared formula, which the file writes once.
+	// Formula is the formula as written, without "=".
 	Formula string
-	// Stale says a value is saved but the workbook asks to be
-	// recalculated when opened (calcPr fullCalcOnLoad), which writers
-	// that do not calculate set; without it no value is saved at all.
-	Stale bool
+	// From says where Formula is written when it is not in Cell: "shared
+	// from C2" for a copy of a shared formula, "array formula in C2:C5"
+	// for a cell of an array formula's range; "" otherwise.
+	From string
+	// Placeholder is the value saved when it is one that a writer which
+	// does not calculate puts there (XlsxWriter's 0, with calcPr
+	// fullCalcOnLoad set to have the workbook recalculated when opened);
+	// "" when no value is saved at all.
+	Placeholder string
 }
 
 // ErrUncalculated is carried by the error for a cell that is Uncalculated.
-var ErrUncalculated = errors.New("a formula never calculated")
+var ErrUncalculated = errors.New("never calculated")
 
 // Problem explains u for the person who has to fix the workbook.
 func (u Uncalculated) Problem() error {
-	f := ""
+	f := "a formula"
 	if u.Formula != "" {
-		f = " =" + u.Formula
+		f = "the formula =" + u.Formula
 	}
-	if u.Stale {
-		return fmt.Errorf("cell %s holds the formula%s with a saved value that is %w (the program that wrote the workbook asks for it to be recalculated when opened): open the file in Excel and save it (in LibreOffice Calc, Data ▸ Calculate ▸ Recalculate Hard first)", u.Cell, f, ErrUncalculated)
+	if u.From != "" {
+		f += " (" + u.From + ")"
 	}
-	return fmt.Errorf("cell %s holds the formula%s with no value saved, %w (the program that wrote the workbook does not calculate): open the file in Excel or LibreOffice Calc and save it, which stores the values", u.Cell, f, ErrUncalculated)
-}
-
-// formulaCell is one Uncalculated cell as the scan finds it.
-type formulaCell struct {
-	col int // 1-based
-	Uncalculated
-}
-
-// uncalculated finds the cells of the worksheet named sheet in the
-// workbook at file whose formulas have no calculated value, by row number.
-// excelize's streaming reader gives a formula cell's saved value but not
-// whether it has a formula, so the worksheet's XML is read a second time
-// here: first a byte scan for formula elements (most sheets have none, and
-// the scan is fast), then, only when one is found, a token pass. Memory is
-// one entry per such cell.
-func uncalculated(ctx context.Context, file string, wb *excelize.File, sheet string) (map[int][]formulaCell, error) {
-	zr, err := zip.OpenReader(file)
-	if err != nil {
-		return nil, err
+	if u.Placeholder != "" {
+		return fmt.Errorf("cell %s holds %s, %w: its saved value, %s, is a placeholder from the program that wrote the workbook, which asks for it to be recalculated when opened; open the file in Excel and save it (in LibreOffice Calc, Data ▸ Calculate ▸ Recalculate Hard first)", u.Cell, f, ErrUncalculated, u.Placeholder)
 	}
-	defer zr.Close()
-	part, err := worksheetPart(&zr.Reader, wb, sheet)
-	if err != nil || part == nil {
-		return nil, err
-	}
-	if found, err := readPart(part, func(r io.Reader) (bool, error) { return hasFormula(ctx, r) }); err != nil || !found {
-		return nil, err
-	}
-	stale := false
-	if cp := wb.WorkBook.CalcPr; cp != nil && cp.FullCalcOnLoad != nil {
-		stale = *cp.FullCalcOnLoad
-	}
-	var cells map[int][]formulaCell
-	_, err = readPart(part, func(r io.Reader) (bool, error) {
-		cells, err = scanFormulas(ctx, r, stale)
-		return false, err
-	})
-	return cells, err
-}
-
-// readPart opens part and hands it to read.
-func readPart(part *zip.File, read func(io.Reader) (bool, error)) (bool, error) {
-	rc, err := part.Open()
-	if err != nil {
-		return false, err
-	}
-	defer rc.Close()
-	return read(rc)
+	return fmt.Errorf("cell %s holds %s, %w: no value is saved for it (the program that wrote the workbook does not calculate); open the file in Excel or LibreOffice Calc and save it, which stores the values", u.Cell, f, ErrUncalculated)
 }
 
 // worksheetPart finds the archive member of the worksheet named sheet as
 // an Office Open XML reader must (ECMA-376 Part 2): the package's
 // relationships name the workbook part, and the workbook's relationships
 // name the part of each sheet's r:id. It returns nil when the workbook
-// does not say (excelize reads such a sheet as empty).
-func worksheetPart(zr *zip.Reader, wb *excelize.File, sheet string) (*zip.File, error) {
+// does not say (excelize reads such a sheet as empty). Member names are
+// compared as excelize does: case aside, and '\\' read as '/'.
+func worksheetPart(zr *zip.Reader, wb *excelize.File, sheet string) *zip.File {
 	id := ""
 	for _, s := range wb.WorkBook.Sheets.Sheet {
 		if s.Name == sheet {
@@ -115,14 +76,19 @@ func worksheetPart(zr *zip.Reader, wb *excelize.File, sheet string) (*zip.File, 
 	dir, base := path.Split(book)
 	target := relTarget(zr, dir+"_rels/"+base+".rels", dir, func(r relationship) bool { return r.ID == id })
 	if id == "" || target == "" {
-		return nil, nil
+		return nil
 	}
+	return member(zr, target)
+}
+
+// member is the archive member named name, nil when there is none.
+func member(zr *zip.Reader, name string) *zip.File {
 	for _, f := range zr.File {
-		if strings.EqualFold(f.Name, target) {
-			return f, nil
+		if strings.EqualFold(strings.ReplaceAll(f.Name, "\\", "/"), name) {
+			return f
 		}
 	}
-	return nil, nil
+	return nil
 }
 
 // relationship is one entry of a .rels part.
@@ -139,14 +105,17 @@ func relTarget(zr *zip.Reader, name, dir string, match func(relationship) bool) 
 	var rels struct {
 		Rel []relationship `xml:"Relationship"`
 	}
-	for _, f := range zr.File {
-		if !strings.EqualFold(f.Name, name) {
-			continue
-		}
-		if _, err := readPart(f, func(r io.Reader) (bool, error) { return false, xml.NewDecoder(r).Decode(&rels) }); err != nil {
-			return ""
-		}
-		break
+	f := member(zr, name)
+	if f == nil {
+		return ""
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return ""
+	}
+	defer rc.Close()
+	if err := xml.NewDecoder(rc).Decode(&rels); err != nil {
+		return ""
 	}
 	for _, r := range rels.Rel {
 		if !match(r) {
@@ -160,23 +129,33 @@ func relTarget(zr *zip.Reader, name, dir string, match func(relationship) bool) 
 	return ""
 }
 
-// hasFormula reports whether the XML in r may hold a formula element:
-// <f>, <f ...> or <f/>, with or without a namespace prefix. A false
-// positive only costs scanFormulas' pass.
-func hasFormula(ctx context.Context, r io.Reader) (bool, error) {
+// worthScanning reports whether the worksheet XML in r may hold a formula
+// element (<f>, <f ...> or <f/>, with or without a namespace prefix) or a
+// cell in one of the given style indexes (s="N"): a byte scan, several
+// times faster than a token pass, that spares most sheets cellScan's
+// pass. A false positive only costs that pass.
+func worthScanning(ctx context.Context, r io.Reader, styles []int) (bool, error) {
+	var attrs [][]byte
+	keep := 2 // bytes carried over from the previous read: a tag cut in two
+	for _, st := range styles {
+		for _, q := range []string{`"`, `'`} {
+			attrs = append(attrs, []byte(" s="+q+strconv.Itoa(st)+q))
+			keep = max(keep, len(attrs[len(attrs)-1])-1)
+		}
+	}
 	buf := make([]byte, 64<<10)
-	keep := 0 // bytes carried over from the previous read: a tag cut in two
+	carried := 0
 	for {
 		if err := ctx.Err(); err != nil {
 			return false, err
 		}
-		n, err := r.Read(buf[keep:])
-		chunk := buf[:keep+n]
-		if formulaTag(chunk) {
+		n, err := r.Read(buf[carried:])
+		chunk := buf[:carried+n]
+		if formulaTag(chunk) || slices.ContainsFunc(attrs, func(a []byte) bool { return bytes.Contains(chunk, a) }) {
 			return true, nil
 		}
-		keep = min(len(chunk), 2)
-		copy(buf, chunk[len(chunk)-keep:])
+		carried = min(len(chunk), keep)
+		copy(buf, chunk[len(chunk)-carried:])
 		if err == io.EOF {
 			return false, nil
 		}
@@ -202,98 +181,6 @@ func formulaTag(b []byte) bool {
 		case '>', '/', ' ', '\t', '\r', '\n':
 			return true
 		}
-	}
-}
-
-// scanFormulas reads a worksheet's XML and returns its formula cells that
-// have no calculated value, by row: a formula without a value element
-// (excelize writes none), or with an empty one unless the cell is text
-// (Excel writes a formula giving empty text as t="str" and <v></v>), or, when stale (the workbook asks to be recalculated on opening),
-// every formula cell but those holding an error value.
-func scanFormulas(ctx context.Context, r io.Reader, stale bool) (map[int][]formulaCell, error) {
-	d := xml.NewDecoder(r)
-	sc := formulaScan{stale: stale}
-	for n := 0; ; n++ {
-		if n%4096 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		tok, err := d.RawToken()
-		if err == io.EOF {
-			return sc.cells, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			sc.start(t)
-		case xml.CharData:
-			if sc.inF || sc.inV {
-				sc.text += string(t)
-			}
-		case xml.EndElement:
-			sc.end(t.Name.Local)
-		}
-	}
-}
-
-// formulaScan is scanFormulas' state: where it is in the sheet and in the
-// cell being read.
-type formulaScan struct {
-	stale          bool
-	cells          map[int][]formulaCell
-	row, col       int
-	typ, ref, text string
-	formula, value string
-	hasF, hasV     bool
-	inF, inV       bool
-}
-
-// start takes an element's start tag.
-func (sc *formulaScan) start(t xml.StartElement) {
-	switch t.Name.Local {
-	case "row":
-		sc.row, sc.col = attrInt(t.Attr, "r", sc.row+1), 0
-	case "c":
-		sc.ref, sc.typ = attrString(t.Attr, "r"), attrString(t.Attr, "t")
-		sc.col++
-		if c, _, err := excelize.CellNameToCoordinates(sc.ref); err == nil {
-			sc.col = c
-		}
-		sc.hasF, sc.hasV, sc.formula, sc.value = false, false, "", ""
-	case "f":
-		sc.hasF, sc.inF, sc.text = true, true, ""
-	case "v":
-		sc.hasV, sc.inV, sc.text = true, true, ""
-	}
-}
-
-// end takes an element's end tag, and notes a cell that ends without a
-// calculated value.
-func (sc *formulaScan) end(local string) {
-	switch local {
-	case "f":
-		sc.formula, sc.inF = strings.TrimSpace(sc.text), false
-	case "v":
-		sc.value, sc.inV = sc.text, false
-	case "c":
-		if !sc.hasF || sc.typ == "e" {
-			return
-		}
-		never := !sc.hasV || strings.TrimSpace(sc.value) == "" && sc.typ != "str" && sc.typ != "inlineStr"
-		if !never && !sc.stale {
-			return
-		}
-		if sc.cells == nil {
-			sc.cells = make(map[int][]formulaCell)
-		}
-		ref := sc.ref
-		if ref == "" {
-			ref, _ = excelize.CoordinatesToCellName(sc.col, sc.row)
-		}
-		sc.cells[sc.row] = append(sc.cells[sc.row], formulaCell{sc.col, Uncalculated{Cell: ref, Formula: sc.formula, Stale: !never}})
 	}
 }
 

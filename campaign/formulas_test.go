@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -13,65 +14,98 @@ import (
 	"github.com/xuri/excelize/v2"
 )
 
-// TestScanFormulas: the cells scanFormulas reports for worksheet XML as
-// the writers of workbooks lay it out.
-func TestScanFormulas(t *testing.T) {
+// TestCellScan: the cells a cellScan reports for worksheet XML as the
+// writers of workbooks lay it out, asked for row by row as excelize's
+// iterator gives them (rows 1 to 10, whether the XML has them or not).
+func TestCellScan(t *testing.T) {
 	const ns = `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`
 	for _, tt := range []struct {
 		name  string
 		rows  string
 		stale bool
-		want  string // "row:cell=formula" (stale marked with !), sorted by row
+		want  string // "cell=formula (from) [placeholder]" and "cell:date FORMAT", in order
 	}{
-		{"excelize: no value", `<row r="2"><c r="A2"><v>3</v></c><c r="C2" t="str"><f>A2*B2</f></c></row>`, false, "2:C2=A2*B2"},
-		{"no value, number", `<row r="2"><c r="C2"><f>A2*B2</f></c></row>`, false, "2:C2=A2*B2"},
-		{"openpyxl: empty value", `<row r="4"><c r="D4"><f>SUM(A4:C4)</f><v></v></c></row>`, false, "4:D4=SUM(A4:C4)"},
-		{"empty value element", `<row r="4"><c r="D4"><f>SUM(A4:C4)</f><v/></c></row>`, false, "4:D4=SUM(A4:C4)"},
+		{"excelize: no value", `<row r="2"><c r="A2"><v>3</v></c><c r="C2" t="str"><f>A2*B2</f></c></row>`, false, "C2=A2*B2"},
+		{"no value, number", `<row r="2"><c r="C2"><f>A2*B2</f></c></row>`, false, "C2=A2*B2"},
+		{"openpyxl: empty value", `<row r="4"><c r="D4"><f>SUM(A4:C4)</f><v></v></c></row>`, false, "D4=SUM(A4:C4)"},
+		{"empty value element", `<row r="4"><c r="D4"><f>SUM(A4:C4)</f><v/></c></row>`, false, "D4=SUM(A4:C4)"},
 		{"Excel: calculated", `<row r="2"><c r="C2"><f>A2*B2</f><v>6</v></c></row>`, false, ""},
 		{"Excel: empty text result", `<row r="2"><c r="C2" t="str"><f>IF(A2,"","x")</f><v></v></c></row>`, false, ""},
+		{"LibreOffice: invalid result as inline text", `<row r="2"><c r="C2" t="inlineStr"><f>X()</f><is><t></t></is></c></row>`, false, ""},
 		{"error result", `<row r="2"><c r="C2" t="e"><f>1/0</f><v>#DIV/0!</v></c></row>`, true, ""},
-		{"shared formula copy", `<row r="3"><c r="C3"><f t="shared" si="0"/></c></row>`, false, "3:C3="},
-		{"prefixed namespace", `<x:row r="7"><x:c r="B7"><x:f>A7</x:f></x:c></x:row>`, false, "7:B7=A7"},
-		{"no references", `<row><c><v>1</v></c><c><f>A1</f></c></row><row><c><f>A2</f></c></row>`, false, "1:B1=A1 2:A2=A2"},
-		{"XlsxWriter: placeholder 0, recalculate on load", `<row r="2"><c r="C2"><f>A2*B2</f><v>0</v></c><c r="D2"><v>5</v></c></row>`, true, "2:C2=A2*B2!"},
+		{"shared formula", `<row r="2"><c r="C2"><f t="shared" ref="C2:C3" si="0">B2*4</f><v>8</v></c></row><row r="3"><c r="C3"><f t="shared" si="0"/></c></row>`, false, "C3=B2*4 (shared from C2)"},
+		{"array formula without values", `<row r="2"><c r="C2"><f t="array" ref="C2:D3">B2:B3*4</f></c><c r="D2"/></row><row r="3"><c r="A3"><v>1</v></c></row>`, false,
+			"C2=B2:B3*4 D2=B2:B3*4 (array formula in C2:D3) C3=B2:B3*4 (array formula in C2:D3) D3=B2:B3*4 (array formula in C2:D3)"},
+		{"prefixed namespace", `<x:row r="7"><x:c r="B7"><x:f>A7</x:f></x:c></x:row>`, false, "B7=A7"},
+		{"no references", `<row><c><v>1</v></c><c><f>A1</f></c></row><row><c><f>A2</f></c></row>`, false, "B1=A1 A2=A2"},
+		{"XlsxWriter: placeholder 0, recalculate on load", `<row r="2"><c r="C2"><f>A2*B2</f><v>0</v></c><c r="D2"><v>5</v></c></row>`, true, "C2=A2*B2 [0]"},
+		{"recalculate on load, a value saved", `<row r="2"><c r="C2"><f>A2*B2</f><v>12</v></c><c r="E2" t="str"><f>"0"</f><v>0</v></c></row>`, true, ""},
 		{"no formulas", `<row r="2"><c r="A2" t="s"><v>0</v></c></row>`, true, ""},
+		{"date styles", `<row r="2"><c r="A2" s="3"><v>45965</v></c><c r="B2" s="3" t="s"><v>1</v></c><c r="C2" s="4"><v>45965</v></c></row>`, false, "A2:date dd/mm/yyyy"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			xmlText := ns + tt.rows + `</sheetData></worksheet>`
-			found, err := hasFormula(context.Background(), iotest.OneByteReader(strings.NewReader(xmlText)))
+			found, err := worthScanning(context.Background(), iotest.OneByteReader(strings.NewReader(xmlText)), nil)
 			if err != nil {
 				t.Fatal(err)
 			}
-			cells, err := scanFormulas(context.Background(), strings.NewReader(xmlText), tt.stale)
-			if err != nil {
-				t.Fatal(err)
+			sc := newCellScan(strings.NewReader(xmlText), tt.stale, map[int]string{3: "dd/mm/yyyy"})
+			var got []string
+			for n := 1; n <= 10; n++ {
+				cells, err := sc.row(n)
+				if err != nil {
+					t.Fatalf("row %d: %v", n, err)
+				}
+				for _, c := range cells {
+					got = append(got, formatScanned(c, n)...)
+				}
 			}
-			if got := formatFormulaCells(cells); got != tt.want {
-				t.Errorf("scanFormulas = %q, want %q", got, tt.want)
+			if s := strings.Join(got, " "); s != tt.want {
+				t.Errorf("cellScan found %q, want %q", s, tt.want)
 			}
 			if strings.Contains(tt.rows, "f>") || strings.Contains(tt.rows, "<f ") {
 				if !found {
-					t.Error("hasFormula missed the formula (read a byte at a time)")
+					t.Error("worthScanning missed the formula (read a byte at a time)")
 				}
 			} else if found {
-				t.Error("hasFormula found a formula in XML without one")
+				t.Error("worthScanning found a formula in XML without one")
 			}
 		})
 	}
 }
 
-func formatFormulaCells(cells map[int][]formulaCell) string {
+func formatScanned(c scannedCell, row int) []string {
 	var out []string
-	for row := 0; row <= 10; row++ {
-		for _, c := range cells[row] {
-			s := fmt.Sprintf("%d:%s=%s", row, c.Cell, c.Formula)
-			if c.Stale {
-				s += "!"
-			}
-			out = append(out, s)
+	if u := c.uncalculated; u != nil {
+		s := u.Cell + "=" + u.Formula
+		if u.From != "" {
+			s += " (" + u.From + ")"
+		}
+		if u.Placeholder != "" {
+			s += " [" + u.Placeholder + "]"
+		}
+		out = append(out, s)
+	}
+	if c.dateFormat != "" {
+		out = append(out, fmt.Sprintf("%s%d:date %s", columnName(c.col-1), row, c.dateFormat))
+	}
+	return out
+}
+
+// TestWorthScanning: a cell in a given style is found across reads.
+func TestWorthScanning(t *testing.T) {
+	xmlText := `<row r="2"><c r="A2" s="13"><v>1</v></c><c r="B2" s="3"><v>45965</v></c></row>`
+	for styles, want := range map[string]bool{"3": true, "31": false, "1": false, "13,3": true} {
+		var ids []int
+		for _, f := range strings.Split(styles, ",") {
+			n, _ := strconv.Atoi(f)
+			ids = append(ids, n)
+		}
+		got, err := worthScanning(context.Background(), iotest.OneByteReader(strings.NewReader(xmlText)), ids)
+		if err != nil || got != want {
+			t.Errorf("styles %s: %v, %v; want %v", styles, got, err, want)
 		}
 	}
-	return strings.Join(out, " ")
 }
 
 // TestFormulaTag: element names that only start with f, or an f in text,
@@ -114,15 +148,15 @@ func TestXLSXUncalculatedFormulas(t *testing.T) {
 	}
 	f.Close()
 
-	rows := readUncalculated(t, written)
+	rows := readUncalculatedRows(t, written)
 	if len(rows) != 2 || len(rows[0]) != 1 || rows[1] != nil {
 		t.Fatalf("rows' Uncalculated = %v, want one column in the first row only", rows)
 	}
 	u, ok := rows[0]["total"]
-	if !ok || u.Cell != "C2" || u.Formula != "B2*4" || u.Stale {
+	if !ok || u.Cell != "C2" || u.Formula != "B2*4" || u.Placeholder != "" {
 		t.Fatalf("row 2: %+v, want C2 =B2*4 with no value", rows[0])
 	}
-	if err := u.Problem(); !errors.Is(err, ErrUncalculated) || !strings.Contains(err.Error(), "cell C2 holds the formula =B2*4 with no value saved") {
+	if err := u.Problem(); !errors.Is(err, ErrUncalculated) || !strings.Contains(err.Error(), "cell C2 holds the formula =B2*4, never calculated: no value is saved for it") {
 		t.Errorf("Problem() = %v", err)
 	}
 
@@ -132,8 +166,8 @@ func TestXLSXUncalculatedFormulas(t *testing.T) {
 		[]xc{xs("ann@example.com"), xf("B2*4", "0", stGeneral)},
 		[]xc{xs("bob@example.com"), xn("12", stGeneral)},
 	)})
-	rows = readUncalculated(t, placeholder)
-	if u := rows[0]["total"]; len(rows) != 2 || u.Cell != "B2" || !u.Stale || rows[1] != nil {
+	rows = readUncalculatedRows(t, placeholder)
+	if u := rows[0]["total"]; len(rows) != 2 || u.Cell != "B2" || u.Placeholder != "0" || rows[1] != nil {
 		t.Fatalf("placeholder workbook: %v, want B2 stale in the first row only", rows)
 	}
 	if err := rows[0]["total"].Problem(); !strings.Contains(err.Error(), "Recalculate Hard") {
@@ -145,17 +179,60 @@ func TestXLSXUncalculatedFormulas(t *testing.T) {
 		strs("email", "total"),
 		[]xc{xs("ann@example.com"), xf("B2*4", "0", stGeneral)},
 	)})
-	if rows := readUncalculated(t, calculated); rows[0] != nil {
+	if rows := readUncalculatedRows(t, calculated); rows[0] != nil {
 		t.Errorf("a calculated formula (as Excel saves it) reads as uncalculated: %v", rows)
 	}
 }
 
-// readUncalculated reads every row of the XLSX at path and returns their
-// Uncalculated fields.
-func readUncalculated(t *testing.T, path string) []map[string]Uncalculated {
+// TestXLSXCellScanLeniency: a worksheet declared in a legacy encoding is
+// scanned as excelize reads it; a sheet the scan cannot read is still
+// read, with a warning.
+func TestXLSXCellScanLeniency(t *testing.T) {
+	dir := t.TempDir()
+	legacy := filepath.Join(dir, "legacy.xlsx")
+	writeXLSXWith(t, legacy, func(x *xlsxWriter) { x.encoding = "windows-1252" }, xsheet{name: "S", rows: rowsFrom(
+		strs("email", "total"),
+		[]xc{xs("ann@example.com"), xf("1+1", "", stGeneral)},
+	)})
+	rows, warnings := readWarned(t, legacy, MonthFirst)
+	if len(warnings) != 0 || rows[0]["total"].Cell != "B2" {
+		t.Errorf("windows-1252 worksheet: %v, warnings %q; want B2 uncalculated, no warning", rows, warnings)
+	}
+
+	sc := newCellScan(strings.NewReader(`<worksheet><sheetData><row r="2"><c r="A2"><f>1</f>`), false, nil)
+	if _, err := sc.row(2); err == nil {
+		t.Error("a worksheet cut short in a row scanned without error")
+	}
+}
+
+// TestXLSXDateWarning: the warning names the column whose cells show a
+// date format of the other order, not another date column.
+func TestXLSXDateWarning(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "dates.xlsx")
+	writeXLSX(t, path, xsheet{name: "S", rows: rowsFrom(
+		strs("email", "due", "note"),
+		[]xc{xs("ann@example.com"), xn("45965", stISODate), xsStyled("text", stEUDateTime)},
+		[]xc{xs("bob@example.com"), xn("45965", stISODate), xn("45966", stEUDateTime)},
+	)})
+	_, warnings := readWarned(t, path, MonthFirst)
+	if len(warnings) != 1 || !strings.Contains(warnings[0], `column "note" shows dates day first (cell C3 has the number format dd/mm/yyyy\ hh:mm)`) {
+		t.Errorf("warnings %q, want one naming column note at C3", warnings)
+	}
+	if _, warnings := readWarned(t, path, DayFirst); len(warnings) != 0 {
+		t.Errorf("day-first: warnings %q, want none", warnings)
+	}
+	c := &dateClash{want: DayFirst}
+	if w := c.warning("f.xlsx", "due", "B2", "mm/dd/yyyy"); !strings.Contains(w, "would read 11/04/2025 (4 November) as 11 April; if a template passes this column to date, set recipients.dates: month-first") {
+		t.Errorf("month-first format under day-first: %s", w)
+	}
+}
+
+// readWarned reads every row of the XLSX at path and returns their
+// Uncalculated fields and the sheet's warnings.
+func readWarned(t *testing.T, path string, dates DateOrder) ([]map[string]Uncalculated, []string) {
 	t.Helper()
 	ctx := context.Background()
-	s, err := openXLSX(ctx, Recipients{Path: path, Key: "email"})
+	s, err := openXLSX(ctx, Recipients{Path: path, Key: "email", Dates: dates})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,11 +241,18 @@ func readUncalculated(t *testing.T, path string) []map[string]Uncalculated {
 	for {
 		r, err := s.Next(ctx)
 		if err == io.EOF {
-			return out
+			return out, s.Warnings()
 		}
 		if err != nil {
 			t.Fatal(err)
 		}
 		out = append(out, r.Uncalculated)
 	}
+}
+
+// readUncalculatedRows is readWarned's rows, month first.
+func readUncalculatedRows(t *testing.T, path string) []map[string]Uncalculated {
+	t.Helper()
+	rows, _ := readWarned(t, path, MonthFirst)
+	return rows
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -54,11 +55,12 @@ type xlsxSheet struct {
 	// mergeHint caches the explanation of a header-less column, by cell
 	// position, once the merged cells have been looked up.
 	mergeHint map[int]string
-	// formulas are the cells whose formula has no calculated value, by
-	// row number (see uncalculated); nil when there are none.
-	formulas map[int][]formulaCell
-	// dates is a date format in the other order than recipients.dates,
-	// until a value shaped like its dates has been warned about.
+	// scan reads the sheet a second time, in step, for formulas without
+	// a value and date formats (see cellScan); nil when there is nothing
+	// to look for.
+	scan *cellScan
+	// dates are the styles whose date format clashes with
+	// recipients.dates, until a cell in one has been warned about.
 	dates *dateClash
 	err   error
 }
@@ -111,9 +113,12 @@ func openXLSXWith(ctx context.Context, r Recipients, opts excelize.Options) (*xl
 		s.Close() // removes excelize's temporary files
 		return nil, err
 	}
-	if s.formulas, err = uncalculated(ctx, r.Path, wb, s.sheet); err != nil {
-		s.Close()
-		return nil, &FileError{File: r.Path, Err: fmt.Errorf("sheet %q: looking for formulas: %w", s.sheet, err)}
+	var dated map[int]string
+	if s.dates = findDateClash(wb, r.Dates); s.dates != nil {
+		dated = s.dates.styles
+	}
+	if s.scan, err = openCellScan(ctx, r.Path, wb, s.sheet, dated); err != nil {
+		s.scanFailed(err)
 	}
 	return s, nil
 }
@@ -149,7 +154,6 @@ func (s *xlsxSheet) open(ctx context.Context, r Recipients) error {
 		}
 	}
 	plainGeneral(s.wb)
-	s.dates = findDateClash(s.wb, r.Dates)
 	var err error
 	if s.rows, err = s.wb.Rows(s.sheet); err != nil {
 		return &FileError{File: r.Path, Err: fmt.Errorf("sheet %q: %w", s.sheet, err)}
@@ -291,36 +295,45 @@ func plainNumber(v string) string {
 	return strconv.FormatFloat(x, 'f', -1, 64)
 }
 
-// noteDate warns once about a value of column col that is a date in a
-// format of the other order than recipients.dates (see dateClash).
-func (s *xlsxSheet) noteDate(col, v string) {
-	if s.dates == nil {
-		return
-	}
-	if w := s.dates.warning(filepath.Base(s.file), col, s.row, v); w != "" {
-		s.warnings = append(s.warnings, w)
-		s.dates = nil
+// scanFailed notes that the cell scan stopped with err, and stops it:
+// the sheet is still read, without looking for formulas never
+// calculated or date formats.
+func (s *xlsxSheet) scanFailed(err error) {
+	s.warnings = append(s.warnings, fmt.Sprintf("%s: sheet %q: could not look for formulas never calculated and for date formats (%v); check those cells by eye", filepath.Base(s.file), s.sheet, err))
+	if s.scan != nil {
+		s.scan.Close()
+		s.scan = nil
 	}
 }
 
-// uncalculated names, by column, the cells of the row read last whose
-// formula has no calculated value; cells outside the named columns are
-// not looked at.
-func (s *xlsxSheet) uncalculated() map[string]Uncalculated {
-	cells := s.formulas[s.row]
-	if len(cells) == 0 {
+// scanned returns, by column, the cells of the row read last whose
+// formula has no calculated value, and notes the first cell of a named
+// column shown in a clashing date format; cells outside the named
+// columns are not looked at.
+func (s *xlsxSheet) scanned() map[string]Uncalculated {
+	if s.scan == nil {
+		return nil
+	}
+	cells, err := s.scan.row(s.row)
+	if err != nil {
+		s.scanFailed(err)
 		return nil
 	}
 	var by map[string]Uncalculated
 	for _, c := range cells {
-		for j, i := range s.h.index {
-			if i != c.col-1 {
-				continue
-			}
+		j := slices.Index(s.h.index, c.col-1)
+		if j < 0 {
+			continue
+		}
+		if c.dateFormat != "" && s.dates != nil {
+			s.warnings = append(s.warnings, s.dates.warning(filepath.Base(s.file), s.h.columns[j], columnName(c.col-1)+strconv.Itoa(s.row), c.dateFormat))
+			s.dates = nil
+		}
+		if c.uncalculated != nil {
 			if by == nil {
 				by = make(map[string]Uncalculated)
 			}
-			by[s.h.columns[j]] = c.Uncalculated
+			by[s.h.columns[j]] = *c.uncalculated
 		}
 	}
 	return by
@@ -440,9 +453,8 @@ func (s *xlsxSheet) Next(ctx context.Context) (Row, error) {
 				v = plainNumber(cells[i])
 			}
 			values[name] = v
-			s.noteDate(name, v)
 		}
-		return Row{Number: s.row, Values: values, Uncalculated: s.uncalculated()}, nil
+		return Row{Number: s.row, Values: values, Uncalculated: s.scanned()}, nil
 	}
 }
 
@@ -476,6 +488,12 @@ func (s *xlsxSheet) Close() error {
 		s.err = errClosed
 	}
 	var errs []error
+	if s.scan != nil {
+		if err := s.scan.Close(); err != nil {
+			errs = append(errs, err)
+		}
+		s.scan = nil
+	}
 	if s.rows != nil {
 		if err := s.rows.Close(); err != nil && err != s.rows.Error() {
 			errs = append(errs, err)

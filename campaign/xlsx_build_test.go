@@ -3,6 +3,7 @@ package campaign
 import (
 	"archive/zip"
 	"bufio"
+	"cmp"
 	"encoding/xml"
 	"fmt"
 	"io"
@@ -100,6 +101,9 @@ type xlsxWriter struct {
 	// calcOnLoad writes calcPr fullCalcOnLoad="1", as writers that do not
 	// calculate formulas (XlsxWriter, openpyxl) do.
 	calcOnLoad bool
+	// encoding, when set, is declared in the worksheets' XML declaration
+	// (and the sheet written in it: only ASCII is, as tests use it).
+	encoding string
 }
 
 func newXLSXWriter(w io.Writer) *xlsxWriter {
@@ -133,7 +137,7 @@ func (x *xlsxWriter) sheet(name string, merges []string, gen func(emit func(xr))
 		return err
 	}
 	bw := bufio.NewWriter(w)
-	bw.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" +
+	bw.WriteString(`<?xml version="1.0" encoding="` + cmp.Or(x.encoding, "UTF-8") + `" standalone="yes"?>` + "\n" +
 		`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheetData>`)
 	gen(func(r xr) {
 		fmt.Fprintf(bw, `<row r="%d"`, r.n)

@@ -2,62 +2,63 @@ package campaign
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 )
 
-// dateClash is a custom date format a cell style of the workbook uses
-// whose order is not the one recipients.dates says: the sheet shows such a
-// date as Excel displays it (04/11/2025 under dd/mm/yyyy) and the date
-// template function would read it in the other order (11 April).
+// dateClash is what the workbook's styles say about all-number dates in
+// the other order than recipients.dates: the sheet shows a date as Excel
+// displays it (04/11/2025 under dd/mm/yyyy) and the date template function
+// would read it in the other order (11 April).
 type dateClash struct {
-	code  string    // the format code
-	order DateOrder // the format's order
-	want  DateOrder // recipients.dates
+	want DateOrder // recipients.dates
+	// styles maps each cell style index whose custom number format writes
+	// dates in the other order to that format's code.
+	styles map[int]string
 }
 
-// findDateClash returns the first custom number format that a cell style
-// uses and that writes all-number dates in the other order than want, or
-// nil. The built-in short dates read as yyyy-mm-dd (see xlsxSheet).
+// findDateClash returns the cell styles whose custom number format writes
+// all-number dates in the other order than want, or nil when none does.
+// The built-in short dates read as yyyy-mm-dd (see xlsxSheet).
 func findDateClash(wb *excelize.File, want DateOrder) *dateClash {
 	st := wb.Styles
 	if st == nil || st.NumFmts == nil || st.CellXfs == nil {
 		return nil
 	}
-	used := make(map[int]bool)
-	for _, xf := range st.CellXfs.Xf {
-		if xf.NumFmtID != nil {
-			used[*xf.NumFmtID] = true
-		}
-	}
+	clashing := make(map[int]string)
 	for _, nf := range st.NumFmts.NumFmt {
-		if got, ok := dateFormatOrder(nf.FormatCode); ok && got != want && used[nf.NumFmtID] {
-			return &dateClash{code: nf.FormatCode, order: got, want: want}
+		if got, ok := dateFormatOrder(nf.FormatCode); ok && got != want {
+			clashing[nf.NumFmtID] = nf.FormatCode
 		}
 	}
-	return nil
+	var c *dateClash
+	for i, xf := range st.CellXfs.Xf {
+		if xf.NumFmtID == nil {
+			continue
+		}
+		if code, ok := clashing[*xf.NumFmtID]; ok {
+			if c == nil {
+				c = &dateClash{want: want, styles: make(map[int]string)}
+			}
+			c.styles[i] = code
+		}
+	}
+	return c
 }
 
-// warning is the note for a value v of column col (in sheet row row) that
-// has the shape of the clashing format's dates; "" for other values. A
-// style the workbook keeps but no cell uses gives no value that shape.
-func (c *dateClash) warning(file, col string, row int, v string) string {
-	if !numericDate.MatchString(v) {
-		return ""
+// warning is the note for column col, whose cell (in the file named file)
+// shows a date in the clashing format code.
+func (c *dateClash) warning(file, col, cell, code string) string {
+	order, _ := dateFormatOrder(code)
+	example := "04/11/2025 (4 November) as 11 April"
+	if order == MonthFirst {
+		example = "11/04/2025 (4 November) as 11 April"
 	}
-	example := "04/11/2025 as 11 April"
-	if c.order == MonthFirst {
-		example = "11/04/2025 as 4 November"
-	}
-	return fmt.Sprintf("%s: column %q (row %d: %s) looks formatted %s (the workbook has the number format %s), but recipients.dates is %s: the date function would read %s; if a template passes these dates to date, set recipients.dates: %s",
-		file, col, row, v, strings.ReplaceAll(c.order.String(), "-", " "), c.code, c.want, example, c.order)
+	return fmt.Sprintf("%s: column %q shows dates %s (cell %s has the number format %s), but recipients.dates is %s: the date function would read %s; if a template passes this column to date, set recipients.dates: %s",
+		file, col, strings.ReplaceAll(order.String(), "-", " "), cell, code, c.want, example, order)
 }
-
-// numericDate is a value shaped like an all-number date with / or -.
-var numericDate = regexp.MustCompile(`^[0-9]{1,2}([/-])[0-9]{1,2}([/-])[0-9]{2,4}( |$)`)
 
 // dateFormatOrder tells the order of an all-number date format code (the
 // codes of ECMA-376 Part 1, 18.8.31): DayFirst for dd/mm/yyyy, MonthFirst

@@ -660,11 +660,11 @@ func (r *Renderer) render(st *state, row campaign.Row, m *Message) error {
 // From/Sender rule, control characters, attachments. It fills m's report
 // fields and returns what build needs; the bodies stay in st's buffers.
 func (r *Renderer) evaluate(st *state, row campaign.Row, m *Message) (*parts, error) {
+	if err := r.excelError(row); err != nil { // first: a key never calculated reads as empty
+		return nil, err
+	}
 	if m.Key == "" {
 		return nil, r.rowErr(row, r.keyCol, fmt.Errorf("render: %w", campaign.ErrEmptyKey))
-	}
-	if err := r.excelError(row); err != nil {
-		return nil, err
 	}
 	fb := &st.field
 	env, err := r.rowAddresses(row, fb, m)

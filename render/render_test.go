@@ -640,8 +640,13 @@ func TestUncalculatedFormula(t *testing.T) {
 	r := row(5, "email", "ann@example.com", "amount", "", "note", "")
 	r.Uncalculated = map[string]campaign.Uncalculated{"amount": {Cell: "B5", Formula: "C5*D5"}}
 	_, err := e.r.Render(r)
-	if re := rowErr(t, err); !errors.Is(err, campaign.ErrUncalculated) || re.Column != "amount" || re.Row != 5 || !strings.Contains(err.Error(), "cell B5 holds the formula =C5*D5") {
+	if re := rowErr(t, err); !errors.Is(err, campaign.ErrUncalculated) || re.Column != "amount" || re.Row != 5 || !strings.Contains(err.Error(), "cell B5 holds the formula =C5*D5, never calculated") {
 		t.Fatalf("got %v, want ErrUncalculated for cell B5 in column amount, row 5", err)
+	}
+	key := row(6, "email", "", "amount", "1", "note", "")
+	key.Uncalculated = map[string]campaign.Uncalculated{"email": {Cell: "A6", Formula: `C6&"@example.com"`}}
+	if _, err := e.r.Render(key); !errors.Is(err, campaign.ErrUncalculated) || rowErr(t, err).Column != "email" {
+		t.Errorf("a key never calculated: got %v, want ErrUncalculated in column email (not an empty key)", err)
 	}
 	r.Uncalculated = map[string]campaign.Uncalculated{"note": {Cell: "C5", Formula: "E5"}}
 	if _, err := e.r.Render(r); err != nil {

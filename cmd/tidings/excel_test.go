@@ -210,7 +210,7 @@ func TestUncalculatedFormulaIsRowProblem(t *testing.T) {
 	if code != exitSomeFailed {
 		t.Errorf("check: code %d, want %d", code, exitSomeFailed)
 	}
-	for _, s := range []string{`r.xlsx: row 2, column "total"`, "cell C2 holds the formula =D2*4 with no value saved", "open the file in Excel or LibreOffice Calc and save it", "1 ready, 1 with problems"} {
+	for _, s := range []string{`r.xlsx: row 2, column "total"`, "cell C2 holds the formula =D2*4, never calculated: no value is saved for it", "open the file in Excel or LibreOffice Calc and save it", "1 ready, 1 with problems"} {
 		if !strings.Contains(out, s) {
 			t.Errorf("check output lacks %q\n%s%s", s, out, errOut)
 		}
