@@ -8,6 +8,11 @@ type Message struct {
 	// as it appears in the sheet.
 	Row int
 	Key string
+	// Variant identifies the values of the row that make the message
+	// besides the key (see Renderer.variant); 0 when they are not known.
+	// Rows with one key and different variants would make different
+	// messages.
+	Variant uint32
 
 	// EnvelopeFrom is the SMTP MAIL FROM address (addr-spec, IDNA domain).
 	EnvelopeFrom string

@@ -602,7 +602,7 @@ func sameMailbox(a, b mailbox) bool {
 func (r *Renderer) Render(row campaign.Row) (*Message, error) {
 	st := r.pool.Get().(*state)
 	defer r.pool.Put(st)
-	m := &Message{Row: row.Number, Key: strings.TrimSpace(row.Values[r.keyCol])}
+	m := &Message{Row: row.Number, Key: strings.TrimSpace(row.Values[r.keyCol]), Variant: r.variant(row)}
 	if err := r.render(st, row, m); err != nil {
 		var re *campaign.RowError
 		if errors.As(err, &re) {

@@ -140,6 +140,22 @@ func (s *checkSummary) line(name string) string {
 	return b.String()
 }
 
+// decideRow decides m, a rendered row, with decide (the Decider's Settle
+// or Decide), or notes m's problem (err) to the Decider. It returns m's
+// fate and its problem: err, or the one decide finds (an earlier row with
+// m's key and other values: plan.ErrKeyReused). stop is any other error,
+// which ends the run.
+func decideRow(decider *plan.Decider, decide func(*render.Message) (plan.Fate, error), m *render.Message, err error) (f plan.Fate, problem, stop error) {
+	if err != nil {
+		decider.Problem(m)
+		return f, err, nil
+	}
+	if f, err = decide(m); err != nil && !isRowProblem(err) {
+		return f, nil, err
+	}
+	return f, err, nil
+}
+
 // runCheck renders every recipient of the campaign at path and reports the
 // problems on g.stdout. It returns a *problemsError when rows have problems.
 func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path string) error {
@@ -162,10 +178,11 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 	warn := newMessageWarnings(g.stdout, in.Campaign.Recipients.Path)
 	err = in.Renderer.Each(ctx, in.Sheet, plan.Workers(), func(m *render.Message, err error) error {
 		sum.rows++
+		f, err, stop := decideRow(decider, decider.Settle, m, err)
+		if stop != nil {
+			return stop
+		}
 		if err != nil {
-			if m != nil {
-				decider.Problem(m.Key)
-			}
 			if went, werr := wentOutBefore(state, m); went || werr != nil {
 				if sum.wentOut++; werr == nil && (opts.maxProblems == 0 || sum.wentOut <= opts.maxProblems) {
 					fmt.Fprintf(g.stdout, "note: row %d (%s) has a problem now, but a send settled it before from that row, which send leaves as it was: %s\n", m.Row, m.Key, problemText(err))
@@ -177,10 +194,6 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 				fmt.Fprintln(g.stdout, "problem:", problemText(err))
 			}
 			return nil
-		}
-		f, err := decider.Settle(m)
-		if err != nil {
-			return err
 		}
 		if f.OwedGone(m.Recipients) {
 			f.Send, f.Status = false, sendpool.StatusSent // as send judges it

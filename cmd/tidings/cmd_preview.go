@@ -104,6 +104,10 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 	warn := newMessageWarnings(g.stdout, c.Recipients.Path)
 	err = in.Renderer.Each(ctx, in.Sheet, plan.Workers(), func(m *render.Message, err error) error {
 		sum.rows++
+		f, err, stop := decideRow(decider, decider.Decide, m, err)
+		if stop != nil {
+			return stop
+		}
 		if err != nil {
 			full := opts.limit > 0 && written+sentBefore >= opts.limit
 			if ok, wrote, perr := previewWentOut(ctx, state, decider, w, finder, m, full); ok || perr != nil {
@@ -119,10 +123,6 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 		}
 		warn.Add(m)
 		full := opts.limit > 0 && written+sentBefore >= opts.limit
-		f, err := decider.Decide(m)
-		if err != nil {
-			return err
-		}
 		if toSend := sum.count(m, f); !toSend || len(f.Journal.Owed) > 0 {
 			wrote, err := previewDone(ctx, w, finder, m, sentFate(f, toSend), full)
 			if wrote {

@@ -24,7 +24,7 @@ func TestSendDedupeAndSuppression(t *testing.T) {
 	writeFiles(t, dir, map[string]string{
 		"r.csv": "email,name\n" +
 			"ann@example.com,Ann\n" + // row 2
-			"  ANN@Example.com ,Ann again\n" + // row 3: duplicate of row 2
+			"  ANN@Example.com ,Ann\n" + // row 3: duplicate of row 2
 			"bob@blocked.example,Bob\n" + // row 4: @blocked.example
 			"cy@mail.blocked.example,Cy\n" + // row 5: subdomain of it
 			"dee@notblocked.example,Dee\n" + // row 6: not covered
@@ -133,7 +133,7 @@ func TestPreviewSkipsAsSend(t *testing.T) {
 	writeFiles(t, dir, map[string]string{
 		"r.csv": "email,name\n" +
 			"ann@example.com,Ann\n" + // row 2
-			"  ANN@Example.com ,Ann again\n" + // row 3: duplicate of row 2
+			"  ANN@Example.com ,Ann\n" + // row 3: duplicate of row 2
 			"bob@blocked.example,Bob\n" + // row 4: @blocked.example
 			"dee@notblocked.example,Dee\n" + // row 5
 			"eve@example.com,Eve\n" + // row 6: listed by address
@@ -239,7 +239,7 @@ func TestPreviewSkipsAsSend(t *testing.T) {
 // send wrote from it; when its row or its reason (the list's entry)
 // changes, the new one is recorded.
 func TestDecisionsRecordedOnce(t *testing.T) {
-	camp, sheet := suppressCampaign(t, 20, "user005@example.com,Again\n", "user001@example.com\nuser002@example.com\n")
+	camp, sheet := suppressCampaign(t, 20, "user005@example.com,User 5\n", "user001@example.com\nuser002@example.com\n")
 	dir := filepath.Dir(camp)
 	journalPath := filepath.Join(dir, ".tidings", "t", journal.FileName)
 	send := func(suppressed, duplicate int) {
@@ -370,38 +370,89 @@ func TestDecisionsOneKeyTwoRows(t *testing.T) {
 	}
 }
 
-// TestInvalidRowWithTheKeyOfASentOne: a row that cannot be rendered has
-// the key of a later row that is sent. Both reports say the first is
-// invalid and the second sent (report used to call the first sent and the
-// second its duplicate), and later sends stop writing the invalid line
-// again once it is the key's latest word.
-func TestInvalidRowWithTheKeyOfASentOne(t *testing.T) {
+// TestInvalidRowWithTheKeyOfALaterOne: a row that cannot be rendered
+// (row 4, a control character in the name) has the key of a later row
+// with other values (row 5, the corrected row added below it). The first
+// row with a key is the one the key stands for, so row 5 is a problem as
+// well (it would be another message under row 4's key): with
+// --skip-invalid eve gets nothing, and both reports say so, run after run
+// (each run journals both rows' decisions again: two rows with one key
+// take turns as its latest word). Taking row 4 out sends row 5.
+func TestInvalidRowWithTheKeyOfALaterOne(t *testing.T) {
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 2, "")
 	dir := filepath.Dir(camp)
-	sheet := readFile(t, filepath.Join(dir, "r.csv")) + "eve@example.com,Ev\x01il\neve@example.com,Eve\n"
-	writeFiles(t, dir, map[string]string{"r.csv": sheet})
-	journalPath := filepath.Join(dir, ".tidings", "t", journal.FileName)
-	var lines []int
-	for run := 1; run <= 3; run++ {
-		if out, errOut, code := runCLI(t, "send", "--yes", "--skip-invalid", camp); code != exitSomeFailed {
+	sheet := readFile(t, filepath.Join(dir, "r.csv"))
+	writeFiles(t, dir, map[string]string{"r.csv": sheet + "eve@example.com,Ev\x01il\neve@example.com,Eve\n"})
+	for run := 1; run <= 2; run++ {
+		out, errOut, code := runCLI(t, "send", "--yes", "--skip-invalid", camp)
+		if code != exitSomeFailed {
 			t.Fatalf("send %d: exit %d\n%s%s", run, code, out, errOut)
+		}
+		if run == 1 && !strings.Contains(out+errOut, `row 5, column "email": plan: the key of an earlier row: row 4 has this key too`) {
+			t.Errorf("send 1 does not name row 5's problem:\n%s%s", out, errOut)
 		}
 		got := map[string]string{}
 		for _, r := range readReport(t, camp) {
 			got[r["row"]] = r["key"] + " " + r["status"]
 		}
-		if got["4"] != "eve@example.com invalid" || got["5"] != "eve@example.com sent" {
+		if got["4"] != "eve@example.com invalid" || got["5"] != "eve@example.com invalid" {
 			t.Errorf("send %d: rows 4 and 5: %q, %q", run, got["4"], got["5"])
 		}
 		sameReport(t, camp)
-		lines = append(lines, strings.Count(readFile(t, journalPath), `"status":"invalid"`))
 	}
-	if n := srv.Received("eve@example.com"); n != 1 {
-		t.Errorf("eve received %d messages", n)
+	if n := srv.Received("eve@example.com"); n != 0 {
+		t.Errorf("eve received %d messages while her rows disagree", n)
 	}
-	if lines[2] != lines[1] {
-		t.Errorf("invalid lines in the journal after each send: %v; the third send wrote it again", lines)
+	writeFiles(t, dir, map[string]string{"r.csv": sheet + "eve@example.com,Eve\n"})
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || srv.Received("eve@example.com") != 1 {
+		t.Errorf("send with the broken row taken out: exit %d, eve received %d\n%s%s", code, srv.Received("eve@example.com"), out, errOut)
+	}
+	sameReport(t, camp)
+}
+
+// TestKeyReusedWithOtherValues: two invoices to one address under key:
+// email. check names the later row and what to do, send sends nothing,
+// --skip-invalid sends the first only and reports the second invalid, and
+// a key column unique per invoice sends both. A plain repeat (the same
+// values) stays a duplicate under either key.
+func TestKeyReusedWithOtherValues(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"c.yaml":   campaignYAML(srv.Port, `recipients: {path: r.csv}`),
+		"body.txt": "Hi {{.name}}, invoice {{.invoice}}: {{.amount}}\n",
+		"r.csv": "email,name,invoice,amount\n" +
+			"ann@example.com,Ann,INV-1,10.00\n" + // row 2
+			"bob@example.com,Bob,INV-2,20.00\n" + // row 3
+			"ann@example.com,Ann,INV-1,10.00\n" + // row 4: the same again
+			"ann@example.com,Ann,INV-3,35.00\n", // row 5: a second invoice
+	})
+	camp := filepath.Join(dir, "c.yaml")
+	out, errOut, code := runCLI(t, "check", camp)
+	if code != exitSomeFailed || !strings.Contains(out, `r.csv: row 5, column "email": plan: the key of an earlier row: row 2 has this key too`) ||
+		!strings.Contains(out, "give recipients.key a column whose values differ between such rows") || !strings.Contains(out, "4 recipients, 3 ready, 1 with problems") {
+		t.Errorf("check: code %d\n%s%s", code, out, errOut)
+	}
+	if _, _, code := runCLI(t, "send", "--yes", camp); code != exitSomeFailed || len(srv.Messages()) != 0 {
+		t.Fatalf("send: code %d, %d messages; want %d and none", code, len(srv.Messages()), exitSomeFailed)
+	}
+	if out, errOut, code := runCLI(t, "send", "--yes", "--skip-invalid", camp); code != exitSomeFailed || srv.Received("ann@example.com") != 1 || srv.Received("bob@example.com") != 1 {
+		t.Fatalf("send --skip-invalid: code %d, ann %d, bob %d\n%s%s", code, srv.Received("ann@example.com"), srv.Received("bob@example.com"), out, errOut)
+	}
+	got := map[string]string{}
+	for _, r := range readReport(t, camp) {
+		got[r["row"]] = r["status"]
+	}
+	if got["2"] != "sent" || got["4"] != "duplicate" || got["5"] != "invalid" {
+		t.Errorf("report: %v", got)
+	}
+	sameReport(t, camp)
+
+	// The fix: a key that names one invoice, in a campaign of its own.
+	writeFiles(t, dir, map[string]string{"invoices.yaml": campaignYAML(srv.Port, `name: invoices`, `recipients: {path: r.csv, key: invoice}`)})
+	if out, errOut, code := runCLI(t, "send", "--yes", filepath.Join(dir, "invoices.yaml")); code != exitOK || srv.Received("ann@example.com") != 3 {
+		t.Errorf("send keyed by invoice: code %d, ann received %d (want 1 + 2)\n%s%s", code, srv.Received("ann@example.com"), out, errOut)
 	}
 }
 

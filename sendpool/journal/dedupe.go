@@ -17,9 +17,9 @@ import (
 // keys) would make the later one a duplicate. Feed it the rows in sheet
 // order. It is not safe for concurrent use. The caller closes it.
 //
-// The hashes and rows live in open-addressing tables of 12 bytes a slot
-// kept at most 7/8 full (about 14 to 21 bytes a key: a million keys take
-// 18 MB), where a map[uint64]int32 took 34 MB. The keys are spread over
+// The hashes, rows and variants live in open-addressing tables of 16 bytes
+// a slot kept at most 7/8 full (about 18 to 27 bytes a key: a million keys
+// take 24 MB), where a map[uint64]int32 took 34 MB. The keys are spread over
 // dedupeShards tables by their hash's top bits, so a table that grows
 // copies a sixty-fourth of the keys, never old and new whole tables side
 // by side. Written by hand because the standard library has no compact
@@ -27,17 +27,20 @@ import (
 // memory grew by.
 //
 // A Deduper made by NewDeduperFor keeps the keys its State knows apart:
-// the first row of each beside the State's slot, 4 bytes a recipient the
-// journal has, so resuming or reporting a campaign of a million sent
-// recipients takes 4 MB for the check rather than 18. Only keys the
+// the first row of each and its variant beside the State's slot, 8 bytes
+// a recipient the journal has, so resuming or reporting a campaign of a
+// million sent recipients takes 8 MB for the check rather than 24. Only keys the
 // journal does not have go into the hash tables.
 type Deduper struct {
 	seed   maphash.Seed
 	shards [dedupeShards]dedupeTable
 	// state, when not nil, knows the keys whose first rows known holds:
-	// known[i] is the first row of slot i's key plus one (0: none yet).
-	state *State
-	known offheap.Array[int32]
+	// known[i] is the first row of slot i's key plus one (0: none yet),
+	// knownVariant[i] that row's variant (made when the first variant is
+// given: empty for callers that give none).
+	state        *State
+	known        offheap.Array[int32]
+	knownVariant offheap.Array[uint32]
 }
 
 // dedupeTable is one shard: its hashes (never 0; 0 marks a free slot) and,
@@ -45,9 +48,10 @@ type Deduper struct {
 // the Go heap (package offheap), so the collector's headroom does not
 // double them.
 type dedupeTable struct {
-	hashes offheap.Array[uint64]
-	rows   offheap.Array[int32]
-	n      int // keys held
+	hashes   offheap.Array[uint64]
+	rows     offheap.Array[int32]
+	variants offheap.Array[uint32]
+	n        int // keys held
 }
 
 const (
@@ -82,43 +86,77 @@ func NewDeduperFor(s *State) *Deduper {
 func (d *Deduper) Close() {
 	for i := range d.shards {
 		t := &d.shards[i]
-		t.hashes.Free()
-		t.rows.Free()
+		t.free()
 		*t = dedupeTable{}
 	}
 	d.known.Free()
-	d.state, d.known = nil, offheap.Array[int32]{}
+	d.knownVariant.Free()
+	d.state, d.known, d.knownVariant = nil, offheap.Array[int32]{}, offheap.Array[uint32]{}
 }
 
 // Check records row's key and, when an earlier row has the same normalized
 // key, returns the detail "duplicate of row N" (N being that earlier row)
 // and true. Empty keys are never duplicates (they are invalid rows).
 func (d *Deduper) Check(row int, key string) (detail string, dup bool) {
+	first, _ := d.CheckVariant(row, key, 0)
+	if first == 0 {
+		return "", false
+	}
+	return DuplicateOf(first), true
+}
+
+// DuplicateOf is the report's detail of a duplicate of row first.
+func DuplicateOf(first int) string { return fmt.Sprintf("duplicate of row %d", first) }
+
+// CheckVariant is Check for a row whose values besides the key hash to
+// variant (render.Message.Variant; 0: not known). It returns the earlier
+// row with the key (0: none, and row's key and variant are recorded), and
+// whether that row's variant differs from this one's, both known: the two
+// rows would make different messages under one key.
+func (d *Deduper) CheckVariant(row int, key string, variant uint32) (first int, differs bool) {
 	k := NormalizeKey(key)
 	if k == "" {
-		return "", false
+		return 0, false
 	}
 	if d.state != nil {
 		if i, ok := d.state.find(k); ok {
 			if first := d.known.Items[i]; first != 0 {
-				return fmt.Sprintf("duplicate of row %d", first-1), true
+				return int(first) - 1, differ(d.knownVariantAt(int(i)), variant)
 			}
 			d.known.Items[i] = int32(row) + 1
-			return "", false
+			if variant != 0 {
+				if d.knownVariant.Items == nil { // made at the first variant: report has none
+					d.knownVariant = offheap.Make[uint32](len(d.known.Items))
+				}
+				d.knownVariant.Items[i] = variant
+			}
+			return 0, false
 		}
 	}
 	h := max(maphash.String(d.seed, k), 1)
 	t := &d.shards[h>>(64-dedupeShardBits)]
 	i, found := t.find(h)
 	if found {
-		return fmt.Sprintf("duplicate of row %d", t.rows.Items[i]), true
+		return int(t.rows.Items[i]), differ(t.variants.Items[i], variant)
 	}
-	t.hashes.Items[i], t.rows.Items[i] = h, int32(row)
+	t.hashes.Items[i], t.rows.Items[i], t.variants.Items[i] = h, int32(row), variant
 	if t.n++; t.n > len(t.hashes.Items)/8*7 {
 		t.grow()
 	}
-	return "", false
+	return 0, false
 }
+
+// knownVariantAt is the variant of the first row of the State's key in
+// slot i; 0 when none was given.
+func (d *Deduper) knownVariantAt(i int) uint32 {
+	if d.knownVariant.Items == nil {
+		return 0
+	}
+	return d.knownVariant.Items[i]
+}
+
+// differ reports whether two variants are known and not the same.
+func differ(a, b uint32) bool { return a != 0 && b != 0 && a != b }
 
 // find returns the slot holding h (found) or the free slot where h goes.
 // A hash's first slot is its place in the table's range by the bits below
@@ -141,19 +179,25 @@ func (t *dedupeTable) find(h uint64) (slot int, found bool) {
 
 // make gives t size empty slots.
 func (t *dedupeTable) make(size int) {
-	t.hashes, t.rows = offheap.Make[uint64](size), offheap.Make[int32](size)
+	t.hashes, t.rows, t.variants = offheap.Make[uint64](size), offheap.Make[int32](size), offheap.Make[uint32](size)
+}
+
+// free gives back t's slots.
+func (t *dedupeTable) free() {
+	t.hashes.Free()
+	t.rows.Free()
+	t.variants.Free()
 }
 
 // grow moves the keys into a table half as large again.
 func (t *dedupeTable) grow() {
-	hashes, rows := t.hashes, t.rows
-	t.make(len(hashes.Items) + len(hashes.Items)/2)
-	for j, h := range hashes.Items {
+	old := *t
+	t.make(len(old.hashes.Items) + len(old.hashes.Items)/2)
+	for j, h := range old.hashes.Items {
 		if h != 0 {
 			i, _ := t.find(h)
-			t.hashes.Items[i], t.rows.Items[i] = h, rows.Items[j]
+			t.hashes.Items[i], t.rows.Items[i], t.variants.Items[i] = h, old.rows.Items[j], old.variants.Items[j]
 		}
 	}
-	hashes.Free()
-	rows.Free()
+	old.free()
 }

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -56,13 +57,16 @@ type Decider struct {
 	keys *keyChange
 	// maybe are the rows KeyChange only noted (SameAddress).
 	maybe RowList
+	// sheet and keyCol name the sheet and its key column, for the problem
+	// of a row that has an earlier row's key with other values.
+	sheet, keyCol string
 }
 
 // NewDecider returns a Decider for in's suppression list, what the journal
 // says (state) and the resume policy. The caller closes it.
 func NewDecider(in *Inputs, state *journal.State, policy journal.Policy) *Decider {
 	return &Decider{dupes: journal.NewDeduperFor(state), supp: in.Suppress, state: state, policy: policy,
-		keys: newKeyChange(in.Campaign, state)}
+		keys: newKeyChange(in.Campaign, state), sheet: in.Campaign.Recipients.Path, keyCol: in.Campaign.Recipients.Key}
 }
 
 // Close gives back the memory of the duplicate check (journal.Deduper):
@@ -76,10 +80,12 @@ func (d *Decider) Close() {
 
 // Decide returns m's fate: a duplicate of an earlier row first, then what
 // the journal says about earlier runs, then a suppressed recipient. An
-// error is the journal's (see journal.State.Decide).
+// error is the journal's (see journal.State.Decide), or a
+// *campaign.RowError, m's problem, when an earlier row has its key with
+// other values (ErrKeyReused).
 func (d *Decider) Decide(m *render.Message) (Fate, error) {
-	if f, dup := d.duplicate(m.Row, m.Key); dup {
-		return f, nil
+	if f, dup, err := d.duplicate(m); dup {
+		return f, err
 	}
 	return d.decideSent(m.Row, m.Key, m.To, m.Recipients, false)
 }
@@ -89,15 +95,25 @@ func (d *Decider) Decide(m *render.Message) (Fate, error) {
 // unknown outcome and a partly delivered message, so the journal's lines
 // are mostly not read back.
 func (d *Decider) Settle(m *render.Message) (Fate, error) {
-	if f, dup := d.duplicate(m.Row, m.Key); dup {
-		return f, nil
+	if f, dup, err := d.duplicate(m); dup {
+		return f, err
 	}
 	return d.decideSent(m.Row, m.Key, m.To, m.Recipients, true)
 }
 
-// Problem notes the key of a row with a problem (it has no fate to
-// decide): the sheet still has the key, which KeyChange must know.
-func (d *Decider) Problem(key string) { d.keys.sheet(key) }
+// Problem notes m, a row with a problem (it has no fate to decide; m may
+// be nil): the sheet still has its key, which KeyChange must know, and a
+// later row with that key is a duplicate of it, or has that key with
+// other values (ErrKeyReused), when m's values are known (its Variant).
+func (d *Decider) Problem(m *render.Message) {
+	if m == nil {
+		return
+	}
+	d.keys.sheet(m.Key)
+	if m.Variant != 0 {
+		d.dupes.CheckVariant(m.Row, m.Key, m.Variant)
+	}
+}
 
 // Settled is Decide without the duplicate check, for a row with a
 // problem whose message went out from it before (journal.State.WentOutAt):
@@ -107,13 +123,26 @@ func (d *Decider) Settled(m *render.Message) (Fate, error) {
 	return d.decideSent(m.Row, m.Key, m.To, m.Recipients, false)
 }
 
-// duplicate checks row's key against the earlier rows'.
-func (d *Decider) duplicate(row int, key string) (Fate, bool) {
-	if detail, dup := d.dupes.Check(row, key); dup {
-		return Fate{Status: sendpool.StatusDuplicate, Detail: detail}, true
+// duplicate checks m's key against the earlier rows': dup when one has
+// it, with the duplicate's Fate, or with m's problem (ErrKeyReused) when
+// that row's values differ from m's.
+func (d *Decider) duplicate(m *render.Message) (f Fate, dup bool, problem error) {
+	first, differs := d.dupes.CheckVariant(m.Row, m.Key, m.Variant)
+	switch {
+	case first == 0:
+		return Fate{}, false, nil
+	case differs:
+		return Fate{}, true, &campaign.RowError{File: d.sheet, Row: m.Row, Column: d.keyCol, Err: fmt.Errorf(
+			"plan: %w: row %d has this key too (case and spaces aside), but other values in the columns the campaign reads, so the two would make different messages where a key stands for one message; give recipients.key a column whose values differ between such rows (an invoice number, say), or take out the row that should not go",
+			ErrKeyReused, first)}
 	}
-	return Fate{}, false
+	return Fate{Status: sendpool.StatusDuplicate, Detail: journal.DuplicateOf(first)}, true, nil
 }
+
+// ErrKeyReused is the problem of a row whose key an earlier row has, with
+// other values: a plain duplicate would drop a different message (a
+// second invoice to one address under key: email).
+var ErrKeyReused = errors.New("the key of an earlier row")
 
 // decideSent is the fate of a row that is no duplicate: what the journal
 // says when an earlier run settled it (sent, failed, unknown: what went

@@ -161,13 +161,14 @@ func (f *fullDisk) Write(b []byte) (int, error) {
 }
 
 // TestPreflightDecides: every row gets its fate without the command line:
-// a duplicate key, a suppressed address and a row problem are decided
-// before anything is sent, the rest is planned in sheet order.
+// a duplicate key, a suppressed address, a row problem and a key of an
+// earlier row with other values (a problem too) are decided before
+// anything is sent, the rest is planned in sheet order.
 func TestPreflightDecides(t *testing.T) {
 	srv := smtptest.NewServer(t)
 	camp := writeCampaign(t, srv, 0, "suppress: s.txt\n")
 	dir := filepath.Dir(camp)
-	writeFile(t, filepath.Join(dir, "r.csv"), "email,name\na@example.com,A\nb@example.com,B\nA@Example.com,A again\nnot an address,C\nc@blocked.example,C\n")
+	writeFile(t, filepath.Join(dir, "r.csv"), "email,name\na@example.com,A\nb@example.com,B\nA@Example.com,A\nnot an address,C\nc@blocked.example,C\nB@example.com,Bee\n")
 	writeFile(t, filepath.Join(dir, "s.txt"), "@blocked.example\n")
 	in, state := open(t, camp)
 	var seen int
@@ -175,7 +176,7 @@ func TestPreflightDecides(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if pl.Rows != 5 || pl.ToSend != 2 || len(pl.Invalid) != 1 || seen != 4 {
+	if pl.Rows != 6 || pl.ToSend != 2 || len(pl.Invalid) != 2 || seen != 4 {
 		t.Errorf("rows %d, to send %d, invalid %d, seen %d", pl.Rows, pl.ToSend, len(pl.Invalid), seen)
 	}
 	// Seed reads the same decisions back from the spool.
@@ -191,14 +192,14 @@ func TestPreflightDecides(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[int]sendpool.Status{2: sendpool.StatusNotAttempted, 3: sendpool.StatusNotAttempted, 4: sendpool.StatusDuplicate,
-		5: sendpool.StatusInvalid, 6: sendpool.StatusSuppressed}
+		5: sendpool.StatusInvalid, 6: sendpool.StatusSuppressed, 7: sendpool.StatusInvalid}
 	lines := rep.Rows()
 	for _, l := range lines {
 		if want[l.Row] != l.Status {
 			t.Errorf("row %d: %v (%s), want %v", l.Row, l.Status, l.Detail, want[l.Row])
 		}
 	}
-	if len(lines) != 5 {
+	if len(lines) != 6 {
 		t.Errorf("%d report lines", len(lines))
 	}
 }

@@ -196,6 +196,13 @@ func noteAttachments(attachments map[string]string, m *render.Message, problem e
 // returns its record; problem is the row's problem. An error that is not a
 // row's problem, or a failing spool, stops the preflight.
 func (pl *Plan) spoolRow(w *spool.Writer, m *render.Message, err error, opts *Options) (r spool.Row, problem, stop error) {
+	var f Fate
+	dup := false
+	if err == nil {
+		f, dup, err = pl.decider.duplicate(m) // err: m's key with other values
+	} else {
+		pl.decider.Problem(m)
+	}
 	if err != nil {
 		var re *campaign.RowError
 		if !errors.As(err, &re) {
@@ -210,7 +217,7 @@ func (pl *Plan) spoolRow(w *spool.Writer, m *render.Message, err error, opts *Op
 	if opts.OnMessage != nil {
 		opts.OnMessage(m)
 	}
-	if f, dup := pl.decider.duplicate(m.Row, m.Key); dup {
+	if dup {
 		r = spool.Row{Row: m.Row, Kind: spool.KindDuplicate, Key: m.Key, To: m.To, Detail: f.Detail}
 		return r, nil, w.AddRow(r)
 	}
