@@ -37,7 +37,7 @@ type Deduper struct {
 	// state, when not nil, knows the keys whose first rows known holds:
 	// known[i] is the first row of slot i's key plus one (0: none yet),
 	// knownVariant[i] that row's variant (made when the first variant is
-// given: empty for callers that give none).
+	// given: empty for callers that give none).
 	state        *State
 	known        offheap.Array[int32]
 	knownVariant offheap.Array[uint32]
