@@ -26,7 +26,10 @@ type walker struct {
 	// text is constant text (TextNode) seen while walking, for the check
 	// that header templates hold no line breaks of their own.
 	text []colRef
-	tree *parse.Tree
+	// swapped are the calls of date whose arguments come the wrong way
+	// round: a value first, a string literal second (its text in name).
+	swapped []colRef
+	tree    *parse.Tree
 }
 
 func (w *walker) walkTree(t *parse.Tree, dotIsRow bool) {
@@ -106,16 +109,30 @@ func (w *walker) pipe(p *parse.PipeNode, dot bool) {
 
 func (w *walker) cmd(c *parse.CommandNode, dot bool) {
 	if len(c.Args) == 3 {
-		if id, ok := c.Args[0].(*parse.IdentifierNode); ok && id.Ident == "index" {
-			if s, ok := c.Args[2].(*parse.StringNode); ok && isRow(c.Args[1], dot) {
-				w.usesRow = true
-				w.refs = append(w.refs, colRef{name: s.Text, node: s, tree: w.tree})
-			}
+		id, _ := c.Args[0].(*parse.IdentifierNode)
+		s, literal := c.Args[2].(*parse.StringNode)
+		switch {
+		case id == nil || !literal:
+		case id.Ident == "index" && isRow(c.Args[1], dot):
+			w.usesRow = true
+			w.refs = append(w.refs, colRef{name: s.Text, node: s, tree: w.tree})
+		case id.Ident == "date" && isValue(c.Args[1]):
+			w.swapped = append(w.swapped, colRef{name: s.Text, node: c, tree: w.tree})
 		}
 	}
 	for _, a := range c.Args {
 		w.arg(a, dot)
 	}
+}
+
+// isValue reports whether n is data rather than a layout: a field, a
+// variable or a pipeline ({{date .due "2 Jan"}} passes the value first).
+func isValue(n parse.Node) bool {
+	switch n.(type) {
+	case *parse.FieldNode, *parse.VariableNode, *parse.ChainNode, *parse.PipeNode, *parse.DotNode:
+		return true
+	}
+	return false
 }
 
 func isRow(n parse.Node, dot bool) bool {

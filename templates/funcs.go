@@ -163,6 +163,8 @@ func fnDate(inputs []string, order campaign.DateOrder, layout, value string) (st
 		layout = l
 	} else if err := checkLayout(layout); err != nil {
 		return "", err
+	} else if isDate(layout) {
+		return "", fmt.Errorf("templates: date: the layout %q is a date, not a layout: date takes the layout first, then the value ({{date \"2 January 2006\" .due}})", layout)
 	}
 	if t, ok := parseDate(inputs, v); ok {
 		return t.Format(layout), nil
@@ -177,6 +179,16 @@ func fnDate(inputs []string, order campaign.DateOrder, layout, value string) (st
 		hint = "; dates like 3/14/2024 are read month first: for a sheet that writes 14/3/2024, set recipients.dates: day-first"
 	}
 	return "", fmt.Errorf("templates: date: cannot read %q as a date (use a form like 2006-01-02%s)", value, hint)
+}
+
+// isDate reports whether layout reads as a date, in either order, other
+// than the reference date a Go layout writes (2 January 2006): a value
+// where the layout belongs. "02/01/2006" is a layout (day first).
+func isDate(layout string) bool {
+	a, okA := parseDate(dateInputs, layout)
+	b, okB := parseDate(dayFirstDateInputs, layout)
+	ref := func(t time.Time) bool { return t.Year() == 2006 && t.Month() == time.January && t.Day() == 2 }
+	return (okA || okB) && !(okA && ref(a)) && !(okB && ref(b))
 }
 
 // parseDate reads v in the first of inputs that fits.

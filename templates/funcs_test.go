@@ -182,3 +182,24 @@ func ExamplePhrase() {
 	// "Ann \"The Boss\" Lee"
 	// 张三
 }
+
+// TestDateArgumentsSwapped: {{date .due "2 January 2006"}} is one
+// template error at its line (the value passed first); a layout that is a
+// date itself (the arguments swapped where the layout comes from data) is
+// an error of the row, not a wrong date in every message.
+func TestDateArgumentsSwapped(t *testing.T) {
+	c := load(t, baseYAML, map[string]string{"body.txt": "Hi {{.name}},\n\npay by {{date .due \"2 January 2006\"}}.\nOr {{date \"iso\" .due}}.\n"})
+	_, err := Compile(c, []string{"email", "name", "due"})
+	var fe *campaign.FileError
+	if !errors.As(err, &fe) || !errors.Is(err, ErrDateArgs) || fe.Line != 3 || !strings.Contains(err.Error(), `write {{date "2 January 2006" VALUE}}`) {
+		t.Errorf("Compile: %v, want ErrDateArgs at body.txt:3", err)
+	}
+	if _, err := run(t, `{{date .layout .due}}`, map[string]string{"layout": "2026-12-31", "due": "2 January 2006"}); err == nil || !strings.Contains(err.Error(), `the layout "2026-12-31" is a date, not a layout`) {
+		t.Errorf("a date as the layout: %v", err)
+	}
+	for _, layout := range []string{"02/01/2006", "01/02/2006", "2006-01-02 15:04", "2 Jan 2006"} {
+		if _, err := run(t, `{{date "`+layout+`" "2026-03-14"}}`, nil); err != nil {
+			t.Errorf("layout %q: %v", layout, err)
+		}
+	}
+}

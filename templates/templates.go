@@ -28,6 +28,10 @@ var ErrUnknownColumn = errors.New("no such column in the sheet")
 // character.
 var ErrLineBreak = errors.New("control character in a one-line template")
 
+// ErrDateArgs: a call of date with its arguments the wrong way round
+// (date takes the layout first, then the value).
+var ErrDateArgs = errors.New("date takes the layout first, then the value")
+
 // Template is one compiled template of a campaign. It is immutable after
 // Compile and safe for concurrent use.
 type Template struct {
@@ -469,6 +473,12 @@ func (cp *compiler) walk(t *Template, lookup func(string) *parse.Tree, root *par
 	w := &walker{lookup: lookup, seen: map[string]bool{}}
 	w.walkTree(root, true)
 	t.usesRow = w.usesRow
+	for _, r := range w.swapped {
+		cp.errs = append(cp.errs, &campaign.FileError{
+			File: t.file, Line: cp.line(t, r.tree, r.node),
+			Err: fmt.Errorf("templates: %s: %w: {{%s}} passes the date first; write {{date %q VALUE}}", t.name, ErrDateArgs, r.node, r.name),
+		})
+	}
 	seen, reported := map[string]bool{}, map[string]bool{}
 	for _, r := range w.refs {
 		col := r.name
