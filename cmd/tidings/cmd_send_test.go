@@ -252,6 +252,9 @@ func TestReportAfterRowRemoved(t *testing.T) {
 	var got []string
 	for _, r := range readReport(t, camp) {
 		got = append(got, r["row"]+" "+r["key"]+" "+r["status"])
+		if gone := strings.HasSuffix(r["detail"], report.GoneNote); gone != (r["key"] == "bob@example.com") {
+			t.Errorf("row %s (%s): detail %q", r["row"], r["key"], r["detail"])
+		}
 	}
 	if want := "2 ann@example.com sent|3 cat@example.com sent|3 bob@example.com sent"; strings.Join(got, "|") != want {
 		t.Errorf("report rows %q, want %q", strings.Join(got, "|"), want)

@@ -351,8 +351,8 @@ func reportMarks(t *testing.T, camp string) string {
 	return fmt.Sprintf("%+v", rep)
 }
 
-// TestDecisionsOneKeyTwoRows: a key in a suppressed row and in an invalid
-// one (which the duplicate check does not count) gets both lines, and
+// TestDecisionsOneKeyTwoRows: a key in a suppressed row and in a later
+// invalid one (a problem of its own, not a duplicate) gets both lines, and
 // report rebuilds send's report from the spool's judgement of the rows:
 // the suppressed row stays suppressed, the invalid one invalid (report
 // used to give the first row the second's problem and call the second a

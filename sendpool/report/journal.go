@@ -6,6 +6,7 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/tidings/tidings/campaign"
@@ -220,6 +221,11 @@ func RebuildFromSpool(ctx context.Context, rd *spool.Reader, state *journal.Stat
 	return AddRemoved(state, inSheet, rep)
 }
 
+// GoneNote ends the detail of a line AddRemoved adds, so that report.csv
+// and the page, which have no column for it, tell it from the sheet's row
+// that has its number now.
+const GoneNote = "no longer in the sheet (the row number is the one it had)"
+
 // others adds the journal's lines the sheet has no row for: lines without
 // a key that still stand, then recipients no longer in it (AddRemoved).
 func (b *rebuild) others() error {
@@ -237,7 +243,8 @@ func (b *rebuild) others() error {
 // (journal.State.Reached: sent, with what came back since, or unknown):
 // the campaign's report keeps them. One no message reached leaves the
 // report with its row: no send tries it again, and listing it as
-// deferred or failed would ask for a send that cannot help.
+// deferred or failed would ask for a send that cannot help. Their
+// details end with GoneNote.
 func AddRemoved(state *journal.State, inSheet *journal.Marks, rep *Reporter) error {
 	for e, err := range state.Reached(inSheet) {
 		if err != nil {
@@ -246,6 +253,7 @@ func AddRemoved(state *journal.State, inSheet *journal.Marks, rep *Reporter) err
 		if r, ok := e.ReportLine(); ok {
 			line := FromJournal(r)
 			line.Gone = true
+			line.Detail = strings.TrimPrefix(line.Detail+"; ", "; ") + GoneNote
 			if err := rep.AddBeside(line); err != nil {
 				return err
 			}
