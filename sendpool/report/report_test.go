@@ -211,7 +211,7 @@ func TestSummaryText(t *testing.T) {
 	for _, r := range spSampleResults() {
 		rows = append(rows, report.FromResult(r))
 	}
-	rows = append(rows, report.Row{Recipient: report.Recipient{Row: 5, Key: "d@example.org"}, Status: sendpool.StatusUnknown, Detail: "connection lost"},
+	rows = append(rows, report.Row{Recipient: report.Recipient{Row: 5, Key: "00005", To: "Dee <d@example.org>"}, Status: sendpool.StatusUnknown, Detail: "connection lost"},
 		report.Row{Recipient: report.Recipient{Row: 6, Key: "a@example.org"}, Status: sendpool.StatusDuplicate, Detail: "duplicate of row 2"})
 	s := report.Summarize(rows)
 	var b bytes.Buffer
@@ -223,7 +223,7 @@ func TestSummaryText(t *testing.T) {
 		"5 recipients: 1 sent, 1 failed, 1 unknown, 1 not-attempted, 1 duplicate",
 		"may or may not have arrived",
 		"row 3", "b@example.org", "550 5.1.1", "user unknown, really",
-		"row 5", "row 4",
+		"row 5", "00005 (Dee <d@example.org>)", "row 4",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("summary lacks %q:\n%s", want, out)

@@ -198,7 +198,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 			if ec := r.EnhancedCode.String(); ec != "" {
 				reply += " " + ec
 			}
-			fmt.Fprintf(tw, "  row %d\t%s\t%s\t%s\t%s\n", r.Row, r.Key, r.Status, reply, truncate(r.Detail, 100))
+			fmt.Fprintf(tw, "  row %d\t%s\t%s\t%s\t%s\n", r.Row, r.who(), r.Status, reply, truncate(r.Detail, 100))
 		}
 		tw.Flush()
 		if s.MoreProblems > 0 {
@@ -229,4 +229,13 @@ func Plural(n int, noun string) string {
 		}
 	}
 	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+// who names r's recipient for a person: the key, and the To beside it when
+// the key is not its address (key: customer_id).
+func (r Row) who() string {
+	if r.To == "" || strings.Contains(strings.ToLower(r.To), strings.ToLower(r.Key)) {
+		return r.Key
+	}
+	return r.Key + " (" + r.To + ")"
 }
