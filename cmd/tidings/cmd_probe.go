@@ -72,7 +72,7 @@ func probeMailbox(ctx context.Context, g *globalOptions, c *campaign.Campaign) e
 	}
 	mb, err := mailbox.Open(ctx, cfg)
 	if err != nil {
-		return &unusableError{fmt.Errorf("mailbox: %w", err)}
+		return &unusableError{err} // mailbox errors name their package
 	}
 	mb.Close(ctx)
 	fmt.Fprintf(g.stdout, "mailbox: logged in to %s as %s; bounces are read from %s\n", cfg.Addr(), m.Username, cmp.Or(m.Folder, "the inbox"))

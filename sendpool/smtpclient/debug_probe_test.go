@@ -144,7 +144,7 @@ func TestProbe(t *testing.T) {
 		"TLS: TLS 1.3", "certificate: CN=smtptest 127.0.0.1", " left), verified for 127.0.0.1",
 		"greeting: 220 smtptest.localhost ESMTP Service Ready",
 		"PIPELINING", "CHUNKING", "SIZE", "yes, at most 10485760 bytes", "8BITMIME", "AUTH", "PLAIN LOGIN CRAM-MD5 XOAUTH2",
-		"login as me@example.org: OK (PLAIN)", "everything looks right",
+		"login as me@example.org: OK (PLAIN)", "smtp: everything looks right",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("probe output lacks %q:\n%s", want, text)

@@ -87,7 +87,7 @@ func Probe(ctx context.Context, cfg Config, w io.Writer) error {
 		fmt.Fprintln(w, "login: skipped (no smtp.username)")
 	}
 	c.Quit(ctx)
-	fmt.Fprintln(w, "everything looks right: a send would get this far")
+	fmt.Fprintln(w, "smtp: everything looks right: a send would get this far")
 	return nil
 }
 
