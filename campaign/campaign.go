@@ -131,6 +131,11 @@ type Unsubscribe struct {
 	URL      string `yaml:"url"`
 	Mailto   string `yaml:"mailto"`
 	OneClick bool   `yaml:"one_click"`
+	// Transactional says the campaign's messages are transactional (an
+	// invoice, a receipt, a result), which the mailbox providers' bulk
+	// rules do not ask to carry unsubscribe headers: none are written, and
+	// check says nothing of their absence. It excludes URL and Mailto.
+	Transactional bool `yaml:"transactional"`
 }
 
 var nameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]*$`)
@@ -403,6 +408,9 @@ func (c *Campaign) validate() error {
 		if _, _, err := LookupEncoding(e); err != nil {
 			errs = append(errs, fmt.Errorf("recipients.encoding: %w", err))
 		}
+	}
+	if u := c.Unsubscribe; u.Transactional && (u.URL != "" || u.Mailto != "" || u.OneClick) {
+		errs = append(errs, errors.New("unsubscribe.transactional: a transactional campaign has no unsubscribe url, mailto or one_click; remove them or transactional"))
 	}
 	for _, h := range c.Headers {
 		if err := checkHeaderName(h.Name); err != nil {

@@ -138,6 +138,11 @@ func TestLoadErrors(t *testing.T) {
 			msgs: []string{`recipients.dates: unknown date order "dd/mm/yyyy" (use month-first or day-first)`},
 		},
 		{
+			name: "transactional with an unsubscribe url",
+			yaml: minimalCampaign + "unsubscribe: {transactional: true, url: \"https://a.example/u\"}\n",
+			msgs: []string{"unsubscribe.transactional: a transactional campaign has no unsubscribe url"},
+		},
+		{
 			name: "bad transport value",
 			yaml: minimalCampaign + "smtp:\n  host: smtp.163.com\n  transport: fast\n",
 			msgs: []string{`unknown transport "fast" (use auto, pipelined or plain)`},

@@ -277,8 +277,8 @@ const bulkSenderSize = 5000
 func campaignWarnings(in *plan.Inputs, n int) []string {
 	c := in.Campaign
 	out := append([]string(nil), c.Warnings...)
-	if n > newsletterSize && c.Unsubscribe.URL == "" && c.Unsubscribe.Mailto == "" {
-		out = append(out, fmt.Sprintf("%d recipients and no unsubscribe: section: Gmail, Yahoo and Microsoft reject or spam-file bulk mail without one-click unsubscribe (RFC 8058); add unsubscribe.url with one_click: true", n))
+	if u := c.Unsubscribe; n > newsletterSize && u.URL == "" && u.Mailto == "" && !u.Transactional {
+		out = append(out, fmt.Sprintf("%d recipients and no unsubscribe: section: Gmail, Yahoo and Microsoft reject or spam-file bulk mail without one-click unsubscribe (RFC 8058); add unsubscribe.url with one_click: true, or unsubscribe: {transactional: true} for messages each recipient needs (invoices, receipts), which those rules leave out", n))
 	}
 	if n >= bulkSenderSize && in.Signer == nil {
 		out = append(out, fmt.Sprintf("%d recipients and no dkim: section: bulk senders must sign with DKIM aligned with the From domain", n))

@@ -699,3 +699,20 @@ func decodeMessage(t *testing.T, data []byte) (subject string, to *mail.Address,
 	}
 	return subject, list[0], string(b)
 }
+
+// TestUnsubscribeWarning: a list of over 300 without unsubscribe headers
+// gets the warning about the mailbox providers' bulk rules, which names
+// the way out for transactional mail; unsubscribe: {transactional: true}
+// says nothing.
+func TestUnsubscribeWarning(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 301, "")
+	out, errOut, code := runCLI(t, "check", camp)
+	if code != exitOK || !strings.Contains(out, "301 recipients and no unsubscribe: section") || !strings.Contains(out, "unsubscribe: {transactional: true}") {
+		t.Errorf("check: code %d\n%s%s", code, out, errOut)
+	}
+	camp = sendCampaign(t, srv, 301, "unsubscribe: {transactional: true}\n")
+	if out, errOut, code := runCLI(t, "check", camp); code != exitOK || strings.Contains(out, "unsubscribe") {
+		t.Errorf("check, transactional: code %d\n%s%s", code, out, errOut)
+	}
+}
