@@ -225,7 +225,7 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 	if err != nil {
 		return &unusableError{err}
 	}
-	printChanged(g.stdout, in.Campaign, changed, "will go")
+	printChanged(g.stdout, in.Campaign, changed, "will go", state)
 	if opts.maxProblems > 0 && sum.problems > opts.maxProblems {
 		fmt.Fprintf(g.stdout, "(%d more problems not shown)\n", sum.problems-opts.maxProblems)
 	}

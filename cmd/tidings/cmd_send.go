@@ -303,7 +303,7 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 		fmt.Fprintf(g.stderr, "warning: %v; the messages were rendered again\n", pl.Damaged)
 	}
 	if !opts.testSet {
-		printChanged(g.stdout, c, pl.Changed, "go")
+		printChanged(g.stdout, c, pl.Changed, "go", state)
 		printOwedGone(g.stdout, pl.OwedGone())
 	}
 	if opts.testSet {
@@ -555,14 +555,22 @@ func printRefused(g *globalOptions, pl *plan.Plan) bool {
 
 // printChanged notes the campaign's files that changed since an earlier
 // send (plan.Changed, paths relative to the campaign's folder), if any;
-// verb is how the rows still to send go: "go", "will go".
-func printChanged(w io.Writer, c *campaign.Campaign, changed []string, verb string) {
+// verb is how the rows still to send go: "go", "will go". When the
+// journal (state) has no message handed over to a recipient of the sheet
+// (a send that could not log in, or test sends only), no message sent
+// then stays as it went.
+func printChanged(w io.Writer, c *campaign.Campaign, changed []string, verb string, state *journal.State) {
 	if len(changed) == 0 {
 		return
 	}
 	names := make([]string, len(changed))
 	for i, f := range changed {
 		names[i] = displayPath(filepath.Join(c.Dir, f))
+	}
+	if attempted, _ := state.Outcomes(); attempted == 0 {
+		fmt.Fprintf(w, "note: %s changed since an earlier send of this campaign, which delivered to no recipient of the sheet: every row %s as the campaign is now\n",
+			strings.Join(names, ", "), verb)
+		return
 	}
 	fmt.Fprintf(w, "note: %s changed since an earlier send of this campaign: the messages sent then stay as they went; the rows still to send %s as the campaign is now (tidings show prints what any recipient got)\n",
 		strings.Join(names, ", "), verb)

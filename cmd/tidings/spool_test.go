@@ -584,3 +584,20 @@ func TestShowDeferredRow(t *testing.T) {
 		t.Errorf("show of the deferred row after the next send: code %d\n%s%s", code, out, errOut)
 	}
 }
+
+// TestChangedAfterASendThatDeliveredNothing: a first send that could not
+// reach its server spooled the campaign; a file changed after it is
+// named, without saying that messages sent then stay as they went.
+func TestChangedAfterASendThatDeliveredNothing(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 2, "")
+	srv.Close() // nothing listens on its port now
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code == exitOK {
+		t.Fatalf("send to a closed port: code %d\n%s%s", code, out, errOut)
+	}
+	writeFiles(t, filepath.Dir(camp), map[string]string{"body.txt": "Changed, {{.name}}\n"})
+	out, errOut, code := runCLI(t, "check", camp)
+	if code != exitOK || !strings.Contains(out, "body.txt changed since an earlier send of this campaign, which delivered to no recipient of the sheet: every row will go as the campaign is now") || strings.Contains(out, "stay as they went") {
+		t.Errorf("check: code %d\n%s%s", code, out, errOut)
+	}
+}
