@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"math/rand/v2"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -591,8 +592,28 @@ func TestShowDeferredRow(t *testing.T) {
 func TestChangedAfterASendThatDeliveredNothing(t *testing.T) {
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 2, "")
-	srv.Close() // nothing listens on its port now
-	if out, errOut, code := runCLI(t, "send", "--yes", camp); code == exitOK {
+	// A server that hangs up at once: no message is handed over.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	b, err := os.ReadFile(camp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hangup := strings.Replace(string(b), fmt.Sprintf("port: %d,", srv.Port), fmt.Sprintf("port: %d,", ln.Addr().(*net.TCPAddr).Port), 1)
+	writeFiles(t, filepath.Dir(camp), map[string]string{"c.yaml": hangup})
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code == exitOK || len(srv.Messages()) != 0 {
 		t.Fatalf("send to a closed port: code %d\n%s%s", code, out, errOut)
 	}
 	writeFiles(t, filepath.Dir(camp), map[string]string{"body.txt": "Changed, {{.name}}\n"})
