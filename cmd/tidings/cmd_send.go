@@ -568,8 +568,9 @@ func printChanged(w io.Writer, c *campaign.Campaign, changed []string, verb stri
 		names[i] = displayPath(filepath.Join(c.Dir, f))
 	}
 	if attempted, _ := state.Outcomes(); attempted == 0 {
+		every := map[string]string{"go": "goes"}[verb]
 		fmt.Fprintf(w, "note: %s changed since an earlier send of this campaign, which delivered to no recipient of the sheet: every row %s as the campaign is now\n",
-			strings.Join(names, ", "), verb)
+			strings.Join(names, ", "), cmp.Or(every, verb))
 		return
 	}
 	fmt.Fprintf(w, "note: %s changed since an earlier send of this campaign: the messages sent then stay as they went; the rows still to send %s as the campaign is now (tidings show prints what any recipient got)\n",

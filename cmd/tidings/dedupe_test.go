@@ -431,7 +431,7 @@ func TestKeyReusedWithOtherValues(t *testing.T) {
 	camp := filepath.Join(dir, "c.yaml")
 	out, errOut, code := runCLI(t, "check", camp)
 	if code != exitSomeFailed || !strings.Contains(out, `r.csv: row 5, column "email": plan: the key of an earlier row: row 2 has this key too`) ||
-		!strings.Contains(out, "give recipients.key a column whose values differ between such rows") || !strings.Contains(out, "4 recipients, 3 ready, 1 with problems") {
+		!strings.Contains(out, "give recipients.key a column unique per message (an invoice number, say) before the first send") || !strings.Contains(out, "4 recipients, 3 ready, 1 with problems") {
 		t.Errorf("check: code %d\n%s%s", code, out, errOut)
 	}
 	if _, _, code := runCLI(t, "send", "--yes", camp); code != exitSomeFailed || len(srv.Messages()) != 0 {
@@ -448,6 +448,10 @@ func TestKeyReusedWithOtherValues(t *testing.T) {
 		t.Errorf("report: %v", got)
 	}
 	sameReport(t, camp)
+	// Once the key went out, the advice is a campaign of its own.
+	if out, errOut, code := runCLI(t, "check", camp); code != exitSomeFailed || !strings.Contains(out, "a message went under this key already (row 2's, or a row's of an earlier sheet), so this row's cannot; send it in a campaign of its own") {
+		t.Errorf("check after the send: code %d\n%s%s", code, out, errOut)
+	}
 
 	// The fix: a key that names one invoice, in a campaign of its own.
 	writeFiles(t, dir, map[string]string{"invoices.yaml": campaignYAML(srv.Port, `name: invoices`, `recipients: {path: r.csv, key: invoice}`)})

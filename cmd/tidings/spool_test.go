@@ -621,4 +621,7 @@ func TestChangedAfterASendThatDeliveredNothing(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, "body.txt changed since an earlier send of this campaign, which delivered to no recipient of the sheet: every row will go as the campaign is now") || strings.Contains(out, "stay as they went") {
 		t.Errorf("check: code %d\n%s%s", code, out, errOut)
 	}
+	if out, errOut, _ := runCLI(t, "send", "--yes", camp); !strings.Contains(out, "which delivered to no recipient of the sheet: every row goes as the campaign is now") {
+		t.Errorf("send:\n%s%s", out, errOut)
+	}
 }

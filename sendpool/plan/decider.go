@@ -133,10 +133,21 @@ func (d *Decider) duplicate(m *render.Message) (f Fate, dup bool, problem error)
 		return Fate{}, false, nil
 	case differs:
 		return Fate{}, true, &campaign.RowError{File: d.sheet, Row: m.Row, Column: d.keyCol, Err: fmt.Errorf(
-			"plan: %w: row %d has this key too (case and spaces aside), but other values in the columns the campaign reads, so the two would make different messages where a key stands for one message; give recipients.key a column whose values differ between such rows (an invoice number, say), or take out the row that should not go",
-			ErrKeyReused, first)}
+			"plan: %w: row %d has this key too, but other values in the columns the campaign reads, so the two would make different messages, and a key stands for one message: %s",
+			ErrKeyReused, first, d.reuseAdvice(m.Key, first))}
 	}
 	return Fate{Status: sendpool.StatusDuplicate, Detail: journal.DuplicateOf(first)}, true, nil
+}
+
+// reuseAdvice says what to do about a row with the key of row first and
+// other values: before the key went out, one key a message or one row a
+// person; after (an earlier send delivered under it), this row's message
+// can only go in a campaign of its own.
+func (d *Decider) reuseAdvice(key string, first int) string {
+	if b, ok := d.state.Brief(key); ok && b.Delivered {
+		return fmt.Sprintf("a message went under this key already (row %d's, or a row's of an earlier sheet), so this row's cannot; send it in a campaign of its own (a copy of the campaign file with another name:, and a sheet of such rows), or take out the row that should not go", first)
+	}
+	return "if both should go, give recipients.key a column unique per message (an invoice number, say) before the first send; if they are one person entered twice, correct or take out one of the rows"
 }
 
 // ErrKeyReused is the problem of a row whose key an earlier row has, with
