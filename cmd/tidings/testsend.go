@@ -60,6 +60,7 @@ func runTestSend(ctx context.Context, opts sendOptions, g *globalOptions, path s
 // testMessages renders the test messages, printing a chosen row's problem.
 func testMessages(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Plan, t plan.Test) ([]*render.Message, error) {
 	msgs, err := pl.TestMessages(ctx, in, t)
+	spooled, isSpooled := errors.AsType[*plan.RowProblem](err) // found by the preflight
 	switch {
 	case err == nil:
 		return msgs, nil
@@ -67,10 +68,12 @@ func testMessages(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *pl
 		return nil, &unusableError{fmt.Errorf("--test: %w", err)}
 	case isRowProblem(err):
 		fmt.Fprintln(g.stdout, "problem:", problemText(err))
-		return nil, &problemsError{n: 1, text: "the row chosen for the test has a problem; nothing was sent"}
+	case isSpooled:
+		fmt.Fprintln(g.stdout, "problem:", spooled.Detail)
 	default:
 		return nil, &unusableError{err}
 	}
+	return nil, &problemsError{n: 1, text: "the row chosen for the test has a problem; nothing was sent"}
 }
 
 // deliverTest sends msgs, journaled as test sends, and prints each outcome.

@@ -127,7 +127,7 @@ func (pl *Plan) fromSpool(ctx context.Context, gen *spool.Generation) error {
 	return rd.ScanRows(ctx, func(r spool.Row) error {
 		var problem error
 		if r.Kind == spool.KindInvalid {
-			problem = &rowProblem{detail: r.Detail}
+			problem = &RowProblem{Row: r.Row, Detail: r.Detail}
 		}
 		v, err := pl.judge(r, true)
 		if err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/tidings/tidings/render"
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
+	"github.com/tidings/tidings/sendpool/spool"
 )
 
 // DefaultSample is how many rows a test send takes when none are named.
@@ -57,7 +58,30 @@ func (pl *Plan) TestMessages(ctx context.Context, in *Inputs, t Test) ([]*render
 		return nil, err
 	}
 	defer sheet.Close()
-	return renderRows(ctx, sheet, in.Campaign.Recipients.Path, r, rows)
+	msgs, err := renderRows(ctx, sheet, in.Campaign.Recipients.Path, r, rows)
+	if err != nil || len(t.Rows) == 0 { // a sample is of rows to send
+		return msgs, err
+	}
+	if err := pl.spooledProblem(ctx, rows); err != nil {
+		return nil, err
+	}
+	return msgs, nil
+}
+
+// spooledProblem is the problem the preflight found in one of rows, as
+// its spool keeps it (*RowProblem): a row that renders alone can still
+// have one (an earlier row's key with other values). Nil when none has.
+func (pl *Plan) spooledProblem(ctx context.Context, rows []int) error {
+	rd, err := pl.Spool.Open()
+	if err != nil {
+		return err
+	}
+	defer rd.Close()
+	r, found, err := rd.FindRow(ctx, func(r spool.Row) bool { return r.Kind == spool.KindInvalid && slices.Contains(rows, r.Row) })
+	if err != nil || !found {
+		return err
+	}
+	return fmt.Errorf("plan: test send: %w", &RowProblem{Row: r.Row, Detail: r.Detail})
 }
 
 // testRows is the sorted rows a test sends.

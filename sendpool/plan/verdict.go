@@ -185,7 +185,11 @@ func (pl *Plan) account(r spool.Row, v verdict, problem error) {
 	}
 }
 
-// rowProblem is a row problem as the spool keeps it: its words.
-type rowProblem struct{ detail string }
+// RowProblem is a row problem as the spool keeps it: its row and its
+// words (the location first, as problems are printed).
+type RowProblem struct {
+	Row    int
+	Detail string
+}
 
-func (p *rowProblem) Error() string { return p.detail }
+func (p *RowProblem) Error() string { return p.Detail }
