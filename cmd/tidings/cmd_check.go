@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -102,9 +103,12 @@ func (s *checkSummary) count(m *render.Message, f plan.Fate) bool {
 
 // wentOutBefore reports whether m, a row with a problem (nil when it
 // did not get that far), sent its message before
-// (journal.State.WentOutAt): send leaves such a row as it went.
-func wentOutBefore(state *journal.State, m *render.Message) (bool, error) {
-	if m == nil || m.Key == "" {
+// (journal.State.WentOutAt): send leaves such a row as it went. A row
+// whose problem is an earlier row's key with other values
+// (plan.ErrKeyReused) is no such row: which row the key stands for is
+// the question, as send judges it.
+func wentOutBefore(state *journal.State, m *render.Message, problem error) (bool, error) {
+	if m == nil || m.Key == "" || errors.Is(problem, plan.ErrKeyReused) {
 		return false, nil
 	}
 	return state.WentOutAt(m.Key, m.Row)
@@ -183,7 +187,7 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 			return stop
 		}
 		if err != nil {
-			if went, werr := wentOutBefore(state, m); went || werr != nil {
+			if went, werr := wentOutBefore(state, m, err); went || werr != nil {
 				if sum.wentOut++; werr == nil && (opts.maxProblems == 0 || sum.wentOut <= opts.maxProblems) {
 					fmt.Fprintf(g.stdout, "note: row %d (%s) has a problem now, but a send settled it before from that row, which send leaves as it was: %s\n", m.Row, m.Key, problemText(err))
 				}

@@ -110,7 +110,7 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 		}
 		if err != nil {
 			full := opts.limit > 0 && written+sentBefore >= opts.limit
-			if ok, wrote, perr := previewWentOut(ctx, state, decider, w, finder, m, full); ok || perr != nil {
+			if ok, wrote, perr := previewWentOut(ctx, state, decider, w, finder, m, err, full); ok || perr != nil {
 				sum.wentOut++
 				sentBefore += btoi(wrote)
 				return perr
@@ -244,8 +244,8 @@ func sentFate(f plan.Fate, toSend bool) plan.Fate {
 // from it before (wentOutBefore): as a row send leaves as it went, with
 // the message that went out (previewDone). ok is false for any other row
 // with a problem.
-func previewWentOut(ctx context.Context, state *journal.State, decider *plan.Decider, w *preview.Writer, finder *spool.Finder, m *render.Message, full bool) (ok, wrote bool, err error) {
-	if went, err := wentOutBefore(state, m); !went || err != nil {
+func previewWentOut(ctx context.Context, state *journal.State, decider *plan.Decider, w *preview.Writer, finder *spool.Finder, m *render.Message, problem error, full bool) (ok, wrote bool, err error) {
+	if went, err := wentOutBefore(state, m, problem); !went || err != nil {
 		return false, false, err
 	}
 	f, err := decider.Settled(m)

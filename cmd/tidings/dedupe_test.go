@@ -375,16 +375,18 @@ func TestDecisionsOneKeyTwoRows(t *testing.T) {
 // with other values (row 5, the corrected row added below it). The first
 // row with a key is the one the key stands for, so row 5 is a problem as
 // well (it would be another message under row 4's key): with
-// --skip-invalid eve gets nothing, and both reports say so, run after run
-// (each run journals both rows' decisions again: two rows with one key
-// take turns as its latest word). Taking row 4 out sends row 5.
+// --skip-invalid eve gets nothing, and both reports say so, run after run,
+// and later sends do not write the decisions again (row 5's line is the
+// row's, not the key's). Taking row 4 out sends row 5.
 func TestInvalidRowWithTheKeyOfALaterOne(t *testing.T) {
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 2, "")
 	dir := filepath.Dir(camp)
 	sheet := readFile(t, filepath.Join(dir, "r.csv"))
 	writeFiles(t, dir, map[string]string{"r.csv": sheet + "eve@example.com,Ev\x01il\neve@example.com,Eve\n"})
-	for run := 1; run <= 2; run++ {
+	journalPath := filepath.Join(dir, ".tidings", "t", journal.FileName)
+	var lines []int
+	for run := 1; run <= 3; run++ {
 		out, errOut, code := runCLI(t, "send", "--yes", "--skip-invalid", camp)
 		if code != exitSomeFailed {
 			t.Fatalf("send %d: exit %d\n%s%s", run, code, out, errOut)
@@ -400,9 +402,13 @@ func TestInvalidRowWithTheKeyOfALaterOne(t *testing.T) {
 			t.Errorf("send %d: rows 4 and 5: %q, %q", run, got["4"], got["5"])
 		}
 		sameReport(t, camp)
+		lines = append(lines, strings.Count(readFile(t, journalPath), `"status":"invalid"`))
 	}
 	if n := srv.Received("eve@example.com"); n != 0 {
 		t.Errorf("eve received %d messages while her rows disagree", n)
+	}
+	if lines[0] != 2 || lines[2] != lines[0] {
+		t.Errorf("invalid lines in the journal after each send: %v; want 2, written once", lines)
 	}
 	writeFiles(t, dir, map[string]string{"r.csv": sheet + "eve@example.com,Eve\n"})
 	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || srv.Received("eve@example.com") != 1 {
@@ -449,7 +455,7 @@ func TestKeyReusedWithOtherValues(t *testing.T) {
 	}
 	sameReport(t, camp)
 	// Once the key went out, the advice is a campaign of its own.
-	if out, errOut, code := runCLI(t, "check", camp); code != exitSomeFailed || !strings.Contains(out, "a message went under this key already (row 2's, or a row's of an earlier sheet), so this row's cannot; send it in a campaign of its own") {
+	if out, errOut, code := runCLI(t, "check", camp); code != exitSomeFailed || !strings.Contains(out, "a message went under this key already (from row 2, as the sheet was then), so no other can; send the row whose message did not go in a campaign of its own") {
 		t.Errorf("check after the send: code %d\n%s%s", code, out, errOut)
 	}
 
@@ -666,5 +672,38 @@ func TestOwedHeldTurnedInvalid(t *testing.T) {
 	out, errOut, sendCode := runCLI(t, "send", "--yes", camp)
 	if checkCode != exitSomeFailed || sendCode != exitSomeFailed {
 		t.Errorf("check %d, send %d; want both 1 (a problem)\n%s%s", checkCode, sendCode, out, errOut)
+	}
+}
+
+// TestNewRowAboveASentOne: a second invoice to a sent key, put in a row
+// above the one that went. The first row with the key owns it, so the
+// row that went has a problem now, which its earlier delivery does not
+// excuse: check, preview and send exit 1 naming it, and nothing more goes.
+func TestNewRowAboveASentOne(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"c.yaml":   campaignYAML(srv.Port),
+		"body.txt": "Hi {{.name}}, invoice {{.invoice}}\n",
+		"r.csv":    "email,name,invoice\nbob@example.com,Bob,INV-2\nann@example.com,Ann,INV-1\n",
+	})
+	camp := filepath.Join(dir, "c.yaml")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
+	}
+	writeFiles(t, dir, map[string]string{"r.csv": "email,name,invoice\nann@example.com,Ann,INV-3\nann@example.com,Ann,INV-1\n"})
+	const problem = `row 3, column "email": plan: the key of an earlier row: row 2 has this key too`
+	for _, cmd := range []string{"check", "preview", "send"} {
+		args := []string{cmd, camp}
+		if cmd == "send" {
+			args = []string{cmd, "--yes", camp}
+		}
+		out, errOut, code := runCLI(t, args...)
+		if code != exitSomeFailed || !strings.Contains(out+errOut, problem) || !strings.Contains(out+errOut, "a message went under this key already (from row 3, as the sheet was then)") {
+			t.Errorf("%s: code %d\n%s%s", cmd, code, out, errOut)
+		}
+	}
+	if n := srv.Received("ann@example.com"); n != 1 {
+		t.Errorf("ann received %d messages, want the first one only", n)
 	}
 }

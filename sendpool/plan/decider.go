@@ -117,8 +117,8 @@ func (d *Decider) Problem(m *render.Message) {
 
 // Settled is Decide without the duplicate check, for a row with a
 // problem whose message went out from it before (journal.State.WentOutAt):
-// the journal's fate, the row's key not counted as a row's (the send's
-// duplicate check counts no row with a problem).
+// the journal's fate (Problem noted the row's key for the duplicate
+// check already).
 func (d *Decider) Settled(m *render.Message) (Fate, error) {
 	return d.decideSent(m.Row, m.Key, m.To, m.Recipients, false)
 }
@@ -134,18 +134,18 @@ func (d *Decider) duplicate(m *render.Message) (f Fate, dup bool, problem error)
 	case differs:
 		return Fate{}, true, &campaign.RowError{File: d.sheet, Row: m.Row, Column: d.keyCol, Err: fmt.Errorf(
 			"plan: %w: row %d has this key too, but other values in the columns the campaign reads, so the two would make different messages, and a key stands for one message: %s",
-			ErrKeyReused, first, d.reuseAdvice(m.Key, first))}
+			ErrKeyReused, first, d.reuseAdvice(m.Key))}
 	}
 	return Fate{Status: sendpool.StatusDuplicate, Detail: journal.DuplicateOf(first)}, true, nil
 }
 
-// reuseAdvice says what to do about a row with the key of row first and
+// reuseAdvice says what to do about a row with an earlier row's key and
 // other values: before the key went out, one key a message or one row a
-// person; after (an earlier send delivered under it), this row's message
-// can only go in a campaign of its own.
-func (d *Decider) reuseAdvice(key string, first int) string {
+// person; after (an earlier send delivered under it), the row whose
+// message did not go can only go in a campaign of its own.
+func (d *Decider) reuseAdvice(key string) string {
 	if b, ok := d.state.Brief(key); ok && b.Delivered {
-		return fmt.Sprintf("a message went under this key already (row %d's, or a row's of an earlier sheet), so this row's cannot; send it in a campaign of its own (a copy of the campaign file with another name:, and a sheet of such rows), or take out the row that should not go", first)
+		return fmt.Sprintf("a message went under this key already (from row %d, as the sheet was then), so no other can; send the row whose message did not go in a campaign of its own (a copy of the campaign file with another name:, and a sheet of such rows), and take it out of this one", b.Row)
 	}
 	return "if both should go, give recipients.key a column unique per message (an invoice number, say) before the first send; if they are one person entered twice, correct or take out one of the rows"
 }

@@ -208,7 +208,7 @@ func (pl *Plan) spoolRow(w *spool.Writer, m *render.Message, err error, opts *Op
 		if !errors.As(err, &re) {
 			return r, nil, err
 		}
-		r = spool.Row{Row: re.Row, Kind: spool.KindInvalid, Detail: opts.describe(err)}
+		r = spool.Row{Row: re.Row, Kind: spool.KindInvalid, Detail: opts.describe(err), KeyReused: errors.Is(err, ErrKeyReused)}
 		if m != nil {
 			r.Key, r.To = m.Key, m.To
 		}

@@ -29,8 +29,9 @@ type Hold struct {
 // back recipients a sent message still owes, since one of the row's is
 // suppressed: verdict.held) go last, in a second pass
 // over those rows, so that a key's latest decision is its own row's, not
-// that of an invalid row further down with the same key (which the
-// duplicate check does not count). The journal's recipients the sheet no
+// that of an invalid row further down with the same key (one with the
+// same values is a duplicate; one with other values, whose line has no
+// key, a problem of its own). The journal's recipients the sheet no
 // longer has keep their lines in the report when a message may have
 // reached them, as report.Rebuild lists them (report.AddRemoved).
 func (pl *Plan) Seed(ctx context.Context, rep *report.Reporter, rec *journal.Recorder, hold Hold) error {
@@ -104,9 +105,15 @@ type decisions struct {
 }
 
 // record queues row r's decision line (its status and detail), unless
-// the journal has it already (journal.State.Recorded).
+// the journal has it already (journal.State.Recorded). The line of a row
+// with an earlier row's key and other values (spool.Row.KeyReused) is
+// the row's, not the key's (which stands for the earlier row): it is
+// written without the key, as a duplicate's is found by its row.
 func (d *decisions) record(ctx context.Context, r spool.Row, line report.Row) error {
 	jr := journal.Result{Row: r.Row, Key: r.Key, To: r.To, Status: line.Status, Detail: line.Detail}
+	if r.KeyReused {
+		jr.Key = ""
+	}
 	if done, err := d.state.Recorded(jr, d.written); done || err != nil {
 		return err
 	}

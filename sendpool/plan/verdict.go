@@ -37,7 +37,7 @@ func (pl *Plan) judge(r spool.Row, brief bool) (verdict, error) {
 	switch r.Kind {
 	case spool.KindInvalid:
 		pl.decider.keys.sheet(r.Key) // still the sheet's, for KeyChange
-		if v, ok, err := pl.wentOut(r, line); ok || err != nil {
+		if v, ok, err := pl.wentOut(r, line); !r.KeyReused && (ok || err != nil) {
 			return v, err
 		}
 		line.MessageID, line.Status, line.Detail = "", sendpool.StatusInvalid, r.Detail

@@ -204,7 +204,7 @@ func RebuildFromSpool(ctx context.Context, rd *spool.Reader, state *journal.Stat
 			switch {
 			case err != nil:
 				return err
-			case went && r.Key != "":
+			case went && r.Key != "" && !r.KeyReused:
 				return addKeyed(state, rep, r.Row, r.Key, r.Recipients, nil)
 			}
 			line.Status = sendpool.StatusInvalid

@@ -53,6 +53,11 @@ type Row struct {
 	// by without reading the message.
 	Recipients []string
 	UTF8       bool
+	// KeyReused marks an invalid row whose problem is an earlier row's
+	// key with other values (plan.ErrKeyReused): a message that went out
+	// from the row before does not excuse it, since which row the key
+	// stands for is the question.
+	KeyReused bool
 }
 
 // RowOf is the row record of a rendered message.
@@ -91,10 +96,14 @@ func appendRow(b []byte, r *Row) []byte {
 	for _, a := range r.Recipients {
 		b = appendString(b, a)
 	}
+	var flags byte
 	if r.UTF8 {
-		return append(b, 1)
+		flags |= 1
 	}
-	return append(b, 0)
+	if r.KeyReused {
+		flags |= 2
+	}
+	return append(b, flags)
 }
 
 // appendMessage appends m's record to b.
@@ -192,7 +201,8 @@ func (d *decoder) row() Row {
 			r.Recipients[i] = d.string()
 		}
 	}
-	r.UTF8 = d.byte()&1 != 0
+	flags := d.byte()
+	r.UTF8, r.KeyReused = flags&1 != 0, flags&2 != 0
 	return r
 }
 
