@@ -267,11 +267,10 @@ func (sc *cellScan) formulaCell() *Uncalculated {
 }
 
 // inArray returns the Uncalculated for cell (col, row) when it lies in the
-// range of an array formula without a value, and forgets ranges above row.
+// range of an array formula without a value.
 func (sc *cellScan) inArray(col, row int) (Uncalculated, bool) {
-	sc.arrays = slices.DeleteFunc(sc.arrays, func(a arrayRange) bool { return a.r2 < row })
 	for _, a := range sc.arrays {
-		if a.r1 <= row && col >= a.c1 && col <= a.c2 {
+		if a.r1 <= row && row <= a.r2 && col >= a.c1 && col <= a.c2 {
 			u := a.u
 			u.Cell, _ = excelize.CoordinatesToCellName(col, row)
 			return u, true
@@ -281,7 +280,8 @@ func (sc *cellScan) inArray(col, row int) (Uncalculated, bool) {
 }
 
 // arrayGaps adds the cells of array ranges that the row left out (an
-// empty cell has no element), once the row's end tag is read.
+// empty cell has no element), once the row's end tag is read, and forgets
+// the ranges that end with the row.
 func (sc *cellScan) arrayGaps() {
 	for _, a := range sc.arrays {
 		if a.r1 > sc.last || a.r2 < sc.last {
@@ -294,6 +294,7 @@ func (sc *cellScan) arrayGaps() {
 			}
 		}
 	}
+	sc.arrays = slices.DeleteFunc(sc.arrays, func(a arrayRange) bool { return a.r2 <= sc.last })
 }
 
 // hasCell reports whether the row being read noted column col.

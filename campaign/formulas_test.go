@@ -36,6 +36,8 @@ func TestCellScan(t *testing.T) {
 		{"shared formula", `<row r="2"><c r="C2"><f t="shared" ref="C2:C3" si="0">B2*4</f><v>8</v></c></row><row r="3"><c r="C3"><f t="shared" si="0"/></c></row>`, false, "C3=B2*4 (shared from C2)"},
 		{"array formula without values", `<row r="2"><c r="C2"><f t="array" ref="C2:D3">B2:B3*4</f></c><c r="D2"/></row><row r="3"><c r="A3"><v>1</v></c></row>`, false,
 			"C2=B2:B3*4 D2=B2:B3*4 (array formula in C2:D3) C3=B2:B3*4 (array formula in C2:D3) D3=B2:B3*4 (array formula in C2:D3)"},
+		{"array formulas ending on other rows", `<row r="2"><c r="C2"><f t="array" ref="C2:C2">X</f></c><c r="D2"><f t="array" ref="D2:D4">Y</f></c><c r="E2"><f t="array" ref="E2:E4">Z</f></c></row><row r="4"/>`, false,
+			"C2=X D2=Y E2=Z D4=Y (array formula in D2:D4) E4=Z (array formula in E2:E4)"},
 		{"prefixed namespace", `<x:row r="7"><x:c r="B7"><x:f>A7</x:f></x:c></x:row>`, false, "B7=A7"},
 		{"no references", `<row><c><v>1</v></c><c><f>A1</f></c></row><row><c><f>A2</f></c></row>`, false, "B1=A1 A2=A2"},
 		{"XlsxWriter: placeholder 0, recalculate on load", `<row r="2"><c r="C2"><f>A2*B2</f><v>0</v></c><c r="D2"><v>5</v></c></row>`, true, "C2=A2*B2 [0]"},
@@ -255,4 +257,19 @@ func readUncalculatedRows(t *testing.T, path string) []map[string]Uncalculated {
 	t.Helper()
 	rows, _ := readWarned(t, path, MonthFirst)
 	return rows
+}
+
+// TestXLSXRowOfFormulasOnly: a row whose named cells are all formulas
+// without values is a row, not a blank one to skip.
+func TestXLSXRowOfFormulasOnly(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "f.xlsx")
+	writeXLSX(t, path, xsheet{name: "S", rows: rowsFrom(
+		strs("email", "name"),
+		[]xc{xs("ann@example.com"), xs("Ann")},
+		[]xc{xf("Data!A1", "", stGeneral), xf("Data!B1", "", stGeneral)},
+	)})
+	rows := readUncalculatedRows(t, path)
+	if len(rows) != 2 || rows[1]["email"].Cell != "A3" || rows[1]["name"].Cell != "B3" {
+		t.Errorf("rows %v, want the second with A3 and B3 never calculated", rows)
+	}
 }

@@ -438,7 +438,8 @@ func (s *xlsxSheet) Next(ctx context.Context) (Row, error) {
 			s.err = &FileError{File: s.file, Err: fmt.Errorf("sheet %q, row %d: %w", s.sheet, s.row, err)}
 			return Row{}, s.err
 		}
-		if isBlank(cells) {
+		uncalculated := s.scanned()
+		if isBlank(cells) && uncalculated == nil { // formulas without values look blank
 			continue
 		}
 		for i, v := range cells {
@@ -454,7 +455,7 @@ func (s *xlsxSheet) Next(ctx context.Context) (Row, error) {
 			}
 			values[name] = v
 		}
-		return Row{Number: s.row, Values: values, Uncalculated: s.scanned()}, nil
+		return Row{Number: s.row, Values: values, Uncalculated: uncalculated}, nil
 	}
 }
 

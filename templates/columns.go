@@ -116,7 +116,7 @@ func (w *walker) cmd(c *parse.CommandNode, dot bool) {
 		case id.Ident == "index" && isRow(c.Args[1], dot):
 			w.usesRow = true
 			w.refs = append(w.refs, colRef{name: s.Text, node: s, tree: w.tree})
-		case id.Ident == "date" && isValue(c.Args[1]):
+		case id.Ident == "date" && isValue(c.Args[1]) && !isDate(s.Text): // a date literal second is a value
 			w.swapped = append(w.swapped, colRef{name: s.Text, node: c, tree: w.tree})
 		}
 	}

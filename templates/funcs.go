@@ -183,13 +183,21 @@ func fnDate(inputs []string, order campaign.DateOrder, layout, value string) (st
 
 // isDate reports whether layout reads as a date, in either order, other
 // than the reference date a Go layout writes (2 January 2006): a value
-// where the layout belongs. "02/01/2006" is a layout (day first).
+// where the layout belongs. "02/01/2006" is a layout (day first), and so
+// are the year-first short forms ("06-01-02").
 func isDate(layout string) bool {
+	ref := func(t time.Time) bool { return t.Year() == 2006 && t.Month() == time.January && t.Day() == 2 }
+	if t, ok := parseDate(yearFirstShort, layout); ok && ref(t) {
+		return false
+	}
 	a, okA := parseDate(dateInputs, layout)
 	b, okB := parseDate(dayFirstDateInputs, layout)
-	ref := func(t time.Time) bool { return t.Year() == 2006 && t.Month() == time.January && t.Day() == 2 }
 	return (okA || okB) && !(okA && ref(a)) && !(okB && ref(b))
 }
+
+// yearFirstShort are layouts with a two-digit year first, which the date
+// inputs do not read, for isDate.
+var yearFirstShort = []string{"06-01-02", "06/01/02", "06.01.02", "060102"}
 
 // parseDate reads v in the first of inputs that fits.
 func parseDate(inputs []string, v string) (time.Time, bool) {

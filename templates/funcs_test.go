@@ -194,10 +194,13 @@ func TestDateArgumentsSwapped(t *testing.T) {
 	if !errors.As(err, &fe) || !errors.Is(err, ErrDateArgs) || fe.Line != 3 || !strings.Contains(err.Error(), `write {{date "2 January 2006" VALUE}}`) {
 		t.Errorf("Compile: %v, want ErrDateArgs at body.txt:3", err)
 	}
+	if _, err := Compile(load(t, baseYAML, map[string]string{"body.txt": "{{date .name \"2026-01-01\"}}\n"}), []string{"email", "name"}); err != nil {
+		t.Errorf("a layout from a column and a date literal: %v", err)
+	}
 	if _, err := run(t, `{{date .layout .due}}`, map[string]string{"layout": "2026-12-31", "due": "2 January 2006"}); err == nil || !strings.Contains(err.Error(), `the layout "2026-12-31" is a date, not a layout`) {
 		t.Errorf("a date as the layout: %v", err)
 	}
-	for _, layout := range []string{"02/01/2006", "01/02/2006", "2006-01-02 15:04", "2 Jan 2006"} {
+	for _, layout := range []string{"02/01/2006", "01/02/2006", "2006-01-02 15:04", "2 Jan 2006", "06-01-02", "06/01/02", "060102"} {
 		if _, err := run(t, `{{date "`+layout+`" "2026-03-14"}}`, nil); err != nil {
 			t.Errorf("layout %q: %v", layout, err)
 		}
