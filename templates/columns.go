@@ -23,6 +23,10 @@ type walker struct {
 	seen    map[string]bool
 	refs    []colRef
 	usesRow bool
+	// wholeRow: the row itself is data somewhere ({{.}}, {{range $k, $v
+	// := .}}, {{$r := .}}, {{index . $name}}), so every column may reach
+	// the message.
+	wholeRow bool
 	// text is constant text (TextNode) seen while walking, for the check
 	// that header templates hold no line breaks of their own.
 	text []colRef
@@ -69,8 +73,12 @@ func (w *walker) walk(n parse.Node, dot bool) {
 		w.walk(n.List, dot && passesRow(n.Pipe, dot))
 		w.walk(n.ElseList, dot)
 	case *parse.TemplateNode:
-		w.pipe(n.Pipe, dot)
 		row := n.Pipe != nil && passesRow(n.Pipe, dot)
+		if row {
+			w.usesRow = true // {{template "x" .}} hands the row on: x is walked with it
+		} else {
+			w.pipe(n.Pipe, dot)
+		}
 		key := n.Name
 		if row {
 			key += "\x00row"
@@ -116,6 +124,7 @@ func (w *walker) cmd(c *parse.CommandNode, dot bool) {
 		case id.Ident == "index" && isRow(c.Args[1], dot):
 			w.usesRow = true
 			w.refs = append(w.refs, colRef{name: s.Text, node: s, tree: w.tree})
+			return // the row here is no data of its own
 		case id.Ident == "date" && isValue(c.Args[1]) && !isDate(s.Text): // a date literal second is a value
 			w.swapped = append(w.swapped, colRef{name: s.Text, node: c, tree: w.tree})
 		}
@@ -154,13 +163,15 @@ func (w *walker) arg(n parse.Node, dot bool) {
 		}
 	case *parse.DotNode:
 		if dot {
-			w.usesRow = true
+			w.usesRow, w.wholeRow = true, true
 		}
 	case *parse.VariableNode:
 		if a.Ident[0] == "$" {
 			w.usesRow = true
 			if len(a.Ident) > 1 {
 				w.refs = append(w.refs, colRef{name: a.Ident[1], node: a, tree: w.tree})
+			} else {
+				w.wholeRow = true
 			}
 		}
 	case *parse.ChainNode:

@@ -206,3 +206,29 @@ func TestDateArgumentsSwapped(t *testing.T) {
 		}
 	}
 }
+
+// TestUsedColumnsWholeRow: a template that takes the row itself as data
+// may show any column, so every column is used; naming columns, also
+// through index with a literal and through {{template "x" .}}, uses those
+// only.
+func TestUsedColumnsWholeRow(t *testing.T) {
+	cols := []string{"email", "name", "amount", "note"}
+	for body, want := range map[string]string{
+		`{{range $k, $v := .}}{{$k}}: {{$v}}{{end}}`:         "email name amount note",
+		`{{$r := .}}{{$r.amount}}`:                           "email name amount note",
+		`{{.}}`:                                              "email name amount note",
+		`{{index . .name}}`:                                  "email name amount note",
+		`{{index . "amount"}} {{.note}}`:                     "email name amount note",
+		`{{define "x"}}{{.amount}}{{end}}{{template "x" .}}`: "email name amount",
+		`{{range split ";" .note}}{{.}}{{end}}`:              "email name note",
+	} {
+		c := load(t, baseYAML, map[string]string{"body.txt": body + "\n"})
+		set, err := Compile(c, cols)
+		if err != nil {
+			t.Fatalf("%s: %v", body, err)
+		}
+		if got := strings.Join(set.UsedColumns(), " "); got != want {
+			t.Errorf("%s: used %q, want %q", body, got, want)
+		}
+	}
+}

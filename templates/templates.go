@@ -42,9 +42,11 @@ type Template struct {
 	source  string
 	columns []string
 	usesRow bool
-	layout  bool // a layout: run with LayoutData (ExecuteLayout), not a row
-	text    *texttemplate.Template
-	html    *htmltemplate.Template
+	// wholeRow: the template takes the row itself as data (see walker).
+	wholeRow bool
+	layout   bool // a layout: run with LayoutData (ExecuteLayout), not a row
+	text     *texttemplate.Template
+	html     *htmltemplate.Template
 }
 
 // Name is the campaign key the template comes from: "from", "subject",
@@ -259,8 +261,9 @@ func (s *Set) Columns() []string { return s.columns }
 // Template.Columns), each once, in campaign order: from, sender, reply_to,
 // to, cc, bcc, subject, attachments, headers, unsubscribe, text, html,
 // markdown.
-// Columns reached only through variables are not in it. The caller must not
-// modify the slice.
+// A template that takes the row itself as data ({{range $k, $v := .}},
+// {{$r := .}}) may show any column: then every column of the sheet is in
+// it. The caller must not modify the slice.
 func (s *Set) UsedColumns() []string { return s.used }
 
 // usedColumns collects UsedColumns from the Set's templates.
@@ -273,6 +276,11 @@ func (s *Set) usedColumns() []string {
 	all = append(all, s.UnsubscribeURL, s.UnsubscribeMailto, s.Text, s.HTML, s.Markdown)
 	var used []string
 	seen := map[string]bool{}
+	for _, t := range all {
+		if t != nil && t.wholeRow && s.columns != nil {
+			return slices.Clone(s.columns) // every column may reach the message
+		}
+	}
 	for _, t := range all {
 		if t == nil {
 			continue
@@ -472,7 +480,7 @@ func (cp *compiler) file(key, path string, html bool) *Template {
 func (cp *compiler) walk(t *Template, lookup func(string) *parse.Tree, root *parse.Tree) *walker {
 	w := &walker{lookup: lookup, seen: map[string]bool{}}
 	w.walkTree(root, true)
-	t.usesRow = w.usesRow
+	t.usesRow, t.wholeRow = w.usesRow, w.wholeRow
 	for _, r := range w.swapped {
 		cp.errs = append(cp.errs, &campaign.FileError{
 			File: t.file, Line: cp.line(t, r.tree, r.node),

@@ -707,3 +707,20 @@ func TestNewRowAboveASentOne(t *testing.T) {
 		t.Errorf("ann received %d messages, want the first one only", n)
 	}
 }
+
+// TestKeyReusedWholeRowTemplate: a body that prints the whole row shows
+// every column, so two rows with one key and other values anywhere are a
+// problem, not a duplicate.
+func TestKeyReusedWholeRowTemplate(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"c.yaml":   campaignYAML(srv.Port),
+		"body.txt": "{{range $k, $v := .}}{{$k}}: {{$v}}\n{{end}}",
+		"r.csv":    "email,name,item,amount\nann@example.com,Ann,Widget,10\nann@example.com,Ann,Gadget,99\n",
+	})
+	out, errOut, code := runCLI(t, "check", filepath.Join(dir, "c.yaml"))
+	if code != exitSomeFailed || !strings.Contains(out, `row 3, column "email": plan: the key of an earlier row`) {
+		t.Errorf("check: code %d\n%s%s", code, out, errOut)
+	}
+}
