@@ -207,25 +207,55 @@ func TestXLSXCellScanLeniency(t *testing.T) {
 	}
 }
 
-// TestXLSXDateWarning: the warning names the column whose cells show a
-// date format of the other order, not another date column.
-func TestXLSXDateWarning(t *testing.T) {
+// TestXLSXDateFormats: a row notes the cells of the column whose date
+// format writes the other order than recipients.dates (a text cell in
+// that style, or another column's date format, is no such cell); under
+// the setting that agrees, none. The problem's example fits either order.
+func TestXLSXDateFormats(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "dates.xlsx")
 	writeXLSX(t, path, xsheet{name: "S", rows: rowsFrom(
 		strs("email", "due", "note"),
 		[]xc{xs("ann@example.com"), xn("45965", stISODate), xsStyled("text", stEUDateTime)},
 		[]xc{xs("bob@example.com"), xn("45965", stISODate), xn("45966", stEUDateTime)},
 	)})
-	_, warnings := readWarned(t, path, MonthFirst)
-	if len(warnings) != 1 || !strings.Contains(warnings[0], `column "note" shows dates day first (cell C3 has the number format dd/mm/yyyy\ hh:mm)`) {
-		t.Errorf("warnings %q, want one naming column note at C3", warnings)
+	rows := readRows(t, path, MonthFirst)
+	if len(rows) != 2 || rows[0].DateFormats != nil || len(rows[1].DateFormats) != 1 || rows[1].DateFormats["note"].Cell != "C3" {
+		t.Fatalf("DateFormats %v, %v; want C3 of note only", rows[0].DateFormats, rows[1].DateFormats)
 	}
-	if _, warnings := readWarned(t, path, DayFirst); len(warnings) != 0 {
-		t.Errorf("day-first: warnings %q, want none", warnings)
+	f := rows[1].DateFormats["note"]
+	if err := f.Problem(); !errors.Is(err, ErrDateOrder) || !strings.Contains(err.Error(), `cell C3 shows a date in the other order than recipients.dates: the number format dd/mm/yyyy\ hh:mm writes it day first, and recipients.dates is month-first, so date would read 04/11/2025 (4 November) as 11 April; set recipients.dates: day-first`) {
+		t.Errorf("Problem() = %v", err)
 	}
-	c := &dateClash{want: DayFirst}
-	if w := c.warning("f.xlsx", "due", "B2", "mm/dd/yyyy"); !strings.Contains(w, "would read 11/04/2025 (4 November) as 11 April; if a template passes this column to date, set recipients.dates: month-first") {
-		t.Errorf("month-first format under day-first: %s", w)
+	for _, r := range readRows(t, path, DayFirst) {
+		if r.DateFormats != nil {
+			t.Errorf("day-first: row %d notes %v", r.Number, r.DateFormats)
+		}
+	}
+	us := DateFormat{Cell: "B2", Code: "mm/dd/yyyy", Want: DayFirst}
+	if err := us.Problem(); !strings.Contains(err.Error(), "would read 11/04/2025 (4 November) as 11 April; set recipients.dates: month-first") {
+		t.Errorf("month-first format under day-first: %v", err)
+	}
+}
+
+// readRows reads every row of the XLSX at path.
+func readRows(t *testing.T, path string, dates DateOrder) []Row {
+	t.Helper()
+	ctx := context.Background()
+	s, err := openXLSX(ctx, Recipients{Path: path, Key: "email", Dates: dates})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var out []Row
+	for {
+		r, err := s.Next(ctx)
+		if err == io.EOF {
+			return out
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, r)
 	}
 }
 

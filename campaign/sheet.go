@@ -20,6 +20,10 @@ type Row struct {
 	// Their Values are empty or a placeholder: the renderer refuses a row
 	// whose columns in use are among them.
 	Uncalculated map[string]Uncalculated
+	// DateFormats names, by column, the cells shown in a custom date
+	// format of the other order than recipients.dates (XLSX only; nil for
+	// most rows): the renderer refuses a row that passes one to date.
+	DateFormats map[string]DateFormat
 }
 
 // Sheet streams the recipient rows of a CSV or XLSX file. A Sheet is not safe

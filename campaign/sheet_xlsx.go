@@ -60,7 +60,7 @@ type xlsxSheet struct {
 	// to look for.
 	scan *cellScan
 	// dates are the styles whose date format clashes with
-	// recipients.dates, until a cell in one has been warned about.
+	// recipients.dates; nil when none does.
 	dates *dateClash
 	err   error
 }
@@ -307,36 +307,37 @@ func (s *xlsxSheet) scanFailed(err error) {
 }
 
 // scanned returns, by column, the cells of the row read last whose
-// formula has no calculated value, and notes the first cell of a named
-// column shown in a clashing date format; cells outside the named
-// columns are not looked at.
-func (s *xlsxSheet) scanned() map[string]Uncalculated {
+// formula has no calculated value and those shown in a date format of the
+// other order than recipients.dates; cells outside the named columns are
+// not looked at.
+func (s *xlsxSheet) scanned() (uncalculated map[string]Uncalculated, dates map[string]DateFormat) {
 	if s.scan == nil {
-		return nil
+		return nil, nil
 	}
 	cells, err := s.scan.row(s.row)
 	if err != nil {
 		s.scanFailed(err)
-		return nil
+		return nil, nil
 	}
-	var by map[string]Uncalculated
 	for _, c := range cells {
 		j := slices.Index(s.h.index, c.col-1)
 		if j < 0 {
 			continue
 		}
 		if c.dateFormat != "" && s.dates != nil {
-			s.warnings = append(s.warnings, s.dates.warning(filepath.Base(s.file), s.h.columns[j], columnName(c.col-1)+strconv.Itoa(s.row), c.dateFormat))
-			s.dates = nil
+			if dates == nil {
+				dates = make(map[string]DateFormat)
+			}
+			dates[s.h.columns[j]] = DateFormat{Cell: columnName(c.col-1) + strconv.Itoa(s.row), Code: c.dateFormat, Want: s.dates.want}
 		}
 		if c.uncalculated != nil {
-			if by == nil {
-				by = make(map[string]Uncalculated)
+			if uncalculated == nil {
+				uncalculated = make(map[string]Uncalculated)
 			}
-			by[s.h.columns[j]] = *c.uncalculated
+			uncalculated[s.h.columns[j]] = *c.uncalculated
 		}
 	}
-	return by
+	return uncalculated, dates
 }
 
 // next reads the next row's cells, counting rows the sheet leaves out.
@@ -438,7 +439,7 @@ func (s *xlsxSheet) Next(ctx context.Context) (Row, error) {
 			s.err = &FileError{File: s.file, Err: fmt.Errorf("sheet %q, row %d: %w", s.sheet, s.row, err)}
 			return Row{}, s.err
 		}
-		uncalculated := s.scanned()
+		uncalculated, dates := s.scanned()
 		if isBlank(cells) && uncalculated == nil { // formulas without values look blank
 			continue
 		}
@@ -455,7 +456,7 @@ func (s *xlsxSheet) Next(ctx context.Context) (Row, error) {
 			}
 			values[name] = v
 		}
-		return Row{Number: s.row, Values: values, Uncalculated: uncalculated}, nil
+		return Row{Number: s.row, Values: values, Uncalculated: uncalculated, DateFormats: dates}, nil
 	}
 }
 

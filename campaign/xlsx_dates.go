@@ -1,6 +1,7 @@
 package campaign
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -48,16 +49,31 @@ func findDateClash(wb *excelize.File, want DateOrder) *dateClash {
 	return c
 }
 
-// warning is the note for column col, whose cell (in the file named file)
-// shows a date in the clashing format code.
-func (c *dateClash) warning(file, col, cell, code string) string {
-	order, _ := dateFormatOrder(code)
+// ErrDateOrder is carried by the problem of a cell that shows a date in
+// the other order than recipients.dates, where a template reads it with
+// the date function (DateFormat.Problem).
+var ErrDateOrder = errors.New("a date in the other order than recipients.dates")
+
+// DateFormat is a cell shown in a custom all-number date format of the
+// other order than recipients.dates (XLSX only): the sheet shows
+// 04/11/2025 for 4 November under dd/mm/yyyy, and the date function, which
+// reads month first by default, would make 11 April of it.
+type DateFormat struct {
+	// Cell is the cell's A1 reference; Code the number format's code.
+	Cell, Code string
+	// Want is recipients.dates.
+	Want DateOrder
+}
+
+// Problem explains f for a template that passes the cell to date.
+func (f DateFormat) Problem() error {
+	order, _ := dateFormatOrder(f.Code)
 	example := "04/11/2025 (4 November) as 11 April"
 	if order == MonthFirst {
 		example = "11/04/2025 (4 November) as 11 April"
 	}
-	return fmt.Sprintf("%s: column %q shows dates %s (cell %s has the number format %s), but recipients.dates is %s: the date function would read %s; if a template passes this column to date, set recipients.dates: %s",
-		file, col, strings.ReplaceAll(order.String(), "-", " "), cell, code, c.want, example, order)
+	return fmt.Errorf("cell %s shows %w: the number format %s writes it %s, and recipients.dates is %s, so date would read %s; set recipients.dates: %s",
+		f.Cell, ErrDateOrder, f.Code, strings.ReplaceAll(order.String(), "-", " "), f.Want, example, order)
 }
 
 // dateFormatOrder tells the order of an all-number date format code (the

@@ -87,6 +87,9 @@ type Renderer struct {
 	// used are the columns the campaign reads: the key column and every
 	// column a template names.
 	used []string
+	// dated are the columns a template passes to date (see
+	// templates.Set.DateColumns).
+	dated []string
 
 	from, sender, replyTo, to, cc, bcc addrField
 	subject                            *templates.Template
@@ -201,6 +204,7 @@ func newRenderer(c *campaign.Campaign, set *templates.Set, opts Options) *Render
 	if r.keyCol == "" {
 		r.keyCol = "email"
 	}
+	r.dated = set.DateColumns()
 	r.used = []string{r.keyCol}
 	for _, c := range set.UsedColumns() {
 		if c != r.keyCol {
@@ -490,8 +494,10 @@ func (r *Renderer) rowErr(row campaign.Row, col string, err error) error {
 // excelError refuses a row in which a column the campaign reads holds one
 // of Excel's error values (campaign.ExcelError), or a formula never
 // calculated (campaign.Uncalculated): the sheet's formula failed there or
-// has no value, so whatever the message would say is wrong. The first such
-// column is named; columns the campaign does not read are not looked at.
+// has no value, so whatever the message would say is wrong; or in which a
+// column passed to date shows a date in the other order than
+// recipients.dates (campaign.DateFormat). The first such column is named;
+// columns the campaign does not read are not looked at.
 func (r *Renderer) excelError(row campaign.Row) error {
 	for _, c := range r.used {
 		if u, ok := row.Uncalculated[c]; ok {
@@ -499,6 +505,11 @@ func (r *Renderer) excelError(row campaign.Row) error {
 		}
 		if code, ok := campaign.ExcelError(row.Values[c]); ok {
 			return r.rowErr(row, c, fmt.Errorf("render: the cell holds %w %s (a formula that failed in the spreadsheet); fix it there", campaign.ErrExcelError, code))
+		}
+	}
+	for _, c := range r.dated {
+		if f, ok := row.DateFormats[c]; ok {
+			return r.rowErr(row, c, fmt.Errorf("render: %w", f.Problem()))
 		}
 	}
 	return nil

@@ -33,6 +33,9 @@ type walker struct {
 	// swapped are the calls of date whose arguments come the wrong way
 	// round: a value first, a string literal second (its text in name).
 	swapped []colRef
+	// dated are the column references (FieldNode, VariableNode) passed to
+	// date as its value: {{date "x" .due}}, {{.due | date "x"}}.
+	dated []parse.Node
 	tree    *parse.Tree
 }
 
@@ -110,12 +113,38 @@ func (w *walker) pipe(p *parse.PipeNode, dot bool) {
 	if p == nil {
 		return
 	}
-	for _, c := range p.Cmds {
+	for i, c := range p.Cmds {
+		if i > 0 && len(c.Args) == 2 && isIdent(c.Args[0], "date") && len(p.Cmds[i-1].Args) == 1 {
+			w.datedArg(p.Cmds[i-1].Args[0], dot) // {{.due | date "x"}}
+		}
 		w.cmd(c, dot)
 	}
 }
 
+// datedArg notes n, the value passed to date, when it is a column.
+func (w *walker) datedArg(n parse.Node, dot bool) {
+	switch a := n.(type) {
+	case *parse.FieldNode:
+		if dot && len(a.Ident) == 1 {
+			w.dated = append(w.dated, a)
+		}
+	case *parse.VariableNode:
+		if a.Ident[0] == "$" && len(a.Ident) == 2 {
+			w.dated = append(w.dated, a)
+		}
+	}
+}
+
+// isIdent reports whether n is the function name name.
+func isIdent(n parse.Node, name string) bool {
+	id, ok := n.(*parse.IdentifierNode)
+	return ok && id.Ident == name
+}
+
 func (w *walker) cmd(c *parse.CommandNode, dot bool) {
+	if len(c.Args) == 3 && isIdent(c.Args[0], "date") {
+		w.datedArg(c.Args[2], dot) // {{date "x" .due}}
+	}
 	if len(c.Args) == 3 {
 		id, _ := c.Args[0].(*parse.IdentifierNode)
 		s, literal := c.Args[2].(*parse.StringNode)

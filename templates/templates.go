@@ -44,6 +44,8 @@ type Template struct {
 	usesRow bool
 	// wholeRow: the template takes the row itself as data (see walker).
 	wholeRow bool
+	// dated are the columns the template passes to date as its value.
+	dated []string
 	layout   bool // a layout: run with LayoutData (ExecuteLayout), not a row
 	text     *texttemplate.Template
 	html     *htmltemplate.Template
@@ -252,6 +254,7 @@ type Set struct {
 
 	columns []string
 	used    []string
+	dated   []string
 }
 
 // Columns returns the sheet columns the Set was compiled against.
@@ -266,25 +269,36 @@ func (s *Set) Columns() []string { return s.columns }
 // it. The caller must not modify the slice.
 func (s *Set) UsedColumns() []string { return s.used }
 
+// DateColumns lists the sheet columns a template passes to the date
+// function as its value ({{date "2 Jan" .due}}, {{.due | date "iso"}}),
+// each once. The caller must not modify the slice.
+func (s *Set) DateColumns() []string { return s.dated }
+
+// datedColumns are the column names of the references in nodes.
+func datedColumns(nodes []parse.Node) []string {
+	var cols []string
+	for _, n := range nodes {
+		switch a := n.(type) {
+		case *parse.FieldNode:
+			cols = append(cols, a.Ident[0])
+		case *parse.VariableNode:
+			cols = append(cols, a.Ident[1])
+		}
+	}
+	return cols
+}
+
 // usedColumns collects UsedColumns from the Set's templates.
 func (s *Set) usedColumns() []string {
-	all := []*Template{s.From, s.Sender, s.ReplyTo, s.To, s.Cc, s.Bcc, s.Subject}
-	all = append(all, s.Attachments...)
-	for _, h := range s.Headers {
-		all = append(all, h.Value)
-	}
-	all = append(all, s.UnsubscribeURL, s.UnsubscribeMailto, s.Text, s.HTML, s.Markdown)
+	all := s.all()
 	var used []string
 	seen := map[string]bool{}
 	for _, t := range all {
-		if t != nil && t.wholeRow && s.columns != nil {
+		if t.wholeRow && s.columns != nil {
 			return slices.Clone(s.columns) // every column may reach the message
 		}
 	}
 	for _, t := range all {
-		if t == nil {
-			continue
-		}
 		for _, c := range t.columns {
 			if !seen[c] {
 				seen[c] = true
@@ -293,6 +307,32 @@ func (s *Set) usedColumns() []string {
 		}
 	}
 	return used
+}
+
+// all are the Set's templates (not the layout) in campaign order: from,
+// sender, reply_to, to, cc, bcc, subject, attachments, headers,
+// unsubscribe, text, html, markdown.
+func (s *Set) all() []*Template {
+	all := []*Template{s.From, s.Sender, s.ReplyTo, s.To, s.Cc, s.Bcc, s.Subject}
+	all = append(all, s.Attachments...)
+	for _, h := range s.Headers {
+		all = append(all, h.Value)
+	}
+	all = append(all, s.UnsubscribeURL, s.UnsubscribeMailto, s.Text, s.HTML, s.Markdown)
+	return slices.DeleteFunc(all, func(t *Template) bool { return t == nil })
+}
+
+// datedColumns collects DateColumns from the Set's templates.
+func (s *Set) datedColumns() []string {
+	var dated []string
+	for _, t := range s.all() {
+		for _, c := range t.dated {
+			if !slices.Contains(dated, c) {
+				dated = append(dated, c)
+			}
+		}
+	}
+	return dated
 }
 
 // Compile parses every template of c once: from, sender, reply_to, to, cc,
@@ -359,6 +399,7 @@ func compile(c *campaign.Campaign, columns []string, sheetNote string) (*Set, er
 		return nil, err
 	}
 	s.used = s.usedColumns()
+	s.dated = s.datedColumns()
 	return s, nil
 }
 
@@ -508,6 +549,7 @@ func (cp *compiler) walk(t *Template, lookup func(string) *parse.Tree, root *par
 			t.columns = append(t.columns, col)
 		}
 	}
+	t.dated = datedColumns(w.dated) // the references renamed to their columns above
 	return w
 }
 

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tidings/tidings/sendpool/smtptest"
 	"github.com/xuri/excelize/v2"
@@ -222,5 +223,47 @@ func TestUncalculatedFormulaIsRowProblem(t *testing.T) {
 	out, errOut, code = runCLI(t, "send", "--yes", "--skip-invalid", camp)
 	if code != exitSomeFailed || srv.Received("bob@example.com") != 1 || srv.Received("ann@example.com") != 0 {
 		t.Errorf("send --skip-invalid: code %d, %d messages; want bob's only\n%s%s", code, len(srv.Messages()), out, errOut)
+	}
+}
+
+// TestDateFormatOfTheOtherOrder: an XLSX date column shown dd/mm/yyyy
+// (7 December as 07/12/2026), passed to date under the default month-first
+// recipients.dates, is a row problem naming the cell, where it went out as
+// 12 July; with recipients.dates: day-first the date is right. A column
+// no template passes to date is nothing.
+func TestDateFormatOfTheOtherOrder(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	dir := t.TempDir()
+	f := excelize.NewFile()
+	code := "dd/mm/yyyy"
+	st, err := f.NewStyle(&excelize.Style{CustomNumFmt: &code})
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC)
+	for cell, v := range map[string]any{"A1": "email", "B1": "name", "C1": "due", "D1": "joined", "A2": "ann@example.com", "B2": "Ann", "C2": day, "D2": day} {
+		if err := f.SetCellValue("Sheet1", cell, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.SetCellStyle("Sheet1", "C2", "D2", st); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SaveAs(filepath.Join(dir, "r.xlsx")); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	writeFiles(t, dir, map[string]string{
+		"c.yaml":   campaignYAML(srv.Port, `recipients: {path: r.xlsx}`),
+		"body.txt": "Pay by {{date \"2 January 2006\" .due}}; a member since {{.joined}}.\n",
+	})
+	camp := filepath.Join(dir, "c.yaml")
+	out, errOut, code2 := runCLI(t, "check", camp)
+	if code2 != exitSomeFailed || !strings.Contains(out, `r.xlsx: row 2, column "due": render: cell C2 shows a date in the other order than recipients.dates`) || !strings.Contains(out, "set recipients.dates: day-first") {
+		t.Errorf("check: code %d\n%s%s", code2, out, errOut)
+	}
+	writeFiles(t, dir, map[string]string{"c.yaml": campaignYAML(srv.Port, `recipients: {path: r.xlsx, dates: day-first}`)})
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || len(srv.Messages()) != 1 || !bytes.Contains(srv.Messages()[0].Data, []byte("Pay by 7 December 2026; a member since 07/12/2026.")) {
+		t.Errorf("send, day-first: code %d\n%s%s", code, out, errOut)
 	}
 }
