@@ -36,7 +36,7 @@ type walker struct {
 	// dated are the column references (FieldNode, VariableNode) passed to
 	// date as its value: {{date "x" .due}}, {{.due | date "x"}}.
 	dated []parse.Node
-	tree    *parse.Tree
+	tree  *parse.Tree
 }
 
 func (w *walker) walkTree(t *parse.Tree, dotIsRow bool) {

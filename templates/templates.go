@@ -45,10 +45,10 @@ type Template struct {
 	// wholeRow: the template takes the row itself as data (see walker).
 	wholeRow bool
 	// dated are the columns the template passes to date as its value.
-	dated []string
-	layout   bool // a layout: run with LayoutData (ExecuteLayout), not a row
-	text     *texttemplate.Template
-	html     *htmltemplate.Template
+	dated  []string
+	layout bool // a layout: run with LayoutData (ExecuteLayout), not a row
+	text   *texttemplate.Template
+	html   *htmltemplate.Template
 }
 
 // Name is the campaign key the template comes from: "from", "subject",
