@@ -9,7 +9,7 @@ type Message struct {
 	Row int
 	Key string
 	// Variant identifies the values of the row that make the message
-	// besides the key (see Renderer.variant); 0 when they are not known.
+	// besides the key (see Renderer.Variant); 0 when they are not known.
 	// Rows with one key and different variants would make different
 	// messages.
 	Variant uint32

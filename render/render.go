@@ -613,7 +613,7 @@ func sameMailbox(a, b mailbox) bool {
 func (r *Renderer) Render(row campaign.Row) (*Message, error) {
 	st := r.pool.Get().(*state)
 	defer r.pool.Put(st)
-	m := &Message{Row: row.Number, Key: strings.TrimSpace(row.Values[r.keyCol]), Variant: r.variant(row)}
+	m := &Message{Row: row.Number, Key: strings.TrimSpace(row.Values[r.keyCol]), Variant: r.Variant(row)}
 	if err := r.render(st, row, m); err != nil {
 		var re *campaign.RowError
 		if errors.As(err, &re) {

@@ -6,14 +6,14 @@ import (
 	"github.com/tidings/tidings/campaign"
 )
 
-// variant identifies what of row makes its message besides the key: a
+// Variant identifies what of row makes its message besides the key: a
 // 32-bit FNV-1a hash of the values of the columns the campaign reads (the
 // key column left out, so that two spellings of one key agree), never 0.
 // Two rows with one key and different variants would make different
 // messages (journal.Deduper tells such a pair from a plain duplicate).
 // Equal hashes of different values (odds about 1 in 4 billion a pair)
 // make the later row a plain duplicate. Safe for concurrent use.
-func (r *Renderer) variant(row campaign.Row) uint32 {
+func (r *Renderer) Variant(row campaign.Row) uint32 {
 	if row.Values == nil {
 		return 0 // not known: a row the sheet could not read
 	}

@@ -72,7 +72,9 @@ func rebuildReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, 
 		defer rd.Close()
 		err = report.RebuildFromSpool(ctx, rd, state, supp, rep)
 	} else {
-		err = report.Rebuild(ctx, c, state, problemText, rep)
+		variant, done := rowVariant(ctx, path)
+		defer done()
+		err = report.Rebuild(ctx, c, state, problemText, variant, rep)
 	}
 	if err != nil {
 		return report.Summary{}, false, err
@@ -85,6 +87,18 @@ func rebuildReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, 
 		return report.Summary{}, false, err
 	}
 	return rep.Summary(), page, nil
+}
+
+// rowVariant is the campaign's render.Renderer.Variant, which tells a
+// repeat of an earlier row's key with other values from a plain
+// duplicate, and the function that lets it go; nil when the campaign
+// cannot be opened as send opens it (a template that does not compile).
+func rowVariant(ctx context.Context, path string) (variant func(campaign.Row) uint32, done func()) {
+	in, err := plan.Open(ctx, path)
+	if err != nil {
+		return nil, func() {}
+	}
+	return in.Renderer.Variant, func() { in.Close() }
 }
 
 // runReport rebuilds the campaign's report from its journal.

@@ -556,9 +556,9 @@ func printRefused(g *globalOptions, pl *plan.Plan) bool {
 // printChanged notes the campaign's files that changed since an earlier
 // send (plan.Changed, paths relative to the campaign's folder), if any;
 // verb is how the rows still to send go: "go", "will go". When the
-// journal (state) has no message handed over to a recipient of the sheet
-// (a send that could not log in, or test sends only), no message sent
-// then stays as it went.
+// journal (state) has no delivery on record (journal.State.Outcomes: a
+// send that could not connect or log in, or test sends only), no message
+// sent then stays as it went.
 func printChanged(w io.Writer, c *campaign.Campaign, changed []string, verb string, state *journal.State) {
 	if len(changed) == 0 {
 		return

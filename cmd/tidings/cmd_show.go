@@ -95,7 +95,7 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 	current := sync.OnceValues(func() (*spool.Generation, error) { return plan.Spooled(ctx, path, version) })
 	row, dupOf := opts.row, ""
 	if row > 0 {
-		if key, dupOf, err = keyOfRow(ctx, current, c, row); err != nil {
+		if key, dupOf, err = keyOfRow(ctx, current, c, row, path); err != nil {
 			return err
 		}
 	}
@@ -175,11 +175,11 @@ func isCurrent(current func() (*spool.Generation, error), gen *spool.Generation)
 // row N" when it is one: as the generation made from the campaign as it is
 // judged the row (plan.Spooled), where a row with a problem has no
 // message; without one (the campaign changed since it was spooled), as the
-// sheet has it now.
-func keyOfRow(ctx context.Context, spooled func() (*spool.Generation, error), c *campaign.Campaign, row int) (key, dupOf string, err error) {
+// sheet has it now (keyOfSheetRow, with the campaign file at path).
+func keyOfRow(ctx context.Context, spooled func() (*spool.Generation, error), c *campaign.Campaign, row int, path string) (key, dupOf string, err error) {
 	current, _ := spooled()
 	if current == nil {
-		return keyOfSheetRow(ctx, c, row)
+		return keyOfSheetRow(ctx, c, row, path)
 	}
 	rd, err := current.Open()
 	if err != nil {
@@ -201,28 +201,37 @@ func keyOfRow(ctx context.Context, spooled func() (*spool.Generation, error), c 
 }
 
 // keyOfSheetRow is keyOfRow from the sheet alone: row's key, and whether
-// an earlier row has it.
-func keyOfSheetRow(ctx context.Context, c *campaign.Campaign, row int) (key, dupOf string, err error) {
-	key, err = sheetKeyAt(ctx, c, row)
+// an earlier row has it: a duplicate, or a problem when that row's values
+// differ (journal.ErrKeyReused, told as send tells it: the campaign at
+// path's render.Renderer.Variant).
+func keyOfSheetRow(ctx context.Context, c *campaign.Campaign, row int, path string) (key, dupOf string, err error) {
+	r, err := sheetRowAt(ctx, c, row)
 	if err != nil {
 		return "", "", err
 	}
-	first, err := sheetRowOf(ctx, c, key)
+	key = r.Values[c.Recipients.Key]
+	first, err := sheetFirstRowOf(ctx, c, key)
 	switch {
 	case err != nil:
 		return "", "", &unusableError{err}
-	case first < row:
-		return key, fmt.Sprintf("duplicate of row %d", first), nil
+	case first.Number >= row:
+		return key, "", nil
 	}
-	return key, "", nil
+	if variant, done := rowVariant(ctx, path); variant != nil {
+		defer done()
+		if a, b := variant(first), variant(r); a != b {
+			return "", "", fmt.Errorf("%w: row %d has a problem, and none is made until it is fixed: %w: row %d has this key too, with other values (tidings check says what to do)", errNotFound, row, journal.ErrKeyReused, first.Number)
+		}
+	}
+	return key, journal.DuplicateOf(first.Number), nil
 }
 
-// sheetKeyAt reads the key of sheet row row; a row that cannot be read or
-// has no key is errNotFound.
-func sheetKeyAt(ctx context.Context, c *campaign.Campaign, row int) (string, error) {
+// sheetRowAt reads sheet row row; a row that cannot be read or has no key
+// is errNotFound.
+func sheetRowAt(ctx context.Context, c *campaign.Campaign, row int) (campaign.Row, error) {
 	sheet, err := campaign.OpenSheet(ctx, c.Recipients)
 	if err != nil {
-		return "", &unusableError{err}
+		return campaign.Row{}, &unusableError{err}
 	}
 	defer sheet.Close()
 	for {
@@ -230,21 +239,21 @@ func sheetKeyAt(ctx context.Context, c *campaign.Campaign, row int) (string, err
 		var re *campaign.RowError
 		switch {
 		case errors.Is(err, io.EOF):
-			return "", fmt.Errorf("%w: %s has no row %d", errNotFound, displayPath(c.Recipients.Path), row)
+			return campaign.Row{}, fmt.Errorf("%w: %s has no row %d", errNotFound, displayPath(c.Recipients.Path), row)
 		case errors.As(err, &re) && re.Row == row:
-			return "", fmt.Errorf("%w: row %d has a problem: %w", errNotFound, row, err)
+			return campaign.Row{}, fmt.Errorf("%w: row %d has a problem: %w", errNotFound, row, err)
 		case errors.As(err, &re):
 			continue
 		case err != nil:
-			return "", &unusableError{err}
+			return campaign.Row{}, &unusableError{err}
 		case r.Number < row:
 			continue
 		case r.Number > row: // a blank row, which the sheet skips
-			return "", fmt.Errorf("%w: row %d of %s is blank", errNotFound, row, displayPath(c.Recipients.Path))
+			return campaign.Row{}, fmt.Errorf("%w: row %d of %s is blank", errNotFound, row, displayPath(c.Recipients.Path))
 		case r.Values[c.Recipients.Key] == "":
-			return "", fmt.Errorf("%w: row %d of %s has no key (column %q)", errNotFound, row, displayPath(c.Recipients.Path), c.Recipients.Key)
+			return campaign.Row{}, fmt.Errorf("%w: row %d of %s has no key (column %q)", errNotFound, row, displayPath(c.Recipients.Path), c.Recipients.Key)
 		}
-		return r.Values[c.Recipients.Key], nil
+		return r, nil
 	}
 }
 
@@ -339,9 +348,15 @@ func invalidRowOf(ctx context.Context, gen *spool.Generation, key string) (spool
 
 // sheetRowOf finds key in the sheet's key column; 0 when it is not there.
 func sheetRowOf(ctx context.Context, c *campaign.Campaign, key string) (int, error) {
+	r, err := sheetFirstRowOf(ctx, c, key)
+	return r.Number, err
+}
+
+// sheetFirstRowOf is the first row of the sheet with key (Number 0: none).
+func sheetFirstRowOf(ctx context.Context, c *campaign.Campaign, key string) (campaign.Row, error) {
 	sheet, err := campaign.OpenSheet(ctx, c.Recipients)
 	if err != nil {
-		return 0, err
+		return campaign.Row{}, err
 	}
 	defer sheet.Close()
 	for {
@@ -349,14 +364,14 @@ func sheetRowOf(ctx context.Context, c *campaign.Campaign, key string) (int, err
 		var re *campaign.RowError
 		switch {
 		case errors.Is(err, io.EOF):
-			return 0, nil
+			return campaign.Row{}, nil
 		case errors.As(err, &re):
 			continue
 		case err != nil:
-			return 0, err
+			return campaign.Row{}, err
 		}
 		if spool.SameKey(r.Values[c.Recipients.Key], key) {
-			return r.Number, nil
+			return r, nil
 		}
 	}
 }

@@ -724,3 +724,36 @@ func TestKeyReusedWholeRowTemplate(t *testing.T) {
 		t.Errorf("check: code %d\n%s%s", code, out, errOut)
 	}
 }
+
+// TestReportKeyReusedFromTheSheet: a row added after a send with a sent
+// row's key and other values. report, placing the rows by the sheet (the
+// spool is not the campaign's as it is now), calls it invalid with the
+// problem check gives, not a duplicate.
+func TestReportKeyReusedFromTheSheet(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 0, "")
+	dir := filepath.Dir(camp)
+	writeFiles(t, dir, map[string]string{"r.csv": "email,name\nann@example.com,Ann\nbob@example.com,Bob\n"})
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
+	}
+	writeFiles(t, dir, map[string]string{"r.csv": "email,name\nann@example.com,Ann\nbob@example.com,Bob\nann@example.com,Ann Smith\n"})
+	out, errOut, code := runCLI(t, "check", camp)
+	if code != exitSomeFailed || !strings.Contains(out, `row 4, column "email": plan: the key of an earlier row`) {
+		t.Fatalf("check: code %d\n%s%s", code, out, errOut)
+	}
+	if out, errOut, code := runCLI(t, "report", camp); code != exitSomeFailed {
+		t.Errorf("report: code %d\n%s%s", code, out, errOut)
+	}
+	for _, r := range readReport(t, camp) {
+		if r["row"] == "4" && (r["status"] != "invalid" || !strings.Contains(r["detail"], "plan: the key of an earlier row: row 2 has this key too")) {
+			t.Errorf("row 4: %v", r)
+		}
+	}
+	if out, errOut, code := runCLI(t, "show", "--row", "4", camp); code != exitSomeFailed || out != "" || !strings.Contains(errOut, "row 4 has a problem") || !strings.Contains(errOut, "row 2 has this key too") {
+		t.Errorf("show --row 4: code %d\n%s%s", code, out, errOut)
+	}
+	if _, errOut, code := runCLI(t, "show", "--row", "2", camp); code != exitOK || !strings.Contains(errOut, "ann@example.com: sent") {
+		t.Errorf("show --row 2: code %d\n%s", code, errOut)
+	}
+}

@@ -1,6 +1,7 @@
 package journal
 
 import (
+	"errors"
 	"fmt"
 	"hash/maphash"
 	"math/bits"
@@ -200,4 +201,30 @@ func (t *dedupeTable) grow() {
 		}
 	}
 	old.free()
+}
+
+// brief is Brief of a State that may be nil (knowing nothing).
+func (s *State) brief(key string) (Brief, bool) {
+	if s == nil {
+		return Brief{}, false
+	}
+	return s.Brief(key)
+}
+
+// ErrKeyReused is the problem of a row whose key an earlier row has, with
+// other values (Deduper.CheckVariant): a plain duplicate would drop a
+// different message (a second invoice to one address under key: email).
+var ErrKeyReused = errors.New("the key of an earlier row")
+
+// KeyReused is the problem of a row with key, which sheet row first has
+// too with other values, and what to do about it: before the key went out
+// (as s knows; nil: nothing went), one key a message or one row a person;
+// after, the row whose message did not go can only go in a campaign of its
+// own. It wraps ErrKeyReused.
+func (s *State) KeyReused(key string, first int) error {
+	advice := "if both should go, give recipients.key a column unique per message (an invoice number, say) before the first send; if they are one person entered twice, correct or take out one of the rows"
+	if b, ok := s.brief(key); ok && b.Delivered {
+		advice = fmt.Sprintf("a message went under this key already (from row %d, as the sheet was then), so no other can; send the row whose message did not go in a campaign of its own (a copy of the campaign file with another name:, and a sheet of such rows), and take it out of this one", b.Row)
+	}
+	return fmt.Errorf("%w: row %d has this key too, but other values in the columns the campaign reads, so the two would make different messages, and a key stands for one message: %s", ErrKeyReused, first, advice)
 }

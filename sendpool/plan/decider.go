@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -132,28 +131,14 @@ func (d *Decider) duplicate(m *render.Message) (f Fate, dup bool, problem error)
 	case first == 0:
 		return Fate{}, false, nil
 	case differs:
-		return Fate{}, true, &campaign.RowError{File: d.sheet, Row: m.Row, Column: d.keyCol, Err: fmt.Errorf(
-			"plan: %w: row %d has this key too, but other values in the columns the campaign reads, so the two would make different messages, and a key stands for one message: %s",
-			ErrKeyReused, first, d.reuseAdvice(m.Key))}
+		return Fate{}, true, &campaign.RowError{File: d.sheet, Row: m.Row, Column: d.keyCol, Err: fmt.Errorf("plan: %w", d.state.KeyReused(m.Key, first))}
 	}
 	return Fate{Status: sendpool.StatusDuplicate, Detail: journal.DuplicateOf(first)}, true, nil
 }
 
-// reuseAdvice says what to do about a row with an earlier row's key and
-// other values: before the key went out, one key a message or one row a
-// person; after (an earlier send delivered under it), the row whose
-// message did not go can only go in a campaign of its own.
-func (d *Decider) reuseAdvice(key string) string {
-	if b, ok := d.state.Brief(key); ok && b.Delivered {
-		return fmt.Sprintf("a message went under this key already (from row %d, as the sheet was then), so no other can; send the row whose message did not go in a campaign of its own (a copy of the campaign file with another name:, and a sheet of such rows), and take it out of this one", b.Row)
-	}
-	return "if both should go, give recipients.key a column unique per message (an invoice number, say) before the first send; if they are one person entered twice, correct or take out one of the rows"
-}
-
 // ErrKeyReused is the problem of a row whose key an earlier row has, with
-// other values: a plain duplicate would drop a different message (a
-// second invoice to one address under key: email).
-var ErrKeyReused = errors.New("the key of an earlier row")
+// other values (journal.ErrKeyReused).
+var ErrKeyReused = journal.ErrKeyReused
 
 // decideSent is the fate of a row that is no duplicate: what the journal
 // says when an earlier run settled it (sent, failed, unknown: what went

@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"maps"
 	"slices"
@@ -38,7 +39,10 @@ func FromJournal(r journal.Result) Row {
 // changed since (rows inserted or moved). Keyed lines are matched to the
 // sheet by key and take the row their key has now; rows whose key the
 // journal does not know are not attempted. Duplicates are decided again
-// from the sheet as it is (journal.Deduper). A line without a key (a row
+// from the sheet as it is (journal.Deduper); with variant (the renderer's
+// render.Renderer.Variant; nil when the templates cannot be compiled), a
+// later row with an earlier row's key and other values is invalid
+// (journal.ErrKeyReused), as send judges it, else a duplicate. A line without a key (a row
 // that was invalid before it had one) stands only while that row still
 // has no key. Recipients the sheet no longer has keep their lines when a
 // message may have reached them (AddRemoved), at the rows they had,
@@ -53,8 +57,8 @@ func FromJournal(r journal.Result) Row {
 // recipients, a hash and a row for each key it lacks), a bit for each of
 // the journal's recipients (those the sheet has: journal.Marks) and the
 // journal's rows without a key.
-func Rebuild(ctx context.Context, c *campaign.Campaign, state *journal.State, describe func(error) string, rep *Reporter) error {
-	b := &rebuild{state: state, rep: rep, describe: describe, keyless: map[int]journal.Result{}, dupes: journal.NewDeduperFor(state), placed: state.NewMarks()}
+func Rebuild(ctx context.Context, c *campaign.Campaign, state *journal.State, describe func(error) string, variant func(campaign.Row) uint32, rep *Reporter) error {
+	b := &rebuild{state: state, rep: rep, describe: describe, variant: variant, keyless: map[int]journal.Result{}, dupes: journal.NewDeduperFor(state), placed: state.NewMarks()}
 	defer b.dupes.Close()
 	facts, err := state.RowFacts()
 	if err != nil {
@@ -76,7 +80,8 @@ type rebuild struct {
 	state    *journal.State
 	rep      *Reporter
 	describe func(error) string
-	keyless  map[int]journal.Result // the journal's lines without a key, by row
+	variant  func(campaign.Row) uint32 // nil: not known
+	keyless  map[int]journal.Result    // the journal's lines without a key, by row
 	dupes    *journal.Deduper
 	placed   *journal.Marks // the journal's recipients the sheet has
 }
@@ -97,7 +102,7 @@ func (b *rebuild) sheet(ctx context.Context, c *campaign.Campaign) error {
 		if errors.As(err, &re) {
 			err = b.invalid(re.Row, b.describe(err))
 		} else if err == nil {
-			err = b.sheetRow(row.Number, row.Values[c.Recipients.Key])
+			err = b.sheetRow(c, row)
 		}
 		if err != nil {
 			return err
@@ -114,9 +119,11 @@ func (b *rebuild) invalid(row int, detail string) error {
 	return b.rep.AddRow(Row{Recipient: Recipient{Row: row}, Status: sendpool.StatusInvalid, Detail: detail})
 }
 
-// sheetRow places a row of the sheet: a duplicate, the journal's line for
-// its key (moved to the row's number now), or a row not attempted.
-func (b *rebuild) sheetRow(number int, key string) error {
+// sheetRow places a row of the sheet: a duplicate (or, with other values
+// than the earlier row's, invalid), the journal's line for its key (moved
+// to the row's number now), or a row not attempted.
+func (b *rebuild) sheetRow(c *campaign.Campaign, row campaign.Row) error {
+	number, key := row.Number, row.Values[c.Recipients.Key]
 	norm := journal.NormalizeKey(key)
 	if _, ok := b.keyless[number]; ok {
 		if norm == "" {
@@ -124,8 +131,15 @@ func (b *rebuild) sheetRow(number int, key string) error {
 		}
 		delete(b.keyless, number) // that line was another row's
 	}
-	if detail, dup := b.dupes.Check(number, key); dup {
-		return b.rep.AddRow(Row{Recipient: Recipient{Row: number, Key: key}, Status: sendpool.StatusDuplicate, Detail: detail})
+	var variant uint32
+	if b.variant != nil {
+		variant = b.variant(row)
+	}
+	if first, differs := b.dupes.CheckVariant(number, key, variant); differs {
+		problem := &campaign.RowError{File: c.Recipients.Path, Row: number, Column: c.Recipients.Key, Err: fmt.Errorf("plan: %w", b.state.KeyReused(key, first))}
+		return b.rep.AddRow(Row{Recipient: Recipient{Row: number, Key: key}, Status: sendpool.StatusInvalid, Detail: b.describe(problem)})
+	} else if first > 0 {
+		return b.rep.AddRow(Row{Recipient: Recipient{Row: number, Key: key}, Status: sendpool.StatusDuplicate, Detail: journal.DuplicateOf(first)})
 	}
 	if norm != "" && b.placed.Mark(key) {
 		return addKeyed(b.state, b.rep, number, key, nil, nil)

@@ -232,10 +232,10 @@ func Plural(n int, noun string) string {
 }
 
 // who names r's recipient for a person: the key, and the To beside it when
-// the key is not its address (key: customer_id).
+// the key is not an address (key: customer_id) or is not the To's.
 func (r Row) who() string {
-	if r.To == "" || strings.Contains(strings.ToLower(r.To), strings.ToLower(r.Key)) {
+	if r.To == "" || strings.Contains(r.Key, "@") && strings.Contains(strings.ToLower(r.To), strings.ToLower(strings.TrimSpace(r.Key))) {
 		return r.Key
 	}
-	return r.Key + " (" + r.To + ")"
+	return strings.TrimSpace(r.Key + " (" + r.To + ")")
 }
