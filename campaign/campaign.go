@@ -69,6 +69,10 @@ type Recipients struct {
 	// Dates is the order of the sheet's all-number dates (05/04/2024),
 	// for the date template function; default month-first.
 	Dates DateOrder `yaml:"dates"`
+	// Duplicates is what a later row with an earlier row's key and other
+	// values is: a row problem (strict, the default) or a duplicate
+	// (first).
+	Duplicates Duplicates `yaml:"duplicates"`
 }
 
 // MaxMessageSizeLimit is the largest max_message_size a campaign may set.
@@ -266,6 +270,7 @@ var typedSettings = []struct {
 	{"mailbox.sent_copies", func(s string) error { _, err := ParseSentCopies(s); return err }},
 	{"max_message_size", func(s string) error { var b ByteSize; return b.UnmarshalText([]byte(s)) }},
 	{"recipients.dates", func(s string) error { _, err := ParseDateOrder(s); return err }},
+	{"recipients.duplicates", func(s string) error { _, err := ParseDuplicates(s); return err }},
 }
 
 // position is the line and column of the value of the setting at the

@@ -132,6 +132,12 @@ func TestLoadErrors(t *testing.T) {
 			msgs: []string{`unknown security "ssl3" (use tls, starttls or none)`},
 		},
 		{
+			name: "bad duplicates rule",
+			yaml: minimalCampaign + "  duplicates: last\n",
+			line: 7, col: 15,
+			msgs: []string{`recipients.duplicates: unknown duplicates rule "last" (use strict or first)`},
+		},
+		{
 			name: "bad date order",
 			yaml: minimalCampaign + "  dates: dd/mm/yyyy\n",
 			line: 7, col: 10,

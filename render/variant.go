@@ -12,9 +12,11 @@ import (
 // Two rows with one key and different variants would make different
 // messages (journal.Deduper tells such a pair from a plain duplicate).
 // Equal hashes of different values (odds about 1 in 4 billion a pair)
-// make the later row a plain duplicate. Safe for concurrent use.
+// make the later row a plain duplicate. Under recipients.duplicates: first
+// every variant is 0 (not known), so repeats are duplicates whatever
+// their values. Safe for concurrent use.
 func (r *Renderer) Variant(row campaign.Row) uint32 {
-	if row.Values == nil {
+	if row.Values == nil || r.c.Recipients.Duplicates == campaign.DuplicatesFirst {
 		return 0 // not known: a row the sheet could not read
 	}
 	h := fnv.New32a()

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -706,6 +707,27 @@ func TestNewRowAboveASentOne(t *testing.T) {
 	if n := srv.Received("ann@example.com"); n != 1 {
 		t.Errorf("ann received %d messages, want the first one only", n)
 	}
+}
+
+// TestDuplicatesFirst: under recipients.duplicates: first a repeat of a
+// key is a duplicate whatever its values (a newsletter list merged from
+// two sources): the first row goes.
+func TestDuplicatesFirst(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"c.yaml":   campaignYAML(srv.Port, `recipients: {path: r.csv, duplicates: first}`),
+		"body.txt": "Hi {{.name}}\n",
+		"r.csv":    "email,name\nann@example.com,Ann\nbob@example.com,Bob\nANN@example.com,Ann Smith\n",
+	})
+	camp := filepath.Join(dir, "c.yaml")
+	if out, errOut, code := runCLI(t, "check", camp); code != exitOK || !strings.Contains(out, "send will skip 1 duplicate") {
+		t.Errorf("check: code %d\n%s%s", code, out, errOut)
+	}
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || srv.Received("ann@example.com") != 1 || !bytes.Contains(serverCopy(t, srv, "ann@example.com"), []byte("Hi Ann\r\n")) {
+		t.Errorf("send: code %d\n%s%s", code, out, errOut)
+	}
+	sameReport(t, camp)
 }
 
 // TestKeyReusedWholeRowTemplate: a body that prints the whole row shows

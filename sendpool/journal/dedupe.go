@@ -222,7 +222,7 @@ var ErrKeyReused = errors.New("the key of an earlier row")
 // after, the row whose message did not go can only go in a campaign of its
 // own. It wraps ErrKeyReused.
 func (s *State) KeyReused(key string, first int) error {
-	advice := "if both should go, give recipients.key a column unique per message (an invoice number, say) before the first send; if they are one person entered twice, correct or take out one of the rows"
+	advice := "if both should go, give recipients.key a column unique per message (an invoice number, say) before the first send; if they are one person entered twice, correct or take out one of the rows (or set recipients.duplicates: first, and the first row with a key goes)"
 	if b, ok := s.brief(key); ok && b.Delivered {
 		advice = fmt.Sprintf("a message went under this key already (from row %d, as the sheet was then), so no other can; send the row whose message did not go in a campaign of its own (a copy of the campaign file with another name:, and a sheet of such rows), and take it out of this one", b.Row)
 	}
