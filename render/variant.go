@@ -2,13 +2,15 @@ package render
 
 import (
 	"hash/fnv"
+	"strings"
 
 	"github.com/tidings/tidings/campaign"
 )
 
 // Variant identifies what of row makes its message besides the key: a
 // 32-bit FNV-1a hash of the values of the columns the campaign reads (the
-// key column left out, so that two spellings of one key agree), never 0.
+// key column left out, so that two spellings of one key agree; spaces
+// around a value left out too), never 0.
 // Two rows with one key and different variants would make different
 // messages (journal.Deduper tells such a pair from a plain duplicate).
 // Equal hashes of different values (odds about 1 in 4 billion a pair)
@@ -17,14 +19,14 @@ import (
 // their values. Safe for concurrent use.
 func (r *Renderer) Variant(row campaign.Row) uint32 {
 	if row.Values == nil || r.c.Recipients.Duplicates == campaign.DuplicatesFirst {
-		return 0 // not known: a row the sheet could not read
+		return 0 // not known (a row the sheet could not read), or not asked
 	}
 	h := fnv.New32a()
 	for _, c := range r.used {
 		if c == r.keyCol {
 			continue
 		}
-		h.Write([]byte(row.Values[c]))
+		h.Write([]byte(strings.TrimSpace(row.Values[c])))
 		h.Write([]byte{0})
 	}
 	return max(h.Sum32(), 1)

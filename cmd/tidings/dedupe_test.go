@@ -432,7 +432,7 @@ func TestKeyReusedWithOtherValues(t *testing.T) {
 		"r.csv": "email,name,invoice,amount\n" +
 			"ann@example.com,Ann,INV-1,10.00\n" + // row 2
 			"bob@example.com,Bob,INV-2,20.00\n" + // row 3
-			"ann@example.com,Ann,INV-1,10.00\n" + // row 4: the same again
+			"ann@example.com,Ann ,INV-1,10.00\n" + // row 4: the same again (a space aside)
 			"ann@example.com,Ann,INV-3,35.00\n", // row 5: a second invoice
 	})
 	camp := filepath.Join(dir, "c.yaml")
