@@ -117,8 +117,7 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 			}
 			sum.problems++
 			fmt.Fprintln(g.stdout, "problem:", problemText(err))
-			row, key := plan.RowOf(m, err)
-			w.Invalid(row, key, err)
+			previewInvalid(w, m, err)
 			return nil
 		}
 		warn.Add(m)
@@ -254,6 +253,17 @@ func previewWentOut(ctx context.Context, state *journal.State, decider *plan.Dec
 	}
 	wrote, err = previewDone(ctx, w, finder, m, f, full)
 	return true, wrote, err
+}
+
+// previewInvalid lists a row with a problem; m is as far as it rendered
+// (nil: not at all), and with its To the row's To and Subject are listed.
+func previewInvalid(w *preview.Writer, m *render.Message, problem error) {
+	if m != nil && m.To != "" {
+		w.Skipped(m, sendpool.StatusInvalid, problem.Error())
+		return
+	}
+	row, key := plan.RowOf(m, problem)
+	w.Invalid(row, key, problem)
 }
 
 // btoi is 1 for true, 0 for false.

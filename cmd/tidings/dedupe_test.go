@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -440,6 +441,12 @@ func TestKeyReusedWithOtherValues(t *testing.T) {
 	if code != exitSomeFailed || !strings.Contains(out, `r.csv: row 5, column "email": plan: the key of an earlier row: row 2 has this key too`) ||
 		!strings.Contains(out, "give recipients.key a column unique per message (an invoice number, say) before the first send") || !strings.Contains(out, "4 recipients, 3 ready, 1 with problems") {
 		t.Errorf("check: code %d\n%s%s", code, out, errOut)
+	}
+	if out, errOut, code := runCLI(t, "preview", camp); code != exitSomeFailed {
+		t.Errorf("preview: code %d\n%s%s", code, out, errOut)
+	}
+	if lines := readFile(t, filepath.Join(dir, ".tidings", "t", "preview", "report.csv")); !regexp.MustCompile(`(?m)^5,ann@example\.com,Ann <ann@example\.com>,Hello Ann,invalid,`).MatchString(lines) {
+		t.Errorf("preview's report.csv lacks row 5 with its To and Subject:\n%s", lines)
 	}
 	if _, _, code := runCLI(t, "send", "--yes", camp); code != exitSomeFailed || len(srv.Messages()) != 0 {
 		t.Fatalf("send: code %d, %d messages; want %d and none", code, len(srv.Messages()), exitSomeFailed)
