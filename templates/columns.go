@@ -121,9 +121,16 @@ func (w *walker) pipe(p *parse.PipeNode, dot bool) {
 	}
 }
 
-// datedArg notes n, the value passed to date, when it is a column.
+// datedArg notes n, the value passed to date, when it is a column:
+// .due, $.due or (index . "Due Date").
 func (w *walker) datedArg(n parse.Node, dot bool) {
 	switch a := n.(type) {
+	case *parse.PipeNode:
+		if len(a.Decl) == 0 && len(a.Cmds) == 1 && len(a.Cmds[0].Args) == 3 && isIdent(a.Cmds[0].Args[0], "index") && isRow(a.Cmds[0].Args[1], dot) {
+			if s, ok := a.Cmds[0].Args[2].(*parse.StringNode); ok {
+				w.dated = append(w.dated, s)
+			}
+		}
 	case *parse.FieldNode:
 		if dot && len(a.Ident) == 1 {
 			w.dated = append(w.dated, a)

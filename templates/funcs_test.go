@@ -232,3 +232,16 @@ func TestUsedColumnsWholeRow(t *testing.T) {
 		}
 	}
 }
+
+// TestDateColumns: the columns passed to date as its value, in the forms
+// the README shows (a header with spaces through index).
+func TestDateColumns(t *testing.T) {
+	c := load(t, baseYAML, map[string]string{"body.txt": "{{date \"long\" .due}} {{.paid | date \"iso\"}} {{date \"long\" (index . \"Due Date\")}} {{date \"iso\" $.sent}} {{.name}}\n"})
+	set, err := Compile(c, []string{"email", "name", "due", "paid", "Due Date", "sent"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(set.DateColumns(), "|"); got != "due|paid|Due Date|sent" {
+		t.Errorf("DateColumns = %q", got)
+	}
+}

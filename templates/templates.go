@@ -283,6 +283,8 @@ func datedColumns(nodes []parse.Node) []string {
 			cols = append(cols, a.Ident[0])
 		case *parse.VariableNode:
 			cols = append(cols, a.Ident[1])
+		case *parse.StringNode:
+			cols = append(cols, a.Text)
 		}
 	}
 	return cols

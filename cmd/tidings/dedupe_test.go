@@ -439,7 +439,7 @@ func TestKeyReusedWithOtherValues(t *testing.T) {
 	camp := filepath.Join(dir, "c.yaml")
 	out, errOut, code := runCLI(t, "check", camp)
 	if code != exitSomeFailed || !strings.Contains(out, `r.csv: row 5, column "email": plan: the key of an earlier row: row 2 has this key too`) ||
-		!strings.Contains(out, "give recipients.key a column unique per message (an invoice number, say) before the first send") || !strings.Contains(out, "4 recipients, 3 ready, 1 with problems") {
+		!strings.Contains(out, "if both messages should go (a second invoice), give recipients.key a column unique per message (an invoice number, say) before the first send") || !strings.Contains(out, "4 recipients, 3 ready, 1 with problems") {
 		t.Errorf("check: code %d\n%s%s", code, out, errOut)
 	}
 	if out, errOut, code := runCLI(t, "preview", camp); code != exitSomeFailed {
@@ -463,7 +463,7 @@ func TestKeyReusedWithOtherValues(t *testing.T) {
 	}
 	sameReport(t, camp)
 	// Once the key went out, the advice is a campaign of its own.
-	if out, errOut, code := runCLI(t, "check", camp); code != exitSomeFailed || !strings.Contains(out, "a message went under this key already (from row 2, as the sheet was then), so no other can; send the row whose message did not go in a campaign of its own") {
+	if out, errOut, code := runCLI(t, "check", camp); code != exitSomeFailed || !strings.Contains(out, "a message went under this key already, and no second one can (tidings show CAMPAIGN ann@example.com prints the one that went)") {
 		t.Errorf("check after the send: code %d\n%s%s", code, out, errOut)
 	}
 
@@ -707,7 +707,7 @@ func TestNewRowAboveASentOne(t *testing.T) {
 			args = []string{cmd, "--yes", camp}
 		}
 		out, errOut, code := runCLI(t, args...)
-		if code != exitSomeFailed || !strings.Contains(out+errOut, problem) || !strings.Contains(out+errOut, "a message went under this key already (from row 3, as the sheet was then)") {
+		if code != exitSomeFailed || !strings.Contains(out+errOut, problem) || !strings.Contains(out+errOut, "a message went under this key already, and no second one can (tidings show CAMPAIGN ann@example.com prints the one that went)") {
 			t.Errorf("%s: code %d\n%s%s", cmd, code, out, errOut)
 		}
 	}

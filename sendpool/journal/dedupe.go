@@ -217,14 +217,18 @@ func (s *State) brief(key string) (Brief, bool) {
 var ErrKeyReused = errors.New("the key of an earlier row")
 
 // KeyReused is the problem of a row with key, which sheet row first has
-// too with other values, and what to do about it: before the key went out
-// (as s knows; nil: nothing went), one key a message or one row a person;
-// after, the row whose message did not go can only go in a campaign of its
-// own. It wraps ErrKeyReused.
+// too with other values, and what to do about it. Before the key went out
+// (as s knows; nil: nothing went): a key column unique per message when
+// both messages should go, else one of the rows corrected or taken out (or
+// recipients.duplicates: first). After: which message went is what
+// tidings show prints (row numbers may have moved since), and only a
+// message that is not that one, to be sent as well, goes in a campaign of
+// its own (never a second copy to the same person). It wraps
+// ErrKeyReused.
 func (s *State) KeyReused(key string, first int) error {
-	advice := "if both should go, give recipients.key a column unique per message (an invoice number, say) before the first send; if they are one person entered twice, correct or take out one of the rows (or set recipients.duplicates: first, and the first row with a key goes)"
+	advice := "if both messages should go (a second invoice), give recipients.key a column unique per message (an invoice number, say) before the first send; if the rows are one entry twice (one message meant once), correct or take out one of them, or set recipients.duplicates: first (the first row with a key goes, the others never)"
 	if b, ok := s.brief(key); ok && b.Delivered {
-		advice = fmt.Sprintf("a message went under this key already (from row %d, as the sheet was then), so no other can; send the row whose message did not go in a campaign of its own (a copy of the campaign file with another name:, and a sheet of such rows), and take it out of this one", b.Row)
+		advice = fmt.Sprintf("a message went under this key already, and no second one can (tidings show CAMPAIGN %s prints the one that went); if it is one of these rows' and the other is the same entry again, correct or take out the other row, or set recipients.duplicates: first; if the other row's is another message to be sent as well (a second invoice), take that row out of this campaign and send it in a campaign of its own (a copy of the campaign file with another name:, and a sheet of such rows)", key)
 	}
 	return fmt.Errorf("%w: row %d has this key too, but other values in the columns the campaign reads, so the two would make different messages, and a key stands for one message: %s", ErrKeyReused, first, advice)
 }
