@@ -15,11 +15,14 @@ import (
 // messages (journal.Deduper tells such a pair from a plain duplicate).
 // Equal hashes of different values (odds about 1 in 4 billion a pair)
 // make the later row a plain duplicate. Under recipients.duplicates: first
-// every variant is 0 (not known), so repeats are duplicates whatever
-// their values. Safe for concurrent use.
+// every row's variant is 1, so repeats are duplicates whatever their
+// values. Safe for concurrent use.
 func (r *Renderer) Variant(row campaign.Row) uint32 {
-	if row.Values == nil || r.c.Recipients.Duplicates == campaign.DuplicatesFirst {
-		return 0 // not known (a row the sheet could not read), or not asked
+	switch {
+	case row.Values == nil:
+		return 0 // not known: a row the sheet could not read
+	case r.c.Recipients.Duplicates == campaign.DuplicatesFirst:
+		return 1 // known, and the same for every row: repeats are duplicates
 	}
 	h := fnv.New32a()
 	for _, c := range r.used {

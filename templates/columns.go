@@ -33,10 +33,14 @@ type walker struct {
 	// swapped are the calls of date whose arguments come the wrong way
 	// round: a value first, a string literal second (its text in name).
 	swapped []colRef
-	// dated are the column references (FieldNode, VariableNode) passed to
-	// date as its value: {{date "x" .due}}, {{.due | date "x"}}.
-	dated []parse.Node
-	tree  *parse.Tree
+	// dated are the column references (FieldNode, VariableNode, the
+	// StringNode of index) passed to date as its value: {{date "x" .due}},
+	// {{.due | date "x"}}; datedAny: date gets a value that is neither a
+	// column nor a literal ({{.due | trim | date "x"}}, {{date "x" $d}}),
+	// which may be any column's.
+	dated    []parse.Node
+	datedAny bool
+	tree     *parse.Tree
 }
 
 func (w *walker) walkTree(t *parse.Tree, dotIsRow bool) {
@@ -114,32 +118,43 @@ func (w *walker) pipe(p *parse.PipeNode, dot bool) {
 		return
 	}
 	for i, c := range p.Cmds {
-		if i > 0 && len(c.Args) == 2 && isIdent(c.Args[0], "date") && len(p.Cmds[i-1].Args) == 1 {
-			w.datedArg(p.Cmds[i-1].Args[0], dot) // {{.due | date "x"}}
+		if i > 0 && len(c.Args) == 2 && isIdent(c.Args[0], "date") {
+			prev := p.Cmds[i-1]
+			if len(prev.Args) != 1 {
+				w.datedAny = true // {{.due | trim | date "x"}}
+			} else {
+				w.datedArg(prev.Args[0], dot) // {{.due | date "x"}}
+			}
 		}
 		w.cmd(c, dot)
 	}
 }
 
-// datedArg notes n, the value passed to date, when it is a column:
-// .due, $.due or (index . "Due Date").
+// datedArg notes n, the value passed to date: a column (.due, $.due or
+// (index . "Due Date")), a literal, or anything else (datedAny).
 func (w *walker) datedArg(n parse.Node, dot bool) {
 	switch a := n.(type) {
+	case *parse.StringNode:
+		return
 	case *parse.PipeNode:
 		if len(a.Decl) == 0 && len(a.Cmds) == 1 && len(a.Cmds[0].Args) == 3 && isIdent(a.Cmds[0].Args[0], "index") && isRow(a.Cmds[0].Args[1], dot) {
 			if s, ok := a.Cmds[0].Args[2].(*parse.StringNode); ok {
 				w.dated = append(w.dated, s)
+				return
 			}
 		}
 	case *parse.FieldNode:
 		if dot && len(a.Ident) == 1 {
 			w.dated = append(w.dated, a)
+			return
 		}
 	case *parse.VariableNode:
 		if a.Ident[0] == "$" && len(a.Ident) == 2 {
 			w.dated = append(w.dated, a)
+			return
 		}
 	}
+	w.datedAny = true
 }
 
 // isIdent reports whether n is the function name name.

@@ -245,3 +245,23 @@ func TestDateColumns(t *testing.T) {
 		t.Errorf("DateColumns = %q", got)
 	}
 }
+
+// TestDateColumnsAny: a value passed to date that cannot be tied to a
+// column may be any used column's.
+func TestDateColumnsAny(t *testing.T) {
+	for _, body := range []string{
+		`{{.due | trim | date "long"}}`,
+		`{{with .due}}{{date "long" .}}{{end}}`,
+		`{{$d := .due}}{{date "long" $d}}`,
+		`{{date "long" (trim .due)}}`,
+	} {
+		c := load(t, baseYAML, map[string]string{"body.txt": body + " {{.name}}\n"})
+		set, err := Compile(c, []string{"email", "name", "due", "note"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(set.DateColumns(), "|"); got != "email|name|due" {
+			t.Errorf("%s: DateColumns = %q, want every used column", body, got)
+		}
+	}
+}

@@ -44,11 +44,13 @@ type Template struct {
 	usesRow bool
 	// wholeRow: the template takes the row itself as data (see walker).
 	wholeRow bool
-	// dated are the columns the template passes to date as its value.
-	dated  []string
-	layout bool // a layout: run with LayoutData (ExecuteLayout), not a row
-	text   *texttemplate.Template
-	html   *htmltemplate.Template
+	// dated are the columns the template passes to date as its value;
+	// datedAny: it passes a value that may be any column's.
+	dated    []string
+	datedAny bool
+	layout   bool // a layout: run with LayoutData (ExecuteLayout), not a row
+	text     *texttemplate.Template
+	html     *htmltemplate.Template
 }
 
 // Name is the campaign key the template comes from: "from", "subject",
@@ -271,7 +273,10 @@ func (s *Set) UsedColumns() []string { return s.used }
 
 // DateColumns lists the sheet columns a template passes to the date
 // function as its value ({{date "2 Jan" .due}}, {{.due | date "iso"}}),
-// each once. The caller must not modify the slice.
+// each once; every used column (UsedColumns) when a template passes date
+// a value that may be any column's ({{.due | trim | date "iso"}},
+// {{with .due}}{{date "iso" .}}{{end}}). The caller must not modify the
+// slice.
 func (s *Set) DateColumns() []string { return s.dated }
 
 // datedColumns are the column names of the references in nodes.
@@ -324,10 +329,14 @@ func (s *Set) all() []*Template {
 	return slices.DeleteFunc(all, func(t *Template) bool { return t == nil })
 }
 
-// datedColumns collects DateColumns from the Set's templates.
+// datedColumns collects DateColumns from the Set's templates: every used
+// column when one passes date a value it cannot tie to a column.
 func (s *Set) datedColumns() []string {
 	var dated []string
 	for _, t := range s.all() {
+		if t.datedAny {
+			return s.used
+		}
 		for _, c := range t.dated {
 			if !slices.Contains(dated, c) {
 				dated = append(dated, c)
@@ -552,6 +561,7 @@ func (cp *compiler) walk(t *Template, lookup func(string) *parse.Tree, root *par
 		}
 	}
 	t.dated = datedColumns(w.dated) // the references renamed to their columns above
+	t.datedAny = w.datedAny
 	return w
 }
 

@@ -74,6 +74,9 @@ func rebuildReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, 
 	} else {
 		variant, done := rowVariant(ctx, path)
 		defer done()
+		if variant == nil {
+			fmt.Fprintln(g.stderr, "warning: the campaign does not open as send opens it (tidings check says why), so a later row with an earlier row's key is called a duplicate here whatever its values")
+		}
 		err = report.Rebuild(ctx, c, state, problemText, variant, rep)
 	}
 	if err != nil {

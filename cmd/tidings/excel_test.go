@@ -262,7 +262,14 @@ func TestDateFormatOfTheOtherOrder(t *testing.T) {
 	if code2 != exitSomeFailed || !strings.Contains(out, `r.xlsx: row 2, column "due": render: cell C2 shows a date in the other order than recipients.dates`) || !strings.Contains(out, "set recipients.dates: day-first") {
 		t.Errorf("check: code %d\n%s%s", code2, out, errOut)
 	}
-	writeFiles(t, dir, map[string]string{"c.yaml": campaignYAML(srv.Port, `recipients: {path: r.xlsx, dates: day-first}`)})
+	writeFiles(t, dir, map[string]string{"body.txt": "Pay by {{with .due}}{{date \"2 January 2006\" .}}{{end}}.\n"})
+	if out, errOut, code := runCLI(t, "check", camp); code != exitSomeFailed || !strings.Contains(out, `column "due": render: cell C2 shows a date in the other order`) {
+		t.Errorf("check, date inside with: code %d\n%s%s", code, out, errOut)
+	}
+	writeFiles(t, dir, map[string]string{
+		"c.yaml":   campaignYAML(srv.Port, `recipients: {path: r.xlsx, dates: day-first}`),
+		"body.txt": "Pay by {{date \"2 January 2006\" .due}}; a member since {{.joined}}.\n",
+	})
 	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || len(srv.Messages()) != 1 || !bytes.Contains(srv.Messages()[0].Data, []byte("Pay by 7 December 2026; a member since 07/12/2026.")) {
 		t.Errorf("send, day-first: code %d\n%s%s", code, out, errOut)
 	}

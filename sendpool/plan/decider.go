@@ -104,14 +104,19 @@ func (d *Decider) Settle(m *render.Message) (Fate, error) {
 // be nil): the sheet still has its key, which KeyChange must know, and a
 // later row with that key is a duplicate of it, or has that key with
 // other values (ErrKeyReused), when m's values are known (its Variant).
-func (d *Decider) Problem(m *render.Message) {
+// It reports whether an earlier row has m's key with other values: then
+// m has that problem too, which a delivery from it before does not
+// excuse.
+func (d *Decider) Problem(m *render.Message) (reused bool) {
 	if m == nil {
-		return
+		return false
 	}
 	d.keys.sheet(m.Key)
-	if m.Variant != 0 {
-		d.dupes.CheckVariant(m.Row, m.Key, m.Variant)
+	if m.Variant == 0 {
+		return false
 	}
+	_, reused = d.dupes.CheckVariant(m.Row, m.Key, m.Variant)
+	return reused
 }
 
 // Settled is Decide without the duplicate check, for a row with a

@@ -199,6 +199,12 @@ func (in *Inputs) compile() error {
 // Workers is how many goroutines render (and sign) in parallel.
 func Workers() int { return runtime.GOMAXPROCS(0) }
 
+// judgement is the revision of the rules the preflight judges rows by,
+// part of every spool generation's digest: raise it when a row that was
+// judged one way would now be judged another (2: an earlier row's key
+// with other values is a problem, spool.Row.KeyReused).
+const judgement = 2
+
 // Digest is the hex SHA-256 over what the campaign's messages are made of
 // (besides the attachments, which the spool checks one by one): the tool's
 // version, the campaign file, the template files and inline images, the
@@ -207,9 +213,12 @@ func Workers() int { return runtime.GOMAXPROCS(0) }
 // each of those files but the sheet, by its path relative to the
 // campaign's folder, to its own digest. The digests Open noted are taken
 // as they are: ask unchanged first.
+//
+// The digest also names the revision of the rules rows are judged by
+// (judgement), so that a generation judged by older rules is not reused.
 func (in *Inputs) Digest(version string) (digest string, sums map[string]string, err error) {
 	h := sha256.New()
-	fmt.Fprintf(h, "tidings spool\x00%s\x00", version)
+	fmt.Fprintf(h, "tidings spool\x00%s\x00%d\x00", version, judgement)
 	sums = map[string]string{}
 	for _, f := range in.inputFiles() {
 		sum, err := in.fileSum(f)

@@ -197,18 +197,19 @@ func noteAttachments(attachments map[string]string, m *render.Message, problem e
 // row's problem, or a failing spool, stops the preflight.
 func (pl *Plan) spoolRow(w *spool.Writer, m *render.Message, err error, opts *Options) (r spool.Row, problem, stop error) {
 	var f Fate
-	dup := false
+	dup, reused := false, false
 	if err == nil {
 		f, dup, err = pl.decider.duplicate(m) // err: m's key with other values
+		reused = errors.Is(err, ErrKeyReused)
 	} else {
-		pl.decider.Problem(m)
+		reused = pl.decider.Problem(m)
 	}
 	if err != nil {
 		var re *campaign.RowError
 		if !errors.As(err, &re) {
 			return r, nil, err
 		}
-		r = spool.Row{Row: re.Row, Kind: spool.KindInvalid, Detail: opts.describe(err), KeyReused: errors.Is(err, ErrKeyReused)}
+		r = spool.Row{Row: re.Row, Kind: spool.KindInvalid, Detail: opts.describe(err), KeyReused: reused}
 		if m != nil {
 			r.Key, r.To = m.Key, m.To
 		}

@@ -30,8 +30,8 @@ type Hold struct {
 // suppressed: verdict.held) go last, in a second pass
 // over those rows, so that a key's latest decision is its own row's, not
 // that of an invalid row further down with the same key (one with the
-// same values is a duplicate; one with other values, whose line has no
-// key, a problem of its own). The journal's recipients the sheet no
+// same values is a duplicate; one with other values, a problem of its
+// own, is not journaled). The journal's recipients the sheet no
 // longer has keep their lines in the report when a message may have
 // reached them, as report.Rebuild lists them (report.AddRemoved).
 func (pl *Plan) Seed(ctx context.Context, rep *report.Reporter, rec *journal.Recorder, hold Hold) error {
@@ -105,15 +105,16 @@ type decisions struct {
 }
 
 // record queues row r's decision line (its status and detail), unless
-// the journal has it already (journal.State.Recorded). The line of a row
-// with an earlier row's key and other values (spool.Row.KeyReused) is
-// the row's, not the key's (which stands for the earlier row): it is
-// written without the key, as a duplicate's is found by its row.
+// the journal has it already (journal.State.Recorded). A row with an
+// earlier row's key and other values (spool.Row.KeyReused) gets none: its
+// key stands for the earlier row, a line of its own without the key would
+// outlive the row (report.Rebuild keeps such lines), and report tells the
+// problem again from the sheet (journal.State.KeyReused).
 func (d *decisions) record(ctx context.Context, r spool.Row, line report.Row) error {
-	jr := journal.Result{Row: r.Row, Key: r.Key, To: r.To, Status: line.Status, Detail: line.Detail}
 	if r.KeyReused {
-		jr.Key = ""
+		return nil
 	}
+	jr := journal.Result{Row: r.Row, Key: r.Key, To: r.To, Status: line.Status, Detail: line.Detail}
 	if done, err := d.state.Recorded(jr, d.written); done || err != nil {
 		return err
 	}
