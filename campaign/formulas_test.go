@@ -240,6 +240,26 @@ func TestXLSXDateFormats(t *testing.T) {
 // readRows reads every row of the XLSX at path.
 func readRows(t *testing.T, path string, dates DateOrder) []Row {
 	t.Helper()
+	rows, _ := readSheetRows(t, path, dates)
+	return rows
+}
+
+// readWarned reads every row of the XLSX at path and returns their
+// Uncalculated fields and the sheet's warnings.
+func readWarned(t *testing.T, path string, dates DateOrder) ([]map[string]Uncalculated, []string) {
+	t.Helper()
+	rows, warnings := readSheetRows(t, path, dates)
+	var out []map[string]Uncalculated
+	for _, r := range rows {
+		out = append(out, r.Uncalculated)
+	}
+	return out, warnings
+}
+
+// readSheetRows reads every row of the XLSX at path, and the sheet's
+// warnings.
+func readSheetRows(t *testing.T, path string, dates DateOrder) ([]Row, []string) {
+	t.Helper()
 	ctx := context.Background()
 	s, err := openXLSX(ctx, Recipients{Path: path, Key: "email", Dates: dates})
 	if err != nil {
@@ -250,35 +270,12 @@ func readRows(t *testing.T, path string, dates DateOrder) []Row {
 	for {
 		r, err := s.Next(ctx)
 		if err == io.EOF {
-			return out
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, r)
-	}
-}
-
-// readWarned reads every row of the XLSX at path and returns their
-// Uncalculated fields and the sheet's warnings.
-func readWarned(t *testing.T, path string, dates DateOrder) ([]map[string]Uncalculated, []string) {
-	t.Helper()
-	ctx := context.Background()
-	s, err := openXLSX(ctx, Recipients{Path: path, Key: "email", Dates: dates})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	var out []map[string]Uncalculated
-	for {
-		r, err := s.Next(ctx)
-		if err == io.EOF {
 			return out, s.Warnings()
 		}
 		if err != nil {
 			t.Fatal(err)
 		}
-		out = append(out, r.Uncalculated)
+		out = append(out, r)
 	}
 }
 

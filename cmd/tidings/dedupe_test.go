@@ -701,17 +701,8 @@ func TestNewRowAboveASentOne(t *testing.T) {
 		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
 	}
 	writeFiles(t, dir, map[string]string{"r.csv": "email,name,invoice\nann@example.com,Ann,INV-3\nann@example.com,Ann,INV-1\n"})
-	const problem = `row 3, column "email": plan: the key of an earlier row: row 2 has this key too`
-	for _, cmd := range []string{"check", "preview", "send"} {
-		args := []string{cmd, camp}
-		if cmd == "send" {
-			args = []string{cmd, "--yes", camp}
-		}
-		out, errOut, code := runCLI(t, args...)
-		if code != exitSomeFailed || !strings.Contains(out+errOut, problem) || !strings.Contains(out+errOut, "a message went under this key already, and no second one can (tidings show CAMPAIGN ann@example.com prints the one that went)") {
-			t.Errorf("%s: code %d\n%s%s", cmd, code, out, errOut)
-		}
-	}
+	everyCommand(t, camp, exitSomeFailed, `row 3, column "email": plan: the key of an earlier row: row 2 has this key too`,
+		"a message went under this key already, and no second one can (tidings show CAMPAIGN ann@example.com prints the one that went)")
 	if n := srv.Received("ann@example.com"); n != 1 {
 		t.Errorf("ann received %d messages, want the first one only", n)
 	}
@@ -808,15 +799,7 @@ func TestKeyReusedWithARenderProblem(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeFiles(t, dir, map[string]string{"r.csv": "email,name,invoice\nann@example.com,Ann,INV-3\nann@example.com,Ann,INV-1\n"})
-	for _, cmd := range []string{"check", "send"} {
-		args := []string{cmd, camp}
-		if cmd == "send" {
-			args = []string{cmd, "--yes", camp}
-		}
-		if out, errOut, code := runCLI(t, args...); code != exitSomeFailed || strings.Contains(out, "settled it before") {
-			t.Errorf("%s: code %d\n%s%s", cmd, code, out, errOut)
-		}
-	}
+	everyCommand(t, camp, exitSomeFailed, `problem: `, `row 3, column "invoice": render: attachments[0]`) // a problem, not a note: exit 1
 	if n := srv.Received("ann@example.com"); n != 1 {
 		t.Errorf("ann received %d messages", n)
 	}
@@ -844,5 +827,20 @@ func TestDuplicatesFirstInvalidFirstRow(t *testing.T) {
 	}
 	if got["2"] != "invalid" || got["3"] != "duplicate" || got["4"] != "sent" {
 		t.Errorf("report: %v", got)
+	}
+}
+
+// everyCommand runs check, preview and send (--yes) on camp and checks
+// that each exits with code and prints every one of want.
+func everyCommand(t *testing.T, camp string, code int, want ...string) {
+	t.Helper()
+	for _, args := range [][]string{{"check", camp}, {"preview", camp}, {"send", "--yes", camp}} {
+		out, errOut, got := runCLI(t, args...)
+		for _, w := range want {
+			if got != code || !strings.Contains(out+errOut, w) {
+				t.Errorf("%s: code %d, want %d and %q\n%s%s", args[0], got, code, w, out, errOut)
+				break
+			}
+		}
 	}
 }
