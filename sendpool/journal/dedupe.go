@@ -95,25 +95,16 @@ func (d *Deduper) Close() {
 	d.state, d.known, d.knownVariant = nil, offheap.Array[int32]{}, offheap.Array[uint32]{}
 }
 
-// Check records row's key and, when an earlier row has the same normalized
-// key, returns the detail "duplicate of row N" (N being that earlier row)
-// and true. Empty keys are never duplicates (they are invalid rows).
-func (d *Deduper) Check(row int, key string) (detail string, dup bool) {
-	first, _ := d.CheckVariant(row, key, 0)
-	if first == 0 {
-		return "", false
-	}
-	return DuplicateOf(first), true
-}
-
 // DuplicateOf is the report's detail of a duplicate of row first.
 func DuplicateOf(first int) string { return fmt.Sprintf("duplicate of row %d", first) }
 
-// CheckVariant is Check for a row whose values besides the key hash to
-// variant (render.Message.Variant; 0: not known). It returns the earlier
-// row with the key (0: none, and row's key and variant are recorded), and
-// whether that row's variant differs from this one's, both known: the two
-// rows would make different messages under one key.
+// CheckVariant records row's key, and variant, the hash of its values
+// besides the key (render.Message.Variant; 0: not known), when no earlier
+// row has the same normalized key. It returns that earlier row (0: none;
+// a duplicate's report detail is DuplicateOf it), and whether that row's
+// variant differs from this one's, both known: the two rows would make
+// different messages under one key. Empty keys are never duplicates (they
+// are invalid rows).
 func (d *Deduper) CheckVariant(row int, key string, variant uint32) (first int, differs bool) {
 	k := NormalizeKey(key)
 	if k == "" {

@@ -189,7 +189,7 @@ func checkDeduper(t *testing.T, d *Deduper) {
 		{8, "ann@example.org", "duplicate of row 2"},
 	}
 	for _, r := range rows {
-		detail, dup := d.Check(r.row, r.key)
+		detail, dup := check(d, r.row, r.key)
 		if detail != r.detail || dup != (r.detail != "") {
 			t.Errorf("Check(%d, %q) = %q, %v; want %q", r.row, r.key, detail, dup, r.detail)
 		}
@@ -209,7 +209,7 @@ func TestDeduperGrows(t *testing.T) {
 		}
 	}
 	for i := 0; i < n; i += 997 {
-		detail, dup := d.Check(n+i+2, fmt.Sprintf(" USER%d@Example.org ", i))
+		detail, dup := check(d, n+i+2, fmt.Sprintf(" USER%d@Example.org ", i))
 		if want := fmt.Sprintf("duplicate of row %d", i+2); !dup || detail != want {
 			t.Fatalf("repeat of row %d: %q, %v; want %q", i+2, detail, dup, want)
 		}
@@ -976,4 +976,12 @@ func TestResultQueued(t *testing.T) {
 	if err := w.Close(); err == nil {
 		t.Error("Close after a failed write: no error")
 	}
+}
+
+// check is CheckVariant without a variant, with the duplicate's detail.
+func check(d *Deduper, row int, key string) (detail string, dup bool) {
+	if first, _ := d.CheckVariant(row, key, 0); first > 0 {
+		return DuplicateOf(first), true
+	}
+	return "", false
 }
