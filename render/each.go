@@ -263,7 +263,7 @@ func (r *Renderer) work(ctx context.Context, j *job) {
 	}
 	defer func() {
 		if p := recover(); p != nil {
-			j.m = &Message{Row: j.row.Number, Key: strings.TrimSpace(j.row.Values[r.keyCol]), Variant: r.Variant(j.row)}
+			j.m = r.newMessage(j.row)
 			j.err = &campaign.RowError{File: r.sheet, Row: j.row.Number, Err: fmt.Errorf("render: internal error: %v", p)}
 		}
 	}()

@@ -13,6 +13,17 @@ type Message struct {
 	// Rows with one key and different variants would make different
 	// messages.
 	Variant uint32
+	// ValuesSum fingerprints the row's values and files (those of
+	// Renderer.Facets) in one 32-bit hash, and ValueSums each of them in
+	// 16 bits, in the Facets' order; 0 and nil when the values are not
+	// known (a row with a problem). The journal records them with a
+	// delivery: a later run tells a row whose values changed since its
+	// message went out by ValuesSum, and names what changed by ValueSums
+	// (a change a 16-bit hash misses, 1 in 65,536, is told but not named).
+	ValuesSum uint32
+	ValueSums []uint16
+	// sums are the facets' 32-bit hashes while the message is made.
+	sums []uint32
 
 	// EnvelopeFrom is the SMTP MAIL FROM address (addr-spec, IDNA domain).
 	EnvelopeFrom string

@@ -90,6 +90,10 @@ type Renderer struct {
 	// dated are the columns a template passes to date (see
 	// templates.Set.DateColumns).
 	dated []string
+	// facets are what a message's ValueSums fingerprint (see Facets);
+	// attachSum is true when the last of them is the row's files.
+	facets    []string
+	attachSum bool
 
 	from, sender, replyTo, to, cc, bcc addrField
 	subject                            *templates.Template
@@ -211,6 +215,7 @@ func newRenderer(c *campaign.Campaign, set *templates.Set, opts Options) *Render
 			r.used = append(r.used, c)
 		}
 	}
+	r.facets = r.used[1:len(r.used):len(r.used)]
 	r.pool.New = func() any { return new(state) }
 	return r
 }
@@ -358,6 +363,8 @@ func (r *Renderer) fixAttachments(c *campaign.Campaign, set *templates.Set, cach
 				continue
 			}
 			af.fixed = true
+		} else if !r.attachSum {
+			r.facets, r.attachSum = append(r.facets, ""), true // the row's files
 		}
 		r.atts = append(r.atts, af)
 	}
@@ -613,7 +620,7 @@ func sameMailbox(a, b mailbox) bool {
 func (r *Renderer) Render(row campaign.Row) (*Message, error) {
 	st := r.pool.Get().(*state)
 	defer r.pool.Put(st)
-	m := &Message{Row: row.Number, Key: strings.TrimSpace(row.Values[r.keyCol]), Variant: r.Variant(row)}
+	m := r.newMessage(row)
 	if err := r.render(st, row, m); err != nil {
 		var re *campaign.RowError
 		if errors.As(err, &re) {
@@ -643,6 +650,13 @@ func (r *Renderer) Render(row campaign.Row) (*Message, error) {
 		m.Digest = r.digest(m.Data)
 	}
 	return m, nil
+}
+
+// newMessage is the Message of row before it is rendered: its row, key
+// and what identifies its values.
+func (r *Renderer) newMessage(row campaign.Row) *Message {
+	sums := r.valueSums(row)
+	return &Message{Row: row.Number, Key: strings.TrimSpace(row.Values[r.keyCol]), Variant: r.variantOf(sums), sums: sums}
 }
 
 func (r *Renderer) render(st *state, row campaign.Row, m *Message) error {
@@ -690,15 +704,16 @@ func (r *Renderer) evaluate(st *state, row campaign.Row, m *Message) (*parts, er
 	if err != nil {
 		return nil, err
 	}
-	m.MessageID = messageID(r.c.Name, m.Key, env.from[0].domain)
+	atts, err := r.rowAttachments(row, fb, m)
+	if err != nil {
+		return nil, err
+	}
+	m.ValuesSum, m.ValueSums = facetSum(r.facets, m.sums), fold16(m.sums)
+	m.MessageID = messageID(r.c.Name, m.Key, revision(m), env.from[0].domain)
 	var testFor string
 	if r.test != nil {
 		testFor = r.test.apply(env, &subject, m, r.c.Name, env.from[0].domain)
 		unsub = nil // one click on it would unsubscribe the row's recipient
-	}
-	atts, err := r.rowAttachments(row, fb, m)
-	if err != nil {
-		return nil, err
 	}
 	body, err := r.rowBodies(st, row, subject)
 	if err != nil {
@@ -815,6 +830,13 @@ func (r *Renderer) rowAttachments(row campaign.Row, fb *bytes.Buffer, m *Message
 		// Listed before the size check: the spool notes the files of a
 		// row too large, so that one made smaller makes other inputs.
 		m.Attachments = append(m.Attachments, Attachment{Name: b.name, Path: b.path, Size: b.size, ContentType: b.ctype, SHA256: b.sum})
+		if !af.fixed && m.sums != nil {
+			last := &m.sums[len(m.sums)-1] // the files' place
+			if *last == 0 {
+				*last = fnvOffset
+			}
+			*last = fnv32(*last, b.sum)
+		}
 		if total += int64(len(b.enc)); total > r.maxSize {
 			return nil, r.rowErr(row, af.t.Column(row, b.name), fmt.Errorf("render: %w: attachments alone are over max_message_size (%d bytes): %d bytes encoded with %s (%d bytes as a file)",
 				ErrTooLarge, r.maxSize, total, b.name, b.size))
@@ -1067,10 +1089,16 @@ func anyUTF8(lists ...[]mailbox) bool {
 
 var idEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
 
-// messageID is unique and deterministic for (campaign, key): the campaign
-// name, a dot and the SHA-256 of name and key in base32 (so the address
-// is not readable in it), at the From domain (RFC 5322 3.6.4).
-func messageID(name, key, domain string) string {
+// messageID is unique and deterministic for (campaign, key, revision):
+// the campaign name, a dot and the SHA-256 of name, key and revision (see
+// revision; none is left out of the hash) in base32 (so the address is not
+// readable in it), at the From domain (RFC 5322 3.6.4). The same message
+// sent again (a resend of unknown outcome) keeps its identifier, so a
+// receiver can tell the copies; a corrected one gets its own.
+func messageID(name, key, revision, domain string) string {
+	if revision != "" {
+		key += "\x00" + revision
+	}
 	h := sha256.Sum256([]byte(name + "\x00" + key))
 	return name + "." + strings.ToLower(idEncoding.EncodeToString(h[:15])) + "@" + domain
 }

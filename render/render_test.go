@@ -10,6 +10,7 @@ import (
 	"net/mail"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -855,6 +856,59 @@ func TestAddressListMessages(t *testing.T) {
 		_, err := e.r.Render(row(2, "email", "a@example.com", "name", tt.name))
 		if err == nil || !strings.HasSuffix(err.Error(), tt.want) {
 			t.Errorf("error\n %v\nwant it to end with\n %s", err, tt.want)
+		}
+	}
+}
+
+// TestValueSums: a message's ValueSums fingerprint the columns the
+// templates read besides the key (Facets) and, last, the files its
+// attachment templates name (a file every message attaches is left out);
+// the Message-ID follows them, so a message made of corrected values or
+// files is another message, and one made of the same values the same.
+func TestValueSums(t *testing.T) {
+	files := map[string]string{"body.txt": "Hi {{.name}}, {{.amount}}\n", "inv/1.txt": "one\n", "logo.txt": "logo\n"}
+	e := setup(t, yamlWith(map[string]string{"attachments": `["inv/{{.inv}}.txt", "logo.txt"]`}), files, []string{"email", "name", "amount", "inv", "note"})
+	if got := strings.Join(e.r.Facets(), "|"); got != "inv|name|amount|" && got != "name|amount|inv|" {
+		t.Fatalf("Facets %q: want the columns read besides the key, then \"\" for the row's files", e.r.Facets())
+	}
+	base := []string{"email", "a@example.com", "name", "Ann", "amount", "10", "inv", "1", "note", "x"}
+	render := func(kv ...string) *Message {
+		t.Helper()
+		m, err := e.r.Render(row(2, append(append([]string{}, base...), kv...)...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(m.ValueSums) != len(e.r.Facets()) || m.ValueSums[len(m.ValueSums)-1] == 0 || m.ValuesSum == 0 {
+			t.Fatalf("ValueSums %x for facets %q", m.ValueSums, e.r.Facets())
+		}
+		return m
+	}
+	a := render()
+	same := render("note", "y", "name", " Ann ")
+	if !slices.Equal(same.ValueSums, a.ValueSums) || same.ValuesSum != a.ValuesSum || same.MessageID != a.MessageID {
+		t.Errorf("an unread column and spaces around a value changed the message: sums %x, %x; ids %q, %q", same.ValueSums, a.ValueSums, same.MessageID, a.MessageID)
+	}
+	for _, tt := range []struct {
+		what  string
+		kv    []string
+		files map[string]string
+	}{
+		{what: "amount", kv: []string{"amount", "12"}},
+		{what: "the row's file", files: map[string]string{"inv/1.txt": "one, corrected\n"}},
+	} {
+		for name, body := range tt.files {
+			if err := os.WriteFile(filepath.Join(e.dir, name), []byte(body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r, err := New(e.c, e.set, Options{Now: func() time.Time { return fixedNow }, Boundary: fixedBoundary})
+		if err != nil { // a new Renderer: the old one keeps the files it read
+			t.Fatal(err)
+		}
+		e.r = r
+		b := render(tt.kv...)
+		if slices.Equal(b.ValueSums, a.ValueSums) || b.ValuesSum == a.ValuesSum || b.MessageID == a.MessageID {
+			t.Errorf("%s changed: sums %x and %x, ids %q and %q: want both to differ", tt.what, a.ValueSums, b.ValueSums, a.MessageID, b.MessageID)
 		}
 	}
 }

@@ -71,6 +71,19 @@ type checkSummary struct {
 	// owedGone lists the rows that still owed recipients no longer in
 	// them (plan.Fate.OwedGone).
 	owedGone plan.RowList
+	// revised lists the rows whose values changed since their message
+	// went out (plan.Decider.Revised).
+	revised plan.RowList
+}
+
+// noteRevised adds m, of fate f, to s.revised when its values changed
+// since its message went out.
+func (s *checkSummary) noteRevised(decider *plan.Decider, m *render.Message, f plan.Fate) error {
+	changed, err := decider.Revised(f, m.Key, m.ValuesSum, func() ([]uint16, error) { return m.ValueSums, nil })
+	if len(changed) > 0 {
+		s.revised.Add(plan.RevisedLine(m.Row, m.Key, changed))
+	}
+	return err
 }
 
 // maxCopyRows is how many rows suppressed for a Cc or Bcc check names.
@@ -217,7 +230,7 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 			}
 		}
 		warn.Add(m)
-		return nil
+		return sum.noteRevised(decider, m, f)
 	})
 	if err != nil {
 		return &unusableError{err}
@@ -227,6 +240,7 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 	printWarnings(g.stdout, campaignWarnings(in, sum.ok))
 	sum.printCopyOnly(g.stdout)
 	printOwedGone(g.stdout, sum.owedGone)
+	printRevised(g.stdout, sum.revised, 0)
 	if was := renamedFrom(ctx, in.Campaign, state); was != "" {
 		fmt.Fprintln(g.stdout, "warning:", renamedError(in.Campaign, was))
 	}

@@ -123,6 +123,9 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 		warn.Add(m)
 		full := opts.limit > 0 && written+sentBefore >= opts.limit
 		if toSend := sum.count(m, f); !toSend || len(f.Journal.Owed) > 0 {
+			if err := sum.noteRevised(decider, m, f); err != nil {
+				return err
+			}
 			wrote, err := previewDone(ctx, w, finder, m, sentFate(f, toSend), full)
 			if wrote {
 				sentBefore++
@@ -178,6 +181,7 @@ func previewFolder(opts previewOptions, c *campaign.Campaign) (string, error) {
 func printPreviewed(g *globalOptions, in *plan.Inputs, sum checkSummary, written, sentBefore int, dir string) {
 	printWarnings(g.stdout, in.Sheet.Warnings())
 	printWarnings(g.stdout, campaignWarnings(in, sum.ok))
+	printRevised(g.stdout, sum.revised, 0)
 	also := ""
 	if sentBefore > 0 {
 		also = fmt.Sprintf(", and the %s sent before as they went out", report.Plural(sentBefore, "message"))

@@ -29,6 +29,9 @@ type sendOptions struct {
 	skipInvalid   bool
 	retryFailed   bool
 	resendUnknown bool
+	// resendChanged sends again the rows whose values changed since
+	// their message went out (plan.Options.ResendChanged).
+	resendChanged bool
 	debug         bool
 	limit         int
 	rate          string
@@ -69,7 +72,11 @@ Every attempt is journaled before the message body is handed to the server, so
 running send again resumes: recipients already sent are skipped, permanent
 failures are skipped unless --retry-failed, and recipients whose outcome is
 unknown (the connection dropped after the body was sent) are listed and not
-re-sent unless --resend-unknown.
+re-sent unless --resend-unknown. A row whose values or attached files changed
+since its message went out (a corrected amount, a fixed address after a
+bounce) is listed with the columns that changed and not sent again unless
+--resend-changed, which sends it as it is now: a message of its own, with its
+own Message-ID, so its recipients have both.
 
 --test ADDRESS sends test messages instead: the first 3 rows that would be
 sent (or --sample N of them, or --rows 2,7,15) go to ADDRESS only, with [TEST] before
@@ -95,6 +102,7 @@ unreachable server, 130 interrupted.`,
 	f.BoolVar(&opts.skipInvalid, "skip-invalid", false, "send the valid rows even when some rows have problems")
 	f.BoolVar(&opts.retryFailed, "retry-failed", false, "try again recipients that failed permanently in an earlier run")
 	f.BoolVar(&opts.resendUnknown, "resend-unknown", false, "send again to recipients whose earlier delivery is unknown (they may get two copies)")
+	f.BoolVar(&opts.resendChanged, "resend-changed", false, "send again, as they are now, recipients whose values or attached files changed since their message went out (they get both)")
 	f.BoolVar(&opts.debug, "debug", false, "print the SMTP transcript on stderr (logins redacted)")
 	f.IntVarP(&opts.limit, "limit", "n", 0, "send at most N messages in this run (default: all)")
 	f.StringVar(&opts.rate, "rate", "", "override send.rate, e.g. 10/s, 600/m")
@@ -283,11 +291,12 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 	c := in.Campaign
 	warn := newMessageWarnings(g.stdout, c.Recipients.Path)
 	pl, err := plan.Preflight(ctx, in, state, plan.Options{
-		Policy:    journal.Policy{RetryFailed: opts.retryFailed, ResendUnknown: opts.resendUnknown},
-		Version:   version,
-		Now:       opts.now,
-		Describe:  problemText,
-		OnMessage: warn.Add,
+		Policy:        journal.Policy{RetryFailed: opts.retryFailed, ResendUnknown: opts.resendUnknown},
+		ResendChanged: opts.resendChanged,
+		Version:       version,
+		Now:           opts.now,
+		Describe:      problemText,
+		OnMessage:     warn.Add,
 	})
 	if err != nil {
 		return nil, &unusableError{err}
@@ -305,6 +314,9 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 	if !opts.testSet {
 		printChanged(g.stdout, c, pl.Changed, "go", state)
 		printOwedGone(g.stdout, pl.OwedGone())
+	}
+	if !opts.testSet || pl.RevisedToSend == 0 { // a test send sends the rows' recipients nothing
+		printRevised(g.stdout, pl.Revised, pl.RevisedToSend)
 	}
 	if opts.testSet {
 		// A test send names the problem of a row it was asked for, and
@@ -387,7 +399,7 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	// interrupted run then reports every row as not attempted, as it says.
 	setup := setupContext(ctx, g)
 	w, err := journal.Open(setup, lock, journal.Run{PID: os.Getpid(), Started: opts.now(), Version: version,
-		ResendUnknown: opts.resendUnknown, RetryFailed: opts.retryFailed, Flags: runFlags(opts), KeyColumn: c.Recipients.Key, Campaign: c.File, Name: c.Name})
+		ResendUnknown: opts.resendUnknown, RetryFailed: opts.retryFailed, Flags: runFlags(opts), KeyColumn: c.Recipients.Key, Campaign: c.File, Name: c.Name, Facets: in.Renderer.Facets()})
 	if err != nil {
 		return &unusableError{err}
 	}
@@ -492,6 +504,10 @@ func printSummary(ctx context.Context, g *globalOptions, c *campaign.Campaign, p
 	if n := pl.OwedRendered(); n > 0 {
 		fmt.Fprintf(g.stdout, "%s to recipients still owed went as rendered now: the message the others got is no longer in the spool, or damaged\n", report.Plural(n, "message"))
 	}
+	if held := pl.Revised.N - pl.RevisedToSend; held > 0 {
+		fmt.Fprintf(g.stdout, "%s changed since %s went out, not sent again (listed above; send --resend-changed sends them)\n",
+			report.Plural(held, "row"), verbFor(held, "its message", "their messages"))
+	}
 	printReportLine(g, c, end.page)
 	printSpool(g, pl)
 	if allow.Capped && allow.N < pl.ToSend && !end.cut {
@@ -593,6 +609,23 @@ func verbFor(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// printRevised lists the rows whose message went out before and whose
+// values changed since (plan.Plan.Revised), with what changed: toSend of
+// them go again in this run (--resend-changed), the others do not.
+func printRevised(w io.Writer, rows plan.RowList, toSend int) {
+	switch {
+	case rows.N == 0:
+	case toSend > 0:
+		fmt.Fprintf(w, "sending again, as %s now, %d of %s whose values changed since their message went out (each a message of its own, with a Message-ID of its own): %s\n",
+			verbFor(toSend, "it is", "they are"), toSend, report.Plural(rows.N, "row"), rows)
+	default:
+		fmt.Fprintf(w, "note: %s changed since %s went out, and %s not sent again: %s. "+
+			"tidings show CAMPAIGN KEY prints what went; send --resend-changed sends %s as %s now (%s get both)\n",
+			report.Plural(rows.N, "row"), verbFor(rows.N, "its message", "their messages"), verbFor(rows.N, "is", "are"), rows,
+			verbFor(rows.N, "it", "them"), verbFor(rows.N, "it is", "they are"), verbFor(rows.N, "its recipients", "their recipients"))
+	}
 }
 
 // printOwedGone warns about the rows whose message an earlier send
@@ -743,6 +776,9 @@ func runFlags(opts sendOptions) map[string]string {
 	}
 	if opts.skipInvalid {
 		f["skip-invalid"] = "true"
+	}
+	if opts.resendChanged {
+		f["resend-changed"] = "true"
 	}
 	if len(f) == 0 {
 		return nil

@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/render"
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/plan"
@@ -143,8 +144,41 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 		}
 		fmt.Fprintf(g.stderr, "%s, %s: %s; spooled %s (generation %d), %s\n", where, m.Key, status,
 			gen.Created().Local().Format(time.RFC3339), gen.Number(), byteSize(int64(len(m.Data))))
+		if hash != "" {
+			if changed := revisedSince(ctx, path, c, state, current, finder, m.Row, m.Key); len(changed) > 0 {
+				fmt.Fprintf(g.stderr, "note: %s changed since; send --resend-changed sends it as it is now (its recipients get both)\n",
+					plan.RevisedLine(m.Row, m.Key, changed))
+			}
+		}
 	}
 	return writeMessage(g, c.StateDir, opts.out, m.Data)
+}
+
+// revisedSince is what of key's row (row when its message went out)
+// changed since (journal.State.Revised): as the generation made from the
+// campaign as it is holds the row, or else as the campaign at path
+// renders the sheet's first row with key now. Nil when nothing changed or
+// it cannot be told (the row is gone, the campaign does not open).
+func revisedSince(ctx context.Context, path string, c *campaign.Campaign, state *journal.State, current func() (*spool.Generation, error),
+	finder *spool.Finder, row int, key string) []string {
+	in, err := plan.Open(ctx, path)
+	if err != nil {
+		return nil
+	}
+	defer in.Close()
+	var now *render.Message
+	if gen, _ := current(); gen != nil {
+		if m, ok, _ := finder.FindIn(ctx, gen, row, key); ok {
+			now = m.Message
+		}
+	} else if r, err := sheetFirstRowOf(ctx, c, key); err == nil && r.Number > 0 {
+		now, _ = in.Renderer.Render(r)
+	}
+	if now == nil {
+		return nil
+	}
+	changed, _ := state.Revised(key, in.Renderer.Facets(), now.ValuesSum, func() ([]uint16, error) { return now.ValueSums, nil })
+	return changed
 }
 
 // findMessage finds key's message: with hash (a message was handed over

@@ -15,11 +15,11 @@ import (
 	"github.com/tidings/tidings/sendpool"
 )
 
-// TestSlotSize: a slot is 40 bytes, with its line references in 5 bytes
+// TestSlotSize: a slot is 48 bytes, with its line references in 5 bytes
 // each that name every place of a journal up to maxJournal.
 func TestSlotSize(t *testing.T) {
-	if n := unsafe.Sizeof(slot{}); n != 40 {
-		t.Errorf("a slot is %d bytes, want 40", n)
+	if n := unsafe.Sizeof(slot{}); n != 48 {
+		t.Errorf("a slot is %d bytes, want 48", n)
 	}
 	for _, at := range []lineRef{0, 1, 255, 256, 1 << 32, maxJournal + 1} {
 		if got := shorten(at).ref(); got != at {

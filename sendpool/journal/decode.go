@@ -49,10 +49,15 @@ func parseAttempt(b []byte, l *attemptLine) bool {
 	l.Type = "attempt"
 	a.Row = p.number()
 	a.Key = p.field(`,"key":`)
-	a.NormKey = p.field(`,"norm_key":`)
+	a.NormKey = p.optField(`,"norm_key":`)
 	a.To = p.optField(`,"to":`)
 	a.MessageID = p.optField(`,"message_id":`)
 	a.Hash = p.optField(`,"hash":`)
+	if p.has(`,"value_sums":`) {
+		if s := p.str(); !p.ok || a.Values.UnmarshalText([]byte(s)) != nil {
+			return false // encoding/json tells why
+		}
+	}
 	if p.has(`,"try":`) {
 		a.Try = p.number()
 	}
@@ -74,7 +79,7 @@ func parseResult(b []byte, l *resultLine) bool {
 	p.lit(`,"row":`)
 	r.Row = p.number()
 	r.Key = p.field(`,"key":`)
-	r.NormKey = p.field(`,"norm_key":`)
+	r.NormKey = p.optField(`,"norm_key":`)
 	r.To = p.optField(`,"to":`)
 	p.lit(`,"attempts":`)
 	r.Attempts = p.number()

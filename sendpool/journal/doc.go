@@ -17,8 +17,11 @@
 // member naming its record:
 //
 //	{"type":"run","v":1,"pid":4711,"started":"2026-11-25T21:00:00Z","version":"tidings 0.1.0","flags":{"resend_unknown":"true"}}
-//	{"type":"attempt","row":2,"key":"Ann@Example.org","norm_key":"ann@example.org","to":"Ann <ann@example.org>","message_id":"…@acme.example","hash":"9f86d081884c7d65","try":1,"time":"2026-11-25T21:00:01.5Z"}
+//	{"type":"attempt","row":2,"key":"Ann@Example.org","norm_key":"ann@example.org","to":"Ann <ann@example.org>","message_id":"…@acme.example","hash":"9f86d081884c7d65","value_sums":"3q2-7wEAAAA","try":1,"time":"2026-11-25T21:00:01.5Z"}
 //	{"type":"result","status":"sent","row":2,"key":"Ann@Example.org","norm_key":"ann@example.org","attempts":1,"code":250,"enhanced_code":"2.0.0","detail":"OK queued","message_id":"…","server":"smtp.example.org:465","started_at":"…","finished_at":"…","duration_ms":312,"hash":"9f86d081884c7d65"}
+//
+// A line leaves out "norm_key" when it is the "key" itself (a key in lower
+// case without space around it); readers normalize the key then.
 //
 // A "run" line opens every send run; the attempt and result lines after it
 // belong to that run (only one run appends at a time, see [AcquireLock]). An
@@ -65,6 +68,20 @@
 // encoding, or one that records of its own run follow, is no crash's: the
 // file was changed after it was written, and [State.Damaged] lists such
 // lines for send to refuse (see damage.go).
+//
+// # What a message was made of
+//
+// A send run's line names the values its messages are made of, "facets"
+// (the columns the templates read besides the key column, and "" for the
+// files a row's attachment templates name), and each attempt's
+// "value_sums" holds a 32-bit hash of them all and a 16-bit hash of each,
+// in that order (see [Values]). A later run compares them with the row's
+// values now ([State.Revised]):
+// a row whose message went out and whose values changed since is listed,
+// with the columns that changed, and sent again only when asked (send
+// --resend-changed). That new message's attempt, after the key was sent,
+// begins a delivery of its own: its outcome is the key's from then on
+// (see anew in state.go).
 //
 // # Partial deliveries
 //

@@ -21,10 +21,14 @@ func appendAttemptLine(b []byte, a *Attempt) ([]byte, error) {
 	b = append(b, `{"type":"attempt","row":`...)
 	b = strconv.AppendInt(b, int64(a.Row), 10)
 	b = appendStringField(b, `,"key":`, a.Key)
-	b = appendStringField(b, `,"norm_key":`, a.NormKey)
+	b = appendOptString(b, `,"norm_key":`, a.NormKey)
 	b = appendOptString(b, `,"to":`, a.To)
 	b = appendOptString(b, `,"message_id":`, a.MessageID)
 	b = appendOptString(b, `,"hash":`, a.Hash)
+	if !a.Values.IsZero() { // base64url: nothing to escape
+		b = append(b, `,"value_sums":"`...)
+		b = append(a.Values.appendText(b), '"')
+	}
 	if a.Try != 0 {
 		b = append(b, `,"try":`...)
 		b = strconv.AppendInt(b, int64(a.Try), 10)
@@ -45,7 +49,7 @@ func appendResultLine(b []byte, r *Result) ([]byte, error) {
 	b = append(b, `,"row":`...)
 	b = strconv.AppendInt(b, int64(r.Row), 10)
 	b = appendStringField(b, `,"key":`, r.Key)
-	b = appendStringField(b, `,"norm_key":`, r.NormKey)
+	b = appendOptString(b, `,"norm_key":`, r.NormKey)
 	b = appendOptString(b, `,"to":`, r.To)
 	b = append(b, `,"attempts":`...)
 	b = strconv.AppendInt(b, int64(r.Attempts), 10)

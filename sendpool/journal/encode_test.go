@@ -32,6 +32,12 @@ func FuzzLineEncoding(f *testing.F) {
 func fuzzRecords(row int, key, to, id, detail string, nanos int64, try, code int, ec string, st uint8, owed string) (Attempt, Result) {
 	at := time.Unix(nanos/7, nanos%1e9).In(time.FixedZone("", code*60))
 	a := Attempt{Row: row, Key: key, NormKey: NormalizeKey(key), To: to, MessageID: id, Hash: detail, Try: try, Time: at}
+	switch try % 3 {
+	case 1:
+		a.Values = Values{Sum: uint32(code), Each: []uint16{uint16(nanos), uint16(nanos >> 16), uint16(nanos >> 32)}}
+	case 2:
+		a.Values = Values{Each: []uint16{1}} // no sum: left out, as nothing is
+	}
 	statuses := []sendpool.Status{sendpool.StatusSent, sendpool.StatusDeferred, sendpool.StatusFailed, sendpool.StatusUnknown,
 		sendpool.StatusNotAttempted, sendpool.StatusDuplicate, sendpool.StatusInvalid, sendpool.StatusSuppressed, sendpool.StatusBounced, sendpool.Status(99)}
 	r := Result{Row: row, Key: key, NormKey: NormalizeKey(key), To: to, Status: statuses[int(st)%len(statuses)],
@@ -77,6 +83,13 @@ func FuzzLineDecoding(f *testing.F) {
 		`{"type":"attempt","row":2,"key":"a` + "\xff" + `b","norm_key":"a","time":"2026-01-02T03:04:05Z"}`,
 		`{"type":"attempt","row":2,"key":"a` + "\x01" + `b","norm_key":"a","time":"2026-01-02T03:04:05Z"}`,
 		`{"type":"result","status":"sent","row":2,"key":"a","norm_key":"a","attempts":1,"detail":"\u00e9` + "\xc3" + `","duration_ms":5}`,
+		`{"type":"attempt","row":2,"key":"a","norm_key":"a","value_sums":"AQAAAP__","time":"2026-01-02T03:04:05Z"}`,  // sum 1, one facet 0xffff
+		`{"type":"attempt","row":2,"key":"a","value_sums":"AQAAAP____8","time":"2026-01-02T03:04:05Z"}`,              // no norm_key
+		`{"type":"attempt","row":2,"key":"a","norm_key":"a","value_sums":"AQAAAP__=","time":"2026-01-02T03:04:05Z"}`, // padded: refused
+		`{"type":"attempt","row":2,"key":"a","norm_key":"a","value_sums":"AQA","time":"2026-01-02T03:04:05Z"}`,       // 2 bytes: refused
+		`{"type":"attempt","row":2,"key":"a","norm_key":"a","value_sums":"","time":"2026-01-02T03:04:05Z"}`,          // empty: refused
+		`{"type":"attempt","row":2,"key":"a","norm_key":"a","value_sums":"AQAAAP+/","time":"2026-01-02T03:04:05Z"}`,  // standard alphabet: refused
+		`{"type":"result","status":"sent","row":2,"key":"a","attempts":1,"duration_ms":5}`,                           // no norm_key
 	} {
 		f.Add(1, "k", "", "", "", int64(0), 1, 250, "", uint8(0), "", []byte(raw))
 	}

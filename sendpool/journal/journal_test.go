@@ -258,11 +258,11 @@ func TestRecordStatus(t *testing.T) {
 }
 
 func TestNewAttempt(t *testing.T) {
-	m := &render.Message{Row: 7, Key: " Ann@Example.org", To: "Ann <ann@example.org>", MessageID: "x@y", Data: []byte("hello")}
+	m := &render.Message{Row: 7, Key: " Ann@Example.org", To: "Ann <ann@example.org>", MessageID: "x@y", Data: []byte("hello"), ValuesSum: 0xfedcba98, ValueSums: []uint16{1, 0xfedc}}
 	a := NewAttempt(m, 2, t0)
 	want := Attempt{Row: 7, Key: " Ann@Example.org", NormKey: "ann@example.org", To: "Ann <ann@example.org>",
-		MessageID: "x@y", Hash: "2cf24dba5fb0a30e", Try: 2, Time: t0}
-	if a != want {
+		MessageID: "x@y", Hash: "2cf24dba5fb0a30e", Values: Values{Sum: 0xfedcba98, Each: []uint16{1, 0xfedc}}, Try: 2, Time: t0}
+	if !reflect.DeepEqual(a, want) {
 		t.Errorf("NewAttempt = %+v\nwant %+v", a, want)
 	}
 }

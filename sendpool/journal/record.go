@@ -4,6 +4,8 @@ import (
 	"github.com/tidings/tidings/sendpool"
 
 	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"strings"
@@ -87,18 +89,28 @@ type Run struct {
 	// Name is the campaign's name: (empty in journals of an older
 	// tidings): a state folder holds the sends of one campaign.
 	Name string `json:"name,omitempty"`
+	// Facets name what the Values of the run's attempts fingerprint
+	// (render.Renderer.Facets: columns, "" for a row's files); empty in
+	// runs that deliver nothing and in journals of a tidings before 0.19.
+	Facets []string `json:"facets,omitempty"`
 }
 
 // Attempt is written before a message's body is handed to the server.
 type Attempt struct {
 	Row int    `json:"row"`
 	Key string `json:"key"`
-	// NormKey is NormalizeKey(Key); the Writer fills it when empty.
-	NormKey   string `json:"norm_key"`
+	// NormKey is NormalizeKey(Key); the Writer fills it when empty, and
+	// writes none when it is Key itself (readers normalize Key then).
+	NormKey   string `json:"norm_key,omitempty"`
 	To        string `json:"to,omitempty"`
 	MessageID string `json:"message_id,omitempty"`
 	// Hash identifies the message's contents, see Hash.
 	Hash string `json:"hash,omitempty"`
+	// Values fingerprint the row's values the message was made of, one
+	// for each of the run's Facets (render.Message.ValuesSum and
+	// ValueSums): what tells a row whose values changed since
+	// (State.Revised).
+	Values Values `json:"value_sums,omitzero"`
 	// Try counts the body hand-overs of this message within the run,
 	// starting at 1.
 	Try int `json:"try,omitempty"`
@@ -113,8 +125,9 @@ type Attempt struct {
 type Result struct {
 	Row int    `json:"row"`
 	Key string `json:"key"`
-	// NormKey is NormalizeKey(Key); the Writer fills it when empty.
-	NormKey string `json:"norm_key"`
+	// NormKey is NormalizeKey(Key); the Writer fills it when empty, and
+	// writes none when it is Key itself (readers normalize Key then).
+	NormKey string `json:"norm_key,omitempty"`
 	To      string `json:"to,omitempty"`
 	// Status is the outcome: sent, failed (permanently), deferred
 	// (temporarily, retried by the next run; "temporary" in the file),
@@ -147,6 +160,46 @@ type Result struct {
 	Refused []string `json:"refused,omitempty"`
 }
 
+// Values are what the journal keeps of the values a message was made of
+// (render.Message.ValuesSum and ValueSums): Sum tells a row whose values
+// changed since, Each names which of its facets. The journal writes them
+// as one string, their bytes (little-endian, Sum's 4 then 2 for each) in
+// unpadded base64url (RFC 4648 5): 40 bytes a line for 7 facets.
+type Values struct {
+	Sum  uint32
+	Each []uint16
+}
+
+// IsZero reports whether v holds nothing (omitzero leaves it out).
+func (v Values) IsZero() bool { return v.Sum == 0 }
+
+// MarshalText implements encoding.TextMarshaler.
+func (v Values) MarshalText() ([]byte, error) { return v.appendText(nil), nil }
+
+// appendText appends v's text form to b.
+func (v Values) appendText(b []byte) []byte {
+	var raw [4 + 2*32]byte
+	bs := binary.LittleEndian.AppendUint32(raw[:0], v.Sum)
+	for _, s := range v.Each {
+		bs = binary.LittleEndian.AppendUint16(bs, s)
+	}
+	return base64.RawURLEncoding.AppendEncode(b, bs)
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (v *Values) UnmarshalText(b []byte) error {
+	*v = Values{}
+	bs, err := base64.RawURLEncoding.AppendDecode(nil, b)
+	if err != nil || len(bs) < 4 || len(bs)%2 != 0 {
+		return fmt.Errorf("journal: value_sums: %q is not base64url of a 4-byte sum and 2 bytes a facet", b)
+	}
+	v.Sum = binary.LittleEndian.Uint32(bs)
+	for i := 4; i < len(bs); i += 2 {
+		v.Each = append(v.Each, binary.LittleEndian.Uint16(bs[i:]))
+	}
+	return nil
+}
+
 // NormalizeKey is the form in which recipient keys are compared: s with
 // surrounding white space removed, lower-cased.
 func NormalizeKey(s string) string {
@@ -175,6 +228,7 @@ func NewAttempt(m *render.Message, try int, t time.Time) Attempt {
 		To:        m.To,
 		MessageID: m.MessageID,
 		Hash:      hash,
+		Values:    Values{Sum: m.ValuesSum, Each: m.ValueSums},
 		Try:       try,
 		Time:      t,
 	}

@@ -16,14 +16,14 @@ import (
 // is not changed after Load returns it (but for Close) and may be shared
 // between goroutines. The caller closes it.
 //
-// A State keeps little of each recipient in memory (a 40-byte slot, about
-// 47 bytes with its place in the index): a 128-bit hash of the key, where
+// A State keeps little of each recipient in memory (a 48-byte slot, about
+// 55 bytes with its place in the index): a 128-bit hash of the key, where
 // it stands (the delivery outcome, the latest decision, whether an attempt
 // has no result, the counts) and where in the journal its latest attempt,
 // result and decision lines are. Everything else an Entry holds (the key
 // as written, the reply text, the Message-ID) is read back from those
 // lines when an Entry is asked for. So a State of 300,000 recipients takes
-// about 14 MB where whole records took 550 MB. A recipient with a decision
+// about 17 MB where whole records took 550 MB. A recipient with a decision
 // (invalid, suppressed: a send records one for every suppressed row) or
 // reports that came back takes 48 bytes more, on the Go heap (slotMore):
 // 14 MB more when all 300,000 have one; one whose message still owes
@@ -91,12 +91,15 @@ func (h idHasher) of(s string) keyID {
 // lineRef is where a line starts in the journal, plus one: 0 is no line.
 type lineRef int64
 
-// slot is what a State keeps of one recipient (one normalized key): 40
-// bytes (39 and one of padding; the fields are ordered for the least).
+// slot is what a State keeps of one recipient (one normalized key): 48
+// bytes (43 and five of padding; the fields are ordered for the least).
 type slot struct {
 	id   keyID // of the normalized key
 	row  int32
 	more int32
+	// sum is the latest attempt's Values.Sum (0: none recorded), for
+	// State.Revised.
+	sum uint32
 	// attempt and result are the latest attempt line and the latest
 	// result that ended a delivery (Entry.Result).
 	attempt, result shortRef
@@ -321,9 +324,27 @@ func (s *State) attempt(a *Attempt, at lineRef) {
 	k := s.slotFor(a.NormKey)
 	k.row = int32(a.Row)
 	s.named(a.Row)
+	sum := a.Values.Sum
+	if sendpool.Status(k.delivery) == sendpool.StatusSent && len(s.moreOf(k).owed()) == 0 && sum != 0 && sum != k.sum {
+		s.anew(k)
+	}
 	k.tried()
 	k.pending = true
 	k.attempt = shorten(at)
+	k.sum = sum
+}
+
+// anew starts a new delivery of k's key. An attempt after the key's
+// message was sent to all its recipients, of a message made of other
+// values (its facetSum differs), is of a message made anew from values
+// that changed since (send --resend-changed; a run sends nothing else to
+// a sent key): its outcome, and the reports about it, are the key's from
+// now on, and those of the message before are not.
+func (s *State) anew(k *slot) {
+	k.delivery, k.result = int8(NoStatus), shortRef{}
+	if m := s.moreOf(k); m != nil {
+		m.later, m.feedback, m.feedbackKind, m.owing = 0, 0, "", nil
+	}
 }
 
 func (s *State) result(r *Result, at lineRef) {
@@ -347,7 +368,8 @@ func (s *State) result(r *Result, at lineRef) {
 		// later delivery can only be the pool retrying, in the same run,
 		// the recipients a try left owed (the delivery goes on), or a
 		// later run's send to the recipients it still owed (a resumed
-		// run sends nothing else to a sent key).
+		// run sends nothing else to a sent key but a message made anew,
+		// whose attempt began a delivery of its own: see anew).
 		k.pending = false
 		switch m := s.moreOf(k); {
 		case len(m.owed()) == 0:

@@ -173,6 +173,7 @@ func (w *Writer) Attempt(ctx context.Context, a Attempt) error {
 	if a.Row < 0 || a.NormKey == "" {
 		return fmt.Errorf("journal: attempt: row %d key %q: a row number and a key are required", a.Row, a.Key)
 	}
+	a.NormKey = writtenNormKey(a.NormKey, a.Key)
 	b, err := appendAttemptLine(make([]byte, 0, lineCap(a.Key, a.To, a.MessageID)), &a)
 	if err != nil {
 		return fmt.Errorf("journal: attempt: %w", err)
@@ -222,6 +223,7 @@ func encodeResult(r Result) ([]byte, error) {
 	if r.NormKey == "" {
 		r.NormKey = NormalizeKey(r.Key)
 	}
+	r.NormKey = writtenNormKey(r.NormKey, r.Key)
 	if !r.Started.IsZero() {
 		r.Started = r.Started.UTC()
 	}
@@ -233,6 +235,17 @@ func encodeResult(r Result) ([]byte, error) {
 		return nil, fmt.Errorf("journal: result: %w", err)
 	}
 	return append(b, '\n'), nil
+}
+
+// writtenNormKey is the norm_key a line is written with: none when it is
+// the key itself (a key in lower case without space around it, as most
+// addresses are), which readers normalize then (normKey): 30 to 40 bytes
+// less in each of a message's two lines.
+func writtenNormKey(norm, key string) string {
+	if norm == key {
+		return ""
+	}
+	return norm
 }
 
 // lineCap is room for a record line holding strings: their bytes twice

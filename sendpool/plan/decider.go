@@ -59,13 +59,54 @@ type Decider struct {
 	// sheet and keyCol name the sheet and its key column, for the problem
 	// of a row that has an earlier row's key with other values.
 	sheet, keyCol string
+	// facets are what a message's ValueSums fingerprint
+	// (render.Renderer.Facets), for Revised.
+	facets []string
 }
 
 // NewDecider returns a Decider for in's suppression list, what the journal
 // says (state) and the resume policy. The caller closes it.
 func NewDecider(in *Inputs, state *journal.State, policy journal.Policy) *Decider {
 	return &Decider{dupes: journal.NewDeduperFor(state), supp: in.Suppress, state: state, policy: policy,
-		keys: newKeyChange(in.Campaign, state), sheet: in.Campaign.Recipients.Path, keyCol: in.Campaign.Recipients.Key}
+		keys: newKeyChange(in.Campaign, state), sheet: in.Campaign.Recipients.Path, keyCol: in.Campaign.Recipients.Key,
+		facets: in.Renderer.Facets()}
+}
+
+// Revised says what of a row changed since its message went out, given
+// its fate f (a message delivered before: sent, or bounced or complained
+// about since; not one that still owes recipients) and its values now
+// (render.Message.ValuesSum, and a function giving its ValueSums, asked
+// for only when the sum differs): the columns, "" for its files, whose
+// values differ from those the message was made of
+// (journal.State.Revised). Nil for any other row, and when nothing
+// changed.
+func (d *Decider) Revised(f Fate, key string, sum uint32, sums func() ([]uint16, error)) ([]string, error) {
+	switch {
+	case f.Send || len(f.Journal.Owed) > 0:
+		return nil, nil
+	case f.Status == sendpool.StatusSent, f.Status == sendpool.StatusBounced, f.Status == sendpool.StatusSoftBounce, f.Status == sendpool.StatusComplained:
+		return d.state.Revised(key, d.facets, sum, sums)
+	}
+	return nil, nil
+}
+
+// RevisedLine names a row whose values changed since its message went
+// out, and what changed: "row 4 (INV-7): amount, due and its files".
+func RevisedLine(row int, key string, changed []string) string {
+	words := make([]string, len(changed))
+	for i, c := range changed {
+		switch words[i] = c; c {
+		case "":
+			words[i] = "its attached files"
+		case "?": // journal.State.Revised could not tell which
+			words[i] = "its values"
+		}
+	}
+	list := strings.Join(words, ", ")
+	if n := len(words); n > 1 {
+		list = strings.Join(words[:n-1], ", ") + " and " + words[n-1]
+	}
+	return fmt.Sprintf("row %d (%s): %s", row, key, list)
 }
 
 // Close gives back the memory of the duplicate check (journal.Deduper):

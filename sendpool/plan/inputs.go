@@ -202,8 +202,11 @@ func Workers() int { return runtime.GOMAXPROCS(0) }
 // judgement is the revision of the rules the preflight judges rows by,
 // part of every spool generation's digest: raise it when a row that was
 // judged one way would now be judged another (2: an earlier row's key
-// with other values is a problem, spool.Row.KeyReused).
-const judgement = 2
+// with other values is a problem, spool.Row.KeyReused; 3: records keep
+// what the message was made of, spool.Row.ValuesSum, by which a row
+// whose values changed since its message went out is told, and
+// Message-IDs are made of it).
+const judgement = 3
 
 // Digest is the hex SHA-256 over what the campaign's messages are made of
 // (besides the attachments, which the spool checks one by one): the tool's

@@ -44,13 +44,21 @@ type Plan struct {
 	// newest spool generation an earlier send used: the messages sent
 	// then stay as they were, the rows still to send go as they are now.
 	Changed []string
+	// Revised lists the rows whose message went out before and whose
+	// values or attached files changed since (Decider.Revised), with what
+	// changed; RevisedToSend counts those among the rows to send
+	// (Options.ResendChanged), the others are not sent again.
+	Revised       RowList
+	RevisedToSend int
 	// Damaged is why the generation the preflight would have reused was
 	// not (an error wrapping spool.ErrCorrupt, naming the file): the rows
 	// were rendered again. Nil when none was found damaged.
 	Damaged error
 
 	decider *Decider
-	send    rowSet // rows to hand to the pool
+	// resendChanged is Options.ResendChanged.
+	resendChanged bool
+	send          rowSet // rows to hand to the pool
 	// owed maps a row to the send to the only envelope recipients still
 	// owed it: an earlier run delivered it to the others
 	// (journal.Decision.Owed).

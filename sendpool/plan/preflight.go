@@ -20,6 +20,10 @@ const MaxSpoolAge = 24 * time.Hour
 type Options struct {
 	// Policy is the resume policy (--retry-failed, --resend-unknown).
 	Policy journal.Policy
+	// ResendChanged sends again, as they are now, the rows whose message
+	// went out before and whose values changed since (Plan.Revised;
+	// --resend-changed).
+	ResendChanged bool
 	// Version is the tool's version: a spool made by another version is
 	// not reused.
 	Version string
@@ -59,7 +63,7 @@ func Preflight(ctx context.Context, in *Inputs, state *journal.State, opts Optio
 	if opts.Store == nil {
 		opts.Store = spool.OpenStore(in.Campaign.StateDir)
 	}
-	pl := &Plan{decider: NewDecider(in, state, opts.Policy)}
+	pl := &Plan{decider: NewDecider(in, state, opts.Policy), resendChanged: opts.ResendChanged}
 	// The duplicates are in the spool's row records once it ends, and
 	// nothing after the preflight asks for them: the keys' hashes go
 	// before delivery (tens of megabytes for a million rows).

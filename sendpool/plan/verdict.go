@@ -25,6 +25,11 @@ type verdict struct {
 	// settled: a row with a problem now whose message went out from it
 	// before (journal.State.WentOutAt): the journal's line, no problem.
 	settled bool
+	// revised, on a row whose message went out before, names what of it
+	// changed since (Decider.Revised); revisedHeld says why it is not
+	// sent again when Options.ResendChanged would have sent it.
+	revised     []string
+	revisedHeld string
 }
 
 // judge decides r from what the spool holds of it, what the journal says
@@ -67,8 +72,9 @@ func (pl *Plan) judge(r spool.Row, brief bool) (verdict, error) {
 			// row's recipients): no send goes to them while it does,
 			// which the journal is told (report reads no list).
 			v.line.Owing, v.held = false, f.Detail
+			return v, nil
 		}
-		return v, nil
+		return pl.revise(r, f, v)
 	case len(f.Journal.Owed) > 0:
 		v := owedVerdict(line, f.Journal, r.Recipients)
 		if !v.send && brief { // once a run: the preflight's count
@@ -78,6 +84,50 @@ func (pl *Plan) judge(r spool.Row, brief bool) (verdict, error) {
 	}
 	line.Status = sendpool.StatusNotAttempted // until the pool says otherwise
 	return verdict{send: true, line: line}, nil
+}
+
+// revise is the verdict on r, whose message went out before (fate f,
+// verdict v), when its values changed since (Decider.Revised): v noting
+// what changed, and with Options.ResendChanged sent again as it is now,
+// a message of its own (render: another Message-ID), unless the
+// suppression list names one of its recipients. The row starts the run
+// with the line of what went out, which stays when the run does not
+// come to it.
+func (pl *Plan) revise(r spool.Row, f Fate, v verdict) (verdict, error) {
+	changed, err := pl.decider.Revised(f, r.Key, r.ValuesSum, func() ([]uint16, error) { return pl.valueSums(r) })
+	if err != nil || len(changed) == 0 {
+		return v, err
+	}
+	v.revised = changed
+	if !pl.resendChanged {
+		return v, nil
+	}
+	if pl.decider.supp != nil {
+		if detail, _ := suppressed(pl.decider.supp, r.To, r.Recipients); detail != "" {
+			v.revisedHeld = detail
+			return v, nil
+		}
+	}
+	v.send, v.unknown = true, false
+	return v, nil
+}
+
+// valueSums are the ValueSums of r's message: r's own when it was just
+// rendered, else as the spool keeps them with the message.
+func (pl *Plan) valueSums(r spool.Row) ([]uint16, error) {
+	if r.ValueSums != nil || pl.Spool == nil {
+		return r.ValueSums, nil
+	}
+	rd, err := pl.Spool.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rd.Close()
+	m, ok, err := rd.Message(r.Row)
+	if !ok {
+		return nil, err
+	}
+	return m.ValueSums, nil
 }
 
 // wentOut is the verdict on r, a row with a problem, when its message
@@ -165,6 +215,16 @@ func (pl *Plan) owedLine(r sendpool.Result) (report.Row, error) {
 // (nil but for invalid rows).
 func (pl *Plan) account(r spool.Row, v verdict, problem error) {
 	pl.Rows++
+	if len(v.revised) > 0 {
+		line := RevisedLine(r.Row, r.Key, v.revised)
+		if v.revisedHeld != "" {
+			line += " (not sent again: " + v.revisedHeld + ")"
+		}
+		pl.Revised.Add(line)
+		if v.send {
+			pl.RevisedToSend++
+		}
+	}
 	switch {
 	case problem != nil && !v.settled:
 		pl.addInvalid(problem)

@@ -58,11 +58,68 @@ type Row struct {
 	// from the row before does not excuse it, since which row the key
 	// stands for is the question.
 	KeyReused bool
+	// ValuesSum is the message's render.Message.ValuesSum: what a run
+	// tells a row whose values changed since its message went out by (0:
+	// not known; records of an older tidings and invalid rows have none).
+	// ValueSums are its render.Message.ValueSums, only in a Row made by
+	// RowOf: a record keeps them with its message.
+	ValuesSum uint32
+	ValueSums []uint16
 }
 
 // RowOf is the row record of a rendered message.
 func RowOf(m *render.Message) Row {
-	return Row{Row: m.Row, Kind: KindMessage, Key: m.Key, To: m.To, MessageID: m.MessageID, Recipients: m.Recipients, UTF8: m.UTF8}
+	return Row{Row: m.Row, Kind: KindMessage, Key: m.Key, To: m.To, MessageID: m.MessageID, Recipients: m.Recipients, UTF8: m.UTF8,
+		ValuesSum: m.ValuesSum, ValueSums: m.ValueSums}
+}
+
+// flagSums marks a record whose flags byte its ValuesSum follows (and, in
+// a message's, its ValueSums): records of an older tidings have none and
+// never this bit.
+const flagSums = 4
+
+// appendSums appends flags, with flagSums and sum and sums after it when
+// sum is known.
+func appendSums(b []byte, flags byte, sum uint32, sums []uint16) []byte {
+	if sum == 0 {
+		return append(b, flags)
+	}
+	b = binary.LittleEndian.AppendUint32(append(b, flags|flagSums), sum)
+	b = binary.AppendUvarint(b, uint64(len(sums)))
+	for _, s := range sums {
+		b = binary.LittleEndian.AppendUint16(b, s)
+	}
+	return b
+}
+
+func (d *decoder) uint32() uint32 {
+	if d.err != nil || len(d.b) < 4 {
+		d.err = ErrCorrupt
+		return 0
+	}
+	v := binary.LittleEndian.Uint32(d.b)
+	d.b = d.b[4:]
+	return v
+}
+
+// sums reads a message's ValuesSum and ValueSums after a flags byte
+// with flagSums.
+func (d *decoder) sums(flags byte) (uint32, []uint16) {
+	if flags&flagSums == 0 {
+		return 0, nil
+	}
+	sum := d.uint32()
+	n := d.uvarint()
+	if d.err != nil || n > uint64(len(d.b)/2) {
+		d.err = ErrCorrupt
+		return 0, nil
+	}
+	sums := make([]uint16, n)
+	for i := range sums {
+		sums[i] = binary.LittleEndian.Uint16(d.b[2*i:])
+	}
+	d.b = d.b[2*n:]
+	return sum, sums
 }
 
 // Message is a spooled message: the render.Message delivery needs (its
@@ -103,10 +160,14 @@ func appendRow(b []byte, r *Row) []byte {
 	if r.KeyReused {
 		flags |= 2
 	}
-	return append(b, flags)
+	if r.ValuesSum == 0 {
+		return append(b, flags)
+	}
+	return binary.LittleEndian.AppendUint32(append(b, flags|flagSums), r.ValuesSum)
 }
 
-// appendMessage appends m's record to b.
+// appendMessage appends m's record to b: its ValuesSum and ValueSums
+// follow its flags (appendSums).
 func appendMessage(b []byte, m *render.Message, hash string) []byte {
 	b = binary.AppendUvarint(b, uint64(m.Row))
 	b = appendString(b, m.Key)
@@ -122,7 +183,7 @@ func appendMessage(b []byte, m *render.Message, hash string) []byte {
 	if m.UTF8 {
 		flags |= 1
 	}
-	b = append(b, flags)
+	b = appendSums(b, flags, m.ValuesSum, m.ValueSums)
 	b = binary.AppendUvarint(b, uint64(len(m.Attachments)))
 	for _, a := range m.Attachments {
 		b = appendString(b, a.Name)
@@ -203,6 +264,9 @@ func (d *decoder) row() Row {
 	}
 	flags := d.byte()
 	r.UTF8, r.KeyReused = flags&1 != 0, flags&2 != 0
+	if flags&flagSums != 0 {
+		r.ValuesSum = d.uint32()
+	}
 	return r
 }
 
@@ -216,7 +280,9 @@ func (d *decoder) message() Message {
 		}
 	}
 	m.To, m.Subject, m.MessageID = d.string(), d.string(), d.string()
-	m.UTF8 = d.byte()&1 != 0
+	flags := d.byte()
+	m.UTF8 = flags&1 != 0
+	m.ValuesSum, m.ValueSums = d.sums(flags)
 	if n := d.count(); n > 0 {
 		m.Attachments = make([]render.Attachment, n)
 		for i := range m.Attachments {

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -23,7 +24,24 @@ func testMessage(row int) *render.Message {
 	return &render.Message{Row: row, Key: to, EnvelopeFrom: "news@example.org", Recipients: []string{to, "cc@example.org"},
 		To: "User <" + to + ">", Subject: fmt.Sprintf("Issue for row %d", row), MessageID: fmt.Sprintf("m%d@example.org", row),
 		UTF8: row%7 == 0, Attachments: []render.Attachment{{Name: "a.pdf", Path: "/x/a.pdf", Size: 10, ContentType: "application/pdf", SHA256: "ab"}},
-		Data: []byte("Subject: x\r\n\r\n" + body)}
+		Data: []byte("Subject: x\r\n\r\n" + body), ValueSums: testSums(row), ValuesSum: testSum(row)}
+}
+
+// testSum is the ValuesSum of testMessage(row).
+func testSum(row int) uint32 {
+	if row%3 == 0 {
+		return 0
+	}
+	return uint32(row) * 2654435761
+}
+
+// testSums are the ValueSums of testMessage(row): none for every third
+// row (a record as an older tidings wrote it: the same bytes).
+func testSums(row int) []uint16 {
+	if row%3 == 0 {
+		return nil
+	}
+	return []uint16{uint16(row), 0, 0xffff}
 }
 
 // writeGeneration spools rows 2..n+1: every 10th invalid, every 13th a
@@ -42,7 +60,7 @@ func writeGeneration(t *testing.T, s *Store, n int) {
 			w.AddRow(Row{Row: row, Kind: KindDuplicate, Key: "dup@example.org", Detail: "duplicate of row 2"})
 		default:
 			m := testMessage(row)
-			w.AddRow(Row{Row: row, Kind: KindMessage, Key: m.Key, To: m.To, MessageID: m.MessageID})
+			w.AddRow(RowOf(m))
 			if err := w.AddMessage(m, fmt.Sprintf("h%d", row)); err != nil {
 				t.Fatal(err)
 			}
@@ -77,6 +95,9 @@ func TestSpoolRoundTrip(t *testing.T) {
 		if r.Row != next {
 			return fmt.Errorf("row %d, want %d", r.Row, next)
 		}
+		if want := testSum(r.Row); r.Kind == KindMessage && r.ValuesSum != want || r.Kind != KindMessage && r.ValuesSum != 0 || r.ValueSums != nil {
+			return fmt.Errorf("row %d (%v): ValuesSum %x, ValueSums %x (a record keeps them with the message)", r.Row, r.Kind, r.ValuesSum, r.ValueSums)
+		}
 		next++
 		rows++
 		return nil
@@ -87,7 +108,7 @@ func TestSpoolRoundTrip(t *testing.T) {
 		want := testMessage(m.Row)
 		if !bytes.Equal(m.Data, want.Data) || m.Key != want.Key || m.EnvelopeFrom != want.EnvelopeFrom || strings.Join(m.Recipients, ",") != strings.Join(want.Recipients, ",") ||
 			m.To != want.To || m.Subject != want.Subject || m.MessageID != want.MessageID || m.UTF8 != want.UTF8 || m.Hash != fmt.Sprintf("h%d", m.Row) ||
-			len(m.Attachments) != 1 || m.Attachments[0] != want.Attachments[0] {
+			len(m.Attachments) != 1 || m.Attachments[0] != want.Attachments[0] || !slices.Equal(m.ValueSums, want.ValueSums) || m.ValuesSum != want.ValuesSum {
 			return fmt.Errorf("row %d: decoded %+v", m.Row, m.Message)
 		}
 		msgs++

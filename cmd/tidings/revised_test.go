@@ -1,0 +1,154 @@
+package main
+
+import (
+	"net/mail"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// revisedCampaign writes an invoice campaign (key invoice, a per-row
+// attachment) into a new folder and returns its file.
+func revisedCampaign(t *testing.T, srv *smtptest.Server, sheet string) string {
+	t.Helper()
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"c.yaml": campaignYAML(srv.Port, `subject: "Invoice {{.invoice}}"`, `recipients: {path: r.csv, key: invoice}`,
+			`attachments: ["inv/{{.invoice}}.txt"]`),
+		"body.txt":  "Dear {{.name}}, you owe {{.amount}}.\n",
+		"r.csv":     sheet,
+		"inv/1.txt": "invoice one\n", "inv/2.txt": "invoice two\n", "inv/3.txt": "invoice three\n",
+	})
+	return filepath.Join(dir, "c.yaml")
+}
+
+// messageIDOf is the Message-ID header of the message data.
+func messageIDOf(t *testing.T, data []byte) string {
+	t.Helper()
+	m, err := mail.ReadMessage(strings.NewReader(string(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m.Header.Get("Message-Id")
+}
+
+// TestRevisedRowsAfterSend: rows whose values or attached file changed
+// after their message went out (a corrected amount, an address fixed
+// after a bounce, a new invoice file) are named with what changed by
+// send, check, preview and show, and not sent again (exit 0: what went
+// stays as it went); --resend-changed sends them as they are now, each a
+// message with a Message-ID of its own, to the address the row has now,
+// and the report and show follow the new message. A sheet column the
+// templates never read, and a column they read only now, change nothing
+// by itself; the columns read then and now are still compared.
+func TestRevisedRowsAfterSend(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := revisedCampaign(t, srv, "invoice,email,name,amount,note\n1,ann@example.com,Ann,10.00,a\n2,bob@example.com,Bob,20.00,b\n3,cy@example.com,Cy,30.00,c\n")
+	dir := filepath.Dir(camp)
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("send: %d\n%s%s", code, out, errOut)
+	}
+	firstAnn := messageIDOf(t, serverCopy(t, srv, "ann@example.com"))
+	// Ann's amount corrected, Bob's address fixed, Cy's invoice file
+	// replaced; the note column, which no template reads, edited too.
+	writeFiles(t, dir, map[string]string{
+		"r.csv":     "invoice,email,name,amount,note\n1,ann@example.com,Ann,12.00,x\n2,bob@example.org,Bob,20.00,y\n3,cy@example.com,Cy,30.00,z\n",
+		"inv/3.txt": "invoice three, corrected\n",
+	})
+	wantNote := "3 rows changed since their messages went out, and are not sent again: row 2 (1): amount; row 3 (2): email; row 4 (3): its attached files."
+	out, errOut, code := runCLI(t, "check", camp)
+	if code != exitOK || !strings.Contains(out, wantNote) {
+		t.Errorf("check: code %d, want %q\n%s%s", code, wantNote, out, errOut)
+	}
+	out, errOut, code = runCLI(t, "send", "--yes", camp)
+	if code != exitOK || !strings.Contains(out, wantNote) || !strings.Contains(out, "3 rows changed since their messages went out, not sent again") {
+		t.Errorf("send: code %d, want %q\n%s%s", code, wantNote, out, errOut)
+	}
+	if n := len(srv.Messages()); n != 3 {
+		t.Fatalf("the server has %d messages after the second send, want the first 3 only", n)
+	}
+	if out, errOut, code = runCLI(t, "preview", camp); code != exitOK || !strings.Contains(out, wantNote) {
+		t.Errorf("preview: code %d\n%s%s", code, out, errOut)
+	}
+	out, errOut, code = runCLI(t, "show", camp, "1")
+	if code != exitOK || !strings.Contains(out, "you owe 10.00") || !strings.Contains(errOut, "note: row 2 (1): amount changed since; send --resend-changed sends it") {
+		t.Errorf("show 1: code %d, stderr %q", code, errOut)
+	}
+
+	out, errOut, code = runCLI(t, "send", "--yes", "--resend-changed", camp)
+	// The spool made by the send before is reused: what changed is read
+	// from its messages' records.
+	if code != exitOK || !strings.Contains(out, "sending again, as they are now, 3 of 3 rows whose values changed") ||
+		!strings.Contains(out, "row 2 (1): amount; row 3 (2): email; row 4 (3): its attached files") || !strings.Contains(out, "an earlier run's, reused") {
+		t.Fatalf("send --resend-changed: code %d\n%s%s", code, out, errOut)
+	}
+	if n := len(srv.Messages()); n != 6 {
+		t.Fatalf("the server has %d messages, want 6", n)
+	}
+	if srv.Received("bob@example.org") != 1 || srv.Received("bob@example.com") != 1 || srv.Received("ann@example.com") != 2 {
+		t.Errorf("received: bob .org %d, bob .com %d, ann %d; want 1, 1, 2", srv.Received("bob@example.org"), srv.Received("bob@example.com"), srv.Received("ann@example.com"))
+	}
+	var annIDs []string
+	for _, m := range srv.Messages() {
+		if m.To[0] == "ann@example.com" {
+			annIDs = append(annIDs, messageIDOf(t, m.Data))
+		}
+	}
+	if len(annIDs) != 2 || annIDs[0] != firstAnn || annIDs[1] == firstAnn {
+		t.Errorf("Ann's Message-IDs %q: want the first and another", annIDs)
+	}
+	lines := readReport(t, camp)
+	if lines[0]["status"] != "sent" || "<"+lines[0]["message_id"]+">" != annIDs[1] || lines[1]["to"] != "Bob <bob@example.org>" {
+		t.Errorf("report after the resend: %v", lines)
+	}
+	out, errOut, code = runCLI(t, "show", camp, "1")
+	if code != exitOK || !strings.Contains(out, "you owe 12.00") || strings.Contains(errOut, "changed since") {
+		t.Errorf("show 1 after the resend: code %d, stderr %q", code, errOut)
+	}
+	// Nothing changed since: nothing is said or sent; a template that
+	// reads the note column now does not make every row a changed one.
+	writeFiles(t, dir, map[string]string{"body.txt": "Dear {{.name}}, you owe {{.amount}} ({{.note}}).\n"})
+	out, errOut, code = runCLI(t, "send", "--yes", "--resend-changed", camp)
+	if code != exitOK || strings.Contains(out, "changed since their") || len(srv.Messages()) != 6 {
+		t.Errorf("send after the template change: code %d, %d messages\n%s%s", code, len(srv.Messages()), out, errOut)
+	}
+	// The columns read then and now are still compared (a change to the
+	// note column cannot be told: what went was not made of it).
+	writeFiles(t, dir, map[string]string{"r.csv": "invoice,email,name,amount,note\n1,ann@example.com,Ann,12.00,x\n2,bob@example.org,Bob,20.00,yy\n3,cy@example.com,Cy,31.00,z\n"})
+	if out, errOut, code = runCLI(t, "check", camp); !strings.Contains(out, "1 row changed since its message went out, and is not sent again: row 4 (3): amount.") {
+		t.Errorf("check after a note changed: code %d\n%s%s", code, out, errOut)
+	}
+}
+
+// TestRevisedRowSuppressed: --resend-changed sends nothing to a row whose
+// recipient the suppression list names (a bounce, a complaint), and says
+// so beside the row; the address fixed in the row is sent to.
+func TestRevisedRowSuppressed(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := revisedCampaign(t, srv, "invoice,email,name,amount\n1,ann@example.com,Ann,10.00\n2,bob@example.com,Bob,20.00\n")
+	dir := filepath.Dir(camp)
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("send: %d\n%s%s", code, out, errOut)
+	}
+	// Both bounced (tidings bounces would add them); Ann's amount is
+	// corrected, Bob's address fixed.
+	if err := os.WriteFile(filepath.Join(dir, "suppress.txt"), []byte("ann@example.com\nbob@example.com\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(camp)
+	writeFiles(t, dir, map[string]string{
+		"c.yaml": string(b) + "suppress: suppress.txt\n",
+		"r.csv":  "invoice,email,name,amount\n1,ann@example.com,Ann,11.00\n2,bob@example.org,Bob,20.00\n",
+	})
+	out, errOut, code := runCLI(t, "send", "--yes", "--resend-changed", camp)
+	if code != exitOK || !strings.Contains(out, "1 of 2 rows whose values changed") ||
+		!strings.Contains(out, "row 2 (1): amount (not sent again: ann@example.com is suppressed (ann@example.com))") {
+		t.Errorf("send --resend-changed: code %d\n%s%s", code, out, errOut)
+	}
+	if srv.Received("ann@example.com") != 1 || srv.Received("bob@example.org") != 1 {
+		t.Errorf("received: ann %d, bob .org %d; want 1 and 1", srv.Received("ann@example.com"), srv.Received("bob@example.org"))
+	}
+}

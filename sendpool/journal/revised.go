@@ -1,0 +1,63 @@
+package journal
+
+import (
+	"runtime"
+	"slices"
+)
+
+// Revised returns what of key's row changed since its latest message went
+// out: the facets (render.Renderer.Facets: column names, "" for the row's
+// files) whose fingerprints now differ from those the message's attempt
+// line recorded (Values.Each), where both name the facet, or "?" when the
+// facets are the same and none tells the change the sum does. sum is the
+// row's render.Message.ValuesSum now (0: not known), and sums gives its
+// ValueSums, asked for only when sum is not the one recorded (a spool
+// keeps them with the message, not the row). It returns nothing (len 0)
+// when nothing changed, when the journal recorded no fingerprints for key
+// (an older tidings, a key never tried), and when sum is 0. A facet only
+// one side has (a template that reads another column now) is no change of
+// the row's. Safe for concurrent use once the State is loaded; it reads a
+// line back only when sum differs.
+func (s *State) Revised(key string, facets []string, sum uint32, sums func() ([]uint16, error)) ([]string, error) {
+	defer runtime.KeepAlive(s)
+	i, ok := s.lookup(key)
+	if !ok || sum == 0 {
+		return nil, nil
+	}
+	k := s.keys.at(i)
+	if k.sum == 0 || k.sum == sum {
+		return nil, nil
+	}
+	now, err := sums()
+	if err != nil || now == nil {
+		return nil, err
+	}
+	at := k.attempt.ref()
+	a, err := s.attemptAt(at)
+	if err != nil || a == nil {
+		return nil, err
+	}
+	then := s.facetsAt(at)
+	if len(then) != len(a.Values.Each) {
+		return []string{"?"}, nil // the line was edited: not named
+	}
+	changed := []string{}
+	for j, f := range then {
+		if n := slices.Index(facets, f); n >= 0 && n < len(now) && now[n] != a.Values.Each[j] {
+			changed = append(changed, f)
+		}
+	}
+	if len(changed) == 0 && slices.Equal(then, facets) {
+		changed = append(changed, "?") // a change the 16-bit hashes miss
+	}
+	return changed, nil
+}
+
+// facetsAt returns the Facets of the run the line at belongs to.
+func (s *State) facetsAt(at lineRef) []string {
+	n, _ := slices.BinarySearch(s.runAt, at)
+	if n == 0 {
+		return nil
+	}
+	return s.Runs[n-1].Facets
+}

@@ -1,0 +1,104 @@
+package journal
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/tidings/tidings/sendpool"
+)
+
+// revised is s.Revised of key's values now: sum, and each facet's sums.
+func revised(s *State, key string, facets []string, sum uint32, sums []uint16) ([]string, error) {
+	return s.Revised(key, facets, sum, func() ([]uint16, error) { return sums, nil })
+}
+
+// sumsAtt is an attempt of a message made of values with the
+// fingerprints sum and each.
+func sumsAtt(row int, key, id string, sum uint32, each ...uint16) Attempt {
+	a := att(row, key)
+	a.MessageID, a.Values = id, Values{Sum: sum, Each: each}
+	return a
+}
+
+// TestRevised: a key's latest message was made of the values its attempt
+// line fingerprints, under its run's facets; Revised names the facets
+// both know whose fingerprints differ now, says "?" when the sum differs
+// and no facet tells (a 16-bit hash that collides), and says nothing
+// when the journal has no fingerprints (an older tidings' lines) or the
+// values are not known.
+func TestRevised(t *testing.T) {
+	dir := t.TempDir()
+	facets := []string{"name", "amount", ""}
+	writeRun(t, dir, Run{PID: 1, Started: t0, Facets: facets},
+		sumsAtt(2, "ann@example.org", "a1", 100, 1, 2, 3), res(2, "ann@example.org", sendpool.StatusSent),
+		att(3, "bob@example.org"), res(3, "bob@example.org", sendpool.StatusSent))
+	s := load(t, dir)
+	defer s.Close()
+	for _, tt := range []struct {
+		key    string
+		facets []string
+		sum    uint32
+		sums   []uint16
+		want   []string
+	}{
+		{"ann@example.org", facets, 100, []uint16{9, 9, 9}, nil}, // the sum tells: the facets are not read
+		{" ANN@example.org", facets, 101, []uint16{1, 9, 3}, []string{"amount"}},
+		{"ann@example.org", facets, 101, []uint16{7, 2, 8}, []string{"name", ""}},
+		{"ann@example.org", facets, 101, []uint16{1, 2, 3}, []string{"?"}},
+		{"ann@example.org", facets, 0, nil, nil}, // values not known
+		// Other facets now: those both know are compared, by name.
+		{"ann@example.org", []string{"amount", "note", "name"}, 102, []uint16{2, 5, 1}, []string{}},
+		{"ann@example.org", []string{"amount", "note", "name"}, 102, []uint16{4, 5, 1}, []string{"amount"}},
+		{"bob@example.org", facets, 101, []uint16{1, 2, 3}, nil}, // none recorded
+		{"cy@example.org", facets, 101, []uint16{1, 2, 3}, nil},  // never tried
+	} {
+		got, err := revised(s, tt.key, tt.facets, tt.sum, tt.sums)
+		if err != nil || !slices.Equal(got, tt.want) || (got == nil) != (tt.want == nil) {
+			t.Errorf("Revised(%q, %q, %d, %v) = %q, %v; want %q", tt.key, tt.facets, tt.sum, tt.sums, got, err, tt.want)
+		}
+	}
+}
+
+// TestRevisedResent: an attempt for a sent key, of a message made of
+// other values (send --resend-changed), begins a delivery of its own:
+// the key's status, Message-ID and reports are the new message's, and
+// its values are what later runs compare with. An attempt of the same
+// values again, and one without fingerprints, do not.
+func TestRevisedResent(t *testing.T) {
+	k := "ann@example.org"
+	later := func(st sendpool.Status, id string) Result {
+		r := res(2, k, st)
+		r.MessageID, r.Finished = id, t0.Add(time.Hour)
+		return r
+	}
+	facets := []string{"amount"}
+	for _, tt := range []struct {
+		name   string
+		second []any
+		status sendpool.Status
+		id     string
+		sum    uint32 // of the values sent last
+	}{
+		{"resent and sent", []any{sumsAtt(2, k, "a2", 9, 9), later(sendpool.StatusSent, "a2")}, sendpool.StatusSent, "a2", 9},
+		{"resent and refused", []any{sumsAtt(2, k, "a2", 9, 9), later(sendpool.StatusFailed, "a2")}, sendpool.StatusFailed, "a2", 9},
+		{"resent, outcome unknown", []any{sumsAtt(2, k, "a2", 9, 9)}, sendpool.StatusUnknown, "a2", 9},
+		{"the same values again", []any{sumsAtt(2, k, "a1", 1, 1), later(sendpool.StatusFailed, "a1")}, sendpool.StatusSent, "m2@test", 1}, // the first result's
+		{"no fingerprints", []any{att(2, k), later(sendpool.StatusFailed, "a3")}, sendpool.StatusSent, "m2@test", 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeRun(t, dir, Run{PID: 1, Started: t0, Facets: facets}, sumsAtt(2, k, "a1", 1, 1), res(2, k, sendpool.StatusSent))
+			writeRun(t, dir, Run{PID: 2, Started: t0.Add(time.Hour), Facets: facets}, tt.second...)
+			s := load(t, dir)
+			defer s.Close()
+			e := entryOf(t, s, k)
+			if e.Status != tt.status || e.MessageID != tt.id {
+				t.Errorf("status %v, Message-ID %q; want %v, %q", e.Status, e.MessageID, tt.status, tt.id)
+			}
+			if got, err := revised(s, k, facets, tt.sum, []uint16{uint16(tt.sum)}); len(got) > 0 || err != nil {
+				t.Errorf("Revised of the values sent last = %q, %v", got, err)
+			}
+		})
+	}
+}
