@@ -226,6 +226,11 @@ func yamlError(file string, data []byte, err error) error {
 		if kerr := unknownKey(data, ye.GetMessage(), fe.Line, fe.Column); kerr != nil {
 			fe.Err = kerr
 		}
+		if tk := ye.GetToken(); tk != nil && strings.HasSuffix(ye.GetMessage(), " of type bool") {
+			// goccy/go-yaml reads YAML 1.2, where yes, no, on and off are
+			// strings, and names the Go type, not the key.
+			fe.Err = fmt.Errorf("campaign: %q is not true or false: write true or false (yes, no, on and off are text in the YAML tidings reads)", tk.Value)
+		}
 		return fe
 	}
 	var se *settingError

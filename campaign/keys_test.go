@@ -10,6 +10,27 @@ import (
 	"testing"
 )
 
+// TestLoadBoolWords: a setting that is true or false, given YAML 1.1's
+// yes, no, on or off, says what to write, at its value.
+func TestLoadBoolWords(t *testing.T) {
+	for _, tt := range []struct {
+		yaml      string
+		line, col int
+		word      string
+	}{
+		{minimalCampaign + "unsubscribe: {transactional: yes}\n", 7, 30, "yes"},
+		{minimalCampaign + "unsubscribe:\n  url: https://x.example/u\n  one_click: on\n", 9, 14, "on"},
+		{minimalCampaign + "smtp:\n  host: a.example\n  insecure_skip_verify: No\n", 9, 25, "No"},
+	} {
+		_, err := Load(writeCampaign(t, tt.yaml))
+		var fe *FileError
+		want := `"` + tt.word + `" is not true or false: write true or false`
+		if !errors.As(err, &fe) || fe.Line != tt.line || fe.Column != tt.col || !strings.Contains(fe.Err.Error(), want) {
+			t.Errorf("%s: Load = %v (at %+v), want %q at %d:%d", tt.word, err, fe, want, tt.line, tt.col)
+		}
+	}
+}
+
 // TestLoadKeyHints: an unknown key says which key was meant, at every
 // level of the file, keeping its line and column.
 func TestLoadKeyHints(t *testing.T) {

@@ -15,11 +15,38 @@ import (
 	"github.com/tidings/tidings/sendpool"
 )
 
-// TestSlotSize: a slot is 48 bytes, with its line references in 5 bytes
-// each that name every place of a journal up to maxJournal.
+// TestSlotSize: a slot is 40 bytes, with its line references in 5 bytes
+// each that name every place of a journal up to maxJournal, and every
+// status and NoStatus packed in 4 bits beside another.
 func TestSlotSize(t *testing.T) {
-	if n := unsafe.Sizeof(slot{}); n != 48 {
-		t.Errorf("a slot is %d bytes, want 48", n)
+	if n := unsafe.Sizeof(slot{}); n != 40 {
+		t.Errorf("a slot is %d bytes, want 40", n)
+	}
+	for _, st := range append(sendpool.Statuses(), NoStatus) {
+		for _, other := range []sendpool.Status{NoStatus, sendpool.StatusComplained} {
+			var k slot
+			k.setDelivery(st)
+			k.setNoteStatus(other)
+			if k.delivery() != st || k.noteStatus() != other {
+				t.Errorf("packed %v beside %v: got %v and %v", st, other, k.delivery(), k.noteStatus())
+			}
+			k.setNoteStatus(st)
+			k.setDelivery(other)
+			if k.delivery() != other || k.noteStatus() != st {
+				t.Errorf("packed %v beside %v: got %v and %v", other, st, k.delivery(), k.noteStatus())
+			}
+		}
+	}
+	var k slot
+	for range maxTries + 5 {
+		k.tried()
+		k.setPending(true)
+	}
+	if k.attempts() != maxTries || !k.pending() {
+		t.Errorf("after %d tries: %d attempts, pending %v", maxTries+5, k.attempts(), k.pending())
+	}
+	if k.setPending(false); k.attempts() != maxTries || k.pending() {
+		t.Errorf("pending cleared: %d attempts, pending %v", k.attempts(), k.pending())
 	}
 	for _, at := range []lineRef{0, 1, 255, 256, 1 << 32, maxJournal + 1} {
 		if got := shorten(at).ref(); got != at {
@@ -54,12 +81,12 @@ func TestAttemptsSaturate(t *testing.T) {
 	s := newState(filepath.Join(t.TempDir(), FileName))
 	a := att(2, "ann@example.org")
 	a.NormKey = NormalizeKey(a.Key)
-	for i := range math.MaxUint16 + 10 {
+	for i := range maxTries + 10 {
 		s.attempt(&a, lineRef(i+1))
 	}
 	b, ok := s.Brief(a.Key)
-	if !ok || b.Attempts != math.MaxUint16 {
-		t.Errorf("Brief = %+v, %v; want %d attempts", b, ok, math.MaxUint16)
+	if !ok || b.Attempts != maxTries || b.Delivery != sendpool.StatusUnknown {
+		t.Errorf("Brief = %+v, %v; want %d attempts, the last without a result", b, ok, maxTries)
 	}
 }
 

@@ -229,7 +229,7 @@ func (s *State) Recorded(r Result, written *Marks) (bool, error) {
 		}
 		k := s.keys.at(i)
 		m := s.moreOf(k)
-		if m == nil || m.note == 0 || sendpool.Status(k.noteStatus) != r.Status || m.note < max(k.attempt.ref(), k.result.ref()) {
+		if m == nil || m.note == 0 || k.noteStatus() != r.Status || m.note < max(k.attempt.ref(), k.result.ref()) {
 			return false, nil // another decision, or a delivery after it
 		}
 		if f, ok := s.rows[r.Row]; ok && !f.superseded {

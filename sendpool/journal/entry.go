@@ -255,7 +255,7 @@ func (s *State) byRow(skip *Marks) []int32 {
 func (s *State) entryAt(i int32) (*Entry, error) {
 	defer runtime.KeepAlive(s)
 	k := s.keys.at(i)
-	e := &Entry{Row: int(k.row), Attempts: int(k.attempts), Pending: k.pending,
+	e := &Entry{Row: int(k.row), Attempts: k.attempts(), Pending: k.pending(),
 		Status: s.standing(k), delivery: k.deliveryStatus(), decided: s.noteStands(k)}
 	at := lines{attempt: k.attempt.ref(), result: k.result.ref()}
 	if m := s.moreOf(k); m != nil {

@@ -11,7 +11,7 @@ import (
 // them (nor holds old and new arrays side by side, as appending to one
 // slice would at a million keys); the index is an open-addressing table of
 // slot numbers, 4 bytes a place kept at most three quarters full. With
-// its 48-byte slot a key takes about 55 bytes, where a map from keyID to a
+// its 40-byte slot a key takes about 47 bytes, where a map from keyID to a
 // slot number and a slice of 64-byte slots took about 105. Written by hand for
 // that reason, as Deduper is. Both live outside the Go heap (package
 // offheap), so the collector's headroom does not double them. Lookups do
@@ -61,7 +61,7 @@ func (t *slotTable) add(id keyID) int32 {
 		t.chunks = append(t.chunks, offheap.Make[slot](slotChunk))
 	}
 	t.n++
-	*t.at(i) = slot{id: id, delivery: int8(NoStatus), noteStatus: int8(NoStatus)}
+	*t.at(i) = slot{id: id} // NoStatus, as statuses are packed
 	t.place(id, i)
 	return i
 }

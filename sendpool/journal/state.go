@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
-	"math"
 	"os"
 	"runtime"
 	"slices"
@@ -16,14 +15,14 @@ import (
 // is not changed after Load returns it (but for Close) and may be shared
 // between goroutines. The caller closes it.
 //
-// A State keeps little of each recipient in memory (a 48-byte slot, about
-// 55 bytes with its place in the index): a 128-bit hash of the key, where
+// A State keeps little of each recipient in memory (a 40-byte slot, about
+// 47 bytes with its place in the index): a 128-bit hash of the key, where
 // it stands (the delivery outcome, the latest decision, whether an attempt
 // has no result, the counts) and where in the journal its latest attempt,
 // result and decision lines are. Everything else an Entry holds (the key
 // as written, the reply text, the Message-ID) is read back from those
 // lines when an Entry is asked for. So a State of 300,000 recipients takes
-// about 17 MB where whole records took 550 MB. A recipient with a decision
+// about 14 MB where whole records took 550 MB. A recipient with a decision
 // (invalid, suppressed: a send records one for every suppressed row) or
 // reports that came back takes 48 bytes more, on the Go heap (slotMore):
 // 14 MB more when all 300,000 have one; one whose message still owes
@@ -91,8 +90,9 @@ func (h idHasher) of(s string) keyID {
 // lineRef is where a line starts in the journal, plus one: 0 is no line.
 type lineRef int64
 
-// slot is what a State keeps of one recipient (one normalized key): 48
-// bytes (43 and five of padding; the fields are ordered for the least).
+// slot is what a State keeps of one recipient (one normalized key): 40
+// bytes, none of them padding (the small fields share bytes: see their
+// methods).
 type slot struct {
 	id   keyID // of the normalized key
 	row  int32
@@ -103,11 +103,49 @@ type slot struct {
 	// attempt and result are the latest attempt line and the latest
 	// result that ended a delivery (Entry.Result).
 	attempt, result shortRef
-	attempts        uint16 // saturates at its maximum
-	delivery        int8   // sendpool.Status of the delivery history; NoStatus when none
-	noteStatus      int8   // the latest decision's status; NoStatus when none
-	pending         bool   // the last attempt has no result
+	// tries is the count of attempts (the low 7 bits, saturating at
+	// maxTries) and whether the last attempt has no result (pendingBit).
+	tries uint8
+	// statuses is the sendpool.Status of the delivery history (the low 4
+	// bits) and that of the latest decision (the high 4 bits), each plus
+	// one, so that 0 is NoStatus (packStatus).
+	statuses uint8
 }
+
+const (
+	pendingBit = 0x80
+	// maxTries is the most attempts a slot counts: the count only says
+	// whether and about how often a key was tried.
+	maxTries = pendingBit - 1
+)
+
+// attempts counts the key's attempts, up to maxTries.
+func (k *slot) attempts() int { return int(k.tries &^ pendingBit) }
+
+// pending says whether the key's last attempt has no result.
+func (k *slot) pending() bool { return k.tries&pendingBit != 0 }
+
+func (k *slot) setPending(p bool) {
+	if k.tries &^= pendingBit; p {
+		k.tries |= pendingBit
+	}
+}
+
+// delivery is the sendpool.Status of the key's delivery history;
+// NoStatus when none.
+func (k *slot) delivery() sendpool.Status { return sendpool.Status(k.statuses&0x0f) - 1 }
+
+func (k *slot) setDelivery(st sendpool.Status) { k.statuses = k.statuses&0xf0 | packStatus(st) }
+
+// noteStatus is the status of the key's latest decision; NoStatus when
+// none.
+func (k *slot) noteStatus() sendpool.Status { return sendpool.Status(k.statuses>>4) - 1 }
+
+func (k *slot) setNoteStatus(st sendpool.Status) { k.statuses = k.statuses&0x0f | packStatus(st)<<4 }
+
+// packStatus is st in 4 bits, plus one (NoStatus is 0): sendpool has 11
+// statuses, and TestSlotSize holds them to at most 15.
+func packStatus(st sendpool.Status) uint8 { return uint8(st+1) & 0x0f }
 
 // shortRef is a lineRef in 5 bytes (little-endian), which a slot keeps
 // (3 bytes less for each of its two than an int64): journals up to
@@ -128,11 +166,10 @@ func (r shortRef) ref() lineRef {
 	return lineRef(r[0]) | lineRef(r[1])<<8 | lineRef(r[2])<<16 | lineRef(r[3])<<24 | lineRef(r[4])<<32
 }
 
-// tried counts one more attempt (saturating: the count only says whether
-// and about how often a key was tried).
+// tried counts one more attempt (saturating at maxTries).
 func (k *slot) tried() {
-	if k.attempts < math.MaxUint16 {
-		k.attempts++
+	if k.attempts() < maxTries {
+		k.tries++
 	}
 }
 
@@ -241,7 +278,7 @@ func (s *State) Len() int { return int(s.keys.n) }
 // or --resend-unknown, and a send without them reports the outcome.
 func (s *State) standing(k *slot) sendpool.Status {
 	if s.noteStands(k) {
-		return sendpool.Status(k.noteStatus)
+		return k.noteStatus()
 	}
 	return k.deliveryStatus()
 }
@@ -265,12 +302,12 @@ func (s *State) noteStands(k *slot) bool {
 // deliveryStatus is the outcome of the delivery history alone.
 func (k *slot) deliveryStatus() sendpool.Status {
 	switch {
-	case sendpool.Status(k.delivery) == sendpool.StatusSent:
+	case k.delivery() == sendpool.StatusSent:
 		return sendpool.StatusSent
-	case k.pending:
+	case k.pending():
 		return sendpool.StatusUnknown
 	}
-	return sendpool.Status(k.delivery)
+	return k.delivery()
 }
 
 func (s *State) moreOf(k *slot) *slotMore {
@@ -325,11 +362,11 @@ func (s *State) attempt(a *Attempt, at lineRef) {
 	k.row = int32(a.Row)
 	s.named(a.Row)
 	sum := a.Values.Sum
-	if sendpool.Status(k.delivery) == sendpool.StatusSent && len(s.moreOf(k).owed()) == 0 && sum != 0 && sum != k.sum {
+	if k.delivery() == sendpool.StatusSent && len(s.moreOf(k).owed()) == 0 && sum != 0 && sum != k.sum {
 		s.anew(k)
 	}
 	k.tried()
-	k.pending = true
+	k.setPending(true)
 	k.attempt = shorten(at)
 	k.sum = sum
 }
@@ -341,7 +378,8 @@ func (s *State) attempt(a *Attempt, at lineRef) {
 // a sent key): its outcome, and the reports about it, are the key's from
 // now on, and those of the message before are not.
 func (s *State) anew(k *slot) {
-	k.delivery, k.result = int8(NoStatus), shortRef{}
+	k.setDelivery(NoStatus)
+	k.result = shortRef{}
 	if m := s.moreOf(k); m != nil {
 		m.later, m.feedback, m.feedbackKind, m.owing = 0, 0, "", nil
 	}
@@ -359,18 +397,19 @@ func (s *State) result(r *Result, at lineRef) {
 	s.named(r.Row)
 	k := s.slotFor(r.NormKey)
 	k.row = int32(r.Row)
-	ends := isDelivery(r.Status) && (r.Status != sendpool.StatusNotAttempted || k.pending)
+	ends := isDelivery(r.Status) && (r.Status != sendpool.StatusNotAttempted || k.pending())
 	switch {
 	case !ends:
-		s.addMore(k).note, k.noteStatus = at, int8(r.Status)
-	case sendpool.Status(k.delivery) == sendpool.StatusSent:
+		s.addMore(k).note = at
+		k.setNoteStatus(r.Status)
+	case k.delivery() == sendpool.StatusSent:
 		// Sent stays sent: a recipient who got the message has it. A
 		// later delivery can only be the pool retrying, in the same run,
 		// the recipients a try left owed (the delivery goes on), or a
 		// later run's send to the recipients it still owed (a resumed
 		// run sends nothing else to a sent key but a message made anew,
 		// whose attempt began a delivery of its own: see anew).
-		k.pending = false
+		k.setPending(false)
 		switch m := s.moreOf(k); {
 		case len(m.owed()) == 0:
 			s.addMore(k).later = at
@@ -381,15 +420,15 @@ func (s *State) result(r *Result, at lineRef) {
 			m.owedResultOf(r, at)
 		}
 	default:
-		k.pending = false
-		k.delivery = int8(r.Status)
+		k.setPending(false)
+		k.setDelivery(r.Status)
 		k.result = shorten(at)
 		if len(r.Owed) > 0 {
 			// Owed is recorded only when the server took the message
 			// for some recipient: whatever the status of this try
 			// (temporary, when the run retries the others), the key
 			// is sent and only the owed recipients are left.
-			k.delivery = int8(sendpool.StatusSent)
+			k.setDelivery(sendpool.StatusSent)
 			s.addMore(k).owedFrom(r)
 		}
 	}
@@ -450,7 +489,7 @@ func (m *slotMore) owedResultOf(r *Result, at lineRef) {
 // still owes, as State.Settle decides without flags, and no decision since
 // holds them back (a suppressed one: Entry.OwesIn).
 func (s *State) owes(k *slot, m *slotMore) bool {
-	held := sendpool.Status(k.noteStatus) == sendpool.StatusSuppressed && m.note > max(k.result.ref(), m.owedResult())
+	held := k.noteStatus() == sendpool.StatusSuppressed && m.note > max(k.result.ref(), m.owedResult())
 	return s.owedOpen(k, m) && !held
 }
 
@@ -470,7 +509,7 @@ func (s *State) owedStatus(k *slot) sendpool.Status {
 	switch {
 	case len(m.owed()) == 0:
 		return NoStatus
-	case k.pending:
+	case k.pending():
 		return sendpool.StatusUnknown
 	case m.owing.status == sendpool.StatusFailed || m.owing.status == sendpool.StatusUnknown:
 		return m.owing.status
@@ -527,7 +566,7 @@ func (s *State) Brief(key string) (Brief, bool) {
 		return Brief{}, false
 	}
 	k := s.keys.at(i)
-	return Brief{Row: int(k.row), Delivery: k.deliveryStatus(), Attempts: int(k.attempts), Delivered: k.result != shortRef{}}, true
+	return Brief{Row: int(k.row), Delivery: k.deliveryStatus(), Attempts: k.attempts(), Delivered: k.result != shortRef{}}, true
 }
 
 // Outcomes counts the recipients (keys) with a delivery on record, and
