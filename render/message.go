@@ -16,7 +16,8 @@ type Message struct {
 	// ValuesSum fingerprints the row's values and files (those of
 	// Renderer.Facets) in one 32-bit hash, and ValueSums each of them in
 	// 16 bits, in the Facets' order; 0 and nil when the values are not
-	// known (a row with a problem). The journal records them with a
+	// known (a row the sheet could not read, or whose problem came before
+	// its attachments were read). The journal records them with a
 	// delivery: a later run tells a row whose values changed since its
 	// message went out by ValuesSum, and names what changed by ValueSums
 	// (a change a 16-bit hash misses, 1 in 65,536, is told but not named).

@@ -1091,9 +1091,11 @@ var idEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
 
 // messageID is unique and deterministic for (campaign, key, revision):
 // the campaign name, a dot and the SHA-256 of name, key and revision (see
-// revision; none is left out of the hash) in base32 (so the address is not
-// readable in it), at the From domain (RFC 5322 3.6.4). The same message
-// sent again (a resend of unknown outcome) keeps its identifier, so a
+// revision; an empty one adds nothing: a campaign that reads only the key
+// keeps the identifiers it had) in base32 (so the address is not
+// readable in it), at the From domain (RFC 5322 3.6.4). A message made
+// again from the same values (a resend of unknown outcome, unless the
+// templates read other columns since) keeps its identifier, so a
 // receiver can tell the copies; a corrected one gets its own.
 func messageID(name, key, revision, domain string) string {
 	if revision != "" {

@@ -316,7 +316,7 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 		printOwedGone(g.stdout, pl.OwedGone())
 	}
 	if !opts.testSet || pl.RevisedToSend == 0 { // a test send sends the rows' recipients nothing
-		printRevised(g.stdout, pl.Revised, pl.RevisedToSend)
+		printRevised(g.stdout, pl.Revised, pl.RevisedToSend, c.File)
 	}
 	if opts.testSet {
 		// A test send names the problem of a row it was asked for, and
@@ -505,7 +505,7 @@ func printSummary(ctx context.Context, g *globalOptions, c *campaign.Campaign, p
 		fmt.Fprintf(g.stdout, "%s to recipients still owed went as rendered now: the message the others got is no longer in the spool, or damaged\n", report.Plural(n, "message"))
 	}
 	if held := pl.Revised.N - pl.RevisedToSend; held > 0 {
-		fmt.Fprintf(g.stdout, "%s changed since %s went out, not sent again (listed above; send --resend-changed sends them)\n",
+		fmt.Fprintf(g.stdout, "%s changed since %s went out, not sent again (listed above)\n",
 			report.Plural(held, "row"), verbFor(held, "its message", "their messages"))
 	}
 	printReportLine(g, c, end.page)
@@ -547,7 +547,11 @@ func sendOutcome(g *globalOptions, pl *plan.Plan, sum report.Summary, allow plan
 	case refused:
 		return errSomeNotSent
 	case allow.N < pl.ToSend:
-		return &notSentError{fmt.Sprintf("%d of %s still to send; run send again", pl.ToSend-allow.N, report.Plural(pl.ToSend, "recipient"))}
+		again := "send"
+		if pl.RevisedToSend > 0 {
+			again = "send --resend-changed" // some may be rows sent again
+		}
+		return &notSentError{fmt.Sprintf("%d of %s still to send; run %s again", pl.ToSend-allow.N, report.Plural(pl.ToSend, "recipient"), again)}
 	}
 	return nil
 }
@@ -613,18 +617,29 @@ func verbFor(n int, one, many string) string {
 
 // printRevised lists the rows whose message went out before and whose
 // values changed since (plan.Plan.Revised), with what changed: toSend of
-// them go again in this run (--resend-changed), the others do not.
-func printRevised(w io.Writer, rows plan.RowList, toSend int) {
+// them go again in this run (--resend-changed), the others do not;
+// campaign is the campaign file, for the command that shows what went.
+func printRevised(w io.Writer, rows plan.RowList, toSend int, campaign string) {
+	list := strings.Join(rows.Rows, "; ")
+	if more := rows.N - len(rows.Rows); more > 0 {
+		list += fmt.Sprintf("; and %s more", report.Plural(more, "row"))
+	}
 	switch {
 	case rows.N == 0:
 	case toSend > 0:
-		fmt.Fprintf(w, "sending again, as %s now, %d of %s whose values changed since their message went out (each a message of its own, with a Message-ID of its own): %s\n",
-			verbFor(toSend, "it is", "they are"), toSend, report.Plural(rows.N, "row"), rows)
+		which := report.Plural(rows.N, "row")
+		if toSend < rows.N {
+			which = fmt.Sprintf("%d of the %s", toSend, which)
+		} else {
+			which = "the " + which
+		}
+		fmt.Fprintf(w, "sending again, as %s now, %s whose values changed since %s went out, each a message with a Message-ID of its own: %s\n",
+			verbFor(toSend, "it is", "they are"), which, verbFor(rows.N, "its message", "their messages"), list)
 	default:
 		fmt.Fprintf(w, "note: %s changed since %s went out, and %s not sent again: %s. "+
-			"tidings show CAMPAIGN KEY prints what went; send --resend-changed sends %s as %s now (%s get both)\n",
-			report.Plural(rows.N, "row"), verbFor(rows.N, "its message", "their messages"), verbFor(rows.N, "is", "are"), rows,
-			verbFor(rows.N, "it", "them"), verbFor(rows.N, "it is", "they are"), verbFor(rows.N, "its recipients", "their recipients"))
+			"tidings show %s KEY prints what went; send --resend-changed sends %s as %s now, a message of its own (what went stays with whoever got it)\n",
+			report.Plural(rows.N, "row"), verbFor(rows.N, "its message", "their messages"), verbFor(rows.N, "is", "are"), list,
+			displayPath(campaign), verbFor(rows.N, "it", "them"), verbFor(rows.N, "it is", "they are"))
 	}
 }
 

@@ -146,8 +146,8 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 			gen.Created().Local().Format(time.RFC3339), gen.Number(), byteSize(int64(len(m.Data))))
 		if hash != "" {
 			if changed := revisedSince(ctx, path, c, state, current, finder, m.Row, m.Key); len(changed) > 0 {
-				fmt.Fprintf(g.stderr, "note: %s changed since; send --resend-changed sends it as it is now (its recipients get both)\n",
-					plan.RevisedLine(m.Row, m.Key, changed))
+				fmt.Fprintf(g.stderr, "note: since it went out, %s changed; send --resend-changed sends it as it is now, a message of its own\n",
+					plan.RevisedWords(changed))
 			}
 		}
 	}

@@ -74,14 +74,14 @@ func TestRevisedRowsAfterSend(t *testing.T) {
 		t.Errorf("preview: code %d\n%s%s", code, out, errOut)
 	}
 	out, errOut, code = runCLI(t, "show", camp, "1")
-	if code != exitOK || !strings.Contains(out, "you owe 10.00") || !strings.Contains(errOut, "note: row 2 (1): amount changed since; send --resend-changed sends it") {
+	if code != exitOK || !strings.Contains(out, "you owe 10.00") || !strings.Contains(errOut, "note: since it went out, amount changed; send --resend-changed sends it") {
 		t.Errorf("show 1: code %d, stderr %q", code, errOut)
 	}
 
 	out, errOut, code = runCLI(t, "send", "--yes", "--resend-changed", camp)
 	// The spool made by the send before is reused: what changed is read
 	// from its messages' records.
-	if code != exitOK || !strings.Contains(out, "sending again, as they are now, 3 of 3 rows whose values changed") ||
+	if code != exitOK || !strings.Contains(out, "sending again, as they are now, the 3 rows whose values changed") ||
 		!strings.Contains(out, "row 2 (1): amount; row 3 (2): email; row 4 (3): its attached files") || !strings.Contains(out, "an earlier run's, reused") {
 		t.Fatalf("send --resend-changed: code %d\n%s%s", code, out, errOut)
 	}
@@ -144,11 +144,82 @@ func TestRevisedRowSuppressed(t *testing.T) {
 		"r.csv":  "invoice,email,name,amount\n1,ann@example.com,Ann,11.00\n2,bob@example.org,Bob,20.00\n",
 	})
 	out, errOut, code := runCLI(t, "send", "--yes", "--resend-changed", camp)
-	if code != exitOK || !strings.Contains(out, "1 of 2 rows whose values changed") ||
+	if code != exitOK || !strings.Contains(out, "1 of the 2 rows whose values changed") ||
 		!strings.Contains(out, "row 2 (1): amount (not sent again: ann@example.com is suppressed (ann@example.com))") {
 		t.Errorf("send --resend-changed: code %d\n%s%s", code, out, errOut)
 	}
 	if srv.Received("ann@example.com") != 1 || srv.Received("bob@example.org") != 1 {
 		t.Errorf("received: ann %d, bob .org %d; want 1 and 1", srv.Received("ann@example.com"), srv.Received("bob@example.org"))
+	}
+}
+
+// TestBouncesAfterResend: reports about a message that was sent again
+// corrected (late bounces, a complaint) are still this campaign's: their
+// addresses are suppressed, and the rows keep the status of the message
+// they have now. A row whose address bounced for good is not sent again
+// to it, corrected, even before the suppression list has it.
+func TestBouncesAfterResend(t *testing.T) {
+	dir, camp, returnReports := walkthrough(t)
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
+	}
+	sheet, err := os.ReadFile(filepath.Join(dir, "people.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := strings.NewReplacer("Bob Stone", "Bob Stoner", "Cid Park", "Cid Parker").Replace(string(sheet))
+	writeFiles(t, dir, map[string]string{"people.csv": edited})
+	out, errOut, code := runCLI(t, "send", "--yes", "--resend-changed", camp)
+	if code != exitOK || !strings.Contains(out, "sending again, as they are now, the 2 rows") {
+		t.Fatalf("send --resend-changed: code %d\n%s%s", code, out, errOut)
+	}
+	// The reports name the first messages: Ann's and Bob's bounced, Cid
+	// complained.
+	returnReports()
+	out, errOut, code = runCLI(t, "bounces", camp)
+	if code != exitOK || !strings.Contains(out, "3 matched this campaign (2 bounced, 1 complained; 3 new)") || !strings.Contains(out, "3 addresses added to") {
+		t.Fatalf("bounces: code %d\n%s%s", code, out, errOut)
+	}
+	if out, errOut, code = runCLI(t, "report", camp); code != exitOK {
+		t.Fatalf("report: code %d\n%s%s", code, out, errOut)
+	}
+	status := map[string]string{}
+	for _, l := range readReportDir(t, filepath.Join(dir, ".tidings", "walkthrough-november")) {
+		status[l["key"]] = l["status"]
+	}
+	if status["ann@example.org"] != "bounced" || status["bob@example.net"] != "sent" || status["cid@example.com"] != "sent" {
+		t.Errorf("statuses %v: want Ann bounced, Bob and Cid sent (their messages now)", status)
+	}
+	// Ann's name corrected, the list as it was before bounces wrote it.
+	writeFiles(t, dir, map[string]string{
+		"people.csv":   strings.Replace(edited, "Ann Lee", "Ann Leigh", 1),
+		"suppress.txt": "# Addresses no campaign of ours sends to (tidings bounces adds to it).\n",
+	})
+	out, errOut, code = runCLI(t, "send", "--yes", "--resend-changed", camp)
+	if code != exitOK || !strings.Contains(out, "row 2 (ann@example.org): name (not sent again: ann@example.org bounced (tidings bounces): correct the address first)") ||
+		!strings.Contains(out, "nothing left to send") {
+		t.Errorf("send --resend-changed after a bounce: code %d\n%s%s", code, out, errOut)
+	}
+}
+
+// TestRevisedResendLimited: --limit cuts a resend short; what is left is
+// named as what a plain send does not send, and the hint says which
+// flag sends it.
+func TestRevisedResendLimited(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := revisedCampaign(t, srv, "invoice,email,name,amount\n1,ann@example.com,Ann,10.00\n2,bob@example.com,Bob,20.00\n")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("send: %d\n%s%s", code, out, errOut)
+	}
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "invoice,email,name,amount\n1,ann@example.com,Ann,11.00\n2,bob@example.com,Bob,21.00\n"})
+	out, errOut, code := runCLI(t, "send", "--yes", "--resend-changed", "--limit", "1", camp)
+	if code != exitSomeFailed || !strings.Contains(errOut, "1 of 2 recipients still to send; run send --resend-changed again") || len(srv.Messages()) != 3 {
+		t.Errorf("send --resend-changed --limit 1: code %d, %d messages\n%s%s", code, len(srv.Messages()), out, errOut)
+	}
+	if out, errOut, code = runCLI(t, "send", "--yes", camp); code != exitOK || !strings.Contains(out, "1 row changed since its message went out, and is not sent again: row 3 (2): amount.") {
+		t.Errorf("send after it: code %d\n%s%s", code, out, errOut)
+	}
+	if out, errOut, code = runCLI(t, "send", "--yes", "--resend-changed", camp); code != exitOK || len(srv.Messages()) != 4 || srv.Received("bob@example.com") != 2 {
+		t.Errorf("send --resend-changed: code %d, %d messages\n%s%s", code, len(srv.Messages()), out, errOut)
 	}
 }

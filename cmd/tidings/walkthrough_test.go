@@ -23,51 +23,11 @@ import (
 // reports name the campaign's Message-IDs, which are deterministic: this
 // test fails when they no longer match.
 func TestWalkthroughExample(t *testing.T) {
-	cert := smtptest.NewCert(t, "127.0.0.1")
-	const user, pass = "news@acme.example", "walkthrough-smtp"
-	mp := smtptest.StartMailpit(t, cert, user, pass, smtptest.MailpitPOP3("bounces", "walkthrough"))
-	certFile, _ := cert.WriteFiles(t)
-	dir := t.TempDir()
-	example := filepath.Join("..", "..", "examples", "walkthrough")
-	for _, f := range []string{"campaign.yaml", "next.yaml", "body.txt", "people.csv", "suppress.txt"} {
-		b, err := os.ReadFile(filepath.Join(example, f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		// The harness's mailpit wants STARTTLS and a login for SMTP, and
-		// runs on free ports.
-		s := strings.ReplaceAll(string(b), "  port: 1025\n  security: none\n",
-			"  port: "+strconv.Itoa(mp.SMTPPort)+"\n  security: starttls\n  username: "+user+"\n  password_env: TIDINGS_WALK_SMTP\n  ca_file: "+certFile+"\n")
-		s = strings.ReplaceAll(s, "port: 1110", "port: "+strconv.Itoa(mp.POP3Port))
-		writeFiles(t, dir, map[string]string{f: s})
-	}
-	t.Setenv("TIDINGS_WALK_SMTP", pass)
-	t.Setenv("TIDINGS_MAILBOX_PASSWORD", "walkthrough")
-	camp := filepath.Join(dir, "campaign.yaml")
+	dir, camp, returnReports := walkthrough(t)
 	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != 0 {
 		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
 	}
-	returned, err := filepath.Glob(filepath.Join(example, "returned", "*.eml"))
-	if err != nil || len(returned) != 3 {
-		t.Fatalf("returned reports %v: %v", returned, err)
-	}
-	c, err := smtp.DialStartTLS("127.0.0.1:"+strconv.Itoa(mp.SMTPPort), &tls.Config{RootCAs: cert.Pool, ServerName: "127.0.0.1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Auth(sasl.NewPlainClient("", user, pass)); err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range returned {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := c.SendMail("", []string{"news@acme.example"}, bytes.NewReader(b)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	c.Quit()
+	returnReports()
 	out, errOut, code := runCLI(t, "bounces", camp)
 	if code != 0 || !strings.Contains(out, "3 matched this campaign (2 bounced, 1 complained; 3 new)") || !strings.Contains(out, "3 addresses added to") {
 		t.Fatalf("bounces: code %d\n%s%s", code, out, errOut)
@@ -99,5 +59,58 @@ func TestWalkthroughExample(t *testing.T) {
 	out, errOut, code = runCLI(t, "bounces", "--name", "walkthrough-november", camp)
 	if code != 0 || !strings.Contains(out, "3 matched this campaign (2 bounced, 1 complained; 0 new)") {
 		t.Errorf("bounces --name: code %d\n%s%s", code, out, errOut)
+	}
+}
+
+// walkthrough copies examples/walkthrough into a new folder, pointed at a
+// mailpit of its own (SMTP with STARTTLS and a login, POP3), and returns
+// the folder, its campaign file, and a function that delivers the reports
+// in returned/ (about the first messages the campaign sends) to its
+// bounce mailbox.
+func walkthrough(t *testing.T) (dir, camp string, returnReports func()) {
+	t.Helper()
+	cert := smtptest.NewCert(t, "127.0.0.1")
+	const user, pass = "news@acme.example", "walkthrough-smtp"
+	mp := smtptest.StartMailpit(t, cert, user, pass, smtptest.MailpitPOP3("bounces", "walkthrough"))
+	certFile, _ := cert.WriteFiles(t)
+	dir = t.TempDir()
+	example := filepath.Join("..", "..", "examples", "walkthrough")
+	for _, f := range []string{"campaign.yaml", "next.yaml", "body.txt", "people.csv", "suppress.txt"} {
+		b, err := os.ReadFile(filepath.Join(example, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The harness's mailpit wants STARTTLS and a login for SMTP, and
+		// runs on free ports.
+		s := strings.ReplaceAll(string(b), "  port: 1025\n  security: none\n",
+			"  port: "+strconv.Itoa(mp.SMTPPort)+"\n  security: starttls\n  username: "+user+"\n  password_env: TIDINGS_WALK_SMTP\n  ca_file: "+certFile+"\n")
+		s = strings.ReplaceAll(s, "port: 1110", "port: "+strconv.Itoa(mp.POP3Port))
+		writeFiles(t, dir, map[string]string{f: s})
+	}
+	t.Setenv("TIDINGS_WALK_SMTP", pass)
+	t.Setenv("TIDINGS_MAILBOX_PASSWORD", "walkthrough")
+	returned, err := filepath.Glob(filepath.Join(example, "returned", "*.eml"))
+	if err != nil || len(returned) != 3 {
+		t.Fatalf("returned reports %v: %v", returned, err)
+	}
+	return dir, filepath.Join(dir, "campaign.yaml"), func() {
+		t.Helper()
+		c, err := smtp.DialStartTLS("127.0.0.1:"+strconv.Itoa(mp.SMTPPort), &tls.Config{RootCAs: cert.Pool, ServerName: "127.0.0.1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Quit()
+		if err := c.Auth(sasl.NewPlainClient("", user, pass)); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range returned {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := c.SendMail("", []string{"news@acme.example"}, bytes.NewReader(b)); err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 }

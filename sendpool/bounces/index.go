@@ -21,17 +21,37 @@ type Index struct {
 }
 
 // NewIndex indexes the recipients the journal has a handed-over message
-// for. An error is the journal's, read back.
+// for, by the Message-ID and the To of their latest message and of those
+// sent before it (journal.State.Earlier). An error is the journal's, read
+// back.
 func NewIndex(state *journal.State) (*Index, error) {
+	var earlierErr error
+	earlier := func(e *journal.Entry) []*journal.Attempt {
+		as, err := state.Earlier(e.NormKey)
+		if err != nil && earlierErr == nil {
+			earlierErr = err
+		}
+		return as
+	}
 	byID := func(e *journal.Entry) []string {
-		if !handedOver(e) || e.MessageID == "" {
+		if !handedOver(e) {
 			return nil
 		}
-		return []string{strings.ToLower(e.MessageID)}
+		var out []string
+		for _, id := range append(messageIDs(earlier(e)), e.MessageID) {
+			if id != "" {
+				out = append(out, strings.ToLower(id))
+			}
+		}
+		return out
 	}
 	byAddr := func(e *journal.Entry) []string {
 		var out []string
-		for _, a := range []string{e.Key, addressOf(e.To)} {
+		tos := []string{e.Key, addressOf(e.To)}
+		for _, a := range earlier(e) {
+			tos = append(tos, addressOf(a.To))
+		}
+		for _, a := range tos {
 			if handedOver(e) && strings.Contains(a, "@") {
 				out = append(out, normAddress(a))
 			}
@@ -39,10 +59,87 @@ func NewIndex(state *journal.State) (*Index, error) {
 		return out
 	}
 	l, err := state.NewLookups(byID, byAddr)
+	if err == nil {
+		err = earlierErr
+	}
 	if err != nil {
 		return nil, err
 	}
 	return &Index{state: state, byMessageID: l[0], byAddress: l[1]}, nil
+}
+
+// messageIDs are the Message-IDs of attempts.
+func messageIDs(attempts []*journal.Attempt) []string {
+	ids := make([]string, len(attempts))
+	for i, a := range attempts {
+		ids[i] = a.MessageID
+	}
+	return ids
+}
+
+// messageOf is e as the message a report is about went out: e itself, or,
+// when one of ids (else, none of them being e's, one of addrs, an address
+// e's latest To does not have) names a message the key was sent before its
+// latest (journal.State.Earlier), e with that message's To and Message-ID,
+// and earlier true.
+func (ix *Index) messageOf(e *journal.Entry, ids, addrs []string) (_ *journal.Entry, earlier bool) {
+	if e == nil || ix.err != nil {
+		return e, false
+	}
+	as, err := ix.state.Earlier(e.NormKey)
+	if err != nil {
+		ix.err = err
+		return nil, false
+	}
+	if len(as) == 0 {
+		return e, false
+	}
+	for _, id := range ids {
+		if sameID(id, e.MessageID) {
+			return e, false
+		}
+	}
+	view := func(a *journal.Attempt) *journal.Entry {
+		v := *e
+		v.To, v.MessageID = a.To, a.MessageID
+		return &v
+	}
+	for i := len(as) - 1; i >= 0; i-- { // the newest first
+		for _, id := range ids {
+			if sameID(id, as[i].MessageID) {
+				return view(as[i]), true
+			}
+		}
+	}
+	for _, addr := range addrs {
+		if addr == "" || toHas(e.To, addr) {
+			continue
+		}
+		for i := len(as) - 1; i >= 0; i-- {
+			if toHas(as[i].To, addr) {
+				return view(as[i]), true
+			}
+		}
+	}
+	return e, false
+}
+
+// sameID reports whether the Message-IDs a and b (with or without angle
+// brackets) are one; never for an empty one.
+func sameID(a, b string) bool {
+	a, b = strings.Trim(strings.TrimSpace(a), "<>"), strings.Trim(strings.TrimSpace(b), "<>")
+	return a != "" && strings.EqualFold(a, b)
+}
+
+// toHas reports whether the To header to has addr.
+func toHas(to, addr string) bool {
+	list, _ := mail.ParseAddressList(to)
+	for _, x := range list {
+		if normAddress(x.Address) == normAddress(addr) {
+			return true
+		}
+	}
+	return false
 }
 
 // handedOver reports whether e's message was handed over: nothing can

@@ -62,6 +62,9 @@ type Match struct {
 	// Suppress is the address to add to the suppression list ("" for
 	// a soft bounce, which is not suppressed).
 	Suppress string
+	// Earlier: the report is about a message sent before the key's
+	// latest (journal.Feedback.Earlier); Entry is as that one went out.
+	Earlier bool
 
 	reportID   string    // the report's Message-ID, or a digest of it
 	reportedAt time.Time // the report's date
@@ -196,7 +199,11 @@ func (ix *Index) matchBounce(r *feedback.Report) (Verdict, []Match) {
 		if e == nil {
 			continue
 		}
-		m := Match{Entry: e, Recipient: addr, Kind: journal.FeedbackSoftBounce,
+		e, earlier := ix.messageOf(e, []string{r.Original.MessageID, r.Original.EnvelopeID}, []string{rc.OriginalAddress, rc.Address})
+		if e == nil {
+			continue // the journal could not be read back: ix.err
+		}
+		m := Match{Entry: e, Recipient: addr, Kind: journal.FeedbackSoftBounce, Earlier: earlier,
 			Status: rc.Status.String(), Code: replyCode(rc.Diagnostic), Diagnostic: rc.Diagnostic}
 		if rc.Severity == feedback.SeverityHard {
 			m.Kind = journal.FeedbackBounced
@@ -265,6 +272,10 @@ func (ix *Index) matchComplaint(r *feedback.Report) (Verdict, []Match) {
 	if e == nil {
 		return Foreign, nil
 	}
+	e, earlier := ix.messageOf(e, []string{r.Original.MessageID}, rcpts)
+	if e == nil {
+		return Foreign, nil // the journal could not be read back: ix.err
+	}
 	// The complainer is the row's recipient the report names, or, when it
 	// names none of them (feedback loops redact it, RFC 6590), the row's
 	// primary address.
@@ -275,7 +286,7 @@ func (ix *Index) matchComplaint(r *feedback.Report) (Verdict, []Match) {
 			break
 		}
 	}
-	return Matched, []Match{{Entry: e, Recipient: rcpt, Kind: journal.FeedbackComplained, Diagnostic: complaintWords(r), Suppress: rcpt}}
+	return Matched, []Match{{Entry: e, Recipient: rcpt, Kind: journal.FeedbackComplained, Diagnostic: complaintWords(r), Suppress: rcpt, Earlier: earlier}}
 }
 
 // matchUnsubscribe takes a message to the campaign's unsubscribe address

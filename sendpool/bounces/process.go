@@ -257,7 +257,7 @@ func (ix *Index) record(ctx context.Context, f *Finding, rec Recorder, sup *supp
 			continue
 		}
 		fb := journal.Feedback{ID: id, Row: m.Entry.Row, Key: m.Entry.Key, Recipient: m.Recipient, Kind: m.Kind,
-			Status: m.Status, Code: m.Code, Diagnostic: m.Diagnostic, MessageID: m.reportID, ReportedAt: m.reportedAt, Recorded: opts.Now()}
+			Status: m.Status, Code: m.Code, Diagnostic: m.Diagnostic, MessageID: m.reportID, ReportedAt: m.reportedAt, Recorded: opts.Now(), Earlier: m.Earlier}
 		if err := rec.Feedback(ctx, fb); err != nil {
 			return err
 		}

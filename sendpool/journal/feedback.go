@@ -85,6 +85,11 @@ type Feedback struct {
 	ReportedAt time.Time `json:"reported_at,omitzero"`
 	// Recorded is when it was written; the Writer fills it when zero.
 	Recorded time.Time `json:"recorded"`
+	// Earlier marks a report about a message sent before the key's
+	// latest one (State.Earlier: a row sent again with send
+	// --resend-changed): its address is suppressed all the same, and the
+	// key's status stays that of its latest message.
+	Earlier bool `json:"earlier,omitempty"`
 }
 
 // FeedbackID identifies the report whose Message-ID is reportID (or, for a

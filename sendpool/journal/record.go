@@ -91,7 +91,7 @@ type Run struct {
 	Name string `json:"name,omitempty"`
 	// Facets name what the Values of the run's attempts fingerprint
 	// (render.Renderer.Facets: columns, "" for a row's files); empty in
-	// runs that deliver nothing and in journals of a tidings before 0.19.
+	// runs that deliver nothing and in journals of an older tidings.
 	Facets []string `json:"facets,omitempty"`
 }
 

@@ -53,6 +53,32 @@ func (s *State) Revised(key string, facets []string, sum uint32, sums func() ([]
 	return changed, nil
 }
 
+// Earlier returns the attempts of the messages key was sent before its
+// latest, oldest first: those sent again with send --resend-changed
+// after their values changed. A report about one of them (a late bounce
+// from an address since corrected) is about the key, and not about the
+// message it has now. Nil when there are none.
+func (s *State) Earlier(key string) ([]*Attempt, error) {
+	defer runtime.KeepAlive(s)
+	i, ok := s.lookup(key)
+	if !ok {
+		return nil, nil
+	}
+	m := s.moreOf(s.keys.at(i))
+	if m == nil {
+		return nil, nil
+	}
+	out := make([]*Attempt, 0, len(m.earlier))
+	for _, at := range m.earlier {
+		a, err := s.attemptAt(at)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
 // facetsAt returns the Facets of the run the line at belongs to.
 func (s *State) facetsAt(at lineRef) []string {
 	n, _ := slices.BinarySearch(s.runAt, at)

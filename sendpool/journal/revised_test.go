@@ -102,3 +102,53 @@ func TestRevisedResent(t *testing.T) {
 		})
 	}
 }
+
+// TestRevisedResentAfterReports: a message sent again corrected (its
+// attempt of other values) leaves behind what came back about the one
+// before (the key's status is the new message's, and State.Earlier has
+// the one before); a report about that earlier message (Feedback.Earlier)
+// does not change it. A send to the recipients a message still owes is
+// no new message, whatever its values.
+func TestRevisedResentAfterReports(t *testing.T) {
+	k := "ann@example.org"
+	facets := []string{"amount"}
+	bounced := Feedback{ID: "f1", Row: 2, Key: k, Recipient: k, Kind: FeedbackBounced, Recorded: t0}
+	dir := t.TempDir()
+	writeRun(t, dir, Run{PID: 1, Started: t0, Facets: facets}, sumsAtt(2, k, "a1", 1, 1), res(2, k, sendpool.StatusSent))
+	writeRun(t, dir, Run{PID: 2, Started: t0}, bounced)
+	second := res(2, k, sendpool.StatusSent)
+	second.MessageID = "a2"
+	writeRun(t, dir, Run{PID: 3, Started: t0, Facets: facets}, sumsAtt(2, k, "a2", 9, 9), second)
+	late := bounced
+	late.ID, late.Earlier = "f2", true
+	writeRun(t, dir, Run{PID: 4, Started: t0}, late)
+	s := load(t, dir)
+	e := entryOf(t, s, k)
+	if e.Status != sendpool.StatusSent || e.MessageID != "a2" || e.Feedback != nil {
+		t.Errorf("after the resend: status %v, Message-ID %q, feedback %+v; want sent, a2, none", e.Status, e.MessageID, e.Feedback)
+	}
+	earlier, err := s.Earlier(" ANN@example.org")
+	if err != nil || len(earlier) != 1 || earlier[0].MessageID != "a1" {
+		t.Errorf("Earlier = %+v, %v; want the attempt of a1", earlier, err)
+	}
+	if !s.FeedbackSeen("f2") {
+		t.Error("the report about the earlier message is not seen")
+	}
+	s.Close()
+
+	dir = t.TempDir()
+	partly := res(2, k, sendpool.StatusSent)
+	partly.Owed = []string{"cc@example.org"}
+	writeRun(t, dir, Run{PID: 1, Started: t0, Facets: facets}, sumsAtt(2, k, "a1", 1, 1), partly)
+	owedSend := res(2, k, sendpool.StatusFailed)
+	owedSend.Owed = []string{"cc@example.org"}
+	writeRun(t, dir, Run{PID: 2, Started: t0, Facets: facets}, sumsAtt(2, k, "a1", 9, 9), owedSend)
+	s = load(t, dir)
+	defer s.Close()
+	if e := entryOf(t, s, k); e.Status != sendpool.StatusSent {
+		t.Errorf("after a send to the owed recipients: status %v, want sent", e.Status)
+	}
+	if earlier, _ := s.Earlier(k); len(earlier) != 0 {
+		t.Errorf("a send to the owed recipients made an earlier message: %+v", earlier)
+	}
+}

@@ -184,6 +184,9 @@ type slotMore struct {
 	feedback     lineRef
 	feedbackKind FeedbackKind
 	owing        *owing // nil: the message never owed anybody
+	// earlier are the attempt lines of the messages sent before the
+	// latest (anew), oldest first (State.Earlier).
+	earlier []lineRef
 }
 
 // owing is what a slot keeps of a message delivered to some recipients
@@ -378,11 +381,11 @@ func (s *State) attempt(a *Attempt, at lineRef) {
 // a sent key): its outcome, and the reports about it, are the key's from
 // now on, and those of the message before are not.
 func (s *State) anew(k *slot) {
+	m := s.addMore(k)
+	m.earlier = append(m.earlier, k.attempt.ref())
+	m.later, m.feedback, m.feedbackKind, m.owing = 0, 0, "", nil
 	k.setDelivery(NoStatus)
 	k.result = shortRef{}
-	if m := s.moreOf(k); m != nil {
-		m.later, m.feedback, m.feedbackKind, m.owing = 0, 0, "", nil
-	}
 }
 
 func (s *State) result(r *Result, at lineRef) {
@@ -530,6 +533,9 @@ func (s *State) feedback(f *Feedback, at lineRef) {
 		return // about a key this journal never sent: kept for FeedbackSeen only
 	}
 	k := s.keys.at(i)
+	if f.Earlier {
+		return // about a message sent before the key's latest: not the key's standing
+	}
 	if m := s.moreOf(k); m == nil || f.Kind.weight() >= m.feedbackKind.weight() {
 		m = s.addMore(k)
 		m.feedback, m.feedbackKind = at, f.Kind

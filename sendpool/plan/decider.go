@@ -91,8 +91,15 @@ func (d *Decider) Revised(f Fate, key string, sum uint32, sums func() ([]uint16,
 }
 
 // RevisedLine names a row whose values changed since its message went
-// out, and what changed: "row 4 (INV-7): amount, due and its files".
+// out, and what changed (RevisedWords): "row 4 (INV-7): amount, due and
+// its attached files".
 func RevisedLine(row int, key string, changed []string) string {
+	return fmt.Sprintf("row %d (%s): %s", row, key, RevisedWords(changed))
+}
+
+// RevisedWords says what of a row changed, as journal.State.Revised names
+// it: "amount, due and its attached files".
+func RevisedWords(changed []string) string {
 	words := make([]string, len(changed))
 	for i, c := range changed {
 		switch words[i] = c; c {
@@ -102,11 +109,10 @@ func RevisedLine(row int, key string, changed []string) string {
 			words[i] = "its values"
 		}
 	}
-	list := strings.Join(words, ", ")
 	if n := len(words); n > 1 {
-		list = strings.Join(words[:n-1], ", ") + " and " + words[n-1]
+		return strings.Join(words[:n-1], ", ") + " and " + words[n-1]
 	}
-	return fmt.Sprintf("row %d (%s): %s", row, key, list)
+	return strings.Join(words, ", ")
 }
 
 // Close gives back the memory of the duplicate check (journal.Deduper):

@@ -56,8 +56,10 @@ type Plan struct {
 	Damaged error
 
 	decider *Decider
-	// resendChanged is Options.ResendChanged.
+	// resendChanged is Options.ResendChanged; sums reads the values of
+	// spooled messages while a scan of the rows judges them (valueSums).
 	resendChanged bool
+	sums          *spool.Reader
 	send          rowSet // rows to hand to the pool
 	// owed maps a row to the send to the only envelope recipients still
 	// owed it: an earlier run delivered it to the others

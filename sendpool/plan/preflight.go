@@ -127,6 +127,7 @@ func (pl *Plan) fromSpool(ctx context.Context, gen *spool.Generation) error {
 		return err
 	}
 	defer rd.Close()
+	defer pl.closeSums()
 	pl.Spool, pl.Reused = gen, true
 	return rd.ScanRows(ctx, func(r spool.Row) error {
 		var problem error

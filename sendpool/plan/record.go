@@ -40,6 +40,7 @@ func (pl *Plan) Seed(ctx context.Context, rep *report.Reporter, rec *journal.Rec
 		return err
 	}
 	defer rd.Close()
+	defer pl.closeSums()
 	toSend := 0
 	state := pl.decider.state
 	d := decisions{state: state, rec: rec, written: state.NewMarks()}

@@ -12,6 +12,7 @@ import (
 	"github.com/tidings/tidings/render"
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
+	"github.com/tidings/tidings/sendpool/report"
 	"github.com/tidings/tidings/sendpool/spool"
 )
 
@@ -98,6 +99,9 @@ func (pl *Plan) testRows(t Test) ([]int, error) {
 	var rows []int
 	for i := 1; i <= n && i <= pl.ToSend; i++ {
 		rows = append(rows, pl.send.nth(i))
+	}
+	if len(rows) == 0 && pl.Revised.N > 0 {
+		return nil, fmt.Errorf("plan: test send: %w, or add --resend-changed to test the %s whose values changed since their message went out", ErrNoTestRows, report.Plural(pl.Revised.N, "row"))
 	}
 	if len(rows) == 0 {
 		return nil, fmt.Errorf("plan: test send: %w", ErrNoTestRows)

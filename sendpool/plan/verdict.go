@@ -1,6 +1,9 @@
 package plan
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/report"
@@ -102,6 +105,9 @@ func (pl *Plan) revise(r spool.Row, f Fate, v verdict) (verdict, error) {
 	if !pl.resendChanged {
 		return v, nil
 	}
+	if v.revisedHeld, err = pl.reported(r, f); v.revisedHeld != "" || err != nil {
+		return v, err
+	}
 	if pl.decider.supp != nil {
 		if detail, _ := suppressed(pl.decider.supp, r.To, r.Recipients); detail != "" {
 			v.revisedHeld = detail
@@ -112,22 +118,59 @@ func (pl *Plan) revise(r spool.Row, f Fate, v verdict) (verdict, error) {
 	return v, nil
 }
 
+// reported says why r, whose message went out (fate f), is not sent
+// again when it bounced for good or was complained about (tidings
+// bounces): the address the report was about, when the row still names
+// it (whether or not the suppression list has it yet); "" when it does
+// not, or no such report came back.
+func (pl *Plan) reported(r spool.Row, f Fate) (string, error) {
+	e := f.Journal.Entry
+	if e == nil {
+		var err error
+		if e, err = pl.decider.state.Entry(r.Key); err != nil {
+			return "", err
+		}
+	}
+	if e == nil || e.Feedback == nil || e.Feedback.Kind != journal.FeedbackBounced && e.Feedback.Kind != journal.FeedbackComplained {
+		return "", nil
+	}
+	fb := e.Feedback
+	for _, a := range r.Recipients {
+		if strings.EqualFold(a, fb.Recipient) {
+			return fmt.Sprintf("%s %s (tidings bounces): correct the address first", fb.Recipient, fb.Kind), nil
+		}
+	}
+	return "", nil
+}
+
 // valueSums are the ValueSums of r's message: r's own when it was just
-// rendered, else as the spool keeps them with the message.
+// rendered, else as the spool keeps them with the message, read through
+// one Reader for the scan (closeSums closes it), which keeps the frame it
+// decoded last: the rows come in order, so a frame is decoded once.
 func (pl *Plan) valueSums(r spool.Row) ([]uint16, error) {
 	if r.ValueSums != nil || pl.Spool == nil {
 		return r.ValueSums, nil
 	}
-	rd, err := pl.Spool.Open()
-	if err != nil {
-		return nil, err
+	if pl.sums == nil {
+		rd, err := pl.Spool.Open()
+		if err != nil {
+			return nil, err
+		}
+		pl.sums = rd
 	}
-	defer rd.Close()
-	m, ok, err := rd.Message(r.Row)
+	m, ok, err := pl.sums.Message(r.Row)
 	if !ok {
 		return nil, err
 	}
 	return m.ValueSums, nil
+}
+
+// closeSums closes the Reader valueSums opened, if it did.
+func (pl *Plan) closeSums() {
+	if pl.sums != nil {
+		pl.sums.Close()
+		pl.sums = nil
+	}
 }
 
 // wentOut is the verdict on r, a row with a problem, when its message
