@@ -1,7 +1,6 @@
 package render
 
 import (
-	"encoding/binary"
 	"strconv"
 	"strings"
 
@@ -70,11 +69,9 @@ func facetSum(facets []string, sums []uint32) uint32 {
 		return 0
 	}
 	h := uint32(fnvOffset)
-	var b [4]byte
 	for i, f := range facets {
 		h = fnv32(h, f) * fnvPrime // a 0 byte after the name
-		binary.LittleEndian.PutUint32(b[:], sums[i])
-		h = fnv32(h, string(b[:]))
+		h = fnv32Word(h, sums[i])
 	}
 	return max(h, 1)
 }
@@ -94,10 +91,8 @@ func fold16(sums []uint32) []uint16 {
 // combineSums is one 32-bit hash of sums (never 0), in their order.
 func combineSums(sums []uint32) uint32 {
 	h := uint32(fnvOffset)
-	var b [4]byte
 	for _, s := range sums {
-		binary.LittleEndian.PutUint32(b[:], s)
-		h = fnv32(h, string(b[:]))
+		h = fnv32Word(h, s)
 	}
 	return max(h, 1)
 }
@@ -119,6 +114,16 @@ func revision(m *Message) string {
 func fnv32(h uint32, s string) uint32 {
 	for i := range len(s) {
 		h = (h ^ uint32(s[i])) * fnvPrime
+	}
+	return h
+}
+
+// fnv32Word continues the 32-bit FNV-1a hash h over v's 4 bytes,
+// little-endian.
+func fnv32Word(h, v uint32) uint32 {
+	for range 4 {
+		h = (h ^ v&0xff) * fnvPrime
+		v >>= 8
 	}
 	return h
 }
