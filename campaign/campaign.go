@@ -214,6 +214,21 @@ func Parse(data []byte, file string) (*Campaign, error) {
 	return c, nil
 }
 
+// notBool is the problem of value where true or false belongs.
+func notBool(value string) error {
+	switch strings.ToLower(value) {
+	case "true", "false":
+		return fmt.Errorf("campaign: %q is text in quotes: write true or false without them", value)
+	case "yes", "no", "on", "off", "y", "n":
+		// YAML 1.1 read them as true and false; the YAML 1.2 tidings
+		// reads (goccy/go-yaml) takes them as text.
+		return fmt.Errorf("campaign: %q is not true or false: write true or false (yes, no, on and off are text in the YAML tidings reads)", value)
+	case "{", "[", "-":
+		return errors.New("campaign: a map or a list is not true or false: write true or false")
+	}
+	return fmt.Errorf("campaign: %q is not true or false: write true or false", value)
+}
+
 func yamlError(file string, data []byte, err error) error {
 	var ye yaml.Error
 	if errors.As(err, &ye) {
@@ -227,9 +242,7 @@ func yamlError(file string, data []byte, err error) error {
 			fe.Err = kerr
 		}
 		if tk := ye.GetToken(); tk != nil && strings.HasSuffix(ye.GetMessage(), " of type bool") {
-			// goccy/go-yaml reads YAML 1.2, where yes, no, on and off are
-			// strings, and names the Go type, not the key.
-			fe.Err = fmt.Errorf("campaign: %q is not true or false: write true or false (yes, no, on and off are text in the YAML tidings reads)", tk.Value)
+			fe.Err = notBool(tk.Value) // goccy/go-yaml names the Go type, not the key
 		}
 		return fe
 	}

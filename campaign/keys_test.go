@@ -21,10 +21,18 @@ func TestLoadBoolWords(t *testing.T) {
 		{minimalCampaign + "unsubscribe: {transactional: yes}\n", 7, 30, "yes"},
 		{minimalCampaign + "unsubscribe:\n  url: https://x.example/u\n  one_click: on\n", 9, 14, "on"},
 		{minimalCampaign + "smtp:\n  host: a.example\n  insecure_skip_verify: No\n", 9, 25, "No"},
+		{minimalCampaign + "unsubscribe: {transactional: \"true\"}\n", 7, 30, "quoted"},
+		{minimalCampaign + "unsubscribe: {transactional: {a: b}}\n", 7, 30, "map"},
 	} {
 		_, err := Load(writeCampaign(t, tt.yaml))
 		var fe *FileError
 		want := `"` + tt.word + `" is not true or false: write true or false`
+		switch tt.word {
+		case "quoted":
+			want = `"true" is text in quotes: write true or false without them`
+		case "map":
+			want = "a map or a list is not true or false"
+		}
 		if !errors.As(err, &fe) || fe.Line != tt.line || fe.Column != tt.col || !strings.Contains(fe.Err.Error(), want) {
 			t.Errorf("%s: Load = %v (at %+v), want %q at %d:%d", tt.word, err, fe, want, tt.line, tt.col)
 		}

@@ -316,7 +316,7 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 		printOwedGone(g.stdout, pl.OwedGone())
 	}
 	if !opts.testSet || pl.RevisedToSend == 0 { // a test send sends the rows' recipients nothing
-		printRevised(g.stdout, pl.Revised, pl.RevisedToSend, c.File)
+		printRevised(g.stdout, pl.Revised, pl.RevisedToSend, opts.resendChanged, c.File)
 	}
 	if opts.testSet {
 		// A test send names the problem of a row it was asked for, and
@@ -399,7 +399,7 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	// interrupted run then reports every row as not attempted, as it says.
 	setup := setupContext(ctx, g)
 	w, err := journal.Open(setup, lock, journal.Run{PID: os.Getpid(), Started: opts.now(), Version: version,
-		ResendUnknown: opts.resendUnknown, RetryFailed: opts.retryFailed, Flags: runFlags(opts), KeyColumn: c.Recipients.Key, Campaign: c.File, Name: c.Name, Facets: in.Renderer.Facets()})
+		ResendUnknown: opts.resendUnknown, RetryFailed: opts.retryFailed, ResendChanged: opts.resendChanged, Flags: runFlags(opts), KeyColumn: c.Recipients.Key, Campaign: c.File, Name: c.Name, Facets: in.Renderer.Facets()})
 	if err != nil {
 		return &unusableError{err}
 	}
@@ -617,15 +617,18 @@ func verbFor(n int, one, many string) string {
 
 // printRevised lists the rows whose message went out before and whose
 // values changed since (plan.Plan.Revised), with what changed: toSend of
-// them go again in this run (--resend-changed), the others do not;
+// them go again in this run (--resend-changed, asked), the others do not;
 // campaign is the campaign file, for the command that shows what went.
-func printRevised(w io.Writer, rows plan.RowList, toSend int, campaign string) {
+func printRevised(w io.Writer, rows plan.RowList, toSend int, asked bool, campaign string) {
 	list := strings.Join(rows.Rows, "; ")
 	if more := rows.N - len(rows.Rows); more > 0 {
 		list += fmt.Sprintf("; and %s more", report.Plural(more, "row"))
 	}
 	switch {
 	case rows.N == 0:
+	case asked && toSend == 0: // each says why
+		fmt.Fprintf(w, "note: %s changed since %s went out, and %s not sent again: %s\n",
+			report.Plural(rows.N, "row"), verbFor(rows.N, "its message", "their messages"), verbFor(rows.N, "is", "are"), list)
 	case toSend > 0:
 		which := report.Plural(rows.N, "row")
 		if toSend < rows.N {
@@ -791,9 +794,6 @@ func runFlags(opts sendOptions) map[string]string {
 	}
 	if opts.skipInvalid {
 		f["skip-invalid"] = "true"
-	}
-	if opts.resendChanged {
-		f["resend-changed"] = "true"
 	}
 	if len(f) == 0 {
 		return nil

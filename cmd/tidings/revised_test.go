@@ -223,3 +223,91 @@ func TestRevisedResendLimited(t *testing.T) {
 		t.Errorf("send --resend-changed: code %d, %d messages\n%s%s", code, len(srv.Messages()), out, errOut)
 	}
 }
+
+// dsn is a delivery status notification (RFC 3464) of a hard bounce for
+// rcpt that names no message: matched by its address alone.
+func dsn(id, rcpt string) []byte {
+	return []byte(strings.ReplaceAll(`From: MAILER-DAEMON@mx.example.org
+To: news@acme.example
+Subject: Undelivered Mail Returned to Sender
+Message-ID: <`+id+`@mx.example.org>
+Date: Sat, 05 Dec 2026 12:00:00 +0000
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="B"
+
+--B
+Content-Type: text/plain
+
+Your message could not be delivered.
+
+--B
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.example.org
+
+Final-Recipient: rfc822; `+rcpt+`
+Action: failed
+Status: 5.1.1
+Diagnostic-Code: smtp; 550 5.1.1 no such user
+
+--B--
+`, "\n", "\r\n"))
+}
+
+// TestBouncedAddressCorrected: the README's case of an address fixed
+// after a bounce, under a key that is no address. The corrected message
+// goes to the new address; a bounce that names only an address is the
+// row's that has that address now, and only else the row's whose earlier
+// message went there; a row whose address bounced is not sent to it
+// again, corrected, whichever message bounced.
+func TestBouncedAddressCorrected(t *testing.T) {
+	dir, camp, deliver := walkthroughMailbox(t)
+	b, err := os.ReadFile(camp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, dir, map[string]string{
+		"campaign.yaml": strings.Replace(string(b), "  path: people.csv\n", "  path: people.csv\n  key: id\n", 1),
+		"people.csv":    "id,email,name\n1,pat@example.org,Pat\n2,sam@example.org,Sam\n3,kim@example.org,Kim\n",
+	})
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
+	}
+	// Pat's address corrected to the one Sam had; Sam's to a new one.
+	writeFiles(t, dir, map[string]string{"people.csv": "id,email,name\n1,sam@example.org,Pat\n2,sue@example.org,Sam\n3,kim@example.org,Kim\n"})
+	out, errOut, code := runCLI(t, "send", "--yes", "--resend-changed", camp)
+	if code != exitOK || !strings.Contains(out, "row 2 (1): email; row 3 (2): email") {
+		t.Fatalf("send --resend-changed: code %d\n%s%s", code, out, errOut)
+	}
+	// Late bounces, by address alone: of Pat's first message (pat@), of
+	// the message sam@ has now (Pat's corrected one).
+	deliver(dsn("b1", "pat@example.org"), dsn("b2", "sam@example.org"))
+	out, errOut, code = runCLI(t, "bounces", camp)
+	if code != exitOK || !strings.Contains(out, "2 matched this campaign (2 bounced; 2 new)") {
+		t.Fatalf("bounces: code %d\n%s%s", code, out, errOut)
+	}
+	suppressed, _ := os.ReadFile(filepath.Join(dir, "suppress.txt"))
+	if !strings.Contains(string(suppressed), "pat@example.org") || !strings.Contains(string(suppressed), "sam@example.org") {
+		t.Errorf("suppress.txt:\n%s", suppressed)
+	}
+	if out, errOut, code = runCLI(t, "report", camp); code != exitOK {
+		t.Fatalf("report: code %d\n%s%s", code, out, errOut)
+	}
+	status := map[string]string{}
+	for _, l := range readReportDir(t, filepath.Join(dir, ".tidings", "walkthrough-november")) {
+		status[l["key"]] = l["status"]
+	}
+	if status["1"] != "bounced" || status["2"] != "sent" || status["3"] != "sent" {
+		t.Errorf("statuses %v: want 1 (Pat, whose message at sam@ bounced) bounced, 2 (Sam, at sue@ now) sent", status)
+	}
+	// Pat's name corrected too, and back at the address that bounced
+	// first; the list as it was before bounces wrote it.
+	writeFiles(t, dir, map[string]string{
+		"people.csv":   "id,email,name\n1,pat@example.org,Patricia\n2,sue@example.org,Sam\n3,kim@example.org,Kim\n",
+		"suppress.txt": "# Addresses no campaign of ours sends to (tidings bounces adds to it).\n",
+	})
+	out, errOut, code = runCLI(t, "send", "--yes", "--resend-changed", camp)
+	if code != exitOK || !strings.Contains(out, "row 2 (1): name and email (not sent again: pat@example.org bounced (tidings bounces): correct the address first)") {
+		t.Errorf("send --resend-changed to an address that bounced before: code %d\n%s%s", code, out, errOut)
+	}
+}

@@ -68,6 +68,28 @@ func TestWalkthroughExample(t *testing.T) {
 // in returned/ (about the first messages the campaign sends) to its
 // bounce mailbox.
 func walkthrough(t *testing.T) (dir, camp string, returnReports func()) {
+	dir, camp, deliver := walkthroughMailbox(t)
+	returned, err := filepath.Glob(filepath.Join("..", "..", "examples", "walkthrough", "returned", "*.eml"))
+	if err != nil || len(returned) != 3 {
+		t.Fatalf("returned reports %v: %v", returned, err)
+	}
+	return dir, camp, func() {
+		t.Helper()
+		var msgs [][]byte
+		for _, f := range returned {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			msgs = append(msgs, b)
+		}
+		deliver(msgs...)
+	}
+}
+
+// walkthroughMailbox is walkthrough with a function that delivers any
+// messages to the campaign's bounce mailbox.
+func walkthroughMailbox(t *testing.T) (dir, camp string, deliver func(msgs ...[]byte)) {
 	t.Helper()
 	cert := smtptest.NewCert(t, "127.0.0.1")
 	const user, pass = "news@acme.example", "walkthrough-smtp"
@@ -89,11 +111,7 @@ func walkthrough(t *testing.T) (dir, camp string, returnReports func()) {
 	}
 	t.Setenv("TIDINGS_WALK_SMTP", pass)
 	t.Setenv("TIDINGS_MAILBOX_PASSWORD", "walkthrough")
-	returned, err := filepath.Glob(filepath.Join(example, "returned", "*.eml"))
-	if err != nil || len(returned) != 3 {
-		t.Fatalf("returned reports %v: %v", returned, err)
-	}
-	return dir, filepath.Join(dir, "campaign.yaml"), func() {
+	return dir, filepath.Join(dir, "campaign.yaml"), func(msgs ...[]byte) {
 		t.Helper()
 		c, err := smtp.DialStartTLS("127.0.0.1:"+strconv.Itoa(mp.SMTPPort), &tls.Config{RootCAs: cert.Pool, ServerName: "127.0.0.1"})
 		if err != nil {
@@ -103,11 +121,7 @@ func walkthrough(t *testing.T) (dir, camp string, returnReports func()) {
 		if err := c.Auth(sasl.NewPlainClient("", user, pass)); err != nil {
 			t.Fatal(err)
 		}
-		for _, f := range returned {
-			b, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
+		for _, b := range msgs {
 			if err := c.SendMail("", []string{"news@acme.example"}, bytes.NewReader(b)); err != nil {
 				t.Fatal(err)
 			}

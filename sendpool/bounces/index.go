@@ -17,7 +17,11 @@ type Index struct {
 	state       *journal.State
 	byMessageID *journal.Lookup
 	byAddress   *journal.Lookup
-	err         error
+	// byEarlier finds keys by the To of the messages sent before their
+	// latest (journal.State.Earlier), asked only when byAddress finds
+	// none: an address a row had is not another's that has it now.
+	byEarlier *journal.Lookup
+	err       error
 }
 
 // NewIndex indexes the recipients the journal has a handed-over message
@@ -45,12 +49,8 @@ func NewIndex(state *journal.State) (*Index, error) {
 		}
 		return out
 	}
-	byAddr := func(e *journal.Entry) []string {
+	addrs := func(e *journal.Entry, tos ...string) []string {
 		var out []string
-		tos := []string{e.Key, addressOf(e.To)}
-		for _, a := range earlier(e) {
-			tos = append(tos, addressOf(a.To))
-		}
 		for _, a := range tos {
 			if handedOver(e) && strings.Contains(a, "@") {
 				out = append(out, normAddress(a))
@@ -58,14 +58,22 @@ func NewIndex(state *journal.State) (*Index, error) {
 		}
 		return out
 	}
-	l, err := state.NewLookups(byID, byAddr)
+	byAddr := func(e *journal.Entry) []string { return addrs(e, e.Key, addressOf(e.To)) }
+	byEarlier := func(e *journal.Entry) []string {
+		var tos []string
+		for _, a := range earlier(e) {
+			tos = append(tos, addressOf(a.To))
+		}
+		return addrs(e, tos...)
+	}
+	l, err := state.NewLookups(byID, byAddr, byEarlier)
 	if err == nil {
 		err = earlierErr
 	}
 	if err != nil {
 		return nil, err
 	}
-	return &Index{state: state, byMessageID: l[0], byAddress: l[1]}, nil
+	return &Index{state: state, byMessageID: l[0], byAddress: l[1], byEarlier: l[2]}, nil
 }
 
 // messageIDs are the Message-IDs of attempts.
@@ -168,12 +176,16 @@ func (ix *Index) byID(id string) *journal.Entry {
 	return ix.find(ix.byMessageID, strings.ToLower(strings.Trim(strings.TrimSpace(id), "<>")))
 }
 
-// byAddr finds the entry whose key or To is addr.
+// byAddr finds the entry whose key or To is addr, else one whose earlier
+// message went to addr.
 func (ix *Index) byAddr(addr string) *journal.Entry {
 	if addr == "" {
 		return nil
 	}
-	return ix.find(ix.byAddress, normAddress(addr))
+	if e := ix.find(ix.byAddress, normAddress(addr)); e != nil || ix.err != nil {
+		return e
+	}
+	return ix.find(ix.byEarlier, normAddress(addr))
 }
 
 // addressOf is the address in a To header as the report shows it ("Ann

@@ -31,7 +31,7 @@ type Entry struct {
 	// or may not have been delivered.
 	Pending bool
 	// Attempts counts body hand-overs (attempt records) across all runs,
-	// up to 65,535.
+	// up to 127.
 	Attempts int
 	// LastAttempt is the latest attempt record, nil when none.
 	LastAttempt *Attempt

@@ -77,6 +77,9 @@ type Run struct {
 	// ResendUnknown and RetryFailed are the run's resume flags.
 	ResendUnknown bool `json:"resend_unknown,omitempty"`
 	RetryFailed   bool `json:"retry_failed,omitempty"`
+	// ResendChanged is send --resend-changed: the run sends again the
+	// rows whose values changed since their message went out.
+	ResendChanged bool `json:"resend_changed,omitempty"`
 	// Flags holds any other settings worth recording (limit, rate, …).
 	Flags map[string]string `json:"flags,omitempty"`
 	// KeyColumn is the sheet column whose values are the keys of the

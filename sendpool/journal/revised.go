@@ -65,16 +65,48 @@ func (s *State) Earlier(key string) ([]*Attempt, error) {
 		return nil, nil
 	}
 	m := s.moreOf(s.keys.at(i))
-	if m == nil {
+	if m == nil || m.past == nil {
 		return nil, nil
 	}
-	out := make([]*Attempt, 0, len(m.earlier))
-	for _, at := range m.earlier {
+	out := make([]*Attempt, 0, len(m.past.attempts))
+	for _, at := range m.past.attempts {
 		a, err := s.attemptAt(at)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, a)
+	}
+	return out, nil
+}
+
+// Reports returns every bounce, complaint and unsubscribe request
+// recorded about key's messages, the one its standing comes from
+// (Entry.Feedback) and those about the messages before its latest
+// (Feedback.Earlier, and those recorded before it was sent again): what
+// says an address of it must not be sent to again. Nil when none.
+func (s *State) Reports(key string) ([]*Feedback, error) {
+	defer runtime.KeepAlive(s)
+	i, ok := s.lookup(key)
+	if !ok {
+		return nil, nil
+	}
+	m := s.moreOf(s.keys.at(i))
+	if m == nil {
+		return nil, nil
+	}
+	refs := []lineRef{m.feedback}
+	if m.past != nil {
+		refs = append(refs, m.past.reports...)
+	}
+	var out []*Feedback
+	for _, at := range refs {
+		f, err := s.feedbackAt(at)
+		if err != nil {
+			return nil, err
+		}
+		if f != nil {
+			out = append(out, f)
+		}
 	}
 	return out, nil
 }

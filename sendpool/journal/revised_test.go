@@ -85,11 +85,18 @@ func TestRevisedResent(t *testing.T) {
 		{"resent, outcome unknown", []any{sumsAtt(2, k, "a2", 9, 9)}, sendpool.StatusUnknown, "a2", 9},
 		{"the same values again", []any{sumsAtt(2, k, "a1", 1, 1), later(sendpool.StatusFailed, "a1")}, sendpool.StatusSent, "m2@test", 1}, // the first result's
 		{"no fingerprints", []any{att(2, k), later(sendpool.StatusFailed, "a3")}, sendpool.StatusSent, "m2@test", 0},
+		// Refused before its body (at RCPT): no attempt line; a run that
+		// resends tells it by its other Message-ID.
+		{"resent, refused before its body", []any{Run{ResendChanged: true}, later(sendpool.StatusFailed, "a2")}, sendpool.StatusFailed, "a2", 0},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
 			writeRun(t, dir, Run{PID: 1, Started: t0, Facets: facets}, sumsAtt(2, k, "a1", 1, 1), res(2, k, sendpool.StatusSent))
-			writeRun(t, dir, Run{PID: 2, Started: t0.Add(time.Hour), Facets: facets}, tt.second...)
+			second := Run{PID: 2, Started: t0.Add(time.Hour), Facets: facets}
+			if r, ok := tt.second[0].(Run); ok {
+				second.ResendChanged, tt.second = r.ResendChanged, tt.second[1:]
+			}
+			writeRun(t, dir, second, tt.second...)
 			s := load(t, dir)
 			defer s.Close()
 			e := entryOf(t, s, k)
@@ -98,6 +105,9 @@ func TestRevisedResent(t *testing.T) {
 			}
 			if got, err := revised(s, k, facets, tt.sum, []uint16{uint16(tt.sum)}); len(got) > 0 || err != nil {
 				t.Errorf("Revised of the values sent last = %q, %v", got, err)
+			}
+			if earlier, err := s.Earlier(k); err != nil || (len(earlier) == 1) != (tt.id == "a2") {
+				t.Errorf("Earlier = %+v, %v", earlier, err)
 			}
 		})
 	}

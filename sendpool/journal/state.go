@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime"
 	"slices"
+	"strings"
 
 	"github.com/tidings/tidings/sendpool"
 )
@@ -24,8 +25,8 @@ import (
 // lines when an Entry is asked for. So a State of 300,000 recipients takes
 // about 14 MB where whole records took 550 MB. A recipient with a decision
 // (invalid, suppressed: a send records one for every suppressed row) or
-// reports that came back takes 48 bytes more, on the Go heap (slotMore):
-// 14 MB more when all 300,000 have one; one whose message still owes
+// reports that came back takes 56 bytes more, on the Go heap (slotMore):
+// 17 MB more when all 300,000 have one; one whose message still owes
 // recipients, more again (owing). The journal must not be
 // changed in place while the State is in use (tidings only appends to
 // it); a line read back that is not the one Load read is an error.
@@ -184,9 +185,16 @@ type slotMore struct {
 	feedback     lineRef
 	feedbackKind FeedbackKind
 	owing        *owing // nil: the message never owed anybody
-	// earlier are the attempt lines of the messages sent before the
-	// latest (anew), oldest first (State.Earlier).
-	earlier []lineRef
+	// past is what the key's messages before its latest left (anew);
+	// nil for almost every key.
+	past *past
+}
+
+// past is what a key's messages sent before its latest one left (anew):
+// their attempt lines, oldest first (State.Earlier), and the reports
+// that came back about them (State.Reports).
+type past struct {
+	attempts, reports []lineRef
 }
 
 // owing is what a slot keeps of a message delivered to some recipients
@@ -382,10 +390,30 @@ func (s *State) attempt(a *Attempt, at lineRef) {
 // now on, and those of the message before are not.
 func (s *State) anew(k *slot) {
 	m := s.addMore(k)
-	m.earlier = append(m.earlier, k.attempt.ref())
+	if m.past == nil {
+		m.past = &past{}
+	}
+	m.past.attempts = append(m.past.attempts, k.attempt.ref())
+	if m.feedback != 0 {
+		m.past.reports = append(m.past.reports, m.feedback)
+	}
 	m.later, m.feedback, m.feedbackKind, m.owing = 0, 0, "", nil
 	k.setDelivery(NoStatus)
 	k.result = shortRef{}
+}
+
+// otherMessage reports whether r, a result for k's key after its message
+// was sent to all its recipients, is about another message: one made
+// anew in a run that sends such (send --resend-changed) and that the
+// server refused before its body, so that no attempt line began its
+// delivery (anew). It reads the sent result back, which only such late
+// results need.
+func (s *State) otherMessage(k *slot, r *Result) bool {
+	if r.MessageID == "" || len(s.Runs) == 0 || !s.Runs[len(s.Runs)-1].ResendChanged || len(s.moreOf(k).owed()) > 0 {
+		return false
+	}
+	sent, err := s.resultAt(k.result.ref())
+	return err == nil && sent != nil && sent.MessageID != "" && !strings.EqualFold(sent.MessageID, r.MessageID)
 }
 
 func (s *State) result(r *Result, at lineRef) {
@@ -401,6 +429,9 @@ func (s *State) result(r *Result, at lineRef) {
 	k := s.slotFor(r.NormKey)
 	k.row = int32(r.Row)
 	ends := isDelivery(r.Status) && (r.Status != sendpool.StatusNotAttempted || k.pending())
+	if ends && k.delivery() == sendpool.StatusSent && s.otherMessage(k, r) {
+		s.anew(k)
+	}
 	switch {
 	case !ends:
 		s.addMore(k).note = at
@@ -534,7 +565,14 @@ func (s *State) feedback(f *Feedback, at lineRef) {
 	}
 	k := s.keys.at(i)
 	if f.Earlier {
-		return // about a message sent before the key's latest: not the key's standing
+		// About a message sent before the key's latest: not the key's
+		// standing, and kept for State.Reports.
+		m := s.addMore(k)
+		if m.past == nil {
+			m.past = &past{}
+		}
+		m.past.reports = append(m.past.reports, at)
+		return
 	}
 	if m := s.moreOf(k); m == nil || f.Kind.weight() >= m.feedbackKind.weight() {
 		m = s.addMore(k)
@@ -557,7 +595,7 @@ type Brief struct {
 	// when none), as State.Outcomes counts it; Entry.Status may be a
 	// later decision instead.
 	Delivery sendpool.Status
-	// Attempts counts body hand-overs across all runs, up to 65,535.
+	// Attempts counts body hand-overs across all runs, up to 127.
 	Attempts int
 	// Delivered is true when a result ended a delivery (Entry.Result).
 	Delivered bool

@@ -101,7 +101,7 @@ func (pl *Plan) testRows(t Test) ([]int, error) {
 		rows = append(rows, pl.send.nth(i))
 	}
 	if len(rows) == 0 && pl.Revised.N > 0 {
-		return nil, fmt.Errorf("plan: test send: %w, or add --resend-changed to test the %s whose values changed since their message went out", ErrNoTestRows, report.Plural(pl.Revised.N, "row"))
+		return nil, fmt.Errorf("plan: test send: %w, or add --resend-changed to test the %s whose values changed since they went out", ErrNoTestRows, report.Plural(pl.Revised.N, "row"))
 	}
 	if len(rows) == 0 {
 		return nil, fmt.Errorf("plan: test send: %w", ErrNoTestRows)

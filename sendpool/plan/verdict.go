@@ -105,7 +105,7 @@ func (pl *Plan) revise(r spool.Row, f Fate, v verdict) (verdict, error) {
 	if !pl.resendChanged {
 		return v, nil
 	}
-	if v.revisedHeld, err = pl.reported(r, f); v.revisedHeld != "" || err != nil {
+	if v.revisedHeld, err = pl.reported(r); v.revisedHeld != "" || err != nil {
 		return v, err
 	}
 	if pl.decider.supp != nil {
@@ -119,25 +119,23 @@ func (pl *Plan) revise(r spool.Row, f Fate, v verdict) (verdict, error) {
 }
 
 // reported says why r, whose message went out (fate f), is not sent
-// again when it bounced for good or was complained about (tidings
-// bounces): the address the report was about, when the row still names
-// it (whether or not the suppression list has it yet); "" when it does
-// not, or no such report came back.
-func (pl *Plan) reported(r spool.Row, f Fate) (string, error) {
-	e := f.Journal.Entry
-	if e == nil {
-		var err error
-		if e, err = pl.decider.state.Entry(r.Key); err != nil {
-			return "", err
+// again: an address the row still names that bounced for good, complained
+// or asked to unsubscribe about any of its messages (tidings bounces;
+// journal.State.Reports), whether or not the suppression list has it yet;
+// "" when none did.
+func (pl *Plan) reported(r spool.Row) (string, error) {
+	reports, err := pl.decider.state.Reports(r.Key)
+	if err != nil {
+		return "", err
+	}
+	for _, fb := range reports {
+		if fb.Kind == journal.FeedbackSoftBounce {
+			continue
 		}
-	}
-	if e == nil || e.Feedback == nil || e.Feedback.Kind != journal.FeedbackBounced && e.Feedback.Kind != journal.FeedbackComplained {
-		return "", nil
-	}
-	fb := e.Feedback
-	for _, a := range r.Recipients {
-		if strings.EqualFold(a, fb.Recipient) {
-			return fmt.Sprintf("%s %s (tidings bounces): correct the address first", fb.Recipient, fb.Kind), nil
+		for _, a := range r.Recipients {
+			if strings.EqualFold(a, fb.Recipient) {
+				return fmt.Sprintf("%s %s (tidings bounces): correct the address first", fb.Recipient, fb.Kind), nil
+			}
 		}
 	}
 	return "", nil
