@@ -224,34 +224,10 @@ func TestRevisedResendLimited(t *testing.T) {
 	}
 }
 
-// dsn is a delivery status notification (RFC 3464) of a hard bounce for
-// rcpt that names no message: matched by its address alone.
+// dsn is a delivery status notification (RFC 3464, dsnReport) of a hard
+// bounce for rcpt that names no message: matched by its address alone.
 func dsn(id, rcpt string) []byte {
-	return []byte(strings.ReplaceAll(`From: MAILER-DAEMON@mx.example.org
-To: news@acme.example
-Subject: Undelivered Mail Returned to Sender
-Message-ID: <`+id+`@mx.example.org>
-Date: Sat, 05 Dec 2026 12:00:00 +0000
-MIME-Version: 1.0
-Content-Type: multipart/report; report-type=delivery-status; boundary="B"
-
---B
-Content-Type: text/plain
-
-Your message could not be delivered.
-
---B
-Content-Type: message/delivery-status
-
-Reporting-MTA: dns; mx.example.org
-
-Final-Recipient: rfc822; `+rcpt+`
-Action: failed
-Status: 5.1.1
-Diagnostic-Code: smtp; 550 5.1.1 no such user
-
---B--
-`, "\n", "\r\n"))
+	return []byte(strings.ReplaceAll(dsnReport("", "", rcpt, "failed", "5.1.1", "550 5.1.1 no such user", id), "\n", "\r\n"))
 }
 
 // TestBouncedAddressCorrected: the README's case of an address fixed
