@@ -223,7 +223,7 @@ func notBool(value string) error {
 		// YAML 1.1 read them as true and false; the YAML 1.2 tidings
 		// reads (goccy/go-yaml) takes them as text.
 		return fmt.Errorf("campaign: %q is not true or false: write true or false (yes, no, on and off are text in the YAML tidings reads)", value)
-	case "{", "[", "-":
+	case "{", "[", "-", ":":
 		return errors.New("campaign: a map or a list is not true or false: write true or false")
 	}
 	return fmt.Errorf("campaign: %q is not true or false: write true or false", value)

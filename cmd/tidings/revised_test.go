@@ -1,10 +1,12 @@
 package main
 
 import (
+	"fmt"
 	"net/mail"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/tidings/tidings/sendpool/smtptest"
@@ -285,5 +287,53 @@ func TestBouncedAddressCorrected(t *testing.T) {
 	out, errOut, code = runCLI(t, "send", "--yes", "--resend-changed", camp)
 	if code != exitOK || !strings.Contains(out, "row 2 (1): name and email (not sent again: pat@example.org bounced (tidings bounces): correct the address first)") {
 		t.Errorf("send --resend-changed to an address that bounced before: code %d\n%s%s", code, out, errOut)
+	}
+}
+
+// TestRevisedDeferredThenReverted: a corrected message the server
+// deferred (before its body, or after) is the row's to send; once the
+// row is put back as it was when its first message went, a plain send
+// sends nothing: that message went out, and a second copy would carry
+// its Message-ID. Refused for good, --retry-failed sends it corrected.
+func TestRevisedDeferredThenReverted(t *testing.T) {
+	for _, pipelined := range []bool{false, true} {
+		t.Run(fmt.Sprint("pipelined=", pipelined), func(t *testing.T) {
+			var refuse atomic.Int32 // 0: take; else the reply code
+			opts := []smtptest.Option{smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+				if code := refuse.Load(); code != 0 {
+					return smtptest.Reply(int(code), fmt.Sprintf("%d.1.1", code/100), "not now")
+				}
+				return nil
+			})}
+			if !pipelined {
+				opts = append(opts, smtptest.WithoutPipelining())
+			}
+			srv := smtptest.NewServer(t, opts...)
+			camp := revisedCampaign(t, srv, "invoice,email,name,amount\n1,ann@example.com,Ann,10.00\n")
+			dir := filepath.Dir(camp)
+			b, _ := os.ReadFile(camp)
+			writeFiles(t, dir, map[string]string{"c.yaml": strings.Replace(string(b), "retry_backoff: 1ms}", "retry_backoff: 1ms, retries: 0}", 1)})
+			if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+				t.Fatalf("send: %d\n%s%s", code, out, errOut)
+			}
+			writeFiles(t, dir, map[string]string{"r.csv": "invoice,email,name,amount\n1,ann@example.com,Ann,11.00\n"})
+			refuse.Store(451)
+			if out, errOut, code := runCLI(t, "send", "--yes", "--resend-changed", camp); code != exitSomeFailed {
+				t.Fatalf("send --resend-changed, deferred: %d\n%s%s", code, out, errOut)
+			}
+			refuse.Store(0)
+			writeFiles(t, dir, map[string]string{"r.csv": "invoice,email,name,amount\n1,ann@example.com,Ann,10.00\n"})
+			if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || srv.Received("ann@example.com") != 1 {
+				t.Errorf("send after putting the row back: code %d, Ann has %d messages\n%s%s", code, srv.Received("ann@example.com"), out, errOut)
+			}
+			// Corrected again, refused for good, then retried.
+			writeFiles(t, dir, map[string]string{"r.csv": "invoice,email,name,amount\n1,ann@example.com,Ann,12.00\n"})
+			refuse.Store(550)
+			runCLI(t, "send", "--yes", "--resend-changed", camp)
+			refuse.Store(0)
+			if out, errOut, code := runCLI(t, "send", "--yes", "--retry-failed", camp); code != exitOK || srv.Received("ann@example.com") != 2 {
+				t.Errorf("send --retry-failed: code %d, Ann has %d messages\n%s%s", code, srv.Received("ann@example.com"), out, errOut)
+			}
+		})
 	}
 }

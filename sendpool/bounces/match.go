@@ -300,7 +300,8 @@ func (ix *Index) matchUnsubscribe(r *feedback.Report) (Verdict, []Match) {
 	if !strings.Contains(from, "@") {
 		return Other, nil
 	}
-	return Matched, []Match{{Entry: ix.byAddr(from), Recipient: from, Kind: journal.FeedbackUnsubscribed,
+	e, earlier := ix.messageOf(ix.byAddr(from), nil, []string{from})
+	return Matched, []Match{{Entry: e, Recipient: from, Kind: journal.FeedbackUnsubscribed, Earlier: earlier,
 		Diagnostic: "asked to unsubscribe: " + sendpool.OneLine(r.Subject), Suppress: from}}
 }
 

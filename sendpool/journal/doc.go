@@ -79,9 +79,13 @@
 // values now ([State.Revised]):
 // a row whose message went out and whose values changed since is listed,
 // with the columns that changed, and sent again only when asked (send
-// --resend-changed). That new message's attempt, after the key was sent,
-// begins a delivery of its own: its outcome is the key's from then on
-// (see anew in state.go).
+// --resend-changed; its run line says "resend_changed"). That new
+// message's attempt, after the key was sent, begins a delivery of its
+// own, and so does its result when the server refused it before its body
+// (no attempt line; told by its other Message-ID): its outcome is the
+// key's from then on (see anew in state.go). What the messages before it
+// left stays: their attempt lines ([State.Earlier]) and the reports about
+// them, written with "earlier" ([State.Reports]).
 //
 // # Partial deliveries
 //

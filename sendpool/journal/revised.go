@@ -25,8 +25,8 @@ func (s *State) Revised(key string, facets []string, sum uint32, sums func() ([]
 		return nil, nil
 	}
 	k := s.keys.at(i)
-	if k.sum == 0 || k.sum == sum {
-		return nil, nil
+	if k.sum == 0 || k.sum == sum || len(s.moreOf(k).owed()) > 0 {
+		return nil, nil // the same, or its message still owes recipients: not told until that is settled
 	}
 	now, err := sums()
 	if err != nil || now == nil {
@@ -79,11 +79,10 @@ func (s *State) Earlier(key string) ([]*Attempt, error) {
 	return out, nil
 }
 
-// Reports returns every bounce, complaint and unsubscribe request
-// recorded about key's messages, the one its standing comes from
-// (Entry.Feedback) and those about the messages before its latest
-// (Feedback.Earlier, and those recorded before it was sent again): what
-// says an address of it must not be sent to again. Nil when none.
+// Reports returns every hard bounce, complaint and unsubscribe request
+// recorded about any of key's messages (its standing, Entry.Feedback,
+// keeps the weightiest about its latest alone): what says an address of
+// it must not be sent to again. Nil when none.
 func (s *State) Reports(key string) ([]*Feedback, error) {
 	defer runtime.KeepAlive(s)
 	i, ok := s.lookup(key)
@@ -91,24 +90,37 @@ func (s *State) Reports(key string) ([]*Feedback, error) {
 		return nil, nil
 	}
 	m := s.moreOf(s.keys.at(i))
-	if m == nil {
+	if m == nil || m.past == nil {
 		return nil, nil
 	}
-	refs := []lineRef{m.feedback}
-	if m.past != nil {
-		refs = append(refs, m.past.reports...)
-	}
-	var out []*Feedback
-	for _, at := range refs {
+	out := make([]*Feedback, 0, len(m.past.reports))
+	for _, at := range m.past.reports {
 		f, err := s.feedbackAt(at)
 		if err != nil {
 			return nil, err
 		}
-		if f != nil {
-			out = append(out, f)
-		}
+		out = append(out, f)
 	}
 	return out, nil
+}
+
+// WentOutAs reports whether a message of key made of the values whose
+// render.Message.ValuesSum is sum went out before its latest (State.
+// Earlier): a row sent again corrected whose corrected message has not
+// gone yet, and whose values are those of a message that did, has that
+// message; sending it again would be a second copy (with its
+// Message-ID). False when sum is 0.
+func (s *State) WentOutAs(key string, sum uint32) (bool, error) {
+	if sum == 0 {
+		return false, nil
+	}
+	earlier, err := s.Earlier(key)
+	for _, a := range earlier {
+		if a.Values.Sum == sum {
+			return true, err
+		}
+	}
+	return false, err
 }
 
 // facetsAt returns the Facets of the run the line at belongs to.

@@ -146,6 +146,25 @@ func TestRevisedResentAfterReports(t *testing.T) {
 	}
 	s.Close()
 
+	// Every hard report is kept, also two of one weight about one
+	// message (a To and a Cc bounced), and none of a soft bounce.
+	dir = t.TempDir()
+	writeRun(t, dir, Run{PID: 1, Started: t0, Facets: facets}, sumsAtt(2, k, "a1", 1, 1), res(2, k, sendpool.StatusSent))
+	cc, soft := bounced, bounced
+	cc.ID, cc.Recipient = "f3", "cc@example.org"
+	soft.ID, soft.Recipient, soft.Kind = "f4", "full@example.org", FeedbackSoftBounce
+	writeRun(t, dir, Run{PID: 2, Started: t0}, bounced, cc, soft)
+	s = load(t, dir)
+	var who []string
+	reports, err := s.Reports(k)
+	for _, f := range reports {
+		who = append(who, f.Recipient)
+	}
+	if err != nil || !slices.Equal(who, []string{k, "cc@example.org"}) {
+		t.Errorf("Reports = %q, %v; want both hard bounces", who, err)
+	}
+	s.Close()
+
 	dir = t.TempDir()
 	partly := res(2, k, sendpool.StatusSent)
 	partly.Owed = []string{"cc@example.org"}

@@ -185,16 +185,27 @@ type slotMore struct {
 	feedback     lineRef
 	feedbackKind FeedbackKind
 	owing        *owing // nil: the message never owed anybody
-	// past is what the key's messages before its latest left (anew);
-	// nil for almost every key.
+	// past is what the key's messages before its latest left (anew),
+	// and every hard report about any of its messages; nil for almost
+	// every key.
 	past *past
 }
 
-// past is what a key's messages sent before its latest one left (anew):
-// their attempt lines, oldest first (State.Earlier), and the reports
-// that came back about them (State.Reports).
+// past is what a key's messages sent before its latest one left (anew),
+// their attempt lines, oldest first (State.Earlier), and the hard
+// bounces, complaints and unsubscribe requests that came back about any
+// of the key's messages (State.Reports): the key's standing keeps only
+// the weightiest report of its latest message.
 type past struct {
 	attempts, reports []lineRef
+}
+
+// pastOf returns m's past, made when it has none.
+func (m *slotMore) pastOf() *past {
+	if m.past == nil {
+		m.past = &past{}
+	}
+	return m.past
 }
 
 // owing is what a slot keeps of a message delivered to some recipients
@@ -390,12 +401,8 @@ func (s *State) attempt(a *Attempt, at lineRef) {
 // now on, and those of the message before are not.
 func (s *State) anew(k *slot) {
 	m := s.addMore(k)
-	if m.past == nil {
-		m.past = &past{}
-	}
-	m.past.attempts = append(m.past.attempts, k.attempt.ref())
-	if m.feedback != 0 {
-		m.past.reports = append(m.past.reports, m.feedback)
+	if at := k.attempt.ref(); at != 0 {
+		m.pastOf().attempts = append(m.pastOf().attempts, at)
 	}
 	m.later, m.feedback, m.feedbackKind, m.owing = 0, 0, "", nil
 	k.setDelivery(NoStatus)
@@ -442,7 +449,8 @@ func (s *State) result(r *Result, at lineRef) {
 		// the recipients a try left owed (the delivery goes on), or a
 		// later run's send to the recipients it still owed (a resumed
 		// run sends nothing else to a sent key but a message made anew,
-		// whose attempt began a delivery of its own: see anew).
+		// whose attempt, or result when refused before its body, began
+		// a delivery of its own: see anew).
 		k.setPending(false)
 		switch m := s.moreOf(k); {
 		case len(m.owed()) == 0:
@@ -564,15 +572,12 @@ func (s *State) feedback(f *Feedback, at lineRef) {
 		return // about a key this journal never sent: kept for FeedbackSeen only
 	}
 	k := s.keys.at(i)
+	if f.Kind != FeedbackSoftBounce {
+		m := s.addMore(k).pastOf()
+		m.reports = append(m.reports, at)
+	}
 	if f.Earlier {
-		// About a message sent before the key's latest: not the key's
-		// standing, and kept for State.Reports.
-		m := s.addMore(k)
-		if m.past == nil {
-			m.past = &past{}
-		}
-		m.past.reports = append(m.past.reports, at)
-		return
+		return // about a message sent before the key's latest: not the key's standing
 	}
 	if m := s.moreOf(k); m == nil || f.Kind.weight() >= m.feedbackKind.weight() {
 		m = s.addMore(k)

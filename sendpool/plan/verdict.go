@@ -1,9 +1,6 @@
 package plan
 
 import (
-	"fmt"
-	"strings"
-
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/report"
@@ -54,7 +51,7 @@ func (pl *Plan) judge(r spool.Row, brief bool) (verdict, error) {
 		line.MessageID, line.Status, line.Detail = "", sendpool.StatusDuplicate, r.Detail
 		return verdict{line: line}, nil
 	}
-	f, err := pl.decider.decideSent(r.Row, r.Key, r.To, r.Recipients, brief)
+	f, err := pl.decider.decideSent(r.Row, r.Key, r.To, r.Recipients, r.ValuesSum, brief)
 	switch {
 	case err != nil:
 		return verdict{}, err
@@ -65,6 +62,12 @@ func (pl *Plan) judge(r spool.Row, brief bool) (verdict, error) {
 		if e := f.Journal.Entry; e != nil {
 			line.Attempts = e.Attempts
 		}
+		return verdict{line: line}, nil
+	case !f.Send && f.Journal.Send:
+		// Its message as the row is now went out before (Decider.
+		// sentBefore): what the journal has last is a corrected one
+		// that did not go, which the row no longer asks for.
+		line.MessageID, line.Status, line.Detail = "", f.Status, f.Detail
 		return verdict{line: line}, nil
 	case !f.Send:
 		v := done(line, f.Journal, r.Recipients)
@@ -105,7 +108,7 @@ func (pl *Plan) revise(r spool.Row, f Fate, v verdict) (verdict, error) {
 	if !pl.resendChanged {
 		return v, nil
 	}
-	if v.revisedHeld, err = pl.reported(r); v.revisedHeld != "" || err != nil {
+	if v.revisedHeld, err = pl.decider.Reported(r.Key, r.Recipients); v.revisedHeld != "" || err != nil {
 		return v, err
 	}
 	if pl.decider.supp != nil {
@@ -116,29 +119,6 @@ func (pl *Plan) revise(r spool.Row, f Fate, v verdict) (verdict, error) {
 	}
 	v.send, v.unknown = true, false
 	return v, nil
-}
-
-// reported says why r, whose message went out (fate f), is not sent
-// again: an address the row still names that bounced for good, complained
-// or asked to unsubscribe about any of its messages (tidings bounces;
-// journal.State.Reports), whether or not the suppression list has it yet;
-// "" when none did.
-func (pl *Plan) reported(r spool.Row) (string, error) {
-	reports, err := pl.decider.state.Reports(r.Key)
-	if err != nil {
-		return "", err
-	}
-	for _, fb := range reports {
-		if fb.Kind == journal.FeedbackSoftBounce {
-			continue
-		}
-		for _, a := range r.Recipients {
-			if strings.EqualFold(a, fb.Recipient) {
-				return fmt.Sprintf("%s %s (tidings bounces): correct the address first", fb.Recipient, fb.Kind), nil
-			}
-		}
-	}
-	return "", nil
 }
 
 // valueSums are the ValueSums of r's message: r's own when it was just
