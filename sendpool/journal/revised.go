@@ -60,23 +60,10 @@ func (s *State) Revised(key string, facets []string, sum uint32, sums func() ([]
 // message it has now. Nil when there are none.
 func (s *State) Earlier(key string) ([]*Attempt, error) {
 	defer runtime.KeepAlive(s)
-	i, ok := s.lookup(key)
-	if !ok {
-		return nil, nil
+	if p := s.pastOfKey(key); p != nil {
+		return readAll(p.attempts, s.attemptAt)
 	}
-	m := s.moreOf(s.keys.at(i))
-	if m == nil || m.past == nil {
-		return nil, nil
-	}
-	out := make([]*Attempt, 0, len(m.past.attempts))
-	for _, at := range m.past.attempts {
-		a, err := s.attemptAt(at)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, nil
+	return nil, nil
 }
 
 // Reports returns every hard bounce, complaint and unsubscribe request
@@ -85,21 +72,33 @@ func (s *State) Earlier(key string) ([]*Attempt, error) {
 // it must not be sent to again. Nil when none.
 func (s *State) Reports(key string) ([]*Feedback, error) {
 	defer runtime.KeepAlive(s)
+	if p := s.pastOfKey(key); p != nil {
+		return readAll(p.reports, s.feedbackAt)
+	}
+	return nil, nil
+}
+
+// pastOfKey is the past of key's slot; nil when it has none.
+func (s *State) pastOfKey(key string) *past {
 	i, ok := s.lookup(key)
 	if !ok {
-		return nil, nil
+		return nil
 	}
-	m := s.moreOf(s.keys.at(i))
-	if m == nil || m.past == nil {
-		return nil, nil
+	if m := s.moreOf(s.keys.at(i)); m != nil {
+		return m.past
 	}
-	out := make([]*Feedback, 0, len(m.past.reports))
-	for _, at := range m.past.reports {
-		f, err := s.feedbackAt(at)
+	return nil
+}
+
+// readAll reads back the lines at refs with read, in order.
+func readAll[T any](refs []lineRef, read func(lineRef) (*T, error)) ([]*T, error) {
+	out := make([]*T, 0, len(refs))
+	for _, at := range refs {
+		v, err := read(at)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, f)
+		out = append(out, v)
 	}
 	return out, nil
 }
