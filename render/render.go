@@ -708,7 +708,7 @@ func (r *Renderer) evaluate(st *state, row campaign.Row, m *Message) (*parts, er
 	if err != nil {
 		return nil, err
 	}
-	m.ValuesSum, m.ValueSums = facetSum(r.facets, m.sums), fold16(m.sums)
+	m.ValuesSum, m.ValueSums, m.sums = facetSum(r.facets, m.sums), fold16(m.sums), nil
 	m.MessageID = messageID(r.c.Name, m.Key, revision(m), env.from[0].domain)
 	var testFor string
 	if r.test != nil {
