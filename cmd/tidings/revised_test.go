@@ -291,10 +291,11 @@ func TestBouncedAddressCorrected(t *testing.T) {
 }
 
 // TestRevisedDeferredThenReverted: a corrected message the server
-// deferred (before its body, or after) is the row's to send; once the
-// row is put back as it was when its first message went, a plain send
-// sends nothing: that message went out, and a second copy would carry
-// its Message-ID. Refused for good, --retry-failed sends it corrected.
+// deferred or refused (before its body, or after) leaves the row on the
+// message that went: a plain send sends nothing and lists the row as
+// changed, `report` says sent; put back as it was, nothing is said or
+// sent (a second copy would carry the first's Message-ID); corrected
+// again, --resend-changed sends it.
 func TestRevisedDeferredThenReverted(t *testing.T) {
 	for _, pipelined := range []bool{false, true} {
 		t.Run(fmt.Sprint("pipelined=", pipelined), func(t *testing.T) {
@@ -322,18 +323,64 @@ func TestRevisedDeferredThenReverted(t *testing.T) {
 				t.Fatalf("send --resend-changed, deferred: %d\n%s%s", code, out, errOut)
 			}
 			refuse.Store(0)
+			out, errOut, code := runCLI(t, "send", "--yes", camp)
+			if code != exitOK || srv.Received("ann@example.com") != 1 || !strings.Contains(out, "1 row changed since its message went out, and is not sent again: row 2 (1): amount") {
+				t.Errorf("plain send after the deferral: code %d, Ann has %d messages\n%s%s", code, srv.Received("ann@example.com"), out, errOut)
+			}
+			if out, errOut, code := runCLI(t, "report", camp); code != exitOK || readReport(t, camp)[0]["status"] != "sent" {
+				t.Errorf("report after the deferral: code %d\n%s%s", code, out, errOut)
+			}
 			writeFiles(t, dir, map[string]string{"r.csv": "invoice,email,name,amount\n1,ann@example.com,Ann,10.00\n"})
-			if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || srv.Received("ann@example.com") != 1 {
+			if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || srv.Received("ann@example.com") != 1 || strings.Contains(out, "changed since") {
 				t.Errorf("send after putting the row back: code %d, Ann has %d messages\n%s%s", code, srv.Received("ann@example.com"), out, errOut)
 			}
-			// Corrected again, refused for good, then retried.
+			if out, errOut, code := runCLI(t, "check", camp); code != exitOK || strings.Contains(out, "changed since") {
+				t.Errorf("check after putting the row back: code %d\n%s%s", code, out, errOut)
+			}
+			// Corrected again, refused for good, then sent.
 			writeFiles(t, dir, map[string]string{"r.csv": "invoice,email,name,amount\n1,ann@example.com,Ann,12.00\n"})
 			refuse.Store(550)
 			runCLI(t, "send", "--yes", "--resend-changed", camp)
 			refuse.Store(0)
-			if out, errOut, code := runCLI(t, "send", "--yes", "--retry-failed", camp); code != exitOK || srv.Received("ann@example.com") != 2 {
-				t.Errorf("send --retry-failed: code %d, Ann has %d messages\n%s%s", code, srv.Received("ann@example.com"), out, errOut)
+			if out, errOut, code := runCLI(t, "send", "--yes", "--retry-failed", camp); code != exitOK || srv.Received("ann@example.com") != 1 {
+				t.Errorf("send --retry-failed: code %d, Ann has %d messages (the row is sent: only --resend-changed sends it again)\n%s%s", code, srv.Received("ann@example.com"), out, errOut)
+			}
+			if out, errOut, code := runCLI(t, "send", "--yes", "--resend-changed", camp); code != exitOK || srv.Received("ann@example.com") != 2 {
+				t.Errorf("send --resend-changed: code %d, Ann has %d messages\n%s%s", code, srv.Received("ann@example.com"), out, errOut)
 			}
 		})
+	}
+}
+
+// TestRevisedAfterOwedRefused: a message that reached its To while its
+// Cc was deferred, and then refused for good, is settled (the row counts
+// as sent): a change to its row since is told, and --resend-changed
+// sends it. While the Cc is still owed, the change is not told yet.
+func TestRevisedAfterOwedRefused(t *testing.T) {
+	var ccCode atomic.Int32
+	ccCode.Store(451)
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		if code := ccCode.Load(); to == "boss@example.com" && code != 0 {
+			return smtptest.Reply(int(code), fmt.Sprintf("%d.1.1", code/100), "no")
+		}
+		return nil
+	}))
+	camp := revisedCampaign(t, srv, "invoice,email,name,amount,cc\n1,ann@example.com,Ann,10.00,boss@example.com\n")
+	dir := filepath.Dir(camp)
+	b, _ := os.ReadFile(camp)
+	writeFiles(t, dir, map[string]string{"c.yaml": strings.Replace(string(b), "retry_backoff: 1ms}", "retry_backoff: 1ms, retries: 0}", 1) + "cc: '{{.cc}}'\n"})
+	runCLI(t, "send", "--yes", camp) // Ann has it, the Cc is owed
+	writeFiles(t, dir, map[string]string{"r.csv": "invoice,email,name,amount,cc\n1,ann@example.com,Ann,11.00,boss@example.com\n"})
+	if out, errOut, code := runCLI(t, "check", camp); strings.Contains(out, "changed since") {
+		t.Errorf("check while the Cc is owed: code %d\n%s%s", code, out, errOut)
+	}
+	ccCode.Store(550)
+	runCLI(t, "send", "--yes", camp) // the Cc refused for good: settled
+	if out, errOut, code := runCLI(t, "check", camp); !strings.Contains(out, "row 2 (1): amount") {
+		t.Errorf("check after the Cc was refused: code %d\n%s%s", code, out, errOut)
+	}
+	ccCode.Store(0)
+	if out, errOut, code := runCLI(t, "send", "--yes", "--resend-changed", camp); code != exitOK || srv.Received("ann@example.com") != 2 || srv.Received("boss@example.com") != 1 {
+		t.Errorf("send --resend-changed: code %d, Ann %d, the Cc %d\n%s%s", code, srv.Received("ann@example.com"), srv.Received("boss@example.com"), out, errOut)
 	}
 }

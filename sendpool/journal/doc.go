@@ -79,13 +79,14 @@
 // values now ([State.Revised]):
 // a row whose message went out and whose values changed since is listed,
 // with the columns that changed, and sent again only when asked (send
-// --resend-changed; its run line says "resend_changed"). That new
-// message's attempt, after the key was sent, begins a delivery of its
-// own, and so does its result when the server refused it before its body
-// (no attempt line; told by its other Message-ID): its outcome is the
-// key's from then on (see anew in state.go). What the messages before it
-// left stays: their attempt lines ([State.Earlier]) and the reports about
-// them, written with "earlier" ([State.Reports]).
+// --resend-changed; its run line says "resend_changed"). That new message
+// becomes the key's once the server takes it (see anew in state.go): its
+// outcome, values and reports are the key's from then on. Deferred,
+// refused or cut off, it leaves the key on the message that went, whose
+// row is still told as changed. What the messages before the latest left
+// stays: their attempt lines ([State.Earlier]); reports about them are
+// written with "earlier", and every hard report of a key is kept
+// ([State.Reports]).
 //
 // # Partial deliveries
 //

@@ -25,8 +25,8 @@ func (s *State) Revised(key string, facets []string, sum uint32, sums func() ([]
 		return nil, nil
 	}
 	k := s.keys.at(i)
-	if k.sum == 0 || k.sum == sum || len(s.moreOf(k).owed()) > 0 {
-		return nil, nil // the same, or its message still owes recipients: not told until that is settled
+	if k.sum == 0 || k.sum == sum || s.owedOpen(k, s.moreOf(k)) {
+		return nil, nil // the same, or a send to recipients it owes is open: not told until that is settled
 	}
 	now, err := sums()
 	if err != nil || now == nil {
@@ -101,25 +101,6 @@ func readAll[T any](refs []lineRef, read func(lineRef) (*T, error)) ([]*T, error
 		out = append(out, v)
 	}
 	return out, nil
-}
-
-// WentOutAs reports whether a message of key made of the values whose
-// render.Message.ValuesSum is sum went out before its latest (State.
-// Earlier): a row sent again corrected whose corrected message has not
-// gone yet, and whose values are those of a message that did, has that
-// message; sending it again would be a second copy (with its
-// Message-ID). False when sum is 0.
-func (s *State) WentOutAs(key string, sum uint32) (bool, error) {
-	if sum == 0 {
-		return false, nil
-	}
-	earlier, err := s.Earlier(key)
-	for _, a := range earlier {
-		if a.Values.Sum == sum {
-			return true, err
-		}
-	}
-	return false, err
 }
 
 // facetsAt returns the Facets of the run the line at belongs to.

@@ -60,11 +60,14 @@ func TestRevised(t *testing.T) {
 	}
 }
 
-// TestRevisedResent: an attempt for a sent key, of a message made of
-// other values (send --resend-changed), begins a delivery of its own:
-// the key's status, Message-ID and reports are the new message's, and
-// its values are what later runs compare with. An attempt of the same
-// values again, and one without fingerprints, do not.
+// TestRevisedResent: a message made anew for a sent key, of other values
+// (send --resend-changed), becomes the key's once the server takes it:
+// its status, Message-ID and values are what later runs see, and the
+// message before is an earlier one. Deferred, refused (after its body or
+// before it, with no attempt line), cut off or of unknown outcome, it
+// leaves the key on the message that went: the row is still told as
+// changed. An attempt of the same values again, and one without
+// fingerprints, are no new message.
 func TestRevisedResent(t *testing.T) {
 	k := "ann@example.org"
 	later := func(st sendpool.Status, id string) Result {
@@ -78,25 +81,21 @@ func TestRevisedResent(t *testing.T) {
 		second []any
 		status sendpool.Status
 		id     string
-		sum    uint32 // of the values sent last
+		sum    uint32 // of the values of the message the key has
 	}{
 		{"resent and sent", []any{sumsAtt(2, k, "a2", 9, 9), later(sendpool.StatusSent, "a2")}, sendpool.StatusSent, "a2", 9},
-		{"resent and refused", []any{sumsAtt(2, k, "a2", 9, 9), later(sendpool.StatusFailed, "a2")}, sendpool.StatusFailed, "a2", 9},
-		{"resent, outcome unknown", []any{sumsAtt(2, k, "a2", 9, 9)}, sendpool.StatusUnknown, "a2", 9},
+		{"resent and refused", []any{sumsAtt(2, k, "a2", 9, 9), later(sendpool.StatusFailed, "a2")}, sendpool.StatusSent, "m2@test", 1},
+		{"resent and deferred", []any{sumsAtt(2, k, "a2", 9, 9), later(sendpool.StatusDeferred, "a2")}, sendpool.StatusSent, "m2@test", 1},
+		{"resent, deferred, then sent", []any{sumsAtt(2, k, "a2", 9, 9), later(sendpool.StatusDeferred, "a2"), sumsAtt(2, k, "a2", 9, 9), later(sendpool.StatusSent, "a2")}, sendpool.StatusSent, "a2", 9},
+		{"resent, outcome unknown", []any{sumsAtt(2, k, "a2", 9, 9)}, sendpool.StatusSent, "m2@test", 1},
+		{"resent, refused before its body", []any{later(sendpool.StatusFailed, "a2")}, sendpool.StatusSent, "m2@test", 1},
 		{"the same values again", []any{sumsAtt(2, k, "a1", 1, 1), later(sendpool.StatusFailed, "a1")}, sendpool.StatusSent, "m2@test", 1}, // the first result's
-		{"no fingerprints", []any{att(2, k), later(sendpool.StatusFailed, "a3")}, sendpool.StatusSent, "m2@test", 0},
-		// Refused before its body (at RCPT): no attempt line; a run that
-		// resends tells it by its other Message-ID.
-		{"resent, refused before its body", []any{Run{ResendChanged: true}, later(sendpool.StatusFailed, "a2")}, sendpool.StatusFailed, "a2", 0},
+		{"no fingerprints", []any{att(2, k), later(sendpool.StatusFailed, "a3")}, sendpool.StatusSent, "m2@test", 1},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
 			writeRun(t, dir, Run{PID: 1, Started: t0, Facets: facets}, sumsAtt(2, k, "a1", 1, 1), res(2, k, sendpool.StatusSent))
-			second := Run{PID: 2, Started: t0.Add(time.Hour), Facets: facets}
-			if r, ok := tt.second[0].(Run); ok {
-				second.ResendChanged, tt.second = r.ResendChanged, tt.second[1:]
-			}
-			writeRun(t, dir, second, tt.second...)
+			writeRun(t, dir, Run{PID: 2, Started: t0.Add(time.Hour), Facets: facets, ResendChanged: true}, tt.second...)
 			s := load(t, dir)
 			defer s.Close()
 			e := entryOf(t, s, k)
@@ -104,7 +103,12 @@ func TestRevisedResent(t *testing.T) {
 				t.Errorf("status %v, Message-ID %q; want %v, %q", e.Status, e.MessageID, tt.status, tt.id)
 			}
 			if got, err := revised(s, k, facets, tt.sum, []uint16{uint16(tt.sum)}); len(got) > 0 || err != nil {
-				t.Errorf("Revised of the values sent last = %q, %v", got, err)
+				t.Errorf("Revised of the values of the message it has = %q, %v", got, err)
+			}
+			if tt.sum == 1 && tt.name != "the same values again" && tt.name != "no fingerprints" {
+				if got, _ := revised(s, k, facets, 9, []uint16{9}); len(got) != 1 {
+					t.Errorf("Revised of the corrected values = %q: the row is still told", got)
+				}
 			}
 			if earlier, err := s.Earlier(k); err != nil || (len(earlier) == 1) != (tt.id == "a2") {
 				t.Errorf("Earlier = %+v, %v", earlier, err)

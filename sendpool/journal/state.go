@@ -7,7 +7,6 @@ import (
 	"os"
 	"runtime"
 	"slices"
-	"strings"
 
 	"github.com/tidings/tidings/sendpool"
 )
@@ -195,9 +194,13 @@ type slotMore struct {
 // their attempt lines, oldest first (State.Earlier), and the hard
 // bounces, complaints and unsubscribe requests that came back about any
 // of the key's messages (State.Reports): the key's standing keeps only
-// the weightiest report of its latest message.
+// the weightiest report of its latest message. pending is the attempt of
+// a message made anew that no result has settled yet, pendingSum its
+// values.
 type past struct {
 	attempts, reports []lineRef
+	pending           lineRef
+	pendingSum        uint32
 }
 
 // pastOf returns m's past, made when it has none.
@@ -383,44 +386,52 @@ func (s *State) attempt(a *Attempt, at lineRef) {
 	k := s.slotFor(a.NormKey)
 	k.row = int32(a.Row)
 	s.named(a.Row)
-	sum := a.Values.Sum
-	if k.delivery() == sendpool.StatusSent && len(s.moreOf(k).owed()) == 0 && sum != 0 && sum != k.sum {
-		s.anew(k)
-	}
 	k.tried()
+	sum := a.Values.Sum
+	if m := s.moreOf(k); k.delivery() == sendpool.StatusSent && !s.owedOpen(k, m) && sum != 0 && sum != k.sum {
+		// A message made anew from values that changed since the key's
+		// went out (send --resend-changed; a run sends nothing else to a
+		// sent key): the key's once the server takes it (anew).
+		p := s.addMore(k).pastOf()
+		p.pending, p.pendingSum = at, sum
+		return
+	}
 	k.setPending(true)
 	k.attempt = shorten(at)
 	k.sum = sum
 }
 
-// anew starts a new delivery of k's key. An attempt after the key's
-// message was sent to all its recipients, of a message made of other
-// values (its facetSum differs), is of a message made anew from values
-// that changed since (send --resend-changed; a run sends nothing else to
-// a sent key): its outcome, and the reports about it, are the key's from
-// now on, and those of the message before are not.
+// anew makes the message made anew that the server took (past.pending)
+// the key's: its attempt, values, outcome and the reports about it are
+// the key's from now on; the message before keeps its attempt line
+// (State.Earlier) and the reports about it (State.Reports).
 func (s *State) anew(k *slot) {
 	m := s.addMore(k)
+	p := m.pastOf()
 	if at := k.attempt.ref(); at != 0 {
-		m.pastOf().attempts = append(m.pastOf().attempts, at)
+		p.attempts = append(p.attempts, at)
 	}
+	k.attempt, k.sum = shorten(p.pending), p.pendingSum
+	p.pending, p.pendingSum = 0, 0
 	m.later, m.feedback, m.feedbackKind, m.owing = 0, 0, "", nil
 	k.setDelivery(NoStatus)
 	k.result = shortRef{}
 }
 
-// otherMessage reports whether r, a result for k's key after its message
-// was sent to all its recipients, is about another message: one made
-// anew in a run that sends such (send --resend-changed) and that the
-// server refused before its body, so that no attempt line began its
-// delivery (anew). It reads the sent result back, which only such late
-// results need.
-func (s *State) otherMessage(k *slot, r *Result) bool {
-	if r.MessageID == "" || len(s.Runs) == 0 || !s.Runs[len(s.Runs)-1].ResendChanged || len(s.moreOf(k).owed()) > 0 {
-		return false
+// madeAnew applies r, a result of k's key, to a message made anew for it
+// (past.pending): taken (sent, or for some of its recipients), it becomes
+// the key's (anew); any other outcome ends it, and the key stays on the
+// message that went before, its row still told as changed.
+func (s *State) madeAnew(k *slot, r *Result) {
+	m := s.moreOf(k)
+	if m == nil || m.past == nil || m.past.pending == 0 || !isDelivery(r.Status) {
+		return
 	}
-	sent, err := s.resultAt(k.result.ref())
-	return err == nil && sent != nil && sent.MessageID != "" && !strings.EqualFold(sent.MessageID, r.MessageID)
+	if r.Status == sendpool.StatusSent || len(r.Owed) > 0 {
+		s.anew(k)
+		return
+	}
+	m.past.pending, m.past.pendingSum = 0, 0
 }
 
 func (s *State) result(r *Result, at lineRef) {
@@ -435,10 +446,8 @@ func (s *State) result(r *Result, at lineRef) {
 	s.named(r.Row)
 	k := s.slotFor(r.NormKey)
 	k.row = int32(r.Row)
+	s.madeAnew(k, r)
 	ends := isDelivery(r.Status) && (r.Status != sendpool.StatusNotAttempted || k.pending())
-	if ends && k.delivery() == sendpool.StatusSent && s.otherMessage(k, r) {
-		s.anew(k)
-	}
 	switch {
 	case !ends:
 		s.addMore(k).note = at
@@ -449,8 +458,7 @@ func (s *State) result(r *Result, at lineRef) {
 		// the recipients a try left owed (the delivery goes on), or a
 		// later run's send to the recipients it still owed (a resumed
 		// run sends nothing else to a sent key but a message made anew,
-		// whose attempt, or result when refused before its body, began
-		// a delivery of its own: see anew).
+		// which madeAnew took up, or which did not go).
 		k.setPending(false)
 		switch m := s.moreOf(k); {
 		case len(m.owed()) == 0:

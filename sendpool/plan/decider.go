@@ -133,7 +133,7 @@ func (d *Decider) Decide(m *render.Message) (Fate, error) {
 	if f, dup, err := d.duplicate(m); dup {
 		return f, err
 	}
-	return d.decideSent(m.Row, m.Key, m.To, m.Recipients, m.ValuesSum, false)
+	return d.decideSent(m.Row, m.Key, m.To, m.Recipients, false)
 }
 
 // Settle is Decide for a count (tidings check): the fate of a row an
@@ -144,7 +144,7 @@ func (d *Decider) Settle(m *render.Message) (Fate, error) {
 	if f, dup, err := d.duplicate(m); dup {
 		return f, err
 	}
-	return d.decideSent(m.Row, m.Key, m.To, m.Recipients, m.ValuesSum, true)
+	return d.decideSent(m.Row, m.Key, m.To, m.Recipients, true)
 }
 
 // Problem notes m, a row with a problem (it has no fate to decide; m may
@@ -171,7 +171,7 @@ func (d *Decider) Problem(m *render.Message) (reused bool) {
 // the journal's fate (Problem noted the row's key for the duplicate
 // check already).
 func (d *Decider) Settled(m *render.Message) (Fate, error) {
-	return d.decideSent(m.Row, m.Key, m.To, m.Recipients, m.ValuesSum, false)
+	return d.decideSent(m.Row, m.Key, m.To, m.Recipients, false)
 }
 
 // duplicate checks m's key against the earlier rows': dup when one has
@@ -199,11 +199,8 @@ var ErrKeyReused = journal.ErrKeyReused
 // envelope recipients, else to be sent. With brief, the fate of a row the
 // journal settled has no Detail and no Journal.Entry (but for an unknown
 // outcome, listed for the user, and a partly delivered message), so the
-// journal's lines are not read back (journal.State.Settle). sum is the
-// row's render.Message.ValuesSum, which tells a row sent again corrected
-// (send --resend-changed) whose corrected message has not gone yet
-// (sentBefore).
-func (d *Decider) decideSent(row int, key, to string, recipients []string, sum uint32, brief bool) (Fate, error) {
+// journal's lines are not read back (journal.State.Settle).
+func (d *Decider) decideSent(row int, key, to string, recipients []string, brief bool) (Fate, error) {
 	d.keys.sheet(key)
 	var j journal.Decision
 	if brief {
@@ -217,9 +214,6 @@ func (d *Decider) decideSent(row int, key, to string, recipients []string, sum u
 	}
 	if !j.Send {
 		return Fate{Status: j.Status, Detail: j.Reason, Journal: j}, nil
-	}
-	if f, held, err := d.sentBefore(key, recipients, sum, j); held || err != nil {
-		return f, err
 	}
 	if d.supp != nil {
 		if detail, copyAddr := suppressed(d.supp, to, recipients); detail != "" {
@@ -237,27 +231,6 @@ func (d *Decider) decideSent(row int, key, to string, recipients []string, sum u
 		return Fate{}, err
 	}
 	return Fate{Send: true, Journal: j}, nil
-}
-
-// sentBefore is the fate of a row to send (journal decision j) whose
-// key had a message delivered before its latest (journal.State.Earlier:
-// sent again corrected, and that one deferred, refused or cut off): held
-// when a message made of the row's values as they are now (sum) went out
-// already (a second copy, with its Message-ID), or when a report came
-// back from one of its recipients (Reported). Nothing for other rows.
-func (d *Decider) sentBefore(key string, recipients []string, sum uint32, j journal.Decision) (f Fate, held bool, err error) {
-	went, err := d.state.WentOutAs(key, sum)
-	switch {
-	case err != nil:
-		return Fate{}, true, err
-	case went:
-		return Fate{Status: sendpool.StatusSent, Detail: "a message made of the row as it is now went out before (it was sent again corrected, then put back)", Journal: j}, true, nil
-	}
-	detail, err := d.Reported(key, recipients)
-	if detail != "" || err != nil {
-		return Fate{Status: sendpool.StatusSuppressed, Detail: detail, Journal: j}, true, err
-	}
-	return Fate{}, false, nil
 }
 
 // Reported says why a row with key and these envelope recipients is not

@@ -51,7 +51,7 @@ func (pl *Plan) judge(r spool.Row, brief bool) (verdict, error) {
 		line.MessageID, line.Status, line.Detail = "", sendpool.StatusDuplicate, r.Detail
 		return verdict{line: line}, nil
 	}
-	f, err := pl.decider.decideSent(r.Row, r.Key, r.To, r.Recipients, r.ValuesSum, brief)
+	f, err := pl.decider.decideSent(r.Row, r.Key, r.To, r.Recipients, brief)
 	switch {
 	case err != nil:
 		return verdict{}, err
@@ -62,12 +62,6 @@ func (pl *Plan) judge(r spool.Row, brief bool) (verdict, error) {
 		if e := f.Journal.Entry; e != nil {
 			line.Attempts = e.Attempts
 		}
-		return verdict{line: line}, nil
-	case !f.Send && f.Journal.Send:
-		// Its message as the row is now went out before (Decider.
-		// sentBefore): what the journal has last is a corrected one
-		// that did not go, which the row no longer asks for.
-		line.MessageID, line.Status, line.Detail = "", f.Status, f.Detail
 		return verdict{line: line}, nil
 	case !f.Send:
 		v := done(line, f.Journal, r.Recipients)
