@@ -144,7 +144,7 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 		}
 		fmt.Fprintf(g.stderr, "%s, %s: %s; spooled %s (generation %d), %s\n", where, m.Key, status,
 			gen.Created().Local().Format(time.RFC3339), gen.Number(), byteSize(int64(len(m.Data))))
-		if hash != "" {
+		if hash != "" && e != nil && plan.Revisable(e.Status) {
 			if changed := revisedSince(ctx, path, c, state, current, finder, m.Row, m.Key); len(changed) > 0 {
 				fmt.Fprintf(g.stderr, "note: since it went out, %s changed; send --resend-changed sends it as it is now, a message of its own\n",
 					plan.RevisedWords(changed))

@@ -384,3 +384,40 @@ func TestRevisedAfterOwedRefused(t *testing.T) {
 		t.Errorf("send --resend-changed: code %d, Ann %d, the Cc %d\n%s%s", code, srv.Received("ann@example.com"), srv.Received("boss@example.com"), out, errOut)
 	}
 }
+
+// TestRevisedReplyLost: a corrected message whose reply was lost after
+// its body may have arrived: the row is unknown (not changed), report
+// says so, --resend-changed does not send it again, --resend-unknown
+// does (with its Message-ID, for the receiver to tell the copies).
+func TestRevisedReplyLost(t *testing.T) {
+	var drop atomic.Bool
+	srv := smtptest.NewServer(t, smtptest.DropReply(func(_ smtptest.Session, _ *smtptest.Message) bool { return drop.Load() }))
+	camp := revisedCampaign(t, srv, "invoice,email,name,amount\n1,ann@example.com,Ann,10.00\n")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("send: %d\n%s%s", code, out, errOut)
+	}
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "invoice,email,name,amount\n1,ann@example.com,Ann,11.00\n"})
+	drop.Store(true)
+	runCLI(t, "send", "--yes", "--resend-changed", camp)
+	drop.Store(false)
+	if n := srv.Received("ann@example.com"); n != 2 {
+		t.Fatalf("Ann has %d messages after the lost reply, want 2", n)
+	}
+	runCLI(t, "report", camp)
+	if st := readReport(t, camp)[0]["status"]; st != "unknown" {
+		t.Errorf("report: %s, want unknown", st)
+	}
+	if out, errOut, code := runCLI(t, "send", "--yes", "--resend-changed", camp); srv.Received("ann@example.com") != 2 || strings.Contains(out, "changed since") {
+		t.Errorf("send --resend-changed: code %d, Ann has %d\n%s%s", code, srv.Received("ann@example.com"), out, errOut)
+	}
+	if out, errOut, code := runCLI(t, "send", "--yes", "--resend-unknown", camp); code != exitOK || srv.Received("ann@example.com") != 3 {
+		t.Errorf("send --resend-unknown: code %d, Ann has %d\n%s%s", code, srv.Received("ann@example.com"), out, errOut)
+	}
+	ids := map[string]bool{}
+	for _, m := range srv.Messages() {
+		ids[messageIDOf(t, m.Data)] = true
+	}
+	if len(ids) != 2 {
+		t.Errorf("%d Message-IDs among 3 messages: want the first and the corrected one's, twice", len(ids))
+	}
+}

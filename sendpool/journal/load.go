@@ -134,6 +134,7 @@ func (s *State) read(ctx context.Context, br *bufio.Reader) error {
 		s.Warnings = append(s.Warnings, &campaign.FileError{File: s.Path, Line: bad.Line,
 			Err: fmt.Errorf("journal: %w: the last line (%d bytes) is not a record (a crash mid-write?); ignored", ErrTornLine, badSize)})
 	}
+	s.settlePending()
 	slices.Sort(s.sent.all())
 	return nil
 }
@@ -154,6 +155,7 @@ func (s *State) apply(typ string, b []byte, at lineRef) error {
 		if err := json.Unmarshal(b, &l); err != nil {
 			return err
 		}
+		s.settlePending()
 		s.Runs, s.runAt = append(s.Runs, l.Run), append(s.runAt, at)
 	case "attempt":
 		var l attemptLine

@@ -61,10 +61,11 @@ func TestRevised(t *testing.T) {
 }
 
 // TestRevisedResent: a message made anew for a sent key, of other values
-// (send --resend-changed), becomes the key's once the server takes it:
-// its status, Message-ID and values are what later runs see, and the
-// message before is an earlier one. Deferred, refused (after its body or
-// before it, with no attempt line), cut off or of unknown outcome, it
+// (send --resend-changed), becomes the key's once the server takes it or
+// may have (an unknown outcome, an attempt a crash left without a
+// result): its status, Message-ID and values are what later runs see, and
+// the message before is an earlier one. Deferred, refused (after its body
+// or before it, with no attempt line) or cut off before its body, it
 // leaves the key on the message that went: the row is still told as
 // changed. An attempt of the same values again, and one without
 // fingerprints, are no new message.
@@ -87,7 +88,8 @@ func TestRevisedResent(t *testing.T) {
 		{"resent and refused", []any{sumsAtt(2, k, "a2", 9, 9), later(sendpool.StatusFailed, "a2")}, sendpool.StatusSent, "m2@test", 1},
 		{"resent and deferred", []any{sumsAtt(2, k, "a2", 9, 9), later(sendpool.StatusDeferred, "a2")}, sendpool.StatusSent, "m2@test", 1},
 		{"resent, deferred, then sent", []any{sumsAtt(2, k, "a2", 9, 9), later(sendpool.StatusDeferred, "a2"), sumsAtt(2, k, "a2", 9, 9), later(sendpool.StatusSent, "a2")}, sendpool.StatusSent, "a2", 9},
-		{"resent, outcome unknown", []any{sumsAtt(2, k, "a2", 9, 9)}, sendpool.StatusSent, "m2@test", 1},
+		{"resent, cut off after its attempt (a crash)", []any{sumsAtt(2, k, "a2", 9, 9)}, sendpool.StatusUnknown, "a2", 9},
+		{"resent, its reply lost", []any{sumsAtt(2, k, "a2", 9, 9), later(sendpool.StatusUnknown, "a2")}, sendpool.StatusUnknown, "a2", 9},
 		{"resent, refused before its body", []any{later(sendpool.StatusFailed, "a2")}, sendpool.StatusSent, "m2@test", 1},
 		{"the same values again", []any{sumsAtt(2, k, "a1", 1, 1), later(sendpool.StatusFailed, "a1")}, sendpool.StatusSent, "m2@test", 1}, // the first result's
 		{"no fingerprints", []any{att(2, k), later(sendpool.StatusFailed, "a3")}, sendpool.StatusSent, "m2@test", 1},

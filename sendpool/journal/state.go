@@ -59,6 +59,9 @@ type State struct {
 	more   []slotMore // rare details of slots (slot.more is an index+1)
 	// runAt is where each run record starts, for Entry.Run.
 	runAt []lineRef
+	// madeAnew are the slots of the latest run read so far whose message
+	// made anew has no result yet (past.pending; settlePending).
+	madeAnew []*slot
 	// rows holds results that belong to a row rather than to a key:
 	// duplicates, and rows without a key; the latest per row.
 	rows map[int]rowFact
@@ -97,11 +100,12 @@ type slot struct {
 	id   keyID // of the normalized key
 	row  int32
 	more int32
-	// sum is the latest attempt's Values.Sum (0: none recorded), for
-	// State.Revised.
+	// sum is the Values.Sum of the attempt of the key's message (0: none
+	// recorded), for State.Revised.
 	sum uint32
-	// attempt and result are the latest attempt line and the latest
-	// result that ended a delivery (Entry.Result).
+	// attempt and result are the latest attempt line (but that of a
+	// message made anew the server has not taken: past.pending) and the
+	// latest result that ended a delivery (Entry.Result).
 	attempt, result shortRef
 	// tries is the count of attempts (the low 7 bits, saturating at
 	// maxTries) and whether the last attempt has no result (pendingBit).
@@ -393,6 +397,9 @@ func (s *State) attempt(a *Attempt, at lineRef) {
 		// went out (send --resend-changed; a run sends nothing else to a
 		// sent key): the key's once the server takes it (anew).
 		p := s.addMore(k).pastOf()
+		if p.pending == 0 {
+			s.madeAnew = append(s.madeAnew, k) // slots do not move
+		}
 		p.pending, p.pendingSum = at, sum
 		return
 	}
@@ -418,20 +425,36 @@ func (s *State) anew(k *slot) {
 	k.result = shortRef{}
 }
 
-// madeAnew applies r, a result of k's key, to a message made anew for it
-// (past.pending): taken (sent, or for some of its recipients), it becomes
-// the key's (anew); any other outcome ends it, and the key stays on the
-// message that went before, its row still told as changed.
-func (s *State) madeAnew(k *slot, r *Result) {
+// takeAnew applies r, a result of k's key, to a message made anew for it
+// (past.pending): taken (sent, or for some of its recipients), or of
+// unknown outcome (the reply lost after its body), it becomes the key's
+// (anew); any other outcome ends it, and the key stays on the message
+// that went before, its row still told as changed.
+func (s *State) takeAnew(k *slot, r *Result) {
 	m := s.moreOf(k)
 	if m == nil || m.past == nil || m.past.pending == 0 || !isDelivery(r.Status) {
 		return
 	}
-	if r.Status == sendpool.StatusSent || len(r.Owed) > 0 {
+	if r.Status == sendpool.StatusSent || r.Status == sendpool.StatusUnknown || len(r.Owed) > 0 {
 		s.anew(k)
 		return
 	}
 	m.past.pending, m.past.pendingSum = 0, 0
+}
+
+// settlePending ends the run read last for the messages made anew that
+// have no result in it: their body may have reached the server (a crash
+// after the attempt line), so each becomes its key's, of unknown outcome,
+// as any attempt without a result is. Load calls it at every run record
+// and at the end.
+func (s *State) settlePending() {
+	for _, k := range s.madeAnew {
+		if m := s.moreOf(k); m != nil && m.past != nil && m.past.pending != 0 {
+			s.anew(k)
+			k.setPending(true)
+		}
+	}
+	s.madeAnew = s.madeAnew[:0]
 }
 
 func (s *State) result(r *Result, at lineRef) {
@@ -446,7 +469,7 @@ func (s *State) result(r *Result, at lineRef) {
 	s.named(r.Row)
 	k := s.slotFor(r.NormKey)
 	k.row = int32(r.Row)
-	s.madeAnew(k, r)
+	s.takeAnew(k, r)
 	ends := isDelivery(r.Status) && (r.Status != sendpool.StatusNotAttempted || k.pending())
 	switch {
 	case !ends:

@@ -81,13 +81,22 @@ func NewDecider(in *Inputs, state *journal.State, policy journal.Policy) *Decide
 // (journal.State.Revised). Nil for any other row, and when nothing
 // changed.
 func (d *Decider) Revised(f Fate, key string, sum uint32, sums func() ([]uint16, error)) ([]string, error) {
-	switch {
-	case f.Send || len(f.Journal.Owed) > 0:
+	if f.Send || len(f.Journal.Owed) > 0 || !Revisable(f.Status) {
 		return nil, nil
-	case f.Status == sendpool.StatusSent, f.Status == sendpool.StatusBounced, f.Status == sendpool.StatusSoftBounce, f.Status == sendpool.StatusComplained:
-		return d.state.Revised(key, d.facets, sum, sums)
 	}
-	return nil, nil
+	return d.state.Revised(key, d.facets, sum, sums)
+}
+
+// Revisable says whether a row whose key has status st is one whose
+// message went out and was taken: sent, or bounced or complained about
+// since. Only such a row is told as changed, and sent again with
+// --resend-changed (a failed or unknown one has flags of its own).
+func Revisable(st sendpool.Status) bool {
+	switch st {
+	case sendpool.StatusSent, sendpool.StatusBounced, sendpool.StatusSoftBounce, sendpool.StatusComplained:
+		return true
+	}
+	return false
 }
 
 // RevisedLine names a row whose values changed since its message went
