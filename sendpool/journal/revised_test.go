@@ -186,4 +186,12 @@ func TestRevisedResentAfterReports(t *testing.T) {
 	if earlier, _ := s.Earlier(k); len(earlier) != 0 {
 		t.Errorf("a send to the owed recipients made an earlier message: %+v", earlier)
 	}
+	// The key's values stay those of the message that went (the send to
+	// the owed one, refused for good, settled it).
+	if got, err := revised(s, k, facets, 1, []uint16{1}); len(got) != 0 || err != nil {
+		t.Errorf("Revised of the values that went = %q, %v", got, err)
+	}
+	if got, _ := revised(s, k, facets, 9, []uint16{9}); len(got) == 0 {
+		t.Errorf("Revised of other values = %q, want them told", got) // unnamed ("?"): the owed send's line has them
+	}
 }

@@ -405,7 +405,9 @@ func (s *State) attempt(a *Attempt, at lineRef) {
 	}
 	k.setPending(true)
 	k.attempt = shorten(at)
-	k.sum = sum
+	if k.delivery() != sendpool.StatusSent {
+		k.sum = sum // a sent key's stays its message's: a send to the recipients it owes is of that one
+	}
 }
 
 // anew makes the message made anew that the server took (past.pending)
