@@ -103,7 +103,7 @@ func combineSums(sums []uint32) uint32 {
 // identifier names one version of a message) and the same values make the
 // same one. Empty when the campaign reads nothing but the key.
 func revision(m *Message) string {
-	if m.ValuesSum == 0 || len(m.ValueSums) == 0 {
+	if m.ValuesSum == 0 { // facetSum of no facets
 		return ""
 	}
 	return strconv.FormatUint(uint64(m.ValuesSum), 16)

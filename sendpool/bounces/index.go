@@ -29,12 +29,20 @@ type Index struct {
 // sent before it (journal.State.Earlier). An error is the journal's, read
 // back.
 func NewIndex(state *journal.State) (*Index, error) {
-	var earlierErr error
+	var (
+		earlierErr error
+		lastEntry  *journal.Entry     // the lookups ask about one entry in turn:
+		lastAs     []*journal.Attempt // its earlier messages are read back once
+	)
 	earlier := func(e *journal.Entry) []*journal.Attempt {
+		if e == lastEntry {
+			return lastAs
+		}
 		as, err := state.Earlier(e.NormKey)
 		if err != nil && earlierErr == nil {
 			earlierErr = err
 		}
+		lastEntry, lastAs = e, as
 		return as
 	}
 	byID := func(e *journal.Entry) []string {

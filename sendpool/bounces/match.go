@@ -231,16 +231,7 @@ func rowHas(e *journal.Entry, addr string) bool {
 	if a == "" {
 		return false
 	}
-	if normAddress(e.Key) == a {
-		return true
-	}
-	list, _ := mail.ParseAddressList(e.To)
-	for _, x := range list {
-		if normAddress(x.Address) == a {
-			return true
-		}
-	}
-	return false
+	return normAddress(e.Key) == a || toHas(e.To, addr)
 }
 
 // primaryAddress is the address a row's message went to first: its key
