@@ -3,6 +3,7 @@ package campaign
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // FileError is a problem with a whole file: the campaign file, a template, a
@@ -47,6 +48,51 @@ func (e *RowError) Error() string {
 }
 
 func (e *RowError) Unwrap() error { return e.Err }
+
+// RowErrors is every problem found in one row, the first first: a row can
+// hold a failed formula in one column and an address with a typo in
+// another, and a person fixes both in one round. Each is a *RowError of
+// the same file and row; errors.As finds the first. Error writes the
+// first in full and the others by column ("; column \"due\": ..."), on
+// one line for a report's cell.
+type RowErrors []*RowError
+
+func (e RowErrors) Error() string {
+	if len(e) == 0 {
+		return "no problem"
+	}
+	var b strings.Builder
+	b.WriteString(e[0].Error())
+	for _, re := range e[1:] {
+		b.WriteString("; ")
+		if re.Column != "" {
+			fmt.Fprintf(&b, "column %q: ", re.Column)
+		}
+		b.WriteString(re.Err.Error())
+	}
+	return b.String()
+}
+
+// Unwrap returns the problems, for errors.Is and errors.As.
+func (e RowErrors) Unwrap() []error {
+	errs := make([]error, len(e))
+	for i, re := range e {
+		errs[i] = re
+	}
+	return errs
+}
+
+// RowProblems returns the row's problems: each of a RowErrors, or the one
+// *RowError err is or wraps; nil when err holds none.
+func RowProblems(err error) []*RowError {
+	if es, ok := errors.AsType[RowErrors](err); ok {
+		return es
+	}
+	if re, ok := errors.AsType[*RowError](err); ok {
+		return []*RowError{re}
+	}
+	return nil
+}
 
 // Sentinel errors carried inside RowError and FileError.
 var (

@@ -97,6 +97,14 @@
 // in the spreadsheet, and the message would carry the error's text. Other
 // columns are not looked at.
 //
+// # Every problem of a row
+//
+// A row's problems are told together: every cell with an error value, or
+// else every part of the message at fault (an address, the subject, the
+// unsubscribe link, an attachment, a body, a header), each naming its
+// column once. One problem is a *campaign.RowError; more are a
+// campaign.RowErrors, in which errors.As finds the first.
+//
 // # Security
 //
 // Header injection is impossible by construction: any CR, LF, tab or other

@@ -503,23 +503,23 @@ func (r *Renderer) rowErr(row campaign.Row, col string, err error) error {
 // calculated (campaign.Uncalculated): the sheet's formula failed there or
 // has no value, so whatever the message would say is wrong; or in which a
 // column passed to date shows a date in the other order than
-// recipients.dates (campaign.DateFormat). The first such column is named;
-// columns the campaign does not read are not looked at.
+// recipients.dates (campaign.DateFormat). Every such column is named, each
+// once; columns the campaign does not read are not looked at.
 func (r *Renderer) excelError(row campaign.Row) error {
+	var probs rowProblems
 	for _, c := range r.used {
 		if u, ok := row.Uncalculated[c]; ok {
-			return r.rowErr(row, c, fmt.Errorf("render: %w", u.Problem()))
-		}
-		if code, ok := campaign.ExcelError(row.Values[c]); ok {
-			return r.rowErr(row, c, fmt.Errorf("render: the cell holds %w %s (a formula that failed in the spreadsheet); fix it there", campaign.ErrExcelError, code))
+			probs.add(r.rowErr(row, c, fmt.Errorf("render: %w", u.Problem())))
+		} else if code, ok := campaign.ExcelError(row.Values[c]); ok {
+			probs.add(r.rowErr(row, c, fmt.Errorf("render: the cell holds %w %s (a formula that failed in the spreadsheet); fix it there", campaign.ErrExcelError, code)))
 		}
 	}
 	for _, c := range r.dated {
 		if f, ok := row.DateFormats[c]; ok {
-			return r.rowErr(row, c, fmt.Errorf("render: %w", f.Problem()))
+			probs.add(r.rowErr(row, c, fmt.Errorf("render: %w", f.Problem())))
 		}
 	}
-	return nil
+	return probs.err()
 }
 
 // value executes a one-line template for row and checks the result: any
@@ -688,40 +688,34 @@ func (r *Renderer) evaluate(st *state, row campaign.Row, m *Message) (*parts, er
 	if err := r.excelError(row); err != nil { // first: a key never calculated reads as empty
 		return nil, err
 	}
+	var probs rowProblems // every stage runs, so that a row's problems are told at once
 	if m.Key == "" {
-		return nil, r.rowErr(row, r.keyCol, fmt.Errorf("render: %w", campaign.ErrEmptyKey))
+		probs.add(r.rowErr(row, r.keyCol, fmt.Errorf("render: %w", campaign.ErrEmptyKey)))
 	}
 	fb := &st.field
 	env, err := r.rowAddresses(row, fb, m)
-	if err != nil {
-		return nil, err
-	}
+	probs.add(err)
 	subject, err := r.rowSubject(row, fb, m)
-	if err != nil {
-		return nil, err
-	}
+	probs.add(err)
 	unsub, err := r.unsubscribe(row, fb)
-	if err != nil {
-		return nil, err
-	}
+	probs.add(err)
 	atts, err := r.rowAttachments(row, fb, m)
-	if err != nil {
-		return nil, err
-	}
-	m.ValuesSum, m.ValueSums, m.sums = facetSum(r.facets, m.sums), fold16(m.sums), nil
-	m.MessageID = messageID(r.c.Name, m.Key, revision(m), env.from[0].domain)
+	probs.add(err)
 	var testFor string
-	if r.test != nil {
-		testFor = r.test.apply(env, &subject, m, r.c.Name, env.from[0].domain)
-		unsub = nil // one click on it would unsubscribe the row's recipient
+	if probs.none() {
+		m.ValuesSum, m.ValueSums, m.sums = facetSum(r.facets, m.sums), fold16(m.sums), nil
+		m.MessageID = messageID(r.c.Name, m.Key, revision(m), env.from[0].domain)
+		if r.test != nil {
+			testFor = r.test.apply(env, &subject, m, r.c.Name, env.from[0].domain)
+			unsub = nil // one click on it would unsubscribe the row's recipient
+		}
 	}
 	body, err := r.rowBodies(st, row, subject)
-	if err != nil {
-		return nil, err
-	}
+	probs.add(err)
 	body.atts = atts
 	extra, err := r.rowHeaders(st, row)
-	if err != nil {
+	probs.add(err)
+	if err := probs.err(); err != nil {
 		return nil, err
 	}
 	p := &st.parts

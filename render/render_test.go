@@ -912,3 +912,64 @@ func TestValueSums(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryProblemOfARow: a row with several cells at fault is refused
+// with all of them, each naming its column, in the order of the message's
+// parts; a column read in two places is named once; a row with one
+// problem still gets a plain *campaign.RowError.
+func TestEveryProblemOfARow(t *testing.T) {
+	e := setup(t, yamlWith(map[string]string{
+		"to":          `"{{address .name .email}}"`,
+		"subject":     `"Invoice {{.amount}} for {{.name}}"`,
+		"attachments": `["{{if .file}}files/{{.file}}{{end}}"]`,
+	}), map[string]string{"body.txt": "You owe {{.amount}} by {{.due}}\n", "files/a.pdf": "%PDF"}, []string{"email", "name", "amount", "due", "file"})
+	good := func(kv ...string) campaign.Row {
+		r := row(7, "email", "ann@example.com", "name", "Ann", "amount", "12.50", "due", "1 May", "file", "a.pdf")
+		for i := 0; i+1 < len(kv); i += 2 {
+			r.Values[kv[i]] = kv[i+1]
+		}
+		return r
+	}
+	columns := func(err error) []string {
+		var cols []string
+		for _, re := range campaign.RowProblems(err) {
+			if re.Row != 7 {
+				t.Errorf("%v: row %d, want 7", re, re.Row)
+			}
+			cols = append(cols, re.Column)
+		}
+		return cols
+	}
+	for _, tt := range []struct {
+		name string
+		row  campaign.Row
+		want []string
+	}{
+		{"two failed formulas", good("amount", "#DIV/0!", "due", "#N/A"), []string{"amount", "due"}},
+		{"an address and a missing file", good("email", "ann@", "file", "b.pdf"), []string{"email", "file"}},
+		{"a subject's control character and the file", good("name", "Ann\nBcc: x@evil.example", "file", "../x.pdf"), []string{"name", "file"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := e.r.Render(tt.row)
+			if _, ok := errors.AsType[campaign.RowErrors](err); !ok {
+				t.Fatalf("got %v (%T), want campaign.RowErrors", err, err)
+			}
+			if got := columns(err); !slices.Equal(got, tt.want) {
+				t.Errorf("columns %q, want %q: %v", got, tt.want, err)
+			}
+			if m == nil || m.Data != nil || m.Row != 7 {
+				t.Errorf("want a partial message of row 7 without data, got %+v", m)
+			}
+			if re := rowErr(t, err); re.Column != tt.want[0] {
+				t.Errorf("errors.As finds column %q, want the first, %q", re.Column, tt.want[0])
+			}
+		})
+	}
+	_, err := e.r.Render(good("email", "ann@"))
+	if _, ok := err.(*campaign.RowError); !ok || !slices.Equal(columns(err), []string{"email"}) {
+		t.Errorf("one problem: got %v (%T), want a *campaign.RowError of column email", err, err)
+	}
+	if _, err := e.r.Render(good()); err != nil {
+		t.Errorf("a good row: %v", err)
+	}
+}

@@ -216,7 +216,7 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 			}
 			sum.problems++
 			if opts.maxProblems == 0 || sum.problems <= opts.maxProblems {
-				fmt.Fprintln(g.stdout, "problem:", problemText(err))
+				printProblem(g.stdout, err)
 			}
 			return nil
 		}

@@ -116,7 +116,7 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 				return perr
 			}
 			sum.problems++
-			fmt.Fprintln(g.stdout, "problem:", problemText(err))
+			printProblem(g.stdout, err)
 			previewInvalid(w, m, err)
 			return nil
 		}

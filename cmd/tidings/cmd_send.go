@@ -331,7 +331,7 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 		return pl, nil
 	}
 	for _, e := range pl.Invalid {
-		fmt.Fprintln(g.stdout, "problem:", problemText(e))
+		printProblem(g.stdout, e)
 	}
 	if more := pl.Problems - len(pl.Invalid); more > 0 {
 		fmt.Fprintf(g.stdout, "(%d more problems not shown)\n", more)

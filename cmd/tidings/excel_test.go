@@ -274,3 +274,78 @@ func TestDateFormatOfTheOtherOrder(t *testing.T) {
 		t.Errorf("send, day-first: code %d\n%s%s", code, out, errOut)
 	}
 }
+
+// TestEveryProblemOfARowAtOnce: a row with a failed formula in two columns,
+// and another with a typo in its address and an attachment that is not
+// there, are told in full by one check: a line for each cell at fault,
+// the rows counted once each. send refuses with the same lines, and with
+// --skip-invalid the report's detail names every problem of a row in one
+// cell.
+func TestEveryProblemOfARowAtOnce(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"c.yaml":         campaignYAML(srv.Port, `recipients: {path: r.xlsx}`, `attachments: ["files/{{.file}}"]`),
+		"body.txt":       "Hi {{.name}}, you owe {{.amount}}.\n",
+		"files/ann.pdf":  "%PDF",
+		"files/bob.pdf":  "%PDF",
+		"files/cid.pdf":  "%PDF",
+		"files/note.txt": "",
+	})
+	writeBytes(t, filepath.Join(dir, "r.xlsx"), xlsxWithSheetData(t,
+		xrow(1, "email", "name", "amount", "file"),
+		xrow(2, "ann@example.com", "Ann", "12", "ann.pdf"),
+		xrow(3, "bob@example.com", failedLookup, "B3/0=>#DIV/0!", "bob.pdf"),
+		xrow(4, "cid@example..com", "Cid", "7", "cid-2026.pdf"),
+	))
+	camp := filepath.Join(dir, "c.yaml")
+	want := []string{
+		`r.xlsx: row 3, column "name": render: the cell holds Excel's error value #N/A`,
+		`r.xlsx: row 3, column "amount": render: the cell holds Excel's error value #DIV/0!`,
+		`r.xlsx: row 4, column "email": templates: to`,
+		`r.xlsx: row 4, column "file": render: attachments[0]: attachment not readable`,
+	}
+	lines := func(out string) []string {
+		var got []string
+		for _, l := range strings.Split(out, "\n") {
+			if strings.HasPrefix(l, "problem: ") {
+				got = append(got, l)
+			}
+		}
+		return got
+	}
+	for _, args := range [][]string{{"check", camp}, {"send", "--yes", camp}} {
+		out, errOut, code := runCLI(t, args...)
+		got := lines(out)
+		if code != exitSomeFailed || len(got) != len(want) {
+			t.Fatalf("%s: code %d, %d problem lines, want %d lines:\n%s%s", args[0], code, len(got), len(want), out, errOut)
+		}
+		for i, w := range want {
+			if !strings.Contains(got[i], w) {
+				t.Errorf("%s: problem line %d is\n%s\nwant it to hold %s", args[0], i+1, got[i], w)
+			}
+		}
+		if args[0] == "check" && !strings.Contains(out, "3 recipients, 1 ready, 2 with problems") {
+			t.Errorf("check counts the rows wrong:\n%s", out)
+		}
+	}
+	if n := len(srv.Messages()); n != 0 {
+		t.Fatalf("send delivered %d messages; want none", n)
+	}
+	if out, errOut, code := runCLI(t, "send", "--yes", "--skip-invalid", camp); code != exitSomeFailed || len(srv.Messages()) != 1 {
+		t.Fatalf("send --skip-invalid: code %d, %d messages, want 1\n%s%s", code, len(srv.Messages()), out, errOut)
+	}
+	found := false
+	for _, r := range readReport(t, camp) {
+		if r["row"] != "3" {
+			continue
+		}
+		found = true
+		if d := r["detail"]; !strings.Contains(d, `column "name"`) || !strings.Contains(d, `; column "amount": render: the cell holds Excel's error value #DIV/0!`) || strings.Contains(d, "\n") {
+			t.Errorf("report detail of row 3: %q", d)
+		}
+	}
+	if !found {
+		t.Error("report.csv has no row 3")
+	}
+}

@@ -26,15 +26,43 @@ func displayPath(p string) string {
 	return p
 }
 
-// problemText formats a row problem for a person: file, row, column, reason.
+// problemText formats a row problem for a person: file, row, column,
+// reason; a row's other problems follow by column, on the same line (for
+// a report's cell).
 func problemText(err error) string {
-	var re *campaign.RowError
-	if errors.As(err, &re) {
+	list := shownProblems(err)
+	switch len(list) {
+	case 0:
+		return err.Error()
+	case 1:
+		return list[0].Error()
+	}
+	return list.Error()
+}
+
+// printProblem prints a row problem, each of the row's problems on its
+// own line.
+func printProblem(w io.Writer, err error) {
+	list := shownProblems(err)
+	if len(list) == 0 {
+		fmt.Fprintln(w, "problem:", err)
+	}
+	for _, re := range list {
+		fmt.Fprintln(w, "problem:", re)
+	}
+}
+
+// shownProblems is each of err's row problems with its file as
+// displayPath shows it.
+func shownProblems(err error) campaign.RowErrors {
+	list := campaign.RowProblems(err)
+	shown := make(campaign.RowErrors, len(list))
+	for i, re := range list {
 		cp := *re
 		cp.File = displayPath(re.File)
-		return cp.Error()
+		shown[i] = &cp
 	}
-	return err.Error()
+	return shown
 }
 
 // printWarnings prints the sheet's and renderer's warnings.

@@ -67,7 +67,7 @@ func testMessages(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *pl
 	case errors.Is(err, render.ErrTestAddress):
 		return nil, &unusableError{fmt.Errorf("--test: %w", err)}
 	case isRowProblem(err):
-		fmt.Fprintln(g.stdout, "problem:", problemText(err))
+		printProblem(g.stdout, err)
 	case isSpooled:
 		fmt.Fprintln(g.stdout, "problem:", spooled.Detail)
 	default:
