@@ -40,19 +40,16 @@ func (r *Renderer) valueSums(row campaign.Row) []uint32 {
 // messages (journal.Deduper tells such a pair from a plain duplicate).
 // Equal hashes of different values (odds about 1 in 4 billion a pair)
 // make the later row a plain duplicate. Under recipients.duplicates: first
-// every row's variant is 1, so repeats are duplicates whatever their
-// values. Safe for concurrent use.
+// such a row is a duplicate still, told as one with other values (what
+// the first row's message does not carry). Safe for concurrent use.
 func (r *Renderer) Variant(row campaign.Row) uint32 {
 	return r.variantOf(r.valueSums(row))
 }
 
 // variantOf is Variant of the row whose valueSums are sums.
 func (r *Renderer) variantOf(sums []uint32) uint32 {
-	switch {
-	case sums == nil:
+	if sums == nil {
 		return 0 // not known: a row the sheet could not read
-	case r.c.Recipients.Duplicates == campaign.DuplicatesFirst:
-		return 1 // known, and the same for every row: repeats are duplicates
 	}
 	if r.attachSum {
 		sums = sums[:len(sums)-1] // the files follow from the values

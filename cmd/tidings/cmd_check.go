@@ -74,6 +74,9 @@ type checkSummary struct {
 	// revised lists the rows whose values changed since their message
 	// went out (plan.Decider.Revised).
 	revised plan.RowList
+	// otherValues lists the duplicates with other values than the first
+	// row's (plan.Fate.OtherValues).
+	otherValues plan.RowList
 }
 
 // noteRevised adds m, of fate f, to s.revised when its values changed
@@ -101,6 +104,9 @@ func (s *checkSummary) count(m *render.Message, f plan.Fate) bool {
 	case f.Send:
 	case f.Status == sendpool.StatusDuplicate:
 		s.duplicate++
+		if f.OtherValues {
+			s.otherValues.Add(plan.OtherValuesLine(m.Row, m.Key))
+		}
 	case f.Status == sendpool.StatusSuppressed:
 		s.suppressed++
 		if f.Copy != "" {
@@ -241,6 +247,7 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 	sum.printCopyOnly(g.stdout)
 	printOwedGone(g.stdout, sum.owedGone)
 	printRevised(g.stdout, sum.revised, 0, false, in.Campaign.File)
+	printOtherValues(g.stdout, sum.otherValues)
 	if was := renamedFrom(ctx, in.Campaign, state); was != "" {
 		fmt.Fprintln(g.stdout, "warning:", renamedError(in.Campaign, was))
 	}

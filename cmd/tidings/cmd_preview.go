@@ -182,6 +182,7 @@ func printPreviewed(g *globalOptions, in *plan.Inputs, sum checkSummary, written
 	printWarnings(g.stdout, in.Sheet.Warnings())
 	printWarnings(g.stdout, campaignWarnings(in, sum.ok))
 	printRevised(g.stdout, sum.revised, 0, false, in.Campaign.File)
+	printOtherValues(g.stdout, sum.otherValues)
 	also := ""
 	if sentBefore > 0 {
 		also = fmt.Sprintf(", and the %s sent before as they went out", report.Plural(sentBefore, "message"))

@@ -314,6 +314,7 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 	if !opts.testSet {
 		printChanged(g.stdout, c, pl.Changed, "go", state)
 		printOwedGone(g.stdout, pl.OwedGone())
+		printOtherValues(g.stdout, pl.OtherValues)
 	}
 	if !opts.testSet || pl.RevisedToSend == 0 { // a test send sends the rows' recipients nothing
 		printRevised(g.stdout, pl.Revised, pl.RevisedToSend, opts.resendChanged, c.File)
@@ -644,6 +645,19 @@ func printRevised(w io.Writer, rows plan.RowList, toSend int, asked bool, campai
 			report.Plural(rows.N, "row"), verbFor(rows.N, "its message", "their messages"), verbFor(rows.N, "is", "are"), list,
 			displayPath(campaign), verbFor(rows.N, "it", "them"), verbFor(rows.N, "it is", "they are"))
 	}
+}
+
+// printOtherValues warns about the duplicates whose values differ from
+// the first row's with their key (plan.Fate.OtherValues): under
+// recipients.duplicates: first their values go nowhere, which a person
+// who merged two lists may not know.
+func printOtherValues(w io.Writer, rows plan.RowList) {
+	if rows.N == 0 {
+		return
+	}
+	fmt.Fprintf(w, "warning: %s %s the key of an earlier row with other values; under recipients.duplicates: first only the earlier row's message goes, and %s go nowhere: %s. "+
+		"Fix the sheet if they should, or set duplicates: strict to have such rows refused\n",
+		report.Plural(rows.N, "row"), verbFor(rows.N, "has", "have"), verbFor(rows.N, "its values", "their values"), rows)
 }
 
 // printOwedGone warns about the rows whose message an earlier send

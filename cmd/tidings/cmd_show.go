@@ -253,7 +253,9 @@ func keyOfSheetRow(ctx context.Context, c *campaign.Campaign, row int, path stri
 	}
 	if variant, done := rowVariant(ctx, path); variant != nil {
 		defer done()
-		if a, b := variant(first), variant(r); a != b {
+		if a, b := variant(first), variant(r); a != b && c.Recipients.Duplicates == campaign.DuplicatesFirst {
+			return key, journal.DuplicateWithOtherValues(first.Number), nil
+		} else if a != b {
 			return "", "", fmt.Errorf("%w: row %d has a problem, and none is made until it is fixed: %w: row %d has this key too, with other values (tidings check says what to do)", errNotFound, row, journal.ErrKeyReused, first.Number)
 		}
 	}

@@ -710,23 +710,50 @@ func TestNewRowAboveASentOne(t *testing.T) {
 
 // TestDuplicatesFirst: under recipients.duplicates: first a repeat of a
 // key is a duplicate whatever its values (a newsletter list merged from
-// two sources): the first row goes.
+// two sources): the first row goes. check, preview and send name the
+// repeats whose values differ, which go nowhere, and not a plain repeat;
+// the report and show say so too.
 func TestDuplicatesFirst(t *testing.T) {
 	srv := smtptest.NewServer(t)
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
 		"c.yaml":   campaignYAML(srv.Port, `recipients: {path: r.csv, duplicates: first}`),
 		"body.txt": "Hi {{.name}}\n",
-		"r.csv":    "email,name\nann@example.com,Ann\nbob@example.com,Bob\nANN@example.com,Ann Smith\n",
+		"r.csv":    "email,name\nann@example.com,Ann\nbob@example.com,Bob\nANN@example.com,Ann Smith\nbob@example.com,Bob\n",
 	})
 	camp := filepath.Join(dir, "c.yaml")
-	if out, errOut, code := runCLI(t, "check", camp); code != exitOK || !strings.Contains(out, "send will skip 1 duplicate") {
-		t.Errorf("check: code %d\n%s%s", code, out, errOut)
+	const warning = "warning: 1 row has the key of an earlier row with other values; under recipients.duplicates: first only the earlier row's message goes, and its values go nowhere: row 4 (ANN@example.com)."
+	for _, args := range [][]string{{"check", camp}, {"preview", camp}} {
+		if out, errOut, code := runCLI(t, args...); code != exitOK || !strings.Contains(out, "send will skip 2 duplicate") || !strings.Contains(out, warning) || strings.Contains(out, "row 5") {
+			t.Errorf("%s: code %d\n%s%s", args[0], code, out, errOut)
+		}
 	}
-	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || srv.Received("ann@example.com") != 1 || !bytes.Contains(serverCopy(t, srv, "ann@example.com"), []byte("Hi Ann\r\n")) {
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || !strings.Contains(out, warning) || srv.Received("ann@example.com") != 1 || !bytes.Contains(serverCopy(t, srv, "ann@example.com"), []byte("Hi Ann\r\n")) {
 		t.Errorf("send: code %d\n%s%s", code, out, errOut)
 	}
 	sameReport(t, camp)
+	details := map[string]string{}
+	for _, r := range readReport(t, camp) {
+		details[r["row"]] = r["status"] + ": " + r["detail"]
+	}
+	if details["4"] != "duplicate: duplicate of row 2, with other values (duplicates: first; this row's values are not sent)" || details["5"] != "duplicate: duplicate of row 3" {
+		t.Errorf("report: %q", details)
+	}
+	if _, errOut, code := runCLI(t, "show", "--row", "4", camp); code != exitOK || !strings.Contains(errOut, "duplicate of row 2, with other values") {
+		t.Errorf("show --row 4: code %d\n%s", code, errOut)
+	}
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || !strings.Contains(out, warning) { // from the spool's records
+		t.Errorf("send again: code %d\n%s%s", code, out, errOut)
+	}
+	writeFiles(t, dir, map[string]string{"body.txt": "Hello {{.name}}\n"}) // report places the rows by the sheet now
+	if out, errOut, code := runCLI(t, "report", camp); code != exitOK {
+		t.Errorf("report: code %d\n%s%s", code, out, errOut)
+	}
+	for _, r := range readReport(t, camp) {
+		if r["row"] == "4" && (r["status"] != "duplicate" || !strings.Contains(r["detail"], "with other values")) {
+			t.Errorf("report from the sheet, row 4: %v", r)
+		}
+	}
 }
 
 // TestKeyReusedWholeRowTemplate: a body that prints the whole row shows

@@ -98,6 +98,13 @@ func (d *Deduper) Close() {
 // DuplicateOf is the report's detail of a duplicate of row first.
 func DuplicateOf(first int) string { return fmt.Sprintf("duplicate of row %d", first) }
 
+// DuplicateWithOtherValues is the report's detail of a duplicate of row
+// first whose values differ from that row's, under recipients.duplicates:
+// first (the first row's message goes; these values go nowhere).
+func DuplicateWithOtherValues(first int) string {
+	return fmt.Sprintf("duplicate of row %d, with other values (duplicates: first; this row's values are not sent)", first)
+}
+
 // CheckVariant records row's key, and variant, the hash of its values
 // besides the key (render.Message.Variant; 0: not known), when no earlier
 // row has the same normalized key. It returns that earlier row (0: none;

@@ -28,6 +28,10 @@ type Fate struct {
 	// Copy is, on a suppressed row whose suppressed recipient is a Cc or
 	// a Bcc and not its To, that address.
 	Copy string
+	// OtherValues marks a duplicate whose values differ from the first
+	// row's with its key, under recipients.duplicates: first (under
+	// strict it is that row's problem, ErrKeyReused).
+	OtherValues bool
 }
 
 // OwedGone reports whether f is a send to the recipients an earlier send
@@ -62,6 +66,9 @@ type Decider struct {
 	// facets are what a message's ValueSums fingerprint
 	// (render.Renderer.Facets), for Revised.
 	facets []string
+	// firstWins: recipients.duplicates: first, where a later row with a
+	// key and other values is a duplicate, not a problem.
+	firstWins bool
 }
 
 // NewDecider returns a Decider for in's suppression list, what the journal
@@ -69,7 +76,7 @@ type Decider struct {
 func NewDecider(in *Inputs, state *journal.State, policy journal.Policy) *Decider {
 	return &Decider{dupes: journal.NewDeduperFor(state), supp: in.Suppress, state: state, policy: policy,
 		keys: newKeyChange(in.Campaign, state), sheet: in.Campaign.Recipients.Path, keyCol: in.Campaign.Recipients.Key,
-		facets: in.Renderer.Facets()}
+		facets: in.Renderer.Facets(), firstWins: in.Campaign.Recipients.Duplicates == campaign.DuplicatesFirst}
 }
 
 // Revised says what of a row changed since its message went out, given
@@ -104,6 +111,12 @@ func Revisable(st sendpool.Status) bool {
 // its attached files".
 func RevisedLine(row int, key string, changed []string) string {
 	return fmt.Sprintf("row %d (%s): %s", row, key, RevisedWords(changed))
+}
+
+// OtherValuesLine names a duplicate with other values than the first
+// row with its key (Fate.OtherValues): "row 9 (ann@example.com)".
+func OtherValuesLine(row int, key string) string {
+	return fmt.Sprintf("row %d (%s)", row, key)
 }
 
 // RevisedWords says what of a row changed, as journal.State.Revised names
@@ -172,7 +185,7 @@ func (d *Decider) Problem(m *render.Message) (reused bool) {
 		return false
 	}
 	_, reused = d.dupes.CheckVariant(m.Row, m.Key, m.Variant)
-	return reused
+	return reused && !d.firstWins
 }
 
 // Settled is Decide without the duplicate check, for a row with a
@@ -185,12 +198,15 @@ func (d *Decider) Settled(m *render.Message) (Fate, error) {
 
 // duplicate checks m's key against the earlier rows': dup when one has
 // it, with the duplicate's Fate, or with m's problem (ErrKeyReused) when
-// that row's values differ from m's.
+// that row's values differ from m's, unless the first row wins
+// (Fate.OtherValues).
 func (d *Decider) duplicate(m *render.Message) (f Fate, dup bool, problem error) {
 	first, differs := d.dupes.CheckVariant(m.Row, m.Key, m.Variant)
 	switch {
 	case first == 0:
 		return Fate{}, false, nil
+	case differs && d.firstWins:
+		return Fate{Status: sendpool.StatusDuplicate, Detail: journal.DuplicateWithOtherValues(first), OtherValues: true}, true, nil
 	case differs:
 		return Fate{}, true, &campaign.RowError{File: d.sheet, Row: m.Row, Column: d.keyCol, Err: fmt.Errorf("plan: %w", d.state.KeyReused(m.Key, first))}
 	}

@@ -50,6 +50,10 @@ type Plan struct {
 	// (Options.ResendChanged), the others are not sent again.
 	Revised       RowList
 	RevisedToSend int
+	// OtherValues lists the duplicates whose values differ from the
+	// first row's with their key, under recipients.duplicates: first
+	// (Fate.OtherValues): their values go nowhere.
+	OtherValues RowList
 	// Damaged is why the generation the preflight would have reused was
 	// not (an error wrapping spool.ErrCorrupt, naming the file): the rows
 	// were rendered again. Nil when none was found damaged.

@@ -224,7 +224,7 @@ func (pl *Plan) spoolRow(w *spool.Writer, m *render.Message, err error, opts *Op
 		opts.OnMessage(m)
 	}
 	if dup {
-		r = spool.Row{Row: m.Row, Kind: spool.KindDuplicate, Key: m.Key, To: m.To, Detail: f.Detail}
+		r = spool.Row{Row: m.Row, Kind: spool.KindDuplicate, Key: m.Key, To: m.To, Detail: f.Detail, KeyReused: f.OtherValues}
 		return r, nil, w.AddRow(r)
 	}
 	r = spool.RowOf(m)

@@ -240,6 +240,9 @@ func (pl *Plan) account(r spool.Row, v verdict, problem error) {
 			pl.RevisedToSend++
 		}
 	}
+	if r.Kind == spool.KindDuplicate && r.KeyReused {
+		pl.OtherValues.Add(OtherValuesLine(r.Row, r.Key))
+	}
 	switch {
 	case problem != nil && !v.settled:
 		pl.addInvalid(problem)

@@ -120,7 +120,8 @@ func (b *rebuild) invalid(row int, detail string) error {
 }
 
 // sheetRow places a row of the sheet: a duplicate (or, with other values
-// than the earlier row's, invalid), the journal's line for its key (moved
+// than the earlier row's, invalid; under recipients.duplicates: first a
+// duplicate still, said to have other values), the journal's line for its key (moved
 // to the row's number now), or a row not attempted.
 func (b *rebuild) sheetRow(c *campaign.Campaign, row campaign.Row) error {
 	number, key := row.Number, row.Values[c.Recipients.Key]
@@ -135,10 +136,14 @@ func (b *rebuild) sheetRow(c *campaign.Campaign, row campaign.Row) error {
 	if b.variant != nil {
 		variant = b.variant(row)
 	}
-	if first, differs := b.dupes.CheckVariant(number, key, variant); differs {
+	first, differs := b.dupes.CheckVariant(number, key, variant)
+	switch {
+	case differs && c.Recipients.Duplicates == campaign.DuplicatesFirst:
+		return b.rep.AddRow(Row{Recipient: Recipient{Row: number, Key: key}, Status: sendpool.StatusDuplicate, Detail: journal.DuplicateWithOtherValues(first)})
+	case differs:
 		problem := &campaign.RowError{File: c.Recipients.Path, Row: number, Column: c.Recipients.Key, Err: fmt.Errorf("plan: %w", b.state.KeyReused(key, first))}
 		return b.rep.AddRow(Row{Recipient: Recipient{Row: number, Key: key}, Status: sendpool.StatusInvalid, Detail: b.describe(problem)})
-	} else if first > 0 {
+	case first > 0:
 		return b.rep.AddRow(Row{Recipient: Recipient{Row: number, Key: key}, Status: sendpool.StatusDuplicate, Detail: journal.DuplicateOf(first)})
 	}
 	if norm != "" && b.placed.Mark(key) {

@@ -56,7 +56,9 @@ type Row struct {
 	// KeyReused marks an invalid row whose problem is an earlier row's
 	// key with other values (plan.ErrKeyReused): a message that went out
 	// from the row before does not excuse it, since which row the key
-	// stands for is the question.
+	// stands for is the question. On a duplicate it marks one with other
+	// values than the first row's, under recipients.duplicates: first
+	// (plan.Fate.OtherValues).
 	KeyReused bool
 	// ValuesSum is the message's render.Message.ValuesSum: what a run
 	// tells a row whose values changed since its message went out by (0:
