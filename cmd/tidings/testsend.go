@@ -63,7 +63,7 @@ func testMessages(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *pl
 	spooled, isSpooled := errors.AsType[*plan.RowProblem](err) // found by the preflight
 	switch {
 	case err == nil:
-		return msgs, nil
+		return msgs, noteNotSending(ctx, g, pl, t.Rows)
 	case errors.Is(err, render.ErrTestAddress):
 		return nil, &unusableError{fmt.Errorf("--test: %w", err)}
 	case isRowProblem(err):
@@ -74,6 +74,23 @@ func testMessages(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *pl
 		return nil, &unusableError{err}
 	}
 	return nil, &problemsError{n: 1, text: "the row chosen for the test has a problem; nothing was sent"}
+}
+
+// noteNotSending notes the rows named for a test (rows) that a send
+// would not send: a duplicate, a row sent already, a suppressed one.
+func noteNotSending(ctx context.Context, g *globalOptions, pl *plan.Plan, rows []int) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	lines, err := pl.NotSending(ctx, rows)
+	if err != nil {
+		return &unusableError{err}
+	}
+	if len(lines) > 0 {
+		fmt.Fprintf(g.stdout, "note: send would not send %s, whose test %s all the same: %s\n",
+			verbFor(len(lines), "this row", "these rows"), verbFor(len(lines), "message goes", "messages go"), strings.Join(lines, "; "))
+	}
+	return nil
 }
 
 // deliverTest sends msgs, journaled as test sends, and prints each outcome.

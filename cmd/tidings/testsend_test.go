@@ -169,3 +169,27 @@ func TestTestSendFlags(t *testing.T) {
 		t.Errorf("test of the good rows: code %d, received %d\n%s%s", code, srv.Received("me@example.net"), out, errOut)
 	}
 }
+
+// TestTestSendRowsSendSkips: rows named for a test that send would not
+// send (a duplicate, a row sent already) are tested all the same, with a
+// note that says why send would not send them; a row send would send gets
+// no note.
+func TestTestSendRowsSendSkips(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 2, "")
+	dir := filepath.Dir(camp)
+	writeFiles(t, dir, map[string]string{"r.csv": "email,name\nuser000@example.com,A\n"})
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
+	}
+	writeFiles(t, dir, map[string]string{"r.csv": "email,name\nuser000@example.com,A\nuser001@example.com,B\nUSER001@example.com,B\n"})
+	out, errOut, code := runCLI(t, "send", "--test", "me@example.net", "--rows", "2-4", camp)
+	const note = "note: send would not send these rows, whose test messages go all the same: row 2 (user000@example.com): sent already; row 4 (USER001@example.com): duplicate of row 3\n"
+	if code != exitOK || srv.Received("me@example.net") != 3 || !strings.Contains(out, note) {
+		t.Errorf("code %d, received %d\n%s%s", code, srv.Received("me@example.net"), out, errOut)
+	}
+	out, errOut, code = runCLI(t, "send", "--test", "me@example.net", "--rows", "3", camp)
+	if code != exitOK || strings.Contains(out, "note: send would not") {
+		t.Errorf("a row to send: code %d\n%s%s", code, out, errOut)
+	}
+}

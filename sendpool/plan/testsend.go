@@ -85,6 +85,48 @@ func (pl *Plan) spooledProblem(ctx context.Context, rows []int) error {
 	return fmt.Errorf("plan: test send: %w", &RowProblem{Row: r.Row, Detail: r.Detail})
 }
 
+// NotSending names those of rows, rows a test send was asked for, that a
+// send would not send, and why: "row 4 (ann@example.com): duplicate of
+// row 2", "row 5 (bob@example.com): sent". A test of such a row still
+// shows its message; the person asking may think it one that goes. Rows
+// with a problem are spooledProblem's, not named here.
+func (pl *Plan) NotSending(ctx context.Context, rows []int) ([]string, error) {
+	var lines []string
+	if !slices.ContainsFunc(rows, func(row int) bool { return !pl.send.has(row) }) {
+		return nil, nil
+	}
+	rd, err := pl.Spool.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rd.Close()
+	defer pl.closeSums()
+	err = rd.ScanRows(ctx, func(r spool.Row) error {
+		if r.Kind == spool.KindInvalid || pl.send.has(r.Row) || !slices.Contains(rows, r.Row) {
+			return nil
+		}
+		v, err := pl.judge(r, false)
+		if err != nil || v.send {
+			return err
+		}
+		lines = append(lines, notSendingLine(v.line))
+		return nil
+	})
+	return lines, err
+}
+
+// notSendingLine names a row send would not send, by its report line.
+func notSendingLine(line report.Row) string {
+	s := fmt.Sprintf("row %d (%s): %s", line.Row, line.Key, line.Status)
+	switch line.Status {
+	case sendpool.StatusDuplicate, sendpool.StatusSuppressed:
+		s = fmt.Sprintf("row %d (%s): %s", line.Row, line.Key, line.Detail)
+	case sendpool.StatusSent:
+		s += " already"
+	}
+	return s
+}
+
 // testRows is the sorted rows a test sends.
 func (pl *Plan) testRows(t Test) ([]int, error) {
 	if len(t.Rows) > 0 {
