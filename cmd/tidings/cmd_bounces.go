@@ -429,7 +429,11 @@ func printFinding(w io.Writer, f bounces.Finding) {
 			if m.Entry != nil {
 				row = fmt.Sprintf("row %d", m.Entry.Row)
 			}
-			fmt.Fprintf(w, "  %-8s %-28s %-12s %-6s %s\n", row, m.Recipient, m.Kind, m.Status, truncateText(m.Diagnostic, 80))
+			diag := truncateText(m.Diagnostic, 80)
+			if m.Earlier {
+				diag = "(about an earlier message; the row keeps the status of its latest) " + diag
+			}
+			fmt.Fprintf(w, "  %-8s %-28s %-12s %-6s %s\n", row, m.Recipient, m.Kind, m.Status, diag)
 		}
 	case bounces.Unreadable:
 		fmt.Fprintf(w, "  message %s: unreadable: %s (subject %q)\n", f.ID, f.Problem, truncateText(f.Subject, 60))

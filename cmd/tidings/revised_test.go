@@ -182,6 +182,12 @@ func TestBouncesAfterResend(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, "3 matched this campaign (2 bounced, 1 complained; 3 new)") || !strings.Contains(out, "3 addresses added to") {
 		t.Fatalf("bounces: code %d\n%s%s", code, out, errOut)
 	}
+	for _, l := range strings.Split(out, "\n") {
+		if earlier := strings.Contains(l, "(about an earlier message; the row keeps the status of its latest)"); strings.Contains(l, "@") && !strings.Contains(l, "#") &&
+			earlier != (strings.Contains(l, "bob@") || strings.Contains(l, "cid@")) {
+			t.Errorf("bounces: Bob's and Cid's reports are about an earlier message, Ann's is not: %s", l)
+		}
+	}
 	if out, errOut, code = runCLI(t, "report", camp); code != exitOK {
 		t.Fatalf("report: code %d\n%s%s", code, out, errOut)
 	}
