@@ -317,6 +317,7 @@ func (e *KeyChangeError) Error() string {
 			e.File, report.Plural(e.N, "row"), verb, e.Key, strings.Join(e.Rows, "; "), more)
 	}
 	return fmt.Sprintf("plan: %s: recipients.key is %q, but earlier sends told recipients apart by %q: %s to send %s to addresses sent to before (%s%s), which would get the campaign a second time. "+
-		"Set recipients.key back to %q, or take those rows out",
+		"Set recipients.key back to %q, or take those rows out. Rows that are other messages for those addresses (a second invoice), which the key was changed to send, "+
+		"go in a campaign of their own: a copy of the campaign file with another name:, and a sheet of those rows",
 		e.File, e.Key, e.Was, report.Plural(e.N, "row"), verb, strings.Join(e.Rows, "; "), more, e.Was)
 }
