@@ -71,6 +71,7 @@ func (r *poolRun) result(j *poolJob, final bool) Result {
 	}
 	var sent, failed, deferred, unknown int
 	var refused []string
+	lost := ErrReplyLost.Error() // why the outcome is unknown
 	for _, rr := range j.recips {
 		switch rr.Status {
 		case StatusSent:
@@ -83,7 +84,9 @@ func (r *poolRun) result(j *poolJob, final bool) Result {
 			}
 			refused = append(refused, rr.Refusal())
 		case StatusUnknown:
-			unknown++
+			if unknown++; unknown == 1 && rr.Detail != "" {
+				lost = rr.Detail
+			}
 		}
 	}
 	setReply := func(se *SMTPError) {
@@ -97,7 +100,7 @@ func (r *poolRun) result(j *poolJob, final bool) Result {
 		res.Detail = "the message has no envelope recipients"
 	case unknown > 0:
 		res.Status = StatusUnknown
-		res.Detail = ErrReplyLost.Error()
+		res.Detail = lost
 	case sent > 0:
 		res.Status = StatusSent
 		setReply(j.sentReply)

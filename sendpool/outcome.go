@@ -39,6 +39,10 @@ func (r *poolRun) applyOutcome(j *poolJob, d *Delivery, err error, attempted boo
 	}
 	switch class {
 	case ClassAmbiguous:
+		lost := ErrReplyLost
+		if r.inflight.Err() != nil {
+			lost = ErrAbortedAfterBody // the connection was cut on purpose
+		}
 		for _, rr := range d.Rcpts {
 			if rr.Err != nil {
 				// Refused at RCPT (or in its own LMTP reply): this
@@ -46,7 +50,7 @@ func (r *poolRun) applyOutcome(j *poolJob, d *Delivery, err error, attempted boo
 				j.mark(rr.Addr, StatusFailed, rr.Err, "")
 				continue
 			}
-			j.mark(rr.Addr, StatusUnknown, nil, ErrReplyLost.Error())
+			j.mark(rr.Addr, StatusUnknown, nil, lost.Error())
 		}
 		r.finish(j)
 	case ClassPermanent:

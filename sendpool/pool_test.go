@@ -453,7 +453,7 @@ func testPoolReplyLostIsUnknown(t *testing.T, tr pooltest.Transport) {
 		t.Fatal(err)
 	}
 	r := res.Get(3)
-	if r.Status != sendpool.StatusUnknown || r.Attempts != 1 || !strings.Contains(r.Detail, "delivery unknown") {
+	if r.Status != sendpool.StatusUnknown || r.Attempts != 1 || r.Detail != sendpool.ErrReplyLost.Error() {
 		t.Errorf("row 3: %+v, want unknown after 1 attempt", r)
 	}
 	pooltest.ExactlyOnce(t, srv, msgs) // lost@ once: no automatic retry
@@ -787,8 +787,8 @@ func testPoolAbortCutsInFlight(t *testing.T, tr pooltest.Transport) {
 	if err := <-done; !errors.Is(err, sendpool.ErrAborted) {
 		t.Fatalf("Run: %v, want ErrAborted", err)
 	}
-	if r := results.Get(2); r.Status != sendpool.StatusUnknown {
-		t.Errorf("row 2: %v, want unknown (body sent, reply cut off)", r.Status)
+	if r := results.Get(2); r.Status != sendpool.StatusUnknown || r.Detail != sendpool.ErrAbortedAfterBody.Error() {
+		t.Errorf("row 2: %v (%s), want unknown (body sent, reply cut off by the abort)", r.Status, r.Detail)
 	}
 	for row, r := range results.Map() {
 		if row != 2 && r.Status != sendpool.StatusNotAttempted {

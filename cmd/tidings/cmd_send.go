@@ -85,7 +85,8 @@ Message-IDs of their own, through the same server, login, DKIM and rate. The
 rows stay unsent; test messages count towards daily_cap.
 
 Ctrl-C stops dispatching and lets messages in flight finish; a second Ctrl-C
-aborts at once. Exit code: 0 all sent, 1 some not sent (or the bounce-rate
+aborts at once (a message whose body went and whose reply had not come is
+unknown, for --resend-unknown). Exit code: 0 all sent, 1 some not sent (or the bounce-rate
 guard, send.max_bounce_rate, stopped the run), 2 unusable input, another
 send holding the campaign's lock, or a run stopped by a login, certificate or
 unreachable server, 130 interrupted.`,
