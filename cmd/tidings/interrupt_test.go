@@ -299,3 +299,80 @@ func TestPreviewInterrupted(t *testing.T) {
 		}
 	}
 }
+
+// TestSecondInterruptAborts sends SIGINT twice to a running `tidings
+// send` while the server holds the reply to a message: the second ends
+// the run at once, and the message whose body went is unknown, its detail
+// naming the abort (not a lost connection); a later `report` says the
+// same. The server then taking it changes nothing tidings recorded.
+func TestSecondInterruptAborts(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin, err := buildTidings()
+	if err != nil {
+		t.Fatal(err)
+	}
+	gate := make(chan struct{})
+	srv := smtptest.NewServer(t, smtptest.HoldData(gate))
+	defer close(gate)
+	camp := sendCampaign(t, srv, 5, "")
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "send", "--yes", "--concurrency", "1", camp)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	announced, stderrDone := make(chan struct{}), make(chan string)
+	go func() {
+		var all strings.Builder
+		sc := bufio.NewScanner(stderr)
+		for said := false; sc.Scan(); {
+			all.WriteString(sc.Text() + "\n")
+			if strings.Contains(sc.Text(), "interrupted") && !said {
+				close(announced)
+				said = true
+			}
+		}
+		stderrDone <- all.String()
+	}()
+	select {
+	case <-srv.Held(): // the first message's body is at the server
+	case <-ctx.Done():
+		t.Fatal("no message reached the server")
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-announced:
+	case <-ctx.Done():
+		t.Fatal("tidings never announced the interrupt")
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	errText := <-stderrDone
+	var ee *exec.ExitError
+	if err := cmd.Wait(); !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted {
+		t.Fatalf("exit: %v, want code %d\n%s", err, exitInterrupted, errText)
+	}
+	const detail = "the run was aborted (a second Ctrl-C) after the message body was sent, before the server's reply: delivery unknown"
+	check := func(when string) {
+		t.Helper()
+		for _, r := range readReport(t, camp) {
+			if (r["row"] == "2") != (r["status"] == "unknown") || r["row"] == "2" && r["detail"] != detail {
+				t.Errorf("%s: row %s: %s, %q; want row 2 unknown, cut off by the abort, and the others not attempted", when, r["row"], r["status"], r["detail"])
+			}
+		}
+	}
+	check("send's report")
+	if out, errOut, code := runCLI(t, "report", camp); code != exitSomeFailed {
+		t.Errorf("report: code %d\n%s%s", code, out, errOut)
+	}
+	check("report")
+}
