@@ -6,11 +6,21 @@ import "github.com/tidings/tidings/campaign"
 // subject, unsubscribe link, attachments, bodies, headers), so that check
 // names them all at once rather than one a round. A cell at fault is named
 // once: a column read by the subject and the body alike is one problem.
-// An error that is not a row's (a setup problem) ends the gathering and is
-// what err returns.
+// Once a cell's value is known to be wrong (an Excel error value: tainted),
+// a problem that names no column is left out, as likely that value's
+// doing. An error that is not a row's (a setup problem) ends the gathering
+// and is what err returns.
 type rowProblems struct {
-	list  campaign.RowErrors
-	other error
+	list    campaign.RowErrors
+	other   error
+	tainted bool
+}
+
+// addTainting notes err, the problems of cells whose values are wrong in
+// the sheet itself (Renderer.excelError).
+func (p *rowProblems) addTainting(err error) {
+	p.add(err)
+	p.tainted = p.tainted || err != nil
 }
 
 // add notes err, when not nil.
@@ -24,7 +34,7 @@ func (p *rowProblems) add(err error) {
 		return
 	}
 	for _, re := range list {
-		if !p.named(re.Column) {
+		if !p.named(re.Column) && !(p.tainted && re.Column == "") {
 			p.list = append(p.list, re)
 		}
 	}

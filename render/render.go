@@ -685,10 +685,11 @@ func (r *Renderer) render(st *state, row campaign.Row, m *Message) error {
 // From/Sender rule, control characters, attachments. It fills m's report
 // fields and returns what build needs; the bodies stay in st's buffers.
 func (r *Renderer) evaluate(st *state, row campaign.Row, m *Message) (*parts, error) {
-	if err := r.excelError(row); err != nil { // first: a key never calculated reads as empty
-		return nil, err
-	}
-	var probs rowProblems // every stage runs, so that a row's problems are told at once
+	// Every stage runs, so that a row's problems are told at once. The
+	// sheet's error values come first: a key never calculated reads as
+	// empty, which then names its column once.
+	var probs rowProblems
+	probs.addTainting(r.excelError(row))
 	if m.Key == "" {
 		probs.add(r.rowErr(row, r.keyCol, fmt.Errorf("render: %w", campaign.ErrEmptyKey)))
 	}
@@ -742,15 +743,17 @@ type envelope struct {
 // envelope (MAIL FROM, RCPT TO) and To for reports.
 func (r *Renderer) rowAddresses(row campaign.Row, fb *bytes.Buffer, m *Message) (*envelope, error) {
 	var env envelope
+	var probs rowProblems
 	for _, f := range []struct {
 		dst   *[]mailbox
 		field *addrField
 	}{{&env.from, &r.from}, {&env.sender, &r.sender}, {&env.replyTo, &r.replyTo}, {&env.to, &r.to}, {&env.cc, &r.cc}, {&env.bcc, &r.bcc}} {
 		list, err := r.addresses(f.field, row, fb)
-		if err != nil {
-			return nil, err
-		}
+		probs.add(err)
 		*f.dst = list
+	}
+	if err := probs.err(); err != nil {
+		return nil, err
 	}
 	if len(env.from) == 0 {
 		return nil, r.rowErr(row, r.from.t.Column(row), fmt.Errorf("render: from: %w: empty", ErrAddress))
@@ -844,39 +847,44 @@ func (r *Renderer) rowAttachments(row campaign.Row, fb *bytes.Buffer, m *Message
 // into st's buffers; subject is for a Markdown body's layout.
 func (r *Renderer) rowBodies(st *state, row campaign.Row, subject string) (content, error) {
 	var body content
+	var probs rowProblems // the text body's problem does not hide the HTML's
 	if t := r.set.Text; t != nil {
 		st.text.Reset()
 		if err := t.Execute(&st.text, row); err != nil {
-			return body, err
-		}
-		body.text = st.text.Bytes()
-		if body.text == nil { // an empty body is still a body
+			probs.add(err)
+		} else if body.text = st.text.Bytes(); body.text == nil { // an empty body is still a body
 			body.text = []byte{}
 		}
 	}
 	if t := r.set.HTML; t != nil {
-		st.html.Reset()
-		if err := t.Execute(&st.html, row); err != nil {
-			return body, err
-		}
-		if bytes.Contains(st.html.Bytes(), []byte(unsafeMark)) {
-			return body, r.unsafeValue(row, t)
-		}
-		if href, dead := firstDeadLink(st.html.Bytes()); dead {
-			return body, r.deadLinkRow(row, t, href)
-		}
-		body.html = st.html.Bytes()
-		if body.html == nil {
-			body.html = []byte{}
-		}
-		body.images = r.images
+		probs.add(r.rowHTML(st, row, t, &body))
 	}
 	if r.md != nil {
-		if err := r.rowMarkdown(st, row, subject, &body); err != nil {
-			return body, err
-		}
+		probs.add(r.rowMarkdown(st, row, subject, &body))
 	}
-	return body, nil
+	return body, probs.err()
+}
+
+// rowHTML runs the HTML body template of row into st.html and checks what
+// it wrote: no value html/template judged unsafe, no link that opens
+// nothing.
+func (r *Renderer) rowHTML(st *state, row campaign.Row, t *templates.Template, body *content) error {
+	st.html.Reset()
+	if err := t.Execute(&st.html, row); err != nil {
+		return err
+	}
+	if bytes.Contains(st.html.Bytes(), []byte(unsafeMark)) {
+		return r.unsafeValue(row, t)
+	}
+	if href, dead := firstDeadLink(st.html.Bytes()); dead {
+		return r.deadLinkRow(row, t, href)
+	}
+	body.html = st.html.Bytes()
+	if body.html == nil {
+		body.html = []byte{}
+	}
+	body.images = r.images
+	return nil
 }
 
 // unsafeMark is what html/template writes instead of a value it will not

@@ -920,11 +920,17 @@ func TestValueSums(t *testing.T) {
 func TestEveryProblemOfARow(t *testing.T) {
 	e := setup(t, yamlWith(map[string]string{
 		"to":          `"{{address .name .email}}"`,
+		"cc":          `"{{.cc}}"`,
 		"subject":     `"Invoice {{.amount}} for {{.name}}"`,
+		"html":        "body.html",
 		"attachments": `["{{if .file}}files/{{.file}}{{end}}"]`,
-	}), map[string]string{"body.txt": "You owe {{.amount}} by {{.due}}\n", "files/a.pdf": "%PDF"}, []string{"email", "name", "amount", "due", "file"})
+	}), map[string]string{
+		"body.txt":    "You owe {{.amount}} by {{date \"2 Jan\" .due}}\n",
+		"body.html":   `<p>Pay <a href="{{.url}}">here</a></p>`,
+		"files/a.pdf": "%PDF",
+	}, []string{"email", "cc", "name", "amount", "due", "url", "file"})
 	good := func(kv ...string) campaign.Row {
-		r := row(7, "email", "ann@example.com", "name", "Ann", "amount", "12.50", "due", "1 May", "file", "a.pdf")
+		r := row(7, "email", "ann@example.com", "cc", "", "name", "Ann", "amount", "12.50", "due", "2026-05-01", "url", "https://acme.example/pay", "file", "a.pdf")
 		for i := 0; i+1 < len(kv); i += 2 {
 			r.Values[kv[i]] = kv[i+1]
 		}
@@ -948,6 +954,9 @@ func TestEveryProblemOfARow(t *testing.T) {
 		{"two failed formulas", good("amount", "#DIV/0!", "due", "#N/A"), []string{"amount", "due"}},
 		{"an address and a missing file", good("email", "ann@", "file", "b.pdf"), []string{"email", "file"}},
 		{"a subject's control character and the file", good("name", "Ann\nBcc: x@evil.example", "file", "../x.pdf"), []string{"name", "file"}},
+		{"a failed formula and an address", good("amount", "#N/A", "email", "ann@@example.com"), []string{"amount", "email"}},
+		{"the To and the Cc", good("email", "ann@", "cc", "bob@@example.com"), []string{"email", "cc"}},
+		{"the text body and the HTML body", good("due", "2026-13-01", "url", "javascript:alert(1)"), []string{"due", "url"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			m, err := e.r.Render(tt.row)
