@@ -82,6 +82,23 @@ func (e RowErrors) Unwrap() []error {
 	return errs
 }
 
+// JoinRow is the problems of one row in errs (each as RowProblems gives
+// them), in order: one is its *RowError, more a RowErrors. Errors without
+// a row problem are left out; nil when none has one.
+func JoinRow(errs ...error) error {
+	var all RowErrors
+	for _, err := range errs {
+		all = append(all, RowProblems(err)...)
+	}
+	switch len(all) {
+	case 0:
+		return nil
+	case 1:
+		return all[0]
+	}
+	return all
+}
+
 // RowProblems returns the row's problems: each of a RowErrors, or the one
 // *RowError err is or wraps; nil when err holds none.
 func RowProblems(err error) []*RowError {

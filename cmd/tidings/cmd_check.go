@@ -170,8 +170,8 @@ func (s *checkSummary) line(name string) string {
 // which ends the run.
 func decideRow(decider *plan.Decider, decide func(*render.Message) (plan.Fate, error), m *render.Message, err error) (f plan.Fate, problem, stop error) {
 	if err != nil {
-		if decider.Problem(m) { // an earlier row's key too: nothing excuses it
-			err = &keyReusedToo{err}
+		if kp := decider.Problem(m); kp != nil && isRowProblem(err) { // an earlier row's key too: nothing excuses it
+			err = campaign.JoinRow(err, kp)
 		}
 		return f, err, nil
 	}
@@ -180,12 +180,6 @@ func decideRow(decider *plan.Decider, decide func(*render.Message) (plan.Fate, e
 	}
 	return f, err, nil
 }
-
-// keyReusedToo is a row's problem when an earlier row also has its key
-// with other values (plan.ErrKeyReused): printed as the problem it wraps.
-type keyReusedToo struct{ error }
-
-func (e *keyReusedToo) Unwrap() []error { return []error{e.error, plan.ErrKeyReused} }
 
 // runCheck renders every recipient of the campaign at path and reports the
 // problems on g.stdout. It returns a *problemsError when rows have problems.

@@ -808,7 +808,8 @@ func TestReportKeyReusedFromTheSheet(t *testing.T) {
 
 // TestKeyReusedWithARenderProblem: the row that went, now with a problem
 // of its own too (its attachment archived), under a new first row with its
-// key: the key problem is not excused by the delivery from it.
+// key: the key problem is not excused by the delivery from it, and is told
+// with the row's other problem.
 func TestKeyReusedWithARenderProblem(t *testing.T) {
 	srv := smtptest.NewServer(t)
 	dir := t.TempDir()
@@ -826,7 +827,9 @@ func TestKeyReusedWithARenderProblem(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeFiles(t, dir, map[string]string{"r.csv": "email,name,invoice\nann@example.com,Ann,INV-3\nann@example.com,Ann,INV-1\n"})
-	everyCommand(t, camp, exitSomeFailed, `problem: `, `row 3, column "invoice": render: attachments[0]`) // a problem, not a note: exit 1
+	// A problem, not a note (exit 1), and both of the row's: its file and
+	// its key.
+	everyCommand(t, camp, exitSomeFailed, `problem: `, `row 3, column "invoice": render: attachments[0]`, `row 3, column "email": plan: the key of an earlier row: row 2 has this key too`)
 	if n := srv.Received("ann@example.com"); n != 1 {
 		t.Errorf("ann received %d messages", n)
 	}

@@ -173,19 +173,27 @@ func (d *Decider) Settle(m *render.Message) (Fate, error) {
 // be nil): the sheet still has its key, which KeyChange must know, and a
 // later row with that key is a duplicate of it, or has that key with
 // other values (ErrKeyReused), when m's values are known (its Variant).
-// It reports whether an earlier row has m's key with other values: then
-// m has that problem too, which a delivery from it before does not
-// excuse.
-func (d *Decider) Problem(m *render.Message) (reused bool) {
+// When an earlier row has m's key with other values, m has that problem
+// too, which a delivery from it before does not excuse: Problem returns
+// it, a *campaign.RowError wrapping ErrKeyReused; else nil.
+func (d *Decider) Problem(m *render.Message) error {
 	if m == nil {
-		return false
+		return nil
 	}
 	d.keys.sheet(m.Key)
 	if m.Variant == 0 {
-		return false
+		return nil
 	}
-	_, reused = d.dupes.CheckVariant(m.Row, m.Key, m.Variant)
-	return reused && !d.firstWins
+	if first, reused := d.dupes.CheckVariant(m.Row, m.Key, m.Variant); reused && !d.firstWins {
+		return d.keyReused(m, first)
+	}
+	return nil
+}
+
+// keyReused is the problem of row m, whose key row first has with other
+// values.
+func (d *Decider) keyReused(m *render.Message, first int) error {
+	return &campaign.RowError{File: d.sheet, Row: m.Row, Column: d.keyCol, Err: fmt.Errorf("plan: %w", d.state.KeyReused(m.Key, first))}
 }
 
 // Settled is Decide without the duplicate check, for a row with a
@@ -208,7 +216,7 @@ func (d *Decider) duplicate(m *render.Message) (f Fate, dup bool, problem error)
 	case differs && d.firstWins:
 		return Fate{Status: sendpool.StatusDuplicate, Detail: journal.DuplicateWithOtherValues(first), OtherValues: true}, true, nil
 	case differs:
-		return Fate{}, true, &campaign.RowError{File: d.sheet, Row: m.Row, Column: d.keyCol, Err: fmt.Errorf("plan: %w", d.state.KeyReused(m.Key, first))}
+		return Fate{}, true, d.keyReused(m, first)
 	}
 	return Fate{Status: sendpool.StatusDuplicate, Detail: journal.DuplicateOf(first)}, true, nil
 }

@@ -206,8 +206,8 @@ func (pl *Plan) spoolRow(w *spool.Writer, m *render.Message, err error, opts *Op
 	if err == nil {
 		f, dup, err = pl.decider.duplicate(m) // err: m's key with other values
 		reused = errors.Is(err, ErrKeyReused)
-	} else {
-		reused = pl.decider.Problem(m)
+	} else if kp := pl.decider.Problem(m); kp != nil && campaign.RowProblems(err) != nil {
+		reused, err = true, campaign.JoinRow(err, kp) // told with the row's others
 	}
 	if err != nil {
 		var re *campaign.RowError
