@@ -26,7 +26,8 @@ import (
 
 // checkOptions are the flags of `tidings check`.
 type checkOptions struct {
-	// maxProblems limits how many problems are printed (all are counted).
+	// maxProblems limits how many rows' problems are printed (all are
+	// counted).
 	maxProblems int
 	// dnsRecords prints the DKIM keys' DNS TXT records.
 	dnsRecords bool
@@ -47,7 +48,7 @@ campaign itself is unusable.`,
 			return runCheck(cmd.Context(), opts, g, args[0])
 		},
 	}
-	cmd.Flags().IntVar(&opts.maxProblems, "max-problems", 1000, "print at most this many problems (0: all)")
+	cmd.Flags().IntVar(&opts.maxProblems, "max-problems", 1000, "print the problems of at most this many rows (0: all)")
 	cmd.Flags().BoolVar(&opts.dnsRecords, "dns-records", false, "print the DNS TXT records of the DKIM keys, to publish")
 	return cmd
 }
@@ -254,7 +255,7 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 	}
 	printChanged(g.stdout, in.Campaign, changed, "will go", state)
 	if opts.maxProblems > 0 && sum.problems > opts.maxProblems {
-		fmt.Fprintf(g.stdout, "(%d more problems not shown)\n", sum.problems-opts.maxProblems)
+		fmt.Fprintf(g.stdout, "(%s with problems not shown)\n", moreRows(sum.problems-opts.maxProblems))
 	}
 	fmt.Fprintln(g.stdout, sum.line(in.Campaign.Name))
 	printDKIM(g, in.Signer, opts.dnsRecords)

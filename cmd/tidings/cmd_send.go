@@ -336,7 +336,7 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 		printProblem(g.stdout, e)
 	}
 	if more := pl.Problems - len(pl.Invalid); more > 0 {
-		fmt.Fprintf(g.stdout, "(%d more problems not shown)\n", more)
+		fmt.Fprintf(g.stdout, "(%s with problems not shown)\n", moreRows(more))
 	}
 	printWarnings(g.stdout, in.Sheet.Warnings())
 	printWarnings(g.stdout, c.Warnings)

@@ -278,7 +278,7 @@ func TestDateFormatOfTheOtherOrder(t *testing.T) {
 // TestEveryProblemOfARowAtOnce: a row with a failed formula in two columns,
 // and another with a typo in its address and an attachment that is not
 // there, are told in full by one check: a line for each cell at fault,
-// the rows counted once each. send refuses with the same lines, and with
+// the rows counted once each (--max-problems too). send refuses with the same lines, and with
 // --skip-invalid the report's detail names every problem of a row in one
 // cell.
 func TestEveryProblemOfARowAtOnce(t *testing.T) {
@@ -331,6 +331,11 @@ func TestEveryProblemOfARowAtOnce(t *testing.T) {
 	}
 	if n := len(srv.Messages()); n != 0 {
 		t.Fatalf("send delivered %d messages; want none", n)
+	}
+	// --max-problems counts rows: the first row's two lines, and the
+	// other row counted.
+	if out, errOut, code := runCLI(t, "check", "--max-problems", "1", camp); code != exitSomeFailed || len(lines(out)) != 2 || !strings.Contains(out, "(1 more row with problems not shown)") {
+		t.Errorf("check --max-problems 1: code %d\n%s%s", code, out, errOut)
 	}
 	if out, errOut, code := runCLI(t, "send", "--yes", "--skip-invalid", camp); code != exitSomeFailed || len(srv.Messages()) != 1 {
 		t.Fatalf("send --skip-invalid: code %d, %d messages, want 1\n%s%s", code, len(srv.Messages()), out, errOut)

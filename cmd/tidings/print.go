@@ -52,6 +52,11 @@ func printProblem(w io.Writer, err error) {
 	}
 }
 
+// moreRows is "1 more row" or "5 more rows".
+func moreRows(n int) string {
+	return fmt.Sprintf("%d more %s", n, verbFor(n, "row", "rows"))
+}
+
 // shownProblems is each of err's row problems with its file as
 // displayPath shows it.
 func shownProblems(err error) campaign.RowErrors {
