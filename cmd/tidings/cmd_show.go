@@ -418,7 +418,7 @@ func sheetFirstRowOf(ctx context.Context, c *campaign.Campaign, key string) (cam
 // folder (stateDir, the campaign's).
 func writeMessage(g *globalOptions, stateDir, out string, data []byte) error {
 	if out == "" {
-		_, err := g.stdout.Write(data)
+		_, err := rawWriter(g.stdout).Write(data) // byte for byte
 		return err
 	}
 	if err := safeOut(out, stateDir); err != nil {

@@ -40,7 +40,7 @@ func main() {
 	case code == exitInterrupted:
 		fmt.Fprintln(os.Stderr, words.atExit())
 	default:
-		fmt.Fprintln(os.Stderr, "tidings:", err)
+		fmt.Fprintln(g.stderr, "tidings:", err)
 	}
 	stop()
 	os.Exit(code)
@@ -50,6 +50,7 @@ func main() {
 // fresh command tree, then ends the CPU profile --cpu-profile started,
 // whether the command failed or not.
 func execute(ctx context.Context, g *globalOptions, args []string) error {
+	g.stdout, g.stderr = newTerminalWriter(g.stdout), newTerminalWriter(g.stderr)
 	cmd := newRootCommand(g)
 	cmd.SetArgs(args)
 	err := cmd.ExecuteContext(ctx)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"strings"
 	"sync"
 	"time"
@@ -52,7 +51,7 @@ func newProgress(g *globalOptions, total int, clock progressClock) *progress {
 		clock.now = time.Now
 	}
 	p := &progress{total: total, started: clock.now()}
-	switch f, ok := g.stderr.(*os.File); {
+	switch f, ok := rawFile(g.stderr); {
 	case g.quiet:
 	case ok && term.IsTerminal(int(f.Fd())):
 		p.bar = progressbar.NewOptions(total,
