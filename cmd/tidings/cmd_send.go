@@ -355,7 +355,7 @@ func printUnknown(g *globalOptions, unknown []report.Row, n int) {
 	if n == 0 {
 		return
 	}
-	fmt.Fprintf(g.stdout, "%s an unknown outcome from an earlier run (the connection dropped after the message was sent); they are not sent again unless --resend-unknown:\n", hasHave(n, "recipient"))
+	fmt.Fprintf(g.stdout, "%s an unknown outcome from an earlier run (the message went and no reply came: a lost connection, a crash or a second Ctrl-C); they are not sent again unless --resend-unknown:\n", hasHave(n, "recipient"))
 	for i, r := range unknown {
 		if i == 20 {
 			fmt.Fprintf(g.stdout, "  … and %d more (see report.csv)\n", n-20)
@@ -656,7 +656,7 @@ func printOtherValues(w io.Writer, rows plan.RowList) {
 	if rows.N == 0 {
 		return
 	}
-	fmt.Fprintf(w, "warning: %s %s the key of an earlier row with other values; under recipients.duplicates: first only the earlier row's message goes, and %s go nowhere: %s. "+
+	fmt.Fprintf(w, "warning: %s %s the key of an earlier row with other values; under recipients.duplicates: first the earlier row stands for the key (its message goes, once that row has no problem), and %s go nowhere: %s. "+
 		"Fix the sheet if they should, or set duplicates: strict to have such rows refused\n",
 		report.Plural(rows.N, "row"), verbFor(rows.N, "has", "have"), verbFor(rows.N, "its values", "their values"), rows)
 }

@@ -722,7 +722,7 @@ func TestDuplicatesFirst(t *testing.T) {
 		"r.csv":    "email,name\nann@example.com,Ann\nbob@example.com,Bob\nANN@example.com,Ann Smith\nbob@example.com,Bob\n",
 	})
 	camp := filepath.Join(dir, "c.yaml")
-	const warning = "warning: 1 row has the key of an earlier row with other values; under recipients.duplicates: first only the earlier row's message goes, and its values go nowhere: row 4 (ANN@example.com)."
+	const warning = "warning: 1 row has the key of an earlier row with other values; under recipients.duplicates: first the earlier row stands for the key (its message goes, once that row has no problem), and its values go nowhere: row 4 (ANN@example.com)."
 	for _, args := range [][]string{{"check", camp}, {"preview", camp}} {
 		if out, errOut, code := runCLI(t, args...); code != exitOK || !strings.Contains(out, "send will skip 2 duplicate") || !strings.Contains(out, warning) || strings.Contains(out, "row 5") {
 			t.Errorf("%s: code %d\n%s%s", args[0], code, out, errOut)
