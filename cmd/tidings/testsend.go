@@ -57,23 +57,28 @@ func runTestSend(ctx context.Context, opts sendOptions, g *globalOptions, path s
 	return deliverTest(ctx, g, lock, cfg, msgs, c, opts)
 }
 
-// testMessages renders the test messages, printing a chosen row's problem.
+// testMessages renders the test messages, printing the problems of the
+// chosen rows that have any.
 func testMessages(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Plan, t plan.Test) ([]*render.Message, error) {
 	msgs, err := pl.TestMessages(ctx, in, t)
-	spooled, isSpooled := errors.AsType[*plan.RowProblem](err) // found by the preflight
+	rowsErr, isRows := errors.AsType[*plan.TestRowsError](err)
 	switch {
 	case err == nil:
 		return msgs, noteNotSending(ctx, g, pl, t.Rows)
 	case errors.Is(err, render.ErrTestAddress):
 		return nil, &unusableError{fmt.Errorf("--test: %w", err)}
-	case isRowProblem(err):
-		printProblem(g.stdout, err)
-	case isSpooled:
-		fmt.Fprintln(g.stdout, "problem:", spooled.Detail)
-	default:
+	case !isRows:
 		return nil, &unusableError{err}
 	}
-	return nil, &problemsError{n: 1, text: "the row chosen for the test has a problem; nothing was sent"}
+	for _, p := range rowsErr.Problems {
+		if spooled, ok := errors.AsType[*plan.RowProblem](p); ok { // found by the preflight
+			fmt.Fprintln(g.stdout, "problem:", spooled.Detail)
+		} else {
+			printProblem(g.stdout, p)
+		}
+	}
+	n := len(rowsErr.Problems)
+	return nil, &problemsError{n: n, text: fmt.Sprintf("%s chosen for the test %s a problem; nothing was sent", report.Plural(n, "row"), verbFor(n, "has", "have"))}
 }
 
 // noteNotSending notes the rows named for a test (rows) that a send

@@ -123,7 +123,7 @@ send: {daily_cap: 5}
 }
 
 // TestTestSendRowProblem: a row chosen for a test that has a problem is
-// named, and nothing is sent.
+// named, every one of them with all their problems, and nothing is sent.
 func TestTestSendRowProblem(t *testing.T) {
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 3, "")
@@ -135,6 +135,14 @@ func TestTestSendRowProblem(t *testing.T) {
 	if n := srv.Received("me@example.net"); n != 0 {
 		t.Errorf("the test address received %d messages", n)
 	}
+	// Every chosen row's problems, a row with two as well.
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name\nuser000@example.com,A\nnot-an-address,B\nbad@@example.com,C\x01\n"})
+	out, errOut, code = runCLI(t, "send", "--test", "me@example.net", "--rows", "2-4", camp)
+	if code != exitSomeFailed || strings.Count(out, "problem: ") != 3 || !strings.Contains(out, "row 3, column") || !strings.Contains(out, `row 4, column "email"`) || !strings.Contains(out, `row 4, column "name"`) ||
+		!strings.Contains(errOut, "2 rows chosen for the test have a problem; nothing was sent") || srv.Received("me@example.net") != 0 {
+		t.Errorf("two rows with problems: code %d\n%s%s", code, out, errOut)
+	}
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name\nuser000@example.com,A\nnot-an-address,B\n"})
 	out, errOut, code = runCLI(t, "send", "--test", "me@example.net", "--skip-invalid", camp)
 	if code != 0 || srv.Received("me@example.net") != 1 || srv.Received("user000@example.com") != 0 {
 		t.Errorf("the valid row: code %d, received %d\n%s%s", code, srv.Received("me@example.net"), out, errOut)

@@ -38,9 +38,11 @@ type Test struct {
 var ErrNoTestRows = errors.New("no row is left to send; name the rows to test with --rows")
 
 // TestMessages renders the test messages of t, in sheet order, reading the
-// sheet again (Preflight read it to its end). A named row that has a
-// problem is its *campaign.RowError; a named row the sheet does not have is
-// an error naming it. The messages are DKIM-signed as the real ones.
+// sheet again (Preflight read it to its end). Named rows that have a
+// problem are a *TestRowsError with every one of them (a row's
+// *campaign.RowError, or the *RowProblem the preflight spooled); a named
+// row the sheet does not have is an error naming it. The messages are
+// DKIM-signed as the real ones.
 func (pl *Plan) TestMessages(ctx context.Context, in *Inputs, t Test) ([]*render.Message, error) {
 	rows, err := pl.testRows(t)
 	if err != nil {
@@ -59,30 +61,70 @@ func (pl *Plan) TestMessages(ctx context.Context, in *Inputs, t Test) ([]*render
 		return nil, err
 	}
 	defer sheet.Close()
-	msgs, err := renderRows(ctx, sheet, in.Campaign.Recipients.Path, r, rows)
-	if err != nil || len(t.Rows) == 0 { // a sample is of rows to send
+	msgs, problems, err := renderRows(ctx, sheet, in.Campaign.Recipients.Path, r, rows)
+	if err != nil || len(t.Rows) == 0 && len(problems) == 0 { // a sample is of rows to send
 		return msgs, err
 	}
-	if err := pl.spooledProblem(ctx, rows); err != nil {
-		return nil, err
+	if len(t.Rows) > 0 {
+		if problems, err = pl.spooledProblems(ctx, rows, problems); err != nil {
+			return nil, err
+		}
+	}
+	if len(problems) > 0 {
+		return nil, &TestRowsError{Problems: problems}
 	}
 	return msgs, nil
 }
 
-// spooledProblem is the problem the preflight found in one of rows, as
-// its spool keeps it (*RowProblem): a row that renders alone can still
-// have one (an earlier row's key with other values). Nil when none has.
-func (pl *Plan) spooledProblem(ctx context.Context, rows []int) error {
+// TestRowsError is the problems of the rows chosen for a test send, a
+// row's each (*campaign.RowError, or a *RowProblem the preflight
+// spooled), in sheet order: nothing is sent while one has any.
+type TestRowsError struct {
+	Problems []error
+}
+
+func (e *TestRowsError) Error() string {
+	have := "have"
+	if len(e.Problems) == 1 {
+		have = "has"
+	}
+	return fmt.Sprintf("plan: test send: %s chosen for the test %s problems", report.Plural(len(e.Problems), "row"), have)
+}
+
+// Unwrap returns the problems.
+func (e *TestRowsError) Unwrap() []error { return e.Problems }
+
+// spooledProblems adds to problems (of rows that did not render) those the
+// preflight found in the others of rows, as its spool keeps them
+// (*RowProblem): a row that renders alone can still have one (an earlier
+// row's key with other values).
+func (pl *Plan) spooledProblems(ctx context.Context, rows []int, problems []error) ([]error, error) {
+	rendered := func(row int) bool {
+		return !slices.ContainsFunc(problems, func(p error) bool { return problemRow(p) == row })
+	}
 	rd, err := pl.Spool.Open()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer rd.Close()
-	r, found, err := rd.FindRow(ctx, func(r spool.Row) bool { return r.Kind == spool.KindInvalid && slices.Contains(rows, r.Row) })
-	if err != nil || !found {
-		return err
+	err = rd.ScanRows(ctx, func(r spool.Row) error {
+		if r.Kind == spool.KindInvalid && slices.Contains(rows, r.Row) && rendered(r.Row) {
+			problems = append(problems, &RowProblem{Row: r.Row, Detail: r.Detail})
+		}
+		return nil
+	})
+	slices.SortStableFunc(problems, func(a, b error) int { return problemRow(a) - problemRow(b) })
+	return problems, err
+}
+
+// problemRow is the sheet row of a row's problem: a *RowProblem's, or a
+// *campaign.RowError's.
+func problemRow(err error) int {
+	if rp, ok := errors.AsType[*RowProblem](err); ok {
+		return rp.Row
 	}
-	return fmt.Errorf("plan: test send: %w", &RowProblem{Row: r.Row, Detail: r.Detail})
+	row, _ := RowOf(nil, err)
+	return row
 }
 
 // NotSending names those of rows, rows a test send was asked for, that a
@@ -151,38 +193,46 @@ func (pl *Plan) testRows(t Test) ([]int, error) {
 	return rows, nil
 }
 
-// renderRows renders the sheet's rows named in rows (sorted) with r.
-func renderRows(ctx context.Context, sheet campaign.Sheet, path string, r *render.Renderer, rows []int) ([]*render.Message, error) {
-	var out []*render.Message
-	last := 1
-	for len(out) < len(rows) {
+// renderRows renders the sheet's rows named in rows (sorted) with r: the
+// messages, and the problems of the rows that have one (a
+// *campaign.RowError each).
+func renderRows(ctx context.Context, sheet campaign.Sheet, path string, r *render.Renderer, rows []int) (msgs []*render.Message, problems []error, err error) {
+	last, seen := 1, 0
+	for seen < len(rows) {
 		row, err := sheet.Next(ctx)
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		var re *campaign.RowError
 		if err != nil && !errors.As(err, &re) {
-			return nil, err
+			return nil, nil, err
 		}
 		last = row.Number
-		if !slices.Contains(rows, row.Number) {
+		if err == nil && !slices.Contains(rows, row.Number) || err != nil && !slices.Contains(rows, re.Row) {
 			continue
 		}
+		seen++
 		if err != nil {
-			return nil, err
+			problems = append(problems, err)
+			continue
 		}
 		m, err := r.Render(row)
-		if err != nil {
-			return nil, err
+		if errors.As(err, &re) {
+			problems = append(problems, err)
+			continue
+		} else if err != nil {
+			return nil, nil, err
 		}
-		out = append(out, m)
+		msgs = append(msgs, m)
 	}
 	for _, row := range rows {
-		if !slices.ContainsFunc(out, func(m *render.Message) bool { return m.Row == row }) {
-			return nil, fmt.Errorf("plan: test send: row %d is not in %s (its last row is %d)", row, path, last)
+		found := slices.ContainsFunc(msgs, func(m *render.Message) bool { return m.Row == row }) ||
+			slices.ContainsFunc(problems, func(p error) bool { return problemRow(p) == row })
+		if !found {
+			return nil, nil, fmt.Errorf("plan: test send: row %d is not in %s (its last row is %d)", row, path, last)
 		}
 	}
-	return out, nil
+	return msgs, problems, nil
 }
 
 // DeliverTest delivers test messages over a pool made from cfg (its
