@@ -375,6 +375,9 @@ func spoolNote(stateDir string, messages int64) string {
 	if err != nil {
 		return ""
 	}
+	if len(gens) == 0 && messages == 0 {
+		return ""
+	}
 	if len(gens) == 0 {
 		return fmt.Sprintf("spool: none yet; send keeps every message in %s until you delete the campaign's state folder: these come to about %s before compression "+
 			"(text and shared attachments shrink well, an attachment of each recipient's own hardly; a send after the inputs change, or a day later, spools them again)",
@@ -384,7 +387,11 @@ func spoolNote(stateDir string, messages int64) string {
 	for _, g := range gens {
 		size += g.Size()
 	}
-	return fmt.Sprintf("spool: %s in %s (%s; the newest made %s); about %s a message",
+	each := ""
+	if n := gens[0].Messages(); n > 0 {
+		each = "; about " + byteSize(gens[0].Size()/int64(n)) + " a message"
+	}
+	return fmt.Sprintf("spool: %s in %s (%s; the newest made %s)%s",
 		byteSize(size), displayPath(gens[0].Dir()), report.Plural(len(gens), "generation"),
-		gens[0].Created().Local().Format(time.RFC3339), byteSize(gens[0].Size()/int64(max(gens[0].Messages(), 1))))
+		gens[0].Created().Local().Format(time.RFC3339), each)
 }

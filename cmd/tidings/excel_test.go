@@ -354,3 +354,23 @@ func TestEveryProblemOfARowAtOnce(t *testing.T) {
 		t.Error("report.csv has no row 3")
 	}
 }
+
+// TestSpoolNoteWithoutMessages: check of a campaign whose every row has a
+// problem says nothing of a spool's size per message, before a send and
+// after one that spooled no message.
+func TestSpoolNoteWithoutMessages(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 0, "")
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name\nnot-an-address,A\n"})
+	out, errOut, code := runCLI(t, "check", camp)
+	if code != exitSomeFailed || strings.Contains(out, "spool:") {
+		t.Errorf("check before a send: code %d\n%s%s", code, out, errOut)
+	}
+	if out, errOut, code := runCLI(t, "send", "--yes", "--skip-invalid", camp); code != exitSomeFailed {
+		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
+	}
+	out, errOut, code = runCLI(t, "check", camp)
+	if code != exitSomeFailed || !strings.Contains(out, "spool: ") || strings.Contains(out, "a message") {
+		t.Errorf("check after a send of none: code %d\n%s%s", code, out, errOut)
+	}
+}

@@ -165,6 +165,10 @@ func notSendingLine(line report.Row) string {
 		s = fmt.Sprintf("row %d (%s): %s", line.Row, line.Key, line.Detail)
 	case sendpool.StatusSent:
 		s += " already"
+	case sendpool.StatusFailed:
+		s += " (send --retry-failed sends it)"
+	case sendpool.StatusUnknown:
+		s += " (send --resend-unknown sends it)"
 	}
 	return s
 }
