@@ -155,8 +155,15 @@ func (s *checkSummary) line(name string) string {
 	if s.ok > 0 {
 		fmt.Fprintf(&b, ", %.1f KB per message on average", float64(s.bytes)/float64(s.ok)/1024)
 	}
-	if s.duplicate+s.suppressed > 0 {
-		fmt.Fprintf(&b, "; send will skip %d duplicate and %d suppressed", s.duplicate, s.suppressed)
+	var skip []string
+	if s.duplicate > 0 {
+		skip = append(skip, fmt.Sprintf("%d duplicate", s.duplicate))
+	}
+	if s.suppressed > 0 {
+		skip = append(skip, fmt.Sprintf("%d suppressed", s.suppressed))
+	}
+	if len(skip) > 0 {
+		fmt.Fprintf(&b, "; send will skip %s", strings.Join(skip, " and "))
 	}
 	if n := s.done + s.wentOut; n > 0 {
 		fmt.Fprintf(&b, "; %d need no sending (the journal has them sent, failed or unknown)", n)

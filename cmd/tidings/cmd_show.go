@@ -95,6 +95,9 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 	// hashes the campaign's inputs.
 	current := sync.OnceValues(func() (*spool.Generation, error) { return plan.Spooled(ctx, path, version) })
 	row, dupOf := opts.row, ""
+	if row == 1 {
+		return fmt.Errorf("%w: row 1 of %s is its header; the first recipient is row 2", errNotFound, displayPath(c.Recipients.Path))
+	}
 	if row > 0 {
 		if key, dupOf, err = keyOfRow(ctx, current, c, row, path); err != nil {
 			return err
@@ -142,7 +145,7 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 		case hash != "" && !isCurrent(current, gen):
 			where += " when sent"
 		}
-		fmt.Fprintf(g.stderr, "%s, %s: %s; spooled %s (generation %d), %s\n", where, m.Key, status,
+		fmt.Fprintf(g.stderr, "%s, %s: %s; spooled %s (generation %d), %s\n", where, keyWords(m.Key), status,
 			gen.Created().Local().Format(time.RFC3339), gen.Number(), byteSize(int64(len(m.Data))))
 		if hash != "" && e != nil && plan.Revisable(e.Status) {
 			if changed := revisedSince(ctx, path, c, state, current, finder, m.Row, m.Key); len(changed) > 0 {
@@ -431,4 +434,14 @@ func writeMessage(g *globalOptions, stateDir, out string, data []byte) error {
 		fmt.Fprintf(g.stderr, "wrote %s\n", displayPath(out))
 	}
 	return nil
+}
+
+// keyWords names a recipient by key for show's line: an address as it is
+// ("ann@example.com"), another key as one ("key \"2\""), which a bare
+// number beside a row number would not read as.
+func keyWords(key string) string {
+	if strings.Contains(key, "@") {
+		return key
+	}
+	return fmt.Sprintf("key %q", key)
 }

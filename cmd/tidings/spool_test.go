@@ -625,3 +625,21 @@ func TestChangedAfterASendThatDeliveredNothing(t *testing.T) {
 		t.Errorf("send:\n%s%s", out, errOut)
 	}
 }
+
+// TestShowRowWords: show names a recipient keyed by a number as a key
+// (not a bare number beside the row's), and --row 1 as the header.
+func TestShowRowWords(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 0, "")
+	keyByID(t, camp)
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "id,email,name\n2,ann@example.com,Ann\n"})
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
+	}
+	if _, errOut, code := runCLI(t, "show", "--row", "2", camp); code != exitOK || !strings.HasPrefix(errOut, `row 2, key "2": sent;`) {
+		t.Errorf("show --row 2: code %d\n%s", code, errOut)
+	}
+	if out, errOut, code := runCLI(t, "show", "--row", "1", camp); code != exitSomeFailed || out != "" || !strings.Contains(errOut, "r.csv is its header; the first recipient is row 2") {
+		t.Errorf("show --row 1: code %d\n%s%s", code, out, errOut)
+	}
+}

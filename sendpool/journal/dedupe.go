@@ -1,10 +1,12 @@
 package journal
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"hash/maphash"
 	"math/bits"
+	"strings"
 
 	"github.com/tidings/tidings/sendpool/offheap"
 )
@@ -219,14 +221,24 @@ var ErrKeyReused = errors.New("the key of an earlier row")
 // (as s knows; nil: nothing went): a key column unique per message when
 // both messages should go, else one of the rows corrected or taken out (or
 // recipients.duplicates: first). After: which message went is what
-// tidings show prints (row numbers may have moved since), and only a
+// tidings show prints (the command is given for campaignFile, "" when not
+// known; row numbers may have moved since), and only a
 // message that is not that one, to be sent as well, goes in a campaign of
 // its own (never a second copy to the same person). It wraps
 // ErrKeyReused.
-func (s *State) KeyReused(key string, first int) error {
+func (s *State) KeyReused(key string, first int, campaignFile string) error {
 	advice := "if both messages should go (a second invoice), give recipients.key a column unique per message (an invoice number, say) before the first send; if the rows are one entry twice (one message meant once), correct or take out one of them, or set recipients.duplicates: first (the first row with a key goes, the others never)"
 	if b, ok := s.brief(key); ok && b.Delivered {
-		advice = fmt.Sprintf("a message went under this key already, and no second one can (tidings show CAMPAIGN %s prints the one that went); if it is one of these rows' and the other is the same entry again, correct or take out the other row, or set recipients.duplicates: first; if the other row's is another message to be sent as well (a second invoice), take that row out of this campaign and send it in a campaign of its own (a copy of the campaign file with another name:, and a sheet of such rows)", key)
+		advice = fmt.Sprintf("a message went under this key already, and no second one can (tidings show %s %s prints the one that went); if it is one of these rows' and the other is the same entry again, correct or take out the other row, or set recipients.duplicates: first; if the other row's is another message to be sent as well (a second invoice), take that row out of this campaign and send it in a campaign of its own (a copy of the campaign file with another name:, and a sheet of such rows)", shellWord(cmp.Or(campaignFile, "CAMPAIGN")), shellWord(key))
 	}
 	return fmt.Errorf("%w: row %d has this key too, but other values in the columns the campaign reads, so the two would make different messages, and a key stands for one message: %s", ErrKeyReused, first, advice)
+}
+
+// shellWord is s as one word a POSIX shell reads back as s: as it is when
+// it holds only letters, digits and @%+,-./:=_ , else in single quotes.
+func shellWord(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@%+,-./:=_") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -72,3 +72,19 @@ func TestDeduperCraftedHashes(t *testing.T) {
 		t.Error("Close kept a table")
 	}
 }
+
+func TestShellWord(t *testing.T) {
+	for in, want := range map[string]string{
+		"ann@example.com":        "ann@example.com",
+		"/tmp/c.yaml":            "/tmp/c.yaml",
+		"INV 7":                  "'INV 7'",
+		"O'Brien":                `'O'\''Brien'`,
+		"":                       "''",
+		"$(rm -rf ~)":            "'$(rm -rf ~)'",
+		"/My Campaigns/nov.yaml": "'/My Campaigns/nov.yaml'",
+	} {
+		if got := shellWord(in); got != want {
+			t.Errorf("shellWord(%q) = %s, want %s", in, got, want)
+		}
+	}
+}

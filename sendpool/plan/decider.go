@@ -60,9 +60,10 @@ type Decider struct {
 	keys *keyChange
 	// maybe are the rows KeyChange only noted (SameAddress).
 	maybe RowList
-	// sheet and keyCol name the sheet and its key column, for the problem
-	// of a row that has an earlier row's key with other values.
-	sheet, keyCol string
+	// sheet and keyCol name the sheet and its key column, and file the
+	// campaign file, for the problem of a row that has an earlier row's
+	// key with other values.
+	sheet, keyCol, file string
 	// facets are what a message's ValueSums fingerprint
 	// (render.Renderer.Facets), for Revised.
 	facets []string
@@ -75,7 +76,7 @@ type Decider struct {
 // says (state) and the resume policy. The caller closes it.
 func NewDecider(in *Inputs, state *journal.State, policy journal.Policy) *Decider {
 	return &Decider{dupes: journal.NewDeduperFor(state), supp: in.Suppress, state: state, policy: policy,
-		keys: newKeyChange(in.Campaign, state), sheet: in.Campaign.Recipients.Path, keyCol: in.Campaign.Recipients.Key,
+		keys: newKeyChange(in.Campaign, state), sheet: in.Campaign.Recipients.Path, keyCol: in.Campaign.Recipients.Key, file: in.Campaign.File,
 		facets: in.Renderer.Facets(), firstWins: in.Campaign.Recipients.Duplicates == campaign.DuplicatesFirst}
 }
 
@@ -193,7 +194,7 @@ func (d *Decider) Problem(m *render.Message) error {
 // keyReused is the problem of row m, whose key row first has with other
 // values.
 func (d *Decider) keyReused(m *render.Message, first int) error {
-	return &campaign.RowError{File: d.sheet, Row: m.Row, Column: d.keyCol, Err: fmt.Errorf("plan: %w", d.state.KeyReused(m.Key, first))}
+	return &campaign.RowError{File: d.sheet, Row: m.Row, Column: d.keyCol, Err: fmt.Errorf("plan: %w", d.state.KeyReused(m.Key, first, d.file))}
 }
 
 // Settled is Decide without the duplicate check, for a row with a

@@ -141,7 +141,7 @@ func (b *rebuild) sheetRow(c *campaign.Campaign, row campaign.Row) error {
 	case differs && c.Recipients.Duplicates == campaign.DuplicatesFirst:
 		return b.rep.AddRow(Row{Recipient: Recipient{Row: number, Key: key}, Status: sendpool.StatusDuplicate, Detail: journal.DuplicateWithOtherValues(first)})
 	case differs:
-		problem := &campaign.RowError{File: c.Recipients.Path, Row: number, Column: c.Recipients.Key, Err: fmt.Errorf("plan: %w", b.state.KeyReused(key, first))}
+		problem := &campaign.RowError{File: c.Recipients.Path, Row: number, Column: c.Recipients.Key, Err: fmt.Errorf("plan: %w", b.state.KeyReused(key, first, c.File))}
 		return b.rep.AddRow(Row{Recipient: Recipient{Row: number, Key: key}, Status: sendpool.StatusInvalid, Detail: b.describe(problem)})
 	case first > 0:
 		return b.rep.AddRow(Row{Recipient: Recipient{Row: number, Key: key}, Status: sendpool.StatusDuplicate, Detail: journal.DuplicateOf(first)})
