@@ -2,6 +2,7 @@ package render
 
 import (
 	"errors"
+	"fmt"
 	"net/mail"
 	"strings"
 )
@@ -133,6 +134,9 @@ func parseList(v string) ([]mailbox, *addressError) {
 			continue
 		}
 		a, err := mail.ParseAddress(keepName(p))
+		if n := strings.Count(addrPart(p), "@"); err != nil && n > 1 && !strings.Contains(addrPart(p), `"`) {
+			err = fmt.Errorf("%d @ signs, where an address has one", n) // net/mail says one is missing
+		}
 		if err != nil {
 			return nil, &addressError{token: p, err: err}
 		}

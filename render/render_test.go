@@ -300,6 +300,9 @@ func TestInvalidAddress(t *testing.T) {
 			if !strings.Contains(err.Error(), "row 17") || !strings.Contains(err.Error(), tt.column) {
 				t.Errorf("message %q lacks row and column", err)
 			}
+			if strings.Contains(tt.name, "bad email in") && !strings.Contains(err.Error(), `"Bob <bob@@example.com>": 2 @ signs, where an address has one`) {
+				t.Errorf("message %q does not say the address has two @", err)
+			}
 		})
 	}
 }
