@@ -80,15 +80,6 @@ func nextTag(doc []byte, i int) (name []byte, end int) {
 	return nil, len(doc)
 }
 
-// firstDeadLink is deadLinks' first href; ok is false when none.
-func firstDeadLink(doc []byte) (href string, ok bool) {
-	deadLinks(doc, func(h string, _ []byte, _ int) bool {
-		href, ok = h, true
-		return false
-	})
-	return href, ok
-}
-
 // tagName is the tag name at the start of b (letters and digits).
 func tagName(b []byte) []byte {
 	n := 0

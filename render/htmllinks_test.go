@@ -82,6 +82,6 @@ func BenchmarkDeadLinks(b *testing.B) {
 	}
 	b.SetBytes(int64(len(doc)))
 	for b.Loop() {
-		firstDeadLink(doc)
+		deadLinks(doc, func(string, []byte, int) bool { return true })
 	}
 }

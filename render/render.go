@@ -867,17 +867,24 @@ func (r *Renderer) rowBodies(st *state, row campaign.Row, subject string) (conte
 
 // rowHTML runs the HTML body template of row into st.html and checks what
 // it wrote: no value html/template judged unsafe, no link that opens
-// nothing.
+// nothing (each such link told).
 func (r *Renderer) rowHTML(st *state, row campaign.Row, t *templates.Template, body *content) error {
 	st.html.Reset()
 	if err := t.Execute(&st.html, row); err != nil {
 		return err
 	}
+	var probs rowProblems
 	if bytes.Contains(st.html.Bytes(), []byte(unsafeMark)) {
-		return r.unsafeValue(row, t)
+		probs.add(r.unsafeValue(row, t))
 	}
-	if href, dead := firstDeadLink(st.html.Bytes()); dead {
-		return r.deadLinkRow(row, t, href)
+	deadLinks(st.html.Bytes(), func(href string, _ []byte, _ int) bool {
+		if !strings.Contains(href, unsafeMark) { // told above
+			probs.add(r.deadLinkRow(row, t, href))
+		}
+		return true
+	})
+	if err := probs.err(); err != nil {
+		return err
 	}
 	body.html = st.html.Bytes()
 	if body.html == nil {

@@ -929,11 +929,11 @@ func TestEveryProblemOfARow(t *testing.T) {
 		"attachments": `["{{if .file}}files/{{.file}}{{end}}"]`,
 	}), map[string]string{
 		"body.txt":    "You owe {{.amount}} by {{date \"2 Jan\" .due}}\n",
-		"body.html":   `<p>Pay <a href="{{.url}}">here</a></p>`,
+		"body.html":   `<p>Pay <a href="{{.url}}">here</a> or <a href="{{.url2}}">there</a></p>`,
 		"files/a.pdf": "%PDF",
-	}, []string{"email", "cc", "name", "amount", "due", "url", "file"})
+	}, []string{"email", "cc", "name", "amount", "due", "url", "url2", "file"})
 	good := func(kv ...string) campaign.Row {
-		r := row(7, "email", "ann@example.com", "cc", "", "name", "Ann", "amount", "12.50", "due", "2026-05-01", "url", "https://acme.example/pay", "file", "a.pdf")
+		r := row(7, "email", "ann@example.com", "cc", "", "name", "Ann", "amount", "12.50", "due", "2026-05-01", "url", "https://acme.example/pay", "url2", "https://acme.example/pay2", "file", "a.pdf")
 		for i := 0; i+1 < len(kv); i += 2 {
 			r.Values[kv[i]] = kv[i+1]
 		}
@@ -960,6 +960,8 @@ func TestEveryProblemOfARow(t *testing.T) {
 		{"a failed formula and an address", good("amount", "#N/A", "email", "ann@@example.com"), []string{"amount", "email"}},
 		{"the To and the Cc", good("email", "ann@", "cc", "bob@@example.com"), []string{"email", "cc"}},
 		{"the text body and the HTML body", good("due", "2026-13-01", "url", "javascript:alert(1)"), []string{"due", "url"}},
+		{"an unsafe link and a dead one", good("url", "javascript:alert(1)", "url2", "pay.example"), []string{"url", "url2"}},
+		{"two dead links", good("url", "www.acme.example", "url2", "pay.example"), []string{"url", "url2"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			m, err := e.r.Render(tt.row)
