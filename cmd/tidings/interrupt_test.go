@@ -25,61 +25,10 @@ import (
 // finished and reported sent, nothing else is dispatched, the report
 // accounts for every row and the exit code is 130.
 func TestInterruptFinishesInFlight(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
-	bin, err := buildTidings()
-	if err != nil {
-		t.Fatal(err)
-	}
-	gate := make(chan struct{})
-	srv := smtptest.NewServer(t, smtptest.HoldData(gate))
-	camp := sendCampaign(t, srv, 20, "")
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "send", "--yes", "--concurrency", "1", camp)
-	var out strings.Builder
-	cmd.Stdout = &out
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	// Read stderr line by line; say when tidings announced the interrupt.
-	announced := make(chan struct{})
-	stderrDone := make(chan string)
-	go func() {
-		var all strings.Builder
-		said := false
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			all.WriteString(sc.Text() + "\n")
-			if strings.Contains(sc.Text(), "interrupted") && !said {
-				close(announced)
-				said = true
-			}
-		}
-		stderrDone <- all.String()
-	}()
-	select {
-	case <-srv.Held(): // the first message's body is at the server
-	case <-ctx.Done():
-		t.Fatal("no message reached the server")
-	}
-	if err := cmd.Process.Signal(os.Interrupt); err != nil {
-		t.Fatal(err)
-	}
-	// Wait until tidings has said it is finishing, then let the server reply.
-	select {
-	case <-announced:
-	case <-ctx.Done():
-		t.Fatal("tidings never announced the interrupt")
-	}
-	close(gate)
-	errText := <-stderrDone
-	err = cmd.Wait()
+	run, srv, gate, camp := interruptedWhileHeld(t, 20)
+	close(gate) // tidings said it is finishing: let the server reply
+	errText, err := run.wait()
+	out := run.stdout
 	out.WriteString(errText)
 	var ee *exec.ExitError
 	if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted {
@@ -306,59 +255,14 @@ func TestPreviewInterrupted(t *testing.T) {
 // naming the abort (not a lost connection); a later `report` says the
 // same. The server then taking it changes nothing tidings recorded.
 func TestSecondInterruptAborts(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
-	bin, err := buildTidings()
-	if err != nil {
-		t.Fatal(err)
-	}
-	gate := make(chan struct{})
-	srv := smtptest.NewServer(t, smtptest.HoldData(gate))
+	run, _, gate, camp := interruptedWhileHeld(t, 5)
 	defer close(gate)
-	camp := sendCampaign(t, srv, 5, "")
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "send", "--yes", "--concurrency", "1", camp)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
+	if err := run.cmd.Process.Signal(os.Interrupt); err != nil { // the second
 		t.Fatal(err)
 	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	announced, stderrDone := make(chan struct{}), make(chan string)
-	go func() {
-		var all strings.Builder
-		sc := bufio.NewScanner(stderr)
-		for said := false; sc.Scan(); {
-			all.WriteString(sc.Text() + "\n")
-			if strings.Contains(sc.Text(), "interrupted") && !said {
-				close(announced)
-				said = true
-			}
-		}
-		stderrDone <- all.String()
-	}()
-	select {
-	case <-srv.Held(): // the first message's body is at the server
-	case <-ctx.Done():
-		t.Fatal("no message reached the server")
-	}
-	if err := cmd.Process.Signal(os.Interrupt); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-announced:
-	case <-ctx.Done():
-		t.Fatal("tidings never announced the interrupt")
-	}
-	if err := cmd.Process.Signal(os.Interrupt); err != nil {
-		t.Fatal(err)
-	}
-	errText := <-stderrDone
+	errText, err := run.wait()
 	var ee *exec.ExitError
-	if err := cmd.Wait(); !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted {
+	if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted {
 		t.Fatalf("exit: %v, want code %d\n%s", err, exitInterrupted, errText)
 	}
 	const detail = "the run was aborted (a second Ctrl-C) after the message body was sent, before the server's reply: delivery unknown"
@@ -375,4 +279,87 @@ func TestSecondInterruptAborts(t *testing.T) {
 		t.Errorf("report: code %d\n%s%s", code, out, errOut)
 	}
 	check("report")
+}
+
+// interruptedWhileHeld runs the built tidings' send of a campaign of rows
+// to a server that holds the reply to the first message (until gate is
+// closed), and interrupts it (SIGINT) once that body is at the server.
+func interruptedWhileHeld(t *testing.T, rows int) (run *runningSend, srv *smtptest.Server, gate chan struct{}, camp string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin, err := buildTidings()
+	if err != nil {
+		t.Fatal(err)
+	}
+	gate = make(chan struct{})
+	srv = smtptest.NewServer(t, smtptest.HoldData(gate))
+	camp = sendCampaign(t, srv, rows, "")
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	t.Cleanup(cancel)
+	run = startBinarySend(ctx, t, bin, "--yes", "--concurrency", "1", camp)
+	select {
+	case <-srv.Held(): // the first message's body is at the server
+	case <-ctx.Done():
+		t.Fatal("no message reached the server")
+	}
+	run.interrupt(ctx, t)
+	return run, srv, gate, camp
+}
+
+// runningSend is a `tidings send` started by startBinarySend: its stderr is read
+// line by line, announced closed once it says it was interrupted.
+type runningSend struct {
+	cmd       *exec.Cmd
+	stdout    *strings.Builder
+	announced chan struct{}
+	stderr    chan string // all of it, once it ends
+}
+
+// startBinarySend starts bin send args under ctx.
+func startBinarySend(ctx context.Context, t *testing.T, bin string, args ...string) *runningSend {
+	t.Helper()
+	r := &runningSend{cmd: exec.CommandContext(ctx, bin, append([]string{"send"}, args...)...), stdout: &strings.Builder{},
+		announced: make(chan struct{}), stderr: make(chan string, 1)}
+	r.cmd.Stdout = r.stdout
+	stderr, err := r.cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		var all strings.Builder
+		sc := bufio.NewScanner(stderr)
+		for said := false; sc.Scan(); {
+			all.WriteString(sc.Text() + "\n")
+			if strings.Contains(sc.Text(), "interrupted") && !said {
+				close(r.announced)
+				said = true
+			}
+		}
+		r.stderr <- all.String()
+	}()
+	return r
+}
+
+// interrupt sends SIGINT and waits for tidings to say it is finishing.
+func (r *runningSend) interrupt(ctx context.Context, t *testing.T) {
+	t.Helper()
+	if err := r.cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-r.announced:
+	case <-ctx.Done():
+		t.Fatal("tidings never announced the interrupt")
+	}
+}
+
+// wait waits for the send to end: its stderr, and how it exited.
+func (r *runningSend) wait() (string, error) {
+	errText := <-r.stderr
+	return errText, r.cmd.Wait()
 }
