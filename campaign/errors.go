@@ -52,25 +52,19 @@ func (e *RowError) Unwrap() error { return e.Err }
 // RowErrors is every problem found in one row, the first first: a row can
 // hold a failed formula in one column and an address with a typo in
 // another, and a person fixes both in one round. Each is a *RowError of
-// the same file and row; errors.As finds the first. Error writes the
-// first in full and the others by column ("; column \"due\": ..."), on
-// one line for a report's cell.
+// the same file and row; errors.As finds the first. Error writes each in
+// full, "; " between them, on one line for a report's cell.
 type RowErrors []*RowError
 
 func (e RowErrors) Error() string {
 	if len(e) == 0 {
 		return "no problem"
 	}
-	var b strings.Builder
-	b.WriteString(e[0].Error())
-	for _, re := range e[1:] {
-		b.WriteString("; ")
-		if re.Column != "" {
-			fmt.Fprintf(&b, "column %q: ", re.Column)
-		}
-		b.WriteString(re.Err.Error())
+	words := make([]string, len(e))
+	for i, re := range e {
+		words[i] = re.Error()
 	}
-	return b.String()
+	return strings.Join(words, "; ")
 }
 
 // Unwrap returns the problems, for errors.Is and errors.As.

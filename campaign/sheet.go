@@ -48,6 +48,9 @@ type Sheet interface {
 	// Warnings returns notes about the sheet that do not stop it (trimmed
 	// header whitespace, a guessed encoding).
 	Warnings() []string
+	// HeaderRow is the header's row number: the first row with the key
+	// column (title rows may stand above it).
+	HeaderRow() int
 	// Close releases the file and any temporary files.
 	Close() error
 }

@@ -330,6 +330,8 @@ func (s *csvSheet) Columns() []string { return s.columns }
 // Warnings returns notes about the sheet.
 func (s *csvSheet) Warnings() []string { return s.warnings }
 
+func (s *csvSheet) HeaderRow() int { return s.headerRow }
+
 // Next returns the next non-blank row. See Sheet.
 func (s *csvSheet) Next(ctx context.Context) (Row, error) {
 	if s.err != nil {

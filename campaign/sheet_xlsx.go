@@ -420,6 +420,8 @@ func (s *xlsxSheet) Columns() []string { return s.h.columns }
 // Warnings returns notes about the sheet.
 func (s *xlsxSheet) Warnings() []string { return s.warnings }
 
+func (s *xlsxSheet) HeaderRow() int { return s.headerRow }
+
 // Next returns the next non-blank row. A value in a column without a header
 // is a *RowError for its row. See Sheet.
 func (s *xlsxSheet) Next(ctx context.Context) (Row, error) {

@@ -158,7 +158,9 @@ type genSheet struct {
 
 func (g *genSheet) Columns() []string  { return newsletterColumns }
 func (g *genSheet) Warnings() []string { return nil }
-func (g *genSheet) Close() error       { return nil }
+
+func (g *genSheet) HeaderRow() int { return 1 }
+func (g *genSheet) Close() error   { return nil }
 func (g *genSheet) Next(ctx context.Context) (campaign.Row, error) {
 	if g.i >= g.n {
 		return campaign.Row{}, io.EOF

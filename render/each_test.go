@@ -28,7 +28,9 @@ type sliceSheet struct {
 
 func (s *sliceSheet) Columns() []string  { return []string{"email", "name"} }
 func (s *sliceSheet) Warnings() []string { return nil }
-func (s *sliceSheet) Close() error       { return nil }
+
+func (s *sliceSheet) HeaderRow() int { return 1 }
+func (s *sliceSheet) Close() error   { return nil }
 func (s *sliceSheet) Next(ctx context.Context) (campaign.Row, error) {
 	if s.after.Load() {
 		s.late.Add(1)

@@ -6,9 +6,9 @@ import "github.com/tidings/tidings/campaign"
 // subject, unsubscribe link, attachments, bodies, headers), so that check
 // names them all at once rather than one a round. A cell at fault is named
 // once: a column read by the subject and the body alike is one problem.
-// Once a cell's value is known to be wrong (an Excel error value: tainted),
-// a problem that names no column is left out, as likely that value's
-// doing. An error that is not a row's (a setup problem) ends the gathering
+// Once a cell's value is known to be wrong (an Excel error value, a
+// formula never calculated: tainted), a problem that names no column is
+// left out, as likely that value's doing. An error that is not a row's (a setup problem) ends the gathering
 // and is what err returns.
 type rowProblems struct {
 	list    campaign.RowErrors
@@ -17,7 +17,7 @@ type rowProblems struct {
 }
 
 // addTainting notes err, the problems of cells whose values are wrong in
-// the sheet itself (Renderer.excelError).
+// the sheet itself (Renderer.excelError), which taint the rest.
 func (p *rowProblems) addTainting(err error) {
 	p.add(err)
 	p.tainted = p.tainted || err != nil

@@ -501,10 +501,9 @@ func (r *Renderer) rowErr(row campaign.Row, col string, err error) error {
 // excelError refuses a row in which a column the campaign reads holds one
 // of Excel's error values (campaign.ExcelError), or a formula never
 // calculated (campaign.Uncalculated): the sheet's formula failed there or
-// has no value, so whatever the message would say is wrong; or in which a
-// column passed to date shows a date in the other order than
-// recipients.dates (campaign.DateFormat). Every such column is named, each
-// once; columns the campaign does not read are not looked at.
+// has no value, so whatever the message would say is wrong. Every such
+// column is named, each once; columns the campaign does not read are not
+// looked at.
 func (r *Renderer) excelError(row campaign.Row) error {
 	var probs rowProblems
 	for _, c := range r.used {
@@ -514,6 +513,14 @@ func (r *Renderer) excelError(row campaign.Row) error {
 			probs.add(r.rowErr(row, c, fmt.Errorf("render: the cell holds %w %s (a formula that failed in the spreadsheet); fix it there", campaign.ErrExcelError, code)))
 		}
 	}
+	return probs.err()
+}
+
+// dateFormatError refuses a row in which a column passed to date shows a
+// date in the other order than recipients.dates (campaign.DateFormat),
+// naming every such column.
+func (r *Renderer) dateFormatError(row campaign.Row) error {
+	var probs rowProblems
 	for _, c := range r.dated {
 		if f, ok := row.DateFormats[c]; ok {
 			probs.add(r.rowErr(row, c, fmt.Errorf("render: %w", f.Problem())))
@@ -687,11 +694,15 @@ func (r *Renderer) render(st *state, row campaign.Row, m *Message) error {
 func (r *Renderer) evaluate(st *state, row campaign.Row, m *Message) (*parts, error) {
 	// Every stage runs, so that a row's problems are told at once. The
 	// sheet's error values come first: a key never calculated reads as
-	// empty, which then names its column once.
+	// empty, which then names its column once. A row without a key is
+	// told as that alone: its address, made of the key column most often,
+	// would only be told empty again.
 	var probs rowProblems
 	probs.addTainting(r.excelError(row))
+	probs.add(r.dateFormatError(row))
 	if m.Key == "" {
 		probs.add(r.rowErr(row, r.keyCol, fmt.Errorf("render: %w", campaign.ErrEmptyKey)))
+		return nil, probs.err()
 	}
 	fb := &st.field
 	env, err := r.rowAddresses(row, fb, m)

@@ -983,6 +983,10 @@ func TestEveryProblemOfARow(t *testing.T) {
 	if _, ok := err.(*campaign.RowError); !ok || !slices.Equal(columns(err), []string{"email"}) {
 		t.Errorf("one problem: got %v (%T), want a *campaign.RowError of column email", err, err)
 	}
+	// An empty key is told alone: the To made of it is not told empty too.
+	if _, err := e.r.Render(good("email", "", "file", "b.pdf")); !errors.Is(err, campaign.ErrEmptyKey) || !slices.Equal(columns(err), []string{"email"}) {
+		t.Errorf("an empty key: got %v, want ErrEmptyKey alone", err)
+	}
 	if _, err := e.r.Render(good()); err != nil {
 		t.Errorf("a good row: %v", err)
 	}

@@ -56,7 +56,7 @@ var (
 	// after the message body was sent and before the server's reply; the
 	// outcome is unknown, as with ErrReplyLost, but the cut was the
 	// user's, not the network's.
-	ErrAbortedAfterBody = errors.New("the run was aborted (a second Ctrl-C) after the message body was sent, before the server's reply: delivery unknown")
+	ErrAbortedAfterBody = errors.New("the run was aborted (a second Ctrl-C or SIGTERM) after the message body was sent, before the server's reply: delivery unknown")
 )
 
 // prefix starts the message of every error type of this package.

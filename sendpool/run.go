@@ -110,13 +110,19 @@ func (r *poolRun) stopWith(kind error, detail string, err error) {
 	r.stopFor(&StopError{Kind: kind, Detail: detail, Err: err})
 }
 
+// cause is what unsent messages are told: why the run stopped. An
+// interrupt is told as one also before the AfterFunc that records it
+// has run (a worker can see the context end first).
 func (r *poolRun) cause() string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.stopCause == "" {
-		return "run stopped"
+	switch {
+	case r.stopCause != "":
+		return r.stopCause
+	case r.runCtx.Err() != nil:
+		return "run interrupted"
 	}
-	return r.stopCause
+	return "run stopped"
 }
 
 func (r *poolRun) add() {

@@ -296,7 +296,7 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 		ResendChanged: opts.resendChanged,
 		Version:       version,
 		Now:           opts.now,
-		Describe:      problemText,
+		Describe:      problemLines,
 		OnMessage:     warn.Add,
 	})
 	if err != nil {

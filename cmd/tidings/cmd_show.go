@@ -95,10 +95,10 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 	// hashes the campaign's inputs.
 	current := sync.OnceValues(func() (*spool.Generation, error) { return plan.Spooled(ctx, path, version) })
 	row, dupOf := opts.row, ""
-	if row == 1 {
-		return fmt.Errorf("%w: row 1 of %s is its header; the first recipient is row 2", errNotFound, displayPath(c.Recipients.Path))
-	}
 	if row > 0 {
+		if err := notARecipientRow(ctx, c, row); err != nil {
+			return err
+		}
 		if key, dupOf, err = keyOfRow(ctx, current, c, row, path); err != nil {
 			return err
 		}
@@ -230,7 +230,7 @@ func keyOfRow(ctx context.Context, spooled func() (*spool.Generation, error), c 
 	case !ok:
 		return "", "", fmt.Errorf("%w: %s has no row %d", errNotFound, displayPath(c.Recipients.Path), row)
 	case r.Kind == spool.KindInvalid:
-		return "", "", fmt.Errorf("%w: row %d has a problem, and none is made until it is fixed: %s", errNotFound, row, r.Detail)
+		return "", "", fmt.Errorf("%w: row %d has a problem, and none is made until it is fixed: %s", errNotFound, row, r.DetailLine())
 	case r.Kind == spool.KindDuplicate:
 		return r.Key, r.Detail, nil
 	}
@@ -254,15 +254,33 @@ func keyOfSheetRow(ctx context.Context, c *campaign.Campaign, row int, path stri
 	case first.Number >= row:
 		return key, "", nil
 	}
+	differs := false
 	if variant, done := rowVariant(ctx, path); variant != nil {
 		defer done()
-		if a, b := variant(first), variant(r); a != b && c.Recipients.Duplicates == campaign.DuplicatesFirst {
-			return key, journal.DuplicateWithOtherValues(first.Number), nil
-		} else if a != b {
-			return "", "", fmt.Errorf("%w: row %d has a problem, and none is made until it is fixed: %w: row %d has this key too, with other values (tidings check says what to do)", errNotFound, row, journal.ErrKeyReused, first.Number)
-		}
+		differs = journal.VariantsDiffer(variant(first), variant(r))
 	}
-	return key, journal.DuplicateOf(first.Number), nil
+	detail, _, reused := journal.Repeat(first.Number, differs, c.Recipients.Duplicates == campaign.DuplicatesFirst)
+	if reused {
+		return "", "", fmt.Errorf("%w: row %d has a problem, and none is made until it is fixed: %w: row %d has this key too, with other values (tidings check says what to do)", errNotFound, row, journal.ErrKeyReused, first.Number)
+	}
+	return key, detail, nil
+}
+
+// notARecipientRow says so when sheet row row is the header or above it
+// (title rows); nil for a row below it.
+func notARecipientRow(ctx context.Context, c *campaign.Campaign, row int) error {
+	sheet, err := campaign.OpenSheet(ctx, c.Recipients)
+	if err != nil {
+		return &unusableError{err}
+	}
+	defer sheet.Close()
+	switch h := sheet.HeaderRow(); {
+	case row == h:
+		return fmt.Errorf("%w: row %d of %s is its header; the first recipient is row %d", errNotFound, row, displayPath(c.Recipients.Path), h+1)
+	case row < h:
+		return fmt.Errorf("%w: row %d of %s is above its header (row %d); the first recipient is row %d", errNotFound, row, displayPath(c.Recipients.Path), h, h+1)
+	}
+	return nil
 }
 
 // sheetRowAt reads sheet row row; a row that cannot be read or has no key
@@ -311,7 +329,7 @@ func notSpooled(ctx context.Context, spooled func() (*spool.Generation, error), 
 			return &unusableError{err}
 		}
 		if ok {
-			return fmt.Errorf("%w: %s (row %d) has no message: the row has a problem, and none is made until it is fixed: %s", errNotFound, key, r.Row, r.Detail)
+			return fmt.Errorf("%w: %s (row %d) has no message: the row has a problem, and none is made until it is fixed: %s", errNotFound, key, r.Row, r.DetailLine())
 		}
 	}
 	row, err := sheetRowOf(ctx, c, key)

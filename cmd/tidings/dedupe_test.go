@@ -830,6 +830,10 @@ func TestKeyReusedWithARenderProblem(t *testing.T) {
 	// A problem, not a note (exit 1), and both of the row's: its file and
 	// its key.
 	everyCommand(t, camp, exitSomeFailed, `problem: `, `row 3, column "invoice": render: attachments[0]`, `row 3, column "email": plan: the key of an earlier row: row 2 has this key too`)
+	out, errOut, code := runCLI(t, "send", "--test", "me@example.net", "--rows", "3", camp)
+	if code != exitSomeFailed || !strings.Contains(out, `row 3, column "invoice": render: attachments[0]`) || !strings.Contains(out, `row 3, column "email": plan: the key of an earlier row`) {
+		t.Errorf("a test send of row 3: code %d\n%s%s", code, out, errOut)
+	}
 	if n := srv.Received("ann@example.com"); n != 1 {
 		t.Errorf("ann received %d messages", n)
 	}

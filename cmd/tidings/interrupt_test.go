@@ -265,7 +265,7 @@ func TestSecondInterruptAborts(t *testing.T) {
 	if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted {
 		t.Fatalf("exit: %v, want code %d\n%s", err, exitInterrupted, errText)
 	}
-	const detail = "the run was aborted (a second Ctrl-C) after the message body was sent, before the server's reply: delivery unknown"
+	const detail = "the run was aborted (a second Ctrl-C or SIGTERM) after the message body was sent, before the server's reply: delivery unknown"
 	check := func(when string) {
 		t.Helper()
 		for _, r := range readReport(t, camp) {

@@ -6,10 +6,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/render"
+	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/plan"
 	"github.com/tidings/tidings/sendpool/report"
 )
 
@@ -27,29 +30,43 @@ func displayPath(p string) string {
 }
 
 // problemText formats a row problem for a person: file, row, column,
-// reason; a row's other problems follow by column, on the same line (for
-// a report's cell).
+// reason; a row's other problems follow, "; " between them, on the same
+// line (for a report's cell).
 func problemText(err error) string {
-	list := shownProblems(err)
-	switch len(list) {
-	case 0:
-		return err.Error()
-	case 1:
-		return list[0].Error()
-	}
-	return list.Error()
+	return strings.Join(problemWords(err), "; ")
+}
+
+// problemLines is problemText with a line for each of the row's problems:
+// what the spool keeps of a row with problems (spool.Row.Detail).
+func problemLines(err error) string {
+	return strings.Join(problemWords(err), "\n")
 }
 
 // printProblem prints a row problem, each of the row's problems on its
-// own line.
+// own line: of a row just rendered, or as the spool kept them
+// (*plan.RowProblem).
 func printProblem(w io.Writer, err error) {
+	for _, s := range problemWords(err) {
+		fmt.Fprintln(w, "problem:", s)
+	}
+}
+
+// problemWords is each of err's row problems for a person (file as
+// displayPath shows it, row, column, reason), or the lines of a
+// *plan.RowProblem, or err's words, on one line each.
+func problemWords(err error) []string {
+	if rp, ok := errors.AsType[*plan.RowProblem](err); ok {
+		return rp.Lines()
+	}
 	list := shownProblems(err)
 	if len(list) == 0 {
-		fmt.Fprintln(w, "problem:", err)
+		return []string{sendpool.OneLine(err.Error())}
 	}
-	for _, re := range list {
-		fmt.Fprintln(w, "problem:", re)
+	words := make([]string, len(list))
+	for i, re := range list {
+		words[i] = sendpool.OneLine(re.Error())
 	}
+	return words
 }
 
 // moreRows is "1 more row" or "5 more rows".

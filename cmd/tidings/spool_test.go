@@ -642,4 +642,11 @@ func TestShowRowWords(t *testing.T) {
 	if out, errOut, code := runCLI(t, "show", "--row", "1", camp); code != exitSomeFailed || out != "" || !strings.Contains(errOut, "r.csv is its header; the first recipient is row 2") {
 		t.Errorf("show --row 1: code %d\n%s%s", code, out, errOut)
 	}
+	// A title above the header: its row numbers are the sheet's.
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "November invoices,,\n\nid,email,name\n2,ann@example.com,Ann\n"})
+	for row, want := range map[string]string{"1": "r.csv is above its header (row 3); the first recipient is row 4", "3": "r.csv is its header; the first recipient is row 4"} {
+		if _, errOut, code := runCLI(t, "show", "--row", row, camp); code != exitSomeFailed || !strings.Contains(errOut, want) {
+			t.Errorf("show --row %s under a title: code %d\n%s", row, code, errOut)
+		}
+	}
 }

@@ -27,21 +27,25 @@ func newTerminalWriter(w io.Writer) io.Writer {
 // Write writes p with its control characters escaped ("\x1b",
 // "\u009b"); it reports len(p) written when all of it went.
 func (t *terminalWriter) Write(p []byte) (int, error) {
-	if !hasControl(p) {
+	i := 0
+	for i < len(p) && controlAt(p, i) == 0 {
+		i++
+	}
+	if i == len(p) {
 		return t.w.Write(p)
 	}
-	out := make([]byte, 0, len(p)+16)
-	for i := 0; i < len(p); i++ {
-		switch b := p[i]; {
-		case b == '\n' || b == '\t':
-			out = append(out, b)
-		case b < 0x20 || b == 0x7f:
-			out = fmt.Appendf(out, `\x%02x`, b)
-		case b == 0xc2 && i+1 < len(p) && p[i+1] >= 0x80 && p[i+1] <= 0x9f: // U+0080–U+009F
-			out = fmt.Appendf(out, `\u%04x`, p[i+1])
+	out := append(make([]byte, 0, len(p)+16), p[:i]...)
+	for i < len(p) {
+		switch n := controlAt(p, i); n {
+		case 0:
+			out = append(out, p[i])
 			i++
-		default:
-			out = append(out, b)
+		case 1:
+			out = fmt.Appendf(out, `\x%02x`, p[i])
+			i++
+		default: // a C1 control, U+0080–U+009F: 0xc2 and the code point
+			out = fmt.Appendf(out, `\u%04x`, p[i+1])
+			i += 2
 		}
 	}
 	if _, err := t.w.Write(out); err != nil {
@@ -50,14 +54,17 @@ func (t *terminalWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// hasControl says whether p holds a byte Write escapes.
-func hasControl(p []byte) bool {
-	for i, b := range p {
-		if b < 0x20 && b != '\n' && b != '\t' || b == 0x7f || b == 0xc2 && i+1 < len(p) && p[i+1] >= 0x80 && p[i+1] <= 0x9f {
-			return true
-		}
+// controlAt is the length of the control character at p[i] that Write
+// escapes: 1 for a C0 control but newline and tab, or DEL; 2 for a C1
+// control in UTF-8; 0 for none.
+func controlAt(p []byte, i int) int {
+	switch b := p[i]; {
+	case b < 0x20 && b != '\n' && b != '\t' || b == 0x7f:
+		return 1
+	case b == 0xc2 && i+1 < len(p) && p[i+1] >= 0x80 && p[i+1] <= 0x9f:
+		return 2
 	}
-	return false
+	return 0
 }
 
 // rawWriter is what w writes to beneath a terminalWriter: for what must

@@ -71,11 +71,7 @@ func testMessages(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *pl
 		return nil, &unusableError{err}
 	}
 	for _, p := range rowsErr.Problems {
-		if spooled, ok := errors.AsType[*plan.RowProblem](p); ok { // found by the preflight
-			fmt.Fprintln(g.stdout, "problem:", spooled.Detail)
-		} else {
-			printProblem(g.stdout, p)
-		}
+		printProblem(g.stdout, p)
 	}
 	n := len(rowsErr.Problems)
 	return nil, &problemsError{n: n, text: fmt.Sprintf("%s chosen for the test %s a problem; nothing was sent", report.Plural(n, "row"), verbFor(n, "has", "have"))}

@@ -100,12 +100,26 @@ func (d *Deduper) Close() {
 // DuplicateOf is the report's detail of a duplicate of row first.
 func DuplicateOf(first int) string { return fmt.Sprintf("duplicate of row %d", first) }
 
-// DuplicateWithOtherValues is the report's detail of a duplicate of row
-// first whose values differ from that row's, under recipients.duplicates:
-// first (the first row's message goes; these values go nowhere).
-func DuplicateWithOtherValues(first int) string {
-	return fmt.Sprintf("duplicate of row %d, with other values (duplicates: first; this row's values are not sent)", first)
+// Repeat is the one rule for a row whose key an earlier row has (row
+// first; Deduper.CheckVariant), told by check, send, report and show
+// alike. A repeat whose values differ from that row's (differs) is no
+// duplicate but its own problem (reused: ErrKeyReused, see KeyReused),
+// unless the first row wins (firstWins: recipients.duplicates: first),
+// when it is a duplicate "with other values" (otherValues: these values go
+// nowhere); else it is a duplicate, of which detail is the report's words.
+func Repeat(first int, differs, firstWins bool) (detail string, otherValues, reused bool) {
+	switch {
+	case differs && firstWins:
+		return fmt.Sprintf("duplicate of row %d, with other values (duplicates: first; this row's values are not sent)", first), true, false
+	case differs:
+		return "", false, true
+	}
+	return DuplicateOf(first), false, false
 }
+
+// VariantsDiffer reports whether two rows' variants (render.Renderer.Variant)
+// are both known and not the same: the rows would make other messages.
+func VariantsDiffer(a, b uint32) bool { return differ(a, b) }
 
 // CheckVariant records row's key, and variant, the hash of its values
 // besides the key (render.Message.Variant; 0: not known), when no earlier
@@ -229,9 +243,18 @@ var ErrKeyReused = errors.New("the key of an earlier row")
 func (s *State) KeyReused(key string, first int, campaignFile string) error {
 	advice := "if both messages should go (a second invoice), give recipients.key a column unique per message (an invoice number, say) before the first send; if the rows are one entry twice (one message meant once), correct or take out one of them, or set recipients.duplicates: first (the first row with a key goes, the others never)"
 	if b, ok := s.brief(key); ok && b.Delivered {
-		advice = fmt.Sprintf("a message went under this key already, and no second one can (tidings show %s %s prints the one that went); if it is one of these rows' and the other is the same entry again, correct or take out the other row, or set recipients.duplicates: first; if the other row's is another message to be sent as well (a second invoice), take that row out of this campaign and send it in a campaign of its own (a copy of the campaign file with another name:, and a sheet of such rows)", shellWord(cmp.Or(campaignFile, "CAMPAIGN")), shellWord(key))
+		advice = fmt.Sprintf("a message went under this key already, and no second one can (tidings show %s %s prints the one that went); if it is one of these rows' and the other is the same entry again, correct or take out the other row, or set recipients.duplicates: first; if the other row's is another message to be sent as well (a second invoice), take that row out of this campaign and send it in a campaign of its own (a copy of the campaign file with another name:, and a sheet of such rows)", shellWord(cmp.Or(campaignFile, "CAMPAIGN")), keyArg(key))
 	}
 	return fmt.Errorf("%w: row %d has this key too, but other values in the columns the campaign reads, so the two would make different messages, and a key stands for one message: %s", ErrKeyReused, first, advice)
+}
+
+// keyArg is key as show's argument: a shellWord, after "-- " when it
+// starts with a dash (which the command line would take for a flag).
+func keyArg(key string) string {
+	if strings.HasPrefix(key, "-") {
+		return "-- " + shellWord(key)
+	}
+	return shellWord(key)
 }
 
 // shellWord is s as one word a POSIX shell reads back as s: as it is when

@@ -74,6 +74,9 @@ func TestDeduperCraftedHashes(t *testing.T) {
 }
 
 func TestShellWord(t *testing.T) {
+	if got := keyArg("-5"); got != "-- -5" {
+		t.Errorf("keyArg(-5) = %s, want -- -5", got)
+	}
 	for in, want := range map[string]string{
 		"ann@example.com":        "ann@example.com",
 		"/tmp/c.yaml":            "/tmp/c.yaml",

@@ -211,15 +211,14 @@ func (d *Decider) Settled(m *render.Message) (Fate, error) {
 // (Fate.OtherValues).
 func (d *Decider) duplicate(m *render.Message) (f Fate, dup bool, problem error) {
 	first, differs := d.dupes.CheckVariant(m.Row, m.Key, m.Variant)
-	switch {
-	case first == 0:
+	if first == 0 {
 		return Fate{}, false, nil
-	case differs && d.firstWins:
-		return Fate{Status: sendpool.StatusDuplicate, Detail: journal.DuplicateWithOtherValues(first), OtherValues: true}, true, nil
-	case differs:
+	}
+	detail, other, reused := journal.Repeat(first, differs, d.firstWins)
+	if reused {
 		return Fate{}, true, d.keyReused(m, first)
 	}
-	return Fate{Status: sendpool.StatusDuplicate, Detail: journal.DuplicateOf(first)}, true, nil
+	return Fate{Status: sendpool.StatusDuplicate, Detail: detail, OtherValues: other}, true, nil
 }
 
 // ErrKeyReused is the problem of a row whose key an earlier row has, with

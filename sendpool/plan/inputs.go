@@ -205,8 +205,11 @@ func Workers() int { return runtime.GOMAXPROCS(0) }
 // with other values is a problem, spool.Row.KeyReused; 3: records keep
 // what the message was made of, spool.Row.ValuesSum, by which a row
 // whose values changed since its message went out is told, and
-// Message-IDs are made of it).
-const judgement = 3
+// Message-IDs are made of it; 4: a row's problems are all kept, a line
+// each in spool.Row.Detail, an earlier row's key with other values among
+// them, and under recipients.duplicates: first a repeat with other values
+// is marked, spool.Row.OtherValues).
+const judgement = 4
 
 // Digest is the hex SHA-256 over what the campaign's messages are made of
 // (besides the attachments, which the spool checks one by one): the tool's

@@ -29,8 +29,9 @@ type Options struct {
 	Version string
 	// Now is the clock the spool's age is judged by; nil means time.Now.
 	Now func() time.Time
-	// Describe formats a row problem for the report (file, row, column);
-	// nil means its Error.
+	// Describe formats a row problem for the spool (file, row, column), a
+	// line for each of the row's problems (spool.Row.Detail); nil means
+	// its Error.
 	Describe func(error) string
 	// OnMessage, when set, sees every rendered message (for its
 	// warnings), from one goroutine; a reused spool renders none.
@@ -224,7 +225,7 @@ func (pl *Plan) spoolRow(w *spool.Writer, m *render.Message, err error, opts *Op
 		opts.OnMessage(m)
 	}
 	if dup {
-		r = spool.Row{Row: m.Row, Kind: spool.KindDuplicate, Key: m.Key, To: m.To, Detail: f.Detail, KeyReused: f.OtherValues}
+		r = spool.Row{Row: m.Row, Kind: spool.KindDuplicate, Key: m.Key, To: m.To, Detail: f.Detail, OtherValues: f.OtherValues}
 		return r, nil, w.AddRow(r)
 	}
 	r = spool.RowOf(m)

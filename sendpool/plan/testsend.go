@@ -65,7 +65,7 @@ func (pl *Plan) TestMessages(ctx context.Context, in *Inputs, t Test) ([]*render
 	if err != nil || len(t.Rows) == 0 && len(problems) == 0 { // a sample is of rows to send
 		return msgs, err
 	}
-	if len(t.Rows) > 0 {
+	if len(t.Rows) > 0 || len(problems) > 0 {
 		if problems, err = pl.spooledProblems(ctx, rows, problems); err != nil {
 			return nil, err
 		}
@@ -94,21 +94,20 @@ func (e *TestRowsError) Error() string {
 // Unwrap returns the problems.
 func (e *TestRowsError) Unwrap() []error { return e.Problems }
 
-// spooledProblems adds to problems (of rows that did not render) those the
-// preflight found in the others of rows, as its spool keeps them
-// (*RowProblem): a row that renders alone can still have one (an earlier
-// row's key with other values).
+// spooledProblems is problems (of rows that did not render) with the
+// problems the preflight found in any of rows, as its spool keeps them
+// (*RowProblem), in their place: a row that renders alone can still have
+// one (an earlier row's key with other values), and the spool's are all
+// of a row's.
 func (pl *Plan) spooledProblems(ctx context.Context, rows []int, problems []error) ([]error, error) {
-	rendered := func(row int) bool {
-		return !slices.ContainsFunc(problems, func(p error) bool { return problemRow(p) == row })
-	}
 	rd, err := pl.Spool.Open()
 	if err != nil {
 		return nil, err
 	}
 	defer rd.Close()
 	err = rd.ScanRows(ctx, func(r spool.Row) error {
-		if r.Kind == spool.KindInvalid && slices.Contains(rows, r.Row) && rendered(r.Row) {
+		if r.Kind == spool.KindInvalid && slices.Contains(rows, r.Row) {
+			problems = slices.DeleteFunc(problems, func(p error) bool { return problemRow(p) == r.Row })
 			problems = append(problems, &RowProblem{Row: r.Row, Detail: r.Detail})
 		}
 		return nil
@@ -131,7 +130,7 @@ func problemRow(err error) int {
 // send would not send, and why: "row 4 (ann@example.com): duplicate of
 // row 2", "row 5 (bob@example.com): sent". A test of such a row still
 // shows its message; the person asking may think it one that goes. Rows
-// with a problem are spooledProblem's, not named here.
+// with a problem are spooledProblems', not named here.
 func (pl *Plan) NotSending(ctx context.Context, rows []int) ([]string, error) {
 	var lines []string
 	if !slices.ContainsFunc(rows, func(row int) bool { return !pl.send.has(row) }) {
@@ -159,18 +158,18 @@ func (pl *Plan) NotSending(ctx context.Context, rows []int) ([]string, error) {
 
 // notSendingLine names a row send would not send, by its report line.
 func notSendingLine(line report.Row) string {
-	s := fmt.Sprintf("row %d (%s): %s", line.Row, line.Key, line.Status)
+	why := line.Status.String()
 	switch line.Status {
 	case sendpool.StatusDuplicate, sendpool.StatusSuppressed:
-		s = fmt.Sprintf("row %d (%s): %s", line.Row, line.Key, line.Detail)
+		why = line.Detail
 	case sendpool.StatusSent:
-		s += " already"
+		why += " already"
 	case sendpool.StatusFailed:
-		s += " (send --retry-failed sends it)"
+		why += " (send --retry-failed sends it)"
 	case sendpool.StatusUnknown:
-		s += " (send --resend-unknown sends it)"
+		why += " (send --resend-unknown sends it)"
 	}
-	return s
+	return fmt.Sprintf("row %d (%s): %s", line.Row, line.Key, why)
 }
 
 // testRows is the sorted rows a test sends.

@@ -5,6 +5,7 @@ import (
 	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/report"
 	"github.com/tidings/tidings/sendpool/spool"
+	"strings"
 )
 
 // verdict is what this run does with a spooled row: whether it is sent
@@ -45,7 +46,7 @@ func (pl *Plan) judge(r spool.Row, brief bool) (verdict, error) {
 		if v, ok, err := pl.wentOut(r, line); !r.KeyReused && (ok || err != nil) {
 			return v, err
 		}
-		line.MessageID, line.Status, line.Detail = "", sendpool.StatusInvalid, r.Detail
+		line.MessageID, line.Status, line.Detail = "", sendpool.StatusInvalid, r.DetailLine()
 		return verdict{line: line}, nil
 	case spool.KindDuplicate:
 		line.MessageID, line.Status, line.Detail = "", sendpool.StatusDuplicate, r.Detail
@@ -240,7 +241,7 @@ func (pl *Plan) account(r spool.Row, v verdict, problem error) {
 			pl.RevisedToSend++
 		}
 	}
-	if r.Kind == spool.KindDuplicate && r.KeyReused {
+	if r.OtherValues {
 		pl.OtherValues.Add(OtherValuesLine(r.Row, r.Key))
 	}
 	switch {
@@ -264,10 +265,14 @@ func (pl *Plan) account(r spool.Row, v verdict, problem error) {
 }
 
 // RowProblem is a row problem as the spool keeps it: its row and its
-// words (the location first, as problems are printed).
+// words (the location first, as problems are printed), a line for each
+// of the row's problems.
 type RowProblem struct {
 	Row    int
 	Detail string
 }
 
-func (p *RowProblem) Error() string { return p.Detail }
+func (p *RowProblem) Error() string { return strings.ReplaceAll(p.Detail, "\n", "; ") }
+
+// Lines are the row's problems, one a line.
+func (p *RowProblem) Lines() []string { return strings.Split(p.Detail, "\n") }

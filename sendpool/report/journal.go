@@ -136,15 +136,13 @@ func (b *rebuild) sheetRow(c *campaign.Campaign, row campaign.Row) error {
 	if b.variant != nil {
 		variant = b.variant(row)
 	}
-	first, differs := b.dupes.CheckVariant(number, key, variant)
-	switch {
-	case differs && c.Recipients.Duplicates == campaign.DuplicatesFirst:
-		return b.rep.AddRow(Row{Recipient: Recipient{Row: number, Key: key}, Status: sendpool.StatusDuplicate, Detail: journal.DuplicateWithOtherValues(first)})
-	case differs:
-		problem := &campaign.RowError{File: c.Recipients.Path, Row: number, Column: c.Recipients.Key, Err: fmt.Errorf("plan: %w", b.state.KeyReused(key, first, c.File))}
-		return b.rep.AddRow(Row{Recipient: Recipient{Row: number, Key: key}, Status: sendpool.StatusInvalid, Detail: b.describe(problem)})
-	case first > 0:
-		return b.rep.AddRow(Row{Recipient: Recipient{Row: number, Key: key}, Status: sendpool.StatusDuplicate, Detail: journal.DuplicateOf(first)})
+	if first, differs := b.dupes.CheckVariant(number, key, variant); first > 0 {
+		detail, _, reused := journal.Repeat(first, differs, c.Recipients.Duplicates == campaign.DuplicatesFirst)
+		if reused {
+			problem := &campaign.RowError{File: c.Recipients.Path, Row: number, Column: c.Recipients.Key, Err: fmt.Errorf("plan: %w", b.state.KeyReused(key, first, c.File))}
+			return b.rep.AddRow(Row{Recipient: Recipient{Row: number, Key: key}, Status: sendpool.StatusInvalid, Detail: b.describe(problem)})
+		}
+		return b.rep.AddRow(Row{Recipient: Recipient{Row: number, Key: key}, Status: sendpool.StatusDuplicate, Detail: detail})
 	}
 	if norm != "" && b.placed.Mark(key) {
 		return addKeyed(b.state, b.rep, number, key, nil, nil)
@@ -214,7 +212,7 @@ func RebuildFromSpool(ctx context.Context, rd *spool.Reader, state *journal.Stat
 	inSheet := state.NewMarks()
 	err := rd.ScanRows(ctx, func(r spool.Row) error {
 		inSheet.Mark(r.Key)
-		line := Row{Recipient: Recipient{Row: r.Row, Key: r.Key, To: r.To}, Detail: r.Detail}
+		line := Row{Recipient: Recipient{Row: r.Row, Key: r.Key, To: r.To}, Detail: r.DetailLine()}
 		switch r.Kind {
 		case spool.KindInvalid:
 			// A row with a problem now whose message went out from it

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/tidings/tidings/render"
 )
@@ -45,8 +46,8 @@ type Row struct {
 	Key       string
 	To        string
 	MessageID string
-	// Detail is an invalid row's problem or a duplicate's "duplicate of
-	// row N".
+	// Detail is an invalid row's problems, a line each (DetailLine joins
+	// them for a report's cell), or a duplicate's "duplicate of row N".
 	Detail string
 	// Recipients are a message's envelope recipients (for the suppression
 	// list) and UTF8 whether it needs SMTPUTF8: what a run decides a row
@@ -56,10 +57,12 @@ type Row struct {
 	// KeyReused marks an invalid row whose problem is an earlier row's
 	// key with other values (plan.ErrKeyReused): a message that went out
 	// from the row before does not excuse it, since which row the key
-	// stands for is the question. On a duplicate it marks one with other
-	// values than the first row's, under recipients.duplicates: first
-	// (plan.Fate.OtherValues).
+	// stands for is the question.
 	KeyReused bool
+	// OtherValues marks a duplicate whose values differ from the first
+	// row's with its key, under recipients.duplicates: first
+	// (plan.Fate.OtherValues).
+	OtherValues bool
 	// ValuesSum is the message's render.Message.ValuesSum: what a run
 	// tells a row whose values changed since its message went out by (0:
 	// not known; records of an older tidings and invalid rows have none).
@@ -68,6 +71,10 @@ type Row struct {
 	ValuesSum uint32
 	ValueSums []uint16
 }
+
+// DetailLine is r's Detail on one line: its lines (a row's problems)
+// joined by "; ".
+func (r Row) DetailLine() string { return strings.ReplaceAll(r.Detail, "\n", "; ") }
 
 // RowOf is the row record of a rendered message.
 func RowOf(m *render.Message) Row {
@@ -79,6 +86,9 @@ func RowOf(m *render.Message) Row {
 // a message's, its ValueSums): records of an older tidings have none and
 // never this bit.
 const flagSums = 4
+
+// flagOtherValues marks a row record's Row.OtherValues.
+const flagOtherValues = 8
 
 // appendSums appends flags, with flagSums and sum and sums after it when
 // sum is known.
@@ -161,6 +171,9 @@ func appendRow(b []byte, r *Row) []byte {
 	}
 	if r.KeyReused {
 		flags |= 2
+	}
+	if r.OtherValues {
+		flags |= flagOtherValues
 	}
 	if r.ValuesSum == 0 {
 		return append(b, flags)
@@ -265,7 +278,7 @@ func (d *decoder) row() Row {
 		}
 	}
 	flags := d.byte()
-	r.UTF8, r.KeyReused = flags&1 != 0, flags&2 != 0
+	r.UTF8, r.KeyReused, r.OtherValues = flags&1 != 0, flags&2 != 0, flags&flagOtherValues != 0
 	if flags&flagSums != 0 {
 		r.ValuesSum = d.uint32()
 	}

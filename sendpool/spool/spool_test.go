@@ -55,9 +55,9 @@ func writeGeneration(t *testing.T, s *Store, n int) {
 	for row := 2; row < n+2; row++ {
 		switch {
 		case row%10 == 0:
-			w.AddRow(Row{Row: row, Kind: KindInvalid, Detail: "bad address"})
+			w.AddRow(Row{Row: row, Kind: KindInvalid, Detail: "bad address\nbad file", KeyReused: row%20 == 0})
 		case row%13 == 0:
-			w.AddRow(Row{Row: row, Kind: KindDuplicate, Key: "dup@example.org", Detail: "duplicate of row 2"})
+			w.AddRow(Row{Row: row, Kind: KindDuplicate, Key: "dup@example.org", Detail: "duplicate of row 2", OtherValues: row%26 == 0})
 		default:
 			m := testMessage(row)
 			w.AddRow(RowOf(m))
@@ -97,6 +97,9 @@ func TestSpoolRoundTrip(t *testing.T) {
 		}
 		if want := testSum(r.Row); r.Kind == KindMessage && r.ValuesSum != want || r.Kind != KindMessage && r.ValuesSum != 0 || r.ValueSums != nil {
 			return fmt.Errorf("row %d (%v): ValuesSum %x, ValueSums %x (a record keeps them with the message)", r.Row, r.Kind, r.ValuesSum, r.ValueSums)
+		}
+		if r.KeyReused != (r.Kind == KindInvalid && r.Row%20 == 0) || r.OtherValues != (r.Kind == KindDuplicate && r.Row%26 == 0) {
+			return fmt.Errorf("row %d (%v): KeyReused %v, OtherValues %v", r.Row, r.Kind, r.KeyReused, r.OtherValues)
 		}
 		next++
 		rows++
