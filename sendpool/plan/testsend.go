@@ -65,10 +65,8 @@ func (pl *Plan) TestMessages(ctx context.Context, in *Inputs, t Test) ([]*render
 	if err != nil || len(t.Rows) == 0 && len(problems) == 0 { // a sample is of rows to send
 		return msgs, err
 	}
-	if len(t.Rows) > 0 || len(problems) > 0 {
-		if problems, err = pl.spooledProblems(ctx, rows, problems); err != nil {
-			return nil, err
-		}
+	if problems, err = pl.spooledProblems(ctx, rows, problems); err != nil {
+		return nil, err
 	}
 	if len(problems) > 0 {
 		return nil, &TestRowsError{Problems: problems}
@@ -210,8 +208,8 @@ func renderRows(ctx context.Context, sheet campaign.Sheet, path string, r *rende
 		if err != nil && !errors.As(err, &re) {
 			return nil, nil, err
 		}
-		last = row.Number
-		if err == nil && !slices.Contains(rows, row.Number) || err != nil && !slices.Contains(rows, re.Row) {
+		last = row.Number // a row with a problem has its number too
+		if !slices.Contains(rows, row.Number) {
 			continue
 		}
 		seen++
