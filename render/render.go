@@ -694,8 +694,8 @@ func (r *Renderer) render(st *state, row campaign.Row, m *Message) error {
 func (r *Renderer) evaluate(st *state, row campaign.Row, m *Message) (*parts, error) {
 	// Every stage runs, so that a row's problems are told at once. The
 	// sheet's error values come first: a key never calculated reads as
-	// empty, which then names its column once. A row without a key is
-	// told as that alone: its address, made of the key column most often,
+	// empty, which then names its column once. An empty key stops the
+	// stages after it: its address, made of the key column most often,
 	// would only be told empty again.
 	var probs rowProblems
 	probs.addTainting(r.excelError(row))

@@ -111,18 +111,18 @@ func (r *poolRun) stopWith(kind error, detail string, err error) {
 }
 
 // cause is what unsent messages are told: why the run stopped. An
-// interrupt is told as one also before the AfterFunc that records it
-// has run (a worker can see the context end first).
+// interrupt is told, and recorded, as one also before the AfterFunc that
+// records it has run (a worker can see the context end first).
 func (r *poolRun) cause() string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	switch {
-	case r.stopCause != "":
-		return r.stopCause
-	case r.runCtx.Err() != nil:
-		return "run interrupted"
+	if r.stopCause == "" && r.runCtx.Err() != nil {
+		r.stopCause = "run interrupted" // as the AfterFunc will, first
 	}
-	return "run stopped"
+	if r.stopCause == "" {
+		return "run stopped"
+	}
+	return r.stopCause
 }
 
 func (r *poolRun) add() {

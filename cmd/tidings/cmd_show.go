@@ -276,9 +276,9 @@ func notARecipientRow(ctx context.Context, c *campaign.Campaign, row int) error 
 	defer sheet.Close()
 	switch h := sheet.HeaderRow(); {
 	case row == h:
-		return fmt.Errorf("%w: row %d of %s is its header; the first recipient is row %d", errNotFound, row, displayPath(c.Recipients.Path), h+1)
+		return fmt.Errorf("%w: row %d of %s is its header; the recipients are in the rows below it", errNotFound, row, displayPath(c.Recipients.Path))
 	case row < h:
-		return fmt.Errorf("%w: row %d of %s is above its header (row %d); the first recipient is row %d", errNotFound, row, displayPath(c.Recipients.Path), h, h+1)
+		return fmt.Errorf("%w: row %d of %s is above its header (row %d); the recipients are in the rows below that", errNotFound, row, displayPath(c.Recipients.Path), h)
 	}
 	return nil
 }

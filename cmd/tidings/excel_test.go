@@ -375,3 +375,35 @@ func TestSpoolNoteWithoutMessages(t *testing.T) {
 		t.Errorf("check after a send of none: code %d\n%s%s", code, out, errOut)
 	}
 }
+
+// TestProblemTextAsItIs: a problem quotes the value at fault as it is,
+// two spaces in it too, in check's line and the report's cell; a key
+// holding an Excel error value in two rows is that problem alone in each,
+// not also an earlier row's key.
+func TestProblemTextAsItIs(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"c.yaml":   campaignYAML(srv.Port, `recipients: {path: r.xlsx, key: id}`),
+		"body.txt": "Hi {{.name}}\n",
+	})
+	writeBytes(t, filepath.Join(dir, "r.xlsx"), xlsxWithSheetData(t,
+		xrow(1, "id", "email", "name"),
+		xrow(2, "A2&1=>#N/A", "ann@example.com", "Ann"),
+		xrow(3, "A3&1=>#N/A", "bob@example.com", "Bob"),
+		xrow(4, "7", "cid  x@example.com", "Cid"),
+	))
+	camp := filepath.Join(dir, "c.yaml")
+	out, errOut, code := runCLI(t, "check", camp)
+	if code != exitSomeFailed || !strings.Contains(out, `"cid  x@example.com"`) || strings.Count(out, "row 3, column") != 1 || strings.Contains(out, "the key of an earlier row") {
+		t.Errorf("check: code %d\n%s%s", code, out, errOut)
+	}
+	if _, _, code := runCLI(t, "send", "--yes", "--skip-invalid", camp); code != exitSomeFailed {
+		t.Fatalf("send: code %d", code)
+	}
+	for _, r := range readReport(t, camp) {
+		if r["row"] == "4" && !strings.Contains(r["detail"], `"cid  x@example.com"`) {
+			t.Errorf("report detail of row 4: %q", r["detail"])
+		}
+	}
+}

@@ -6,14 +6,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/render"
-	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/plan"
 	"github.com/tidings/tidings/sendpool/report"
+	"github.com/tidings/tidings/sendpool/spool"
 )
 
 // displayPath shortens an absolute path to one relative to the working
@@ -33,38 +32,38 @@ func displayPath(p string) string {
 // reason; a row's other problems follow, "; " between them, on the same
 // line (for a report's cell).
 func problemText(err error) string {
-	return strings.Join(problemWords(err), "; ")
+	return spool.DetailLine(problemLines(err))
 }
 
 // problemLines is problemText with a line for each of the row's problems:
 // what the spool keeps of a row with problems (spool.Row.Detail).
 func problemLines(err error) string {
-	return strings.Join(problemWords(err), "\n")
+	return spool.JoinDetail(problemWords(err))
 }
 
 // printProblem prints a row problem, each of the row's problems on its
 // own line: of a row just rendered, or as the spool kept them
 // (*plan.RowProblem).
 func printProblem(w io.Writer, err error) {
-	for _, s := range problemWords(err) {
+	for _, s := range spool.DetailLines(problemLines(err)) {
 		fmt.Fprintln(w, "problem:", s)
 	}
 }
 
 // problemWords is each of err's row problems for a person (file as
 // displayPath shows it, row, column, reason), or the lines of a
-// *plan.RowProblem, or err's words, on one line each.
+// *plan.RowProblem, or err's words.
 func problemWords(err error) []string {
 	if rp, ok := errors.AsType[*plan.RowProblem](err); ok {
 		return rp.Lines()
 	}
 	list := shownProblems(err)
 	if len(list) == 0 {
-		return []string{sendpool.OneLine(err.Error())}
+		return []string{err.Error()}
 	}
 	words := make([]string, len(list))
 	for i, re := range list {
-		words[i] = sendpool.OneLine(re.Error())
+		words[i] = re.Error()
 	}
 	return words
 }

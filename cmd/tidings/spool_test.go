@@ -639,12 +639,12 @@ func TestShowRowWords(t *testing.T) {
 	if _, errOut, code := runCLI(t, "show", "--row", "2", camp); code != exitOK || !strings.HasPrefix(errOut, `row 2, key "2": sent;`) {
 		t.Errorf("show --row 2: code %d\n%s", code, errOut)
 	}
-	if out, errOut, code := runCLI(t, "show", "--row", "1", camp); code != exitSomeFailed || out != "" || !strings.Contains(errOut, "r.csv is its header; the first recipient is row 2") {
+	if out, errOut, code := runCLI(t, "show", "--row", "1", camp); code != exitSomeFailed || out != "" || !strings.Contains(errOut, "r.csv is its header; the recipients are in the rows below it") {
 		t.Errorf("show --row 1: code %d\n%s%s", code, out, errOut)
 	}
 	// A title above the header: its row numbers are the sheet's.
 	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "November invoices,,\n\nid,email,name\n2,ann@example.com,Ann\n"})
-	for row, want := range map[string]string{"1": "r.csv is above its header (row 3); the first recipient is row 4", "3": "r.csv is its header; the first recipient is row 4"} {
+	for row, want := range map[string]string{"1": "r.csv is above its header (row 3); the recipients are in the rows below that", "3": "r.csv is its header; the recipients are in the rows below it"} {
 		if _, errOut, code := runCLI(t, "show", "--row", row, camp); code != exitSomeFailed || !strings.Contains(errOut, want) {
 			t.Errorf("show --row %s under a title: code %d\n%s", row, code, errOut)
 		}

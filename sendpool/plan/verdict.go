@@ -5,7 +5,6 @@ import (
 	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/report"
 	"github.com/tidings/tidings/sendpool/spool"
-	"strings"
 )
 
 // verdict is what this run does with a spooled row: whether it is sent
@@ -272,7 +271,7 @@ type RowProblem struct {
 	Detail string
 }
 
-func (p *RowProblem) Error() string { return strings.ReplaceAll(p.Detail, "\n", "; ") }
+func (p *RowProblem) Error() string { return spool.DetailLine(p.Detail) }
 
 // Lines are the row's problems, one a line.
-func (p *RowProblem) Lines() []string { return strings.Split(p.Detail, "\n") }
+func (p *RowProblem) Lines() []string { return spool.DetailLines(p.Detail) }

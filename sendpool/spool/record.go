@@ -72,9 +72,25 @@ type Row struct {
 	ValueSums []uint16
 }
 
-// DetailLine is r's Detail on one line: its lines (a row's problems)
-// joined by "; ".
-func (r Row) DetailLine() string { return strings.ReplaceAll(r.Detail, "\n", "; ") }
+// DetailLine is r's Detail on one line (DetailLine of it).
+func (r Row) DetailLine() string { return DetailLine(r.Detail) }
+
+// JoinDetail is a Row.Detail of a row's problems, a line each: any line
+// break inside one is made a space.
+func JoinDetail(problems []string) string {
+	lines := make([]string, len(problems))
+	for i, p := range problems {
+		lines[i] = strings.Join(strings.FieldsFunc(p, func(r rune) bool { return r == '\n' || r == '\r' }), " ")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// DetailLine is detail (a Row.Detail) on one line: its lines, a row's
+// problems, joined by "; ", for a report's cell.
+func DetailLine(detail string) string { return strings.ReplaceAll(detail, "\n", "; ") }
+
+// DetailLines are detail's lines (a Row.Detail): a row's problems.
+func DetailLines(detail string) []string { return strings.Split(detail, "\n") }
 
 // RowOf is the row record of a rendered message.
 func RowOf(m *render.Message) Row {
