@@ -3,7 +3,6 @@ package campaign
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 )
 
@@ -78,18 +77,12 @@ func (e RowErrors) Unwrap() []error {
 }
 
 // JoinRow is the problems of one row in errs (each as RowProblems gives
-// them), in order, a cell at fault named once (a later problem of a
-// column an earlier one names is left out): one is its *RowError, more a
-// RowErrors. Errors without a row problem are left out; nil when none
-// has one.
+// them), in order: one is its *RowError, more a RowErrors. Errors without
+// a row problem are left out; nil when none has one.
 func JoinRow(errs ...error) error {
 	var all RowErrors
 	for _, err := range errs {
-		for _, re := range RowProblems(err) {
-			if re.Column == "" || !slices.ContainsFunc(all, func(o *RowError) bool { return o.Column == re.Column }) {
-				all = append(all, re)
-			}
-		}
+		all = append(all, RowProblems(err)...)
 	}
 	switch len(all) {
 	case 0:

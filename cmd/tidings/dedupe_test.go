@@ -839,6 +839,36 @@ func TestKeyReusedWithARenderProblem(t *testing.T) {
 	}
 }
 
+// TestKeyReusedOnTheKeyColumn: the row that went, under a new first row
+// with its key, whose key column has a problem of its own too (the
+// attachment named by the key is gone): both are told, by check, preview
+// and send alike, and the delivery from it excuses neither.
+func TestKeyReusedOnTheKeyColumn(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"c.yaml":    campaignYAML(srv.Port, `recipients: {path: r.csv, key: id}`, `attachments: ["inv/{{.id}}.txt"]`),
+		"body.txt":  "Hi {{.name}}\n",
+		"r.csv":     "id,email,name\n5,bob@example.com,Bob\n7,ann@example.com,Ann\n",
+		"inv/5.txt": "five", "inv/7.txt": "seven",
+	})
+	camp := filepath.Join(dir, "c.yaml")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
+	}
+	if err := os.Remove(filepath.Join(dir, "inv", "7.txt")); err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, dir, map[string]string{"r.csv": "id,email,name\n7,cid@example.com,Cid\n7,ann@example.com,Ann\n"})
+	everyCommand(t, camp, exitSomeFailed, `row 3, column "id": render: attachments[0]`, `row 3, column "id": plan: the key of an earlier row: row 2 has this key too`)
+	if out, _, _ := runCLI(t, "check", camp); !strings.Contains(out, "2 recipients, 0 ready, 2 with problems") || strings.Contains(out, "note: row 3") {
+		t.Errorf("check counts row 3 settled, not a problem:\n%s", out)
+	}
+	if n := srv.Received("ann@example.com") + srv.Received("cid@example.com"); n != 1 {
+		t.Errorf("%d messages to ann and cid, want the first send's 1", n)
+	}
+}
+
 // TestDuplicatesFirstInvalidFirstRow: under duplicates: first the first
 // row with a key owns it also when it has a problem, in send's report and
 // report's alike.

@@ -181,6 +181,9 @@ func (d *Decider) Problem(m *render.Message) error {
 	if m == nil {
 		return nil
 	}
+	if _, isError := campaign.ExcelError(m.Key); isError {
+		return nil // no key: a formula failed there (the row's problem says so), in every such row alike
+	}
 	d.keys.sheet(m.Key)
 	if m.Variant == 0 {
 		return nil

@@ -75,12 +75,19 @@ type Row struct {
 // DetailLine is r's Detail on one line (DetailLine of it).
 func (r Row) DetailLine() string { return DetailLine(r.Detail) }
 
-// JoinDetail is a Row.Detail of a row's problems, a line each: any line
-// break inside one is made a space.
+// JoinDetail is a Row.Detail of a row's problems, a line each: any
+// character that ends or breaks a line inside one (CR, LF, VT, FF, NEL,
+// U+2028, U+2029) is made a space, and the rest kept as it is.
 func JoinDetail(problems []string) string {
 	lines := make([]string, len(problems))
 	for i, p := range problems {
-		lines[i] = strings.Join(strings.FieldsFunc(p, func(r rune) bool { return r == '\n' || r == '\r' }), " ")
+		lines[i] = strings.Map(func(r rune) rune {
+			switch r {
+			case '\n', '\r', '\v', '\f', '\u0085', '\u2028', '\u2029':
+				return ' '
+			}
+			return r
+		}, p)
 	}
 	return strings.Join(lines, "\n")
 }
