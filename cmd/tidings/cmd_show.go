@@ -96,10 +96,12 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 	current := sync.OnceValues(func() (*spool.Generation, error) { return plan.Spooled(ctx, path, version) })
 	row, dupOf := opts.row, ""
 	if row > 0 {
-		if err := notARecipientRow(ctx, c, row); err != nil {
-			return err
+		if key, dupOf, err = keyOfRow(ctx, current, c, row, path); errors.Is(err, errNotFound) {
+			if herr := notARecipientRow(ctx, c, row); herr != nil {
+				return herr // the header, or above it: say that rather than "no row"
+			}
 		}
-		if key, dupOf, err = keyOfRow(ctx, current, c, row, path); err != nil {
+		if err != nil {
 			return err
 		}
 	}
@@ -267,7 +269,8 @@ func keyOfSheetRow(ctx context.Context, c *campaign.Campaign, row int, path stri
 }
 
 // notARecipientRow says so when sheet row row is the header or above it
-// (title rows); nil for a row below it.
+// (title rows); nil for a row below it. It opens the sheet, so show asks
+// only once a row was not found.
 func notARecipientRow(ctx context.Context, c *campaign.Campaign, row int) error {
 	sheet, err := campaign.OpenSheet(ctx, c.Recipients)
 	if err != nil {
