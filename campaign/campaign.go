@@ -175,12 +175,14 @@ func Parse(data []byte, file string) (*Campaign, error) {
 	}
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a BOM some editors write
 	c := &Campaign{}
+	// checkText first: what it refuses, the decoder would change
+	// silently or name by its Go type.
+	if err := checkText(file, data); err != nil {
+		return nil, err
+	}
 	dec := yaml.NewDecoder(bytes.NewReader(data), yaml.Strict())
 	if err := dec.Decode(c); err != nil {
 		return nil, yamlError(file, data, err)
-	}
-	if err := checkText(file, data); err != nil {
-		return nil, err
 	}
 	if err := c.DKIM.locate(file, data); err != nil {
 		return nil, err

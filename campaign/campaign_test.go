@@ -217,6 +217,48 @@ func TestLoadErrors(t *testing.T) {
 			msgs: []string{"headers.X-Nested: a header value is text"},
 		},
 		{
+			name: "fraction where a whole number belongs",
+			yaml: minimalCampaign + "send:\n  daily_cap: 0.5\n",
+			line: 8, col: 14,
+			msgs: []string{"send.daily_cap: 0.5 is not a whole number"},
+		},
+		{
+			name: "whole number written as a float",
+			yaml: minimalCampaign + "send:\n  retries: 2.0\n",
+			line: 8, col: 12,
+			msgs: []string{"send.retries: write 2.0 as 2"},
+		},
+		{
+			name: "word where a number belongs",
+			yaml: minimalCampaign + "smtp:\n  host: smtp.example.com\n  port: 25x\n",
+			line: 9, col: 9,
+			msgs: []string{`smtp.port: "25x" is not a whole number`},
+		},
+		{
+			name: "number with a thousands separator",
+			yaml: minimalCampaign + "send:\n  daily_cap: 2,000\n",
+			line: 8, col: 14,
+			msgs: []string{`send.daily_cap: "2,000" is not a whole number as written: write 2000, without separators`},
+		},
+		{
+			name: "number in quotes",
+			yaml: minimalCampaign + "mailbox:\n  host: imap.example.com\n  port: '993'\n",
+			line: 9, col: 9,
+			msgs: []string{`mailbox.port: "993" is text in quotes`},
+		},
+		{
+			name: "hexadecimal number",
+			yaml: minimalCampaign + "send:\n  concurrency: 0x10\n",
+			line: 8, col: 16,
+			msgs: []string{"send.concurrency: write 0x10 as 16"},
+		},
+		{
+			name: "headers as a list",
+			yaml: minimalCampaign + "headers: [\"X-Campaign: dec\"]\n",
+			line: 7, col: 10,
+			msgs: []string{"headers: write a mapping of header names to values"},
+		},
+		{
 			name: "second document",
 			yaml: minimalCampaign + "---\nname: other\n",
 			line: 8,

@@ -4,7 +4,9 @@ import (
 	"encoding"
 	"errors"
 	"fmt"
+	"math"
 	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
@@ -19,8 +21,9 @@ import (
 // "2024.10" the float 2024.1 (which names another worksheet), "0x1F" is 31,
 // ".inf" is +Inf; "12345678" stays as written and is let through. A
 // headers: value that is a mapping or a list is refused too (it would be
-// printed as Go syntax). The error names line and column and asks for
-// quotes. It returns nil when data does not parse (the decoder reports
+// printed as Go syntax), and so is a headers: that is not a mapping, and a
+// number setting that is not a whole number written as one (wholeNumber).
+// The error names line and column and says what to write. It returns nil when data does not parse (the decoder reports
 // that).
 func checkText(file string, data []byte) error {
 	f, err := parser.ParseBytes(data, 0)
@@ -71,7 +74,7 @@ func textScalars(file string, node ast.Node, t reflect.Type, path string) error 
 	case t == headersType:
 		m, ok := node.(*ast.MappingNode)
 		if !ok {
-			return nil
+			return notHeaders(file, node)
 		}
 		for _, mv := range m.Values {
 			name := "headers." + keyText(mv.Key)
@@ -90,6 +93,8 @@ func textScalars(file string, node ast.Node, t reflect.Type, path string) error 
 	switch t.Kind() {
 	case reflect.String:
 		return textScalar(file, node, path)
+	case reflect.Int:
+		return wholeNumber(file, node, path)
 	case reflect.Struct, reflect.Map:
 		m, ok := node.(*ast.MappingNode)
 		if !ok {
@@ -156,6 +161,65 @@ func textScalar(file string, node ast.Node, path string) error {
 		}
 	}
 	return nil
+}
+
+// wholeNumber refuses at node, the value of the number setting at path,
+// anything but a whole number written as one: the decoder would make 0
+// of 0.5 (daily_cap: 0.5 would be no cap at all), take 2.9 retries for 2,
+// and name a Go type for "25x". A missing value (null) is the setting
+// left out.
+func wholeNumber(file string, node ast.Node, path string) error {
+	var problem string
+	switch n := node.(type) {
+	case *ast.NullNode:
+		return nil
+	case *ast.IntegerNode:
+		src := n.GetToken().Value
+		if got := fmt.Sprint(n.GetValue()); src != got {
+			problem = fmt.Sprintf("write %s as %s (YAML reads %s as that number)", src, got, src)
+		}
+	case *ast.FloatNode:
+		if f := n.Value; f == math.Trunc(f) && math.Abs(f) < 1<<53 {
+			problem = fmt.Sprintf("write %s as %d", n.GetToken().Value, int64(f))
+		} else {
+			problem = fmt.Sprintf("%s is not a whole number: write a whole number", n.GetToken().Value)
+		}
+	case *ast.InfinityNode, *ast.NanNode:
+		problem = fmt.Sprintf("%s is not a whole number", n.GetToken().Value)
+	case *ast.StringNode:
+		problem = notWholeText(n.Value)
+	case *ast.MappingNode, *ast.SequenceNode:
+		problem = "a mapping or a list is not a whole number: write a whole number"
+	default:
+		problem = fmt.Sprintf("%s is not a whole number", node.String())
+	}
+	if problem == "" {
+		return nil
+	}
+	return nodeError(file, node, fmt.Errorf("%s: %s", path, problem))
+}
+
+// notWholeText is the problem of text s where a whole number belongs.
+func notWholeText(s string) string {
+	if _, err := strconv.Atoi(s); err == nil {
+		return fmt.Sprintf("%q is text in quotes: write the number without them", s)
+	}
+	if plain := strings.NewReplacer(",", "", "_", "", " ", "", "'", "").Replace(s); plain != s {
+		if _, err := strconv.Atoi(plain); err == nil {
+			return fmt.Sprintf("%q is not a whole number as written: write %s, without separators", s, plain)
+		}
+	}
+	return fmt.Sprintf("%q is not a whole number", s)
+}
+
+// notHeaders refuses a headers: value that is not a mapping of header
+// names to values (a list "- X-Campaign: dec" is the usual slip); a
+// missing value (null) is no headers.
+func notHeaders(file string, node ast.Node) error {
+	if _, null := node.(*ast.NullNode); null {
+		return nil
+	}
+	return nodeError(file, node, errors.New("headers: write a mapping of header names to values, one per line (X-Campaign: dec) or headers: {X-Campaign: dec}, not a list or a single value"))
 }
 
 func keyText(k ast.MapKeyNode) string {

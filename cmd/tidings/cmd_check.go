@@ -157,7 +157,7 @@ func (s *checkSummary) line(name string) string {
 	}
 	var skip []string
 	if s.duplicate > 0 {
-		skip = append(skip, fmt.Sprintf("%d duplicate", s.duplicate))
+		skip = append(skip, report.Plural(s.duplicate, "duplicate"))
 	}
 	if s.suppressed > 0 {
 		skip = append(skip, fmt.Sprintf("%d suppressed", s.suppressed))

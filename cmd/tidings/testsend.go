@@ -156,8 +156,10 @@ func parseRows(s string) ([]int, error) {
 			b, err2 = strconv.Atoi(strings.TrimSpace(hi))
 		}
 		switch {
-		case err1 != nil || err2 != nil || b < a:
+		case err1 != nil || err2 != nil:
 			return nil, fmt.Errorf("--rows: %q is not a row number or a range like 10-12", part)
+		case b < a:
+			return nil, fmt.Errorf("--rows: %q runs backwards: write the lower row first (%d-%d)", part, b, a)
 		case a < 2:
 			return nil, fmt.Errorf("--rows: row %d is the header or before it; the first recipient is row 2", a)
 		case b-a >= 1000:

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -199,5 +200,22 @@ func TestTestSendRowsSendSkips(t *testing.T) {
 	out, errOut, code = runCLI(t, "send", "--test", "me@example.net", "--rows", "3", camp)
 	if code != exitOK || strings.Contains(out, "note: send would not") {
 		t.Errorf("a row to send: code %d\n%s%s", code, out, errOut)
+	}
+}
+
+// TestParseRowsWords: --rows says what is wrong with a part it refuses.
+func TestParseRowsWords(t *testing.T) {
+	for in, want := range map[string]string{
+		"3-2":    `"3-2" runs backwards: write the lower row first (2-3)`,
+		"x":      `"x" is not a row number or a range like 10-12`,
+		"1":      "row 1 is the header",
+		"2-2000": "names more than 1000 rows",
+	} {
+		if _, err := parseRows(in); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("parseRows(%q) = %v, want %q", in, err, want)
+		}
+	}
+	if rows, err := parseRows(" 2, 5-7 ,"); err != nil || !slices.Equal(rows, []int{2, 5, 6, 7}) {
+		t.Errorf("parseRows = %v, %v", rows, err)
 	}
 }
