@@ -389,3 +389,68 @@ func TestForeignFindingWords(t *testing.T) {
 		}
 	}
 }
+
+// TestBouncesCc: a campaign with a Cc sends, then a bounce about the Cc
+// that names neither the message nor the original recipient (as Exim's
+// and Gmail's plain-text bounces do) and a complaint the Cc filed reach a
+// POP3 mailbox (mailpit): bounces matches both to the row by the
+// envelope the journal keeps, and suppresses the Cc, not the To.
+func TestBouncesCc(t *testing.T) {
+	cert := smtptest.NewCert(t, "127.0.0.1")
+	const smtpUser, smtpPass = "sender", "mailpit-smtp-pw"
+	mp := smtptest.StartMailpit(t, cert, smtpUser, smtpPass, smtptest.MailpitPOP3(bounceUser, bouncePass))
+	srv := smtptest.NewServer(t, smtptest.WithDSN())
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"c.yaml": fmt.Sprintf(`name: t
+from: "News <news@example.test>"
+to: '{{.email}}'
+cc: '{{.cc}}'
+subject: "Your invoice"
+text: body.txt
+recipients: {path: r.csv}
+suppress: suppress.txt
+unsubscribe: {transactional: true}
+smtp: {host: 127.0.0.1, port: %d, security: none}
+mailbox: {protocol: pop3, host: 127.0.0.1, port: %d, security: none, username: %s, password_env: TIDINGS_BOUNCES_PW}
+`, srv.Port, mp.POP3Port, bounceUser),
+		"body.txt":     "Hi\n",
+		"r.csv":        "email,cc\ndee@example.org,ccdee@example.org\nann@example.org,\n",
+		"suppress.txt": "",
+	})
+	camp := filepath.Join(dir, "c.yaml")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != 0 {
+		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
+	}
+	t.Setenv("TIDINGS_BOUNCES_PW", bouncePass)
+	bounce := strings.Replace(dsnReport("<elsewhere@mx.example.net>", "", "ccdee@example.org", "failed", "5.1.1", "550 5.1.1 no such user", "cc1"), "Message-ID: <elsewhere@mx.example.net>\n", "", 1)
+	complaint := strings.NewReplacer("Original-Rcpt-To: cid@example.org", "Original-Rcpt-To: ccdee@example.org",
+		"To: cid@example.org", "To: dee@example.org\nCc: ccdee@example.org", "MSGID", messageIDs(t, camp)["dee@example.org"]).Replace(arfReport)
+	c, err := smtp.DialStartTLS("127.0.0.1:"+strconv.Itoa(mp.SMTPPort), &tls.Config{RootCAs: cert.Pool, ServerName: "127.0.0.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Auth(sasl.NewPlainClient("", smtpUser, smtpPass)); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []string{bounce, complaint} {
+		if err := c.SendMail("mailer-daemon@example.net", []string{bounceUser}, strings.NewReader(strings.ReplaceAll(r, "\n", "\r\n"))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c.Quit()
+	out, errOut, code := runCLI(t, "bounces", camp)
+	if code != exitOK || !strings.Contains(out, "2 matched this campaign (1 bounced, 1 complained; 2 new)") {
+		t.Fatalf("bounces: code %d\n%s%s", code, out, errOut)
+	}
+	list := readFile(t, filepath.Join(dir, "suppress.txt"))
+	var addrs []string
+	for line := range strings.Lines(list) {
+		if f := strings.Fields(line); len(f) > 0 {
+			addrs = append(addrs, f[0])
+		}
+	}
+	if strings.Join(addrs, " ") != "ccdee@example.org" {
+		t.Errorf("suppress.txt, want the Cc alone:\n%s", list)
+	}
+}

@@ -2,6 +2,7 @@ package bounces
 
 import (
 	"net/mail"
+	"slices"
 	"strings"
 
 	"github.com/tidings/tidings/sendpool/journal"
@@ -66,11 +67,13 @@ func NewIndex(state *journal.State) (*Index, error) {
 		}
 		return out
 	}
-	byAddr := func(e *journal.Entry) []string { return addrs(e, e.Key, addressOf(e.To)) }
+	byAddr := func(e *journal.Entry) []string {
+		return addrs(e, slices.Concat([]string{e.Key}, addressesOf(e.To), envelopeOf(e.LastAttempt), e.Owed, e.Refused)...)
+	}
 	byEarlier := func(e *journal.Entry) []string {
 		var tos []string
 		for _, a := range earlier(e) {
-			tos = append(tos, addressOf(a.To))
+			tos = append(append(tos, addressesOf(a.To)...), a.Envelope...)
 		}
 		return addrs(e, tos...)
 	}
@@ -95,9 +98,9 @@ func messageIDs(attempts []*journal.Attempt) []string {
 
 // messageOf is e as the message a report is about went out: e itself, or,
 // when one of ids (else, none of them being e's, one of addrs, an address
-// e's latest To does not have) names a message the key was sent before its
-// latest (journal.State.Earlier), e with that message's To and Message-ID,
-// and earlier true.
+// e's latest message did not go to) names a message the key was sent
+// before its latest (journal.State.Earlier), e with that message's To,
+// Message-ID and attempt (its envelope), nothing owed, and earlier true.
 func (ix *Index) messageOf(e *journal.Entry, ids, addrs []string) (_ *journal.Entry, earlier bool) {
 	if e == nil || ix.err != nil {
 		return e, false
@@ -117,7 +120,7 @@ func (ix *Index) messageOf(e *journal.Entry, ids, addrs []string) (_ *journal.En
 	}
 	view := func(a *journal.Attempt) *journal.Entry {
 		v := *e
-		v.To, v.MessageID = a.To, a.MessageID
+		v.To, v.MessageID, v.LastAttempt, v.Owed, v.Refused = a.To, a.MessageID, a, nil, nil
 		return &v
 	}
 	for i := len(as) - 1; i >= 0; i-- { // the newest first
@@ -128,12 +131,12 @@ func (ix *Index) messageOf(e *journal.Entry, ids, addrs []string) (_ *journal.En
 		}
 	}
 	for _, addr := range addrs {
-		if addr == "" || toHas(e.To, addr) {
+		if addr == "" || sentTo(e, addr) {
 			continue
 		}
 		for i := len(as) - 1; i >= 0; i-- {
-			if toHas(as[i].To, addr) {
-				return view(as[i]), true
+			if v := view(as[i]); sentTo(v, addr) {
+				return v, true
 			}
 		}
 	}
@@ -203,6 +206,40 @@ func addressOf(to string) string {
 		return a.Address
 	}
 	return ""
+}
+
+// addressesOf are the addresses of a To header, one or several.
+func addressesOf(to string) []string {
+	list, _ := mail.ParseAddressList(to)
+	out := make([]string, 0, len(list))
+	for _, a := range list {
+		out = append(out, a.Address)
+	}
+	return out
+}
+
+// envelopeOf is the envelope a's message went to besides its To (its Cc
+// and Bcc, journal.Attempt.Envelope); nil for none or no attempt.
+func envelopeOf(a *journal.Attempt) []string {
+	if a == nil {
+		return nil
+	}
+	return a.Envelope
+}
+
+// sentTo reports whether e's message (as messageOf gives it) went to
+// addr: its key, an address of its To, one of its envelope (a Cc or a
+// Bcc), or one a partial delivery of it owed or refused. Attempt lines of
+// an older tidings have no envelope: a Cc of theirs is known only when a
+// report names it as the original recipient.
+func sentTo(e *journal.Entry, addr string) bool {
+	a := normAddress(addr)
+	if a == "" {
+		return false
+	}
+	same := func(x string) bool { return normAddress(x) == a }
+	return same(e.Key) || toHas(e.To, addr) || slices.ContainsFunc(envelopeOf(e.LastAttempt), same) ||
+		slices.ContainsFunc(e.Owed, same) || slices.ContainsFunc(e.Refused, same)
 }
 
 // normAddress compares addresses as recipients are compared: space around

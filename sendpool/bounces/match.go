@@ -208,9 +208,10 @@ func (ix *Index) matchBounce(r *feedback.Report) (Verdict, []Match) {
 		if rc.Severity == feedback.SeverityHard {
 			m.Kind = journal.FeedbackBounced
 			// The address is suppressed when it is one the message was
-			// sent to: the row's, or the ORCPT the send gave (a Cc). A
-			// forwarding target the report names is not ours to list.
-			if rc.OriginalAddress != "" || rowHas(e, addr) {
+			// sent to (sentTo: the row's, a Cc or Bcc), or the ORCPT the
+			// send gave. A forwarding target the report names is not
+			// ours to list.
+			if rc.OriginalAddress != "" || sentTo(e, addr) {
 				m.Suppress = addr
 			}
 		}
@@ -223,15 +224,6 @@ func (ix *Index) matchBounce(r *feedback.Report) (Verdict, []Match) {
 		return Foreign, nil
 	}
 	return Matched, out
-}
-
-// rowHas reports whether addr is the entry's key or in its To.
-func rowHas(e *journal.Entry, addr string) bool {
-	a := normAddress(addr)
-	if a == "" {
-		return false
-	}
-	return normAddress(e.Key) == a || toHas(e.To, addr)
 }
 
 // primaryAddress is the address a row's message went to first: its key
@@ -272,7 +264,7 @@ func (ix *Index) matchComplaint(r *feedback.Report) (Verdict, []Match) {
 	// primary address.
 	rcpt := primaryAddress(e)
 	for _, a := range rcpts {
-		if rowHas(e, a) {
+		if sentTo(e, a) {
 			rcpt = a
 			break
 		}

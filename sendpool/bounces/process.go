@@ -126,13 +126,18 @@ type Recorder interface {
 }
 
 // Process reads every message in mb, decides what each is for the
-// campaign (ix) and records what it finds through rec: a feedback record
-// per bounced, complaining or unsubscribing recipient (never twice: ids
-// the journal knows are skipped) and the suppressions (hard bounces,
-// complaints, unsubscribe requests); then it moves or deletes the
-// processed reports when asked, once everything is recorded (so a run
-// stopped halfway finds the same reports again). A report that cannot be
-// read, or names no message of this campaign, is counted and left alone.
+// campaign (ix) and records what it finds: the suppressions (hard
+// bounces, complaints, unsubscribe requests) in the suppression list,
+// then through rec a feedback record per bounced, complaining or
+// unsubscribing recipient (never twice: ids the journal knows are
+// skipped); then it moves or deletes the processed reports when asked,
+// once everything is recorded (so a run stopped halfway finds the same
+// reports again). The list is written first: a run stopped before the
+// journal finds the addresses listed next time, so a report the journal
+// has is one whose address went to the list, and it is not listed again
+// (a person took it out of the list by hand: it stays out until a new
+// report comes). A report that cannot be read, or names no message of
+// this campaign, is counted and left alone.
 func Process(ctx context.Context, mb Mailbox, ix *Index, rec Recorder, opts Options) (*Summary, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -149,7 +154,10 @@ func Process(ctx context.Context, mb Mailbox, ix *Index, rec Recorder, opts Opti
 		return nil, err
 	}
 	sum := &Summary{Since: opts.Since}
-	var processed []string
+	var (
+		processed []string
+		records   []journal.Feedback
+	)
 	sup := newSuppressions(opts.Suppressed)
 	for _, e := range entries {
 		if err := ctx.Err(); err != nil {
@@ -160,9 +168,7 @@ func Process(ctx context.Context, mb Mailbox, ix *Index, rec Recorder, opts Opti
 			return sum, err
 		}
 		if f.Verdict == Matched {
-			if err := ix.record(ctx, &f, rec, sup, opts); err != nil {
-				return sum, err
-			}
+			records = append(records, ix.collect(&f, sup, opts)...)
 			processed = append(processed, f.ID)
 		}
 		sum.Findings = append(sum.Findings, f)
@@ -171,6 +177,11 @@ func Process(ctx context.Context, mb Mailbox, ix *Index, rec Recorder, opts Opti
 	if !opts.DryRun {
 		if err := AppendSuppressions(opts.SuppressFile, sup.list, opts.Campaign, opts.Now()); err != nil {
 			return sum, err
+		}
+		for _, fb := range records {
+			if err := rec.Feedback(ctx, fb); err != nil {
+				return sum, err
+			}
 		}
 	}
 	if err := dispose(ctx, mb, processed, opts); err != nil {
@@ -243,26 +254,31 @@ func tooLarge(size int64) string {
 	return fmt.Sprintf("larger than %d MB (%d bytes); not read", MaxMessage>>20, size)
 }
 
-// record writes f's matches that the journal does not have yet, and
-// collects the addresses to suppress.
-func (ix *Index) record(ctx context.Context, f *Finding, rec Recorder, sup *suppressions, opts Options) error {
+// collect returns the feedback records of f's matches that the journal
+// does not have yet (none in a dry run), and collects the addresses to
+// suppress: those of matches the journal does not have, and of matches
+// about no row (an unsubscribe request from an address no row has, which
+// the journal keeps no record of).
+func (ix *Index) collect(f *Finding, sup *suppressions, opts Options) []journal.Feedback {
+	var out []journal.Feedback
 	for _, m := range f.Matches {
 		id := journal.FeedbackID(m.reportID, m.Recipient)
-		sup.add(m)
-		if m.Entry == nil || ix.state.FeedbackSeen(id) {
+		if m.Entry == nil {
+			sup.add(m)
 			continue
 		}
+		if ix.state.FeedbackSeen(id) {
+			continue
+		}
+		sup.add(m)
 		f.New++
 		if opts.DryRun {
 			continue
 		}
-		fb := journal.Feedback{ID: id, Row: m.Entry.Row, Key: m.Entry.Key, Recipient: m.Recipient, Kind: m.Kind,
-			Status: m.Status, Code: m.Code, Diagnostic: m.Diagnostic, MessageID: m.reportID, ReportedAt: m.reportedAt, Recorded: opts.Now(), Earlier: m.Earlier}
-		if err := rec.Feedback(ctx, fb); err != nil {
-			return err
-		}
+		out = append(out, journal.Feedback{ID: id, Row: m.Entry.Row, Key: m.Entry.Key, Recipient: m.Recipient, Kind: m.Kind,
+			Status: m.Status, Code: m.Code, Diagnostic: m.Diagnostic, MessageID: m.reportID, ReportedAt: m.reportedAt, Recorded: opts.Now(), Earlier: m.Earlier})
 	}
-	return nil
+	return out
 }
 
 // dispose moves or deletes the processed reports, as asked.

@@ -601,3 +601,134 @@ func TestReplyCode(t *testing.T) {
 		}
 	}
 }
+
+// TestProcessCcRecipient: a bounce or a complaint about a Cc, or about
+// the second address of a To, is matched to its row by the message's
+// envelope (journal.Attempt.Envelope), also when the report names no
+// original recipient or no Message-ID, and suppresses that address, not
+// the row's first.
+func TestProcessCcRecipient(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	lock, err := journal.AcquireLock(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := journal.Open(ctx, lock, journal.Run{PID: 1, Started: t0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range []journal.Attempt{
+		{Row: 2, Key: "dee@example.org", To: "Dee <dee@example.org>", Envelope: []string{"dee@example.org", "ccdee@example.org"}, MessageID: "2.tidings@news.example"},
+		{Row: 3, Key: "INV-3", To: "Ann <ann@example.org>, Bob <bob@example.org>", Envelope: []string{"ann@example.org", "bob@example.org"}, MessageID: "3.tidings@news.example"},
+	} {
+		a.Try, a.Time = 1, t0
+		if err := w.Attempt(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Result(ctx, journal.Result{Row: a.Row, Key: a.Key, To: a.To, Status: sendpool.StatusSent, Attempts: 1, Code: 250, MessageID: a.MessageID}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.Close()
+	lock.Release()
+
+	noORCPT := func(s, rcpt string) string {
+		return strings.Replace(s, "Original-Recipient: rfc822; "+rcpt+"\n", "", 1)
+	}
+	ccBounce := noORCPT(dsn("", "", "ccdee@example.org", "failed", "5.1.1", "550 5.1.1 no such user"), "ccdee@example.org")
+	ccComplaint := strings.NewReplacer("Original-Rcpt-To: cid@example.org", "Original-Rcpt-To: ccdee@example.org",
+		"To: cid@example.org", "To: dee@example.org\nCc: ccdee@example.org", "<4.tidings@news.example>", "<2.tidings@news.example>").Replace(arf)
+	secondTo := noORCPT(dsn("", "", "bob@example.org", "failed", "5.1.1", "550 5.1.1 no such user"), "bob@example.org")
+	mb := newMemMailbox(ccBounce, ccComplaint, secondTo)
+	rec, done := journalRecorder(t, dir)
+	defer done()
+	sum, err := Process(ctx, mb, index(t, dir), rec, Options{SuppressFile: filepath.Join(t.TempDir(), "suppress.txt"), Campaign: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		row       int
+		recipient string
+		kind      journal.FeedbackKind
+	}{{2, "ccdee@example.org", journal.FeedbackBounced}, {2, "ccdee@example.org", journal.FeedbackComplained}, {3, "bob@example.org", journal.FeedbackBounced}}
+	for i, f := range sum.Findings {
+		if f.Verdict != Matched || len(f.Matches) != 1 {
+			t.Fatalf("report %d: %v %+v", i, f.Verdict, f.Matches)
+		}
+		m := f.Matches[0]
+		if m.Entry == nil || m.Entry.Row != want[i].row || m.Recipient != want[i].recipient || m.Kind != want[i].kind || m.Suppress != want[i].recipient {
+			t.Errorf("report %d: row %v recipient %q kind %v suppress %q; want %+v", i, m.Entry, m.Recipient, m.Kind, m.Suppress, want[i])
+		}
+	}
+	var got []string
+	for _, s := range sum.Suppress {
+		got = append(got, s.Address)
+	}
+	slices.Sort(got)
+	if got = slices.Compact(got); strings.Join(got, " ") != "bob@example.org ccdee@example.org" {
+		t.Errorf("suppressed %v, want the Cc and the To's second address, never dee", got)
+	}
+}
+
+// failingRecorder stands for a run stopped after the suppression list was
+// written and before the journal was.
+type failingRecorder struct{}
+
+func (failingRecorder) Feedback(context.Context, journal.Feedback) error {
+	return errors.New("stopped")
+}
+
+// TestProcessListWrittenFirst: the suppression list is written before the
+// journal, so a run stopped between the two leaves the address listed and
+// the next run records the report without listing it twice; an address
+// taken out of the list by hand stays out while the reports about it are
+// ones the journal has, and a new report lists it again.
+func TestProcessListWrittenFirst(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	sent(t, dir, "ann@example.org")
+	supFile := filepath.Join(t.TempDir(), "suppress.txt")
+	if err := os.WriteFile(supFile, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bounce := dsn("<2.tidings@news.example>", "", "ann@example.org", "failed", "5.1.1", "550 5.1.1 user unknown")
+	mb := newMemMailbox(bounce)
+	run := func(rec Recorder) (*Summary, error) {
+		t.Helper()
+		sup, err := campaign.LoadSuppression(supFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return Process(ctx, mb, index(t, dir), rec, Options{SuppressFile: supFile, Suppressed: sup, Campaign: "x", Now: func() time.Time { return t0 }})
+	}
+	listed := func() int {
+		b, _ := os.ReadFile(supFile)
+		return strings.Count(string(b), "ann@example.org")
+	}
+	if _, err := run(failingRecorder{}); err == nil || listed() != 1 {
+		t.Fatalf("stopped run: %v, ann listed %d times, want once", err, listed())
+	}
+	w, done := journalRecorder(t, dir)
+	sum, err := run(w)
+	done()
+	if err != nil || sum.Findings[0].New != 1 || len(sum.Suppress) != 0 || listed() != 1 {
+		t.Fatalf("run after the stop: %v, new %d, suppress %v, ann listed %d times", err, sum.Findings[0].New, sum.Suppress, listed())
+	}
+	if err := os.WriteFile(supFile, nil, 0o644); err != nil { // taken out by hand
+		t.Fatal(err)
+	}
+	w, done = journalRecorder(t, dir)
+	sum, err = run(w)
+	done()
+	if err != nil || len(sum.Suppress) != 0 || listed() != 0 {
+		t.Fatalf("run after the address was taken out: %v, suppress %v, ann listed %d times", err, sum.Suppress, listed())
+	}
+	mb = newMemMailbox(bounce, strings.ReplaceAll(bounce, "<dsn-ann@example.org-5.1.1@mx.example.net>", "<dsn-2@mx.example.net>"))
+	w, done = journalRecorder(t, dir)
+	sum, err = run(w)
+	done()
+	if err != nil || len(sum.Suppress) != 1 || listed() != 1 {
+		t.Fatalf("run with a new report: %v, suppress %v, ann listed %d times", err, sum.Suppress, listed())
+	}
+}

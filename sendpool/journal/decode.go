@@ -51,6 +51,7 @@ func parseAttempt(b []byte, l *attemptLine) bool {
 	a.Key = p.field(`,"key":`)
 	a.NormKey = p.optField(`,"norm_key":`)
 	a.To = p.optField(`,"to":`)
+	a.Envelope = p.optList(`,"envelope":[`)
 	a.MessageID = p.optField(`,"message_id":`)
 	a.Hash = p.optField(`,"hash":`)
 	if p.has(`,"value_sums":`) {

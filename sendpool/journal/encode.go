@@ -23,6 +23,7 @@ func appendAttemptLine(b []byte, a *Attempt) ([]byte, error) {
 	b = appendStringField(b, `,"key":`, a.Key)
 	b = appendOptString(b, `,"norm_key":`, a.NormKey)
 	b = appendOptString(b, `,"to":`, a.To)
+	b = appendOptList(b, `,"envelope":[`, a.Envelope)
 	b = appendOptString(b, `,"message_id":`, a.MessageID)
 	b = appendOptString(b, `,"hash":`, a.Hash)
 	if !a.Values.IsZero() { // base64url: nothing to escape

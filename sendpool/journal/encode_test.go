@@ -32,6 +32,9 @@ func FuzzLineEncoding(f *testing.F) {
 func fuzzRecords(row int, key, to, id, detail string, nanos int64, try, code int, ec string, st uint8, owed string) (Attempt, Result) {
 	at := time.Unix(nanos/7, nanos%1e9).In(time.FixedZone("", code*60))
 	a := Attempt{Row: row, Key: key, NormKey: NormalizeKey(key), To: to, MessageID: id, Hash: detail, Try: try, Time: at}
+	if owed != "" {
+		a.Envelope = []string{key, owed}
+	}
 	switch try % 3 {
 	case 1:
 		a.Values = Values{Sum: uint32(code), Each: []uint16{uint16(nanos), uint16(nanos >> 16), uint16(nanos >> 32)}}

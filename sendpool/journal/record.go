@@ -104,9 +104,14 @@ type Attempt struct {
 	Key string `json:"key"`
 	// NormKey is NormalizeKey(Key); the Writer fills it when empty, and
 	// writes none when it is Key itself (readers normalize Key then).
-	NormKey   string `json:"norm_key,omitempty"`
-	To        string `json:"to,omitempty"`
-	MessageID string `json:"message_id,omitempty"`
+	NormKey string `json:"norm_key,omitempty"`
+	To      string `json:"to,omitempty"`
+	// Envelope is the message's SMTP recipients (render.Message.Recipients:
+	// To, Cc and Bcc) when they are more than the To's one address: whom a
+	// bounce or complaint naming a Cc is about (tidings bounces). Empty
+	// for a message to one address, and in journals of an older tidings.
+	Envelope  []string `json:"envelope,omitempty"`
+	MessageID string   `json:"message_id,omitempty"`
 	// Hash identifies the message's contents, see Hash.
 	Hash string `json:"hash,omitempty"`
 	// Values fingerprint the row's values the message was made of, one
@@ -229,10 +234,21 @@ func NewAttempt(m *render.Message, try int, t time.Time) Attempt {
 		Key:       m.Key,
 		NormKey:   NormalizeKey(m.Key),
 		To:        m.To,
+		Envelope:  envelope(m),
 		MessageID: m.MessageID,
 		Hash:      hash,
 		Values:    Values{Sum: m.ValuesSum, Each: m.ValueSums},
 		Try:       try,
 		Time:      t,
 	}
+}
+
+// envelope is Attempt.Envelope of m: its recipients, unless they are one
+// address its To names (the usual message, which then costs the journal
+// nothing more).
+func envelope(m *render.Message) []string {
+	if len(m.Recipients) == 0 || len(m.Recipients) == 1 && strings.Contains(strings.ToLower(m.To), strings.ToLower(m.Recipients[0])) {
+		return nil
+	}
+	return m.Recipients
 }
