@@ -1,6 +1,7 @@
 package journal
 
 import (
+	"slices"
 	"sync/atomic"
 
 	"github.com/tidings/tidings/sendpool"
@@ -984,4 +985,25 @@ func check(d *Deduper, row int, key string) (detail string, dup bool) {
 		return DuplicateOf(first), true
 	}
 	return "", false
+}
+
+// TestAttemptEnvelope: an attempt keeps the envelope of a message that
+// goes to more than its To's one address (a Cc, a Bcc, two in the To),
+// and nothing for the usual message to one address.
+func TestAttemptEnvelope(t *testing.T) {
+	for _, c := range []struct {
+		to   string
+		rcpt []string
+		want []string
+	}{
+		{"Ann <Ann@Example.org>", []string{"ann@example.org"}, nil},
+		{"Ann <ann@example.org>", []string{"ann@example.org", "boss@example.org"}, []string{"ann@example.org", "boss@example.org"}},
+		{"ann@example.org, bob@example.org", []string{"ann@example.org", "bob@example.org"}, []string{"ann@example.org", "bob@example.org"}},
+		{"", []string{"bcc@example.org"}, []string{"bcc@example.org"}},
+	} {
+		a := NewAttempt(&render.Message{Row: 2, Key: "k", To: c.to, Recipients: c.rcpt, Data: []byte("x")}, 1, time.Unix(0, 0))
+		if !slices.Equal(a.Envelope, c.want) {
+			t.Errorf("To %q, recipients %v: envelope %v, want %v", c.to, c.rcpt, a.Envelope, c.want)
+		}
+	}
 }
