@@ -763,6 +763,7 @@ func (r *Renderer) rowAddresses(row campaign.Row, fb *bytes.Buffer, m *Message) 
 		probs.add(err)
 		*f.dst = list
 	}
+	m.To = displayList(env.to) // for the report also when another field has a problem
 	if err := probs.err(); err != nil {
 		return nil, err
 	}
@@ -781,7 +782,6 @@ func (r *Renderer) rowAddresses(row campaign.Row, fb *bytes.Buffer, m *Message) 
 		return nil, r.rowErr(row, col, fmt.Errorf("render: sender: %w", err))
 	}
 	env.writeSender = writeSender
-	m.To = displayList(env.to)
 	if len(env.to)+len(env.cc)+len(env.bcc) == 0 {
 		return nil, r.rowErr(row, r.to.t.Column(row), fmt.Errorf("render: %w", ErrNoRecipient))
 	}

@@ -28,13 +28,13 @@ func newReportCommand(g *globalOptions) *cobra.Command {
 which opens in any browser without a server) in the state folder from the
 campaign's journal, at any time, also while a send is running elsewhere. The
 rows are placed as the last send judged them (invalid, duplicate) when the
-campaign and its sheet are unchanged since, else decided again from the sheet.
-Rows of the sheet that the journal has never seen are listed as not-attempted.
-Its statuses are what the journal knows: a suppression list changed since the
-last send shows in check and preview now, and here after the next send; but a
-failed or unknown row whose addresses the list names now no longer counts
-against the exit code (judged by the row as the last send spooled it: when
-the campaign changed since, and the rows are placed by the sheet, none is).
+campaign, its sheet and attachments are unchanged since, else as the next
+send will judge them (every row rendered, as check does). Rows of the sheet
+that the journal has never seen are listed as not-attempted. Its statuses are
+what the journal knows: a suppression list changed since the last send shows
+in check and preview now, and here after the next send; but a failed or
+unknown row whose addresses the list names now no longer counts against the
+exit code.
 Exit code: 0 when every row is sent or skipped on purpose (an unknown recipient
 no longer in the sheet counts as neither; nor does a failed or unknown one the
 suppression list names now: no send tries it again), 1 otherwise.`,
@@ -51,7 +51,9 @@ suppression list names now: no send tries it again), 1 otherwise.`,
 // the journal (state) and the sheet as it is now, and returns their
 // summary: placed by the spool's judgement of the rows when a generation
 // was made from the campaign as it is (report.RebuildFromSpool), else by
-// the sheet's (report.Rebuild). The lines wait in a Reporter's log of its
+// the rows rendered and judged now as send's preflight would
+// (plan.JudgeRows), or, when the campaign does not open (a template that
+// does not compile), by the sheet's alone (report.Rebuild). The lines wait in a Reporter's log of its
 // own (beside a running send's), not in memory.
 func rebuildReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, path string, state *journal.State) (sum report.Summary, page bool, err error) {
 	var supp *campaign.Suppression
@@ -71,13 +73,16 @@ func rebuildReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, 
 	if rd := openSpooled(ctx, g, path); rd != nil {
 		defer rd.Close()
 		err = report.RebuildFromSpool(ctx, rd, state, supp, rep)
+	} else if in, oerr := plan.Open(ctx, path); oerr == nil {
+		// Changed since the last send: the rows as its preflight would
+		// judge them now.
+		defer in.Close()
+		err = report.RebuildFromRows(state, supp, rep, func(fn func(spool.Row) error) error {
+			return plan.JudgeRows(ctx, in, state, problemLines, fn)
+		})
 	} else {
-		variant, done := rowVariant(ctx, path)
-		defer done()
-		if variant == nil {
-			fmt.Fprintln(g.stderr, "warning: the campaign does not open as send opens it (tidings check says why), so a later row with an earlier row's key is called a duplicate here whatever its values")
-		}
-		err = report.Rebuild(ctx, c, state, problemText, variant, rep)
+		fmt.Fprintln(g.stderr, "warning: the campaign does not open as send opens it (tidings check says why), so rows are placed by the sheet alone: a row with a problem only its messages would show is not attempted here, and a later row with an earlier row's key is called a duplicate whatever its values")
+		err = report.Rebuild(ctx, c, state, problemText, nil, rep)
 	}
 	if err != nil {
 		return report.Summary{}, false, err
@@ -138,7 +143,7 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 // openSpooled opens the spool generation made from the campaign at path
 // as it is now (plan.Spooled), nil when there is none or it cannot be
 // read (say, a send running beside removed it), which it warns about: the
-// report then places the rows by the sheet alone.
+// report then judges the rows anew.
 func openSpooled(ctx context.Context, g *globalOptions, path string) *spool.Reader {
 	gen, err := plan.Spooled(ctx, path, version)
 	var rd *spool.Reader
@@ -146,7 +151,7 @@ func openSpooled(ctx context.Context, g *globalOptions, path string) *spool.Read
 		rd, err = gen.Open()
 	}
 	if err != nil && ctx.Err() == nil {
-		fmt.Fprintf(g.stderr, "warning: the rows are placed by the sheet alone, not as the last send judged them: %v\n", err)
+		fmt.Fprintf(g.stderr, "warning: the rows are judged anew, as the next send would judge them, not as the last send did: %v\n", err)
 	}
 	if err != nil {
 		return nil

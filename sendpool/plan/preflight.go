@@ -202,6 +202,24 @@ func noteAttachments(attachments map[string]string, m *render.Message, problem e
 // returns its record; problem is the row's problem. An error that is not a
 // row's problem, or a failing spool, stops the preflight.
 func (pl *Plan) spoolRow(w *spool.Writer, m *render.Message, err error, opts *Options) (r spool.Row, problem, stop error) {
+	r, problem, err = pl.rowRecord(m, err, opts)
+	if err != nil {
+		return r, nil, err
+	}
+	if opts.OnMessage != nil && problem == nil {
+		opts.OnMessage(m)
+	}
+	if err := w.AddRow(r); err != nil || r.Kind != spool.KindMessage {
+		return r, problem, err
+	}
+	return r, nil, w.AddMessage(m, m.Digest)
+}
+
+// rowRecord is the spool's record of row m (or of its problem, err), as
+// the preflight judges it: invalid (problem is the row's problem),
+// a duplicate, or a message's row. An error that is not a row's problem
+// is stop.
+func (pl *Plan) rowRecord(m *render.Message, err error, opts *Options) (r spool.Row, problem, stop error) {
 	var f Fate
 	dup, reused := false, false
 	if err == nil {
@@ -219,20 +237,32 @@ func (pl *Plan) spoolRow(w *spool.Writer, m *render.Message, err error, opts *Op
 		if m != nil {
 			r.Key, r.To = m.Key, m.To
 		}
-		return r, err, w.AddRow(r)
-	}
-	if opts.OnMessage != nil {
-		opts.OnMessage(m)
+		return r, err, nil
 	}
 	if dup {
-		r = spool.Row{Row: m.Row, Kind: spool.KindDuplicate, Key: m.Key, To: m.To, Detail: f.Detail, OtherValues: f.OtherValues}
-		return r, nil, w.AddRow(r)
+		return spool.Row{Row: m.Row, Kind: spool.KindDuplicate, Key: m.Key, To: m.To, Detail: f.Detail, OtherValues: f.OtherValues}, nil, nil
 	}
-	r = spool.RowOf(m)
-	if err := w.AddRow(r); err != nil {
-		return r, nil, err
-	}
-	return r, nil, w.AddMessage(m, m.Digest)
+	return spool.RowOf(m), nil, nil
+}
+
+// JudgeRows renders every row of in's sheet and hands fn, in sheet order,
+// each row's record as the preflight would spool it now (invalid with its
+// problems described by describe, a duplicate, or a message's row), and
+// writes nothing: what report.RebuildFromRows places the journal's lines
+// by when no spool generation was made from the campaign as it is (the
+// sheet or an attachment changed since the last send). state is the
+// journal, which a reused key is judged by. It costs what check does.
+func JudgeRows(ctx context.Context, in *Inputs, state *journal.State, describe func(error) string, fn func(spool.Row) error) error {
+	pl := &Plan{decider: NewDecider(in, state, journal.Policy{})}
+	defer pl.decider.Close()
+	opts := &Options{Describe: describe}
+	return in.Renderer.Each(ctx, in.Sheet, Workers(), func(m *render.Message, err error) error {
+		r, _, err := pl.rowRecord(m, err, opts)
+		if err != nil {
+			return err
+		}
+		return fn(r)
+	})
 }
 
 // reusable returns the newest generation in store made from the inputs

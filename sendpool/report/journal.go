@@ -33,8 +33,11 @@ func FromJournal(r journal.Result) Row {
 // and its sheet as it is now, at any time, also while a send is running,
 // and adds its lines to rep. It decides invalid rows and duplicates again
 // without rendering, so where a row is invalid only once rendered it can
-// differ from send's report: RebuildFromSpool, which has the preflight's
-// judgement of every row, is used instead when the spool has it. The
+// differ from send's report, and it knows no row's To: RebuildFromSpool,
+// which has the preflight's judgement of every row, is used instead when
+// the spool has it, and RebuildFromRows over the rows judged anew
+// (plan.JudgeRows) when the campaign's templates compile; this is for a
+// campaign that does not open as send opens it. The
 // journal's lines carry the row numbers of their runs; the sheet may have
 // changed since (rows inserted or moved). Keyed lines are matched to the
 // sheet by key and take the row their key has now; rows whose key the
@@ -145,20 +148,20 @@ func (b *rebuild) sheetRow(c *campaign.Campaign, row campaign.Row) error {
 		return b.rep.AddRow(Row{Recipient: Recipient{Row: number, Key: key}, Status: sendpool.StatusDuplicate, Detail: detail})
 	}
 	if norm != "" && b.placed.Mark(key) {
-		return addKeyed(b.state, b.rep, number, key, nil, nil)
+		return addKeyed(b.state, b.rep, number, key, "", nil, nil)
 	}
-	return b.rep.AddRow(notTried(number, key))
+	return b.rep.AddRow(notTried(number, key, ""))
 }
 
 // addKeyed adds row number's line: the journal's line for key
 // (journal.Entry.LineFor the row's envelope recipients), at this row and
-// with the key as the row spells it, or not attempted when the journal
-// has none. With recipients (the spool says the row makes a message to
+// with the key as the row spells it, or not attempted (to the row's To
+// now, to; "": not known) when the journal has none. With recipients (the spool says the row makes a message to
 // them; nil: not known), a line saying the key's row was invalid is an
 // earlier run's word about a row fixed since (or another row with the
 // key): not attempted too. A failed or unknown line is marked
 // NowSuppressed when supp (nil: not known) names one of recipients.
-func addKeyed(state *journal.State, rep *Reporter, number int, key string, recipients []string, supp *campaign.Suppression) error {
+func addKeyed(state *journal.State, rep *Reporter, number int, key, to string, recipients []string, supp *campaign.Suppression) error {
 	e, err := state.Entry(key)
 	if err != nil {
 		return err
@@ -170,7 +173,7 @@ func addKeyed(state *journal.State, rep *Reporter, number int, key string, recip
 			return rep.AddRow(line)
 		}
 	}
-	return rep.AddRow(notTried(number, key))
+	return rep.AddRow(notTried(number, key, to))
 }
 
 // LineOf is the report line of e, the journal's knowledge of a row's key,
@@ -188,9 +191,9 @@ func LineOf(e *journal.Entry, recipients []string) (line Row, ok bool) {
 	return line, true
 }
 
-// notTried is the line of a row no send has reached.
-func notTried(number int, key string) Row {
-	return Row{Recipient: Recipient{Row: number, Key: key}, Status: sendpool.StatusNotAttempted, Detail: "not tried yet: no send has reached this row"}
+// notTried is the line of a row no send has reached, whose To is to.
+func notTried(number int, key, to string) Row {
+	return Row{Recipient: Recipient{Row: number, Key: key, To: to}, Status: sendpool.StatusNotAttempted, Detail: "not tried yet: no send has reached this row"}
 }
 
 // RebuildFromSpool is Rebuild for a campaign whose spool has a generation
@@ -209,8 +212,18 @@ func notTried(number int, key string) Row {
 // marked Row.NowSuppressed, as send marks it. The caller opens the
 // generation (rd) and closes it.
 func RebuildFromSpool(ctx context.Context, rd *spool.Reader, state *journal.State, supp *campaign.Suppression, rep *Reporter) error {
+	return RebuildFromRows(state, supp, rep, func(fn func(spool.Row) error) error { return rd.ScanRows(ctx, fn) })
+}
+
+// RebuildFromRows is RebuildFromSpool over the row records scan hands its
+// function in sheet order: a generation's, or, when no generation was made
+// from the campaign as it is, the rows as the preflight judges them now
+// (plan.JudgeRows), so that report places the journal's lines as the next
+// send will: a row fixed since its invalid line is not attempted, one
+// broken since is invalid, and every row has its To.
+func RebuildFromRows(state *journal.State, supp *campaign.Suppression, rep *Reporter, scan func(func(spool.Row) error) error) error {
 	inSheet := state.NewMarks()
-	err := rd.ScanRows(ctx, func(r spool.Row) error {
+	err := scan(func(r spool.Row) error {
 		inSheet.Mark(r.Key)
 		line := Row{Recipient: Recipient{Row: r.Row, Key: r.Key, To: r.To}, Detail: r.DetailLine()}
 		switch r.Kind {
@@ -222,13 +235,13 @@ func RebuildFromSpool(ctx context.Context, rd *spool.Reader, state *journal.Stat
 			case err != nil:
 				return err
 			case went && r.Key != "" && !r.KeyReused:
-				return addKeyed(state, rep, r.Row, r.Key, r.Recipients, nil)
+				return addKeyed(state, rep, r.Row, r.Key, r.To, r.Recipients, nil)
 			}
 			line.Status = sendpool.StatusInvalid
 		case spool.KindDuplicate:
 			line.Status = sendpool.StatusDuplicate
 		default:
-			return addKeyed(state, rep, r.Row, r.Key, r.Recipients, supp)
+			return addKeyed(state, rep, r.Row, r.Key, r.To, r.Recipients, supp)
 		}
 		return rep.AddRow(line)
 	})

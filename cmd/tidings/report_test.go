@@ -1,0 +1,63 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// TestReportJudgesRowsAsSendWould: report places the journal's lines on
+// the rows as the next send judges them, also after the sheet changed
+// since the last send (no spool generation is made from it yet): a row
+// fixed since its invalid line is not attempted, one broken since is
+// invalid with check's words, and every row not attempted has its To, as
+// send's report gives it.
+func TestReportJudgesRowsAsSendWould(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"c.yaml":   campaignYAML(srv.Port, `cc: '{{.cc}}'`),
+		"body.txt": "Hi {{.name}}\n",
+		"r.csv":    "email,name,cc\nm1@m.example,Mia,\nm2@m.example,Max,max boss\nm3@m.example,Moe,\n",
+	})
+	camp := filepath.Join(dir, "c.yaml")
+	if out, errOut, code := runCLI(t, "send", "--yes", "--skip-invalid", "--limit", "1", camp); code != exitSomeFailed {
+		t.Fatalf("send: exit %d\n%s%s", code, out, errOut)
+	}
+	if r := rowByKey(t, camp, "m3@m.example"); r["status"] != "not-attempted" || r["to"] != "Moe <m3@m.example>" {
+		t.Fatalf("send's report of the row held back: %v", r)
+	}
+	runCLI(t, "report", camp)
+	if r := rowByKey(t, camp, "m3@m.example"); r["status"] != "not-attempted" || r["to"] != "Moe <m3@m.example>" {
+		t.Errorf("report of the row held back, nothing changed: %v", r)
+	}
+
+	// Row 3 fixed, row 4 broken where only its message shows it.
+	writeFiles(t, dir, map[string]string{"r.csv": "email,name,cc\nm1@m.example,Mia,\nm2@m.example,Max,boss@m.example\nm3@m.example,Moe,moe boss\n"})
+	out, _, code := runCLI(t, "check", camp)
+	if code != exitSomeFailed || !strings.Contains(out, `row 4, column "cc"`) {
+		t.Fatalf("check: exit %d\n%s", code, out)
+	}
+	if out, errOut, code := runCLI(t, "report", camp); code != exitSomeFailed || strings.Contains(out+errOut, "warning") {
+		t.Fatalf("report: exit %d\n%s%s", code, out, errOut)
+	}
+	want := map[string][2]string{
+		"m1@m.example": {"sent", "Mia <m1@m.example>"},
+		"m2@m.example": {"not-attempted", "Max <m2@m.example>"},
+		"m3@m.example": {"invalid", "Moe <m3@m.example>"},
+	}
+	for key, w := range want {
+		if r := rowByKey(t, camp, key); r["status"] != w[0] || r["to"] != w[1] {
+			t.Errorf("report after the edit, %s: %s to %q, want %s to %q (%s)", key, r["status"], r["to"], w[0], w[1], r["detail"])
+		}
+	}
+	if d := rowByKey(t, camp, "m3@m.example")["detail"]; !strings.Contains(out, d) || !strings.Contains(d, `row 4, column "cc"`) {
+		t.Errorf("report's problem %q is not check's:\n%s", d, out)
+	}
+	if out, errOut, code := runCLI(t, "send", "--yes", "--skip-invalid", camp); code != exitSomeFailed || !strings.Contains(out, "3 recipients: 2 sent, 1 invalid") {
+		t.Fatalf("send after the edit: exit %d\n%s%s", code, out, errOut)
+	}
+	sameReport(t, camp)
+}
