@@ -440,7 +440,7 @@ func TestKeyReusedWithOtherValues(t *testing.T) {
 	camp := filepath.Join(dir, "c.yaml")
 	out, errOut, code := runCLI(t, "check", camp)
 	if code != exitSomeFailed || !strings.Contains(out, `r.csv: row 5, column "email": plan: the key of an earlier row: row 2 has this key too`) ||
-		!strings.Contains(out, "if both messages should go (a second invoice), give recipients.key a column unique per message (an invoice number, say) before the first send") || !strings.Contains(out, "4 recipients, 3 ready, 1 with problems") {
+		!strings.Contains(out, "if both messages should go (a second invoice), give recipients.key a column unique per message (an invoice number, say) while nothing of the campaign has been sent") || !strings.Contains(out, "4 recipients, 3 ready, 1 with problems") {
 		t.Errorf("check: code %d\n%s%s", code, out, errOut)
 	}
 	if out, errOut, code := runCLI(t, "preview", camp); code != exitSomeFailed {

@@ -232,16 +232,20 @@ var ErrKeyReused = errors.New("the key of an earlier row")
 
 // KeyReused is the problem of a row with key, which sheet row first has
 // too with other values, and what to do about it. Before the key went out
-// (as s knows; nil: nothing went): a key column unique per message when
-// both messages should go, else one of the rows corrected or taken out (or
-// recipients.duplicates: first). After: which message went is what
+// (as s knows; nil: nothing went): one of the rows corrected or taken out
+// (or recipients.duplicates: first), else a key column unique per message
+// while nothing was sent and a campaign of its own once the key's went
+// (words that stay right once it went: the spool keeps them). After: which message went is what
 // tidings show prints (the command is given for campaignFile, "" when not
 // known; row numbers may have moved since), and only a
 // message that is not that one, to be sent as well, goes in a campaign of
 // its own (never a second copy to the same person). It wraps
 // ErrKeyReused.
 func (s *State) KeyReused(key string, first int, campaignFile string) error {
-	advice := "if both messages should go (a second invoice), give recipients.key a column unique per message (an invoice number, say) before the first send; if the rows are one entry twice (one message meant once), correct or take out one of them, or set recipients.duplicates: first (the first row with a key goes, the others never)"
+	// Told before anything went under the key, and kept in the spool,
+	// whose words a report or a later send may give after a message went:
+	// right before and after.
+	advice := "if the rows are one entry twice (one message meant once), correct or take out one of them, or set recipients.duplicates: first (the first row with a key goes, the others never); if both messages should go (a second invoice), give recipients.key a column unique per message (an invoice number, say) while nothing of the campaign has been sent, or, once a message went under this key, send the other row's in a campaign of its own (a copy of the campaign file with another name:, and a sheet of such rows)"
 	if b, ok := s.brief(key); ok && b.Delivered {
 		advice = fmt.Sprintf("a message went under this key already, and no second one can (tidings show %s %s prints the one that went); if it is one of these rows' and the other is the same entry again, correct or take out the other row, or set recipients.duplicates: first; if the other row's is another message to be sent as well (a second invoice), take that row out of this campaign and send it in a campaign of its own (a copy of the campaign file with another name:, and a sheet of such rows)", shellWord(cmp.Or(campaignFile, "CAMPAIGN")), keyArg(key))
 	}
