@@ -40,7 +40,18 @@ type walker struct {
 	// which may be any column's.
 	dated    []parse.Node
 	datedAny bool
-	tree     *parse.Tree
+	// calls are the function calls, with the number of arguments each
+	// gets (a pipeline's value counted), for the check of their number.
+	calls []call
+	tree  *parse.Tree
+}
+
+// call is a call of the function name with args arguments at node.
+type call struct {
+	name string
+	args int
+	node parse.Node
+	tree *parse.Tree
 }
 
 func (w *walker) walkTree(t *parse.Tree, dotIsRow bool) {
@@ -125,6 +136,13 @@ func (w *walker) pipe(p *parse.PipeNode, dot bool) {
 			} else {
 				w.datedArg(prev.Args[0], dot) // {{.due | date "x"}}
 			}
+		}
+		if id, ok := c.Args[0].(*parse.IdentifierNode); ok {
+			n := len(c.Args) - 1
+			if i > 0 {
+				n++ // the value piped in comes last
+			}
+			w.calls = append(w.calls, call{name: id.Ident, args: n, node: c, tree: w.tree})
 		}
 		w.cmd(c, dot)
 	}

@@ -265,3 +265,29 @@ func TestDateColumnsAny(t *testing.T) {
 		}
 	}
 }
+
+// TestFunctionArgumentCount: a call of a function with too few or too
+// many arguments ({{default .name}}) is one template error at its line,
+// naming the function's use, not a problem of every row; a value piped
+// in counts as the last argument, and the builtins are left alone.
+func TestFunctionArgumentCount(t *testing.T) {
+	for _, c := range []struct {
+		body, want string
+		line       int
+	}{
+		{"Hi {{default .name}}\n", `{{default .name}}: wrong number of arguments: default DEF VALUE takes 2, this call gives 1`, 1},
+		{"Hi\n{{.name | replace \"a\"}}\n", `{{replace "a"}}: wrong number of arguments: replace OLD NEW S takes 3, this call gives 2`, 2},
+		{"{{if .name}}\n{{upper .name .email}}{{end}}\n", `upper S takes 1, this call gives 2`, 2},
+		{"{{address (trim) .email}}\n", `trim S takes 1, this call gives 0`, 1},
+	} {
+		_, err := Compile(load(t, baseYAML, map[string]string{"body.txt": c.body}), []string{"email", "name"})
+		var fe *campaign.FileError
+		if !errors.As(err, &fe) || !errors.Is(err, ErrFuncArgs) || fe.Line != c.line || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: Compile = %v, want %q at line %d", c.body, err, c.want, c.line)
+		}
+	}
+	ok := "{{.name | default \"friend\" | title}} {{default \"x\" .name}} {{split \",\" .name | join \"/\"}} {{printf \"%s-%s\" .name .email}} {{index . \"name\"}} {{and .name .email}}\n"
+	if _, err := Compile(load(t, baseYAML, map[string]string{"body.txt": ok}), []string{"email", "name"}); err != nil {
+		t.Errorf("calls with their arguments: %v", err)
+	}
+}

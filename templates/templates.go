@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -539,6 +540,7 @@ func (cp *compiler) walk(t *Template, lookup func(string) *parse.Tree, root *par
 			Err: fmt.Errorf("templates: %s: %w: {{%s}} passes the date first; write {{date %q VALUE}}", t.name, ErrDateArgs, r.node, r.name),
 		})
 	}
+	cp.checkCalls(t, w.calls)
 	seen, reported := map[string]bool{}, map[string]bool{}
 	for _, r := range w.refs {
 		col := r.name
@@ -563,6 +565,47 @@ func (cp *compiler) walk(t *Template, lookup func(string) *parse.Tree, root *par
 	t.dated = datedColumns(w.dated) // the references renamed to their columns above
 	t.datedAny = w.datedAny
 	return w
+}
+
+// ErrFuncArgs: a call of a template function with too many or too few
+// arguments, which text/template finds only when it runs: on every row.
+var ErrFuncArgs = errors.New("wrong number of arguments")
+
+// checkCalls reports the calls of tidings' functions whose number of
+// arguments does not fit the function ({{default .name}}: default takes
+// the default and the value), at their line, once per template, rather
+// than as a problem of every row. The builtins (and, index, printf, …)
+// are left to text/template.
+func (cp *compiler) checkCalls(t *Template, calls []call) {
+	fm := funcs(cp.c.Recipients.Dates)
+	for _, c := range calls {
+		fn, ok := fm[c.name]
+		if !ok {
+			continue
+		}
+		ft := reflect.TypeOf(fn)
+		want := ft.NumIn()
+		if ft.IsVariadic() && c.args >= want-1 || c.args == want {
+			continue
+		}
+		cp.errs = append(cp.errs, &campaign.FileError{
+			File: t.file, Line: cp.line(t, c.tree, c.node),
+			Err: fmt.Errorf("templates: %s: {{%s}}: %w: %s takes %d, this call gives %d (a value piped in with | counts as the last); tidings help templates shows each function",
+				t.name, c.node, ErrFuncArgs, usage(c.name), want, c.args),
+		})
+	}
+}
+
+// usage is the function's use as help.txt gives it ("default DEF
+// VALUE"), its name alone when help.txt has no line for it.
+func usage(name string) string {
+	for line := range strings.Lines(Help) {
+		if strings.HasPrefix(line, "  "+name+" ") {
+			use, _, _ := strings.Cut(strings.TrimSpace(line), "  ")
+			return use
+		}
+	}
+	return name
 }
 
 // unknownColumn is the error for r, a name that is no column of the sheet,
