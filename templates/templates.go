@@ -2,6 +2,7 @@ package templates
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	htmltemplate "html/template"
@@ -505,6 +506,12 @@ func (cp *compiler) file(key, path string, html bool) *Template {
 				line := he.Line
 				if line == 0 && he.Node != nil {
 					line = cp.line(t, (*parse.Tree)(nil), he.Node)
+				}
+				if he.ErrorCode == htmltemplate.ErrEndContext {
+					words, at := endContext(he.Description, src)
+					cp.errs = append(cp.errs, &campaign.FileError{File: path, Line: cmp.Or(at, line),
+						Err: &endContextError{key: key, words: words, err: err}})
+					return nil
 				}
 				cp.errs = append(cp.errs, &campaign.FileError{File: path, Line: line, Err: fmt.Errorf("templates: %s: %w", key, err)})
 				return nil

@@ -432,3 +432,26 @@ func TestColumnAttribution(t *testing.T) {
 		t.Errorf("Column with no match and two columns = %q, want \"\"", got)
 	}
 }
+
+// TestHTMLEndsOpen: an HTML template that ends inside an attribute's
+// quote, a tag or a comment is told in words at the line where that
+// opened, not by html/template's internal state.
+func TestHTMLEndsOpen(t *testing.T) {
+	for _, c := range []struct {
+		html, want string
+		line       int
+	}{
+		{"<h1>Hi</h1>\n<p title=\"{{.name}}>Hello</p>\n<p>bye</p>\n", `the value of title=" opened at line 2 is never closed with "`, 2},
+		{"<p>\n<a href='{{.name}}'>x</a> <img alt='{{.name}}>\n</p>\n", `the value of alt=' opened at line 2 is never closed with '`, 2},
+		{"<p>Hi</p>\n\n<p class=x {{.name}}\n", "the tag <p opened at line 3 is never closed with >", 3},
+		{"<p>{{.name}}</p>\n<!-- a note {{.name}}\n", "the comment <!-- opened at line 2 is never closed with -->", 2},
+		{"<script>var x = \"{{.name}}</script>\n", "a <script> element, or a string, comment or template literal inside it, is never closed", 0},
+	} {
+		c2 := load(t, baseYAML+"html: body.html\n", map[string]string{"body.txt": "Hi\n", "body.html": c.html})
+		_, err := Compile(c2, []string{"email", "name"})
+		var fe *campaign.FileError
+		if !errors.As(err, &fe) || fe.Line != c.line || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "stateAttr") {
+			t.Errorf("%q: Compile = %v (line %d), want %q at line %d", c.html, err, fe.Line, c.want, c.line)
+		}
+	}
+}
