@@ -191,7 +191,12 @@
     var box = $('kpis');
     clear(box);
     kpi(box, fmtInt(D.total), 'recipients').id = 'kpi-total';
-    kpi(box, fmtPct(counts.sent || 0, D.total), 'sent (' + fmtInt(counts.sent || 0) + ')');
+    // Sent: the server took it; a bounce or complaint that came back
+    // later changed the row's status, not that it was sent (as the
+    // Domains table and the exit codes count it).
+    var later = (counts.bounced || 0) + (counts['soft-bounce'] || 0) + (counts.complained || 0);
+    var sent = (counts.sent || 0) + later;
+    kpi(box, fmtPct(sent, D.total), 'sent (' + fmtInt(sent) + (later ? '; ' + fmtInt(later) + ' came back since: bounced or complained' : '') + ')').id = 'kpi-sent';
     var span = runsSpan();
     var runs = D.runs.reduce(function (n, r) { return n + (r.runs || 1); }, 0);
     kpi(box, fmtInt(runs), runs === 1 ? 'run' : 'runs');
@@ -496,7 +501,7 @@
     var t = $('domains');
     clear(t);
     var head = el('tr');
-    [['Domain'], ['Recipients', 'num'], ['Sent', 'num'], ['Not sent', 'num'], ['Throttling replies', 'num'],
+    [['Domain'], ['Recipients', 'num'], ['Sent', 'num'], ['Not sent', 'num'], ['Skipped', 'num'], ['Throttling replies', 'num'],
       ['Refusals', 'num'], ['Deferrals', 'num'], ['Median reply', 'num'], ['90% within', 'num']].forEach(function (h) {
       head.appendChild(el('th', h[1], h[0]));
     });
@@ -508,13 +513,18 @@
     var folded = D.domains.length > FOLD + 2;
     D.domains.forEach(function (d, i) {
       var tr = el('tr', (d.others ? '' : 'click') + (folded && i >= FOLD && !d.others ? ' folded' : ''));
-      // Sent: the server took it (bounces and complaints came later).
+      // Sent: the server took it (bounces and complaints came later);
+      // skipped on purpose: duplicates and suppressed. The three add up
+      // to the recipients.
       var sent = 0;
       var notSent = 0;
+      var skipped = 0;
       Object.keys(d.s).forEach(function (k) {
         if (k === 'sent' || k === 'bounced' || k === 'soft-bounce' || k === 'complained') {
           sent += d.s[k];
-        } else if (k !== 'duplicate' && k !== 'suppressed') {
+        } else if (k === 'duplicate' || k === 'suppressed') {
+          skipped += d.s[k];
+        } else {
           notSent += d.s[k];
         }
       });
@@ -522,6 +532,7 @@
       tr.appendChild(el('td', 'num', fmtInt(d.n)));
       tr.appendChild(el('td', 'num', fmtInt(sent) + ' · ' + fmtPct(sent, d.n)));
       tr.appendChild(el('td', 'num', fmtInt(notSent)));
+      tr.appendChild(el('td', 'num', fmtInt(skipped)));
       tr.appendChild(el('td', 'num', fmtInt(d.throttled)));
       tr.appendChild(el('td', 'num', fmtInt(d.refused)));
       tr.appendChild(el('td', 'num', fmtInt(d.deferred)));
