@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/tidings/tidings/sendpool"
@@ -129,23 +130,41 @@ func (w *Writer) Feedback(ctx context.Context, f Feedback) error {
 // WithFeedback returns r, the result of the entry's delivery, as the
 // report shows it once reports came back: a sent message that bounced, or
 // that its recipient reported as spam, takes the status, code and words of
-// that report. Other results are returned as they are.
+// that report. An unknown one (the reply was lost; tidings bounces
+// matched a report to its message) stays unknown, since only a send
+// flag may settle that, and its detail ends with what came back, so the
+// report tells what bounces told. Other results are returned as they
+// are (a report matched by address to a row whose message no server took
+// is about another message).
 func (e *Entry) WithFeedback(r Result) Result {
 	f := e.Feedback
-	if f == nil || r.Status != sendpool.StatusSent {
+	if f == nil {
 		return r
 	}
 	st, ok := f.Kind.Status()
-	if !ok {
+	switch {
+	case !ok:
+		return r
+	case r.Status == sendpool.StatusUnknown:
+		r.Detail = strings.TrimPrefix(r.Detail+"; since then: "+f.words(), "; ")
+		return r
+	case r.Status != sendpool.StatusSent:
 		return r
 	}
 	r.Status, r.Code, r.EnhancedCode = st, f.Code, f.Status
-	r.Detail = string(f.Kind) + " for " + f.Recipient
+	r.Detail = f.words()
+	return r
+}
+
+// words are what f says, for a report line: "bounced for ADDR, reported
+// DATE: DIAGNOSTIC".
+func (f *Feedback) words() string {
+	s := string(f.Kind) + " for " + f.Recipient
 	if !f.ReportedAt.IsZero() {
-		r.Detail += ", reported " + f.ReportedAt.Format(time.RFC3339)
+		s += ", reported " + f.ReportedAt.Format(time.RFC3339)
 	}
 	if f.Diagnostic != "" {
-		r.Detail += ": " + f.Diagnostic
+		s += ": " + f.Diagnostic
 	}
-	return r
+	return s
 }

@@ -49,3 +49,28 @@ func TestFeedbackRecords(t *testing.T) {
 		t.Errorf("a bounced key is decided %+v, want not sent again", d)
 	}
 }
+
+// TestFeedbackOnUnknown: a report that came back about a message whose
+// reply was lost leaves the row unknown (only --resend-unknown settles
+// that) and its line says what came back; a row whose message no server
+// took (failed) keeps its line as it was.
+func TestFeedbackOnUnknown(t *testing.T) {
+	dir := t.TempDir()
+	a, b := "ann@example.org", "bob@example.org"
+	failed := res(3, b, sendpool.StatusFailed)
+	failed.Code, failed.Detail = 550, "550 5.1.1 no such user"
+	writeRun(t, dir, Run{PID: 1, Started: t0}, att(2, a), att(3, b), failed)
+	writeRun(t, dir, Run{PID: 2, Started: t0},
+		Feedback{ID: FeedbackID("r1", a), Row: 2, Key: a, Recipient: a, Kind: FeedbackBounced, Status: "5.1.1", Diagnostic: "no such user"},
+		Feedback{ID: FeedbackID("r2", b), Row: 3, Key: b, Recipient: b, Kind: FeedbackBounced, Status: "5.1.1", Diagnostic: "no such user"})
+	got := map[string]Result{}
+	for _, r := range reportOf(t, load(t, dir)) {
+		got[r.Key] = r
+	}
+	if r := got[a]; r.Status != sendpool.StatusUnknown || !strings.Contains(r.Detail, "; since then: bounced for ann@example.org: no such user") {
+		t.Errorf("ann: %s %q", r.Status, r.Detail)
+	}
+	if r := got[b]; r.Status != sendpool.StatusFailed || r.Detail != failed.Detail {
+		t.Errorf("bob: %s %q", r.Status, r.Detail)
+	}
+}

@@ -19,11 +19,11 @@ func (e *Entry) ReportLine() (r Result, ok bool) {
 	switch {
 	case e.delivery == sendpool.StatusUnknown && e.Pending && e.LastAttempt != nil:
 		a := e.LastAttempt
-		r = Result{
+		r = e.WithFeedback(Result{
 			Row: a.Row, Key: a.Key, NormKey: a.NormKey, To: a.To, Status: sendpool.StatusUnknown,
 			Detail:    unknownDetail(a),
 			MessageID: a.MessageID, Hash: a.Hash, Started: a.Time,
-		}
+		})
 	case e.delivery == sendpool.StatusSent && e.Result != nil && e.owedSent() != nil:
 		r = e.OwedLine(*e.owedSent())
 	case e.delivery != NoStatus && e.Result != nil && !e.decided:
