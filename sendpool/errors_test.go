@@ -18,3 +18,13 @@ func TestSMTPErrorReason(t *testing.T) {
 		}
 	}
 }
+
+// TestGaveUpWords: one retry is a retry.
+func TestGaveUpWords(t *testing.T) {
+	if got := gaveUp(1); got != "gave up after 1 retry" {
+		t.Errorf("GaveUp(1) = %q", got)
+	}
+	if got := gaveUp(3); got != "gave up after 3 retries" {
+		t.Errorf("GaveUp(3) = %q", got)
+	}
+}

@@ -178,7 +178,7 @@ func (r *poolRun) retryLater(j *poolJob, throttled, attempted bool) {
 		j.tempFails++
 		if j.tempFails > cfg.Retries {
 			if cfg.Retries > 0 {
-				j.detail = joinDetail(fmt.Sprintf("gave up after %d retries", cfg.Retries), j.detail, ": ")
+				j.detail = joinDetail(gaveUp(cfg.Retries), j.detail, ": ")
 			}
 			r.finish(j)
 			return
@@ -204,4 +204,12 @@ func joinDetail(a, b, sep string) string {
 		return a
 	}
 	return a + sep + b
+}
+
+// gaveUp is the words of a message given up after n retries.
+func gaveUp(n int) string {
+	if n == 1 {
+		return "gave up after 1 retry"
+	}
+	return fmt.Sprintf("gave up after %d retries", n)
 }

@@ -214,6 +214,10 @@ func TestBouncesDovecotIMAP(t *testing.T) {
 		}
 	}
 
+	out, errOut, code = runCLI(t, "bounces", "--dry-run", "--move-to", "Trash", camp)
+	if code != exitSomeFailed || !strings.Contains(out, "dry run: nothing was recorded, written or moved (4 reports would be moved to Trash)") || len(d.Messages(t, bounceUser, "Trash")) != 0 {
+		t.Errorf("dry run with --move-to: code %d\n%s%s", code, out, errOut)
+	}
 	out, errOut, code = runCLI(t, "bounces", "--move-to", "Trash", camp)
 	if code != exitSomeFailed || !strings.Contains(out, "4 matched this campaign (1 bounced, 1 soft-bounce, 1 complained, 1 unsubscribed; 0 new)") || !strings.Contains(out, "0 addresses added") || !strings.Contains(out, "4 reports moved to Trash") {
 		t.Errorf("second run: code %d\n%s%s", code, out, errOut)

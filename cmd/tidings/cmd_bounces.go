@@ -410,6 +410,10 @@ func printBounces(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, 
 		fmt.Fprintf(w, "warning: %q cannot be written to the suppression list as one line; add it by hand if it is an address\n", a)
 	}
 	switch {
+	case opts.dryRun && sum.Processed > 0 && opts.moveTo != "":
+		fmt.Fprintf(w, "dry run: nothing was recorded, written or moved (%s would be moved to %s)\n", report.Plural(sum.Processed, "report"), opts.moveTo)
+	case opts.dryRun && sum.Processed > 0:
+		fmt.Fprintf(w, "dry run: nothing was recorded, written or deleted (%s would be deleted)\n", report.Plural(sum.Processed, "report"))
 	case opts.dryRun:
 		fmt.Fprintln(w, "dry run: nothing was recorded, written or moved")
 	case sum.Processed > 0 && opts.moveTo != "":
