@@ -177,6 +177,14 @@ func (k *slot) tried() {
 	}
 }
 
+// untried takes back the count of the pending attempt, whose body never
+// went (a not-attempted result after it); a saturated count stays.
+func (k *slot) untried() {
+	if n := k.attempts(); n > 0 && n < maxTries {
+		k.tries--
+	}
+}
+
 // slotMore is what few slots need: a decision without a delivery
 // (invalid, suppressed), a partial delivery, reports that came back.
 type slotMore struct {
@@ -473,6 +481,9 @@ func (s *State) result(r *Result, at lineRef) {
 	k.row = int32(r.Row)
 	s.takeAnew(k, r)
 	ends := isDelivery(r.Status) && (r.Status != sendpool.StatusNotAttempted || k.pending())
+	if r.Status == sendpool.StatusNotAttempted && k.pending() {
+		k.untried() // its body never went: an attempt recorded ahead (pipelining), cut off
+	}
 	switch {
 	case !ends:
 		s.addMore(k).note = at

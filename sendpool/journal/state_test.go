@@ -321,3 +321,18 @@ func TestOwedWithinARun(t *testing.T) {
 		t.Errorf("decision %+v, want a send to b alone", d)
 	}
 }
+
+// TestAttemptCutOffNotCounted: an attempt recorded ahead of its body
+// (pipelining) whose run was cut off before the body went, which its
+// not-attempted result says, is not counted among the key's attempts.
+func TestAttemptCutOffNotCounted(t *testing.T) {
+	dir := t.TempDir()
+	a := "ann@example.org"
+	cut := res(2, a, sendpool.StatusNotAttempted)
+	cut.Attempts = 0
+	writeRun(t, dir, Run{PID: 1, Started: t0}, att(2, a), cut)
+	writeRun(t, dir, Run{PID: 2, Started: t0}, att(2, a), res(2, a, sendpool.StatusSent))
+	if e := entryOf(t, load(t, dir), a); e.Status != sendpool.StatusSent || e.Attempts != 1 {
+		t.Errorf("ann: %s after %d attempts, want sent after 1", e.Status, e.Attempts)
+	}
+}
