@@ -11,14 +11,22 @@ import (
 // applyOutcome updates j with the outcome of one try and decides what is
 // next.
 func (r *poolRun) applyOutcome(j *poolJob, d *Delivery, err error, attempted bool) {
+	before := j.lastDetail
 	if err != nil {
 		j.lastDetail = Reason(err)
+	}
+	// cut ends a try the run cut off itself (Abort: a second Ctrl-C)
+	// before the body went: no try of the message's, and not its last.
+	cut := func() {
+		j.attempts--
+		j.lastDetail = before
+		r.finishStopped(j)
 	}
 	if errors.Is(err, ErrJournal) {
 		if r.inflight.Err() != nil && errors.Is(err, context.Canceled) {
 			// Aborted while waiting for the attempt to be recorded:
 			// the body was not sent, and the journal did not fail.
-			r.finishStopped(j)
+			cut()
 			return
 		}
 		r.setStop(err, "run stopped: the journal failed")
@@ -34,7 +42,7 @@ func (r *poolRun) applyOutcome(j *poolJob, d *Delivery, err error, attempted boo
 	class := Classify(err)
 	if r.inflight.Err() != nil && class != ClassAmbiguous {
 		// Aborted: the connection was cut on purpose.
-		r.finishStopped(j)
+		cut()
 		return
 	}
 	switch class {
