@@ -291,3 +291,16 @@ func TestFunctionArgumentCount(t *testing.T) {
 		t.Errorf("calls with their arguments: %v", err)
 	}
 }
+
+// TestUndefinedFunctionHint: a function name with a typo gets the one it
+// probably means; an unknown one the list of tidings' functions.
+func TestUndefinedFunctionHint(t *testing.T) {
+	_, err := Compile(load(t, baseYAML, map[string]string{"body.txt": "Hi {{.name | uper}}\n"}), []string{"email", "name"})
+	if err == nil || !strings.Contains(err.Error(), `function "uper" not defined (did you mean upper?`) {
+		t.Errorf("Compile = %v, want a hint of upper", err)
+	}
+	_, err = Compile(load(t, baseYAML, map[string]string{"body.txt": "Hi {{frobnicate .name}}\n"}), []string{"email", "name"})
+	if err == nil || !strings.Contains(err.Error(), "tidings' functions: address, date, default") {
+		t.Errorf("Compile = %v, want the list of functions", err)
+	}
+}

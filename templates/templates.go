@@ -7,6 +7,7 @@ import (
 	"fmt"
 	htmltemplate "html/template"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -660,9 +661,26 @@ func (cp *compiler) parseError(t *Template, err error) error {
 		if l, aerr := strconv.Atoi(m[1]); aerr == nil && t.line > 0 {
 			fe.Line = t.line + l - 1
 		}
-		fe.Err = &parseError{name: t.name, msg: m[2] + cp.spacedHint(t.source), err: err}
+		fe.Err = &parseError{name: t.name, msg: m[2] + cp.spacedHint(t.source) + cp.funcHint(m[2]), err: err}
 	}
 	return fe
+}
+
+var undefinedFuncRE = regexp.MustCompile(`function "([^"]+)" not defined`)
+
+// funcHint names the function a parse error's undefined one ("uper")
+// probably means, with the list of them, or gives "".
+func (cp *compiler) funcHint(msg string) string {
+	m := undefinedFuncRE.FindStringSubmatch(msg)
+	if m == nil {
+		return ""
+	}
+	names := slices.Sorted(maps.Keys(funcs(cp.c.Recipients.Dates)))
+	builtins := []string{"and", "or", "not", "len", "index", "slice", "print", "printf", "println", "eq", "ne", "lt", "le", "gt", "ge", "urlquery", "html", "js", "call"}
+	if c := campaign.Closest(m[1], append(slices.Clone(names), builtins...)); c != "" {
+		return fmt.Sprintf(" (did you mean %s? tidings' functions: %s)", c, strings.Join(names, ", "))
+	}
+	return fmt.Sprintf(" (tidings' functions: %s; tidings help templates shows each)", strings.Join(names, ", "))
 }
 
 // spacedHint explains a syntax error that comes from writing a column
