@@ -467,6 +467,10 @@ func isControl(r rune) bool { return r < 0x20 || r == 0x7f || (r >= 0x80 && r < 
 func (cp *compiler) readFile(key, path string) *Template {
 	data, err := os.ReadFile(path)
 	if err != nil {
+		if merr := cp.c.MissingFile(key, path, err); merr != err {
+			cp.errs = append(cp.errs, merr)
+			return nil
+		}
 		cp.errs = append(cp.errs, &campaign.FileError{File: path, Err: fmt.Errorf("templates: %s: %w", key, err)})
 		return nil
 	}

@@ -167,7 +167,7 @@ func (in *Inputs) unchanged() error {
 func (in *Inputs) openSheet(ctx context.Context) error {
 	var err error
 	if in.Sheet, err = campaign.OpenSheet(ctx, in.Campaign.Recipients); err != nil {
-		return err
+		return in.Campaign.MissingFile("recipients.path", in.Campaign.Recipients.Path, err)
 	}
 	if err := in.compile(); err != nil {
 		in.Sheet.Close()

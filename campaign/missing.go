@@ -1,0 +1,58 @@
+package campaign
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// MissingFile turns err, an error opening the file at path that the
+// campaign's setting key names ("text", "recipients.path"), into a
+// FileError at that setting's line of the campaign file when the file
+// does not exist, naming the file as the setting wrote it and, when the
+// folder has one, the file probably meant ("bdy.txt": did you mean
+// body.txt?). Any other error is returned as it is.
+func (c *Campaign) MissingFile(key, path string, err error) error {
+	if !errors.Is(err, fs.ErrNotExist) || c.File == "" {
+		return err
+	}
+	fe := &FileError{File: c.File}
+	if data, rerr := os.ReadFile(c.File); rerr == nil {
+		fe.Line, fe.Column = position(data, key)
+	}
+	var hints []string
+	dir, base := filepath.Split(path)
+	if entries, derr := os.ReadDir(dir); derr == nil {
+		var names []string
+		for _, e := range entries {
+			if !e.IsDir() && strings.EqualFold(filepath.Ext(e.Name()), filepath.Ext(base)) {
+				names = append(names, e.Name())
+			}
+		}
+		if near := Closest(base, names); near != "" {
+			hints = append(hints, "did you mean "+near+"?")
+		}
+	} else if errors.Is(derr, fs.ErrNotExist) {
+		hints = append(hints, "the folder "+dir+" does not exist either")
+	}
+	shown := path
+	if rel, rerr := filepath.Rel(c.Dir, path); rerr == nil && !strings.HasPrefix(rel, "..") {
+		shown = rel
+		hints = append([]string{"in " + c.Dir}, hints...)
+	}
+	fe.Err = &missingFileError{msg: fmt.Sprintf("campaign: %s: no such file: %s (%s)", key, shown, strings.Join(hints, "; ")), err: err}
+	return fe
+}
+
+// missingFileError is MissingFile's error: its words, and the error
+// opening the file.
+type missingFileError struct {
+	msg string
+	err error
+}
+
+func (e *missingFileError) Error() string { return e.msg }
+func (e *missingFileError) Unwrap() error { return e.err }

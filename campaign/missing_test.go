@@ -1,0 +1,36 @@
+package campaign
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestMissingFile: a file the campaign names that does not exist is told
+// at the setting's line of the campaign file, as written, with the file
+// of the folder probably meant; other errors pass as they are.
+func TestMissingFile(t *testing.T) {
+	path := writeCampaign(t, minimalCampaign)
+	dir := filepath.Dir(path)
+	if err := os.WriteFile(filepath.Join(dir, "people.csv"), []byte("email\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, openErr := os.Open(filepath.Join(dir, "peple.csv"))
+	err = c.MissingFile("recipients.path", filepath.Join(dir, "peple.csv"), openErr)
+	var fe *FileError
+	if !errors.As(err, &fe) || fe.File != c.File || fe.Line != 6 || !errors.Is(err, fs.ErrNotExist) ||
+		!strings.Contains(err.Error(), "recipients.path: no such file: peple.csv (in "+dir+"; did you mean people.csv?)") {
+		t.Errorf("MissingFile = %v (%+v)", err, fe)
+	}
+	other := errors.New("permission denied")
+	if got := c.MissingFile("text", filepath.Join(dir, "body.txt"), other); got != other {
+		t.Errorf("MissingFile of another error = %v", got)
+	}
+}
