@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -204,6 +205,10 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 	}
 	defer state.Close()
 	printJournalWarnings(g, state.Warnings)
+	if h, ok := journal.Holder(in.Campaign.StateDir); ok {
+		fmt.Fprintf(g.stdout, "note: tidings %s is running on this campaign (PID %d, since %s): this check sees the journal as far as that run got, and counts the messages it has in hand as still to send\n",
+			cmp.Or(h.Command, "send"), h.PID, h.Since.Local().Format("2006-01-02 15:04:05"))
+	}
 	decider := plan.NewDecider(in, state, journal.Policy{})
 	defer decider.Close()
 	var sum checkSummary

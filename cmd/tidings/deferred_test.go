@@ -144,6 +144,10 @@ func TestReportWhileSendRuns(t *testing.T) {
 	if code != exitSomeFailed || !strings.Contains(errOut, fmt.Sprintf("tidings send is running on this campaign (PID %d, since ", os.Getpid())) || strings.Contains(out+errOut, "run send again") {
 		t.Errorf("report while locked: code %d\n%s%s", code, out, errOut)
 	}
+	out, errOut, code = runCLI(t, "check", camp)
+	if code != exitOK || !strings.Contains(out, fmt.Sprintf("note: tidings send is running on this campaign (PID %d, since ", os.Getpid())) {
+		t.Errorf("check while locked: code %d\n%s%s", code, out, errOut)
+	}
 	lock.Release()
 	// A bounces run holds the same lock: both report and send name it.
 	lock, err = journal.AcquireLockAs(filepath.Join(filepath.Dir(camp), ".tidings", "t"), "bounces")
