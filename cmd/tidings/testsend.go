@@ -1,10 +1,12 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -107,6 +109,7 @@ func deliverTest(ctx context.Context, g *globalOptions, lock *journal.Lock, cfg 
 	}
 	results, runErr := plan.DeliverTest(ctx, cfg, msgs, w)
 	closeErr := w.Close()
+	slices.SortFunc(results, func(a, b sendpool.Result) int { return cmp.Compare(a.Row, b.Row) })
 	sent := 0
 	for _, r := range results {
 		line := fmt.Sprintf("  row %d (%s)  %s  %s", r.Row, r.Key, r.Status, outcomeText(r))

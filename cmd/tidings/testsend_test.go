@@ -201,6 +201,15 @@ func TestTestSendRowsSendSkips(t *testing.T) {
 	if code != exitOK || strings.Contains(out, "note: send would not") {
 		t.Errorf("a row to send: code %d\n%s%s", code, out, errOut)
 	}
+	// A sent row whose values changed since: the test shows it as it is
+	// now, which send would not send without --resend-changed. The
+	// outcome lines come in row order.
+	writeFiles(t, dir, map[string]string{"r.csv": "email,name\nuser000@example.com,Ann\nuser001@example.com,B\n"})
+	out, errOut, code = runCLI(t, "send", "--test", "me@example.net", "--rows", "2-3", camp)
+	const changed = "note: send would not send this row, whose test message goes all the same: row 2 (user000@example.com): sent already, as it was then: name changed since, which the test shows (send --resend-changed sends it again)\n"
+	if code != exitOK || !strings.Contains(out, changed) || strings.Index(out, "  row 2 (") > strings.Index(out, "  row 3 (") {
+		t.Errorf("a changed row: code %d\n%s%s", code, out, errOut)
+	}
 }
 
 // TestParseRowsWords: --rows says what is wrong with a part it refuses.

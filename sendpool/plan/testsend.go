@@ -148,20 +148,24 @@ func (pl *Plan) NotSending(ctx context.Context, rows []int) ([]string, error) {
 		if err != nil || v.send {
 			return err
 		}
-		lines = append(lines, notSendingLine(v.line))
+		lines = append(lines, notSendingLine(v))
 		return nil
 	})
 	return lines, err
 }
 
-// notSendingLine names a row send would not send, by its report line.
-func notSendingLine(line report.Row) string {
+// notSendingLine names a row send would not send, by its verdict.
+func notSendingLine(v verdict) string {
+	line := v.line
 	why := line.Status.String()
 	switch line.Status {
 	case sendpool.StatusDuplicate, sendpool.StatusSuppressed:
 		why = line.Detail
 	case sendpool.StatusSent:
 		why += " already"
+		if len(v.revised) > 0 {
+			why += ", as it was then: " + RevisedWords(v.revised) + " changed since, which the test shows (send --resend-changed sends it again)"
+		}
 	case sendpool.StatusFailed:
 		why += " (send --retry-failed sends it)"
 	case sendpool.StatusUnknown:
