@@ -146,6 +146,9 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 			where = fmt.Sprintf("row %d (row %d when sent)", opts.row, m.Row)
 		case hash != "" && !isCurrent(current, gen):
 			where += " when sent"
+			if r, err := sheetFirstRowOf(ctx, c, m.Key); err == nil && r.Number == 0 {
+				where += ", no longer in the sheet"
+			}
 		}
 		fmt.Fprintf(g.stderr, "%s, %s: %s; spooled %s (generation %d), %s\n", where, keyWords(m.Key), status,
 			gen.Created().Local().Format(time.RFC3339), gen.Number(), byteSize(int64(len(m.Data))))

@@ -373,6 +373,11 @@ func TestShowAfterTheSheetChanged(t *testing.T) {
 	if _, errOut, code = runCLI(t, "show", "--row", "9", camp); code != exitSomeFailed || !strings.Contains(errOut, "has no row 9") {
 		t.Errorf("show --row 9: code %d\n%s", code, errOut)
 	}
+	// The sent recipient taken out of the sheet: its message, and so.
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name\nfay@example.com,Fay\n"})
+	if out, errOut, code = runCLI(t, "show", camp, "user000@example.com"); code != exitOK || out != string(sent) || !strings.Contains(errOut, "row 2 when sent, no longer in the sheet, user000@example.com: sent") {
+		t.Errorf("show of a sent recipient no longer in the sheet: code %d\n%s", code, errOut)
+	}
 }
 
 // TestShowOutReplacesOnlyMessages: show --out writes a new file or
