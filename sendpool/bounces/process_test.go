@@ -732,3 +732,15 @@ func TestProcessListWrittenFirst(t *testing.T) {
 		t.Fatalf("run with a new report: %v, suppress %v, ann listed %d times", err, sum.Suppress, listed())
 	}
 }
+
+// TestSuppressionWeightiestKind: an address two reports of one run
+// suppress is listed once, its comment naming the weightier kind.
+func TestSuppressionWeightiestKind(t *testing.T) {
+	s := newSuppressions(nil)
+	s.add(Match{Suppress: "Gus@example.org", Kind: journal.FeedbackUnsubscribed})
+	s.add(Match{Suppress: "gus@example.org", Kind: journal.FeedbackBounced, Status: "5.1.1"})
+	s.add(Match{Suppress: "gus@example.org", Kind: journal.FeedbackUnsubscribed})
+	if len(s.list) != 1 || s.list[0].Kind != journal.FeedbackBounced || s.list[0].Status != "5.1.1" {
+		t.Errorf("list %+v, want gus once, bounced 5.1.1", s.list)
+	}
+}
