@@ -28,3 +28,16 @@ func TestGaveUpWords(t *testing.T) {
 		t.Errorf("GaveUp(3) = %q", got)
 	}
 }
+
+// TestReplyText: the pool's words before a reply are not the reply's.
+func TestReplyText(t *testing.T) {
+	for in, want := range map[string]string{
+		gaveUp(1) + ": 451 4.3.0 try later": "451 4.3.0 try later",
+		gaveUp(3) + ": 421 busy":            "421 busy",
+		"550 5.1.1 no such user":            "550 5.1.1 no such user",
+	} {
+		if got := ReplyText(in); got != want {
+			t.Errorf("ReplyText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -214,6 +214,18 @@ func joinDetail(a, b, sep string) string {
 	return a + sep + b
 }
 
+// ReplyText is detail, a result's, without the words the pool put before
+// the server's reply (gaveUp's "gave up after 3 retries: "): the reply as
+// the server gave it, for a table of replies.
+func ReplyText(detail string) string {
+	if rest, ok := strings.CutPrefix(detail, "gave up after "); ok {
+		if _, reply, ok := strings.Cut(rest, ": "); ok {
+			return reply
+		}
+	}
+	return detail
+}
+
 // gaveUp is the words of a message given up after n retries.
 func gaveUp(n int) string {
 	if n == 1 {

@@ -75,7 +75,7 @@ func (t *replyTable) add(k replyKey, detail string, final bool) {
 			}
 			return
 		}
-		s = &replyStat{example: truncate(sendpool.OneLine(detail), pageExampleRunes)}
+		s = &replyStat{example: truncate(sendpool.OneLine(sendpool.ReplyText(detail)), pageExampleRunes)}
 		t.kinds[k] = s
 	}
 	if final {
