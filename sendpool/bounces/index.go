@@ -17,7 +17,14 @@ import (
 type Index struct {
 	state       *journal.State
 	byMessageID *journal.Lookup
-	byAddress   *journal.Lookup
+	// byAddress finds keys by their own address: the key, the To of
+	// their latest message as recorded and as it went; byEnvelope by the
+	// other addresses that message went to (a Cc, a Bcc, the recipients
+	// a partial delivery owed or refused), asked only when byAddress
+	// finds none, and only where one key's message went to the address
+	// (a Cc on every row's message tells no row).
+	byAddress  *journal.Lookup
+	byEnvelope *journal.Lookup
 	// byEarlier finds keys by the To of the messages sent before their
 	// latest (journal.State.Earlier), asked only when byAddress finds
 	// none: an address a row had is not another's that has it now.
@@ -68,7 +75,10 @@ func NewIndex(state *journal.State) (*Index, error) {
 		return out
 	}
 	byAddr := func(e *journal.Entry) []string {
-		return addrs(e, slices.Concat([]string{e.Key}, addressesOf(e.To), envelopeOf(e.LastAttempt), e.Owed, e.Refused)...)
+		return addrs(e, slices.Concat([]string{e.Key}, addressesOf(e.To), addressesOf(sentTo(e)))...)
+	}
+	byEnvelope := func(e *journal.Entry) []string {
+		return addrs(e, slices.Concat(envelopeOf(e.LastAttempt), e.Owed, e.Refused)...)
 	}
 	byEarlier := func(e *journal.Entry) []string {
 		var tos []string
@@ -77,14 +87,14 @@ func NewIndex(state *journal.State) (*Index, error) {
 		}
 		return addrs(e, tos...)
 	}
-	l, err := state.NewLookups(byID, byAddr, byEarlier)
+	l, err := state.NewLookups(byID, byAddr, byEnvelope, byEarlier)
 	if err == nil {
 		err = earlierErr
 	}
 	if err != nil {
 		return nil, err
 	}
-	return &Index{state: state, byMessageID: l[0], byAddress: l[1], byEarlier: l[2]}, nil
+	return &Index{state: state, byMessageID: l[0], byAddress: l[1], byEnvelope: l[2], byEarlier: l[3]}, nil
 }
 
 // messageIDs are the Message-IDs of attempts.
@@ -131,11 +141,11 @@ func (ix *Index) messageOf(e *journal.Entry, ids, addrs []string) (_ *journal.En
 		}
 	}
 	for _, addr := range addrs {
-		if addr == "" || sentTo(e, addr) {
+		if addr == "" || wentTo(e, addr) {
 			continue
 		}
 		for i := len(as) - 1; i >= 0; i-- {
-			if v := view(as[i]); sentTo(v, addr) {
+			if v := view(as[i]); wentTo(v, addr) {
 				return v, true
 			}
 		}
@@ -187,16 +197,34 @@ func (ix *Index) byID(id string) *journal.Entry {
 	return ix.find(ix.byMessageID, strings.ToLower(strings.Trim(strings.TrimSpace(id), "<>")))
 }
 
-// byAddr finds the entry whose key or To is addr, else one whose earlier
+// byAddr finds the entry whose key or To is addr, else the one entry
+// whose message went to addr besides (a Cc), else one whose earlier
 // message went to addr.
 func (ix *Index) byAddr(addr string) *journal.Entry {
 	if addr == "" {
 		return nil
 	}
-	if e := ix.find(ix.byAddress, normAddress(addr)); e != nil || ix.err != nil {
+	a := normAddress(addr)
+	if e := ix.find(ix.byAddress, a); e != nil || ix.err != nil {
 		return e
 	}
-	return ix.find(ix.byEarlier, normAddress(addr))
+	if e := ix.findOne(ix.byEnvelope, a); e != nil || ix.err != nil {
+		return e
+	}
+	return ix.find(ix.byEarlier, a)
+}
+
+// findOne is find of a name one entry alone has (journal.Lookup.FindOne).
+func (ix *Index) findOne(l *journal.Lookup, name string) *journal.Entry {
+	if ix.err != nil || name == "" {
+		return nil
+	}
+	e, err := l.FindOne(name)
+	if err != nil {
+		ix.err = err
+		return nil
+	}
+	return e
 }
 
 // addressOf is the address in a To header as the report shows it ("Ann
@@ -227,18 +255,29 @@ func envelopeOf(a *journal.Attempt) []string {
 	return a.Envelope
 }
 
-// sentTo reports whether e's message (as messageOf gives it) went to
-// addr: its key, an address of its To, one of its envelope (a Cc or a
-// Bcc), or one a partial delivery of it owed or refused. Attempt lines of
-// an older tidings have no envelope: a Cc of theirs is known only when a
-// report names it as the original recipient.
-func sentTo(e *journal.Entry, addr string) bool {
+// sentTo is the To e's message went with: its latest attempt's ("" when
+// it has none), which a later decision about the row (an invalid row's
+// note, with the To it has now) does not change as it changes e.To.
+func sentTo(e *journal.Entry) string {
+	if e.LastAttempt == nil {
+		return ""
+	}
+	return e.LastAttempt.To
+}
+
+// wentTo reports whether e's message (as messageOf gives it) went to
+// addr: its key, an address of its To (as recorded last, or as the
+// message went), one of its envelope (a Cc or a Bcc), or one a partial
+// delivery of it owed or refused. Attempt lines of an older tidings have
+// no envelope: a Cc of theirs is known only when a report names it as
+// the original recipient.
+func wentTo(e *journal.Entry, addr string) bool {
 	a := normAddress(addr)
 	if a == "" {
 		return false
 	}
 	same := func(x string) bool { return normAddress(x) == a }
-	return same(e.Key) || toHas(e.To, addr) || slices.ContainsFunc(envelopeOf(e.LastAttempt), same) ||
+	return same(e.Key) || toHas(e.To, addr) || toHas(sentTo(e), addr) || slices.ContainsFunc(envelopeOf(e.LastAttempt), same) ||
 		slices.ContainsFunc(e.Owed, same) || slices.ContainsFunc(e.Refused, same)
 }
 

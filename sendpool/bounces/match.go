@@ -208,10 +208,10 @@ func (ix *Index) matchBounce(r *feedback.Report) (Verdict, []Match) {
 		if rc.Severity == feedback.SeverityHard {
 			m.Kind = journal.FeedbackBounced
 			// The address is suppressed when it is one the message was
-			// sent to (sentTo: the row's, a Cc or Bcc), or the ORCPT the
+			// sent to (wentTo: the row's, a Cc or Bcc), or the ORCPT the
 			// send gave. A forwarding target the report names is not
 			// ours to list.
-			if rc.OriginalAddress != "" || sentTo(e, addr) {
+			if rc.OriginalAddress != "" || wentTo(e, addr) {
 				m.Suppress = addr
 			}
 		}
@@ -264,7 +264,7 @@ func (ix *Index) matchComplaint(r *feedback.Report) (Verdict, []Match) {
 	// primary address.
 	rcpt := primaryAddress(e)
 	for _, a := range rcpts {
-		if sentTo(e, a) {
+		if wentTo(e, a) {
 			rcpt = a
 			break
 		}

@@ -744,3 +744,90 @@ func TestSuppressionWeightiestKind(t *testing.T) {
 		t.Errorf("list %+v, want gus once, bounced 5.1.1", s.list)
 	}
 }
+
+// TestProcessCcOfAnotherRow: a report matched by address goes to the row
+// that address is the key or To of, not to another row whose message
+// went to it as a Cc; an address that several rows' messages went to as
+// a Cc names no row.
+func TestProcessCcOfAnotherRow(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	lock, err := journal.AcquireLock(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := journal.Open(ctx, lock, journal.Run{PID: 1, Started: t0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range []journal.Attempt{
+		{Row: 2, Key: "ann@example.org", To: "ann@example.org", MessageID: "2.tidings@news.example"},
+		{Row: 3, Key: "bob@example.org", To: "bob@example.org", Envelope: []string{"bob@example.org", "ann@example.org", "acct@example.org"}, MessageID: "3.tidings@news.example"},
+		{Row: 4, Key: "cid@example.org", To: "cid@example.org", Envelope: []string{"cid@example.org", "acct@example.org"}, MessageID: "4.tidings@news.example"},
+	} {
+		a.Try, a.Time = 1, t0
+		if err := w.Attempt(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Result(ctx, journal.Result{Row: a.Row, Key: a.Key, To: a.To, Status: sendpool.StatusSent, Attempts: 1, Code: 250, MessageID: a.MessageID}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.Close()
+	lock.Release()
+	bounce := func(rcpt string) string {
+		return strings.Replace(dsn("", "", rcpt, "failed", "5.1.1", "550 5.1.1 no such user"), "Original-Recipient: rfc822; "+rcpt+"\n", "", 1)
+	}
+	mb := newMemMailbox(bounce("ann@example.org"), bounce("acct@example.org"))
+	rec, done := journalRecorder(t, dir)
+	defer done()
+	sum, err := Process(ctx, mb, index(t, dir), rec, Options{Unsubscribe: "unsubscribe@news.example", SuppressFile: filepath.Join(t.TempDir(), "suppress.txt"), Campaign: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := sum.Findings[0].Matches; len(m) != 1 || m[0].Entry == nil || m[0].Entry.Row != 2 {
+		t.Errorf("ann's bounce: %+v, want row 2, hers", m)
+	}
+	if f := sum.Findings[1]; f.Verdict != Foreign {
+		t.Errorf("a bounce for a Cc of rows 3 and 4: %v %+v, want no row", f.Verdict, f.Matches)
+	}
+}
+
+// TestProcessToAsItWent: a bounce for the address a message went to is
+// that row's, and suppresses it, also after a later run noted the row
+// invalid with another To.
+func TestProcessToAsItWent(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	lock, err := journal.AcquireLock(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := journal.Open(ctx, lock, journal.Run{PID: 1, Started: t0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Attempt(ctx, journal.Attempt{Row: 2, Key: "INV-1", To: "ann@example.org", MessageID: "2.tidings@news.example", Try: 1, Time: t0}); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []journal.Result{
+		{Row: 2, Key: "INV-1", To: "ann@example.org", Status: sendpool.StatusSent, Attempts: 1, Code: 250, MessageID: "2.tidings@news.example"},
+		{Row: 2, Key: "INV-1", To: "ann.new@example.org", Status: sendpool.StatusInvalid, Detail: "a problem since"},
+	} {
+		if err := w.Result(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.Close()
+	lock.Release()
+	bounce := strings.Replace(dsn("<2.tidings@news.example>", "", "ann@example.org", "failed", "5.1.1", "550 5.1.1 no such user"), "Original-Recipient: rfc822; ann@example.org\n", "", 1)
+	rec, done := journalRecorder(t, dir)
+	defer done()
+	sum, err := Process(ctx, newMemMailbox(bounce), index(t, dir), rec, Options{SuppressFile: filepath.Join(t.TempDir(), "suppress.txt"), Campaign: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := sum.Findings[0].Matches; len(m) != 1 || m[0].Suppress != "ann@example.org" {
+		t.Errorf("the bounce: %+v, want ann suppressed", m)
+	}
+}
