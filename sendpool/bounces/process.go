@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -132,11 +133,12 @@ type Recorder interface {
 // unsubscribing recipient (never twice: ids the journal knows are
 // skipped); then it moves or deletes the processed reports when asked,
 // once everything is recorded (so a run stopped halfway finds the same
-// reports again). The list is written first: a run stopped before the
-// journal finds the addresses listed next time, so a report the journal
-// has is one whose address went to the list, and it is not listed again
-// (a person took it out of the list by hand: it stays out until a new
-// report comes). A report that cannot be read, or names no message of
+// reports again). The list is written first, and each record names the
+// list its address went to (journal.Feedback.Listed): a report the
+// journal has with its address listed in this list does not list it
+// again (a person took it out of the list by hand: it stays out until a
+// new report comes); a run stopped before the journal finds the addresses
+// listed next time, and records the reports. A report that cannot be read, or names no message of
 // this campaign, is counted and left alone.
 func Process(ctx context.Context, mb Mailbox, ix *Index, rec Recorder, opts Options) (*Summary, error) {
 	if opts.Now == nil {
@@ -157,7 +159,12 @@ func Process(ctx context.Context, mb Mailbox, ix *Index, rec Recorder, opts Opti
 	var (
 		processed []string
 		records   []journal.Feedback
+		seen      = map[string]bool{}
 	)
+	list, err := filepath.Abs(opts.SuppressFile)
+	if err != nil {
+		return nil, err
+	}
 	sup := newSuppressions(opts.Suppressed)
 	for _, e := range entries {
 		if err := ctx.Err(); err != nil {
@@ -168,7 +175,7 @@ func Process(ctx context.Context, mb Mailbox, ix *Index, rec Recorder, opts Opti
 			return sum, err
 		}
 		if f.Verdict == Matched {
-			records = append(records, ix.collect(&f, sup, opts)...)
+			records = append(records, ix.collect(&f, sup, seen, list, opts)...)
 			processed = append(processed, f.ID)
 		}
 		sum.Findings = append(sum.Findings, f)
@@ -254,29 +261,43 @@ func tooLarge(size int64) string {
 	return fmt.Sprintf("larger than %d MB (%d bytes); not read", MaxMessage>>20, size)
 }
 
-// collect returns the feedback records of f's matches that the journal
-// does not have yet (none in a dry run), and collects the addresses to
-// suppress: those of matches the journal does not have, and of matches
-// about no row (an unsubscribe request from an address no row has, which
-// the journal keeps no record of).
-func (ix *Index) collect(f *Finding, sup *suppressions, opts Options) []journal.Feedback {
+// collect returns the feedback records of f's matches that neither the
+// journal nor this run (seen) has yet (none in a dry run), and collects
+// the addresses to suppress: those of matches the journal does not have,
+// of those it has without their address listed in the list (list, its
+// absolute path: an older tidings wrote the journal first, or the
+// campaign names another list since), and of matches about no row (an
+// unsubscribe request from an address no row has, which the journal
+// keeps no record of). Each record names list when its address is on
+// it once the list is written (Feedback.Listed).
+func (ix *Index) collect(f *Finding, sup *suppressions, seen map[string]bool, list string, opts Options) []journal.Feedback {
 	var out []journal.Feedback
 	for _, m := range f.Matches {
 		id := journal.FeedbackID(m.reportID, m.Recipient)
-		if m.Entry == nil {
+		switch {
+		case m.Entry == nil:
 			sup.add(m)
 			continue
-		}
-		if ix.state.FeedbackSeen(id) {
+		case ix.state.FeedbackSeen(id):
+			if ix.state.FeedbackListed(id) != list {
+				sup.add(m)
+			}
 			continue
+		case seen[id]:
+			continue // the same report twice in the mailbox
 		}
+		seen[id] = true
 		sup.add(m)
 		f.New++
 		if opts.DryRun {
 			continue
 		}
-		out = append(out, journal.Feedback{ID: id, Row: m.Entry.Row, Key: m.Entry.Key, Recipient: m.Recipient, Kind: m.Kind,
-			Status: m.Status, Code: m.Code, Diagnostic: m.Diagnostic, MessageID: m.reportID, ReportedAt: m.reportedAt, Recorded: opts.Now(), Earlier: m.Earlier})
+		fb := journal.Feedback{ID: id, Row: m.Entry.Row, Key: m.Entry.Key, Recipient: m.Recipient, Kind: m.Kind,
+			Status: m.Status, Code: m.Code, Diagnostic: m.Diagnostic, MessageID: m.reportID, ReportedAt: m.reportedAt, Recorded: opts.Now(), Earlier: m.Earlier}
+		if sup.listed(m.Suppress) {
+			fb.Listed = list
+		}
+		out = append(out, fb)
 	}
 	return out
 }

@@ -831,3 +831,55 @@ func TestProcessToAsItWent(t *testing.T) {
 		t.Errorf("the bounce: %+v, want ann suppressed", m)
 	}
 }
+
+// TestProcessListedElsewhere: a report the journal has lists its address
+// again when the record names no list (an older tidings wrote the journal
+// before the list) or another list than the campaign's now; the same
+// report twice in the mailbox is recorded once.
+func TestProcessListedElsewhere(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	sent(t, dir, "ann@example.org", "bob@example.org")
+	supFile := filepath.Join(t.TempDir(), "suppress.txt")
+	if err := os.WriteFile(supFile, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ann := dsn("<2.tidings@news.example>", "", "ann@example.org", "failed", "5.1.1", "550 5.1.1 user unknown")
+	bob := dsn("<3.tidings@news.example>", "", "bob@example.org", "failed", "5.1.1", "550 5.1.1 user unknown")
+	w, done := journalRecorder(t, dir)
+	old := journal.Feedback{ID: journal.FeedbackID("dsn-ann@example.org-5.1.1@mx.example.net", "ann@example.org"), Row: 2, Key: "ann@example.org",
+		Recipient: "ann@example.org", Kind: journal.FeedbackBounced, Status: "5.1.1", Recorded: t0} // as an older tidings wrote it
+	if err := w.Feedback(ctx, old); err != nil {
+		t.Fatal(err)
+	}
+	done()
+	run := func(list string, mb *memMailbox) *Summary {
+		t.Helper()
+		sup, err := campaign.LoadSuppression(list)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, done := journalRecorder(t, dir)
+		defer done()
+		sum, err := Process(ctx, mb, index(t, dir), w, Options{SuppressFile: list, Suppressed: sup, Campaign: "x", Now: func() time.Time { return t0 }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sum
+	}
+	sum := run(supFile, newMemMailbox(ann, bob, bob))
+	if got, _ := os.ReadFile(supFile); strings.Count(string(got), "ann@") != 1 || strings.Count(string(got), "bob@") != 1 {
+		t.Errorf("list after the first run:\n%s", got)
+	}
+	if n := sum.Findings[0].New + sum.Findings[1].New + sum.Findings[2].New; n != 1 {
+		t.Errorf("%d new reports, want bob's once", n)
+	}
+	other := filepath.Join(t.TempDir(), "other.txt")
+	if err := os.WriteFile(other, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run(other, newMemMailbox(ann, bob))
+	if got, _ := os.ReadFile(other); strings.Count(string(got), "ann@") != 1 || strings.Count(string(got), "bob@") != 1 {
+		t.Errorf("another list: the reports recorded for the first list list their addresses in it too:\n%s", got)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -72,6 +73,13 @@ func (s *suppressions) add(m Match) {
 		return
 	}
 	s.list = append(s.list, Suppression{Address: a, Kind: m.Kind, Status: m.Status})
+}
+
+// listed reports whether addr is on the list once the run's additions
+// are written: added by this run, or there before, and not refused.
+func (s *suppressions) listed(addr string) bool {
+	a := strings.ToLower(strings.TrimSpace(addr))
+	return a != "" && s.seen[a] && !slices.Contains(s.refused, a)
 }
 
 // AppendSuppressions appends a line per entry of list (see

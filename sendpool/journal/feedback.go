@@ -91,6 +91,15 @@ type Feedback struct {
 	// --resend-changed): its address is suppressed all the same, and the
 	// key's status stays that of its latest message.
 	Earlier bool `json:"earlier,omitempty"`
+	// Listed is the suppression list (its absolute path) that Recipient
+	// was written to, or was on already, when this was recorded: `tidings
+	// bounces` writes the list first, and does not list the address
+	// again for this report (a person who took it out of the list meant
+	// it). "" for a report that suppresses nobody (a soft bounce), and
+	// in journals of an older tidings, which wrote the list after the
+	// journal: their reports list their address again when it is not on
+	// the list.
+	Listed string `json:"listed,omitempty"`
 }
 
 // FeedbackID identifies the report whose Message-ID is reportID (or, for a

@@ -65,8 +65,10 @@ type State struct {
 	// rows holds results that belong to a row rather than to a key:
 	// duplicates, and rows without a key; the latest per row.
 	rows map[int]rowFact
-	// feedbackIDs are the ids of the feedback records read.
-	feedbackIDs map[keyID]struct{}
+	// feedbackIDs are the ids of the feedback records read, each with
+	// the suppression list its address went to (Feedback.Listed; "" for
+	// none).
+	feedbackIDs map[keyID]string
 	// copies are the Sent-folder copies by Message-ID (see Copy).
 	copies map[keyID]CopyState
 	sent   *sentTimes // of sent results, ascending once loaded
@@ -608,9 +610,12 @@ func (s *State) owedStatus(k *slot) sendpool.Status {
 func (s *State) feedback(f *Feedback, at lineRef) {
 	defer runtime.KeepAlive(s)
 	if s.feedbackIDs == nil {
-		s.feedbackIDs = map[keyID]struct{}{}
+		s.feedbackIDs = map[keyID]string{}
 	}
-	s.feedbackIDs[s.ids.of(f.ID)] = struct{}{}
+	id := s.ids.of(f.ID)
+	if was, ok := s.feedbackIDs[id]; !ok || was == "" {
+		s.feedbackIDs[id] = f.Listed
+	}
 	i, ok := s.keys.find(s.ids.of(f.NormKey))
 	if !ok {
 		return // about a key this journal never sent: kept for FeedbackSeen only
@@ -634,6 +639,14 @@ func (s *State) feedback(f *Feedback, at lineRef) {
 func (s *State) FeedbackSeen(id string) bool {
 	_, ok := s.feedbackIDs[s.ids.of(id)]
 	return ok
+}
+
+// FeedbackListed is the suppression list the address of the feedback
+// record with id went to when it was recorded (Feedback.Listed): "" when
+// none, or the record is not in the journal, or an older tidings wrote
+// it.
+func (s *State) FeedbackListed(id string) string {
+	return s.feedbackIDs[s.ids.of(id)]
 }
 
 // Brief is what a State knows of a key without reading the journal again.
