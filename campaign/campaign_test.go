@@ -253,6 +253,17 @@ func TestLoadErrors(t *testing.T) {
 			msgs: []string{"send.concurrency: write 0x10 as 16"},
 		},
 		{
+			name: "number too large",
+			yaml: minimalCampaign + "send:\n  daily_cap: 10000000000000000000000\n",
+			line: 8, col: 14,
+			msgs: []string{"send.daily_cap: 10000000000000000000000 is too large"},
+		},
+		{
+			name: "number in exponent notation",
+			yaml: minimalCampaign + "send:\n  daily_cap: 1e3\n",
+			msgs: []string{"send.daily_cap: write 1e3 as 1000"},
+		},
+		{
 			name: "headers as a list",
 			yaml: minimalCampaign + "headers: [\"X-Campaign: dec\"]\n",
 			line: 7, col: 10,
@@ -391,5 +402,17 @@ func TestHTMLOnlyWarned(t *testing.T) {
 		if got := strings.Contains(strings.Join(c.Warnings, "\n"), "HTML alone"); got != warned {
 			t.Errorf("%q: warnings %q", body, c.Warnings)
 		}
+	}
+}
+
+// TestLoadWholeNumbers: a number setting given through an alias of an
+// anchored number, or with a plus sign, is read as written.
+func TestLoadWholeNumbers(t *testing.T) {
+	c, err := Load(writeCampaign(t, minimalCampaign+"smtp: {host: smtp.example.com, port: &p 993}\nmailbox: {host: imap.example.com, port: *p, username: u, password_env: PW}\nsend: {concurrency: +4, retries: 0}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.SMTP.Port != 993 || c.Mailbox.Port != 993 || c.Send.Concurrency != 4 || c.Send.MaxRetries() != 0 {
+		t.Errorf("ports %d and %d, concurrency %d, retries %d", c.SMTP.Port, c.Mailbox.Port, c.Send.Concurrency, c.Send.MaxRetries())
 	}
 }

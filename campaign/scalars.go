@@ -171,10 +171,10 @@ func textScalar(file string, node ast.Node, path string) error {
 func wholeNumber(file string, node ast.Node, path string) error {
 	var problem string
 	switch n := node.(type) {
-	case *ast.NullNode:
-		return nil
+	case *ast.NullNode, *ast.AliasNode:
+		return nil // an alias: its anchor's value is checked where it stands
 	case *ast.IntegerNode:
-		src := n.GetToken().Value
+		src := strings.TrimPrefix(n.GetToken().Value, "+")
 		if got := fmt.Sprint(n.GetValue()); src != got {
 			problem = fmt.Sprintf("write %s as %s (YAML reads %s as that number)", src, got, src)
 		}
@@ -201,8 +201,15 @@ func wholeNumber(file string, node ast.Node, path string) error {
 
 // notWholeText is the problem of text s where a whole number belongs.
 func notWholeText(s string) string {
-	if _, err := strconv.Atoi(s); err == nil {
+	_, err := strconv.Atoi(s)
+	if err == nil {
 		return fmt.Sprintf("%q is text in quotes: write the number without them", s)
+	}
+	if errors.Is(err, strconv.ErrRange) {
+		return fmt.Sprintf("%s is too large", s)
+	}
+	if f, err := strconv.ParseFloat(s, 64); err == nil && f == math.Trunc(f) && math.Abs(f) < 1<<53 {
+		return fmt.Sprintf("write %s as %d", s, int64(f))
 	}
 	if plain := strings.NewReplacer(",", "", "_", "", " ", "", "'", "").Replace(s); plain != s {
 		if _, err := strconv.Atoi(plain); err == nil {
