@@ -451,6 +451,9 @@ func (s *State) takeAnew(k *slot, r *Result) {
 		s.anew(k)
 		return
 	}
+	if r.Status == sendpool.StatusNotAttempted {
+		k.untried() // cut off before its body went
+	}
 	m.past.pending, m.past.pendingSum = 0, 0
 }
 
@@ -482,9 +485,14 @@ func (s *State) result(r *Result, at lineRef) {
 	k := s.slotFor(r.NormKey)
 	k.row = int32(r.Row)
 	s.takeAnew(k, r)
-	ends := isDelivery(r.Status) && (r.Status != sendpool.StatusNotAttempted || k.pending())
-	if r.Status == sendpool.StatusNotAttempted && k.pending() {
-		k.untried() // its body never went: an attempt recorded ahead (pipelining), cut off
+	// A not-attempted result ends the pending attempt of its own run,
+	// whose body never went (recorded ahead, pipelining, and cut off):
+	// not counted. One of an earlier run stays as it was (unknown: a run
+	// under --resend-unknown that stopped before it sends nothing).
+	cut := r.Status == sendpool.StatusNotAttempted && k.pending() && s.inLatestRun(k.attempt.ref())
+	ends := isDelivery(r.Status) && (r.Status != sendpool.StatusNotAttempted || cut)
+	if cut {
+		k.untried()
 	}
 	switch {
 	case !ends:

@@ -336,3 +336,33 @@ func TestAttemptCutOffNotCounted(t *testing.T) {
 		t.Errorf("ann: %s after %d attempts, want sent after 1", e.Status, e.Attempts)
 	}
 }
+
+// TestNotAttemptedAfterAnEarlierRun: a run that stops before a key whose
+// earlier run's attempt has no result (unknown) notes it not attempted,
+// which leaves it unknown, its attempt counted: only --resend-unknown
+// sends it again. A message made anew (send --resend-changed) whose try
+// is cut off before its body went is not counted either.
+func TestNotAttemptedAfterAnEarlierRun(t *testing.T) {
+	dir := t.TempDir()
+	a, b := "ann@example.org", "bob@example.org"
+	stopped := res(2, a, sendpool.StatusNotAttempted)
+	stopped.Attempts = 0
+	first := att(3, b)
+	first.Values = Values{Sum: 1, Each: []uint16{1}}
+	again := att(3, b)
+	again.Values = Values{Sum: 2, Each: []uint16{2}}
+	cut := res(3, b, sendpool.StatusNotAttempted)
+	cut.Attempts = 0
+	writeRun(t, dir, Run{PID: 1, Started: t0, Facets: []string{"name"}}, att(2, a), first, res(3, b, sendpool.StatusSent))
+	writeRun(t, dir, Run{PID: 2, Started: t0, ResendUnknown: true, ResendChanged: true, Facets: []string{"name"}}, stopped, again, cut)
+	s := load(t, dir)
+	if e := entryOf(t, s, a); e.Status != sendpool.StatusUnknown || e.Attempts != 1 {
+		t.Errorf("ann: %s after %d attempts, want unknown after 1", e.Status, e.Attempts)
+	}
+	if d := decideOf(t, s, a, Policy{}); d.Send {
+		t.Errorf("ann is sent again without --resend-unknown: %+v", d)
+	}
+	if e := entryOf(t, s, b); e.Status != sendpool.StatusSent || e.Attempts != 1 {
+		t.Errorf("bob: %s after %d attempts, want sent after 1", e.Status, e.Attempts)
+	}
+}
