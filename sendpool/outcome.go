@@ -41,8 +41,14 @@ func (r *poolRun) applyOutcome(j *poolJob, d *Delivery, err error, attempted boo
 	errors.As(err, &se)
 	class := Classify(err)
 	if r.inflight.Err() != nil && class != ClassAmbiguous {
-		// Aborted: the connection was cut on purpose.
-		cut()
+		// Aborted: the connection was cut on purpose. A try the cut
+		// ended (no reply of the server's) was none; one the server
+		// answered was.
+		if se == nil {
+			cut()
+		} else {
+			r.finishStopped(j)
+		}
 		return
 	}
 	switch class {
