@@ -43,7 +43,11 @@ func (c *Campaign) MissingFile(key, path string, err error) error {
 		shown = rel
 		hints = append([]string{"in " + c.Dir}, hints...)
 	}
-	fe.Err = &missingFileError{msg: fmt.Sprintf("campaign: %s: no such file: %s (%s)", key, shown, strings.Join(hints, "; ")), err: err}
+	msg := fmt.Sprintf("campaign: %s: no such file: %s", key, shown)
+	if len(hints) > 0 {
+		msg += " (" + strings.Join(hints, "; ") + ")"
+	}
+	fe.Err = &missingFileError{msg: msg, err: err}
 	return fe
 }
 

@@ -23,8 +23,8 @@ import (
 // headers: value that is a mapping or a list is refused too (it would be
 // printed as Go syntax), and so is a headers: that is not a mapping, and a
 // number setting that is not a whole number written as one (wholeNumber).
-// The error names line and column and says what to write. It returns nil when data does not parse (the decoder reports
-// that).
+// The error names line and column and says what to write. It returns nil
+// when data does not parse (the decoder reports that).
 func checkText(file string, data []byte) error {
 	f, err := parser.ParseBytes(data, 0)
 	if err != nil {

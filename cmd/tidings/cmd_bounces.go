@@ -414,6 +414,8 @@ func printBounces(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, 
 		fmt.Fprintf(w, "dry run: nothing was recorded, written or moved (%s would be moved to %s)\n", report.Plural(sum.Processed, "report"), opts.moveTo)
 	case opts.dryRun && sum.Processed > 0:
 		fmt.Fprintf(w, "dry run: nothing was recorded, written or deleted (%s would be deleted)\n", report.Plural(sum.Processed, "report"))
+	case opts.dryRun && opts.delete:
+		fmt.Fprintln(w, "dry run: nothing was recorded, written or deleted")
 	case opts.dryRun:
 		fmt.Fprintln(w, "dry run: nothing was recorded, written or moved")
 	case sum.Processed > 0 && opts.moveTo != "":

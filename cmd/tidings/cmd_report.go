@@ -53,8 +53,9 @@ suppression list names now: no send tries it again), 1 otherwise.`,
 // was made from the campaign as it is (report.RebuildFromSpool), else by
 // the rows rendered and judged now as send's preflight would
 // (plan.JudgeRows), or, when the campaign does not open (a template that
-// does not compile), by the sheet's alone (report.Rebuild). The lines wait in a Reporter's log of its
-// own (beside a running send's), not in memory.
+// does not compile), by the sheet's alone (report.Rebuild). The lines
+// wait in a Reporter's log of its own (beside a running send's), not in
+// memory.
 func rebuildReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, path string, state *journal.State) (sum report.Summary, page bool, err error) {
 	var supp *campaign.Suppression
 	if c.Suppress != "" {
@@ -80,9 +81,13 @@ func rebuildReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, 
 		err = report.RebuildFromRows(state, supp, rep, func(fn func(spool.Row) error) error {
 			return plan.JudgeRows(ctx, in, state, problemLines, fn)
 		})
+	} else if ctx.Err() == nil {
+		fmt.Fprintf(g.stderr, "warning: the campaign does not open as send opens it (%s), so rows are placed by the sheet alone: a row with a problem only its messages would show is not attempted here, and a later row with an earlier row's key is called a duplicate whatever its values\n", problemText(oerr))
+		if err = report.Rebuild(ctx, c, state, problemText, nil, rep); err != nil {
+			err = oerr // the sheet does not open either: say it as send would
+		}
 	} else {
-		fmt.Fprintln(g.stderr, "warning: the campaign does not open as send opens it (tidings check says why), so rows are placed by the sheet alone: a row with a problem only its messages would show is not attempted here, and a later row with an earlier row's key is called a duplicate whatever its values")
-		err = report.Rebuild(ctx, c, state, problemText, nil, rep)
+		err = ctx.Err()
 	}
 	if err != nil {
 		return report.Summary{}, false, err

@@ -231,16 +231,16 @@ func (s *State) brief(key string) (Brief, bool) {
 var ErrKeyReused = errors.New("the key of an earlier row")
 
 // KeyReused is the problem of a row with key, which sheet row first has
-// too with other values, and what to do about it. Before the key went out
-// (as s knows; nil: nothing went): one of the rows corrected or taken out
-// (or recipients.duplicates: first), else a key column unique per message
-// while nothing was sent and a campaign of its own once the key's went
-// (words that stay right once it went: the spool keeps them). After: which message went is what
-// tidings show prints (the command is given for campaignFile, "" when not
-// known; row numbers may have moved since), and only a
-// message that is not that one, to be sent as well, goes in a campaign of
-// its own (never a second copy to the same person). It wraps
-// ErrKeyReused.
+// too with other values, and what to do about it. Before the key went
+// out (as s knows; nil: nothing went): one of the rows corrected or taken
+// out (or recipients.duplicates: first), else a key column unique per
+// message while nothing was sent and a campaign of its own once the
+// key's went (words that stay right once it went: the spool keeps them).
+// After: which message went is what tidings show prints (the command is
+// given for campaignFile, "" when not known; row numbers may have moved
+// since), and only a message that is not that one, to be sent as well,
+// goes in a campaign of its own (never a second copy to the same
+// person). It wraps ErrKeyReused.
 func (s *State) KeyReused(key string, first int, campaignFile string) error {
 	// Told before anything went under the key, and kept in the spool,
 	// whose words a report or a later send may give after a message went:

@@ -32,8 +32,12 @@ func FuzzLineEncoding(f *testing.F) {
 func fuzzRecords(row int, key, to, id, detail string, nanos int64, try, code int, ec string, st uint8, owed string) (Attempt, Result) {
 	at := time.Unix(nanos/7, nanos%1e9).In(time.FixedZone("", code*60))
 	a := Attempt{Row: row, Key: key, NormKey: NormalizeKey(key), To: to, MessageID: id, Hash: detail, Try: try, Time: at}
-	if owed != "" {
-		a.Envelope = []string{key, owed}
+	switch {
+	case owed == "":
+	case try%4 == 0:
+		a.Envelope = []string{owed}
+	default:
+		a.Envelope = []string{key, owed, to}[:2+try%2]
 	}
 	switch try % 3 {
 	case 1:
@@ -93,6 +97,10 @@ func FuzzLineDecoding(f *testing.F) {
 		`{"type":"attempt","row":2,"key":"a","norm_key":"a","value_sums":"","time":"2026-01-02T03:04:05Z"}`,          // empty: refused
 		`{"type":"attempt","row":2,"key":"a","norm_key":"a","value_sums":"AQAAAP+/","time":"2026-01-02T03:04:05Z"}`,  // standard alphabet: refused
 		`{"type":"result","status":"sent","row":2,"key":"a","attempts":1,"duration_ms":5}`,                           // no norm_key
+		`{"type":"attempt","row":2,"key":"a","envelope":[],"time":"2026-01-02T03:04:05Z"}`,                           // empty envelope
+		`{"type":"attempt","row":2,"key":"a","envelope":null,"time":"2026-01-02T03:04:05Z"}`,                         // null
+		`{"type":"attempt","row":2,"key":"a","envelope":["a@x"],"time":"2026-01-02T03:04:05Z"}`,                      // one
+		`{"type":"attempt","row":2,"key":"a","envelope":["a@x","b@x","c\u00e9@x"],"time":"2026-01-02T03:04:05Z"}`,    // three
 	} {
 		f.Add(1, "k", "", "", "", int64(0), 1, 250, "", uint8(0), "", []byte(raw))
 	}

@@ -247,8 +247,19 @@ func NewAttempt(m *render.Message, try int, t time.Time) Attempt {
 // address its To names (the usual message, which then costs the journal
 // nothing more).
 func envelope(m *render.Message) []string {
-	if len(m.Recipients) == 0 || len(m.Recipients) == 1 && strings.Contains(strings.ToLower(m.To), strings.ToLower(m.Recipients[0])) {
+	if len(m.Recipients) == 0 || len(m.Recipients) == 1 && containsFold(m.To, m.Recipients[0]) {
 		return nil
 	}
 	return m.Recipients
+}
+
+// containsFold reports whether s holds sub, ASCII case aside, without
+// allocating (the attempt line is the journal's hot path).
+func containsFold(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if strings.EqualFold(s[i:i+len(sub)], sub) {
+			return true
+		}
+	}
+	return false
 }

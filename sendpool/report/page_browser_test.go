@@ -403,7 +403,7 @@ func TestPageSentCountsBounced(t *testing.T) {
 	b.Do(t, "load", chromedp.Navigate(pagetest.FileURL(filepath.Join(dir, report.PageFile))),
 		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
 	p := pageTab{t, b}
-	if got := p.str("sent", `document.getElementById('kpi-sent').textContent`); got != "75%sent (6; 3 came back since: bounced or complained)" {
+	if got := p.str("sent", `document.getElementById('kpi-sent').textContent`); got != "75%sent (6; 3 came back since: bounced, delayed or complained)" {
 		t.Errorf("sent shows %q", got)
 	}
 	line := p.str("example.org", `Array.from(document.querySelector('#domains tr[data-domain="example.org"]').cells).map(function (c) { return c.textContent; }).join('|')`)

@@ -196,7 +196,7 @@
     // Domains table and the exit codes count it).
     var later = (counts.bounced || 0) + (counts['soft-bounce'] || 0) + (counts.complained || 0);
     var sent = (counts.sent || 0) + later;
-    kpi(box, fmtPct(sent, D.total), 'sent (' + fmtInt(sent) + (later ? '; ' + fmtInt(later) + ' came back since: bounced or complained' : '') + ')').id = 'kpi-sent';
+    kpi(box, fmtPct(sent, D.total), 'sent (' + fmtInt(sent) + (later ? '; ' + fmtInt(later) + ' came back since: bounced, delayed or complained' : '') + ')').id = 'kpi-sent';
     var span = runsSpan();
     var runs = D.runs.reduce(function (n, r) { return n + (r.runs || 1); }, 0);
     kpi(box, fmtInt(runs), runs === 1 ? 'run' : 'runs');
