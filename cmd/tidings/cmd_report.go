@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -57,6 +58,9 @@ suppression list names now: no send tries it again), 1 otherwise.`,
 // wait in a Reporter's log of its own (beside a running send's), not in
 // memory.
 func rebuildReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, path string, state *journal.State) (sum report.Summary, page bool, err error) {
+	if err := sheetThere(c); err != nil {
+		return report.Summary{}, false, err
+	}
 	var supp *campaign.Suppression
 	if c.Suppress != "" {
 		if supp, err = loadSuppressionIfAny(c.Suppress); err != nil {
@@ -162,4 +166,15 @@ func openSpooled(ctx context.Context, g *globalOptions, path string) *spool.Read
 		return nil
 	}
 	return rd
+}
+
+// sheetThere is nil when the campaign's sheet can be found, else the
+// error naming the setting that names it (campaign.Campaign.MissingFile):
+// said once, before the commands that read the sheet in several ways
+// each say it their own way.
+func sheetThere(c *campaign.Campaign) error {
+	if _, err := os.Stat(c.Recipients.Path); err != nil {
+		return c.MissingFile("recipients.path", c.Recipients.Path, err)
+	}
+	return nil
 }

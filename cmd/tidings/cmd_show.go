@@ -81,6 +81,9 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 			return &unusableError{err} // before a word about the message
 		}
 	}
+	if err := sheetThere(c); err != nil {
+		return &unusableError{err}
+	}
 	state, err := journal.Load(ctx, c.StateDir) // read-only, beside a running send
 	if err != nil {
 		return &unusableError{err}

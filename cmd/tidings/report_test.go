@@ -61,3 +61,22 @@ func TestReportJudgesRowsAsSendWould(t *testing.T) {
 	}
 	sameReport(t, camp)
 }
+
+// TestSheetMissing: report and show of a campaign whose sheet is not
+// there say so once, at the setting that names it, with the file probably
+// meant.
+func TestSheetMissing(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"c.yaml":   campaignYAML(1, "recipients: {path: rr.csv}"),
+		"body.txt": "Hi\n",
+		"r.csv":    "email,name\nann@example.com,Ann\n",
+	})
+	camp := filepath.Join(dir, "c.yaml")
+	for _, args := range [][]string{{"report", camp}, {"show", camp, "ann@example.com"}, {"check", camp}} {
+		out, errOut, code := runCLI(t, args...)
+		if code != exitUnusable || strings.Count(errOut, "recipients.path: no such file: rr.csv") != 1 || !strings.Contains(errOut, "did you mean r.csv?") || strings.Contains(errOut, "warning") {
+			t.Errorf("%s: code %d\n%s%s", args[0], code, out, errOut)
+		}
+	}
+}
