@@ -457,4 +457,7 @@ mailbox: {protocol: pop3, host: 127.0.0.1, port: %d, security: none, username: %
 	if strings.Join(addrs, " ") != "ccdee@example.org" {
 		t.Errorf("suppress.txt, want the Cc alone:\n%s", list)
 	}
+	if r := rowByKey(t, camp, "dee@example.org"); r["status"] != "complained" || !strings.HasPrefix(r["detail"], "complained for ccdee@example.org (a Cc or Bcc of the message, not its To)") {
+		t.Errorf("report of dee's row: %s %q", r["status"], r["detail"])
+	}
 }

@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"net/mail"
+	"slices"
 	"strings"
 	"time"
 
@@ -155,20 +157,24 @@ func (e *Entry) WithFeedback(r Result) Result {
 	case !ok:
 		return r
 	case r.Status == sendpool.StatusUnknown:
-		r.Detail = strings.TrimPrefix(r.Detail+"; since then: "+f.words(), "; ")
+		r.Detail = strings.TrimPrefix(r.Detail+"; since then: "+f.words(r.To), "; ")
 		return r
 	case r.Status != sendpool.StatusSent:
 		return r
 	}
 	r.Status, r.Code, r.EnhancedCode = st, f.Code, f.Status
-	r.Detail = f.words()
+	r.Detail = f.words(r.To)
 	return r
 }
 
-// words are what f says, for a report line: "bounced for ADDR, reported
-// DATE: DIAGNOSTIC".
-func (f *Feedback) words() string {
+// words are what f says, for a report line of a message whose To was to:
+// "bounced for ADDR, reported DATE: DIAGNOSTIC", saying when ADDR is not
+// in to (a Cc's bounce makes the row bounced, its To unharmed).
+func (f *Feedback) words(to string) string {
 	s := string(f.Kind) + " for " + f.Recipient
+	if list, err := mail.ParseAddressList(to); err == nil && !slices.ContainsFunc(list, func(a *mail.Address) bool { return strings.EqualFold(a.Address, f.Recipient) }) {
+		s += " (a Cc or Bcc of the message, not its To)"
+	}
 	if !f.ReportedAt.IsZero() {
 		s += ", reported " + f.ReportedAt.Format(time.RFC3339)
 	}
