@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -414,7 +415,7 @@ subject: "Your invoice"
 text: body.txt
 recipients: {path: r.csv}
 suppress: suppress.txt
-unsubscribe: {transactional: true}
+unsubscribe: {mailto: "mailto:unsubscribe@example.test?subject=unsubscribe"}
 smtp: {host: 127.0.0.1, port: %d, security: none}
 mailbox: {protocol: pop3, host: 127.0.0.1, port: %d, security: none, username: %s, password_env: TIDINGS_BOUNCES_PW}
 `, srv.Port, mp.POP3Port, bounceUser),
@@ -437,14 +438,15 @@ mailbox: {protocol: pop3, host: 127.0.0.1, port: %d, security: none, username: %
 	if err := c.Auth(sasl.NewPlainClient("", smtpUser, smtpPass)); err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range []string{bounce, complaint} {
+	stranger := "From: Sam <sam@example.net>\nTo: unsubscribe@example.test\nSubject: unsubscribe\nMessage-ID: <u9@example.net>\n\nplease\n"
+	for _, r := range []string{bounce, complaint, stranger} {
 		if err := c.SendMail("mailer-daemon@example.net", []string{bounceUser}, strings.NewReader(strings.ReplaceAll(r, "\n", "\r\n"))); err != nil {
 			t.Fatal(err)
 		}
 	}
 	c.Quit()
 	out, errOut, code := runCLI(t, "bounces", camp)
-	if code != exitOK || !strings.Contains(out, "2 matched this campaign (1 bounced, 1 complained; 2 new)") {
+	if code != exitOK || !strings.Contains(out, "2 matched this campaign (1 bounced, 1 complained; 2 new)") || !strings.Contains(out, ", 1 unsubscribe request from addresses this campaign never sent to (listed all the same)") {
 		t.Fatalf("bounces: code %d\n%s%s", code, out, errOut)
 	}
 	list := readFile(t, filepath.Join(dir, "suppress.txt"))
@@ -454,8 +456,9 @@ mailbox: {protocol: pop3, host: 127.0.0.1, port: %d, security: none, username: %
 			addrs = append(addrs, f[0])
 		}
 	}
-	if strings.Join(addrs, " ") != "ccdee@example.org" {
-		t.Errorf("suppress.txt, want the Cc alone:\n%s", list)
+	slices.Sort(addrs)
+	if strings.Join(addrs, " ") != "ccdee@example.org sam@example.net" {
+		t.Errorf("suppress.txt, want the Cc and the stranger who asked:\n%s", list)
 	}
 	if r := rowByKey(t, camp, "dee@example.org"); r["status"] != "complained" || !strings.HasPrefix(r["detail"], "complained for ccdee@example.org (a Cc or Bcc of the message, not its To)") {
 		t.Errorf("report of dee's row: %s %q", r["status"], r["detail"])

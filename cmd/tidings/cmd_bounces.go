@@ -380,9 +380,13 @@ func printBounces(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, 
 	for _, f := range sum.Findings {
 		printFinding(w, f)
 	}
-	newN, kinds := 0, map[journal.FeedbackKind]int{}
+	newN, kinds, strangers := 0, map[journal.FeedbackKind]int{}, 0
 	for _, f := range sum.Findings {
 		newN += f.New
+		if f.Verdict == bounces.Matched && len(f.Matches) == 1 && f.Matches[0].Entry == nil {
+			strangers++ // an unsubscribe request from an address no row has
+			continue
+		}
 		for _, m := range f.Matches {
 			kinds[m.Kind]++
 		}
@@ -392,8 +396,11 @@ func printBounces(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, 
 	if others > 0 {
 		elsewhere = fmt.Sprintf(", %d about another tidings campaign's messages", others)
 	}
+	if strangers > 0 {
+		elsewhere += fmt.Sprintf(", %s from addresses this campaign never sent to (listed all the same)", report.Plural(strangers, "unsubscribe request"))
+	}
 	fmt.Fprintf(w, "\n%s: %s in the mailbox: %d matched this campaign (%s; %d new), %d unreadable, %d about no message of this campaign%s, %s ignored, %d other left alone\n",
-		c.Name, report.Plural(len(sum.Findings), "message"), sum.Count(bounces.Matched), kindCounts(kinds), newN,
+		c.Name, report.Plural(len(sum.Findings), "message"), sum.Count(bounces.Matched)-strangers, kindCounts(kinds), newN,
 		sum.Count(bounces.Unreadable), unknown, elsewhere, autoReplies(sum.Count(bounces.AutoReply)), sum.Count(bounces.Other))
 	verb := "added to"
 	if opts.dryRun {
