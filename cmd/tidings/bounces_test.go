@@ -29,6 +29,13 @@ const bounceUser, bouncePass = "news@example.test", "dovecot-bounces-pw"
 // older address, and returns its path.
 func sentBounceCampaign(t *testing.T, srv *smtptest.Server, mailbox string) string {
 	t.Helper()
+	return sentBounceSheet(t, srv, mailbox, "email,name\nann@example.org,Ann\nbob@example.org,Bob\ncid@example.org,Cid\ndan@example.org,Dan\neve@example.org,Eve\n")
+}
+
+// sentBounceSheet is sentBounceCampaign with the sheet sheet, and its
+// extra lines in mailbox (a cc: too, say).
+func sentBounceSheet(t *testing.T, srv *smtptest.Server, mailbox, sheet string) string {
+	t.Helper()
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
 		"c.yaml": fmt.Sprintf(`name: t
@@ -43,7 +50,7 @@ smtp: {host: 127.0.0.1, port: %d, security: none}
 send: {concurrency: 2, retry_backoff: 1ms}
 %s`, srv.Port, mailbox),
 		"body.txt":     "Hi {{.name}}\n",
-		"r.csv":        "email,name\nann@example.org,Ann\nbob@example.org,Bob\ncid@example.org,Cid\ndan@example.org,Dan\neve@example.org,Eve\n",
+		"r.csv":        sheet,
 		"suppress.txt": "old@example.org  # from an earlier campaign\n",
 	})
 	camp := filepath.Join(dir, "c.yaml")
@@ -276,19 +283,7 @@ func TestBouncesMailpitPOP3(t *testing.T) {
 	srv := smtptest.NewServer(t, smtptest.WithDSN())
 	camp := sentBounceCampaign(t, srv, fmt.Sprintf("mailbox: {protocol: pop3, host: 127.0.0.1, port: %d, security: none, username: %s, password_env: TIDINGS_BOUNCES_PW}\n", mp.POP3Port, bounceUser))
 	t.Setenv("TIDINGS_BOUNCES_PW", bouncePass)
-	c, err := smtp.DialStartTLS("127.0.0.1:"+strconv.Itoa(mp.SMTPPort), &tls.Config{RootCAs: cert.Pool, ServerName: "127.0.0.1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Auth(sasl.NewPlainClient("", smtpUser, smtpPass)); err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range mailboxReports(messageIDs(t, camp)) {
-		if err := c.SendMail("mailer-daemon@example.net", []string{bounceUser}, bytes.NewReader(r)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	c.Quit()
+	deliverToMailpit(t, mp, cert, smtpUser, smtpPass, bounceUser, mailboxReports(messageIDs(t, camp))...)
 	supFile := filepath.Join(filepath.Dir(camp), "suppress.txt")
 	before := readFile(t, supFile)
 	if _, errOut, code := runCLI(t, "bounces", "--move-to", "Junk", camp); code != exitUnusable || !strings.Contains(errOut, "IMAP only") || readFile(t, supFile) != before {
@@ -405,46 +400,19 @@ func TestBouncesCc(t *testing.T) {
 	const smtpUser, smtpPass = "sender", "mailpit-smtp-pw"
 	mp := smtptest.StartMailpit(t, cert, smtpUser, smtpPass, smtptest.MailpitPOP3(bounceUser, bouncePass))
 	srv := smtptest.NewServer(t, smtptest.WithDSN())
-	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{
-		"c.yaml": fmt.Sprintf(`name: t
-from: "News <news@example.test>"
-to: '{{.email}}'
-cc: '{{.cc}}'
-subject: "Your invoice"
-text: body.txt
-recipients: {path: r.csv}
-suppress: suppress.txt
-unsubscribe: {mailto: "mailto:unsubscribe@example.test?subject=unsubscribe"}
-smtp: {host: 127.0.0.1, port: %d, security: none}
-mailbox: {protocol: pop3, host: 127.0.0.1, port: %d, security: none, username: %s, password_env: TIDINGS_BOUNCES_PW}
-`, srv.Port, mp.POP3Port, bounceUser),
-		"body.txt":     "Hi\n",
-		"r.csv":        "email,cc\ndee@example.org,ccdee@example.org\nann@example.org,\n",
-		"suppress.txt": "",
-	})
-	camp := filepath.Join(dir, "c.yaml")
-	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != 0 {
-		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
-	}
+	camp := sentBounceSheet(t, srv, fmt.Sprintf("cc: '{{.cc}}'\nmailbox: {protocol: pop3, host: 127.0.0.1, port: %d, security: none, username: %s, password_env: TIDINGS_BOUNCES_PW}\n", mp.POP3Port, bounceUser),
+		"email,name,cc\ndee@example.org,Dee,ccdee@example.org\nann@example.org,Ann,\n")
+	dir := filepath.Dir(camp)
 	t.Setenv("TIDINGS_BOUNCES_PW", bouncePass)
 	bounce := strings.Replace(dsnReport("<elsewhere@mx.example.net>", "", "ccdee@example.org", "failed", "5.1.1", "550 5.1.1 no such user", "cc1"), "Message-ID: <elsewhere@mx.example.net>\n", "", 1)
 	complaint := strings.NewReplacer("Original-Rcpt-To: cid@example.org", "Original-Rcpt-To: ccdee@example.org",
 		"To: cid@example.org", "To: dee@example.org\nCc: ccdee@example.org", "MSGID", messageIDs(t, camp)["dee@example.org"]).Replace(arfReport)
-	c, err := smtp.DialStartTLS("127.0.0.1:"+strconv.Itoa(mp.SMTPPort), &tls.Config{RootCAs: cert.Pool, ServerName: "127.0.0.1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.Auth(sasl.NewPlainClient("", smtpUser, smtpPass)); err != nil {
-		t.Fatal(err)
-	}
 	stranger := "From: Sam <sam@example.net>\nTo: unsubscribe@example.test\nSubject: unsubscribe\nMessage-ID: <u9@example.net>\n\nplease\n"
+	var reports [][]byte
 	for _, r := range []string{bounce, complaint, stranger} {
-		if err := c.SendMail("mailer-daemon@example.net", []string{bounceUser}, strings.NewReader(strings.ReplaceAll(r, "\n", "\r\n"))); err != nil {
-			t.Fatal(err)
-		}
+		reports = append(reports, []byte(strings.ReplaceAll(r, "\n", "\r\n")))
 	}
-	c.Quit()
+	deliverToMailpit(t, mp, cert, smtpUser, smtpPass, bounceUser, reports...)
 	out, errOut, code := runCLI(t, "bounces", camp)
 	if code != exitOK || !strings.Contains(out, "2 matched this campaign (1 bounced, 1 complained; 2 new)") || !strings.Contains(out, ", 1 unsubscribe request from addresses this campaign never sent to (listed all the same)") {
 		t.Fatalf("bounces: code %d\n%s%s", code, out, errOut)
@@ -457,10 +425,29 @@ mailbox: {protocol: pop3, host: 127.0.0.1, port: %d, security: none, username: %
 		}
 	}
 	slices.Sort(addrs)
-	if strings.Join(addrs, " ") != "ccdee@example.org sam@example.net" {
+	if strings.Join(addrs, " ") != "ccdee@example.org old@example.org sam@example.net" {
 		t.Errorf("suppress.txt, want the Cc and the stranger who asked:\n%s", list)
 	}
 	if r := rowByKey(t, camp, "dee@example.org"); r["status"] != "complained" || !strings.HasPrefix(r["detail"], "complained for ccdee@example.org (a Cc or Bcc of the message, not its To)") {
 		t.Errorf("report of dee's row: %s %q", r["status"], r["detail"])
+	}
+}
+
+// deliverToMailpit hands each of msgs to mailpit's SMTP server (STARTTLS,
+// a login as user), for the mailbox to.
+func deliverToMailpit(t *testing.T, mp *smtptest.Mailpit, cert *smtptest.Cert, user, pass, to string, msgs ...[]byte) {
+	t.Helper()
+	c, err := smtp.DialStartTLS("127.0.0.1:"+strconv.Itoa(mp.SMTPPort), &tls.Config{RootCAs: cert.Pool, ServerName: "127.0.0.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Quit()
+	if err := c.Auth(sasl.NewPlainClient("", user, pass)); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range msgs {
+		if err := c.SendMail("mailer-daemon@example.net", []string{to}, bytes.NewReader(m)); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -1,16 +1,11 @@
 package main
 
 import (
-	"bytes"
-	"crypto/tls"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/emersion/go-sasl"
-	"github.com/emersion/go-smtp"
 
 	"github.com/tidings/tidings/sendpool/smtptest"
 )
@@ -113,18 +108,6 @@ func walkthroughMailbox(t *testing.T) (dir, camp string, deliver func(msgs ...[]
 	t.Setenv("TIDINGS_MAILBOX_PASSWORD", "walkthrough")
 	return dir, filepath.Join(dir, "campaign.yaml"), func(msgs ...[]byte) {
 		t.Helper()
-		c, err := smtp.DialStartTLS("127.0.0.1:"+strconv.Itoa(mp.SMTPPort), &tls.Config{RootCAs: cert.Pool, ServerName: "127.0.0.1"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Quit()
-		if err := c.Auth(sasl.NewPlainClient("", user, pass)); err != nil {
-			t.Fatal(err)
-		}
-		for _, b := range msgs {
-			if err := c.SendMail("", []string{"news@acme.example"}, bytes.NewReader(b)); err != nil {
-				t.Fatal(err)
-			}
-		}
+		deliverToMailpit(t, mp, cert, user, pass, "news@acme.example", msgs...)
 	}
 }

@@ -93,28 +93,11 @@ func (mb *memMailbox) Move(_ context.Context, ids []string, folder string) error
 // whose Message-ID is "<n.tidings@news.example>" (n its row).
 func sent(t *testing.T, dir string, addrs ...string) {
 	t.Helper()
-	ctx := context.Background()
-	lock, err := journal.AcquireLock(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lock.Release()
-	w, err := journal.Open(ctx, lock, journal.Run{PID: 1, Started: t0})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer w.Close()
+	var attempts []journal.Attempt
 	for i, a := range addrs {
-		row := i + 2
-		id := fmt.Sprintf("%d.tidings@news.example", row)
-		if err := w.Attempt(ctx, journal.Attempt{Row: row, Key: a, To: a, MessageID: id, Try: 1, Time: t0}); err != nil {
-			t.Fatal(err)
-		}
-		r := journal.Result{Row: row, Key: a, To: a, Status: sendpool.StatusSent, Attempts: 1, Code: 250, MessageID: id}
-		if err := w.Result(ctx, r); err != nil {
-			t.Fatal(err)
-		}
+		attempts = append(attempts, journal.Attempt{Row: i + 2, Key: a, To: a, MessageID: fmt.Sprintf("%d.tidings@news.example", i+2)})
 	}
+	sentMessages(t, dir, attempts)
 }
 
 // journalRecorder writes feedback to the journal in dir, as the bounces
@@ -610,28 +593,10 @@ func TestReplyCode(t *testing.T) {
 func TestProcessCcRecipient(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	lock, err := journal.AcquireLock(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := journal.Open(ctx, lock, journal.Run{PID: 1, Started: t0})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, a := range []journal.Attempt{
+	sentMessages(t, dir, []journal.Attempt{
 		{Row: 2, Key: "dee@example.org", To: "Dee <dee@example.org>", Envelope: []string{"dee@example.org", "ccdee@example.org"}, MessageID: "2.tidings@news.example"},
 		{Row: 3, Key: "INV-3", To: "Ann <ann@example.org>, Bob <bob@example.org>", Envelope: []string{"ann@example.org", "bob@example.org"}, MessageID: "3.tidings@news.example"},
-	} {
-		a.Try, a.Time = 1, t0
-		if err := w.Attempt(ctx, a); err != nil {
-			t.Fatal(err)
-		}
-		if err := w.Result(ctx, journal.Result{Row: a.Row, Key: a.Key, To: a.To, Status: sendpool.StatusSent, Attempts: 1, Code: 250, MessageID: a.MessageID}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	w.Close()
-	lock.Release()
+	})
 
 	noORCPT := func(s, rcpt string) string {
 		return strings.Replace(s, "Original-Recipient: rfc822; "+rcpt+"\n", "", 1)
@@ -752,29 +717,11 @@ func TestSuppressionWeightiestKind(t *testing.T) {
 func TestProcessCcOfAnotherRow(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	lock, err := journal.AcquireLock(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := journal.Open(ctx, lock, journal.Run{PID: 1, Started: t0})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, a := range []journal.Attempt{
+	sentMessages(t, dir, []journal.Attempt{
 		{Row: 2, Key: "ann@example.org", To: "ann@example.org", MessageID: "2.tidings@news.example"},
 		{Row: 3, Key: "bob@example.org", To: "bob@example.org", Envelope: []string{"bob@example.org", "ann@example.org", "acct@example.org"}, MessageID: "3.tidings@news.example"},
 		{Row: 4, Key: "cid@example.org", To: "cid@example.org", Envelope: []string{"cid@example.org", "acct@example.org"}, MessageID: "4.tidings@news.example"},
-	} {
-		a.Try, a.Time = 1, t0
-		if err := w.Attempt(ctx, a); err != nil {
-			t.Fatal(err)
-		}
-		if err := w.Result(ctx, journal.Result{Row: a.Row, Key: a.Key, To: a.To, Status: sendpool.StatusSent, Attempts: 1, Code: 250, MessageID: a.MessageID}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	w.Close()
-	lock.Release()
+	})
 	bounce := func(rcpt string) string {
 		return strings.Replace(dsn("", "", rcpt, "failed", "5.1.1", "550 5.1.1 no such user"), "Original-Recipient: rfc822; "+rcpt+"\n", "", 1)
 	}
@@ -799,27 +746,8 @@ func TestProcessCcOfAnotherRow(t *testing.T) {
 func TestProcessToAsItWent(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	lock, err := journal.AcquireLock(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := journal.Open(ctx, lock, journal.Run{PID: 1, Started: t0})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Attempt(ctx, journal.Attempt{Row: 2, Key: "INV-1", To: "ann@example.org", MessageID: "2.tidings@news.example", Try: 1, Time: t0}); err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range []journal.Result{
-		{Row: 2, Key: "INV-1", To: "ann@example.org", Status: sendpool.StatusSent, Attempts: 1, Code: 250, MessageID: "2.tidings@news.example"},
-		{Row: 2, Key: "INV-1", To: "ann.new@example.org", Status: sendpool.StatusInvalid, Detail: "a problem since"},
-	} {
-		if err := w.Result(ctx, r); err != nil {
-			t.Fatal(err)
-		}
-	}
-	w.Close()
-	lock.Release()
+	sentMessages(t, dir, []journal.Attempt{{Row: 2, Key: "INV-1", To: "ann@example.org", MessageID: "2.tidings@news.example"}},
+		journal.Result{Row: 2, Key: "INV-1", To: "ann.new@example.org", Status: sendpool.StatusInvalid, Detail: "a problem since"})
 	bounce := strings.Replace(dsn("<2.tidings@news.example>", "", "ann@example.org", "failed", "5.1.1", "550 5.1.1 no such user"), "Original-Recipient: rfc822; ann@example.org\n", "", 1)
 	rec, done := journalRecorder(t, dir)
 	defer done()
@@ -881,5 +809,36 @@ func TestProcessListedElsewhere(t *testing.T) {
 	run(other, newMemMailbox(ann, bob))
 	if got, _ := os.ReadFile(other); strings.Count(string(got), "ann@") != 1 || strings.Count(string(got), "bob@") != 1 {
 		t.Errorf("another list: the reports recorded for the first list list their addresses in it too:\n%s", got)
+	}
+}
+
+// sentMessages writes a journal in dir in which each attempt's message
+// was sent, then the extra results, in one run.
+func sentMessages(t *testing.T, dir string, attempts []journal.Attempt, extra ...journal.Result) {
+	t.Helper()
+	ctx := context.Background()
+	lock, err := journal.AcquireLock(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Release()
+	w, err := journal.Open(ctx, lock, journal.Run{PID: 1, Started: t0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	for _, a := range attempts {
+		a.Try, a.Time = 1, t0
+		if err := w.Attempt(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Result(ctx, journal.Result{Row: a.Row, Key: a.Key, To: a.To, Status: sendpool.StatusSent, Attempts: 1, Code: 250, MessageID: a.MessageID}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, r := range extra {
+		if err := w.Result(ctx, r); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
