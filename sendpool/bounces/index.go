@@ -178,12 +178,13 @@ func handedOver(e *journal.Entry) bool { return e.LastAttempt != nil || e.Result
 // Err is the first error reading the journal back, nil when none.
 func (ix *Index) Err() error { return ix.err }
 
-// find looks name up in l, keeping the first error.
-func (ix *Index) find(l *journal.Lookup, name string) *journal.Entry {
+// find looks name up with lookup (a journal.Lookup's Find or FindOne),
+// keeping the first error.
+func (ix *Index) find(lookup func(string) (*journal.Entry, error), name string) *journal.Entry {
 	if ix.err != nil || name == "" {
 		return nil
 	}
-	e, err := l.Find(name)
+	e, err := lookup(name)
 	if err != nil {
 		ix.err = err
 		return nil
@@ -194,7 +195,7 @@ func (ix *Index) find(l *journal.Lookup, name string) *journal.Entry {
 // byID finds the entry whose message has id as its Message-ID (with or
 // without angle brackets).
 func (ix *Index) byID(id string) *journal.Entry {
-	return ix.find(ix.byMessageID, strings.ToLower(strings.Trim(strings.TrimSpace(id), "<>")))
+	return ix.find(ix.byMessageID.Find, strings.ToLower(strings.Trim(strings.TrimSpace(id), "<>")))
 }
 
 // byAddr finds the entry whose key or To is addr, else the one entry
@@ -205,26 +206,13 @@ func (ix *Index) byAddr(addr string) *journal.Entry {
 		return nil
 	}
 	a := normAddress(addr)
-	if e := ix.find(ix.byAddress, a); e != nil || ix.err != nil {
+	if e := ix.find(ix.byAddress.Find, a); e != nil || ix.err != nil {
 		return e
 	}
-	if e := ix.findOne(ix.byEnvelope, a); e != nil || ix.err != nil {
+	if e := ix.find(ix.byEnvelope.FindOne, a); e != nil || ix.err != nil {
 		return e
 	}
-	return ix.find(ix.byEarlier, a)
-}
-
-// findOne is find of a name one entry alone has (journal.Lookup.FindOne).
-func (ix *Index) findOne(l *journal.Lookup, name string) *journal.Entry {
-	if ix.err != nil || name == "" {
-		return nil
-	}
-	e, err := l.FindOne(name)
-	if err != nil {
-		ix.err = err
-		return nil
-	}
-	return e
+	return ix.find(ix.byEarlier.Find, a)
 }
 
 // addressOf is the address in a To header as the report shows it ("Ann
