@@ -141,20 +141,8 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 		return err
 	}
 	if !g.quiet {
-		where := fmt.Sprintf("row %d", m.Row)
-		switch {
-		case dupOf != "":
-			where = fmt.Sprintf("row %d is a %s and gets no message of its own; row %d", opts.row, dupOf, m.Row)
-		case opts.row > 0 && opts.row != m.Row: // the sheet changed since
-			where = fmt.Sprintf("row %d (row %d when sent)", opts.row, m.Row)
-		case hash != "" && !isCurrent(current, gen):
-			where += " when sent"
-			if r, err := sheetFirstRowOf(ctx, c, m.Key); err == nil && r.Number == 0 {
-				where += ", no longer in the sheet"
-			}
-		}
-		fmt.Fprintf(g.stderr, "%s, %s: %s; spooled %s (generation %d), %s\n", where, keyWords(m.Key), status,
-			gen.Created().Local().Format(time.RFC3339), gen.Number(), byteSize(int64(len(m.Data))))
+		fmt.Fprintf(g.stderr, "%s, %s: %s; spooled %s (generation %d), %s\n", shownWhere(ctx, c, m, opts.row, dupOf, hash != "" && !isCurrent(current, gen)),
+			keyWords(m.Key), status, gen.Created().Local().Format(time.RFC3339), gen.Number(), byteSize(int64(len(m.Data))))
 		if hash != "" && e != nil && plan.Revisable(e.Status) {
 			if changed := revisedSince(ctx, path, c, state, current, finder, m.Row, m.Key); len(changed) > 0 {
 				fmt.Fprintf(g.stderr, "note: since it went out, %s changed; send --resend-changed sends it as it is now, a message of its own\n",
@@ -163,6 +151,26 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 		}
 	}
 	return writeMessage(g, c.StateDir, opts.out, m.Data)
+}
+
+// shownWhere says which row m, the message show prints, is: the sheet's
+// row asked for (0: show was given a key), a duplicate (dupOf, "" when
+// not) of m's row, or m's row as it was when sent (sentBefore: from a
+// generation made before the campaign changed), when the sheet no longer
+// has it too.
+func shownWhere(ctx context.Context, c *campaign.Campaign, m spool.Message, asked int, dupOf string, sentBefore bool) string {
+	switch {
+	case dupOf != "":
+		return fmt.Sprintf("row %d is a %s and gets no message of its own; row %d", asked, dupOf, m.Row)
+	case asked > 0 && asked != m.Row: // the sheet changed since
+		return fmt.Sprintf("row %d (row %d when sent)", asked, m.Row)
+	case !sentBefore:
+		return fmt.Sprintf("row %d", m.Row)
+	}
+	if r, err := sheetFirstRowOf(ctx, c, m.Key); err == nil && r.Number == 0 {
+		return fmt.Sprintf("row %d when sent, no longer in the sheet", m.Row)
+	}
+	return fmt.Sprintf("row %d when sent", m.Row)
 }
 
 // revisedSince is what of key's row (row when its message went out)
