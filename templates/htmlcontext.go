@@ -30,7 +30,8 @@ func endContext(state, src string) (words string, line int) {
 			return fmt.Sprintf("the comment <!-- opened at line %d is never closed with -->", open.line), open.line
 		}
 		return "a comment <!-- is never closed with -->", 0
-	case strings.Contains(state, "stateTag") || strings.Contains(state, "stateAttrName") || strings.Contains(state, "stateAfterName") || strings.Contains(state, "stateBeforeValue"):
+	case strings.Contains(state, "stateTag") || strings.Contains(state, "stateAttrName") || strings.Contains(state, "stateAfterName") ||
+		strings.Contains(state, "stateBeforeValue") || strings.Contains(state, "delimSpaceOrTagEnd"):
 		if open.kind == "<" {
 			return fmt.Sprintf("the tag <%s opened at line %d is never closed with >", open.name, open.line), open.line
 		}
@@ -39,6 +40,8 @@ func endContext(state, src string) (words string, line int) {
 		return "a <script> element, or a string, comment or template literal inside it, is never closed", 0
 	case strings.Contains(state, "stateCSS") || strings.Contains(state, "elementStyle"):
 		return "a <style> element, or a string or comment inside it, is never closed", 0
+	case strings.Contains(state, "elementTextarea") || strings.Contains(state, "elementTitle") || strings.Contains(state, "stateRCDATA"):
+		return "a <textarea> or <title> element is never closed", 0
 	}
 	return "it ends inside a tag, an attribute or an element that is never closed", 0
 }

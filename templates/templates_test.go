@@ -446,6 +446,8 @@ func TestHTMLEndsOpen(t *testing.T) {
 		{"<p>Hi</p>\n\n<p class=x {{.name}}\n", "the tag <p opened at line 3 is never closed with >", 3},
 		{"<p>{{.name}}</p>\n<!-- a note {{.name}}\n", "the comment <!-- opened at line 2 is never closed with -->", 2},
 		{"<script>var x = \"{{.name}}</script>\n", "a <script> element, or a string, comment or template literal inside it, is never closed", 0},
+		{"<p>\n<a href={{.name}}\n", "the tag <a opened at line 2 is never closed with >", 2},
+		{"<p>hi</p><textarea>{{.name}}\n", "a <textarea> or <title> element is never closed", 0},
 	} {
 		c2 := load(t, baseYAML+"html: body.html\n", map[string]string{"body.txt": "Hi\n", "body.html": c.html})
 		_, err := Compile(c2, []string{"email", "name"})
