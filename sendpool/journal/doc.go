@@ -21,7 +21,12 @@
 //	{"type":"result","status":"sent","row":2,"key":"Ann@Example.org","norm_key":"ann@example.org","attempts":1,"code":250,"enhanced_code":"2.0.0","detail":"OK queued","message_id":"…","server":"smtp.example.org:465","started_at":"…","finished_at":"…","duration_ms":312,"hash":"9f86d081884c7d65"}
 //
 // A line leaves out "norm_key" when it is the "key" itself (a key in lower
-// case without space around it); readers normalize the key then.
+// case without space around it); readers normalize the key then. An
+// attempt of a message to more than its To's one address (a Cc, a Bcc)
+// lists its SMTP recipients in "envelope" ("envelope":["ann@example.org",
+// "boss@example.org"]): whom tidings bounces matches a report about a Cc
+// to. A feedback record names the suppression list its address went to
+// ("listed").
 //
 // A "run" line opens every send run; the attempt and result lines after it
 // belong to that run (only one run appends at a time, see [AcquireLock]). An
