@@ -383,7 +383,7 @@ func printBounces(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, 
 	newN, kinds, strangers := 0, map[journal.FeedbackKind]int{}, 0
 	for _, f := range sum.Findings {
 		newN += f.New
-		if f.Verdict == bounces.Matched && len(f.Matches) == 1 && f.Matches[0].Entry == nil {
+		if f.Verdict == bounces.Matched && len(f.Matches) == 1 && f.Matches[0].Entry == nil && f.Matches[0].Kind == journal.FeedbackUnsubscribed {
 			strangers++ // an unsubscribe request from an address no row has
 			continue
 		}
@@ -397,7 +397,7 @@ func printBounces(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, 
 		elsewhere = fmt.Sprintf(", %d about another tidings campaign's messages", others)
 	}
 	if strangers > 0 {
-		elsewhere += fmt.Sprintf(", %s from addresses this campaign never sent to (listed all the same)", report.Plural(strangers, "unsubscribe request"))
+		elsewhere += fmt.Sprintf(", %s from addresses that are no row's (listed all the same)", report.Plural(strangers, "unsubscribe request"))
 	}
 	fmt.Fprintf(w, "\n%s: %s in the mailbox: %d matched this campaign (%s; %d new), %d unreadable, %d about no message of this campaign%s, %s ignored, %d other left alone\n",
 		c.Name, report.Plural(len(sum.Findings), "message"), sum.Count(bounces.Matched)-strangers, kindCounts(kinds), newN,

@@ -215,6 +215,13 @@ func (ix *Index) byAddr(addr string) *journal.Entry {
 	return ix.find(ix.byEarlier.Find, a)
 }
 
+// sharedCopy reports whether addr is an address more than one row's
+// message went to besides its key and To (a Cc on every invoice): a
+// report about it names no row, and suppresses it all the same.
+func (ix *Index) sharedCopy(addr string) bool {
+	return ix.err == nil && ix.byEnvelope.Shared(normAddress(addr))
+}
+
 // addressOf is the address in a To header as the report shows it ("Ann
 // <ann@example.org>"); "" when it holds none.
 func addressOf(to string) string {

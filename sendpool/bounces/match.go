@@ -197,6 +197,12 @@ func (ix *Index) matchBounce(r *feedback.Report) (Verdict, []Match) {
 			}
 		}
 		if e == nil {
+			if rc.Severity == feedback.SeverityHard && (ix.sharedCopy(rc.Address) || ix.sharedCopy(rc.OriginalAddress)) {
+				// A Cc several rows' messages went to: no row's, but
+				// this campaign's address, which bounced.
+				out = append(out, Match{Recipient: addr, Kind: journal.FeedbackBounced, Status: rc.Status.String(),
+					Code: replyCode(rc.Diagnostic), Diagnostic: rc.Diagnostic, Suppress: addr})
+			}
 			continue
 		}
 		e, earlier := ix.messageOf(e, []string{r.Original.MessageID, r.Original.EnvelopeID}, []string{rc.OriginalAddress, rc.Address})
@@ -253,6 +259,11 @@ func (ix *Index) matchComplaint(r *feedback.Report) (Verdict, []Match) {
 		}
 	}
 	if e == nil {
+		for _, a := range rcpts {
+			if ix.sharedCopy(a) { // a Cc several rows' messages went to
+				return Matched, []Match{{Recipient: a, Kind: journal.FeedbackComplained, Diagnostic: complaintWords(r), Suppress: a}}
+			}
+		}
 		return Foreign, nil
 	}
 	e, earlier := ix.messageOf(e, []string{r.Original.MessageID}, rcpts)

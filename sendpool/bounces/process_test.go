@@ -713,7 +713,7 @@ func TestSuppressionWeightiestKind(t *testing.T) {
 // TestProcessCcOfAnotherRow: a report matched by address goes to the row
 // that address is the key or To of, not to another row whose message
 // went to it as a Cc; an address that several rows' messages went to as
-// a Cc names no row.
+// a Cc names no row, and its hard bounce suppresses it all the same.
 func TestProcessCcOfAnotherRow(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -735,8 +735,11 @@ func TestProcessCcOfAnotherRow(t *testing.T) {
 	if m := sum.Findings[0].Matches; len(m) != 1 || m[0].Entry == nil || m[0].Entry.Row != 2 {
 		t.Errorf("ann's bounce: %+v, want row 2, hers", m)
 	}
-	if f := sum.Findings[1]; f.Verdict != Foreign {
-		t.Errorf("a bounce for a Cc of rows 3 and 4: %v %+v, want no row", f.Verdict, f.Matches)
+	if f := sum.Findings[1]; f.Verdict != Matched || len(f.Matches) != 1 || f.Matches[0].Entry != nil || f.Matches[0].Suppress != "acct@example.org" || f.New != 0 {
+		t.Errorf("a bounce for a Cc of rows 3 and 4: %v %+v, want no row's, and the address suppressed", f.Verdict, f.Matches)
+	}
+	if len(sum.Suppress) != 2 {
+		t.Errorf("suppressed %+v, want ann and acct", sum.Suppress)
 	}
 }
 

@@ -58,3 +58,6 @@ func (l *Lookup) FindOne(name string) (*Entry, error) {
 	}
 	return l.Find(name)
 }
+
+// Shared reports whether more than one entry names name.
+func (l *Lookup) Shared(name string) bool { return l.shared[l.state.ids.of(name)] }
