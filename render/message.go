@@ -65,3 +65,16 @@ type Attachment struct {
 	// attachment is unchanged since a message was made with it.
 	SHA256 string
 }
+
+// ColumnSums are the 16-bit fingerprints of m's facets (Renderer.Facets)
+// as ValueSums gives them, also for a row with a problem, whose
+// ValueSums are nil: the files' place (the facet "") may be 0 then. What
+// tells that a row with a problem now, at another row number, is the
+// row whose message went out (journal.State.SameColumns). Nil when the
+// row's values are not known.
+func (m *Message) ColumnSums() []uint16 {
+	if m.ValueSums != nil {
+		return m.ValueSums
+	}
+	return fold16(m.sums)
+}

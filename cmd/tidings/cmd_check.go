@@ -128,11 +128,11 @@ func (s *checkSummary) count(m *render.Message, f plan.Fate) bool {
 // whose problem is an earlier row's key with other values
 // (plan.ErrKeyReused) is no such row: which row the key stands for is
 // the question, as send judges it.
-func wentOutBefore(state *journal.State, m *render.Message, problem error) (bool, error) {
+func wentOutBefore(state *journal.State, m *render.Message, problem error, facets []string) (bool, error) {
 	if m == nil || m.Key == "" || errors.Is(problem, plan.ErrKeyReused) {
 		return false, nil
 	}
-	return state.WentOutAt(m.Key, m.Row)
+	return state.WentOutAt(m.Key, m.Row, facets, m.ColumnSums())
 }
 
 // printCopyOnly warns about the rows suppressed for a Cc or Bcc alone.
@@ -221,7 +221,7 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 			return stop
 		}
 		if err != nil {
-			if went, werr := wentOutBefore(state, m, err); went || werr != nil {
+			if went, werr := wentOutBefore(state, m, err, decider.Facets()); went || werr != nil {
 				if sum.wentOut++; werr == nil && (opts.maxProblems == 0 || sum.wentOut <= opts.maxProblems) {
 					fmt.Fprintf(g.stdout, "note: row %d (%s) has a problem now, but a send settled it before from that row, which send leaves as it was: %s\n", m.Row, m.Key, problemText(err))
 				}

@@ -249,7 +249,7 @@ func sentFate(f plan.Fate, toSend bool) plan.Fate {
 // the message that went out (previewDone). ok is false for any other row
 // with a problem.
 func previewWentOut(ctx context.Context, state *journal.State, decider *plan.Decider, w *preview.Writer, finder *spool.Finder, m *render.Message, problem error, full bool) (ok, wrote bool, err error) {
-	if went, err := wentOutBefore(state, m, problem); !went || err != nil {
+	if went, err := wentOutBefore(state, m, problem, decider.Facets()); !went || err != nil {
 		return false, false, err
 	}
 	f, err := decider.Settled(m)

@@ -75,14 +75,19 @@ func rebuildReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, 
 		return report.Summary{}, false, err
 	}
 	defer rep.Close()
+	in, oerr := plan.Open(ctx, path)
+	var facets []string // what a row moved since is told by
+	if oerr == nil {
+		defer in.Close()
+		facets = in.Renderer.Facets()
+	}
 	if rd := openSpooled(ctx, g, path); rd != nil {
 		defer rd.Close()
-		err = report.RebuildFromSpool(ctx, rd, state, supp, rep)
-	} else if in, oerr := plan.Open(ctx, path); oerr == nil {
+		err = report.RebuildFromSpool(ctx, rd, state, supp, facets, rep)
+	} else if oerr == nil {
 		// Changed since the last send: the rows as its preflight would
 		// judge them now.
-		defer in.Close()
-		err = report.RebuildFromRows(state, supp, rep, func(fn func(spool.Row) error) error {
+		err = report.RebuildFromRows(state, supp, facets, rep, func(fn func(spool.Row) error) error {
 			return plan.JudgeRows(ctx, in, state, problemLines, fn)
 		})
 	} else if ctx.Err() == nil {

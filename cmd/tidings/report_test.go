@@ -80,3 +80,42 @@ func TestSheetMissing(t *testing.T) {
 		}
 	}
 }
+
+// TestSentRowsMovedWithProblems: rows sent before, then sorted into
+// another order while a campaign change gives each a problem (an
+// attachment per row, not there): their columns are those their messages
+// were made of, so check, send and report leave them as they went,
+// whatever their row numbers; a row never sent with such a problem is
+// one, and a sent one whose columns changed too.
+func TestSentRowsMovedWithProblems(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"c.yaml":   campaignYAML(srv.Port),
+		"body.txt": "Hi {{.name}}\n",
+		"r.csv":    "email,name\na@example.com,Ann\nb@example.com,Bob\nc@example.com,Cid\n",
+	})
+	camp := filepath.Join(dir, "c.yaml")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
+	}
+	writeFiles(t, dir, map[string]string{
+		"c.yaml": campaignYAML(srv.Port, `attachments: ["{{.email}}.txt"]`),
+		"r.csv":  "email,name\nc@example.com,Cid\nnew@example.com,Nia\nb@example.com,Bob\na@example.com,Ann Lee\n",
+	})
+	out, errOut, code := runCLI(t, "check", camp)
+	if code != exitSomeFailed || !strings.Contains(out, "note: row 2 (c@example.com) has a problem now, but a send settled it before") ||
+		!strings.Contains(out, "note: row 4 (b@example.com) has a problem now") || !strings.Contains(out, `problem: `) ||
+		!strings.Contains(out, "row 3, column") || !strings.Contains(out, "row 5, column") || !strings.Contains(out, "2 with problems") {
+		t.Errorf("check: code %d\n%s%s", code, out, errOut)
+	}
+	if out, errOut, code := runCLI(t, "send", "--yes", "--skip-invalid", camp); code != exitSomeFailed || len(srv.Messages()) != 3 {
+		t.Errorf("send: code %d, %d messages\n%s%s", code, len(srv.Messages()), out, errOut)
+	}
+	for key, want := range map[string]string{"c@example.com": "sent", "b@example.com": "sent", "new@example.com": "invalid", "a@example.com": "invalid"} {
+		if r := rowByKey(t, camp, key); r["status"] != want {
+			t.Errorf("send's report, %s: %s (%s), want %s", key, r["status"], r["detail"], want)
+		}
+	}
+	sameReport(t, camp)
+}

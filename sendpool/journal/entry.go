@@ -92,7 +92,11 @@ func (s *State) Entry(key string) (*Entry, error) {
 
 // WentOutAt reports whether a message for key went out from row: the
 // journal's delivery of it ended sent (whatever came back later),
-// refused for good or of unknown outcome, at that row of the sheet, and
+// refused for good or of unknown outcome, at that row of the sheet (or at
+// another, when the row's columns now are those the message was made of:
+// the row moved since, say the sheet was sorted; facets and sums are the
+// row's render.Renderer.Facets and render.Message.ColumnSums, nil when not
+// known: SameColumns), and
 // no send to recipients it still owes is open (a partly delivered
 // message still to send to some is not done, even while the suppression
 // list holds them back; one whose send to them was refused for good or
@@ -100,7 +104,7 @@ func (s *State) Entry(key string) (*Entry, error) {
 // plan asks again). A row that has a problem now but sent its message before is
 // no problem of a send without --retry-failed or --resend-unknown (what
 // went out stays as it went). Only then are key's lines read back.
-func (s *State) WentOutAt(key string, row int) (bool, error) {
+func (s *State) WentOutAt(key string, row int, facets []string, sums []uint16) (bool, error) {
 	b, ok := s.Brief(key)
 	if !ok || !b.Delivery.WentOut() {
 		return false, nil
@@ -116,7 +120,13 @@ func (s *State) WentOutAt(key string, row int) (bool, error) {
 	case e.Result != nil:
 		at = e.Result.Row
 	}
-	return at == row && e.Status.WentOut() && !e.owedOpen, nil
+	if !e.Status.WentOut() || e.owedOpen {
+		return false, nil
+	}
+	if at == row {
+		return true, nil
+	}
+	return s.SameColumns(key, facets, sums)
 }
 
 // All yields every recipient the journal knows, by row, then key, reading

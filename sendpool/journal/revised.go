@@ -53,6 +53,47 @@ func (s *State) Revised(key string, facets []string, sum uint32, sums func() ([]
 	return changed, nil
 }
 
+// SameColumns reports whether a row now, whose facets and their
+// fingerprints are facets and sums (render.Renderer.Facets and
+// render.Message.ColumnSums), has the columns key's latest message was
+// made of (its attempt line's value_sums, under its run's facets): every
+// column both name has the same fingerprint, and at least one does; the
+// files (facet "") are left out, as a row with a problem may not have
+// read them. False when either side is not known (an older tidings
+// recorded none). A 16-bit fingerprint misses a change 1 time in 65,536
+// a column.
+func (s *State) SameColumns(key string, facets []string, sums []uint16) (bool, error) {
+	defer runtime.KeepAlive(s)
+	i, ok := s.lookup(key)
+	if !ok || sums == nil {
+		return false, nil
+	}
+	at := s.keys.at(i).attempt.ref()
+	if at == 0 {
+		return false, nil
+	}
+	a, err := s.attemptAt(at)
+	if err != nil || a == nil {
+		return false, err
+	}
+	then := s.facetsAt(at)
+	if len(then) != len(a.Values.Each) {
+		return false, nil
+	}
+	same := 0
+	for j, f := range then {
+		n := slices.Index(facets, f)
+		if f == "" || n < 0 || n >= len(sums) {
+			continue
+		}
+		if sums[n] != a.Values.Each[j] {
+			return false, nil
+		}
+		same++
+	}
+	return same > 0, nil
+}
+
 // Earlier returns the attempts of the messages key was sent before its
 // latest, oldest first: those sent again with send --resend-changed
 // after their values changed. A report about one of them (a late bounce

@@ -195,3 +195,33 @@ func TestRevisedResentAfterReports(t *testing.T) {
 		t.Errorf("Revised of other values = %q, want them told", got) // unnamed ("?"): the owed send's line has them
 	}
 }
+
+// TestSameColumns: a row's columns are those of the key's message when
+// every column both name has its fingerprint; the files are left out,
+// and nothing known is no match.
+func TestSameColumns(t *testing.T) {
+	dir := t.TempDir()
+	a := att(2, "ann@example.org")
+	a.Values = Values{Sum: 9, Each: []uint16{10, 20, 30}}
+	writeRun(t, dir, Run{PID: 1, Started: t0, Facets: []string{"name", "city", ""}}, a, res(2, "ann@example.org", sendpool.StatusSent))
+	s := load(t, dir)
+	for _, c := range []struct {
+		facets []string
+		sums   []uint16
+		want   bool
+	}{
+		{[]string{"name", "city", ""}, []uint16{10, 20, 0}, true},    // the files not read now
+		{[]string{"city", "name"}, []uint16{20, 10}, true},           // another order, no files
+		{[]string{"name", "city", "zip"}, []uint16{10, 20, 7}, true}, // a column read since
+		{[]string{"name", "city", ""}, []uint16{10, 21, 30}, false},
+		{[]string{"zip"}, []uint16{10}, false}, // no column in common
+		{[]string{"name"}, nil, false},
+	} {
+		if got, err := s.SameColumns("ann@example.org", c.facets, c.sums); err != nil || got != c.want {
+			t.Errorf("SameColumns(%v, %v) = %v, %v; want %v", c.facets, c.sums, got, err, c.want)
+		}
+	}
+	if got, _ := s.SameColumns("bob@example.org", []string{"name"}, []uint16{10}); got {
+		t.Error("a key the journal does not have matches")
+	}
+}

@@ -170,6 +170,10 @@ func (d *Decider) Settle(m *render.Message) (Fate, error) {
 	return d.decideSent(m.Row, m.Key, m.To, m.Recipients, true)
 }
 
+// Facets are the campaign's render.Renderer.Facets: what the columns of
+// a message's fingerprints are.
+func (d *Decider) Facets() []string { return d.facets }
+
 // Problem notes m, a row with a problem (it has no fate to decide; m may
 // be nil): the sheet still has its key, which KeyChange must know, and a
 // later row with that key is a duplicate of it, or has that key with

@@ -208,8 +208,10 @@ func Workers() int { return runtime.GOMAXPROCS(0) }
 // Message-IDs are made of it; 4: a row's problems are all kept, a line
 // each in spool.Row.Detail, an earlier row's key with other values among
 // them, and under recipients.duplicates: first a repeat with other values
-// is marked, spool.Row.OtherValues).
-const judgement = 4
+// is marked, spool.Row.OtherValues; 5: an invalid row keeps its columns'
+// fingerprints, spool.Row.ColumnSums, by which a sent row moved since is
+// told).
+const judgement = 5
 
 // Digest is the hex SHA-256 over what the campaign's messages are made of
 // (besides the attachments, which the spool checks one by one): the tool's

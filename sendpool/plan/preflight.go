@@ -235,7 +235,7 @@ func (pl *Plan) rowRecord(m *render.Message, err error, opts *Options) (r spool.
 		}
 		r = spool.Row{Row: re.Row, Kind: spool.KindInvalid, Detail: opts.describe(err), KeyReused: reused}
 		if m != nil {
-			r.Key, r.To = m.Key, m.To
+			r.Key, r.To, r.ColumnSums = m.Key, m.To, m.ColumnSums()
 		}
 		return r, err, nil
 	}

@@ -155,7 +155,7 @@ func (pl *Plan) wentOut(r spool.Row, line report.Row) (v verdict, ok bool, err e
 	if r.Key == "" {
 		return verdict{}, false, nil
 	}
-	if went, err := state.WentOutAt(r.Key, r.Row); !went || err != nil {
+	if went, err := state.WentOutAt(r.Key, r.Row, pl.decider.facets, r.ColumnSums); !went || err != nil {
 		return verdict{}, false, err
 	}
 	j, err := state.Decide(r.Key, pl.decider.policy)

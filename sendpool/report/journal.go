@@ -211,8 +211,8 @@ func notTried(number int, key, to string) Row {
 // row whose envelope the suppression list supp (nil: none) names now is
 // marked Row.NowSuppressed, as send marks it. The caller opens the
 // generation (rd) and closes it.
-func RebuildFromSpool(ctx context.Context, rd *spool.Reader, state *journal.State, supp *campaign.Suppression, rep *Reporter) error {
-	return RebuildFromRows(state, supp, rep, func(fn func(spool.Row) error) error { return rd.ScanRows(ctx, fn) })
+func RebuildFromSpool(ctx context.Context, rd *spool.Reader, state *journal.State, supp *campaign.Suppression, facets []string, rep *Reporter) error {
+	return RebuildFromRows(state, supp, facets, rep, func(fn func(spool.Row) error) error { return rd.ScanRows(ctx, fn) })
 }
 
 // RebuildFromRows is RebuildFromSpool over the row records scan hands its
@@ -221,7 +221,7 @@ func RebuildFromSpool(ctx context.Context, rd *spool.Reader, state *journal.Stat
 // (plan.JudgeRows), so that report places the journal's lines as the next
 // send will: a row fixed since its invalid line is not attempted, one
 // broken since is invalid, and every row has its To.
-func RebuildFromRows(state *journal.State, supp *campaign.Suppression, rep *Reporter, scan func(func(spool.Row) error) error) error {
+func RebuildFromRows(state *journal.State, supp *campaign.Suppression, facets []string, rep *Reporter, scan func(func(spool.Row) error) error) error {
 	inSheet := state.NewMarks()
 	err := scan(func(r spool.Row) error {
 		inSheet.Mark(r.Key)
@@ -230,7 +230,7 @@ func RebuildFromRows(state *journal.State, supp *campaign.Suppression, rep *Repo
 		case spool.KindInvalid:
 			// A row with a problem now whose message went out from it
 			// before has the journal's line, as send gives it.
-			went, err := state.WentOutAt(r.Key, r.Row)
+			went, err := state.WentOutAt(r.Key, r.Row, facets, r.ColumnSums)
 			switch {
 			case err != nil:
 				return err

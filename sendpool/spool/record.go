@@ -70,6 +70,10 @@ type Row struct {
 	// RowOf: a record keeps them with its message.
 	ValuesSum uint32
 	ValueSums []uint16
+	// ColumnSums, of an invalid row, are its render.Message.ColumnSums
+	// (nil: not known): what tells the row that a message went out from
+	// before at another row number (moved since: the sheet sorted).
+	ColumnSums []uint16
 }
 
 // DetailLine is r's Detail on one line (DetailLine of it).
@@ -113,6 +117,10 @@ const flagSums = 4
 // flagOtherValues marks a row record's Row.OtherValues.
 const flagOtherValues = 8
 
+// flagColumnSums marks a row record whose Row.ColumnSums follow its
+// flags (and its ValuesSum).
+const flagColumnSums = 16
+
 // appendSums appends flags, with flagSums and sum and sums after it when
 // sum is known.
 func appendSums(b []byte, flags byte, sum uint32, sums []uint16) []byte {
@@ -144,17 +152,7 @@ func (d *decoder) sums(flags byte) (uint32, []uint16) {
 		return 0, nil
 	}
 	sum := d.uint32()
-	n := d.uvarint()
-	if d.err != nil || n > uint64(len(d.b)/2) {
-		d.err = ErrCorrupt
-		return 0, nil
-	}
-	sums := make([]uint16, n)
-	for i := range sums {
-		sums[i] = binary.LittleEndian.Uint16(d.b[2*i:])
-	}
-	d.b = d.b[2*n:]
-	return sum, sums
+	return sum, d.uint16s()
 }
 
 // Message is a spooled message: the render.Message delivery needs (its
@@ -198,10 +196,23 @@ func appendRow(b []byte, r *Row) []byte {
 	if r.OtherValues {
 		flags |= flagOtherValues
 	}
-	if r.ValuesSum == 0 {
-		return append(b, flags)
+	if r.ColumnSums != nil {
+		flags |= flagColumnSums
 	}
-	return binary.LittleEndian.AppendUint32(append(b, flags|flagSums), r.ValuesSum)
+	if r.ValuesSum != 0 {
+		flags |= flagSums
+	}
+	b = append(b, flags)
+	if r.ValuesSum != 0 {
+		b = binary.LittleEndian.AppendUint32(b, r.ValuesSum)
+	}
+	if r.ColumnSums != nil {
+		b = binary.AppendUvarint(b, uint64(len(r.ColumnSums)))
+		for _, s := range r.ColumnSums {
+			b = binary.LittleEndian.AppendUint16(b, s)
+		}
+	}
+	return b
 }
 
 // appendMessage appends m's record to b: its ValuesSum and ValueSums
@@ -305,7 +316,25 @@ func (d *decoder) row() Row {
 	if flags&flagSums != 0 {
 		r.ValuesSum = d.uint32()
 	}
+	if flags&flagColumnSums != 0 {
+		r.ColumnSums = d.uint16s()
+	}
 	return r
+}
+
+// uint16s reads a count and that many little-endian uint16s.
+func (d *decoder) uint16s() []uint16 {
+	n := d.uvarint()
+	if d.err != nil || n > uint64(len(d.b)/2) {
+		d.err = ErrCorrupt
+		return nil
+	}
+	out := make([]uint16, n)
+	for i := range out {
+		out[i] = binary.LittleEndian.Uint16(d.b[2*i:])
+	}
+	d.b = d.b[2*n:]
+	return out
 }
 
 func (d *decoder) message() Message {

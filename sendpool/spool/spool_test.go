@@ -55,7 +55,11 @@ func writeGeneration(t *testing.T, s *Store, n int) {
 	for row := 2; row < n+2; row++ {
 		switch {
 		case row%10 == 0:
-			w.AddRow(Row{Row: row, Kind: KindInvalid, Detail: "bad address\nbad file", KeyReused: row%20 == 0})
+			r := Row{Row: row, Kind: KindInvalid, Detail: "bad address\nbad file", KeyReused: row%20 == 0}
+			if row%30 == 0 {
+				r.ColumnSums = []uint16{uint16(row), 0, 0xffff}
+			}
+			w.AddRow(r)
 		case row%13 == 0:
 			w.AddRow(Row{Row: row, Kind: KindDuplicate, Key: "dup@example.org", Detail: "duplicate of row 2", OtherValues: row%26 == 0})
 		default:
@@ -100,6 +104,9 @@ func TestSpoolRoundTrip(t *testing.T) {
 		}
 		if r.KeyReused != (r.Kind == KindInvalid && r.Row%20 == 0) || r.OtherValues != (r.Kind == KindDuplicate && r.Row%26 == 0) {
 			return fmt.Errorf("row %d (%v): KeyReused %v, OtherValues %v", r.Row, r.Kind, r.KeyReused, r.OtherValues)
+		}
+		if want := (r.Kind == KindInvalid && r.Row%30 == 0); want != (r.ColumnSums != nil) || want && !slices.Equal(r.ColumnSums, []uint16{uint16(r.Row), 0, 0xffff}) {
+			return fmt.Errorf("row %d (%v): ColumnSums %v", r.Row, r.Kind, r.ColumnSums)
 		}
 		next++
 		rows++
