@@ -255,7 +255,7 @@ func (b *pageBuilder) row(r *Row) error {
 // tryTime is when a line's final try ended (else began); false when the
 // line is no try's or has no time.
 func tryTime(r *Row) (time.Time, bool) {
-	if !isTry(r.Status) {
+	if !isTry(r.Status) && !isFeedback(r.Status) {
 		return time.Time{}, false
 	}
 	t, err := time.Parse(time.RFC3339, cmp.Or(r.FinishedAt, r.StartedAt))
@@ -449,7 +449,7 @@ func (b *pageBuilder) durations(ctx context.Context, pos map[int32]int, cw *chun
 	all = &durationHist{}
 	n, err := b.pass(ctx, func(r *Row) error {
 		d := domainOf(r.Key, r.To)
-		if r.StartedAt != "" && isTry(r.Status) {
+		if r.StartedAt != "" && (isTry(r.Status) || isFeedback(r.Status)) { // a bounce came after a delivery timed as any
 			k := len(pos)
 			if id, ok := b.domains.index[d]; ok {
 				if p, shown := pos[id]; shown {
