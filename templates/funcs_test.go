@@ -279,6 +279,9 @@ func TestFunctionArgumentCount(t *testing.T) {
 		{"Hi\n{{.name | replace \"a\"}}\n", `{{replace "a"}}: wrong number of arguments: replace OLD NEW S takes 3, this call gives 2`, 2},
 		{"{{if .name}}\n{{upper .name .email}}{{end}}\n", `upper S takes 1, this call gives 2`, 2},
 		{"{{address (trim) .email}}\n", `trim S takes 1, this call gives 0`, 1},
+		{"Hi\n{{printf}}\n", `{{printf}}: wrong number of arguments: printf takes at least 1, this call gives 0`, 2},
+		{"{{if eq .name}}x{{end}}\n", `eq takes at least 2, this call gives 1`, 1},
+		{"{{not .name .email}}\n", `not takes 1, this call gives 2`, 1},
 	} {
 		_, err := Compile(load(t, baseYAML, map[string]string{"body.txt": c.body}), []string{"email", "name"})
 		var fe *campaign.FileError
