@@ -24,6 +24,11 @@ func (c *Campaign) MissingFile(key, path string, err error) error {
 		fe.Line, fe.Column = position(data, key)
 	}
 	var hints []string
+	shown := path
+	if rel, rerr := filepath.Rel(c.Dir, path); rerr == nil && !strings.HasPrefix(rel, "..") {
+		shown = rel
+		hints = append(hints, "in "+c.Dir)
+	}
 	dir, base := filepath.Split(path)
 	if entries, derr := os.ReadDir(dir); derr == nil {
 		var names []string
@@ -33,15 +38,10 @@ func (c *Campaign) MissingFile(key, path string, err error) error {
 			}
 		}
 		if near := Closest(base, names); near != "" {
-			hints = append(hints, "did you mean "+near+"?")
+			hints = append(hints, "did you mean "+filepath.Join(filepath.Dir(shown), near)+"?")
 		}
 	} else if errors.Is(derr, fs.ErrNotExist) {
 		hints = append(hints, "the folder "+dir+" does not exist either")
-	}
-	shown := path
-	if rel, rerr := filepath.Rel(c.Dir, path); rerr == nil && !strings.HasPrefix(rel, "..") {
-		shown = rel
-		hints = append([]string{"in " + c.Dir}, hints...)
 	}
 	msg := fmt.Sprintf("campaign: %s: no such file: %s", key, shown)
 	if len(hints) > 0 {

@@ -29,6 +29,16 @@ func TestMissingFile(t *testing.T) {
 		!strings.Contains(err.Error(), "recipients.path: no such file: peple.csv (in "+dir+"; did you mean people.csv?)") {
 		t.Errorf("MissingFile = %v (%+v)", err, fe)
 	}
+	if err := os.MkdirAll(filepath.Join(dir, "templates"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "templates", "Body.txt"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, openErr = os.Open(filepath.Join(dir, "templates", "body.txt"))
+	if err := c.MissingFile("text", filepath.Join(dir, "templates", "body.txt"), openErr); err == nil || !strings.Contains(err.Error(), "no such file: templates/body.txt (in "+dir+"; did you mean templates/Body.txt?)") {
+		t.Errorf("MissingFile in a folder = %v", err)
+	}
 	other := errors.New("permission denied")
 	if got := c.MissingFile("text", filepath.Join(dir, "body.txt"), other); got != other {
 		t.Errorf("MissingFile of another error = %v", got)
