@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"text/template/parse"
 
@@ -63,12 +64,19 @@ func (cp *compiler) layout(key, path string) *Template {
 		return nil
 	}
 	if err := ht.Execute(io.Discard, LayoutData{}); err != nil {
-		cp.errs = append(cp.errs, &campaign.FileError{File: path, Line: layoutErrLine(t, err), Err: fmt.Errorf("templates: %s: %w", key, err)})
+		line := layoutErrLine(t, err)
+		if m := layoutFieldRE.FindStringSubmatch(err.Error()); m != nil {
+			err = fmt.Errorf("{{.%s}}: a layout sees only {{.Body}} and {{.Subject}}, not the row's columns: show them in the markdown: body, which the layout wraps (%w)", m[1], err)
+		}
+		cp.errs = append(cp.errs, &campaign.FileError{File: path, Line: line, Err: fmt.Errorf("templates: %s: %w", key, err)})
 		return nil
 	}
 	t.html = ht
 	return t
 }
+
+// layoutFieldRE finds the field a layout names that LayoutData lacks.
+var layoutFieldRE = regexp.MustCompile(`can't evaluate field (\S+) in type templates\.LayoutData`)
 
 // showsBody reports whether the layout names .Body where dot is its data.
 func showsBody(ht *htmltemplate.Template) bool {

@@ -149,7 +149,7 @@ func TestLayout(t *testing.T) {
 		msg       string
 	}{
 		{"no body", "<p>{{.Subject}}</p>", 0, ErrLayoutBody, ""},
-		{"unknown field", "<p>\n{{.Body}}\n{{.name}}</p>", 3, nil, "can't evaluate field name"},
+		{"unknown field", "<p>\n{{.Body}}\n{{.name}}</p>", 3, nil, "{{.name}}: a layout sees only {{.Body}} and {{.Subject}}, not the row's columns"},
 		{"syntax", "<p>\n{{.Body}\n</p>", 2, nil, "bad character"},
 		{"escaping", "<p>\n{{.Body}}<script>var x = '{{.Subject}}</p>", 0, nil, ""},
 	} {
