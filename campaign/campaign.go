@@ -208,12 +208,27 @@ func Parse(data []byte, file string) (*Campaign, error) {
 	c.File = abs
 	c.Dir = filepath.Dir(abs)
 	if err := c.validate(); err != nil {
-		return nil, &FileError{File: file, Err: err}
+		fe := &FileError{File: file, Err: err}
+		fe.Line, fe.Column = position(data, settingOf(err.Error()))
+		return nil, fe
 	}
 	if c.HTML != "" && c.Text == "" {
 		c.Warnings = append(c.Warnings, "html: and no text: the messages go out as HTML alone, which spam filters score worse and text-only readers see as markup; add text: body.txt, or write the body as markdown:, which makes both parts")
 	}
 	return c, nil
+}
+
+// settingPathRE is the setting a validation problem starts with
+// ("send.daily_cap: must not be negative").
+var settingPathRE = regexp.MustCompile(`^([a-z_]+(?:\.[a-z_]+)?): `)
+
+// settingOf is the dotted path of the setting msg, a validation problem
+// (its first line), is about; "" when it names none.
+func settingOf(msg string) string {
+	if m := settingPathRE.FindStringSubmatch(msg); m != nil {
+		return m[1]
+	}
+	return ""
 }
 
 // notBool is the problem of value where true or false belongs.

@@ -264,6 +264,12 @@ func TestLoadErrors(t *testing.T) {
 			msgs: []string{"send.daily_cap: write 1e3 as 1000"},
 		},
 		{
+			name: "negative number",
+			yaml: minimalCampaign + "send:\n  daily_cap: -1\n",
+			line: 8, col: 14,
+			msgs: []string{"send.daily_cap: must not be negative"},
+		},
+		{
 			name: "headers as a list",
 			yaml: minimalCampaign + "headers: [\"X-Campaign: dec\"]\n",
 			line: 7, col: 10,
