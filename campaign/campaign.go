@@ -452,10 +452,15 @@ func (c *Campaign) validate() error {
 	if u := c.Unsubscribe; u.Transactional && (u.URL != "" || u.Mailto != "" || u.OneClick) {
 		errs = append(errs, errors.New("unsubscribe.transactional: a transactional campaign has no unsubscribe url, mailto or one_click; remove them or transactional"))
 	}
+	seen := map[string]string{}
 	for _, h := range c.Headers {
 		if err := checkHeaderName(h.Name); err != nil {
 			errs = append(errs, fmt.Errorf("headers: %w", err))
 		}
+		if was, dup := seen[strings.ToLower(h.Name)]; dup {
+			errs = append(errs, fmt.Errorf("headers: %q and %q are one header (names are compared without case); keep one", was, h.Name))
+		}
+		seen[strings.ToLower(h.Name)] = h.Name
 	}
 	if c.MaxMessageSize == 0 {
 		c.MaxMessageSize = 25 << 20
@@ -508,12 +513,17 @@ func (c *Campaign) AttachmentRoot() string {
 }
 
 // forbidden header names: those tidings writes itself.
-var reservedHeaders = map[string]bool{
-	"from": true, "sender": true, "to": true, "cc": true, "bcc": true, "reply-to": true,
-	"subject": true, "date": true, "message-id": true, "mime-version": true,
-	"content-type": true, "content-transfer-encoding": true,
-	"list-unsubscribe": true, "list-unsubscribe-post": true, "list-id": true,
-	"dkim-signature": true,
+// reservedHeaders are the headers tidings writes itself, each with what
+// sets it.
+var reservedHeaders = map[string]string{
+	"from": "set it with from:", "sender": "set it with sender:", "to": "set it with to:", "cc": "set it with cc:",
+	"bcc": "set it with bcc: (an envelope recipient only, never a header)", "reply-to": "set it with reply_to:",
+	"subject": "set it with subject:", "date": "tidings dates each message when it is spooled",
+	"message-id": "tidings makes each from the campaign's name: and the row",
+	"mime-version": "tidings writes the MIME structure of the bodies", "content-type": "tidings writes the MIME structure of the bodies",
+	"content-transfer-encoding": "tidings writes the MIME structure of the bodies",
+	"list-unsubscribe": "set it with unsubscribe:", "list-unsubscribe-post": "set it with unsubscribe: one_click: true",
+	"list-id": "tidings writes it from the campaign's name:", "dkim-signature": "set the keys with dkim:",
 }
 
 func checkHeaderName(name string) error {
@@ -525,8 +535,8 @@ func checkHeaderName(name string) error {
 			return fmt.Errorf("%q is not a valid header name (RFC 5322 2.2: printable ASCII, no colon)", name)
 		}
 	}
-	if reservedHeaders[strings.ToLower(name)] {
-		return fmt.Errorf("%q is written by tidings itself; set it with its own campaign key", name)
+	if how, ok := reservedHeaders[strings.ToLower(name)]; ok {
+		return fmt.Errorf("%q is written by tidings itself: %s", name, how)
 	}
 	return nil
 }

@@ -191,7 +191,8 @@ func TestLoadErrors(t *testing.T) {
 		{
 			name: "reserved header",
 			yaml: minimalCampaign + "headers:\n  Subject: x\n",
-			msgs: []string{`"Subject" is written by tidings itself`},
+			line: 8,
+			msgs: []string{`"Subject" is written by tidings itself: set it with subject:`},
 		},
 		{
 			name: "octal-looking text",
@@ -262,6 +263,17 @@ func TestLoadErrors(t *testing.T) {
 			name: "number in exponent notation",
 			yaml: minimalCampaign + "send:\n  daily_cap: 1e3\n",
 			msgs: []string{"send.daily_cap: write 1e3 as 1000"},
+		},
+		{
+			name: "reserved header set otherwise",
+			yaml: minimalCampaign + "headers:\n  Message-ID: x\n",
+			msgs: []string{`"Message-ID" is written by tidings itself: tidings makes each from the campaign's name: and the row`},
+		},
+		{
+			name: "one header twice",
+			yaml: minimalCampaign + "headers: {x-a: 1, X-A: 2}\n",
+			line: 7,
+			msgs: []string{`headers: "x-a" and "X-A" are one header (names are compared without case); keep one`},
 		},
 		{
 			name: "negative number",
