@@ -690,9 +690,65 @@ func (cp *compiler) parseError(t *Template, err error) error {
 		if l, aerr := strconv.Atoi(m[1]); aerr == nil && t.line > 0 {
 			fe.Line = t.line + l - 1
 		}
-		fe.Err = &parseError{name: t.name, msg: m[2] + cp.spacedHint(t.source) + cp.funcHint(m[2]), err: err}
+		msg := m[2] + cp.spacedHint(t.source) + cp.funcHint(m[2])
+		if strings.Contains(m[2], "unexpected EOF") {
+			if word, line := unclosedAction(t.source); line > 0 {
+				where := ""
+				if t.file != cp.c.File { // a body file: its own lines
+					where = fmt.Sprintf(" at line %d", line)
+				}
+				msg = fmt.Sprintf("the {{%s}}%s has no {{end}} (%s)", word, where, m[2])
+				if t.line > 0 {
+					fe.Line = t.line + line - 1
+				}
+			}
+		}
+		fe.Err = &parseError{name: t.name, msg: msg, err: err}
 	}
 	return fe
+}
+
+// unclosedAction finds, in a template's source, the innermost block
+// action ({{if}}, {{range}}, {{with}}, {{define}}, {{block}}) that no
+// {{end}} closes: its word and line (1-based; 0 when none), for a parse
+// error that only says the template ended ("unexpected EOF"). Written by
+// hand: text/template's parser keeps no position of the block it was in.
+func unclosedAction(src string) (word string, line int) {
+	type open struct {
+		word string
+		line int
+	}
+	var stack []open
+	at := 1
+	for {
+		i := strings.Index(src, "{{")
+		if i < 0 {
+			break
+		}
+		at += strings.Count(src[:i], "\n")
+		src = src[i+2:]
+		j := strings.Index(src, "}}")
+		if j < 0 {
+			break
+		}
+		action := strings.TrimSpace(strings.Trim(src[:j], "-"))
+		first, _, _ := strings.Cut(action, " ")
+		switch first {
+		case "if", "range", "with", "define", "block":
+			stack = append(stack, open{first, at})
+		case "end":
+			if len(stack) > 0 {
+				stack = stack[:len(stack)-1]
+			}
+		}
+		at += strings.Count(src[:j], "\n")
+		src = src[j+2:]
+	}
+	if len(stack) == 0 {
+		return "", 0
+	}
+	o := stack[len(stack)-1]
+	return o.word, o.line
 }
 
 var undefinedFuncRE = regexp.MustCompile(`function "([^"]+)" not defined`)

@@ -457,3 +457,18 @@ func TestHTMLEndsOpen(t *testing.T) {
 		}
 	}
 }
+
+// TestUnclosedBlock: a block left open is told at the line it opened,
+// not as the end of the file.
+func TestUnclosedBlock(t *testing.T) {
+	c := load(t, baseYAML, map[string]string{"body.txt": "Hi\n{{if .name}}\nDear {{.name}}\n{{range split \",\" .name}}x{{end}}\nbye\n"})
+	_, err := Compile(c, []string{"email", "name"})
+	var fe *campaign.FileError
+	if !errors.As(err, &fe) || fe.Line != 2 || !strings.Contains(err.Error(), "the {{if}} at line 2 has no {{end}}") {
+		t.Errorf("Compile = %v, want the {{if}} of line 2", err)
+	}
+	c = load(t, strings.Replace(baseYAML, `"Hello {{.name}}"`, `"Hello {{with .name}}{{.}}"`, 1), map[string]string{"body.txt": "Hi\n"})
+	if _, err := Compile(c, []string{"email", "name"}); err == nil || !strings.Contains(err.Error(), "subject: the {{with}} has no {{end}}") {
+		t.Errorf("Compile = %v, want the subject's {{with}}", err)
+	}
+}
