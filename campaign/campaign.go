@@ -516,14 +516,22 @@ func (c *Campaign) AttachmentRoot() string {
 // reservedHeaders are the headers tidings writes itself, each with what
 // sets it.
 var reservedHeaders = map[string]string{
-	"from": "set it with from:", "sender": "set it with sender:", "to": "set it with to:", "cc": "set it with cc:",
-	"bcc": "set it with bcc: (an envelope recipient only, never a header)", "reply-to": "set it with reply_to:",
-	"subject": "set it with subject:", "date": "tidings dates each message when it is spooled",
-	"message-id":   "tidings makes each from the campaign's name: and the row",
-	"mime-version": "tidings writes the MIME structure of the bodies", "content-type": "tidings writes the MIME structure of the bodies",
+	"from":                      "set it with from:",
+	"sender":                    "set it with sender:",
+	"to":                        "set it with to:",
+	"cc":                        "set it with cc:",
+	"bcc":                       "set it with bcc: (an envelope recipient only, never a header)",
+	"reply-to":                  "set it with reply_to:",
+	"subject":                   "set it with subject:",
+	"date":                      "tidings dates each message when it is spooled",
+	"message-id":                "tidings makes each from the campaign's name: and the row",
+	"mime-version":              "tidings writes the MIME structure of the bodies",
+	"content-type":              "tidings writes the MIME structure of the bodies",
 	"content-transfer-encoding": "tidings writes the MIME structure of the bodies",
-	"list-unsubscribe":          "set it with unsubscribe:", "list-unsubscribe-post": "set it with unsubscribe: one_click: true",
-	"list-id": "tidings writes it from the campaign's name:", "dkim-signature": "set the keys with dkim:",
+	"list-unsubscribe":          "set it with unsubscribe:",
+	"list-unsubscribe-post":     "set it with unsubscribe: one_click: true",
+	"list-id":                   "tidings writes it from the campaign's name:",
+	"dkim-signature":            "set the keys with dkim:",
 }
 
 func checkHeaderName(name string) error {
