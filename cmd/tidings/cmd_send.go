@@ -145,6 +145,7 @@ func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path strin
 	if opts.sample != 0 || opts.rows != "" {
 		return &unusableError{errors.New("--sample and --rows choose the rows of a test send: add --test ADDRESS")}
 	}
+	g.interrupt.sending()
 	st, err := startSend(ctx, opts, g, path)
 	if err != nil {
 		return err

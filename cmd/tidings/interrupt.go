@@ -11,8 +11,17 @@ import "sync/atomic"
 // signal goroutine reads them); a nil *interruptWords, as tests that call
 // a run function pass, ignores what it is told.
 type interruptWords struct {
+	sends    atomic.Bool
 	delivers atomic.Bool
 	allOut   atomic.Bool
+}
+
+// sending marks the command as a send, which nothing left yet: an
+// interrupt before it delivers says nothing was sent.
+func (w *interruptWords) sending() {
+	if w != nil {
+		w.sends.Store(true)
+	}
 }
 
 // delivering marks the command as one that delivers messages.
@@ -40,6 +49,8 @@ func (w *interruptWords) onSignal() string {
 // atExit is what tidings prints as an interrupted command exits.
 func (w *interruptWords) atExit() string {
 	switch {
+	case w != nil && w.sends.Load() && !w.delivers.Load():
+		return "tidings: interrupted before the first message left: nothing was sent"
 	case w == nil || !w.delivers.Load():
 		return "tidings: interrupted"
 	case w.allOut.Load():

@@ -363,3 +363,21 @@ func (r *runningSend) wait() (string, error) {
 	errText := <-r.stderr
 	return errText, r.cmd.Wait()
 }
+
+// TestInterruptWordsBeforeDelivery: a send interrupted before it delivers
+// (in its preflight, at its prompt) says nothing was sent; other commands
+// just stop.
+func TestInterruptWordsBeforeDelivery(t *testing.T) {
+	var other, send interruptWords
+	send.sending()
+	if got := other.atExit(); got != "tidings: interrupted" {
+		t.Errorf("another command: %q", got)
+	}
+	if got := send.atExit(); got != "tidings: interrupted before the first message left: nothing was sent" {
+		t.Errorf("a send before delivering: %q", got)
+	}
+	send.delivering()
+	if got := send.atExit(); !strings.Contains(got, "run the same command again to resume") {
+		t.Errorf("a send delivering: %q", got)
+	}
+}
