@@ -768,15 +768,25 @@ func accountName(c *campaign.Campaign) string {
 	return c.SMTP.Username
 }
 
+// rateText is a rate a person reads: in the largest unit that makes it a
+// number of at least one (per second, minute, hour, day), to four
+// significant digits, without an exponent (1e+08/s).
 func rateText(perSecond float64) string {
-	switch {
-	case perSecond == 0:
+	if perSecond == 0 {
 		return "no rate limit"
-	case perSecond >= 1:
-		return fmt.Sprintf("%.4g/s", perSecond)
-	default:
-		return fmt.Sprintf("%.4g/min", perSecond*60)
 	}
+	n, unit := perSecond, "s"
+	for _, u := range []struct {
+		per  float64
+		unit string
+	}{{60, "min"}, {60, "h"}, {24, "d"}} {
+		if n >= 1 {
+			break
+		}
+		n, unit = n*u.per, u.unit
+	}
+	rounded, _ := strconv.ParseFloat(strconv.FormatFloat(n, 'g', 4, 64), 64)
+	return strconv.FormatFloat(rounded, 'f', -1, 64) + "/" + unit
 }
 
 // maxBounceRate is the campaign's send.max_bounce_rate as a fraction.

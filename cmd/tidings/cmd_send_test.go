@@ -594,3 +594,14 @@ func TestGoneUnknownAdvice(t *testing.T) {
 		t.Errorf("exit %d:\n%s", code, errOut)
 	}
 }
+
+// TestRateText: a rate in the unit that reads best, without exponents.
+func TestRateText(t *testing.T) {
+	for in, want := range map[float64]string{
+		0: "no rate limit", 5: "5/s", 1e8: "100000000/s", 1.0 / 86400: "1/d", 10.0 / 3600: "10/h", 0.5: "30/min", 2.0 / 3: "40/min", 123.456: "123.5/s",
+	} {
+		if got := rateText(in); got != want {
+			t.Errorf("rateText(%v) = %q, want %q", in, got, want)
+		}
+	}
+}
