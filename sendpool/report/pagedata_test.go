@@ -412,3 +412,26 @@ func TestFitPageWorst(t *testing.T) {
 		t.Errorf("page shell %d bytes + budget: %d, not under a megabyte", len(shell.head)+len(shell.tail), n)
 	}
 }
+
+// TestPageRunNumbers: the page numbers the runs it shows 1 up, a test
+// send between them (a run of the journal's, no run of the page's) left
+// out of the count, its segments and marks alike.
+func TestPageRunNumbers(t *testing.T) {
+	dir := t.TempDir()
+	sent := func(row int, key string, at time.Duration) []any {
+		return []any{journal.Attempt{Row: row, Key: key, Try: 1, Time: pt0.Add(at)},
+			journal.Result{Row: row, Key: key, Status: sendpool.StatusSent, Attempts: 1, Code: 250, Started: pt0.Add(at), Finished: pt0.Add(at + time.Second)}}
+	}
+	pageJournalRun(t, dir, journal.Run{Started: pt0}, sent(2, "a@example.org", time.Second)...)
+	pageJournalRun(t, dir, journal.Run{Started: pt0.Add(time.Hour), Flags: map[string]string{"test": "1"}},
+		journal.TestSend{Row: 2, Key: "a@example.org", To: []string{"me@example.net"}, MessageID: "t1@x", Status: sendpool.StatusSent, Finished: pt0.Add(time.Hour)})
+	pageJournalRun(t, dir, journal.Run{Started: pt0.Add(2 * time.Hour)}, sent(3, "b@example.org", 2*time.Hour+time.Second)...)
+	rows := []Row{{Recipient: Recipient{Row: 2, Key: "a@example.org"}, Status: sendpool.StatusSent}, {Recipient: Recipient{Row: 3, Key: "b@example.org"}, Status: sendpool.StatusSent}}
+	d, err := buildPage(context.Background(), PageInput{Campaign: "c", Rows: RowsOf(rows), JournalDir: dir, Now: pt0.Add(3 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Runs) != 2 || d.Runs[0].Number != 1 || d.Runs[1].Number != 2 || len(d.Timeline.Segments) != 2 || d.Timeline.Segments[1].Run != 2 {
+		t.Errorf("runs %+v, segments %+v", d.Runs, d.Timeline.Segments)
+	}
+}

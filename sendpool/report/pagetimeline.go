@@ -246,8 +246,12 @@ func (tl *timeline) width() int {
 	return w
 }
 
-// page returns the timeline and the run table.
+// page returns the timeline and the run table. The runs are numbered as
+// the page shows them, 1 up (after the earlier ones folded), not as the
+// journal counts its runs (a bounces run or a test send takes a number
+// there and shows on no page).
 func (tl *timeline) page() (pageTimeline, []pageRun) {
+	tl.renumber()
 	w := tl.width()
 	out := pageTimeline{Width: widthLadder[w], Segments: []pageSegment{}, Marks: tl.marks}
 	if out.Marks == nil {
@@ -289,4 +293,23 @@ func (r *runAcc) pageRun() pageRun {
 		p.End = r.last.UnixMilli()
 	}
 	return p
+}
+
+// renumber numbers the runs the page shows 1 up, after the earlier ones
+// folded, and their marks alike; tries before any run keep 0.
+func (tl *timeline) renumber() {
+	shown := map[int]int{}
+	n := tl.dropped
+	for _, r := range tl.runs {
+		if r.number == 0 {
+			continue
+		}
+		n++
+		shown[r.number], r.number = n, n
+	}
+	for i := range tl.marks {
+		if m, ok := shown[tl.marks[i].Run]; ok {
+			tl.marks[i].Run = m
+		}
+	}
 }
