@@ -198,6 +198,13 @@ type slotMore struct {
 	feedback     lineRef
 	feedbackKind FeedbackKind
 	owing        *owing // nil: the message never owed anybody
+	// unsettled is an earlier run's attempt without a result (of unknown
+	// outcome) that the latest run tried again (--resend-unknown), and
+	// its values' sum: when that try is cut off before its body went (a
+	// not-attempted result), the key stays as the attempt left it,
+	// unknown. 0 when none.
+	unsettled    lineRef
+	unsettledSum uint32
 	// past is what the key's messages before its latest left (anew),
 	// and every hard report about any of its messages; nil for almost
 	// every key.
@@ -413,6 +420,10 @@ func (s *State) attempt(a *Attempt, at lineRef) {
 		p.pending, p.pendingSum = at, sum
 		return
 	}
+	if prev := k.attempt.ref(); k.pending() && prev != 0 && !s.inLatestRun(prev) {
+		m := s.addMore(k)
+		m.unsettled, m.unsettledSum = prev, k.sum
+	}
 	k.setPending(true)
 	k.attempt = shorten(at)
 	if k.delivery() != sendpool.StatusSent {
@@ -493,6 +504,17 @@ func (s *State) result(r *Result, at lineRef) {
 	ends := isDelivery(r.Status) && (r.Status != sendpool.StatusNotAttempted || cut)
 	if cut {
 		k.untried()
+	}
+	if m := s.moreOf(k); m != nil && m.unsettled != 0 && ends {
+		at, sum := m.unsettled, m.unsettledSum
+		m.unsettled, m.unsettledSum = 0, 0
+		if cut {
+			// The latest run tried again an earlier run's attempt of
+			// unknown outcome and was cut off before the body went: the
+			// key stays as that attempt left it.
+			k.attempt, k.sum = shorten(at), sum
+			return
+		}
 	}
 	switch {
 	case !ends:

@@ -366,3 +366,34 @@ func TestNotAttemptedAfterAnEarlierRun(t *testing.T) {
 		t.Errorf("bob: %s after %d attempts, want sent after 1", e.Status, e.Attempts)
 	}
 }
+
+// TestResendUnknownCutOff: a run under --resend-unknown that recorded an
+// attempt for an unknown key (or for the recipients a partly delivered
+// message owes, whose send's outcome is unknown) and was cut off before
+// the body went leaves the key unknown: a plain send does not send it.
+func TestResendUnknownCutOff(t *testing.T) {
+	dir := t.TempDir()
+	a, b := "ann@example.org", "bob@example.org"
+	cut := func(row int, key string) Result {
+		r := res(row, key, sendpool.StatusNotAttempted)
+		r.Attempts = 0
+		return r
+	}
+	partly := res(3, b, sendpool.StatusSent)
+	partly.Owed = []string{"boss@example.org"}
+	writeRun(t, dir, Run{PID: 1, Started: t0}, att(2, a), att(3, b), partly)
+	writeRun(t, dir, Run{PID: 2, Started: t0}, att(3, b)) // the send to boss: a crash
+	writeRun(t, dir, Run{PID: 3, Started: t0, ResendUnknown: true}, att(2, a), cut(2, a), att(3, b), cut(3, b))
+	s := load(t, dir)
+	if e := entryOf(t, s, a); e.Status != sendpool.StatusUnknown || e.Attempts != 1 {
+		t.Errorf("ann: %s after %d attempts, want unknown after 1", e.Status, e.Attempts)
+	}
+	for _, k := range []string{a, b} {
+		if d := decideOf(t, s, k, Policy{}); d.Send {
+			t.Errorf("%s is sent again without --resend-unknown: %+v", k, d)
+		}
+	}
+	if d := decideOf(t, s, a, Policy{ResendUnknown: true}); !d.Send {
+		t.Errorf("ann is not sent under --resend-unknown: %+v", d)
+	}
+}
