@@ -81,8 +81,11 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 			return &unusableError{err} // before a word about the message
 		}
 	}
-	if err := sheetThere(c); err != nil {
-		return &unusableError{err}
+	// A message that went out is shown from the spool without the sheet;
+	// a row of it, or a message not sent yet, needs it.
+	sheetErr := sheetThere(c)
+	if sheetErr != nil && opts.row > 0 {
+		return &unusableError{sheetErr}
 	}
 	state, err := journal.Load(ctx, c.StateDir) // read-only, beside a running send
 	if err != nil {
@@ -134,6 +137,9 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 		return &unusableError{err}
 	}
 	if !ok {
+		if sheetErr != nil {
+			return &unusableError{sheetErr}
+		}
 		err := notSpooled(ctx, current, c, key, hash)
 		if dupOf != "" {
 			err = fmt.Errorf("row %d is a %s: %w", opts.row, dupOf, err)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -73,7 +74,7 @@ func TestSheetMissing(t *testing.T) {
 		"r.csv":    "email,name\nann@example.com,Ann\n",
 	})
 	camp := filepath.Join(dir, "c.yaml")
-	for _, args := range [][]string{{"report", camp}, {"show", camp, "ann@example.com"}, {"check", camp}} {
+	for _, args := range [][]string{{"report", camp}, {"show", camp, "ann@example.com"}, {"show", camp, "--row", "2"}, {"check", camp}} {
 		out, errOut, code := runCLI(t, args...)
 		if code != exitUnusable || strings.Count(errOut, "recipients.path: no such file: rr.csv") != 1 || !strings.Contains(errOut, "did you mean r.csv?") || strings.Contains(errOut, "warning") {
 			t.Errorf("%s: code %d\n%s%s", args[0], code, out, errOut)
@@ -118,4 +119,21 @@ func TestSentRowsMovedWithProblems(t *testing.T) {
 		}
 	}
 	sameReport(t, camp)
+}
+
+// TestShowSentWithoutSheet: a message that went out is shown from the
+// spool after the sheet is gone.
+func TestShowSentWithoutSheet(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 2, "")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
+	}
+	if err := os.Remove(filepath.Join(filepath.Dir(camp), "r.csv")); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := runCLI(t, "show", camp, "user001@example.com")
+	if code != exitOK || out != string(serverCopy(t, srv, "user001@example.com")) || !strings.Contains(errOut, "row 3 when sent") {
+		t.Errorf("show: code %d\n%s", code, errOut)
+	}
 }
