@@ -255,7 +255,7 @@ func (b *pageBuilder) row(r *Row) error {
 // tryTime is when a line's final try ended (else began); false when the
 // line is no try's or has no time.
 func tryTime(r *Row) (time.Time, bool) {
-	if !isTry(r.Status) && !isFeedback(r.Status) {
+	if !isTry(r.Status) {
 		return time.Time{}, false
 	}
 	t, err := time.Parse(time.RFC3339, cmp.Or(r.FinishedAt, r.StartedAt))
