@@ -435,3 +435,24 @@ func TestPageRunNumbers(t *testing.T) {
 		t.Errorf("runs %+v, segments %+v", d.Runs, d.Timeline.Segments)
 	}
 }
+
+// TestPageFromRowsBounced: on a page made from the rows alone (no
+// journal), a row that bounced after its delivery is no deferral.
+func TestPageFromRowsBounced(t *testing.T) {
+	rows := []Row{{Recipient: Recipient{Row: 2, Key: "a@example.org"}, Status: sendpool.StatusBounced,
+		StartedAt: pt0.Format(time.RFC3339), FinishedAt: pt0.Add(time.Second).Format(time.RFC3339), DurationMS: 1000}}
+	d, err := buildPage(context.Background(), PageInput{Campaign: "c", Rows: RowsOf(rows), Now: pt0.Add(time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range d.Runs {
+		if r.Deferred != 0 {
+			t.Errorf("run %+v counts a deferral", r)
+		}
+	}
+	for _, dm := range d.Domains {
+		if dm.Deferred != 0 {
+			t.Errorf("domain %+v counts a deferral", dm)
+		}
+	}
+}
