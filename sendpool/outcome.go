@@ -40,15 +40,12 @@ func (r *poolRun) applyOutcome(j *poolJob, d *Delivery, err error, attempted boo
 	var se *SMTPError
 	errors.As(err, &se)
 	class := Classify(err)
-	if r.inflight.Err() != nil && class != ClassAmbiguous {
-		// Aborted: the connection was cut on purpose. A try the cut
-		// ended (no reply of the server's) was none; one the server
-		// answered was.
-		if se == nil {
-			cut()
-		} else {
-			r.finishStopped(j)
-		}
+	if r.inflight.Err() != nil && class != ClassAmbiguous && se == nil {
+		// Aborted: the connection was cut on purpose, which ended this
+		// try before its body went: no try. One the server answered is
+		// told as its reply says (a refusal for good is failed; a
+		// temporary one waits for a retry the halted run never makes).
+		cut()
 		return
 	}
 	switch class {
