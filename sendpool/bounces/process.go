@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -279,7 +280,7 @@ func (ix *Index) collect(f *Finding, sup *suppressions, seen map[string]bool, li
 			sup.add(m)
 			continue
 		case ix.state.FeedbackSeen(id):
-			if ix.state.FeedbackListed(id) != list {
+			if !sameFile(ix.state.FeedbackListed(id), list) {
 				sup.add(m)
 			}
 			continue
@@ -323,4 +324,19 @@ func firstTime(ts ...time.Time) time.Time {
 		}
 	}
 	return time.Time{}
+}
+
+// sameFile reports whether the paths a and b name one file: the same
+// path, or the same file reached another way (a folder moved and linked
+// back, a symlink). "" is no file.
+func sameFile(a, b string) bool {
+	if a == "" || b == "" {
+		return false
+	}
+	if a == b {
+		return true
+	}
+	sa, errA := os.Stat(a)
+	sb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(sa, sb)
 }

@@ -805,6 +805,19 @@ func TestProcessListedElsewhere(t *testing.T) {
 	if n := sum.Findings[0].New + sum.Findings[1].New + sum.Findings[2].New; n != 1 {
 		t.Errorf("%d new reports, want bob's once", n)
 	}
+	// The same list by another path (a symlink to its folder): its
+	// addresses are there, ann's taken out by hand stays out.
+	if err := os.WriteFile(supFile, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(filepath.Dir(supFile), link); err != nil {
+		t.Fatal(err)
+	}
+	run(filepath.Join(link, "suppress.txt"), newMemMailbox(bob))
+	if got, _ := os.ReadFile(supFile); len(got) != 0 {
+		t.Errorf("the list by another path lists again what is recorded there:\n%s", got)
+	}
 	other := filepath.Join(t.TempDir(), "other.txt")
 	if err := os.WriteFile(other, nil, 0o644); err != nil {
 		t.Fatal(err)
