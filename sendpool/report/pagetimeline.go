@@ -127,7 +127,11 @@ type timeline struct {
 	// earlier sums up the runs dropped to keep pageMaxRuns; nil when none.
 	earlier *runAcc
 	dropped int
-	marks   []pageMark
+	// droppedRuns counts the dropped runs that had a run record (not
+	// the tries before any); renumbered: renumber ran.
+	droppedRuns int
+	renumbered  bool
+	marks       []pageMark
 	// markMinutes are the minutes (Unix time / 60) that have a mark.
 	markMinutes map[int64]bool
 }
@@ -160,6 +164,9 @@ func (tl *timeline) fold(r *runAcc) {
 	tl.earlier.attempts += r.attempts
 	tl.earlier.seen(r.last)
 	tl.dropped++
+	if r.number != 0 {
+		tl.droppedRuns++
+	}
 }
 
 // mark records a throttling reply, one per minute and pageMaxMarks at most.
@@ -296,10 +303,15 @@ func (r *runAcc) pageRun() pageRun {
 }
 
 // renumber numbers the runs the page shows 1 up, after the earlier ones
-// folded, and their marks alike; tries before any run keep 0.
+// folded, and their marks alike (those of a folded run, -1: none shown);
+// tries before any run keep 0. Once: page may be asked again.
 func (tl *timeline) renumber() {
-	shown := map[int]int{}
-	n := tl.dropped
+	if tl.renumbered {
+		return
+	}
+	tl.renumbered = true
+	shown := map[int]int{0: 0}
+	n := tl.droppedRuns
 	for _, r := range tl.runs {
 		if r.number == 0 {
 			continue
@@ -308,8 +320,10 @@ func (tl *timeline) renumber() {
 		shown[r.number], r.number = n, n
 	}
 	for i := range tl.marks {
-		if m, ok := shown[tl.marks[i].Run]; ok {
-			tl.marks[i].Run = m
+		m, ok := shown[tl.marks[i].Run]
+		if !ok {
+			m = -1 // of a run folded into the earlier ones: no run shown
 		}
+		tl.marks[i].Run = m
 	}
 }
