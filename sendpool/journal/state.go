@@ -69,6 +69,9 @@ type State struct {
 	// the suppression list its address went to (Feedback.Listed; "" for
 	// none).
 	feedbackIDs map[keyID]string
+	// listed is the latest Feedback.Listed read, which the next ones
+	// share (most name one list).
+	listed string
 	// copies are the Sent-folder copies by Message-ID (see Copy).
 	copies map[keyID]CopyState
 	sent   *sentTimes // of sent results, ascending once loaded
@@ -643,8 +646,11 @@ func (s *State) feedback(f *Feedback, at lineRef) {
 		s.feedbackIDs = map[keyID]string{}
 	}
 	id := s.ids.of(f.ID)
+	if f.Listed != s.listed {
+		s.listed = f.Listed
+	}
 	if was, ok := s.feedbackIDs[id]; !ok || was == "" {
-		s.feedbackIDs[id] = f.Listed
+		s.feedbackIDs[id] = s.listed
 	}
 	i, ok := s.keys.find(s.ids.of(f.NormKey))
 	if !ok {
