@@ -138,9 +138,10 @@ type Recorder interface {
 // list its address went to (journal.Feedback.Listed): a report the
 // journal has with its address listed in this list does not list it
 // again (a person took it out of the list by hand: it stays out until a
-// new report comes); a run stopped before the journal finds the addresses
-// listed next time, and records the reports. A report that cannot be read, or names no message of
-// this campaign, is counted and left alone.
+// new report comes); a run stopped before the journal finds the
+// addresses listed next time, and records the reports. A report that
+// cannot be read, or names no message of this campaign, is counted and
+// left alone.
 func Process(ctx context.Context, mb Mailbox, ix *Index, rec Recorder, opts Options) (*Summary, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now

@@ -156,11 +156,12 @@ func (b *rebuild) sheetRow(c *campaign.Campaign, row campaign.Row) error {
 // addKeyed adds row number's line: the journal's line for key
 // (journal.Entry.LineFor the row's envelope recipients), at this row and
 // with the key as the row spells it, or not attempted (to the row's To
-// now, to; "": not known) when the journal has none. With recipients (the spool says the row makes a message to
-// them; nil: not known), a line saying the key's row was invalid is an
-// earlier run's word about a row fixed since (or another row with the
-// key): not attempted too. A failed or unknown line is marked
-// NowSuppressed when supp (nil: not known) names one of recipients.
+// now, to; "": not known) when the journal has none. With recipients
+// (the spool says the row makes a message to them; nil: not known), a
+// line saying the key's row was invalid is an earlier run's word about a
+// row fixed since (or another row with the key): not attempted too. A
+// failed or unknown line is marked NowSuppressed when supp (nil: not
+// known) names one of recipients.
 func addKeyed(state *journal.State, rep *Reporter, number int, key, to string, recipients []string, supp *campaign.Suppression) error {
 	e, err := state.Entry(key)
 	if err != nil {
@@ -204,13 +205,15 @@ func notTried(number int, key, to string) Row {
 // takes no line of the journal's (an invalid row with the key of another,
 // valid one stays invalid; the valid one gets the key's line); every other
 // row, and an invalid one whose message went out from it before
-// (journal.State.WentOutAt), gets its key's line from the journal, at its row, or is not
-// attempted when the journal has none. Recipients the sheet no longer has
-// are added as Rebuild adds them (AddRemoved). Besides the Reporter it
-// keeps a bit for each of the journal's recipients. A failed or unknown
-// row whose envelope the suppression list supp (nil: none) names now is
-// marked Row.NowSuppressed, as send marks it. The caller opens the
-// generation (rd) and closes it.
+// (journal.State.WentOutAt; facets are the campaign's
+// render.Renderer.Facets, nil when not known, by which a row moved since
+// is told), gets its key's line from the journal, at its row, or is not
+// attempted when the journal has none. Recipients the sheet no longer
+// has are added as Rebuild adds them (AddRemoved). Besides the Reporter
+// it keeps a bit for each of the journal's recipients. A failed or
+// unknown row whose envelope the suppression list supp (nil: none) names
+// now is marked Row.NowSuppressed, as send marks it. The caller opens
+// the generation (rd) and closes it.
 func RebuildFromSpool(ctx context.Context, rd *spool.Reader, state *journal.State, supp *campaign.Suppression, facets []string, rep *Reporter) error {
 	return RebuildFromRows(state, supp, facets, rep, func(fn func(spool.Row) error) error { return rd.ScanRows(ctx, fn) })
 }
