@@ -77,11 +77,13 @@ func rebuildReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, 
 	defer rep.Close()
 	in, oerr := plan.Open(ctx, path)
 	var facets []string // what a row moved since is told by
+	spooled := func() (*spool.Generation, error) { return plan.Spooled(ctx, path, version) }
 	if oerr == nil {
 		defer in.Close()
 		facets = in.Renderer.Facets()
+		spooled = func() (*spool.Generation, error) { return plan.SpooledOf(in, version) }
 	}
-	if rd := openSpooled(ctx, g, path); rd != nil {
+	if rd := openSpooled(ctx, g, spooled); rd != nil {
 		defer rd.Close()
 		err = report.RebuildFromSpool(ctx, rd, state, supp, facets, rep)
 	} else if oerr == nil {
@@ -154,12 +156,12 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 	return nil
 }
 
-// openSpooled opens the spool generation made from the campaign at path
-// as it is now (plan.Spooled), nil when there is none or it cannot be
-// read (say, a send running beside removed it), which it warns about: the
-// report then judges the rows anew.
-func openSpooled(ctx context.Context, g *globalOptions, path string) *spool.Reader {
-	gen, err := plan.Spooled(ctx, path, version)
+// openSpooled opens the spool generation made from the campaign as it is
+// now (spooled: plan.Spooled or plan.SpooledOf), nil when there is none or
+// it cannot be read (say, a send running beside removed it), which it
+// warns about: the report then judges the rows anew.
+func openSpooled(ctx context.Context, g *globalOptions, spooled func() (*spool.Generation, error)) *spool.Reader {
+	gen, err := spooled()
 	var rd *spool.Reader
 	if gen != nil {
 		rd, err = gen.Open()

@@ -58,7 +58,7 @@ func (s *suppressions) add(m Match) {
 	if s.seen[a] {
 		// One line an address: its comment names the weightiest kind.
 		for i := range s.list {
-			if s.list[i].Address == a && rank(m.Kind) > rank(s.list[i].Kind) {
+			if s.list[i].Address == a && m.Kind.Outweighs(s.list[i].Kind) {
 				s.list[i].Kind, s.list[i].Status = m.Kind, m.Status
 			}
 		}
@@ -123,18 +123,4 @@ func endsWithNewline(f *os.File) bool {
 		return true
 	}
 	return b[0] == '\n'
-}
-
-// rank orders the kinds of a suppressed address for its comment: a
-// complaint, a hard bounce, an unsubscribe request.
-func rank(k journal.FeedbackKind) int {
-	switch k {
-	case journal.FeedbackComplained:
-		return 3
-	case journal.FeedbackBounced:
-		return 2
-	case journal.FeedbackUnsubscribed:
-		return 1
-	}
-	return 0
 }

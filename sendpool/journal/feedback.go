@@ -63,6 +63,11 @@ func (k FeedbackKind) weight() int {
 
 func (k FeedbackKind) valid() bool { return k.weight() > 0 }
 
+// Outweighs reports whether k is the weightier kind of report about an
+// address than o: a complaint, a hard bounce, an unsubscribe request, a
+// soft bounce, in that order.
+func (k FeedbackKind) Outweighs(o FeedbackKind) bool { return k.weight() > o.weight() }
+
 // Feedback is written by `tidings bounces` for every bounce, complaint and
 // unsubscribe request it matched to a recipient of the campaign.
 type Feedback struct {

@@ -327,11 +327,17 @@ func Spooled(ctx context.Context, path, version string) (*spool.Generation, erro
 		return nil, err
 	}
 	defer in.Close()
+	return SpooledOf(in, version)
+}
+
+// SpooledOf is Spooled of a campaign's inputs opened already (Open), whose
+// files it reads once more only for the digest.
+func SpooledOf(in *Inputs, version string) (*spool.Generation, error) {
 	digest, _, err := in.Digest(version)
 	if err != nil {
 		return nil, err
 	}
-	return madeFrom(spool.OpenStore(c.StateDir), digest, true)
+	return madeFrom(spool.OpenStore(in.Campaign.StateDir), digest, true)
 }
 
 // cleanSpool removes the generations nothing was sent from, but current,

@@ -128,9 +128,8 @@ type timeline struct {
 	earlier *runAcc
 	dropped int
 	// droppedRuns counts the dropped runs that had a run record (not
-	// the tries before any); renumbered: renumber ran.
+	// the tries before any).
 	droppedRuns int
-	renumbered  bool
 	marks       []pageMark
 	// markMinutes are the minutes (Unix time / 60) that have a mark.
 	markMinutes map[int64]bool
@@ -304,12 +303,8 @@ func (r *runAcc) pageRun() pageRun {
 
 // renumber numbers the runs the page shows 1 up, after the earlier ones
 // folded, and their marks alike (those of a folded run, -1: none shown);
-// tries before any run keep 0. Once: page may be asked again.
+// tries before any run keep 0. Call it once (page does).
 func (tl *timeline) renumber() {
-	if tl.renumbered {
-		return
-	}
-	tl.renumbered = true
 	shown := map[int]int{0: 0}
 	n := tl.droppedRuns
 	for _, r := range tl.runs {
