@@ -16,6 +16,8 @@ import (
 	"sync"
 	"syscall"
 	"unicode/utf8"
+
+	"github.com/tidings/tidings/campaign"
 )
 
 // ErrAttachmentPath is wrapped when an attachment path made from row data
@@ -96,6 +98,9 @@ type attacher struct {
 	absOK    bool   // the campaign named an absolute attachments_dir
 	maxSize  int64  // files larger than this are refused before reading
 	cache    *blobCache
+	// own are the campaign's own files and folders (symlinks resolved),
+	// which a path made from row data may not lead to (see private).
+	own []campaign.OwnFile
 }
 
 // resolve finds, checks and encodes the attachment at p. fromData says the
@@ -138,6 +143,11 @@ func (a *attacher) read(p string, fromData bool) (b *blob, full string, err erro
 	if fromData && !inside(a.rootReal, real) {
 		return nil, full, fmt.Errorf("%w: %q leads to %s, outside %s", ErrAttachmentPath, p, real, a.root)
 	}
+	if fromData {
+		if err := a.private(p, real); err != nil {
+			return nil, full, err
+		}
+	}
 	f, err := a.open(real, fromData)
 	if err != nil {
 		return nil, full, fmt.Errorf("%w: %w", ErrAttachment, unwrapPath(err))
@@ -169,6 +179,55 @@ func (a *attacher) read(p string, fromData bool) (b *blob, full string, err erro
 	b = newBlob(filepath.Base(full), real, data)
 	a.cache.put(key, b)
 	return b, full, nil
+}
+
+// private refuses real, where the path p made from row data leads
+// inside the attachment folder, when it is one of the campaign's own files
+// or below one of its folders (a DKIM key, the sheet, the state folder),
+// or hidden (a name starting with '.' on the way from the folder: .env,
+// .git): row data attaches what the campaign sends its recipients, never
+// what it keeps for itself, whatever a cell says.
+func (a *attacher) private(p, real string) error {
+	for _, o := range a.own {
+		if real == o.Path || o.Dir && inside(o.Path, real) {
+			return fmt.Errorf("%w: %q is %s, which row data may not attach", ErrAttachmentPath, p, ownWhat(o, real))
+		}
+	}
+	rel, err := filepath.Rel(a.rootReal, real)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrAttachmentPath, err)
+	}
+	for part := range strings.SplitSeq(rel, string(filepath.Separator)) {
+		if strings.HasPrefix(part, ".") && part != "." {
+			return fmt.Errorf("%w: %q leads to the hidden %q, which row data may not attach (hidden files keep settings and secrets)", ErrAttachmentPath, p, part)
+		}
+	}
+	return nil
+}
+
+// ownWhat names o for a path real at or below it.
+func ownWhat(o campaign.OwnFile, real string) string {
+	if o.Dir && real != o.Path {
+		return "in " + o.What
+	}
+	return o.What
+}
+
+// ownFiles are c's own files and folders with symlinks resolved (as
+// written when they do not exist yet).
+func ownFiles(c *campaign.Campaign) []campaign.OwnFile {
+	own := c.OwnFiles()
+	for i, o := range own {
+		p, err := filepath.Abs(o.Path)
+		if err != nil {
+			continue
+		}
+		if real, err := filepath.EvalSymlinks(p); err == nil {
+			p = real
+		}
+		own[i].Path = p
+	}
+	return own
 }
 
 // open opens the checked path real. A path made from row data is opened

@@ -46,7 +46,7 @@ func yamlWith(fields map[string]string) string {
 		base[k] = v
 	}
 	var b strings.Builder
-	for _, k := range []string{"name", "from", "sender", "reply_to", "to", "cc", "bcc", "subject", "text", "html", "attachments", "attachments_dir", "headers", "unsubscribe", "list_id", "max_message_size", "recipients"} {
+	for _, k := range []string{"name", "from", "sender", "reply_to", "to", "cc", "bcc", "subject", "text", "html", "attachments", "attachments_dir", "headers", "unsubscribe", "list_id", "max_message_size", "recipients", "suppress", "state_dir", "dkim"} {
 		if v, ok := base[k]; ok {
 			b.WriteString(k + ": " + v + "\n")
 		}
@@ -482,6 +482,92 @@ func TestAttachmentPaths(t *testing.T) {
 	}
 	if _, err := r.Render(row(2, "email", "k@example.com", "file", filepath.Join(base, "outside.txt"))); !errors.Is(err, ErrAttachmentPath) {
 		t.Errorf("absolute path outside attachments_dir: %v", err)
+	}
+}
+
+// TestAttachmentOwnFiles: a path from row data that stays inside the
+// campaign folder still may not attach what the campaign keeps for itself
+// (its file, the sheet, the suppression list, a DKIM key, the state
+// folders) or a hidden file, by whatever path it gets there; constant
+// paths are the author's and may.
+func TestAttachmentOwnFiles(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"body.txt":                   "Hi\n",
+		"people.csv":                 "email,file\n",
+		"keys/rsa.key":               "-----BEGIN PRIVATE KEY-----",
+		"suppress.txt":               "x@example.com\n",
+		".env":                       "TIDINGS_SMTP_PASSWORD=x",
+		"files/.git/config":          "[core]",
+		"files/ok.pdf":               "%PDF ok",
+		"files/.tidy.pdf":            "%PDF",
+		".tidings/other/report.csv":  "row,key",
+		"state/journal.jsonl":        "{}",
+		"notes/state-of-things.pdf":  "%PDF notes",
+		"files/statement.pdf":        "%PDF statement",
+		"files/people.csv.pdf":       "%PDF",
+		"files/keys/rsa.key.pdf":     "%PDF",
+		"files/suppress.txt.archive": "x",
+	}
+	for name, body := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink("../keys/rsa.key", filepath.Join(dir, "files", "key.pdf")); err != nil {
+		t.Skip("symlinks not available:", err)
+	}
+	p := filepath.Join(dir, "campaign.yaml")
+	y := yamlWith(map[string]string{"attachments": `["{{.file}}"]`, "suppress": "suppress.txt", "state_dir": "state",
+		"dkim": "{domain: acme.example, selector: s1, key_file: keys/rsa.key}"})
+	if err := os.WriteFile(p, []byte(y), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := campaign.Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := templates.Compile(c, []string{"email", "file"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := New(c, set, Options{Now: func() time.Time { return fixedNow }, Boundary: fixedBoundary})
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := map[string]string{
+		"campaign.yaml":                  "the campaign file",
+		"people.csv":                     "the recipient sheet",
+		"./suppress.txt":                 "the suppression list",
+		"keys/rsa.key":                   "a DKIM private key",
+		"files/../keys/rsa.key":          "a DKIM private key",
+		"files/key.pdf":                  "a DKIM private key",
+		"state/journal.jsonl":            "in the campaign's state folder",
+		".tidings/other/report.csv":      "in the campaigns' state folder",
+		".env":                           `the hidden ".env"`,
+		"files/.git/config":              `the hidden ".git"`,
+		"files/.tidy.pdf":                `the hidden ".tidy.pdf"`,
+		"files/.git/../../campaign.yaml": "the campaign file",
+	}
+	for file, words := range refused {
+		_, err := r.Render(row(2, "email", "k@example.com", "file", file))
+		if !errors.Is(err, ErrAttachmentPath) || rowErr(t, err).Column != "file" || !strings.Contains(err.Error(), words) {
+			t.Errorf("%s: got %v, want ErrAttachmentPath in column file saying %q", file, err, words)
+		}
+	}
+	for _, file := range []string{"files/ok.pdf", "notes/state-of-things.pdf", "files/statement.pdf", "files/people.csv.pdf", "files/keys/rsa.key.pdf", "files/suppress.txt.archive"} {
+		if m, err := r.Render(row(2, "email", "k@example.com", "file", file)); err != nil || len(m.Attachments) != 1 {
+			t.Errorf("%s: got %v, want it attached", file, err)
+		}
+	}
+	// The author may attach a file of the campaign's by a constant path.
+	if _, err := trySetup(t, yamlWith(map[string]string{"attachments": `["suppress.txt"]`, "suppress": "suppress.txt"}),
+		map[string]string{"body.txt": "Hi\n", "suppress.txt": "x@example.com\n"}, []string{"email"}); err != nil {
+		t.Errorf("a constant path to the suppression list: %v", err)
 	}
 }
 
