@@ -102,7 +102,7 @@ func IsConnectionCap(err error) bool {
 // Gmail's and Yahoo's "receiving mail too quickly", NetEase's "exceeded
 // mailsize limit".
 var notSenderPhrases = []string{
-	"recipient thread limit", "recipient has exceeded", "recipient's per hour",
+	"recipient thread limit", "recipient has exceeded", "recipient's per hour", "to this recipient",
 	"receiving mail", "receiving email", "size", "too large", "too big",
 }
 
@@ -162,7 +162,9 @@ func isWordByte(b byte) bool {
 //     ClassAuth (the run stops);
 //  2. the server tells the sender to slow down: the enhanced code 4.7.28
 //     (Gmail's rate limit), 421 with 4.7.0 (Gmail's "Try again later,
-//     closing connection", Yahoo's TSS04, Postfix's connection limits), or
+//     closing connection", Yahoo's TSS04, Postfix's connection limits)
+//     unless its text limits one session ("too many messages on this
+//     connection": ClassTemporary, a new connection carries on), or
 //     a text that names the sender's own rate, connections or volume
 //     (senderLimitPhrases: Postfix's "too much mail from", Exchange Online's
 //     "Submission quota exceeded", QQ's "frequency limited", NetEase's
@@ -174,10 +176,12 @@ func isWordByte(b byte) bool {
 //     exceeded");
 //  4. a text that speaks of a rate, a number of connections or messages or
 //     a limit that is not the recipient's or the message's (ratePhrases:
-//     "rate limit", "too many connections", SES "Throttling"):
-//     ClassThrottled;
-//  5. other 4xx: ClassTemporary; other 5xx: ClassPermanent
-//     (IsPolicyRefusal tells the 5.7.x policy refusals among them);
+//     "rate limit", "too many connections", SES "Throttling"), unless it
+//     limits one session, or a 5xx text says the mail is blocked or spam
+//     (blockPhrases): ClassThrottled;
+//  5. other 4xx, and a 552 "too many recipients" (RFC 5321 4.5.3.1.10):
+//     ClassTemporary; other 5xx: ClassPermanent (IsPolicyRefusal tells
+//     the 5.7.x policy refusals among them);
 //  6. anything else (a positive reply where a refusal was expected):
 //     ClassTemporary.
 //
@@ -191,17 +195,43 @@ func ClassifyReply(code int, ec EnhancedCode, text string) Class {
 	}
 	t := strings.ToLower(text)
 	switch {
-	case ec == (EnhancedCode{4, 7, 28}) || code == 421 && ec == (EnhancedCode{4, 7, 0}) || speaksOfSender(t):
+	case ec == (EnhancedCode{4, 7, 28}) || code == 421 && ec == (EnhancedCode{4, 7, 0}) && !speaksOfSession(t) || speaksOfSender(t):
 		return ClassThrottled
 	case ec[1] == 1 || ec[1] == 2:
 		// The recipient's address or mailbox.
-	case speaksOfRate(t):
+	case speaksOfRate(t) && !speaksOfSession(t) && !(code >= 500 && speaksOfBlock(t)):
 		return ClassThrottled
 	}
-	if code < 500 {
+	if code < 500 || tooManyRecipients(code, ec, t) {
 		return ClassTemporary
 	}
 	return ClassPermanent
+}
+
+// sessionPhrases (lower-cased, matched at the start of a word) put a limit
+// on one session: a server that ends it after so many messages says
+// nothing of the sender's rate, and a new connection carries on.
+var sessionPhrases = []string{"this connection", "this session", "per connection", "per session"}
+
+// speaksOfSession reports whether text limits one session (sessionPhrases).
+func speaksOfSession(t string) bool { return containsAnyWordPrefix(t, sessionPhrases) }
+
+// blockPhrases (lower-cased, matched at the start of a word) say the
+// sender's mail is refused as spam or from a blocked address: a permanent
+// reply that also speaks of a rate (Gmail's "550 5.7.1 … an unusual rate
+// of unsolicited mail … has been blocked") is a refusal, not a request to
+// slow down.
+var blockPhrases = []string{"blocked", "blocklist", "blacklist", "unsolicited", "spam"}
+
+// speaksOfBlock reports whether text refuses the sender's mail as spam or
+// blocks its address (blockPhrases).
+func speaksOfBlock(t string) bool { return containsAnyWordPrefix(t, blockPhrases) }
+
+// tooManyRecipients reports a 552 "too many recipients" (5.5.3), which RFC
+// 5321 4.5.3.1.10 tells clients to take as 452, temporary: the recipients
+// over the server's limit go in another transaction.
+func tooManyRecipients(code int, ec EnhancedCode, t string) bool {
+	return code == 552 && (ec == EnhancedCode{5, 5, 3} || strings.Contains(t, "too many recipients"))
 }
 
 // IsPolicyRefusal reports whether a refusing reply is a permanent policy

@@ -28,12 +28,17 @@ func TestClassifyReply(t *testing.T) {
 		{501, "5.5.4", "Invalid command arguments; separate them with spaces", sendpool.ClassPermanent},
 		{550, "5.7.1", "Considerate of others: policy rejection, pirate of mail", sendpool.ClassPermanent},
 		{552, "5.2.2", "Mailbox size limit reached", sendpool.ClassPermanent},
+		{550, "5.7.1", "[1.2.3.4] Our system has detected an unusual rate of unsolicited mail originating from your IP address. To protect our users from spam, mail sent from your IP address has been blocked.", sendpool.ClassPermanent},
+		{550, "5.7.1", "Recipient address rejected: Access denied. Too many messages to this recipient", sendpool.ClassPermanent},
 		// Temporary.
 		{451, "4.3.0", "Temporary lookup failure", sendpool.ClassTemporary},
 		{450, "4.2.0", "Mailbox unavailable, greylisted", sendpool.ClassTemporary},
 		{421, "4.4.2", "Idle timeout, bye bye", sendpool.ClassTemporary},
 		{452, "4.3.1", "Insufficient system storage", sendpool.ClassTemporary},
 		{452, "4.5.3", "Too many recipients", sendpool.ClassTemporary},
+		{552, "5.5.3", "Too many recipients", sendpool.ClassTemporary},
+		{552, "", "Error: too many recipients", sendpool.ClassTemporary},
+		{421, "4.7.0", "too many messages on this connection, closing", sendpool.ClassTemporary},
 		{454, "4.7.0", "Temporary authentication failure", sendpool.ClassTemporary},
 		{451, "4.7.1", "Please try again later, we moderate new senders", sendpool.ClassTemporary},
 		// Throttling: the pool slows down.

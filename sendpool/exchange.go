@@ -49,10 +49,7 @@ func (w *poolWorker) sendOne(j *poolJob, f *pipedTry) {
 		j.server = w.conn.Server()
 		// Stage MAIL or before: the body was not due, so whether an
 		// attempt is on record does not matter (a redial reuses it).
-		var txe *TxError
-		deadIdle := err != nil && reused && free && ConnBroken(err) &&
-			errors.As(err, &txe) && txe.Stage <= StageMail && r.inflight.Err() == nil
-		if deadIdle {
+		if reused && free && idleDrop(err) && r.inflight.Err() == nil {
 			// The server dropped the idle connection; nothing of this
 			// message was sent, so the redial does not spend a retry.
 			free = false
@@ -72,6 +69,19 @@ func (w *poolWorker) sendOne(j *poolJob, f *pipedTry) {
 		w.needReset = true
 	}
 	r.applyOutcome(j, d, err, attempted)
+}
+
+// idleDrop reports whether err, the end of a try on a reused connection,
+// is the server having dropped the connection while it was idle, before
+// it could have taken anything of the message (stage MAIL or before): the
+// connection broke, or the server said 421 without asking the sender to
+// slow down. The message then goes again at once on a new connection,
+// without spending a retry. A 421 4.7.0 "try again later" is throttling,
+// which the retry path answers (a lower rate, a wait).
+func idleDrop(err error) bool {
+	var txe *TxError
+	return err != nil && ConnBroken(err) && errors.As(err, &txe) && txe.Stage <= StageMail &&
+		!txe.Ambiguous() && Classify(err) != ClassThrottled
 }
 
 // safeSend calls c.Send, turning a panic in the transport into an error

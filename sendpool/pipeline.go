@@ -273,10 +273,10 @@ func (w *poolWorker) begin(pc PipelinedConn, f *pipedTry, queued bool) (started,
 	return true, false
 }
 
-// outcome handles the end of one try on a pipelined connection as send
+// endTry handles the end of one try on a pipelined connection as send
 // does in the plain exchange. It reports whether f is to be begun again at
-// once without spending a retry: the reused connection broke (or answered
-// 421) before the server could have taken anything of the message.
+// once without spending a retry: the reused connection was dropped while
+// idle (idleDrop).
 func (w *poolWorker) endTry(f *pipedTry, d *Delivery, err error) bool {
 	r := w.r
 	j := f.j
@@ -295,9 +295,7 @@ func (w *poolWorker) endTry(f *pipedTry, d *Delivery, err error) bool {
 		r.finishStopped(j)
 		return false
 	}
-	var txe *TxError
-	if err != nil && f.reused && f.free && ConnBroken(err) && errors.As(err, &txe) &&
-		txe.Stage <= StageMail && !txe.Ambiguous() && r.inflight.Err() == nil {
+	if f.reused && f.free && idleDrop(err) && r.inflight.Err() == nil {
 		f.free = false
 		return true
 	}

@@ -70,8 +70,8 @@ const (
 	// bigBody: a body this large is written straight to the connection
 	// instead of being copied into the write buffer.
 	bigBody = 256 << 10
-	// idleCheck: a BDAT group on a connection idle this long is preceded
-	// by checkIdle.
+	// idleCheck: where the socket cannot be asked without waiting, a BDAT
+	// group on a connection idle this long is preceded by checkIdle.
 	idleCheck = time.Second
 	// idleProbe bounds checkIdle's read.
 	idleProbe = 2 * time.Millisecond
@@ -236,11 +236,9 @@ func (c *pipeConn) Begin(ctx context.Context, tx *sendpool.Tx) (sendpool.Pending
 		if c.broken != nil {
 			return nil, &sendpool.TxError{Stage: sendpool.StageMail, Err: c.broken}
 		}
-		if time.Since(c.lastIO) >= idleCheck {
-			if err := c.checkIdle(); err != nil {
-				c.failConn(err)
-				return nil, &sendpool.TxError{Stage: sendpool.StageMail, Err: err}
-			}
+		if err := c.checkEnded(); err != nil {
+			c.failConn(err)
+			return nil, &sendpool.TxError{Stage: sendpool.StageMail, Err: err}
 		}
 		if tx.BeforeBody != nil {
 			if err := tx.BeforeBody(ctx); err != nil {

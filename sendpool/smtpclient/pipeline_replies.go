@@ -226,6 +226,22 @@ func (t *pipeTx) stage() sendpool.Stage {
 	}
 }
 
+// checkEnded notices, before a BDAT group, a server that ended the session
+// since its last reply: something unasked or the end of the stream is
+// waiting (rawConn.pending, which does not wait), or already read. Where
+// the socket cannot be asked, a connection idle for idleCheck gets
+// checkIdle's short read.
+func (c *pipeConn) checkEnded() error {
+	if c.r.R.Buffered() > 0 {
+		return c.checkIdle() // reads what came, for the message
+	}
+	waiting, ok := c.raw.pending()
+	if ok && !waiting || !ok && time.Since(c.lastIO) < idleCheck {
+		return nil
+	}
+	return c.checkIdle()
+}
+
 // checkIdle notices a server that closed the connection while it was idle
 // (or said something unasked, such as "421 timeout", before closing): any
 // byte or end of stream waiting to be read means the session is over. It
@@ -241,11 +257,11 @@ func (c *pipeConn) checkIdle() error {
 		if c.tr != nil {
 			c.tr.emit("S: ", line)
 		}
-		return fmt.Errorf("the server ended the idle session: %s", sendpool.OneLine(line))
+		return fmt.Errorf("the server ended the session: %s", sendpool.OneLine(line))
 	}
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {
 		return nil
 	}
-	return fmt.Errorf("the server closed the idle connection: %w", err)
+	return fmt.Errorf("the server closed the connection: %w", err)
 }

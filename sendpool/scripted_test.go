@@ -1,0 +1,199 @@
+package sendpool_test
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/pooltest"
+	"github.com/tidings/tidings/sendpool/smtpclient"
+)
+
+// scripted is a raw SMTP server on 127.0.0.1:0 whose replies a test
+// scripts command by command: for replies the in-process go-smtp server
+// (smtptest) cannot give, such as a bare code, a 421 at a chosen command
+// or a close right after a final reply. It is safe for concurrent use.
+type scripted struct {
+	ln    net.Listener
+	ehlo  []string // the EHLO keywords offered
+	reply scriptFn
+	conns atomic.Int32
+
+	mu  sync.Mutex
+	log []string
+}
+
+// scriptFn answers one command of connection conn (1-based): cmd is the
+// command line, or "." for the end of a DATA body (body holds it); a
+// BDAT command comes with its chunk. The reply is written as it is (a
+// multi-line reply joined by CRLF); "" closes the connection without a
+// reply, and a reply ending in closeAfter is written and the session ended
+// with it (writeAndEnd). A 421 reply closes it too.
+type scriptFn func(conn int, cmd string, body []byte) string
+
+// closeAfter, at the end of a scripted reply, closes the connection after
+// writing it.
+const closeAfter = "\x00close"
+
+func newScripted(t *testing.T, ehlo []string, f scriptFn) *scripted {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &scripted{ln: ln, ehlo: ehlo, reply: f}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go s.serve(c, int(s.conns.Add(1)))
+		}
+	}()
+	return s
+}
+
+// Log is the exchange so far, a line each ("[c1] C: MAIL FROM:<…>").
+func (s *scripted) Log() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.log...)
+}
+
+func (s *scripted) note(format string, a ...any) {
+	s.mu.Lock()
+	s.log = append(s.log, fmt.Sprintf(format, a...))
+	s.mu.Unlock()
+}
+
+// write writes reply on c; false when the session is over.
+func (s *scripted) write(c net.Conn, n int, reply string) bool {
+	if reply == "" {
+		return false
+	}
+	line, closing := strings.CutSuffix(reply, closeAfter)
+	s.note("[c%d] S: %s", n, strings.ReplaceAll(line, "\r\n", "|"))
+	if closing {
+		writeAndEnd(c, line+"\r\n")
+		return false
+	}
+	_, err := io.WriteString(c, line+"\r\n")
+	return err == nil && !strings.HasPrefix(line, "421")
+}
+
+func (s *scripted) serve(c net.Conn, n int) {
+	defer c.Close()
+	r := bufio.NewReader(c)
+	s.write(c, n, "220 scripted ESMTP")
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			return
+		}
+		line = strings.TrimRight(line, "\r\n")
+		s.note("[c%d] C: %s", n, line)
+		var reply string
+		switch cmd := strings.ToUpper(line); {
+		case strings.HasPrefix(cmd, "EHLO"):
+			reply = multiline("250", append([]string{"scripted"}, s.ehlo...))
+		case strings.HasPrefix(cmd, "QUIT"):
+			s.write(c, n, "221 bye")
+			return
+		case strings.HasPrefix(cmd, "DATA"):
+			if reply = s.reply(n, line, nil); strings.HasPrefix(reply, "354") {
+				if !s.write(c, n, reply) {
+					return
+				}
+				body, ok := readDot(r)
+				if !ok {
+					return
+				}
+				s.note("[c%d] C: <body %d bytes>.", n, len(body))
+				reply = s.reply(n, ".", body)
+			}
+		case strings.HasPrefix(cmd, "BDAT"):
+			size, _ := strconv.Atoi(strings.Fields(line)[1])
+			body := make([]byte, size)
+			if _, err := io.ReadFull(r, body); err != nil {
+				return
+			}
+			reply = s.reply(n, line, body)
+		default:
+			reply = s.reply(n, line, nil)
+		}
+		if !s.write(c, n, reply) {
+			return
+		}
+	}
+}
+
+// multiline is a reply of code with lines (RFC 5321 4.2.1).
+func multiline(code string, lines []string) string {
+	var b strings.Builder
+	for i, l := range lines {
+		sep := "-"
+		if i == len(lines)-1 {
+			sep = " "
+		}
+		if i > 0 {
+			b.WriteString("\r\n")
+		}
+		b.WriteString(code + sep + l)
+	}
+	return b.String()
+}
+
+// readDot reads a DATA body up to its lone dot.
+func readDot(r *bufio.Reader) (body []byte, ok bool) {
+	for {
+		l, err := r.ReadString('\n')
+		if err != nil {
+			return nil, false
+		}
+		if l == ".\r\n" {
+			return body, true
+		}
+		body = append(body, l...)
+	}
+}
+
+// scriptedConfig is a pool config for s: one connection, 3 retries.
+func scriptedConfig(s *scripted, transport campaign.Transport) pooltest.Config {
+	return pooltest.Config{
+		SMTP: smtpclient.Config{
+			Host:      "127.0.0.1",
+			Port:      s.ln.Addr().(*net.TCPAddr).Port,
+			Security:  campaign.SecurityNone,
+			Timeout:   5 * time.Second,
+			Transport: transport,
+		},
+		Config: sendpool.Config{
+			Concurrency:   1,
+			PerConnection: 100,
+			Retries:       3,
+			RetryBackoff:  time.Millisecond,
+		},
+	}
+}
+
+// okAll answers every command as a server that takes everything.
+func okAll(_ int, cmd string, _ []byte) string {
+	switch {
+	case strings.HasPrefix(cmd, "DATA"):
+		return "354 go ahead"
+	case cmd == ".", strings.HasPrefix(cmd, "BDAT"):
+		return "250 2.0.0 queued"
+	}
+	return "250 2.1.0 ok"
+}

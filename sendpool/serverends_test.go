@@ -1,0 +1,136 @@
+package sendpool_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/render"
+	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/pooltest"
+)
+
+// TestCloseRightAfterReply: a server that ends the session right after
+// its final reply, without a 421 (a limit of messages a session, a
+// restart), never took the next message: with CHUNKING its group would
+// carry the body before any reply, so the close must be noticed before the
+// group is written, or the message ends unknown and is never sent again.
+func TestCloseRightAfterReply(t *testing.T) {
+	for _, ext := range [][]string{{"PIPELINING", "CHUNKING"}, {"PIPELINING"}, nil} {
+		t.Run(strings.Join(append([]string{"ext"}, ext...), "+"), func(t *testing.T) {
+			s := newScripted(t, ext, func(c int, cmd string, b []byte) string {
+				if cmd == "." || strings.HasPrefix(cmd, "BDAT") {
+					return "250 2.0.0 queued" + closeAfter
+				}
+				return okAll(c, cmd, b)
+			})
+			res, err := pooltest.Run(t, scriptedConfig(s, campaign.TransportAuto), pooltest.Messages(4))
+			if err != nil {
+				t.Fatal(err)
+			}
+			// With DATA a group rides behind the body before it, so a
+			// message can meet the close twice (a retry spent); with
+			// CHUNKING a group waits for the reply before it.
+			dataPiped := len(ext) == 1
+			for row := 2; row <= 5; row++ {
+				if r := res.Get(row); r.Status != sendpool.StatusSent || r.Attempts != 1 && !dataPiped {
+					t.Errorf("row %d: %v after %d attempts (%s), want sent after 1\n%s", row, r.Status, r.Attempts, r.Detail, strings.Join(s.Log(), "\n"))
+				}
+			}
+			if n := s.conns.Load(); n != 4 {
+				t.Errorf("%d connections, want 4 (a message each)", n)
+			}
+		})
+	}
+}
+
+// TestThrottleAtMailOnReusedConnection: "421 4.7.0 Try again later,
+// closing connection" to MAIL on a connection that carried a message
+// asks the sender to slow down (Gmail): the pool lowers its rate and
+// waits before the message goes again, rather than taking it for an
+// idle connection the server dropped (which goes again at once, for
+// free). A 421 that limits the session (a cap of messages a connection)
+// is such a drop.
+func TestThrottleAtMailOnReusedConnection(t *testing.T) {
+	for _, tr := range []campaign.Transport{campaign.TransportPlain, campaign.TransportPipelined} {
+		for _, tc := range []struct {
+			reply     string
+			throttled bool
+		}{
+			{"421 4.7.0 Try again later, closing connection. (MAIL) - gsmtp", true},
+			{"421 4.7.0 too many messages on this connection, closing", false},
+		} {
+			t.Run(tr.String()+"/"+tc.reply[:18], func(t *testing.T) {
+				var mu sync.Mutex
+				mails := 0
+				s := newScripted(t, []string{"PIPELINING"}, func(c int, cmd string, b []byte) string {
+					mu.Lock()
+					defer mu.Unlock()
+					if strings.HasPrefix(cmd, "MAIL") {
+						if mails++; mails == 2 {
+							return tc.reply
+						}
+					}
+					return okAll(c, cmd, b)
+				})
+				cfg := scriptedConfig(s, tr)
+				cfg.Rate = 1000
+				p, err := sendpool.New(cfg.PoolConfig(t))
+				if err != nil {
+					t.Fatal(err)
+				}
+				res := pooltest.NewResults(t)
+				if err := p.Run(context.Background(), sendpool.SliceSource(pooltest.Messages(2)), res.Add); err != nil {
+					t.Fatal(err)
+				}
+				r := res.Get(3)
+				if r.Status != sendpool.StatusSent {
+					t.Fatalf("row 3: %v (%s), want sent\n%s", r.Status, r.Detail, strings.Join(s.Log(), "\n"))
+				}
+				if slowed := p.Limiter().Rate() < 1000; slowed != tc.throttled {
+					t.Errorf("rate after the 421: %v, want it lowered: %v", p.Limiter().Rate(), tc.throttled)
+				}
+				if want := map[bool]int{true: 2, false: 1}[tc.throttled]; r.Attempts != want {
+					t.Errorf("row 3: %d attempts, want %d (a drop of an idle connection costs no retry)", r.Attempts, want)
+				}
+			})
+		}
+	}
+}
+
+// TestTooManyRecipients552: RFC 5321 4.5.3.1.10: a 552 "too many
+// recipients" to RCPT is taken as 452, temporary: the recipients over
+// the server's limit get the message in another transaction.
+func TestTooManyRecipients552(t *testing.T) {
+	for _, tr := range []campaign.Transport{campaign.TransportPlain, campaign.TransportPipelined} {
+		t.Run(tr.String(), func(t *testing.T) {
+			var mu sync.Mutex
+			rcpts := map[int]int{}
+			s := newScripted(t, []string{"PIPELINING"}, func(c int, cmd string, b []byte) string {
+				mu.Lock()
+				defer mu.Unlock()
+				switch {
+				case strings.HasPrefix(cmd, "MAIL"):
+					rcpts[c] = 0
+				case strings.HasPrefix(cmd, "RCPT"):
+					if rcpts[c]++; rcpts[c] > 1 {
+						return "552 5.5.3 Too many recipients"
+					}
+				}
+				return okAll(c, cmd, b)
+			})
+			res, err := pooltest.Run(t, scriptedConfig(s, tr), []*render.Message{pooltest.Message(2, "to@example.org", "cc@example.org")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := res.Get(2)
+			for _, rr := range r.Recipients {
+				if rr.Status != sendpool.StatusSent {
+					t.Errorf("%s: %v %d %s, want sent in a second transaction\n%s", rr.Address, rr.Status, rr.Code, rr.Detail, strings.Join(s.Log(), "\n"))
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,6 @@
+//go:build !unix
+
+package smtpclient
+
+// pending cannot ask the socket here: ok is false (see the unix version).
+func (r *rawConn) pending() (waiting, ok bool) { return false, false }

@@ -1,0 +1,40 @@
+//go:build unix
+
+package smtpclient
+
+import (
+	"errors"
+	"syscall"
+
+	"golang.org/x/sys/unix"
+)
+
+// pending reports, without waiting, whether the server sent something or
+// closed its side since the last read: a byte, or the end of the stream,
+// waiting in the socket (a peek, which takes nothing from it). ok is false
+// when the connection is not a socket that can be asked. Bytes TLS has
+// already read into its own buffer are not seen.
+func (r *rawConn) pending() (waiting, ok bool) {
+	sc, isSocket := r.Conn.(syscall.Conn)
+	if !isSocket {
+		return false, false
+	}
+	rc, err := sc.SyscallConn()
+	if err != nil {
+		return false, false
+	}
+	var (
+		b    [1]byte
+		rerr error
+	)
+	if err := rc.Read(func(fd uintptr) bool {
+		_, _, rerr = unix.Recvfrom(int(fd), b[:], unix.MSG_PEEK|unix.MSG_DONTWAIT)
+		return true
+	}); err != nil {
+		return true, true // closed here
+	}
+	if errors.Is(rerr, unix.EAGAIN) || errors.Is(rerr, unix.EWOULDBLOCK) {
+		return false, true
+	}
+	return true, true // a byte, the end of the stream (0 bytes) or a reset
+}
