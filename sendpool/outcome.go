@@ -57,8 +57,13 @@ func (r *poolRun) applyOutcome(j *poolJob, d *Delivery, err error, attempted boo
 		for _, rr := range d.Rcpts {
 			if rr.Err != nil {
 				// Refused at RCPT (or in its own LMTP reply): this
-				// recipient certainly does not have the message.
-				j.mark(rr.Addr, StatusFailed, rr.Err, "")
+				// recipient certainly does not have the message; for
+				// now (4xx), or for good.
+				st := StatusFailed
+				if rr.Err.Temporary() {
+					st = StatusDeferred
+				}
+				j.mark(rr.Addr, st, rr.Err, "")
 				continue
 			}
 			j.mark(rr.Addr, StatusUnknown, nil, lost.Error())

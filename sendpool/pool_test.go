@@ -466,7 +466,8 @@ func testPoolReplyLostIsUnknown(t *testing.T, tr pooltest.Transport) {
 
 // TestPoolReplyLostKeepsRcptRefusals: a recipient refused at RCPT in a
 // transaction whose final reply is then lost does not have the message:
-// it is reported failed with its refusal, the others unknown.
+// it is reported with its refusal (451: deferred, not refused for good,
+// so a --resend-unknown run sends it too), the others unknown.
 func TestPoolReplyLostKeepsRcptRefusals(t *testing.T) {
 	pooltest.Each(t, testPoolReplyLostKeepsRcptRefusals)
 }
@@ -488,7 +489,7 @@ func testPoolReplyLostKeepsRcptRefusals(t *testing.T, tr pooltest.Transport) {
 	if r.Status != sendpool.StatusUnknown || r.Attempts != 1 {
 		t.Errorf("row 2: %v after %d attempts, want unknown after 1", r.Status, r.Attempts)
 	}
-	want := map[string]sendpool.Status{"lost@example.org": sendpool.StatusUnknown, "busy@example.org": sendpool.StatusFailed}
+	want := map[string]sendpool.Status{"lost@example.org": sendpool.StatusUnknown, "busy@example.org": sendpool.StatusDeferred}
 	for _, rr := range r.Recipients {
 		if rr.Status != want[rr.Address] || (rr.Address == "busy@example.org" && rr.Code != 451) {
 			t.Errorf("%s: %v %d %s, want %v", rr.Address, rr.Status, rr.Code, rr.Detail, want[rr.Address])
