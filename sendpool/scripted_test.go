@@ -2,6 +2,7 @@ package sendpool_test
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"net"
@@ -16,6 +17,7 @@ import (
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/pooltest"
 	"github.com/tidings/tidings/sendpool/smtpclient"
+	"golang.org/x/time/rate"
 )
 
 // scripted is a raw SMTP server on 127.0.0.1:0 whose replies a test
@@ -26,6 +28,9 @@ type scripted struct {
 	ln    net.Listener
 	ehlo  []string // the EHLO keywords offered
 	reply scriptFn
+	// pace, when set, is how fast the server reads a body (bytes a
+	// second, a burst of 64 KiB): a slow link.
+	pace  *rate.Limiter
 	conns atomic.Int32
 
 	mu  sync.Mutex
@@ -44,13 +49,18 @@ type scriptFn func(conn int, cmd string, body []byte) string
 // writing it.
 const closeAfter = "\x00close"
 
-func newScripted(t *testing.T, ehlo []string, f scriptFn) *scripted {
+// newScripted starts a scripted server offering the EHLO keywords ehlo
+// and answering with f; pace, when given, is how fast it reads bodies.
+func newScripted(t *testing.T, ehlo []string, f scriptFn, pace ...*rate.Limiter) *scripted {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := &scripted{ln: ln, ehlo: ehlo, reply: f}
+	if len(pace) > 0 {
+		s.pace = pace[0]
+	}
 	t.Cleanup(func() { ln.Close() })
 	go func() {
 		for {
@@ -94,6 +104,9 @@ func (s *scripted) write(c net.Conn, n int, reply string) bool {
 
 func (s *scripted) serve(c net.Conn, n int) {
 	defer c.Close()
+	if tc, ok := c.(*net.TCPConn); ok && s.pace != nil {
+		tc.SetReadBuffer(64 << 10) // the link, not the kernel, sets the pace
+	}
 	r := bufio.NewReader(c)
 	s.write(c, n, "220 scripted ESMTP")
 	for {
@@ -115,7 +128,7 @@ func (s *scripted) serve(c net.Conn, n int) {
 				if !s.write(c, n, reply) {
 					return
 				}
-				body, ok := readDot(r)
+				body, ok := s.readDot(r)
 				if !ok {
 					return
 				}
@@ -124,8 +137,8 @@ func (s *scripted) serve(c net.Conn, n int) {
 			}
 		case strings.HasPrefix(cmd, "BDAT"):
 			size, _ := strconv.Atoi(strings.Fields(line)[1])
-			body := make([]byte, size)
-			if _, err := io.ReadFull(r, body); err != nil {
+			body, ok := s.readChunk(r, size)
+			if !ok {
 				return
 			}
 			reply = s.reply(n, line, body)
@@ -154,8 +167,8 @@ func multiline(code string, lines []string) string {
 	return b.String()
 }
 
-// readDot reads a DATA body up to its lone dot.
-func readDot(r *bufio.Reader) (body []byte, ok bool) {
+// readDot reads a DATA body up to its lone dot, at s's pace.
+func (s *scripted) readDot(r *bufio.Reader) (body []byte, ok bool) {
 	for {
 		l, err := r.ReadString('\n')
 		if err != nil {
@@ -164,7 +177,29 @@ func readDot(r *bufio.Reader) (body []byte, ok bool) {
 		if l == ".\r\n" {
 			return body, true
 		}
+		s.wait(len(l))
 		body = append(body, l...)
+	}
+}
+
+// readChunk reads a BDAT chunk of size bytes, at s's pace.
+func (s *scripted) readChunk(r *bufio.Reader, size int) (chunk []byte, ok bool) {
+	chunk = make([]byte, size)
+	for at := 0; at < size; {
+		n := min(size-at, 16<<10)
+		if _, err := io.ReadFull(r, chunk[at:at+n]); err != nil {
+			return nil, false
+		}
+		s.wait(n)
+		at += n
+	}
+	return chunk, true
+}
+
+// wait holds the reading of n bytes to s's pace.
+func (s *scripted) wait(n int) {
+	if s.pace != nil {
+		s.pace.WaitN(context.Background(), n)
 	}
 }
 

@@ -1,15 +1,18 @@
 package sendpool_test
 
 import (
+	"bytes"
 	"context"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/render"
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/pooltest"
+	"golang.org/x/time/rate"
 )
 
 // TestCloseRightAfterReply: a server that ends the session right after
@@ -130,6 +133,30 @@ func TestTooManyRecipients552(t *testing.T) {
 				if rr.Status != sendpool.StatusSent {
 					t.Errorf("%s: %v %d %s, want sent in a second transaction\n%s", rr.Address, rr.Status, rr.Code, rr.Detail, strings.Join(s.Log(), "\n"))
 				}
+			}
+		})
+	}
+}
+
+// TestSlowLinkLargeBody: a body goes as long as the server keeps taking
+// it, however long the whole takes; the timeout bounds a stall, not the
+// body. 16 MB at 8 MB/s (what the kernel's buffers take aside, over a
+// second of writing) with a timeout of 1 s.
+func TestSlowLinkLargeBody(t *testing.T) {
+	for _, tr := range []campaign.Transport{campaign.TransportPlain, campaign.TransportPipelined} {
+		t.Run(tr.String(), func(t *testing.T) {
+			s := newScripted(t, []string{"PIPELINING"}, okAll, rate.NewLimiter(8<<20, 64<<10))
+			cfg := scriptedConfig(s, tr)
+			cfg.SMTP.Timeout = time.Second
+			cfg.Retries = 0
+			m := pooltest.Message(2, "big@example.org")
+			m.Data = append(m.Data, bytes.Repeat([]byte(strings.Repeat("x", 998)+"\r\n"), 16<<10)...)
+			res, err := pooltest.Run(t, cfg, []*render.Message{m})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r := res.Get(2); r.Status != sendpool.StatusSent {
+				t.Errorf("16 MB at 8 MB/s: %v (%s), want sent", r.Status, r.Detail)
 			}
 		})
 	}

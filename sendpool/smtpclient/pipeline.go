@@ -393,17 +393,17 @@ func (c *pipeConn) queueBody(t *pipeTx) error {
 	if err := c.flush(); err != nil {
 		return err
 	}
-	c.nc.SetWriteDeadline(time.Now().Add(c.timeout + time.Duration(len(data)>>10)*time.Millisecond))
 	if c.chunking {
-		if _, err := c.nc.Write(data); err != nil {
+		if err := writeWithProgress(c.nc, data, c.timeout, c.nc.SetWriteDeadline); err != nil {
 			return err
 		}
 	} else {
 		bw := bufio.NewWriterSize(c.nc, 64<<10)
 		dw := textproto.NewWriter(bw).DotWriter()
-		if _, err := dw.Write(data); err != nil {
+		if err := writeWithProgress(dw, data, c.timeout, c.nc.SetWriteDeadline); err != nil {
 			return err
 		}
+		c.nc.SetWriteDeadline(time.Now().Add(c.timeout))
 		if err := dw.Close(); err != nil {
 			return err
 		}

@@ -124,11 +124,11 @@ func (s *smtpConn) Send(ctx context.Context, tx *sendpool.Tx) (*sendpool.Deliver
 			return d, &sendpool.TxError{Stage: sendpool.StageData, Err: err}
 		}
 	}
-	s.raw.SetDeadline(time.Now().Add(s.d.cfg.timeout()))
-	if _, err := w.Write(m.Data); err != nil {
+	if err := writeWithProgress(w, m.Data, s.d.cfg.timeout(), s.raw.SetDeadline); err != nil {
 		s.broken = true
 		return d, &sendpool.TxError{Stage: sendpool.StageBody, Err: err}
 	}
+	s.raw.SetDeadline(time.Now().Add(s.d.cfg.timeout())) // its end; go-smtp gives the reply SubmissionTimeout
 	if s.lmtp {
 		return s.finishLMTP(d, w)
 	}
