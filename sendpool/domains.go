@@ -125,9 +125,13 @@ func (d *DomainLimits) Match(domain string) (key string, r campaign.Rate, ok boo
 
 // MessageDomains returns the distinct domains of m's envelope recipients
 // (To, Cc and Bcc), lowercased, in first-seen order.
-func MessageDomains(m *render.Message) []string {
+func MessageDomains(m *render.Message) []string { return addressDomains(m.Recipients) }
+
+// addressDomains returns the distinct domains of addrs, lowercased, in
+// first-seen order.
+func addressDomains(addrs []string) []string {
 	var out []string
-	for _, a := range m.Recipients {
+	for _, a := range addrs {
 		at := strings.LastIndexByte(a, '@')
 		dom := strings.ToLower(strings.TrimSuffix(a[at+1:], "."))
 		if dom != "" && !slices.Contains(out, dom) {
@@ -201,9 +205,12 @@ type DomainScheduler struct {
 	limits    *DomainLimits
 	lookAhead int
 
-	// Owned by Next.
+	// bmu guards buckets, and their next times, which Next and PaceRetry
+	// share.
+	bmu     sync.Mutex
 	buckets map[string]*domainBucket
-	groups  map[string]*domainGroup
+	// Owned by Next.
+	groups map[string]*domainGroup
 	held    int
 	bytes   int // of the messages held
 	seq     uint64
@@ -256,9 +263,15 @@ func (s *DomainScheduler) Next(ctx context.Context) (*render.Message, error) {
 			return nil, s.srcErr
 		}
 		now := s.clock.Now()
+		s.bmu.Lock()
 		g, at := s.earliest(now)
+		var m *render.Message
 		if g != nil && !at.After(now) {
-			return s.take(g, now), nil
+			m = s.take(g, now)
+		}
+		s.bmu.Unlock()
+		if m != nil {
+			return m, nil
 		}
 		if s.srcErr == nil && s.held < s.lookAhead && (s.held == 0 || s.bytes < lookAheadBytes) {
 			m, err := s.src.Next(ctx)
@@ -302,11 +315,43 @@ func (s *DomainScheduler) TakeWait(row int) time.Duration {
 	return d
 }
 
-// add queues m in the group of the buckets its domains need.
-func (s *DomainScheduler) add(m *render.Message, now time.Time) {
-	var keys []string
-	var bs []*domainBucket
-	for _, dom := range MessageDomains(m) {
+// PaceRetry waits until a message the pool tries again, to recipients,
+// may go under their domains' limits, and takes its turn: retries count
+// against the limits as first tries do, so no window of Per holds more
+// than N messages to a domain, retries included (a domain that defers is
+// the one least to be pressed). It returns ctx.Err() when ctx ends first.
+// Safe to call concurrently with Next and with itself.
+func (s *DomainScheduler) PaceRetry(ctx context.Context, recipients []string) error {
+	s.bmu.Lock()
+	_, bs := s.bucketsOf(addressDomains(recipients))
+	s.bmu.Unlock()
+	for {
+		s.bmu.Lock()
+		now := s.clock.Now()
+		g := domainGroup{buckets: bs}
+		at := g.readyAt()
+		if !at.After(now) {
+			for _, b := range bs {
+				b.next = now.Add(b.interval)
+			}
+			s.bmu.Unlock()
+			return nil
+		}
+		s.bmu.Unlock()
+		t := s.clock.NewTimer(at.Sub(now))
+		select {
+		case <-t.C():
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		}
+	}
+}
+
+// bucketsOf returns the limited buckets the domains need, and their keys
+// sorted, making the buckets not met before. Call it with bmu held.
+func (s *DomainScheduler) bucketsOf(domains []string) (keys []string, bs []*domainBucket) {
+	for _, dom := range domains {
 		key, r, ok := s.limits.Match(dom)
 		if !ok || slices.Contains(keys, key) {
 			continue
@@ -322,6 +367,14 @@ func (s *DomainScheduler) add(m *render.Message, now time.Time) {
 		bs = append(bs, b)
 	}
 	slices.Sort(keys)
+	return keys, bs
+}
+
+// add queues m in the group of the buckets its domains need.
+func (s *DomainScheduler) add(m *render.Message, now time.Time) {
+	s.bmu.Lock()
+	keys, bs := s.bucketsOf(MessageDomains(m))
+	s.bmu.Unlock()
 	gk := strings.Join(keys, " ")
 	g := s.groups[gk]
 	if g == nil {

@@ -83,6 +83,7 @@ func (p *Pool) Run(ctx context.Context, src Source, onResult func(Result)) error
 	defer p.running.Store(false)
 	r, stop := p.newRun(ctx, onResult)
 	defer stop()
+	r.pacer, _ = src.(RetryPacer)
 	p.current.Store(r)
 	defer p.current.Store(nil)
 	for _, w := range p.dialer.Warnings() {

@@ -30,6 +30,8 @@ type poolRun struct {
 	runCtx  context.Context
 	jobs    chan *poolJob
 	retries chan *poolJob
+	// pacer is the source's pace for retries, when it has one.
+	pacer RetryPacer
 	// slots holds a token for every message taken and not yet finished
 	// (see maxUnfinished), bytes their weights (see messageWeight).
 	slots chan struct{}
@@ -329,7 +331,8 @@ func (r *poolRun) sourceFailed(err error) {
 // are bounded by maxUnfinished only.
 const retryKeepBytes = 16 << 20
 
-// schedule hands j back to the workers after d.
+// schedule hands j back to the workers after d, and when the source
+// paces retries (RetryPacer), once it lets j go.
 func (r *poolRun) schedule(j *poolJob, d time.Duration) {
 	// A message waiting for its retry gives its weight back: held, it
 	// would keep new messages from every idle connection until its timer
@@ -349,6 +352,13 @@ func (r *poolRun) schedule(j *poolJob, d time.Duration) {
 			case <-t.C():
 			case <-r.haltCtx.Done():
 				t.Stop()
+				r.waiting.Add(-kept)
+				r.finishStopped(j)
+				return
+			}
+		}
+		if r.pacer != nil {
+			if err := r.pacer.PaceRetry(r.haltCtx, j.rcpts); err != nil {
 				r.waiting.Add(-kept)
 				r.finishStopped(j)
 				return

@@ -161,3 +161,57 @@ func TestSlowLinkLargeBody(t *testing.T) {
 		})
 	}
 }
+
+// TestDomainLimitHoldsRetries: a retry counts against send.domains as a
+// first try does: qq.com limited to one message every 600 ms, a@qq.com
+// greylisted once with a retry due after 300 ms: the retry waits for
+// its domain's turn instead of going 300 ms after b@qq.com's message.
+func TestDomainLimitHoldsRetries(t *testing.T) {
+	var mu sync.Mutex
+	var got []time.Time // when each message's MAIL came
+	greylisted := false
+	s := newScripted(t, []string{"PIPELINING"}, func(c int, cmd string, b []byte) string {
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case strings.HasPrefix(cmd, "MAIL"):
+			got = append(got, time.Now())
+		case strings.Contains(cmd, "a@qq.com") && !greylisted:
+			greylisted = true
+			return "450 4.2.0 greylisted, try again later"
+		}
+		return okAll(c, cmd, b)
+	})
+	cfg := scriptedConfig(s, campaign.TransportPlain)
+	cfg.RetryBackoff = 300 * time.Millisecond
+	cfg.Concurrency = 2
+	msgs := []*render.Message{pooltest.Message(2, "a@qq.com"), pooltest.Message(3, "b@qq.com"), pooltest.Message(4, "c@qq.com")}
+	sched, err := sendpool.NewDomainScheduler(sendpool.SliceSource(msgs), map[string]campaign.Rate{"qq.com": {N: 1, Per: 600 * time.Millisecond}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := sendpool.New(cfg.PoolConfig(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := pooltest.NewResults(t)
+	if err := p.Run(context.Background(), sched, res.Add); err != nil {
+		t.Fatal(err)
+	}
+	for _, row := range []int{2, 3, 4} {
+		if r := res.Get(row); r.Status != sendpool.StatusSent {
+			t.Errorf("row %d: %v (%s)", row, r.Status, r.Detail)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 4 {
+		t.Fatalf("%d transactions, want 4 (a twice)", len(got))
+	}
+	for i := 1; i < len(got); i++ {
+		// 600 ms apart, less what the clocks of the two ends jitter.
+		if gap := got[i].Sub(got[i-1]); gap < 500*time.Millisecond {
+			t.Errorf("transactions %d and %d to qq.com went %v apart; the limit is one every 600 ms", i, i+1, gap.Round(time.Millisecond))
+		}
+	}
+}

@@ -14,6 +14,16 @@ type Source interface {
 	Next(ctx context.Context) (*render.Message, error)
 }
 
+// RetryPacer is a Source whose limits hold the pool's retries too (a
+// DomainScheduler): before a message goes again, Run waits for
+// PaceRetry(ctx, recipients of the try), which takes the try's turn or
+// returns ctx.Err(). It is called from many goroutines at once, and
+// concurrently with Next.
+type RetryPacer interface {
+	Source
+	PaceRetry(ctx context.Context, recipients []string) error
+}
+
 // SourceFunc adapts a function to Source.
 type SourceFunc func(ctx context.Context) (*render.Message, error)
 
