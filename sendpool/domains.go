@@ -211,10 +211,10 @@ type DomainScheduler struct {
 	buckets map[string]*domainBucket
 	// Owned by Next.
 	groups map[string]*domainGroup
-	held    int
-	bytes   int // of the messages held
-	seq     uint64
-	srcErr  error // io.EOF once the source is exhausted
+	held   int
+	bytes  int // of the messages held
+	seq    uint64
+	srcErr error // io.EOF once the source is exhausted
 
 	mu     sync.Mutex
 	waited map[int]time.Duration // row → wait, for rows that waited
