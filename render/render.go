@@ -117,6 +117,9 @@ type addrField struct {
 	t     *templates.Template
 	fixed bool
 	list  []mailbox
+	// names are the columns the template puts in a display name
+	// (nameColumns), whose values checkNames holds to one address.
+	names []string
 }
 
 // textField is an extra header; line is the encoded header line when the
@@ -249,6 +252,9 @@ func (r *Renderer) fixAddresses(set *templates.Set, fe *fileErrors) {
 		{&r.to, set.To}, {&r.cc, set.Cc}, {&r.bcc, set.Bcc},
 	} {
 		f.dst.t = f.t
+		if f.t != nil && !f.t.Const() {
+			f.dst.names = r.nameColumns(f.t)
+		}
 		if f.t == nil || !f.t.Const() {
 			continue
 		}
@@ -568,6 +574,9 @@ func (r *Renderer) addresses(f *addrField, row campaign.Row, buf *bytes.Buffer) 
 func (r *Renderer) parseAddresses(f *addrField, row campaign.Row, buf *bytes.Buffer) ([]mailbox, error) {
 	v, err := r.value(f.t, row, buf)
 	if err != nil {
+		return nil, err
+	}
+	if err := r.checkNames(f.t, f.names, row); err != nil {
 		return nil, err
 	}
 	list, aerr := parseList(v)

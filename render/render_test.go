@@ -939,12 +939,45 @@ func TestAddressListMessages(t *testing.T) {
 		{`"{{.email}}, {{.name}} <{{.email}}>"`, `Anne "Nan Lee`,
 			`people.csv: row 2, column "name": render: to: invalid address "Anne \"Nan Lee <a@example.com>": a quote ("), parenthesis or angle bracket is not closed; a name holding one is written with {{address .name .email}}`},
 		{`"{{.name}} <{{.email}}>"`, `Lee; Ann`,
-			`people.csv: row 2, column "name": render: to: invalid address "Lee": mail: missing '@' or angle-addr`},
+			`people.csv: row 2, column "name": render: to: invalid address "Lee; Ann": a name holding , ; < or > would split the address or add one; write {{address .name .email}}, which quotes any name`},
+		// A name cell that would add a recipient, or name another address.
+		{`"{{.name}} <{{.email}}>"`, `boss@corp.example,`,
+			`people.csv: row 2, column "name": render: to: invalid address "boss@corp.example,": a name holding , ; < or > would split the address or add one; write {{address .name .email}}, which quotes any name`},
+		{`"{{.name | title}} <{{.email}}>"`, `Bob <evil@evil.example>`,
+			`people.csv: row 2, column "name": render: to: invalid address "Bob <evil@evil.example>": a name holding , ; < or > would split the address or add one; write {{address .name .email}}, which quotes any name`},
+		{`"{{.email}}, {{.name}} <{{.email}}>"`, `x@evil.example; Ann`,
+			`people.csv: row 2, column "name": render: to: invalid address "x@evil.example; Ann": a name holding , ; < or > would split the address or add one; write {{address .name .email}}, which quotes any name`},
 	} {
 		e := setup(t, yamlWith(map[string]string{"to": tt.tmpl}), bodyFile, []string{"email", "name"})
 		_, err := e.r.Render(row(2, "email", "a@example.com", "name", tt.name))
 		if err == nil || !strings.HasSuffix(err.Error(), tt.want) {
 			t.Errorf("error\n %v\nwant it to end with\n %s", err, tt.want)
+		}
+	}
+}
+
+// TestNameColumns: a column the address template puts in a display name
+// may hold a comma or an angle bracket only inside its own quotes or
+// parentheses; a column that holds the addresses, or a name the template
+// quotes, may hold a list.
+func TestNameColumns(t *testing.T) {
+	for _, tt := range []struct {
+		tmpl, name, email string
+		ok                bool
+	}{
+		{`"{{.name}} <{{.email}}>"`, `"Doe, John"`, "a@example.com", true},
+		{`"{{.name}} <{{.email}}>"`, `Ann (Sales; EMEA)`, "a@example.com", true},
+		{`"{{.name}} <{{.email}}>"`, `Doe, John`, "a@example.com", false},
+		{`'"{{.name}}" <{{.email}}>'`, `Doe, John`, "a@example.com", true},
+		{`'{{address .name .email}}'`, `Doe, John <x>`, "a@example.com", true},
+		{`'{{.email}}'`, ``, "a@example.com, b@example.com", true},
+		{`'{{.name}}: {{.email}};'`, `Team`, "a@example.com, b@example.com", true},
+		{`'{{address .name .email}}, {{.name}} <b@example.com>'`, `Doe, John`, "a@example.com", false},
+	} {
+		e := setup(t, yamlWith(map[string]string{"to": tt.tmpl}), bodyFile, []string{"email", "name"})
+		m, err := e.r.Render(row(2, "email", tt.email, "name", tt.name))
+		if ok := err == nil; ok != tt.ok {
+			t.Errorf("to: %s, name %q: got %v (To %v), want ok %v", tt.tmpl, tt.name, err, m.Recipients, tt.ok)
 		}
 	}
 }
