@@ -270,6 +270,11 @@ func TestLoadErrors(t *testing.T) {
 			msgs: []string{`"Message-ID" is written by tidings itself: tidings makes each from the campaign's name: and the row`},
 		},
 		{
+			name: "a header the servers on the way write",
+			yaml: minimalCampaign + "headers:\n  Return-Path: <b@x.example>\n",
+			msgs: []string{`"Return-Path" is written by tidings itself: the receiving server writes it from the envelope sender`},
+		},
+		{
 			name: "one header twice",
 			yaml: minimalCampaign + "headers: {x-a: 1, X-A: 2}\n",
 			line: 7,

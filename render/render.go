@@ -290,7 +290,7 @@ func (r *Renderer) fixHeaders(set *templates.Set, fe *fileErrors) {
 			v, err := r.value(h.Value, noRow, &b)
 			if err == nil {
 				b.Reset()
-				err = writeText(&b, h.Name, v)
+				err = writeHeader(&b, h.Name, v)
 			}
 			if err != nil {
 				fe.add(h.Value, rowCause(err))
@@ -973,6 +973,9 @@ func (r *Renderer) rowHeaders(st *state, row campaign.Row) ([]string, error) {
 			if v, err = r.value(h.t, row, &st.field); err != nil {
 				return nil, err
 			}
+			if err := checkStructured(h.name, v); err != nil {
+				return nil, r.rowErr(row, h.t.ColumnWhere(row, notASCII), err)
+			}
 		}
 		extra = append(extra, v)
 	}
@@ -1035,7 +1038,7 @@ func (r *Renderer) build(st *state, key string, p *parts) error {
 	for i := range r.headers {
 		if h := &r.headers[i]; h.line != nil {
 			b.Write(h.line)
-		} else if err := writeText(b, h.name, p.extra[i]); err != nil {
+		} else if err := writeHeader(b, h.name, p.extra[i]); err != nil {
 			return err
 		}
 	}

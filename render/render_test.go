@@ -956,6 +956,36 @@ func TestAddressListMessages(t *testing.T) {
 	}
 }
 
+// TestStructuredHeaders: an extra header that holds message IDs, URLs or
+// tokens is written as it is, folded at its spaces, never as RFC 2047
+// encoded-words (RFC 2047 5); non-ASCII there is refused, for the campaign
+// when the value is constant, for the row (naming the column) when not.
+func TestStructuredHeaders(t *testing.T) {
+	refs := strings.Repeat("<a.long.message.id@lists.example> ", 30)
+	e := setup(t, yamlWith(map[string]string{"headers": fmt.Sprintf(`{References: "%s", List-Help: "{{.help}}", X-Note: "{{.help}}"}`, refs)}), bodyFile, []string{"email", "help"})
+	m, err := e.r.Render(row(2, "email", "a@example.com", "help", "<https://lists.example/help>"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, err := mail.ReadMessage(bytes.NewReader(m.Data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := msg.Header.Get("References"); got != strings.TrimSpace(refs) || strings.Contains(string(m.Data), "=?") {
+		t.Errorf("References %q, want the IDs as written, folded at spaces", got)
+	}
+	checkLines(t, m.Data, false)
+	_, err = e.r.Render(row(3, "email", "a@example.com", "help", "<https://lists.example/hélp>"))
+	if re := rowErr(t, err); !errors.Is(err, ErrStructuredHeader) || re.Column != "help" || re.Row != 3 {
+		t.Errorf("a non-ASCII URL: got %v, want ErrStructuredHeader in column help", err)
+	}
+	_, err = trySetup(t, yamlWith(map[string]string{"headers": `{In-Reply-To: "<üñí@x.example>"}`}), bodyFile, []string{"email"})
+	var fe *campaign.FileError
+	if !errors.As(err, &fe) || !errors.Is(err, ErrStructuredHeader) {
+		t.Errorf("a constant non-ASCII In-Reply-To: got %v, want a FileError", err)
+	}
+}
+
 // TestNameColumns: a column the address template puts in a display name
 // may hold a comma or an angle bracket only inside its own quotes or
 // parentheses; a column that holds the addresses, or a name the template
