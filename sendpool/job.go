@@ -1,6 +1,7 @@
 package sendpool
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -50,6 +51,22 @@ func (j *poolJob) mark(addr string, st Status, se *SMTPError, detail string) {
 }
 
 // result builds the job's Result from its recipients.
+// withdrawn is the result that takes back the journal attempt of j's try
+// taken ahead, whose body did not go (poolWorker.withdraw): j's result as
+// it stands, not final, with the try's recipients not attempted. j itself
+// is left as it was.
+func (r *poolRun) withdrawn(j *poolJob) Result {
+	res := r.result(j, false)
+	res.Status, res.Code, res.EnhancedCode = StatusNotAttempted, 0, EnhancedCode{}
+	res.Detail = "its connection ended before its body went; it goes on the next"
+	for i, rr := range res.Recipients {
+		if slices.Contains(j.rcpts, rr.Address) && rr.Status != StatusFailed && rr.Status != StatusDeferred {
+			res.Recipients[i].Status = StatusNotAttempted
+		}
+	}
+	return res
+}
+
 func (r *poolRun) result(j *poolJob, final bool) Result {
 	now := r.p.clock.Now()
 	res := Result{

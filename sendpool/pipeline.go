@@ -109,7 +109,10 @@ func (w *poolWorker) startAttempt(f *pipedTry) {
 // against its transactions.
 func (w *poolWorker) ahead() (extra int, early bool) {
 	switch {
-	case w.attemptAvg == 0 || 20*w.attemptAvg <= w.txAvg:
+	case w.attemptAvg == 0 || w.txAvg == 0 || 20*w.attemptAvg <= w.txAvg:
+		// Nothing is known of the transactions before the first ends
+		// (a slow server would leave every message taken ahead unknown
+		// after a crash while it answers the first).
 		return 0, false
 	case 2*w.attemptAvg <= w.txAvg:
 		return 1, true
@@ -124,6 +127,36 @@ func ewma(avg, v time.Duration) time.Duration {
 		return v
 	}
 	return avg + (v-avg)/8
+}
+
+// mustDial says whether the worker dials before its next transaction:
+// it has no connection, or the one it has carried its share or was left
+// mid-transaction (see refresh).
+func (w *poolWorker) mustDial() bool {
+	return w.conn == nil || w.sent >= w.r.p.cfg.PerConnection || w.needReset
+}
+
+// withdraw takes back the journal attempts recorded ahead for the tries in
+// todo, none of whose bodies went, before the worker dials: a dial can
+// wait for minutes (a server down, a throttled or refused greeting), and a
+// crash then would leave those messages unknown on resume though nothing
+// of them reached a server. Each gets a result that ends its attempt
+// unsent (not attempted, not final: the journal counts no try); the next
+// attempt is recorded when its body is due on the new connection.
+func (w *poolWorker) withdraw(todo []*pipedTry) {
+	r := w.r
+	for _, f := range todo {
+		if f.attemptDone == nil {
+			continue
+		}
+		f.awaitAttempt()
+		if f.attemptErr == nil {
+			if err := r.p.journal.Result(r.record, f.j.msg, r.withdrawn(f.j)); err != nil {
+				r.journalFailed(f.j.msg.Row, err)
+			}
+		}
+		f.attemptDone, f.attemptErr, f.attempted = nil, nil, false
+	}
 }
 
 // awaitAttempt waits until f's journal attempt, if one was started,
@@ -172,6 +205,9 @@ func (w *poolWorker) sendPipelined(j *poolJob) {
 					w.drop()
 				}
 				f.awaitAttempt() // connect may finish the job
+				if w.mustDial() {
+					w.withdraw(todo)
+				}
 				if !w.connect(f.j) {
 					todo = popFront(todo)
 					continue
@@ -205,7 +241,10 @@ func (w *poolWorker) sendPipelined(j *poolJob) {
 			window = pc.Window()
 		}
 		extra, early := w.ahead()
-		if held == nil && len(q) > 0 && len(q)+len(todo) < window+extra && !w.dead && !r.halted() {
+		// Only as many as this connection can still begin: a message
+		// taken ahead that waits for the next one has its attempt
+		// withdrawn (see withdraw).
+		if held == nil && len(q) > 0 && len(q)+len(todo) < window+extra && w.sent+len(todo) < r.p.cfg.PerConnection && !w.dead && !r.halted() {
 			if nj := w.tryJob(); nj != nil {
 				if r.p.lim.tryTake() {
 					f := w.newTry(nj)

@@ -30,7 +30,10 @@ type scripted struct {
 	reply scriptFn
 	// pace, when set, is how fast the server reads a body (bytes a
 	// second, a burst of 64 KiB): a slow link.
-	pace  *rate.Limiter
+	pace *rate.Limiter
+	// greet, when set, is the greeting of connection conn (1-based);
+	// one that is not 220 ends the session.
+	greet func(conn int) string
 	conns atomic.Int32
 
 	mu  sync.Mutex
@@ -49,17 +52,26 @@ type scriptFn func(conn int, cmd string, body []byte) string
 // writing it.
 const closeAfter = "\x00close"
 
+// scriptOption sets up a scripted server.
+type scriptOption func(*scripted)
+
+// paced makes the server read bodies at l's pace.
+func paced(l *rate.Limiter) scriptOption { return func(s *scripted) { s.pace = l } }
+
+// greeting makes f give each connection's greeting.
+func greeting(f func(conn int) string) scriptOption { return func(s *scripted) { s.greet = f } }
+
 // newScripted starts a scripted server offering the EHLO keywords ehlo
-// and answering with f; pace, when given, is how fast it reads bodies.
-func newScripted(t *testing.T, ehlo []string, f scriptFn, pace ...*rate.Limiter) *scripted {
+// and answering with f.
+func newScripted(t *testing.T, ehlo []string, f scriptFn, opts ...scriptOption) *scripted {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := &scripted{ln: ln, ehlo: ehlo, reply: f}
-	if len(pace) > 0 {
-		s.pace = pace[0]
+	for _, o := range opts {
+		o(s)
 	}
 	t.Cleanup(func() { ln.Close() })
 	go func() {
@@ -108,7 +120,13 @@ func (s *scripted) serve(c net.Conn, n int) {
 		tc.SetReadBuffer(64 << 10) // the link, not the kernel, sets the pace
 	}
 	r := bufio.NewReader(c)
-	s.write(c, n, "220 scripted ESMTP")
+	hello := "220 scripted ESMTP"
+	if s.greet != nil {
+		hello = s.greet(n)
+	}
+	if !s.write(c, n, hello) || !strings.HasPrefix(hello, "220") {
+		return
+	}
 	for {
 		line, err := r.ReadString('\n')
 		if err != nil {

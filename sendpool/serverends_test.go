@@ -11,6 +11,7 @@ import (
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/render"
 	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/pooltest"
 	"golang.org/x/time/rate"
 )
@@ -145,7 +146,7 @@ func TestTooManyRecipients552(t *testing.T) {
 func TestSlowLinkLargeBody(t *testing.T) {
 	for _, tr := range []campaign.Transport{campaign.TransportPlain, campaign.TransportPipelined} {
 		t.Run(tr.String(), func(t *testing.T) {
-			s := newScripted(t, []string{"PIPELINING"}, okAll, rate.NewLimiter(8<<20, 64<<10))
+			s := newScripted(t, []string{"PIPELINING"}, okAll, paced(rate.NewLimiter(8<<20, 64<<10)))
 			cfg := scriptedConfig(s, tr)
 			cfg.SMTP.Timeout = time.Second
 			cfg.Retries = 0
@@ -212,6 +213,88 @@ func TestDomainLimitHoldsRetries(t *testing.T) {
 		// 600 ms apart, less what the clocks of the two ends jitter.
 		if gap := got[i].Sub(got[i-1]); gap < 500*time.Millisecond {
 			t.Errorf("transactions %d and %d to qq.com went %v apart; the limit is one every 600 ms", i, i+1, gap.Round(time.Millisecond))
+		}
+	}
+}
+
+// TestWithdrawBeforeRedial: messages whose journal attempts were recorded
+// ahead (the journal is slower than the loopback server) and whose
+// connection then ended (a 421 at an earlier message's RCPT) have those
+// attempts taken back before the worker dials again, however long the
+// dial waits (the server down: its greeting refused): a crash then leaves
+// them not attempted, to send, never unknown. The journal is read as a
+// resumed run would read it while the worker waits to dial.
+func TestWithdrawBeforeRedial(t *testing.T) {
+	stateDir := t.TempDir()
+	down, up := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	s := newScripted(t, []string{"PIPELINING"}, func(c int, cmd string, b []byte) string {
+		if c == 1 && strings.Contains(cmd, "user12@") {
+			return "421 4.3.2 shutting down"
+		}
+		return okAll(c, cmd, b)
+	}, greeting(func(c int) string {
+		select {
+		case <-up:
+			return "220 back"
+		default:
+		}
+		if c == 1 {
+			return "220 ready"
+		}
+		once.Do(func() { close(down) })
+		return "421 4.3.2 maintenance"
+	}))
+	lock, err := journal.AcquireLock(stateDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Release()
+	w, err := journal.Open(t.Context(), lock, journal.Run{PID: 1, Started: time.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	cfg := scriptedConfig(s, campaign.TransportPipelined)
+	cfg.Journal = journal.NewRecorder(w)
+	cfg.Retries = 10
+	cfg.RetryBackoff = 50 * time.Millisecond
+	msgs := pooltest.Messages(30)
+	p, err := sendpool.New(cfg.PoolConfig(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	res := pooltest.NewResults(t)
+	go func() { done <- p.Run(t.Context(), sendpool.SliceSource(msgs), res.Add) }()
+	select {
+	case <-down:
+	case err := <-done:
+		t.Fatalf("the run ended before the server went down: %v", err)
+	}
+	st, err := journal.Load(t.Context(), stateDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var unknown []int
+	for _, m := range msgs {
+		if e, err := st.Entry(m.Key); err != nil {
+			t.Fatal(err)
+		} else if e != nil && e.Status == sendpool.StatusUnknown {
+			unknown = append(unknown, m.Row)
+		}
+	}
+	st.Close()
+	close(up)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if len(unknown) > 0 {
+		t.Errorf("while the server was down the journal had rows %v unknown: a crash then would have left them so, though none reached the server", unknown)
+	}
+	for _, m := range msgs {
+		if r := res.Get(m.Row); r.Status != sendpool.StatusSent {
+			t.Errorf("row %d: %v (%s)", m.Row, r.Status, r.Detail)
 		}
 	}
 }

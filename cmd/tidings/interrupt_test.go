@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -281,6 +282,43 @@ func TestSecondInterruptAborts(t *testing.T) {
 	check("report")
 }
 
+// TestHangupStopsLikeInterrupt: a send whose terminal or ssh session goes
+// away (SIGHUP) stops as at Ctrl-C: the message in flight finishes, the
+// rest are not attempted, the report is written, exit 130; not killed
+// with its journal's attempts left open.
+func TestHangupStopsLikeInterrupt(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin, err := buildTidings()
+	if err != nil {
+		t.Fatal(err)
+	}
+	gate := make(chan struct{})
+	srv := smtptest.NewServer(t, smtptest.HoldData(gate))
+	camp := sendCampaign(t, srv, 5, "")
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	run := startBinarySend(ctx, t, bin, "--yes", "--concurrency", "1", camp)
+	select {
+	case <-srv.Held():
+	case <-ctx.Done():
+		t.Fatal("no message reached the server")
+	}
+	run.signal(ctx, t, syscall.SIGHUP)
+	close(gate)
+	errText, err := run.wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted {
+		t.Fatalf("exit: %v, want code %d\n%s", err, exitInterrupted, errText)
+	}
+	for _, r := range readReport(t, camp) {
+		if want := map[bool]string{true: "sent", false: "not-attempted"}[r["row"] == "2"]; r["status"] != want {
+			t.Errorf("row %s: %s, want %s", r["row"], r["status"], want)
+		}
+	}
+}
+
 // interruptedWhileHeld runs the built tidings' send of a campaign of rows
 // to a server that holds the reply to the first message (until gate is
 // closed), and interrupts it (SIGINT) once that body is at the server.
@@ -348,7 +386,13 @@ func startBinarySend(ctx context.Context, t *testing.T, bin string, args ...stri
 // interrupt sends SIGINT and waits for tidings to say it is finishing.
 func (r *runningSend) interrupt(ctx context.Context, t *testing.T) {
 	t.Helper()
-	if err := r.cmd.Process.Signal(os.Interrupt); err != nil {
+	r.signal(ctx, t, os.Interrupt)
+}
+
+// signal sends sig and waits for tidings to say it is finishing.
+func (r *runningSend) signal(ctx context.Context, t *testing.T, sig os.Signal) {
+	t.Helper()
+	if err := r.cmd.Process.Signal(sig); err != nil {
 		t.Fatal(err)
 	}
 	select {

@@ -62,15 +62,16 @@ func execute(ctx context.Context, g *globalOptions, args []string) error {
 	return err
 }
 
-// signalContexts returns a context cancelled by the first SIGINT/SIGTERM and
-// a second context, derived from nothing, cancelled by the second one: the
-// first stops dispatching, the second aborts in-flight work. At the first,
-// it writes words' onSignal to w.
+// signalContexts returns a context cancelled by the first SIGINT, SIGTERM
+// or SIGHUP (the terminal or the ssh session closed) and a second context,
+// derived from nothing, cancelled by the second one: the first stops
+// dispatching, the second aborts in-flight work. At the first, it writes
+// words' onSignal to w.
 func signalContexts(w io.Writer, words *interruptWords) (ctx, abort context.Context, stop func()) {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	abort, cancelAbort := context.WithCancelCause(context.Background())
 	ch := make(chan os.Signal, 2)
-	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	done := make(chan struct{})
 	go func() {
 		n := 0

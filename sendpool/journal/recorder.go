@@ -47,8 +47,9 @@ func (j *Recorder) Attempt(ctx context.Context, m *render.Message) error {
 	return j.w.Attempt(ctx, a)
 }
 
-// Result records the outcome of a try (r.Final false: it will be retried)
-// or of the whole message.
+// Result records the outcome of a try (r.Final false: it will be retried,
+// as deferred; not attempted: a withdrawn attempt) or of the whole
+// message.
 func (j *Recorder) Result(ctx context.Context, m *render.Message, r sendpool.Result) error {
 	j.mu.Lock()
 	a, ok := j.last[m]
@@ -61,7 +62,10 @@ func (j *Recorder) Result(ctx context.Context, m *render.Message, r sendpool.Res
 		rec.Hash = a.Hash
 	}
 	rec.Owed = Owed(r)
-	if !r.Final {
+	if !r.Final && r.Status != sendpool.StatusNotAttempted {
+		// A try the pool goes on with. A not-attempted one takes back an
+		// attempt whose body did not go (recorded ahead, and its
+		// connection ended): it stays so, and ends the attempt uncounted.
 		rec.Status = sendpool.StatusDeferred
 	}
 	return j.w.Result(ctx, rec)
