@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/base64"
 	"errors"
-	"fmt"
 	"strings"
 	"unicode/utf8"
 )
@@ -24,6 +23,15 @@ const (
 // ErrHeaderTooLong is wrapped when a header cannot be written in lines of at
 // most 998 octets.
 var ErrHeaderTooLong = errors.New("header line over 998 characters")
+
+// headerError is a header that cannot be written, by its name.
+type headerError struct {
+	name string
+	err  error
+}
+
+func (e *headerError) Error() string { return "render: " + e.name + ": " + e.err.Error() }
+func (e *headerError) Unwrap() error { return e.err }
 
 // badRune reports whether r may not appear in a header value: C0 controls
 // (CR, LF, tab, NUL …), DEL, C1 controls and the Unicode line and paragraph
@@ -81,7 +89,7 @@ func writeFolded(b *bytes.Buffer, name string, tokens []string) error {
 		b.WriteString(t)
 		n += 1 + len(t)
 		if n > maxLineHard {
-			return fmt.Errorf("render: %s: %w", name, ErrHeaderTooLong)
+			return &headerError{name: name, err: ErrHeaderTooLong}
 		}
 	}
 	b.WriteString("\r\n")

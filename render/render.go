@@ -477,6 +477,9 @@ func listIDLine(v string) ([]byte, error) {
 	if hasBad(v) {
 		return nil, campaign.ErrControlChar
 	}
+	if strings.Contains(v, "{{") {
+		return nil, fmt.Errorf("%w: %q: it names the list, one for the whole campaign, and is not a template", ErrListID, v)
+	}
 	phrase, id := "", strings.TrimSpace(v)
 	if i := strings.IndexByte(v, '<'); i >= 0 {
 		j := strings.LastIndexByte(v, '>')
@@ -668,6 +671,46 @@ func (r *Renderer) Render(row campaign.Row) (*Message, error) {
 	return m, nil
 }
 
+// longestColumn names the column to blame for the header name that came
+// out too long for row: the one with the longest value among those its
+// templates read; "" when they read none.
+func (r *Renderer) longestColumn(name string, row campaign.Row) string {
+	var ts []*templates.Template
+	switch strings.ToLower(name) {
+	case "subject":
+		ts = append(ts, r.subject)
+	case "list-unsubscribe":
+		ts = append(ts, r.unsubURL, r.unsubMailto)
+	case "from":
+		ts = append(ts, r.from.t)
+	case "sender":
+		ts = append(ts, r.sender.t)
+	case "reply-to":
+		ts = append(ts, r.replyTo.t)
+	case "to":
+		ts = append(ts, r.to.t)
+	case "cc":
+		ts = append(ts, r.cc.t)
+	}
+	for _, h := range r.headers {
+		if strings.EqualFold(h.name, name) {
+			ts = append(ts, h.t)
+		}
+	}
+	best := ""
+	for _, t := range ts {
+		if t == nil {
+			continue
+		}
+		for _, c := range t.Columns() {
+			if len(row.Values[c]) > len(row.Values[best]) {
+				best = c
+			}
+		}
+	}
+	return best
+}
+
 // newMessage is the Message of row before it is rendered: its row, key
 // and what identifies its values.
 func (r *Renderer) newMessage(row campaign.Row) *Message {
@@ -681,8 +724,9 @@ func (r *Renderer) render(st *state, row campaign.Row, m *Message) error {
 		return err
 	}
 	if err := r.build(st, m.Key, p); err != nil {
-		if errors.Is(err, ErrHeaderTooLong) {
-			return r.rowErr(row, "", err)
+		var he *headerError
+		if errors.As(err, &he) {
+			return r.rowErr(row, r.longestColumn(he.name, row), err)
 		}
 		return err
 	}

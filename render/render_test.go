@@ -769,6 +769,9 @@ func TestUnsubscribeChecks(t *testing.T) {
 	if _, err := trySetup(t, yamlWith(map[string]string{"list_id": `"Acme <nodot>"`}), bodyFile, []string{"email"}); !errors.Is(err, ErrListID) {
 		t.Errorf("bad list_id: %v", err)
 	}
+	if _, err := trySetup(t, yamlWith(map[string]string{"list_id": `'{{.list}}'`}), bodyFile, []string{"email", "list"}); !errors.Is(err, ErrListID) || !strings.Contains(err.Error(), "not a template") {
+		t.Errorf("a template in list_id: %v", err)
+	}
 }
 
 func TestBadBoundary(t *testing.T) {
@@ -983,6 +986,17 @@ func TestStructuredHeaders(t *testing.T) {
 	var fe *campaign.FileError
 	if !errors.As(err, &fe) || !errors.Is(err, ErrStructuredHeader) {
 		t.Errorf("a constant non-ASCII In-Reply-To: got %v, want a FileError", err)
+	}
+}
+
+// TestHeaderTooLongNamesColumn: a header that cannot be written in lines
+// of 998 characters (a long URL has no place to fold) names the column
+// whose value made it so.
+func TestHeaderTooLongNamesColumn(t *testing.T) {
+	e := setup(t, yamlWith(map[string]string{"unsubscribe": `{url: "https://acme.example/u?t={{.token}}"}`}), bodyFile, []string{"email", "token", "name"})
+	_, err := e.r.Render(row(4, "email", "a@example.com", "token", strings.Repeat("x", 1200), "name", "Ann"))
+	if re := rowErr(t, err); !errors.Is(err, ErrHeaderTooLong) || re.Column != "token" || re.Row != 4 {
+		t.Errorf("got %v (column %q), want ErrHeaderTooLong in column token", err, re.Column)
 	}
 }
 
