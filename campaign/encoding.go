@@ -102,7 +102,7 @@ func newTextSource(raw io.Reader, declared, file string) (*textSource, error) {
 	}
 	if ts.name == "" {
 		ts.name, ts.validate = "utf-8", true
-		if sample, _ := br.Peek(sniffSize); bytes.IndexByte(sample, 0) >= 0 {
+		if sample, _ := br.Peek(sniffSize); looksUTF16(sample) {
 			return nil, fmt.Errorf("%w: the file holds NUL bytes, as UTF-16 text without a byte order mark does; if it is, add `encoding: %s` under recipients: in the campaign file (or save the sheet as \"CSV UTF-8\")", ErrBadEncoding, guessUTF16(sample))
 		}
 	}
@@ -117,6 +117,14 @@ func newTextSource(raw io.Reader, declared, file string) (*textSource, error) {
 		_, _ = ts.r.Discard(len(bomUTF8))
 	}
 	return ts, nil
+}
+
+// looksUTF16 reports whether sample, the start of a file without a byte
+// order mark, is most likely UTF-16: NUL bytes make a quarter of it or more
+// (every other byte, for text in Latin letters). A stray NUL in UTF-8 text
+// is a problem of its cell (ErrNULChar), not of the file's encoding.
+func looksUTF16(sample []byte) bool {
+	return 4*bytes.Count(sample, []byte{0}) >= len(sample) && len(sample) > 0
 }
 
 // guessUTF16 says which byte order NUL-laden text most likely has.

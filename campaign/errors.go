@@ -114,6 +114,9 @@ var (
 	ErrNotXLSX      = errors.New("not an XLSX workbook")
 	ErrBadEncoding  = errors.New("text is not valid UTF-8")
 	ErrHeaderColumn = errors.New("bad header")
+	// ErrNULChar: a cell holds a NUL byte, which no mail may carry and a
+	// text sheet does not hold unless damaged.
+	ErrNULChar = errors.New("a NUL character (byte 0) in the cell: remove it (is the file damaged, or not text?)")
 	// ErrExcelError: a cell holds one of Excel's error values (see
 	// ExcelError).
 	ErrExcelError = errors.New("Excel's error value")

@@ -201,4 +201,9 @@ func TestKeyColumnNearMiss(t *testing.T) {
 	if !errors.Is(err, ErrNoKeyColumn) || !strings.HasSuffix(err.Error(), `did you mean recipients.key: "Email"?`) {
 		t.Errorf("OpenSheet = %v", err)
 	}
+	// A typo gets the column it was probably meant to be.
+	_, err = OpenSheet(context.Background(), Recipients{Path: path, Key: "mail"})
+	if !errors.Is(err, ErrNoKeyColumn) || !strings.HasSuffix(err.Error(), `did you mean recipients.key: "Email"?`) {
+		t.Errorf("OpenSheet with a typo = %v", err)
+	}
 }

@@ -82,6 +82,9 @@ func OpenSheet(ctx context.Context, r Recipients) (Sheet, error) {
 		}
 	}
 	if !found {
+		if near == "" {
+			near = Closest(r.Key, s.Columns())
+		}
 		err := fmt.Errorf("%w: %q (columns: %s)", ErrNoKeyColumn, r.Key, strings.Join(s.Columns(), ", "))
 		if near != "" {
 			err = fmt.Errorf("%w; did you mean recipients.key: %q?", err, near)

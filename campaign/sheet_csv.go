@@ -357,7 +357,7 @@ func (s *csvSheet) Next(ctx context.Context) (Row, error) {
 			continue
 		}
 		if len(rec) != len(s.columns) && len(rec) != s.width {
-			return Row{Number: row}, &RowError{File: s.file, Row: row, Err: fmt.Errorf("%w: %s, the header has %d columns", ErrFieldCount, valuesCount(len(rec)), len(s.columns))}
+			return Row{Number: row}, &RowError{File: s.file, Row: row, Err: fmt.Errorf("%w: %s, the header has %d columns%s", ErrFieldCount, valuesCount(len(rec)), len(s.columns), fieldCountHint(len(rec), len(s.columns), s.cr.Comma))}
 		}
 		for i := len(s.columns); i < len(rec); i++ {
 			if v := strings.TrimSpace(rec[i]); v != "" {
@@ -372,6 +372,9 @@ func (s *csvSheet) Next(ctx context.Context) (Row, error) {
 				// can be trusted either.
 				s.err = &FileError{File: s.file, Err: fmt.Errorf("row %d, column %q: %w", row, s.columns[i], err)}
 				return Row{}, s.err
+			}
+			if strings.IndexByte(v, 0) >= 0 {
+				return Row{Number: row}, &RowError{File: s.file, Row: row, Column: s.columns[i], Err: ErrNULChar}
 			}
 			values[s.columns[i]] = v
 		}
@@ -403,4 +406,17 @@ func isBlank(rec []string) bool {
 }
 
 // valuesCount is "1 value" or "N values".
+// fieldCountHint says what most often gives a row n values where the
+// header has cols, with comma the sheet's delimiter.
+func fieldCountHint(n, cols int, comma rune) string {
+	d, example := string(comma), fmt.Sprintf(`, "Doe%c John"`, comma)
+	if comma == '\t' {
+		d, example = "tab", ""
+	}
+	if n > cols {
+		return fmt.Sprintf(" (a %s inside a value needs the value in double quotes%s; a %s at the end of the line adds an empty value)", d, example, d)
+	}
+	return " (a value is missing, or a line break inside a value without double quotes split the row)"
+}
+
 func valuesCount(n int) string { return fmt.Sprintf("%d %s", n, plural(n, "value", "values")) }

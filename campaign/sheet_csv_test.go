@@ -259,7 +259,16 @@ func TestCSVDialects(t *testing.T) {
 			file: "people.csv",
 			data: []byte("email,name\na@example.com,A,extra\nb@example.com\nc@example.com,C\n"),
 			want: []string{"2: !fieldcount", "3: !fieldcount", "4: c@example.com | C"},
-			msgs: []string{"row 2: wrong number of fields: 3 values", "row 3: wrong number of fields: 1 value"},
+			msgs: []string{"row 2: wrong number of fields: 3 values", "row 3: wrong number of fields: 1 value",
+				`(a , inside a value needs the value in double quotes, "Doe, John"; a , at the end of the line adds an empty value)`,
+				"(a value is missing, or a line break inside a value without double quotes split the row)"},
+		},
+		{
+			name: "a NUL byte in a cell is that cell's problem, not UTF-16",
+			file: "people.csv",
+			data: []byte("email,name\na@example.com,A\x00nn\nb@example.com,B\n"),
+			want: []string{"2 [name]: !nul", "3: b@example.com | B"},
+			msgs: []string{`row 2, column "name": a NUL character (byte 0) in the cell`},
 		},
 		{
 			name: "unbalanced quote swallows the rest",

@@ -53,6 +53,7 @@ func errCode(err error) string {
 		{ErrBadEncoding, "encoding"},
 		{ErrNotXLSX, "notxlsx"},
 		{ErrNoKeyColumn, "nokey"},
+		{ErrNULChar, "nul"},
 	} {
 		if errors.Is(err, c.err) {
 			return c.code

@@ -550,7 +550,7 @@ func (r *Renderer) value(t *templates.Template, row campaign.Row, buf *bytes.Buf
 	v := buf.String()
 	if hasBad(v) {
 		col := t.ColumnWhere(row, hasBad)
-		return "", r.rowErr(row, col, fmt.Errorf("render: %s: %w: %s", t.Name(), campaign.ErrControlChar, clip(v)))
+		return "", r.rowErr(row, col, fmt.Errorf("render: %s: %w: %s (a header is one line: take the line break or the character out of the cell)", t.Name(), campaign.ErrControlChar, clip(v)))
 	}
 	return strings.TrimSpace(v), nil
 }
@@ -754,7 +754,7 @@ func (r *Renderer) evaluate(st *state, row campaign.Row, m *Message) (*parts, er
 	probs.addTainting(r.excelError(row))
 	probs.add(r.dateFormatError(row))
 	if m.Key == "" {
-		probs.add(r.rowErr(row, r.keyCol, fmt.Errorf("render: %w", campaign.ErrEmptyKey)))
+		probs.add(r.rowErr(row, r.keyCol, fmt.Errorf("render: %w: every row needs one, which tells its message from the others' (fill it in, or delete the row)", campaign.ErrEmptyKey)))
 		return nil, probs.err()
 	}
 	fb := &st.field

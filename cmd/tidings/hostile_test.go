@@ -391,20 +391,21 @@ func hostileCases() []hostileCase {
 		return "email,name,evil\r\nann@example.com,Ann,ok\r\nbob@example.com,Bob,\"" + v + "\"\r\n"
 	}
 	utf16le := xunicode.UTF16(xunicode.LittleEndian, xunicode.UseBOM)
-	for _, v := range []struct{ name, sheet string }{
-		{"bare LF", evilSheet("Bob\nBcc: victim@example.com")},
-		{"bare CR", evilSheet("Bob\rBcc: victim@example.com")},
-		{"tab", evilSheet("Bob\tSmith")},
-		{"U+2028", evilSheet("Bob\u2028Bcc: victim@example.com")},
-		{"C1 NEL", evilSheet("Bob\u0085Bcc: victim@example.com")},
-		{"NUL (UTF-16 sheet)", mustEncode(utf16le, evilSheet("Bob\x00Bcc: victim@example.com"))},
+	for _, v := range []struct{ name, sheet, says string }{
+		{"bare LF", evilSheet("Bob\nBcc: victim@example.com"), "control character"},
+		{"bare CR", evilSheet("Bob\rBcc: victim@example.com"), "control character"},
+		{"tab", evilSheet("Bob\tSmith"), "control character"},
+		{"U+2028", evilSheet("Bob\u2028Bcc: victim@example.com"), "control character"},
+		{"C1 NEL", evilSheet("Bob\u0085Bcc: victim@example.com"), "control character"},
+		{"NUL (UTF-16 sheet)", mustEncode(utf16le, evilSheet("Bob\x00Bcc: victim@example.com")), "a NUL character (byte 0) in the cell"},
+		{"NUL (UTF-8 sheet)", evilSheet("Bob\x00Bcc: victim@example.com"), "a NUL character (byte 0) in the cell"},
 	} {
 		cases = append(cases, hostileCase{
 			name:     "subject with " + v.name,
 			yaml:     []string{`subject: 'Hello {{.evil}}'`},
 			files:    map[string]string{"r.csv": v.sheet},
 			code:     exitSomeFailed,
-			contains: []string{`r.csv: row 3, column "evil"`, "control character"},
+			contains: []string{`r.csv: row 3, column "evil"`, v.says},
 		})
 	}
 	return cases
