@@ -144,6 +144,9 @@ func toMailbox(a *mail.Address) (mailbox, *addressError) {
 		return mailbox{}, &addressError{token: a.Address, err: fmt.Errorf("it holds an invisible character, %U, at byte %d (text pasted from a web page or a document often carries one): retype the address", r, i)}
 	}
 	local, domain := a.Address[:at], a.Address[at+1:]
+	if strings.HasPrefix(domain, "[") {
+		return mailbox{}, &addressError{token: a.Address, err: fmt.Errorf("domain %q is an address literal (an IP address in brackets), which tidings does not send to: use the domain name", domain)}
+	}
 	if len(local) > maxLocalPart {
 		return mailbox{}, &addressError{token: a.Address, err: fmt.Errorf("the local part (before @) is %d octets long; RFC 5321 4.5.3.1.1 allows %d", len(local), maxLocalPart)}
 	}

@@ -129,13 +129,17 @@ func parseList(v string) ([]mailbox, *addressError) {
 		return nil, &addressError{token: strings.TrimSpace(sh.parts[len(sh.parts)-1]), err: errUnclosed, unclosed: true}
 	}
 	out := make([]mailbox, 0, len(sh.parts))
-	for _, p := range sh.parts {
+	for i, p := range sh.parts {
 		if p = strings.TrimSpace(p); p == "" {
 			continue
 		}
 		a, err := mail.ParseAddress(keepName(p))
 		if n := strings.Count(addrPart(p), "@"); err != nil && n > 1 && !strings.Contains(addrPart(p), `"`) {
 			err = fmt.Errorf("%d @ signs, where an address has one", n) // net/mail says one is missing
+		}
+		if err != nil && !strings.Contains(p, "@") && i+1 < len(sh.parts) && strings.Contains(sh.parts[i+1], "<") {
+			// "Team, Inc. <a@x>": the comma ended the address.
+			err = fmt.Errorf("%w (a comma or semicolon in a name separates addresses: put the name in double quotes, \"%s, …\" <…>, or write {{address .name .email}})", err, p)
 		}
 		if err != nil {
 			return nil, &addressError{token: p, err: err}

@@ -1000,6 +1000,20 @@ func TestHeaderTooLongNamesColumn(t *testing.T) {
 	}
 }
 
+// TestAddressHints: a constant name with a comma, and an address literal,
+// are told with what to do.
+func TestAddressHints(t *testing.T) {
+	_, err := trySetup(t, yamlWith(map[string]string{"from": `"Acme Team, Inc. <news@acme.example>"`}), bodyFile, []string{"email"})
+	if want := `render: from: invalid address "Acme Team": mail: no angle-addr (a comma or semicolon in a name separates addresses: put the name in double quotes, "Acme Team, …" <…>, or write {{address .name .email}})`; err == nil || !strings.HasSuffix(err.Error(), want) {
+		t.Errorf("error\n %v\nwant it to end with\n %s", err, want)
+	}
+	e := setup(t, yamlWith(nil), bodyFile, []string{"email"})
+	_, err = e.r.Render(row(2, "email", "h@[127.0.0.1]"))
+	if want := `column "email": render: to: invalid address "h@[127.0.0.1]": domain "[127.0.0.1]" is an address literal (an IP address in brackets), which tidings does not send to: use the domain name`; err == nil || !strings.HasSuffix(err.Error(), want) {
+		t.Errorf("error\n %v\nwant it to end with\n %s", err, want)
+	}
+}
+
 // TestNameColumns: a column the address template puts in a display name
 // may hold a comma or an angle bracket only inside its own quotes or
 // parentheses; a column that holds the addresses, or a name the template
