@@ -235,7 +235,7 @@ func (e *AuthError) Unwrap() error {
 // errors.Is(err, ErrTLS) is true for it.
 type TLSError struct {
 	Host string
-	// Reason says what went wrong in words.
+	// Why says what went wrong in words.
 	Why string
 	Err error
 }

@@ -198,10 +198,19 @@ func (c *cramMD5Client) Next(challenge []byte) ([]byte, error) {
 // refusal.
 type xoauth2Client struct {
 	username, token string
+	answered        bool // the one challenge was answered
 }
 
 func (c *xoauth2Client) Start() (string, []byte, error) {
 	return mechXOAUTH2, []byte("user=" + c.username + "\x01auth=Bearer " + c.token + "\x01\x01"), nil
 }
 
-func (c *xoauth2Client) Next([]byte) ([]byte, error) { return []byte{}, nil }
+// Next answers the server's one challenge (its error) with an empty line;
+// a second challenge is no XOAUTH2 exchange, and ends it.
+func (c *xoauth2Client) Next([]byte) ([]byte, error) {
+	if c.answered {
+		return nil, errors.New("smtpclient: XOAUTH2: the server sent a second challenge")
+	}
+	c.answered = true
+	return []byte{}, nil
+}
