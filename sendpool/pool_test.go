@@ -1859,12 +1859,33 @@ func TestPoolRetryWaitWithoutData(t *testing.T) {
 		line := fmt.Sprintf("row %d %s\r\n", row, strings.Repeat("x", 64))
 		return append(m.Data, strings.Repeat(line, size/len(line))...)
 	}
+	var (
+		mu      sync.Mutex
+		notices []string // what the run said, for a run that does not end
+	)
+	ended := func(t *testing.T, done <-chan error) error {
+		t.Helper()
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(2 * time.Minute):
+			mu.Lock()
+			defer mu.Unlock()
+			t.Fatalf("the run did not end once every retry was due; it said:\n%s", strings.Join(notices, "\n"))
+			return nil
+		}
+	}
 	run := func(t *testing.T, refetch func(context.Context, *render.Message) ([]byte, error)) (*smtptest.Server, *pooltest.FakeClock, <-chan error, *pooltest.Results) {
 		tr := pooltest.Transports[1] // BDAT: the test server reads chunks whole, fast under -race
 		srv := tr.Server(t, smtptest.Greylist())
 		cfg := tr.Config(srv)
 		clock := pooltest.NewFakeClock(time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC))
 		cfg.Concurrency, cfg.Retries, cfg.RetryBackoff, cfg.Clock, cfg.Refetch = 2, 3, time.Minute, clock, refetch
+		cfg.Notify = func(n sendpool.Notice) {
+			mu.Lock()
+			notices = append(notices, n.Text)
+			mu.Unlock()
+		}
 		p, err := sendpool.New(cfg.PoolConfig(t))
 		if err != nil {
 			t.Fatal(err)
@@ -1904,7 +1925,7 @@ func TestPoolRetryWaitWithoutData(t *testing.T) {
 			t.Errorf("%d messages of %d MB waiting hold %d MB", n, size>>20, held>>20)
 		}
 		clock.Advance(time.Hour) // every retry due
-		if err := <-done; err != nil {
+		if err := ended(t, done); err != nil {
 			t.Fatal(err)
 		}
 		if got := fetched.Load(); got != n-2 {
@@ -1928,7 +1949,7 @@ func TestPoolRetryWaitWithoutData(t *testing.T) {
 			return nil, errors.New("spool gone")
 		})
 		clock.Advance(time.Hour)
-		err := <-done
+		err := ended(t, done)
 		if err == nil || !strings.Contains(err.Error(), "spool gone") || !strings.Contains(err.Error(), "refetching the message of row") {
 			t.Fatalf("Run: %v, want the refetch's error with its row", err)
 		}

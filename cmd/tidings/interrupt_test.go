@@ -285,7 +285,8 @@ func TestSecondInterruptAborts(t *testing.T) {
 // TestHangupStopsLikeInterrupt: a send whose terminal or ssh session goes
 // away (SIGHUP) stops as at Ctrl-C: the message in flight finishes, the
 // rest are not attempted, the report is written, exit 130; not killed
-// with its journal's attempts left open.
+// with its journal's attempts left open. Under nohup, which ignores
+// SIGHUP so that the send outlives the session, it goes on to the end.
 func TestHangupStopsLikeInterrupt(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
@@ -294,28 +295,54 @@ func TestHangupStopsLikeInterrupt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	gate := make(chan struct{})
-	srv := smtptest.NewServer(t, smtptest.HoldData(gate))
-	camp := sendCampaign(t, srv, 5, "")
-	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
-	defer cancel()
-	run := startBinarySend(ctx, t, bin, "--yes", "--concurrency", "1", camp)
-	select {
-	case <-srv.Held():
-	case <-ctx.Done():
-		t.Fatal("no message reached the server")
+	nohup, err := exec.LookPath("nohup")
+	if err != nil {
+		t.Fatal("nohup (coreutils) is needed:", err)
 	}
-	run.signal(ctx, t, syscall.SIGHUP)
-	close(gate)
-	errText, err := run.wait()
-	var ee *exec.ExitError
-	if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted {
-		t.Fatalf("exit: %v, want code %d\n%s", err, exitInterrupted, errText)
-	}
-	for _, r := range readReport(t, camp) {
-		if want := map[bool]string{true: "sent", false: "not-attempted"}[r["row"] == "2"]; r["status"] != want {
-			t.Errorf("row %s: %s, want %s", r["row"], r["status"], want)
-		}
+	for _, tc := range []struct {
+		name string
+		argv []string
+		code int
+	}{
+		{"hangup", []string{bin}, exitInterrupted},
+		{"nohup", []string{nohup, bin}, exitOK},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			gate := make(chan struct{})
+			srv := smtptest.NewServer(t, smtptest.HoldData(gate))
+			camp := sendCampaign(t, srv, 5, "")
+			ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+			defer cancel()
+			run := startCommand(ctx, t, tc.argv[0], append(tc.argv[1:], "send", "--yes", "--concurrency", "1", camp)...)
+			select {
+			case <-srv.Held():
+			case <-ctx.Done():
+				t.Fatal("no message reached the server")
+			}
+			if tc.code == exitInterrupted {
+				run.signal(ctx, t, syscall.SIGHUP)
+			} else if err := run.cmd.Process.Signal(syscall.SIGHUP); err != nil {
+				t.Fatal(err)
+			}
+			close(gate)
+			errText, err := run.wait()
+			code := exitOK
+			var ee *exec.ExitError
+			if errors.As(err, &ee) {
+				code = ee.ExitCode()
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if code != tc.code {
+				t.Fatalf("exit %d (%v), want %d\n%s", code, err, tc.code, errText)
+			}
+			for _, r := range readReport(t, camp) {
+				want := map[bool]string{true: "sent", false: "not-attempted"}[r["row"] == "2" || tc.code == exitOK]
+				if r["status"] != want {
+					t.Errorf("row %s: %s, want %s", r["row"], r["status"], want)
+				}
+			}
+		})
 	}
 }
 
@@ -358,7 +385,13 @@ type runningSend struct {
 // startBinarySend starts bin send args under ctx.
 func startBinarySend(ctx context.Context, t *testing.T, bin string, args ...string) *runningSend {
 	t.Helper()
-	r := &runningSend{cmd: exec.CommandContext(ctx, bin, append([]string{"send"}, args...)...), stdout: &strings.Builder{},
+	return startCommand(ctx, t, bin, append([]string{"send"}, args...)...)
+}
+
+// startCommand starts name args under ctx, as a runningSend.
+func startCommand(ctx context.Context, t *testing.T, name string, args ...string) *runningSend {
+	t.Helper()
+	r := &runningSend{cmd: exec.CommandContext(ctx, name, args...), stdout: &strings.Builder{},
 		announced: make(chan struct{}), stderr: make(chan string, 1)}
 	r.cmd.Stdout = r.stdout
 	stderr, err := r.cmd.StderrPipe()

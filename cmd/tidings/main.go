@@ -63,15 +63,20 @@ func execute(ctx context.Context, g *globalOptions, args []string) error {
 }
 
 // signalContexts returns a context cancelled by the first SIGINT, SIGTERM
-// or SIGHUP (the terminal or the ssh session closed) and a second context,
-// derived from nothing, cancelled by the second one: the first stops
-// dispatching, the second aborts in-flight work. At the first, it writes
-// words' onSignal to w.
+// or SIGHUP (the terminal or the ssh session closed; unless ignored, as
+// nohup does) and a second context, derived from nothing, cancelled by the
+// second one: the first stops dispatching, the second aborts in-flight
+// work. At the first, it writes words' onSignal to w.
 func signalContexts(w io.Writer, words *interruptWords) (ctx, abort context.Context, stop func()) {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	abort, cancelAbort := context.WithCancelCause(context.Background())
 	ch := make(chan os.Signal, 2)
-	signal.Notify(ch, os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	if !signal.Ignored(syscall.SIGHUP) {
+		// Not under nohup, which asks for the send to outlive the
+		// session (Notify would undo its ignoring).
+		signal.Notify(ch, syscall.SIGHUP)
+	}
 	done := make(chan struct{})
 	go func() {
 		n := 0
