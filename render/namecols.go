@@ -71,18 +71,38 @@ func inDisplayName(part, marker string) bool {
 	return top && angleAt > at
 }
 
-// checkNames refuses row when a value of one of names, the columns the
-// address template puts in a display name, holds address syntax outside
-// its own quotes and parentheses (errNameSplits), naming that column:
-// whatever the list would parse into, it is not the one address the
+// checkNames refuses row when the value of one of names, the columns the
+// address template may put in a display name, holds address syntax outside
+// its own quotes and parentheses (errNameSplits) and v, the template's
+// output for row, carries that value at its top level (not quoted, not a
+// branch the template did not take, not cleaned by a function), naming that
+// column: whatever the list would parse into, it is not the one address the
 // template writes. ("Doe, John" in quotes is one name, and stays.)
-func (r *Renderer) checkNames(t *templates.Template, names []string, row campaign.Row) error {
+func (r *Renderer) checkNames(t *templates.Template, names []string, row campaign.Row, v string) error {
 	for _, c := range names {
-		if v := row.Values[c]; strings.ContainsAny(v, ",;<>") && splitsName(v) {
-			return r.rowErr(row, c, fmt.Errorf("render: %s: %w %s: %w", t.Name(), ErrAddress, clip(v), errNameSplits))
+		val := strings.TrimSpace(row.Values[c])
+		if !strings.ContainsAny(val, ",;<>") || !splitsName(val) || !atTopLevel(v, val) {
+			continue
 		}
+		return r.rowErr(row, c, fmt.Errorf("render: %s: %w %s: %w", t.Name(), ErrAddress, clip(val), errNameSplits))
 	}
 	return nil
+}
+
+// atTopLevel reports whether val occurs in v, in any case (a template may
+// change it: title, upper), starting outside quotes, comments and angle
+// brackets.
+func atTopLevel(v, val string) bool {
+	v = strings.ToLower(v)
+	at := strings.Index(v, strings.ToLower(val))
+	if at < 0 {
+		return false
+	}
+	top := false
+	walkTop(v, func(i int, _ byte, angle int) {
+		top = top || i == at && angle == 0
+	})
+	return top
 }
 
 // splitsName reports whether v has a ',', ';', '<' or '>' outside quoted

@@ -126,8 +126,11 @@ type addrField struct {
 // value does not depend on the row.
 type textField struct {
 	name string
-	t    *templates.Template
-	line []byte
+	// structured is what the header holds when it is structured
+	// (structuredWhat), or "".
+	structured string
+	t          *templates.Template
+	line       []byte
 }
 
 // attField is an attachment path template; b is the resolved file when the
@@ -284,13 +287,13 @@ func (r *Renderer) fixAddresses(set *templates.Set, fe *fileErrors) {
 // fixHeaders encodes the extra headers whose values are constant.
 func (r *Renderer) fixHeaders(set *templates.Set, fe *fileErrors) {
 	for _, h := range set.Headers {
-		tf := textField{name: h.Name, t: h.Value}
+		tf := textField{name: h.Name, structured: structuredWhat(h.Name), t: h.Value}
 		if h.Value.Const() {
 			var b bytes.Buffer
 			v, err := r.value(h.Value, noRow, &b)
 			if err == nil {
 				b.Reset()
-				err = writeHeader(&b, h.Name, v)
+				err = writeHeader(&b, h.Name, tf.structured, v)
 			}
 			if err != nil {
 				fe.add(h.Value, rowCause(err))
@@ -579,7 +582,7 @@ func (r *Renderer) parseAddresses(f *addrField, row campaign.Row, buf *bytes.Buf
 	if err != nil {
 		return nil, err
 	}
-	if err := r.checkNames(f.t, f.names, row); err != nil {
+	if err := r.checkNames(f.t, f.names, row, v); err != nil {
 		return nil, err
 	}
 	list, aerr := parseList(v)
@@ -1017,7 +1020,7 @@ func (r *Renderer) rowHeaders(st *state, row campaign.Row) ([]string, error) {
 			if v, err = r.value(h.t, row, &st.field); err != nil {
 				return nil, err
 			}
-			if err := checkStructured(h.name, v); err != nil {
+			if err := checkStructured(h.name, h.structured, v); err != nil {
 				return nil, r.rowErr(row, h.t.ColumnWhere(row, notASCII), err)
 			}
 		}
@@ -1082,7 +1085,7 @@ func (r *Renderer) build(st *state, key string, p *parts) error {
 	for i := range r.headers {
 		if h := &r.headers[i]; h.line != nil {
 			b.Write(h.line)
-		} else if err := writeHeader(b, h.name, p.extra[i]); err != nil {
+		} else if err := writeHeader(b, h.name, h.structured, p.extra[i]); err != nil {
 			return err
 		}
 	}

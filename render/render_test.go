@@ -1031,6 +1031,11 @@ func TestNameColumns(t *testing.T) {
 		{`'{{.email}}'`, ``, "a@example.com, b@example.com", true},
 		{`'{{.name}}: {{.email}};'`, `Team`, "a@example.com, b@example.com", true},
 		{`'{{address .name .email}}, {{.name}} <b@example.com>'`, `Doe, John`, "a@example.com", false},
+		// The value as the template uses it: a branch not taken, a name
+		// the template cleans.
+		{`'{{if eq .email "x@example.com"}}{{.name}} <{{.email}}>{{else}}{{.email}}{{end}}'`, `Doe, John`, "a@example.com", true},
+		{`'{{replace "," "" .name}} <{{.email}}>'`, `Doe, John`, "a@example.com", true},
+		{`'{{index (split "," .name) 0}} <{{.email}}>'`, `Doe, John`, "a@example.com", true},
 	} {
 		e := setup(t, yamlWith(map[string]string{"to": tt.tmpl}), bodyFile, []string{"email", "name"})
 		m, err := e.r.Render(row(2, "email", tt.email, "name", tt.name))

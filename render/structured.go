@@ -32,11 +32,15 @@ var structuredHeaders = map[string]string{
 	"feedback-id":                 "colon-separated identifiers",
 }
 
-// checkStructured refuses v, the value of the extra header name, when
-// name is structured and v holds a character outside ASCII.
-func checkStructured(name, v string) error {
-	what, ok := structuredHeaders[strings.ToLower(name)]
-	if !ok {
+// structuredWhat is what the extra header name holds when it is
+// structured (structuredHeaders), or "".
+func structuredWhat(name string) string { return structuredHeaders[strings.ToLower(name)] }
+
+// checkStructured refuses v, the value of the extra header name, when the
+// header is structured (what, from structuredWhat, not "") and v holds a
+// character outside ASCII.
+func checkStructured(name, what, v string) error {
+	if what == "" {
 		return nil
 	}
 	for _, r := range v {
@@ -47,13 +51,13 @@ func checkStructured(name, v string) error {
 	return nil
 }
 
-// writeHeader writes an extra header: a structured one (structuredHeaders)
+// writeHeader writes an extra header: a structured one (what not "")
 // folded at its spaces as it is, an unstructured one as writeText does.
-func writeHeader(b *bytes.Buffer, name, v string) error {
-	if _, ok := structuredHeaders[strings.ToLower(name)]; !ok {
+func writeHeader(b *bytes.Buffer, name, what, v string) error {
+	if what == "" {
 		return writeText(b, name, v)
 	}
-	if err := checkStructured(name, v); err != nil {
+	if err := checkStructured(name, what, v); err != nil {
 		return err
 	}
 	if v == "" {
