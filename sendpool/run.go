@@ -331,8 +331,8 @@ func (r *poolRun) sourceFailed(err error) {
 // are bounded by maxUnfinished only.
 const retryKeepBytes = 16 << 20
 
-// schedule hands j back to the workers after d, and when the source
-// paces retries (RetryPacer), once it lets j go.
+// schedule hands j back to the workers after d, and when j was tried and
+// the source paces retries (RetryPacer), once it lets j go.
 func (r *poolRun) schedule(j *poolJob, d time.Duration) {
 	// A message waiting for its retry gives its weight back: held, it
 	// would keep new messages from every idle connection until its timer
@@ -357,7 +357,9 @@ func (r *poolRun) schedule(j *poolJob, d time.Duration) {
 				return
 			}
 		}
-		if r.pacer != nil {
+		if r.pacer != nil && j.attempts > 0 {
+			// A retry takes a turn of its own; a message handed on
+			// untried (its worker's dial was refused) had its turn.
 			if err := r.pacer.PaceRetry(r.haltCtx, j.rcpts); err != nil {
 				r.waiting.Add(-kept)
 				r.finishStopped(j)

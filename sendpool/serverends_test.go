@@ -298,3 +298,48 @@ func TestWithdrawBeforeRedial(t *testing.T) {
 		}
 	}
 }
+
+// TestHandBackKeepsItsTurn: a message a worker hands on untried (its dial
+// refused by a cap on connections) had its domain's turn when the source
+// gave it out: it does not take a second one. qq.com at one message every
+// 600 ms: the second message goes about 600 ms after the first, not 1.2 s.
+func TestHandBackKeepsItsTurn(t *testing.T) {
+	var mu sync.Mutex
+	var got []time.Time // when each MAIL came
+	s := newScripted(t, []string{"PIPELINING"}, func(c int, cmd string, b []byte) string {
+		mu.Lock()
+		defer mu.Unlock()
+		if strings.HasPrefix(cmd, "MAIL") {
+			got = append(got, time.Now())
+		}
+		return okAll(c, cmd, b)
+	}, greeting(func(c int) string {
+		if c == 1 {
+			return "220 ready"
+		}
+		return "421 4.7.0 too many connections from your IP (HL:ICC)"
+	}))
+	cfg := scriptedConfig(s, campaign.TransportPlain)
+	cfg.Concurrency = 2
+	msgs := []*render.Message{pooltest.Message(2, "a@qq.com"), pooltest.Message(3, "b@qq.com")}
+	sched, err := sendpool.NewDomainScheduler(sendpool.SliceSource(msgs), map[string]campaign.Rate{"qq.com": {N: 1, Per: 600 * time.Millisecond}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := sendpool.New(cfg.PoolConfig(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := pooltest.NewResults(t)
+	if err := p.Run(t.Context(), sched, res.Add); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 2 {
+		t.Fatalf("%d transactions, want 2", len(got))
+	}
+	if gap := got[1].Sub(got[0]); gap > 900*time.Millisecond {
+		t.Errorf("the second message went %v after the first; the domain's turn is 600 ms", gap.Round(time.Millisecond))
+	}
+}
