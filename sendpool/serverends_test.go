@@ -343,3 +343,42 @@ func TestHandBackKeepsItsTurn(t *testing.T) {
 		t.Errorf("the second message went %v after the first; the domain's turn is 600 ms", gap.Round(time.Millisecond))
 	}
 }
+
+// TestUnaskedThrottleReply: "421 4.7.0 Try again later" sent right after a
+// reply, before the next message (the connection then closed), asks the
+// sender to slow down whether it is read as the next command's reply
+// (DATA) or before the next BDAT group (CHUNKING): the rate is lowered.
+func TestUnaskedThrottleReply(t *testing.T) {
+	for _, ext := range [][]string{{"PIPELINING", "CHUNKING"}, {"PIPELINING"}} {
+		t.Run(strings.Join(ext, "+"), func(t *testing.T) {
+			var mu sync.Mutex
+			ends := 0
+			s := newScripted(t, ext, func(c int, cmd string, b []byte) string {
+				mu.Lock()
+				defer mu.Unlock()
+				if cmd == "." || strings.HasPrefix(cmd, "BDAT") {
+					if ends++; ends == 1 {
+						return "250 2.0.0 queued\r\n421 4.7.0 Try again later, closing connection. - gsmtp" + closeAfter
+					}
+				}
+				return okAll(c, cmd, b)
+			})
+			cfg := scriptedConfig(s, campaign.TransportPipelined)
+			cfg.Rate = 1000
+			p, err := sendpool.New(cfg.PoolConfig(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := pooltest.NewResults(t)
+			if err := p.Run(t.Context(), sendpool.SliceSource(pooltest.Messages(2)), res.Add); err != nil {
+				t.Fatal(err)
+			}
+			if r := res.Get(3); r.Status != sendpool.StatusSent {
+				t.Errorf("row 3: %v (%s)", r.Status, r.Detail)
+			}
+			if p.Limiter().Rate() >= 1000 {
+				t.Errorf("the 421 4.7.0 did not lower the rate\n%s", strings.Join(s.Log(), "\n"))
+			}
+		})
+	}
+}

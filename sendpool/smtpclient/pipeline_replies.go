@@ -257,6 +257,11 @@ func (c *pipeConn) checkIdle() error {
 		if c.tr != nil {
 			c.tr.emit("S: ", line)
 		}
+		if code, err := strconv.Atoi(line[:min(3, len(line))]); err == nil && code >= 400 && code < 600 && len(line) > 3 {
+			// A reply ("421 4.7.0 Try again later"): classified as any
+			// reply is, so a request to slow down is one.
+			return fmt.Errorf("the server ended the session: %w", replyError("MAIL", code, line[4:]))
+		}
 		return fmt.Errorf("the server ended the session: %s", sendpool.OneLine(line))
 	}
 	var ne net.Error
