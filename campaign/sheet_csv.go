@@ -288,6 +288,9 @@ func (s *csvSheet) readHeader(ctx context.Context, key string) error {
 		if err := s.text.checkText(v); err != nil {
 			return &FileError{File: s.file, Err: fmt.Errorf("header row %d, column %s: %w", row, columnName(i), err)}
 		}
+		if strings.IndexByte(v, 0) >= 0 {
+			return &FileError{File: s.file, Err: fmt.Errorf("header row %d, column %s: %w (NULs in the header are most likely UTF-16 text without a byte order mark: add `encoding: utf-16le` under recipients:, or save the sheet as \"CSV UTF-8\")", row, columnName(i), ErrNULChar)}
+		}
 	}
 	s.width, s.headerRow = len(header), row
 	named := len(header)

@@ -113,6 +113,20 @@ func TestCSVEncodings(t *testing.T) {
 			msgs:    []string{"encoding: utf-16le"},
 		},
 		{
+			name:    "utf-16 without BOM, mostly Chinese (few NULs, all at odd offsets)",
+			file:    "people.csv",
+			data:    encode(t, unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM), "email,name,address\r\n"+strings.Repeat("zhang@qq.com,张伟,北京市朝阳区建国路八十八号现代城五号楼十二层一二零三室\r\n", 20)),
+			openErr: "encoding",
+			msgs:    []string{"encoding: utf-16le"},
+		},
+		{
+			name:    "utf-16be without BOM",
+			file:    "people.csv",
+			data:    encode(t, unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM), "email,name\nli@example.cn,李娜\n"),
+			openErr: "encoding",
+			msgs:    []string{"encoding: utf-16be"},
+		},
+		{
 			name: "utf-16le declared, BOM present",
 			file: "people.csv",
 			data: encode(t, utf16le, "email,name\na@example.com,Ä\n"),
