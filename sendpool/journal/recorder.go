@@ -51,10 +51,18 @@ func (j *Recorder) Attempt(ctx context.Context, m *render.Message) error {
 // as deferred; not attempted: a withdrawn attempt) or of the whole
 // message.
 func (j *Recorder) Result(ctx context.Context, m *render.Message, r sendpool.Result) error {
+	withdrawn := !r.Final && r.Status == sendpool.StatusNotAttempted
 	j.mu.Lock()
 	a, ok := j.last[m]
-	if r.Final {
+	switch {
+	case r.Final:
 		delete(j.last, m)
+	case withdrawn && ok && a.Try > 0:
+		// The attempt taken back handed nothing over: the next is
+		// counted in its place.
+		b := a
+		b.Try--
+		j.last[m] = b
 	}
 	j.mu.Unlock()
 	rec := ResultOf(r)
@@ -62,7 +70,7 @@ func (j *Recorder) Result(ctx context.Context, m *render.Message, r sendpool.Res
 		rec.Hash = a.Hash
 	}
 	rec.Owed = Owed(r)
-	if !r.Final && r.Status != sendpool.StatusNotAttempted {
+	if !r.Final && !withdrawn {
 		// A try the pool goes on with. A not-attempted one takes back an
 		// attempt whose body did not go (recorded ahead, and its
 		// connection ended): it stays so, and ends the attempt uncounted.
