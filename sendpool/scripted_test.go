@@ -185,33 +185,49 @@ func multiline(code string, lines []string) string {
 	return b.String()
 }
 
-// readDot reads a DATA body up to its lone dot, at s's pace.
+// readDot reads a DATA body up to its lone dot, at s's pace; a paced
+// body (a test of a slow link, megabytes) is read but not kept.
 func (s *scripted) readDot(r *bufio.Reader) (body []byte, ok bool) {
 	for {
-		l, err := r.ReadString('\n')
+		l, err := r.ReadSlice('\n')
+		if err == bufio.ErrBufferFull {
+			s.wait(len(l))
+			body = s.keep(body, l)
+			continue
+		}
 		if err != nil {
 			return nil, false
 		}
-		if l == ".\r\n" {
+		if string(l) == ".\r\n" {
 			return body, true
 		}
 		s.wait(len(l))
-		body = append(body, l...)
+		body = s.keep(body, l)
 	}
 }
 
-// readChunk reads a BDAT chunk of size bytes, at s's pace.
+// readChunk reads a BDAT chunk of size bytes, at s's pace (kept as
+// readDot keeps a body).
 func (s *scripted) readChunk(r *bufio.Reader, size int) (chunk []byte, ok bool) {
-	chunk = make([]byte, size)
+	buf := make([]byte, 16<<10)
 	for at := 0; at < size; {
-		n := min(size-at, 16<<10)
-		if _, err := io.ReadFull(r, chunk[at:at+n]); err != nil {
+		n := min(size-at, len(buf))
+		if _, err := io.ReadFull(r, buf[:n]); err != nil {
 			return nil, false
 		}
 		s.wait(n)
+		chunk = s.keep(chunk, buf[:n])
 		at += n
 	}
 	return chunk, true
+}
+
+// keep appends p to body unless s reads at a pace.
+func (s *scripted) keep(body, p []byte) []byte {
+	if s.pace != nil {
+		return body
+	}
+	return append(body, p...)
 }
 
 // wait holds the reading of n bytes to s's pace.
