@@ -408,7 +408,6 @@ func isBlank(rec []string) bool {
 	return true
 }
 
-// valuesCount is "1 value" or "N values".
 // fieldCountHint says what most often gives a row n values where the
 // header has cols, with comma the sheet's delimiter.
 func fieldCountHint(n, cols int, comma rune) string {
@@ -422,4 +421,5 @@ func fieldCountHint(n, cols int, comma rune) string {
 	return " (a value is missing, or a line break inside a value without double quotes split the row)"
 }
 
+// valuesCount is "1 value" or "N values".
 func valuesCount(n int) string { return fmt.Sprintf("%d %s", n, plural(n, "value", "values")) }

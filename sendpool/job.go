@@ -50,7 +50,6 @@ func (j *poolJob) mark(addr string, st Status, se *SMTPError, detail string) {
 	}
 }
 
-// result builds the job's Result from its recipients.
 // withdrawn is the result that takes back the journal attempt of j's try
 // taken ahead, whose body did not go (poolWorker.withdraw): j's result as
 // it stands, not final, with the try's recipients not attempted. j itself
@@ -67,6 +66,7 @@ func (r *poolRun) withdrawn(j *poolJob) Result {
 	return res
 }
 
+// result builds the job's Result from its recipients.
 func (r *poolRun) result(j *poolJob, final bool) Result {
 	now := r.p.clock.Now()
 	res := Result{

@@ -233,25 +233,10 @@ func (w *poolWorker) sendPipelined(j *poolJob) {
 				todo = append([]*pipedTry{f}, todo...)
 			}
 		}
-		// Take the next message when one is ready at once and the
-		// connection has room for it, or for preparing it (see
-		// prefetch).
-		window := 0
-		if pc, ok := w.conn.(PipelinedConn); ok {
-			window = pc.Window()
-		}
-		extra, early := w.ahead()
-		// Only as many as this connection can still begin: a message
-		// taken ahead that waits for the next one has its attempt
-		// withdrawn (see withdraw).
-		if held == nil && len(q) > 0 && len(q)+len(todo) < window+extra && w.sent+len(todo) < r.p.cfg.PerConnection && !w.dead && !r.halted() {
+		if held == nil && len(q) > 0 && w.roomAhead(len(q), len(todo)) {
 			if nj := w.tryJob(); nj != nil {
 				if r.p.lim.tryTake() {
-					f := w.newTry(nj)
-					if early {
-						w.startAttempt(f)
-					}
-					todo = append(todo, f)
+					todo = append(todo, w.takeAhead(nj))
 				} else {
 					held = nj
 				}
@@ -284,6 +269,31 @@ func (w *poolWorker) sendPipelined(j *poolJob) {
 			return
 		}
 	}
+}
+
+// roomAhead says whether the worker takes the next message ready at once,
+// with inFlight transactions on its connection and waiting to begin: the
+// connection has room for it, or for preparing it (see prefetch), and can
+// still begin it (a message taken ahead that waits for the next connection
+// has its attempt withdrawn, see withdraw).
+func (w *poolWorker) roomAhead(inFlight, waiting int) bool {
+	r := w.r
+	window := 0
+	if pc, ok := w.conn.(PipelinedConn); ok {
+		window = pc.Window()
+	}
+	extra, _ := w.ahead()
+	return inFlight+waiting < window+extra && w.sent+waiting < r.p.cfg.PerConnection && !w.dead && !r.halted()
+}
+
+// takeAhead is the try of j, taken ahead with its limiter token, its
+// journal attempt started at once when that pays (see ahead).
+func (w *poolWorker) takeAhead(j *poolJob) *pipedTry {
+	f := w.newTry(j)
+	if _, early := w.ahead(); early {
+		w.startAttempt(f)
+	}
+	return f
 }
 
 // popFront drops s's first element, clearing it: the backing array, which
