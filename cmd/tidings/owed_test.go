@@ -660,3 +660,37 @@ func TestOwedLargeMessageRetried(t *testing.T) {
 		t.Errorf("the Cc got other bytes than the To")
 	}
 }
+
+// TestDeferredCcOfUnknownMessage: the Cc is refused for now (451) and the
+// final reply of the message to the To is lost: the row is unknown; a
+// plain send sends nothing (the To may have it), and --resend-unknown
+// sends to both, the Cc getting its first copy (as README says).
+func TestDeferredCcOfUnknownMessage(t *testing.T) {
+	var lose, deferCc atomic.Bool
+	lose.Store(true)
+	deferCc.Store(true)
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		if to == "boss@example.com" && deferCc.Load() {
+			return smtptest.Reply(451, "4.2.1", "mailbox busy, try later")
+		}
+		return nil
+	}), smtptest.DropReply(func(smtptest.Session, *smtptest.Message) bool { return lose.Load() }))
+	camp := sendCampaign(t, srv, 0, "cc: '{{.cc}}'\nsend: {concurrency: 1, retries: 0}\n")
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name,cc\nann@example.com,Ann,boss@example.com\n"})
+	runCLI(t, "send", "--yes", camp)
+	lose.Store(false)
+	deferCc.Store(false)
+	rows := readReport(t, camp)
+	if rows[0]["status"] != "unknown" {
+		t.Fatalf("after the lost reply: %v, want unknown", rows[0])
+	}
+	if out, errOut, _ := runCLI(t, "send", "--yes", camp); srv.Received("boss@example.com") != 0 {
+		t.Fatalf("a plain send sent to the Cc of an unknown message\n%s%s", out, errOut)
+	}
+	if out, errOut, code := runCLI(t, "send", "--yes", "--resend-unknown", camp); code != exitOK {
+		t.Fatalf("--resend-unknown: code %d\n%s%s", code, out, errOut)
+	}
+	if a, b := srv.Received("ann@example.com"), srv.Received("boss@example.com"); a != 2 || b != 1 {
+		t.Errorf("ann received %d, boss %d; want 2 (the first, its reply lost, and the resend) and 1", a, b)
+	}
+}
