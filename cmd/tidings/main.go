@@ -85,8 +85,10 @@ func signalContexts(w io.Writer, words *interruptWords) (ctx, abort context.Cont
 			case <-ch:
 				n++
 				if n == 1 {
-					fmt.Fprintln(w, "\n"+words.onSignal())
+					// Cancelled before it says so: what it says is then
+					// already true (a test waits for the words).
 					cancel(errInterrupted)
+					fmt.Fprintln(w, "\n"+words.onSignal())
 				} else {
 					cancelAbort(errInterrupted)
 					cancel(errInterrupted)
