@@ -415,23 +415,7 @@ func TestAttachmentPaths(t *testing.T) {
 		for k, v := range extra {
 			fields[k] = v
 		}
-		p := filepath.Join(dir, "campaign.yaml")
-		if err := os.WriteFile(p, []byte(yamlWith(fields)), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		c, err := campaign.Load(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		set, err := templates.Compile(c, []string{"email", "file"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := New(c, set, Options{Now: func() time.Time { return fixedNow }, Boundary: fixedBoundary})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return r
+		return loadRenderer(t, dir, yamlWith(fields), "email", "file")
 	}
 	r := load(nil)
 	tests := []struct {
@@ -521,24 +505,8 @@ func TestAttachmentOwnFiles(t *testing.T) {
 	if err := os.Symlink("../keys/rsa.key", filepath.Join(dir, "files", "key.pdf")); err != nil {
 		t.Skip("symlinks not available:", err)
 	}
-	p := filepath.Join(dir, "campaign.yaml")
-	y := yamlWith(map[string]string{"attachments": `["{{.file}}"]`, "suppress": "suppress.txt", "state_dir": "state",
-		"dkim": "{domain: acme.example, selector: s1, key_file: keys/rsa.key}"})
-	if err := os.WriteFile(p, []byte(y), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	c, err := campaign.Load(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	set, err := templates.Compile(c, []string{"email", "file"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := New(c, set, Options{Now: func() time.Time { return fixedNow }, Boundary: fixedBoundary})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := loadRenderer(t, dir, yamlWith(map[string]string{"attachments": `["{{.file}}"]`, "suppress": "suppress.txt", "state_dir": "state",
+		"dkim": "{domain: acme.example, selector: s1, key_file: keys/rsa.key}"}), "email", "file")
 	refused := map[string]string{
 		"campaign.yaml":                  "the campaign file",
 		"people.csv":                     "the recipient sheet",
@@ -569,6 +537,29 @@ func TestAttachmentOwnFiles(t *testing.T) {
 		map[string]string{"body.txt": "Hi\n", "suppress.txt": "x@example.com\n"}, []string{"email"}); err != nil {
 		t.Errorf("a constant path to the suppression list: %v", err)
 	}
+}
+
+// loadRenderer writes y as dir's campaign.yaml and makes its Renderer for
+// a sheet of columns, with the fixed clock and boundaries.
+func loadRenderer(t *testing.T, dir, y string, columns ...string) *Renderer {
+	t.Helper()
+	p := filepath.Join(dir, "campaign.yaml")
+	if err := os.WriteFile(p, []byte(y), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := campaign.Load(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := templates.Compile(c, columns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := New(c, set, Options{Now: func() time.Time { return fixedNow }, Boundary: fixedBoundary})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
 
 func TestConstantAttachmentMissing(t *testing.T) {

@@ -186,19 +186,7 @@ func TestDomainLimitHoldsRetries(t *testing.T) {
 	cfg := scriptedConfig(s, campaign.TransportPlain)
 	cfg.RetryBackoff = 300 * time.Millisecond
 	cfg.Concurrency = 2
-	msgs := []*render.Message{pooltest.Message(2, "a@qq.com"), pooltest.Message(3, "b@qq.com"), pooltest.Message(4, "c@qq.com")}
-	sched, err := sendpool.NewDomainScheduler(sendpool.SliceSource(msgs), map[string]campaign.Rate{"qq.com": {N: 1, Per: 600 * time.Millisecond}}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := sendpool.New(cfg.PoolConfig(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	res := pooltest.NewResults(t)
-	if err := p.Run(context.Background(), sched, res.Add); err != nil {
-		t.Fatal(err)
-	}
+	res := runQQ(t, cfg, pooltest.Message(2, "a@qq.com"), pooltest.Message(3, "b@qq.com"), pooltest.Message(4, "c@qq.com"))
 	for _, row := range []int{2, 3, 4} {
 		if r := res.Get(row); r.Status != sendpool.StatusSent {
 			t.Errorf("row %d: %v (%s)", row, r.Status, r.Detail)
@@ -321,19 +309,7 @@ func TestHandBackKeepsItsTurn(t *testing.T) {
 	}))
 	cfg := scriptedConfig(s, campaign.TransportPlain)
 	cfg.Concurrency = 2
-	msgs := []*render.Message{pooltest.Message(2, "a@qq.com"), pooltest.Message(3, "b@qq.com")}
-	sched, err := sendpool.NewDomainScheduler(sendpool.SliceSource(msgs), map[string]campaign.Rate{"qq.com": {N: 1, Per: 600 * time.Millisecond}}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := sendpool.New(cfg.PoolConfig(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	res := pooltest.NewResults(t)
-	if err := p.Run(t.Context(), sched, res.Add); err != nil {
-		t.Fatal(err)
-	}
+	runQQ(t, cfg, pooltest.Message(2, "a@qq.com"), pooltest.Message(3, "b@qq.com"))
 	mu.Lock()
 	defer mu.Unlock()
 	if len(got) != 2 {
@@ -381,4 +357,23 @@ func TestUnaskedThrottleReply(t *testing.T) {
 			}
 		})
 	}
+}
+
+// runQQ runs a pool of cfg over msgs through a DomainScheduler that
+// limits qq.com to one message every 600 ms.
+func runQQ(t *testing.T, cfg pooltest.Config, msgs ...*render.Message) *pooltest.Results {
+	t.Helper()
+	sched, err := sendpool.NewDomainScheduler(sendpool.SliceSource(msgs), map[string]campaign.Rate{"qq.com": {N: 1, Per: 600 * time.Millisecond}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := sendpool.New(cfg.PoolConfig(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := pooltest.NewResults(t)
+	if err := p.Run(t.Context(), sched, res.Add); err != nil {
+		t.Fatal(err)
+	}
+	return res
 }
