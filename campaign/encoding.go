@@ -126,23 +126,13 @@ func newTextSource(raw io.Reader, declared, file string) (*textSource, error) {
 // Chinese has few). Stray NULs in UTF-8 text are a problem of their cells
 // (ErrNULChar), not of the file's encoding.
 func looksUTF16(sample []byte) bool {
-	var even, odd int
-	for i, c := range sample {
-		if c == 0 {
-			if i%2 == 0 {
-				even++
-			} else {
-				odd++
-			}
-		}
-	}
+	even, odd := nulParity(sample)
 	n := even + odd
 	return n >= 2 && 10*max(even, odd) >= 9*n && 16*n >= len(sample)
 }
 
-// guessUTF16 says which byte order NUL-laden text most likely has.
-func guessUTF16(b []byte) string {
-	var even, odd int
+// nulParity counts b's NUL bytes at even and at odd offsets.
+func nulParity(b []byte) (even, odd int) {
 	for i, c := range b {
 		if c == 0 {
 			if i%2 == 0 {
@@ -152,7 +142,12 @@ func guessUTF16(b []byte) string {
 			}
 		}
 	}
-	if even > odd {
+	return even, odd
+}
+
+// guessUTF16 says which byte order NUL-laden text most likely has.
+func guessUTF16(b []byte) string {
+	if even, odd := nulParity(b); even > odd {
 		return "utf-16be"
 	}
 	return "utf-16le"
