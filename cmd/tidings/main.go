@@ -29,7 +29,7 @@ const (
 
 func main() {
 	words := &interruptWords{}
-	ctx, abort, stop := signalContexts(os.Stderr, words)
+	ctx, abort, said, stop := signalContexts(os.Stderr, words)
 	defer stop()
 	startGCFloor(heapFloor) // for the life of the process
 	g := &globalOptions{stdout: os.Stdout, stderr: os.Stderr, stdin: os.Stdin, abort: abort, interrupt: words}
@@ -38,6 +38,9 @@ func main() {
 	switch {
 	case err == nil, errors.Is(err, errSilent):
 	case code == exitInterrupted:
+		if ctx.Err() != nil {
+			<-said // what the signal said comes first
+		}
 		fmt.Fprintln(os.Stderr, words.atExit())
 	default:
 		fmt.Fprintln(g.stderr, "tidings:", err)
@@ -66,8 +69,9 @@ func execute(ctx context.Context, g *globalOptions, args []string) error {
 // or SIGHUP (the terminal or the ssh session closed; unless ignored, as
 // nohup does) and a second context, derived from nothing, cancelled by the
 // second one: the first stops dispatching, the second aborts in-flight
-// work. At the first, it writes words' onSignal to w.
-func signalContexts(w io.Writer, words *interruptWords) (ctx, abort context.Context, stop func()) {
+// work. At the first, it cancels ctx, then writes words' onSignal to w
+// and closes said.
+func signalContexts(w io.Writer, words *interruptWords) (ctx, abort context.Context, said <-chan struct{}, stop func()) {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	abort, cancelAbort := context.WithCancelCause(context.Background())
 	ch := make(chan os.Signal, 2)
@@ -77,7 +81,7 @@ func signalContexts(w io.Writer, words *interruptWords) (ctx, abort context.Cont
 		// session (Notify would undo its ignoring).
 		signal.Notify(ch, syscall.SIGHUP)
 	}
-	done := make(chan struct{})
+	done, saidCh := make(chan struct{}), make(chan struct{})
 	go func() {
 		n := 0
 		for {
@@ -89,6 +93,7 @@ func signalContexts(w io.Writer, words *interruptWords) (ctx, abort context.Cont
 					// already true (a test waits for the words).
 					cancel(errInterrupted)
 					fmt.Fprintln(w, "\n"+words.onSignal())
+					close(saidCh)
 				} else {
 					cancelAbort(errInterrupted)
 					cancel(errInterrupted)
@@ -98,7 +103,7 @@ func signalContexts(w io.Writer, words *interruptWords) (ctx, abort context.Cont
 			}
 		}
 	}()
-	return ctx, abort, func() {
+	return ctx, abort, saidCh, func() {
 		signal.Stop(ch)
 		select {
 		case <-done:
