@@ -377,3 +377,34 @@ func runQQ(t *testing.T, cfg pooltest.Config, msgs ...*render.Message) *pooltest
 	}
 	return res
 }
+
+// TestUnaskedRefusalEndsSession: with CHUNKING, an unasked 5xx found
+// before the next BDAT group (the session then closed) refuses no message:
+// the next one, none of which was sent, goes on a new connection. (With
+// DATA the next message's MAIL went out behind the body, and the line
+// reads as its reply: a refusal, as a server that says 554 to MAIL means.)
+func TestUnaskedRefusalEndsSession(t *testing.T) {
+	for _, ext := range [][]string{{"PIPELINING", "CHUNKING"}} {
+		t.Run(strings.Join(ext, "+"), func(t *testing.T) {
+			var mu sync.Mutex
+			ends := 0
+			s := newScripted(t, ext, func(c int, cmd string, b []byte) string {
+				mu.Lock()
+				defer mu.Unlock()
+				if cmd == "." || strings.HasPrefix(cmd, "BDAT") {
+					if ends++; ends == 1 {
+						return "250 2.0.0 queued\r\n554 5.7.1 Too many errors, closing connection" + closeAfter
+					}
+				}
+				return okAll(c, cmd, b)
+			})
+			res, err := pooltest.Run(t, scriptedConfig(s, campaign.TransportPipelined), pooltest.Messages(2))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r := res.Get(3); r.Status != sendpool.StatusSent {
+				t.Errorf("row 3: %v (%s), want sent on a new connection", r.Status, r.Detail)
+			}
+		})
+	}
+}

@@ -257,10 +257,12 @@ func (c *pipeConn) checkIdle() error {
 		if c.tr != nil {
 			c.tr.emit("S: ", line)
 		}
-		if code, err := strconv.Atoi(line[:min(3, len(line))]); err == nil && code >= 400 && code < 600 && len(line) > 3 {
-			// A reply ("421 4.7.0 Try again later"): classified as any
-			// reply is, so a request to slow down is one.
-			return fmt.Errorf("the server ended the session: %w", replyError("MAIL", code, line[4:]))
+		if strings.HasPrefix(line, "421 ") {
+			// "421 4.7.0 Try again later": classified as a 421 is, so a
+			// request to slow down is one. Any other unasked line ends
+			// the session, not the message none of which was sent (a
+			// 5xx here is no refusal of it).
+			return fmt.Errorf("the server ended the session: %w", replyError("", 421, line[4:]))
 		}
 		return fmt.Errorf("the server ended the session: %s", sendpool.OneLine(line))
 	}
