@@ -10,10 +10,13 @@ import (
 
 // poolJob is one message on its way.
 type poolJob struct {
-	msg        *render.Message
-	rcpts      []string // still owed
-	recips     []RecipientResult
-	attempts   int
+	msg      *render.Message
+	rcpts    []string // still owed
+	recips   []RecipientResult
+	attempts int
+	// paced is attempts when the job last took a turn of its domain
+	// for a retry (RetryPacer): a job handed on since takes no other.
+	paced      int
 	tempFails  int
 	throttles  int
 	started    time.Time

@@ -357,14 +357,16 @@ func (r *poolRun) schedule(j *poolJob, d time.Duration) {
 				return
 			}
 		}
-		if r.pacer != nil && j.attempts > 0 {
+		if r.pacer != nil && j.attempts > j.paced {
 			// A retry takes a turn of its own; a message handed on
-			// untried (its worker's dial was refused) had its turn.
+			// untried since its last turn (its worker's dial was
+			// refused) had it.
 			if err := r.pacer.PaceRetry(r.haltCtx, j.rcpts); err != nil {
 				r.waiting.Add(-kept)
 				r.finishStopped(j)
 				return
 			}
+			j.paced = j.attempts
 		}
 		if !r.unpark(j, kept) {
 			r.finishStopped(j)
