@@ -3,6 +3,8 @@ package render
 import (
 	"bytes"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/tidings/tidings/campaign"
@@ -73,36 +75,41 @@ func inDisplayName(part, marker string) bool {
 
 // checkNames refuses row when the value of one of names, the columns the
 // address template may put in a display name, holds address syntax outside
-// its own quotes and parentheses (errNameSplits) and v, the template's
-// output for row, carries that value at its top level (not quoted, not a
-// branch the template did not take, not cleaned by a function), naming that
-// column: whatever the list would parse into, it is not the one address the
-// template writes. ("Doe, John" in quotes is one name, and stays.)
-func (r *Renderer) checkNames(t *templates.Template, names []string, row campaign.Row, v string) error {
+// its own quotes and parentheses and that syntax made the list what it is:
+// with the column holding a plain name instead, the field gives other
+// addresses, or parses where it failed (sameWithout), naming that column
+// (errNameSplits). list is the field's addresses for row, failed whether it
+// did not parse. Whatever the template does with the value (a branch not
+// taken, a name it cleans, its first word, a piece of it) is judged by
+// what comes out. ("Doe, John" in quotes is one name, and stays.)
+func (r *Renderer) checkNames(t *templates.Template, names []string, row campaign.Row, list []mailbox, failed bool) error {
 	for _, c := range names {
-		val := strings.TrimSpace(row.Values[c])
-		if !strings.ContainsAny(val, ",;<>") || !splitsName(val) || !atTopLevel(v, val) {
+		val := row.Values[c]
+		if !strings.ContainsAny(val, ",;<>") || !splitsName(val) || r.sameWithout(t, row, c, list, failed) {
 			continue
 		}
-		return r.rowErr(row, c, fmt.Errorf("render: %s: %w %s: %w", t.Name(), ErrAddress, clip(val), errNameSplits))
+		return r.rowErr(row, c, fmt.Errorf("render: %s: %w %s: %w", t.Name(), ErrAddress, clip(strings.TrimSpace(val)), errNameSplits))
 	}
 	return nil
 }
 
-// atTopLevel reports whether val occurs in v, in any case (a template may
-// change it: title, upper), starting outside quotes, comments and angle
-// brackets.
-func atTopLevel(v, val string) bool {
-	v = strings.ToLower(v)
-	at := strings.Index(v, strings.ToLower(val))
-	if at < 0 {
-		return false
+// sameWithout reports whether t's addresses for row stay what they are
+// (list, or no list when failed) with column c holding a plain name: the
+// same addr-specs in the same order, or a failure both ways. Only for a
+// row whose c holds address syntax (rare: it renders the field again).
+func (r *Renderer) sameWithout(t *templates.Template, row campaign.Row, c string, list []mailbox, failed bool) bool {
+	plain := row
+	plain.Values = maps.Clone(row.Values)
+	plain.Values[c] = "x"
+	v, err := r.value(t, plain, new(bytes.Buffer))
+	if err != nil {
+		return true // nothing to tell by: the field's own error says what it says
 	}
-	top := false
-	walkTop(v, func(i int, _ byte, angle int) {
-		top = top || i == at && angle == 0
-	})
-	return top
+	other, aerr := parseList(v)
+	if failed || aerr != nil {
+		return failed == (aerr != nil)
+	}
+	return slices.EqualFunc(list, other, func(a, b mailbox) bool { return a.addr == b.addr })
 }
 
 // splitsName reports whether v has a ',', ';', '<' or '>' outside quoted

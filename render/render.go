@@ -582,10 +582,10 @@ func (r *Renderer) parseAddresses(f *addrField, row campaign.Row, buf *bytes.Buf
 	if err != nil {
 		return nil, err
 	}
-	if err := r.checkNames(f.t, f.names, row, v); err != nil {
+	list, aerr := parseList(v)
+	if err := r.checkNames(f.t, f.names, row, list, aerr != nil); err != nil {
 		return nil, err
 	}
-	list, aerr := parseList(v)
 	if aerr == nil {
 		return list, nil
 	}

@@ -1027,6 +1027,12 @@ func TestNameColumns(t *testing.T) {
 		{`'{{if eq .email "x@example.com"}}{{.name}} <{{.email}}>{{else}}{{.email}}{{end}}'`, `Doe, John`, "a@example.com", true},
 		{`'{{replace "," "" .name}} <{{.email}}>'`, `Doe, John`, "a@example.com", true},
 		{`'{{index (split "," .name) 0}} <{{.email}}>'`, `Doe, John`, "a@example.com", true},
+		// A piece of the name that keeps the comma, or the name printed
+		// twice, once quoted.
+		{`'{{index (split " " .name) 0}} <{{.email}}>'`, `boss@corp.example, Ann`, "a@example.com", false},
+		{`'{{printf "%.20s" .name}} <{{.email}}>'`, `boss@corp.example, Ann Lee`, "a@example.com", false},
+		{`'"{{.name}}" <{{.email}}>, {{.name}} <b@example.com>'`, `x@evil.example, Bob`, "a@example.com", false},
+		{`'{{.name | title}} <{{.email}}>'`, `Bob <evil@evil.example>`, "a@example.com", false},
 	} {
 		e := setup(t, yamlWith(map[string]string{"to": tt.tmpl}), bodyFile, []string{"email", "name"})
 		m, err := e.r.Render(row(2, "email", tt.email, "name", tt.name))
