@@ -121,14 +121,26 @@ func newTextSource(raw io.Reader, declared, file string) (*textSource, error) {
 
 // looksUTF16 reports whether sample, the start of a file without a byte
 // order mark, is most likely UTF-16: its NUL bytes (the other half of
-// every ASCII character: delimiters, digits, addresses) stand nine in ten
-// at even or at odd offsets, and make a sixteenth of it or more (text in
-// Chinese has few). Stray NULs in UTF-8 text are a problem of their cells
-// (ErrNULChar), not of the file's encoding.
+// every ASCII character: delimiters, digits, addresses) are at least four,
+// stand three in four at even or at odd offsets (a Chinese character such
+// as 一, U+4E00, puts one at the other), and make a sixteenth of it or more
+// (text in Chinese has few). Stray NULs in UTF-8 text are a problem of
+// their cells (ErrNULChar), not of the file's encoding.
 func looksUTF16(sample []byte) bool {
 	even, odd := nulParity(sample)
 	n := even + odd
-	return n >= 2 && 10*max(even, odd) >= 9*n && 16*n >= len(sample)
+	return n >= 4 && 4*max(even, odd) >= 3*n && 16*n >= len(sample)
+}
+
+// utf16Advice says how to read a file whose header text (as read) holds
+// NULs: which UTF-16 byte order to set, added or in place of the encoding
+// declared.
+func (ts *textSource) utf16Advice(header string) string {
+	enc := guessUTF16([]byte(header))
+	if ts.declared {
+		return fmt.Sprintf("set `encoding: %s` under recipients: in place of %q (or save the sheet as \"CSV UTF-8\")", enc, ts.name)
+	}
+	return fmt.Sprintf("add `encoding: %s` under recipients: (or save the sheet as \"CSV UTF-8\")", enc)
 }
 
 // nulParity counts b's NUL bytes at even and at odd offsets.

@@ -120,6 +120,21 @@ func TestCSVEncodings(t *testing.T) {
 			msgs:    []string{"encoding: utf-16le"},
 		},
 		{
+			name:    "utf-16 without BOM, Chinese with characters whose low byte is 00 (一, 开, 最)",
+			file:    "people.csv",
+			data:    encode(t, unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM), "email,name,note\r\n"+strings.Repeat("li@qq.com,李一,最开心一开始\r\n", 20)),
+			openErr: "encoding",
+			msgs:    []string{"encoding: utf-16le"},
+		},
+		{
+			name:    "utf-16 read as the utf-8 declared",
+			file:    "people.csv",
+			data:    encode(t, unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM), "email,name\nli@example.cn,李娜\n"),
+			rec:     Recipients{Encoding: "utf-8"},
+			openErr: "encoding",
+			msgs:    []string{"header row 1, column A", "set `encoding: utf-16be` under recipients: in place of \"utf-8\""},
+		},
+		{
 			name:    "utf-16be without BOM",
 			file:    "people.csv",
 			data:    encode(t, unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM), "email,name\nli@example.cn,李娜\n"),
