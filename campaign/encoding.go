@@ -43,8 +43,12 @@ type textSource struct {
 	// decoded is set when r comes out of a decoder, which turns bytes that
 	// are invalid in that encoding into U+FFFD.
 	decoded bool
-	// declared is set when recipients.encoding chose the encoding.
-	declared bool
+	// declared is recipients.encoding as written, when it chose the
+	// encoding; "" otherwise.
+	declared string
+	// byteOrder is the UTF-16 byte order the file's first bytes suggest,
+	// should its text turn out to hold NULs (see utf16Advice).
+	byteOrder string
 	// warnings are notes about the choice.
 	warnings []string
 }
@@ -71,6 +75,9 @@ func newTextSource(raw io.Reader, declared, file string) (*textSource, error) {
 	br := bufio.NewReaderSize(raw, readBufferSize)
 	head, _ := br.Peek(4) // a short file is fine; read errors surface later
 	ts := &textSource{}
+	if sample, _ := br.Peek(sniffSize); len(sample) > 0 {
+		ts.byteOrder = guessUTF16(sample)
+	}
 	var dec encoding.Encoding
 	switch {
 	case bytes.HasPrefix(head, bomUTF8):
@@ -98,7 +105,7 @@ func newTextSource(raw io.Reader, declared, file string) (*textSource, error) {
 		default:
 			ts.name, dec = canon, enc
 		}
-		ts.declared = true
+		ts.declared = declared
 	}
 	if ts.name == "" {
 		ts.name, ts.validate = "utf-8", true
@@ -132,15 +139,14 @@ func looksUTF16(sample []byte) bool {
 	return n >= 4 && 4*max(even, odd) >= 3*n && 16*n >= len(sample)
 }
 
-// utf16Advice says how to read a file whose header text (as read) holds
-// NULs: which UTF-16 byte order to set, added or in place of the encoding
-// declared.
-func (ts *textSource) utf16Advice(header string) string {
-	enc := guessUTF16([]byte(header))
-	if ts.declared {
-		return fmt.Sprintf("set `encoding: %s` under recipients: in place of %q (or save the sheet as \"CSV UTF-8\")", enc, ts.name)
+// utf16Advice says how to read a file whose header text holds NULs: the
+// UTF-16 byte order its first bytes suggest, added or in place of the
+// encoding declared (as written).
+func (ts *textSource) utf16Advice() string {
+	if ts.declared != "" {
+		return fmt.Sprintf("set `encoding: %s` under recipients: in place of %q (or save the sheet as \"CSV UTF-8\")", ts.byteOrder, ts.declared)
 	}
-	return fmt.Sprintf("add `encoding: %s` under recipients: (or save the sheet as \"CSV UTF-8\")", enc)
+	return fmt.Sprintf("add `encoding: %s` under recipients: (or save the sheet as \"CSV UTF-8\")", ts.byteOrder)
 }
 
 // nulParity counts b's NUL bytes at even and at odd offsets.
@@ -194,7 +200,7 @@ func (ts *textSource) invalidUTF8(v string) error {
 		bad = bad[:8]
 	}
 	guess := guessEncoding(v)
-	if ts.declared {
+	if ts.declared != "" {
 		return fmt.Errorf("%w (bytes % x) although recipients.encoding says utf-8; the text looks like %s: set `encoding: %s` under recipients", ErrBadEncoding, bad, guess, guess)
 	}
 	return fmt.Errorf("%w (bytes % x); the text looks like %s, as Excel writes CSV on a %s: add `encoding: %s` under recipients: in the campaign file, or save the sheet as \"CSV UTF-8\"", ErrBadEncoding, bad, guess, systemFor(guess), guess)

@@ -289,7 +289,7 @@ func (s *csvSheet) readHeader(ctx context.Context, key string) error {
 			return &FileError{File: s.file, Err: fmt.Errorf("header row %d, column %s: %w", row, columnName(i), err)}
 		}
 		if strings.IndexByte(v, 0) >= 0 {
-			return &FileError{File: s.file, Err: fmt.Errorf("header row %d, column %s: %w: NUL bytes, most likely of UTF-16 text without a byte order mark: %s", row, columnName(i), ErrBadEncoding, s.text.utf16Advice(strings.Join(header, ",")))}
+			return &FileError{File: s.file, Err: fmt.Errorf("header row %d, column %s: %w: NUL bytes, most likely of UTF-16 text without a byte order mark: %s", row, columnName(i), ErrBadEncoding, s.text.utf16Advice())}
 		}
 	}
 	s.width, s.headerRow = len(header), row

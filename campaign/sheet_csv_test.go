@@ -135,6 +135,14 @@ func TestCSVEncodings(t *testing.T) {
 			msgs:    []string{"header row 1, column A", "set `encoding: utf-16be` under recipients: in place of \"utf-8\""},
 		},
 		{
+			name:    "utf-16 read as the latin1 declared: the byte order from the file's bytes",
+			file:    "people.csv",
+			data:    encode(t, unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM), "Prénom,email,name\nAnn,a@example.com,Ann\n"),
+			rec:     Recipients{Encoding: "latin1"},
+			openErr: "encoding",
+			msgs:    []string{"set `encoding: utf-16le` under recipients: in place of \"latin1\""},
+		},
+		{
 			name:    "utf-16be without BOM",
 			file:    "people.csv",
 			data:    encode(t, unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM), "email,name\nli@example.cn,李娜\n"),

@@ -73,34 +73,69 @@ func inDisplayName(part, marker string) bool {
 	return top && angleAt > at
 }
 
-// checkNames refuses row when the value of one of names, the columns the
-// address template may put in a display name, holds address syntax outside
-// its own quotes and parentheses and that syntax made the list what it is:
-// with the column holding a plain name instead, the field gives other
-// addresses, or parses where it failed (sameWithout), naming that column
-// (errNameSplits). list is the field's addresses for row, failed whether it
-// did not parse. Whatever the template does with the value (a branch not
-// taken, a name it cleans, its first word, a piece of it) is judged by
-// what comes out. ("Doe, John" in quotes is one name, and stays.)
-func (r *Renderer) checkNames(t *templates.Template, names []string, row campaign.Row, list []mailbox, failed bool) error {
+// checkNames refuses row, naming the column, when a value of names (the
+// columns the address template may put in a display name) holds address
+// syntax that reached the list (errNameSplits): a piece of it with a
+// ',', ';', '<' or '>' stands at the top level of v, the field's output
+// (showsSyntax), and with such values replaced by a plain name the field
+// gives other addresses, or parses where it failed (sameWithout). list is
+// the field's addresses for row, failed whether it did not parse. What the
+// template does with a value (a branch not taken, a name it cleans, a list
+// it splits, its first word, a piece of it) is judged by what comes out.
+// ("Doe, John" in quotes is one name, and stays.)
+func (r *Renderer) checkNames(t *templates.Template, names []string, row campaign.Row, v string, list []mailbox, failed bool) error {
+	var bad []string
 	for _, c := range names {
-		val := row.Values[c]
-		if !strings.ContainsAny(val, ",;<>") || !splitsName(val) || r.sameWithout(t, row, c, list, failed) {
+		if val := row.Values[c]; strings.ContainsAny(val, ",;<>") && splitsName(val) && showsSyntax(v, val) {
+			bad = append(bad, c)
+		}
+	}
+	if len(bad) == 0 || r.sameWithout(t, row, bad, list, failed) {
+		return nil
+	}
+	return r.rowErr(row, bad[0], fmt.Errorf("render: %s: %w %s: %w", t.Name(), ErrAddress, clip(strings.TrimSpace(row.Values[bad[0]])), errNameSplits))
+}
+
+// showsSyntax reports whether a word of val holding ',', ';', '<' or '>'
+// occurs in v, in any case (title, upper), starting at its top level:
+// outside quotes, comments and angle brackets.
+func showsSyntax(v, val string) bool {
+	v = strings.ToLower(v)
+	top := map[int]bool{}
+	walkTop(v, func(i int, _ byte, angle int) {
+		if angle == 0 {
+			top[i] = true
+		}
+	})
+	for _, w := range strings.Fields(strings.ToLower(val)) {
+		if !strings.ContainsAny(w, ",;<>") {
 			continue
 		}
-		return r.rowErr(row, c, fmt.Errorf("render: %s: %w %s: %w", t.Name(), ErrAddress, clip(strings.TrimSpace(val)), errNameSplits))
+		for off := 0; ; {
+			i := strings.Index(v[off:], w)
+			if i < 0 {
+				break
+			}
+			if top[off+i] {
+				return true
+			}
+			off += i + 1
+		}
 	}
-	return nil
+	return false
 }
 
 // sameWithout reports whether t's addresses for row stay what they are
-// (list, or no list when failed) with column c holding a plain name: the
-// same addr-specs in the same order, or a failure both ways. Only for a
-// row whose c holds address syntax (rare: it renders the field again).
-func (r *Renderer) sameWithout(t *templates.Template, row campaign.Row, c string, list []mailbox, failed bool) bool {
+// (list, or no list when failed) with the columns cols holding a plain
+// name: the same addr-specs in the same order, or a failure both ways.
+// Only for a row whose cols hold address syntax (rare: it renders the
+// field again).
+func (r *Renderer) sameWithout(t *templates.Template, row campaign.Row, cols []string, list []mailbox, failed bool) bool {
 	plain := row
 	plain.Values = maps.Clone(row.Values)
-	plain.Values[c] = "x"
+	for _, c := range cols {
+		plain.Values[c] = "x"
+	}
 	v, err := r.value(t, plain, new(bytes.Buffer))
 	if err != nil {
 		return true // nothing to tell by: the field's own error says what it says

@@ -583,7 +583,7 @@ func (r *Renderer) parseAddresses(f *addrField, row campaign.Row, buf *bytes.Buf
 		return nil, err
 	}
 	list, aerr := parseList(v)
-	if err := r.checkNames(f.t, f.names, row, list, aerr != nil); err != nil {
+	if err := r.checkNames(f.t, f.names, row, v, list, aerr != nil); err != nil {
 		return nil, err
 	}
 	if aerr == nil {

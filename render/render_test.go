@@ -1033,6 +1033,11 @@ func TestNameColumns(t *testing.T) {
 		{`'{{printf "%.20s" .name}} <{{.email}}>'`, `boss@corp.example, Ann Lee`, "a@example.com", false},
 		{`'"{{.name}}" <{{.email}}>, {{.name}} <b@example.com>'`, `x@evil.example, Bob`, "a@example.com", false},
 		{`'{{.name | title}} <{{.email}}>'`, `Bob <evil@evil.example>`, "a@example.com", false},
+		// A name used for more than its display: lists split on ';', an
+		// address made of it, a branch it picks.
+		{`'{{range $i, $n := split ";" .name}}{{if $i}}, {{end}}{{$n}} <{{index (split ";" $.email) $i}}>{{end}}'`, `Ann; Bob`, "a@example.com; b@example.com", true},
+		{`'{{replace "," "" .name}} <{{lower (replace ", " "." .name)}}@example.com>'`, `Doe, John`, "a@example.com", true},
+		{`'{{replace "," "" .name}} <{{.email}}>{{if eq .name "Doe, John"}}, boss@example.com{{end}}'`, `Doe, John`, "a@example.com", true},
 	} {
 		e := setup(t, yamlWith(map[string]string{"to": tt.tmpl}), bodyFile, []string{"email", "name"})
 		m, err := e.r.Render(row(2, "email", tt.email, "name", tt.name))
