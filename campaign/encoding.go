@@ -110,7 +110,7 @@ func newTextSource(raw io.Reader, declared, file string) (*textSource, error) {
 	if ts.name == "" {
 		ts.name, ts.validate = "utf-8", true
 		if sample, _ := br.Peek(sniffSize); looksUTF16(sample) {
-			return nil, fmt.Errorf("%w: the file holds NUL bytes, as UTF-16 text without a byte order mark does; if it is, add `encoding: %s` under recipients: in the campaign file (or save the sheet as \"CSV UTF-8\")", ErrBadEncoding, guessUTF16(sample))
+			return nil, fmt.Errorf("%w: the file holds NUL bytes, as UTF-16 text without a byte order mark does; if it is, add `encoding: %s` under recipients: in the campaign file (or save the sheet as \"CSV UTF-8\")", ErrBadEncoding, ts.byteOrder)
 		}
 	}
 	if dec == nil {

@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -16,7 +17,7 @@ import (
 // character that is address syntax there: a ',' or ';' would end the
 // address and start another (a name cell "boss@corp.example," adds a
 // recipient), a '<' or '>' would make an address of its own.
-var errNameSplits = fmt.Errorf("a name holding , ; < or > would split the address or add one; write {{address .name .email}}, which quotes any name")
+var errNameSplits = errors.New("a name holding , ; < or > would split the address or add one; write {{address .name .email}}, which quotes any name")
 
 // nameColumns lists the columns of t, a row-dependent address template,
 // whose values land in a display name: at the top level of an address

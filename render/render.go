@@ -293,7 +293,9 @@ func (r *Renderer) fixHeaders(set *templates.Set, fe *fileErrors) {
 			v, err := r.value(h.Value, noRow, &b)
 			if err == nil {
 				b.Reset()
-				err = writeHeader(&b, h.Name, tf.structured, v)
+				if err = checkStructured(h.Name, tf.structured, v); err == nil {
+					err = writeHeader(&b, h.Name, tf.structured, v)
+				}
 			}
 			if err != nil {
 				fe.add(h.Value, rowCause(err))

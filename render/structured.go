@@ -53,12 +53,10 @@ func checkStructured(name, what, v string) error {
 
 // writeHeader writes an extra header: a structured one (what not "")
 // folded at its spaces as it is, an unstructured one as writeText does.
+// A structured value was checked (checkStructured) before.
 func writeHeader(b *bytes.Buffer, name, what, v string) error {
 	if what == "" {
 		return writeText(b, name, v)
-	}
-	if err := checkStructured(name, what, v); err != nil {
-		return err
 	}
 	if v == "" {
 		return nil

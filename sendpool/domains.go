@@ -168,9 +168,12 @@ type schedItem struct {
 }
 
 // readyAt is when the group's head may go: when all its buckets allow.
-func (g *domainGroup) readyAt() time.Time {
+func (g *domainGroup) readyAt() time.Time { return readyAt(g.buckets) }
+
+// readyAt is when a message needing the buckets bs may go: when all allow.
+func readyAt(bs []*domainBucket) time.Time {
 	var t time.Time
-	for _, b := range g.buckets {
+	for _, b := range bs {
 		if b.next.After(t) {
 			t = b.next
 		}
@@ -328,8 +331,7 @@ func (s *DomainScheduler) PaceRetry(ctx context.Context, recipients []string) er
 	for {
 		s.bmu.Lock()
 		now := s.clock.Now()
-		g := domainGroup{buckets: bs}
-		at := g.readyAt()
+		at := readyAt(bs)
 		if !at.After(now) {
 			for _, b := range bs {
 				b.next = now.Add(b.interval)
