@@ -31,6 +31,11 @@ const (
 	// ClassAmbiguous: the body was sent and the reply lost; the message is
 	// reported unknown and never retried automatically.
 	ClassAmbiguous
+	// ClassQuota: the server says the sender's quota for a day or a month,
+	// or its credits, are used up: every further message would meet the
+	// same refusal until it resets, so the whole run stops and the
+	// messages not sent stay to send.
+	ClassQuota
 )
 
 func (c Class) String() string {
@@ -49,6 +54,8 @@ func (c Class) String() string {
 		return "network"
 	case ClassAmbiguous:
 		return "ambiguous"
+	case ClassQuota:
+		return "quota"
 	default:
 		return "Class(?)"
 	}
@@ -64,7 +71,7 @@ var senderLimitPhrases = []string{
 	"too much mail from", "too many recipients from", "too many connections from", // Postfix anvil
 	"submission quota", "limit for message recipients", // Exchange Online 5.2.2, 5.1.90
 	"smtp relay limit", "sending quota", "sending limit", "sending rate", // Gmail, SES
-	"maximum credits exceeded",                                           // SendGrid
+	"maximum credits exceeded", "message quota", // SendGrid, SES
 	"frequency limited",                                                  // QQ
 	"rp:qrc", "rp:trc", "mi:sfq", "mi:stc", "mi:dmc", "hl:ifc", "hl:icc", // NetEase
 }
@@ -79,7 +86,7 @@ var ratePhrases = []string{
 	"too many messages", "too many mails", "too many emails", "too many connections",
 	"too many sessions", "too many requests", "too many concurrent", "too many login",
 	"too frequent", "number of connections", "throttl", "frequency", "slow down",
-	"limit exceeded", "unexpected volume",
+	"limit exceeded", "limit reached", "unexpected volume",
 }
 
 // connectionCapPhrases (lower-cased, matched at the start of a word) say
@@ -178,7 +185,13 @@ func isWordByte(b byte) bool {
 //     a limit that is not the recipient's or the message's (ratePhrases:
 //     "rate limit", "too many connections", SES "Throttling"), unless it
 //     limits one session, or a 5xx text says the mail is blocked or spam
-//     (blockPhrases): ClassThrottled;
+//     (blockPhrases): ClassThrottled. In 2 and 4, a text that puts the
+//     limit on a day, a month or credits (periodPhrases: Gmail's "550
+//     5.4.5 Daily user sending limit exceeded", SES's "454 Throttling
+//     failure: Daily message quota exceeded", Exchange Online's "5.1.90 …
+//     your daily limit for message recipients", SendGrid's "Maximum
+//     credits exceeded") makes it ClassQuota instead: a slower pace does
+//     not answer it, so the run stops;
 //  5. other 4xx, and a 552 "too many recipients" (RFC 5321 4.5.3.1.10):
 //     ClassTemporary; other 5xx: ClassPermanent (IsPolicyRefusal tells
 //     the 5.7.x policy refusals among them);
@@ -196,16 +209,35 @@ func ClassifyReply(code int, ec EnhancedCode, text string) Class {
 	t := strings.ToLower(text)
 	switch {
 	case ec == (EnhancedCode{4, 7, 28}) || code == 421 && ec == (EnhancedCode{4, 7, 0}) && !speaksOfSession(t) || speaksOfSender(t):
-		return ClassThrottled
+		return throttledFor(t)
 	case ec[1] == 1 || ec[1] == 2:
 		// The recipient's address or mailbox.
 	case speaksOfRate(t) && !speaksOfSession(t) && !(code >= 500 && speaksOfBlock(t)):
-		return ClassThrottled
+		return throttledFor(t)
 	}
 	if code < 500 || tooManyRecipients(code, ec, t) {
 		return ClassTemporary
 	}
 	return ClassPermanent
+}
+
+// periodPhrases (lower-cased, matched at the start of a word) put a
+// sender's limit on a day or a month, or on bought credits: a quota that
+// resets in hours, not a rate a slower pace keeps under.
+var periodPhrases = []string{
+	"daily", "per day", "a day", "each day", "24 hour", "24-hour", "24h", "today",
+	"monthly", "per month", "a month", "this month", "credits",
+	"mi:stc", "rp:trc", // NetEase: the sender's messages, recipients in a day
+}
+
+// throttledFor is the class of a throttling reply with text t: ClassQuota
+// when t puts the limit on a day, a month or credits (periodPhrases),
+// ClassThrottled otherwise.
+func throttledFor(t string) Class {
+	if containsAnyWordPrefix(t, periodPhrases) {
+		return ClassQuota
+	}
+	return ClassThrottled
 }
 
 // sessionPhrases (lower-cased, matched at the start of a word) put a limit

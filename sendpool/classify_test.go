@@ -50,13 +50,20 @@ func TestClassifyReply(t *testing.T) {
 		{550, "", "Ip frequency limited", sendpool.ClassThrottled},
 		{550, "", "Connection frequency limited. http://service.mail.qq.com/cgi-bin/help?subtype=1&&id=20022&&no=1000722", sendpool.ClassThrottled},
 		{454, "", "Throttling failure: Maximum sending rate exceeded.", sendpool.ClassThrottled},
-		{454, "", "Throttling failure: Daily message quota exceeded.", sendpool.ClassThrottled},
+		{454, "", "Throttling failure: Daily message quota exceeded.", sendpool.ClassQuota},
 		{421, "4.7.28", "Gmail has detected an unusual rate of unsolicited mail. To protect our users from spam, mail has been temporarily rate limited.", sendpool.ClassThrottled},
 		{421, "4.7.0", "Try again later, closing connection. (EHLO) rate limited", sendpool.ClassThrottled},
 		{421, "4.7.0", "Try again later, closing connection. (MAIL) d2e1a72fcca58-7e1b3c2e4d0si1234567pjb.123 - gsmtp", sendpool.ClassThrottled},
 		{451, "4.7.0", "Temporary server error. Please try again later.", sendpool.ClassTemporary},
 		{451, "4.7.650", "The mail server [1.2.3.4] has been temporarily rate limited due to IP reputation.", sendpool.ClassThrottled},
-		{550, "5.4.5", "Daily user sending limit exceeded.", sendpool.ClassThrottled},
+		{550, "5.4.5", "Daily user sending limit exceeded.", sendpool.ClassQuota},
+		{421, "", "Sending limit reached: 500 messages per day, try again tomorrow", sendpool.ClassQuota},
+		{451, "4.7.1", "You have reached your sending limit for today", sendpool.ClassQuota},
+		{450, "4.2.1", "The recipient is receiving mail at a rate that exceeds its daily limit", sendpool.ClassTemporary},
+		{451, "", "Rate limit exceeded: 30 messages a minute", sendpool.ClassThrottled},
+		{450, "", "Hourly sending limit reached", sendpool.ClassThrottled},
+		{554, "5.7.0", "Daily message limit reached for this account", sendpool.ClassQuota},
+		{552, "", "Message size limit reached", sendpool.ClassPermanent},
 		{421, "4.3.2", "Too many concurrent SMTP connections; please try again later", sendpool.ClassThrottled},
 		{451, "4.7.1", "Rate limit exceeded, slow down", sendpool.ClassThrottled},
 		// Authentication: the run stops.
@@ -196,7 +203,8 @@ var providerReplies = []providerReply{
 	{552, "5.2.2", "The recipient's inbox is out of storage space and inactive. Please direct the recipient to https://support.google.com/mail/?p=OverQuotaPerm - gsmtp", sendpool.ClassPermanent, keepsRate},
 	{550, "5.1.1", "The email account that you tried to reach does not exist. Please try double-checking the recipient's email address for typos or unnecessary spaces. - gsmtp", sendpool.ClassPermanent, keepsRate},
 	{550, "5.2.1", "The user you are trying to contact is receiving mail at a rate that prevents additional messages from being delivered. - gsmtp", sendpool.ClassPermanent, keepsRate},
-	{550, "5.4.5", "Daily sending quota exceeded. - gsmtp", sendpool.ClassThrottled, lowersRate},
+	{550, "5.4.5", "Daily sending quota exceeded. - gsmtp", sendpool.ClassQuota, keepsRate},
+	{550, "5.4.5", "Daily SMTP relay limit exceeded for user. - gsmtp", sendpool.ClassQuota, keepsRate},
 	{550, "5.7.26", "Unauthenticated email from example.org is not accepted due to domain's DMARC policy. Please contact the administrator of example.org domain. - gsmtp", sendpool.ClassPermanent, keepsRate},
 	{550, "5.7.1", "Our system has detected that this message is likely unsolicited mail. To reduce the amount of spam sent to Gmail, this message has been blocked. - gsmtp", sendpool.ClassPermanent, keepsRate},
 	{535, "5.7.8", "Username and Password not accepted. - gsmtp", sendpool.ClassAuth, keepsRate},
@@ -211,7 +219,7 @@ var providerReplies = []providerReply{
 	// no reply code, any 5xx classifies the same): the text names the
 	// sender, so it throttles despite the mailbox code. So does 5.1.90.
 	{550, "5.2.2", "Submission quota exceeded", sendpool.ClassThrottled, lowersRate},
-	{550, "5.1.90", "Your message can't be sent because you've reached your daily limit for message recipients.", sendpool.ClassThrottled, lowersRate},
+	{550, "5.1.90", "Your message can't be sent because you've reached your daily limit for message recipients.", sendpool.ClassQuota, keepsRate},
 	{432, "4.3.2", "STOREDRV.Deliver; recipient thread limit exceeded", sendpool.ClassTemporary, keepsRate},
 	{451, "4.7.500", "Server busy. Please try again later from [203.0.113.5]. (AS761)", sendpool.ClassTemporary, keepsRate},
 	{451, "4.7.652", "The mail server [203.0.113.5] has exceeded the maximum number of connections. (S3115)", sendpool.ClassThrottled, lowersRate},
@@ -246,8 +254,8 @@ var providerReplies = []providerReply{
 	// repositories).
 	{421, "", "HL:IFC 163 smtp9,DcCowADXPVEoF_FaG5peAg--.47217S3 1525749544", sendpool.ClassThrottled, lowersRate},
 	{451, "", "MI:SFQ 163 smtp9,DcCowADXPVEoF_FaG5peAg--.47217S3 1525749544", sendpool.ClassThrottled, lowersRate},
-	{554, "", "MI:STC 163 smtp9,DcCowADXPVEoF_FaG5peAg--.47217S3 1525749544", sendpool.ClassThrottled, lowersRate},
-	{550, "", "RP:TRC 163 smtp9,DcCowADXPVEoF_FaG5peAg--.47217S3 1525749544", sendpool.ClassThrottled, lowersRate},
+	{554, "", "MI:STC 163 smtp9,DcCowADXPVEoF_FaG5peAg--.47217S3 1525749544", sendpool.ClassQuota, keepsRate},
+	{550, "", "RP:TRC 163 smtp9,DcCowADXPVEoF_FaG5peAg--.47217S3 1525749544", sendpool.ClassQuota, keepsRate},
 	{550, "", "Invalid User", sendpool.ClassPermanent, keepsRate},
 	{552, "", "Requested mail action aborted: exceeded mailsize limit", sendpool.ClassPermanent, keepsRate},
 	{554, "", "DT:SPM 163 smtp8,DMCowACHEMvH1adakFYxKA--.26575S3 1520948680,please see http://mail.163.com/help/help_spam_16.htm?ip=203.0.113.5&hostid=smtp8&time=1520948680", sendpool.ClassPermanent, keepsRate},
@@ -291,7 +299,7 @@ var providerReplies = []providerReply{
 	// account", https://docs.aws.amazon.com/ses/latest/dg/manage-sending-quotas-errors.html,
 	// and https://repost.aws/knowledge-center/ses-554-400-message-rejected-error.
 	{454, "", "Throttling failure: Maximum sending rate exceeded.", sendpool.ClassThrottled, lowersRate},
-	{454, "", "Throttling failure: Daily message quota exceeded.", sendpool.ClassThrottled, lowersRate},
+	{454, "", "Throttling failure: Daily message quota exceeded.", sendpool.ClassQuota, keepsRate},
 	{554, "", "Message rejected: Email address is not verified. The following identities failed the check in region US-EAST-1: me@example.org", sendpool.ClassPermanent, keepsRate},
 
 	// Mailgun: observed replies of smtp.mailgun.org, quoted in
@@ -303,7 +311,7 @@ var providerReplies = []providerReply{
 	// SendGrid: "SMTP Errors and Troubleshooting",
 	// https://www.twilio.com/docs/sendgrid/for-developers/sending-email/smtp-errors-and-troubleshooting
 	{450, "", "too frequent connects from 198.37.147.135, please try again later.", sendpool.ClassThrottled, lowersRate},
-	{451, "", "Authentication failed: Maximum credits exceeded", sendpool.ClassThrottled, lowersRate},
+	{451, "", "Authentication failed: Maximum credits exceeded", sendpool.ClassQuota, keepsRate},
 	{452, "", "Too many recipients received this hour (throttled)", sendpool.ClassThrottled, lowersRate},
 	{421, "", "Message from (203.0.113.5) temporarily deferred", sendpool.ClassTemporary, keepsRate},
 	{550, "", "Requested action not taken: mailbox unavailable", sendpool.ClassPermanent, keepsRate},

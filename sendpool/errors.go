@@ -29,6 +29,10 @@ var (
 	// not offer what messages of the run need (SMTPUTF8), before that
 	// connection carried anything.
 	ErrServerLacks = errors.New("the server lacks what this run needs")
+	// ErrQuota marks a run stopped because the server says the sender's
+	// quota for a day or a month, or its credits, are used up
+	// (ClassQuota): every further message would meet the same refusal.
+	ErrQuota = errors.New("the server's sending quota is used up")
 	// ErrNoPipelining is the refusal to run with smtp.transport: pipelined
 	// against a server that does not offer PIPELINING.
 	ErrNoPipelining = errors.New("smtp.transport is pipelined but the server does not offer PIPELINING (RFC 2920); use transport: auto or plain")

@@ -83,6 +83,9 @@ func (r *poolRun) applyOutcome(j *poolJob, d *Delivery, err error, attempted boo
 		}
 		r.stopFor(stopErr)
 		r.finishStopped(j)
+	case ClassQuota:
+		r.stopFor(quotaStop(se))
+		r.finishStopped(j)
 	default: // ClassThrottled, ClassTemporary, ClassNetwork
 		j.decisive, j.detail = se, localDetail(se, err)
 		for _, a := range j.rcpts {
@@ -93,6 +96,12 @@ func (r *poolRun) applyOutcome(j *poolJob, d *Delivery, err error, attempted boo
 		}
 		r.retryLater(j, class == ClassThrottled, attempted)
 	}
+}
+
+// quotaStop is the error a run stops for when the server says the
+// sender's quota is used up (ClassQuota): the reply se.
+func quotaStop(se *SMTPError) *StopError {
+	return &StopError{Kind: ErrQuota, Detail: se.Reply()}
 }
 
 // localDetail explains an error that is not a server reply.
@@ -118,7 +127,7 @@ func refusalDetail(se *SMTPError, err error) string {
 
 func (r *poolRun) applyRcptReplies(j *poolJob, d *Delivery, completed, attempted bool) {
 	var again, deferred []string
-	throttled, sentNow := false, false
+	throttled, sentNow, stopped := false, false, false
 	var last *SMTPError
 	for _, rr := range d.Rcpts {
 		if rr.Err == nil {
@@ -134,9 +143,11 @@ func (r *poolRun) applyRcptReplies(j *poolJob, d *Delivery, completed, attempted
 		case ClassPermanent:
 			j.mark(rr.Addr, StatusFailed, rr.Err, "")
 		case ClassAuth:
-			ae := r.p.dialer.AuthError(rr.Err)
-			r.stopFor(ae)
-			again = append(again, rr.Addr)
+			r.stopFor(r.p.dialer.AuthError(rr.Err))
+			again, stopped = append(again, rr.Addr), true
+		case ClassQuota:
+			r.stopFor(quotaStop(rr.Err))
+			again, stopped = append(again, rr.Addr), true
 		case ClassThrottled:
 			throttled = true
 			fallthrough
@@ -158,6 +169,11 @@ func (r *poolRun) applyRcptReplies(j *poolJob, d *Delivery, completed, attempted
 		return
 	}
 	j.rcpts = again
+	if stopped {
+		// The refusal stopped the run: no retry is coming.
+		r.finishStopped(j)
+		return
+	}
 	if len(deferred) > 0 {
 		// What the retry notice names (no try failed as a whole).
 		j.lastDetail = "not accepted for " + strings.Join(deferred, ", ")

@@ -1693,6 +1693,10 @@ func TestPoolProviderReplies(t *testing.T) {
 					if !errors.Is(err, sendpool.ErrAuth) || r.Status != sendpool.StatusNotAttempted {
 						t.Errorf("Run error %v, row %v; want the run stopped for the login", err, r.Status)
 					}
+				case sendpool.ClassQuota:
+					if !errors.Is(err, sendpool.ErrQuota) || r.Status != sendpool.StatusNotAttempted || !strings.Contains(err.Error(), tc.text) {
+						t.Errorf("Run error %v, row %+v; want the run stopped for the quota, the row not attempted", err, r)
+					}
 				case sendpool.ClassPermanent:
 					if err != nil || r.Status != sendpool.StatusFailed || r.Attempts != 1 {
 						t.Errorf("error %v, %+v; want failed once for good", err, r)

@@ -3,6 +3,7 @@ package sendpool_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -376,6 +377,47 @@ func TestUnaskedRefusalEndsSession(t *testing.T) {
 			}
 			if r := res.Get(3); r.Status != sendpool.StatusSent {
 				t.Errorf("row 3: %v (%s), want sent on a new connection", r.Status, r.Detail)
+			}
+		})
+	}
+}
+
+// TestQuotaAtConnect: a server that says at its greeting, or to the
+// login, that the sender's quota for the day or its credits are used up
+// stops the run for the quota (ErrQuota), not after so many failed dials
+// nor as a server that refuses service; the message is not attempted.
+func TestQuotaAtConnect(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		greet string
+		auth  string
+	}{
+		{"greeting", "554 5.7.0 Daily message limit reached for this account, try again tomorrow", ""},
+		{"AUTH", "220 ready", "451 Authentication failed: Maximum credits exceeded"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newScripted(t, []string{"PIPELINING", "AUTH PLAIN"}, func(c int, cmd string, b []byte) string {
+				if strings.HasPrefix(cmd, "AUTH") {
+					return tc.auth
+				}
+				return okAll(c, cmd, b)
+			}, greeting(func(int) string { return tc.greet }))
+			cfg := scriptedConfig(s, campaign.TransportPlain)
+			cfg.SMTP.Username, cfg.SMTP.Password = "me", "secret"
+			p, err := sendpool.New(cfg.PoolConfig(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := pooltest.NewResults(t)
+			err = p.Run(t.Context(), sendpool.SliceSource([]*render.Message{pooltest.Message(2, "a@example.org")}), res.Add)
+			if !errors.Is(err, sendpool.ErrQuota) {
+				t.Fatalf("Run: %v, want the run stopped for the quota", err)
+			}
+			if r := res.Get(2); r.Status != sendpool.StatusNotAttempted {
+				t.Errorf("row 2: %+v, want not attempted", r)
+			}
+			if n := s.conns.Load(); n != 1 {
+				t.Errorf("%d connections, want 1: a used-up quota is not dialed again", n)
 			}
 		})
 	}

@@ -185,8 +185,9 @@ func (w *poolWorker) dialAgain(j *poolJob, err error) bool {
 // dialing again may help: a host name that does not exist, nothing
 // answering on the run's first connection (host, port or security to
 // fix, not a server that comes back in minutes), a feature the settings
-// require and the server lacks, a refused login, a TLS failure, a 5xx
-// greeting (the server will not serve this client).
+// require and the server lacks, a refused login, a TLS failure, a used-up
+// quota (ClassQuota), a 5xx greeting (the server will not serve this
+// client).
 func (r *poolRun) dialStop(err error) error {
 	var de *DialError
 	if errors.As(err, &de) {
@@ -207,6 +208,10 @@ func (r *poolRun) dialStop(err error) error {
 		return r.p.dialer.AuthError(se)
 	case ClassTLS:
 		return err
+	case ClassQuota:
+		var se *SMTPError
+		errors.As(err, &se)
+		return quotaStop(se)
 	case ClassPermanent:
 		return &StopError{Kind: ErrUnreachable, Detail: "the server refuses service", Err: err}
 	}

@@ -120,9 +120,10 @@ unreachable server, 130 interrupted.`,
 var errSomeNotSent = errors.New("some recipients were not sent; see the report")
 
 // isStopError reports whether err stopped a run for a reason the user must
-// fix before sending again (login, TLS, journal, unreachable server).
+// fix or wait out before sending again (login, TLS, journal, unreachable
+// server, a used-up quota).
 func isStopError(err error) bool {
-	for _, target := range []error{sendpool.ErrAuth, sendpool.ErrTLS, sendpool.ErrInsecureAuth, sendpool.ErrUnreachable, sendpool.ErrServerLacks, sendpool.ErrJournal, journal.ErrLocked} {
+	for _, target := range []error{sendpool.ErrAuth, sendpool.ErrTLS, sendpool.ErrInsecureAuth, sendpool.ErrUnreachable, sendpool.ErrServerLacks, sendpool.ErrQuota, sendpool.ErrJournal, journal.ErrLocked} {
 		if errors.Is(err, target) {
 			return true
 		}
@@ -431,7 +432,7 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	// Written whole but for a second interrupt (which it then returns).
 	page, pageErr := writeReportPage(setup, g, c, c.File, reporter.Each, sendSettings(c, opts), opts.now())
 	sum := reporter.Summary()
-	printSummary(ctx, g, c, pl, sum, allow, opts, runEnd{page: page, cut: runErr != nil})
+	printSummary(ctx, g, c, pl, sum, allow, opts, runEnd{page: page, cut: runErr != nil, quota: errors.Is(runErr, sendpool.ErrQuota)})
 	if err := cmp.Or(runErr, closeErr, pageErr); err != nil {
 		return err
 	}
@@ -450,6 +451,8 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 type runEnd struct {
 	page bool // the report page was written
 	cut  bool // delivery stopped before its end (an interrupt, a stop)
+	// quota: the server said the sending quota is used up.
+	quota bool
 }
 
 // setupContext is the context a run's set-up before delivery (its journal
@@ -513,6 +516,13 @@ func printSummary(ctx context.Context, g *globalOptions, c *campaign.Campaign, p
 	}
 	printReportLine(g, c, end.page)
 	printSpool(g, pl)
+	if end.quota {
+		line := "the server's sending quota is used up: the recipients not sent stay to send; run send again once it resets (often a day)"
+		if c.Send.DailyCap == 0 {
+			line += "; send.daily_cap keeps each day's sending under it"
+		}
+		fmt.Fprintln(g.stdout, line)
+	}
 	if allow.Capped && allow.N < pl.ToSend && !end.cut {
 		// The next slot depends on when this run's messages went: read
 		// the journal again (the lock is still held), interrupt or not.

@@ -54,8 +54,8 @@ func (d *Dialer) login(c *smtp.Client, raw *rawConn, secure bool) (string, error
 			return "", fail(nil, fmt.Errorf("AUTH %s: %w", mech, err))
 		}
 		switch sendpool.ClassifyReply(se.Code, se.EnhancedCode, se.Message) {
-		case sendpool.ClassTemporary, sendpool.ClassThrottled:
-			return "", se // 454 and the like: try again later
+		case sendpool.ClassTemporary, sendpool.ClassThrottled, sendpool.ClassQuota:
+			return "", se // 454 and the like: try again later; a used-up quota stops the run
 		}
 		return "", fail(se, nil)
 	}

@@ -173,8 +173,11 @@ func explain(err error, cfg *Config) string {
 	case isTimeout(err):
 		return fmt.Sprintf("no answer from %s within %s (a firewall, the wrong port, or the wrong smtp.security: 465 is implicit TLS, 587 and 25 are STARTTLS): %s", cfg.Addr(), cfg.timeout(), sendpool.Reason(err))
 	case errors.As(err, &se):
-		if sendpool.ClassifyReply(se.Code, se.EnhancedCode, se.Message) == sendpool.ClassThrottled {
+		switch sendpool.ClassifyReply(se.Code, se.EnhancedCode, se.Message) {
+		case sendpool.ClassThrottled:
 			return "the server refuses the connection for now and asks to slow down: " + se.Reply()
+		case sendpool.ClassQuota:
+			return "the server says the sending quota is used up; send again once it resets: " + se.Reply()
 		}
 		return "the server refused: " + se.Reply()
 	case errors.As(err, &dnsErr):

@@ -585,7 +585,7 @@
       code.appendChild(el('code', null, replyText(r.code, r.ec)));
       tr.appendChild(code);
       var cls = el('td');
-      var dot = swatch(r.class === 'accepted' ? SERIES[0].color : r.class === 'throttled' ? THROTTLE :
+      var dot = swatch(r.class === 'accepted' ? SERIES[0].color : r.class === 'throttled' || r.class === 'quota' ? THROTTLE :
         r.class === 'permanent' ? SERIES[1].color : r.class === 'temporary' ? SERIES[2].color : SERIES[4].color);
       cls.appendChild(dot);
       cls.appendChild(document.createTextNode(' ' + r.class));
