@@ -48,13 +48,13 @@ var (
 	ErrClosed = errors.New("mailbox: session closed")
 )
 
-// ReplyError is an IMAP server's NO or BAD to a command. The session is
-// still usable.
+// ReplyError is an IMAP server's NO or BAD to a command, or a POP3
+// server's -ERR to RETR. The session is still usable.
 type ReplyError struct {
 	// Command is the command refused ("SELECT", "UID MOVE", "APPEND"),
 	// never with its arguments.
 	Command string
-	// Status is "NO" or "BAD".
+	// Status is "NO" or "BAD" (IMAP), or "-ERR" (POP3).
 	Status string
 	// Code is the response code without brackets ("TRYCREATE",
 	// "OVERQUOTA", RFC 5530), "" when there is none.

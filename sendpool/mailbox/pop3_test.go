@@ -93,6 +93,36 @@ func TestPOP3Dovecot(t *testing.T) {
 	}
 }
 
+// TestPOP3RefusedRetr: a message the POP3 server will not give (its -ERR
+// to RETR; here Dovecot's to a RETR the proxy turns to a number it does
+// not hold) is a *ReplyError, as IMAP's NO is: the caller names that
+// message and reads the others over the same session.
+func TestPOP3RefusedRetr(t *testing.T) {
+	l := startLab(t, "")
+	for _, r := range reports {
+		l.d.Deliver(t, user, r)
+	}
+	cut := startCutter(t, net.JoinHostPort("127.0.0.1", strconv.Itoa(l.d.POP3Port)))
+	cfg := l.pop3Config()
+	cfg.Port, cfg.Security = cut.Port(), campaign.SecurityNone
+	mb := l.open(t, cfg)
+	list, err := mb.List(t.Context(), time.Time{})
+	if err != nil || len(list) != 3 {
+		t.Fatalf("List = %v, %v", list, err)
+	}
+	cut.swapCommand("RETR 2\r\n", "RETR 9\r\n")
+	_, err = mb.Fetch(t.Context(), list[1].ID, 1<<20)
+	var re *mailbox.ReplyError
+	if !errors.As(err, &re) || re.Command != "RETR" || !strings.HasPrefix(re.Reply(), "-ERR ") {
+		t.Fatalf("Fetch of a message the server refuses = %v, want a *ReplyError for RETR", err)
+	}
+	for _, i := range []int{0, 2} {
+		if got, err := mb.Fetch(t.Context(), list[i].ID, 1<<20); err != nil || !bytes.Equal(original(t, got), reports[i]) {
+			t.Errorf("Fetch of message %d after the refusal: %d bytes, %v", i+1, len(got), err)
+		}
+	}
+}
+
 // TestPOP3Security: STLS, a refused login (the server's words and a hint)
 // and a certificate not trusted, over POP3.
 func TestPOP3Security(t *testing.T) {

@@ -120,9 +120,14 @@ func (b *pop3Box) Fetch(ctx context.Context, id string, max int64) ([]byte, erro
 		return nil, err
 	}
 	data, err := b.c.Retr(ctx, n, max)
+	var pe *pop3.Error
 	switch {
 	case errors.Is(err, pop3.ErrTooLarge):
 		return nil, fmt.Errorf("%w: message %s has more than %d bytes, the cap", ErrTooLarge, id, max)
+	case errors.As(err, &pe):
+		// The server will not give this message (a broken file, one
+		// another client took meanwhile); the session goes on.
+		return nil, &ReplyError{Command: pe.Command, Status: "-ERR", Text: pe.Text}
 	case err != nil:
 		return nil, fmt.Errorf("mailbox: %w", err)
 	}

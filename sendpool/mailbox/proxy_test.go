@@ -19,6 +19,9 @@ type cutter struct {
 	mu        sync.Mutex
 	toClient  []byte     // cut when the server sends this
 	toServer  []byte     // cut when the client sends this
+	// swapOld, when set, is replaced by swapNew the first time the client
+	// sends it (a command the server then refuses).
+	swapOld, swapNew []byte
 	conns     []net.Conn // open connections, both sides
 	accepted  int
 	cutsCount int
@@ -50,6 +53,26 @@ func (c *cutter) cutReply(marker string) { c.mu.Lock(); c.toClient = []byte(mark
 
 // cutCommand arms the cut of the first client bytes holding marker.
 func (c *cutter) cutCommand(marker string) { c.mu.Lock(); c.toServer = []byte(marker); c.mu.Unlock() }
+
+// swapCommand arms the rewrite of the first client bytes holding old
+// (within one read, as a command line is) into new.
+func (c *cutter) swapCommand(old, new string) {
+	c.mu.Lock()
+	c.swapOld, c.swapNew = []byte(old), []byte(new)
+	c.mu.Unlock()
+}
+
+// swap rewrites b as swapCommand armed, once.
+func (c *cutter) swap(b []byte) []byte {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.swapOld) == 0 || !bytes.Contains(b, c.swapOld) {
+		return b
+	}
+	b = bytes.Replace(b, c.swapOld, c.swapNew, 1)
+	c.swapOld = nil
+	return b
+}
 
 // dropAll closes every connection open, as a server or a NAT dropping
 // idle sessions does.
@@ -111,7 +134,11 @@ func (c *cutter) pipe(src, dst net.Conn, marker *[]byte) {
 			if hit {
 				return
 			}
-			if _, werr := dst.Write(buf[:n]); werr != nil {
+			out := buf[:n]
+			if marker == &c.toServer {
+				out = c.swap(out)
+			}
+			if _, werr := dst.Write(out); werr != nil {
 				return
 			}
 			tail = append(tail[:0], seen[max(0, len(seen)-64):]...)
