@@ -16,15 +16,15 @@ type cutter struct {
 	ln     net.Listener
 	target string
 
-	mu        sync.Mutex
-	toClient  []byte     // cut when the server sends this
-	toServer  []byte     // cut when the client sends this
+	mu       sync.Mutex
+	toClient []byte // cut when the server sends this
+	toServer []byte // cut when the client sends this
 	// swapOld, when set, is replaced by swapNew the first time the client
 	// sends it (a command the server then refuses).
 	swapOld, swapNew []byte
-	conns     []net.Conn // open connections, both sides
-	accepted  int
-	cutsCount int
+	conns            []net.Conn // open connections, both sides
+	accepted         int
+	cutsCount        int
 }
 
 func startCutter(t *testing.T, target string) *cutter {
