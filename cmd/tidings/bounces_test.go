@@ -451,3 +451,31 @@ func deliverToMailpit(t *testing.T, mp *smtptest.Mailpit, cert *smtptest.Cert, u
 		}
 	}
 }
+
+// TestBouncesPolicyRefusal: a hard bounce that refused the sender's mail
+// (Gmail's 550 5.7.26 DMARC) marks the row bounced but lists no address:
+// every recipient there would bounce alike until the sender fixes its
+// DMARC, and bounces says so.
+func TestBouncesPolicyRefusal(t *testing.T) {
+	cert := smtptest.NewCert(t, "127.0.0.1")
+	const smtpUser, smtpPass = "sender", "mailpit-smtp-pw"
+	mp := smtptest.StartMailpit(t, cert, smtpUser, smtpPass, smtptest.MailpitPOP3(bounceUser, bouncePass))
+	srv := smtptest.NewServer(t, smtptest.WithDSN())
+	camp := sentBounceSheet(t, srv, fmt.Sprintf("mailbox: {protocol: pop3, host: 127.0.0.1, port: %d, security: none, username: %s, password_env: TIDINGS_BOUNCES_PW}\n", mp.POP3Port, bounceUser),
+		"email,name\nann@example.org,Ann\n")
+	t.Setenv("TIDINGS_BOUNCES_PW", bouncePass)
+	id := messageIDs(t, camp)["ann@example.org"]
+	bounce := dsnReport(id, "", "ann@example.org", "failed", "5.7.26", "550-5.7.26 Unauthenticated email from example.test is not accepted due to domain's DMARC policy.", "p1")
+	deliverToMailpit(t, mp, cert, smtpUser, smtpPass, bounceUser, []byte(strings.ReplaceAll(bounce, "\n", "\r\n")))
+	out, errOut, code := runCLI(t, "bounces", camp)
+	if code != exitOK || !strings.Contains(out, "1 matched this campaign (1 bounced; 1 new)") ||
+		!strings.Contains(out, "warning: 1 hard bounce refused the message or its sender, not the address") || !strings.Contains(out, "5.7.26") {
+		t.Fatalf("bounces: code %d\n%s%s", code, out, errOut)
+	}
+	if list := readFile(t, filepath.Join(filepath.Dir(camp), "suppress.txt")); strings.Contains(list, "ann@example.org") {
+		t.Errorf("suppress.txt lists ann for a DMARC refusal:\n%s", list)
+	}
+	if r := rowByKey(t, camp, "ann@example.org"); r["status"] != "bounced" {
+		t.Errorf("report of ann's row: %s %q, want bounced", r["status"], r["detail"])
+	}
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -416,6 +417,7 @@ func printBounces(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, 
 	for _, a := range sum.Refused {
 		fmt.Fprintf(w, "warning: %q cannot be written to the suppression list as one line; add it by hand if it is an address\n", a)
 	}
+	printPolicyBounces(w, sum)
 	switch {
 	case opts.dryRun && sum.Processed > 0 && opts.moveTo != "":
 		fmt.Fprintf(w, "dry run: nothing was recorded, written or moved (%s would be moved to %s)\n", report.Plural(sum.Processed, "report"), opts.moveTo)
@@ -456,6 +458,25 @@ func printFinding(w io.Writer, f bounces.Finding) {
 			about = fmt.Sprintf("a message of campaign %s, not this one", f.Campaign)
 		}
 		fmt.Fprintf(w, "  message %s: a report (%s) about %s (subject %q)\n", f.ID, f.Format, about, truncateText(f.Subject, 60))
+	}
+}
+
+// printPolicyBounces warns of hard bounces that refused the message or
+// its sender rather than the address (bounces.Match.Policy): they are not
+// suppressed, and the sender has something to fix.
+func printPolicyBounces(w io.Writer, sum *bounces.Summary) {
+	n, example := 0, ""
+	for _, f := range sum.Findings {
+		for _, m := range f.Matches {
+			if m.Policy {
+				n++
+				example = cmp.Or(example, truncateText(m.Status+" "+m.Diagnostic, 160))
+			}
+		}
+	}
+	if n > 0 {
+		fmt.Fprintf(w, "warning: %s refused the message or its sender, not the address (a policy such as DMARC, SPF or spam, the content, the size): %s not suppressed; fix what the server says, e.g. %s\n",
+			report.Plural(n, "hard bounce"), verbFor(n, "its address is", "their addresses are"), example)
 	}
 }
 

@@ -60,8 +60,15 @@ type Match struct {
 	Code       int
 	Diagnostic string
 	// Suppress is the address to add to the suppression list ("" for
-	// a soft bounce, which is not suppressed).
+	// a soft bounce, which is not suppressed, and for a policy refusal).
 	Suppress string
+	// Policy: a hard bounce that refused the message or its sender, not
+	// the address (refusesMessage: a 5.7.x policy refusal such as DMARC
+	// or spam, 5.6.x content, 5.3.x the receiving system, such as a
+	// message too large): recorded bounced, its address not suppressed,
+	// since every recipient at that server would bounce alike until the
+	// sender fixes it.
+	Policy bool
 	// Earlier: the report is about a message sent before the key's
 	// latest (journal.Feedback.Earlier); Entry is as that one went out.
 	Earlier bool
@@ -213,11 +220,12 @@ func (ix *Index) matchBounce(r *feedback.Report) (Verdict, []Match) {
 			Status: rc.Status.String(), Code: replyCode(rc.Diagnostic), Diagnostic: rc.Diagnostic}
 		if rc.Severity == feedback.SeverityHard {
 			m.Kind = journal.FeedbackBounced
+			m.Policy = refusesMessage(rc.Status)
 			// The address is suppressed when it is one the message was
 			// sent to (wentTo: the row's, a Cc or Bcc), or the ORCPT the
 			// send gave. A forwarding target the report names is not
 			// ours to list.
-			if rc.OriginalAddress != "" || wentTo(e, addr) {
+			if !m.Policy && (rc.OriginalAddress != "" || wentTo(e, addr)) {
 				m.Suppress = addr
 			}
 		}
@@ -230,6 +238,14 @@ func (ix *Index) matchBounce(r *feedback.Report) (Verdict, []Match) {
 		return Foreign, nil
 	}
 	return Matched, out
+}
+
+// refusesMessage reports whether a permanent failure's status (RFC 3463)
+// is about the message or its sender rather than the address: 5.3.x (the
+// receiving system: a message too large), 5.6.x (its content) or 5.7.x
+// (security and policy: DMARC, SPF, spam, a blocklist).
+func refusesMessage(st feedback.Status) bool {
+	return st.Class == 5 && (st.Subject == 3 || st.Subject == 6 || st.Subject == 7)
 }
 
 // primaryAddress is the address a row's message went to first: its key

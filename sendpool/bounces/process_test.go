@@ -858,3 +858,42 @@ func sentMessages(t *testing.T, dir string, attempts []journal.Attempt, extra ..
 		}
 	}
 }
+
+// TestProcessOriginalRecipientForms: a DSN's Original-Recipient as MTAs
+// write it. An MTA that echoes the ORCPT as sent gives it xtext-encoded
+// (ann+2Bnews@ is ann+news@, RFC 3461 4.2): that address is suppressed,
+// not the encoded one; an address that only looks encoded (ann+2024@)
+// stays as it is. Exchange's "X500;/o=…" is no Internet address: the
+// Final-Recipient is the address suppressed. A policy refusal (5.7.26,
+// DMARC: the sender's mail, not the address) is recorded bounced but
+// suppresses nothing.
+func TestProcessOriginalRecipientForms(t *testing.T) {
+	for _, tc := range []struct {
+		name, rcpt, orcpt, status, diag, want string
+	}{
+		{"xtext", "ann+news@example.org", "rfc822; ann+2Bnews@example.org", "5.1.1", "550 5.1.1 no such user", "ann+news@example.org"},
+		{"looks encoded", "ann+2024@example.org", "rfc822; ann+2024@example.org", "5.1.1", "550 5.1.1 no such user", "ann+2024@example.org"},
+		{"X500", "bob@example.net", "X500;/o=ExchangeLabs/ou=Exchange Administrative Group/cn=Recipients/cn=bob", "5.1.10", "550 5.1.10 RESOLVER.ADR.RecipientNotFound", "bob@example.net"},
+		{"policy", "cy@example.org", "rfc822; cy@example.org", "5.7.26", "550 5.7.26 Unauthenticated email from news.example is not accepted due to domain's DMARC policy", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			sent(t, dir, tc.rcpt)
+			bounce := strings.Replace(dsn("<2.tidings@news.example>", "", tc.rcpt, "failed", tc.status, tc.diag),
+				"Original-Recipient: rfc822; "+tc.rcpt+"\n", "Original-Recipient: "+tc.orcpt+"\n", 1)
+			rec, done := journalRecorder(t, dir)
+			defer done()
+			sum, err := Process(context.Background(), newMemMailbox(bounce), index(t, dir), rec, Options{SuppressFile: filepath.Join(t.TempDir(), "suppress.txt"), Campaign: "x"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := sum.Findings[0].Matches
+			if len(m) != 1 || m[0].Entry == nil || m[0].Entry.Row != 2 || m[0].Kind != journal.FeedbackBounced || m[0].Suppress != tc.want {
+				t.Fatalf("the bounce: %+v, want row 2 bounced, %q suppressed", m, tc.want)
+			}
+			if tc.want == "" && (len(sum.Suppress) != 0 || !m[0].Policy) {
+				t.Errorf("policy refusal: Policy %v, %d addresses listed; want it told as such, none listed", m[0].Policy, len(sum.Suppress))
+			}
+		})
+	}
+}

@@ -35,6 +35,52 @@ func normalizeAddress(s string) string {
 	return oneLine(s)
 }
 
+// originalRecipient reads a DSN's Original-Recipient (RFC 3464 2.3.1):
+// the ORCPT of an Internet address ("rfc822;" or "utf-8;", or no type),
+// normalized, with xtext's escapes undone where the MTA echoed them as
+// sent (RFC 3461 4.2: "ann+2Bnews@…" is ann+news); "" for another type
+// (Exchange's "X500;/o=…") or a value that is no address, which leaves
+// the Final-Recipient to name the recipient.
+func originalRecipient(s string) string {
+	s = strings.TrimSpace(s)
+	if typ, rest, ok := strings.Cut(s, ";"); ok && isAddressType(typ) {
+		switch strings.ToLower(strings.TrimSpace(typ)) {
+		case "rfc822":
+			s = "rfc822;" + fromXtext(strings.TrimSpace(rest))
+		case "utf-8":
+		default:
+			return ""
+		}
+	}
+	a := normalizeAddress(s)
+	if at := strings.LastIndexByte(a, '@'); at <= 0 || at == len(a)-1 {
+		return ""
+	}
+	return a
+}
+
+// fromXtext is s with its xtext escapes undone when s reads as xtext
+// (every + starts a +HH escape in upper-case hex) and what it decodes to
+// is an address; s as it is otherwise, as an address such as
+// "ann+2024@…" that only looks escaped.
+func fromXtext(s string) string {
+	if !strings.Contains(s, "+") {
+		return s
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] == '+' && (i+2 >= len(s) || !isUpperHex(s[i+1]) || !isUpperHex(s[i+2])) {
+			return s
+		}
+	}
+	d := decodeXtext(s)
+	if a, err := mail.ParseAddress(d); err != nil || a.Address != d {
+		return s
+	}
+	return d
+}
+
+func isUpperHex(c byte) bool { return isDigit(c) || c >= 'A' && c <= 'F' }
+
 // isAddressType reports whether s is an address-type token ("rfc822",
 // "utf-8", "x400", "unknown", ...).
 func isAddressType(s string) bool {

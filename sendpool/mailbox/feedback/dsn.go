@@ -36,10 +36,9 @@ func (m *message) dsn(ds *entity) error {
 }
 
 // splitDSN separates the per-message fields from the per-recipient blocks.
-// It copes with reports that leave out the empty lines: a recipient block
-// starts at each Original-Recipient or Final-Recipient that follows a
-// Final-Recipient, and per-message fields are taken from the first
-// recipient block when no block of their own came before.
+// It copes with reports that leave out the empty lines (startsRecipient),
+// and per-message fields are taken from the first recipient block when no
+// block of their own came before.
 func splitDSN(blocks []fieldBlock) (fieldBlock, []fieldBlock) {
 	var perMsg fieldBlock
 	var recs []fieldBlock
@@ -51,14 +50,12 @@ func splitDSN(blocks []fieldBlock) (fieldBlock, []fieldBlock) {
 			continue
 		}
 		var cur fieldBlock
-		final := false // cur has a Final-Recipient
 		for _, f := range b {
-			if (f.name == "final-recipient" || f.name == "original-recipient") && final {
+			if startsRecipient(cur, f.name) {
 				recs = append(recs, cur)
-				cur, final = nil, false
+				cur = nil
 			}
 			cur = append(cur, f)
-			final = final || f.name == "final-recipient"
 		}
 		recs = append(recs, cur)
 	}
@@ -72,11 +69,27 @@ func splitDSN(blocks []fieldBlock) (fieldBlock, []fieldBlock) {
 	return perMsg, recs
 }
 
+// startsRecipient reports whether a field named name begins another
+// recipient's block after the fields of cur, in a block that left out
+// the empty line between them: a second Final-Recipient, or an
+// Original-Recipient after cur's own or after cur's Action. An
+// Original-Recipient that follows its Final-Recipient (Postfix writes
+// them in that order, RFC 3464 the other) belongs to it.
+func startsRecipient(cur fieldBlock, name string) bool {
+	switch name {
+	case "final-recipient":
+		return cur.has("final-recipient")
+	case "original-recipient":
+		return cur.has("original-recipient") || cur.has("action")
+	}
+	return false
+}
+
 // dsnRecipient reads one per-recipient block (RFC 3464 2.3).
 func dsnRecipient(b fieldBlock) (Recipient, bool) {
 	r := Recipient{
 		Address:         normalizeAddress(b.get("final-recipient")),
-		OriginalAddress: normalizeAddress(b.get("original-recipient")),
+		OriginalAddress: originalRecipient(b.get("original-recipient")),
 		Diagnostic:      stripType(b.get("diagnostic-code")),
 		RemoteMTA:       stripType(b.get("remote-mta")),
 	}
