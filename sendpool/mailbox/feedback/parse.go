@@ -105,13 +105,15 @@ type message struct {
 
 func parse(br *bufio.Reader, hl *headerLimiter) (*Report, error) {
 	skipMboxLine(br)
-	h, err := textproto.NewReader(br).ReadMIMEHeader()
+	h, err := readHeader(br)
 	hl.lift()
 	if errors.Is(err, errHeaderTooLarge) {
 		return nil, unreadable(errHeaderTooLarge.Error(), nil)
 	}
 	if err != nil && !(err == io.EOF && len(h) > 0) {
-		return nil, unreadable("malformed header section", err)
+		ue := &UnreadableError{Reason: "malformed header section", Err: err}
+		ue.Subject = decodeText(h.Get("Subject"))
+		return nil, ue
 	}
 	if len(h) == 0 {
 		return nil, unreadable("no header fields", nil)
@@ -122,6 +124,42 @@ func parse(br *bufio.Reader, hl *headerLimiter) (*Report, error) {
 		ue.Subject = decodeText(h.Get("Subject"))
 	}
 	return rep, err
+}
+
+// maxMalformedLines bounds the malformed lines readHeader passes over.
+const maxMalformedLines = 100
+
+// readHeader reads the header section as mail readers do: a line that is
+// no field (no colon: "X-Mailer PHPMailer 5", or a continuation line with
+// no field before it) is passed over, so one broken line in a newsletter
+// or a bounce does not make the whole message unreadable. A section with
+// nothing but such lines is malformed, as is one with more than
+// maxMalformedLines of them.
+func readHeader(br *bufio.Reader) (textproto.MIMEHeader, error) {
+	tr := textproto.NewReader(br)
+	h, err := tr.ReadMIMEHeader()
+	first := err
+	for n := 0; malformedLine(err) && n < maxMalformedLines; n++ {
+		var more textproto.MIMEHeader
+		more, err = tr.ReadMIMEHeader()
+		if h == nil {
+			h = textproto.MIMEHeader{}
+		}
+		for k, v := range more {
+			h[k] = append(h[k], v...)
+		}
+	}
+	if err == nil && len(h) == 0 && first != nil {
+		err = first // nothing but broken lines
+	}
+	return h, err
+}
+
+// malformedLine reports whether err is textproto's refusal of one header
+// line (the line is read past; the next can be read).
+func malformedLine(err error) bool {
+	var pe textproto.ProtocolError
+	return errors.As(err, &pe) && strings.HasPrefix(string(pe), "malformed MIME header")
 }
 
 // parseBody reads and classifies the message whose header section is h.
