@@ -383,11 +383,11 @@ func printBounces(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, 
 	}
 	newN, kinds, strangers := 0, map[journal.FeedbackKind]int{}, 0
 	for _, f := range sum.Findings {
-		newN += f.New
 		if f.Verdict == bounces.Matched && len(f.Matches) == 1 && f.Matches[0].Entry == nil && f.Matches[0].Kind == journal.FeedbackUnsubscribed {
 			strangers++ // an unsubscribe request from an address no row has
 			continue
 		}
+		newN += f.New
 		for _, m := range f.Matches {
 			kinds[m.Kind]++
 		}

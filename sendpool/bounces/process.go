@@ -266,20 +266,19 @@ func tooLarge(size int64) string {
 // collect returns the feedback records of f's matches that neither the
 // journal nor this run (seen) has yet (none in a dry run), and collects
 // the addresses to suppress: those of matches the journal does not have,
-// of those it has without their address listed in the list (list, its
-// absolute path: an older tidings wrote the journal first, or the
-// campaign names another list since), and of matches about no row (an
-// unsubscribe request from an address no row has, which the journal
-// keeps no record of). Each record names list when its address is on
-// it once the list is written (Feedback.Listed).
+// and of those it has without their address listed in the list (list,
+// its absolute path: an older tidings wrote the journal first, or the
+// campaign names another list since). A match about no row (a Cc several
+// rows' messages went to, an unsubscribe request from an address no row
+// has) is recorded with no row and key, so that it too lists its address
+// once: one taken out of the list by hand stays out. Each record names
+// list when its address is on it once the list is written
+// (Feedback.Listed).
 func (ix *Index) collect(f *Finding, sup *suppressions, seen map[string]bool, list string, opts Options) []journal.Feedback {
 	var out []journal.Feedback
 	for _, m := range f.Matches {
 		id := journal.FeedbackID(m.reportID, m.Recipient)
 		switch {
-		case m.Entry == nil:
-			sup.add(m)
-			continue
 		case ix.state.FeedbackSeen(id):
 			if !sameFile(ix.state.FeedbackListed(id), list) {
 				sup.add(m)
@@ -294,8 +293,11 @@ func (ix *Index) collect(f *Finding, sup *suppressions, seen map[string]bool, li
 		if opts.DryRun {
 			continue
 		}
-		fb := journal.Feedback{ID: id, Row: m.Entry.Row, Key: m.Entry.Key, Recipient: m.Recipient, Kind: m.Kind,
+		fb := journal.Feedback{ID: id, Recipient: m.Recipient, Kind: m.Kind,
 			Status: m.Status, Code: m.Code, Diagnostic: m.Diagnostic, MessageID: m.reportID, ReportedAt: m.reportedAt, Recorded: opts.Now(), Earlier: m.Earlier}
+		if m.Entry != nil {
+			fb.Row, fb.Key = m.Entry.Row, m.Entry.Key
+		}
 		if sup.listed(m.Suppress) {
 			fb.Listed = list
 		}

@@ -727,19 +727,35 @@ func TestProcessCcOfAnotherRow(t *testing.T) {
 	}
 	mb := newMemMailbox(bounce("ann@example.org"), bounce("acct@example.org"))
 	rec, done := journalRecorder(t, dir)
-	defer done()
-	sum, err := Process(ctx, mb, index(t, dir), rec, Options{Unsubscribe: "unsubscribe@news.example", SuppressFile: filepath.Join(t.TempDir(), "suppress.txt"), Campaign: "x"})
+	list := filepath.Join(t.TempDir(), "suppress.txt")
+	opts := Options{Unsubscribe: "unsubscribe@news.example", SuppressFile: list, Campaign: "x"}
+	sum, err := Process(ctx, mb, index(t, dir), rec, opts)
+	done()
 	if err != nil {
 		t.Fatal(err)
 	}
 	if m := sum.Findings[0].Matches; len(m) != 1 || m[0].Entry == nil || m[0].Entry.Row != 2 {
 		t.Errorf("ann's bounce: %+v, want row 2, hers", m)
 	}
-	if f := sum.Findings[1]; f.Verdict != Matched || len(f.Matches) != 1 || f.Matches[0].Entry != nil || f.Matches[0].Suppress != "acct@example.org" || f.New != 0 {
-		t.Errorf("a bounce for a Cc of rows 3 and 4: %v %+v, want no row's, and the address suppressed", f.Verdict, f.Matches)
+	if f := sum.Findings[1]; f.Verdict != Matched || len(f.Matches) != 1 || f.Matches[0].Entry != nil || f.Matches[0].Suppress != "acct@example.org" || f.New != 1 {
+		t.Errorf("a bounce for a Cc of rows 3 and 4: %v %+v, want no row's, new, and the address suppressed", f.Verdict, f.Matches)
 	}
 	if len(sum.Suppress) != 2 {
 		t.Errorf("suppressed %+v, want ann and acct", sum.Suppress)
+	}
+
+	// The user takes both out of the list by hand: the reports, still in
+	// the mailbox, list neither again.
+	if err := os.WriteFile(list, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	rec, done = journalRecorder(t, dir)
+	defer done()
+	if sum, err = Process(ctx, mb, index(t, dir), rec, opts); err != nil {
+		t.Fatal(err)
+	}
+	if len(sum.Suppress) != 0 || sum.Findings[1].New != 0 {
+		t.Errorf("second run: suppressed %+v, %d new; want nothing listed again", sum.Suppress, sum.Findings[1].New)
 	}
 }
 
