@@ -76,17 +76,28 @@ type checkSummary struct {
 	// revised lists the rows whose values changed since their message
 	// went out (plan.Decider.Revised).
 	revised plan.RowList
+	// changedUnsent lists the rows whose message failed or went unknown
+	// whose values changed since (plan.Decider.ChangedUnsent).
+	changedUnsent plan.RowList
 	// otherValues lists the duplicates with other values than the first
 	// row's (plan.Fate.OtherValues).
 	otherValues plan.RowList
 }
 
 // noteRevised adds m, of fate f, to s.revised when its values changed
-// since its message went out.
+// since its message went out, and to s.changedUnsent when they changed
+// since its message failed or went unknown.
 func (s *checkSummary) noteRevised(decider *plan.Decider, m *render.Message, f plan.Fate) error {
-	changed, err := decider.Revised(f, m.Key, m.ValuesSum, func() ([]uint16, error) { return m.ValueSums, nil })
+	sums := func() ([]uint16, error) { return m.ValueSums, nil }
+	changed, err := decider.Revised(f, m.Key, m.ValuesSum, sums)
 	if len(changed) > 0 {
 		s.revised.Add(plan.RevisedLine(m.Row, m.Key, changed))
+	}
+	if err != nil {
+		return err
+	}
+	if changed, err = decider.ChangedUnsent(f, m.Key, m.ValuesSum, sums); len(changed) > 0 {
+		s.changedUnsent.Add(plan.ChangedUnsentLine(m.Row, m.Key, changed, f.Status))
 	}
 	return err
 }
@@ -254,6 +265,7 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 	sum.printCopyOnly(g.stdout)
 	printOwedGone(g.stdout, sum.owedGone)
 	printRevised(g.stdout, sum.revised, 0, false, in.Campaign.File)
+	printChangedUnsent(g.stdout, sum.changedUnsent)
 	printOtherValues(g.stdout, sum.otherValues)
 	if was := renamedFrom(ctx, in.Campaign, state); was != "" {
 		fmt.Fprintln(g.stdout, "warning:", renamedError(in.Campaign, was))

@@ -182,6 +182,7 @@ func printPreviewed(g *globalOptions, in *plan.Inputs, sum checkSummary, written
 	printWarnings(g.stdout, in.Sheet.Warnings())
 	printWarnings(g.stdout, campaignWarnings(in, sum.ok))
 	printRevised(g.stdout, sum.revised, 0, false, in.Campaign.File)
+	printChangedUnsent(g.stdout, sum.changedUnsent)
 	printOtherValues(g.stdout, sum.otherValues)
 	also := ""
 	if sentBefore > 0 {

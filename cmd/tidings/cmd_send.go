@@ -322,6 +322,9 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 	if !opts.testSet || pl.RevisedToSend == 0 { // a test send sends the rows' recipients nothing
 		printRevised(g.stdout, pl.Revised, pl.RevisedToSend, opts.resendChanged, c.File)
 	}
+	if !opts.testSet {
+		printChangedUnsent(g.stdout, pl.ChangedUnsent)
+	}
 	if opts.testSet {
 		// A test send names the problem of a row it was asked for, and
 		// only notes the others.
@@ -657,6 +660,19 @@ func printRevised(w io.Writer, rows plan.RowList, toSend int, asked bool, campai
 			report.Plural(rows.N, "row"), verbFor(rows.N, "its message", "their messages"), verbFor(rows.N, "is", "are"), list,
 			displayPath(campaign), verbFor(rows.N, "it", "them"), verbFor(rows.N, "it is", "they are"))
 	}
+}
+
+// printChangedUnsent tells of the rows whose message failed for good or
+// went unknown and whose values changed since (plan.Plan.ChangedUnsent):
+// a person who corrected an address after a failure expects the row to
+// go, and a plain send leaves it.
+func printChangedUnsent(w io.Writer, rows plan.RowList) {
+	if rows.N == 0 {
+		return
+	}
+	fmt.Fprintf(w, "note: %s whose message failed or went unknown changed since, and a plain send does not try %s again: %s. "+
+		"send --retry-failed tries the failed rows again as they are now (every failed one), --resend-unknown the unknown ones (their recipients may get two copies)\n",
+		report.Plural(rows.N, "row"), verbFor(rows.N, "it", "them"), rows)
 }
 
 // printOtherValues warns about the duplicates whose values differ from

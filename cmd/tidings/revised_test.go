@@ -427,3 +427,35 @@ func TestRevisedReplyLost(t *testing.T) {
 		t.Errorf("%d Message-IDs among 3 messages: want the first and the corrected one's, twice", len(ids))
 	}
 }
+
+// TestChangedAfterFailure: a row refused for good whose address the user
+// corrected since is named by check, preview and send, with what changed
+// and the flag that sends it; a failed row left as it was is not. With
+// --retry-failed it goes to the corrected address, and the note is gone.
+func TestChangedAfterFailure(t *testing.T) {
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		if strings.HasSuffix(to, "@example.com") && !strings.HasPrefix(to, "ann@") {
+			return smtptest.Reply(550, "5.1.1", "no such user")
+		}
+		return nil
+	}))
+	camp := revisedCampaign(t, srv, "invoice,email,name,amount,note\n1,ann@example.com,Ann,10.00,a\n2,bob@example.com,Bob,20.00,b\n3,cy@example.com,Cy,30.00,c\n")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitSomeFailed {
+		t.Fatalf("send: %d, want 1 (two failed)\n%s%s", code, out, errOut)
+	}
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "invoice,email,name,amount,note\n1,ann@example.com,Ann,10.00,a\n2,bob@example.org,Bob,20.00,b\n3,cy@example.com,Cy,30.00,c\n"})
+	want := "note: 1 row whose message failed or went unknown changed since, and a plain send does not try it again: row 3 (2): email (failed). send --retry-failed"
+	for _, args := range [][]string{{"check", camp}, {"preview", camp}, {"send", "--yes", camp}} {
+		out, errOut, _ := runCLI(t, args...)
+		if !strings.Contains(out, want) || strings.Contains(out, "row 4 (3)") {
+			t.Errorf("%s: want %q, and nothing of row 4\n%s%s", args[0], want, out, errOut)
+		}
+	}
+	if srv.Received("bob@example.org") != 0 {
+		t.Fatal("a plain send went to the corrected address")
+	}
+	out, errOut, _ := runCLI(t, "send", "--yes", "--retry-failed", camp)
+	if srv.Received("bob@example.org") != 1 || strings.Contains(out, "note: 1 row whose message failed") {
+		t.Errorf("send --retry-failed: bob@example.org got %d messages, want 1, and no note\n%s%s", srv.Received("bob@example.org"), out, errOut)
+	}
+}

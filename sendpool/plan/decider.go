@@ -95,6 +95,25 @@ func (d *Decider) Revised(f Fate, key string, sum uint32, sums func() ([]uint16,
 	return d.state.Revised(key, d.facets, sum, sums)
 }
 
+// ChangedUnsent says what of a row changed since its last message went,
+// given its fate f, when that message was refused for good or its outcome
+// is unknown and this run does not send it (a plain send leaves such rows
+// to --retry-failed and --resend-unknown, which a person who fixed the
+// address may not know): the columns, "" for its files. Nil for any other
+// row, and when nothing changed.
+func (d *Decider) ChangedUnsent(f Fate, key string, sum uint32, sums func() ([]uint16, error)) ([]string, error) {
+	if f.Send || len(f.Journal.Owed) > 0 || f.Status != sendpool.StatusFailed && f.Status != sendpool.StatusUnknown {
+		return nil, nil
+	}
+	return d.state.Revised(key, d.facets, sum, sums)
+}
+
+// ChangedUnsentLine names a row ChangedUnsent told, with what changed and
+// the status of its message: "row 3 (INV-2): email (failed)".
+func ChangedUnsentLine(row int, key string, changed []string, st sendpool.Status) string {
+	return RevisedLine(row, key, changed) + " (" + st.String() + ")"
+}
+
 // Revisable says whether a row whose key has status st is one whose
 // message went out and was taken: sent, or bounced or complained about
 // since. Only such a row is told as changed, and sent again with

@@ -50,6 +50,11 @@ type Plan struct {
 	// (Options.ResendChanged), the others are not sent again.
 	Revised       RowList
 	RevisedToSend int
+	// ChangedUnsent lists the rows whose message failed for good or went
+	// unknown, not sent by this run, whose values changed since
+	// (Decider.ChangedUnsent): a corrected address waits for
+	// --retry-failed or --resend-unknown.
+	ChangedUnsent RowList
 	// OtherValues lists the duplicates whose values differ from the
 	// first row's with their key, under recipients.duplicates: first
 	// (Fate.OtherValues): their values go nowhere.

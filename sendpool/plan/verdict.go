@@ -30,6 +30,10 @@ type verdict struct {
 	// sent again when Options.ResendChanged would have sent it.
 	revised     []string
 	revisedHeld string
+	// changedUnsent, on a row whose message failed or went unknown and
+	// is not sent now, names it and what of it changed since
+	// (Decider.ChangedUnsent, ChangedUnsentLine); "" when nothing did.
+	changedUnsent string
 }
 
 // judge decides r from what the spool holds of it, what the journal says
@@ -94,7 +98,15 @@ func (pl *Plan) judge(r spool.Row, brief bool) (verdict, error) {
 // with the line of what went out, which stays when the run does not
 // come to it.
 func (pl *Plan) revise(r spool.Row, f Fate, v verdict) (verdict, error) {
-	changed, err := pl.decider.Revised(f, r.Key, r.ValuesSum, func() ([]uint16, error) { return pl.valueSums(r) })
+	sums := func() ([]uint16, error) { return pl.valueSums(r) }
+	if !Revisable(f.Status) {
+		changed, err := pl.decider.ChangedUnsent(f, r.Key, r.ValuesSum, sums)
+		if len(changed) > 0 {
+			v.changedUnsent = ChangedUnsentLine(r.Row, r.Key, changed, f.Status)
+		}
+		return v, err
+	}
+	changed, err := pl.decider.Revised(f, r.Key, r.ValuesSum, sums)
 	if err != nil || len(changed) == 0 {
 		return v, err
 	}
@@ -239,6 +251,9 @@ func (pl *Plan) account(r spool.Row, v verdict, problem error) {
 		if v.send {
 			pl.RevisedToSend++
 		}
+	}
+	if v.changedUnsent != "" {
+		pl.ChangedUnsent.Add(v.changedUnsent)
 	}
 	if r.OtherValues {
 		pl.OtherValues.Add(OtherValuesLine(r.Row, r.Key))
