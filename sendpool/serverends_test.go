@@ -422,3 +422,29 @@ func TestQuotaAtConnect(t *testing.T) {
 		})
 	}
 }
+
+// TestBareReplyCode: a server that answers with bare reply codes ("250",
+// RFC 5321 4.2 makes the text optional) delivers in the pipelined
+// exchange, with DATA and with CHUNKING: the message is sent, not lost
+// with its reply read as a broken connection.
+func TestBareReplyCode(t *testing.T) {
+	for _, ext := range [][]string{{"PIPELINING"}, {"PIPELINING", "CHUNKING"}} {
+		t.Run(strings.Join(ext, "+"), func(t *testing.T) {
+			s := newScripted(t, ext, func(c int, cmd string, b []byte) string {
+				if strings.HasPrefix(cmd, "DATA") {
+					return "354 go ahead"
+				}
+				return "250"
+			})
+			res, err := pooltest.Run(t, scriptedConfig(s, campaign.TransportPipelined), pooltest.Messages(2))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, row := range []int{2, 3} {
+				if r := res.Get(row); r.Status != sendpool.StatusSent {
+					t.Errorf("row %d: %+v, want sent", row, r)
+				}
+			}
+		})
+	}
+}
