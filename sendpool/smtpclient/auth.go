@@ -69,7 +69,27 @@ func (d *Dialer) refusalHint(reply *sendpool.SMTPError) string {
 	if d.cfg.Security == campaign.SecurityNone && reply != nil && strings.Contains(strings.ToUpper(reply.Message), "STARTTLS") {
 		return "the server wants TLS before anything else, and smtp.security is none: set smtp.security: starttls (usually port 587) or tls (port 465)"
 	}
+	if reply != nil {
+		if h := loginOffHint(strings.ToLower(reply.Message)); h != "" {
+			return h
+		}
+	}
 	return authHint(d.cfg.Host)
+}
+
+// loginOffHint returns advice for a login refusal whose text t (lower
+// case) says password logins are turned off, which no password or app
+// password answers: Exchange Online's "5.7.139 … SmtpClientAuthentication
+// is disabled for the Tenant/Mailbox" and its "basic authentication is
+// disabled"; "" for any other text.
+func loginOffHint(t string) string {
+	switch {
+	case strings.Contains(t, "smtpclientauthentication is disabled"):
+		return "SMTP AUTH is turned off for this mailbox or its whole organization (Exchange Online 5.7.139): an administrator must enable Authenticated SMTP for the mailbox; no password helps"
+	case strings.Contains(t, "basic authentication is disabled"), strings.Contains(t, "basic auth is disabled"):
+		return "the server takes no password logins (basic authentication is disabled): log in with OAuth2 (smtp.auth: xoauth2, the access token in the environment variable smtp.password_env names)"
+	}
+	return ""
 }
 
 // authHint returns advice for a refused login, naming the providers that

@@ -115,6 +115,22 @@ func TestAuthHint(t *testing.T) {
 	}
 }
 
+// TestLoginOffHint: Exchange Online's refusals that say password logins
+// are off get advice of their own (no app password helps), whatever the
+// host; other refusals get the host's.
+func TestLoginOffHint(t *testing.T) {
+	d := &Dialer{cfg: Config{Host: "smtp.office365.com", Security: campaign.SecurityStartTLS}}
+	for msg, want := range map[string]string{
+		"5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information.": "an administrator must enable Authenticated SMTP",
+		"5.7.139 Authentication unsuccessful, basic authentication is disabled. [BN0PR04CA0001.namprd04.prod.outlook.com]":                                        "smtp.auth: xoauth2",
+		"5.7.3 Authentication unsuccessful [MW4PR03CA0001.namprd03.prod.outlook.com]":                                                                             "app password",
+	} {
+		if got := d.refusalHint(&sendpool.SMTPError{Code: 535, Message: msg}); !strings.Contains(got, want) {
+			t.Errorf("refusalHint(%.40s…) = %q, want it to mention %q", msg, got, want)
+		}
+	}
+}
+
 func TestIsLoopback(t *testing.T) {
 	for addr, want := range map[string]bool{"127.0.0.1:25": true, "127.1.2.3:25": true, "[::1]:25": true, "192.0.2.1:25": false, "[2001:db8::1]:25": false} {
 		a, err := net.ResolveTCPAddr("tcp", addr)
