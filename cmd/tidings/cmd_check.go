@@ -393,12 +393,32 @@ func softMemoryLimit(headroom int64) (restore func()) {
 // take: every message is kept, messages bytes before compression in all;
 // frames of many messages compress text and an attachment they share
 // well, an attachment of each recipient's own hardly. "" when the spool
-// cannot be read (send will say why).
+// cannot be read (send will say why). A generation messages went out
+// from that cannot be read at all (spool.Generation.Unreadable) is
+// warned about, a line each after the note: what went out from it can
+// no longer be shown.
 func spoolNote(stateDir string, messages int64) string {
-	gens, err := spool.OpenStore(stateDir).Generations()
+	all, err := spool.OpenStore(stateDir).Generations()
 	if err != nil {
 		return ""
 	}
+	var gens []*spool.Generation
+	var warnings strings.Builder
+	for _, g := range all {
+		if err := g.Unreadable(); err != nil {
+			fmt.Fprintf(&warnings, "\nwarning: %v; what went out from it (generation %d) cannot be shown", err, g.Number())
+			continue
+		}
+		gens = append(gens, g)
+	}
+	if len(gens) == 0 && warnings.Len() > 0 { // not "none yet"
+		return fmt.Sprintf("spool: %s in %s, none readable", report.Plural(len(all), "generation"), displayPath(spool.OpenStore(stateDir).Dir())) + warnings.String()
+	}
+	return spoolSize(stateDir, gens, messages) + warnings.String()
+}
+
+// spoolSize is spoolNote's first line, of the generations that read.
+func spoolSize(stateDir string, gens []*spool.Generation, messages int64) string {
 	if len(gens) == 0 && messages == 0 {
 		return ""
 	}

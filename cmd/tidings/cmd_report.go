@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -50,13 +51,8 @@ suppression list names now: no send tries it again), 1 otherwise.`,
 
 // rebuildReport writes report.csv, report.json and the report page from
 // the journal (state) and the sheet as it is now, and returns their
-// summary: placed by the spool's judgement of the rows when a generation
-// was made from the campaign as it is (report.RebuildFromSpool), else by
-// the rows rendered and judged now as send's preflight would
-// (plan.JudgeRows), or, when the campaign does not open (a template that
-// does not compile), by the sheet's alone (report.Rebuild). The lines
-// wait in a Reporter's log of its own (beside a running send's), not in
-// memory.
+// summary: the rows placed as placeRows places them. The lines wait in a
+// Reporter's log of its own (beside a running send's), not in memory.
 func rebuildReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, path string, state *journal.State) (sum report.Summary, page bool, err error) {
 	if err := sheetThere(c); err != nil {
 		return report.Summary{}, false, err
@@ -70,11 +66,31 @@ func rebuildReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, 
 			supp = nil
 		}
 	}
-	rep, err := report.NewReporter(c.StateDir, report.ReporterOptions{Every: math.MaxInt, Interval: math.MaxInt64, OwnLog: true})
+	rep, err := placeRows(ctx, g, c, path, state, supp)
 	if err != nil {
 		return report.Summary{}, false, err
 	}
 	defer rep.Close()
+	if err := rep.Flush(); err != nil {
+		return report.Summary{}, false, err
+	}
+	page, err = writeReportPage(ctx, g, c, path, rep.Each, report.SettingsFrom(c.Send), time.Now())
+	if err != nil {
+		return report.Summary{}, false, err
+	}
+	return rep.Summary(), page, nil
+}
+
+// placeRows returns a Reporter holding the report's rows (the caller
+// closes it): placed by the spool's judgement of the rows when a
+// generation was made from the campaign as it is
+// (report.RebuildFromSpool), else by the rows rendered and judged now as
+// send's preflight would (plan.JudgeRows), or, when the campaign does not
+// open (a template that does not compile), by the sheet's alone
+// (report.Rebuild). A generation found damaged on the way (its row
+// records, which the next send's check finds too and renders again) is
+// warned about and the rows are judged anew, in a Reporter of their own.
+func placeRows(ctx context.Context, g *globalOptions, c *campaign.Campaign, path string, state *journal.State, supp *campaign.Suppression) (*report.Reporter, error) {
 	in, oerr := plan.Open(ctx, path)
 	var facets []string // what a row moved since is told by
 	spooled := func() (*spool.Generation, error) { return plan.Spooled(ctx, path, version) }
@@ -84,9 +100,24 @@ func rebuildReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, 
 		spooled = func() (*spool.Generation, error) { return plan.SpooledOf(in, version) }
 	}
 	if rd := openSpooled(ctx, g, spooled); rd != nil {
-		defer rd.Close()
-		err = report.RebuildFromSpool(ctx, rd, state, supp, facets, rep)
-	} else if oerr == nil {
+		rep, err := newRebuildReporter(c.StateDir)
+		if err == nil {
+			err = report.RebuildFromSpool(ctx, rd, state, supp, facets, rep)
+			if err != nil {
+				rep.Close()
+			}
+		}
+		rd.Close()
+		if !errors.Is(err, spool.ErrCorrupt) {
+			return rep, err
+		}
+		warnJudgedAnew(ctx, g, err)
+	}
+	rep, err := newRebuildReporter(c.StateDir)
+	if err != nil {
+		return nil, err
+	}
+	if oerr == nil {
 		// Changed since the last send: the rows as its preflight would
 		// judge them now.
 		err = report.RebuildFromRows(state, supp, facets, rep, func(fn func(spool.Row) error) error {
@@ -101,16 +132,17 @@ func rebuildReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, 
 		err = ctx.Err()
 	}
 	if err != nil {
-		return report.Summary{}, false, err
+		rep.Close()
+		return nil, err
 	}
-	if err := rep.Flush(); err != nil {
-		return report.Summary{}, false, err
-	}
-	page, err = writeReportPage(ctx, g, c, path, rep.Each, report.SettingsFrom(c.Send), time.Now())
-	if err != nil {
-		return report.Summary{}, false, err
-	}
-	return rep.Summary(), page, nil
+	return rep, nil
+}
+
+// newRebuildReporter is the Reporter `tidings report` fills: its log a
+// file of its own, beside a running send's, and nothing written before
+// Flush.
+func newRebuildReporter(stateDir string) (*report.Reporter, error) {
+	return report.NewReporter(stateDir, report.ReporterOptions{Every: math.MaxInt, Interval: math.MaxInt64, OwnLog: true})
 }
 
 // rowVariant is the campaign's render.Renderer.Variant, which tells a
@@ -166,13 +198,19 @@ func openSpooled(ctx context.Context, g *globalOptions, spooled func() (*spool.G
 	if gen != nil {
 		rd, err = gen.Open()
 	}
-	if err != nil && ctx.Err() == nil {
-		fmt.Fprintf(g.stderr, "warning: the rows are judged anew, as the next send would judge them, not as the last send did: %v\n", err)
-	}
 	if err != nil {
+		warnJudgedAnew(ctx, g, err)
 		return nil
 	}
 	return rd
+}
+
+// warnJudgedAnew says the spool's judgement of the rows could not be
+// read (err), so the report judges them anew; nothing once ctx ended.
+func warnJudgedAnew(ctx context.Context, g *globalOptions, err error) {
+	if ctx.Err() == nil {
+		fmt.Fprintf(g.stderr, "warning: the rows are judged anew, as the next send would judge them, not as the last send did: %v\n", err)
+	}
 }
 
 // sheetThere is nil when the campaign's sheet can be found, else the

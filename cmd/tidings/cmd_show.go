@@ -39,8 +39,11 @@ or with --row N, exactly as it went to the server: from the spool every send
 writes (its preflight renders each message once and keeps it, compressed, in
 the state folder). A recipient not sent yet gets the message the next send
 will send, once a send spooled it from the campaign as it is (after an edit,
-the next send renders it again; preview shows it meanwhile). --row N is the
-sheet's row N as it is now. --out FILE writes the message to FILE (an .eml a
+the next send renders it again; preview shows it meanwhile); one spooled
+more than 24 hours ago, or whose spool is damaged, is shown with a warning:
+the next send renders it again, with a new Date and DKIM signature. --row N
+is the sheet's row N as it is now (read from the sheet when the spool's
+records of the rows are damaged). --out FILE writes the message to FILE (an .eml a
 mail program opens; an existing file other than an .eml is refused) instead
 of standard output; what it is (row, status, when spooled) goes to standard
 error. Exit code: 0 printed, 1 no such recipient or no message spooled for
@@ -101,8 +104,9 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 	// hashes the campaign's inputs.
 	current := sync.OnceValues(func() (*spool.Generation, error) { return plan.Spooled(ctx, path, version) })
 	row, dupOf := opts.row, ""
+	var damaged error // current's row records, found damaged
 	if row > 0 {
-		if key, dupOf, err = keyOfRow(ctx, current, c, row, path); errors.Is(err, errNotFound) {
+		if key, dupOf, damaged, err = keyOfRow(ctx, current, c, row, path); errors.Is(err, errNotFound) {
 			if herr := notARecipientRow(ctx, c, row); herr != nil {
 				return herr // the header, or above it: say that rather than "no row"
 			}
@@ -110,28 +114,15 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 		if err != nil {
 			return err
 		}
+		if damaged != nil {
+			fmt.Fprintf(g.stderr, "warning: %v; row %d is read from the sheet instead\n", damaged, row)
+		}
 	}
-	hash, status := "", "not sent yet"
 	e, err := state.Entry(key)
 	if err != nil {
 		return &unusableError{err}
 	}
-	switch {
-	case e != nil && e.LastAttempt != nil && e.Status.WentOut():
-		row, hash, status = e.Row, e.Hash, e.Status.String()
-	case e != nil:
-		// A decision, no delivery: suppressed stands; an invalid row's
-		// problem is gone once it has a message. A message handed over
-		// but not taken (deferred, or cut off before its body: not
-		// attempted) is sent again as the campaign is then.
-		row = e.Row
-		switch e.Status {
-		case sendpool.StatusSuppressed:
-			status = "suppressed, not sent"
-		case sendpool.StatusDeferred, sendpool.StatusNotAttempted:
-			status = e.Status.String() + ", to be sent again"
-		}
-	}
+	row, hash, status := journalSays(e, row)
 	m, gen, ok, err := findMessage(ctx, finder, current, row, key, hash)
 	if err != nil {
 		return &unusableError{err}
@@ -156,7 +147,51 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 			}
 		}
 	}
+	if why := rerendered(gen, damaged, time.Now()); hash == "" && why != "" {
+		// Said also under -q: the bytes printed are not what goes.
+		fmt.Fprintf(g.stderr, "warning: %s, so the next send renders this message again, with a new Date and DKIM signature: it shows what the message says, not byte for byte what will be sent\n", why)
+	}
 	return writeMessage(g, c.StateDir, opts.out, m.Data)
+}
+
+// journalSays is what the journal's entry e (nil: none) says of the
+// recipient show looks for at row: the row and digest (hash, "" for none)
+// of the message that went out, and its status in words; row when none
+// did and the journal has no row for it.
+func journalSays(e *journal.Entry, row int) (at int, hash, status string) {
+	switch {
+	case e == nil:
+		return row, "", "not sent yet"
+	case e.LastAttempt != nil && e.Status.WentOut():
+		return e.Row, e.Hash, e.Status.String()
+	}
+	// A decision, no delivery: suppressed stands; an invalid row's
+	// problem is gone once it has a message. A message handed over but
+	// not taken (deferred, or cut off before its body: not attempted) is
+	// sent again as the campaign is then.
+	switch e.Status {
+	case sendpool.StatusSuppressed:
+		return e.Row, "", "suppressed, not sent"
+	case sendpool.StatusDeferred, sendpool.StatusNotAttempted:
+		return e.Row, "", e.Status.String() + ", to be sent again"
+	}
+	return e.Row, "", "not sent yet"
+}
+
+// rerendered says why the next send renders again the message of a row
+// not sent yet that show found in gen, the generation made from the
+// campaign as it is: gen was begun too long before now to be sent from
+// (plan.Fresh), or its row records were found damaged (damaged, which
+// that send's check of the spool finds too). "" when that send sends it
+// as it is.
+func rerendered(gen *spool.Generation, damaged error, now time.Time) string {
+	switch {
+	case damaged != nil:
+		return "its spool generation is damaged"
+	case !plan.Fresh(gen, now):
+		return fmt.Sprintf("it was spooled more than %d hours ago", int(plan.MaxSpoolAge.Hours()))
+	}
+	return ""
 }
 
 // shownWhere says which row m, the message show prints, is: the sheet's
@@ -234,29 +269,40 @@ func isCurrent(current func() (*spool.Generation, error), gen *spool.Generation)
 // row N" when it is one: as the generation made from the campaign as it is
 // judged the row (plan.Spooled), where a row with a problem has no
 // message; without one (the campaign changed since it was spooled), as the
-// sheet has it now (keyOfSheetRow, with the campaign file at path).
-func keyOfRow(ctx context.Context, spooled func() (*spool.Generation, error), c *campaign.Campaign, row int, path string) (key, dupOf string, err error) {
+// sheet has it now (keyOfSheetRow, with the campaign file at path). When
+// that generation's row records are damaged (an error wrapping
+// spool.ErrCorrupt, damaged), it is as the sheet has it too.
+func keyOfRow(ctx context.Context, spooled func() (*spool.Generation, error), c *campaign.Campaign, row int, path string) (key, dupOf string, damaged, err error) {
 	current, _ := spooled()
 	if current == nil {
-		return keyOfSheetRow(ctx, c, row, path)
+		key, dupOf, err = keyOfSheetRow(ctx, c, row, path)
+		return key, dupOf, nil, err
 	}
-	rd, err := current.Open()
+	r, ok, err := spooledRow(ctx, current, row)
+	switch {
+	case errors.Is(err, spool.ErrCorrupt):
+		key, dupOf, serr := keyOfSheetRow(ctx, c, row, path)
+		return key, dupOf, err, serr
+	case err != nil:
+		return "", "", nil, &unusableError{err}
+	case !ok:
+		return "", "", nil, fmt.Errorf("%w: %s has no row %d", errNotFound, displayPath(c.Recipients.Path), row)
+	case r.Kind == spool.KindInvalid:
+		return "", "", nil, fmt.Errorf("%w: row %d has a problem, and none is made until it is fixed: %s", errNotFound, row, r.DetailLine())
+	case r.Kind == spool.KindDuplicate:
+		return r.Key, r.Detail, nil, nil
+	}
+	return r.Key, "", nil, nil
+}
+
+// spooledRow is the row record of sheet row row in gen.
+func spooledRow(ctx context.Context, gen *spool.Generation, row int) (spool.Row, bool, error) {
+	rd, err := gen.Open()
 	if err != nil {
-		return "", "", &unusableError{err}
+		return spool.Row{}, false, err
 	}
 	defer rd.Close()
-	r, ok, err := rd.FindRow(ctx, func(r spool.Row) bool { return r.Row == row })
-	switch {
-	case err != nil:
-		return "", "", &unusableError{err}
-	case !ok:
-		return "", "", fmt.Errorf("%w: %s has no row %d", errNotFound, displayPath(c.Recipients.Path), row)
-	case r.Kind == spool.KindInvalid:
-		return "", "", fmt.Errorf("%w: row %d has a problem, and none is made until it is fixed: %s", errNotFound, row, r.DetailLine())
-	case r.Kind == spool.KindDuplicate:
-		return r.Key, r.Detail, nil
-	}
-	return r.Key, "", nil
+	return rd.FindRow(ctx, func(r spool.Row) bool { return r.Row == row })
 }
 
 // keyOfSheetRow is keyOfRow from the sheet alone: row's key, and whether

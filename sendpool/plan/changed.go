@@ -19,7 +19,8 @@ func Changed(in *Inputs) ([]string, error) {
 
 // changedSince lists the files whose sum now gives differs from the
 // newest generation but skip (a generation's number; -1 for none) that
-// an earlier send used; now is called only when there is one. Nil when
+// an earlier send used and that reads (not Unreadable); now is called
+// only when there is one. Nil when
 // there is none, or it is of an older tidings (no Files, or absolute
 // paths).
 func changedSince(store *spool.Store, skip int, now func() (map[string]string, error)) ([]string, error) {
@@ -28,7 +29,7 @@ func changedSince(store *spool.Store, skip int, now func() (map[string]string, e
 		return nil, err
 	}
 	for _, g := range gens { // newest first
-		if g.Number() == skip || !g.Used() {
+		if g.Number() == skip || !g.Used() || g.Unreadable() != nil {
 			continue
 		}
 		was := g.Inputs().Files

@@ -60,8 +60,10 @@ type Plan struct {
 	// (Fate.OtherValues): their values go nowhere.
 	OtherValues RowList
 	// Damaged is why the generation the preflight would have reused was
-	// not (an error wrapping spool.ErrCorrupt, naming the file): the rows
-	// were rendered again. Nil when none was found damaged.
+	// not, or why the newest generation, one messages went out from,
+	// cannot be read at all (spool.Generation.Unreadable): an error
+	// wrapping spool.ErrCorrupt, naming the file; the rows were rendered
+	// again. Nil when none was found damaged.
 	Damaged error
 
 	decider *Decider

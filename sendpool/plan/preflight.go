@@ -16,6 +16,15 @@ import (
 // messages' Date header (and DKIM timestamp) is when they were spooled.
 const MaxSpoolAge = 24 * time.Hour
 
+// Fresh says whether a send at now may send g's messages: g was begun
+// less than MaxSpoolAge before now (not completed: a preflight of hours
+// dates its first messages hours before it ends). A generation that is
+// not is rendered again by the next send, each message with a new Date
+// and DKIM signature.
+func Fresh(g *spool.Generation, now time.Time) bool {
+	return now.Sub(g.Started()) < MaxSpoolAge && !now.Before(g.Started())
+}
+
 // Options tune Preflight.
 type Options struct {
 	// Policy is the resume policy (--retry-failed, --resend-unknown).
@@ -76,6 +85,9 @@ func Preflight(ctx context.Context, in *Inputs, state *journal.State, opts Optio
 	if err != nil {
 		return nil, err
 	}
+	if err := pl.noteUnreadable(opts.Store); err != nil {
+		return nil, err
+	}
 	gen, err := reusable(opts.Store, digest, opts.Now())
 	if err != nil {
 		return nil, err
@@ -119,6 +131,24 @@ func (pl *Plan) intact(ctx context.Context, gen *spool.Generation) (*spool.Gener
 		return nil, err
 	}
 	return gen, nil
+}
+
+// noteUnreadable marks the newest generation in store damaged when it
+// cannot be read at all (spool.Generation.Unreadable: one messages went
+// out from) and was not marked so before, and keeps why in pl.Damaged,
+// as intact does with a damaged frame: it is the generation a preflight
+// looks to reuse, so the rows are rendered again, and the send says why.
+func (pl *Plan) noteUnreadable(store *spool.Store) error {
+	gens, err := store.Generations()
+	if err != nil || len(gens) == 0 {
+		return err
+	}
+	g := gens[0]
+	if g.Unreadable() == nil || g.Damaged() {
+		return nil
+	}
+	pl.Damaged = g.Unreadable()
+	return g.MarkDamaged()
 }
 
 // fromSpool decides every row from gen's row records.
@@ -266,14 +296,14 @@ func JudgeRows(ctx context.Context, in *Inputs, state *journal.State, describe f
 }
 
 // reusable returns the newest generation in store made from the inputs
-// digest less than MaxSpoolAge before now, whose attachments still hold
-// what they held; nil when there is none.
+// digest less than MaxSpoolAge before now (Fresh), whose attachments
+// still hold what they held; nil when there is none.
 func reusable(store *spool.Store, digest string, now time.Time) (*spool.Generation, error) {
 	g, err := madeFrom(store, digest, false)
 	if g == nil || err != nil {
 		return nil, err
 	}
-	if now.Sub(g.Created()) >= MaxSpoolAge || now.Before(g.Created()) {
+	if !Fresh(g, now) {
 		return nil, nil
 	}
 	return g, nil

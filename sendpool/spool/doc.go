@@ -15,7 +15,8 @@
 //	g0001.index   a fixed-size record per frame of either stream: the rows it
 //	              holds and where it lies, for access by row
 //	g0001.json    the manifest, written last: what the generation was made
-//	              from (the inputs' digests) and the sizes of the other files
+//	              from (the inputs' digests), when it was begun and
+//	              completed, and the sizes of the other files
 //	g0001.used    present once a message of it was handed to a server: it is
 //	              part of the record of what went out, and is kept
 //	g0001.damaged present once a frame or the index was found damaged (a
@@ -31,8 +32,13 @@
 // manifest says (checked when a generation is opened). A generation
 // without its manifest, or whose files do not have the sizes the manifest
 // gives, was cut short (a crash, a full disk) and is never read: the next
-// preflight makes a new one. A send about to reuse a generation checks
-// every frame's CRC first (Reader.Verify).
+// preflight makes a new one. A used one cannot have been cut short (its
+// manifest was written before its mark), so one that does not read so was
+// damaged since: it is listed with why (Generation.Unreadable), as the
+// record of what went out that it was. A send about to reuse a generation
+// checks every frame's CRC first (Reader.Verify), and a frame whose
+// records do not fill it exactly, as its index record counts them, is
+// damaged too.
 //
 // The spool holds what the inputs (the campaign file, its templates, the
 // sheet, the attachments, the DKIM key) made, not what a run decided: which

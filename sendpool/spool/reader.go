@@ -24,8 +24,12 @@ type Reader struct {
 	buf    frameBuf // the frame being decoded
 }
 
-// Open opens the generation for reading and reads its index.
+// Open opens the generation for reading and reads its index; an error
+// wrapping ErrCorrupt when it is damaged there (or Unreadable).
 func (g *Generation) Open() (*Reader, error) {
+	if g.unreadable != nil {
+		return nil, g.unreadable
+	}
 	if g.m == nil {
 		if err := g.load(); err != nil {
 			return nil, err
@@ -157,6 +161,9 @@ func (r *Reader) ScanRows(ctx context.Context, fn func(Row) error) error {
 				return err
 			}
 		}
+		if len(d.b) != 0 {
+			return r.inFile(extRows, leftOver(ref))
+		}
 		r.buf.release()
 	}
 	return nil
@@ -228,7 +235,16 @@ func (r *Reader) decodeMessages(ref frameRef) ([]Message, error) {
 		}
 		out = append(out, m)
 	}
+	if len(d.b) != 0 {
+		return nil, r.inFile(extMsgs, leftOver(ref))
+	}
 	return out, nil
+}
+
+// leftOver is the error of a frame that holds more than the records its
+// index record counts: the index was changed, or the frame.
+func leftOver(ref frameRef) error {
+	return fmt.Errorf("%w: the frame at %d holds more than its %d records", ErrCorrupt, ref.offset, ref.count)
 }
 
 // Message returns the message of sheet row row; ok is false when the

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"math/rand/v2"
 	"os"
 	"runtime"
@@ -580,5 +581,126 @@ func TestIndexDamaged(t *testing.T) {
 			rd.Close()
 		}
 		t.Errorf("Open: %v, want the index's checksum to fail", err)
+	}
+}
+
+// TestUsedGenerationUnreadable: a generation messages went out from
+// (marked used) whose manifest was damaged, or whose messages file was cut
+// short, since it was written is still listed, as damaged: Open, and Find
+// by a digest it alone holds, say why (naming the file), not that it has
+// no such message. The same damage to a generation nothing went out from
+// is the crash case: it is left out.
+func TestUsedGenerationUnreadable(t *testing.T) {
+	for name, damage := range map[string]func(g *Generation) error{
+		"manifest": func(g *Generation) error {
+			f, err := os.OpenFile(g.path(extManifest), os.O_RDWR, 0)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			_, err = f.WriteAt([]byte{'X'}, 3)
+			return err
+		},
+		"truncated": func(g *Generation) error {
+			fi, err := os.Stat(g.path(extMsgs))
+			if err != nil {
+				return err
+			}
+			return os.Truncate(g.path(extMsgs), fi.Size()-10)
+		},
+		"manifest gone": func(g *Generation) error { return os.Remove(g.path(extManifest)) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			s := OpenStore(t.TempDir())
+			writeGeneration(t, s, 30) // used
+			writeGeneration(t, s, 30) // not used
+			used, unused := &Generation{dir: s.dir, num: 1}, &Generation{dir: s.dir, num: 2}
+			if err := used.MarkUsed(); err != nil {
+				t.Fatal(err)
+			}
+			for _, g := range []*Generation{used, unused} {
+				if err := damage(g); err != nil {
+					t.Fatal(err)
+				}
+			}
+			gens, err := s.Generations()
+			if err != nil || len(gens) != 1 || gens[0].Number() != 1 {
+				t.Fatalf("generations %v, %v: want the used one alone", gens, err)
+			}
+			g := gens[0]
+			if err := g.Unreadable(); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "g0001.") {
+				t.Errorf("Unreadable: %v", err)
+			}
+			if rd, err := g.Open(); !errors.Is(err, ErrCorrupt) {
+				if rd != nil {
+					rd.Close()
+				}
+				t.Errorf("Open: %v", err)
+			}
+			finder, err := s.NewFinder()
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer finder.Close()
+			if _, _, ok, err := finder.Find(t.Context(), 3, "user3@example.org", "h3"); ok || !errors.Is(err, ErrCorrupt) {
+				t.Errorf("Find: ok %v, %v; want the damage", ok, err)
+			}
+			if err := s.Clean(nil); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := os.Stat(used.path(extRows)); err != nil {
+				t.Errorf("Clean removed the used generation: %v", err)
+			}
+		})
+	}
+}
+
+// TestFrameWithMoreRecords: a frame holding more records than its index
+// record counts (the index and manifest changed to agree on one record
+// fewer) is damaged, not read as far as the count goes.
+func TestFrameWithMoreRecords(t *testing.T) {
+	s := OpenStore(t.TempDir())
+	writeGeneration(t, s, 30) // one frame of each stream
+	g := &Generation{dir: s.dir, num: 1}
+	if err := g.load(); err != nil {
+		t.Fatal(err)
+	}
+	index, err := os.ReadFile(g.path(extIndex))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lastMsg int
+	for off := 0; off < len(index); off += indexRecordSize {
+		ref := unmarshalFrameRef(index[off : off+indexRecordSize])
+		ref.count--
+		switch ref.stream {
+		case streamRows:
+			g.m.Rows--
+		case streamMsgs:
+			g.m.Messages--
+			lastMsg = ref.lastRow
+		}
+		copy(index[off:], ref.marshal())
+	}
+	g.m.IndexCRC = crc32.Checksum(index, castagnoli)
+	if err := os.WriteFile(g.path(extIndex), index, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := g.writeManifest(g.m); err != nil {
+		t.Fatal(err)
+	}
+	rd, err := (&Generation{dir: s.dir, num: 1}).Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rd.Close()
+	if err := rd.ScanRows(t.Context(), func(Row) error { return nil }); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "g0001.rows") {
+		t.Errorf("ScanRows: %v", err)
+	}
+	if err := rd.ScanMessages(t.Context(), 0, func(Message) error { return nil }); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "g0001.msgs") {
+		t.Errorf("ScanMessages: %v", err)
+	}
+	if _, _, err := rd.Message(lastMsg); !errors.Is(err, ErrCorrupt) {
+		t.Errorf("Message: %v", err)
 	}
 }

@@ -60,6 +60,9 @@ type manifest struct {
 	// every row is, and no frame checksum covers them. 0 in generations
 	// of an older tidings (not checked then).
 	IndexCRC uint32 `json:"index_crc,omitempty"`
+	// Started is when the Writer began (zero in generations of an older
+	// tidings): no message of it was rendered, nor dated, before.
+	Started time.Time `json:"started,omitzero"`
 }
 
 // Store is the spool of one campaign: its generations in the state
@@ -88,6 +91,8 @@ type Generation struct {
 	dir string
 	num int
 	m   *manifest // nil until complete
+	// unreadable is Unreadable's error; m is then an empty manifest.
+	unreadable error
 }
 
 func (g *Generation) path(ext string) string {
@@ -102,6 +107,26 @@ func (g *Generation) Number() int { return g.num }
 
 // Created is when the generation was completed.
 func (g *Generation) Created() time.Time { return g.m.Created }
+
+// Started is when the generation was begun: its messages are dated from
+// then on (the Date header and DKIM timestamp are when each was
+// rendered). Created for a generation of an older tidings, which did not
+// record it.
+func (g *Generation) Started() time.Time {
+	if g.m.Started.IsZero() {
+		return g.m.Created
+	}
+	return g.m.Started
+}
+
+// Unreadable is why a generation messages went out from (Used) cannot be
+// read at all, an error wrapping ErrCorrupt that names the file: its
+// manifest damaged or gone, or a file of another size than the manifest
+// gives. A crash does not leave a used generation so (its manifest is
+// written before it is marked used): it was damaged since. Nil for every
+// other generation. Open returns this error, and the manifest's facts
+// (Created, Inputs, Size, …) of such a generation are zero.
+func (g *Generation) Unreadable() error { return g.unreadable }
 
 // Inputs is what the generation was made from.
 func (g *Generation) Inputs() Inputs { return g.m.Inputs }
@@ -242,7 +267,10 @@ func (s *Store) numbers() ([]int, error) {
 
 // Generations returns the complete generations, newest first. A
 // generation cut short (no manifest, or files of other sizes than it
-// gives) is left out; Clean removes it.
+// gives), as a crash or a full disk leaves one, is left out; Clean
+// removes it. One that messages went out from (Used) is never left out:
+// when it does not read so, it was damaged since, and is returned with
+// why (Unreadable).
 func (s *Store) Generations() ([]*Generation, error) {
 	nums, err := s.numbers()
 	if err != nil {
@@ -251,22 +279,31 @@ func (s *Store) Generations() ([]*Generation, error) {
 	var out []*Generation
 	for _, n := range nums {
 		g := &Generation{dir: s.dir, num: n}
-		if g.load() == nil {
+		switch err := g.load(); {
+		case err == nil:
+			out = append(out, g)
+		case errors.Is(err, ErrCorrupt) && g.Used():
+			g.m, g.unreadable = &manifest{}, err
 			out = append(out, g)
 		}
 	}
 	return out, nil
 }
 
-// load reads and checks the manifest.
+// load reads and checks the manifest; an error wrapping ErrCorrupt when
+// it is missing, does not decode or does not match the files.
 func (g *Generation) load() error {
-	data, err := os.ReadFile(g.path(extManifest))
+	path := g.path(extManifest)
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("%w: %s is missing", ErrCorrupt, path)
+	}
 	if err != nil {
-		return err
+		return fmt.Errorf("spool: %w", err)
 	}
 	var m manifest
 	if err := json.Unmarshal(data, &m); err != nil {
-		return fmt.Errorf("%w: manifest: %w", ErrCorrupt, err)
+		return fmt.Errorf("%w: manifest %s: %w", ErrCorrupt, path, err)
 	}
 	if m.Version != formatVersion {
 		return fmt.Errorf("spool: generation %d is of format %d, not %d", g.num, m.Version, formatVersion)

@@ -76,6 +76,8 @@ type Writer struct {
 	// indexCRC is the CRC-32C of the index file written so far.
 	indexCRC uint32
 	closed   bool
+	// started is when the Writer was made (manifest.Started).
+	started time.Time
 }
 
 // frameBuilder collects the records of the frame being filled.
@@ -119,7 +121,7 @@ func newWriter(g *Generation, create CreateFunc) (*Writer, error) {
 	}
 	w := &Writer{g: g, enc: enc, rows: frameBuilder{stream: streamRows}, msgs: frameBuilder{stream: streamMsgs},
 		queue: make(chan *frameJob, 2*runtime.GOMAXPROCS(0)), work: make(chan *frameJob, 2*runtime.GOMAXPROCS(0)), done: make(chan struct{}),
-		pending: semaphore.NewWeighted(pendingBytes)}
+		pending: semaphore.NewWeighted(pendingBytes), started: time.Now().UTC()}
 	for i, ext := range []string{extRows, extMsgs, extIndex} {
 		f, err := create(g.path(ext))
 		if err != nil {
@@ -287,7 +289,7 @@ func (w *Writer) Close(inputs Inputs) error {
 	}
 	w.files = [3]File{}
 	if err == nil {
-		m := manifest{Version: formatVersion, Created: time.Now().UTC(), Inputs: inputs, Rows: w.nRows, Messages: w.nMsgs,
+		m := manifest{Version: formatVersion, Created: time.Now().UTC(), Started: w.started, Inputs: inputs, Rows: w.nRows, Messages: w.nMsgs,
 			RowsBytes: w.sizes[0], MsgsBytes: w.sizes[1], IndexBytes: w.sizes[2], IndexCRC: w.indexCRC}
 		err = w.g.writeManifest(&m)
 	}

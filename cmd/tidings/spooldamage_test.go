@@ -1,0 +1,126 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tidings/tidings/sendpool/smtptest"
+	"github.com/tidings/tidings/sendpool/spool"
+)
+
+// spoolFile is the path of generation 1's file with extension ext in the
+// spool of the campaign sendCampaign wrote at camp.
+func spoolFile(camp, ext string) string {
+	return filepath.Join(filepath.Dir(camp), ".tidings", "t", spool.Folder, "g0001"+ext)
+}
+
+// TestReportPastADamagedRowsFrame: a changed byte in the row records of
+// the generation made from the campaign as it is does not make report or
+// show --row unusable: report warns, naming the file, and judges the rows
+// anew; show --row finds the row's key in the sheet and prints the
+// message that went out.
+func TestReportPastADamagedRowsFrame(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 3, "")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("send: %d\n%s%s", code, out, errOut)
+	}
+	rows := spoolFile(camp, ".rows")
+	b, err := os.ReadFile(rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[len(b)-3] ^= 0xff
+	writeFiles(t, filepath.Dir(rows), map[string]string{filepath.Base(rows): string(b)})
+	damage := "spool: damaged: checksum of the frame at 0 (in " + rows + ")"
+	out, errOut, code := runCLI(t, "report", camp)
+	if code != exitOK || !strings.Contains(errOut, "warning: the rows are judged anew") || !strings.Contains(errOut, damage) || !strings.Contains(out, "3 recipients: 3 sent") {
+		t.Errorf("report: code %d\n%s%s", code, out, errOut)
+	}
+	out, errOut, code = runCLI(t, "show", "--row", "3", camp)
+	if code != exitOK || out != string(serverCopy(t, srv, "user001@example.com")) || !strings.Contains(errOut, damage+"; row 3 is read from the sheet instead") {
+		t.Errorf("show --row: code %d\n%s", code, errOut)
+	}
+}
+
+// TestUsedGenerationDamagedIsTold: a generation messages went out from
+// whose messages file was cut short since (no crash does that: it was
+// complete before the first message went) is told as damaged, as a
+// changed byte is: check warns and does not say there is no spool yet,
+// show of a message that went out from it says it is damaged, send warns
+// and renders the rows again, and preview says the message cannot be
+// shown.
+func TestUsedGenerationDamagedIsTold(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 3, "")
+	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp); code != exitSomeFailed {
+		t.Fatalf("send: %d\n%s%s", code, out, errOut)
+	}
+	msgs := spoolFile(camp, ".msgs")
+	fi, err := os.Stat(msgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(msgs, fi.Size()-10); err != nil {
+		t.Fatal(err)
+	}
+	damage := "spool: damaged: " + msgs + " is not the size its manifest gives"
+	if out, _, _ := runCLI(t, "check", camp); strings.Contains(out, "spool: none yet") || !strings.Contains(out, "warning: "+damage+"; what went out from it (generation 1) cannot be shown") {
+		t.Errorf("check:\n%s", out)
+	}
+	if _, errOut, code := runCLI(t, "show", camp, "user000@example.com"); code != exitUnusable || !strings.Contains(errOut, damage) {
+		t.Errorf("show: code %d, %s", code, errOut)
+	}
+	if out, errOut, code := runCLI(t, "preview", camp); code != exitOK {
+		t.Fatalf("preview: %d\n%s%s", code, out, errOut)
+	}
+	csv := readFile(t, filepath.Join(filepath.Dir(camp), ".tidings", "t", "preview", "report.csv"))
+	if !regexp.MustCompile(`(?m)^2,user000@example\.com,.*cannot be shown: spool: damaged`).MatchString(csv) {
+		t.Errorf("preview's report.csv:\n%s", csv)
+	}
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if code != exitOK || !strings.Contains(errOut, "warning: "+damage+"; the messages were rendered again") || srv.Received("user000@example.com") != 1 {
+		t.Errorf("send: code %d\n%s%s", code, out, errOut)
+	}
+}
+
+// TestShowSpoolTooOldToSend: show of a row not sent yet whose message was
+// spooled more than MaxSpoolAge ago says the next send renders it again
+// (a new Date and DKIM signature), so what it prints is not what goes.
+func TestShowSpoolTooOldToSend(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 3, "")
+	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp); code != exitSomeFailed {
+		t.Fatalf("send: %d\n%s%s", code, out, errOut)
+	}
+	const note = "spooled more than 24 hours ago, so the next send renders this message again"
+	if _, errOut, code := runCLI(t, "show", camp, "user001@example.com"); code != exitOK || strings.Contains(errOut, note) {
+		t.Errorf("show of a fresh spool: code %d, %s", code, errOut)
+	}
+	path := spoolFile(camp, ".json")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	then := time.Now().Add(-25 * time.Hour).UTC()
+	m["started"], m["created"] = then, then
+	if b, err = json.Marshal(m); err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, filepath.Dir(path), map[string]string{filepath.Base(path): string(b)})
+	if _, errOut, code := runCLI(t, "show", camp, "user001@example.com"); code != exitOK || !strings.Contains(errOut, note) {
+		t.Errorf("show of a day-old spool: code %d, %s", code, errOut)
+	}
+	if _, errOut, code := runCLI(t, "show", camp, "user000@example.com"); code != exitOK || strings.Contains(errOut, note) {
+		t.Errorf("show of a message that went out: code %d, %s", code, errOut)
+	}
+}

@@ -1,0 +1,112 @@
+package plan
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/tidings/tidings/sendpool/smtptest"
+	"github.com/tidings/tidings/sendpool/spool"
+)
+
+// editManifest rewrites fields of the manifest of generation 1 in the
+// state folder of the campaign at camp.
+func editManifest(t *testing.T, camp string, fields map[string]any) {
+	t.Helper()
+	path := filepath.Join(filepath.Dir(camp), ".tidings", "t", spool.Folder, "g0001.json")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range fields {
+		m[k] = v
+	}
+	if b, err = json.Marshal(m); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, path, string(b))
+}
+
+// TestSpoolAgeFromItsStart: a spool's age counts from when its preflight
+// began, since its first messages are dated then: one whose preflight
+// took two hours is not sent from 23 hours after it ended.
+func TestSpoolAgeFromItsStart(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := writeCampaign(t, srv, 3, "")
+	in, state := open(t, camp)
+	pl, err := Preflight(t.Context(), in, state, Options{Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	started := pl.Spool.Started()
+	if started.IsZero() || started.After(pl.Spool.Created()) {
+		t.Fatalf("started %v, created %v", started, pl.Spool.Created())
+	}
+	editManifest(t, camp, map[string]any{"created": started.Add(2 * time.Hour)})
+	for _, c := range []struct {
+		after  time.Duration
+		reused bool
+	}{{MaxSpoolAge - time.Minute, true}, {MaxSpoolAge + time.Minute, false}} {
+		now := started.Add(c.after)
+		in, state := open(t, camp)
+		pl, err := Preflight(t.Context(), in, state, Options{Version: "test", Now: func() time.Time { return now }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pl.Reused != c.reused {
+			t.Errorf("%v after the spool's start: reused %v, want %v", c.after, pl.Reused, c.reused)
+		}
+	}
+}
+
+// TestPreflightUnreadableUsedGeneration: the newest generation, which
+// messages went out from, with its messages file cut short since (no
+// crash does that once it is marked used) is damaged: the preflight says
+// so (Plan.Damaged, naming the file), renders the rows again, marks it,
+// and keeps it; the next preflight does not say it again.
+func TestPreflightUnreadableUsedGeneration(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := writeCampaign(t, srv, 3, "")
+	in, state := open(t, camp)
+	pl, err := Preflight(t.Context(), in, state, Options{Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pl.Spool.MarkUsed(); err != nil {
+		t.Fatal(err)
+	}
+	msgs := filepath.Join(filepath.Dir(camp), ".tidings", "t", spool.Folder, "g0001.msgs")
+	fi, err := os.Stat(msgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(msgs, fi.Size()-10); err != nil {
+		t.Fatal(err)
+	}
+	in, state = open(t, camp)
+	pl, err = Preflight(t.Context(), in, state, Options{Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !errors.Is(pl.Damaged, spool.ErrCorrupt) || pl.Reused || pl.Spool.Number() != 2 {
+		t.Fatalf("damaged %v, reused %v, generation %d", pl.Damaged, pl.Reused, pl.Spool.Number())
+	}
+	gens, err := spool.OpenStore(in.Campaign.StateDir).Generations()
+	if err != nil || len(gens) != 2 || !gens[1].Damaged() || gens[1].Unreadable() == nil {
+		t.Fatalf("generations %v, %v: want 2 and the damaged 1", gens, err)
+	}
+	if err := pl.Spool.MarkUsed(); err != nil {
+		t.Fatal(err)
+	}
+	in, state = open(t, camp)
+	if pl, err = Preflight(t.Context(), in, state, Options{Version: "test"}); err != nil || pl.Damaged != nil || !pl.Reused {
+		t.Errorf("next preflight: damaged %v, reused %v, %v", pl.Damaged, pl.Reused, err)
+	}
+}
