@@ -81,7 +81,7 @@ func rebuildReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, 
 	if oerr == nil {
 		defer in.Close()
 		facets = in.Renderer.Facets()
-		spooled = func() (*spool.Generation, error) { return plan.SpooledOf(in, version) }
+		spooled = func() (*spool.Generation, error) { return plan.SpooledOf(ctx, in, version) }
 	}
 	if rd := openSpooled(ctx, g, spooled); rd != nil {
 		defer rd.Close()
