@@ -48,6 +48,7 @@ type blob struct {
 	utf8  bool   // the data is valid UTF-8
 	size  int64  // bytes before encoding
 	sum   string // hex SHA-256 of the data
+	mtime int64  // modification time (Unix ns) of the file read, before reading
 	enc   []byte // base64 in 76-character lines joined by CRLF, no final CRLF
 	// cid is an inline image's Content-ID without the angle brackets: an
 	// RFC 5322 msg-id, NAME@campaign when the HTML names it without '@'.
@@ -177,6 +178,7 @@ func (a *attacher) read(p string, fromData bool) (b *blob, full string, err erro
 		return nil, full, fmt.Errorf("%w: %q grew over max_message_size (%d)", ErrTooLarge, p, a.maxSize)
 	}
 	b = newBlob(filepath.Base(full), real, data)
+	b.mtime = key.mtime
 	a.cache.put(key, b)
 	return b, full, nil
 }
@@ -297,9 +299,9 @@ type blobKey struct {
 }
 
 // blobCache is a least-recently-used cache of encoded files bounded by their
-// encoded size, so a file shared by many rows (a brochure) is read and
-// encoded once. A file changed on disk has a new key. A nil *blobCache
-// caches nothing. It is safe for concurrent use.
+// encoded size and by maxCachedBlobs files, so a file shared by many rows
+// (a brochure) is read and encoded once. A file changed on disk has a new
+// key. A nil *blobCache caches nothing. It is safe for concurrent use.
 type blobCache struct {
 	mu    sync.Mutex
 	max   int64
@@ -307,6 +309,13 @@ type blobCache struct {
 	order *list.List // of *cacheEntry, most recent first
 	items map[blobKey]*list.Element
 }
+
+// maxCachedBlobs bounds the files a blobCache keeps whatever their size:
+// with a small file of each recipient's own (an invoice of a few KB),
+// which no other row attaches, the bytes bound alone kept an entry a row,
+// hundreds of bytes each beyond the file's (send's peak RSS grew by about
+// 900 bytes a recipient). Files many rows share are a handful.
+const maxCachedBlobs = 1024
 
 type cacheEntry struct {
 	key blobKey
@@ -344,7 +353,7 @@ func (c *blobCache) put(k blobKey, b *blob) {
 	}
 	c.items[k] = c.order.PushFront(&cacheEntry{key: k, b: b})
 	c.used += int64(len(b.enc))
-	for c.used > c.max {
+	for c.used > c.max || c.order.Len() > maxCachedBlobs {
 		e := c.order.Back()
 		ce := e.Value.(*cacheEntry)
 		c.order.Remove(e)

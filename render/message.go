@@ -64,6 +64,10 @@ type Attachment struct {
 	// SHA256 is the hex SHA-256 of the file's data: what tells that an
 	// attachment is unchanged since a message was made with it.
 	SHA256 string
+	// ModTime is the file's modification time (Unix nanoseconds) as
+	// looked at before its data was read; 0 when not known (an
+	// attachment read back from the spool).
+	ModTime int64
 }
 
 // ColumnSums are the 16-bit fingerprints of m's facets (Renderer.Facets)

@@ -895,7 +895,7 @@ func (r *Renderer) rowAttachments(row campaign.Row, fb *bytes.Buffer, m *Message
 		}
 		// Listed before the size check: the spool notes the files of a
 		// row too large, so that one made smaller makes other inputs.
-		m.Attachments = append(m.Attachments, Attachment{Name: b.name, Path: b.path, Size: b.size, ContentType: b.ctype, SHA256: b.sum})
+		m.Attachments = append(m.Attachments, Attachment{Name: b.name, Path: b.path, Size: b.size, ContentType: b.ctype, SHA256: b.sum, ModTime: b.mtime})
 		if !af.fixed && m.sums != nil {
 			last := &m.sums[len(m.sums)-1] // the files' place
 			if *last == 0 {

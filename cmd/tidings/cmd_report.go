@@ -97,7 +97,7 @@ func placeRows(ctx context.Context, g *globalOptions, c *campaign.Campaign, path
 	if oerr == nil {
 		defer in.Close()
 		facets = in.Renderer.Facets()
-		spooled = func() (*spool.Generation, error) { return plan.SpooledOf(in, version) }
+		spooled = func() (*spool.Generation, error) { return plan.SpooledOf(ctx, in, version) }
 	}
 	if rd := openSpooled(ctx, g, spooled); rd != nil {
 		rep, err := newRebuildReporter(c.StateDir)

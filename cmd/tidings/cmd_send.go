@@ -21,6 +21,7 @@ import (
 	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/plan"
 	"github.com/tidings/tidings/sendpool/report"
+	"github.com/tidings/tidings/sendpool/spool"
 )
 
 // sendOptions are the flags of `tidings send`.
@@ -541,11 +542,19 @@ func printSummary(ctx context.Context, g *globalOptions, c *campaign.Campaign, p
 }
 
 // printSpool says which spool generation the messages came from and what
-// it takes on disk.
+// it takes on disk, and what the spool's folder takes in all when it
+// keeps others (the record of what earlier sends sent).
 func printSpool(g *globalOptions, pl *plan.Plan) {
 	how := "written by this run"
 	if pl.Reused {
 		how = "an earlier run's, reused"
+	}
+	if gens, err := spool.OpenStore(filepath.Dir(pl.Spool.Dir())).Generations(); err == nil && len(gens) > 1 {
+		var total int64
+		for _, gen := range gens {
+			total += gen.Size()
+		}
+		how += fmt.Sprintf("; the folder holds %s in %d generations", byteSize(total), len(gens))
 	}
 	fmt.Fprintf(g.stdout, "spool: %s in %s (generation %d, %s); tidings show prints any message\n",
 		byteSize(pl.Spool.Size()), displayPath(pl.Spool.Dir()), pl.Spool.Number(), how)

@@ -100,9 +100,10 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 		return &unusableError{err}
 	}
 	defer finder.Close()
-	// The generation made from the campaign as it is, found once: it
-	// hashes the campaign's inputs.
-	current := sync.OnceValues(func() (*spool.Generation, error) { return plan.Spooled(ctx, path, version) })
+	// The generation made from the campaign's inputs as they are, found
+	// once: it hashes them, but not the attachments, of which only the
+	// row shown's are looked at (plan.RowHolds), not every recipient's.
+	current := sync.OnceValues(func() (*spool.Generation, error) { return plan.SpooledFrom(ctx, path, version) })
 	row, dupOf := opts.row, ""
 	var damaged error // current's row records, found damaged
 	if row > 0 {
@@ -138,7 +139,7 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 		return err
 	}
 	if !g.quiet {
-		fmt.Fprintf(g.stderr, "%s, %s: %s; spooled %s (generation %d), %s\n", shownWhere(ctx, c, m, opts.row, dupOf, hash != "" && !isCurrent(current, gen)),
+		fmt.Fprintf(g.stderr, "%s, %s: %s; spooled %s (generation %d), %s\n", shownWhere(ctx, c, m, opts.row, dupOf, hash != "" && !isCurrent(ctx, current, gen, m.Row)),
 			keyWords(m.Key), status, gen.Created().Local().Format(time.RFC3339), gen.Number(), byteSize(int64(len(m.Data))))
 		if hash != "" && e != nil && plan.Revisable(e.Status) {
 			if changed := revisedSince(ctx, path, c, state, current, finder, m.Row, m.Key); len(changed) > 0 {
@@ -228,11 +229,14 @@ func revisedSince(ctx context.Context, path string, c *campaign.Campaign, state 
 	defer in.Close()
 	var now *render.Message
 	if gen, _ := current(); gen != nil {
-		if m, ok, _ := finder.FindIn(ctx, gen, row, key); ok {
+		if m, ok, _ := finder.FindIn(ctx, gen, row, key); ok && plan.RowHolds(ctx, gen, m.Row) {
 			now = m.Message
 		}
-	} else if r, err := sheetFirstRowOf(ctx, c, key); err == nil && r.Number > 0 {
-		now, _ = in.Renderer.Render(r)
+	}
+	if now == nil {
+		if r, err := sheetFirstRowOf(ctx, c, key); err == nil && r.Number > 0 {
+			now, _ = in.Renderer.Render(r)
+		}
 	}
 	if now == nil {
 		return nil
@@ -244,7 +248,8 @@ func revisedSince(ctx context.Context, path string, c *campaign.Campaign, state 
 // findMessage finds key's message: with hash (a message was handed over
 // for it), the one that went out, in whichever generation holds it;
 // without, the one the next send sends, which only the generation made
-// from the campaign as it is (current) holds: an older one was made from
+// from the campaign as it is (current) holds, when the row's attachments
+// still hold what they held (plan.RowHolds): an older one was made from
 // other inputs, and the next send renders it again.
 func findMessage(ctx context.Context, finder *spool.Finder, current func() (*spool.Generation, error), row int, key, hash string) (spool.Message, *spool.Generation, bool, error) {
 	if hash != "" {
@@ -255,23 +260,27 @@ func findMessage(ctx context.Context, finder *spool.Finder, current func() (*spo
 		return spool.Message{}, nil, false, nil
 	}
 	m, ok, err := finder.FindIn(ctx, gen, row, key)
+	if ok && !plan.RowHolds(ctx, gen, m.Row) {
+		return spool.Message{}, nil, false, nil
+	}
 	return m, gen, ok, err
 }
 
 // isCurrent says whether gen is the generation made from the campaign as
-// it is.
-func isCurrent(current func() (*spool.Generation, error), gen *spool.Generation) bool {
+// it is, as far as sheet row row is concerned (its attachments).
+func isCurrent(ctx context.Context, current func() (*spool.Generation, error), gen *spool.Generation, row int) bool {
 	cur, _ := current()
-	return cur != nil && cur.Number() == gen.Number()
+	return cur != nil && cur.Number() == gen.Number() && plan.RowHolds(ctx, cur, row)
 }
 
 // keyOfRow is the key of sheet row row, and dupOf the row's "duplicate of
-// row N" when it is one: as the generation made from the campaign as it is
-// judged the row (plan.Spooled), where a row with a problem has no
-// message; without one (the campaign changed since it was spooled), as the
-// sheet has it now (keyOfSheetRow, with the campaign file at path). When
-// that generation's row records are damaged (an error wrapping
-// spool.ErrCorrupt, damaged), it is as the sheet has it too.
+// row N" when it is one: as the generation made from the campaign as it
+// is judged the row (plan.SpooledFrom, plan.RowHolds), where a row with a
+// problem has no message; without one (the campaign changed since it was
+// spooled), as the sheet has it now (keyOfSheetRow, with the campaign
+// file at path). When that generation's row records are damaged (an
+// error wrapping spool.ErrCorrupt, damaged), it is as the sheet has it
+// too.
 func keyOfRow(ctx context.Context, spooled func() (*spool.Generation, error), c *campaign.Campaign, row int, path string) (key, dupOf string, damaged, err error) {
 	current, _ := spooled()
 	if current == nil {
@@ -285,6 +294,9 @@ func keyOfRow(ctx context.Context, spooled func() (*spool.Generation, error), c 
 		return key, dupOf, err, serr
 	case err != nil:
 		return "", "", nil, &unusableError{err}
+	case ok && !plan.RowHolds(ctx, current, row): // an attachment of it changed
+		key, dupOf, err = keyOfSheetRow(ctx, c, row, path)
+		return key, dupOf, nil, err
 	case !ok:
 		return "", "", nil, fmt.Errorf("%w: %s has no row %d", errNotFound, displayPath(c.Recipients.Path), row)
 	case r.Kind == spool.KindInvalid:
@@ -384,7 +396,7 @@ func sheetRowAt(ctx context.Context, c *campaign.Campaign, row int) (campaign.Ro
 }
 
 // notSpooled says why key has no message: its row has a problem (as the
-// generation made from the campaign as it is found: plan.Spooled), not in
+// generation made from the campaign as it is found: plan.SpooledFrom), not in
 // the sheet, or not spooled yet (or not as the campaign is now), or (hash
 // set) the message that went out is gone.
 func notSpooled(ctx context.Context, spooled func() (*spool.Generation, error), c *campaign.Campaign, key, hash string) error {
@@ -397,11 +409,17 @@ func notSpooled(ctx context.Context, spooled func() (*spool.Generation, error), 
 		if err != nil {
 			return &unusableError{err}
 		}
-		if ok {
+		if ok && plan.RowHolds(ctx, gen, r.Row) {
 			return fmt.Errorf("%w: %s (row %d) has no message: the row has a problem, and none is made until it is fixed: %s", errNotFound, key, r.Row, r.DetailLine())
+		}
+		if ok {
+			gen = nil // an attachment of the row changed since
 		}
 	}
 	row, err := sheetRowOf(ctx, c, key)
+	if err == nil && row > 0 && gen != nil && !plan.RowHolds(ctx, gen, row) {
+		gen = nil
+	}
 	switch {
 	case err != nil:
 		return &unusableError{err}

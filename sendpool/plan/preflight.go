@@ -88,7 +88,7 @@ func Preflight(ctx context.Context, in *Inputs, state *journal.State, opts Optio
 	if err := pl.noteUnreadable(opts.Store); err != nil {
 		return nil, err
 	}
-	gen, err := reusable(opts.Store, digest, opts.Now())
+	gen, err := reusable(ctx, opts.Store, digest, opts.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -98,7 +98,7 @@ func Preflight(ctx context.Context, in *Inputs, state *journal.State, opts Optio
 	if gen != nil {
 		err = pl.fromSpool(ctx, gen)
 	} else {
-		err = pl.render(ctx, in, spool.Inputs{Digest: digest, Attachments: map[string]string{}, Files: files}, &opts)
+		err = pl.render(ctx, in, spool.Inputs{Digest: digest, Files: files}, &opts)
 	}
 	if err == nil && !pl.Spool.Used() {
 		// A generation a send used was made after what changed before
@@ -189,7 +189,9 @@ func (pl *Plan) render(ctx context.Context, in *Inputs, inputs spool.Inputs, opt
 		if err != nil {
 			return err
 		}
-		noteAttachments(inputs.Attachments, m, problem)
+		if err := noteAttachments(w, r.Row, m, problem); err != nil {
+			return err
+		}
 		v, err := pl.judge(r, true)
 		if err != nil {
 			return err
@@ -209,23 +211,6 @@ func (pl *Plan) render(ctx context.Context, in *Inputs, inputs spool.Inputs, opt
 	}
 	pl.Spool = w.Generation()
 	return nil
-}
-
-// noteAttachments adds to attachments the files row m's message carries
-// (also when the row has a problem: an attachment too large for
-// max_message_size), and the one its problem is about (an attachment that
-// could not be read: "" when it cannot be read now either), so that a
-// file put back or changed makes the generation one of other inputs.
-func noteAttachments(attachments map[string]string, m *render.Message, problem error) {
-	if m != nil {
-		for _, a := range m.Attachments {
-			attachments[a.Path] = a.SHA256
-		}
-	}
-	if ae, ok := errors.AsType[*render.AttachmentError](problem); ok {
-		sum, _ := fileDigest(ae.Path)
-		attachments[ae.Path] = sum
-	}
 }
 
 // spoolRow writes what row m (or its problem, err) leaves in the spool and
@@ -293,81 +278,6 @@ func JudgeRows(ctx context.Context, in *Inputs, state *journal.State, describe f
 		}
 		return fn(r)
 	})
-}
-
-// reusable returns the newest generation in store made from the inputs
-// digest less than MaxSpoolAge before now (Fresh), whose attachments
-// still hold what they held; nil when there is none.
-func reusable(store *spool.Store, digest string, now time.Time) (*spool.Generation, error) {
-	g, err := madeFrom(store, digest, false)
-	if g == nil || err != nil {
-		return nil, err
-	}
-	if !Fresh(g, now) {
-		return nil, nil
-	}
-	return g, nil
-}
-
-// madeFrom returns the newest generation in store when it was made from
-// the inputs digest and its attachments still hold what they held; nil
-// otherwise. With all, the newest such generation, not only the newest.
-func madeFrom(store *spool.Store, digest string, all bool) (*spool.Generation, error) {
-	gens, err := store.Generations()
-	if err != nil || len(gens) == 0 {
-		return nil, err
-	}
-	if !all {
-		gens = gens[:1]
-	}
-	for _, g := range gens {
-		if g.Inputs().Digest == digest && !g.Damaged() && sameAttachments(g) {
-			return g, nil
-		}
-	}
-	return nil, nil
-}
-
-// sameAttachments says whether g's attachments still hold what they held,
-// and those that could not be read still cannot.
-func sameAttachments(g *spool.Generation) bool {
-	for path, sum := range g.Inputs().Attachments {
-		if got, _ := fileDigest(path); got != sum {
-			return false
-		}
-	}
-	return true
-}
-
-// Spooled returns the newest generation of the campaign's spool made from
-// the campaign's inputs as they are now (the campaign file at path, its
-// templates, sheet, key and attachments; at any age, by this version of
-// tidings), nil when there is none. Its row records are the rows as a
-// send would judge them now (invalid, duplicate, or a message to decide
-// about): what report.RebuildFromSpool places the journal's lines by. It
-// reads what the digest covers, not the suppression list or the key
-// itself; an error says the campaign or its spool could not be read.
-func Spooled(ctx context.Context, path, version string) (*spool.Generation, error) {
-	c, err := campaign.Load(path)
-	if err != nil {
-		return nil, err
-	}
-	in := &Inputs{Campaign: c}
-	if err := in.openSheet(ctx); err != nil {
-		return nil, err
-	}
-	defer in.Close()
-	return SpooledOf(in, version)
-}
-
-// SpooledOf is Spooled of a campaign's inputs opened already (Open), whose
-// files it reads once more only for the digest.
-func SpooledOf(in *Inputs, version string) (*spool.Generation, error) {
-	digest, _, err := in.Digest(version)
-	if err != nil {
-		return nil, err
-	}
-	return madeFrom(spool.OpenStore(in.Campaign.StateDir), digest, true)
 }
 
 // cleanSpool removes the generations nothing was sent from, but current,

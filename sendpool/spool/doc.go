@@ -6,7 +6,7 @@
 // A spool is written once, in sheet order, by the preflight of a send (a
 // generation), and read many times: sequentially by delivery, by row or
 // key by `tidings show` and `preview`. It lives in the campaign's state
-// folder, spool/, as four files per generation, and two marks:
+// folder, spool/, as five files per generation, and two marks:
 //
 //	g0001.rows    a record per sheet row: key, To, Message-ID, and whether the
 //	              row has a message, or the problem that kept it from one
@@ -14,9 +14,15 @@
 //	              attachment digests, and the message bytes as sent
 //	g0001.index   a fixed-size record per frame of either stream: the rows it
 //	              holds and where it lies, for access by row
+//	g0001.atts    a record per attachment file of each row (path, size,
+//	              modification time, SHA-256), one zstd stream in sheet
+//	              order: read as a stream, never whole, to tell whether the
+//	              attachments still hold what the messages were made of
 //	g0001.json    the manifest, written last: what the generation was made
-//	              from (the inputs' digests), when it was begun and
-//	              completed, and the sizes of the other files
+//	              from (the inputs' digests, the attachment records' count
+//	              and digest), when it was begun and completed, and the
+//	              sizes of the other files; a few hundred bytes whatever
+//	              the campaign's size
 //	g0001.used    present once a message of it was handed to a server: it is
 //	              part of the record of what went out, and is kept
 //	g0001.damaged present once a frame or the index was found damaged (a

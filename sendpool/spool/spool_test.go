@@ -69,11 +69,24 @@ func writeGeneration(t *testing.T, s *Store, n int) {
 			if err := w.AddMessage(m, fmt.Sprintf("h%d", row)); err != nil {
 				t.Fatal(err)
 			}
+			if err := w.AddAttachment(testAttachment(row)); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
-	if err := w.Close(Inputs{Digest: "d1", Attachments: map[string]string{"/x/a.pdf": "ab"}}); err != nil {
+	if err := w.Close(Inputs{Digest: "d1"}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// testAttachment is the attachment record writeGeneration writes for row:
+// every other row's file could not be read.
+func testAttachment(row int) Attachment {
+	a := Attachment{Row: row, Path: fmt.Sprintf("/x/invoices/INV-%06d.pdf", row), Size: int64(row) * 100, ModTime: 1767225600_000000000 + int64(row)}
+	if row%2 == 0 {
+		a.SHA256 = fmt.Sprintf("%064x", row)
+	}
+	return a
 }
 
 func TestSpoolRoundTrip(t *testing.T) {
@@ -85,8 +98,18 @@ func TestSpoolRoundTrip(t *testing.T) {
 		t.Fatalf("generations %v, %v", gens, err)
 	}
 	g := gens[0]
-	if g.Rows() != n || g.Inputs().Digest != "d1" || g.Inputs().Attachments["/x/a.pdf"] != "ab" {
+	if g.Rows() != n || g.Inputs().Digest != "d1" {
 		t.Errorf("manifest: %d rows, inputs %+v", g.Rows(), g.Inputs())
+	}
+	atts := 0
+	if err := g.ScanAttachments(context.Background(), func(a Attachment) error {
+		if want := testAttachment(a.Row); a != want {
+			return fmt.Errorf("attachment record %+v, want %+v", a, want)
+		}
+		atts++
+		return nil
+	}); err != nil || atts != g.Messages() {
+		t.Errorf("%d attachment records of %d messages: %v", atts, g.Messages(), err)
 	}
 	rd, err := g.Open()
 	if err != nil {

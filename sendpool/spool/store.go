@@ -22,22 +22,22 @@ const (
 	extMsgs     = ".msgs"
 	extIndex    = ".index"
 	extManifest = ".json"
-	extUsed     = ".used"
-	extDamaged  = ".damaged"
+	// extAttachments holds the attachment records (ScanAttachments).
+	extAttachments = ".atts"
+	extUsed        = ".used"
+	extDamaged     = ".damaged"
 )
 
 // Inputs says what a generation was made from: a digest of the campaign's
-// inputs, and each attachment file its messages carry with the digest of
-// its content (attachments are named by row data, so they are known only
-// once every row is rendered).
+// inputs. The attachment files its messages carry (named by row data, so
+// known only once every row is rendered) are not here but in its
+// attachment records (Writer.AddAttachment, ScanAttachments): a record a
+// row, in a file of their own, so that neither the manifest nor a command
+// that only needs it grows with the campaign.
 type Inputs struct {
 	// Digest is the hex SHA-256 over the campaign file, its templates and
 	// inline images, the sheet and the DKIM keys.
 	Digest string `json:"digest"`
-	// Attachments maps an attachment's path to the hex SHA-256 of its
-	// content when spooled, or to "" when a row's attachment could not be
-	// read then (the row has a problem until it can).
-	Attachments map[string]string `json:"attachments,omitempty"`
 	// Files maps each file Digest covers but the sheet (the campaign file,
 	// its templates, inline images and DKIM keys), by its path relative
 	// to the campaign's folder, to the hex SHA-256 of its content, to say
@@ -63,6 +63,10 @@ type manifest struct {
 	// Started is when the Writer began (zero in generations of an older
 	// tidings): no message of it was rendered, nor dated, before.
 	Started time.Time `json:"started,omitzero"`
+	// Atts sums up the attachment records; nil in generations of an
+	// older tidings, which listed the attachments in Inputs instead (that
+	// list is not read: see ErrNoAttachmentRecords).
+	Atts *attachmentsSummary `json:"attachment_records,omitempty"`
 }
 
 // Store is the spool of one campaign: its generations in the state
@@ -71,6 +75,9 @@ type manifest struct {
 type Store struct {
 	dir    string
 	create CreateFunc
+	// loaded keeps each manifest read, so that a command reads it once
+	// however often it lists the generations (see loadCached).
+	loaded map[int]loadedManifest
 }
 
 // OpenStore returns the spool in stateDir (its folder is made when the
@@ -93,6 +100,8 @@ type Generation struct {
 	m   *manifest // nil until complete
 	// unreadable is Unreadable's error; m is then an empty manifest.
 	unreadable error
+	// manifestBytes is the size of the manifest file.
+	manifestBytes int64
 }
 
 func (g *Generation) path(ext string) string {
@@ -137,8 +146,15 @@ func (g *Generation) Messages() int { return g.m.Messages }
 // Rows counts the sheet rows the generation has a record of.
 func (g *Generation) Rows() int { return g.m.Rows }
 
-// Size is the bytes the generation takes on disk.
-func (g *Generation) Size() int64 { return g.m.RowsBytes + g.m.MsgsBytes + g.m.IndexBytes }
+// Size is the bytes the generation's files take: its records, index,
+// attachment records and manifest (the marks are empty).
+func (g *Generation) Size() int64 {
+	size := g.m.RowsBytes + g.m.MsgsBytes + g.m.IndexBytes + g.manifestBytes
+	if g.m.Atts != nil {
+		size += g.m.Atts.Bytes
+	}
+	return size
+}
 
 // writeManifest writes m as the generation's manifest, durably and
 // atomically, which completes it.
@@ -160,7 +176,7 @@ func (g *Generation) writeManifest(m *manifest) error {
 	if err := syncDir(g.dir); err != nil {
 		return fmt.Errorf("spool: %w", err)
 	}
-	g.m = m
+	g.m, g.manifestBytes = m, int64(len(data)+1)
 	return nil
 }
 
@@ -192,7 +208,7 @@ func syncDir(dir string) error {
 // remove deletes the generation's files (the manifest first, so a
 // half-removed generation is never taken for a complete one).
 func (g *Generation) remove() {
-	for _, ext := range []string{extManifest, extManifest + ".tmp", extUsed, extDamaged, extIndex, extMsgs, extRows} {
+	for _, ext := range []string{extManifest, extManifest + ".tmp", extUsed, extDamaged, extIndex, extMsgs, extRows, extAttachments} {
 		os.Remove(g.path(ext))
 	}
 }
@@ -224,6 +240,9 @@ func (g *Generation) Used() bool {
 // from it stays listed, as far as it can be read.
 func (g *Generation) MarkDamaged() error {
 	if err := writeSynced(g.path(extDamaged), nil); err != nil {
+		return fmt.Errorf("spool: %w", err)
+	}
+	if err := syncDir(g.dir); err != nil {
 		return fmt.Errorf("spool: %w", err)
 	}
 	return nil
@@ -279,7 +298,7 @@ func (s *Store) Generations() ([]*Generation, error) {
 	var out []*Generation
 	for _, n := range nums {
 		g := &Generation{dir: s.dir, num: n}
-		switch err := g.load(); {
+		switch err := s.loadCached(g); {
 		case err == nil:
 			out = append(out, g)
 		case errors.Is(err, ErrCorrupt) && g.Used():
@@ -288,6 +307,39 @@ func (s *Store) Generations() ([]*Generation, error) {
 		}
 	}
 	return out, nil
+}
+
+// loadedManifest is a manifest read, and its file as it was then.
+type loadedManifest struct {
+	m    *manifest
+	file os.FileInfo
+}
+
+// loadCached is g.load, the manifest read from the file only when this
+// store has not read that file already (the same file, of the same size
+// and time: a generation removed and made again under its number is read
+// again). The other files' sizes are checked every time.
+func (s *Store) loadCached(g *Generation) error {
+	fi, err := os.Stat(g.path(extManifest))
+	if err != nil {
+		return g.load() // missing: ErrCorrupt, or the error of reading it
+	}
+	if c, ok := s.loaded[g.num]; ok && os.SameFile(c.file, fi) && c.file.Size() == fi.Size() && c.file.ModTime().Equal(fi.ModTime()) {
+		g.m, g.manifestBytes = c.m, fi.Size()
+		if err := g.checkSizes(c.m); err != nil {
+			g.m = nil
+			return err
+		}
+		return nil
+	}
+	if err := g.load(); err != nil {
+		return err
+	}
+	if s.loaded == nil {
+		s.loaded = map[int]loadedManifest{}
+	}
+	s.loaded[g.num] = loadedManifest{m: g.m, file: fi}
+	return nil
 }
 
 // load reads and checks the manifest; an error wrapping ErrCorrupt when
@@ -308,7 +360,20 @@ func (g *Generation) load() error {
 	if m.Version != formatVersion {
 		return fmt.Errorf("spool: generation %d is of format %d, not %d", g.num, m.Version, formatVersion)
 	}
-	for ext, want := range map[string]int64{extRows: m.RowsBytes, extMsgs: m.MsgsBytes, extIndex: m.IndexBytes} {
+	if err := g.checkSizes(&m); err != nil {
+		return err
+	}
+	g.m, g.manifestBytes = &m, int64(len(data))
+	return nil
+}
+
+// checkSizes checks that g's files have the sizes m gives.
+func (g *Generation) checkSizes(m *manifest) error {
+	sizes := map[string]int64{extRows: m.RowsBytes, extMsgs: m.MsgsBytes, extIndex: m.IndexBytes}
+	if m.Atts != nil {
+		sizes[extAttachments] = m.Atts.Bytes
+	}
+	for ext, want := range sizes {
 		fi, err := os.Stat(g.path(ext))
 		if err != nil || fi.Size() != want {
 			return fmt.Errorf("%w: %s is not the size its manifest gives", ErrCorrupt, g.path(ext))
@@ -317,7 +382,6 @@ func (g *Generation) load() error {
 	if m.IndexBytes%indexRecordSize != 0 {
 		return fmt.Errorf("%w: index size", ErrCorrupt)
 	}
-	g.m = &m
 	return nil
 }
 
@@ -355,8 +419,9 @@ func (s *Store) Clean(keep func(*Generation) bool) error {
 		if g.Used() {
 			continue
 		}
-		if g.load() != nil || keep != nil && !keep(g) {
+		if s.loadCached(g) != nil || keep != nil && !keep(g) {
 			g.remove()
+			delete(s.loaded, n)
 		}
 	}
 	return nil

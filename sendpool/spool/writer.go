@@ -78,6 +78,8 @@ type Writer struct {
 	closed   bool
 	// started is when the Writer was made (manifest.Started).
 	started time.Time
+	// atts streams the attachment records (AddAttachment).
+	atts *attachmentWriter
 }
 
 // frameBuilder collects the records of the frame being filled.
@@ -111,6 +113,7 @@ func newWriter(g *Generation, create CreateFunc) (*Writer, error) {
 	if create == nil {
 		create = createFile
 	}
+	since := time.Now().UTC() // before any attachment is looked at
 	// A window of frameBytes reaches back over a whole frame (a frame
 	// closes once it holds frameBytes), and its history takes half the
 	// level's default 8 MB.
@@ -121,7 +124,7 @@ func newWriter(g *Generation, create CreateFunc) (*Writer, error) {
 	}
 	w := &Writer{g: g, enc: enc, rows: frameBuilder{stream: streamRows}, msgs: frameBuilder{stream: streamMsgs},
 		queue: make(chan *frameJob, 2*runtime.GOMAXPROCS(0)), work: make(chan *frameJob, 2*runtime.GOMAXPROCS(0)), done: make(chan struct{}),
-		pending: semaphore.NewWeighted(pendingBytes), started: time.Now().UTC()}
+		pending: semaphore.NewWeighted(pendingBytes), started: since}
 	for i, ext := range []string{extRows, extMsgs, extIndex} {
 		f, err := create(g.path(ext))
 		if err != nil {
@@ -130,6 +133,17 @@ func newWriter(g *Generation, create CreateFunc) (*Writer, error) {
 			return nil, fmt.Errorf("spool: %w", err)
 		}
 		w.files[i] = f
+	}
+	f, err := create(g.path(extAttachments))
+	if err == nil {
+		if w.atts, err = newAttachmentWriter(f, g.path(extAttachments), since); err != nil {
+			f.Close()
+		}
+	}
+	if err != nil {
+		w.closeFiles()
+		g.remove()
+		return nil, fmt.Errorf("spool: %w", err)
 	}
 	// One compressor, as enc has one encoder (EncodeAll takes turns on
 	// it): frames compress beside the rendering, which keeps the other
@@ -171,6 +185,21 @@ func (w *Writer) AddMessage(m *render.Message, hash string) error {
 	w.nMsgs++
 	if w.msgs.ref.count >= msgsPerFrame || len(w.msgs.raw) >= frameBytes {
 		w.submit(&w.msgs)
+	}
+	return nil
+}
+
+// AddAttachment appends the record of a file row a.Row's message carries,
+// or its problem is about, after that row's record (rows ascending; a
+// row's files in its message's order, each row's all, a file every row
+// shares too). The records are written as they come, never kept whole.
+func (w *Writer) AddAttachment(a Attachment) error {
+	if err := w.failed(); err != nil {
+		return err
+	}
+	if err := w.atts.add(&a); err != nil {
+		w.fail(err)
+		return err
 	}
 	return nil
 }
@@ -235,7 +264,7 @@ func (w *Writer) write(i int, b []byte) error {
 		err = io.ErrShortWrite
 	}
 	if err != nil {
-		w.fail(fmt.Errorf("spool: writing %s: %w", w.g.path(exts[i]), err))
+		w.fail(fileError(w.g.path(exts[i]), err))
 	}
 	return err
 }
@@ -272,7 +301,8 @@ func (w *Writer) drain() {
 
 // Close completes the generation: it writes what is left, makes the files
 // durable and writes the manifest (made from inputs, with the counts and
-// sizes), after which the generation can be opened. On any error it
+// sizes, and the attachment records' count and digest), after which the
+// generation can be opened. On any error it
 // removes the generation and returns the error, which names the file.
 func (w *Writer) Close(inputs Inputs) error {
 	w.drain()
@@ -280,17 +310,21 @@ func (w *Writer) Close(inputs Inputs) error {
 	for i, f := range w.files {
 		if err == nil {
 			if serr := f.Sync(); serr != nil {
-				err = fmt.Errorf("spool: writing %s: %w", w.g.path(exts[i]), serr)
+				err = fileError(w.g.path(exts[i]), serr)
 			}
 		}
 		if cerr := f.Close(); err == nil && cerr != nil {
-			err = fmt.Errorf("spool: writing %s: %w", w.g.path(exts[i]), cerr)
+			err = fileError(w.g.path(exts[i]), cerr)
 		}
 	}
 	w.files = [3]File{}
+	atts, aerr := w.atts.close()
+	if err == nil {
+		err = aerr
+	}
 	if err == nil {
 		m := manifest{Version: formatVersion, Created: time.Now().UTC(), Started: w.started, Inputs: inputs, Rows: w.nRows, Messages: w.nMsgs,
-			RowsBytes: w.sizes[0], MsgsBytes: w.sizes[1], IndexBytes: w.sizes[2], IndexCRC: w.indexCRC}
+			RowsBytes: w.sizes[0], MsgsBytes: w.sizes[1], IndexBytes: w.sizes[2], IndexCRC: w.indexCRC, Atts: &atts}
 		err = w.g.writeManifest(&m)
 	}
 	if err != nil {
@@ -311,6 +345,9 @@ func (w *Writer) Abort() {
 }
 
 func (w *Writer) closeFiles() {
+	if w.atts != nil {
+		w.atts.abort()
+	}
 	for i, f := range w.files {
 		if f != nil {
 			f.Close()

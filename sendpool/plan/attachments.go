@@ -1,0 +1,228 @@
+package plan
+
+import (
+	"context"
+	"errors"
+	"os"
+	"time"
+
+	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/render"
+	"github.com/tidings/tidings/sendpool/spool"
+)
+
+// racyWindow is how close to a generation's start (spool.Generation.
+// AttachmentsSince) a file's modification time may be and still be
+// trusted with its size to say the file is unchanged: two seconds, the
+// coarsest file system time resolution (FAT's). A file written within it
+// of being looked at may have been written again without its time
+// changing; only its content tells then.
+const racyWindow = 2 * time.Second
+
+// recentFiles bounds how many files a check remembers as looked at
+// already (one every row shares is looked at once, not once a row).
+const recentFiles = 1024
+
+// noteAttachments records in w the files row's message m carries (also
+// when the row has a problem: an attachment too large for
+// max_message_size), and the one its problem is about (an attachment that
+// could not be read: as unreadable when it cannot be read now either), so
+// that a file put back or changed makes the generation one of other
+// inputs. Each record goes to the spool's file as it comes.
+func noteAttachments(w *spool.Writer, row int, m *render.Message, problem error) error {
+	if m != nil {
+		for _, a := range m.Attachments {
+			rec := spool.Attachment{Row: row, Path: a.Path, Size: a.Size, ModTime: a.ModTime, SHA256: a.SHA256}
+			if err := w.AddAttachment(rec); err != nil {
+				return err
+			}
+		}
+	}
+	if ae, ok := errors.AsType[*render.AttachmentError](problem); ok {
+		rec := spool.Attachment{Row: row, Path: ae.Path}
+		if fi, err := os.Stat(ae.Path); err == nil { // before its content
+			rec.Size, rec.ModTime = fi.Size(), fi.ModTime().UnixNano()
+		}
+		rec.SHA256, _ = fileDigest(ae.Path)
+		return w.AddAttachment(rec)
+	}
+	return nil
+}
+
+// holds says whether the file a still holds what it held when spooled
+// (or, spooled as unreadable, still cannot be read). With trust, a file of
+// the size and modification time recorded, not within racyWindow of
+// since, is taken as unchanged without reading it (as render's cache and
+// Inputs.unchanged take one); else its content is hashed.
+func holds(a spool.Attachment, since time.Time, trust bool) bool {
+	if a.SHA256 == "" {
+		sum, _ := fileDigest(a.Path)
+		return sum == ""
+	}
+	fi, err := os.Stat(a.Path)
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() != a.Size {
+		return false
+	}
+	if trust && a.ModTime != 0 && fi.ModTime().UnixNano() == a.ModTime && fi.ModTime().Before(since.Add(-racyWindow)) {
+		return true
+	}
+	sum, err := fileDigest(a.Path)
+	return err == nil && sum == a.SHA256
+}
+
+// errChanged stops a scan of attachment records at the first that no
+// longer holds.
+var errChanged = errors.New("plan: an attachment changed")
+
+// sameAttachments says whether every attachment g's messages were made
+// with still holds what it held, and those that could not be read still
+// cannot: its records are read one at a time and the first difference
+// ends the look. A file's size and modification time are trusted (see
+// holds): a resumed send or a report does not read every recipient's
+// file again. A generation without records (an older tidings') is never
+// the same: it is made again.
+func sameAttachments(ctx context.Context, g *spool.Generation) bool {
+	since := g.AttachmentsSince()
+	seen := make(map[spool.Attachment]bool) // the row aside
+	err := g.ScanAttachments(ctx, func(a spool.Attachment) error {
+		a.Row = 0
+		if seen[a] {
+			return nil
+		}
+		if !holds(a, since, true) {
+			return errChanged
+		}
+		if len(seen) >= recentFiles {
+			clear(seen)
+		}
+		seen[a] = true
+		return nil
+	})
+	return err == nil
+}
+
+// RowHolds says whether the attachments g spooled for sheet row row (the
+// files of its message, or the one its problem is about) still hold what
+// they held, reading (hashing) those files alone and no other row's: what
+// a generation made from the campaign's inputs (SpooledFrom) holds for
+// that row is then what a send would make of it now. The records before
+// the row are read past, not the files they name.
+func RowHolds(ctx context.Context, g *spool.Generation, row int) bool {
+	since := g.AttachmentsSince()
+	err := g.ScanAttachments(ctx, func(a spool.Attachment) error {
+		switch {
+		case a.Row > row:
+			return errPast
+		case a.Row == row && !holds(a, since, false):
+			return errChanged
+		}
+		return nil
+	})
+	return err == nil || errors.Is(err, errPast)
+}
+
+// errPast ends a scan of attachment records past the row looked for.
+var errPast = errors.New("plan: past the row")
+
+// reusable returns the newest generation in store made from the inputs
+// digest less than MaxSpoolAge before now (Fresh), whose attachments
+// still hold what they held; nil when there is none.
+func reusable(ctx context.Context, store *spool.Store, digest string, now time.Time) (*spool.Generation, error) {
+	g, err := madeFrom(ctx, store, digest, false)
+	if g == nil || err != nil {
+		return nil, err
+	}
+	if !Fresh(g, now) {
+		return nil, nil
+	}
+	return g, nil
+}
+
+// madeFrom returns the newest generation in store when it was made from
+// the inputs digest and its attachments still hold what they held; nil
+// otherwise. With all, the newest such generation, not only the newest.
+func madeFrom(ctx context.Context, store *spool.Store, digest string, all bool) (*spool.Generation, error) {
+	gens, err := store.Generations()
+	if err != nil || len(gens) == 0 {
+		return nil, err
+	}
+	if !all {
+		gens = gens[:1]
+	}
+	for _, g := range gens {
+		if g.Inputs().Digest == digest && !g.Damaged() && sameAttachments(ctx, g) {
+			return g, ctx.Err()
+		}
+	}
+	return nil, ctx.Err()
+}
+
+// Spooled returns the newest generation of the campaign's spool made from
+// the campaign's inputs as they are now (the campaign file at path, its
+// templates, sheet, key and attachments; at any age, by this version of
+// tidings), nil when there is none. Its row records are the rows as a
+// send would judge them now (invalid, duplicate, or a message to decide
+// about): what report.RebuildFromSpool places the journal's lines by. It
+// reads what the digest covers, not the suppression list or the key
+// itself, and of the attachments their size and time (see
+// sameAttachments); an error says the campaign or its spool could not be
+// read.
+func Spooled(ctx context.Context, path, version string) (*spool.Generation, error) {
+	in, err := openForDigest(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	defer in.Close()
+	return SpooledOf(ctx, in, version)
+}
+
+// SpooledOf is Spooled of a campaign's inputs opened already (Open), whose
+// files it reads once more only for the digest.
+func SpooledOf(ctx context.Context, in *Inputs, version string) (*spool.Generation, error) {
+	digest, _, err := in.Digest(version)
+	if err != nil {
+		return nil, err
+	}
+	return madeFrom(ctx, spool.OpenStore(in.Campaign.StateDir), digest, true)
+}
+
+// SpooledFrom is Spooled without a look at any attachment: the newest
+// generation made from the campaign's inputs digest (not damaged, with
+// attachment records), whose rows are the campaign's as it is now only as
+// far as RowHolds says of each: what a command that shows one row asks,
+// which reads that row's attachments and not every recipient's.
+func SpooledFrom(ctx context.Context, path, version string) (*spool.Generation, error) {
+	in, err := openForDigest(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	defer in.Close()
+	digest, _, err := in.Digest(version)
+	if err != nil {
+		return nil, err
+	}
+	gens, err := spool.OpenStore(in.Campaign.StateDir).Generations()
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range gens {
+		if g.Inputs().Digest == digest && !g.Damaged() && g.AttachmentsSince() != (time.Time{}) {
+			return g, nil
+		}
+	}
+	return nil, nil
+}
+
+// openForDigest loads the campaign file at path and opens its sheet and
+// templates, what Digest reads; the caller closes it.
+func openForDigest(ctx context.Context, path string) (*Inputs, error) {
+	c, err := campaign.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	in := &Inputs{Campaign: c}
+	if err := in.openSheet(ctx); err != nil {
+		return nil, err
+	}
+	return in, nil
+}

@@ -1,0 +1,292 @@
+package spool
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"os"
+	"time"
+
+	"github.com/klauspost/compress/zstd"
+)
+
+// ErrNoAttachmentRecords is returned by ScanAttachments for a generation
+// of an older tidings, whose manifest listed its attachments itself: what
+// they held is not known here, so such a generation is never taken for
+// one made from the attachments as they are.
+var ErrNoAttachmentRecords = errors.New("spool: the generation has no attachment records (made by an older tidings)")
+
+// Attachment is the record of a file a row's message carries (or the one
+// its problem is about), as the preflight found it: what tells, on a later
+// run, whether the file still holds what the message was made of.
+type Attachment struct {
+	// Row is the sheet row whose message (or problem) named the file.
+	Row int
+	// Path is the file's absolute path.
+	Path string
+	// Size and ModTime (Unix nanoseconds) are what the file's metadata
+	// said before its data was read.
+	Size    int64
+	ModTime int64
+	// SHA256 is the hex SHA-256 of its content, or "" when it could not be
+	// read (the row has a problem until it can).
+	SHA256 string
+}
+
+// attachmentsSummary is what a manifest says of the generation's
+// attachment records (the .atts file): their count, the file's size, a
+// digest over the records (the list, in sheet order) and when the
+// generation was started.
+type attachmentsSummary struct {
+	Count  int    `json:"count"`
+	Bytes  int64  `json:"bytes"`
+	SHA256 string `json:"sha256"`
+	// Since is when the writer started, before any file was looked at: a
+	// file whose modification time is not well before it may have been
+	// written again within its file system's time resolution after it was
+	// looked at (see Generation.AttachmentsSince).
+	Since time.Time `json:"since"`
+}
+
+// maxAttachmentPath bounds a record's path, so a damaged length cannot
+// make a huge allocation.
+const maxAttachmentPath = 1 << 16
+
+// appendAttachment appends a's raw record to b: row, path, size and
+// modification time as varints, then a flag byte (1: the 32 bytes of the
+// SHA-256 follow; 0: the file could not be read).
+func appendAttachment(b []byte, a *Attachment) ([]byte, error) {
+	b = binary.AppendUvarint(b, uint64(a.Row))
+	b = appendString(b, a.Path)
+	b = binary.AppendVarint(b, a.Size)
+	b = binary.AppendVarint(b, a.ModTime)
+	if a.SHA256 == "" {
+		return append(b, 0), nil
+	}
+	sum, err := hex.DecodeString(a.SHA256)
+	if err != nil || len(sum) != sha256.Size {
+		return b, fmt.Errorf("spool: attachment %s: digest %q is not a hex SHA-256", a.Path, a.SHA256)
+	}
+	return append(append(b, 1), sum...), nil
+}
+
+// readAttachment reads a raw record from r; io.EOF when none is left.
+func readAttachment(r *bufio.Reader) (Attachment, error) {
+	row, err := binary.ReadUvarint(r)
+	if errors.Is(err, io.EOF) {
+		return Attachment{}, err // between records: the end
+	}
+	if err != nil {
+		return Attachment{}, fmt.Errorf("%w: %w", ErrCorrupt, err)
+	}
+	var a Attachment
+	a.Row = int(row)
+	n, err := binary.ReadUvarint(r)
+	if err != nil || n > maxAttachmentPath {
+		return a, fmt.Errorf("%w: %w", ErrCorrupt, noEOF(err))
+	}
+	path := make([]byte, n)
+	if _, err := io.ReadFull(r, path); err != nil {
+		return a, fmt.Errorf("%w: %w", ErrCorrupt, noEOF(err))
+	}
+	a.Path = string(path)
+	if a.Size, err = binary.ReadVarint(r); err == nil {
+		a.ModTime, err = binary.ReadVarint(r)
+	}
+	var flag byte
+	if err == nil {
+		flag, err = r.ReadByte()
+	}
+	if err == nil && flag > 1 {
+		err = errors.New("attachment flag")
+	}
+	if err == nil && flag == 1 {
+		var sum [sha256.Size]byte
+		if _, err = io.ReadFull(r, sum[:]); err == nil {
+			a.SHA256 = hex.EncodeToString(sum[:])
+		}
+	}
+	if err != nil {
+		return a, fmt.Errorf("%w: %w", ErrCorrupt, noEOF(err))
+	}
+	return a, nil
+}
+
+// noEOF is err with an end of file in the middle of a record said as such.
+func noEOF(err error) error {
+	if errors.Is(err, io.EOF) {
+		return io.ErrUnexpectedEOF
+	}
+	return err
+}
+
+// attachmentWriter streams a generation's attachment records to its .atts
+// file, compressed as one zstd stream, and keeps their digest.
+type attachmentWriter struct {
+	file  File
+	count *countingWriter
+	enc   *zstd.Encoder
+	sum   hash.Hash
+	n     int
+	since time.Time
+	buf   []byte
+}
+
+// countingWriter counts the bytes written through it to the file and
+// names the file in the first error (once: not the *PathError's path
+// again).
+type countingWriter struct {
+	w    io.Writer
+	path string
+	n    int64
+	err  error
+}
+
+func (c *countingWriter) Write(b []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	n, err := c.w.Write(b)
+	c.n += int64(n)
+	if err == nil && n < len(b) {
+		err = io.ErrShortWrite
+	}
+	if err != nil {
+		c.err = fileError(c.path, err)
+	}
+	return n, c.err
+}
+
+func newAttachmentWriter(f File, path string, since time.Time) (*attachmentWriter, error) {
+	cw := &countingWriter{w: f, path: path}
+	enc, err := zstd.NewWriter(cw, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(1),
+		zstd.WithLowerEncoderMem(true), zstd.WithWindowSize(1<<20))
+	if err != nil {
+		return nil, fmt.Errorf("spool: %w", err)
+	}
+	return &attachmentWriter{file: f, count: cw, enc: enc, sum: sha256.New(), since: since}, nil
+}
+
+// add appends a's record.
+func (aw *attachmentWriter) add(a *Attachment) error {
+	var err error
+	if aw.buf, err = appendAttachment(aw.buf[:0], a); err != nil {
+		return err
+	}
+	aw.sum.Write(aw.buf)
+	aw.n++
+	if _, err := aw.enc.Write(aw.buf); err != nil {
+		return aw.written(err)
+	}
+	return nil
+}
+
+// written is err as the file's: the countingWriter's error names it.
+func (aw *attachmentWriter) written(err error) error {
+	if aw.count.err != nil {
+		return aw.count.err
+	}
+	return fmt.Errorf("spool: writing %s: %w", aw.count.path, err)
+}
+
+// close ends the stream and makes the file durable; the summary is for
+// the manifest.
+func (aw *attachmentWriter) close() (attachmentsSummary, error) {
+	err := aw.enc.Close()
+	if err != nil {
+		err = aw.written(err)
+	} else if serr := aw.file.Sync(); serr != nil {
+		err = fileError(aw.count.path, serr)
+	}
+	if cerr := aw.file.Close(); err == nil && cerr != nil {
+		err = fileError(aw.count.path, cerr)
+	}
+	aw.file = nil
+	return attachmentsSummary{Count: aw.n, Bytes: aw.count.n, SHA256: hex.EncodeToString(aw.sum.Sum(nil)), Since: aw.since}, err
+}
+
+// abort closes the file without completing it.
+func (aw *attachmentWriter) abort() {
+	if aw.file != nil {
+		aw.enc.Close()
+		aw.file.Close()
+		aw.file = nil
+	}
+}
+
+// AttachmentsSince is when the generation was started, before any of its
+// attachment files was looked at (zero for a generation of an older
+// tidings). A file whose modification time is within a file system's time
+// resolution of it (two seconds covers the coarsest, FAT's) may have been
+// written again, to the same size, without its time changing: only its
+// content tells then.
+func (g *Generation) AttachmentsSince() time.Time {
+	if g.m.Atts == nil {
+		return time.Time{}
+	}
+	return g.m.Atts.Since
+}
+
+// ScanAttachments hands fn the generation's attachment records in sheet
+// order (rows ascending; a row's files in the order its message names
+// them), reading them from the disk as it goes: the whole list is never in
+// memory. fn returning an error stops the scan, which returns that error.
+// A scan that reads every record checks them against the manifest (their
+// count and digest): a difference is an error wrapping ErrCorrupt. A
+// generation of an older tidings has no records: ErrNoAttachmentRecords.
+func (g *Generation) ScanAttachments(ctx context.Context, fn func(Attachment) error) error {
+	if g.m.Atts == nil {
+		return ErrNoAttachmentRecords
+	}
+	if g.m.Atts.Count == 0 {
+		return nil
+	}
+	path := g.path(extAttachments)
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("spool: %w", err)
+	}
+	defer f.Close()
+	dec, err := zstd.NewReader(f, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true), zstd.WithDecoderMaxWindow(1<<20))
+	if err != nil {
+		return fmt.Errorf("spool: %w", err)
+	}
+	defer dec.Close()
+	h := sha256.New()
+	r := bufio.NewReader(io.TeeReader(dec, h))
+	n := 0
+	for ; ; n++ {
+		if n%1024 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		a, err := readAttachment(r)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("%w (in %s, record %d)", err, path, n+1)
+		}
+		if err := fn(a); err != nil {
+			return err
+		}
+	}
+	if n != g.m.Atts.Count || hex.EncodeToString(h.Sum(nil)) != g.m.Atts.SHA256 {
+		return fmt.Errorf("%w: %s holds %d attachment records, not the %d its manifest gives, or other ones", ErrCorrupt, path, n, g.m.Atts.Count)
+	}
+	return nil
+}
+
+// fileError is err writing path, the path said once (an *os.PathError
+// names it already).
+func fileError(path string, err error) error {
+	if pe, ok := errors.AsType[*os.PathError](err); ok {
+		err = pe.Err
+	}
+	return fmt.Errorf("spool: writing %s: %w", path, err)
+}
