@@ -71,7 +71,8 @@ var senderLimitPhrases = []string{
 	"too much mail from", "too many recipients from", "too many connections from", // Postfix anvil
 	"submission quota", "limit for message recipients", // Exchange Online 5.2.2, 5.1.90
 	"smtp relay limit", "sending quota", "sending limit", "sending rate", // Gmail, SES
-	"maximum credits exceeded", "message quota", // SendGrid, SES
+	"maximum credits exceeded", "outboundspamexception", // SendGrid; Outlook.com's RefuseQuota (5.2.0)
+	"unusual sending activity",                                           // Zoho 5.4.6: the account held back
 	"frequency limited",                                                  // QQ
 	"rp:qrc", "rp:trc", "mi:sfq", "mi:stc", "mi:dmc", "hl:ifc", "hl:icc", // NetEase
 }
@@ -86,7 +87,8 @@ var ratePhrases = []string{
 	"too many messages", "too many mails", "too many emails", "too many connections",
 	"too many sessions", "too many requests", "too many concurrent", "too many login",
 	"too frequent", "number of connections", "throttl", "frequency", "slow down",
-	"limit exceeded", "limit reached", "unexpected volume",
+	"limit exceeded", "limit reached", "unexpected volume", "emails per hour",
+	"daily quota", "monthly quota", "send quota",
 }
 
 // connectionCapPhrases (lower-cased, matched at the start of a word) say
@@ -109,8 +111,8 @@ func IsConnectionCap(err error) bool {
 // Gmail's and Yahoo's "receiving mail too quickly", NetEase's "exceeded
 // mailsize limit".
 var notSenderPhrases = []string{
-	"recipient thread limit", "recipient has exceeded", "recipient's per hour", "to this recipient",
-	"receiving mail", "receiving email", "size", "too large", "too big",
+	"recipient thread limit", "recipient has exceeded", "recipient's", "this recipient",
+	"receiving mail", "receiving email", "incoming", "size", "storage", "too large", "too big",
 }
 
 // speaksOfSender reports whether text names the sender's own limits.
@@ -186,12 +188,13 @@ func isWordByte(b byte) bool {
 //     "rate limit", "too many connections", SES "Throttling"), unless it
 //     limits one session, or a 5xx text says the mail is blocked or spam
 //     (blockPhrases): ClassThrottled. In 2 and 4, a text that puts the
-//     limit on a day, a month or credits (periodPhrases: Gmail's "550
+//     limit on a day, a month or credits (quotaPhrases: Gmail's "550
 //     5.4.5 Daily user sending limit exceeded", SES's "454 Throttling
 //     failure: Daily message quota exceeded", Exchange Online's "5.1.90 …
 //     your daily limit for message recipients", SendGrid's "Maximum
-//     credits exceeded") makes it ClassQuota instead: a slower pace does
-//     not answer it, so the run stops;
+//     credits exceeded") and not on a short period or the recipient
+//     (throttledFor) makes it ClassQuota instead: a slower pace does not
+//     answer it, so the run stops;
 //  5. other 4xx, and a 552 "too many recipients" (RFC 5321 4.5.3.1.10):
 //     ClassTemporary; other 5xx: ClassPermanent (IsPolicyRefusal tells
 //     the 5.7.x policy refusals among them);
@@ -221,23 +224,55 @@ func ClassifyReply(code int, ec EnhancedCode, text string) Class {
 	return ClassPermanent
 }
 
-// periodPhrases (lower-cased, matched at the start of a word) put a
-// sender's limit on a day or a month, or on bought credits: a quota that
-// resets in hours, not a rate a slower pace keeps under.
-var periodPhrases = []string{
+// quotaPhrases (lower-cased, matched at the start of a word) say the
+// sender may send nothing more for hours: a limit on a day or a month,
+// bought credits used up, an account held back for unusual sending.
+var quotaPhrases = []string{
 	"daily", "per day", "a day", "each day", "24 hour", "24-hour", "24h", "today",
-	"monthly", "per month", "a month", "this month", "credits",
+	"monthly", "per month", "a month", "this month", "credits", "refusequota", "unusual sending activity",
 	"mi:stc", "rp:trc", // NetEase: the sender's messages, recipients in a day
 }
 
+// pacePhrases (lower-cased, matched at the start of a word) put a limit
+// on a short period, or ask to slow down: a slower pace answers such a
+// reply, whatever day or month it also names ("20 per minute; your daily
+// allowance is 2000").
+var pacePhrases = []string{
+	"per second", "a second", "per minute", "a minute", "minutes", "per hour", "an hour", "hourly", "slow down",
+}
+
+// recipientSidePhrases (lower-cased, matched at the start of a word) put
+// a limit on the recipient ("recipient daily limit exceeded" may be
+// either's): not the sender's quota.
+var recipientSidePhrases = []string{"recipient's", "the recipient", "this recipient", "recipient daily", "incoming", "receiving"}
+
 // throttledFor is the class of a throttling reply with text t: ClassQuota
-// when t puts the limit on a day, a month or credits (periodPhrases),
-// ClassThrottled otherwise.
+// when t, its links left out, speaks of a quota (quotaPhrases) and
+// neither of a short period (pacePhrases) nor of the recipient
+// (recipientSidePhrases); ClassThrottled otherwise. A stop is the
+// costlier mistake, so a reply that may be either throttles.
 func throttledFor(t string) Class {
-	if containsAnyWordPrefix(t, periodPhrases) {
+	t = withoutLinks(t)
+	if containsAnyWordPrefix(t, quotaPhrases) && !containsAnyWordPrefix(t, pacePhrases) && !containsAnyWordPrefix(t, recipientSidePhrases) {
 		return ClassQuota
 	}
 	return ClassThrottled
+}
+
+// withoutLinks is t without its words that are links ("https://…/daily-
+// limits", "www.…"): what a reply points to is not what it says.
+func withoutLinks(t string) string {
+	if !strings.Contains(t, "://") && !strings.Contains(t, "www.") {
+		return t
+	}
+	words := strings.Fields(t)
+	kept := words[:0]
+	for _, w := range words {
+		if !strings.Contains(w, "://") && !strings.HasPrefix(w, "www.") {
+			kept = append(kept, w)
+		}
+	}
+	return strings.Join(kept, " ")
 }
 
 // sessionPhrases (lower-cased, matched at the start of a word) put a limit

@@ -77,11 +77,12 @@ func (w *poolWorker) sendOne(j *poolJob, f *pipedTry) {
 // connection broke, or the server said 421 without asking the sender to
 // slow down. The message then goes again at once on a new connection,
 // without spending a retry. A 421 4.7.0 "try again later" is throttling,
-// which the retry path answers (a lower rate, a wait).
+// which the retry path answers (a lower rate, a wait), and a 421 that
+// says the sending quota is used up stops the run.
 func idleDrop(err error) bool {
 	var txe *TxError
 	return err != nil && ConnBroken(err) && errors.As(err, &txe) && txe.Stage <= StageMail &&
-		!txe.Ambiguous() && Classify(err) != ClassThrottled
+		!txe.Ambiguous() && Classify(err) != ClassThrottled && Classify(err) != ClassQuota
 }
 
 // safeSend calls c.Send, turning a panic in the transport into an error

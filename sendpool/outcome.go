@@ -127,8 +127,9 @@ func refusalDetail(se *SMTPError, err error) string {
 
 func (r *poolRun) applyRcptReplies(j *poolJob, d *Delivery, completed, attempted bool) {
 	var again, deferred []string
-	throttled, sentNow, stopped := false, false, false
+	throttled, sentNow := false, false
 	var last *SMTPError
+	var stoppedBy []RcptReply // refusals that stopped the run
 	for _, rr := range d.Rcpts {
 		if rr.Err == nil {
 			if completed {
@@ -144,10 +145,10 @@ func (r *poolRun) applyRcptReplies(j *poolJob, d *Delivery, completed, attempted
 			j.mark(rr.Addr, StatusFailed, rr.Err, "")
 		case ClassAuth:
 			r.stopFor(r.p.dialer.AuthError(rr.Err))
-			again, stopped = append(again, rr.Addr), true
+			again, stoppedBy = append(again, rr.Addr), append(stoppedBy, rr)
 		case ClassQuota:
 			r.stopFor(quotaStop(rr.Err))
-			again, stopped = append(again, rr.Addr), true
+			again, stoppedBy = append(again, rr.Addr), append(stoppedBy, rr)
 		case ClassThrottled:
 			throttled = true
 			fallthrough
@@ -169,8 +170,14 @@ func (r *poolRun) applyRcptReplies(j *poolJob, d *Delivery, completed, attempted
 		return
 	}
 	j.rcpts = again
-	if stopped {
-		// The refusal stopped the run: no retry is coming.
+	if len(stoppedBy) > 0 {
+		// The refusal stopped the run: no retry is coming. A message
+		// the others took names the recipients refused so, and why.
+		for _, rr := range stoppedBy {
+			if sentNow {
+				j.mark(rr.Addr, StatusDeferred, rr.Err, "")
+			}
+		}
 		r.finishStopped(j)
 		return
 	}

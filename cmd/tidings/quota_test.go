@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -64,6 +65,37 @@ func TestQuotaStopsTheRun(t *testing.T) {
 		addr := fmt.Sprintf("user%03d@example.com", i)
 		if got := srv.Received(addr); got != 1 {
 			t.Errorf("%s got %d messages, want 1", addr, got)
+		}
+	}
+}
+
+// TestQuotaRefusesACc: the quota runs out between a message's To and its
+// Cc: the run stops, the row (sent to its To) names the Cc and the reply,
+// and the send once the quota has reset delivers to the Cc alone: each
+// address has one message.
+func TestQuotaRefusesACc(t *testing.T) {
+	var open atomic.Bool
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		if to == "boss@example.com" && !open.Load() {
+			return smtptest.Reply(550, "5.4.5", "Daily user sending limit exceeded. - gsmtp")
+		}
+		return nil
+	}))
+	camp := sendCampaign(t, srv, 0, "cc: '{{.cc}}'\nsend: {concurrency: 1}\n")
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name,cc\nann@example.com,Ann,boss@example.com\nbob@example.com,Bob,\n"})
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitUnusable {
+		t.Fatalf("first run: exit %d, want %d\n%s%s", code, exitUnusable, out, errOut)
+	}
+	if r := rowByKey(t, camp, "ann@example.com"); r["status"] != "sent" || !strings.Contains(r["detail"], "not accepted for boss@example.com (550 5.4.5 Daily user sending limit exceeded") {
+		t.Errorf("ann's row: %s %q, want sent, the Cc and the quota named", r["status"], r["detail"])
+	}
+	open.Store(true)
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("second run: exit %d\n%s%s", code, out, errOut)
+	}
+	for _, a := range []string{"ann@example.com", "boss@example.com", "bob@example.com"} {
+		if n := srv.Received(a); n != 1 {
+			t.Errorf("%s got %d messages, want 1", a, n)
 		}
 	}
 }
