@@ -72,15 +72,15 @@ func splitDSN(blocks []fieldBlock) (fieldBlock, []fieldBlock) {
 // startsRecipient reports whether a field named name begins another
 // recipient's block after the fields of cur, in a block that left out
 // the empty line between them: a second Final-Recipient, or an
-// Original-Recipient after cur's own or after cur's Action. An
-// Original-Recipient that follows its Final-Recipient (Postfix writes
-// them in that order, RFC 3464 the other) belongs to it.
+// Original-Recipient after anything but its own Final-Recipient alone
+// (Postfix writes Final- then Original-Recipient, RFC 3464 the other
+// order).
 func startsRecipient(cur fieldBlock, name string) bool {
 	switch name {
 	case "final-recipient":
 		return cur.has("final-recipient")
 	case "original-recipient":
-		return cur.has("original-recipient") || cur.has("action")
+		return len(cur) > 0 && !(len(cur) == 1 && cur[0].name == "final-recipient")
 	}
 	return false
 }

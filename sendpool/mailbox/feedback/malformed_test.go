@@ -234,14 +234,21 @@ func TestHeaderOnly(t *testing.T) {
 // passed over as mail readers do: the message is still read, as other
 // mail or as the bounce it is, its Subject known.
 func TestBrokenHeaderLine(t *testing.T) {
-	shop := "From: Shop <shop@example.com>\r\nX-Mailer PHPMailer 5\r\nSubject: Winter sale\r\n\r\nBuy now\r\n"
-	rep, err := Parse(strings.NewReader(shop), Options{})
-	if err != nil || rep.Kind != KindOther || rep.Subject != "Winter sale" {
-		t.Errorf("newsletter with a broken line: %+v, %v; want other mail, its Subject read", rep, err)
+	long := strings.Repeat("x", 100)
+	for name, shop := range map[string]string{
+		"no colon":                  "From: Shop <shop@example.com>\r\nX-Mailer PHPMailer 5\r\nSubject: Winter sale\r\n\r\nBuy now\r\n",
+		"no colon, LF":              "From: Shop <shop@example.com>\nX-Mailer PHPMailer 5\nSubject: Winter sale\n\nBuy now\n",
+		"no colon, a long fold":     "From: Shop <shop@example.com>\r\nX-Mailer PHPMailer 5\r\n\t" + long + "\r\nSubject: Winter sale\r\n\r\nBuy now\r\n",
+		"a long first continuation": "\t" + long + "\r\nFrom: Shop <shop@example.com>\r\nSubject: Winter sale\r\n\r\nBuy now\r\n",
+	} {
+		rep, err := Parse(strings.NewReader(shop), Options{})
+		if err != nil || rep.Kind != KindOther || rep.Subject != "Winter sale" {
+			t.Errorf("newsletter with a broken line (%s): %+v, %v; want other mail, its Subject read", name, rep, err)
+		}
 	}
 	bounce := "\tstray continuation\r\nFrom: MAILER-DAEMON@mx.example.net\r\nX-Broken line without colon\r\nSubject: Undelivered Mail Returned to Sender\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=b\r\n\r\n" +
 		"--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.net\r\n\r\nFinal-Recipient: rfc822; bob@example.org\r\nAction: failed\r\nStatus: 5.1.1\r\n\r\n--b--\r\n"
-	rep, err = Parse(strings.NewReader(bounce), Options{})
+	rep, err := Parse(strings.NewReader(bounce), Options{})
 	if err != nil || rep.Kind != KindBounce || len(rep.Recipients) != 1 || rep.Recipients[0].Address != "bob@example.org" {
 		t.Errorf("bounce with a broken line: %+v, %v; want bob's bounce", rep, err)
 	}

@@ -130,29 +130,55 @@ func parse(br *bufio.Reader, hl *headerLimiter) (*Report, error) {
 const maxMalformedLines = 100
 
 // readHeader reads the header section as mail readers do: a line that is
-// no field (no colon: "X-Mailer PHPMailer 5", or a continuation line with
-// no field before it) is passed over, so one broken line in a newsletter
-// or a bounce does not make the whole message unreadable. A section with
-// nothing but such lines is malformed, as is one with more than
-// maxMalformedLines of them.
+// no field (no colon: "X-Mailer PHPMailer 5"; a control byte in a value;
+// a continuation line with no field before it, however long) is passed
+// over, so one broken line in a newsletter or a bounce does not make the
+// whole message unreadable. A section with nothing but such lines is
+// malformed, as is one with more than maxMalformedLines of them.
 func readHeader(br *bufio.Reader) (textproto.MIMEHeader, error) {
 	tr := textproto.NewReader(br)
-	h, err := tr.ReadMIMEHeader()
-	first := err
-	for n := 0; malformedLine(err) && n < maxMalformedLines; n++ {
-		var more textproto.MIMEHeader
-		more, err = tr.ReadMIMEHeader()
-		if h == nil {
-			h = textproto.MIMEHeader{}
+	h := textproto.MIMEHeader{}
+	var first error // the first line passed over
+	for n := 0; ; n++ {
+		if skipStrayFolds(br) > 0 && first == nil {
+			first = errStrayFold
 		}
+		more, err := tr.ReadMIMEHeader()
 		for k, v := range more {
 			h[k] = append(h[k], v...)
 		}
+		if !malformedLine(err) || n == maxMalformedLines {
+			if err == nil && len(h) == 0 && first != nil {
+				err = first // nothing but broken lines
+			}
+			return h, err
+		}
+		if first == nil {
+			first = err
+		}
 	}
-	if err == nil && len(h) == 0 && first != nil {
-		err = first // nothing but broken lines
+}
+
+// errStrayFold is a continuation line with no field before it.
+var errStrayFold = textproto.ProtocolError("malformed MIME header: a continuation line with no field before it")
+
+// skipStrayFolds reads past the lines at br that begin with a space or a
+// tab where a field should begin (textproto refuses such a line, and
+// quotes at most 80 bytes of it: a longer one would end the header), and
+// returns how many.
+func skipStrayFolds(br *bufio.Reader) int {
+	n := 0
+	for {
+		if b, err := br.Peek(1); err != nil || b[0] != ' ' && b[0] != '\t' {
+			return n
+		}
+		for {
+			if _, err := br.ReadSlice('\n'); err != bufio.ErrBufferFull {
+				break
+			}
+		}
+		n++
 	}
-	return h, err
 }
 
 // malformedLine reports whether err is textproto's refusal of one header

@@ -277,3 +277,38 @@ func TestErrorText(t *testing.T) {
 		t.Errorf("TooLargeError: %q", got)
 	}
 }
+
+// TestDSNBlocksWithoutEmptyLines: recipient blocks a report runs together
+// are told apart: Postfix's order (Final- then Original-Recipient) is one
+// recipient, RFC 3464's (Original- then Final-) too, and an
+// Original-Recipient after a block with no Action starts the next one.
+func TestDSNBlocksWithoutEmptyLines(t *testing.T) {
+	head := "From: MAILER-DAEMON@mx.example.net\r\nSubject: Undelivered\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=b\r\n\r\n" +
+		"--b\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example.net\r\n\r\n"
+	for name, tc := range map[string]struct {
+		blocks string
+		want   []string // final=original, each recipient
+	}{
+		"postfix": {"Final-Recipient: rfc822; a@example.org\r\nOriginal-Recipient: rfc822; info@example.org\r\nAction: failed\r\nStatus: 5.1.1\r\n" +
+			"Final-Recipient: rfc822; b@example.org\r\nOriginal-Recipient: rfc822; b@example.org\r\nAction: failed\r\nStatus: 5.1.1\r\n",
+			[]string{"a@example.org=info@example.org", "b@example.org=b@example.org"}},
+		"rfc 3464": {"Original-Recipient: rfc822; info@example.org\r\nFinal-Recipient: rfc822; a@example.org\r\nAction: failed\r\nStatus: 5.1.1\r\n" +
+			"Original-Recipient: rfc822; b@example.org\r\nFinal-Recipient: rfc822; b@example.org\r\nAction: failed\r\nStatus: 5.1.1\r\n",
+			[]string{"a@example.org=info@example.org", "b@example.org=b@example.org"}},
+		"no action": {"Final-Recipient: rfc822; a@example.org\r\nStatus: 5.1.1\r\n" +
+			"Original-Recipient: rfc822; b@example.org\r\nFinal-Recipient: rfc822; b@example.org\r\nAction: failed\r\nStatus: 5.1.1\r\n",
+			[]string{"a@example.org=", "b@example.org=b@example.org"}},
+	} {
+		rep, err := Parse(strings.NewReader(head+tc.blocks+"\r\n--b--\r\n"), Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		var got []string
+		for _, r := range rep.Recipients {
+			got = append(got, r.Address+"="+r.OriginalAddress)
+		}
+		if strings.Join(got, " ") != strings.Join(tc.want, " ") {
+			t.Errorf("%s: recipients %v, want %v", name, got, tc.want)
+		}
+	}
+}
