@@ -455,7 +455,8 @@ func deliverToMailpit(t *testing.T, mp *smtptest.Mailpit, cert *smtptest.Cert, u
 // TestBouncesPolicyRefusal: a hard bounce that refused the sender's mail
 // (Gmail's 550 5.7.26 DMARC) marks the row bounced but lists no address:
 // every recipient there would bounce alike until the sender fixes its
-// DMARC, and bounces says so.
+// DMARC, and bounces says so; nor does it hold back the row's corrected
+// message.
 func TestBouncesPolicyRefusal(t *testing.T) {
 	cert := smtptest.NewCert(t, "127.0.0.1")
 	const smtpUser, smtpPass = "sender", "mailpit-smtp-pw"
@@ -477,5 +478,12 @@ func TestBouncesPolicyRefusal(t *testing.T) {
 	}
 	if r := rowByKey(t, camp, "ann@example.org"); r["status"] != "bounced" {
 		t.Errorf("report of ann's row: %s %q, want bounced", r["status"], r["detail"])
+	}
+	// DMARC fixed, the row corrected: --resend-changed sends it again,
+	// since the address was never the problem.
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name\nann@example.org,Ann Lee\n"})
+	out, errOut, code = runCLI(t, "send", "--yes", "--resend-changed", camp)
+	if code != exitOK || srv.Received("ann@example.org") != 2 {
+		t.Errorf("send --resend-changed after a policy bounce: code %d, ann got %d messages, want 2\n%s%s", code, srv.Received("ann@example.org"), out, errOut)
 	}
 }

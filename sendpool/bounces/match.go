@@ -63,7 +63,7 @@ type Match struct {
 	// a soft bounce, which is not suppressed, and for a policy refusal).
 	Suppress string
 	// Policy: a hard bounce that refused the message or its sender, not
-	// the address (refusesMessage: a 5.7.x policy refusal such as DMARC
+	// the address (policyBounce: a 5.7.x policy refusal such as DMARC
 	// or spam, 5.6.x content, 5.3.x the receiving system, such as a
 	// message too large): recorded bounced, its address not suppressed,
 	// since every recipient at that server would bounce alike until the
@@ -207,8 +207,12 @@ func (ix *Index) matchBounce(r *feedback.Report) (Verdict, []Match) {
 			if rc.Severity == feedback.SeverityHard && (ix.sharedCopy(rc.Address) || ix.sharedCopy(rc.OriginalAddress)) {
 				// A Cc several rows' messages went to: no row's, but
 				// this campaign's address, which bounced.
-				out = append(out, Match{Recipient: addr, Kind: journal.FeedbackBounced, Status: rc.Status.String(),
-					Code: replyCode(rc.Diagnostic), Diagnostic: rc.Diagnostic, Suppress: addr})
+				m := Match{Recipient: addr, Kind: journal.FeedbackBounced, Status: rc.Status.String(),
+					Code: replyCode(rc.Diagnostic), Diagnostic: rc.Diagnostic, Policy: policyBounce(rc)}
+				if !m.Policy {
+					m.Suppress = addr
+				}
+				out = append(out, m)
 			}
 			continue
 		}
@@ -220,7 +224,7 @@ func (ix *Index) matchBounce(r *feedback.Report) (Verdict, []Match) {
 			Status: rc.Status.String(), Code: replyCode(rc.Diagnostic), Diagnostic: rc.Diagnostic}
 		if rc.Severity == feedback.SeverityHard {
 			m.Kind = journal.FeedbackBounced
-			m.Policy = refusesMessage(rc.Status)
+			m.Policy = policyBounce(rc)
 			// The address is suppressed when it is one the message was
 			// sent to (wentTo: the row's, a Cc or Bcc), or the ORCPT the
 			// send gave. A forwarding target the report names is not
@@ -240,12 +244,35 @@ func (ix *Index) matchBounce(r *feedback.Report) (Verdict, []Match) {
 	return Matched, out
 }
 
-// refusesMessage reports whether a permanent failure's status (RFC 3463)
-// is about the message or its sender rather than the address: 5.3.x (the
-// receiving system: a message too large), 5.6.x (its content) or 5.7.x
-// (security and policy: DMARC, SPF, spam, a blocklist).
-func refusesMessage(st feedback.Status) bool {
-	return st.Class == 5 && (st.Subject == 3 || st.Subject == 6 || st.Subject == 7)
+// policyBounce reports whether a hard bounce refused the message or its
+// sender rather than the address: a permanent failure whose status
+// (RFC 3463) is 5.3.x (the receiving system: a message too large), 5.6.x
+// (its content) or 5.7.x (security and policy: DMARC, SPF, spam, a
+// blocklist), unless its words are about the address (addressRefusals:
+// Postfix's "Recipient address rejected", Exchange's RESOLVER.RST group
+// restrictions), which later messages would meet too.
+func policyBounce(rc feedback.Recipient) bool {
+	st := rc.Status
+	if st.Class != 5 || st.Subject != 3 && st.Subject != 6 && st.Subject != 7 {
+		return false
+	}
+	d := strings.ToLower(rc.Diagnostic)
+	for _, p := range addressRefusals {
+		if strings.Contains(d, p) {
+			return false
+		}
+	}
+	return true
+}
+
+// addressRefusals (lower-cased, anywhere) are the words of a 5.x.x
+// refusal that is about the recipient's address whatever its status
+// says: the address is refused, not hosted there, or takes no mail from
+// this sender.
+var addressRefusals = []string{
+	"recipient address rejected", "relay access denied", "relaying denied", "resolver.rst",
+	"user unknown", "no such user", "does not exist", "mailbox unavailable", "does not accept mail",
+	"not authorized to send to", "not allowed to send to",
 }
 
 // primaryAddress is the address a row's message went to first: its key

@@ -294,7 +294,7 @@ func (ix *Index) collect(f *Finding, sup *suppressions, seen map[string]bool, li
 			continue
 		}
 		fb := journal.Feedback{ID: id, Recipient: m.Recipient, Kind: m.Kind,
-			Status: m.Status, Code: m.Code, Diagnostic: m.Diagnostic, MessageID: m.reportID, ReportedAt: m.reportedAt, Recorded: opts.Now(), Earlier: m.Earlier}
+			Status: m.Status, Code: m.Code, Diagnostic: m.Diagnostic, MessageID: m.reportID, ReportedAt: m.reportedAt, Recorded: opts.Now(), Earlier: m.Earlier, Policy: m.Policy}
 		if m.Entry != nil {
 			fb.Row, fb.Key = m.Entry.Row, m.Entry.Key
 		}

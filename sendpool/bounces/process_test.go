@@ -882,7 +882,7 @@ func sentMessages(t *testing.T, dir string, attempts []journal.Attempt, extra ..
 // stays as it is. Exchange's "X500;/o=…" is no Internet address: the
 // Final-Recipient is the address suppressed. A policy refusal (5.7.26,
 // DMARC: the sender's mail, not the address) is recorded bounced but
-// suppresses nothing.
+// suppresses nothing; a 5.7.1 whose words refuse the address does.
 func TestProcessOriginalRecipientForms(t *testing.T) {
 	for _, tc := range []struct {
 		name, rcpt, orcpt, status, diag, want string
@@ -891,6 +891,7 @@ func TestProcessOriginalRecipientForms(t *testing.T) {
 		{"looks encoded", "ann+2024@example.org", "rfc822; ann+2024@example.org", "5.1.1", "550 5.1.1 no such user", "ann+2024@example.org"},
 		{"X500", "bob@example.net", "X500;/o=ExchangeLabs/ou=Exchange Administrative Group/cn=Recipients/cn=bob", "5.1.10", "550 5.1.10 RESOLVER.ADR.RecipientNotFound", "bob@example.net"},
 		{"policy", "cy@example.org", "rfc822; cy@example.org", "5.7.26", "550 5.7.26 Unauthenticated email from news.example is not accepted due to domain's DMARC policy", ""},
+		{"recipient refused in 5.7.1", "dee@example.org", "rfc822; dee@example.org", "5.7.1", "554 5.7.1 <dee@example.org>: Recipient address rejected: Access denied", "dee@example.org"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -911,5 +912,27 @@ func TestProcessOriginalRecipientForms(t *testing.T) {
 				t.Errorf("policy refusal: Policy %v, %d addresses listed; want it told as such, none listed", m[0].Policy, len(sum.Suppress))
 			}
 		})
+	}
+}
+
+// TestProcessSharedCcPolicyBounce: a policy refusal (DMARC) of a Cc that
+// several rows' messages went to is told as such and lists nothing, as
+// one about a row's own address.
+func TestProcessSharedCcPolicyBounce(t *testing.T) {
+	dir := t.TempDir()
+	sentMessages(t, dir, []journal.Attempt{
+		{Row: 2, Key: "bob@example.org", To: "bob@example.org", Envelope: []string{"bob@example.org", "acct@example.org"}, MessageID: "2.tidings@news.example"},
+		{Row: 3, Key: "cid@example.org", To: "cid@example.org", Envelope: []string{"cid@example.org", "acct@example.org"}, MessageID: "3.tidings@news.example"},
+	})
+	bounce := strings.Replace(dsn("", "", "acct@example.org", "failed", "5.7.26", "550 5.7.26 Unauthenticated email is not accepted due to domain's DMARC policy"),
+		"Original-Recipient: rfc822; acct@example.org\n", "", 1)
+	rec, done := journalRecorder(t, dir)
+	defer done()
+	sum, err := Process(context.Background(), newMemMailbox(bounce), index(t, dir), rec, Options{SuppressFile: filepath.Join(t.TempDir(), "suppress.txt"), Campaign: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := sum.Findings[0].Matches; len(m) != 1 || m[0].Entry != nil || !m[0].Policy || m[0].Suppress != "" || len(sum.Suppress) != 0 {
+		t.Errorf("a DMARC bounce of a shared Cc: %+v, listed %v; want a policy bounce of no row, nothing listed", m, sum.Suppress)
 	}
 }

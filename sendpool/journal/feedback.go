@@ -107,6 +107,11 @@ type Feedback struct {
 	// journal: their reports list their address again when it is not on
 	// the list.
 	Listed string `json:"listed,omitempty"`
+	// Policy marks a hard bounce that refused the message or its sender,
+	// not the address (a 5.7.x policy refusal such as DMARC, 5.6.x
+	// content, 5.3.x size): its address was not listed, and it does not
+	// hold back a corrected message (plan.Decider.Reported).
+	Policy bool `json:"policy,omitempty"`
 }
 
 // FeedbackID identifies the report whose Message-ID is reportID (or, for a

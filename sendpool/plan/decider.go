@@ -293,8 +293,9 @@ func (d *Decider) decideSent(row int, key, to string, recipients []string, brief
 }
 
 // Reported says why a row with key and these envelope recipients is not
-// sent to them: an address of them that bounced for good, complained or
-// asked to unsubscribe about any of the key's messages (tidings bounces;
+// sent to them: an address of them that bounced for good (not a policy
+// refusal of the message, journal.Feedback.Policy), complained or asked
+// to unsubscribe about any of the key's messages (tidings bounces;
 // journal.State.Reports), whether or not the suppression list has it
 // yet; "" when none did.
 func (d *Decider) Reported(key string, recipients []string) (string, error) {
@@ -303,6 +304,9 @@ func (d *Decider) Reported(key string, recipients []string) (string, error) {
 		return "", err
 	}
 	for _, fb := range reports {
+		if fb.Policy {
+			continue // the message or its sender was refused, not the address
+		}
 		for _, a := range recipients {
 			if strings.EqualFold(a, fb.Recipient) {
 				return fmt.Sprintf("%s %s (tidings bounces): correct the address first", fb.Recipient, fb.Kind), nil
