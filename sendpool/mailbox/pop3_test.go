@@ -94,9 +94,10 @@ func TestPOP3Dovecot(t *testing.T) {
 }
 
 // TestPOP3RefusedRetr: a message the POP3 server will not give (its -ERR
-// to RETR; here Dovecot's to a RETR the proxy turns to a number it does
-// not hold) is a *ReplyError, as IMAP's NO is: the caller names that
-// message and reads the others over the same session.
+// to RETR; here Dovecot's to a RETR the proxy turns into one it refuses)
+// is a *ReplyError, as IMAP's NO is, and one it says it does not hold
+// (taken by another client since UIDL) is ErrNotFound: the caller names
+// or passes over that message and reads the others over the same session.
 func TestPOP3RefusedRetr(t *testing.T) {
 	l := startLab(t, "")
 	for _, r := range reports {
@@ -110,15 +111,19 @@ func TestPOP3RefusedRetr(t *testing.T) {
 	if err != nil || len(list) != 3 {
 		t.Fatalf("List = %v, %v", list, err)
 	}
-	cut.swapCommand("RETR 2\r\n", "RETR 9\r\n")
+	cut.swapCommand("RETR 2\r\n", "RETR x\r\n")
 	_, err = mb.Fetch(t.Context(), list[1].ID, 1<<20)
 	var re *mailbox.ReplyError
 	if !errors.As(err, &re) || re.Command != "RETR" || !strings.HasPrefix(re.Reply(), "-ERR ") {
 		t.Fatalf("Fetch of a message the server refuses = %v, want a *ReplyError for RETR", err)
 	}
+	cut.swapCommand("RETR 3\r\n", "RETR 9\r\n")
+	if _, err = mb.Fetch(t.Context(), list[2].ID, 1<<20); !errors.Is(err, mailbox.ErrNotFound) {
+		t.Fatalf("Fetch of a message the server no longer holds = %v, want ErrNotFound", err)
+	}
 	for _, i := range []int{0, 2} {
 		if got, err := mb.Fetch(t.Context(), list[i].ID, 1<<20); err != nil || !bytes.Equal(original(t, got), reports[i]) {
-			t.Errorf("Fetch of message %d after the refusal: %d bytes, %v", i+1, len(got), err)
+			t.Errorf("Fetch of message %d after the refusals: %d bytes, %v", i+1, len(got), err)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/tidings/tidings/sendpool/mailbox/pop3"
@@ -111,6 +112,14 @@ func (b *pop3Box) num(ctx context.Context, id string) (int, error) {
 	return 0, fmt.Errorf("%w: no message with unique-id %q in the maildrop", ErrNotFound, id)
 }
 
+// noSuchMessage reports whether a -ERR text says the message is not
+// there (Dovecot's "There's no message 9.", "no such message", "message 9
+// does not exist").
+func noSuchMessage(text string) bool {
+	t := strings.ToLower(text)
+	return strings.Contains(t, "no message") || strings.Contains(t, "no such message") || strings.Contains(t, "does not exist")
+}
+
 func (b *pop3Box) Fetch(ctx context.Context, id string, max int64) ([]byte, error) {
 	if max <= 0 {
 		return nil, fmt.Errorf("mailbox: fetching %s: the size cap %d is not positive", id, max)
@@ -124,9 +133,13 @@ func (b *pop3Box) Fetch(ctx context.Context, id string, max int64) ([]byte, erro
 	switch {
 	case errors.Is(err, pop3.ErrTooLarge):
 		return nil, fmt.Errorf("%w: message %s has more than %d bytes, the cap", ErrTooLarge, id, max)
+	case errors.As(err, &pe) && noSuchMessage(pe.Text):
+		// Another client took it since UIDL (a server that does not
+		// lock the maildrop).
+		return nil, fmt.Errorf("%w: message %s: the server says %q", ErrNotFound, id, pe.Text)
 	case errors.As(err, &pe):
-		// The server will not give this message (a broken file, one
-		// another client took meanwhile); the session goes on.
+		// The server will not give this message (a broken file); the
+		// session goes on.
 		return nil, &ReplyError{Command: pe.Command, Status: "-ERR", Text: pe.Text}
 	case err != nil:
 		return nil, fmt.Errorf("mailbox: %w", err)
