@@ -424,25 +424,37 @@ func TestQuotaAtConnect(t *testing.T) {
 }
 
 // TestBareReplyCode: a server that answers with bare reply codes ("250",
-// RFC 5321 4.2 makes the text optional) delivers in the pipelined
-// exchange, with DATA and with CHUNKING: the message is sent, not lost
-// with its reply read as a broken connection.
+// RFC 5321 4.2 makes the text optional), also at the end of a multi-line
+// reply, delivers in every exchange (lockstep, pipelined with DATA and
+// with CHUNKING): each message is sent, not lost with its reply read as
+// a broken connection, and no reply is taken for the next one's.
 func TestBareReplyCode(t *testing.T) {
-	for _, ext := range [][]string{{"PIPELINING"}, {"PIPELINING", "CHUNKING"}} {
-		t.Run(strings.Join(ext, "+"), func(t *testing.T) {
-			s := newScripted(t, ext, func(c int, cmd string, b []byte) string {
-				if strings.HasPrefix(cmd, "DATA") {
+	for _, tc := range []struct {
+		name      string
+		ext       []string
+		transport campaign.Transport
+	}{
+		{"plain", nil, campaign.TransportPlain},
+		{"pipelined", []string{"PIPELINING"}, campaign.TransportPipelined},
+		{"pipelined+chunking", []string{"PIPELINING", "CHUNKING"}, campaign.TransportPipelined},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newScripted(t, tc.ext, func(c int, cmd string, b []byte) string {
+				switch {
+				case strings.HasPrefix(cmd, "DATA"):
 					return "354 go ahead"
+				case strings.HasPrefix(cmd, "MAIL"):
+					return "250-sender ok\r\n250"
 				}
 				return "250"
 			})
-			res, err := pooltest.Run(t, scriptedConfig(s, campaign.TransportPipelined), pooltest.Messages(2))
+			res, err := pooltest.Run(t, scriptedConfig(s, tc.transport), pooltest.Messages(3))
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, row := range []int{2, 3} {
-				if r := res.Get(row); r.Status != sendpool.StatusSent {
-					t.Errorf("row %d: %+v, want sent", row, r)
+			for _, row := range []int{2, 3, 4} {
+				if r := res.Get(row); r.Status != sendpool.StatusSent || r.Code != 250 {
+					t.Errorf("row %d: %v %d %q, want sent", row, r.Status, r.Code, r.Detail)
 				}
 			}
 		})

@@ -27,7 +27,7 @@ func (c *pipeConn) step() error {
 		to *= 4 // as the plain exchange: the server may check the message before answering
 	}
 	c.nc.SetReadDeadline(time.Now().Add(to))
-	code, msg, err := readReply(c.r)
+	code, msg, err := c.r.ReadResponse(0)
 	if err != nil {
 		return err
 	}

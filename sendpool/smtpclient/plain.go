@@ -33,7 +33,7 @@ type smtpConn struct {
 	d       *Dialer
 	c       *smtp.Client
 	raw     *rawConn
-	nc      net.Conn    // the session's connection above TLS; nil when go-smtp made it (STARTTLS, plain transport)
+	nc      net.Conn    // the session's connection above TLS
 	tr      *transcript // nil without Debug
 	lmtp    bool
 	utf8    bool

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"net/textproto"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -83,29 +82,6 @@ func isNetError(err error) bool {
 	var pe textproto.ProtocolError
 	return errors.As(err, &ne) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
 		errors.Is(err, net.ErrClosed) || errors.As(err, &pe) || errors.Is(err, context.Canceled)
-}
-
-// readReply reads one reply as textproto's ReadResponse does, and takes
-// a line that is a bare reply code ("250": RFC 5321 4.2 makes the text
-// optional), which ReadResponse refuses as a "short response" once it has
-// read the line, as that code with no text. (A bare code that ends a
-// multi-line reply is still read as ReadResponse reads it.)
-func readReply(r *textproto.Reader) (int, string, error) {
-	code, msg, err := r.ReadResponse(0)
-	var pe textproto.ProtocolError
-	if err != nil && errors.As(err, &pe) {
-		// Go writes the line quoted (%q); older versions did not.
-		s, ok := strings.CutPrefix(string(pe), "short response: ")
-		if uq, err := strconv.Unquote(s); err == nil {
-			s = uq
-		}
-		if ok && len(s) == 3 && s[0] >= '2' && s[0] <= '5' {
-			if n, err := strconv.Atoi(s); err == nil {
-				return n, "", nil
-			}
-		}
-	}
-	return code, msg, err
 }
 
 // lineLimitReader fails a read once a line from the server runs past

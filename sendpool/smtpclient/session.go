@@ -27,8 +27,7 @@ type probeNotes struct {
 // runs over.
 type session struct {
 	raw *rawConn
-	// conn is the session's connection above TLS; nil when go-smtp made
-	// it (STARTTLS with the plain transport).
+	// conn is the session's connection above TLS.
 	conn net.Conn
 	c    *smtp.Client
 	// restarted is the TLS connection made after STARTTLS, when ours.
@@ -115,9 +114,9 @@ func (d *Dialer) client(s *session, tap io.Writer) error {
 		}
 		tapped = s.restarted != nil
 	case cfg.Protocol == campaign.ProtocolLMTP:
-		s.c = smtp.NewClientLMTP(s.conn)
+		s.c = smtp.NewClientLMTP(withBareCodes(s.conn))
 	default:
-		s.c = smtp.NewClient(s.conn)
+		s.c = smtp.NewClient(withBareCodes(s.conn))
 	}
 	if tap != nil && !tapped {
 		s.c.DebugWriter = tap
@@ -135,27 +134,25 @@ func (d *Dialer) startTLS(s *session, tap io.Writer) error {
 	// part of the transcript instead (it is plaintext until STARTTLS
 	// succeeds, and the TLS handshake only starts with the next command).
 	raw.tap, raw.watchStartTLS = tap, true
-	c, err := smtp.NewClientStartTLS(raw, d.tls)
+	_, err := smtp.NewClientStartTLS(withBareCodes(raw), d.tls)
 	raw.tap, raw.watchStartTLS = nil, false
 	if err != nil {
 		return d.startTLSError(raw, err)
 	}
-	s.c, s.secure = c, true
-	s.conn = nil // go-smtp owns the TLS connection
-	if d.cfg.Transport == campaign.TransportPlain {
-		return nil
-	}
+	s.secure = true
 	// go-smtp keeps the TLS connection it makes for STARTTLS to itself,
-	// and the pipelined transport must drive that connection after the
-	// login. go-smtp has not started the handshake yet (it does so with
-	// the next command), so the TLS client is made here on the same
-	// socket, and a new go-smtp client runs EHLO and AUTH over it; it is
-	// handed the greeting it would otherwise wait for (the session had
-	// one, before STARTTLS). The transcript is then tapped from that
-	// connection, without the replayed greeting.
+	// reading it without the space a bare reply code lacks
+	// (withBareCodes), and the pipelined transport must drive that
+	// connection after the login. go-smtp has not started the handshake
+	// yet (it does so with the next command, never sent), so the TLS
+	// client is made here on the same socket, and a new go-smtp client
+	// runs EHLO and AUTH over it; it is handed the greeting it would
+	// otherwise wait for (the session had one, before STARTTLS). The
+	// transcript is then tapped from that connection, without the
+	// replayed greeting.
 	s.restarted = tls.Client(raw, d.tls)
 	sess := &restartedConn{Conn: s.restarted, greeting: []byte("220 " + cfg.Host + " (TLS started)\r\n"), tap: tap}
-	s.c, s.conn = smtp.NewClient(sess), sess
+	s.c, s.conn = smtp.NewClient(withBareCodes(sess)), sess
 	return nil
 }
 
