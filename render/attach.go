@@ -30,8 +30,10 @@ var ErrAttachmentPath = errors.New("attachment path leaves the attachment folder
 var ErrAttachment = errors.New("attachment not readable")
 
 // AttachmentError is a row's attachment that cannot be attached: Path
-// (the file looked at) cannot be read, is not a regular file or is too
-// large. It wraps ErrAttachment or ErrTooLarge, and says what they say.
+// (the file looked at, as named) cannot be read, is not a regular file,
+// is too large, or leads out of the attachment folder (or to a file of
+// the campaign's own). It wraps ErrAttachment, ErrTooLarge or
+// ErrAttachmentPath, and says what they say.
 type AttachmentError struct {
 	Path string
 	err  error
@@ -109,12 +111,12 @@ type attacher struct {
 // resolving symlinks. Paths written as constants in the campaign file are
 // the campaign author's and are not confined. A file that cannot be read
 // or is too large is an *AttachmentError.
-func (a *attacher) resolve(p string, fromData bool) (*blob, error) {
+func (a *attacher) resolve(p string, fromData bool) (*blob, string, error) {
 	b, full, err := a.read(p, fromData)
-	if errors.Is(err, ErrAttachment) || errors.Is(err, ErrTooLarge) {
-		return nil, &AttachmentError{Path: full, err: err}
+	if err != nil && full != "" {
+		return nil, full, &AttachmentError{Path: full, err: err}
 	}
-	return b, err
+	return b, full, err
 }
 
 // read is resolve; full is the path it looked at.

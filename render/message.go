@@ -57,9 +57,12 @@ type Message struct {
 
 // Attachment describes one attached file.
 type Attachment struct {
-	Name        string // file name as the recipient sees it
-	Path        string // absolute path it was read from
-	Size        int64  // bytes before encoding
+	Name string // file name as the recipient sees it
+	// Path is the absolute path it was named by, symlinks not resolved:
+	// a link pointed at another file since reads as that file's size,
+	// time and content.
+	Path        string
+	Size        int64 // bytes before encoding
 	ContentType string
 	// SHA256 is the hex SHA-256 of the file's data: what tells that an
 	// attachment is unchanged since a message was made with it.

@@ -134,11 +134,13 @@ type textField struct {
 }
 
 // attField is an attachment path template; b is the resolved file when the
-// path does not depend on the row (nil when it renders empty).
+// path does not depend on the row (nil when it renders empty), and path
+// the path it was named by.
 type attField struct {
 	t     *templates.Template
 	fixed bool
 	b     *blob
+	path  string // b's path as named, symlinks not resolved
 }
 
 // state is the scratch space of one Render call, pooled.
@@ -367,7 +369,7 @@ func (r *Renderer) fixAttachments(c *campaign.Campaign, set *templates.Set, cach
 			var b bytes.Buffer
 			p, err := r.value(t, noRow, &b)
 			if err == nil && p != "" {
-				af.b, err = r.att.resolve(p, false)
+				af.b, af.path, err = r.att.resolve(p, false)
 			}
 			if err != nil {
 				fe.add(t, fmt.Errorf("render: %s: %w", t.Name(), rowCause(err)))
@@ -877,7 +879,7 @@ func (r *Renderer) rowAttachments(row campaign.Row, fb *bytes.Buffer, m *Message
 	var total int64
 	for i := range r.atts {
 		af := &r.atts[i]
-		b := af.b
+		b, named := af.b, af.path
 		if !af.fixed {
 			p, err := r.value(af.t, row, fb)
 			if err != nil {
@@ -886,7 +888,7 @@ func (r *Renderer) rowAttachments(row campaign.Row, fb *bytes.Buffer, m *Message
 			if p == "" {
 				continue
 			}
-			if b, err = r.att.resolve(p, true); err != nil {
+			if b, named, err = r.att.resolve(p, true); err != nil {
 				return nil, r.rowErr(row, af.t.Column(row, p), fmt.Errorf("render: %s: %w", af.t.Name(), err))
 			}
 		}
@@ -895,7 +897,7 @@ func (r *Renderer) rowAttachments(row campaign.Row, fb *bytes.Buffer, m *Message
 		}
 		// Listed before the size check: the spool notes the files of a
 		// row too large, so that one made smaller makes other inputs.
-		m.Attachments = append(m.Attachments, Attachment{Name: b.name, Path: b.path, Size: b.size, ContentType: b.ctype, SHA256: b.sum, ModTime: b.mtime})
+		m.Attachments = append(m.Attachments, Attachment{Name: b.name, Path: named, Size: b.size, ContentType: b.ctype, SHA256: b.sum, ModTime: b.mtime})
 		if !af.fixed && m.sums != nil {
 			last := &m.sums[len(m.sums)-1] // the files' place
 			if *last == 0 {

@@ -100,3 +100,89 @@ func TestShowReadsOnlyItsRowsAttachments(t *testing.T) {
 		t.Errorf("show 5 after its file changed: code %d\n%s", code, errOut)
 	}
 }
+
+// relink points the symlink link at target (a name beside it), dated as
+// the other files.
+func relink(t *testing.T, link, target string) {
+	t.Helper()
+	os.Remove(link)
+	if err := os.Symlink(target, link); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestSymlinkedAttachmentRepointed: a row's attachment is a link; pointed
+// at another file between runs (the sheet and both files as they were),
+// the next send notices it and sends the file the link names now.
+func TestSymlinkedAttachmentRepointed(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp, files := invoiceCampaign(t, srv, 4)
+	dir := filepath.Dir(camp)
+	writeFiles(t, dir, map[string]string{"files/v1.pdf": "%PDF-version-one", "files/v2.pdf": "%PDF-version-TWO"})
+	old := time.Now().Add(-time.Hour)
+	for i, f := range []string{"v1.pdf", "v2.pdf"} {
+		at := old.Add(time.Duration(i) * time.Minute)
+		if err := os.Chtimes(filepath.Join(dir, "files", f), at, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	relink(t, files[2], "v1.pdf")
+	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp); code != exitSomeFailed {
+		t.Fatalf("first send: %d\n%s%s", code, out, errOut)
+	}
+	relink(t, files[2], "v2.pdf")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("second send: %d\n%s%s", code, out, errOut)
+	}
+	msg := strings.ReplaceAll(string(serverCopy(t, srv, "u3@example.com")), "\r\n", "")
+	if !strings.Contains(msg, base64.StdEncoding.EncodeToString([]byte("%PDF-version-TWO"))) {
+		t.Errorf("u3 did not get the file the link names now (v2.pdf):\n%s", msg)
+	}
+}
+
+// TestAttachmentLinkPutRight: a row refused because its attachment links
+// out of the campaign's folder goes once the link is put right: the
+// spool made with the refusal is not reused.
+func TestAttachmentLinkPutRight(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp, files := invoiceCampaign(t, srv, 3)
+	dir := filepath.Dir(camp)
+	outside := filepath.Join(filepath.Dir(dir), "outside.pdf")
+	if err := os.WriteFile(outside, []byte("%PDF-outside-xxx"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	relink(t, files[1], outside)
+	if out, errOut, code := runCLI(t, "send", "--yes", "--skip-invalid", camp); code != exitSomeFailed || !strings.Contains(out, "outside") {
+		t.Fatalf("first send: %d, want the row refused for its link\n%s%s", code, out, errOut)
+	}
+	writeFiles(t, dir, map[string]string{"files/fixed.pdf": "%PDF-fixed-yyyyy"})
+	relink(t, files[1], "fixed.pdf")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || srv.Received("u2@example.com") != 1 {
+		t.Errorf("send after the link was put right: code %d, u2 got %d messages\n%s%s", code, srv.Received("u2@example.com"), out, errOut)
+	}
+}
+
+// TestAttachmentRecordsDamagedShow: the attachment records of a
+// generation messages went out from, damaged, take nothing of what went:
+// show prints the message; the next send renders again.
+func TestAttachmentRecordsDamagedShow(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp, _ := invoiceCampaign(t, srv, 3)
+	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "2", camp); code != exitSomeFailed {
+		t.Fatalf("send: %d\n%s%s", code, out, errOut)
+	}
+	atts := spoolFile(camp, ".atts")
+	fi, err := os.Stat(atts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(atts, fi.Size()-1); err != nil {
+		t.Fatal(err)
+	}
+	if out, errOut, code := runCLI(t, "show", camp, "2"); code != exitOK || out != string(serverCopy(t, srv, "u2@example.com")) {
+		t.Errorf("show of a sent message: code %d\n%s", code, errOut)
+	}
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || !strings.Contains(out, "written by this run") || srv.Received("u3@example.com") != 1 {
+		t.Errorf("send: code %d\n%s%s", code, out, errOut)
+	}
+}

@@ -257,6 +257,9 @@ func policyBounce(rc feedback.Recipient) bool {
 		return false
 	}
 	d := strings.ToLower(rc.Diagnostic)
+	if strings.Contains(d, "sender address rejected") {
+		return true // the sender's address, whatever words follow
+	}
 	for _, p := range addressRefusals {
 		if strings.Contains(d, p) {
 			return false
@@ -268,11 +271,12 @@ func policyBounce(rc feedback.Recipient) bool {
 // addressRefusals (lower-cased, anywhere) are the words of a 5.x.x
 // refusal that is about the recipient's address whatever its status
 // says: the address is refused, not hosted there, or takes no mail from
-// this sender.
+// this sender. Not RFC 5321's generic "mailbox unavailable", which covers
+// "command rejected for policy reasons" too, nor a bare "does not exist"
+// (a sender's domain may not), and never after "Sender address rejected".
 var addressRefusals = []string{
 	"recipient address rejected", "relay access denied", "relaying denied", "resolver.rst",
-	"user unknown", "no such user", "does not exist", "mailbox unavailable", "does not accept mail",
-	"not authorized to send to", "not allowed to send to",
+	"user unknown", "no such user", "does not accept mail", "not authorized to send to", "not allowed to send to",
 }
 
 // primaryAddress is the address a row's message went to first: its key

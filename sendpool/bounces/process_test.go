@@ -892,6 +892,8 @@ func TestProcessOriginalRecipientForms(t *testing.T) {
 		{"X500", "bob@example.net", "X500;/o=ExchangeLabs/ou=Exchange Administrative Group/cn=Recipients/cn=bob", "5.1.10", "550 5.1.10 RESOLVER.ADR.RecipientNotFound", "bob@example.net"},
 		{"policy", "cy@example.org", "rfc822; cy@example.org", "5.7.26", "550 5.7.26 Unauthenticated email from news.example is not accepted due to domain's DMARC policy", ""},
 		{"recipient refused in 5.7.1", "dee@example.org", "rfc822; dee@example.org", "5.7.1", "554 5.7.1 <dee@example.org>: Recipient address rejected: Access denied", "dee@example.org"},
+		{"generic words of a policy refusal", "eve@example.org", "rfc822; eve@example.org", "5.7.1", "550 5.7.1 Requested action not taken: mailbox unavailable (rejected for policy reasons: spam)", ""},
+		{"the sender refused", "fay@example.org", "rfc822; fay@example.org", "5.7.1", "550 5.7.1 <news@news.example>: Sender address rejected: Domain does not exist", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()

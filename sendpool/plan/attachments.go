@@ -40,6 +40,13 @@ func noteAttachments(w *spool.Writer, row int, m *render.Message, problem error)
 	}
 	if ae, ok := errors.AsType[*render.AttachmentError](problem); ok {
 		rec := spool.Attachment{Row: row, Path: ae.Path}
+		if errors.Is(problem, render.ErrAttachmentPath) {
+			// Refused for where it leads, readable or not: recorded as
+			// unreadable, so that the generation is made again while
+			// the path leads to a file (a link put right, say). Its
+			// content is not read (it may be a key).
+			return w.AddAttachment(rec)
+		}
 		if fi, err := os.Stat(ae.Path); err == nil { // before its content
 			rec.Size, rec.ModTime = fi.Size(), fi.ModTime().UnixNano()
 		}

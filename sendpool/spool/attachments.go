@@ -28,7 +28,8 @@ var ErrNoAttachmentRecords = errors.New("spool: the generation has no attachment
 type Attachment struct {
 	// Row is the sheet row whose message (or problem) named the file.
 	Row int
-	// Path is the file's absolute path.
+	// Path is the file's absolute path as the row named it, symlinks not
+	// resolved (a link pointed elsewhere since reads as the new file).
 	Path string
 	// Size and ModTime (Unix nanoseconds) are what the file's metadata
 	// said before its data was read.
