@@ -274,16 +274,42 @@ func appendOld(t *testing.T, camp, folder, raw string, date time.Time) {
 	}
 }
 
+// popBounces is a campaign sent to srv (an in-process server offering
+// DSN) with the sheet sheet (sentBounceCampaign's when empty) and the
+// extra lines extra, whose mailbox is mailpit's POP3 server, and a func
+// that delivers reports there (LF line ends made CRLF).
+func popBounces(t *testing.T, extra, sheet string) (camp string, srv *smtptest.Server, mp *smtptest.Mailpit, deliver func(reports ...string)) {
+	t.Helper()
+	cert := smtptest.NewCert(t, "127.0.0.1")
+	const smtpUser, smtpPass = "sender", "mailpit-smtp-pw"
+	mp = smtptest.StartMailpit(t, cert, smtpUser, smtpPass, smtptest.MailpitPOP3(bounceUser, bouncePass))
+	srv = smtptest.NewServer(t, smtptest.WithDSN())
+	mailbox := extra + fmt.Sprintf("mailbox: {protocol: pop3, host: 127.0.0.1, port: %d, security: none, username: %s, password_env: TIDINGS_BOUNCES_PW}\n", mp.POP3Port, bounceUser)
+	if sheet == "" {
+		camp = sentBounceCampaign(t, srv, mailbox)
+	} else {
+		camp = sentBounceSheet(t, srv, mailbox, sheet)
+	}
+	t.Setenv("TIDINGS_BOUNCES_PW", bouncePass)
+	deliver = func(reports ...string) {
+		var raw [][]byte
+		for _, r := range reports {
+			raw = append(raw, []byte(strings.ReplaceAll(strings.ReplaceAll(r, "\r\n", "\n"), "\n", "\r\n")))
+		}
+		deliverToMailpit(t, mp, cert, smtpUser, smtpPass, bounceUser, raw...)
+	}
+	return camp, srv, mp, deliver
+}
+
 // TestBouncesMailpitPOP3: bounces over POP3 (mailpit's server) matches
 // the same reports, and --delete removes the matched ones only.
 func TestBouncesMailpitPOP3(t *testing.T) {
-	cert := smtptest.NewCert(t, "127.0.0.1")
-	const smtpUser, smtpPass = "sender", "mailpit-smtp-pw"
-	mp := smtptest.StartMailpit(t, cert, smtpUser, smtpPass, smtptest.MailpitPOP3(bounceUser, bouncePass))
-	srv := smtptest.NewServer(t, smtptest.WithDSN())
-	camp := sentBounceCampaign(t, srv, fmt.Sprintf("mailbox: {protocol: pop3, host: 127.0.0.1, port: %d, security: none, username: %s, password_env: TIDINGS_BOUNCES_PW}\n", mp.POP3Port, bounceUser))
-	t.Setenv("TIDINGS_BOUNCES_PW", bouncePass)
-	deliverToMailpit(t, mp, cert, smtpUser, smtpPass, bounceUser, mailboxReports(messageIDs(t, camp))...)
+	camp, _, mp, deliver := popBounces(t, "", "")
+	var reports []string
+	for _, r := range mailboxReports(messageIDs(t, camp)) {
+		reports = append(reports, string(r))
+	}
+	deliver(reports...)
 	supFile := filepath.Join(filepath.Dir(camp), "suppress.txt")
 	before := readFile(t, supFile)
 	if _, errOut, code := runCLI(t, "bounces", "--move-to", "Junk", camp); code != exitUnusable || !strings.Contains(errOut, "IMAP only") || readFile(t, supFile) != before {
@@ -396,23 +422,13 @@ func TestForeignFindingWords(t *testing.T) {
 // POP3 mailbox (mailpit): bounces matches both to the row by the
 // envelope the journal keeps, and suppresses the Cc, not the To.
 func TestBouncesCc(t *testing.T) {
-	cert := smtptest.NewCert(t, "127.0.0.1")
-	const smtpUser, smtpPass = "sender", "mailpit-smtp-pw"
-	mp := smtptest.StartMailpit(t, cert, smtpUser, smtpPass, smtptest.MailpitPOP3(bounceUser, bouncePass))
-	srv := smtptest.NewServer(t, smtptest.WithDSN())
-	camp := sentBounceSheet(t, srv, fmt.Sprintf("cc: '{{.cc}}'\nmailbox: {protocol: pop3, host: 127.0.0.1, port: %d, security: none, username: %s, password_env: TIDINGS_BOUNCES_PW}\n", mp.POP3Port, bounceUser),
-		"email,name,cc\ndee@example.org,Dee,ccdee@example.org\nann@example.org,Ann,\n")
+	camp, _, _, deliver := popBounces(t, "cc: '{{.cc}}'\n", "email,name,cc\ndee@example.org,Dee,ccdee@example.org\nann@example.org,Ann,\n")
 	dir := filepath.Dir(camp)
-	t.Setenv("TIDINGS_BOUNCES_PW", bouncePass)
 	bounce := strings.Replace(dsnReport("<elsewhere@mx.example.net>", "", "ccdee@example.org", "failed", "5.1.1", "550 5.1.1 no such user", "cc1"), "Message-ID: <elsewhere@mx.example.net>\n", "", 1)
 	complaint := strings.NewReplacer("Original-Rcpt-To: cid@example.org", "Original-Rcpt-To: ccdee@example.org",
 		"To: cid@example.org", "To: dee@example.org\nCc: ccdee@example.org", "MSGID", messageIDs(t, camp)["dee@example.org"]).Replace(arfReport)
 	stranger := "From: Sam <sam@example.net>\nTo: unsubscribe@example.test\nSubject: unsubscribe\nMessage-ID: <u9@example.net>\n\nplease\n"
-	var reports [][]byte
-	for _, r := range []string{bounce, complaint, stranger} {
-		reports = append(reports, []byte(strings.ReplaceAll(r, "\n", "\r\n")))
-	}
-	deliverToMailpit(t, mp, cert, smtpUser, smtpPass, bounceUser, reports...)
+	deliver(bounce, complaint, stranger)
 	out, errOut, code := runCLI(t, "bounces", camp)
 	if code != exitOK || !strings.Contains(out, "2 matched this campaign (1 bounced, 1 complained; 2 new)") || !strings.Contains(out, ", 1 unsubscribe request from addresses that are no row's (listed all the same)") {
 		t.Fatalf("bounces: code %d\n%s%s", code, out, errOut)
@@ -458,16 +474,10 @@ func deliverToMailpit(t *testing.T, mp *smtptest.Mailpit, cert *smtptest.Cert, u
 // DMARC, and bounces says so; nor does it hold back the row's corrected
 // message.
 func TestBouncesPolicyRefusal(t *testing.T) {
-	cert := smtptest.NewCert(t, "127.0.0.1")
-	const smtpUser, smtpPass = "sender", "mailpit-smtp-pw"
-	mp := smtptest.StartMailpit(t, cert, smtpUser, smtpPass, smtptest.MailpitPOP3(bounceUser, bouncePass))
-	srv := smtptest.NewServer(t, smtptest.WithDSN())
-	camp := sentBounceSheet(t, srv, fmt.Sprintf("mailbox: {protocol: pop3, host: 127.0.0.1, port: %d, security: none, username: %s, password_env: TIDINGS_BOUNCES_PW}\n", mp.POP3Port, bounceUser),
-		"email,name\nann@example.org,Ann\n")
-	t.Setenv("TIDINGS_BOUNCES_PW", bouncePass)
+	camp, srv, _, deliver := popBounces(t, "", "email,name\nann@example.org,Ann\n")
 	id := messageIDs(t, camp)["ann@example.org"]
 	bounce := dsnReport(id, "", "ann@example.org", "failed", "5.7.26", "550-5.7.26 Unauthenticated email from example.test is not accepted due to domain's DMARC policy.", "p1")
-	deliverToMailpit(t, mp, cert, smtpUser, smtpPass, bounceUser, []byte(strings.ReplaceAll(bounce, "\n", "\r\n")))
+	deliver(bounce)
 	out, errOut, code := runCLI(t, "bounces", camp)
 	if code != exitOK || !strings.Contains(out, "1 matched this campaign (1 bounced; 1 new)") ||
 		!strings.Contains(out, "warning: 1 hard bounce refused the message or its sender, not the address") || !strings.Contains(out, "5.7.26") {
