@@ -174,9 +174,10 @@ func (r *poolRun) applyRcptReplies(j *poolJob, d *Delivery, completed, attempted
 		// The refusal stopped the run: no retry is coming. A message
 		// the others took names the recipients refused so, and why.
 		for _, rr := range stoppedBy {
-			if sentNow {
-				j.mark(rr.Addr, StatusDeferred, rr.Err, "")
+			if !sentNow {
+				break // none took it: not attempted, with the run's cause
 			}
+			j.mark(rr.Addr, StatusDeferred, rr.Err, "")
 		}
 		r.finishStopped(j)
 		return
