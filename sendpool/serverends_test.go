@@ -6,6 +6,7 @@ import (
 	"errors"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -458,5 +459,30 @@ func TestBareReplyCode(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestQuotaOnReusedConnection: a 421 that says the quota is used up, on
+// a connection that carried a message before, stops the run at once: it
+// is no idle drop to dial again for.
+func TestQuotaOnReusedConnection(t *testing.T) {
+	var mails atomic.Int32
+	s := newScripted(t, []string{"PIPELINING"}, func(c int, cmd string, b []byte) string {
+		if strings.HasPrefix(cmd, "MAIL") && mails.Add(1) == 2 {
+			return "421 4.7.0 Daily user sending quota exceeded, closing connection"
+		}
+		return okAll(c, cmd, b)
+	})
+	p, err := sendpool.New(scriptedConfig(s, campaign.TransportPlain).PoolConfig(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := pooltest.NewResults(t)
+	err = p.Run(t.Context(), sendpool.SliceSource(pooltest.Messages(3)), res.Add)
+	if !errors.Is(err, sendpool.ErrQuota) || s.conns.Load() != 1 {
+		t.Errorf("Run: %v over %d connections; want the run stopped for the quota on the first", err, s.conns.Load())
+	}
+	if r := res.Get(2); r.Status != sendpool.StatusSent {
+		t.Errorf("row 2: %v, want sent", r.Status)
 	}
 }
