@@ -32,9 +32,10 @@ func TestGaveUpWords(t *testing.T) {
 // TestReplyText: the pool's words before a reply are not the reply's.
 func TestReplyText(t *testing.T) {
 	for in, want := range map[string]string{
-		gaveUp(1) + ": 451 4.3.0 try later": "451 4.3.0 try later",
-		gaveUp(3) + ": 421 busy":            "421 busy",
-		"550 5.1.1 no such user":            "550 5.1.1 no such user",
+		gaveUp(1) + ": 451 4.3.0 try later":          "451 4.3.0 try later",
+		gaveUp(3) + ": 421 busy":                     "421 busy",
+		"550 5.1.1 no such user":                     "550 5.1.1 no such user",
+		policyRefusal + ": Message rejected as spam": "Message rejected as spam",
 	} {
 		if got := ReplyText(in); got != want {
 			t.Errorf("ReplyText(%q) = %q, want %q", in, got, want)

@@ -247,9 +247,12 @@ func joinDetail(a, b, sep string) string {
 }
 
 // ReplyText is detail, a result's, without the words the pool put before
-// the server's reply (gaveUp's "gave up after 3 retries: "): the reply as
-// the server gave it, for a table of replies.
+// the server's reply (gaveUp's "gave up after 3 retries: ", policyRefusal):
+// the reply as the server gave it, for a table of replies.
 func ReplyText(detail string) string {
+	if rest, ok := strings.CutPrefix(detail, policyRefusal+": "); ok {
+		return rest
+	}
 	if rest, ok := strings.CutPrefix(detail, "gave up after "); ok {
 		if _, reply, ok := strings.Cut(rest, ": "); ok {
 			return reply

@@ -146,7 +146,7 @@ func runBounces(ctx context.Context, opts bouncesOptions, g *globalOptions, path
 	if earlier := earlierNames(c, sum); len(earlier) > 0 {
 		for _, name := range earlier {
 			fmt.Fprintf(g.stdout, "%s is an earlier name of this campaign file: tidings bounces --name %s %s records the reports about its messages (with --move-to or --delete they stop coming back here)\n",
-				name, name, displayPath(path))
+				name, commandArg(name), commandArg(path))
 		}
 		return errEarlierName
 	}

@@ -68,8 +68,11 @@ func runInit(ctx context.Context, opts initOptions, g *globalOptions, dir string
 			return &unusableError{fmt.Errorf("init: %w", err)}
 		}
 	}
-	camp := filepath.Join(dir, "campaign.yaml")
+	camp, where := commandArg(filepath.Join(dir, "campaign.yaml")), commandArg(dir)
+	if filepath.Clean(dir) == "." {
+		where = "the current folder"
+	}
 	fmt.Fprintf(g.stdout, "Wrote a campaign to %s. Next:\n  tidings check %s\n  tidings preview %s\n  tidings send --test you@example.com %s   (after setting smtp: and the password variable)\n",
-		dir, camp, camp, camp)
+		where, camp, camp, camp)
 	return nil
 }

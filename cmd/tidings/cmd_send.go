@@ -667,7 +667,7 @@ func printRevised(w io.Writer, rows plan.RowList, toSend int, asked bool, campai
 		fmt.Fprintf(w, "note: %s changed since %s went out, and %s not sent again: %s. "+
 			"tidings show %s KEY prints what went; send --resend-changed sends %s as %s now, a message of its own (what went stays with whoever got it)\n",
 			report.Plural(rows.N, "row"), verbFor(rows.N, "its message", "their messages"), verbFor(rows.N, "is", "are"), list,
-			displayPath(campaign), verbFor(rows.N, "it", "them"), verbFor(rows.N, "it is", "they are"))
+			commandArg(campaign), verbFor(rows.N, "it", "them"), verbFor(rows.N, "it is", "they are"))
 	}
 }
 

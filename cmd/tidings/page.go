@@ -30,11 +30,11 @@ func writeReportPage(ctx context.Context, g *globalOptions, c *campaign.Campaign
 	}
 	err := report.WritePage(ctx, c.StateDir, in)
 	if err != nil && ctx.Err() != nil {
-		fmt.Fprintf(g.stderr, "the report page was not written (interrupted): run tidings report %s to write it\n", displayPath(path))
+		fmt.Fprintf(g.stderr, "the report page was not written (interrupted): run tidings report %s to write it\n", commandArg(path))
 		return false, context.Cause(ctx)
 	}
 	if err != nil {
-		fmt.Fprintf(g.stderr, "warning: the report page was not written: %v (once that is fixed, tidings report %s writes it)\n", err, displayPath(path))
+		fmt.Fprintf(g.stderr, "warning: the report page was not written: %v (once that is fixed, tidings report %s writes it)\n", err, commandArg(path))
 	}
 	return err == nil, nil
 }

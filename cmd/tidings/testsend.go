@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 	"strconv"
@@ -20,7 +21,7 @@ import (
 )
 
 // errTestNotSent says some test messages were not accepted; exit code 1.
-var errTestNotSent = errors.New("some test messages were not sent")
+var errTestNotSent = errors.New("some test messages were not sent, or not to every test address")
 
 // runTestSend is `send --test`: the chosen rows, rendered as test messages,
 // delivered to the test addresses only through the campaign's pool, TLS,
@@ -110,7 +111,7 @@ func deliverTest(ctx context.Context, g *globalOptions, lock *journal.Lock, cfg 
 	results, runErr := plan.DeliverTest(ctx, cfg, msgs, w)
 	closeErr := w.Close()
 	slices.SortFunc(results, func(a, b sendpool.Result) int { return cmp.Compare(a.Row, b.Row) })
-	sent := 0
+	sent, refused := 0, map[string]bool{}
 	for _, r := range results {
 		line := fmt.Sprintf("  row %d (%s)  %s  %s", r.Row, r.Key, r.Status, outcomeText(r))
 		if runErr != nil && r.Status == sendpool.StatusNotAttempted {
@@ -118,6 +119,11 @@ func deliverTest(ctx context.Context, g *globalOptions, lock *journal.Lock, cfg 
 		}
 		if r.Status == sendpool.StatusSent {
 			sent++
+			for _, rr := range r.Recipients {
+				if rr.Status != sendpool.StatusSent {
+					refused[rr.Address] = true
+				}
+			}
 		}
 		fmt.Fprintln(g.stdout, line)
 	}
@@ -125,14 +131,23 @@ func deliverTest(ctx context.Context, g *globalOptions, lock *journal.Lock, cfg 
 	if c.Send.DailyCap > 0 {
 		note += "; test messages count towards daily_cap"
 	}
-	fmt.Fprintf(g.stdout, "test send: %d of %s sent; %s\n", sent, report.Plural(len(msgs), "message"), note)
+	fmt.Fprintf(g.stdout, "test send: %d of %s sent%s; %s\n", sent, report.Plural(len(msgs), "message"), notTo(refused), note)
 	if err := errors.Join(runErr, closeErr); err != nil {
 		return err
 	}
-	if sent < len(msgs) {
+	if sent < len(msgs) || len(refused) > 0 {
 		return errTestNotSent
 	}
 	return nil
+}
+
+// notTo names the test addresses a message sent to the others did not
+// reach (the server refused them: the row lines say why): "" for none.
+func notTo(refused map[string]bool) string {
+	if len(refused) == 0 {
+		return ""
+	}
+	return ", but not to " + strings.Join(slices.Sorted(maps.Keys(refused)), ", ")
 }
 
 // outcomeText is a result's server reply, or its local explanation.

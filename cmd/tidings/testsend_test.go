@@ -228,3 +228,31 @@ func TestParseRowsWords(t *testing.T) {
 		t.Errorf("parseRows = %v, %v", rows, err)
 	}
 }
+
+// TestTestSendAddressRefused: a test to two addresses, one of which the
+// server refuses for good, says which did not get it and exits 1, as a
+// send whose message reached only some of its recipients does.
+func TestTestSendAddressRefused(t *testing.T) {
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		if strings.HasPrefix(to, "badme@") {
+			return smtptest.Reply(550, "5.1.1", "no such user")
+		}
+		return nil
+	}))
+	camp := sendCampaign(t, srv, 2, "")
+	out, errOut, code := runCLI(t, "send", "--test", "badme@example.net,me@example.net", "--rows", "2", camp)
+	if code != exitSomeFailed || srv.Received("me@example.net") != 1 || !strings.Contains(out, "test send: 1 of 1 message sent, but not to badme@example.net;") {
+		t.Errorf("code %d, me got %d\n%s%s", code, srv.Received("me@example.net"), out, errOut)
+	}
+}
+
+// TestInitQuotesPaths: the commands init suggests can be pasted as they
+// are printed, into a folder whose name has a space.
+func TestInitQuotesPaths(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "my news")
+	out, errOut, code := runCLI(t, "init", dir)
+	camp := "'" + filepath.Join(dir, "campaign.yaml") + "'"
+	if code != exitOK || !strings.Contains(out, "tidings check "+camp+"\n") || !strings.Contains(out, "Wrote a campaign to '"+dir+"'. Next:") {
+		t.Errorf("init: code %d, want the paths quoted\n%s%s", code, out, errOut)
+	}
+}
