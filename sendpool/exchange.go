@@ -81,8 +81,11 @@ func (w *poolWorker) sendOne(j *poolJob, f *pipedTry) {
 // says the sending quota is used up stops the run.
 func idleDrop(err error) bool {
 	var txe *TxError
-	return err != nil && ConnBroken(err) && errors.As(err, &txe) && txe.Stage <= StageMail &&
-		!txe.Ambiguous() && Classify(err) != ClassThrottled && Classify(err) != ClassQuota
+	if err == nil || !ConnBroken(err) || !errors.As(err, &txe) || txe.Stage > StageMail || txe.Ambiguous() {
+		return false
+	}
+	class := Classify(err)
+	return class != ClassThrottled && class != ClassQuota
 }
 
 // safeSend calls c.Send, turning a panic in the transport into an error

@@ -10,10 +10,10 @@ import (
 
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/render"
+	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/plan"
 	"github.com/tidings/tidings/sendpool/report"
 	"github.com/tidings/tidings/sendpool/spool"
-	"strings"
 )
 
 // displayPath shortens an absolute path to one relative to the working
@@ -30,15 +30,8 @@ func displayPath(p string) string {
 }
 
 // commandArg is displayPath(p) as one word of a command a person pastes
-// into a POSIX shell: as it is when it holds only letters, digits and
-// @%+,-./:=_ , else in single quotes ("my news/campaign.yaml").
-func commandArg(p string) string {
-	p = displayPath(p)
-	if p != "" && strings.Trim(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@%+,-./:=_") == "" {
-		return p
-	}
-	return "'" + strings.ReplaceAll(p, "'", `'\''`) + "'"
-}
+// into a POSIX shell (journal.ShellWord: "'my news/campaign.yaml'").
+func commandArg(p string) string { return journal.ShellWord(displayPath(p)) }
 
 // problemText formats a row problem for a person: file, row, column,
 // reason; a row's other problems follow, "; " between them, on the same

@@ -247,23 +247,24 @@ func (s *State) KeyReused(key string, first int, campaignFile string) error {
 	// right before and after.
 	advice := "if the rows are one entry twice (one message meant once), correct or take out one of them, or set recipients.duplicates: first (the first row with a key goes, the others never); if both messages should go (a second invoice), give recipients.key a column unique per message (an invoice number, say) while nothing of the campaign has been sent, or, once a message went under this key, send the other row's in a campaign of its own (a copy of the campaign file with another name:, and a sheet of such rows)"
 	if b, ok := s.brief(key); ok && b.Delivered {
-		advice = fmt.Sprintf("a message went under this key already, and no second one can (tidings show %s %s prints the one that went); if it is one of these rows' and the other is the same entry again, correct or take out the other row, or set recipients.duplicates: first; if the other row's is another message to be sent as well (a second invoice), take that row out of this campaign and send it in a campaign of its own (a copy of the campaign file with another name:, and a sheet of such rows)", shellWord(cmp.Or(campaignFile, "CAMPAIGN")), keyArg(key))
+		advice = fmt.Sprintf("a message went under this key already, and no second one can (tidings show %s %s prints the one that went); if it is one of these rows' and the other is the same entry again, correct or take out the other row, or set recipients.duplicates: first; if the other row's is another message to be sent as well (a second invoice), take that row out of this campaign and send it in a campaign of its own (a copy of the campaign file with another name:, and a sheet of such rows)", ShellWord(cmp.Or(campaignFile, "CAMPAIGN")), keyArg(key))
 	}
 	return fmt.Errorf("%w: row %d has this key too, but other values in the columns the campaign reads, so the two would make different messages, and a key stands for one message: %s", ErrKeyReused, first, advice)
 }
 
-// keyArg is key as show's argument: a shellWord, after "-- " when it
+// keyArg is key as show's argument: a ShellWord, after "-- " when it
 // starts with a dash (which the command line would take for a flag).
 func keyArg(key string) string {
 	if strings.HasPrefix(key, "-") {
-		return "-- " + shellWord(key)
+		return "-- " + ShellWord(key)
 	}
-	return shellWord(key)
+	return ShellWord(key)
 }
 
-// shellWord is s as one word a POSIX shell reads back as s: as it is when
-// it holds only letters, digits and @%+,-./:=_ , else in single quotes.
-func shellWord(s string) string {
+// ShellWord is s as one word a POSIX shell reads back as s, for a command
+// a person pastes: as it is when it holds only letters, digits and
+// @%+,-./:=_ , else in single quotes.
+func ShellWord(s string) string {
 	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@%+,-./:=_") == "" {
 		return s
 	}

@@ -86,8 +86,8 @@ func TestShellWord(t *testing.T) {
 		"$(rm -rf ~)":            "'$(rm -rf ~)'",
 		"/My Campaigns/nov.yaml": "'/My Campaigns/nov.yaml'",
 	} {
-		if got := shellWord(in); got != want {
-			t.Errorf("shellWord(%q) = %s, want %s", in, got, want)
+		if got := ShellWord(in); got != want {
+			t.Errorf("ShellWord(%q) = %s, want %s", in, got, want)
 		}
 	}
 }

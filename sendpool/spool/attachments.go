@@ -41,18 +41,12 @@ type Attachment struct {
 }
 
 // attachmentsSummary is what a manifest says of the generation's
-// attachment records (the .atts file): their count, the file's size, a
-// digest over the records (the list, in sheet order) and when the
-// generation was started.
+// attachment records (the .atts file): their count, the file's size and a
+// digest over the records (the list, in sheet order).
 type attachmentsSummary struct {
 	Count  int    `json:"count"`
 	Bytes  int64  `json:"bytes"`
 	SHA256 string `json:"sha256"`
-	// Since is when the writer started, before any file was looked at: a
-	// file whose modification time is not well before it may have been
-	// written again within its file system's time resolution after it was
-	// looked at (see Generation.AttachmentsSince).
-	Since time.Time `json:"since"`
 }
 
 // maxAttachmentPath bounds a record's path, so a damaged length cannot
@@ -135,7 +129,6 @@ type attachmentWriter struct {
 	enc   *zstd.Encoder
 	sum   hash.Hash
 	n     int
-	since time.Time
 	buf   []byte
 }
 
@@ -164,14 +157,14 @@ func (c *countingWriter) Write(b []byte) (int, error) {
 	return n, c.err
 }
 
-func newAttachmentWriter(f File, path string, since time.Time) (*attachmentWriter, error) {
+func newAttachmentWriter(f File, path string) (*attachmentWriter, error) {
 	cw := &countingWriter{w: f, path: path}
 	enc, err := zstd.NewWriter(cw, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(1),
 		zstd.WithLowerEncoderMem(true), zstd.WithWindowSize(1<<20))
 	if err != nil {
 		return nil, fmt.Errorf("spool: %w", err)
 	}
-	return &attachmentWriter{file: f, count: cw, enc: enc, sum: sha256.New(), since: since}, nil
+	return &attachmentWriter{file: f, count: cw, enc: enc, sum: sha256.New()}, nil
 }
 
 // add appends a's record.
@@ -209,7 +202,7 @@ func (aw *attachmentWriter) close() (attachmentsSummary, error) {
 		err = fileError(aw.count.path, cerr)
 	}
 	aw.file = nil
-	return attachmentsSummary{Count: aw.n, Bytes: aw.count.n, SHA256: hex.EncodeToString(aw.sum.Sum(nil)), Since: aw.since}, err
+	return attachmentsSummary{Count: aw.n, Bytes: aw.count.n, SHA256: hex.EncodeToString(aw.sum.Sum(nil))}, err
 }
 
 // abort closes the file without completing it.
@@ -221,9 +214,9 @@ func (aw *attachmentWriter) abort() {
 	}
 }
 
-// AttachmentsSince is when the generation was started, before any of its
-// attachment files was looked at (zero for a generation of an older
-// tidings). A file whose modification time is within a file system's time
+// AttachmentsSince is when the generation was started (Started), before
+// any of its attachment files was looked at; zero for a generation
+// without attachment records (an older tidings'). A file whose modification time is within a file system's time
 // resolution of it (two seconds covers the coarsest, FAT's) may have been
 // written again, to the same size, without its time changing: only its
 // content tells then.
@@ -231,7 +224,7 @@ func (g *Generation) AttachmentsSince() time.Time {
 	if g.m.Atts == nil {
 		return time.Time{}
 	}
-	return g.m.Atts.Since
+	return g.Started()
 }
 
 // ScanAttachments hands fn the generation's attachment records in sheet

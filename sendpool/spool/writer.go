@@ -113,7 +113,7 @@ func newWriter(g *Generation, create CreateFunc) (*Writer, error) {
 	if create == nil {
 		create = createFile
 	}
-	since := time.Now().UTC() // before any attachment is looked at
+	started := time.Now().UTC() // before any attachment is looked at
 	// A window of frameBytes reaches back over a whole frame (a frame
 	// closes once it holds frameBytes), and its history takes half the
 	// level's default 8 MB.
@@ -124,7 +124,7 @@ func newWriter(g *Generation, create CreateFunc) (*Writer, error) {
 	}
 	w := &Writer{g: g, enc: enc, rows: frameBuilder{stream: streamRows}, msgs: frameBuilder{stream: streamMsgs},
 		queue: make(chan *frameJob, 2*runtime.GOMAXPROCS(0)), work: make(chan *frameJob, 2*runtime.GOMAXPROCS(0)), done: make(chan struct{}),
-		pending: semaphore.NewWeighted(pendingBytes), started: since}
+		pending: semaphore.NewWeighted(pendingBytes), started: started}
 	for i, ext := range []string{extRows, extMsgs, extIndex} {
 		f, err := create(g.path(ext))
 		if err != nil {
@@ -136,7 +136,7 @@ func newWriter(g *Generation, create CreateFunc) (*Writer, error) {
 	}
 	f, err := create(g.path(extAttachments))
 	if err == nil {
-		if w.atts, err = newAttachmentWriter(f, g.path(extAttachments), since); err != nil {
+		if w.atts, err = newAttachmentWriter(f, g.path(extAttachments)); err != nil {
 			f.Close()
 		}
 	}
