@@ -46,12 +46,16 @@ type walker struct {
 	tree  *parse.Tree
 }
 
-// call is a call of the function name with args arguments at node.
+// call is a call of the function name with args arguments at node: the
+// command, piped the value of the command before it (nil for none); dot
+// tells whether dot is the row there.
 type call struct {
-	name string
-	args int
-	node parse.Node
-	tree *parse.Tree
+	name  string
+	args  int
+	node  *parse.CommandNode
+	piped *parse.CommandNode
+	dot   bool
+	tree  *parse.Tree
 }
 
 func (w *walker) walkTree(t *parse.Tree, dotIsRow bool) {
@@ -138,11 +142,12 @@ func (w *walker) pipe(p *parse.PipeNode, dot bool) {
 			}
 		}
 		if id, ok := c.Args[0].(*parse.IdentifierNode); ok {
-			n := len(c.Args) - 1
+			cl := call{name: id.Ident, args: len(c.Args) - 1, node: c, dot: dot, tree: w.tree}
 			if i > 0 {
-				n++ // the value piped in comes last
+				cl.args++ // the value piped in comes last
+				cl.piped = p.Cmds[i-1]
 			}
-			w.calls = append(w.calls, call{name: id.Ident, args: n, node: c, tree: w.tree})
+			w.calls = append(w.calls, cl)
 		}
 		w.cmd(c, dot)
 	}

@@ -24,7 +24,10 @@
 // refuses, with file:line and the sheet's columns, a template that names a
 // column the sheet lacks, with the column it probably means. Syntax errors
 // are reported at the template's file and line (for inline templates, the
-// campaign file line of the key).
+// campaign file line of the key), and so are calls that would fail on every
+// row: a function given too many or too few arguments, or an argument of a
+// type it cannot take where the type is certain before running ({{upper 3}},
+// a column where join takes a list).
 //
 // Help is the text of the "templates" help topic of the command line.
 //

@@ -307,3 +307,50 @@ func TestUndefinedFunctionHint(t *testing.T) {
 		t.Errorf("Compile = %v, want the list of functions", err)
 	}
 }
+
+// TestFunctionArgumentType: a call of a tidings function with an argument
+// of a type it cannot take, whatever the row ({{upper 3}}, a text where
+// join takes a list), is one template error at its line naming the
+// function's use and the argument, not a problem of every row; calls
+// whose types only running can tell are left to the run, and those the
+// check passes run for a row.
+func TestFunctionArgumentType(t *testing.T) {
+	for _, c := range []struct {
+		body, want string
+		line       int
+	}{
+		{"Hi {{upper 3}}\n", `{{upper 3}}: wrong type of argument: upper S takes text as S; 3 is a number`, 1},
+		{"Hi\n{{join .name \",\"}}\n", `{{join .name ","}}: wrong type of argument: join SEP LIST takes a list (split gives one) as LIST; "," is text`, 2},
+		{"{{.name | join \", \"}}\n", `join SEP LIST takes a list (split gives one) as LIST; the value piped in, .name, is text`, 1},
+		{"{{upper (split \",\" .name)}}\n", `upper S takes text as S; (split "," .name) is a list (split gives one)`, 1},
+		{"{{default true .name}}\n", `default DEF VALUE takes text as DEF; true is true or false`, 1},
+		{"{{upper nil}}\n", `nil is nil`, 1},
+		{"{{upper .}}\n", `. is the whole row`, 1},
+		{"{{if .name}}\n{{split \",\" .name | upper}}{{end}}\n", `the value piped in, split "," .name, is a list`, 2},
+		{"{{date \"long\" 20240314}}\n", `date LAYOUT VALUE takes text as VALUE; 20240314 is a number`, 1},
+	} {
+		_, err := Compile(load(t, baseYAML, map[string]string{"body.txt": c.body}), []string{"email", "name"})
+		var fe *campaign.FileError
+		if !errors.As(err, &fe) || !errors.Is(err, ErrFuncArgType) || fe.Line != c.line || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: Compile = %v, want %q at line %d", c.body, err, c.want, c.line)
+		}
+	}
+	subject := strings.Replace(baseYAML, `"Hello {{.name}}"`, `"Hello {{title 1}}"`, 1)
+	if _, err := Compile(load(t, subject, map[string]string{"body.txt": "x\n"}), []string{"email", "name"}); !errors.Is(err, ErrFuncArgType) {
+		t.Errorf("in the subject: Compile = %v, want ErrFuncArgType", err)
+	}
+	html := strings.Replace(baseYAML, "text: body.txt", "html: body.html", 1)
+	if _, err := Compile(load(t, html, map[string]string{"body.html": "<p>{{.name | join \",\"}}</p>\n"}), []string{"email", "name"}); !errors.Is(err, ErrFuncArgType) {
+		t.Errorf("in an HTML body: Compile = %v, want ErrFuncArgType", err)
+	}
+	ok := "{{split \",\" .name | join \"/\"}} {{join \"/\" (split \",\" .name)}} {{range split \",\" .name}}{{upper .}}{{end}} " +
+		"{{$n := .name}}{{upper $n}} {{upper (printf \"%s\" .name)}} {{join \",\" nil}} {{address (.name | trim | title) .email}} " +
+		"{{with .name}}{{upper .}}{{end}} {{date \"iso\" (trim .due)}} {{upper (index . \"name\")}} {{.name | default \"x\" | upper}}\n"
+	set, err := Compile(load(t, baseYAML, map[string]string{"body.txt": ok}), []string{"email", "name", "due"})
+	if err != nil {
+		t.Fatalf("calls with arguments of their types: %v", err)
+	}
+	if _, err := set.Execute(campaign.Row{Number: 2, Values: map[string]string{"email": "a@x.example", "name": "ann,bo", "due": "2024-03-14"}}); err != nil {
+		t.Errorf("the calls the check passes do not run: %v", err)
+	}
+}

@@ -552,6 +552,7 @@ func (cp *compiler) walk(t *Template, lookup func(string) *parse.Tree, root *par
 		})
 	}
 	cp.checkCalls(t, w.calls)
+	cp.checkArgTypes(t, w.calls)
 	seen, reported := map[string]bool{}, map[string]bool{}
 	for _, r := range w.refs {
 		col := r.name
