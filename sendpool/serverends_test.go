@@ -383,6 +383,60 @@ func TestUnaskedRefusalEndsSession(t *testing.T) {
 	}
 }
 
+// TestUnaskedThrottleBeforeBDAT: with CHUNKING, an unasked "421 4.7.0
+// Try again later" found before the next BDAT group, on one line or on
+// several ("421-…" first), asks the sender to slow down: the pool lowers
+// its rate and the next message, none of which was sent, goes again
+// after a wait on a new connection; each message reaches the server
+// once.
+func TestUnaskedThrottleBeforeBDAT(t *testing.T) {
+	for name, reply := range map[string]string{
+		"single-line": "421 4.7.0 Try again later, closing connection",
+		"multi-line":  "421-4.7.0 Try again later,\r\n421-4.7.0 please slow down\r\n421 4.7.0 closing connection",
+	} {
+		t.Run(name, func(t *testing.T) {
+			var mu sync.Mutex
+			bdats := 0
+			s := newScripted(t, []string{"PIPELINING", "CHUNKING"}, func(c int, cmd string, b []byte) string {
+				mu.Lock()
+				defer mu.Unlock()
+				if strings.HasPrefix(cmd, "BDAT") {
+					if bdats++; bdats == 1 {
+						return "250 2.0.0 queued\r\n" + reply + closeAfter
+					}
+				}
+				return okAll(c, cmd, b)
+			})
+			cfg := scriptedConfig(s, campaign.TransportPipelined)
+			cfg.Rate = 1000
+			p, err := sendpool.New(cfg.PoolConfig(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := pooltest.NewResults(t)
+			if err := p.Run(t.Context(), sendpool.SliceSource(pooltest.Messages(2)), res.Add); err != nil {
+				t.Fatal(err)
+			}
+			for _, row := range []int{2, 3} {
+				if r := res.Get(row); r.Status != sendpool.StatusSent {
+					t.Fatalf("row %d: %v (%s), want sent\n%s", row, r.Status, r.Detail, strings.Join(s.Log(), "\n"))
+				}
+			}
+			if rate := p.Limiter().Rate(); rate >= 1000 {
+				t.Errorf("rate after the unasked 421: %v, want it lowered", rate)
+			}
+			if r := res.Get(3); r.Attempts != 2 {
+				t.Errorf("row 3: %d attempts, want 2 (a wait, not a free redial)", r.Attempts)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if bdats != 2 {
+				t.Errorf("the server got %d messages, want 2, each once\n%s", bdats, strings.Join(s.Log(), "\n"))
+			}
+		})
+	}
+}
+
 // TestQuotaAtConnect: a server that says at its greeting, or to the
 // login, that the sender's quota for the day or its credits are used up
 // stops the run for the quota (ErrQuota), not after so many failed dials

@@ -74,8 +74,10 @@ type checkSummary struct {
 	// them (plan.Fate.OwedGone).
 	owedGone plan.RowList
 	// revised lists the rows whose values changed since their message
-	// went out (plan.Decider.Revised).
-	revised plan.RowList
+	// went out (plan.Decider.Revised); owedAnew counts those among them
+	// that a plain send sends again (plan.Decider.OwedAnew).
+	revised  plan.RowList
+	owedAnew int
 	// changedUnsent lists the rows whose message failed or went unknown
 	// whose values changed since (plan.Decider.ChangedUnsent).
 	changedUnsent plan.RowList
@@ -90,8 +92,11 @@ type checkSummary struct {
 func (s *checkSummary) noteRevised(decider *plan.Decider, m *render.Message, f plan.Fate) error {
 	sums := func() ([]uint16, error) { return m.ValueSums, nil }
 	changed, err := decider.Revised(f, m.Key, m.ValuesSum, sums)
-	if len(changed) > 0 {
-		s.revised.Add(plan.RevisedLine(m.Row, m.Key, changed))
+	if line := plan.RevisedLine(m.Row, m.Key, changed); len(changed) > 0 && decider.OwedAnew(m.Key, m.ValuesSum) {
+		s.revised.Add(line + plan.DeferredAnewWords)
+		s.owedAnew++
+	} else if len(changed) > 0 {
+		s.revised.Add(line)
 	}
 	if err != nil {
 		return err
@@ -264,7 +269,7 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 	printWarnings(g.stdout, campaignWarnings(in, sum.ok))
 	sum.printCopyOnly(g.stdout)
 	printOwedGone(g.stdout, sum.owedGone)
-	printRevised(g.stdout, sum.revised, 0, false, in.Campaign.File)
+	printRevised(g.stdout, sum.revised, sum.owedAnew, false, in.Campaign.File)
 	printChangedUnsent(g.stdout, sum.changedUnsent)
 	printOtherValues(g.stdout, sum.otherValues)
 	if was := renamedFrom(ctx, in.Campaign, state); was != "" {

@@ -181,7 +181,7 @@ func previewFolder(opts previewOptions, c *campaign.Campaign) (string, error) {
 func printPreviewed(g *globalOptions, in *plan.Inputs, sum checkSummary, written, sentBefore int, dir string) {
 	printWarnings(g.stdout, in.Sheet.Warnings())
 	printWarnings(g.stdout, campaignWarnings(in, sum.ok))
-	printRevised(g.stdout, sum.revised, 0, false, in.Campaign.File)
+	printRevised(g.stdout, sum.revised, sum.owedAnew, false, in.Campaign.File)
 	printChangedUnsent(g.stdout, sum.changedUnsent)
 	printOtherValues(g.stdout, sum.otherValues)
 	also := ""

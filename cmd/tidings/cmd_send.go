@@ -643,7 +643,9 @@ func verbFor(n int, one, many string) string {
 // printRevised lists the rows whose message went out before and whose
 // values changed since (plan.Plan.Revised), with what changed: toSend of
 // them go again in this run (--resend-changed, asked), the others do not;
-// campaign is the campaign file, for the command that shows what went.
+// without asked, toSend counts those whose corrected message was deferred,
+// which a plain send sends again (plan.Decider.OwedAnew). campaign is the
+// campaign file, for the command that shows what went.
 func printRevised(w io.Writer, rows plan.RowList, toSend int, asked bool, campaign string) {
 	list := strings.Join(rows.Rows, "; ")
 	if more := rows.N - len(rows.Rows); more > 0 {
@@ -651,6 +653,8 @@ func printRevised(w io.Writer, rows plan.RowList, toSend int, asked bool, campai
 	}
 	switch {
 	case rows.N == 0:
+	case !asked && toSend > 0:
+		printOwedAnew(w, rows.N, toSend, list, campaign)
 	case asked && toSend == 0: // each says why
 		fmt.Fprintf(w, "note: %s changed since %s went out, and %s not sent again: %s\n",
 			report.Plural(rows.N, "row"), verbFor(rows.N, "its message", "their messages"), verbFor(rows.N, "is", "are"), list)
@@ -669,6 +673,19 @@ func printRevised(w io.Writer, rows plan.RowList, toSend int, asked bool, campai
 			report.Plural(rows.N, "row"), verbFor(rows.N, "its message", "their messages"), verbFor(rows.N, "is", "are"), list,
 			commandArg(campaign), verbFor(rows.N, "it", "them"), verbFor(rows.N, "it is", "they are"))
 	}
+}
+
+// printOwedAnew is printRevised's note for a send without
+// --resend-changed, or check or preview, when toSend of the n rows that
+// changed since their message went out have a corrected message the
+// server deferred, which a plain send sends (list marks them).
+func printOwedAnew(w io.Writer, n, toSend int, list, campaign string) {
+	fmt.Fprintf(w, "note: %s changed since %s went out: %s", report.Plural(n, "row"), verbFor(n, "its message", "their messages"), list)
+	if held := n - toSend; held > 0 {
+		fmt.Fprintf(w, "; %s not sent again: tidings show %s KEY prints what went, send --resend-changed sends %s",
+			verbFor(held, "the other is", "the others are"), commandArg(campaign), verbFor(held, "it", "them"))
+	}
+	fmt.Fprintln(w)
 }
 
 // printChangedUnsent tells of the rows whose message failed for good or

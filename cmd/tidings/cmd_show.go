@@ -142,7 +142,10 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 		fmt.Fprintf(g.stderr, "%s, %s: %s; spooled %s (generation %d), %s\n", shownWhere(ctx, c, m, opts.row, dupOf, hash != "" && !isCurrent(ctx, current, gen, m.Row)),
 			keyWords(m.Key), status, gen.Created().Local().Format(time.RFC3339), gen.Number(), byteSize(int64(len(m.Data))))
 		if hash != "" && e != nil && plan.Revisable(e.Status) {
-			if changed := revisedSince(ctx, path, c, state, current, finder, m.Row, m.Key); len(changed) > 0 {
+			if changed, owed := revisedSince(ctx, path, c, state, current, finder, m.Row, m.Key); owed {
+				fmt.Fprintf(g.stderr, "note: since it went out, %s changed; its corrected message was deferred: a plain send sends it as it is now, a message of its own\n",
+					plan.RevisedWords(changed))
+			} else if len(changed) > 0 {
 				fmt.Fprintf(g.stderr, "note: since it went out, %s changed; send --resend-changed sends it as it is now, a message of its own\n",
 					plan.RevisedWords(changed))
 			}
@@ -219,12 +222,15 @@ func shownWhere(ctx context.Context, c *campaign.Campaign, m spool.Message, aske
 // changed since (journal.State.Revised): as the generation made from the
 // campaign as it is holds the row, or else as the campaign at path
 // renders the sheet's first row with key now. Nil when nothing changed or
-// it cannot be told (the row is gone, the campaign does not open).
+// it cannot be told (the row is gone, the campaign does not open). owed
+// says that the corrected message the server deferred is still owed and
+// made of the row's values now (journal.State.DeferredAnew): a plain send
+// sends it.
 func revisedSince(ctx context.Context, path string, c *campaign.Campaign, state *journal.State, current func() (*spool.Generation, error),
-	finder *spool.Finder, row int, key string) []string {
+	finder *spool.Finder, row int, key string) (changed []string, owed bool) {
 	in, err := plan.Open(ctx, path)
 	if err != nil {
-		return nil
+		return nil, false
 	}
 	defer in.Close()
 	var now *render.Message
@@ -239,10 +245,10 @@ func revisedSince(ctx context.Context, path string, c *campaign.Campaign, state 
 		}
 	}
 	if now == nil {
-		return nil
+		return nil, false
 	}
-	changed, _ := state.Revised(key, in.Renderer.Facets(), now.ValuesSum, func() ([]uint16, error) { return now.ValueSums, nil })
-	return changed
+	changed, _ = state.Revised(key, in.Renderer.Facets(), now.ValuesSum, func() ([]uint16, error) { return now.ValueSums, nil })
+	return changed, len(changed) > 0 && state.DeferredAnew(key) == now.ValuesSum
 }
 
 // findMessage finds key's message: with hash (a message was handed over

@@ -298,10 +298,10 @@ func TestBouncedAddressCorrected(t *testing.T) {
 
 // TestRevisedDeferredThenReverted: a corrected message the server
 // deferred or refused (before its body, or after) leaves the row on the
-// message that went: a plain send sends nothing and lists the row as
-// changed, `report` says sent; put back as it was, nothing is said or
-// sent (a second copy would carry the first's Message-ID); corrected
-// again, --resend-changed sends it.
+// message that went: put back as it was after the deferral, nothing is
+// said or sent (a second copy would carry the first's Message-ID), and
+// `report` says sent; corrected again and refused for good, only
+// --resend-changed sends it.
 func TestRevisedDeferredThenReverted(t *testing.T) {
 	for _, pipelined := range []bool{false, true} {
 		t.Run(fmt.Sprint("pipelined=", pipelined), func(t *testing.T) {
@@ -329,16 +329,12 @@ func TestRevisedDeferredThenReverted(t *testing.T) {
 				t.Fatalf("send --resend-changed, deferred: %d\n%s%s", code, out, errOut)
 			}
 			refuse.Store(0)
-			out, errOut, code := runCLI(t, "send", "--yes", camp)
-			if code != exitOK || srv.Received("ann@example.com") != 1 || !strings.Contains(out, "1 row changed since its message went out, and is not sent again: row 2 (1): amount") {
-				t.Errorf("plain send after the deferral: code %d, Ann has %d messages\n%s%s", code, srv.Received("ann@example.com"), out, errOut)
-			}
-			if out, errOut, code := runCLI(t, "report", camp); code != exitOK || readReport(t, camp)[0]["status"] != "sent" {
-				t.Errorf("report after the deferral: code %d\n%s%s", code, out, errOut)
-			}
 			writeFiles(t, dir, map[string]string{"r.csv": "invoice,email,name,amount\n1,ann@example.com,Ann,10.00\n"})
 			if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || srv.Received("ann@example.com") != 1 || strings.Contains(out, "changed since") {
 				t.Errorf("send after putting the row back: code %d, Ann has %d messages\n%s%s", code, srv.Received("ann@example.com"), out, errOut)
+			}
+			if out, errOut, code := runCLI(t, "report", camp); code != exitOK || readReport(t, camp)[0]["status"] != "sent" {
+				t.Errorf("report after putting the row back: code %d\n%s%s", code, out, errOut)
 			}
 			if out, errOut, code := runCLI(t, "check", camp); code != exitOK || strings.Contains(out, "changed since") {
 				t.Errorf("check after putting the row back: code %d\n%s%s", code, out, errOut)
@@ -457,5 +453,93 @@ func TestChangedAfterFailure(t *testing.T) {
 	out, errOut, _ := runCLI(t, "send", "--yes", "--retry-failed", camp)
 	if srv.Received("bob@example.org") != 1 || strings.Contains(out, "note: 1 row whose message failed") {
 		t.Errorf("send --retry-failed: bob@example.org got %d messages, want 1, and no note\n%s%s", srv.Received("bob@example.org"), out, errOut)
+	}
+}
+
+// deferredResend sends camp, changes Ann's amount, and has the server
+// defer the corrected message (--resend-changed, no retries left);
+// refuse makes the server defer every
+// recipient, drop lose the reply after a message.
+func deferredResend(t *testing.T) (camp string, srv *smtptest.Server, refuse, drop *atomic.Bool) {
+	t.Helper()
+	refuse, drop = new(atomic.Bool), new(atomic.Bool)
+	srv = smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		if refuse.Load() {
+			return smtptest.Reply(451, "4.7.1", "greylisted, try again later")
+		}
+		return nil
+	}), smtptest.DropReply(func(_ smtptest.Session, _ *smtptest.Message) bool { return drop.Load() }))
+	camp = revisedCampaign(t, srv, "invoice,email,name,amount\n1,ann@example.com,Ann,10.00\n2,bob@example.com,Bob,20.00\n")
+	dir := filepath.Dir(camp)
+	b, _ := os.ReadFile(camp)
+	writeFiles(t, dir, map[string]string{"c.yaml": strings.Replace(string(b), "retry_backoff: 1ms}", "retry_backoff: 1ms, retries: 0}", 1)})
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("send: %d\n%s%s", code, out, errOut)
+	}
+	writeFiles(t, dir, map[string]string{"r.csv": "invoice,email,name,amount\n1,ann@example.com,Ann,11.00\n2,bob@example.com,Bob,20.00\n"})
+	refuse.Store(true)
+	if out, errOut, code := runCLI(t, "send", "--yes", "--resend-changed", camp); code != exitSomeFailed {
+		t.Fatalf("send --resend-changed, deferred: %d\n%s%s", code, out, errOut)
+	}
+	refuse.Store(false)
+	return camp, srv, refuse, drop
+}
+
+// TestRevisedDeferredPlainSend: a corrected message the server deferred
+// (send --resend-changed) is still owed: report and send's report say
+// deferred (exit 1), check and show say a plain send sends it, and a
+// plain send does, once, with the corrected message's Message-ID, and
+// nothing to Bob, whose message went; after that nothing goes again.
+func TestRevisedDeferredPlainSend(t *testing.T) {
+	camp, srv, _, _ := deferredResend(t)
+	sendLine := readReport(t, camp)[0]
+	out, errOut, code := runCLI(t, "report", camp)
+	line := readReport(t, camp)[0]
+	if code != exitSomeFailed || line["status"] != "deferred" || line["detail"] != sendLine["detail"] || line["message_id"] != sendLine["message_id"] || line["attempts"] != sendLine["attempts"] {
+		t.Errorf("report between: code %d, line %v, send's line %v\n%s%s", code, line, sendLine, out, errOut)
+	}
+	want := "row 2 (1): amount (its corrected message was deferred: a plain send sends it)"
+	if out, errOut, _ := runCLI(t, "check", camp); !strings.Contains(out, want) || strings.Contains(out, "not sent again") {
+		t.Errorf("check between: want %q\n%s%s", want, out, errOut)
+	}
+	if _, errOut, _ := runCLI(t, "show", camp, "1"); !strings.Contains(errOut, "its corrected message was deferred: a plain send sends it") {
+		t.Errorf("show between: stderr %q", errOut)
+	}
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || srv.Received("ann@example.com") != 2 || srv.Received("bob@example.com") != 1 {
+		t.Fatalf("plain send after the deferral: code %d, Ann %d, Bob %d (want 2, 1)\n%s%s", code, srv.Received("ann@example.com"), srv.Received("bob@example.com"), out, errOut)
+	}
+	msgs := srv.Messages()
+	if got := messageIDOf(t, msgs[len(msgs)-1].Data); got != "<"+sendLine["message_id"]+">" {
+		t.Errorf("the message sent has Message-ID %s, want the deferred one's <%s>", got, sendLine["message_id"])
+	}
+	for _, args := range [][]string{{"send", "--yes", camp}, {"send", "--yes", "--resend-changed", camp}} {
+		if out, errOut, code := runCLI(t, args...); code != exitOK || srv.Received("ann@example.com") != 2 || strings.Contains(out, "changed since") {
+			t.Errorf("%v after the corrected message went: code %d, Ann %d\n%s%s", args, code, srv.Received("ann@example.com"), out, errOut)
+		}
+	}
+	if out, errOut, code := runCLI(t, "report", camp); code != exitOK || readReport(t, camp)[0]["status"] != "sent" {
+		t.Errorf("report after: code %d\n%s%s", code, out, errOut)
+	}
+}
+
+// TestRevisedDeferredThenUnknown: a deferred corrected message whose
+// reply is lost when a plain send tries it again is unknown, as any lost
+// reply: no plain send, nor --resend-changed, sends it again;
+// --resend-unknown does.
+func TestRevisedDeferredThenUnknown(t *testing.T) {
+	camp, srv, _, drop := deferredResend(t)
+	drop.Store(true)
+	runCLI(t, "send", "--yes", camp)
+	drop.Store(false)
+	if n := srv.Received("ann@example.com"); n != 2 {
+		t.Fatalf("Ann has %d messages after the lost reply, want 2", n)
+	}
+	for _, args := range [][]string{{"send", "--yes", camp}, {"send", "--yes", "--resend-changed", camp}} {
+		if out, errOut, code := runCLI(t, args...); srv.Received("ann@example.com") != 2 || readReport(t, camp)[0]["status"] != "unknown" {
+			t.Errorf("%v after the lost reply: code %d, Ann %d\n%s%s", args, code, srv.Received("ann@example.com"), out, errOut)
+		}
+	}
+	if out, errOut, code := runCLI(t, "send", "--yes", "--resend-unknown", camp); code != exitOK || srv.Received("ann@example.com") != 3 {
+		t.Errorf("send --resend-unknown: code %d, Ann %d\n%s%s", code, srv.Received("ann@example.com"), out, errOut)
 	}
 }

@@ -86,9 +86,11 @@
 // with the columns that changed, and sent again only when asked (send
 // --resend-changed; its run line says "resend_changed"). That new message
 // becomes the key's once the server takes it (see anew in state.go): its
-// outcome, values and reports are the key's from then on. Deferred,
-// refused or cut off, it leaves the key on the message that went, whose
-// row is still told as changed. What the messages before the latest left
+// outcome, values and reports are the key's from then on. Refused or
+// cut off, it leaves the key on the message that went, whose row is
+// still told as changed. Deferred, it leaves the key there too, but is
+// still owed ([State.DeferredAnew], [Entry.Deferred]): a plain send sends
+// it again while the row's values are those it was made of. What the messages before the latest left
 // stays: their attempt lines ([State.Earlier]); reports about them are
 // written with "earlier", and every hard report of a key is kept
 // ([State.Reports]).

@@ -65,6 +65,12 @@ type Entry struct {
 	// bounce, a complaint, an unsubscribe request; see `tidings bounces`),
 	// nil when none.
 	Feedback *Feedback
+	// Deferred is the result of a message made anew for the key (send
+	// --resend-changed) that the server deferred and that is still owed
+	// (State.DeferredAnew), and DeferredSum its values' sum; nil and 0
+	// when none is.
+	Deferred    *Result
+	DeferredSum uint32
 
 	// delivery is the outcome of the delivery history alone
 	// (slot.deliveryStatus); NoStatus when none.
@@ -292,6 +298,9 @@ func (s *State) entryAt(i int32) (*Entry, error) {
 		return nil, err
 	}
 	if e.Feedback, err = s.feedbackAt(at.feedback); err != nil {
+		return nil, err
+	}
+	if e.Deferred, e.DeferredSum, err = s.deferredOf(k); err != nil {
 		return nil, err
 	}
 	later, err := s.resultAt(at.later)

@@ -53,6 +53,30 @@ func (s *State) Revised(key string, facets []string, sum uint32, sums func() ([]
 	return changed, nil
 }
 
+// DeferredAnew is the values' sum (render.Message.ValuesSum) of key's
+// latest message made anew (send --resend-changed) when the server
+// deferred it and no send since took it, refused it for good or lost its
+// reply: the message is still owed, and a plain send sends it again while
+// the row's values are still those it was made of. 0 when there is none.
+func (s *State) DeferredAnew(key string) uint32 {
+	defer runtime.KeepAlive(s)
+	if p := s.pastOfKey(key); p != nil && p.deferred != 0 {
+		return p.deferredSum
+	}
+	return 0
+}
+
+// deferredOf reads back the result that deferred slot k's message made
+// anew, with its values' sum (DeferredAnew); nil and 0 when none.
+func (s *State) deferredOf(k *slot) (*Result, uint32, error) {
+	m := s.moreOf(k)
+	if m == nil || m.past == nil || m.past.deferred == 0 {
+		return nil, 0, nil
+	}
+	r, err := s.resultAt(m.past.deferred)
+	return r, m.past.deferredSum, err
+}
+
 // SameColumns reports whether a row now, whose facets and their
 // fingerprints are facets and sums (render.Renderer.Facets and
 // render.Message.ColumnSums), has the columns key's latest message was

@@ -220,11 +220,15 @@ type slotMore struct {
 // of the key's messages (State.Reports): the key's standing keeps only
 // the weightiest report of its latest message. pending is the attempt of
 // a message made anew that no result has settled yet, pendingSum its
-// values.
+// values. deferred is the result of the latest message made anew that
+// the server deferred, still owed (State.DeferredAnew), deferredSum its
+// values; 0 when none is.
 type past struct {
 	attempts, reports []lineRef
 	pending           lineRef
 	pendingSum        uint32
+	deferred          lineRef
+	deferredSum       uint32
 }
 
 // pastOf returns m's past, made when it has none.
@@ -446,29 +450,39 @@ func (s *State) anew(k *slot) {
 	}
 	k.attempt, k.sum = shorten(p.pending), p.pendingSum
 	p.pending, p.pendingSum = 0, 0
+	p.deferred, p.deferredSum = 0, 0
 	m.later, m.feedback, m.feedbackKind, m.owing = 0, 0, "", nil
 	k.setDelivery(NoStatus)
 	k.result = shortRef{}
 }
 
-// takeAnew applies r, a result of k's key, to a message made anew for it
-// (past.pending): taken (sent, or for some of its recipients), or of
-// unknown outcome (the reply lost after its body), it becomes the key's
-// (anew); any other outcome ends it, and the key stays on the message
-// that went before, its row still told as changed.
-func (s *State) takeAnew(k *slot, r *Result) {
+// takeAnew applies r, a result of k's key at line at, to a message made
+// anew for it (past.pending): taken (sent, or for some of its
+// recipients), or of unknown outcome (the reply lost after its body), it
+// becomes the key's (anew); any other outcome ends it, and the key stays
+// on the message that went before. Deferred, it is still owed: a plain
+// send sends it again while the row's values are those it was made of
+// (DeferredAnew); refused for good, it is not, and the row is told as
+// changed again; cut off before its body went, what was owed before
+// stays owed.
+func (s *State) takeAnew(k *slot, r *Result, at lineRef) {
 	m := s.moreOf(k)
 	if m == nil || m.past == nil || m.past.pending == 0 || !isDelivery(r.Status) {
 		return
 	}
-	if r.Status == sendpool.StatusSent || r.Status == sendpool.StatusUnknown || len(r.Owed) > 0 {
+	p := m.past
+	switch {
+	case r.Status == sendpool.StatusSent || r.Status == sendpool.StatusUnknown || len(r.Owed) > 0:
 		s.anew(k)
 		return
+	case r.Status == sendpool.StatusDeferred:
+		p.deferred, p.deferredSum = at, p.pendingSum
+	case r.Status == sendpool.StatusNotAttempted:
+		k.untried()
+	default:
+		p.deferred, p.deferredSum = 0, 0
 	}
-	if r.Status == sendpool.StatusNotAttempted {
-		k.untried() // cut off before its body went
-	}
-	m.past.pending, m.past.pendingSum = 0, 0
+	p.pending, p.pendingSum = 0, 0
 }
 
 // settlePending ends the run read last for the messages made anew that
@@ -498,7 +512,7 @@ func (s *State) result(r *Result, at lineRef) {
 	s.named(r.Row)
 	k := s.slotFor(r.NormKey)
 	k.row = int32(r.Row)
-	s.takeAnew(k, r)
+	s.takeAnew(k, r, at)
 	// A not-attempted result ends the pending attempt of its own run,
 	// whose body never went (recorded ahead, pipelining, and cut off):
 	// not counted. One of an earlier run stays as it was (unknown: a run

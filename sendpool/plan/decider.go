@@ -95,6 +95,14 @@ func (d *Decider) Revised(f Fate, key string, sum uint32, sums func() ([]uint16,
 	return d.state.Revised(key, d.facets, sum, sums)
 }
 
+// OwedAnew says whether a row told as changed (Revised), whose values'
+// sum is sum now, is one a plain send sends again: the message made anew
+// for it (send --resend-changed) was deferred, is still owed, and was
+// made of the values the row has now (journal.State.DeferredAnew).
+func (d *Decider) OwedAnew(key string, sum uint32) bool {
+	return sum != 0 && d.state.DeferredAnew(key) == sum
+}
+
 // ChangedUnsent says what of a row changed since its last message went,
 // given its fate f, when that message was refused for good or its outcome
 // is unknown and this run does not send it (a plain send leaves such rows

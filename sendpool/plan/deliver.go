@@ -230,12 +230,20 @@ func (pl *Plan) refusedFor(r sendpool.Result) string {
 // lineOf is the report line of r: as the pool gives it, with the
 // attempts of earlier runs; for a send to the recipients a message still
 // owed, the line of the whole message (owedLine); marked Owing when a
-// later send has recipients to deliver it to.
+// later send has recipients to deliver it to. A message made anew for a
+// row whose message went out before (a run sends a sent key nothing else
+// but to recipients it owes) that the server deferred says so
+// (report.DeferredAnewNote), as report says it.
 func (pl *Plan) lineOf(r sendpool.Result) (line report.Row, err error) {
-	r = pl.acrossRuns(r)
-	if pl.owed[r.Row] != nil {
+	b, _ := pl.decider.state.Brief(r.Key)
+	r.Attempts += b.Attempts // as the report counts them (journal.Entry.Attempts); the pool counts this run's
+	switch {
+	case pl.owed[r.Row] != nil:
 		line, err = pl.owedLine(r)
-	} else {
+	case r.Status == sendpool.StatusDeferred && b.Delivery == sendpool.StatusSent:
+		line = report.FromResult(r)
+		line.Detail += report.DeferredAnewNote
+	default:
 		line = report.FromResult(r)
 	}
 	line.Owing = pl.owes(r)
@@ -270,13 +278,4 @@ func RowOf(m *render.Message, err error) (row int, key string) {
 		return re.Row, ""
 	}
 	return 0, ""
-}
-
-// acrossRuns is r with the attempts of the earlier runs added, as the
-// report counts them (journal.Entry.Attempts); the pool counts this run's.
-func (pl *Plan) acrossRuns(r sendpool.Result) sendpool.Result {
-	if b, ok := pl.decider.state.Brief(r.Key); ok {
-		r.Attempts += b.Attempts
-	}
-	return r
 }

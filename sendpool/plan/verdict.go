@@ -30,6 +30,10 @@ type verdict struct {
 	// sent again when Options.ResendChanged would have sent it.
 	revised     []string
 	revisedHeld string
+	// owedAnew: revised, and the message made anew for it that the
+	// server deferred is still owed (journal.State.DeferredAnew): sent
+	// again without Options.ResendChanged.
+	owedAnew bool
 	// changedUnsent, on a row whose message failed or went unknown and
 	// is not sent now, names it and what of it changed since
 	// (Decider.ChangedUnsent, ChangedUnsentLine); "" when nothing did.
@@ -94,9 +98,11 @@ func (pl *Plan) judge(r spool.Row, brief bool) (verdict, error) {
 // verdict v), when its values changed since (Decider.Revised): v noting
 // what changed, and with Options.ResendChanged sent again as it is now,
 // a message of its own (render: another Message-ID), unless the
-// suppression list names one of its recipients. The row starts the run
-// with the line of what went out, which stays when the run does not
-// come to it.
+// suppression list names one of its recipients. Without it, only a row
+// whose message made anew the server deferred goes again, while its
+// values are those that message was made of (owedAnew): deferred is
+// still owed. The row starts the run with the line of what went out, or
+// of that deferral, which stays when the run does not come to it.
 func (pl *Plan) revise(r spool.Row, f Fate, v verdict) (verdict, error) {
 	sums := func() ([]uint16, error) { return pl.valueSums(r) }
 	if !Revisable(f.Status) {
@@ -111,7 +117,8 @@ func (pl *Plan) revise(r spool.Row, f Fate, v verdict) (verdict, error) {
 		return v, err
 	}
 	v.revised = changed
-	if !pl.resendChanged {
+	v.owedAnew = pl.decider.OwedAnew(r.Key, r.ValuesSum)
+	if !pl.resendChanged && !v.owedAnew {
 		return v, nil
 	}
 	if v.revisedHeld, err = pl.decider.Reported(r.Key, r.Recipients); v.revisedHeld != "" || err != nil {
@@ -121,6 +128,12 @@ func (pl *Plan) revise(r spool.Row, f Fate, v verdict) (verdict, error) {
 		if detail, _ := suppressed(pl.decider.supp, r.To, r.Recipients); detail != "" {
 			v.revisedHeld = detail
 			return v, nil
+		}
+	}
+	if e := f.Journal.Entry; v.owedAnew && e != nil {
+		if line, ok := report.LineNow(e, r.Recipients, r.ValuesSum); ok {
+			v.line = line
+			v.line.Row, v.line.Key = r.Row, r.Key
 		}
 	}
 	v.send, v.unknown = true, false
@@ -244,8 +257,11 @@ func (pl *Plan) account(r spool.Row, v verdict, problem error) {
 	pl.Rows++
 	if len(v.revised) > 0 {
 		line := RevisedLine(r.Row, r.Key, v.revised)
-		if v.revisedHeld != "" {
+		switch {
+		case v.revisedHeld != "":
 			line += " (not sent again: " + v.revisedHeld + ")"
+		case v.owedAnew && !pl.resendChanged:
+			line += DeferredAnewWords
 		}
 		pl.Revised.Add(line)
 		if v.send {
@@ -277,6 +293,10 @@ func (pl *Plan) account(r spool.Row, v verdict, problem error) {
 		}
 	}
 }
+
+// DeferredAnewWords mark a row told as changed whose message made anew
+// the server deferred, which a plain send sends again.
+const DeferredAnewWords = " (its corrected message was deferred: a plain send sends it)"
 
 // RowProblem is a row problem as the spool keeps it: its row and its
 // words (the location first, as problems are printed), a line for each

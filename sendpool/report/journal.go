@@ -148,7 +148,7 @@ func (b *rebuild) sheetRow(c *campaign.Campaign, row campaign.Row) error {
 		return b.rep.AddRow(Row{Recipient: Recipient{Row: number, Key: key}, Status: sendpool.StatusDuplicate, Detail: detail})
 	}
 	if norm != "" && b.placed.Mark(key) {
-		return addKeyed(b.state, b.rep, number, key, "", nil, nil)
+		return addKeyed(b.state, b.rep, number, key, "", nil, nil, 0)
 	}
 	return b.rep.AddRow(notTried(number, key, ""))
 }
@@ -161,14 +161,15 @@ func (b *rebuild) sheetRow(c *campaign.Campaign, row campaign.Row) error {
 // line saying the key's row was invalid is an earlier run's word about a
 // row fixed since (or another row with the key): not attempted too. A
 // failed or unknown line is marked NowSuppressed when supp (nil: not
-// known) names one of recipients.
-func addKeyed(state *journal.State, rep *Reporter, number int, key, to string, recipients []string, supp *campaign.Suppression) error {
+// known) names one of recipients. sum is the row's values' sum now
+// (render.Message.ValuesSum; 0: not known), for LineNow.
+func addKeyed(state *journal.State, rep *Reporter, number int, key, to string, recipients []string, supp *campaign.Suppression, sum uint32) error {
 	e, err := state.Entry(key)
 	if err != nil {
 		return err
 	}
 	if e != nil {
-		if line, ok := LineOf(e, recipients); ok && !(recipients != nil && line.Status == sendpool.StatusInvalid) {
+		if line, ok := LineNow(e, recipients, sum); ok && !(recipients != nil && line.Status == sendpool.StatusInvalid) {
 			line.Row, line.Key = number, key
 			line.MarkSuppressed(supp, recipients)
 			return rep.AddRow(line)
@@ -191,6 +192,25 @@ func LineOf(e *journal.Entry, recipients []string) (line Row, ok bool) {
 	line.Owing = e.OwesIn(recipients)
 	return line, true
 }
+
+// LineNow is LineOf for a row whose values' sum is sum now
+// (render.Message.ValuesSum; 0: not known): when the message made anew
+// for it that the server deferred is still owed and made of these values
+// (journal.Entry.Deferred), the line of that deferral, which the next
+// send tries again, as send's report has it after that run; else LineOf.
+func LineNow(e *journal.Entry, recipients []string, sum uint32) (line Row, ok bool) {
+	if e.Deferred == nil || sum == 0 || sum != e.DeferredSum {
+		return LineOf(e, recipients)
+	}
+	line = FromJournal(*e.Deferred)
+	line.Attempts, line.Detail = e.Attempts, line.Detail+DeferredAnewNote
+	return line, true
+}
+
+// DeferredAnewNote ends the detail of the line of a message made anew
+// (send --resend-changed) that the server deferred: the row's message
+// before it went out.
+const DeferredAnewNote = "; a corrected message: the one before it was sent"
 
 // notTried is the line of a row no send has reached, whose To is to.
 func notTried(number int, key, to string) Row {
@@ -238,13 +258,13 @@ func RebuildFromRows(state *journal.State, supp *campaign.Suppression, facets []
 			case err != nil:
 				return err
 			case went && r.Key != "" && !r.KeyReused:
-				return addKeyed(state, rep, r.Row, r.Key, r.To, r.Recipients, nil)
+				return addKeyed(state, rep, r.Row, r.Key, r.To, r.Recipients, nil, 0)
 			}
 			line.Status = sendpool.StatusInvalid
 		case spool.KindDuplicate:
 			line.Status = sendpool.StatusDuplicate
 		default:
-			return addKeyed(state, rep, r.Row, r.Key, r.To, r.Recipients, supp)
+			return addKeyed(state, rep, r.Row, r.Key, r.To, r.Recipients, supp, r.ValuesSum)
 		}
 		return rep.AddRow(line)
 	})

@@ -75,6 +75,10 @@ const (
 	idleCheck = time.Second
 	// idleProbe bounds checkIdle's read.
 	idleProbe = 2 * time.Millisecond
+	// unaskedWait bounds the read of a reply the server sent unasked
+	// once its first byte came (unasked): a multi-line 421, or one that
+	// arrives split.
+	unaskedWait = 2 * time.Second
 )
 
 // slotKind says which command a reply answers.

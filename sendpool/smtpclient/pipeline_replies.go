@@ -245,30 +245,62 @@ func (c *pipeConn) checkEnded() error {
 // checkIdle notices a server that closed the connection while it was idle
 // (or said something unasked, such as "421 timeout", before closing): any
 // byte or end of stream waiting to be read means the session is over. It
-// waits at most idleProbe.
+// waits at most idleProbe for the first byte (then unasked reads the rest).
 func (c *pipeConn) checkIdle() error {
 	c.nc.SetReadDeadline(time.Now().Add(idleProbe))
 	defer c.nc.SetReadDeadline(time.Time{})
 	_, err := c.r.R.Peek(1)
 	if err == nil {
-		// Read what came (within the same deadline) for the message.
-		line, _ := c.r.R.ReadString('\n')
-		line = strings.TrimSpace(line)
-		if c.tr != nil {
-			c.tr.emit("S: ", line)
-		}
-		if strings.HasPrefix(line, "421 ") {
-			// "421 4.7.0 Try again later": classified as a 421 is, so a
-			// request to slow down is one. Any other unasked line ends
-			// the session, not the message none of which was sent (a
-			// 5xx here is no refusal of it).
-			return fmt.Errorf("the server ended the session: %w", replyError("", 421, line[4:]))
-		}
-		return fmt.Errorf("the server ended the session: %s", sendpool.OneLine(line))
+		return c.unasked()
 	}
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {
 		return nil
 	}
 	return fmt.Errorf("the server closed the connection: %w", err)
+}
+
+// unasked reads what the server said unasked, for the error that ends the
+// session: a 421, all of its lines ("421 4.7.0 Try again later", or
+// "421-…" lines before it), is classified as a 421 is, so a request to
+// slow down is one. Any other line ends the session, not the message none
+// of which was sent (a 5xx here is no refusal of it). The whole reply
+// gets unaskedWait (the caller resets the deadline); one cut off by it,
+// or by the end of the stream, is taken as far as it came.
+func (c *pipeConn) unasked() error {
+	c.nc.SetReadDeadline(time.Now().Add(min(c.timeout, unaskedWait)))
+	line := c.unaskedLine()
+	if line != "421" && !strings.HasPrefix(line, "421 ") && !strings.HasPrefix(line, "421-") {
+		return fmt.Errorf("the server ended the session: %s", sendpool.OneLine(line))
+	}
+	text := []string{textOf(line)}
+	for more := strings.HasPrefix(line, "421-"); more && len(text) < maxUnaskedLines; {
+		if line = c.unaskedLine(); line == "" || !strings.HasPrefix(line, "421") {
+			break // cut off, or not the rest of the reply: what came is the reply
+		}
+		text, more = append(text, textOf(line)), strings.HasPrefix(line, "421-")
+	}
+	return fmt.Errorf("the server ended the session: %w", replyError("", 421, strings.Join(text, "\n")))
+}
+
+// maxUnaskedLines is the most lines of an unasked reply unasked reads.
+const maxUnaskedLines = 64
+
+// unaskedLine reads a line of an unasked reply, without its line end
+// (and traced); "" when none came.
+func (c *pipeConn) unaskedLine() string {
+	line, _ := c.r.R.ReadString('\n')
+	line = strings.TrimSpace(line)
+	if c.tr != nil && line != "" {
+		c.tr.emit("S: ", line)
+	}
+	return line
+}
+
+// textOf is the text of a reply line, after its code and separator.
+func textOf(line string) string {
+	if len(line) <= 4 {
+		return ""
+	}
+	return line[4:]
 }
