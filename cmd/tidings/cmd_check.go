@@ -88,23 +88,34 @@ type checkSummary struct {
 
 // noteRevised adds m, of fate f, to s.revised when its values changed
 // since its message went out, and to s.changedUnsent when they changed
-// since its message failed or went unknown.
-func (s *checkSummary) noteRevised(decider *plan.Decider, m *render.Message, f plan.Fate) error {
+// since its message failed or went unknown. owedAnew is true when a
+// plain send sends m (its corrected message was deferred and nothing
+// reported holds it back), as send's plan judges it.
+func (s *checkSummary) noteRevised(decider *plan.Decider, m *render.Message, f plan.Fate) (owedAnew bool, err error) {
 	sums := func() ([]uint16, error) { return m.ValueSums, nil }
 	changed, err := decider.Revised(f, m.Key, m.ValuesSum, sums)
 	if line := plan.RevisedLine(m.Row, m.Key, changed); len(changed) > 0 && decider.OwedAnew(m.Key, m.ValuesSum) {
-		s.revised.Add(line + plan.DeferredAnewWords)
-		s.owedAnew++
+		held, herr := decider.Reported(m.Key, m.Recipients)
+		if err == nil {
+			err = herr
+		}
+		owedAnew = held == ""
+		if owedAnew {
+			s.revised.Add(line + plan.DeferredAnewWords)
+			s.owedAnew++
+		} else {
+			s.revised.Add(line + " (not sent again: " + held + ")")
+		}
 	} else if len(changed) > 0 {
 		s.revised.Add(line)
 	}
 	if err != nil {
-		return err
+		return false, err
 	}
 	if changed, err = decider.ChangedUnsent(f, m.Key, m.ValuesSum, sums); len(changed) > 0 {
 		s.changedUnsent.Add(plan.ChangedUnsentLine(m.Row, m.Key, changed, f.Status))
 	}
-	return err
+	return owedAnew, err
 }
 
 // maxCopyRows is how many rows suppressed for a Cc or Bcc check names.
@@ -253,13 +264,19 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 			f.Send, f.Status = false, sendpool.StatusSent // as send judges it
 			sum.owedGone.Add(plan.OwedLine(m.Row, f.Journal.Owed))
 		}
-		if sum.count(m, f) {
+		toSend := sum.count(m, f)
+		owedAnew, err := sum.noteRevised(decider, m, f)
+		if owedAnew && !toSend {
+			sum.done-- // its corrected message was deferred: a plain send sends it
+			toSend = true
+		}
+		if toSend {
 			for _, d := range sendpool.MessageDomains(m) {
 				domains[d]++
 			}
 		}
 		warn.Add(m)
-		return sum.noteRevised(decider, m, f)
+		return err
 	})
 	if err != nil {
 		return &unusableError{err}

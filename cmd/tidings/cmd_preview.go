@@ -123,7 +123,7 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 		warn.Add(m)
 		full := opts.limit > 0 && written+sentBefore >= opts.limit
 		if toSend := sum.count(m, f); !toSend || len(f.Journal.Owed) > 0 {
-			if err := sum.noteRevised(decider, m, f); err != nil {
+			if _, err := sum.noteRevised(decider, m, f); err != nil {
 				return err
 			}
 			wrote, err := previewDone(ctx, w, finder, m, sentFate(f, toSend), full)
