@@ -11,14 +11,6 @@ import (
 	"github.com/tidings/tidings/sendpool/spool"
 )
 
-// racyWindow is how close to a generation's start (spool.Generation.
-// AttachmentsSince) a file's modification time may be and still be
-// trusted with its size to say the file is unchanged: two seconds, the
-// coarsest file system time resolution (FAT's). A file written within it
-// of being looked at may have been written again without its time
-// changing; only its content tells then.
-const racyWindow = 2 * time.Second
-
 // recentFiles bounds how many files a check remembers as looked at
 // already (one every row shares is looked at once, not once a row).
 const recentFiles = 1024
@@ -57,11 +49,13 @@ func noteAttachments(w *spool.Writer, row int, m *render.Message, problem error)
 }
 
 // holds says whether the file a still holds what it held when spooled
-// (or, spooled as unreadable, still cannot be read). With trust, a file of
-// the size and modification time recorded, not within racyWindow of
-// since, is taken as unchanged without reading it (as render's cache and
-// Inputs.unchanged take one); else its content is hashed.
-func holds(a spool.Attachment, since time.Time, trust bool) bool {
+// (or, spooled as unreadable, still cannot be read). A file clock trusts
+// (spool.AttachmentClock.Trusts: of the size and modification time
+// recorded, and older than the generation by its file system's clock) is
+// taken as unchanged without reading it (as render's cache and
+// Inputs.unchanged take one); else its content is hashed. The zero clock
+// trusts none.
+func holds(a spool.Attachment, clock spool.AttachmentClock) bool {
 	if a.SHA256 == "" {
 		sum, _ := fileDigest(a.Path)
 		return sum == ""
@@ -70,7 +64,7 @@ func holds(a spool.Attachment, since time.Time, trust bool) bool {
 	if err != nil || !fi.Mode().IsRegular() || fi.Size() != a.Size {
 		return false
 	}
-	if trust && a.ModTime != 0 && fi.ModTime().UnixNano() == a.ModTime && fi.ModTime().Before(since.Add(-racyWindow)) {
+	if clock.Trusts(a, fi) {
 		return true
 	}
 	sum, err := fileDigest(a.Path)
@@ -89,14 +83,14 @@ var errChanged = errors.New("plan: an attachment changed")
 // file again. A generation without records (an older tidings') is never
 // the same: it is made again.
 func sameAttachments(ctx context.Context, g *spool.Generation) bool {
-	since := g.AttachmentsSince()
+	clock := g.AttachmentClock()
 	seen := make(map[spool.Attachment]bool) // the row aside
 	err := g.ScanAttachments(ctx, func(a spool.Attachment) error {
 		a.Row = 0
 		if seen[a] {
 			return nil
 		}
-		if !holds(a, since, true) {
+		if !holds(a, clock) {
 			return errChanged
 		}
 		if len(seen) >= recentFiles {
@@ -115,12 +109,11 @@ func sameAttachments(ctx context.Context, g *spool.Generation) bool {
 // that row is then what a send would make of it now. The records before
 // the row are read past, not the files they name.
 func RowHolds(ctx context.Context, g *spool.Generation, row int) bool {
-	since := g.AttachmentsSince()
 	err := g.ScanAttachments(ctx, func(a spool.Attachment) error {
 		switch {
 		case a.Row > row:
 			return errPast
-		case a.Row == row && !holds(a, since, false):
+		case a.Row == row && !holds(a, spool.AttachmentClock{}):
 			return errChanged
 		}
 		return nil
@@ -213,7 +206,7 @@ func SpooledFrom(ctx context.Context, path, version string) (*spool.Generation, 
 		return nil, err
 	}
 	for _, g := range gens {
-		if g.Inputs().Digest == digest && !g.Damaged() && g.AttachmentsSince() != (time.Time{}) {
+		if g.Inputs().Digest == digest && !g.Damaged() && g.HasAttachmentRecords() {
 			return g, nil
 		}
 	}
