@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/base64"
 	"fmt"
 	"os"
@@ -8,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/klauspost/compress/zstd"
 
 	"github.com/tidings/tidings/sendpool/smtptest"
 )
@@ -184,5 +187,48 @@ func TestAttachmentRecordsDamagedShow(t *testing.T) {
 	}
 	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || !strings.Contains(out, "written by this run") || srv.Received("u3@example.com") != 1 {
 		t.Errorf("send: code %d\n%s%s", code, out, errOut)
+	}
+}
+
+// rewriteAttachmentRecords replaces old by new (of the same length) in the
+// attachment records of the campaign at camp, compressed again as they
+// were, so that they decode: damage only their digest tells.
+func rewriteAttachmentRecords(t *testing.T, camp, old, new string) string {
+	t.Helper()
+	path := spoolFile(camp, ".atts")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec, _ := zstd.NewReader(nil)
+	defer dec.Close()
+	raw, err := dec.DecodeAll(data, nil)
+	if err != nil || !bytes.Contains(raw, []byte(old)) {
+		t.Fatalf("records %q, %v", raw, err)
+	}
+	enc, _ := zstd.NewWriter(nil)
+	defer enc.Close()
+	if err := os.WriteFile(path, enc.EncodeAll(bytes.Replace(raw, []byte(old), []byte(new), 1), nil), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestShowTellsDamagedAttachmentRecords: a record of the attachment
+// records changed since they were written (row 2's, before the row
+// shown), which still decodes, is told as damage, naming the file, not
+// taken as the records of the spool: show does not print the spooled
+// message as the one the next send sends, since that send renders it
+// again.
+func TestShowTellsDamagedAttachmentRecords(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp, _ := invoiceCampaign(t, srv, 6)
+	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "2", camp); code != exitSomeFailed {
+		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
+	}
+	path := rewriteAttachmentRecords(t, camp, "INV-1.pdf", "INV-9.pdf")
+	out, errOut, code := runCLI(t, "show", camp, "5")
+	if code != exitSomeFailed || !strings.Contains(errOut, "warning: spool: damaged") || !strings.Contains(errOut, path) {
+		t.Errorf("show 5 with row 2's attachment record damaged: code %d\n%s%s", code, errOut, out)
 	}
 }

@@ -100,10 +100,8 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 		return &unusableError{err}
 	}
 	defer finder.Close()
-	// The generation made from the campaign's inputs as they are, found
-	// once: it hashes them, but not the attachments, of which only the
-	// row shown's are looked at (plan.RowHolds), not every recipient's.
-	current := sync.OnceValues(func() (*spool.Generation, error) { return plan.SpooledFrom(ctx, path, version) })
+	current := &currentSpool{ctx: ctx, path: path}
+	defer current.warn(g.stderr)
 	row, dupOf := opts.row, ""
 	var damaged error // current's row records, found damaged
 	if row > 0 {
@@ -139,7 +137,7 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 		return err
 	}
 	if !g.quiet {
-		fmt.Fprintf(g.stderr, "%s, %s: %s; spooled %s (generation %d), %s\n", shownWhere(ctx, c, m, opts.row, dupOf, hash != "" && !isCurrent(ctx, current, gen, m.Row)),
+		fmt.Fprintf(g.stderr, "%s, %s: %s; spooled %s (generation %d), %s\n", shownWhere(ctx, c, m, opts.row, dupOf, hash != "" && !isCurrent(current, gen, m.Row)),
 			keyWords(m.Key), status, gen.Created().Local().Format(time.RFC3339), gen.Number(), byteSize(int64(len(m.Data))))
 		if hash != "" && e != nil && plan.Revisable(e.Status) {
 			if changed := revisedSince(ctx, path, c, state, current, finder, m.Row, m.Key); len(changed) > 0 {
@@ -220,7 +218,7 @@ func shownWhere(ctx context.Context, c *campaign.Campaign, m spool.Message, aske
 // campaign as it is holds the row, or else as the campaign at path
 // renders the sheet's first row with key now. Nil when nothing changed or
 // it cannot be told (the row is gone, the campaign does not open).
-func revisedSince(ctx context.Context, path string, c *campaign.Campaign, state *journal.State, current func() (*spool.Generation, error),
+func revisedSince(ctx context.Context, path string, c *campaign.Campaign, state *journal.State, current *currentSpool,
 	finder *spool.Finder, row int, key string) []string {
 	in, err := plan.Open(ctx, path)
 	if err != nil {
@@ -228,8 +226,8 @@ func revisedSince(ctx context.Context, path string, c *campaign.Campaign, state 
 	}
 	defer in.Close()
 	var now *render.Message
-	if gen, _ := current(); gen != nil {
-		if m, ok, _ := finder.FindIn(ctx, gen, row, key); ok && plan.RowHolds(ctx, gen, m.Row) {
+	if gen, _ := current.generation(); gen != nil {
+		if m, ok, _ := finder.FindIn(ctx, gen, row, key); ok && current.holds(m.Row) {
 			now = m.Message
 		}
 	}
@@ -245,22 +243,71 @@ func revisedSince(ctx context.Context, path string, c *campaign.Campaign, state 
 	return changed
 }
 
+// currentSpool is, for show, the generation made from the campaign's
+// inputs as they are (plan.SpooledFrom), found once: it hashes them, but
+// not the attachments, of which only the rows show asks about are looked
+// at (holds), not every recipient's. Its attachment records found damaged
+// make it none, as the next send renders afresh then too: damaged says
+// why, and warn says it.
+type currentSpool struct {
+	ctx     context.Context
+	path    string // the campaign file
+	once    sync.Once
+	gen     *spool.Generation
+	err     error
+	damaged error
+}
+
+// generation is the generation made from the campaign's inputs as they
+// are; nil when there is none, or its attachment records are damaged.
+func (c *currentSpool) generation() (*spool.Generation, error) {
+	c.once.Do(func() { c.gen, c.err = plan.SpooledFrom(c.ctx, c.path, version) })
+	if c.damaged != nil {
+		return nil, nil
+	}
+	return c.gen, c.err
+}
+
+// holds says whether the generation holds sheet row row as the campaign
+// is now (plan.RowHolds: the row's attachments still hold what they
+// held). False when there is no generation, or its attachment records are
+// found damaged, which generation says from then on.
+func (c *currentSpool) holds(row int) bool {
+	gen, _ := c.generation()
+	if gen == nil {
+		return false
+	}
+	ok, err := plan.RowHolds(c.ctx, gen, row)
+	if errors.Is(err, spool.ErrCorrupt) {
+		c.damaged = err
+	}
+	return ok && err == nil
+}
+
+// warn says on w that the generation's attachment records were found
+// damaged, when they were.
+func (c *currentSpool) warn(w io.Writer) {
+	if c.damaged != nil {
+		fmt.Fprintf(w, "warning: %v; the next send renders the messages again\n", c.damaged)
+	}
+}
+
 // findMessage finds key's message: with hash (a message was handed over
 // for it), the one that went out, in whichever generation holds it;
 // without, the one the next send sends, which only the generation made
 // from the campaign as it is (current) holds, when the row's attachments
 // still hold what they held (plan.RowHolds): an older one was made from
 // other inputs, and the next send renders it again.
-func findMessage(ctx context.Context, finder *spool.Finder, current func() (*spool.Generation, error), row int, key, hash string) (spool.Message, *spool.Generation, bool, error) {
+func findMessage(ctx context.Context, finder *spool.Finder, current *currentSpool, row int, key, hash string) (spool.Message, *spool.Generation, bool, error) {
 	if hash != "" {
 		return finder.Find(ctx, row, key, hash)
 	}
-	gen, _ := current() // none: not spooled as it is now
+	gen, _ := current.generation() // none: not spooled as it is now
 	if gen == nil {
 		return spool.Message{}, nil, false, nil
 	}
 	m, ok, err := finder.FindIn(ctx, gen, row, key)
-	if ok && !plan.RowHolds(ctx, gen, m.Row) {
+	if ok && !current.holds(m.Row) {
 		return spool.Message{}, nil, false, nil
 	}
 	return m, gen, ok, err
@@ -268,9 +315,9 @@ func findMessage(ctx context.Context, finder *spool.Finder, current func() (*spo
 
 // isCurrent says whether gen is the generation made from the campaign as
 // it is, as far as sheet row row is concerned (its attachments).
-func isCurrent(ctx context.Context, current func() (*spool.Generation, error), gen *spool.Generation, row int) bool {
-	cur, _ := current()
-	return cur != nil && cur.Number() == gen.Number() && plan.RowHolds(ctx, cur, row)
+func isCurrent(current *currentSpool, gen *spool.Generation, row int) bool {
+	cur, _ := current.generation()
+	return cur != nil && cur.Number() == gen.Number() && current.holds(row)
 }
 
 // keyOfRow is the key of sheet row row, and dupOf the row's "duplicate of
@@ -281,8 +328,8 @@ func isCurrent(ctx context.Context, current func() (*spool.Generation, error), g
 // file at path). When that generation's row records are damaged (an
 // error wrapping spool.ErrCorrupt, damaged), it is as the sheet has it
 // too.
-func keyOfRow(ctx context.Context, spooled func() (*spool.Generation, error), c *campaign.Campaign, row int, path string) (key, dupOf string, damaged, err error) {
-	current, _ := spooled()
+func keyOfRow(ctx context.Context, spooled *currentSpool, c *campaign.Campaign, row int, path string) (key, dupOf string, damaged, err error) {
+	current, _ := spooled.generation()
 	if current == nil {
 		key, dupOf, err = keyOfSheetRow(ctx, c, row, path)
 		return key, dupOf, nil, err
@@ -294,7 +341,7 @@ func keyOfRow(ctx context.Context, spooled func() (*spool.Generation, error), c 
 		return key, dupOf, err, serr
 	case err != nil:
 		return "", "", nil, &unusableError{err}
-	case ok && !plan.RowHolds(ctx, current, row): // an attachment of it changed
+	case ok && !spooled.holds(row): // an attachment of it changed, or its record is damaged
 		key, dupOf, err = keyOfSheetRow(ctx, c, row, path)
 		return key, dupOf, nil, err
 	case !ok:
@@ -399,17 +446,17 @@ func sheetRowAt(ctx context.Context, c *campaign.Campaign, row int) (campaign.Ro
 // generation made from the campaign as it is found: plan.SpooledFrom), not in
 // the sheet, or not spooled yet (or not as the campaign is now), or (hash
 // set) the message that went out is gone.
-func notSpooled(ctx context.Context, spooled func() (*spool.Generation, error), c *campaign.Campaign, key, hash string) error {
+func notSpooled(ctx context.Context, spooled *currentSpool, c *campaign.Campaign, key, hash string) error {
 	if hash != "" {
 		return fmt.Errorf("%w: the message handed over for %s (digest %s) is not in the spool any more", errNotFound, key, hash)
 	}
-	gen, _ := spooled()
+	gen, _ := spooled.generation()
 	if gen != nil { // none: the sheet says the rest
 		r, ok, err := invalidRowOf(ctx, gen, key)
 		if err != nil {
 			return &unusableError{err}
 		}
-		if ok && plan.RowHolds(ctx, gen, r.Row) {
+		if ok && spooled.holds(r.Row) {
 			return fmt.Errorf("%w: %s (row %d) has no message: the row has a problem, and none is made until it is fixed: %s", errNotFound, key, r.Row, r.DetailLine())
 		}
 		if ok {
@@ -417,7 +464,7 @@ func notSpooled(ctx context.Context, spooled func() (*spool.Generation, error), 
 		}
 	}
 	row, err := sheetRowOf(ctx, c, key)
-	if err == nil && row > 0 && gen != nil && !plan.RowHolds(ctx, gen, row) {
+	if err == nil && row > 0 && gen != nil && !spooled.holds(row) {
 		gen = nil
 	}
 	switch {

@@ -106,23 +106,27 @@ func sameAttachments(ctx context.Context, g *spool.Generation) bool {
 // files of its message, or the one its problem is about) still hold what
 // they held, reading (hashing) those files alone and no other row's: what
 // a generation made from the campaign's inputs (SpooledFrom) holds for
-// that row is then what a send would make of it now. The records before
-// the row are read past, not the files they name.
-func RowHolds(ctx context.Context, g *spool.Generation, row int) bool {
+// that row is then what a send would make of it now. Every record is read,
+// to its end, so that their digest is checked: a damaged one (the row's,
+// or another's) is an error wrapping spool.ErrCorrupt, never taken for a
+// file that changed or one that did not. A generation without records (an
+// older tidings') holds no row.
+func RowHolds(ctx context.Context, g *spool.Generation, row int) (bool, error) {
+	same := true
 	err := g.ScanAttachments(ctx, func(a spool.Attachment) error {
-		switch {
-		case a.Row > row:
-			return errPast
-		case a.Row == row && !holds(a, spool.AttachmentClock{}):
-			return errChanged
+		if a.Row == row && same && !holds(a, spool.AttachmentClock{}) {
+			same = false
 		}
 		return nil
 	})
-	return err == nil || errors.Is(err, errPast)
+	switch {
+	case errors.Is(err, spool.ErrNoAttachmentRecords):
+		return false, nil
+	case err != nil:
+		return false, err
+	}
+	return same, nil
 }
-
-// errPast ends a scan of attachment records past the row looked for.
-var errPast = errors.New("plan: past the row")
 
 // reusable returns the newest generation in store made from the inputs
 // digest less than MaxSpoolAge before now (Fresh), whose attachments

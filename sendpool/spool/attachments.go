@@ -344,8 +344,11 @@ func (g *Generation) ScanAttachments(ctx context.Context, fn func(Attachment) er
 			return err
 		}
 	}
-	if n != g.m.Atts.Count || hex.EncodeToString(h.Sum(nil)) != g.m.Atts.SHA256 {
-		return fmt.Errorf("%w: %s holds %d attachment records, not the %d its manifest gives, or other ones", ErrCorrupt, path, n, g.m.Atts.Count)
+	if n != g.m.Atts.Count {
+		return fmt.Errorf("%w: %s holds %d attachment records, not the %d its manifest gives", ErrCorrupt, path, n, g.m.Atts.Count)
+	}
+	if hex.EncodeToString(h.Sum(nil)) != g.m.Atts.SHA256 {
+		return fmt.Errorf("%w: the attachment records in %s are not the ones its manifest gives (their digest differs)", ErrCorrupt, path)
 	}
 	return nil
 }
