@@ -232,3 +232,24 @@ func TestShowTellsDamagedAttachmentRecords(t *testing.T) {
 		t.Errorf("show 5 with row 2's attachment record damaged: code %d\n%s%s", code, errOut, out)
 	}
 }
+
+// TestShowLooksAtARowsFilesOnce: show --row of a row whose message went
+// out asks several things of the row (its key, whether the message is
+// the campaign's current one, what changed since), and looks at its
+// attachments (hashing them, and reading the records) once for all.
+func TestShowLooksAtARowsFilesOnce(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp, _ := invoiceCampaign(t, srv, 4)
+	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "2", camp); code != exitSomeFailed {
+		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
+	}
+	var out, errOut bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: t.Context()}
+	current := &currentSpool{ctx: t.Context(), path: camp}
+	if err := showFrom(t.Context(), showOptions{row: 2}, g, camp, "", current); err != nil || !strings.Contains(errOut.String(), "row 2, key \"1\": sent") {
+		t.Fatalf("show --row 2: %v\n%s", err, errOut.String())
+	}
+	if current.scans != 1 {
+		t.Errorf("show --row 2 looked at the row's attachments %d times, not once", current.scans)
+	}
+}

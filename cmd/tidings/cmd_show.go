@@ -75,6 +75,12 @@ var errNotFound = errors.New("no message")
 // runShow prints the message of the recipient key (or of sheet row
 // opts.row).
 func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key string) error {
+	return showFrom(ctx, opts, g, path, key, &currentSpool{ctx: ctx, path: path})
+}
+
+// showFrom is runShow with current, the generation made from the campaign
+// at path as it is, not looked for yet.
+func showFrom(ctx context.Context, opts showOptions, g *globalOptions, path, key string, current *currentSpool) error {
 	c, err := campaign.Load(path)
 	if err != nil {
 		return &unusableError{err}
@@ -100,7 +106,6 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 		return &unusableError{err}
 	}
 	defer finder.Close()
-	current := &currentSpool{ctx: ctx, path: path}
 	defer current.warn(g.stderr)
 	row, dupOf := opts.row, ""
 	var damaged error // current's row records, found damaged
@@ -246,9 +251,9 @@ func revisedSince(ctx context.Context, path string, c *campaign.Campaign, state 
 // currentSpool is, for show, the generation made from the campaign's
 // inputs as they are (plan.SpooledFrom), found once: it hashes them, but
 // not the attachments, of which only the rows show asks about are looked
-// at (holds), not every recipient's. Its attachment records found damaged
-// make it none, as the next send renders afresh then too: damaged says
-// why, and warn says it.
+// at (holds), not every recipient's, once a row however often show asks.
+// Its attachment records found damaged make it none, as the next send
+// renders afresh then too: damaged says why, and warn says it.
 type currentSpool struct {
 	ctx     context.Context
 	path    string // the campaign file
@@ -256,6 +261,10 @@ type currentSpool struct {
 	gen     *spool.Generation
 	err     error
 	damaged error
+	// rows is what holds said of each row asked about, and scans counts
+	// the looks at the attachment records (plan.RowHolds) that took.
+	rows  map[int]bool
+	scans int
 }
 
 // generation is the generation made from the campaign's inputs as they
@@ -270,17 +279,26 @@ func (c *currentSpool) generation() (*spool.Generation, error) {
 
 // holds says whether the generation holds sheet row row as the campaign
 // is now (plan.RowHolds: the row's attachments still hold what they
-// held). False when there is no generation, or its attachment records are
-// found damaged, which generation says from then on.
+// held), looked at once a row. False when there is no generation, or its
+// attachment records are found damaged, which generation says from then
+// on.
 func (c *currentSpool) holds(row int) bool {
 	gen, _ := c.generation()
 	if gen == nil {
 		return false
 	}
+	if ok, asked := c.rows[row]; asked {
+		return ok
+	}
+	c.scans++
 	ok, err := plan.RowHolds(c.ctx, gen, row)
 	if errors.Is(err, spool.ErrCorrupt) {
 		c.damaged = err
 	}
+	if c.rows == nil {
+		c.rows = map[int]bool{}
+	}
+	c.rows[row] = ok && err == nil
 	return ok && err == nil
 }
 
