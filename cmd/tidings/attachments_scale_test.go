@@ -253,3 +253,56 @@ func TestShowLooksAtARowsFilesOnce(t *testing.T) {
 		t.Errorf("show --row 2 looked at the row's attachments %d times, not once", current.scans)
 	}
 }
+
+// TestShowFallsBackToAnOlderGeneration: a row's attachment changed and
+// spooled so (generation 2), then put back: show prints the message of the
+// older generation made from the campaign as it is now (generation 1),
+// saying that the next send renders it again (it sends from the newest
+// generation only).
+func TestShowFallsBackToAnOlderGeneration(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp, files := invoiceCampaign(t, srv, 4)
+	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp); code != exitSomeFailed {
+		t.Fatalf("first send: code %d\n%s%s", code, out, errOut)
+	}
+	if err := os.WriteFile(files[3], []byte("%PDF-invoice-XYZ"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp); code != exitSomeFailed || !strings.Contains(out, "generation 2, written by this run") {
+		t.Fatalf("second send: code %d\n%s%s", code, out, errOut)
+	}
+	writeFiles(t, filepath.Dir(camp), map[string]string{"files/INV-4.pdf": "%PDF-invoice-004"})
+	out, errOut, code := runCLI(t, "show", camp, "4")
+	if code != exitOK || !strings.Contains(out, base64.StdEncoding.EncodeToString([]byte("%PDF-invoice-004"))) ||
+		!strings.Contains(errOut, "(generation 1)") || !strings.Contains(errOut, "so the next send renders this message again") {
+		t.Errorf("show 4 with its file put back: code %d\n%s", code, errOut)
+	}
+}
+
+// TestShowAfterEditSendRevert: the sheet edited, a send (generation 2),
+// the sheet put back as it was: show of a row not sent yet prints the
+// message of generation 1, made from the campaign as it is again, and
+// says that the next send renders it again, as it sends from the newest
+// generation only.
+func TestShowAfterEditSendRevert(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 3, "")
+	sheet := filepath.Join(filepath.Dir(camp), "r.csv")
+	was, err := os.ReadFile(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp); code != exitSomeFailed {
+		t.Fatalf("first send: code %d\n%s%s", code, out, errOut)
+	}
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": strings.Replace(string(was), "User 2", "User Two", 1)})
+	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp); code != exitSomeFailed || !strings.Contains(out, "generation 2, written by this run") {
+		t.Fatalf("second send: code %d\n%s%s", code, out, errOut)
+	}
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": string(was)})
+	out, errOut, code := runCLI(t, "show", camp, "user002@example.com")
+	if code != exitOK || !strings.Contains(out, "Subject: Hello User 2\r\n") || !strings.Contains(errOut, "(generation 1)") ||
+		!strings.Contains(errOut, "so the next send renders this message again") {
+		t.Errorf("show after edit, send, revert: code %d\n%s", code, errOut)
+	}
+}

@@ -40,8 +40,10 @@ writes (its preflight renders each message once and keeps it, compressed, in
 the state folder). A recipient not sent yet gets the message the next send
 will send, once a send spooled it from the campaign as it is (after an edit,
 the next send renders it again; preview shows it meanwhile); one spooled
-more than 24 hours ago, or whose spool is damaged, is shown with a warning:
-the next send renders it again, with a new Date and DKIM signature. --row N
+more than 24 hours ago, whose spool is damaged, or spooled before the newest
+spool (the campaign or a file of the row changed, spooled so, and put back)
+is shown with a warning: the next send renders it again, with a new Date and
+DKIM signature. --row N
 is the sheet's row N as it is now (read from the sheet when the spool's
 records of the rows are damaged). --out FILE writes the message to FILE (an .eml a
 mail program opens; an existing file other than an .eml is refused) instead
@@ -151,7 +153,7 @@ func showFrom(ctx context.Context, opts showOptions, g *globalOptions, path, key
 			}
 		}
 	}
-	if why := rerendered(gen, damaged, time.Now()); hash == "" && why != "" {
+	if why := rerendered(gen, finder.Generations()[0], damaged, time.Now()); hash == "" && why != "" {
 		// Said also under -q: the bytes printed are not what goes.
 		fmt.Fprintf(g.stderr, "warning: %s, so the next send renders this message again, with a new Date and DKIM signature: it shows what the message says, not byte for byte what will be sent\n", why)
 	}
@@ -183,15 +185,20 @@ func journalSays(e *journal.Entry, row int) (at int, hash, status string) {
 }
 
 // rerendered says why the next send renders again the message of a row
-// not sent yet that show found in gen, the generation made from the
-// campaign as it is: gen was begun too long before now to be sent from
+// not sent yet that show found in gen, a generation made from the
+// campaign as it is: a send only sends from the spool's newest generation
+// (newest), and gen is older (one made since from the campaign as it was
+// then: edited and put back, or from an attachment of this row changed
+// and put back), or gen was begun too long before now to be sent from
 // (plan.Fresh), or its row records were found damaged (damaged, which
 // that send's check of the spool finds too). "" when that send sends it
 // as it is.
-func rerendered(gen *spool.Generation, damaged error, now time.Time) string {
+func rerendered(gen, newest *spool.Generation, damaged error, now time.Time) string {
 	switch {
 	case damaged != nil:
 		return "its spool generation is damaged"
+	case gen.Number() != newest.Number():
+		return fmt.Sprintf("it was spooled in generation %d, and generation %d was spooled since from the campaign as it was then", gen.Number(), newest.Number())
 	case !plan.Fresh(gen, now):
 		return fmt.Sprintf("it was spooled more than %d hours ago", int(plan.MaxSpoolAge.Hours()))
 	}
@@ -231,10 +238,8 @@ func revisedSince(ctx context.Context, path string, c *campaign.Campaign, state 
 	}
 	defer in.Close()
 	var now *render.Message
-	if gen, _ := current.generation(); gen != nil {
-		if m, ok, _ := finder.FindIn(ctx, gen, row, key); ok && current.holds(m.Row) {
-			now = m.Message
-		}
+	if m, _, ok, _ := current.message(finder, row, key); ok {
+		now = m.Message
 	}
 	if now == nil {
 		if r, err := sheetFirstRowOf(ctx, c, key); err == nil && r.Number > 0 {
@@ -248,62 +253,90 @@ func revisedSince(ctx context.Context, path string, c *campaign.Campaign, state 
 	return changed
 }
 
-// currentSpool is, for show, the generation made from the campaign's
-// inputs as they are (plan.SpooledFrom), found once: it hashes them, but
-// not the attachments, of which only the rows show asks about are looked
-// at (holds), not every recipient's, once a row however often show asks.
-// Its attachment records found damaged make it none, as the next send
-// renders afresh then too: damaged says why, and warn says it.
+// currentSpool is, for show, the generations made from the campaign's
+// inputs as they are (plan.SpooledFrom), newest first, found once: it
+// hashes the inputs, but not the attachments, of which only the rows show
+// asks about are looked at (forRow), not every recipient's, once a row
+// however often show asks. Attachment records found damaged make their
+// generation hold no row, as the next send renders afresh then too:
+// damaged says why, and warn says it.
 type currentSpool struct {
 	ctx     context.Context
 	path    string // the campaign file
 	once    sync.Once
-	gen     *spool.Generation
+	gens    []*spool.Generation
 	err     error
 	damaged error
-	// rows is what holds said of each row asked about, and scans counts
-	// the looks at the attachment records (plan.RowHolds) that took.
-	rows  map[int]bool
+	// rows is what forRow found for each row asked about, and scans
+	// counts the looks at the attachment records (plan.RowHolds) that
+	// took.
+	rows  map[int]*spool.Generation
 	scans int
 }
 
-// generation is the generation made from the campaign's inputs as they
-// are; nil when there is none, or its attachment records are damaged.
+// generation is the newest generation made from the campaign's inputs as
+// they are, whose row records say where a key is (the same in each of
+// them: the sheet is the same); nil when there is none.
 func (c *currentSpool) generation() (*spool.Generation, error) {
-	c.once.Do(func() { c.gen, c.err = plan.SpooledFrom(c.ctx, c.path, version) })
-	if c.damaged != nil {
-		return nil, nil
+	c.once.Do(func() { c.gens, c.err = plan.SpooledFrom(c.ctx, c.path, version) })
+	if len(c.gens) == 0 {
+		return nil, c.err
 	}
-	return c.gen, c.err
+	return c.gens[0], nil
 }
 
-// holds says whether the generation holds sheet row row as the campaign
-// is now (plan.RowHolds: the row's attachments still hold what they
-// held), looked at once a row. False when there is no generation, or its
-// attachment records are found damaged, which generation says from then
-// on.
-func (c *currentSpool) holds(row int) bool {
-	gen, _ := c.generation()
-	if gen == nil {
-		return false
-	}
-	if ok, asked := c.rows[row]; asked {
-		return ok
-	}
-	c.scans++
-	ok, err := plan.RowHolds(c.ctx, gen, row)
-	if errors.Is(err, spool.ErrCorrupt) {
-		c.damaged = err
+// forRow is the newest generation made from the campaign's inputs as they
+// are that holds sheet row row as the campaign is now (plan.RowHolds: the
+// row's attachments still hold what they held): an older one when a file
+// changed since the newest was made and was put back. Nil when none does,
+// or the attachment records are damaged (the first damage is kept in
+// damaged).
+func (c *currentSpool) forRow(row int) *spool.Generation {
+	if gen, asked := c.rows[row]; asked {
+		return gen
 	}
 	if c.rows == nil {
-		c.rows = map[int]bool{}
+		c.rows = map[int]*spool.Generation{}
 	}
-	c.rows[row] = ok && err == nil
-	return ok && err == nil
+	c.generation()
+	for _, gen := range c.gens {
+		c.scans++
+		ok, err := plan.RowHolds(c.ctx, gen, row)
+		if errors.Is(err, spool.ErrCorrupt) && c.damaged == nil {
+			c.damaged = err
+		}
+		if ok && err == nil {
+			c.rows[row] = gen
+			return gen
+		}
+	}
+	c.rows[row] = nil
+	return nil
 }
 
-// warn says on w that the generation's attachment records were found
-// damaged, when they were.
+// message is key's message in the generation that holds its row as the
+// campaign is now (forRow), looked for at row first (spool.Finder.FindIn).
+func (c *currentSpool) message(finder *spool.Finder, row int, key string) (spool.Message, *spool.Generation, bool, error) {
+	first, _ := c.generation() // none: not spooled as it is now
+	if first == nil {
+		return spool.Message{}, nil, false, nil
+	}
+	m, ok, err := finder.FindIn(c.ctx, first, row, key)
+	if !ok || err != nil {
+		return m, nil, false, err
+	}
+	gen := c.forRow(m.Row)
+	switch {
+	case gen == nil:
+		return spool.Message{}, nil, false, nil
+	case gen != first: // the same row: the sheet is the same
+		m, ok, err = finder.FindIn(c.ctx, gen, m.Row, key)
+	}
+	return m, gen, ok, err
+}
+
+// warn says on w that attachment records were found damaged, when they
+// were.
 func (c *currentSpool) warn(w io.Writer) {
 	if c.damaged != nil {
 		fmt.Fprintf(w, "warning: %v; the next send renders the messages again\n", c.damaged)
@@ -320,22 +353,14 @@ func findMessage(ctx context.Context, finder *spool.Finder, current *currentSpoo
 	if hash != "" {
 		return finder.Find(ctx, row, key, hash)
 	}
-	gen, _ := current.generation() // none: not spooled as it is now
-	if gen == nil {
-		return spool.Message{}, nil, false, nil
-	}
-	m, ok, err := finder.FindIn(ctx, gen, row, key)
-	if ok && !current.holds(m.Row) {
-		return spool.Message{}, nil, false, nil
-	}
-	return m, gen, ok, err
+	return current.message(finder, row, key)
 }
 
 // isCurrent says whether gen is the generation made from the campaign as
 // it is, as far as sheet row row is concerned (its attachments).
 func isCurrent(current *currentSpool, gen *spool.Generation, row int) bool {
-	cur, _ := current.generation()
-	return cur != nil && cur.Number() == gen.Number() && current.holds(row)
+	cur := current.forRow(row)
+	return cur != nil && cur.Number() == gen.Number()
 }
 
 // keyOfRow is the key of sheet row row, and dupOf the row's "duplicate of
@@ -347,8 +372,9 @@ func isCurrent(current *currentSpool, gen *spool.Generation, row int) bool {
 // error wrapping spool.ErrCorrupt, damaged), it is as the sheet has it
 // too.
 func keyOfRow(ctx context.Context, spooled *currentSpool, c *campaign.Campaign, row int, path string) (key, dupOf string, damaged, err error) {
-	current, _ := spooled.generation()
-	if current == nil {
+	first, _ := spooled.generation()
+	current := spooled.forRow(row) // nil: an attachment of it changed, or its record is damaged
+	if first == nil || current == nil {
 		key, dupOf, err = keyOfSheetRow(ctx, c, row, path)
 		return key, dupOf, nil, err
 	}
@@ -359,9 +385,6 @@ func keyOfRow(ctx context.Context, spooled *currentSpool, c *campaign.Campaign, 
 		return key, dupOf, err, serr
 	case err != nil:
 		return "", "", nil, &unusableError{err}
-	case ok && !spooled.holds(row): // an attachment of it changed, or its record is damaged
-		key, dupOf, err = keyOfSheetRow(ctx, c, row, path)
-		return key, dupOf, nil, err
 	case !ok:
 		return "", "", nil, fmt.Errorf("%w: %s has no row %d", errNotFound, displayPath(c.Recipients.Path), row)
 	case r.Kind == spool.KindInvalid:
@@ -474,7 +497,7 @@ func notSpooled(ctx context.Context, spooled *currentSpool, c *campaign.Campaign
 		if err != nil {
 			return &unusableError{err}
 		}
-		if ok && spooled.holds(r.Row) {
+		if ok && spooled.forRow(r.Row) == gen {
 			return fmt.Errorf("%w: %s (row %d) has no message: the row has a problem, and none is made until it is fixed: %s", errNotFound, key, r.Row, r.DetailLine())
 		}
 		if ok {
@@ -482,7 +505,7 @@ func notSpooled(ctx context.Context, spooled *currentSpool, c *campaign.Campaign
 		}
 	}
 	row, err := sheetRowOf(ctx, c, key)
-	if err == nil && row > 0 && gen != nil && !spooled.holds(row) {
+	if err == nil && row > 0 && gen != nil && spooled.forRow(row) == nil {
 		gen = nil
 	}
 	switch {

@@ -190,12 +190,14 @@ func SpooledOf(ctx context.Context, in *Inputs, version string) (*spool.Generati
 	return madeFrom(ctx, spool.OpenStore(in.Campaign.StateDir), digest, true)
 }
 
-// SpooledFrom is Spooled without a look at any attachment: the newest
-// generation made from the campaign's inputs digest (not damaged, with
-// attachment records), whose rows are the campaign's as it is now only as
-// far as RowHolds says of each: what a command that shows one row asks,
-// which reads that row's attachments and not every recipient's.
-func SpooledFrom(ctx context.Context, path, version string) (*spool.Generation, error) {
+// SpooledFrom is Spooled without a look at any attachment: the
+// generations made from the campaign's inputs digest (not damaged, with
+// attachment records), newest first, whose rows are the campaign's as it
+// is now only as far as RowHolds says of each: what a command that shows
+// one row asks, which reads that row's attachments and not every
+// recipient's. An older one may hold a row the newest does not (a file
+// changed, then put back); only the store's newest is ever sent from.
+func SpooledFrom(ctx context.Context, path, version string) ([]*spool.Generation, error) {
 	in, err := openForDigest(ctx, path)
 	if err != nil {
 		return nil, err
@@ -209,12 +211,13 @@ func SpooledFrom(ctx context.Context, path, version string) (*spool.Generation, 
 	if err != nil {
 		return nil, err
 	}
+	var out []*spool.Generation
 	for _, g := range gens {
 		if g.Inputs().Digest == digest && !g.Damaged() && g.HasAttachmentRecords() {
-			return g, nil
+			out = append(out, g)
 		}
 	}
-	return nil, nil
+	return out, nil
 }
 
 // openForDigest loads the campaign file at path and opens its sheet and
