@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/base64"
 	"fmt"
 	"os"
@@ -8,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/klauspost/compress/zstd"
 
 	"github.com/tidings/tidings/sendpool/smtptest"
 )
@@ -184,5 +187,122 @@ func TestAttachmentRecordsDamagedShow(t *testing.T) {
 	}
 	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || !strings.Contains(out, "written by this run") || srv.Received("u3@example.com") != 1 {
 		t.Errorf("send: code %d\n%s%s", code, out, errOut)
+	}
+}
+
+// rewriteAttachmentRecords replaces old by new (of the same length) in the
+// attachment records of the campaign at camp, compressed again as they
+// were, so that they decode: damage only their digest tells.
+func rewriteAttachmentRecords(t *testing.T, camp, old, new string) string {
+	t.Helper()
+	path := spoolFile(camp, ".atts")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec, _ := zstd.NewReader(nil)
+	defer dec.Close()
+	raw, err := dec.DecodeAll(data, nil)
+	if err != nil || !bytes.Contains(raw, []byte(old)) {
+		t.Fatalf("records %q, %v", raw, err)
+	}
+	enc, _ := zstd.NewWriter(nil)
+	defer enc.Close()
+	if err := os.WriteFile(path, enc.EncodeAll(bytes.Replace(raw, []byte(old), []byte(new), 1), nil), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestShowTellsDamagedAttachmentRecords: a record of the attachment
+// records changed since they were written (row 2's, before the row
+// shown), which still decodes, is told as damage, naming the file, not
+// taken as the records of the spool: show does not print the spooled
+// message as the one the next send sends, since that send renders it
+// again.
+func TestShowTellsDamagedAttachmentRecords(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp, _ := invoiceCampaign(t, srv, 6)
+	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "2", camp); code != exitSomeFailed {
+		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
+	}
+	path := rewriteAttachmentRecords(t, camp, "INV-1.pdf", "INV-9.pdf")
+	out, errOut, code := runCLI(t, "show", camp, "5")
+	if code != exitSomeFailed || !strings.Contains(errOut, "warning: spool: damaged") || !strings.Contains(errOut, path) {
+		t.Errorf("show 5 with row 2's attachment record damaged: code %d\n%s%s", code, errOut, out)
+	}
+}
+
+// TestShowLooksAtARowsFilesOnce: show --row of a row whose message went
+// out asks several things of the row (its key, whether the message is
+// the campaign's current one, what changed since), and looks at its
+// attachments (hashing them, and reading the records) once for all.
+func TestShowLooksAtARowsFilesOnce(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp, _ := invoiceCampaign(t, srv, 4)
+	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "2", camp); code != exitSomeFailed {
+		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
+	}
+	var out, errOut bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: t.Context()}
+	current := &currentSpool{ctx: t.Context(), path: camp}
+	if err := showFrom(t.Context(), showOptions{row: 2}, g, camp, "", current); err != nil || !strings.Contains(errOut.String(), "row 2, key \"1\": sent") {
+		t.Fatalf("show --row 2: %v\n%s", err, errOut.String())
+	}
+	if current.scans != 1 {
+		t.Errorf("show --row 2 looked at the row's attachments %d times, not once", current.scans)
+	}
+}
+
+// TestShowFallsBackToAnOlderGeneration: a row's attachment changed and
+// spooled so (generation 2), then put back: show prints the message of the
+// older generation made from the campaign as it is now (generation 1),
+// saying that the next send renders it again (it sends from the newest
+// generation only).
+func TestShowFallsBackToAnOlderGeneration(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp, files := invoiceCampaign(t, srv, 4)
+	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp); code != exitSomeFailed {
+		t.Fatalf("first send: code %d\n%s%s", code, out, errOut)
+	}
+	if err := os.WriteFile(files[3], []byte("%PDF-invoice-XYZ"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp); code != exitSomeFailed || !strings.Contains(out, "generation 2, written by this run") {
+		t.Fatalf("second send: code %d\n%s%s", code, out, errOut)
+	}
+	writeFiles(t, filepath.Dir(camp), map[string]string{"files/INV-4.pdf": "%PDF-invoice-004"})
+	out, errOut, code := runCLI(t, "show", camp, "4")
+	if code != exitOK || !strings.Contains(out, base64.StdEncoding.EncodeToString([]byte("%PDF-invoice-004"))) ||
+		!strings.Contains(errOut, "(generation 1)") || !strings.Contains(errOut, "so the next send renders this message again") {
+		t.Errorf("show 4 with its file put back: code %d\n%s", code, errOut)
+	}
+}
+
+// TestShowAfterEditSendRevert: the sheet edited, a send (generation 2),
+// the sheet put back as it was: show of a row not sent yet prints the
+// message of generation 1, made from the campaign as it is again, and
+// says that the next send renders it again, as it sends from the newest
+// generation only.
+func TestShowAfterEditSendRevert(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 3, "")
+	sheet := filepath.Join(filepath.Dir(camp), "r.csv")
+	was, err := os.ReadFile(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp); code != exitSomeFailed {
+		t.Fatalf("first send: code %d\n%s%s", code, out, errOut)
+	}
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": strings.Replace(string(was), "User 2", "User Two", 1)})
+	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp); code != exitSomeFailed || !strings.Contains(out, "generation 2, written by this run") {
+		t.Fatalf("second send: code %d\n%s%s", code, out, errOut)
+	}
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": string(was)})
+	out, errOut, code := runCLI(t, "show", camp, "user002@example.com")
+	if code != exitOK || !strings.Contains(out, "Subject: Hello User 2\r\n") || !strings.Contains(errOut, "(generation 1)") ||
+		!strings.Contains(errOut, "so the next send renders this message again") {
+		t.Errorf("show after edit, send, revert: code %d\n%s", code, errOut)
 	}
 }

@@ -40,8 +40,10 @@ writes (its preflight renders each message once and keeps it, compressed, in
 the state folder). A recipient not sent yet gets the message the next send
 will send, once a send spooled it from the campaign as it is (after an edit,
 the next send renders it again; preview shows it meanwhile); one spooled
-more than 24 hours ago, or whose spool is damaged, is shown with a warning:
-the next send renders it again, with a new Date and DKIM signature. --row N
+more than 24 hours ago, whose spool is damaged, or spooled before the newest
+spool (the campaign or a file of the row changed, spooled so, and put back)
+is shown with a warning: the next send renders it again, with a new Date and
+DKIM signature. --row N
 is the sheet's row N as it is now (read from the sheet when the spool's
 records of the rows are damaged). --out FILE writes the message to FILE (an .eml a
 mail program opens; an existing file other than an .eml is refused) instead
@@ -75,6 +77,12 @@ var errNotFound = errors.New("no message")
 // runShow prints the message of the recipient key (or of sheet row
 // opts.row).
 func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key string) error {
+	return showFrom(ctx, opts, g, path, key, &currentSpool{ctx: ctx, path: path})
+}
+
+// showFrom is runShow with current, the generation made from the campaign
+// at path as it is, not looked for yet.
+func showFrom(ctx context.Context, opts showOptions, g *globalOptions, path, key string, current *currentSpool) error {
 	c, err := campaign.Load(path)
 	if err != nil {
 		return &unusableError{err}
@@ -100,10 +108,7 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 		return &unusableError{err}
 	}
 	defer finder.Close()
-	// The generation made from the campaign's inputs as they are, found
-	// once: it hashes them, but not the attachments, of which only the
-	// row shown's are looked at (plan.RowHolds), not every recipient's.
-	current := sync.OnceValues(func() (*spool.Generation, error) { return plan.SpooledFrom(ctx, path, version) })
+	defer current.warn(g.stderr)
 	row, dupOf := opts.row, ""
 	var damaged error // current's row records, found damaged
 	if row > 0 {
@@ -139,7 +144,7 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 		return err
 	}
 	if !g.quiet {
-		fmt.Fprintf(g.stderr, "%s, %s: %s; spooled %s (generation %d), %s\n", shownWhere(ctx, c, m, opts.row, dupOf, hash != "" && !isCurrent(ctx, current, gen, m.Row)),
+		fmt.Fprintf(g.stderr, "%s, %s: %s; spooled %s (generation %d), %s\n", shownWhere(ctx, c, m, opts.row, dupOf, hash != "" && !isCurrent(current, gen, m.Row)),
 			keyWords(m.Key), status, gen.Created().Local().Format(time.RFC3339), gen.Number(), byteSize(int64(len(m.Data))))
 		if hash != "" && e != nil && plan.Revisable(e.Status) {
 			if changed, owed := revisedSince(ctx, path, c, state, current, finder, m.Row, m.Key); owed {
@@ -151,7 +156,7 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 			}
 		}
 	}
-	if why := rerendered(gen, damaged, time.Now()); hash == "" && why != "" {
+	if why := rerendered(gen, finder.Generations()[0], damaged, time.Now()); hash == "" && why != "" {
 		// Said also under -q: the bytes printed are not what goes.
 		fmt.Fprintf(g.stderr, "warning: %s, so the next send renders this message again, with a new Date and DKIM signature: it shows what the message says, not byte for byte what will be sent\n", why)
 	}
@@ -183,15 +188,20 @@ func journalSays(e *journal.Entry, row int) (at int, hash, status string) {
 }
 
 // rerendered says why the next send renders again the message of a row
-// not sent yet that show found in gen, the generation made from the
-// campaign as it is: gen was begun too long before now to be sent from
+// not sent yet that show found in gen, a generation made from the
+// campaign as it is: a send only sends from the spool's newest generation
+// (newest), and gen is older (one made since from the campaign as it was
+// then: edited and put back, or from an attachment of this row changed
+// and put back), or gen was begun too long before now to be sent from
 // (plan.Fresh), or its row records were found damaged (damaged, which
 // that send's check of the spool finds too). "" when that send sends it
 // as it is.
-func rerendered(gen *spool.Generation, damaged error, now time.Time) string {
+func rerendered(gen, newest *spool.Generation, damaged error, now time.Time) string {
 	switch {
 	case damaged != nil:
 		return "its spool generation is damaged"
+	case gen.Number() != newest.Number():
+		return fmt.Sprintf("it was spooled in generation %d, and generation %d was spooled since from the campaign as it was then", gen.Number(), newest.Number())
 	case !plan.Fresh(gen, now):
 		return fmt.Sprintf("it was spooled more than %d hours ago", int(plan.MaxSpoolAge.Hours()))
 	}
@@ -226,7 +236,7 @@ func shownWhere(ctx context.Context, c *campaign.Campaign, m spool.Message, aske
 // says that the corrected message the server deferred is still owed and
 // made of the row's values now (journal.State.DeferredAnew): a plain send
 // sends it.
-func revisedSince(ctx context.Context, path string, c *campaign.Campaign, state *journal.State, current func() (*spool.Generation, error),
+func revisedSince(ctx context.Context, path string, c *campaign.Campaign, state *journal.State, current *currentSpool,
 	finder *spool.Finder, row int, key string) (changed []string, owed bool) {
 	in, err := plan.Open(ctx, path)
 	if err != nil {
@@ -234,10 +244,8 @@ func revisedSince(ctx context.Context, path string, c *campaign.Campaign, state 
 	}
 	defer in.Close()
 	var now *render.Message
-	if gen, _ := current(); gen != nil {
-		if m, ok, _ := finder.FindIn(ctx, gen, row, key); ok && plan.RowHolds(ctx, gen, m.Row) {
-			now = m.Message
-		}
+	if m, _, ok, _ := current.message(finder, row, key); ok {
+		now = m.Message
 	}
 	if now == nil {
 		if r, err := sheetFirstRowOf(ctx, c, key); err == nil && r.Number > 0 {
@@ -251,32 +259,114 @@ func revisedSince(ctx context.Context, path string, c *campaign.Campaign, state 
 	return changed, len(changed) > 0 && state.DeferredAnew(key) == now.ValuesSum
 }
 
+// currentSpool is, for show, the generations made from the campaign's
+// inputs as they are (plan.SpooledFrom), newest first, found once: it
+// hashes the inputs, but not the attachments, of which only the rows show
+// asks about are looked at (forRow), not every recipient's, once a row
+// however often show asks. Attachment records found damaged make their
+// generation hold no row, as the next send renders afresh then too:
+// damaged says why, and warn says it.
+type currentSpool struct {
+	ctx     context.Context
+	path    string // the campaign file
+	once    sync.Once
+	gens    []*spool.Generation
+	err     error
+	damaged error
+	// rows is what forRow found for each row asked about, and scans
+	// counts the looks at the attachment records (plan.RowHolds) that
+	// took.
+	rows  map[int]*spool.Generation
+	scans int
+}
+
+// generation is the newest generation made from the campaign's inputs as
+// they are, whose row records say where a key is (the same in each of
+// them: the sheet is the same); nil when there is none.
+func (c *currentSpool) generation() (*spool.Generation, error) {
+	c.once.Do(func() { c.gens, c.err = plan.SpooledFrom(c.ctx, c.path, version) })
+	if len(c.gens) == 0 {
+		return nil, c.err
+	}
+	return c.gens[0], nil
+}
+
+// forRow is the newest generation made from the campaign's inputs as they
+// are that holds sheet row row as the campaign is now (plan.RowHolds: the
+// row's attachments still hold what they held): an older one when a file
+// changed since the newest was made and was put back. Nil when none does,
+// or the attachment records are damaged (the first damage is kept in
+// damaged).
+func (c *currentSpool) forRow(row int) *spool.Generation {
+	if gen, asked := c.rows[row]; asked {
+		return gen
+	}
+	if c.rows == nil {
+		c.rows = map[int]*spool.Generation{}
+	}
+	c.generation()
+	for _, gen := range c.gens {
+		c.scans++
+		ok, err := plan.RowHolds(c.ctx, gen, row)
+		if errors.Is(err, spool.ErrCorrupt) && c.damaged == nil {
+			c.damaged = err
+		}
+		if ok && err == nil {
+			c.rows[row] = gen
+			return gen
+		}
+	}
+	c.rows[row] = nil
+	return nil
+}
+
+// message is key's message in the generation that holds its row as the
+// campaign is now (forRow), looked for at row first (spool.Finder.FindIn).
+func (c *currentSpool) message(finder *spool.Finder, row int, key string) (spool.Message, *spool.Generation, bool, error) {
+	first, _ := c.generation() // none: not spooled as it is now
+	if first == nil {
+		return spool.Message{}, nil, false, nil
+	}
+	m, ok, err := finder.FindIn(c.ctx, first, row, key)
+	if !ok || err != nil {
+		return m, nil, false, err
+	}
+	gen := c.forRow(m.Row)
+	switch {
+	case gen == nil:
+		return spool.Message{}, nil, false, nil
+	case gen != first: // the same row: the sheet is the same
+		m, ok, err = finder.FindIn(c.ctx, gen, m.Row, key)
+	}
+	return m, gen, ok, err
+}
+
+// warn says on w that attachment records were found damaged, when they
+// were.
+func (c *currentSpool) warn(w io.Writer) {
+	if c.damaged != nil {
+		fmt.Fprintf(w, "warning: %v; the next send renders the messages again\n", c.damaged)
+	}
+}
+
 // findMessage finds key's message: with hash (a message was handed over
 // for it), the one that went out, in whichever generation holds it;
 // without, the one the next send sends, which only the generation made
 // from the campaign as it is (current) holds, when the row's attachments
 // still hold what they held (plan.RowHolds): an older one was made from
 // other inputs, and the next send renders it again.
-func findMessage(ctx context.Context, finder *spool.Finder, current func() (*spool.Generation, error), row int, key, hash string) (spool.Message, *spool.Generation, bool, error) {
+func findMessage(ctx context.Context, finder *spool.Finder, current *currentSpool, row int, key, hash string) (spool.Message, *spool.Generation, bool, error) {
 	if hash != "" {
 		return finder.Find(ctx, row, key, hash)
 	}
-	gen, _ := current() // none: not spooled as it is now
-	if gen == nil {
-		return spool.Message{}, nil, false, nil
-	}
-	m, ok, err := finder.FindIn(ctx, gen, row, key)
-	if ok && !plan.RowHolds(ctx, gen, m.Row) {
-		return spool.Message{}, nil, false, nil
-	}
-	return m, gen, ok, err
+	return current.message(finder, row, key)
 }
 
 // isCurrent says whether gen is the generation made from the campaign as
 // it is, as far as sheet row row is concerned (its attachments).
-func isCurrent(ctx context.Context, current func() (*spool.Generation, error), gen *spool.Generation, row int) bool {
-	cur, _ := current()
-	return cur != nil && cur.Number() == gen.Number() && plan.RowHolds(ctx, cur, row)
+func isCurrent(current *currentSpool, gen *spool.Generation, row int) bool {
+	cur := current.forRow(row)
+	return cur != nil && cur.Number() == gen.Number()
 }
 
 // keyOfRow is the key of sheet row row, and dupOf the row's "duplicate of
@@ -287,9 +377,10 @@ func isCurrent(ctx context.Context, current func() (*spool.Generation, error), g
 // file at path). When that generation's row records are damaged (an
 // error wrapping spool.ErrCorrupt, damaged), it is as the sheet has it
 // too.
-func keyOfRow(ctx context.Context, spooled func() (*spool.Generation, error), c *campaign.Campaign, row int, path string) (key, dupOf string, damaged, err error) {
-	current, _ := spooled()
-	if current == nil {
+func keyOfRow(ctx context.Context, spooled *currentSpool, c *campaign.Campaign, row int, path string) (key, dupOf string, damaged, err error) {
+	first, _ := spooled.generation()
+	current := spooled.forRow(row) // nil: an attachment of it changed, or its record is damaged
+	if first == nil || current == nil {
 		key, dupOf, err = keyOfSheetRow(ctx, c, row, path)
 		return key, dupOf, nil, err
 	}
@@ -300,9 +391,6 @@ func keyOfRow(ctx context.Context, spooled func() (*spool.Generation, error), c 
 		return key, dupOf, err, serr
 	case err != nil:
 		return "", "", nil, &unusableError{err}
-	case ok && !plan.RowHolds(ctx, current, row): // an attachment of it changed
-		key, dupOf, err = keyOfSheetRow(ctx, c, row, path)
-		return key, dupOf, nil, err
 	case !ok:
 		return "", "", nil, fmt.Errorf("%w: %s has no row %d", errNotFound, displayPath(c.Recipients.Path), row)
 	case r.Kind == spool.KindInvalid:
@@ -405,17 +493,17 @@ func sheetRowAt(ctx context.Context, c *campaign.Campaign, row int) (campaign.Ro
 // generation made from the campaign as it is found: plan.SpooledFrom), not in
 // the sheet, or not spooled yet (or not as the campaign is now), or (hash
 // set) the message that went out is gone.
-func notSpooled(ctx context.Context, spooled func() (*spool.Generation, error), c *campaign.Campaign, key, hash string) error {
+func notSpooled(ctx context.Context, spooled *currentSpool, c *campaign.Campaign, key, hash string) error {
 	if hash != "" {
 		return fmt.Errorf("%w: the message handed over for %s (digest %s) is not in the spool any more", errNotFound, key, hash)
 	}
-	gen, _ := spooled()
+	gen, _ := spooled.generation()
 	if gen != nil { // none: the sheet says the rest
 		r, ok, err := invalidRowOf(ctx, gen, key)
 		if err != nil {
 			return &unusableError{err}
 		}
-		if ok && plan.RowHolds(ctx, gen, r.Row) {
+		if ok && spooled.forRow(r.Row) == gen {
 			return fmt.Errorf("%w: %s (row %d) has no message: the row has a problem, and none is made until it is fixed: %s", errNotFound, key, r.Row, r.DetailLine())
 		}
 		if ok {
@@ -423,7 +511,7 @@ func notSpooled(ctx context.Context, spooled func() (*spool.Generation, error), 
 		}
 	}
 	row, err := sheetRowOf(ctx, c, key)
-	if err == nil && row > 0 && gen != nil && !plan.RowHolds(ctx, gen, row) {
+	if err == nil && row > 0 && gen != nil && spooled.forRow(row) == nil {
 		gen = nil
 	}
 	switch {

@@ -11,14 +11,6 @@ import (
 	"github.com/tidings/tidings/sendpool/spool"
 )
 
-// racyWindow is how close to a generation's start (spool.Generation.
-// AttachmentsSince) a file's modification time may be and still be
-// trusted with its size to say the file is unchanged: two seconds, the
-// coarsest file system time resolution (FAT's). A file written within it
-// of being looked at may have been written again without its time
-// changing; only its content tells then.
-const racyWindow = 2 * time.Second
-
 // recentFiles bounds how many files a check remembers as looked at
 // already (one every row shares is looked at once, not once a row).
 const recentFiles = 1024
@@ -57,11 +49,13 @@ func noteAttachments(w *spool.Writer, row int, m *render.Message, problem error)
 }
 
 // holds says whether the file a still holds what it held when spooled
-// (or, spooled as unreadable, still cannot be read). With trust, a file of
-// the size and modification time recorded, not within racyWindow of
-// since, is taken as unchanged without reading it (as render's cache and
-// Inputs.unchanged take one); else its content is hashed.
-func holds(a spool.Attachment, since time.Time, trust bool) bool {
+// (or, spooled as unreadable, still cannot be read). A file clock trusts
+// (spool.AttachmentClock.Trusts: of the size and modification time
+// recorded, and older than the generation by its file system's clock) is
+// taken as unchanged without reading it (as render's cache and
+// Inputs.unchanged take one); else its content is hashed. The zero clock
+// trusts none.
+func holds(a spool.Attachment, clock spool.AttachmentClock) bool {
 	if a.SHA256 == "" {
 		sum, _ := fileDigest(a.Path)
 		return sum == ""
@@ -70,7 +64,7 @@ func holds(a spool.Attachment, since time.Time, trust bool) bool {
 	if err != nil || !fi.Mode().IsRegular() || fi.Size() != a.Size {
 		return false
 	}
-	if trust && a.ModTime != 0 && fi.ModTime().UnixNano() == a.ModTime && fi.ModTime().Before(since.Add(-racyWindow)) {
+	if clock.Trusts(a, fi) {
 		return true
 	}
 	sum, err := fileDigest(a.Path)
@@ -89,14 +83,14 @@ var errChanged = errors.New("plan: an attachment changed")
 // file again. A generation without records (an older tidings') is never
 // the same: it is made again.
 func sameAttachments(ctx context.Context, g *spool.Generation) bool {
-	since := g.AttachmentsSince()
+	clock := g.AttachmentClock()
 	seen := make(map[spool.Attachment]bool) // the row aside
 	err := g.ScanAttachments(ctx, func(a spool.Attachment) error {
 		a.Row = 0
 		if seen[a] {
 			return nil
 		}
-		if !holds(a, since, true) {
+		if !holds(a, clock) {
 			return errChanged
 		}
 		if len(seen) >= recentFiles {
@@ -112,24 +106,27 @@ func sameAttachments(ctx context.Context, g *spool.Generation) bool {
 // files of its message, or the one its problem is about) still hold what
 // they held, reading (hashing) those files alone and no other row's: what
 // a generation made from the campaign's inputs (SpooledFrom) holds for
-// that row is then what a send would make of it now. The records before
-// the row are read past, not the files they name.
-func RowHolds(ctx context.Context, g *spool.Generation, row int) bool {
-	since := g.AttachmentsSince()
+// that row is then what a send would make of it now. Every record is read,
+// to its end, so that their digest is checked: a damaged one (the row's,
+// or another's) is an error wrapping spool.ErrCorrupt, never taken for a
+// file that changed or one that did not. A generation without records (an
+// older tidings') holds no row.
+func RowHolds(ctx context.Context, g *spool.Generation, row int) (bool, error) {
+	same := true
 	err := g.ScanAttachments(ctx, func(a spool.Attachment) error {
-		switch {
-		case a.Row > row:
-			return errPast
-		case a.Row == row && !holds(a, since, false):
-			return errChanged
+		if a.Row == row && same && !holds(a, spool.AttachmentClock{}) {
+			same = false
 		}
 		return nil
 	})
-	return err == nil || errors.Is(err, errPast)
+	switch {
+	case errors.Is(err, spool.ErrNoAttachmentRecords):
+		return false, nil
+	case err != nil:
+		return false, err
+	}
+	return same, nil
 }
-
-// errPast ends a scan of attachment records past the row looked for.
-var errPast = errors.New("plan: past the row")
 
 // reusable returns the newest generation in store made from the inputs
 // digest less than MaxSpoolAge before now (Fresh), whose attachments
@@ -193,12 +190,14 @@ func SpooledOf(ctx context.Context, in *Inputs, version string) (*spool.Generati
 	return madeFrom(ctx, spool.OpenStore(in.Campaign.StateDir), digest, true)
 }
 
-// SpooledFrom is Spooled without a look at any attachment: the newest
-// generation made from the campaign's inputs digest (not damaged, with
-// attachment records), whose rows are the campaign's as it is now only as
-// far as RowHolds says of each: what a command that shows one row asks,
-// which reads that row's attachments and not every recipient's.
-func SpooledFrom(ctx context.Context, path, version string) (*spool.Generation, error) {
+// SpooledFrom is Spooled without a look at any attachment: the
+// generations made from the campaign's inputs digest (not damaged, with
+// attachment records), newest first, whose rows are the campaign's as it
+// is now only as far as RowHolds says of each: what a command that shows
+// one row asks, which reads that row's attachments and not every
+// recipient's. An older one may hold a row the newest does not (a file
+// changed, then put back); only the store's newest is ever sent from.
+func SpooledFrom(ctx context.Context, path, version string) ([]*spool.Generation, error) {
 	in, err := openForDigest(ctx, path)
 	if err != nil {
 		return nil, err
@@ -212,12 +211,13 @@ func SpooledFrom(ctx context.Context, path, version string) (*spool.Generation, 
 	if err != nil {
 		return nil, err
 	}
+	var out []*spool.Generation
 	for _, g := range gens {
-		if g.Inputs().Digest == digest && !g.Damaged() && g.AttachmentsSince() != (time.Time{}) {
-			return g, nil
+		if g.Inputs().Digest == digest && !g.Damaged() && g.HasAttachmentRecords() {
+			out = append(out, g)
 		}
 	}
-	return nil, nil
+	return out, nil
 }
 
 // openForDigest loads the campaign file at path and opens its sheet and

@@ -16,7 +16,12 @@ import (
 // state folder of the campaign at camp.
 func editManifest(t *testing.T, camp string, fields map[string]any) {
 	t.Helper()
-	path := filepath.Join(filepath.Dir(camp), ".tidings", "t", spool.Folder, "g0001.json")
+	editManifestFile(t, filepath.Join(filepath.Dir(camp), ".tidings", "t", spool.Folder, "g0001.json"), fields)
+}
+
+// editManifestFile rewrites fields of the manifest at path.
+func editManifestFile(t *testing.T, path string, fields map[string]any) {
+	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)

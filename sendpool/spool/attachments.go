@@ -214,18 +214,92 @@ func (aw *attachmentWriter) abort() {
 	}
 }
 
-// AttachmentsSince is when the generation was started (Started), before
-// any of its attachment files was looked at; zero for a generation
-// without attachment records (an older tidings'). A file whose modification time is within a file system's time
-// resolution of it (two seconds covers the coarsest, FAT's) may have been
-// written again, to the same size, without its time changing: only its
-// content tells then.
-func (g *Generation) AttachmentsSince() time.Time {
-	if g.m.Atts == nil {
-		return time.Time{}
-	}
-	return g.Started()
+// racyWindow is how close to the start of a generation's attachment
+// records (AttachmentClock) a file's modification time may be and still be
+// trusted with its size to say the file is unchanged: two seconds, the
+// coarsest file system time resolution (FAT's). A file written within it
+// of being looked at may have been written again without its time
+// changing; only its content tells then.
+const racyWindow = 2 * time.Second
+
+// attachmentClock is what the state folder's file system said as the
+// attachment records' file was created, before any attachment was looked
+// at: its time then (the new file's modification time, Unix nanoseconds,
+// on that file system's clock) and which file system it is (its device).
+type attachmentClock struct {
+	Since  int64  `json:"since"`
+	Device uint64 `json:"device"`
 }
+
+// readClock is the clock of the file at path, just created; nil when it
+// cannot be read or the platform does not tell its device (no file's size
+// and time are trusted then).
+func readClock(path string) *attachmentClock {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil
+	}
+	dev, ok := deviceOf(fi)
+	if !ok {
+		return nil
+	}
+	return &attachmentClock{Since: fi.ModTime().UnixNano(), Device: dev}
+}
+
+// AttachmentClock says which attachment files can be taken as unchanged
+// by their size and modification time (Trusts), without reading them.
+// The zero AttachmentClock trusts none.
+type AttachmentClock struct {
+	since time.Time
+	dev   uint64
+	ok    bool
+}
+
+// AttachmentClock is the clock g's attachment records were begun by: the
+// time of the file system that holds the state folder, read from the
+// records' file as it was created, before any attachment was looked at.
+// Not the machine's clock (Started): a file server's may run behind it,
+// and a file rewritten in the tick it was read in would then look older
+// than the generation. A file's time is only compared with it on the same
+// file system (its device, which must also still be the state folder's):
+// another one's clock (a share with the attachments, the state folder
+// local) may be anywhere, and no time of it is known without writing
+// there, so such a file's content decides. So do every file's for a
+// generation of an older tidings, which did not read the clock, and on a
+// platform that does not tell a file's device.
+func (g *Generation) AttachmentClock() AttachmentClock {
+	c := g.m.AttsClock
+	if c == nil {
+		return AttachmentClock{}
+	}
+	fi, err := os.Stat(g.path(extAttachments))
+	if err != nil {
+		return AttachmentClock{}
+	}
+	if dev, ok := deviceOf(fi); !ok || dev != c.Device {
+		return AttachmentClock{} // the state folder moved since
+	}
+	return AttachmentClock{since: time.Unix(0, c.Since), dev: c.Device, ok: true}
+}
+
+// Trusts reports whether fi, the file of record a as it is now, can be
+// taken as holding what it held without reading it: a regular file of the
+// size and modification time recorded, on the state folder's file system,
+// modified more than racyWindow before the records were begun by its
+// clock.
+func (c AttachmentClock) Trusts(a Attachment, fi os.FileInfo) bool {
+	if !c.ok || a.ModTime == 0 || !fi.Mode().IsRegular() || fi.Size() != a.Size || fi.ModTime().UnixNano() != a.ModTime {
+		return false
+	}
+	if dev, ok := deviceOf(fi); !ok || dev != c.dev {
+		return false
+	}
+	return fi.ModTime().Before(c.since.Add(-racyWindow))
+}
+
+// HasAttachmentRecords reports whether g has attachment records: false
+// for a generation of an older tidings (see ErrNoAttachmentRecords).
+func (g *Generation) HasAttachmentRecords() bool { return g.m.Atts != nil }
 
 // ScanAttachments hands fn the generation's attachment records in sheet
 // order (rows ascending; a row's files in the order its message names
@@ -270,8 +344,11 @@ func (g *Generation) ScanAttachments(ctx context.Context, fn func(Attachment) er
 			return err
 		}
 	}
-	if n != g.m.Atts.Count || hex.EncodeToString(h.Sum(nil)) != g.m.Atts.SHA256 {
-		return fmt.Errorf("%w: %s holds %d attachment records, not the %d its manifest gives, or other ones", ErrCorrupt, path, n, g.m.Atts.Count)
+	if n != g.m.Atts.Count {
+		return fmt.Errorf("%w: %s holds %d attachment records, not the %d its manifest gives", ErrCorrupt, path, n, g.m.Atts.Count)
+	}
+	if hex.EncodeToString(h.Sum(nil)) != g.m.Atts.SHA256 {
+		return fmt.Errorf("%w: the attachment records in %s are not the ones its manifest gives (their digest differs)", ErrCorrupt, path)
 	}
 	return nil
 }

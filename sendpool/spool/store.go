@@ -67,6 +67,11 @@ type manifest struct {
 	// older tidings, which listed the attachments in Inputs instead (that
 	// list is not read: see ErrNoAttachmentRecords).
 	Atts *attachmentsSummary `json:"attachment_records,omitempty"`
+	// AttsClock is the state folder's file system's clock as the
+	// attachment records were begun (Generation.AttachmentClock); nil in
+	// generations of an older tidings, and where the platform does not
+	// tell a file's device: no file's size and time are trusted then.
+	AttsClock *attachmentClock `json:"attachment_clock,omitempty"`
 }
 
 // Store is the spool of one campaign: its generations in the state

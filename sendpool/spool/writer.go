@@ -78,8 +78,11 @@ type Writer struct {
 	closed   bool
 	// started is when the Writer was made (manifest.Started).
 	started time.Time
-	// atts streams the attachment records (AddAttachment).
-	atts *attachmentWriter
+	// atts streams the attachment records (AddAttachment), and
+	// attsClock is their file's clock as it was created
+	// (manifest.AttsClock).
+	atts      *attachmentWriter
+	attsClock *attachmentClock
 }
 
 // frameBuilder collects the records of the frame being filled.
@@ -145,6 +148,7 @@ func newWriter(g *Generation, create CreateFunc) (*Writer, error) {
 		g.remove()
 		return nil, fmt.Errorf("spool: %w", err)
 	}
+	w.attsClock = readClock(g.path(extAttachments)) // before any attachment is looked at
 	// One compressor, as enc has one encoder (EncodeAll takes turns on
 	// it): frames compress beside the rendering, which keeps the other
 	// cores busy. One encoder each for two compressors made send's
@@ -324,7 +328,7 @@ func (w *Writer) Close(inputs Inputs) error {
 	}
 	if err == nil {
 		m := manifest{Version: formatVersion, Created: time.Now().UTC(), Started: w.started, Inputs: inputs, Rows: w.nRows, Messages: w.nMsgs,
-			RowsBytes: w.sizes[0], MsgsBytes: w.sizes[1], IndexBytes: w.sizes[2], IndexCRC: w.indexCRC, Atts: &atts}
+			RowsBytes: w.sizes[0], MsgsBytes: w.sizes[1], IndexBytes: w.sizes[2], IndexCRC: w.indexCRC, Atts: &atts, AttsClock: w.attsClock}
 		err = w.g.writeManifest(&m)
 	}
 	if err != nil {
