@@ -484,13 +484,14 @@ func heldBackNote(allow plan.Allowance, toSend, limit int) string {
 }
 
 // notTried is the detail of the rows a run that stopped with err never
-// reached, in the words the pool gives those it had taken up ("run
-// interrupted", "run stopped: …"): one fact, one phrase.
+// reached, in the words the pool gives those it had taken up
+// (sendpool.InterruptedUnsent, "run stopped: …"): one fact, one phrase,
+// which report, rebuilt from the journal, gives them too.
 func notTried(err error) string {
 	if s := stopText(err); s != "interrupted" {
 		return "run stopped: " + s
 	}
-	return "run interrupted"
+	return sendpool.InterruptedUnsent
 }
 
 // stopText is why a run stopped, in a few words for the report: the stop's
