@@ -512,6 +512,9 @@ func stopText(err error) string {
 func printSummary(ctx context.Context, g *globalOptions, c *campaign.Campaign, pl *plan.Plan, sum report.Summary, allow plan.Allowance, opts sendOptions, end runEnd) {
 	fmt.Fprintln(g.stdout)
 	sum.WriteText(g.stdout)
+	if note := pl.GuardNote(); note != "" {
+		fmt.Fprintln(g.stdout, note)
+	}
 	if n := pl.OwedRendered(); n > 0 {
 		fmt.Fprintf(g.stdout, "%s to recipients still owed went as rendered now: the message the others got is no longer in the spool, or damaged\n", report.Plural(n, "message"))
 	}
