@@ -6,6 +6,15 @@ import (
 	"strings"
 )
 
+// Interrupted is why an interrupted run (Ctrl-C: Run's context ended)
+// stopped, in the words of its stop and of the results it leaves.
+const Interrupted = "run interrupted"
+
+// InterruptedUnsent is the detail of a message an interrupted run never
+// tried, whether the pool had taken it up or not: the same words in
+// send's report and in report's, rebuilt from the journal.
+const InterruptedUnsent = Interrupted + ": the next send sends it"
+
 // Sentinel errors. Errors returned by this package and by its transports
 // wrap them so callers can test with errors.Is. Their texts carry no
 // package prefix: they are the words a run's stop reason or a report's

@@ -17,9 +17,7 @@ import (
 func (w *poolWorker) sendOne(j *poolJob, f *pipedTry) {
 	r := w.r
 	recorded := f != nil && f.attemptDone != nil
-	attempted := recorded
 	tx := &Tx{Msg: j.msg, Rcpts: j.rcpts, BeforeBody: func(ctx context.Context) error {
-		attempted = true
 		var err error
 		if recorded {
 			err = f.attemptErr // awaited before sendOne was called
@@ -68,7 +66,7 @@ func (w *poolWorker) sendOne(j *poolJob, f *pipedTry) {
 	default:
 		w.needReset = true
 	}
-	r.applyOutcome(j, d, err, attempted)
+	r.applyOutcome(j, d, err)
 }
 
 // idleDrop reports whether err, the end of a try on a reused connection,

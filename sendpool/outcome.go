@@ -10,7 +10,7 @@ import (
 
 // applyOutcome updates j with the outcome of one try and decides what is
 // next.
-func (r *poolRun) applyOutcome(j *poolJob, d *Delivery, err error, attempted bool) {
+func (r *poolRun) applyOutcome(j *poolJob, d *Delivery, err error) {
 	before := j.lastDetail
 	if err != nil {
 		j.lastDetail = Reason(err)
@@ -34,7 +34,7 @@ func (r *poolRun) applyOutcome(j *poolJob, d *Delivery, err error, attempted boo
 		return
 	}
 	if err == nil || errors.Is(err, ErrNoRecipients) {
-		r.applyRcptReplies(j, d, err == nil, attempted)
+		r.applyRcptReplies(j, d, err == nil)
 		return
 	}
 	var se *SMTPError
@@ -94,7 +94,7 @@ func (r *poolRun) applyOutcome(j *poolJob, d *Delivery, err error, attempted boo
 		if class == ClassThrottled {
 			r.throttle(se.Reply())
 		}
-		r.retryLater(j, class == ClassThrottled, attempted)
+		r.retryLater(j, class == ClassThrottled)
 	}
 }
 
@@ -125,7 +125,7 @@ func refusalDetail(se *SMTPError, err error) string {
 	return localDetail(se, err)
 }
 
-func (r *poolRun) applyRcptReplies(j *poolJob, d *Delivery, completed, attempted bool) {
+func (r *poolRun) applyRcptReplies(j *poolJob, d *Delivery, completed bool) {
 	var again, deferred []string
 	throttled, sentNow := false, false
 	var last *SMTPError
@@ -189,7 +189,7 @@ func (r *poolRun) applyRcptReplies(j *poolJob, d *Delivery, completed, attempted
 	if throttled {
 		r.throttle(last.Reply())
 	}
-	r.retryLater(j, throttled, attempted)
+	r.retryLater(j, throttled)
 }
 
 // maxThrottleWait bounds the wait before a throttled message's next try;
@@ -198,8 +198,10 @@ func (r *poolRun) applyRcptReplies(j *poolJob, d *Delivery, completed, attempted
 const maxThrottleWait = 5 * time.Minute
 
 // retryLater schedules the next try of j, or finishes it when its budget
-// is spent.
-func (r *poolRun) retryLater(j *poolJob, throttled, attempted bool) {
+// is spent. The try that will be retried is journaled (a result not
+// final) whether or not its body was due: a refusal at MAIL or RCPT is a
+// try the report page's timeline shows, on every transport.
+func (r *poolRun) retryLater(j *poolJob, throttled bool) {
 	cfg := &r.p.cfg
 	var delay time.Duration
 	if throttled {
@@ -226,12 +228,10 @@ func (r *poolRun) retryLater(j *poolJob, throttled, attempted bool) {
 		delay = r.backoff(j.tempFails)
 		r.notify(Notice{Kind: NoticeRetry, Text: fmt.Sprintf("row %d: %s; retry %d of %d in %s", j.msg.Row, j.lastDetail, j.tempFails, cfg.Retries, delay.Round(time.Millisecond))})
 	}
-	if attempted {
-		if err := r.p.journal.Result(r.record, j.msg, r.result(j, false)); err != nil {
-			r.journalFailed(j.msg.Row, err)
-			r.finishStopped(j)
-			return
-		}
+	if err := r.p.journal.Result(r.record, j.msg, r.result(j, false)); err != nil {
+		r.journalFailed(j.msg.Row, err)
+		r.finishStopped(j)
+		return
 	}
 	r.schedule(j, delay)
 }

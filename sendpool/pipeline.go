@@ -349,7 +349,7 @@ func (w *poolWorker) endTry(f *pipedTry, d *Delivery, err error) bool {
 		return true
 	}
 	j.attempts++
-	r.applyOutcome(j, d, err, f.attempted)
+	r.applyOutcome(j, d, err)
 	return false
 }
 

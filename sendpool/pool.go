@@ -117,7 +117,7 @@ func (p *Pool) newRun(ctx context.Context, onResult func(Result)) (r *poolRun, s
 		done:     make(chan struct{}),
 	}
 	stopInterrupt := context.AfterFunc(ctx, func() {
-		r.setStop(nil, "run interrupted")
+		r.setStop(nil, Interrupted)
 		halt()
 	})
 	go func() {

@@ -119,7 +119,7 @@ func (r *poolRun) cause() string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.stopCause == "" && r.runCtx.Err() != nil {
-		r.stopCause = "run interrupted" // as the AfterFunc will, first
+		r.stopCause = Interrupted // as the AfterFunc will, first
 	}
 	if r.stopCause == "" {
 		return "run stopped"
@@ -301,7 +301,10 @@ func (r *poolRun) finishStopped(j *poolJob) {
 		}
 	}
 	j.detail = r.cause()
-	if j.attempts > 0 {
+	switch {
+	case j.attempts == 0 && j.detail == Interrupted:
+		j.detail = InterruptedUnsent
+	case j.attempts > 0:
 		j.detail += " before the next try"
 		if j.decisive == nil && j.lastDetail != "" {
 			j.detail += "; last try: " + j.lastDetail

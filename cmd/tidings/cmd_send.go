@@ -484,13 +484,14 @@ func heldBackNote(allow plan.Allowance, toSend, limit int) string {
 }
 
 // notTried is the detail of the rows a run that stopped with err never
-// reached, in the words the pool gives those it had taken up ("run
-// interrupted", "run stopped: …"): one fact, one phrase.
+// reached, in the words the pool gives those it had taken up
+// (sendpool.InterruptedUnsent, "run stopped: …"): one fact, one phrase,
+// which report, rebuilt from the journal, gives them too.
 func notTried(err error) string {
 	if s := stopText(err); s != "interrupted" {
 		return "run stopped: " + s
 	}
-	return "run interrupted"
+	return sendpool.InterruptedUnsent
 }
 
 // stopText is why a run stopped, in a few words for the report: the stop's
@@ -511,6 +512,9 @@ func stopText(err error) string {
 func printSummary(ctx context.Context, g *globalOptions, c *campaign.Campaign, pl *plan.Plan, sum report.Summary, allow plan.Allowance, opts sendOptions, end runEnd) {
 	fmt.Fprintln(g.stdout)
 	sum.WriteText(g.stdout)
+	if note := pl.GuardNote(); note != "" {
+		fmt.Fprintln(g.stdout, note)
+	}
 	if n := pl.OwedRendered(); n > 0 {
 		fmt.Fprintf(g.stdout, "%s to recipients still owed went as rendered now: the message the others got is no longer in the spool, or damaged\n", report.Plural(n, "message"))
 	}

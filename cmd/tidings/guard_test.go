@@ -201,3 +201,32 @@ func TestReportBadList(t *testing.T) {
 		t.Errorf("report: code %d\n%s%s", code, out, errOut)
 	}
 }
+
+// TestBounceGuardInFlightAgrees: the messages in flight when the guard
+// stops the run (3 connections) finish after it; send's summary then gives
+// the guard's count with them, the report's counts, beside the stop's
+// words about the count when it stopped.
+func TestBounceGuardInFlightAgrees(t *testing.T) {
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		var n int
+		fmt.Sscanf(to, "user%d@", &n)
+		if n%10 == 5 {
+			return smtptest.Reply(550, "5.1.1", "no such user")
+		}
+		return nil
+	}))
+	camp := sendCampaign(t, srv, 500, "send: {concurrency: 3, retry_backoff: 1ms}\n")
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if code != exitSomeFailed || !strings.Contains(errOut, "20 of the 200 recipients tried when it stopped the run (10.0%)") {
+		t.Fatalf("code %d\n%s%s", code, out, errOut)
+	}
+	counts := map[string]int{}
+	for _, r := range readReport(t, camp) {
+		counts[r["status"]]++
+	}
+	tried := counts["sent"] + counts["failed"]
+	note := fmt.Sprintf(": %d of the %d recipients tried (", counts["failed"], tried)
+	if inFlight := tried > 200; inFlight != strings.Contains(out, note) || inFlight != strings.Contains(out, "bounce-rate guard stopped the run at 20 of 200") {
+		t.Errorf("report %v: the summary should give the guard's count with the messages in flight (%q) when there were some\n%s", counts, note, out)
+	}
+}

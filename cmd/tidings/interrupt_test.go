@@ -56,9 +56,29 @@ func TestInterruptFinishesInFlight(t *testing.T) {
 	}
 	// Every row not tried says why, in the same words: the pool's ones
 	// and those it never reached alike.
+	unsentAlike(t, "send", rows)
+	// So does report, rebuilding the lines from the journal, where only
+	// the pool's ones have a line, and its page.
+	if out, errOut, code := runCLI(t, "report", camp); code != exitSomeFailed {
+		t.Fatalf("report: exit %d\n%s%s", code, out, errOut)
+	}
+	unsentAlike(t, "report", readReport(t, camp))
+	page, err := os.ReadFile(filepath.Join(filepath.Dir(camp), ".tidings", "t", report.PageDataDir, "rows-0001.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(page), sendpool.InterruptedUnsent); n != counts["not-attempted"] || strings.Contains(string(page), "not tried yet") {
+		t.Errorf("the page tells %d rows %q, want %d, and none 'not tried yet'", n, sendpool.InterruptedUnsent, counts["not-attempted"])
+	}
+}
+
+// unsentAlike fails the test unless every not-attempted row of rows, the
+// report of an interrupted run by who, says sendpool.InterruptedUnsent.
+func unsentAlike(t *testing.T, who string, rows []map[string]string) {
+	t.Helper()
 	for _, r := range rows {
-		if r["status"] == "not-attempted" && r["detail"] != "run interrupted" {
-			t.Errorf("row %s not attempted with detail %q, want %q", r["row"], r["detail"], "run interrupted")
+		if r["status"] == "not-attempted" && r["detail"] != sendpool.InterruptedUnsent {
+			t.Errorf("%s: row %s not attempted with detail %q, want %q", who, r["row"], r["detail"], sendpool.InterruptedUnsent)
 		}
 	}
 }

@@ -52,6 +52,11 @@ func runTestSend(ctx context.Context, opts sendOptions, g *globalOptions, path s
 	if err != nil {
 		return err
 	}
+	if len(rows) == 0 {
+		if err := noteShortSample(ctx, g, pl, opts, len(msgs)); err != nil {
+			return err
+		}
+	}
 	if left, next := state.Quota(c.Send.DailyCap, 24*time.Hour, opts.now()); left < len(msgs) {
 		return &problemsError{n: len(msgs), text: fmt.Sprintf("daily_cap %d: %s may go now and the test has %d%s; nothing was sent",
 			c.Send.DailyCap, report.Plural(left, "message"), len(msgs), nextSlot(next))}
@@ -78,6 +83,30 @@ func testMessages(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *pl
 	}
 	n := len(rowsErr.Problems)
 	return nil, &problemsError{n: n, text: fmt.Sprintf("%s chosen for the test %s a problem; nothing was sent", report.Plural(n, "row"), verbFor(n, "has", "have"))}
+}
+
+// noteShortSample notes that a sample (--sample, or the default) of more
+// rows than the sheet has to send tests only the n it has, and why the
+// others are not sent.
+func noteShortSample(ctx context.Context, g *globalOptions, pl *plan.Plan, opts sendOptions, n int) error {
+	asked, what := opts.sample, fmt.Sprintf("--sample %d", opts.sample)
+	if !opts.sampleSet {
+		asked, what = plan.DefaultSample, fmt.Sprintf("a test sends %d rows unless told (--sample)", plan.DefaultSample)
+	}
+	if n >= asked {
+		return nil
+	}
+	why, err := pl.NotSendingWhy(ctx)
+	if err != nil {
+		return &unusableError{err}
+	}
+	others := ""
+	if len(why) > 0 {
+		others = fmt.Sprintf(" (of its %s: %s)", report.Plural(pl.Rows, "row"), strings.Join(why, ", "))
+	}
+	fmt.Fprintf(g.stdout, "note: %s: the sheet has only %s to send%s; testing %s\n",
+		what, report.Plural(n, "row"), others, verbFor(n, "that one", fmt.Sprintf("those %d", n)))
+	return nil
 }
 
 // noteNotSending notes the rows named for a test (rows) that a send

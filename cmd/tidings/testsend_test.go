@@ -256,3 +256,26 @@ func TestInitQuotesPaths(t *testing.T) {
 		t.Errorf("init: code %d, want the paths quoted\n%s%s", code, out, errOut)
 	}
 }
+
+// TestTestSendShortSample: --sample 10 over a sheet with 6 rows to send
+// tests those 6 and says why it sends fewer: how many rows the sheet has,
+// and why send sends none of the others (sent already, a duplicate). It
+// exits 0. A sample the sheet has enough rows for gets no such note.
+func TestTestSendShortSample(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 8, "")
+	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "2", camp); code != exitSomeFailed {
+		t.Fatalf("send --limit 2: code %d\n%s%s", code, out, errOut)
+	}
+	sheet := readFile(t, filepath.Join(filepath.Dir(camp), "r.csv"))
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": sheet + "USER003@example.com,User 3\n"})
+	out, errOut, code := runCLI(t, "send", "--test", "me@example.net", "--sample", "10", camp)
+	const note = "note: --sample 10: the sheet has only 6 rows to send (of its 9 rows: 2 sent already, 1 duplicate); testing those 6\n"
+	if code != exitOK || srv.Received("me@example.net") != 6 || !strings.Contains(out, note) {
+		t.Errorf("code %d, received %d, want 0, 6 and %q\n%s%s", code, srv.Received("me@example.net"), note, out, errOut)
+	}
+	out, errOut, code = runCLI(t, "send", "--test", "me@example.net", "--sample", "6", camp)
+	if code != exitOK || strings.Contains(out, "note: --sample") {
+		t.Errorf("--sample 6: code %d\n%s%s", code, out, errOut)
+	}
+}

@@ -163,6 +163,7 @@ func (s *State) apply(typ string, b []byte, at lineRef) error {
 			return err
 		}
 		s.Records++
+		s.noteRun(&l.Attempt, nil)
 		s.attempt(&l.Attempt, at)
 	case "result":
 		var l resultLine
@@ -170,6 +171,7 @@ func (s *State) apply(typ string, b []byte, at lineRef) error {
 			return err
 		}
 		s.Records++
+		s.noteRun(nil, &l.Result)
 		s.result(&l.Result, at)
 	case "feedback":
 		var l feedbackLine

@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime"
 	"slices"
+	"strings"
 
 	"github.com/tidings/tidings/sendpool"
 )
@@ -78,6 +79,10 @@ type State struct {
 	// maxSize is the largest journal Load reads (maxJournal; less in
 	// tests).
 	maxSize int64
+	// interruptedRun is len(Runs) when the latest result of an
+	// interrupted run was read, 0 once a later run's attempt was read
+	// (see Interrupted).
+	interruptedRun int
 }
 
 // keyID is what a State keeps of a string it looks up (a normalized key, a
@@ -435,6 +440,23 @@ func (s *State) attempt(a *Attempt, at lineRef) {
 	k.attempt = shorten(at)
 	if k.delivery() != sendpool.StatusSent {
 		k.sum = sum // a sent key's stays its message's: a send to the recipients it owes is of that one
+	}
+}
+
+// Interrupted reports whether the latest run that tried a message was
+// interrupted (Ctrl-C) with messages left: rows no run has reached since
+// are the ones it did not reach, whose report line says so
+// (sendpool.InterruptedUnsent), as that run's report said.
+func (s *State) Interrupted() bool { return s.interruptedRun != 0 }
+
+// noteRun keeps up Interrupted for a result (a is nil) or an attempt (r
+// is nil) read from the journal.
+func (s *State) noteRun(a *Attempt, r *Result) {
+	switch {
+	case r != nil && (r.Status == sendpool.StatusNotAttempted || r.Status == sendpool.StatusDeferred) && strings.HasPrefix(r.Detail, sendpool.Interrupted):
+		s.interruptedRun = len(s.Runs)
+	case a != nil && len(s.Runs) > s.interruptedRun:
+		s.interruptedRun = 0
 	}
 }
 

@@ -397,3 +397,32 @@ func TestResendUnknownCutOff(t *testing.T) {
 		t.Errorf("ann is not sent under --resend-unknown: %+v", d)
 	}
 }
+
+// TestInterrupted: the journal tells that the latest run to try a
+// message was interrupted with rows left, until a later run tries one
+// (a run that tries none, a bounces run, leaves it so).
+func TestInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	cut := res(3, "c@example.org", sendpool.StatusNotAttempted)
+	cut.Detail = sendpool.InterruptedUnsent
+	writeRun(t, dir, Run{Started: t0}, att(2, "b@example.org"), res(2, "b@example.org", sendpool.StatusSent))
+	for _, step := range []struct {
+		name string
+		recs []any
+		want bool
+	}{
+		{"a whole run", nil, false},
+		{"an interrupted run", []any{att(4, "d@example.org"), res(4, "d@example.org", sendpool.StatusSent), cut}, true},
+		{"a run that tries nothing", nil, true},
+		{"a run that tries a row", []any{att(3, "c@example.org"), res(3, "c@example.org", sendpool.StatusSent)}, false},
+	} {
+		if step.name != "a whole run" {
+			writeRun(t, dir, Run{Started: t0}, step.recs...)
+		}
+		s := load(t, dir)
+		if got := s.Interrupted(); got != step.want {
+			t.Errorf("after %s: Interrupted() = %v, want %v", step.name, got, step.want)
+		}
+		s.Close()
+	}
+}

@@ -84,6 +84,7 @@ func (pl *Plan) Deliver(ctx context.Context, in *Inputs, d Delivery) error {
 	srcErr := make(chan error, 1) // the source's error, sent after it closed msgs
 	go func() { srcErr <- pl.feed(srcCtx, in.Campaign.StateDir, d.Limit, msgs) }()
 	runErr := pl.run(ctx, pool, src, sched, guard, copies, d)
+	pl.guardNote = guard.afterStop()
 	pl.copies = copies.finish()
 	stopSource()
 	// Drain so the source goroutine ends; these were never handed in and

@@ -29,6 +29,9 @@ type bounceGuard struct {
 	state              *journal.State
 	attempted, refused int
 	stopped            bool
+	// atStop is attempted and refused when the guard stopped the run:
+	// the messages in flight then finish after it, and count on.
+	atStop [2]int
 	// cleared holds the normalized keys left out of the counts: a retry
 	// of one (--retry-failed, at a corrected address) counts as new.
 	cleared map[string]bool
@@ -65,9 +68,10 @@ func newBounceGuard(limit float64, state *journal.State, supp *campaign.Suppress
 }
 
 // add counts r and returns the error that stops the run the first time
-// the rate is passed; nil otherwise.
+// the rate is passed; nil otherwise. It goes on counting after the stop:
+// the messages in flight then finish, and the report counts them.
 func (g *bounceGuard) add(r sendpool.Result) error {
-	if g.limit <= 0 || g.stopped || r.Attempts == 0 {
+	if g.limit <= 0 || r.Attempts == 0 {
 		return nil
 	}
 	e, ok := g.state.Brief(r.Key)
@@ -91,14 +95,28 @@ func (g *bounceGuard) check() error {
 		return nil
 	}
 	g.stopped = true
+	g.atStop = [2]int{g.attempted, g.refused}
 	list := "the suppress: file"
 	if !g.listed {
 		list = "a suppress: file (the campaign has none yet)"
 	}
 	return &sendpool.StopError{Kind: ErrBounceRate, Detail: fmt.Sprintf(
-		"%d of the %d recipients tried so far (%.1f%%) were refused for good, over send.max_bounce_rate %s: a list that bad hurts the sender's reputation for every later campaign. "+
+		"%d of the %d recipients tried when it stopped the run (%.1f%%) were refused for good, over send.max_bounce_rate %s: a list that bad hurts the sender's reputation for every later campaign. "+
 			"Clean it before sending the rest: put the addresses refused so far in %s (the to column of report.csv's failed rows, without the names; tidings bounces adds the ones that bounced later) or take their rows out of the sheet, either of which takes them out of this count (so does correcting a row's address and sending with --retry-failed, which counts it again as it goes), and fix or remove the bad addresses not tried yet; or raise send.max_bounce_rate",
 		g.refused, g.attempted, 100*float64(g.refused)/float64(g.attempted), percent(g.limit), list)}
+}
+
+// afterStop is what the guard counted once the run was over, for its
+// summary: "" unless it stopped the run and messages in flight then
+// finished after it, which its stop's words do not count and the report
+// does.
+func (g *bounceGuard) afterStop() string {
+	if !g.stopped || g.attempted == g.atStop[0] {
+		return ""
+	}
+	n := g.attempted - g.atStop[0]
+	return fmt.Sprintf("the bounce-rate guard stopped the run at %d of %d refused for good; with the %d %s in flight then, which finished after it: %d of the %d recipients tried (%.1f%%)",
+		g.atStop[1], g.atStop[0], n, map[bool]string{true: "message", false: "messages"}[n == 1], g.refused, g.attempted, 100*float64(g.refused)/float64(g.attempted))
 }
 
 // percent writes a fraction as a percentage: 0.05 → "5%".

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/tidings/tidings/campaign"
@@ -94,5 +95,47 @@ func TestBounceGuardCounts(t *testing.T) {
 	g.add(sendpool.Result{Key: key(5), Status: sendpool.StatusSent, Attempts: 1})
 	if g.attempted != 191 || g.refused != 5 {
 		t.Errorf("after a retry went through: %d tried, %d refused; want 191 and 5", g.attempted, g.refused)
+	}
+}
+
+// TestBounceGuardInFlight: the messages in flight when the guard stops
+// the run finish after it and count on, as the report counts them: the
+// summary's note (afterStop) gives the counts the report has, and the
+// stop's words say theirs are the counts when it stopped.
+func TestBounceGuardInFlight(t *testing.T) {
+	dir := t.TempDir()
+	lock, w := openJournal(t, dir)
+	w.Close()
+	lock.Release()
+	state, err := journal.Load(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g, err := newBounceGuard(0.05, state, nil, nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stop error
+	for i := range guardMinimum {
+		r := sendpool.Result{Key: fmt.Sprintf("u%03d@example.org", i), Status: sendpool.StatusSent, Attempts: 1}
+		if i%10 == 5 {
+			r.Status = sendpool.StatusFailed
+		}
+		if err := g.add(r); err != nil {
+			stop = err
+		}
+	}
+	if stop == nil || !strings.Contains(stop.Error(), "20 of the 200 recipients tried when it stopped the run (10.0%)") || g.afterStop() != "" {
+		t.Fatalf("stop %v, note %q", stop, g.afterStop())
+	}
+	// In flight when it stopped: one refused, one taken.
+	for _, st := range []sendpool.Status{sendpool.StatusFailed, sendpool.StatusSent} {
+		if err := g.add(sendpool.Result{Key: "late" + st.String() + "@example.org", Status: st, Attempts: 1}); err != nil {
+			t.Errorf("a second stop: %v", err)
+		}
+	}
+	want := "the bounce-rate guard stopped the run at 20 of 200 refused for good; with the 2 messages in flight then, which finished after it: 21 of the 202 recipients tried (10.4%)"
+	if got := g.afterStop(); got != want {
+		t.Errorf("note\n got %q\nwant %q", got, want)
 	}
 }

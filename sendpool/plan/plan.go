@@ -95,6 +95,9 @@ type Plan struct {
 	// owedRendered counts the sends to owed recipients of the last
 	// delivery that went as rendered now (OwedRendered).
 	owedRendered int
+	// guardNote is the bounce-rate guard's count once the last delivery
+	// was over (bounceGuard.afterStop).
+	guardNote string
 }
 
 // maxRefusedLines is how many partly refused messages a Plan names.
@@ -177,6 +180,13 @@ func OwedLine(row int, owed []string) string {
 // message still owed that went as the message is rendered now: the one
 // the others got was no longer in the spool, or damaged.
 func (pl *Plan) OwedRendered() int { return pl.owedRendered }
+
+// GuardNote is what the bounce-rate guard counted once the last delivery
+// was over, when it stopped the run and messages in flight then finished
+// after it, which the report counts and its stop's words do not: "the
+// bounce-rate guard stopped the run at 20 of 200 …; with the 19 messages
+// in flight then …: 22 of the 219 recipients tried (10.0%)". "" otherwise.
+func (pl *Plan) GuardNote() string { return pl.guardNote }
 
 // sentFinder finds messages that went out in a campaign's spool, opened
 // when first asked; used from one goroutine.

@@ -154,6 +154,61 @@ func (pl *Plan) NotSending(ctx context.Context, rows []int) ([]string, error) {
 	return lines, err
 }
 
+// NotSendingWhy says why send sends none of the sheet's rows it does not
+// send, counted by reason in sheet order of first appearance: "3 sent
+// already", "1 with a problem", "2 duplicates", "1 suppressed", "1 failed
+// (send --retry-failed sends it)". A test send that samples fewer rows
+// than it was asked for names them.
+func (pl *Plan) NotSendingWhy(ctx context.Context) ([]string, error) {
+	rd, err := pl.Spool.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rd.Close()
+	defer pl.closeSums()
+	var order []sendpool.Status
+	counts := map[sendpool.Status]int{}
+	err = rd.ScanRows(ctx, func(r spool.Row) error {
+		if pl.send.has(r.Row) {
+			return nil
+		}
+		st := sendpool.StatusInvalid
+		if r.Kind != spool.KindInvalid {
+			v, err := pl.judge(r, false)
+			if err != nil || v.send {
+				return err
+			}
+			st = v.line.Status
+		}
+		if counts[st]++; counts[st] == 1 {
+			order = append(order, st)
+		}
+		return nil
+	})
+	var why []string
+	for _, st := range order {
+		why = append(why, whyNotSending(st, counts[st]))
+	}
+	return why, err
+}
+
+// whyNotSending says n rows of status st are not sent: "2 sent already".
+func whyNotSending(st sendpool.Status, n int) string {
+	switch st {
+	case sendpool.StatusSent:
+		return fmt.Sprintf("%d sent already", n)
+	case sendpool.StatusInvalid:
+		return fmt.Sprintf("%d with a problem", n)
+	case sendpool.StatusDuplicate:
+		return report.Plural(n, "duplicate")
+	case sendpool.StatusFailed:
+		return fmt.Sprintf("%d failed (send --retry-failed sends %s)", n, map[bool]string{true: "it", false: "them"}[n == 1])
+	case sendpool.StatusUnknown:
+		return fmt.Sprintf("%d unknown (send --resend-unknown sends %s)", n, map[bool]string{true: "it", false: "them"}[n == 1])
+	}
+	return fmt.Sprintf("%d %s", n, st)
+}
+
 // notSendingLine names a row send would not send, by its verdict.
 func notSendingLine(v verdict) string {
 	line := v.line

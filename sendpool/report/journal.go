@@ -150,7 +150,7 @@ func (b *rebuild) sheetRow(c *campaign.Campaign, row campaign.Row) error {
 	if norm != "" && b.placed.Mark(key) {
 		return addKeyed(b.state, b.rep, number, key, "", nil, nil, 0)
 	}
-	return b.rep.AddRow(notTried(number, key, ""))
+	return b.rep.AddRow(notTried(b.state, number, key, ""))
 }
 
 // addKeyed adds row number's line: the journal's line for key
@@ -175,7 +175,7 @@ func addKeyed(state *journal.State, rep *Reporter, number int, key, to string, r
 			return rep.AddRow(line)
 		}
 	}
-	return rep.AddRow(notTried(number, key, to))
+	return rep.AddRow(notTried(state, number, key, to))
 }
 
 // LineOf is the report line of e, the journal's knowledge of a row's key,
@@ -212,9 +212,16 @@ func LineNow(e *journal.Entry, recipients []string, sum uint32) (line Row, ok bo
 // before it went out.
 const DeferredAnewNote = "; a corrected message: the one before it was sent"
 
-// notTried is the line of a row no send has reached, whose To is to.
-func notTried(number int, key, to string) Row {
-	return Row{Recipient: Recipient{Row: number, Key: key, To: to}, Status: sendpool.StatusNotAttempted, Detail: "not tried yet: no send has reached this row"}
+// notTried is the line of a row no send has reached, whose To is to:
+// not tried yet, or, when the latest run to try a message was
+// interrupted (journal.State.Interrupted), in the words that run's
+// report gave the rows it left (sendpool.InterruptedUnsent).
+func notTried(state *journal.State, number int, key, to string) Row {
+	detail := "not tried yet: no send has reached this row"
+	if state.Interrupted() {
+		detail = sendpool.InterruptedUnsent
+	}
+	return Row{Recipient: Recipient{Row: number, Key: key, To: to}, Status: sendpool.StatusNotAttempted, Detail: detail}
 }
 
 // RebuildFromSpool is Rebuild for a campaign whose spool has a generation

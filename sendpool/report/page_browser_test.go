@@ -135,8 +135,8 @@ func pageMailpitRun(t *testing.T, stateDir string, rep *report.Reporter) {
 // no domain): it throttles slow.example (451 4.7.0 "rate limited" to each
 // first message), greylists one reader once and refuses one with a hostile
 // reply text. The throttling and the greylisting answer the message's
-// data: the pool journals a try that will be retried only once its body
-// was handed over (a refusal at RCPT leaves no intermediate record). 451,
+// data (a retried refusal at RCPT is a try on the timeline too:
+// TestPageTimelineRcptRefusal). 451,
 // not 421: the test server does not close the session after a 421 as real
 // servers do, and the client would wait for that.
 func pageLocalRun(t *testing.T, stateDir string, rep *report.Reporter) {
