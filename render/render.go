@@ -27,6 +27,9 @@ var (
 	ErrSender = errors.New("sender rule: with one From mailbox, sender must be empty or the same; with several, sender must be exactly one mailbox")
 	// ErrNoRecipient: to, cc and bcc all rendered empty.
 	ErrNoRecipient = errors.New("no recipient: to, cc and bcc are all empty")
+	// ErrEmptyTo: to, made from the row, rendered empty while cc or bcc
+	// did not: the message would go to the copies alone.
+	ErrEmptyTo = errors.New("to is empty")
 	// ErrTooLarge: the message is over the campaign's max_message_size.
 	ErrTooLarge = errors.New("message too large")
 	// ErrUnsubscribe: a List-Unsubscribe URL or address is not usable.
@@ -601,7 +604,7 @@ func (r *Renderer) parseAddresses(f *addrField, row campaign.Row, buf *bytes.Buf
 	} else if aerr.unclosed {
 		col = f.t.ColumnWhere(row, isUnclosed)
 	} else if spec == "" {
-		col = f.t.ColumnWhere(row, func(v string) bool { return strings.TrimSpace(v) == "" })
+		col = f.t.ColumnWhere(row, isBlank)
 	}
 	if col == "" {
 		col = f.t.Column(row, spec, aerr.token)
@@ -609,6 +612,9 @@ func (r *Renderer) parseAddresses(f *addrField, row campaign.Row, buf *bytes.Buf
 	hint := ""
 	if strings.ContainsAny(v, "；，") {
 		hint = " (addresses are separated by an ASCII , or ;, not a full-width ； or ，)"
+	}
+	if spec == "" && strings.Contains(aerr.token, "<") {
+		return nil, r.rowErr(row, col, fmt.Errorf("render: %s: %w %s: the address between < and > is empty", f.t.Name(), ErrAddress, clip(aerr.token)))
 	}
 	return nil, r.rowErr(row, col, fmt.Errorf("render: %s: %w %s: %w%s", f.t.Name(), ErrAddress, clip(aerr.token), aerr.err, hint))
 }
@@ -845,6 +851,9 @@ func (r *Renderer) rowAddresses(row campaign.Row, fb *bytes.Buffer, m *Message) 
 	if len(env.to)+len(env.cc)+len(env.bcc) == 0 {
 		return nil, r.rowErr(row, r.to.t.Column(row), fmt.Errorf("render: %w", ErrNoRecipient))
 	}
+	if len(env.to) == 0 && !r.to.fixed {
+		return nil, r.rowErr(row, r.to.t.ColumnWhere(row, isBlank), fmt.Errorf("render: %w, so the message would go to its %s alone (fill in the address, or take the row out)", ErrEmptyTo, copyFields(env)))
+	}
 	sender := env.from[0]
 	if writeSender {
 		sender = env.sender[0]
@@ -853,6 +862,21 @@ func (r *Renderer) rowAddresses(row campaign.Row, fb *bytes.Buffer, m *Message) 
 	m.Recipients = recipients(env.to, env.cc, env.bcc)
 	m.UTF8 = anyUTF8(env.from, env.sender, env.replyTo, env.to, env.cc, env.bcc)
 	return &env, nil
+}
+
+// isBlank reports whether a cell's value is empty or only white space.
+func isBlank(v string) bool { return strings.TrimSpace(v) == "" }
+
+// copyFields names the copy fields env has addresses in: "Cc", "Bcc" or
+// "Cc and Bcc".
+func copyFields(env envelope) string {
+	switch {
+	case len(env.cc) > 0 && len(env.bcc) > 0:
+		return "Cc and Bcc"
+	case len(env.cc) > 0:
+		return "Cc"
+	}
+	return "Bcc"
 }
 
 // rowSubject runs the subject template of row, noting a subject that is

@@ -662,6 +662,28 @@ func TestNoRecipientAndEmptyKey(t *testing.T) {
 	}
 }
 
+// TestEmptyToWithCopies: a To made from the row that comes out empty
+// while Cc or Bcc does not is a problem of the row naming the empty
+// column (the message would reach the copies alone: an invoice to the
+// manager only), also when address or a display name makes the To; a
+// row whose To has an address goes with its Cc.
+func TestEmptyToWithCopies(t *testing.T) {
+	for _, tc := range []struct{ to, want string }{
+		{`"{{.mail}}"`, "to is empty, so the message would go to its Cc and Bcc alone"},
+		{`"{{address .name .mail}}"`, `not one email address`},
+		{`"{{.name}} <{{.mail}}>"`, `the address between < and > is empty`},
+	} {
+		e := setup(t, yamlWith(map[string]string{"to": tc.to, "cc": `"{{.manager}}"`, "bcc": `"{{.archive}}"`, "recipients": "{path: people.csv, key: id}"}), bodyFile, []string{"id", "mail", "name", "manager", "archive"})
+		_, err := e.r.Render(row(4, "id", "1003", "mail", " ", "name", "Zheng", "manager", "boss@example.cn", "archive", "arch@example.cn"))
+		if re := rowErr(t, err); re.Column != "mail" || re.Row != 4 || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("to %s: got %v, want %q naming column mail", tc.to, err, tc.want)
+		}
+		if _, err := e.r.Render(row(5, "id", "1004", "mail", "li@example.cn", "name", "Li", "manager", "boss@example.cn", "archive", "")); err != nil {
+			t.Errorf("to %s with an address: %v", tc.to, err)
+		}
+	}
+}
+
 // TestExcelErrorValues: an Excel error value (a formula that failed in the
 // spreadsheet) in a column the campaign reads refuses the row, naming that
 // column; the same value in a column no template names, or as part of a

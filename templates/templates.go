@@ -17,6 +17,7 @@ import (
 	"sync"
 	texttemplate "text/template"
 	"text/template/parse"
+	"unicode/utf8"
 
 	"github.com/tidings/tidings/campaign"
 )
@@ -180,14 +181,57 @@ func (t *Template) rowError(row campaign.Row, err error) error {
 	col := ""
 	if m := noEntryRE.FindStringSubmatch(msg); m != nil {
 		col = m[1]
-	} else {
-		col = t.Column(row, msg)
+	} else if col = t.Column(row, msg); col == "" {
+		col = t.blankIn(row, msg)
 	}
 	return &campaign.RowError{
 		File:   t.sheet,
 		Row:    row.Number,
 		Column: col,
 		Err:    &execError{name: t.name, loc: t.errLocation(msg), err: err},
+	}
+}
+
+// actionRE finds the failing action in text/template's execution error.
+var actionRE = regexp.MustCompile(`executing "[^"]*" at <(.*?)>: `)
+
+// blankIn is the column the failing action of execution error msg names
+// that is empty in row ({{address .name .email}} with no email): the one
+// such column, "" when none or several are.
+func (t *Template) blankIn(row campaign.Row, msg string) string {
+	m := actionRE.FindStringSubmatch(msg)
+	if m == nil {
+		return ""
+	}
+	found := ""
+	for _, c := range t.columns {
+		if strings.TrimSpace(row.Values[c]) != "" || !namesColumn(m[1], c) {
+			continue
+		}
+		if found != "" {
+			return ""
+		}
+		found = c
+	}
+	return found
+}
+
+// namesColumn reports whether action, as text/template prints it, names
+// column c: as a field (.c, $.c, not .cx) or an index key ("c").
+func namesColumn(action, c string) bool {
+	if strings.Contains(action, strconv.Quote(c)) {
+		return true
+	}
+	for i := 0; ; {
+		j := strings.Index(action[i:], "."+c)
+		if j < 0 {
+			return false
+		}
+		end := i + j + 1 + len(c)
+		if next, _ := utf8.DecodeRuneInString(action[end:]); end == len(action) || !isIdentRune(next) {
+			return true
+		}
+		i = end
 	}
 }
 
