@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -896,8 +897,15 @@ func (r *Renderer) rowSubject(row campaign.Row, fb *bytes.Buffer, m *Message) (s
 	return subject, nil
 }
 
+// climbs reports whether path p has a ".." element.
+func climbs(p string) bool {
+	return slices.Contains(strings.Split(filepath.ToSlash(p), "/"), "..")
+}
+
 // rowAttachments resolves row's attachments (paths from data stay inside
-// the attachment folder) and checks their size against max_message_size.
+// the attachment folder, and a ".." the template does not write itself is
+// refused: invoices/{{.no}}.pdf never reaches another folder of the
+// campaign's) and checks their size against max_message_size.
 func (r *Renderer) rowAttachments(row campaign.Row, fb *bytes.Buffer, m *Message) ([]*blob, error) {
 	var atts []*blob
 	var total int64
@@ -911,6 +919,10 @@ func (r *Renderer) rowAttachments(row campaign.Row, fb *bytes.Buffer, m *Message
 			}
 			if p == "" {
 				continue
+			}
+			if climbs(p) && !strings.Contains(af.t.Source(), "..") {
+				col := af.t.ColumnWhere(row, func(v string) bool { return strings.Contains(v, "..") })
+				return nil, r.rowErr(row, col, fmt.Errorf("render: %s: %w: %q climbs a folder with \"..\" from the sheet: a path made from row data stays below the folder the campaign names", af.t.Name(), ErrAttachmentPath, p))
 			}
 			if b, named, err = r.att.resolve(p, true); err != nil {
 				return nil, r.rowErr(row, af.t.Column(row, p), fmt.Errorf("render: %s: %w", af.t.Name(), err))

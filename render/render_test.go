@@ -424,7 +424,7 @@ func TestAttachmentPaths(t *testing.T) {
 		name    string
 	}{
 		{"files/ok.pdf", nil, "ok.pdf"},
-		{"files/sub/../b.pdf", nil, "b.pdf"},
+		{"files/sub/../b.pdf", ErrAttachmentPath, ""}, // inside, but a ".." from the sheet is refused
 		{"files/link-in.pdf", nil, "link-in.pdf"},
 		{"../outside.txt", ErrAttachmentPath, ""},
 		{"files/../../outside.txt", ErrAttachmentPath, ""},
@@ -454,6 +454,18 @@ func TestAttachmentPaths(t *testing.T) {
 				t.Errorf("got %v, want it to name %s", err, tt.file)
 			}
 		})
+	}
+
+	// A ".." from the sheet does not reach another folder of the
+	// campaign's (another customer's invoices); one the template writes
+	// is the author's.
+	r = load(map[string]string{"attachments": `["files/sub/{{.file}}"]`})
+	if _, err := r.Render(row(4, "email", "k@example.com", "file", "../ok.pdf")); !errors.Is(err, ErrAttachmentPath) || rowErr(t, err).Column != "file" || !strings.Contains(err.Error(), `climbs a folder`) {
+		t.Errorf("files/sub/ with ../ok.pdf from the sheet: got %v, want ErrAttachmentPath in column file", err)
+	}
+	r = load(map[string]string{"attachments": `["files/sub/../{{.file}}"]`})
+	if m, err := r.Render(row(4, "email", "k@example.com", "file", "ok.pdf")); err != nil || len(m.Attachments) != 1 {
+		t.Errorf("a .. the template writes: %v", err)
 	}
 
 	// An absolute attachments_dir admits absolute paths inside it only.
@@ -512,14 +524,14 @@ func TestAttachmentOwnFiles(t *testing.T) {
 		"people.csv":                     "the recipient sheet",
 		"./suppress.txt":                 "the suppression list",
 		"keys/rsa.key":                   "a DKIM private key",
-		"files/../keys/rsa.key":          "a DKIM private key",
+		"files/../keys/rsa.key":          `climbs a folder with ".."`,
 		"files/key.pdf":                  "a DKIM private key",
 		"state/journal.jsonl":            "in the campaign's state folder",
 		".tidings/other/report.csv":      "in the campaigns' state folder",
 		".env":                           `the hidden ".env"`,
 		"files/.git/config":              `the hidden ".git"`,
 		"files/.tidy.pdf":                `the hidden ".tidy.pdf"`,
-		"files/.git/../../campaign.yaml": "the campaign file",
+		"files/.git/../../campaign.yaml": `climbs a folder with ".."`,
 	}
 	for file, words := range refused {
 		_, err := r.Render(row(2, "email", "k@example.com", "file", file))
