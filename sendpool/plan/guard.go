@@ -7,6 +7,7 @@ import (
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
+	"github.com/tidings/tidings/sendpool/report"
 )
 
 // ErrBounceRate marks a run the send guard stopped: too many of the
@@ -115,8 +116,8 @@ func (g *bounceGuard) afterStop() string {
 		return ""
 	}
 	n := g.attempted - g.atStop[0]
-	return fmt.Sprintf("the bounce-rate guard stopped the run at %d of %d refused for good; with the %d %s in flight then, which finished after it: %d of the %d recipients tried (%.1f%%)",
-		g.atStop[1], g.atStop[0], n, map[bool]string{true: "message", false: "messages"}[n == 1], g.refused, g.attempted, 100*float64(g.refused)/float64(g.attempted))
+	return fmt.Sprintf("the bounce-rate guard stopped the run at %d of %d refused for good; with the %s in flight then, which finished after it: %d of the %d recipients tried (%.1f%%)",
+		g.atStop[1], g.atStop[0], report.Plural(n, "message"), g.refused, g.attempted, 100*float64(g.refused)/float64(g.attempted))
 }
 
 // percent writes a fraction as a percentage: 0.05 → "5%".
