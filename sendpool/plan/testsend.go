@@ -202,11 +202,19 @@ func whyNotSending(st sendpool.Status, n int) string {
 	case sendpool.StatusDuplicate:
 		return report.Plural(n, "duplicate")
 	case sendpool.StatusFailed:
-		return fmt.Sprintf("%d failed (send --retry-failed sends %s)", n, map[bool]string{true: "it", false: "them"}[n == 1])
+		return fmt.Sprintf("%d failed (send --retry-failed sends %s)", n, itOrThem(n))
 	case sendpool.StatusUnknown:
-		return fmt.Sprintf("%d unknown (send --resend-unknown sends %s)", n, map[bool]string{true: "it", false: "them"}[n == 1])
+		return fmt.Sprintf("%d unknown (send --resend-unknown sends %s)", n, itOrThem(n))
 	}
 	return fmt.Sprintf("%d %s", n, st)
+}
+
+// itOrThem is "it" for one, "them" for more.
+func itOrThem(n int) string {
+	if n == 1 {
+		return "it"
+	}
+	return "them"
 }
 
 // notSendingLine names a row send would not send, by its verdict.
