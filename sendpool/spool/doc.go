@@ -25,8 +25,9 @@
 //	              the campaign's size
 //	g0001.used    present once a message of it was handed to a server: it is
 //	              part of the record of what went out, and is kept
-//	g0001.damaged present once a frame or the index was found damaged (a
-//	              changed byte): no send reuses it
+//	g0001.damaged present once a frame, the index or the attachment
+//	              records were found damaged (a changed byte): no send
+//	              reuses it
 //
 // Records are grouped in frames, each compressed on its own with zstd
 // (RFC 8878, github.com/klauspost/compress/zstd): the messages of one
