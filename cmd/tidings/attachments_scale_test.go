@@ -214,6 +214,53 @@ func rewriteAttachmentRecords(t *testing.T, camp, old, new string) string {
 	return path
 }
 
+// TestSendTellsDamagedAttachmentRecords: the attachment records of the
+// generation a send would reuse, damaged since (a record changed that
+// still decodes, or the file cut short), are told, not taken for files
+// that changed: report warns, naming their file; send warns so, marks
+// the generation damaged and renders the rows again, and no recipient is
+// sent a second copy.
+func TestSendTellsDamagedAttachmentRecords(t *testing.T) {
+	for name, damage := range map[string]func(t *testing.T, camp string) string{
+		"rewritten": func(t *testing.T, camp string) string {
+			return rewriteAttachmentRecords(t, camp, "INV-1.pdf", "INV-9.pdf")
+		},
+		"truncated": func(t *testing.T, camp string) string {
+			path := spoolFile(camp, ".atts")
+			fi, err := os.Stat(path)
+			if err != nil || os.Truncate(path, fi.Size()/2) != nil {
+				t.Fatal(err)
+			}
+			return path
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv := smtptest.NewServer(t)
+			camp, _ := invoiceCampaign(t, srv, 4)
+			if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "2", camp); code != exitSomeFailed {
+				t.Fatalf("send: code %d\n%s%s", code, out, errOut)
+			}
+			path := damage(t, camp)
+			if _, errOut, _ := runCLI(t, "report", camp); !strings.Contains(errOut, "warning: the rows are judged anew") || !strings.Contains(errOut, "spool: damaged") || !strings.Contains(errOut, path) {
+				t.Errorf("report:\n%s", errOut)
+			}
+			out, errOut, code := runCLI(t, "send", "--yes", camp)
+			if code != exitOK || !strings.Contains(errOut, "warning: spool: damaged") || !strings.Contains(errOut, path) ||
+				!strings.Contains(errOut, "the messages were rendered again") || !strings.Contains(out, "generation 2, written by this run") {
+				t.Errorf("send: code %d\n%s%s", code, out, errOut)
+			}
+			for i := 1; i <= 4; i++ {
+				if n := srv.Received(fmt.Sprintf("u%d@example.com", i)); n != 1 {
+					t.Errorf("u%d got %d messages", i, n)
+				}
+			}
+			if _, err := os.Stat(spoolFile(camp, ".damaged")); err != nil {
+				t.Errorf("generation 1 not marked damaged: %v", err)
+			}
+		})
+	}
+}
+
 // TestShowTellsDamagedAttachmentRecords: a record of the attachment
 // records changed since they were written (row 2's, before the row
 // shown), which still decodes, is told as damage, naming the file, not

@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -17,6 +19,63 @@ import (
 // spool of the campaign sendCampaign wrote at camp.
 func spoolFile(camp, ext string) string {
 	return filepath.Join(filepath.Dir(camp), ".tidings", "t", spool.Folder, "g0001"+ext)
+}
+
+// editManifest sets members of the manifest of generation 1 of the
+// campaign at camp (the numbers of the others as written). With seal, its
+// checksum is made again (spool.ManifestChecksum), as tidings would have
+// written it; without, it is left as it was: the manifest is damaged.
+func editManifest(t *testing.T, camp string, members map[string]any, seal bool) {
+	t.Helper()
+	path := spoolFile(camp, ".json")
+	dec := json.NewDecoder(strings.NewReader(readFile(t, path)))
+	dec.UseNumber()
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil {
+		t.Fatal(err)
+	}
+	maps.Copy(m, members)
+	if seal {
+		b, err := json.Marshal(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m["checksum"], err = spool.ManifestChecksum(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, filepath.Dir(path), map[string]string{filepath.Base(path): string(b)})
+}
+
+// TestEditedManifestIsDamage: a manifest edited since it was written and
+// still JSON (its start an hour earlier: a spool still young enough to
+// send from) does not match its checksum: check warns, naming it; send
+// does not send from its generation but warns, naming it, renders the
+// rows again and sends no one a second copy.
+func TestEditedManifestIsDamage(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 3, "")
+	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp); code != exitSomeFailed {
+		t.Fatalf("send: %d\n%s%s", code, out, errOut)
+	}
+	editManifest(t, camp, map[string]any{"started": time.Now().Add(-time.Hour).UTC()}, false)
+	damage := "spool: damaged: manifest " + spoolFile(camp, ".json") + " was changed since it was written"
+	if out, _, _ := runCLI(t, "check", camp); !strings.Contains(out, "warning: "+damage) {
+		t.Errorf("check:\n%s", out)
+	}
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if code != exitOK || !strings.Contains(errOut, "warning: "+damage) || !strings.Contains(out, "generation 2, written by this run") {
+		t.Errorf("send: code %d\n%s%s", code, out, errOut)
+	}
+	for i := range 3 {
+		if n := srv.Received(fmt.Sprintf("user%03d@example.com", i)); n != 1 {
+			t.Errorf("user%03d got %d messages", i, n)
+		}
+	}
 }
 
 // TestReportPastADamagedRowsFrame: a changed byte in the row records of
@@ -102,21 +161,8 @@ func TestShowSpoolTooOldToSend(t *testing.T) {
 	if _, errOut, code := runCLI(t, "show", camp, "user001@example.com"); code != exitOK || strings.Contains(errOut, note) {
 		t.Errorf("show of a fresh spool: code %d, %s", code, errOut)
 	}
-	path := spoolFile(camp, ".json")
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		t.Fatal(err)
-	}
 	then := time.Now().Add(-25 * time.Hour).UTC()
-	m["started"], m["created"] = then, then
-	if b, err = json.Marshal(m); err != nil {
-		t.Fatal(err)
-	}
-	writeFiles(t, filepath.Dir(path), map[string]string{filepath.Base(path): string(b)})
+	editManifest(t, camp, map[string]any{"started": then, "created": then}, true)
 	if _, errOut, code := runCLI(t, "show", camp, "user001@example.com"); code != exitOK || !strings.Contains(errOut, note) {
 		t.Errorf("show of a day-old spool: code %d, %s", code, errOut)
 	}

@@ -71,27 +71,28 @@ func holds(a spool.Attachment, clock spool.AttachmentClock) bool {
 	return err == nil && sum == a.SHA256
 }
 
-// errChanged stops a scan of attachment records at the first that no
-// longer holds.
-var errChanged = errors.New("plan: an attachment changed")
-
 // sameAttachments says whether every attachment g's messages were made
 // with still holds what it held, and those that could not be read still
-// cannot: its records are read one at a time and the first difference
-// ends the look. A file's size and modification time are trusted (see
+// cannot. Its records are read one at a time, every one to the end, so
+// that their digest is checked; the files are looked at until the first
+// difference. A file's size and modification time are trusted (see
 // holds): a resumed send or a report does not read every recipient's
 // file again. A generation without records (an older tidings') is never
-// the same: it is made again.
-func sameAttachments(ctx context.Context, g *spool.Generation) bool {
+// the same: it is made again. Damaged records are an error wrapping
+// spool.ErrCorrupt that names their file, never taken for files that
+// changed or did not.
+func sameAttachments(ctx context.Context, g *spool.Generation) (bool, error) {
 	clock := g.AttachmentClock()
 	seen := make(map[spool.Attachment]bool) // the row aside
+	same := true
 	err := g.ScanAttachments(ctx, func(a spool.Attachment) error {
 		a.Row = 0
-		if seen[a] {
+		if !same || seen[a] {
 			return nil
 		}
 		if !holds(a, clock) {
-			return errChanged
+			same = false
+			return nil
 		}
 		if len(seen) >= recentFiles {
 			clear(seen)
@@ -99,7 +100,13 @@ func sameAttachments(ctx context.Context, g *spool.Generation) bool {
 		seen[a] = true
 		return nil
 	})
-	return err == nil
+	switch {
+	case errors.Is(err, spool.ErrNoAttachmentRecords):
+		return false, nil
+	case err != nil:
+		return false, err
+	}
+	return same, nil
 }
 
 // RowHolds says whether the attachments g spooled for sheet row row (the
@@ -128,33 +135,49 @@ func RowHolds(ctx context.Context, g *spool.Generation, row int) (bool, error) {
 	return same, nil
 }
 
-// reusable returns the newest generation in store made from the inputs
-// digest less than MaxSpoolAge before now (Fresh), whose attachments
-// still hold what they held; nil when there is none.
-func reusable(ctx context.Context, store *spool.Store, digest string, now time.Time) (*spool.Generation, error) {
-	g, err := madeFrom(ctx, store, digest, false)
-	if g == nil || err != nil {
-		return nil, err
-	}
-	if !Fresh(g, now) {
-		return nil, nil
-	}
-	return g, nil
-}
-
-// madeFrom returns the newest generation in store when it was made from
-// the inputs digest and its attachments still hold what they held; nil
-// otherwise. With all, the newest such generation, not only the newest.
-func madeFrom(ctx context.Context, store *spool.Store, digest string, all bool) (*spool.Generation, error) {
+// reusable returns the newest generation in store when it was made from
+// the inputs digest less than MaxSpoolAge before now (Fresh), was not
+// found damaged, and its attachments still hold what they held; nil
+// otherwise. Its attachment records damaged, it is marked so (no send
+// reuses it again) and pl.Damaged says why, naming their file; nil is
+// returned: the rows are rendered again.
+func (pl *Plan) reusable(ctx context.Context, store *spool.Store, digest string, now time.Time) (*spool.Generation, error) {
 	gens, err := store.Generations()
 	if err != nil || len(gens) == 0 {
 		return nil, err
 	}
-	if !all {
-		gens = gens[:1]
+	g := gens[0]
+	if g.Inputs().Digest != digest || g.Damaged() || !Fresh(g, now) {
+		return nil, nil
+	}
+	same, err := sameAttachments(ctx, g)
+	switch {
+	case errors.Is(err, spool.ErrCorrupt):
+		return nil, pl.damaged(g, err)
+	case err != nil || !same:
+		return nil, err
+	}
+	return g, nil
+}
+
+// madeFrom returns the newest generation in store made from the inputs
+// digest, not found damaged, whose attachments still hold what they held;
+// nil when there is none. Attachment records found damaged on the way are
+// an error wrapping spool.ErrCorrupt that names their file (and nil).
+func madeFrom(ctx context.Context, store *spool.Store, digest string) (*spool.Generation, error) {
+	gens, err := store.Generations()
+	if err != nil {
+		return nil, err
 	}
 	for _, g := range gens {
-		if g.Inputs().Digest == digest && !g.Damaged() && sameAttachments(ctx, g) {
+		if g.Inputs().Digest != digest || g.Damaged() {
+			continue
+		}
+		same, err := sameAttachments(ctx, g)
+		if err != nil {
+			return nil, err
+		}
+		if same {
 			return g, ctx.Err()
 		}
 	}
@@ -170,7 +193,9 @@ func madeFrom(ctx context.Context, store *spool.Store, digest string, all bool) 
 // reads what the digest covers, not the suppression list or the key
 // itself, and of the attachments their size and time (see
 // sameAttachments); an error says the campaign or its spool could not be
-// read.
+// read (one wrapping spool.ErrCorrupt: a generation's attachment records
+// were damaged, so which rows it holds as the campaign is now is not
+// known).
 func Spooled(ctx context.Context, path, version string) (*spool.Generation, error) {
 	in, err := openForDigest(ctx, path)
 	if err != nil {
@@ -187,7 +212,7 @@ func SpooledOf(ctx context.Context, in *Inputs, version string) (*spool.Generati
 	if err != nil {
 		return nil, err
 	}
-	return madeFrom(ctx, spool.OpenStore(in.Campaign.StateDir), digest, true)
+	return madeFrom(ctx, spool.OpenStore(in.Campaign.StateDir), digest)
 }
 
 // SpooledFrom is Spooled without a look at any attachment: the

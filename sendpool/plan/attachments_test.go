@@ -97,8 +97,8 @@ func TestRacyWindowOnTheFilesClock(t *testing.T) {
 			editManifestFile(t, filepath.Join(g.Dir(), "g0001.json"), map[string]any{"started": time.Now().Add(2 * time.Hour)})
 			g = reread(t, g)
 			rewriteSameSize(t, path)
-			if got := sameAttachments(context.Background(), g); got != tc.same {
-				t.Errorf("sameAttachments after a rewrite of the same size and time: %v, want %v", got, tc.same)
+			if got, err := sameAttachments(context.Background(), g); got != tc.same || err != nil {
+				t.Errorf("sameAttachments after a rewrite of the same size and time: %v (%v), want %v", got, err, tc.same)
 			}
 		})
 	}

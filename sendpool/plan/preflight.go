@@ -88,7 +88,7 @@ func Preflight(ctx context.Context, in *Inputs, state *journal.State, opts Optio
 	if err := pl.noteUnreadable(opts.Store); err != nil {
 		return nil, err
 	}
-	gen, err := reusable(ctx, opts.Store, digest, opts.Now())
+	gen, err := pl.reusable(ctx, opts.Store, digest, opts.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -125,8 +125,7 @@ func (pl *Plan) intact(ctx context.Context, gen *spool.Generation) (*spool.Gener
 	}
 	switch {
 	case errors.Is(err, spool.ErrCorrupt):
-		pl.Damaged = err
-		return nil, gen.MarkDamaged()
+		return nil, pl.damaged(gen, err)
 	case err != nil:
 		return nil, err
 	}
@@ -147,7 +146,13 @@ func (pl *Plan) noteUnreadable(store *spool.Store) error {
 	if g.Unreadable() == nil || g.Damaged() {
 		return nil
 	}
-	pl.Damaged = g.Unreadable()
+	return pl.damaged(g, g.Unreadable())
+}
+
+// damaged keeps why g was found damaged (err, wrapping spool.ErrCorrupt
+// and naming the file) in pl.Damaged, and marks g so: no send reuses it.
+func (pl *Plan) damaged(g *spool.Generation, err error) error {
+	pl.Damaged = err
 	return g.MarkDamaged()
 }
 

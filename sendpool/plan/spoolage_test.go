@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"os"
@@ -19,21 +20,31 @@ func editManifest(t *testing.T, camp string, fields map[string]any) {
 	editManifestFile(t, filepath.Join(filepath.Dir(camp), ".tidings", "t", spool.Folder, "g0001.json"), fields)
 }
 
-// editManifestFile rewrites fields of the manifest at path.
+// editManifestFile rewrites fields of the manifest at path (the numbers
+// of the others as written) and its checksum (spool.ManifestChecksum), as
+// tidings would have written it.
 func editManifestFile(t *testing.T, path string, fields map[string]any) {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
 	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
+	if err := dec.Decode(&m); err != nil {
 		t.Fatal(err)
 	}
 	for k, v := range fields {
 		m[k] = v
 	}
-	if b, err = json.Marshal(m); err != nil {
+	if b, err = json.Marshal(m); err == nil {
+		m["checksum"], err = spool.ManifestChecksum(b)
+	}
+	if err == nil {
+		b, err = json.Marshal(m)
+	}
+	if err != nil {
 		t.Fatal(err)
 	}
 	writeFile(t, path, string(b))

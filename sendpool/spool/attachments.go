@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"io/fs"
 	"os"
 	"time"
 
@@ -306,7 +307,8 @@ func (g *Generation) HasAttachmentRecords() bool { return g.m.Atts != nil }
 // them), reading them from the disk as it goes: the whole list is never in
 // memory. fn returning an error stops the scan, which returns that error.
 // A scan that reads every record checks them against the manifest (their
-// count and digest): a difference is an error wrapping ErrCorrupt. A
+// count and digest): a difference, or records that do not decode or are
+// gone, is an error wrapping ErrCorrupt that names their file. A
 // generation of an older tidings has no records: ErrNoAttachmentRecords.
 func (g *Generation) ScanAttachments(ctx context.Context, fn func(Attachment) error) error {
 	if g.m.Atts == nil {
@@ -317,6 +319,9 @@ func (g *Generation) ScanAttachments(ctx context.Context, fn func(Attachment) er
 	}
 	path := g.path(extAttachments)
 	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("%w: %s is missing", ErrCorrupt, path)
+	}
 	if err != nil {
 		return fmt.Errorf("spool: %w", err)
 	}

@@ -21,19 +21,23 @@
 //	g0001.json    the manifest, written last: what the generation was made
 //	              from (the inputs' digests, the attachment records' count
 //	              and digest), when it was begun and completed, and the
-//	              sizes of the other files; a few hundred bytes whatever
-//	              the campaign's size
+//	              sizes of the other files, and a checksum of its own
+//	              (ManifestChecksum); a few hundred bytes whatever the
+//	              campaign's size
 //	g0001.used    present once a message of it was handed to a server: it is
 //	              part of the record of what went out, and is kept
-//	g0001.damaged present once a frame or the index was found damaged (a
-//	              changed byte): no send reuses it
+//	g0001.damaged present once a frame, the index or the attachment
+//	              records were found damaged (a changed byte): no send
+//	              reuses it
 //
 // Records are grouped in frames, each compressed on its own with zstd
 // (RFC 8878, github.com/klauspost/compress/zstd): the messages of one
 // campaign share almost everything, so a frame of many messages compresses
 // far better than each alone, and one frame is all a lookup decompresses.
 // Every frame carries a CRC-32C of its compressed bytes, the manifest one
-// of the index (whose records no frame's covers), and the index must
+// of the index (whose records no frame's covers) and a SHA-256 of its own
+// other members (a manifest edited into other valid JSON is damaged; one
+// of an older tidings has none and is not checked), and the index must
 // cover the files frame after frame, rows ascending, as many records as the
 // manifest says (checked when a generation is opened). A generation
 // without its manifest, or whose files do not have the sizes the manifest

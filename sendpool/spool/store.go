@@ -1,6 +1,9 @@
 package spool
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -72,6 +75,34 @@ type manifest struct {
 	// generations of an older tidings, and where the platform does not
 	// tell a file's device: no file's size and time are trusted then.
 	AttsClock *attachmentClock `json:"attachment_clock,omitempty"`
+	// Checksum is ManifestChecksum of the rest: a manifest changed since
+	// it was written, and still JSON (a count, a digest or a time edited),
+	// is damaged. "" in generations of an older tidings (not checked
+	// then).
+	Checksum string `json:"checksum,omitempty"`
+}
+
+// ManifestChecksum is the checksum a generation's manifest (data, its
+// JSON) must carry in its "checksum" member: the hex SHA-256 of the
+// manifest's other members in canonical form, compact JSON with every
+// object's keys sorted and numbers as written (what encoding/json's
+// Marshal makes of it decoded with UseNumber into a map). The member
+// itself, when there, is left out. An error when data is not a JSON
+// object.
+func ManifestChecksum(data []byte) (string, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var members map[string]any
+	if err := dec.Decode(&members); err != nil {
+		return "", fmt.Errorf("spool: manifest: %w", err)
+	}
+	delete(members, "checksum")
+	canonical, err := json.Marshal(members)
+	if err != nil {
+		return "", fmt.Errorf("spool: manifest: %w", err)
+	}
+	sum := sha256.Sum256(canonical)
+	return hex.EncodeToString(sum[:]), nil
 }
 
 // Store is the spool of one campaign: its generations in the state
@@ -164,7 +195,14 @@ func (g *Generation) Size() int64 {
 // writeManifest writes m as the generation's manifest, durably and
 // atomically, which completes it.
 func (g *Generation) writeManifest(m *manifest) error {
-	data, err := json.MarshalIndent(m, "", "  ")
+	m.Checksum = ""
+	data, err := json.Marshal(m)
+	if err == nil {
+		m.Checksum, err = ManifestChecksum(data)
+	}
+	if err == nil {
+		data, err = json.MarshalIndent(m, "", "  ")
+	}
 	if err != nil {
 		return fmt.Errorf("spool: %w", err)
 	}
@@ -348,7 +386,9 @@ func (s *Store) loadCached(g *Generation) error {
 }
 
 // load reads and checks the manifest; an error wrapping ErrCorrupt when
-// it is missing, does not decode or does not match the files.
+// it is missing, does not decode, does not match its checksum (changed
+// since it was written; a manifest of an older tidings has none) or does
+// not match the files.
 func (g *Generation) load() error {
 	path := g.path(extManifest)
 	data, err := os.ReadFile(path)
@@ -364,6 +404,9 @@ func (g *Generation) load() error {
 	}
 	if m.Version != formatVersion {
 		return fmt.Errorf("spool: generation %d is of format %d, not %d", g.num, m.Version, formatVersion)
+	}
+	if sum, err := ManifestChecksum(data); m.Checksum != "" && (err != nil || sum != m.Checksum) {
+		return fmt.Errorf("%w: manifest %s was changed since it was written (its checksum differs)", ErrCorrupt, path)
 	}
 	if err := g.checkSizes(&m); err != nil {
 		return err
