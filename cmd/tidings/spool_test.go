@@ -163,31 +163,22 @@ func TestSpoolKillWhileSpooling(t *testing.T) {
 		t.Fatal(err)
 	}
 	const n = 3000
-	srv := smtptest.NewServer(t)
-	camp := sendCampaign(t, srv, n, "")
-	state := filepath.Join(filepath.Dir(camp), ".tidings", "t")
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "send", "--yes", "-q", camp)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	msgs := filepath.Join(state, "spool", "g0001.msgs")
-	manifest := filepath.Join(state, "spool", "g0001.json")
-	killed := false
-	for !killed {
-		if ctx.Err() != nil {
-			t.Fatal("timed out waiting for the spool")
+	var srv *smtptest.Server
+	var camp, msgs string
+	for try := 1; ; try++ {
+		srv = smtptest.NewServer(t)
+		camp = sendCampaign(t, srv, n, "")
+		spoolDir := filepath.Join(filepath.Dir(camp), ".tidings", "t", "spool")
+		msgs = filepath.Join(spoolDir, "g0001.msgs")
+		if killWhileSpooling(ctx, t, bin, camp, spoolDir) {
+			break
 		}
-		if _, err := os.Stat(manifest); err == nil {
-			t.Fatal("the preflight finished before the kill could land")
-		}
-		if fi, err := os.Stat(msgs); err == nil && fi.Size() > 0 {
-			cmd.Process.Signal(syscall.SIGKILL)
-			killed = true
+		if try == 5 {
+			t.Fatal("the preflight finished before the kill could land, five times")
 		}
 	}
-	cmd.Wait()
 	if got := len(srv.Messages()); got != 0 {
 		t.Fatalf("%d messages went out during the preflight", got)
 	}
@@ -203,6 +194,32 @@ func TestSpoolKillWhileSpooling(t *testing.T) {
 	if _, err := os.Stat(msgs); !os.IsNotExist(err) {
 		t.Errorf("the cut-short generation is still there: %v", err)
 	}
+}
+
+// killWhileSpooling starts a send of camp and kills it once the first
+// generation's messages file in spoolDir has bytes: it stops the process
+// first, and reports false (the process killed all the same) when the
+// generation was complete by then, on a machine too busy for the test to
+// catch the preflight.
+func killWhileSpooling(ctx context.Context, t *testing.T, bin, camp, spoolDir string) bool {
+	t.Helper()
+	cmd := exec.CommandContext(ctx, bin, "send", "--yes", "-q", camp)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Wait()
+	defer cmd.Process.Signal(syscall.SIGKILL)
+	for {
+		if ctx.Err() != nil {
+			t.Fatal("timed out waiting for the spool")
+		}
+		if fi, err := os.Stat(filepath.Join(spoolDir, "g0001.msgs")); err == nil && fi.Size() > 0 {
+			break
+		}
+	}
+	cmd.Process.Signal(syscall.SIGSTOP) // nothing moves while the manifest is looked for
+	_, err := os.Stat(filepath.Join(spoolDir, "g0001.json"))
+	return os.IsNotExist(err)
 }
 
 // TestShowDuplicateRow: show --row of a row whose key an earlier row has
