@@ -545,6 +545,29 @@ func (r *Renderer) dateFormatError(row campaign.Row) error {
 	return probs.err()
 }
 
+// mergedError refuses a row whose key or To comes from merged cells over
+// several rows (campaign.Merged): the rows would share one key, which
+// stands for one message, or one address the sheet may mean for the
+// first row only. Other columns take the range's value (a manager's Cc
+// for a block of rows), which the sheet warns about once.
+func (r *Renderer) mergedError(row campaign.Row) error {
+	if row.Merged == nil {
+		return nil
+	}
+	var probs rowProblems
+	if m, ok := row.Merged[r.keyCol]; ok {
+		probs.add(r.rowErr(row, r.keyCol, fmt.Errorf("render: %w", m.Problem("key"))))
+	}
+	if r.to.t != nil {
+		for _, c := range r.to.t.Columns() {
+			if m, ok := row.Merged[c]; ok && c != r.keyCol {
+				probs.add(r.rowErr(row, c, fmt.Errorf("render: %w", m.Problem("address"))))
+			}
+		}
+	}
+	return probs.err()
+}
+
 // value executes a one-line template for row and checks the result: any
 // control character (CR, LF, tab, NUL, DEL, C1, U+2028/2029) or invalid
 // UTF-8 is refused with campaign.ErrControlChar, naming the column whose
@@ -760,6 +783,7 @@ func (r *Renderer) evaluate(st *state, row campaign.Row, m *Message) (*parts, er
 	var probs rowProblems
 	probs.addTainting(r.excelError(row))
 	probs.add(r.dateFormatError(row))
+	probs.add(r.mergedError(row))
 	if m.Key == "" {
 		probs.add(r.rowErr(row, r.keyCol, fmt.Errorf("render: %w: every row needs one, which tells its message from the others' (fill it in, or delete the row)", campaign.ErrEmptyKey)))
 		return nil, probs.err()
