@@ -467,3 +467,40 @@ func TestMergedCcCell(t *testing.T) {
 		t.Errorf("send: code %d, the manager got %d\n%s%s", code, srv.Received("dept.mgr@example.cn"), out, errOut)
 	}
 }
+
+// TestDateCellWithWeekday: date cells shown with their weekday (a
+// Chinese long date with dddd, Windows' system long date [$-F800]) are
+// read by date.
+func TestDateCellWithWeekday(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	dir := t.TempDir()
+	f := excelize.NewFile()
+	defer f.Close()
+	day := time.Date(2026, 3, 5, 0, 0, 0, 0, time.UTC)
+	for cell, v := range map[string]any{"A1": "email", "B1": "name", "C1": "zh", "D1": "long", "A2": "ann@example.com", "B2": "Ann", "C2": day, "D2": day} {
+		if err := f.SetCellValue("Sheet1", cell, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for cell, code := range map[string]string{"C2": `[$-804]yyyy"年"m"月"d"日" dddd`, "D2": `[$-F800]dddd, mmmm dd, yyyy`} {
+		st, err := f.NewStyle(&excelize.Style{CustomNumFmt: &code})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.SetCellStyle("Sheet1", cell, cell, st); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.SaveAs(filepath.Join(dir, "r.xlsx")); err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, dir, map[string]string{
+		"c.yaml":   campaignYAML(srv.Port, `recipients: {path: r.xlsx}`),
+		"body.txt": "zh {{date \"iso\" .zh}}\n{{.long}} is {{date \"iso\" .long}}.\n",
+	})
+	camp := filepath.Join(dir, "c.yaml")
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if code != exitOK || len(srv.Messages()) != 1 || !bytes.Contains(srv.Messages()[0].Data, []byte("zh 2026-03-05\r\nThursday, March 05, 2026 is 2026-03-05.")) {
+		t.Errorf("send: code %d\n%s%s", code, out, errOut)
+	}
+}
