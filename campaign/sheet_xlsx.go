@@ -463,6 +463,10 @@ func (s *xlsxSheet) Next(ctx context.Context) (Row, error) {
 			}
 			values[name] = v
 		}
+		for c, f := range dates {
+			f.Value = values[c]
+			dates[c] = f
+		}
 		merged := s.fillMerged(values)
 		return Row{Number: s.row, Values: values, Uncalculated: uncalculated, DateFormats: dates, Merged: merged}, nil
 	}

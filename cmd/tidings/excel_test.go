@@ -259,7 +259,7 @@ func TestDateFormatOfTheOtherOrder(t *testing.T) {
 	})
 	camp := filepath.Join(dir, "c.yaml")
 	out, errOut, code2 := runCLI(t, "check", camp)
-	if code2 != exitSomeFailed || !strings.Contains(out, `r.xlsx: row 2, column "due": render: cell C2 shows a date in the other order than recipients.dates`) || !strings.Contains(out, "set recipients.dates: day-first") {
+	if code2 != exitSomeFailed || !strings.Contains(out, `r.xlsx: row 2, column "due": render: cell C2 shows a date in the other order than recipients.dates`) || !strings.Contains(out, "so date would read 07/12/2026 (7 December) as 12 July; set recipients.dates: day-first") {
 		t.Errorf("check: code %d\n%s%s", code2, out, errOut)
 	}
 	writeFiles(t, dir, map[string]string{"body.txt": "Pay by {{with .due}}{{date \"2 January 2006\" .}}{{end}}.\n"})
