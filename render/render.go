@@ -629,11 +629,25 @@ func (r *Renderer) parseAddresses(f *addrField, row campaign.Row, buf *bytes.Buf
 	if col == "" {
 		col = f.t.Column(row, spec, aerr.token)
 	}
-	hint := ""
-	if strings.ContainsAny(v, "；，") {
-		hint = " (addresses are separated by an ASCII , or ;, not a full-width ； or ，)"
+	return nil, r.rowErr(row, col, fmt.Errorf("render: %s: %w %s: %w%s", f.t.Name(), ErrAddress, clip(aerr.token), aerr.err, fullWidthHint(v)))
+}
+
+// fullWidthHint is the hint for an address list v that does not parse and
+// holds what a Chinese or Japanese keyboard types in place of ASCII: a
+// full-width ； or ， or the enumeration comma 、 between addresses, a
+// full-width ＠ in one; "" when it holds none.
+func fullWidthHint(v string) string {
+	var hints []string
+	if strings.ContainsAny(v, "；，、") {
+		hints = append(hints, "addresses are separated by an ASCII , or ;, not a full-width ； or ， or the enumeration comma 、")
 	}
-	return nil, r.rowErr(row, col, fmt.Errorf("render: %s: %w %s: %w%s", f.t.Name(), ErrAddress, clip(aerr.token), aerr.err, hint))
+	if strings.Contains(v, "＠") {
+		hints = append(hints, "an address has an ASCII @, not a full-width ＠")
+	}
+	if hints == nil {
+		return ""
+	}
+	return " (" + strings.Join(hints, "; ") + ")"
 }
 
 // senderRule applies RFC 5322 3.6.2: Sender is required when From lists
