@@ -462,6 +462,13 @@ func TestAttachmentPaths(t *testing.T) {
 		})
 	}
 
+	// A Windows path from the sheet: the hint says to write / (the file
+	// is there under that path).
+	if _, err := r.Render(row(3, "email", "k@example.com", "file", `files\ok.pdf`)); !errors.Is(err, fs.ErrNotExist) ||
+		!strings.Contains(err.Error(), `(a \ separates no folders here: write / between folders, as in "files/ok.pdf")`) {
+		t.Errorf("a backslash path: %v", err)
+	}
+
 	// An absolute attachments_dir admits absolute paths inside it only.
 	r = load(map[string]string{"attachments_dir": filepath.Join(base, "elsewhere")})
 	if _, err := r.Render(row(2, "email", "k@example.com", "file", filepath.Join(base, "elsewhere", "other.pdf"))); err != nil {
