@@ -120,4 +120,7 @@ var (
 	// ErrExcelError: a cell holds one of Excel's error values (see
 	// ExcelError).
 	ErrExcelError = errors.New("Excel's error value")
+	// ErrMergedCells: a cell takes its value from merged cells where
+	// each row needs its own (see Merged).
+	ErrMergedCells = errors.New("merged")
 )

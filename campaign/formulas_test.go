@@ -223,7 +223,7 @@ func TestXLSXDateFormats(t *testing.T) {
 		t.Fatalf("DateFormats %v, %v; want C3 of note only", rows[0].DateFormats, rows[1].DateFormats)
 	}
 	f := rows[1].DateFormats["note"]
-	if err := f.Problem(); !errors.Is(err, ErrDateOrder) || !strings.Contains(err.Error(), `cell C3 shows a date in the other order than recipients.dates: the number format dd/mm/yyyy\ hh:mm writes it day first, and recipients.dates is month-first, so date would read 04/11/2025 (4 November) as 11 April; set recipients.dates: day-first`) {
+	if err := f.Problem(); !errors.Is(err, ErrDateOrder) || !strings.Contains(err.Error(), `cell C3 shows a date in the other order than recipients.dates: the number format dd/mm/yyyy\ hh:mm writes it day first, and recipients.dates is month-first, so date would read 05/11/2025 00:00 (5 November) as 11 May; set recipients.dates: day-first`) {
 		t.Errorf("Problem() = %v", err)
 	}
 	for _, r := range readRows(t, path, DayFirst) {
@@ -233,7 +233,17 @@ func TestXLSXDateFormats(t *testing.T) {
 	}
 	us := DateFormat{Cell: "B2", Code: "mm/dd/yyyy", Want: DayFirst}
 	if err := us.Problem(); !strings.Contains(err.Error(), "would read 11/04/2025 (4 November) as 11 April; set recipients.dates: month-first") {
-		t.Errorf("month-first format under day-first: %v", err)
+		t.Errorf("month-first format under day-first, no value: %v", err)
+	}
+	for v, want := range map[string]string{
+		"12/25/2026": "would read 12/25/2026 (25 December) as no date (there is no month 25)",
+		"03/07/2026": "would read 03/07/2026 (7 March) as 3 July",
+		"05/05/2026": "would read 11/04/2025 (4 November) as 11 April", // no example of its own
+	} {
+		us.Value = v
+		if err := us.Problem(); !strings.Contains(err.Error(), want) {
+			t.Errorf("month-first format under day-first, %s: %v", v, err)
+		}
 	}
 }
 

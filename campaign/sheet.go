@@ -24,6 +24,10 @@ type Row struct {
 	// format of the other order than recipients.dates (XLSX only; nil for
 	// most rows): the renderer refuses a row that passes one to date.
 	DateFormats map[string]DateFormat
+	// Merged names, by column, the cells that take their value from
+	// merged cells over several rows (XLSX only; nil for most rows): the
+	// renderer refuses a row whose key or To comes from one.
+	Merged map[string]Merged
 }
 
 // Sheet streams the recipient rows of a CSV or XLSX file. A Sheet is not safe

@@ -59,6 +59,10 @@ type xlsxSheet struct {
 	// a value and date formats (see cellScan); nil when there is nothing
 	// to look for.
 	scan *cellScan
+	// merges are the merged ranges over several data rows not yet
+	// reached, by first row, and active those over the row read last.
+	merges []mergedRange
+	active []*mergedRange
 	// dates are the styles whose date format clashes with
 	// recipients.dates; nil when none does.
 	dates *dateClash
@@ -113,6 +117,7 @@ func openXLSXWith(ctx context.Context, r Recipients, opts excelize.Options) (*xl
 		s.Close() // removes excelize's temporary files
 		return nil, err
 	}
+	s.readMerges(ctx, r.Key)
 	var dated map[int]string
 	if s.dates = findDateClash(wb, r.Dates); s.dates != nil {
 		dated = s.dates.styles
@@ -458,7 +463,12 @@ func (s *xlsxSheet) Next(ctx context.Context) (Row, error) {
 			}
 			values[name] = v
 		}
-		return Row{Number: s.row, Values: values, Uncalculated: uncalculated, DateFormats: dates}, nil
+		for c, f := range dates {
+			f.Value = values[c]
+			dates[c] = f
+		}
+		merged := s.fillMerged(values)
+		return Row{Number: s.row, Values: values, Uncalculated: uncalculated, DateFormats: dates, Merged: merged}, nil
 	}
 }
 

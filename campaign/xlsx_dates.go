@@ -3,7 +3,9 @@ package campaign
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
@@ -63,17 +65,56 @@ type DateFormat struct {
 	Cell, Code string
 	// Want is recipients.dates.
 	Want DateOrder
+	// Value is the cell as the sheet shows it ("07/12/2026"), "" when not
+	// known.
+	Value string
 }
 
-// Problem explains f for a template that passes the cell to date.
+// Problem explains f for a template that passes the cell to date, with
+// the cell's own value as the example where it makes one.
 func (f DateFormat) Problem() error {
 	order, _ := dateFormatOrder(f.Code)
-	example := "04/11/2025 (4 November) as 11 April"
-	if order == MonthFirst {
-		example = "11/04/2025 (4 November) as 11 April"
+	example, ok := f.misread(order)
+	if !ok {
+		example = "04/11/2025 (4 November) as 11 April"
+		if order == MonthFirst {
+			example = "11/04/2025 (4 November) as 11 April"
+		}
 	}
 	return fmt.Errorf("cell %s shows %w: the number format %s writes it %s, and recipients.dates is %s, so date would read %s; set recipients.dates: %s",
 		f.Cell, ErrDateOrder, f.Code, strings.ReplaceAll(order.String(), "-", " "), f.Want, example, order)
+}
+
+// misread says how date would misread f.Value, written in order: "07/12/2026
+// (7 December) as 12 July", or "25/11/2025 (25 November) as no date (there
+// is no month 25)"; ok is false when the value shows no day and month in
+// its first two numbers, or the same number for both.
+func (f DateFormat) misread(order DateOrder) (string, bool) {
+	a, b, ok := firstTwoNumbers(f.Value)
+	day, month := a, b
+	if order == MonthFirst {
+		day, month = b, a
+	}
+	if !ok || day == month || day < 1 || day > 31 || month < 1 || month > 12 {
+		return "", false
+	}
+	shown := fmt.Sprintf("%s (%d %s)", f.Value, day, time.Month(month))
+	if day > 12 {
+		return fmt.Sprintf("%s as no date (there is no month %d)", shown, day), true
+	}
+	return fmt.Sprintf("%s as %d %s", shown, month, time.Month(day)), true
+}
+
+// firstTwoNumbers are the numbers v starts with, separated by '/', '-' or
+// '.' ("07/12/2026 18:30": 7 and 12).
+func firstTwoNumbers(v string) (a, b int, ok bool) {
+	parts := strings.FieldsFunc(strings.TrimSpace(v), func(r rune) bool { return r == '/' || r == '-' || r == '.' })
+	if len(parts) < 3 {
+		return 0, 0, false
+	}
+	a, errA := strconv.Atoi(parts[0])
+	b, errB := strconv.Atoi(parts[1])
+	return a, b, errA == nil && errB == nil
 }
 
 // dateFormatOrder tells the order of an all-number date format code (the

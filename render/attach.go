@@ -138,7 +138,7 @@ func (a *attacher) read(p string, fromData bool) (b *blob, full string, err erro
 	if errors.Is(err, fs.ErrNotExist) {
 		// EvalSymlinks names the first missing folder on the way; the
 		// file asked for is what the user looks for.
-		return nil, full, fmt.Errorf("%w: %q: %w", ErrAttachment, p, noSuchFile(full))
+		return nil, full, fmt.Errorf("%w: %q: %w%s", ErrAttachment, p, noSuchFile(full), backslashHint(p))
 	}
 	if err != nil {
 		return nil, full, fmt.Errorf("%w: %w", ErrAttachment, unwrapPath(err))
@@ -362,6 +362,16 @@ func (c *blobCache) put(k blobKey, b *blob) {
 		delete(c.items, ce.key)
 		c.used -= int64(len(ce.b.enc))
 	}
+}
+
+// backslashHint is the hint for a missing file whose path p holds a
+// backslash, Windows' folder separator, where it separates no folders;
+// "" otherwise.
+func backslashHint(p string) string {
+	if filepath.Separator == '\\' || !strings.Contains(p, `\`) {
+		return ""
+	}
+	return fmt.Sprintf(" (a \\ separates no folders here: write / between folders, as in %q)", strings.ReplaceAll(p, `\`, "/"))
 }
 
 // noSuchFile is a missing attachment's error: it names the path looked

@@ -549,6 +549,29 @@ func (r *Renderer) dateFormatError(row campaign.Row) error {
 	return probs.err()
 }
 
+// mergedError refuses a row whose key or To comes from merged cells over
+// several rows (campaign.Merged): the rows would share one key, which
+// stands for one message, or one address the sheet may mean for the
+// first row only. Other columns take the range's value (a manager's Cc
+// for a block of rows), which the sheet warns about once.
+func (r *Renderer) mergedError(row campaign.Row) error {
+	if row.Merged == nil {
+		return nil
+	}
+	var probs rowProblems
+	if m, ok := row.Merged[r.keyCol]; ok {
+		probs.add(r.rowErr(row, r.keyCol, fmt.Errorf("render: %w", m.Problem("key"))))
+	}
+	if r.to.t != nil {
+		for _, c := range r.to.t.Columns() {
+			if m, ok := row.Merged[c]; ok && c != r.keyCol {
+				probs.add(r.rowErr(row, c, fmt.Errorf("render: %w", m.Problem("address"))))
+			}
+		}
+	}
+	return probs.err()
+}
+
 // value executes a one-line template for row and checks the result: any
 // control character (CR, LF, tab, NUL, DEL, C1, U+2028/2029) or invalid
 // UTF-8 is refused with campaign.ErrControlChar, naming the column whose
@@ -610,14 +633,28 @@ func (r *Renderer) parseAddresses(f *addrField, row campaign.Row, buf *bytes.Buf
 	if col == "" {
 		col = f.t.Column(row, spec, aerr.token)
 	}
-	hint := ""
-	if strings.ContainsAny(v, "；，") {
-		hint = " (addresses are separated by an ASCII , or ;, not a full-width ； or ，)"
-	}
 	if spec == "" && strings.Contains(aerr.token, "<") {
 		return nil, r.rowErr(row, col, fmt.Errorf("render: %s: %w %s: the address between < and > is empty", f.t.Name(), ErrAddress, clip(aerr.token)))
 	}
-	return nil, r.rowErr(row, col, fmt.Errorf("render: %s: %w %s: %w%s", f.t.Name(), ErrAddress, clip(aerr.token), aerr.err, hint))
+	return nil, r.rowErr(row, col, fmt.Errorf("render: %s: %w %s: %w%s", f.t.Name(), ErrAddress, clip(aerr.token), aerr.err, fullWidthHint(v)))
+}
+
+// fullWidthHint is the hint for an address list v that does not parse and
+// holds what a Chinese or Japanese keyboard types in place of ASCII: a
+// full-width ； or ， or the enumeration comma 、 between addresses, a
+// full-width ＠ in one; "" when it holds none.
+func fullWidthHint(v string) string {
+	var hints []string
+	if strings.ContainsAny(v, "；，、") {
+		hints = append(hints, "addresses are separated by an ASCII , or ;, not a full-width ； or ， or the enumeration comma 、")
+	}
+	if strings.Contains(v, "＠") {
+		hints = append(hints, "an address has an ASCII @, not a full-width ＠")
+	}
+	if hints == nil {
+		return ""
+	}
+	return " (" + strings.Join(hints, "; ") + ")"
 }
 
 // senderRule applies RFC 5322 3.6.2: Sender is required when From lists
@@ -767,6 +804,7 @@ func (r *Renderer) evaluate(st *state, row campaign.Row, m *Message) (*parts, er
 	var probs rowProblems
 	probs.addTainting(r.excelError(row))
 	probs.add(r.dateFormatError(row))
+	probs.add(r.mergedError(row))
 	if m.Key == "" {
 		probs.add(r.rowErr(row, r.keyCol, fmt.Errorf("render: %w: every row needs one, which tells its message from the others' (fill it in, or delete the row)", campaign.ErrEmptyKey)))
 		return nil, probs.err()

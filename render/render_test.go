@@ -21,12 +21,18 @@ import (
 
 // yamlWith is a small text-only campaign; fields overrides or adds
 // TestFullWidthSeparatorHint: a list separated by a full-width ； or ，
-// (typed on a Chinese keyboard) is a row problem that says so.
+// or the enumeration comma 、, or an address with a full-width ＠ (typed
+// on a Chinese keyboard), is a row problem that says so.
 func TestFullWidthSeparatorHint(t *testing.T) {
 	e := setup(t, yamlWith(map[string]string{"to": `"{{.to}}"`}), bodyFile, []string{"email", "to"})
-	for _, v := range []string{"a@x.example；b@x.example", "a@x.example，b@x.example"} {
+	for v, want := range map[string]string{
+		"a@x.example；b@x.example": "not a full-width ； or ，",
+		"a@x.example，b@x.example": "not a full-width ； or ，",
+		"a@x.example、b@x.example": "2 @ signs, where an address has one (addresses are separated by an ASCII , or ;, not a full-width ； or ， or the enumeration comma 、)",
+		"a＠x.example":             "(an address has an ASCII @, not a full-width ＠)",
+	} {
 		_, err := e.r.Render(row(2, "email", "k@example.com", "to", v))
-		if re := rowErr(t, err); re.Column != "to" || !errors.Is(err, ErrAddress) || !strings.Contains(err.Error(), "not a full-width ； or ，") {
+		if re := rowErr(t, err); re.Column != "to" || !errors.Is(err, ErrAddress) || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: %v", v, err)
 		}
 	}
@@ -454,6 +460,13 @@ func TestAttachmentPaths(t *testing.T) {
 				t.Errorf("got %v, want it to name %s", err, tt.file)
 			}
 		})
+	}
+
+	// A Windows path from the sheet: the hint says to write / (the file
+	// is there under that path).
+	if _, err := r.Render(row(3, "email", "k@example.com", "file", `files\ok.pdf`)); !errors.Is(err, fs.ErrNotExist) ||
+		!strings.Contains(err.Error(), `(a \ separates no folders here: write / between folders, as in "files/ok.pdf")`) {
+		t.Errorf("a backslash path: %v", err)
 	}
 
 	// A ".." from the sheet does not reach another folder of the

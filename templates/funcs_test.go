@@ -354,3 +354,36 @@ func TestFunctionArgumentType(t *testing.T) {
 		t.Errorf("the calls the check passes do not run: %v", err)
 	}
 }
+
+// TestDateWeekday: a date shown with its weekday (a format with dddd:
+// [$-804]yyyy"年"m"月"d"日" dddd, [$-F800] the system's long date) is read
+// with the weekday before or after it; a weekday the date does not fall
+// on is refused, naming both.
+func TestDateWeekday(t *testing.T) {
+	date := dateFunc(campaign.MonthFirst)
+	for _, v := range []string{
+		"2026年3月5日 星期四", "2026年3月5日星期四", "2026年3月5日 周四", "星期四 2026年3月5日",
+		"Thursday, March 05, 2026", "Thursday, March 5, 2026", "thursday March 5, 2026", "Thu, 5 Mar 2026",
+		"5 March 2026, Thursday", "2026-03-05 Thu", "3/5/2026 Thursday",
+	} {
+		if got, err := date("iso", v); err != nil || got != "2026-03-05" {
+			t.Errorf("%q: %q, %v; want 2026-03-05", v, got, err)
+		}
+	}
+	if got, err := date("iso", "2026年3月1日 星期天"); err != nil || got != "2026-03-01" {
+		t.Errorf("星期天: %q, %v", got, err)
+	}
+	for v, want := range map[string]string{
+		"2026年3月6日 星期四":            `"2026年3月6日 星期四": 6 March 2026 is a Friday, not a Thursday: the row's date is wrong`,
+		"Thursday, March 06, 2026": `6 March 2026 is a Friday, not a Thursday`,
+	} {
+		if got, err := date("iso", v); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: %q, %v; want an error with %q", v, got, err, want)
+		}
+	}
+	for _, v := range []string{"Thursday", "Thursdays 2026-03-05", "2026-03-05Thu", "Monday soon"} {
+		if got, err := date("iso", v); err == nil {
+			t.Errorf("%q: %q, want an error", v, got)
+		}
+	}
+}

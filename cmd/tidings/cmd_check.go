@@ -82,8 +82,8 @@ type checkSummary struct {
 	// whose values changed since (plan.Decider.ChangedUnsent).
 	changedUnsent plan.RowList
 	// otherValues lists the duplicates with other values than the first
-	// row's (plan.Fate.OtherValues).
-	otherValues plan.RowList
+	// row's (plan.Fate.OtherValues), duplicates every duplicate.
+	otherValues, duplicates plan.RowList
 }
 
 // noteRevised adds m, of fate f, to s.revised when its values changed
@@ -133,6 +133,8 @@ func (s *checkSummary) count(m *render.Message, f plan.Fate) bool {
 	case f.Send:
 	case f.Status == sendpool.StatusDuplicate:
 		s.duplicate++
+		of, _, _ := strings.Cut(f.Detail, ",") // "duplicate of row 2": otherValues tells the rest
+		s.duplicates.Add(fmt.Sprintf("row %d (%s)", m.Row, of))
 		if f.OtherValues {
 			s.otherValues.Add(plan.OtherValuesLine(m.Row, m.Key))
 		}
@@ -160,6 +162,14 @@ func wentOutBefore(state *journal.State, m *render.Message, problem error, facet
 		return false, nil
 	}
 	return state.WentOutAt(m.Key, m.Row, facets, m.ColumnSums())
+}
+
+// printDuplicates names the first duplicates send will skip, each with
+// the row it repeats.
+func printDuplicates(w io.Writer, rows plan.RowList) {
+	if rows.N > 0 {
+		fmt.Fprintf(w, "note: send will skip %s: %s\n", report.Plural(rows.N, "duplicate"), rows)
+	}
 }
 
 // printCopyOnly warns about the rows suppressed for a Cc or Bcc alone.
@@ -289,6 +299,7 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 	printRevised(g.stdout, sum.revised, sum.owedAnew, false, in.Campaign.File)
 	printChangedUnsent(g.stdout, sum.changedUnsent)
 	printOtherValues(g.stdout, sum.otherValues)
+	printDuplicates(g.stdout, sum.duplicates)
 	if was := renamedFrom(ctx, in.Campaign, state); was != "" {
 		fmt.Fprintln(g.stdout, "warning:", renamedError(in.Campaign, was))
 	}

@@ -184,6 +184,7 @@ func printPreviewed(g *globalOptions, in *plan.Inputs, sum checkSummary, written
 	printRevised(g.stdout, sum.revised, sum.owedAnew, false, in.Campaign.File)
 	printChangedUnsent(g.stdout, sum.changedUnsent)
 	printOtherValues(g.stdout, sum.otherValues)
+	printDuplicates(g.stdout, sum.duplicates)
 	also := ""
 	if sentBefore > 0 {
 		also = fmt.Sprintf(", and the %s sent before as they went out", report.Plural(sentBefore, "message"))

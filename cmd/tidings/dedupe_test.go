@@ -34,7 +34,7 @@ func TestSendDedupeAndSuppression(t *testing.T) {
 		"suppressed.txt": "# people who asked us to stop\n@blocked.example\nEVE@example.com  # by mail, 2026-10-01\n",
 	})
 	out, errOut, code := runCLI(t, "check", camp)
-	if code != 0 || !strings.Contains(out, "send will skip 1 duplicate and 3 suppressed") {
+	if code != 0 || !strings.Contains(out, "send will skip 1 duplicate and 3 suppressed") || !strings.Contains(out, "note: send will skip 1 duplicate: row 3 (duplicate of row 2)\n") {
 		t.Errorf("check: code %d\n%s%s", code, out, errOut)
 	}
 	out, errOut, code = runCLI(t, "send", "--yes", camp)
@@ -724,7 +724,8 @@ func TestDuplicatesFirst(t *testing.T) {
 	camp := filepath.Join(dir, "c.yaml")
 	const warning = "warning: 1 row has the key of an earlier row with other values; under recipients.duplicates: first the earlier row stands for the key (its message goes, once that row has no problem), and its values go nowhere: row 4 (ANN@example.com)."
 	for _, args := range [][]string{{"check", camp}, {"preview", camp}} {
-		if out, errOut, code := runCLI(t, args...); code != exitOK || !strings.Contains(out, "send will skip 2 duplicates") || strings.Contains(out, "0 suppressed") || !strings.Contains(out, warning) || strings.Contains(out, "row 5") {
+		if out, errOut, code := runCLI(t, args...); code != exitOK || !strings.Contains(out, "send will skip 2 duplicates") || strings.Contains(out, "0 suppressed") || !strings.Contains(out, warning) || strings.Contains(out, "row 5 (bob") ||
+			!strings.Contains(out, "note: send will skip 2 duplicates: row 4 (duplicate of row 2); row 5 (duplicate of row 3)\n") {
 			t.Errorf("%s: code %d\n%s%s", args[0], code, out, errOut)
 		}
 	}

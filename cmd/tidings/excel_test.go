@@ -259,7 +259,7 @@ func TestDateFormatOfTheOtherOrder(t *testing.T) {
 	})
 	camp := filepath.Join(dir, "c.yaml")
 	out, errOut, code2 := runCLI(t, "check", camp)
-	if code2 != exitSomeFailed || !strings.Contains(out, `r.xlsx: row 2, column "due": render: cell C2 shows a date in the other order than recipients.dates`) || !strings.Contains(out, "set recipients.dates: day-first") {
+	if code2 != exitSomeFailed || !strings.Contains(out, `r.xlsx: row 2, column "due": render: cell C2 shows a date in the other order than recipients.dates`) || !strings.Contains(out, "so date would read 07/12/2026 (7 December) as 12 July; set recipients.dates: day-first") {
 		t.Errorf("check: code %d\n%s%s", code2, out, errOut)
 	}
 	writeFiles(t, dir, map[string]string{"body.txt": "Pay by {{with .due}}{{date \"2 January 2006\" .}}{{end}}.\n"})
@@ -405,5 +405,102 @@ func TestProblemTextAsItIs(t *testing.T) {
 		if r["row"] == "4" && !strings.Contains(r["detail"], `"cid  x@example.com"`) {
 			t.Errorf("report detail of row 4: %q", r["detail"])
 		}
+	}
+}
+
+// mergedWorkbook writes dir/r.xlsx with excelize: three recipients of one
+// department whose manager cell D2:D4 is merged, and the ranges merges
+// besides.
+func mergedWorkbook(t *testing.T, dir string, merges ...string) {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	rows := [][]any{
+		{"id", "email", "name", "manager"},
+		{"1", "li.na@example.cn", "Li Na", "dept.mgr@example.cn"},
+		{"2", "wang.wei@example.cn", "Wang Wei"},
+		{"3", "zhang.min@example.cn", "Zhang Min"},
+	}
+	for i, r := range rows {
+		if err := f.SetSheetRow("Sheet1", fmt.Sprintf("A%d", i+1), &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, m := range append([]string{"D2:D4"}, merges...) {
+		from, to, _ := strings.Cut(m, ":")
+		if err := f.MergeCell("Sheet1", from, to); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.SaveAs(filepath.Join(dir, "r.xlsx")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestMergedCcCell: a manager's cell merged over a block of rows gives
+// every row of the block its Cc, with a warning naming the range; the
+// email column merged is a problem of each row it would give an address.
+func TestMergedCcCell(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"c.yaml":   campaignYAML(srv.Port, `recipients: {path: r.xlsx, key: id}`, `cc: '{{.manager}}'`),
+		"body.txt": "Hi {{.name}}\n",
+	})
+	camp := filepath.Join(dir, "c.yaml")
+	mergedWorkbook(t, dir, "B3:B4")
+	out, errOut, code := runCLI(t, "check", camp)
+	if code != exitSomeFailed || !strings.Contains(out, `r.xlsx: row 4, column "email": render: cells B3:B4 are merged, so this row would take row 3's address: unmerge them and write each row's own address in its cell`) {
+		t.Errorf("check, email merged: code %d\n%s%s", code, out, errOut)
+	}
+	mergedWorkbook(t, dir, "A3:A4")
+	out, errOut, code = runCLI(t, "check", camp)
+	if code != exitSomeFailed || !strings.Contains(out, `row 4, column "id": render: cells A3:A4 are merged, so this row would take row 3's key`) {
+		t.Errorf("check, key merged: code %d\n%s%s", code, out, errOut)
+	}
+	mergedWorkbook(t, dir)
+	warn := `r.xlsx: sheet "Sheet1": cells D2:D4 are merged: rows 2–4 each take its value`
+	if out, errOut, code := runCLI(t, "check", camp); code != exitOK || !strings.Contains(out+errOut, warn) {
+		t.Errorf("check: code %d\n%s%s", code, out, errOut)
+	}
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || srv.Received("dept.mgr@example.cn") != 3 {
+		t.Errorf("send: code %d, the manager got %d\n%s%s", code, srv.Received("dept.mgr@example.cn"), out, errOut)
+	}
+}
+
+// TestDateCellWithWeekday: date cells shown with their weekday (a
+// Chinese long date with dddd, Windows' system long date [$-F800]) are
+// read by date.
+func TestDateCellWithWeekday(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	dir := t.TempDir()
+	f := excelize.NewFile()
+	defer f.Close()
+	day := time.Date(2026, 3, 5, 0, 0, 0, 0, time.UTC)
+	for cell, v := range map[string]any{"A1": "email", "B1": "name", "C1": "zh", "D1": "long", "A2": "ann@example.com", "B2": "Ann", "C2": day, "D2": day} {
+		if err := f.SetCellValue("Sheet1", cell, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for cell, code := range map[string]string{"C2": `[$-804]yyyy"年"m"月"d"日" dddd`, "D2": `[$-F800]dddd, mmmm dd, yyyy`} {
+		st, err := f.NewStyle(&excelize.Style{CustomNumFmt: &code})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.SetCellStyle("Sheet1", cell, cell, st); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.SaveAs(filepath.Join(dir, "r.xlsx")); err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, dir, map[string]string{
+		"c.yaml":   campaignYAML(srv.Port, `recipients: {path: r.xlsx}`),
+		"body.txt": "zh {{date \"iso\" .zh}}\n{{.long}} is {{date \"iso\" .long}}.\n",
+	})
+	camp := filepath.Join(dir, "c.yaml")
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if code != exitOK || len(srv.Messages()) != 1 || !bytes.Contains(srv.Messages()[0].Data, []byte("zh 2026-03-05\r\nThursday, March 05, 2026 is 2026-03-05.")) {
+		t.Errorf("send: code %d\n%s%s", code, out, errOut)
 	}
 }

@@ -1,12 +1,14 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/tidings/tidings/sendpool/smtptest"
+	"github.com/xuri/excelize/v2"
 )
 
 // TestKeyChangeRefused: recipients.key changed after a send to a column
@@ -403,5 +405,71 @@ func TestCopiedFolderOwnStateDir(t *testing.T) {
 	_, errOut, code := runCLI(t, "send", "--yes", filepath.Join(copied, "c.yaml"))
 	if code != exitUnusable || strings.Contains(errOut, "share the state folder") || !strings.Contains(errOut, "remove "+filepath.Join(copied, "state")) {
 		t.Errorf("code %d\n%s", code, errOut)
+	}
+}
+
+// invoiceWorkbook writes dir/r.xlsx: invoice numbers in column A, in
+// the number format numFmt (0: General), and an address each.
+func invoiceWorkbook(t *testing.T, dir string, numFmt int) {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	rows := [][]any{{"invoice_no", "email", "name"}, {100102, "wang.fang@example.de", "Wang Fang"}, {100107, "li.lei@example.de", "Li Lei"}}
+	for i, r := range rows {
+		if err := f.SetSheetRow("Sheet1", fmt.Sprintf("A%d", i+1), &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err := f.NewStyle(&excelize.Style{NumFmt: numFmt})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SetCellStyle("Sheet1", "A2", "A3", st); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SaveAs(filepath.Join(dir, "r.xlsx")); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestKeyNumberFormatChanged: invoices sent by their number from a
+// workbook, whose key cells then get Excel's #,##0 format (100,102) or
+// 0.00E+00 (1.00E+05): check and send refuse (exit 2), naming the rows
+// and the keys they were sent under, and nothing goes twice.
+func TestKeyNumberFormatChanged(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	dir := t.TempDir()
+	invoiceWorkbook(t, dir, 0)
+	writeFiles(t, dir, map[string]string{
+		"c.yaml":   campaignYAML(srv.Port, `recipients: {path: r.xlsx, key: invoice_no}`),
+		"body.txt": "Invoice {{.invoice_no}}\n",
+	})
+	camp := filepath.Join(dir, "c.yaml")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || len(srv.Messages()) != 2 {
+		t.Fatalf("first send: code %d\n%s%s", code, out, errOut)
+	}
+	for _, tc := range []struct {
+		numFmt   int
+		shown    string
+		wantRows string
+	}{
+		{3, "100,102", `(row 2: wang.fang@example.de (sent as "100102"); row 3: li.lei@example.de (sent as "100107"))`},
+		{11, "1.00E+05", `row 2: wang.fang@example.de (sent as "100102")`},
+	} {
+		invoiceWorkbook(t, dir, tc.numFmt)
+		for _, cmd := range []string{"check", "send"} {
+			args := []string{cmd, camp}
+			if cmd == "send" {
+				args = []string{cmd, "--yes", camp}
+			}
+			out, errOut, code := runCLI(t, args...)
+			if code != exitUnusable || !strings.Contains(errOut, "under keys (column \"invoice_no\") no longer in the sheet that hold the same value written otherwise") ||
+				!strings.Contains(errOut, tc.wantRows) || !strings.Contains(errOut, "thousands separator") {
+				t.Errorf("%s, keys shown as %s: code %d\n%s%s", cmd, tc.shown, code, out, errOut)
+			}
+		}
+	}
+	if n := len(srv.Messages()); n != 2 {
+		t.Errorf("the server has %d messages, want the first send's 2", n)
 	}
 }

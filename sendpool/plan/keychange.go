@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/sendpool"
@@ -26,8 +27,9 @@ const maxKeyChangeRows = 3
 // send recorded, any such row counts. Under the same column, a row whose
 // key the journal does not know and whose To it delivered to under a key
 // no longer in the sheet counts when the two keys are one value written
-// otherwise ("001" and "1", "12345678901234567" and "1.23457E+16": a
-// spreadsheet that changed the column's cells); it is only noted (a
+// otherwise ("001" and "1", "100102" and "100,102", "12345678901234567"
+// and "1.23457E+16", "100107" and "1.00E+05": a spreadsheet that changed
+// the column's cells or their number format); it is only noted (a
 // warning) when they differ (a new invoice for a customer whose earlier
 // row left the sheet), and not at all while the earlier row is still there
 // (two recipients at one address).
@@ -51,42 +53,121 @@ type keyChange struct {
 }
 
 // freshAddr is an address of the To of a row to send whose key the
-// journal does not know: the address's hash, the hashes of the key's
-// canonical forms (canonicalKey: exact, and at six digits for a number),
-// and whether the key is a number written with an exponent (then the
-// keys compare at the six digits a spreadsheet shows).
+// journal does not know: the address's hash, the hash of the key's
+// canonical form (canonicalKey), the key as a number (when it is one)
+// and, for one written with an exponent, the significant digits its
+// mantissa shows (then the keys compare at those digits: sameAtShown).
 type freshAddr struct {
-	hash, canon, canon6 uint64
-	row                 int32
-	sci                 bool
+	hash, canon uint64
+	num         float64
+	row         int32
+	shown       int8 // 0: not written with an exponent
 }
 
 // canonicalKey is key as a value: an integer (a sign, digits, maybe a
-// point and zeros: "001", "1.0") as its digits without leading zeros,
-// exact at any length; another number in its shortest form, whole ones
-// below 2^53 without an exponent ("1e3" is "1000"); with sixDigits, any
-// number at six significant digits, as a spreadsheet shows it; anything
-// else as the journal compares keys. sci reports a number written with an
-// exponent.
-func canonicalKey(key string, sixDigits bool) (canon string, sci bool) {
+// point and zeros: "001", "1.0"; thousands grouped by a separator,
+// "100,102", "1.234.567", "100 102", "100'102") as its digits without
+// leading zeros, exact at any length; another number in its shortest
+// form, whole ones below 2^53 without an exponent ("1e3" is "1000");
+// anything else as the journal compares keys. num is the key as a number
+// and shown, for a number written with an exponent, the significant
+// digits its mantissa shows ("1.00E+05": 3), else 0.
+func canonicalKey(key string) (canon string, num float64, shown int) {
 	k := strings.TrimSpace(key)
-	if !sixDigits {
-		if n, ok := integerKey(k); ok {
-			return n, false
-		}
+	if g, ok := ungroup(k); ok {
+		k = g
 	}
 	f, err := strconv.ParseFloat(k, 64)
+	if n, ok := integerKey(k); ok {
+		return n, f, 0
+	}
 	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
-		return journal.NormalizeKey(key), false
+		return journal.NormalizeKey(key), math.NaN(), 0
 	}
-	sci = strings.ContainsAny(k, "eE")
-	switch {
-	case sixDigits:
-		return strconv.FormatFloat(f, 'g', 6, 64), sci
-	case f == math.Trunc(f) && math.Abs(f) < 1<<53:
-		return strconv.FormatFloat(f, 'f', -1, 64), sci
+	shown = mantissaDigits(k)
+	if f == math.Trunc(f) && math.Abs(f) < 1<<53 {
+		return strconv.FormatFloat(f, 'f', -1, 64), f, shown
 	}
-	return strconv.FormatFloat(f, 'g', -1, 64), sci
+	return strconv.FormatFloat(f, 'g', -1, 64), f, shown
+}
+
+// sameAtShown says whether the number a, written with an exponent
+// showing shown significant digits, is b as a spreadsheet shows it at
+// those digits: "1.23457E+16" is 12345678901234567 at six (Excel's
+// General), "1.00E+05" is 100107 at three (the format 0.00E+00). Such a
+// key lost the digits that told the row apart, so it can never be
+// trusted to name another row than the one sent under b.
+func sameAtShown(a float64, shown int, b float64) bool {
+	if shown == 0 || math.IsNaN(a) || math.IsNaN(b) {
+		return false
+	}
+	return strconv.FormatFloat(a, 'e', shown-1, 64) == strconv.FormatFloat(b, 'e', shown-1, 64)
+}
+
+// mantissaDigits is the number of significant digits the mantissa of k,
+// a number, shows when k is written with an exponent ("1.00E+05": 3,
+// "1E5": 1), and 0 when it has no exponent.
+func mantissaDigits(k string) int {
+	i := strings.IndexAny(k, "eE")
+	if i < 0 {
+		return 0
+	}
+	digits := strings.TrimLeft(strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, k[:i]), "0")
+	return max(1, min(len(digits), 17))
+}
+
+// groupSeparators are the thousands separators spreadsheets write: the
+// comma (en-US, zh-CN), the point (de-DE), spaces (fr-FR: a no-break or
+// narrow no-break one), the apostrophe (de-CH).
+const groupSeparators = ",. '\u00a0\u202f\u2019"
+
+// ungroup is k, a number whose whole part is grouped in threes by one
+// thousands separator ("1,234,567", "100.102", "1.234,50"), without the
+// separators, its decimal mark a point. ok is false for anything else,
+// also a separator not followed by exactly three digits ("1,5", "12,34").
+func ungroup(k string) (string, bool) {
+	sign := ""
+	if k != "" && (k[0] == '+' || k[0] == '-') {
+		sign, k = k[:1], k[1:]
+	}
+	lead := len(k) - len(strings.TrimLeft(k, "0123456789"))
+	if lead == 0 || lead > 3 {
+		return "", false
+	}
+	sep, size := utf8.DecodeRuneInString(k[lead:])
+	if !strings.ContainsRune(groupSeparators, sep) {
+		return "", false
+	}
+	var b strings.Builder
+	b.WriteString(sign + k[:lead])
+	for rest := k[lead:]; ; {
+		if !strings.HasPrefix(rest, string(sep)) {
+			return decimalPart(&b, rest, sep)
+		}
+		rest = rest[size:]
+		if len(rest) < 3 || strings.Trim(rest[:3], "0123456789") != "" {
+			return "", false
+		}
+		b.WriteString(rest[:3])
+		rest = rest[3:]
+	}
+}
+
+// decimalPart ends ungroup: rest is empty, or a decimal mark other than
+// the separator sep (a point or a comma) and digits.
+func decimalPart(b *strings.Builder, rest string, sep rune) (string, bool) {
+	if rest == "" {
+		return b.String(), true
+	}
+	if mark := rune(rest[0]); mark == sep || mark != '.' && mark != ',' || len(rest) == 1 || strings.Trim(rest[1:], "0123456789") != "" {
+		return "", false
+	}
+	return b.String() + "." + rest[1:], true
 }
 
 // integerKey is k, when it is an integer written with an optional sign,
@@ -147,9 +228,8 @@ func (k *keyChange) note(row int, key, to string) error {
 		return nil
 	}
 	if k.inSheet != nil {
-		exact, sci := canonicalKey(key, false)
-		six, _ := canonicalKey(key, true)
-		f := freshAddr{canon: maphash.String(k.seed, exact), canon6: maphash.String(k.seed, six), row: int32(row), sci: sci}
+		canon, num, shown := canonicalKey(key)
+		f := freshAddr{canon: maphash.String(k.seed, canon), num: num, row: int32(row), shown: int8(shown)}
 		for _, a := range addressesOf(to) {
 			f.hash = maphash.String(k.seed, a)
 			k.fresh = append(k.fresh, f)
@@ -224,11 +304,10 @@ func (k *keyChange) settle() error {
 		if !delivered(e) {
 			continue
 		}
-		exact, eSci := canonicalKey(e.Key, false)
-		six, _ := canonicalKey(e.Key, true)
-		exactH, sixH := maphash.String(k.seed, exact), maphash.String(k.seed, six)
+		canon, num, shown := canonicalKey(e.Key)
+		canonH := maphash.String(k.seed, canon)
 		same := func(f freshAddr) bool {
-			return f.canon == exactH || (f.sci || eSci) && f.canon6 == sixH
+			return f.canon == canonH || sameAtShown(f.num, int(f.shown), num) || sameAtShown(num, shown, f.num)
 		}
 		for _, a := range addressesOf(e.To) {
 			h := maphash.String(k.seed, a)
@@ -312,7 +391,7 @@ func (e *KeyChangeError) Error() string {
 		verb = "goes"
 	}
 	if e.Key == e.Was {
-		return fmt.Sprintf("plan: %s: %s to send %s to addresses sent to before under keys (column %q) no longer in the sheet that hold the same value written otherwise (%s%s): the keys changed (a spreadsheet that dropped the zeros before an id, or wrote it with an exponent?), and under the new ones those recipients would get the campaign a second time. "+
+		return fmt.Sprintf("plan: %s: %s to send %s to addresses sent to before under keys (column %q) no longer in the sheet that hold the same value written otherwise (%s%s): the keys changed (a spreadsheet that dropped the zeros before an id, grouped its digits with a thousands separator, or wrote it with an exponent?), and under the new ones those recipients would get the campaign a second time. "+
 			"Put the keys back as they were, or take those rows out",
 			e.File, report.Plural(e.N, "row"), verb, e.Key, strings.Join(e.Rows, "; "), more)
 	}

@@ -3,7 +3,8 @@ package plan
 import "testing"
 
 // TestCanonicalKey: keys that are one value written otherwise have one
-// canonical form; others keep theirs.
+// canonical form, or (a key written with an exponent) are the same at the
+// digits its mantissa shows; others keep theirs.
 func TestCanonicalKey(t *testing.T) {
 	for _, tc := range []struct {
 		a, b string
@@ -28,15 +29,36 @@ func TestCanonicalKey(t *testing.T) {
 		{"-1", "1", false},
 		{"0", "00", true},
 		{"1.5", "1.50", true},
+		// Thousands separators: Excel's #,##0 and its locales.
+		{"100102", "100,102", true},
+		{"100102", "100.102", true}, // de-DE
+		{"100102", "100 102", true},
+		{"100102", "100\u00a0102", true}, // fr-FR
+		{"100102", "100'102", true},      // de-CH
+		{"1234567", "1,234,567", true},
+		{"1234567", "1.234.567", true},
+		{"1234.5", "1,234.50", true},
+		{"1234.5", "1.234,50", true},
+		{"-100102", "-100,102", true},
+		{"100102", "100,10", false},
+		{"100102", "1,00102", false},
+		{"100102", "1000,102", false},
+		{"1234567", "1,234.567", false},
+		{"100102", "100,102,", false},
+		{"100102", "100,.102", false},
+		{"1,5", "15", false},
+		// The format 0.00E+00: three digits shown.
+		{"100107", "1.00E+05", true},
+		{"1.00E+05", "100107", true},
+		{"100107", "1.01E+05", false},
+		{"150000", "1.5E+05", true},
+		{"100107", "1E+05", true},
 	} {
-		a, aSci := canonicalKey(tc.a, false)
-		b, bSci := canonicalKey(tc.b, false)
-		if a != b && (aSci || bSci) {
-			a, _ = canonicalKey(tc.a, true)
-			b, _ = canonicalKey(tc.b, true)
-		}
-		if (a == b) != tc.same {
-			t.Errorf("%q (%s) and %q (%s): same %v, want %v", tc.a, a, tc.b, b, a == b, tc.same)
+		a, aNum, aShown := canonicalKey(tc.a)
+		b, bNum, bShown := canonicalKey(tc.b)
+		same := a == b || sameAtShown(aNum, aShown, bNum) || sameAtShown(bNum, bShown, aNum)
+		if same != tc.same {
+			t.Errorf("%q (%s) and %q (%s): same %v, want %v", tc.a, a, tc.b, b, same, tc.same)
 		}
 	}
 }

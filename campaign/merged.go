@@ -1,0 +1,217 @@
+package campaign
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// Merged tells that a cell takes its value from merged cells over several
+// rows (XLSX only): the sheet shows the range's value in every row it
+// covers, and the workbook holds it in the first row's cell alone.
+type Merged struct {
+	// Range is the merged range's A1 reference ("D2:D4"); First the row
+	// whose cell holds the value.
+	Range string
+	First int
+}
+
+// Problem explains m for the column what names ("key", "To address"):
+// several rows would share one such value.
+func (m Merged) Problem(what string) error {
+	return fmt.Errorf("cells %s are %w, so this row would take row %d's %s: unmerge them and write each row's own %s in its cell",
+		m.Range, ErrMergedCells, m.First, what, what)
+}
+
+// mergedRange is a range of merged cells over several data rows, in a
+// column with a header: its first cell's value fills the column in the
+// rows below it.
+type mergedRange struct {
+	ref    string
+	col    int // 0-based cell position
+	r1, r2 int
+	value  string
+}
+
+// mergedRanges are the worksheet's merged ranges over several data rows
+// in the columns with a header, by first row. The worksheet's XML is read
+// as bytes up to its mergeCells element, which comes after the cells, so
+// memory stays flat.
+func (s *xlsxSheet) mergedRanges(ctx context.Context) ([]mergedRange, error) {
+	zr, err := zip.OpenReader(s.file)
+	if err != nil {
+		return nil, err
+	}
+	defer zr.Close()
+	part := worksheetPart(&zr.Reader, s.wb, s.sheet)
+	if part == nil {
+		return nil, nil
+	}
+	rc, err := part.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	refs, err := mergeRefs(ctx, rc)
+	if err != nil {
+		return nil, err
+	}
+	var ranges []mergedRange
+	for _, ref := range refs {
+		from, to, _ := strings.Cut(ref, ":")
+		c1, r1, err1 := excelize.CellNameToCoordinates(from)
+		_, r2, err2 := excelize.CellNameToCoordinates(to)
+		if err1 != nil || err2 != nil || r1 <= s.headerRow || r2 <= r1 || c1 > len(s.named) || !s.named[c1-1] {
+			continue
+		}
+		ranges = append(ranges, mergedRange{ref: ref, col: c1 - 1, r1: r1, r2: r2})
+	}
+	slices.SortFunc(ranges, func(a, b mergedRange) int { return a.r1 - b.r1 })
+	return ranges, nil
+}
+
+// mergeRefs returns the ref attributes of the mergeCell elements of the
+// worksheet XML in r.
+func mergeRefs(ctx context.Context, r io.Reader) ([]string, error) {
+	rest, err := skipToMerges(ctx, r)
+	if rest == nil || err != nil {
+		return nil, err
+	}
+	d := xml.NewDecoder(rest)
+	var refs []string
+	for {
+		tok, err := d.RawToken()
+		if err == io.EOF {
+			return refs, nil
+		}
+		if err != nil {
+			return refs, err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if t.Name.Local == "mergeCell" {
+				refs = append(refs, attrString(t.Attr, "ref"))
+			}
+		case xml.EndElement:
+			if t.Name.Local == "mergeCells" {
+				return refs, nil
+			}
+		}
+	}
+}
+
+// skipToMerges reads r up to the start tag of its mergeCells element and
+// returns a reader from that tag on, or nil when there is none.
+func skipToMerges(ctx context.Context, r io.Reader) (io.Reader, error) {
+	const keep = 64 // bytes carried over from the previous read: a tag cut in two
+	buf := make([]byte, 64<<10)
+	carried := 0
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		n, err := r.Read(buf[carried:])
+		chunk := buf[:carried+n]
+		if i := mergesTag(chunk); i >= 0 {
+			return io.MultiReader(bytes.NewReader(slices.Clone(chunk[i:])), r), nil
+		}
+		carried = min(len(chunk), keep)
+		copy(buf, chunk[len(chunk)-carried:])
+		if err == io.EOF {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+}
+
+// mergesTag is the position of the '<' of a mergeCells start tag in b
+// ("<mergeCells" or "<x:mergeCells", followed by a space or '>'), or -1.
+// A cell's text cannot hold one: its '<' is written &lt;.
+func mergesTag(b []byte) int {
+	const name = "mergeCells"
+	for i := 0; ; {
+		j := bytes.Index(b[i:], []byte(name))
+		if j < 0 {
+			return -1
+		}
+		p := i + j
+		i = p + len(name)
+		if i >= len(b) || !strings.ContainsRune(" \t\r\n>", rune(b[i])) {
+			continue
+		}
+		k := p - 1
+		for k >= 0 && k >= p-16 && isNameByte(b[k]) {
+			k--
+		}
+		if k >= 0 && b[k] == '<' && (k == p-1 || b[p-1] == ':') {
+			return k
+		}
+	}
+}
+
+// isNameByte says whether c may be in an XML namespace prefix (ASCII).
+func isNameByte(c byte) bool {
+	return c == ':' || c == '_' || c == '-' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// readMerges finds the merged ranges over several data rows and warns
+// about them; a workbook whose ranges cannot be read is still read, with
+// a warning.
+func (s *xlsxSheet) readMerges(ctx context.Context, key string) {
+	ranges, err := s.mergedRanges(ctx)
+	if err != nil {
+		s.warnings = append(s.warnings, fmt.Sprintf("%s: sheet %q: could not look for merged cells (%v); a merged cell gives its value to its first row only", filepath.Base(s.file), s.sheet, err))
+	}
+	s.mergeWarnings(ranges, key)
+	s.merges = ranges
+}
+
+// mergeWarnings are the warnings about ranges: each row a range covers
+// takes its value; a range in the key column is left to the row
+// problems (Merged.Problem).
+func (s *xlsxSheet) mergeWarnings(ranges []mergedRange, key string) {
+	for _, m := range ranges {
+		if j := slices.Index(s.h.index, m.col); j >= 0 && strings.TrimSpace(s.h.columns[j]) == strings.TrimSpace(key) {
+			continue
+		}
+		s.warnings = append(s.warnings, fmt.Sprintf("%s: sheet %q: cells %s are merged: rows %d–%d each take its value", filepath.Base(s.file), s.sheet, m.ref, m.r1, m.r2))
+	}
+}
+
+// fillMerged gives the cells of row s.row that merged ranges cover the
+// value of their range's first cell, and returns them by column; nil
+// when there are none.
+func (s *xlsxSheet) fillMerged(values map[string]string) map[string]Merged {
+	var filled map[string]Merged
+	s.active = slices.DeleteFunc(s.active, func(m *mergedRange) bool { return m.r2 < s.row })
+	for len(s.merges) > 0 && s.merges[0].r1 <= s.row {
+		m := &s.merges[0]
+		s.merges = s.merges[1:]
+		if m.r1 == s.row {
+			m.value = values[s.h.columns[slices.Index(s.h.index, m.col)]]
+			s.active = append(s.active, m)
+		}
+	}
+	for _, m := range s.active {
+		if m.r1 == s.row || m.value == "" {
+			continue
+		}
+		col := s.h.columns[slices.Index(s.h.index, m.col)]
+		values[col] = m.value
+		if filled == nil {
+			filled = map[string]Merged{}
+		}
+		filled[col] = Merged{Range: m.ref, First: m.r1}
+	}
+	return filled
+}
