@@ -20,24 +20,6 @@ import (
 )
 
 // yamlWith is a small text-only campaign; fields overrides or adds
-// TestFullWidthSeparatorHint: a list separated by a full-width ； or ，
-// or the enumeration comma 、, or an address with a full-width ＠ (typed
-// on a Chinese keyboard), is a row problem that says so.
-func TestFullWidthSeparatorHint(t *testing.T) {
-	e := setup(t, yamlWith(map[string]string{"to": `"{{.to}}"`}), bodyFile, []string{"email", "to"})
-	for v, want := range map[string]string{
-		"a@x.example；b@x.example": "not a full-width ； or ，",
-		"a@x.example，b@x.example": "not a full-width ； or ，",
-		"a@x.example、b@x.example": "2 @ signs, where an address has one (addresses are separated by an ASCII , or ;, not a full-width ； or ， or the enumeration comma 、)",
-		"a＠x.example":             "(an address has an ASCII @, not a full-width ＠)",
-	} {
-		_, err := e.r.Render(row(2, "email", "k@example.com", "to", v))
-		if re := rowErr(t, err); re.Column != "to" || !errors.Is(err, ErrAddress) || !strings.Contains(err.Error(), want) {
-			t.Errorf("%s: %v", v, err)
-		}
-	}
-}
-
 // top-level keys (written verbatim).
 func yamlWith(fields map[string]string) string {
 	base := map[string]string{
@@ -61,6 +43,24 @@ func yamlWith(fields map[string]string) string {
 }
 
 var bodyFile = map[string]string{"body.txt": "Hi\n"}
+
+// TestFullWidthSeparatorHint: a list separated by a full-width ； or ，
+// or the enumeration comma 、, or an address with a full-width ＠ (typed
+// on a Chinese keyboard), is a row problem that says so.
+func TestFullWidthSeparatorHint(t *testing.T) {
+	e := setup(t, yamlWith(map[string]string{"to": `"{{.to}}"`}), bodyFile, []string{"email", "to"})
+	for v, want := range map[string]string{
+		"a@x.example；b@x.example": "not a full-width ； or ，",
+		"a@x.example，b@x.example": "not a full-width ； or ，",
+		"a@x.example、b@x.example": "2 @ signs, where an address has one (addresses are separated by an ASCII , or ;, not a full-width ； or ， or the enumeration comma 、)",
+		"a＠x.example":             "(an address has an ASCII @, not a full-width ＠)",
+	} {
+		_, err := e.r.Render(row(2, "email", "k@example.com", "to", v))
+		if re := rowErr(t, err); re.Column != "to" || !errors.Is(err, ErrAddress) || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v", v, err)
+		}
+	}
+}
 
 func rowErr(t *testing.T, err error) *campaign.RowError {
 	t.Helper()
