@@ -275,6 +275,11 @@ func TestLoadErrors(t *testing.T) {
 			msgs: []string{`"Return-Path" is written by tidings itself: the receiving server writes it from the envelope sender`},
 		},
 		{
+			name: "a header of a message resent",
+			yaml: minimalCampaign + "headers:\n  Resent-From: <b@x.example>\n",
+			msgs: []string{`"Resent-From" is written by tidings itself: whoever resends a message adds the Resent- fields (RFC 5322 3.6.6)`},
+		},
+		{
 			name: "one header twice",
 			yaml: minimalCampaign + "headers: {x-a: 1, X-A: 2}\n",
 			line: 7,

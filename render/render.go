@@ -1095,17 +1095,33 @@ func (r *Renderer) rowHeaders(st *state, row campaign.Row) ([]string, error) {
 		v := ""
 		if h.line == nil {
 			var err error
-			if v, err = r.value(h.t, row, &st.field); err != nil {
+			if v, err = r.headerValue(h, row, &st.field); err != nil {
 				return nil, err
-			}
-			if err := checkStructured(h.name, h.structured, v); err != nil {
-				return nil, r.rowErr(row, h.t.ColumnWhere(row, notASCII), err)
 			}
 		}
 		extra = append(extra, v)
 	}
 	st.extra = extra
 	return extra, nil
+}
+
+// headerValue runs the template of the extra header h for row and checks
+// its value: an address list as To's is checked (naming the column that
+// makes an address fail), any other structured value by checkStructured.
+func (r *Renderer) headerValue(h *textField, row campaign.Row, buf *bytes.Buffer) (string, error) {
+	if h.structured == whatAddresses {
+		if _, err := r.parseAddresses(&addrField{t: h.t}, row, buf); err != nil {
+			return "", err
+		}
+	}
+	v, err := r.value(h.t, row, buf)
+	if err != nil {
+		return "", err
+	}
+	if err := checkStructured(h.name, h.structured, v); err != nil {
+		return "", r.rowErr(row, h.t.ColumnWhere(row, notASCII), err)
+	}
+	return v, nil
 }
 
 // parts is everything a message is built from once the row's templates have

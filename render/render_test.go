@@ -1027,6 +1027,51 @@ func TestStructuredHeaders(t *testing.T) {
 	}
 }
 
+// TestAddressAndPhraseHeaders: an extra header that holds addresses
+// (Mail-Followup-To, Disposition-Notification-To) is written as To is, a
+// non-ASCII display name encoded and the address left as it is (RFC 2047
+// 5: never an encoded-word over an address), and one that does not parse
+// is a problem of the row naming the column; Keywords is a list of
+// phrases, each encoded or quoted on its own (a comma or a backslash
+// never inside an encoded-word or bare).
+func TestAddressAndPhraseHeaders(t *testing.T) {
+	e := setup(t, yamlWith(map[string]string{"headers": `{Mail-Followup-To: "{{address .name .email}}", Disposition-Notification-To: "{{.name}} <{{.email}}>", Keywords: "a, {{.kw}}"}`}),
+		bodyFile, []string{"email", "name", "kw"})
+	m, err := e.r.Render(row(2, "email", "ann@example.com", "name", "Zoë Ann", "kw", `Ünïcode, Zürich, Lee (Dr.) \ x`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, err := mail.ReadMessage(bytes.NewReader(m.Data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range []string{"Mail-Followup-To", "Disposition-Notification-To"} {
+		list, err := msg.Header.AddressList(h)
+		if err != nil || len(list) != 1 || list[0].Name != "Zoë Ann" || list[0].Address != "ann@example.com" {
+			t.Errorf("%s: %q parses to %v, %v; want Zoë Ann <ann@example.com>", h, msg.Header.Get(h), list, err)
+		}
+	}
+	var dec mime.WordDecoder
+	var words []string
+	for item := range strings.SplitSeq(msg.Header.Get("Keywords"), ",") {
+		item = strings.TrimSpace(item)
+		if w, err := dec.DecodeHeader(item); err == nil && strings.HasPrefix(item, "=?") {
+			item = w
+		} else if strings.HasPrefix(item, `"`) {
+			item = strings.ReplaceAll(strings.Trim(item, `"`), `\\`, `\`)
+		}
+		words = append(words, item)
+	}
+	if got := strings.Join(words, "|"); got != `a|Ünïcode|Zürich|Lee (Dr.) \ x` {
+		t.Errorf("Keywords %q reads as %q, want each keyword on its own", msg.Header.Get("Keywords"), got)
+	}
+	checkLines(t, m.Data, false)
+	_, err = e.r.Render(row(3, "email", "ann@example.com", "name", "Ann; Bob", "kw", "x"))
+	if re := rowErr(t, err); !errors.Is(err, ErrAddress) || re.Column != "name" || re.Row != 3 {
+		t.Errorf("a name that splits the address: got %v, want ErrAddress in column name", err)
+	}
+}
+
 // TestHeaderTooLongNamesColumn: a header that cannot be written in lines
 // of 998 characters (a long URL has no place to fold) names the column
 // whose value made it so.
