@@ -189,6 +189,12 @@ func TestKeyValuesChanged(t *testing.T) {
 			t.Errorf("%s: code %d\n%s%s", args[0], code, out, errOut)
 		}
 	}
+	// The format 0.000 on the column: 1.000 is 1 (or 1000 where a point
+	// groups thousands); either way the same value as 001.
+	sheet("1.000,k1@example.com,K1", "2.000,k2@example.com,K2", "3,k3@example.com,K3", "4,k4@example.com,K4")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitUnusable || !strings.Contains(errOut, `(row 2: k1@example.com (sent as "001"); row 3: k2@example.com (sent as "002"))`) {
+		t.Errorf("send, keys as 1.000: code %d\n%s%s", code, out, errOut)
+	}
 	if n := len(srv.Messages()); n != 2 {
 		t.Fatalf("the server has %d messages, want the first send's 2", n)
 	}

@@ -53,42 +53,84 @@ type keyChange struct {
 }
 
 // freshAddr is an address of the To of a row to send whose key the
-// journal does not know: the address's hash, the hash of the key's
-// canonical form (canonicalKey), the key as a number (when it is one)
-// and, for one written with an exponent, the significant digits its
-// mantissa shows (then the keys compare at those digits: sameAtShown).
+// journal does not know: the address's hash and what the key reads as
+// (canonicalKey), its readings hashed (alt 0 when it has one reading).
 type freshAddr struct {
-	hash, canon uint64
-	num         float64
-	row         int32
-	shown       int8 // 0: not written with an exponent
+	hash, canon, alt uint64
+	num              float64
+	row              int32
+	shown            int8 // 0: not written with an exponent
 }
 
-// canonicalKey is key as a value: an integer (a sign, digits, maybe a
-// point and zeros: "001", "1.0"; thousands grouped by a separator,
-// "100,102", "1.234.567", "100 102", "100'102") as its digits without
-// leading zeros, exact at any length; another number in its shortest
-// form, whole ones below 2^53 without an exponent ("1e3" is "1000");
-// anything else as the journal compares keys. num is the key as a number
-// and shown, for a number written with an exponent, the significant
-// digits its mantissa shows ("1.00E+05": 3), else 0.
-func canonicalKey(key string) (canon string, num float64, shown int) {
+// keyReading is a key read as a value (canonicalKey): canon its
+// canonical form; alt, when not "", another reading of it with a point or
+// comma taken for a thousands separator ("7.000" is 7, or 7000 as de-DE
+// writes it; "100,102" is 100102): two keys are one value when any of
+// their readings agree, the safe side for a key. num is the key as a
+// number (NaN when it is none) and shown, for a number written with an
+// exponent, the significant digits its mantissa shows ("1.00E+05": 3),
+// else 0.
+type keyReading struct {
+	canon, alt string
+	num        float64
+	shown      int
+}
+
+// canonicalKey reads key as a value: an integer (a sign, digits, maybe a
+// point and zeros: "001", "1.0") as its digits without leading zeros,
+// exact at any length; another number in its shortest form, whole ones
+// below 2^53 without an exponent ("1e3" is "1000"); anything else as the
+// journal compares keys. A key whose whole part is grouped in threes by a
+// separator ("100,102", "1.234.567", "100 102", "100'102") is read
+// without the separators too (alt).
+func canonicalKey(key string) keyReading {
 	k := strings.TrimSpace(key)
+	r := plainReading(key, k)
 	if g, ok := ungroup(k); ok {
-		k = g
+		if alt := plainReading(g, g); alt.canon != r.canon {
+			r.alt = alt.canon
+			if math.IsNaN(r.num) {
+				r.num, r.shown = alt.num, alt.shown
+			}
+		}
 	}
+	return r
+}
+
+// plainReading is canonicalKey of key (k trimmed) without thousands
+// separators.
+func plainReading(key, k string) keyReading {
 	f, err := strconv.ParseFloat(k, 64)
 	if n, ok := integerKey(k); ok {
-		return n, f, 0
+		return keyReading{canon: n, num: f}
 	}
 	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
-		return journal.NormalizeKey(key), math.NaN(), 0
+		return keyReading{canon: journal.NormalizeKey(key), num: math.NaN()}
 	}
-	shown = mantissaDigits(k)
+	r := keyReading{num: f, shown: mantissaDigits(k)}
 	if f == math.Trunc(f) && math.Abs(f) < 1<<53 {
-		return strconv.FormatFloat(f, 'f', -1, 64), f, shown
+		r.canon = strconv.FormatFloat(f, 'f', -1, 64)
+	} else {
+		r.canon = strconv.FormatFloat(f, 'g', -1, 64)
 	}
-	return strconv.FormatFloat(f, 'g', -1, 64), f, shown
+	return r
+}
+
+// same says whether a and b are one value: any of their readings agree,
+// or one written with an exponent is the other at the digits it shows.
+func (a keyReading) same(b keyReading) bool {
+	readings := func(r keyReading) []string {
+		if r.alt == "" {
+			return []string{r.canon}
+		}
+		return []string{r.canon, r.alt}
+	}
+	for _, x := range readings(a) {
+		if slices.Contains(readings(b), x) {
+			return true
+		}
+	}
+	return sameAtShown(a.num, a.shown, b.num) || sameAtShown(b.num, b.shown, a.num)
 }
 
 // sameAtShown says whether the number a, written with an exponent
@@ -228,8 +270,11 @@ func (k *keyChange) note(row int, key, to string) error {
 		return nil
 	}
 	if k.inSheet != nil {
-		canon, num, shown := canonicalKey(key)
-		f := freshAddr{canon: maphash.String(k.seed, canon), num: num, row: int32(row), shown: int8(shown)}
+		r := canonicalKey(key)
+		f := freshAddr{canon: maphash.String(k.seed, r.canon), num: r.num, row: int32(row), shown: int8(r.shown)}
+		if r.alt != "" {
+			f.alt = maphash.String(k.seed, r.alt)
+		}
 		for _, a := range addressesOf(to) {
 			f.hash = maphash.String(k.seed, a)
 			k.fresh = append(k.fresh, f)
@@ -304,10 +349,9 @@ func (k *keyChange) settle() error {
 		if !delivered(e) {
 			continue
 		}
-		canon, num, shown := canonicalKey(e.Key)
-		canonH := maphash.String(k.seed, canon)
+		was := canonicalKey(e.Key)
 		same := func(f freshAddr) bool {
-			return f.canon == canonH || sameAtShown(f.num, int(f.shown), num) || sameAtShown(num, shown, f.num)
+			return k.sameHashed(f, was)
 		}
 		for _, a := range addressesOf(e.To) {
 			h := maphash.String(k.seed, a)
@@ -330,6 +374,19 @@ func (k *keyChange) settle() error {
 	}
 	k.fresh = nil
 	return nil
+}
+
+// sameHashed is keyReading.same of f's key, hashed, and was.
+func (k *keyChange) sameHashed(f freshAddr, was keyReading) bool {
+	for _, x := range []string{was.canon, was.alt} {
+		if x == "" {
+			continue
+		}
+		if h := maphash.String(k.seed, x); h == f.canon || f.alt != 0 && h == f.alt {
+			return true
+		}
+	}
+	return sameAtShown(f.num, int(f.shown), was.num) || sameAtShown(was.num, was.shown, f.num)
 }
 
 // addressesOf is toAddresses, or the whole header lower-cased when it

@@ -47,6 +47,13 @@ func TestCanonicalKey(t *testing.T) {
 		{"100102", "100,102,", false},
 		{"100102", "100,.102", false},
 		{"1,5", "15", false},
+		// A point or comma before three digits reads both ways: the
+		// format 0.000 on a key column, or de-DE grouping.
+		{"7", "7.000", true},
+		{"12.5", "12.500", true},
+		{"12500", "12.500", true},
+		{"7000", "7,000", true},
+		{"7.5", "7,500", false},
 		// The format 0.00E+00: three digits shown.
 		{"100107", "1.00E+05", true},
 		{"1.00E+05", "100107", true},
@@ -54,11 +61,12 @@ func TestCanonicalKey(t *testing.T) {
 		{"150000", "1.5E+05", true},
 		{"100107", "1E+05", true},
 	} {
-		a, aNum, aShown := canonicalKey(tc.a)
-		b, bNum, bShown := canonicalKey(tc.b)
-		same := a == b || sameAtShown(aNum, aShown, bNum) || sameAtShown(bNum, bShown, aNum)
-		if same != tc.same {
-			t.Errorf("%q (%s) and %q (%s): same %v, want %v", tc.a, a, tc.b, b, same, tc.same)
+		a, b := canonicalKey(tc.a), canonicalKey(tc.b)
+		if same := a.same(b); same != tc.same {
+			t.Errorf("%q (%+v) and %q (%+v): same %v, want %v", tc.a, a, tc.b, b, same, tc.same)
+		}
+		if same := b.same(a); same != tc.same {
+			t.Errorf("%q and %q, the other way round: same %v, want %v", tc.b, tc.a, same, tc.same)
 		}
 	}
 }
