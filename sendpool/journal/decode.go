@@ -3,6 +3,7 @@ package journal
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"strconv"
 	"time"
 	"unicode/utf16"
@@ -105,6 +106,13 @@ func parseResult(b []byte, l *resultLine) bool {
 	r.Hash = p.optField(`,"hash":`)
 	r.Owed = p.optList(`,"owed":[`)
 	r.Refused = p.optList(`,"refused":[`)
+	if p.has(`,"values_sum":`) {
+		n := p.number()
+		if n < 0 || n > math.MaxUint32 {
+			return false // encoding/json tells why
+		}
+		r.ValuesSum = uint32(n)
+	}
 	p.lit("}")
 	return p.end()
 }

@@ -82,6 +82,10 @@ func appendResultLine(b []byte, r *Result) ([]byte, error) {
 	b = appendOptString(b, `,"hash":`, r.Hash)
 	b = appendOptList(b, `,"owed":[`, r.Owed)
 	b = appendOptList(b, `,"refused":[`, r.Refused)
+	if r.ValuesSum != 0 {
+		b = append(b, `,"values_sum":`...)
+		b = strconv.AppendUint(b, uint64(r.ValuesSum), 10)
+	}
 	return append(b, '}'), nil
 }
 

@@ -62,6 +62,9 @@ func fuzzRecords(row int, key, to, id, detail string, nanos int64, try, code int
 	if st&4 == 0 {
 		r.Refused = []string{to, owed} // with Owed or without
 	}
+	if st&8 == 0 {
+		r.ValuesSum = uint32(nanos) // 0 too: left out
+	}
 	return a, r
 }
 

@@ -76,6 +76,9 @@ func (j *Recorder) Result(ctx context.Context, m *render.Message, r sendpool.Res
 		// connection ended): it stays so, and ends the attempt uncounted.
 		rec.Status = sendpool.StatusDeferred
 	}
+	if !ok && rec.Status == sendpool.StatusDeferred {
+		rec.ValuesSum = m.ValuesSum // no attempt line says what it was made of
+	}
 	return j.w.Result(ctx, rec)
 }
 

@@ -507,6 +507,24 @@ func (s *State) takeAnew(k *slot, r *Result, at lineRef) {
 	p.pending, p.pendingSum = 0, 0
 }
 
+// laterAnew applies r, a result at line at of sent key k that owes no
+// recipient and had no attempt line in its run, to a message made anew
+// for k: deferred with the sum of values other than the key's
+// (Result.ValuesSum: refused at MAIL or RCPT before the body was due), it
+// is still owed as takeAnew keeps one (DeferredAnew); refused for good,
+// the one owed before is not.
+func (s *State) laterAnew(k *slot, r *Result, at lineRef) {
+	switch {
+	case r.Status == sendpool.StatusDeferred && r.ValuesSum != 0 && r.ValuesSum != k.sum:
+		p := s.addMore(k).pastOf()
+		p.deferred, p.deferredSum = at, r.ValuesSum
+	case r.Status == sendpool.StatusFailed:
+		if m := s.moreOf(k); m != nil && m.past != nil {
+			m.past.deferred, m.past.deferredSum = 0, 0
+		}
+	}
+}
+
 // settlePending ends the run read last for the messages made anew that
 // have no result in it: their body may have reached the server (a crash
 // after the attempt line), so each becomes its key's, of unknown outcome,
@@ -570,6 +588,7 @@ func (s *State) result(r *Result, at lineRef) {
 		switch m := s.moreOf(k); {
 		case len(m.owed()) == 0:
 			s.addMore(k).later = at
+			s.laterAnew(k, r, at)
 		case m.owedResult() == 0 && s.inLatestRun(k.result.ref()):
 			k.result = shorten(at)
 			m.owedFrom(r)
