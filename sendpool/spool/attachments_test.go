@@ -67,7 +67,8 @@ func TestOldManifestHasNoAttachmentRecords(t *testing.T) {
 		t.Fatal(err)
 	}
 	delete(m, "attachment_records")
-	delete(m, "checksum") // an older tidings wrote none
+	delete(m, "checksum")         // an older tidings wrote none
+	delete(m, "attachment_clock") // nor this
 	m["inputs"].(map[string]any)["attachments"] = map[string]string{"/x/a.pdf": strings.Repeat("ab", 32)}
 	data, _ = json.Marshal(m)
 	if err := os.WriteFile(g.path(extManifest), data, 0o600); err != nil {

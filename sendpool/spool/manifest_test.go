@@ -54,7 +54,9 @@ func editManifest(t *testing.T, path string, members map[string]any, seal bool) 
 // checksum: a generation messages went out from is listed as damaged,
 // naming the manifest, and one nothing went out from is never read. The
 // same manifest with its checksum made again reads, and so does one
-// without a checksum (an older tidings').
+// without a checksum as an older tidings wrote it; one whose checksum was
+// taken out, keeping what only a tidings that writes one writes, does
+// not.
 func TestManifestEditedIsDamaged(t *testing.T) {
 	for _, edit := range []map[string]any{
 		{"rows": 29},
@@ -78,10 +80,16 @@ func TestManifestEditedIsDamaged(t *testing.T) {
 		if err := gens[0].Unreadable(); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), used.path(extManifest)) {
 			t.Errorf("%v: Unreadable: %v, want the manifest named as damaged", edit, err)
 		}
+		// Without its checksum but with what only a tidings that writes
+		// one writes (attachment_clock): edited, still damaged.
+		editManifest(t, used.path(extManifest), map[string]any{"checksum": nil}, false)
+		if gens, err := OpenStore(filepath.Dir(s.Dir())).Generations(); err != nil || len(gens) != 1 || !errors.Is(gens[0].Unreadable(), ErrCorrupt) {
+			t.Errorf("%v: checksum taken out: generations %v, %v: want the used one, damaged", edit, gens, err)
+		}
 		editManifest(t, used.path(extManifest), nil, true)
-		editManifest(t, unused.path(extManifest), map[string]any{"checksum": nil}, false)
+		editManifest(t, unused.path(extManifest), map[string]any{"checksum": nil, "attachment_clock": nil}, false)
 		if gens, err := OpenStore(filepath.Dir(s.Dir())).Generations(); err != nil || len(gens) != 2 || gens[0].Unreadable() != nil || gens[1].Unreadable() != nil {
-			t.Errorf("%v: generations %v, %v: want both, resealed and without a checksum, to read", edit, gens, err)
+			t.Errorf("%v: generations %v, %v: want both, resealed and as an older tidings wrote it, to read", edit, gens, err)
 		}
 	}
 }

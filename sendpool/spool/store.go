@@ -192,6 +192,24 @@ func (g *Generation) Size() int64 {
 	return size
 }
 
+// checkManifest says how the manifest m, read from data, was changed
+// since it was written: its checksum differs, or is missing from a
+// manifest of a tidings that writes one (it has an attachment clock, which
+// the same version began to write). nil for an intact one, and for one of
+// an older tidings, which has neither.
+func checkManifest(data []byte, m *manifest) error {
+	if m.Checksum == "" {
+		if m.AttsClock != nil {
+			return errors.New("has lost its checksum since it was written")
+		}
+		return nil
+	}
+	if sum, err := ManifestChecksum(data); err != nil || sum != m.Checksum {
+		return errors.New("was changed since it was written (its checksum differs)")
+	}
+	return nil
+}
+
 // writeManifest writes m as the generation's manifest, durably and
 // atomically, which completes it.
 func (g *Generation) writeManifest(m *manifest) error {
@@ -405,8 +423,8 @@ func (g *Generation) load() error {
 	if m.Version != formatVersion {
 		return fmt.Errorf("spool: generation %d is of format %d, not %d", g.num, m.Version, formatVersion)
 	}
-	if sum, err := ManifestChecksum(data); m.Checksum != "" && (err != nil || sum != m.Checksum) {
-		return fmt.Errorf("%w: manifest %s was changed since it was written (its checksum differs)", ErrCorrupt, path)
+	if err := checkManifest(data, &m); err != nil {
+		return fmt.Errorf("%w: manifest %s %s", ErrCorrupt, path, err)
 	}
 	if err := g.checkSizes(&m); err != nil {
 		return err
