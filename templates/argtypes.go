@@ -17,9 +17,22 @@ var ErrFuncArgType = errors.New("wrong type of argument")
 
 // The types the type check knows a value to have.
 var (
-	textType = reflect.TypeFor[string]()
-	rowType  = reflect.TypeFor[map[string]string]()
+	textType   = reflect.TypeFor[string]()
+	rowType    = reflect.TypeFor[map[string]string]()
+	numberType = reflect.TypeFor[int]()
+	truthType  = reflect.TypeFor[bool]()
+	rawType    = reflect.TypeFor[rawMarkdown]()
 )
+
+// builtinResults are the types of what text/template's builtins (and a
+// Markdown body's raw) give, those whose result's type does not depend on
+// their arguments' ("and", "or" and "index" do).
+var builtinResults = map[string]reflect.Type{
+	"len": numberType,
+	"not": truthType, "eq": truthType, "ne": truthType, "lt": truthType, "le": truthType, "gt": truthType, "ge": truthType,
+	"print": textType, "printf": textType, "println": textType, "urlquery": textType, "html": textType, "js": textType,
+	"raw": rawType,
+}
 
 // operand is what the type check knows of a value before the template
 // runs: its Go type, or for a constant other than a string (a number,
@@ -132,13 +145,14 @@ func operandOf(n parse.Node, dot bool, fm map[string]any) operand {
 }
 
 // commandResult is what is known of the value of command c: a tidings
-// function's result type, or the value of a lone operand.
+// function's or a builtin's result type (builtinResults), or the value of
+// a lone operand.
 func commandResult(c *parse.CommandNode, dot bool, fm map[string]any) operand {
 	if id, ok := c.Args[0].(*parse.IdentifierNode); ok {
 		if fn, mine := fm[id.Ident]; mine {
 			return operand{typ: reflect.TypeOf(fn).Out(0)}
 		}
-		return operand{}
+		return operand{typ: builtinResults[id.Ident]}
 	}
 	if len(c.Args) == 1 {
 		return operandOf(c.Args[0], dot, fm)
@@ -182,6 +196,12 @@ func describe(t reflect.Type) string {
 		return "the whole row"
 	case t.Kind() == reflect.Slice && t.Elem() == textType:
 		return "a list (split gives one)"
+	case t == numberType:
+		return "a number"
+	case t == truthType:
+		return "true or false"
+	case t == rawType:
+		return "raw Markdown (raw gives it: put raw last)"
 	}
 	return t.String()
 }

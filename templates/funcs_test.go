@@ -328,6 +328,11 @@ func TestFunctionArgumentType(t *testing.T) {
 		{"{{upper .}}\n", `. is the whole row`, 1},
 		{"{{if .name}}\n{{split \",\" .name | upper}}{{end}}\n", `the value piped in, split "," .name, is a list`, 2},
 		{"{{date \"long\" 20240314}}\n", `date LAYOUT VALUE takes text as VALUE; 20240314 is a number`, 1},
+		// The builtins whose results' types are known.
+		{"{{upper (len .name)}}\n", `upper S takes text as S; (len .name) is a number`, 1},
+		{"{{.name | len | upper}}\n", `the value piped in, len, is a number`, 1},
+		{"{{upper (eq .name \"x\")}}\n", `(eq .name "x") is true or false`, 1},
+		{"{{printf \"%s!\" .name | split \",\" | upper}}\n", `the value piped in, split ",", is a list`, 1},
 	} {
 		_, err := Compile(load(t, baseYAML, map[string]string{"body.txt": c.body}), []string{"email", "name"})
 		var fe *campaign.FileError
@@ -343,7 +348,12 @@ func TestFunctionArgumentType(t *testing.T) {
 	if _, err := Compile(load(t, html, map[string]string{"body.html": "<p>{{.name | join \",\"}}</p>\n"}), []string{"email", "name"}); !errors.Is(err, ErrFuncArgType) {
 		t.Errorf("in an HTML body: Compile = %v, want ErrFuncArgType", err)
 	}
-	ok := "{{split \",\" .name | join \"/\"}} {{join \"/\" (split \",\" .name)}} {{range split \",\" .name}}{{upper .}}{{end}} " +
+	md := strings.Replace(baseYAML, "text: body.txt", "markdown: body.md", 1)
+	if _, err := Compile(load(t, md, map[string]string{"body.md": "Hi {{.name | raw | upper}}\n"}), []string{"email", "name"}); !errors.Is(err, ErrFuncArgType) || !strings.Contains(err.Error(), "raw Markdown") {
+		t.Errorf("raw before upper in a Markdown body: Compile = %v, want ErrFuncArgType", err)
+	}
+	ok := "{{printf \"%s!\" .name | upper}} {{len .name | printf \"%d\"}} {{if eq (len .name) 6}}six{{end}} " +
+		"{{split \",\" .name | join \"/\"}} {{join \"/\" (split \",\" .name)}} {{range split \",\" .name}}{{upper .}}{{end}} " +
 		"{{$n := .name}}{{upper $n}} {{upper (printf \"%s\" .name)}} {{join \",\" nil}} {{address (.name | trim | title) .email}} " +
 		"{{with .name}}{{upper .}}{{end}} {{date \"iso\" (trim .due)}} {{upper (index . \"name\")}} {{.name | default \"x\" | upper}}\n"
 	set, err := Compile(load(t, baseYAML, map[string]string{"body.txt": ok}), []string{"email", "name", "due"})
