@@ -171,7 +171,7 @@ func fnDate(inputs []string, order campaign.DateOrder, layout, value string) (st
 	v, wd, named := splitWeekday(v)
 	if t, ok := parseDate(inputs, v); ok {
 		if named && t.Weekday() != wd {
-			return "", fmt.Errorf("templates: date: %q: %s is a %s, not a %s: the row's date is wrong", value, t.Format("2 January 2006"), t.Weekday(), wd)
+			return "", wrongWeekday(value, v, t, wd, order)
 		}
 		return t.Format(layout), nil
 	}
@@ -185,6 +185,23 @@ func fnDate(inputs []string, order campaign.DateOrder, layout, value string) (st
 		hint = "; dates like 3/14/2024 are read month first: for a sheet that writes 14/3/2024, set recipients.dates: day-first"
 	}
 	return "", fmt.Errorf("templates: date: cannot read %q as a date (use a form like 2006-01-02%s)", value, hint)
+}
+
+// wrongWeekday is the error of a date value (v without its weekday)
+// read as t, whose weekday is not wd, the one it names: the row's date is
+// wrong, or, when the date read in the other order falls on wd, the
+// sheet writes its dates in that order and recipients.dates says the
+// other.
+func wrongWeekday(value, v string, t time.Time, wd time.Weekday, order campaign.DateOrder) error {
+	other, fix := dayFirstDateInputs, "day-first"
+	if order == campaign.DayFirst {
+		other, fix = dateInputs, "month-first"
+	}
+	if o, ok := parseDate(other, v); ok && o.Weekday() == wd && !o.Equal(t) {
+		return fmt.Errorf("templates: date: %q: read as %s, a %s, not a %s; %s is a %s: the sheet writes its dates %s, so set recipients.dates: %s",
+			value, t.Format("2 January 2006"), t.Weekday(), wd, o.Format("2 January 2006"), wd, fix, fix)
+	}
+	return fmt.Errorf("templates: date: %q: %s is a %s, not a %s: the row's date is wrong", value, t.Format("2 January 2006"), t.Weekday(), wd)
 }
 
 // isDate reports whether layout reads as a date, in either order, other

@@ -391,6 +391,20 @@ func TestDateWeekday(t *testing.T) {
 			t.Errorf("%q: %q, %v; want an error with %q", v, got, err, want)
 		}
 	}
+	// A weekday that the other order of an all-number date falls on: the
+	// sheet's order, not its date, is wrong.
+	for _, tc := range []struct {
+		order campaign.DateOrder
+		v     string
+		want  string
+	}{
+		{campaign.MonthFirst, "Friday, 5/4/2024", `read as 4 May 2024, a Saturday, not a Friday; 5 April 2024 is a Friday: the sheet writes its dates day-first, so set recipients.dates: day-first`},
+		{campaign.DayFirst, "4/5/2024 Friday", `5 April 2024 is a Friday: the sheet writes its dates month-first, so set recipients.dates: month-first`},
+	} {
+		if got, err := dateFunc(tc.order)("iso", tc.v); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: %q, %v; want an error with %q", tc.v, got, err, tc.want)
+		}
+	}
 	for _, v := range []string{"Thursday", "Thursdays 2026-03-05", "2026-03-05Thu", "Monday soon"} {
 		if got, err := date("iso", v); err == nil {
 			t.Errorf("%q: %q, want an error", v, got)
