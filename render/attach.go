@@ -371,7 +371,12 @@ func backslashHint(p string) string {
 	if filepath.Separator == '\\' || !strings.Contains(p, `\`) {
 		return ""
 	}
-	return fmt.Sprintf(" (a \\ separates no folders here: write / between folders, as in %q)", strings.ReplaceAll(p, `\`, "/"))
+	slashed := strings.ReplaceAll(p, `\`, "/")
+	if climbs(slashed) || strings.Contains(slashed, ":") {
+		// A Windows path (C:\…) or one that climbs: no path to suggest.
+		return " (a \\ separates no folders here, and a drive letter or .. leads nowhere: write the file's path inside the campaign folder, with / between folders)"
+	}
+	return fmt.Sprintf(" (a \\ separates no folders here: write / between folders, as in %q)", slashed)
 }
 
 // noSuchFile is a missing attachment's error: it names the path looked

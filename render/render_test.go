@@ -468,6 +468,14 @@ func TestAttachmentPaths(t *testing.T) {
 		!strings.Contains(err.Error(), `(a \ separates no folders here: write / between folders, as in "files/ok.pdf")`) {
 		t.Errorf("a backslash path: %v", err)
 	}
+	// One with a drive letter or a .. gets no path to write, which would
+	// be refused in turn.
+	for _, p := range []string{`C:\files\ok.pdf`, `files\..\files\ok.pdf`} {
+		if _, err := r.Render(row(3, "email", "k@example.com", "file", p)); !errors.Is(err, fs.ErrNotExist) ||
+			!strings.Contains(err.Error(), `a drive letter or .. leads nowhere`) || strings.Contains(err.Error(), "as in") {
+			t.Errorf("%s: %v", p, err)
+		}
+	}
 
 	// A ".." from the sheet does not reach another folder of the
 	// campaign's (another customer's invoices); one the template writes
