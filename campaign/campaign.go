@@ -534,17 +534,8 @@ var reservedHeaders = map[string]string{
 	"dkim-signature":            "set the keys with dkim:",
 	"return-path":               "the receiving server writes it from the envelope sender, which is sender: or else from: (RFC 5321 4.4)",
 	"received":                  "each server on the way adds its own (RFC 5321 4.4)",
-	"resent-date":               resentHow,
-	"resent-from":               resentHow,
-	"resent-sender":             resentHow,
-	"resent-to":                 resentHow,
-	"resent-cc":                 resentHow,
-	"resent-bcc":                resentHow,
-	"resent-message-id":         resentHow,
+	"x-tidings-test-for":        "a test send (send --test) writes it: to whom the message would have gone",
 }
-
-// resentHow says why a campaign sets no Resent- field.
-const resentHow = "whoever resends a message adds the Resent- fields (RFC 5322 3.6.6), and a campaign's messages are new ones: from:, to: and cc: set their own"
 
 func checkHeaderName(name string) error {
 	if name == "" {
@@ -557,6 +548,9 @@ func checkHeaderName(name string) error {
 	}
 	if how, ok := reservedHeaders[strings.ToLower(name)]; ok {
 		return fmt.Errorf("%q is written by tidings itself: %s", name, how)
+	}
+	if strings.HasPrefix(strings.ToLower(name), "resent-") {
+		return fmt.Errorf("%q is not for a campaign: whoever resends a message adds the Resent- fields (RFC 5322 3.6.6), and a campaign's messages are new ones (from:, to: and cc: set their own)", name)
 	}
 	return nil
 }

@@ -277,7 +277,12 @@ func TestLoadErrors(t *testing.T) {
 		{
 			name: "a header of a message resent",
 			yaml: minimalCampaign + "headers:\n  Resent-From: <b@x.example>\n",
-			msgs: []string{`"Resent-From" is written by tidings itself: whoever resends a message adds the Resent- fields (RFC 5322 3.6.6)`},
+			msgs: []string{`"Resent-From" is not for a campaign: whoever resends a message adds the Resent- fields (RFC 5322 3.6.6)`},
+		},
+		{
+			name: "the header a test send writes",
+			yaml: minimalCampaign + "headers:\n  X-Tidings-Test-For: hello\n",
+			msgs: []string{`"X-Tidings-Test-For" is written by tidings itself: a test send`},
 		},
 		{
 			name: "one header twice",
