@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/tidings/tidings/campaign"
@@ -85,6 +86,13 @@ type keyReading struct {
 // without the separators too (alt).
 func canonicalKey(key string) keyReading {
 	k := strings.TrimSpace(key)
+	if c := strings.TrimFunc(k, isCurrencyOrSpace); c != k && c != "" {
+		// A currency format on the column ("$200,101", "200.105 €"): the
+		// number it shows, when it is one.
+		if r := canonicalKey(c); !math.IsNaN(r.num) {
+			return r
+		}
+	}
 	r := plainReading(key, k)
 	if g, ok := ungroup(k); ok {
 		if alt := plainReading(g, g); alt.canon != r.canon {
@@ -96,6 +104,10 @@ func canonicalKey(key string) keyReading {
 	}
 	return r
 }
+
+// isCurrencyOrSpace reports whether r is a currency sign or a space
+// (a no-break one too), which a currency format writes around a number.
+func isCurrencyOrSpace(r rune) bool { return unicode.Is(unicode.Sc, r) || unicode.IsSpace(r) }
 
 // plainReading is canonicalKey of key (k trimmed) without thousands
 // separators.

@@ -54,6 +54,14 @@ func TestCanonicalKey(t *testing.T) {
 		{"12500", "12.500", true},
 		{"7000", "7,000", true},
 		{"7.5", "7,500", false},
+		// A currency format on the column.
+		{"200101", "$200,101", true},
+		{"200105", "€ 200,105", true},
+		{"200105", "200.105 €", true},
+		{"200105", "¥200105", true},
+		{"200105", "$200,106", false},
+		{"$", "€", false},
+		{"A$1", "1", false},
 		// The format 0.00E+00: three digits shown.
 		{"100107", "1.00E+05", true},
 		{"1.00E+05", "100107", true},
