@@ -216,7 +216,7 @@ func (s *checkSummary) line(name string) string {
 // which ends the run.
 func decideRow(decider *plan.Decider, decide func(*render.Message) (plan.Fate, error), m *render.Message, err error) (f plan.Fate, problem, stop error) {
 	if err != nil {
-		if kp := decider.Problem(m); kp != nil && isRowProblem(err) { // an earlier row's key too: nothing excuses it
+		if kp := decider.Problem(m, err); kp != nil && isRowProblem(err) { // an earlier row's key too: nothing excuses it
 			err = campaign.JoinRow(err, kp)
 		}
 		return f, err, nil

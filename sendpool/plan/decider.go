@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -207,8 +208,11 @@ func (d *Decider) Facets() []string { return d.facets }
 // other values (ErrKeyReused), when m's values are known (its Variant).
 // When an earlier row has m's key with other values, m has that problem
 // too, which a delivery from it before does not excuse: Problem returns
-// it, a *campaign.RowError wrapping ErrKeyReused; else nil.
-func (d *Decider) Problem(m *render.Message) error {
+// it, a *campaign.RowError wrapping ErrKeyReused; else nil, also when
+// problem, m's problem so far, says the key cell is merged with the row
+// above (campaign.ErrMergedCells in the key column), which is why the
+// key repeats.
+func (d *Decider) Problem(m *render.Message, problem error) error {
 	if m == nil {
 		return nil
 	}
@@ -219,10 +223,21 @@ func (d *Decider) Problem(m *render.Message) error {
 	if m.Variant == 0 {
 		return nil
 	}
-	if first, reused := d.dupes.CheckVariant(m.Row, m.Key, m.Variant); reused && !d.firstWins {
+	if first, reused := d.dupes.CheckVariant(m.Row, m.Key, m.Variant); reused && !d.firstWins && !d.mergedKey(problem) {
 		return d.keyReused(m, first)
 	}
 	return nil
+}
+
+// mergedKey says whether problem has a row problem of the key column's
+// cell merged with the rows above it.
+func (d *Decider) mergedKey(problem error) bool {
+	for _, re := range campaign.RowProblems(problem) {
+		if re.Column == d.keyCol && errors.Is(re.Err, campaign.ErrMergedCells) {
+			return true
+		}
+	}
+	return false
 }
 
 // keyReused is the problem of row m, whose key row first has with other

@@ -245,7 +245,7 @@ func (pl *Plan) rowRecord(m *render.Message, err error, opts *Options) (r spool.
 	if err == nil {
 		f, dup, err = pl.decider.duplicate(m) // err: m's key with other values
 		reused = errors.Is(err, ErrKeyReused)
-	} else if kp := pl.decider.Problem(m); kp != nil && campaign.RowProblems(err) != nil {
+	} else if kp := pl.decider.Problem(m, err); kp != nil && campaign.RowProblems(err) != nil {
 		reused, err = true, campaign.JoinRow(err, kp) // told with the row's others
 	}
 	if err != nil {
