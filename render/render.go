@@ -888,7 +888,7 @@ func (r *Renderer) rowAddresses(row campaign.Row, fb *bytes.Buffer, m *Message) 
 	}
 	env.writeSender = writeSender
 	if len(env.to)+len(env.cc)+len(env.bcc) == 0 {
-		return nil, r.rowErr(row, r.to.t.Column(row), fmt.Errorf("render: %w", ErrNoRecipient))
+		return nil, r.rowErr(row, r.to.t.ColumnWhere(row, isBlank), fmt.Errorf("render: %w", ErrNoRecipient))
 	}
 	if len(env.to) == 0 && !r.to.fixed {
 		return nil, r.rowErr(row, r.to.t.ColumnWhere(row, isBlank), fmt.Errorf("render: %w, so the message would go to its %s alone (fill in the address, or take the row out)", ErrEmptyTo, copyFields(env)))

@@ -703,7 +703,7 @@ func TestNoRecipientAndEmptyKey(t *testing.T) {
 func TestEmptyToWithCopies(t *testing.T) {
 	for _, tc := range []struct{ to, want string }{
 		{`"{{.mail}}"`, "to is empty, so the message would go to its Cc and Bcc alone"},
-		{`"{{address .name .mail}}"`, `not one email address`},
+		{`"{{address .name .mail}}"`, `address: the email is empty`},
 		{`"{{.name}} <{{.mail}}>"`, `the address between < and > is empty`},
 	} {
 		e := setup(t, yamlWith(map[string]string{"to": tc.to, "cc": `"{{.manager}}"`, "bcc": `"{{.archive}}"`, "recipients": "{path: people.csv, key: id}"}), bodyFile, []string{"id", "mail", "name", "manager", "archive"})

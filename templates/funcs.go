@@ -245,6 +245,16 @@ type weekdayName struct {
 // unchanged and false when it names none. An English name must stand as
 // a word, in any case.
 func splitWeekday(v string) (string, time.Weekday, bool) {
+	for _, p := range [][2]string{{"(", ")"}, {"（", "）"}} {
+		// A weekday in brackets after the date: "March 14, 2024 (Thu)",
+		// "2024年3月14日（周四）".
+		if open := strings.LastIndex(v, p[0]); open > 0 && strings.HasSuffix(v, p[1]) {
+			inner := v[open+len(p[0]) : len(v)-len(p[1])]
+			if i := slices.IndexFunc(weekdayNames, func(n weekdayName) bool { return strings.EqualFold(inner, n.name) }); i >= 0 {
+				return strings.TrimRight(v[:open], " ,"), weekdayNames[i].day, true
+			}
+		}
+	}
 	for _, n := range weekdayNames {
 		ascii := n.name[0] < utf8.RuneSelf
 		if len(v) > len(n.name) && strings.EqualFold(v[:len(n.name)], n.name) && (!ascii || strings.ContainsRune(" ,.", rune(v[len(n.name)]))) {
@@ -299,6 +309,9 @@ var errBadEmail = errors.New("not one email address")
 // addr-spec is an error, so a value like "a@x>, <b@y" cannot add a recipient.
 func fnAddress(name, email string) (string, error) {
 	email = strings.TrimSpace(email)
+	if email == "" {
+		return "", fmt.Errorf("templates: address: the email is empty: %w", errBadEmail)
+	}
 	if !isPlainEmail(email) {
 		a, err := mail.ParseAddress("<" + email + ">")
 		if err != nil || a.Address != email {

@@ -375,6 +375,7 @@ func TestDateWeekday(t *testing.T) {
 		"2026年3月5日 星期四", "2026年3月5日星期四", "2026年3月5日 周四", "星期四 2026年3月5日",
 		"Thursday, March 05, 2026", "Thursday, March 5, 2026", "thursday March 5, 2026", "Thu, 5 Mar 2026",
 		"5 March 2026, Thursday", "2026-03-05 Thu", "3/5/2026 Thursday",
+		"2026年3月5日(周四)", "2026年3月5日（星期四）", "March 5, 2026 (Thu)",
 	} {
 		if got, err := date("iso", v); err != nil || got != "2026-03-05" {
 			t.Errorf("%q: %q, %v; want 2026-03-05", v, got, err)
