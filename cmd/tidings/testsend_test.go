@@ -278,4 +278,12 @@ func TestTestSendShortSample(t *testing.T) {
 	if code != exitOK || strings.Contains(out, "note: --sample") {
 		t.Errorf("--sample 6: code %d\n%s%s", code, out, errOut)
 	}
+	// Nothing left to send: the refusal says why.
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
+	}
+	out, errOut, code = runCLI(t, "send", "--test", "me@example.net", camp)
+	if want := "no row is left to send; name the rows to test with --rows (of the sheet's 9 rows: 8 sent already, 1 duplicate)"; code != exitUnusable || !strings.Contains(errOut, want) {
+		t.Errorf("nothing left: code %d, want %q\n%s%s", code, want, out, errOut)
+	}
 }
