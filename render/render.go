@@ -941,9 +941,10 @@ func climbs(p string) bool {
 }
 
 // rowAttachments resolves row's attachments (paths from data stay inside
-// the attachment folder, and a ".." the template does not write itself is
-// refused: invoices/{{.no}}.pdf never reaches another folder of the
-// campaign's) and checks their size against max_message_size.
+// the attachment folder, and a path with a ".." is refused when a value
+// it was made of holds one, or the template writes none: invoices/{{.no}}.pdf
+// never reaches another folder of the campaign's) and checks their size
+// against max_message_size.
 func (r *Renderer) rowAttachments(row campaign.Row, fb *bytes.Buffer, m *Message) ([]*blob, error) {
 	var atts []*blob
 	var total int64
@@ -958,8 +959,8 @@ func (r *Renderer) rowAttachments(row campaign.Row, fb *bytes.Buffer, m *Message
 			if p == "" {
 				continue
 			}
-			if climbs(p) && !strings.Contains(af.t.Source(), "..") {
-				col := af.t.ColumnWhere(row, func(v string) bool { return strings.Contains(v, "..") })
+			col := af.t.ColumnWhere(row, func(v string) bool { return strings.Contains(v, "..") })
+			if climbs(p) && (col != "" || !strings.Contains(af.t.Source(), "..")) {
 				return nil, r.rowErr(row, col, fmt.Errorf("render: %s: %w: %q climbs a folder with \"..\" from the sheet: a path made from row data stays below the folder the campaign names", af.t.Name(), ErrAttachmentPath, p))
 			}
 			if b, named, err = r.att.resolve(p, true); err != nil {

@@ -488,6 +488,9 @@ func TestAttachmentPaths(t *testing.T) {
 	if m, err := r.Render(row(4, "email", "k@example.com", "file", "ok.pdf")); err != nil || len(m.Attachments) != 1 {
 		t.Errorf("a .. the template writes: %v", err)
 	}
+	if _, err := r.Render(row(4, "email", "k@example.com", "file", "../files/ok.pdf")); !errors.Is(err, ErrAttachmentPath) || rowErr(t, err).Column != "file" {
+		t.Errorf("a .. from the sheet beside one the template writes: got %v, want ErrAttachmentPath in column file", err)
+	}
 
 	// An absolute attachments_dir admits absolute paths inside it only.
 	r = load(map[string]string{"attachments_dir": filepath.Join(base, "elsewhere")})

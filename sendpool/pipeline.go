@@ -35,14 +35,13 @@ const prefetch = 8
 
 // pipedTry is one try of a job on a pipelined connection.
 type pipedTry struct {
-	j         *poolJob
-	tx        *Tx
-	p         Pending
-	server    string
-	attempted bool // the journal attempt was started
-	reused    bool // begun on a connection that had carried transactions
-	queued    bool // begun while another transaction was in flight
-	free      bool // a redial after a dead connection is still free
+	j      *poolJob
+	tx     *Tx
+	p      Pending
+	server string
+	reused bool // begun on a connection that had carried transactions
+	queued bool // begun while another transaction was in flight
+	free   bool // a redial after a dead connection is still free
 	// attemptDone is closed when the journal attempt returned, with
 	// attemptErr its error and attemptTook its duration; nil until the
 	// attempt is started.
@@ -86,7 +85,6 @@ func (w *poolWorker) startAttempt(f *pipedTry) {
 		return
 	}
 	r := w.r
-	f.attempted = true
 	f.attemptDone = make(chan struct{})
 	go func() {
 		defer close(f.attemptDone)
@@ -155,7 +153,7 @@ func (w *poolWorker) withdraw(todo []*pipedTry) {
 				r.journalFailed(f.j.msg.Row, err)
 			}
 		}
-		f.attemptDone, f.attemptErr, f.attempted = nil, nil, false
+		f.attemptDone, f.attemptErr = nil, nil
 	}
 }
 

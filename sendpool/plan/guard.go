@@ -31,8 +31,10 @@ type bounceGuard struct {
 	attempted, refused int
 	stopped            bool
 	// atStop is attempted and refused when the guard stopped the run:
-	// the messages in flight then finish after it, and count on.
-	atStop [2]int
+	// the messages in flight then finish after it, and count on;
+	// inFlight counts them.
+	atStop   [2]int
+	inFlight int
 	// cleared holds the normalized keys left out of the counts: a retry
 	// of one (--retry-failed, at a corrected address) counts as new.
 	cleared map[string]bool
@@ -75,6 +77,9 @@ func (g *bounceGuard) add(r sendpool.Result) error {
 	if g.limit <= 0 || r.Attempts == 0 {
 		return nil
 	}
+	if g.stopped {
+		g.inFlight++
+	}
 	e, ok := g.state.Brief(r.Key)
 	known := ok && (e.Attempts > 0 || e.Delivered) && !g.cleared[journal.NormalizeKey(r.Key)] // counted from the journal already
 	wasRefused := known && e.Delivery == sendpool.StatusFailed
@@ -112,12 +117,11 @@ func (g *bounceGuard) check() error {
 // finished after it, which its stop's words do not count and the report
 // does.
 func (g *bounceGuard) afterStop() string {
-	if !g.stopped || g.attempted == g.atStop[0] {
+	if !g.stopped || g.atStop == [2]int{g.attempted, g.refused} {
 		return ""
 	}
-	n := g.attempted - g.atStop[0]
 	return fmt.Sprintf("the bounce-rate guard stopped the run at %d of %d refused for good; with the %s in flight then, which finished after it: %d of the %d recipients tried (%.1f%%)",
-		g.atStop[1], g.atStop[0], report.Plural(n, "message"), g.refused, g.attempted, 100*float64(g.refused)/float64(g.attempted))
+		g.atStop[1], g.atStop[0], report.Plural(g.inFlight, "message"), g.refused, g.attempted, 100*float64(g.refused)/float64(g.attempted))
 }
 
 // percent writes a fraction as a percentage: 0.05 → "5%".

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/sendpool"
@@ -105,9 +106,19 @@ func TestBounceGuardCounts(t *testing.T) {
 func TestBounceGuardInFlight(t *testing.T) {
 	dir := t.TempDir()
 	lock, w := openJournal(t, dir)
+	// A key an earlier run tried and the server deferred: counted as
+	// tried from the journal on.
+	ctx := context.Background()
+	known := "known@example.org"
+	if err := w.Attempt(ctx, journal.Attempt{Row: 2, Key: known, NormKey: known, Try: 1, Time: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Result(ctx, journal.Result{Row: 2, Key: known, NormKey: known, Status: sendpool.StatusDeferred, Attempts: 1}); err != nil {
+		t.Fatal(err)
+	}
 	w.Close()
 	lock.Release()
-	state, err := journal.Load(context.Background(), dir)
+	state, err := journal.Load(ctx, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +127,7 @@ func TestBounceGuardInFlight(t *testing.T) {
 		t.Fatal(err)
 	}
 	var stop error
-	for i := range guardMinimum {
+	for i := range guardMinimum - 1 {
 		r := sendpool.Result{Key: fmt.Sprintf("u%03d@example.org", i), Status: sendpool.StatusSent, Attempts: 1}
 		if i%10 == 5 {
 			r.Status = sendpool.StatusFailed
@@ -128,13 +139,22 @@ func TestBounceGuardInFlight(t *testing.T) {
 	if stop == nil || !strings.Contains(stop.Error(), "20 of the 200 recipients tried when it stopped the run (10.0%)") || g.afterStop() != "" {
 		t.Fatalf("stop %v, note %q", stop, g.afterStop())
 	}
-	// In flight when it stopped: one refused, one taken.
+	// In flight when it stopped: the known key, refused (tried already:
+	// only the refused count moves, which the note must tell too).
+	if err := g.add(sendpool.Result{Key: known, Status: sendpool.StatusFailed, Attempts: 1}); err != nil {
+		t.Errorf("a second stop: %v", err)
+	}
+	want := "the bounce-rate guard stopped the run at 20 of 200 refused for good; with the 1 message in flight then, which finished after it: 21 of the 200 recipients tried (10.5%)"
+	if got := g.afterStop(); got != want {
+		t.Errorf("note\n got %q\nwant %q", got, want)
+	}
+	// Then one refused, one taken.
 	for _, st := range []sendpool.Status{sendpool.StatusFailed, sendpool.StatusSent} {
 		if err := g.add(sendpool.Result{Key: "late" + st.String() + "@example.org", Status: st, Attempts: 1}); err != nil {
 			t.Errorf("a second stop: %v", err)
 		}
 	}
-	want := "the bounce-rate guard stopped the run at 20 of 200 refused for good; with the 2 messages in flight then, which finished after it: 21 of the 202 recipients tried (10.4%)"
+	want = "the bounce-rate guard stopped the run at 20 of 200 refused for good; with the 3 messages in flight then, which finished after it: 22 of the 202 recipients tried (10.9%)"
 	if got := g.afterStop(); got != want {
 		t.Errorf("note\n got %q\nwant %q", got, want)
 	}
