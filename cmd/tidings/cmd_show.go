@@ -147,10 +147,13 @@ func showFrom(ctx context.Context, opts showOptions, g *globalOptions, path, key
 		fmt.Fprintf(g.stderr, "%s, %s: %s; spooled %s (generation %d), %s\n", shownWhere(ctx, c, m, opts.row, dupOf, hash != "" && !isCurrent(current, gen, m.Row)),
 			keyWords(m.Key), status, gen.Created().Local().Format(time.RFC3339), gen.Number(), byteSize(int64(len(m.Data))))
 		if hash != "" && e != nil && plan.Revisable(e.Status) {
-			if changed, owed := revisedSince(ctx, path, c, state, current, finder, m.Row, m.Key); owed {
-				fmt.Fprintf(g.stderr, "note: since it went out, %s changed; its corrected message was deferred: a plain send sends it as it is now, a message of its own\n",
+			switch changed, owed, held := revisedSince(ctx, path, c, state, current, finder, m.Row, m.Key); {
+			case held != "":
+				fmt.Fprintf(g.stderr, "note: since it went out, %s changed; not sent again: %s\n", plan.RevisedWords(changed), held)
+			case owed:
+				fmt.Fprintf(g.stderr, "note: since it went out, %s changed; its corrected message was deferred: a plain send sends it, as the row is now\n",
 					plan.RevisedWords(changed))
-			} else if len(changed) > 0 {
+			case len(changed) > 0:
 				fmt.Fprintf(g.stderr, "note: since it went out, %s changed; send --resend-changed sends it as it is now, a message of its own\n",
 					plan.RevisedWords(changed))
 			}
@@ -235,12 +238,13 @@ func shownWhere(ctx context.Context, c *campaign.Campaign, m spool.Message, aske
 // it cannot be told (the row is gone, the campaign does not open). owed
 // says that the corrected message the server deferred is still owed and
 // made of the row's values now (journal.State.DeferredAnew): a plain send
-// sends it.
+// sends it. held says why no send sends it again (a report about one of
+// its recipients, plan.Reported), as send and check judge it.
 func revisedSince(ctx context.Context, path string, c *campaign.Campaign, state *journal.State, current *currentSpool,
-	finder *spool.Finder, row int, key string) (changed []string, owed bool) {
+	finder *spool.Finder, row int, key string) (changed []string, owed bool, held string) {
 	in, err := plan.Open(ctx, path)
 	if err != nil {
-		return nil, false
+		return nil, false, ""
 	}
 	defer in.Close()
 	var now *render.Message
@@ -253,10 +257,13 @@ func revisedSince(ctx context.Context, path string, c *campaign.Campaign, state 
 		}
 	}
 	if now == nil {
-		return nil, false
+		return nil, false, ""
 	}
 	changed, _ = state.Revised(key, in.Renderer.Facets(), now.ValuesSum, func() ([]uint16, error) { return now.ValueSums, nil })
-	return changed, len(changed) > 0 && state.DeferredAnew(key) == now.ValuesSum
+	if len(changed) > 0 {
+		held, _ = plan.Reported(state, key, now.Recipients)
+	}
+	return changed, len(changed) > 0 && state.DeferredAnew(key) == now.ValuesSum && held == "", held
 }
 
 // currentSpool is, for show, the generations made from the campaign's

@@ -208,6 +208,11 @@ func TestBouncesAfterResend(t *testing.T) {
 		!strings.Contains(out, "nothing left to send") {
 		t.Errorf("send --resend-changed after a bounce: code %d\n%s%s", code, out, errOut)
 	}
+	// show says the same, not that --resend-changed sends it.
+	if _, errOut, code := runCLI(t, "show", camp, "ann@example.org"); code != exitOK || !strings.Contains(errOut, "not sent again: ann@example.org bounced (tidings bounces): correct the address first") ||
+		strings.Contains(errOut, "--resend-changed sends it") {
+		t.Errorf("show after a bounce: code %d\n%s", code, errOut)
+	}
 }
 
 // TestRevisedResendLimited: --limit cuts a resend short; what is left is

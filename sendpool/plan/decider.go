@@ -322,7 +322,12 @@ func (d *Decider) decideSent(row int, key, to string, recipients []string, brief
 // journal.State.Reports), whether or not the suppression list has it
 // yet; "" when none did.
 func (d *Decider) Reported(key string, recipients []string) (string, error) {
-	reports, err := d.state.Reports(key)
+	return Reported(d.state, key, recipients)
+}
+
+// Reported is Decider.Reported of the journal state.
+func Reported(state *journal.State, key string, recipients []string) (string, error) {
+	reports, err := state.Reports(key)
 	if err != nil {
 		return "", err
 	}
