@@ -170,3 +170,40 @@ func TestShowSpoolTooOldToSend(t *testing.T) {
 		t.Errorf("show of a message that went out: code %d, %s", code, errOut)
 	}
 }
+
+// TestOlderUsedManifestEditedIsTold: the manifest of a generation messages
+// went out from, no longer the newest (the campaign changed and a later
+// send spooled it again), edited since and still JSON: the next send
+// sends from the newest alone, as before, but warns, naming the
+// manifest, and marks the older generation damaged, as it does the
+// newest; the send after it says nothing more of it. Nobody gets a
+// second copy.
+func TestOlderUsedManifestEditedIsTold(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 3, "")
+	for _, body := range []string{"", "Hello {{.name}}\n"} {
+		if body != "" {
+			writeFiles(t, filepath.Dir(camp), map[string]string{"body.txt": body})
+		}
+		if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp); code != exitSomeFailed {
+			t.Fatalf("send: %d\n%s%s", code, out, errOut)
+		}
+	}
+	editManifest(t, camp, map[string]any{"created": time.Now().Add(-time.Minute).UTC()}, false)
+	damage := "warning: spool: damaged: manifest " + spoolFile(camp, ".json") + " was changed since it was written (its checksum differs); what went out from it (generation 1) cannot be shown"
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if code != exitOK || !strings.Contains(errOut, damage) || !strings.Contains(out, "generation 2, an earlier run's, reused") {
+		t.Errorf("send: code %d\n%s%s", code, out, errOut)
+	}
+	if _, err := os.Stat(spoolFile(camp, ".damaged")); err != nil {
+		t.Errorf("generation 1 not marked damaged: %v", err)
+	}
+	if out, errOut, _ := runCLI(t, "send", "--yes", camp); strings.Contains(errOut, "damaged") {
+		t.Errorf("send after it warned again:\n%s%s", out, errOut)
+	}
+	for i := range 3 {
+		if n := srv.Received(fmt.Sprintf("user%03d@example.com", i)); n != 1 {
+			t.Errorf("user%03d got %d messages", i, n)
+		}
+	}
+}
