@@ -439,7 +439,7 @@ func spoolNote(stateDir string, messages int64) string {
 	var warnings strings.Builder
 	for _, g := range all {
 		if err := g.Unreadable(); err != nil {
-			fmt.Fprintf(&warnings, "\nwarning: %v; what went out from it (generation %d) cannot be shown", err, g.Number())
+			warnings.WriteString("\n" + unreadableWarning(g))
 			continue
 		}
 		gens = append(gens, g)
@@ -448,6 +448,26 @@ func spoolNote(stateDir string, messages int64) string {
 		return fmt.Sprintf("spool: %s in %s, none readable", report.Plural(len(all), "generation"), displayPath(spool.OpenStore(stateDir).Dir())) + warnings.String()
 	}
 	return spoolSize(stateDir, gens, messages) + warnings.String()
+}
+
+// unreadableWarning is the warning, one line without its end, about g, a
+// generation messages went out from that cannot be read at all
+// (spool.Generation.Unreadable, which names the file): what went out from
+// it can no longer be shown. Every command that lists the spool's
+// generations says it so.
+func unreadableWarning(g *spool.Generation) string {
+	return fmt.Sprintf("warning: %v; what went out from it (generation %d) cannot be shown", g.Unreadable(), g.Number())
+}
+
+// warnUnreadable writes unreadableWarning to w, a line each, for every
+// generation of gens that cannot be read at all, and nothing for the
+// others.
+func warnUnreadable(w io.Writer, gens []*spool.Generation) {
+	for _, g := range gens {
+		if g.Unreadable() != nil {
+			fmt.Fprintln(w, unreadableWarning(g))
+		}
+	}
 }
 
 // spoolSize is spoolNote's first line, of the generations that read.

@@ -62,7 +62,8 @@ const previewWriters = 4
 // files. It decides every row as check and send do: a row send would skip
 // (duplicate, suppressed, or done by an earlier run as the journal says)
 // gets no .eml and is listed in report.csv and the gallery with its status
-// and why.
+// and why. A spool generation messages went out from that cannot be read
+// at all is warned about first, naming the file, as check warns.
 func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path string) error {
 	if opts.limit < 0 {
 		return &unusableError{fmt.Errorf("--limit: %d must not be negative (0 writes all)", opts.limit)}
@@ -98,6 +99,7 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 		return &unusableError{err}
 	}
 	defer finder.Close()
+	warnUnreadable(g.stdout, finder.Generations())
 	var sum checkSummary
 	written, sentBefore := 0, 0
 	writes := startWriters(ctx, w)

@@ -157,7 +157,9 @@ func rowVariant(ctx context.Context, path string) (variant func(campaign.Row) ui
 	return in.Renderer.Variant, func() { in.Close() }
 }
 
-// runReport rebuilds the campaign's report from its journal.
+// runReport rebuilds the campaign's report from its journal. A spool
+// generation messages went out from that cannot be read at all is warned
+// about first, naming the file, as check warns.
 func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path string) error {
 	c, err := campaign.Load(path)
 	if err != nil {
@@ -169,6 +171,9 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 	}
 	defer state.Close()
 	printJournalWarnings(g, state.Warnings)
+	if gens, err := spool.OpenStore(c.StateDir).Generations(); err == nil {
+		warnUnreadable(g.stderr, gens) // else placeRows says why
+	}
 	sum, page, err := rebuildReport(ctx, g, c, path, state)
 	if err != nil {
 		return &unusableError{err}

@@ -315,6 +315,7 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 	if pl.Damaged != nil {
 		fmt.Fprintf(g.stderr, "warning: %v; the messages were rendered again\n", pl.Damaged)
 	}
+	warnUnreadable(g.stderr, pl.DamagedUsed)
 	if !opts.testSet {
 		printChanged(g.stdout, c, pl.Changed, "go", state)
 		printOwedGone(g.stdout, pl.OwedGone())

@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -22,7 +21,8 @@ func spoolFile(camp, ext string) string {
 }
 
 // editManifest sets members of the manifest of generation 1 of the
-// campaign at camp (the numbers of the others as written). With seal, its
+// campaign at camp (nil removes one; the numbers of the others as
+// written). With seal, its
 // checksum is made again (spool.ManifestChecksum), as tidings would have
 // written it; without, it is left as it was: the manifest is damaged.
 func editManifest(t *testing.T, camp string, members map[string]any, seal bool) {
@@ -34,7 +34,13 @@ func editManifest(t *testing.T, camp string, members map[string]any, seal bool) 
 	if err := dec.Decode(&m); err != nil {
 		t.Fatal(err)
 	}
-	maps.Copy(m, members)
+	for k, v := range members {
+		if v == nil {
+			delete(m, k)
+		} else {
+			m[k] = v
+		}
+	}
 	if seal {
 		b, err := json.Marshal(m)
 		if err != nil {
@@ -168,5 +174,88 @@ func TestShowSpoolTooOldToSend(t *testing.T) {
 	}
 	if _, errOut, code := runCLI(t, "show", camp, "user000@example.com"); code != exitOK || strings.Contains(errOut, note) {
 		t.Errorf("show of a message that went out: code %d, %s", code, errOut)
+	}
+}
+
+// TestOlderUsedManifestEditedIsTold: the manifest of a generation messages
+// went out from, no longer the newest (the campaign changed and a later
+// send spooled it again), edited since and still JSON: the next send
+// sends from the newest alone, as before, but warns, naming the
+// manifest, and marks the older generation damaged, as it does the
+// newest; the send after it says nothing more of it. Nobody gets a
+// second copy.
+func TestOlderUsedManifestEditedIsTold(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 3, "")
+	for _, body := range []string{"", "Hello {{.name}}\n"} {
+		if body != "" {
+			writeFiles(t, filepath.Dir(camp), map[string]string{"body.txt": body})
+		}
+		if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp); code != exitSomeFailed {
+			t.Fatalf("send: %d\n%s%s", code, out, errOut)
+		}
+	}
+	editManifest(t, camp, map[string]any{"created": time.Now().Add(-time.Minute).UTC()}, false)
+	damage := "warning: spool: damaged: manifest " + spoolFile(camp, ".json") + " was changed since it was written (its checksum differs); what went out from it (generation 1) cannot be shown"
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if code != exitOK || !strings.Contains(errOut, damage) || !strings.Contains(out, "generation 2, an earlier run's, reused") {
+		t.Errorf("send: code %d\n%s%s", code, out, errOut)
+	}
+	if _, err := os.Stat(spoolFile(camp, ".damaged")); err != nil {
+		t.Errorf("generation 1 not marked damaged: %v", err)
+	}
+	if out, errOut, _ := runCLI(t, "send", "--yes", camp); strings.Contains(errOut, "damaged") {
+		t.Errorf("send after it warned again:\n%s%s", out, errOut)
+	}
+	for i := range 3 {
+		if n := srv.Received(fmt.Sprintf("user%03d@example.com", i)); n != 1 {
+			t.Errorf("user%03d got %d messages", i, n)
+		}
+	}
+}
+
+// TestDamagedManifestToldByEveryCommand: a manifest of a generation
+// messages went out from, edited since and still JSON (a time changed; or
+// its checksum taken out and its count of messages changed), is told as
+// damage, naming the manifest, by every command that reads the spool:
+// check, preview and report warn, show of a message that went out from
+// it says it is damaged, and send warns, marks it damaged and renders the
+// rows again. Nobody gets a second copy.
+func TestDamagedManifestToldByEveryCommand(t *testing.T) {
+	for _, tc := range []struct {
+		edit map[string]any
+		why  string
+	}{
+		{map[string]any{"created": time.Now().Add(-time.Minute).UTC()}, "was changed since it was written (its checksum differs)"},
+		{map[string]any{"checksum": nil, "messages": 1}, "has lost its checksum since it was written"},
+	} {
+		srv := smtptest.NewServer(t)
+		camp := sendCampaign(t, srv, 3, "")
+		if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp); code != exitSomeFailed {
+			t.Fatalf("send: %d\n%s%s", code, out, errOut)
+		}
+		editManifest(t, camp, tc.edit, false)
+		damage := "warning: spool: damaged: manifest " + spoolFile(camp, ".json") + " " + tc.why
+		told := damage + "; what went out from it (generation 1) cannot be shown\n"
+		for _, cmd := range []string{"check", "preview", "report"} {
+			if out, errOut, _ := runCLI(t, cmd, camp); !strings.Contains(out+errOut, told) {
+				t.Errorf("%v: %s:\n%s%s", tc.edit, cmd, out, errOut)
+			}
+		}
+		if _, errOut, code := runCLI(t, "show", camp, "user000@example.com"); code != exitUnusable || !strings.Contains(errOut, strings.TrimPrefix(damage, "warning: ")) {
+			t.Errorf("%v: show: code %d, %s", tc.edit, code, errOut)
+		}
+		out, errOut, code := runCLI(t, "send", "--yes", camp)
+		if code != exitOK || !strings.Contains(errOut, damage+"; the messages were rendered again") {
+			t.Errorf("%v: send: code %d\n%s%s", tc.edit, code, out, errOut)
+		}
+		if _, err := os.Stat(spoolFile(camp, ".damaged")); err != nil {
+			t.Errorf("%v: generation 1 not marked damaged: %v", tc.edit, err)
+		}
+		for i := range 3 {
+			if n := srv.Received(fmt.Sprintf("user%03d@example.com", i)); n != 1 {
+				t.Errorf("%v: user%03d got %d messages", tc.edit, i, n)
+			}
+		}
 	}
 }

@@ -65,6 +65,12 @@ type Plan struct {
 	// wrapping spool.ErrCorrupt, naming the file; the rows were rendered
 	// again. Nil when none was found damaged.
 	Damaged error
+	// DamagedUsed lists the older generations messages went out from that
+	// this preflight found unreadable (spool.Generation.Unreadable, which
+	// names the file) and marked damaged: none is sent from, and what went
+	// out from them can no longer be shown. Each is listed once, by the
+	// preflight that marks it.
+	DamagedUsed []*spool.Generation
 
 	decider *Decider
 	// resendChanged is Options.ResendChanged; sums reads the values of

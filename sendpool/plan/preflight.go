@@ -132,21 +132,33 @@ func (pl *Plan) intact(ctx context.Context, gen *spool.Generation) (*spool.Gener
 	return gen, nil
 }
 
-// noteUnreadable marks the newest generation in store damaged when it
-// cannot be read at all (spool.Generation.Unreadable: one messages went
-// out from) and was not marked so before, and keeps why in pl.Damaged,
-// as intact does with a damaged frame: it is the generation a preflight
-// looks to reuse, so the rows are rendered again, and the send says why.
+// noteUnreadable marks every generation in store that cannot be read at
+// all (spool.Generation.Unreadable: one messages went out from) and was
+// not marked so before. The newest, the one a preflight looks to reuse,
+// keeps why in pl.Damaged, as intact does with a damaged frame: the rows
+// are rendered again, and the send says why. An older one is listed in
+// pl.DamagedUsed: nothing is sent from it, but what went out from it can
+// no longer be shown, and the send says so.
 func (pl *Plan) noteUnreadable(store *spool.Store) error {
 	gens, err := store.Generations()
-	if err != nil || len(gens) == 0 {
+	if err != nil {
 		return err
 	}
-	g := gens[0]
-	if g.Unreadable() == nil || g.Damaged() {
-		return nil
+	for i, g := range gens {
+		if g.Unreadable() == nil || g.Damaged() {
+			continue
+		}
+		if i == 0 {
+			err = pl.damaged(g, g.Unreadable())
+		} else {
+			pl.DamagedUsed = append(pl.DamagedUsed, g)
+			err = g.MarkDamaged()
+		}
+		if err != nil {
+			return err
+		}
 	}
-	return pl.damaged(g, g.Unreadable())
+	return nil
 }
 
 // damaged keeps why g was found damaged (err, wrapping spool.ErrCorrupt

@@ -93,3 +93,26 @@ func TestManifestEditedIsDamaged(t *testing.T) {
 		}
 	}
 }
+
+// TestManifestCountsEditedAreBlamedOnIt: a manifest read unchecked (its
+// checksum and attachment clock taken out, as an older tidings wrote it)
+// whose count of messages was changed disagrees with the generation's
+// index; the index still matches the checksum the manifest gives it, so
+// Open names the manifest as damaged, not the index.
+func TestManifestCountsEditedAreBlamedOnIt(t *testing.T) {
+	s := OpenStore(t.TempDir())
+	writeGeneration(t, s, 30)
+	g := &Generation{dir: s.dir, num: 1}
+	editManifest(t, g.path(extManifest), map[string]any{"checksum": nil, "attachment_clock": nil, "messages": 1}, false)
+	gens, err := s.Generations()
+	if err != nil || len(gens) != 1 {
+		t.Fatalf("generations %v, %v: want the edited one, read unchecked", gens, err)
+	}
+	rd, err := gens[0].Open()
+	if err == nil {
+		rd.Close()
+	}
+	if !errors.Is(err, ErrCorrupt) || !strings.HasSuffix(err.Error(), "(in "+g.path(extManifest)+")") {
+		t.Errorf("Open: %v, want the manifest named as damaged", err)
+	}
+}

@@ -70,13 +70,26 @@ func (r *Reader) open() error {
 		r.refs[ref.stream] = append(r.refs[ref.stream], ref)
 	}
 	m := r.g.m
-	if err := checkRefs(r.refs[streamRows], m.Rows, m.RowsBytes); err != nil {
-		return fmt.Errorf("%w (in %s)", err, r.g.path(extIndex))
+	err = checkRefs(r.refs[streamRows], m.Rows, m.RowsBytes)
+	if err == nil {
+		err = checkRefs(r.refs[streamMsgs], m.Messages, m.MsgsBytes)
 	}
-	if err := checkRefs(r.refs[streamMsgs], m.Messages, m.MsgsBytes); err != nil {
-		return fmt.Errorf("%w (in %s)", err, r.g.path(extIndex))
+	if err != nil {
+		return fmt.Errorf("%w (in %s)", err, r.disagreeing())
 	}
 	return nil
+}
+
+// disagreeing names the file to blame when the index and the manifest
+// disagree on a stream's records: the manifest when the index matched
+// the checksum the manifest gives it (it is as written, so the manifest's
+// counts were changed since, as in a manifest without a checksum of its
+// own: an older tidings' or one that lost it), else the index.
+func (r *Reader) disagreeing() string {
+	if r.g.m.IndexCRC != 0 {
+		return r.g.path(extManifest)
+	}
+	return r.g.path(extIndex)
 }
 
 // checkRefs checks a stream's index records as the Writer writes them:
