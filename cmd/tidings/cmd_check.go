@@ -118,6 +118,27 @@ func (s *checkSummary) noteRevised(decider *plan.Decider, m *render.Message, f p
 	return owedAnew, err
 }
 
+// accept adds m, a row without a problem, of fate f, to the summary, and
+// its recipients' domains to domains when send would send it.
+func (s *checkSummary) accept(decider *plan.Decider, m *render.Message, f plan.Fate, domains map[string]int) error {
+	if f.OwedGone(m.Recipients) {
+		f.Send, f.Status = false, sendpool.StatusSent // as send judges it
+		s.owedGone.Add(plan.OwedLine(m.Row, f.Journal.Owed))
+	}
+	toSend := s.count(m, f)
+	owedAnew, err := s.noteRevised(decider, m, f)
+	if owedAnew && !toSend {
+		s.done-- // its corrected message was deferred: a plain send sends it
+		toSend = true
+	}
+	if toSend {
+		for _, d := range sendpool.MessageDomains(m) {
+			domains[d]++
+		}
+	}
+	return err
+}
+
 // maxCopyRows is how many rows suppressed for a Cc or Bcc check names.
 const maxCopyRows = 5
 
@@ -270,23 +291,8 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 			}
 			return nil
 		}
-		if f.OwedGone(m.Recipients) {
-			f.Send, f.Status = false, sendpool.StatusSent // as send judges it
-			sum.owedGone.Add(plan.OwedLine(m.Row, f.Journal.Owed))
-		}
-		toSend := sum.count(m, f)
-		owedAnew, err := sum.noteRevised(decider, m, f)
-		if owedAnew && !toSend {
-			sum.done-- // its corrected message was deferred: a plain send sends it
-			toSend = true
-		}
-		if toSend {
-			for _, d := range sendpool.MessageDomains(m) {
-				domains[d]++
-			}
-		}
 		warn.Add(m)
-		return err
+		return sum.accept(decider, m, f, domains)
 	})
 	if err != nil {
 		return &unusableError{err}
