@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -315,8 +316,11 @@ func (c *currentSpool) forRow(row int) *spool.Generation {
 	for _, gen := range c.gens {
 		c.scans++
 		ok, err := plan.RowHolds(c.ctx, gen, row)
-		if errors.Is(err, spool.ErrCorrupt) && c.damaged == nil {
-			c.damaged = err
+		switch {
+		case errors.Is(err, spool.ErrCorrupt):
+			c.damaged = cmp.Or(c.damaged, err)
+		case err != nil && c.err == nil:
+			c.err = err // told by warn, as the row is then taken as not spooled
 		}
 		if ok && err == nil {
 			c.rows[row] = gen
@@ -348,11 +352,15 @@ func (c *currentSpool) message(finder *spool.Finder, row int, key string) (spool
 	return m, gen, ok, err
 }
 
-// warn says on w that attachment records were found damaged, when they
-// were.
+// warn says on w that attachment records were found damaged, or that the
+// spool could not be read (show then takes its rows as not spooled as the
+// campaign is now), when either happened.
 func (c *currentSpool) warn(w io.Writer) {
 	if c.damaged != nil {
 		fmt.Fprintf(w, "warning: %v; the next send renders the messages again\n", c.damaged)
+	}
+	if c.err != nil {
+		fmt.Fprintf(w, "warning: the spool could not be read as the campaign is now (%v): the message shown, if any, is not from it\n", c.err)
 	}
 }
 
