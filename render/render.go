@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -935,9 +934,30 @@ func (r *Renderer) rowSubject(row campaign.Row, fb *bytes.Buffer, m *Message) (s
 	return subject, nil
 }
 
+// climbing refuses p, the path attachment af made of row, when it climbs
+// a folder (a ".." element) with a ".." a value of the row holds, or that
+// the template does not write itself.
+func (r *Renderer) climbing(af *attField, row campaign.Row, p string) error {
+	if !climbs(p) {
+		return nil
+	}
+	col := af.t.ColumnWhere(row, func(v string) bool { return strings.Contains(v, "..") })
+	if col == "" && strings.Contains(af.t.Source(), "..") {
+		return nil // the author's
+	}
+	return r.rowErr(row, col, fmt.Errorf("render: %s: %w: %q climbs a folder with \"..\" from the sheet: a path made from row data stays below the folder the campaign names", af.t.Name(), ErrAttachmentPath, p))
+}
+
 // climbs reports whether path p has a ".." element.
 func climbs(p string) bool {
-	return slices.Contains(strings.Split(filepath.ToSlash(p), "/"), "..")
+	for rest := filepath.ToSlash(p); rest != ""; {
+		var elem string
+		elem, rest, _ = strings.Cut(rest, "/")
+		if elem == ".." {
+			return true
+		}
+	}
+	return false
 }
 
 // rowAttachments resolves row's attachments (paths from data stay inside
@@ -959,9 +979,8 @@ func (r *Renderer) rowAttachments(row campaign.Row, fb *bytes.Buffer, m *Message
 			if p == "" {
 				continue
 			}
-			col := af.t.ColumnWhere(row, func(v string) bool { return strings.Contains(v, "..") })
-			if climbs(p) && (col != "" || !strings.Contains(af.t.Source(), "..")) {
-				return nil, r.rowErr(row, col, fmt.Errorf("render: %s: %w: %q climbs a folder with \"..\" from the sheet: a path made from row data stays below the folder the campaign names", af.t.Name(), ErrAttachmentPath, p))
+			if err := r.climbing(af, row, p); err != nil {
+				return nil, err
 			}
 			if b, named, err = r.att.resolve(p, true); err != nil {
 				return nil, r.rowErr(row, af.t.Column(row, p), fmt.Errorf("render: %s: %w", af.t.Name(), err))

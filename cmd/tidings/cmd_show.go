@@ -281,6 +281,9 @@ type currentSpool struct {
 	gens    []*spool.Generation
 	err     error
 	damaged error
+	// failed is the first error other than damage that a look at the
+	// attachment records met (the row is taken as not spooled then).
+	failed error
 	// rows is what forRow found for each row asked about, and scans
 	// counts the looks at the attachment records (plan.RowHolds) that
 	// took.
@@ -319,8 +322,8 @@ func (c *currentSpool) forRow(row int) *spool.Generation {
 		switch {
 		case errors.Is(err, spool.ErrCorrupt):
 			c.damaged = cmp.Or(c.damaged, err)
-		case err != nil && c.err == nil:
-			c.err = err // told by warn, as the row is then taken as not spooled
+		case err != nil:
+			c.failed = cmp.Or(c.failed, err) // told by warn, as the row is then taken as not spooled
 		}
 		if ok && err == nil {
 			c.rows[row] = gen
@@ -359,8 +362,8 @@ func (c *currentSpool) warn(w io.Writer) {
 	if c.damaged != nil {
 		fmt.Fprintf(w, "warning: %v; the next send renders the messages again\n", c.damaged)
 	}
-	if c.err != nil {
-		fmt.Fprintf(w, "warning: the spool could not be read as the campaign is now (%v): the message shown, if any, is not from it\n", c.err)
+	if c.failed != nil {
+		fmt.Fprintf(w, "warning: the spool's attachment records could not be read (%v): the message shown, if any, is not the spool's as the campaign is now\n", c.failed)
 	}
 }
 
