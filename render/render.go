@@ -935,15 +935,15 @@ func (r *Renderer) rowSubject(row campaign.Row, fb *bytes.Buffer, m *Message) (s
 }
 
 // climbing refuses p, the path attachment af made of row, when it climbs
-// a folder (a ".." element) with a ".." a value of the row holds, or that
-// the template does not write itself.
+// a folder (a ".." element) and a value of the row climbs one too, or the
+// template writes no ".." itself.
 func (r *Renderer) climbing(af *attField, row campaign.Row, p string) error {
 	if !climbs(p) {
 		return nil
 	}
-	col := af.t.ColumnWhere(row, func(v string) bool { return strings.Contains(v, "..") })
+	col := af.t.ColumnWhere(row, climbs)
 	if col == "" && strings.Contains(af.t.Source(), "..") {
-		return nil // the author's
+		return nil // the author's ("Q1..Q2.pdf" from the sheet climbs nothing)
 	}
 	return r.rowErr(row, col, fmt.Errorf("render: %s: %w: %q climbs a folder with \"..\" from the sheet: a path made from row data stays below the folder the campaign names", af.t.Name(), ErrAttachmentPath, p))
 }

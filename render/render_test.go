@@ -491,6 +491,9 @@ func TestAttachmentPaths(t *testing.T) {
 	if _, err := r.Render(row(4, "email", "k@example.com", "file", "../files/ok.pdf")); !errors.Is(err, ErrAttachmentPath) || rowErr(t, err).Column != "file" {
 		t.Errorf("a .. from the sheet beside one the template writes: got %v, want ErrAttachmentPath in column file", err)
 	}
+	if _, err := r.Render(row(4, "email", "k@example.com", "file", "Q1..Q2.pdf")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("two dots inside a file name beside a .. the template writes: got %v, want only the file missing", err)
+	}
 
 	// An absolute attachments_dir admits absolute paths inside it only.
 	r = load(map[string]string{"attachments_dir": filepath.Join(base, "elsewhere")})

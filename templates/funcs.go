@@ -189,17 +189,17 @@ func fnDate(inputs []string, order campaign.DateOrder, layout, value string) (st
 
 // wrongWeekday is the error of a date value (v without its weekday)
 // read as t, whose weekday is not wd, the one it names: the row's date is
-// wrong, or, when the date read in the other order falls on wd, the
+// wrong, or, when the date read in the other order falls on wd, maybe the
 // sheet writes its dates in that order and recipients.dates says the
-// other.
+// other (a typo falls on wd one time in seven: both are said).
 func wrongWeekday(value, v string, t time.Time, wd time.Weekday, order campaign.DateOrder) error {
 	other, fix := dayFirstDateInputs, "day-first"
 	if order == campaign.DayFirst {
 		other, fix = dateInputs, "month-first"
 	}
 	if o, ok := parseDate(other, v); ok && o.Weekday() == wd && !o.Equal(t) {
-		return fmt.Errorf("templates: date: %q: read as %s, a %s, not a %s; %s is a %s: the sheet writes its dates %s, so set recipients.dates: %s",
-			value, t.Format("2 January 2006"), t.Weekday(), wd, o.Format("2 January 2006"), wd, fix, fix)
+		return fmt.Errorf("templates: date: %q: read as %s, a %s, not a %s: the row's date is wrong, or the sheet writes its dates %s (%s is a %s): then set recipients.dates: %s",
+			value, t.Format("2 January 2006"), t.Weekday(), wd, fix, o.Format("2 January 2006"), wd, fix)
 	}
 	return fmt.Errorf("templates: date: %q: %s is a %s, not a %s: the row's date is wrong", value, t.Format("2 January 2006"), t.Weekday(), wd)
 }

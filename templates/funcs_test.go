@@ -399,8 +399,8 @@ func TestDateWeekday(t *testing.T) {
 		v     string
 		want  string
 	}{
-		{campaign.MonthFirst, "Friday, 5/4/2024", `read as 4 May 2024, a Saturday, not a Friday; 5 April 2024 is a Friday: the sheet writes its dates day-first, so set recipients.dates: day-first`},
-		{campaign.DayFirst, "4/5/2024 Friday", `5 April 2024 is a Friday: the sheet writes its dates month-first, so set recipients.dates: month-first`},
+		{campaign.MonthFirst, "Friday, 5/4/2024", `read as 4 May 2024, a Saturday, not a Friday: the row's date is wrong, or the sheet writes its dates day-first (5 April 2024 is a Friday): then set recipients.dates: day-first`},
+		{campaign.DayFirst, "4/5/2024 Friday", `or the sheet writes its dates month-first (5 April 2024 is a Friday): then set recipients.dates: month-first`},
 	} {
 		if got, err := dateFunc(tc.order)("iso", tc.v); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q: %q, %v; want an error with %q", tc.v, got, err, tc.want)

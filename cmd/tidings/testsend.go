@@ -75,11 +75,6 @@ func testMessages(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *pl
 		return msgs, noteNotSending(ctx, g, pl, t.Rows)
 	case errors.Is(err, render.ErrTestAddress):
 		return nil, &unusableError{fmt.Errorf("--test: %w", err)}
-	case errors.Is(err, plan.ErrNoTestRows):
-		if why, werr := pl.NotSendingWhy(ctx); werr == nil && len(why) > 0 {
-			err = fmt.Errorf("%w (of the sheet's %s: %s)", err, report.Plural(pl.Rows, "row"), strings.Join(why, ", "))
-		}
-		return nil, &unusableError{err}
 	case !isRows:
 		return nil, &unusableError{err}
 	}

@@ -283,7 +283,7 @@ func TestTestSendShortSample(t *testing.T) {
 		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
 	}
 	out, errOut, code = runCLI(t, "send", "--test", "me@example.net", camp)
-	if want := "no row is left to send; name the rows to test with --rows (of the sheet's 9 rows: 8 sent already, 1 duplicate)"; code != exitUnusable || !strings.Contains(errOut, want) {
+	if want := "no row is left to send (of the sheet's 9 rows: 8 sent already, 1 duplicate); name the rows to test with --rows"; code != exitUnusable || !strings.Contains(errOut, want) {
 		t.Errorf("nothing left: code %d, want %q\n%s%s", code, want, out, errOut)
 	}
 }

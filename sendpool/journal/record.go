@@ -167,11 +167,11 @@ type Result struct {
 	// recipients a message still owes leaves these out.
 	Refused []string `json:"refused,omitempty"`
 	// ValuesSum is the sum of the values the message was made of
-	// (render.Message.ValuesSum), on a deferred result of a try with no
-	// attempt line in its run (refused at MAIL or RCPT before the body
-	// was due, on a transport that records the attempt with the body): a
-	// message made anew for a sent key (send --resend-changed) is known
-	// by it, as by its attempt line's value_sums, and stays owed.
+	// (render.Message.ValuesSum), on a deferred result: a try refused at
+	// MAIL or RCPT writes no attempt line on a transport that records the
+	// attempt with the body, and a message made anew for a sent key (send
+	// --resend-changed) is known by it then, as by an attempt line's
+	// value_sums, and stays owed.
 	ValuesSum uint32 `json:"values_sum,omitempty"`
 }
 

@@ -76,8 +76,11 @@ func (j *Recorder) Result(ctx context.Context, m *render.Message, r sendpool.Res
 		// connection ended): it stays so, and ends the attempt uncounted.
 		rec.Status = sendpool.StatusDeferred
 	}
-	if !ok && rec.Status == sendpool.StatusDeferred {
-		rec.ValuesSum = m.ValuesSum // no attempt line says what it was made of
+	if rec.Status == sendpool.StatusDeferred {
+		// What it was made of, which an attempt line of this try may not
+		// say (refused at RCPT before its body was due): a message made
+		// anew for a sent key stays owed by it (State.laterAnew).
+		rec.ValuesSum = m.ValuesSum
 	}
 	return j.w.Result(ctx, rec)
 }

@@ -159,11 +159,13 @@ func sameAtShown(a float64, shown int, b float64) bool {
 }
 
 // mantissaDigits is the number of significant digits the mantissa of k,
-// a number, shows when k is written with an exponent ("1.00E+05": 3,
-// "1E5": 1), and 0 when it has no exponent.
+// a number, shows when k is written with an exponent as a spreadsheet
+// writes one, a sign and at least two digits ("1.00E+05": 3, "1E+05": 1),
+// and 0 otherwise: "5e3" may be a key of letters and digits, no number a
+// spreadsheet cut short.
 func mantissaDigits(k string) int {
 	i := strings.IndexAny(k, "eE")
-	if i < 0 {
+	if i < 0 || !spreadsheetExponent(k[i+1:]) {
 		return 0
 	}
 	digits := strings.TrimLeft(strings.Map(func(r rune) rune {
@@ -173,6 +175,15 @@ func mantissaDigits(k string) int {
 		return -1
 	}, k[:i]), "0")
 	return max(1, min(len(digits), 17))
+}
+
+// spreadsheetExponent reports whether exp, what follows the E of a
+// number, is a sign and two or more digits, as spreadsheets write it.
+func spreadsheetExponent(exp string) bool {
+	if len(exp) < 3 || exp[0] != '+' && exp[0] != '-' {
+		return false
+	}
+	return strings.Trim(exp[1:], "0123456789") == ""
 }
 
 // groupSeparators are the thousands separators spreadsheets write: the
@@ -190,8 +201,8 @@ func ungroup(k string) (string, bool) {
 		sign, k = k[:1], k[1:]
 	}
 	lead := len(k) - len(strings.TrimLeft(k, "0123456789"))
-	if lead == 0 || lead > 3 {
-		return "", false
+	if lead == 0 || lead > 3 || k[0] == '0' {
+		return "", false // no spreadsheet groups 0,100
 	}
 	sep, size := utf8.DecodeRuneInString(k[lead:])
 	if !strings.ContainsRune(groupSeparators, sep) {

@@ -54,6 +54,11 @@ func TestCanonicalKey(t *testing.T) {
 		{"12500", "12.500", true},
 		{"7000", "7,000", true},
 		{"7.5", "7,500", false},
+		// Not a spreadsheet's exponent, nor its grouping.
+		{"5e3", "5123", false},
+		{"12e4", "123456", false},
+		{"0.100", "100", false},
+		{"0.001", "1", false},
 		// A currency format on the column.
 		{"200101", "$200,101", true},
 		{"200105", "€ 200,105", true},

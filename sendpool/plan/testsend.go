@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/tidings/tidings/campaign"
@@ -35,7 +36,7 @@ type Test struct {
 
 // ErrNoTestRows says a test send found no row to send: every row was sent
 // or decided already, and no rows were named.
-var ErrNoTestRows = errors.New("no row is left to send; name the rows to test with --rows")
+var ErrNoTestRows = errors.New("no row is left to send")
 
 // TestMessages renders the test messages of t, in sheet order, reading the
 // sheet again (Preflight read it to its end). Named rows that have a
@@ -44,7 +45,7 @@ var ErrNoTestRows = errors.New("no row is left to send; name the rows to test wi
 // row the sheet does not have is an error naming it. The messages are
 // DKIM-signed as the real ones.
 func (pl *Plan) TestMessages(ctx context.Context, in *Inputs, t Test) ([]*render.Message, error) {
-	rows, err := pl.testRows(t)
+	rows, err := pl.testRows(ctx, t)
 	if err != nil {
 		return nil, err
 	}
@@ -238,7 +239,7 @@ func notSendingLine(v verdict) string {
 }
 
 // testRows is the sorted rows a test sends.
-func (pl *Plan) testRows(t Test) ([]int, error) {
+func (pl *Plan) testRows(ctx context.Context, t Test) ([]int, error) {
 	if len(t.Rows) > 0 {
 		rows := slices.Clone(t.Rows)
 		slices.Sort(rows)
@@ -252,13 +253,21 @@ func (pl *Plan) testRows(t Test) ([]int, error) {
 	for i := 1; i <= n && i <= pl.ToSend; i++ {
 		rows = append(rows, pl.send.nth(i))
 	}
-	if len(rows) == 0 && pl.Revised.N > 0 {
-		return nil, fmt.Errorf("plan: test send: %w, or add --resend-changed to test the %s whose values changed since they went out", ErrNoTestRows, report.Plural(pl.Revised.N, "row"))
+	if len(rows) > 0 {
+		return rows, nil
 	}
-	if len(rows) == 0 {
-		return nil, fmt.Errorf("plan: test send: %w", ErrNoTestRows)
+	why, err := pl.NotSendingWhy(ctx)
+	if err != nil {
+		return nil, err
 	}
-	return rows, nil
+	of := ""
+	if len(why) > 0 {
+		of = fmt.Sprintf(" (of the sheet's %s: %s)", report.Plural(pl.Rows, "row"), strings.Join(why, ", "))
+	}
+	if pl.Revised.N > 0 {
+		return nil, fmt.Errorf("plan: test send: %w%s; name the rows to test with --rows, or add --resend-changed to test the %s whose values changed since they went out", ErrNoTestRows, of, report.Plural(pl.Revised.N, "row"))
+	}
+	return nil, fmt.Errorf("plan: test send: %w%s; name the rows to test with --rows", ErrNoTestRows, of)
 }
 
 // renderRows renders the sheet's rows named in rows (sorted) with r: the
