@@ -100,6 +100,13 @@ func sameAttachments(ctx context.Context, g *spool.Generation) (bool, error) {
 		seen[a] = true
 		return nil
 	})
+	return scanned(same, err)
+}
+
+// scanned is what a scan of a generation's attachment records that found
+// its files the same (same) and ended with err says: a generation without
+// records (an older tidings') is never the same; another error is one.
+func scanned(same bool, err error) (bool, error) {
 	switch {
 	case errors.Is(err, spool.ErrNoAttachmentRecords):
 		return false, nil
@@ -126,13 +133,7 @@ func RowHolds(ctx context.Context, g *spool.Generation, row int) (bool, error) {
 		}
 		return nil
 	})
-	switch {
-	case errors.Is(err, spool.ErrNoAttachmentRecords):
-		return false, nil
-	case err != nil:
-		return false, err
-	}
-	return same, nil
+	return scanned(same, err)
 }
 
 // reusable returns the newest generation in store when it was made from
