@@ -612,6 +612,12 @@ func (r *Renderer) parseAddresses(f *addrField, row campaign.Row, buf *bytes.Buf
 	if err != nil {
 		return nil, err
 	}
+	return r.addressList(f, row, v)
+}
+
+// addressList parses v, what f's template made of row, as an address
+// list, naming the column a problem comes from.
+func (r *Renderer) addressList(f *addrField, row campaign.Row, v string) ([]mailbox, error) {
 	list, aerr := parseList(v)
 	if err := r.checkNames(f.t, f.names, row, v, list, aerr != nil); err != nil {
 		return nil, err
@@ -1129,14 +1135,14 @@ func (r *Renderer) rowHeaders(st *state, row campaign.Row) ([]string, error) {
 // its value: an address list as To's is checked (naming the column that
 // makes an address fail), any other structured value by checkStructured.
 func (r *Renderer) headerValue(h *textField, row campaign.Row, buf *bytes.Buffer) (string, error) {
-	if h.structured == whatAddresses {
-		if _, err := r.parseAddresses(&addrField{t: h.t}, row, buf); err != nil {
-			return "", err
-		}
-	}
 	v, err := r.value(h.t, row, buf)
 	if err != nil {
 		return "", err
+	}
+	if h.structured == whatAddresses {
+		if _, err := r.addressList(&addrField{t: h.t}, row, v); err != nil {
+			return "", err
+		}
 	}
 	if err := checkStructured(h.name, h.structured, v); err != nil {
 		return "", r.rowErr(row, h.t.ColumnWhere(row, notASCII), err)

@@ -128,23 +128,6 @@ func plainReading(key, k string) keyReading {
 	return r
 }
 
-// same says whether a and b are one value: any of their readings agree,
-// or one written with an exponent is the other at the digits it shows.
-func (a keyReading) same(b keyReading) bool {
-	readings := func(r keyReading) []string {
-		if r.alt == "" {
-			return []string{r.canon}
-		}
-		return []string{r.canon, r.alt}
-	}
-	for _, x := range readings(a) {
-		if slices.Contains(readings(b), x) {
-			return true
-		}
-	}
-	return sameAtShown(a.num, a.shown, b.num) || sameAtShown(b.num, b.shown, a.num)
-}
-
 // sameAtShown says whether the number a, written with an exponent
 // showing shown significant digits, is b as a spreadsheet shows it at
 // those digits: "1.23457E+16" is 12345678901234567 at six (Excel's
@@ -293,11 +276,7 @@ func (k *keyChange) note(row int, key, to string) error {
 		return nil
 	}
 	if k.inSheet != nil {
-		r := canonicalKey(key)
-		f := freshAddr{canon: maphash.String(k.seed, r.canon), num: r.num, row: int32(row), shown: int8(r.shown)}
-		if r.alt != "" {
-			f.alt = maphash.String(k.seed, r.alt)
-		}
+		f := k.freshOf(key, row)
 		for _, a := range addressesOf(to) {
 			f.hash = maphash.String(k.seed, a)
 			k.fresh = append(k.fresh, f)
@@ -399,7 +378,20 @@ func (k *keyChange) settle() error {
 	return nil
 }
 
-// sameHashed is keyReading.same of f's key, hashed, and was.
+// freshOf is what a freshAddr keeps of key, at row: its readings
+// (canonicalKey), hashed.
+func (k *keyChange) freshOf(key string, row int) freshAddr {
+	r := canonicalKey(key)
+	f := freshAddr{canon: maphash.String(k.seed, r.canon), num: r.num, row: int32(row), shown: int8(r.shown)}
+	if r.alt != "" {
+		f.alt = maphash.String(k.seed, r.alt)
+	}
+	return f
+}
+
+// sameHashed says whether f's key and was are one value: any of their
+// readings agree, or one written with an exponent is the other at the
+// digits it shows.
 func (k *keyChange) sameHashed(f freshAddr, was keyReading) bool {
 	for _, x := range []string{was.canon, was.alt} {
 		if x == "" {
