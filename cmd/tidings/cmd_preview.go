@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -100,48 +101,12 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 	}
 	defer finder.Close()
 	warnUnreadable(g.stdout, finder.Generations())
-	var sum checkSummary
-	written, sentBefore := 0, 0
-	writes := startWriters(ctx, w)
-	warn := newMessageWarnings(g.stdout, c.Recipients.Path)
+	r := &previewRun{opts: opts, out: g.stdout, state: state, decider: decider, w: w, finder: finder,
+		writes: startWriters(ctx, w), warn: newMessageWarnings(g.stdout, c.Recipients.Path)}
 	err = in.Renderer.Each(ctx, in.Sheet, plan.Workers(), func(m *render.Message, err error) error {
-		sum.rows++
-		f, err, stop := decideRow(decider, decider.Decide, m, err)
-		if stop != nil {
-			return stop
-		}
-		if err != nil {
-			full := opts.limit > 0 && written+sentBefore >= opts.limit
-			if ok, wrote, perr := previewWentOut(ctx, state, decider, w, finder, m, err, full); ok || perr != nil {
-				sum.wentOut++
-				sentBefore += btoi(wrote)
-				return perr
-			}
-			sum.problems++
-			printProblem(g.stdout, err)
-			previewInvalid(w, m, err)
-			return nil
-		}
-		warn.Add(m)
-		full := opts.limit > 0 && written+sentBefore >= opts.limit
-		if toSend := sum.count(m, f); !toSend || len(f.Journal.Owed) > 0 {
-			if _, err := sum.noteRevised(decider, m, f); err != nil {
-				return err
-			}
-			wrote, err := previewDone(ctx, w, finder, m, sentFate(f, toSend), full)
-			if wrote {
-				sentBefore++
-			}
-			return err
-		}
-		if full {
-			w.Skipped(m, sendpool.StatusNotAttempted, fmt.Sprintf("no .eml: past --limit %d", opts.limit))
-			return nil
-		}
-		written++
-		return writes.add(ctx, m)
+		return r.row(ctx, m, err)
 	})
-	if werr := writes.wait(); err == nil {
+	if werr := r.writes.wait(); err == nil {
 		err = werr
 	}
 	if err != nil && ctx.Err() != nil {
@@ -154,12 +119,66 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 	if err := w.Close(); err != nil {
 		return &unusableError{err}
 	}
-	warn.Done()
-	printPreviewed(g, in, sum, written, sentBefore, dir)
-	if sum.problems > 0 {
-		return &problemsError{n: sum.problems}
+	r.warn.Done()
+	printPreviewed(g, in, r.sum, r.written, r.sentBefore, dir)
+	if r.sum.problems > 0 {
+		return &problemsError{n: r.sum.problems}
 	}
 	return nil
+}
+
+// previewRun is one preview's state while the rows come in, in sheet
+// order from one goroutine (Renderer.Each's callback).
+type previewRun struct {
+	opts    previewOptions
+	out     io.Writer
+	state   *journal.State
+	decider *plan.Decider
+	w       *preview.Writer
+	finder  *spool.Finder
+	writes  *writers
+	warn    *messageWarnings
+
+	sum                 checkSummary
+	written, sentBefore int // new messages handed to the writers; messages that went out, from the spool
+}
+
+// row decides one rendered row and writes what preview shows for it: the
+// message to send, the message as it went out, or the row's problem or
+// fate without a message.
+func (r *previewRun) row(ctx context.Context, m *render.Message, err error) error {
+	r.sum.rows++
+	f, err, stop := decideRow(r.decider, r.decider.Decide, m, err)
+	if stop != nil {
+		return stop
+	}
+	full := r.opts.limit > 0 && r.written+r.sentBefore >= r.opts.limit
+	if err != nil {
+		if ok, wrote, perr := previewWentOut(ctx, r.state, r.decider, r.w, r.finder, m, err, full); ok || perr != nil {
+			r.sum.wentOut++
+			r.sentBefore += btoi(wrote)
+			return perr
+		}
+		r.sum.problems++
+		printProblem(r.out, err)
+		previewInvalid(r.w, m, err)
+		return nil
+	}
+	r.warn.Add(m)
+	if toSend := r.sum.count(m, f); !toSend || len(f.Journal.Owed) > 0 {
+		if _, err := r.sum.noteRevised(r.decider, m, f); err != nil {
+			return err
+		}
+		wrote, err := previewDone(ctx, r.w, r.finder, m, sentFate(f, toSend), full)
+		r.sentBefore += btoi(wrote)
+		return err
+	}
+	if full {
+		r.w.Skipped(m, sendpool.StatusNotAttempted, fmt.Sprintf("no .eml: past --limit %d", r.opts.limit))
+		return nil
+	}
+	r.written++
+	return r.writes.add(ctx, m)
 }
 
 // previewFolder is the folder preview writes into: --out, or the state
