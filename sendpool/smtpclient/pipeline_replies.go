@@ -78,74 +78,91 @@ func (c *pipeConn) answer(s slot, code int, msg string) {
 			t.fail(sendpool.StageMail, replyError("MAIL", code, msg))
 		}
 	case slotRcpt:
-		t.rcptsRead++
-		switch {
-		case t.err != nil:
-			// After a refused MAIL (or a 421) the rest answers that.
-		case ok:
-			t.accepted = append(t.accepted, s.i)
-		case code == 421:
-			t.fail(sendpool.StageRcpt, replyError("RCPT", code, msg))
-		default:
-			t.d.Rcpts[s.i].Err = replyError("RCPT", code, msg)
-		}
-		if t.rcptsRead == len(t.tx.Rcpts) && len(t.accepted) == 0 {
-			t.fail(sendpool.StageRcpt, sendpool.ErrNoRecipients)
-		}
+		c.answerRcpt(s, t, ok, code, msg)
 	case slotData:
-		if code != 354 {
-			t.fail(sendpool.StageData, replyError("DATA", code, msg))
-			if t.mailOK {
-				c.rset = true // the transaction is still open
-			}
-			return
-		}
-		if t.err != nil {
-			// The server wants a body for an envelope it refused
-			// (no recipient accepted): dropping the connection is
-			// the one way not to send one.
-			c.failConn(errors.New("the server answered 354 to DATA although it accepted no recipient; connection dropped"))
-			return
-		}
-		if bb := t.tx.BeforeBody; bb != nil {
-			if err := bb(c.ctx); err != nil {
-				t.fail(sendpool.StageData, err)
-				c.failConn(fmt.Errorf("connection dropped so the body is not sent: %w", err))
-				return
-			}
-		}
-		c.expect(slot{kind: slotEnd, t: t})
-		if err := c.queueBody(t); err != nil {
-			c.failConn(err)
-		}
+		c.answerData(t, code, msg)
 	case slotEnd:
-		if t.err != nil {
-			// BDAT after a refused envelope: the refusal says it.
-			if t.mailOK {
-				c.rset = true
-			}
-			return
-		}
-		if c.lmtp {
-			// One final reply per accepted recipient, in order;
-			// the others follow this one at once.
-			for range len(t.accepted) - 1 {
-				c.slots = append([]slot{{kind: slotLMTP, t: t}}, c.slots...)
-				t.owed++
-			}
-			c.answerLMTP(t, code, msg)
-			return
-		}
-		if ok {
-			t.d.Reply = okReply(code, msg)
-			return
-		}
-		t.fail(sendpool.StageReply, replyError(".", code, msg))
-		if c.chunking && t.mailOK {
-			c.rset = true // a refused BDAT may leave the transaction open
-		}
+		c.answerEnd(t, ok, code, msg)
 	case slotLMTP:
 		c.answerLMTP(t, code, msg)
+	}
+}
+
+// answerRcpt applies a reply to RCPT TO for the recipient s names.
+func (c *pipeConn) answerRcpt(s slot, t *pipeTx, ok bool, code int, msg string) {
+	t.rcptsRead++
+	switch {
+	case t.err != nil:
+		// After a refused MAIL (or a 421) the rest answers that.
+	case ok:
+		t.accepted = append(t.accepted, s.i)
+	case code == 421:
+		t.fail(sendpool.StageRcpt, replyError("RCPT", code, msg))
+	default:
+		t.d.Rcpts[s.i].Err = replyError("RCPT", code, msg)
+	}
+	if t.rcptsRead == len(t.tx.Rcpts) && len(t.accepted) == 0 {
+		t.fail(sendpool.StageRcpt, sendpool.ErrNoRecipients)
+	}
+}
+
+// answerData applies the reply to DATA: on 354 the body follows, unless
+// the envelope was refused or the BeforeBody hook fails.
+func (c *pipeConn) answerData(t *pipeTx, code int, msg string) {
+	if code != 354 {
+		t.fail(sendpool.StageData, replyError("DATA", code, msg))
+		if t.mailOK {
+			c.rset = true // the transaction is still open
+		}
+		return
+	}
+	if t.err != nil {
+		// The server wants a body for an envelope it refused
+		// (no recipient accepted): dropping the connection is
+		// the one way not to send one.
+		c.failConn(errors.New("the server answered 354 to DATA although it accepted no recipient; connection dropped"))
+		return
+	}
+	if bb := t.tx.BeforeBody; bb != nil {
+		if err := bb(c.ctx); err != nil {
+			t.fail(sendpool.StageData, err)
+			c.failConn(fmt.Errorf("connection dropped so the body is not sent: %w", err))
+			return
+		}
+	}
+	c.expect(slot{kind: slotEnd, t: t})
+	if err := c.queueBody(t); err != nil {
+		c.failConn(err)
+	}
+}
+
+// answerEnd applies the reply to the end of a body (the final dot or the
+// last BDAT), or the first of LMTP's replies.
+func (c *pipeConn) answerEnd(t *pipeTx, ok bool, code int, msg string) {
+	if t.err != nil {
+		// BDAT after a refused envelope: the refusal says it.
+		if t.mailOK {
+			c.rset = true
+		}
+		return
+	}
+	if c.lmtp {
+		// One final reply per accepted recipient, in order;
+		// the others follow this one at once.
+		for range len(t.accepted) - 1 {
+			c.slots = append([]slot{{kind: slotLMTP, t: t}}, c.slots...)
+			t.owed++
+		}
+		c.answerLMTP(t, code, msg)
+		return
+	}
+	if ok {
+		t.d.Reply = okReply(code, msg)
+		return
+	}
+	t.fail(sendpool.StageReply, replyError(".", code, msg))
+	if c.chunking && t.mailOK {
+		c.rset = true // a refused BDAT may leave the transaction open
 	}
 }
 
