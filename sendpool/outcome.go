@@ -50,24 +50,7 @@ func (r *poolRun) applyOutcome(j *poolJob, d *Delivery, err error) {
 	}
 	switch class {
 	case ClassAmbiguous:
-		lost := ErrReplyLost
-		if r.inflight.Err() != nil {
-			lost = ErrAbortedAfterBody // the connection was cut on purpose
-		}
-		for _, rr := range d.Rcpts {
-			if rr.Err != nil {
-				// Refused at RCPT (or in its own LMTP reply): this
-				// recipient certainly does not have the message; for
-				// now (4xx), or for good.
-				st := StatusFailed
-				if rr.Err.Temporary() {
-					st = StatusDeferred
-				}
-				j.mark(rr.Addr, st, rr.Err, "")
-				continue
-			}
-			j.mark(rr.Addr, StatusUnknown, nil, lost.Error())
-		}
+		r.markAmbiguous(j, d)
 		r.finish(j)
 	case ClassPermanent:
 		j.decisive, j.detail = se, refusalDetail(se, err)
@@ -95,6 +78,30 @@ func (r *poolRun) applyOutcome(j *poolJob, d *Delivery, err error) {
 			r.throttle(se.Reply())
 		}
 		r.retryLater(j, class == ClassThrottled)
+	}
+}
+
+// markAmbiguous marks j's recipients after a try whose outcome is not
+// known (the reply to the body was lost, or the run cut the connection
+// after the body): unknown, except those refused at RCPT.
+func (r *poolRun) markAmbiguous(j *poolJob, d *Delivery) {
+	lost := ErrReplyLost
+	if r.inflight.Err() != nil {
+		lost = ErrAbortedAfterBody // the connection was cut on purpose
+	}
+	for _, rr := range d.Rcpts {
+		if rr.Err != nil {
+			// Refused at RCPT (or in its own LMTP reply): this
+			// recipient certainly does not have the message; for
+			// now (4xx), or for good.
+			st := StatusFailed
+			if rr.Err.Temporary() {
+				st = StatusDeferred
+			}
+			j.mark(rr.Addr, st, rr.Err, "")
+			continue
+		}
+		j.mark(rr.Addr, StatusUnknown, nil, lost.Error())
 	}
 }
 
