@@ -25,9 +25,13 @@
 // column the sheet lacks, with the column it probably means. Syntax errors
 // are reported at the template's file and line (for inline templates, the
 // campaign file line of the key), and so are calls that would fail on every
-// row: a function given too many or too few arguments, or an argument of a
+// row: a function given too many or too few arguments, an argument of a
 // type it cannot take where the type is certain before running ({{upper 3}},
-// a column where join takes a list).
+// a column where join takes a list), or a printf whose quoted format does not
+// fit its values ({{printf "%d" .name}}: a column is text). printf is
+// text/template's with one change: where fmt would write a %!d(string=Ann)
+// marker into the output (a format from a column, a value in a variable),
+// the row fails instead.
 //
 // Help is the text of the "templates" help topic of the command line.
 //

@@ -54,7 +54,7 @@ func (cp *compiler) layout(key, path string) *Template {
 	}
 	src := string(data)
 	t := &Template{name: key, file: path, line: 1, sheet: cp.c.Recipients.Path, source: src, layout: true}
-	ht, err := htmltemplate.New(filepath.Base(path)).Option("missingkey=error").Funcs(funcs(campaign.MonthFirst)).Parse(src)
+	ht, err := htmltemplate.New(filepath.Base(path)).Option("missingkey=error").Funcs(templateFuncs(campaign.MonthFirst)).Parse(src)
 	if err != nil {
 		cp.errs = append(cp.errs, cp.parseError(t, err))
 		return nil

@@ -19,10 +19,10 @@ const escapeFunc = "_tidings_markdown_escape"
 // escaper lets it through as it is.
 type rawMarkdown string
 
-// markdownFuncs are the functions of a Markdown template: funcs, raw, and
-// the escaper the compiler adds to every output action.
+// markdownFuncs are the functions of a Markdown template: templateFuncs,
+// raw, and the escaper the compiler adds to every output action.
 func markdownFuncs(order campaign.DateOrder) map[string]any {
-	fm := funcs(order)
+	fm := templateFuncs(order)
 	fm["raw"] = func(s string) rawMarkdown { return rawMarkdown(s) }
 	fm[escapeFunc] = escapeValue
 	return fm

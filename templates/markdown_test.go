@@ -152,6 +152,7 @@ func TestLayout(t *testing.T) {
 		{"unknown field", "<p>\n{{.Body}}\n{{.name}}</p>", 3, nil, "{{.name}}: a layout sees only {{.Body}} and {{.Subject}}, not the row's columns"},
 		{"syntax", "<p>\n{{.Body}\n</p>", 2, nil, "bad character"},
 		{"escaping", "<p>\n{{.Body}}<script>var x = '{{.Subject}}</p>", 0, nil, ""},
+		{"printf", "<p>{{.Body}}\n{{printf \"%d\" .Subject}}</p>", 2, ErrFuncArgType, "printf: wrong type of argument: %d formats a number"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := load(t, yaml, map[string]string{"body.md": "x", "layout.html": tc.src})

@@ -479,7 +479,7 @@ func (cp *compiler) inline(key, src string) *Template {
 		return nil
 	}
 	t := &Template{name: key, file: cp.c.File, line: cp.lines[key], sheet: cp.c.Recipients.Path, source: src}
-	tt, err := texttemplate.New(key).Option("missingkey=error").Funcs(funcs(cp.c.Recipients.Dates)).Parse(src)
+	tt, err := texttemplate.New(key).Option("missingkey=error").Funcs(templateFuncs(cp.c.Recipients.Dates)).Parse(src)
 	if err != nil {
 		cp.errs = append(cp.errs, cp.parseError(t, err))
 		return nil
@@ -532,7 +532,7 @@ func (cp *compiler) file(key, path string, html bool) *Template {
 	src := t.source
 	name := filepath.Base(path)
 	if html {
-		ht, err := htmltemplate.New(name).Option("missingkey=error").Funcs(funcs(cp.c.Recipients.Dates)).Parse(src)
+		ht, err := htmltemplate.New(name).Option("missingkey=error").Funcs(templateFuncs(cp.c.Recipients.Dates)).Parse(src)
 		if err != nil {
 			cp.errs = append(cp.errs, cp.parseError(t, err))
 			return nil
@@ -567,7 +567,7 @@ func (cp *compiler) file(key, path string, html bool) *Template {
 		}
 		return t
 	}
-	tt, err := texttemplate.New(name).Option("missingkey=error").Funcs(funcs(cp.c.Recipients.Dates)).Parse(src)
+	tt, err := texttemplate.New(name).Option("missingkey=error").Funcs(templateFuncs(cp.c.Recipients.Dates)).Parse(src)
 	if err != nil {
 		cp.errs = append(cp.errs, cp.parseError(t, err))
 		return nil
@@ -597,6 +597,7 @@ func (cp *compiler) walk(t *Template, lookup func(string) *parse.Tree, root *par
 	}
 	cp.checkCalls(t, w.calls)
 	cp.checkArgTypes(t, w.calls)
+	cp.checkPrintf(t, w.calls)
 	seen, reported := map[string]bool{}, map[string]bool{}
 	for _, r := range w.refs {
 		col := r.name

@@ -130,6 +130,22 @@ func TestCheckExitCodes(t *testing.T) {
 			code: exitUnusable, contains: []string{"nope.csv"},
 		},
 		{
+			name: "printf verb for numbers given a column is a template error at its line",
+			files: map[string]string{
+				"c.yaml": "name: t\nfrom: a@example.com\nsubject: 'hi {{printf \"%d\" .name}}'\ntext: body.txt\nrecipients: {path: r.csv}\n",
+				"r.csv":  "email,name\nx@example.com,X\n",
+			},
+			code: exitUnusable, contains: []string{"c.yaml:3", `{{printf "%d" .name}}: wrong type of argument: %d formats a number; .name is text: use %s`},
+		},
+		{
+			name: "printf format from a column that does not fit the row is a row problem",
+			files: map[string]string{
+				"c.yaml": "name: t\nfrom: a@example.com\nsubject: '{{printf .greeting .name}}'\ntext: body.txt\nrecipients: {path: r.csv}\n",
+				"r.csv":  "email,name,greeting\nx@example.com,X,Hi %s\ny@example.com,Y,Hi %s %s\n",
+			},
+			code: exitSomeFailed, contains: []string{"row 3", "printf: wrong number of arguments", "1 ready, 1 with problems"},
+		},
+		{
 			name: "CR LF in a header value is a row problem",
 			files: map[string]string{
 				"c.yaml": "name: t\nfrom: a@example.com\nsubject: hi {{.name}}\ntext: body.txt\nrecipients: {path: r.csv}\n",
