@@ -31,6 +31,28 @@ func (m Merged) Problem(what string) error {
 		m.Range, ErrMergedCells, m.First, what, what)
 }
 
+// MergedRange is a range of merged cells over several data rows in a
+// column with a header (XLSX only): every row it covers takes its first
+// cell's value (Row.Merged). Whether that is worth a warning depends on
+// whether the campaign reads the column, which the sheet does not know:
+// the caller warns (Warning) about those in the columns it reads.
+type MergedRange struct {
+	// Column is the header of the range's column, as Sheet.Columns has
+	// it; Range its A1 reference ("D2:D4"); First and Last the rows it
+	// covers.
+	Column      string
+	Range       string
+	First, Last int
+	// where names the sheet: "dept.xlsx: sheet \"Sheet1\"".
+	where string
+}
+
+// Warning says that the rows m covers each take its value, naming the
+// file, sheet and range.
+func (m MergedRange) Warning() string {
+	return fmt.Sprintf("%s: cells %s are merged: rows %d–%d each take its value", m.where, m.Range, m.First, m.Last)
+}
+
 // mergedRange is a range of merged cells over several data rows, in a
 // column with a header: its first cell's value fills the column in the
 // rows below it.
@@ -164,28 +186,32 @@ func isNameByte(c byte) bool {
 	return c == ':' || c == '_' || c == '-' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
-// readMerges finds the merged ranges over several data rows and warns
-// about them; a workbook whose ranges cannot be read is still read, with
-// a warning.
+// readMerges finds the merged ranges over several data rows and notes
+// them for MergedRanges; a workbook whose ranges cannot be read is still
+// read, with a warning.
 func (s *xlsxSheet) readMerges(ctx context.Context, key string) {
 	ranges, err := s.mergedRanges(ctx)
 	if err != nil {
 		s.warnings = append(s.warnings, fmt.Sprintf("%s: sheet %q: could not look for merged cells (%v); a merged cell gives its value to its first row only", filepath.Base(s.file), s.sheet, err))
 	}
-	s.mergeWarnings(ranges, key)
+	s.mergeNotes = s.notedMerges(ranges, key)
 	s.merges = ranges
 }
 
-// mergeWarnings are the warnings about ranges: each row a range covers
-// takes its value; a range in the key column is left to the row
-// problems (Merged.Problem).
-func (s *xlsxSheet) mergeWarnings(ranges []mergedRange, key string) {
+// notedMerges are ranges as MergedRanges gives them: those outside the
+// key column, whose ranges are left to the row problems
+// (Merged.Problem).
+func (s *xlsxSheet) notedMerges(ranges []mergedRange, key string) []MergedRange {
+	var notes []MergedRange
+	where := fmt.Sprintf("%s: sheet %q", filepath.Base(s.file), s.sheet)
 	for _, m := range ranges {
-		if j := slices.Index(s.h.index, m.col); j >= 0 && strings.TrimSpace(s.h.columns[j]) == strings.TrimSpace(key) {
+		j := slices.Index(s.h.index, m.col)
+		if j < 0 || strings.TrimSpace(s.h.columns[j]) == strings.TrimSpace(key) {
 			continue
 		}
-		s.warnings = append(s.warnings, fmt.Sprintf("%s: sheet %q: cells %s are merged: rows %d–%d each take its value", filepath.Base(s.file), s.sheet, m.ref, m.r1, m.r2))
+		notes = append(notes, MergedRange{Column: s.h.columns[j], Range: m.ref, First: m.r1, Last: m.r2, where: where})
 	}
+	return notes
 }
 
 // fillMerged gives the cells of row s.row that merged ranges cover the

@@ -70,13 +70,18 @@ func readMergedRows(t *testing.T, path, key string) (lines, warnings []string) {
 		}
 		lines = append(lines, line)
 	}
-	return lines, s.Warnings()
+	for _, m := range s.MergedRanges() {
+		warnings = append(warnings, m.Column+": "+m.Warning())
+	}
+	return lines, warnings
 }
 
 // TestMergedCells: a cell merged over several data rows gives its value
-// to every row it covers, as the sheet shows it, with a warning naming
-// the range once; each row it filled says so (Row.Merged), for the
-// renderer to refuse a key or an address shared that way.
+// to every row it covers, as the sheet shows it, and the sheet lists the
+// range with its column once (MergedRanges: the caller warns about those
+// in the columns it reads) and warns about none itself; each row it
+// filled says so (Row.Merged), for the renderer to refuse a key or an
+// address shared that way.
 func TestMergedCells(t *testing.T) {
 	lines, warns := readMergedRows(t, deptWorkbook(t, "A3:A4"), "email")
 	want := []string{
@@ -89,14 +94,22 @@ func TestMergedCells(t *testing.T) {
 	if !slices.Equal(lines, want) {
 		t.Errorf("rows:\n got  %q\n want %q", lines, want)
 	}
-	checkContains(t, "warnings", warns, []string{
-		`dept.xlsx: sheet "Sheet1": cells D2:D4 are merged: rows 2–4 each take its value`,
-		`cells D5:D6 are merged: rows 5–6 each take its value`,
-		`cells A3:A4 are merged: rows 3–4 each take its value`,
+	checkContains(t, "merged ranges", warns, []string{
+		`manager: dept.xlsx: sheet "Sheet1": cells D2:D4 are merged: rows 2–4 each take its value`,
+		`manager: dept.xlsx: sheet "Sheet1": cells D5:D6 are merged: rows 5–6 each take its value`,
+		`id: dept.xlsx: sheet "Sheet1": cells A3:A4 are merged: rows 3–4 each take its value`,
 	})
-	// In the key column, the renderer's problem tells it: no warning.
+	// In the key column, the renderer's problem tells it: not listed.
 	if _, warns := readMergedRows(t, deptWorkbook(t, "A3:A4"), "id"); len(warns) != 2 {
-		t.Errorf("warnings under key id: %q, want the two of column D", warns)
+		t.Errorf("merged ranges under key id: %q, want the two of column D", warns)
+	}
+	s, err := OpenSheet(context.Background(), Recipients{Path: deptWorkbook(t, "A3:A4"), Key: "email"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if w := s.Warnings(); len(w) != 0 {
+		t.Errorf("the sheet warns %q itself", w)
 	}
 }
 

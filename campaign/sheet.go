@@ -52,6 +52,14 @@ type Sheet interface {
 	// Warnings returns notes about the sheet that do not stop it (trimmed
 	// header whitespace, a guessed encoding).
 	Warnings() []string
+	// MergedRanges returns the ranges of merged cells over several data
+	// rows whose value the rows they cover take, outside the key column
+	// (a merge there is a problem of each row: Merged.Problem); nil for
+	// a CSV sheet. They are no warning of their own: one in a column the
+	// campaign does not read changes no message, so the caller, which
+	// knows the columns read, warns about the others
+	// (MergedRange.Warning).
+	MergedRanges() []MergedRange
 	// HeaderRow is the header's row number: the first row with the key
 	// column (title rows may stand above it).
 	HeaderRow() int

@@ -333,6 +333,9 @@ func (s *csvSheet) Columns() []string { return s.columns }
 // Warnings returns notes about the sheet.
 func (s *csvSheet) Warnings() []string { return s.warnings }
 
+// MergedRanges returns nil: a CSV file has no merged cells.
+func (s *csvSheet) MergedRanges() []MergedRange { return nil }
+
 func (s *csvSheet) HeaderRow() int { return s.headerRow }
 
 // Next returns the next non-blank row. See Sheet.

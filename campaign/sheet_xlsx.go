@@ -63,6 +63,8 @@ type xlsxSheet struct {
 	// reached, by first row, and active those over the row read last.
 	merges []mergedRange
 	active []*mergedRange
+	// mergeNotes are the ranges MergedRanges gives.
+	mergeNotes []MergedRange
 	// dates are the styles whose date format clashes with
 	// recipients.dates; nil when none does.
 	dates *dateClash
@@ -424,6 +426,9 @@ func (s *xlsxSheet) Columns() []string { return s.h.columns }
 
 // Warnings returns notes about the sheet.
 func (s *xlsxSheet) Warnings() []string { return s.warnings }
+
+// MergedRanges returns the merged ranges outside the key column.
+func (s *xlsxSheet) MergedRanges() []MergedRange { return s.mergeNotes }
 
 func (s *xlsxSheet) HeaderRow() int { return s.headerRow }
 

@@ -156,8 +156,9 @@ type genSheet struct {
 	rows []campaign.Row
 }
 
-func (g *genSheet) Columns() []string  { return newsletterColumns }
-func (g *genSheet) Warnings() []string { return nil }
+func (g *genSheet) Columns() []string                    { return newsletterColumns }
+func (g *genSheet) Warnings() []string                   { return nil }
+func (g *genSheet) MergedRanges() []campaign.MergedRange { return nil }
 
 func (g *genSheet) HeaderRow() int { return 1 }
 func (g *genSheet) Close() error   { return nil }

@@ -26,8 +26,9 @@ type sliceSheet struct {
 	late  atomic.Int32
 }
 
-func (s *sliceSheet) Columns() []string  { return []string{"email", "name"} }
-func (s *sliceSheet) Warnings() []string { return nil }
+func (s *sliceSheet) Columns() []string                    { return []string{"email", "name"} }
+func (s *sliceSheet) Warnings() []string                   { return nil }
+func (s *sliceSheet) MergedRanges() []campaign.MergedRange { return nil }
 
 func (s *sliceSheet) HeaderRow() int { return 1 }
 func (s *sliceSheet) Close() error   { return nil }

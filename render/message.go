@@ -34,6 +34,9 @@ type Message struct {
 
 	// To is the To header as a person reads it (decoded), for reports.
 	To string
+	// Cc and Bcc are the Cc and Bcc addresses as To gives the To ("" for
+	// none), for reports: the Bcc is in no header of Data.
+	Cc, Bcc string
 	// Subject is the decoded subject, for reports.
 	Subject string
 	// MessageID is the Message-ID without angle brackets.

@@ -861,7 +861,7 @@ type envelope struct {
 
 // rowAddresses runs the address templates of row and checks the From and
 // Sender rule and that someone receives the message; it fills in m's
-// envelope (MAIL FROM, RCPT TO) and To for reports.
+// envelope (MAIL FROM, RCPT TO) and To, Cc and Bcc for reports.
 func (r *Renderer) rowAddresses(row campaign.Row, fb *bytes.Buffer, m *Message) (*envelope, error) {
 	var env envelope
 	var probs rowProblems
@@ -904,6 +904,7 @@ func (r *Renderer) rowAddresses(row campaign.Row, fb *bytes.Buffer, m *Message) 
 	}
 	m.EnvelopeFrom = sender.spec()
 	m.Recipients = recipients(env.to, env.cc, env.bcc)
+	m.Cc, m.Bcc = displayList(env.cc), displayList(env.bcc)
 	m.UTF8 = anyUTF8(env.from, env.sender, env.replyTo, env.to, env.cc, env.bcc)
 	return &env, nil
 }

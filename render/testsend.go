@@ -68,7 +68,7 @@ func (t *testSend) apply(env *envelope, subject *string, m *Message, name, domai
 		forWhom = append(forWhom, "Bcc: "+displayList(env.bcc))
 	}
 	env.to, env.cc, env.bcc = t.to, nil, nil
-	m.To = displayList(env.to)
+	m.To, m.Cc, m.Bcc = displayList(env.to), "", ""
 	m.Recipients = recipients(env.to)
 	m.UTF8 = anyUTF8(env.from, env.sender, env.replyTo, env.to)
 	*subject = TestSubjectPrefix + *subject

@@ -76,6 +76,8 @@ func (r *poolRun) result(j *poolJob, final bool) Result {
 		Row:        j.msg.Row,
 		Key:        j.msg.Key,
 		To:         j.msg.To,
+		Cc:         j.msg.Cc,
+		Bcc:        j.msg.Bcc,
 		MessageID:  j.msg.MessageID,
 		Attempts:   j.attempts,
 		Server:     j.server,

@@ -183,10 +183,11 @@ func (c *EnhancedCode) UnmarshalText(b []byte) error {
 // Result is the outcome of one message (one sheet row). The pool produces
 // exactly one final Result for every message its Source hands in.
 type Result struct {
-	// Row, Key, To and MessageID come from the render.Message.
+	// Row, Key, To, Cc, Bcc and MessageID come from the render.Message.
 	Row       int
 	Key       string
 	To        string
+	Cc, Bcc   string
 	MessageID string
 
 	Status Status

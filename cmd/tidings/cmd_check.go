@@ -298,7 +298,7 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 		return &unusableError{err}
 	}
 	warn.Done()
-	printWarnings(g.stdout, in.Sheet.Warnings())
+	printWarnings(g.stdout, in.SheetWarnings())
 	printWarnings(g.stdout, campaignWarnings(in, sum.ok))
 	sum.printCopyOnly(g.stdout)
 	printOwedGone(g.stdout, sum.owedGone)

@@ -200,7 +200,7 @@ func previewFolder(opts previewOptions, c *campaign.Campaign) (string, error) {
 // printPreviewed says what a preview wrote into dir (written new messages,
 // sentBefore spooled ones), after the sheet's and the campaign's warnings.
 func printPreviewed(g *globalOptions, in *plan.Inputs, sum checkSummary, written, sentBefore int, dir string) {
-	printWarnings(g.stdout, in.Sheet.Warnings())
+	printWarnings(g.stdout, in.SheetWarnings())
 	printWarnings(g.stdout, campaignWarnings(in, sum.ok))
 	printRevised(g.stdout, sum.revised, sum.owedAnew, false, in.Campaign.File)
 	printChangedUnsent(g.stdout, sum.changedUnsent)

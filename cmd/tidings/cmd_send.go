@@ -345,7 +345,7 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 	if more := pl.Problems - len(pl.Invalid); more > 0 {
 		fmt.Fprintf(g.stdout, "(%s with problems not shown)\n", moreRows(more))
 	}
-	printWarnings(g.stdout, in.Sheet.Warnings())
+	printWarnings(g.stdout, in.SheetWarnings())
 	printWarnings(g.stdout, c.Warnings)
 	if pl.Problems > 0 && !opts.skipInvalid {
 		fmt.Fprintf(g.stdout, "%s: %d of %d rows have problems; nothing was sent. Fix them, or send the rest with --skip-invalid.\n",

@@ -72,7 +72,7 @@ func readReportDir(t *testing.T, dir string) []map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "row,key,to,status,attempts,code,enhanced_code,detail,message_id,server,started_at,finished_at,duration_ms"
+	want := "row,key,to,status,attempts,code,enhanced_code,detail,message_id,server,started_at,finished_at,duration_ms,cc,bcc"
 	if got := strings.Join(recs[0], ","); got != want {
 		t.Fatalf("report.csv columns:\n got %s\nwant %s", got, want)
 	}

@@ -409,15 +409,15 @@ func TestProblemTextAsItIs(t *testing.T) {
 }
 
 // mergedWorkbook writes dir/r.xlsx with excelize: three recipients of one
-// department whose manager cell D2:D4 is merged, and the ranges merges
-// besides.
+// department whose manager cell D2:D4 is merged, a notes column (E) no
+// template of the tests reads, and the ranges merges besides.
 func mergedWorkbook(t *testing.T, dir string, merges ...string) {
 	t.Helper()
 	f := excelize.NewFile()
 	defer f.Close()
 	rows := [][]any{
-		{"id", "email", "name", "manager"},
-		{"1", "li.na@example.cn", "Li Na", "dept.mgr@example.cn"},
+		{"id", "email", "name", "manager", "notes"},
+		{"1", "li.na@example.cn", "Li Na", "dept.mgr@example.cn", "Q3 block"},
 		{"2", "wang.wei@example.cn", "Wang Wei"},
 		{"3", "zhang.min@example.cn", "Zhang Min"},
 	}
@@ -469,6 +469,33 @@ func TestMergedCcCell(t *testing.T) {
 	}
 	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || srv.Received("dept.mgr@example.cn") != 3 {
 		t.Errorf("send: code %d, the manager got %d\n%s%s", code, srv.Received("dept.mgr@example.cn"), out, errOut)
+	}
+}
+
+// TestMergedCellsUnread: a merged range warns only in a column the
+// campaign reads (the manager's, when the Cc reads it); one in a notes
+// column, or in the manager's when no template names it, changes no
+// message and says nothing.
+func TestMergedCellsUnread(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	dir := t.TempDir()
+	mergedWorkbook(t, dir, "E2:E4")
+	camp := filepath.Join(dir, "c.yaml")
+	manager, notes := `cells D2:D4 are merged`, `cells E2:E4 are merged`
+	for _, tc := range []struct {
+		cc          string
+		wantManager bool
+	}{{`cc: '{{.manager}}'`, true}, {`cc: ''`, false}} {
+		writeFiles(t, dir, map[string]string{
+			"c.yaml":   campaignYAML(srv.Port, `recipients: {path: r.xlsx, key: id}`, tc.cc),
+			"body.txt": "Hi {{.name}}\n",
+		})
+		for _, cmd := range []string{"check", "preview"} {
+			out, errOut, code := runCLI(t, cmd, camp)
+			if code != exitOK || strings.Contains(out+errOut, manager) != tc.wantManager || strings.Contains(out+errOut, notes) {
+				t.Errorf("%s with %s: code %d; want the manager's range named %v, the notes' not\n%s%s", cmd, tc.cc, code, tc.wantManager, out, errOut)
+			}
+		}
 	}
 }
 

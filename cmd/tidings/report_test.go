@@ -137,3 +137,44 @@ func TestShowSentWithoutSheet(t *testing.T) {
 		t.Errorf("show: code %d\n%s", code, errOut)
 	}
 }
+
+// TestReportNamesCcAndBcc: report.csv gives each row's Cc and Bcc as its
+// message went out, after the other columns: send's report, report's
+// rebuilt from the journal, and a later send's, which has the row from the
+// journal. A Cc the server refused while the To took the message is
+// listed, and the detail names the refusal.
+func TestReportNamesCcAndBcc(t *testing.T) {
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		if to == "gone@example.com" {
+			return smtptest.Reply(550, "5.1.1", "no such user")
+		}
+		return nil
+	}))
+	camp := sendCampaign(t, srv, 0, "cc: '{{.manager}}'\nbcc: 'Audit <audit@example.com>'\n")
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name,manager\n" +
+		"ann@example.com,Ann,Boss <boss@example.com>\nbob@example.com,Bob,gone@example.com\ncid@example.com,Cid,\n"})
+	check := func(when string) {
+		t.Helper()
+		for key, want := range map[string][2]string{
+			"ann@example.com": {"Boss <boss@example.com>", "Audit <audit@example.com>"},
+			"bob@example.com": {"gone@example.com", "Audit <audit@example.com>"},
+			"cid@example.com": {"", "Audit <audit@example.com>"},
+		} {
+			if r := rowByKey(t, camp, key); r["status"] != "sent" || r["cc"] != want[0] || r["bcc"] != want[1] {
+				t.Errorf("%s: %s's row: %s, cc %q, bcc %q; want sent, %q, %q", when, key, r["status"], r["cc"], r["bcc"], want[0], want[1])
+			}
+		}
+		if r := rowByKey(t, camp, "bob@example.com"); !strings.Contains(r["detail"], "gone@example.com (550 5.1.1") {
+			t.Errorf("%s: bob's detail %q does not name the Cc refused", when, r["detail"])
+		}
+	}
+	for _, run := range []struct {
+		name string
+		args []string
+	}{{"send", []string{"send", "--yes", camp}}, {"report", []string{"report", camp}}, {"a later send", []string{"send", "--yes", camp}}} {
+		if out, errOut, code := runCLI(t, run.args...); code != exitOK && code != exitSomeFailed {
+			t.Fatalf("%s: exit %d\n%s%s", run.name, code, out, errOut)
+		}
+		check(run.name)
+	}
+}

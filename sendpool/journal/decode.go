@@ -52,6 +52,7 @@ func parseAttempt(b []byte, l *attemptLine) bool {
 	a.Key = p.field(`,"key":`)
 	a.NormKey = p.optField(`,"norm_key":`)
 	a.To = p.optField(`,"to":`)
+	a.Cc, a.Bcc = p.optField(`,"cc":`), p.optField(`,"bcc":`)
 	a.Envelope = p.optList(`,"envelope":[`)
 	a.MessageID = p.optField(`,"message_id":`)
 	a.Hash = p.optField(`,"hash":`)
@@ -83,6 +84,7 @@ func parseResult(b []byte, l *resultLine) bool {
 	r.Key = p.field(`,"key":`)
 	r.NormKey = p.optField(`,"norm_key":`)
 	r.To = p.optField(`,"to":`)
+	r.Cc, r.Bcc = p.optField(`,"cc":`), p.optField(`,"bcc":`)
 	p.lit(`,"attempts":`)
 	r.Attempts = p.number()
 	if p.has(`,"code":`) {

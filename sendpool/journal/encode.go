@@ -23,6 +23,8 @@ func appendAttemptLine(b []byte, a *Attempt) ([]byte, error) {
 	b = appendStringField(b, `,"key":`, a.Key)
 	b = appendOptString(b, `,"norm_key":`, a.NormKey)
 	b = appendOptString(b, `,"to":`, a.To)
+	b = appendOptString(b, `,"cc":`, a.Cc)
+	b = appendOptString(b, `,"bcc":`, a.Bcc)
 	b = appendOptList(b, `,"envelope":[`, a.Envelope)
 	b = appendOptString(b, `,"message_id":`, a.MessageID)
 	b = appendOptString(b, `,"hash":`, a.Hash)
@@ -52,6 +54,8 @@ func appendResultLine(b []byte, r *Result) ([]byte, error) {
 	b = appendStringField(b, `,"key":`, r.Key)
 	b = appendOptString(b, `,"norm_key":`, r.NormKey)
 	b = appendOptString(b, `,"to":`, r.To)
+	b = appendOptString(b, `,"cc":`, r.Cc)
+	b = appendOptString(b, `,"bcc":`, r.Bcc)
 	b = append(b, `,"attempts":`...)
 	b = strconv.AppendInt(b, int64(r.Attempts), 10)
 	if r.Code != 0 {

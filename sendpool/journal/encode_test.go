@@ -65,6 +65,12 @@ func fuzzRecords(row int, key, to, id, detail string, nanos int64, try, code int
 	if st&8 == 0 {
 		r.ValuesSum = uint32(nanos) // 0 too: left out
 	}
+	if st&16 == 0 { // a Cc, a Bcc, both or neither ("" too: left out)
+		a.Cc, r.Cc = owed, owed
+	}
+	if st&32 == 0 {
+		a.Bcc, r.Bcc = detail, detail
+	}
 	return a, r
 }
 

@@ -106,6 +106,11 @@ type Attempt struct {
 	// writes none when it is Key itself (readers normalize Key then).
 	NormKey string `json:"norm_key,omitempty"`
 	To      string `json:"to,omitempty"`
+	// Cc and Bcc are the message's render.Message.Cc and Bcc: whom its
+	// copies went to, as To names its To (empty when none, and in
+	// journals of an older tidings).
+	Cc  string `json:"cc,omitempty"`
+	Bcc string `json:"bcc,omitempty"`
 	// Envelope is the message's SMTP recipients (render.Message.Recipients:
 	// To, Cc and Bcc) when they are more than the To's one address: whom a
 	// bounce or complaint naming a Cc is about (tidings bounces). Empty
@@ -137,6 +142,9 @@ type Result struct {
 	// writes none when it is Key itself (readers normalize Key then).
 	NormKey string `json:"norm_key,omitempty"`
 	To      string `json:"to,omitempty"`
+	// Cc and Bcc are the message's, as in Attempt.
+	Cc  string `json:"cc,omitempty"`
+	Bcc string `json:"bcc,omitempty"`
 	// Status is the outcome: sent, failed (permanently), deferred
 	// (temporarily, retried by the next run; "temporary" in the file),
 	// unknown, not-attempted, or a decision made before delivery
@@ -241,6 +249,8 @@ func NewAttempt(m *render.Message, try int, t time.Time) Attempt {
 		Key:       m.Key,
 		NormKey:   NormalizeKey(m.Key),
 		To:        m.To,
+		Cc:        m.Cc,
+		Bcc:       m.Bcc,
 		Envelope:  envelope(m),
 		MessageID: m.MessageID,
 		Hash:      hash,

@@ -152,7 +152,7 @@ func (j *Recorder) stamped(r Result) Result {
 // ResultOf converts a pool result to a journal record.
 func ResultOf(r sendpool.Result) Result {
 	return Result{
-		Row: r.Row, Key: r.Key, NormKey: NormalizeKey(r.Key), To: r.To,
+		Row: r.Row, Key: r.Key, NormKey: NormalizeKey(r.Key), To: r.To, Cc: r.Cc, Bcc: r.Bcc,
 		Status:   r.Status,
 		Attempts: r.Attempts, Code: r.Code, EnhancedCode: r.EnhancedCode.String(),
 		Detail: r.Detail, MessageID: r.MessageID, Server: r.Server,

@@ -20,7 +20,7 @@ func (e *Entry) ReportLine() (r Result, ok bool) {
 	case e.delivery == sendpool.StatusUnknown && e.Pending && e.LastAttempt != nil:
 		a := e.LastAttempt
 		r = e.WithFeedback(Result{
-			Row: a.Row, Key: a.Key, NormKey: a.NormKey, To: a.To, Status: sendpool.StatusUnknown,
+			Row: a.Row, Key: a.Key, NormKey: a.NormKey, To: a.To, Cc: a.Cc, Bcc: a.Bcc, Status: sendpool.StatusUnknown,
 			Detail:    unknownDetail(a),
 			MessageID: a.MessageID, Hash: a.Hash, Started: a.Time,
 		})

@@ -174,7 +174,7 @@ func (w *Writer) Attempt(ctx context.Context, a Attempt) error {
 		return fmt.Errorf("journal: attempt: row %d key %q: a row number and a key are required", a.Row, a.Key)
 	}
 	a.NormKey = writtenNormKey(a.NormKey, a.Key)
-	b, err := appendAttemptLine(make([]byte, 0, lineCap(a.Key, a.To, a.MessageID)), &a)
+	b, err := appendAttemptLine(make([]byte, 0, lineCap(a.Key, a.To, a.Cc, a.Bcc, a.MessageID)), &a)
 	if err != nil {
 		return fmt.Errorf("journal: attempt: %w", err)
 	}
@@ -230,7 +230,7 @@ func encodeResult(r Result) ([]byte, error) {
 	if !r.Finished.IsZero() {
 		r.Finished = r.Finished.UTC()
 	}
-	b, err := appendResultLine(make([]byte, 0, lineCap(r.Key, r.To, r.MessageID, r.Detail, r.Server)), &r)
+	b, err := appendResultLine(make([]byte, 0, lineCap(r.Key, r.To, r.Cc, r.Bcc, r.MessageID, r.Detail, r.Server)), &r)
 	if err != nil {
 		return nil, fmt.Errorf("journal: result: %w", err)
 	}

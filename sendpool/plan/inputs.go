@@ -41,6 +41,13 @@ type Inputs struct {
 // Close closes the sheet.
 func (in *Inputs) Close() error { return in.Sheet.Close() }
 
+// SheetWarnings are the sheet's warnings (campaign.Sheet.Warnings), then
+// those about its merged ranges in the columns the campaign reads
+// (render.Renderer.MergeWarnings).
+func (in *Inputs) SheetWarnings() []string {
+	return append(slices.Clip(in.Sheet.Warnings()), in.Renderer.MergeWarnings(in.Sheet.MergedRanges())...)
+}
+
 // Open loads the campaign file at path and everything it names. The DKIM
 // key and the suppression list are read here, once, so check finds a bad
 // key or a missing list before send would. Every error it returns makes the

@@ -196,7 +196,7 @@ func (r *Row) csvRecord(rec []string) []string {
 	rec[0], rec[1], rec[2], rec[3] = strconv.Itoa(r.Row), CSVSafe(r.Key), CSVSafe(r.To), r.Status.String()
 	rec[4], rec[5], rec[6], rec[7] = strconv.Itoa(r.Attempts), code, r.EnhancedCode.String(), CSVSafe(r.Detail)
 	rec[8], rec[9], rec[10], rec[11] = r.MessageID, r.Server, r.StartedAt, r.FinishedAt
-	rec[12] = strconv.FormatInt(r.DurationMS, 10)
+	rec[12], rec[13], rec[14] = strconv.FormatInt(r.DurationMS, 10), CSVSafe(r.Cc), CSVSafe(r.Bcc)
 	return rec
 }
 

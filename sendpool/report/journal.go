@@ -21,7 +21,7 @@ func FromJournal(r journal.Result) Row {
 	st := r.Status
 	ec, _ := sendpool.ParseEnhancedCode(r.EnhancedCode)
 	return FromResult(sendpool.Result{
-		Row: r.Row, Key: r.Key, To: r.To, MessageID: r.MessageID, Status: st,
+		Row: r.Row, Key: r.Key, To: r.To, Cc: r.Cc, Bcc: r.Bcc, MessageID: r.MessageID, Status: st,
 		Attempts: r.Attempts, Code: r.Code, EnhancedCode: ec, Detail: r.Detail,
 		Server: r.Server, StartedAt: r.Started, FinishedAt: r.Finished,
 		Duration: time.Duration(r.DurationMS) * time.Millisecond,

@@ -46,7 +46,7 @@ func appendLogPayload(b []byte, r *Row) []byte {
 	for _, n := range r.EnhancedCode {
 		b = binary.AppendVarint(b, int64(n))
 	}
-	for _, s := range []string{r.Detail, r.MessageID, r.Server, r.StartedAt, r.FinishedAt} {
+	for _, s := range []string{r.Detail, r.MessageID, r.Server, r.StartedAt, r.FinishedAt, r.Cc, r.Bcc} {
 		b = appendLogString(b, s)
 	}
 	b = binary.AppendVarint(b, r.DurationMS)
@@ -100,6 +100,7 @@ func decodeLogRecord(b []byte) (Row, error) {
 		r.EnhancedCode[i] = int(d.int())
 	}
 	r.Detail, r.MessageID, r.Server, r.StartedAt, r.FinishedAt = d.string(), d.string(), d.string(), d.string(), d.string()
+	r.Cc, r.Bcc = d.string(), d.string()
 	r.DurationMS, r.WaitMS = d.int(), d.int()
 	flags := d.int()
 	r.Gone, r.Owing, r.NowSuppressed = flags&logGone != 0, flags&logOwing != 0, flags&logNowSuppressed != 0

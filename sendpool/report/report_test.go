@@ -34,10 +34,10 @@ func spReadReport(t testing.TB, dir string) []report.Row {
 func spSampleResults() []sendpool.Result {
 	start := time.Date(2026, 11, 25, 21, 0, 1, 500_000_000, time.UTC)
 	return []sendpool.Result{
-		{Row: 3, Key: "b@example.org", To: "Bea <b@example.org>", Status: sendpool.StatusFailed, Attempts: 1, Code: 550,
+		{Row: 3, Key: "b@example.org", To: "Bea <b@example.org>", Cc: "Boss <boss@example.org>, =x@example.org", Status: sendpool.StatusFailed, Attempts: 1, Code: 550,
 			EnhancedCode: sendpool.EnhancedCode{5, 1, 1}, Detail: "user unknown,\nreally", MessageID: "m3@x", Server: "smtp.example.org:465",
 			StartedAt: start, FinishedAt: start.Add(312 * time.Millisecond), Duration: 312 * time.Millisecond},
-		{Row: 2, Key: "a@example.org", To: "Ann <a@example.org>", Status: sendpool.StatusSent, Attempts: 2, Code: 250,
+		{Row: 2, Key: "a@example.org", To: "Ann <a@example.org>", Bcc: "archive@example.org", Status: sendpool.StatusSent, Attempts: 2, Code: 250,
 			EnhancedCode: sendpool.EnhancedCode{2, 0, 0}, Detail: "OK queued as 4711", MessageID: "m2@x", Server: "smtp.example.org:465",
 			StartedAt: start, FinishedAt: start.Add(2 * time.Second), Duration: 2 * time.Second},
 		{Row: 4, Key: "c@example.org", To: "c@example.org", Status: sendpool.StatusNotAttempted, Detail: "run interrupted"},
@@ -57,10 +57,10 @@ func TestReportFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `row,key,to,status,attempts,code,enhanced_code,detail,message_id,server,started_at,finished_at,duration_ms
-2,a@example.org,Ann <a@example.org>,sent,2,250,2.0.0,OK queued as 4711,m2@x,smtp.example.org:465,2026-11-25T21:00:01Z,2026-11-25T21:00:03Z,2000
-3,b@example.org,Bea <b@example.org>,failed,1,550,5.1.1,"user unknown, really",m3@x,smtp.example.org:465,2026-11-25T21:00:01Z,2026-11-25T21:00:01Z,312
-4,c@example.org,c@example.org,not-attempted,0,,,run interrupted,,,,,0
+	want := `row,key,to,status,attempts,code,enhanced_code,detail,message_id,server,started_at,finished_at,duration_ms,cc,bcc
+2,a@example.org,Ann <a@example.org>,sent,2,250,2.0.0,OK queued as 4711,m2@x,smtp.example.org:465,2026-11-25T21:00:01Z,2026-11-25T21:00:03Z,2000,,archive@example.org
+3,b@example.org,Bea <b@example.org>,failed,1,550,5.1.1,"user unknown, really",m3@x,smtp.example.org:465,2026-11-25T21:00:01Z,2026-11-25T21:00:01Z,312,"Boss <boss@example.org>, =x@example.org",
+4,c@example.org,c@example.org,not-attempted,0,,,run interrupted,,,,,0,,
 `
 	if string(csvData) != want {
 		t.Errorf("report.csv:\n%s\nwant:\n%s", csvData, want)
@@ -80,7 +80,8 @@ func TestReportFiles(t *testing.T) {
 	if err := json.Unmarshal(jsData, &js); err != nil {
 		t.Fatal(err)
 	}
-	if len(js.Rows) != 3 || js.Rows[0]["status"] != "sent" || js.Rows[1]["enhanced_code"] != "5.1.1" || js.Rows[1]["code"] != 550.0 {
+	if len(js.Rows) != 3 || js.Rows[0]["status"] != "sent" || js.Rows[1]["enhanced_code"] != "5.1.1" || js.Rows[1]["code"] != 550.0 ||
+		js.Rows[0]["bcc"] != "archive@example.org" || js.Rows[1]["cc"] != "Boss <boss@example.org>, =x@example.org" || js.Rows[2]["cc"] != "" {
 		t.Errorf("rows %v", js.Rows)
 	}
 	for _, col := range report.Columns {
@@ -93,7 +94,8 @@ func TestReportFiles(t *testing.T) {
 	}
 
 	back := spReadReport(t, dir)
-	if len(back) != 3 || back[1].Status != sendpool.StatusFailed || back[1].Code != 550 || back[2].Code != 0 || back[1].EnhancedCode != (sendpool.EnhancedCode{5, 1, 1}) {
+	if len(back) != 3 || back[1].Status != sendpool.StatusFailed || back[1].Code != 550 || back[2].Code != 0 || back[1].EnhancedCode != (sendpool.EnhancedCode{5, 1, 1}) ||
+		back[0].Bcc != "archive@example.org" || back[1].Cc != "Boss <boss@example.org>, =x@example.org" {
 		t.Errorf("read back %+v", back)
 	}
 	// No temporary files left behind.

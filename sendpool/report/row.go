@@ -43,8 +43,9 @@ func (c *ReplyCode) UnmarshalCSV(s string) error {
 // Row is one line of report.csv and one element of report.json's
 // "rows". The CSV columns are, in this order: row, key, to, status,
 // attempts, code, enhanced_code, detail, message_id, server, started_at,
-// finished_at, duration_ms; times are RFC 3339 in UTC ("" when nothing was
-// attempted).
+// finished_at, duration_ms, cc, bcc; times are RFC 3339 in UTC ("" when
+// nothing was attempted). Cc and Bcc came last, after the others, so that
+// a script reading the columns by position reads what it read before.
 type Row struct {
 	Recipient
 	Status       sendpool.Status       `csv:"status" json:"status"`
@@ -57,6 +58,13 @@ type Row struct {
 	StartedAt    string                `csv:"started_at" json:"started_at"`
 	FinishedAt   string                `csv:"finished_at" json:"finished_at"`
 	DurationMS   int64                 `csv:"duration_ms" json:"duration_ms"`
+	// Cc and Bcc are the Cc and Bcc of the message tried for the row, as
+	// To gives its To (render.Message.Cc): whom its copies were sent to,
+	// refused or not (a refused one is named in Detail). Empty on a row
+	// no message was tried for, and on a line of a journal of a tidings
+	// before they were kept.
+	Cc  string `csv:"cc" json:"cc"`
+	Bcc string `csv:"bcc" json:"bcc"`
 	// WaitMS is sendpool.Result.Wait in milliseconds: report.json only, the CSV
 	// columns are fixed.
 	WaitMS int64 `csv:"-" json:"wait_ms,omitempty"`
@@ -100,7 +108,7 @@ type Recipient struct {
 }
 
 // Columns are report.csv's columns, in order.
-var Columns = []string{"row", "key", "to", "status", "attempts", "code", "enhanced_code", "detail", "message_id", "server", "started_at", "finished_at", "duration_ms"}
+var Columns = []string{"row", "key", "to", "status", "attempts", "code", "enhanced_code", "detail", "message_id", "server", "started_at", "finished_at", "duration_ms", "cc", "bcc"}
 
 // FromResult converts a sendpool.Result to its report line.
 func FromResult(r sendpool.Result) Row {
@@ -116,6 +124,8 @@ func FromResult(r sendpool.Result) Row {
 		StartedAt:    rfc3339(r.StartedAt),
 		FinishedAt:   rfc3339(r.FinishedAt),
 		DurationMS:   r.Duration.Milliseconds(),
+		Cc:           r.Cc,
+		Bcc:          r.Bcc,
 		WaitMS:       r.Wait.Milliseconds(),
 	}
 }

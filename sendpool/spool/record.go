@@ -121,6 +121,11 @@ const flagOtherValues = 8
 // flags (and its ValuesSum).
 const flagColumnSums = 16
 
+// flagCopies marks a message record whose render.Message.Cc and Bcc
+// follow its sums: records of an older tidings have none and never this
+// bit.
+const flagCopies = 32
+
 // appendSums appends flags, with flagSums and sum and sums after it when
 // sum is known.
 func appendSums(b []byte, flags byte, sum uint32, sums []uint16) []byte {
@@ -216,7 +221,8 @@ func appendRow(b []byte, r *Row) []byte {
 }
 
 // appendMessage appends m's record to b: its ValuesSum and ValueSums
-// follow its flags (appendSums).
+// follow its flags (appendSums), then its Cc and Bcc when it has either
+// (flagCopies).
 func appendMessage(b []byte, m *render.Message, hash string) []byte {
 	b = binary.AppendUvarint(b, uint64(m.Row))
 	b = appendString(b, m.Key)
@@ -232,7 +238,13 @@ func appendMessage(b []byte, m *render.Message, hash string) []byte {
 	if m.UTF8 {
 		flags |= 1
 	}
+	if m.Cc != "" || m.Bcc != "" {
+		flags |= flagCopies
+	}
 	b = appendSums(b, flags, m.ValuesSum, m.ValueSums)
+	if flags&flagCopies != 0 {
+		b = appendString(appendString(b, m.Cc), m.Bcc)
+	}
 	b = binary.AppendUvarint(b, uint64(len(m.Attachments)))
 	for _, a := range m.Attachments {
 		b = appendString(b, a.Name)
@@ -350,6 +362,9 @@ func (d *decoder) message() Message {
 	flags := d.byte()
 	m.UTF8 = flags&1 != 0
 	m.ValuesSum, m.ValueSums = d.sums(flags)
+	if flags&flagCopies != 0 {
+		m.Cc, m.Bcc = d.string(), d.string()
+	}
 	if n := d.count(); n > 0 {
 		m.Attachments = make([]render.Attachment, n)
 		for i := range m.Attachments {

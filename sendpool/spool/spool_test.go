@@ -25,7 +25,15 @@ func testMessage(row int) *render.Message {
 	return &render.Message{Row: row, Key: to, EnvelopeFrom: "news@example.org", Recipients: []string{to, "cc@example.org"},
 		To: "User <" + to + ">", Subject: fmt.Sprintf("Issue for row %d", row), MessageID: fmt.Sprintf("m%d@example.org", row),
 		UTF8: row%7 == 0, Attachments: []render.Attachment{{Name: "a.pdf", Path: "/x/a.pdf", Size: 10, ContentType: "application/pdf", SHA256: "ab"}},
-		Data: []byte("Subject: x\r\n\r\n" + body), ValueSums: testSums(row), ValuesSum: testSum(row)}
+		Data: []byte("Subject: x\r\n\r\n" + body), ValueSums: testSums(row), ValuesSum: testSum(row), Cc: testCc(row)}
+}
+
+// testCc is the Cc of testMessage(row): none on every fourth row.
+func testCc(row int) string {
+	if row%4 == 0 {
+		return ""
+	}
+	return "Boss <cc@example.org>"
 }
 
 // testSum is the ValuesSum of testMessage(row).
@@ -142,7 +150,8 @@ func TestSpoolRoundTrip(t *testing.T) {
 		want := testMessage(m.Row)
 		if !bytes.Equal(m.Data, want.Data) || m.Key != want.Key || m.EnvelopeFrom != want.EnvelopeFrom || strings.Join(m.Recipients, ",") != strings.Join(want.Recipients, ",") ||
 			m.To != want.To || m.Subject != want.Subject || m.MessageID != want.MessageID || m.UTF8 != want.UTF8 || m.Hash != fmt.Sprintf("h%d", m.Row) ||
-			len(m.Attachments) != 1 || m.Attachments[0] != want.Attachments[0] || !slices.Equal(m.ValueSums, want.ValueSums) || m.ValuesSum != want.ValuesSum {
+			len(m.Attachments) != 1 || m.Attachments[0] != want.Attachments[0] || !slices.Equal(m.ValueSums, want.ValueSums) || m.ValuesSum != want.ValuesSum ||
+			m.Cc != want.Cc || m.Bcc != want.Bcc {
 			return fmt.Errorf("row %d: decoded %+v", m.Row, m.Message)
 		}
 		msgs++
@@ -206,7 +215,9 @@ func TestSpoolCutShortIsNotRead(t *testing.T) {
 	os.Truncate(g.path(extMsgs), fi.Size())
 	// Flip a byte inside a frame: the CRC catches it.
 	f, _ := os.OpenFile(g.path(extMsgs), os.O_RDWR, 0)
-	f.WriteAt([]byte{0xff}, 100)
+	b := make([]byte, 1)
+	f.ReadAt(b, 100)
+	f.WriteAt([]byte{^b[0]}, 100) // a byte that differs, whatever it was
 	f.Close()
 	rd, err := (&Generation{dir: s.dir, num: 1}).Open()
 	if err != nil {
