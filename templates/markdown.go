@@ -145,6 +145,7 @@ func (cp *compiler) markdown(key, path string) *Template {
 	if t == nil {
 		return nil
 	}
+	cp.checkBodyHeaders(t)
 	tt, err := texttemplate.New(filepath.Base(path)).Option("missingkey=error").Funcs(markdownFuncs(cp.c.Recipients.Dates)).Parse(t.source)
 	if err != nil {
 		cp.errs = append(cp.errs, cp.parseError(t, err))

@@ -529,6 +529,7 @@ func (cp *compiler) file(key, path string, html bool) *Template {
 	if t == nil {
 		return nil
 	}
+	cp.checkBodyHeaders(t)
 	src := t.source
 	name := filepath.Base(path)
 	if html {
