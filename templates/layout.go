@@ -56,7 +56,7 @@ func (cp *compiler) layout(key, path string) *Template {
 	t := &Template{name: key, file: path, line: 1, sheet: cp.c.Recipients.Path, source: src, layout: true}
 	ht, err := htmltemplate.New(filepath.Base(path)).Option("missingkey=error").Funcs(funcs(campaign.MonthFirst)).Parse(src)
 	if err != nil {
-		cp.errs = append(cp.errs, cp.parseError(t, err))
+		cp.noteParseError(t, err, funcs(campaign.MonthFirst))
 		return nil
 	}
 	w := layoutWalker(ht)

@@ -481,7 +481,7 @@ func (cp *compiler) inline(key, src string) *Template {
 	t := &Template{name: key, file: cp.c.File, line: cp.lines[key], sheet: cp.c.Recipients.Path, source: src}
 	tt, err := texttemplate.New(key).Option("missingkey=error").Funcs(funcs(cp.c.Recipients.Dates)).Parse(src)
 	if err != nil {
-		cp.errs = append(cp.errs, cp.parseError(t, err))
+		cp.noteParseError(t, err, funcs(cp.c.Recipients.Dates))
 		return nil
 	}
 	t.text = tt
@@ -535,7 +535,7 @@ func (cp *compiler) file(key, path string, html bool) *Template {
 	if html {
 		ht, err := htmltemplate.New(name).Option("missingkey=error").Funcs(funcs(cp.c.Recipients.Dates)).Parse(src)
 		if err != nil {
-			cp.errs = append(cp.errs, cp.parseError(t, err))
+			cp.noteParseError(t, err, funcs(cp.c.Recipients.Dates))
 			return nil
 		}
 		t.html = ht
@@ -570,7 +570,7 @@ func (cp *compiler) file(key, path string, html bool) *Template {
 	}
 	tt, err := texttemplate.New(name).Option("missingkey=error").Funcs(funcs(cp.c.Recipients.Dates)).Parse(src)
 	if err != nil {
-		cp.errs = append(cp.errs, cp.parseError(t, err))
+		cp.noteParseError(t, err, funcs(cp.c.Recipients.Dates))
 		return nil
 	}
 	t.text = tt
@@ -733,12 +733,16 @@ func unclosedAction(src string) (word string, line int) {
 
 var undefinedFuncRE = regexp.MustCompile(`function "([^"]+)" not defined`)
 
-// funcHint names the function a parse error's undefined one ("uper")
-// probably means, with the list of them, or gives "".
+// funcHint names the column a parse error's undefined function is
+// written without its dot ({{email}}), or the function it probably means
+// ("uper"), with the list of them, or gives "".
 func (cp *compiler) funcHint(msg string) string {
 	m := undefinedFuncRE.FindStringSubmatch(msg)
 	if m == nil {
 		return ""
+	}
+	if hint := cp.columnHint(m[1]); hint != "" {
+		return hint
 	}
 	names := slices.Sorted(maps.Keys(funcs(cp.c.Recipients.Dates)))
 	builtins := []string{"and", "or", "not", "len", "index", "slice", "print", "printf", "println", "eq", "ne", "lt", "le", "gt", "ge", "urlquery", "html", "js", "call"}

@@ -1,0 +1,29 @@
+package templates
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestColumnAsFunction: a column written without its dot ({{email}}, as
+// Jinja writes it) is an error that says how to write it, for each place
+// in the file; the column found in another case or by its Identifier.
+func TestColumnAsFunction(t *testing.T) {
+	cols := []string{"email", "name", "Email Address"}
+	c := load(t, baseYAML, map[string]string{"body.txt": "Hi {{ Name }},\n\n{{email}}\n{{ email_address }}\n"})
+	_, err := Compile(c, cols)
+	for _, want := range []string{
+		`body.txt:1: templates: text: function "Name" not defined (did you mean {{.name}}? a column is written with a leading dot)`,
+		`body.txt:3: templates: text: function "email" not defined (did you mean {{.email}}? a column is written with a leading dot)`,
+		`body.txt:4: templates: text: function "email_address" not defined (did you mean {{.Email_Address}}? a column is written with a leading dot)`,
+	} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Compile: %v\nwant\n %s", err, want)
+		}
+	}
+	// Not a column: the functions' list, as before.
+	c = load(t, baseYAML, map[string]string{"body.txt": "{{ uper .name }}\n"})
+	if _, err := Compile(c, cols); err == nil || !strings.Contains(err.Error(), "did you mean upper?") {
+		t.Errorf("Compile: %v, want the function hint", err)
+	}
+}
