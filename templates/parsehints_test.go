@@ -27,3 +27,22 @@ func TestColumnAsFunction(t *testing.T) {
 		t.Errorf("Compile: %v, want the function hint", err)
 	}
 }
+
+// TestParenthesisedCall: a call written with parentheses, as Jinja and
+// Python write it, gets the form text/template reads, with the user's
+// column and double quotes; single-quoted text says to use double quotes.
+func TestParenthesisedCall(t *testing.T) {
+	cols := []string{"email", "Name"}
+	for _, tt := range []struct{ src, want string }{
+		{`{{ .Name|default("friend") }}`, `unexpected "(" in operand; functions take their arguments after a space, without parentheses: {{.Name | default "friend"}}`},
+		{`{{ name|default('friend') }}`, `unexpected "(" in operand; functions take their arguments after a space, without parentheses: {{.Name | default "friend"}} (text in double quotes or backquotes, not single quotes)`},
+		{`{{ upper(name) }}`, `functions take their arguments after a space, without parentheses: {{upper .Name}}`},
+		{`{{ default 'friend' .Name }}`, `malformed character constant: 'friend'; text is written in double quotes or backquotes ("friend", ` + "`friend`" + `), not in single quotes`},
+	} {
+		c := load(t, baseYAML, map[string]string{"body.txt": "Hi\n" + tt.src + "\n"})
+		_, err := Compile(c, cols)
+		if err == nil || !strings.Contains(err.Error(), "body.txt:2: ") || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: %v\nwant at line 2\n %s", tt.src, err, tt.want)
+		}
+	}
+}

@@ -667,10 +667,11 @@ var parseErrRE = regexp.MustCompile(`(?s)^template: .*?:(\d+): (.*)$`)
 func (cp *compiler) parseError(t *Template, err error) error {
 	fe := &campaign.FileError{File: t.file, Line: t.line, Err: fmt.Errorf("templates: %s: %w", t.name, err)}
 	if m := parseErrRE.FindStringSubmatch(err.Error()); m != nil {
-		if l, aerr := strconv.Atoi(m[1]); aerr == nil && t.line > 0 {
+		l, _ := strconv.Atoi(m[1])
+		if l > 0 && t.line > 0 {
 			fe.Line = t.line + l - 1
 		}
-		msg := m[2] + cp.spacedHint(t.source) + cp.funcHint(m[2])
+		msg := m[2] + cp.spacedHint(t.source) + cp.funcHint(m[2]) + cp.callHint(t.source, l, m[2])
 		if strings.Contains(m[2], "unexpected EOF") {
 			if word, line := unclosedAction(t.source); line > 0 {
 				where := ""
