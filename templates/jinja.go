@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode"
 
 	"github.com/tidings/tidings/campaign"
 )
@@ -94,7 +95,8 @@ func (cp *compiler) jinjaField(name string) string {
 }
 
 // columnLike is the column name means: the one it names (its header text
-// or Identifier), else the one it names in another case; "" when none does
+// or Identifier), else the one it names in another case, else the one
+// with the same letters and digits (email for E-Mail); "" when none does
 // or the columns are unknown.
 func (cp *compiler) columnLike(name string) string {
 	if cp.columns == nil {
@@ -108,7 +110,22 @@ func (cp *compiler) columnLike(name string) string {
 			return c
 		}
 	}
+	for _, c := range cp.columns { // E-Mail for email, Email Address for emailaddress
+		if k := alnumKey(c); k != "" && k == alnumKey(name) {
+			return c
+		}
+	}
 	return ""
+}
+
+// alnumKey is s in lower case with only its letters and digits.
+func alnumKey(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return unicode.ToLower(r)
+		}
+		return -1
+	}, s)
 }
 
 // jinjaComment is what to write for a Jinja comment holding text.

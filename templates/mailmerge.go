@@ -3,6 +3,7 @@ package templates
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/tidings/tidings/campaign"
@@ -22,22 +23,26 @@ var bodyHeaderKeys = map[string]string{"to": "to", "subject": "subject", "from":
 // others (for an HTML or multipart body), which tidings writes itself.
 var mimeHeaders = map[string]bool{"content-type": true, "mime-version": true, "content-transfer-encoding": true}
 
-// bodyHeaders returns the campaign keys of the header lines src, a body
-// template, starts with, or nil. It finds them only where a mistake is
-// clear, so that a letter starting "Subject: your invoice" is no error:
-// every line before the first blank line is a header of bodyHeaderKeys
-// (any case) or mimeHeaders, a blank line follows them, one of them holds
-// an address or a template action ('@' or "{{"), and there is a TO: line
-// or two or more of bodyHeaderKeys. A memo-like "To: all staff" with no
-// address or action is text.
-func bodyHeaders(src string) []string {
-	var keys []string
+// bodyHeader is one header line a body starts with: the campaign key
+// that takes it and its value.
+type bodyHeader struct{ key, value string }
+
+// bodyHeaders returns the header lines src, a body template, starts with,
+// or nil. It finds them only where a mistake is clear, so that a letter
+// starting "Subject: your invoice" is no error: every line before the
+// first blank line is a header of bodyHeaderKeys (any case) or
+// mimeHeaders, a blank line follows them, one of them holds an address or
+// a template action ('@' or "{{"), and there is a TO: line or two or more
+// of bodyHeaderKeys. A memo-like "To: all staff" with no address or
+// action is text.
+func bodyHeaders(src string) []bodyHeader {
+	var found []bodyHeader
 	to, mailish := false, false
 	for i, line := range strings.Split(strings.TrimPrefix(src, "\ufeff"), "\n") {
 		line = strings.TrimRight(line, "\r")
 		if strings.TrimSpace(line) == "" {
-			if i > 0 && mailish && (to || len(keys) >= 2) {
-				return keys
+			if i > 0 && mailish && (to || len(found) >= 2) {
+				return found
 			}
 			return nil
 		}
@@ -48,7 +53,7 @@ func bodyHeaders(src string) []string {
 		case i >= 10 || !ok:
 			return nil
 		case known:
-			keys = append(keys, key)
+			found = append(found, bodyHeader{key, strings.TrimSpace(value)})
 			to = to || key == "to"
 			mailish = mailish || strings.Contains(value, "@") || strings.Contains(value, "{{")
 		case !mimeHeaders[name]:
@@ -58,20 +63,32 @@ func bodyHeaders(src string) []string {
 	return nil
 }
 
+// bareActionRE finds an action that is one bare name, {{email}}, as
+// mailmerge writes a column.
+var bareActionRE = regexp.MustCompile(`\{\{-?\s*(\w+)\s*-?\}\}`)
+
 // checkBodyHeaders reports a body t whose source starts with mailmerge's
-// header lines (see bodyHeaders), at its first line.
+// header lines (see bodyHeaders), at its first line, with the campaign
+// file's lines to write instead: {{email}} there written as the column
+// it names ({{.email}}).
 func (cp *compiler) checkBodyHeaders(t *Template) {
-	keys := bodyHeaders(t.source)
-	if keys == nil {
+	found := bodyHeaders(t.source)
+	if found == nil {
 		return
 	}
-	names := make([]string, len(keys))
-	for i, k := range keys {
-		names[i] = k + ":"
+	lines := make([]string, len(found))
+	for i, h := range found {
+		v := bareActionRE.ReplaceAllStringFunc(h.value, func(a string) string {
+			if c := cp.columnLike(bareActionRE.FindStringSubmatch(a)[1]); c != "" {
+				return "{{." + Identifier(c) + "}}"
+			}
+			return a
+		})
+		lines[i] = fmt.Sprintf("%s: %q", h.key, v)
 	}
 	cp.errs = append(cp.errs, &campaign.FileError{
 		File: t.file, Line: t.line,
-		Err: fmt.Errorf("templates: %s: %w, which tidings would send as text: move them to the campaign file's %s (a column written with a dot: to: \"{{.email}}\") and delete them, and the blank line after them, from the body",
-			t.name, ErrBodyHeaders, strings.Join(names, ", ")),
+		Err: fmt.Errorf("templates: %s: %w, which tidings would send as text: move them to the campaign file (%s) and delete them, and the blank line after them, from the body",
+			t.name, ErrBodyHeaders, strings.Join(lines, ", ")),
 	})
 }

@@ -21,6 +21,12 @@ func TestColumnAsFunction(t *testing.T) {
 			t.Errorf("Compile: %v\nwant\n %s", err, want)
 		}
 	}
+	// The same letters and digits: E-Mail for email.
+	c = load(t, strings.Replace(baseYAML, "name: test", "name: test\nto: '{{.E_Mail}}'", 1), map[string]string{"body.txt": "{{ email }}\n"})
+	want := `function "email" not defined (did you mean {{.E_Mail}}? a column is written with a leading dot)`
+	if _, err := Compile(c, []string{"E-Mail", "name"}); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("Compile: %v\nwant\n %s", err, want)
+	}
 	// Not a column: the functions' list, as before.
 	c = load(t, baseYAML, map[string]string{"body.txt": "{{ uper .name }}\n"})
 	if _, err := Compile(c, cols); err == nil || !strings.Contains(err.Error(), "did you mean upper?") {
