@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/tidings/tidings/campaign"
@@ -11,13 +12,13 @@ import (
 
 // ErrBodyHeaders is wrapped by the FileError of a body file that starts
 // with header lines, as a template of Python's mailmerge does (TO:,
-// SUBJECT:, FROM:, a blank line, then the body): tidings would send them
+// SUBJECT:, FROM:, ATTACHMENT:, a blank line, then the body): tidings would send them
 // as the first lines of the text.
 var ErrBodyHeaders = errors.New("the body starts with header lines, as a mailmerge template does")
 
 // bodyHeaderKeys maps the header names a mailmerge template starts with
 // (in lower case) to the campaign keys that take them.
-var bodyHeaderKeys = map[string]string{"to": "to", "subject": "subject", "from": "from", "cc": "cc", "bcc": "bcc", "reply-to": "reply_to"}
+var bodyHeaderKeys = map[string]string{"to": "to", "subject": "subject", "from": "from", "cc": "cc", "bcc": "bcc", "reply-to": "reply_to", "attachment": "attachments"}
 
 // mimeHeaders are header lines a mailmerge template may hold among its
 // others (for an HTML or multipart body), which tidings writes itself.
@@ -76,15 +77,22 @@ func (cp *compiler) checkBodyHeaders(t *Template) {
 	if found == nil {
 		return
 	}
-	lines := make([]string, len(found))
-	for i, h := range found {
-		v := bareActionRE.ReplaceAllStringFunc(h.value, func(a string) string {
+	var lines, attachments []string
+	for _, h := range found {
+		v := strconv.Quote(bareActionRE.ReplaceAllStringFunc(h.value, func(a string) string {
 			if c := cp.columnLike(bareActionRE.FindStringSubmatch(a)[1]); c != "" {
 				return "{{." + Identifier(c) + "}}"
 			}
 			return a
-		})
-		lines[i] = fmt.Sprintf("%s: %q", h.key, v)
+		}))
+		if h.key == "attachments" { // one list, for every ATTACHMENT: line
+			attachments = append(attachments, v)
+			continue
+		}
+		lines = append(lines, h.key+": "+v)
+	}
+	if attachments != nil {
+		lines = append(lines, "attachments: ["+strings.Join(attachments, ", ")+"]")
 	}
 	cp.errs = append(cp.errs, &campaign.FileError{
 		File: t.file, Line: t.line,

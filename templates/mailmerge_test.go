@@ -17,6 +17,7 @@ func TestMailmergeHeaders(t *testing.T) {
 		{"TO: {{email}}\nSUBJECT: Testing mailmerge\nFROM: My Self <myself@mydomain.com>\n\nHi, {{.name}}\n",
 			`body.txt:1: templates: text: the body starts with header lines, as a mailmerge template does, which tidings would send as text: move them to the campaign file (to: "{{.email}}", subject: "Testing mailmerge", from: "My Self <myself@mydomain.com>") and delete them, and the blank line after them, from the body`},
 		{"\ufeffto: {{.email}}\r\nReply-To: help@acme.example\r\nContent-Type: text/plain\r\n\r\nHi\r\n", `(to: "{{.email}}", reply_to: "help@acme.example")`},
+		{"TO: {{.email}}\nSubject: Invoice\nATTACHMENT: a.pdf\nAttachment: {{.name}}.pdf\n\nHi\n", `(to: "{{.email}}", subject: "Invoice", attachments: ["a.pdf", "{{.name}}.pdf"])`},
 		{"TO: {{.email}}\n\nHi\n", `move them to the campaign file (to: "{{.email}}")`},
 		{"Subject: your invoice\n\nDear {{.name}},\n", ""},
 		{"To: all staff\nFrom: the office\n\nDear all,\n", ""},
