@@ -27,7 +27,12 @@
 // campaign file line of the key), and so are calls that would fail on every
 // row: a function given too many or too few arguments, or an argument of a
 // type it cannot take where the type is certain before running ({{upper 3}},
-// a column where join takes a list).
+// a column where join takes a list). So are the habits of Python's
+// mailmerge: a Jinja tag or comment in a template's own text ({% if x %},
+// {# … #}: ErrJinja), a body that starts with header lines (TO:,
+// SUBJECT:, ErrBodyHeaders), and a column written without its dot
+// ({{email}}) or a call with parentheses ({{default("x")}}), each with
+// the form to write.
 //
 // Help is the text of the "templates" help topic of the command line.
 //
