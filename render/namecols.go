@@ -16,8 +16,9 @@ import (
 // display name by the template ("{{.name}} <{{.email}}>"), holds a
 // character that is address syntax there: a ',' or ';' would end the
 // address and start another (a name cell "boss@corp.example," adds a
-// recipient), a '<' or '>' would make an address of its own.
-var errNameSplits = errors.New("a name holding , ; < or > would split the address or add one; write {{address .name .email}}, which quotes any name")
+// recipient), a '<' or '>' would make an address of its own. The message
+// goes on with the fix, in the template's columns (addressFix).
+var errNameSplits = errors.New("a name holding , ; < or > would split the address or add one")
 
 // nameColumns lists the columns of t, a row-dependent address template,
 // whose values land in a display name: at the top level of an address
@@ -94,7 +95,30 @@ func (r *Renderer) checkNames(t *templates.Template, names []string, row campaig
 	if len(bad) == 0 || r.sameWithout(t, row, bad, list, failed) {
 		return nil
 	}
-	return r.rowErr(row, bad[0], fmt.Errorf("render: %s: %w %s: %w", t.Name(), ErrAddress, clip(strings.TrimSpace(row.Values[bad[0]])), errNameSplits))
+	return r.rowErr(row, bad[0], fmt.Errorf("render: %s: %w %s: %w; write %s, which quotes any name",
+		t.Name(), ErrAddress, clip(strings.TrimSpace(row.Values[bad[0]])), errNameSplits, addressFix(t, bad[0], names, row)))
+}
+
+// addressFix is the call of the address function that writes the address
+// of t, whose name column name split it, with t's own columns:
+// {{address .Name .E_Mail}}, the address column being the one column of t
+// that is not a name column (names) and holds an '@' in row. It is the
+// generic {{address .name .email}} when no one column is that.
+func addressFix(t *templates.Template, name string, names []string, row campaign.Row) string {
+	addr := ""
+	for _, c := range t.Columns() {
+		if slices.Contains(names, c) || !strings.Contains(row.Values[c], "@") {
+			continue
+		}
+		if addr != "" {
+			return "{{address .name .email}}" // which one is the address cannot be told
+		}
+		addr = c
+	}
+	if addr == "" {
+		return "{{address .name .email}}"
+	}
+	return fmt.Sprintf("{{address .%s .%s}}", templates.Identifier(name), templates.Identifier(addr))
 }
 
 // showsSyntax reports whether a word of val holding ',', ';', '<' or '>'

@@ -1011,6 +1011,22 @@ func TestAddressListMessages(t *testing.T) {
 	}
 }
 
+// TestAddressListFixNamesTheColumns: the fix for a name that splits the
+// address is written with the columns the template names, not the
+// example's; with no one address column to tell, it is the example.
+func TestAddressListFixNamesTheColumns(t *testing.T) {
+	for _, tt := range []struct{ tmpl, want string }{
+		{`"{{.Name}} <{{.E_Mail}}>"`, `column "Name": render: to: invalid address "Müller, Frank": a name holding , ; < or > would split the address or add one; write {{address .Name .E_Mail}}, which quotes any name`},
+		{`"{{.Name}} <{{.E_Mail}}>, {{.Name}} <{{.Other}}>"`, `would split the address or add one; write {{address .name .email}}, which quotes any name`},
+	} {
+		e := setup(t, yamlWith(map[string]string{"to": tt.tmpl}), bodyFile, []string{"email", "Name", "E-Mail", "Other"})
+		_, err := e.r.Render(row(2, "email", "x@example.com", "E-Mail", "frank@example.com", "Other", "o@example.com", "Name", "Müller, Frank"))
+		if err == nil || !strings.HasSuffix(err.Error(), tt.want) {
+			t.Errorf("%s: error\n %v\nwant it to end with\n %s", tt.tmpl, err, tt.want)
+		}
+	}
+}
+
 // TestStructuredHeaders: an extra header that holds message IDs, URLs or
 // tokens is written as it is, folded at its spaces, never as RFC 2047
 // encoded-words (RFC 2047 5); non-ASCII there is refused, for the campaign

@@ -31,7 +31,11 @@
 // fit its values ({{printf "%d" .name}}: a column is text). printf is
 // text/template's with one change: where fmt would write a %!d(string=Ann)
 // marker into the output (a format from a column, a value in a variable),
-// the row fails instead.
+// the row fails instead. So are the habits of Python's mailmerge: a Jinja
+// tag or comment in a template's own text ({% if x %}, {# … #}: ErrJinja),
+// a body that starts with header lines (TO:, SUBJECT:, ErrBodyHeaders),
+// and a column written without its dot ({{email}}) or a call with
+// parentheses ({{default("x")}}), each with the form to write.
 //
 // Help is the text of the "templates" help topic of the command line.
 //

@@ -56,10 +56,12 @@ func (cp *compiler) layout(key, path string) *Template {
 	t := &Template{name: key, file: path, line: 1, sheet: cp.c.Recipients.Path, source: src, layout: true}
 	ht, err := htmltemplate.New(filepath.Base(path)).Option("missingkey=error").Funcs(templateFuncs(campaign.MonthFirst)).Parse(src)
 	if err != nil {
-		cp.errs = append(cp.errs, cp.parseError(t, err))
+		cp.noteParseError(t, err, funcs(campaign.MonthFirst))
 		return nil
 	}
-	if !showsBody(ht) {
+	w := layoutWalker(ht)
+	cp.checkJinja(t, w.text)
+	if !showsBody(w) {
 		cp.errs = append(cp.errs, &campaign.FileError{File: path, Err: fmt.Errorf("templates: %s: %w", key, ErrLayoutBody)})
 		return nil
 	}
@@ -78,8 +80,8 @@ func (cp *compiler) layout(key, path string) *Template {
 // layoutFieldRE finds the field a layout names that LayoutData lacks.
 var layoutFieldRE = regexp.MustCompile(`can't evaluate field (\S+) in type templates\.LayoutData`)
 
-// showsBody reports whether the layout names .Body where dot is its data.
-func showsBody(ht *htmltemplate.Template) bool {
+// layoutWalker walks the layout ht from its root, dot its data.
+func layoutWalker(ht *htmltemplate.Template) *walker {
 	w := &walker{lookup: func(n string) *parse.Tree {
 		if x := ht.Lookup(n); x != nil {
 			return x.Tree
@@ -87,6 +89,12 @@ func showsBody(ht *htmltemplate.Template) bool {
 		return nil
 	}, seen: map[string]bool{}}
 	w.walkTree(ht.Tree, true)
+	return w
+}
+
+// showsBody reports whether the layout w walked names .Body where dot is
+// its data.
+func showsBody(w *walker) bool {
 	for _, r := range w.refs {
 		if r.name == "Body" {
 			return true

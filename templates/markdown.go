@@ -145,9 +145,10 @@ func (cp *compiler) markdown(key, path string) *Template {
 	if t == nil {
 		return nil
 	}
+	cp.checkBodyHeaders(t)
 	tt, err := texttemplate.New(filepath.Base(path)).Option("missingkey=error").Funcs(markdownFuncs(cp.c.Recipients.Dates)).Parse(t.source)
 	if err != nil {
-		cp.errs = append(cp.errs, cp.parseError(t, err))
+		cp.noteParseError(t, err, markdownFuncs(cp.c.Recipients.Dates))
 		return nil
 	}
 	t.text = tt

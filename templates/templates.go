@@ -481,7 +481,7 @@ func (cp *compiler) inline(key, src string) *Template {
 	t := &Template{name: key, file: cp.c.File, line: cp.lines[key], sheet: cp.c.Recipients.Path, source: src}
 	tt, err := texttemplate.New(key).Option("missingkey=error").Funcs(templateFuncs(cp.c.Recipients.Dates)).Parse(src)
 	if err != nil {
-		cp.errs = append(cp.errs, cp.parseError(t, err))
+		cp.noteParseError(t, err, funcs(cp.c.Recipients.Dates))
 		return nil
 	}
 	t.text = tt
@@ -529,12 +529,13 @@ func (cp *compiler) file(key, path string, html bool) *Template {
 	if t == nil {
 		return nil
 	}
+	cp.checkBodyHeaders(t)
 	src := t.source
 	name := filepath.Base(path)
 	if html {
 		ht, err := htmltemplate.New(name).Option("missingkey=error").Funcs(templateFuncs(cp.c.Recipients.Dates)).Parse(src)
 		if err != nil {
-			cp.errs = append(cp.errs, cp.parseError(t, err))
+			cp.noteParseError(t, err, funcs(cp.c.Recipients.Dates))
 			return nil
 		}
 		t.html = ht
@@ -569,7 +570,7 @@ func (cp *compiler) file(key, path string, html bool) *Template {
 	}
 	tt, err := texttemplate.New(name).Option("missingkey=error").Funcs(templateFuncs(cp.c.Recipients.Dates)).Parse(src)
 	if err != nil {
-		cp.errs = append(cp.errs, cp.parseError(t, err))
+		cp.noteParseError(t, err, funcs(cp.c.Recipients.Dates))
 		return nil
 	}
 	t.text = tt
@@ -589,6 +590,7 @@ func (cp *compiler) walk(t *Template, lookup func(string) *parse.Tree, root *par
 	w := &walker{lookup: lookup, seen: map[string]bool{}}
 	w.walkTree(root, true)
 	t.usesRow, t.wholeRow = w.usesRow, w.wholeRow
+	cp.checkJinja(t, w.text)
 	for _, r := range w.swapped {
 		cp.errs = append(cp.errs, &campaign.FileError{
 			File: t.file, Line: cp.line(t, r.tree, r.node),
@@ -666,10 +668,11 @@ var parseErrRE = regexp.MustCompile(`(?s)^template: .*?:(\d+): (.*)$`)
 func (cp *compiler) parseError(t *Template, err error) error {
 	fe := &campaign.FileError{File: t.file, Line: t.line, Err: fmt.Errorf("templates: %s: %w", t.name, err)}
 	if m := parseErrRE.FindStringSubmatch(err.Error()); m != nil {
-		if l, aerr := strconv.Atoi(m[1]); aerr == nil && t.line > 0 {
+		l, _ := strconv.Atoi(m[1])
+		if l > 0 && t.line > 0 {
 			fe.Line = t.line + l - 1
 		}
-		msg := m[2] + cp.spacedHint(t.source) + cp.funcHint(m[2])
+		msg := m[2] + cp.spacedHint(t.source) + cp.funcHint(m[2]) + cp.callHint(t.source, l, m[2])
 		if strings.Contains(m[2], "unexpected EOF") {
 			if word, line := unclosedAction(t.source); line > 0 {
 				where := ""
@@ -732,12 +735,16 @@ func unclosedAction(src string) (word string, line int) {
 
 var undefinedFuncRE = regexp.MustCompile(`function "([^"]+)" not defined`)
 
-// funcHint names the function a parse error's undefined one ("uper")
-// probably means, with the list of them, or gives "".
+// funcHint names the column a parse error's undefined function is
+// written without its dot ({{email}}), or the function it probably means
+// ("uper"), with the list of them, or gives "".
 func (cp *compiler) funcHint(msg string) string {
 	m := undefinedFuncRE.FindStringSubmatch(msg)
 	if m == nil {
 		return ""
+	}
+	if hint := cp.columnHint(m[1]); hint != "" {
+		return hint
 	}
 	names := slices.Sorted(maps.Keys(funcs(cp.c.Recipients.Dates)))
 	builtins := []string{"and", "or", "not", "len", "index", "slice", "print", "printf", "println", "eq", "ne", "lt", "le", "gt", "ge", "urlquery", "html", "js", "call"}

@@ -68,3 +68,38 @@ func TestInvalidAndDeferredAdvice(t *testing.T) {
 		t.Errorf("code %d\n%s%s", code, out, errOut)
 	}
 }
+
+// TestCheckMailmergeTemplate: mailmerge's own template used as the body
+// (header lines, {{email}}, a Jinja if) is refused by check, each mistake
+// at its line with the form tidings reads, rather than sent as text.
+func TestCheckMailmergeTemplate(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"c.yaml": `name: t
+from: news@acme.example
+to: '{{.email}}'
+subject: hi
+text: mailmerge_template.txt
+recipients: {path: r.csv}
+smtp: {host: 127.0.0.1, port: 25, security: none}
+`,
+		"mailmerge_template.txt": "TO: {{email}}\nSUBJECT: Testing mailmerge\nFROM: My Self <myself@mydomain.com>\n\nHi, {{name}},\n\n{% if betrag %}Ihr Betrag: {{.betrag}} EUR{% endif %}\n",
+		"r.csv":                  "email,name,betrag\nann@example.org,Ann,12\n",
+	})
+	out, errOut, code := runCLI(t, "check", filepath.Join(dir, "c.yaml"))
+	for _, want := range []string{
+		"mailmerge_template.txt:1: templates: text: the body starts with header lines, as a mailmerge template does",
+		`mailmerge_template.txt:1: templates: text: function "email" not defined (did you mean {{.email}}? a column is written with a leading dot)`,
+		`mailmerge_template.txt:5: templates: text: function "name" not defined (did you mean {{.name}}?`,
+	} {
+		if code != exitUnusable || !strings.Contains(errOut, want) {
+			t.Errorf("code %d, want %d and\n %s\n%s%s", code, exitUnusable, want, out, errOut)
+		}
+	}
+	// With the body fixed but for the Jinja tags, those are the error.
+	writeFiles(t, dir, map[string]string{"mailmerge_template.txt": "Hi, {{.name}},\n\n{% if betrag %}Ihr Betrag: {{.betrag}} EUR{% endif %}\n"})
+	out, errOut, code = runCLI(t, "check", filepath.Join(dir, "c.yaml"))
+	if want := "mailmerge_template.txt:3: templates: text: {% if betrag %}: Jinja syntax, which Go templates send as it is; write {{if .betrag}}"; code != exitUnusable || !strings.Contains(errOut, want) {
+		t.Errorf("code %d, want %d and\n %s\n%s%s", code, exitUnusable, want, out, errOut)
+	}
+}

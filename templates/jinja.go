@@ -1,0 +1,153 @@
+package templates
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode"
+
+	"github.com/tidings/tidings/campaign"
+)
+
+// ErrJinja is wrapped by the FileError of a template whose own text holds
+// a Jinja block tag ({% if x %}) or comment ({# … #}), as Python's
+// mailmerge writes them: text/template does not read them, so they would
+// go out in every message as they are.
+var ErrJinja = errors.New("Jinja syntax, which Go templates send as it is")
+
+// jinjaRE finds a Jinja block tag that closes on its line within 200
+// bytes, or a comment that closes within 500 (over lines). Only the
+// template's own text is searched (its text nodes), so a value from the
+// sheet holding "{%" is no error, and CSS (@keyframes a{0%{…}}) has no
+// "{%" to match.
+var jinjaRE = regexp.MustCompile(`\{%[-+]?\s*([^%{}\n]{1,200}?)\s*[-+]?%\}|\{#[-+]?((?s:[^#]{0,500}?))[-+]?#\}`)
+
+// checkJinja reports every Jinja tag or comment in text, the template's
+// own text nodes, at its line, with the text/template form to write.
+func (cp *compiler) checkJinja(t *Template, text []colRef) {
+	for _, tn := range text {
+		for _, m := range jinjaRE.FindAllStringSubmatchIndex(tn.name, -1) {
+			line := cp.line(t, tn.tree, tn.node)
+			if line > 0 {
+				line += strings.Count(tn.name[:m[0]], "\n")
+			}
+			found := tn.name[m[0]:m[1]]
+			fix := ""
+			if m[2] >= 0 {
+				fix = cp.jinjaTag(tn.name[m[2]:m[3]])
+			} else {
+				fix = jinjaComment(tn.name[m[4]:m[5]])
+			}
+			cp.errs = append(cp.errs, &campaign.FileError{
+				File: t.file, Line: line,
+				Err: fmt.Errorf("templates: %s: %s: %w; %s", t.name, clipLine(found), ErrJinja, fix),
+			})
+		}
+	}
+}
+
+// jinjaTag is what to write for the Jinja tag whose inside is tag ("if
+// betrag", "endfor").
+func (cp *compiler) jinjaTag(tag string) string {
+	words := strings.Fields(tag)
+	switch words[0] {
+	case "if":
+		return "write " + cp.jinjaIf("{{if ", words[1:])
+	case "elif":
+		return "write " + cp.jinjaIf("{{else if ", words[1:])
+	case "else":
+		return "write {{else}}"
+	case "endif", "endfor", "endwith":
+		return "write {{end}}"
+	case "for":
+		if len(words) == 4 && words[2] == "in" {
+			f := cp.jinjaField(words[3])
+			return fmt.Sprintf("write {{range %s}} (inside it, {{.}} is the item; a column is text: {{range split \",\" %s}} loops over its parts)", f, f)
+		}
+		return "write {{range …}} … {{end}}"
+	case "set":
+		return "write {{$name := …}}"
+	}
+	return "text/template writes {{if}}, {{range}}, {{with}}, {{else}} and {{end}}; tidings help templates shows them"
+}
+
+// jinjaIf writes a Jinja condition (its words) after open: a column, or
+// not and a column; anything else as … with a word on conditions.
+func (cp *compiler) jinjaIf(open string, cond []string) string {
+	switch {
+	case len(cond) == 1 && isIdentifier(cond[0]):
+		return open + cp.jinjaField(cond[0]) + "}}"
+	case len(cond) == 2 && cond[0] == "not" && isIdentifier(cond[1]):
+		return open + "not " + cp.jinjaField(cond[1]) + "}}"
+	}
+	return open + "…}} (conditions are calls: {{if eq .a \"x\"}}, {{if and .a .b}}, {{if not .a}})"
+}
+
+// jinjaField is how a template writes the value a Jinja name means: the
+// column it names, in any case, as a field ({{.Name}}), or the name with
+// a dot.
+func (cp *compiler) jinjaField(name string) string {
+	if c := cp.columnLike(name); c != "" {
+		return "." + Identifier(c)
+	}
+	return "." + name
+}
+
+// columnLike is the column name means: the one it names (its header text
+// or Identifier), else the one it names in another case, else the one
+// with the same letters and digits (email for E-Mail); "" when none does
+// or the columns are unknown.
+func (cp *compiler) columnLike(name string) string {
+	if cp.columns == nil {
+		return ""
+	}
+	if c := cp.names.resolve(name); c != "" {
+		return c
+	}
+	for _, c := range cp.columns {
+		if strings.EqualFold(c, name) || strings.EqualFold(Identifier(c), name) {
+			return c
+		}
+	}
+	for _, c := range cp.columns { // E-Mail for email, Email Address for emailaddress
+		if k := alnumKey(c); k != "" && k == alnumKey(name) {
+			return c
+		}
+	}
+	return ""
+}
+
+// alnumKey is s in lower case with only its letters and digits.
+func alnumKey(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return unicode.ToLower(r)
+		}
+		return -1
+	}, s)
+}
+
+// jinjaComment is what to write for a Jinja comment holding text.
+func jinjaComment(text string) string {
+	text = strings.TrimSpace(text)
+	if len(text) > 40 || strings.Contains(text, "\n") {
+		text = "…"
+	}
+	return fmt.Sprintf("write {{/* %s */}}", text)
+}
+
+// clipLine is s cut at its first line break or 60 bytes, with … when cut.
+func clipLine(s string) string {
+	cut := strings.IndexByte(s, '\n')
+	if cut < 0 && len(s) <= 60 {
+		return s
+	}
+	if cut < 0 || cut > 60 {
+		cut = 60
+	}
+	for cut > 0 && s[cut]&0xC0 == 0x80 { // not inside a UTF-8 sequence
+		cut--
+	}
+	return s[:cut] + "…"
+}

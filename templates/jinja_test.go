@@ -1,0 +1,67 @@
+package templates
+
+import (
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tidings/tidings/campaign"
+)
+
+// TestJinjaTags: a Jinja block tag or comment, as a template of Python's
+// mailmerge holds them, is an error of the template at its line in every
+// kind of template, with the text/template form to write; text that only
+// looks like one (CSS, a value from the sheet) is not.
+func TestJinjaTags(t *testing.T) {
+	cols := []string{"email", "name", "Betrag", "items"}
+	subject := func(s string) string { return strings.Replace(baseYAML, `"Hello {{.name}}"`, "'"+s+"'", 1) }
+	for _, tt := range []struct {
+		name, yaml, file, body string
+		wantFile               string
+		wantLine               int
+		want                   []string
+	}{
+		{"text if", baseYAML, "body.txt", "Hallo,\n\n{% if betrag %}Ihr Betrag: {{.Betrag}} EUR{% endif %}\n",
+			"body.txt", 3, []string{"{% if betrag %}: Jinja syntax, which Go templates send as it is; write {{if .Betrag}}", "{% endif %}: Jinja syntax, which Go templates send as it is; write {{end}}"}},
+		{"text comment", baseYAML, "body.txt", "a\nb {# note for me #}\n",
+			"body.txt", 2, []string{"{# note for me #}: Jinja syntax, which Go templates send as it is; write {{/* note for me */}}"}},
+		{"html for", strings.Replace(baseYAML, "text: body.txt", "html: body.html", 1), "body.html", "<ul>\n{% for x in items %}<li>x</li>{% endfor %}</ul>\n",
+			"body.html", 2, []string{"write {{range .items}}", "{% endfor %}: Jinja syntax, which Go templates send as it is; write {{end}}"}},
+		{"markdown else", strings.Replace(baseYAML, "text: body.txt", "markdown: body.md", 1), "body.md", "# Hi\n\n{% if not Betrag %}x{% else %}y{%- endif %}\n",
+			"body.md", 3, []string{"write {{if not .Betrag}}", "{% else %}: Jinja syntax, which Go templates send as it is; write {{else}}", "{%- endif %}"}},
+		{"subject", subject("Rechnung {% if betrag %}offen{% endif %}"), "body.txt", "hi\n",
+			"campaign.yaml", 3, []string{"templates: subject: {% if betrag %}: Jinja syntax"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c := load(t, tt.yaml, map[string]string{tt.file: tt.body, "body.txt": "hi\n"})
+			_, err := Compile(c, cols)
+			var fe *campaign.FileError
+			if !errors.Is(err, ErrJinja) || !errors.As(err, &fe) {
+				t.Fatalf("Compile: %v, want ErrJinja", err)
+			}
+			if filepath.Base(fe.File) != tt.wantFile || fe.Line != tt.wantLine {
+				t.Errorf("at %s:%d, want %s:%d (%v)", filepath.Base(fe.File), fe.Line, tt.wantFile, tt.wantLine, err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("message\n %v\nlacks\n %s", err, w)
+				}
+			}
+		})
+	}
+	for _, ok := range []struct{ yaml, file, body string }{
+		{strings.Replace(baseYAML, "text: body.txt", "html: body.html", 1), "body.html", "<style>@keyframes a{0%{opacity:0}100%{opacity:1}} a{color:#fff}</style><p>50% {{.Betrag}} {% off</p>\n"},
+		{baseYAML, "body.txt", "Rabatt: 10% {auf alles} #1 {{.Betrag}}\n"},
+	} {
+		c := load(t, ok.yaml, map[string]string{ok.file: ok.body})
+		s, err := Compile(c, cols)
+		if err != nil {
+			t.Fatalf("Compile(%q): %v", ok.body, err)
+		}
+		// A value holding a Jinja tag is text of the row.
+		if _, err := s.Execute(campaign.Row{Number: 2, Values: map[string]string{"email": "a@x.example", "name": "A", "Betrag": "{% if x %}", "items": ""}}); err != nil {
+			t.Errorf("Execute: %v", err)
+		}
+	}
+}

@@ -1,0 +1,36 @@
+package templates
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+// TestMailmergeHeaders: a body that starts with mailmerge's header lines
+// is an error naming the campaign keys to move them to; prose that starts
+// with one such line, or a memo without an address, is not.
+func TestMailmergeHeaders(t *testing.T) {
+	for _, tt := range []struct {
+		body string
+		want string // "" for no error
+	}{
+		{"TO: {{email}}\nSUBJECT: Testing mailmerge\nFROM: My Self <myself@mydomain.com>\n\nHi, {{.name}}\n",
+			`body.txt:1: templates: text: the body starts with header lines, as a mailmerge template does, which tidings would send as text: move them to the campaign file (to: "{{.email}}", subject: "Testing mailmerge", from: "My Self <myself@mydomain.com>") and delete them, and the blank line after them, from the body`},
+		{"\ufeffto: {{.email}}\r\nReply-To: help@acme.example\r\nContent-Type: text/plain\r\n\r\nHi\r\n", `(to: "{{.email}}", reply_to: "help@acme.example")`},
+		{"TO: {{.email}}\nSubject: Invoice\nATTACHMENT: a.pdf\nAttachment: {{.name}}.pdf\n\nHi\n", `(to: "{{.email}}", subject: "Invoice", attachments: ["a.pdf", "{{.name}}.pdf"])`},
+		{"TO: {{.email}}\n\nHi\n", `move them to the campaign file (to: "{{.email}}")`},
+		{"Subject: your invoice\n\nDear {{.name}},\n", ""},
+		{"To: all staff\nFrom: the office\n\nDear all,\n", ""},
+		{"TO: {{.email}}\nHi {{.name}}\n", ""},
+		{"Hi {{.name}}\nTO: {{.email}}\n\n", ""},
+	} {
+		c := load(t, baseYAML, map[string]string{"body.txt": tt.body})
+		_, err := Compile(c, []string{"email", "name"})
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("body %q: %v, want no error", tt.body, err)
+		case tt.want != "" && (!errors.Is(err, ErrBodyHeaders) || !strings.Contains(err.Error(), tt.want)):
+			t.Errorf("body %q: %v, want ErrBodyHeaders with\n %s", tt.body, err, tt.want)
+		}
+	}
+}

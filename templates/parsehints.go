@@ -1,0 +1,107 @@
+package templates
+
+import (
+	"fmt"
+	"maps"
+	"regexp"
+	"strconv"
+	"strings"
+	texttemplate "text/template"
+)
+
+// maxParseErrors bounds how many parse errors noteParseError notes for
+// one template.
+const maxParseErrors = 20
+
+// noteParseError notes err, the parse error of t, whose functions are fm.
+// text/template stops at its first error; when that is a column written
+// as a function ({{email}}, see columnLike), t is parsed again with that
+// name made a function, and the next error is noted too, and so on: every
+// such mistake of the file is told at once, with the first other error
+// after them.
+func (cp *compiler) noteParseError(t *Template, err error, fm map[string]any) {
+	fm = maps.Clone(fm)
+	for range maxParseErrors {
+		cp.errs = append(cp.errs, cp.parseError(t, err))
+		m := undefinedFuncRE.FindStringSubmatch(err.Error())
+		if m == nil || cp.columnLike(m[1]) == "" || fm[m[1]] != nil {
+			return
+		}
+		fm[m[1]] = func(...any) string { return "" }
+		if _, err = texttemplate.New(t.name).Funcs(fm).Parse(t.source); err == nil {
+			return
+		}
+	}
+}
+
+// columnHint is the hint for a function name that is a column written
+// without its dot ({{email}}, {{ Name }}), or "".
+func (cp *compiler) columnHint(name string) string {
+	c := cp.columnLike(name)
+	if c == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean {{.%s}}? a column is written with a leading dot)", Identifier(c))
+}
+
+// callHint explains the parse error msg at line (1-based) of src when it
+// comes from a call written as Jinja and Python write it: its arguments
+// in parentheses ({{name|default("friend")}}) or text in single quotes.
+// It gives "" for other errors.
+func (cp *compiler) callHint(src string, line int, msg string) string {
+	switch {
+	case strings.Contains(msg, `unexpected "(" in operand`):
+		return "; functions take their arguments after a space, without parentheses: " + cp.unparen(sourceLine(src, line))
+	case strings.HasPrefix(msg, "malformed character constant"):
+		return "; text is written in double quotes or backquotes (\"friend\", `friend`), not in single quotes"
+	}
+	return ""
+}
+
+// parenCallRE finds a call written with parentheses, piped a value or
+// not: {{ name|default("friend") }}, {{upper(.name)}}.
+var parenCallRE = regexp.MustCompile(`\{\{-?\s*(?:([\w.$]+)\s*\|\s*)?(\w+)\(([^(){}]*)\)`)
+
+// unparen writes the first call with parentheses in line as a template
+// writes it ({{.name | default "friend"}}), or an example when there is
+// none to be found.
+func (cp *compiler) unparen(line string) string {
+	m := parenCallRE.FindStringSubmatch(line)
+	if m == nil {
+		return `{{.name | default "friend"}}`
+	}
+	parts := []string{m[2]}
+	single := false
+	for _, a := range strings.Split(m[3], ",") {
+		a = strings.TrimSpace(a)
+		switch {
+		case a == "":
+			continue
+		case len(a) >= 2 && a[0] == '\'' && a[len(a)-1] == '\'':
+			a, single = strconv.Quote(a[1:len(a)-1]), true
+		case isIdentifier(a) && a != "true" && a != "false" && a != "nil":
+			a = cp.jinjaField(a)
+		}
+		parts = append(parts, a)
+	}
+	call := strings.Join(parts, " ")
+	if v := m[1]; v != "" {
+		if isIdentifier(v) {
+			v = cp.jinjaField(v)
+		}
+		call = v + " | " + call
+	}
+	if single {
+		return "{{" + call + "}} (text in double quotes or backquotes, not single quotes)"
+	}
+	return "{{" + call + "}}"
+}
+
+// sourceLine is line n (1-based) of src, or "".
+func sourceLine(src string, n int) string {
+	lines := strings.Split(src, "\n")
+	if n < 1 || n > len(lines) {
+		return ""
+	}
+	return lines[n-1]
+}

@@ -1,0 +1,54 @@
+package templates
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestColumnAsFunction: a column written without its dot ({{email}}, as
+// Jinja writes it) is an error that says how to write it, for each place
+// in the file; the column found in another case or by its Identifier.
+func TestColumnAsFunction(t *testing.T) {
+	cols := []string{"email", "name", "Email Address"}
+	c := load(t, baseYAML, map[string]string{"body.txt": "Hi {{ Name }},\n\n{{email}}\n{{ email_address }}\n"})
+	_, err := Compile(c, cols)
+	for _, want := range []string{
+		`body.txt:1: templates: text: function "Name" not defined (did you mean {{.name}}? a column is written with a leading dot)`,
+		`body.txt:3: templates: text: function "email" not defined (did you mean {{.email}}? a column is written with a leading dot)`,
+		`body.txt:4: templates: text: function "email_address" not defined (did you mean {{.Email_Address}}? a column is written with a leading dot)`,
+	} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Compile: %v\nwant\n %s", err, want)
+		}
+	}
+	// The same letters and digits: E-Mail for email.
+	c = load(t, strings.Replace(baseYAML, "name: test", "name: test\nto: '{{.E_Mail}}'", 1), map[string]string{"body.txt": "{{ email }}\n"})
+	want := `function "email" not defined (did you mean {{.E_Mail}}? a column is written with a leading dot)`
+	if _, err := Compile(c, []string{"E-Mail", "name"}); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("Compile: %v\nwant\n %s", err, want)
+	}
+	// Not a column: the functions' list, as before.
+	c = load(t, baseYAML, map[string]string{"body.txt": "{{ uper .name }}\n"})
+	if _, err := Compile(c, cols); err == nil || !strings.Contains(err.Error(), "did you mean upper?") {
+		t.Errorf("Compile: %v, want the function hint", err)
+	}
+}
+
+// TestParenthesisedCall: a call written with parentheses, as Jinja and
+// Python write it, gets the form text/template reads, with the user's
+// column and double quotes; single-quoted text says to use double quotes.
+func TestParenthesisedCall(t *testing.T) {
+	cols := []string{"email", "Name"}
+	for _, tt := range []struct{ src, want string }{
+		{`{{ .Name|default("friend") }}`, `unexpected "(" in operand; functions take their arguments after a space, without parentheses: {{.Name | default "friend"}}`},
+		{`{{ name|default('friend') }}`, `unexpected "(" in operand; functions take their arguments after a space, without parentheses: {{.Name | default "friend"}} (text in double quotes or backquotes, not single quotes)`},
+		{`{{ upper(name) }}`, `functions take their arguments after a space, without parentheses: {{upper .Name}}`},
+		{`{{ default 'friend' .Name }}`, `malformed character constant: 'friend'; text is written in double quotes or backquotes ("friend", ` + "`friend`" + `), not in single quotes`},
+	} {
+		c := load(t, baseYAML, map[string]string{"body.txt": "Hi\n" + tt.src + "\n"})
+		_, err := Compile(c, cols)
+		if err == nil || !strings.Contains(err.Error(), "body.txt:2: ") || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: %v\nwant at line 2\n %s", tt.src, err, tt.want)
+		}
+	}
+}
