@@ -468,6 +468,20 @@ func TestAttachmentPaths(t *testing.T) {
 		!strings.Contains(err.Error(), `(a \ separates no folders here: write / between folders, as in "files/ok.pdf")`) {
 		t.Errorf("a backslash path: %v", err)
 	}
+	// A space a cell added around a '/' is named, and the
+	// path without it found; the path is not trimmed (a name may have
+	// one), and a space inside a name is no hint.
+	for p, want := range map[string]string{
+		"files/ ok.pdf":        `(the path has a space after '/'; the sheet's cell may hold one; "files/ok.pdf", without it, is there)`,
+		"files\u00a0/ok.pdf":   `(the path has a space before '/'; the sheet's cell may hold one; "files/ok.pdf", without it, is there)`,
+		"files/ missing.pdf":   `(the path has a space after '/'; the sheet's cell may hold one)`,
+		"files/my missing.pdf": "",
+	} {
+		_, err := r.Render(row(3, "email", "k@example.com", "file", p))
+		if !errors.Is(err, fs.ErrNotExist) || want != "" && !strings.HasSuffix(err.Error(), want) || want == "" && strings.Contains(err.Error(), "has a space") {
+			t.Errorf("%q: %v, want %q", p, err, want)
+		}
+	}
 	// One with a drive letter or a .. gets no path to write, which would
 	// be refused in turn.
 	for _, p := range []string{`C:\files\ok.pdf`, `files\..\files\ok.pdf`} {
