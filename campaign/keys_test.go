@@ -206,4 +206,13 @@ func TestKeyColumnNearMiss(t *testing.T) {
 	if !errors.Is(err, ErrNoKeyColumn) || !strings.HasSuffix(err.Error(), `did you mean recipients.key: "Email"?`) {
 		t.Errorf("OpenSheet with a typo = %v", err)
 	}
+	// A column whose name holds the key's word is suggested when none is
+	// close (Google Forms' "Email Address").
+	if err := os.WriteFile(path, []byte("Email Address,name\na@x.example,A\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err = OpenSheet(context.Background(), Recipients{Path: path, Key: "email"})
+	if !errors.Is(err, ErrNoKeyColumn) || !strings.HasSuffix(err.Error(), `did you mean recipients.key: "Email Address"?`) {
+		t.Errorf("OpenSheet with Email Address = %v", err)
+	}
 }

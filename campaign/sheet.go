@@ -95,7 +95,7 @@ func OpenSheet(ctx context.Context, r Recipients) (Sheet, error) {
 	}
 	if !found {
 		if near == "" {
-			near = Closest(r.Key, s.Columns())
+			near = ClosestOrContaining(r.Key, s.Columns())
 		}
 		err := fmt.Errorf("%w: %q (columns: %s)", ErrNoKeyColumn, r.Key, strings.Join(s.Columns(), ", "))
 		if near != "" {

@@ -303,20 +303,10 @@ func (s *csvSheet) readHeader(ctx context.Context, key string) error {
 	}
 	s.columns = h.columns
 	s.warnings = append(s.warnings, h.warnings...)
-	if named < s.width {
-		s.warnings = append(s.warnings, fmt.Sprintf("%s: %s after the last named column (%s) %s no name: ignored, and a value under %s is a row problem",
-			filepath.Base(s.file), columnSpan(named, s.width-1), columnName(named-1), plural(s.width-named, "has", "have"), plural(s.width-named, "it", "them")))
-	}
+	// Columns after the last named one (Excel's ';' at the end of every
+	// line) are ignored without a warning: a row with a value under one
+	// is a row problem, and one without has nothing to warn about.
 	return nil
-}
-
-// columnSpan names the columns from the 0-based first to last: "column
-// C", "columns C to E".
-func columnSpan(first, last int) string {
-	if first == last {
-		return "column " + columnName(first)
-	}
-	return "columns " + columnName(first) + " to " + columnName(last)
 }
 
 // plural is one when n is 1, else many.

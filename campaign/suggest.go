@@ -35,6 +35,33 @@ func Closest(name string, candidates []string) string {
 	return best
 }
 
+// ClosestOrContaining is Closest, or when that finds none, the one
+// candidate whose name holds name's words, case and the characters
+// between words aside ("Email Address" for email, "E-Mail" for mail):
+// for a sheet's column, which often says more than the name a campaign
+// gives it. name must have three letters or digits or more. It returns ""
+// when no candidate, or more than one, holds it.
+func ClosestOrContaining(name string, candidates []string) string {
+	if c := Closest(name, candidates); c != "" {
+		return c
+	}
+	sq := squash(name)
+	if len([]rune(sq)) < 3 {
+		return ""
+	}
+	found := ""
+	for _, c := range candidates {
+		if !strings.Contains(squash(c), sq) || c == found {
+			continue
+		}
+		if found != "" {
+			return "" // more than one: which one is not known
+		}
+		found = c
+	}
+	return found
+}
+
 // squash lower-cases s and keeps only its letters and digits.
 func squash(s string) string {
 	return strings.Map(func(r rune) rune {

@@ -25,3 +25,26 @@ func TestClosest(t *testing.T) {
 		}
 	}
 }
+
+// TestClosestOrContaining: when no column is close, the one whose name
+// holds the words asked for is suggested; not when two do, nor for a name
+// of fewer than three letters.
+func TestClosestOrContaining(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		columns []string
+		want    string
+	}{
+		{"email", []string{"Email Address", "name", "city"}, "Email Address"},
+		{"mail", []string{"E-Mail", "Name"}, "E-Mail"},
+		{"email", []string{"Email_Address", "First_Name"}, "Email_Address"},
+		{"email", []string{"Emails", "name"}, "Emails"}, // close: Closest's
+		{"email", []string{"Work Email", "Home Email"}, ""},
+		{"id", []string{"Customer ID", "name"}, ""},
+		{"email", []string{"name", "city"}, ""},
+	} {
+		if got := ClosestOrContaining(tt.name, tt.columns); got != tt.want {
+			t.Errorf("ClosestOrContaining(%q, %q) = %q, want %q", tt.name, tt.columns, got, tt.want)
+		}
+	}
+}

@@ -134,8 +134,10 @@ func parseList(v string) ([]mailbox, *addressError) {
 			continue
 		}
 		a, err := mail.ParseAddress(keepName(p))
-		if n := strings.Count(addrPart(p), "@"); err != nil && n > 1 && !strings.Contains(addrPart(p), `"`) {
+		if n := strings.Count(addrPart(p), "@"); err != nil && n > 1 && !strings.ContainsAny(addrPart(p), "\" \t") {
 			err = fmt.Errorf("%d @ signs, where an address has one", n) // net/mail says one is missing
+		} else if err != nil {
+			err = inWords(p, err)
 		}
 		if err != nil && !strings.Contains(p, "@") && i+1 < len(sh.parts) && strings.Contains(sh.parts[i+1], "<") {
 			// "Team, Inc. <a@x>": the comma ended the address.
@@ -246,7 +248,8 @@ func isQuotedString(s string) bool {
 func parseGroupList(v string, parts []string) ([]mailbox, *addressError) {
 	list, err := mail.ParseAddressList(v)
 	if err != nil {
-		return nil, &addressError{token: badPiece(v, parts), err: err}
+		bad := badPiece(v, parts)
+		return nil, &addressError{token: bad, err: inWords(bad, err)}
 	}
 	out := make([]mailbox, 0, len(list))
 	for _, a := range list {

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/tidings/tidings/campaign"
@@ -138,7 +139,7 @@ func (a *attacher) read(p string, fromData bool) (b *blob, full string, err erro
 	if errors.Is(err, fs.ErrNotExist) {
 		// EvalSymlinks names the first missing folder on the way; the
 		// file asked for is what the user looks for.
-		return nil, full, fmt.Errorf("%w: %q: %w%s", ErrAttachment, p, noSuchFile(full), backslashHint(p))
+		return nil, full, fmt.Errorf("%w: %q: %w%s%s", ErrAttachment, p, noSuchFile(full), backslashHint(p), a.spaceHint(p, fromData))
 	}
 	if err != nil {
 		return nil, full, fmt.Errorf("%w: %w", ErrAttachment, unwrapPath(err))
@@ -377,6 +378,52 @@ func backslashHint(p string) string {
 		return " (a \\ separates no folders here, and a drive letter or .. leads nowhere: write the file's path inside the campaign folder, with / between folders)"
 	}
 	return fmt.Sprintf(" (a \\ separates no folders here: write / between folders, as in %q)", slashed)
+}
+
+// spaceHint is the hint of a missing attachment whose path p has a space
+// (any white space: a no-break space too) before or after a '/': names
+// seldom do, cells often (fromData: the path came from the sheet; the
+// value's own ends are trimmed already). It says where, and whether the
+// path without those spaces is there; the path is not trimmed, as a name
+// may truly have one. "" when p has none.
+func (a *attacher) spaceHint(p string, fromData bool) string {
+	p = filepath.ToSlash(p)
+	where := spaceWhere(p)
+	if where == "" {
+		return ""
+	}
+	hint := " (the path has a space " + where
+	if fromData {
+		hint += "; the sheet's cell may hold one"
+	}
+	parts := strings.Split(p, "/")
+	for i := range parts {
+		parts[i] = strings.TrimSpace(parts[i])
+	}
+	trimmed := strings.Join(parts, "/")
+	full := filepath.FromSlash(trimmed)
+	if !filepath.IsAbs(full) {
+		full = filepath.Join(a.root, full)
+	}
+	if _, err := os.Stat(full); err == nil {
+		hint += fmt.Sprintf("; %q, without it, is there", trimmed)
+	}
+	return hint + ")"
+}
+
+// spaceWhere says where the slash path p has its first space next to a
+// '/': "after '/'" or "before '/'"; "" when it has none there.
+func spaceWhere(p string) string {
+	for i, r := range p {
+		switch {
+		case !unicode.IsSpace(r):
+		case strings.HasSuffix(p[:i], "/"):
+			return "after '/'"
+		case strings.HasPrefix(strings.TrimLeftFunc(p[i:], unicode.IsSpace), "/"):
+			return "before '/'"
+		}
+	}
+	return ""
 }
 
 // noSuchFile is a missing attachment's error: it names the path looked

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"html"
+	"path/filepath"
 	"strings"
 
 	"github.com/tidings/tidings/campaign"
@@ -13,46 +14,160 @@ import (
 // A link of an HTML body goes nowhere in a mail program when its href is
 // empty or a URL without a scheme ("/pay", "pay.example/p", "www.…"):
 // a message has no address of its own to resolve it against (unless the
-// HTML gives one with <base href>). html/template lets such a value from
-// the sheet through, so the rendered HTML is looked at.
+// HTML gives one with <base href>). An image (<img src>, the background
+// of <body>, <table>, <tr>, <td>, <th>) given as a file path ("logo.png",
+// "C:\logo.png", "file:///…") does not load either: only cid: (a part of
+// the message), data: and http(s): images do. html/template lets such a
+// value from the sheet through, so the rendered HTML is looked at.
 //
-// The links are found by a small scan of the start tags <a>, <area> and
-// <base> (written here rather than with golang.org/x/net/html's
-// tokenizer, which would cost every message about as much as its
-// rendering): their attributes up to '>', quoted or not. Comments are
-// passed over (html/template drops those of a template; Outlook's
-// conditional comments included).
+// They are found by a small scan of those start tags (and <base>)
+// (written here rather than with golang.org/x/net/html's tokenizer, which
+// would cost every message about as much as its rendering): their
+// attributes up to '>', quoted or not. Comments are passed over
+// (html/template drops those of a template; Outlook's conditional
+// comments included).
 
-// deadLinks calls yield with the href of each link of doc (an HTML
-// document or template text) that goes nowhere, character references
-// resolved, its value as written, and where that starts in doc, until
-// yield returns false. With a <base href> of an absolute URL (or, in a
-// template, one a value gives), only empty hrefs go nowhere. It allocates
-// nothing for a link that has a scheme.
-func deadLinks(doc []byte, yield func(href string, raw []byte, at int) bool) {
-	based := false
-	if bytes.Contains(doc, []byte("base")) || bytes.Contains(doc, []byte("BASE")) || bytes.Contains(doc, []byte("Base")) {
-		for name, i := nextTag(doc, 0); name != nil && !based; name, i = nextTag(doc, i) {
-			if bytes.EqualFold(name, []byte("base")) {
-				value, _, ok := hrefOf(doc, i)
-				based = ok && (hasScheme(value) || bytes.Contains(value, []byte("{{")))
-			}
-		}
-	}
+// deadLink is a reference of an HTML document that a mail program cannot
+// follow.
+type deadLink struct {
+	// tag and attr are the element and attribute, lower case: "a" or
+	// "area" and "href" for a link; "img" and "src", or "body", "table",
+	// "tr", "td" or "th" and "background" for an image.
+	tag, attr string
+	// url is the value, character references resolved, spaces trimmed.
+	url string
+	// raw is the value as written in the document, at is where it starts.
+	raw []byte
+	at  int
+}
+
+// image reports whether l is an image rather than a link.
+func (l deadLink) image() bool { return l.attr != "href" }
+
+// deadLinks calls yield with each dead link of doc (an HTML document or
+// template text), until yield returns false: a link that goes nowhere, an
+// image given as a file path (an empty one is passed over: a column gave
+// none). With a <base href> of an absolute URL (or, in a template, one a
+// value gives), only empty hrefs go nowhere. It allocates nothing for a
+// link or image that has a scheme.
+func deadLinks(doc []byte, yield func(l deadLink) bool) {
+	based, backgrounds := isBased(doc), hasBackground(doc)
 	for name, i := nextTag(doc, 0); name != nil; name, i = nextTag(doc, i) {
-		if !bytes.EqualFold(name, []byte("a")) && !bytes.EqualFold(name, []byte("area")) {
+		tag, attr := watched(name, backgrounds)
+		if tag == "" {
 			continue
 		}
-		value, at, ok := hrefOf(doc, i)
-		trimmed := bytes.TrimSpace(value)
-		if !ok || hasScheme(value) || len(trimmed) > 0 && (based || trimmed[0] == '#') {
+		value, at, ok := attrOf(doc, i, attr)
+		if !ok {
 			continue
 		}
-		href := strings.TrimSpace(html.UnescapeString(string(value)))
-		if (href == "" || !based && !urlScheme.MatchString(href) && !strings.HasPrefix(href, "#")) && !yield(href, value, at) {
+		dead := false
+		if attr == "href" {
+			dead = deadHref(value, based)
+		} else {
+			dead = imagePath(value, based)
+		}
+		if !dead {
+			continue
+		}
+		l := deadLink{tag: tag, attr: attr, url: strings.TrimSpace(html.UnescapeString(string(value))), raw: value, at: at}
+		if (l.image() || l.url == "" || !based && !urlScheme.MatchString(l.url) && !strings.HasPrefix(l.url, "#")) && !yield(l) {
 			return
 		}
 	}
+}
+
+// isBased reports whether doc has a <base href> of an absolute URL (or one
+// a template's value gives).
+func isBased(doc []byte) bool {
+	if !bytes.Contains(doc, []byte("base")) && !bytes.Contains(doc, []byte("BASE")) && !bytes.Contains(doc, []byte("Base")) {
+		return false
+	}
+	for name, i := nextTag(doc, 0); name != nil; name, i = nextTag(doc, i) {
+		if bytes.EqualFold(name, []byte("base")) {
+			value, _, ok := attrOf(doc, i, "href")
+			if ok && (hasScheme(value) || bytes.Contains(value, []byte("{{"))) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// watched returns the lower-case name of the tag name and the attribute
+// of it deadLinks looks at; "" for a tag it passes over. The tags whose
+// background it looks at count only when backgrounds is true.
+func watched(name []byte, backgrounds bool) (tag, attr string) {
+	var w string
+	switch len(name) {
+	case 1:
+		w = "a"
+	case 3:
+		w = "img"
+	case 4:
+		w = "area"
+		if name[0]|0x20 == 'b' {
+			w = "body"
+		}
+	case 2:
+		w = "td"
+		switch name[1] | 0x20 {
+		case 'r':
+			w = "tr"
+		case 'h':
+			w = "th"
+		}
+	case 5:
+		w = "table"
+	default:
+		return "", ""
+	}
+	for i := range len(w) {
+		if name[i]|0x20 != w[i] {
+			return "", ""
+		}
+	}
+	switch w {
+	case "a", "area":
+		return w, "href"
+	case "img":
+		return w, "src"
+	}
+	if !backgrounds {
+		return "", ""
+	}
+	return w, "background"
+}
+
+// hasBackground reports whether doc may have a background attribute: the
+// word (in any case) followed by '=' (not CSS's "background:"), so that
+// most documents' table cells need not be read. The word is looked for
+// from its rare 'k' on, which bytes.Index finds fastest.
+func hasBackground(doc []byte) bool {
+	for _, word := range [...]string{"kground", "KGROUND"} {
+		for rest := doc; ; {
+			i := bytes.Index(rest, []byte(word))
+			if i < 0 {
+				break
+			}
+			rest = rest[i+len(word):]
+			j := 0
+			for j < len(rest) && isSpace(rest[j]) {
+				j++
+			}
+			if j < len(rest) && rest[j] == '=' {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// deadHref reports whether a link's href value, as written, may go
+// nowhere (deadLinks looks closer, resolving character references).
+func deadHref(value []byte, based bool) bool {
+	trimmed := bytes.TrimSpace(value)
+	return !hasScheme(value) && (len(trimmed) == 0 || !based && trimmed[0] != '#')
 }
 
 // nextTag finds the next start tag of doc from i on (outside comments)
@@ -89,10 +204,10 @@ func tagName(b []byte) []byte {
 	return b[:n]
 }
 
-// hrefOf reads the attributes of the start tag whose name ends at doc[i]
-// and returns its href's value as written and where it starts; ok is
-// false when it has none.
-func hrefOf(doc []byte, i int) (value []byte, at int, ok bool) {
+// attrOf reads the attributes of the start tag whose name ends at doc[i]
+// and returns the value of its attribute attr (lower case) as written and
+// where it starts; ok is false when it has none.
+func attrOf(doc []byte, i int, attr string) (value []byte, at int, ok bool) {
 	for i < len(doc) {
 		for i < len(doc) && (isSpace(doc[i]) || doc[i] == '/') {
 			i++
@@ -129,7 +244,7 @@ func hrefOf(doc []byte, i int) (value []byte, at int, ok bool) {
 			}
 			value = doc[at:i]
 		}
-		if bytes.EqualFold(name, []byte("href")) {
+		if len(name) == len(attr) && bytes.EqualFold(name, []byte(attr)) {
 			return value, at, true
 		}
 	}
@@ -156,30 +271,34 @@ func hasScheme(u []byte) bool {
 	return false
 }
 
-// literalDeadLink checks the links the HTML template t (the HTML body, or
-// the Markdown body's layout) writes itself: one whose href has no
-// template action and goes nowhere is an error of the template at its
-// line, not a problem of every row.
+// literalDeadLink checks the links and images the HTML template t (the
+// HTML body, or the Markdown body's layout) writes itself: one whose value
+// has no template action and goes nowhere (a file path, for an image) is
+// an error of the template at its line, not a problem of every row.
 func literalDeadLink(t *templates.Template) error {
 	src := []byte(t.Source())
 	var err error
-	deadLinks(src, func(href string, raw []byte, at int) bool {
-		if bytes.Contains(raw, []byte("{{")) {
+	deadLinks(src, func(l deadLink) bool {
+		if bytes.Contains(l.raw, []byte("{{")) {
 			return true // a value gives it: the rows are checked
 		}
-		err = &campaign.FileError{File: t.File(), Line: max(t.Line(), 1) + bytes.Count(src[:at], []byte("\n")), Err: deadLinkError(href)}
+		why := deadLinkError(l.url)
+		if l.image() {
+			why = imageError(l, filepath.Dir(t.File()))
+		}
+		err = &campaign.FileError{File: t.File(), Line: max(t.Line(), 1) + bytes.Count(src[:l.at], []byte("\n")), Err: why}
 		return false
 	})
 	return err
 }
 
-// deadLinkRow is the row problem of an HTML body (from t) with a link
-// that goes nowhere, href: the column is the one (among t's) whose value
-// is href, when one alone is.
-func (r *Renderer) deadLinkRow(row campaign.Row, t *templates.Template, href string) error {
+// deadLinkRow is the row problem of an HTML body (from t) with a dead
+// link l: the column is the one (among t's) whose value is l's, when one
+// alone is.
+func (r *Renderer) deadLinkRow(row campaign.Row, t *templates.Template, l deadLink) error {
 	col := ""
 	for _, c := range t.Columns() {
-		if strings.TrimSpace(row.Values[c]) != href {
+		if strings.TrimSpace(row.Values[c]) != l.url {
 			continue
 		}
 		if col != "" {
@@ -188,7 +307,11 @@ func (r *Renderer) deadLinkRow(row campaign.Row, t *templates.Template, href str
 		}
 		col = c
 	}
-	return r.rowErr(row, col, fmt.Errorf("render: %s: %w", t.File(), deadLinkError(href)))
+	why := deadLinkError(l.url)
+	if l.image() {
+		why = imageValueError(l)
+	}
+	return r.rowErr(row, col, fmt.Errorf("render: %s: %w", t.File(), why))
 }
 
 // deadLinkError says why the link to href goes nowhere.

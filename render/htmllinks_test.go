@@ -11,7 +11,9 @@ import (
 
 // TestDeadLinks: the links of an HTML document that go nowhere in a mail
 // program are found: empty, relative, without a scheme; not those with a
-// scheme or a #fragment, nor any but an empty one under a <base href>.
+// scheme or a #fragment, nor any but an empty one under a <base href>. So
+// are its images given as a file path (<img src>, background): not cid:,
+// data:, http(s): nor empty ones.
 func TestDeadLinks(t *testing.T) {
 	for _, tc := range []struct {
 		doc  string
@@ -19,7 +21,10 @@ func TestDeadLinks(t *testing.T) {
 	}{
 		{`<a href="https://x.example/">a</a> <A HREF='mailto:a@x.example'>b</A> <a href=#top>c</a> <a href="sms:+1">d</a>`, nil},
 		{`<a href="">a</a><a class=x href=/pay>b</a><area shape=rect href = "www.x.example/p"><a href=" pay.example/p?a=1&amp;b=2 ">`, []string{"", "/pay", "www.x.example/p", "pay.example/p?a=1&b=2"}},
-		{`<link href="style.css"><img src="x.png"><abbr href="/x">`, nil},
+		{`<link href="style.css"><abbr href="/x"><div background="x.png"><image src="y.png">`, nil},
+		{`<img src="cid:logo.png"><img src="https://x.example/a.png"><img src='data:image/png;base64,AA'><img src=""><IMG SRC=" HTTP://x.example/b.png"><img alt="x"><img src="#ZgotmplZ" hidden>`, []string{"#ZgotmplZ"}},
+		{`<img src="logo.png"><img alt=a src=images/logo.png><td background="bg.jpg"><table BACKGROUND='C:\bg.png'><body background="file:///home/u/bg.png"><img src="//cdn.example/a.png">`, []string{"logo.png", "images/logo.png", "bg.jpg", `C:\bg.png`, "file:///home/u/bg.png", "//cdn.example/a.png"}},
+		{`<base href="https://x.example/"><img src="logo.png"><img src="file:///logo.png">`, []string{"file:///logo.png"}},
 		{`<base href="https://x.example/"><a href="/pay">a</a><a href="">b</a>`, []string{""}},
 		{`<a name=x>no href</a><a href`, nil},
 		{`<!-- <a href="/old"> --><a href="/x">`, []string{"/x"}},
@@ -27,7 +32,7 @@ func TestDeadLinks(t *testing.T) {
 		{`<base href="{{.site}}"><a href="/pay">`, nil},
 	} {
 		var got []string
-		deadLinks([]byte(tc.doc), func(h string, _ []byte, _ int) bool { got = append(got, h); return true })
+		deadLinks([]byte(tc.doc), func(l deadLink) bool { got = append(got, l.url); return true })
 		if strings.Join(got, "|") != strings.Join(tc.want, "|") || len(got) != len(tc.want) {
 			t.Errorf("%s: %q, want %q", tc.doc, got, tc.want)
 		}
@@ -73,6 +78,55 @@ recipients: {path: people.csv}
 	}
 }
 
+// TestHTMLImagePath: an image an HTML body writes as a file path is an
+// error of the template at its line, saying to write cid:NAME and whether
+// NAME is beside the template; a cid: image is not. One whose path a value
+// gives is a problem of its row naming the column; a URL or an empty cell
+// is not.
+func TestHTMLImagePath(t *testing.T) {
+	yaml := `name: h
+from: "Acme <news@acme.example>"
+to: "{{.email}}"
+subject: "Invoice"
+html: body.html
+recipients: {path: people.csv}
+`
+	cols := []string{"email", "photo"}
+	for _, tc := range []struct {
+		files map[string]string
+		want  string
+	}{
+		{map[string]string{"body.html": "<p>Hi</p>\n<img src=\"logo.png\" alt=Acme>\n", "logo.png": "PNG"},
+			`body.html:2: <img src="logo.png"> is a file path: a receiver cannot load it; write src="cid:logo.png" to embed the file (looked for it beside the template: found)`},
+		{map[string]string{"body.html": "<table background='bg.png'><tr><td>Hi</td></tr></table>\n"},
+			`body.html:1: <table background="bg.png"> is a file path: a receiver cannot load it; write background="cid:bg.png" to embed the file (looked for it beside the template: not found)`},
+		{map[string]string{"body.html": "<p>Hi</p><img src=\"img/logo.png\">\n", "logo.png": "PNG"},
+			`(looked for logo.png beside the template: found)`},
+		{map[string]string{"body.html": "<p>Hi</p><img src=\"cid:logo.png\"><img src=\"{{.photo}}\">\n", "logo.png": "PNG"}, ""},
+	} {
+		_, err := trySetup(t, yaml, tc.files, cols)
+		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.HasSuffix(err.Error(), tc.want)) {
+			t.Errorf("%q: %v, want %q", tc.files["body.html"], err, tc.want)
+		}
+	}
+	e := setup(t, yaml, map[string]string{"body.html": `<p>Hi</p><img src="{{.photo}}">`}, cols)
+	for _, tc := range []struct{ photo, col string }{
+		{"https://x.example/ann.jpg", ""},
+		{"", ""},
+		{"ann.jpg", "photo"},
+		{"images/ann.jpg", "photo"},
+	} {
+		_, err := e.r.Render(row(4, "email", "a@example.com", "photo", tc.photo))
+		var re *campaign.RowError
+		switch {
+		case tc.col == "" && err != nil:
+			t.Errorf("photo %q: %v", tc.photo, err)
+		case tc.col != "" && (!errors.As(err, &re) || re.Column != tc.col || re.Row != 4 || !strings.Contains(err.Error(), "is a file path: a receiver cannot load it")):
+			t.Errorf("photo %q: %v, want a problem of column %s", tc.photo, err, tc.col)
+		}
+	}
+}
+
 // BenchmarkDeadLinks scans the example newsletter's HTML template, about
 // the size of a rendered newsletter, for links that go nowhere.
 func BenchmarkDeadLinks(b *testing.B) {
@@ -82,6 +136,6 @@ func BenchmarkDeadLinks(b *testing.B) {
 	}
 	b.SetBytes(int64(len(doc)))
 	for b.Loop() {
-		deadLinks(doc, func(string, []byte, int) bool { return true })
+		deadLinks(doc, func(deadLink) bool { return true })
 	}
 }

@@ -1049,9 +1049,9 @@ func (r *Renderer) rowHTML(st *state, row campaign.Row, t *templates.Template, b
 	if bytes.Contains(st.html.Bytes(), []byte(unsafeMark)) {
 		probs.add(r.unsafeValue(row, t))
 	}
-	deadLinks(st.html.Bytes(), func(href string, _ []byte, _ int) bool {
-		if !strings.Contains(href, unsafeMark) { // told above
-			probs.add(r.deadLinkRow(row, t, href))
+	deadLinks(st.html.Bytes(), func(l deadLink) bool {
+		if !strings.Contains(l.url, unsafeMark) { // told above
+			probs.add(r.deadLinkRow(row, t, l))
 		}
 		return true
 	})

@@ -468,6 +468,20 @@ func TestAttachmentPaths(t *testing.T) {
 		!strings.Contains(err.Error(), `(a \ separates no folders here: write / between folders, as in "files/ok.pdf")`) {
 		t.Errorf("a backslash path: %v", err)
 	}
+	// A space a cell added around a '/' is named, and the
+	// path without it found; the path is not trimmed (a name may have
+	// one), and a space inside a name is no hint.
+	for p, want := range map[string]string{
+		"files/ ok.pdf":        `(the path has a space after '/'; the sheet's cell may hold one; "files/ok.pdf", without it, is there)`,
+		"files\u00a0/ok.pdf":   `(the path has a space before '/'; the sheet's cell may hold one; "files/ok.pdf", without it, is there)`,
+		"files/ missing.pdf":   `(the path has a space after '/'; the sheet's cell may hold one)`,
+		"files/my missing.pdf": "",
+	} {
+		_, err := r.Render(row(3, "email", "k@example.com", "file", p))
+		if !errors.Is(err, fs.ErrNotExist) || want != "" && !strings.HasSuffix(err.Error(), want) || want == "" && strings.Contains(err.Error(), "has a space") {
+			t.Errorf("%q: %v, want %q", p, err, want)
+		}
+	}
 	// One with a drive letter or a .. gets no path to write, which would
 	// be refused in turn.
 	for _, p := range []string{`C:\files\ok.pdf`, `files\..\files\ok.pdf`} {
@@ -1102,6 +1116,28 @@ func TestAddressAndPhraseHeaders(t *testing.T) {
 	}
 }
 
+// TestAddressInWords: an address net/mail refuses is told in words a
+// user understands, not in RFC 5322's grammar, naming the row and column;
+// the hints for a full-width ＠ or ； stay.
+func TestAddressInWords(t *testing.T) {
+	e := setup(t, yamlWith(map[string]string{"to": `"{{.name}} {{.email}}"`}), bodyFile, []string{"email", "name"})
+	for _, tc := range []struct{ name, email, want string }{
+		{"", "carla(at)example.de", `"carla(at)example.de": not an email address: it has no @ ((at) is not @)`},
+		{"", "carla", `"carla": not an email address: it has no @`},
+		{"", "carla@", `"carla@": missing domain: nothing after the @`},
+		{"", "@example.de", `"@example.de": nothing before the @`},
+		{"Carla Weber", "carla@example.de", `"Carla Weber carla@example.de": a name goes before the address in < > and needs quotes when it holds more than letters ("Name" <address>), or write {{address .name .email}}`},
+		{"", "carla@example.de bernd@example.de", `"carla@example.de bernd@example.de": two addresses need a , or ; between them`},
+		{"", "carla@example..de", `"carla@example..de": two dots in a row`},
+		{"", "carla＠example.de", `"carla＠example.de": not an email address: it has no @ (an address has an ASCII @, not a full-width ＠)`},
+	} {
+		_, err := e.r.Render(row(5, "email", tc.email, "name", tc.name))
+		if re := rowErr(t, err); !errors.Is(err, ErrAddress) || re.Row != 5 || re.Column == "" || !strings.HasSuffix(err.Error(), "render: to: invalid address "+tc.want) || strings.Contains(err.Error(), "mail:") {
+			t.Errorf("%q %q: %v (column %q)\nwant it to end with %s", tc.name, tc.email, err, re.Column, tc.want)
+		}
+	}
+}
+
 // TestHeaderTooLongNamesColumn: a header that cannot be written in lines
 // of 998 characters (a long URL has no place to fold) names the column
 // whose value made it so.
@@ -1117,7 +1153,7 @@ func TestHeaderTooLongNamesColumn(t *testing.T) {
 // are told with what to do.
 func TestAddressHints(t *testing.T) {
 	_, err := trySetup(t, yamlWith(map[string]string{"from": `"Acme Team, Inc. <news@acme.example>"`}), bodyFile, []string{"email"})
-	if want := `render: from: invalid address "Acme Team": mail: no angle-addr (a comma or semicolon in a name separates addresses: put the name in double quotes, "Acme Team, …" <…>, or write {{address .name .email}})`; err == nil || !strings.HasSuffix(err.Error(), want) {
+	if want := `render: from: invalid address "Acme Team": not an email address: it has no @ (a comma or semicolon in a name separates addresses: put the name in double quotes, "Acme Team, …" <…>, or write {{address .name .email}})`; err == nil || !strings.HasSuffix(err.Error(), want) {
 		t.Errorf("error\n %v\nwant it to end with\n %s", err, want)
 	}
 	e := setup(t, yamlWith(nil), bodyFile, []string{"email"})

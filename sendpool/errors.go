@@ -251,6 +251,8 @@ type TLSError struct {
 	// Why says what went wrong in words.
 	Why string
 	Err error
+	// Hint says what else may fix it, after the cause; "" for nothing.
+	Hint string
 }
 
 func (e *TLSError) Error() string { return prefix + e.Reason() }
@@ -260,6 +262,9 @@ func (e *TLSError) Reason() string {
 	s := fmt.Sprintf("TLS with %s: %s", e.Host, e.Why)
 	if e.Err != nil {
 		s += ": " + Reason(e.Err)
+	}
+	if e.Hint != "" {
+		s += "; " + e.Hint
 	}
 	return s
 }

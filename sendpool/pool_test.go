@@ -634,7 +634,7 @@ func testPoolTLS(t *testing.T, tr pooltest.Transport) {
 		cfg := tr.Config(plain)
 		cfg.SMTP.Security = campaign.SecurityTLS
 		_, err := pooltest.Run(t, cfg, pooltest.Messages(1))
-		if !errors.Is(err, sendpool.ErrTLS) || !strings.Contains(err.Error(), "starttls") {
+		if !errors.Is(err, sendpool.ErrTLS) || !strings.Contains(err.Error(), "starttls") || !strings.HasSuffix(err.Error(), "; for a local test server without TLS, set smtp.security: none") {
 			t.Fatalf("err %v", err)
 		}
 	})
@@ -648,7 +648,7 @@ func testPoolStartTLS(t *testing.T, tr pooltest.Transport) {
 		cfg := tr.Config(srv)
 		cfg.SMTP.Security = campaign.SecurityStartTLS
 		_, err := pooltest.Run(t, cfg, pooltest.Messages(2))
-		if !errors.Is(err, sendpool.ErrTLS) || !strings.Contains(err.Error(), "does not offer STARTTLS") {
+		if !errors.Is(err, sendpool.ErrTLS) || !strings.Contains(err.Error(), "does not offer STARTTLS") || !strings.HasSuffix(err.Error(), "; for a local test server without TLS, set smtp.security: none") {
 			t.Fatalf("err %v", err)
 		}
 		if len(srv.Messages()) != 0 {

@@ -98,13 +98,14 @@ func (n columnNames) resolve(name string) string {
 }
 
 // suggest names the column a template probably meant by the unknown name
-// (see campaign.Closest, applied to the columns' Identifiers), or "".
+// (see campaign.ClosestOrContaining, applied to the columns' Identifiers),
+// or "".
 func (n columnNames) suggest(name string, columns []string) string {
 	ids := make([]string, len(columns))
 	for i, c := range columns {
 		ids[i] = n.idOf[c]
 	}
-	id := campaign.Closest(name, ids)
+	id := campaign.ClosestOrContaining(name, ids)
 	if id == "" {
 		return ""
 	}

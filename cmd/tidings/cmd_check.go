@@ -322,9 +322,7 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 	}
 	fmt.Fprintln(g.stdout, sum.line(in.Campaign.Name))
 	printDKIM(g, in.Signer, opts.dnsRecords)
-	if note := spoolNote(in.Campaign.StateDir, sum.bytes); note != "" {
-		fmt.Fprintln(g.stdout, note)
-	}
+	printSpoolNote(g, in.Campaign.StateDir, sum.bytes)
 	if sum.utf8 > 0 {
 		fmt.Fprintf(g.stdout, "warning: %s a non-ASCII local part: the server must offer SMTPUTF8 (RFC 6531): send stops before sending anything when it does not; tidings probe shows whether it does\n", hasHave(sum.utf8, "recipient"))
 	}
@@ -343,7 +341,7 @@ func checkVerdict(g *globalOptions, c *campaign.Campaign, state *journal.State, 
 	}
 	printSameAddress(g.stdout, decider.SameAddress())
 	toSend := sum.ok - sum.duplicate - sum.suppressed - sum.done
-	if c.SMTP.Host != "" && toSend > 0 {
+	if c.SMTP.Host != "" && toSend > 0 && !g.quiet { // --quiet: no estimate
 		if text := estimate(state, c, domains, toSend); text != "" {
 			fmt.Fprintln(g.stdout, "estimate:", text)
 		}
@@ -454,6 +452,20 @@ func spoolNote(stateDir string, messages int64) string {
 		return fmt.Sprintf("spool: %s in %s, none readable", report.Plural(len(all), "generation"), displayPath(spool.OpenStore(stateDir).Dir())) + warnings.String()
 	}
 	return spoolSize(stateDir, gens, messages) + warnings.String()
+}
+
+// printSpoolNote writes spoolNote of the campaign's stateDir; under
+// --quiet only its warnings (spool generations that cannot be read).
+func printSpoolNote(g *globalOptions, stateDir string, messages int64) {
+	if !g.quiet {
+		if note := spoolNote(stateDir, messages); note != "" {
+			fmt.Fprintln(g.stdout, note)
+		}
+		return
+	}
+	if gens, err := spool.OpenStore(stateDir).Generations(); err == nil {
+		warnUnreadable(g.stdout, gens)
+	}
 }
 
 // unreadableWarning is the warning, one line without its end, about g, a

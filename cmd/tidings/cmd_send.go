@@ -550,6 +550,9 @@ func printSummary(ctx context.Context, g *globalOptions, c *campaign.Campaign, p
 // it takes on disk, and what the spool's folder takes in all when it
 // keeps others (the record of what earlier sends sent).
 func printSpool(g *globalOptions, pl *plan.Plan) {
+	if g.quiet {
+		return // what --quiet leaves out: neither a problem nor the summary
+	}
 	how := "written by this run"
 	if pl.Reused {
 		how = "an earlier run's, reused"

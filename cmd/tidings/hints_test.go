@@ -103,3 +103,25 @@ smtp: {host: 127.0.0.1, port: 25, security: none}
 		t.Errorf("code %d, want %d and\n %s\n%s%s", code, exitUnusable, want, out, errOut)
 	}
 }
+
+// TestMailmergeFlagHint: send's flags from Python's mailmerge habits
+// (--dry-run, --resume N, --no-limit) are still unknown flags (exit 2), and
+// the error says what tidings does instead; another unknown flag gets no
+// hint.
+func TestMailmergeFlagHint(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		hint string
+	}{
+		{[]string{"send", "--dry-run", "c.yaml"}, "send has no --dry-run: tidings check checks every row, tidings preview writes every message; nothing is sent"},
+		{[]string{"send", "--resume", "3", "c.yaml"}, "send resumes by itself from the journal: run it again"},
+		{[]string{"send", "--resume", "c.yaml"}, "send resumes by itself from the journal: run it again"},
+		{[]string{"send", "--no-limit", "c.yaml"}, "send sends every row unless --limit N"},
+		{[]string{"send", "--frobnicate", "c.yaml"}, ""},
+	} {
+		_, errOut, code := runCLI(t, tc.args...)
+		if code != exitUnusable || !strings.Contains(errOut, "unknown flag: "+tc.args[1]) || !strings.Contains(errOut, tc.hint) || tc.hint == "" && strings.Contains(errOut, ";") {
+			t.Errorf("%q: code %d\n%s", tc.args, code, errOut)
+		}
+	}
+}

@@ -479,3 +479,32 @@ func TestKeyNumberFormatChanged(t *testing.T) {
 		t.Errorf("the server has %d messages, want the first send's 2", n)
 	}
 }
+
+// TestKeyColumnContaining: a sheet from a form, whose address column is
+// "Email Address": check suggests it for the key column email, and for a
+// To template's .email, how a template writes it.
+func TestKeyColumnContaining(t *testing.T) {
+	dir := t.TempDir()
+	camp := filepath.Join(dir, "c.yaml")
+	for key, want := range map[string]string{
+		"":                     `key column not in the sheet: "email" (columns: Email Address, name); did you mean recipients.key: "Email Address"?`,
+		", key: Email Address": `"email"; did you mean {{.Email_Address}} (the column "Email Address")?`,
+	} {
+		writeFiles(t, dir, map[string]string{
+			"c.yaml": `name: t
+from: news@acme.example
+to: '{{.email}}'
+subject: hi
+text: body.txt
+recipients: {path: r.csv` + key + `}
+smtp: {host: 127.0.0.1, port: 2525, security: none}
+`,
+			"body.txt": "hi\n",
+			"r.csv":    "Email Address,name\nann@example.org,Ann\n",
+		})
+		out, errOut, code := runCLI(t, "check", camp)
+		if code != exitUnusable || !strings.Contains(errOut, want) {
+			t.Errorf("key %q: code %d, want %q\n%s%s", key, code, want, out, errOut)
+		}
+	}
+}

@@ -37,6 +37,7 @@ leaves; delivery is rate-limited, retried, journaled and reported.
 	}
 	root.SetOut(g.stdout)
 	root.SetErr(g.stderr)
+	root.SetFlagErrorFunc(flagError)
 	root.PersistentFlags().BoolVarP(&g.quiet, "quiet", "q", false, "print only problems and the summary")
 	addProfileFlags(root, g)
 	root.AddCommand(

@@ -182,7 +182,7 @@ func TestSpoolKillWhileSpooling(t *testing.T) {
 	if got := len(srv.Messages()); got != 0 {
 		t.Fatalf("%d messages went out during the preflight", got)
 	}
-	out, err := exec.CommandContext(ctx, bin, "send", "--yes", "-q", camp).CombinedOutput()
+	out, err := exec.CommandContext(ctx, bin, "send", "--yes", camp).CombinedOutput() // not -q, which leaves out the spool line
 	if err != nil || !bytes.Contains(out, []byte("generation 2, written by this run")) {
 		t.Fatalf("resumed send: %v\n%s", err, out)
 	}
@@ -669,6 +669,26 @@ func TestShowRowWords(t *testing.T) {
 	for row, want := range map[string]string{"1": "r.csv is above its header (row 3); the recipients are in the rows below that", "3": "r.csv is its header; the recipients are in the rows below it"} {
 		if _, errOut, code := runCLI(t, "show", "--row", row, camp); code != exitSomeFailed || !strings.Contains(errOut, want) {
 			t.Errorf("show --row %s under a title: code %d\n%s", row, code, errOut)
+		}
+	}
+}
+
+// TestQuietLeavesOutNotes: -q prints only problems and the summary: no
+// spool or estimate line from check or send, and no warning about the
+// empty column an Excel ';' export ends every line with; without -q
+// check says the spool and the estimate.
+func TestQuietLeavesOutNotes(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 2, "")
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email;name;\nuser000@example.com;User 0;\nuser001@example.com;User 1;\n"})
+	out, errOut, code := runCLI(t, "check", camp)
+	if code != exitOK || !strings.Contains(out, "spool:") || !strings.Contains(out, "estimate:") || strings.Contains(out+errOut, "no name") {
+		t.Errorf("check: code %d\n%s%s", code, out, errOut)
+	}
+	for _, args := range [][]string{{"check", "-q", camp}, {"send", "--yes", "-q", camp}} {
+		out, errOut, code := runCLI(t, args...)
+		if code != exitOK || strings.Contains(out+errOut, "spool:") || strings.Contains(out+errOut, "estimate:") || strings.Contains(out+errOut, "warning") {
+			t.Errorf("%q: code %d\n%s%s", args, code, out, errOut)
 		}
 	}
 }

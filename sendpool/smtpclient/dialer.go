@@ -247,7 +247,7 @@ func (d *Dialer) connectError(err error) *sendpool.DialError {
 	return de
 }
 
-func (d *Dialer) tlsError(why string, err error) error {
+func (d *Dialer) tlsError(why string, err error) *sendpool.TLSError {
 	var ua x509.UnknownAuthorityError
 	var he x509.HostnameError
 	var ci x509.CertificateInvalidError
@@ -260,6 +260,17 @@ func (d *Dialer) tlsError(why string, err error) error {
 		why = "the server's certificate is invalid (expired or not yet valid?)"
 	}
 	return &sendpool.TLSError{Host: d.cfg.Addr(), Why: why, Err: err}
+}
+
+// plainHint is the hint of a failed TLS setup with host: for this machine
+// (localhost, a loopback address: a local test server, which often has no
+// TLS), to set security: none; "" for any other host, where plaintext is
+// never the fix.
+func plainHint(host string) string {
+	if !isLoopbackHost(host) {
+		return ""
+	}
+	return "for a local test server without TLS, set smtp.security: none"
 }
 
 func isTimeout(err error) bool {

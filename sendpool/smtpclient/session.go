@@ -91,7 +91,9 @@ func (d *Dialer) transcriptFor(notes *probeNotes) (*transcript, io.Writer) {
 func (d *Dialer) implicitTLS(ctx context.Context, s *session, notes *probeNotes) error {
 	tc := tls.Client(s.raw, d.tls)
 	if err := tc.HandshakeContext(ctx); err != nil {
-		return d.tlsError("implicit TLS handshake failed (is this port really TLS? port 587 and 25 want security: starttls)", err)
+		te := d.tlsError("implicit TLS handshake failed (is this port really TLS? port 587 and 25 want security: starttls)", err)
+		te.Hint = plainHint(d.cfg.Host)
+		return te
 	}
 	if notes != nil && notes.tls != nil {
 		notes.tls(tc.ConnectionState())
@@ -173,7 +175,7 @@ func (d *Dialer) startTLSError(raw *rawConn, err error) error {
 		return se
 	}
 	if !isNetError(err) {
-		return &sendpool.TLSError{Host: cfg.Addr(), Why: "the server does not offer STARTTLS and security is starttls (no plaintext fallback)", Err: err}
+		return &sendpool.TLSError{Host: cfg.Addr(), Why: "the server does not offer STARTTLS and security is starttls (no plaintext fallback)", Err: err, Hint: plainHint(cfg.Host)}
 	}
 	return d.broken("STARTTLS", err)
 }

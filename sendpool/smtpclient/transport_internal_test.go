@@ -212,3 +212,16 @@ func TestConnectErrorKinds(t *testing.T) {
 		}
 	}
 }
+
+// TestPlainHint: security: none is suggested after a failed TLS setup only
+// for a server on this machine, never for another host.
+func TestPlainHint(t *testing.T) {
+	for host, local := range map[string]bool{
+		"localhost": true, "LOCALHOST": true, "127.0.0.1": true, "127.0.0.53": true, "::1": true,
+		"smtp.example.org": false, "192.168.1.10": false, "localhost.example.org": false, "": false,
+	} {
+		if got := plainHint(host); (got != "") != local || local && !strings.Contains(got, "smtp.security: none") {
+			t.Errorf("%q: %q", host, got)
+		}
+	}
+}
