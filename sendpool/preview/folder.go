@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/tidings/tidings/sendpool/statefile"
 )
 
 // MarkerFile is the file a preview leaves in its folder: it lists the
@@ -32,7 +34,7 @@ func Claim(dir string) error {
 	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
-	if err := os.WriteFile(filepath.Join(dir, MarkerFile), []byte(markerHead+markerOwn), 0o600); err != nil {
+	if err := statefile.WriteFile(filepath.Join(dir, MarkerFile), []byte(markerHead+markerOwn)); err != nil {
 		return fmt.Errorf("preview: %w", err)
 	}
 	return nil
@@ -81,7 +83,7 @@ func readMarker(dir string) (marker, error) {
 // startMarker writes dir's marker file afresh (own: claimed, as Claim
 // says) and returns it open for listing the message files to come.
 func startMarker(dir string, own bool) (*os.File, error) {
-	f, err := os.OpenFile(filepath.Join(dir, MarkerFile), os.O_WRONLY|os.O_CREATE|os.O_TRUNC|os.O_APPEND, 0o600)
+	f, err := statefile.OpenFile(filepath.Join(dir, MarkerFile), os.O_WRONLY|os.O_CREATE|os.O_TRUNC|os.O_APPEND, statefile.FileMode)
 	if err != nil {
 		return nil, fmt.Errorf("preview: %w", err)
 	}
