@@ -10,13 +10,15 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/tidings/tidings/render"
 	"github.com/tidings/tidings/sendpool/statefile"
 )
 
 // MarkerFile is the file a preview leaves in its folder: it lists the
 // message files the preview wrote there, which the next preview removes
-// (and nothing else).
-const MarkerFile = ".tidings-preview"
+// (and nothing else). render knows it too: row data attaches nothing in a
+// folder that holds one.
+const MarkerFile = render.PreviewMarker
 
 // The marker file's first line, and the line after it in a folder claimed
 // as the previews' own (Claim), where every message file is a preview's.
