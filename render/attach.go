@@ -207,7 +207,30 @@ func (a *attacher) private(p, real string) error {
 			return fmt.Errorf("%w: %q leads to the hidden %q, which row data may not attach (hidden files keep settings and secrets)", ErrAttachmentPath, p, part)
 		}
 	}
+	if dir, ok := previewFolder(a.rootReal, real); ok {
+		return fmt.Errorf("%w: %q is in %s, a tidings preview's folder (it holds %s): its messages are other recipients', which row data may not attach", ErrAttachmentPath, p, dir, PreviewMarker)
+	}
 	return nil
+}
+
+// PreviewMarker is the file tidings preview leaves in the folder it
+// writes (sendpool/preview names it so): every recipient's message is
+// there, and row data may attach none of them.
+const PreviewMarker = ".tidings-preview"
+
+// previewFolder returns the folder holding a PreviewMarker that real's
+// own folder is, or is below, up to root (root included): an Lstat a
+// folder on the way.
+func previewFolder(root, real string) (string, bool) {
+	for dir := filepath.Dir(real); inside(root, dir); dir = filepath.Dir(dir) {
+		if _, err := os.Lstat(filepath.Join(dir, PreviewMarker)); err == nil {
+			return dir, true
+		}
+		if dir == root {
+			break
+		}
+	}
+	return "", false
 }
 
 // ownWhat names o for a path real at or below it.

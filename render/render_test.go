@@ -525,7 +525,8 @@ func TestAttachmentPaths(t *testing.T) {
 // TestAttachmentOwnFiles: a path from row data that stays inside the
 // campaign folder still may not attach what the campaign keeps for itself
 // (its file, the sheet, the suppression list, a DKIM key, the state
-// folders) or a hidden file, by whatever path it gets there; constant
+// folders), a hidden file or a file in a preview's folder (other
+// recipients' messages), by whatever path it gets there; constant
 // paths are the author's and may.
 func TestAttachmentOwnFiles(t *testing.T) {
 	dir := t.TempDir()
@@ -545,6 +546,11 @@ func TestAttachmentOwnFiles(t *testing.T) {
 		"files/people.csv.pdf":       "%PDF",
 		"files/keys/rsa.key.pdf":     "%PDF",
 		"files/suppress.txt.archive": "x",
+		// preview --out previews, inside the campaign folder
+		"previews/.tidings-preview":             "tidings preview: the message files below are a preview's\n",
+		"previews/000002-alice@example.com.eml": "To: alice@example.com",
+		"previews/gallery/msg/000002-a.js":      "x",
+		"files/forwarded.eml":                   "To: someone",
 	}
 	for name, body := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
@@ -561,18 +567,20 @@ func TestAttachmentOwnFiles(t *testing.T) {
 	r := loadRenderer(t, dir, yamlWith(map[string]string{"attachments": `["{{.file}}"]`, "suppress": "suppress.txt", "state_dir": "state",
 		"dkim": "{domain: acme.example, selector: s1, key_file: keys/rsa.key}"}), "email", "file")
 	refused := map[string]string{
-		"campaign.yaml":                  "the campaign file",
-		"people.csv":                     "the recipient sheet",
-		"./suppress.txt":                 "the suppression list",
-		"keys/rsa.key":                   "a DKIM private key",
-		"files/../keys/rsa.key":          `climbs a folder with ".."`,
-		"files/key.pdf":                  "a DKIM private key",
-		"state/journal.jsonl":            "in the campaign's state folder",
-		".tidings/other/report.csv":      "in the campaigns' state folder",
-		".env":                           `the hidden ".env"`,
-		"files/.git/config":              `the hidden ".git"`,
-		"files/.tidy.pdf":                `the hidden ".tidy.pdf"`,
-		"files/.git/../../campaign.yaml": `climbs a folder with ".."`,
+		"campaign.yaml":                         "the campaign file",
+		"people.csv":                            "the recipient sheet",
+		"./suppress.txt":                        "the suppression list",
+		"keys/rsa.key":                          "a DKIM private key",
+		"files/../keys/rsa.key":                 `climbs a folder with ".."`,
+		"files/key.pdf":                         "a DKIM private key",
+		"state/journal.jsonl":                   "in the campaign's state folder",
+		".tidings/other/report.csv":             "in the campaigns' state folder",
+		".env":                                  `the hidden ".env"`,
+		"files/.git/config":                     `the hidden ".git"`,
+		"files/.tidy.pdf":                       `the hidden ".tidy.pdf"`,
+		"files/.git/../../campaign.yaml":        `climbs a folder with ".."`,
+		"previews/000002-alice@example.com.eml": "a tidings preview's folder",
+		"previews/gallery/msg/000002-a.js":      "a tidings preview's folder",
 	}
 	for file, words := range refused {
 		_, err := r.Render(row(2, "email", "k@example.com", "file", file))
@@ -580,7 +588,7 @@ func TestAttachmentOwnFiles(t *testing.T) {
 			t.Errorf("%s: got %v, want ErrAttachmentPath in column file saying %q", file, err, words)
 		}
 	}
-	for _, file := range []string{"files/ok.pdf", "notes/state-of-things.pdf", "files/statement.pdf", "files/people.csv.pdf", "files/keys/rsa.key.pdf", "files/suppress.txt.archive"} {
+	for _, file := range []string{"files/ok.pdf", "notes/state-of-things.pdf", "files/statement.pdf", "files/people.csv.pdf", "files/keys/rsa.key.pdf", "files/suppress.txt.archive", "files/forwarded.eml"} {
 		if m, err := r.Render(row(2, "email", "k@example.com", "file", file)); err != nil || len(m.Attachments) != 1 {
 			t.Errorf("%s: got %v, want it attached", file, err)
 		}

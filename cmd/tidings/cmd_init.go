@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 
 	"github.com/spf13/cobra"
+	"github.com/tidings/tidings/sendpool/statefile"
 )
 
 //go:embed skeleton
@@ -36,7 +37,9 @@ func newInitCommand(g *globalOptions) *cobra.Command {
 }
 
 // runInit writes the skeleton campaign into dir. It refuses to overwrite an
-// existing file unless opts.force.
+// existing file unless opts.force, and never writes through a symbolic
+// link where a skeleton file goes (dangling or not, --force or not): the
+// link is named and nothing is written.
 func runInit(ctx context.Context, opts initOptions, g *globalOptions, dir string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return &unusableError{fmt.Errorf("init: %w", err)}
@@ -45,27 +48,17 @@ func runInit(ctx context.Context, opts initOptions, g *globalOptions, dir string
 	if err != nil {
 		return fmt.Errorf("init: %w", err)
 	}
-	if !opts.force {
-		for _, e := range entries {
-			p := filepath.Join(dir, e.Name())
-			if _, err := os.Stat(p); err == nil {
-				return &unusableError{fmt.Errorf("init: %s already exists (use --force to overwrite)", p)}
-			} else if !errors.Is(err, fs.ErrNotExist) {
-				return &unusableError{fmt.Errorf("init: %w", err)}
-			}
+	for _, e := range entries {
+		if err := initFree(filepath.Join(dir, e.Name()), opts.force); err != nil {
+			return &unusableError{err}
 		}
 	}
 	for _, e := range entries {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		data, err := skeleton.ReadFile("skeleton/" + e.Name())
-		if err != nil {
-			return fmt.Errorf("init: %w", err)
-		}
-		p := filepath.Join(dir, e.Name())
-		if err := os.WriteFile(p, data, 0o644); err != nil {
-			return &unusableError{fmt.Errorf("init: %w", err)}
+		if err := writeSkeleton(e.Name(), filepath.Join(dir, e.Name()), opts.force); err != nil {
+			return err
 		}
 	}
 	camp, where := commandArg(filepath.Join(dir, "campaign.yaml")), commandArg(dir)
@@ -74,5 +67,46 @@ func runInit(ctx context.Context, opts initOptions, g *globalOptions, dir string
 	}
 	fmt.Fprintf(g.stdout, "Wrote a campaign to %s. Next:\n  tidings check %s\n  tidings preview %s\n  tidings send --test you@example.com %s   (after setting smtp: and the password variable)\n",
 		where, camp, camp, camp)
+	return nil
+}
+
+// initFree returns an error unless init may write p: p is missing, or a
+// regular file and force says to overwrite it. A symbolic link is refused
+// either way (os.Lstat: a dangling one is not missing).
+func initFree(p string, force bool) error {
+	fi, err := os.Lstat(p)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return fmt.Errorf("init: %w", err)
+	case fi.Mode()&fs.ModeSymlink != 0:
+		return fmt.Errorf("init: %w", &statefile.LinkError{Path: p})
+	case !force:
+		return fmt.Errorf("init: %s already exists (use --force to overwrite)", p)
+	}
+	return nil
+}
+
+// writeSkeleton writes the skeleton's file name to p: a new file
+// (O_EXCL, which a link, dangling or not, also fails), or with force one
+// replaced in place, never through a link (statefile.OpenFile).
+func writeSkeleton(name, p string, force bool) error {
+	data, err := skeleton.ReadFile("skeleton/" + name)
+	if err != nil {
+		return fmt.Errorf("init: %w", err)
+	}
+	flag := os.O_WRONLY | os.O_CREATE | os.O_EXCL
+	if force {
+		flag = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+	}
+	f, err := statefile.OpenFile(p, flag, 0o644)
+	if err != nil {
+		return &unusableError{fmt.Errorf("init: %w", err)}
+	}
+	_, err = f.Write(data)
+	if err = errors.Join(err, f.Close()); err != nil {
+		return &unusableError{fmt.Errorf("init: %w", err)}
+	}
 	return nil
 }

@@ -75,6 +75,9 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 	}
 	defer in.Close()
 	c := in.Campaign
+	if err := privateState(g, c); err != nil {
+		return err
+	}
 	dir, err := previewFolder(opts, c)
 	if err != nil {
 		return &unusableError{err}

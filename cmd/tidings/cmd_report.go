@@ -165,6 +165,9 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 	if err != nil {
 		return &unusableError{err}
 	}
+	if err := privateState(g, c); err != nil {
+		return err
+	}
 	state, err := journal.Load(ctx, c.StateDir)
 	if err != nil {
 		return &unusableError{err}

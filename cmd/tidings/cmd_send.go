@@ -226,10 +226,14 @@ func (st *sendStart) close() {
 }
 
 // openState takes the campaign's send lock and reads its journal, printing
-// the journal's warnings.
+// the journal's warnings; the state folder is made its owner's only first
+// (privateState).
 func openState(ctx context.Context, g *globalOptions, c *campaign.Campaign, command string) (*journal.Lock, *journal.State, error) {
 	if err := os.MkdirAll(c.StateDir, 0o700); err != nil {
 		return nil, nil, &unusableError{fmt.Errorf("state folder: %w", err)}
+	}
+	if err := privateState(g, c); err != nil {
+		return nil, nil, err
 	}
 	lock, err := journal.AcquireLockAs(c.StateDir, command)
 	if err != nil {

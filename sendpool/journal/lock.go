@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/tidings/tidings/sendpool/statefile"
 )
 
 // LockFileName is the lock file's name inside the campaign's state folder.
@@ -75,7 +77,7 @@ func AcquireLockAs(dir, command string) (*Lock, error) {
 		return nil, fmt.Errorf("journal: lock: %w", err)
 	}
 	path := filepath.Join(dir, LockFileName)
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := statefile.OpenFile(path, os.O_RDWR|os.O_CREATE, statefile.FileMode)
 	if err != nil {
 		return nil, fmt.Errorf("journal: lock: %w", err)
 	}

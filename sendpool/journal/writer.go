@@ -11,6 +11,8 @@ import (
 	"runtime"
 	"sync"
 	"time"
+
+	"github.com/tidings/tidings/sendpool/statefile"
 )
 
 // ErrClosed is returned by a Writer's methods after Close.
@@ -95,7 +97,7 @@ func Open(ctx context.Context, lock *Lock, run Run) (*Writer, error) {
 	path := filepath.Join(lock.dir, FileName)
 	_, err := os.Stat(path)
 	created := errors.Is(err, fs.ErrNotExist)
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o600) // it lists every recipient: private, as the report
+	f, err := statefile.OpenFile(path, os.O_RDWR|os.O_APPEND|os.O_CREATE, statefile.FileMode) // it lists every recipient: private, as the report; never through a link
 	if err != nil {
 		return nil, fmt.Errorf("journal: %w", err) // an *fs.PathError: "open PATH: …"
 	}

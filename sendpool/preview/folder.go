@@ -9,12 +9,16 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/tidings/tidings/render"
+	"github.com/tidings/tidings/sendpool/statefile"
 )
 
 // MarkerFile is the file a preview leaves in its folder: it lists the
 // message files the preview wrote there, which the next preview removes
-// (and nothing else).
-const MarkerFile = ".tidings-preview"
+// (and nothing else). render knows it too: row data attaches nothing in a
+// folder that holds one.
+const MarkerFile = render.PreviewMarker
 
 // The marker file's first line, and the line after it in a folder claimed
 // as the previews' own (Claim), where every message file is a preview's.
@@ -32,7 +36,7 @@ func Claim(dir string) error {
 	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
-	if err := os.WriteFile(filepath.Join(dir, MarkerFile), []byte(markerHead+markerOwn), 0o600); err != nil {
+	if err := statefile.WriteFile(filepath.Join(dir, MarkerFile), []byte(markerHead+markerOwn)); err != nil {
 		return fmt.Errorf("preview: %w", err)
 	}
 	return nil
@@ -81,7 +85,7 @@ func readMarker(dir string) (marker, error) {
 // startMarker writes dir's marker file afresh (own: claimed, as Claim
 // says) and returns it open for listing the message files to come.
 func startMarker(dir string, own bool) (*os.File, error) {
-	f, err := os.OpenFile(filepath.Join(dir, MarkerFile), os.O_WRONLY|os.O_CREATE|os.O_TRUNC|os.O_APPEND, 0o600)
+	f, err := statefile.OpenFile(filepath.Join(dir, MarkerFile), os.O_WRONLY|os.O_CREATE|os.O_TRUNC|os.O_APPEND, statefile.FileMode)
 	if err != nil {
 		return nil, fmt.Errorf("preview: %w", err)
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/tidings/tidings/sendpool/report"
+	"github.com/tidings/tidings/sendpool/statefile"
 )
 
 // The preview gallery is a static page written beside the .eml files:
@@ -148,7 +149,7 @@ func newGalleryWriter(dir string) (*galleryWriter, error) {
 		if err != nil {
 			return nil, fmt.Errorf("preview: gallery: %w", err)
 		}
-		if err := os.WriteFile(filepath.Join(gdir, name), b, 0o600); err != nil {
+		if err := statefile.WriteFile(filepath.Join(gdir, name), b); err != nil {
 			return nil, fmt.Errorf("preview: gallery: %w", err)
 		}
 	}
@@ -189,7 +190,7 @@ func (g *galleryWriter) flush() error {
 		return err
 	}
 	g.buf.WriteString(");\n")
-	if err := os.WriteFile(filepath.Join(g.dir, name), g.buf.Bytes(), 0o600); err != nil {
+	if err := statefile.WriteFile(filepath.Join(g.dir, name), g.buf.Bytes()); err != nil {
 		return fmt.Errorf("preview: gallery: %w", err)
 	}
 	g.chunk = g.chunk[:0]
@@ -215,7 +216,7 @@ func (g *galleryWriter) finish() error {
 		return err
 	}
 	g.buf.WriteString(");\n")
-	if err := os.WriteFile(filepath.Join(g.dir, "rows.js"), g.buf.Bytes(), 0o600); err != nil {
+	if err := statefile.WriteFile(filepath.Join(g.dir, "rows.js"), g.buf.Bytes()); err != nil {
 		return fmt.Errorf("preview: gallery: %w", err)
 	}
 	index, err := galleryAssets.ReadFile(galleryDir + "/index.html")

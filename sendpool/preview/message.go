@@ -17,6 +17,8 @@ import (
 	"strings"
 
 	"golang.org/x/text/encoding/htmlindex"
+
+	"github.com/tidings/tidings/sendpool/statefile"
 )
 
 // galleryMessage is a message parsed for display, the content of
@@ -70,7 +72,7 @@ func writeGalleryMessage(dir, emlName string, data []byte) error {
 	if err := os.MkdirAll(mdir, 0o700); err != nil {
 		return fmt.Errorf("preview: gallery: %w", err)
 	}
-	if err := os.WriteFile(filepath.Join(mdir, id+".js"), buf.Bytes(), 0o600); err != nil {
+	if err := statefile.WriteFile(filepath.Join(mdir, id+".js"), buf.Bytes()); err != nil {
 		return fmt.Errorf("preview: gallery: %w", err)
 	}
 	return nil

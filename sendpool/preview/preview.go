@@ -19,6 +19,7 @@ import (
 	"github.com/tidings/tidings/render"
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/report"
+	"github.com/tidings/tidings/sendpool/statefile"
 )
 
 // Row is one line of the preview's report.csv.
@@ -141,7 +142,7 @@ func (w *Writer) writeFiles(ctx context.Context, m *render.Message) (string, err
 	if err := w.listFile(name); err != nil {
 		return "", err
 	}
-	if err := os.WriteFile(filepath.Join(w.dir, name), m.Data, 0o600); err != nil {
+	if err := statefile.WriteFile(filepath.Join(w.dir, name), m.Data); err != nil {
 		return "", fmt.Errorf("preview: %w", err)
 	}
 	return name, writeGalleryMessage(w.dir, name, m.Data)

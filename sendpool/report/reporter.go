@@ -15,6 +15,7 @@ import (
 
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/offheap"
+	"github.com/tidings/tidings/sendpool/statefile"
 )
 
 // ReporterOptions tune how often a Reporter rewrites the files.
@@ -101,7 +102,7 @@ func NewReporter(dir string, opts ReporterOptions) (*Reporter, error) {
 			_ = os.Remove(f.Name()) // fails on Windows: Close removes it there
 		}
 	} else {
-		f, err = os.OpenFile(filepath.Join(dir, logFile), os.O_CREATE|os.O_TRUNC|os.O_RDWR, 0o600)
+		f, err = statefile.OpenFile(filepath.Join(dir, logFile), os.O_CREATE|os.O_TRUNC|os.O_RDWR, statefile.FileMode)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)

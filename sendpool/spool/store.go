@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tidings/tidings/sendpool/statefile"
 )
 
 // Folder is the spool's folder inside a campaign's state folder.
@@ -242,7 +244,7 @@ func (g *Generation) writeManifest(m *manifest) error {
 }
 
 func writeSynced(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	f, err := statefile.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, statefile.FileMode)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,12 @@
+//go:build !unix
+
+package statefile
+
+import "io/fs"
+
+// loose is false where modes do not say who may read a file (Windows: its
+// ACLs do, which tidings leaves as the folder's).
+func loose(fs.FileInfo, fs.FileMode) bool { return false }
+
+// owned is true where loose never asks.
+func owned(fs.FileInfo) bool { return true }

@@ -1,0 +1,20 @@
+//go:build unix
+
+package statefile
+
+import (
+	"io/fs"
+	"os"
+	"syscall"
+)
+
+// loose reports whether fi has permissions want does not (group's, others').
+func loose(fi fs.FileInfo, want fs.FileMode) bool {
+	return fi.Mode().Perm()&^want != 0
+}
+
+// owned reports whether the user running tidings owns fi.
+func owned(fi fs.FileInfo) bool {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	return !ok || int(st.Uid) == os.Geteuid()
+}
