@@ -365,22 +365,8 @@ func (s *csvSheet) Next(ctx context.Context) (Row, error) {
 			return Row{}, err
 		}
 		rec, row, err := s.read()
-		var (
-			re *RowError
-			fe *FileError
-		)
-		switch {
-		case err == io.EOF:
-			s.err = io.EOF
-			return Row{}, io.EOF
-		case errors.As(err, &re):
-			return Row{Number: row}, err
-		case errors.As(err, &fe):
-			s.err = err
-			return Row{}, err
-		case err != nil:
-			s.err = &FileError{File: s.file, Err: fmt.Errorf("reading after row %d: %w", s.row, err)}
-			return Row{}, s.err
+		if err != nil {
+			return s.failed(row, err)
 		}
 		if isBlank(rec) {
 			continue
@@ -409,6 +395,21 @@ func (s *csvSheet) Next(ctx context.Context) (Row, error) {
 		}
 		return Row{Number: row, Values: values}, nil
 	}
+}
+
+// failed is what Next returns for read's error err at row: the row with
+// a *RowError, else the end of the sheet (io.EOF, or a *FileError every
+// later Next returns too).
+func (s *csvSheet) failed(row int, err error) (Row, error) {
+	if _, ok := errors.AsType[*RowError](err); ok {
+		return Row{Number: row}, err
+	}
+	_, isFile := errors.AsType[*FileError](err)
+	if err != io.EOF && !isFile {
+		err = &FileError{File: s.file, Err: fmt.Errorf("reading after row %d: %w", s.row, err)}
+	}
+	s.err = err
+	return Row{}, err
 }
 
 // Close closes the file. It may be called more than once.
