@@ -158,7 +158,7 @@ func (s *runScan) tag() {
 	if end {
 		head = head[1:]
 	}
-	switch localName(head) {
+	switch string(localName(head)) { // compared without a copy
 	case "row":
 		if end {
 			s.inRow = false
@@ -194,8 +194,8 @@ func (s *runScan) startTag() []byte {
 }
 
 // localName is the element name b starts with, without its namespace
-// prefix; "" when b starts no element (a comment, a declaration).
-func localName(b []byte) string {
+// prefix; empty when b starts no element (a comment, a declaration).
+func localName(b []byte) []byte {
 	i := 0
 	for i < len(b) && isNameByte(b[i]) {
 		i++
@@ -204,7 +204,7 @@ func localName(b []byte) string {
 	if j := bytes.LastIndexByte(name, ':'); j >= 0 {
 		name = name[j+1:]
 	}
-	return string(name)
+	return name
 }
 
 // selfClosing says whether the start tag ends in "/>".
