@@ -123,4 +123,8 @@ var (
 	// ErrMergedCells: a cell takes its value from merged cells where
 	// each row needs its own (see Merged).
 	ErrMergedCells = errors.New("merged")
+	// ErrTooLong: a sheet's row or cell is far longer than any
+	// spreadsheet writes (a damaged file, or one made to exhaust memory);
+	// it is refused before it is read whole.
+	ErrTooLong = errors.New("too long for a recipient sheet")
 )

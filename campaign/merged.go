@@ -1,10 +1,7 @@
 package campaign
 
 import (
-	"archive/zip"
-	"bytes"
 	"context"
-	"encoding/xml"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -64,30 +61,10 @@ type mergedRange struct {
 }
 
 // mergedRanges are the worksheet's merged ranges over several data rows
-// in the columns with a header, by first row. The worksheet's XML is read
-// as bytes up to its mergeCells element, which comes after the cells, so
-// memory stays flat.
-func (s *xlsxSheet) mergedRanges(ctx context.Context) ([]mergedRange, error) {
-	zr, err := zip.OpenReader(s.file)
-	if err != nil {
-		return nil, err
-	}
-	defer zr.Close()
-	part := worksheetPart(&zr.Reader, s.wb, s.sheet)
-	if part == nil {
-		return nil, nil
-	}
-	rc, err := part.Open()
-	if err != nil {
-		return nil, err
-	}
-	defer rc.Close()
-	refs, err := mergeRefs(ctx, rc)
-	if err != nil {
-		return nil, err
-	}
+// in the columns with a header, by first row, out of s.mergeRefs.
+func (s *xlsxSheet) mergedRanges() []mergedRange {
 	var ranges []mergedRange
-	for _, ref := range refs {
+	for _, ref := range s.mergeRefs {
 		from, to, _ := strings.Cut(ref, ":")
 		c1, r1, err1 := excelize.CellNameToCoordinates(from)
 		_, r2, err2 := excelize.CellNameToCoordinates(to)
@@ -97,88 +74,14 @@ func (s *xlsxSheet) mergedRanges(ctx context.Context) ([]mergedRange, error) {
 		ranges = append(ranges, mergedRange{ref: ref, col: c1 - 1, r1: r1, r2: r2})
 	}
 	slices.SortFunc(ranges, func(a, b mergedRange) int { return a.r1 - b.r1 })
-	return ranges, nil
+	return ranges
 }
 
 // mergeRefs returns the ref attributes of the mergeCell elements of the
-// worksheet XML in r.
+// worksheet XML in r, read as bytes (see scanRuns), so memory stays flat.
 func mergeRefs(ctx context.Context, r io.Reader) ([]string, error) {
-	rest, err := skipToMerges(ctx, r)
-	if rest == nil || err != nil {
-		return nil, err
-	}
-	d := xml.NewDecoder(rest)
-	var refs []string
-	for {
-		tok, err := d.RawToken()
-		if err == io.EOF {
-			return refs, nil
-		}
-		if err != nil {
-			return refs, err
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if t.Name.Local == "mergeCell" {
-				refs = append(refs, attrString(t.Attr, "ref"))
-			}
-		case xml.EndElement:
-			if t.Name.Local == "mergeCells" {
-				return refs, nil
-			}
-		}
-	}
-}
-
-// skipToMerges reads r up to the start tag of its mergeCells element and
-// returns a reader from that tag on, or nil when there is none.
-func skipToMerges(ctx context.Context, r io.Reader) (io.Reader, error) {
-	const keep = 64 // bytes carried over from the previous read: a tag cut in two
-	buf := make([]byte, 64<<10)
-	carried := 0
-	for {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		n, err := r.Read(buf[carried:])
-		chunk := buf[:carried+n]
-		if i := mergesTag(chunk); i >= 0 {
-			return io.MultiReader(bytes.NewReader(slices.Clone(chunk[i:])), r), nil
-		}
-		carried = min(len(chunk), keep)
-		copy(buf, chunk[len(chunk)-carried:])
-		if err == io.EOF {
-			return nil, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-}
-
-// mergesTag is the position of the '<' of a mergeCells start tag in b
-// ("<mergeCells" or "<x:mergeCells", followed by a space or '>'), or -1.
-// A cell's text cannot hold one: its '<' is written &lt;.
-func mergesTag(b []byte) int {
-	const name = "mergeCells"
-	for i := 0; ; {
-		j := bytes.Index(b[i:], []byte(name))
-		if j < 0 {
-			return -1
-		}
-		p := i + j
-		i = p + len(name)
-		if i >= len(b) || !strings.ContainsRune(" \t\r\n>", rune(b[i])) {
-			continue
-		}
-		k := p - 1
-		for k >= 0 && k >= p-16 && isNameByte(b[k]) {
-			k--
-		}
-		if k >= 0 && b[k] == '<' && (k == p-1 || b[p-1] == ':') {
-			return k
-		}
-	}
+	rs, err := scanRuns(ctx, r)
+	return rs.merges, err
 }
 
 // isNameByte says whether c may be in an XML namespace prefix (ASCII).
@@ -186,14 +89,10 @@ func isNameByte(c byte) bool {
 	return c == ':' || c == '_' || c == '-' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
-// readMerges finds the merged ranges over several data rows and notes
-// them for MergedRanges; a workbook whose ranges cannot be read is still
-// read, with a warning.
-func (s *xlsxSheet) readMerges(ctx context.Context, key string) {
-	ranges, err := s.mergedRanges(ctx)
-	if err != nil {
-		s.warnings = append(s.warnings, fmt.Sprintf("%s: sheet %q: could not look for merged cells (%v); a merged cell gives its value to its first row only", filepath.Base(s.file), s.sheet, err))
-	}
+// readMerges finds the merged ranges over several data rows, among the
+// refs the pre-pass (prescan) collected, and notes them for MergedRanges.
+func (s *xlsxSheet) readMerges(key string) {
+	ranges := s.mergedRanges()
 	s.mergeNotes = s.notedMerges(ranges, key)
 	s.merges = ranges
 }

@@ -102,7 +102,9 @@ func newCSVSheet(ctx context.Context, rd io.Reader, r Recipients) (*csvSheet, er
 	} else {
 		comma = sniffDelimiter(sample, peekErr == nil)
 	}
-	s.cr = csv.NewReader(text)
+	// encoding/csv uses a bufio.Reader this size as it is, without one of
+	// its own in between.
+	s.cr = csv.NewReader(bufio.NewReaderSize(newRowCap(text, comma, maxRowBytes), readBufferSize))
 	s.cr.Comma = comma
 	s.cr.FieldsPerRecord = -1 // checked here, so blank rows may differ
 	s.cr.ReuseRecord = true
@@ -202,7 +204,8 @@ func (c crToLF) Read(p []byte) (int, error) {
 }
 
 // read reads the next record and its row number. A *RowError reports a quote
-// problem in that row; the next read goes on after it.
+// problem in that row; the next read goes on after it. A *FileError
+// reports a row too long to read (see rowCap), and ends the sheet.
 func (s *csvSheet) read() ([]string, int, error) {
 	rec, err := s.cr.Read()
 	if err != nil {
@@ -211,6 +214,9 @@ func (s *csvSheet) read() ([]string, int, error) {
 			row := s.row + pe.StartLine - s.endLine
 			s.row, s.endLine = row, pe.Line
 			return nil, row, &RowError{File: s.file, Row: row, Err: quoteError(pe)}
+		}
+		if long, ok := errors.AsType[*rowTooLong](err); ok {
+			return nil, 0, s.tooLong(long)
 		}
 		return nil, 0, err
 	}
@@ -221,6 +227,17 @@ func (s *csvSheet) read() ([]string, int, error) {
 	// of its line ends into one LF.
 	s.endLine = last + strings.Count(rec[len(rec)-1], "\n")
 	return rec, s.row, nil
+}
+
+// tooLong is the *FileError for the row rowCap stopped at, with its row
+// number and the column it was in.
+func (s *csvSheet) tooLong(e *rowTooLong) error {
+	row := max(s.row+e.Line-s.endLine, s.row+1)
+	col := "column " + columnName(e.Field)
+	if e.Field < len(s.columns) {
+		col = fmt.Sprintf("column %q", s.columns[e.Field])
+	}
+	return &FileError{File: s.file, Err: fmt.Errorf("row %d, %s: %w", row, col, e)}
 }
 
 // quoteError explains a csv.ParseError in words a spreadsheet user follows;
@@ -257,6 +274,9 @@ func (s *csvSheet) readHeader(ctx context.Context, key string) error {
 		var re *RowError
 		if errors.As(err, &re) {
 			return &FileError{File: s.file, Err: fmt.Errorf("row %d, before the header was found: %w", re.Row, re.Err)}
+		}
+		if _, ok := errors.AsType[*FileError](err); ok {
+			return err
 		}
 		if err != nil {
 			return &FileError{File: s.file, Err: err}
@@ -338,16 +358,8 @@ func (s *csvSheet) Next(ctx context.Context) (Row, error) {
 			return Row{}, err
 		}
 		rec, row, err := s.read()
-		var re *RowError
-		switch {
-		case err == io.EOF:
-			s.err = io.EOF
-			return Row{}, io.EOF
-		case errors.As(err, &re):
-			return Row{Number: row}, err
-		case err != nil:
-			s.err = &FileError{File: s.file, Err: fmt.Errorf("reading after row %d: %w", s.row, err)}
-			return Row{}, s.err
+		if err != nil {
+			return s.failed(row, err)
 		}
 		if isBlank(rec) {
 			continue
@@ -376,6 +388,21 @@ func (s *csvSheet) Next(ctx context.Context) (Row, error) {
 		}
 		return Row{Number: row, Values: values}, nil
 	}
+}
+
+// failed is what Next returns for read's error err at row: the row with
+// a *RowError, else the end of the sheet (io.EOF, or a *FileError every
+// later Next returns too).
+func (s *csvSheet) failed(row int, err error) (Row, error) {
+	if _, ok := errors.AsType[*RowError](err); ok {
+		return Row{Number: row}, err
+	}
+	_, isFile := errors.AsType[*FileError](err)
+	if err != io.EOF && !isFile {
+		err = &FileError{File: s.file, Err: fmt.Errorf("reading after row %d: %w", s.row, err)}
+	}
+	s.err = err
+	return Row{}, err
 }
 
 // Close closes the file. It may be called more than once.

@@ -54,6 +54,7 @@ func errCode(err error) string {
 		{ErrNotXLSX, "notxlsx"},
 		{ErrNoKeyColumn, "nokey"},
 		{ErrNULChar, "nul"},
+		{ErrTooLong, "toolong"},
 	} {
 		if errors.Is(err, c.err) {
 			return c.code

@@ -59,10 +59,12 @@ type xlsxSheet struct {
 	// a value and date formats (see cellScan); nil when there is nothing
 	// to look for.
 	scan *cellScan
-	// merges are the merged ranges over several data rows not yet
+	// mergeRefs are the refs of the worksheet's merged ranges (see
+	// prescan); merges are those over several data rows not yet
 	// reached, by first row, and active those over the row read last.
-	merges []mergedRange
-	active []*mergedRange
+	mergeRefs []string
+	merges    []mergedRange
+	active    []*mergedRange
 	// mergeNotes are the ranges MergedRanges gives.
 	mergeNotes []MergedRange
 	// dates are the styles whose date format clashes with
@@ -77,12 +79,20 @@ var _ Sheet = (*xlsxSheet)(nil)
 // password-protected .xlsx ones.
 var oleSignature = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
 
+// maxUnzipBytes is the most a workbook may unpack to, all its parts
+// together (excelize's default is 16 GB): excelize unpacks a worksheet
+// over its UnzipXMLSizeLimit (16 MiB, kept) to a temporary file and holds
+// every other part in memory. A million rows of 20 short text columns is
+// about 1.5 GB of worksheet XML; 4 GiB leaves room for that and more.
+const maxUnzipBytes = 4 << 30
+
 // xlsxOptions are the excelize options tidings reads with; tests lower
 // UnzipXMLSizeLimit to exercise the temporary-file path.
 func xlsxOptions() excelize.Options {
 	return excelize.Options{
 		ShortDatePattern: "yyyy-mm-dd",
 		CultureInfo:      excelize.CultureNameZhCN,
+		UnzipSizeLimit:   maxUnzipBytes,
 	}
 }
 
@@ -119,7 +129,7 @@ func openXLSXWith(ctx context.Context, r Recipients, opts excelize.Options) (*xl
 		s.Close() // removes excelize's temporary files
 		return nil, err
 	}
-	s.readMerges(ctx, r.Key)
+	s.readMerges(r.Key)
 	var dated map[int]string
 	if s.dates = findDateClash(wb, r.Dates); s.dates != nil {
 		dated = s.dates.styles
@@ -161,6 +171,9 @@ func (s *xlsxSheet) open(ctx context.Context, r Recipients) error {
 		}
 	}
 	plainGeneral(s.wb)
+	if err := s.prescan(ctx); err != nil {
+		return err
+	}
 	var err error
 	if s.rows, err = s.wb.Rows(s.sheet); err != nil {
 		return &FileError{File: r.Path, Err: fmt.Errorf("sheet %q: %w", s.sheet, err)}
@@ -208,17 +221,22 @@ func sniffWorkbook(path string) error {
 	}
 }
 
-// sniffZip tells a damaged ZIP archive and one that is not an Office Open
-// XML package (an OpenDocument .ods, say) from a workbook. Only the archive's
-// directory is read.
+// sniffZip tells a damaged ZIP archive, one that is not an Office Open
+// XML package (an OpenDocument .ods, say) and one that unpacks to more
+// than maxUnzipBytes from a workbook. Only the archive's directory is
+// read.
 func sniffZip(path string) error {
 	zr, err := zip.OpenReader(path)
 	if err != nil {
 		return fmt.Errorf("%w: the file is damaged or cut short (%v); save it again from the spreadsheet program", ErrNotXLSX, err)
 	}
 	defer zr.Close()
-	ooxml := false
+	ooxml, total := false, uint64(0)
 	for _, f := range zr.File {
+		// archive/zip refuses to read a member past its declared size.
+		if total += f.UncompressedSize64; total > maxUnzipBytes {
+			return fmt.Errorf("%w: the workbook unpacks to more than %d GiB (at %s), more than a recipient sheet of a million rows does; the file is damaged or not a real workbook", ErrTooLong, maxUnzipBytes>>30, f.Name)
+		}
 		switch {
 		case strings.EqualFold(f.Name, "[Content_Types].xml"):
 			ooxml = true

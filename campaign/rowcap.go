@@ -1,0 +1,138 @@
+package campaign
+
+import (
+	"fmt"
+	"io"
+)
+
+// maxRowBytes is the most bytes one CSV row may take: its cells, the
+// delimiters between them and the line breaks inside quoted cells. Excel
+// holds at most 32,767 characters in a cell, which is under 100 KiB in
+// UTF-8 even with every quote doubled; a recipient row is a few hundred
+// bytes. 1 MiB leaves room for several full cells while bounding what one
+// row costs encoding/csv, which holds the whole row, and one entry per
+// field, in memory (a row of 1 MiB of delimiters is a million fields).
+const maxRowBytes = 1 << 20
+
+// rowCap passes a CSV text through to encoding/csv and stops it at the
+// first row longer than limit, before encoding/csv has buffered more of
+// it than that: Read returns the bytes before the limit, then a
+// *rowTooLong, every time. It follows the CSV syntax as encoding/csv
+// reads it (without LazyQuotes) only far enough to tell where a row ends
+// (a line break outside quotes; a blank line starts the count again) and
+// which cell it is in. Not safe for concurrent use.
+type rowCap struct {
+	r     io.Reader
+	comma byte
+	limit int
+	// line is the file line being read, 1-based, as encoding/csv counts
+	// them; rowLine the line the current row starts on, and quoteLine
+	// the line the quoted cell being read opened on.
+	line, rowLine, quoteLine int
+	// size is the row's bytes so far; field the 0-based position of the
+	// cell being read.
+	size, field int
+	state       lexState
+	err         error
+}
+
+// lexState is where rowCap is in a row.
+type lexState int
+
+const (
+	fieldStart lexState = iota // before a cell's first byte
+	unquoted                   // in a cell that does not start with a quote
+	quoted                     // in a quoted cell
+	quoteSeen                  // a quote inside a quoted cell: its end, or the first of two
+	badLine                    // after a quote encoding/csv refuses: the rest of the line is its error
+)
+
+// newRowCap returns a rowCap over r for a sheet whose delimiter is comma
+// (one byte: ',', ';' or tab).
+func newRowCap(r io.Reader, comma rune, limit int) *rowCap {
+	return &rowCap{r: r, comma: byte(comma), limit: limit, line: 1, rowLine: 1}
+}
+
+// rowTooLong is rowCap's error: the row that starts on file line Line
+// has run past Limit bytes in its 0-based cell Field; Quoted says that
+// cell is a quoted one, opened on line QuoteLine.
+type rowTooLong struct {
+	Line, Field, Limit int
+	Quoted             bool
+	QuoteLine          int
+}
+
+func (e *rowTooLong) Error() string {
+	if e.Quoted {
+		return fmt.Sprintf("%v: the quoted value opened on line %d runs past %s without its closing quote (is a quote missing?)", ErrTooLong, e.QuoteLine, byteLimit(e.Limit))
+	}
+	return fmt.Sprintf("%v: the row is longer than %s (a spreadsheet cell holds at most 32,767 characters)", ErrTooLong, byteLimit(e.Limit))
+}
+
+func (e *rowTooLong) Unwrap() error { return ErrTooLong }
+
+// byteLimit writes a limit of whole MiB as "1 MiB", another in bytes.
+func byteLimit(n int) string {
+	if n >= 1<<20 && n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// Read reads from the text beneath, up to the byte that takes a row
+// past the limit.
+func (c *rowCap) Read(p []byte) (int, error) {
+	if c.err != nil {
+		return 0, c.err
+	}
+	n, err := c.r.Read(p)
+	for i, b := range p[:n] {
+		if !c.step(b) {
+			c.err = &rowTooLong{Line: c.rowLine, Field: c.field, Limit: c.limit, Quoted: c.state == quoted, QuoteLine: c.quoteLine}
+			return i, c.err
+		}
+	}
+	return n, err
+}
+
+// step takes in byte b; false when it takes the row past the limit.
+func (c *rowCap) step(b byte) bool {
+	if b == '\n' {
+		c.line++
+		if c.state != quoted {
+			c.rowLine, c.size, c.field, c.state = c.line, 0, 0, fieldStart
+			return true
+		}
+	}
+	c.size++
+	switch {
+	case c.state == badLine:
+	case b == '"':
+		c.state = c.afterQuote()
+	case c.state == quoteSeen:
+		if b == c.comma {
+			c.field, c.state = c.field+1, fieldStart
+		} else {
+			c.state = badLine // `"a"b`: encoding/csv's ErrQuote
+		}
+	case b == c.comma && c.state != quoted:
+		c.field, c.state = c.field+1, fieldStart
+	case c.state == fieldStart:
+		c.state = unquoted
+	}
+	return c.size <= c.limit
+}
+
+// afterQuote is the state a quote leads to.
+func (c *rowCap) afterQuote() lexState {
+	switch c.state {
+	case fieldStart:
+		c.quoteLine = c.line
+		return quoted
+	case quoted:
+		return quoteSeen
+	case quoteSeen:
+		return quoted // a doubled quote
+	}
+	return badLine // `ab"c`: encoding/csv's ErrBareQuote
+}
