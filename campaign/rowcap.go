@@ -1,6 +1,7 @@
 package campaign
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 )
@@ -86,13 +87,78 @@ func (c *rowCap) Read(p []byte) (int, error) {
 		return 0, c.err
 	}
 	n, err := c.r.Read(p)
-	for i, b := range p[:n] {
-		if !c.step(b) {
+	for i := 0; i < n; {
+		line := p[i:n]
+		if j := bytes.IndexByte(line, '\n'); j >= 0 {
+			line = line[:j+1]
+		}
+		k, ok := c.takeLine(line)
+		i += k
+		if !ok {
 			c.err = &rowTooLong{Line: c.rowLine, Field: c.field, Limit: c.limit, Quoted: c.state == quoted, QuoteLine: c.quoteLine}
 			return i, c.err
 		}
 	}
 	return n, err
+}
+
+// takeLine takes in line, the bytes up to and with the next line break
+// (or the rest of what was read), and returns how many it took; false
+// when the next one would take the row past the limit. The runs of bytes
+// that change nothing but the row's size and its cell count (outside
+// quotes: up to a quote; inside: up to the closing quote) are taken at
+// once with byte searches, each byte searched once; quotes and the line
+// break go through step. Byte by byte, reading a sheet spent a fifth of
+// its time here.
+func (c *rowCap) takeLine(line []byte) (int, bool) {
+	j := 0
+	for j < len(line) {
+		run := c.run(line[j:])
+		if room := c.limit - c.size; len(run) > room {
+			run = run[:max(room, 0)]
+		}
+		if len(run) > 0 {
+			c.takeRun(run)
+			j += len(run)
+			continue
+		}
+		if !c.step(line[j]) {
+			return j, false
+		}
+		j++
+	}
+	return j, true
+}
+
+// run is how much of rest, the rest of a line, step would take without
+// a change of state but for the cell count: none after a quote in a
+// quoted cell, else up to the next quote (but after a quote encoding/csv
+// refuses) and before the line break.
+func (c *rowCap) run(rest []byte) []byte {
+	if c.state == quoteSeen {
+		return nil
+	}
+	rest = bytes.TrimSuffix(rest, []byte{'\n'})
+	if c.state == badLine {
+		return rest
+	}
+	if q := bytes.IndexByte(rest, '"'); q >= 0 {
+		return rest[:q]
+	}
+	return rest
+}
+
+// takeRun takes in run, a run (see run) of the row.
+func (c *rowCap) takeRun(run []byte) {
+	c.size += len(run)
+	if c.state != fieldStart && c.state != unquoted {
+		return
+	}
+	c.field += bytes.Count(run, []byte{c.comma})
+	c.state = unquoted
+	if run[len(run)-1] == c.comma {
+		c.state = fieldStart
+	}
 }
 
 // step takes in byte b; false when it takes the row past the limit.
