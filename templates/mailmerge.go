@@ -24,6 +24,11 @@ var bodyHeaderKeys = map[string]string{"to": "to", "subject": "subject", "from":
 // others (for an HTML or multipart body), which tidings writes itself.
 var mimeHeaders = map[string]bool{"content-type": true, "mime-version": true, "content-transfer-encoding": true}
 
+// keepAsText is what a body that starts with header lines meant as its
+// text starts with instead: an action that prints nothing, after which
+// the first line is no header line (bodyHeaders).
+const keepAsText = `{{""}}`
+
 // bodyHeader is one header line a body starts with: the campaign key
 // that takes it and its value.
 type bodyHeader struct{ key, value string }
@@ -96,7 +101,8 @@ func (cp *compiler) checkBodyHeaders(t *Template) {
 	}
 	cp.errs = append(cp.errs, &campaign.FileError{
 		File: t.file, Line: t.line,
-		Err: fmt.Errorf("templates: %s: %w, which tidings would send as text: move them to the campaign file (%s) and delete them, and the blank line after them, from the body",
-			t.name, ErrBodyHeaders, strings.Join(lines, ", ")),
+		Err: fmt.Errorf("templates: %s: %w, which tidings would send as text: move them to the campaign file (%s) and delete them, and the blank line after them, from the body; "+
+			"if they are the letter's own text (a memo's To: and From:), start the body with %s, which prints nothing",
+			t.name, ErrBodyHeaders, strings.Join(lines, ", "), keepAsText),
 	})
 }
