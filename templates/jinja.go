@@ -41,7 +41,7 @@ func (cp *compiler) checkJinja(t *Template, text []colRef) {
 			}
 			cp.errs = append(cp.errs, &campaign.FileError{
 				File: t.file, Line: line,
-				Err: fmt.Errorf("templates: %s: %s: %w; %s", t.name, clipLine(found), ErrJinja, fix),
+				Err: fmt.Errorf("templates: %s: %s: %w; %s; %s", t.name, clipLine(found), ErrJinja, fix, jinjaLiteral(found[:2])),
 			})
 		}
 	}
@@ -126,6 +126,13 @@ func alnumKey(s string) string {
 		}
 		return -1
 	}, s)
+}
+
+// jinjaLiteral says how to send open, a Jinja tag's opening ("{%" or
+// "{#"), as it is: written as text in an action ({{"{%"}}), it is no
+// longer the template's own text, which checkJinja reads.
+func jinjaLiteral(open string) string {
+	return fmt.Sprintf("to send %s as it is, write {{%q}}", open, open)
 }
 
 // jinjaComment is what to write for a Jinja comment holding text.
