@@ -64,7 +64,7 @@ func unknownKey(data []byte, msg string, line, col int) error {
 
 // isPasswordKey reports whether key is a password written into the file.
 func isPasswordKey(key string) bool {
-	k := squash(key)
+	k := Squash(key)
 	return k == "pass" || k == "passwd" || k == "pwd" || k == "secret" ||
 		strings.Contains(k, "password") && k != "passwordenv"
 }

@@ -16,10 +16,10 @@ func Closest(name string, candidates []string) string {
 	if len([]rune(name)) <= 3 {
 		bestD = 2
 	}
-	lower, sq := strings.ToLower(name), squash(name)
+	lower, sq := strings.ToLower(name), Squash(name)
 	for _, c := range candidates {
 		d := editDistance(lower, strings.ToLower(c))
-		if sq != "" && squash(c) == sq {
+		if sq != "" && Squash(c) == sq {
 			d = 0
 		}
 		switch {
@@ -45,13 +45,13 @@ func ClosestOrContaining(name string, candidates []string) string {
 	if c := Closest(name, candidates); c != "" {
 		return c
 	}
-	sq := squash(name)
+	sq := Squash(name)
 	if len([]rune(sq)) < 3 {
 		return ""
 	}
 	found := ""
 	for _, c := range candidates {
-		if !strings.Contains(squash(c), sq) || c == found {
+		if !strings.Contains(Squash(c), sq) || c == found {
 			continue
 		}
 		if found != "" {
@@ -62,8 +62,10 @@ func ClosestOrContaining(name string, candidates []string) string {
 	return found
 }
 
-// squash lower-cases s and keeps only its letters and digits.
-func squash(s string) string {
+// Squash is s in lower case with only its letters and digits: how names
+// written differently (E-Mail, email, "Email Address", emailaddress) are
+// matched, by tidings' hints here and in templates.
+func Squash(s string) string {
 	return strings.Map(func(r rune) rune {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			return unicode.ToLower(r)

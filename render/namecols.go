@@ -96,29 +96,7 @@ func (r *Renderer) checkNames(t *templates.Template, names []string, row campaig
 		return nil
 	}
 	return r.rowErr(row, bad[0], fmt.Errorf("render: %s: %w %s: %w; write %s, which quotes any name",
-		t.Name(), ErrAddress, clip(strings.TrimSpace(row.Values[bad[0]])), errNameSplits, addressFix(t, bad[0], names, row)))
-}
-
-// addressFix is the call of the address function that writes the address
-// of t, whose name column name split it, with t's own columns:
-// {{address .Name .E_Mail}}, the address column being the one column of t
-// that is not a name column (names) and holds an '@' in row. It is the
-// generic {{address .name .email}} when no one column is that.
-func addressFix(t *templates.Template, name string, names []string, row campaign.Row) string {
-	addr := ""
-	for _, c := range t.Columns() {
-		if slices.Contains(names, c) || !strings.Contains(row.Values[c], "@") {
-			continue
-		}
-		if addr != "" {
-			return "{{address .name .email}}" // which one is the address cannot be told
-		}
-		addr = c
-	}
-	if addr == "" {
-		return "{{address .name .email}}"
-	}
-	return fmt.Sprintf("{{address .%s .%s}}", templates.Identifier(name), templates.Identifier(addr))
+		t.Name(), ErrAddress, clip(strings.TrimSpace(row.Values[bad[0]])), errNameSplits, r.addressFix(t, bad[0])))
 }
 
 // showsSyntax reports whether a word of val holding ',', ';', '<' or '>'

@@ -1049,6 +1049,38 @@ func TestAddressListFixNamesTheColumns(t *testing.T) {
 	}
 }
 
+// TestAddressFixKeepsTheAddress: the fix for a name that splits the
+// address keeps the address as the template writes it: a display name
+// of several columns is printed whole ((print .First " " .Last)), an
+// addr-spec of the template's own text stays that text, and one that is
+// not one column or text is the generic example. Each fix renders the
+// address the template meant, quoted.
+func TestAddressFixKeepsTheAddress(t *testing.T) {
+	cols := []string{"email", "First", "Last", "E-Mail", "user"}
+	values := row(2, "email", "x@example.com", "First", "John", "Last", "Smith, Jr.", "E-Mail", "john@example.com", "user", "john")
+	for _, tt := range []struct{ tmpl, fix, to string }{
+		{`'{{.First}} {{.Last}} <{{.E_Mail}}>'`, `{{address (print .First " " .Last) .E_Mail}}`, `"John Smith, Jr." <john@example.com>`},
+		{`'{{.Last}} <boss@example.org>'`, `{{address .Last "boss@example.org"}}`, `"Smith, Jr." <boss@example.org>`},
+		{`'{{.E_Mail}}, {{.Last}} <boss@example.org>'`, `{{address .Last "boss@example.org"}}`, `"Smith, Jr." <boss@example.org>`},
+		{`'{{.Last}} <{{.user}}@example.org>'`, `{{address .name .email}}`, ""},
+		{`'Dr. {{.Last}} <{{.E_Mail}}>'`, `{{address .name .email}}`, ""},
+	} {
+		e := setup(t, yamlWith(map[string]string{"to": tt.tmpl}), bodyFile, cols)
+		_, err := e.r.Render(values)
+		if want := "write " + tt.fix + ", which quotes any name"; err == nil || !strings.HasSuffix(err.Error(), want) {
+			t.Errorf("%s: error\n %v\nwant it to end with\n %s", tt.tmpl, err, want)
+			continue
+		}
+		if tt.to == "" {
+			continue
+		}
+		e = setup(t, yamlWith(map[string]string{"to": "'" + tt.fix + "'"}), bodyFile, cols)
+		if m, err := e.r.Render(values); err != nil || m.To != tt.to {
+			t.Errorf("%s: renders %+v, %v; want the To %q", tt.fix, m, err, tt.to)
+		}
+	}
+}
+
 // TestStructuredHeaders: an extra header that holds message IDs, URLs or
 // tokens is written as it is, folded at its spaces, never as RFC 2047
 // encoded-words (RFC 2047 5); non-ASCII there is refused, for the campaign

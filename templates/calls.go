@@ -33,10 +33,23 @@ func (cp *compiler) checkCalls(t *Template, calls []call) {
 		}
 		cp.errs = append(cp.errs, &campaign.FileError{
 			File: t.file, Line: cp.line(t, c.tree, c.node),
-			Err: fmt.Errorf("templates: %s: {{%s}}: %w: %s takes %s, this call gives %d (a value piped in with | counts as the last); tidings help templates shows each function",
-				t.name, c.node, ErrFuncArgs, usage(c.name), takes, c.args),
+			Err: fmt.Errorf("templates: %s: {{%s}}: %w: %s takes %s, this call gives %d%s; tidings help templates shows each function",
+				t.name, c.node, ErrFuncArgs, usage(c.name), takes, c.args, cp.argsHint(c)),
 		})
 	}
+}
+
+// argsHint is what checkCalls adds to its error for c, a call with the
+// wrong number of arguments: when c has none and a column has the
+// function's name ({{title}} where the sheet has a title column), the
+// column it likely means (columnHint); else that a piped value counts.
+func (cp *compiler) argsHint(c call) string {
+	if c.args == 0 {
+		if hint := cp.columnHint(c.name); hint != "" {
+			return hint
+		}
+	}
+	return " (a value piped in with | counts as the last)"
 }
 
 // builtinArity is how many arguments text/template's builtins take (most

@@ -16,12 +16,15 @@ var ErrPrintfVerb = errors.New("not a printf verb")
 
 // printfValue is what a check of a printf format knows of one of the
 // values after the format: its type when known (a nil typ then is the
-// value nil), how messages name it, and whether it is a sheet column.
+// value nil), how messages name it, whether it is a sheet column, and
+// the value itself when known: at run time, or a number constant's
+// (invalid otherwise; see starValue).
 type printfValue struct {
 	typ    reflect.Type
 	known  bool
 	name   string
 	column bool
+	value  reflect.Value
 }
 
 // formatFault is the first way a printf format does not fit its values:
@@ -80,7 +83,9 @@ func (w *formatWalk) next() bool {
 		w.i++
 		w.star(start, "width")
 		after = false
-	} else if w.digits() && after { // %[2]5d
+	} else if n, ok := w.digits(); !ok {
+		return w.tooLarge(start, "width", n)
+	} else if n != "" && after { // %[2]5d
 		w.badIndex = true
 	}
 	if w.i+1 < len(w.format) && w.format[w.i] == '.' {
@@ -90,8 +95,8 @@ func (w *formatWalk) next() bool {
 			w.i++
 			w.star(start, "precision")
 			after = false
-		} else {
-			w.digits()
+		} else if n, ok := w.digits(); !ok {
+			return w.tooLarge(start, "precision", n)
 		}
 	}
 	if !after {
@@ -138,8 +143,19 @@ func (w *formatWalk) star(start int, what string) {
 		w.missing = true
 	} else if v := w.vals[w.argNum]; v.known && (v.typ == nil || !isInteger(v.typ)) {
 		w.note(ErrFuncArgType, fmt.Sprintf("the * of %s takes a whole number as its %s; %s is %s", w.format[start:w.i], what, v.name, describeValue(v.typ)))
+	} else if msg := starValue(w.format[start:w.i], what, v); msg != "" {
+		w.note(ErrPrintfRange, msg)
 	}
 	w.argNum++
+}
+
+// tooLarge notes that the conversion starting at start has a width or
+// precision (what), n, past fmt's limit, and returns false: fmt reads no
+// more of the format (it prints %!(NOVERB) and the values as EXTRA).
+func (w *formatWalk) tooLarge(start int, what, n string) bool {
+	_, size := utf8.DecodeRuneInString(w.format[w.i:]) // the verb, if any
+	w.note(ErrPrintfRange, fmt.Sprintf("%s: the %s %s is more than fmt takes (%d at most)", w.format[start:w.i+size], what, n, fmtLimit))
+	return false
 }
 
 // index reads an argument index [n] at the walk's place as fmt does: it
@@ -158,8 +174,10 @@ func (w *formatWalk) index() bool {
 	}
 	n, ok := 0, end > 1
 	for _, c := range w.format[w.i+1 : w.i+end] {
-		ok = ok && c >= '0' && c <= '9' && n < 1e6
-		n = n*10 + int(c-'0')
+		ok = ok && c >= '0' && c <= '9'
+		if n < 1e15 { // past fmtLimit it is past any values; kept to name it
+			n = n*10 + int(c-'0')
+		}
 	}
 	w.i += end + 1
 	switch {
@@ -174,13 +192,22 @@ func (w *formatWalk) index() bool {
 	return true
 }
 
-// digits skips a number (a width or precision); true when there was one.
-func (w *formatWalk) digits() bool {
-	start := w.i
+// digits skips a number (a width or precision) and returns it ("" when
+// there is none); ok is false when fmt refuses it as too large (its
+// parsenum: a digit after the number passed fmtLimit).
+func (w *formatWalk) digits() (n string, ok bool) {
+	start, v := w.i, 0
 	for w.i < len(w.format) && w.format[w.i] >= '0' && w.format[w.i] <= '9' {
+		if v > fmtLimit {
+			for w.i < len(w.format) && w.format[w.i] >= '0' && w.format[w.i] <= '9' {
+				w.i++
+			}
+			return w.format[start:w.i], false
+		}
+		v = v*10 + int(w.format[w.i]-'0')
 		w.i++
 	}
-	return w.i > start
+	return w.format[start:w.i], true
 }
 
 func (w *formatWalk) at(c byte) bool { return w.i < len(w.format) && w.format[w.i] == c }

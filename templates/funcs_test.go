@@ -295,6 +295,25 @@ func TestFunctionArgumentCount(t *testing.T) {
 	}
 }
 
+// TestFunctionNamedLikeAColumn: a function called with no arguments whose
+// name is also a column's ({{title}} where the sheet has a title column)
+// most likely means the column: the error says how a column is written;
+// other counts, and functions no column is named like, get no such hint.
+func TestFunctionNamedLikeAColumn(t *testing.T) {
+	cols := []string{"email", "name", "title", "Date"}
+	for _, c := range []struct{ body, want, not string }{
+		{"Dear {{title}} {{.name}}\n", `{{title}}: wrong number of arguments: title S takes 1, this call gives 0 (did you mean {{.title}}? a column is written with a leading dot); tidings help`, "piped"},
+		{"Sent {{date}}\n", `this call gives 0 (did you mean {{.Date}}? a column is written with a leading dot)`, "piped"},
+		{"{{upper}}\n", `upper S takes 1, this call gives 0 (a value piped in with | counts as the last)`, "did you mean"},
+		{"{{title .name .email}}\n", `title S takes 1, this call gives 2 (a value piped in`, "did you mean"},
+	} {
+		_, err := Compile(load(t, baseYAML, map[string]string{"body.txt": c.body}), cols)
+		if !errors.Is(err, ErrFuncArgs) || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), c.not) {
+			t.Errorf("%q: Compile = %v, want %q and not %q", c.body, err, c.want, c.not)
+		}
+	}
+}
+
 // TestUndefinedFunctionHint: a function name with a typo gets the one it
 // probably means; an unknown one the list of tidings' functions.
 func TestUndefinedFunctionHint(t *testing.T) {

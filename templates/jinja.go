@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"unicode"
 
 	"github.com/tidings/tidings/campaign"
 )
@@ -41,7 +40,7 @@ func (cp *compiler) checkJinja(t *Template, text []colRef) {
 			}
 			cp.errs = append(cp.errs, &campaign.FileError{
 				File: t.file, Line: line,
-				Err: fmt.Errorf("templates: %s: %s: %w; %s", t.name, clipLine(found), ErrJinja, fix),
+				Err: fmt.Errorf("templates: %s: %s: %w; %s; %s", t.name, clipLine(found), ErrJinja, fix, jinjaLiteral(found[:2])),
 			})
 		}
 	}
@@ -94,38 +93,11 @@ func (cp *compiler) jinjaField(name string) string {
 	return "." + name
 }
 
-// columnLike is the column name means: the one it names (its header text
-// or Identifier), else the one it names in another case, else the one
-// with the same letters and digits (email for E-Mail); "" when none does
-// or the columns are unknown.
-func (cp *compiler) columnLike(name string) string {
-	if cp.columns == nil {
-		return ""
-	}
-	if c := cp.names.resolve(name); c != "" {
-		return c
-	}
-	for _, c := range cp.columns {
-		if strings.EqualFold(c, name) || strings.EqualFold(Identifier(c), name) {
-			return c
-		}
-	}
-	for _, c := range cp.columns { // E-Mail for email, Email Address for emailaddress
-		if k := alnumKey(c); k != "" && k == alnumKey(name) {
-			return c
-		}
-	}
-	return ""
-}
-
-// alnumKey is s in lower case with only its letters and digits.
-func alnumKey(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			return unicode.ToLower(r)
-		}
-		return -1
-	}, s)
+// jinjaLiteral says how to send open, a Jinja tag's opening ("{%" or
+// "{#"), as it is: written as text in an action ({{"{%"}}), it is no
+// longer the template's own text, which checkJinja reads.
+func jinjaLiteral(open string) string {
+	return fmt.Sprintf("to send %s as it is, write {{%q}}", open, open)
 }
 
 // jinjaComment is what to write for a Jinja comment holding text.
@@ -135,19 +107,4 @@ func jinjaComment(text string) string {
 		text = "…"
 	}
 	return fmt.Sprintf("write {{/* %s */}}", text)
-}
-
-// clipLine is s cut at its first line break or 60 bytes, with … when cut.
-func clipLine(s string) string {
-	cut := strings.IndexByte(s, '\n')
-	if cut < 0 && len(s) <= 60 {
-		return s
-	}
-	if cut < 0 || cut > 60 {
-		cut = 60
-	}
-	for cut > 0 && s[cut]&0xC0 == 0x80 { // not inside a UTF-8 sequence
-		cut--
-	}
-	return s[:cut] + "…"
 }

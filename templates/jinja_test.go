@@ -23,9 +23,9 @@ func TestJinjaTags(t *testing.T) {
 		want                   []string
 	}{
 		{"text if", baseYAML, "body.txt", "Hallo,\n\n{% if betrag %}Ihr Betrag: {{.Betrag}} EUR{% endif %}\n",
-			"body.txt", 3, []string{"{% if betrag %}: Jinja syntax, which Go templates send as it is; write {{if .Betrag}}", "{% endif %}: Jinja syntax, which Go templates send as it is; write {{end}}"}},
+			"body.txt", 3, []string{"{% if betrag %}: Jinja syntax, which Go templates send as it is; write {{if .Betrag}}; to send {% as it is, write {{\"{%\"}}", "{% endif %}: Jinja syntax, which Go templates send as it is; write {{end}}"}},
 		{"text comment", baseYAML, "body.txt", "a\nb {# note for me #}\n",
-			"body.txt", 2, []string{"{# note for me #}: Jinja syntax, which Go templates send as it is; write {{/* note for me */}}"}},
+			"body.txt", 2, []string{"{# note for me #}: Jinja syntax, which Go templates send as it is; write {{/* note for me */}}; to send {# as it is, write {{\"{#\"}}"}},
 		{"html for", strings.Replace(baseYAML, "text: body.txt", "html: body.html", 1), "body.html", "<ul>\n{% for x in items %}<li>x</li>{% endfor %}</ul>\n",
 			"body.html", 2, []string{"write {{range .items}}", "{% endfor %}: Jinja syntax, which Go templates send as it is; write {{end}}"}},
 		{"markdown else", strings.Replace(baseYAML, "text: body.txt", "markdown: body.md", 1), "body.md", "# Hi\n\n{% if not Betrag %}x{% else %}y{%- endif %}\n",
@@ -49,6 +49,17 @@ func TestJinjaTags(t *testing.T) {
 				}
 			}
 		})
+	}
+	// Written as the error says, the tags are sent as they are.
+	for _, body := range []string{`{{"{%"}} if betrag %}{{.Betrag}}{{"{%"}} endif %}`, `{{"{#"}} note #}`} {
+		s, err := Compile(load(t, baseYAML, map[string]string{"body.txt": body}), cols)
+		if err != nil {
+			t.Fatalf("Compile(%q): %v", body, err)
+		}
+		f, err := s.Execute(campaign.Row{Number: 2, Values: map[string]string{"email": "a@x.example", "name": "A", "Betrag": "9", "items": ""}})
+		if want := strings.NewReplacer(`{{"{%"}}`, "{%", `{{"{#"}}`, "{#", "{{.Betrag}}", "9").Replace(body); err != nil || string(f.Text) != want {
+			t.Errorf("%s = %q, %v; want %q", body, fieldsText(f), err, want)
+		}
 	}
 	for _, ok := range []struct{ yaml, file, body string }{
 		{strings.Replace(baseYAML, "text: body.txt", "html: body.html", 1), "body.html", "<style>@keyframes a{0%{opacity:0}100%{opacity:1}} a{color:#fff}</style><p>50% {{.Betrag}} {% off</p>\n"},

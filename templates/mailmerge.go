@@ -16,13 +16,35 @@ import (
 // as the first lines of the text.
 var ErrBodyHeaders = errors.New("the body starts with header lines, as a mailmerge template does")
 
-// bodyHeaderKeys maps the header names a mailmerge template starts with
-// (in lower case) to the campaign keys that take them.
-var bodyHeaderKeys = map[string]string{"to": "to", "subject": "subject", "from": "from", "cc": "cc", "bcc": "bcc", "reply-to": "reply_to", "attachment": "attachments"}
+// bodyHeaderKey is the campaign key that takes the header name (in lower
+// case) a mailmerge template starts with; ok is false for another name.
+func bodyHeaderKey(name string) (key string, ok bool) {
+	switch name {
+	case "to", "subject", "from", "cc", "bcc":
+		return name, true
+	case "reply-to":
+		return "reply_to", true
+	case "attachment":
+		return "attachments", true
+	}
+	return "", false
+}
 
-// mimeHeaders are header lines a mailmerge template may hold among its
-// others (for an HTML or multipart body), which tidings writes itself.
-var mimeHeaders = map[string]bool{"content-type": true, "mime-version": true, "content-transfer-encoding": true}
+// isMIMEHeader reports whether name (in lower case) is a header a
+// mailmerge template may hold among its others (for an HTML or multipart
+// body), which tidings writes itself.
+func isMIMEHeader(name string) bool {
+	switch name {
+	case "content-type", "mime-version", "content-transfer-encoding":
+		return true
+	}
+	return false
+}
+
+// keepAsText is what a body that starts with header lines meant as its
+// text starts with instead: an action that prints nothing, after which
+// the first line is no header line (bodyHeaders).
+const keepAsText = `{{""}}`
 
 // bodyHeader is one header line a body starts with: the campaign key
 // that takes it and its value.
@@ -31,10 +53,10 @@ type bodyHeader struct{ key, value string }
 // bodyHeaders returns the header lines src, a body template, starts with,
 // or nil. It finds them only where a mistake is clear, so that a letter
 // starting "Subject: your invoice" is no error: every line before the
-// first blank line is a header of bodyHeaderKeys (any case) or
-// mimeHeaders, a blank line follows them, one of them holds an address or
-// a template action ('@' or "{{"), and there is a TO: line or two or more
-// of bodyHeaderKeys. A memo-like "To: all staff" with no address or
+// first blank line is a header bodyHeaderKey knows (any case) or a MIME
+// one (isMIMEHeader), a blank line follows them, one of them holds an
+// address or a template action ('@' or "{{"), and there is a TO: line or
+// two or more of those bodyHeaderKey knows. A memo-like "To: all staff" with no address or
 // action is text.
 func bodyHeaders(src string) []bodyHeader {
 	var found []bodyHeader
@@ -49,7 +71,7 @@ func bodyHeaders(src string) []bodyHeader {
 		}
 		name, value, ok := strings.Cut(line, ":")
 		name = strings.ToLower(name)
-		key, known := bodyHeaderKeys[name]
+		key, known := bodyHeaderKey(name)
 		switch {
 		case i >= 10 || !ok:
 			return nil
@@ -57,7 +79,7 @@ func bodyHeaders(src string) []bodyHeader {
 			found = append(found, bodyHeader{key, strings.TrimSpace(value)})
 			to = to || key == "to"
 			mailish = mailish || strings.Contains(value, "@") || strings.Contains(value, "{{")
-		case !mimeHeaders[name]:
+		case !isMIMEHeader(name):
 			return nil
 		}
 	}
@@ -96,7 +118,8 @@ func (cp *compiler) checkBodyHeaders(t *Template) {
 	}
 	cp.errs = append(cp.errs, &campaign.FileError{
 		File: t.file, Line: t.line,
-		Err: fmt.Errorf("templates: %s: %w, which tidings would send as text: move them to the campaign file (%s) and delete them, and the blank line after them, from the body",
-			t.name, ErrBodyHeaders, strings.Join(lines, ", ")),
+		Err: fmt.Errorf("templates: %s: %w, which tidings would send as text: move them to the campaign file (%s) and delete them, and the blank line after them, from the body; "+
+			"if they are the letter's own text (a memo's To: and From:), start the body with %s, which prints nothing",
+			t.name, ErrBodyHeaders, strings.Join(lines, ", "), keepAsText),
 	})
 }

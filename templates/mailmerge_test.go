@@ -34,3 +34,22 @@ func TestMailmergeHeaders(t *testing.T) {
 		}
 	}
 }
+
+// TestMailmergeHeadersKeptAsText: a memo whose first lines are meant as
+// its text is told how to keep them ({{""}} first), and that body passes
+// the check and renders the lines as they are.
+func TestMailmergeHeadersKeptAsText(t *testing.T) {
+	memo := "To: {{.name}}\nFrom: The Secretary\n\nThe meeting is at noon.\n"
+	_, err := Compile(load(t, baseYAML, map[string]string{"body.txt": memo}), []string{"email", "name"})
+	if !errors.Is(err, ErrBodyHeaders) || !strings.HasSuffix(err.Error(), `; if they are the letter's own text (a memo's To: and From:), start the body with {{""}}, which prints nothing`) {
+		t.Fatalf("memo: %v, want ErrBodyHeaders saying how to keep the lines", err)
+	}
+	set, err := Compile(load(t, baseYAML, map[string]string{"body.txt": `{{""}}` + memo}), []string{"email", "name"})
+	if err != nil {
+		t.Fatalf("memo after {{\"\"}}: %v", err)
+	}
+	f, err := set.Execute(mdRow(2, "email", "a@x.example", "name", "Ann"))
+	if want := "To: Ann\nFrom: The Secretary\n\nThe meeting is at noon.\n"; err != nil || string(f.Text) != want {
+		t.Errorf("memo after {{\"\"}} = %q, %v; want %q", fieldsText(f), err, want)
+	}
+}

@@ -19,10 +19,12 @@ func templateFuncs(order campaign.DateOrder) map[string]any {
 
 // printf is text/template's printf (fmt.Sprintf), except that a format
 // that does not fit its values, where fmt would write a marker such as
-// %!d(string=Ann), %!s(MISSING) or %!(EXTRA …) into the message, is an
-// error: the row fails instead of a customer reading the marker. The
-// values' own text ("100%!") is no marker: the format is read again
-// (checkFormat) only when the output holds a "%!".
+// %!d(string=Ann), %!s(MISSING), %!(EXTRA …) or, for a * given a width
+// or precision fmt refuses, %!(BADWIDTH) or %!(BADPREC), into the
+// message, is an error: the row fails instead of a customer reading the
+// marker. The values' own text ("100%!", "%!(BADWIDTH)") is no marker:
+// the format is read again, with the values (checkFormat), only when the
+// output holds a "%!".
 func printf(format string, values ...any) (string, error) {
 	s := fmt.Sprintf(format, values...)
 	if !strings.Contains(s, "%!") {
@@ -30,7 +32,7 @@ func printf(format string, values ...any) (string, error) {
 	}
 	vals := make([]printfValue, len(values))
 	for i, v := range values {
-		vals[i] = printfValue{typ: reflect.TypeOf(v), known: true, name: quoteValue(v)}
+		vals[i] = printfValue{typ: reflect.TypeOf(v), known: true, name: quoteValue(v), value: reflect.ValueOf(v)}
 	}
 	if f := checkFormat(format, vals); f != nil {
 		return "", fmt.Errorf("templates: printf: %w: %s", f.kind, f.msg)
@@ -105,6 +107,9 @@ func known(o operand, name string, field bool) printfValue {
 	case *parse.NumberNode:
 		v.typ = constantType(n)
 		v.known = v.typ != nil
+		if n.IsInt && v.typ == numberType {
+			v.value = reflect.ValueOf(n.Int64)
+		}
 	case *parse.BoolNode:
 		v.typ, v.known = truthType, true
 	case *parse.NilNode:

@@ -65,6 +65,13 @@ func TestPrintfFormatChecked(t *testing.T) {
 		{"{{printf \"100%\"}}\n", ErrPrintfVerb, `not a printf verb: the format "100%" ends in % (a % that should show is written %%)`, 1},
 		{"{{printf \"%[x]s\" .name}}\n", ErrPrintfVerb, `%[x]s: an index [n] stands right before the verb or a *`, 1},
 		{"{{printf \"%[1]5s\" .name}}\n", ErrPrintfVerb, `%[1]5s: an index [n]`, 1},
+		// A width, precision or index past fmt's limit, written or a
+		// constant's for a *: %!(NOVERB), %!(BADWIDTH), %!(BADPREC).
+		{"{{printf \"%100000000d\" 1}}\n", ErrPrintfRange, `{{printf "%100000000d" 1}}: a printf width or precision out of range: %100000000d: the width 100000000 is more than fmt takes (1000000 at most)`, 1},
+		{"{{printf \"%s %.100000000s\" .name .email}}\n", ErrPrintfRange, `%.100000000s: the precision 100000000 is more than fmt takes`, 1},
+		{"{{printf \"%*d\" 10000000 1}}\n", ErrPrintfRange, `the * of %* takes 10000000 as its width; fmt takes a width from -1000000 to 1000000`, 1},
+		{"{{printf \"%.*d\" -1 1}}\n", ErrPrintfRange, `the * of %.* takes -1 as its precision; fmt takes a precision from 0 to 1000000`, 1},
+		{"{{printf \"%[100000000]d\" .name}}\n", ErrFuncArgs, `%[100000000]d takes value 100000000, this call gives 1`, 1},
 	} {
 		_, err := Compile(load(t, baseYAML, map[string]string{"body.txt": c.body}), printfColumns)
 		var fe *campaign.FileError
@@ -93,6 +100,7 @@ func TestPrintfFormatChecked(t *testing.T) {
 		{`{{printf "%-6s|%6s|%05s|%.2s" .name .name .name .name}}`, "Ann   |   Ann|00Ann|An"},
 		{`{{printf "%*s|%-*s|" 5 .name 5 .name}}`, "  Ann|Ann  |"},
 		{`{{printf "%.*s" 1 .name}}`, "A"},
+		{`{{printf "%*d|%.*d|%1000000d" -3 1 0 2 3 | len}}`, "1000006"},
 		{`{{printf "%[1]s and %[1]s" .name}}`, "Ann and Ann"},
 		{`{{printf "%[2]s, %[1]s" .name .email}}`, "a@x.example, Ann"},
 		{`{{printf "%[2]*[1]d" 7 3}}`, "  7"},
@@ -140,6 +148,10 @@ func TestPrintfRowProblem(t *testing.T) {
 		{"text", "{{printf .fmt}}\n", printfRow("fmt", "Save 50%!"), ErrPrintfVerb, `printf: not a printf verb: %! (%s formats text`},
 		{"html", "<p>\n\n{{$n := .name}}{{printf \"%.2f\" $n}}</p>\n", printfRow(), ErrFuncArgType, `body.html:3): printf: wrong type of argument: %.2f formats a decimal number (1.5); the value "Ann" is text`},
 		{"markdown", "{{$n := .name}}*{{printf \"%d\" $n}}*\n", printfRow(), ErrFuncArgType, `body.md:1): printf: wrong type of argument`},
+		// A * given a width or precision fmt refuses, in a variable.
+		{"text", "{{$w := 10000000}}{{printf \"%*d\" $w 1}}\n", printfRow(), ErrPrintfRange, `printf: a printf width or precision out of range: the * of %* takes the value 10000000 as its width; fmt takes a width from -1000000 to 1000000`},
+		{"text", "{{$w := -1000001}}{{printf \"%-*d\" $w 1}}\n", printfRow(), ErrPrintfRange, `takes the value -1000001 as its width`},
+		{"text", "{{$p := -1}}{{printf \"%.*d\" $p 1}}\n", printfRow(), ErrPrintfRange, `the * of %.* takes the value -1 as its precision; fmt takes a precision from 0 to 1000000`},
 	} {
 		yaml := strings.Replace(baseYAML, "text: body.txt", c.key+": body."+map[string]string{"text": "txt", "html": "html", "markdown": "md"}[c.key], 1)
 		file := "body." + map[string]string{"text": "txt", "html": "html", "markdown": "md"}[c.key]
@@ -171,6 +183,14 @@ func TestPrintfRowProblem(t *testing.T) {
 	}
 	if f, err := set.Execute(printfRow("fmt", "%5s")); err != nil || string(f.Text) != "3|  Ann" {
 		t.Errorf("verbs that fit the row = %q, %v", fieldsText(f), err)
+	}
+	// A column holding a marker's text is no marker: the * values fit.
+	set, err = Compile(load(t, baseYAML, map[string]string{"body.txt": "{{$w := 14}}{{printf \"%*s|%.*s\" $w .note $w .note}}"}), printfColumns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f, err := set.Execute(printfRow("note", "%!(BADWIDTH)")); err != nil || string(f.Text) != "  %!(BADWIDTH)|%!(BADWIDTH)" {
+		t.Errorf("a value holding %%!(BADWIDTH) = %q, %v", fieldsText(f), err)
 	}
 }
 

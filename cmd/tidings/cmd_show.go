@@ -160,7 +160,7 @@ func showFrom(ctx context.Context, opts showOptions, g *globalOptions, path, key
 			}
 		}
 	}
-	if why := rerendered(gen, finder.Generations()[0], damaged, time.Now()); hash == "" && why != "" {
+	if why := rerendered(gen, finder.Generations()[0], c, damaged, time.Now()); hash == "" && why != "" {
 		// Said also under -q: the bytes printed are not what goes.
 		fmt.Fprintf(g.stderr, "warning: %s, so the next send renders this message again, with a new Date and DKIM signature: it shows what the message says, not byte for byte what will be sent\n", why)
 	}
@@ -198,9 +198,10 @@ func journalSays(e *journal.Entry, row int) (at int, hash, status string) {
 // then: edited and put back, or from an attachment of this row changed
 // and put back), or gen was begun too long before now to be sent from
 // (plan.Fresh), or its row records were found damaged (damaged, which
-// that send's check of the spool finds too). "" when that send sends it
-// as it is.
-func rerendered(gen, newest *spool.Generation, damaged error, now time.Time) string {
+// that send's check of the spool finds too), or gen's records do not keep
+// the Cc and Bcc campaign c gives messages (plan.CopiesKept). "" when
+// that send sends it as it is.
+func rerendered(gen, newest *spool.Generation, c *campaign.Campaign, damaged error, now time.Time) string {
 	switch {
 	case damaged != nil:
 		return "its spool generation is damaged"
@@ -208,6 +209,8 @@ func rerendered(gen, newest *spool.Generation, damaged error, now time.Time) str
 		return fmt.Sprintf("it was spooled in generation %d, and generation %d was spooled since from the campaign as it was then", gen.Number(), newest.Number())
 	case !plan.Fresh(gen, now):
 		return fmt.Sprintf("it was spooled more than %d hours ago", int(plan.MaxSpoolAge.Hours()))
+	case !plan.CopiesKept(gen, c):
+		return "it was spooled by a tidings from before the spool kept a message's Cc and Bcc"
 	}
 	return ""
 }

@@ -9,6 +9,27 @@ import (
 	"github.com/tidings/tidings/sendpool/smtptest"
 )
 
+// hintCampaign writes the campaign c.yaml of the hint tests into a new
+// folder, which it returns: its body the file body (holding text), its
+// sheet r.csv (sheet), its smtp: the YAML smtp.
+func hintCampaign(t *testing.T, body, text, sheet, smtp string) string {
+	t.Helper()
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"c.yaml": `name: t
+from: news@acme.example
+to: '{{.email}}'
+subject: hi
+text: ` + body + `
+recipients: {path: r.csv}
+smtp: ` + smtp + `
+`,
+		body:    text,
+		"r.csv": sheet,
+	})
+	return dir
+}
+
 // TestStartTLSRequiredHint: security: none against a server that wants
 // STARTTLS first gets a 530 at MAIL (no login) or at AUTH; either way the
 // message says to set smtp.security, and does not blame the password.
@@ -16,19 +37,7 @@ func TestStartTLSRequiredHint(t *testing.T) {
 	cert := smtptest.NewCert(t, "127.0.0.1")
 	mp := smtptest.StartMailpit(t, cert, "news@acme.example", "pw")
 	for _, login := range []string{"", "username: news@acme.example, password_env: TIDINGS_HINT_PW, "} {
-		dir := t.TempDir()
-		writeFiles(t, dir, map[string]string{
-			"c.yaml": `name: t
-from: news@acme.example
-to: '{{.email}}'
-subject: hi
-text: body.txt
-recipients: {path: r.csv}
-smtp: {host: 127.0.0.1, port: ` + strconv.Itoa(mp.SMTPPort) + `, ` + login + `security: none}
-`,
-			"body.txt": "hi\n",
-			"r.csv":    "email\nann@example.org\n",
-		})
+		dir := hintCampaign(t, "body.txt", "hi\n", "email\nann@example.org\n", `{host: 127.0.0.1, port: `+strconv.Itoa(mp.SMTPPort)+`, `+login+`security: none}`)
 		t.Setenv("TIDINGS_HINT_PW", "pw")
 		out, errOut, code := runCLI(t, "send", "--yes", filepath.Join(dir, "c.yaml"))
 		if code != exitUnusable || !strings.Contains(errOut, "530") || !strings.Contains(errOut, "set smtp.security: starttls") || strings.Contains(errOut, "password_env") {
@@ -73,19 +82,8 @@ func TestInvalidAndDeferredAdvice(t *testing.T) {
 // (header lines, {{email}}, a Jinja if) is refused by check, each mistake
 // at its line with the form tidings reads, rather than sent as text.
 func TestCheckMailmergeTemplate(t *testing.T) {
-	dir := t.TempDir()
-	writeFiles(t, dir, map[string]string{
-		"c.yaml": `name: t
-from: news@acme.example
-to: '{{.email}}'
-subject: hi
-text: mailmerge_template.txt
-recipients: {path: r.csv}
-smtp: {host: 127.0.0.1, port: 25, security: none}
-`,
-		"mailmerge_template.txt": "TO: {{email}}\nSUBJECT: Testing mailmerge\nFROM: My Self <myself@mydomain.com>\n\nHi, {{name}},\n\n{% if betrag %}Ihr Betrag: {{.betrag}} EUR{% endif %}\n",
-		"r.csv":                  "email,name,betrag\nann@example.org,Ann,12\n",
-	})
+	dir := hintCampaign(t, "mailmerge_template.txt", "TO: {{email}}\nSUBJECT: Testing mailmerge\nFROM: My Self <myself@mydomain.com>\n\nHi, {{name}},\n\n{% if betrag %}Ihr Betrag: {{.betrag}} EUR{% endif %}\n",
+		"email,name,betrag\nann@example.org,Ann,12\n", "{host: 127.0.0.1, port: 25, security: none}")
 	out, errOut, code := runCLI(t, "check", filepath.Join(dir, "c.yaml"))
 	for _, want := range []string{
 		"mailmerge_template.txt:1: templates: text: the body starts with header lines, as a mailmerge template does",

@@ -25,6 +25,16 @@ func Fresh(g *spool.Generation, now time.Time) bool {
 	return now.Sub(g.Started()) < MaxSpoolAge && !now.Before(g.Started())
 }
 
+// CopiesKept says whether g's message records keep what a send of c
+// journals and reports of each message: its Cc and Bcc, when c has a Cc
+// or Bcc template. A generation of a tidings from before the records kept
+// them (spool.Generation.KeepsCopies) reads back every message without
+// them, so a send does not send from it: the rows are rendered again. Its
+// records stay readable for what went out from it.
+func CopiesKept(g *spool.Generation, c *campaign.Campaign) bool {
+	return g.KeepsCopies() || c.Cc == "" && c.Bcc == ""
+}
+
 // Options tune Preflight.
 type Options struct {
 	// Policy is the resume policy (--retry-failed, --resend-unknown).
@@ -88,7 +98,7 @@ func Preflight(ctx context.Context, in *Inputs, state *journal.State, opts Optio
 	if err := pl.noteUnreadable(opts.Store); err != nil {
 		return nil, err
 	}
-	gen, err := pl.reusable(ctx, opts.Store, digest, opts.Now())
+	gen, err := pl.reusable(ctx, opts.Store, in.Campaign, digest, opts.Now())
 	if err != nil {
 		return nil, err
 	}

@@ -21,8 +21,8 @@ func editManifest(t *testing.T, camp string, fields map[string]any) {
 }
 
 // editManifestFile rewrites fields of the manifest at path (the numbers
-// of the others as written) and its checksum (spool.ManifestChecksum), as
-// tidings would have written it.
+// of the others as written; a nil value removes the member) and its
+// checksum (spool.ManifestChecksum), as tidings would have written it.
 func editManifestFile(t *testing.T, path string, fields map[string]any) {
 	t.Helper()
 	b, err := os.ReadFile(path)
@@ -36,7 +36,11 @@ func editManifestFile(t *testing.T, path string, fields map[string]any) {
 		t.Fatal(err)
 	}
 	for k, v := range fields {
-		m[k] = v
+		if v == nil {
+			delete(m, k)
+		} else {
+			m[k] = v
+		}
 	}
 	if b, err = json.Marshal(m); err == nil {
 		m["checksum"], err = spool.ManifestChecksum(b)

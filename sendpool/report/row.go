@@ -62,9 +62,10 @@ type Row struct {
 	// To gives its To (render.Message.Cc): whom its copies were sent to,
 	// refused or not (a refused one is named in Detail). Empty on a row
 	// no message was tried for, and on a line of a journal of a tidings
-	// before they were kept.
-	Cc  string `csv:"cc" json:"cc"`
-	Bcc string `csv:"bcc" json:"bcc"`
+	// before they were kept. report.json leaves them out when empty (most
+	// messages have neither; the state folder's budget counts the bytes).
+	Cc  string `csv:"cc" json:"cc,omitempty"`
+	Bcc string `csv:"bcc" json:"bcc,omitempty"`
 	// WaitMS is sendpool.Result.Wait in milliseconds: report.json only, the CSV
 	// columns are fixed.
 	WaitMS int64 `csv:"-" json:"wait_ms,omitempty"`

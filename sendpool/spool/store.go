@@ -77,6 +77,11 @@ type manifest struct {
 	// generations of an older tidings, and where the platform does not
 	// tell a file's device: no file's size and time are trusted then.
 	AttsClock *attachmentClock `json:"attachment_clock,omitempty"`
+	// Copies says the generation's message records keep each message's
+	// Cc and Bcc (render.Message.Cc, Bcc; flagCopies): false in
+	// generations of an older tidings, whose records have neither, even
+	// of a message that had them (see Generation.KeepsCopies).
+	Copies bool `json:"copies,omitempty"`
 	// Checksum is ManifestChecksum of the rest: a manifest changed since
 	// it was written, and still JSON (a count, a digest or a time edited),
 	// is damaged. "" in generations of an older tidings (not checked
@@ -177,6 +182,13 @@ func (g *Generation) Unreadable() error { return g.unreadable }
 
 // Inputs is what the generation was made from.
 func (g *Generation) Inputs() Inputs { return g.m.Inputs }
+
+// KeepsCopies reports whether the generation's message records keep
+// each message's Cc and Bcc. A generation of an older tidings does not:
+// its messages read back with neither, whatever they went out with, so a
+// send of a campaign with a Cc or Bcc does not send from it (the journal
+// and report would say its messages had none).
+func (g *Generation) KeepsCopies() bool { return g.m.Copies }
 
 // Messages counts its messages, Rows its sheet rows.
 func (g *Generation) Messages() int { return g.m.Messages }

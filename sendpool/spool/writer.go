@@ -328,7 +328,8 @@ func (w *Writer) Close(inputs Inputs) error {
 	}
 	if err == nil {
 		m := manifest{Version: formatVersion, Created: time.Now().UTC(), Started: w.started, Inputs: inputs, Rows: w.nRows, Messages: w.nMsgs,
-			RowsBytes: w.sizes[0], MsgsBytes: w.sizes[1], IndexBytes: w.sizes[2], IndexCRC: w.indexCRC, Atts: &atts, AttsClock: w.attsClock}
+			RowsBytes: w.sizes[0], MsgsBytes: w.sizes[1], IndexBytes: w.sizes[2], IndexCRC: w.indexCRC, Atts: &atts, AttsClock: w.attsClock,
+			Copies: true}
 		err = w.g.writeManifest(&m)
 	}
 	if err != nil {
