@@ -551,6 +551,9 @@ func TestAttachmentOwnFiles(t *testing.T) {
 		"previews/000002-alice@example.com.eml": "To: alice@example.com",
 		"previews/gallery/msg/000002-a.js":      "x",
 		"files/forwarded.eml":                   "To: someone",
+		"previews/index.html":                   "<title>tidings preview</title>",
+		"previews/brochure.pdf":                 "%PDF brochure",
+		"previews/photos/000001-x.eml":          "To: x",
 	}
 	for name, body := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
@@ -579,8 +582,9 @@ func TestAttachmentOwnFiles(t *testing.T) {
 		"files/.git/config":                     `the hidden ".git"`,
 		"files/.tidy.pdf":                       `the hidden ".tidy.pdf"`,
 		"files/.git/../../campaign.yaml":        `climbs a folder with ".."`,
-		"previews/000002-alice@example.com.eml": "a tidings preview's folder",
-		"previews/gallery/msg/000002-a.js":      "a tidings preview's folder",
+		"previews/000002-alice@example.com.eml": "is a file tidings preview wrote in " + dir + string(filepath.Separator) + "previews (another recipient's message): not attachable",
+		"previews/gallery/msg/000002-a.js":      "is a file tidings preview wrote",
+		"previews/index.html":                   "is a file tidings preview wrote",
 	}
 	for file, words := range refused {
 		_, err := r.Render(row(2, "email", "k@example.com", "file", file))
@@ -588,7 +592,7 @@ func TestAttachmentOwnFiles(t *testing.T) {
 			t.Errorf("%s: got %v, want ErrAttachmentPath in column file saying %q", file, err, words)
 		}
 	}
-	for _, file := range []string{"files/ok.pdf", "notes/state-of-things.pdf", "files/statement.pdf", "files/people.csv.pdf", "files/keys/rsa.key.pdf", "files/suppress.txt.archive", "files/forwarded.eml"} {
+	for _, file := range []string{"files/ok.pdf", "previews/brochure.pdf", "previews/photos/000001-x.eml", "notes/state-of-things.pdf", "files/statement.pdf", "files/people.csv.pdf", "files/keys/rsa.key.pdf", "files/suppress.txt.archive", "files/forwarded.eml"} {
 		if m, err := r.Render(row(2, "email", "k@example.com", "file", file)); err != nil || len(m.Attachments) != 1 {
 			t.Errorf("%s: got %v, want it attached", file, err)
 		}
