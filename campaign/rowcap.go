@@ -65,7 +65,8 @@ type rowTooLong struct {
 
 func (e *rowTooLong) Error() string {
 	if e.Quoted {
-		return fmt.Sprintf("%v: the quoted value opened on line %d runs past %s without its closing quote (is a quote missing?)", ErrTooLong, e.QuoteLine, byteLimit(e.Limit))
+		// Where the value would end is not read: either is possible.
+		return fmt.Sprintf("%v: the quoted value opened on line %d runs past %s: either a closing quote is missing or the value is longer than a spreadsheet cell can hold (%s here)", ErrTooLong, e.QuoteLine, byteLimit(e.Limit), byteLimit(e.Limit))
 	}
 	return fmt.Sprintf("%v: the row is longer than %s (a spreadsheet cell holds at most 32,767 characters)", ErrTooLong, byteLimit(e.Limit))
 }

@@ -31,7 +31,14 @@ func TestCSVRowTooLong(t *testing.T) {
 			file: "open.csv",
 			data: []byte("email;note\na@example.com;\"open\n" + strings.Repeat("short line;\n", maxRowBytes/12+1)),
 			want: []string{"fatal: !toolong"},
-			msgs: []string{`row 2, column "note": too long for a recipient sheet: the quoted value opened on line 2 runs past 1 MiB without its closing quote`},
+			msgs: []string{`row 2, column "note": too long for a recipient sheet: the quoted value opened on line 2 runs past 1 MiB: either a closing quote is missing or the value is longer than a spreadsheet cell can hold (1 MiB here)`},
+		},
+		{
+			name: "a quoted value closed past the cap",
+			file: "closed.csv",
+			data: []byte("email,note\na@example.com,\"" + strings.Repeat("z", maxRowBytes/5*6) + "\"\n"),
+			want: []string{"fatal: !toolong"},
+			msgs: []string{`row 2, column "note": too long for a recipient sheet: the quoted value opened on line 2 runs past 1 MiB: either a closing quote is missing or the value is longer than a spreadsheet cell can hold (1 MiB here)`},
 		},
 		{
 			name:    "a header past the cap",

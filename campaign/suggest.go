@@ -42,16 +42,16 @@ func Closest(name string, candidates []string) string {
 // gives it. name must have three letters or digits or more. It returns ""
 // when no candidate, or more than one, holds it.
 func ClosestOrContaining(name string, candidates []string) string {
-	if c := Closest(name, candidates); c != "" {
+	want := strings.Join(nameWords(name), "")
+	if c := Closest(name, candidates); c != "" && !grownWord(name, c, want) {
 		return c
 	}
-	sq := Squash(name)
-	if len([]rune(sq)) < 3 {
+	if len([]rune(want)) < 3 {
 		return ""
 	}
 	found := ""
 	for _, c := range candidates {
-		if !strings.Contains(Squash(c), sq) || c == found {
+		if c == found || !holdsWords(c, want) {
 			continue
 		}
 		if found != "" {

@@ -42,6 +42,20 @@ func TestClosestOrContaining(t *testing.T) {
 		{"email", []string{"Work Email", "Home Email"}, ""},
 		{"id", []string{"Customer ID", "name"}, ""},
 		{"email", []string{"name", "city"}, ""},
+		// Whole words of the column's name, not any part of it.
+		{"paid", []string{"Amount Paid", "email"}, "Amount Paid"},
+		{"amount", []string{"Amount Paid", "email"}, "Amount Paid"},
+		{"name", []string{"first_name", "email"}, "first_name"},
+		{"name", []string{"FirstName", "email"}, "FirstName"},
+		{"first_name", []string{"Customer First Name", "email"}, "Customer First Name"},
+		{"line2", []string{"Address Line2", "email"}, "Address Line2"},
+		{"body", []string{"HTMLBody", "email"}, "HTMLBody"},
+		{"age", []string{"language", "email"}, ""},
+		{"date", []string{"Update", "email"}, ""},
+		{"tel", []string{"Hotel", "email"}, ""},
+		{"vat", []string{"Private", "email"}, ""},
+		{"mail", []string{"Mailing List", "name"}, ""},
+		{"date", []string{"dates", "email"}, "dates"},
 	} {
 		if got := ClosestOrContaining(tt.name, tt.columns); got != tt.want {
 			t.Errorf("ClosestOrContaining(%q, %q) = %q, want %q", tt.name, tt.columns, got, tt.want)

@@ -166,13 +166,4 @@ func toMailbox(a *mail.Address) (mailbox, *addressError) {
 func isInvisible(r rune) bool { return unicode.Is(unicode.Cf, r) }
 
 // addrPart is the addr-spec inside <…> of an address token, or the token.
-func addrPart(token string) string {
-	if i := strings.LastIndexByte(token, '<'); i >= 0 {
-		rest := token[i+1:]
-		if j := strings.IndexByte(rest, '>'); j >= 0 {
-			return strings.TrimSpace(rest[:j])
-		}
-		return strings.TrimSpace(rest)
-	}
-	return token
-}
+func addrPart(token string) string { return templates.AddrPart(token) }

@@ -134,9 +134,7 @@ func parseList(v string) ([]mailbox, *addressError) {
 			continue
 		}
 		a, err := mail.ParseAddress(keepName(p))
-		if n := strings.Count(addrPart(p), "@"); err != nil && n > 1 && !strings.ContainsAny(addrPart(p), "\" \t") {
-			err = fmt.Errorf("%d @ signs, where an address has one", n) // net/mail says one is missing
-		} else if err != nil {
+		if err != nil {
 			err = inWords(p, err)
 		}
 		if err != nil && !strings.Contains(p, "@") && i+1 < len(sh.parts) && strings.Contains(sh.parts[i+1], "<") {

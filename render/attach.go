@@ -190,8 +190,9 @@ func (a *attacher) read(p string, fromData bool) (b *blob, full string, err erro
 // inside the attachment folder, when it is one of the campaign's own files
 // or below one of its folders (a DKIM key, the sheet, the state folder),
 // or hidden (a name starting with '.' on the way from the folder: .env,
-// .git): row data attaches what the campaign sends its recipients, never
-// what it keeps for itself, whatever a cell says.
+// .git), or a file tidings preview wrote (previewFile: other recipients'
+// messages): row data attaches what the campaign sends its recipients,
+// never what it keeps for itself, whatever a cell says.
 func (a *attacher) private(p, real string) error {
 	for _, o := range a.own {
 		if real == o.Path || o.Dir && inside(o.Path, real) {
@@ -207,30 +208,10 @@ func (a *attacher) private(p, real string) error {
 			return fmt.Errorf("%w: %q leads to the hidden %q, which row data may not attach (hidden files keep settings and secrets)", ErrAttachmentPath, p, part)
 		}
 	}
-	if dir, ok := previewFolder(a.rootReal, real); ok {
-		return fmt.Errorf("%w: %q is in %s, a tidings preview's folder (it holds %s): its messages are other recipients', which row data may not attach", ErrAttachmentPath, p, dir, PreviewMarker)
+	if dir, ok := previewFile(a.rootReal, real); ok {
+		return &previewFileError{p: p, dir: dir}
 	}
 	return nil
-}
-
-// PreviewMarker is the file tidings preview leaves in the folder it
-// writes (sendpool/preview names it so): every recipient's message is
-// there, and row data may attach none of them.
-const PreviewMarker = ".tidings-preview"
-
-// previewFolder returns the folder holding a PreviewMarker that real's
-// own folder is, or is below, up to root (root included): an Lstat a
-// folder on the way.
-func previewFolder(root, real string) (string, bool) {
-	for dir := filepath.Dir(real); inside(root, dir); dir = filepath.Dir(dir) {
-		if _, err := os.Lstat(filepath.Join(dir, PreviewMarker)); err == nil {
-			return dir, true
-		}
-		if dir == root {
-			break
-		}
-	}
-	return "", false
 }
 
 // ownWhat names o for a path real at or below it.

@@ -31,6 +31,9 @@ func imagePath(value []byte, based bool) bool {
 // itself, does not load, and how to embed the file: with cid:NAME, NAME
 // being the file beside the template (whether it is there is said).
 func imageError(l deadLink, dir string) error {
+	if strings.HasPrefix(l.url, "#") {
+		return fragmentImage(l, "write the image's full URL (https://…), or cid:NAME for a file NAME beside the template")
+	}
 	if remote(l.url) {
 		return fmt.Errorf("<%s %s=%q> is not a full URL: a receiver cannot load it; write it with https://", l.tag, l.attr, l.url)
 	}
@@ -49,10 +52,20 @@ func imageError(l deadLink, dir string) error {
 // not load: a value can give only a URL; a file is embedded by the
 // template's cid:NAME.
 func imageValueError(l deadLink) error {
+	if strings.HasPrefix(l.url, "#") {
+		return fragmentImage(l, "the value needs the image's full URL (https://…)")
+	}
 	if remote(l.url) {
 		return fmt.Errorf("<%s %s=%q> is not a full URL: a receiver cannot load it; the value needs https://", l.tag, l.attr, l.url)
 	}
 	return fmt.Errorf("<%s %s=%q> is a file path: a receiver cannot load it; a value can give only a full URL (https://…): to embed a file, the template writes %s=\"cid:NAME\" with the file beside it", l.tag, l.attr, l.url, l.attr)
+}
+
+// fragmentImage says that the image l, whose value is a fragment ("#",
+// "#top": a place in a page, never a file), names no image; do says what
+// to write instead.
+func fragmentImage(l deadLink, do string) error {
+	return fmt.Errorf("<%s %s=%q> names no image (a # is a place in a page): a receiver loads nothing; %s", l.tag, l.attr, l.url, do)
 }
 
 // remote reports whether u, without a scheme, names a host rather than a

@@ -61,11 +61,16 @@ func deadLinks(doc []byte, yield func(l deadLink) bool) {
 		if !ok {
 			continue
 		}
+		judged := value
+		if bytes.IndexByte(value, '&') >= 0 {
+			// A character reference may write the scheme (&#104;ttps:).
+			judged = []byte(html.UnescapeString(string(value)))
+		}
 		dead := false
 		if attr == "href" {
-			dead = deadHref(value, based)
+			dead = deadHref(judged, based)
 		} else {
-			dead = imagePath(value, based)
+			dead = imagePath(judged, based)
 		}
 		if !dead {
 			continue
@@ -274,9 +279,11 @@ func hasScheme(u []byte) bool {
 // literalDeadLink checks the links and images the HTML template t (the
 // HTML body, or the Markdown body's layout) writes itself: one whose value
 // has no template action and goes nowhere (a file path, for an image) is
-// an error of the template at its line, not a problem of every row.
+// an error of the template at its line, not a problem of every row. What
+// the template's comments hold ({{/* … */}}) is not written, and not
+// looked at.
 func literalDeadLink(t *templates.Template) error {
-	src := []byte(t.Source())
+	src := blankComments([]byte(t.Source()))
 	var err error
 	deadLinks(src, func(l deadLink) bool {
 		if bytes.Contains(l.raw, []byte("{{")) {

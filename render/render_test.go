@@ -551,6 +551,9 @@ func TestAttachmentOwnFiles(t *testing.T) {
 		"previews/000002-alice@example.com.eml": "To: alice@example.com",
 		"previews/gallery/msg/000002-a.js":      "x",
 		"files/forwarded.eml":                   "To: someone",
+		"previews/index.html":                   "<title>tidings preview</title>",
+		"previews/brochure.pdf":                 "%PDF brochure",
+		"previews/photos/000001-x.eml":          "To: x",
 	}
 	for name, body := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
@@ -579,8 +582,9 @@ func TestAttachmentOwnFiles(t *testing.T) {
 		"files/.git/config":                     `the hidden ".git"`,
 		"files/.tidy.pdf":                       `the hidden ".tidy.pdf"`,
 		"files/.git/../../campaign.yaml":        `climbs a folder with ".."`,
-		"previews/000002-alice@example.com.eml": "a tidings preview's folder",
-		"previews/gallery/msg/000002-a.js":      "a tidings preview's folder",
+		"previews/000002-alice@example.com.eml": "is a file tidings preview wrote in " + dir + string(filepath.Separator) + "previews (another recipient's message): not attachable",
+		"previews/gallery/msg/000002-a.js":      "is a file tidings preview wrote",
+		"previews/index.html":                   "is a file tidings preview wrote",
 	}
 	for file, words := range refused {
 		_, err := r.Render(row(2, "email", "k@example.com", "file", file))
@@ -588,7 +592,7 @@ func TestAttachmentOwnFiles(t *testing.T) {
 			t.Errorf("%s: got %v, want ErrAttachmentPath in column file saying %q", file, err, words)
 		}
 	}
-	for _, file := range []string{"files/ok.pdf", "notes/state-of-things.pdf", "files/statement.pdf", "files/people.csv.pdf", "files/keys/rsa.key.pdf", "files/suppress.txt.archive", "files/forwarded.eml"} {
+	for _, file := range []string{"files/ok.pdf", "previews/brochure.pdf", "previews/photos/000001-x.eml", "notes/state-of-things.pdf", "files/statement.pdf", "files/people.csv.pdf", "files/keys/rsa.key.pdf", "files/suppress.txt.archive", "files/forwarded.eml"} {
 		if m, err := r.Render(row(2, "email", "k@example.com", "file", file)); err != nil || len(m.Attachments) != 1 {
 			t.Errorf("%s: got %v, want it attached", file, err)
 		}
@@ -1158,22 +1162,57 @@ func TestAddressAndPhraseHeaders(t *testing.T) {
 
 // TestAddressInWords: an address net/mail refuses is told in words a
 // user understands, not in RFC 5322's grammar, naming the row and column;
-// the hints for a full-width ＠ or ； stay.
+// each says what is wrong with that address (templates.AddressWords), and
+// the hint for a full-width ＠ stays.
 func TestAddressInWords(t *testing.T) {
 	e := setup(t, yamlWith(map[string]string{"to": `"{{.name}} {{.email}}"`}), bodyFile, []string{"email", "name"})
+	const nameHint = "a name goes before the address, which then goes in < > (%s), or write {{address .name .email}}; an address itself holds no space"
 	for _, tc := range []struct{ name, email, want string }{
-		{"", "carla(at)example.de", `"carla(at)example.de": not an email address: it has no @ ((at) is not @)`},
-		{"", "carla", `"carla": not an email address: it has no @`},
-		{"", "carla@", `"carla@": missing domain: nothing after the @`},
-		{"", "@example.de", `"@example.de": nothing before the @`},
-		{"Carla Weber", "carla@example.de", `"Carla Weber carla@example.de": a name goes before the address in < > and needs quotes when it holds more than letters ("Name" <address>), or write {{address .name .email}}`},
-		{"", "carla@example.de bernd@example.de", `"carla@example.de bernd@example.de": two addresses need a , or ; between them`},
-		{"", "carla@example..de", `"carla@example..de": two dots in a row`},
-		{"", "carla＠example.de", `"carla＠example.de": not an email address: it has no @ (an address has an ASCII @, not a full-width ＠)`},
+		{"", "ann", "not an email address: it has no @"},
+		{"", "ann@", "missing domain: nothing after the @"},
+		{"", "@x.com", "nothing before the @"},
+		{"", "ann@@x.com", "2 @ signs, where an address has one"},
+		{"", "ann@x..com", "two dots in a row"},
+		{"", "ann@x.com.", "a dot next to the @ or at an end"},
+		{"", "ann@x.com bob@y.com", "two addresses need a , or ; between them"},
+		{"", "ann＠x.com", "not an email address: it has no @ (an address has an ASCII @, not a full-width ＠)"},
+		{"", "ann(at)x.com", "not an email address: it has (at) where the @ goes"},
+		{"", "ann at x.com", `not an email address: it has "at" where the @ goes`},
+		{"", `"ann@x.com"`, "the address is in quotes: remove them"},
+		{"", "[ann@x.com]", "the address is in brackets [ ]: remove them"},
+		{"", "mailto:ann@x.com", `"mailto:" belongs in a link, not in an address: remove it`},
+		{"Carla Weber", "carla@example.de", fmt.Sprintf(nameHint, "Carla Weber <carla@example.de>")},
+		{"a", "b@x.com", fmt.Sprintf(nameHint, "a <b@x.com>")},
+		{"", "ann @x.com", "a space inside the address, next to the @"},
+		{"", "ann@x .com", "a space inside the domain (after the @)"},
+		{"Ann", "<ann @x.com>", "a space inside the address"},
+		{"Ann", "<ann@x.com>>", "a stray > after the address"},
 	} {
 		_, err := e.r.Render(row(5, "email", tc.email, "name", tc.name))
-		if re := rowErr(t, err); !errors.Is(err, ErrAddress) || re.Row != 5 || re.Column == "" || !strings.HasSuffix(err.Error(), "render: to: invalid address "+tc.want) || strings.Contains(err.Error(), "mail:") {
+		if re := rowErr(t, err); !errors.Is(err, ErrAddress) || re.Row != 5 || re.Column == "" || !strings.Contains(err.Error(), "render: to: invalid address ") ||
+			!strings.HasSuffix(err.Error(), ": "+tc.want) || strings.Contains(err.Error(), "mail:") {
 			t.Errorf("%q %q: %v (column %q)\nwant it to end with %s", tc.name, tc.email, err, re.Column, tc.want)
+		}
+	}
+	for _, ok := range []string{"Dr. Ann Smith <ann@x.com>", "ann@ x.com"} {
+		if _, err := e.r.Render(row(5, "email", ok, "name", "")); err != nil {
+			t.Errorf("%q: %v", ok, err)
+		}
+	}
+}
+
+// TestAddressFunctionInWords: the address function's email that is not
+// one address is told in the same words as a header's address.
+func TestAddressFunctionInWords(t *testing.T) {
+	e := setup(t, yamlWith(map[string]string{"to": `'{{address .name .email}}'`}), bodyFile, []string{"email", "name"})
+	for email, want := range map[string]string{
+		"rami@":             `address: "rami@": missing domain: nothing after the @`,
+		"wang@@example.com": `address: "wang@@example.com": 2 @ signs, where an address has one`,
+		"ann(at)x.com":      `address: "ann(at)x.com": not an email address: it has (at) where the @ goes`,
+	} {
+		_, err := e.r.Render(row(5, "email", email, "name", "Ann"))
+		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "not one email address") {
+			t.Errorf("%q: %v\nwant it to say %s", email, err, want)
 		}
 	}
 }

@@ -297,8 +297,8 @@ func checkLayout(layout string) error {
 	return nil
 }
 
-// errBadEmail is returned by the address function for a value that is not
-// one addr-spec.
+// errBadEmail is wrapped by the address function's error for a value that
+// is not one addr-spec (badEmailError says what is wrong with it).
 var errBadEmail = errors.New("not one email address")
 
 // fnAddress formats one RFC 5322 mailbox from a display name and an email
@@ -315,7 +315,7 @@ func fnAddress(name, email string) (string, error) {
 	if !isPlainEmail(email) {
 		a, err := mail.ParseAddress("<" + email + ">")
 		if err != nil || a.Address != email {
-			return "", fmt.Errorf("templates: address: %q: %w", email, errBadEmail)
+			return "", &badEmailError{email: email, words: emailWords(email)}
 		}
 	}
 	name = strings.TrimSpace(name)

@@ -13,8 +13,10 @@ import (
 // other.
 func habitHint(name string) string {
 	switch name {
-	case "dry-run":
-		return "send has no --dry-run: tidings check checks every row, tidings preview writes every message; nothing is sent"
+	case "dry-run", "dryrun":
+		return "send has no --" + name + ": tidings check checks every row, tidings preview writes every message; nothing is sent"
+	case "no-dry-run": // mailmerge's flag to really send
+		return "send sends by default; it asks before it starts unless --yes"
 	case "resume":
 		return "send resumes by itself from the journal: run it again"
 	case "no-limit":

@@ -103,7 +103,7 @@ func TestCheckMailmergeTemplate(t *testing.T) {
 }
 
 // TestMailmergeFlagHint: send's flags from Python's mailmerge habits
-// (--dry-run, --resume N, --no-limit) are still unknown flags (exit 2), and
+// (--dry-run or --dryrun, --no-dry-run, --resume N, --no-limit) are still unknown flags (exit 2), and
 // the error says what tidings does instead; another unknown flag gets no
 // hint.
 func TestMailmergeFlagHint(t *testing.T) {
@@ -115,6 +115,8 @@ func TestMailmergeFlagHint(t *testing.T) {
 		{[]string{"send", "--resume", "3", "c.yaml"}, "send resumes by itself from the journal: run it again"},
 		{[]string{"send", "--resume", "c.yaml"}, "send resumes by itself from the journal: run it again"},
 		{[]string{"send", "--no-limit", "c.yaml"}, "send sends every row unless --limit N"},
+		{[]string{"send", "--dryrun", "c.yaml"}, "send has no --dryrun: tidings check checks every row, tidings preview writes every message; nothing is sent"},
+		{[]string{"send", "--no-dry-run", "c.yaml"}, "send sends by default; it asks before it starts unless --yes"},
 		{[]string{"send", "--frobnicate", "c.yaml"}, ""},
 	} {
 		_, errOut, code := runCLI(t, tc.args...)

@@ -104,3 +104,37 @@ func TestStateFolderLinkedElsewhere(t *testing.T) {
 		t.Errorf("no journal on the linked disk: %v", err)
 	}
 }
+
+// TestStateDirCampaignFolder: state_dir "." makes the campaign's folder
+// the state folder; send leaves the folder and the user's files as they
+// were, and warns once that the folder is readable by others.
+func TestStateDirCampaignFolder(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 2, "state_dir: \".\"\n")
+	dir := filepath.Dir(camp)
+	mine := map[string]os.FileMode{dir: 0o755}
+	for _, name := range []string{"c.yaml", "body.txt", "r.csv"} {
+		mine[filepath.Join(dir, name)] = 0o644
+	}
+	for p, mode := range mine {
+		if err := os.Chmod(p, mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if code != exitOK {
+		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
+	}
+	for p, want := range mine {
+		if fi, err := os.Stat(p); err != nil || fi.Mode().Perm() != want {
+			t.Errorf("%s: %v (%v), want %04o", p, fi.Mode().Perm(), err, want)
+		}
+	}
+	want := "warning: " + dir + " is readable by others (mode 0755) and holds other files: tidings writes recipients' addresses there; chmod 700 it or choose another state_dir"
+	if strings.Count(errOut, want) != 1 {
+		t.Errorf("want the warning %q once:\n%s", want, errOut)
+	}
+	if fi, err := os.Stat(filepath.Join(dir, "journal.jsonl")); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("journal: %v", err)
+	}
+}

@@ -161,8 +161,9 @@ func ownFolder(dir string) (old []string, own bool, err error) {
 	return nil, false, nil
 }
 
-// emlPattern matches the names report.EMLName gives messages.
-const emlPattern = "[0-9][0-9][0-9][0-9][0-9][0-9]-*.eml"
+// emlPattern matches the names report.EMLName gives messages; render
+// knows it too (render.PreviewWrote: row data attaches none of them).
+const emlPattern = render.PreviewMessagePattern
 
 // messageFiles are the files in dir named as a preview names messages
 // (report.EMLName) and their gallery scripts.

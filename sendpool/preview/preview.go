@@ -91,7 +91,7 @@ type loggedRow struct {
 // file as it is written. The caller closes the writer.
 func NewWriter(dir string) (*Writer, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("preview: %w", err)
+		return nil, fmt.Errorf("preview: %w", linkedAway(dir, err))
 	}
 	old, own, err := ownFolder(dir)
 	if err != nil {

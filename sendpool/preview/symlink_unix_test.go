@@ -70,3 +70,30 @@ func TestPreviewMessageRefusesLink(t *testing.T) {
 		t.Errorf("the link's target now holds %q", b)
 	}
 }
+
+// TestPreviewFolderLinkMissing: a preview folder that is a link whose
+// target is missing (or a file) is refused naming the link and where it
+// leads, not with mkdir's "file exists"; nothing is made at the target.
+func TestPreviewFolderLinkMissing(t *testing.T) {
+	base := t.TempDir()
+	victim := victimFile(t)
+	for target, want := range map[string]string{
+		filepath.Join(base, "gone", "preview"): "which does not exist: make that folder, or remove the link",
+		victim:                                 "which is not a folder",
+	} {
+		link := filepath.Join(t.TempDir(), "preview")
+		if err := os.Symlink(target, link); err != nil {
+			t.Fatal(err)
+		}
+		_, err := NewWriter(link)
+		if err == nil || !strings.Contains(err.Error(), "preview: "+link+" is a symbolic link to "+target+", "+want) {
+			t.Errorf("link to %s: %v, want %q", target, err, want)
+		}
+		if _, err := os.Stat(filepath.Join(base, "gone")); err == nil {
+			t.Errorf("the link's target was made")
+		}
+	}
+	if b, _ := os.ReadFile(victim); string(b) != "keep\n" {
+		t.Errorf("the link's target now holds %q", b)
+	}
+}

@@ -1,0 +1,68 @@
+package render
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// PreviewMarker is the file tidings preview leaves in the folder it
+// writes (sendpool/preview names it so): the messages it writes there are
+// every recipient's, and row data may attach none of them.
+const PreviewMarker = ".tidings-preview"
+
+// PreviewMessagePattern matches the names preview gives its message files
+// (report.EMLName: the row's number in six digits, a dash, its key).
+const PreviewMessagePattern = "[0-9][0-9][0-9][0-9][0-9][0-9]-*.eml"
+
+// PreviewWrote reports whether name, directly in a folder holding a
+// PreviewMarker, is one tidings preview writes there: its marker, message
+// files, index.html, report.csv, the gallery folder (its scripts and the
+// messages' data, all of it the preview's) and the temporary files it
+// renames into place. The folder's other files (a campaign's, when a
+// preview was written into the campaign's folder) are not.
+func PreviewWrote(name string) bool {
+	for _, p := range []string{
+		PreviewMarker, PreviewMessagePattern, "index.html", "report.csv", "gallery",
+		".preview-rows-*", ".report.csv.*.tmp", ".index.html.*.tmp",
+	} {
+		if ok, _ := filepath.Match(p, name); ok { // the patterns are well-formed
+			return true
+		}
+	}
+	return false
+}
+
+// previewFile returns the folder, holding a PreviewMarker, in which real
+// is (or is below) a file preview wrote (PreviewWrote), looking at each
+// folder from real's own up to root (root included): an Lstat a folder on
+// the way.
+func previewFile(root, real string) (string, bool) {
+	for dir := filepath.Dir(real); inside(root, dir); dir = filepath.Dir(dir) {
+		if _, err := os.Lstat(filepath.Join(dir, PreviewMarker)); err == nil {
+			rel, err := filepath.Rel(dir, real)
+			first, _, _ := strings.Cut(rel, string(filepath.Separator))
+			if err == nil && PreviewWrote(first) {
+				return dir, true
+			}
+		}
+		if dir == root {
+			break
+		}
+	}
+	return "", false
+}
+
+// previewFileError refuses a file preview wrote, which row data led to.
+// It is an ErrAttachmentPath (refused for where it leads) in its own words.
+type previewFileError struct {
+	p   string // the path as row data made it
+	dir string // the preview's folder
+}
+
+func (e *previewFileError) Error() string {
+	return fmt.Sprintf("%q is a file tidings preview wrote in %s (another recipient's message): not attachable", e.p, e.dir)
+}
+
+func (e *previewFileError) Unwrap() error { return ErrAttachmentPath }

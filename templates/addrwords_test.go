@@ -1,0 +1,36 @@
+package templates
+
+import (
+	"errors"
+	"testing"
+)
+
+// TestAddressFunctionWords: the address function says what is wrong with
+// an email in words (AddressWords, as render says it of a header), still
+// wrapping errBadEmail; a name or a second address is told as such.
+func TestAddressFunctionWords(t *testing.T) {
+	for email, want := range map[string]string{
+		"rami@":               `templates: address: "rami@": missing domain: nothing after the @`,
+		"wang@@example.com":   `templates: address: "wang@@example.com": 2 @ signs, where an address has one`,
+		"ann":                 `templates: address: "ann": not an email address: it has no @`,
+		"@x.com":              `templates: address: "@x.com": nothing before the @`,
+		"ann@x..com":          `templates: address: "ann@x..com": two dots in a row`,
+		"ann＠x.com":           `templates: address: "ann＠x.com": not an email address: it has no @ (an address has an ASCII @, not a full-width ＠)`,
+		`"ann@x.com"`:         `templates: address: "\"ann@x.com\"": the address is in quotes: remove them`,
+		"mailto:ann@x.com":    `templates: address: "mailto:ann@x.com": "mailto:" belongs in a link, not in an address: remove it`,
+		"ann @x.com":          `templates: address: "ann @x.com": a space inside the address, next to the @`,
+		"ann@ x.com":          `templates: address: "ann@ x.com": a space inside the address, next to the @`,
+		"ann@x .com":          `templates: address: "ann@x .com": a space inside the domain (after the @)`,
+		"ann@x.com bob@y.com": `templates: address: "ann@x.com bob@y.com": more than one address: address takes one email`,
+		"a@x>, <b@y":          `templates: address: "a@x>, <b@y": more than one address: address takes one email`,
+		"Ann Lee <ann@x.com>": `templates: address: "Ann Lee <ann@x.com>": more than an email address: give ann@x.com alone (address writes the name itself)`,
+		"Ann Lee ann@x.com":   `templates: address: "Ann Lee ann@x.com": more than an email address: give ann@x.com alone (address writes the name itself)`,
+		"Ann <ann@x.com>>":    `templates: address: "Ann <ann@x.com>>": a stray > after the address`,
+		"ann@x.com.":          `templates: address: "ann@x.com.": a dot next to the @ or at an end`,
+	} {
+		_, err := fnAddress("Ann", email)
+		if !errors.Is(err, errBadEmail) || err.Error() != want {
+			t.Errorf("address %q:\n got %v\nwant %s", email, err, want)
+		}
+	}
+}

@@ -1,0 +1,59 @@
+package templates
+
+import (
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"unicode"
+)
+
+// badEmailError is the address function's error for an email that is not
+// one addr-spec: it says what is wrong in words (AddressWords, as render
+// says it of a header's address) and wraps errBadEmail.
+type badEmailError struct {
+	email string
+	words string
+}
+
+func (e *badEmailError) Error() string {
+	return fmt.Sprintf("templates: address: %q: %s", e.email, e.words)
+}
+
+func (e *badEmailError) Unwrap() error { return errBadEmail }
+
+// emailWords says what is wrong with email, the address function's
+// second argument, which is not one addr-spec: more than one address,
+// more than the address (a name, < > or a name before it), or what
+// AddressWords says of it.
+func emailWords(email string) string {
+	if strings.Count(email, "@") > 1 && strings.ContainsAny(email, ",; \t") {
+		return "more than one address: address takes one email"
+	}
+	if addr, ok := afterName(email); ok {
+		return fmt.Sprintf("more than an email address: give %s alone (address writes the name itself)", addr)
+	}
+	a, err := mail.ParseAddress(email)
+	switch {
+	case err != nil:
+		return AddressWords(email, err)
+	case strings.ContainsAny(email, `<("`):
+		return fmt.Sprintf("more than an email address: give %s alone (address writes the name itself)", a.Address)
+	}
+
+	// net/mail takes spaces beside the @ ("ann@ x.com"), which an
+	// addr-spec does not.
+	return AddressWords(email, errors.New("mail: not an addr-spec"))
+}
+
+// afterName returns the address of email, a name and an address with a
+// space between them and none in the address ("Ann Lee ann@x.com").
+func afterName(email string) (string, bool) {
+	at := strings.IndexByte(email, '@')
+	if at <= 0 || strings.ContainsAny(email, "<>") || !strings.ContainsFunc(email[:at], unicode.IsSpace) ||
+		unicode.IsSpace(rune(email[at-1])) || strings.ContainsFunc(email[at:], unicode.IsSpace) {
+		return "", false
+	}
+	_, addr := nameBefore(email, at)
+	return addr, true
+}
