@@ -22,9 +22,14 @@ const genericFix = "{{address .name .email}}"
 // {{address .name .email}} when that does not tell: the execution fails,
 // name is in more than one address's display name, the addr-spec is made
 // of several columns or of a column and text, or the display name holds
-// more than columns and spaces between them. Only for a row refused
-// (errNameSplits).
+// more than columns and spaces between them, or t is more than text and
+// columns (a branch or a function: the marked run may take another way
+// than the row, {{if eq .lang "de"}}…, {{or .Work .Home}}). Only for a
+// row refused (errNameSplits).
 func (r *Renderer) addressFix(t *templates.Template, name string) string {
+	if !t.FieldsOnly() {
+		return genericFix
+	}
 	cols := t.Columns()
 	row := campaign.Row{Values: make(map[string]string, len(cols))}
 	for i, c := range cols {

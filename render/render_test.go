@@ -1060,14 +1060,18 @@ func TestAddressListFixNamesTheColumns(t *testing.T) {
 // not one column or text is the generic example. Each fix renders the
 // address the template meant, quoted.
 func TestAddressFixKeepsTheAddress(t *testing.T) {
-	cols := []string{"email", "First", "Last", "E-Mail", "user"}
-	values := row(2, "email", "x@example.com", "First", "John", "Last", "Smith, Jr.", "E-Mail", "john@example.com", "user", "john")
+	cols := []string{"email", "First", "Last", "E-Mail", "user", "lang", "DE", "Home"}
+	values := row(2, "email", "x@example.com", "First", "John", "Last", "Smith, Jr.", "E-Mail", "john@example.com", "user", "john", "lang", "de", "DE", "de-team@example.com", "Home", "")
 	for _, tt := range []struct{ tmpl, fix, to string }{
 		{`'{{.First}} {{.Last}} <{{.E_Mail}}>'`, `{{address (print .First " " .Last) .E_Mail}}`, `"John Smith, Jr." <john@example.com>`},
 		{`'{{.Last}} <boss@example.org>'`, `{{address .Last "boss@example.org"}}`, `"Smith, Jr." <boss@example.org>`},
 		{`'{{.E_Mail}}, {{.Last}} <boss@example.org>'`, `{{address .Last "boss@example.org"}}`, `"Smith, Jr." <boss@example.org>`},
 		{`'{{.Last}} <{{.user}}@example.org>'`, `{{address .name .email}}`, ""},
 		{`'Dr. {{.Last}} <{{.E_Mail}}>'`, `{{address .name .email}}`, ""},
+		// A branch or a function: the row may take another way than a
+		// run with markers, so no fix in the template's terms.
+		{`'{{if eq .lang "de"}}{{.Last}} <{{.DE}}>{{else}}{{.Last}} <{{.E_Mail}}>{{end}}'`, `{{address .name .email}}`, ""},
+		{`'{{.Last}} <{{or .Home .E_Mail}}>'`, `{{address .name .email}}`, ""},
 	} {
 		e := setup(t, yamlWith(map[string]string{"to": tt.tmpl}), bodyFile, cols)
 		_, err := e.r.Render(values)
