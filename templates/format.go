@@ -154,7 +154,7 @@ func (w *formatWalk) star(start int, what string) {
 // more of the format (it prints %!(NOVERB) and the values as EXTRA).
 func (w *formatWalk) tooLarge(start int, what, n string) bool {
 	_, size := utf8.DecodeRuneInString(w.format[w.i:]) // the verb, if any
-	w.note(ErrPrintfRange, fmt.Sprintf("%s: the %s %s is more than fmt takes (%d at most)", w.format[start:w.i+size], what, n, fmtLimit))
+	w.note(ErrPrintfRange, fmt.Sprintf("%s: the %s %s is more than fmt takes (%d at most)", w.format[start:w.i+size], what, n, fmtLimit*10+9))
 	return false
 }
 

@@ -67,7 +67,7 @@ func TestPrintfFormatChecked(t *testing.T) {
 		{"{{printf \"%[1]5s\" .name}}\n", ErrPrintfVerb, `%[1]5s: an index [n]`, 1},
 		// A width, precision or index past fmt's limit, written or a
 		// constant's for a *: %!(NOVERB), %!(BADWIDTH), %!(BADPREC).
-		{"{{printf \"%100000000d\" 1}}\n", ErrPrintfRange, `{{printf "%100000000d" 1}}: a printf width or precision out of range: %100000000d: the width 100000000 is more than fmt takes (1000000 at most)`, 1},
+		{"{{printf \"%100000000d\" 1}}\n", ErrPrintfRange, `{{printf "%100000000d" 1}}: a printf width or precision out of range: %100000000d: the width 100000000 is more than fmt takes (10000009 at most)`, 1},
 		{"{{printf \"%s %.100000000s\" .name .email}}\n", ErrPrintfRange, `%.100000000s: the precision 100000000 is more than fmt takes`, 1},
 		{"{{printf \"%*d\" 10000000 1}}\n", ErrPrintfRange, `the * of %* takes 10000000 as its width; fmt takes a width from -1000000 to 1000000`, 1},
 		{"{{printf \"%.*d\" -1 1}}\n", ErrPrintfRange, `the * of %.* takes -1 as its precision; fmt takes a precision from 0 to 1000000`, 1},
