@@ -155,12 +155,13 @@ recipients: {path: people.csv}
 `
 	cols := []string{"email", "name"}
 	for body, want := range map[string]string{
-		`<p>{{/* old: <img src="old-logo.png"> */}}Hi</p>`:                            "",
-		"<p>{{- /* old: <a href=\"/old\">x</a>\n<img src='a.png'> */ -}}Hi</p>":       "",
-		"{{/* <img src=\"a.png\">\n\n */}}<p>Hi</p>\n<img src=\"b.png\">\n":           `body.html:4: <img src="b.png"> is a file path`,
-		`<p>Hi</p><img src="&#104;ttps://x.example/logo.png">`:                        "",
-		`<p>Hi</p><a href="&#104;ttps://x.example/">x</a>`:                            "",
-		`<p>Hi</p><img src="#">`:                                                      `body.html:1: <img src="#"> names no image (a # is a place in a page): a receiver loads nothing; write the image's full URL (https://…), or cid:NAME for a file NAME beside the template`,
+		`<p>{{/* old: <img src="old-logo.png"> */}}Hi</p>`:                             "",
+		"<p>{{- /* old: <a href=\"/old\">x</a>\n<img src='a.png'> */ -}}Hi</p>":        "",
+		"<p>{{- /* old: <img src='a.png'> */\t-}}{{/* <img src='b.png'> */\n-}}Hi</p>": "",
+		"{{/* <img src=\"a.png\">\n\n */}}<p>Hi</p>\n<img src=\"b.png\">\n":            `body.html:4: <img src="b.png"> is a file path`,
+		`<p>Hi</p><img src="&#104;ttps://x.example/logo.png">`:                         "",
+		`<p>Hi</p><a href="&#104;ttps://x.example/">x</a>`:                             "",
+		`<p>Hi</p><img src="#">`: `body.html:1: <img src="#"> names no image (a # is a place in a page): a receiver loads nothing; write the image's full URL (https://…), or cid:NAME for a file NAME beside the template`,
 		`<p>{{/* a comment */}}Hi</p><img src="logo.png">{{/* <img src="x.png"> */}}`: `<img src="logo.png"> is a file path`,
 	} {
 		_, err := trySetup(t, yaml, map[string]string{"body.html": body}, cols)

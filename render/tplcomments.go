@@ -52,7 +52,7 @@ func commentEnd(src []byte, start int) int {
 		return -1
 	}
 	k += 2 + close + 2
-	if k+1 < len(src) && src[k] == ' ' && src[k+1] == '-' {
+	if k+1 < len(src) && isSpace(src[k]) && src[k+1] == '-' { // a space, tab or line break
 		k += 2
 	}
 	if !bytes.HasPrefix(src[k:], []byte("}}")) {
