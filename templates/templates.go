@@ -80,9 +80,6 @@ func (t *Template) Columns() []string { return t.columns }
 // template never looks at its data), so it can be executed once.
 func (t *Template) Const() bool { return !t.usesRow }
 
-// IsHTML reports whether the template is an html/template (values escaped).
-func (t *Template) IsHTML() bool { return t.html != nil }
-
 // Execute writes the template's output for row to w; a layout runs with
 // ExecuteLayout instead. Errors are
 // *campaign.RowError values naming the row and, where it can be told, the

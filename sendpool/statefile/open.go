@@ -39,17 +39,6 @@ func WriteFile(path string, data []byte) error {
 	return errors.Join(err, f.Close())
 }
 
-// Refuse returns a *LinkError when path is a symbolic link, and nil
-// otherwise (missing included): for a file replaced by a rename, which
-// replaces a link rather than writing through it, but whose link the user
-// meant to lead somewhere.
-func Refuse(path string) error {
-	if isLink(path) {
-		return &LinkError{Path: path}
-	}
-	return nil
-}
-
 // isLink reports whether path's last component is a symbolic link.
 func isLink(path string) bool {
 	fi, err := os.Lstat(path)
