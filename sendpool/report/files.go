@@ -228,7 +228,8 @@ func WriteAtomic(path string, data []byte) (err error) {
 	return nil
 }
 
-// ReadCSV reads a report.csv back (for tests and `tidings report`).
+// ReadCSV reads a report.csv back: the tests of the packages that write
+// one read it with this (tidings report rebuilds from the journal instead).
 func ReadCSV(rd io.Reader) ([]Row, error) {
 	var rows []Row
 	if err := gocsv.Unmarshal(rd, &rows); err != nil {
