@@ -1217,6 +1217,23 @@ func TestAddressFunctionInWords(t *testing.T) {
 	}
 }
 
+// TestAddressFunctionQuotedLocal: the address function takes an email
+// whose local part is a quoted-string with a space, as a header's
+// {{.email}} does, and the To header is the same.
+func TestAddressFunctionQuotedLocal(t *testing.T) {
+	for _, to := range []string{`'{{.email}}'`, `'{{address .name .email}}'`} {
+		e := setup(t, yamlWith(map[string]string{"to": to}), bodyFile, []string{"email", "name"})
+		m, err := e.r.Render(row(5, "email", `"ann lee"@example.com`, "name", ""))
+		if err != nil {
+			t.Errorf("to: %s: %v", to, err)
+			continue
+		}
+		if !bytes.Contains(m.Data, []byte("\r\nTo: \"ann lee\"@example.com\r\n")) {
+			t.Errorf("to: %s: message\n%s\nwant To: \"ann lee\"@example.com", to, m.Data)
+		}
+	}
+}
+
 // TestHeaderTooLongNamesColumn: a header that cannot be written in lines
 // of 998 characters (a long URL has no place to fold) names the column
 // whose value made it so.

@@ -58,9 +58,9 @@ func spacedWords(token, spec, msg string) string {
 	switch {
 	case after && strings.Contains(got, "@"):
 		return "two addresses need a , or ; between them"
-	case !strings.Contains(token, "<") && strings.ContainsFunc(token, unicode.IsSpace):
+	case !strings.Contains(token, "<") && strings.ContainsFunc(maskQuoted(token), unicode.IsSpace):
 		return spaceWords(token)
-	case strings.ContainsFunc(spec, unicode.IsSpace):
+	case strings.ContainsFunc(maskQuoted(spec), unicode.IsSpace):
 		return "a space inside the address"
 	case after && strings.Trim(got, `"`) == ">":
 		return "a stray > after the address"
@@ -77,22 +77,25 @@ func spacedWords(token, spec, msg string) string {
 // address; words before it are a name (or a space inside it: both are
 // said).
 func spaceWords(token string) string {
-	at := strings.IndexByte(token, '@')
-	isSpace := func(i int) bool { return i >= 0 && i < len(token) && unicode.IsSpace(rune(token[i])) }
+	masked := maskQuoted(token)
+	at := strings.IndexByte(masked, '@')
+	isSpace := func(i int) bool { return i >= 0 && i < len(masked) && unicode.IsSpace(rune(masked[i])) }
 	switch {
 	case isSpace(at-1) || isSpace(at+1):
 		return "a space inside the address, next to the @"
-	case strings.ContainsFunc(token[at:], unicode.IsSpace):
+	case strings.ContainsFunc(masked[at:], unicode.IsSpace):
 		return "a space inside the domain (after the @)"
 	}
-	name, addr := nameBefore(token, at)
+	name, addr := nameBefore(token, masked, at)
 	return fmt.Sprintf("a name goes before the address, which then goes in < > (%s <%s>), or write {{address .name .email}}; an address itself holds no space", name, addr)
 }
 
 // nameBefore splits token, an address with no < > and a space before the
-// word holding its @ (at), into what comes before that word and the word.
-func nameBefore(token string, at int) (name, addr string) {
-	cut := strings.LastIndexFunc(token[:at], unicode.IsSpace)
+// word holding its @ (at), into what comes before that word and the word;
+// masked is token with its quoted-strings masked (maskQuoted), so the cut
+// is not made inside one.
+func nameBefore(token, masked string, at int) (name, addr string) {
+	cut := strings.LastIndexFunc(masked[:at], unicode.IsSpace)
 	return strings.TrimSpace(token[:cut]), token[cut+1:]
 }
 

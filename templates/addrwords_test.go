@@ -34,3 +34,26 @@ func TestAddressFunctionWords(t *testing.T) {
 		}
 	}
 }
+
+// TestAddressQuotedLocal: an email whose local part is a quoted-string
+// holding a space or an @ is one address, as it is in a header's
+// {{.email}}; a name before it is cut outside the quotes.
+func TestAddressQuotedLocal(t *testing.T) {
+	for email, want := range map[string]string{
+		`"ann lee"@example.com`:   `Ann <"ann lee"@example.com>`,
+		`"ann@home"@example.com`:  `Ann <"ann@home"@example.com>`,
+		`"ann \"x\""@example.com`: `Ann <"ann \"x\""@example.com>`,
+	} {
+		if got, err := fnAddress("Ann", email); err != nil || got != want {
+			t.Errorf("address Ann %q = %q, %v; want %s", email, got, err, want)
+		}
+	}
+	for email, want := range map[string]string{
+		`Ann "ann lee"@x.com`: `templates: address: "Ann \"ann lee\"@x.com": more than an email address: give "ann lee"@x.com alone (address writes the name itself)`,
+		`"ann lee"@ x.com`:    `templates: address: "\"ann lee\"@ x.com": a space inside the address, next to the @`,
+	} {
+		if _, err := fnAddress("Ann", email); !errors.Is(err, errBadEmail) || err.Error() != want {
+			t.Errorf("address %q:\n got %v\nwant %s", email, err, want)
+		}
+	}
+}

@@ -27,17 +27,19 @@ func (e *badEmailError) Unwrap() error { return errBadEmail }
 // more than the address (a name, < > or a name before it), or what
 // AddressWords says of it.
 func emailWords(email string) string {
-	if strings.Count(email, "@") > 1 && strings.ContainsAny(email, ",; \t") {
+	masked := maskQuoted(email)
+	if strings.Count(masked, "@") > 1 && strings.ContainsAny(masked, ",; \t") {
 		return "more than one address: address takes one email"
 	}
-	if addr, ok := afterName(email); ok {
+	if addr, ok := afterName(email, masked); ok {
 		return fmt.Sprintf("more than an email address: give %s alone (address writes the name itself)", addr)
 	}
 	a, err := mail.ParseAddress(email)
+	_, quotedLocal := unquoteLocal(email)
 	switch {
 	case err != nil:
 		return AddressWords(email, err)
-	case strings.ContainsAny(email, `<("`):
+	case strings.ContainsAny(email, `<(`), strings.Contains(email, `"`) && !quotedLocal:
 		return fmt.Sprintf("more than an email address: give %s alone (address writes the name itself)", a.Address)
 	}
 
@@ -47,13 +49,15 @@ func emailWords(email string) string {
 }
 
 // afterName returns the address of email, a name and an address with a
-// space between them and none in the address ("Ann Lee ann@x.com").
-func afterName(email string) (string, bool) {
-	at := strings.IndexByte(email, '@')
-	if at <= 0 || strings.ContainsAny(email, "<>") || !strings.ContainsFunc(email[:at], unicode.IsSpace) ||
-		unicode.IsSpace(rune(email[at-1])) || strings.ContainsFunc(email[at:], unicode.IsSpace) {
+// space between them and none in the address ("Ann Lee ann@x.com");
+// masked is email with its quoted-strings masked (maskQuoted), so a space
+// inside a quoted local part ("ann lee"@x.com) is not taken for one.
+func afterName(email, masked string) (string, bool) {
+	at := strings.IndexByte(masked, '@')
+	if at <= 0 || strings.ContainsAny(masked, "<>") || !strings.ContainsFunc(masked[:at], unicode.IsSpace) ||
+		unicode.IsSpace(rune(masked[at-1])) || strings.ContainsFunc(masked[at:], unicode.IsSpace) {
 		return "", false
 	}
-	_, addr := nameBefore(email, at)
+	_, addr := nameBefore(email, masked, at)
 	return addr, true
 }
