@@ -1234,6 +1234,31 @@ func TestAddressFunctionQuotedLocal(t *testing.T) {
 	}
 }
 
+// TestDomainInWords: a domain idna refuses is told in words, not idna's,
+// whether the address comes from {{.email}} or the address function; an
+// address in single quotes is told as wrapped, not by its domain.
+func TestDomainInWords(t *testing.T) {
+	for _, to := range []string{`'{{.email}}'`, `'{{address .name .email}}'`} {
+		e := setup(t, yamlWith(map[string]string{"to": to}), bodyFile, []string{"email", "name"})
+		for email, want := range map[string]string{
+			`'ann@example.com'`:     "the address is in quotes: remove them",
+			"‘ann@example.com’":     "the address is in quotes: remove them",
+			"ann@exam_ple.com":      "the domain has a character a domain cannot have: _ (letters, digits, - and . only)",
+			"ann@-example.com":      "a part of the domain starts or ends with -",
+			"ann@mail.example-.com": "a part of the domain starts or ends with -",
+		} {
+			_, err := e.r.Render(row(5, "email", email, "name", "Ann"))
+			if err == nil {
+				t.Errorf("to: %s, %q: no error, want %s", to, email, want)
+				continue
+			}
+			if re := rowErr(t, err); !errors.Is(err, ErrAddress) || re.Column != "email" || !strings.HasSuffix(err.Error(), ": "+want) || strings.Contains(err.Error(), "idna") {
+				t.Errorf("to: %s, %q: %v (column %q)\nwant it to end with %s", to, email, err, re.Column, want)
+			}
+		}
+	}
+}
+
 // TestHeaderTooLongNamesColumn: a header that cannot be written in lines
 // of 998 characters (a long URL has no place to fold) names the column
 // whose value made it so.

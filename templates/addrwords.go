@@ -26,8 +26,8 @@ func AddressWords(token string, err error) string {
 // addressWords is AddressWords for the addr-spec spec of token; msg is
 // net/mail's error.
 func addressWords(token, spec, msg string) string {
-	if w := wrapped(token); w != "" {
-		return "the address is in " + w + ": remove them"
+	if w := WrappedWords(token); w != "" {
+		return w
 	}
 	if len(spec) > 7 && strings.EqualFold(spec[:7], "mailto:") {
 		return `"mailto:" belongs in a link, not in an address: remove it`
@@ -109,6 +109,18 @@ func specWords(spec string, at int) string {
 		return "a dot next to the @ or at an end"
 	}
 	return "not a valid email address"
+}
+
+// WrappedWords says that token, an address, is wrapped in quotes,
+// brackets or parentheses ("the address is in quotes: remove them"), or
+// is "" when it is not. net/mail takes 'ann@x.com' for an address whose
+// domain ends in ', so render asks this before it says what is wrong
+// with that domain.
+func WrappedWords(token string) string {
+	if w := wrapped(token); w != "" {
+		return "the address is in " + w + ": remove them"
+	}
+	return ""
 }
 
 // wrapped names what the whole of token is wrapped in ("quotes",
