@@ -1259,6 +1259,21 @@ func TestDomainInWords(t *testing.T) {
 	}
 }
 
+// TestAddressFunctionNamesColumn: the address function's refusal of an
+// email names its column even when the value holds a quote or a
+// backslash, which the error's message escapes.
+func TestAddressFunctionNamesColumn(t *testing.T) {
+	e := setup(t, yamlWith(map[string]string{"to": `'{{address .name .email}}'`}), bodyFile, []string{"email", "name"})
+	for _, email := range []string{`"ann@x.com"`, `Ann "x" <ann@x.com>`, `ann\lee@x .com`, `"ann@x.com`} {
+		for _, name := range []string{"Ann", ""} {
+			_, err := e.r.Render(row(7, "email", email, "name", name))
+			if re := rowErr(t, err); re.Column != "email" {
+				t.Errorf("email %q, name %q: %v (column %q), want column email", email, name, err, re.Column)
+			}
+		}
+	}
+}
+
 // TestHeaderTooLongNamesColumn: a header that cannot be written in lines
 // of 998 characters (a long URL has no place to fold) names the column
 // whose value made it so.
