@@ -1185,7 +1185,10 @@ func TestAddressInWords(t *testing.T) {
 		{"a", "b@x.com", fmt.Sprintf(nameHint, "a <b@x.com>")},
 		{"", "ann @x.com", "a space inside the address, next to the @"},
 		{"", "ann@x .com", "a space inside the domain (after the @)"},
-		{"Ann", "<ann @x.com>", "a space inside the address"},
+		{"Ann", "<ann @x.com>", "a space inside the address, next to the @"},
+		{"", "ann@ x.com", "a space inside the address, next to the @"},
+		{"Ann", "<ann@ x.com>", "a space inside the address, next to the @"},
+		{"Ann", "<ann@x .com>", "a space inside the address"},
 		{"Ann", "<ann@x.com>>", "a stray > after the address"},
 	} {
 		_, err := e.r.Render(row(5, "email", tc.email, "name", tc.name))
@@ -1194,7 +1197,7 @@ func TestAddressInWords(t *testing.T) {
 			t.Errorf("%q %q: %v (column %q)\nwant it to end with %s", tc.name, tc.email, err, re.Column, tc.want)
 		}
 	}
-	for _, ok := range []string{"Dr. Ann Smith <ann@x.com>", "ann@ x.com"} {
+	for _, ok := range []string{"Dr. Ann Smith <ann@x.com>", `"ann lee"@x.com`, `Ann <"ann @"@x.com>`} {
 		if _, err := e.r.Render(row(5, "email", ok, "name", "")); err != nil {
 			t.Errorf("%q: %v", ok, err)
 		}

@@ -60,6 +60,8 @@ func spacedWords(token, spec, msg string) string {
 		return "two addresses need a , or ; between them"
 	case !strings.Contains(token, "<") && strings.ContainsFunc(maskQuoted(token), unicode.IsSpace):
 		return spaceWords(token)
+	case SpaceBesideAt(spec):
+		return "a space inside the address, next to the @"
 	case strings.ContainsFunc(maskQuoted(spec), unicode.IsSpace):
 		return "a space inside the address"
 	case after && strings.Trim(got, `"`) == ">":
@@ -88,6 +90,17 @@ func spaceWords(token string) string {
 	}
 	name, addr := nameBefore(token, masked, at)
 	return fmt.Sprintf("a name goes before the address, which then goes in < > (%s <%s>), or write {{address .name .email}}; an address itself holds no space", name, addr)
+}
+
+// SpaceBesideAt reports whether spec, an addr-spec (AddrPart), has a
+// space right before or after its @ (outside a quoted local part).
+// net/mail takes "ann@ x.com" for ann@x.com, but in a sheet's value it is
+// a typo, so render refuses it as the address function does.
+func SpaceBesideAt(spec string) bool {
+	masked := maskQuoted(spec)
+	at := strings.LastIndexByte(masked, '@')
+	isSpace := func(i int) bool { return i >= 0 && i < len(masked) && unicode.IsSpace(rune(masked[i])) }
+	return at >= 0 && (isSpace(at-1) || isSpace(at+1))
 }
 
 // nameBefore splits token, an address with no < > and a space before the
