@@ -150,7 +150,7 @@ func toMailbox(a *mail.Address) (mailbox, *addressError) {
 	}
 	local, domain := a.Address[:at], a.Address[at+1:]
 	if strings.HasPrefix(domain, "[") {
-		return mailbox{}, &addressError{token: a.Address, err: fmt.Errorf("domain %q is an address literal (an IP address in brackets), which tidings does not send to: use the domain name", domain)}
+		return mailbox{}, &addressError{token: a.Address, err: errors.New(templates.LiteralWords(domain))}
 	}
 	if len(local) > maxLocalPart {
 		return mailbox{}, &addressError{token: a.Address, err: fmt.Errorf("the local part (before @) is %d octets long; RFC 5321 4.5.3.1.1 allows %d", len(local), maxLocalPart)}

@@ -1166,7 +1166,7 @@ func TestAddressAndPhraseHeaders(t *testing.T) {
 // the hint for a full-width ＠ stays.
 func TestAddressInWords(t *testing.T) {
 	e := setup(t, yamlWith(map[string]string{"to": `"{{.name}} {{.email}}"`}), bodyFile, []string{"email", "name"})
-	const nameHint = "a name goes before the address, which then goes in < > (%s), or write {{address .name .email}}; an address itself holds no space"
+	const nameHint = "an address holds no space: if %s is a name, it goes before the address, which then goes in < > (%s), or write {{address .name .email}}; if not, remove the space"
 	for _, tc := range []struct{ name, email, want string }{
 		{"", "ann", "not an email address: it has no @"},
 		{"", "ann@", "missing domain: nothing after the @"},
@@ -1181,8 +1181,11 @@ func TestAddressInWords(t *testing.T) {
 		{"", `"ann@x.com"`, "the address is in quotes: remove them"},
 		{"", "[ann@x.com]", "the address is in brackets [ ]: remove them"},
 		{"", "mailto:ann@x.com", `"mailto:" belongs in a link, not in an address: remove it`},
-		{"Carla Weber", "carla@example.de", fmt.Sprintf(nameHint, "Carla Weber <carla@example.de>")},
-		{"a", "b@x.com", fmt.Sprintf(nameHint, "a <b@x.com>")},
+		{"Carla Weber", "carla@example.de", fmt.Sprintf(nameHint, "Carla Weber", "Carla Weber <carla@example.de>")},
+		{"a", "b@x.com", fmt.Sprintf(nameHint, "a", "a <b@x.com>")},
+		{"ann", "lee@example.com", fmt.Sprintf(nameHint, "ann", "ann <lee@example.com>")},
+		{"", "ann@example.com (Ann)x y", `something after the address: "x y"`},
+		{"", "ann@[300.1.1.1]", `domain "[300.1.1.1]" is an address literal (an IP address in brackets), which tidings does not send to: use the domain name`},
 		{"", "ann @x.com", "a space inside the address, next to the @"},
 		{"", "ann@x .com", "a space inside the domain (after the @)"},
 		{"Ann", "<ann @x.com>", "a space inside the address, next to the @"},

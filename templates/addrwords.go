@@ -58,6 +58,9 @@ func spacedWords(token, spec, msg string) string {
 	switch {
 	case after && strings.Contains(got, "@"):
 		return "two addresses need a , or ; between them"
+	case after && strings.ContainsAny(token[max(strings.IndexByte(maskQuoted(token), '@'), 0):], `("`):
+		// ann@x.com (Ann)x: net/mail read a comment after the address.
+		return "something after the address: " + got
 	case !strings.Contains(token, "<") && strings.ContainsFunc(maskQuoted(token), unicode.IsSpace):
 		return spaceWords(token)
 	case SpaceBesideAt(spec):
@@ -89,7 +92,7 @@ func spaceWords(token string) string {
 		return "a space inside the domain (after the @)"
 	}
 	name, addr := nameBefore(token, masked, at)
-	return fmt.Sprintf("a name goes before the address, which then goes in < > (%s <%s>), or write {{address .name .email}}; an address itself holds no space", name, addr)
+	return fmt.Sprintf("an address holds no space: if %s is a name, it goes before the address, which then goes in < > (%s <%s>), or write {{address .name .email}}; if not, remove the space", name, name, addr)
 }
 
 // SpaceBesideAt reports whether spec, an addr-spec (AddrPart), has a
@@ -120,8 +123,16 @@ func specWords(spec string, at int) string {
 		return "two dots in a row"
 	case spec[0] == '.' || spec[at-1] == '.' || spec[at+1] == '.' || spec[len(spec)-1] == '.':
 		return "a dot next to the @ or at an end"
+	case spec[at+1] == '[':
+		return LiteralWords(spec[at+1:])
 	}
 	return "not a valid email address"
+}
+
+// LiteralWords says that domain is an address literal ([192.0.2.1]),
+// valid or not, which tidings does not send to.
+func LiteralWords(domain string) string {
+	return fmt.Sprintf("domain %q is an address literal (an IP address in brackets), which tidings does not send to: use the domain name", domain)
 }
 
 // WrappedWords says that token, an address, is wrapped in quotes,
