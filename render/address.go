@@ -143,16 +143,21 @@ func toMailbox(a *mail.Address) (mailbox, *addressError) {
 		r, _ := utf8.DecodeRuneInString(a.Address[i:])
 		return mailbox{}, &addressError{token: a.Address, err: fmt.Errorf("it holds an invisible character, %U, at byte %d (text pasted from a web page or a document often carries one): retype the address", r, i)}
 	}
+	if w := templates.WrappedWords(a.Address); w != "" {
+		// 'ann@x.com': net/mail reads x.com' as the domain, which idna
+		// may even take (‘ann@x.com’).
+		return mailbox{}, &addressError{token: a.Address, err: &addrWordsError{words: w, err: errors.New("mail: wrapped address")}}
+	}
 	local, domain := a.Address[:at], a.Address[at+1:]
 	if strings.HasPrefix(domain, "[") {
-		return mailbox{}, &addressError{token: a.Address, err: fmt.Errorf("domain %q is an address literal (an IP address in brackets), which tidings does not send to: use the domain name", domain)}
+		return mailbox{}, &addressError{token: a.Address, err: errors.New(templates.LiteralWords(domain))}
 	}
 	if len(local) > maxLocalPart {
 		return mailbox{}, &addressError{token: a.Address, err: fmt.Errorf("the local part (before @) is %d octets long; RFC 5321 4.5.3.1.1 allows %d", len(local), maxLocalPart)}
 	}
 	ascii, err := toASCII(domain)
 	if err != nil {
-		return mailbox{}, &addressError{token: a.Address, err: fmt.Errorf("domain %q: %w", domain, err)}
+		return mailbox{}, &addressError{token: a.Address, err: domainError(domain, err)}
 	}
 	if len(ascii) > maxDomain {
 		return mailbox{}, &addressError{token: a.Address, err: fmt.Errorf("domain %q is %d octets long; RFC 5321 4.5.3.1.2 allows %d", domain, len(ascii), maxDomain)}

@@ -5,12 +5,18 @@ import (
 	"fmt"
 	"net/mail"
 	"strings"
+
+	"github.com/tidings/tidings/templates"
 )
 
 // errUnclosed is the cause of an address list whose quote, comment or
 // angle bracket is never closed, which leaves no way to tell where its
 // addresses end.
 var errUnclosed = errors.New(`a quote ("), parenthesis or angle bracket is not closed; a name holding one is written with {{address .name .email}}`)
+
+// errSpaceAt is the cause of an address with a space beside its @
+// (templates.SpaceBesideAt), which net/mail takes but is a typo.
+var errSpaceAt = errors.New("mail: a space beside the @")
 
 // walkTop calls fn for each byte of s that is outside quoted-strings,
 // comments and domain literals (RFC 5322 3.2.4, 3.2.2, 3.4.1: a '[' right
@@ -134,6 +140,9 @@ func parseList(v string) ([]mailbox, *addressError) {
 			continue
 		}
 		a, err := mail.ParseAddress(keepName(p))
+		if err == nil && templates.SpaceBesideAt(addrPart(p)) {
+			err = errSpaceAt
+		}
 		if err != nil {
 			err = inWords(p, err)
 		}

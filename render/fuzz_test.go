@@ -125,6 +125,9 @@ func FuzzAddressList(f *testing.F) {
 		}
 		for i, want := range [][2]string{{n1, e1}, {n2, e2}} {
 			email := strings.TrimSpace(want[1])
+			if a, err := mail.ParseAddress("<" + email + ">"); err == nil {
+				email = a.Address // a quoted local part, unquoted
+			}
 			at := strings.LastIndexByte(email, '@')
 			d, err := idna.Lookup.ToASCII(email[at+1:])
 			if err != nil {

@@ -1170,7 +1170,7 @@ func TestAddressAndPhraseHeaders(t *testing.T) {
 // the hint for a full-width ＠ stays.
 func TestAddressInWords(t *testing.T) {
 	e := setup(t, yamlWith(map[string]string{"to": `"{{.name}} {{.email}}"`}), bodyFile, []string{"email", "name"})
-	const nameHint = "a name goes before the address, which then goes in < > (%s), or write {{address .name .email}}; an address itself holds no space"
+	const nameHint = "an address holds no space: if %s is a name, it goes before the address, which then goes in < > (%s), or write {{address .name .email}}; if not, remove the space"
 	for _, tc := range []struct{ name, email, want string }{
 		{"", "ann", "not an email address: it has no @"},
 		{"", "ann@", "missing domain: nothing after the @"},
@@ -1185,11 +1185,17 @@ func TestAddressInWords(t *testing.T) {
 		{"", `"ann@x.com"`, "the address is in quotes: remove them"},
 		{"", "[ann@x.com]", "the address is in brackets [ ]: remove them"},
 		{"", "mailto:ann@x.com", `"mailto:" belongs in a link, not in an address: remove it`},
-		{"Carla Weber", "carla@example.de", fmt.Sprintf(nameHint, "Carla Weber <carla@example.de>")},
-		{"a", "b@x.com", fmt.Sprintf(nameHint, "a <b@x.com>")},
+		{"Carla Weber", "carla@example.de", fmt.Sprintf(nameHint, "Carla Weber", "Carla Weber <carla@example.de>")},
+		{"a", "b@x.com", fmt.Sprintf(nameHint, "a", "a <b@x.com>")},
+		{"ann", "lee@example.com", fmt.Sprintf(nameHint, "ann", "ann <lee@example.com>")},
+		{"", "ann@example.com (Ann)x y", `something after the address: "x y"`},
+		{"", "ann@[300.1.1.1]", `domain "[300.1.1.1]" is an address literal (an IP address in brackets), which tidings does not send to: use the domain name`},
 		{"", "ann @x.com", "a space inside the address, next to the @"},
 		{"", "ann@x .com", "a space inside the domain (after the @)"},
-		{"Ann", "<ann @x.com>", "a space inside the address"},
+		{"Ann", "<ann @x.com>", "a space inside the address, next to the @"},
+		{"", "ann@ x.com", "a space inside the address, next to the @"},
+		{"Ann", "<ann@ x.com>", "a space inside the address, next to the @"},
+		{"Ann", "<ann@x .com>", "a space inside the address"},
 		{"Ann", "<ann@x.com>>", "a stray > after the address"},
 	} {
 		_, err := e.r.Render(row(5, "email", tc.email, "name", tc.name))
@@ -1198,7 +1204,7 @@ func TestAddressInWords(t *testing.T) {
 			t.Errorf("%q %q: %v (column %q)\nwant it to end with %s", tc.name, tc.email, err, re.Column, tc.want)
 		}
 	}
-	for _, ok := range []string{"Dr. Ann Smith <ann@x.com>", "ann@ x.com"} {
+	for _, ok := range []string{"Dr. Ann Smith <ann@x.com>", `"ann lee"@x.com`, `Ann <"ann @"@x.com>`} {
 		if _, err := e.r.Render(row(5, "email", ok, "name", "")); err != nil {
 			t.Errorf("%q: %v", ok, err)
 		}
@@ -1217,6 +1223,63 @@ func TestAddressFunctionInWords(t *testing.T) {
 		_, err := e.r.Render(row(5, "email", email, "name", "Ann"))
 		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "not one email address") {
 			t.Errorf("%q: %v\nwant it to say %s", email, err, want)
+		}
+	}
+}
+
+// TestAddressFunctionQuotedLocal: the address function takes an email
+// whose local part is a quoted-string with a space, as a header's
+// {{.email}} does, and the To header is the same.
+func TestAddressFunctionQuotedLocal(t *testing.T) {
+	for _, to := range []string{`'{{.email}}'`, `'{{address .name .email}}'`} {
+		e := setup(t, yamlWith(map[string]string{"to": to}), bodyFile, []string{"email", "name"})
+		m, err := e.r.Render(row(5, "email", `"ann lee"@example.com`, "name", ""))
+		if err != nil {
+			t.Errorf("to: %s: %v", to, err)
+			continue
+		}
+		if !bytes.Contains(m.Data, []byte("\r\nTo: \"ann lee\"@example.com\r\n")) {
+			t.Errorf("to: %s: message\n%s\nwant To: \"ann lee\"@example.com", to, m.Data)
+		}
+	}
+}
+
+// TestDomainInWords: a domain idna refuses is told in words, not idna's,
+// whether the address comes from {{.email}} or the address function; an
+// address in single quotes is told as wrapped, not by its domain.
+func TestDomainInWords(t *testing.T) {
+	for _, to := range []string{`'{{.email}}'`, `'{{address .name .email}}'`} {
+		e := setup(t, yamlWith(map[string]string{"to": to}), bodyFile, []string{"email", "name"})
+		for email, want := range map[string]string{
+			`'ann@example.com'`:     "the address is in quotes: remove them",
+			"‘ann@example.com’":     "the address is in quotes: remove them",
+			"ann@exam_ple.com":      "the domain has a character a domain cannot have: _ (letters, digits, - and . only)",
+			"ann@-example.com":      "a part of the domain starts or ends with -",
+			"ann@mail.example-.com": "a part of the domain starts or ends with -",
+		} {
+			_, err := e.r.Render(row(5, "email", email, "name", "Ann"))
+			if err == nil {
+				t.Errorf("to: %s, %q: no error, want %s", to, email, want)
+				continue
+			}
+			if re := rowErr(t, err); !errors.Is(err, ErrAddress) || re.Column != "email" || !strings.HasSuffix(err.Error(), ": "+want) || strings.Contains(err.Error(), "idna") {
+				t.Errorf("to: %s, %q: %v (column %q)\nwant it to end with %s", to, email, err, re.Column, want)
+			}
+		}
+	}
+}
+
+// TestAddressFunctionNamesColumn: the address function's refusal of an
+// email names its column even when the value holds a quote or a
+// backslash, which the error's message escapes.
+func TestAddressFunctionNamesColumn(t *testing.T) {
+	e := setup(t, yamlWith(map[string]string{"to": `'{{address .name .email}}'`}), bodyFile, []string{"email", "name"})
+	for _, email := range []string{`"ann@x.com"`, `Ann "x" <ann@x.com>`, `ann\lee@x .com`, `"ann@x.com`} {
+		for _, name := range []string{"Ann", ""} {
+			_, err := e.r.Render(row(7, "email", email, "name", name))
+			if re := rowErr(t, err); re.Column != "email" {
+				t.Errorf("email %q, name %q: %v (column %q), want column email", email, name, err, re.Column)
+			}
 		}
 	}
 }

@@ -26,8 +26,8 @@ func AddressWords(token string, err error) string {
 // addressWords is AddressWords for the addr-spec spec of token; msg is
 // net/mail's error.
 func addressWords(token, spec, msg string) string {
-	if w := wrapped(token); w != "" {
-		return "the address is in " + w + ": remove them"
+	if w := WrappedWords(token); w != "" {
+		return w
 	}
 	if len(spec) > 7 && strings.EqualFold(spec[:7], "mailto:") {
 		return `"mailto:" belongs in a link, not in an address: remove it`
@@ -58,9 +58,14 @@ func spacedWords(token, spec, msg string) string {
 	switch {
 	case after && strings.Contains(got, "@"):
 		return "two addresses need a , or ; between them"
-	case !strings.Contains(token, "<") && strings.ContainsFunc(token, unicode.IsSpace):
+	case after && strings.ContainsAny(token[max(strings.IndexByte(maskQuoted(token), '@'), 0):], `("`):
+		// ann@x.com (Ann)x: net/mail read a comment after the address.
+		return "something after the address: " + got
+	case !strings.Contains(token, "<") && strings.ContainsFunc(maskQuoted(token), unicode.IsSpace):
 		return spaceWords(token)
-	case strings.ContainsFunc(spec, unicode.IsSpace):
+	case SpaceBesideAt(spec):
+		return "a space inside the address, next to the @"
+	case strings.ContainsFunc(maskQuoted(spec), unicode.IsSpace):
 		return "a space inside the address"
 	case after && strings.Trim(got, `"`) == ">":
 		return "a stray > after the address"
@@ -77,22 +82,36 @@ func spacedWords(token, spec, msg string) string {
 // address; words before it are a name (or a space inside it: both are
 // said).
 func spaceWords(token string) string {
-	at := strings.IndexByte(token, '@')
-	isSpace := func(i int) bool { return i >= 0 && i < len(token) && unicode.IsSpace(rune(token[i])) }
+	masked := maskQuoted(token)
+	at := strings.IndexByte(masked, '@')
+	isSpace := func(i int) bool { return i >= 0 && i < len(masked) && unicode.IsSpace(rune(masked[i])) }
 	switch {
 	case isSpace(at-1) || isSpace(at+1):
 		return "a space inside the address, next to the @"
-	case strings.ContainsFunc(token[at:], unicode.IsSpace):
+	case strings.ContainsFunc(masked[at:], unicode.IsSpace):
 		return "a space inside the domain (after the @)"
 	}
-	name, addr := nameBefore(token, at)
-	return fmt.Sprintf("a name goes before the address, which then goes in < > (%s <%s>), or write {{address .name .email}}; an address itself holds no space", name, addr)
+	name, addr := nameBefore(token, masked, at)
+	return fmt.Sprintf("an address holds no space: if %s is a name, it goes before the address, which then goes in < > (%s <%s>), or write {{address .name .email}}; if not, remove the space", name, name, addr)
+}
+
+// SpaceBesideAt reports whether spec, an addr-spec (AddrPart), has a
+// space right before or after its @ (outside a quoted local part).
+// net/mail takes "ann@ x.com" for ann@x.com, but in a sheet's value it is
+// a typo, so render refuses it as the address function does.
+func SpaceBesideAt(spec string) bool {
+	masked := maskQuoted(spec)
+	at := strings.LastIndexByte(masked, '@')
+	isSpace := func(i int) bool { return i >= 0 && i < len(masked) && unicode.IsSpace(rune(masked[i])) }
+	return at >= 0 && (isSpace(at-1) || isSpace(at+1))
 }
 
 // nameBefore splits token, an address with no < > and a space before the
-// word holding its @ (at), into what comes before that word and the word.
-func nameBefore(token string, at int) (name, addr string) {
-	cut := strings.LastIndexFunc(token[:at], unicode.IsSpace)
+// word holding its @ (at), into what comes before that word and the word;
+// masked is token with its quoted-strings masked (maskQuoted), so the cut
+// is not made inside one.
+func nameBefore(token, masked string, at int) (name, addr string) {
+	cut := strings.LastIndexFunc(masked[:at], unicode.IsSpace)
 	return strings.TrimSpace(token[:cut]), token[cut+1:]
 }
 
@@ -104,8 +123,28 @@ func specWords(spec string, at int) string {
 		return "two dots in a row"
 	case spec[0] == '.' || spec[at-1] == '.' || spec[at+1] == '.' || spec[len(spec)-1] == '.':
 		return "a dot next to the @ or at an end"
+	case spec[at+1] == '[':
+		return LiteralWords(spec[at+1:])
 	}
 	return "not a valid email address"
+}
+
+// LiteralWords says that domain is an address literal ([192.0.2.1]),
+// valid or not, which tidings does not send to.
+func LiteralWords(domain string) string {
+	return fmt.Sprintf("domain %q is an address literal (an IP address in brackets), which tidings does not send to: use the domain name", domain)
+}
+
+// WrappedWords says that token, an address, is wrapped in quotes,
+// brackets or parentheses ("the address is in quotes: remove them"), or
+// is "" when it is not. net/mail takes 'ann@x.com' for an address whose
+// domain ends in ', so render asks this before it says what is wrong
+// with that domain.
+func WrappedWords(token string) string {
+	if w := wrapped(token); w != "" {
+		return "the address is in " + w + ": remove them"
+	}
+	return ""
 }
 
 // wrapped names what the whole of token is wrapped in ("quotes",

@@ -27,17 +27,19 @@ func (e *badEmailError) Unwrap() error { return errBadEmail }
 // more than the address (a name, < > or a name before it), or what
 // AddressWords says of it.
 func emailWords(email string) string {
-	if strings.Count(email, "@") > 1 && strings.ContainsAny(email, ",; \t") {
+	masked := maskQuoted(email)
+	if strings.Count(masked, "@") > 1 && strings.ContainsAny(masked, ",; \t") {
 		return "more than one address: address takes one email"
 	}
-	if addr, ok := afterName(email); ok {
-		return fmt.Sprintf("more than an email address: give %s alone (address writes the name itself)", addr)
+	if name, addr, ok := afterName(email, masked); ok {
+		return fmt.Sprintf("an address holds no space: if %s is a name, give %s alone (address writes the name itself); if not, remove the space", name, addr)
 	}
 	a, err := mail.ParseAddress(email)
+	_, quotedLocal := unquoteLocal(email)
 	switch {
 	case err != nil:
 		return AddressWords(email, err)
-	case strings.ContainsAny(email, `<("`):
+	case strings.ContainsAny(email, `<(`), strings.Contains(email, `"`) && !quotedLocal:
 		return fmt.Sprintf("more than an email address: give %s alone (address writes the name itself)", a.Address)
 	}
 
@@ -46,14 +48,16 @@ func emailWords(email string) string {
 	return AddressWords(email, errors.New("mail: not an addr-spec"))
 }
 
-// afterName returns the address of email, a name and an address with a
-// space between them and none in the address ("Ann Lee ann@x.com").
-func afterName(email string) (string, bool) {
-	at := strings.IndexByte(email, '@')
-	if at <= 0 || strings.ContainsAny(email, "<>") || !strings.ContainsFunc(email[:at], unicode.IsSpace) ||
-		unicode.IsSpace(rune(email[at-1])) || strings.ContainsFunc(email[at:], unicode.IsSpace) {
-		return "", false
+// afterName splits email into the name and the address, when it is a name and an address with a
+// space between them and none in the address ("Ann Lee ann@x.com");
+// masked is email with its quoted-strings masked (maskQuoted), so a space
+// inside a quoted local part ("ann lee"@x.com) is not taken for one.
+func afterName(email, masked string) (name, addr string, ok bool) {
+	at := strings.IndexByte(masked, '@')
+	if at <= 0 || strings.ContainsAny(masked, "<>") || !strings.ContainsFunc(masked[:at], unicode.IsSpace) ||
+		unicode.IsSpace(rune(masked[at-1])) || strings.ContainsFunc(masked[at:], unicode.IsSpace) {
+		return "", "", false
 	}
-	_, addr := nameBefore(email, at)
-	return addr, true
+	name, addr = nameBefore(email, masked, at)
+	return name, addr, true
 }

@@ -313,8 +313,7 @@ func fnAddress(name, email string) (string, error) {
 		return "", fmt.Errorf("templates: address: the email is empty: %w", errBadEmail)
 	}
 	if !isPlainEmail(email) {
-		a, err := mail.ParseAddress("<" + email + ">")
-		if err != nil || a.Address != email {
+		if !isAddrSpec(email) {
 			return "", &badEmailError{email: email, words: emailWords(email)}
 		}
 	}
@@ -329,6 +328,21 @@ func fnAddress(name, email string) (string, error) {
 	b.WriteString(email)
 	b.WriteByte('>')
 	return b.String(), nil
+}
+
+// isAddrSpec reports whether email is exactly one addr-spec, as net/mail
+// reads it: nothing around it, no comment or space in it. A quoted local
+// part ("ann lee"@x.com) is one, as it is in a header's {{.email}}.
+func isAddrSpec(email string) bool {
+	a, err := mail.ParseAddress("<" + email + ">")
+	if err != nil {
+		return false
+	}
+	if a.Address == email {
+		return true
+	}
+	unquoted, ok := unquoteLocal(email)
+	return ok && a.Address == unquoted
 }
 
 // isPlainEmail is the fast path of the address check: an ASCII dot-atom

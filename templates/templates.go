@@ -176,8 +176,12 @@ var noEntryRE = regexp.MustCompile(`no entry for key "([^"]*)"`)
 func (t *Template) rowError(row campaign.Row, err error) error {
 	msg := err.Error()
 	col := ""
+	var bad *badEmailError
 	if m := noEntryRE.FindStringSubmatch(msg); m != nil {
 		col = m[1]
+	} else if errors.As(err, &bad) {
+		// The message quotes the email escaped (%q): look for it as is.
+		col = t.Column(row, bad.email)
 	} else if col = t.Column(row, msg); col == "" {
 		col = t.blankIn(row, msg)
 	}

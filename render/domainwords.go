@@ -1,0 +1,48 @@
+package render
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// disallowedRE finds the rune idna names in its refusal of a domain.
+var disallowedRE = regexp.MustCompile(`disallowed rune U\+([0-9A-Fa-f]+)`)
+
+// domainError is idna's refusal err of domain told in words a user
+// understands rather than idna's ("idna: disallowed rune U+005F"): a
+// character no domain has, or a label that starts or ends with '-'.
+// idna's error stays in the chain; one not worded is told as it is.
+func domainError(domain string, err error) error {
+	words := domainWords(domain, err.Error())
+	if words == "" {
+		return fmt.Errorf("domain %q: %w", domain, err)
+	}
+	return &addrWordsError{words: words, err: err}
+}
+
+// domainWords says what is wrong with domain, which idna refused with
+// msg, or "" when it cannot say.
+func domainWords(domain, msg string) string {
+	if m := disallowedRE.FindStringSubmatch(msg); m != nil {
+		r, _ := strconv.ParseUint(m[1], 16, 32)
+		return fmt.Sprintf("the domain has a character a domain cannot have: %s (letters, digits, - and . only)", shownRune(rune(r)))
+	}
+	for label := range strings.SplitSeq(domain, ".") {
+		if strings.HasPrefix(label, "-") || strings.HasSuffix(label, "-") {
+			return "a part of the domain starts or ends with -"
+		}
+	}
+	return ""
+}
+
+// shownRune is r as a user can see it: itself when it is visible, its
+// code point (U+00A0) when it is a space or invisible.
+func shownRune(r rune) string {
+	if unicode.IsGraphic(r) && !unicode.IsSpace(r) {
+		return string(r)
+	}
+	return fmt.Sprintf("%U", r)
+}
