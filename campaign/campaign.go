@@ -69,6 +69,9 @@ type Recipients struct {
 	// Dates is the order of the sheet's all-number dates (05/04/2024),
 	// for the date template function; default month-first.
 	Dates DateOrder `yaml:"dates"`
+	// Decimal is the sheet's decimal mark, "." (1,234.5, the default) or
+	// "," (1.234,5), for the number template function, which writes it too.
+	Decimal DecimalMark `yaml:"decimal"`
 	// Duplicates is what a later row with an earlier row's key and other
 	// values is: a row problem (strict, the default) or a duplicate
 	// (first).
@@ -305,6 +308,7 @@ var typedSettings = []struct {
 	{"mailbox.sent_copies", func(s string) error { _, err := ParseSentCopies(s); return err }},
 	{"max_message_size", func(s string) error { var b ByteSize; return b.UnmarshalText([]byte(s)) }},
 	{"recipients.dates", func(s string) error { _, err := ParseDateOrder(s); return err }},
+	{"recipients.decimal", func(s string) error { _, err := ParseDecimalMark(s); return err }},
 	{"recipients.duplicates", func(s string) error { _, err := ParseDuplicates(s); return err }},
 }
 

@@ -449,3 +449,26 @@ func TestLoadWholeNumbers(t *testing.T) {
 		t.Errorf("ports %d and %d, concurrency %d, retries %d", c.SMTP.Port, c.Mailbox.Port, c.Send.Concurrency, c.Send.MaxRetries())
 	}
 }
+
+// TestDecimalSetting: recipients.decimal is "." unless set, and a value
+// other than "." or "," is refused at its line, saying which to use.
+func TestDecimalSetting(t *testing.T) {
+	for yaml, want := range map[string]DecimalMark{"": DecimalPoint, "  decimal: \",\"\n": DecimalComma, "  decimal: '.'\n": DecimalPoint} {
+		c, err := Load(writeCampaign(t, minimalCampaign+yaml))
+		if err != nil {
+			t.Fatalf("%q: %v", yaml, err)
+		}
+		if c.Recipients.Decimal != want {
+			t.Errorf("%q: %v, want %v", yaml, c.Recipients.Decimal, want)
+		}
+	}
+	for _, bad := range []string{"comma", "';'", "' '", "'.,'"} {
+		_, err := Load(writeCampaign(t, minimalCampaign+"  decimal: "+bad+"\n"))
+		if err == nil || !strings.Contains(err.Error(), "recipients.decimal") || !strings.Contains(err.Error(), `use "." for 1,234.5 or "," for 1.234,5`) {
+			t.Errorf("decimal: %s: %v", bad, err)
+		}
+	}
+	if _, err := ParseDecimalMark("comma"); err == nil || !strings.HasPrefix(err.Error(), "campaign: unknown decimal mark") {
+		t.Errorf("ParseDecimalMark(comma): %v", err)
+	}
+}

@@ -51,7 +51,7 @@ type operand struct {
 // builtin's result is left to the run. calls with the wrong number of
 // arguments were reported already and are left out.
 func (cp *compiler) checkArgTypes(t *Template, calls []call) {
-	fm := funcs(cp.c.Recipients.Dates)
+	fm := funcs(cp.c.Recipients)
 	for _, c := range calls {
 		fn, mine := fm[c.name]
 		if !mine {

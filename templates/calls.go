@@ -18,7 +18,7 @@ var ErrFuncArgs = errors.New("wrong number of arguments")
 // default takes the default and the value; {{printf}}, {{eq .x}}), at
 // their line, once per template, rather than as a problem of every row.
 func (cp *compiler) checkCalls(t *Template, calls []call) {
-	fm := funcs(cp.c.Recipients.Dates)
+	fm := funcs(cp.c.Recipients)
 	for _, c := range calls {
 		least, most, ok := arity(fm, c.name)
 		if !ok || c.args >= least && (most < 0 || c.args <= most) {

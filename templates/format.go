@@ -280,7 +280,7 @@ func isInteger(t reflect.Type) bool {
 func wrongVerb(text string, verb rune, v printfValue) string {
 	msg := fmt.Sprintf("%s formats %s; %s is %s: use %s", text, verbTakes(verb), v.name, describeValue(v.typ), verbsFor(v.typ))
 	if v.column {
-		msg += " (a column is text, as the sheet shows it: format its numbers in the sheet)"
+		msg += fmt.Sprintf(" (a column is text, as the sheet shows it: {{number 2 %s}} writes its number with 2 places)", v.name)
 	}
 	if strings.Contains(text, " ") {
 		msg += "; a % that should show is written %%"

@@ -21,9 +21,10 @@ import (
 // function is pure: none reads the environment, files, the clock or the
 // network, so a message depends only on its row. The subject of each
 // function comes last so that it reads well in a pipeline:
-// {{.name | default "friend" | title}}. order is how date reads an
-// all-number date (05/04/2024).
-func funcs(order campaign.DateOrder) map[string]any {
+// {{.name | default "friend" | title}}. r says how the sheet writes what
+// a function reads: date an all-number date (05/04/2024, r.Dates), number
+// its decimal mark (r.Decimal).
+func funcs(r campaign.Recipients) map[string]any {
 	return map[string]any{
 		"default": fnDefault,
 		"upper":   strings.ToUpper,
@@ -33,7 +34,8 @@ func funcs(order campaign.DateOrder) map[string]any {
 		"replace": fnReplace,
 		"join":    fnJoin,
 		"split":   fnSplit,
-		"date":    dateFunc(order),
+		"date":    dateFunc(r.Dates),
+		"number":  numberFunc(r.Decimal),
 		"address": fnAddress,
 	}
 }

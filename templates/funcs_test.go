@@ -14,7 +14,7 @@ import (
 
 func run(t *testing.T, src string, data map[string]string) (string, error) {
 	t.Helper()
-	tt, err := texttemplate.New("t").Option("missingkey=error").Funcs(funcs(campaign.MonthFirst)).Parse(src)
+	tt, err := texttemplate.New("t").Option("missingkey=error").Funcs(funcs(campaign.Recipients{})).Parse(src)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -190,7 +190,7 @@ var helpExampleRE = regexp.MustCompile(`^\s+(.*\S)\s+→ (.*)$`)
 func TestHelpExamples(t *testing.T) {
 	row := campaign.Row{Values: map[string]string{
 		"name": "  ANNE lee ", "nickname": "", "city": "Zürich", "joined": "3/14/2024",
-		"tags": "news, offers,,events", "email": "anne@example.com",
+		"tags": "news, offers,,events", "email": "anne@example.com", "amount": "1,234.5",
 	}}
 	n := 0
 	for _, line := range strings.Split(Help, "\n") {
@@ -203,7 +203,7 @@ func TestHelpExamples(t *testing.T) {
 		}
 		n++
 		c := load(t, strings.Replace(baseYAML, `subject: "Hello {{.name}}"`, "subject: '"+strings.ReplaceAll(m[1], "'", "''")+"'", 1), map[string]string{"body.txt": "hi\n"})
-		s, err := Compile(c, []string{"name", "nickname", "city", "joined", "tags", "email"})
+		s, err := Compile(c, []string{"name", "nickname", "city", "joined", "tags", "email", "amount"})
 		if err != nil {
 			t.Errorf("%s: %v", m[1], err)
 			continue
@@ -216,7 +216,7 @@ func TestHelpExamples(t *testing.T) {
 	if n < 12 {
 		t.Errorf("found %d examples in Help, want every function's", n)
 	}
-	for _, fn := range []string{"default", "upper", "lower", "title", "trim", "replace", "split", "join", "date", "address"} {
+	for _, fn := range []string{"default", "upper", "lower", "title", "trim", "replace", "split", "join", "date", "number", "address"} {
 		if !regexp.MustCompile(`(?m)^  ` + fn + ` `).MatchString(Help) {
 			t.Errorf("Help does not describe %s", fn)
 		}

@@ -54,9 +54,9 @@ func (cp *compiler) layout(key, path string) *Template {
 	}
 	src := string(data)
 	t := &Template{name: key, file: path, line: 1, sheet: cp.c.Recipients.Path, source: src, layout: true}
-	ht, err := htmltemplate.New(filepath.Base(path)).Option("missingkey=error").Funcs(templateFuncs(campaign.MonthFirst)).Parse(src)
+	ht, err := htmltemplate.New(filepath.Base(path)).Option("missingkey=error").Funcs(templateFuncs(campaign.Recipients{})).Parse(src)
 	if err != nil {
-		cp.noteParseError(t, err, funcs(campaign.MonthFirst))
+		cp.noteParseError(t, err, funcs(campaign.Recipients{}))
 		return nil
 	}
 	w := layoutWalker(ht)

@@ -11,8 +11,8 @@ import (
 
 // templateFuncs are the functions every template runs with: funcs, and
 // printf in place of text/template's own (see printf).
-func templateFuncs(order campaign.DateOrder) map[string]any {
-	fm := funcs(order)
+func templateFuncs(r campaign.Recipients) map[string]any {
+	fm := funcs(r)
 	fm["printf"] = printf
 	return fm
 }
@@ -61,7 +61,7 @@ func quoteValue(v any) string {
 // type only running tells (a variable, index) still count; printf
 // refuses the rest as the row runs.
 func (cp *compiler) checkPrintf(t *Template, calls []call) {
-	fm := funcs(cp.c.Recipients.Dates)
+	fm := funcs(cp.c.Recipients)
 	for _, c := range calls {
 		if c.name != "printf" || len(c.node.Args) < 2 {
 			continue

@@ -31,7 +31,7 @@ func TestPrintfFormatChecked(t *testing.T) {
 		want string
 		line int
 	}{
-		{"Hi {{printf \"%d\" .name}}\n", ErrFuncArgType, `{{printf "%d" .name}}: wrong type of argument: %d formats a number; .name is text: use %s or %v (a column is text, as the sheet shows it: format its numbers in the sheet)`, 1},
+		{"Hi {{printf \"%d\" .name}}\n", ErrFuncArgType, `{{printf "%d" .name}}: wrong type of argument: %d formats a number; .name is text: use %s or %v (a column is text, as the sheet shows it: {{number 2 .name}} writes its number with 2 places)`, 1},
 		{"Hi\n\n{{printf \"Total: %.2f\" .name}}\n", ErrFuncArgType, `%.2f formats a decimal number (1.5); .name is text`, 3},
 		{"{{printf \"%c\" .name}}\n", ErrFuncArgType, `%c formats a number; .name is text`, 1},
 		{"{{printf \"%U\" .name}}\n", ErrFuncArgType, `%U formats a number`, 1},
@@ -47,7 +47,7 @@ func TestPrintfFormatChecked(t *testing.T) {
 		{"{{printf \"%s\" nil}}\n", ErrFuncArgType, `nil is nil: use %v`, 1},
 		{"{{printf \"%d\" (split \",\" .tags)}}\n", ErrFuncArgType, `is a list (split gives one): use %v, or join it`, 1},
 		{"{{$x := 1}}{{printf \"%s %d\" $x .name}}\n", ErrFuncArgType, `%d formats a number; .name is text`, 1},
-		{"{{printf \"50% off for %s\" .name}}\n", ErrFuncArgType, `% o formats a number; .name is text: use %s or %v (a column is text, as the sheet shows it: format its numbers in the sheet); a % that should show is written %%`, 1},
+		{"{{printf \"50% off for %s\" .name}}\n", ErrFuncArgType, `% o formats a number; .name is text: use %s or %v (a column is text, as the sheet shows it: {{number 2 .name}} writes its number with 2 places); a % that should show is written %%`, 1},
 		{"{{printf \"%*s\" .name .email}}\n", ErrFuncArgType, `the * of %* takes a whole number as its width; .name is text`, 1},
 		{"{{printf \"%.*f\" .name 1.5}}\n", ErrFuncArgType, `the * of %.* takes a whole number as its precision`, 1},
 		// Too few or too many values, which a variable counts in too.

@@ -480,9 +480,9 @@ func (cp *compiler) inline(key, src string) *Template {
 		return nil
 	}
 	t := &Template{name: key, file: cp.c.File, line: cp.lines[key], sheet: cp.c.Recipients.Path, source: src}
-	tt, err := texttemplate.New(key).Option("missingkey=error").Funcs(templateFuncs(cp.c.Recipients.Dates)).Parse(src)
+	tt, err := texttemplate.New(key).Option("missingkey=error").Funcs(templateFuncs(cp.c.Recipients)).Parse(src)
 	if err != nil {
-		cp.noteParseError(t, err, funcs(cp.c.Recipients.Dates))
+		cp.noteParseError(t, err, funcs(cp.c.Recipients))
 		return nil
 	}
 	t.text = tt
@@ -534,9 +534,9 @@ func (cp *compiler) file(key, path string, html bool) *Template {
 	src := t.source
 	name := filepath.Base(path)
 	if html {
-		ht, err := htmltemplate.New(name).Option("missingkey=error").Funcs(templateFuncs(cp.c.Recipients.Dates)).Parse(src)
+		ht, err := htmltemplate.New(name).Option("missingkey=error").Funcs(templateFuncs(cp.c.Recipients)).Parse(src)
 		if err != nil {
-			cp.noteParseError(t, err, funcs(cp.c.Recipients.Dates))
+			cp.noteParseError(t, err, funcs(cp.c.Recipients))
 			return nil
 		}
 		t.html = ht
@@ -569,9 +569,9 @@ func (cp *compiler) file(key, path string, html bool) *Template {
 		}
 		return t
 	}
-	tt, err := texttemplate.New(name).Option("missingkey=error").Funcs(templateFuncs(cp.c.Recipients.Dates)).Parse(src)
+	tt, err := texttemplate.New(name).Option("missingkey=error").Funcs(templateFuncs(cp.c.Recipients)).Parse(src)
 	if err != nil {
-		cp.noteParseError(t, err, funcs(cp.c.Recipients.Dates))
+		cp.noteParseError(t, err, funcs(cp.c.Recipients))
 		return nil
 	}
 	t.text = tt
@@ -747,7 +747,7 @@ func (cp *compiler) funcHint(msg string) string {
 	if hint := cp.columnHint(m[1]); hint != "" {
 		return hint
 	}
-	names := slices.Sorted(maps.Keys(funcs(cp.c.Recipients.Dates)))
+	names := slices.Sorted(maps.Keys(funcs(cp.c.Recipients)))
 	builtins := []string{"and", "or", "not", "len", "index", "slice", "print", "printf", "println", "eq", "ne", "lt", "le", "gt", "ge", "urlquery", "html", "js", "call"}
 	if c := campaign.Closest(m[1], append(slices.Clone(names), builtins...)); c != "" {
 		return fmt.Sprintf(" (did you mean %s? tidings' functions: %s)", c, strings.Join(names, ", "))

@@ -1,0 +1,154 @@
+package templates
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/tidings/tidings/campaign"
+)
+
+// decimal is a number as its digits: whole and frac hold ASCII digits
+// only, whole without leading zeros ("" for zero).
+type decimal struct {
+	neg         bool
+	whole, frac string
+}
+
+// groupSeparators are what a sheet writes between groups of three digits
+// besides the other mark than the decimal one: a space, a no-break
+// space, a narrow no-break space (French) and an apostrophe (Swiss).
+const groupSeparators = " \u00a0\u202f'’"
+
+// readDecimal reads s as a decimal number written with mark: an optional
+// sign, digits, and at most one mark followed by digits, white space
+// around it ignored. The other mark, a space, a no-break space or an
+// apostrophe may group the whole part's digits, in threes after the
+// first group. Anything else (a currency symbol, a percent sign, an
+// exponent, letters) is refused: number guesses no meaning for it.
+func readDecimal(s string, mark campaign.DecimalMark) (decimal, error) {
+	var d decimal
+	s = strings.TrimSpace(s)
+	if s != "" && (s[0] == '-' || s[0] == '+') {
+		d.neg, s = s[0] == '-', strings.TrimSpace(s[1:])
+	}
+	whole, frac, hasFrac := strings.Cut(s, string(mark.Rune()))
+	if hasFrac && (frac == "" || !allDigits(frac)) {
+		return d, badNumber(s, mark)
+	}
+	if whole == "" && !hasFrac {
+		return d, badNumber(s, mark)
+	}
+	digits, err := ungroup(whole, mark)
+	if err != nil {
+		return d, err
+	}
+	d.whole, d.frac = strings.TrimLeft(digits, "0"), frac
+	return d, nil
+}
+
+// ungroup is whole, the digits before the decimal mark, without its group
+// separators, which must each stand between groups of three digits after
+// the first group, all the same separator.
+func ungroup(whole string, mark campaign.DecimalMark) (string, error) {
+	other := ","
+	if mark == campaign.DecimalComma {
+		other = "."
+	}
+	groups, sep := []string{whole}, ""
+	for _, r := range other + groupSeparators {
+		if strings.ContainsRune(whole, r) {
+			if sep != "" {
+				return "", badNumber(whole, mark)
+			}
+			sep = string(r)
+			groups = strings.Split(whole, sep)
+		}
+	}
+	for i, g := range groups {
+		if !allDigits(g) || g == "" && len(groups) > 1 {
+			return "", badNumber(whole, mark)
+		}
+		if i > 0 && len(g) != 3 || i == 0 && len(groups) > 1 && len(g) > 3 {
+			return "", fmt.Errorf("a %s where recipients.decimal is '%s' must group three digits; set recipients.decimal: '%s' if the sheet writes 12%s34 for twelve point three four: %w",
+				sepName(sep), mark, other, other, errNotNumber)
+		}
+	}
+	return strings.Join(groups, ""), nil
+}
+
+// sepName names a group separator in a message.
+func sepName(sep string) string {
+	switch sep {
+	case " ":
+		return "space"
+	case "\u00a0", "\u202f":
+		return "no-break space"
+	}
+	return sep
+}
+
+// badNumber is the error of s, which is no number written with mark.
+func badNumber(s string, mark campaign.DecimalMark) error {
+	if i := strings.IndexAny(s, "eE"); i > 0 && s[i-1] >= '0' && s[i-1] <= '9' && strings.Trim(s[:i]+s[i+1:], "0123456789.,+-") == "" {
+		return fmt.Errorf("%w: an exponent (1e3) is not read: give the column a number format without one in the sheet", errNotNumber)
+	}
+	if strings.ContainsAny(s, "$€£¥₹%") || strings.ContainsFunc(s, isLetter) {
+		return fmt.Errorf("%w: number reads digits, a sign and the decimal mark %s; a currency or unit stays in the template: {{number 2 .amount}} €", errNotNumber, mark)
+	}
+	return fmt.Errorf("%w: write digits with at most one decimal mark %s (recipients.decimal)", errNotNumber, mark)
+}
+
+func isLetter(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' }
+
+// allDigits reports whether s is ASCII digits only ("" is).
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// round is d with places digits after the mark, rounded half away from
+// zero on d's digits.
+func (d decimal) round(places int) decimal {
+	if len(d.frac) <= places {
+		d.frac += strings.Repeat("0", places-len(d.frac))
+		return d
+	}
+	up := d.frac[places] >= '5'
+	digits := []byte(d.whole + d.frac[:places])
+	for i := len(digits) - 1; up && i >= 0; i-- {
+		if digits[i] == '9' {
+			digits[i] = '0'
+			continue
+		}
+		digits[i]++
+		up = false
+	}
+	s := string(digits)
+	if up {
+		s = "1" + s
+	}
+	d.whole, d.frac = strings.TrimLeft(s[:len(s)-places], "0"), s[len(s)-places:]
+	return d
+}
+
+// format writes d with mark before its fraction (none when it has none),
+// a minus sign unless it is zero, and no grouping.
+func (d decimal) format(mark campaign.DecimalMark) string {
+	var b strings.Builder
+	if d.neg && strings.Trim(d.whole+d.frac, "0") != "" {
+		b.WriteByte('-')
+	}
+	if d.whole == "" {
+		b.WriteByte('0')
+	}
+	b.WriteString(d.whole)
+	if d.frac != "" {
+		b.WriteRune(mark.Rune())
+		b.WriteString(d.frac)
+	}
+	return b.String()
+}

@@ -1,0 +1,174 @@
+package templates
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/tidings/tidings/campaign"
+)
+
+// TestNumber: number rounds half away from zero on the digits as
+// written, with either decimal mark, and writes no grouping.
+func TestNumber(t *testing.T) {
+	point, comma := campaign.DecimalPoint, campaign.DecimalComma
+	tests := []struct {
+		mark   campaign.DecimalMark
+		places int
+		value  string
+		want   string
+	}{
+		{point, 2, "12.5", "12.50"},
+		{point, 2, "2.675", "2.68"},
+		{point, 2, "0.005", "0.01"},
+		{point, 2, "-1.005", "-1.01"},
+		{point, 2, "9.995", "10.00"},
+		{point, 0, "0.5", "1"},
+		{point, 0, "-0.5", "-1"},
+		{point, 0, "0.49", "0"},
+		{point, 2, "-0.001", "0.00"},
+		{point, 2, "123", "123.00"},
+		{point, 1, "1,234.5", "1234.5"},
+		{point, 1, "1 234.5", "1234.5"},
+		{point, 1, "1\u00a0234.5", "1234.5"},
+		{point, 0, "1'234'567", "1234567"},
+		{point, 0, "-12", "-12"},
+		{point, 0, "+3", "3"},
+		{point, 0, " 7 ", "7"},
+		{point, 3, ".5", "0.500"},
+		{point, 10, "1.23456789012", "1.2345678901"},
+		{point, 2, "0099.999", "100.00"},
+		{comma, 2, "12,5", "12,50"},
+		{comma, 1, "1.234,5", "1234,5"},
+		{comma, 2, "1 234,567", "1234,57"},
+		{comma, 0, "-2,5", "-3"},
+		{comma, 2, "1.234.567", "1234567,00"},
+	}
+	for _, tc := range tests {
+		if got, err := fnNumber(tc.mark, tc.places, tc.value); err != nil || got != tc.want {
+			t.Errorf("number %d %q (decimal %s) = %q, %v; want %q", tc.places, tc.value, tc.mark, got, err, tc.want)
+		}
+	}
+}
+
+// TestNumberRefused: what is no number as recipients.decimal says the
+// sheet writes one fails, saying why; nothing is guessed or stripped.
+func TestNumberRefused(t *testing.T) {
+	point, comma := campaign.DecimalPoint, campaign.DecimalComma
+	tests := []struct {
+		mark   campaign.DecimalMark
+		places int
+		value  string
+		want   string
+	}{
+		{point, 2, "12,34", "a , where recipients.decimal is '.' must group three digits; set recipients.decimal: ',' if the sheet writes 12,34 for twelve point three four"},
+		{point, 2, "1234,5", "must group three digits"},
+		{point, 2, "1,23,456", "must group three digits"},
+		{point, 2, "1 234,5", `cannot read "1 234,5"`},
+		{comma, 2, "12.34", "a . where recipients.decimal is ',' must group three digits; set recipients.decimal: '.' if the sheet writes 12.34"},
+		{point, 2, "abc", `cannot read "abc": not a number`},
+		{point, 2, "1.2.3", `cannot read "1.2.3": not a number`},
+		{point, 2, "12.", "not a number"},
+		{point, 2, "-", "not a number"},
+		{point, 2, "--5", "not a number"},
+		{point, 2, "", `the value is empty: not a number (for a default, write {{.amount | default "0" | number 2}})`},
+		{point, 2, "  ", "the value is empty"},
+		{point, 2, "$12", `cannot read "$12": not a number: number reads digits, a sign and the decimal mark .; a currency or unit stays in the template: {{number 2 .amount}} €`},
+		{point, 2, "12.50 €", "a currency or unit stays in the template"},
+		{point, 2, "EUR 12.50", "a currency or unit stays in the template"},
+		{point, 0, "50%", "a currency or unit stays in the template"},
+		{point, 2, "1e3", "an exponent (1e3) is not read"},
+		{point, -1, "1", "-1 places: number writes 0 to 10 digits"},
+		{point, 11, "1", "11 places: number writes 0 to 10 digits"},
+	}
+	for _, tc := range tests {
+		got, err := fnNumber(tc.mark, tc.places, tc.value)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "templates: number: ") {
+			t.Errorf("number %d %q (decimal %s) = %q, %v; want an error with %q", tc.places, tc.value, tc.mark, got, err, tc.want)
+		}
+		if tc.places >= 0 && tc.places <= maxPlaces && !errors.Is(err, errNotNumber) {
+			t.Errorf("number %d %q: %v does not wrap errNotNumber", tc.places, tc.value, err)
+		}
+	}
+}
+
+// TestNumberInTemplate: number in a template, composed with default, and
+// its result printf's text.
+func TestNumberInTemplate(t *testing.T) {
+	data := map[string]string{"amount": "1,234.5", "empty": ""}
+	for src, want := range map[string]string{
+		`{{number 2 .amount}} €`:                "1234.50 €",
+		`{{.amount | number 0}}`:                "1235",
+		`{{.empty | default "0" | number 2}}`:   "0.00",
+		`{{printf "%10s|" (number 2 .amount)}}`: "   1234.50|",
+	} {
+		if got, err := run(t, src, data); err != nil || got != want {
+			t.Errorf("%s = %q, %v; want %q", src, got, err, want)
+		}
+	}
+}
+
+// TestNumberChecked: a call of number with PLACES as text, or a number
+// where it takes the value, is a template error at its line; its result
+// is text, which printf's %s and upper take; printf's hint for a column
+// given %.2f names number.
+func TestNumberChecked(t *testing.T) {
+	cols := []string{"email", "name", "amount"}
+	for _, c := range []struct {
+		body, want string
+		line       int
+	}{
+		{"Total:\n{{number \"2\" .amount}}\n", `{{number "2" .amount}}: wrong type of argument: number PLACES VALUE takes a number as PLACES; "2" is text`, 2},
+		{"{{number 2 12.5}}\n", `number PLACES VALUE takes text as VALUE; 12.5 is a number`, 1},
+		{"{{.amount | number .amount}}\n", `number PLACES VALUE takes a number as PLACES; .amount is text`, 1},
+		{"{{printf \"%.2f\" .amount}}\n", `%.2f formats a decimal number (1.5); .amount is text: use %s or %v (a column is text, as the sheet shows it: {{number 2 .amount}} writes its number with 2 places)`, 1},
+	} {
+		_, err := Compile(load(t, baseYAML, map[string]string{"body.txt": c.body}), cols)
+		var fe *campaign.FileError
+		if !errors.As(err, &fe) || !errors.Is(err, ErrFuncArgType) || fe.Line != c.line || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: Compile = %v, want %q at line %d", c.body, err, c.want, c.line)
+		}
+	}
+	ok := "{{printf \"%s\" (number 2 .amount)}} {{number 0 .amount | upper}} {{printf \"%8s\" (.amount | default \"0\" | number 1)}}\n"
+	set, err := Compile(load(t, baseYAML, map[string]string{"body.txt": ok}), cols)
+	if err != nil {
+		t.Fatalf("number's result as text: %v", err)
+	}
+	if _, err := set.Execute(campaign.Row{Number: 2, Values: map[string]string{"email": "a@x.example", "name": "Ann", "amount": "12.5"}}); err != nil {
+		t.Errorf("the calls the check passes do not run: %v", err)
+	}
+}
+
+// TestNumberRowProblem: an amount that is no number, or empty, makes its
+// row a problem naming the column (and the value), as date's do.
+func TestNumberRowProblem(t *testing.T) {
+	set, err := Compile(load(t, baseYAML, map[string]string{"body.txt": "Hi {{.name}}, you owe {{number 2 .amount}} €.\n"}), []string{"email", "name", "amount"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for amount, want := range map[string]string{
+		"12,34": `body.txt:1): number: cannot read "12,34": a , where recipients.decimal is '.' must group three digits`,
+		"abc":   `body.txt:1): number: cannot read "abc": not a number`,
+		"":      `body.txt:1): number: the value is empty`,
+	} {
+		_, err := set.Execute(campaign.Row{Number: 7, Values: map[string]string{"email": "a@x.example", "name": "Ann", "amount": amount}})
+		var re *campaign.RowError
+		if !errors.As(err, &re) || re.Column != "amount" || !errors.Is(err, errNotNumber) || !strings.Contains(err.Error(), `row 7, column "amount": templates: text (`) || !strings.Contains(err.Error(), want) {
+			t.Errorf("amount %q: %v; want a row problem with %q", amount, err, want)
+		}
+	}
+}
+
+// TestNumberDecimalComma: with recipients.decimal: ",", number reads and
+// writes a comma.
+func TestNumberDecimalComma(t *testing.T) {
+	yaml := strings.Replace(baseYAML, "path: people.csv", "path: people.csv\n  decimal: \",\"", 1)
+	set, err := Compile(load(t, yaml, map[string]string{"body.txt": "{{number 2 .amount}} €\n"}), []string{"email", "name", "amount"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := set.Execute(campaign.Row{Number: 2, Values: map[string]string{"email": "a@x.example", "name": "Ann", "amount": "1.234,5"}})
+	if err != nil || string(m.Text) != "1234,50 €\n" {
+		t.Errorf("number 2 \"1.234,5\" with decimal \",\" = %q, %v; want 1234,50 €", m.Text, err)
+	}
+}
