@@ -1204,7 +1204,7 @@ func TestAddressInWords(t *testing.T) {
 			t.Errorf("%q %q: %v (column %q)\nwant it to end with %s", tc.name, tc.email, err, re.Column, tc.want)
 		}
 	}
-	for _, ok := range []string{"Dr. Ann Smith <ann@x.com>", `"ann lee"@x.com`, `Ann <"ann @"@x.com>`} {
+	for _, ok := range []string{"Dr. Ann Smith <ann@x.com>", `"ann lee"@x.com`, `Ann <"ann @"@x.com>`, "ann@x.com (Ann @ Acme)", "bob@y.com (sales@ acme (x))"} {
 		if _, err := e.r.Render(row(5, "email", ok, "name", "")); err != nil {
 			t.Errorf("%q: %v", ok, err)
 		}

@@ -96,11 +96,12 @@ func spaceWords(token string) string {
 }
 
 // SpaceBesideAt reports whether spec, an addr-spec (AddrPart), has a
-// space right before or after its @ (outside a quoted local part).
+// space right before or after its @ (outside a quoted local part and
+// comments: "ann@x.com (Ann @ Acme)" has none).
 // net/mail takes "ann@ x.com" for ann@x.com, but in a sheet's value it is
 // a typo, so render refuses it as the address function does.
 func SpaceBesideAt(spec string) bool {
-	masked := maskQuoted(spec)
+	masked := maskComments(maskQuoted(spec))
 	at := strings.LastIndexByte(masked, '@')
 	isSpace := func(i int) bool { return i >= 0 && i < len(masked) && unicode.IsSpace(rune(masked[i])) }
 	return at >= 0 && (isSpace(at-1) || isSpace(at+1))
