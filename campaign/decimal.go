@@ -1,6 +1,10 @@
 package campaign
 
-import "fmt"
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+)
 
 // DecimalMark is the character the sheet writes between a number's whole
 // part and its fraction, for the number template function: a point, as
@@ -56,4 +60,16 @@ func (m *DecimalMark) UnmarshalText(b []byte) error {
 	}
 	*m = v
 	return nil
+}
+
+// NumbersMark is the decimal mark the number function reads the sheet's
+// values with: r.Decimal for a CSV, and a point for an XLSX workbook,
+// whose number cells tidings shows as Excel does in English (1,234.5)
+// whatever the language of the Excel that wrote it; r.Decimal is then
+// only the mark number writes.
+func (r Recipients) NumbersMark() DecimalMark {
+	if strings.EqualFold(filepath.Ext(r.Path), ".xlsx") {
+		return DecimalPoint
+	}
+	return r.Decimal
 }

@@ -23,7 +23,7 @@ import (
 // function comes last so that it reads well in a pipeline:
 // {{.name | default "friend" | title}}. r says how the sheet writes what
 // a function reads: date an all-number date (05/04/2024, r.Dates), number
-// its decimal mark (r.Decimal).
+// its decimal mark (r.NumbersMark; it writes r.Decimal).
 func funcs(r campaign.Recipients) map[string]any {
 	return map[string]any{
 		"default": fnDefault,
@@ -35,7 +35,7 @@ func funcs(r campaign.Recipients) map[string]any {
 		"join":    fnJoin,
 		"split":   fnSplit,
 		"date":    dateFunc(r.Dates),
-		"number":  numberFunc(r.Decimal),
+		"number":  numberFunc(r.NumbersMark(), r.Decimal),
 		"address": fnAddress,
 	}
 }

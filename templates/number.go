@@ -15,27 +15,33 @@ const maxPlaces = 10
 // is not a decimal number as recipients.decimal says the sheet writes one.
 var errNotNumber = errors.New("not a number")
 
-// numberFunc is the number function for a sheet whose decimal mark is
-// mark: fnNumber reading and writing that mark.
-func numberFunc(mark campaign.DecimalMark) func(places int, value string) (string, error) {
-	return func(places int, value string) (string, error) { return fnNumber(mark, places, value) }
+// numberFunc is the number function for a sheet whose values write
+// their decimal mark read, written with mark write (see fnNumber).
+func numberFunc(read, write campaign.DecimalMark) func(places int, value string) (string, error) {
+	return func(places int, value string) (string, error) { return fnNumber(read, write, places, value) }
 }
 
-// fnNumber reads value as a decimal number written with mark (see
-// readDecimal) and writes it with places digits after mark, rounded half
-// away from zero on its digits as written (no float64: 2.675 is 2.68),
-// without grouping. An empty value is an error that says how default
-// gives one; so is a value that is no number, and places outside 0-10.
-func fnNumber(mark campaign.DecimalMark, places int, value string) (string, error) {
+// errEmptyNumber is wrapped (with errNotNumber) by the number function's
+// error for an empty value: the row's problem is then told in the column
+// the call read and found empty.
+var errEmptyNumber = errors.New("the value is empty")
+
+// fnNumber reads value as a decimal number written with the mark read
+// (see readDecimal) and writes it with places digits after the mark
+// write, rounded half away from zero on its digits as written (no
+// float64: 2.675 is 2.68), without grouping. An empty value is an error
+// that says how default gives one; so is a value that is no number, and
+// places outside 0-10.
+func fnNumber(read, write campaign.DecimalMark, places int, value string) (string, error) {
 	if places < 0 || places > maxPlaces {
-		return "", fmt.Errorf("templates: number: %d places: number writes 0 to %d digits after the decimal mark ({{number 2 .amount}})", places, maxPlaces)
+		return "", fmt.Errorf("templates: number: %d places: number writes 0 to %d digits after the decimal mark", places, maxPlaces)
 	}
 	if strings.TrimSpace(value) == "" {
-		return "", fmt.Errorf("templates: number: the value is empty: %w (for a default, write {{.amount | default \"0\" | number 2}})", errNotNumber)
+		return "", fmt.Errorf("templates: number: %w: %w (for a default, pipe the column through default \"0\" before number)", errEmptyNumber, errNotNumber)
 	}
-	d, err := readDecimal(value, mark)
+	d, err := readDecimal(value, read)
 	if err != nil {
 		return "", fmt.Errorf("templates: number: cannot read %q: %w", value, err)
 	}
-	return d.round(places).format(mark), nil
+	return d.round(places).format(write), nil
 }

@@ -45,7 +45,7 @@ func TestNumber(t *testing.T) {
 		{comma, 2, "1.234.567", "1234567,00"},
 	}
 	for _, tc := range tests {
-		if got, err := fnNumber(tc.mark, tc.places, tc.value); err != nil || got != tc.want {
+		if got, err := fnNumber(tc.mark, tc.mark, tc.places, tc.value); err != nil || got != tc.want {
 			t.Errorf("number %d %q (decimal %s) = %q, %v; want %q", tc.places, tc.value, tc.mark, got, err, tc.want)
 		}
 	}
@@ -71,7 +71,7 @@ func TestNumberRefused(t *testing.T) {
 		{point, 2, "12.", "not a number"},
 		{point, 2, "-", "not a number"},
 		{point, 2, "--5", "not a number"},
-		{point, 2, "", `the value is empty: not a number (for a default, write {{.amount | default "0" | number 2}})`},
+		{point, 2, "", `the value is empty: not a number (for a default, pipe the column through default "0" before number)`},
 		{point, 2, "  ", "the value is empty"},
 		{point, 2, "$12", `cannot read "$12": not a number: number reads digits, a sign and the decimal mark .; a currency or unit stays in the template: {{number 2 .amount}} €`},
 		{point, 2, "12.50 €", "a currency or unit stays in the template"},
@@ -82,7 +82,7 @@ func TestNumberRefused(t *testing.T) {
 		{point, 11, "1", "11 places: number writes 0 to 10 digits"},
 	}
 	for _, tc := range tests {
-		got, err := fnNumber(tc.mark, tc.places, tc.value)
+		got, err := fnNumber(tc.mark, tc.mark, tc.places, tc.value)
 		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "templates: number: ") {
 			t.Errorf("number %d %q (decimal %s) = %q, %v; want an error with %q", tc.places, tc.value, tc.mark, got, err, tc.want)
 		}
@@ -142,16 +142,18 @@ func TestNumberChecked(t *testing.T) {
 // TestNumberRowProblem: an amount that is no number, or empty, makes its
 // row a problem naming the column (and the value), as date's do.
 func TestNumberRowProblem(t *testing.T) {
-	set, err := Compile(load(t, baseYAML, map[string]string{"body.txt": "Hi {{.name}}, you owe {{number 2 .amount}} €.\n"}), []string{"email", "name", "amount"})
+	set, err := Compile(load(t, baseYAML, map[string]string{"body.txt": "Hi {{.name}}, {{.qty}} items: you owe {{number 2 .amount}} €.\n"}), []string{"email", "name", "qty", "amount"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	// qty's "2" is in the call (number 2) as written: the empty amount
+	// is still amount's problem.
 	for amount, want := range map[string]string{
 		"12,34": `body.txt:1): number: cannot read "12,34": a , where recipients.decimal is '.' must group three digits`,
 		"abc":   `body.txt:1): number: cannot read "abc": not a number`,
 		"":      `body.txt:1): number: the value is empty`,
 	} {
-		_, err := set.Execute(campaign.Row{Number: 7, Values: map[string]string{"email": "a@x.example", "name": "Ann", "amount": amount}})
+		_, err := set.Execute(campaign.Row{Number: 7, Values: map[string]string{"email": "a@x.example", "name": "Ann", "qty": "2", "amount": amount}})
 		var re *campaign.RowError
 		if !errors.As(err, &re) || re.Column != "amount" || !errors.Is(err, errNotNumber) || !strings.Contains(err.Error(), `row 7, column "amount": templates: text (`) || !strings.Contains(err.Error(), want) {
 			t.Errorf("amount %q: %v; want a row problem with %q", amount, err, want)
@@ -170,5 +172,22 @@ func TestNumberDecimalComma(t *testing.T) {
 	m, err := set.Execute(campaign.Row{Number: 2, Values: map[string]string{"email": "a@x.example", "name": "Ann", "amount": "1.234,5"}})
 	if err != nil || string(m.Text) != "1234,50 €\n" {
 		t.Errorf("number 2 \"1.234,5\" with decimal \",\" = %q, %v; want 1234,50 €", m.Text, err)
+	}
+}
+
+// TestNumberXLSXReadsPoint: an XLSX sheet's number cells are shown with a
+// point (1,234.5) whatever recipients.decimal says; the setting is then
+// only the mark number writes, so 12.345 is not read as twelve thousand.
+func TestNumberXLSXReadsPoint(t *testing.T) {
+	yaml := strings.Replace(baseYAML, "path: people.csv", "path: people.xlsx\n  decimal: \",\"", 1)
+	set, err := Compile(load(t, yaml, map[string]string{"body.txt": "{{number 2 .amount}} €\n"}), []string{"email", "name", "amount"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for amount, want := range map[string]string{"12.345": "12,35 €\n", "1,234.5": "1234,50 €\n", "0.125": "0,13 €\n"} {
+		m, err := set.Execute(campaign.Row{Number: 2, Values: map[string]string{"email": "a@x.example", "name": "Ann", "amount": amount}})
+		if err != nil || string(m.Text) != want {
+			t.Errorf("xlsx, decimal \",\": number 2 %q = %q, %v; want %q", amount, m.Text, err, want)
+		}
 	}
 }

@@ -179,6 +179,8 @@ func (t *Template) rowError(row campaign.Row, err error) error {
 	var bad *badEmailError
 	if m := noEntryRE.FindStringSubmatch(msg); m != nil {
 		col = m[1]
+	} else if errors.Is(err, errEmptyNumber) {
+		col = t.blankIn(row, msg) // the message names no value to look for
 	} else if errors.As(err, &bad) {
 		// The message quotes the email escaped (%q): look for it as is.
 		col = t.Column(row, bad.email)
