@@ -78,11 +78,42 @@ func isDotAtom(s string) bool {
 
 // toASCII converts a domain to its IDNA A-label form with the Lookup profile
 // (UTS 46 mapping, so "BÜCHER.example" becomes "xn--bcher-kva.example").
+// The Lookup profile takes more than a domain can be: an A-label that
+// decodes to nothing ("xn--.com" becomes ".com") and punctuation it maps
+// into a label ("x.com»" becomes "x.xn--com-3ga"), so the labels are
+// checked again as they decode (checkLabels).
 func toASCII(domain string) (string, error) {
 	if isPlainDomain(domain) {
 		return domain, nil
 	}
-	return idna.Lookup.ToASCII(domain)
+	ascii, err := idna.Lookup.ToASCII(domain)
+	if err != nil {
+		return ascii, err
+	}
+	u, err := idna.Lookup.ToUnicode(ascii)
+	if err != nil {
+		return ascii, err
+	}
+	return ascii, checkLabels(u)
+}
+
+// checkLabels refuses a domain (in U-labels) with an empty label or a
+// character that is no letter, mark, digit or hyphen (IDNA 2008 allows
+// no symbol or punctuation; the middle dots it allows in context are let
+// through). Its errors read as idna's, for domainWords.
+func checkLabels(domain string) error {
+	for label := range strings.SplitSeq(domain, ".") {
+		if label == "" {
+			return errors.New(`idna: invalid label ""`)
+		}
+		for _, r := range label {
+			if r == '-' || unicode.In(r, unicode.L, unicode.M, unicode.N) || strings.ContainsRune("\u00b7\u0375\u05f3\u05f4\u30fb", r) {
+				continue
+			}
+			return fmt.Errorf("idna: disallowed rune %U", r)
+		}
+	}
+	return nil
 }
 
 // isPlainDomain is the fast path for the common case: a lower-case

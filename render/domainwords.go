@@ -30,6 +30,9 @@ func domainWords(domain, msg string) string {
 		r, _ := strconv.ParseUint(m[1], 16, 32)
 		return fmt.Sprintf("the domain has a character a domain cannot have: %s (letters, digits, - and . only)", shownRune(rune(r)))
 	}
+	if strings.Contains(msg, `invalid label ""`) {
+		return "an empty part of the domain (two dots in a row, a dot at an end, or an xn-- with nothing after it)"
+	}
 	for label := range strings.SplitSeq(domain, ".") {
 		if strings.HasPrefix(label, "-") || strings.HasSuffix(label, "-") {
 			return "a part of the domain starts or ends with -"

@@ -1204,7 +1204,7 @@ func TestAddressInWords(t *testing.T) {
 			t.Errorf("%q %q: %v (column %q)\nwant it to end with %s", tc.name, tc.email, err, re.Column, tc.want)
 		}
 	}
-	for _, ok := range []string{"Dr. Ann Smith <ann@x.com>", `"ann lee"@x.com`, `Ann <"ann @"@x.com>`, "ann@x.com (Ann @ Acme)", "bob@y.com (sales@ acme (x))"} {
+	for _, ok := range []string{"Dr. Ann Smith <ann@x.com>", `"ann lee"@x.com`, `Ann <"ann @"@x.com>`, "ann@x.com (Ann @ Acme)", "bob@y.com (sales@ acme (x))", "ann@bücher.example", "ann@xn--bcher-kva.example", "ann@例え.jp", "ann@paral·lel.cat"} {
 		if _, err := e.r.Render(row(5, "email", ok, "name", "")); err != nil {
 			t.Errorf("%q: %v", ok, err)
 		}
@@ -1256,6 +1256,11 @@ func TestDomainInWords(t *testing.T) {
 			"ann@exam_ple.com":      "the domain has a character a domain cannot have: _ (letters, digits, - and . only)",
 			"ann@-example.com":      "a part of the domain starts or ends with -",
 			"ann@mail.example-.com": "a part of the domain starts or ends with -",
+			// idna's Lookup profile takes these: an empty A-label, and
+			// punctuation mapped into a label (x.xn--com-3ga).
+			"ann@xn--.com":  "an empty part of the domain (two dots in a row, a dot at an end, or an xn-- with nothing after it)",
+			"ann@x.com»":    "the domain has a character a domain cannot have: » (letters, digits, - and . only)",
+			"ann@ex«am.com": "the domain has a character a domain cannot have: « (letters, digits, - and . only)",
 		} {
 			_, err := e.r.Render(row(5, "email", email, "name", "Ann"))
 			if err == nil {
