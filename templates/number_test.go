@@ -121,6 +121,10 @@ func TestNumberChecked(t *testing.T) {
 		{"Total:\n{{number \"2\" .amount}}\n", `{{number "2" .amount}}: wrong type of argument: number PLACES VALUE takes a number as PLACES; "2" is text`, 2},
 		{"{{number 2 12.5}}\n", `number PLACES VALUE takes text as VALUE; 12.5 is a number`, 1},
 		{"{{.amount | number .amount}}\n", `number PLACES VALUE takes a number as PLACES; .amount is text`, 1},
+		{"{{number 11 .amount}}\n", `{{number 11 .amount}}: wrong type of argument: number writes 0 to 10 digits after the decimal mark; 11 is not among them`, 1},
+		{"x\n{{.amount | number -1}}\n", `number writes 0 to 10 digits after the decimal mark; -1 is not among them`, 2},
+		{"{{number 2.5 .amount}}\n", `number takes a whole number of places; 2.5 is not one`, 1},
+		{"{{number true .amount}}\n", `number takes a whole number of places; true is true or false`, 1},
 		{"{{printf \"%.2f\" .amount}}\n", `%.2f formats a decimal number (1.5); .amount is text: use %s or %v (a column is text, as the sheet shows it: {{number 2 .amount}} writes its number with 2 places)`, 1},
 	} {
 		_, err := Compile(load(t, baseYAML, map[string]string{"body.txt": c.body}), cols)
