@@ -41,7 +41,29 @@ func fnNumber(read, write campaign.DecimalMark, places int, value string) (strin
 	}
 	d, err := readDecimal(value, read)
 	if err != nil {
-		return "", fmt.Errorf("templates: number: cannot read %q: %w", value, err)
+		return "", fmt.Errorf("templates: number: cannot read %q: %w%s", value, err, otherMarkHint(value, read, write))
 	}
 	return d.round(places).format(write), nil
+}
+
+// otherMarkHint is what number adds to its refusal of value when value
+// reads as a number with the other decimal mark and the setting decides
+// how the sheet is read (a CSV: read is the mark written): that
+// recipients.decimal would read it. "" otherwise, or when the refusal
+// says so already.
+func otherMarkHint(value string, read, write campaign.DecimalMark) string {
+	other := campaign.DecimalComma
+	if read == campaign.DecimalComma {
+		other = campaign.DecimalPoint
+	}
+	if read != write {
+		return "" // an XLSX sheet: its numbers are read with a point whatever the setting
+	}
+	if _, err := readDecimal(value, other); err != nil {
+		return ""
+	}
+	if _, err := readDecimal(value, read); err != nil && strings.Contains(err.Error(), "recipients.decimal: ") {
+		return ""
+	}
+	return fmt.Sprintf(" (with recipients.decimal: %q it reads as a number)", string(other.Rune()))
 }

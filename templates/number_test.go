@@ -195,3 +195,24 @@ func TestNumberXLSXReadsPoint(t *testing.T) {
 		}
 	}
 }
+
+// TestNumberOtherMarkHint: a CSV value that reads as a number with the
+// other decimal mark says which setting reads it; an XLSX sheet's does
+// not (the setting does not change how its numbers are read).
+func TestNumberOtherMarkHint(t *testing.T) {
+	point, comma := campaign.DecimalPoint, campaign.DecimalComma
+	for _, tc := range []struct {
+		read, write campaign.DecimalMark
+		value, want string
+	}{
+		{point, point, "1.234,56", `(with recipients.decimal: "," it reads as a number)`},
+		{comma, comma, "1,234.56", `(with recipients.decimal: "." it reads as a number)`},
+		{point, comma, "1.234,56", ""},
+		{point, point, "abc", ""},
+	} {
+		_, err := fnNumber(tc.read, tc.write, 2, tc.value)
+		if err == nil || tc.want != "" && !strings.HasSuffix(err.Error(), tc.want) || tc.want == "" && strings.Contains(err.Error(), "it reads as a number") {
+			t.Errorf("read %c write %c %q: %v, want it to end with %q", tc.read.Rune(), tc.write.Rune(), tc.value, err, tc.want)
+		}
+	}
+}
