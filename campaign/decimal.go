@@ -68,8 +68,15 @@ func (m *DecimalMark) UnmarshalText(b []byte) error {
 // whatever the language of the Excel that wrote it; r.Decimal is then
 // only the mark number writes.
 func (r Recipients) NumbersMark() DecimalMark {
-	if strings.EqualFold(filepath.Ext(r.Path), ".xlsx") {
+	if r.xlsx() {
 		return DecimalPoint
 	}
 	return r.Decimal
 }
+
+// DecimalReads reports whether r.Decimal decides how the number function
+// reads the sheet (a CSV), not only how it writes (an XLSX workbook).
+func (r Recipients) DecimalReads() bool { return !r.xlsx() }
+
+// xlsx reports whether the sheet is an XLSX workbook.
+func (r Recipients) xlsx() bool { return strings.EqualFold(filepath.Ext(r.Path), ".xlsx") }

@@ -35,7 +35,7 @@ func funcs(r campaign.Recipients) map[string]any {
 		"join":    fnJoin,
 		"split":   fnSplit,
 		"date":    dateFunc(r.Dates),
-		"number":  numberFunc(r.NumbersMark(), r.Decimal),
+		"number":  numberFunc(r),
 		"address": fnAddress,
 	}
 }

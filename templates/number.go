@@ -15,10 +15,18 @@ const maxPlaces = 10
 // is not a decimal number as recipients.decimal says the sheet writes one.
 var errNotNumber = errors.New("not a number")
 
-// numberFunc is the number function for a sheet whose values write
-// their decimal mark read, written with mark write (see fnNumber).
-func numberFunc(read, write campaign.DecimalMark) func(places int, value string) (string, error) {
-	return func(places int, value string) (string, error) { return fnNumber(read, write, places, value) }
+// numberFunc is the number function for the sheet r names: fnNumber
+// reading the mark r.NumbersMark and writing r.Decimal, which suggests
+// the other mark only where the setting decides the reading.
+func numberFunc(r campaign.Recipients) func(places int, value string) (string, error) {
+	read, write, hint := r.NumbersMark(), r.Decimal, r.DecimalReads()
+	return func(places int, value string) (string, error) {
+		s, err := fnNumber(read, write, places, value)
+		if err != nil && hint && !errors.Is(err, errEmptyNumber) {
+			err = withOtherMark(err, value, read)
+		}
+		return s, err
+	}
 }
 
 // errEmptyNumber is wrapped (with errNotNumber) by the number function's
@@ -41,29 +49,21 @@ func fnNumber(read, write campaign.DecimalMark, places int, value string) (strin
 	}
 	d, err := readDecimal(value, read)
 	if err != nil {
-		return "", fmt.Errorf("templates: number: cannot read %q: %w%s", value, err, otherMarkHint(value, read, write))
+		return "", fmt.Errorf("templates: number: cannot read %q: %w", value, err)
 	}
 	return d.round(places).format(write), nil
 }
 
-// otherMarkHint is what number adds to its refusal of value when value
-// reads as a number with the other decimal mark and the setting decides
-// how the sheet is read (a CSV: read is the mark written): that
-// recipients.decimal would read it. "" otherwise, or when the refusal
-// says so already.
-func otherMarkHint(value string, read, write campaign.DecimalMark) string {
+// withOtherMark is err, number's refusal of value read with the mark
+// read, saying which recipients.decimal reads value when the other mark
+// does and err does not say so already.
+func withOtherMark(err error, value string, read campaign.DecimalMark) error {
 	other := campaign.DecimalComma
 	if read == campaign.DecimalComma {
 		other = campaign.DecimalPoint
 	}
-	if read != write {
-		return "" // an XLSX sheet: its numbers are read with a point whatever the setting
+	if _, oerr := readDecimal(value, other); oerr != nil || strings.Contains(err.Error(), "recipients.decimal: ") {
+		return err
 	}
-	if _, err := readDecimal(value, other); err != nil {
-		return ""
-	}
-	if _, err := readDecimal(value, read); err != nil && strings.Contains(err.Error(), "recipients.decimal: ") {
-		return ""
-	}
-	return fmt.Sprintf(" (with recipients.decimal: %q it reads as a number)", string(other.Rune()))
+	return fmt.Errorf("%w (with recipients.decimal: %q it reads as a number)", err, string(other.Rune()))
 }

@@ -200,19 +200,22 @@ func TestNumberXLSXReadsPoint(t *testing.T) {
 // other decimal mark says which setting reads it; an XLSX sheet's does
 // not (the setting does not change how its numbers are read).
 func TestNumberOtherMarkHint(t *testing.T) {
-	point, comma := campaign.DecimalPoint, campaign.DecimalComma
 	for _, tc := range []struct {
-		read, write campaign.DecimalMark
-		value, want string
+		path, decimal, value, want string
 	}{
-		{point, point, "1.234,56", `(with recipients.decimal: "," it reads as a number)`},
-		{comma, comma, "1,234.56", `(with recipients.decimal: "." it reads as a number)`},
-		{point, comma, "1.234,56", ""},
-		{point, point, "abc", ""},
+		{"people.csv", ".", "1.234,56", `(with recipients.decimal: "," it reads as a number)`},
+		{"people.csv", ",", "1,234.56", `(with recipients.decimal: "." it reads as a number)`},
+		{"people.xlsx", ",", "1.234,56", ""},
+		{"people.xlsx", ".", "1.234,56", ""},
+		{"people.csv", ".", "abc", ""},
 	} {
-		_, err := fnNumber(tc.read, tc.write, 2, tc.value)
+		mark, err := campaign.ParseDecimalMark(tc.decimal)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = numberFunc(campaign.Recipients{Path: tc.path, Decimal: mark})(2, tc.value)
 		if err == nil || tc.want != "" && !strings.HasSuffix(err.Error(), tc.want) || tc.want == "" && strings.Contains(err.Error(), "it reads as a number") {
-			t.Errorf("read %c write %c %q: %v, want it to end with %q", tc.read.Rune(), tc.write.Rune(), tc.value, err, tc.want)
+			t.Errorf("%s, decimal %q, %q: %v, want it to end with %q", tc.path, tc.decimal, tc.value, err, tc.want)
 		}
 	}
 }
