@@ -72,7 +72,7 @@ func columnMarker(i int) string { return "\ue000" + strconv.Itoa(i) + "\ue001" }
 // part has no angle-addr, or text after it.
 func splitAngle(part string) (display, spec string, ok bool) {
 	lt, gt := -1, -1
-	walkTop(part, func(i int, c byte, angle int) {
+	templates.WalkTop(part, func(i int, c byte, angle int) {
 		switch {
 		case c == '<' && angle == 0 && lt < 0:
 			lt = i

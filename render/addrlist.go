@@ -18,54 +18,6 @@ var errUnclosed = errors.New(`a quote ("), parenthesis or angle bracket is not c
 // (templates.SpaceBesideAt), which net/mail takes but is a typo.
 var errSpaceAt = errors.New("mail: a space beside the @")
 
-// walkTop calls fn for each byte of s that is outside quoted-strings,
-// comments and domain literals (RFC 5322 3.2.4, 3.2.2, 3.4.1: a '[' right
-// after '@'; elsewhere '[' is an ordinary character), with the
-// depth of angle brackets around it: a '<' that opens an angle-addr is
-// seen at depth 0 and its '>' at depth 1. A backslash escapes the next byte
-// only inside those (quoted-pair); elsewhere it is an ordinary character.
-// walkTop reports whether s leaves any of them, or an angle bracket, open.
-func walkTop(s string, fn func(i int, c byte, angle int)) (open bool) {
-	var (
-		quoted, literal, escape bool
-		comment, angle          int
-	)
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case escape:
-			escape = false
-		case quoted || comment > 0 || literal:
-			switch {
-			case c == '\\':
-				escape = true
-			case quoted:
-				quoted = c != '"'
-			case literal:
-				literal = c != ']'
-			case c == '(':
-				comment++
-			case c == ')':
-				comment--
-			}
-		case c == '"':
-			quoted = true
-		case c == '(':
-			comment = 1
-		case c == '[' && i > 0 && s[i-1] == '@':
-			literal = true
-		default:
-			fn(i, c, angle)
-			if c == '<' {
-				angle++
-			} else if c == '>' && angle > 0 {
-				angle--
-			}
-		}
-	}
-	return quoted || literal || comment > 0 || angle > 0
-}
-
 // listShape is how a rendered address list divides into addresses.
 type listShape struct {
 	// parts are the text between separators: ',' and, outside group
@@ -89,7 +41,7 @@ func shapeList(list string) listShape {
 		seps  []int
 		colon = -1
 	)
-	sh.open = walkTop(list, func(i int, c byte, angle int) {
+	sh.open = templates.WalkTop(list, func(i int, c byte, angle int) {
 		if angle > 0 {
 			return
 		}
@@ -184,7 +136,7 @@ func keepName(part string) string {
 // and the angle-addr "<…>", which must end part; ok is false otherwise.
 func cutAngle(part string) (text, angle string, ok bool) {
 	lt, gt := -1, -1
-	walkTop(part, func(i int, c byte, depth int) {
+	templates.WalkTop(part, func(i int, c byte, depth int) {
 		switch {
 		case c == '<' && depth == 0:
 			lt, gt = i, -1
@@ -286,5 +238,5 @@ func badPiece(list string, parts []string) string {
 // isUnclosed reports whether value leaves a quote, comment, domain literal
 // or angle bracket open: the column to blame for errUnclosed.
 func isUnclosed(value string) bool {
-	return walkTop(value, func(int, byte, int) {})
+	return templates.WalkTop(value, func(int, byte, int) {})
 }

@@ -101,7 +101,7 @@ func spaceWords(token string) string {
 // net/mail takes "ann@ x.com" for ann@x.com, but in a sheet's value it is
 // a typo, so render refuses it as the address function does.
 func SpaceBesideAt(spec string) bool {
-	masked := maskComments(maskQuoted(spec))
+	masked := maskOutside(spec)
 	at := strings.LastIndexByte(masked, '@')
 	isSpace := func(i int) bool { return i >= 0 && i < len(masked) && unicode.IsSpace(rune(masked[i])) }
 	return at >= 0 && (isSpace(at-1) || isSpace(at+1))

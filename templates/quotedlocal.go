@@ -62,29 +62,3 @@ func unquoteLocal(email string) (string, bool) {
 	}
 	return b.String() + email[end:], true
 }
-
-// maskComments is s, an address with its quoted-strings masked
-// (maskQuoted), with its comments, (…) nested or not (RFC 5322 3.2.2),
-// masked too: every byte of them a 'c', so an @ or a space in one is not
-// taken for the address's. An unclosed comment is masked to the end.
-func maskComments(s string) string {
-	if !strings.Contains(s, "(") {
-		return s
-	}
-	b := []byte(s)
-	depth := 0
-	for i, c := range b {
-		switch {
-		case c == '(':
-			depth++
-		case c == ')' && depth > 0:
-			depth--
-			b[i] = 'c'
-			continue
-		}
-		if depth > 0 {
-			b[i] = 'c'
-		}
-	}
-	return string(b)
-}
