@@ -100,17 +100,17 @@ func toASCII(domain string) (string, error) {
 // checkLabels refuses a domain (in U-labels) with an empty label or a
 // character that is no letter, mark, digit or hyphen (IDNA 2008 allows
 // no symbol or punctuation; the middle dots it allows in context are let
-// through). Its errors read as idna's, for domainWords.
+// through), in the words domainError gives idna's own refusals.
 func checkLabels(domain string) error {
 	for label := range strings.SplitSeq(domain, ".") {
 		if label == "" {
-			return errors.New(`idna: invalid label ""`)
+			return &addrWordsError{words: emptyLabelWords, err: errBadLabel}
 		}
 		for _, r := range label {
 			if r == '-' || unicode.In(r, unicode.L, unicode.M, unicode.N) || strings.ContainsRune("\u00b7\u0375\u05f3\u05f4\u30fb", r) {
 				continue
 			}
-			return fmt.Errorf("idna: disallowed rune %U", r)
+			return &addrWordsError{words: badRuneWords(r), err: errBadLabel}
 		}
 	}
 	return nil

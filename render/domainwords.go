@@ -1,6 +1,7 @@
 package render
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -16,6 +17,10 @@ var disallowedRE = regexp.MustCompile(`disallowed rune U\+([0-9A-Fa-f]+)`)
 // character no domain has, or a label that starts or ends with '-'.
 // idna's error stays in the chain; one not worded is told as it is.
 func domainError(domain string, err error) error {
+	var told *addrWordsError
+	if errors.As(err, &told) {
+		return err // checkLabels' own
+	}
 	words := domainWords(domain, err.Error())
 	if words == "" {
 		return fmt.Errorf("domain %q: %w", domain, err)
@@ -28,10 +33,7 @@ func domainError(domain string, err error) error {
 func domainWords(domain, msg string) string {
 	if m := disallowedRE.FindStringSubmatch(msg); m != nil {
 		r, _ := strconv.ParseUint(m[1], 16, 32)
-		return fmt.Sprintf("the domain has a character a domain cannot have: %s (letters, digits, - and . only)", shownRune(rune(r)))
-	}
-	if strings.Contains(msg, `invalid label ""`) {
-		return "an empty part of the domain (two dots in a row, a dot at an end, or an xn-- with nothing after it)"
+		return badRuneWords(rune(r))
 	}
 	for label := range strings.SplitSeq(domain, ".") {
 		if strings.HasPrefix(label, "-") || strings.HasSuffix(label, "-") {
@@ -39,6 +41,18 @@ func domainWords(domain, msg string) string {
 		}
 	}
 	return ""
+}
+
+// errBadLabel is wrapped by checkLabels' refusal of a domain that idna's
+// Lookup profile took.
+var errBadLabel = errors.New("render: a domain label idna took but no domain has")
+
+// emptyLabelWords says a domain has an empty label.
+const emptyLabelWords = "an empty part of the domain (two dots in a row, a dot at an end, or an xn-- with nothing after it)"
+
+// badRuneWords says a domain holds r, which no domain may.
+func badRuneWords(r rune) string {
+	return fmt.Sprintf("the domain has a character a domain cannot have: %s (letters, digits, - and . only)", shownRune(r))
 }
 
 // shownRune is r as a user can see it: itself when it is visible, its
