@@ -72,6 +72,14 @@ type Options struct {
 	VetFrom func(data []byte) error
 	// Test, when set, makes every message a test message (see TestSend).
 	Test *TestSend
+	// IDSalt is mixed into every Message-ID (see messageID): tidings keeps
+	// a random one in each campaign's state folder, so that a campaign
+	// copied to a new folder, or sent again after its state was removed,
+	// gives its messages identifiers of their own (a receiver that has a
+	// message with the same identifier may drop the new one as a copy).
+	// Empty adds nothing: the identifiers of a state folder from before
+	// there were salts.
+	IDSalt string
 }
 
 // Renderer turns recipient rows into messages. It is safe for concurrent
@@ -80,6 +88,7 @@ type Renderer struct {
 	c        *campaign.Campaign
 	set      *templates.Set
 	now      func() time.Time
+	idSalt   string
 	boundary func(string, int) string
 	sign     func([]byte) ([]byte, error)
 	digest   func([]byte) string
@@ -201,7 +210,7 @@ func New(c *campaign.Campaign, set *templates.Set, opts Options) (*Renderer, err
 func newRenderer(c *campaign.Campaign, set *templates.Set, opts Options) *Renderer {
 	r := &Renderer{
 		c: c, set: set,
-		now: opts.Now, boundary: opts.Boundary, sign: opts.Sign, digest: opts.Digest, vetFrom: opts.VetFrom,
+		now: opts.Now, idSalt: opts.IDSalt, boundary: opts.Boundary, sign: opts.Sign, digest: opts.Digest, vetFrom: opts.VetFrom,
 		sheet: c.Recipients.Path, keyCol: c.Recipients.Key,
 		maxSize: int64(c.MaxMessageSize),
 		subject: set.Subject, unsubURL: set.UnsubscribeURL, unsubMailto: set.UnsubscribeMailto,
@@ -820,7 +829,7 @@ func (r *Renderer) evaluate(st *state, row campaign.Row, m *Message) (*parts, er
 	var testFor string
 	if probs.none() {
 		m.ValuesSum, m.ValueSums, m.sums = facetSum(r.facets, m.sums), fold16(m.sums), nil
-		m.MessageID = messageID(r.c.Name, m.Key, revision(m), env.from[0].domain)
+		m.MessageID = messageID(r.c.Name, r.idSalt, m.Key, revision(m), env.from[0].domain)
 		if r.test != nil {
 			testFor = r.test.apply(env, &subject, m, r.c.Name, env.from[0].domain)
 			unsub = nil // one click on it would unsubscribe the row's recipient
@@ -1283,19 +1292,25 @@ func anyUTF8(lists ...[]mailbox) bool {
 
 var idEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
 
-// messageID is unique and deterministic for (campaign, key, revision):
-// the campaign name, a dot and the SHA-256 of name, key and revision (see
-// revision; an empty one adds nothing: a campaign that reads only the key
-// keeps the identifiers it had) in base32 (so the address is not
-// readable in it), at the From domain (RFC 5322 3.6.4). A message made
-// again from the same values (a resend of unknown outcome, unless the
-// templates read other columns since) keeps its identifier, so a
-// receiver can tell the copies; a corrected one gets its own.
-func messageID(name, key, revision, domain string) string {
+// messageID is unique and deterministic for (campaign, salt, key,
+// revision): the campaign name, a dot and the SHA-256 of name, salt (see
+// Options.IDSalt), key and revision (see revision; an empty salt or
+// revision adds nothing: a campaign that reads only the key keeps the
+// identifiers it had) in base32 (so the address is not readable in it),
+// at the From domain (RFC 5322 3.6.4). A message made again from the same
+// values in the same state folder (a resend of unknown outcome, unless
+// the templates read other columns since) keeps its identifier, so a
+// receiver can tell the copies; a corrected one gets its own, and so does
+// the same campaign sent from another state folder.
+func messageID(name, salt, key, revision, domain string) string {
 	if revision != "" {
 		key += "\x00" + revision
 	}
-	h := sha256.Sum256([]byte(name + "\x00" + key))
+	hashed := name
+	if salt != "" {
+		hashed += "\x00" + salt
+	}
+	h := sha256.Sum256([]byte(hashed + "\x00" + key))
 	return name + "." + strings.ToLower(idEncoding.EncodeToString(h[:15])) + "@" + domain
 }
 

@@ -73,6 +73,6 @@ func (t *testSend) apply(env *envelope, subject *string, m *Message, name, domai
 	m.UTF8 = anyUTF8(env.from, env.sender, env.replyTo, env.to)
 	*subject = TestSubjectPrefix + *subject
 	m.Subject = *subject
-	m.MessageID = messageID(name, "test\x00"+t.run+"\x00"+m.Key, "", domain)
+	m.MessageID = messageID(name, "", "test\x00"+t.run+"\x00"+m.Key, "", domain)
 	return strings.Join(forWhom, "; ")
 }

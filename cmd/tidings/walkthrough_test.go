@@ -92,7 +92,9 @@ func walkthroughMailbox(t *testing.T) (dir, camp string, deliver func(msgs ...[]
 	certFile, _ := cert.WriteFiles(t)
 	dir = t.TempDir()
 	example := filepath.Join("..", "..", "examples", "walkthrough")
-	for _, f := range []string{"campaign.yaml", "next.yaml", "body.txt", "people.csv", "suppress.txt"} {
+	// The state folder's Message-ID salt comes with the example (cp -r):
+	// the reports in returned/ name the messages it makes.
+	for _, f := range []string{"campaign.yaml", "next.yaml", "body.txt", "people.csv", "suppress.txt", filepath.Join(".tidings", "walkthrough-november", "message-id.salt")} {
 		b, err := os.ReadFile(filepath.Join(example, f))
 		if err != nil {
 			t.Fatal(err)

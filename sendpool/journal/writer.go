@@ -127,7 +127,7 @@ func Open(ctx context.Context, lock *Lock, run Run) (*Writer, error) {
 		}
 	}
 	if err == nil && created {
-		err = syncDir(lock.dir)
+		err = statefile.SyncDir(lock.dir)
 	}
 	if err != nil {
 		f.Close()
@@ -141,19 +141,6 @@ func Open(ctx context.Context, lock *Lock, run Run) (*Writer, error) {
 	}
 	go w.loop()
 	return w, nil
-}
-
-// syncDir makes a new file's directory entry durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }
 
 // Path is the journal file's path.

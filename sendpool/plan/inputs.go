@@ -36,6 +36,9 @@ type Inputs struct {
 	// notes holds what the files the messages are made of were like
 	// before Open read them (nil when not made by Open): see unchanged.
 	notes fileNotes
+	// idSalt is the state folder's Message-ID salt (IDSaltFile), "" when
+	// it has none yet (the preflight makes one: ensureIDSalt).
+	idSalt string
 }
 
 // Close closes the sheet.
@@ -191,7 +194,10 @@ func (in *Inputs) compile() error {
 	if err != nil {
 		return err
 	}
-	var opts render.Options
+	if in.idSalt, err = readIDSalt(in.Campaign.StateDir); err != nil {
+		return err
+	}
+	opts := render.Options{IDSalt: in.idSalt}
 	if in.Signer != nil {
 		opts.VetFrom = in.Signer.VetFrom
 	}
@@ -230,10 +236,11 @@ const judgement = 5
 // as they are: ask unchanged first.
 //
 // The digest also names the revision of the rules rows are judged by
-// (judgement), so that a generation judged by older rules is not reused.
+// (judgement), so that a generation judged by older rules is not reused,
+// and the Message-ID salt the messages were made with.
 func (in *Inputs) Digest(version string) (digest string, sums map[string]string, err error) {
 	h := sha256.New()
-	fmt.Fprintf(h, "tidings spool\x00%s\x00%d\x00", version, judgement)
+	fmt.Fprintf(h, "tidings spool\x00%s\x00%d\x00%s\x00", version, judgement, in.idSalt)
 	sums = map[string]string{}
 	for _, f := range in.inputFiles() {
 		sum, err := in.fileSum(f)
@@ -322,7 +329,7 @@ func fileDigest(path string) (string, error) {
 // spoolRenderer is a renderer for messages that go to the spool: signed
 // (DKIM) when the campaign signs, with the journal's digest of each.
 func (in *Inputs) spoolRenderer() (*render.Renderer, error) {
-	opts := render.Options{Digest: journal.Hash}
+	opts := render.Options{Digest: journal.Hash, IDSalt: in.idSalt}
 	if in.Signer != nil {
 		opts.Sign = in.Signer.Sign
 	}

@@ -91,6 +91,9 @@ func Preflight(ctx context.Context, in *Inputs, state *journal.State, opts Optio
 	if err := in.unchanged(); err != nil {
 		return nil, err
 	}
+	if err := in.ensureIDSalt(state); err != nil {
+		return nil, err
+	}
 	digest, files, err := in.Digest(opts.Version)
 	if err != nil {
 		return nil, err

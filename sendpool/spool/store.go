@@ -248,7 +248,7 @@ func (g *Generation) writeManifest(m *manifest) error {
 		os.Remove(tmp)
 		return fmt.Errorf("spool: %w", err)
 	}
-	if err := syncDir(g.dir); err != nil {
+	if err := statefile.SyncDir(g.dir); err != nil {
 		return fmt.Errorf("spool: %w", err)
 	}
 	g.m, g.manifestBytes = m, int64(len(data)+1)
@@ -271,15 +271,6 @@ func writeSynced(path string, data []byte) error {
 	return f.Close()
 }
 
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
-}
-
 // remove deletes the generation's files (the manifest first, so a
 // half-removed generation is never taken for a complete one).
 func (g *Generation) remove() {
@@ -298,7 +289,7 @@ func (g *Generation) MarkUsed() error {
 	if err := writeSynced(g.path(extUsed), nil); err != nil {
 		return fmt.Errorf("spool: %w", err)
 	}
-	if err := syncDir(g.dir); err != nil {
+	if err := statefile.SyncDir(g.dir); err != nil {
 		return fmt.Errorf("spool: %w", err)
 	}
 	return nil
@@ -317,7 +308,7 @@ func (g *Generation) MarkDamaged() error {
 	if err := writeSynced(g.path(extDamaged), nil); err != nil {
 		return fmt.Errorf("spool: %w", err)
 	}
-	if err := syncDir(g.dir); err != nil {
+	if err := statefile.SyncDir(g.dir); err != nil {
 		return fmt.Errorf("spool: %w", err)
 	}
 	return nil

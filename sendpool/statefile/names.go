@@ -34,6 +34,7 @@ func ownNames() []string {
 		".report.json.*.tmp", // (also .report.json.rows.*.tmp)
 		".report.html.*.tmp", // report.WriteAtomic
 		"spool",              // spool.Folder
+		"message-id.salt",    // plan.IDSaltFile
 		"preview",            // the preview's folder when no --out is given
 	}
 }

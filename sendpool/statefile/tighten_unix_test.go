@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/tidings/tidings/sendpool/journal"
+	"github.com/tidings/tidings/sendpool/plan"
 	"github.com/tidings/tidings/sendpool/report"
 	"github.com/tidings/tidings/sendpool/spool"
 	"github.com/tidings/tidings/sendpool/statefile"
@@ -144,7 +145,7 @@ func chownNobody(t *testing.T, path string) {
 // all tidings' own (statefile.Own), and a user's file is not.
 func TestOwnNamesWriters(t *testing.T) {
 	for _, name := range []string{journal.FileName, journal.LockFileName, report.CSVFile, report.JSONFile,
-		report.PageFile, report.PageDataDir, spool.Folder, "preview", ".report.log", ".report.log-123",
+		report.PageFile, report.PageDataDir, spool.Folder, plan.IDSaltFile, "preview", ".report.log", ".report.log-123",
 		".report.csv.42.tmp", ".report.json.rows.42.tmp", ".report.html.42.tmp"} {
 		if !statefile.Own(name) {
 			t.Errorf("Own(%q) = false", name)
