@@ -176,7 +176,10 @@ func Parse(data []byte, file string) (*Campaign, error) {
 	if err != nil {
 		return nil, &FileError{File: file, Err: err}
 	}
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a BOM some editors write
+	data, line, err := UTF8Text(data)
+	if err != nil {
+		return nil, &FileError{File: file, Line: line, Err: err}
+	}
 	c := &Campaign{}
 	// checkText first: what it refuses, the decoder would change
 	// silently or name by its Go type.

@@ -6,12 +6,10 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/htmlindex"
-	"golang.org/x/text/encoding/simplifiedchinese"
 	xunicode "golang.org/x/text/encoding/unicode"
 )
 
@@ -199,61 +197,9 @@ func (ts *textSource) invalidUTF8(v string) error {
 	if len(bad) > 8 {
 		bad = bad[:8]
 	}
-	guess := guessEncoding(v)
+	guesses := guessEncodings(v)
 	if ts.declared != "" {
-		return fmt.Errorf("%w (bytes % x) although recipients.encoding says utf-8; the text looks like %s: set `encoding: %s` under recipients", ErrBadEncoding, bad, guess, guess)
+		return fmt.Errorf("%w (bytes % x) although recipients.encoding says utf-8; %s under recipients", ErrBadEncoding, bad, guessWords(guesses, "set"))
 	}
-	return fmt.Errorf("%w (bytes % x); the text looks like %s, as Excel writes CSV on a %s: add `encoding: %s` under recipients: in the campaign file, or save the sheet as \"CSV UTF-8\"", ErrBadEncoding, bad, guess, systemFor(guess), guess)
-}
-
-// systemFor names the kind of system that writes CSV in a legacy encoding.
-func systemFor(enc string) string {
-	if enc == "gb18030" {
-		return "Chinese Windows"
-	}
-	return "Western European Windows"
-}
-
-// guessEncoding picks the likelier legacy encoding of text that is not UTF-8:
-// gb18030 when its high bytes come in pairs, it reads as GB18030 without
-// errors and most of its non-ASCII characters are Han or CJK punctuation,
-// else windows-1252. The guess only
-// feeds a suggestion; nothing is ever read with a guessed encoding.
-func guessEncoding(v string) string {
-	// Chinese text is pairs of high bytes; Western text has single high
-	// bytes between ASCII letters (Müller is M, 0xFC, l, l, e, r).
-	var pairs, singles int
-	for i := 0; i < len(v); {
-		switch {
-		case v[i] < utf8.RuneSelf:
-			i++
-		case i+1 < len(v) && v[i+1] >= 0x81:
-			pairs++
-			i += 2
-		default:
-			singles++
-			i++
-		}
-	}
-	if singles >= pairs {
-		return "windows-1252"
-	}
-	out, err := simplifiedchinese.GB18030.NewDecoder().String(v)
-	if err != nil || strings.ContainsRune(out, utf8.RuneError) {
-		return "windows-1252"
-	}
-	var cjk, other int
-	for _, r := range out {
-		switch {
-		case r < utf8.RuneSelf:
-		case unicode.Is(unicode.Han, r), r >= 0x3000 && r <= 0x303F, r >= 0xFF00 && r <= 0xFFEF:
-			cjk++
-		default:
-			other++
-		}
-	}
-	if cjk > 0 && cjk >= other {
-		return "gb18030"
-	}
-	return "windows-1252"
+	return fmt.Errorf("%w (bytes % x); %s under recipients: in the campaign file, or save the sheet as \"CSV UTF-8\"", ErrBadEncoding, bad, guessWords(guesses, "add"))
 }

@@ -174,6 +174,9 @@ func toMailbox(a *mail.Address) (mailbox, *addressError) {
 		r, _ := utf8.DecodeRuneInString(a.Address[i:])
 		return mailbox{}, &addressError{token: a.Address, err: fmt.Errorf("it holds an invisible character, %U, at byte %d (text pasted from a web page or a document often carries one): retype the address", r, i)}
 	}
+	if err := localPartWords(a.Address[:at]); err != nil {
+		return mailbox{}, &addressError{token: a.Address, err: err}
+	}
 	if w := templates.WrappedWords(a.Address); w != "" {
 		// 'ann@x.com': net/mail reads x.com' as the domain, which idna
 		// may even take (‘ann@x.com’).
@@ -194,6 +197,25 @@ func toMailbox(a *mail.Address) (mailbox, *addressError) {
 		return mailbox{}, &addressError{token: a.Address, err: fmt.Errorf("domain %q is %d octets long; RFC 5321 4.5.3.1.2 allows %d", domain, len(ascii), maxDomain)}
 	}
 	return newMailbox(a.Name, local, ascii), nil
+}
+
+// localPartWords refuses a local part holding a full-width form of an
+// ASCII character (ｔａｒｏ, typed with a Japanese, Chinese or Korean
+// input method left in full-width mode) or a space other than ASCII's
+// (U+3000, the ideographic space; a no-break space): net/mail takes both
+// for the UTF-8 of an internationalized address (RFC 6531), a mailbox no
+// one has, where the domain's full-width letters are mapped to ASCII by
+// IDNA. It returns nil when local has neither.
+func localPartWords(local string) error {
+	for i, r := range local {
+		switch {
+		case r >= 0xFF01 && r <= 0xFF5E:
+			return fmt.Errorf("the local part (before @) holds a full-width %c, %U, at byte %d (an input method in full-width mode types them): retype it in half-width (ASCII) characters", r, r, i)
+		case r >= utf8.RuneSelf && unicode.IsSpace(r):
+			return fmt.Errorf("the local part (before @) holds a space, %U, at byte %d: an address holds no space", r, i)
+		}
+	}
+	return nil
 }
 
 // isInvisible reports a format character (Unicode category Cf: zero-width

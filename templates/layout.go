@@ -52,6 +52,11 @@ func (cp *compiler) layout(key, path string) *Template {
 		cp.errs = append(cp.errs, &campaign.FileError{File: path, Err: fmt.Errorf("templates: %s: %w", key, err)})
 		return nil
 	}
+	data, line, err := campaign.UTF8Text(data)
+	if err != nil {
+		cp.errs = append(cp.errs, &campaign.FileError{File: path, Line: line, Err: fmt.Errorf("templates: %s: %w", key, err)})
+		return nil
+	}
 	src := string(data)
 	t := &Template{name: key, file: path, line: 1, sheet: cp.c.Recipients.Path, source: src, layout: true}
 	ht, err := htmltemplate.New(filepath.Base(path)).Option("missingkey=error").Funcs(templateFuncs(campaign.Recipients{})).Parse(src)

@@ -520,6 +520,11 @@ func (cp *compiler) readFile(key, path string) *Template {
 		cp.errs = append(cp.errs, &campaign.FileError{File: path, Err: fmt.Errorf("templates: %s: %w", key, err)})
 		return nil
 	}
+	data, line, err := campaign.UTF8Text(data)
+	if err != nil {
+		cp.errs = append(cp.errs, &campaign.FileError{File: path, Line: line, Err: fmt.Errorf("templates: %s: %w", key, err)})
+		return nil
+	}
 	return &Template{name: key, file: path, line: 1, sheet: cp.c.Recipients.Path, source: string(data)}
 }
 

@@ -1,0 +1,177 @@
+package campaign
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/japanese"
+	"golang.org/x/text/encoding/korean"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/traditionalchinese"
+)
+
+// encodingGuess is a legacy encoding a value that is not UTF-8 may be in,
+// and what the value reads as in it.
+type encodingGuess struct {
+	name, system, reading string
+	score                 float64
+}
+
+// legacyEncodings are the code pages Excel and Notepad write text in on
+// Windows (and old Macs), in the order a tie goes.
+var legacyEncodings = []struct {
+	name, system string
+	enc          encoding.Encoding
+	script       func(rune) bool
+}{
+	{"gb18030", "Chinese Windows", simplifiedchinese.GB18030, isIn(unicode.Han)},
+	{"shift_jis", "Japanese Windows", japanese.ShiftJIS, isIn(unicode.Han, unicode.Hiragana, unicode.Katakana)},
+	{"euc-kr", "Korean Windows", korean.EUCKR, isIn(unicode.Hangul, unicode.Han)},
+	{"big5", "Traditional Chinese Windows", traditionalchinese.Big5, isIn(unicode.Han)},
+	{"windows-1252", "Western European Windows", charmap.Windows1252, isIn(unicode.Latin)},
+	{"windows-1256", "Arabic Windows", charmap.Windows1256, isIn(unicode.Arabic)},
+	{"windows-1251", "Cyrillic Windows", charmap.Windows1251, isIn(unicode.Cyrillic)},
+	{"windows-1253", "Greek Windows", charmap.Windows1253, isIn(unicode.Greek)},
+	{"windows-1255", "Hebrew Windows", charmap.Windows1255, isIn(unicode.Hebrew)},
+	{"macintosh", "Mac (\"CSV (Macintosh)\")", charmap.Macintosh, isIn(unicode.Latin)},
+}
+
+func isIn(tables ...*unicode.RangeTable) func(rune) bool {
+	return func(r rune) bool { return unicode.In(r, tables...) }
+}
+
+// guessEncodings reads v, text that is not UTF-8, in each legacy encoding
+// and returns those it reads as plausible text (at most three, two of
+// them double-byte, likeliest first, no two reading the same): its
+// characters beyond ASCII in the encoding's script and, for Latin, beside
+// an ASCII letter as in Müller; for the others, not (Arabic, Cyrillic,
+// Greek and Han words are all their own letters); for the double-byte encodings, in the common rows of the
+// code page (GB2312's, Big5's, KS X 1001's lead bytes from 0xA1, where
+// Shift_JIS's kanji and kana lie below), and for Shift_JIS no half-width
+// katakana (what Chinese text reads as there). The guesses only feed a
+// suggestion; nothing is ever read with a guessed encoding.
+func guessEncodings(v string) []encodingGuess {
+	var out []encodingGuess
+	for _, e := range legacyEncodings {
+		reading, err := e.enc.NewDecoder().String(v)
+		if err != nil || strings.ContainsRune(reading, utf8.RuneError) {
+			continue
+		}
+		runes := []rune(reading)
+		good, all := 0, 0
+		for i, r := range runes {
+			if r < utf8.RuneSelf {
+				continue
+			}
+			all++
+			beside := i > 0 && runes[i-1] < utf8.RuneSelf && unicode.IsLetter(runes[i-1]) ||
+				i+1 < len(runes) && runes[i+1] < utf8.RuneSelf && unicode.IsLetter(runes[i+1])
+			if r >= 0x3000 && r <= 0x303F || r >= 0xFF01 && r <= 0xFF5E {
+				r = '一' // CJK punctuation and full-width forms
+			}
+			// Latin letters stand beside ASCII ones, others not.
+			if e.script(r) && e.script('a') == beside {
+				good++
+			}
+		}
+		if all == 0 {
+			continue
+		}
+		score := float64(good) / float64(all) * commonRows(e.name, v)
+		if score >= 0.75 && !slices.ContainsFunc(out, func(g encodingGuess) bool { return g.reading == reading }) {
+			out = append(out, encodingGuess{e.name, e.system, reading, score})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b encodingGuess) int {
+		switch {
+		case a.score > b.score:
+			return -1
+		case a.score < b.score:
+			return 1
+		}
+		return 0
+	})
+	// At most two double-byte readings, which read much alike (Arabic
+	// or Cyrillic words of an even length read as Chinese, Korean and
+	// Big5 Han), so that a single-byte code page gets a place.
+	var kept []encodingGuess
+	double := 0
+	for _, g := range out {
+		if !singleByte(g.name) {
+			if double == 2 {
+				continue
+			}
+			double++
+		}
+		kept = append(kept, g)
+	}
+	return kept[:min(len(kept), 3)]
+}
+
+// singleByte reports whether the legacy encoding name is a single-byte
+// code page.
+func singleByte(name string) bool {
+	return name == "macintosh" || strings.HasPrefix(name, "windows-")
+}
+
+// commonRows is the share of v's double-byte characters in name's common
+// rows (see guessEncodings); 1 for a single-byte encoding.
+func commonRows(name, v string) float64 {
+	common, all := 0, 0
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case c < utf8.RuneSelf:
+			continue
+		case name == "shift_jis":
+			all++
+			if c < 0xA1 || c > 0xDF { // not half-width katakana
+				common++
+				i++
+			}
+		case name == "gb18030" || name == "euc-kr" || name == "big5":
+			all++
+			if c >= 0xA1 && i+1 < len(v) && (name == "big5" || v[i+1] >= 0xA1) {
+				common++
+			}
+			i++
+		default: // a single-byte code page
+			return 1
+		}
+	}
+	if all == 0 {
+		return 1
+	}
+	return float64(common) / float64(all)
+}
+
+// guessWords says what to write under recipients: verb is "add" or
+// "set". One guess is named with the system that writes it; several
+// with what each reads the value as, for the user to tell which is right.
+func guessWords(guesses []encodingGuess, verb string) string {
+	switch len(guesses) {
+	case 0:
+		return fmt.Sprintf("no code page tidings knows reads it as text: %s `encoding:` with the sheet's encoding", verb)
+	case 1:
+		g := guesses[0]
+		return fmt.Sprintf("the text looks like %s, as Excel writes CSV on a %s: %s `encoding: %s`", g.name, g.system, verb, g.name)
+	}
+	var each []string
+	for _, g := range guesses {
+		each = append(each, fmt.Sprintf("`encoding: %s` (%s) reads it as %q", g.name, g.system, shorten(g.reading)))
+	}
+	return fmt.Sprintf("it may be in one of these code pages: %s; %s the one that reads it right", strings.Join(each, ", "), verb)
+}
+
+// shorten cuts s to its first 40 characters.
+func shorten(s string) string {
+	if r := []rune(s); len(r) > 40 {
+		return string(r[:40]) + "…"
+	}
+	return s
+}

@@ -1,0 +1,54 @@
+package campaign
+
+import (
+	"slices"
+	"testing"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/japanese"
+	"golang.org/x/text/encoding/korean"
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+// TestGuessEncodings: a value that is not UTF-8 gets the code page it
+// was written in among the guesses, first when no other reads as
+// plausible text; a Japanese, Arabic or old-Mac value is no longer told to
+// be windows-1252 (or gb18030), which would read it as mojibake.
+func TestGuessEncodings(t *testing.T) {
+	for _, tc := range []struct {
+		enc   encoding.Encoding
+		text  string
+		want  string
+		alone bool
+	}{
+		{japanese.ShiftJIS, "山田 太郎", "shift_jis", true},
+		{japanese.ShiftJIS, "やまだ たろう", "shift_jis", true},
+		{charmap.Windows1256, "علي حسن", "windows-1256", false},
+		{charmap.Windows1256, "محمد", "windows-1256", false},
+		{charmap.Macintosh, "Zoë Ça Va", "macintosh", true},
+		{charmap.Windows1252, "Müller Jürgen", "windows-1252", true},
+		{charmap.Windows1251, "Иван Петров", "windows-1251", false},
+		{simplifiedchinese.GBK, "王伟「测试」", "gb18030", false},
+		{korean.EUCKR, "김민준", "euc-kr", false},
+	} {
+		raw, err := tc.enc.NewEncoder().String(tc.text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := guessEncodings(raw)
+		names := make([]string, len(got))
+		for i, g := range got {
+			names[i] = g.name
+		}
+		i := slices.Index(names, tc.want)
+		switch {
+		case i < 0:
+			t.Errorf("%q in %s: guesses %v", tc.text, tc.want, names)
+		case got[i].reading != tc.text:
+			t.Errorf("%q in %s reads as %q", tc.text, tc.want, got[i].reading)
+		case tc.alone && len(got) != 1:
+			t.Errorf("%q in %s: guesses %v, want it alone", tc.text, tc.want, names)
+		}
+	}
+}

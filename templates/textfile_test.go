@@ -1,0 +1,53 @@
+package templates
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/tidings/tidings/campaign"
+)
+
+// TestBodyFileEncoding: a body saved by Windows' Notepad as UTF-8 with a
+// byte order mark loses the mark (else every message starts with U+FEFF);
+// one saved as UTF-16 ("Unicode") or in a legacy code page ("ANSI",
+// Shift_JIS on a Japanese Windows) is an error naming the file and line,
+// not a body sent as mojibake labelled UTF-8.
+func TestBodyFileEncoding(t *testing.T) {
+	const sjis = "Hi\r\n\x82\xb1\x82\xf1\x82\xc9\x82\xbf\x82\xcd {{.name}}\r\n" // こんにちは in Shift_JIS
+	utf16 := "\xff\xfeH\x00i\x00 \x00{\x00{\x00.\x00n\x00a\x00m\x00e\x00}\x00}\x00"
+	for _, tc := range []struct {
+		name, body, wantErr string
+		wantLine            int
+	}{
+		{"bom", "\xef\xbb\xbfこんにちは {{.name}}\r\n", "", 0},
+		{"utf-16", utf16, "UTF-16", 0},
+		{"shift_jis", sjis, "legacy code page", 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := load(t, baseYAML, map[string]string{"body.txt": tc.body})
+			s, err := Compile(c, []string{"email", "name"})
+			if tc.wantErr == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				f, err := s.Execute(campaign.Row{Number: 2, Values: map[string]string{"email": "a@example.jp", "name": "山田"}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer f.Release()
+				if got := string(f.Text); got != "こんにちは 山田\r\n" {
+					t.Errorf("text = %q, want it without the byte order mark", got)
+				}
+				return
+			}
+			var fe *campaign.FileError
+			if !errors.As(err, &fe) || !errors.Is(err, campaign.ErrBadEncoding) {
+				t.Fatalf("err = %v, want a FileError wrapping ErrBadEncoding", err)
+			}
+			if !strings.HasSuffix(fe.File, "body.txt") || fe.Line != tc.wantLine || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("err = %v (file %s, line %d), want body.txt line %d saying %q", err, fe.File, fe.Line, tc.wantLine, tc.wantErr)
+			}
+		})
+	}
+}
