@@ -66,12 +66,20 @@ func newKey(c *campaign.Campaign, d campaign.DKIM, name string) (*key, error) {
 	return k, nil
 }
 
-// signedHeaders is the header list of an entry (DefaultDKIMHeaders when
-// it names none), checked: valid field names, not DKIM-Signature, From
-// included and, with one-click unsubscribe, both List-Unsubscribe fields.
+// signedHeaders is the header list of an entry, checked: valid field
+// names, not DKIM-Signature, From included and, with one-click
+// unsubscribe, both List-Unsubscribe fields. An entry that names none
+// gets DefaultDKIMHeaders, each named twice (oversigned, RFC 6376 5.4.2
+// and 8.15): tidings writes each field once at most, so the second name
+// covers no field of the message, and a field of that name added to it
+// later, above the signed one, fails the signature. Verifiers hash the
+// bottom-most instance first, so a field named once would leave one
+// added on top, which mail programs show (a second From or Subject), to
+// pass. A list the campaign names is signed as it is.
 func signedHeaders(names []string, oneClick bool, entry string) ([]string, error) {
 	if len(names) == 0 {
 		names = DefaultDKIMHeaders()
+		names = append(names, names...)
 	}
 	headers := make([]string, len(names))
 	has := map[string]bool{}
