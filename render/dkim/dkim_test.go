@@ -675,3 +675,46 @@ func countFold(list []string, s string) int {
 	}
 	return n
 }
+
+// TestDKIMSignsCampaignHeaders: with the default header list, the fields
+// the campaign's headers: section and sender: add are signed too, as
+// RFC 6376 5.4.1 asks of In-Reply-To, References and the List-* fields,
+// and Gmail of Feedback-ID (its feedback loop counts a Feedback-ID only
+// under a signature that covers it): a changed value fails.
+func TestDKIMSignsCampaignHeaders(t *testing.T) {
+	yaml := strings.Replace(dkimYAML, "from: \"Acme News <news@acme.example>\"\n",
+		"from: \"Acme News <news@acme.example>, Desk <desk@acme.example>\"\nsender: \"news@acme.example\"\n", 1) +
+		"headers:\n  Feedback-ID: \"nov:news:acme1\"\n  List-Help: \"<https://acme.example/help>\"\n  X-Campaign: nov-2026\n"
+	c := dkimCampaign(t, yaml)
+	c.DKIM = campaign.DKIMKeys{{Domain: "acme.example", Selector: "s2026", KeyFile: dkimKeys(t)["ed25519"]()}}
+	s, err := dkim.NewSigner(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signed, err := s.Sign(renderAll(t, c, render.Options{})[0].Data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := verifyDKIM(t, s, signed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []struct{ field, changed string }{
+		{"Sender: news@acme.example", "Sender: desk@acme.example"},
+		{"Feedback-ID: nov:news:acme1", "Feedback-ID: nov:news:other"},
+		{"List-Help: <https://acme.example/help>", "List-Help: <https://evil.example/help>"},
+		{"X-Campaign: nov-2026", "X-Campaign: dec-2026"},
+	} {
+		name, _, _ := strings.Cut(f.field, ":")
+		if n := countFold(keys, name); n != 2 {
+			t.Errorf("h= names %s %d times, want 2: %v", name, n, keys)
+		}
+		if !bytes.Contains(signed, []byte("\r\n"+f.field+"\r\n")) {
+			t.Fatalf("the message has no %q:\n%s", f.field, signed)
+		}
+		tampered := bytes.Replace(signed, []byte("\r\n"+f.field+"\r\n"), []byte("\r\n"+f.changed+"\r\n"), 1)
+		if _, err := verifyDKIM(t, s, tampered); err == nil {
+			t.Errorf("the message with %q changed to %q still verifies", f.field, f.changed)
+		}
+	}
+}
