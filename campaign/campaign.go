@@ -537,7 +537,7 @@ var reservedHeaders = map[string]string{
 	"content-transfer-encoding": "tidings writes the MIME structure of the bodies",
 	"list-unsubscribe":          "set it with unsubscribe:",
 	"list-unsubscribe-post":     "set it with unsubscribe: one_click: true",
-	"list-id":                   "tidings writes it from the campaign's name:",
+	"list-id":                   "set it with list_id:",
 	"dkim-signature":            "set the keys with dkim:",
 	"return-path":               "the receiving server writes it from the envelope sender, which is sender: or else from: (RFC 5321 4.4)",
 	"received":                  "each server on the way adds its own (RFC 5321 4.4)",

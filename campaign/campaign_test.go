@@ -270,6 +270,11 @@ func TestLoadErrors(t *testing.T) {
 			msgs: []string{`"Message-ID" is written by tidings itself: tidings makes each from the campaign's name: and the row`},
 		},
 		{
+			name: "List-Id, which list_id sets",
+			yaml: minimalCampaign + "headers:\n  List-Id: x <a.b.example>\n",
+			msgs: []string{`"List-Id" is written by tidings itself: set it with list_id:`},
+		},
+		{
 			name: "a header the servers on the way write",
 			yaml: minimalCampaign + "headers:\n  Return-Path: <b@x.example>\n",
 			msgs: []string{`"Return-Path" is written by tidings itself: the receiving server writes it from the envelope sender`},

@@ -362,12 +362,17 @@ const newsletterSize = 300
 const bulkSenderSize = 5000
 
 // campaignWarnings are notes about the campaign as a whole that do not stop
-// it; n is the number of recipients ready to send.
+// it; n is the number of recipients ready to send. Past newsletterSize, a
+// campaign without one-click unsubscribe (no unsubscribe: section, or a
+// URL without one_click) is told so, unless it says it is transactional.
 func campaignWarnings(in *plan.Inputs, n int) []string {
 	c := in.Campaign
 	out := append([]string(nil), c.Warnings...)
 	if u := c.Unsubscribe; n > newsletterSize && u.URL == "" && u.Mailto == "" && !u.Transactional {
 		out = append(out, fmt.Sprintf("%d recipients and no unsubscribe: section: Gmail, Yahoo and Microsoft reject or spam-file bulk mail without one-click unsubscribe (RFC 8058); add unsubscribe.url with one_click: true, or unsubscribe: {transactional: true} for messages each recipient needs (invoices, receipts), which those rules leave out", n))
+	}
+	if u := c.Unsubscribe; n > newsletterSize && (u.URL != "" || u.Mailto != "") && !u.OneClick {
+		out = append(out, fmt.Sprintf("%d recipients and unsubscribe: without one_click: true: the messages get List-Unsubscribe but no List-Unsubscribe-Post, and Gmail, Yahoo and Microsoft ask bulk senders for one-click unsubscribe (RFC 8058); set one_click: true with an https unsubscribe.url that answers a POST of List-Unsubscribe=One-Click", n))
 	}
 	if n >= bulkSenderSize && in.Signer == nil {
 		out = append(out, fmt.Sprintf("%d recipients and no dkim: section: bulk senders must sign with DKIM aligned with the From domain", n))

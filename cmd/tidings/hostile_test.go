@@ -716,4 +716,17 @@ func TestUnsubscribeWarning(t *testing.T) {
 	if out, errOut, code := runCLI(t, "check", camp); code != exitOK || strings.Contains(out, "unsubscribe") {
 		t.Errorf("check, transactional: code %d\n%s%s", code, out, errOut)
 	}
+	// A URL or mailto without one_click writes List-Unsubscribe alone,
+	// which the same rules do not count (RFC 8058 needs
+	// List-Unsubscribe-Post).
+	for _, u := range []string{`url: "https://acme.example/u?e={{.email | urlquery}}"`, `mailto: "unsubscribe@example.com"`} {
+		camp = sendCampaign(t, srv, 301, "unsubscribe: {"+u+"}\n")
+		if out, errOut, code := runCLI(t, "check", camp); code != exitOK || !strings.Contains(out, "301 recipients and unsubscribe: without one_click: true") {
+			t.Errorf("check, %s: code %d\n%s%s", u, code, out, errOut)
+		}
+	}
+	camp = sendCampaign(t, srv, 301, "unsubscribe: {url: \"https://acme.example/u?e={{.email | urlquery}}\", one_click: true}\n")
+	if out, errOut, code := runCLI(t, "check", camp); code != exitOK || strings.Contains(out, "unsubscribe") {
+		t.Errorf("check, one_click: code %d\n%s%s", code, out, errOut)
+	}
 }

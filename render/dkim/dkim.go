@@ -20,7 +20,10 @@ import (
 // names none: those RFC 6376 5.4.1 recommends that tidings writes, and the
 // RFC 8058 one-click headers, which receivers only honour when signed.
 // Fields a message lacks are still named in h=, so they cannot be added
-// later (RFC 6376 5.4.2). Each call returns a new slice.
+// later (RFC 6376 5.4.2); a campaign that names no fields has these,
+// its Sender and the fields of its headers: section each named twice,
+// so that neither can one be added to those it has (see signedHeaders).
+// Each call returns a new slice.
 func DefaultDKIMHeaders() []string {
 	return []string{
 		"From", "Reply-To", "Subject", "Date", "To", "Cc", "Message-ID",

@@ -620,3 +620,101 @@ func dkimMessage(row int, rcpt string) *render.Message {
 	data := fmt.Sprintf("From: Sender <sender@example.org>\r\nTo: %s\r\nSubject: row %d\r\nMessage-ID: <row%d@example.org>\r\n\r\nHello, row %d.\r\n", rcpt, row, row, row)
 	return &render.Message{Row: row, Key: rcpt, EnvelopeFrom: "sender@example.org", Recipients: []string{rcpt}, To: rcpt, Data: []byte(data)}
 }
+
+// TestDKIMOversigned prepends a second field to a signed message for each
+// field a mail program shows (a From, a Subject, a Reply-To, a one-click
+// List-Unsubscribe): with the default header list none verifies, as
+// RFC 6376 8.15 asks, because each default field is named once more in
+// h= than the message has it. Verifiers hash the bottom-most instance
+// first, so a field named once would still verify while the program
+// shows the one on top.
+func TestDKIMOversigned(t *testing.T) {
+	for keyName, keyFile := range dkimKeys(t) {
+		c := dkimCampaign(t, dkimYAML)
+		c.DKIM = campaign.DKIMKeys{{Domain: "acme.example", Selector: "s2026", KeyFile: keyFile()}}
+		s, err := dkim.NewSigner(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		signed, err := s.Sign(renderAll(t, c, render.Options{})[0].Data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys, err := verifyDKIM(t, s, signed)
+		if err != nil {
+			t.Fatalf("%s: %v", keyName, err)
+		}
+		for _, h := range dkim.DefaultDKIMHeaders() {
+			if n := countFold(keys, h); n != 2 {
+				t.Errorf("%s: h= names %s %d times, want 2: %v", keyName, h, n, keys)
+			}
+		}
+		for _, field := range []string{
+			"From: PayPal <news@acme.example>",
+			"Subject: Your account is locked",
+			"Reply-To: thief@evil.example",
+			"List-Unsubscribe: <https://evil.example/u>",
+			"Date: Wed, 04 Nov 2026 09:30:00 +0000",
+		} {
+			i := bytes.Index(signed, []byte("\r\nDate: ")) + 2 // below the signatures
+			tampered := slices.Concat(signed[:i], []byte(field+"\r\n"), signed[i:])
+			if _, err := verifyDKIM(t, s, tampered); err == nil {
+				t.Errorf("%s: a message with %q added above its own still verifies", keyName, field)
+			}
+		}
+	}
+}
+
+// countFold counts the elements of list equal to s under case folding.
+func countFold(list []string, s string) int {
+	n := 0
+	for _, v := range list {
+		if strings.EqualFold(v, s) {
+			n++
+		}
+	}
+	return n
+}
+
+// TestDKIMSignsCampaignHeaders: with the default header list, the fields
+// the campaign's headers: section and sender: add are signed too, as
+// RFC 6376 5.4.1 asks of In-Reply-To, References and the List-* fields,
+// and Gmail of Feedback-ID (its feedback loop counts a Feedback-ID only
+// under a signature that covers it): a changed value fails.
+func TestDKIMSignsCampaignHeaders(t *testing.T) {
+	yaml := strings.Replace(dkimYAML, "from: \"Acme News <news@acme.example>\"\n",
+		"from: \"Acme News <news@acme.example>, Desk <desk@acme.example>\"\nsender: \"news@acme.example\"\n", 1) +
+		"headers:\n  Feedback-ID: \"nov:news:acme1\"\n  List-Help: \"<https://acme.example/help>\"\n  X-Campaign: nov-2026\n"
+	c := dkimCampaign(t, yaml)
+	c.DKIM = campaign.DKIMKeys{{Domain: "acme.example", Selector: "s2026", KeyFile: dkimKeys(t)["ed25519"]()}}
+	s, err := dkim.NewSigner(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signed, err := s.Sign(renderAll(t, c, render.Options{})[0].Data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := verifyDKIM(t, s, signed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []struct{ field, changed string }{
+		{"Sender: news@acme.example", "Sender: desk@acme.example"},
+		{"Feedback-ID: nov:news:acme1", "Feedback-ID: nov:news:other"},
+		{"List-Help: <https://acme.example/help>", "List-Help: <https://evil.example/help>"},
+		{"X-Campaign: nov-2026", "X-Campaign: dec-2026"},
+	} {
+		name, _, _ := strings.Cut(f.field, ":")
+		if n := countFold(keys, name); n != 2 {
+			t.Errorf("h= names %s %d times, want 2: %v", name, n, keys)
+		}
+		if !bytes.Contains(signed, []byte("\r\n"+f.field+"\r\n")) {
+			t.Fatalf("the message has no %q:\n%s", f.field, signed)
+		}
+		tampered := bytes.Replace(signed, []byte("\r\n"+f.field+"\r\n"), []byte("\r\n"+f.changed+"\r\n"), 1)
+		if _, err := verifyDKIM(t, s, tampered); err == nil {
+			t.Errorf("the message with %q changed to %q still verifies", f.field, f.changed)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 
 	msgdkim "github.com/emersion/go-msgauth/dkim"
@@ -55,7 +56,7 @@ func newKey(c *campaign.Campaign, d campaign.DKIM, name string) (*key, error) {
 	if err != nil {
 		return nil, err
 	}
-	headers, err := signedHeaders(d.Headers, c.Unsubscribe.OneClick, name)
+	headers, err := signedHeaders(d.Headers, c, name)
 	if err != nil {
 		return nil, err
 	}
@@ -66,12 +67,31 @@ func newKey(c *campaign.Campaign, d campaign.DKIM, name string) (*key, error) {
 	return k, nil
 }
 
-// signedHeaders is the header list of an entry (DefaultDKIMHeaders when
-// it names none), checked: valid field names, not DKIM-Signature, From
-// included and, with one-click unsubscribe, both List-Unsubscribe fields.
-func signedHeaders(names []string, oneClick bool, entry string) ([]string, error) {
+// signedHeaders is the header list of an entry of c, checked: valid
+// field names, not DKIM-Signature, From included and, with one-click
+// unsubscribe, both List-Unsubscribe fields. An entry that names none
+// gets DefaultDKIMHeaders, then Sender when c sets sender: and the
+// fields of c's headers: section (In-Reply-To, References and the List-*
+// fields RFC 6376 5.4.1 asks to sign, a Feedback-ID, which Gmail counts
+// only when signed), each named twice (oversigned, RFC 6376 5.4.2 and
+// 8.15): tidings writes each field once at most, so the second name
+// covers no field of the message, and a field of that name added to it
+// later, above the signed one, fails the signature. Verifiers hash the
+// bottom-most instance first, so a field named once would leave one
+// added on top, which mail programs show (a second From or Subject), to
+// pass. A list the campaign names is signed as it is.
+func signedHeaders(names []string, c *campaign.Campaign, entry string) ([]string, error) {
 	if len(names) == 0 {
 		names = DefaultDKIMHeaders()
+		if c.Sender != "" {
+			names = append(names, "Sender")
+		}
+		for _, h := range c.Headers {
+			if !slices.ContainsFunc(names, func(n string) bool { return strings.EqualFold(n, h.Name) }) {
+				names = append(names, h.Name)
+			}
+		}
+		names = append(names, names...)
 	}
 	headers := make([]string, len(names))
 	has := map[string]bool{}
@@ -89,7 +109,7 @@ func signedHeaders(names []string, oneClick bool, entry string) ([]string, error
 	if !has["from"] {
 		return nil, fmt.Errorf("dkim: %s.headers must include From (RFC 6376 5.4)", entry)
 	}
-	if oneClick && (!has["list-unsubscribe"] || !has["list-unsubscribe-post"]) {
+	if c.Unsubscribe.OneClick && (!has["list-unsubscribe"] || !has["list-unsubscribe-post"]) {
 		return nil, fmt.Errorf("dkim: %s.headers must include List-Unsubscribe and List-Unsubscribe-Post: one-click unsubscribe (RFC 8058 4) is only honoured when the signature covers both", entry)
 	}
 	return headers, nil
