@@ -10,5 +10,7 @@
 // Rebuild from the journal and the sheet as it is, at any time, also
 // while a send runs elsewhere.
 // WritePage writes the report page (report.html) from the rows as a stream
-// (a Reporter's Each), holding none of them.
+// (a Reporter's Each), holding none of them but the first 100 that need a
+// person, which the page lists as plain HTML for a reader without
+// JavaScript.
 package report

@@ -24,7 +24,9 @@ import (
 //
 //	report.html                 the page: markup, style and script inline
 //	                            (allowed by hash in its Content-Security-Policy),
-//	                            and the summary as a JSON data block (pageData)
+//	                            the summary as a JSON data block (pageData),
+//	                            and the part a reader without JavaScript
+//	                            sees, as HTML (pagestatic.go)
 //	report-data/rows-0001.js …  the recipients, pageChunkRows each, as a
 //	                            string of JSON: tidings.rows(1, "[...]")
 //
@@ -60,9 +62,10 @@ const (
 	pageMaxSettingDomains = 100
 )
 
-// pageAssets are the page's markup, style and script.
+// pageAssets are the page's markup, style and script, and the template of
+// its part without JavaScript.
 //
-//go:embed page/page.html page/page.css page/page.js
+//go:embed page/page.html page/page.css page/page.js page/static.html
 var pageAssets embed.FS
 
 // PageInput is what WritePage draws.
@@ -144,9 +147,11 @@ func (s Settings) bounded() Settings {
 // new chunks as its own. It reads in.Rows two or three times
 // and the journal in in.JournalDir once, from start to end, holding one
 // line of either at a time: its memory is about a hundred bytes per
-// distinct domain, 8 bytes per .eml in in.PreviewDir, and a chunk of rows,
+// distinct domain, 8 bytes per .eml in in.PreviewDir, a chunk of rows and
+// the first pageStaticRows rows needing attention (their texts cut short),
 // whatever the number of rows. report.html stays under a megabyte
-// whatever the rows and the journal hold (see fitPage).
+// whatever the rows and the journal hold (see fitPage and
+// pageStaticBudget).
 func WritePage(ctx context.Context, dir string, in PageInput) error {
 	if in.Now.IsZero() {
 		in.Now = time.Now()
@@ -247,11 +252,17 @@ func scriptJSON(buf *bytes.Buffer, v any) error {
 }
 
 // pageShell is report.html around its data: the markup with the style and
-// the script inline and the Content-Security-Policy allowing exactly them.
-type pageShell struct{ head, tail string }
+// the script inline and the Content-Security-Policy allowing exactly them;
+// the part without JavaScript goes between head and mid, the summary JSON
+// between mid and tail.
+type pageShell struct{ head, mid, tail string }
 
-// dataMark is where page.html takes the summary JSON.
-const dataMark = "{{DATA}}"
+// staticMark and dataMark are where page.html takes the part without
+// JavaScript and the summary JSON, in this order.
+const (
+	staticMark = "{{STATIC}}"
+	dataMark   = "{{DATA}}"
+)
 
 var loadShell = sync.OnceValues(func() (pageShell, error) {
 	read := func(name string) (string, error) {
@@ -277,11 +288,12 @@ var loadShell = sync.OnceValues(func() (pageShell, error) {
 		"{{SCRIPT_HASH}}", cspHash(js), "{{STYLE_HASH}}", cspHash(css),
 		"{{STYLE}}", css, "{{SCRIPT}}", js,
 	).Replace(html)
-	head, tail, ok := strings.Cut(html, dataMark)
-	if !ok {
-		return pageShell{}, fmt.Errorf("report: page: page.html lacks %s", dataMark)
+	head, rest, ok := strings.Cut(html, staticMark)
+	mid, tail, ok2 := strings.Cut(rest, dataMark)
+	if !ok || !ok2 {
+		return pageShell{}, fmt.Errorf("report: page: page.html lacks %s or %s after it", staticMark, dataMark)
 	}
-	return pageShell{head: head, tail: tail}, nil
+	return pageShell{head: head, mid: mid, tail: tail}, nil
 })
 
 // cspHash is the Content-Security-Policy source of an inline element's
@@ -297,12 +309,18 @@ func renderPage(d *pageData) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	static, err := renderStatic(d) // before fitPage trims d's texts
+	if err != nil {
+		return nil, err
+	}
 	data, err := fitPage(d)
 	if err != nil {
 		return nil, err
 	}
 	var buf bytes.Buffer
 	buf.WriteString(shell.head)
+	buf.Write(static)
+	buf.WriteString(shell.mid)
 	buf.Write(data)
 	buf.WriteString(shell.tail)
 	return buf.Bytes(), nil

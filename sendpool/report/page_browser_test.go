@@ -220,6 +220,9 @@ func TestPageBrowser(t *testing.T) {
 		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
 	t.Logf("page ready in %v", time.Since(start))
 	p := pageTab{t, b}
+	if got := p.str("parts shown", `getComputedStyle(document.getElementById('static')).display + ' ' + getComputedStyle(document.getElementById('app')).display`); got != "none flex" {
+		t.Errorf("with JavaScript, the part without it and the drawn one display as %q, want \"none flex\"", got)
+	}
 	pageCheckSummary(p)
 	pageCheckCharts(p)
 	pageCheckReplies(p)

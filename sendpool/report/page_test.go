@@ -176,7 +176,8 @@ func TestWritePageFiles(t *testing.T) {
 }
 
 // TestPageEscaping: values that would end a script, a data block or a
-// JavaScript string reach the files only escaped.
+// JavaScript string reach the files only escaped, and the part without
+// JavaScript shows them as text (pageCheckStaticEscaped).
 func TestPageEscaping(t *testing.T) {
 	dir := t.TempDir()
 	evil := "</script><script>window.__pwned=1</script>\u2028\u2029<!--<img src=x onerror=alert(1)>"
@@ -215,6 +216,7 @@ func TestPageEscaping(t *testing.T) {
 	if err := json.Unmarshal(files["data block"], &data); err != nil || data.Campaign != evil || data.Runs[0].Version != evil {
 		t.Errorf("data block read back %+v, %v", data, err)
 	}
+	pageCheckStaticEscaped(t, html, evil)
 }
 
 // pageJournal appends a run with results to the journal in dir.

@@ -56,6 +56,9 @@ type pageData struct {
 	// Preview is the preview folder relative to the page (slash
 	// separated), "" when rows link no preview.
 	Preview string `json:"preview,omitempty"`
+	// attention holds the first rows needing a person, for the part
+	// without JavaScript (not in the JSON).
+	attention attentionList
 }
 
 // statusCount is a status and its number of rows.
@@ -99,6 +102,7 @@ type pageBuilder struct {
 	domains   *domainTable
 	timeline  *timeline
 	replies   *replyTable
+	attention attentionList
 	// first is the earliest try's time among the rows (for the timeline
 	// when the journal has none); zero when none.
 	first   time.Time
@@ -173,6 +177,7 @@ func buildPageTo(ctx context.Context, in PageInput, cw *chunkWriter) (*pageData,
 		Generated: in.Now.UnixMilli(), Total: b.total, Statuses: b.statusCounts(), Settings: in.Settings.bounded(),
 		FromRows: fromRows, JournalSkipped: b.skipped, DomainCount: len(b.domains.stats),
 		ChunkRows: pageChunkRows, Chunks: (b.total + pageChunkRows - 1) / pageChunkRows, DataDir: PageDataDir,
+		attention: b.attention,
 	}
 	if len(d.CampaignPath) > pageMaxPath {
 		d.CampaignPath = "" // a command cut short would be wrong: the page shows a placeholder
@@ -234,11 +239,13 @@ func (b *pageBuilder) statusSlot(s string) int {
 }
 
 // row counts a report line: its status, its domain, its final reply, and
-// the time of its try.
+// the time of its try; and keeps it when it is among the first needing
+// attention.
 func (b *pageBuilder) row(r *Row) error {
 	st := r.Status.String()
 	slot := b.statusSlot(st)
 	b.counts[slot]++
+	b.attention.add(r)
 	ds := &b.domains.stats[b.domains.id(domainOf(r.Key, r.To))]
 	ds.n++
 	ds.byStatus[min(slot, statusSlots-1)]++

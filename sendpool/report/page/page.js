@@ -3,7 +3,9 @@
 //
 // The summary is a JSON data block in the page (#report-data); the
 // recipients arrive as scripts (browsers refuse fetch() of local files):
-// report-data/rows-NNNN.js call tidings.rows.
+// report-data/rows-NNNN.js call tidings.rows. The page as written shows
+// #static, the report for a reader without JavaScript, and hides #app;
+// this script swaps them once it has drawn #app.
 //
 // Everything from a recipient row or a server reply is untrusted. The DOM
 // is built with createElement and textContent only; no data ever goes
@@ -878,6 +880,9 @@
     }, 150);
   });
 
+  // #app is hidden until now (report.html shows #static, the report
+  // without JavaScript, instead): shown before drawing, which measures it.
+  $('app').hidden = false;
   renderSummary();
   renderTimeline();
   lastWidth = $('timeline').clientWidth;
@@ -886,6 +891,7 @@
   renderReplies();
   renderStatusFilter();
   renderTable(true);
+  $('static').hidden = true; // drawn: in the same task, so never both on screen
   document.body.dataset.chartsMs = String(Math.round(performance.now()));
   if (D.chunks > 0) {
     loadScript(chunkName(1), dataMissing);

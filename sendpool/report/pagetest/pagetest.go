@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
@@ -102,6 +103,18 @@ func (b *Browser) listen(ev any) {
 		if e.Entry.Level == log.EntryLevelError && !blockedByPolicy.MatchString(e.Entry.Text) {
 			b.problems = append(b.problems, "console: "+e.Entry.Text+" "+e.Entry.URL)
 		}
+	}
+}
+
+// ScriptsOff turns JavaScript off in the tab for the pages it opens next
+// (Emulation.setScriptExecutionDisabled), as a browser with scripts
+// disabled shows them: no script of the page runs and <noscript> is
+// markup. Evaluate and Poll still work: they are the test's, not the
+// page's.
+func (b *Browser) ScriptsOff(t testing.TB) {
+	t.Helper()
+	if _, err := chromedp.Call(b.Ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatalf("turning JavaScript off: %v", err)
 	}
 }
 
