@@ -342,8 +342,11 @@ func checkVerdict(g *globalOptions, c *campaign.Campaign, state *journal.State, 
 	printSameAddress(g.stdout, decider.SameAddress())
 	toSend := sum.ok - sum.duplicate - sum.suppressed - sum.done
 	if c.SMTP.Host != "" && toSend > 0 && !g.quiet { // --quiet: no estimate
-		if text := estimate(state, c, domains, toSend); text != "" {
-			fmt.Fprintln(g.stdout, "estimate:", text)
+		if e, ok := estimate(state, c, domains, toSend); ok {
+			fmt.Fprintln(g.stdout, "estimate:", e.Text)
+			if w := datedEarlyWarning(e); w != "" {
+				fmt.Fprintln(g.stderr, "warning:", w)
+			}
 		}
 	}
 	if sum.problems > 0 {
@@ -395,14 +398,30 @@ func campaignWarnings(in *plan.Inputs, n int) []string {
 
 // estimate says how long sending n messages will take under the campaign's
 // rate, per-domain limits and daily cap, counting what the journal says was
-// sent in the last 24 hours. It returns "" when it cannot tell.
-func estimate(state *journal.State, c *campaign.Campaign, domains map[string]int, n int) string {
+// sent in the last 24 hours; false when it cannot tell.
+func estimate(state *journal.State, c *campaign.Campaign, domains map[string]int, n int) (sendpool.EstimateResult, bool) {
 	sent, _ := state.SentSince(time.Now().Add(-24 * time.Hour))
 	e, err := sendpool.Estimate(domains, n, c.Send.Rate, c.Send.Domains, c.Send.DailyCap, sent)
-	if err != nil {
+	return e, err == nil
+}
+
+// datedEarlyWarning says, when the first run of estimate e would last
+// longer than plan.MaxSpoolAge, that its later messages leave with a Date
+// hours before they arrive (every message of a run is dated when the run
+// spools it, before the first leaves), and how to keep the Date close; ""
+// otherwise.
+func datedEarlyWarning(e sendpool.EstimateResult) string {
+	run := e.Sending
+	if e.Runs > 1 && e.Messages > 0 { // the cap cuts each run short
+		run = time.Duration(float64(e.Sending) * float64(min(e.DailyCap, e.Messages)) / float64(e.Messages))
+	}
+	if run <= plan.MaxSpoolAge {
 		return ""
 	}
-	return e.Text
+	return fmt.Sprintf("a run takes about %s at these rates, and every message is dated when the run spools it, before the first leaves: "+
+		"the last ones would arrive dated %s before, sorted below the mail of those hours and scored as suspect by spam filters; "+
+		"to keep the Date close, send in runs of at most %s (a faster send.rate, and send.daily_cap with one run a day for a provider's daily limit)",
+		sendpool.FormatEstimate(run), sendpool.FormatEstimate(run), spoolAgeWords)
 }
 
 // checkHeadroom is how much memory check may use beyond what the opened
@@ -500,7 +519,7 @@ func spoolSize(stateDir string, gens []*spool.Generation, messages int64) string
 	}
 	if len(gens) == 0 {
 		return fmt.Sprintf("spool: none yet; send keeps every message in %s until you delete the campaign's state folder: these come to about %s before compression "+
-			"(text and shared attachments shrink well, an attachment of each recipient's own hardly; a send after the inputs change, or a day later, spools them again)",
+			"(text and shared attachments shrink well, an attachment of each recipient's own hardly; a send after the inputs change, or an hour later, spools them again)",
 			displayPath(spool.OpenStore(stateDir).Dir()), byteSize(messages))
 	}
 	var size int64

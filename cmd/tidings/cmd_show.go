@@ -41,7 +41,7 @@ writes (its preflight renders each message once and keeps it, compressed, in
 the state folder). A recipient not sent yet gets the message the next send
 will send, once a send spooled it from the campaign as it is (after an edit,
 the next send renders it again; preview shows it meanwhile); one spooled
-more than 24 hours ago, whose spool is damaged, or spooled before the newest
+more than an hour ago, whose spool is damaged, or spooled before the newest
 spool (the campaign or a file of the row changed, spooled so, and put back)
 is shown with a warning: the next send renders it again, with a new Date and
 DKIM signature. --row N
@@ -191,6 +191,9 @@ func journalSays(e *journal.Entry, row int) (at int, hash, status string) {
 	return e.Row, "", "not sent yet"
 }
 
+// spoolAgeWords is plan.MaxSpoolAge in words.
+const spoolAgeWords = "an hour"
+
 // rerendered says why the next send renders again the message of a row
 // not sent yet that show found in gen, a generation made from the
 // campaign as it is: a send only sends from the spool's newest generation
@@ -208,7 +211,7 @@ func rerendered(gen, newest *spool.Generation, c *campaign.Campaign, damaged err
 	case gen.Number() != newest.Number():
 		return fmt.Sprintf("it was spooled in generation %d, and generation %d was spooled since from the campaign as it was then", gen.Number(), newest.Number())
 	case !plan.Fresh(gen, now):
-		return fmt.Sprintf("it was spooled more than %d hours ago", int(plan.MaxSpoolAge.Hours()))
+		return "it was spooled more than " + spoolAgeWords + " ago"
 	case !plan.CopiesKept(gen, c):
 		return "it was spooled by a tidings from before the spool kept a message's Cc and Bcc"
 	}

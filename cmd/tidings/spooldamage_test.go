@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tidings/tidings/sendpool/plan"
 	"github.com/tidings/tidings/sendpool/smtptest"
 	"github.com/tidings/tidings/sendpool/spool"
 )
@@ -163,11 +164,11 @@ func TestShowSpoolTooOldToSend(t *testing.T) {
 	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp); code != exitSomeFailed {
 		t.Fatalf("send: %d\n%s%s", code, out, errOut)
 	}
-	const note = "spooled more than 24 hours ago, so the next send renders this message again"
+	const note = "spooled more than an hour ago, so the next send renders this message again"
 	if _, errOut, code := runCLI(t, "show", camp, "user001@example.com"); code != exitOK || strings.Contains(errOut, note) {
 		t.Errorf("show of a fresh spool: code %d, %s", code, errOut)
 	}
-	then := time.Now().Add(-25 * time.Hour).UTC()
+	then := time.Now().Add(-plan.MaxSpoolAge - time.Minute).UTC()
 	editManifest(t, camp, map[string]any{"started": then, "created": then}, true)
 	if _, errOut, code := runCLI(t, "show", camp, "user001@example.com"); code != exitOK || !strings.Contains(errOut, note) {
 		t.Errorf("show of a day-old spool: code %d, %s", code, errOut)

@@ -94,7 +94,7 @@ func TestPreflightSpoolsThenReuses(t *testing.T) {
 	if pl.Reused || n != 3 || pl.ToSend != 3 || pl.Spool.Number() != 1 || pl.Spool.Messages() != 3 {
 		t.Fatalf("first: reused %v, rendered %d, to send %d, generation %d", pl.Reused, n, pl.ToSend, pl.Spool.Number())
 	}
-	if pl, n = preflight(now.Add(time.Hour)); !pl.Reused || n != 0 || pl.ToSend != 3 || pl.Spool.Number() != 1 {
+	if pl, n = preflight(now.Add(MaxSpoolAge / 2)); !pl.Reused || n != 0 || pl.ToSend != 3 || pl.Spool.Number() != 1 {
 		t.Fatalf("same inputs: reused %v, rendered %d, generation %d", pl.Reused, n, pl.Spool.Number())
 	}
 	for i, change := range []func(){

@@ -13,8 +13,14 @@ import (
 )
 
 // MaxSpoolAge is how old a spool may be and still be sent from: its
-// messages' Date header (and DKIM timestamp) is when they were spooled.
-const MaxSpoolAge = 24 * time.Hour
+// messages' Date header (and DKIM timestamp) is when they were spooled,
+// and a message dated hours before it arrives is sorted below the mail of
+// those hours and scored as suspect by filters (SpamAssassin's
+// DATE_IN_PAST_03_06 and on). A resumed send, or a send after a test send,
+// an hour or more later renders the rows still to send afresh. (A single
+// run that lasts longer, at a low rate, still sends its later messages
+// dated from its start: check says so.)
+const MaxSpoolAge = time.Hour
 
 // Fresh says whether a send at now may send g's messages: g was begun
 // less than MaxSpoolAge before now (not completed: a preflight of hours

@@ -1,0 +1,32 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// TestCheckWarnsDatedEarly: check warns when a run would last longer than
+// a spool may be sent from (an hour): every message of a run is dated when
+// it is spooled, so the last would arrive dated hours before. A run cut
+// to under an hour by daily_cap, or a faster rate, is not warned of.
+func TestCheckWarnsDatedEarly(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	const warning = "every message is dated when the run spools it"
+	for _, c := range []struct {
+		send string
+		warn bool
+	}{
+		{"send: {rate: 5/h}\n", true},                // 10 messages: 2h
+		{"send: {rate: 100/h}\n", false},             // 6 minutes
+		{"send: {rate: 5/h, daily_cap: 4}\n", false}, // runs of 4: 48 minutes
+		{"send: {rate: 2/h, daily_cap: 4}\n", true},  // runs of 4: 2h
+	} {
+		camp := sendCampaign(t, srv, 10, c.send)
+		out, errOut, code := runCLI(t, "check", camp)
+		if code != exitOK || strings.Contains(errOut, warning) != c.warn || !strings.Contains(out, "estimate:") {
+			t.Errorf("%q: code %d, warned %v, want %v\n%s%s", c.send, code, strings.Contains(errOut, warning), c.warn, out, errOut)
+		}
+	}
+}
