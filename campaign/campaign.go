@@ -61,7 +61,8 @@ type Recipients struct {
 	// Key is the column that identifies a recipient; default "email".
 	Key string `yaml:"key"`
 	// Encoding names the CSV's character encoding (any name that
-	// golang.org/x/text/encoding/htmlindex knows); empty means detect.
+	// golang.org/x/text/encoding/htmlindex knows, or a Windows code page
+	// name: cp932; see LookupEncoding); empty means detect.
 	Encoding string `yaml:"encoding"`
 	// Delimiter is the CSV field separator; empty means sniff among
 	// comma, semicolon and tab.
@@ -448,12 +449,12 @@ func (c *Campaign) validate() error {
 	}
 	if d := c.Recipients.Delimiter; d != "" {
 		if _, err := ParseDelimiter(d); err != nil {
-			errs = append(errs, fmt.Errorf("recipients.delimiter: %w", err))
+			errs = append(errs, err) // it names the setting
 		}
 	}
 	if e := c.Recipients.Encoding; e != "" {
 		if _, _, err := LookupEncoding(e); err != nil {
-			errs = append(errs, fmt.Errorf("recipients.encoding: %w", err))
+			errs = append(errs, err) // it names the setting
 		}
 	}
 	if u := c.Unsubscribe; u.Transactional && (u.URL != "" || u.Mailto != "" || u.OneClick) {
