@@ -54,7 +54,8 @@ func (h *Headers) UnmarshalYAML(b []byte) error {
 
 // Recipients says where the recipient sheet is and how to read it.
 type Recipients struct {
-	// Path is the sheet, .csv or .xlsx; after Load it is absolute.
+	// Path is the sheet: .csv (also .txt, .tsv: see sheetKindOf) or
+	// .xlsx; after Load it is absolute.
 	Path string `yaml:"path"`
 	// Sheet names the XLSX worksheet; empty means the first visible one.
 	Sheet string `yaml:"sheet"`
@@ -439,10 +440,10 @@ func (c *Campaign) validate() error {
 	if c.Recipients.Key == "" {
 		c.Recipients.Key = "email"
 	}
-	switch strings.ToLower(filepath.Ext(c.Recipients.Path)) {
-	case ".csv", ".xlsx", "":
-	default:
-		errs = append(errs, fmt.Errorf("recipients.path: %q: only .csv and .xlsx sheets are read", c.Recipients.Path))
+	if filepath.Ext(c.Recipients.Path) != "" {
+		if _, err := sheetKindOf(c.Recipients.Path); err != nil {
+			errs = append(errs, fmt.Errorf("recipients.path: %w", err))
+		}
 	}
 	if c.Recipients.Sheet != "" && strings.ToLower(filepath.Ext(c.Recipients.Path)) != ".xlsx" {
 		errs = append(errs, errors.New("recipients.sheet: only applies to .xlsx sheets"))

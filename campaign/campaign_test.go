@@ -170,8 +170,8 @@ func TestLoadErrors(t *testing.T) {
 		},
 		{
 			name: "sheet type",
-			yaml: strings.Replace(minimalCampaign, "people.csv", "people.ods", 1),
-			msgs: []string{"only .csv and .xlsx"},
+			yaml: strings.Replace(minimalCampaign, "people.csv", "people.pdf", 1),
+			msgs: []string{"only .csv, .txt, .tsv and .xlsx"},
 		},
 		{
 			name: "sheet on a csv",
