@@ -54,14 +54,16 @@ func (h *Headers) UnmarshalYAML(b []byte) error {
 
 // Recipients says where the recipient sheet is and how to read it.
 type Recipients struct {
-	// Path is the sheet, .csv or .xlsx; after Load it is absolute.
+	// Path is the sheet: .csv (also .txt, .tsv: see sheetKindOf) or
+	// .xlsx; after Load it is absolute.
 	Path string `yaml:"path"`
 	// Sheet names the XLSX worksheet; empty means the first visible one.
 	Sheet string `yaml:"sheet"`
 	// Key is the column that identifies a recipient; default "email".
 	Key string `yaml:"key"`
 	// Encoding names the CSV's character encoding (any name that
-	// golang.org/x/text/encoding/htmlindex knows); empty means detect.
+	// golang.org/x/text/encoding/htmlindex knows, or a Windows code page
+	// name: cp932; see LookupEncoding); empty means detect.
 	Encoding string `yaml:"encoding"`
 	// Delimiter is the CSV field separator; empty means sniff among
 	// comma, semicolon and tab.
@@ -438,22 +440,22 @@ func (c *Campaign) validate() error {
 	if c.Recipients.Key == "" {
 		c.Recipients.Key = "email"
 	}
-	switch strings.ToLower(filepath.Ext(c.Recipients.Path)) {
-	case ".csv", ".xlsx", "":
-	default:
-		errs = append(errs, fmt.Errorf("recipients.path: %q: only .csv and .xlsx sheets are read", c.Recipients.Path))
+	if filepath.Ext(c.Recipients.Path) != "" {
+		if _, err := sheetKindOf(c.Recipients.Path); err != nil {
+			errs = append(errs, fmt.Errorf("recipients.path: %w", err))
+		}
 	}
 	if c.Recipients.Sheet != "" && strings.ToLower(filepath.Ext(c.Recipients.Path)) != ".xlsx" {
 		errs = append(errs, errors.New("recipients.sheet: only applies to .xlsx sheets"))
 	}
 	if d := c.Recipients.Delimiter; d != "" {
 		if _, err := ParseDelimiter(d); err != nil {
-			errs = append(errs, fmt.Errorf("recipients.delimiter: %w", err))
+			errs = append(errs, err) // it names the setting
 		}
 	}
 	if e := c.Recipients.Encoding; e != "" {
 		if _, _, err := LookupEncoding(e); err != nil {
-			errs = append(errs, fmt.Errorf("recipients.encoding: %w", err))
+			errs = append(errs, err) // it names the setting
 		}
 	}
 	if u := c.Unsubscribe; u.Transactional && (u.URL != "" || u.Mailto != "" || u.OneClick) {

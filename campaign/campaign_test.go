@@ -170,8 +170,8 @@ func TestLoadErrors(t *testing.T) {
 		},
 		{
 			name: "sheet type",
-			yaml: strings.Replace(minimalCampaign, "people.csv", "people.ods", 1),
-			msgs: []string{"only .csv and .xlsx"},
+			yaml: strings.Replace(minimalCampaign, "people.csv", "people.pdf", 1),
+			msgs: []string{"only .csv, .txt, .tsv and .xlsx"},
 		},
 		{
 			name: "sheet on a csv",
@@ -351,6 +351,21 @@ func TestLoadErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSettingNamedOnce: an unknown encoding or delimiter is an error
+// naming its setting once, at its line.
+func TestSettingNamedOnce(t *testing.T) {
+	for _, c := range []struct{ line, setting, want string }{
+		{"  encoding: cp9999\n", "recipients.encoding", `recipients.encoding: unknown encoding "cp9999"`},
+		{"  delimiter: \"|\"\n", "recipients.delimiter", `recipients.delimiter: "|"`},
+	} {
+		_, err := Load(writeCampaign(t, minimalCampaign+c.line))
+		var fe *FileError
+		if !errors.As(err, &fe) || fe.Line != 7 || !strings.Contains(err.Error(), c.want) || strings.Count(err.Error(), c.setting) != 1 {
+			t.Errorf("%q: %v, want %s once, at line 7", c.line, err, c.want)
+		}
 	}
 }
 

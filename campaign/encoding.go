@@ -15,16 +15,31 @@ import (
 
 // LookupEncoding returns the character encoding a recipients.encoding
 // setting names, and its canonical WHATWG name ("gbk" → "gbk", "GB2312" →
-// "gbk", "latin1" → "windows-1252"). Any label golang.org/x/text's htmlindex
-// knows is accepted; anything else is an error listing common choices.
+// "gbk", "latin1" → "windows-1252", "cp932" → "shift_jis"). Any label
+// golang.org/x/text's htmlindex knows is accepted, and Windows' code page
+// names (see codePage); anything else is an error, naming the setting,
+// that lists common choices.
 func LookupEncoding(name string) (encoding.Encoding, string, error) {
-	enc, err := htmlindex.Get(strings.TrimSpace(name))
+	name = strings.TrimSpace(name)
+	if enc, canon, err := lookupWHATWG(name); err == nil {
+		return enc, canon, nil
+	}
+	if enc, canon, ok := codePage(name); ok {
+		return enc, canon, nil
+	}
+	return nil, "", fmt.Errorf("recipients.encoding: unknown encoding %q (use e.g. utf-8, gb18030, gbk, big5, utf-16le, windows-1252, shift_jis, or a Windows code page: cp932, cp1252 …)", name)
+}
+
+// lookupWHATWG is the encoding a WHATWG label names, and its canonical
+// name.
+func lookupWHATWG(label string) (encoding.Encoding, string, error) {
+	enc, err := htmlindex.Get(label)
 	if err != nil {
-		return nil, "", fmt.Errorf("recipients.encoding: unknown encoding %q (use e.g. utf-8, gb18030, gbk, big5, utf-16le, windows-1252, shift_jis)", name)
+		return nil, "", err
 	}
 	canon, err := htmlindex.Name(enc)
 	if err != nil {
-		canon = strings.ToLower(strings.TrimSpace(name))
+		canon = strings.ToLower(label)
 	}
 	return enc, canon, nil
 }

@@ -69,17 +69,15 @@ type Sheet interface {
 
 // OpenSheet opens the campaign's recipient sheet. The key column must exist.
 func OpenSheet(ctx context.Context, r Recipients) (Sheet, error) {
-	var (
-		s   Sheet
-		err error
-	)
-	switch strings.ToLower(filepath.Ext(r.Path)) {
-	case ".xlsx":
+	var s Sheet
+	kind, err := sheetKindOf(r.Path)
+	switch kind {
+	case kindXLSX:
 		s, err = openXLSX(ctx, r)
-	case ".csv":
+	case kindCSV:
 		s, err = openCSV(ctx, r)
 	default:
-		return nil, &FileError{File: r.Path, Err: fmt.Errorf("campaign: unknown sheet type %q (use .csv or .xlsx)", filepath.Ext(r.Path))}
+		return nil, &FileError{File: r.Path, Err: fmt.Errorf("campaign: %w", err)}
 	}
 	if err != nil {
 		return nil, err

@@ -95,11 +95,14 @@ func newCSVSheet(ctx context.Context, rd io.Reader, r Recipients) (*csvSheet, er
 		s.warnings = append(s.warnings, fmt.Sprintf("%s: lines end with CR only (old Mac format); read as line breaks", filepath.Base(r.Path)))
 	}
 	var comma rune
-	if r.Delimiter != "" {
+	switch {
+	case r.Delimiter != "":
 		if comma, err = ParseDelimiter(r.Delimiter); err != nil {
 			return nil, &FileError{File: r.Path, Err: err}
 		}
-	} else {
+	case tabSeparated(r.Path):
+		comma = '\t'
+	default:
 		comma = sniffDelimiter(sample, peekErr == nil)
 	}
 	// encoding/csv uses a bufio.Reader this size as it is, without one of

@@ -70,6 +70,13 @@ func TestCSVEncodings(t *testing.T) {
 			want: []string{"2: li@example.cn | 李娜", "3: wang@example.cn | 王伟「测试」"},
 		},
 		{
+			name: "shift_jis declared as Windows' cp932",
+			file: "people.csv",
+			data: encode(t, japanese.ShiftJIS, "email,name\nyamada@example.jp,山田①\n"),
+			rec:  Recipients{Encoding: "cp932"},
+			want: []string{"2: yamada@example.jp | 山田①"},
+		},
+		{
 			name: "gbk undeclared is refused at the first bad row",
 			file: "people.csv",
 			data: encode(t, simplifiedchinese.GBK, "email,name\nann@example.com,Ann\n"+strings.TrimPrefix(cn, "email,name\n")),
@@ -468,14 +475,22 @@ func TestLookupEncoding(t *testing.T) {
 	for name, want := range map[string]string{
 		"gb18030": "gb18030", "GBK": "gbk", "gb2312": "gbk", "utf-16le": "utf-16le",
 		"latin1": "windows-1252", "Shift_JIS": "shift_jis", " utf-8 ": "utf-8", "big5": "big5",
+		// Windows' code page names.
+		"cp932": "shift_jis", "CP936": "gbk", "cp949": "euc-kr", "cp950": "big5", "cp874": "windows-874",
+		"cp1250": "windows-1250", "cp1253": "windows-1253", "cp1256": "windows-1256", "cp1258": "windows-1258",
+		"ms936": "gbk", "MS950": "big5", "ms949": "euc-kr", "windows-936": "gbk", "windows-932": "shift_jis",
+		"windows1252": "windows-1252", "cp65001": "utf-8", "cp54936": "gb18030", "cp20866": "koi8-r",
+		"cp850": "ibm850", "IBM437": "ibm437",
 	} {
 		_, canon, err := LookupEncoding(name)
 		if err != nil || canon != want {
 			t.Errorf("LookupEncoding(%q) = %q, %v; want %q", name, canon, err, want)
 		}
 	}
-	if _, _, err := LookupEncoding("utf-9"); err == nil || !strings.Contains(err.Error(), "gb18030") {
-		t.Errorf("LookupEncoding(utf-9) = %v, want an error listing choices", err)
+	for _, name := range []string{"utf-9", "cp9999", "cp", "ms-kanji2", "cp-1252x"} {
+		if _, _, err := LookupEncoding(name); err == nil || !strings.Contains(err.Error(), "gb18030") {
+			t.Errorf("LookupEncoding(%q) = %v, want an error listing choices", name, err)
+		}
 	}
 }
 

@@ -102,6 +102,7 @@ type attacher struct {
 	absOK    bool   // the campaign named an absolute attachments_dir
 	maxSize  int64  // files larger than this are refused before reading
 	cache    *blobCache
+	names    *dirNames // files named in another Unicode form
 	// own are the campaign's own files and folders (symlinks resolved),
 	// which a path made from row data may not lead to (see private).
 	own []campaign.OwnFile
@@ -122,35 +123,10 @@ func (a *attacher) resolve(p string, fromData bool) (*blob, string, error) {
 
 // read is resolve; full is the path it looked at.
 func (a *attacher) read(p string, fromData bool) (b *blob, full string, err error) {
-	p = filepath.FromSlash(p)
-	switch {
-	case filepath.IsAbs(p):
-		if fromData && !a.absOK {
-			return nil, full, fmt.Errorf("%w: %q is an absolute path (set an absolute attachments_dir in the campaign to allow them)", ErrAttachmentPath, p)
-		}
-		full = filepath.Clean(p)
-	default:
-		full = filepath.Join(a.root, p)
-	}
-	if fromData && !inside(a.root, full) {
-		return nil, full, fmt.Errorf("%w: %q is outside %s", ErrAttachmentPath, p, a.root)
-	}
-	real, err := filepath.EvalSymlinks(full)
-	if errors.Is(err, fs.ErrNotExist) {
-		// EvalSymlinks names the first missing folder on the way; the
-		// file asked for is what the user looks for.
-		return nil, full, fmt.Errorf("%w: %q: %w%s%s", ErrAttachment, p, noSuchFile(full), backslashHint(p), a.spaceHint(p, fromData))
-	}
+	name := filepath.Base(filepath.Clean(filepath.FromSlash(p))) // as the sheet writes it, whatever the disk's form
+	full, real, err := a.find(p, fromData)
 	if err != nil {
-		return nil, full, fmt.Errorf("%w: %w", ErrAttachment, unwrapPath(err))
-	}
-	if fromData && !inside(a.rootReal, real) {
-		return nil, full, fmt.Errorf("%w: %q leads to %s, outside %s", ErrAttachmentPath, p, real, a.root)
-	}
-	if fromData {
-		if err := a.private(p, real); err != nil {
-			return nil, full, err
-		}
+		return nil, full, err
 	}
 	f, err := a.open(real, fromData)
 	if err != nil {
@@ -171,7 +147,7 @@ func (a *attacher) read(p string, fromData bool) (b *blob, full string, err erro
 	}
 	key := blobKey{path: real, size: fi.Size(), mtime: fi.ModTime().UnixNano()}
 	if b := a.cache.get(key); b != nil {
-		return b.withName(filepath.Base(full)), full, nil
+		return b.withName(name), full, nil
 	}
 	data, err := io.ReadAll(io.LimitReader(f, a.maxSize+1))
 	if err != nil {
@@ -180,10 +156,73 @@ func (a *attacher) read(p string, fromData bool) (b *blob, full string, err erro
 	if int64(len(data)) > a.maxSize {
 		return nil, full, fmt.Errorf("%w: %q grew over max_message_size (%d)", ErrTooLarge, p, a.maxSize)
 	}
-	b = newBlob(filepath.Base(full), real, data)
+	b = newBlob(name, real, data)
 	b.mtime = key.mtime
 	a.cache.put(key, b)
 	return b, full, nil
+}
+
+// find is the path p names (full: absolute, symlinks not resolved; a
+// name on its way written in another Unicode form than the disk's
+// replaced by the disk's) and the file it leads to (real), checked as
+// resolve says; full is the path looked at also with an error.
+func (a *attacher) find(p string, fromData bool) (full, real string, err error) {
+	p = filepath.FromSlash(p)
+	switch {
+	case filepath.IsAbs(p):
+		if fromData && !a.absOK {
+			return full, "", fmt.Errorf("%w: %q is an absolute path (set an absolute attachments_dir in the campaign to allow them)", ErrAttachmentPath, p)
+		}
+		full = filepath.Clean(p)
+	default:
+		full = filepath.Join(a.root, p)
+	}
+	if fromData && !inside(a.root, full) {
+		return full, "", fmt.Errorf("%w: %q is outside %s", ErrAttachmentPath, p, a.root)
+	}
+	real, err = filepath.EvalSymlinks(full)
+	if errors.Is(err, fs.ErrNotExist) {
+		found, ferr := a.otherForm(p, full, fromData)
+		if ferr != nil {
+			return full, "", ferr
+		}
+		if found != "" {
+			full = found
+			real, err = filepath.EvalSymlinks(full)
+		}
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		// EvalSymlinks names the first missing folder on the way; the
+		// file asked for is what the user looks for.
+		return full, "", fmt.Errorf("%w: %q: %w%s%s", ErrAttachment, p, noSuchFile(full), backslashHint(p), a.spaceHint(p, fromData))
+	}
+	if err != nil {
+		return full, "", fmt.Errorf("%w: %w", ErrAttachment, unwrapPath(err))
+	}
+	if fromData && !inside(a.rootReal, real) {
+		return full, "", fmt.Errorf("%w: %q leads to %s, outside %s", ErrAttachmentPath, p, real, a.root)
+	}
+	if fromData {
+		if err := a.private(p, real); err != nil {
+			return full, "", err
+		}
+	}
+	return full, real, nil
+}
+
+// otherForm is find's second look for the missing file full (the path
+// p asked for): the one named as full in another Unicode form (see
+// dirNames), checked to be inside the root as full was; "" when there
+// is none.
+func (a *attacher) otherForm(p, full string, fromData bool) (string, error) {
+	found, err := a.names.locate(full)
+	if err != nil || found == "" {
+		return "", err
+	}
+	if fromData && !inside(a.root, found) {
+		return "", fmt.Errorf("%w: %q is outside %s", ErrAttachmentPath, p, a.root)
+	}
+	return found, nil
 }
 
 // private refuses real, where the path p made from row data leads

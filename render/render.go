@@ -366,7 +366,7 @@ func (r *Renderer) fixAttachments(c *campaign.Campaign, set *templates.Set, cach
 	if err != nil {
 		return &campaign.FileError{File: c.File, Err: fmt.Errorf("render: attachments_dir: %w", err)}
 	}
-	r.att = &attacher{root: root, rootReal: root, absOK: c.AttachmentsDir != "", maxSize: r.maxSize, cache: newBlobCache(cacheSize), own: ownFiles(c)}
+	r.att = &attacher{root: root, rootReal: root, absOK: c.AttachmentsDir != "", maxSize: r.maxSize, cache: newBlobCache(cacheSize), names: newDirNames(), own: ownFiles(c)}
 	if len(set.Attachments) > 0 {
 		real, err := filepath.EvalSymlinks(root)
 		if err != nil {

@@ -6,10 +6,8 @@ import (
 	"fmt"
 	"net/mail"
 	"regexp"
-	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"golang.org/x/text/cases"
 	"golang.org/x/text/language"
@@ -218,55 +216,6 @@ func isDate(layout string) bool {
 	a, okA := parseDate(dateInputs, layout)
 	b, okB := parseDate(dayFirstDateInputs, layout)
 	return (okA || okB) && !(okA && ref(a)) && !(okB && ref(b))
-}
-
-// weekdayNames are the names of the days of the week a date format can
-// show before or after the date (dddd, ddd, aaaa): English in full and
-// short, Chinese 星期一 and 周一, longest first.
-var weekdayNames = func() []weekdayName {
-	var names []weekdayName
-	zh := []string{"日", "一", "二", "三", "四", "五", "六"}
-	for d := time.Sunday; d <= time.Saturday; d++ {
-		en := d.String()
-		names = append(names, weekdayName{en, d}, weekdayName{en[:3], d}, weekdayName{"星期" + zh[d], d}, weekdayName{"周" + zh[d], d})
-	}
-	names = append(names, weekdayName{"星期天", time.Sunday}, weekdayName{"周天", time.Sunday})
-	slices.SortStableFunc(names, func(a, b weekdayName) int { return len(b.name) - len(a.name) })
-	return names
-}()
-
-// weekdayName is a name of a day of the week.
-type weekdayName struct {
-	name string
-	day  time.Weekday
-}
-
-// splitWeekday takes a weekday's name off the start or the end of v
-// ("Thursday, March 05, 2026", "2026年3月5日 星期四"), with the spaces and
-// comma beside it, and returns the rest, the day it names and true; v
-// unchanged and false when it names none. An English name must stand as
-// a word, in any case.
-func splitWeekday(v string) (string, time.Weekday, bool) {
-	for _, p := range [][2]string{{"(", ")"}, {"（", "）"}} {
-		// A weekday in brackets after the date: "March 14, 2024 (Thu)",
-		// "2024年3月14日（周四）".
-		if open := strings.LastIndex(v, p[0]); open > 0 && strings.HasSuffix(v, p[1]) {
-			inner := v[open+len(p[0]) : len(v)-len(p[1])]
-			if i := slices.IndexFunc(weekdayNames, func(n weekdayName) bool { return strings.EqualFold(inner, n.name) }); i >= 0 {
-				return strings.TrimRight(v[:open], " ,"), weekdayNames[i].day, true
-			}
-		}
-	}
-	for _, n := range weekdayNames {
-		ascii := n.name[0] < utf8.RuneSelf
-		if len(v) > len(n.name) && strings.EqualFold(v[:len(n.name)], n.name) && (!ascii || strings.ContainsRune(" ,.", rune(v[len(n.name)]))) {
-			return strings.TrimLeft(v[len(n.name):], " ,."), n.day, true
-		}
-		if i := len(v) - len(n.name); i > 0 && strings.EqualFold(v[i:], n.name) && (!ascii || strings.ContainsRune(" ,", rune(v[i-1]))) {
-			return strings.TrimRight(v[:i], " ,"), n.day, true
-		}
-	}
-	return v, 0, false
 }
 
 // yearFirstShort are layouts with a two-digit year first, which the date

@@ -153,7 +153,7 @@ func hostileCases() []hostileCase {
 			yaml:     []string{`recipients: {path: r.xls}`},
 			files:    map[string]string{"r.xls": "whatever"},
 			code:     exitUnusable,
-			contains: []string{"c.yaml", "recipients.path", "only .csv and .xlsx"},
+			contains: []string{"c.yaml", "recipients.path", "Excel 97-2003", `"Excel Workbook (*.xlsx)"`},
 		},
 		{
 			name:     "CSV renamed to .xlsx",

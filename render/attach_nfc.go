@@ -1,0 +1,109 @@
+package render
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// maxListedDirs bounds the folders a dirNames keeps listed.
+const maxListedDirs = 64
+
+// dirNames finds a file whose name is stored in another Unicode
+// normalization form than the sheet writes it: macOS keeps names
+// decomposed (NFD, "Releve\u0301.pdf"), which a copy to Linux keeps,
+// while a sheet has them composed (NFC, "Relevé.pdf"); the two are
+// different names to the file system. It keeps the listings of the
+// folders it looked in, by NFC name, while their modification time
+// stays the same. A nil *dirNames finds nothing. It is safe for
+// concurrent use.
+type dirNames struct {
+	mu   sync.Mutex
+	dirs map[string]dirListing
+}
+
+// dirListing is a folder's entries by their NFC names, as of mtime.
+type dirListing struct {
+	mtime int64
+	byNFC map[string][]string
+}
+
+func newDirNames() *dirNames { return &dirNames{dirs: map[string]dirListing{}} }
+
+// locate is the path on disk of the clean absolute path p, each name on
+// its way missing as written replaced by the one entry of its folder
+// that has the same NFC form; "" when p exists as written (nothing to
+// replace) or a name has no such entry. Two such entries of one folder
+// are an error wrapping ErrAttachment that names both. The path found
+// is only where to look: the caller checks it as it checks any.
+func (d *dirNames) locate(p string) (string, error) {
+	if d == nil {
+		return "", nil
+	}
+	found, err := d.walk(p)
+	if found == p {
+		return "", err
+	}
+	return found, err
+}
+
+// walk is locate, but p itself when it exists as written.
+func (d *dirNames) walk(p string) (string, error) {
+	if _, err := os.Lstat(p); err == nil || !errors.Is(err, fs.ErrNotExist) {
+		return p, nil
+	}
+	parent := filepath.Dir(p)
+	if parent == p {
+		return "", nil
+	}
+	dir, err := d.walk(parent)
+	if dir == "" || err != nil {
+		return "", err
+	}
+	names := d.list(dir)[norm.NFC.String(filepath.Base(p))]
+	switch len(names) {
+	case 0:
+		return "", nil
+	case 1:
+		return filepath.Join(dir, names[0]), nil
+	}
+	return "", fmt.Errorf("%w: %s holds two files named %q, in two Unicode forms (%+q and %+q; macOS writes names decomposed, most programs composed): rename or remove one",
+		ErrAttachment, dir, filepath.Base(p), names[0], names[1])
+}
+
+// list is the folder dir's entries by NFC name (none when it cannot be
+// read), listed again when its modification time changed.
+func (d *dirNames) list(dir string) map[string][]string {
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return nil
+	}
+	mtime := fi.ModTime().UnixNano()
+	d.mu.Lock()
+	l, ok := d.dirs[dir]
+	d.mu.Unlock()
+	if ok && l.mtime == mtime {
+		return l.byNFC
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	l = dirListing{mtime: mtime, byNFC: make(map[string][]string, len(entries))}
+	for _, e := range entries {
+		k := norm.NFC.String(e.Name())
+		l.byNFC[k] = append(l.byNFC[k], e.Name())
+	}
+	d.mu.Lock()
+	if len(d.dirs) >= maxListedDirs {
+		clear(d.dirs)
+	}
+	d.dirs[dir] = l
+	d.mu.Unlock()
+	return l.byNFC
+}

@@ -1,0 +1,98 @@
+package render
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Names as macOS stores them (NFD: e + U+0301) and as a sheet has them
+// (NFC: é).
+const (
+	releveNFD = "Releve\u0301.pdf"
+	releveNFC = "Relevé.pdf"
+)
+
+// TestAttachmentNFDName: a file (or folder) named in NFD, as a copy from
+// a Mac keeps it, is found for the NFC name the sheet writes, and the
+// other way round; the message names it as the sheet wrote it, and the
+// path recorded is the one on disk.
+func TestAttachmentNFDName(t *testing.T) {
+	e := setup(t, yamlWith(map[string]string{"attachments": `["{{.file}}", "De\u0301cembre/note.txt"]`}), map[string]string{
+		"body.txt":                      "Hi\n",
+		"factures/" + releveNFD:         "%PDF nfd",
+		"De\u0301cembre/Cafe\u0301.txt": "décembre",
+		"De\u0301cembre/note.txt":       "note",
+		"composed/" + releveNFC:         "%PDF nfc",
+	}, []string{"email", "file"})
+	for i, c := range []struct{ file, disk, encoded string }{
+		{"factures/" + releveNFC, "factures/" + releveNFD, "Relev%C3%A9.pdf"},
+		{"Décembre/Café.txt", "De\u0301cembre/Cafe\u0301.txt", "Caf%C3%A9.txt"},
+		{"composed/" + releveNFD, "composed/" + releveNFC, "Releve%CC%81.pdf"},
+	} {
+		r := row(2+i, "email", "k@example.com", "file", c.file)
+		m, err := e.r.Render(r)
+		if err != nil {
+			t.Fatalf("%s: %v", c.file, err)
+		}
+		a := m.Attachments[0]
+		if want := filepath.Base(c.file); a.Name != want {
+			t.Errorf("%s: named %q, want %q as the sheet writes it", c.file, a.Name, want)
+		}
+		if want := filepath.Join(e.dir, filepath.FromSlash(c.disk)); a.Path != want {
+			t.Errorf("%s: path %q, want %q, the file on disk", c.file, a.Path, want)
+		}
+		if !bytes.Contains(m.Data, []byte("filename*=utf-8''"+c.encoded)) {
+			t.Errorf("%s: the message does not name it %s:\n%s", c.file, c.encoded, m.Data)
+		}
+		data, err := os.ReadFile(a.Path)
+		if sum := sha256.Sum256(data); err != nil || a.SHA256 != hex.EncodeToString(sum[:]) {
+			t.Errorf("%s: digest %s, not that of %s (%v)", c.file, a.SHA256, c.disk, err)
+		}
+	}
+}
+
+// TestAttachmentNFDNameChecks: a name found in another form is checked as
+// any: two entries of one folder with its NFC form are an error naming
+// both, and a symlink out of the campaign folder or a hidden file is
+// refused.
+func TestAttachmentNFDNameChecks(t *testing.T) {
+	outside := filepath.Join(t.TempDir(), "secret.pdf")
+	if err := os.WriteFile(outside, []byte("SECRET"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e := setup(t, yamlWith(map[string]string{"attachments": `["{{.file}}"]`}), map[string]string{
+		"body.txt":                       "Hi\n",
+		"two/E\u0301te\u0301.pdf":        "nfd",
+		"two/Éte\u0301.pdf":              "half",
+		"hidden/.Re\u0301sume\u0301.txt": "key",
+	}, []string{"email", "file"})
+	if err := os.Symlink(outside, filepath.Join(e.dir, "two", "Se\u0301cret.pdf")); err != nil {
+		t.Skip("symlinks not available:", err)
+	}
+	for _, c := range []struct {
+		file string
+		is   error
+		want []string
+	}{
+		{"two/Été.pdf", ErrAttachment, []string{`"E\u0301te\u0301.pdf"`, `"\u00c9te\u0301.pdf"`}},
+		{"two/Sécret.pdf", ErrAttachmentPath, []string{"outside"}},
+		{"hidden/.Résumé.txt", ErrAttachmentPath, []string{"hidden"}},
+	} {
+		_, err := e.r.Render(row(2, "email", "k@example.com", "file", c.file))
+		if !errors.Is(err, c.is) {
+			t.Errorf("%s: %v, want %v", c.file, err, c.is)
+			continue
+		}
+		for _, w := range c.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%s: %v, want it to say %s", c.file, err, w)
+			}
+		}
+	}
+}
