@@ -33,8 +33,12 @@ type key struct {
 	domain   string // IDNA A-labels, lowercase
 	selector string
 	signer   crypto.Signer
-	headers  []string
-	record   Record
+	// headers is the dkim entry's own headers: list, signed as it names
+	// it; nil when it names none: then h= names always, oversigned for
+	// each message (headerKeys).
+	headers []string
+	always  []string
+	record  Record
 }
 
 // newKey checks one dkim: entry (named name in messages) against c and
@@ -60,18 +64,22 @@ func newKey(c *campaign.Campaign, d campaign.DKIM, name string) (*key, error) {
 		return nil, err
 	}
 	k := &key{name: name, domain: strings.ToLower(domain), selector: d.Selector, signer: signer, headers: headers}
+	if headers == nil {
+		k.always = DefaultDKIMHeaders()
+	}
 	if k.record, err = k.publicRecord(); err != nil {
 		return nil, err
 	}
 	return k, nil
 }
 
-// signedHeaders is the header list of an entry (DefaultDKIMHeaders when
-// it names none), checked: valid field names, not DKIM-Signature, From
-// included and, with one-click unsubscribe, both List-Unsubscribe fields.
+// signedHeaders is the header list an entry names, checked: valid field
+// names, not DKIM-Signature, From included and, with one-click
+// unsubscribe, both List-Unsubscribe fields. It is nil when the entry
+// names none (the default, which key.headerKeys makes for each message).
 func signedHeaders(names []string, oneClick bool, entry string) ([]string, error) {
 	if len(names) == 0 {
-		names = DefaultDKIMHeaders()
+		return nil, nil
 	}
 	headers := make([]string, len(names))
 	has := map[string]bool{}
@@ -186,6 +194,16 @@ func (k *key) publicRecord() (Record, error) {
 
 func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
 
+// headerKeys is the h= list of data's signature under this key: the
+// entry's own list as it names it; else the default fields, each named
+// one more time than data carries it (oversigned).
+func (k *key) headerKeys(data []byte) []string {
+	if k.headers != nil {
+		return k.headers
+	}
+	return oversigned(k.always, fieldNames(data))
+}
+
 // signature is the DKIM-Signature header field (name, value and final
 // CRLF) of data under this key.
 func (k *key) signature(data []byte) (string, error) {
@@ -196,7 +214,7 @@ func (k *key) signature(data []byte) (string, error) {
 		Hash:                   crypto.SHA256,
 		HeaderCanonicalization: msgdkim.CanonicalizationRelaxed,
 		BodyCanonicalization:   msgdkim.CanonicalizationRelaxed,
-		HeaderKeys:             k.headers,
+		HeaderKeys:             k.headerKeys(data),
 	})
 	if err == nil {
 		if _, err = s.Write(data); err != nil {
