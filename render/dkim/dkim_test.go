@@ -361,6 +361,14 @@ func TestNewSignerRefuses(t *testing.T) {
 		{"DKIM-Signature in the list", func(c *campaign.Campaign) {
 			c.DKIM[0].Headers = append(dkim.DefaultDKIMHeaders(), "DKIM-Signature")
 		}, "cannot sign itself"},
+		{"h= over 998 characters by default", func(c *campaign.Campaign) {
+			for i := range 20 {
+				c.Headers = append(c.Headers, campaign.Header{Name: fmt.Sprintf("X-Acme-Campaign-Tracking-%02d", i), Value: "x"})
+			}
+		}, "give dkim a headers: list"},
+		{"h= over 998 characters as named", func(c *campaign.Campaign) {
+			c.DKIM[0].Headers = append(dkim.DefaultDKIMHeaders(), slices.Repeat([]string{"X-Acme-Campaign-Tracking"}, 40)...)
+		}, "dkim.headers: the signature's h= tag would be a line of"},
 		{"selector missing", func(c *campaign.Campaign) { c.DKIM[0].Selector = "" }, "all required"},
 		{"selector that would inject a tag", func(c *campaign.Campaign) { c.DKIM[0].Selector = "s1; d=evil.example" }, "dkim.selector"},
 		{"domain that is not a name", func(c *campaign.Campaign) { c.DKIM[0].Domain = "acme.example; x=1" }, "dkim.domain"},

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 
 	msgdkim "github.com/emersion/go-msgauth/dkim"
@@ -64,13 +65,26 @@ func newKey(c *campaign.Campaign, d campaign.DKIM, name string) (*key, error) {
 		return nil, err
 	}
 	k := &key{name: name, domain: strings.ToLower(domain), selector: d.Selector, signer: signer, headers: headers}
-	if headers == nil {
-		k.always = DefaultDKIMHeaders()
+	if err := k.checkHeaders(c); err != nil {
+		return nil, err
 	}
 	if k.record, err = k.publicRecord(); err != nil {
 		return nil, err
 	}
 	return k, nil
+}
+
+// checkHeaders sets k.always when the entry names no headers, and
+// refuses a header list whose h= tag would be too long a line: the
+// entry's own as it names it, or the default at its longest, every field
+// tidings may write named twice.
+func (k *key) checkHeaders(c *campaign.Campaign) error {
+	if k.headers != nil {
+		return checkHLine(k.headers, k.name+".headers", "name fewer fields")
+	}
+	k.always = defaultFields(c)
+	longest := oversigned(k.always, append(slices.Clone(k.always), "Content-Transfer-Encoding", "X-Tidings-Test-For"))
+	return checkHLine(longest, k.name, "the campaign's headers: are too many to sign them all: give "+k.name+" a headers: list of the fields to sign")
 }
 
 // signedHeaders is the header list an entry names, checked: valid field
@@ -195,8 +209,8 @@ func (k *key) publicRecord() (Record, error) {
 func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
 
 // headerKeys is the h= list of data's signature under this key: the
-// entry's own list as it names it; else the default fields, each named
-// one more time than data carries it (oversigned).
+// entry's own list as it names it; else the default: every field tidings
+// writes (see oversigned), each named one more time than data carries it.
 func (k *key) headerKeys(data []byte) []string {
 	if k.headers != nil {
 		return k.headers
