@@ -374,8 +374,9 @@ func campaignWarnings(in *plan.Inputs, n int) []string {
 	if u := c.Unsubscribe; n > newsletterSize && u.URL == "" && u.Mailto == "" && !u.Transactional {
 		out = append(out, fmt.Sprintf("%d recipients and no unsubscribe: section: Gmail, Yahoo and Microsoft reject or spam-file bulk mail without one-click unsubscribe (RFC 8058); add unsubscribe.url with one_click: true, or unsubscribe: {transactional: true} for messages each recipient needs (invoices, receipts), which those rules leave out", n))
 	}
-	if u := c.Unsubscribe; n > newsletterSize && (u.URL != "" || u.Mailto != "") && !u.OneClick {
-		out = append(out, fmt.Sprintf("%d recipients and unsubscribe: without one_click: true: the messages get List-Unsubscribe but no List-Unsubscribe-Post, and Gmail, Yahoo and Microsoft ask bulk senders for one-click unsubscribe (RFC 8058); set one_click: true with an https unsubscribe.url that answers a POST of List-Unsubscribe=One-Click", n))
+	if u := c.Unsubscribe; n > newsletterSize && u.URL == "" && u.Mailto != "" {
+		// (A url without one_click is the campaign file's warning.)
+		out = append(out, fmt.Sprintf("%d recipients and unsubscribe: with a mailto only: the messages get List-Unsubscribe but no List-Unsubscribe-Post, and Gmail, Yahoo and Microsoft ask bulk senders for one-click unsubscribe (RFC 8058); add an https unsubscribe.url that answers a POST of List-Unsubscribe=One-Click, with one_click: true", n))
 	}
 	if n >= bulkSenderSize && in.Signer == nil {
 		out = append(out, fmt.Sprintf("%d recipients and no dkim: section: bulk senders must sign with DKIM aligned with the From domain", n))

@@ -16,22 +16,6 @@ import (
 	"github.com/tidings/tidings/campaign"
 )
 
-// DefaultDKIMHeaders returns the header fields signed when the campaign
-// names none: those RFC 6376 5.4.1 recommends that tidings writes, and the
-// RFC 8058 one-click headers, which receivers only honour when signed.
-// Fields a message lacks are still named in h=, so they cannot be added
-// later (RFC 6376 5.4.2); a campaign that names no fields has these,
-// its Sender and the fields of its headers: section each named twice,
-// so that neither can one be added to those it has (see signedHeaders).
-// Each call returns a new slice.
-func DefaultDKIMHeaders() []string {
-	return []string{
-		"From", "Reply-To", "Subject", "Date", "To", "Cc", "Message-ID",
-		"MIME-Version", "Content-Type", "List-Id",
-		"List-Unsubscribe", "List-Unsubscribe-Post",
-	}
-}
-
 // Signer signs rendered messages with DKIM (RFC 6376, relaxed/relaxed,
 // rsa-sha256 or ed25519-sha256 per RFC 8463) using
 // github.com/emersion/go-msgauth/dkim, with every key of the campaign's

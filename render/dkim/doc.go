@@ -16,6 +16,14 @@
 // (VetFrom, and again by Sign). Records gives the DNS TXT record to publish
 // for each key.
 //
+// By default a signature covers every field tidings writes into the
+// message (the campaign's headers: too), but the trace fields servers on
+// the way add, and oversigns (RFC 6376 5.4.2, 8.15): h= names each field
+// one more time than the message carries it, and those a message may
+// carry only once (DefaultDKIMHeaders) even when it lacks them, so a
+// second Subject or From added above or below the signed one breaks the
+// signature. A dkim entry's own headers: list is signed as it names it.
+//
 // The package knows nothing of sending: render calls Sign through its
 // Options, and nothing here imports sendpool.
 package dkim

@@ -34,8 +34,12 @@ type key struct {
 	domain   string // IDNA A-labels, lowercase
 	selector string
 	signer   crypto.Signer
-	headers  []string
-	record   Record
+	// headers is the dkim entry's own headers: list, signed as it names
+	// it; nil when it names none: then h= names always, oversigned for
+	// each message (headerKeys).
+	headers []string
+	always  []string
+	record  Record
 }
 
 // newKey checks one dkim: entry (named name in messages) against c and
@@ -56,42 +60,40 @@ func newKey(c *campaign.Campaign, d campaign.DKIM, name string) (*key, error) {
 	if err != nil {
 		return nil, err
 	}
-	headers, err := signedHeaders(d.Headers, c, name)
+	headers, err := signedHeaders(d.Headers, c.Unsubscribe.OneClick, name)
 	if err != nil {
 		return nil, err
 	}
 	k := &key{name: name, domain: strings.ToLower(domain), selector: d.Selector, signer: signer, headers: headers}
+	if err := k.checkHeaders(c); err != nil {
+		return nil, err
+	}
 	if k.record, err = k.publicRecord(); err != nil {
 		return nil, err
 	}
 	return k, nil
 }
 
-// signedHeaders is the header list of an entry of c, checked: valid
-// field names, not DKIM-Signature, From included and, with one-click
-// unsubscribe, both List-Unsubscribe fields. An entry that names none
-// gets DefaultDKIMHeaders, then Sender when c sets sender: and the
-// fields of c's headers: section (In-Reply-To, References and the List-*
-// fields RFC 6376 5.4.1 asks to sign, a Feedback-ID, which Gmail counts
-// only when signed), each named twice (oversigned, RFC 6376 5.4.2 and
-// 8.15): tidings writes each field once at most, so the second name
-// covers no field of the message, and a field of that name added to it
-// later, above the signed one, fails the signature. Verifiers hash the
-// bottom-most instance first, so a field named once would leave one
-// added on top, which mail programs show (a second From or Subject), to
-// pass. A list the campaign names is signed as it is.
-func signedHeaders(names []string, c *campaign.Campaign, entry string) ([]string, error) {
+// checkHeaders sets k.always when the entry names no headers, and
+// refuses a header list whose h= tag would be too long a line: the
+// entry's own as it names it, or the default at its longest, every field
+// tidings may write named twice.
+func (k *key) checkHeaders(c *campaign.Campaign) error {
+	if k.headers != nil {
+		return checkHLine(k.headers, k.name+".headers", "name fewer fields")
+	}
+	k.always = defaultFields(c)
+	longest := oversigned(k.always, append(slices.Clone(k.always), "Content-Transfer-Encoding", "X-Tidings-Test-For"))
+	return checkHLine(longest, k.name, "the campaign's headers: are too many to sign them all: give "+k.name+" a headers: list of the fields to sign")
+}
+
+// signedHeaders is the header list an entry names, checked: valid field
+// names, not DKIM-Signature, From included and, with one-click
+// unsubscribe, both List-Unsubscribe fields. It is nil when the entry
+// names none (the default, which key.headerKeys makes for each message).
+func signedHeaders(names []string, oneClick bool, entry string) ([]string, error) {
 	if len(names) == 0 {
-		names = DefaultDKIMHeaders()
-		if c.Sender != "" {
-			names = append(names, "Sender")
-		}
-		for _, h := range c.Headers {
-			if !slices.ContainsFunc(names, func(n string) bool { return strings.EqualFold(n, h.Name) }) {
-				names = append(names, h.Name)
-			}
-		}
-		names = append(names, names...)
+		return nil, nil
 	}
 	headers := make([]string, len(names))
 	has := map[string]bool{}
@@ -109,7 +111,7 @@ func signedHeaders(names []string, c *campaign.Campaign, entry string) ([]string
 	if !has["from"] {
 		return nil, fmt.Errorf("dkim: %s.headers must include From (RFC 6376 5.4)", entry)
 	}
-	if c.Unsubscribe.OneClick && (!has["list-unsubscribe"] || !has["list-unsubscribe-post"]) {
+	if oneClick && (!has["list-unsubscribe"] || !has["list-unsubscribe-post"]) {
 		return nil, fmt.Errorf("dkim: %s.headers must include List-Unsubscribe and List-Unsubscribe-Post: one-click unsubscribe (RFC 8058 4) is only honoured when the signature covers both", entry)
 	}
 	return headers, nil
@@ -206,6 +208,16 @@ func (k *key) publicRecord() (Record, error) {
 
 func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
 
+// headerKeys is the h= list of data's signature under this key: the
+// entry's own list as it names it; else the default: every field tidings
+// writes (see oversigned), each named one more time than data carries it.
+func (k *key) headerKeys(data []byte) []string {
+	if k.headers != nil {
+		return k.headers
+	}
+	return oversigned(k.always, fieldNames(data))
+}
+
 // signature is the DKIM-Signature header field (name, value and final
 // CRLF) of data under this key.
 func (k *key) signature(data []byte) (string, error) {
@@ -216,7 +228,7 @@ func (k *key) signature(data []byte) (string, error) {
 		Hash:                   crypto.SHA256,
 		HeaderCanonicalization: msgdkim.CanonicalizationRelaxed,
 		BodyCanonicalization:   msgdkim.CanonicalizationRelaxed,
-		HeaderKeys:             k.headers,
+		HeaderKeys:             k.headerKeys(data),
 	})
 	if err == nil {
 		if _, err = s.Write(data); err != nil {

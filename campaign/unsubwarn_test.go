@@ -1,0 +1,58 @@
+package campaign
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestUnsubscribeWarnings: one_click without dkim:, a url without
+// one_click and one_click with a cc: or bcc: are warnings naming the
+// campaign file, the line and column of the setting, and the setting;
+// the campaign loads.
+func TestUnsubscribeWarnings(t *testing.T) {
+	const dkim = "dkim: {domain: acme.example, selector: s1, key_file: k.pem}\n"
+	for _, tc := range []struct {
+		name, yaml string
+		want       []string // "line:col: start of the warning"
+	}{
+		{"one_click without dkim", "unsubscribe:\n  url: https://acme.example/u\n  one_click: true\n",
+			[]string{"9:14: unsubscribe.one_click without a dkim: section: receivers ignore one-click"}},
+		{"url without one_click", "unsubscribe: {url: https://acme.example/u, mailto: u@acme.example}\n" + dkim,
+			[]string{"7:20: unsubscribe.url without one_click: Gmail and Yahoo require RFC 8058 one-click unsubscribe"}},
+		{"one_click with cc", "cc: '{{.manager}}'\nunsubscribe: {url: https://acme.example/u, one_click: true}\n" + dkim,
+			[]string{"7:5: cc with unsubscribe.one_click: every copy carries the To recipient's one-click link"}},
+		{"one_click with bcc, no dkim", "bcc: archive@acme.example\nunsubscribe: {url: https://acme.example/u, one_click: true}\n",
+			[]string{"8:55: unsubscribe.one_click without a dkim: section", "7:6: bcc with unsubscribe.one_click"}},
+		{"one_click with cc and bcc", "cc: a@acme.example\nbcc: b@acme.example\nunsubscribe: {url: https://acme.example/u, one_click: true}\n" + dkim,
+			[]string{"7:5: cc and bcc with unsubscribe.one_click"}},
+		{"one_click with dkim", "unsubscribe: {url: https://acme.example/u, one_click: true}\n" + dkim, nil},
+		{"mailto only", "unsubscribe: {mailto: u@acme.example}\n", nil},
+		{"transactional", "cc: a@acme.example\nunsubscribe: {transactional: true}\n", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := writeCampaign(t, minimalCampaign+tc.yaml)
+			c, err := Load(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, w := range c.Warnings {
+				if strings.Contains(w, "unsubscribe") {
+					got = append(got, w)
+				}
+			}
+			if len(got) != len(tc.want) {
+				t.Fatalf("warnings %q, want %d", got, len(tc.want))
+			}
+			for i, w := range tc.want {
+				if !strings.HasPrefix(got[i], path+":"+w) {
+					t.Errorf("warning %q, want it to start with %q", got[i], path+":"+w)
+				}
+			}
+			if slices.ContainsFunc(got, func(w string) bool { return strings.Contains(w, "\n") }) {
+				t.Errorf("a warning of several lines: %q", got)
+			}
+		})
+	}
+}
