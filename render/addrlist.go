@@ -12,7 +12,7 @@ import (
 // errUnclosed is the cause of an address list whose quote, comment or
 // angle bracket is never closed, which leaves no way to tell where its
 // addresses end.
-var errUnclosed = errors.New(`a quote ("), parenthesis or angle bracket is not closed; a name holding one is written with {{address .name .email}}`)
+var errUnclosed = errors.New(`a quote ("), parenthesis or angle bracket is not closed; a name holding one is written with ` + genericFix)
 
 // errSpaceAt is the cause of an address with a space beside its @
 // (templates.SpaceBesideAt), which net/mail takes but is a typo.
@@ -100,7 +100,7 @@ func parseList(v string) ([]mailbox, *addressError) {
 		}
 		if err != nil && !strings.Contains(p, "@") && i+1 < len(sh.parts) && strings.Contains(sh.parts[i+1], "<") {
 			// "Team, Inc. <a@x>": the comma ended the address.
-			err = fmt.Errorf("%w (a comma or semicolon in a name separates addresses: put the name in double quotes, \"%s, …\" <…>, or write {{address .name .email}})", err, p)
+			err = fmt.Errorf("%w (a comma or semicolon in a name separates addresses: put the name in double quotes, \"%s, …\" <…>, or write %s)", err, p, genericFix)
 		}
 		if err != nil {
 			return nil, &addressError{token: p, err: err}
