@@ -59,6 +59,8 @@ type xlsxSheet struct {
 	// a value and date formats (see cellScan); nil when there is nothing
 	// to look for.
 	scan *cellScan
+	// scans are the worksheets' scans scanParts made, by member name.
+	scans map[string]*runScan
 	// mergeRefs are the refs of the worksheet's merged ranges (see
 	// prescan); merges are those over several data rows not yet
 	// reached, by first row, and active those over the row read last.
@@ -111,6 +113,10 @@ func openXLSXWith(ctx context.Context, r Recipients, opts excelize.Options) (*xl
 	if err := sniffWorkbook(r.Path); err != nil {
 		return nil, &FileError{File: r.Path, Err: err}
 	}
+	scans, err := scanParts(ctx, r.Path)
+	if err != nil {
+		return nil, err
+	}
 	wb, err := excelize.OpenFile(r.Path, opts)
 	if err != nil {
 		if wb != nil {
@@ -121,7 +127,7 @@ func openXLSXWith(ctx context.Context, r Recipients, opts excelize.Options) (*xl
 		}
 		return nil, &FileError{File: r.Path, Err: openError(err)}
 	}
-	s := &xlsxSheet{file: r.Path, wb: wb}
+	s := &xlsxSheet{file: r.Path, wb: wb, scans: scans}
 	if r.Encoding != "" || r.Delimiter != "" {
 		s.warnings = append(s.warnings, fmt.Sprintf("%s: recipients.encoding and recipients.delimiter apply to CSV files only; ignored for a workbook", filepath.Base(r.Path)))
 	}
@@ -222,9 +228,10 @@ func sniffWorkbook(path string) error {
 }
 
 // sniffZip tells a damaged ZIP archive, one that is not an Office Open
-// XML package (an OpenDocument .ods, say) and one that unpacks to more
-// than maxUnzipBytes from a workbook. Only the archive's directory is
-// read.
+// XML package (an OpenDocument .ods, say), one that unpacks to more than
+// maxUnzipBytes from a workbook and one with a part excelize decodes
+// whole over maxWholePart (checkWholeParts). Only the archive's
+// directory and its package relationships are read.
 func sniffZip(path string) error {
 	zr, err := zip.OpenReader(path)
 	if err != nil {
@@ -253,7 +260,7 @@ func sniffZip(path string) error {
 	if !ooxml {
 		return fmt.Errorf("%w: the ZIP archive is not an Office Open XML package; save the sheet as .xlsx or .csv", ErrNotXLSX)
 	}
-	return nil
+	return checkWholeParts(&zr.Reader)
 }
 
 // looksLikeText reports whether b reads as text in any ASCII-compatible

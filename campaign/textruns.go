@@ -1,14 +1,11 @@
 package campaign
 
 import (
-	"archive/zip"
 	"bufio"
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strconv"
 )
 
@@ -66,59 +63,6 @@ func (e *textRunError) where() string {
 		return "after row " + strconv.Itoa(e.Row)
 	}
 	return "before the first row"
-}
-
-// prescan reads the chosen worksheet's XML and the workbook's shared
-// strings as bytes (see scanRuns) before excelize decodes either: a text
-// run too long is a *FileError naming the sheet and the row, or the
-// shared string. The worksheet's merged ranges are kept for readMerges;
-// a part that cannot be read leaves a warning, and excelize to fail on it.
-func (s *xlsxSheet) prescan(ctx context.Context) error {
-	zr, err := zip.OpenReader(s.file)
-	if err != nil {
-		s.mergesUnread(err)
-		return nil
-	}
-	defer zr.Close()
-	if part := worksheetPart(&zr.Reader, s.wb, s.sheet); part != nil {
-		rs, err := scanPart(ctx, part)
-		s.mergeRefs = rs.merges
-		if te, ok := errors.AsType[*textRunError](err); ok {
-			return &FileError{File: s.file, Err: fmt.Errorf("sheet %q, %s: %w", s.sheet, te.where(), te)}
-		}
-		if err != nil && ctx.Err() != nil {
-			return err
-		}
-		if err != nil {
-			s.mergesUnread(err)
-		}
-	}
-	// excelize reads the shared strings from this path alone.
-	if part := member(&zr.Reader, "xl/sharedStrings.xml"); part != nil {
-		_, err := scanPart(ctx, part)
-		if te, ok := errors.AsType[*textRunError](err); ok {
-			return &FileError{File: s.file, Err: fmt.Errorf("the shared strings (%s), string %d: %w", part.Name, te.String, te)}
-		}
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-	}
-	return nil
-}
-
-// mergesUnread warns that the merged cells could not be looked for.
-func (s *xlsxSheet) mergesUnread(err error) {
-	s.warnings = append(s.warnings, fmt.Sprintf("%s: sheet %q: could not look for merged cells (%v); a merged cell gives its value to its first row only", filepath.Base(s.file), s.sheet, err))
-}
-
-// scanPart runs scanRuns over the archive member part.
-func scanPart(ctx context.Context, part *zip.File) (*runScan, error) {
-	rc, err := part.Open()
-	if err != nil {
-		return &runScan{}, err
-	}
-	defer rc.Close()
-	return scanRuns(ctx, rc)
 }
 
 // scanRuns reads the XML part in r to its end (see runScan); the error

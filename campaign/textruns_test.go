@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"context"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +15,12 @@ import (
 // writeRawXLSX writes a minimal workbook of one sheet, "S", whose
 // worksheet XML is sheet, with the shared strings sst when not "".
 func writeRawXLSX(t *testing.T, path, sheet, sst string) {
+	t.Helper()
+	writeRawParts(t, path, sheet, sst, nil)
+}
+
+// writeRawParts is writeRawXLSX with the members extra besides, by name.
+func writeRawParts(t *testing.T, path, sheet, sst string, extra map[string]string) {
 	t.Helper()
 	f, err := os.Create(path)
 	if err != nil {
@@ -31,6 +38,7 @@ func writeRawXLSX(t *testing.T, path, sheet, sst string) {
 	if sst != "" {
 		parts["xl/sharedStrings.xml"] = sst
 	}
+	maps.Copy(parts, extra)
 	for name, body := range parts {
 		w, err := z.Create(name)
 		if err != nil {

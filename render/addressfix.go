@@ -9,8 +9,10 @@ import (
 	"github.com/tidings/tidings/templates"
 )
 
-// genericFix is addressFix when the address cannot be told in t's terms.
-const genericFix = "{{address .name .email}}"
+// genericFix is addressFix when the address cannot be told in t's terms;
+// the hints of an address say it (templates.AddressExample, errUnclosed,
+// a name a comma split) until hintInColumns tells it in t's terms.
+const genericFix = templates.AddressExample
 
 // addressFix is the call of the address function that writes, in t's own
 // terms, the one address of t whose display name column name splits: its
@@ -48,7 +50,19 @@ func (r *Renderer) addressFix(t *templates.Template, name string) string {
 	if len(found) != 1 {
 		return genericFix
 	}
-	display, spec, ok := splitAngle(found[0])
+	return fixOf(found[0], cols)
+}
+
+// fixOf is the call of the address function that writes part, one
+// address of a template's output with its columns marked (columnMarker
+// of cols): "display <spec>", or "display spec" (no < >, the name before
+// the address), the display name of columns and spaces, the addr-spec one
+// column or text; genericFix for any other.
+func fixOf(part string, cols []string) string {
+	display, spec, ok := splitAngle(part)
+	if !ok {
+		display, spec, ok = splitLastWord(part)
+	}
 	if !ok {
 		return genericFix
 	}
@@ -61,6 +75,26 @@ func (r *Renderer) addressFix(t *templates.Template, name string) string {
 		return genericFix
 	}
 	return "{{address " + nameArg + " " + specArg + "}}"
+}
+
+// splitLastWord splits part, an address with no angle-addr, at its last
+// space outside quotes and comments: the name before and the address,
+// trimmed. ok is false for a part with an angle bracket or no such space.
+func splitLastWord(part string) (display, spec string, ok bool) {
+	part = strings.TrimSpace(part)
+	cut, angled := -1, false
+	templates.WalkTop(part, func(i int, c byte, angle int) {
+		switch {
+		case c == '<' || c == '>' || angle > 0:
+			angled = true
+		case c == ' ' || c == '\t':
+			cut = i
+		}
+	})
+	if angled || cut < 0 {
+		return "", "", false
+	}
+	return strings.TrimSpace(part[:cut]), part[cut+1:], true
 }
 
 // columnMarker is the value addressFix gives column i of a template:

@@ -12,7 +12,7 @@ import (
 // errUnclosed is the cause of an address list whose quote, comment or
 // angle bracket is never closed, which leaves no way to tell where its
 // addresses end.
-var errUnclosed = errors.New(`a quote ("), parenthesis or angle bracket is not closed; a name holding one is written with {{address .name .email}}`)
+var errUnclosed = errors.New(`a quote ("), parenthesis or angle bracket is not closed; a name holding one is written with ` + genericFix)
 
 // errSpaceAt is the cause of an address with a space beside its @
 // (templates.SpaceBesideAt), which net/mail takes but is a typo.
@@ -100,7 +100,7 @@ func parseList(v string) ([]mailbox, *addressError) {
 		}
 		if err != nil && !strings.Contains(p, "@") && i+1 < len(sh.parts) && strings.Contains(sh.parts[i+1], "<") {
 			// "Team, Inc. <a@x>": the comma ended the address.
-			err = fmt.Errorf("%w (a comma or semicolon in a name separates addresses: put the name in double quotes, \"%s, …\" <…>, or write {{address .name .email}})", err, p)
+			err = fmt.Errorf("%w (a comma or semicolon in a name separates addresses: put the name in double quotes, \"%s, …\" <…>, or write %s)", err, p, genericFix)
 		}
 		if err != nil {
 			return nil, &addressError{token: p, err: err}
@@ -203,12 +203,18 @@ func isQuotedString(s string) bool {
 }
 
 // parseGroupList parses a list with group syntax with net/mail; parts are
-// its comma-separated pieces, for naming the one at fault.
+// its comma-separated pieces, for naming the one at fault. A member with
+// a space beside its @ is refused as parseList refuses one (errSpaceAt).
 func parseGroupList(v string, parts []string) ([]mailbox, *addressError) {
 	list, err := mail.ParseAddressList(v)
 	if err != nil {
 		bad := badPiece(v, parts)
 		return nil, &addressError{token: bad, err: inWords(bad, err)}
+	}
+	for _, p := range parts {
+		if m := groupMember(p); templates.SpaceBesideAt(addrPart(m)) {
+			return nil, &addressError{token: m, err: inWords(m, errSpaceAt)}
+		}
 	}
 	out := make([]mailbox, 0, len(list))
 	for _, a := range list {
@@ -221,15 +227,37 @@ func parseGroupList(v string, parts []string) ([]mailbox, *addressError) {
 	return out, nil
 }
 
-// badPiece finds the piece of list that net/mail refuses, so the error can
-// quote it and blame the column it came from.
+// groupMember is the address in part, a piece of a list with group
+// syntax, without the group's name before it ("Team:") and the ';' that
+// ends the group after it, trimmed.
+func groupMember(part string) string {
+	start, end := 0, len(part)
+	templates.WalkTop(part, func(i int, c byte, angle int) {
+		switch {
+		case angle > 0:
+		case c == ':' && start == 0:
+			start = i + 1
+		case c == ';' && end == len(part):
+			end = i
+		}
+	})
+	if end < start {
+		end = len(part)
+	}
+	return strings.TrimSpace(part[start:end])
+}
+
+// badPiece finds the piece of list (its member: groupMember) that net/mail
+// refuses, so the error can quote it and blame the column it came from.
 func badPiece(list string, parts []string) string {
 	for _, p := range parts {
 		if strings.TrimSpace(p) == "" {
 			return p
 		}
-		if _, err := mail.ParseAddress(p); err != nil {
-			return strings.TrimSpace(p)
+		if m := groupMember(p); m != "" {
+			if _, err := mail.ParseAddress(m); err != nil {
+				return m
+			}
 		}
 	}
 	return list

@@ -650,7 +650,8 @@ func (r *Renderer) addressList(f *addrField, row campaign.Row, v string) ([]mail
 	if spec == "" && strings.Contains(aerr.token, "<") {
 		return nil, r.rowErr(row, col, fmt.Errorf("render: %s: %w %s: the address between < and > is empty", f.t.Name(), ErrAddress, clip(aerr.token)))
 	}
-	return nil, r.rowErr(row, col, fmt.Errorf("render: %s: %w %s: %w%s", f.t.Name(), ErrAddress, clip(aerr.token), aerr.err, fullWidthHint(v)))
+	cause := r.hintInColumns(aerr.err, f.t, row, aerr.token)
+	return nil, r.rowErr(row, col, fmt.Errorf("render: %s: %w %s: %w%s", f.t.Name(), ErrAddress, clip(aerr.token), cause, fullWidthHint(v)))
 }
 
 // fullWidthHint is the hint for an address list v that does not parse and

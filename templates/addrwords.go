@@ -6,6 +6,12 @@ import (
 	"unicode"
 )
 
+// AddressExample is the call of the address function the words of an
+// address that needs it suggest (AddressWords): in the example's column
+// names, which render replaces with the template's own where it can tell
+// them.
+const AddressExample = "{{address .name .email}}"
+
 // AddressWords says what is wrong with token, one address (trimmed) that
 // net/mail refused with err, in words a user understands rather than
 // RFC 5322's grammar ("no angle-addr", "missing word in phrase"): no @ (or
@@ -72,7 +78,7 @@ func spacedWords(token, spec, msg string) string {
 	case after:
 		return "something after the address: " + got
 	case strings.Contains(msg, "no angle-addr"), strings.Contains(msg, "missing word in phrase"):
-		return "a name goes before the address, which then goes in < > (Name <address>), or write {{address .name .email}}"
+		return "a name goes before the address, which then goes in < > (Name <address>), or write " + AddressExample
 	}
 	return ""
 }
@@ -92,7 +98,7 @@ func spaceWords(token string) string {
 		return "a space inside the domain (after the @)"
 	}
 	name, addr := nameBefore(token, masked, at)
-	return fmt.Sprintf("an address holds no space: if %s is a name, it goes before the address, which then goes in < > (%s <%s>), or write {{address .name .email}}; if not, remove the space", name, name, addr)
+	return fmt.Sprintf("an address holds no space: if %s is a name, it goes before the address, which then goes in < > (%s <%s>), or write %s; if not, remove the space", name, name, addr, AddressExample)
 }
 
 // SpaceBesideAt reports whether spec, an addr-spec (AddrPart), has a

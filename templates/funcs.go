@@ -161,12 +161,11 @@ func fnDate(inputs []string, order campaign.DateOrder, layout, value string) (st
 	if v == "" {
 		return "", nil
 	}
+	if why := layoutProblem(layout); why != "" {
+		return "", errors.New("templates: date: " + why)
+	}
 	if l, ok := dateLayouts[layout]; ok {
 		layout = l
-	} else if err := checkLayout(layout); err != nil {
-		return "", err
-	} else if isDate(layout) {
-		return "", fmt.Errorf("templates: date: the layout %q is a date, not a layout: date takes the layout first, then the value ({{date \"2 January 2006\" .due}})", layout)
 	}
 	v, wd, named := splitWeekday(v)
 	if t, ok := parseDate(inputs, v); ok {
@@ -237,16 +236,27 @@ func parseDate(inputs []string, v string) (time.Time, bool) {
 // which a Go layout writes as themselves.
 var spreadsheetTokens = regexp.MustCompile(`(?i)\b(yyyy|yy|mm|dd|hh|ss)\b`)
 
-// checkLayout refuses a layout that is not a Go time layout: one that
-// writes a date as its own text (no Go element in it), or that uses
-// spreadsheet tokens, which would be written as letters.
-func checkLayout(layout string) error {
+// layoutProblem says why layout, date's LAYOUT, fails whatever the
+// value, or "" when it is a name of dateLayouts or a Go time layout. It
+// is not a Go layout when it writes a date as its own text (no Go element
+// in it) or uses spreadsheet tokens, which would be written as letters;
+// nor when it is a date itself (the arguments swapped).
+func layoutProblem(layout string) string {
+	if _, ok := dateLayouts[layout]; ok {
+		return ""
+	}
 	ref := time.Date(2009, 11, 17, 20, 34, 58, 0, time.UTC)
 	if ref.Format(layout) == layout || spreadsheetTokens.MatchString(layout) {
-		return fmt.Errorf("templates: date: layout %q is not a Go time layout: write the reference date 2006-01-02 15:04:05 in the form wanted (02/01/2006 for day/month/year), or use iso, short, long, us, zh, rfc3339 or rfc1123", layout)
+		return fmt.Sprintf("layout %q is not a Go time layout: write the reference date 2006-01-02 15:04:05 in the form wanted (02/01/2006 for day/month/year), or use %s", layout, layoutNames)
 	}
-	return nil
+	if isDate(layout) {
+		return fmt.Sprintf("the layout %q is a date, not a layout: date takes the layout first, then the value ({{date \"2 January 2006\" .due}}); a layout is %s, or a Go time layout", layout, layoutNames)
+	}
+	return ""
 }
+
+// layoutNames are the names of dateLayouts, as the errors list them.
+const layoutNames = "iso, short, long, us, zh, rfc3339 or rfc1123"
 
 // errBadEmail is wrapped by the address function's error for a value that
 // is not one addr-spec (badEmailError says what is wrong with it).

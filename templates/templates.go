@@ -609,6 +609,7 @@ func (cp *compiler) walk(t *Template, lookup func(string) *parse.Tree, root *par
 	cp.checkArgTypes(t, w.calls)
 	cp.checkPrintf(t, w.calls)
 	cp.checkNumberPlaces(t, w.calls)
+	cp.checkDateLayouts(t, w.calls)
 	seen, reported := map[string]bool{}, map[string]bool{}
 	for _, r := range w.refs {
 		col := r.name

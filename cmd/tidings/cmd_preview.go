@@ -21,6 +21,7 @@ import (
 	"github.com/tidings/tidings/sendpool/preview"
 	"github.com/tidings/tidings/sendpool/report"
 	"github.com/tidings/tidings/sendpool/spool"
+	"github.com/tidings/tidings/sendpool/statefile"
 )
 
 // previewOptions are the flags of `tidings preview`.
@@ -191,6 +192,9 @@ func previewFolder(opts previewOptions, c *campaign.Campaign) (string, error) {
 	dir := opts.out
 	if dir == "" {
 		dir = filepath.Join(c.StateDir, "preview")
+		if err := statefile.Mkdir(dir); err != nil { // the state folder's own
+			return "", err
+		}
 	} else if err := notStateDir(dir, c.StateDir); err != nil {
 		return "", err
 	}

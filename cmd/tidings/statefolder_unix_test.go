@@ -86,6 +86,47 @@ func TestStateSymlinkRefused(t *testing.T) {
 	}
 }
 
+// TestStateSubfolderSymlinkRefused: a folder tidings makes in the state
+// folder (spool/, preview/, the gallery's, report-data/) that is a link
+// to a folder elsewhere is refused, naming it, and nothing is written at
+// its target; send sends nothing, and report says so in its warning.
+func TestStateSubfolderSymlinkRefused(t *testing.T) {
+	for _, tc := range []struct {
+		args   []string
+		folder string
+	}{
+		{[]string{"send", "--yes"}, "spool"},
+		{[]string{"preview"}, "preview"},
+		{[]string{"preview"}, filepath.Join("preview", "gallery")},
+		{[]string{"report"}, "report-data"},
+	} {
+		srv := smtptest.NewServer(t)
+		camp := sendCampaign(t, srv, 2, "")
+		link := filepath.Join(filepath.Dir(camp), ".tidings", "t", tc.folder)
+		if err := os.MkdirAll(filepath.Dir(link), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		victim := t.TempDir()
+		if err := os.Symlink(victim, link); err != nil {
+			t.Fatal(err)
+		}
+		out, errOut, code := runCLI(t, append(tc.args, camp)...)
+		want, wantCode := link+" is a symbolic link: tidings does not write through links", exitUnusable
+		if tc.folder == "report-data" {
+			want, wantCode = "warning: the report page was not written", exitSomeFailed // nothing sent yet
+		}
+		if code != wantCode || !strings.Contains(out+errOut, want) || !strings.Contains(out+errOut, link+" is a symbolic link") {
+			t.Errorf("%s with %s linked: code %d, want %d and %q\n%s%s", tc.args[0], tc.folder, code, wantCode, want, out, errOut)
+		}
+		if entries, _ := os.ReadDir(victim); len(entries) != 0 {
+			t.Errorf("%s with %s linked: the link's target holds %v", tc.args[0], tc.folder, entries)
+		}
+		if n := len(srv.Messages()); n != 0 {
+			t.Errorf("%s with %s linked: %d messages went out", tc.args[0], tc.folder, n)
+		}
+	}
+}
+
 // TestStateFolderLinkedElsewhere: .tidings as a link to a folder on
 // another disk keeps working: the state goes there.
 func TestStateFolderLinkedElsewhere(t *testing.T) {

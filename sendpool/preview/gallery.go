@@ -141,7 +141,7 @@ type galleryWriter struct {
 // newGalleryWriter writes the page's assets into dir's gallery folder.
 func newGalleryWriter(dir string) (*galleryWriter, error) {
 	gdir := filepath.Join(dir, galleryDir)
-	if err := os.MkdirAll(gdir, 0o700); err != nil {
+	if err := statefile.Mkdir(gdir); err != nil {
 		return nil, fmt.Errorf("preview: gallery: %w", err)
 	}
 	for _, name := range []string{"gallery.js", "gallery.css"} {

@@ -12,7 +12,6 @@ import (
 	"mime/multipart"
 	"mime/quotedprintable"
 	"net/textproto"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -68,9 +67,12 @@ func writeGalleryMessage(dir, emlName string, data []byte) error {
 		return err
 	}
 	buf.WriteString(");\n")
-	mdir := filepath.Join(dir, galleryDir, "msg")
-	if err := os.MkdirAll(mdir, 0o700); err != nil {
-		return fmt.Errorf("preview: gallery: %w", err)
+	gdir := filepath.Join(dir, galleryDir)
+	mdir := filepath.Join(gdir, "msg")
+	for _, d := range []string{gdir, mdir} { // neither a link
+		if err := statefile.Mkdir(d); err != nil {
+			return fmt.Errorf("preview: gallery: %w", err)
+		}
 	}
 	if err := statefile.WriteFile(filepath.Join(mdir, id+".js"), buf.Bytes()); err != nil {
 		return fmt.Errorf("preview: gallery: %w", err)

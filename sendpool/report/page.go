@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/sendpool/statefile"
 )
 
 // The report page is written beside report.csv:
@@ -170,7 +171,7 @@ func WritePage(ctx context.Context, dir string, in PageInput) error {
 		preview = nil // rows link no preview
 	}
 	cw := &chunkWriter{dir: filepath.Join(dir, PageDataDir), preview: preview}
-	if err := os.MkdirAll(cw.dir, 0o700); err != nil {
+	if err := statefile.Mkdir(cw.dir); err != nil {
 		return fmt.Errorf("report: page: %w", err)
 	}
 	err = writePage(ctx, dir, in, cw, rel)

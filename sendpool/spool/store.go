@@ -458,7 +458,7 @@ func (g *Generation) checkSizes(m *manifest) error {
 
 // Create starts a new generation, numbered after every one in the folder.
 func (s *Store) Create() (*Writer, error) {
-	if err := os.MkdirAll(s.dir, 0o700); err != nil {
+	if err := statefile.Mkdir(s.dir); err != nil {
 		return nil, fmt.Errorf("spool: %w", err)
 	}
 	nums, err := s.numbers()
