@@ -422,7 +422,7 @@ func datedEarlyWarning(e sendpool.EstimateResult) string {
 	return fmt.Sprintf("a run takes about %s at these rates, and every message is dated when the run spools it, before the first leaves: "+
 		"the last ones would arrive dated %s before, sorted below the mail of those hours and scored as suspect by spam filters; "+
 		"to keep the Date close, send in runs of at most %s (a faster send.rate, and send.daily_cap with one run a day for a provider's daily limit)",
-		sendpool.FormatEstimate(run), sendpool.FormatEstimate(run), spoolAgeWords)
+		sendpool.FormatEstimate(run), sendpool.FormatEstimate(run), spoolAgeWords())
 }
 
 // checkHeadroom is how much memory check may use beyond what the opened

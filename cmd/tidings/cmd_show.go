@@ -191,8 +191,14 @@ func journalSays(e *journal.Entry, row int) (at int, hash, status string) {
 	return e.Row, "", "not sent yet"
 }
 
-// spoolAgeWords is plan.MaxSpoolAge in words.
-const spoolAgeWords = "an hour"
+// spoolAgeWords says plan.MaxSpoolAge in words: "an hour", else as
+// estimates do.
+func spoolAgeWords() string {
+	if plan.MaxSpoolAge == time.Hour {
+		return "an hour"
+	}
+	return sendpool.FormatEstimate(plan.MaxSpoolAge)
+}
 
 // rerendered says why the next send renders again the message of a row
 // not sent yet that show found in gen, a generation made from the
@@ -211,7 +217,7 @@ func rerendered(gen, newest *spool.Generation, c *campaign.Campaign, damaged err
 	case gen.Number() != newest.Number():
 		return fmt.Sprintf("it was spooled in generation %d, and generation %d was spooled since from the campaign as it was then", gen.Number(), newest.Number())
 	case !plan.Fresh(gen, now):
-		return "it was spooled more than " + spoolAgeWords + " ago"
+		return "it was spooled more than " + spoolAgeWords() + " ago"
 	case !plan.CopiesKept(gen, c):
 		return "it was spooled by a tidings from before the spool kept a message's Cc and Bcc"
 	}

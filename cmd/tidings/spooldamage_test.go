@@ -59,8 +59,8 @@ func editManifest(t *testing.T, camp string, members map[string]any, seal bool) 
 }
 
 // TestEditedManifestIsDamage: a manifest edited since it was written and
-// still JSON (its start an hour earlier: a spool still young enough to
-// send from) does not match its checksum: check warns, naming it; send
+// still JSON (its start half an hour earlier: a spool still young enough
+// to send from) does not match its checksum: check warns, naming it; send
 // does not send from its generation but warns, naming it, renders the
 // rows again and sends no one a second copy.
 func TestEditedManifestIsDamage(t *testing.T) {
@@ -69,7 +69,7 @@ func TestEditedManifestIsDamage(t *testing.T) {
 	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp); code != exitSomeFailed {
 		t.Fatalf("send: %d\n%s%s", code, out, errOut)
 	}
-	editManifest(t, camp, map[string]any{"started": time.Now().Add(-time.Hour).UTC()}, false)
+	editManifest(t, camp, map[string]any{"started": time.Now().Add(-plan.MaxSpoolAge / 2).UTC()}, false)
 	damage := "spool: damaged: manifest " + spoolFile(camp, ".json") + " was changed since it was written"
 	if out, _, _ := runCLI(t, "check", camp); !strings.Contains(out, "warning: "+damage) {
 		t.Errorf("check:\n%s", out)

@@ -96,6 +96,11 @@ type Run struct {
 	// (render.Renderer.Facets: columns, "" for a row's files); empty in
 	// runs that deliver nothing and in journals of an older tidings.
 	Facets []string `json:"facets,omitempty"`
+	// IDSalt is the Message-ID salt the run's messages were made with
+	// (render.Options.IDSalt; empty for none, and in journals of an older
+	// tidings): the state folder's file can be written again from it,
+	// and a file that no longer holds it is told.
+	IDSalt string `json:"id_salt,omitempty"`
 }
 
 // Attempt is written before a message's body is handed to the server.

@@ -449,6 +449,17 @@ func (s *State) attempt(a *Attempt, at lineRef) {
 // (sendpool.InterruptedUnsent), as that run's report said.
 func (s *State) Interrupted() bool { return s.interruptedRun != 0 }
 
+// IDSalt is the Message-ID salt of the latest run that recorded one
+// (Run.IDSalt), "" when none did.
+func (s *State) IDSalt() string {
+	for i := len(s.Runs) - 1; i >= 0; i-- {
+		if s.Runs[i].IDSalt != "" {
+			return s.Runs[i].IDSalt
+		}
+	}
+	return ""
+}
+
 // noteRun keeps up Interrupted for a result (a is nil) or an attempt (r
 // is nil) read from the journal.
 func (s *State) noteRun(a *Attempt, r *Result) {

@@ -17,12 +17,17 @@ import (
 
 // IDSaltFile is the file in a campaign's state folder that holds the
 // salt of its Message-IDs (render.Options.IDSalt): 32 hex digits and a
-// newline, made by the first send from that folder. Removing the state
-// folder, or copying the campaign without it, gives the next send's
+// newline, made by the first send from that folder, and recorded in the
+// run line of every send that used it (journal.Run.IDSalt). Removing the
+// state folder, or copying the campaign without it, gives the next send's
 // messages identifiers of their own, so that a receiver that keeps last
 // month's message does not take this month's, from a copy of the same
 // campaign, for a copy of it.
 const IDSaltFile = "message-id.salt"
+
+// errBadSalt is wrapped by readIDSalt's error for a file that holds no
+// salt tidings wrote.
+var errBadSalt = errors.New("not the Message-ID salt tidings writes (32 hex digits)")
 
 // readIDSalt returns the salt in stateDir, "" when there is none yet.
 func readIDSalt(stateDir string) (string, error) {
@@ -40,57 +45,97 @@ func readIDSalt(stateDir string) (string, error) {
 		return "", fmt.Errorf("plan: %s: %w", path, err)
 	}
 	salt := strings.TrimSuffix(string(b), "\n")
-	if _, err := hex.DecodeString(salt); err != nil || len(salt) != 32 {
-		return "", fmt.Errorf("plan: %s is not the Message-ID salt tidings writes (32 hex digits): it was edited; "+
-			"remove it only if nothing was sent from this state folder (the messages sent would have other Message-IDs than a resend)", path)
+	if !validSalt(salt) {
+		return "", fmt.Errorf("plan: %s: %w", path, errBadSalt)
 	}
 	return salt, nil
 }
 
-// ensureIDSalt gives in its Message-ID salt before the preflight renders:
-// the state folder's, or, when it has none and its journal names no
-// recipient, a new one, written (synced) before any message is made with
-// it. A state folder whose journal names recipients but that has no salt
-// was made by a tidings from before the salts: its messages keep the
-// identifiers they were sent with. The caller holds the campaign's lock.
+func validSalt(s string) bool {
+	_, err := hex.DecodeString(s)
+	return err == nil && len(s) == 32
+}
+
+// ensureIDSalt gives in its Message-ID salt before the preflight renders
+// (the caller holds the campaign's lock):
+//   - the state folder's, when the journal's sends used it or no other;
+//   - the one the journal's sends used (journal.State.IDSalt), written
+//     back, when the file is gone or damaged;
+//   - a new one, written before any message is made with it, when neither
+//     the file nor the journal has one and the journal names no
+//     recipient (the file may be damaged then: nothing was sent with it);
+//   - none when the journal names recipients but neither has a salt: the
+//     state folder was made by a tidings from before the salts, and its
+//     messages keep the identifiers they were sent with.
+//
+// A file whose salt is not the one the journal's sends used, or any salt
+// where they used none, is refused: a resend would get another
+// Message-ID than the message it resends.
 func (in *Inputs) ensureIDSalt(state *journal.State) error {
-	if in.idSalt != "" || state.Len() > 0 {
-		return nil
-	}
 	dir := in.Campaign.StateDir
 	salt, err := readIDSalt(dir)
-	if err != nil || salt != "" {
+	sent := state.IDSalt()
+	switch {
+	case err == nil && salt != "" && sent != "" && salt != sent:
+		return fmt.Errorf("plan: %s holds another salt than the sends of this campaign used (%s, in the journal's run lines): "+
+			"put it back (write that salt into the file) or remove the file, which the next send writes again from the journal",
+			filepath.Join(dir, IDSaltFile), sent)
+	case err == nil && salt != "" && sent == "" && state.Len() > 0:
+		return fmt.Errorf("plan: %s holds a salt, but this state folder's sends used none (a tidings from before the salts made them): "+
+			"remove the file, or a resend would get another Message-ID than the message it resends", filepath.Join(dir, IDSaltFile))
+	case err == nil && salt != "":
 		in.idSalt = salt
-		return err
+		return nil
+	case sent != "":
+		salt = sent
+	case state.Len() > 0 && err == nil:
+		in.idSalt = "" // a state folder from before the salts
+		return nil
+	case state.Len() > 0:
+		return fmt.Errorf("%w; remove it: this state folder's sends used no salt", err)
+	default:
+		var b [16]byte
+		_, _ = rand.Read(b[:]) // never fails (crypto/rand)
+		salt = hex.EncodeToString(b[:])
 	}
-	var b [16]byte
-	_, _ = rand.Read(b[:]) // never fails (crypto/rand)
-	salt = hex.EncodeToString(b[:])
-	err = os.MkdirAll(dir, statefile.FolderMode)
-	if err == nil {
-		err = writeSynced(filepath.Join(dir, IDSaltFile), salt+"\n")
-	}
-	if err != nil {
+	if err := writeSalt(dir, salt); err != nil {
 		return fmt.Errorf("plan: the Message-ID salt: %w", err)
 	}
 	in.idSalt = salt
 	return nil
 }
 
-// writeSynced creates path (it must not exist) holding data, and syncs
-// it and its folder.
-func writeSynced(path, data string) error {
-	f, err := statefile.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, statefile.FileMode)
+// writeSalt replaces the salt file in dir by one holding salt, atomically
+// (a temporary file synced, then renamed over it, and the folder synced):
+// a crash leaves the old file or the new one, never one cut short. A link
+// in its place is refused (statefile).
+func writeSalt(dir, salt string) error {
+	if err := os.MkdirAll(dir, statefile.FolderMode); err != nil {
+		return err
+	}
+	path := filepath.Join(dir, IDSaltFile)
+	if fi, err := os.Lstat(path); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		return &statefile.LinkError{Path: path}
+	}
+	tmp := path + ".tmp"
+	f, err := statefile.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, statefile.FileMode)
 	if err != nil {
 		return err
 	}
-	_, err = f.WriteString(data)
+	_, err = f.WriteString(salt + "\n")
 	if err == nil {
 		err = f.Sync()
 	}
-	if err = errors.Join(err, f.Close()); err != nil {
-		os.Remove(path)
+	if err = errors.Join(err, f.Close()); err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
 		return err
 	}
-	return statefile.SyncDir(filepath.Dir(path))
+	return statefile.SyncDir(dir)
 }
+
+// IDSalt is the Message-ID salt the campaign's messages are made with
+// ("" for none), for the journal's run line.
+func (in *Inputs) IDSalt() string { return in.idSalt }

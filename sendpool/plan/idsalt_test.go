@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/smtptest"
 )
 
@@ -83,9 +84,10 @@ func TestMessageIDSalt(t *testing.T) {
 }
 
 // TestMessageIDSaltEarlierState: a state folder whose journal names
-// recipients but has no salt (made by a tidings from before the salts)
-// gets none: its messages keep the identifiers they were sent with. A
-// salt file that is not one tidings wrote, or a link, is refused.
+// recipients, none of its run lines a salt (made by a tidings from before
+// the salts: here the salt is taken out of the file and the journal),
+// gets no salt: its messages keep the identifiers they were sent with. A
+// salt file there is refused (a resend would get another Message-ID).
 func TestMessageIDSaltEarlierState(t *testing.T) {
 	srv := smtptest.NewServer(t)
 	camp := writeCampaign(t, srv, 2, "")
@@ -96,6 +98,12 @@ func TestMessageIDSaltEarlierState(t *testing.T) {
 	if err := os.Remove(saltPath); err != nil {
 		t.Fatal(err)
 	}
+	jpath := filepath.Join(in.Campaign.StateDir, journal.FileName)
+	j, err := os.ReadFile(jpath)
+	if err != nil || !strings.Contains(string(j), `,"id_salt":"`+in.IDSalt()+`"`) {
+		t.Fatalf("journal without the salt (%v):\n%s", err, j)
+	}
+	writeFile(t, jpath, strings.Replace(string(j), `,"id_salt":"`+in.IDSalt()+`"`, "", 1))
 	var ids []string
 	for _, body := range []string{"Hello {{.name}}\n", "Hello again {{.name}}\n"} {
 		writeFile(t, filepath.Join(filepath.Dir(camp), "body.txt"), body)
@@ -112,21 +120,41 @@ func TestMessageIDSaltEarlierState(t *testing.T) {
 		t.Errorf("row 3's Message-IDs: %q salted, then %q and %q without a salt", salted, ids[0], ids[1])
 	}
 
-	for name, bad := range map[string]func(){
-		"edited": func() { writeFile(t, saltPath, "not hex\n") },
-		"link": func() {
-			os.Remove(saltPath)
-			target := filepath.Join(t.TempDir(), "elsewhere")
-			writeFile(t, target, strings.Repeat("a", 32)+"\n")
-			if err := os.Symlink(target, saltPath); err != nil {
-				t.Fatal(err)
-			}
-		},
-	} {
-		bad()
-		if _, err := Open(context.Background(), camp); err == nil || !strings.Contains(err.Error(), IDSaltFile) {
-			t.Errorf("%s salt: err = %v, want it named", name, err)
-		}
-		os.Remove(saltPath)
+	writeFile(t, saltPath, strings.Repeat("ab", 16)+"\n")
+	in, state := open(t, camp)
+	if _, err := Preflight(context.Background(), in, state, Options{Version: "test"}); err == nil || !strings.Contains(err.Error(), saltPath+" holds a salt, but this state folder's sends used none") {
+		t.Errorf("a salt file in a state folder sent from without one: err = %v", err)
+	}
+}
+
+// TestMessageIDSaltRepaired: in a state folder nothing was sent from, a
+// salt file cut short (a crash while an older tidings wrote it in place)
+// is replaced; a link in its place is refused, its target untouched.
+func TestMessageIDSaltRepaired(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := writeCampaign(t, srv, 1, "")
+	stateDir := filepath.Join(filepath.Dir(camp), ".tidings", "t")
+	saltPath := filepath.Join(stateDir, IDSaltFile)
+	if err := os.MkdirAll(stateDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, saltPath, "")
+	in, _ := preflightOf(t, camp)
+	if salt, err := readIDSalt(stateDir); err != nil || salt == "" || salt != in.IDSalt() {
+		t.Errorf("salt after a file cut short: %q, %v (the preflight's %q)", salt, err, in.IDSalt())
+	}
+
+	target := filepath.Join(t.TempDir(), "elsewhere")
+	writeFile(t, target, "mine\n")
+	if err := os.Remove(saltPath); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(target, saltPath); err != nil {
+		t.Fatal(err)
+	}
+	in, state := open(t, camp)
+	_, err := Preflight(context.Background(), in, state, Options{Version: "test"})
+	if b, _ := os.ReadFile(target); err == nil || !strings.Contains(err.Error(), saltPath) || string(b) != "mine\n" {
+		t.Errorf("a linked salt file: err = %v, its target holds %q", err, b)
 	}
 }

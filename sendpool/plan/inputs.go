@@ -194,9 +194,9 @@ func (in *Inputs) compile() error {
 	if err != nil {
 		return err
 	}
-	if in.idSalt, err = readIDSalt(in.Campaign.StateDir); err != nil {
-		return err
-	}
+	// A salt file that cannot be read is send's to repair or refuse
+	// (ensureIDSalt); until then messages are made without a salt.
+	in.idSalt, _ = readIDSalt(in.Campaign.StateDir)
 	opts := render.Options{IDSalt: in.idSalt}
 	if in.Signer != nil {
 		opts.VetFrom = in.Signer.VetFrom

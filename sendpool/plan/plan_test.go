@@ -350,7 +350,11 @@ func openJournal(t *testing.T, stateDir string) (*journal.Lock, *journal.Writer)
 	if err != nil {
 		t.Fatal(err)
 	}
-	w, err := journal.Open(context.Background(), lock, journal.Run{PID: os.Getpid(), Started: time.Now()})
+	salt, err := readIDSalt(stateDir) // as send records it
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := journal.Open(context.Background(), lock, journal.Run{PID: os.Getpid(), Started: time.Now(), IDSalt: salt})
 	if err != nil {
 		lock.Release()
 		t.Fatal(err)

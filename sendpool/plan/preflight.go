@@ -17,9 +17,10 @@ import (
 // and a message dated hours before it arrives is sorted below the mail of
 // those hours and scored as suspect by filters (SpamAssassin's
 // DATE_IN_PAST_03_06 and on). A resumed send, or a send after a test send,
-// an hour or more later renders the rows still to send afresh. (A single
-// run that lasts longer, at a low rate, still sends its later messages
-// dated from its start: check says so.)
+// an hour or more later renders every row afresh into a new generation
+// (the rows sent already too; the generations messages went out from are
+// kept). A single run that lasts longer, at a low rate, still sends its
+// later messages dated from its start: check says so.
 const MaxSpoolAge = time.Hour
 
 // Fresh says whether a send at now may send g's messages: g was begun

@@ -56,7 +56,7 @@ func editManifestFile(t *testing.T, path string, fields map[string]any) {
 
 // TestSpoolAgeFromItsStart: a spool's age counts from when its preflight
 // began, since its first messages are dated then: one whose preflight
-// took two hours is not sent from 23 hours after it ended.
+// took half an hour is not sent from 31 minutes after it ended.
 func TestSpoolAgeFromItsStart(t *testing.T) {
 	srv := smtptest.NewServer(t)
 	camp := writeCampaign(t, srv, 3, "")
@@ -69,7 +69,7 @@ func TestSpoolAgeFromItsStart(t *testing.T) {
 	if started.IsZero() || started.After(pl.Spool.Created()) {
 		t.Fatalf("started %v, created %v", started, pl.Spool.Created())
 	}
-	editManifest(t, camp, map[string]any{"created": started.Add(2 * time.Hour)})
+	editManifest(t, camp, map[string]any{"created": started.Add(MaxSpoolAge / 2)})
 	for _, c := range []struct {
 		after  time.Duration
 		reused bool

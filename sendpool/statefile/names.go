@@ -21,20 +21,21 @@ func Own(name string) bool {
 // writers, which import it: a test checks their names are here).
 func ownNames() []string {
 	return []string{
-		"journal.jsonl",      // journal.FileName
-		"send.lock",          // journal.LockFileName
-		"send.lock.held",     // its mark where locks are files (Windows)
-		"report.csv",         // report.CSVFile
-		"report.json",        // report.JSONFile
-		"report.html",        // report.PageFile
-		"report-data",        // report.PageDataDir
-		".report.log",        // the reporter's log
-		".report.log-*",      // a second reporter's (report.Options.OwnLog)
-		".report.csv.*.tmp",  // report files being written, before their rename
-		".report.json.*.tmp", // (also .report.json.rows.*.tmp)
-		".report.html.*.tmp", // report.WriteAtomic
-		"spool",              // spool.Folder
-		"message-id.salt",    // plan.IDSaltFile
-		"preview",            // the preview's folder when no --out is given
+		"journal.jsonl",       // journal.FileName
+		"send.lock",           // journal.LockFileName
+		"send.lock.held",      // its mark where locks are files (Windows)
+		"report.csv",          // report.CSVFile
+		"report.json",         // report.JSONFile
+		"report.html",         // report.PageFile
+		"report-data",         // report.PageDataDir
+		".report.log",         // the reporter's log
+		".report.log-*",       // a second reporter's (report.Options.OwnLog)
+		".report.csv.*.tmp",   // report files being written, before their rename
+		".report.json.*.tmp",  // (also .report.json.rows.*.tmp)
+		".report.html.*.tmp",  // report.WriteAtomic
+		"spool",               // spool.Folder
+		"message-id.salt",     // plan.IDSaltFile
+		"message-id.salt.tmp", // it being written
+		"preview",             // the preview's folder when no --out is given
 	}
 }
