@@ -20,8 +20,10 @@
 //   - Bodies: text/plain, text/html, or multipart/alternative with both;
 //     multipart/related when the HTML shows inline images; multipart/mixed
 //     when there are attachments (in campaign order). Text is 7bit when it
-//     is ASCII in short lines, else quoted-printable; files are base64 in
-//     76-character lines. Attachment names use RFC 2231 (filename*=) when
+//     is ASCII in short lines, else quoted-printable, or base64 when that
+//     is shorter (text in CJK, Cyrillic, Greek, Arabic: RFC 2045 6.7, 6.8),
+//     each part chosen on its own; files are base64 in 76-character lines.
+//     Attachment names use RFC 2231 (filename*=) when
 //     not ASCII (or when they contain "=?"), in continuations that end
 //     between whole characters when long, plus an RFC 2047 name parameter
 //     for older clients. Encoded-words and RFC 2231 segments each decode

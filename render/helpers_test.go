@@ -115,6 +115,7 @@ func checkLines(t *testing.T, data []byte, allowLong bool) {
 // leaf is one non-multipart MIME entity, decoded.
 type leaf struct {
 	ctype, disp, filename, cid, name string
+	cte                              string // Content-Transfer-Encoding, as written
 	body                             []byte
 }
 
@@ -160,7 +161,7 @@ func walk(t *testing.T, h getter, r io.Reader) ([]leaf, string) {
 	if err != nil {
 		t.Fatalf("%s body: %v", mt, err)
 	}
-	l := leaf{ctype: mt, body: data, cid: h.Get("Content-ID")}
+	l := leaf{ctype: mt, body: data, cid: h.Get("Content-ID"), cte: h.Get("Content-Transfer-Encoding")}
 	if d := h.Get("Content-Disposition"); d != "" {
 		disp, dp, err := mime.ParseMediaType(d)
 		if err != nil {

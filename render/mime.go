@@ -182,9 +182,10 @@ func (w *mimeWriter) close(bd string) {
 
 // textPart writes a text entity: 7bit when the body is ASCII in lines of at
 // most 78 characters, else quoted-printable (RFC 2045 6.7), whose lines are
-// at most 76. Line ends become CRLF. When top is set the part is the whole
-// message body, which must end in a line break: a soft line break ("=" CRLF,
-// decoded as nothing) or, for 7bit, a CRLF.
+// at most 76, or base64 (RFC 2045 6.8) in lines of 76 when that is shorter
+// (see b64text.go). Line ends become CRLF. When top is set the part is the
+// whole message body, which must end in a line break: a soft line break
+// ("=" CRLF, decoded as nothing) for quoted-printable, a CRLF otherwise.
 func (w *mimeWriter) textPart(ctype string, body []byte, top bool) {
 	w.b.WriteString("Content-Type: ")
 	w.b.WriteString(ctype)
@@ -197,12 +198,35 @@ func (w *mimeWriter) textPart(ctype string, body []byte, top bool) {
 		}
 		return
 	}
-	w.b.WriteString("Content-Transfer-Encoding: quoted-printable\r\n\r\n")
-	w.b.Grow(len(body) + len(body)/4)
-	w.b.Write(appendQP(w.b.AvailableBuffer(), body))
+	b64 := base64TextLen(body)
+	if w.quotedPrintable(body, b64, top) {
+		return
+	}
+	w.b.WriteString("Content-Transfer-Encoding: base64\r\n\r\n")
+	w.b.Grow(b64)
+	w.b.Write(appendBase64Text(w.b.AvailableBuffer(), body))
+	if top {
+		w.b.WriteString("\r\n")
+	}
+}
+
+// quotedPrintable writes the Content-Transfer-Encoding line, the blank
+// line and body in quoted-printable, when that encoding is at most limit
+// bytes long (that of base64), and reports whether it did: it encodes
+// once, into the buffer's spare room, and commits the part only then.
+// The room made is enough for base64 too, which is written otherwise.
+func (w *mimeWriter) quotedPrintable(body []byte, limit int, top bool) bool {
+	const head = "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+	w.b.Grow(len(head) + limit + qpOvershoot)
+	dst, ok := appendQPUpTo(append(w.b.AvailableBuffer(), head...), body, limit)
+	if !ok {
+		return false
+	}
+	w.b.Write(dst)
 	if top && !endsInLF(body) {
 		w.b.WriteString("=\r\n")
 	}
+	return true
 }
 
 func endsInLF(b []byte) bool { return len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r') }

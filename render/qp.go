@@ -1,5 +1,7 @@
 package render
 
+import "math"
+
 // appendQP appends body encoded as quoted-printable (RFC 2045 section 6.7)
 // to dst: lines of at most 76 characters with soft line breaks, line breaks
 // of any kind (CRLF, a lone CR, a lone LF) written as CRLF, space or tab
@@ -13,10 +15,28 @@ package render
 // runs of plain bytes at once. A differential test and FuzzQuotedPrintable
 // hold the two to the same output.
 func appendQP(dst, body []byte) []byte {
-	const maxLine = 75 // characters before a soft line break's "=", as mime/quotedprintable
-	n := 0             // characters on the current output line
-	cr := false        // the last byte written as itself was a CR
+	dst, _ = appendQPUpTo(dst, body, math.MaxInt)
+	return dst
+}
+
+// appendQPUpTo is appendQP that gives up once it has appended more than
+// limit bytes, the encoding then known to be longer than limit: it returns
+// false, having appended more than limit and at most limit+qpOvershoot
+// bytes (most of them the encoding's). Encoding and measuring are one pass: textPart encodes once
+// when quoted-printable is the shorter encoding, and stops early when it
+// is not.
+func appendQPUpTo(dst, body []byte, limit int) ([]byte, bool) {
+	const maxLine = 75       // characters before a soft line break's "=", as mime/quotedprintable
+	n := 0                   // characters on the current output line
+	cr := false              // the last byte written as itself was a CR
+	stop := len(dst) + limit // past it, give up
+	if limit > math.MaxInt-len(dst) {
+		stop = math.MaxInt
+	}
 	for i := 0; i < len(body); {
+		if len(dst) > stop {
+			return dst, false
+		}
 		c := body[i]
 		switch qpClass[c] {
 		case qpPlain:
@@ -50,8 +70,14 @@ func appendQP(dst, body []byte) []byte {
 		}
 	}
 	dst, _ = qpTrailing(dst, n)
-	return dst
+	return dst, len(dst) <= stop
 }
+
+// qpOvershoot bounds what appendQPUpTo appends past its limit: one step
+// of its loop (at most a soft line break and a run of 75 characters) and
+// the encoding of a space or tab that ends the last line (a soft line
+// break and =XX).
+const qpOvershoot = 3 + 75 + 6
 
 // qpEncode appends c as =XX, after a soft line break when the line has no
 // room for it.

@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"io"
+	"math"
 	"math/rand/v2"
 	"mime/quotedprintable"
 	"strings"
@@ -79,6 +80,7 @@ func TestAppendQPMatchesStandardWriter(t *testing.T) {
 		if !bytes.Equal(got, want) {
 			t.Errorf("appendQP(%q)\n got %q\nwant %q", c, got, want)
 		}
+		checkQPUpTo(t, []byte(c))
 	}
 	// Random bodies drawn from the bytes that matter: line breaks,
 	// whitespace, '=', ASCII, control and high bytes, at lengths that
@@ -97,6 +99,31 @@ func TestAppendQPMatchesStandardWriter(t *testing.T) {
 		if got, want := appendQP(nil, body), stdQP(t, body); !bytes.Equal(got, want) {
 			t.Fatalf("appendQP(%q)\n got %q\nwant %q", body, got, want)
 		}
+		checkQPUpTo(t, body)
+	}
+}
+
+// checkQPUpTo holds appendQPUpTo to its contract at limits around the
+// length of body's encoding: the whole encoding and true when it is at
+// most limit long, else false having written more than limit bytes and at
+// most qpOvershoot more.
+func checkQPUpTo(t testing.TB, body []byte) {
+	t.Helper()
+	full := appendQP(nil, body)
+	for _, limit := range []int{0, len(full) / 2, len(full) - 1, len(full), len(full) + 1, math.MaxInt} {
+		if limit < 0 {
+			continue
+		}
+		got, ok := appendQPUpTo([]byte("prefix:"), body, limit)
+		got = got[len("prefix:"):]
+		switch {
+		case ok != (len(full) <= limit):
+			t.Fatalf("appendQPUpTo(%q, %d) = %v, the encoding is %d long", body, limit, ok, len(full))
+		case ok && !bytes.Equal(got, full):
+			t.Fatalf("appendQPUpTo(%q, %d) wrote %q, want %q", body, limit, got, full)
+		case !ok && (len(got) <= limit || len(got) > limit+qpOvershoot):
+			t.Fatalf("appendQPUpTo(%q, %d) gave up having written %d bytes", body, limit, len(got))
+		}
 	}
 }
 
@@ -107,6 +134,8 @@ func FuzzQuotedPrintable(f *testing.F) {
 		if got, want := appendQP(nil, body), stdQP(t, body); !bytes.Equal(got, want) {
 			t.Fatalf("appendQP(%q)\n got %q\nwant %q", body, got, want)
 		}
+		checkQPUpTo(t, body)
+		checkBase64Text(t, body)
 	})
 }
 

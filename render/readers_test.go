@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"mime/multipart"
 	"net/mail"
@@ -14,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -301,6 +303,9 @@ type pyResult struct {
 		Filename            *string `json:"filename"`
 		DispositionFilename *string `json:"disposition_filename"`
 		TypeName            *string `json:"type_name"`
+		ContentType         string  `json:"content_type"`
+		CTE                 *string `json:"cte"`
+		Payload             []byte  `json:"payload"`
 	} `json:"parts"`
 }
 
@@ -324,11 +329,25 @@ func findPython(t *testing.T) string {
 // and a strict policy, with what the sheet held.
 func checkPythonReader(t *testing.T, wants map[string]readerWant) {
 	t.Helper()
-	py := findPython(t)
-	args := []string{filepath.Join("testdata", "pyemail_check.py")}
-	for p := range wants {
-		args = append(args, p)
+	res := runPyEmail(t, slices.Collect(maps.Keys(wants)))
+	for path, w := range wants {
+		for _, pol := range []string{"default", "strict"} {
+			r, ok := res[path][pol]
+			if !ok {
+				t.Errorf("%s: no Python %s result", w.label, pol)
+				continue
+			}
+			checkPyResult(t, w.label+" Python "+pol, w, r)
+		}
 	}
+}
+
+// runPyEmail runs testdata/pyemail_check.py on the files at paths and
+// returns its results: by path, then by policy ("default", "strict").
+func runPyEmail(t *testing.T, paths []string) map[string]map[string]pyResult {
+	t.Helper()
+	py := findPython(t)
+	args := append([]string{filepath.Join("testdata", "pyemail_check.py")}, paths...)
 	cmd := exec.CommandContext(t.Context(), py, args...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -340,16 +359,7 @@ func checkPythonReader(t *testing.T, wants map[string]readerWant) {
 	if err := json.Unmarshal(out, &res); err != nil {
 		t.Fatalf("pyemail_check.py output: %v\n%s", err, out)
 	}
-	for path, w := range wants {
-		for _, pol := range []string{"default", "strict"} {
-			r, ok := res[path][pol]
-			if !ok {
-				t.Errorf("%s: no Python %s result", w.label, pol)
-				continue
-			}
-			checkPyResult(t, w.label+" Python "+pol, w, r)
-		}
-	}
+	return res
 }
 
 func checkPyResult(t *testing.T, label string, w readerWant, r pyResult) {

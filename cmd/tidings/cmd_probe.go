@@ -23,8 +23,10 @@ func newProbeCommand(g *globalOptions) *cobra.Command {
 		Use:   "probe CAMPAIGN.yaml",
 		Short: "Connect to the SMTP server as send would and try the login",
 		Long: `probe connects to the campaign's SMTP server exactly as send would, prints the
-greeting, the EHLO extensions (PIPELINING, CHUNKING, SIZE, SMTPUTF8, STARTTLS,
-AUTH mechanisms, DSN), the TLS version and certificate, tries the login, and
+greeting, the name sent with EHLO (smtp.helo, else this machine's fully-qualified
+name, else the connection's address as [192.0.2.1]), the EHLO extensions
+(PIPELINING, CHUNKING, SIZE, SMTPUTF8, STARTTLS, AUTH mechanisms, DSN), the TLS
+version and certificate, tries the login, and
 says plainly what is wrong when something is. With a mailbox: section it
 logs in there too and checks the folders bounces and the Sent copy use.
 Nothing is sent or changed.`,

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/base64"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -112,8 +113,11 @@ func htmlPartLength(ctype, cte string, body io.Reader) (int, error) {
 	if mt != "text/html" {
 		return -1, nil
 	}
-	if strings.EqualFold(cte, "quoted-printable") {
+	switch strings.ToLower(cte) {
+	case "quoted-printable":
 		body = quotedprintable.NewReader(body)
+	case "base64":
+		body = base64.NewDecoder(base64.StdEncoding, body)
 	}
 	b, err := io.ReadAll(body)
 	return len([]rune(string(b))), err

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -690,6 +691,8 @@ func decodeMessage(t *testing.T, data []byte) (subject string, to *mail.Address,
 	switch cte := strings.ToLower(msg.Header.Get("Content-Transfer-Encoding")); cte {
 	case "quoted-printable":
 		r = quotedprintable.NewReader(msg.Body)
+	case "base64":
+		r = base64.NewDecoder(base64.StdEncoding, msg.Body)
 	case "7bit", "8bit", "":
 	default:
 		t.Fatalf("Content-Transfer-Encoding %q", cte)

@@ -126,3 +126,52 @@ func findWith(t *testing.T, what string, candidates []string, check ...string) s
 	t.Skip("SKIPPING the check with an independent DKIM verifier: " + msg)
 	return ""
 }
+
+// TestDKIMBase64Body: a Chinese body goes as base64 (shorter than
+// quoted-printable there) and its dual-signed message passes go-msgauth,
+// dkimpy and Mail::DKIM, whose body hashes read the base64 lines as sent.
+func TestDKIMBase64Body(t *testing.T) {
+	rsaFile, edFile := dualKeys(t)
+	c := dkimCampaign(t, dualYAML(rsaFile, edFile))
+	body := "{{.name}}同学，您好：\n\n您本学期《高等数学》的期末成绩为 92 分。如有疑问，请直接回复本邮件。\n\n教务处\n"
+	if err := os.WriteFile(c.Text, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := dkim.NewSigner(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := renderAll(t, c, render.Options{})[0]
+	if !strings.Contains(string(m.Data), "\r\nContent-Transfer-Encoding: base64\r\n\r\n") {
+		t.Fatalf("the body is not base64:\n%s", m.Data)
+	}
+	signed, err := s.Sign(m.Data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := verifyDKIM(t, s, signed); err != nil {
+		t.Fatalf("go-msgauth: %v\n%s", err, signed)
+	}
+	path := filepath.Join(t.TempDir(), "signed.eml")
+	if err := os.WriteFile(path, signed, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	port := strconv.Itoa(serveKeys(t, s.Records()))
+	t.Run("dkimpy", func(t *testing.T) {
+		py := findWith(t, "dkimpy (Debian python3-dkim, python3-dnspython)",
+			[]string{"python3", "/usr/bin/python3"}, "-c", "import dkim, dkim.util, dns.resolver")
+		out := runVerifier(t, py, filepath.Join("testdata", "dkimpy_verify.py"), port, path)
+		for _, want := range []string{"signature 0 a=rsa-sha256 s=rsa d=acme.example: pass\n", "signature 1 a=ed25519-sha256 s=ed d=acme.example: pass\n"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("dkimpy said:\n%swant %q", out, want)
+			}
+		}
+	})
+	t.Run("Mail::DKIM", func(t *testing.T) {
+		perl := findWith(t, "Mail::DKIM (Debian libmail-dkim-perl)",
+			[]string{"perl", "/usr/bin/perl"}, "-MMail::DKIM::Verifier", "-MNet::DNS::Resolver", "-e", "1")
+		if out := runVerifier(t, perl, filepath.Join("testdata", "maildkim_verify.pl"), port, path); !strings.Contains(out, "Mail::DKIM: result: pass\n") {
+			t.Errorf("Mail::DKIM said:\n%swant result: pass", out)
+		}
+	})
+}

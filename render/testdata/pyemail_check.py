@@ -13,11 +13,14 @@ its results under two policies, "default" (email.policy.default) and
              headers present
   parts      for each leaf part: get_filename(), Content-Disposition's
              filename and Content-Type's name as the header registry
-             decodes them (null when absent)
+             decodes them (null when absent), the content type, the
+             Content-Transfer-Encoding and the decoded payload
+             (get_payload(decode=True)), in base64
 
 The Go test compares these values with what the sheet held.
 """
 
+import base64
 import email.policy
 import json
 import sys
@@ -77,6 +80,9 @@ def read(raw, policy):
             "filename": part.get_filename(),
             "disposition_filename": param(part, "Content-Disposition", "filename"),
             "type_name": param(part, "Content-Type", "name"),
+            "content_type": part.get_content_type(),
+            "cte": part.get("Content-Transfer-Encoding"),
+            "payload": base64.b64encode(part.get_payload(decode=True)).decode("ascii"),
         })
     return res
 

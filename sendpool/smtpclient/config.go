@@ -25,7 +25,9 @@ type Config struct {
 	// Auth is the SASL mechanism: "" (the best the server offers), plain,
 	// login, cram-md5 or xoauth2 (Password is then the OAuth2 token).
 	Auth string
-	// Helo is the name sent with EHLO; "" means "localhost".
+	// Helo is the name sent with EHLO (LHLO); "" means this machine's
+	// fully-qualified name, or else the address literal of the
+	// connection's local address (see heloName).
 	Helo string
 	// Timeout bounds each step: connecting, each command's reply, writing
 	// the body. The final reply to the body may take four times as long.
@@ -106,11 +108,4 @@ func (c *Config) timeout() time.Duration {
 		return 30 * time.Second
 	}
 	return c.Timeout
-}
-
-func (c *Config) helo() string {
-	if c.Helo == "" {
-		return "localhost"
-	}
-	return c.Helo
 }

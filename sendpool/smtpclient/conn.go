@@ -22,10 +22,14 @@ type rawConn struct {
 	// command went out (set only while go-smtp negotiates STARTTLS).
 	watchStartTLS bool
 	startTLSSent  bool
-	writeFailed   atomic.Bool
-	drain         time.Duration
-	once          sync.Once
-	closeErr      error
+	// helo, set with watchStartTLS, is the EHLO name: go-smtp's
+	// NewClientStartTLS sends its own, "localhost", before STARTTLS
+	// (it takes no name), and Write sends helo in its place.
+	helo        string
+	writeFailed atomic.Bool
+	drain       time.Duration
+	once        sync.Once
+	closeErr    error
 	// heard keeps the first bytes the server sent (up to 64), to tell a
 	// server that never greeted, or greeted in another protocol.
 	heard []byte
@@ -46,6 +50,20 @@ func (r *rawConn) Write(b []byte) (int, error) {
 	if r.watchStartTLS && len(b) >= 8 && strings.EqualFold(string(b[:8]), "STARTTLS") {
 		r.startTLSSent = true
 	}
+	if r.watchStartTLS && r.helo != "" {
+		if cmd, ok := strings.CutSuffix(string(b), " localhost\r\n"); ok && (cmd == "EHLO" || cmd == "HELO") {
+			line := cmd + " " + r.helo + "\r\n"
+			if _, err := r.write([]byte(line)); err != nil {
+				return 0, err
+			}
+			return len(b), nil
+		}
+	}
+	return r.write(b)
+}
+
+// write writes b to the connection and the tap.
+func (r *rawConn) write(b []byte) (int, error) {
 	n, err := r.Conn.Write(b)
 	if err != nil {
 		r.writeFailed.Store(true)

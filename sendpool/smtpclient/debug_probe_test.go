@@ -142,7 +142,7 @@ func TestProbe(t *testing.T) {
 	for _, want := range []string{
 		"server: 127.0.0.1:", "security tls", "connected to 127.0.0.1:",
 		"TLS: TLS 1.3", "certificate: CN=smtptest 127.0.0.1", " left), verified for 127.0.0.1",
-		"greeting: 220 smtptest.localhost ESMTP Service Ready",
+		"greeting: 220 smtptest.localhost ESMTP Service Ready", "EHLO name: ",
 		"PIPELINING", "CHUNKING", "SIZE", "yes, at most 10485760 bytes", "8BITMIME", "AUTH", "PLAIN LOGIN CRAM-MD5 XOAUTH2",
 		"login as me@example.org: OK (PLAIN)", "smtp: everything looks right",
 	} {
@@ -160,11 +160,12 @@ func TestProbeStartTLS(t *testing.T) {
 	cfg := pooltest.NewConfig(srv).SMTP
 	cfg.Security = campaign.SecurityStartTLS
 	cfg.RootCAs = srv.Cert.Pool
+	cfg.Helo = "client.example.org"
 	var out bytes.Buffer
 	if err := smtpclient.Probe(context.Background(), cfg, &out); err != nil {
 		t.Fatalf("Probe: %v\n%s", err, out.String())
 	}
-	for _, want := range []string{"greeting: 220 ", "STARTTLS: accepted", "TLS: TLS 1.3", "login: skipped"} {
+	for _, want := range []string{"greeting: 220 ", "STARTTLS: accepted", "TLS: TLS 1.3", "EHLO name: client.example.org (smtp.helo)\n", "login: skipped"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("probe output lacks %q:\n%s", want, out.String())
 		}

@@ -24,6 +24,9 @@ type Dialer struct {
 	tls    *tls.Config
 	debug  *lockedWriter
 	nextID atomic.Int64
+	// fqdn is this machine's fully-qualified name, "" when it has none
+	// (see heloName).
+	fqdn string
 	// testHookSetup, when set, is called once a session's setup ended
 	// (a test cancels the dial's context there).
 	testHookSetup func()
@@ -40,7 +43,7 @@ func NewDialer(cfg Config) (*Dialer, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Dialer{cfg: cfg, tls: tc}
+	d := &Dialer{cfg: cfg, tls: tc, fqdn: machineFQDN()}
 	if cfg.Debug != nil {
 		d.debug = &lockedWriter{w: cfg.Debug}
 	}

@@ -615,7 +615,8 @@ func TestTransportSelection(t *testing.T) {
 
 // TestPipelinedTranscript: the --debug transcript of the pipelined
 // transport, after a STARTTLS login, shows the groups in wire order with the
-// login redacted and the body elided.
+// login redacted and the body elided; smtp.helo is the EHLO name before
+// STARTTLS as after it.
 func TestPipelinedTranscript(t *testing.T) {
 	const user = "me@example.org"
 	srv := smtptest.NewServer(t, smtptest.WithStartTLS(), smtptest.WithAuth(user, spSecret))
@@ -624,6 +625,7 @@ func TestPipelinedTranscript(t *testing.T) {
 	cfg.SMTP.Security = campaign.SecurityStartTLS
 	cfg.SMTP.RootCAs = srv.Cert.Pool
 	cfg.SMTP.Username, cfg.SMTP.Password, cfg.SMTP.Auth = user, spSecret, "login"
+	cfg.SMTP.Helo = "client.example.org"
 	var out bytes.Buffer
 	cfg.SMTP.Debug = &out
 	cfg.Concurrency = 1
@@ -644,7 +646,7 @@ func TestPipelinedTranscript(t *testing.T) {
 		}
 	}
 	want := []string{
-		"S: 220 smtptest", "C: STARTTLS", "S: 220 ", "C: EHLO localhost", "C: AUTH LOGIN", "C: [redacted]", "S: 235 ",
+		"S: 220 smtptest", "C: EHLO client.example.org", "C: STARTTLS", "S: 220 ", "C: EHLO client.example.org", "C: AUTH LOGIN", "C: [redacted]", "S: 235 ",
 		"C: MAIL FROM:<sender@example.org> SIZE=", "C: RCPT TO:<user2@example.org>", "C: BDAT ", "C: [message data: 6 lines, ",
 		"S: 250 2.0.0 Roger", "S: 250 2.0.0 OK: queued", "C: MAIL FROM:", "C: QUIT", "S: 221 ",
 	}
@@ -655,6 +657,9 @@ func TestPipelinedTranscript(t *testing.T) {
 			t.Fatalf("transcript lacks %q after what came before:\n%s", w, text)
 		}
 		rest = rest[i+len(w):]
+	}
+	if strings.Contains(text, "EHLO localhost") { // go-smtp's own name, before STARTTLS too
+		t.Errorf("smtp.helo is client.example.org, but the transcript holds localhost:\n%s", text)
 	}
 	if strings.Contains(text, "Hello, row") || strings.Contains(text, "TLS started") {
 		t.Errorf("body or the replayed greeting in the transcript:\n%s", text)

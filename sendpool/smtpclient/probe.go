@@ -24,7 +24,8 @@ var probeExtensions = []string{"PIPELINING", "CHUNKING", "SIZE", "SMTPUTF8", "8B
 
 // Probe connects as a send would (same TLS, same login) and writes to w
 // what it finds: the address connected to, TLS version and certificate
-// (subject, issuer, expiry), the greeting, the EHLO extensions that matter
+// (subject, issuer, expiry), the greeting, the name sent with EHLO and
+// where it came from, the EHLO extensions that matter
 // (PIPELINING, CHUNKING, SIZE, SMTPUTF8, 8BITMIME, STARTTLS, AUTH mechanisms,
 // DSN), and the outcome of the login. When something is wrong it says so
 // plainly and returns the same typed error a send would (*sendpool.AuthError,
@@ -69,8 +70,9 @@ func Probe(ctx context.Context, cfg Config, w io.Writer) error {
 			}
 			writeTLS(w, st, &cfg)
 		},
-		hello: func(c *smtp.Client) {
+		hello: func(c *smtp.Client, name string) {
 			showGreeting()
+			fmt.Fprintf(w, "EHLO name: %s (%s)\n", name, d.heloSource())
 			writeExtensions(w, c)
 		},
 		auth: func(mech string) {

@@ -18,7 +18,7 @@ import (
 type probeNotes struct {
 	connected func(remote net.Addr, took time.Duration)
 	tls       func(state tls.ConnectionState)
-	hello     func(c *smtp.Client)
+	hello     func(c *smtp.Client, name string) // name: the EHLO name sent
 	auth      func(mech string)
 	tap       io.Writer // receives the transcript besides cfg.Debug
 }
@@ -135,9 +135,9 @@ func (d *Dialer) startTLS(s *session, tap io.Writer) error {
 	// before its DebugWriter can be set; the raw connection shows that
 	// part of the transcript instead (it is plaintext until STARTTLS
 	// succeeds, and the TLS handshake only starts with the next command).
-	raw.tap, raw.watchStartTLS = tap, true
+	raw.tap, raw.watchStartTLS, raw.helo = tap, true, d.helo(raw)
 	_, err := smtp.NewClientStartTLS(withBareCodes(raw), d.tls)
-	raw.tap, raw.watchStartTLS = nil, false
+	raw.tap, raw.watchStartTLS, raw.helo = nil, false, ""
 	if err != nil {
 		return d.startTLSError(raw, err)
 	}
@@ -185,10 +185,16 @@ func (d *Dialer) broken(step string, err error) error {
 	return &sendpool.DialError{Addr: d.cfg.Addr(), Kind: sendpool.DialFailed, Err: fmt.Errorf("%s: %w", step, err)}
 }
 
+// helo is the EHLO name of a session over raw (see heloName).
+func (d *Dialer) helo(raw *rawConn) string {
+	return heloName(d.cfg.Helo, d.fqdn, raw.LocalAddr())
+}
+
 // hello sends EHLO (LHLO) and tells the probe about TLS and extensions.
 func (d *Dialer) hello(s *session, notes *probeNotes) error {
 	cfg := &d.cfg
-	if err := s.c.Hello(cfg.helo()); err != nil {
+	name := d.helo(s.raw)
+	if err := s.c.Hello(name); err != nil {
 		if cfg.Security == campaign.SecurityStartTLS && sendpool.IsTLSFailure(err) {
 			return d.tlsError("TLS handshake after STARTTLS failed", err)
 		}
@@ -205,7 +211,7 @@ func (d *Dialer) hello(s *session, notes *probeNotes) error {
 		}
 	}
 	if notes != nil && notes.hello != nil {
-		notes.hello(s.c)
+		notes.hello(s.c, name)
 	}
 	return nil
 }
