@@ -141,6 +141,12 @@ func (pl *Plan) feed(ctx context.Context, stateDir string, limit int, msgs *feed
 	if errors.Is(err, errDone) || ctx.Err() != nil {
 		return nil
 	}
+	if err == nil && handed < min(limit, pl.ToSend) {
+		// Never so (the preflight renders again rather than send from a
+		// generation without a row's message: spool.Row.Unspooled); were
+		// it, the rows would be left out unsaid.
+		return fmt.Errorf("plan: spool generation %d holds messages for %d of the %d rows to send; send again to render them afresh", pl.Spool.Number(), handed, min(limit, pl.ToSend))
+	}
 	return err
 }
 

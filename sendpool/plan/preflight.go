@@ -8,6 +8,7 @@ import (
 
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/render"
+	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/spool"
 )
@@ -90,11 +91,14 @@ func Preflight(ctx context.Context, in *Inputs, state *journal.State, opts Optio
 	if opts.Store == nil {
 		opts.Store = spool.OpenStore(in.Campaign.StateDir)
 	}
-	pl := &Plan{decider: NewDecider(in, state, opts.Policy), resendChanged: opts.ResendChanged}
+	newPlan := func() *Plan {
+		return &Plan{decider: NewDecider(in, state, opts.Policy), resendChanged: opts.ResendChanged}
+	}
+	pl := newPlan()
 	// The duplicates are in the spool's row records once it ends, and
 	// nothing after the preflight asks for them: the keys' hashes go
 	// before delivery (tens of megabytes for a million rows).
-	defer pl.decider.Close()
+	defer func() { pl.decider.Close() }()
 	if err := in.unchanged(); err != nil {
 		return nil, err
 	}
@@ -117,7 +121,14 @@ func Preflight(ctx context.Context, in *Inputs, state *journal.State, opts Optio
 	}
 	if gen != nil {
 		err = pl.fromSpool(ctx, gen)
-	} else {
+		if errors.Is(err, errUnspooled) { // decided afresh, from the rendering
+			pl.decider.Close()
+			was := pl
+			pl, gen = newPlan(), nil
+			pl.Damaged, pl.DamagedUsed = was.Damaged, was.DamagedUsed
+		}
+	}
+	if gen == nil {
 		err = pl.render(ctx, in, spool.Inputs{Digest: digest, Files: files}, &opts)
 	}
 	if err == nil && !pl.Spool.Used() {
@@ -206,10 +217,18 @@ func (pl *Plan) fromSpool(ctx context.Context, gen *spool.Generation) error {
 		if err != nil {
 			return err
 		}
+		if r.Unspooled && (v.send || v.owed != nil) {
+			return fmt.Errorf("%w (row %d)", errUnspooled, r.Row)
+		}
 		pl.account(r, v, problem)
 		return nil
 	})
 }
+
+// errUnspooled is fromSpool's error for a generation that holds no
+// message for a row this run sends (spool.Row.Unspooled: it was sent
+// before, and is to go again now): the rows are rendered again.
+var errUnspooled = errors.New("plan: the spool holds no message for a row to send now")
 
 // render renders every row, spools it in a new generation and decides it.
 func (pl *Plan) render(ctx context.Context, in *Inputs, inputs spool.Inputs, opts *Options) error {
@@ -222,15 +241,22 @@ func (pl *Plan) render(ctx context.Context, in *Inputs, inputs spool.Inputs, opt
 		return err
 	}
 	err = renderer.Each(ctx, in.Sheet, Workers(), func(m *render.Message, err error) error {
-		r, problem, err := pl.spoolRow(w, m, err, opts)
+		r, problem, err := pl.rowRecord(m, err, opts)
 		if err != nil {
 			return err
 		}
-		if err := noteAttachments(w, r.Row, m, problem); err != nil {
-			return err
+		if opts.OnMessage != nil && problem == nil {
+			opts.OnMessage(m)
 		}
 		v, err := pl.judge(r, true)
 		if err != nil {
+			return err
+		}
+		r.Unspooled = r.Kind == spool.KindMessage && wentOut(v)
+		if err := spoolRow(w, r, m); err != nil {
+			return err
+		}
+		if err := noteAttachments(w, r.Row, m, problem); err != nil {
 			return err
 		}
 		pl.account(r, v, problem)
@@ -250,21 +276,33 @@ func (pl *Plan) render(ctx context.Context, in *Inputs, inputs spool.Inputs, opt
 	return nil
 }
 
-// spoolRow writes what row m (or its problem, err) leaves in the spool and
-// returns its record; problem is the row's problem. An error that is not a
-// row's problem, or a failing spool, stops the preflight.
-func (pl *Plan) spoolRow(w *spool.Writer, m *render.Message, err error, opts *Options) (r spool.Row, problem, stop error) {
-	r, problem, err = pl.rowRecord(m, err, opts)
-	if err != nil {
-		return r, nil, err
+// spoolRow writes row r's record and, unless r is unspooled, its message
+// m; a failing spool stops the preflight.
+func spoolRow(w *spool.Writer, r spool.Row, m *render.Message) error {
+	if err := w.AddRow(r); err != nil || r.Kind != spool.KindMessage || r.Unspooled {
+		return err
 	}
-	if opts.OnMessage != nil && problem == nil {
-		opts.OnMessage(m)
+	return w.AddMessage(m, m.Digest)
+}
+
+// wentOut reports whether v is the verdict on a row whose message went out
+// before and that owes no one a copy, so this run sends it nothing: its
+// message is not spooled again (spool.Row.Unspooled), which keeps a
+// resume's new generation to the rows still to send. Rows of other
+// verdicts (unknown, failed, deferred, suppressed), and a row whose values
+// changed since its message went out, keep theirs: a later run with
+// --resend-unknown, --retry-failed or --resend-changed, or after the
+// suppression list changed, may send them from it.
+func wentOut(v verdict) bool { return v.wentOut && !v.send && v.owed == nil && len(v.revised) == 0 }
+
+// wentOutStatus reports whether a row the journal gives status s went out.
+func wentOutStatus(s sendpool.Status) bool {
+	switch s {
+	case sendpool.StatusSent, sendpool.StatusBounced, sendpool.StatusSoftBounce, sendpool.StatusComplained:
+		return true
+	default:
+		return false
 	}
-	if err := w.AddRow(r); err != nil || r.Kind != spool.KindMessage {
-		return r, problem, err
-	}
-	return r, nil, w.AddMessage(m, m.Digest)
 }
 
 // rowRecord is the spool's record of row m (or of its problem, err), as

@@ -38,6 +38,9 @@ type verdict struct {
 	// is not sent now, names it and what of it changed since
 	// (Decider.ChangedUnsent, ChangedUnsentLine); "" when nothing did.
 	changedUnsent string
+	// wentOut: the row's message went out before (sent, and bounced or
+	// complained of since) and owes no recipient a copy.
+	wentOut bool
 }
 
 // judge decides r from what the spool holds of it, what the journal says
@@ -73,6 +76,7 @@ func (pl *Plan) judge(r spool.Row, brief bool) (verdict, error) {
 		return verdict{line: line}, nil
 	case !f.Send:
 		v := done(line, f.Journal, r.Recipients)
+		v.wentOut = len(f.Journal.Owed) == 0 && wentOutStatus(f.Status)
 		v.line.MarkSuppressed(pl.decider.supp, r.Recipients)
 		if len(f.Journal.Owed) > 0 {
 			// Delivered to some recipients, and the others it owes are

@@ -74,6 +74,12 @@ type Row struct {
 	// (nil: not known): what tells the row that a message went out from
 	// before at another row number (moved since: the sheet sorted).
 	ColumnSums []uint16
+	// Unspooled marks a message's row whose message the generation does
+	// not hold: its message went out from an earlier generation, and
+	// nothing was owed it when this one was spooled (Writer.AddRow keeps
+	// its ValueSums in the record instead). A send never sends from a
+	// generation the row of a message it sends is unspooled in.
+	Unspooled bool
 }
 
 // DetailLine is r's Detail on one line (DetailLine of it).
@@ -125,6 +131,10 @@ const flagColumnSums = 16
 // follow its sums: records of an older tidings have none and never this
 // bit.
 const flagCopies = 32
+
+// flagUnspooled marks a row record of Row.Unspooled, its Row.ValueSums
+// after everything else.
+const flagUnspooled = 64
 
 // appendSums appends flags, with flagSums and sum and sums after it when
 // sum is known.
@@ -207,15 +217,27 @@ func appendRow(b []byte, r *Row) []byte {
 	if r.ValuesSum != 0 {
 		flags |= flagSums
 	}
+	if r.Unspooled {
+		flags |= flagUnspooled
+	}
 	b = append(b, flags)
 	if r.ValuesSum != 0 {
 		b = binary.LittleEndian.AppendUint32(b, r.ValuesSum)
 	}
 	if r.ColumnSums != nil {
-		b = binary.AppendUvarint(b, uint64(len(r.ColumnSums)))
-		for _, s := range r.ColumnSums {
-			b = binary.LittleEndian.AppendUint16(b, s)
-		}
+		b = appendUint16s(b, r.ColumnSums)
+	}
+	if r.Unspooled {
+		b = appendUint16s(b, r.ValueSums)
+	}
+	return b
+}
+
+// appendUint16s appends s's length as a uvarint, then each little-endian.
+func appendUint16s(b []byte, s []uint16) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	for _, v := range s {
+		b = binary.LittleEndian.AppendUint16(b, v)
 	}
 	return b
 }
@@ -330,6 +352,9 @@ func (d *decoder) row() Row {
 	}
 	if flags&flagColumnSums != 0 {
 		r.ColumnSums = d.uint16s()
+	}
+	if r.Unspooled = flags&flagUnspooled != 0; r.Unspooled {
+		r.ValueSums = d.uint16s()
 	}
 	return r
 }
