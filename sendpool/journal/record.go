@@ -1,8 +1,6 @@
 package journal
 
 import (
-	"github.com/tidings/tidings/sendpool"
-
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
@@ -11,7 +9,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/render"
+	"github.com/tidings/tidings/sendpool"
 )
 
 // FileName is the journal's file name inside the campaign's state folder.
@@ -228,11 +228,9 @@ func (v *Values) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// NormalizeKey is the form in which recipient keys are compared: s with
-// surrounding white space removed, lower-cased.
-func NormalizeKey(s string) string {
-	return strings.ToLower(strings.TrimSpace(s))
-}
+// NormalizeKey is the form in which recipient keys are compared:
+// campaign.NormalizeKey, which the spool's SameKey shares.
+func NormalizeKey(s string) string { return campaign.NormalizeKey(s) }
 
 // Hash returns a short fingerprint of a message's data: the first 16 hex
 // digits of its SHA-256. It tells which version of a message a recipient got

@@ -4,7 +4,8 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"strings"
+
+	"github.com/tidings/tidings/campaign"
 )
 
 // Finder looks up spooled messages across a campaign's generations,
@@ -129,10 +130,8 @@ func (f *Finder) search(ctx context.Context, g *Generation, key, hash string) (M
 }
 
 // SameKey reports whether two recipient keys name the same recipient, as
-// the journal compares them: space around them and case aside.
+// the journal compares them (campaign.NormalizeKey: space around them,
+// Unicode forms and case aside).
 func SameKey(a, b string) bool {
-	// journal.NormalizeKey's form (the journal is not imported here): not
-	// strings.EqualFold, whose simple case folding matches some keys the
-	// journal tells apart (ſ and s) and not others it takes for one.
-	return strings.ToLower(strings.TrimSpace(a)) == strings.ToLower(strings.TrimSpace(b))
+	return a == b || campaign.NormalizeKey(a) == campaign.NormalizeKey(b)
 }

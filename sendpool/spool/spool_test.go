@@ -16,6 +16,7 @@ import (
 	"testing"
 	"testing/synctest"
 
+	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/render"
 )
 
@@ -507,18 +508,20 @@ func heapAlloc() int64 {
 	return int64(ms.HeapAlloc)
 }
 
-// TestSameKeyAsTheJournal: keys compare as journal.NormalizeKey makes
-// them, not by Unicode case folding.
+// TestSameKeyAsTheJournal: keys compare as the journal's NormalizeKey
+// (campaign.NormalizeKey) makes them, not by Unicode case folding.
 func TestSameKeyAsTheJournal(t *testing.T) {
 	for _, c := range []struct {
 		a, b string
 		same bool
 	}{
 		{" Ann@Example.org ", "ann@example.org", true},
-		{"ſam@example.org", "sam@example.org", false}, // EqualFold takes these for one
+		{"ſam@example.org", "sam@example.org", true},         // NFKC makes the long s an s
+		{"straße@example.org", "strasse@example.org", false}, // EqualFold's full folding would not; NFKC keeps ß
 		{"K@example.org", "k@example.org", true},
+		{"Zu\u0308rich", "Zürich", true},
 	} {
-		if got := SameKey(c.a, c.b); got != c.same {
+		if got := SameKey(c.a, c.b); got != c.same || got != (campaign.NormalizeKey(c.a) == campaign.NormalizeKey(c.b)) {
 			t.Errorf("SameKey(%q, %q) = %v, want %v", c.a, c.b, got, c.same)
 		}
 	}

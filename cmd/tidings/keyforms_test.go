@@ -1,0 +1,64 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// TestKeyUnicodeForms: a key is the same key whichever Unicode form the
+// sheet writes it in: keys a Mac saved decomposed (NFD) and keys typed in
+// full width, sent, then the sheet saved again composed (NFC, as Excel on
+// Windows writes it) and in half width, send no one a second copy, and
+// check lists no key as changed.
+func TestKeyUnicodeForms(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	dir := t.TempDir()
+	rows := []struct{ no, email string }{
+		{"Zürich-1", "a@example.com"}, {"Société-2", "b@example.com"},
+		{"ＩＮＶ-３", "c@example.com"}, {"Genève-4", "d@example.com"},
+	}
+	sheet := func(form func(string) string) string {
+		var b strings.Builder
+		b.WriteString("no,email\n")
+		for _, r := range rows {
+			fmt.Fprintf(&b, "%s,%s\n", form(r.no), r.email)
+		}
+		return b.String()
+	}
+	camp := filepath.Join(dir, "c.yaml")
+	writeFiles(t, dir, map[string]string{
+		"c.yaml": fmt.Sprintf(`name: t
+from: "Sender <sender@example.com>"
+to: '{{.email}}'
+subject: "Invoice {{.no}}"
+text: body.txt
+recipients: {path: r.csv, key: no}
+smtp: {host: 127.0.0.1, port: %d, security: none}
+send: {concurrency: 2, retry_backoff: 1ms}
+`, srv.Port),
+		"body.txt": "Invoice {{.no}}\n",
+		"r.csv":    sheet(norm.NFD.String),
+	})
+	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "3", camp); code != exitSomeFailed || len(srv.Messages()) != 3 {
+		t.Fatalf("first send: code %d, %d messages\n%s%s", code, len(srv.Messages()), out, errOut)
+	}
+	writeFiles(t, dir, map[string]string{"r.csv": sheet(func(s string) string { return norm.NFKC.String(s) })})
+	out, errOut, code := runCLI(t, "check", camp)
+	if code != exitOK || strings.Contains(out+errOut, "sent as") {
+		t.Errorf("check after the sheet was saved composed: code %d\n%s%s", code, out, errOut)
+	}
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || !strings.Contains(out, "4 rows; 1 to send now") {
+		t.Errorf("second send: code %d\n%s%s", code, out, errOut)
+	}
+	for _, r := range rows {
+		if n := srv.Received(r.email); n != 1 {
+			t.Errorf("%s (%s) received %d messages", r.email, r.no, n)
+		}
+	}
+}
