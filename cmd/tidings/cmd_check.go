@@ -406,16 +406,21 @@ func estimate(state *journal.State, c *campaign.Campaign, domains map[string]int
 	return e, err == nil
 }
 
-// datedEarlyWarning says, when the first run of estimate e would last
-// longer than plan.MaxSpoolAge, that its later messages leave with a Date
-// hours before they arrive (every message of a run is dated when the run
-// spools it, before the first leaves), and how to keep the Date close; ""
-// otherwise.
+// datedEarlyWarning is datedEarlyText of the first run of estimate e
+// (every message of a run is dated when the run spools it, before the
+// first leaves).
 func datedEarlyWarning(e sendpool.EstimateResult) string {
 	run := e.Sending
 	if e.Runs > 1 && e.Messages > 0 { // the cap cuts each run short
 		run = time.Duration(float64(e.Sending) * float64(min(e.DailyCap, e.Messages)) / float64(e.Messages))
 	}
+	return datedEarlyText(run)
+}
+
+// datedEarlyText says, when a run lasts longer than plan.MaxSpoolAge,
+// that its later messages leave with a Date long before they arrive, and
+// how to keep the Date close; "" otherwise.
+func datedEarlyText(run time.Duration) string {
 	if run <= plan.MaxSpoolAge {
 		return ""
 	}

@@ -209,7 +209,7 @@ func startSend(ctx context.Context, opts sendOptions, g *globalOptions, path str
 			return nil, err
 		}
 	}
-	if st.pl, err = preflight(ctx, g, in, st.state, opts); err != nil {
+	if st.pl, err = preflight(ctx, g, in, st.state, opts, st.cfg.Rate); err != nil {
 		st.close()
 		return nil, err
 	}
@@ -295,7 +295,7 @@ func journalDamage(state *journal.State) error {
 // preflight checks every row before anything is sent and prints what it
 // found: the row problems (which stop the run unless --skip-invalid), the
 // sheet's warnings and the earlier deliveries of unknown outcome.
-func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *journal.State, opts sendOptions) (*plan.Plan, error) {
+func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *journal.State, opts sendOptions, rate float64) (*plan.Plan, error) {
 	c := in.Campaign
 	warn := newMessageWarnings(g.stdout, c.Recipients.Path)
 	pl, err := plan.Preflight(ctx, in, state, plan.Options{
@@ -305,6 +305,7 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 		Now:           opts.now,
 		Describe:      problemLines,
 		OnMessage:     warn.Add,
+		RunFor:        func(n int) time.Duration { return runTime(n, rate) },
 	})
 	if err != nil {
 		return nil, &unusableError{err}
@@ -360,6 +361,15 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 	return pl, nil
 }
 
+// runTime is how long n messages take at rate messages a second (0:
+// unlimited, no time).
+func runTime(n int, rate float64) time.Duration {
+	if rate <= 0 {
+		return 0
+	}
+	return time.Duration(float64(n) / rate * float64(time.Second))
+}
+
 // printUnknown lists the earlier deliveries of unknown outcome (the first
 // of all n).
 func printUnknown(g *globalOptions, unknown []report.Row, n int) {
@@ -384,6 +394,9 @@ func printPlan(g *globalOptions, c *campaign.Campaign, pl *plan.Plan, cfg sendpo
 	}
 	fmt.Fprintf(g.stdout, "%s: %s; %d to send now via %s as %s at %s with %s\n",
 		c.Name, report.Plural(pl.Rows, "row"), allow.N, cfg.Dialer.Server(), accountName(c), rateText(cfg.Rate), report.Plural(cfg.Concurrency, "connection"))
+	if w := datedEarlyText(runTime(allow.N, cfg.Rate)); w != "" {
+		fmt.Fprintln(g.stderr, "warning:", w)
+	}
 	if allow.Capped {
 		note := fmt.Sprintf("daily_cap %d: %d may go now, %d remain", c.Send.DailyCap, allow.N, pl.ToSend-allow.N)
 		if !allow.Next.IsZero() { // the window is full already

@@ -30,3 +30,21 @@ func TestCheckWarnsDatedEarly(t *testing.T) {
 		}
 	}
 }
+
+// TestSendWarnsDatedEarly: send warns as check does when its run, at the
+// rate it sends at (--rate too), would last longer than an hour: shown
+// before it asks to go (here it stops there: no terminal, no --yes).
+func TestSendWarnsDatedEarly(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 10, "")
+	const warning = "every message is dated when the run spools it"
+	for _, c := range []struct {
+		rate string
+		warn bool
+	}{{"2/h", true}, {"100/h", false}} {
+		_, errOut, code := runCLI(t, "send", "--rate", c.rate, camp)
+		if code != exitUnusable || strings.Contains(errOut, warning) != c.warn || !strings.Contains(errOut, "pass --yes") || len(srv.Messages()) != 0 {
+			t.Errorf("--rate %s: code %d, warned %v, want %v\n%s", c.rate, code, strings.Contains(errOut, warning), c.warn, errOut)
+		}
+	}
+}

@@ -18,10 +18,11 @@ import (
 // and a message dated hours before it arrives is sorted below the mail of
 // those hours and scored as suspect by filters (SpamAssassin's
 // DATE_IN_PAST_03_06 and on). A resumed send, or a send after a test send,
-// an hour or more later renders every row afresh into a new generation
-// (the rows sent already too; the generations messages went out from are
-// kept). A single run that lasts longer, at a low rate, still sends its
-// later messages dated from its start: check says so.
+// whose last message would leave an hour or more after the spooling began
+// (Options.RunFor) renders every row afresh into a new generation, which
+// holds the messages of the rows it may send (spool.Row.Unspooled). A
+// single run that lasts longer, at a low rate, still sends its later
+// messages dated from its start: check and send say so.
 const MaxSpoolAge = time.Hour
 
 // Fresh says whether a send at now may send g's messages: g was begun
@@ -66,6 +67,17 @@ type Options struct {
 	// Store is the spool to write into and reuse from; nil means the one
 	// in the campaign's state folder.
 	Store *spool.Store
+	// RunFor, when set, says how long delivering n messages takes at the
+	// run's rate: a generation is reused only when the last message of
+	// this run would still leave within MaxSpoolAge of its spooling (its
+	// messages are dated then); nil counts no time.
+	RunFor func(n int) time.Duration
+}
+
+// outlives reports whether a run sending n messages from gen would send
+// its last more than MaxSpoolAge after gen was begun (RunFor).
+func (o *Options) outlives(gen *spool.Generation, n int) bool {
+	return o.RunFor != nil && o.Now().Sub(gen.Started())+o.RunFor(n) >= MaxSpoolAge
 }
 
 func (o *Options) describe(err error) string {
@@ -121,10 +133,10 @@ func Preflight(ctx context.Context, in *Inputs, state *journal.State, opts Optio
 	}
 	if gen != nil {
 		err = pl.fromSpool(ctx, gen)
-		if errors.Is(err, errUnspooled) { // decided afresh, from the rendering
+		if errors.Is(err, errUnspooled) || err == nil && opts.outlives(gen, pl.ToSend) { // decided afresh, from the rendering
 			pl.decider.Close()
 			was := pl
-			pl, gen = newPlan(), nil
+			pl, gen, err = newPlan(), nil, nil
 			pl.Damaged, pl.DamagedUsed = was.Damaged, was.DamagedUsed
 		}
 	}

@@ -106,3 +106,27 @@ func TestResumeSpoolsRowsToSend(t *testing.T) {
 		t.Errorf("without the journal: reused %v, to send %d, generation %d with %d messages", pl.Reused, pl.ToSend, pl.Spool.Number(), pl.Spool.Messages())
 	}
 }
+
+// TestReuseCountsTheRun: a generation young enough to send from is not
+// reused when the run, at its rate (Options.RunFor), would send its last
+// message more than MaxSpoolAge after the generation was begun: the rows
+// are rendered again, dated now.
+func TestReuseCountsTheRun(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := writeCampaign(t, srv, 3, "")
+	preflightAt(t, camp, time.Now())
+	for _, c := range []struct {
+		perMessage time.Duration
+		reused     bool
+	}{{time.Minute, true}, {MaxSpoolAge / 2, false}} {
+		in, state := open(t, camp)
+		pl, err := Preflight(context.Background(), in, state, Options{Version: "test",
+			RunFor: func(n int) time.Duration { return time.Duration(n) * c.perMessage }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pl.Reused != c.reused || pl.ToSend != 3 {
+			t.Errorf("%v a message: reused %v (to send %d), want %v", c.perMessage, pl.Reused, pl.ToSend, c.reused)
+		}
+	}
+}
