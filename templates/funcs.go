@@ -157,7 +157,9 @@ func dateFunc(order campaign.DateOrder) func(layout, value string) (string, erro
 // dateInputs; order is the one they read all-number dates in) and writes
 // it with layout: a name from dateLayouts or a Go time layout, which may
 // write the weekday in Japanese or Chinese (formatDate). An empty value
-// gives an empty result, so optional date columns need no guard.
+// gives an empty result, so optional date columns need no guard. Value
+// is read narrowed (narrowDate): ２０２４年３月５日 and 2024年 3月 5日 are
+// 2024年3月5日.
 func fnDate(inputs []string, order campaign.DateOrder, layout, value string) (string, error) {
 	v := strings.TrimSpace(value)
 	if v == "" {
@@ -169,7 +171,7 @@ func fnDate(inputs []string, order campaign.DateOrder, layout, value string) (st
 	if l, ok := dateLayouts[layout]; ok {
 		layout = l
 	}
-	v, wd, named := splitWeekday(v)
+	v, wd, named := splitWeekday(narrowDate(v))
 	if t, ok := parseDate(inputs, v); ok {
 		if named && t.Weekday() != wd {
 			return "", wrongWeekday(value, v, t, wd, order)
