@@ -255,6 +255,10 @@ func notBool(value string) error {
 	return fmt.Errorf("campaign: %q is not true or false: write true or false", value)
 }
 
+// yamlError is the FileError of err, the decoder's error for data, at
+// the line and column it names where known, with what to do instead where
+// tidings knows it (an unknown key, a bool in quotes, a double-quoted
+// value ending inside {{ }}: quotedTemplate).
 func yamlError(file string, data []byte, err error) error {
 	var ye yaml.Error
 	if errors.As(err, &ye) {
@@ -269,6 +273,9 @@ func yamlError(file string, data []byte, err error) error {
 		}
 		if tk := ye.GetToken(); tk != nil && strings.HasSuffix(ye.GetMessage(), " of type bool") {
 			fe.Err = notBool(tk.Value) // goccy/go-yaml names the Go type, not the key
+		}
+		if hint := quotedTemplate(data, fe.Line); hint != "" {
+			fe.Err = fmt.Errorf("campaign: %s (%w)", hint, fe.Err)
 		}
 		return fe
 	}

@@ -322,7 +322,9 @@ func (r *Renderer) fixHeaders(set *templates.Set, fe *fileErrors) {
 }
 
 // fixListHeaders checks and encodes List-Id (RFC 2919) and, when its
-// targets are constant, List-Unsubscribe (RFC 2369, RFC 8058).
+// targets are constant, List-Unsubscribe (RFC 2369, RFC 8058); an
+// unsubscribe.url that depends on the row is refused here when its
+// leading text already keeps it from being https (notHTTPSPrefix).
 func (r *Renderer) fixListHeaders(c *campaign.Campaign, fe *fileErrors) {
 	if c.ListID != "" {
 		line, err := listIDLine(c.ListID)
@@ -348,6 +350,10 @@ func (r *Renderer) fixListHeaders(c *campaign.Campaign, fe *fileErrors) {
 			if _, err := httpsURL(v); err != nil {
 				fe.add(t, fmt.Errorf("render: %s: %w", t.Name(), err))
 			}
+		}
+	} else if t != nil {
+		if err := notHTTPSPrefix(t.LeadingText()); err != nil {
+			fe.add(t, fmt.Errorf("render: %s: %w", t.Name(), err))
 		}
 	}
 	if r.oneClick && r.unsubURL == nil {
@@ -1369,6 +1375,20 @@ func httpsURL(v string) (string, error) {
 		return "", fmt.Errorf("%w: %s: want an https:// URL", ErrUnsubscribe, clip(v))
 	}
 	return escapeURL(v), nil
+}
+
+// notHTTPSPrefix is the error of an unsubscribe.url template whose text
+// before its first action, lead, already keeps every row's URL from being
+// https (http://…/u?id={{.id}}): once for the campaign rather than on
+// every row. It is nil when lead could still begin an https:// URL.
+func notHTTPSPrefix(lead string) error {
+	lead = strings.TrimLeft(lead, " \t")
+	const want = "https://"
+	n := min(len(lead), len(want))
+	if lead == "" || strings.EqualFold(lead[:n], want[:n]) {
+		return nil
+	}
+	return fmt.Errorf("%w: every row's URL starts %s: want an https:// URL (RFC 8058)", ErrUnsubscribe, clip(lead))
 }
 
 // mailtoURL makes a mailto: URL (RFC 6068) from "mailto:addr?query" or a

@@ -18,10 +18,10 @@ func TestDateLayoutChecked(t *testing.T) {
 		body, want string
 		line       int
 	}{
-		{"Due:\n{{date \"bogus\" .due}}\n", `{{date "bogus" .due}}: wrong type of argument: date: layout "bogus" is not a Go time layout: write the reference date 2006-01-02 15:04:05 in the form wanted (02/01/2006 for day/month/year), or use iso, short, long, us, zh, rfc3339 or rfc1123`, 2},
+		{"Due:\n{{date \"bogus\" .due}}\n", `{{date "bogus" .due}}: wrong type of argument: date: layout "bogus" is not a Go time layout: write the reference date 2006-01-02 15:04:05 in the form wanted (02/01/2006 for day/month/year), or use iso, short, long, us, zh, ja, rfc3339 or rfc1123`, 2},
 		{"{{.due | date \"yyyy-mm-dd\"}}\n", `date: layout "yyyy-mm-dd" is not a Go time layout`, 1},
 		{"x\ny\n{{date \"Long\" .due}}\n", `date: layout "Long" is not a Go time layout`, 3},
-		{"{{date \"2024-03-14\" .due}}\n", `date: the layout "2024-03-14" is a date, not a layout: date takes the layout first, then the value ({{date "2 January 2006" .due}}); a layout is iso, short, long, us, zh, rfc3339 or rfc1123, or a Go time layout`, 1},
+		{"{{date \"2024-03-14\" .due}}\n", `date: the layout "2024-03-14" is a date, not a layout: date takes the layout first, then the value ({{date "2 January 2006" .due}}); a layout is iso, short, long, us, zh, ja, rfc3339 or rfc1123, or a Go time layout`, 1},
 	} {
 		_, err := Compile(load(t, baseYAML, map[string]string{"body.txt": c.body}), cols)
 		var fe *campaign.FileError

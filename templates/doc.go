@@ -68,9 +68,13 @@
 // recipients.dates: day-first), European 2.1.2006, 2-Jan-06, 2 Jan 2006, 2 January 2006,
 // Jan 2, 2006, January 2, 2006 and 2006年1月2日. LAYOUT is a Go time layout
 // or one of the names iso (2006-01-02), rfc3339, rfc1123, short
-// (2 Jan 2006), long (2 January 2006), us (January 2, 2006) and zh
-// (2006年1月2日). An empty VALUE gives an empty result; anything else that
-// is not a date is an error for that row.
+// (2 Jan 2006), long (2 January 2006), us (January 2, 2006), zh
+// (2006年1月2日) and ja (2006年1月2日（月）). A layout writes the weekday
+// as the reference date's, Monday: Mon and Monday, and in Japanese and
+// Chinese 月曜日, 月曜, (月), （月）, 星期一 and 周一; another day in those
+// forms, the same on every row, is an error of the template. An empty
+// VALUE gives an empty result; anything else that is not a date is an
+// error for that row.
 //
 // address quotes NAME as an RFC 5322 quoted-string when it holds anything
 // but atom characters (a comma, quote, parenthesis, period…), so it always

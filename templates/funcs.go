@@ -88,6 +88,7 @@ var dateLayouts = map[string]string{
 	"long":    "2 January 2006",
 	"us":      "January 2, 2006",
 	"zh":      "2006年1月2日",
+	"ja":      "2006年1月2日（月）",
 }
 
 // dateInputs are the ways sheets show dates, tried in order: ISO forms,
@@ -154,8 +155,11 @@ func dateFunc(order campaign.DateOrder) func(layout, value string) (string, erro
 
 // fnDate reads value as a date in one of the forms inputs has (see
 // dateInputs; order is the one they read all-number dates in) and writes
-// it with layout: a name from dateLayouts or a Go time layout. An empty
-// value gives an empty result, so optional date columns need no guard.
+// it with layout: a name from dateLayouts or a Go time layout, which may
+// write the weekday in Japanese or Chinese (formatDate). An empty value
+// gives an empty result, so optional date columns need no guard. Value
+// is read narrowed (narrowDate): ２０２４年３月５日 and 2024年 3月 5日 are
+// 2024年3月5日.
 func fnDate(inputs []string, order campaign.DateOrder, layout, value string) (string, error) {
 	v := strings.TrimSpace(value)
 	if v == "" {
@@ -167,12 +171,12 @@ func fnDate(inputs []string, order campaign.DateOrder, layout, value string) (st
 	if l, ok := dateLayouts[layout]; ok {
 		layout = l
 	}
-	v, wd, named := splitWeekday(v)
+	v, wd, named := splitWeekday(narrowDate(v))
 	if t, ok := parseDate(inputs, v); ok {
 		if named && t.Weekday() != wd {
 			return "", wrongWeekday(value, v, t, wd, order)
 		}
-		return t.Format(layout), nil
+		return formatDate(t, layout), nil
 	}
 	hint := ""
 	switch _, other := parseDate(dayFirstDateInputs, v); {
@@ -240,23 +244,25 @@ var spreadsheetTokens = regexp.MustCompile(`(?i)\b(yyyy|yy|mm|dd|hh|ss)\b`)
 // value, or "" when it is a name of dateLayouts or a Go time layout. It
 // is not a Go layout when it writes a date as its own text (no Go element
 // in it) or uses spreadsheet tokens, which would be written as letters;
-// nor when it is a date itself (the arguments swapped).
+// nor when it is a date itself (the arguments swapped), nor when it
+// writes a Japanese or Chinese weekday other than the reference date's
+// Monday (see formatDate), which would be the same on every row.
 func layoutProblem(layout string) string {
 	if _, ok := dateLayouts[layout]; ok {
 		return ""
 	}
 	ref := time.Date(2009, 11, 17, 20, 34, 58, 0, time.UTC)
-	if ref.Format(layout) == layout || spreadsheetTokens.MatchString(layout) {
+	if formatDate(ref, layout) == layout || spreadsheetTokens.MatchString(layout) {
 		return fmt.Sprintf("layout %q is not a Go time layout: write the reference date 2006-01-02 15:04:05 in the form wanted (02/01/2006 for day/month/year), or use %s", layout, layoutNames)
 	}
-	if isDate(layout) {
+	if rest, _, _ := splitWeekday(layout); isDate(rest) {
 		return fmt.Sprintf("the layout %q is a date, not a layout: date takes the layout first, then the value ({{date \"2 January 2006\" .due}}); a layout is %s, or a Go time layout", layout, layoutNames)
 	}
-	return ""
+	return literalWeekday(layout)
 }
 
 // layoutNames are the names of dateLayouts, as the errors list them.
-const layoutNames = "iso, short, long, us, zh, rfc3339 or rfc1123"
+const layoutNames = "iso, short, long, us, zh, ja, rfc3339 or rfc1123"
 
 // errBadEmail is wrapped by the address function's error for a value that
 // is not one addr-spec (badEmailError says what is wrong with it).

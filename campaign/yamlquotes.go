@@ -1,0 +1,85 @@
+package campaign
+
+import (
+	"bytes"
+	"strings"
+)
+
+// quotedTemplate says, for a YAML error at line (1-based) of data, that
+// a double-quoted value there ends early at a " inside a template action
+// (subject: "Due {{date "long" .d}}", which goccy/go-yaml reports as
+// "value is not allowed in this context"), and how to write the line
+// with the value in single quotes; "" when the line holds no such value.
+// A line that may hold a password is never quoted back.
+func quotedTemplate(data []byte, line int) string {
+	lines := bytes.Split(data, []byte("\n"))
+	if line < 1 || line > len(lines) {
+		return ""
+	}
+	l := strings.TrimRight(string(lines[line-1]), "\r")
+	open := quoteInsideAction(l)
+	if open < 0 {
+		return ""
+	}
+	if low := strings.ToLower(l); strings.Contains(low, "pass") || strings.Contains(low, "secret") || strings.Contains(low, "pwd") {
+		return ""
+	}
+	const msg = `a value in double quotes ends at the first " inside {{ }}: put it in single quotes, where " needs no escape (a ' in it is written '')`
+	end := closingQuote(l, open)
+	if end < 0 {
+		return msg + `: subject: 'Due {{date "long" .d}}'`
+	}
+	return msg + ": " + strings.TrimLeft(l[:open], " \t") + "'" + strings.ReplaceAll(l[open+1:end], "'", "''") + "'" + l[end+1:]
+}
+
+// quoteInsideAction is the index in l of a double quote that opens a
+// YAML value (after "key:", "- ", or in a flow collection) whose first
+// closing quote stands inside a {{ }} action, or -1.
+func quoteInsideAction(l string) int {
+	for i := 0; i < len(l); i++ {
+		if l[i] != '"' || !opensValue(l[:i]) {
+			continue
+		}
+		j := i + 1
+		for j < len(l) && (l[j] != '"' || l[j-1] == '\\') {
+			j++
+		}
+		if j == len(l) {
+			return -1
+		}
+		inner := l[i+1 : j]
+		if k := strings.LastIndex(inner, "{{"); k >= 0 && !strings.Contains(inner[k:], "}}") {
+			return i
+		}
+		i = j
+	}
+	return -1
+}
+
+// closingQuote is the index of the double quote that was meant to close
+// the value opened at open in l: the first one after it outside {{ }}
+// actions; -1 when there is none.
+func closingQuote(l string, open int) int {
+	inAction := false
+	for j := open + 1; j < len(l); j++ {
+		switch {
+		case strings.HasPrefix(l[j:], "{{"):
+			inAction = true
+			j++
+		case strings.HasPrefix(l[j:], "}}"):
+			inAction = false
+			j++
+		case l[j] == '"' && !inAction && l[j-1] != '\\':
+			return j
+		}
+	}
+	return -1
+}
+
+// opensValue reports whether a double quote after before opens a YAML
+// value: before ends, spaces aside, with ':', '-', '{', '[' or ',', or
+// is blank.
+func opensValue(before string) bool {
+	b := strings.TrimRight(before, " \t")
+	return b == "" || strings.ContainsRune(":-{[,", rune(b[len(b)-1]))
+}

@@ -1,0 +1,38 @@
+package campaign
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+// TestDoubleQuotesEndInsideAction: a double-quoted value whose quotes
+// end at a " inside {{ }} is a YAML error at its line that says to put
+// the value in single quotes and shows the line so written, which loads;
+// a line that may hold a password is not quoted back.
+func TestDoubleQuotesEndInsideAction(t *testing.T) {
+	base := strings.Replace(minimalCampaign, "subject: \"{{.name}}, your digest\"\n", "", 1)
+	for _, c := range []struct{ line, fixed string }{
+		{`subject: "Meeting on {{date "long" .d}}"`, `subject: 'Meeting on {{date "long" .d}}'`},
+		{`subject: "It's {{date "long" .d}}"   # note`, `subject: 'It''s {{date "long" .d}}'   # note`},
+		{"subject: Hi\n" + `headers: {X-A: "x {{printf "%s" .d}}", X-B: "y"}`, `headers: {X-A: 'x {{printf "%s" .d}}', X-B: "y"}`},
+		{"subject: Hi\nattachments:\n  - \"a/{{printf \"%s\" .d}}.pdf\"", `- 'a/{{printf "%s" .d}}.pdf'`},
+	} {
+		yaml := base + c.line + "\n"
+		_, err := Load(writeCampaign(t, yaml))
+		var fe *FileError
+		want := `put it in single quotes, where " needs no escape (a ' in it is written ''): ` + c.fixed
+		if !errors.As(err, &fe) || fe.Line != strings.Count(yaml, "\n") || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "campaign: a value in double quotes ends at the first \" inside {{ }}") {
+			t.Errorf("%s: Load = %v, want an error at its line with %q", c.line, err, want)
+			continue
+		}
+		fixed := strings.Replace(yaml, strings.TrimSpace(c.line[strings.LastIndexByte(c.line, '\n')+1:]), c.fixed, 1)
+		if _, err := Load(writeCampaign(t, fixed)); err != nil {
+			t.Errorf("the line as the hint writes it does not load:\n%s\n%v", fixed, err)
+		}
+	}
+	_, err := Load(writeCampaign(t, base+"smtp: {password: \"s{{x \"y\" }}\"}\n"))
+	if err == nil || strings.Contains(err.Error(), "s{{x") {
+		t.Errorf("a password line quoted back: %v", err)
+	}
+}
