@@ -21,8 +21,8 @@ func quotedTemplate(data []byte, line int) string {
 	if open < 0 {
 		return ""
 	}
-	if low := strings.ToLower(l); strings.Contains(low, "pass") || strings.Contains(low, "secret") || strings.Contains(low, "pwd") {
-		return ""
+	if secretLine(l) || strings.TrimSpace(l[:open]) == "" && secretLine(previousLine(lines, line)) {
+		return "" // the value on a line of its own belongs to the key above
 	}
 	const msg = `a value in double quotes ends at the first " inside {{ }}: put it in single quotes, where " needs no escape (a ' in it is written '')`
 	end := closingQuote(l, open)
@@ -30,6 +30,23 @@ func quotedTemplate(data []byte, line int) string {
 		return msg + `: subject: 'Due {{date "long" .d}}'`
 	}
 	return msg + ": " + strings.TrimLeft(l[:open], " \t") + "'" + strings.ReplaceAll(l[open+1:end], "'", "''") + "'" + l[end+1:]
+}
+
+// secretLine reports whether line l may name a password or a secret.
+func secretLine(l string) bool {
+	low := strings.ToLower(l)
+	return strings.Contains(low, "pass") || strings.Contains(low, "secret") || strings.Contains(low, "pwd")
+}
+
+// previousLine is the last line before line (1-based) of lines that is
+// not blank, "" when there is none.
+func previousLine(lines [][]byte, line int) string {
+	for i := line - 2; i >= 0; i-- {
+		if l := strings.TrimSpace(string(lines[i])); l != "" {
+			return l
+		}
+	}
+	return ""
 }
 
 // quoteInsideAction is the index in l of a double quote that opens a

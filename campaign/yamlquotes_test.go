@@ -31,8 +31,13 @@ func TestDoubleQuotesEndInsideAction(t *testing.T) {
 			t.Errorf("the line as the hint writes it does not load:\n%s\n%v", fixed, err)
 		}
 	}
-	_, err := Load(writeCampaign(t, base+"smtp: {password: \"s{{x \"y\" }}\"}\n"))
-	if err == nil || strings.Contains(err.Error(), "s{{x") {
-		t.Errorf("a password line quoted back: %v", err)
+	for _, secret := range []string{
+		"smtp: {password: \"s{{x \"y\" }}\"}\n",
+		"smtp:\n  password:\n    \"s{{x \"y\" }}\"\n", // the value on the line below its key
+	} {
+		_, err := Load(writeCampaign(t, base+secret))
+		if err == nil || strings.Contains(err.Error(), "s{{x") {
+			t.Errorf("a password quoted back: %v", err)
+		}
 	}
 }

@@ -305,7 +305,7 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 		Now:           opts.now,
 		Describe:      problemLines,
 		OnMessage:     warn.Add,
-		RunFor:        func(n int) time.Duration { return runTime(n, rate) },
+		RunFor:        func(n int) time.Duration { return runTime(runSize(n, opts, c), rate) },
 	})
 	if err != nil {
 		return nil, &unusableError{err}
@@ -359,6 +359,18 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 	}
 	printUnknown(g, pl.Unknown, pl.Unknowns)
 	return pl, nil
+}
+
+// runSize is how many of n rows to send a run sends at most: --limit
+// and send.daily_cap cut it short.
+func runSize(n int, opts sendOptions, c *campaign.Campaign) int {
+	if opts.limitSet && opts.limit > 0 {
+		n = min(n, opts.limit)
+	}
+	if c.Send.DailyCap > 0 {
+		n = min(n, c.Send.DailyCap)
+	}
+	return n
 }
 
 // runTime is how long n messages take at rate messages a second (0:

@@ -48,3 +48,18 @@ func TestSendWarnsDatedEarly(t *testing.T) {
 		}
 	}
 }
+
+// TestReuseCountsThisRun: the spool a test send left is reused by a send
+// whose own run (--limit, here) leaves within the hour, though the whole
+// list at the campaign's rate would not.
+func TestReuseCountsThisRun(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 100, "send: {concurrency: 1, retry_backoff: 1ms, rate: 1/m}\n")
+	if out, errOut, code := runCLI(t, "send", "--yes", "--test", "me@example.com", "--rows", "2", camp); code != exitOK {
+		t.Fatalf("test send: code %d\n%s%s", code, out, errOut)
+	}
+	out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp)
+	if code != exitSomeFailed || !strings.Contains(out, "reused") {
+		t.Errorf("send --limit 1: code %d, want the test send's spool reused\n%s%s", code, out, errOut)
+	}
+}

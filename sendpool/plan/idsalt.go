@@ -68,9 +68,10 @@ func validSalt(s string) bool {
 //     state folder was made by a tidings from before the salts, and its
 //     messages keep the identifiers they were sent with.
 //
-// A file whose salt is not the one the journal's sends used, or any salt
-// where they used none, is refused: a resend would get another
-// Message-ID than the message it resends.
+// A file whose salt is not the one the journal's sends used is refused:
+// a resend would get another Message-ID than the message it resends. A
+// salt file beside sends that recorded none is taken (an earlier build
+// kept the salt in the file only).
 func (in *Inputs) ensureIDSalt(state *journal.State) error {
 	dir := in.Campaign.StateDir
 	salt, err := readIDSalt(dir)
@@ -80,10 +81,9 @@ func (in *Inputs) ensureIDSalt(state *journal.State) error {
 		return fmt.Errorf("plan: %s holds another salt than the sends of this campaign used (%s, in the journal's run lines): "+
 			"put it back (write that salt into the file) or remove the file, which the next send writes again from the journal",
 			filepath.Join(dir, IDSaltFile), sent)
-	case err == nil && salt != "" && sent == "" && state.Len() > 0:
-		return fmt.Errorf("plan: %s holds a salt, but this state folder's sends used none (a tidings from before the salts made them): "+
-			"remove the file, or a resend would get another Message-ID than the message it resends", filepath.Join(dir, IDSaltFile))
 	case err == nil && salt != "":
+		// (With sends and no salt recorded: a tidings that kept the salt
+		// in the file only made them; the next run line records it.)
 		in.idSalt = salt
 		return nil
 	case sent != "":
@@ -92,7 +92,7 @@ func (in *Inputs) ensureIDSalt(state *journal.State) error {
 		in.idSalt = "" // a state folder from before the salts
 		return nil
 	case state.Len() > 0:
-		return fmt.Errorf("%w; remove it: this state folder's sends used no salt", err)
+		return fmt.Errorf("%w: put back the salt this state folder's sends used (a backup of it has the file), or remove the file if it never held one", err)
 	default:
 		var b [16]byte
 		_, _ = rand.Read(b[:]) // never fails (crypto/rand)

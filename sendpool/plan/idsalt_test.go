@@ -87,7 +87,7 @@ func TestMessageIDSalt(t *testing.T) {
 // recipients, none of its run lines a salt (made by a tidings from before
 // the salts: here the salt is taken out of the file and the journal),
 // gets no salt: its messages keep the identifiers they were sent with. A
-// salt file there is refused (a resend would get another Message-ID).
+// damaged salt file there is refused, saying what to do.
 func TestMessageIDSaltEarlierState(t *testing.T) {
 	srv := smtptest.NewServer(t)
 	camp := writeCampaign(t, srv, 2, "")
@@ -120,10 +120,10 @@ func TestMessageIDSaltEarlierState(t *testing.T) {
 		t.Errorf("row 3's Message-IDs: %q salted, then %q and %q without a salt", salted, ids[0], ids[1])
 	}
 
-	writeFile(t, saltPath, strings.Repeat("ab", 16)+"\n")
+	writeFile(t, saltPath, "not a salt\n")
 	in, state := open(t, camp)
-	if _, err := Preflight(context.Background(), in, state, Options{Version: "test"}); err == nil || !strings.Contains(err.Error(), saltPath+" holds a salt, but this state folder's sends used none") {
-		t.Errorf("a salt file in a state folder sent from without one: err = %v", err)
+	if _, err := Preflight(context.Background(), in, state, Options{Version: "test"}); err == nil || !strings.Contains(err.Error(), saltPath) || !strings.Contains(err.Error(), "put back the salt") {
+		t.Errorf("a damaged salt file in a state folder sent from without a recorded salt: err = %v", err)
 	}
 }
 

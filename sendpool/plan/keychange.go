@@ -85,7 +85,7 @@ type keyReading struct {
 // separator ("100,102", "1.234.567", "100 102", "100'102") is read
 // without the separators too (alt).
 func canonicalKey(key string) keyReading {
-	k := strings.TrimSpace(key)
+	k := campaign.NormalizeKey(key) // full-width digits read as digits
 	if c := strings.TrimFunc(k, isCurrencyOrSpace); c != k && c != "" {
 		// A currency format on the column ("$200,101", "200.105 €"): the
 		// number it shows, when it is one.

@@ -14,6 +14,7 @@ func TestCanonicalKey(t *testing.T) {
 		same bool
 	}{
 		{"001", "1", true},
+		{"００１", "1", true}, // full width, as a Japanese input method types it
 		{"1.0", "1", true},
 		{" 42 ", "42", true},
 		{"12345678901234567", "1.23457E+16", true}, // at six digits, as shown
