@@ -1,6 +1,9 @@
 package campaign
 
-import "errors"
+import (
+	"errors"
+	"strings"
+)
 
 // unsubscribeWarnings are the notes about the unsubscribe: settings of c
 // (decoded from data, the file at file) that do not stop the campaign,
@@ -10,6 +13,8 @@ import "errors"
 //     number of recipients;
 //   - a url without one_click: Gmail and Yahoo require one-click
 //     unsubscribe (RFC 8058) from bulk senders;
+//   - one_click with a url the same for every recipient (no template
+//     action): a POST to it cannot tell who unsubscribes;
 //   - one_click with a cc: or bcc:: every copy carries the To recipient's
 //     link, so whoever clicks Unsubscribe in a copy unsubscribes the To.
 //
@@ -32,6 +37,10 @@ func (c *Campaign) unsubscribeWarnings(file string, data []byte) []string {
 	if len(c.DKIM) == 0 {
 		note("unsubscribe.one_click", "unsubscribe.one_click without a dkim: section: receivers ignore one-click unsubscribe unless a DKIM signature "+
 			"covers both List-Unsubscribe headers (RFC 8058 4); add a dkim: key")
+	}
+	if !strings.Contains(u.URL, "{{") {
+		note("unsubscribe.url", "unsubscribe.url is the same for every recipient with one_click: a one-click POST to it cannot tell who unsubscribes; "+
+			"put the recipient's key, or a token made for them, in it (https://…/u?id={{.id}})")
 	}
 	if setting, label := copySettings(c); setting != "" {
 		note(setting, label+" with unsubscribe.one_click: every copy carries the To recipient's one-click link, so a copy's reader who clicks "+

@@ -16,17 +16,19 @@ func TestUnsubscribeWarnings(t *testing.T) {
 		name, yaml string
 		want       []string // "line:col: start of the warning"
 	}{
-		{"one_click without dkim", "unsubscribe:\n  url: https://acme.example/u\n  one_click: true\n",
+		{"one_click without dkim", "unsubscribe:\n  url: https://acme.example/u?e={{.email}}\n  one_click: true\n",
 			[]string{"9:14: unsubscribe.one_click without a dkim: section: receivers ignore one-click"}},
 		{"url without one_click", "unsubscribe: {url: https://acme.example/u, mailto: u@acme.example}\n" + dkim,
 			[]string{"7:20: unsubscribe.url without one_click: Gmail and Yahoo require RFC 8058 one-click unsubscribe"}},
-		{"one_click with cc", "cc: '{{.manager}}'\nunsubscribe: {url: https://acme.example/u, one_click: true}\n" + dkim,
+		{"one_click with cc", "cc: '{{.manager}}'\nunsubscribe: {url: 'https://acme.example/u?e={{.email}}', one_click: true}\n" + dkim,
 			[]string{"7:5: cc with unsubscribe.one_click: every copy carries the To recipient's one-click link"}},
-		{"one_click with bcc, no dkim", "bcc: archive@acme.example\nunsubscribe: {url: https://acme.example/u, one_click: true}\n",
-			[]string{"8:55: unsubscribe.one_click without a dkim: section", "7:6: bcc with unsubscribe.one_click"}},
-		{"one_click with cc and bcc", "cc: a@acme.example\nbcc: b@acme.example\nunsubscribe: {url: https://acme.example/u, one_click: true}\n" + dkim,
+		{"one_click with bcc, no dkim", "bcc: archive@acme.example\nunsubscribe: {url: 'https://acme.example/u?e={{.email}}', one_click: true}\n",
+			[]string{"8:70: unsubscribe.one_click without a dkim: section", "7:6: bcc with unsubscribe.one_click"}},
+		{"one_click with cc and bcc", "cc: a@acme.example\nbcc: b@acme.example\nunsubscribe: {url: 'https://acme.example/u?e={{.email}}', one_click: true}\n" + dkim,
 			[]string{"7:5: cc and bcc with unsubscribe.one_click"}},
-		{"one_click with dkim", "unsubscribe: {url: https://acme.example/u, one_click: true}\n" + dkim, nil},
+		{"one_click, one url for all", "unsubscribe: {url: https://acme.example/u, one_click: true}\n" + dkim,
+			[]string{"7:20: unsubscribe.url is the same for every recipient with one_click"}},
+		{"one_click with dkim", "unsubscribe: {url: 'https://acme.example/u?e={{.email}}', one_click: true}\n" + dkim, nil},
 		{"mailto only", "unsubscribe: {mailto: u@acme.example}\n", nil},
 		{"transactional", "cc: a@acme.example\nunsubscribe: {transactional: true}\n", nil},
 	} {
