@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -864,16 +865,27 @@ func rateText(perSecond float64) string {
 	if perSecond == 0 {
 		return "no rate limit"
 	}
-	n, unit := perSecond, "s"
-	for _, u := range []struct {
-		per  float64
+	// The first unit that gives a whole number of at least one (90/h, not
+	// 1.5/min; 2000/d, not 83.33/h), else the first that gives one or more.
+	type inUnit struct {
+		n    float64
 		unit string
-	}{{60, "min"}, {60, "h"}, {24, "d"}} {
-		if n >= 1 {
+	}
+	units := []inUnit{{perSecond, "s"}, {perSecond * 60, "min"}, {perSecond * 3600, "h"}, {perSecond * 86400, "d"}}
+	pick := units[len(units)-1]
+	for _, u := range units {
+		if u.n >= 1 {
+			pick = u
 			break
 		}
-		n, unit = n*u.per, u.unit
 	}
+	for _, u := range units {
+		if u.n >= 1 && math.Abs(u.n-math.Round(u.n)) < 1e-9*u.n {
+			pick = u
+			break
+		}
+	}
+	n, unit := pick.n, pick.unit
 	rounded, _ := strconv.ParseFloat(strconv.FormatFloat(n, 'g', 4, 64), 64)
 	return strconv.FormatFloat(rounded, 'f', -1, 64) + "/" + unit
 }

@@ -599,6 +599,7 @@ func TestGoneUnknownAdvice(t *testing.T) {
 func TestRateText(t *testing.T) {
 	for in, want := range map[float64]string{
 		0: "no rate limit", 5: "5/s", 1e8: "100000000/s", 1.0 / 86400: "1/d", 10.0 / 3600: "10/h", 0.5: "30/min", 2.0 / 3: "40/min", 123.456: "123.5/s",
+		90.0 / 3600: "90/h", 2000.0 / 86400: "2000/d",
 	} {
 		if got := rateText(in); got != want {
 			t.Errorf("rateText(%v) = %q, want %q", in, got, want)
