@@ -80,11 +80,10 @@ func contentType(name string, utf8 bool) string {
 // encodeBase64 encodes data in lines of 76 characters (RFC 2045 6.8)
 // separated by CRLF, without a final CRLF.
 func encodeBase64(data []byte) []byte {
-	const chunk = 57 // 57 bytes → 76 characters
-	lines := (len(data) + chunk - 1) / chunk
+	lines := (len(data) + b64Line - 1) / b64Line
 	out := make([]byte, 0, base64.StdEncoding.EncodedLen(len(data))+2*lines)
 	for len(data) > 0 {
-		n := min(chunk, len(data))
+		n := min(b64Line, len(data))
 		if len(out) > 0 {
 			out = append(out, '\r', '\n')
 		}

@@ -12,10 +12,9 @@ import (
 // short, Chinese 星期一 and 周一, Japanese 月曜日 and 月曜, longest first.
 var weekdayNames = func() []weekdayName {
 	var names []weekdayName
-	zh := []string{"日", "一", "二", "三", "四", "五", "六"}
 	for d := time.Sunday; d <= time.Saturday; d++ {
-		en := d.String()
-		names = append(names, weekdayName{en, d}, weekdayName{en[:3], d}, weekdayName{"星期" + zh[d], d}, weekdayName{"周" + zh[d], d},
+		en, zh := d.String(), zhWeekdays[d]
+		names = append(names, weekdayName{en, d}, weekdayName{en[:3], d}, weekdayName{"星期" + zh, d}, weekdayName{"周" + zh, d},
 			weekdayName{jaWeekdays[d] + "曜日", d}, weekdayName{jaWeekdays[d] + "曜", d})
 	}
 	names = append(names, weekdayName{"星期天", time.Sunday}, weekdayName{"周天", time.Sunday})

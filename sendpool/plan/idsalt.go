@@ -115,25 +115,9 @@ func writeSalt(dir, salt string) error {
 	}
 	path := filepath.Join(dir, IDSaltFile)
 	if fi, err := os.Lstat(path); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
-		return &statefile.LinkError{Path: path}
+		return &statefile.LinkError{Path: path} // the rename would replace it
 	}
-	tmp := path + ".tmp"
-	f, err := statefile.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, statefile.FileMode)
-	if err != nil {
-		return err
-	}
-	_, err = f.WriteString(salt + "\n")
-	if err == nil {
-		err = f.Sync()
-	}
-	if err = errors.Join(err, f.Close()); err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return statefile.SyncDir(dir)
+	return statefile.WriteAtomic(path, []byte(salt+"\n"))
 }
 
 // IDSalt is the Message-ID salt the campaign's messages are made with

@@ -143,11 +143,7 @@ func appendSums(b []byte, flags byte, sum uint32, sums []uint16) []byte {
 		return append(b, flags)
 	}
 	b = binary.LittleEndian.AppendUint32(append(b, flags|flagSums), sum)
-	b = binary.AppendUvarint(b, uint64(len(sums)))
-	for _, s := range sums {
-		b = binary.LittleEndian.AppendUint16(b, s)
-	}
-	return b
+	return appendUint16s(b, sums)
 }
 
 func (d *decoder) uint32() uint32 {

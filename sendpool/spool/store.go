@@ -239,17 +239,8 @@ func (g *Generation) writeManifest(m *manifest) error {
 		return fmt.Errorf("spool: %w", err)
 	}
 	path := g.path(extManifest)
-	tmp := path + ".tmp"
-	if err := writeSynced(tmp, append(data, '\n')); err != nil {
-		os.Remove(tmp)
+	if err := statefile.WriteAtomic(path, append(data, '\n')); err != nil {
 		return fmt.Errorf("spool: writing %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("spool: %w", err)
-	}
-	if err := statefile.SyncDir(g.dir); err != nil {
-		return fmt.Errorf("spool: %w", err)
 	}
 	g.m, g.manifestBytes = m, int64(len(data)+1)
 	return nil
