@@ -344,8 +344,8 @@ func checkVerdict(g *globalOptions, c *campaign.Campaign, state *journal.State, 
 	if c.SMTP.Host != "" && toSend > 0 && !g.quiet { // --quiet: no estimate
 		if e, ok := estimate(state, c, domains, toSend); ok {
 			fmt.Fprintln(g.stdout, "estimate:", e.Text)
-			if w := datedEarlyWarning(e); w != "" {
-				fmt.Fprintln(g.stderr, "warning:", w)
+			if note := longRunNote(e); note != "" {
+				fmt.Fprintln(g.stdout, note)
 			}
 		}
 	}
@@ -406,28 +406,19 @@ func estimate(state *journal.State, c *campaign.Campaign, domains map[string]int
 	return e, err == nil
 }
 
-// datedEarlyWarning is datedEarlyText of the first run of estimate e
-// (every message of a run is dated when the run spools it, before the
-// first leaves).
-func datedEarlyWarning(e sendpool.EstimateResult) string {
+// longRunNote says, when the first run of estimate e lasts longer than
+// a part of a run (partSpan), that send sends it in parts, each rendered
+// as it begins; "" otherwise.
+func longRunNote(e sendpool.EstimateResult) string {
 	run := e.Sending
 	if e.Runs > 1 && e.Messages > 0 { // the cap cuts each run short
 		run = time.Duration(float64(e.Sending) * float64(min(e.DailyCap, e.Messages)) / float64(e.Messages))
 	}
-	return datedEarlyText(run)
-}
-
-// datedEarlyText says, when a run lasts longer than plan.MaxSpoolAge,
-// that its later messages leave with a Date long before they arrive, and
-// how to keep the Date close; "" otherwise.
-func datedEarlyText(run time.Duration) string {
-	if run <= plan.MaxSpoolAge {
+	if run <= partSpan {
 		return ""
 	}
-	return fmt.Sprintf("a run takes about %s at these rates, and every message is dated when the run spools it, before the first leaves: "+
-		"the last ones would arrive dated %s before, sorted below the mail of those hours and scored as suspect by spam filters; "+
-		"to keep the Date close, send in runs of at most %s (a faster send.rate, and send.daily_cap with one run a day for a provider's daily limit)",
-		sendpool.FormatEstimate(run), sendpool.FormatEstimate(run), spoolAgeWords())
+	return fmt.Sprintf("note: a run this long goes in parts of at most %d minutes, each rendered as it begins, so that every message leaves within %s of its Date",
+		int(partSpan/time.Minute), spoolAgeWords())
 }
 
 // checkHeadroom is how much memory check may use beyond what the opened

@@ -57,6 +57,11 @@ type sendOptions struct {
 	// progress drives the progress lines when stderr is no terminal; the
 	// zero value is the real clock.
 	progress progressClock
+	// part is which part of a run this delivery is (sendParts).
+	part runPart
+	// partSpan is how long a part of a run delivers for at most at the
+	// run's rate; 0 means partSpan (tests make it short).
+	partSpan time.Duration
 }
 
 func newSendCommand(g *globalOptions) *cobra.Command {
@@ -68,7 +73,10 @@ func newSendCommand(g *globalOptions) *cobra.Command {
 problem (--skip-invalid sends the rest). It then delivers each message over a
 pool of SMTP connections at the configured rate, retrying temporary failures,
 and writes report.csv and report.json into the state folder as it goes, and
-the report page (report.html) at the end.
+the report page (report.html) at the end. A run that would last longer than
+50 minutes at its rate goes in parts, each after the first rendering the
+rows still to send afresh as it begins, so that every message leaves within
+an hour of its Date.
 
 Every attempt is journaled before the message body is handed to the server, so
 running send again resumes: recipients already sent are skipped, permanent
@@ -153,15 +161,16 @@ func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path strin
 	if err != nil {
 		return err
 	}
-	defer st.close()
-	in, c, cfg, lock, state, pl := st.in, st.in.Campaign, st.cfg, st.lock, st.state, st.pl
-	allow := pl.Allow(opts.limit, c.Send.DailyCap, state, opts.now())
-	printPlan(g, c, pl, cfg, allow)
-	if err := confirm(ctx, g, opts, allow.N, cfg, c); err != nil {
+	c := st.in.Campaign
+	allow := st.pl.Allow(opts.limit, c.Send.DailyCap, st.state, opts.now())
+	size := partSize(st.cfg.Rate, cmp.Or(opts.partSpan, partSpan))
+	printPlan(g, c, st.pl, st.cfg, allow, size)
+	if err := confirm(ctx, g, opts, allow.N, st.cfg, c); err != nil {
+		st.close()
 		return err
 	}
 	g.interrupt.delivering()
-	return deliver(ctx, g, in, pl, cfg, lock, allow, opts)
+	return sendParts(ctx, g, opts, path, st, allow, size)
 }
 
 // sendStart is what a send and a test send share before delivering: the
@@ -299,14 +308,19 @@ func journalDamage(state *journal.State) error {
 func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *journal.State, opts sendOptions, rate float64) (*plan.Plan, error) {
 	c := in.Campaign
 	warn := newMessageWarnings(g.stdout, c.Recipients.Path)
+	policy := journal.Policy{RetryFailed: opts.retryFailed, ResendUnknown: opts.resendUnknown}
+	if opts.part.n > 1 {
+		policy = policy.OnlyBefore(opts.part.runs)
+	}
 	pl, err := plan.Preflight(ctx, in, state, plan.Options{
-		Policy:        journal.Policy{RetryFailed: opts.retryFailed, ResendUnknown: opts.resendUnknown},
+		Policy:        policy,
 		ResendChanged: opts.resendChanged,
 		Version:       version,
 		Now:           opts.now,
 		Describe:      problemLines,
 		OnMessage:     warn.Add,
-		RunFor:        func(n int) time.Duration { return runTime(runSize(n, opts, c), rate) },
+		RunFor:        func(n int) time.Duration { return runTime(partOf(runSize(n, opts, c), rate, opts), rate) },
+		Afresh:        opts.part.n > 1,
 	})
 	if err != nil {
 		return nil, &unusableError{err}
@@ -354,8 +368,13 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 	printWarnings(g.stdout, in.SheetWarnings())
 	printWarnings(g.stdout, c.Warnings)
 	if pl.Problems > 0 && !opts.skipInvalid {
-		fmt.Fprintf(g.stdout, "%s: %d of %d rows have problems; nothing was sent. Fix them, or send the rest with --skip-invalid.\n",
-			c.Name, pl.Problems, pl.Rows)
+		if opts.part.n > 1 {
+			fmt.Fprintf(g.stdout, "%s: %d of %d rows have problems now; the run stops before its part %d (the messages of the parts before went). Fix them and run send again for the rest, or send the rest with --skip-invalid.\n",
+				c.Name, pl.Problems, pl.Rows, opts.part.n)
+		} else {
+			fmt.Fprintf(g.stdout, "%s: %d of %d rows have problems; nothing was sent. Fix them, or send the rest with --skip-invalid.\n",
+				c.Name, pl.Problems, pl.Rows)
+		}
 		return nil, &problemsError{n: pl.Problems}
 	}
 	printUnknown(g, pl.Unknown, pl.Unknowns)
@@ -370,6 +389,15 @@ func runSize(n int, opts sendOptions, c *campaign.Campaign) int {
 	}
 	if c.Send.DailyCap > 0 {
 		n = min(n, c.Send.DailyCap)
+	}
+	return n
+}
+
+// partOf is how many of a run's n messages its first part sends at
+// rate (sendParts): all of them when the run lasts less than a part.
+func partOf(n int, rate float64, opts sendOptions) int {
+	if size := partSize(rate, cmp.Or(opts.partSpan, partSpan)); size > 0 {
+		return min(n, size)
 	}
 	return n
 }
@@ -399,16 +427,17 @@ func printUnknown(g *globalOptions, unknown []report.Row, n int) {
 	}
 }
 
-// printPlan says what the run is about to do.
-func printPlan(g *globalOptions, c *campaign.Campaign, pl *plan.Plan, cfg sendpool.Config, allow plan.Allowance) {
+// printPlan says what the run is about to do, in parts of size messages
+// (sendParts; 0: one part).
+func printPlan(g *globalOptions, c *campaign.Campaign, pl *plan.Plan, cfg sendpool.Config, allow plan.Allowance, size int) {
 	if pl.ToSend == 0 {
 		fmt.Fprintf(g.stdout, "%s: %s; nothing left to send (every row was sent, skipped or has a problem)\n", c.Name, report.Plural(pl.Rows, "row"))
 		return
 	}
 	fmt.Fprintf(g.stdout, "%s: %s; %d to send now via %s as %s at %s with %s\n",
 		c.Name, report.Plural(pl.Rows, "row"), allow.N, cfg.Dialer.Server(), accountName(c), rateText(cfg.Rate), report.Plural(cfg.Concurrency, "connection"))
-	if w := datedEarlyText(runTime(allow.N, cfg.Rate)); w != "" {
-		fmt.Fprintln(g.stderr, "warning:", w)
+	if note := partsNote(allow.N, cfg.Rate, size); note != "" && !g.quiet {
+		fmt.Fprintln(g.stdout, note)
 	}
 	if allow.Capped {
 		note := fmt.Sprintf("daily_cap %d: %d may go now, %d remain", c.Send.DailyCap, allow.N, pl.ToSend-allow.N)
@@ -445,7 +474,7 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	rec := journal.NewRecorder(w)
 	cfg.Journal = rec
 	cfg.SMTPUTF8Rows = pl.SMTPUTF8Within(allow.N)
-	if err := pl.Seed(setup, reporter, rec, plan.Hold{After: allow.N, Detail: heldBackNote(allow, pl.ToSend, opts.limit)}); err != nil {
+	if err := pl.Seed(setup, reporter, rec, plan.Hold{After: allow.N, Detail: heldBackNote(allow, pl.ToSend, opts)}); err != nil {
 		w.Close()
 		return err
 	}
@@ -467,16 +496,18 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	// Written whole but for a second interrupt (which it then returns).
 	page, pageErr := writeReportPage(setup, g, c, c.File, reporter.Each, sendSettings(c, opts), opts.now())
 	sum := reporter.Summary()
-	printSummary(ctx, g, c, pl, sum, allow, opts, runEnd{page: page, cut: runErr != nil, quota: errors.Is(runErr, sendpool.ErrQuota)})
+	printSummary(ctx, g, c, pl, sum, allow, opts, runEnd{page: page, cut: runErr != nil, quota: errors.Is(runErr, sendpool.ErrQuota), part: opts.part})
 	if err := cmp.Or(runErr, closeErr, pageErr); err != nil {
 		return err
 	}
-	outcome := sendOutcome(g, pl, sum, allow)
+	outcome := sendOutcome(g, pl, sum, allow, opts.part)
 	if outcome == nil && ctx.Err() != nil {
 		// Interrupted once every message was dispatched (or with none to
 		// send): the files above were still written whole, and the
 		// command ends as interrupted, as the user asked.
-		g.interrupt.dispatched()
+		if !opts.part.more {
+			g.interrupt.dispatched()
+		}
 		return context.Cause(ctx)
 	}
 	return outcome
@@ -488,6 +519,8 @@ type runEnd struct {
 	cut  bool // delivery stopped before its end (an interrupt, a stop)
 	// quota: the server said the sending quota is used up.
 	quota bool
+	// part is which part of its run the delivery was (sendParts).
+	part runPart
 }
 
 // setupContext is the context a run's set-up before delivery (its journal
@@ -500,16 +533,19 @@ func setupContext(ctx context.Context, g *globalOptions) context.Context {
 	return context.WithoutCancel(ctx)
 }
 
-// heldBackNote is the report's detail for the rows a run holds back: past
-// --limit or the daily cap ("" when it holds none back).
-func heldBackNote(allow plan.Allowance, toSend, limit int) string {
+// heldBackNote is the report's detail for the rows a run (or a part of
+// one) holds back: past --limit or the daily cap, or left to the run's
+// next part ("" when it holds none back).
+func heldBackNote(allow plan.Allowance, toSend int, opts sendOptions) string {
 	switch {
 	case allow.N >= toSend:
 		return ""
+	case opts.part.more:
+		return "not tried yet: left to a later part of the run (each sends up to an hour's worth)"
 	case allow.Capped:
 		return "not tried in this run: daily_cap reached"
-	case limit > 0:
-		return fmt.Sprintf("not tried in this run: --limit %d", limit)
+	case opts.limit > 0:
+		return fmt.Sprintf("not tried in this run: --limit %d", opts.limit)
 	}
 	return ""
 }
@@ -542,6 +578,10 @@ func stopText(err error) string {
 // cap held back (when delivery went to its end).
 func printSummary(ctx context.Context, g *globalOptions, c *campaign.Campaign, pl *plan.Plan, sum report.Summary, allow plan.Allowance, opts sendOptions, end runEnd) {
 	fmt.Fprintln(g.stdout)
+	if end.part.more && !end.cut { // the last part says the rest
+		fmt.Fprintf(g.stdout, "part %d done: %s (the later parts send the not-attempted)\n", end.part.n, sum.Counts())
+		return
+	}
 	sum.WriteText(g.stdout)
 	if note := pl.GuardNote(); note != "" {
 		fmt.Fprintln(g.stdout, note)
@@ -601,10 +641,16 @@ func printSpool(g *globalOptions, pl *plan.Plan) {
 // sendOutcome is errSomeNotSent, in words for this run, when not every
 // planned row was sent (to all its recipients), or when the server refused
 // some of a message's recipients for good, after naming those (the
-// summary names the ones still owed).
-func sendOutcome(g *globalOptions, pl *plan.Plan, sum report.Summary, allow plan.Allowance) error {
+// summary names the ones still owed). A part of a run that others follow
+// says only the refused: the last part's report counts every part's rows.
+func sendOutcome(g *globalOptions, pl *plan.Plan, sum report.Summary, allow plan.Allowance, part runPart) error {
 	refused := printRefused(g, pl) // whatever else went wrong: nothing sends to those again
 	switch {
+	case part.more: // the last part's report and summary count every part's rows
+		if refused {
+			return errSomeNotSent
+		}
+		return nil
 	case !sum.OK():
 		return notSent(sum, pl.ToSend == 0, allow.Capped && allow.N < pl.ToSend)
 	case refused:
@@ -614,7 +660,7 @@ func sendOutcome(g *globalOptions, pl *plan.Plan, sum report.Summary, allow plan
 		if pl.RevisedToSend > 0 {
 			again = "send --resend-changed" // some may be rows sent again
 		}
-		return &notSentError{fmt.Sprintf("%d of %s still to send; run %s again", pl.ToSend-allow.N, report.Plural(pl.ToSend, "recipient"), again)}
+		return &notSentError{fmt.Sprintf("%d of %s still to send; run %s again", pl.ToSend-allow.N, report.Plural(part.done+pl.ToSend, "recipient"), again)}
 	}
 	return nil
 }

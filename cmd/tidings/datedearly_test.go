@@ -7,16 +7,17 @@ import (
 	"github.com/tidings/tidings/sendpool/smtptest"
 )
 
-// TestCheckWarnsDatedEarly: check warns when a run would last longer than
-// a spool may be sent from (an hour): every message of a run is dated when
-// it is spooled, so the last would arrive dated hours before. A run cut
-// to under an hour by daily_cap, or a faster rate, is not warned of.
-func TestCheckWarnsDatedEarly(t *testing.T) {
+// TestCheckNotesLongRun: check says when a run would last longer than a
+// part of a run (50 minutes): send sends it in parts, each rendered as it
+// begins, so that no message leaves dated more than an hour before. A run
+// cut to under that by daily_cap, or a faster rate, is not noted; nothing
+// is a warning.
+func TestCheckNotesLongRun(t *testing.T) {
 	srv := smtptest.NewServer(t)
-	const warning = "every message is dated when the run spools it"
+	const note = "note: a run this long goes in parts of at most 50 minutes, each rendered as it begins"
 	for _, c := range []struct {
 		send string
-		warn bool
+		note bool
 	}{
 		{"send: {rate: 5/h}\n", true},                // 10 messages: 2h
 		{"send: {rate: 100/h}\n", false},             // 6 minutes
@@ -25,26 +26,29 @@ func TestCheckWarnsDatedEarly(t *testing.T) {
 	} {
 		camp := sendCampaign(t, srv, 10, c.send)
 		out, errOut, code := runCLI(t, "check", camp)
-		if code != exitOK || strings.Contains(errOut, warning) != c.warn || !strings.Contains(out, "estimate:") {
-			t.Errorf("%q: code %d, warned %v, want %v\n%s%s", c.send, code, strings.Contains(errOut, warning), c.warn, out, errOut)
+		if code != exitOK || strings.Contains(out, note) != c.note || strings.Contains(errOut, "warning") || !strings.Contains(out, "estimate:") {
+			t.Errorf("%q: code %d, noted %v, want %v\n%s%s", c.send, code, strings.Contains(out, note), c.note, out, errOut)
 		}
 	}
 }
 
-// TestSendWarnsDatedEarly: send warns as check does when its run, at the
-// rate it sends at (--rate too), would last longer than an hour: shown
-// before it asks to go (here it stops there: no terminal, no --yes).
-func TestSendWarnsDatedEarly(t *testing.T) {
+// TestSendNotesParts: send says, before it asks to go (here it stops
+// there: no terminal, no --yes), when its run at the rate it sends at
+// (--rate too) goes in parts, and how many.
+func TestSendNotesParts(t *testing.T) {
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 10, "")
-	const warning = "every message is dated when the run spools it"
 	for _, c := range []struct {
-		rate string
-		warn bool
-	}{{"2/h", true}, {"100/h", false}} {
-		_, errOut, code := runCLI(t, "send", "--rate", c.rate, camp)
-		if code != exitUnusable || strings.Contains(errOut, warning) != c.warn || !strings.Contains(errOut, "pass --yes") || len(srv.Messages()) != 0 {
-			t.Errorf("--rate %s: code %d, warned %v, want %v\n%s", c.rate, code, strings.Contains(errOut, warning), c.warn, errOut)
+		rate, note string
+	}{
+		{"2/h", "note: at 2/h these take about 5h00m: they go in 10 parts of at most 1, each rendered as it begins, so that every message leaves within an hour of its Date"},
+		{"9/h", "they go in 2 parts of at most 7"},
+		{"100/h", ""},
+	} {
+		out, errOut, code := runCLI(t, "send", "--rate", c.rate, camp)
+		noted := strings.Contains(out, "they go in")
+		if code != exitUnusable || noted != (c.note != "") || !strings.Contains(out, c.note) || !strings.Contains(errOut, "pass --yes") || len(srv.Messages()) != 0 {
+			t.Errorf("--rate %s: code %d, noted %v, want %q\n%s%s", c.rate, code, noted, c.note, out, errOut)
 		}
 	}
 }

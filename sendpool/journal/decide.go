@@ -3,6 +3,7 @@ package journal
 import (
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,6 +17,37 @@ type Policy struct {
 	// ResendUnknown sends again to recipients whose delivery is unknown;
 	// they may get the message twice.
 	ResendUnknown bool
+	// through, when above 0, limits RetryFailed and ResendUnknown to the
+	// recipients whose latest attempt was in one of the journal's first
+	// through runs (OnlyBefore).
+	through int
+}
+
+// OnlyBefore is p limited to what the journal's first runs runs left
+// failed or unknown: the later parts of a long send (each a run of its
+// own) retry what failed before the send began, not what failed in its
+// earlier parts, which would otherwise be tried again once a part.
+func (p Policy) OnlyBefore(runs int) Policy {
+	if runs <= 0 {
+		p.RetryFailed, p.ResendUnknown = false, false
+	}
+	p.through = runs
+	return p
+}
+
+// Covers reports whether p's RetryFailed and ResendUnknown apply to an
+// outcome of run (1-based, as Entry.Run).
+func (p Policy) Covers(run int) bool { return p.through <= 0 || run <= p.through }
+
+// of is p as it applies to the slot k: without RetryFailed and
+// ResendUnknown when k's latest attempt came after the runs p covers.
+func (s *State) of(p Policy, k *slot) Policy {
+	if p.through > 0 && (p.RetryFailed || p.ResendUnknown) {
+		if run, _ := slices.BinarySearch(s.runAt, k.attempt.ref()); !p.Covers(run) {
+			p.RetryFailed, p.ResendUnknown = false, false
+		}
+	}
+	return p
 }
 
 // Decision is what a resumed run does with one recipient.
@@ -74,6 +106,7 @@ func (s *State) Settle(key string, p Policy) Decision {
 
 // settle applies p to the slot k.
 func (s *State) settle(k *slot, p Policy) Decision {
+	p = s.of(p, k)
 	st := k.deliveryStatus()
 	if m := s.moreOf(k); st == sendpool.StatusSent && len(m.owed()) > 0 {
 		return settleOwed(s.owedStatus(k), m.owed(), p)

@@ -48,7 +48,7 @@ func (pl *Plan) Deliver(ctx context.Context, in *Inputs, d Delivery) error {
 	if d.Limit == 0 {
 		return pl.catchUpCopies(ctx, in.Campaign.StateDir, d.Copies)
 	}
-	guard, err := newBounceGuard(d.MaxBounceRate, pl.decider.state, in.Suppress, pl.inSheet, pl.decider.policy.RetryFailed)
+	guard, err := newBounceGuard(d.MaxBounceRate, pl.decider.state, in.Suppress, pl.inSheet, pl.decider.policy)
 	if err != nil {
 		return err
 	}

@@ -45,10 +45,11 @@ type bounceGuard struct {
 // newBounceGuard counts what the journal (state) has: the recipients
 // refused for good are left out when supp (nil for none) names every
 // address of their To, or when inSheet (nil: not known) does not mark
-// them; with retry (--retry-failed) those refused at RCPT or DATA whose
-// row the sheet has are left out too, and count when this run retries
-// them (at the address the row has now, corrected maybe).
-func newBounceGuard(limit float64, state *journal.State, supp *campaign.Suppression, inSheet *journal.Marks, retry bool) (*bounceGuard, error) {
+// them; with policy.RetryFailed (--retry-failed) those refused at RCPT or DATA whose
+// row the sheet has are left out too (those policy's RetryFailed covers:
+// journal.Policy.Covers), and count when this run retries them (at the
+// address the row has now, corrected maybe).
+func newBounceGuard(limit float64, state *journal.State, supp *campaign.Suppression, inSheet *journal.Marks, policy journal.Policy) (*bounceGuard, error) {
 	g := &bounceGuard{limit: limit, state: state, listed: supp != nil, cleared: map[string]bool{}}
 	if limit <= 0 {
 		return g, nil
@@ -57,7 +58,7 @@ func newBounceGuard(limit float64, state *journal.State, supp *campaign.Suppress
 	if supp != nil || inSheet != nil {
 		cleared = func(e *journal.Entry) bool {
 			gone := inSheet != nil && !inSheet.Marked(e.Key)
-			retried := retry && !gone && e.Status == sendpool.StatusFailed
+			retried := policy.RetryFailed && policy.Covers(e.Run) && !gone && e.Status == sendpool.StatusFailed
 			if !gone && !retried && (supp == nil || !allSuppressed(supp, e.To)) {
 				return false
 			}

@@ -49,7 +49,7 @@ func TestBounceGuardCounts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cleaned, err := newBounceGuard(0.5, state, list, nil, false)
+	cleaned, err := newBounceGuard(0.5, state, list, nil, journal.Policy{})
 	if err != nil || cleaned.attempted != 196 || cleaned.refused != 11 {
 		t.Errorf("with 4 of the refused suppressed since (and one sent): %d tried, %d refused, %v; want 196 and 11", cleaned.attempted, cleaned.refused, err)
 	}
@@ -60,7 +60,7 @@ func TestBounceGuardCounts(t *testing.T) {
 	if cleaned.attempted != 198 || cleaned.refused != 12 {
 		t.Errorf("after retrying two left out: %d tried, %d refused; want 198 and 12", cleaned.attempted, cleaned.refused)
 	}
-	g, err := newBounceGuard(0.5, state, nil, nil, false)
+	g, err := newBounceGuard(0.5, state, nil, nil, journal.Policy{})
 	if err != nil || g.attempted != 200 || g.refused != 15 {
 		t.Fatalf("from the journal: %d tried, %d refused, %v; want 200 and 15", g.attempted, g.refused, err)
 	}
@@ -78,18 +78,18 @@ func TestBounceGuardCounts(t *testing.T) {
 			inSheet.Mark(key(i))
 		}
 	}
-	g, err = newBounceGuard(0.5, state, nil, inSheet, false)
+	g, err = newBounceGuard(0.5, state, nil, inSheet, journal.Policy{})
 	if err != nil || g.attempted != 198 || g.refused != 13 {
 		t.Errorf("with 2 refused rows and 1 sent row out of the sheet: %d tried, %d refused, %v; want 198 and 13", g.attempted, g.refused, err)
 	}
-	g, err = newBounceGuard(0.5, state, list, inSheet, false)
+	g, err = newBounceGuard(0.5, state, list, inSheet, journal.Policy{})
 	if err != nil || g.attempted != 194 || g.refused != 9 {
 		t.Errorf("with the list and the rows out of the sheet: %d tried, %d refused, %v; want 194 and 9", g.attempted, g.refused, err)
 	}
 	// --retry-failed: the refused at RCPT still in the sheet wait for
 	// their retry (the bounced later stay counted); one retried that goes
 	// through counts as tried, not refused.
-	g, err = newBounceGuard(0.5, state, nil, inSheet, true)
+	g, err = newBounceGuard(0.5, state, nil, inSheet, journal.Policy{RetryFailed: true})
 	if err != nil || g.attempted != 190 || g.refused != 5 {
 		t.Errorf("retrying: %d tried, %d refused, %v; want 190 and 5", g.attempted, g.refused, err)
 	}
@@ -122,7 +122,7 @@ func TestBounceGuardInFlight(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g, err := newBounceGuard(0.05, state, nil, nil, false)
+	g, err := newBounceGuard(0.05, state, nil, nil, journal.Policy{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,8 +21,8 @@ import (
 // whose last message would leave an hour or more after the spooling began
 // (Options.RunFor) renders every row afresh into a new generation, which
 // holds the messages of the rows it may send (spool.Row.Unspooled). A
-// single run that lasts longer, at a low rate, still sends its later
-// messages dated from its start: check and send say so.
+// single run that lasts longer, at a low rate, is sent in parts that each
+// render the rows still to send afresh (Options.Afresh).
 const MaxSpoolAge = time.Hour
 
 // Fresh says whether a send at now may send g's messages: g was begun
@@ -72,6 +72,10 @@ type Options struct {
 	// this run would still leave within MaxSpoolAge of its spooling (its
 	// messages are dated then); nil counts no time.
 	RunFor func(n int) time.Duration
+	// Afresh renders every row into a new generation even when the
+	// newest could be reused: each later part of a run longer than
+	// MaxSpoolAge dates its messages when it begins.
+	Afresh bool
 }
 
 // outlives reports whether a run sending n messages from gen would send
@@ -124,7 +128,10 @@ func Preflight(ctx context.Context, in *Inputs, state *journal.State, opts Optio
 	if err := pl.noteUnreadable(opts.Store); err != nil {
 		return nil, err
 	}
-	gen, err := pl.reusable(ctx, opts.Store, in.Campaign, digest, opts.Now())
+	var gen *spool.Generation
+	if !opts.Afresh {
+		gen, err = pl.reusable(ctx, opts.Store, in.Campaign, digest, opts.Now())
+	}
 	if err != nil {
 		return nil, err
 	}

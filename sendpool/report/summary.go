@@ -155,17 +155,25 @@ func (s *Summary) OK() bool {
 	return s.Deferred+s.Failed-s.FailedSuppressed+s.Unknown-s.GoneUnknown-s.UnknownSuppressed+s.Invalid+s.NotAttempted+s.Owing == 0
 }
 
-// WriteText renders the summary for a terminal: counts per status, what
-// deferred and unknown mean, and the first rows not sent under a heading
-// of their own.
-func (s *Summary) WriteText(w io.Writer) error {
-	var b bytes.Buffer
+// Counts is the summary's first line: the recipients, then how many of
+// them have each status ("12 recipients: 11 sent, 1 failed").
+func (s *Summary) Counts() string {
+	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %d sent", Plural(s.Total, "recipient"), s.Sent)
 	for _, st := range sendpool.Statuses()[1:] {
 		if n := s.Count(st); n > 0 {
 			fmt.Fprintf(&b, ", %d %s", n, st)
 		}
 	}
+	return b.String()
+}
+
+// WriteText renders the summary for a terminal: counts per status, what
+// deferred and unknown mean, and the first rows not sent under a heading
+// of their own.
+func (s *Summary) WriteText(w io.Writer) error {
+	var b bytes.Buffer
+	b.WriteString(s.Counts())
 	b.WriteString("\n")
 	if s.Deferred > 0 {
 		fmt.Fprintf(&b, "%d deferred: the server refused them for now; run send again to try them again.\n", s.Deferred)

@@ -1,0 +1,120 @@
+package main
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/plan"
+	"github.com/tidings/tidings/sendpool/report"
+)
+
+// partSpan is how long one part of a run delivers for at most, at the
+// run's rate: a run that lasts longer is sent in parts, each of which
+// renders the rows still to send when it begins, so that every message
+// leaves within plan.MaxSpoolAge of its Date (and DKIM timestamp), with
+// ten minutes left for the rendering and for retries.
+const partSpan = plan.MaxSpoolAge - 10*time.Minute
+
+// runPart says which part of a run a delivery is (sendParts): n counts
+// from 1, and more says that parts follow it; runs is how many runs the
+// journal had before the first part (each part is a run of its own), and
+// done how many messages the parts before this one sent (or tried). The
+// zero value is a run in one part.
+type runPart struct {
+	n, runs, done int
+	more          bool
+}
+
+// partSize is how many messages one part of a run at rate (messages a
+// second; 0 unlimited) sends at most in span: 0 when the rate is
+// unlimited (a run in one part).
+func partSize(rate float64, span time.Duration) int {
+	if rate <= 0 {
+		return 0
+	}
+	return max(1, int(rate*span.Seconds()))
+}
+
+// sendParts delivers the messages allow lets the run st began send, in
+// parts of at most size messages (0: one part). Each part after the first
+// begins with a preflight of its own (nextPart) that renders the rows
+// still to send afresh, so its messages are dated when it begins; its
+// --retry-failed and --resend-unknown cover what failed before the first
+// part (journal.Policy.OnlyBefore), not a row once a part. A part
+// that leaves rows not sent (failed, unknown: the report says which)
+// does not stop the next; anything else that ends a part early (an
+// interrupt, a stop, problems found by a later part's preflight) ends the
+// run. sendParts closes st.
+func sendParts(ctx context.Context, g *globalOptions, opts sendOptions, path string, st *sendStart, allow plan.Allowance, size int) error {
+	var notSent error
+	runs := len(st.state.Runs)
+	for n := 1; ; n++ {
+		part := allow
+		opts.part = runPart{n: n, runs: runs, done: opts.part.done}
+		if size > 0 && allow.N > size {
+			part.N, part.Capped, part.Next = size, false, time.Time{}
+			opts.part.more = true
+		}
+		err := deliver(ctx, g, st.in, st.pl, st.cfg, st.lock, part, opts)
+		st.close()
+		if !opts.part.more || err != nil && !errors.Is(err, errSomeNotSent) {
+			return cmp.Or(err, notSent)
+		}
+		notSent = cmp.Or(notSent, err)
+		opts.part.n++
+		opts.part.done += part.N
+		if st, allow, err = nextPart(ctx, g, opts, path); err != nil {
+			return err
+		}
+		if allow.N == 0 {
+			st.close()
+			return notSent
+		}
+	}
+}
+
+// nextPart begins part opts.part.n of a run: its preflight, which
+// renders the rows still to send afresh and whose lines (warnings, notes
+// the first part printed already) are shown only when it stops the run,
+// and what the part may send.
+func nextPart(ctx context.Context, g *globalOptions, opts sendOptions, path string) (*sendStart, plan.Allowance, error) {
+	var out, errOut bytes.Buffer
+	pg := &globalOptions{stdout: &out, stderr: &errOut, stdin: g.stdin, abort: g.abort, quiet: g.quiet, interrupt: g.interrupt}
+	st, err := startSend(ctx, opts, pg, path)
+	if err != nil {
+		g.stdout.Write(out.Bytes())
+		g.stderr.Write(errOut.Bytes())
+		return nil, plan.Allowance{}, err
+	}
+	allow := st.pl.Allow(opts.limitLeft(), st.in.Campaign.Send.DailyCap, st.state, opts.now())
+	if allow.N > 0 {
+		fmt.Fprintf(g.stdout, "\npart %d: %s still to send, rendered again now so that each is dated within the hour it leaves\n",
+			opts.part.n, report.Plural(allow.N, "message"))
+	}
+	return st, allow, nil
+}
+
+// limitLeft is what --limit leaves to this part of a run: the limit less
+// what the parts before sent (0: no limit). A part follows only while
+// some is left.
+func (opts sendOptions) limitLeft() int {
+	if opts.limit <= 0 {
+		return 0
+	}
+	return max(opts.limit-opts.part.done, 1)
+}
+
+// partsNote says, for a run of n messages at rate sent in parts of size,
+// how it goes; "" for a run in one part.
+func partsNote(n int, rate float64, size int) string {
+	if size == 0 || n <= size {
+		return ""
+	}
+	return fmt.Sprintf("note: at %s these take about %s: they go in %d parts of at most %d, each rendered as it begins, so that every message leaves within %s of its Date",
+		rateText(rate), sendpool.FormatEstimate(runTime(n, rate)), (n+size-1)/size, size, spoolAgeWords())
+}

@@ -1,0 +1,147 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// TestSendInParts: a run longer than a part (here parts of 50ms at
+// 100/s: 5 messages) goes in parts, each of which but the first renders
+// the rows still to send afresh into a generation of its own (so its
+// messages are dated when it begins) and sends its share: every
+// recipient gets one message, the one show prints; a recipient refused
+// for good in the first part does not stop the others, and the run ends
+// with it counted (exit 1).
+func TestSendInParts(t *testing.T) {
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		if to == "user003@example.com" {
+			return smtptest.Reply(550, "5.1.1", "no such user")
+		}
+		return nil
+	}))
+	camp := sendCampaign(t, srv, 12, "send: {concurrency: 2, retry_backoff: 1ms, rate: 100/s}\n")
+	var out, errOut bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	err := runSend(context.Background(), sendOptions{yes: true, partSpan: partSpanForTest}, g, camp)
+	if exitCode(err) != exitSomeFailed || !strings.Contains(out.String(), "they go in 3 parts of at most 5") ||
+		!strings.Contains(out.String(), "part 2: 7 messages still to send") || !strings.Contains(out.String(), "part 3: 2 messages still to send") ||
+		!strings.Contains(out.String(), "part 1 done: 12 recipients: 4 sent, 1 failed, 7 not-attempted") ||
+		!strings.Contains(out.String(), "12 recipients: 11 sent, 1 failed\n") {
+		t.Fatalf("send: %v (code %d)\n%s%s", err, exitCode(err), out.String(), errOut.String())
+	}
+	for i := range 12 {
+		addr, want := fmt.Sprintf("user%03d@example.com", i), 1
+		if i == 3 {
+			want = 0
+		}
+		if got := srv.Received(addr); got != want {
+			t.Errorf("%s received %d messages, want %d", addr, got, want)
+		}
+		if want == 1 {
+			if shown, _, code := runCLI(t, "show", camp, addr); code != exitOK || shown != string(serverCopy(t, srv, addr)) {
+				t.Errorf("show %s: code %d, not the bytes the server got", addr, code)
+			}
+		}
+	}
+	// Each part's generation holds the messages of the rows still to send
+	// when it began (12, 7, 2) and the refused row's, which a later
+	// --retry-failed may send.
+	for gen, n := range map[int]int{1: 12, 2: 8, 3: 3} {
+		b, err := os.ReadFile(filepath.Join(filepath.Dir(camp), ".tidings", "t", "spool", fmt.Sprintf("g%04d.json", gen)))
+		if err != nil || !strings.Contains(strings.ReplaceAll(string(b), " ", ""), fmt.Sprintf(`"messages":%d,`, n)) {
+			t.Errorf("generation %d (%v): want %d messages\n%s", gen, err, n, b)
+		}
+	}
+	if runs := strings.Count(readFile(t, filepath.Join(filepath.Dir(camp), ".tidings", "t", "journal.jsonl")), `"type":"run"`); runs != 3 {
+		t.Errorf("journal: %d run lines, want one a part (3)", runs)
+	}
+}
+
+// partSpanForTest makes a part of a run at 100/s 5 messages long.
+const partSpanForTest = 50_000_000 // 50ms
+
+// TestSendInPartsRetriesOnce: with --retry-failed, a long send's parts
+// retry what failed before the send began, once, and not what failed in
+// its earlier parts (each part is a run of its own, so a plain
+// --retry-failed would try a dead address once a part).
+func TestSendInPartsRetriesOnce(t *testing.T) {
+	var mu sync.Mutex
+	tries := map[string]int{}
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		mu.Lock()
+		defer mu.Unlock()
+		tries[to]++
+		if to == "user001@example.com" || to == "user004@example.com" {
+			return smtptest.Reply(550, "5.1.1", "no such user")
+		}
+		return nil
+	}))
+	camp := sendCampaign(t, srv, 12, "send: {concurrency: 2, retry_backoff: 1ms, rate: 100/s}\n")
+	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "2", camp); code != exitSomeFailed {
+		t.Fatalf("send --limit 2: code %d\n%s%s", code, out, errOut)
+	}
+	var out, errOut bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	err := runSend(context.Background(), sendOptions{yes: true, retryFailed: true, partSpan: partSpanForTest}, g, camp)
+	if exitCode(err) != exitSomeFailed || !strings.Contains(out.String(), "part 3:") || !strings.Contains(out.String(), "12 recipients: 10 sent, 2 failed\n") {
+		t.Fatalf("send --retry-failed: %v\n%s%s", err, out.String(), errOut.String())
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if tries["user001@example.com"] != 2 || tries["user004@example.com"] != 1 {
+		t.Errorf("tried user001 %d times (want 2: the first send, then one retry), user004 %d (want 1: it failed in this send's first part)",
+			tries["user001@example.com"], tries["user004@example.com"])
+	}
+}
+
+// TestSendInPartsLimits: --limit and daily_cap count the whole send, not
+// each part: 7 of 12 go (in parts of 5 and 2), and the last part says
+// what remains.
+func TestSendInPartsLimits(t *testing.T) {
+	for _, c := range []struct {
+		name, send string
+		opts       sendOptions
+		says       string
+	}{
+		{"--limit 7", "send: {concurrency: 2, rate: 100/s}\n", sendOptions{limit: 7, limitSet: true}, "not sent: 5 not-attempted; run send again for the not-attempted"},
+		{"daily_cap 7", "send: {concurrency: 2, rate: 100/s, daily_cap: 7}\n", sendOptions{}, "daily_cap 7 reached: 5 remain"},
+	} {
+		srv := smtptest.NewServer(t)
+		camp := sendCampaign(t, srv, 12, c.send)
+		var out, errOut bytes.Buffer
+		g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+		opts := c.opts
+		opts.yes, opts.partSpan = true, partSpanForTest
+		err := runSend(context.Background(), opts, g, camp)
+		if all := out.String() + errOut.String() + fmt.Sprint(err); exitCode(err) != exitSomeFailed || len(srv.Messages()) != 7 ||
+			!strings.Contains(all, "part 2: 2 messages still to send") || strings.Contains(all, "part 3") || !strings.Contains(all, c.says) {
+			t.Errorf("%s: %d messages sent, %v\n%s", c.name, len(srv.Messages()), err, all)
+		}
+	}
+}
+
+// TestSendInPartsInterrupted: Ctrl-C in a part ends the whole send (exit
+// 130), not just the part: no later part begins.
+func TestSendInPartsInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	srv := smtptest.NewServer(t, smtptest.OnData(func(_ smtptest.Session, m *smtptest.Message) error {
+		cancel()
+		return nil
+	}))
+	camp := sendCampaign(t, srv, 12, "send: {concurrency: 1, rate: 100/s}\n")
+	var out, errOut bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	err := runSend(ctx, sendOptions{yes: true, partSpan: partSpanForTest}, g, camp)
+	if exitCode(err) != exitInterrupted || strings.Contains(out.String(), "part 2") || len(srv.Messages()) >= 5 {
+		t.Errorf("interrupted send: %v, %d messages\n%s%s", err, len(srv.Messages()), out.String(), errOut.String())
+	}
+}
