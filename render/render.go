@@ -196,6 +196,9 @@ func New(c *campaign.Campaign, set *templates.Set, opts Options) (*Renderer, err
 		if err := literalDeadLink(set.HTML); err != nil {
 			fe.errs = append(fe.errs, err)
 		}
+		if err := literalCharset(set.HTML); err != nil {
+			fe.errs = append(fe.errs, err)
+		}
 	}
 	r.fixMarkdown(c, set, fe)
 	if err := errors.Join(fe.errs...); err != nil {
