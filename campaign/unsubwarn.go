@@ -16,7 +16,11 @@ import (
 //   - one_click with a url the same for every recipient (no template
 //     action): a POST to it cannot tell who unsubscribes;
 //   - one_click with a cc: or bcc:: every copy carries the To recipient's
-//     link, so whoever clicks Unsubscribe in a copy unsubscribes the To.
+//     link, so whoever clicks Unsubscribe in a copy unsubscribes the To;
+//   - one_click with a to: that visibly writes several addresses
+//     (ToIsList): the link is the message's, so whichever of them clicks
+//     Unsubscribe unsubscribes them all (render tells the rows whose
+//     values make a list).
 //
 // A one_click without a url is not warned of: render refuses it.
 func (c *Campaign) unsubscribeWarnings(file string, data []byte) []string {
@@ -45,6 +49,10 @@ func (c *Campaign) unsubscribeWarnings(file string, data []byte) []string {
 	if setting, label := copySettings(c); setting != "" {
 		note(setting, label+" with unsubscribe.one_click: every copy carries the To recipient's one-click link, so a copy's reader who clicks "+
 			"Unsubscribe unsubscribes the To recipient; give the copies rows of their own, or drop one_click")
+	}
+	if c.ToIsList() {
+		note("to", "to writes several addresses with unsubscribe.one_click: the one-click link is the message's, so whichever of them clicks "+
+			"Unsubscribe unsubscribes them all; give each address a row of its own (one address in to:), or drop one_click")
 	}
 	return out
 }

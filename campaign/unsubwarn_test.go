@@ -7,7 +7,8 @@ import (
 )
 
 // TestUnsubscribeWarnings: one_click without dkim:, a url without
-// one_click and one_click with a cc: or bcc: are warnings naming the
+// one_click, one_click with a cc: or bcc:, and one_click with a to: that
+// visibly writes several addresses are warnings naming the
 // campaign file, the line and column of the setting, and the setting;
 // the campaign loads.
 func TestUnsubscribeWarnings(t *testing.T) {
@@ -28,6 +29,12 @@ func TestUnsubscribeWarnings(t *testing.T) {
 			[]string{"7:5: cc and bcc with unsubscribe.one_click"}},
 		{"one_click, one url for all", "unsubscribe: {url: https://acme.example/u, one_click: true}\n" + dkim,
 			[]string{"7:20: unsubscribe.url is the same for every recipient with one_click"}},
+		{"one_click with a to of two addresses", "to: \"{{.email}}, parent@example.com\"\nunsubscribe: {url: 'https://acme.example/u?e={{.email}}', one_click: true}\n" + dkim,
+			[]string{"7:5: to writes several addresses with unsubscribe.one_click: the one-click link is the message's, so whichever of them clicks Unsubscribe unsubscribes them all"}},
+		{"one_click with a to of two columns", "to: '{{.mother}}; {{.father}}'\nunsubscribe: {url: 'https://acme.example/u?e={{.email}}', one_click: true}\n" + dkim,
+			[]string{"7:5: to writes several addresses with unsubscribe.one_click"}},
+		{"one_click with a name holding a comma", "to: '\"{{.last}}, {{.first}}\" <{{.email}}>'\nunsubscribe: {url: 'https://acme.example/u?e={{.email}}', one_click: true}\n" + dkim, nil},
+		{"one_click with a to joining in an action", "to: '{{join \", \" .a .b}}'\nunsubscribe: {url: 'https://acme.example/u?e={{.email}}', one_click: true}\n" + dkim, nil},
 		{"one_click with dkim", "unsubscribe: {url: 'https://acme.example/u?e={{.email}}', one_click: true}\n" + dkim, nil},
 		{"mailto only", "unsubscribe: {mailto: u@acme.example}\n", nil},
 		{"transactional", "cc: a@acme.example\nunsubscribe: {transactional: true}\n", nil},
@@ -56,5 +63,30 @@ func TestUnsubscribeWarnings(t *testing.T) {
 				t.Errorf("a warning of several lines: %q", got)
 			}
 		})
+	}
+}
+
+// TestToIsList: a to: template is a list when a ',' or ';' outside its
+// actions, quoted strings, comments and angle brackets has an address on
+// either side.
+func TestToIsList(t *testing.T) {
+	for to, want := range map[string]bool{
+		"{{.email}}":                           false,
+		"{{address .name .email}}":             false,
+		"{{.name}} <{{.email}}>":               false,
+		`"{{.last}}, {{.first}}" <{{.email}}>`: false,
+		"{{.name}} (Smith, J) <{{.email}}>":    false,
+		"<a@x.example,b@x.example>":            false,
+		"{{.email}},":                          false,
+		`{{join ", " .a .b}}`:                  false,
+		"{{.email}}, parent@example.com":       true,
+		"{{.mother}};{{.father}}":              true,
+		"a@x.example, b@x.example":             true,
+		"Team: {{.a}}, {{.b}};":                true,
+		`"A \" B, C" <a@x>, b@x`:               true,
+	} {
+		if got := (&Campaign{To: to}).ToIsList(); got != want {
+			t.Errorf("%q: %v, want %v", to, got, want)
+		}
 	}
 }

@@ -41,6 +41,9 @@ func (r *Renderer) fixMarkdown(c *campaign.Campaign, set *templates.Set, fe *fil
 		if err := literalDeadLink(set.Layout); err != nil {
 			fe.errs = append(fe.errs, err)
 		}
+		if err := literalCharset(set.Layout); err != nil {
+			fe.errs = append(fe.errs, err)
+		}
 	}
 	for _, t := range []*templates.Template{set.Markdown, set.Layout} {
 		if t == nil {

@@ -50,6 +50,12 @@ type Message struct {
 	// Warnings are notes about the message that do not stop it (a subject
 	// over SubjectWarnLength characters). They never change an exit code.
 	Warnings []string
+	// SharedUnsubscribe is the number of To addresses that share the
+	// message's one-click unsubscribe link (unsubscribe.one_click) when
+	// the row's values make To a list of several, else 0: any of them who
+	// clicks Unsubscribe unsubscribes all. A note like Warnings, kept
+	// apart so that the rows with it can be told of at once.
+	SharedUnsubscribe int
 
 	// Data is the whole message, headers and body, CRLF line endings.
 	Data []byte

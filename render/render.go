@@ -113,6 +113,7 @@ type Renderer struct {
 	unsubURL, unsubMailto              *templates.Template
 	unsubConst                         []string // List-Unsubscribe tokens when both are constant
 	oneClick                           bool
+	toListed                           bool   // the to: template visibly writes a list (campaign.Campaign.ToIsList)
 	listID                             []byte // the whole List-Id line, or nil
 	atts                               []attField
 	images                             []*blob
@@ -196,6 +197,9 @@ func New(c *campaign.Campaign, set *templates.Set, opts Options) (*Renderer, err
 		if err := literalDeadLink(set.HTML); err != nil {
 			fe.errs = append(fe.errs, err)
 		}
+		if err := literalCharset(set.HTML); err != nil {
+			fe.errs = append(fe.errs, err)
+		}
 	}
 	r.fixMarkdown(c, set, fe)
 	if err := errors.Join(fe.errs...); err != nil {
@@ -214,7 +218,7 @@ func newRenderer(c *campaign.Campaign, set *templates.Set, opts Options) *Render
 		sheet: c.Recipients.Path, keyCol: c.Recipients.Key,
 		maxSize: int64(c.MaxMessageSize),
 		subject: set.Subject, unsubURL: set.UnsubscribeURL, unsubMailto: set.UnsubscribeMailto,
-		oneClick: c.Unsubscribe.OneClick,
+		oneClick: c.Unsubscribe.OneClick, toListed: c.ToIsList(),
 	}
 	if r.now == nil {
 		r.now = time.Now
@@ -916,6 +920,7 @@ func (r *Renderer) rowAddresses(row campaign.Row, fb *bytes.Buffer, m *Message) 
 	m.Recipients = recipients(env.to, env.cc, env.bcc)
 	m.Cc, m.Bcc = displayList(env.cc), displayList(env.bcc)
 	m.UTF8 = anyUTF8(env.from, env.sender, env.replyTo, env.to, env.cc, env.bcc)
+	m.SharedUnsubscribe = r.sharedUnsubscribe(env.to)
 	return &env, nil
 }
 

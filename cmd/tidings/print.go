@@ -102,13 +102,19 @@ func printWarnings(w io.Writer, warnings []string) {
 // render.SubjectWarnLength characters …) as they come, each with its file
 // and row, up to limit of them; a constant template can give every row the
 // same warning, and a million identical lines help nobody. Done prints how
-// many were not shown. It is not safe for concurrent use (render.Each
-// calls back from one goroutine).
+// many were not shown, and the rows whose To shares a one-click
+// unsubscribe link (render.Message.SharedUnsubscribe) in one line. It is
+// not safe for concurrent use (render.Each calls back from one goroutine).
 type messageWarnings struct {
 	w     io.Writer
 	file  string // the sheet, as displayPath shows it
 	limit int
 	n     int
+	// shared are the first rows whose To shares a one-click link (and the
+	// number of its addresses for the first); sharedN counts them all.
+	shared  []int
+	sharedN int
+	sharedK int
 }
 
 // maxMessageWarnings is how many message warnings a run prints.
@@ -126,12 +132,24 @@ func (mw *messageWarnings) Add(m *render.Message) {
 			fmt.Fprintf(mw.w, "warning: %s: row %d: %s\n", mw.file, m.Row, s)
 		}
 	}
+	if m.SharedUnsubscribe > 0 {
+		if mw.sharedN++; len(mw.shared) < maxSharedRows {
+			mw.shared = append(mw.shared, m.Row)
+		}
+		if mw.sharedK == 0 {
+			mw.sharedK = m.SharedUnsubscribe
+		}
+	}
 }
 
-// Done says how many warnings were not shown.
+// Done says how many warnings were not shown, and which rows share a
+// one-click unsubscribe link among several To addresses.
 func (mw *messageWarnings) Done() {
 	if mw.n > mw.limit {
 		fmt.Fprintf(mw.w, "(%d more warnings about messages not shown)\n", mw.n-mw.limit)
+	}
+	if line := sharedUnsubscribeWarning(mw.file, mw.shared, mw.sharedN, mw.sharedK); line != "" {
+		fmt.Fprintln(mw.w, line)
 	}
 }
 

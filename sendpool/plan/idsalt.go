@@ -78,9 +78,7 @@ func (in *Inputs) ensureIDSalt(state *journal.State) error {
 	sent := state.IDSalt()
 	switch {
 	case err == nil && salt != "" && sent != "" && salt != sent:
-		return fmt.Errorf("plan: %s holds another salt than the sends of this campaign used (%s, in the journal's run lines): "+
-			"put it back (write that salt into the file) or remove the file, which the next send writes again from the journal",
-			filepath.Join(dir, IDSaltFile), sent)
+		return otherSalt(dir, sent)
 	case err == nil && salt != "":
 		// (With sends and no salt recorded: a tidings that kept the salt
 		// in the file only made them; the next run line records it.)
@@ -92,7 +90,7 @@ func (in *Inputs) ensureIDSalt(state *journal.State) error {
 		in.idSalt = "" // a state folder from before the salts
 		return nil
 	case state.Len() > 0:
-		return fmt.Errorf("%w: put back the salt this state folder's sends used (a backup of it has the file), or remove the file if it never held one", err)
+		return damagedSalt(err)
 	default:
 		var b [16]byte
 		_, _ = rand.Read(b[:]) // never fails (crypto/rand)
@@ -103,6 +101,20 @@ func (in *Inputs) ensureIDSalt(state *journal.State) error {
 	}
 	in.idSalt = salt
 	return nil
+}
+
+// otherSalt is the error of the salt file in dir when it holds another
+// salt than sent, the one the journal's sends used.
+func otherSalt(dir, sent string) error {
+	return fmt.Errorf("plan: %s holds another salt than the sends of this campaign used (%s, in the journal's run lines): "+
+		"put it back (write that salt into the file) or remove the file, which the next send writes again from the journal",
+		filepath.Join(dir, IDSaltFile), sent)
+}
+
+// damagedSalt is the error of a salt file that cannot be read (err)
+// beside sends that recorded no salt.
+func damagedSalt(err error) error {
+	return fmt.Errorf("%w: put back the salt this state folder's sends used (a backup of it has the file), or remove the file if it never held one", err)
 }
 
 // writeSalt replaces the salt file in dir by one holding salt, atomically

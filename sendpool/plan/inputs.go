@@ -36,10 +36,18 @@ type Inputs struct {
 	// notes holds what the files the messages are made of were like
 	// before Open read them (nil when not made by Open): see unchanged.
 	notes fileNotes
-	// idSalt is the state folder's Message-ID salt (IDSaltFile), "" when
-	// it has none yet (the preflight makes one: ensureIDSalt).
-	idSalt string
+	// idSalt is the state folder's Message-ID salt (IDSaltFile), or the
+	// one its journal recorded when the file is gone (knownIDSalt); ""
+	// when it has none yet (the preflight makes one: ensureIDSalt).
+	// saltProblem is what send's preflight would refuse about it.
+	idSalt      string
+	saltProblem error
 }
+
+// IDSaltProblem is what send would refuse about the state folder's
+// Message-ID salt (a salt file holding another salt than the journal's
+// sends used), for check and preview to tell; nil when nothing.
+func (in *Inputs) IDSaltProblem() error { return in.saltProblem }
 
 // Close closes the sheet.
 func (in *Inputs) Close() error { return in.Sheet.Close() }
@@ -179,7 +187,7 @@ func (in *Inputs) openSheet(ctx context.Context) error {
 	if in.Sheet, err = campaign.OpenSheet(ctx, in.Campaign.Recipients); err != nil {
 		return in.Campaign.MissingFile("recipients.path", in.Campaign.Recipients.Path, err)
 	}
-	if err := in.compile(); err != nil {
+	if err := in.compile(ctx); err != nil {
 		in.Sheet.Close()
 		return err
 	}
@@ -189,14 +197,15 @@ func (in *Inputs) openSheet(ctx context.Context) error {
 // compile compiles the templates against the sheet's columns and makes the
 // renderer, which checks a From that does not align with the DKIM domain
 // as the row's problem, before anything is sent.
-func (in *Inputs) compile() error {
+func (in *Inputs) compile(ctx context.Context) error {
 	set, err := templates.CompileSheet(in.Campaign, in.Sheet)
 	if err != nil {
 		return err
 	}
-	// A salt file that cannot be read is send's to repair or refuse
-	// (ensureIDSalt); until then messages are made without a salt.
-	in.idSalt, _ = readIDSalt(in.Campaign.StateDir)
+	// A salt file gone or damaged is send's to write again from the
+	// journal, or to refuse (ensureIDSalt); until then messages are made
+	// with the salt the journal recorded, or none.
+	in.idSalt, in.saltProblem = knownIDSalt(ctx, in.Campaign.StateDir)
 	opts := render.Options{IDSalt: in.idSalt}
 	if in.Signer != nil {
 		opts.VetFrom = in.Signer.VetFrom
