@@ -263,7 +263,7 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 	}
 	defer state.Close()
 	printJournalWarnings(g, state.Warnings)
-	printSaltProblem(g, in)
+	printSaltProblem(g, in, state)
 	if h, ok := journal.Holder(in.Campaign.StateDir); ok {
 		fmt.Fprintf(g.stdout, "note: tidings %s is running on this campaign (PID %d, since %s): this check sees the journal as far as that run got, and counts the messages it has in hand as still to send\n",
 			cmp.Or(h.Command, "send"), h.PID, h.Since.Local().Format("2006-01-02 15:04:05"))

@@ -97,7 +97,7 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 	if err := foreignState(c, state); err != nil {
 		fmt.Fprintln(g.stdout, "warning:", err)
 	}
-	printSaltProblem(g, in)
+	printSaltProblem(g, in, state)
 	decider := plan.NewDecider(in, state, journal.Policy{})
 	defer decider.Close()
 	finder, err := spool.OpenStore(c.StateDir).NewFinder()

@@ -45,9 +45,15 @@ type Inputs struct {
 }
 
 // IDSaltProblem is what send would refuse about the state folder's
-// Message-ID salt (a salt file holding another salt than the journal's
-// sends used), for check and preview to tell; nil when nothing.
-func (in *Inputs) IDSaltProblem() error { return in.saltProblem }
+// Message-ID salt, for check and preview to tell: a salt file holding
+// another salt than the sends in state (the campaign's journal) used, or
+// a damaged one beside sends that recorded none; nil when nothing.
+func (in *Inputs) IDSaltProblem(state *journal.State) error {
+	if sent := state.IDSalt(); in.saltProblem == nil && in.idSalt != "" && sent != "" && sent != in.idSalt {
+		return otherSalt(in.Campaign.StateDir, sent)
+	}
+	return in.saltProblem
+}
 
 // Close closes the sheet.
 func (in *Inputs) Close() error { return in.Sheet.Close() }

@@ -10,24 +10,24 @@ import (
 // whose state folder is dir would make its messages with, as far as it
 // is known without writing anything (send's preflight writes the file:
 // ensureIDSalt): the salt file's, or, when the file is gone or damaged,
-// the one the journal's sends recorded (journal.RecordedIDSalt), which
-// send writes back. So check, preview, show and report make the
-// Message-IDs send makes. "" when neither has one (send makes one then).
+// the one the journal's sends recorded (journal.RecordedIDSalt, a pass
+// over the journal only then), which send writes back. So check, preview,
+// show and report make the Message-IDs send makes. "" when neither has
+// one (send makes one then).
 //
-// problem is what send would refuse, for the commands to tell: a file
-// holding another salt than the journal's sends used (salt is the file's
-// then, as those commands made it before), or a damaged file beside
-// sends that recorded no salt.
+// problem is a damaged file beside sends that recorded no salt, which
+// send refuses, for the commands to tell; a file holding another salt
+// than the sends used is found against the loaded journal
+// (Inputs.IDSaltProblem).
 func knownIDSalt(ctx context.Context, dir string) (salt string, problem error) {
 	salt, err := readIDSalt(dir)
+	if err == nil && salt != "" {
+		return salt, nil
+	}
 	sent, more, jerr := journal.RecordedIDSalt(ctx, dir)
 	switch {
 	case jerr != nil:
 		return salt, jerr // the journal's own load tells it
-	case err == nil && salt != "" && sent != "" && salt != sent:
-		return salt, otherSalt(dir, sent)
-	case err == nil && salt != "":
-		return salt, nil
 	case sent != "":
 		return sent, nil
 	case err != nil && more:
