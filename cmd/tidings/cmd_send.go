@@ -321,6 +321,7 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 		OnMessage:     warn.Add,
 		RunFor:        func(n int) time.Duration { return runTime(partOf(runSize(n, opts, c), rate, opts), rate) },
 		Afresh:        opts.part.n > 1,
+		SpoolAtMost:   spoolAtMost(rate, opts),
 	})
 	if err != nil {
 		return nil, &unusableError{err}

@@ -552,7 +552,7 @@ func notSpooled(ctx context.Context, spooled *currentSpool, c *campaign.Campaign
 	case gen == nil:
 		return fmt.Errorf("%w: %s (row %d) has no message spooled from the campaign as it is now (a file of it changed since, or no send spooled it yet): the next send renders it; preview shows what it would be", errNotFound, key, row)
 	}
-	return fmt.Errorf("%w: %s (row %d) has no message spooled yet: send spools every row before it sends (preview shows what it would be)", errNotFound, key, row)
+	return fmt.Errorf("%w: %s (row %d) has no message spooled yet: send spools a row's message when it begins the run (or the part of a long run) that sends it (preview shows what it would be)", errNotFound, key, row)
 }
 
 // safeOut checks that writing a message to the file out loses nothing: it

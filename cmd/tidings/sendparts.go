@@ -99,6 +99,17 @@ func nextPart(ctx context.Context, g *globalOptions, opts sendOptions, path stri
 	return st, allow, nil
 }
 
+// spoolAtMost is how many messages a send's preflight spools
+// (plan.Options.SpoolAtMost): a part's at most, the rest rendered again by
+// the part that sends them; all (0) for a test send, which may send any
+// row.
+func spoolAtMost(rate float64, opts sendOptions) int {
+	if opts.testSet {
+		return 0
+	}
+	return partSize(rate, cmp.Or(opts.partSpan, partSpan))
+}
+
 // limitLeft is what --limit leaves to this part of a run: the limit less
 // what the parts before sent (0: no limit). A part follows only while
 // some is left.

@@ -76,6 +76,12 @@ type Options struct {
 	// newest could be reused: each later part of a run longer than
 	// MaxSpoolAge dates its messages when it begins.
 	Afresh bool
+	// SpoolAtMost, when above 0, spools the messages of the first
+	// SpoolAtMost rows to send only (a part of a long run sends no more;
+	// the part after it renders the rest again): the others' records are
+	// spool.Row.Unspooled, so that no send sends from the generation
+	// without rendering them again.
+	SpoolAtMost int
 }
 
 // outlives reports whether a run sending n messages from gen would send
@@ -271,15 +277,14 @@ func (pl *Plan) render(ctx context.Context, in *Inputs, inputs spool.Inputs, opt
 		if err != nil {
 			return err
 		}
-		r.Unspooled = r.Kind == spool.KindMessage && wentOut(v)
+		toSend := pl.ToSend
+		pl.account(r, v, problem)
+		later := opts.SpoolAtMost > 0 && pl.ToSend > toSend && toSend >= opts.SpoolAtMost
+		r.Unspooled = r.Kind == spool.KindMessage && (wentOut(v) || later)
 		if err := spoolRow(w, r, m); err != nil {
 			return err
 		}
-		if err := noteAttachments(w, r.Row, m, problem); err != nil {
-			return err
-		}
-		pl.account(r, v, problem)
-		return nil
+		return noteAttachments(w, r.Row, m, problem)
 	})
 	if err == nil {
 		err = in.unchanged() // what was read is what the digest names
