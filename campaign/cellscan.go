@@ -16,8 +16,9 @@ import (
 // cellScan reads a worksheet's XML a second time, a row at a time in step
 // with excelize's Rows iterator, for what that iterator does not tell
 // about a cell: whether it holds a formula without a calculated value
-// (Uncalculated), and which number format a number cell is shown in (for
-// dateClash). Memory is one row's cells plus the shared and array
+// (Uncalculated), which number format a number cell is shown in (for
+// dateClash), and its stored value, which excelize may round otherwise
+// than Excel (fixedFormat). Memory is one row's cells plus the shared and array
 // formulas met. Not safe for concurrent use; Close closes the archive.
 type cellScan struct {
 	zr *zip.ReadCloser
@@ -29,6 +30,9 @@ type cellScan struct {
 	// dated maps the cell style indexes whose number format clashes with
 	// recipients.dates to that format; nil when none does.
 	dated map[int]string
+	// fixed maps the cell style indexes whose number format shows fixed
+	// decimals to that format (see fixedFormat); nil when none does.
+	fixed map[int]fixedFormat
 	// pending is the number of the row whose start tag was read and whose
 	// cells were not yet, 0 when none; last is the number of the row read
 	// last.
@@ -48,7 +52,14 @@ type scannedCell struct {
 	uncalculated *Uncalculated
 	// dateFormat is the clashing date format a number cell is shown in.
 	dateFormat string
+	// rounded is set for a number cell excelize shows rounded otherwise
+	// than Excel does (fixedFormat).
+	rounded *roundedDigits
 }
+
+// roundedDigits are the digits excelize shows for a number cell (from)
+// and those Excel shows (to).
+type roundedDigits struct{ from, to string }
 
 // scanCell is the cell being read.
 type scanCell struct {
@@ -69,8 +80,8 @@ type arrayRange struct {
 // openCellScan returns a cellScan of the worksheet named sheet in the
 // workbook at file, or nil when there is nothing to look for: by a fast
 // byte scan (worthScanning), no formula element and no cell in a style of
-// dated.
-func openCellScan(ctx context.Context, file string, wb *excelize.File, sheet string, dated map[int]string) (*cellScan, error) {
+// dated or fixed.
+func openCellScan(ctx context.Context, file string, wb *excelize.File, sheet string, dated map[int]string, fixed map[int]fixedFormat) (*cellScan, error) {
 	zr, err := zip.OpenReader(file)
 	if err != nil {
 		return nil, err
@@ -80,7 +91,8 @@ func openCellScan(ctx context.Context, file string, wb *excelize.File, sheet str
 		zr.Close()
 		return nil, nil
 	}
-	if worth, err := partWorthScanning(ctx, part, slices.Collect(maps.Keys(dated))); err != nil || !worth {
+	styles := append(slices.Collect(maps.Keys(dated)), slices.Collect(maps.Keys(fixed))...)
+	if worth, err := partWorthScanning(ctx, part, styles); err != nil || !worth {
 		zr.Close()
 		return nil, err
 	}
@@ -94,7 +106,7 @@ func openCellScan(ctx context.Context, file string, wb *excelize.File, sheet str
 		stale = *cp.FullCalcOnLoad
 	}
 	sc := newCellScan(rc, stale, dated)
-	sc.zr, sc.rc = zr, rc
+	sc.zr, sc.rc, sc.fixed = zr, rc, fixed
 	sc.d.CharsetReader = wb.CharsetReader // as excelize reads it
 	return sc, nil
 }
@@ -210,7 +222,7 @@ func (sc *cellScan) start(t xml.StartElement) {
 
 // endCell notes the cell read last when it has a formula without a
 // calculated value, lies in such an array formula's range, or is a number
-// shown in a clashing date format.
+// shown in a clashing date format or rounded otherwise than Excel does.
 func (sc *cellScan) endCell() {
 	c := &sc.cell
 	if c.ref == "" {
@@ -221,12 +233,17 @@ func (sc *cellScan) endCell() {
 	if f, ok := sc.dated[styleIndex(c.style)]; ok && number && strings.TrimSpace(c.value) != "" {
 		out.dateFormat = f
 	}
+	if f, ok := sc.fixed[styleIndex(c.style)]; ok && number {
+		if from, to, ok := f.fix(c.value); ok {
+			out.rounded = &roundedDigits{from: from, to: to}
+		}
+	}
 	if c.hasF {
 		out.uncalculated = sc.formulaCell()
 	} else if u, ok := sc.inArray(c.col, sc.last); ok {
 		out.uncalculated = &u
 	}
-	if out.uncalculated != nil || out.dateFormat != "" {
+	if out.uncalculated != nil || out.dateFormat != "" || out.rounded != nil {
 		sc.cells = append(sc.cells, out)
 	}
 }

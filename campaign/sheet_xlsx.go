@@ -56,8 +56,8 @@ type xlsxSheet struct {
 	// position, once the merged cells have been looked up.
 	mergeHint map[int]string
 	// scan reads the sheet a second time, in step, for formulas without
-	// a value and date formats (see cellScan); nil when there is nothing
-	// to look for.
+	// a value, date formats and numbers excelize rounds otherwise than
+	// Excel (see cellScan); nil when there is nothing to look for.
 	scan *cellScan
 	// scans are the worksheets' scans scanParts made, by member name.
 	scans map[string]*runScan
@@ -140,7 +140,7 @@ func openXLSXWith(ctx context.Context, r Recipients, opts excelize.Options) (*xl
 	if s.dates = findDateClash(wb, r.Dates); s.dates != nil {
 		dated = s.dates.styles
 	}
-	if s.scan, err = openCellScan(ctx, r.Path, wb, s.sheet, dated); err != nil {
+	if s.scan, err = openCellScan(ctx, r.Path, wb, s.sheet, dated, findFixedFormats(wb)); err != nil {
 		s.scanFailed(err)
 	}
 	return s, nil
@@ -339,17 +339,18 @@ func (s *xlsxSheet) scanFailed(err error) {
 }
 
 // scanned returns, by column, the cells of the row read last whose
-// formula has no calculated value and those shown in a date format of the
-// other order than recipients.dates; cells outside the named columns are
-// not looked at.
-func (s *xlsxSheet) scanned() (uncalculated map[string]Uncalculated, dates map[string]DateFormat) {
+// formula has no calculated value, those shown in a date format of the
+// other order than recipients.dates and the digits to correct in those
+// excelize rounds otherwise than Excel; cells outside the named columns
+// are not looked at.
+func (s *xlsxSheet) scanned() (uncalculated map[string]Uncalculated, dates map[string]DateFormat, rounded map[string]roundedDigits) {
 	if s.scan == nil {
-		return nil, nil
+		return nil, nil, nil
 	}
 	cells, err := s.scan.row(s.row)
 	if err != nil {
 		s.scanFailed(err)
-		return nil, nil
+		return nil, nil, nil
 	}
 	for _, c := range cells {
 		j := slices.Index(s.h.index, c.col-1)
@@ -368,8 +369,14 @@ func (s *xlsxSheet) scanned() (uncalculated map[string]Uncalculated, dates map[s
 			}
 			uncalculated[s.h.columns[j]] = *c.uncalculated
 		}
+		if c.rounded != nil {
+			if rounded == nil {
+				rounded = make(map[string]roundedDigits)
+			}
+			rounded[s.h.columns[j]] = *c.rounded
+		}
 	}
-	return uncalculated, dates
+	return uncalculated, dates, rounded
 }
 
 // next reads the next row's cells, counting rows the sheet leaves out.
@@ -476,7 +483,7 @@ func (s *xlsxSheet) Next(ctx context.Context) (Row, error) {
 			s.err = &FileError{File: s.file, Err: fmt.Errorf("sheet %q, row %d: %w", s.sheet, s.row, err)}
 			return Row{}, s.err
 		}
-		uncalculated, dates := s.scanned()
+		uncalculated, dates, rounded := s.scanned()
 		if isBlank(cells) && uncalculated == nil { // formulas without values look blank
 			continue
 		}
@@ -492,6 +499,9 @@ func (s *xlsxSheet) Next(ctx context.Context) (Row, error) {
 				v = plainNumber(cells[i])
 			}
 			values[name] = v
+		}
+		for c, d := range rounded {
+			values[c] = strings.Replace(values[c], d.from, d.to, 1)
 		}
 		for c, f := range dates {
 			f.Value = values[c]

@@ -43,7 +43,16 @@ func valuesSheet() xsheet {
 		{xs("00123"), "00123"},
 		{xn("123", stZip5), "00123"},
 		{xn("0.125", stPercent), "13%"},
+		{xn("0.285", stPercent), "29%"}, // 28.499999999999996 in binary
 		{xn("1234567.891", stThousands), "1,234,567.89"},
+		// Excel rounds the number as it shows it (15 significant digits),
+		// not its binary value: 1.005 is 1.00499999999999989…
+		{xn("1.005", stThousands), "1.01"},
+		{xn("-1.015", stThousands), "-1.02"},
+		{xf("4.35*0.5", "2.175", stThousands), "2.18"},
+		{xn("999.995", stThousands), "1,000.00"},
+		{xn("2.675", stThousands), "2.68"},
+		{xn("1.004", stThousands), "1.00"},
 		{xn("100", stScientific), "1.00E+02"},
 		{xb(true), "TRUE"},
 		{xb(false), "FALSE"},

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"strings"
 
@@ -32,6 +33,9 @@ type Suppression struct {
 // missing file is an error.
 func LoadSuppression(path string) (*Suppression, error) {
 	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, &FileError{File: path, Err: fmt.Errorf("campaign: suppression list (suppress:): %w: create it empty while no address is suppressed yet (tidings bounces adds to it), or correct the path", fs.ErrNotExist)}
+	}
 	if err != nil {
 		return nil, &FileError{File: path, Err: fmt.Errorf("campaign: suppression list: %w", err)}
 	}

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -131,5 +132,10 @@ func TestSuppressMissingFile(t *testing.T) {
 	var fe *FileError
 	if !errors.As(err, &fe) || fe.File != p || !errors.Is(err, fs.ErrNotExist) {
 		t.Fatalf("LoadSuppression(missing) = %v; want a *FileError wrapping fs.ErrNotExist", err)
+	}
+	// A campaign set up before any bounce came back names a list that is
+	// not there yet: the error says what to do.
+	if !strings.Contains(err.Error(), "create it empty while no address is suppressed yet") {
+		t.Errorf("LoadSuppression(missing) = %v; want it to say to create the file empty", err)
 	}
 }

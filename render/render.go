@@ -445,7 +445,12 @@ func inlineImages(t *templates.Template, idRight string) ([]*blob, error) {
 		p := filepath.Join(dir, name)
 		data, err := os.ReadFile(p)
 		if err != nil {
-			errs = append(errs, &campaign.FileError{File: t.File(), Line: line, Err: fmt.Errorf("render: inline image cid:%s: %w", name, unwrapPath(err))})
+			if cerr := cidNameError(src[m[2]:m[3]], cidTail(src, m[3])); cerr != nil {
+				err = cerr
+			} else {
+				err = fmt.Errorf("render: inline image cid:%s: %w", name, unwrapPath(err))
+			}
+			errs = append(errs, &campaign.FileError{File: t.File(), Line: line, Err: err})
 			continue
 		}
 		cid := name

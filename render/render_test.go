@@ -644,6 +644,23 @@ func TestInlineImageMissing(t *testing.T) {
 	}
 }
 
+// TestInlineImageNameWithSpace: a file name with a space or an accent in
+// cid: reads as its first part; the error names the whole reference and
+// says to rename the file, not that the first part is missing.
+func TestInlineImageNameWithSpace(t *testing.T) {
+	for src, want := range map[string]string{
+		`<img src="cid:logo asso.png">`: `cid:logo asso.png: a cid: name holds only letters, digits and '.', '-', '_', '@', so this reads as cid:logo; rename the file (logo-asso.png)`,
+		`<img src='cid:logo-été.png'>`:  `cid:logo-été.png: a cid: name holds only letters, digits and '.', '-', '_', '@', so this reads as cid:logo-; rename the file (logo--t-.png)`,
+	} {
+		_, err := trySetup(t, yamlWith(map[string]string{"text": "", "html": "body.html"}),
+			map[string]string{"body.html": "<p>hi</p>\n" + src + "\n", "logo asso.png": "png", "logo-été.png": "png"}, []string{"email"})
+		var fe *campaign.FileError
+		if !errors.As(err, &fe) || fe.Line != 2 || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: got %v, want a FileError at body.html:2 with %q", src, err, want)
+		}
+	}
+}
+
 func TestMessageSize(t *testing.T) {
 	e := setup(t, yamlWith(map[string]string{"attachments": `["{{.file}}"]`, "max_message_size": "1KB"}),
 		map[string]string{"body.txt": "Hi\n", "big.bin": strings.Repeat("x", 2000), "small.bin": "x", "encoded.bin": strings.Repeat("x", 900)}, []string{"email", "file"})

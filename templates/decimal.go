@@ -93,7 +93,7 @@ func badNumber(s string, mark campaign.DecimalMark) error {
 		return fmt.Errorf("%w: an exponent (1e3) is not read: give the column a number format without one in the sheet", errNotNumber)
 	}
 	if strings.ContainsAny(s, "$€£¥₹%") || strings.ContainsFunc(s, isLetter) {
-		return fmt.Errorf("%w: number reads digits, a sign and the decimal mark %s; a currency or unit stays in the template: {{number 2 .amount}} €", errNotNumber, mark)
+		return fmt.Errorf("%w: number reads digits, a sign and the decimal mark %s; take the currency or unit out of the cell (in a workbook its number format may add it: give the column one without, such as 0.00) and write it in the template: {{number 2 .amount}} €", errNotNumber, mark)
 	}
 	return fmt.Errorf("%w: write digits with at most one decimal mark %s (recipients.decimal)", errNotNumber, mark)
 }

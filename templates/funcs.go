@@ -187,6 +187,9 @@ func fnDate(inputs []string, order campaign.DateOrder, layout, value string) (st
 	case other:
 		hint = "; dates like 3/14/2024 are read month first: for a sheet that writes 14/3/2024, set recipients.dates: day-first"
 	}
+	if hint == "" {
+		hint = wordsHint(v)
+	}
 	return "", fmt.Errorf("templates: date: cannot read %q as a date (use a form like 2006-01-02%s)", value, hint)
 }
 

@@ -80,6 +80,21 @@ func TestDateHint(t *testing.T) {
 	}
 }
 
+// TestDateWordsHint: a date a workbook shows with month or weekday names
+// of another language (a French long date format) says to give the column
+// a format of digits; one of digits only says nothing of it.
+func TestDateWordsHint(t *testing.T) {
+	for _, v := range []string{"mardi 31 mars 2026", "31 März 2026", "31. maaliskuuta 2026"} {
+		_, err := dateFunc(campaign.DayFirst)("02/01/2006", v)
+		if err == nil || !strings.Contains(err.Error(), "give the column a number format of digits") {
+			t.Errorf("%q: %v; want the hint about the column's number format", v, err)
+		}
+	}
+	if _, err := dateFunc(campaign.MonthFirst)("iso", "31/02/2024"); err == nil || strings.Contains(err.Error(), "number format") {
+		t.Errorf("31/02/2024: %v; want no hint about a number format", err)
+	}
+}
+
 // TestDateOrder: all-number dates are read month first unless the sheet
 // is day-first (recipients.dates); a date that cannot be in the order
 // says which order was used and how to change it; other forms read the

@@ -73,10 +73,12 @@ func TestNumberRefused(t *testing.T) {
 		{point, 2, "--5", "not a number"},
 		{point, 2, "", `the value is empty: not a number (for a default, pipe the column through default "0" before number)`},
 		{point, 2, "  ", "the value is empty"},
-		{point, 2, "$12", `cannot read "$12": not a number: number reads digits, a sign and the decimal mark .; a currency or unit stays in the template: {{number 2 .amount}} €`},
-		{point, 2, "12.50 €", "a currency or unit stays in the template"},
-		{point, 2, "EUR 12.50", "a currency or unit stays in the template"},
-		{point, 0, "50%", "a currency or unit stays in the template"},
+		{point, 2, "$12", `cannot read "$12": not a number: number reads digits, a sign and the decimal mark .; take the currency or unit out of the cell (in a workbook its number format may add it: give the column one without, such as 0.00) and write it in the template: {{number 2 .amount}} €`},
+		// A workbook's "1,234.50 €" is a number cell whose format adds the
+		// €: the template may say € already, the cell's format is the fix.
+		{point, 2, "1,234.50 €", "in a workbook its number format may add it: give the column one without, such as 0.00"},
+		{point, 2, "EUR 12.50", "take the currency or unit out of the cell"},
+		{point, 0, "50%", "take the currency or unit out of the cell"},
 		{point, 2, "1e3", "an exponent (1e3) is not read"},
 		{point, -1, "1", "-1 places: number writes 0 to 10 digits"},
 		{point, 11, "1", "11 places: number writes 0 to 10 digits"},
