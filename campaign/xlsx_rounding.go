@@ -201,29 +201,14 @@ func roundShown(v float64, places, shift int) string {
 	default:
 		whole, frac = digits[:point], digits[point:]
 	}
-	frac += strings.Repeat("0", max(0, places+1-len(frac)))
-	up := frac[places] >= '5'
-	kept := []byte(whole + frac[:places])
-	for i := len(kept) - 1; up && i >= 0; i-- {
-		if kept[i] == '9' {
-			kept[i] = '0'
-			continue
-		}
-		kept[i]++
-		up = false
-	}
-	s := string(kept)
-	if up {
-		s = "1" + s
-	}
-	w := strings.TrimLeft(s[:len(s)-places], "0")
-	if w == "" {
+	w, f := RoundDigits(whole, frac, places)
+	if w = strings.TrimLeft(w, "0"); w == "" {
 		w = "0"
 	}
 	if places == 0 {
 		return w
 	}
-	return w + "." + s[len(s)-places:]
+	return w + "." + f
 }
 
 // groupThousands puts a comma between the groups of three digits of a

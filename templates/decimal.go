@@ -117,21 +117,8 @@ func (d decimal) round(places int) decimal {
 		d.frac += strings.Repeat("0", places-len(d.frac))
 		return d
 	}
-	up := d.frac[places] >= '5'
-	digits := []byte(d.whole + d.frac[:places])
-	for i := len(digits) - 1; up && i >= 0; i-- {
-		if digits[i] == '9' {
-			digits[i] = '0'
-			continue
-		}
-		digits[i]++
-		up = false
-	}
-	s := string(digits)
-	if up {
-		s = "1" + s
-	}
-	d.whole, d.frac = strings.TrimLeft(s[:len(s)-places], "0"), s[len(s)-places:]
+	whole, frac := campaign.RoundDigits(d.whole, d.frac, places)
+	d.whole, d.frac = strings.TrimLeft(whole, "0"), frac
 	return d
 }
 
