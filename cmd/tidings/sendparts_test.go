@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/smtptest"
 )
 
@@ -187,5 +188,33 @@ func TestSendInPartsSaysChanged(t *testing.T) {
 	}
 	if strings.Count(out.String(), "changed since") != 1 {
 		t.Errorf("the change is told once, by the part that first sends it:\n%s", out.String())
+	}
+}
+
+// TestSendInPartsInterruptedAtPartEnd: an interrupt as a part's last
+// message goes ends the send there (exit 130), and the report and the
+// summary say the rows left were not sent because of it, not that a later
+// part sends them: none follows.
+func TestSendInPartsInterruptedAtPartEnd(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var mu sync.Mutex
+	n := 0
+	srv := smtptest.NewServer(t, smtptest.OnData(func(_ smtptest.Session, _ *smtptest.Message) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if n++; n == 5 { // the first part's last message
+			cancel()
+		}
+		return nil
+	}))
+	camp := sendCampaign(t, srv, 12, "send: {concurrency: 1, rate: 100/s}\n")
+	var out, errOut bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	err := runSend(ctx, sendOptions{yes: true, partSpan: partSpanForTest}, g, camp)
+	csv := readFile(t, filepath.Join(filepath.Dir(camp), ".tidings", "t", "report.csv"))
+	if exitCode(err) != exitInterrupted || len(srv.Messages()) != 5 || strings.Contains(out.String()+csv, "later part") ||
+		strings.Count(csv, sendpool.InterruptedUnsent) != 7 {
+		t.Errorf("send: %v, %d messages\n%s%s\nreport.csv:\n%s", err, len(srv.Messages()), out.String(), errOut.String(), csv)
 	}
 }
