@@ -458,6 +458,11 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 		return &unusableError{err}
 	}
 	defer reporter.Close()
+	if opts.part.more {
+		// The rows left to the parts after this one, unless the run
+		// stops first: then they are not tried because of that (notTried).
+		reporter.NoteNotAttempted(laterPartNote)
+	}
 	copies, closeCopies, err := openSentCopies(ctx, g, c, allow.N)
 	if err != nil {
 		return &unusableError{err}
@@ -534,15 +539,19 @@ func setupContext(ctx context.Context, g *globalOptions) context.Context {
 	return context.WithoutCancel(ctx)
 }
 
-// heldBackNote is the report's detail for the rows a run (or a part of
-// one) holds back: past --limit or the daily cap, or left to the run's
-// next part ("" when it holds none back).
+// laterPartNote is the report's detail for the rows a part of a run
+// leaves to the parts after it, while the run goes on (sendParts).
+const laterPartNote = "not tried yet: left to a later part of the run (each sends up to an hour's worth), or to the next send if the run stops before"
+
+// heldBackNote is the report's detail for the rows a run holds back: past
+// --limit or the daily cap ("" when it holds none back). A part of a run
+// that others follow gives none: the rows it leaves take the reporter's
+// note for them (laterPartNote, or why the run stopped: notTried), since
+// a run that stops before its next part leaves them to the next send.
 func heldBackNote(allow plan.Allowance, toSend int, opts sendOptions) string {
 	switch {
-	case allow.N >= toSend:
+	case allow.N >= toSend, opts.part.more:
 		return ""
-	case opts.part.more:
-		return "not tried yet: left to a later part of the run (each sends up to an hour's worth)"
 	case allow.Capped:
 		return "not tried in this run: daily_cap reached"
 	case opts.limit > 0:

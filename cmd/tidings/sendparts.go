@@ -81,7 +81,8 @@ func sendParts(ctx context.Context, g *globalOptions, opts sendOptions, path str
 // nextPart begins part opts.part.n of a run: its preflight, which
 // renders the rows still to send afresh and whose lines (warnings, notes
 // the first part printed already) are shown only when it stops the run,
-// and what the part may send.
+// but for the campaign's files changed since the part before (the rows it
+// sends go as they are now: printChanged), and what the part may send.
 func nextPart(ctx context.Context, g *globalOptions, opts sendOptions, path string) (*sendStart, plan.Allowance, error) {
 	var out, errOut bytes.Buffer
 	pg := &globalOptions{stdout: &out, stderr: &errOut, stdin: g.stdin, abort: g.abort, quiet: g.quiet, interrupt: g.interrupt}
@@ -95,6 +96,9 @@ func nextPart(ctx context.Context, g *globalOptions, opts sendOptions, path stri
 	if allow.N > 0 {
 		fmt.Fprintf(g.stdout, "\npart %d: %s still to send, rendered again now so that each is dated within the hour it leaves\n",
 			opts.part.n, report.Plural(allow.N, "message"))
+		// Compared with the spool the part before sent from: an edit
+		// made while the send runs, which the first part could not tell.
+		printChanged(g.stdout, st.in.Campaign, st.pl.Changed, "go", st.state)
 	}
 	return st, allow, nil
 }

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/smtptest"
 )
 
@@ -158,5 +159,62 @@ func TestSendInPartsInterrupted(t *testing.T) {
 	err := runSend(ctx, sendOptions{yes: true, partSpan: partSpanForTest}, g, camp)
 	if exitCode(err) != exitInterrupted || strings.Contains(out.String(), "part 2") || len(srv.Messages()) >= 5 {
 		t.Errorf("interrupted send: %v, %d messages\n%s%s", err, len(srv.Messages()), out.String(), errOut.String())
+	}
+}
+
+// TestSendInPartsSaysChanged: a template edited while a long send runs
+// changes the messages of the parts after the edit (each renders the rows
+// still to send as the campaign is then): the part that begins with it
+// says so, naming the file, rather than sending other messages unsaid.
+func TestSendInPartsSaysChanged(t *testing.T) {
+	var camp string
+	var mu sync.Mutex
+	n := 0
+	srv := smtptest.NewServer(t, smtptest.OnData(func(_ smtptest.Session, _ *smtptest.Message) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if n++; n == 5 { // the first part's last message
+			return os.WriteFile(filepath.Join(filepath.Dir(camp), "body.txt"), []byte("Hello again {{.name}}\n"), 0o644)
+		}
+		return nil
+	}))
+	camp = sendCampaign(t, srv, 12, "send: {concurrency: 1, rate: 100/s}\n")
+	var out, errOut bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	err := runSend(context.Background(), sendOptions{yes: true, partSpan: partSpanForTest}, g, camp)
+	part2 := out.String()[strings.Index(out.String(), "part 1 done"):]
+	if err != nil || !strings.Contains(part2, "body.txt changed since an earlier send") {
+		t.Errorf("send: %v\n%s%s", err, out.String(), errOut.String())
+	}
+	if strings.Count(out.String(), "changed since") != 1 {
+		t.Errorf("the change is told once, by the part that first sends it:\n%s", out.String())
+	}
+}
+
+// TestSendInPartsInterruptedAtPartEnd: an interrupt as a part's last
+// message goes ends the send there (exit 130), and the report and the
+// summary say the rows left were not sent because of it, not that a later
+// part sends them: none follows.
+func TestSendInPartsInterruptedAtPartEnd(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var mu sync.Mutex
+	n := 0
+	srv := smtptest.NewServer(t, smtptest.OnData(func(_ smtptest.Session, _ *smtptest.Message) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if n++; n == 5 { // the first part's last message
+			cancel()
+		}
+		return nil
+	}))
+	camp := sendCampaign(t, srv, 12, "send: {concurrency: 1, rate: 100/s}\n")
+	var out, errOut bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	err := runSend(ctx, sendOptions{yes: true, partSpan: partSpanForTest}, g, camp)
+	csv := readFile(t, filepath.Join(filepath.Dir(camp), ".tidings", "t", "report.csv"))
+	if exitCode(err) != exitInterrupted || len(srv.Messages()) != 5 || strings.Contains(out.String()+csv, "later part") ||
+		strings.Count(csv, sendpool.InterruptedUnsent) != 7 {
+		t.Errorf("send: %v, %d messages\n%s%s\nreport.csv:\n%s", err, len(srv.Messages()), out.String(), errOut.String(), csv)
 	}
 }
