@@ -378,8 +378,13 @@ func rewriteReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, 
 // printBounces says what the mailbox held and what was done.
 func printBounces(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, opts bouncesOptions) {
 	w := g.stdout
+	listed := false
 	for _, f := range sum.Findings {
+		if g.quiet && f.Verdict == bounces.Matched && f.New == 0 {
+			continue // an earlier run recorded it: neither a problem nor news
+		}
 		printFinding(w, f)
+		listed = listed || f.Verdict == bounces.Matched || f.Verdict == bounces.Unreadable || f.Verdict == bounces.Foreign
 	}
 	newN, kinds, strangers := 0, map[journal.FeedbackKind]int{}, 0
 	for _, f := range sum.Findings {
@@ -400,7 +405,10 @@ func printBounces(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, 
 	if strangers > 0 {
 		elsewhere += fmt.Sprintf(", %s from addresses that are no row's (listed all the same)", report.Plural(strangers, "unsubscribe request"))
 	}
-	fmt.Fprintf(w, "\n%s: %s in the mailbox: %d matched this campaign (%s; %d new), %d unreadable, %d about no message of this campaign%s, %s ignored, %d other left alone\n",
+	if listed || !g.quiet {
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintf(w, "%s: %s in the mailbox: %d matched this campaign (%s; %d new), %d unreadable, %d about no message of this campaign%s, %s ignored, %d other left alone\n",
 		c.Name, report.Plural(len(sum.Findings), "message"), sum.Count(bounces.Matched)-strangers, kindCounts(kinds), newN,
 		sum.Count(bounces.Unreadable), unknown, elsewhere, autoReplies(sum.Count(bounces.AutoReply)), sum.Count(bounces.Other))
 	verb := "added to"

@@ -185,7 +185,7 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 		fmt.Fprintln(g.stdout, "nothing has been sent for this campaign yet: every row is not attempted")
 	}
 	sum.WriteText(g.stdout)
-	printReportLine(g, c, page)
+	printReportLine(g, c, page, true)
 	if !sum.OK() {
 		if h, ok := journal.Holder(c.StateDir); ok {
 			return &notSentError{fmt.Sprintf("tidings %s is running on this campaign (PID %d, since %s): the report shows it as far as it got; run report again when it ends",

@@ -496,14 +496,12 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	}
 	printCopies(g, c, pl.Copies())
 	closeErr := w.Close()
-	if err := reporter.Flush(); err != nil && runErr == nil {
-		runErr = err
-	}
+	flushErr := flushReport(g, c, reporter)
 	// Written whole but for a second interrupt (which it then returns).
 	page, pageErr := writeReportPage(setup, g, c, c.File, reporter.Each, sendSettings(c, opts), opts.now())
 	sum := reporter.Summary()
-	printSummary(ctx, g, c, pl, sum, allow, opts, runEnd{page: page, cut: runErr != nil, quota: errors.Is(runErr, sendpool.ErrQuota), part: opts.part})
-	if err := cmp.Or(runErr, closeErr, pageErr); err != nil {
+	printSummary(ctx, g, c, pl, sum, allow, opts, runEnd{page: page, files: flushErr == nil, cut: runErr != nil, quota: errors.Is(runErr, sendpool.ErrQuota), part: opts.part})
+	if err := cmp.Or(runErr, closeErr, flushErr, pageErr); err != nil {
 		return err
 	}
 	outcome := sendOutcome(g, pl, sum, allow, opts.part)
@@ -522,7 +520,9 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 // runEnd is how a run's delivery ended, for its summary.
 type runEnd struct {
 	page bool // the report page was written
-	cut  bool // delivery stopped before its end (an interrupt, a stop)
+	// files: report.csv and report.json were written (flushReport).
+	files bool
+	cut   bool // delivery stopped before its end (an interrupt, a stop)
 	// quota: the server said the sending quota is used up.
 	quota bool
 	// part is which part of its run the delivery was (sendParts).
@@ -592,7 +592,13 @@ func printSummary(ctx context.Context, g *globalOptions, c *campaign.Campaign, p
 		fmt.Fprintf(g.stdout, "part %d done: %s (the later parts send the not-attempted)\n", end.part.n, sum.Counts())
 		return
 	}
-	sum.WriteText(g.stdout)
+	if end.files {
+		sum.WriteText(g.stdout)
+	} else {
+		// Counted from the report's own lines, which may not have been
+		// written either (a full disk): the journal has what went.
+		fmt.Fprintf(g.stdout, "the run's counts are not known here (the report was not written: see above); tidings report %s counts them from the journal\n", commandArg(c.File))
+	}
 	if note := pl.GuardNote(); note != "" {
 		fmt.Fprintln(g.stdout, note)
 	}
@@ -603,7 +609,7 @@ func printSummary(ctx context.Context, g *globalOptions, c *campaign.Campaign, p
 		fmt.Fprintf(g.stdout, "%s changed since %s went out, not sent again (listed above)\n",
 			report.Plural(held, "row"), verbFor(held, "its message", "their messages"))
 	}
-	printReportLine(g, c, end.page)
+	printReportLine(g, c, end.page, end.files)
 	printSpool(g, pl)
 	if end.quota {
 		line := "the server's sending quota is used up: the recipients not sent stay to send; run send again once it resets (often a day)"

@@ -40,9 +40,17 @@ func writeReportPage(ctx context.Context, g *globalOptions, c *campaign.Campaign
 }
 
 // printReportLine names the report's files: the page when it was written
-// (page), else the folder of report.csv and report.json.
-func printReportLine(g *globalOptions, c *campaign.Campaign, page bool) {
-	if page {
+// (page), else the folder of report.csv and report.json; or, when those
+// were not written (files false: flushReport warned), what was.
+func printReportLine(g *globalOptions, c *campaign.Campaign, page, files bool) {
+	switch {
+	case !files && page:
+		fmt.Fprintf(g.stdout, "report: %s (report.csv and report.json were not written: see above)\n", pagePath(c))
+		return
+	case !files:
+		fmt.Fprintf(g.stdout, "report: not written (see above); tidings report %s writes it from the journal once that is fixed\n", commandArg(c.File))
+		return
+	case page:
 		fmt.Fprintf(g.stdout, "report: %s (report.csv and report.json beside it)\n", pagePath(c))
 		return
 	}
@@ -57,4 +65,17 @@ func pagePath(c *campaign.Campaign) string {
 func isDir(p string) bool {
 	st, err := os.Stat(p)
 	return err == nil && st.IsDir()
+}
+
+// flushReport writes a send's report.csv and report.json at the end of its
+// delivery, and warns when they could not be written (a full disk): the
+// run may have stopped for a reason of its own, which its error tells,
+// and a script must not take files left by an earlier run, or none, for
+// this run's report.
+func flushReport(g *globalOptions, c *campaign.Campaign, r *report.Reporter) error {
+	err := r.Flush()
+	if err != nil {
+		fmt.Fprintf(g.stderr, "warning: report.csv and report.json were not written: %v (the journal has every result; once that is fixed, tidings report %s writes them)\n", err, commandArg(c.File))
+	}
+	return err
 }

@@ -28,13 +28,13 @@ type Summary struct {
 	// GoneUnknown counts the unknown recipients no longer in the sheet
 	// (Row.Gone): in Unknown too, but not against OK, nor in Problems: no
 	// send tries them again.
-	GoneUnknown int `json:"gone_unknown,omitempty"`
+	GoneUnknown int `json:"gone_unknown"`
 	// FailedSuppressed and UnknownSuppressed count the failed and the
 	// unknown recipients whose To the suppression list names now
 	// (Row.NowSuppressed): in Failed and Unknown too, but not against OK,
 	// nor in Problems: no send tries them again.
-	FailedSuppressed  int `json:"failed_suppressed,omitempty"`
-	UnknownSuppressed int `json:"unknown_suppressed,omitempty"`
+	FailedSuppressed  int `json:"failed_suppressed"`
+	UnknownSuppressed int `json:"unknown_suppressed"`
 	// Owing counts the messages delivered to some recipients that a
 	// later send delivers to the others (Row.Owing): in Sent too (or in
 	// the status reports that came back gave them), and against OK.

@@ -1,0 +1,43 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// TestSendReportNotWritten: a send whose report.csv and report.json
+// cannot be written (here report.json is a folder; a full disk in the
+// field) says so on stderr, and its summary no longer names the files as
+// written beside the page, also when the run stopped for a reason of its
+// own (the server unreachable), which used to drop the report's error.
+func TestSendReportNotWritten(t *testing.T) {
+	for _, tc := range []struct {
+		name        string
+		unreachable bool
+	}{{"delivered", false}, {"stopped", true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := smtptest.NewServer(t)
+			camp := sendCampaign(t, srv, 3, "")
+			if err := os.MkdirAll(filepath.Join(filepath.Dir(camp), ".tidings", "t", "report.json"), 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if tc.unreachable {
+				srv.Close()
+			}
+			out, errOut, code := runCLI(t, "send", "--yes", "-q", camp)
+			if code != exitUnusable {
+				t.Errorf("exit %d, want %d", code, exitUnusable)
+			}
+			if !strings.Contains(errOut, "report.csv and report.json were not written") || !strings.Contains(errOut, "tidings report") {
+				t.Errorf("stderr does not say the report was not written, nor what to do:\n%s", errOut)
+			}
+			if strings.Contains(out, "beside it") || strings.Contains(out, "3 recipients:") {
+				t.Errorf("stdout tells of a report that was not written:\n%s", out)
+			}
+		})
+	}
+}
