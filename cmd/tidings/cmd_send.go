@@ -60,8 +60,9 @@ type sendOptions struct {
 	// part is which part of a run this delivery is (sendParts).
 	part runPart
 	// partSpan is how long a part of a run delivers for at most at the
-	// run's rate; 0 means partSpan (tests make it short).
-	partSpan time.Duration
+	// run's rate, and partTime how long it may last from its rendering;
+	// 0 means partSpan and partTime (tests make them short).
+	partSpan, partTime time.Duration
 }
 
 func newSendCommand(g *globalOptions) *cobra.Command {
@@ -157,7 +158,8 @@ func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path strin
 		return &unusableError{errors.New("--sample and --rows choose the rows of a test send: add --test ADDRESS")}
 	}
 	g.interrupt.sending()
-	st, err := startSend(ctx, opts, g, path)
+	opts.part.began = time.Now()
+	st, err := startSend(ctx, opts, g, path, nil)
 	if err != nil {
 		return err
 	}
@@ -185,14 +187,18 @@ type sendStart struct {
 }
 
 // startSend opens the campaign at path, makes the pool's settings (printing
-// their warnings), takes the lock, reads the journal and runs the
-// preflight.
-func startSend(ctx context.Context, opts sendOptions, g *globalOptions, path string) (*sendStart, error) {
+// their warnings), takes the lock (unless it holds it: held, which the run's
+// part before handed over), reads the journal and runs the preflight. On
+// an error it has released the lock.
+func startSend(ctx context.Context, opts sendOptions, g *globalOptions, path string, held *journal.Lock) (*sendStart, error) {
 	in, err := plan.Open(ctx, path)
 	if err != nil {
+		if held != nil {
+			held.Release()
+		}
 		return nil, &unusableError{err}
 	}
-	st := &sendStart{in: in}
+	st := &sendStart{in: in, lock: held}
 	c := in.Campaign
 	if c.SMTP.Host == "" {
 		st.close()
@@ -205,7 +211,7 @@ func startSend(ctx context.Context, opts sendOptions, g *globalOptions, path str
 	for _, w := range st.cfg.Dialer.Warnings() {
 		fmt.Fprintln(g.stderr, "warning:", w)
 	}
-	if st.lock, st.state, err = openState(ctx, g, c, "send"); err != nil {
+	if err := st.openState(ctx, g, c); err != nil {
 		st.close()
 		return nil, err
 	}
@@ -224,6 +230,36 @@ func startSend(ctx context.Context, opts sendOptions, g *globalOptions, path str
 		return nil, err
 	}
 	return st, nil
+}
+
+// openState reads the journal of c's state folder, taking its lock first
+// unless st holds it (a later part of a run: then the folder must be the
+// one it locked).
+func (st *sendStart) openState(ctx context.Context, g *globalOptions, c *campaign.Campaign) error {
+	if st.lock == nil {
+		var err error
+		st.lock, st.state, err = openState(ctx, g, c, "send")
+		return err
+	}
+	if was := st.lock.Dir(); filepath.Clean(was) != filepath.Clean(c.StateDir) {
+		return &unusableError{fmt.Errorf("%s: the state folder changed while the send ran (%s, was %s): the parts sent went; run send again", displayPath(c.File), displayPath(c.StateDir), displayPath(was))}
+	}
+	state, err := journal.Load(ctx, c.StateDir)
+	if err != nil {
+		return &unusableError{err}
+	}
+	st.state = state
+	printJournalWarnings(g, state.Warnings)
+	return nil
+}
+
+// handOver closes the journal state and the inputs and returns the lock,
+// still held, for the run's next part (startSend).
+func (st *sendStart) handOver() *journal.Lock {
+	lock := st.lock
+	st.lock = nil
+	st.close()
+	return lock
 }
 
 // close releases the lock and closes the journal state and the inputs.
@@ -488,9 +524,17 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 		copies.Journal = w
 	}
 	prog := newProgress(g, allow.N, opts.progress)
-	runErr := pl.Deliver(ctx, in, plan.Delivery{Pool: cfg, Limit: allow.N, Reporter: reporter,
-		Abort: g.abort, OnResult: prog.Add, MaxBounceRate: maxBounceRate(c), Copies: copies})
+	pctx, stopPart := partContext(ctx, opts)
+	defer stopPart()
+	tried := 0
+	runErr := pl.Deliver(pctx, in, plan.Delivery{Pool: cfg, Limit: allow.N, Reporter: reporter,
+		Abort: g.abort, OnResult: func(r sendpool.Result) { tried += min(r.Attempts, 1); prog.Add(r) }, MaxBounceRate: maxBounceRate(c), Copies: copies})
 	prog.Close()
+	timedOut := partTimedOut(ctx, pctx, runErr)
+	if timedOut {
+		runErr, opts.part.more = nil, true
+		reporter.NoteNotAttempted(laterPartNote)
+	}
 	if runErr != nil {
 		reporter.NoteNotAttempted(notTried(runErr))
 	}
@@ -505,6 +549,9 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 		return err
 	}
 	outcome := sendOutcome(g, pl, sum, allow, opts.part)
+	if timedOut {
+		return &partEndedError{tried: tried, outcome: outcome}
+	}
 	if outcome == nil && ctx.Err() != nil {
 		// Interrupted once every message was dispatched (or with none to
 		// send): the files above were still written whole, and the

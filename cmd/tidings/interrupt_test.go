@@ -150,7 +150,7 @@ func deliverInterrupted(t *testing.T, camp string) (said string, err error) {
 	g := &globalOptions{stdout: &out, stderr: &out, stdin: strings.NewReader(""), abort: context.Background(), interrupt: words}
 	defer func() { out.WriteString(words.atExit() + "\n"); said = out.String() }()
 	opts := sendOptions{yes: true, now: time.Now}
-	st, err := startSend(context.Background(), opts, g, camp)
+	st, err := startSend(context.Background(), opts, g, camp, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/plan"
 	"github.com/tidings/tidings/sendpool/report"
 )
@@ -20,15 +21,59 @@ import (
 // ten minutes left for the rendering and for retries.
 const partSpan = plan.MaxSpoolAge - 10*time.Minute
 
+// partTime is how long a part of a run may deliver for, from when its
+// preflight began (its messages' Date): a part its rate alone does not end
+// in time (a send.domains limit, a slow or throttling server) stops
+// dispatching then, and the next part renders the rows still to send
+// afresh, so that no message leaves later than plan.MaxSpoolAge after its
+// Date.
+const partTime = plan.MaxSpoolAge - 5*time.Minute
+
 // runPart says which part of a run a delivery is (sendParts): n counts
 // from 1, and more says that parts follow it; runs is how many runs the
 // journal had before the first part (each part is a run of its own), and
-// done how many messages the parts before this one sent (or tried). The
-// zero value is a run in one part.
+// done how many messages the parts before this one sent (or tried);
+// began is when the part's preflight began (partTime counts from then).
+// The zero value is a run in one part.
 type runPart struct {
 	n, runs, done int
 	more          bool
+	began         time.Time
 }
+
+// errPartTime is the cause of a part's context whose time ran out
+// (partTime).
+var errPartTime = errors.New("the part's time ran out")
+
+// partContext is ctx with the deadline of opts.part (partTime after it
+// began; opts.partTime in tests), whose cause is errPartTime. The caller
+// calls stop.
+func partContext(ctx context.Context, opts sendOptions) (context.Context, context.CancelFunc) {
+	return context.WithDeadlineCause(ctx, opts.part.began.Add(cmp.Or(opts.partTime, partTime)), errPartTime)
+}
+
+// partTimedOut reports whether a delivery under pctx (partContext of
+// ctx) ended because the part's time ran out, not for a reason of its
+// own or an interrupt (ctx).
+func partTimedOut(ctx, pctx context.Context, runErr error) bool {
+	return ctx.Err() == nil && errors.Is(context.Cause(pctx), errPartTime) && errors.Is(runErr, sendpool.ErrInterrupted)
+}
+
+// partEndedError is deliver's error for a part whose time ran out after
+// tried messages were tried: the run goes on with a part that renders the
+// rest afresh. outcome is what the part's own end would have been (nil,
+// or errSomeNotSent for recipients refused).
+type partEndedError struct {
+	tried   int
+	outcome error
+}
+
+func (e *partEndedError) Error() string {
+	return fmt.Sprintf("send: part ended after %s, its time up", report.Plural(e.tried, "message"))
+}
+
+// Unwrap is the part's outcome.
+func (e *partEndedError) Unwrap() error { return e.outcome }
 
 // partSize is how many messages one part of a run at rate (messages a
 // second; 0 unlimited) sends at most in span: 0 when the rate is
@@ -55,20 +100,29 @@ func sendParts(ctx context.Context, g *globalOptions, opts sendOptions, path str
 	runs := len(st.state.Runs)
 	for n := 1; ; n++ {
 		part := allow
-		opts.part = runPart{n: n, runs: runs, done: opts.part.done}
+		opts.part = runPart{n: n, runs: runs, done: opts.part.done, began: opts.part.began}
 		if size > 0 && allow.N > size {
 			part.N, part.Capped, part.Next = size, false, time.Time{}
 			opts.part.more = true
 		}
 		err := deliver(ctx, g, st.in, st.pl, st.cfg, st.lock, part, opts)
-		st.close()
-		if !opts.part.more || err != nil && !errors.Is(err, errSomeNotSent) {
+		more, tried := opts.part.more, part.N
+		if ended := (*partEndedError)(nil); errors.As(err, &ended) {
+			if ended.tried == 0 && opts.part.n > 1 { // the first may have waited for a yes
+				st.close()
+				return fmt.Errorf("send: part %d tried no message in the %s it may last (from its rendering, its messages' Date): the server or send.domains let none go; run send again", opts.part.n, sendpool.FormatEstimate(cmp.Or(opts.partTime, partTime)))
+			}
+			more, tried, err = true, ended.tried, ended.outcome
+		}
+		if !more || err != nil && !errors.Is(err, errSomeNotSent) {
+			st.close()
 			return cmp.Or(err, notSent)
 		}
 		notSent = cmp.Or(notSent, err)
 		opts.part.n++
-		opts.part.done += part.N
-		if st, allow, err = nextPart(ctx, g, opts, path); err != nil {
+		opts.part.done += tried
+		opts.part.began = time.Now()
+		if st, allow, err = nextPart(ctx, g, opts, path, st.handOver()); err != nil {
 			return err
 		}
 		if allow.N == 0 {
@@ -78,15 +132,16 @@ func sendParts(ctx context.Context, g *globalOptions, opts sendOptions, path str
 	}
 }
 
-// nextPart begins part opts.part.n of a run: its preflight, which
+// nextPart begins part opts.part.n of a run, holding the run's lock
+// (released when it fails): its preflight, which
 // renders the rows still to send afresh and whose lines (warnings, notes
 // the first part printed already) are shown only when it stops the run,
 // but for the campaign's files changed since the part before (the rows it
 // sends go as they are now: printChanged), and what the part may send.
-func nextPart(ctx context.Context, g *globalOptions, opts sendOptions, path string) (*sendStart, plan.Allowance, error) {
+func nextPart(ctx context.Context, g *globalOptions, opts sendOptions, path string, lock *journal.Lock) (*sendStart, plan.Allowance, error) {
 	var out, errOut bytes.Buffer
 	pg := &globalOptions{stdout: &out, stderr: &errOut, stdin: g.stdin, abort: g.abort, quiet: g.quiet, interrupt: g.interrupt}
-	st, err := startSend(ctx, opts, pg, path)
+	st, err := startSend(ctx, opts, pg, path, lock)
 	if err != nil {
 		g.stdout.Write(out.Bytes())
 		g.stderr.Write(errOut.Bytes())

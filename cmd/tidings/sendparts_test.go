@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/smtptest"
@@ -216,5 +217,30 @@ func TestSendInPartsInterruptedAtPartEnd(t *testing.T) {
 	if exitCode(err) != exitInterrupted || len(srv.Messages()) != 5 || strings.Contains(out.String()+csv, "later part") ||
 		strings.Count(csv, sendpool.InterruptedUnsent) != 7 {
 		t.Errorf("send: %v, %d messages\n%s%s\nreport.csv:\n%s", err, len(srv.Messages()), out.String(), errOut.String(), csv)
+	}
+}
+
+// TestSendInPartsOutOfTime: a part its rate does not end in time (here a
+// send.domains limit of 10/s under a rate of 100/s, and parts that may
+// last 300ms from their rendering) stops dispatching when its time is
+// up, and the next part renders the rest afresh: every recipient gets one
+// message, in more parts than the rate alone would make (none).
+func TestSendInPartsOutOfTime(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 12, "send: {concurrency: 2, retry_backoff: 1ms, rate: 100/s, domains: {example.com: 10/s}}\n")
+	var out, errOut bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	err := runSend(context.Background(), sendOptions{yes: true, partTime: 300 * time.Millisecond}, g, camp)
+	if err != nil || !strings.Contains(out.String(), "part 2:") || strings.Contains(out.String(), "they go in") ||
+		!strings.Contains(out.String(), "12 recipients: 12 sent\n") {
+		t.Fatalf("send: %v\n%s%s", err, out.String(), errOut.String())
+	}
+	for i := range 12 {
+		if addr := fmt.Sprintf("user%03d@example.com", i); srv.Received(addr) != 1 {
+			t.Errorf("%s received %d messages", addr, srv.Received(addr))
+		}
+	}
+	if out, errOut, code := runCLI(t, "report", camp); code != exitOK || !strings.Contains(out+errOut, "12 sent") {
+		t.Errorf("report: code %d\n%s%s", code, out, errOut)
 	}
 }

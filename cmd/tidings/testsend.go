@@ -42,7 +42,7 @@ func runTestSend(ctx context.Context, opts sendOptions, g *globalOptions, path s
 	if err := render.CheckTestAddresses(opts.test); err != nil {
 		return &unusableError{fmt.Errorf("--test: %w", err)}
 	}
-	st, err := startSend(ctx, opts, g, path)
+	st, err := startSend(ctx, opts, g, path, nil)
 	if err != nil {
 		return err
 	}
