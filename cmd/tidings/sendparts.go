@@ -125,10 +125,6 @@ func sendParts(ctx context.Context, g *globalOptions, opts sendOptions, path str
 		if st, allow, err = nextPart(ctx, g, opts, path, st.handOver()); err != nil {
 			return err
 		}
-		if allow.N == 0 {
-			st.close()
-			return notSent
-		}
 	}
 }
 
@@ -148,13 +144,15 @@ func nextPart(ctx context.Context, g *globalOptions, opts sendOptions, path stri
 		return nil, plan.Allowance{}, err
 	}
 	allow := st.pl.Allow(opts.limitLeft(), st.in.Campaign.Send.DailyCap, st.state, opts.now())
-	if allow.N > 0 {
-		fmt.Fprintf(g.stdout, "\npart %d: %s still to send, rendered again now so that each is dated within the hour it leaves\n",
-			opts.part.n, report.Plural(allow.N, "message"))
-		// Compared with the spool the part before sent from: an edit
-		// made while the send runs, which the first part could not tell.
-		printChanged(g.stdout, st.in.Campaign, st.pl.Changed, "go", st.state)
+	if allow.N == 0 { // its delivery sends nothing, and ends the run with its summary
+		fmt.Fprintf(g.stdout, "\npart %d: nothing left to send now\n", opts.part.n)
+		return st, allow, nil
 	}
+	fmt.Fprintf(g.stdout, "\npart %d: %s still to send, rendered again now so that each is dated within the hour it leaves\n",
+		opts.part.n, report.Plural(allow.N, "message"))
+	// Compared with the spool the part before sent from: an edit made
+	// while the send runs, which the first part could not tell.
+	printChanged(g.stdout, st.in.Campaign, st.pl.Changed, "go", st.state)
 	return st, allow, nil
 }
 
