@@ -39,7 +39,8 @@ unknown row whose addresses the list names now no longer counts against the
 exit code.
 Exit code: 0 when every row is sent or skipped on purpose (an unknown recipient
 no longer in the sheet counts as neither; nor does a failed or unknown one the
-suppression list names now: no send tries it again), 1 otherwise.`,
+suppression list names now: no send tries it again), 1 otherwise, 2 unusable
+(the campaign, its sheet or its state folder).`,
 		Args:              oneArg,
 		ValidArgsFunction: completeCampaign,
 		RunE: func(cmd *cobra.Command, args []string) error {

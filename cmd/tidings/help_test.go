@@ -1,6 +1,7 @@
 package main
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -82,6 +83,26 @@ func TestHelpUnknownTopic(t *testing.T) {
 			if !strings.Contains(errOut, w) {
 				t.Errorf("tidings %s: stderr\n%s\nlacks %q", strings.Join(tt.args, " "), errOut, w)
 			}
+		}
+	}
+}
+
+// TestHelpExitCodeTwo: the help of report and send names every reason
+// their exit code 2 has: report's for a campaign it cannot use (a missing
+// file here, which does exit 2), send's for a used-up sending quota too.
+func TestHelpExitCodeTwo(t *testing.T) {
+	_, _, code := runCLI(t, "report", filepath.Join(t.TempDir(), "missing.yaml"))
+	if code != exitUnusable {
+		t.Fatalf("tidings report of a missing campaign: code %d, want %d", code, exitUnusable)
+	}
+	for _, tt := range []struct{ cmd, want string }{
+		{"report", "2 unusable"},
+		{"send", "sending quota used up"},
+	} {
+		out, _, code := runCLI(t, tt.cmd, "--help")
+		_, exit, _ := strings.Cut(out, "Exit code:")
+		if code != 0 || !strings.Contains(strings.Join(strings.Fields(exit), " "), tt.want) {
+			t.Errorf("tidings %s --help: code %d; its exit codes lack %q:\n%s", tt.cmd, code, tt.want, out)
 		}
 	}
 }
