@@ -497,3 +497,28 @@ func TestBouncesPolicyRefusal(t *testing.T) {
 		t.Errorf("send --resend-changed after a policy bounce: code %d, ann got %d messages, want 2\n%s%s", code, srv.Received("ann@example.org"), out, errOut)
 	}
 }
+
+// TestBouncesSizeRefusal: a hard bounce for a message over the
+// receiving side's size limit (Gmail's 552-5.2.3, Exchange's 5.2.3
+// RESOLVER.RST.RecipSizeLimit) refused the message, not the address: the
+// row is bounced and the warning names the size, but the address is not
+// suppressed, as for a 5.3.4 "message too big".
+func TestBouncesSizeRefusal(t *testing.T) {
+	camp, _, _, deliver := popBounces(t, "", "email,name\nann@example.org,Ann\nbob@example.org,Bob\n")
+	ids := messageIDs(t, camp)
+	deliver(dsnReport(ids["ann@example.org"], "", "ann@example.org", "failed", "5.2.3", "552-5.2.3 Your message exceeded Google's message size limits.", "s1"),
+		dsnReport(ids["bob@example.org"], "", "bob@example.org", "failed", "5.2.3", "550 5.2.3 RESOLVER.RST.RecipSizeLimit; message too large for this recipient", "s2"))
+	out, errOut, code := runCLI(t, "bounces", camp)
+	if code != exitOK || !strings.Contains(out, "2 matched this campaign (2 bounced; 2 new)") ||
+		!strings.Contains(out, "warning: 2 hard bounces refused the message or its sender, not the address") {
+		t.Fatalf("bounces: code %d\n%s%s", code, out, errOut)
+	}
+	if list := readFile(t, filepath.Join(filepath.Dir(camp), "suppress.txt")); strings.Contains(list, "ann@") || strings.Contains(list, "bob@") {
+		t.Errorf("suppress.txt lists an address whose message was too large:\n%s", list)
+	}
+	for _, k := range []string{"ann@example.org", "bob@example.org"} {
+		if r := rowByKey(t, camp, k); r["status"] != "bounced" {
+			t.Errorf("report of %s: %s %q, want bounced", k, r["status"], r["detail"])
+		}
+	}
+}

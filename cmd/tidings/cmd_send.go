@@ -499,7 +499,7 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 		// stops first: then they are not tried because of that (notTried).
 		reporter.NoteNotAttempted(laterPartNote)
 	}
-	copies, closeCopies, err := openSentCopies(ctx, g, c, allow.N)
+	copies, closeCopies, err := openSentCopies(ctx, g, c, copiesWarned(allow, opts.part))
 	if err != nil {
 		return &unusableError{err}
 	}

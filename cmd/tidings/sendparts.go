@@ -33,12 +33,27 @@ const partTime = plan.MaxSpoolAge - 5*time.Minute
 // from 1, and more says that parts follow it; runs is how many runs the
 // journal had before the first part (each part is a run of its own), and
 // done how many messages the parts before this one sent (or tried);
-// began is when the part's preflight began (partTime counts from then).
+// began is when the part's preflight began (partTime counts from then);
+// total is how many messages the whole run was to send when its first
+// part began (0 for a run in one part).
 // The zero value is a run in one part.
 type runPart struct {
-	n, runs, done int
-	more          bool
-	began         time.Time
+	n, runs, done, total int
+	more                 bool
+	began                time.Time
+}
+
+// copiesWarned is how many copies openSentCopies' quota warning counts
+// for a delivery of allow in part: the whole run's in its first part,
+// none in the later parts (warned of once, by the first).
+func copiesWarned(allow plan.Allowance, part runPart) int {
+	switch {
+	case part.n > 1:
+		return 0
+	case part.total > 0:
+		return part.total
+	}
+	return allow.N
 }
 
 // errPartTime is the cause of a part's context whose time ran out
@@ -97,10 +112,10 @@ func partSize(rate float64, span time.Duration) int {
 // run. sendParts closes st.
 func sendParts(ctx context.Context, g *globalOptions, opts sendOptions, path string, st *sendStart, allow plan.Allowance, size int) error {
 	var notSent error
-	runs := len(st.state.Runs)
+	runs, total := len(st.state.Runs), allow.N
 	for n := 1; ; n++ {
 		part := allow
-		opts.part = runPart{n: n, runs: runs, done: opts.part.done, began: opts.part.began}
+		opts.part = runPart{n: n, runs: runs, done: opts.part.done, total: total, began: opts.part.began}
 		if size > 0 && allow.N > size {
 			part.N, part.Capped, part.Next = size, false, time.Time{}
 			opts.part.more = true

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net"
 	"net/mail"
 	"os"
 	"os/exec"
@@ -275,5 +276,33 @@ func TestSentCopyOwed(t *testing.T) {
 	copies := d.Messages(t, bounceUser, "Sent")
 	if len(copies) != 1 || !bytes.Equal(copies[0], serverCopy(t, srv, "ann@example.com")) {
 		t.Errorf("Sent holds %d copies, want the one that went out", len(copies))
+	}
+}
+
+// TestSentCopyWarningInParts: the warning about the Sent folder's quota
+// counts the whole send, which goes in parts (here 3 of at most 500): a
+// send of 1,001 messages is warned of once, with its 1,001 copies, not
+// passed over because no part exceeds 1,000 (nor warned of again by each
+// part that does). The folder cannot be reached here: the copies are
+// the next run's, the warning is the same.
+func TestSentCopyWarningInParts(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	t.Setenv("TIDINGS_SENT_PW", bouncePass)
+	camp := sendCampaign(t, srv, 1001, fmt.Sprintf("send: {concurrency: 4, retry_backoff: 1ms, rate: 1000/s}\nmailbox: {protocol: imap, host: 127.0.0.1, port: %d, security: none, username: %s, password_env: TIDINGS_SENT_PW, sent_folder: Sent}\n",
+		closed, bounceUser))
+	var out, errOut bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	err = runSend(context.Background(), sendOptions{yes: true, partSpan: 500 * time.Millisecond}, g, camp)
+	if err != nil || !strings.Contains(out.String(), "part 3:") || len(srv.Messages()) != 1001 {
+		t.Fatalf("send: %v, %d messages\n%s%s", err, len(srv.Messages()), out.String(), errOut.String())
+	}
+	if n := strings.Count(errOut.String(), "sent_copies is all"); n != 1 || !strings.Contains(errOut.String(), "1001 copies go to \"Sent\"") {
+		t.Errorf("%d quota warnings, want one for the 1001 copies:\n%s", n, errOut.String())
 	}
 }

@@ -65,7 +65,8 @@ type Match struct {
 	// Policy: a hard bounce that refused the message or its sender, not
 	// the address (policyBounce: a 5.7.x policy refusal such as DMARC
 	// or spam, 5.6.x content, 5.3.x the receiving system, such as a
-	// message too large): recorded bounced, its address not suppressed,
+	// message too large, and 5.2.3, a message over the mailbox's size
+	// limit): recorded bounced, its address not suppressed,
 	// since every recipient at that server would bounce alike until the
 	// sender fixes it.
 	Policy bool
@@ -246,13 +247,18 @@ func (ix *Index) matchBounce(r *feedback.Report) (Verdict, []Match) {
 
 // policyBounce reports whether a hard bounce refused the message or its
 // sender rather than the address: a permanent failure whose status
-// (RFC 3463) is 5.3.x (the receiving system: a message too large), 5.6.x
-// (its content) or 5.7.x (security and policy: DMARC, SPF, spam, a
-// blocklist), unless its words are about the address (addressRefusals:
-// Postfix's "Recipient address rejected", Exchange's RESOLVER.RST group
+// (RFC 3463) is 5.2.3 (the message is longer than the mailbox takes:
+// Gmail's size limit, Exchange's RESOLVER.RST.RecipSizeLimit), 5.3.x (the
+// receiving system: a message too large), 5.6.x (its content) or 5.7.x
+// (security and policy: DMARC, SPF, spam, a blocklist), unless, but for
+// 5.2.3, its words are about the address (addressRefusals: Postfix's
+// "Recipient address rejected", Exchange's RESOLVER.RST group
 // restrictions), which later messages would meet too.
 func policyBounce(rc feedback.Recipient) bool {
 	st := rc.Status
+	if st.Class == 5 && st.Subject == 2 && st.Detail == 3 {
+		return true // a smaller message gets through
+	}
 	if st.Class != 5 || st.Subject != 3 && st.Subject != 6 && st.Subject != 7 {
 		return false
 	}

@@ -109,7 +109,7 @@ type Feedback struct {
 	Listed string `json:"listed,omitempty"`
 	// Policy marks a hard bounce that refused the message or its sender,
 	// not the address (a 5.7.x policy refusal such as DMARC, 5.6.x
-	// content, 5.3.x size): its address was not listed, and it does not
+	// content, 5.3.x and 5.2.3 size): its address was not listed, and it does not
 	// hold back a corrected message (plan.Decider.Reported).
 	Policy bool `json:"policy,omitempty"`
 }

@@ -89,15 +89,34 @@ func (g *guardConn) SetReadDeadline(time.Time) error  { return nil }
 func (g *guardConn) SetWriteDeadline(time.Time) error { return nil }
 
 // tapConn copies what is read to a transcript while on (the server's
-// greeting, read by go-imap before its own debug output can be set).
+// greeting, read by go-imap before its own debug output can be set), and
+// keeps the first tapHead bytes read (Head: the greeting, to tell a POP3
+// server's).
 type tapConn struct {
 	net.Conn
-	log *wireLog
-	on  atomic.Bool
+	log  *wireLog
+	on   atomic.Bool
+	mu   sync.Mutex
+	head []byte
 }
+
+// Head is what was read first, at most tapHead bytes.
+func (c *tapConn) Head() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return string(c.head)
+}
+
+// tapHead is how much of what is read first tapConn keeps.
+const tapHead = 200
 
 func (c *tapConn) Read(p []byte) (int, error) {
 	n, err := c.Conn.Read(p)
+	c.mu.Lock()
+	if k := min(n, tapHead-len(c.head)); k > 0 {
+		c.head = append(c.head, p[:k]...)
+	}
+	c.mu.Unlock()
 	if n > 0 && c.on.Load() {
 		c.log.Write(p[:n])
 	}

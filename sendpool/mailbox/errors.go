@@ -46,7 +46,52 @@ var (
 	// ErrClosed is returned by every call on a session that was closed or
 	// whose connection broke (wrapping the cause).
 	ErrClosed = errors.New("mailbox: session closed")
+	// ErrWrongProtocol marks a server that greeted in the other protocol
+	// than mailbox.protocol (an IMAP port for POP3, or the other way
+	// round): a *ProtocolError.
+	ErrWrongProtocol = errors.New("mailbox: the server speaks another protocol")
 )
+
+// ProtocolError is a server at Addr whose greeting is the other
+// protocol's: Speaks is the protocol it speaks ("IMAP" or "POP3"),
+// Greeting what it said. Its message says what to set.
+type ProtocolError struct {
+	Addr, Speaks, Greeting string
+}
+
+func (e *ProtocolError) Error() string {
+	speaks, want, setting := "a POP3", "IMAP", "pop3"
+	if e.Speaks == "IMAP" {
+		speaks, want, setting = "an IMAP", "POP3", "imap"
+	}
+	return fmt.Sprintf("mailbox: %s is %s server, not %s (it greeted %q): set mailbox.protocol: %s, or mailbox.port to the server's %s port (usually %s)",
+		e.Addr, speaks, want, clipLine(e.Greeting), setting, want, usualPorts(want))
+}
+
+// usualPorts are the usual ports of protocol ("IMAP" or "POP3"), with the
+// security each goes with.
+func usualPorts(protocol string) string {
+	if protocol == "POP3" {
+		return "110 with security starttls or none, 995 with tls"
+	}
+	return "143 with security starttls or none, 993 with tls"
+}
+
+func (e *ProtocolError) Unwrap() error { return ErrWrongProtocol }
+
+// greetingProtocol is the protocol whose greeting line is ("IMAP" for an
+// untagged "* OK", "* PREAUTH" or "* BYE", "POP3" for "+OK" or "-ERR"), ""
+// when it is neither's.
+func greetingProtocol(line string) string {
+	l := strings.ToUpper(strings.TrimSpace(line))
+	switch {
+	case strings.HasPrefix(l, "* OK"), strings.HasPrefix(l, "* PREAUTH"), strings.HasPrefix(l, "* BYE"):
+		return "IMAP"
+	case strings.HasPrefix(l, "+OK"), strings.HasPrefix(l, "-ERR"):
+		return "POP3"
+	}
+	return ""
+}
 
 // ReplyError is an IMAP server's NO or BAD to a command, or a POP3
 // server's -ERR to RETR. The session is still usable.

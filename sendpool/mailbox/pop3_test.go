@@ -216,3 +216,35 @@ func l0open(t *testing.T, cfg mailbox.Config) mailbox.Mailbox {
 	t.Cleanup(func() { mb.Close(context.Background()) })
 	return mb
 }
+
+// TestWrongProtocol: mailbox.protocol pointed at the other protocol's
+// port (POP3 at an IMAP port, IMAP at a POP3 port; in clear, with
+// STARTTLS or over TLS) is told as such, with the setting to change,
+// rather than as a protocol error or a TLS refusal.
+func TestWrongProtocol(t *testing.T) {
+	l := startLab(t, "")
+	for _, c := range []struct {
+		protocol campaign.MailboxProtocol
+		port     int
+		security campaign.Security
+		says     string
+	}{
+		{campaign.MailboxPOP3, l.d.IMAPPort, campaign.SecurityNone, "is an IMAP server, not POP3"},
+		{campaign.MailboxPOP3, l.d.IMAPPort, campaign.SecurityStartTLS, "is an IMAP server, not POP3"},
+		{campaign.MailboxPOP3, l.d.IMAPSPort, campaign.SecurityTLS, "is an IMAP server, not POP3"},
+		{campaign.MailboxIMAP, l.d.POP3Port, campaign.SecurityNone, "is a POP3 server, not IMAP"},
+		{campaign.MailboxIMAP, l.d.POP3Port, campaign.SecurityStartTLS, "is a POP3 server, not IMAP"},
+		{campaign.MailboxIMAP, l.d.POP3SPort, campaign.SecurityTLS, "is a POP3 server, not IMAP"},
+	} {
+		cfg := l.cfg
+		cfg.Protocol, cfg.Port, cfg.Security = c.protocol, c.port, c.security
+		want := "set mailbox.protocol: " + map[campaign.MailboxProtocol]string{campaign.MailboxIMAP: "pop3", campaign.MailboxPOP3: "imap"}[c.protocol]
+		mb, err := mailbox.Open(t.Context(), cfg)
+		if err == nil {
+			mb.Close(t.Context())
+		}
+		if !errors.Is(err, mailbox.ErrWrongProtocol) || !strings.Contains(err.Error(), c.says) || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s at port %d (%s): %v; want it to say %q and %q", c.protocol, c.port, c.security, err, c.says, want)
+		}
+	}
+}

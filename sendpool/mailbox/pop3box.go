@@ -36,9 +36,13 @@ func openPOP3(ctx context.Context, cfg Config) (*pop3Box, error) {
 	return &pop3Box{c: c}, nil
 }
 
-// popDialError turns package pop3's TLS failures into *TLSError.
+// popDialError turns package pop3's TLS failures into *TLSError, and an
+// IMAP server's greeting into *ProtocolError.
 func popDialError(cfg Config, err error) error {
+	var ge *pop3.GreetingError
 	switch {
+	case errors.As(err, &ge) && greetingProtocol(ge.Line) == "IMAP":
+		return &ProtocolError{Addr: cfg.Addr(), Speaks: "IMAP", Greeting: ge.Line}
 	case errors.Is(err, pop3.ErrNoSTLS):
 		return &TLSError{Addr: cfg.Addr(), Why: "STLS (RFC 2595) not offered or refused", Err: ErrNoStartTLS}
 	case isTLSFailure(err):

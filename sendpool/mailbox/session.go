@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
 	"time"
 
 	"github.com/emersion/go-imap"
@@ -86,6 +87,9 @@ func (s *session) open(ctx context.Context, tlsCfg *tls.Config) error {
 	c, err := client.New(tap)
 	tap.on.Store(false)
 	if err != nil {
+		if line, _, _ := strings.Cut(tap.Head(), "\n"); greetingProtocol(line) == "POP3" {
+			return &ProtocolError{Addr: s.cfg.Addr(), Speaks: "POP3", Greeting: strings.TrimSpace(line)}
+		}
 		return s.greetingError(err)
 	}
 	c.ErrorLog = s.log.logger()

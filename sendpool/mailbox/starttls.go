@@ -31,6 +31,9 @@ func (s *session) startTLS(ctx context.Context, tlsCfg *tls.Config) (net.Conn, e
 		return nil, s.greetingError(err)
 	}
 	s.log.line("S: ", greeting)
+	if greetingProtocol(greeting) == "POP3" {
+		return nil, &ProtocolError{Addr: s.cfg.Addr(), Speaks: "POP3", Greeting: greeting}
+	}
 	if !strings.HasPrefix(strings.ToUpper(greeting), "* OK") {
 		return nil, &TLSError{Addr: s.cfg.Addr(), Why: fmt.Sprintf("the server greeted %q, after which STARTTLS is not possible", clipLine(greeting)), Err: ErrNoStartTLS}
 	}

@@ -3,6 +3,7 @@ package pop3
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/textproto"
@@ -68,6 +69,9 @@ func (c *Client) open(ctx context.Context) error {
 		return err
 	}
 	if _, err := checkStatus("greeting", line); err != nil {
+		if errors.Is(err, errProtocol) {
+			return &GreetingError{Line: line, Err: err}
+		}
 		return err
 	}
 	if c.cfg.Security == campaign.SecurityStartTLS {

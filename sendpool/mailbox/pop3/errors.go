@@ -63,3 +63,16 @@ func recoverable(err error) bool {
 	var e *Error
 	return errors.As(err, &e) || errors.Is(err, ErrTooLarge)
 }
+
+// GreetingError is a greeting that is no POP3 status line (the server
+// speaks another protocol, say IMAP on its port): Line is what the server
+// said, Err the protocol error. The connection is closed.
+type GreetingError struct {
+	Line string
+	Err  error
+}
+
+func (e *GreetingError) Error() string { return e.Err.Error() }
+
+// Unwrap is the protocol error.
+func (e *GreetingError) Unwrap() error { return e.Err }
