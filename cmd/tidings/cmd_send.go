@@ -63,6 +63,9 @@ type sendOptions struct {
 	// run's rate, and partTime how long it may last from its rendering;
 	// 0 means partSpan and partTime (tests make them short).
 	partSpan, partTime time.Duration
+	// turns carries the send.domains limits' turns from one part of a
+	// run to the next (sendParts).
+	turns *sendpool.DomainTurns
 }
 
 func newSendCommand(g *globalOptions) *cobra.Command {
@@ -528,7 +531,7 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	defer stopPart()
 	tried := 0
 	runErr := pl.Deliver(pctx, in, plan.Delivery{Pool: cfg, Limit: allow.N, Reporter: reporter,
-		Abort: g.abort, OnResult: func(r sendpool.Result) { tried += min(r.Attempts, 1); prog.Add(r) }, MaxBounceRate: maxBounceRate(c), Copies: copies})
+		Abort: g.abort, OnResult: func(r sendpool.Result) { tried += min(r.Attempts, 1); prog.Add(r) }, MaxBounceRate: maxBounceRate(c), Copies: copies, DomainTurns: opts.turns})
 	prog.Close()
 	timedOut := partTimedOut(ctx, pctx, runErr)
 	if timedOut {

@@ -98,6 +98,9 @@ func partSize(rate float64, span time.Duration) int {
 func sendParts(ctx context.Context, g *globalOptions, opts sendOptions, path string, st *sendStart, allow plan.Allowance, size int) error {
 	var notSent error
 	runs := len(st.state.Runs)
+	// A part gives a send.domains domain its next message when the part
+	// before would have, not at once.
+	opts.turns = &sendpool.DomainTurns{}
 	for n := 1; ; n++ {
 		part := allow
 		opts.part = runPart{n: n, runs: runs, done: opts.part.done, began: opts.part.began}

@@ -244,3 +244,21 @@ func TestSendInPartsOutOfTime(t *testing.T) {
 		t.Errorf("report: code %d\n%s%s", code, out, errOut)
 	}
 }
+
+// TestSendInPartsKeepsDomainTurns: a part that begins does not give a
+// send.domains domain a message at once when the part before just gave it
+// one: here 1/m, and parts that may last 300ms from their rendering. The
+// first part sends one message; the second would have to wait a minute
+// for the domain's next turn, tries none in its time and ends the send,
+// which the next send resumes. (Each part began with a fresh turn, so
+// all three messages went within a second.)
+func TestSendInPartsKeepsDomainTurns(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 3, "send: {concurrency: 1, retry_backoff: 1ms, domains: {example.com: 1/m}}\n")
+	var out, errOut bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	err := runSend(context.Background(), sendOptions{yes: true, partTime: 300 * time.Millisecond}, g, camp)
+	if got := len(srv.Messages()); got != 1 || !strings.Contains(fmt.Sprint(err), "part 2 tried no message") {
+		t.Fatalf("%d messages to example.com under its limit of 1/m, want 1; send: %v\n%s%s", got, err, out.String(), errOut.String())
+	}
+}
