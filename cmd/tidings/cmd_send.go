@@ -534,6 +534,11 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 		Abort: g.abort, OnResult: func(r sendpool.Result) { tried += min(r.Attempts, 1); prog.Add(r) }, MaxBounceRate: maxBounceRate(c), Copies: copies, DomainTurns: opts.turns})
 	prog.Close()
 	timedOut := partTimedOut(ctx, pctx, runErr)
+	if timedOut && tried == 0 && opts.part.n > 1 { // the first may have waited for a yes
+		// No later part would fare better: the run stops here, its
+		// summary and report say so.
+		runErr, timedOut = partStalled(opts), false
+	}
 	if timedOut {
 		runErr, opts.part.more = nil, true
 		reporter.NoteNotAttempted(laterPartNote)

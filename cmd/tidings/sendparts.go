@@ -59,6 +59,14 @@ func partTimedOut(ctx, pctx context.Context, runErr error) bool {
 	return ctx.Err() == nil && errors.Is(context.Cause(pctx), errPartTime) && errors.Is(runErr, sendpool.ErrInterrupted)
 }
 
+// partStalled is the error a run stops for when its part opts.part, not
+// the first, tried no message in the time it may last (partTime): the
+// server or a send.domains limit let none go, and a later part would
+// fare no better.
+func partStalled(opts sendOptions) error {
+	return fmt.Errorf("send: part %d tried no message in the %s it may last (from its rendering, its messages' Date): the server or send.domains let none go; run send again", opts.part.n, sendpool.FormatEstimate(cmp.Or(opts.partTime, partTime)))
+}
+
 // partEndedError is deliver's error for a part whose time ran out after
 // tried messages were tried: the run goes on with a part that renders the
 // rest afresh. outcome is what the part's own end would have been (nil,
@@ -111,10 +119,6 @@ func sendParts(ctx context.Context, g *globalOptions, opts sendOptions, path str
 		err := deliver(ctx, g, st.in, st.pl, st.cfg, st.lock, part, opts)
 		more, tried := opts.part.more, part.N
 		if ended := (*partEndedError)(nil); errors.As(err, &ended) {
-			if ended.tried == 0 && opts.part.n > 1 { // the first may have waited for a yes
-				st.close()
-				return fmt.Errorf("send: part %d tried no message in the %s it may last (from its rendering, its messages' Date): the server or send.domains let none go; run send again", opts.part.n, sendpool.FormatEstimate(cmp.Or(opts.partTime, partTime)))
-			}
 			more, tried, err = true, ended.tried, ended.outcome
 		}
 		if !more || err != nil && !errors.Is(err, errSomeNotSent) {

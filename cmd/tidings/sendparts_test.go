@@ -262,3 +262,21 @@ func TestSendInPartsKeepsDomainTurns(t *testing.T) {
 		t.Fatalf("%d messages to example.com under its limit of 1/m, want 1; send: %v\n%s%s", got, err, out.String(), errOut.String())
 	}
 }
+
+// TestSendInPartsStalledSays: a later part that tries no message in its
+// time ends the send, and says so as a stopped run does: the summary
+// counts the rows and the report gives the not-attempted ones the
+// reason, rather than "part 2 done … the later parts send the
+// not-attempted" with no part after it.
+func TestSendInPartsStalledSays(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 3, "send: {concurrency: 1, retry_backoff: 1ms, domains: {example.com: 1/m}}\n")
+	var out, errOut bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	err := runSend(context.Background(), sendOptions{yes: true, partTime: 300 * time.Millisecond}, g, camp)
+	csv := readFile(t, filepath.Join(filepath.Dir(camp), ".tidings", "t", "report.csv"))
+	if exitCode(err) != exitUnusable || strings.Contains(out.String(), "part 2 done") || !strings.Contains(out.String(), "3 recipients: 1 sent, 2 not-attempted\n") ||
+		strings.Contains(csv, "later part") || strings.Count(csv, "run stopped: send: part 2 tried no message") != 2 {
+		t.Errorf("send: %v (code %d)\n%s%s\nreport.csv:\n%s", err, exitCode(err), out.String(), errOut.String(), csv)
+	}
+}
