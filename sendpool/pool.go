@@ -38,7 +38,10 @@ func New(cfg Config) (*Pool, error) {
 	}
 	p := &Pool{cfg: cfg, dialer: cfg.Dialer, clock: cfg.Clock, journal: cfg.Journal,
 		server: cfg.Dialer.Server(), aborted: make(chan struct{})}
-	p.lim = NewLimiter(cfg.Rate, cfg.Burst, cfg.Clock)
+	p.lim = cfg.Limiter
+	if p.lim == nil {
+		p.lim = NewLimiter(cfg.Rate, cfg.Burst, cfg.Clock)
+	}
 	return p, nil
 }
 

@@ -66,6 +66,9 @@ type sendOptions struct {
 	// turns carries the send.domains limits' turns from one part of a
 	// run to the next (sendParts).
 	turns *sendpool.DomainTurns
+	// limiter is the pool's rate limit, carried from one part of a run
+	// to the next with its throttle (sendParts).
+	limiter *sendpool.Limiter
 }
 
 func newSendCommand(g *globalOptions) *cobra.Command {
@@ -518,6 +521,7 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	}
 	rec := journal.NewRecorder(w)
 	cfg.Journal = rec
+	cfg.Limiter = opts.partLimiter(cfg.Rate)
 	cfg.SMTPUTF8Rows = pl.SMTPUTF8Within(allow.N)
 	if err := pl.Seed(setup, reporter, rec, plan.Hold{After: allow.N, Detail: heldBackNote(allow, pl.ToSend, opts)}); err != nil {
 		w.Close()

@@ -109,6 +109,9 @@ func sendParts(ctx context.Context, g *globalOptions, opts sendOptions, path str
 	// A part gives a send.domains domain its next message when the part
 	// before would have, not at once.
 	opts.turns = &sendpool.DomainTurns{}
+	// Nor does it meet a server that asked the part before to slow down
+	// at the full rate again.
+	opts.limiter = sendpool.NewLimiter(st.cfg.Rate, st.cfg.Burst, st.cfg.Clock)
 	for n := 1; ; n++ {
 		part := allow
 		opts.part = runPart{n: n, runs: runs, done: opts.part.done, began: opts.part.began}
@@ -158,11 +161,40 @@ func nextPart(ctx context.Context, g *globalOptions, opts sendOptions, path stri
 	if allow.N > 0 {
 		fmt.Fprintf(g.stdout, "\npart %d: %s still to send, rendered again now so that each is dated within the hour it leaves\n",
 			opts.part.n, report.Plural(allow.N, "message"))
+		if note := throttledNote(opts.partLimiter(st.cfg.Rate)); note != "" {
+			fmt.Fprintln(g.stdout, note)
+		}
 		// Compared with the spool the part before sent from: an edit
 		// made while the send runs, which the first part could not tell.
 		printChanged(g.stdout, st.in.Campaign, st.pl.Changed, "go", st.state)
 	}
 	return st, allow, nil
+}
+
+// partLimiter is the rate limit a part of a run at rate (messages a
+// second; 0 unlimited) delivers under: the one the parts before it used,
+// whose throttle stands, unless the part's rate is another (send.rate
+// edited while the send ran) or there is none (a test send); nil then,
+// for a new one.
+func (opts sendOptions) partLimiter(rate float64) *sendpool.Limiter {
+	if opts.limiter == nil || opts.limiter.Target() != rate {
+		return nil
+	}
+	return opts.limiter
+}
+
+// throttledNote says at what rate a part begins when the server asked
+// the parts before it to slow down (lim's rate is below its target); ""
+// otherwise, and for a nil lim.
+func throttledNote(lim *sendpool.Limiter) string {
+	if lim == nil {
+		return ""
+	}
+	r := lim.Rate()
+	if r == 0 || lim.Target() > 0 && r >= lim.Target() {
+		return ""
+	}
+	return fmt.Sprintf("the server asked to slow down: this part begins at %s, where the part before left off, and climbs back as the server allows", rateText(r))
 }
 
 // spoolAtMost is how many messages a send's preflight spools

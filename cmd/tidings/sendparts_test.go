@@ -280,3 +280,35 @@ func TestSendInPartsStalledSays(t *testing.T) {
 		t.Errorf("send: %v (code %d)\n%s%s\nreport.csv:\n%s", err, exitCode(err), out.String(), errOut.String(), csv)
 	}
 }
+
+// TestSendInPartsKeepsThrottle: a server that asked a part to slow down
+// (Postfix's "450 4.7.1 Error: too much mail from", halving 100/s to
+// 50/s) is not met at the full rate again by the next part: it begins at
+// the rate the part before left off at, and says so. (Each part began
+// with a fresh limit at the campaign's rate.)
+func TestSendInPartsKeepsThrottle(t *testing.T) {
+	var mu sync.Mutex
+	n := 0
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if n++; n == 2 {
+			return smtptest.Reply(450, "4.7.1", "Error: too much mail from 127.0.0.1")
+		}
+		return nil
+	}))
+	camp := sendCampaign(t, srv, 12, "send: {concurrency: 1, retry_backoff: 1ms, rate: 100/s}\n")
+	var out, errOut bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	err := runSend(context.Background(), sendOptions{yes: true, partSpan: partSpanForTest}, g, camp)
+	if err != nil || !strings.Contains(out.String(), "part 2: 7 messages still to send") ||
+		!strings.Contains(out.String(), "this part begins at 50/s, where the part before left off") ||
+		!strings.Contains(out.String(), "12 recipients: 12 sent\n") {
+		t.Fatalf("send: %v\n%s%s", err, out.String(), errOut.String())
+	}
+	for i := range 12 {
+		if addr := fmt.Sprintf("user%03d@example.com", i); srv.Received(addr) != 1 {
+			t.Errorf("%s received %d messages", addr, srv.Received(addr))
+		}
+	}
+}
