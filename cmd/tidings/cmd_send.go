@@ -69,6 +69,9 @@ type sendOptions struct {
 	// limiter is the pool's rate limit, carried from one part of a run
 	// to the next with its throttle (sendParts).
 	limiter *sendpool.Limiter
+	// retryDue carries the retries a part left waiting (its time ran
+	// out) to the next, which makes each when it is due (sendParts).
+	retryDue *sendpool.RetryDue
 }
 
 func newSendCommand(g *globalOptions) *cobra.Command {
@@ -522,6 +525,7 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	rec := journal.NewRecorder(w)
 	cfg.Journal = rec
 	cfg.Limiter = opts.partLimiter(cfg.Rate)
+	cfg.RetryDue = opts.retryDue
 	cfg.SMTPUTF8Rows = pl.SMTPUTF8Within(allow.N)
 	if err := pl.Seed(setup, reporter, rec, plan.Hold{After: allow.N, Detail: heldBackNote(allow, pl.ToSend, opts)}); err != nil {
 		w.Close()

@@ -112,6 +112,9 @@ func sendParts(ctx context.Context, g *globalOptions, opts sendOptions, path str
 	// Nor does it meet a server that asked the part before to slow down
 	// at the full rate again.
 	opts.limiter = sendpool.NewLimiter(st.cfg.Rate, st.cfg.Burst, st.cfg.Clock)
+	// Nor does it retry at once a message the part before left waiting
+	// for a retry (a greylisting server's first refusal).
+	opts.retryDue = &sendpool.RetryDue{}
 	for n := 1; ; n++ {
 		part := allow
 		opts.part = runPart{n: n, runs: runs, done: opts.part.done, began: opts.part.began}

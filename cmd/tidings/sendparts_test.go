@@ -312,3 +312,46 @@ func TestSendInPartsKeepsThrottle(t *testing.T) {
 		}
 	}
 }
+
+// TestSendInPartsRetryWhenDue: a message a part left waiting for its
+// retry (its time ran out first) gets that retry from the next part when
+// it is due, not at once: here a greylisting server that takes a
+// recipient only 800ms after it first deferred it, and a retry_backoff of
+// 1.6s (a retry from 800ms on), with parts that last 1s. (The next part
+// tried it again at once, which the server deferred again.)
+func TestSendInPartsRetryWhenDue(t *testing.T) {
+	var mu sync.Mutex
+	var first time.Time
+	tries := 0
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if to != "user005@example.com" {
+			return nil
+		}
+		if tries++; first.IsZero() {
+			first = time.Now()
+		}
+		if time.Since(first) < 800*time.Millisecond {
+			return smtptest.Reply(451, "4.7.1", "greylisted, try again later")
+		}
+		return nil
+	}))
+	camp := sendCampaign(t, srv, 30, "send: {concurrency: 2, retry_backoff: 1600ms, domains: {example.com: 10/s}}\n")
+	var out, errOut bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	err := runSend(context.Background(), sendOptions{yes: true, partTime: time.Second}, g, camp)
+	if err != nil || !strings.Contains(out.String(), "part 2:") || !strings.Contains(out.String(), "30 recipients: 30 sent\n") {
+		t.Fatalf("send: %v\n%s%s", err, out.String(), errOut.String())
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if tries != 2 {
+		t.Errorf("user005 tried %d times, want 2: once deferred, then when the retry was due\n%s%s", tries, out.String(), errOut.String())
+	}
+	for i := range 30 {
+		if addr := fmt.Sprintf("user%03d@example.com", i); srv.Received(addr) != 1 {
+			t.Errorf("%s received %d messages", addr, srv.Received(addr))
+		}
+	}
+}
