@@ -120,7 +120,7 @@ func (p *Pool) newRun(ctx context.Context, onResult func(Result)) (r *poolRun, s
 		done:     make(chan struct{}),
 	}
 	stopInterrupt := context.AfterFunc(ctx, func() {
-		r.setStop(nil, Interrupted)
+		r.setStop(nil, endCause(ctx))
 		halt()
 	})
 	go func() {
@@ -137,6 +137,17 @@ func (p *Pool) newRun(ctx context.Context, onResult func(Result)) (r *poolRun, s
 		halt()
 		cancelInflight()
 	}
+}
+
+// endCause is what unsent messages are told when ctx, Run's, has ended:
+// Interrupted, unless its deadline passed (a part of a long send whose
+// time ran out), which is no interrupt: "run stopped: " and the
+// deadline's cause.
+func endCause(ctx context.Context) string {
+	if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return Interrupted
+	}
+	return "run stopped: " + OneLine(context.Cause(ctx).Error())
 }
 
 // start starts the finishers, the callback goroutine and the workers.

@@ -119,7 +119,7 @@ func (r *poolRun) cause() string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.stopCause == "" && r.runCtx.Err() != nil {
-		r.stopCause = Interrupted // as the AfterFunc will, first
+		r.stopCause = endCause(r.runCtx) // as the AfterFunc will, first
 	}
 	if r.stopCause == "" {
 		return "run stopped"

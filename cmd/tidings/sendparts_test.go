@@ -355,3 +355,31 @@ func TestSendInPartsRetryWhenDue(t *testing.T) {
 		}
 	}
 }
+
+// TestSendInPartsTimeIsNoInterrupt: a part whose time runs out is not an
+// interrupt, and the journal does not say it was: after a send whose
+// second part tried nothing in its time (a 1/m domain), tidings report
+// gives the row deferred in the first part, its retry cut off by the
+// part's end, and the rows no part reached, without "run interrupted"
+// (which also made every row no send had reached read "run interrupted:
+// the next send sends it").
+func TestSendInPartsTimeIsNoInterrupt(t *testing.T) {
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		if to == "user000@example.com" {
+			return smtptest.Reply(451, "4.7.1", "greylisted, try again later")
+		}
+		return nil
+	}))
+	camp := sendCampaign(t, srv, 3, "send: {concurrency: 1, retry_backoff: 10s, domains: {example.com: 1/m}}\n")
+	var out, errOut bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	if err := runSend(context.Background(), sendOptions{yes: true, partTime: 300 * time.Millisecond}, g, camp); exitCode(err) != exitUnusable {
+		t.Fatalf("send: %v\n%s%s", err, out.String(), errOut.String())
+	}
+	rep, repErr, code := runCLI(t, "report", camp)
+	if code != exitSomeFailed || strings.Contains(rep, "interrupted") ||
+		!strings.Contains(rep, "run stopped: the part's time ran out before the next try: greylisted") ||
+		strings.Count(rep, "not tried yet: no send has reached this row") != 2 {
+		t.Errorf("report: code %d\n%s%s", code, rep, repErr)
+	}
+}
