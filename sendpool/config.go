@@ -19,6 +19,16 @@ type Config struct {
 	Rate float64
 	// Burst is the token bucket's size; 0 means 1.
 	Burst int
+	// Limiter, when set, is the pool's shared limit in place of a new one
+	// of Rate and Burst: one carried from a run before (a part of a long
+	// send before this one), whose throttle stands, so a server that
+	// asked to slow down is not met at the full rate again.
+	Limiter *Limiter
+	// RetryDue, when set, carries the retries the run did not make (it
+	// stopped while they waited: a part of a long send whose time ran
+	// out) to the next run, which gives each such message its next try
+	// when it was due, not at once, and keeps there those it leaves.
+	RetryDue *RetryDue
 	// Concurrency is the most connections open at once; 0 means 4.
 	Concurrency int
 	// PerConnection is how many transactions a connection carries before

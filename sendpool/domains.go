@@ -221,6 +221,45 @@ type DomainScheduler struct {
 
 	mu     sync.Mutex
 	waited map[int]time.Duration // row → wait, for rows that waited
+
+	// turns, when set (SetTurns), carries the buckets' turns from the
+	// runs before this one and on to the next.
+	turns *DomainTurns
+}
+
+// DomainTurns is when each limited domain may next get a message, carried
+// from one run to the next of a send that goes in several (the parts of
+// a long send): a run that begins gives a domain its next message when
+// the run before it let it go, not at once, so no window of Per holds
+// more than N messages to the domain across the runs either. Safe for
+// concurrent use; the zero value is empty.
+type DomainTurns struct {
+	mu   sync.Mutex
+	next map[string]time.Time
+}
+
+// at is when the domain of send.domains key key may next get a message
+// (zero: now).
+func (t *DomainTurns) at(key string) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.next[key]
+}
+
+// set records that the domain of key may next get a message at next.
+func (t *DomainTurns) set(key string, next time.Time) {
+	if t == nil {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.next == nil {
+		t.next = map[string]time.Time{}
+	}
+	t.next[key] = next
 }
 
 // NewDomainScheduler returns a scheduler reading from src with the limits
@@ -245,6 +284,11 @@ func NewDomainScheduler(src Source, limits map[string]campaign.Rate, clock Clock
 // means 1: no read-ahead, so limited messages block the ones behind them).
 // Call it before the first Next.
 func (s *DomainScheduler) SetLookAhead(n int) { s.lookAhead = max(n, 1) }
+
+// SetTurns makes the scheduler begin each domain's turns where the runs
+// before it left them in t, and leave its own there for the runs after
+// (nil: none kept). Call it before the first Next.
+func (s *DomainScheduler) SetTurns(t *DomainTurns) { s.turns = t }
 
 // Held is the number of messages read from the source and not handed out
 // yet. These are never handed to the pool if the run stops: the caller
@@ -334,7 +378,7 @@ func (s *DomainScheduler) PaceRetry(ctx context.Context, recipients []string) er
 		at := readyAt(bs)
 		if !at.After(now) {
 			for _, b := range bs {
-				b.next = now.Add(b.interval)
+				s.spend(b, now)
 			}
 			s.bmu.Unlock()
 			return nil
@@ -362,7 +406,7 @@ func (s *DomainScheduler) bucketsOf(domains []string) (keys []string, bs []*doma
 		if b == nil {
 			// Interval rounded up so N intervals never fall short of Per.
 			iv := (r.Per + time.Duration(r.N) - 1) / time.Duration(r.N)
-			b = &domainBucket{key: key, rate: r, interval: iv}
+			b = &domainBucket{key: key, rate: r, interval: iv, next: s.turns.at(key)}
 			s.buckets[key] = b
 		}
 		keys = append(keys, key)
@@ -370,6 +414,13 @@ func (s *DomainScheduler) bucketsOf(domains []string) (keys []string, bs []*doma
 	}
 	slices.Sort(keys)
 	return keys, bs
+}
+
+// spend takes b's turn at now: its next message goes an interval later,
+// in this run or a later one (turns). Call it with bmu held.
+func (s *DomainScheduler) spend(b *domainBucket, now time.Time) {
+	b.next = now.Add(b.interval)
+	s.turns.set(b.key, b.next)
 }
 
 // add queues m in the group of the buckets its domains need.
@@ -421,7 +472,7 @@ func (s *DomainScheduler) take(g *domainGroup, now time.Time) *render.Message {
 	s.held--
 	s.bytes -= len(it.msg.Data)
 	for _, b := range g.buckets {
-		b.next = now.Add(b.interval)
+		s.spend(b, now)
 	}
 	// Waits under a millisecond (reading ahead itself) are not worth a
 	// report column nor a map entry.

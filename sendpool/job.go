@@ -26,6 +26,7 @@ type poolJob struct {
 	detail     string     // explanation besides (or instead of) decisive
 	lastDetail string     // the last try's error, for stop messages
 	weight     int64      // what it holds of poolRun.bytes
+	due        time.Time  // when its next try is due, while it waits for it
 	size       int        // len(msg.Data), also while parked without it
 	parked     bool       // waiting for a retry without its data
 }

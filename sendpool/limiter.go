@@ -61,6 +61,10 @@ func NewLimiter(perSecond float64, burst int, clock Clock) *Limiter {
 	return l
 }
 
+// Target is the rate the limiter was made with, events per second (0:
+// unlimited); Rate is lower while a throttle holds.
+func (l *Limiter) Target() float64 { return l.target }
+
 // Rate is the rate in force, events per second; 0 means unlimited.
 func (l *Limiter) Rate() float64 {
 	l.mu.Lock()

@@ -38,7 +38,10 @@ func New(cfg Config) (*Pool, error) {
 	}
 	p := &Pool{cfg: cfg, dialer: cfg.Dialer, clock: cfg.Clock, journal: cfg.Journal,
 		server: cfg.Dialer.Server(), aborted: make(chan struct{})}
-	p.lim = NewLimiter(cfg.Rate, cfg.Burst, cfg.Clock)
+	p.lim = cfg.Limiter
+	if p.lim == nil {
+		p.lim = NewLimiter(cfg.Rate, cfg.Burst, cfg.Clock)
+	}
 	return p, nil
 }
 
@@ -117,7 +120,7 @@ func (p *Pool) newRun(ctx context.Context, onResult func(Result)) (r *poolRun, s
 		done:     make(chan struct{}),
 	}
 	stopInterrupt := context.AfterFunc(ctx, func() {
-		r.setStop(nil, Interrupted)
+		r.setStop(nil, endCause(ctx))
 		halt()
 	})
 	go func() {
@@ -134,6 +137,17 @@ func (p *Pool) newRun(ctx context.Context, onResult func(Result)) (r *poolRun, s
 		halt()
 		cancelInflight()
 	}
+}
+
+// endCause is what unsent messages are told when ctx, Run's, has ended:
+// Interrupted, unless its deadline passed (a part of a long send whose
+// time ran out), which is no interrupt: "run stopped: " and the
+// deadline's cause.
+func endCause(ctx context.Context) string {
+	if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return Interrupted
+	}
+	return "run stopped: " + OneLine(context.Cause(ctx).Error())
 }
 
 // start starts the finishers, the callback goroutine and the workers.

@@ -119,7 +119,7 @@ func (r *poolRun) cause() string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.stopCause == "" && r.runCtx.Err() != nil {
-		r.stopCause = Interrupted // as the AfterFunc will, first
+		r.stopCause = endCause(r.runCtx) // as the AfterFunc will, first
 	}
 	if r.stopCause == "" {
 		return "run stopped"
@@ -220,6 +220,14 @@ func (r *poolRun) dispatch(src Source) {
 		r.add()
 		if len(j.rcpts) == 0 {
 			r.finish(j)
+			continue
+		}
+		if wait := r.p.cfg.RetryDue.take(m.Key).Sub(r.p.clock.Now()); wait > 0 {
+			// A run before this one left it waiting for a retry: it
+			// waits on as a retry does, and takes its domain's turn
+			// (RetryPacer) when it is due, as a retry does.
+			j.paced = -1
+			r.schedule(j, wait)
 			continue
 		}
 		if !r.takeBytes(j) {
@@ -348,6 +356,7 @@ func (r *poolRun) schedule(j *poolJob, d time.Duration) {
 	if d > 0 { // a message handed back at once keeps its data
 		kept = r.park(j)
 		t = r.p.clock.NewTimer(d)
+		j.due = r.p.clock.Now().Add(d)
 	}
 	go func() {
 		if t != nil {
@@ -356,10 +365,12 @@ func (r *poolRun) schedule(j *poolJob, d time.Duration) {
 			case <-r.haltCtx.Done():
 				t.Stop()
 				r.waiting.Add(-kept)
+				r.p.cfg.RetryDue.set(j.msg.Key, j.due) // for the next run
 				r.finishStopped(j)
 				return
 			}
 		}
+		j.due = time.Time{}
 		if r.pacer != nil && j.attempts > j.paced {
 			// A retry takes a turn of its own; a message handed on
 			// untried since its last turn (its worker's dial was

@@ -63,6 +63,15 @@ type sendOptions struct {
 	// run's rate, and partTime how long it may last from its rendering;
 	// 0 means partSpan and partTime (tests make them short).
 	partSpan, partTime time.Duration
+	// turns carries the send.domains limits' turns from one part of a
+	// run to the next (sendParts).
+	turns *sendpool.DomainTurns
+	// limiter is the pool's rate limit, carried from one part of a run
+	// to the next with its throttle (sendParts).
+	limiter *sendpool.Limiter
+	// retryDue carries the retries a part left waiting (its time ran
+	// out) to the next, which makes each when it is due (sendParts).
+	retryDue *sendpool.RetryDue
 }
 
 func newSendCommand(g *globalOptions) *cobra.Command {
@@ -515,6 +524,8 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	}
 	rec := journal.NewRecorder(w)
 	cfg.Journal = rec
+	cfg.Limiter = opts.partLimiter(cfg.Rate)
+	cfg.RetryDue = opts.retryDue
 	cfg.SMTPUTF8Rows = pl.SMTPUTF8Within(allow.N)
 	if err := pl.Seed(setup, reporter, rec, plan.Hold{After: allow.N, Detail: heldBackNote(allow, pl.ToSend, opts)}); err != nil {
 		w.Close()
@@ -528,9 +539,14 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	defer stopPart()
 	tried := 0
 	runErr := pl.Deliver(pctx, in, plan.Delivery{Pool: cfg, Limit: allow.N, Reporter: reporter,
-		Abort: g.abort, OnResult: func(r sendpool.Result) { tried += min(r.Attempts, 1); prog.Add(r) }, MaxBounceRate: maxBounceRate(c), Copies: copies})
+		Abort: g.abort, OnResult: func(r sendpool.Result) { tried += min(r.Attempts, 1); prog.Add(r) }, MaxBounceRate: maxBounceRate(c), Copies: copies, DomainTurns: opts.turns})
 	prog.Close()
 	timedOut := partTimedOut(ctx, pctx, runErr)
+	if timedOut && tried == 0 && opts.part.n > 1 { // the first may have waited for a yes
+		// No later part would fare better: the run stops here, its
+		// summary and report say so.
+		runErr, timedOut = partStalled(opts), false
+	}
 	if timedOut {
 		runErr, opts.part.more = nil, true
 		reporter.NoteNotAttempted(laterPartNote)

@@ -74,6 +74,14 @@ func partTimedOut(ctx, pctx context.Context, runErr error) bool {
 	return ctx.Err() == nil && errors.Is(context.Cause(pctx), errPartTime) && errors.Is(runErr, sendpool.ErrInterrupted)
 }
 
+// partStalled is the error a run stops for when its part opts.part, not
+// the first, tried no message in the time it may last (partTime): the
+// server or a send.domains limit let none go, and a later part would
+// fare no better.
+func partStalled(opts sendOptions) error {
+	return fmt.Errorf("send: part %d tried no message in the %s it may last (from its rendering, its messages' Date): the server or send.domains let none go; run send again", opts.part.n, sendpool.FormatEstimate(cmp.Or(opts.partTime, partTime)))
+}
+
 // partEndedError is deliver's error for a part whose time ran out after
 // tried messages were tried: the run goes on with a part that renders the
 // rest afresh. outcome is what the part's own end would have been (nil,
@@ -113,6 +121,15 @@ func partSize(rate float64, span time.Duration) int {
 func sendParts(ctx context.Context, g *globalOptions, opts sendOptions, path string, st *sendStart, allow plan.Allowance, size int) error {
 	var notSent error
 	runs, total := len(st.state.Runs), allow.N
+	// A part gives a send.domains domain its next message when the part
+	// before would have, not at once.
+	opts.turns = &sendpool.DomainTurns{}
+	// Nor does it meet a server that asked the part before to slow down
+	// at the full rate again.
+	opts.limiter = sendpool.NewLimiter(st.cfg.Rate, st.cfg.Burst, st.cfg.Clock)
+	// Nor does it retry at once a message the part before left waiting
+	// for a retry (a greylisting server's first refusal).
+	opts.retryDue = &sendpool.RetryDue{}
 	for n := 1; ; n++ {
 		part := allow
 		opts.part = runPart{n: n, runs: runs, done: opts.part.done, total: total, began: opts.part.began}
@@ -123,10 +140,6 @@ func sendParts(ctx context.Context, g *globalOptions, opts sendOptions, path str
 		err := deliver(ctx, g, st.in, st.pl, st.cfg, st.lock, part, opts)
 		more, tried := opts.part.more, part.N
 		if ended := (*partEndedError)(nil); errors.As(err, &ended) {
-			if ended.tried == 0 && opts.part.n > 1 { // the first may have waited for a yes
-				st.close()
-				return fmt.Errorf("send: part %d tried no message in the %s it may last (from its rendering, its messages' Date): the server or send.domains let none go; run send again", opts.part.n, sendpool.FormatEstimate(cmp.Or(opts.partTime, partTime)))
-			}
 			more, tried, err = true, ended.tried, ended.outcome
 		}
 		if !more || err != nil && !errors.Is(err, errSomeNotSent) {
@@ -165,10 +178,39 @@ func nextPart(ctx context.Context, g *globalOptions, opts sendOptions, path stri
 	}
 	fmt.Fprintf(g.stdout, "\npart %d: %s still to send, rendered again now so that each is dated within the hour it leaves\n",
 		opts.part.n, report.Plural(allow.N, "message"))
+	if note := throttledNote(opts.partLimiter(st.cfg.Rate)); note != "" {
+		fmt.Fprintln(g.stdout, note)
+	}
 	// Compared with the spool the part before sent from: an edit made
 	// while the send runs, which the first part could not tell.
 	printChanged(g.stdout, st.in.Campaign, st.pl.Changed, "go", st.state)
 	return st, allow, nil
+}
+
+// partLimiter is the rate limit a part of a run at rate (messages a
+// second; 0 unlimited) delivers under: the one the parts before it used,
+// whose throttle stands, unless the part's rate is another (send.rate
+// edited while the send ran) or there is none (a test send); nil then,
+// for a new one.
+func (opts sendOptions) partLimiter(rate float64) *sendpool.Limiter {
+	if opts.limiter == nil || opts.limiter.Target() != rate {
+		return nil
+	}
+	return opts.limiter
+}
+
+// throttledNote says at what rate a part begins when the server asked
+// the parts before it to slow down (lim's rate is below its target); ""
+// otherwise, and for a nil lim.
+func throttledNote(lim *sendpool.Limiter) string {
+	if lim == nil {
+		return ""
+	}
+	r := lim.Rate()
+	if r == 0 || lim.Target() > 0 && r >= lim.Target() {
+		return ""
+	}
+	return fmt.Sprintf("the server asked to slow down: this part begins at %s, where the part before left off, and climbs back as the server allows", rateText(r))
 }
 
 // spoolAtMost is how many messages a send's preflight spools

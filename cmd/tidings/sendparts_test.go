@@ -244,3 +244,142 @@ func TestSendInPartsOutOfTime(t *testing.T) {
 		t.Errorf("report: code %d\n%s%s", code, out, errOut)
 	}
 }
+
+// TestSendInPartsKeepsDomainTurns: a part that begins does not give a
+// send.domains domain a message at once when the part before just gave it
+// one: here 1/m, and parts that may last 300ms from their rendering. The
+// first part sends one message; the second would have to wait a minute
+// for the domain's next turn, tries none in its time and ends the send,
+// which the next send resumes. (Each part began with a fresh turn, so
+// all three messages went within a second.)
+func TestSendInPartsKeepsDomainTurns(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 3, "send: {concurrency: 1, retry_backoff: 1ms, domains: {example.com: 1/m}}\n")
+	var out, errOut bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	err := runSend(context.Background(), sendOptions{yes: true, partTime: 300 * time.Millisecond}, g, camp)
+	if got := len(srv.Messages()); got != 1 || !strings.Contains(fmt.Sprint(err), "part 2 tried no message") {
+		t.Fatalf("%d messages to example.com under its limit of 1/m, want 1; send: %v\n%s%s", got, err, out.String(), errOut.String())
+	}
+}
+
+// TestSendInPartsStalledSays: a later part that tries no message in its
+// time ends the send, and says so as a stopped run does: the summary
+// counts the rows and the report gives the not-attempted ones the
+// reason, rather than "part 2 done … the later parts send the
+// not-attempted" with no part after it.
+func TestSendInPartsStalledSays(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 3, "send: {concurrency: 1, retry_backoff: 1ms, domains: {example.com: 1/m}}\n")
+	var out, errOut bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	err := runSend(context.Background(), sendOptions{yes: true, partTime: 300 * time.Millisecond}, g, camp)
+	csv := readFile(t, filepath.Join(filepath.Dir(camp), ".tidings", "t", "report.csv"))
+	if exitCode(err) != exitUnusable || strings.Contains(out.String(), "part 2 done") || !strings.Contains(out.String(), "3 recipients: 1 sent, 2 not-attempted\n") ||
+		strings.Contains(csv, "later part") || strings.Count(csv, "run stopped: send: part 2 tried no message") != 2 {
+		t.Errorf("send: %v (code %d)\n%s%s\nreport.csv:\n%s", err, exitCode(err), out.String(), errOut.String(), csv)
+	}
+}
+
+// TestSendInPartsKeepsThrottle: a server that asked a part to slow down
+// (Postfix's "450 4.7.1 Error: too much mail from", halving 100/s to
+// 50/s) is not met at the full rate again by the next part: it begins at
+// the rate the part before left off at, and says so. (Each part began
+// with a fresh limit at the campaign's rate.)
+func TestSendInPartsKeepsThrottle(t *testing.T) {
+	var mu sync.Mutex
+	n := 0
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if n++; n == 2 {
+			return smtptest.Reply(450, "4.7.1", "Error: too much mail from 127.0.0.1")
+		}
+		return nil
+	}))
+	camp := sendCampaign(t, srv, 12, "send: {concurrency: 1, retry_backoff: 1ms, rate: 100/s}\n")
+	var out, errOut bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	err := runSend(context.Background(), sendOptions{yes: true, partSpan: partSpanForTest}, g, camp)
+	if err != nil || !strings.Contains(out.String(), "part 2: 7 messages still to send") ||
+		!strings.Contains(out.String(), "this part begins at 50/s, where the part before left off") ||
+		!strings.Contains(out.String(), "12 recipients: 12 sent\n") {
+		t.Fatalf("send: %v\n%s%s", err, out.String(), errOut.String())
+	}
+	for i := range 12 {
+		if addr := fmt.Sprintf("user%03d@example.com", i); srv.Received(addr) != 1 {
+			t.Errorf("%s received %d messages", addr, srv.Received(addr))
+		}
+	}
+}
+
+// TestSendInPartsRetryWhenDue: a message a part left waiting for its
+// retry (its time ran out first) gets that retry from the next part when
+// it is due, not at once: here a greylisting server that takes a
+// recipient only 800ms after it first deferred it, and a retry_backoff of
+// 1.6s (a retry from 800ms on), with parts that last 1s. (The next part
+// tried it again at once, which the server deferred again.)
+func TestSendInPartsRetryWhenDue(t *testing.T) {
+	var mu sync.Mutex
+	var first time.Time
+	tries := 0
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if to != "user005@example.com" {
+			return nil
+		}
+		if tries++; first.IsZero() {
+			first = time.Now()
+		}
+		if time.Since(first) < 800*time.Millisecond {
+			return smtptest.Reply(451, "4.7.1", "greylisted, try again later")
+		}
+		return nil
+	}))
+	camp := sendCampaign(t, srv, 30, "send: {concurrency: 2, retry_backoff: 1600ms, domains: {example.com: 10/s}}\n")
+	var out, errOut bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	err := runSend(context.Background(), sendOptions{yes: true, partTime: time.Second}, g, camp)
+	if err != nil || !strings.Contains(out.String(), "part 2:") || !strings.Contains(out.String(), "30 recipients: 30 sent\n") {
+		t.Fatalf("send: %v\n%s%s", err, out.String(), errOut.String())
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if tries != 2 {
+		t.Errorf("user005 tried %d times, want 2: once deferred, then when the retry was due\n%s%s", tries, out.String(), errOut.String())
+	}
+	for i := range 30 {
+		if addr := fmt.Sprintf("user%03d@example.com", i); srv.Received(addr) != 1 {
+			t.Errorf("%s received %d messages", addr, srv.Received(addr))
+		}
+	}
+}
+
+// TestSendInPartsTimeIsNoInterrupt: a part whose time runs out is not an
+// interrupt, and the journal does not say it was: after a send whose
+// second part tried nothing in its time (a 1/m domain), tidings report
+// gives the row deferred in the first part, its retry cut off by the
+// part's end, and the rows no part reached, without "run interrupted"
+// (which also made every row no send had reached read "run interrupted:
+// the next send sends it").
+func TestSendInPartsTimeIsNoInterrupt(t *testing.T) {
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		if to == "user000@example.com" {
+			return smtptest.Reply(451, "4.7.1", "greylisted, try again later")
+		}
+		return nil
+	}))
+	camp := sendCampaign(t, srv, 3, "send: {concurrency: 1, retry_backoff: 10s, domains: {example.com: 1/m}}\n")
+	var out, errOut bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	if err := runSend(context.Background(), sendOptions{yes: true, partTime: 300 * time.Millisecond}, g, camp); exitCode(err) != exitUnusable {
+		t.Fatalf("send: %v\n%s%s", err, out.String(), errOut.String())
+	}
+	rep, repErr, code := runCLI(t, "report", camp)
+	if code != exitSomeFailed || strings.Contains(rep, "interrupted") ||
+		!strings.Contains(rep, "run stopped: the part's time ran out before the next try: greylisted") ||
+		strings.Count(rep, "not tried yet: no send has reached this row") != 2 {
+		t.Errorf("report: code %d\n%s%s", code, rep, repErr)
+	}
+}

@@ -36,6 +36,10 @@ type Delivery struct {
 	// the campaign's recipients tried so far, counted from the journal on,
 	// were refused for good, once at least 200 were tried; 0 is off.
 	MaxBounceRate float64
+	// DomainTurns, when set, carries the send.domains limits' turns from
+	// the delivery before (a part of a long send before this one) and on
+	// to the next.
+	DomainTurns *sendpool.DomainTurns
 }
 
 // Deliver hands the planned rows (at most d.Limit) to a pool, read from
@@ -71,7 +75,7 @@ func (pl *Plan) Deliver(ctx context.Context, in *Inputs, d Delivery) error {
 		defer stopAbort()
 	}
 	msgs := newFeedQueue()
-	src, sched, err := pl.schedule(in.Campaign, d.Pool.Clock, msgs)
+	src, sched, err := pl.schedule(in.Campaign, d.Pool.Clock, msgs, d.DomainTurns)
 	if err != nil {
 		return err
 	}
@@ -152,8 +156,10 @@ func (pl *Plan) feed(ctx context.Context, stateDir string, limit int, msgs *feed
 
 // schedule puts the per-domain scheduler in front of msgs when the
 // campaign has send.domains: it hands the pool whichever message's domain
-// may go now, so a throttled domain never holds up the others.
-func (pl *Plan) schedule(c *campaign.Campaign, clock sendpool.Clock, src sendpool.Source) (sendpool.Source, *sendpool.DomainScheduler, error) {
+// may go now, so a throttled domain never holds up the others; turns
+// carries the domains' turns over from the delivery before and on (nil:
+// none).
+func (pl *Plan) schedule(c *campaign.Campaign, clock sendpool.Clock, src sendpool.Source, turns *sendpool.DomainTurns) (sendpool.Source, *sendpool.DomainScheduler, error) {
 	if len(c.Send.Domains) == 0 {
 		return src, nil, nil
 	}
@@ -161,6 +167,7 @@ func (pl *Plan) schedule(c *campaign.Campaign, clock sendpool.Clock, src sendpoo
 	if err != nil {
 		return nil, nil, err
 	}
+	sched.SetTurns(turns)
 	return sched, sched, nil
 }
 
