@@ -418,8 +418,8 @@ func longRunNote(e sendpool.EstimateResult) string {
 	if run <= partSpan {
 		return ""
 	}
-	return fmt.Sprintf("note: a run this long goes in parts of at most %d minutes, each rendered as it begins, so that every message leaves within %s of its Date",
-		int(partSpan/time.Minute), spoolAgeWords())
+	return fmt.Sprintf("note: a run this long goes in parts, each rendered as it begins and ended %d minutes after, so that every message leaves within %s of its Date",
+		int(partTime/time.Minute), spoolAgeWords())
 }
 
 // checkHeadroom is how much memory check may use beyond what the opened

@@ -8,13 +8,13 @@ import (
 )
 
 // TestCheckNotesLongRun: check says when a run would last longer than a
-// part of a run (50 minutes): send sends it in parts, each rendered as it
+// part of a run (50 minutes at its rate): send sends it in parts, each rendered as it
 // begins, so that no message leaves dated more than an hour before. A run
 // cut to under that by daily_cap, or a faster rate, is not noted; nothing
 // is a warning.
 func TestCheckNotesLongRun(t *testing.T) {
 	srv := smtptest.NewServer(t)
-	const note = "note: a run this long goes in parts of at most 50 minutes, each rendered as it begins"
+	const note = "note: a run this long goes in parts, each rendered as it begins and ended 55 minutes after"
 	for _, c := range []struct {
 		send string
 		note bool
