@@ -181,7 +181,7 @@ func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path strin
 		return err
 	}
 	g.interrupt.delivering()
-	return sendParts(ctx, g, opts, path, st, allow, size)
+	return sendParts(ctx, g, opts, path, st, allow)
 }
 
 // sendStart is what a send and a test send share before delivering: the

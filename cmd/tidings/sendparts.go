@@ -109,7 +109,9 @@ func partSize(rate float64, span time.Duration) int {
 }
 
 // sendParts delivers the messages allow lets the run st began send, in
-// parts of at most size messages (0: one part). Each part after the first
+// parts of at most a part's worth at the rate each part begins with
+// (partSize, as its preflight spools: spoolAtMost; send.rate may be
+// edited while the send runs). Each part after the first
 // begins with a preflight of its own (nextPart) that renders the rows
 // still to send afresh, so its messages are dated when it begins; its
 // --retry-failed and --resend-unknown cover what failed before the first
@@ -118,7 +120,7 @@ func partSize(rate float64, span time.Duration) int {
 // does not stop the next; anything else that ends a part early (an
 // interrupt, a stop, problems found by a later part's preflight) ends the
 // run. sendParts closes st.
-func sendParts(ctx context.Context, g *globalOptions, opts sendOptions, path string, st *sendStart, allow plan.Allowance, size int) error {
+func sendParts(ctx context.Context, g *globalOptions, opts sendOptions, path string, st *sendStart, allow plan.Allowance) error {
 	var notSent error
 	runs, total := len(st.state.Runs), allow.N
 	// A part gives a send.domains domain its next message when the part
@@ -131,7 +133,7 @@ func sendParts(ctx context.Context, g *globalOptions, opts sendOptions, path str
 	// for a retry (a greylisting server's first refusal).
 	opts.retryDue = &sendpool.RetryDue{}
 	for n := 1; ; n++ {
-		part := allow
+		part, size := allow, partSize(st.cfg.Rate, cmp.Or(opts.partSpan, partSpan))
 		opts.part = runPart{n: n, runs: runs, done: opts.part.done, total: total, began: opts.part.began}
 		if size > 0 && allow.N > size {
 			part.N, part.Capped, part.Next = size, false, time.Time{}

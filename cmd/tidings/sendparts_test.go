@@ -383,3 +383,38 @@ func TestSendInPartsTimeIsNoInterrupt(t *testing.T) {
 		t.Errorf("report: code %d\n%s%s", code, rep, repErr)
 	}
 }
+
+// TestSendInPartsRateEdited: send.rate lowered while a long send runs
+// makes the later parts smaller (each spools a part's worth at the rate
+// it begins with): part 2 sends what its spool holds, not the first
+// part's count (it stopped with "spool generation 2 holds messages for 2
+// of the 5 rows to send").
+func TestSendInPartsRateEdited(t *testing.T) {
+	var camp string
+	var mu sync.Mutex
+	n := 0
+	srv := smtptest.NewServer(t, smtptest.OnData(func(_ smtptest.Session, _ *smtptest.Message) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if n++; n == 5 { // the first part's last message
+			b, err := os.ReadFile(camp)
+			if err != nil {
+				return err
+			}
+			return os.WriteFile(camp, bytes.Replace(b, []byte("rate: 100/s"), []byte("rate: 40/s"), 1), 0o644)
+		}
+		return nil
+	}))
+	camp = sendCampaign(t, srv, 12, "send: {concurrency: 1, rate: 100/s}\n")
+	var out, errOut bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	err := runSend(context.Background(), sendOptions{yes: true, partSpan: partSpanForTest}, g, camp)
+	if err != nil || !strings.Contains(out.String(), "12 recipients: 12 sent\n") {
+		t.Fatalf("send: %v\n%s%s", err, out.String(), errOut.String())
+	}
+	for i := range 12 {
+		if addr := fmt.Sprintf("user%03d@example.com", i); srv.Received(addr) != 1 {
+			t.Errorf("%s received %d messages", addr, srv.Received(addr))
+		}
+	}
+}
