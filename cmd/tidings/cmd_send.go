@@ -560,8 +560,13 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	// Written whole but for a second interrupt (which it then returns).
 	page, pageErr := writeReportPage(setup, g, c, c.File, reporter.Each, sendSettings(c, opts), opts.now())
 	sum := reporter.Summary()
-	printSummary(ctx, g, c, pl, sum, allow, opts, runEnd{page: page, files: flushErr == nil, cut: runErr != nil, quota: errors.Is(runErr, sendpool.ErrQuota), part: opts.part})
-	if err := cmp.Or(runErr, closeErr, flushErr, pageErr); err != nil {
+	end := runEnd{page: page, files: flushErr == nil, cut: runErr != nil, quota: errors.Is(runErr, sendpool.ErrQuota), part: opts.part}
+	err = cmp.Or(runErr, closeErr, flushErr, pageErr)
+	// A part whose journal or report could not be written ends the run
+	// (sendParts): its summary is the run's, not a part's.
+	end.part.more = end.part.more && err == nil
+	printSummary(ctx, g, c, pl, sum, allow, opts, end)
+	if err != nil {
 		return err
 	}
 	outcome := sendOutcome(g, pl, sum, allow, opts.part)

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -39,5 +41,24 @@ func TestSendReportNotWritten(t *testing.T) {
 				t.Errorf("stdout tells of a report that was not written:\n%s", out)
 			}
 		})
+	}
+}
+
+// TestSendInPartsReportNotWritten: a part of a long send whose report
+// cannot be written ends the send (exit 2) and says so as a run does; it
+// does not print "part 1 done … the later parts send the not-attempted",
+// with no part after it, nor counts from a report that was not written.
+func TestSendInPartsReportNotWritten(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 12, "send: {concurrency: 1, rate: 100/s}\n")
+	if err := os.MkdirAll(filepath.Join(filepath.Dir(camp), ".tidings", "t", "report.json"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	err := runSend(context.Background(), sendOptions{yes: true, partSpan: partSpanForTest}, g, camp)
+	if exitCode(err) != exitUnusable || strings.Contains(out.String(), "part 1 done") || strings.Contains(out.String(), "part 2") ||
+		!strings.Contains(out.String(), "the run's counts are not known here") || len(srv.Messages()) != 5 {
+		t.Errorf("send: %v (code %d), %d messages\n%s%s", err, exitCode(err), len(srv.Messages()), out.String(), errOut.String())
 	}
 }
