@@ -86,7 +86,9 @@ and writes report.csv and report.json into the state folder as it goes, and
 the report page (report.html) at the end. A run that would last longer than
 50 minutes at its rate goes in parts, each after the first rendering the
 rows still to send afresh as it begins, so that every message leaves within
-an hour of its Date.
+an hour of its Date; a part also ends 55 minutes after its rendering (a
+send.domains limit, a slow or throttling server), and the next sends the
+rest.
 
 Every attempt is journaled before the message body is handed to the server, so
 running send again resumes: recipients already sent are skipped, permanent
