@@ -176,7 +176,7 @@ func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path strin
 	}
 	c := st.in.Campaign
 	allow := st.pl.Allow(opts.limit, c.Send.DailyCap, st.state, opts.now())
-	size := partSize(st.cfg.Rate, cmp.Or(opts.partSpan, partSpan))
+	size := opts.partSizeAt(st.cfg.Rate)
 	printPlan(g, c, st.pl, st.cfg, allow, size)
 	if err := confirm(ctx, g, opts, allow.N, st.cfg, c); err != nil {
 		st.close()
@@ -444,7 +444,7 @@ func runSize(n int, opts sendOptions, c *campaign.Campaign) int {
 // partOf is how many of a run's n messages its first part sends at
 // rate (sendParts): all of them when the run lasts less than a part.
 func partOf(n int, rate float64, opts sendOptions) int {
-	if size := partSize(rate, cmp.Or(opts.partSpan, partSpan)); size > 0 {
+	if size := opts.partSizeAt(rate); size > 0 {
 		return min(n, size)
 	}
 	return n

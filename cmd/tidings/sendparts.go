@@ -108,6 +108,12 @@ func partSize(rate float64, span time.Duration) int {
 	return max(1, int(rate*span.Seconds()))
 }
 
+// partSizeAt is partSize at rate over this send's part span (partSpan;
+// opts.partSpan in tests).
+func (opts sendOptions) partSizeAt(rate float64) int {
+	return partSize(rate, cmp.Or(opts.partSpan, partSpan))
+}
+
 // sendParts delivers the messages allow lets the run st began send, in
 // parts of at most a part's worth at the rate each part begins with
 // (partSize, as its preflight spools: spoolAtMost; send.rate may be
@@ -133,7 +139,7 @@ func sendParts(ctx context.Context, g *globalOptions, opts sendOptions, path str
 	// for a retry (a greylisting server's first refusal).
 	opts.retryDue = &sendpool.RetryDue{}
 	for n := 1; ; n++ {
-		part, size := allow, partSize(st.cfg.Rate, cmp.Or(opts.partSpan, partSpan))
+		part, size := allow, opts.partSizeAt(st.cfg.Rate)
 		opts.part = runPart{n: n, runs: runs, done: opts.part.done, total: total, began: opts.part.began}
 		if size > 0 && allow.N > size {
 			part.N, part.Capped, part.Next = size, false, time.Time{}
@@ -223,7 +229,7 @@ func spoolAtMost(rate float64, opts sendOptions) int {
 	if opts.testSet {
 		return 0
 	}
-	return partSize(rate, cmp.Or(opts.partSpan, partSpan))
+	return opts.partSizeAt(rate)
 }
 
 // limitLeft is what --limit leaves to this part of a run: the limit less
