@@ -543,14 +543,9 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	runErr := pl.Deliver(pctx, in, plan.Delivery{Pool: cfg, Limit: allow.N, Reporter: reporter,
 		Abort: g.abort, OnResult: func(r sendpool.Result) { tried += min(r.Attempts, 1); prog.Add(r) }, MaxBounceRate: maxBounceRate(c), Copies: copies, DomainTurns: opts.turns})
 	prog.Close()
-	timedOut := partTimedOut(ctx, pctx, runErr)
-	if timedOut && tried == 0 && opts.part.n > 1 { // the first may have waited for a yes
-		// No later part would fare better: the run stops here, its
-		// summary and report say so.
-		runErr, timedOut = partStalled(opts), false
-	}
+	timedOut, runErr := partEnd(ctx, pctx, runErr, tried, opts)
 	if timedOut {
-		runErr, opts.part.more = nil, true
+		opts.part.more = true
 		reporter.NoteNotAttempted(laterPartNote)
 	}
 	if runErr != nil {

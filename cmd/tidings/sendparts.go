@@ -74,6 +74,22 @@ func partTimedOut(ctx, pctx context.Context, runErr error) bool {
 	return ctx.Err() == nil && errors.Is(context.Cause(pctx), errPartTime) && errors.Is(runErr, sendpool.ErrInterrupted)
 }
 
+// partEnd is how a delivery of opts.part under pctx (partContext of ctx)
+// that tried tried messages and ended with runErr ends: timedOut when
+// the part's time ran out and the run goes on with a next part (runErr
+// nil then), else runErr, or partStalled when a part after the first
+// tried no message in its time (the first may have waited for a yes): no
+// later part would fare better, and the run stops there.
+func partEnd(ctx, pctx context.Context, runErr error, tried int, opts sendOptions) (timedOut bool, err error) {
+	switch {
+	case !partTimedOut(ctx, pctx, runErr):
+		return false, runErr
+	case tried == 0 && opts.part.n > 1:
+		return false, partStalled(opts)
+	}
+	return true, nil
+}
+
 // partStalled is the error a run stops for when its part opts.part, not
 // the first, tried no message in the time it may last (partTime): the
 // server or a send.domains limit let none go, and a later part would
