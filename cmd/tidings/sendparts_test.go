@@ -71,6 +71,12 @@ func TestSendInParts(t *testing.T) {
 // partSpanForTest makes a part of a run at 100/s 5 messages long.
 const partSpanForTest = 50_000_000 // 50ms
 
+// partTimeForTest is how long the tests' parts that end by time may last
+// from their rendering: long enough for a part's rendering and first
+// connection on a loaded machine (or under -race), so that it sends one
+// message at least.
+const partTimeForTest = time.Second
+
 // TestSendInPartsRetriesOnce: with --retry-failed, a long send's parts
 // retry what failed before the send began, once, and not what failed in
 // its earlier parts (each part is a run of its own, so a plain
@@ -221,16 +227,16 @@ func TestSendInPartsInterruptedAtPartEnd(t *testing.T) {
 }
 
 // TestSendInPartsOutOfTime: a part its rate does not end in time (here a
-// send.domains limit of 10/s under a rate of 100/s, and parts that may
-// last 300ms from their rendering) stops dispatching when its time is
+// send.domains limit of 5/s under a rate of 100/s, and parts that may
+// last a second from their rendering) stops dispatching when its time is
 // up, and the next part renders the rest afresh: every recipient gets one
 // message, in more parts than the rate alone would make (none).
 func TestSendInPartsOutOfTime(t *testing.T) {
 	srv := smtptest.NewServer(t)
-	camp := sendCampaign(t, srv, 12, "send: {concurrency: 2, retry_backoff: 1ms, rate: 100/s, domains: {example.com: 10/s}}\n")
+	camp := sendCampaign(t, srv, 12, "send: {concurrency: 2, retry_backoff: 1ms, rate: 100/s, domains: {example.com: 5/s}}\n")
 	var out, errOut bytes.Buffer
 	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
-	err := runSend(context.Background(), sendOptions{yes: true, partTime: 300 * time.Millisecond}, g, camp)
+	err := runSend(context.Background(), sendOptions{yes: true, partTime: partTimeForTest}, g, camp)
 	if err != nil || !strings.Contains(out.String(), "part 2:") || strings.Contains(out.String(), "they go in") ||
 		!strings.Contains(out.String(), "12 recipients: 12 sent\n") {
 		t.Fatalf("send: %v\n%s%s", err, out.String(), errOut.String())
@@ -247,7 +253,7 @@ func TestSendInPartsOutOfTime(t *testing.T) {
 
 // TestSendInPartsKeepsDomainTurns: a part that begins does not give a
 // send.domains domain a message at once when the part before just gave it
-// one: here 1/m, and parts that may last 300ms from their rendering. The
+// one: here 1/m, and parts that may last a second from their rendering. The
 // first part sends one message; the second would have to wait a minute
 // for the domain's next turn, tries none in its time and ends the send,
 // which the next send resumes. (Each part began with a fresh turn, so
@@ -257,7 +263,7 @@ func TestSendInPartsKeepsDomainTurns(t *testing.T) {
 	camp := sendCampaign(t, srv, 3, "send: {concurrency: 1, retry_backoff: 1ms, domains: {example.com: 1/m}}\n")
 	var out, errOut bytes.Buffer
 	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
-	err := runSend(context.Background(), sendOptions{yes: true, partTime: 300 * time.Millisecond}, g, camp)
+	err := runSend(context.Background(), sendOptions{yes: true, partTime: partTimeForTest}, g, camp)
 	if got := len(srv.Messages()); got != 1 || !strings.Contains(fmt.Sprint(err), "part 2 tried no message") {
 		t.Fatalf("%d messages to example.com under its limit of 1/m, want 1; send: %v\n%s%s", got, err, out.String(), errOut.String())
 	}
@@ -273,7 +279,7 @@ func TestSendInPartsStalledSays(t *testing.T) {
 	camp := sendCampaign(t, srv, 3, "send: {concurrency: 1, retry_backoff: 1ms, domains: {example.com: 1/m}}\n")
 	var out, errOut bytes.Buffer
 	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
-	err := runSend(context.Background(), sendOptions{yes: true, partTime: 300 * time.Millisecond}, g, camp)
+	err := runSend(context.Background(), sendOptions{yes: true, partTime: partTimeForTest}, g, camp)
 	csv := readFile(t, filepath.Join(filepath.Dir(camp), ".tidings", "t", "report.csv"))
 	if exitCode(err) != exitUnusable || strings.Contains(out.String(), "part 2 done") || !strings.Contains(out.String(), "3 recipients: 1 sent, 2 not-attempted\n") ||
 		strings.Contains(csv, "later part") || strings.Count(csv, "run stopped: send: part 2 tried no message") != 2 {
@@ -373,7 +379,7 @@ func TestSendInPartsTimeIsNoInterrupt(t *testing.T) {
 	camp := sendCampaign(t, srv, 3, "send: {concurrency: 1, retry_backoff: 10s, domains: {example.com: 1/m}}\n")
 	var out, errOut bytes.Buffer
 	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
-	if err := runSend(context.Background(), sendOptions{yes: true, partTime: 300 * time.Millisecond}, g, camp); exitCode(err) != exitUnusable {
+	if err := runSend(context.Background(), sendOptions{yes: true, partTime: partTimeForTest}, g, camp); exitCode(err) != exitUnusable {
 		t.Fatalf("send: %v\n%s%s", err, out.String(), errOut.String())
 	}
 	rep, repErr, code := runCLI(t, "report", camp)
