@@ -30,14 +30,12 @@ func TestSendInParts(t *testing.T) {
 		return nil
 	}))
 	camp := sendCampaign(t, srv, 12, "send: {concurrency: 2, retry_backoff: 1ms, rate: 100/s}\n")
-	var out, errOut bytes.Buffer
-	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
-	err := runSend(context.Background(), sendOptions{yes: true, partSpan: partSpanForTest}, g, camp)
-	if exitCode(err) != exitSomeFailed || !strings.Contains(out.String(), "they go in 3 parts of at most 5") ||
-		!strings.Contains(out.String(), "part 2: 7 messages still to send") || !strings.Contains(out.String(), "part 3: 2 messages still to send") ||
-		!strings.Contains(out.String(), "part 1 done: 12 recipients: 4 sent, 1 failed, 7 not-attempted") ||
-		!strings.Contains(out.String(), "12 recipients: 11 sent, 1 failed\n") {
-		t.Fatalf("send: %v (code %d)\n%s%s", err, exitCode(err), out.String(), errOut.String())
+	out, errOut, err := sendWith(camp, sendOptions{partSpan: partSpanForTest})
+	if exitCode(err) != exitSomeFailed || !strings.Contains(out, "they go in 3 parts of at most 5") ||
+		!strings.Contains(out, "part 2: 7 messages still to send") || !strings.Contains(out, "part 3: 2 messages still to send") ||
+		!strings.Contains(out, "part 1 done: 12 recipients: 4 sent, 1 failed, 7 not-attempted") ||
+		!strings.Contains(out, "12 recipients: 11 sent, 1 failed\n") {
+		t.Fatalf("send: %v (code %d)\n%s%s", err, exitCode(err), out, errOut)
 	}
 	for i := range 12 {
 		addr, want := fmt.Sprintf("user%03d@example.com", i), 1
@@ -66,6 +64,16 @@ func TestSendInParts(t *testing.T) {
 	if runs := strings.Count(readFile(t, filepath.Join(filepath.Dir(camp), ".tidings", "t", "journal.jsonl")), `"type":"run"`); runs != 3 {
 		t.Errorf("journal: %d run lines, want one a part (3)", runs)
 	}
+}
+
+// sendWith runs send --yes on camp with opts (the tests' part lengths)
+// and returns what it printed on stdout and stderr, and its error.
+func sendWith(camp string, opts sendOptions) (string, string, error) {
+	var out, errOut bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	opts.yes = true
+	err := runSend(context.Background(), opts, g, camp)
+	return out.String(), errOut.String(), err
 }
 
 // partSpanForTest makes a part of a run at 100/s 5 messages long.
@@ -97,11 +105,9 @@ func TestSendInPartsRetriesOnce(t *testing.T) {
 	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "2", camp); code != exitSomeFailed {
 		t.Fatalf("send --limit 2: code %d\n%s%s", code, out, errOut)
 	}
-	var out, errOut bytes.Buffer
-	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
-	err := runSend(context.Background(), sendOptions{yes: true, retryFailed: true, partSpan: partSpanForTest}, g, camp)
-	if exitCode(err) != exitSomeFailed || !strings.Contains(out.String(), "part 3:") || !strings.Contains(out.String(), "12 recipients: 10 sent, 2 failed\n") {
-		t.Fatalf("send --retry-failed: %v\n%s%s", err, out.String(), errOut.String())
+	out, errOut, err := sendWith(camp, sendOptions{retryFailed: true, partSpan: partSpanForTest})
+	if exitCode(err) != exitSomeFailed || !strings.Contains(out, "part 3:") || !strings.Contains(out, "12 recipients: 10 sent, 2 failed\n") {
+		t.Fatalf("send --retry-failed: %v\n%s%s", err, out, errOut)
 	}
 	mu.Lock()
 	defer mu.Unlock()
@@ -186,15 +192,13 @@ func TestSendInPartsSaysChanged(t *testing.T) {
 		return nil
 	}))
 	camp = sendCampaign(t, srv, 12, "send: {concurrency: 1, rate: 100/s}\n")
-	var out, errOut bytes.Buffer
-	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
-	err := runSend(context.Background(), sendOptions{yes: true, partSpan: partSpanForTest}, g, camp)
-	part2 := out.String()[strings.Index(out.String(), "part 1 done"):]
+	out, errOut, err := sendWith(camp, sendOptions{partSpan: partSpanForTest})
+	part2 := out[strings.Index(out, "part 1 done"):]
 	if err != nil || !strings.Contains(part2, "body.txt changed since an earlier send") {
-		t.Errorf("send: %v\n%s%s", err, out.String(), errOut.String())
+		t.Errorf("send: %v\n%s%s", err, out, errOut)
 	}
-	if strings.Count(out.String(), "changed since") != 1 {
-		t.Errorf("the change is told once, by the part that first sends it:\n%s", out.String())
+	if strings.Count(out, "changed since") != 1 {
+		t.Errorf("the change is told once, by the part that first sends it:\n%s", out)
 	}
 }
 
@@ -234,12 +238,10 @@ func TestSendInPartsInterruptedAtPartEnd(t *testing.T) {
 func TestSendInPartsOutOfTime(t *testing.T) {
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 12, "send: {concurrency: 2, retry_backoff: 1ms, rate: 100/s, domains: {example.com: 5/s}}\n")
-	var out, errOut bytes.Buffer
-	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
-	err := runSend(context.Background(), sendOptions{yes: true, partTime: partTimeForTest}, g, camp)
-	if err != nil || !strings.Contains(out.String(), "part 2:") || strings.Contains(out.String(), "they go in") ||
-		!strings.Contains(out.String(), "12 recipients: 12 sent\n") {
-		t.Fatalf("send: %v\n%s%s", err, out.String(), errOut.String())
+	out, errOut, err := sendWith(camp, sendOptions{partTime: partTimeForTest})
+	if err != nil || !strings.Contains(out, "part 2:") || strings.Contains(out, "they go in") ||
+		!strings.Contains(out, "12 recipients: 12 sent\n") {
+		t.Fatalf("send: %v\n%s%s", err, out, errOut)
 	}
 	for i := range 12 {
 		if addr := fmt.Sprintf("user%03d@example.com", i); srv.Received(addr) != 1 {
@@ -261,11 +263,9 @@ func TestSendInPartsOutOfTime(t *testing.T) {
 func TestSendInPartsKeepsDomainTurns(t *testing.T) {
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 3, "send: {concurrency: 1, retry_backoff: 1ms, domains: {example.com: 1/m}}\n")
-	var out, errOut bytes.Buffer
-	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
-	err := runSend(context.Background(), sendOptions{yes: true, partTime: partTimeForTest}, g, camp)
+	out, errOut, err := sendWith(camp, sendOptions{partTime: partTimeForTest})
 	if got := len(srv.Messages()); got != 1 || !strings.Contains(fmt.Sprint(err), "part 2 tried no message") {
-		t.Fatalf("%d messages to example.com under its limit of 1/m, want 1; send: %v\n%s%s", got, err, out.String(), errOut.String())
+		t.Fatalf("%d messages to example.com under its limit of 1/m, want 1; send: %v\n%s%s", got, err, out, errOut)
 	}
 }
 
@@ -277,13 +277,11 @@ func TestSendInPartsKeepsDomainTurns(t *testing.T) {
 func TestSendInPartsStalledSays(t *testing.T) {
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 3, "send: {concurrency: 1, retry_backoff: 1ms, domains: {example.com: 1/m}}\n")
-	var out, errOut bytes.Buffer
-	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
-	err := runSend(context.Background(), sendOptions{yes: true, partTime: partTimeForTest}, g, camp)
+	out, errOut, err := sendWith(camp, sendOptions{partTime: partTimeForTest})
 	csv := readFile(t, filepath.Join(filepath.Dir(camp), ".tidings", "t", "report.csv"))
-	if exitCode(err) != exitUnusable || strings.Contains(out.String(), "part 2 done") || !strings.Contains(out.String(), "3 recipients: 1 sent, 2 not-attempted\n") ||
+	if exitCode(err) != exitUnusable || strings.Contains(out, "part 2 done") || !strings.Contains(out, "3 recipients: 1 sent, 2 not-attempted\n") ||
 		strings.Contains(csv, "later part") || strings.Count(csv, "run stopped: send: part 2 tried no message") != 2 {
-		t.Errorf("send: %v (code %d)\n%s%s\nreport.csv:\n%s", err, exitCode(err), out.String(), errOut.String(), csv)
+		t.Errorf("send: %v (code %d)\n%s%s\nreport.csv:\n%s", err, exitCode(err), out, errOut, csv)
 	}
 }
 
@@ -304,13 +302,11 @@ func TestSendInPartsKeepsThrottle(t *testing.T) {
 		return nil
 	}))
 	camp := sendCampaign(t, srv, 12, "send: {concurrency: 1, retry_backoff: 1ms, rate: 100/s}\n")
-	var out, errOut bytes.Buffer
-	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
-	err := runSend(context.Background(), sendOptions{yes: true, partSpan: partSpanForTest}, g, camp)
-	if err != nil || !strings.Contains(out.String(), "part 2: 7 messages still to send") ||
-		!strings.Contains(out.String(), "this part begins at 50/s, where the part before left off") ||
-		!strings.Contains(out.String(), "12 recipients: 12 sent\n") {
-		t.Fatalf("send: %v\n%s%s", err, out.String(), errOut.String())
+	out, errOut, err := sendWith(camp, sendOptions{partSpan: partSpanForTest})
+	if err != nil || !strings.Contains(out, "part 2: 7 messages still to send") ||
+		!strings.Contains(out, "this part begins at 50/s, where the part before left off") ||
+		!strings.Contains(out, "12 recipients: 12 sent\n") {
+		t.Fatalf("send: %v\n%s%s", err, out, errOut)
 	}
 	for i := range 12 {
 		if addr := fmt.Sprintf("user%03d@example.com", i); srv.Received(addr) != 1 {
@@ -344,16 +340,14 @@ func TestSendInPartsRetryWhenDue(t *testing.T) {
 		return nil
 	}))
 	camp := sendCampaign(t, srv, 30, "send: {concurrency: 2, retry_backoff: 1600ms, domains: {example.com: 10/s}}\n")
-	var out, errOut bytes.Buffer
-	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
-	err := runSend(context.Background(), sendOptions{yes: true, partTime: time.Second}, g, camp)
-	if err != nil || !strings.Contains(out.String(), "part 2:") || !strings.Contains(out.String(), "30 recipients: 30 sent\n") {
-		t.Fatalf("send: %v\n%s%s", err, out.String(), errOut.String())
+	out, errOut, err := sendWith(camp, sendOptions{partTime: time.Second})
+	if err != nil || !strings.Contains(out, "part 2:") || !strings.Contains(out, "30 recipients: 30 sent\n") {
+		t.Fatalf("send: %v\n%s%s", err, out, errOut)
 	}
 	mu.Lock()
 	defer mu.Unlock()
 	if tries != 2 {
-		t.Errorf("user005 tried %d times, want 2: once deferred, then when the retry was due\n%s%s", tries, out.String(), errOut.String())
+		t.Errorf("user005 tried %d times, want 2: once deferred, then when the retry was due\n%s%s", tries, out, errOut)
 	}
 	for i := range 30 {
 		if addr := fmt.Sprintf("user%03d@example.com", i); srv.Received(addr) != 1 {
@@ -377,10 +371,9 @@ func TestSendInPartsTimeIsNoInterrupt(t *testing.T) {
 		return nil
 	}))
 	camp := sendCampaign(t, srv, 3, "send: {concurrency: 1, retry_backoff: 10s, domains: {example.com: 1/m}}\n")
-	var out, errOut bytes.Buffer
-	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
-	if err := runSend(context.Background(), sendOptions{yes: true, partTime: partTimeForTest}, g, camp); exitCode(err) != exitUnusable {
-		t.Fatalf("send: %v\n%s%s", err, out.String(), errOut.String())
+	out, errOut, err := sendWith(camp, sendOptions{partTime: partTimeForTest})
+	if exitCode(err) != exitUnusable {
+		t.Fatalf("send: %v\n%s%s", err, out, errOut)
 	}
 	rep, repErr, code := runCLI(t, "report", camp)
 	if code != exitSomeFailed || strings.Contains(rep, "interrupted") ||
@@ -412,11 +405,9 @@ func TestSendInPartsRateEdited(t *testing.T) {
 		return nil
 	}))
 	camp = sendCampaign(t, srv, 12, "send: {concurrency: 1, rate: 100/s}\n")
-	var out, errOut bytes.Buffer
-	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
-	err := runSend(context.Background(), sendOptions{yes: true, partSpan: partSpanForTest}, g, camp)
-	if err != nil || !strings.Contains(out.String(), "12 recipients: 12 sent\n") {
-		t.Fatalf("send: %v\n%s%s", err, out.String(), errOut.String())
+	out, errOut, err := sendWith(camp, sendOptions{partSpan: partSpanForTest})
+	if err != nil || !strings.Contains(out, "12 recipients: 12 sent\n") {
+		t.Fatalf("send: %v\n%s%s", err, out, errOut)
 	}
 	for i := range 12 {
 		if addr := fmt.Sprintf("user%03d@example.com", i); srv.Received(addr) != 1 {
