@@ -519,31 +519,14 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	// whole even when an interrupt comes now (a second one stops them): an
 	// interrupted run then reports every row as not attempted, as it says.
 	setup := setupContext(ctx, g)
-	w, err := journal.Open(setup, lock, journal.Run{PID: os.Getpid(), Started: opts.now(), Version: version,
-		ResendUnknown: opts.resendUnknown, RetryFailed: opts.retryFailed, ResendChanged: opts.resendChanged, Flags: runFlags(opts), KeyColumn: c.Recipients.Key, Campaign: c.File, Name: c.Name, Facets: in.Renderer.Facets(), IDSalt: in.IDSalt()})
+	w, err := openRun(setup, in, pl, &cfg, lock, reporter, allow, opts)
 	if err != nil {
-		return &unusableError{err}
-	}
-	rec := journal.NewRecorder(w)
-	cfg.Journal = rec
-	cfg.Limiter = opts.partLimiter(cfg.Rate)
-	cfg.RetryDue = opts.retryDue
-	cfg.SMTPUTF8Rows = pl.SMTPUTF8Within(allow.N)
-	if err := pl.Seed(setup, reporter, rec, plan.Hold{After: allow.N, Detail: heldBackNote(allow, pl.ToSend, opts)}); err != nil {
-		w.Close()
 		return err
 	}
 	if copies != nil {
 		copies.Journal = w
 	}
-	prog := newProgress(g, allow.N, opts.progress)
-	pctx, stopPart := partContext(ctx, opts)
-	defer stopPart()
-	tried := 0
-	runErr := pl.Deliver(pctx, in, plan.Delivery{Pool: cfg, Limit: allow.N, Reporter: reporter,
-		Abort: g.abort, OnResult: func(r sendpool.Result) { tried += min(r.Attempts, 1); prog.Add(r) }, MaxBounceRate: maxBounceRate(c), Copies: copies, DomainTurns: opts.turns})
-	prog.Close()
-	timedOut, runErr := partEnd(ctx, pctx, runErr, tried, opts)
+	runErr, timedOut, tried := deliverPart(ctx, g, in, pl, cfg, reporter, copies, allow, opts)
 	if timedOut {
 		opts.part.more = true
 		reporter.NoteNotAttempted(laterPartNote)
@@ -580,6 +563,44 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 		return context.Cause(ctx)
 	}
 	return outcome
+}
+
+// openRun writes the run's record into the journal of the state folder
+// lock holds and the report's lines for the rows the preflight decided,
+// and sets cfg's journal and what a run's parts carry from one to the
+// next. The caller closes the writer.
+func openRun(setup context.Context, in *plan.Inputs, pl *plan.Plan, cfg *sendpool.Config, lock *journal.Lock, reporter *report.Reporter, allow plan.Allowance, opts sendOptions) (*journal.Writer, error) {
+	c := in.Campaign
+	w, err := journal.Open(setup, lock, journal.Run{PID: os.Getpid(), Started: opts.now(), Version: version,
+		ResendUnknown: opts.resendUnknown, RetryFailed: opts.retryFailed, ResendChanged: opts.resendChanged, Flags: runFlags(opts), KeyColumn: c.Recipients.Key, Campaign: c.File, Name: c.Name, Facets: in.Renderer.Facets(), IDSalt: in.IDSalt()})
+	if err != nil {
+		return nil, &unusableError{err}
+	}
+	rec := journal.NewRecorder(w)
+	cfg.Journal = rec
+	cfg.Limiter = opts.partLimiter(cfg.Rate)
+	cfg.RetryDue = opts.retryDue
+	cfg.SMTPUTF8Rows = pl.SMTPUTF8Within(allow.N)
+	if err := pl.Seed(setup, reporter, rec, plan.Hold{After: allow.N, Detail: heldBackNote(allow, pl.ToSend, opts)}); err != nil {
+		w.Close()
+		return nil, err
+	}
+	return w, nil
+}
+
+// deliverPart delivers the messages allow lets this part of the run send
+// under the part's deadline (partContext), with the progress lines: it
+// returns the delivery's error as partEnd leaves it, whether the part's
+// time ran out, and how many messages it tried.
+func deliverPart(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Plan, cfg sendpool.Config, reporter *report.Reporter, copies *plan.SentCopies, allow plan.Allowance, opts sendOptions) (runErr error, timedOut bool, tried int) {
+	prog := newProgress(g, allow.N, opts.progress)
+	pctx, stopPart := partContext(ctx, opts)
+	defer stopPart()
+	runErr = pl.Deliver(pctx, in, plan.Delivery{Pool: cfg, Limit: allow.N, Reporter: reporter,
+		Abort: g.abort, OnResult: func(r sendpool.Result) { tried += min(r.Attempts, 1); prog.Add(r) }, MaxBounceRate: maxBounceRate(in.Campaign), Copies: copies, DomainTurns: opts.turns})
+	prog.Close()
+	timedOut, runErr = partEnd(ctx, pctx, runErr, tried, opts)
+	return runErr, timedOut, tried
 }
 
 // runEnd is how a run's delivery ended, for its summary.
