@@ -133,15 +133,16 @@ func (opts sendOptions) partSizeAt(rate float64) int {
 // sendParts delivers the messages allow lets the run st began send, in
 // parts of at most a part's worth at the rate each part begins with
 // (partSize, as its preflight spools: spoolAtMost; send.rate may be
-// edited while the send runs). Each part after the first
-// begins with a preflight of its own (nextPart) that renders the rows
-// still to send afresh, so its messages are dated when it begins; its
-// --retry-failed and --resend-unknown cover what failed before the first
-// part (journal.Policy.OnlyBefore), not a row once a part. A part
-// that leaves rows not sent (failed, unknown: the report says which)
-// does not stop the next; anything else that ends a part early (an
-// interrupt, a stop, problems found by a later part's preflight) ends the
-// run. sendParts closes st.
+// edited while the send runs), each also ended by time (partTime). Each
+// part after the first begins with a preflight of its own (nextPart) that
+// renders the rows still to send afresh, so its messages are dated when
+// it begins; its --retry-failed and --resend-unknown cover what failed
+// before the first part (journal.Policy.OnlyBefore), not a row once a
+// part. A part that leaves rows not sent (failed, unknown: the report
+// says which) does not stop the next; anything else that ends a part
+// early (an interrupt, a stop, problems found by a later part's
+// preflight) ends the run. The run's lock is held throughout. sendParts
+// closes st.
 func sendParts(ctx context.Context, g *globalOptions, opts sendOptions, path string, st *sendStart, allow plan.Allowance) error {
 	var notSent error
 	runs, total := len(st.state.Runs), allow.N
@@ -181,11 +182,11 @@ func sendParts(ctx context.Context, g *globalOptions, opts sendOptions, path str
 }
 
 // nextPart begins part opts.part.n of a run, holding the run's lock
-// (released when it fails): its preflight, which
-// renders the rows still to send afresh and whose lines (warnings, notes
-// the first part printed already) are shown only when it stops the run,
-// but for the campaign's files changed since the part before (the rows it
-// sends go as they are now: printChanged), and what the part may send.
+// (released when it fails): its preflight, which renders the rows still
+// to send afresh and whose lines (warnings, notes the first part printed
+// already) are shown only when it stops the run, but for the campaign's
+// files changed since the part before (the rows it sends go as they are
+// now: printChanged), and what the part may send.
 func nextPart(ctx context.Context, g *globalOptions, opts sendOptions, path string, lock *journal.Lock) (*sendStart, plan.Allowance, error) {
 	var out, errOut bytes.Buffer
 	pg := &globalOptions{stdout: &out, stderr: &errOut, stdin: g.stdin, abort: g.abort, quiet: g.quiet, interrupt: g.interrupt}
