@@ -197,6 +197,11 @@ func nextPart(ctx context.Context, g *globalOptions, opts sendOptions, path stri
 		return nil, plan.Allowance{}, err
 	}
 	allow := st.pl.Allow(opts.limitLeft(), st.in.Campaign.Send.DailyCap, st.state, opts.now())
+	if opts.limit > 0 && opts.part.done >= opts.limit { // the parts before tried as many
+		allow.N = 0 // (limitLeft, never 0: that is no limit)
+		fmt.Fprintf(g.stdout, "\npart %d: --limit %d reached\n", opts.part.n, opts.limit)
+		return st, allow, nil
+	}
 	if allow.N == 0 { // its delivery sends nothing, and ends the run with its summary
 		fmt.Fprintf(g.stdout, "\npart %d: nothing left to send now\n", opts.part.n)
 		return st, allow, nil

@@ -415,3 +415,17 @@ func TestSendInPartsRateEdited(t *testing.T) {
 		}
 	}
 }
+
+// TestSendInPartsLimitUsedUp: a part whose time ran out after it tried
+// every message --limit left (one of them waiting for its retry) leaves
+// the next part nothing to send: the send ends with its summary, the
+// deferred row to send again, and no message past the limit.
+func TestSendInPartsLimitUsedUp(t *testing.T) {
+	srv := deferringServer(t, "user001@example.com")
+	camp := sendCampaign(t, srv, 12, "send: {concurrency: 1, retry_backoff: 10s}\n")
+	out, errOut, err := sendWith(camp, sendOptions{limit: 3, limitSet: true, partTime: partTimeForTest})
+	if exitCode(err) != exitSomeFailed || len(srv.Messages()) != 2 || !strings.Contains(out, "part 2: --limit 3 reached") ||
+		!strings.Contains(out, "12 recipients: 2 sent, 1 deferred, 9 not-attempted") {
+		t.Errorf("send --limit 3: %d messages, %v\n%s%s", len(srv.Messages()), err, out, errOut)
+	}
+}
