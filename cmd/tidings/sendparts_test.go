@@ -377,7 +377,7 @@ func TestSendInPartsTimeIsNoInterrupt(t *testing.T) {
 	}
 	rep, repErr, code := runCLI(t, "report", camp)
 	if code != exitSomeFailed || strings.Contains(rep, "interrupted") ||
-		!strings.Contains(rep, "run stopped: the part's time ran out before the next try: greylisted") ||
+		!strings.Contains(rep, "the part's time ran out before the next try: greylisted") || strings.Contains(rep, "run stopped: the part's") ||
 		strings.Count(rep, "not tried yet: no send has reached this row") != 2 {
 		t.Errorf("report: code %d\n%s%s", code, rep, repErr)
 	}
@@ -413,5 +413,49 @@ func TestSendInPartsRateEdited(t *testing.T) {
 		if addr := fmt.Sprintf("user%03d@example.com", i); srv.Received(addr) != 1 {
 			t.Errorf("%s received %d messages", addr, srv.Received(addr))
 		}
+	}
+}
+
+// TestSendInPartsDeferredGoesOn: a row deferred in a part whose time ran
+// out before its retry is left to the parts after, which go on: while
+// they run, neither the send's report (written as the part ended) nor
+// tidings report says the run stopped. Here user000 is greylisted with a
+// retry 5s to 10s later, and parts may last a second; the check is made
+// as the second part's first message (dated anew) arrives. (The pool
+// gave it "run stopped: the part's time ran out before the next try".)
+func TestSendInPartsDeferredGoesOn(t *testing.T) {
+	var camp string
+	var mu sync.Mutex
+	var firstDate string
+	checked := false
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		if to == "user000@example.com" {
+			return smtptest.Reply(451, "4.7.1", "greylisted, try again later")
+		}
+		return nil
+	}), smtptest.OnData(func(_ smtptest.Session, m *smtptest.Message) error {
+		mu.Lock()
+		defer mu.Unlock()
+		date := headerOf(m.Data, "Date")
+		if firstDate == "" {
+			firstDate = date
+		}
+		if checked || date == firstDate { // the first part's
+			return nil
+		}
+		checked = true
+		dir := filepath.Join(filepath.Dir(camp), ".tidings", "t")
+		csv := readFile(t, filepath.Join(dir, "report.csv")) // the send's, as the first part ended
+		rep, repErr, _ := runCLI(t, "report", camp)
+		if strings.Contains(csv+rep+repErr, "run stopped") ||
+			!strings.Contains(rep, "the part's time ran out before the next try: greylisted") {
+			t.Errorf("while the second part runs, report says the run stopped:\n%s%s\nreport.csv:\n%s", rep, repErr, csv)
+		}
+		return nil
+	}))
+	camp = sendCampaign(t, srv, 20, "send: {concurrency: 1, retry_backoff: 10s, domains: {example.com: 10/s}}\n")
+	out, errOut, _ := sendWith(camp, sendOptions{partTime: partTimeForTest})
+	if !checked {
+		t.Errorf("no second part sent a message\n%s%s", out, errOut)
 	}
 }
