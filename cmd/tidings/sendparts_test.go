@@ -459,3 +459,37 @@ func TestSendInPartsDeferredGoesOn(t *testing.T) {
 		t.Errorf("no second part sent a message\n%s%s", out, errOut)
 	}
 }
+
+// TestSendInPartsShowsRow: show of a row an earlier part sent, while a
+// later part runs and after, names the row as the sheet has it, as for a
+// row of the newest part: the campaign did not change, only each part
+// spooled its rows afresh. (It said "row 2 when sent", as for a message
+// of a generation made before the campaign changed.)
+func TestSendInPartsShowsRow(t *testing.T) {
+	var camp string
+	var mu sync.Mutex
+	n := 0
+	var during string
+	srv := smtptest.NewServer(t, smtptest.OnData(func(_ smtptest.Session, _ *smtptest.Message) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if n++; n == 7 { // the second part's second message
+			_, during, _ = runCLI(t, "show", camp, "user000@example.com")
+		}
+		return nil
+	}))
+	camp = sendCampaign(t, srv, 12, "send: {concurrency: 1, rate: 100/s}\n")
+	if out, errOut, err := sendWith(camp, sendOptions{partSpan: partSpanForTest}); err != nil || !strings.Contains(out, "part 3:") {
+		t.Fatalf("send: %v\n%s%s", err, out, errOut)
+	}
+	if !strings.HasPrefix(during, "row 2, user000@example.com: sent; spooled") {
+		t.Errorf("show user000 while part 2 ran:\n%s", during)
+	}
+	for i, row := range []int{0, 6, 11} {
+		addr := fmt.Sprintf("user%03d@example.com", row)
+		shown, errOut, code := runCLI(t, "show", camp, addr)
+		if want := fmt.Sprintf("row %d, %s: sent; spooled", row+2, addr); code != exitOK || !strings.HasPrefix(errOut, want) || shown != string(serverCopy(t, srv, addr)) {
+			t.Errorf("show %s (part %d): code %d, want %q\n%s", addr, i+1, code, want, errOut)
+		}
+	}
+}
