@@ -140,14 +140,20 @@ func (p *Pool) newRun(ctx context.Context, onResult func(Result)) (r *poolRun, s
 }
 
 // endCause is what unsent messages are told when ctx, Run's, has ended:
-// Interrupted, unless its deadline passed (a part of a long send whose
-// time ran out), which is no interrupt: "run stopped: " and the
-// deadline's cause.
+// Interrupted, unless its deadline passed, which is no interrupt: the
+// deadline's cause, which says what ended (a part of a long send whose
+// time ran out: the run may go on with a next part, so "run stopped"
+// would not be true), or "run stopped: " and the deadline's error for a
+// deadline given no cause.
 func endCause(ctx context.Context) string {
 	if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		return Interrupted
 	}
-	return "run stopped: " + OneLine(context.Cause(ctx).Error())
+	cause := context.Cause(ctx)
+	if cause == context.DeadlineExceeded {
+		return "run stopped: " + OneLine(cause.Error())
+	}
+	return OneLine(cause.Error())
 }
 
 // start starts the finishers, the callback goroutine and the workers.

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -393,10 +394,15 @@ func findMessage(ctx context.Context, finder *spool.Finder, current *currentSpoo
 }
 
 // isCurrent says whether gen is the generation made from the campaign as
-// it is, as far as sheet row row is concerned (its attachments).
+// it is, as far as sheet row row is concerned (its attachments), or
+// another made from the campaign's inputs as they are (an earlier part of
+// a long send, or an earlier send at a rate, spooled a part's worth of
+// the same sheet): its rows are numbered as the sheet's are now.
 func isCurrent(current *currentSpool, gen *spool.Generation, row int) bool {
-	cur := current.forRow(row)
-	return cur != nil && cur.Number() == gen.Number()
+	if cur := current.forRow(row); cur != nil && cur.Number() == gen.Number() {
+		return true
+	}
+	return slices.ContainsFunc(current.gens, func(g *spool.Generation) bool { return g.Number() == gen.Number() })
 }
 
 // keyOfRow is the key of sheet row row, and dupOf the row's "duplicate of

@@ -377,7 +377,7 @@ func TestSendInPartsTimeIsNoInterrupt(t *testing.T) {
 	}
 	rep, repErr, code := runCLI(t, "report", camp)
 	if code != exitSomeFailed || strings.Contains(rep, "interrupted") ||
-		!strings.Contains(rep, "run stopped: the part's time ran out before the next try: greylisted") ||
+		!strings.Contains(rep, "the part's time ran out before the next try: greylisted") || strings.Contains(rep, "run stopped: the part's") ||
 		strings.Count(rep, "not tried yet: no send has reached this row") != 2 {
 		t.Errorf("report: code %d\n%s%s", code, rep, repErr)
 	}
@@ -427,5 +427,83 @@ func TestSendInPartsLimitUsedUp(t *testing.T) {
 	if exitCode(err) != exitSomeFailed || len(srv.Messages()) != 2 || !strings.Contains(out, "part 2: --limit 3 reached") ||
 		!strings.Contains(out, "12 recipients: 2 sent, 1 deferred, 9 not-attempted") {
 		t.Errorf("send --limit 3: %d messages, %v\n%s%s", len(srv.Messages()), err, out, errOut)
+	}
+}
+
+// TestSendInPartsDeferredGoesOn: a row deferred in a part whose time ran
+// out before its retry is left to the parts after, which go on: while
+// they run, neither the send's report (written as the part ended) nor
+// tidings report says the run stopped. Here user000 is greylisted with a
+// retry 5s to 10s later, and parts may last a second; the check is made
+// as the second part's first message (dated anew) arrives. (The pool
+// gave it "run stopped: the part's time ran out before the next try".)
+func TestSendInPartsDeferredGoesOn(t *testing.T) {
+	var camp string
+	var mu sync.Mutex
+	var firstDate string
+	checked := false
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		if to == "user000@example.com" {
+			return smtptest.Reply(451, "4.7.1", "greylisted, try again later")
+		}
+		return nil
+	}), smtptest.OnData(func(_ smtptest.Session, m *smtptest.Message) error {
+		mu.Lock()
+		defer mu.Unlock()
+		date := headerOf(m.Data, "Date")
+		if firstDate == "" {
+			firstDate = date
+		}
+		if checked || date == firstDate { // the first part's
+			return nil
+		}
+		checked = true
+		dir := filepath.Join(filepath.Dir(camp), ".tidings", "t")
+		csv := readFile(t, filepath.Join(dir, "report.csv")) // the send's, as the first part ended
+		rep, repErr, _ := runCLI(t, "report", camp)
+		if strings.Contains(csv+rep+repErr, "run stopped") ||
+			!strings.Contains(rep, "the part's time ran out before the next try: greylisted") {
+			t.Errorf("while the second part runs, report says the run stopped:\n%s%s\nreport.csv:\n%s", rep, repErr, csv)
+		}
+		return nil
+	}))
+	camp = sendCampaign(t, srv, 20, "send: {concurrency: 1, retry_backoff: 10s, domains: {example.com: 10/s}}\n")
+	out, errOut, _ := sendWith(camp, sendOptions{partTime: partTimeForTest})
+	if !checked {
+		t.Errorf("no second part sent a message\n%s%s", out, errOut)
+	}
+}
+
+// TestSendInPartsShowsRow: show of a row an earlier part sent, while a
+// later part runs and after, names the row as the sheet has it, as for a
+// row of the newest part: the campaign did not change, only each part
+// spooled its rows afresh. (It said "row 2 when sent", as for a message
+// of a generation made before the campaign changed.)
+func TestSendInPartsShowsRow(t *testing.T) {
+	var camp string
+	var mu sync.Mutex
+	n := 0
+	var during string
+	srv := smtptest.NewServer(t, smtptest.OnData(func(_ smtptest.Session, _ *smtptest.Message) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if n++; n == 7 { // the second part's second message
+			_, during, _ = runCLI(t, "show", camp, "user000@example.com")
+		}
+		return nil
+	}))
+	camp = sendCampaign(t, srv, 12, "send: {concurrency: 1, rate: 100/s}\n")
+	if out, errOut, err := sendWith(camp, sendOptions{partSpan: partSpanForTest}); err != nil || !strings.Contains(out, "part 3:") {
+		t.Fatalf("send: %v\n%s%s", err, out, errOut)
+	}
+	if !strings.HasPrefix(during, "row 2, user000@example.com: sent; spooled") {
+		t.Errorf("show user000 while part 2 ran:\n%s", during)
+	}
+	for i, row := range []int{0, 6, 11} {
+		addr := fmt.Sprintf("user%03d@example.com", row)
+		shown, errOut, code := runCLI(t, "show", camp, addr)
+		if want := fmt.Sprintf("row %d, %s: sent; spooled", row+2, addr); code != exitOK || !strings.HasPrefix(errOut, want) || shown != string(serverCopy(t, srv, addr)) {
+			t.Errorf("show %s (part %d): code %d, want %q\n%s", addr, i+1, code, want, errOut)
+		}
 	}
 }
