@@ -137,6 +137,30 @@ func TestXLSXSheets(t *testing.T) {
 			want: []string{"2: a@example.com | 2025-11-04 | 13800138000 | 0.3 | 00123 | TRUE | 2025-11-04 18:30"},
 		},
 		{
+			name: "a comma after the decimals scales by a thousand: not rounded as shown",
+			file: "scaled.xlsx",
+			build: func(t testing.TB, path string) {
+				f := excelize.NewFile()
+				defer f.Close()
+				must := func(err error) {
+					if err != nil {
+						t.Fatal(err)
+					}
+				}
+				millions := "0.0,,"
+				st, err := f.NewStyle(&excelize.Style{CustomNumFmt: &millions})
+				must(err)
+				must(f.SetSheetRow("Sheet1", "A1", &[]any{"email", "sales"}))
+				must(f.SetCellValue("Sheet1", "A2", "a@example.com"))
+				// 15 significant digits make it 0.05, which "0.0" alone shows as 0.1;
+				// with 17 decimals, SetCellFloat writes the value whole (SetCellValue: 15 digits)
+				must(f.SetCellFloat("Sheet1", "B2", 0.04999999999999999, 17, 64))
+				must(f.SetCellStyle("Sheet1", "B2", "B2", st))
+				must(f.SaveAs(path))
+			},
+			want: []string{"2: a@example.com | 0.0"},
+		},
+		{
 			name:  "CSV settings on a workbook are ignored with a warning",
 			file:  "book.xlsx",
 			build: book(people),

@@ -141,7 +141,9 @@ func parseFixedSection(section string) (fixedFormat, bool) {
 			f.percent++
 		case r == '.':
 			point = true
-		case r == ',' && !point:
+		case r == ',' && point:
+			ok = false // a comma after the point scales ("0.0,,": millions)
+		case r == ',':
 			lastComma = i
 		case r == '0' && point:
 			f.places++
