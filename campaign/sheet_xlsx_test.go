@@ -137,6 +137,58 @@ func TestXLSXSheets(t *testing.T) {
 			want: []string{"2: a@example.com | 2025-11-04 | 13800138000 | 0.3 | 00123 | TRUE | 2025-11-04 18:30"},
 		},
 		{
+			name: "a comma after the decimals scales by a thousand: not rounded as shown",
+			file: "scaled.xlsx",
+			build: func(t testing.TB, path string) {
+				f := excelize.NewFile()
+				defer f.Close()
+				must := func(err error) {
+					if err != nil {
+						t.Fatal(err)
+					}
+				}
+				millions := "0.0,,"
+				st, err := f.NewStyle(&excelize.Style{CustomNumFmt: &millions})
+				must(err)
+				must(f.SetSheetRow("Sheet1", "A1", &[]any{"email", "sales"}))
+				must(f.SetCellValue("Sheet1", "A2", "a@example.com"))
+				// 15 significant digits make it 0.05, which "0.0" alone shows as 0.1;
+				// with 17 decimals, SetCellFloat writes the value whole (SetCellValue: 15 digits)
+				must(f.SetCellFloat("Sheet1", "B2", 0.04999999999999999, 17, 64))
+				must(f.SetCellStyle("Sheet1", "B2", "B2", st))
+				must(f.SaveAs(path))
+			},
+			want: []string{"2: a@example.com | 0.0"},
+		},
+		{
+			name: "more than 15 significant digits stored: rounded as shown",
+			file: "digits.xlsx",
+			build: func(t testing.TB, path string) {
+				f := excelize.NewFile()
+				defer f.Close()
+				must := func(err error) {
+					if err != nil {
+						t.Fatal(err)
+					}
+				}
+				four := "0.0000"
+				cents, err := f.NewStyle(&excelize.Style{NumFmt: 2})
+				must(err)
+				fine, err := f.NewStyle(&excelize.Style{CustomNumFmt: &four})
+				must(err)
+				must(f.SetSheetRow("Sheet1", "A1", &[]any{"email", "price", "total"}))
+				must(f.SetCellValue("Sheet1", "A2", "a@example.com"))
+				// written whole, as Excel does; excelize reads them at 15 digits
+				// (0.285, 123456789012346) before rounding the binary value
+				must(f.SetCellFloat("Sheet1", "B2", 0.28500000000000003, 17, 64))
+				must(f.SetCellFloat("Sheet1", "C2", 123456789012345.67, 2, 64))
+				must(f.SetCellStyle("Sheet1", "B2", "B2", cents))
+				must(f.SetCellStyle("Sheet1", "C2", "C2", fine))
+				must(f.SaveAs(path))
+			},
+			want: []string{"2: a@example.com | 0.29 | 123456789012346.0000"},
+		},
+		{
 			name:  "CSV settings on a workbook are ignored with a warning",
 			file:  "book.xlsx",
 			build: book(people),

@@ -141,7 +141,9 @@ func parseFixedSection(section string) (fixedFormat, bool) {
 			f.percent++
 		case r == '.':
 			point = true
-		case r == ',' && !point:
+		case r == ',' && point:
+			ok = false // a comma after the point scales ("0.0,,": millions)
+		case r == ',':
 			lastComma = i
 		case r == '0' && point:
 			f.places++
@@ -172,7 +174,7 @@ func (f fixedFormat) fix(value string) (from, to string, ok bool) {
 		return "", "", false
 	}
 	ratio := math.Pow(10, float64(f.places))
-	shown := v * math.Pow(100, float64(f.percent))
+	shown := excelizeValue(strings.TrimSpace(value), v) * math.Pow(100, float64(f.percent))
 	from = strconv.FormatFloat(math.Abs(math.Round(shown*ratio)/ratio), 'f', f.places, 64)
 	to = roundShown(v, f.places, 2*f.percent)
 	if from == to {
@@ -182,6 +184,26 @@ func (f fixedFormat) fix(value string) (from, to string, ok bool) {
 		from, to = groupThousands(from), groupThousands(to)
 	}
 	return from, to, true
+}
+
+// excelizeValue returns the number excelize formats for a cell's stored
+// value v (written as value): a value written with more than 15
+// significant digits is first cut to 15 (0.28500000000000003 is 0.285,
+// whose binary value excelize then rounds down), as excelize's
+// getCellDefault does.
+func excelizeValue(value string, v float64) float64 {
+	plain := strconv.FormatFloat(v, 'f', -1, 64)
+	if len(plain)-strings.Count(plain, ".") <= 15 {
+		return v
+	}
+	if !strings.ContainsAny(value, ".Ee") && len(strings.TrimRight(strings.TrimLeft(value, "+-0"), "0")) <= 15 {
+		return v // a whole number with at most 15 significant digits
+	}
+	cut, err := strconv.ParseFloat(strconv.FormatFloat(v, 'G', 15, 64), 64)
+	if err != nil {
+		return v
+	}
+	return cut
 }
 
 // roundShown writes |v|×10^shift with places decimals as Excel shows it:

@@ -21,7 +21,10 @@ func TestParseFixedFormat(t *testing.T) {
 		{"dd/mm/yyyy", fixedFormat{}, false},
 		{"[h]:mm", fixedFormat{}, false},
 		{"# ?/?", fixedFormat{}, false},
-		{"#,##0,", fixedFormat{}, false}, // thousands
+		{"#,##0,", fixedFormat{}, false},    // thousands
+		{"0.0,,", fixedFormat{}, false},     // millions
+		{"#,##0.00,", fixedFormat{}, false}, // thousands, after the decimals
+		{`0.00," k"`, fixedFormat{}, false},
 		{"@", fixedFormat{}, false},
 		{"", fixedFormat{}, false},
 	}
