@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/tidings/tidings/campaign"
@@ -110,10 +111,9 @@ type messageWarnings struct {
 	file  string // the sheet, as displayPath shows it
 	limit int
 	n     int
-	// shared are the first rows whose To shares a one-click link (and the
-	// number of its addresses for the first); sharedN counts them all.
-	shared  []int
-	sharedN int
+	// shared are the rows whose To shares a one-click link, as the sheet
+	// numbers them, and sharedK the number of addresses of the first.
+	shared  plan.RowList
 	sharedK int
 }
 
@@ -133,9 +133,7 @@ func (mw *messageWarnings) Add(m *render.Message) {
 		}
 	}
 	if m.SharedUnsubscribe > 0 {
-		if mw.sharedN++; len(mw.shared) < maxSharedRows {
-			mw.shared = append(mw.shared, m.Row)
-		}
+		mw.shared.Add(strconv.Itoa(m.Row))
 		if mw.sharedK == 0 {
 			mw.sharedK = m.SharedUnsubscribe
 		}
@@ -148,7 +146,7 @@ func (mw *messageWarnings) Done() {
 	if mw.n > mw.limit {
 		fmt.Fprintf(mw.w, "(%d more warnings about messages not shown)\n", mw.n-mw.limit)
 	}
-	if line := sharedUnsubscribeWarning(mw.file, mw.shared, mw.sharedN, mw.sharedK); line != "" {
+	if line := sharedUnsubscribeWarning(mw.file, mw.shared, mw.sharedK); line != "" {
 		fmt.Fprintln(mw.w, line)
 	}
 }
