@@ -35,33 +35,14 @@ func withoutActions(tmpl string) string {
 }
 
 // listsAddresses reports whether list, an address list (RFC 5322 3.4, with
-// ';' separating as ',' does), has more than one address.
+// ';' separating as ',' does), has more than one address: separators
+// outside quoted-strings, comments and angle brackets (WalkTop) with
+// something on either side.
 func listsAddresses(list string) bool {
-	var (
-		quoted, angle, seen bool
-		depth, n            int
-	)
-	for i := 0; i < len(list); i++ {
-		c := list[i]
+	n, seen := 0, false
+	WalkTop(list, func(_ int, c byte, angle int) {
 		switch {
-		case quoted:
-			if c == '\\' {
-				i++
-			} else if c == '"' {
-				quoted = false
-			}
-		case c == '"':
-			quoted, seen = true, true
-		case c == '(':
-			depth++
-		case c == ')' && depth > 0:
-			depth--
-		case depth > 0:
-		case c == '<':
-			angle, seen = true, true
-		case c == '>':
-			angle = false
-		case angle:
+		case angle > 0:
 		case c == ',' || c == ';':
 			if seen {
 				n++
@@ -70,7 +51,7 @@ func listsAddresses(list string) bool {
 		case c != ' ' && c != '\t':
 			seen = true
 		}
-	}
+	})
 	if seen {
 		n++
 	}

@@ -83,7 +83,7 @@ func fixOf(part string, cols []string) string {
 func splitLastWord(part string) (display, spec string, ok bool) {
 	part = strings.TrimSpace(part)
 	cut, angled := -1, false
-	templates.WalkTop(part, func(i int, c byte, angle int) {
+	campaign.WalkTop(part, func(i int, c byte, angle int) {
 		switch {
 		case c == '<' || c == '>' || angle > 0:
 			angled = true
@@ -106,7 +106,7 @@ func columnMarker(i int) string { return "\ue000" + strconv.Itoa(i) + "\ue001" }
 // part has no angle-addr, or text after it.
 func splitAngle(part string) (display, spec string, ok bool) {
 	lt, gt := -1, -1
-	templates.WalkTop(part, func(i int, c byte, angle int) {
+	campaign.WalkTop(part, func(i int, c byte, angle int) {
 		switch {
 		case c == '<' && angle == 0 && lt < 0:
 			lt = i

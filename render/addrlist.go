@@ -6,6 +6,7 @@ import (
 	"net/mail"
 	"strings"
 
+	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/templates"
 )
 
@@ -41,7 +42,7 @@ func shapeList(list string) listShape {
 		seps  []int
 		colon = -1
 	)
-	sh.open = templates.WalkTop(list, func(i int, c byte, angle int) {
+	sh.open = campaign.WalkTop(list, func(i int, c byte, angle int) {
 		if angle > 0 {
 			return
 		}
@@ -136,7 +137,7 @@ func keepName(part string) string {
 // and the angle-addr "<…>", which must end part; ok is false otherwise.
 func cutAngle(part string) (text, angle string, ok bool) {
 	lt, gt := -1, -1
-	templates.WalkTop(part, func(i int, c byte, depth int) {
+	campaign.WalkTop(part, func(i int, c byte, depth int) {
 		switch {
 		case c == '<' && depth == 0:
 			lt, gt = i, -1
@@ -232,7 +233,7 @@ func parseGroupList(v string, parts []string) ([]mailbox, *addressError) {
 // ends the group after it, trimmed.
 func groupMember(part string) string {
 	start, end := 0, len(part)
-	templates.WalkTop(part, func(i int, c byte, angle int) {
+	campaign.WalkTop(part, func(i int, c byte, angle int) {
 		switch {
 		case angle > 0:
 		case c == ':' && start == 0:
@@ -266,5 +267,5 @@ func badPiece(list string, parts []string) string {
 // isUnclosed reports whether value leaves a quote, comment, domain literal
 // or angle bracket open: the column to blame for errUnclosed.
 func isUnclosed(value string) bool {
-	return templates.WalkTop(value, func(int, byte, int) {})
+	return campaign.WalkTop(value, func(int, byte, int) {})
 }

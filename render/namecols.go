@@ -64,7 +64,7 @@ func inDisplayName(part, marker string) bool {
 		return false
 	}
 	top, angleAt := false, -1
-	templates.WalkTop(part, func(i int, c byte, angle int) {
+	campaign.WalkTop(part, func(i int, c byte, angle int) {
 		if i == at && angle == 0 {
 			top = true
 		}
@@ -105,7 +105,7 @@ func (r *Renderer) checkNames(t *templates.Template, names []string, row campaig
 func showsSyntax(v, val string) bool {
 	v = strings.ToLower(v)
 	top := map[int]bool{}
-	templates.WalkTop(v, func(i int, _ byte, angle int) {
+	campaign.WalkTop(v, func(i int, _ byte, angle int) {
 		if angle == 0 {
 			top[i] = true
 		}
@@ -154,7 +154,7 @@ func (r *Renderer) sameWithout(t *templates.Template, row campaign.Row, cols []s
 // strings and comments.
 func splitsName(v string) bool {
 	found := false
-	templates.WalkTop(v, func(_ int, c byte, _ int) {
+	campaign.WalkTop(v, func(_ int, c byte, _ int) {
 		found = found || c == ',' || c == ';' || c == '<' || c == '>'
 	})
 	return found

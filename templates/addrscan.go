@@ -1,54 +1,8 @@
 package templates
 
-// WalkTop calls fn for each byte of s that is outside quoted-strings,
-// comments and domain literals (RFC 5322 3.2.4, 3.2.2, 3.4.1: a '[' right
-// after '@'; elsewhere '[' is an ordinary character), with the
-// depth of angle brackets around it: a '<' that opens an angle-addr is
-// seen at depth 0 and its '>' at depth 1. A backslash escapes the next byte
-// only inside those (quoted-pair); elsewhere it is an ordinary character.
-// WalkTop reports whether s leaves any of them, or an angle bracket, open.
-func WalkTop(s string, fn func(i int, c byte, angle int)) (open bool) {
-	var (
-		quoted, literal, escape bool
-		comment, angle          int
-	)
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case escape:
-			escape = false
-		case quoted || comment > 0 || literal:
-			switch {
-			case c == '\\':
-				escape = true
-			case quoted:
-				quoted = c != '"'
-			case literal:
-				literal = c != ']'
-			case c == '(':
-				comment++
-			case c == ')':
-				comment--
-			}
-		case c == '"':
-			quoted = true
-		case c == '(':
-			comment = 1
-		case c == '[' && i > 0 && s[i-1] == '@':
-			literal = true
-		default:
-			fn(i, c, angle)
-			if c == '<' {
-				angle++
-			} else if c == '>' && angle > 0 {
-				angle--
-			}
-		}
-	}
-	return quoted || literal || comment > 0 || angle > 0
-}
+import "github.com/tidings/tidings/campaign"
 
-// maskOutside is s with every byte WalkTop does not visit (inside a
+// maskOutside is s with every byte campaign.WalkTop does not visit (inside a
 // quoted-string, a comment or a domain literal, their delimiters
 // included) made 'c', so that an @ or a space there ("ann@x.com (Ann @
 // Acme)") is not taken for the address's own. Indexes into it are
@@ -56,7 +10,7 @@ func WalkTop(s string, fn func(i int, c byte, angle int)) (open bool) {
 func maskOutside(s string) string {
 	b := []byte(s)
 	seen := make([]bool, len(b))
-	WalkTop(s, func(i int, _ byte, _ int) { seen[i] = true })
+	campaign.WalkTop(s, func(i int, _ byte, _ int) { seen[i] = true })
 	for i := range b {
 		if !seen[i] {
 			b[i] = 'c'
