@@ -50,6 +50,13 @@ const (
 	// StatusComplained: sent, and the recipient reported it as spam (an
 	// ARF feedback report, RFC 5965); set by the mailbox side.
 	StatusComplained
+	// StatusSending: in the hands of a send that is running now: its
+	// attempt is recorded (the body went to the server, or is about to)
+	// and its reply has not come yet. Only a reader beside that send
+	// gives it (tidings report, show, check: journal.State.SendRunning);
+	// the journal never records it, and once the send has ended such a
+	// message is unknown.
+	StatusSending
 )
 
 var statusNames = [...]string{
@@ -64,11 +71,12 @@ var statusNames = [...]string{
 	StatusBounced:      "bounced",
 	StatusSoftBounce:   "soft-bounce",
 	StatusComplained:   "complained",
+	StatusSending:      "sending",
 }
 
 // Statuses lists every status in report order.
 func Statuses() []Status {
-	return []Status{StatusSent, StatusDeferred, StatusFailed, StatusUnknown, StatusBounced, StatusSoftBounce, StatusComplained,
+	return []Status{StatusSent, StatusSending, StatusDeferred, StatusFailed, StatusUnknown, StatusBounced, StatusSoftBounce, StatusComplained,
 		StatusInvalid, StatusNotAttempted, StatusDuplicate, StatusSuppressed}
 }
 

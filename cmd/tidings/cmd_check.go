@@ -61,8 +61,8 @@ type checkSummary struct {
 	// duplicate and suppressed count rows send will skip on purpose; done
 	// the rows the journal says need no sending (sent, or failed or
 	// unknown without the flags that retry them); utf8 the messages that
-	// need SMTPUTF8.
-	duplicate, suppressed, done, utf8 int
+	// need SMTPUTF8; sending the rows a send running beside has in hand.
+	duplicate, suppressed, done, utf8, sending int
 	// wentOut counts the rows with a problem now whose message went out
 	// from them before (wentOutBefore): no sending, no problem.
 	wentOut int
@@ -166,6 +166,8 @@ func (s *checkSummary) count(m *render.Message, f plan.Fate) bool {
 				s.copyRows = append(s.copyRows, fmt.Sprintf("row %d (%s)", m.Row, f.Copy))
 			}
 		}
+	case f.Status == sendpool.StatusSending:
+		s.sending++
 	default:
 		s.done++
 	}
@@ -227,6 +229,9 @@ func (s *checkSummary) line(name string) string {
 	if n := s.done + s.wentOut; n > 0 {
 		fmt.Fprintf(&b, "; %d need no sending (the journal has them sent, failed or unknown)", n)
 	}
+	if s.sending > 0 {
+		fmt.Fprintf(&b, "; %d being sent now by the send that is running (their replies have not come yet)", s.sending)
+	}
 	return b.String()
 }
 
@@ -264,8 +269,8 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 	defer state.Close()
 	printJournalWarnings(g, state.Warnings)
 	printSaltProblem(g, in, state)
-	if h, ok := journal.Holder(in.Campaign.StateDir); ok {
-		fmt.Fprintf(g.stdout, "note: tidings %s is running on this campaign (PID %d, since %s): this check sees the journal as far as that run got, and counts the messages it has in hand as still to send\n",
+	if h, ok := besideSend(state, in.Campaign.StateDir); ok {
+		fmt.Fprintf(g.stdout, "note: tidings %s is running on this campaign (PID %d, since %s): this check sees the journal as far as that run got\n",
 			cmp.Or(h.Command, "send"), h.PID, h.Since.Local().Format("2006-01-02 15:04:05"))
 	}
 	decider := plan.NewDecider(in, state, journal.Policy{})
@@ -341,7 +346,7 @@ func checkVerdict(g *globalOptions, c *campaign.Campaign, state *journal.State, 
 		return &unusableError{err} // as send would
 	}
 	printSameAddress(g.stdout, decider.SameAddress())
-	toSend := sum.ok - sum.duplicate - sum.suppressed - sum.done
+	toSend := sum.ok - sum.duplicate - sum.suppressed - sum.done - sum.sending
 	if c.SMTP.Host != "" && toSend > 0 && !g.quiet { // --quiet: no estimate
 		if e, ok := estimate(state, c, domains, toSend); ok {
 			fmt.Fprintln(g.stdout, "estimate:", e.Text)

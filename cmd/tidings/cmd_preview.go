@@ -94,6 +94,7 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 		return &unusableError{err}
 	}
 	defer state.Close()
+	besideSend(state, c.StateDir)
 	if err := foreignState(c, state); err != nil {
 		fmt.Fprintln(g.stdout, "warning:", err)
 	}
@@ -313,13 +314,14 @@ func btoi(b bool) int {
 // previewDone lists a row send will not send (or sends only to recipients
 // an earlier run owes it: sentFate), and reports whether it wrote its
 // message: a message an earlier run handed over (sent, or of unknown
-// outcome) with the message as it went out, from the spool, unless full
+// outcome, or in the hands of a send running now) with the message as it
+// went out, from the spool, unless full
 // (past --limit); any other (a duplicate, a suppressed address, a
 // permanent failure), or one whose message is not in the spool (or is in a
 // damaged part of it, which its line says), with its status and why.
 func previewDone(ctx context.Context, w *preview.Writer, finder *spool.Finder, m *render.Message, f plan.Fate, full bool) (wrote bool, err error) {
 	e := f.Journal.Entry
-	if full || e == nil || e.LastAttempt == nil || f.Status != sendpool.StatusSent && f.Status != sendpool.StatusUnknown {
+	if full || e == nil || e.LastAttempt == nil || f.Status != sendpool.StatusSent && f.Status != sendpool.StatusUnknown && f.Status != sendpool.StatusSending {
 		w.Skipped(m, f.Status, f.Detail)
 		return false, nil
 	}

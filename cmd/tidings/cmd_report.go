@@ -174,6 +174,7 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 		return &unusableError{err}
 	}
 	defer state.Close()
+	holder, running := besideSend(state, c.StateDir)
 	printJournalWarnings(g, state.Warnings)
 	if gens, err := spool.OpenStore(c.StateDir).Generations(); err == nil {
 		warnUnreadable(g.stderr, gens) // else placeRows says why
@@ -188,9 +189,9 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 	sum.WriteText(g.stdout)
 	printReportLine(g, c, page, true)
 	if !sum.OK() {
-		if h, ok := journal.Holder(c.StateDir); ok {
+		if running {
 			return &notSentError{fmt.Sprintf("tidings %s is running on this campaign (PID %d, since %s): the report shows it as far as it got; run report again when it ends",
-				cmp.Or(h.Command, "send"), h.PID, h.Since.Local().Format("2006-01-02 15:04:05"))}
+				cmp.Or(holder.Command, "send"), holder.PID, holder.Since.Local().Format("2006-01-02 15:04:05"))}
 		}
 		return notSent(sum, false, false)
 	}

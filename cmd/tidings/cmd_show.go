@@ -105,6 +105,7 @@ func showFrom(ctx context.Context, opts showOptions, g *globalOptions, path, key
 		return &unusableError{err}
 	}
 	defer state.Close()
+	besideSend(state, c.StateDir)
 	finder, err := spool.OpenStore(c.StateDir).NewFinder()
 	if err != nil {
 		return &unusableError{err}
@@ -176,6 +177,8 @@ func journalSays(e *journal.Entry, row int) (at int, hash, status string) {
 	switch {
 	case e == nil:
 		return row, "", "not sent yet"
+	case e.LastAttempt != nil && e.InHand:
+		return e.Row, e.Hash, "being sent now by the send that is running (its reply has not come yet)"
 	case e.LastAttempt != nil && e.Status.WentOut():
 		return e.Row, e.Hash, e.Status.String()
 	}

@@ -109,10 +109,12 @@ func (s *State) settle(k *slot, p Policy) Decision {
 	p = s.of(p, k)
 	st := k.deliveryStatus()
 	if m := s.moreOf(k); st == sendpool.StatusSent && len(m.owed()) > 0 {
-		return settleOwed(s.owedStatus(k), m.owed(), p)
+		return settleOwed(s.sendingOr(s.owedStatus(k), k), m.owed(), p)
 	}
 	d := Decision{Status: NoStatus, owedStatus: NoStatus}
-	switch st {
+	switch st = s.sendingOr(st, k); st {
+	case sendpool.StatusSending:
+		// In the hands of the send running now: its reply may come.
 	case sendpool.StatusSent:
 		d.Status = st
 	case sendpool.StatusFailed:
@@ -136,6 +138,8 @@ func (s *State) settle(k *slot, p Policy) Decision {
 func settleOwed(st sendpool.Status, owed []string, p Policy) Decision {
 	d := Decision{Status: NoStatus, owedStatus: st}
 	switch st {
+	case sendpool.StatusSending:
+		d.Status = st // the send running now has it in hand
 	case sendpool.StatusFailed:
 		if d.Send = p.RetryFailed; !d.Send {
 			d.Status = sendpool.StatusSent // delivered to the others
@@ -156,6 +160,8 @@ func settleOwed(st sendpool.Status, owed []string, p Policy) Decision {
 // reason explains d, the decision about e, for the user.
 func (e *Entry) reason(d Decision) string {
 	switch st := e.delivery; {
+	case d.Status == sendpool.StatusSending:
+		return inHandDetail(e.LastAttempt)
 	case st == sendpool.StatusSent && len(e.Owed) > 0:
 		return e.owedReason(d)
 	case st == sendpool.StatusSent:

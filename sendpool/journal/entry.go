@@ -30,6 +30,10 @@ type Entry struct {
 	// Pending is true when the last attempt has no result: the message may
 	// or may not have been delivered.
 	Pending bool
+	// InHand is true when Pending and that attempt is of the send running
+	// beside the reader (State.SendRunning): its reply may still come, and
+	// ReportLine says sendpool.StatusSending where Status says unknown.
+	InHand bool
 	// Attempts counts body hand-overs (attempt records) across all runs,
 	// up to 127.
 	Attempts int
@@ -271,7 +275,7 @@ func (s *State) byRow(skip *Marks) []int32 {
 func (s *State) entryAt(i int32) (*Entry, error) {
 	defer runtime.KeepAlive(s)
 	k := s.keys.at(i)
-	e := &Entry{Row: int(k.row), Attempts: k.attempts(), Pending: k.pending(),
+	e := &Entry{Row: int(k.row), Attempts: k.attempts(), Pending: k.pending(), InHand: s.inHand(k),
 		Status: s.standing(k), delivery: k.deliveryStatus(), decided: s.noteStands(k)}
 	at := lines{attempt: k.attempt.ref(), result: k.result.ref()}
 	if m := s.moreOf(k); m != nil {

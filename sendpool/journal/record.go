@@ -38,14 +38,14 @@ func (s recordStatus) MarshalText() ([]byte, error) {
 }
 
 // UnmarshalText implements encoding.TextUnmarshaler and rejects unknown
-// statuses (and "deferred", which the file never holds).
+// statuses (and "deferred" and "sending", which the file never holds).
 func (s *recordStatus) UnmarshalText(b []byte) error {
 	if string(b) == fileTemporary {
 		*s = recordStatus(sendpool.StatusDeferred)
 		return nil
 	}
 	v, err := sendpool.ParseStatus(string(b))
-	if err != nil || v == sendpool.StatusDeferred || v.String() != string(b) {
+	if err != nil || v == sendpool.StatusDeferred || v == sendpool.StatusSending || v.String() != string(b) {
 		return fmt.Errorf("journal: unknown status %q", b)
 	}
 	*s = recordStatus(v)

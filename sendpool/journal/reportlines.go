@@ -24,6 +24,9 @@ func (e *Entry) ReportLine() (r Result, ok bool) {
 			Detail:    unknownDetail(a),
 			MessageID: a.MessageID, Hash: a.Hash, Started: a.Time,
 		})
+		if e.InHand {
+			r.Status, r.Detail = sendpool.StatusSending, inHandDetail(a)
+		}
 	case e.delivery == sendpool.StatusSent && e.Result != nil && e.owedSent() != nil:
 		r = e.OwedLine(*e.owedSent())
 	case e.delivery != NoStatus && e.Result != nil && !e.decided:
@@ -103,9 +106,9 @@ func (e *Entry) OwedIn(recipients []string) []string {
 // both use it.
 func (e *Entry) OwedLine(later Result) Result {
 	r := e.firstDelivery()
-	if later.Status == sendpool.StatusUnknown {
+	if later.Status == sendpool.StatusUnknown || later.Status == sendpool.StatusSending {
 		// No final reply: the reply code is not known either.
-		r.Status, r.Code, r.EnhancedCode = sendpool.StatusUnknown, later.Code, later.EnhancedCode
+		r.Status, r.Code, r.EnhancedCode = later.Status, later.Code, later.EnhancedCode
 	}
 	resent := "resent to the recipients still owed: " + later.Status.String() + " (" + later.reply() + ")"
 	if refused := appendNew(slices.Clone(e.Refused), later.Refused); len(refused) > 0 {
@@ -128,7 +131,10 @@ func (e *Entry) firstDelivery() Result {
 // sent key is sent nothing else (a resumed run skips it), so an attempt
 // after its delivery while some are owed is such a send.
 func (e *Entry) owedSent() *Result {
-	if e.Pending && len(e.Owed) > 0 {
+	switch {
+	case e.Pending && len(e.Owed) > 0 && e.InHand:
+		return &Result{Status: sendpool.StatusSending, Detail: inHandDetail(e.LastAttempt)}
+	case e.Pending && len(e.Owed) > 0:
 		return &Result{Status: sendpool.StatusUnknown, Detail: unknownDetail(e.LastAttempt)}
 	}
 	return e.OwedResult

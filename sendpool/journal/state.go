@@ -83,6 +83,9 @@ type State struct {
 	// interrupted run was read, 0 once a later run's attempt was read
 	// (see Interrupted).
 	interruptedRun int
+	// inHandFrom is where the run of the send running beside starts (see
+	// SendRunning), 0 when none is known.
+	inHandFrom lineRef
 }
 
 // keyID is what a State keeps of a string it looks up (a normalized key, a

@@ -280,7 +280,8 @@ var ErrKeyReused = journal.ErrKeyReused
 // suppression list), else suppressed when the list names one of its
 // envelope recipients, else to be sent. With brief, the fate of a row the
 // journal settled has no Detail and no Journal.Entry (but for an unknown
-// outcome, listed for the user, and a partly delivered message), so the
+// outcome or one still in a running send's hands, listed for the user,
+// and a partly delivered message), so the
 // journal's lines are not read back (journal.State.Settle).
 func (d *Decider) decideSent(row int, key, to string, recipients []string, brief bool) (Fate, error) {
 	d.keys.sheet(key)
@@ -288,7 +289,7 @@ func (d *Decider) decideSent(row int, key, to string, recipients []string, brief
 	if brief {
 		j = d.state.Settle(key, d.policy)
 	}
-	if !brief || !j.Send && j.Status == sendpool.StatusUnknown || len(j.Owed) > 0 {
+	if !brief || !j.Send && (j.Status == sendpool.StatusUnknown || j.Status == sendpool.StatusSending) || len(j.Owed) > 0 {
 		var err error
 		if j, err = d.state.Decide(key, d.policy); err != nil {
 			return Fate{}, err

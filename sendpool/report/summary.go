@@ -13,8 +13,11 @@ import (
 
 // Summary counts a report's rows by status.
 type Summary struct {
-	Total        int `json:"total"`
-	Sent         int `json:"sent"`
+	Total int `json:"total"`
+	Sent  int `json:"sent"`
+	// Sending counts the messages a send running beside the reader has
+	// in hand (sendpool.StatusSending): 0 but in a report made then.
+	Sending      int `json:"sending"`
 	Deferred     int `json:"deferred"`
 	Failed       int `json:"failed"`
 	Unknown      int `json:"unknown"`
@@ -123,6 +126,8 @@ func (s *Summary) counter(st sendpool.Status) *int {
 	switch st {
 	case sendpool.StatusSent:
 		return &s.Sent
+	case sendpool.StatusSending:
+		return &s.Sending
 	case sendpool.StatusDeferred:
 		return &s.Deferred
 	case sendpool.StatusFailed:
@@ -152,7 +157,7 @@ func (s *Summary) counter(st sendpool.Status) *int {
 // not count against it, nor do recipients no longer in the sheet, nor
 // failed or unknown ones the suppression list names now).
 func (s *Summary) OK() bool {
-	return s.Deferred+s.Failed-s.FailedSuppressed+s.Unknown-s.GoneUnknown-s.UnknownSuppressed+s.Invalid+s.NotAttempted+s.Owing == 0
+	return s.Sending+s.Deferred+s.Failed-s.FailedSuppressed+s.Unknown-s.GoneUnknown-s.UnknownSuppressed+s.Invalid+s.NotAttempted+s.Owing == 0
 }
 
 // Counts is the summary's first line: the recipients, then how many of
@@ -175,6 +180,9 @@ func (s *Summary) WriteText(w io.Writer) error {
 	var b bytes.Buffer
 	b.WriteString(s.Counts())
 	b.WriteString("\n")
+	if s.Sending > 0 {
+		fmt.Fprintf(&b, "%d sending: the send running now has handed them to the server and waits for its reply; run report again when it ends.\n", s.Sending)
+	}
 	if s.Deferred > 0 {
 		fmt.Fprintf(&b, "%d deferred: the server refused them for now; run send again to try them again.\n", s.Deferred)
 	}

@@ -19,7 +19,7 @@
   var D = JSON.parse(document.getElementById('report-data').textContent);
 
   var STATUS_COLORS = {
-    'sent': '#34a853', 'deferred': '#fbbc04', 'failed': '#ea4335', 'unknown': '#5f6368',
+    'sent': '#34a853', 'sending': '#4285f4', 'deferred': '#fbbc04', 'failed': '#ea4335', 'unknown': '#5f6368',
     'bounced': '#b31412', 'soft-bounce': '#fa7b17', 'complained': '#e52592',
     'suppressed': '#80868b', 'duplicate': '#bdc1c6', 'invalid': '#8d6e63', 'not-attempted': '#dadce0'
   };
