@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/tidings/tidings/sendpool"
@@ -155,6 +156,10 @@ func sendParts(ctx context.Context, g *globalOptions, opts sendOptions, path str
 	// Nor does it retry at once a message the part before left waiting
 	// for a retry (a greylisting server's first refusal).
 	opts.retryDue = &sendpool.RetryDue{}
+	// A later part names the rows --skip-invalid leaves that have a
+	// problem new since (the sheet edited while the send runs).
+	told := map[int]bool{}
+	newProblems(st.pl, told)
 	for n := 1; ; n++ {
 		part, size := allow, opts.partSizeAt(st.cfg.Rate)
 		opts.part = runPart{n: n, runs: runs, done: opts.part.done, total: total, began: opts.part.began}
@@ -178,6 +183,33 @@ func sendParts(ctx context.Context, g *globalOptions, opts sendOptions, path str
 		if st, allow, err = nextPart(ctx, g, opts, path, st.handOver()); err != nil {
 			return err
 		}
+		printNewProblems(g.stdout, opts.part.n, newProblems(st.pl, told))
+	}
+}
+
+// newProblems returns the problems of pl's rows (those it shows,
+// plan.Plan.Invalid) that told does not name, and adds their rows to
+// told.
+func newProblems(pl *plan.Plan, told map[int]bool) []error {
+	var out []error
+	for _, e := range pl.Invalid {
+		if row, _ := plan.RowOf(nil, e); !told[row] {
+			told[row] = true
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// printNewProblems names the rows part n leaves (--skip-invalid) for a
+// problem they did not have when the parts before began: problems.
+func printNewProblems(w io.Writer, n int, problems []error) {
+	if len(problems) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "part %d: %s a problem now, not sent (--skip-invalid):\n", n, hasHave(len(problems), "row"))
+	for _, e := range problems {
+		printProblem(w, e)
 	}
 }
 
@@ -186,7 +218,8 @@ func sendParts(ctx context.Context, g *globalOptions, opts sendOptions, path str
 // to send afresh and whose lines (warnings, notes the first part printed
 // already) are shown only when it stops the run, but for the campaign's
 // files changed since the part before (the rows it sends go as they are
-// now: printChanged), and what the part may send.
+// now: printChanged; sendParts names the rows with a problem new since:
+// printNewProblems), and what the part may send.
 func nextPart(ctx context.Context, g *globalOptions, opts sendOptions, path string, lock *journal.Lock) (*sendStart, plan.Allowance, error) {
 	var out, errOut bytes.Buffer
 	pg := &globalOptions{stdout: &out, stderr: &errOut, stdin: g.stdin, abort: g.abort, quiet: g.quiet, interrupt: g.interrupt}

@@ -507,3 +507,34 @@ func TestSendInPartsShowsRow(t *testing.T) {
 		}
 	}
 }
+
+// TestSendInPartsNewProblem: under --skip-invalid, a row the sheet's edit
+// breaks while a long send runs is named by the part that leaves it, with
+// its problem, once; a row that had its problem from the start is not
+// named again.
+func TestSendInPartsNewProblem(t *testing.T) {
+	var camp string
+	var mu sync.Mutex
+	n := 0
+	srv := smtptest.NewServer(t, smtptest.OnData(func(_ smtptest.Session, _ *smtptest.Message) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if n++; n == 5 { // the first part's last message
+			sheet := filepath.Join(filepath.Dir(camp), "r.csv")
+			return os.WriteFile(sheet, []byte(strings.Replace(readFile(t, sheet), "user008@example.com", "user008@@example.com", 1)), 0o644)
+		}
+		return nil
+	}))
+	camp = sendCampaign(t, srv, 12, "send: {concurrency: 1, rate: 100/s}\n")
+	sheet := filepath.Join(filepath.Dir(camp), "r.csv")
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": strings.Replace(readFile(t, sheet), "user002@example.com", "user002@@example.com", 1)})
+	out, errOut, err := sendWith(camp, sendOptions{partSpan: partSpanForTest, skipInvalid: true})
+	if exitCode(err) != exitSomeFailed || len(srv.Messages()) != 10 {
+		t.Fatalf("send: %v, %d messages\n%s%s", err, len(srv.Messages()), out, errOut)
+	}
+	later := out[strings.Index(out, "part 1 done"):]
+	if !strings.Contains(later, "part 2: 1 row has a problem now, not sent (--skip-invalid):\nproblem: ") || !strings.Contains(later, "row 10, column \"email\"") ||
+		strings.Count(out, "problem: ") != 2 {
+		t.Errorf("the new problem is not named once by the part that leaves it:\n%s", out)
+	}
+}
