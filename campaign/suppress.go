@@ -126,16 +126,13 @@ func (s *Suppression) Len() int { return len(s.addrs) + len(s.domains) }
 // surrounding space are ignored. An address that cannot be read (no @) is
 // not matched.
 func (s *Suppression) Match(addr string) (rule string, ok bool) {
-	addr = strings.ToLower(strings.TrimSpace(addr))
+	addr = SuppressionForm(addr)
 	i := strings.LastIndexByte(addr, '@')
 	if s == nil || i < 0 {
 		return "", false
 	}
-	local, domain := addr[:i], strings.TrimSuffix(addr[i+1:], ".")
-	if a, err := idna.Lookup.ToASCII(domain); err == nil {
-		domain = strings.ToLower(a)
-	}
-	if rule, ok := s.addrs[local+"@"+domain]; ok {
+	domain := addr[i+1:]
+	if rule, ok := s.addrs[addr]; ok {
 		return rule, true
 	}
 	for d := domain; d != ""; {
@@ -149,6 +146,23 @@ func (s *Suppression) Match(addr string) (rule string, ok bool) {
 		d = parent
 	}
 	return "", false
+}
+
+// SuppressionForm is addr as a suppression list compares it: trimmed and
+// lower-cased, its domain without a final dot and in its ASCII (A-label)
+// form when it has one, so that two addresses the list takes for one
+// ("ann@bücher.example", "ann@xn--bcher-kva.example") have the same form.
+func SuppressionForm(addr string) string {
+	addr = strings.ToLower(strings.TrimSpace(addr))
+	i := strings.LastIndexByte(addr, '@')
+	if i < 0 {
+		return addr
+	}
+	local, domain := addr[:i], strings.TrimSuffix(addr[i+1:], ".")
+	if a, err := idna.Lookup.ToASCII(domain); err == nil {
+		domain = strings.ToLower(a)
+	}
+	return local + "@" + domain
 }
 
 // Names reports whether s names any of addrs (a nil s names none).

@@ -710,6 +710,21 @@ func TestSuppressionWeightiestKind(t *testing.T) {
 	}
 }
 
+// TestSuppressionOneForm: an address reported once with its domain in
+// Unicode and once in ASCII (IDNA) form is one line of the list, as the
+// list reads both; the run lists it as listed in either form.
+func TestSuppressionOneForm(t *testing.T) {
+	s := newSuppressions(nil)
+	s.add(Match{Suppress: "ann@bücher.example", Kind: journal.FeedbackUnsubscribed})
+	s.add(Match{Suppress: "Ann@xn--bcher-kva.example", Kind: journal.FeedbackBounced, Status: "5.1.1"})
+	if len(s.list) != 1 || s.list[0].Address != "ann@bücher.example" || s.list[0].Kind != journal.FeedbackBounced {
+		t.Errorf("list %+v, want ann once, bounced", s.list)
+	}
+	if !s.listed("ann@xn--bcher-kva.example") || !s.listed("ANN@BÜCHER.example") {
+		t.Error("ann not listed in both forms")
+	}
+}
+
 // TestProcessCcOfAnotherRow: a report matched by address goes to the row
 // that address is the key or To of, not to another row whose message
 // went to it as a Cc; an address that several rows' messages went to as

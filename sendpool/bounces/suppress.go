@@ -55,16 +55,18 @@ func (s *suppressions) add(m Match) {
 	if a == "" {
 		return
 	}
-	if s.seen[a] {
-		// One line an address: its comment names the weightiest kind.
+	// One line an address, in whichever form reports name it (Unicode or
+	// ASCII domain): its comment names the weightiest kind.
+	form := campaign.SuppressionForm(a)
+	if s.seen[form] {
 		for i := range s.list {
-			if s.list[i].Address == a && m.Kind.Outweighs(s.list[i].Kind) {
+			if campaign.SuppressionForm(s.list[i].Address) == form && m.Kind.Outweighs(s.list[i].Kind) {
 				s.list[i].Kind, s.list[i].Status = m.Kind, m.Status
 			}
 		}
 		return
 	}
-	s.seen[a] = true
+	s.seen[form] = true
 	if _, ok := s.existing.Match(a); ok {
 		return
 	}
@@ -79,7 +81,9 @@ func (s *suppressions) add(m Match) {
 // are written: added by this run, or there before, and not refused.
 func (s *suppressions) listed(addr string) bool {
 	a := strings.ToLower(strings.TrimSpace(addr))
-	return a != "" && s.seen[a] && !slices.Contains(s.refused, a)
+	return a != "" && s.seen[campaign.SuppressionForm(a)] && !slices.ContainsFunc(s.refused, func(r string) bool {
+		return campaign.SuppressionForm(r) == campaign.SuppressionForm(a)
+	})
 }
 
 // AppendSuppressions appends a line per entry of list (see
