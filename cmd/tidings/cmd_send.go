@@ -510,7 +510,7 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 		// stops first: then they are not tried because of that (notTried).
 		reporter.NoteNotAttempted(laterPartNote)
 	}
-	copies, closeCopies, err := openSentCopies(ctx, g, c, copiesWarned(allow, opts.part))
+	copies, closeCopies, err := openSentCopies(ctx, g, c, copiesWarned(allow, opts.part), opts.part)
 	if err != nil {
 		return &unusableError{err}
 	}
@@ -534,7 +534,7 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	if runErr != nil {
 		reporter.NoteNotAttempted(notTried(runErr))
 	}
-	printCopies(g, c, pl.Copies())
+	printCopies(g, c, pl.Copies(), opts.part)
 	closeErr := w.Close()
 	flushErr := flushReport(g, c, reporter)
 	// Written whole but for a second interrupt (which it then returns).

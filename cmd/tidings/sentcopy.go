@@ -17,7 +17,7 @@ import (
 // one could not. A folder the server does not have is a setting to fix:
 // the error, before anything is sent. The caller sets the copies' Journal
 // and calls closeFn.
-func openSentCopies(ctx context.Context, g *globalOptions, c *campaign.Campaign, sending int) (cfg *plan.SentCopies, closeFn func(), err error) {
+func openSentCopies(ctx context.Context, g *globalOptions, c *campaign.Campaign, sending int, part runPart) (cfg *plan.SentCopies, closeFn func(), err error) {
 	m := c.Mailbox
 	if !m.Configured() || m.SentFolder == "" {
 		return nil, func() {}, nil
@@ -27,7 +27,7 @@ func openSentCopies(ctx context.Context, g *globalOptions, c *campaign.Campaign,
 	}
 	mc, err := mailboxConfig(g, c)
 	if err != nil {
-		fmt.Fprintf(g.stderr, "warning: no copies in %s this run (the next send run makes them): %v\n", m.SentFolder, err)
+		fmt.Fprintf(g.stderr, "warning: no copies in %s this run (%s): %v\n", m.SentFolder, copiesLater(part), err)
 		return nil, func() {}, nil
 	}
 	sent, err := mailbox.OpenSent(ctx, mc)
@@ -36,22 +36,31 @@ func openSentCopies(ctx context.Context, g *globalOptions, c *campaign.Campaign,
 		return nil, func() {}, fmt.Errorf("%s: %w; nothing was sent", displayPath(c.File), err)
 	}
 	if err != nil {
-		fmt.Fprintf(g.stderr, "warning: no copies in %s this run (the next send run makes them): %v\n", m.SentFolder, err)
+		fmt.Fprintf(g.stderr, "warning: no copies in %s this run (%s): %v\n", m.SentFolder, copiesLater(part), err)
 		return nil, func() {}, nil
 	}
 	cfg = &plan.SentCopies{To: sent, Folder: m.SentFolder, One: m.SentCopies == campaign.SentCopiesOne,
-		Warn: func(err error) { fmt.Fprintln(g.stderr, "warning:", err) }}
+		Warn: func(err error) { fmt.Fprintln(g.stderr, "warning:", err) }, Later: copiesLater(part)}
 	return cfg, func() { sent.Close(context.WithoutCancel(ctx)) }, nil
 }
 
-// printCopies says what went to the Sent folder.
-func printCopies(g *globalOptions, c *campaign.Campaign, st plan.CopyStats) {
+// printCopies says what went to the Sent folder in a run's part.
+func printCopies(g *globalOptions, c *campaign.Campaign, st plan.CopyStats, part runPart) {
 	if st.Copied+st.Failed == 0 {
 		return
 	}
 	line := fmt.Sprintf("sent copies: %d in %s", st.Copied, c.Mailbox.SentFolder)
 	if st.Failed > 0 {
-		line += fmt.Sprintf(", %d not made (the next send run makes them)", st.Failed)
+		line += fmt.Sprintf(", %d not made (%s)", st.Failed, copiesLater(part))
 	}
 	fmt.Fprintln(g.stdout, line)
+}
+
+// copiesLater says who makes the Sent copies a run's part does not: the
+// next part of the send, when one follows, else the next send.
+func copiesLater(part runPart) string {
+	if part.more {
+		return "the next part of this send makes them"
+	}
+	return "the next send run makes them"
 }

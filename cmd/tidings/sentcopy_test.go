@@ -305,4 +305,10 @@ func TestSentCopyWarningInParts(t *testing.T) {
 	if n := strings.Count(errOut.String(), "sent_copies is all"); n != 1 || !strings.Contains(errOut.String(), "1001 copies go to \"Sent\"") {
 		t.Errorf("%d quota warnings, want one for the 1001 copies:\n%s", n, errOut.String())
 	}
+	// The parts but the last leave the copies to the next part, the
+	// last to the next send.
+	if n := strings.Count(errOut.String(), "no copies in Sent this run (the next part of this send makes them)"); n != 2 ||
+		strings.Count(errOut.String(), "no copies in Sent this run (the next send run makes them)") != 1 {
+		t.Errorf("who makes the copies, %d parts' warnings:\n%s", n, errOut.String())
+	}
 }

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -34,6 +35,9 @@ type SentCopies struct {
 	// once more at the end of the run, and by the next run. It is called
 	// from the copier's goroutine.
 	Warn func(error)
+	// Later says who makes the copies this run does not ("the next send
+	// run makes them" when empty), for Warn's words.
+	Later string
 }
 
 // CopyStats counts what the copier did: Copied copies made (or found
@@ -303,7 +307,7 @@ func (c *copier) giveUp() {
 	c.stats.Failed += left
 	c.mu.Unlock()
 	if c.cfg.Warn != nil {
-		c.cfg.Warn(fmt.Errorf("plan: %d copies to %s failed one after the other; no more copies this run (the next send run makes them)", maxFailedInARow, c.cfg.Folder))
+		c.cfg.Warn(fmt.Errorf("plan: %d copies to %s failed one after the other; no more copies this run (%s)", maxFailedInARow, c.cfg.Folder, cmp.Or(c.cfg.Later, "the next send run makes them")))
 	}
 }
 
