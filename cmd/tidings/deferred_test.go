@@ -191,3 +191,33 @@ func TestNotTriedPastLimitWhenStopped(t *testing.T) {
 		}
 	}
 }
+
+// TestDeferredNotReachedAgain: a row an earlier run left deferred that a
+// run does not reach (--limit) keeps its deferral, the server's reply, in
+// that run's report, as tidings report has it; it read not-attempted
+// there before ("not tried in this run"), and the two reports disagreed.
+func TestDeferredNotReachedAgain(t *testing.T) {
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		if to != "user002@example.com" {
+			return smtptest.Reply(451, "4.3.0", "mailbox busy")
+		}
+		return nil
+	}))
+	camp := sendCampaign(t, srv, 3, "send: {concurrency: 1, retries: 1, retry_backoff: 1ms}\n")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitSomeFailed {
+		t.Fatalf("first run: %d\n%s%s", code, out, errOut)
+	}
+	out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp)
+	if code != exitSomeFailed || !strings.Contains(out, "3 recipients: 1 sent, 2 deferred") {
+		t.Fatalf("run with --limit 1: %d\n%s%s", code, out, errOut)
+	}
+	sent := rowByKey(t, camp, "user001@example.com")
+	if _, _, code := runCLI(t, "report", camp); code != exitSomeFailed {
+		t.Fatalf("report: %d", code)
+	}
+	rebuilt := rowByKey(t, camp, "user001@example.com")
+	if sent["status"] != "deferred" || sent["code"] != "451" || !strings.Contains(sent["detail"], "mailbox busy") ||
+		sent["status"] != rebuilt["status"] || sent["detail"] != rebuilt["detail"] || sent["code"] != rebuilt["code"] {
+		t.Errorf("the row not reached again: send's report %v, tidings report %v", sent, rebuilt)
+	}
+}

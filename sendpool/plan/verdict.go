@@ -95,6 +95,14 @@ func (pl *Plan) judge(r spool.Row, brief bool) (verdict, error) {
 		return v, nil
 	}
 	line.Status = sendpool.StatusNotAttempted // until the pool says otherwise
+	if e := f.Journal.Entry; e != nil && e.Status == sendpool.StatusDeferred {
+		// Until the pool tries it again, as the journal has it (tidings
+		// report says the same): the server's reply, not "not tried".
+		if l, ok := report.LineOf(e, r.Recipients); ok && l.Status == sendpool.StatusDeferred {
+			l.Row, l.Key = line.Row, line.Key
+			line = l
+		}
+	}
 	return verdict{send: true, line: line}, nil
 }
 
