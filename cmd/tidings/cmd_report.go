@@ -75,7 +75,7 @@ func rebuildReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, 
 	if err := rep.Flush(); err != nil {
 		return report.Summary{}, false, err
 	}
-	page, err = writeReportPage(ctx, g, c, path, rep.Each, report.SettingsFrom(c.Send), time.Now())
+	page, err = writeReportPage(ctx, g, c, path, report.PageInput{Rows: rep.Each, Settings: report.SettingsFrom(c.Send), Now: time.Now(), Running: state.SendRuns()})
 	if err != nil {
 		return report.Summary{}, false, err
 	}

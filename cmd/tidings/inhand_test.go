@@ -47,8 +47,9 @@ func TestInHandWhileSendRuns(t *testing.T) {
 	if j := readFile(t, filepath.Join(state, "report.json")); !strings.Contains(j, `"sending": 1`) {
 		t.Errorf("report.json's summary counts no message being sent:\n%.600s", j)
 	}
-	if p := readFile(t, filepath.Join(state, "report.html")); !strings.Contains(p, `"sending":1`) {
-		t.Errorf("report.html counts no message being sent")
+	if p := readFile(t, filepath.Join(state, "report.html")); !strings.Contains(p, `"sending":1`) || !strings.Contains(p, `"stop":"still running"`) ||
+		strings.Contains(p, `"fromRows"`) {
+		t.Errorf("report.html: no message being sent, or the run not running, or outcomes from rows")
 	}
 	cout, _, code := runCLI(t, "check", camp)
 	if line := summaryLine(t, cout); code != exitOK || !strings.Contains(line, "; 1 being sent now by the send that is running") || strings.Contains(line, "need no sending") || !strings.Contains(cout, "estimate: 2 messages") {

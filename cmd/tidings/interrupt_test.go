@@ -101,17 +101,17 @@ func TestReportPageInterrupted(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancelCause(context.Background())
 	cancel(errInterrupted)
-	ok, err := writeReportPage(ctx, g, c, camp, rows, report.Settings{}, time.Now())
+	ok, err := writeReportPage(ctx, g, c, camp, report.PageInput{Rows: rows, Now: time.Now()})
 	if code := exitCode(err); ok || code != exitInterrupted || !strings.Contains(said.String(), "the report page was not written (interrupted): run tidings report") {
 		t.Errorf("interrupted page: %v, %v, exit %d, want %d; stderr %q", ok, err, code, exitInterrupted, said.String())
 	}
 	var warned strings.Builder
 	g.stderr = &warned
 	failing := func(func(report.Row) error) error { return errors.New("disk on fire") }
-	if ok, err := writeReportPage(context.Background(), g, c, camp, failing, report.Settings{}, time.Now()); ok || err != nil || !strings.Contains(warned.String(), "warning: the report page was not written") {
+	if ok, err := writeReportPage(context.Background(), g, c, camp, report.PageInput{Rows: failing, Now: time.Now()}); ok || err != nil || !strings.Contains(warned.String(), "warning: the report page was not written") {
 		t.Errorf("failed page: %v, %v, stderr %q", ok, err, warned.String())
 	}
-	if ok, err := writeReportPage(context.Background(), g, c, camp, rows, report.Settings{}, time.Now()); !ok || err != nil {
+	if ok, err := writeReportPage(context.Background(), g, c, camp, report.PageInput{Rows: rows, Now: time.Now()}); !ok || err != nil {
 		t.Errorf("page: %v, %v", ok, err)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/sendpool/report"
@@ -16,15 +15,15 @@ import (
 type pageSource = func(fn func(report.Row) error) error
 
 // writeReportPage writes report.html (and report-data/) into the
-// campaign's state folder, linking the rows' messages in the default
+// campaign's state folder, of in's rows, settings, time and Running (the
+// rest in sets from c and path), linking the rows' messages in the default
 // preview folder when there is one, and reports whether it did. A page
 // that cannot be written is a warning: report.csv and report.json are the
 // record, the page a view of them. The error is ctx's, when it ended the
 // writing (an interrupt): the command then ends as interrupted, not as a
 // success without its page.
-func writeReportPage(ctx context.Context, g *globalOptions, c *campaign.Campaign, path string, rows pageSource, settings report.Settings, now time.Time) (bool, error) {
-	in := report.PageInput{Campaign: c.Name, CampaignPath: displayPath(path), Rows: rows,
-		JournalDir: c.StateDir, Settings: settings, Now: now}
+func writeReportPage(ctx context.Context, g *globalOptions, c *campaign.Campaign, path string, in report.PageInput) (bool, error) {
+	in.Campaign, in.CampaignPath, in.JournalDir = c.Name, displayPath(path), c.StateDir
 	if dir := filepath.Join(c.StateDir, "preview"); isDir(dir) {
 		in.PreviewDir = dir
 	}

@@ -23,6 +23,10 @@ func (s *State) SendRunning(pid int, since time.Time) {
 	}
 }
 
+// SendRuns reports whether SendRunning found the journal's latest run to
+// be the running send's.
+func (s *State) SendRuns() bool { return s.inHandFrom != 0 }
+
 // inHand says whether k's latest attempt, which has no result, is one of
 // the messages the running send has in hand (SendRunning).
 func (s *State) inHand(k *slot) bool {

@@ -93,6 +93,10 @@ type PageInput struct {
 	PreviewDir string
 	// Now is when the page is written.
 	Now time.Time
+	// Running says that the journal's latest run is a send still running
+	// (the page is written beside it, by tidings report): that run's stop
+	// reads "still running", not finished.
+	Running bool
 }
 
 // Settings are the send settings the page shows.

@@ -165,8 +165,14 @@ func buildPageTo(ctx context.Context, in PageInput, cw *chunkWriter) (*pageData,
 			return nil, err
 		}
 		b.skipped = skipped
+		if tl := b.timeline; in.Running && len(tl.runs) > 0 && tl.runs[len(tl.runs)-1].number > 0 {
+			tl.runs[len(tl.runs)-1].stop = "still running"
+		}
 	}
-	fromRows := b.tries == 0
+	// Rows with a try's time (b.first) but no try in a journal: those
+	// rows' outcomes, in a run of their own. (A send's first messages,
+	// still in its hands, are no try yet.)
+	fromRows := b.tries == 0 && !b.first.IsZero()
 	if fromRows {
 		if err := b.outcomesFromRows(ctx); err != nil {
 			return nil, err
