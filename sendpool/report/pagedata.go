@@ -112,6 +112,8 @@ type pageBuilder struct {
 	// tried something (a bounces run, a test send, a run with nothing
 	// left to send do not).
 	next runRecord
+	// waiting are the tries whose result has not come yet.
+	waiting lostTries
 }
 
 // runRecord is a run record Scan handed over, kept until its first try.
@@ -152,7 +154,7 @@ func buildPage(ctx context.Context, in PageInput) (*pageData, error) {
 // the domains shown, which also gives each row to cw (when not nil) for
 // the chunks.
 func buildPageTo(ctx context.Context, in PageInput, cw *chunkWriter) (*pageData, error) {
-	b := &pageBuilder{in: in, statusIdx: map[string]int{}, domains: newDomainTable(),
+	b := &pageBuilder{in: in, statusIdx: map[string]int{}, domains: newDomainTable(), waiting: lostTries{},
 		timeline: newTimeline(), replies: newReplyTable()}
 	n, err := b.pass(ctx, b.row)
 	if err != nil {
@@ -165,9 +167,7 @@ func buildPageTo(ctx context.Context, in PageInput, cw *chunkWriter) (*pageData,
 			return nil, err
 		}
 		b.skipped = skipped
-		if tl := b.timeline; in.Running && len(tl.runs) > 0 && tl.runs[len(tl.runs)-1].number > 0 {
-			tl.runs[len(tl.runs)-1].stop = "still running"
-		}
+		b.lastRun()
 	}
 	// Rows with a try's time (b.first) but no try in a journal: those
 	// rows' outcomes, in a run of their own. (A send's first messages,
@@ -316,17 +316,33 @@ func seriesOf(st sendpool.Status, class string) int {
 	return seriesDeferred
 }
 
+// lastRun ends the journal's last run: one still running
+// (PageInput.Running) shows so, once it tried something, and the tries
+// waiting for their reply are in its hands; else they were lost.
+func (b *pageBuilder) lastRun() {
+	if !b.in.Running {
+		b.waiting.flush(b.result)
+		return
+	}
+	if tl := b.timeline; len(tl.runs) > 0 && tl.runs[len(tl.runs)-1].number == b.next.n && b.next.n > 0 {
+		tl.runs[len(tl.runs)-1].stop = "still running"
+	}
+}
+
 // record takes one journal record.
 func (b *pageBuilder) record(rec journal.Record) error {
 	switch {
 	case rec.NewRun != nil:
+		b.waiting.flush(b.result) // the run before ended without them
 		// Scan reuses its records; the map is made anew for every line.
 		b.next = runRecord{n: rec.Run, started: rec.NewRun.Started, version: rec.NewRun.Version, flags: rec.NewRun.Flags}
 	case rec.Attempt != nil:
 		r := b.run(rec.Run)
 		r.attempts++
 		r.seen(rec.Attempt.Time)
+		b.waiting.attempt(rec.Run, rec.Attempt)
 	case rec.Result != nil:
+		b.waiting.result(rec.Result)
 		b.result(rec.Run, rec.Result)
 	}
 	return nil

@@ -459,3 +459,43 @@ func TestPageFromRowsBounced(t *testing.T) {
 		}
 	}
 }
+
+// TestPageLostTries: a try whose run ended without its reply (a crash)
+// counts in that run as lost, as the row's unknown status says, also when
+// it was the run's only try (the page was made from the rows then, in a
+// run dated nowhere); beside a send still running (PageInput.Running)
+// its last run's tries without a reply are in its hands, and the run
+// shows so.
+func TestPageLostTries(t *testing.T) {
+	dir := t.TempDir()
+	try := func(row int, key string, at time.Duration) journal.Attempt {
+		return journal.Attempt{Row: row, Key: key, Try: 1, Time: pt0.Add(at)}
+	}
+	pageJournalRun(t, dir, journal.Run{Started: pt0}, try(2, "a@example.org", time.Second)) // killed
+	pageJournalRun(t, dir, journal.Run{Started: pt0.Add(time.Hour)}, try(3, "b@example.org", time.Hour+time.Second),
+		journal.Result{Row: 3, Key: "b@example.org", Status: sendpool.StatusSent, Attempts: 1, Code: 250, Started: pt0.Add(time.Hour), Finished: pt0.Add(time.Hour + time.Second)},
+		try(4, "c@example.org", time.Hour+2*time.Second))
+	rows := []Row{{Recipient: Recipient{Row: 2, Key: "a@example.org"}, Status: sendpool.StatusUnknown, StartedAt: pt0.Add(time.Second).Format(time.RFC3339)},
+		{Recipient: Recipient{Row: 3, Key: "b@example.org"}, Status: sendpool.StatusSent},
+		{Recipient: Recipient{Row: 4, Key: "c@example.org"}, Status: sendpool.StatusUnknown}}
+	for _, running := range []bool{false, true} {
+		d, err := buildPage(context.Background(), PageInput{Campaign: "c", Rows: RowsOf(rows), JournalDir: dir, Now: pt0.Add(3 * time.Hour), Running: running})
+		if err != nil {
+			t.Fatal(err)
+		}
+		lastLost, lastStop := 1, ""
+		if running {
+			lastLost, lastStop = 0, "still running"
+		}
+		if d.FromRows || len(d.Runs) != 2 || d.Runs[0].Number != 1 || d.Runs[0].Unknown != 1 || d.Runs[0].Stop != "" ||
+			d.Runs[1].Unknown != lastLost || d.Runs[1].Sent != 1 || d.Runs[1].Stop != lastStop {
+			t.Errorf("running %v: from rows %v, runs %+v", running, d.FromRows, d.Runs)
+		}
+	}
+	only := t.TempDir()
+	pageJournalRun(t, only, journal.Run{Started: pt0}, try(2, "a@example.org", time.Second))
+	d, err := buildPage(context.Background(), PageInput{Campaign: "c", Rows: RowsOf(rows[:1]), JournalDir: only, Now: pt0.Add(time.Hour)})
+	if err != nil || d.FromRows || len(d.Runs) != 1 || d.Runs[0].Number != 1 || d.Runs[0].Unknown != 1 {
+		t.Errorf("a run whose only try was lost: %v, from rows %v, runs %+v", err, d.FromRows, d.Runs)
+	}
+}
