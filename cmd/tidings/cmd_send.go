@@ -534,7 +534,9 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	if runErr != nil {
 		reporter.NoteNotAttempted(notTried(runErr))
 	}
-	printCopies(g, c, pl.Copies(), opts.part)
+	copiesPart := opts.part
+	copiesPart.more = copiesPart.more && runErr == nil // a run cut short has no next part
+	printCopies(g, c, pl.Copies(), copiesPart)
 	closeErr := w.Close()
 	flushErr := flushReport(g, c, reporter)
 	// Written whole but for a second interrupt (which it then returns).

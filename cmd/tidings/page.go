@@ -16,7 +16,7 @@ type pageSource = func(fn func(report.Row) error) error
 
 // writeReportPage writes report.html (and report-data/) into the
 // campaign's state folder, of in's rows, settings, time and Running (the
-// rest in sets from c and path), linking the rows' messages in the default
+// rest it sets from c and path), linking the rows' messages in the default
 // preview folder when there is one, and reports whether it did. A page
 // that cannot be written is a warning: report.csv and report.json are the
 // record, the page a view of them. The error is ctx's, when it ended the
