@@ -59,6 +59,7 @@ type filesWriter struct {
 }
 
 func newFilesWriter(dir string, indent bool) (*filesWriter, error) {
+	removeStale(dir, stateTemps())
 	fw := &filesWriter{dir: dir, indent: indent, record: make([]string, len(Columns))}
 	var err error
 	if fw.csvFile, err = os.CreateTemp(dir, "."+CSVFile+".*.tmp"); err != nil {
@@ -68,6 +69,10 @@ func newFilesWriter(dir string, indent bool) (*filesWriter, error) {
 		fw.abort()
 		return nil, fmt.Errorf("report: %w", err)
 	}
+	// Read back through its descriptor only: its name goes at once where
+	// the system lets an open file go without one (Unix), so a killed
+	// writer leaves nothing of it (abort removes it elsewhere).
+	_ = os.Remove(fw.rowFile.Name())
 	fw.csvBuf = bufio.NewWriterSize(fw.csvFile, 256<<10)
 	fw.csv = csv.NewWriter(fw.csvBuf)
 	fw.rowBuf = bufio.NewWriterSize(fw.rowFile, 256<<10)

@@ -106,6 +106,7 @@ func (w *chunkWriter) finish() error {
 			return err
 		}
 	}
+	removeStale(w.dir, chunkTemps())
 	old, _ := filepath.Glob(filepath.Join(w.dir, "rows-*.js")) // the pattern is well-formed
 	for _, p := range old {
 		name := filepath.Base(p)
