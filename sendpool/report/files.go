@@ -59,11 +59,13 @@ type filesWriter struct {
 }
 
 func newFilesWriter(dir string, indent bool) (*filesWriter, error) {
-	removeStale(dir, stateTemps())
 	fw := &filesWriter{dir: dir, indent: indent, record: make([]string, len(Columns))}
 	var err error
 	if fw.csvFile, err = os.CreateTemp(dir, "."+CSVFile+".*.tmp"); err != nil {
 		return nil, fmt.Errorf("report: %w", err)
+	}
+	if now, ok := writtenAt(fw.csvFile.Name()); ok {
+		removeStale(dir, stateTemps(), now)
 	}
 	if fw.rowFile, err = os.CreateTemp(dir, "."+JSONFile+".rows.*.tmp"); err != nil {
 		fw.abort()
