@@ -35,3 +35,16 @@ func TestQuotaCountsUnknown(t *testing.T) {
 		t.Errorf("a day later Quota(3) = %d, want 3: they left the window", left)
 	}
 }
+
+// TestQuotaCountsUnknownTest: a test send whose reply was lost counts
+// towards the cap as a sent one does; a refused one does not.
+func TestQuotaCountsUnknownTest(t *testing.T) {
+	dir := t.TempDir()
+	test := func(id string, st sendpool.Status) TestSend {
+		return TestSend{Row: 2, Key: "a@example.org", To: []string{"me@example.net"}, MessageID: id, Status: st, Finished: t0}
+	}
+	writeRun(t, dir, Run{Started: t0}, test("t1@x", sendpool.StatusSent), test("t2@x", sendpool.StatusUnknown), test("t3@x", sendpool.StatusFailed))
+	if left, _ := load(t, dir).Quota(3, 24*time.Hour, t0.Add(time.Minute)); left != 1 {
+		t.Errorf("quota left %d, want 1: the test sent and the one of unknown outcome count", left)
+	}
+}
