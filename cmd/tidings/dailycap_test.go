@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -144,5 +145,27 @@ func TestDailyCapAcrossRuns(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(filepath.Dir(camp), ".tidings", "t", "report.json")); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestDailyCapCountsUnknown: a message whose reply was lost (the server
+// took it, then the connection dropped) counts towards daily_cap as a
+// sent one does, as the provider counts it: with daily_cap 3, a run that
+// sent two and lost the reply of a third leaves the next run nothing to
+// send today, and the server never gets a fourth message that day.
+func TestDailyCapCountsUnknown(t *testing.T) {
+	srv := smtptest.NewServer(t, smtptest.DropReply(func(_ smtptest.Session, m *smtptest.Message) bool {
+		return slices.Contains(m.To, "user000@example.com")
+	}))
+	camp := sendCampaign(t, srv, 6, "send: {concurrency: 1, retry_backoff: 1ms, daily_cap: 3}\n")
+	if out, code := sendAt(t, camp, time.Time{}); code != exitSomeFailed || !strings.Contains(out, "2 sent, 1 unknown, 3 not-attempted") {
+		t.Fatalf("first run: code %d\n%s", code, out)
+	}
+	out, code := sendAt(t, camp, time.Time{})
+	if code != exitSomeFailed || !strings.Contains(out, "daily_cap 3 reached") {
+		t.Errorf("second run: code %d, want the cap reached\n%s", code, out)
+	}
+	if n := len(srv.Messages()); n != 3 {
+		t.Errorf("the server got %d messages today, over daily_cap 3", n)
 	}
 }

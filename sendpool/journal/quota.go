@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/offheap"
 )
 
@@ -45,20 +46,53 @@ func (s *State) SentSince(t time.Time) (n int, oldest time.Time) {
 // Quota applies a rolling cap of limit sent messages per window at now:
 // left is how many more may be sent now (0 when the cap is reached), and
 // when left is 0, next is when the next one may go (when enough of the
-// window's messages have aged out of it). A limit <= 0 means no cap: left
-// is math.MaxInt.
+// window's messages have aged out of it). Messages of unknown outcome
+// (unknownSince) count as sent: the server may have taken them, and
+// counted them against the sender's quota. A limit <= 0 means no cap:
+// left is math.MaxInt.
 func (s *State) Quota(limit int, window time.Duration, now time.Time) (left int, next time.Time) {
 	defer runtime.KeepAlive(s)
 	if limit <= 0 {
 		return math.MaxInt, time.Time{}
 	}
-	n, _ := s.SentSince(now.Add(-window))
-	if n < limit {
-		return limit - n, time.Time{}
+	since := now.Add(-window)
+	n, _ := s.SentSince(since)
+	unknown := s.unknownSince(since)
+	if n+len(unknown) < limit {
+		return limit - n - len(unknown), time.Time{}
 	}
 	sent := s.sent.all()
-	inWindow := sent[len(sent)-n:]
-	return 0, sentAt(inWindow[n-limit]).Add(window)
+	inWindow := slices.Concat(sent[len(sent)-n:], unknown)
+	slices.Sort(inWindow)
+	return 0, sentAt(inWindow[len(inWindow)-limit]).Add(window)
+}
+
+// unknownSince returns the times (sentKey) of the latest attempts of the
+// keys whose delivery is of unknown outcome (an attempt without a result,
+// a crash's or one recorded ahead of a reply that never came, or a lost
+// reply's unknown result) begun after t. A key's attempt is read back
+// from the journal (one of each such key: a crash leaves a few); one that
+// cannot be read counts as begun at t, erring on the side of waiting.
+func (s *State) unknownSince(t time.Time) []uint32 {
+	var out []uint32
+	for i := range s.keys.n {
+		k := s.keys.at(i)
+		if k.deliveryStatus() != sendpool.StatusUnknown {
+			continue
+		}
+		a, err := s.attemptAt(k.attempt.ref())
+		at := t.Add(time.Second) // one that cannot be read
+		switch {
+		case err == nil && a == nil:
+			continue // no attempt line: nothing tells when it went
+		case err == nil:
+			at = a.Time
+		}
+		if at.After(t) {
+			out = append(out, sentKey(at))
+		}
+	}
+	return out
 }
 
 // sentTimes holds finished times (seconds, see sentKey) in one array

@@ -53,7 +53,9 @@ func (w *Writer) TestSend(ctx context.Context, t TestSend) error {
 	return w.submit(ctx, append(b, '\n'))
 }
 
-// parseTest applies a test record: a sent one counts towards the quota.
+// parseTest applies a test record: a sent one counts towards the quota,
+// and so does one of unknown outcome (its reply lost: the server may
+// have taken it), as State.Quota counts a row's.
 func (s *State) parseTest(b []byte) error {
 	l := testLine{Status: recordStatus(NoStatus)}
 	if err := json.Unmarshal(b, &l); err != nil {
@@ -64,7 +66,7 @@ func (s *State) parseTest(b []byte) error {
 	}
 	s.Records++
 	s.Tests++
-	if sendpool.Status(l.Status) == sendpool.StatusSent {
+	if st := sendpool.Status(l.Status); st == sendpool.StatusSent || st == sendpool.StatusUnknown {
 		s.sent.add(sentKey(l.Finished))
 	}
 	return nil

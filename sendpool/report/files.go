@@ -64,10 +64,17 @@ func newFilesWriter(dir string, indent bool) (*filesWriter, error) {
 	if fw.csvFile, err = os.CreateTemp(dir, "."+CSVFile+".*.tmp"); err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
+	if now, ok := writtenAt(fw.csvFile.Name()); ok {
+		removeStale(dir, stateTemps(), now)
+	}
 	if fw.rowFile, err = os.CreateTemp(dir, "."+JSONFile+".rows.*.tmp"); err != nil {
 		fw.abort()
 		return nil, fmt.Errorf("report: %w", err)
 	}
+	// Read back through its descriptor only: its name goes at once where
+	// the system lets an open file go without one (Unix), so a killed
+	// writer leaves nothing of it (abort removes it elsewhere).
+	_ = os.Remove(fw.rowFile.Name())
 	fw.csvBuf = bufio.NewWriterSize(fw.csvFile, 256<<10)
 	fw.csv = csv.NewWriter(fw.csvBuf)
 	fw.rowBuf = bufio.NewWriterSize(fw.rowFile, 256<<10)

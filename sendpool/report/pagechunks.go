@@ -106,6 +106,9 @@ func (w *chunkWriter) finish() error {
 			return err
 		}
 	}
+	if now, ok := writtenAt(filepath.Join(w.dir, pageChunkName(w.written))); ok {
+		removeStale(w.dir, chunkTemps(), now)
+	}
 	old, _ := filepath.Glob(filepath.Join(w.dir, "rows-*.js")) // the pattern is well-formed
 	for _, p := range old {
 		name := filepath.Base(p)
