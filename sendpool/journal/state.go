@@ -209,13 +209,16 @@ type slotMore struct {
 	feedback     lineRef
 	feedbackKind FeedbackKind
 	owing        *owing // nil: the message never owed anybody
-	// unsettled is an earlier run's attempt without a result (of unknown
-	// outcome) that the latest run tried again (--resend-unknown), and
-	// its values' sum: when that try is cut off before its body went (a
-	// not-attempted result), the key stays as the attempt left it,
-	// unknown. 0 when none.
+	// unsettled is an earlier run's attempt of unknown outcome (without a
+	// result, or replied: with a result, unknown (a lost reply) or failed)
+	// that the latest run tried again (--resend-unknown, --retry-failed),
+	// and its values' sum: when that try is cut off before its body went
+	// (a not-attempted result), the key stays as the attempt left it,
+	// unknown or failed, which a plain send does not send again. 0 when
+	// none.
 	unsettled    lineRef
 	unsettledSum uint32
+	replied      bool
 	// past is what the key's messages before its latest left (anew),
 	// and every hard report about any of its messages; nil for almost
 	// every key.
@@ -435,9 +438,9 @@ func (s *State) attempt(a *Attempt, at lineRef) {
 		p.pending, p.pendingSum = at, sum
 		return
 	}
-	if prev := k.attempt.ref(); k.pending() && prev != 0 && !s.inLatestRun(prev) {
+	if prev := k.attempt.ref(); prev != 0 && !s.inLatestRun(prev) && (k.pending() || k.delivery() == sendpool.StatusUnknown || k.delivery() == sendpool.StatusFailed) {
 		m := s.addMore(k)
-		m.unsettled, m.unsettledSum = prev, k.sum
+		m.unsettled, m.unsettledSum, m.replied = prev, k.sum, !k.pending()
 	}
 	k.setPending(true)
 	k.attempt = shorten(at)
@@ -570,20 +573,23 @@ func (s *State) result(r *Result, at lineRef) {
 	// A not-attempted result ends the pending attempt of its own run,
 	// whose body never went (recorded ahead, pipelining, and cut off):
 	// not counted. One of an earlier run stays as it was (unknown: a run
-	// under --resend-unknown that stopped before it sends nothing).
+	// under --resend-unknown that stopped before it sends nothing; and
+	// see unsettled).
 	cut := r.Status == sendpool.StatusNotAttempted && k.pending() && s.inLatestRun(k.attempt.ref())
 	ends := isDelivery(r.Status) && (r.Status != sendpool.StatusNotAttempted || cut)
 	if cut {
 		k.untried()
 	}
 	if m := s.moreOf(k); m != nil && m.unsettled != 0 && ends {
-		at, sum := m.unsettled, m.unsettledSum
-		m.unsettled, m.unsettledSum = 0, 0
+		at, sum, replied := m.unsettled, m.unsettledSum, m.replied
+		m.unsettled, m.unsettledSum, m.replied = 0, 0, false
 		if cut {
 			// The latest run tried again an earlier run's attempt of
-			// unknown outcome and was cut off before the body went: the
-			// key stays as that attempt left it.
+			// unknown outcome (or refused for good) and was cut off
+			// before the body went: the key stays as that attempt left
+			// it (with its result, when it had one).
 			k.attempt, k.sum = shorten(at), sum
+			k.setPending(!replied)
 			return
 		}
 	}

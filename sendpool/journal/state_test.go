@@ -398,6 +398,37 @@ func TestResendUnknownCutOff(t *testing.T) {
 	}
 }
 
+// TestRetryCutOffStays: a run under --resend-unknown or --retry-failed
+// that recorded an attempt for a key whose earlier delivery ended
+// unknown (its reply lost: a result, not a crash) or failed, and was cut
+// off before the body went, leaves the key as it was, with that result:
+// a plain send does not send it (it made the key not attempted, which
+// the next plain send sent, a second copy for the unknown one).
+func TestRetryCutOffStays(t *testing.T) {
+	dir := t.TempDir()
+	a, b := "ann@example.org", "bob@example.org"
+	cut := func(row int, key string) Result {
+		r := res(row, key, sendpool.StatusNotAttempted)
+		r.Attempts = 0
+		return r
+	}
+	writeRun(t, dir, Run{PID: 1, Started: t0}, att(2, a), res(2, a, sendpool.StatusUnknown), att(3, b), res(3, b, sendpool.StatusFailed))
+	writeRun(t, dir, Run{PID: 2, Started: t0, ResendUnknown: true, RetryFailed: true}, att(2, a), att(3, b), cut(2, a), cut(3, b))
+	s := load(t, dir)
+	for k, want := range map[string]sendpool.Status{a: sendpool.StatusUnknown, b: sendpool.StatusFailed} {
+		e := entryOf(t, s, k)
+		if line, _ := e.ReportLine(); e.Status != want || line.Status != want || e.Attempts != 1 || e.Pending {
+			t.Errorf("%s: %s (line %s) after %d attempts, pending %v; want %s after 1", k, e.Status, line.Status, e.Attempts, e.Pending, want)
+		}
+		if d := decideOf(t, s, k, Policy{}); d.Send {
+			t.Errorf("%s is sent again by a plain send: %+v", k, d)
+		}
+		if d := decideOf(t, s, k, Policy{ResendUnknown: true, RetryFailed: true}); !d.Send {
+			t.Errorf("%s is not sent under the flags: %+v", k, d)
+		}
+	}
+}
+
 // TestInterrupted: the journal tells that the latest run to try a
 // message was interrupted with rows left, until a later run tries one
 // (a run that tries none, a bounces run, leaves it so).

@@ -254,6 +254,11 @@ func (pl *Plan) lineOf(r sendpool.Result) (line report.Row, err error) {
 	switch {
 	case pl.owed[r.Row] != nil:
 		line, err = pl.owedLine(r)
+	case r.Status == sendpool.StatusNotAttempted && (b.Delivery == sendpool.StatusFailed || b.Delivery == sendpool.StatusUnknown):
+		// Sent again under --retry-failed or --resend-unknown, and cut
+		// off before its body went: the row stays as an earlier run
+		// left it, as the journal keeps it (no plain send tries it).
+		line, err = pl.asBefore(r)
 	case r.Status == sendpool.StatusDeferred && b.Delivery == sendpool.StatusSent:
 		line = report.FromResult(r)
 		line.Detail += report.DeferredAnewNote
@@ -262,6 +267,20 @@ func (pl *Plan) lineOf(r sendpool.Result) (line report.Row, err error) {
 	}
 	line.Owing = pl.owes(r)
 	return line, err
+}
+
+// asBefore is the report line of r's row as the journal had it before
+// this run (triedBefore), or r's own when it has none.
+func (pl *Plan) asBefore(r sendpool.Result) (report.Row, error) {
+	e, err := pl.decider.state.Entry(r.Key)
+	if err != nil {
+		return report.Row{}, err
+	}
+	if l, ok := triedBefore(e, nil); ok {
+		l.Row = r.Row
+		return l, nil
+	}
+	return report.FromResult(r), nil
 }
 
 // owes says whether r leaves a message delivered to some recipients (in

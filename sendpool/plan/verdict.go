@@ -95,15 +95,31 @@ func (pl *Plan) judge(r spool.Row, brief bool) (verdict, error) {
 		return v, nil
 	}
 	line.Status = sendpool.StatusNotAttempted // until the pool says otherwise
-	if e := f.Journal.Entry; e != nil && e.Status == sendpool.StatusDeferred {
-		// Until the pool tries it again, as the journal has it (tidings
-		// report says the same): the server's reply, not "not tried".
-		if l, ok := report.LineOf(e, r.Recipients); ok && l.Status == sendpool.StatusDeferred {
-			l.Row, l.Key = line.Row, line.Key
-			line = l
-		}
+	if l, ok := triedBefore(f.Journal.Entry, r.Recipients); ok {
+		l.Row, l.Key = line.Row, line.Key
+		line = l
 	}
 	return verdict{send: true, line: line}, nil
+}
+
+// triedBefore is the report line of e (nil: none), a row to send that an
+// earlier run left deferred, or failed or unknown (sent again under
+// --retry-failed or --resend-unknown), as the journal has it: the line
+// the row keeps, its server's reply, until the pool tries it again, so
+// that a run that does not come to it (--limit, daily_cap, Ctrl-C)
+// reports it as tidings report does, not as not tried (which says the
+// next plain send sends it). ok is false for any other row.
+func triedBefore(e *journal.Entry, recipients []string) (report.Row, bool) {
+	if e == nil {
+		return report.Row{}, false
+	}
+	switch e.Status {
+	case sendpool.StatusDeferred, sendpool.StatusFailed, sendpool.StatusUnknown:
+	default:
+		return report.Row{}, false
+	}
+	l, ok := report.LineOf(e, recipients)
+	return l, ok && l.Status == e.Status
 }
 
 // revise is the verdict on r, whose message went out before (fate f,
