@@ -14,12 +14,22 @@ type interruptWords struct {
 	sends    atomic.Bool
 	delivers atomic.Bool
 	allOut   atomic.Bool
+	tests    atomic.Bool
 }
 
 // sending marks the command as a send, which nothing left yet: an
 // interrupt before it delivers says nothing was sent.
 func (w *interruptWords) sending() {
 	if w != nil {
+		w.sends.Store(true)
+	}
+}
+
+// testSending marks the command as a test send (send --test), which
+// nothing left yet, and which has nothing to resume.
+func (w *interruptWords) testSending() {
+	if w != nil {
+		w.tests.Store(true)
 		w.sends.Store(true)
 	}
 }
@@ -40,6 +50,9 @@ func (w *interruptWords) dispatched() {
 
 // onSignal is what tidings prints at the first interrupt.
 func (w *interruptWords) onSignal() string {
+	if w != nil && w.delivers.Load() && w.tests.Load() {
+		return "tidings: interrupted: finishing the test messages in flight (Ctrl-C again to abort at once)"
+	}
 	if w != nil && w.delivers.Load() {
 		return "tidings: interrupted: finishing the messages in flight and the report (Ctrl-C again to abort at once)"
 	}
@@ -53,6 +66,8 @@ func (w *interruptWords) atExit() string {
 		return "tidings: interrupted before the first message left: nothing was sent"
 	case w == nil || !w.delivers.Load():
 		return "tidings: interrupted"
+	case w.tests.Load():
+		return "tidings: interrupted: the test messages in flight went, the others did not; send --test again sends them all"
 	case w.allOut.Load():
 		return "tidings: interrupted once every message was out; the report and the journal are up to date"
 	}

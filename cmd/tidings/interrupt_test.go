@@ -224,6 +224,9 @@ func TestInterruptWords(t *testing.T) {
 		if resume != c.delivers || inFlight != c.delivers {
 			t.Errorf("%v: says %q, then %q", c.args, words.onSignal(), words.atExit())
 		}
+		if nothing := strings.Contains(words.atExit(), "nothing was sent"); nothing != (c.args[0] == "send") {
+			t.Errorf("%v: at exit %q", c.args, words.atExit())
+		}
 	}
 	if n := len(srv.Messages()); n != 0 {
 		t.Errorf("the server got %d messages", n)
@@ -476,5 +479,30 @@ func TestInterruptWordsBeforeDelivery(t *testing.T) {
 	send.delivering()
 	if got := send.atExit(); !strings.Contains(got, "run the same command again to resume") {
 		t.Errorf("a send delivering: %q", got)
+	}
+}
+
+// TestInterruptTestSend: a test send interrupted while its messages go
+// says it finishes the test messages in flight, and as it exits that
+// the others did not go (not "run the same command again to resume": a
+// test send resumes nothing); interrupted before, that nothing was sent.
+func TestInterruptTestSend(t *testing.T) {
+	gate := make(chan struct{})
+	srv := smtptest.NewServer(t, smtptest.HoldData(gate))
+	camp := sendCampaign(t, srv, 3, "send: {concurrency: 1, retry_backoff: 1ms}\n")
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	words := &interruptWords{}
+	g := &globalOptions{stdout: io.Discard, stderr: io.Discard, stdin: strings.NewReader(""), abort: context.Background(), interrupt: words}
+	done := make(chan error, 1)
+	go func() { done <- execute(ctx, g, []string{"send", "--test", "me@example.org", camp}) }()
+	waitFor(t, func() bool { return words.delivers.Load() })
+	cancel(errInterrupted)
+	close(gate)
+	if err := <-done; exitCode(err) != exitInterrupted {
+		t.Errorf("test send: %v, want exit %d", err, exitInterrupted)
+	}
+	if !strings.Contains(words.onSignal(), "finishing the test messages in flight") || !strings.Contains(words.atExit(), "send --test again sends them all") {
+		t.Errorf("says %q, then %q", words.onSignal(), words.atExit())
 	}
 }

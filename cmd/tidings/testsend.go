@@ -42,6 +42,7 @@ func runTestSend(ctx context.Context, opts sendOptions, g *globalOptions, path s
 	if err := render.CheckTestAddresses(opts.test); err != nil {
 		return &unusableError{fmt.Errorf("--test: %w", err)}
 	}
+	g.interrupt.testSending()
 	st, err := startSend(ctx, opts, g, path, nil)
 	if err != nil {
 		return err
@@ -62,6 +63,7 @@ func runTestSend(ctx context.Context, opts sendOptions, g *globalOptions, path s
 			c.Send.DailyCap, report.Plural(left, "message"), len(msgs), nextSlot(next))}
 	}
 	fmt.Fprintf(g.stdout, "%s: test send of %s to %s via %s as %s\n", c.Name, report.Plural(len(msgs), "message"), strings.Join(msgs[0].Recipients, ", "), cfg.Dialer.Server(), accountName(c))
+	g.interrupt.delivering()
 	return deliverTest(ctx, g, lock, cfg, msgs, c, opts)
 }
 
