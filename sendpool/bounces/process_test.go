@@ -398,6 +398,33 @@ func TestProcessRefusesOddAddress(t *testing.T) {
 	}
 }
 
+// TestProcessRefusesHashAddress: "#" is atext, so a#b@example.org is an
+// address, but the list reads "#" as a comment's start: written, the
+// line would read back as "a", which no list takes, and every campaign
+// sharing the list would stop at it. A report naming such an address
+// (anyone can send an unsubscribe request) is refused, not written.
+func TestProcessRefusesHashAddress(t *testing.T) {
+	dir := t.TempDir()
+	sent(t, dir, "ann@example.org")
+	supFile := filepath.Join(t.TempDir(), "suppress.txt")
+	if err := os.WriteFile(supFile, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	odd := strings.Replace(unsubscribe, "Eve <eve@example.org>", "a#b@example.org", 1)
+	w, done := journalRecorder(t, dir)
+	sum, err := Process(context.Background(), newMemMailbox(odd), index(t, dir), w, Options{Unsubscribe: "unsubscribe@news.example", SuppressFile: supFile, Campaign: "x"})
+	done()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sum.Suppress) != 0 || len(sum.Refused) != 1 {
+		t.Errorf("suppress %v, refused %v", sum.Suppress, sum.Refused)
+	}
+	if _, err := campaign.LoadSuppression(supFile); err != nil {
+		t.Errorf("the list no longer loads: %v", err)
+	}
+}
+
 // TestProcessLargeMessage: a message larger than MaxMessage is not read,
 // and counted unreadable.
 func TestProcessLargeMessage(t *testing.T) {
