@@ -75,6 +75,12 @@ func (s *Suppression) add(entry string) error {
 	}) {
 		return bad("spaces, control characters, brackets, quotes and separators are not allowed; one entry per line")
 	}
+	if strings.ContainsAny(entry, "#\ufeff") {
+		// Read from the file, "#" starts a comment and never gets here,
+		// and a byte-order mark starting the file is dropped: an entry
+		// to be written with one would read back as another.
+		return bad("a # starts a comment in the list, and a byte-order mark (U+FEFF) is dropped, so an address holding one cannot be listed")
+	}
 	i := strings.LastIndexByte(entry, '@')
 	if i < 0 {
 		return bad("no @")

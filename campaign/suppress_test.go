@@ -139,3 +139,28 @@ func TestSuppressMissingFile(t *testing.T) {
 		t.Errorf("LoadSuppression(missing) = %v; want it to say to create the file empty", err)
 	}
 }
+
+// TestCheckSuppressionEntryReadsBack: an entry CheckSuppressionEntry
+// takes is written as a line of its own and read back as that entry.
+// "#" is atext (a#b@example.org is an address) but starts the list's
+// comments, and a byte-order mark starting the file is dropped: such
+// entries are refused, or one report (anyone can send an unsubscribe
+// request) would make the list unreadable, or list another address.
+func TestCheckSuppressionEntryReadsBack(t *testing.T) {
+	for _, entry := range []string{"a#b@example.org", "#@example.org", "\ufeffvictim@example.org", "ann@example.org", "@example.org"} {
+		err := CheckSuppressionEntry(entry)
+		refused := strings.ContainsAny(entry, "#\ufeff")
+		if refused != (err != nil) {
+			t.Errorf("%q: %v, want refused %v", entry, err, refused)
+		}
+		if err != nil {
+			continue
+		}
+		s, err := LoadSuppression(writeSuppress(t, entry+"  # bounced\n"))
+		if err != nil {
+			t.Errorf("%q written makes a list that does not load: %v", entry, err)
+		} else if _, ok := s.Match(entry); !ok {
+			t.Errorf("%q written reads back as another entry", entry)
+		}
+	}
+}

@@ -105,6 +105,8 @@ type attacher struct {
 	// own are the campaign's own files and folders (symlinks resolved),
 	// which a path made from row data may not lead to (see private).
 	own []campaign.OwnFile
+	// ownIDs are the own files by identity (see sameAsOwn).
+	ownIDs []ownID
 }
 
 // resolve finds, checks and encodes the attachment at p. fromData says the
@@ -143,6 +145,11 @@ func (a *attacher) read(p string, fromData bool) (b *blob, full string, err erro
 	}
 	if fi.Size() > a.maxSize {
 		return nil, full, fmt.Errorf("%w: %q is %d bytes, over max_message_size (%d)", ErrTooLarge, p, fi.Size(), a.maxSize)
+	}
+	if fromData {
+		if err := a.sameAsOwn(p, fi); err != nil {
+			return nil, full, err
+		}
 	}
 	key := blobKey{path: real, size: fi.Size(), mtime: fi.ModTime().UnixNano()}
 	if b := a.cache.get(key); b != nil {

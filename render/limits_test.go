@@ -2,9 +2,12 @@ package render
 
 import (
 	"bytes"
+	"errors"
 	"net/mail"
 	"strings"
 	"testing"
+
+	"github.com/tidings/tidings/templates"
 )
 
 // TestLongDisplayNameIsEncoded: a display name with a word too long for
@@ -63,5 +66,30 @@ func TestAddressLengthLimits(t *testing.T) {
 		if re.Row != 5 || re.Column != "email" || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%.20q…: %v; want row 5, column email, about the %s", tc.email, err, tc.want)
 		}
+	}
+}
+
+// TestTemplateOutputCapped: a body template whose output for a row runs
+// past max_message_size (a loop, a wide printf: {{range 100000}}{{printf
+// "%0999999d" 1}}{{end}} would write 100 GB) stops there, as a problem of
+// its row, instead of filling memory before the message's size is
+// checked. So does a header template's.
+func TestTemplateOutputCapped(t *testing.T) {
+	loop := `{{range 64}}{{printf "%0999999d" 1}}{{end}}` // 64 MB
+	for name, tc := range map[string]struct{ yaml, body string }{
+		"text":    {"", loop},
+		"subject": {`"` + strings.ReplaceAll(loop, `"`, `\"`) + `"`, "Hi\n"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			over := map[string]string{"max_message_size": "1MB"}
+			if tc.yaml != "" {
+				over["subject"] = tc.yaml
+			}
+			e := setup(t, yamlWith(over), map[string]string{"body.txt": tc.body}, []string{"email"})
+			_, err := e.r.Render(row(2, "email", "k@example.com"))
+			if !errors.Is(err, templates.ErrOutputTooLarge) || !strings.Contains(err.Error(), name) {
+				t.Errorf("got %v, want templates.ErrOutputTooLarge naming %s", err, name)
+			}
+		})
 	}
 }

@@ -33,7 +33,7 @@ func (t *Template) ExecuteLayout(w io.Writer, data LayoutData) error {
 	if t.html == nil || !t.layout {
 		return fmt.Errorf("templates: %s is not a layout", t.name)
 	}
-	if err := t.html.Execute(w, data); err != nil {
+	if err := t.html.Execute(t.capped(w), data); err != nil {
 		return &execError{name: t.name, loc: t.errLocation(err.Error()), err: err}
 	}
 	return nil
@@ -58,7 +58,7 @@ func (cp *compiler) layout(key, path string) *Template {
 		return nil
 	}
 	src := string(data)
-	t := &Template{name: key, file: path, line: 1, sheet: cp.c.Recipients.Path, source: src, layout: true}
+	t := &Template{name: key, file: path, line: 1, sheet: cp.c.Recipients.Path, source: src, layout: true, max: int64(cp.c.MaxMessageSize)}
 	ht, err := htmltemplate.New(filepath.Base(path)).Option("missingkey=error").Funcs(templateFuncs(campaign.Recipients{})).Parse(src)
 	if err != nil {
 		cp.noteParseError(t, err, funcs(campaign.Recipients{}))

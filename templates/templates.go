@@ -52,8 +52,10 @@ type Template struct {
 	dated    []string
 	datedAny bool
 	layout   bool // a layout: run with LayoutData (ExecuteLayout), not a row
-	text     *texttemplate.Template
-	html     *htmltemplate.Template
+	// max bounds the output for one row: max_message_size (see capped).
+	max  int64
+	text *texttemplate.Template
+	html *htmltemplate.Template
 }
 
 // Name is the campaign key the template comes from: "from", "subject",
@@ -90,6 +92,7 @@ func (t *Template) Execute(w io.Writer, row campaign.Row) error {
 	if t.layout {
 		return fmt.Errorf("templates: %s: a layout runs with ExecuteLayout", t.name)
 	}
+	w = t.capped(w)
 	if t.html != nil {
 		err = t.html.Execute(w, row.Values)
 	} else {
@@ -481,7 +484,7 @@ func (cp *compiler) inline(key, src string) *Template {
 	if strings.TrimSpace(src) == "" {
 		return nil
 	}
-	t := &Template{name: key, file: cp.c.File, line: cp.lines[key], sheet: cp.c.Recipients.Path, source: src}
+	t := &Template{name: key, file: cp.c.File, line: cp.lines[key], sheet: cp.c.Recipients.Path, source: src, max: int64(cp.c.MaxMessageSize)}
 	tt, err := texttemplate.New(key).Option("missingkey=error").Funcs(templateFuncs(cp.c.Recipients)).Parse(src)
 	if err != nil {
 		cp.noteParseError(t, err, funcs(cp.c.Recipients))
@@ -525,7 +528,7 @@ func (cp *compiler) readFile(key, path string) *Template {
 		cp.errs = append(cp.errs, &campaign.FileError{File: path, Line: line, Err: fmt.Errorf("templates: %s: %w", key, err)})
 		return nil
 	}
-	return &Template{name: key, file: path, line: 1, sheet: cp.c.Recipients.Path, source: string(data)}
+	return &Template{name: key, file: path, line: 1, sheet: cp.c.Recipients.Path, source: string(data), max: int64(cp.c.MaxMessageSize)}
 }
 
 // file compiles a body template from its file; key is "text" or "html".

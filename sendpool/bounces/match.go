@@ -227,10 +227,11 @@ func (ix *Index) matchBounce(r *feedback.Report) (Verdict, []Match) {
 			m.Kind = journal.FeedbackBounced
 			m.Policy = policyBounce(rc)
 			// The address is suppressed when it is one the message was
-			// sent to (wentTo: the row's, a Cc or Bcc), or the ORCPT the
-			// send gave. A forwarding target the report names is not
-			// ours to list.
-			if !m.Policy && (rc.OriginalAddress != "" || wentTo(e, addr)) {
+			// sent to (wentTo: the row's, a Cc or Bcc; the ORCPT the send
+			// gave is one). A forwarding target the report names is not
+			// ours to list, nor an Original-Recipient the send never
+			// gave: anyone can mail the bounce mailbox.
+			if !m.Policy && wentTo(e, addr) {
 				m.Suppress = addr
 			}
 		}

@@ -398,6 +398,33 @@ func TestProcessRefusesOddAddress(t *testing.T) {
 	}
 }
 
+// TestProcessRefusesHashAddress: "#" is atext, so a#b@example.org is an
+// address, but the list reads "#" as a comment's start: written, the
+// line would read back as "a", which no list takes, and every campaign
+// sharing the list would stop at it. A report naming such an address
+// (anyone can send an unsubscribe request) is refused, not written.
+func TestProcessRefusesHashAddress(t *testing.T) {
+	dir := t.TempDir()
+	sent(t, dir, "ann@example.org")
+	supFile := filepath.Join(t.TempDir(), "suppress.txt")
+	if err := os.WriteFile(supFile, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	odd := strings.Replace(unsubscribe, "Eve <eve@example.org>", "a#b@example.org", 1)
+	w, done := journalRecorder(t, dir)
+	sum, err := Process(context.Background(), newMemMailbox(odd), index(t, dir), w, Options{Unsubscribe: "unsubscribe@news.example", SuppressFile: supFile, Campaign: "x"})
+	done()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sum.Suppress) != 0 || len(sum.Refused) != 1 {
+		t.Errorf("suppress %v, refused %v", sum.Suppress, sum.Refused)
+	}
+	if _, err := campaign.LoadSuppression(supFile); err != nil {
+		t.Errorf("the list no longer loads: %v", err)
+	}
+}
+
 // TestProcessLargeMessage: a message larger than MaxMessage is not read,
 // and counted unreadable.
 func TestProcessLargeMessage(t *testing.T) {
@@ -951,5 +978,38 @@ func TestProcessSharedCcPolicyBounce(t *testing.T) {
 	}
 	if m := sum.Findings[0].Matches; len(m) != 1 || m[0].Entry != nil || !m[0].Policy || m[0].Suppress != "" || len(sum.Suppress) != 0 {
 		t.Errorf("a DMARC bounce of a shared Cc: %+v, listed %v; want a policy bounce of no row, nothing listed", m, sum.Suppress)
+	}
+}
+
+// TestProcessForgedOriginalRecipient: anyone can mail the bounce mailbox,
+// and a recipient knows their own message's Message-ID. A DSN about that
+// message (by its Message-ID, or by the recipient's own address) whose
+// Original-Recipient names an address the message never went to lists
+// no address: the row is recorded bounced, the stranger stays off the
+// suppression list every campaign sharing it reads.
+func TestProcessForgedOriginalRecipient(t *testing.T) {
+	for _, tc := range []struct{ name, msgID string }{
+		{"by Message-ID", "<2.tidings@news.example>"},
+		{"by address", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			sent(t, dir, "ann@example.org", "bob@example.org")
+			forged := strings.Replace(dsn(tc.msgID, "", "ann@example.org", "failed", "5.1.1", "550 5.1.1 no such user"),
+				"Original-Recipient: rfc822; ann@example.org\n", "Original-Recipient: rfc822; ceo@victim.example\n", 1)
+			supFile := filepath.Join(t.TempDir(), "suppress.txt")
+			rec, done := journalRecorder(t, dir)
+			defer done()
+			sum, err := Process(context.Background(), newMemMailbox(forged), index(t, dir), rec, Options{SuppressFile: supFile, Campaign: "x"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m := sum.Findings[0].Matches; len(m) != 1 || m[0].Entry == nil || m[0].Entry.Row != 2 || m[0].Suppress != "" {
+				t.Errorf("the forged bounce: %+v, want row 2 bounced and no address listed", m)
+			}
+			if b, err := os.ReadFile(supFile); len(sum.Suppress) != 0 || strings.Contains(string(b), "victim") {
+				t.Errorf("listed %v; the list holds %q (%v)", sum.Suppress, b, err)
+			}
+		})
 	}
 }

@@ -15,6 +15,16 @@ const maxLiteral = 64 << 20
 // literal.
 var errLiteralTooLarge = errors.New("the server announced a literal larger than 64 MB")
 
+// maxLine is the longest response line, its literals aside: go-imap v1
+// reads a line for as long as it goes, so a server that never ends one
+// (a greeting of endless bytes) would fill memory, and never trip the
+// timeout, which bounds each wait. A UID SEARCH of a million messages
+// is a line of about 8 MB.
+const maxLine = 16 << 20
+
+// errLineTooLong ends a session whose server sent a longer line.
+var errLineTooLong = errors.New("the server sent a response line longer than 16 MB")
+
 // literalConn refuses literals over maxLiteral before the IMAP reader sees
 // their size: go-imap v1's reader allocates what a literal's {N} announces
 // before reading it, so a hostile server could make it allocate gigabytes.
@@ -30,6 +40,7 @@ type literalConn struct {
 	inBrace bool  // after a '{', reading digits
 	n       int64 // the digits so far
 	pending int64 // a literal announced, -1 for none: its CRLF comes next
+	line    int64 // bytes of the current line so far, literals aside
 	err     error
 	// onFail, when set, hears the refusal (the session reports it: go-imap
 	// says only that the connection closed).
@@ -45,8 +56,8 @@ func (l *literalConn) Read(p []byte) (int, error) {
 		return 0, l.err
 	}
 	n, err := l.Conn.Read(p)
-	if i := l.scan(p[:n]); i >= 0 {
-		l.err = fmt.Errorf("mailbox: %w", errLiteralTooLarge)
+	if i, why := l.scan(p[:n]); i >= 0 {
+		l.err = fmt.Errorf("mailbox: %w", why)
 		if l.onFail != nil {
 			l.onFail(l.err)
 		}
@@ -57,8 +68,9 @@ func (l *literalConn) Read(p []byte) (int, error) {
 }
 
 // scan follows b; it returns the index of the byte that makes a literal
-// too large, or -1.
-func (l *literalConn) scan(b []byte) int {
+// or a line too large, and which (errLiteralTooLarge, errLineTooLong), or
+// -1.
+func (l *literalConn) scan(b []byte) (int, error) {
 	for i := 0; i < len(b); i++ {
 		if l.skip > 0 {
 			k := min(int64(len(b)-i), l.skip)
@@ -67,10 +79,15 @@ func (l *literalConn) scan(b []byte) int {
 			continue
 		}
 		c := b[i]
+		if l.line++; c == '\n' {
+			l.line = 0
+		} else if l.line > maxLine {
+			return i, errLineTooLong
+		}
 		switch {
 		case l.inBrace && c >= '0' && c <= '9':
 			if l.n = l.n*10 + int64(c-'0'); l.n > maxLiteral {
-				return i
+				return i, errLiteralTooLarge
 			}
 		case l.inBrace && c == '+':
 		case l.inBrace && c == '}':
@@ -84,5 +101,5 @@ func (l *literalConn) scan(b []byte) int {
 			l.inBrace, l.pending = false, -1
 		}
 	}
-	return -1
+	return -1, nil
 }

@@ -25,14 +25,14 @@ func TestLiteralScan(t *testing.T) {
 	for _, step := range []int{1, 2, 5, 17, len(ok)} {
 		l := newLiteralConn(nil, nil)
 		for i := 0; i < len(ok); i += step {
-			if j := l.scan([]byte(ok[i:min(i+step, len(ok))])); j >= 0 {
+			if j, _ := l.scan([]byte(ok[i:min(i+step, len(ok))])); j >= 0 {
 				t.Fatalf("step %d: refused at %d of an allowed stream", step, i+j)
 			}
 		}
 		l = newLiteralConn(nil, nil)
 		refused := -1
 		for i := 0; i < len(bad) && refused < 0; i += step {
-			if j := l.scan([]byte(bad[i:min(i+step, len(bad))])); j >= 0 {
+			if j, _ := l.scan([]byte(bad[i:min(i+step, len(bad))])); j >= 0 {
 				refused = i + j
 			}
 		}
@@ -97,5 +97,41 @@ func TestHostileLiteral(t *testing.T) {
 	}
 	if grown := int64(after.HeapSys) - int64(before.HeapSys); grown > 100<<20 {
 		t.Errorf("the heap grew by %d MB", grown>>20)
+	}
+}
+
+// TestHostileEndlessLine: a server whose greeting line never ends (bytes
+// without a line break, which kept the session reading into memory, 3 GB
+// in 25 s, with no wait long enough for the timeout) ends the session
+// once the line passes 16 MB.
+func TestHostileEndlessLine(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		c, err := l.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		c.Write([]byte("* OK "))
+		chunk := []byte(strings.Repeat("x", 1<<16))
+		for range (maxLine >> 16) + 64 {
+			if _, err := c.Write(chunk); err != nil {
+				return
+			}
+		}
+		c.Read(make([]byte, 1)) // silent until the client goes
+	}()
+	cfg := Config{Protocol: campaign.MailboxIMAP, Host: "127.0.0.1", Port: l.Addr().(*net.TCPAddr).Port, Security: campaign.SecurityNone,
+		Username: "u", Password: "p", Folder: "INBOX", Timeout: 2 * time.Second}
+	mb, err := Open(context.Background(), cfg)
+	if err == nil {
+		mb.Close(context.Background())
+	}
+	if !errors.Is(err, errLineTooLong) {
+		t.Errorf("Open = %v, want the line refused", err)
 	}
 }

@@ -167,14 +167,19 @@ func inStep(err error) bool {
 }
 
 // run executes one command with handler h: a NO or BAD is a *ReplyError
-// naming verb; any other error is the connection's.
+// naming verb, the password redacted from its text (a server may quote
+// the LOGIN it refuses); any other error is the connection's.
 func (s *session) run(verb string, cmd imap.Commander, h responses.Handler) (*imap.StatusResp, error) {
 	st, err := s.c.Execute(cmd, h)
 	if err != nil {
 		return nil, fmt.Errorf("mailbox: %s: %w", verb, err)
 	}
 	if st.Type == imap.StatusRespNo || st.Type == imap.StatusRespBad {
-		return st, &ReplyError{Command: verb, Status: string(st.Type), Code: string(st.Code), Text: st.Info}
+		text := st.Info
+		if s.cfg.Password != "" {
+			text = strings.ReplaceAll(text, s.cfg.Password, redacted)
+		}
+		return st, &ReplyError{Command: verb, Status: string(st.Type), Code: string(st.Code), Text: text}
 	}
 	return st, nil
 }

@@ -45,8 +45,9 @@ func (d *Dialer) login(c *smtp.Client, raw *rawConn, secure bool) (string, error
 	if err != nil {
 		return "", fail(nil, err)
 	}
-	if err := c.Auth(sc); err != nil {
+	if err := d.redactErr(c.Auth(sc)); err != nil {
 		se, ok := fromSMTP("AUTH", err)
+		se = d.redactReply(se)
 		switch {
 		case !ok && isNetError(err):
 			return "", d.broken("AUTH "+mech, err)

@@ -78,12 +78,13 @@ func (c *codeReader) take(x byte) {
 	c.atStart = x == '\n'
 }
 
-// codeConn is a connection read through a codeReader, for go-smtp.
+// codeConn is a connection read through a codeReader (and
+// replyLimitReader: newReplyReader), for go-smtp.
 type codeConn struct {
 	net.Conn
-	r *codeReader
+	r io.Reader
 }
 
-func withBareCodes(c net.Conn) net.Conn { return &codeConn{Conn: c, r: newCodeReader(c)} }
+func withBareCodes(c net.Conn) net.Conn { return &codeConn{Conn: c, r: newReplyReader(c)} }
 
 func (c *codeConn) Read(b []byte) (int, error) { return c.r.Read(b) }

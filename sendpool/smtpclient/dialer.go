@@ -132,6 +132,7 @@ func (d *Dialer) Warnings() []string { return d.cfg.Warnings() }
 // AuthError implements sendpool.Dialer: the account, the server and, for a
 // login refusal, what usually fixes it at this provider.
 func (d *Dialer) AuthError(reply *sendpool.SMTPError) *sendpool.AuthError {
+	reply = d.redactReply(reply)
 	return &sendpool.AuthError{Host: d.cfg.Addr(), Username: d.cfg.Username, Reply: reply, Hint: d.refusalHint(reply)}
 }
 

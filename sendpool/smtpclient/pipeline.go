@@ -161,7 +161,7 @@ func newPipeConn(s *smtpConn) *pipeConn {
 		d:       s.d,
 		raw:     s.raw,
 		nc:      s.nc,
-		r:       textproto.NewReader(bufio.NewReaderSize(&lineLimitReader{r: newCodeReader(s.nc), limit: maxReplyLine}, 4096)),
+		r:       textproto.NewReader(bufio.NewReaderSize(&lineLimitReader{r: newReplyReader(s.nc), limit: maxReplyLine}, 4096)),
 		tr:      s.tr,
 		timeout: s.d.cfg.timeout(),
 		lmtp:    s.lmtp,

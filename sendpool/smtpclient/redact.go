@@ -1,0 +1,59 @@
+package smtpclient
+
+import (
+	"strings"
+
+	"github.com/tidings/tidings/sendpool"
+)
+
+// A server that quotes what it was sent in its refusal of a login ("535 …
+// authentication failed: AHVzZXIA…"), or in a reply too broken to read,
+// would get the password into the error, the journal, the reports and the
+// page. The login's replies and errors are redacted: every form of the
+// password a login sends (secretForms) becomes [redacted].
+
+// redact returns s with every form of the password replaced.
+func (d *Dialer) redact(s string) string {
+	for _, secret := range secretForms(d.cfg.Username, d.cfg.Password) {
+		s = strings.ReplaceAll(s, secret, redacted)
+	}
+	return s
+}
+
+// redactReply returns reply with its text redacted, reply itself when
+// that holds no secret.
+func (d *Dialer) redactReply(reply *sendpool.SMTPError) *sendpool.SMTPError {
+	if reply == nil {
+		return nil
+	}
+	msg := d.redact(reply.Message)
+	if msg == reply.Message {
+		return reply
+	}
+	r := *reply
+	r.Message = msg
+	return &r
+}
+
+// redactErr returns err, or, when its text holds a secret, an error with
+// that text redacted which wraps err (errors.Is and errors.As still see
+// it).
+func (d *Dialer) redactErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	text := d.redact(err.Error())
+	if text == err.Error() {
+		return err
+	}
+	return &redactedError{text: text, err: err}
+}
+
+// redactedError is an error whose text had a secret in it.
+type redactedError struct {
+	text string
+	err  error
+}
+
+func (e *redactedError) Error() string { return e.text }
+func (e *redactedError) Unwrap() error { return e.err }
