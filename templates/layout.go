@@ -33,7 +33,7 @@ func (t *Template) ExecuteLayout(w io.Writer, data LayoutData) error {
 	if t.html == nil || !t.layout {
 		return fmt.Errorf("templates: %s is not a layout", t.name)
 	}
-	if err := t.html.Execute(t.capped(w), data); err != nil {
+	if err := t.execCapped(w, func(w io.Writer) error { return t.html.Execute(w, data) }); err != nil {
 		return &execError{name: t.name, loc: t.errLocation(err.Error()), err: err}
 	}
 	return nil

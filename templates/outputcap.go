@@ -29,11 +29,20 @@ func (c *capWriter) Write(p []byte) (int, error) {
 	return c.w.Write(p)
 }
 
-// capped is w bounded to the template's max output, w itself when it has
-// none.
-func (t *Template) capped(w io.Writer) io.Writer {
+// execCapped runs exec with w bounded to the template's max output (w
+// itself when it has none). The bounding writers are kept for the next
+// run (t.caps): one a row would cost an allocation a template.
+func (t *Template) execCapped(w io.Writer, exec func(io.Writer) error) error {
 	if t.max <= 0 {
-		return w
+		return exec(w)
 	}
-	return &capWriter{w: w, left: t.max, max: t.max}
+	c, _ := t.caps.Get().(*capWriter)
+	if c == nil {
+		c = &capWriter{}
+	}
+	c.w, c.left, c.max = w, t.max, t.max
+	err := exec(c)
+	c.w = nil
+	t.caps.Put(c)
+	return err
 }

@@ -52,8 +52,10 @@ type Template struct {
 	dated    []string
 	datedAny bool
 	layout   bool // a layout: run with LayoutData (ExecuteLayout), not a row
-	// max bounds the output for one row: max_message_size (see capped).
+	// max bounds the output for one row: max_message_size (see
+	// execCapped, which keeps its writers in caps for the next row).
 	max  int64
+	caps sync.Pool
 	text *texttemplate.Template
 	html *htmltemplate.Template
 }
@@ -92,11 +94,10 @@ func (t *Template) Execute(w io.Writer, row campaign.Row) error {
 	if t.layout {
 		return fmt.Errorf("templates: %s: a layout runs with ExecuteLayout", t.name)
 	}
-	w = t.capped(w)
 	if t.html != nil {
-		err = t.html.Execute(w, row.Values)
+		err = t.execCapped(w, func(w io.Writer) error { return t.html.Execute(w, row.Values) })
 	} else {
-		err = t.text.Execute(w, row.Values)
+		err = t.execCapped(w, func(w io.Writer) error { return t.text.Execute(w, row.Values) })
 	}
 	if err != nil {
 		return t.rowError(row, err)
