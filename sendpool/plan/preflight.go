@@ -257,7 +257,7 @@ var errUnspooled = errors.New("plan: the spool holds no message for a row to sen
 
 // render renders every row, spools it in a new generation and decides it.
 func (pl *Plan) render(ctx context.Context, in *Inputs, inputs spool.Inputs, opts *Options) error {
-	renderer, err := in.spoolRenderer()
+	renderer, err := in.spoolRenderer(pl.decider.state)
 	if err != nil {
 		return err
 	}
