@@ -81,11 +81,12 @@ type Options struct {
 	// there were salts.
 	IDSalt string
 	// EarlierID, when set, gives the Message-ID key's latest message went
-	// out with when it may have arrived (its outcome unknown), "" when
-	// there is none. A message made again for such a key whose identifier
-	// without the row's values (see messageID) is that one keeps it: the
-	// message went out from a tidings that made identifiers so, and a
-	// resend (--resend-unknown) must be told a copy. It must be safe for
+	// out with when the same message may go again (its outcome unknown,
+	// or a Cc still owed), "" when there is none. A message made again
+	// for such a key whose identifier without the row's values (see
+	// messageID) is that one keeps it: the message went out from a
+	// tidings that made identifiers so, and a resend (--resend-unknown)
+	// must be told a copy, a Cc get the To's message. It must be safe for
 	// concurrent use; an error is the row's problem.
 	EarlierID func(key string) (string, error)
 }

@@ -6,19 +6,23 @@ import (
 	"github.com/tidings/tidings/sendpool"
 )
 
-// UnknownMessageID returns the Message-ID of key's latest message when
-// its delivery is unknown (it may have arrived: a resend is a copy), ""
-// when it is not or the journal does not know key. It reads that attempt's
-// line back, so only for such keys. Safe for concurrent use once the
-// State is loaded.
-func (s *State) UnknownMessageID(key string) (string, error) {
+// EarlierMessageID returns the Message-ID of key's latest message when
+// the same message may go again to someone: its delivery is unknown (it
+// may have arrived: --resend-unknown sends a copy), or it was sent and
+// still owes recipients (a deferred Cc gets the message the To got). ""
+// otherwise, or when the journal does not know key. It reads that
+// attempt's line back, so only for such keys. Safe for concurrent use
+// once the State is loaded.
+func (s *State) EarlierMessageID(key string) (string, error) {
 	defer runtime.KeepAlive(s)
 	i, ok := s.lookup(key)
 	if !ok {
 		return "", nil
 	}
 	k := s.keys.at(i)
-	if k.deliveryStatus() != sendpool.StatusUnknown || k.attempt.ref() == 0 {
+	st := k.deliveryStatus()
+	again := st == sendpool.StatusUnknown || st == sendpool.StatusSent && len(s.moreOf(k).owed()) > 0
+	if !again || k.attempt.ref() == 0 {
 		return "", nil
 	}
 	a, err := s.attemptAt(k.attempt.ref())

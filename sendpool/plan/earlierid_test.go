@@ -6,6 +6,7 @@ import (
 	"net/mail"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -14,8 +15,8 @@ import (
 )
 
 // earlierJournal puts testdata's journal name into the state folder of
-// camp, as the campaign file at path wrote it (its run line names the
-// campaign file that tidings sent: here the test's).
+// camp; a run line naming the campaign file sent, path, names camp
+// instead (path "" when the tidings that wrote it named none).
 func earlierJournal(t *testing.T, camp, name, path string) {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", name))
@@ -68,5 +69,37 @@ func TestMessageIDOfEarlierTidings(t *testing.T) {
 	}
 	if len(ids) != 1 || ids[0] != "<"+went+">" {
 		t.Errorf("user000 got Message-IDs %q, want <%s>", ids, went)
+	}
+}
+
+// TestMessageIDOfEarlierTidingsOwed: a Cc a tidings from before the spool
+// and the values in Message-IDs left owed (the To took the message, the
+// Cc was deferred) gets the message rendered again, with the Message-ID
+// the To's went with. The journal in testdata was written by tidings at
+// commit 693662d: send --limit 1 of this campaign with a constant cc:
+// that the server deferred.
+func TestMessageIDOfEarlierTidingsOwed(t *testing.T) {
+	const went = "t.sfo4x4sqhghxln6upkt6p3tz@example.com"
+	srv := smtptest.NewServer(t)
+	camp := writeCampaign(t, srv, 2, `cc: "defer@example.com"`+"\n")
+	earlierJournal(t, camp, "journal-693662d-owed.jsonl", "")
+	in, state := open(t, camp)
+	pl, err := Preflight(context.Background(), in, state, Options{Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deliver(t, in, pl, pl.ToSend)
+	var ids []string
+	for _, m := range srv.Messages() {
+		msg, err := mail.ReadMessage(bytes.NewReader(m.Data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if slices.Contains(m.To, "defer@example.com") && msg.Header.Get("Subject") == "Hello User 0" {
+			ids = append(ids, msg.Header.Get("Message-Id"))
+		}
+	}
+	if len(ids) != 1 || ids[0] != "<"+went+">" {
+		t.Errorf("the owed Cc got Message-IDs %q, want <%s>", ids, went)
 	}
 }
