@@ -103,3 +103,36 @@ func TestMessageIDOfEarlierTidingsOwed(t *testing.T) {
 		t.Errorf("the owed Cc got Message-IDs %q, want <%s>", ids, went)
 	}
 }
+
+// TestMessageIDOfEarlierTidingsReused: a spool generation whose message
+// for a row to send again has another Message-ID than the one it went
+// with is not sent from: the rows are rendered again, the identifier
+// kept. The generation is made while the journal of
+// TestMessageIDOfEarlierTidings says deferred ("temporary"), not unknown, as an older
+// tidings made one, with the values in the identifiers, beside a
+// message one before those left unknown.
+func TestMessageIDOfEarlierTidingsReused(t *testing.T) {
+	const went = "t.sfo4x4sqhghxln6upkt6p3tz@example.com"
+	srv := smtptest.NewServer(t)
+	camp := writeCampaign(t, srv, 2, "")
+	earlierJournal(t, camp, "journal-937dc6a-unknown.jsonl", "/tmp/rv/fix/c/c.yaml")
+	jpath := filepath.Join(filepath.Dir(camp), ".tidings", "t", journal.FileName)
+	unknown, err := os.ReadFile(jpath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, jpath, strings.Replace(string(unknown), `"status":"unknown"`, `"status":"temporary"`, 1))
+	_, first := preflightOf(t, camp)
+	if got := spooledID(t, first, 2); got == went {
+		t.Fatalf("row 2 spooled with %q while deferred", got)
+	}
+	writeFile(t, jpath, string(unknown))
+	in, state := open(t, camp)
+	pl, err := Preflight(context.Background(), in, state, Options{Version: "test", Policy: journal.Policy{ResendUnknown: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := spooledID(t, pl, 2); pl.Reused || got != went {
+		t.Errorf("row 2's Message-ID %q (generation reused: %v), want %q", got, pl.Reused, went)
+	}
+}
