@@ -108,9 +108,9 @@ func TestMessageIDOfEarlierTidingsOwed(t *testing.T) {
 // for a row to send again has another Message-ID than the one it went
 // with is not sent from: the rows are rendered again, the identifier
 // kept. The generation is made while the journal of
-// TestMessageIDOfEarlierTidings says deferred ("temporary"), not unknown, as an older
-// tidings made one, with the values in the identifiers, beside a
-// message one before those left unknown.
+// TestMessageIDOfEarlierTidings says deferred ("temporary"), not
+// unknown, as an older tidings made one, with the values in the
+// identifiers, beside a message one before those left unknown.
 func TestMessageIDOfEarlierTidingsReused(t *testing.T) {
 	const went = "t.sfo4x4sqhghxln6upkt6p3tz@example.com"
 	srv := smtptest.NewServer(t)
