@@ -80,15 +80,16 @@ type Options struct {
 	// Empty adds nothing: the identifiers of a state folder from before
 	// there were salts.
 	IDSalt string
-	// EarlierID, when set, gives the Message-ID key's latest message went
-	// out with when the same message may go again (its outcome unknown,
-	// or a Cc still owed), "" when there is none. A message made again
-	// for such a key whose identifier without the row's values (see
-	// messageID) is that one keeps it: the message went out from a
-	// tidings that made identifiers so, and a resend (--resend-unknown)
-	// must be told a copy, a Cc get the To's message. It must be safe for
-	// concurrent use; an error is the row's problem.
-	EarlierID func(key string) (string, error)
+	// EarlierID, when set, gives the Message-ID and the To (as
+	// Message.To) key's latest message went out with when the same
+	// message may go again (its outcome unknown, or a Cc still owed), ""
+	// when there is none. A message made again for such a key, to the
+	// same To, whose identifier without the row's values (see messageID)
+	// is that one keeps it: the message went out from a tidings that made
+	// identifiers so, and a resend (--resend-unknown) must be told a
+	// copy, a Cc get the To's message. It must be safe for concurrent
+	// use; an error is the row's problem.
+	EarlierID func(key string) (id, to string, err error)
 }
 
 // Renderer turns recipient rows into messages. It is safe for concurrent
@@ -98,7 +99,7 @@ type Renderer struct {
 	set      *templates.Set
 	now      func() time.Time
 	idSalt   string
-	earlier  func(string) (string, error)
+	earlier  func(string) (string, string, error)
 	boundary func(string, int) string
 	sign     func([]byte) ([]byte, error)
 	digest   func([]byte) string
@@ -1343,17 +1344,17 @@ func messageID(name, salt, key, revision, domain string) string {
 }
 
 // idOf is m's Message-ID at domain: made from its values (revision),
-// or without them when the message went out so before and may have
-// arrived (Options.EarlierID): a tidings from before the values were in
-// Message-IDs made it, and the resend keeps its identifier.
+// or without them when the message went out so before, to the same To,
+// and goes again (Options.EarlierID): a tidings from before the values
+// were in Message-IDs made it, and the resend keeps its identifier.
 func (r *Renderer) idOf(m *Message, domain string) (string, error) {
 	rev := revision(m)
 	id := messageID(r.c.Name, r.idSalt, m.Key, rev, domain)
 	if rev == "" || r.earlier == nil {
 		return id, nil
 	}
-	was, err := r.earlier(m.Key)
-	if err != nil || was == "" || was == id {
+	was, to, err := r.earlier(m.Key)
+	if err != nil || was == "" || was == id || to != m.To {
 		return id, err
 	}
 	if plain := messageID(r.c.Name, r.idSalt, m.Key, "", domain); plain == was {

@@ -72,6 +72,25 @@ func TestMessageIDOfEarlierTidings(t *testing.T) {
 	}
 }
 
+// TestMessageIDOfEarlierTidingsCorrected: the row of such a message whose
+// To was corrected since (the name in it) is another message: it gets an
+// identifier of its own.
+func TestMessageIDOfEarlierTidingsCorrected(t *testing.T) {
+	const went = "t.sfo4x4sqhghxln6upkt6p3tz@example.com"
+	srv := smtptest.NewServer(t)
+	camp := writeCampaign(t, srv, 2, "")
+	writeFile(t, filepath.Join(filepath.Dir(camp), "r.csv"), "email,name\nuser000@example.com,User Zero\nuser001@example.com,User 1\n")
+	earlierJournal(t, camp, "journal-937dc6a-unknown.jsonl", "/tmp/rv/fix/c/c.yaml")
+	in, state := open(t, camp)
+	pl, err := Preflight(context.Background(), in, state, Options{Version: "test", Policy: journal.Policy{ResendUnknown: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := spooledID(t, pl, 2); got == went || !strings.HasPrefix(got, "t.") {
+		t.Errorf("row 2's Message-ID %q, want one of its own", got)
+	}
+}
+
 // TestMessageIDOfEarlierTidingsOwed: a Cc a tidings from before the spool
 // and the values in Message-IDs left owed (the To took the message, the
 // Cc was deferred) gets the message rendered again, with the Message-ID

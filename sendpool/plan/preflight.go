@@ -262,7 +262,7 @@ func (pl *Plan) spooledFor(r spool.Row) error {
 	if r.Unspooled {
 		return fmt.Errorf("%w (row %d)", errUnspooled, r.Row)
 	}
-	was, err := pl.decider.state.EarlierMessageID(r.Key)
+	was, _, err := pl.decider.state.EarlierMessageID(r.Key)
 	if err != nil {
 		return err
 	}
