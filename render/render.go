@@ -80,6 +80,16 @@ type Options struct {
 	// Empty adds nothing: the identifiers of a state folder from before
 	// there were salts.
 	IDSalt string
+	// EarlierID, when set, gives the Message-ID and the To (as
+	// Message.To) key's latest message went out with when the same
+	// message may go again (its outcome unknown, or a Cc still owed), ""
+	// when there is none. A message made again for such a key, to the
+	// same To, whose identifier without the row's values (see messageID)
+	// is that one keeps it: the message went out from a tidings that made
+	// identifiers so, and a resend (--resend-unknown) must be told a
+	// copy, a Cc get the To's message. It must be safe for concurrent
+	// use; an error is the row's problem.
+	EarlierID func(key string) (id, to string, err error)
 }
 
 // Renderer turns recipient rows into messages. It is safe for concurrent
@@ -89,6 +99,7 @@ type Renderer struct {
 	set      *templates.Set
 	now      func() time.Time
 	idSalt   string
+	earlier  func(string) (string, string, error)
 	boundary func(string, int) string
 	sign     func([]byte) ([]byte, error)
 	digest   func([]byte) string
@@ -214,7 +225,7 @@ func New(c *campaign.Campaign, set *templates.Set, opts Options) (*Renderer, err
 func newRenderer(c *campaign.Campaign, set *templates.Set, opts Options) *Renderer {
 	r := &Renderer{
 		c: c, set: set,
-		now: opts.Now, idSalt: opts.IDSalt, boundary: opts.Boundary, sign: opts.Sign, digest: opts.Digest, vetFrom: opts.VetFrom,
+		now: opts.Now, idSalt: opts.IDSalt, earlier: opts.EarlierID, boundary: opts.Boundary, sign: opts.Sign, digest: opts.Digest, vetFrom: opts.VetFrom,
 		sheet: c.Recipients.Path, keyCol: c.Recipients.Key,
 		maxSize: int64(c.MaxMessageSize),
 		subject: set.Subject, unsubURL: set.UnsubscribeURL, unsubMailto: set.UnsubscribeMailto,
@@ -846,7 +857,8 @@ func (r *Renderer) evaluate(st *state, row campaign.Row, m *Message) (*parts, er
 	var testFor string
 	if probs.none() {
 		m.ValuesSum, m.ValueSums, m.sums = facetSum(r.facets, m.sums), fold16(m.sums), nil
-		m.MessageID = messageID(r.c.Name, r.idSalt, m.Key, revision(m), env.from[0].domain)
+		m.MessageID, err = r.idOf(m, env.from[0].domain)
+		probs.add(err)
 		if r.test != nil {
 			testFor = r.test.apply(env, &subject, m, r.c.Name, env.from[0].domain)
 			unsub = nil // one click on it would unsubscribe the row's recipient
@@ -1330,6 +1342,26 @@ func messageID(name, salt, key, revision, domain string) string {
 	}
 	h := sha256.Sum256([]byte(hashed + "\x00" + key))
 	return name + "." + strings.ToLower(idEncoding.EncodeToString(h[:15])) + "@" + domain
+}
+
+// idOf is m's Message-ID at domain: made from its values (revision),
+// or without them when the message went out so before, to the same To,
+// and goes again (Options.EarlierID): a tidings from before the values
+// were in Message-IDs made it, and the resend keeps its identifier.
+func (r *Renderer) idOf(m *Message, domain string) (string, error) {
+	rev := revision(m)
+	id := messageID(r.c.Name, r.idSalt, m.Key, rev, domain)
+	if rev == "" || r.earlier == nil {
+		return id, nil
+	}
+	was, to, err := r.earlier(m.Key)
+	if err != nil || was == "" || was == id || to != m.To {
+		return id, err
+	}
+	if plain := messageID(r.c.Name, r.idSalt, m.Key, "", domain); plain == was {
+		return plain, nil
+	}
+	return id, nil
 }
 
 // unsubscribe renders the List-Unsubscribe targets (RFC 2369): the https

@@ -140,7 +140,10 @@ func showFrom(ctx context.Context, opts showOptions, g *globalOptions, path, key
 		if sheetErr != nil {
 			return &unusableError{sheetErr}
 		}
-		err := notSpooled(ctx, current, c, key, hash)
+		err := notSpooled(ctx, current, c, key)
+		if hash != "" {
+			err = goneMessage(key, hash, e.LastAttempt.Time, finder.Generations())
+		}
 		if dupOf != "" {
 			err = fmt.Errorf("row %d is a %s: %w", opts.row, dupOf, err)
 		}
@@ -528,14 +531,26 @@ func sheetRowAt(ctx context.Context, c *campaign.Campaign, row int) (campaign.Ro
 	}
 }
 
-// notSpooled says why key has no message: its row has a problem (as the
-// generation made from the campaign as it is found: plan.SpooledFrom), not in
-// the sheet, or not spooled yet (or not as the campaign is now), or (hash
-// set) the message that went out is gone.
-func notSpooled(ctx context.Context, spooled *currentSpool, c *campaign.Campaign, key, hash string) error {
-	if hash != "" {
-		return fmt.Errorf("%w: the message handed over for %s (digest %s) is not in the spool any more", errNotFound, key, hash)
+// goneMessage is show's error for key's message that went out (its digest
+// hash, handed over at sent) and that no generation of gens holds: gone
+// from the spool, or never in one, when none is as old as the message (a
+// tidings from before the spool sent it).
+func goneMessage(key, hash string, sent time.Time, gens []*spool.Generation) error {
+	for _, g := range gens {
+		if !g.Started().After(sent) {
+			return fmt.Errorf("%w: the message handed over for %s (digest %s) is not in the spool any more", errNotFound, key, hash)
+		}
 	}
+	return fmt.Errorf("%w: the message handed over for %s (digest %s) at %s is in no spool generation, and none is as old: "+
+		"a tidings from before the spool sent it, which kept no copy of its messages (or the spool folder was removed since)",
+		errNotFound, key, hash, sent.Local().Format(time.RFC3339))
+}
+
+// notSpooled says why key, whose message has not gone out, has none: its
+// row has a problem (as the generation made from the campaign as it is
+// found: plan.SpooledFrom), not in the sheet, or not spooled yet (or not
+// as the campaign is now).
+func notSpooled(ctx context.Context, spooled *currentSpool, c *campaign.Campaign, key string) error {
 	gen, _ := spooled.generation()
 	if gen != nil { // none: the sheet says the rest
 		r, ok, err := invalidRowOf(ctx, gen, key)

@@ -1,10 +1,16 @@
 package journal
 
 import (
+	"bytes"
+	"cmp"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/tidings/tidings/sendpool"
 )
 
 // TestKeyFormsOfAnOlderJournal: a journal an older tidings wrote, whose
@@ -28,5 +34,54 @@ func TestKeyFormsOfAnOlderJournal(t *testing.T) {
 	e, err := state.Entry("Zürich-1")
 	if err != nil || e == nil || e.Row != 2 {
 		t.Fatalf("the composed key finds %+v (%v), want row 2", e, err)
+	}
+}
+
+// TestKeyFormsForAnOlderTidings: a key NFKC changes (full width, a
+// decomposed accent) is written with the norm_key an older tidings (before
+// NFKC, commit 28edca7 and earlier) looks the sheet's key up by, trimmed
+// and lower-cased: written in NFKC, such a tidings (a user who went back)
+// took the recipient for one never sent and sent it again. This tidings
+// still finds it under either form.
+func TestKeyFormsForAnOlderTidings(t *testing.T) {
+	dir := t.TempDir()
+	keys := []string{"Ａｎｎ-1", "Zu\u0308rich-2", " x²-3", "plain-4"}
+	var recs []any
+	for i, k := range keys {
+		recs = append(recs,
+			Attempt{Row: i + 2, Key: k, To: "a@example.com", Hash: "0011223344556677", Time: t0},
+			Result{Row: i + 2, Key: k, Status: sendpool.StatusSent, Attempts: 1})
+	}
+	writeRun(t, dir, Run{Started: t0}, recs...)
+	b, err := os.ReadFile(filepath.Join(dir, FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	older := func(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+	found := map[string]int{}
+	for _, line := range bytes.Split(bytes.TrimSpace(b), []byte("\n"))[1:] {
+		var l struct {
+			Key     string `json:"key"`
+			NormKey string `json:"norm_key"`
+		}
+		if err := json.Unmarshal(line, &l); err != nil {
+			t.Fatal(err)
+		}
+		found[older(cmp.Or(l.NormKey, l.Key))]++
+	}
+	state, err := Load(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer state.Close()
+	for i, k := range keys {
+		if found[older(k)] != 2 {
+			t.Errorf("%q: an older tidings finds %d of its 2 lines (%v)", k, found[older(k)], found)
+		}
+		for _, form := range []string{k, NormalizeKey(k)} {
+			if e, err := state.Entry(form); err != nil || e == nil || e.Row != i+2 || e.Status != sendpool.StatusSent {
+				t.Errorf("%q finds %+v (%v), want row %d sent", form, e, err, i+2)
+			}
+		}
 	}
 }

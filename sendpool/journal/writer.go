@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -229,12 +230,28 @@ func encodeResult(r Result) ([]byte, error) {
 // writtenNormKey is the norm_key a line is written with: none when it is
 // the key itself (a key in lower case without space around it, as most
 // addresses are), which readers normalize then (normKey): 30 to 40 bytes
-// less in each of a message's two lines.
+// less in each of a message's two lines. A key NFKC changes (full width,
+// a decomposed accent) is written as a tidings from before NFKC keys
+// looks its sheet's key up (trimmed, lower case: olderNormKey), which
+// readers normalize to norm again: in NFKC, such a tidings (a user who
+// went back to it) took a recipient sent for one never sent.
 func writtenNormKey(norm, key string) string {
 	if norm == key {
 		return ""
 	}
+	if older := olderNormKey(key); older != norm && NormalizeKey(older) == norm && NormalizeKey(key) == norm {
+		norm = older
+	}
+	if norm == key {
+		return ""
+	}
 	return norm
+}
+
+// olderNormKey is NormalizeKey as tidings had it before keys compared in
+// NFKC (commit fc03469): trimmed and lower-cased only.
+func olderNormKey(key string) string {
+	return strings.ToLower(strings.TrimSpace(key))
 }
 
 // lineCap is room for a record line holding strings: their bytes twice

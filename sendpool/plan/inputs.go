@@ -342,9 +342,11 @@ func fileDigest(path string) (string, error) {
 }
 
 // spoolRenderer is a renderer for messages that go to the spool: signed
-// (DKIM) when the campaign signs, with the journal's digest of each.
-func (in *Inputs) spoolRenderer() (*render.Renderer, error) {
-	opts := render.Options{Digest: journal.Hash, IDSalt: in.idSalt}
+// (DKIM) when the campaign signs, with the journal's digest of each, and
+// a message that goes again (an unknown outcome, a Cc owed) made with the
+// Message-ID it went with in state (render.Options.EarlierID).
+func (in *Inputs) spoolRenderer(state *journal.State) (*render.Renderer, error) {
+	opts := render.Options{Digest: journal.Hash, IDSalt: in.idSalt, EarlierID: state.EarlierMessageID}
 	if in.Signer != nil {
 		opts.Sign = in.Signer.Sign
 	}

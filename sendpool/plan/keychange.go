@@ -33,10 +33,17 @@ const maxKeyChangeRows = 3
 // the column's cells or their number format); it is only noted (a
 // warning) when they differ (a new invoice for a customer whose earlier
 // row left the sheet), and not at all while the earlier row is still there
-// (two recipients at one address).
+// (two recipients at one address). A journal whose sends recorded no
+// column (a tidings from before they did) is taken as of the same column
+// while some row of the sheet has a key it knows, and of another one when
+// none does (recipients.key changed since: its keys are in no row).
 type keyChange struct {
-	file, key, was string // was == key: the same column
-	state          *journal.State
+	file, key, was string // was == key: the same column; "": not recorded
+	// known counts the rows of the sheet whose key the journal knows
+	// (inSheet), which tell, when was is "", whether the column is the
+	// same.
+	known int
+	state *journal.State
 	// delivered holds the hashes of the To addresses of the journal's
 	// deliveries (sent, or of unknown outcome), read when first needed
 	// (another column).
@@ -240,15 +247,15 @@ func integerKey(k string) (string, bool) {
 	return sign + digits, true
 }
 
-// newKeyChange returns the keyChange of campaign c, or nil when no send
-// recorded a recipients.key (no send yet, or an older tidings).
+// newKeyChange returns the keyChange of campaign c, or nil when the
+// journal names no recipient (no send yet).
 func newKeyChange(c *campaign.Campaign, state *journal.State) *keyChange {
-	was := state.KeyColumn()
-	if was == "" {
+	if state.Len() == 0 {
 		return nil
 	}
+	was := state.KeyColumn()
 	k := &keyChange{file: c.File, key: c.Recipients.Key, was: was, state: state, seed: maphash.MakeSeed()}
-	if was == k.key {
+	if was == k.key || was == "" {
 		k.inSheet = state.NewMarks()
 	}
 	return k
@@ -257,8 +264,8 @@ func newKeyChange(c *campaign.Campaign, state *journal.State) *keyChange {
 // sheet notes key as a row of the sheet (one with a message). A nil
 // keyChange notes nothing.
 func (k *keyChange) sheet(key string) {
-	if k != nil && k.inSheet != nil {
-		k.inSheet.Mark(key)
+	if k != nil && k.inSheet != nil && k.inSheet.Mark(key) {
+		k.known++
 	}
 }
 
@@ -332,12 +339,15 @@ func delivered(e *journal.Entry) bool {
 
 // settle finds, under the same column, the fresh rows that go to an
 // address the journal delivered to under a key no longer in the sheet:
-// refused (add) when the keys are one value, noted (maybe) otherwise.
-// Only the lines of the keys no longer in the sheet are read.
+// refused (add) when the keys are one value, or the column is not
+// recorded and no row has a key the journal knows (it changed), noted
+// (maybe) otherwise. Only the lines of the keys no longer in the sheet
+// are read.
 func (k *keyChange) settle() error {
 	if len(k.fresh) == 0 {
 		return nil
 	}
+	changed := k.was == "" && k.known == 0
 	slices.SortFunc(k.fresh, func(a, b freshAddr) int { return cmp.Compare(a.hash, b.hash) })
 	type match struct {
 		addr, was string
@@ -353,7 +363,7 @@ func (k *keyChange) settle() error {
 		}
 		was := canonicalKey(e.Key)
 		same := func(f freshAddr) bool {
-			return k.sameHashed(f, was)
+			return changed || k.sameHashed(f, was)
 		}
 		for _, a := range addressesOf(e.To) {
 			h := maphash.String(k.seed, a)
@@ -462,7 +472,13 @@ func (e *KeyChangeError) Error() string {
 	if e.N == 1 {
 		verb = "goes"
 	}
-	if e.Key == e.Was {
+	switch e.Was {
+	case "":
+		return fmt.Sprintf("plan: %s: no row's key (column %q) is one the earlier sends told recipients apart by (by a tidings that did not record its recipients.key), and %s to send %s to addresses sent to before under them (%s%s), which would get the campaign a second time: recipients.key changed since? "+
+			"Set it back to the column those sends used (the journal's \"key\" values are in it), or take those rows out. Rows that are other messages for those addresses (a second invoice) "+
+			"go in a campaign of their own: a copy of the campaign file with another name:, and a sheet of those rows",
+			e.File, e.Key, report.Plural(e.N, "row"), verb, strings.Join(e.Rows, "; "), more)
+	case e.Key:
 		return fmt.Sprintf("plan: %s: %s to send %s to addresses sent to before under keys (column %q) no longer in the sheet that hold the same value written otherwise (%s%s): the keys changed (a spreadsheet that dropped the zeros before an id, grouped its digits with a thousands separator, or wrote it with an exponent?), and under the new ones those recipients would get the campaign a second time. "+
 			"Put the keys back as they were, or take those rows out",
 			e.File, report.Plural(e.N, "row"), verb, e.Key, strings.Join(e.Rows, "; "), more)

@@ -242,22 +242,44 @@ func (pl *Plan) fromSpool(ctx context.Context, gen *spool.Generation) error {
 		if err != nil {
 			return err
 		}
-		if r.Unspooled && (v.send || v.owed != nil) {
-			return fmt.Errorf("%w (row %d)", errUnspooled, r.Row)
+		if v.send || v.owed != nil {
+			if err := pl.spooledFor(r); err != nil {
+				return err
+			}
 		}
 		pl.account(r, v, problem)
 		return nil
 	})
 }
 
+// spooledFor returns errUnspooled when r, a row to send now, has no
+// message in its generation (spool.Row.Unspooled: it was sent before,
+// and is to go again now), or one with another Message-ID than the
+// message it sends again went with (unknown, or owing a Cc: a generation
+// an older tidings made, whose identifiers held the row's values, of a
+// message one before those left).
+func (pl *Plan) spooledFor(r spool.Row) error {
+	if r.Unspooled {
+		return fmt.Errorf("%w (row %d)", errUnspooled, r.Row)
+	}
+	was, _, err := pl.decider.state.EarlierMessageID(r.Key)
+	if err != nil {
+		return err
+	}
+	if was != "" && was != r.MessageID {
+		return fmt.Errorf("%w (row %d: another Message-ID)", errUnspooled, r.Row)
+	}
+	return nil
+}
+
 // errUnspooled is fromSpool's error for a generation that holds no
-// message for a row this run sends (spool.Row.Unspooled: it was sent
-// before, and is to go again now): the rows are rendered again.
+// message, or not the one, for a row this run sends (spooledFor): the
+// rows are rendered again.
 var errUnspooled = errors.New("plan: the spool holds no message for a row to send now")
 
 // render renders every row, spools it in a new generation and decides it.
 func (pl *Plan) render(ctx context.Context, in *Inputs, inputs spool.Inputs, opts *Options) error {
-	renderer, err := in.spoolRenderer()
+	renderer, err := in.spoolRenderer(pl.decider.state)
 	if err != nil {
 		return err
 	}
