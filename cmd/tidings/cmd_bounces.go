@@ -242,7 +242,7 @@ func processMailbox(ctx context.Context, g *globalOptions, c *campaign.Campaign,
 		SuppressFile: c.Suppress, Suppressed: supp, Campaign: c.Name, Now: opts.now, Since: readSince(c, state)}
 	var rec bounces.Recorder = noRecorder{}
 	if !opts.dryRun {
-		w, err := journal.Open(ctx, lock, journal.Run{PID: os.Getpid(), Started: opts.now(), Version: version, Flags: map[string]string{"command": "bounces"}, Campaign: c.File, Name: c.Name})
+		w, err := journal.Open(ctx, lock, journal.Run{PID: os.Getpid(), Started: opts.now(), Version: toolVersion(), Flags: map[string]string{"command": "bounces"}, Campaign: c.File, Name: c.Name})
 		if err != nil {
 			return nil, &unusableError{err}
 		}

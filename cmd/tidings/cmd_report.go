@@ -94,11 +94,11 @@ func rebuildReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, 
 func placeRows(ctx context.Context, g *globalOptions, c *campaign.Campaign, path string, state *journal.State, supp *campaign.Suppression) (*report.Reporter, error) {
 	in, oerr := plan.Open(ctx, path)
 	var facets []string // what a row moved since is told by
-	spooled := func() (*spool.Generation, error) { return plan.Spooled(ctx, path, version) }
+	spooled := func() (*spool.Generation, error) { return plan.Spooled(ctx, path, release) }
 	if oerr == nil {
 		defer in.Close()
 		facets = in.Renderer.Facets()
-		spooled = func() (*spool.Generation, error) { return plan.SpooledOf(ctx, in, version) }
+		spooled = func() (*spool.Generation, error) { return plan.SpooledOf(ctx, in, release) }
 	}
 	if rd := openSpooled(ctx, g, spooled); rd != nil {
 		rep, err := newRebuildReporter(c.StateDir)

@@ -362,7 +362,7 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 	pl, err := plan.Preflight(ctx, in, state, plan.Options{
 		Policy:        policy,
 		ResendChanged: opts.resendChanged,
-		Version:       version,
+		Version:       release,
 		Now:           opts.now,
 		Describe:      problemLines,
 		OnMessage:     warn.Add,
@@ -573,7 +573,7 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 // next. The caller closes the writer.
 func openRun(setup context.Context, in *plan.Inputs, pl *plan.Plan, cfg *sendpool.Config, lock *journal.Lock, reporter *report.Reporter, allow plan.Allowance, opts sendOptions) (*journal.Writer, error) {
 	c := in.Campaign
-	w, err := journal.Open(setup, lock, journal.Run{PID: os.Getpid(), Started: opts.now(), Version: version,
+	w, err := journal.Open(setup, lock, journal.Run{PID: os.Getpid(), Started: opts.now(), Version: toolVersion(),
 		ResendUnknown: opts.resendUnknown, RetryFailed: opts.retryFailed, ResendChanged: opts.resendChanged, Flags: runFlags(opts), KeyColumn: c.Recipients.Key, Campaign: c.File, Name: c.Name, Facets: in.Renderer.Facets(), IDSalt: in.IDSalt()})
 	if err != nil {
 		return nil, &unusableError{err}

@@ -314,7 +314,7 @@ type currentSpool struct {
 // they are, whose row records say where a key is (the same in each of
 // them: the sheet is the same); nil when there is none.
 func (c *currentSpool) generation() (*spool.Generation, error) {
-	c.once.Do(func() { c.gens, c.err = plan.SpooledFrom(c.ctx, c.path, version) })
+	c.once.Do(func() { c.gens, c.err = plan.SpooledFrom(c.ctx, c.path, release) })
 	if len(c.gens) == 0 {
 		return nil, c.err
 	}

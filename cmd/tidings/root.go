@@ -31,7 +31,7 @@ leaves; delivery is rate-limited, retried, journaled and reported.
   tidings show CAMPAIGN.yaml KEY  print a recipient's message as it was sent
   tidings help templates          how to write templates: values, column
                                   names, functions, examples`,
-		Version:       strings.TrimPrefix(version, "tidings "),
+		Version:       strings.TrimPrefix(toolVersion(), "tidings "),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
