@@ -108,7 +108,7 @@ rows stay unsent; test messages count towards daily_cap.
 
 Ctrl-C stops dispatching and lets messages in flight finish; a second Ctrl-C
 aborts at once (a message whose body went and whose reply had not come is
-unknown, for --resend-unknown). Exit code: 0 all sent, 1 some not sent (or the bounce-rate
+unknown, for --resend-unknown); a third quits, as a kill would. Exit code: 0 all sent, 1 some not sent (or the bounce-rate
 guard, send.max_bounce_rate, stopped the run), 2 unusable input, another
 send holding the campaign's lock, or a run stopped by a login, certificate,
 unreachable server or the server's sending quota used up, 130 interrupted.`,

@@ -29,17 +29,28 @@ const (
 
 func main() {
 	words := &interruptWords{}
-	ctx, abort, said, stop := signalContexts(os.Stderr, words)
+	ctx, abort, sig, stop := signalContexts(os.Stderr, words)
 	defer stop()
 	startGCFloor(heapFloor) // for the life of the process
 	g := &globalOptions{stdout: os.Stdout, stderr: os.Stderr, stdin: os.Stdin, abort: abort, interrupt: words}
-	err := execute(ctx, g, os.Args[1:])
+	done := make(chan error, 1)
+	go func() { done <- execute(ctx, g, os.Args[1:]) }()
+	var err error
+	select {
+	case err = <-done:
+	case <-sig.forced:
+		// Work deaf to the second interrupt (a template that loops
+		// without writing, say): quit as a kill would, which the
+		// journal is made for.
+		fmt.Fprintln(os.Stderr, "tidings: quit at the third interrupt, as a kill would: the journal stands; run the command again")
+		os.Exit(exitInterrupted)
+	}
 	code := exitCode(err)
 	switch {
 	case err == nil, errors.Is(err, errSilent):
 	case code == exitInterrupted:
 		if ctx.Err() != nil {
-			<-said // what the signal said comes first
+			<-sig.said // what the signal said comes first
 		}
 		fmt.Fprintln(os.Stderr, words.atExit())
 	default:
@@ -65,13 +76,20 @@ func execute(ctx context.Context, g *globalOptions, args []string) error {
 	return err
 }
 
+// signals says what signals came: said is closed once the first was
+// told (words' onSignal), forced at the third.
+type signals struct {
+	said, forced <-chan struct{}
+}
+
 // signalContexts returns a context cancelled by the first SIGINT, SIGTERM
 // or SIGHUP (the terminal or the ssh session closed; unless ignored, as
 // nohup does) and a second context, derived from nothing, cancelled by the
 // second one: the first stops dispatching, the second aborts in-flight
-// work. At the first, it cancels ctx, then writes words' onSignal to w
-// and closes said.
-func signalContexts(w io.Writer, words *interruptWords) (ctx, abort context.Context, said <-chan struct{}, stop func()) {
+// work; the third closes sig.forced, for main to quit at once. At the
+// first, it cancels ctx, then writes words' onSignal to w and closes
+// sig.said.
+func signalContexts(w io.Writer, words *interruptWords) (ctx, abort context.Context, sig signals, stop func()) {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	abort, cancelAbort := context.WithCancelCause(context.Background())
 	ch := make(chan os.Signal, 2)
@@ -81,29 +99,31 @@ func signalContexts(w io.Writer, words *interruptWords) (ctx, abort context.Cont
 		// session (Notify would undo its ignoring).
 		signal.Notify(ch, syscall.SIGHUP)
 	}
-	done, saidCh := make(chan struct{}), make(chan struct{})
+	done, saidCh, forced := make(chan struct{}), make(chan struct{}), make(chan struct{})
 	go func() {
 		n := 0
 		for {
 			select {
 			case <-ch:
-				n++
-				if n == 1 {
+				switch n++; n {
+				case 1:
 					// Cancelled before it says so: what it says is then
 					// already true (a test waits for the words).
 					cancel(errInterrupted)
 					fmt.Fprintln(w, "\n"+words.onSignal())
 					close(saidCh)
-				} else {
+				case 2:
 					cancelAbort(errInterrupted)
 					cancel(errInterrupted)
+				case 3:
+					close(forced)
 				}
 			case <-done:
 				return
 			}
 		}
 	}()
-	return ctx, abort, saidCh, func() {
+	return ctx, abort, signals{said: saidCh, forced: forced}, func() {
 		signal.Stop(ch)
 		select {
 		case <-done:

@@ -1,0 +1,108 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// TestThirdInterruptQuits: a command deaf to interrupts (check rendering
+// a template that loops without writing, which no context reaches)
+// quits at the third Ctrl-C, saying so, with exit 130; it went on
+// forever, a SIGKILL the only way out.
+func TestThirdInterruptQuits(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin, err := buildTidings()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 1, "")
+	writeFiles(t, filepath.Dir(camp), map[string]string{"body.txt": "Hi {{.name}}{{range 100000000000000}}{{end}}\n"})
+	// A torn journal line: check warns of it on stderr once it has its
+	// signal handler, before it renders.
+	state := filepath.Join(filepath.Dir(camp), ".tidings", "t")
+	if err := os.MkdirAll(state, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, state, map[string]string{"journal.jsonl": `{"type":"run","v":1,"pid":1,"started":"2026-12-01T00:00:00Z"}` + "\n{\"type\":\"att"})
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "check", camp)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	warned, said := make(chan struct{}), make(chan string, 1)
+	go func() {
+		var all strings.Builder
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			if all.Len() == 0 {
+				close(warned)
+			}
+			all.WriteString(sc.Text() + "\n")
+		}
+		said <- all.String()
+	}()
+	select {
+	case <-warned:
+	case <-ctx.Done():
+		t.Fatal("check said nothing")
+	}
+	// In the loop: a check of one row that has used a second of CPU.
+	waitFor(t, func() bool { return cpuTicks(cmd.Process.Pid) >= 100 })
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	for sent := 1; ; sent++ {
+		if err := cmd.Process.Signal(os.Interrupt); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case err = <-exited:
+		case <-time.After(time.Second): // no reply to wait on: the process is deaf
+			if sent < 10 {
+				continue
+			}
+			cmd.Process.Kill()
+			err = <-exited
+			t.Fatalf("still running after %d interrupts", sent)
+		}
+		break
+	}
+	var ee *exec.ExitError
+	if stderr := <-said; !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted || !strings.Contains(stderr, "quit at the third interrupt") {
+		t.Errorf("check: %v\n%s", err, stderr)
+	}
+}
+
+// cpuTicks is the CPU time process pid has used, user and system, in
+// clock ticks (/proc/PID/stat; 100 a second here); 0 when not known.
+func cpuTicks(pid int) int {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0
+	}
+	_, rest, ok := strings.Cut(string(b), ") ") // after the command name
+	f := strings.Fields(rest)
+	if !ok || len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.Atoi(f[11])
+	stime, _ := strconv.Atoi(f[12])
+	return utime + stime
+}
