@@ -97,10 +97,12 @@ func toASCII(domain string) (string, error) {
 	return ascii, checkLabels(u)
 }
 
-// checkLabels refuses a domain (in U-labels) with an empty label or a
+// checkLabels refuses a domain (in U-labels) with an empty label, a
 // character that is no letter, mark, digit or hyphen (IDNA 2008 allows
 // no symbol or punctuation; the middle dots it allows in context are let
-// through), in the words domainError gives idna's own refusals.
+// through), or letters of look-alike scripts mixed in a label
+// (mixedScriptWords), in the words domainError gives idna's own
+// refusals.
 func checkLabels(domain string) error {
 	for label := range strings.SplitSeq(domain, ".") {
 		if label == "" {
@@ -111,6 +113,9 @@ func checkLabels(domain string) error {
 				continue
 			}
 			return &addrWordsError{words: badRuneWords(r), err: errBadLabel}
+		}
+		if words := mixedScriptWords(label); words != "" {
+			return &addrWordsError{words: words, err: errMixedScript}
 		}
 	}
 	return nil
