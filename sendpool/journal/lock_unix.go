@@ -60,8 +60,9 @@ func zombie(pid int) bool {
 // then it cannot be the one that wrote t into the lock file (its PID was
 // taken again since the holder ended: a SIGKILL leaves the file's
 // content). /proc gives the start in clock ticks since boot (USER_HZ, 100
-// on Linux), and boot in whole seconds: a second's slack is allowed.
-// False where /proc does not tell.
+// on Linux), and boot in whole seconds by the wall clock, which a step of
+// the clock since moves: startSlack is allowed. False where /proc does
+// not tell.
 func startedAfter(pid int, t time.Time) bool {
 	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
 	if err != nil {
@@ -79,8 +80,13 @@ func startedAfter(pid int, t time.Time) bool {
 		return false
 	}
 	start := boot.Add(time.Duration(ticks) * (time.Second / 100))
-	return start.After(t.Add(time.Second))
+	return start.After(t.Add(startSlack))
 }
+
+// startSlack is how much later than the lock's time its holder's start
+// may read: the lock's time is cut to the second, and a clock stepped
+// forward while the holder runs moves the start read back.
+const startSlack = time.Minute
 
 // bootTime is the btime line of /proc/stat.
 func bootTime() (time.Time, bool) {
