@@ -405,9 +405,10 @@ func campaignWarnings(in *plan.Inputs, n int) []string {
 
 // estimate says how long sending n messages will take under the campaign's
 // rate, per-domain limits and daily cap, counting what the journal says was
-// sent in the last 24 hours; false when it cannot tell.
+// sent in the last 24 hours, and of unknown outcome, as send's daily cap
+// counts them (journal.State.CapUsed); false when it cannot tell.
 func estimate(state *journal.State, c *campaign.Campaign, domains map[string]int, n int) (sendpool.EstimateResult, bool) {
-	sent, _ := state.SentSince(time.Now().Add(-24 * time.Hour))
+	sent := state.CapUsed(time.Now().Add(-24 * time.Hour))
 	e, err := sendpool.Estimate(domains, n, c.Send.Rate, c.Send.Domains, c.Send.DailyCap, sent)
 	return e, err == nil
 }

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/smtptest"
 )
 
@@ -167,5 +168,20 @@ func TestDailyCapCountsUnknown(t *testing.T) {
 	}
 	if n := len(srv.Messages()); n != 3 {
 		t.Errorf("the server got %d messages today, over daily_cap 3", n)
+	}
+}
+
+// TestCheckEstimateCountsUnknown: check's estimate counts the messages
+// of unknown outcome of the last 24 hours against daily_cap, as send
+// does (journal.State.Quota): it said the rows fit where send sends one.
+func TestCheckEstimateCountsUnknown(t *testing.T) {
+	camp := sendCampaign(t, smtptest.NewServer(t), 3, "send: {concurrency: 1, retry_backoff: 1ms, daily_cap: 2}\n")
+	at := time.Now().UTC().Add(-time.Hour).Format(time.RFC3339Nano)
+	state := filepath.Join(filepath.Dir(camp), ".tidings", "t")
+	writeFiles(t, state, map[string]string{journal.FileName: `{"type":"run","v":1,"pid":1,"started":"` + at + `","key_column":"email","name":"t"}` + "\n" +
+		`{"type":"attempt","row":2,"key":"user000@example.com","to":"User 0 <user000@example.com>","message_id":"t.x@example.com","hash":"71aa57cb089ad318","try":1,"time":"` + at + `"}` + "\n"})
+	out, _, _ := runCLI(t, "check", camp)
+	if !strings.Contains(out, "daily_cap 2 → 2 runs: 1 now (1 sent in the last 24 hours)") {
+		t.Errorf("check's estimate does not count the message of unknown outcome:\n%s", out)
 	}
 }

@@ -33,6 +33,7 @@ func main() {
 	defer stop()
 	startGCFloor(heapFloor) // for the life of the process
 	g := &globalOptions{stdout: os.Stdout, stderr: os.Stderr, stdin: os.Stdin, abort: abort, interrupt: words}
+	restore := terminalRestorer(os.Stdin)
 	done := make(chan error, 1)
 	go func() { done <- execute(ctx, g, os.Args[1:]) }()
 	var err error
@@ -41,7 +42,9 @@ func main() {
 	case <-sig.forced:
 		// Work deaf to the second interrupt (a template that loops
 		// without writing, say): quit as a kill would, which the
-		// journal is made for.
+		// journal is made for; the terminal as it was (a password
+		// prompt turns its echo off).
+		restore()
 		fmt.Fprintln(os.Stderr, "tidings: quit at the third interrupt, as a kill would: the journal stands; run the command again")
 		os.Exit(exitInterrupted)
 	}

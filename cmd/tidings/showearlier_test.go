@@ -1,12 +1,9 @@
 package main
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/smtptest"
 )
 
@@ -17,17 +14,7 @@ import (
 func TestShowBeforeTheSpool(t *testing.T) {
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 2, "")
-	b, err := os.ReadFile(filepath.Join("testdata", "journal-693662d-sent.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	stateDir := filepath.Join(filepath.Dir(camp), ".tidings", "t")
-	if err := os.MkdirAll(stateDir, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(stateDir, journal.FileName), b, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	earlierState(t, camp, "journal-693662d-sent.jsonl")
 	const says = "a tidings from before the spool sent it"
 	if _, errOut, code := runCLI(t, "show", camp, "user000@example.com"); code != exitSomeFailed || !strings.Contains(errOut, says) {
 		t.Errorf("show before any spool: code %d\n%s", code, errOut)

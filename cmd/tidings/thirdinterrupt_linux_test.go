@@ -4,13 +4,17 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/tidings/tidings/sendpool/smtptest"
 )
@@ -105,4 +109,67 @@ func cpuTicks(pid int) int {
 	utime, _ := strconv.Atoi(f[11])
 	stime, _ := strconv.Atoi(f[12])
 	return utime + stime
+}
+
+// TestThirdInterruptRestoresTerminal: the third interrupt at a password
+// prompt, which no context reaches (its echo off until a line comes),
+// quits with the terminal as it was: os.Exit skipped what restores it,
+// and the shell was left with echo off.
+func TestThirdInterruptRestoresTerminal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin, err := buildTidings()
+	if err != nil {
+		t.Fatal(err)
+	}
+	camp := sendCampaign(t, smtptest.NewServer(t), 1, "")
+	yaml := strings.Replace(readFile(t, camp), "security: none}", "security: none, username: u, password_env: TIDINGS_NEVER_SET_PW}", 1)
+	writeFiles(t, filepath.Dir(camp), map[string]string{"c.yaml": yaml})
+	_, slave := openPTY(t)
+	echo := func() bool {
+		tio, err := unix.IoctlGetTermios(int(slave.Fd()), unix.TCGETS)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tio.Lflag&unix.ECHO != 0
+	}
+	if !echo() {
+		t.Fatal("a new terminal without echo")
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "send", "--yes", camp)
+	cmd.Stdin, cmd.Env = slave, os.Environ()
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if said, err := readUntil(stderr, "not set): "); err != nil {
+		t.Fatalf("no password prompt: %v\n%s", err, said)
+	}
+	waitFor(t, func() bool { return !echo() }) // term.ReadPassword reads
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	if said, err := readUntil(stderr, "stopping\n"); err != nil {
+		t.Fatalf("the first interrupt: %v\n%s", err, said)
+	}
+	// Two more, of two kinds: one signal of a kind pending merges with another.
+	for _, sig := range []os.Signal{syscall.SIGTERM, os.Interrupt} {
+		if err := cmd.Process.Signal(sig); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rest, _ := io.ReadAll(stderr)
+	var ee *exec.ExitError
+	if err := cmd.Wait(); !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted {
+		t.Fatalf("send: %v\n%s", err, rest)
+	}
+	if !echo() {
+		t.Errorf("the terminal left without echo\n%s", rest)
+	}
 }

@@ -115,16 +115,19 @@ func AcquireLockAs(dir, command string) (*Lock, error) {
 // is dir, without taking or testing the lock (a probe of the lock itself
 // could make a send starting at that moment fail): what the holder wrote
 // into the lock file (PID, Since, Command; Path is unset), when that
-// process is still running. ok is false when no process is known to hold
-// it. For messages only: the lock, not this, keeps two sends apart (a
-// crashed holder's PID reused by another process reads as running).
+// process is still running and, where /proc tells, began before it took
+// the lock. ok is false when no process is known to hold it. A crashed
+// holder's PID reused by another process reads as running only where
+// there is no /proc: callers rely on it for what they show (a send's
+// messages in hand, State.SendRunning), but the lock, not this, keeps two
+// sends apart.
 func Holder(dir string) (h LockedError, ok bool) {
 	b, err := os.ReadFile(filepath.Join(dir, LockFileName))
 	if err != nil || len(b) == 0 {
 		return LockedError{}, false
 	}
 	var w holder
-	if json.Unmarshal(b, &w) != nil || w.PID <= 0 || !processRunning(w.PID) {
+	if json.Unmarshal(b, &w) != nil || w.PID <= 0 || !processRunning(w.PID) || startedAfter(w.PID, w.Since) {
 		return LockedError{}, false
 	}
 	return LockedError{PID: w.PID, Since: w.Since, Command: w.Command}, true

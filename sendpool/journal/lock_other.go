@@ -5,6 +5,7 @@ package journal
 import (
 	"errors"
 	"os"
+	"time"
 )
 
 // lockFile is the plain fallback where flock(2) is missing: an exclusively
@@ -28,3 +29,6 @@ func unlockFile(f *os.File) error {
 // processRunning cannot tell here: it says no, so callers fall back to
 // what they would say without a running holder.
 func processRunning(int) bool { return false }
+
+// startedAfter cannot tell here: it says no.
+func startedAfter(int, time.Time) bool { return false }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"strconv"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -53,4 +54,51 @@ func zombie(pid int) bool {
 	// "PID (COMMAND) STATE …": the command may hold spaces and parentheses.
 	i := bytes.LastIndexByte(b, ')')
 	return i >= 0 && i+2 < len(b) && b[i+2] == 'Z'
+}
+
+// startedAfter says whether /proc shows that process pid began after t:
+// then it cannot be the one that wrote t into the lock file (its PID was
+// taken again since the holder ended: a SIGKILL leaves the file's
+// content). /proc gives the start in clock ticks since boot (USER_HZ, 100
+// on Linux), and boot in whole seconds by the wall clock, which a step of
+// the clock since moves: startSlack is allowed. False where /proc does
+// not tell.
+func startedAfter(pid int, t time.Time) bool {
+	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return false
+	}
+	i := bytes.LastIndexByte(stat, ')')
+	// After "PID (COMMAND)": state is field 3, starttime field 22.
+	f := bytes.Fields(stat[i+1:])
+	if i < 0 || len(f) < 20 {
+		return false
+	}
+	ticks, err := strconv.ParseInt(string(f[19]), 10, 64)
+	boot, ok := bootTime()
+	if err != nil || !ok {
+		return false
+	}
+	start := boot.Add(time.Duration(ticks) * (time.Second / 100))
+	return start.After(t.Add(startSlack))
+}
+
+// startSlack is how much later than the lock's time its holder's start
+// may read: the lock's time is cut to the second, and a clock stepped
+// forward while the holder runs moves the start read back.
+const startSlack = time.Minute
+
+// bootTime is the btime line of /proc/stat.
+func bootTime() (time.Time, bool) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return time.Time{}, false
+	}
+	for line := range bytes.Lines(b) {
+		if v, ok := bytes.CutPrefix(line, []byte("btime ")); ok {
+			n, err := strconv.ParseInt(string(bytes.TrimSpace(v)), 10, 64)
+			return time.Unix(n, 0), err == nil
+		}
+	}
+	return time.Time{}, false
 }

@@ -3,8 +3,10 @@
 package journal
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"testing"
 	"time"
@@ -38,4 +40,30 @@ func TestZombieHoldsNothing(t *testing.T) {
 		t.Errorf("a zombie is taken for a running process")
 	}
 	cmd.Wait()
+}
+
+// TestHolderPIDTakenAgain: a lock file a killed send left names its PID;
+// a process that has that PID now but began after the lock was taken
+// (here this one: in a container, every run is PID 1) is not its holder,
+// or report, check and show would read the killed send's unknowns as
+// being sent, for good.
+func TestHolderPIDTakenAgain(t *testing.T) {
+	if _, err := os.Stat("/proc/self/stat"); err != nil {
+		t.Skip("no /proc here")
+	}
+	dir := t.TempDir()
+	write := func(since time.Time) {
+		b := fmt.Appendf(nil, `{"pid":%d,"since":%q,"command":"send"}`+"\n", os.Getpid(), since.UTC().Format(time.RFC3339))
+		if err := os.WriteFile(filepath.Join(dir, LockFileName), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(time.Now().Add(-time.Hour)) // before this process began
+	if h, ok := Holder(dir); ok {
+		t.Errorf("Holder = %+v of a lock taken before its process began", h)
+	}
+	write(time.Now().Truncate(time.Second)) // taken by this process
+	if h, ok := Holder(dir); !ok || h.PID != os.Getpid() {
+		t.Errorf("Holder = %+v, %v; want this process", h, ok)
+	}
 }

@@ -67,6 +67,15 @@ func (s *State) Quota(limit int, window time.Duration, now time.Time) (left int,
 	return 0, sentAt(inWindow[len(inWindow)-limit]).Add(window)
 }
 
+// CapUsed is how much of a cap whose window began at since is used: the
+// messages sent since (SentSince) and those of unknown outcome tried
+// since, which Quota counts as sent. check's estimate counts by it.
+func (s *State) CapUsed(since time.Time) int {
+	defer runtime.KeepAlive(s)
+	n, _ := s.SentSince(since)
+	return n + len(s.unknownSince(since))
+}
+
 // unknownSince returns the times (sentKey) of the latest attempts of the
 // keys whose delivery is of unknown outcome (an attempt without a result,
 // a crash's or one recorded ahead of a reply that never came, or a lost

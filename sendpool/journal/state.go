@@ -580,18 +580,8 @@ func (s *State) result(r *Result, at lineRef) {
 	if cut {
 		k.untried()
 	}
-	if m := s.moreOf(k); m != nil && m.unsettled != 0 && ends {
-		at, sum, replied := m.unsettled, m.unsettledSum, m.replied
-		m.unsettled, m.unsettledSum, m.replied = 0, 0, false
-		if cut {
-			// The latest run tried again an earlier run's attempt of
-			// unknown outcome (or refused for good) and was cut off
-			// before the body went: the key stays as that attempt left
-			// it (with its result, when it had one).
-			k.attempt, k.sum = shorten(at), sum
-			k.setPending(!replied)
-			return
-		}
+	if s.settleUnsettled(k, cut, ends) {
+		return
 	}
 	switch {
 	case !ends:
@@ -628,6 +618,26 @@ func (s *State) result(r *Result, at lineRef) {
 			s.addMore(k).owedFrom(r)
 		}
 	}
+}
+
+// settleUnsettled forgets k's unsettled attempt (slotMore.unsettled)
+// once a result ends the latest run's try (ends). When that try was cut
+// off before its body went (cut), the latest run tried again an earlier
+// run's attempt of unknown outcome (or refused for good): k goes back to
+// that attempt, with its result when it had one, and it returns true.
+func (s *State) settleUnsettled(k *slot, cut, ends bool) bool {
+	m := s.moreOf(k)
+	if m == nil || m.unsettled == 0 || !ends {
+		return false
+	}
+	at, sum, replied := m.unsettled, m.unsettledSum, m.replied
+	m.unsettled, m.unsettledSum, m.replied = 0, 0, false
+	if !cut {
+		return false
+	}
+	k.attempt, k.sum = shorten(at), sum
+	k.setPending(!replied)
+	return true
 }
 
 // owedFrom takes the recipients owed from r, a result of the delivery

@@ -74,3 +74,19 @@ func TestLoginRefusalQuotingPassword(t *testing.T) {
 		t.Errorf("the error shows the password, or no [redacted]: %s", s)
 	}
 }
+
+// TestLoginRefusalQuotingEscapedPassword: a password holding a quote or
+// a backslash goes in LOGIN as a quoted string, escaped ("p\"w\\d"); a
+// refusal quoting the command shows that form, which is redacted too.
+func TestLoginRefusalQuotingEscapedPassword(t *testing.T) {
+	const odd = `q"zx\vw`
+	cfg := silentConfig(echoingIMAP(t), campaign.SecurityNone, 10*time.Second)
+	cfg.Password = odd
+	err := await(t, openAsync(t.Context(), cfg))
+	if !errors.Is(err, mailbox.ErrLogin) {
+		t.Fatalf("got %v, want the login refused", err)
+	}
+	if s := err.Error(); strings.Contains(s, "zx") || !strings.Contains(s, "[redacted]") {
+		t.Errorf("the error shows the password, or no [redacted]: %s", s)
+	}
+}

@@ -175,11 +175,7 @@ func (s *session) run(verb string, cmd imap.Commander, h responses.Handler) (*im
 		return nil, fmt.Errorf("mailbox: %s: %w", verb, err)
 	}
 	if st.Type == imap.StatusRespNo || st.Type == imap.StatusRespBad {
-		text := st.Info
-		if s.cfg.Password != "" {
-			text = strings.ReplaceAll(text, s.cfg.Password, redacted)
-		}
-		return st, &ReplyError{Command: verb, Status: string(st.Type), Code: string(st.Code), Text: text}
+		return st, &ReplyError{Command: verb, Status: string(st.Type), Code: string(st.Code), Text: redact(st.Info, s.cfg.Password)}
 	}
 	return st, nil
 }

@@ -15,6 +15,18 @@ import (
 // redacted stands for a secret in the transcript.
 const redacted = "[redacted]"
 
+// redact returns s with the password in it replaced by redacted, both as
+// it is and as LOGIN sends it in a quoted string (strconv.Quote: a quote
+// or a backslash escaped), which a server quoting the command shows.
+func redact(s, password string) string {
+	if password == "" {
+		return s
+	}
+	s = strings.ReplaceAll(s, password, redacted)
+	quoted := strconv.Quote(password)
+	return strings.ReplaceAll(s, quoted[1:len(quoted)-1], redacted)
+}
+
 // maxLogLine bounds one transcript line; the rest of a longer one is cut.
 const maxLogLine = 4096
 
@@ -41,9 +53,7 @@ func (t *transcript) line(prefix, s string) {
 	if !t.on() {
 		return
 	}
-	if t.secret != "" {
-		s = strings.ReplaceAll(s, t.secret, redacted)
-	}
+	s = redact(s, t.secret)
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	fmt.Fprintf(t.w, "%s%s\n", prefix, s)
