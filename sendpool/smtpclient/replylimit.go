@@ -19,14 +19,15 @@ const (
 )
 
 // errReplyTooLong is the error once a reply runs past either bound.
-var errReplyTooLong = errors.New("smtpclient: a reply from the server runs past 2 MiB or 4096 lines (a multi-line reply that does not end)")
+var errReplyTooLong = errors.New(
+	"smtpclient: a reply from the server runs past 2 MiB or 4096 lines (a multi-line reply that does not end)")
 
 // replyLimitReader fails a read once a reply from the server runs past
-// limit bytes or maxReplyLines lines. As lineLimitReader, it hands over the whole lines that came
-// before the line that runs past, none of that line, and fails from then
-// on; errors of the reader below are handed on, not kept (a read
-// deadline's timeout may be followed by reads). Not safe for concurrent
-// use.
+// limit bytes or maxReplyLines lines. As lineLimitReader, it hands over
+// what came before the byte or line that runs past (of that line, the
+// part an earlier read handed over already) and fails from then on;
+// errors of the reader below are handed on, not kept (a read deadline's
+// timeout may be followed by reads). Not safe for concurrent use.
 type replyLimitReader struct {
 	r     io.Reader
 	limit int
