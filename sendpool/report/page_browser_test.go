@@ -425,3 +425,36 @@ func TestPageSentCountsBounced(t *testing.T) {
 		t.Errorf("browser reported %s", problem)
 	}
 }
+
+// TestPageTimelineAxis: a run of a few messages a minute has at most one
+// try a bucket, and the timeline's scale then reads 0 and 1 only; the
+// middle line, half a try, was labelled a second "1" (0.5 rounded).
+func TestPageTimelineAxis(t *testing.T) {
+	stateDir := filepath.Join(t.TempDir(), ".tidings", "news")
+	rep, err := report.NewReporter(stateDir, report.ReporterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := smtptest.NewServer(t)
+	pageRunPool(t, stateDir, pooltest.NewConfig(srv), []*render.Message{pageMessage(2, "ann@example.org", "Ann")}, rep)
+	if err := rep.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	err = report.WritePage(context.Background(), stateDir, report.PageInput{
+		Campaign: "news", CampaignPath: "campaign.yaml", Rows: rep.Each, JournalDir: stateDir,
+		Settings: report.Settings{Rate: "10/m", Concurrency: 1, PerConnection: 100, Retries: 3},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := pagetest.Start(t, 60*time.Second, 1200, 900)
+	b.Do(t, "load report.html", chromedp.Navigate(pagetest.FileURL(filepath.Join(stateDir, report.PageFile))),
+		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
+	p := pageTab{t, b}
+	if got := p.str("scale", `Array.from(document.querySelectorAll('#timeline-svg text[x="38"]')).map(function (e) { return e.textContent; }).join(',')`); got != "0,1" {
+		t.Errorf("the timeline's scale reads %q, want \"0,1\"", got)
+	}
+	for _, problem := range b.Problems() {
+		t.Errorf("browser reported %s", problem)
+	}
+}

@@ -341,9 +341,14 @@
     c.bw = (c.W - c.padL - c.padR - c.gap * (segs.length - 1)) / nb;
     var ymax = niceMax(top);
     c.y = function (v) { return c.padT + c.plotH - c.plotH * v / ymax; };
+    // The scale, at padL - 6: the middle line is labelled only when it
+    // falls on a whole number of tries (rounded, 0.5 read as a second "1"
+    // in a run of a few a minute, and 2.5 as "3").
     [0, ymax / 2, ymax].forEach(function (v) {
       s.appendChild(svg('line', { x1: c.padL, x2: c.W - c.padR, y1: c.y(v), y2: c.y(v), 'class': 'grid-line' }));
-      s.appendChild(svg('text', { x: c.padL - 6, y: c.y(v) + 4, 'text-anchor': 'end' }, fmtInt(Math.round(v))));
+      if (v % 1 === 0) {
+        s.appendChild(svg('text', { x: c.padL - 6, y: c.y(v) + 4, 'text-anchor': 'end' }, fmtInt(v)));
+      }
     });
     var x = c.padL;
     segs.forEach(function (g, si) {
