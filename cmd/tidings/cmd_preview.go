@@ -94,7 +94,10 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 		return &unusableError{err}
 	}
 	defer state.Close()
-	besideSend(state, c.StateDir)
+	if h, ok := besideSend(state, c.StateDir); ok { // as check says it
+		fmt.Fprintf(g.stdout, "note: tidings %s is running on this campaign (PID %d, since %s): this preview sees the journal as far as that run got\n",
+			cmp.Or(h.Command, "send"), h.PID, h.Since.Local().Format("2006-01-02 15:04:05"))
+	}
 	if err := foreignState(c, state); err != nil {
 		fmt.Fprintln(g.stdout, "warning:", err)
 	}

@@ -148,6 +148,12 @@ func TestReportWhileSendRuns(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, fmt.Sprintf("note: tidings send is running on this campaign (PID %d, since ", os.Getpid())) {
 		t.Errorf("check while locked: code %d\n%s%s", code, out, errOut)
 	}
+	// preview, which lists the rows that send is sending as messages to
+	// send, says so too (it said nothing).
+	out, errOut, code = runCLI(t, "preview", camp)
+	if code != exitOK || !strings.Contains(out, fmt.Sprintf("note: tidings send is running on this campaign (PID %d, since ", os.Getpid())) {
+		t.Errorf("preview while locked: code %d\n%s%s", code, out, errOut)
+	}
 	lock.Release()
 	// A bounces run holds the same lock: both report and send name it.
 	lock, err = journal.AcquireLockAs(filepath.Join(filepath.Dir(camp), ".tidings", "t"), "bounces")

@@ -127,8 +127,15 @@ func roughDuration(d time.Duration) string {
 	return fmt.Sprintf("%dh%02dm", int(d/time.Hour), int(d%time.Hour/time.Minute))
 }
 
-// Add counts one final result.
+// Add counts one final result. A message the run did not try (a Ctrl-C
+// or a stopped run hands back those not sent yet) is neither done nor
+// "not sent": the bar would count the one that happened to be taken from
+// the queue as a failure beside the many left, which the summary counts
+// not-attempted.
 func (p *progress) Add(r sendpool.Result) {
+	if r.Status == sendpool.StatusNotAttempted {
+		return
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.done++

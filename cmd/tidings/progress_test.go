@@ -112,6 +112,26 @@ func TestProgressLines(t *testing.T) {
 	p.Close()
 }
 
+// TestProgressNotAttempted: the messages a Ctrl-C'd or stopped run hands
+// back untried are neither done nor "not sent" in the progress: a bar that
+// read "(1 not sent)" after a Ctrl-C while the summary counted 10 sent and
+// 27 not-attempted named a failure that never happened.
+func TestProgressNotAttempted(t *testing.T) {
+	t0 := time.Date(2026, 3, 14, 9, 0, 0, 0, time.UTC)
+	w := newProgressLines()
+	tick := make(chan time.Time)
+	p := newProgress(&globalOptions{stderr: w}, 37, progressClock{tick: tick, now: func() time.Time { return t0 }})
+	for range 10 {
+		p.Add(sendpool.Result{Status: sendpool.StatusSent})
+	}
+	p.Add(sendpool.Result{Status: sendpool.StatusNotAttempted})
+	tick <- t0.Add(time.Minute)
+	if got, want := w.next(t), "progress: 10/37 messages done, 0 not sent, 1m0s so far, 10.0 msg/min, about 2m42s left"; got != want {
+		t.Errorf("after an untried message:\n got %q\nwant %q", got, want)
+	}
+	p.Close()
+}
+
 // TestProgressQuiet: --quiet prints no progress at all.
 func TestProgressQuiet(t *testing.T) {
 	w := newProgressLines()

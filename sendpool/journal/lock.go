@@ -51,6 +51,10 @@ type holder struct {
 	PID     int       `json:"pid"`
 	Since   time.Time `json:"since"`
 	Command string    `json:"command,omitempty"`
+	// Dir is the state folder the holder locked, absolute: a lock file
+	// that came with a copy of the campaign's folder names the folder it
+	// was copied from. Empty from an older tidings.
+	Dir string `json:"dir,omitempty"`
 }
 
 // Lock is a campaign's exclusive send lock: while one process holds it, no
@@ -97,7 +101,8 @@ func AcquireLockAs(dir, command string) (*Lock, error) {
 		f.Close()
 		return nil, le
 	}
-	b, err := json.Marshal(holder{PID: os.Getpid(), Since: time.Now().UTC().Truncate(time.Second), Command: command})
+	abs, _ := filepath.Abs(dir) // "" on failure: Holder then goes by the PID alone
+	b, err := json.Marshal(holder{PID: os.Getpid(), Since: time.Now().UTC().Truncate(time.Second), Command: command, Dir: abs})
 	if err == nil {
 		if err = f.Truncate(0); err == nil {
 			_, err = f.WriteAt(append(b, '\n'), 0)
@@ -120,7 +125,10 @@ func AcquireLockAs(dir, command string) (*Lock, error) {
 // holder's PID reused by another process reads as running only where
 // there is no /proc: callers rely on it for what they show (a send's
 // messages in hand, State.SendRunning), but the lock, not this, keeps two
-// sends apart.
+// sends apart. A lock file copied with the campaign's folder while a send
+// ran names the folder it was copied from, another than dir: no process
+// holds dir's lock (a folder moved since the holder locked it, no longer
+// where the holder found it, is still taken for the holder's).
 func Holder(dir string) (h LockedError, ok bool) {
 	b, err := os.ReadFile(filepath.Join(dir, LockFileName))
 	if err != nil || len(b) == 0 {
@@ -129,6 +137,13 @@ func Holder(dir string) (h LockedError, ok bool) {
 	var w holder
 	if json.Unmarshal(b, &w) != nil || w.PID <= 0 || !processRunning(w.PID) || startedAfter(w.PID, w.Since) {
 		return LockedError{}, false
+	}
+	if w.Dir != "" {
+		locked, err1 := os.Stat(w.Dir)
+		here, err2 := os.Stat(dir)
+		if err1 == nil && err2 == nil && !os.SameFile(locked, here) {
+			return LockedError{}, false
+		}
 	}
 	return LockedError{PID: w.PID, Since: w.Since, Command: w.Command}, true
 }

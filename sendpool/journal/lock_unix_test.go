@@ -67,3 +67,40 @@ func TestHolderPIDTakenAgain(t *testing.T) {
 		t.Errorf("Holder = %+v, %v; want this process", h, ok)
 	}
 }
+
+// TestHolderCopiedFolder: a campaign folder copied while a send holds its
+// lock takes the lock file along, the holder's PID in it; the copy's
+// state folder is held by no process (check in the copy said "tidings
+// send is running on this campaign", naming the original's send), while
+// the original's still is, also under another path to it.
+func TestHolderCopiedFolder(t *testing.T) {
+	orig, copied := filepath.Join(t.TempDir(), "news"), filepath.Join(t.TempDir(), "jan")
+	l, err := AcquireLockAs(orig, "send")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Release()
+	if err := os.MkdirAll(copied, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(orig, LockFileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(copied, LockFileName), b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if h, ok := Holder(copied); ok {
+		t.Errorf("Holder of the copy = %+v, want none: the copy's lock is held by no process", h)
+	}
+	if h, ok := Holder(orig); !ok || h.PID != os.Getpid() {
+		t.Errorf("Holder of the original = %+v, %v; want this process", h, ok)
+	}
+	link := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(orig, link); err != nil {
+		t.Fatal(err)
+	}
+	if h, ok := Holder(link); !ok || h.PID != os.Getpid() {
+		t.Errorf("Holder through a symbolic link to the original = %+v, %v; want this process", h, ok)
+	}
+}

@@ -1,9 +1,13 @@
 package report_test
 
 import (
+	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -420,6 +424,124 @@ func TestPageSentCountsBounced(t *testing.T) {
 	cells := strings.Split(line, "|")
 	if !strings.HasPrefix(line, "example.org|8|6 · 75%|1|1|") || len(cells) != 10 || cells[8] == cells[9] {
 		t.Errorf("example.org's line: %q, want 8 recipients: 6 sent, 1 not sent, 1 skipped, and reply times of all tried (bounced too)", line)
+	}
+	for _, problem := range b.Problems() {
+		t.Errorf("browser reported %s", problem)
+	}
+}
+
+// TestPageTimelineAxis: a run of a few messages a minute has at most one
+// try a bucket, and the timeline's scale then reads 0 and 1 only; the
+// middle line, half a try, was labelled a second "1" (0.5 rounded).
+func TestPageTimelineAxis(t *testing.T) {
+	stateDir := filepath.Join(t.TempDir(), ".tidings", "news")
+	rep, err := report.NewReporter(stateDir, report.ReporterOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := smtptest.NewServer(t)
+	pageRunPool(t, stateDir, pooltest.NewConfig(srv), []*render.Message{pageMessage(2, "ann@example.org", "Ann")}, rep)
+	if err := rep.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	err = report.WritePage(context.Background(), stateDir, report.PageInput{
+		Campaign: "news", CampaignPath: "campaign.yaml", Rows: rep.Each, JournalDir: stateDir,
+		Settings: report.Settings{Rate: "10/m", Concurrency: 1, PerConnection: 100, Retries: 3},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := pagetest.Start(t, 60*time.Second, 1200, 900)
+	b.Do(t, "load report.html", chromedp.Navigate(pagetest.FileURL(filepath.Join(stateDir, report.PageFile))),
+		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
+	p := pageTab{t, b}
+	if got := p.str("scale", `Array.from(document.querySelectorAll('#timeline-svg text[x="38"]')).map(function (e) { return e.textContent; }).join(',')`); got != "0,1" {
+		t.Errorf("the timeline's scale reads %q, want \"0,1\"", got)
+	}
+	for _, problem := range b.Problems() {
+		t.Errorf("browser reported %s", problem)
+	}
+}
+
+// TestPageTimelineLabels: a run of ten messages, one every 23 seconds
+// from 12:06:47, is a bucket of about 5.5 px a second across the page;
+// the timeline's time labels (its start, the round times between, its
+// end) do not run into one another. The first round time, 12:07:00, 13
+// buckets and 72 px in, was written over the start's 12:06:47.
+func TestPageTimelineLabels(t *testing.T) {
+	stateDir := filepath.Join(t.TempDir(), ".tidings", "news")
+	if err := os.MkdirAll(stateDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2026, 12, 6, 12, 6, 47, 0, time.UTC)
+	lines := []map[string]any{{"type": "run", "v": 1, "pid": 4711, "started": start, "version": "tidings test", "flags": map[string]string{"rate": "3/m"}}}
+	var rows []report.Row
+	for i := range 10 {
+		at := start.Add(time.Duration(i) * 23 * time.Second)
+		key := fmt.Sprintf("donor%02d@example.org", i)
+		lines = append(lines,
+			map[string]any{"type": "attempt", "row": i + 2, "key": key, "to": key, "try": 1, "time": at},
+			map[string]any{"type": "result", "status": "sent", "row": i + 2, "key": key, "to": key, "attempts": 1, "code": 250, "enhanced_code": "2.0.0",
+				"detail": "Ok: queued", "started_at": at, "finished_at": at.Add(10 * time.Millisecond), "duration_ms": 10})
+		rows = append(rows, report.Row{Recipient: report.Recipient{Row: i + 2, Key: key, To: key}, Status: sendpool.StatusSent, Attempts: 1, Code: 250,
+			StartedAt: at.Format(time.RFC3339), FinishedAt: at.Format(time.RFC3339)})
+	}
+	var journalText []byte
+	for _, l := range lines {
+		b, err := json.Marshal(l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		journalText = append(append(journalText, b...), '\n')
+	}
+	if err := os.WriteFile(filepath.Join(stateDir, journal.FileName), journalText, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err := report.WritePage(context.Background(), stateDir, report.PageInput{
+		Campaign: "news", CampaignPath: "campaign.yaml", JournalDir: stateDir,
+		Rows: func(fn func(report.Row) error) error {
+			for _, r := range rows {
+				if err := fn(r); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		Settings: report.Settings{Rate: "3/m", Concurrency: 2, PerConnection: 100, Retries: 3},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := pagetest.Start(t, 60*time.Second, 1300, 900)
+	b.Do(t, "load report.html", chromedp.Navigate(pagetest.FileURL(filepath.Join(stateDir, report.PageFile))),
+		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
+	p := pageTab{t, b}
+	// The labels below the chart, left to right, each with where it
+	// begins and ends.
+	labels := p.str("time labels", `(function () {
+		var ts = Array.from(document.querySelectorAll('#timeline-svg > text')).filter(function (e) { return e.getAttribute('y') === String(260 - 30 + 16); });
+		return ts.map(function (e) { var r = e.getBoundingClientRect(); return e.textContent + ' ' + r.left.toFixed(1) + ' ' + r.right.toFixed(1); }).join('\n');
+	})()`)
+	type label struct {
+		text        string
+		left, right float64
+	}
+	var ls []label
+	for _, line := range strings.Split(labels, "\n") {
+		var l label
+		if _, err := fmt.Sscanf(line, "%s %f %f", &l.text, &l.left, &l.right); err != nil {
+			t.Fatalf("label %q: %v\nall:\n%s", line, err, labels)
+		}
+		ls = append(ls, l)
+	}
+	if len(ls) < 3 || ls[0].text != "12:06:47" || ls[len(ls)-1].text != "12:10:15" {
+		t.Fatalf("time labels:\n%s\nwant the start, 12:06:47, round times and the end, 12:10:15", labels)
+	}
+	slices.SortFunc(ls, func(a, b label) int { return cmp.Compare(a.left, b.left) })
+	for i := 1; i < len(ls); i++ {
+		if ls[i].left < ls[i-1].right+2 {
+			t.Errorf("time labels %s and %s overlap:\n%s", ls[i-1].text, ls[i].text, labels)
+		}
 	}
 	for _, problem := range b.Problems() {
 		t.Errorf("browser reported %s", problem)

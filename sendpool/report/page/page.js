@@ -341,9 +341,14 @@
     c.bw = (c.W - c.padL - c.padR - c.gap * (segs.length - 1)) / nb;
     var ymax = niceMax(top);
     c.y = function (v) { return c.padT + c.plotH - c.plotH * v / ymax; };
+    // The scale, at padL - 6: the middle line is labelled only when it
+    // falls on a whole number of tries (rounded, 0.5 read as a second "1"
+    // in a run of a few a minute, and 2.5 as "3").
     [0, ymax / 2, ymax].forEach(function (v) {
       s.appendChild(svg('line', { x1: c.padL, x2: c.W - c.padR, y1: c.y(v), y2: c.y(v), 'class': 'grid-line' }));
-      s.appendChild(svg('text', { x: c.padL - 6, y: c.y(v) + 4, 'text-anchor': 'end' }, fmtInt(Math.round(v))));
+      if (v % 1 === 0) {
+        s.appendChild(svg('text', { x: c.padL - 6, y: c.y(v) + 4, 'text-anchor': 'end' }, fmtInt(v)));
+      }
     });
     var x = c.padL;
     segs.forEach(function (g, si) {
@@ -378,17 +383,22 @@
     s.appendChild(stop);
     // Time labels: its start, round times between (at least 70 px apart)
     // and, when there is room, its end.
+    // A label between keeps clear of the start's and the end's: half its
+    // own width and a whole one (12:06:46, 12:07:00 ran into one another
+    // 3 buckets of 22 px apart), and a little space.
     var ty = c.H - c.padB + 16;
-    s.appendChild(svg('text', { x: x, y: ty }, fmtClock(g.start, c.secs)));
+    var first = s.appendChild(svg('text', { x: x, y: ty }, fmtClock(g.start, c.secs)));
+    var room = first.getComputedTextLength() * 1.5 + 8;
+    var endLabel = segW > 110;
     var step = tickStep(D.timeline.width, 70 / c.bw);
     for (var b = 1; b < n; b++) {
       var tb = g.start + b * c.widthMs, bx = x + b * c.bw;
-      if (Math.floor(tb / c.widthMs) % step === 0 && b * c.bw > 60 && (n - b) * c.bw > 60) {
+      if (Math.floor(tb / c.widthMs) % step === 0 && b * c.bw > room && (n - b) * c.bw > (endLabel ? room : room / 3)) {
         s.appendChild(svg('line', { x1: bx, x2: bx, y1: c.padT + c.plotH, y2: c.padT + c.plotH + 4, 'class': 'grid-line' }));
         s.appendChild(svg('text', { x: bx, y: ty, 'text-anchor': 'middle' }, fmtClock(tb, c.secs)));
       }
     }
-    if (segW > 110) {
+    if (endLabel) {
       s.appendChild(svg('text', { x: ex, y: ty, 'text-anchor': 'end' }, fmtClock(g.start + n * c.widthMs, c.secs)));
     }
   }
