@@ -1,6 +1,11 @@
 package main
 
-import "github.com/tidings/tidings/sendpool/journal"
+import (
+	"cmp"
+	"fmt"
+
+	"github.com/tidings/tidings/sendpool/journal"
+)
 
 // besideSend says who holds the send lock of the campaign whose state
 // folder is dir (journal.Holder), for a command that reads state, loaded
@@ -12,4 +17,12 @@ func besideSend(state *journal.State, dir string) (journal.LockedError, bool) {
 		state.SendRunning(h.PID, h.Since)
 	}
 	return h, ok
+}
+
+// runningWords names h, the holder of a campaign's lock, for a command
+// that reads the campaign's state beside it: "tidings send is running on
+// this campaign (PID 4711, since 2026-12-06 11:16:20)".
+func runningWords(h journal.LockedError) string {
+	return fmt.Sprintf("tidings %s is running on this campaign (PID %d, since %s)",
+		cmp.Or(h.Command, "send"), h.PID, h.Since.Local().Format("2006-01-02 15:04:05"))
 }

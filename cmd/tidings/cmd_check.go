@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -270,8 +269,7 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 	printJournalWarnings(g, state.Warnings)
 	printSaltProblem(g, in, state)
 	if h, ok := besideSend(state, in.Campaign.StateDir); ok {
-		fmt.Fprintf(g.stdout, "note: tidings %s is running on this campaign (PID %d, since %s): this check sees the journal as far as that run got\n",
-			cmp.Or(h.Command, "send"), h.PID, h.Since.Local().Format("2006-01-02 15:04:05"))
+		fmt.Fprintf(g.stdout, "note: %s: this check sees the journal as far as that run got\n", runningWords(h))
 	}
 	decider := plan.NewDecider(in, state, journal.Policy{})
 	defer decider.Close()

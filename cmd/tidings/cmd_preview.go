@@ -95,8 +95,7 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 	}
 	defer state.Close()
 	if h, ok := besideSend(state, c.StateDir); ok { // as check says it
-		fmt.Fprintf(g.stdout, "note: tidings %s is running on this campaign (PID %d, since %s): this preview sees the journal as far as that run got\n",
-			cmp.Or(h.Command, "send"), h.PID, h.Since.Local().Format("2006-01-02 15:04:05"))
+		fmt.Fprintf(g.stdout, "note: %s: this preview sees the journal as far as that run got\n", runningWords(h))
 	}
 	if err := foreignState(c, state); err != nil {
 		fmt.Fprintln(g.stdout, "warning:", err)

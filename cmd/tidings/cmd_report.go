@@ -1,7 +1,6 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -190,8 +189,7 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 	printReportLine(g, c, page, true)
 	if !sum.OK() {
 		if running {
-			return &notSentError{fmt.Sprintf("tidings %s is running on this campaign (PID %d, since %s): the report shows it as far as it got; run report again when it ends",
-				cmp.Or(holder.Command, "send"), holder.PID, holder.Since.Local().Format("2006-01-02 15:04:05"))}
+			return &notSentError{runningWords(holder) + ": the report shows it as far as it got; run report again when it ends"}
 		}
 		return notSent(sum, false, false)
 	}
