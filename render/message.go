@@ -56,6 +56,11 @@ type Message struct {
 	// clicks Unsubscribe unsubscribes all. A note like Warnings, kept
 	// apart so that the rows with it can be told of at once.
 	SharedUnsubscribe int
+	// Blank lists the columns the subject or a body prints as they are
+	// that are blank in the row (templates.Set.PrintedBlank): the reader
+	// sees "Dear ," or ", your receipt". A note like Warnings, kept apart
+	// so that the rows with it are told of by column.
+	Blank []string
 
 	// Data is the whole message, headers and body, CRLF line endings.
 	Data []byte

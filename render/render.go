@@ -822,6 +822,7 @@ func (r *Renderer) render(st *state, row campaign.Row, m *Message) error {
 		return r.rowErr(row, "", fmt.Errorf("render: %w: %d bytes, over max_message_size (%d)", ErrTooLarge, b.Len(), r.maxSize))
 	}
 	m.Data = bytes.Clone(b.Bytes())
+	m.Blank = r.set.PrintedBlank(row)
 	if b.Cap() > 4<<20 {
 		*b = bytes.Buffer{} // do not keep a huge buffer in the pool
 	}

@@ -310,6 +310,7 @@ type Set struct {
 	columns []string
 	used    []string
 	dated   []string
+	printed []string // printedColumns
 }
 
 // Columns returns the sheet columns the Set was compiled against.
@@ -464,6 +465,7 @@ func compile(c *campaign.Campaign, columns []string, sheetNote string) (*Set, er
 	}
 	s.used = s.usedColumns()
 	s.dated = s.datedColumns()
+	s.printed = s.printedColumns()
 	return s, nil
 }
 

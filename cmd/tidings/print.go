@@ -115,6 +115,7 @@ type messageWarnings struct {
 	// numbers them, and sharedK the number of addresses of the first.
 	shared  plan.RowList
 	sharedK int
+	blank   blankCells
 }
 
 // maxMessageWarnings is how many message warnings a run prints.
@@ -132,6 +133,7 @@ func (mw *messageWarnings) Add(m *render.Message) {
 			fmt.Fprintf(mw.w, "warning: %s: row %d: %s\n", mw.file, m.Row, s)
 		}
 	}
+	mw.blank.add(m.Row, m.Blank)
 	if m.SharedUnsubscribe > 0 {
 		mw.shared.Add(strconv.Itoa(m.Row))
 		if mw.sharedK == 0 {
@@ -140,13 +142,17 @@ func (mw *messageWarnings) Add(m *render.Message) {
 	}
 }
 
-// Done says how many warnings were not shown, and which rows share a
-// one-click unsubscribe link among several To addresses.
+// Done says how many warnings were not shown, which rows share a
+// one-click unsubscribe link among several To addresses, and which print
+// a blank cell as it is.
 func (mw *messageWarnings) Done() {
 	if mw.n > mw.limit {
 		fmt.Fprintf(mw.w, "(%d more warnings about messages not shown)\n", mw.n-mw.limit)
 	}
 	if line := sharedUnsubscribeWarning(mw.file, mw.shared, mw.sharedK); line != "" {
+		fmt.Fprintln(mw.w, line)
+	}
+	for _, line := range mw.blank.lines(mw.file) {
 		fmt.Fprintln(mw.w, line)
 	}
 }

@@ -1,0 +1,53 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/tidings/tidings/sendpool/plan"
+)
+
+// blankCells gathers, by column, the rows whose cell the subject or a body
+// prints as it is and which is blank (render.Message.Blank): a mail merge's
+// "Dear ," that no error stops. Columns in the order first met.
+type blankCells struct {
+	columns []string
+	rows    map[string]*plan.RowList
+}
+
+// add counts row for each of columns.
+func (b *blankCells) add(row int, columns []string) {
+	for _, c := range columns {
+		if b.rows == nil {
+			b.rows = map[string]*plan.RowList{}
+		}
+		l := b.rows[c]
+		if l == nil {
+			l = &plan.RowList{}
+			b.rows[c] = l
+			b.columns = append(b.columns, c)
+		}
+		l.Add(strconv.Itoa(row))
+	}
+}
+
+// lines are the warnings, one a column, for the sheet as displayPath
+// shows it.
+func (b *blankCells) lines(sheet string) []string {
+	var out []string
+	for _, c := range b.columns {
+		l := b.rows[c]
+		which := strings.Join(l.Rows, ", ")
+		if more := l.N - len(l.Rows); more > 0 {
+			which += fmt.Sprintf(" and %d more", more)
+		}
+		rows := "row " + which
+		if l.N > 1 {
+			rows = fmt.Sprintf("%d rows (%s)", l.N, which)
+		}
+		out = append(out, fmt.Sprintf("warning: %s: column %q is empty in %s, which the subject or the body prints as it is (a reader sees \"Dear ,\"): fill it in, or print it within {{if .%s}}…{{end}}",
+			sheet, c, rows, c))
+	}
+	return out
+}

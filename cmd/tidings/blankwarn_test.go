@@ -1,0 +1,32 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// TestBlankCellWarned: a row whose name is empty, which the subject and
+// the body print as they are, sends "Hello " and "Hi ,": check and send
+// warn of it once for the column, naming the rows; a column printed only
+// within {{if}} is not warned of, and the rows still go.
+func TestBlankCellWarned(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 3, "")
+	dir := filepath.Dir(camp)
+	writeFiles(t, dir, map[string]string{
+		"body.txt": "Hi {{.name}},\n{{if .note}}{{.note}}{{end}}\n",
+		"r.csv":    "email,name,note\nuser000@example.com,Ann,\nuser001@example.com, ,\nuser002@example.com,,x\n",
+	})
+	const want = `column "name" is empty in 2 rows (3, 4), which the subject or the body prints as it is`
+	out, errOut, code := runCLI(t, "check", camp)
+	if code != exitOK || strings.Count(out, want) != 1 || strings.Contains(out, `column "note"`) {
+		t.Errorf("check: %d\n%s%s", code, out, errOut)
+	}
+	out, errOut, code = runCLI(t, "send", "--yes", camp)
+	if code != exitOK || strings.Count(out+errOut, want) != 1 || len(srv.Messages()) != 3 {
+		t.Errorf("send: %d, %d messages\n%s%s", code, len(srv.Messages()), out, errOut)
+	}
+}

@@ -1,0 +1,82 @@
+package templates
+
+import (
+	"slices"
+	"strings"
+	"text/template/parse"
+
+	"github.com/tidings/tidings/campaign"
+)
+
+// Printed lists the columns t prints as they are wherever it runs: an
+// action at the template's top level whose value is the column's
+// ({{.Name}}, {{.Name | upper}}), not one inside {{if}}, {{with}} or
+// {{range}}, nor one piped to default, which may be how the template
+// deals with a blank. In
+// template order, each once; nil for none.
+func (t *Template) Printed() []string {
+	var root *parse.ListNode
+	switch {
+	case t.html != nil && t.html.Tree != nil:
+		root = t.html.Tree.Root
+	case t.text != nil && t.text.Tree != nil:
+		root = t.text.Tree.Root
+	}
+	if root == nil {
+		return nil
+	}
+	var cols []string
+	for _, n := range root.Nodes {
+		a, ok := n.(*parse.ActionNode)
+		if !ok || len(a.Pipe.Decl) > 0 || len(a.Pipe.Cmds) == 0 || len(a.Pipe.Cmds[0].Args) != 1 {
+			continue
+		}
+		if f, ok := a.Pipe.Cmds[0].Args[0].(*parse.FieldNode); ok && len(f.Ident) == 1 && !defaulted(a.Pipe) &&
+			slices.Contains(t.columns, f.Ident[0]) && !slices.Contains(cols, f.Ident[0]) {
+			cols = append(cols, f.Ident[0])
+		}
+	}
+	return cols
+}
+
+// defaulted reports whether pipe gives its value to default
+// ({{.name | default "friend"}}), which prints something for a blank.
+func defaulted(pipe *parse.PipeNode) bool {
+	for _, c := range pipe.Cmds[1:] {
+		if id, ok := c.Args[0].(*parse.IdentifierNode); ok && id.Ident == "default" {
+			return true
+		}
+	}
+	return false
+}
+
+// printedColumns collects Printed from the subject and the bodies: what a
+// reader sees of a blank cell ("Dear ," in the text, ", your receipt" as
+// the subject).
+func (s *Set) printedColumns() []string {
+	var cols []string
+	for _, t := range []*Template{s.Subject, s.Text, s.HTML, s.Markdown} {
+		if t == nil {
+			continue
+		}
+		for _, c := range t.Printed() {
+			if !slices.Contains(cols, c) {
+				cols = append(cols, c)
+			}
+		}
+	}
+	return cols
+}
+
+// PrintedBlank lists the columns the subject or a body prints as they are
+// (Template.Printed) that are blank in row (empty, or white space only),
+// in campaign order; nil when none is.
+func (s *Set) PrintedBlank(row campaign.Row) []string {
+	var blank []string
+	for _, c := range s.printed {
+		if strings.TrimSpace(row.Values[c]) == "" {
+			blank = append(blank, c)
+		}
+	}
+	return blank
+}
