@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/tidings/tidings/sendpool"
@@ -173,6 +174,7 @@ func sendParts(ctx context.Context, g *globalOptions, opts sendOptions, path str
 			more, tried, err = true, ended.tried, ended.outcome
 		}
 		if !more || err != nil && !errors.Is(err, errSomeNotSent) {
+			printEditedMeanwhile(g.stdout, st.in, opts.part.n > 1)
 			st.close()
 			return cmp.Or(err, notSent)
 		}
@@ -185,6 +187,27 @@ func sendParts(ctx context.Context, g *globalOptions, opts sendOptions, path str
 		}
 		printNewProblems(g.stdout, opts.part.n, newProblems(st.pl, told))
 	}
+}
+
+// printEditedMeanwhile says which of the campaign's files (in, as the
+// run's last part read them) changed while the send ran: it sent the
+// rows as they were, and a row added, changed or taken out since is not
+// in it.
+func printEditedMeanwhile(w io.Writer, in *plan.Inputs, parts bool) {
+	changed := in.Changed()
+	if len(changed) == 0 {
+		return
+	}
+	names := make([]string, len(changed))
+	for i, f := range changed {
+		names[i] = displayPath(f)
+	}
+	when := "it began"
+	if parts {
+		when = "its last part began"
+	}
+	fmt.Fprintf(w, "note: %s changed while this send ran: it sent the rows as they were when %s, so a row added or changed since is not in it, and one taken out may have gone; tidings check shows what is left, send again sends it\n",
+		strings.Join(names, ", "), when)
 }
 
 // newProblems returns the problems of pl's rows (those it shows,

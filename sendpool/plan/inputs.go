@@ -167,6 +167,18 @@ func (n fileNotes) noteCampaign(c *campaign.Campaign) {
 // systems change them), or, but for the sheet, its content. Nil for
 // Inputs not made by Open.
 func (in *Inputs) unchanged() error {
+	if changed := in.Changed(); len(changed) > 0 {
+		return fmt.Errorf("plan: %s changed while this run read it (saved again?): nothing was sent; run send again", changed[0])
+	}
+	return nil
+}
+
+// Changed lists the campaign's input files (paths as the campaign names
+// them) that changed since this Inputs read them: not the same size and
+// modification time, nor, when their digest was taken, the same bytes (a
+// file saved again as it was is unchanged). A file removed has changed.
+func (in *Inputs) Changed() []string {
+	var changed []string
 	for _, f := range in.inputFiles() {
 		was, ok := in.notes[f]
 		if !ok {
@@ -181,9 +193,9 @@ func (in *Inputs) unchanged() error {
 				continue // saved again as it was (or touched)
 			}
 		}
-		return fmt.Errorf("plan: %s changed while this run read it (saved again?): nothing was sent; run send again", f)
+		changed = append(changed, f)
 	}
-	return nil
+	return changed
 }
 
 // openSheet opens the campaign's sheet and compiles the templates against
