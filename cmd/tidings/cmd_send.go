@@ -1056,6 +1056,22 @@ func sendSettings(c *campaign.Campaign, opts sendOptions) report.Settings {
 	return s
 }
 
+// lastSendSettings is sendSettings of the latest send run in runs (the
+// journal's), under the --rate and --concurrency it recorded (runFlags):
+// the settings report's page shows, as that send's own page did; the
+// campaign's when no send ran.
+func lastSendSettings(c *campaign.Campaign, runs []journal.Run) report.Settings {
+	for i := len(runs) - 1; i >= 0; i-- {
+		f := runs[i].Flags
+		if f["command"] != "" || f["test"] != "" {
+			continue // bounces, a test send
+		}
+		n, _ := strconv.Atoi(f["concurrency"])
+		return sendSettings(c, sendOptions{rate: f["rate"], concurrency: n})
+	}
+	return report.SettingsFrom(c.Send)
+}
+
 // runFlags are the flags of this run worth keeping in the journal's run
 // record (the report page shows them).
 func runFlags(opts sendOptions) map[string]string {

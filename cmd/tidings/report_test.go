@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -176,5 +177,25 @@ func TestReportNamesCcAndBcc(t *testing.T) {
 			t.Fatalf("%s: exit %d\n%s%s", run.name, code, out, errOut)
 		}
 		check(run.name)
+	}
+}
+
+// TestReportKeepsSendSettings: the page tidings report writes shows the
+// settings the last send ran under (--rate, --concurrency), as that
+// send's own page did, not the campaign file's.
+func TestReportKeepsSendSettings(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 2, "send: {concurrency: 3, rate: 60/m}\n")
+	if out, errOut, code := runCLI(t, "send", "--yes", "--rate", "6000/m", "--concurrency", "2", camp); code != exitOK {
+		t.Fatalf("send: %d\n%s%s", code, out, errOut)
+	}
+	page := filepath.Join(filepath.Dir(camp), ".tidings", "t", "report.html")
+	settings := regexp.MustCompile(`"settings":\{[^}]*\}`)
+	sent := settings.FindString(readFile(t, page))
+	if _, _, code := runCLI(t, "report", camp); code != exitOK {
+		t.Fatalf("report: %d", code)
+	}
+	if again := settings.FindString(readFile(t, page)); sent == "" || again != sent || !strings.Contains(sent, `"rate":"6000/m"`) {
+		t.Errorf("send's page: %s; report's: %s", sent, again)
 	}
 }
