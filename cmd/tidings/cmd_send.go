@@ -482,8 +482,12 @@ func printPlan(g *globalOptions, c *campaign.Campaign, pl *plan.Plan, cfg sendpo
 		fmt.Fprintf(g.stdout, "%s: %s; nothing left to send (every row was sent, skipped or has a problem)\n", c.Name, report.Plural(pl.Rows, "row"))
 		return
 	}
-	fmt.Fprintf(g.stdout, "%s: %s; %d to send now via %s as %s at %s with %s\n",
-		c.Name, report.Plural(pl.Rows, "row"), allow.N, cfg.Dialer.Server(), accountName(c), rateText(cfg.Rate), report.Plural(cfg.Concurrency, "connection"))
+	before := ""
+	if pl.SentBefore > 0 {
+		before = fmt.Sprintf("%d sent before, ", pl.SentBefore)
+	}
+	fmt.Fprintf(g.stdout, "%s: %s; %s%d to send now via %s as %s at %s with %s\n",
+		c.Name, report.Plural(pl.Rows, "row"), before, allow.N, cfg.Dialer.Server(), accountName(c), rateText(cfg.Rate), report.Plural(cfg.Concurrency, "connection"))
 	if note := partsNote(allow.N, cfg.Rate, size); note != "" && !g.quiet {
 		fmt.Fprintln(g.stdout, note)
 	}

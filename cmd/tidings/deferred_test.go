@@ -202,6 +202,7 @@ func TestNotTriedPastLimitWhenStopped(t *testing.T) {
 // run does not reach (--limit) keeps its deferral, the server's reply, in
 // that run's report, as tidings report has it; it read not-attempted
 // there before ("not tried in this run"), and the two reports disagreed.
+// The run says up front how many went before (the one sent).
 func TestDeferredNotReachedAgain(t *testing.T) {
 	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
 		if to != "user002@example.com" {
@@ -214,7 +215,7 @@ func TestDeferredNotReachedAgain(t *testing.T) {
 		t.Fatalf("first run: %d\n%s%s", code, out, errOut)
 	}
 	out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp)
-	if code != exitSomeFailed || !strings.Contains(out, "3 recipients: 1 sent, 2 deferred") {
+	if code != exitSomeFailed || !strings.Contains(out, "3 recipients: 1 sent, 2 deferred") || !strings.Contains(out, "t: 3 rows; 1 sent before, 1 to send now via") {
 		t.Fatalf("run with --limit 1: %d\n%s%s", code, out, errOut)
 	}
 	sent := rowByKey(t, camp, "user001@example.com")

@@ -23,8 +23,10 @@ const maxListed = 1000
 type Plan struct {
 	// Rows counts the sheet's rows.
 	Rows int
-	// ToSend counts the rows to hand to the pool.
-	ToSend int
+	// ToSend counts the rows to hand to the pool; SentBefore those not
+	// sent now because an earlier run delivered their message.
+	ToSend     int
+	SentBefore int
 	// Invalid are the first row problems, in sheet order; Problems
 	// counts them all.
 	Invalid  []error

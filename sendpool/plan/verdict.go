@@ -319,6 +319,8 @@ func (pl *Plan) account(r spool.Row, v verdict, problem error) {
 			}
 			pl.owed[r.Row] = v.owed
 		}
+	case v.wentOut:
+		pl.SentBefore++
 	}
 }
 
