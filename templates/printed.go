@@ -10,10 +10,10 @@ import (
 
 // Printed lists the columns t prints as they are wherever it runs: an
 // action at the template's top level whose value is the column's
-// ({{.Name}}, {{.Name | upper}}), not one inside {{if}}, {{with}} or
-// {{range}}, nor one piped to default, which may be how the template
-// deals with a blank. In
-// template order, each once; nil for none.
+// ({{.Name}}, {{.Name | upper}}, {{title .Name}}), not one inside {{if}},
+// {{with}} or {{range}}, nor one piped to default, which may be how the
+// template deals with a blank. In template order, each once; nil for
+// none.
 func (t *Template) Printed() []string {
 	var root *parse.ListNode
 	switch {
@@ -28,15 +28,43 @@ func (t *Template) Printed() []string {
 	var cols []string
 	for _, n := range root.Nodes {
 		a, ok := n.(*parse.ActionNode)
-		if !ok || len(a.Pipe.Decl) > 0 || len(a.Pipe.Cmds) == 0 || len(a.Pipe.Cmds[0].Args) != 1 {
+		if !ok || len(a.Pipe.Decl) > 0 || len(a.Pipe.Cmds) == 0 {
 			continue
 		}
-		if f, ok := a.Pipe.Cmds[0].Args[0].(*parse.FieldNode); ok && len(f.Ident) == 1 && !defaulted(a.Pipe) &&
+		if f, ok := printedField(a.Pipe.Cmds[0]); ok && len(f.Ident) == 1 && !defaulted(a.Pipe) &&
 			slices.Contains(t.columns, f.Ident[0]) && !slices.Contains(cols, f.Ident[0]) {
 			cols = append(cols, f.Ident[0])
 		}
 	}
 	return cols
+}
+
+// blankKeeping reports whether fn prints a blank value as blank: a
+// column given to it ({{title .name}}) prints as it does piped to it
+// ({{.name | title}}).
+func blankKeeping(fn string) bool {
+	switch fn {
+	case "upper", "lower", "title", "trim":
+		return true
+	}
+	return false
+}
+
+// printedField is the field whose value cmd, a pipeline's first command,
+// prints as it is: the field alone ({{.name}}), or given alone to a
+// function that keeps a blank (blankKeeping: {{title .name}}).
+func printedField(cmd *parse.CommandNode) (*parse.FieldNode, bool) {
+	args := cmd.Args
+	if len(args) == 2 {
+		if id, ok := args[0].(*parse.IdentifierNode); ok && blankKeeping(id.Ident) {
+			args = args[1:]
+		}
+	}
+	if len(args) != 1 {
+		return nil, false
+	}
+	f, ok := args[0].(*parse.FieldNode)
+	return f, ok
 }
 
 // defaulted reports whether pipe gives its value to default

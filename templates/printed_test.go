@@ -11,11 +11,12 @@ import (
 
 // TestPrinted: the columns a template prints as they are at its top level
 // (through a pipeline too), once each; not those within if, with or
-// range, nor those given to a function, to default or to a variable
-// first.
+// range, nor those given to default, to a variable first or to a
+// function that may print a blank as something (printf); those given to
+// one that keeps a blank ({{upper .e}}) are.
 func TestPrinted(t *testing.T) {
 	for src, want := range map[string][]string{
-		`Dear {{.a}}, {{.a}} {{if .b}}{{.b}}{{end}} {{.c | printf "%s"}} {{$x := .d}}{{$x}} {{upper .e}} {{.b | default "x"}}`: {"a", "c"},
+		`Dear {{.a}}, {{.a}} {{if .b}}{{.b}}{{end}} {{.c | printf "%s"}} {{$x := .d}}{{$x}} {{upper .e}} {{.b | default "x"}} {{printf "%s" .b}}`: {"a", "c", "e"},
 		`{{with .b}}{{.}}{{end}}{{range .b}}{{end}}`: nil,
 		`no columns`: nil,
 	} {

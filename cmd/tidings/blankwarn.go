@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/tidings/tidings/sendpool/plan"
+	"github.com/tidings/tidings/templates"
 )
 
 // blankCells gathers, by column, the rows whose cell the subject or a body
@@ -33,7 +34,8 @@ func (b *blankCells) add(row int, columns []string) {
 }
 
 // lines are the warnings, one a column, for the sheet as displayPath
-// shows it.
+// shows it; the {{if}} they suggest names the column as a template can
+// (templates.Identifier: .First_Name for "First Name").
 func (b *blankCells) lines(sheet string) []string {
 	var out []string
 	for _, c := range b.columns {
@@ -47,7 +49,7 @@ func (b *blankCells) lines(sheet string) []string {
 			rows = fmt.Sprintf("%d rows (%s)", l.N, which)
 		}
 		out = append(out, fmt.Sprintf("warning: %s: column %q is empty in %s, which the subject or the body prints as it is (a reader sees \"Dear ,\"): fill it in, or print it within {{if .%s}}…{{end}}",
-			sheet, c, rows, c))
+			sheet, c, rows, templates.Identifier(c)))
 	}
 	return out
 }

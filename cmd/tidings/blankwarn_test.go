@@ -30,3 +30,19 @@ func TestBlankCellWarned(t *testing.T) {
 		t.Errorf("send: %d, %d messages\n%s%s", code, len(srv.Messages()), out, errOut)
 	}
 }
+
+// TestBlankCellWarnedIdentifier: the warning for a column whose header is
+// no template name ("First Name") suggests the {{if}} a template can run,
+// by the name the template uses (.First_Name), not {{if .First Name}}.
+func TestBlankCellWarnedIdentifier(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 2, "")
+	writeFiles(t, filepath.Dir(camp), map[string]string{
+		"body.txt": "Hi {{.First_Name}},\n",
+		"r.csv":    "email,First Name,name\nuser000@example.com,Ann,A\nuser001@example.com,,B\n",
+	})
+	out, errOut, code := runCLI(t, "check", camp)
+	if code != exitOK || !strings.Contains(out, `column "First Name" is empty in row 3`) || !strings.Contains(out, "{{if .First_Name}}") {
+		t.Errorf("check: %d\n%s%s", code, out, errOut)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/tidings/tidings/sendpool/smtptest"
 )
@@ -36,5 +37,26 @@ func TestSheetEditedWhileSending(t *testing.T) {
 	out, errOut, code = runCLI(t, "send", "--yes", camp)
 	if code != exitOK || len(srv.Messages()) != 4 || strings.Contains(out, "changed while this send ran") {
 		t.Errorf("the next send: %d, %d messages\n%s%s", code, len(srv.Messages()), out, errOut)
+	}
+}
+
+// TestSheetTouchedWhileSending: a sheet only touched while a send runs
+// (saved again as it was, its time changed: an editor's save, a sync
+// tool) holds the rows the send sent: the send says nothing of it.
+func TestSheetTouchedWhileSending(t *testing.T) {
+	var camp string
+	var n atomic.Int32
+	srv := smtptest.NewServer(t, smtptest.OnData(func(smtptest.Session, *smtptest.Message) error {
+		if n.Add(1) == 2 {
+			sheet := filepath.Join(filepath.Dir(camp), "r.csv")
+			later := time.Now().Add(time.Hour)
+			return os.Chtimes(sheet, later, later)
+		}
+		return nil
+	}))
+	camp = sendCampaign(t, srv, 3, "send: {concurrency: 1, retry_backoff: 1ms}\n")
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if code != exitOK || len(srv.Messages()) != 3 || strings.Contains(out, "changed while this send ran") {
+		t.Errorf("send: %d, %d messages\n%s%s", code, len(srv.Messages()), out, errOut)
 	}
 }

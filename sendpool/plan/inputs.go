@@ -111,7 +111,8 @@ func Open(ctx context.Context, path string) (*Inputs, error) {
 }
 
 // fileNote is what a file the messages are made of was like before Open
-// read it: its size and time, and its digest (not the sheet's).
+// read it: its size and time, and its digest (the sheet's only once
+// Digest has read it as it was, fileSum).
 type fileNote struct {
 	info os.FileInfo
 	sum  string
@@ -164,7 +165,8 @@ func (n fileNotes) noteCampaign(c *campaign.Campaign) {
 // other than the messages were made of, and a later send would take them
 // for the campaign as it is then. A file is taken as unchanged while its
 // size and modification time are (no inode is compared: network file
-// systems change them), or, but for the sheet, its content. Nil for
+// systems change them), or its content (the sheet's once Digest has read
+// it, fileSum). Nil for
 // Inputs not made by Open.
 func (in *Inputs) unchanged() error {
 	if changed := in.Changed(); len(changed) > 0 {
@@ -185,7 +187,7 @@ func (in *Inputs) Changed() []string {
 			continue
 		}
 		now, err := os.Stat(f)
-		if err == nil && now.Size() == was.info.Size() && now.ModTime().Equal(was.info.ModTime()) {
+		if err == nil && sameStat(now, was.info) {
 			continue
 		}
 		if err == nil && was.sum != "" {
@@ -300,12 +302,29 @@ func (in *Inputs) fileSums() (map[string]string, error) {
 
 // fileSum is the digest of f: the one Open noted before it read f (f is
 // as it was then, while unchanged says so), else f's content now (the
-// sheet, which Open notes without one; Inputs not made by Open).
+// sheet, which Open notes without one; Inputs not made by Open). The
+// sheet's, read while its size and time are still those noted, is noted
+// too, so that Changed tells a sheet only touched since (saved again as
+// it was, its time set by a sync tool) from one edited.
 func (in *Inputs) fileSum(f string) (string, error) {
-	if n, ok := in.notes[f]; ok && n.sum != "" {
+	n, ok := in.notes[f]
+	if ok && n.sum != "" {
 		return n.sum, nil
 	}
-	return fileDigest(f)
+	sum, err := fileDigest(f)
+	if err == nil && ok {
+		if now, serr := os.Stat(f); serr == nil && sameStat(now, n.info) {
+			n.sum = sum
+			in.notes[f] = n
+		}
+	}
+	return sum, err
+}
+
+// sameStat reports whether a and b, two looks at one file, give the same
+// size and modification time: the file is taken as unchanged between them.
+func sameStat(a, b os.FileInfo) bool {
+	return a.Size() == b.Size() && a.ModTime().Equal(b.ModTime())
 }
 
 // inputFiles are the files the campaign's messages are made of, each

@@ -217,6 +217,7 @@ func (pl *Plan) wentOut(r spool.Row, line report.Row) (v verdict, ok bool, err e
 	}
 	v = done(line, j, r.Recipients)
 	v.settled = true
+	v.wentOut = wentOutStatus(v.line.Status) // counted in Plan.SentBefore, as judge's
 	return v, true, nil
 }
 
