@@ -53,7 +53,7 @@ send: {concurrency: 2, retry_backoff: 1ms}
 	if code != exitOK || strings.Contains(out+errOut, "sent as") {
 		t.Errorf("check after the sheet was saved composed: code %d\n%s%s", code, out, errOut)
 	}
-	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || !strings.Contains(out, "4 rows; 1 to send now") {
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || !strings.Contains(out, "4 rows; 3 sent before, 1 to send now") {
 		t.Errorf("second send: code %d\n%s%s", code, out, errOut)
 	}
 	for _, r := range rows {
