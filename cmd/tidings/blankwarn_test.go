@@ -29,6 +29,11 @@ func TestBlankCellWarned(t *testing.T) {
 	if code != exitOK || strings.Count(out+errOut, want) != 1 || len(srv.Messages()) != 3 {
 		t.Errorf("send: %d, %d messages\n%s%s", code, len(srv.Messages()), out, errOut)
 	}
+	// Sent, they are no reader's concern any more: check does not name
+	// them again.
+	if out, errOut, _ := runCLI(t, "check", camp); strings.Contains(out+errOut, `column "name" is empty`) {
+		t.Errorf("check after the send:\n%s%s", out, errOut)
+	}
 }
 
 // TestBlankCellWarnedIdentifier: the warning for a column whose header is

@@ -172,6 +172,9 @@ func (r *previewRun) row(ctx context.Context, m *render.Message, err error) erro
 		previewInvalid(r.w, m, err)
 		return nil
 	}
+	if !f.Send {
+		m.Blank = nil // no reader sees this row's message now
+	}
 	r.warn.Add(m)
 	if toSend := r.sum.count(m, f); !toSend || len(f.Journal.Owed) > 0 {
 		if _, err := r.sum.noteRevised(r.decider, m, f); err != nil {

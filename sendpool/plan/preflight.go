@@ -62,7 +62,9 @@ type Options struct {
 	// its Error.
 	Describe func(error) string
 	// OnMessage, when set, sees every rendered message (for its
-	// warnings), from one goroutine; a reused spool renders none.
+	// warnings), from one goroutine, once the row is decided (the Blank
+	// of a row not sent now cleared: no reader sees it); a reused spool
+	// renders none.
 	OnMessage func(*render.Message)
 	// Store is the spool to write into and reuse from; nil means the one
 	// in the campaign's state folder.
@@ -292,12 +294,15 @@ func (pl *Plan) render(ctx context.Context, in *Inputs, inputs spool.Inputs, opt
 		if err != nil {
 			return err
 		}
-		if opts.OnMessage != nil && problem == nil {
-			opts.OnMessage(m)
-		}
 		v, err := pl.judge(r, true)
 		if err != nil {
 			return err
+		}
+		if opts.OnMessage != nil && problem == nil {
+			if !v.send {
+				m.Blank = nil // no reader sees this row's message now
+			}
+			opts.OnMessage(m)
 		}
 		toSend := pl.ToSend
 		pl.account(r, v, problem)
