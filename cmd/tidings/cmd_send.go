@@ -861,10 +861,23 @@ func printRevised(w io.Writer, rows plan.RowList, toSend int, asked bool, campai
 			verbFor(toSend, "it is", "they are"), which, verbFor(rows.N, "its message", "their messages"), list)
 	default:
 		fmt.Fprintf(w, "note: %s changed since %s went out, and %s not sent again: %s. "+
-			"tidings show %s KEY prints what went; send --resend-changed sends %s as %s now, a message of its own (what went stays with whoever got it)\n",
+			"tidings show %s %s prints what went; send --resend-changed sends %s as %s now, a message of its own (what went stays with whoever got it)\n",
 			report.Plural(rows.N, "row"), verbFor(rows.N, "its message", "their messages"), verbFor(rows.N, "is", "are"), list,
-			commandArg(campaign), verbFor(rows.N, "it", "them"), verbFor(rows.N, "it is", "they are"))
+			commandArg(campaign), showWhich(rows), verbFor(rows.N, "it", "them"), verbFor(rows.N, "it is", "they are"))
 	}
+}
+
+// showWhich is what tidings show takes to print the message of rows'
+// one row ("--row 5", from its line "row 5 (key): …"), or KEY for
+// several.
+func showWhich(rows plan.RowList) string {
+	var n int
+	if rows.N == 1 && len(rows.Rows) == 1 {
+		if _, err := fmt.Sscanf(rows.Rows[0], "row %d", &n); err == nil {
+			return "--row " + strconv.Itoa(n)
+		}
+	}
+	return "KEY"
 }
 
 // printOwedAnew is printRevised's note for a send without

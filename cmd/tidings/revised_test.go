@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/tidings/tidings/sendpool/plan"
 	"github.com/tidings/tidings/sendpool/smtptest"
 )
 
@@ -567,5 +568,18 @@ func TestRevisedDeferredThenUnknown(t *testing.T) {
 	}
 	if out, errOut, code := runCLI(t, "send", "--yes", "--resend-unknown", camp); code != exitOK || srv.Received("ann@example.com") != 3 {
 		t.Errorf("send --resend-unknown: code %d, Ann %d\n%s%s", code, srv.Received("ann@example.com"), out, errOut)
+	}
+}
+
+// TestShowWhich: the note of one changed row names the show command that
+// prints its message (--row N, which no key's quoting can spoil); of
+// several, KEY.
+func TestShowWhich(t *testing.T) {
+	one := plan.RowList{Rows: []string{plan.RevisedLine(5, "ann smith", []string{"amount"})}, N: 1}
+	if got := showWhich(one); got != "--row 5" {
+		t.Errorf("one row: %q", got)
+	}
+	if got := showWhich(plan.RowList{Rows: []string{"row 5 (a): amount", "row 6 (b): amount"}, N: 2}); got != "KEY" {
+		t.Errorf("two rows: %q", got)
 	}
 }
