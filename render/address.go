@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -94,17 +95,20 @@ func toASCII(domain string) (string, error) {
 	if err != nil {
 		return ascii, err
 	}
-	return ascii, checkLabels(u)
+	return ascii, checkLabels(u, domain)
 }
 
-// checkLabels refuses a domain (in U-labels) with an empty label, a
+// checkLabels refuses a domain (in U-labels; written, as the row wrote
+// it, for the words) with an empty label, a
 // character that is no letter, mark, digit or hyphen (IDNA 2008 allows
 // no symbol or punctuation; the middle dots it allows in context are let
 // through), or letters of look-alike scripts mixed in a label
 // (mixedScriptWords), in the words domainError gives idna's own
 // refusals.
-func checkLabels(domain string) error {
-	for label := range strings.SplitSeq(domain, ".") {
+func checkLabels(domain, written string) error {
+	labels := strings.Split(domain, ".")
+	asWritten := strings.FieldsFunc(written, func(r rune) bool { return strings.ContainsRune(".。．｡", r) })
+	for i, label := range labels {
 		if label == "" {
 			return &addrWordsError{words: emptyLabelWords, err: errBadLabel}
 		}
@@ -115,6 +119,11 @@ func checkLabels(domain string) error {
 			return &addrWordsError{words: badRuneWords(r), err: errBadLabel}
 		}
 		if words := mixedScriptWords(label); words != "" {
+			if len(asWritten) == len(labels) && asWritten[i] != label {
+				// As the sheet has it, to find it by: IDNA mapped it
+				// (µ, U+00B5, to Greek μ; upper case to lower).
+				words = strings.Replace(words, strconv.Quote(label), fmt.Sprintf("%q (read as %q)", asWritten[i], label), 1)
+			}
 			return &addrWordsError{words: words, err: errMixedScript}
 		}
 	}

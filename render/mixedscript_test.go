@@ -17,6 +17,7 @@ func TestMixedScriptDomain(t *testing.T) {
 		{"ann@xn--xample-2of.com", `mixes Latin and Cyrillic`},
 		{"ann@p\u0430ypal.example", `mixes Latin and Cyrillic`},
 		{"ann@\u03b1lpha.example", `mixes Latin and Greek letters (α, U+03B1, is Greek)`},
+		{"ann@µshop.de", `the domain part "µshop" (read as "μshop") mixes Latin and Greek letters (μ, U+03BC, is Greek)`},
 		{"ann@bücher.example", ""},
 		{"ann@пример.рф", ""},
 		{"ann@ελληνικά.gr", ""},
