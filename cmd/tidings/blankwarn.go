@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"strconv"
-	"strings"
 
 	"github.com/tidings/tidings/sendpool/plan"
 	"github.com/tidings/tidings/templates"
@@ -40,10 +39,7 @@ func (b *blankCells) lines(sheet string) []string {
 	var out []string
 	for _, c := range b.columns {
 		l := b.rows[c]
-		which := strings.Join(l.Rows, ", ")
-		if more := l.N - len(l.Rows); more > 0 {
-			which += fmt.Sprintf(" and %d more", more)
-		}
+		which := l.Join(", ")
 		rows := "row " + which
 		if l.N > 1 {
 			rows = fmt.Sprintf("%d rows (%s)", l.N, which)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/tidings/tidings/sendpool/plan"
 )
@@ -21,9 +20,6 @@ func sharedUnsubscribeWarning(sheet string, rows plan.RowList, k int) string {
 	if rows.N == 1 {
 		return fmt.Sprintf("warning: %s: row %s: to holds %d addresses %s", sheet, rows.Rows[0], k, why)
 	}
-	which := strings.Join(rows.Rows, ", ")
-	if more := rows.N - len(rows.Rows); more > 0 {
-		which += fmt.Sprintf(" and %d more", more)
-	}
+	which := rows.Join(", ")
 	return fmt.Sprintf("warning: %s: %d rows (%s): to holds several addresses %s", sheet, rows.N, which, why)
 }

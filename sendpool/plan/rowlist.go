@@ -24,8 +24,12 @@ func (l *RowList) Add(line string) {
 
 // String is the rows named, "; " between them, and how many more:
 // "row 2: a@x; row 3: b@x and 4 more".
-func (l RowList) String() string {
-	s := strings.Join(l.Rows, "; ")
+func (l RowList) String() string { return l.Join("; ") }
+
+// Join is the rows named, sep between them, and how many more: "2, 5
+// and 4 more" for ", ".
+func (l RowList) Join(sep string) string {
+	s := strings.Join(l.Rows, sep)
 	if more := l.N - len(l.Rows); more > 0 {
 		s += fmt.Sprintf(" and %d more", more)
 	}
