@@ -362,6 +362,7 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 	pl, err := plan.Preflight(ctx, in, state, plan.Options{
 		Policy:        policy,
 		ResendChanged: opts.resendChanged,
+		OwnRunsFrom:   ownRunsFrom(opts),
 		Version:       release,
 		Now:           opts.now,
 		Describe:      problemLines,

@@ -132,6 +132,16 @@ func (opts sendOptions) partSizeAt(rate float64) int {
 	return partSize(rate, cmp.Or(opts.partSpan, partSpan))
 }
 
+// ownRunsFrom is the journal's first run of the send a part of which
+// opts runs (plan.Options.OwnRunsFrom): 0 for the first part, whose
+// preflight is the send's own, and for a send not in parts.
+func ownRunsFrom(opts sendOptions) int {
+	if opts.part.n <= 1 {
+		return 0
+	}
+	return opts.part.runs + 1
+}
+
 // sendParts delivers the messages allow lets the run st began send, in
 // parts of at most a part's worth at the rate each part begins with
 // (partSize, as its preflight spools: spoolAtMost; send.rate may be
@@ -157,10 +167,9 @@ func sendParts(ctx context.Context, g *globalOptions, opts sendOptions, path str
 	// Nor does it retry at once a message the part before left waiting
 	// for a retry (a greylisting server's first refusal).
 	opts.retryDue = &sendpool.RetryDue{}
-	// A later part names the rows --skip-invalid leaves that have a
-	// problem new since (the sheet edited while the send runs).
-	told := map[int]bool{}
-	newProblems(st.pl, told)
+	// A later part names what the sheet's edit while the send runs
+	// changed: rows with a problem now, rows sent in a part before.
+	told := newPartNotes(st.pl)
 	for n := 1; ; n++ {
 		part, size := allow, opts.partSizeAt(st.cfg.Rate)
 		opts.part = runPart{n: n, runs: runs, done: opts.part.done, total: total, began: opts.part.began}
@@ -185,7 +194,7 @@ func sendParts(ctx context.Context, g *globalOptions, opts sendOptions, path str
 		if st, allow, err = nextPart(ctx, g, opts, path, st.handOver()); err != nil {
 			return err
 		}
-		printNewProblems(g.stdout, opts.part.n, newProblems(st.pl, told))
+		told.print(g.stdout, opts.part.n, st.pl, opts.resendChanged, path)
 	}
 }
 
@@ -208,32 +217,6 @@ func printEditedMeanwhile(w io.Writer, in *plan.Inputs, parts bool) {
 	}
 	fmt.Fprintf(w, "note: %s changed while this send ran: it sent the rows as they were when %s, so a row added or changed since is not in it, and one taken out may have gone; tidings check shows what is left, send again sends it\n",
 		strings.Join(names, ", "), when)
-}
-
-// newProblems returns the problems of pl's rows (those it shows,
-// plan.Plan.Invalid) that told does not name, and adds their rows to
-// told.
-func newProblems(pl *plan.Plan, told map[int]bool) []error {
-	var out []error
-	for _, e := range pl.Invalid {
-		if row, _ := plan.RowOf(nil, e); !told[row] {
-			told[row] = true
-			out = append(out, e)
-		}
-	}
-	return out
-}
-
-// printNewProblems names the rows part n leaves (--skip-invalid) for a
-// problem they did not have when the parts before began: problems.
-func printNewProblems(w io.Writer, n int, problems []error) {
-	if len(problems) == 0 {
-		return
-	}
-	fmt.Fprintf(w, "part %d: %s a problem now, not sent (--skip-invalid):\n", n, hasHave(len(problems), "row"))
-	for _, e := range problems {
-		printProblem(w, e)
-	}
 }
 
 // nextPart begins part opts.part.n of a run, holding the run's lock

@@ -43,7 +43,7 @@ func (p Policy) Covers(run int) bool { return p.through <= 0 || run <= p.through
 // ResendUnknown when k's latest attempt came after the runs p covers.
 func (s *State) of(p Policy, k *slot) Policy {
 	if p.through > 0 && (p.RetryFailed || p.ResendUnknown) {
-		if run, _ := slices.BinarySearch(s.runAt, k.attempt.ref()); !p.Covers(run) {
+		if !p.Covers(s.attemptRun(k)) {
 			p.RetryFailed, p.ResendUnknown = false, false
 		}
 	}
@@ -65,6 +65,10 @@ type Decision struct {
 	// message reached the others already (Result.Owed).
 	Owed []string
 
+	// Run is the 1-based run of the key's latest attempt (as Entry.Run,
+	// which may be of a later line); 0 before any run, and for a new key.
+	Run int
+
 	owedStatus sendpool.Status // where the owed recipients stand (State.owedStatus); NoStatus when none
 }
 
@@ -84,6 +88,7 @@ func (s *State) Decide(key string, p Policy) (Decision, error) {
 		return Decision{Send: true, Status: NoStatus, Reason: "new"}, nil
 	}
 	d := s.settle(s.keys.at(i), p)
+	d.Run = s.attemptRun(s.keys.at(i))
 	e, err := s.entryAt(i)
 	if err != nil {
 		return Decision{}, err
@@ -101,7 +106,15 @@ func (s *State) Settle(key string, p Policy) Decision {
 	if !ok {
 		return Decision{Send: true, Status: NoStatus, Reason: "new"}
 	}
-	return s.settle(s.keys.at(i), p)
+	d := s.settle(s.keys.at(i), p)
+	d.Run = s.attemptRun(s.keys.at(i))
+	return d
+}
+
+// attemptRun is the 1-based run of k's latest attempt (Decision.Run).
+func (s *State) attemptRun(k *slot) int {
+	run, _ := slices.BinarySearch(s.runAt, k.attempt.ref())
+	return run
 }
 
 // settle applies p to the slot k.

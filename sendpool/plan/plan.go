@@ -78,6 +78,7 @@ type Plan struct {
 	// resendChanged is Options.ResendChanged; sums reads the values of
 	// spooled messages while a scan of the rows judges them (valueSums).
 	resendChanged bool
+	ownRunsFrom   int // Options.OwnRunsFrom
 	sums          *spool.Reader
 	send          rowSet // rows to hand to the pool
 	// owed maps a row to the send to the only envelope recipients still

@@ -52,6 +52,13 @@ type Options struct {
 	// went out before and whose values changed since (Plan.Revised;
 	// --resend-changed).
 	ResendChanged bool
+	// OwnRunsFrom, when above 0, is the journal's first run (1-based) of
+	// the send this preflight is a part of: ResendChanged does not send
+	// again a row whose message went out in that run or a later one (an
+	// earlier part's, the sheet edited since), which is told as changed
+	// as a plain send tells it. The flag is for what changed before the
+	// send began; a recipient does not get two messages from one send.
+	OwnRunsFrom int
 	// Version is the tool's version: a spool made by another version is
 	// not reused.
 	Version string
@@ -116,7 +123,7 @@ func Preflight(ctx context.Context, in *Inputs, state *journal.State, opts Optio
 		opts.Store = spool.OpenStore(in.Campaign.StateDir)
 	}
 	newPlan := func() *Plan {
-		return &Plan{decider: NewDecider(in, state, opts.Policy), resendChanged: opts.ResendChanged}
+		return &Plan{decider: NewDecider(in, state, opts.Policy), resendChanged: opts.ResendChanged, ownRunsFrom: opts.OwnRunsFrom}
 	}
 	pl := newPlan()
 	// The duplicates are in the spool's row records once it ends, and

@@ -146,7 +146,7 @@ func (pl *Plan) revise(r spool.Row, f Fate, v verdict) (verdict, error) {
 	}
 	v.revised = changed
 	v.owedAnew = pl.decider.OwedAnew(r.Key, r.ValuesSum)
-	if !pl.resendChanged && !v.owedAnew {
+	if !pl.resends(f) && !v.owedAnew {
 		return v, nil
 	}
 	if v.revisedHeld, err = pl.decider.Reported(r.Key, r.Recipients); v.revisedHeld != "" || err != nil {
@@ -166,6 +166,18 @@ func (pl *Plan) revise(r spool.Row, f Fate, v verdict) (verdict, error) {
 	}
 	v.send, v.unknown = true, false
 	return v, nil
+}
+
+// OwnSendWords end the line of a row told as changed that
+// Options.ResendChanged does not send again: its message went out in an
+// earlier part of this send (Options.OwnRunsFrom).
+const OwnSendWords = " (it went out earlier in this send, before the change; a later send --resend-changed sends it)"
+
+// resends says whether Options.ResendChanged sends again the row of fate
+// f, told as changed: not when its message went out in this send
+// (Options.OwnRunsFrom).
+func (pl *Plan) resends(f Fate) bool {
+	return pl.resendChanged && (pl.ownRunsFrom <= 0 || f.Journal.Run < pl.ownRunsFrom)
 }
 
 // valueSums are the ValueSums of r's message: r's own when it was just
@@ -291,6 +303,8 @@ func (pl *Plan) account(r spool.Row, v verdict, problem error) {
 			line += " (not sent again: " + v.revisedHeld + ")"
 		case v.owedAnew && !pl.resendChanged:
 			line += DeferredAnewWords
+		case pl.resendChanged && !v.send:
+			line += OwnSendWords
 		}
 		pl.Revised.Add(line)
 		if v.send {
