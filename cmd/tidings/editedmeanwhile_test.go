@@ -60,3 +60,33 @@ func TestSheetTouchedWhileSending(t *testing.T) {
 		t.Errorf("send: %d, %d messages\n%s%s", code, len(srv.Messages()), out, errOut)
 	}
 }
+
+// TestFilesEditedWhileSending: an attached file and the suppression list
+// edited while a send runs are told after its summary: the messages
+// carry the file as it was, and the send kept to the list as it was. A file the messages do not carry, edited the same way, is not
+// named.
+func TestFilesEditedWhileSending(t *testing.T) {
+	var camp string
+	var n atomic.Int32
+	srv := smtptest.NewServer(t, smtptest.OnData(func(smtptest.Session, *smtptest.Message) error {
+		if n.Add(1) == 2 {
+			dir := filepath.Dir(camp)
+			writeFiles(t, dir, map[string]string{"receipt.txt": "the receipt, corrected\n", "other.txt": "edited too\n", "supp.txt": "user002@example.com\n"})
+		}
+		return nil
+	}))
+	camp = sendCampaign(t, srv, 3, "send: {concurrency: 1, retry_backoff: 1ms}\nattachments: [receipt.txt]\nsuppress: supp.txt\n")
+	dir := filepath.Dir(camp)
+	writeFiles(t, dir, map[string]string{"receipt.txt": "the receipt\n", "other.txt": "not attached\n", "supp.txt": ""})
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if code != exitOK || len(srv.Messages()) != 3 ||
+		!strings.Contains(out, "receipt.txt changed while this send ran: the messages carry it as it was when it began (tidings show prints what went)\n") ||
+		!strings.Contains(out, "supp.txt changed while this send ran: it kept to the list as it was when it began") ||
+		strings.Contains(out, "other.txt") {
+		t.Fatalf("send: %d, %d messages\n%s%s", code, len(srv.Messages()), out, errOut)
+	}
+	out, errOut, code = runCLI(t, "send", "--yes", camp)
+	if code != exitOK || len(srv.Messages()) != 3 || strings.Contains(out, "changed while this send ran") {
+		t.Errorf("the next send: %d, %d messages\n%s%s", code, len(srv.Messages()), out, errOut)
+	}
+}

@@ -183,7 +183,7 @@ func sendParts(ctx context.Context, g *globalOptions, opts sendOptions, path str
 			more, tried, err = true, ended.tried, ended.outcome
 		}
 		if !more || err != nil && !errors.Is(err, errSomeNotSent) {
-			printEditedMeanwhile(g.stdout, st.in, opts.part.n > 1)
+			printEditedMeanwhile(ctx, g.stdout, st.in, st.pl, opts.part.n > 1)
 			st.close()
 			return cmp.Or(err, notSent)
 		}
@@ -199,24 +199,42 @@ func sendParts(ctx context.Context, g *globalOptions, opts sendOptions, path str
 }
 
 // printEditedMeanwhile says which of the campaign's files (in, as the
-// run's last part read them) changed while the send ran: it sent the
-// rows as they were, and a row added, changed or taken out since is not
-// in it.
-func printEditedMeanwhile(w io.Writer, in *plan.Inputs, parts bool) {
-	changed := in.Changed()
-	if len(changed) == 0 {
-		return
-	}
-	names := make([]string, len(changed))
-	for i, f := range changed {
-		names[i] = displayPath(f)
-	}
+// run's last part read them; pl its plan) changed while the send ran: it
+// sent the rows as they were, and a row added, changed or taken out since
+// is not in it; the messages carry the attached files as they were; and
+// it kept to the suppression list as it was.
+func printEditedMeanwhile(ctx context.Context, w io.Writer, in *plan.Inputs, pl *plan.Plan, parts bool) {
 	when := "it began"
 	if parts {
 		when = "its last part began"
 	}
-	fmt.Fprintf(w, "note: %s changed while this send ran: it sent the rows as they were when %s, so a row added or changed since is not in it, and one taken out may have gone; tidings check shows what is left, send again sends it\n",
-		strings.Join(names, ", "), when)
+	if changed := in.Changed(); len(changed) > 0 {
+		fmt.Fprintf(w, "note: %s changed while this send ran: it sent the rows as they were when %s, so a row added or changed since is not in it, and one taken out may have gone; tidings check shows what is left, send again sends it\n",
+			displayPaths(changed), when)
+	}
+	if pl.Spool != nil {
+		if names, n, err := plan.ChangedAttachments(ctx, pl.Spool, 3); err == nil && n > 0 {
+			list := displayPaths(names)
+			if n > len(names) {
+				list += fmt.Sprintf(" and %d more", n-len(names))
+			}
+			fmt.Fprintf(w, "note: %s changed while this send ran: the messages carry %s as %s when %s (tidings show prints what went)\n",
+				list, verbFor(n, "it", "them"), verbFor(n, "it was", "they were"), when)
+		}
+	}
+	if in.SuppressChanged() {
+		fmt.Fprintf(w, "note: %s changed while this send ran: it kept to the list as it was when %s, so an address added since may have been sent to (the report says who was); the next send keeps to it\n",
+			displayPath(in.Campaign.Suppress), when)
+	}
+}
+
+// displayPaths is paths as the user is shown them, ", " between them.
+func displayPaths(paths []string) string {
+	names := make([]string, len(paths))
+	for i, f := range paths {
+		names[i] = displayPath(f)
+	}
+	return strings.Join(names, ", ")
 }
 
 // nextPart begins part opts.part.n of a run, holding the run's lock

@@ -260,3 +260,37 @@ func openForDigest(ctx context.Context, path string) (*Inputs, error) {
 	}
 	return in, nil
 }
+
+// ChangedAttachments names the files g's messages carry that no longer
+// hold what they held when spooled (edited, replaced or removed since:
+// holds, trusting a file's size and time as sameAttachments does), each
+// once, the first most of them, and counts them all: what a send that
+// sent from g tells of the files edited while it ran. A record of a file
+// that could not be read (a row's problem) is no message's. A generation
+// without records (an older tidings') names none; damaged records are an
+// error wrapping spool.ErrCorrupt.
+func ChangedAttachments(ctx context.Context, g *spool.Generation, most int) (names []string, n int, err error) {
+	clock := g.AttachmentClock()
+	same := make(map[string]bool) // path and digest of files that hold what they held (the last recentFiles)
+	changed := make(map[string]bool)
+	err = g.ScanAttachments(ctx, func(a spool.Attachment) error {
+		if a.SHA256 == "" || same[a.Path+"\x00"+a.SHA256] || changed[a.Path] {
+			return nil
+		}
+		if !holds(a, clock) {
+			if changed[a.Path] = true; len(names) < most {
+				names = append(names, a.Path)
+			}
+			return nil
+		}
+		if len(same) >= recentFiles {
+			clear(same)
+		}
+		same[a.Path+"\x00"+a.SHA256] = true
+		return nil
+	})
+	if errors.Is(err, spool.ErrNoAttachmentRecords) {
+		return nil, 0, nil
+	}
+	return names, len(changed), err
+}

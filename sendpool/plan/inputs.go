@@ -33,8 +33,9 @@ type Inputs struct {
 	// has no suppression list.
 	Signer   *dkim.Signer
 	Suppress *campaign.Suppression
-	// notes holds what the files the messages are made of were like
-	// before Open read them (nil when not made by Open): see unchanged.
+	// notes holds what the files the messages are made of, and the
+	// suppression list, were like before Open read them (nil when not
+	// made by Open): see unchanged and SuppressChanged.
 	notes fileNotes
 	// idSalt is the state folder's Message-ID salt (IDSaltFile), or the
 	// one its journal recorded when the file is gone (knownIDSalt); ""
@@ -92,6 +93,7 @@ func Open(ctx context.Context, path string) (*Inputs, error) {
 	}
 	in := &Inputs{Campaign: c, Signer: signer, notes: notes}
 	if c.Suppress != "" {
+		_ = notes.note(c.Suppress, true) // a list that cannot be read fails next
 		if in.Suppress, err = campaign.LoadSuppression(c.Suppress); err != nil {
 			return nil, err
 		}
@@ -198,6 +200,25 @@ func (in *Inputs) Changed() []string {
 		changed = append(changed, f)
 	}
 	return changed
+}
+
+// SuppressChanged says whether the campaign's suppression list changed
+// since Open read it (saved with other content, created or removed): a
+// send keeps to the list as it was when it began, and an address added
+// since may have been sent to. False for a campaign without one, and for
+// Inputs not made by Open.
+func (in *Inputs) SuppressChanged() bool {
+	f := in.Campaign.Suppress
+	was, ok := in.notes[f]
+	if f == "" || !ok {
+		return false
+	}
+	now, err := os.Stat(f)
+	if err == nil && sameStat(now, was.info) {
+		return false
+	}
+	sum, err := fileDigest(f)
+	return err != nil || sum != was.sum
 }
 
 // openSheet opens the campaign's sheet and compiles the templates against
