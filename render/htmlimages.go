@@ -37,6 +37,9 @@ func imageError(l deadLink, dir string) error {
 	if remote(l.url) {
 		return fmt.Errorf("<%s %s=%q> is not a full URL: a receiver cannot load it; write it with https://", l.tag, l.attr, l.url)
 	}
+	if l.attr == "srcset" {
+		return fmt.Errorf("<%s srcset> names %q, a file path: a mail program that reads srcset loads it instead of the src, and shows nothing; write each candidate's full URL (https://…), or leave srcset out (the src alone is shown)", l.tag, l.url)
+	}
 	name := fileName(l.url)
 	found := "not found"
 	if _, err := os.Stat(filepath.Join(dir, name)); err == nil {

@@ -2,6 +2,7 @@ package render
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"html"
 	"path/filepath"
@@ -54,6 +55,11 @@ func deadLinks(doc []byte, yield func(l deadLink) bool) {
 	based, backgrounds := isBased(doc), hasBackground(doc)
 	for name, i := nextTag(doc, 0); name != nil; name, i = nextTag(doc, i) {
 		tag, attr := watched(name, backgrounds)
+		if tag == "img" || tag == "" && len(name) == 6 && bytes.EqualFold(name, []byte("source")) {
+			if !deadSrcset(doc, i, cmp.Or(tag, "source"), based, yield) {
+				return
+			}
+		}
 		if tag == "" {
 			continue
 		}
@@ -80,6 +86,47 @@ func deadLinks(doc []byte, yield func(l deadLink) bool) {
 			return
 		}
 	}
+}
+
+// deadSrcset calls yield with each candidate of the srcset attribute of
+// the start tag tag (<img>, <picture>'s <source>) whose name ends at
+// doc[i] that is a file path (imagePath), until yield returns false; it
+// returns false then. A mail program that reads srcset (Apple's) loads a
+// candidate instead of the src, and shows nothing for a file path. The
+// candidates are read as HTML reads them: a URL (a run of non-space
+// characters, commas at its end cut off, so that a data: URL keeps its
+// own), then descriptors ("2x", "300w") up to the next comma.
+func deadSrcset(doc []byte, i int, tag string, based bool, yield func(deadLink) bool) bool {
+	value, at, ok := attrOf(doc, i, "srcset")
+	for pos := 0; ok && pos < len(value); {
+		for pos < len(value) && (isSpace(value[pos]) || value[pos] == ',') {
+			pos++
+		}
+		start := pos
+		for pos < len(value) && !isSpace(value[pos]) {
+			pos++
+		}
+		url := value[start:pos]
+		if trimmed := bytes.TrimRight(url, ","); len(trimmed) < len(url) {
+			url = trimmed
+		} else if j := bytes.IndexByte(value[pos:], ','); j >= 0 {
+			pos += j // past the descriptors
+		} else {
+			pos = len(value)
+		}
+		judged := url
+		if bytes.IndexByte(url, '&') >= 0 {
+			judged = []byte(html.UnescapeString(string(url)))
+		}
+		if !imagePath(judged, based) {
+			continue
+		}
+		l := deadLink{tag: tag, attr: "srcset", url: strings.TrimSpace(html.UnescapeString(string(url))), raw: value, at: at + start}
+		if !yield(l) {
+			return false
+		}
+	}
+	return true
 }
 
 // isBased reports whether doc has a <base href> of an absolute URL (or one

@@ -30,6 +30,9 @@ func TestDeadLinks(t *testing.T) {
 		{`<!-- <a href="/old"> --><a href="/x">`, []string{"/x"}},
 		{`<!--[if mso]><a href="/vml">x</a><![endif]--><p>`, nil},
 		{`<base href="{{.site}}"><a href="/pay">`, nil},
+		{`<img src="cid:logo.png" srcset="cid:logo2.png 2x, https://x.example/l3.png 3x,data:image/png;base64,AA,BB 4x"><picture><source srcset="https://x.example/a.webp"></picture>`, nil},
+		{`<img src="cid:logo.png" srcset="logo@2x.png 2x, https://x.example/l3.png 3x"><picture><SOURCE media="(min-width: 600px)" srcset="wide.png 600w,narrow.png,"></picture>`, []string{"logo@2x.png", "wide.png", "narrow.png"}},
+		{`<base href="https://x.example/"><img srcset="logo@2x.png 2x">`, nil},
 	} {
 		var got []string
 		deadLinks([]byte(tc.doc), func(l deadLink) bool { got = append(got, l.url); return true })
@@ -103,6 +106,8 @@ recipients: {path: people.csv}
 		{map[string]string{"body.html": "<p>Hi</p><img src=\"img/logo.png\">\n", "logo.png": "PNG"},
 			`(looked for logo.png beside the template: found)`},
 		{map[string]string{"body.html": "<p>Hi</p><img src=\"cid:logo.png\"><img src=\"{{.photo}}\">\n", "logo.png": "PNG"}, ""},
+		{map[string]string{"body.html": "<p>Hi</p>\n<img src=\"cid:logo.png\"\n  srcset=\"https://x.example/l.png 1x, logo@2x.png 2x\">\n", "logo.png": "PNG"},
+			`body.html:3: <img srcset> names "logo@2x.png", a file path: a mail program that reads srcset loads it instead of the src, and shows nothing; write each candidate's full URL (https://…), or leave srcset out (the src alone is shown)`},
 	} {
 		_, err := trySetup(t, yaml, tc.files, cols)
 		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.HasSuffix(err.Error(), tc.want)) {
