@@ -228,3 +228,52 @@ func TestDeferredNotReachedAgain(t *testing.T) {
 		t.Errorf("the row not reached again: send's report %v, tidings report %v", sent, rebuilt)
 	}
 }
+
+// TestDeferredRetryCutOff: a row an earlier run left deferred that a run
+// tries again and a Ctrl-C cuts off before its body went (recorded ahead
+// of it, pipelining) keeps its deferral and the server's reply, in that
+// run's report and in tidings report alike (it read not-attempted, the
+// reply lost); the next plain send sends it.
+func TestDeferredRetryCutOff(t *testing.T) {
+	var busy atomic.Bool
+	busy.Store(true)
+	var cancel context.CancelFunc
+	var took atomic.Int32
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		if busy.Load() {
+			return smtptest.Reply(451, "4.3.0", "mailbox busy")
+		}
+		return nil
+	}), smtptest.OnData(func(smtptest.Session, *smtptest.Message) error {
+		if took.Add(1) == 2 {
+			cancel()
+		}
+		return nil
+	}))
+	camp := sendCampaign(t, srv, 6, "send: {concurrency: 1, retries: 0, retry_backoff: 1ms}\n")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitSomeFailed || !strings.Contains(out, "6 deferred") {
+		t.Fatalf("first run: %d\n%s%s", code, out, errOut)
+	}
+	busy.Store(false)
+	var ctx context.Context
+	ctx, cancel = context.WithCancel(context.Background())
+	defer cancel()
+	var out, errOut bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	if err := runSend(ctx, sendOptions{yes: true}, g, camp); exitCode(err) != exitInterrupted ||
+		!strings.Contains(out.String(), "6 recipients: 2 sent, 4 deferred") || strings.Contains(out.String(), "not-attempted") {
+		t.Fatalf("a plain send, interrupted: %v\n%s%s", err, out.String(), errOut.String())
+	}
+	sent := readReport(t, camp)
+	if rout, _, _ := runCLI(t, "report", camp); !strings.Contains(rout, "6 recipients: 2 sent, 4 deferred") {
+		t.Errorf("tidings report:\n%s", rout)
+	}
+	for i, r := range readReport(t, camp) {
+		if r["status"] != sent[i]["status"] || r["detail"] != sent[i]["detail"] || r["status"] == "deferred" && !strings.Contains(r["detail"], "mailbox busy") {
+			t.Errorf("row %s: send's report %s (%s), tidings report %s (%s)", r["row"], sent[i]["status"], sent[i]["detail"], r["status"], r["detail"])
+		}
+	}
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || len(srv.Messages()) != 6 {
+		t.Errorf("a plain send after: %d, %d messages\n%s%s", code, len(srv.Messages()), out, errOut)
+	}
+}

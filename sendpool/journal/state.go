@@ -210,12 +210,13 @@ type slotMore struct {
 	feedbackKind FeedbackKind
 	owing        *owing // nil: the message never owed anybody
 	// unsettled is an earlier run's attempt of unknown outcome (without a
-	// result, or replied: with a result, unknown (a lost reply) or failed)
-	// that the latest run tried again (--resend-unknown, --retry-failed),
-	// and its values' sum: when that try is cut off before its body went
-	// (a not-attempted result), the key stays as the attempt left it,
-	// unknown or failed, which a plain send does not send again. 0 when
-	// none.
+	// result, or replied: with a result, unknown (a lost reply), failed
+	// or deferred) that the latest run tried again (--resend-unknown,
+	// --retry-failed; any run for a deferred one), and its values' sum:
+	// when that try is cut off before its body went (a not-attempted
+	// result), the key stays as the attempt left it, unknown or failed,
+	// which a plain send does not send again, or deferred with the
+	// server's reply (which it does). 0 when none.
 	unsettled    lineRef
 	unsettledSum uint32
 	replied      bool
@@ -359,6 +360,12 @@ func (s *State) noteStands(k *slot) bool {
 		return true
 	case sendpool.StatusSent, sendpool.StatusFailed, sendpool.StatusUnknown:
 		return false
+	case sendpool.StatusDeferred:
+		// A run that did not come to it (interrupted: "the next send
+		// sends it") leaves it deferred, with the server's reply.
+		if k.noteStatus() == sendpool.StatusNotAttempted {
+			return false
+		}
 	}
 	return m.note > k.result.ref()
 }
@@ -438,7 +445,7 @@ func (s *State) attempt(a *Attempt, at lineRef) {
 		p.pending, p.pendingSum = at, sum
 		return
 	}
-	if prev := k.attempt.ref(); prev != 0 && !s.inLatestRun(prev) && (k.pending() || k.delivery() == sendpool.StatusUnknown || k.delivery() == sendpool.StatusFailed) {
+	if prev := k.attempt.ref(); prev != 0 && !s.inLatestRun(prev) && (k.pending() || unsettledStatus(k.delivery())) {
 		m := s.addMore(k)
 		m.unsettled, m.unsettledSum, m.replied = prev, k.sum, !k.pending()
 	}
@@ -617,6 +624,18 @@ func (s *State) result(r *Result, at lineRef) {
 			k.setDelivery(sendpool.StatusSent)
 			s.addMore(k).owedFrom(r)
 		}
+	}
+}
+
+// unsettledStatus says whether a key whose delivery stands at st, tried
+// again by a later run, goes back to st when that try is cut off before
+// its body went (slotMore.unsettled).
+func unsettledStatus(st sendpool.Status) bool {
+	switch st {
+	case sendpool.StatusUnknown, sendpool.StatusFailed, sendpool.StatusDeferred:
+		return true
+	default:
+		return false
 	}
 }
 

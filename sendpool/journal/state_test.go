@@ -403,7 +403,9 @@ func TestResendUnknownCutOff(t *testing.T) {
 // unknown (its reply lost: a result, not a crash) or failed, and was cut
 // off before the body went, leaves the key as it was, with that result:
 // a plain send does not send it (it made the key not attempted, which
-// the next plain send sent, a second copy for the unknown one).
+// the next plain send sent, a second copy for the unknown one). One
+// deferred before stays deferred, with the server's reply (a plain send
+// retries it).
 func TestRetryCutOffStays(t *testing.T) {
 	dir := t.TempDir()
 	a, b := "ann@example.org", "bob@example.org"
@@ -412,9 +414,16 @@ func TestRetryCutOffStays(t *testing.T) {
 		r.Attempts = 0
 		return r
 	}
-	writeRun(t, dir, Run{PID: 1, Started: t0}, att(2, a), res(2, a, sendpool.StatusUnknown), att(3, b), res(3, b, sendpool.StatusFailed))
-	writeRun(t, dir, Run{PID: 2, Started: t0, ResendUnknown: true, RetryFailed: true}, att(2, a), att(3, b), cut(2, a), cut(3, b))
+	c := "cy@example.org"
+	writeRun(t, dir, Run{PID: 1, Started: t0}, att(2, a), res(2, a, sendpool.StatusUnknown), att(3, b), res(3, b, sendpool.StatusFailed), att(4, c), res(4, c, sendpool.StatusDeferred))
+	writeRun(t, dir, Run{PID: 2, Started: t0, ResendUnknown: true, RetryFailed: true}, att(2, a), att(3, b), att(4, c), cut(2, a), cut(3, b), cut(4, c))
 	s := load(t, dir)
+	if e := entryOf(t, s, c); e.Status != sendpool.StatusDeferred || e.Attempts != 1 || e.Pending || e.Result == nil || e.Result.Status != sendpool.StatusDeferred {
+		t.Errorf("%s, deferred before and retried when the run was cut off: %s after %d attempts, pending %v, result %+v; want deferred after 1, with its reply", c, e.Status, e.Attempts, e.Pending, e.Result)
+	}
+	if d := decideOf(t, s, c, Policy{}); !d.Send {
+		t.Errorf("%s, deferred, is not sent by a plain send: %+v", c, d)
+	}
 	for k, want := range map[string]sendpool.Status{a: sendpool.StatusUnknown, b: sendpool.StatusFailed} {
 		e := entryOf(t, s, k)
 		if line, _ := e.ReportLine(); e.Status != want || line.Status != want || e.Attempts != 1 || e.Pending {

@@ -254,10 +254,11 @@ func (pl *Plan) lineOf(r sendpool.Result) (line report.Row, err error) {
 	switch {
 	case pl.owed[r.Row] != nil:
 		line, err = pl.owedLine(r)
-	case r.Status == sendpool.StatusNotAttempted && (b.Delivery == sendpool.StatusFailed || b.Delivery == sendpool.StatusUnknown):
-		// Sent again under --retry-failed or --resend-unknown, and cut
-		// off before its body went: the row stays as an earlier run
-		// left it, as the journal keeps it (no plain send tries it).
+	case r.Status == sendpool.StatusNotAttempted && (b.Delivery == sendpool.StatusFailed || b.Delivery == sendpool.StatusUnknown || b.Delivery == sendpool.StatusDeferred):
+		// Sent again under --retry-failed or --resend-unknown (or, left
+		// deferred, by any run), and cut off before its body went: the
+		// row stays as an earlier run left it, as the journal keeps it
+		// (no plain send tries it but a deferred one), with the reply.
 		line, err = pl.asBefore(r)
 	case r.Status == sendpool.StatusDeferred && b.Delivery == sendpool.StatusSent:
 		line = report.FromResult(r)
