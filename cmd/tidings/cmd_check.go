@@ -138,6 +138,20 @@ func (s *checkSummary) accept(decider *plan.Decider, m *render.Message, f plan.F
 	return err
 }
 
+// countAsSend moves m, of fate f, which count counted (toSend: as a row
+// to send), to where send counts it, as accept does: a row still owing
+// recipients no longer in it (plan.Fate.OwedGone) needs no sending, and
+// one whose corrected message was deferred (owedAnew) is to send.
+// Preview, which lists such rows as they went, counts them so.
+func (s *checkSummary) countAsSend(m *render.Message, f plan.Fate, toSend, owedAnew bool) {
+	switch {
+	case toSend && f.OwedGone(m.Recipients):
+		s.done++
+	case !toSend && owedAnew:
+		s.done--
+	}
+}
+
 // maxCopyRows is how many rows suppressed for a Cc or Bcc check names.
 const maxCopyRows = 5
 
@@ -207,11 +221,20 @@ func (s *checkSummary) printCopyOnly(w io.Writer) {
 		report.Plural(s.copyOnly, "row"), strings.Join(s.copyRows, ", "), more)
 }
 
+// toSend counts the rows send would send: those without a problem but
+// the ones it skips (duplicate, suppressed), the journal has settled, or
+// a send running beside has in hand.
+func (s *checkSummary) toSend() int {
+	return s.ok - s.duplicate - s.suppressed - s.done - s.sending
+}
+
 // line is the summary line check prints, without its newline; preview
-// prints the same, followed by what it wrote.
+// prints the same, followed by what it wrote. Its counts add up to the
+// recipients: ready (toSend), with problems, skipped, needing no sending
+// and being sent.
 func (s *checkSummary) line(name string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %s, %d ready, %d with problems", name, report.Plural(s.rows, "recipient"), s.ok, s.problems)
+	fmt.Fprintf(&b, "%s: %s, %d ready, %d with problems", name, report.Plural(s.rows, "recipient"), s.toSend(), s.problems)
 	if s.ok > 0 {
 		fmt.Fprintf(&b, ", %.1f KB per message on average", float64(s.bytes)/float64(s.ok)/1024)
 	}
@@ -347,7 +370,7 @@ func checkVerdict(g *globalOptions, c *campaign.Campaign, state *journal.State, 
 		return &unusableError{err} // as send would
 	}
 	printSameAddress(g.stdout, decider.SameAddress())
-	toSend := sum.ok - sum.duplicate - sum.suppressed - sum.done - sum.sending
+	toSend := sum.toSend()
 	if c.SMTP.Host != "" && toSend > 0 && !g.quiet { // --quiet: no estimate
 		if e, ok := estimate(state, c, domains, toSend); ok {
 			fmt.Fprintln(g.stdout, "estimate:", e.Text)

@@ -525,9 +525,15 @@ func revisedDeferredPlainSend(t *testing.T, transport string) {
 		t.Errorf("report between: code %d, line %v, send's line %v\n%s%s", code, line, sendLine, out, errOut)
 	}
 	want := "row 2 (1): amount (its corrected message was deferred: a plain send sends it)"
-	// Ann's row is to send (not one that needs no sending: only Bob's).
-	if out, errOut, _ := runCLI(t, "check", camp); !strings.Contains(out, want) || strings.Contains(out, "not sent again") || !strings.Contains(out, "; 1 need no sending") {
+	// Ann's row is to send (not one that needs no sending: only Bob's),
+	// and preview counts it so too.
+	out, errOut, _ = runCLI(t, "check", camp)
+	if !strings.Contains(out, want) || strings.Contains(out, "not sent again") || !strings.Contains(out, "2 recipients, 1 ready, 0 with problems") || !strings.Contains(out, "; 1 need no sending") {
 		t.Errorf("check between: want %q\n%s%s", want, out, errOut)
+	}
+	checkLine := summaryLine(t, out)
+	if out, errOut, _ := runCLI(t, "preview", "--out", filepath.Join(t.TempDir(), "p"), camp); !strings.HasPrefix(summaryLine(t, out), checkLine+"; wrote ") {
+		t.Errorf("preview between: want check's %q\n%s%s", checkLine, out, errOut)
 	}
 	if _, errOut, _ := runCLI(t, "show", camp, "1"); !strings.Contains(errOut, "its corrected message was deferred: a plain send sends it") {
 		t.Errorf("show between: stderr %q", errOut)
