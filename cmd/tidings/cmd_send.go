@@ -702,7 +702,7 @@ func printSummary(ctx context.Context, g *globalOptions, c *campaign.Campaign, p
 			report.Plural(held, "row"), verbFor(held, "its message", "their messages"))
 	}
 	printReportLine(g, c, end.page, end.files)
-	printSpool(g, pl)
+	printSpool(g, c, pl)
 	if end.quota {
 		line := "the server's sending quota is used up: the recipients not sent stay to send; run send again once it resets (often a day)"
 		if c.Send.DailyCap == 0 {
@@ -724,26 +724,27 @@ func printSummary(ctx context.Context, g *globalOptions, c *campaign.Campaign, p
 	}
 }
 
-// printSpool says which spool generation the messages came from and what
-// it takes on disk, and what the spool's folder takes in all when it
-// keeps others (the record of what earlier sends sent).
-func printSpool(g *globalOptions, pl *plan.Plan) {
+// printSpool says, in words for a person, what the copies of the
+// messages this run sent from (its spool generation) take on disk,
+// where, whether this run made them, and what the copies earlier runs
+// kept take with them, and that tidings show prints any of them.
+func printSpool(g *globalOptions, c *campaign.Campaign, pl *plan.Plan) {
 	if g.quiet {
 		return // what --quiet leaves out: neither a problem nor the summary
 	}
-	how := "written by this run"
+	how := "made by this run"
 	if pl.Reused {
-		how = "an earlier run's, reused"
+		how = "made by an earlier run and used again"
 	}
 	if gens, err := spool.OpenStore(filepath.Dir(pl.Spool.Dir())).Generations(); err == nil && len(gens) > 1 {
 		var total int64
 		for _, gen := range gens {
 			total += gen.Size()
 		}
-		how += fmt.Sprintf("; the folder holds %s in %d generations", byteSize(total), len(gens))
+		how += fmt.Sprintf("; %s with those of earlier runs", byteSize(total))
 	}
-	fmt.Fprintf(g.stdout, "spool: %s in %s (generation %d, %s); tidings show prints any message\n",
-		byteSize(pl.Spool.Size()), displayPath(pl.Spool.Dir()), pl.Spool.Number(), how)
+	fmt.Fprintf(g.stdout, "copies of the messages: %s in %s (%s); %s\n",
+		byteSize(pl.Spool.Size()), displayPath(pl.Spool.Dir()), how, showAnyWords(c.File))
 }
 
 // sendOutcome is errSomeNotSent, in words for this run, when not every

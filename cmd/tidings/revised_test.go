@@ -86,7 +86,7 @@ func TestRevisedRowsAfterSend(t *testing.T) {
 	// The spool made by the send before is reused: what changed is read
 	// from its messages' records.
 	if code != exitOK || !strings.Contains(out, "sending again, as they are now, the 3 rows whose values changed") ||
-		!strings.Contains(out, "row 2 (1): amount; row 3 (2): email; row 4 (3): its attached files") || !strings.Contains(out, "an earlier run's, reused") {
+		!strings.Contains(out, "row 2 (1): amount; row 3 (2): email; row 4 (3): its attached files") || !strings.Contains(out, "(made by an earlier run and used again") {
 		t.Fatalf("send --resend-changed: code %d\n%s%s", code, out, errOut)
 	}
 	if n := len(srv.Messages()); n != 6 {
