@@ -281,6 +281,20 @@ func TestCheckSpoolNote(t *testing.T) {
 	}
 }
 
+// TestCheckSpoolNoteStateDir: a state_dir may be a folder that holds
+// other files, the campaign's own: check names it for deleting the
+// copies of the messages, and gives no rm -r command that would delete
+// the campaign with them.
+func TestCheckSpoolNoteStateDir(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 2, "state_dir: .\n")
+	out, errOut, code := runCLI(t, "check", camp)
+	want := "; once the campaign is over (its bounces read), they go when you delete what tidings keeps in " + displayPath(filepath.Dir(camp)) + " (state_dir), and with them who was sent what"
+	if code != exitOK || !strings.Contains(out, "copies of the messages: none yet") || !strings.Contains(out, want) || strings.Contains(out, "rm -r") {
+		t.Errorf("check: code %d, want %q\n%s%s", code, want, out, errOut)
+	}
+}
+
 // sentFrom reports whether out, a send's, says what the copies of the
 // messages it sent from take and how they were made (how: "made by this
 // run", "made by an earlier run and used again"), and the newest spool
