@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -49,7 +50,7 @@ func invoiceCampaign(t *testing.T, srv *smtptest.Server, n int) (camp string, fi
 func TestOneAttachmentChangedIsNoticed(t *testing.T) {
 	srv := smtptest.NewServer(t)
 	camp, files := invoiceCampaign(t, srv, 6)
-	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "2", camp); code != exitSomeFailed || !strings.Contains(out, "generation 1, written by this run") {
+	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "2", camp); code != exitSomeFailed || !sentFrom(t, camp, out, "made by this run", 1) {
 		t.Fatalf("first send: code %d\n%s%s", code, out, errOut)
 	}
 	changed := "%PDF-invoice-XYZ" // the same size as "%PDF-invoice-005"
@@ -57,11 +58,11 @@ func TestOneAttachmentChangedIsNoticed(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, errOut, code := runCLI(t, "send", "--yes", camp)
-	if code != exitOK || !strings.Contains(out, "generation 2, written by this run") {
+	if code != exitOK || !sentFrom(t, camp, out, "made by this run", 2) {
 		t.Fatalf("send after one attachment changed: code %d\n%s%s", code, out, errOut)
 	}
-	if !strings.Contains(out, "the folder holds") {
-		t.Errorf("the summary does not say what the folder holds in all:\n%s", out)
+	if !regexp.MustCompile(`; [\d.]+ KB with those of earlier runs\)`).MatchString(out) {
+		t.Errorf("the summary does not say what the copies of every run take in all:\n%s", out)
 	}
 	msg := strings.ReplaceAll(string(serverCopy(t, srv, "u5@example.com")), "\r\n", "")
 	if !strings.Contains(msg, base64.StdEncoding.EncodeToString([]byte(changed))) {
@@ -185,7 +186,7 @@ func TestAttachmentRecordsDamagedShow(t *testing.T) {
 	if out, errOut, code := runCLI(t, "show", camp, "2"); code != exitOK || out != string(serverCopy(t, srv, "u2@example.com")) {
 		t.Errorf("show of a sent message: code %d\n%s", code, errOut)
 	}
-	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || !strings.Contains(out, "written by this run") || srv.Received("u3@example.com") != 1 {
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || !strings.Contains(out, "(made by this run") || srv.Received("u3@example.com") != 1 {
 		t.Errorf("send: code %d\n%s%s", code, out, errOut)
 	}
 }
@@ -246,7 +247,7 @@ func TestSendTellsDamagedAttachmentRecords(t *testing.T) {
 			}
 			out, errOut, code := runCLI(t, "send", "--yes", camp)
 			if code != exitOK || !strings.Contains(errOut, "warning: spool: damaged") || !strings.Contains(errOut, path) ||
-				!strings.Contains(errOut, "the messages were rendered again") || !strings.Contains(out, "generation 2, written by this run") {
+				!strings.Contains(errOut, "the messages were rendered again") || !sentFrom(t, camp, out, "made by this run", 2) {
 				t.Errorf("send: code %d\n%s%s", code, out, errOut)
 			}
 			for i := 1; i <= 4; i++ {
@@ -315,7 +316,7 @@ func TestShowFallsBackToAnOlderGeneration(t *testing.T) {
 	if err := os.WriteFile(files[3], []byte("%PDF-invoice-XYZ"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp); code != exitSomeFailed || !strings.Contains(out, "generation 2, written by this run") {
+	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp); code != exitSomeFailed || !sentFrom(t, camp, out, "made by this run", 2) {
 		t.Fatalf("second send: code %d\n%s%s", code, out, errOut)
 	}
 	writeFiles(t, filepath.Dir(camp), map[string]string{"files/INV-4.pdf": "%PDF-invoice-004"})
@@ -343,7 +344,7 @@ func TestShowAfterEditSendRevert(t *testing.T) {
 		t.Fatalf("first send: code %d\n%s%s", code, out, errOut)
 	}
 	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": strings.Replace(string(was), "User 2", "User Two", 1)})
-	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp); code != exitSomeFailed || !strings.Contains(out, "generation 2, written by this run") {
+	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp); code != exitSomeFailed || !sentFrom(t, camp, out, "made by this run", 2) {
 		t.Fatalf("second send: code %d\n%s%s", code, out, errOut)
 	}
 	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": string(was)})

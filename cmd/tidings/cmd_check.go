@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -138,6 +139,20 @@ func (s *checkSummary) accept(decider *plan.Decider, m *render.Message, f plan.F
 	return err
 }
 
+// countAsSend moves m, of fate f, which count counted (toSend: as a row
+// to send), to where send counts it, as accept does: a row still owing
+// recipients no longer in it (plan.Fate.OwedGone) needs no sending, and
+// one whose corrected message was deferred (owedAnew) is to send.
+// Preview, which lists such rows as they went, counts them so.
+func (s *checkSummary) countAsSend(m *render.Message, f plan.Fate, toSend, owedAnew bool) {
+	switch {
+	case toSend && f.OwedGone(m.Recipients):
+		s.done++
+	case !toSend && owedAnew:
+		s.done--
+	}
+}
+
 // maxCopyRows is how many rows suppressed for a Cc or Bcc check names.
 const maxCopyRows = 5
 
@@ -207,11 +222,20 @@ func (s *checkSummary) printCopyOnly(w io.Writer) {
 		report.Plural(s.copyOnly, "row"), strings.Join(s.copyRows, ", "), more)
 }
 
+// toSend counts the rows send would send: those without a problem but
+// the ones it skips (duplicate, suppressed), the journal has settled, or
+// a send running beside has in hand.
+func (s *checkSummary) toSend() int {
+	return s.ok - s.duplicate - s.suppressed - s.done - s.sending
+}
+
 // line is the summary line check prints, without its newline; preview
-// prints the same, followed by what it wrote.
+// prints the same, followed by what it wrote. Its counts add up to the
+// recipients: ready (toSend), with problems, skipped, needing no sending
+// and being sent.
 func (s *checkSummary) line(name string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s: %s, %d ready, %d with problems", name, report.Plural(s.rows, "recipient"), s.ok, s.problems)
+	fmt.Fprintf(&b, "%s: %s, %d ready, %d with problems", name, report.Plural(s.rows, "recipient"), s.toSend(), s.problems)
 	if s.ok > 0 {
 		fmt.Fprintf(&b, ", %.1f KB per message on average", float64(s.bytes)/float64(s.ok)/1024)
 	}
@@ -329,7 +353,7 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 	}
 	fmt.Fprintln(g.stdout, sum.line(in.Campaign.Name))
 	printDKIM(g, in.Signer, opts.dnsRecords)
-	printSpoolNote(g, in.Campaign.StateDir, sum.bytes)
+	printSpoolNote(g, in.Campaign, sum.bytes)
 	if sum.utf8 > 0 {
 		fmt.Fprintf(g.stdout, "warning: %s a non-ASCII local part: the server must offer SMTPUTF8 (RFC 6531): send stops before sending anything when it does not; tidings probe shows whether it does\n", hasHave(sum.utf8, "recipient"))
 	}
@@ -347,7 +371,7 @@ func checkVerdict(g *globalOptions, c *campaign.Campaign, state *journal.State, 
 		return &unusableError{err} // as send would
 	}
 	printSameAddress(g.stdout, decider.SameAddress())
-	toSend := sum.ok - sum.duplicate - sum.suppressed - sum.done - sum.sending
+	toSend := sum.toSend()
 	if c.SMTP.Host != "" && toSend > 0 && !g.quiet { // --quiet: no estimate
 		if e, ok := estimate(state, c, domains, toSend); ok {
 			fmt.Fprintln(g.stdout, "estimate:", e.Text)
@@ -454,17 +478,20 @@ func softMemoryLimit(headroom int64) (restore func()) {
 	return func() { debug.SetMemoryLimit(prev) }
 }
 
-// spoolNote says what the campaign's spool takes on disk, or, before the
-// first send (send's preflight writes it, check does not), what it will
-// take: every message is kept, messages bytes before compression in all;
-// frames of many messages compress text and an attachment they share
-// well, an attachment of each recipient's own hardly. "" when the spool
-// cannot be read (send will say why). A generation messages went out
-// from that cannot be read at all (spool.Generation.Unreadable) is
-// warned about, a line each after the note: what went out from it can
-// no longer be shown.
-func spoolNote(stateDir string, messages int64) string {
-	all, err := spool.OpenStore(stateDir).Generations()
+// spoolNote says, in words for a person, what the copies of the
+// campaign's messages that send keeps (its spool) take on disk, where,
+// that tidings show prints any of them and how to delete them; or, before
+// the first send (send's preflight writes them, check does not), what
+// they will take: every message is kept, messages bytes before
+// compression in all; frames of many messages compress text and an
+// attachment they share well, an attachment of each recipient's own
+// hardly. "" when the spool cannot be read (send will say why). A
+// generation messages went out from that cannot be read at all
+// (spool.Generation.Unreadable) is warned about, a line each after the
+// note: what went out from it can no longer be shown.
+func spoolNote(c *campaign.Campaign, messages int64) string {
+	store := spool.OpenStore(c.StateDir)
+	all, err := store.Generations()
 	if err != nil {
 		return ""
 	}
@@ -478,32 +505,33 @@ func spoolNote(stateDir string, messages int64) string {
 		gens = append(gens, g)
 	}
 	if len(gens) == 0 && warnings.Len() > 0 { // not "none yet"
-		return fmt.Sprintf("spool: %s in %s, none readable", report.Plural(len(all), "generation"), displayPath(spool.OpenStore(stateDir).Dir())) + warnings.String()
+		return fmt.Sprintf("copies of the messages: none can be read in %s: damaged since they were written (the warnings below name the files)", displayPath(store.Dir())) + warnings.String()
 	}
-	return spoolSize(stateDir, gens, messages) + warnings.String()
+	return spoolSize(c, gens, messages) + warnings.String()
 }
 
-// printSpoolNote writes spoolNote of the campaign's stateDir; under
-// --quiet only its warnings (spool generations that cannot be read).
-func printSpoolNote(g *globalOptions, stateDir string, messages int64) {
+// printSpoolNote writes spoolNote of the campaign c; under --quiet only
+// its warnings (spool generations that cannot be read).
+func printSpoolNote(g *globalOptions, c *campaign.Campaign, messages int64) {
 	if !g.quiet {
-		if note := spoolNote(stateDir, messages); note != "" {
+		if note := spoolNote(c, messages); note != "" {
 			fmt.Fprintln(g.stdout, note)
 		}
 		return
 	}
-	if gens, err := spool.OpenStore(stateDir).Generations(); err == nil {
+	if gens, err := spool.OpenStore(c.StateDir).Generations(); err == nil {
 		warnUnreadable(g.stdout, gens)
 	}
 }
 
 // unreadableWarning is the warning, one line without its end, about g, a
 // generation messages went out from that cannot be read at all
-// (spool.Generation.Unreadable, which names the file): what went out from
-// it can no longer be shown. Every command that lists the spool's
-// generations says it so.
+// (spool.Generation.Unreadable, which names the file): the copies of
+// what went out from it can no longer be shown, and what to do. Every
+// command that lists the spool's generations says it so.
 func unreadableWarning(g *spool.Generation) string {
-	return fmt.Sprintf("warning: %v; what went out from it (generation %d) cannot be shown", g.Unreadable(), g.Number())
+	return fmt.Sprintf("warning: %v; the copies of the messages that went out from it cannot be shown (a backup of the file put back shows them again); "+
+		"nothing is sent twice for it: the journal keeps who was sent", g.Unreadable())
 }
 
 // warnUnreadable writes unreadableWarning to w, a line each, for every
@@ -518,14 +546,14 @@ func warnUnreadable(w io.Writer, gens []*spool.Generation) {
 }
 
 // spoolSize is spoolNote's first line, of the generations that read.
-func spoolSize(stateDir string, gens []*spool.Generation, messages int64) string {
+func spoolSize(c *campaign.Campaign, gens []*spool.Generation, messages int64) string {
 	if len(gens) == 0 && messages == 0 {
 		return ""
 	}
 	if len(gens) == 0 {
-		return fmt.Sprintf("spool: none yet; send keeps every message in %s until you delete the campaign's state folder: these come to about %s before compression "+
-			"(text and shared attachments shrink well, an attachment of each recipient's own hardly; a send after the inputs change, or an hour later, spools them again)",
-			displayPath(spool.OpenStore(stateDir).Dir()), byteSize(messages))
+		return fmt.Sprintf("copies of the messages: none yet; send keeps a copy of each message it sends, exactly as it goes out, in %s, for tidings show to print: about %s before compression "+
+			"(text and attachments the messages share shrink well, an attachment of each recipient's own hardly; a send after the campaign changes, or an hour after the last, keeps new copies); %s",
+			displayPath(spool.OpenStore(c.StateDir).Dir()), byteSize(messages), deleteCopiesWords(c))
 	}
 	var size int64
 	for _, g := range gens {
@@ -533,9 +561,28 @@ func spoolSize(stateDir string, gens []*spool.Generation, messages int64) string
 	}
 	each := ""
 	if n := gens[0].Messages(); n > 0 {
-		each = "; about " + byteSize(gens[0].Size()/int64(n)) + " a message"
+		each = "about " + byteSize(gens[0].Size()/int64(n)) + " a message, "
 	}
-	return fmt.Sprintf("spool: %s in %s (%s; the newest made %s)%s",
-		byteSize(size), displayPath(gens[0].Dir()), report.Plural(len(gens), "generation"),
-		gens[0].Created().Local().Format(time.RFC3339), each)
+	return fmt.Sprintf("copies of the messages: %s in %s (%sthe latest made %s); %s; %s",
+		byteSize(size), displayPath(gens[0].Dir()), each, gens[0].Created().Local().Format(time.RFC3339),
+		showAnyWords(c.File), deleteCopiesWords(c))
+}
+
+// showAnyWords is the command, to paste, that prints the message of any
+// row of the campaign file campaign, and what it does.
+func showAnyWords(campaign string) string {
+	return "tidings show " + commandArg(campaign) + " --row N prints any of them"
+}
+
+// deleteCopiesWords says how to delete the copies of c's messages: with
+// all c keeps in its state folder, once the campaign is over (its
+// bounces read), which forgets who was sent what. Its own folder
+// (.tidings/<name>) is given to rm -r; a state_dir may be a folder that
+// holds other files (the campaign's own), so it is only named.
+func deleteCopiesWords(c *campaign.Campaign) string {
+	const forgets = "and with them who was sent what: a later send would send everyone the campaign again"
+	if c.StateDir == filepath.Join(c.Dir, ".tidings", c.Name) {
+		return "once the campaign is over (its bounces read), rm -r " + commandArg(c.StateDir) + " deletes them, " + forgets
+	}
+	return "once the campaign is over (its bounces read), they go when you delete what tidings keeps in " + displayPath(c.StateDir) + " (state_dir), " + forgets
 }

@@ -177,9 +177,11 @@ func (r *previewRun) row(ctx context.Context, m *render.Message, err error) erro
 	}
 	r.warn.Add(m)
 	if toSend := r.sum.count(m, f); !toSend || len(f.Journal.Owed) > 0 {
-		if _, err := r.sum.noteRevised(r.decider, m, f); err != nil {
+		owedAnew, err := r.sum.noteRevised(r.decider, m, f)
+		if err != nil {
 			return err
 		}
+		r.sum.countAsSend(m, f, toSend, owedAnew)
 		wrote, err := previewDone(ctx, r.w, r.finder, m, sentFate(f, toSend), full)
 		r.sentBefore += btoi(wrote)
 		return err

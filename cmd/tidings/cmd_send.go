@@ -703,7 +703,7 @@ func printSummary(ctx context.Context, g *globalOptions, c *campaign.Campaign, p
 			report.Plural(held, "row"), verbFor(held, "its message", "their messages"))
 	}
 	printReportLine(g, c, end.page, end.files)
-	printSpool(g, pl)
+	printSpool(g, c, pl)
 	if end.quota {
 		line := "the server's sending quota is used up: the recipients not sent stay to send; run send again once it resets (often a day)"
 		if c.Send.DailyCap == 0 {
@@ -725,26 +725,27 @@ func printSummary(ctx context.Context, g *globalOptions, c *campaign.Campaign, p
 	}
 }
 
-// printSpool says which spool generation the messages came from and what
-// it takes on disk, and what the spool's folder takes in all when it
-// keeps others (the record of what earlier sends sent).
-func printSpool(g *globalOptions, pl *plan.Plan) {
+// printSpool says, in words for a person, what the copies of the
+// messages this run sent from (its spool generation) take on disk,
+// where, whether this run made them, and what the copies earlier runs
+// kept take with them, and that tidings show prints any of them.
+func printSpool(g *globalOptions, c *campaign.Campaign, pl *plan.Plan) {
 	if g.quiet {
 		return // what --quiet leaves out: neither a problem nor the summary
 	}
-	how := "written by this run"
+	how := "made by this run"
 	if pl.Reused {
-		how = "an earlier run's, reused"
+		how = "made by an earlier run and used again"
 	}
 	if gens, err := spool.OpenStore(filepath.Dir(pl.Spool.Dir())).Generations(); err == nil && len(gens) > 1 {
 		var total int64
 		for _, gen := range gens {
 			total += gen.Size()
 		}
-		how += fmt.Sprintf("; the folder holds %s in %d generations", byteSize(total), len(gens))
+		how += fmt.Sprintf("; %s with those of earlier runs", byteSize(total))
 	}
-	fmt.Fprintf(g.stdout, "spool: %s in %s (generation %d, %s); tidings show prints any message\n",
-		byteSize(pl.Spool.Size()), displayPath(pl.Spool.Dir()), pl.Spool.Number(), how)
+	fmt.Fprintf(g.stdout, "copies of the messages: %s in %s (%s); %s\n",
+		byteSize(pl.Spool.Size()), displayPath(pl.Spool.Dir()), how, showAnyWords(c.File))
 }
 
 // sendOutcome is errSomeNotSent, in words for this run, when not every
@@ -847,7 +848,7 @@ func printRevised(w io.Writer, rows plan.RowList, toSend int, asked bool, campai
 	switch {
 	case rows.N == 0:
 	case !asked && toSend > 0:
-		printOwedAnew(w, rows.N, toSend, list, campaign)
+		printOwedAnew(w, rows, toSend, list, campaign)
 	case asked && toSend == 0: // each says why
 		fmt.Fprintf(w, "note: %s changed since %s went out, and %s not sent again: %s\n",
 			report.Plural(rows.N, "row"), verbFor(rows.N, "its message", "their messages"), verbFor(rows.N, "is", "are"), list)
@@ -862,34 +863,60 @@ func printRevised(w io.Writer, rows plan.RowList, toSend int, asked bool, campai
 			verbFor(toSend, "it is", "they are"), which, verbFor(rows.N, "its message", "their messages"), list)
 	default:
 		fmt.Fprintf(w, "note: %s changed since %s went out, and %s not sent again: %s. "+
-			"tidings show %s %s prints what went; send --resend-changed sends %s as %s now, a message of its own (what went stays with whoever got it)\n",
+			"%s; send --resend-changed sends %s as %s now, a message of its own (what went stays with whoever got it)\n",
 			report.Plural(rows.N, "row"), verbFor(rows.N, "its message", "their messages"), verbFor(rows.N, "is", "are"), list,
-			commandArg(campaign), showWhich(rows), verbFor(rows.N, "it", "them"), verbFor(rows.N, "it is", "they are"))
+			showWhatWent(campaign, rows.Rows, rows.N), verbFor(rows.N, "it", "them"), verbFor(rows.N, "it is", "they are"))
 	}
 }
 
-// showWhich is what tidings show takes to print the message of rows'
-// one row ("--row 5", from its line "row 5 (key): …"), or KEY for
-// several.
-func showWhich(rows plan.RowList) string {
+// showWhich is what tidings show takes to print the message of the row
+// of line, a line of a plan.RowList ("row 5 (key): …"): "--row 5"; ""
+// when line names no row.
+func showWhich(line string) string {
 	var n int
-	if rows.N == 1 && len(rows.Rows) == 1 {
-		if _, err := fmt.Sscanf(rows.Rows[0], "row %d", &n); err == nil {
-			return "--row " + strconv.Itoa(n)
-		}
+	if _, err := fmt.Sscanf(line, "row %d", &n); err != nil {
+		return ""
 	}
-	return "KEY"
+	return "--row " + strconv.Itoa(n)
+}
+
+// showWhatWent is the tidings show command that prints what went to the
+// n rows named first by lines (lines of a plan.RowList), as a person
+// pastes it: "tidings show c.yaml --row 5 prints what went", and for
+// several rows "… --row 5 prints what went to the first of them (--row N
+// to any other)".
+func showWhatWent(campaign string, lines []string, n int) string {
+	cmd := "tidings show " + commandArg(campaign)
+	which := ""
+	if len(lines) > 0 {
+		which = showWhich(lines[0])
+	}
+	switch {
+	case which == "":
+		return cmd + " --row N prints what went to row N"
+	case n == 1:
+		return cmd + " " + which + " prints what went"
+	}
+	return cmd + " " + which + " prints what went to the first of them (--row N to any other)"
 }
 
 // printOwedAnew is printRevised's note for a send without
-// --resend-changed, or check or preview, when toSend of the n rows that
+// --resend-changed, or check or preview, when toSend of the rows that
 // changed since their message went out have a corrected message the
-// server deferred, which a plain send sends (list marks them).
-func printOwedAnew(w io.Writer, n, toSend int, list, campaign string) {
+// server deferred, which a plain send sends (list marks them, their
+// lines ending in plan.DeferredAnewWords).
+func printOwedAnew(w io.Writer, rows plan.RowList, toSend int, list, campaign string) {
+	n := rows.N
 	fmt.Fprintf(w, "note: %s changed since %s went out: %s", report.Plural(n, "row"), verbFor(n, "its message", "their messages"), list)
 	if held := n - toSend; held > 0 {
-		fmt.Fprintf(w, "; %s not sent again: tidings show %s KEY prints what went, send --resend-changed sends %s",
-			verbFor(held, "the other is", "the others are"), commandArg(campaign), verbFor(held, "it", "them"))
+		var heldLines []string
+		for _, line := range rows.Rows {
+			if !strings.HasSuffix(line, plan.DeferredAnewWords) {
+				heldLines = append(heldLines, line)
+			}
+		}
+		fmt.Fprintf(w, "; %s not sent again: %s, send --resend-changed sends %s",
+			verbFor(held, "the other is", "the others are"), showWhatWent(campaign, heldLines, held), verbFor(held, "it", "them"))
 	}
 	fmt.Fprintln(w)
 }

@@ -127,7 +127,7 @@ func TestCrashResume(t *testing.T) {
 		}
 		// Every kill came after the preflight had spooled (but the first):
 		// the resumed runs send from that spool, rendering nothing.
-		if !strings.Contains(string(out), "an earlier run's, reused") {
+		if !strings.Contains(string(out), "(made by an earlier run and used again") {
 			t.Errorf("resumed run %d did not reuse the spool:\n%s", i, out)
 		}
 		if pending == 0 {

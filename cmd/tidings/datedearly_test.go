@@ -63,7 +63,7 @@ func TestReuseCountsThisRun(t *testing.T) {
 		t.Fatalf("test send: code %d\n%s%s", code, out, errOut)
 	}
 	out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp)
-	if code != exitSomeFailed || !strings.Contains(out, "reused") {
+	if code != exitSomeFailed || !strings.Contains(out, "(made by an earlier run and used again") {
 		t.Errorf("send --limit 1: code %d, want the test send's spool reused\n%s%s", code, out, errOut)
 	}
 }

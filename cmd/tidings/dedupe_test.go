@@ -148,7 +148,7 @@ func TestPreviewSkipsAsSend(t *testing.T) {
 		t.Fatalf("check: code %d\n%s%s", code, out, errOut)
 	}
 	checkLine := summaryLine(t, out)
-	if !strings.Contains(checkLine, "6 recipients, 5 ready, 1 with problems") || !strings.Contains(checkLine, "; send will skip 1 duplicate and 2 suppressed") {
+	if !strings.Contains(checkLine, "6 recipients, 2 ready, 1 with problems") || !strings.Contains(checkLine, "; send will skip 1 duplicate and 2 suppressed") {
 		t.Fatalf("check summary: %s", checkLine)
 	}
 
@@ -216,7 +216,7 @@ func TestPreviewSkipsAsSend(t *testing.T) {
 	// as they went out (from the spool), writing nothing new.
 	out, _, _ = runCLI(t, "check", camp)
 	checkLine = summaryLine(t, out)
-	if !strings.Contains(checkLine, "; 2 need no sending") {
+	if !strings.Contains(checkLine, "6 recipients, 0 ready, 1 with problems") || !strings.Contains(checkLine, "; send will skip 1 duplicate and 2 suppressed; 2 need no sending") {
 		t.Fatalf("check after send: %s", checkLine)
 	}
 	prev = filepath.Join(t.TempDir(), "preview")
@@ -232,6 +232,38 @@ func TestPreviewSkipsAsSend(t *testing.T) {
 		if r := preview[row]; r["status"] != "sent" || !strings.HasPrefix(r["problem"], "already sent") {
 			t.Errorf("preview after send, row %s: %v", row, r)
 		}
+	}
+}
+
+// TestCheckReadyIsWhatSendSends: check's ready count is the rows send
+// sends, as its estimate and send count them: a duplicate send skips is
+// not ready (nor counted twice: ready, problems and skipped add up to the
+// recipients), and preview says the same.
+func TestCheckReadyIsWhatSendSends(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 0, "")
+	writeFiles(t, filepath.Dir(camp), map[string]string{
+		"r.csv": "email,name\n" +
+			"ann@example.com,Ann\n" + // row 2
+			"bob@example.com,Bob\n" + // row 3
+			"cid@example.com,Cid\n" + // row 4
+			"ann@example.com,Ann\n", // row 5: duplicate of row 2
+	})
+	out, errOut, code := runCLI(t, "check", camp)
+	line := summaryLine(t, out)
+	if code != exitOK || !strings.HasPrefix(line, "t: 4 recipients, 3 ready, 0 with problems") || !strings.HasSuffix(line, "; send will skip 1 duplicate") ||
+		!strings.Contains(out, "note: send will skip 1 duplicate: row 5 (duplicate of row 2)") || !strings.Contains(out, "estimate: 3 messages") {
+		t.Errorf("check: code %d\n%s%s", code, out, errOut)
+	}
+	if out, errOut, _ := runCLI(t, "preview", "--out", filepath.Join(t.TempDir(), "p"), camp); !strings.HasPrefix(summaryLine(t, out), line+"; wrote 3 messages to ") {
+		t.Errorf("preview: want %q and 3 messages\n%s%s", line, out, errOut)
+	}
+	out, errOut, code = runCLI(t, "send", "--yes", camp)
+	if code != exitOK || !strings.Contains(out, "t: 4 rows; 3 to send now") || len(srv.Messages()) != 3 {
+		t.Errorf("send: code %d, %d messages, want 3\n%s%s", code, len(srv.Messages()), out, errOut)
+	}
+	if out, _, _ := runCLI(t, "check", camp); !strings.HasPrefix(summaryLine(t, out), "t: 4 recipients, 0 ready, 0 with problems") || strings.Contains(out, "estimate:") {
+		t.Errorf("check after the send:\n%s", out)
 	}
 }
 
@@ -440,7 +472,7 @@ func TestKeyReusedWithOtherValues(t *testing.T) {
 	camp := filepath.Join(dir, "c.yaml")
 	out, errOut, code := runCLI(t, "check", camp)
 	if code != exitSomeFailed || !strings.Contains(out, `r.csv: row 5, column "email": plan: the key of an earlier row: row 2 has this key too`) ||
-		!strings.Contains(out, "if both messages should go (a second invoice), give recipients.key a column unique per message (an invoice number, say) while nothing of the campaign has been sent") || !strings.Contains(out, "4 recipients, 3 ready, 1 with problems") {
+		!strings.Contains(out, "if both messages should go (a second invoice), give recipients.key a column unique per message (an invoice number, say) while nothing of the campaign has been sent") || !strings.Contains(out, "4 recipients, 2 ready, 1 with problems") || !strings.Contains(out, "; send will skip 1 duplicate\n") {
 		t.Errorf("check: code %d\n%s%s", code, out, errOut)
 	}
 	if out, errOut, code := runCLI(t, "preview", camp); code != exitSomeFailed {

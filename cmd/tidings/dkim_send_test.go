@@ -46,7 +46,7 @@ dkim: {domain: example.com, selector: s1, key_file: dkim.key}
 	if err := runSend(context.Background(), sendOptions{yes: true, limit: 5}, g, camp); exitCode(err) != exitSomeFailed {
 		t.Fatalf("send --limit 5: %v\n%s%s", err, out.String(), errOut.String())
 	}
-	if err := runSend(context.Background(), sendOptions{yes: true}, g, camp); err != nil || !strings.Contains(out.String(), "an earlier run's, reused") {
+	if err := runSend(context.Background(), sendOptions{yes: true}, g, camp); err != nil || !strings.Contains(out.String(), "(made by an earlier run and used again") {
 		t.Fatalf("send: %v\n%s%s", err, out.String(), errOut.String())
 	}
 	// The record check --dns-records prints is the one to publish.

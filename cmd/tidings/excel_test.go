@@ -364,14 +364,14 @@ func TestSpoolNoteWithoutMessages(t *testing.T) {
 	camp := sendCampaign(t, srv, 0, "")
 	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name\nnot-an-address,A\n"})
 	out, errOut, code := runCLI(t, "check", camp)
-	if code != exitSomeFailed || strings.Contains(out, "spool:") {
+	if code != exitSomeFailed || strings.Contains(out, "copies of the messages") {
 		t.Errorf("check before a send: code %d\n%s%s", code, out, errOut)
 	}
 	if out, errOut, code := runCLI(t, "send", "--yes", "--skip-invalid", camp); code != exitSomeFailed {
 		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
 	}
 	out, errOut, code = runCLI(t, "check", camp)
-	if code != exitSomeFailed || !strings.Contains(out, "spool: ") || strings.Contains(out, "a message") {
+	if code != exitSomeFailed || !strings.Contains(out, "copies of the messages: ") || strings.Contains(out, "a message") {
 		t.Errorf("check after a send of none: code %d\n%s%s", code, out, errOut)
 	}
 }

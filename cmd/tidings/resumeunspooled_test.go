@@ -30,7 +30,7 @@ func TestResumeAnHourLater(t *testing.T) {
 	then := time.Now().Add(-plan.MaxSpoolAge - time.Minute).UTC()
 	editManifest(t, camp, map[string]any{"started": then, "created": then}, true)
 	out, errOut, code := runCLI(t, "send", "--yes", camp)
-	if code != exitOK || !strings.Contains(out, "2 to send now") || !strings.Contains(out, "generation 2, written by this run") {
+	if code != exitOK || !strings.Contains(out, "2 to send now") || !sentFrom(t, camp, out, "made by this run", 2) {
 		t.Fatalf("resume: code %d\n%s%s", code, out, errOut)
 	}
 	for i := range 4 {

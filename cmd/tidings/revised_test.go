@@ -61,7 +61,8 @@ func TestRevisedRowsAfterSend(t *testing.T) {
 		"r.csv":     "invoice,email,name,amount,note\n1,ann@example.com,Ann,12.00,x\n2,bob@example.org,Bob,20.00,y\n3,cy@example.com,Cy,30.00,z\n",
 		"inv/3.txt": "invoice three, corrected\n",
 	})
-	wantNote := "3 rows changed since their messages went out, and are not sent again: row 2 (1): amount; row 3 (2): email; row 4 (3): its attached files."
+	wantNote := "3 rows changed since their messages went out, and are not sent again: row 2 (1): amount; row 3 (2): email; row 4 (3): its attached files. " +
+		"tidings show " + commandArg(camp) + " --row 2 prints what went to the first of them (--row N to any other); send --resend-changed sends them"
 	out, errOut, code := runCLI(t, "check", camp)
 	if code != exitOK || !strings.Contains(out, wantNote) {
 		t.Errorf("check: code %d, want %q\n%s%s", code, wantNote, out, errOut)
@@ -85,7 +86,7 @@ func TestRevisedRowsAfterSend(t *testing.T) {
 	// The spool made by the send before is reused: what changed is read
 	// from its messages' records.
 	if code != exitOK || !strings.Contains(out, "sending again, as they are now, the 3 rows whose values changed") ||
-		!strings.Contains(out, "row 2 (1): amount; row 3 (2): email; row 4 (3): its attached files") || !strings.Contains(out, "an earlier run's, reused") {
+		!strings.Contains(out, "row 2 (1): amount; row 3 (2): email; row 4 (3): its attached files") || !strings.Contains(out, "(made by an earlier run and used again") {
 		t.Fatalf("send --resend-changed: code %d\n%s%s", code, out, errOut)
 	}
 	if n := len(srv.Messages()); n != 6 {
@@ -121,7 +122,7 @@ func TestRevisedRowsAfterSend(t *testing.T) {
 	// The columns read then and now are still compared (a change to the
 	// note column cannot be told: what went was not made of it).
 	writeFiles(t, dir, map[string]string{"r.csv": "invoice,email,name,amount,note\n1,ann@example.com,Ann,12.00,x\n2,bob@example.org,Bob,20.00,yy\n3,cy@example.com,Cy,31.00,z\n"})
-	if out, errOut, code = runCLI(t, "check", camp); !strings.Contains(out, "1 row changed since its message went out, and is not sent again: row 4 (3): amount.") {
+	if out, errOut, code = runCLI(t, "check", camp); !strings.Contains(out, "1 row changed since its message went out, and is not sent again: row 4 (3): amount. tidings show "+commandArg(camp)+" --row 4 prints what went; send --resend-changed sends it") {
 		t.Errorf("check after a note changed: code %d\n%s%s", code, out, errOut)
 	}
 }
@@ -525,9 +526,15 @@ func revisedDeferredPlainSend(t *testing.T, transport string) {
 		t.Errorf("report between: code %d, line %v, send's line %v\n%s%s", code, line, sendLine, out, errOut)
 	}
 	want := "row 2 (1): amount (its corrected message was deferred: a plain send sends it)"
-	// Ann's row is to send (not one that needs no sending: only Bob's).
-	if out, errOut, _ := runCLI(t, "check", camp); !strings.Contains(out, want) || strings.Contains(out, "not sent again") || !strings.Contains(out, "; 1 need no sending") {
+	// Ann's row is to send (not one that needs no sending: only Bob's),
+	// and preview counts it so too.
+	out, errOut, _ = runCLI(t, "check", camp)
+	if !strings.Contains(out, want) || strings.Contains(out, "not sent again") || !strings.Contains(out, "2 recipients, 1 ready, 0 with problems") || !strings.Contains(out, "; 1 need no sending") {
 		t.Errorf("check between: want %q\n%s%s", want, out, errOut)
+	}
+	checkLine := summaryLine(t, out)
+	if out, errOut, _ := runCLI(t, "preview", "--out", filepath.Join(t.TempDir(), "p"), camp); !strings.HasPrefix(summaryLine(t, out), checkLine+"; wrote ") {
+		t.Errorf("preview between: want check's %q\n%s%s", checkLine, out, errOut)
 	}
 	if _, errOut, _ := runCLI(t, "show", camp, "1"); !strings.Contains(errOut, "its corrected message was deferred: a plain send sends it") {
 		t.Errorf("show between: stderr %q", errOut)
@@ -546,6 +553,45 @@ func revisedDeferredPlainSend(t *testing.T, transport string) {
 	}
 	if out, errOut, code := runCLI(t, "report", camp); code != exitOK || readReport(t, camp)[0]["status"] != "sent" {
 		t.Errorf("report after: code %d\n%s%s", code, out, errOut)
+	}
+}
+
+// TestOwedAnewNoteNamesARow: beside a corrected message the server
+// deferred, which a plain send sends, the rows that changed and are not
+// sent again are told with a show command a person can paste, naming the
+// first of them (--row 3), not KEY.
+func TestOwedAnewNoteNamesARow(t *testing.T) {
+	var refuse atomic.Bool
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		if refuse.Load() {
+			return smtptest.Reply(451, "4.7.1", "greylisted, try again later")
+		}
+		return nil
+	}))
+	camp := revisedCampaign(t, srv, "invoice,email,name,amount\n1,ann@example.com,Ann,10.00\n2,bob@example.com,Bob,20.00\n3,cy@example.com,Cy,30.00\n")
+	dir := filepath.Dir(camp)
+	b, _ := os.ReadFile(camp)
+	writeFiles(t, dir, map[string]string{"c.yaml": strings.Replace(string(b), "retry_backoff: 1ms}", "retry_backoff: 1ms, retries: 0}", 1)})
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("send: %d\n%s%s", code, out, errOut)
+	}
+	writeFiles(t, dir, map[string]string{"r.csv": "invoice,email,name,amount\n1,ann@example.com,Ann,11.00\n2,bob@example.com,Bob,20.00\n3,cy@example.com,Cy,30.00\n"})
+	refuse.Store(true)
+	if out, errOut, code := runCLI(t, "send", "--yes", "--resend-changed", camp); code != exitSomeFailed {
+		t.Fatalf("send --resend-changed, deferred: %d\n%s%s", code, out, errOut)
+	}
+	refuse.Store(false)
+	// Bob's and Cy's amounts corrected since: told, not sent again.
+	writeFiles(t, dir, map[string]string{"r.csv": "invoice,email,name,amount\n1,ann@example.com,Ann,11.00\n2,bob@example.com,Bob,21.00\n3,cy@example.com,Cy,31.00\n"})
+	want := "note: 3 rows changed since their messages went out: row 2 (1): amount" + plan.DeferredAnewWords + "; row 3 (2): amount; row 4 (3): amount; " +
+		"the others are not sent again: tidings show " + commandArg(camp) + " --row 3 prints what went to the first of them (--row N to any other), send --resend-changed sends them\n"
+	for _, args := range [][]string{{"check", camp}, {"preview", camp}, {"send", "--yes", camp}} {
+		if out, errOut, _ := runCLI(t, args...); !strings.Contains(out, want) {
+			t.Errorf("%s: want %q\n%s%s", args[0], want, out, errOut)
+		}
+	}
+	if srv.Received("ann@example.com") != 2 || srv.Received("bob@example.com") != 1 || srv.Received("cy@example.com") != 1 {
+		t.Errorf("received: Ann %d, Bob %d, Cy %d; want 2, 1, 1", srv.Received("ann@example.com"), srv.Received("bob@example.com"), srv.Received("cy@example.com"))
 	}
 }
 
@@ -571,15 +617,19 @@ func TestRevisedDeferredThenUnknown(t *testing.T) {
 	}
 }
 
-// TestShowWhich: the note of one changed row names the show command that
-// prints its message (--row N, which no key's quoting can spoil); of
-// several, KEY.
-func TestShowWhich(t *testing.T) {
-	one := plan.RowList{Rows: []string{plan.RevisedLine(5, "ann smith", []string{"amount"})}, N: 1}
-	if got := showWhich(one); got != "--row 5" {
-		t.Errorf("one row: %q", got)
+// TestShowWhatWent: the note of changed rows names a show command a
+// person can paste: --row N (which no key's quoting can spoil) of the
+// one row, or of the first of several, never a KEY to fill in.
+func TestShowWhatWent(t *testing.T) {
+	one := []string{plan.RevisedLine(5, "ann smith", []string{"amount"})}
+	if got, want := showWhatWent("c.yaml", one, 1), "tidings show c.yaml --row 5 prints what went"; got != want {
+		t.Errorf("one row: %q, want %q", got, want)
 	}
-	if got := showWhich(plan.RowList{Rows: []string{"row 5 (a): amount", "row 6 (b): amount"}, N: 2}); got != "KEY" {
-		t.Errorf("two rows: %q", got)
+	two := []string{"row 5 (a): amount", "row 6 (b): amount"}
+	if got, want := showWhatWent("c.yaml", two, 2), "tidings show c.yaml --row 5 prints what went to the first of them (--row N to any other)"; got != want {
+		t.Errorf("two rows: %q, want %q", got, want)
+	}
+	if got := showWhatWent("my news/c.yaml", nil, 7); got != "tidings show 'my news/c.yaml' --row N prints what went to row N" {
+		t.Errorf("no row listed: %q", got)
 	}
 }

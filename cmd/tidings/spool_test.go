@@ -122,13 +122,13 @@ func TestShowAndPreviewAfterSend(t *testing.T) {
 func TestSpoolSheetEditedBetweenRuns(t *testing.T) {
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 4, "")
-	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "2", camp); code != exitSomeFailed || !strings.Contains(out, "generation 1, written by this run") {
+	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "2", camp); code != exitSomeFailed || !sentFrom(t, camp, out, "made by this run", 1) {
 		t.Fatalf("first send: %d\n%s%s", code, out, errOut)
 	}
 	first := serverCopy(t, srv, "user000@example.com")
 	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name\nnew@example.com,New\nuser000@example.com,Renamed\nuser001@example.com,User 1\nuser002@example.com,User 2\nuser003@example.com,User 3\n"})
 	out, errOut, code := runCLI(t, "send", "--yes", camp)
-	if code != exitOK || !strings.Contains(out, "generation 2, written by this run") {
+	if code != exitOK || !sentFrom(t, camp, out, "made by this run", 2) {
 		t.Fatalf("second send: %d\n%s%s", code, out, errOut)
 	}
 	for _, k := range []string{"new", "user000", "user001", "user002", "user003"} {
@@ -183,7 +183,7 @@ func TestSpoolKillWhileSpooling(t *testing.T) {
 		t.Fatalf("%d messages went out during the preflight", got)
 	}
 	out, err := exec.CommandContext(ctx, bin, "send", "--yes", camp).CombinedOutput() // not -q, which leaves out the spool line
-	if err != nil || !bytes.Contains(out, []byte("generation 2, written by this run")) {
+	if err != nil || !sentFrom(t, camp, string(out), "made by this run", 2) {
 		t.Fatalf("resumed send: %v\n%s", err, out)
 	}
 	for i := 0; i < n; i++ {
@@ -249,26 +249,64 @@ func TestShowInvalidRow(t *testing.T) {
 	}
 }
 
-// TestCheckSpoolNote: before the first send, check says how much the
-// messages the spool will keep come to before compression; after it, what
-// the spool takes.
+// TestCheckSpoolNote: before the first send, check says, in words for a
+// person, that send keeps a copy of every message, where, how much the
+// messages come to before compression and how to delete them; after it,
+// what the copies take, that tidings show prints any of them and how to
+// delete them; send's summary says what they take. No word of spools or
+// generations.
 func TestCheckSpoolNote(t *testing.T) {
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 3, "attachments: [a.bin]\n")
 	attachment := make([]byte, 300<<10)
 	rand.NewChaCha8([32]byte{3}).Read(attachment)
 	writeFiles(t, filepath.Dir(camp), map[string]string{"a.bin": string(attachment)})
+	stateDir := filepath.Join(filepath.Dir(camp), ".tidings", "t")
+	deletes := "; once the campaign is over (its bounces read), rm -r " + commandArg(stateDir) + " deletes them, and with them who was sent what: a later send would send everyone the campaign again"
 	out, _, code := runCLI(t, "check", camp)
 	// 3 messages of about 400 KB (the attachment in base64).
-	if code != exitOK || !strings.Contains(out, "spool: none yet; send keeps every message in ") || !strings.Contains(out, filepath.Join(".tidings", "t", "spool")+" until") || !strings.Contains(out, "these come to about 1.2 MB before compression") {
+	if code != exitOK || !strings.Contains(out, "copies of the messages: none yet; send keeps a copy of each message it sends, exactly as it goes out, in "+filepath.Join(stateDir, "spool")+", for tidings show to print: about 1.2 MB before compression") ||
+		!strings.Contains(out, deletes+"\n") || strings.Contains(out, "spool:") {
 		t.Errorf("check before a send: %d\n%s", code, out)
 	}
-	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	show := "; tidings show " + commandArg(camp) + " --row N prints any of them"
+	if code != exitOK || !regexp.MustCompile(`(?m)^copies of the messages: [\d.]+ KB in .*spool \(made by this run\)`+regexp.QuoteMeta(show)+`$`).MatchString(out) ||
+		strings.Contains(out, "spool:") || strings.Contains(out, "generation") {
 		t.Fatalf("send: %d\n%s%s", code, out, errOut)
 	}
-	if out, _, code = runCLI(t, "check", camp); code != exitOK || !regexp.MustCompile(`spool: [\d.]+ KB in .*spool \(1 generation; the newest made `).MatchString(out) {
+	if out, _, code = runCLI(t, "check", camp); code != exitOK || !regexp.MustCompile(`(?m)^copies of the messages: [\d.]+ KB in .*spool \(about [\d.]+ KB a message, the latest made [^)]+\)`+regexp.QuoteMeta(show+deletes)+`$`).MatchString(out) ||
+		strings.Contains(out, "spool:") || strings.Contains(out, "generation") {
 		t.Errorf("check after the send: %d\n%s", code, out)
 	}
+}
+
+// TestCheckSpoolNoteStateDir: a state_dir may be a folder that holds
+// other files, the campaign's own: check names it for deleting the
+// copies of the messages, and gives no rm -r command that would delete
+// the campaign with them.
+func TestCheckSpoolNoteStateDir(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 2, "state_dir: .\n")
+	out, errOut, code := runCLI(t, "check", camp)
+	want := "; once the campaign is over (its bounces read), they go when you delete what tidings keeps in " + displayPath(filepath.Dir(camp)) + " (state_dir), and with them who was sent what"
+	if code != exitOK || !strings.Contains(out, "copies of the messages: none yet") || !strings.Contains(out, want) || strings.Contains(out, "rm -r") {
+		t.Errorf("check: code %d, want %q\n%s%s", code, want, out, errOut)
+	}
+}
+
+// sentFrom reports whether out, a send's, says what the copies of the
+// messages it sent from take and how they were made (how: "made by this
+// run", "made by an earlier run and used again"), and the newest spool
+// generation of camp (its state folder .tidings/t) is gen.
+func sentFrom(t *testing.T, camp, out, how string, gen int) bool {
+	t.Helper()
+	gens, err := spool.OpenStore(filepath.Join(filepath.Dir(camp), ".tidings", "t")).Generations()
+	if err != nil || len(gens) == 0 {
+		t.Errorf("the spool's generations: %v, %v", gens, err)
+		return false
+	}
+	return gens[0].Number() == gen && regexp.MustCompile(`(?m)^copies of the messages: [\d.]+ (bytes|KB|MB) in .* \(`+regexp.QuoteMeta(how)+`[;)]`).MatchString(out)
 }
 
 // TestSendRefusesDamagedJournal: a journal line damaged after it was
@@ -480,7 +518,7 @@ func TestDamagedSpoolRenderedAgain(t *testing.T) {
 	}
 	msgs := damageSpool(t, camp)
 	out, errOut, code := runCLI(t, "send", "--yes", camp)
-	if code != exitOK || !strings.Contains(errOut, "spool: damaged: checksum of the frame at 0 (in "+msgs+")") || !strings.Contains(out, "generation 2, written by this run") {
+	if code != exitOK || !strings.Contains(errOut, "spool: damaged: checksum of the frame at 0 (in "+msgs+")") || !sentFrom(t, camp, out, "made by this run", 2) {
 		t.Errorf("send after the damage: code %d\n%s%s", code, out, errOut)
 	}
 	for _, k := range []string{"user000", "user001", "user002"} {
@@ -560,7 +598,7 @@ func TestSendSaysWhatChanged(t *testing.T) {
 		t.Errorf("test send: code %d\n%s%s", code, out, errOut)
 	}
 	out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp)
-	if code != exitSomeFailed || !changed.MatchString(out) || !strings.Contains(out, "an earlier run's, reused") {
+	if code != exitSomeFailed || !changed.MatchString(out) || !strings.Contains(out, "(made by an earlier run and used again") {
 		t.Errorf("second send: code %d\n%s%s", code, out, errOut)
 	}
 	sheet, err := os.ReadFile(filepath.Join(dir, "r.csv"))
@@ -682,12 +720,12 @@ func TestQuietLeavesOutNotes(t *testing.T) {
 	camp := sendCampaign(t, srv, 2, "")
 	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email;name;\nuser000@example.com;User 0;\nuser001@example.com;User 1;\n"})
 	out, errOut, code := runCLI(t, "check", camp)
-	if code != exitOK || !strings.Contains(out, "spool:") || !strings.Contains(out, "estimate:") || strings.Contains(out+errOut, "no name") {
+	if code != exitOK || !strings.Contains(out, "copies of the messages:") || !strings.Contains(out, "estimate:") || strings.Contains(out+errOut, "no name") {
 		t.Errorf("check: code %d\n%s%s", code, out, errOut)
 	}
 	for _, args := range [][]string{{"check", "-q", camp}, {"send", "--yes", "-q", camp}} {
 		out, errOut, code := runCLI(t, args...)
-		if code != exitOK || strings.Contains(out+errOut, "spool:") || strings.Contains(out+errOut, "estimate:") || strings.Contains(out+errOut, "warning") {
+		if code != exitOK || strings.Contains(out+errOut, "copies of the messages") || strings.Contains(out+errOut, "estimate:") || strings.Contains(out+errOut, "warning") {
 			t.Errorf("%q: code %d\n%s%s", args, code, out, errOut)
 		}
 	}

@@ -75,7 +75,7 @@ func TestEditedManifestIsDamage(t *testing.T) {
 		t.Errorf("check:\n%s", out)
 	}
 	out, errOut, code := runCLI(t, "send", "--yes", camp)
-	if code != exitOK || !strings.Contains(errOut, "warning: "+damage) || !strings.Contains(out, "generation 2, written by this run") {
+	if code != exitOK || !strings.Contains(errOut, "warning: "+damage) || !sentFrom(t, camp, out, "made by this run", 2) {
 		t.Errorf("send: code %d\n%s%s", code, out, errOut)
 	}
 	for i := range 3 {
@@ -114,6 +114,11 @@ func TestReportPastADamagedRowsFrame(t *testing.T) {
 	}
 }
 
+// unreadableWords end the warning about a generation messages went out
+// from that cannot be read: what cannot be done, what to do, and that no
+// one is sent a message twice for it.
+const unreadableWords = "; the copies of the messages that went out from it cannot be shown (a backup of the file put back shows them again); nothing is sent twice for it: the journal keeps who was sent"
+
 // TestUsedGenerationDamagedIsTold: a generation messages went out from
 // whose messages file was cut short since (no crash does that: it was
 // complete before the first message went) is told as damaged, as a
@@ -136,7 +141,8 @@ func TestUsedGenerationDamagedIsTold(t *testing.T) {
 		t.Fatal(err)
 	}
 	damage := "spool: damaged: " + msgs + " is not the size its manifest gives"
-	if out, _, _ := runCLI(t, "check", camp); strings.Contains(out, "spool: none yet") || !strings.Contains(out, "warning: "+damage+"; what went out from it (generation 1) cannot be shown") {
+	if out, _, _ := runCLI(t, "check", camp); strings.Contains(out, "copies of the messages: none yet") || !strings.Contains(out, "warning: "+damage+unreadableWords) ||
+		!strings.Contains(out, "copies of the messages: none can be read in "+filepath.Dir(msgs)+": damaged since they were written (the warnings below name the files)\n") {
 		t.Errorf("check:\n%s", out)
 	}
 	if _, errOut, code := runCLI(t, "show", camp, "user000@example.com"); code != exitUnusable || !strings.Contains(errOut, damage) {
@@ -197,9 +203,9 @@ func TestOlderUsedManifestEditedIsTold(t *testing.T) {
 		}
 	}
 	editManifest(t, camp, map[string]any{"created": time.Now().Add(-time.Minute).UTC()}, false)
-	damage := "warning: spool: damaged: manifest " + spoolFile(camp, ".json") + " was changed since it was written (its checksum differs); what went out from it (generation 1) cannot be shown"
+	damage := "warning: spool: damaged: manifest " + spoolFile(camp, ".json") + " was changed since it was written (its checksum differs)" + unreadableWords
 	out, errOut, code := runCLI(t, "send", "--yes", camp)
-	if code != exitOK || !strings.Contains(errOut, damage) || !strings.Contains(out, "generation 2, an earlier run's, reused") {
+	if code != exitOK || !strings.Contains(errOut, damage) || !sentFrom(t, camp, out, "made by an earlier run and used again", 2) {
 		t.Errorf("send: code %d\n%s%s", code, out, errOut)
 	}
 	if _, err := os.Stat(spoolFile(camp, ".damaged")); err != nil {
@@ -237,7 +243,7 @@ func TestDamagedManifestToldByEveryCommand(t *testing.T) {
 		}
 		editManifest(t, camp, tc.edit, false)
 		damage := "warning: spool: damaged: manifest " + spoolFile(camp, ".json") + " " + tc.why
-		told := damage + "; what went out from it (generation 1) cannot be shown\n"
+		told := damage + unreadableWords + "\n"
 		for _, cmd := range []string{"check", "preview", "report"} {
 			if out, errOut, _ := runCLI(t, cmd, camp); !strings.Contains(out+errOut, told) {
 				t.Errorf("%v: %s:\n%s%s", tc.edit, cmd, out, errOut)

@@ -28,7 +28,7 @@ func TestWalkthroughExample(t *testing.T) {
 		t.Fatalf("bounces: code %d\n%s%s", code, out, errOut)
 	}
 	out, errOut, code = runCLI(t, "check", filepath.Join(dir, "next.yaml"))
-	if code != 0 || !strings.Contains(out, "send will skip 3 suppressed") {
+	if code != 0 || !strings.Contains(out, "5 recipients, 2 ready, 0 with problems") || !strings.Contains(out, "send will skip 3 suppressed") {
 		t.Errorf("check next.yaml: code %d\n%s%s", code, out, errOut)
 	}
 	// Another campaign sharing the bounce mailbox: the reports about the
