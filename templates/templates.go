@@ -310,7 +310,7 @@ type Set struct {
 	columns []string
 	used    []string
 	dated   []string
-	printed []string // printedColumns
+	printed []printing // printedColumns
 }
 
 // Columns returns the sheet columns the Set was compiled against.
