@@ -85,6 +85,10 @@ type printWalk struct {
 	out  []printing
 }
 
+// maxCalls bounds the templates one walk follows: calls under ever other
+// guards could otherwise take as long as the sets of columns are many.
+const maxCalls = 256
+
 // list walks the nodes of l; dot tells whether dot is the row there, and
 // guards are the columns that must be filled for l to print.
 func (w *printWalk) list(l *parse.ListNode, dot bool, guards []string) {
@@ -113,9 +117,12 @@ func (w *printWalk) list(l *parse.ListNode, dot bool, guards []string) {
 	}
 }
 
-// join is guards and more, a new slice.
+// join is guards and more as a new set, sorted: a template that calls
+// itself within an {{if}} adds nothing once its guards are in (see call).
 func join(guards, more []string) []string {
-	return append(slices.Clip(guards), more...)
+	set := append(slices.Clone(guards), more...)
+	slices.Sort(set)
+	return slices.Compact(set)
 }
 
 // action notes the columns a, an action that prints, prints as holes.
@@ -244,7 +251,7 @@ func (w *printWalk) call(n *parse.TemplateNode, dot bool, guards []string) {
 	// ("x$htmltemplate_stateAttr…"); its nodes are those of x.
 	name, _, _ := strings.Cut(n.Name, "$htmltemplate_")
 	key := name + "\x00" + strings.Join(guards, "\x00")
-	if w.seen[key] {
+	if w.seen[key] || len(w.seen) >= maxCalls {
 		return
 	}
 	w.seen[key] = true

@@ -58,6 +58,7 @@ func TestPrinted(t *testing.T) {
 		{`{{define "g"}}Dear {{.a}},{{end}}{{template "g" .}}{{if and .b .c}}{{template "g" $}}{{end}}{{range split "," .c}}{{template "g" .}}{{end}}`, []string{"a", "a[b c]"}},
 		{`x {{.a | len}} {{if not .d}}{{.d}} x{{end}} {{if .e}}x{{else}}{{.b}} x{{end}} {{with .e}}{{.}} x{{end}}`, nil},
 		{"{{.a}}\n  {{.b}}  \n{{if .e}}{{.d}}{{end}}\nx {{.c}}", []string{"c"}},
+		{`{{define "x"}}x {{.b}}{{if .a}}{{template "x" .}}{{end}}{{if .c}}{{template "x" $}}{{end}}{{end}}{{template "x" .}}`, []string{"b", "b[a]", "b[a c]", "b[c]"}},
 		{`no columns`, nil},
 	} {
 		s := compilePrinted(t, "Hi", c.src, false)
@@ -103,5 +104,15 @@ func TestPrintedBlankHoles(t *testing.T) {
 	row := campaign.Row{Values: map[string]string{"email": "x@example.com", "a": "", "b": " ", "c": "", "d": "", "e": "p,q"}}
 	if got, want := s.PrintedBlank(row), []string{"a", "b", "c"}; !slices.Equal(got, want) {
 		t.Errorf("PrintedBlank: %v, want %v", got, want)
+	}
+}
+
+// TestPrintedMarkdown: the Markdown body's escaper keeps a blank blank: a
+// list item's or a sentence's column is a hole, one alone on its line is
+// not.
+func TestPrintedMarkdown(t *testing.T) {
+	s := compileMarkdown(t, "# News\n\n- {{.tags}}\n\n{{.bio}}\n\nDear **{{.d}}**,\n", nil, markdownYAML)
+	if got, want := placesOf(s.printed), []string{"tags", "d"}; !slices.Equal(got, want) {
+		t.Errorf("markdown: %v, want %v", got, want)
 	}
 }
