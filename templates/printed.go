@@ -48,7 +48,7 @@ func (t *Template) Printed() []string {
 //   - an action whose value is the column's: {{.name}}, {{$.name}},
 //     {{.name | upper}}, {{title .name}} (upper, lower, title, trim and
 //     the escapers keep a blank blank), and each column printf prints with
-//     %s or %v ({{printf "Dear %s" .name}}: see printfHoles); not one
+//     %s, %v or %x ({{printf "Dear %s" .name}}: see printfHoles); not one
 //     piped to default, nor to any function that may make a blank into
 //     something ({{.name | len}});
 //   - within {{if .g}}, {{if and .g .h}}, {{with .g}} and {{range split
@@ -154,8 +154,8 @@ func (w *printWalk) action(a *parse.ActionNode, dot bool, guards []string) {
 
 // firstCommand is the columns cmd, a pipeline's first command, prints as
 // holes: the field alone ({{.name}}, {{$.name}}), given alone to a
-// function that keeps a blank ({{title .name}}), or printf's %s and %v
-// values ({{printf "Dear %s" .name}}); text is what printf prints
+// function that keeps a blank ({{title .name}}), or printf's values
+// that a blank leaves a hole in (printfHoles) ({{printf "Dear %s" .name}}); text is what printf prints
 // besides them.
 func (w *printWalk) firstCommand(cmd *parse.CommandNode, dot bool) (cols []string, text string) {
 	args := cmd.Args
@@ -291,8 +291,8 @@ func blankKeeping(fn string) bool {
 
 // keepsBlank reports whether cmds, the commands a value is piped through
 // after the first, print a blank as blank: each a function that keeps
-// one, or printf with the piped value at a %s or %v ({{.name | printf
-// "Dear %s"}}); text is what those printf print besides it.
+// one, or printf with the piped value where a blank leaves a hole
+// ({{.name | printf "Dear %s"}}: printfHoles); text is what those printf print besides it.
 func keepsBlank(cmds []*parse.CommandNode) (ok bool, text string) {
 	for _, c := range cmds {
 		id, isID := c.Args[0].(*parse.IdentifierNode)

@@ -52,7 +52,7 @@ func TestPrinted(t *testing.T) {
 		want []string
 	}{
 		{`Dear {{.a}}, {{.a}} {{if .b}}{{.b}}{{end}} {{.c | printf "%s"}} {{$x := .d}}{{$x}} {{upper .e}} {{.b | default "x"}}`, []string{"a", "b[b]", "c", "e"}},
-		{`{{printf "Dear %s, %q %#v %5v" .a .b .d .e}}`, []string{"a", "e"}},
+		{`{{printf "Dear %s, %q %#v %5v %T %x" .a .b .d .e .b .c}}`, []string{"a", "e", "c"}},
 		{`{{printf "Dear %[2]s" .a .b}} {{.c | printf "Hi %s"}} {{.d | printf "%q"}} x {{printf "%s" $.e | upper}}`, []string{"b", "c", "e"}},
 		{`{{range split "," .b}}x {{$.a}} {{.}} {{end}}{{with .c}}x {{$.a}} {{.}} {{.d}}{{end}}{{range .e}}x {{$.d}}{{end}}`, []string{"a[b]", "a[c]"}},
 		{`{{define "g"}}Dear {{.a}},{{end}}{{template "g" .}}{{if and .b .c}}{{template "g" $}}{{end}}{{range split "," .c}}{{template "g" .}}{{end}}`, []string{"a", "a[b c]"}},
