@@ -49,6 +49,9 @@ type formatWalk struct {
 	// outside: its [n] is past the values.
 	badIndex bool
 	outside  int
+	// took, when set, is told of each conversion that takes a value: the
+	// value's index, the conversion's text ("%-8s") and its verb.
+	took func(arg int, conv string, verb rune)
 }
 
 // checkFormat reports how format does not fit vals as printf's values
@@ -131,6 +134,9 @@ func (w *formatWalk) verb(text string, verb rune) {
 	default:
 		if v := w.vals[w.argNum]; v.known && !verbFits(verb, v.typ, 0) {
 			w.note(ErrFuncArgType, wrongVerb(text, verb, v))
+		}
+		if w.took != nil {
+			w.took(w.argNum, text, verb)
 		}
 	}
 	w.argNum++ // past the end: counts the values the format takes

@@ -21,8 +21,8 @@ type rawMarkdown string
 
 // markdownFuncs are the functions of a Markdown template: templateFuncs,
 // raw, and the escaper the compiler adds to every output action.
-func markdownFuncs(r campaign.Recipients) map[string]any {
-	fm := templateFuncs(r)
+func markdownFuncs(r campaign.Recipients, maxSize int64) map[string]any {
+	fm := templateFuncs(r, maxSize)
 	fm["raw"] = func(s string) rawMarkdown { return rawMarkdown(s) }
 	fm[escapeFunc] = escapeValue
 	return fm
@@ -146,9 +146,9 @@ func (cp *compiler) markdown(key, path string) *Template {
 		return nil
 	}
 	cp.checkBodyHeaders(t)
-	tt, err := texttemplate.New(filepath.Base(path)).Option("missingkey=error").Funcs(markdownFuncs(cp.c.Recipients)).Parse(t.source)
+	tt, err := texttemplate.New(filepath.Base(path)).Option("missingkey=error").Funcs(markdownFuncs(cp.c.Recipients, t.max)).Parse(t.source)
 	if err != nil {
-		cp.noteParseError(t, err, markdownFuncs(cp.c.Recipients))
+		cp.noteParseError(t, err, markdownFuncs(cp.c.Recipients, t.max))
 		return nil
 	}
 	t.text = tt

@@ -8,63 +8,315 @@ import (
 	"github.com/tidings/tidings/campaign"
 )
 
-// Printed lists the columns t prints as they are wherever it runs: an
-// action at the template's top level whose value is the column's
-// ({{.Name}}, {{.Name | upper}}, {{title .Name}}), not one inside {{if}},
-// {{with}} or {{range}}, nor one piped to default, which may be how the
-// template deals with a blank. In template order, each once; nil for
+// printing is one place where a template prints a column so that a blank
+// cell leaves a hole a reader sees ("Dear ,"): the column, and the
+// columns that must not be blank for the place to print at all (it
+// stands within {{if .g}}, {{with .g}} or {{range split "," .g}}).
+type printing struct {
+	column string
+	guards []string
+}
+
+// runs reports whether the place prints for row: every guard is filled.
+func (p printing) runs(row campaign.Row) bool {
+	for _, g := range p.guards {
+		if isBlankCell(row.Values[g]) {
+			return false
+		}
+	}
+	return true
+}
+
+func isBlankCell(v string) bool { return strings.TrimSpace(v) == "" }
+
+// Printed lists the columns t prints so that a blank cell leaves a hole
+// in the text (see printings): in template order, each once; nil for
 // none.
 func (t *Template) Printed() []string {
-	var root *parse.ListNode
-	switch {
-	case t.html != nil && t.html.Tree != nil:
-		root = t.html.Tree.Root
-	case t.text != nil && t.text.Tree != nil:
-		root = t.text.Tree.Root
-	}
-	if root == nil {
-		return nil
-	}
 	var cols []string
-	for _, n := range root.Nodes {
-		a, ok := n.(*parse.ActionNode)
-		if !ok || len(a.Pipe.Decl) > 0 || len(a.Pipe.Cmds) == 0 {
-			continue
-		}
-		if f, ok := printedField(a.Pipe.Cmds[0]); ok && len(f.Ident) == 1 && !defaulted(a.Pipe) &&
-			slices.Contains(t.columns, f.Ident[0]) && !slices.Contains(cols, f.Ident[0]) {
-			cols = append(cols, f.Ident[0])
+	for _, p := range t.printings() {
+		if !slices.Contains(cols, p.column) {
+			cols = append(cols, p.column)
 		}
 	}
 	return cols
 }
 
-// blankKeeping reports whether fn prints a blank value as blank: a
-// column given to it ({{title .name}}) prints as it does piped to it
-// ({{.name | title}}).
-func blankKeeping(fn string) bool {
-	switch fn {
-	case "upper", "lower", "title", "trim":
-		return true
+// printings are the places t prints a column as it is, found by walking
+// its parse tree while dot is the row:
+//
+//   - an action whose value is the column's: {{.name}}, {{$.name}},
+//     {{.name | upper}}, {{title .name}} (upper, lower, title, trim and
+//     the escapers keep a blank blank), and each column printf prints with
+//     %s, %v or %x ({{printf "Dear %s" .name}}: see printfHoles); not one
+//     piped to default, nor to any function that may make a blank into
+//     something ({{.name | len}});
+//   - within {{if .g}}, {{if and .g .h}}, {{with .g}} and {{range split
+//     SEP .g}}, guarded by those columns (warned of only for rows where
+//     they are filled); the body of any other condition and every
+//     {{else}} are not walked, as the template may deal with a blank
+//     there. Within with and range, where dot is no longer the row, only
+//     $.name is the row's;
+//   - in a {{define}}d template called with the row ({{template "x" .}}
+//     or {{template "x" $}}), with the guards of the call.
+//
+// A column printed alone on its line is left out: the rule for columns
+// the author leaves blank on purpose (see besideText). A blank {{.note}}
+// paragraph of its own leaves an empty line, not a hole; "Dear {{.name}},"
+// and "- {{.item}}" are still holes. The subject is one line a reader
+// sees whole: there every such column is a place.
+func (t *Template) printings() []printing {
+	w := &printWalk{t: t, seen: map[string]bool{}}
+	switch {
+	case t.html != nil && t.html.Tree != nil:
+		w.html = true
+		w.list(t.html.Tree.Root, true, nil)
+	case t.text != nil && t.text.Tree != nil:
+		w.list(t.text.Tree.Root, true, nil)
 	}
-	return false
+	return w.out
 }
 
-// printedField is the field whose value cmd, a pipeline's first command,
-// prints as it is: the field alone ({{.name}}), or given alone to a
-// function that keeps a blank (blankKeeping: {{title .name}}).
-func printedField(cmd *parse.CommandNode) (*parse.FieldNode, bool) {
+// printWalk walks a template for printings.
+type printWalk struct {
+	t    *Template
+	html bool
+	seen map[string]bool // templates called with the row, by name and guards
+	out  []printing
+}
+
+// maxCalls bounds the templates one walk follows: calls under ever other
+// guards could otherwise take as long as the sets of columns are many.
+const maxCalls = 256
+
+// list walks the nodes of l; dot tells whether dot is the row there, and
+// guards are the columns that must be filled for l to print.
+func (w *printWalk) list(l *parse.ListNode, dot bool, guards []string) {
+	if l == nil {
+		return
+	}
+	for _, n := range l.Nodes {
+		switch n := n.(type) {
+		case *parse.ActionNode:
+			w.action(n, dot, guards)
+		case *parse.IfNode:
+			if g, ok := w.condition(n.Pipe, dot); ok {
+				w.list(n.List, dot, join(guards, g))
+			}
+		case *parse.WithNode:
+			if g, ok := w.condition(n.Pipe, dot); ok {
+				w.list(n.List, dot && passesRow(n.Pipe, dot), join(guards, g))
+			}
+		case *parse.RangeNode:
+			if g, ok := w.splitRange(n.Pipe, dot); ok {
+				w.list(n.List, false, join(guards, g))
+			}
+		case *parse.TemplateNode:
+			w.call(n, dot, guards)
+		}
+	}
+}
+
+// join is guards and more as a new set, sorted: a template that calls
+// itself within an {{if}} adds nothing once its guards are in (see call).
+func join(guards, more []string) []string {
+	set := append(slices.Clone(guards), more...)
+	slices.Sort(set)
+	return slices.Compact(set)
+}
+
+// action notes the columns a, an action that prints, prints as holes.
+func (w *printWalk) action(a *parse.ActionNode, dot bool, guards []string) {
+	if len(a.Pipe.Decl) > 0 || len(a.Pipe.Cmds) == 0 || defaulted(a.Pipe) {
+		return
+	}
+	if w.html && inTag(w.t.source, int(a.Pos)) {
+		return
+	}
+	cols, text := w.firstCommand(a.Pipe.Cmds[0], dot)
+	if len(cols) == 0 {
+		return
+	}
+	kept, more := keepsBlank(a.Pipe.Cmds[1:])
+	if !kept {
+		return
+	}
+	if w.t.name != "subject" && strings.TrimSpace(text+more) == "" && !besideText(w.t.source, int(a.Pos), w.html) {
+		return
+	}
+	for _, c := range cols {
+		p := printing{column: c, guards: guards}
+		if !slices.ContainsFunc(w.out, func(q printing) bool { return q.column == c && slices.Equal(q.guards, guards) }) {
+			w.out = append(w.out, p)
+		}
+	}
+}
+
+// firstCommand is the columns cmd, a pipeline's first command, prints as
+// holes: the field alone ({{.name}}, {{$.name}}), given alone to a
+// function that keeps a blank ({{title .name}}), or printf's values
+// that a blank leaves a hole in (printfHoles) ({{printf "Dear %s" .name}}); text is what printf prints
+// besides them.
+func (w *printWalk) firstCommand(cmd *parse.CommandNode, dot bool) (cols []string, text string) {
 	args := cmd.Args
+	if len(args) >= 2 && isIdent(args[0], "printf") {
+		format, ok := args[1].(*parse.StringNode)
+		if !ok {
+			return nil, ""
+		}
+		holes, text := printfHoles(format.Text, len(args)-2)
+		for i, a := range args[2:] {
+			if c, ok := w.column(a, dot); ok && holes[i] {
+				cols = append(cols, c)
+			}
+		}
+		return cols, text
+	}
 	if len(args) == 2 {
 		if id, ok := args[0].(*parse.IdentifierNode); ok && blankKeeping(id.Ident) {
 			args = args[1:]
 		}
 	}
 	if len(args) != 1 {
+		return nil, ""
+	}
+	if c, ok := w.column(args[0], dot); ok {
+		return []string{c}, ""
+	}
+	return nil, ""
+}
+
+// column is the sheet column n reads as it is: .name while dot is the
+// row, or $.name (within the walk, $ is always the row).
+func (w *printWalk) column(n parse.Node, dot bool) (string, bool) {
+	var c string
+	switch a := n.(type) {
+	case *parse.FieldNode:
+		if !dot || len(a.Ident) != 1 {
+			return "", false
+		}
+		c = a.Ident[0]
+	case *parse.VariableNode:
+		if len(a.Ident) != 2 || a.Ident[0] != "$" {
+			return "", false
+		}
+		c = a.Ident[1]
+	default:
+		return "", false
+	}
+	return c, slices.Contains(w.t.columns, c)
+}
+
+// condition is the columns an {{if}} or {{with}} pipeline tests, when it
+// tests only that they are filled: {{if .g}}, {{with $v := $.g}}, {{if
+// and .g .h}}; ok is false for any other condition.
+func (w *printWalk) condition(p *parse.PipeNode, dot bool) (cols []string, ok bool) {
+	if len(p.Cmds) != 1 {
 		return nil, false
 	}
-	f, ok := args[0].(*parse.FieldNode)
-	return f, ok
+	args := p.Cmds[0].Args
+	if len(args) > 1 && isIdent(args[0], "and") {
+		args = args[1:]
+	} else if len(args) != 1 {
+		return nil, false
+	}
+	for _, a := range args {
+		c, ok := w.column(a, dot)
+		if !ok {
+			return nil, false
+		}
+		cols = append(cols, c)
+	}
+	return cols, true
+}
+
+// splitRange is the column a {{range}} pipeline splits ({{range split ","
+// .g}}): its body prints only when the column is filled; ok is false for
+// any other range.
+func (w *printWalk) splitRange(p *parse.PipeNode, dot bool) ([]string, bool) {
+	if len(p.Cmds) != 1 || len(p.Cmds[0].Args) != 3 || !isIdent(p.Cmds[0].Args[0], "split") {
+		return nil, false
+	}
+	c, ok := w.column(p.Cmds[0].Args[2], dot)
+	return []string{c}, ok
+}
+
+// call walks the template n calls when it is given the row, once for
+// each set of guards.
+func (w *printWalk) call(n *parse.TemplateNode, dot bool, guards []string) {
+	if !passesRow(n.Pipe, dot) {
+		return
+	}
+	// html/template renames a template it escapes in another context
+	// ("x$htmltemplate_stateAttr…"); its nodes are those of x.
+	name, _, _ := strings.Cut(n.Name, "$htmltemplate_")
+	key := name + "\x00" + strings.Join(guards, "\x00")
+	if w.seen[key] || len(w.seen) >= maxCalls {
+		return
+	}
+	w.seen[key] = true
+	if tree := w.t.lookup(name); tree != nil {
+		w.list(tree.Root, true, guards)
+	}
+}
+
+// lookup is the parse tree of the template named name in t's file, nil
+// when there is none.
+func (t *Template) lookup(name string) *parse.Tree {
+	switch {
+	case t.html != nil:
+		if x := t.html.Lookup(name); x != nil {
+			return x.Tree
+		}
+	case t.text != nil:
+		if x := t.text.Lookup(name); x != nil {
+			return x.Tree
+		}
+	}
+	return nil
+}
+
+// blankKeeping reports whether fn prints a blank value as blank: a
+// column given to it ({{title .name}}) prints as it does piped to it
+// ({{.name | title}}). The escapers html/template and the Markdown body
+// add to an action ({{.name}} is {{.name | _html_template_htmlescaper}})
+// keep a blank too.
+func blankKeeping(fn string) bool {
+	switch fn {
+	case "upper", "lower", "title", "trim", "html", "urlquery", "js", escapeFunc:
+		return true
+	}
+	return strings.HasPrefix(fn, "_html_template_")
+}
+
+// keepsBlank reports whether cmds, the commands a value is piped through
+// after the first, print a blank as blank: each a function that keeps
+// one, or printf with the piped value where a blank leaves a hole
+// ({{.name | printf "Dear %s"}}: printfHoles); text is what those printf print besides it.
+func keepsBlank(cmds []*parse.CommandNode) (ok bool, text string) {
+	for _, c := range cmds {
+		id, isID := c.Args[0].(*parse.IdentifierNode)
+		switch {
+		case !isID:
+			return false, ""
+		case id.Ident == "printf":
+			if len(c.Args) < 2 {
+				return false, ""
+			}
+			format, isString := c.Args[1].(*parse.StringNode)
+			if !isString {
+				return false, ""
+			}
+			holes, more := printfHoles(format.Text, len(c.Args)-1)
+			if !holes[len(holes)-1] {
+				return false, ""
+			}
+			text += more
+		case len(c.Args) != 1 || !blankKeeping(id.Ident):
+			return false, ""
+		}
+	}
+	return true, text
 }
 
 // defaulted reports whether pipe gives its value to default
@@ -78,32 +330,33 @@ func defaulted(pipe *parse.PipeNode) bool {
 	return false
 }
 
-// printedColumns collects Printed from the subject and the bodies: what a
-// reader sees of a blank cell ("Dear ," in the text, ", your receipt" as
-// the subject).
-func (s *Set) printedColumns() []string {
-	var cols []string
+// printedColumns collects the printings of the subject and the bodies:
+// what a reader sees of a blank cell ("Dear ," in the text, ", your
+// receipt" as the subject), each place once.
+func (s *Set) printedColumns() []printing {
+	var out []printing
 	for _, t := range []*Template{s.Subject, s.Text, s.HTML, s.Markdown} {
 		if t == nil {
 			continue
 		}
-		for _, c := range t.Printed() {
-			if !slices.Contains(cols, c) {
-				cols = append(cols, c)
+		for _, p := range t.printings() {
+			if !slices.ContainsFunc(out, func(q printing) bool { return q.column == p.column && slices.Equal(q.guards, p.guards) }) {
+				out = append(out, p)
 			}
 		}
 	}
-	return cols
+	return out
 }
 
-// PrintedBlank lists the columns the subject or a body prints as they are
-// (Template.Printed) that are blank in row (empty, or white space only),
-// in campaign order; nil when none is.
+// PrintedBlank lists the columns the subject or a body prints as holes
+// (Template.Printed) that are blank in row (empty, or white space only)
+// where the template prints them for row (the columns of an {{if}} around
+// them filled), in the order the templates print them; nil when none is.
 func (s *Set) PrintedBlank(row campaign.Row) []string {
 	var blank []string
-	for _, c := range s.printed {
-		if strings.TrimSpace(row.Values[c]) == "" {
-			blank = append(blank, c)
+	for _, p := range s.printed {
+		if isBlankCell(row.Values[p.column]) && !slices.Contains(blank, p.column) && p.runs(row) {
+			blank = append(blank, p.column)
 		}
 	}
 	return blank

@@ -1,36 +1,118 @@
 package templates
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
-	texttemplate "text/template"
 
 	"github.com/tidings/tidings/campaign"
 )
 
-// TestPrinted: the columns a template prints as they are at its top level
-// (through a pipeline too), once each; not those within if, with or
-// range, nor those given to default, to a variable first or to a
-// function that may print a blank as something (printf); those given to
-// one that keeps a blank ({{upper .e}}) are.
-func TestPrinted(t *testing.T) {
-	for src, want := range map[string][]string{
-		`Dear {{.a}}, {{.a}} {{if .b}}{{.b}}{{end}} {{.c | printf "%s"}} {{$x := .d}}{{$x}} {{upper .e}} {{.b | default "x"}} {{printf "%s" .b}}`: {"a", "c", "e"},
-		`{{with .b}}{{.}}{{end}}{{range .b}}{{end}}`: nil,
-		`no columns`: nil,
-	} {
-		tt := &Template{name: "text", columns: []string{"a", "b", "c", "d", "e"}}
-		var err error
-		if tt.text, err = texttemplate.New("text").Funcs(texttemplate.FuncMap{"upper": strings.ToUpper, "default": func(d, v string) string { return v }}).Parse(src); err != nil {
-			t.Fatal(err)
+// compilePrinted compiles a campaign whose body file (body.txt, or
+// body.html when html) is body, against the columns email and a to e.
+func compilePrinted(t *testing.T, subject, body string, html bool) *Set {
+	t.Helper()
+	key, file := "text", "body.txt"
+	if html {
+		key, file = "html", "body.html"
+	}
+	yaml := fmt.Sprintf("name: test\nfrom: \"Acme <news@acme.example>\"\nsubject: %q\n%s: %s\nrecipients:\n  path: people.csv\n", subject, key, file)
+	s, err := Compile(load(t, yaml, map[string]string{file: body}), []string{"email", "a", "b", "c", "d", "e"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// placesOf writes printings as "a" (no guard) or "a[b c]".
+func placesOf(ps []printing) []string {
+	var out []string
+	for _, p := range ps {
+		s := p.column
+		if len(p.guards) > 0 {
+			s += fmt.Sprint(p.guards)
 		}
-		if got := tt.Printed(); !slices.Equal(got, want) {
-			t.Errorf("%s: %v, want %v", src, got, want)
+		out = append(out, s)
+	}
+	return out
+}
+
+// TestPrinted: the places a body prints a column so that a blank leaves a
+// hole: at its top level (through a function that keeps a blank too);
+// printf's %s and %v values, not %q or %#v; $.a, also within with and
+// range, where dot is something else; within if, with and range split
+// on a column, guarded by it; in a template called with the row; not
+// those given to default, to a variable first, to a function that may
+// print a blank as something (len, %q), within another condition or an
+// else, nor a column alone on its line (the author's own paragraph).
+func TestPrinted(t *testing.T) {
+	for _, c := range []struct {
+		src  string
+		want []string
+	}{
+		{`Dear {{.a}}, {{.a}} {{if .b}}{{.b}}{{end}} {{.c | printf "%s"}} {{$x := .d}}{{$x}} {{upper .e}} {{.b | default "x"}}`, []string{"a", "b[b]", "c", "e"}},
+		{`{{printf "Dear %s, %q %#v %5v %T %x" .a .b .d .e .b .c}}`, []string{"a", "e", "c"}},
+		{`{{printf "Dear %[2]s" .a .b}} {{.c | printf "Hi %s"}} {{.d | printf "%q"}} x {{printf "%s" $.e | upper}}`, []string{"b", "c", "e"}},
+		{`{{range split "," .b}}x {{$.a}} {{.}} {{end}}{{with .c}}x {{$.a}} {{.}} {{.d}}{{end}}{{range .e}}x {{$.d}}{{end}}`, []string{"a[b]", "a[c]"}},
+		{`{{define "g"}}Dear {{.a}},{{end}}{{template "g" .}}{{if and .b .c}}{{template "g" $}}{{end}}{{range split "," .c}}{{template "g" .}}{{end}}`, []string{"a", "a[b c]"}},
+		{`x {{.a | len}} {{if not .d}}{{.d}} x{{end}} {{if .e}}x{{else}}{{.b}} x{{end}} {{with .e}}{{.}} x{{end}}`, nil},
+		{"{{.a}}\n  {{.b}}  \n{{if .e}}{{.d}}{{end}}\nx {{.c}}", []string{"c"}},
+		{`{{define "x"}}x {{.b}}{{if .a}}{{template "x" .}}{{end}}{{if .c}}{{template "x" $}}{{end}}{{end}}{{template "x" .}}`, []string{"b", "b[a]", "b[a c]", "b[c]"}},
+		{`no columns`, nil},
+	} {
+		s := compilePrinted(t, "Hi", c.src, false)
+		if got := placesOf(s.printed); !slices.Equal(got, c.want) {
+			t.Errorf("%s: %v, want %v", c.src, got, c.want)
 		}
 	}
-	s := &Set{printed: []string{"a", "c"}}
-	if got := s.PrintedBlank(campaign.Row{Values: map[string]string{"a": " ", "c": "x"}}); !slices.Equal(got, []string{"a"}) {
-		t.Errorf("PrintedBlank: %v", got)
+	// HTML: tags are no text beside a column, and a column in an attribute
+	// is no hole in the text; the subject is one line, seen whole.
+	s := compilePrinted(t, "{{.e}}", "<p>{{.a}}</p>\n<p>Dear {{.b}},</p>\n<a title=\"{{.c}}\">x {{.d}}</a>\n{{define \"g\"}}<b>Dear {{.a}}</b>{{end}}<i>{{template \"g\" .}}</i>", true)
+	if got, want := placesOf(s.printed), []string{"e", "b", "d", "a"}; !slices.Equal(got, want) {
+		t.Errorf("html: %v, want %v", got, want)
+	}
+}
+
+// TestPrintedBlank: a column is named for a row where it is blank and a
+// place printing it runs: every guard of the place filled.
+func TestPrintedBlank(t *testing.T) {
+	s := &Set{printed: []printing{{column: "a"}, {column: "b", guards: []string{"c", "d"}}, {column: "e", guards: []string{"c"}}}}
+	for _, c := range []struct {
+		values map[string]string
+		want   []string
+	}{
+		{map[string]string{"a": " ", "b": "", "c": "x", "d": "y", "e": "z"}, []string{"a", "b"}},
+		{map[string]string{"a": "x", "b": "", "c": "x", "d": " ", "e": ""}, []string{"e"}},
+		{map[string]string{"a": "x", "b": "", "c": "", "d": "y", "e": ""}, nil},
+	} {
+		if got := s.PrintedBlank(campaign.Row{Values: c.values}); !slices.Equal(got, c.want) {
+			t.Errorf("PrintedBlank(%v): %v, want %v", c.values, got, c.want)
+		}
+	}
+	if got := strings.Join(compilePrinted(t, "Hi {{.a}}", "x", false).Text.Printed(), ","); got != "" {
+		t.Errorf("Printed of a body printing no column: %q", got)
+	}
+}
+
+// TestPrintedBlankHoles: a row's blank cells printed as holes through
+// printf ("Dear %s"), $.b within a range and a {{define}}d template called
+// with the row are named; one printed with %q is not, nor a column alone
+// on its line (a blank there leaves an empty line, no hole).
+func TestPrintedBlankHoles(t *testing.T) {
+	s := compilePrinted(t, "Hi", "{{define \"sig\"}}Yours, {{.c}}{{end}}{{printf \"Dear %s (%q),\" .a .d}}\n{{range split \",\" .e}}{{.}} for {{$.b}}\n{{end}}\n{{.d}}\n{{template \"sig\" .}}\n", false)
+	row := campaign.Row{Values: map[string]string{"email": "x@example.com", "a": "", "b": " ", "c": "", "d": "", "e": "p,q"}}
+	if got, want := s.PrintedBlank(row), []string{"a", "b", "c"}; !slices.Equal(got, want) {
+		t.Errorf("PrintedBlank: %v, want %v", got, want)
+	}
+}
+
+// TestPrintedMarkdown: the Markdown body's escaper keeps a blank blank: a
+// list item's or a sentence's column is a hole, one alone on its line is
+// not.
+func TestPrintedMarkdown(t *testing.T) {
+	s := compileMarkdown(t, "# News\n\n- {{.tags}}\n\n{{.bio}}\n\nDear **{{.d}}**,\n", nil, markdownYAML)
+	if got, want := placesOf(s.printed), []string{"tags", "d"}; !slices.Equal(got, want) {
+		t.Errorf("markdown: %v, want %v", got, want)
 	}
 }

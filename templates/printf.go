@@ -10,10 +10,13 @@ import (
 )
 
 // templateFuncs are the functions every template runs with: funcs, and
-// printf in place of text/template's own (see printf).
-func templateFuncs(r campaign.Recipients) map[string]any {
+// printf in place of text/template's own (see printf); those that can
+// return more than they are given fail past maxSize bytes
+// (resultCap.capResults), a template's max_message_size.
+func templateFuncs(r campaign.Recipients, maxSize int64) map[string]any {
 	fm := funcs(r)
 	fm["printf"] = printf
+	resultCap{max: maxSize}.capResults(fm)
 	return fm
 }
 

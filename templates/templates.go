@@ -310,7 +310,7 @@ type Set struct {
 	columns []string
 	used    []string
 	dated   []string
-	printed []string // printedColumns
+	printed []printing // printedColumns
 }
 
 // Columns returns the sheet columns the Set was compiled against.
@@ -488,7 +488,7 @@ func (cp *compiler) inline(key, src string) *Template {
 		return nil
 	}
 	t := &Template{name: key, file: cp.c.File, line: cp.lines[key], sheet: cp.c.Recipients.Path, source: src, max: int64(cp.c.MaxMessageSize)}
-	tt, err := texttemplate.New(key).Option("missingkey=error").Funcs(templateFuncs(cp.c.Recipients)).Parse(src)
+	tt, err := texttemplate.New(key).Option("missingkey=error").Funcs(templateFuncs(cp.c.Recipients, t.max)).Parse(src)
 	if err != nil {
 		cp.noteParseError(t, err, funcs(cp.c.Recipients))
 		return nil
@@ -547,7 +547,7 @@ func (cp *compiler) file(key, path string, html bool) *Template {
 	src := t.source
 	name := filepath.Base(path)
 	if html {
-		ht, err := htmltemplate.New(name).Option("missingkey=error").Funcs(templateFuncs(cp.c.Recipients)).Parse(src)
+		ht, err := htmltemplate.New(name).Option("missingkey=error").Funcs(templateFuncs(cp.c.Recipients, t.max)).Parse(src)
 		if err != nil {
 			cp.noteParseError(t, err, funcs(cp.c.Recipients))
 			return nil
@@ -582,7 +582,7 @@ func (cp *compiler) file(key, path string, html bool) *Template {
 		}
 		return t
 	}
-	tt, err := texttemplate.New(name).Option("missingkey=error").Funcs(templateFuncs(cp.c.Recipients)).Parse(src)
+	tt, err := texttemplate.New(name).Option("missingkey=error").Funcs(templateFuncs(cp.c.Recipients, t.max)).Parse(src)
 	if err != nil {
 		cp.noteParseError(t, err, funcs(cp.c.Recipients))
 		return nil

@@ -51,3 +51,31 @@ func TestBlankCellWarnedIdentifier(t *testing.T) {
 		t.Errorf("check: %d\n%s%s", code, out, errOut)
 	}
 }
+
+// TestBlankCellWarnedThroughCalls: check warns of blank cells printed
+// through printf ("Ref: %s"), as $.city within a range, and within a
+// {{define}}d template called with the row, naming each column's rows; a
+// {{.note}} alone on its line, which a blank leaves an empty line, is not
+// warned of.
+func TestBlankCellWarnedThroughCalls(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 4, "")
+	writeFiles(t, filepath.Dir(camp), map[string]string{
+		"body.txt": "{{define \"greet\"}}Dear {{.first}},{{end}}{{template \"greet\" .}}\n" +
+			"{{range split \";\" .tags}}- {{.}} in {{$.city}}\n{{end}}{{printf \"Ref: %s\" .ref}}\n{{.note}}\n",
+		"r.csv": "email,name,first,city,tags,ref,note\n" +
+			"user000@example.com,A,Ann,Oslo,x;y,R1,hi\n" +
+			"user001@example.com,B,,Oslo,x,R2,\n" +
+			"user002@example.com,C,Cy,,x,,\n" +
+			"user003@example.com,D,Di,,,R4,\n",
+	})
+	out, errOut, code := runCLI(t, "check", camp)
+	for _, want := range []string{`column "first" is empty in row 3,`, `column "city" is empty in row 4,`, `column "ref" is empty in row 4,`} {
+		if code != exitOK || strings.Count(out, want) != 1 {
+			t.Errorf("check: %d, want %s once\n%s%s", code, want, out, errOut)
+		}
+	}
+	if strings.Contains(out, `column "note"`) {
+		t.Errorf("check warned of the note alone on its line:\n%s", out)
+	}
+}
