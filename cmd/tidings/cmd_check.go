@@ -396,7 +396,9 @@ const newsletterSize = 300
 const bulkSenderSize = 5000
 
 // campaignWarnings are notes about the campaign as a whole that do not stop
-// it; n is the number of recipients ready to send. Past newsletterSize, a
+// it; n is the size of its list: the rows without a problem, those sent
+// before among them (the bulk-sender rules are about the list, not what
+// is left of it to send). Past newsletterSize, a
 // campaign without one-click unsubscribe (no unsubscribe: section, or a
 // URL without one_click) is told so, unless it says it is transactional.
 func campaignWarnings(in *plan.Inputs, n int) []string {
