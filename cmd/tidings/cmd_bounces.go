@@ -32,6 +32,9 @@ type bouncesOptions struct {
 	// name, when set, is an earlier name of the campaign whose reports
 	// to read (its state folder; see campaign.Campaign.Rename).
 	name string
+	// maxTime bounds the whole run's time on the mailbox: logging in,
+	// reading, moving or deleting (see mailbox.RunLimit).
+	maxTime time.Duration
 	// now is the clock of the records; nil means time.Now.
 	now func() time.Time
 }
@@ -59,6 +62,14 @@ processed reports; nothing else is ever touched.
 Reports about messages the campaign file sent under an earlier name (a file
 renamed for its next issue) are named, with the --name NAME that reads them.
 
+The run's time on the mailbox is bounded by --max-time (default 30m), which no
+server can extend, and so is each command in it (10 × mailbox.timeout, plus
+time for the size of the message asked for) and the number of responses and
+bytes it may take: a server that keeps talking without finishing cannot keep a
+cron job waiting. When a limit stops the run, what was read before it is
+recorded and suppressed all the same; the messages not read yet are read by
+the next run.
+
 Exit code: 0 processed, 1 some reports unreadable or about no message of this
 campaign, or about its messages under an earlier name, 2 unusable (settings,
 login, a send holding the campaign's lock).`,
@@ -74,8 +85,13 @@ login, a send holding the campaign's lock).`,
 	f.BoolVar(&opts.delete, "delete", false, "delete the processed reports from the mailbox")
 	f.BoolVar(&opts.debug, "debug", false, "print the IMAP or POP3 transcript on stderr (logins redacted)")
 	f.StringVar(&opts.name, "name", "", "read the reports about the campaign as it was named NAME before (the file sent under an earlier name)")
+	f.DurationVar(&opts.maxTime, "max-time", defaultMaxTime, "stop reading the mailbox after this long (what was read is recorded; the rest is read next time)")
 	return cmd
 }
+
+// defaultMaxTime is --max-time's default: ample for a mailbox of tens of
+// thousands of reports, short of the next hourly cron run.
+const defaultMaxTime = 30 * time.Minute
 
 // foreignCounts splits the reports about no message of this campaign:
 // those naming no campaign tidings can tell (unknown, a reason for exit
@@ -105,6 +121,9 @@ func runBounces(ctx context.Context, opts bouncesOptions, g *globalOptions, path
 	if opts.now == nil {
 		opts.now = time.Now
 	}
+	if opts.maxTime <= 0 {
+		return &unusableError{fmt.Errorf("--max-time %s: give the run a positive time limit (default %s)", opts.maxTime, defaultMaxTime)}
+	}
 	c, err := bouncesCampaign(path, opts)
 	if err != nil {
 		return err
@@ -115,11 +134,13 @@ func runBounces(ctx context.Context, opts bouncesOptions, g *globalOptions, path
 	}
 	defer lock.Release()
 	defer state.Close()
-	mb, err := openMailbox(ctx, g, c, opts)
+	mctx, cancel := context.WithTimeoutCause(ctx, opts.maxTime, &mailbox.RunLimit{Limit: opts.maxTime, Setting: "--max-time"})
+	defer cancel()
+	mb, err := openMailbox(mctx, g, c, opts)
 	if err != nil {
 		return err
 	}
-	sum, err := processMailbox(ctx, g, c, lock, state, mb, opts)
+	sum, err := processMailbox(mctx, g, c, lock, state, mb, opts)
 	// Over POP3 the deletions happen at the end of the session: closing
 	// is part of the work, and its failure is reported.
 	if cerr := mb.Close(context.WithoutCancel(ctx)); cerr != nil && err == nil && sum != nil && sum.Processed > 0 {
@@ -128,6 +149,12 @@ func runBounces(ctx context.Context, opts bouncesOptions, g *globalOptions, path
 	}
 	if sum != nil {
 		printBounces(g, c, sum, opts)
+	}
+	if stopped := (*bounces.StoppedError)(nil); errors.As(err, &stopped) && sum != nil && !opts.dryRun {
+		// What was read before the stop is recorded: the report shows it.
+		if rerr := rewriteReport(ctx, g, c, path); rerr != nil {
+			fmt.Fprintln(g.stderr, "warning:", rerr)
+		}
 	}
 	if err != nil {
 		return err
@@ -408,8 +435,12 @@ func printBounces(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, 
 	if listed || !g.quiet {
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintf(w, "%s: %s in the mailbox: %d matched this campaign (%s; %d new), %d unreadable, %d about no message of this campaign%s, %s ignored, %d other left alone\n",
-		c.Name, report.Plural(len(sum.Findings), "message"), sum.Count(bounces.Matched)-strangers, kindCounts(kinds), newN,
+	inBox := report.Plural(len(sum.Findings), "message") + " in the mailbox"
+	if sum.Unread > 0 {
+		inBox = fmt.Sprintf("%s in the mailbox, %d read before the run stopped (see below)", report.Plural(len(sum.Findings)+sum.Unread, "message"), len(sum.Findings))
+	}
+	fmt.Fprintf(w, "%s: %s: %d matched this campaign (%s; %d new), %d unreadable, %d about no message of this campaign%s, %s ignored, %d other left alone\n",
+		c.Name, inBox, sum.Count(bounces.Matched)-strangers, kindCounts(kinds), newN,
 		sum.Count(bounces.Unreadable), unknown, elsewhere, autoReplies(sum.Count(bounces.AutoReply)), sum.Count(bounces.Other))
 	verb := "added to"
 	if opts.dryRun {

@@ -105,6 +105,9 @@ type Summary struct {
 	Refused []string
 	// Processed counts the reports moved or deleted.
 	Processed int
+	// Unread counts the messages listed but not read: the session
+	// stopped first (a *StoppedError).
+	Unread int
 	// Since is Options.Since: the messages received before it were not
 	// read (zero: none was left out).
 	Since time.Time
@@ -155,6 +158,9 @@ func Process(ctx context.Context, mb Mailbox, ix *Index, rec Recorder, opts Opti
 	}
 	entries, err := mb.List(ctx, opts.Since)
 	if err != nil {
+		if mailboxStopped(err) {
+			return nil, &StoppedError{Err: err, DryRun: opts.DryRun}
+		}
 		return nil, err
 	}
 	sum := &Summary{Since: opts.Since}
@@ -162,17 +168,28 @@ func Process(ctx context.Context, mb Mailbox, ix *Index, rec Recorder, opts Opti
 		processed []string
 		records   []journal.Feedback
 		seen      = map[string]bool{}
+		stopped   *StoppedError
 	)
 	list, err := filepath.Abs(opts.SuppressFile)
 	if err != nil {
 		return nil, err
 	}
 	sup := newSuppressions(opts.Suppressed)
-	for _, e := range entries {
-		if err := ctx.Err(); err != nil {
-			return sum, err
+	for i, e := range entries {
+		if err := ctx.Err(); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+			return sum, err // interrupted: the next run reads it all again
 		}
 		f, err := ix.read(ctx, mb, e, unsubscribeRule{opts.Unsubscribe, opts.UnsubscribeShared, opts.UnsubscribeSubject}, opts.Campaign)
+		var fe *fetchError
+		if errors.As(err, &fe) && mailboxStopped(fe.err) {
+			// What was read is recorded below all the same.
+			stopped = &StoppedError{Err: fe.err, Read: i, Listed: len(entries), DryRun: opts.DryRun}
+			sum.Unread = len(entries) - i
+			break
+		}
+		if fe != nil {
+			err = fe.err
+		}
 		if err != nil {
 			return sum, err
 		}
@@ -184,14 +201,23 @@ func Process(ctx context.Context, mb Mailbox, ix *Index, rec Recorder, opts Opti
 	}
 	sum.Suppress, sum.Refused = sup.list, sup.refused
 	if !opts.DryRun {
+		// Local files: written whatever became of the session, past its
+		// deadline too.
+		wctx := ctx
+		if stopped != nil {
+			wctx = context.WithoutCancel(ctx)
+		}
 		if err := AppendSuppressions(opts.SuppressFile, sup.list, opts.Campaign, opts.Now()); err != nil {
 			return sum, err
 		}
 		for _, fb := range records {
-			if err := rec.Feedback(ctx, fb); err != nil {
+			if err := rec.Feedback(wctx, fb); err != nil {
 				return sum, err
 			}
 		}
+	}
+	if stopped != nil {
+		return sum, stopped // nothing is moved or deleted: the session is over
 	}
 	if err := dispose(ctx, mb, processed, opts); err != nil {
 		return sum, err
@@ -224,7 +250,7 @@ func (ix *Index) read(ctx context.Context, mb Mailbox, m mailbox.Entry, unsub un
 		f.Verdict, f.Problem = Unreadable, "the server refused to give it: "+refused.Reply()
 		return f, nil
 	case err != nil:
-		return f, err
+		return f, &fetchError{err}
 	}
 	r, err := feedback.Parse(bytes.NewReader(raw), feedback.Options{MaxSize: MaxMessage})
 	var unreadable *feedback.UnreadableError
