@@ -59,6 +59,12 @@ campaign's suppress: file, so the next campaign sharing it skips them.
 left as it was unless --move-to FOLDER (IMAP) or --delete moves or deletes the
 processed reports; nothing else is ever touched.
 
+An unsubscribe request by mail is applied only when the server that received
+it vouched for its From: the topmost Authentication-Results field signed with
+mailbox.authserv_id says dmarc=pass for the From's domain, or an aligned
+dkim=pass or spf=pass. The others (all of them without authserv_id) are listed
+with the lines to add to the suppress: file by hand, not applied.
+
 Reports about messages the campaign file sent under an earlier name (a file
 renamed for its next issue) are named, with the --name NAME that reads them.
 
@@ -265,7 +271,7 @@ func processMailbox(ctx context.Context, g *globalOptions, c *campaign.Campaign,
 		return nil, &unusableError{err}
 	}
 	po := bounces.Options{DryRun: opts.dryRun, MoveTo: opts.moveTo, Delete: opts.delete,
-		Unsubscribe: mailtoAddress(c), UnsubscribeShared: mailtoShared(c), UnsubscribeSubject: mailtoSubject(c),
+		Unsubscribe: mailtoAddress(c), UnsubscribeShared: mailtoShared(c), UnsubscribeSubject: mailtoSubject(c), AuthservID: string(c.Mailbox.AuthservID),
 		SuppressFile: c.Suppress, Suppressed: supp, Campaign: c.Name, Now: opts.now, Since: readSince(c, state)}
 	var rec bounces.Recorder = noRecorder{}
 	if !opts.dryRun {
@@ -411,11 +417,14 @@ func printBounces(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, 
 			continue // an earlier run recorded it: neither a problem nor news
 		}
 		printFinding(w, f)
-		listed = listed || f.Verdict == bounces.Matched || f.Verdict == bounces.Unreadable || f.Verdict == bounces.Foreign
+		listed = listed || f.Verdict == bounces.Matched || f.Verdict == bounces.Unreadable || f.Verdict == bounces.Foreign || f.Verdict == bounces.Unauthenticated
 	}
 	newN, kinds, strangers := 0, map[journal.FeedbackKind]int{}, 0
 	for _, f := range sum.Findings {
-		if f.Verdict == bounces.Matched && len(f.Matches) == 1 && f.Matches[0].Entry == nil && f.Matches[0].Kind == journal.FeedbackUnsubscribed {
+		if f.Verdict != bounces.Matched {
+			continue
+		}
+		if len(f.Matches) == 1 && f.Matches[0].Entry == nil && f.Matches[0].Kind == journal.FeedbackUnsubscribed {
 			strangers++ // an unsubscribe request from an address no row has
 			continue
 		}
@@ -431,6 +440,9 @@ func printBounces(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, 
 	}
 	if strangers > 0 {
 		elsewhere += fmt.Sprintf(", %s from addresses that are no row's (listed all the same)", report.Plural(strangers, "unsubscribe request"))
+	}
+	if n := sum.Count(bounces.Unauthenticated); n > 0 {
+		elsewhere += fmt.Sprintf(", %s not applied (not authenticated; see below)", report.Plural(n, "unsubscribe request"))
 	}
 	if listed || !g.quiet {
 		fmt.Fprintln(w)
@@ -457,6 +469,7 @@ func printBounces(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, 
 		fmt.Fprintf(w, "warning: %q cannot be written to the suppression list as one line; add it by hand if it is an address\n", a)
 	}
 	printPolicyBounces(w, sum)
+	printUnapplied(w, c, sum, opts)
 	switch {
 	case opts.dryRun && sum.Processed > 0 && opts.moveTo != "":
 		fmt.Fprintf(w, "dry run: nothing was recorded, written or moved (%s would be moved to %s)\n", report.Plural(sum.Processed, "report"), opts.moveTo)
@@ -491,12 +504,53 @@ func printFinding(w io.Writer, f bounces.Finding) {
 		}
 	case bounces.Unreadable:
 		fmt.Fprintf(w, "  message %s: unreadable: %s (subject %q)\n", f.ID, f.Problem, truncateText(f.Subject, 60))
+	case bounces.Unauthenticated:
+		for _, m := range f.Matches {
+			row := "no row"
+			if m.Entry != nil {
+				row = fmt.Sprintf("row %d", m.Entry.Row)
+			}
+			fmt.Fprintf(w, "  %-8s %-28s %-19s %s\n", row, m.Recipient, "not applied", "unsubscribe request not authenticated: "+truncateText(f.Problem, 120))
+		}
 	case bounces.Foreign:
 		about := "no message of this campaign"
 		if f.Campaign != "" {
 			about = fmt.Sprintf("a message of campaign %s, not this one", f.Campaign)
 		}
 		fmt.Fprintf(w, "  message %s: a report (%s) about %s (subject %q)\n", f.ID, f.Format, about, truncateText(f.Subject, 60))
+	}
+}
+
+// printUnapplied says which unsubscribe requests were not applied, for
+// want of the receiving server's word for their From, what to set, and
+// the lines to add to the suppression list by hand for those the user
+// trusts.
+func printUnapplied(w io.Writer, c *campaign.Campaign, sum *bounces.Summary, opts bouncesOptions) {
+	n, top := sum.Count(bounces.Unauthenticated), ""
+	if n == 0 {
+		return
+	}
+	for _, f := range sum.Findings {
+		if f.Verdict == bounces.Unauthenticated && f.TopAuthserv != "" {
+			top = f.TopAuthserv
+			break
+		}
+	}
+	why := fmt.Sprintf("not authenticated by %s (mailbox.authserv_id)", c.Mailbox.AuthservID)
+	if c.Mailbox.AuthservID == "" {
+		why = "mailbox.authserv_id is not set, so no Authentication-Results field is trusted"
+		if top != "" {
+			why += fmt.Sprintf(" (their topmost names %s: if that is the server receiving the mailbox's mail, and it removes such fields from incoming mail as RFC 8601 asks, set mailbox.authserv_id: %s)", top, top)
+		}
+	}
+	fmt.Fprintf(w, "%s not applied: %s; anyone can send mail From any address", report.Plural(n, "unsubscribe request"), why)
+	if len(sum.Unapplied) == 0 {
+		fmt.Fprintln(w, " (their senders are on the list already)")
+		return
+	}
+	fmt.Fprintf(w, "; to apply those you trust, add their lines to %s:\n", displayPath(c.Suppress))
+	for _, s := range sum.Unapplied {
+		fmt.Fprintf(w, "  %s, not authenticated, added by hand\n", s.Line(c.Name, opts.now()))
 	}
 }
 
