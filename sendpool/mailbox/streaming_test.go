@@ -164,3 +164,107 @@ func TestEndlessResponses(t *testing.T) {
 		})
 	}
 }
+
+// drippingPOP3 is a hostile POP3 server on 127.0.0.1:0 holding one
+// message: it greets, takes any login, lists the message, then answers
+// RETR with lines of it, one each tick of every, never ending it. It
+// returns the port.
+func drippingPOP3(t *testing.T, every time.Duration) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			conn, err := l.Accept()
+			if err != nil {
+				return
+			}
+			t.Cleanup(func() { conn.Close() })
+			go dripPOP3Session(conn, every)
+		}
+	}()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// dripPOP3Session serves one connection of drippingPOP3.
+func dripPOP3Session(conn net.Conn, every time.Duration) {
+	defer conn.Close()
+	fmt.Fprint(conn, "+OK dripping\r\n")
+	r := bufio.NewReader(conn)
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			return
+		}
+		switch verb, _, _ := strings.Cut(strings.TrimSpace(line), " "); strings.ToUpper(verb) {
+		case "CAPA":
+			fmt.Fprint(conn, "-ERR no\r\n")
+		case "USER", "PASS", "DELE", "NOOP":
+			fmt.Fprint(conn, "+OK\r\n")
+		case "UIDL":
+			fmt.Fprint(conn, "+OK\r\n1 msg-1\r\n.\r\n")
+		case "LIST":
+			fmt.Fprint(conn, "+OK\r\n1 100\r\n.\r\n")
+		case "RETR":
+			fmt.Fprint(conn, "+OK\r\n")
+			tick := time.NewTicker(every)
+			defer tick.Stop()
+			for range tick.C {
+				if _, err := fmt.Fprint(conn, "x\r\n"); err != nil {
+					return
+				}
+			}
+		case "QUIT":
+			fmt.Fprint(conn, "+OK bye\r\n")
+			return
+		default:
+			fmt.Fprint(conn, "-ERR what\r\n")
+		}
+	}
+}
+
+// TestPOP3EndlessMessage: a POP3 server that sends a message a line at a
+// time, each well within the wait's Timeout, and never ends it, is
+// stopped at RETR's time limit (CommandTimeout, and 1000 bytes asked for
+// at 64 KB/s) or at the run's deadline, the error naming the server, the
+// command and the limit.
+func TestPOP3EndlessMessage(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		command time.Duration
+		run     time.Duration
+		want    string
+	}{
+		{"command time", 300 * time.Millisecond, time.Minute, "RETR of message msg-1 stopped: it took longer than its time limit of 315ms"},
+		{"run time", time.Minute, 500 * time.Millisecond, "RETR of message msg-1 stopped: the run's time limit of 500ms (--max-time) is up"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			port := drippingPOP3(t, 2*time.Millisecond)
+			cfg := silentConfig(port, campaign.SecurityNone, 5*time.Second)
+			cfg.Protocol, cfg.CommandTimeout = campaign.MailboxPOP3, tc.command
+			ctx, cancel := context.WithTimeoutCause(t.Context(), tc.run, &mailbox.RunLimit{Limit: tc.run, Setting: "--max-time"})
+			defer cancel()
+			done := make(chan error, 1)
+			go func() {
+				mb, err := mailbox.Open(ctx, cfg)
+				if err != nil {
+					done <- err
+					return
+				}
+				defer mb.Close(context.Background())
+				_, err = mb.Fetch(ctx, "msg-1", 1000)
+				done <- err
+			}()
+			err := await(t, done)
+			if !errors.Is(err, mailbox.ErrLimit) {
+				t.Fatalf("Fetch = %v, want a *LimitError", err)
+			}
+			if want := "mailbox: 127.0.0.1:" + strconv.Itoa(port) + ": " + tc.want; !strings.HasPrefix(err.Error(), want) {
+				t.Errorf("error\n %s\nwant it to start\n %s", err, want)
+			}
+		})
+	}
+}
