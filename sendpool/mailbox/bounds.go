@@ -15,10 +15,10 @@ import (
 // (endless untagged "* OK" lines, a message dripped a byte at a time)
 // meets no wait that long: the exchange as a whole is bounded too, in
 // time (Config.CommandTimeout), in response lines and in bytes, each
-// growing with what the client asked for (session.allow: the size of the
-// message fetched, the number of messages named), never with what the
-// server says. The caller's context bounds the whole session (tidings
-// bounces --max-time); a server can extend none of them.
+// growing only with what the client asks for in it (session.allow: the
+// message it fetches, at most the caller's size cap; the messages it
+// names), never with the server's talk. The caller's context bounds the
+// whole session (tidings bounces --max-time) and grows with nothing.
 const (
 	// commandTimeouts is how many times Config.Timeout an exchange may
 	// take when Config.CommandTimeout is zero.
