@@ -319,6 +319,7 @@ var typedSettings = []struct {
 	{"mailbox.security", func(s string) error { _, err := ParseSecurity(s); return err }},
 	{"mailbox.timeout", func(s string) error { var d Duration; return d.UnmarshalText([]byte(s)) }},
 	{"mailbox.sent_copies", func(s string) error { _, err := ParseSentCopies(s); return err }},
+	{"mailbox.authserv_id", func(s string) error { _, err := ParseAuthservID(s); return err }},
 	{"max_message_size", func(s string) error { var b ByteSize; return b.UnmarshalText([]byte(s)) }},
 	{"recipients.dates", func(s string) error { _, err := ParseDateOrder(s); return err }},
 	{"recipients.decimal", func(s string) error { _, err := ParseDecimalMark(s); return err }},

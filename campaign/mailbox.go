@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/goccy/go-yaml/ast"
 )
@@ -135,6 +136,39 @@ type Mailbox struct {
 	// CAFile adds a PEM bundle of trusted roots (for a private CA);
 	// absolute after Load.
 	CAFile string `yaml:"ca_file"`
+	// AuthservID names the server that receives the mailbox's mail as it
+	// signs its Authentication-Results (RFC 8601): tidings bounces applies
+	// an unsubscribe request by mail only when that server's topmost
+	// field vouches for its From. Empty (the default) trusts none: the
+	// requests are listed, not applied.
+	AuthservID AuthservID `yaml:"authserv_id"`
+}
+
+// AuthservID is an authentication service identifier (RFC 8601 2.5): the
+// name a receiving server writes at the head of its
+// Authentication-Results fields, most often its host name
+// ("mx.example.org"). It is kept in lower case: it compares so.
+type AuthservID string
+
+// ParseAuthservID parses an authserv-id: one word, without spaces,
+// semicolons, parentheses, quotes or control characters; "" is none.
+func ParseAuthservID(s string) (AuthservID, error) {
+	v := strings.TrimSpace(s)
+	bad := func(r rune) bool { return r <= ' ' || r == 0x7f || strings.ContainsRune(`;()"\`, r) }
+	if strings.ContainsFunc(v, bad) || !utf8.ValidString(v) {
+		return "", fmt.Errorf("%q is not an authserv-id: the name at the head of the receiving server's Authentication-Results fields (e.g. mx.example.org), one word", s)
+	}
+	return AuthservID(strings.ToLower(v)), nil
+}
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (a *AuthservID) UnmarshalText(b []byte) error {
+	v, err := ParseAuthservID(string(b))
+	if err != nil {
+		return err
+	}
+	*a = v
+	return nil
 }
 
 // Configured reports whether the campaign file names a mailbox.

@@ -77,6 +77,7 @@ mailbox:
   timeout: 1m
   insecure_skip_verify: true
   ca_file: certs/ca.pem
+  authserv_id: MX.163.com
 `)
 	c, err := Load(path)
 	if err != nil {
@@ -87,6 +88,7 @@ mailbox:
 		Username: "me@163.com", PasswordEnv: "TIDINGS_PASSWORD", Folder: "Bounces",
 		SentFolder: "已发送", SentCopies: SentCopiesOne, Timeout: Duration(time.Minute),
 		InsecureSkipVerify: true, CAFile: filepath.Join(filepath.Dir(path), "certs", "ca.pem"),
+		AuthservID: "mx.163.com",
 	}
 	if c.Mailbox != want {
 		t.Errorf("Mailbox\n %+v\nwant\n %+v", c.Mailbox, want)
@@ -137,6 +139,8 @@ func TestMailboxErrors(t *testing.T) {
 		{"unknown security", head + login + "  security: ssl3\n", 11, 13,
 			`mailbox.security: unknown security "ssl3" (use tls, starttls or none)`},
 		{"bad timeout", head + login + "  timeout: soon\n", 11, 12, `mailbox.timeout: duration "soon"`},
+		{"bad authserv_id", head + login + "  authserv_id: mx.example.org; dkim=pass\n", 11, 16,
+			`mailbox.authserv_id: "mx.example.org; dkim=pass" is not an authserv-id`},
 		{"unknown sent_copies", head + login + "  sent_folder: Sent\n  sent_copies: some\n", 12, 16,
 			`mailbox.sent_copies: unknown sent_copies "some" (use all or one)`},
 		{"no host", head + "  username: me\n  password_env: MB_PASS\n", 8, 3,

@@ -24,6 +24,14 @@ import (
 
 const bounceUser, bouncePass = "news@example.test", "dovecot-bounces-pw"
 
+// bounceAuthserv is the authserv-id of the server receiving the tests'
+// mailbox (mailbox.authserv_id); vouchedBy starts its
+// Authentication-Results field, whose results follow.
+const (
+	bounceAuthserv = "mx.example.test"
+	vouchedBy      = "Authentication-Results: " + bounceAuthserv
+)
+
 // sentBounceCampaign writes a campaign of five recipients sent through srv,
 // with the mailbox section mailbox and a suppression list holding one
 // older address, and returns its path.
@@ -78,7 +86,7 @@ func mailboxReports(ids map[string]string) [][]byte {
 		crlf(dsnReport("<"+ids["ann@example.org"]+">", "", "ann@example.org", "failed", "5.1.1", "550 5.1.1 <ann@example.org>: Recipient address rejected: User unknown", "a1")),
 		crlf(dsnReport("<lost@elsewhere>", ids["bob@example.org"], "bob@example.org", "delayed", "4.2.2", "452 4.2.2 mailbox full", "b1")),
 		crlf(strings.ReplaceAll(arfReport, "MSGID", ids["cid@example.org"])),
-		crlf("From: Eve <eve@example.org>\nTo: unsubscribe@example.test\nSubject: unsubscribe\nMessage-ID: <u1@example.org>\n\nplease\n"),
+		crlf(vouchedBy + "; dmarc=pass header.from=example.org\nFrom: Eve <eve@example.org>\nTo: unsubscribe@example.test\nSubject: unsubscribe\nMessage-ID: <u1@example.org>\n\nplease\n"),
 		crlf("From: dan@example.org\nTo: news@example.test\nSubject: Automatic reply: December news\nMessage-ID: <ooo@example.org>\nAuto-Submitted: auto-replied\nX-Autoreply: yes\n\nAway until January.\n"),
 		crlf("From: fay@example.org\nTo: news@example.test\nSubject: Re: December news\nMessage-ID: <p1@example.org>\n\nThanks!\n"),
 		crlf(dsnReport("<december.abcdefghijklmnopqrstuvwx@news.example>", "", "zed@example.com", "failed", "5.1.1", "550 5.1.1 no such user", "z1")), // another campaign's
@@ -164,8 +172,8 @@ Subject: December news
 func TestBouncesDovecotIMAP(t *testing.T) {
 	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
 	srv := smtptest.NewServer(t, smtptest.WithDSN())
-	camp := sentBounceCampaign(t, srv, fmt.Sprintf("mailbox: {protocol: imap, host: 127.0.0.1, port: %d, security: starttls, username: %s, password_env: TIDINGS_BOUNCES_PW, ca_file: %s}\n",
-		d.IMAPPort, bounceUser, d.CAFile))
+	camp := sentBounceCampaign(t, srv, fmt.Sprintf("mailbox: {protocol: imap, host: 127.0.0.1, port: %d, security: starttls, username: %s, password_env: TIDINGS_BOUNCES_PW, ca_file: %s, authserv_id: %s}\n",
+		d.IMAPPort, bounceUser, d.CAFile, bounceAuthserv))
 	t.Setenv("TIDINGS_BOUNCES_PW", bouncePass)
 	for _, r := range mailboxReports(messageIDs(t, camp)) {
 		d.Deliver(t, bounceUser, r)
@@ -284,7 +292,7 @@ func popBounces(t *testing.T, extra, sheet string) (camp string, srv *smtptest.S
 	const smtpUser, smtpPass = "sender", "mailpit-smtp-pw"
 	mp = smtptest.StartMailpit(t, cert, smtpUser, smtpPass, smtptest.MailpitPOP3(bounceUser, bouncePass))
 	srv = smtptest.NewServer(t, smtptest.WithDSN())
-	mailbox := extra + fmt.Sprintf("mailbox: {protocol: pop3, host: 127.0.0.1, port: %d, security: none, username: %s, password_env: TIDINGS_BOUNCES_PW}\n", mp.POP3Port, bounceUser)
+	mailbox := extra + fmt.Sprintf("mailbox: {protocol: pop3, host: 127.0.0.1, port: %d, security: none, username: %s, password_env: TIDINGS_BOUNCES_PW, authserv_id: %s}\n", mp.POP3Port, bounceUser, bounceAuthserv)
 	if sheet == "" {
 		camp = sentBounceCampaign(t, srv, mailbox)
 	} else {
@@ -427,7 +435,7 @@ func TestBouncesCc(t *testing.T) {
 	bounce := strings.Replace(dsnReport("<elsewhere@mx.example.net>", "", "ccdee@example.org", "failed", "5.1.1", "550 5.1.1 no such user", "cc1"), "Message-ID: <elsewhere@mx.example.net>\n", "", 1)
 	complaint := strings.NewReplacer("Original-Rcpt-To: cid@example.org", "Original-Rcpt-To: ccdee@example.org",
 		"To: cid@example.org", "To: dee@example.org\nCc: ccdee@example.org", "MSGID", messageIDs(t, camp)["dee@example.org"]).Replace(arfReport)
-	stranger := "From: Sam <sam@example.net>\nTo: unsubscribe@example.test\nSubject: unsubscribe\nMessage-ID: <u9@example.net>\n\nplease\n"
+	stranger := vouchedBy + "; dkim=pass header.d=example.net\nFrom: Sam <sam@example.net>\nTo: unsubscribe@example.test\nSubject: unsubscribe\nMessage-ID: <u9@example.net>\n\nplease\n"
 	deliver(bounce, complaint, stranger)
 	out, errOut, code := runCLI(t, "bounces", camp)
 	if code != exitOK || !strings.Contains(out, "2 matched this campaign (1 bounced, 1 complained; 2 new)") || !strings.Contains(out, ", 1 unsubscribe request from addresses that are no row's (listed all the same)") {

@@ -32,6 +32,9 @@ type bouncesOptions struct {
 	// name, when set, is an earlier name of the campaign whose reports
 	// to read (its state folder; see campaign.Campaign.Rename).
 	name string
+	// maxTime bounds the whole run's time on the mailbox: logging in,
+	// reading, moving or deleting (see mailbox.RunLimit).
+	maxTime time.Duration
 	// now is the clock of the records; nil means time.Now.
 	now func() time.Time
 }
@@ -56,8 +59,22 @@ campaign's suppress: file, so the next campaign sharing it skips them.
 left as it was unless --move-to FOLDER (IMAP) or --delete moves or deletes the
 processed reports; nothing else is ever touched.
 
+An unsubscribe request by mail is applied only when the server that received
+it vouched for its From: the topmost Authentication-Results field signed with
+mailbox.authserv_id says dmarc=pass for the From's domain, or an aligned
+dkim=pass or spf=pass. The others (all of them without authserv_id) are listed
+with the lines to add to the suppress: file by hand, not applied.
+
 Reports about messages the campaign file sent under an earlier name (a file
 renamed for its next issue) are named, with the --name NAME that reads them.
+
+The run's time on the mailbox is bounded by --max-time (default 30m), which no
+server can extend, and so is each command in it (10 × mailbox.timeout, plus
+time for the size of the message asked for) and the number of responses and
+bytes it may take: a server that keeps talking without finishing cannot keep a
+cron job waiting. When a limit stops the run, what was read before it is
+recorded and suppressed all the same; the messages not read yet are read by
+the next run.
 
 Exit code: 0 processed, 1 some reports unreadable or about no message of this
 campaign, or about its messages under an earlier name, 2 unusable (settings,
@@ -74,8 +91,13 @@ login, a send holding the campaign's lock).`,
 	f.BoolVar(&opts.delete, "delete", false, "delete the processed reports from the mailbox")
 	f.BoolVar(&opts.debug, "debug", false, "print the IMAP or POP3 transcript on stderr (logins redacted)")
 	f.StringVar(&opts.name, "name", "", "read the reports about the campaign as it was named NAME before (the file sent under an earlier name)")
+	f.DurationVar(&opts.maxTime, "max-time", defaultMaxTime, "stop reading the mailbox after this long (what was read is recorded; the rest is read next time)")
 	return cmd
 }
+
+// defaultMaxTime is --max-time's default: ample for a mailbox of tens of
+// thousands of reports, short of the next hourly cron run.
+const defaultMaxTime = 30 * time.Minute
 
 // foreignCounts splits the reports about no message of this campaign:
 // those naming no campaign tidings can tell (unknown, a reason for exit
@@ -105,6 +127,9 @@ func runBounces(ctx context.Context, opts bouncesOptions, g *globalOptions, path
 	if opts.now == nil {
 		opts.now = time.Now
 	}
+	if opts.maxTime <= 0 {
+		return &unusableError{fmt.Errorf("--max-time %s: give the run a positive time limit (default %s)", opts.maxTime, defaultMaxTime)}
+	}
 	c, err := bouncesCampaign(path, opts)
 	if err != nil {
 		return err
@@ -115,11 +140,13 @@ func runBounces(ctx context.Context, opts bouncesOptions, g *globalOptions, path
 	}
 	defer lock.Release()
 	defer state.Close()
-	mb, err := openMailbox(ctx, g, c, opts)
+	mctx, cancel := context.WithTimeoutCause(ctx, opts.maxTime, &mailbox.RunLimit{Limit: opts.maxTime, Setting: "--max-time"})
+	defer cancel()
+	mb, err := openMailbox(mctx, g, c, opts)
 	if err != nil {
 		return err
 	}
-	sum, err := processMailbox(ctx, g, c, lock, state, mb, opts)
+	sum, err := processMailbox(mctx, g, c, lock, state, mb, opts)
 	// Over POP3 the deletions happen at the end of the session: closing
 	// is part of the work, and its failure is reported.
 	if cerr := mb.Close(context.WithoutCancel(ctx)); cerr != nil && err == nil && sum != nil && sum.Processed > 0 {
@@ -128,6 +155,12 @@ func runBounces(ctx context.Context, opts bouncesOptions, g *globalOptions, path
 	}
 	if sum != nil {
 		printBounces(g, c, sum, opts)
+	}
+	if stopped := (*bounces.StoppedError)(nil); errors.As(err, &stopped) && sum != nil && !opts.dryRun {
+		// What was read before the stop is recorded: the report shows it.
+		if rerr := rewriteReport(ctx, g, c, path); rerr != nil {
+			fmt.Fprintln(g.stderr, "warning:", rerr)
+		}
 	}
 	if err != nil {
 		return err
@@ -238,7 +271,7 @@ func processMailbox(ctx context.Context, g *globalOptions, c *campaign.Campaign,
 		return nil, &unusableError{err}
 	}
 	po := bounces.Options{DryRun: opts.dryRun, MoveTo: opts.moveTo, Delete: opts.delete,
-		Unsubscribe: mailtoAddress(c), UnsubscribeShared: mailtoShared(c), UnsubscribeSubject: mailtoSubject(c),
+		Unsubscribe: mailtoAddress(c), UnsubscribeShared: mailtoShared(c), UnsubscribeSubject: mailtoSubject(c), AuthservID: string(c.Mailbox.AuthservID),
 		SuppressFile: c.Suppress, Suppressed: supp, Campaign: c.Name, Now: opts.now, Since: readSince(c, state)}
 	var rec bounces.Recorder = noRecorder{}
 	if !opts.dryRun {
@@ -384,11 +417,14 @@ func printBounces(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, 
 			continue // an earlier run recorded it: neither a problem nor news
 		}
 		printFinding(w, f)
-		listed = listed || f.Verdict == bounces.Matched || f.Verdict == bounces.Unreadable || f.Verdict == bounces.Foreign
+		listed = listed || f.Verdict == bounces.Matched || f.Verdict == bounces.Unreadable || f.Verdict == bounces.Foreign || f.Verdict == bounces.Unauthenticated
 	}
 	newN, kinds, strangers := 0, map[journal.FeedbackKind]int{}, 0
 	for _, f := range sum.Findings {
-		if f.Verdict == bounces.Matched && len(f.Matches) == 1 && f.Matches[0].Entry == nil && f.Matches[0].Kind == journal.FeedbackUnsubscribed {
+		if f.Verdict != bounces.Matched {
+			continue
+		}
+		if len(f.Matches) == 1 && f.Matches[0].Entry == nil && f.Matches[0].Kind == journal.FeedbackUnsubscribed {
 			strangers++ // an unsubscribe request from an address no row has
 			continue
 		}
@@ -405,11 +441,18 @@ func printBounces(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, 
 	if strangers > 0 {
 		elsewhere += fmt.Sprintf(", %s from addresses that are no row's (listed all the same)", report.Plural(strangers, "unsubscribe request"))
 	}
+	if n := sum.Count(bounces.Unauthenticated); n > 0 {
+		elsewhere += fmt.Sprintf(", %s not applied (not authenticated; see below)", report.Plural(n, "unsubscribe request"))
+	}
 	if listed || !g.quiet {
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintf(w, "%s: %s in the mailbox: %d matched this campaign (%s; %d new), %d unreadable, %d about no message of this campaign%s, %s ignored, %d other left alone\n",
-		c.Name, report.Plural(len(sum.Findings), "message"), sum.Count(bounces.Matched)-strangers, kindCounts(kinds), newN,
+	inBox := report.Plural(len(sum.Findings), "message") + " in the mailbox"
+	if sum.Unread > 0 {
+		inBox = fmt.Sprintf("%s in the mailbox, %d read before the run stopped (see below)", report.Plural(len(sum.Findings)+sum.Unread, "message"), len(sum.Findings))
+	}
+	fmt.Fprintf(w, "%s: %s: %d matched this campaign (%s; %d new), %d unreadable, %d about no message of this campaign%s, %s ignored, %d other left alone\n",
+		c.Name, inBox, sum.Count(bounces.Matched)-strangers, kindCounts(kinds), newN,
 		sum.Count(bounces.Unreadable), unknown, elsewhere, autoReplies(sum.Count(bounces.AutoReply)), sum.Count(bounces.Other))
 	verb := "added to"
 	if opts.dryRun {
@@ -426,6 +469,7 @@ func printBounces(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, 
 		fmt.Fprintf(w, "warning: %q cannot be written to the suppression list as one line; add it by hand if it is an address\n", a)
 	}
 	printPolicyBounces(w, sum)
+	printUnapplied(w, c, sum, opts)
 	switch {
 	case opts.dryRun && sum.Processed > 0 && opts.moveTo != "":
 		fmt.Fprintf(w, "dry run: nothing was recorded, written or moved (%s would be moved to %s)\n", report.Plural(sum.Processed, "report"), opts.moveTo)
@@ -460,12 +504,53 @@ func printFinding(w io.Writer, f bounces.Finding) {
 		}
 	case bounces.Unreadable:
 		fmt.Fprintf(w, "  message %s: unreadable: %s (subject %q)\n", f.ID, f.Problem, truncateText(f.Subject, 60))
+	case bounces.Unauthenticated:
+		for _, m := range f.Matches {
+			row := "no row"
+			if m.Entry != nil {
+				row = fmt.Sprintf("row %d", m.Entry.Row)
+			}
+			fmt.Fprintf(w, "  %-8s %-28s %-19s %s\n", row, m.Recipient, "not applied", "unsubscribe request not authenticated: "+truncateText(f.Problem, 120))
+		}
 	case bounces.Foreign:
 		about := "no message of this campaign"
 		if f.Campaign != "" {
 			about = fmt.Sprintf("a message of campaign %s, not this one", f.Campaign)
 		}
 		fmt.Fprintf(w, "  message %s: a report (%s) about %s (subject %q)\n", f.ID, f.Format, about, truncateText(f.Subject, 60))
+	}
+}
+
+// printUnapplied says which unsubscribe requests were not applied, for
+// want of the receiving server's word for their From, what to set, and
+// the lines to add to the suppression list by hand for those the user
+// trusts.
+func printUnapplied(w io.Writer, c *campaign.Campaign, sum *bounces.Summary, opts bouncesOptions) {
+	n, top := sum.Count(bounces.Unauthenticated), ""
+	if n == 0 {
+		return
+	}
+	for _, f := range sum.Findings {
+		if f.Verdict == bounces.Unauthenticated && f.TopAuthserv != "" {
+			top = f.TopAuthserv
+			break
+		}
+	}
+	why := fmt.Sprintf("not authenticated by %s (mailbox.authserv_id)", c.Mailbox.AuthservID)
+	if c.Mailbox.AuthservID == "" {
+		why = "mailbox.authserv_id is not set, so no Authentication-Results field is trusted"
+		if top != "" {
+			why += fmt.Sprintf(" (their topmost names %s: if that is the server receiving the mailbox's mail, and it removes such fields from incoming mail as RFC 8601 asks, set mailbox.authserv_id: %s)", top, top)
+		}
+	}
+	fmt.Fprintf(w, "%s not applied: %s; anyone can send mail From any address", report.Plural(n, "unsubscribe request"), why)
+	if len(sum.Unapplied) == 0 {
+		fmt.Fprintln(w, " (their senders are on the list already)")
+		return
+	}
+	fmt.Fprintf(w, "; to apply those you trust, add their lines to %s:\n", displayPath(c.Suppress))
+	for _, s := range sum.Unapplied {
+		fmt.Fprintf(w, "  %s, not authenticated, added by hand\n", s.Line(c.Name, opts.now()))
 	}
 }
 

@@ -2,7 +2,9 @@
 // messages it sent, and records it: delivery status notifications (RFC
 // 3464) and the plain-text bounces sendpool/mailbox/feedback recognises,
 // complaint reports (RFC 5965, with the redacted recipients of RFC 6590),
-// and mail to the campaign's unsubscribe.mailto address.
+// and mail to the campaign's unsubscribe.mailto address, applied only when
+// the receiving server's Authentication-Results (RFC 8601) vouch for its
+// From (see vouch.go).
 //
 // A report is matched by the original Message-ID it quotes, by the
 // envelope id (RFC 3461 ENVID, which tidings sets to the Message-ID), and,

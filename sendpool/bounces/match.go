@@ -32,6 +32,10 @@ const (
 	// Unreadable: a report that could not be read (truncated, a bad
 	// charset, too large).
 	Unreadable
+	// Unauthenticated: an unsubscribe request by mail whose From the
+	// receiving server did not vouch for (see vouch): not applied, listed
+	// for the user to apply by hand (Finding.Matches has it).
+	Unauthenticated
 )
 
 func (v Verdict) String() string {
@@ -44,6 +48,8 @@ func (v Verdict) String() string {
 		return "auto-reply"
 	case Unreadable:
 		return "unreadable"
+	case Unauthenticated:
+		return "unsubscribe request not authenticated"
 	default:
 		return "other"
 	}
@@ -80,11 +86,13 @@ type Match struct {
 
 // unsubscribeRule says which messages are unsubscribe requests: those to
 // address ("" for none); when shared (the address also gets other mail),
-// only those whose Subject asks for it.
+// only those whose Subject asks for it; and which are applied: those
+// whose From the server authserv vouched for ("" trusts none).
 type unsubscribeRule struct {
-	address string
-	shared  bool
-	subject string // the mailto's subject=, "" for none
+	address  string
+	shared   bool
+	subject  string // the mailto's subject=, "" for none
+	authserv string
 }
 
 // unsubscribeWords are what a Subject asking to unsubscribe says (lower

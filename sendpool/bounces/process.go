@@ -60,6 +60,13 @@ type Options struct {
 	Unsubscribe        string
 	UnsubscribeShared  bool
 	UnsubscribeSubject string
+	// AuthservID is the authserv-id (RFC 8601) of the server that receives
+	// the mailbox's mail (mailbox.authserv_id): an unsubscribe request is
+	// applied only when that server's topmost Authentication-Results field
+	// vouches for its From (dmarc=pass, or an aligned dkim=pass or
+	// spf=pass). Others, and all when it is "", are Unauthenticated
+	// findings: listed (Summary.Unapplied), not applied.
+	AuthservID string
 	// SuppressFile is the campaign's suppression list (its suppress:
 	// setting), Suppressed the list as read: addresses it has are not
 	// added again. Campaign is the campaign's name: in the lines'
@@ -89,6 +96,10 @@ type Finding struct {
 	// Campaign, for a Foreign report about a message tidings made, is the
 	// campaign its Message-ID names ("" when it names none).
 	Campaign string
+	// TopAuthserv, for an Unauthenticated request, is the authserv-id of
+	// its topmost Authentication-Results field ("" for none): the server
+	// that received it, when that server writes them.
+	TopAuthserv string
 	// New counts the matches recorded by this run (the others were, by an
 	// earlier one).
 	New int
@@ -105,6 +116,13 @@ type Summary struct {
 	Refused []string
 	// Processed counts the reports moved or deleted.
 	Processed int
+	// Unread counts the messages listed but not read: the session
+	// stopped first (a *StoppedError).
+	Unread int
+	// Unapplied lists the senders of the unsubscribe requests not applied
+	// (Unauthenticated), each once, none the list has or this run adds:
+	// the lines a user who trusts them adds to the list by hand.
+	Unapplied []Suppression
 	// Since is Options.Since: the messages received before it were not
 	// read (zero: none was left out).
 	Since time.Time
@@ -155,6 +173,9 @@ func Process(ctx context.Context, mb Mailbox, ix *Index, rec Recorder, opts Opti
 	}
 	entries, err := mb.List(ctx, opts.Since)
 	if err != nil {
+		if mailboxStopped(err) {
+			return nil, &StoppedError{Err: err, DryRun: opts.DryRun}
+		}
 		return nil, err
 	}
 	sum := &Summary{Since: opts.Since}
@@ -162,17 +183,28 @@ func Process(ctx context.Context, mb Mailbox, ix *Index, rec Recorder, opts Opti
 		processed []string
 		records   []journal.Feedback
 		seen      = map[string]bool{}
+		stopped   *StoppedError
 	)
 	list, err := filepath.Abs(opts.SuppressFile)
 	if err != nil {
 		return nil, err
 	}
 	sup := newSuppressions(opts.Suppressed)
-	for _, e := range entries {
-		if err := ctx.Err(); err != nil {
-			return sum, err
+	for i, e := range entries {
+		if err := ctx.Err(); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+			return sum, err // interrupted: the next run reads it all again
 		}
-		f, err := ix.read(ctx, mb, e, unsubscribeRule{opts.Unsubscribe, opts.UnsubscribeShared, opts.UnsubscribeSubject}, opts.Campaign)
+		f, err := ix.read(ctx, mb, e, unsubscribeRule{opts.Unsubscribe, opts.UnsubscribeShared, opts.UnsubscribeSubject, opts.AuthservID}, opts.Campaign)
+		var fe *fetchError
+		if errors.As(err, &fe) && mailboxStopped(fe.err) {
+			// What was read is recorded below all the same.
+			stopped = &StoppedError{Err: fe.err, Read: i, Listed: len(entries), DryRun: opts.DryRun}
+			sum.Unread = len(entries) - i
+			break
+		}
+		if fe != nil {
+			err = fe.err
+		}
 		if err != nil {
 			return sum, err
 		}
@@ -183,15 +215,25 @@ func Process(ctx context.Context, mb Mailbox, ix *Index, rec Recorder, opts Opti
 		sum.Findings = append(sum.Findings, f)
 	}
 	sum.Suppress, sum.Refused = sup.list, sup.refused
+	sum.Unapplied = unapplied(sum.Findings, sup, opts.Suppressed)
 	if !opts.DryRun {
+		// Local files: written whatever became of the session, past its
+		// deadline too.
+		wctx := ctx
+		if stopped != nil {
+			wctx = context.WithoutCancel(ctx)
+		}
 		if err := AppendSuppressions(opts.SuppressFile, sup.list, opts.Campaign, opts.Now()); err != nil {
 			return sum, err
 		}
 		for _, fb := range records {
-			if err := rec.Feedback(ctx, fb); err != nil {
+			if err := rec.Feedback(wctx, fb); err != nil {
 				return sum, err
 			}
 		}
+	}
+	if stopped != nil {
+		return sum, stopped // nothing is moved or deleted: the session is over
 	}
 	if err := dispose(ctx, mb, processed, opts); err != nil {
 		return sum, err
@@ -224,7 +266,7 @@ func (ix *Index) read(ctx context.Context, mb Mailbox, m mailbox.Entry, unsub un
 		f.Verdict, f.Problem = Unreadable, "the server refused to give it: "+refused.Reply()
 		return f, nil
 	case err != nil:
-		return f, err
+		return f, &fetchError{err}
 	}
 	r, err := feedback.Parse(bytes.NewReader(raw), feedback.Options{MaxSize: MaxMessage})
 	var unreadable *feedback.UnreadableError
@@ -241,6 +283,11 @@ func (ix *Index) read(ctx context.Context, mb Mailbox, m mailbox.Entry, unsub un
 	}
 	f.Format, f.Subject = r.Format, r.Subject
 	f.Verdict, f.Matches = ix.match(r, unsub, campaignName)
+	if f.Verdict == Matched && len(f.Matches) == 1 && f.Matches[0].Kind == journal.FeedbackUnsubscribed {
+		if v := vouch(raw, f.Matches[0].Recipient, unsub.authserv); !v.ok {
+			f.Verdict, f.Problem, f.TopAuthserv = Unauthenticated, v.why, v.top
+		}
+	}
 	if f.Verdict == Foreign {
 		f.Campaign = otherCampaign(r, campaignName)
 	}
@@ -304,6 +351,23 @@ func (ix *Index) collect(f *Finding, sup *suppressions, seen map[string]bool, li
 		out = append(out, fb)
 	}
 	return out
+}
+
+// unapplied are the senders of the Unauthenticated requests in findings
+// that neither the list (existing) has nor this run adds (sup).
+func unapplied(findings []Finding, sup *suppressions, existing *campaign.Suppression) []Suppression {
+	pending := newSuppressions(existing)
+	for _, f := range findings {
+		if f.Verdict != Unauthenticated {
+			continue
+		}
+		for _, m := range f.Matches {
+			if !sup.listed(m.Suppress) {
+				pending.add(m)
+			}
+		}
+	}
+	return pending.list
 }
 
 // dispose moves or deletes the processed reports, as asked.

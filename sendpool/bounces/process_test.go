@@ -210,7 +210,15 @@ Content-Type: text/plain
 I am away until January.
 `
 
-const unsubscribe = `From: Eve <eve@example.org>
+// authserv is the authserv-id of the server receiving the tests'
+// mailbox; vouched is its Authentication-Results for mail From
+// example.org.
+const (
+	authserv = "mx.news.example"
+	vouched  = "Authentication-Results: " + authserv + "; dkim=pass header.d=example.org; dmarc=pass header.from=example.org\n"
+)
+
+const unsubscribe = vouched + `From: Eve <eve@example.org>
 To: unsubscribe@news.example
 Subject: unsubscribe
 Message-ID: <u-1@example.org>
@@ -260,7 +268,7 @@ func TestProcess(t *testing.T) {
 		arf, vacation, unsubscribe, truncated, personal,
 		dsn("<other@campaign>", "", "zed@example.com", "failed", "5.1.1", "550 5.1.1 no such user"),
 	)
-	opts := Options{Unsubscribe: "unsubscribe@news.example", SuppressFile: supFile, Campaign: "December news", Now: func() time.Time { return t0 }}
+	opts := Options{Unsubscribe: "unsubscribe@news.example", AuthservID: authserv, SuppressFile: supFile, Campaign: "December news", Now: func() time.Time { return t0 }}
 	run := func() *Summary {
 		t.Helper()
 		sup, err := campaign.LoadSuppression(supFile)
@@ -388,7 +396,7 @@ func TestProcessRefusesOddAddress(t *testing.T) {
 	odd := strings.Replace(unsubscribe, "Eve <eve@example.org>", `"a # b"@example.org`, 1)
 	mb := newMemMailbox(odd)
 	w, done := journalRecorder(t, dir)
-	sum, err := Process(ctx, mb, index(t, dir), w, Options{Unsubscribe: "unsubscribe@news.example", SuppressFile: supFile, Campaign: "x"})
+	sum, err := Process(ctx, mb, index(t, dir), w, Options{Unsubscribe: "unsubscribe@news.example", AuthservID: authserv, SuppressFile: supFile, Campaign: "x"})
 	done()
 	if err != nil {
 		t.Fatal(err)
@@ -412,7 +420,7 @@ func TestProcessRefusesHashAddress(t *testing.T) {
 	}
 	odd := strings.Replace(unsubscribe, "Eve <eve@example.org>", "a#b@example.org", 1)
 	w, done := journalRecorder(t, dir)
-	sum, err := Process(context.Background(), newMemMailbox(odd), index(t, dir), w, Options{Unsubscribe: "unsubscribe@news.example", SuppressFile: supFile, Campaign: "x"})
+	sum, err := Process(context.Background(), newMemMailbox(odd), index(t, dir), w, Options{Unsubscribe: "unsubscribe@news.example", AuthservID: authserv, SuppressFile: supFile, Campaign: "x"})
 	done()
 	if err != nil {
 		t.Fatal(err)
@@ -557,7 +565,7 @@ func TestProcessSharedUnsubscribeAddress(t *testing.T) {
 	dir := t.TempDir()
 	sent(t, dir, "ann@example.org", "bob@example.org")
 	letter := func(from, subject string) string {
-		return "From: " + from + "\nTo: news@news.example\nSubject: " + subject + "\nMessage-ID: <" + strings.ReplaceAll(subject, " ", "") + "@example.org>\n\nHello.\n"
+		return vouched + "From: " + from + "\nTo: news@news.example\nSubject: " + subject + "\nMessage-ID: <" + strings.ReplaceAll(subject, " ", "") + "@example.org>\n\nHello.\n"
 	}
 	mb := newMemMailbox(
 		letter("amy@example.org", "Lunch?"),
@@ -569,7 +577,7 @@ func TestProcessSharedUnsubscribeAddress(t *testing.T) {
 	)
 	w, done := journalRecorder(t, dir)
 	defer done()
-	opts := Options{Unsubscribe: "news@news.example", UnsubscribeShared: true, UnsubscribeSubject: "Abmelden+bitte",
+	opts := Options{Unsubscribe: "news@news.example", UnsubscribeShared: true, UnsubscribeSubject: "Abmelden+bitte", AuthservID: authserv,
 		SuppressFile: filepath.Join(t.TempDir(), "suppress.txt"), Campaign: "news", DryRun: true}
 	sum, err := Process(ctx, mb, index(t, dir), w, opts)
 	if err != nil {

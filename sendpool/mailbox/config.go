@@ -36,6 +36,13 @@ type Config struct {
 	// or write while a command runs, so a large message that keeps coming
 	// is not cut); an idle session has none. Zero means DefaultTimeout.
 	Timeout time.Duration
+	// CommandTimeout bounds each exchange as a whole (the login, a
+	// SEARCH, the FETCH of one message, a MOVE), plus time for what it
+	// asks for (a message's size at 64 KB/s, 10ms a message named): a
+	// server that keeps answering, never letting a wait reach Timeout,
+	// cannot keep it going. Zero means 10 × Timeout. The caller's context
+	// bounds the whole session (see RunLimit).
+	CommandTimeout time.Duration
 	// InsecureSkipVerify turns off certificate verification (lab servers
 	// only; Warnings reports it).
 	InsecureSkipVerify bool
@@ -134,6 +141,9 @@ func (c Config) check() (Config, error) {
 	}
 	if c.Timeout <= 0 {
 		c.Timeout = DefaultTimeout
+	}
+	if c.CommandTimeout <= 0 {
+		c.CommandTimeout = commandTimeouts * c.Timeout
 	}
 	if c.Folder == "" {
 		c.Folder = "INBOX"

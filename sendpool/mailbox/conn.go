@@ -12,23 +12,64 @@ import (
 // kept open between commands (a Sent between deliveries) must not time out
 // for being idle. While busy, every Read and Write gets its own deadline,
 // timeout from now, so a large message that keeps arriving is not cut
-// while a silent server is.
+// while a silent server is; and none goes past the command's own hard
+// deadline (see bounds.go), so a server that keeps answering does not
+// keep the command going either.
 type guardConn struct {
 	net.Conn
 	timeout time.Duration
 
 	mu      sync.Mutex // makes the busy check and the deadline one step
 	busy    bool
-	failure error // the first read or write error, kept for do to report
+	start   time.Time // when the command began
+	hard    time.Time // the command's own deadline
+	failure error     // the first read or write error, kept for do to report
 }
 
-// begin starts a command: waits are bounded from now on, the Read already
-// pending included.
-func (g *guardConn) begin() {
+// begin starts a command that may take limit as a whole: waits are
+// bounded from now on, the Read already pending included.
+func (g *guardConn) begin(limit time.Duration) {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.busy = true
-	g.Conn.SetDeadline(time.Now().Add(g.timeout))
+	g.start = time.Now()
+	g.hard = g.start.Add(limit)
+	g.Conn.SetDeadline(g.next())
+}
+
+// extend gives the command in progress d more time.
+func (g *guardConn) extend(d time.Duration) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.busy {
+		g.hard = g.hard.Add(d)
+		g.Conn.SetDeadline(g.next())
+	}
+}
+
+// next is the deadline of a wait starting now: timeout from now, the
+// command's hard deadline at the latest. g.mu is held.
+func (g *guardConn) next() time.Time {
+	d := time.Now().Add(g.timeout)
+	if g.hard.Before(d) {
+		return g.hard
+	}
+	return d
+}
+
+// overran reports whether the command in progress, or the last one, is
+// past its hard deadline.
+func (g *guardConn) overran() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return !g.hard.IsZero() && !time.Now().Before(g.hard)
+}
+
+// limit is how long the last command was allowed to take.
+func (g *guardConn) limit() time.Duration {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.hard.Sub(g.start)
 }
 
 // end ends a command: the session may idle.
@@ -42,7 +83,7 @@ func (g *guardConn) end() {
 func (g *guardConn) Read(p []byte) (int, error) {
 	g.mu.Lock()
 	if g.busy {
-		g.Conn.SetReadDeadline(time.Now().Add(g.timeout))
+		g.Conn.SetReadDeadline(g.next())
 	}
 	g.mu.Unlock()
 	n, err := g.Conn.Read(p)
@@ -53,7 +94,7 @@ func (g *guardConn) Read(p []byte) (int, error) {
 func (g *guardConn) Write(p []byte) (int, error) {
 	g.mu.Lock()
 	if g.busy {
-		g.Conn.SetWriteDeadline(time.Now().Add(g.timeout))
+		g.Conn.SetWriteDeadline(g.next())
 	}
 	g.mu.Unlock()
 	n, err := g.Conn.Write(p)

@@ -18,6 +18,13 @@
 // for byte, flagged \Seen, and, when the reply to an APPEND was lost, looks
 // for the message's Message-ID in the folder before appending it again.
 //
+// No server can keep a call waiting without bound: each wait is bounded by
+// Config.Timeout, each exchange as a whole (a SEARCH, the FETCH of one
+// message) by Config.CommandTimeout and by a number of responses and bytes
+// that grow with what was asked for, and the whole session by the caller's
+// context (RunLimit names it); a call stopped so is a *LimitError naming
+// the server, the command and the bound.
+//
 // Security follows the rest of tidings: TLS (RFC 8314 implicit TLS, or
 // STARTTLS per RFC 2595 with no fallback to clear text) is verified against
 // the system roots plus mailbox.ca_file; the password is sent in clear only

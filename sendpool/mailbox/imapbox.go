@@ -40,6 +40,7 @@ func (b *imapBox) List(ctx context.Context, since time.Time) ([]Entry, error) {
 		if err != nil || len(uids) == 0 {
 			return err
 		}
+		b.s.allow(len(uids), 0)
 		msgs, err := b.s.fetch(uidSet(uids), []imap.FetchItem{imap.FetchUid, imap.FetchRFC822Size, imap.FetchFlags})
 		for _, m := range msgs {
 			if !slices.Contains(m.Flags, imap.DeletedFlag) {
@@ -61,7 +62,7 @@ func (b *imapBox) Fetch(ctx context.Context, id string, max int64) ([]byte, erro
 		return nil, err
 	}
 	var data []byte
-	err = b.s.do(ctx, "FETCH", func() error {
+	err = b.s.do(ctx, "FETCH of message "+id, func() error {
 		data, err = b.s.fetchBody(uids[0], max)
 		return err
 	})
@@ -78,9 +79,11 @@ func (s *session) fetchBody(uid uint32, max int64) ([]byte, error) {
 	if len(msgs) == 0 {
 		return nil, fmt.Errorf("%w: UID %d in %q", ErrNotFound, uid, s.selected)
 	}
-	if size := int64(msgs[0].Size); size > max {
+	size := int64(msgs[0].Size)
+	if size > max {
 		return nil, fmt.Errorf("%w: message %d has %d bytes, the cap is %d", ErrTooLarge, uid, size, max)
 	}
+	s.allow(1, size)
 	// A partial fetch bounds what a server that miscounts the size sends.
 	section := &imap.BodySectionName{Peek: true}
 	if max < math.MaxUint32 {
@@ -110,6 +113,7 @@ func (b *imapBox) Delete(ctx context.Context, ids []string) error {
 		return err
 	}
 	return b.s.do(ctx, "DELETE", func() error {
+		b.s.allow(len(uids), 0)
 		if err := b.s.needUIDPlus(""); err != nil {
 			return err
 		}
@@ -126,6 +130,7 @@ func (b *imapBox) Move(ctx context.Context, ids []string, folder string) error {
 		return fmt.Errorf("mailbox: moving to %q: the messages are in that folder", folder)
 	}
 	return b.s.do(ctx, "MOVE", func() error {
+		b.s.allow(len(uids), 0)
 		if err := b.s.checkFolder(folder, ""); err != nil {
 			return err
 		}

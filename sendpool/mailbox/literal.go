@@ -41,14 +41,18 @@ type literalConn struct {
 	n       int64 // the digits so far
 	pending int64 // a literal announced, -1 for none: its CRLF comes next
 	line    int64 // bytes of the current line so far, literals aside
+	lines   int   // the line ends scan met outside literals
 	err     error
 	// onFail, when set, hears the refusal (the session reports it: go-imap
 	// says only that the connection closed).
 	onFail func(error)
+	// meter, when set, counts the lines and bytes of the exchange in
+	// progress against its bounds.
+	meter *meter
 }
 
-func newLiteralConn(c net.Conn, onFail func(error)) *literalConn {
-	return &literalConn{Conn: c, pending: -1, onFail: onFail}
+func newLiteralConn(c net.Conn, onFail func(error), m *meter) *literalConn {
+	return &literalConn{Conn: c, pending: -1, onFail: onFail, meter: m}
 }
 
 func (l *literalConn) Read(p []byte) (int, error) {
@@ -56,15 +60,26 @@ func (l *literalConn) Read(p []byte) (int, error) {
 		return 0, l.err
 	}
 	n, err := l.Conn.Read(p)
+	l.lines = 0
 	if i, why := l.scan(p[:n]); i >= 0 {
-		l.err = fmt.Errorf("mailbox: %w", why)
-		if l.onFail != nil {
-			l.onFail(l.err)
+		return i, l.refuse(why)
+	}
+	if l.meter != nil {
+		if why := l.meter.count(l.lines, n); why != nil {
+			return 0, l.refuse(why)
 		}
-		l.Conn.Close()
-		return i, l.err
 	}
 	return n, err
+}
+
+// refuse ends the connection for why; later reads fail with it too.
+func (l *literalConn) refuse(why error) error {
+	l.err = fmt.Errorf("mailbox: %w", why)
+	if l.onFail != nil {
+		l.onFail(l.err)
+	}
+	l.Conn.Close()
+	return l.err
 }
 
 // scan follows b; it returns the index of the byte that makes a literal
@@ -81,6 +96,7 @@ func (l *literalConn) scan(b []byte) (int, error) {
 		c := b[i]
 		if l.line++; c == '\n' {
 			l.line = 0
+			l.lines++
 		} else if l.line > maxLine {
 			return i, errLineTooLong
 		}

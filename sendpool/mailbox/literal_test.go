@@ -23,13 +23,13 @@ func TestLiteralScan(t *testing.T) {
 	ok := "* 1 FETCH (BODY[] {" + strconv.Itoa(len(fake)) + "}\r\n" + fake + ")\r\n* 2 FETCH (BODY[] {" + strconv.Itoa(maxLiteral) + "}\r\n"
 	bad := "* 3 FETCH (UID 3 BODY[]<0> {" + big + "}\r\n"
 	for _, step := range []int{1, 2, 5, 17, len(ok)} {
-		l := newLiteralConn(nil, nil)
+		l := newLiteralConn(nil, nil, nil)
 		for i := 0; i < len(ok); i += step {
 			if j, _ := l.scan([]byte(ok[i:min(i+step, len(ok))])); j >= 0 {
 				t.Fatalf("step %d: refused at %d of an allowed stream", step, i+j)
 			}
 		}
-		l = newLiteralConn(nil, nil)
+		l = newLiteralConn(nil, nil, nil)
 		refused := -1
 		for i := 0; i < len(bad) && refused < 0; i += step {
 			if j, _ := l.scan([]byte(bad[i:min(i+step, len(bad))])); j >= 0 {

@@ -13,6 +13,7 @@ import (
 // pop3Box is a Mailbox over POP3: the maildrop of one login, messages
 // named by their unique-id (UIDL).
 type pop3Box struct {
+	cfg  Config
 	c    *pop3.Client
 	nums map[string]int // unique-id → message number in this session
 }
@@ -33,7 +34,45 @@ func openPOP3(ctx context.Context, cfg Config) (*pop3Box, error) {
 		c.Close()
 		return nil, popLoginError(cfg, err)
 	}
-	return &pop3Box{c: c}, nil
+	return &pop3Box{cfg: cfg, c: c}, nil
+}
+
+// wrapPOP3 is package pop3's err as this package's; a *LimitError already
+// is.
+func wrapPOP3(err error) error {
+	if errors.Is(err, ErrLimit) {
+		return err
+	}
+	return fmt.Errorf("mailbox: %w", err)
+}
+
+// step runs fn, POP3 command verb asking for bytes bytes, within the
+// bounds of an exchange: Config.CommandTimeout plus time for the bytes
+// (the pop3 package bounds the lines and bytes). Stopped there, or at
+// ctx's deadline, it is a *LimitError.
+func (b *pop3Box) step(ctx context.Context, verb string, bytes int64, fn func(context.Context) error) error {
+	limit := b.cfg.CommandTimeout + time.Duration(bytes)*time.Second/minRate
+	own := &LimitError{Addr: b.cfg.Addr(), Command: verb, Limit: fmt.Sprintf("it took longer than its time limit of %s", limit.Round(time.Millisecond))}
+	sctx, cancel := context.WithTimeoutCause(ctx, limit, own)
+	defer cancel()
+	err := fn(sctx)
+	if err == nil {
+		return nil
+	}
+	var le *LimitError
+	var rl *RunLimit
+	if errors.As(err, &le) {
+		return le
+	}
+	if cause := context.Cause(sctx); errors.Is(err, context.DeadlineExceeded) {
+		switch {
+		case errors.As(cause, &le):
+			return le
+		case errors.As(cause, &rl):
+			return &LimitError{Addr: b.cfg.Addr(), Command: verb, Limit: rl.Error(), Err: rl}
+		}
+	}
+	return err
 }
 
 // popDialError turns package pop3's TLS failures into *TLSError, and an
@@ -64,13 +103,21 @@ func popLoginError(cfg Config, err error) error {
 }
 
 func (b *pop3Box) List(ctx context.Context, _ time.Time) ([]Entry, error) {
-	ids, err := b.uidl(ctx)
+	var ids map[int]string
+	err := b.step(ctx, "UIDL", 0, func(ctx context.Context) (err error) {
+		ids, err = b.uidl(ctx)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	sizes, err := b.c.List(ctx)
+	var sizes []pop3.ListEntry
+	err = b.step(ctx, "LIST", 0, func(ctx context.Context) (err error) {
+		sizes, err = b.c.List(ctx)
+		return err
+	})
 	if err != nil {
-		return nil, fmt.Errorf("mailbox: %w", err)
+		return nil, wrapPOP3(err)
 	}
 	list := make([]Entry, 0, len(sizes))
 	for _, s := range sizes {
@@ -132,9 +179,16 @@ func (b *pop3Box) Fetch(ctx context.Context, id string, max int64) ([]byte, erro
 	if err != nil {
 		return nil, err
 	}
-	data, err := b.c.Retr(ctx, n, max)
+	var data []byte
+	err = b.step(ctx, "RETR of message "+id, max, func(ctx context.Context) (err error) {
+		data, err = b.c.Retr(ctx, n, max)
+		return err
+	})
 	var pe *pop3.Error
+	var le *LimitError
 	switch {
+	case errors.As(err, &le):
+		return nil, le
 	case errors.Is(err, pop3.ErrTooLarge):
 		return nil, fmt.Errorf("%w: message %s has more than %d bytes, the cap", ErrTooLarge, id, max)
 	case errors.As(err, &pe) && noSuchMessage(pe.Text):
@@ -146,7 +200,7 @@ func (b *pop3Box) Fetch(ctx context.Context, id string, max int64) ([]byte, erro
 		// session goes on.
 		return nil, &ReplyError{Command: pe.Command, Status: "-ERR", Text: pe.Text}
 	case err != nil:
-		return nil, fmt.Errorf("mailbox: %w", err)
+		return nil, wrapPOP3(err)
 	}
 	return data, nil
 }
@@ -161,8 +215,8 @@ func (b *pop3Box) Delete(ctx context.Context, ids []string) error {
 		nums = append(nums, n)
 	}
 	for _, n := range nums {
-		if err := b.c.Dele(ctx, n); err != nil {
-			return fmt.Errorf("mailbox: %w", err)
+		if err := b.step(ctx, "DELE", 0, func(ctx context.Context) error { return b.c.Dele(ctx, n) }); err != nil {
+			return wrapPOP3(err)
 		}
 	}
 	return nil
@@ -180,8 +234,8 @@ func (b *pop3Box) CheckDispose(_ context.Context, moveTo string, _ bool) error {
 }
 
 func (b *pop3Box) Close(ctx context.Context) error {
-	if err := b.c.Quit(ctx); err != nil {
-		return fmt.Errorf("mailbox: %w", err)
+	if err := b.step(ctx, "QUIT", 0, b.c.Quit); err != nil {
+		return wrapPOP3(err)
 	}
 	return nil
 }

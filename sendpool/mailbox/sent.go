@@ -139,6 +139,7 @@ func lostWhy(ctx context.Context, id string) string {
 // size; without it, as a synchronizing literal (appendSync).
 func (st *Sent) append(ctx context.Context, s *session, data []byte, date time.Time) error {
 	return s.do(ctx, "APPEND", func() error {
+		s.allow(1, int64(len(data)))
 		plus, err := s.has("LITERAL+")
 		if err != nil {
 			return err

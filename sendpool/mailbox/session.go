@@ -18,15 +18,18 @@ import (
 )
 
 // session is one IMAP connection, logged in, used by one goroutine at a
-// time. Every blocking call goes through do, which bounds it with the
-// Config's Timeout and the caller's context; a network or protocol error
-// ends the session (later calls return ErrClosed), a server's refusal
-// (*ReplyError) and the like leave it usable.
+// time. Every blocking call goes through do, which bounds each wait with
+// the Config's Timeout, the exchange as a whole with its own bounds (see
+// bounds.go) and all of it with the caller's context; a network or
+// protocol error ends the session (later calls return ErrClosed), a
+// server's refusal (*ReplyError) and the like leave it usable.
 type session struct {
 	cfg      Config
 	c        *client.Client
 	raw      net.Conn // the TCP connection: closing it aborts any call
 	guard    *guardConn
+	meter    *meter // the lines and bytes of the exchange in progress
+	current  string // the command in flight, for a *LimitError
 	log      *transcript
 	secure   bool
 	selected string // the folder selected, "" for none
@@ -49,7 +52,7 @@ func dialIMAP(ctx context.Context, cfg Config) (*session, error) {
 	if cfg.hooks != nil && cfg.hooks.wrapConn != nil {
 		raw = cfg.hooks.wrapConn(raw)
 	}
-	s := &session{cfg: cfg, raw: raw, guard: &guardConn{Conn: raw, timeout: cfg.Timeout}, log: newTranscript(cfg.Debug, cfg.Password)}
+	s := &session{cfg: cfg, raw: raw, guard: &guardConn{Conn: raw, timeout: cfg.Timeout}, meter: &meter{}, log: newTranscript(cfg.Debug, cfg.Password)}
 	s.log.note("connected to " + raw.RemoteAddr().String())
 	if err := s.do(ctx, "connect", func() error { return s.open(ctx, tlsCfg) }); err != nil {
 		s.close()
@@ -82,7 +85,7 @@ func (s *session) open(ctx context.Context, tlsCfg *tls.Config) error {
 		}
 		conn = tc
 	}
-	tap := &tapConn{Conn: newLiteralConn(conn, s.guard.fail), log: &wireLog{t: s.log, prefix: "S: "}}
+	tap := &tapConn{Conn: newLiteralConn(conn, s.guard.fail, s.meter), log: &wireLog{t: s.log, prefix: "S: "}}
 	tap.on.Store(s.log.on())
 	c, err := client.New(tap)
 	tap.on.Store(false)
@@ -115,24 +118,36 @@ func (s *session) greetingError(err error) error {
 }
 
 // do runs one step: it refuses on a closed session, closes the connection
-// if ctx ends meanwhile, bounds waits on the server while it runs, and
-// ends the session on an error that may leave it out of step.
+// if ctx ends meanwhile, bounds waits on the server and the exchange as a
+// whole while it runs, and ends the session on an error that may leave it
+// out of step. A step stopped at a bound, its own or ctx's deadline, is a
+// *LimitError.
 func (s *session) do(ctx context.Context, verb string, fn func() error) error {
 	if s.err != nil {
 		return s.err
 	}
 	if err := ctx.Err(); err != nil {
+		if lerr := s.runLimitError(verb, context.Cause(ctx)); lerr != nil {
+			return lerr
+		}
 		return fmt.Errorf("mailbox: %s: %w", verb, err)
 	}
-	s.guard.begin()
+	s.current = ""
+	s.meter.begin()
+	s.guard.begin(s.cfg.CommandTimeout)
 	stop := context.AfterFunc(ctx, func() { s.raw.Close() })
 	err := fn()
 	s.guard.end()
+	s.meter.end()
 	if cause := s.guard.cause(); cause != nil && err != nil && !inStep(err) && !said(err, cause) {
-		err = ioError(verb, s.cfg.Timeout, cause)
+		if err = s.limitError(verb, cause); err == nil {
+			err = ioError(verb, s.cfg.Timeout, cause)
+		}
 	}
 	if !stop() {
-		err = fmt.Errorf("mailbox: %s: %w", verb, context.Cause(ctx))
+		if err = s.runLimitError(verb, context.Cause(ctx)); err == nil {
+			err = fmt.Errorf("mailbox: %s: %w", verb, context.Cause(ctx))
+		}
 	}
 	if err != nil && !inStep(err) {
 		s.end(err)
@@ -170,6 +185,7 @@ func inStep(err error) bool {
 // naming verb, the password redacted from its text (a server may quote
 // the LOGIN it refuses); any other error is the connection's.
 func (s *session) run(verb string, cmd imap.Commander, h responses.Handler) (*imap.StatusResp, error) {
+	s.current = verb
 	st, err := s.c.Execute(cmd, h)
 	if err != nil {
 		return nil, fmt.Errorf("mailbox: %s: %w", verb, err)

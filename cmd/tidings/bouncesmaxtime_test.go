@@ -1,0 +1,152 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"net"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// stallingIMAP is a hostile IMAP server on 127.0.0.1:0 holding the
+// messages held gives it when a client connects (UIDs 1, 2, …): it greets, logs in, selects, lists and serves them as a server
+// should, but for the last, whose FETCH it answers with "* OK" lines, one
+// every few milliseconds, for ever: no wait is long, yet the command
+// never ends. It returns the port.
+func stallingIMAP(t *testing.T, held func() []string) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			conn, err := l.Accept()
+			if err != nil {
+				return
+			}
+			t.Cleanup(func() { conn.Close() })
+			go stallIMAPSession(conn, held())
+		}
+	}()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// stallIMAPSession serves one connection of stallingIMAP.
+func stallIMAPSession(conn net.Conn, msgs []string) {
+	defer conn.Close()
+	fmt.Fprint(conn, "* OK [CAPABILITY IMAP4rev1] stalling\r\n")
+	r := bufio.NewReader(conn)
+	for {
+		line, err := r.ReadString('\n')
+		if err != nil {
+			return
+		}
+		f := strings.Fields(line)
+		if len(f) < 2 {
+			continue
+		}
+		tag, verb := f[0], strings.ToUpper(f[1])
+		if verb == "UID" && len(f) > 3 {
+			verb += " " + strings.ToUpper(f[2])
+		}
+		switch verb {
+		case "CAPABILITY":
+			fmt.Fprintf(conn, "* CAPABILITY IMAP4rev1\r\n%s OK done\r\n", tag)
+		case "LOGIN":
+			fmt.Fprintf(conn, "%s OK logged in\r\n", tag)
+		case "SELECT":
+			fmt.Fprintf(conn, "* FLAGS (\\Seen \\Deleted)\r\n* %d EXISTS\r\n* OK [UIDVALIDITY 7] ok\r\n%s OK [READ-WRITE] selected\r\n", len(msgs), tag)
+		case "UID SEARCH":
+			var uids []string
+			for i := range msgs {
+				uids = append(uids, strconv.Itoa(i+1))
+			}
+			fmt.Fprintf(conn, "* SEARCH %s\r\n%s OK searched\r\n", strings.Join(uids, " "), tag)
+		case "UID FETCH":
+			uid, _ := strconv.Atoi(f[3])
+			switch {
+			case strings.Contains(line, "FLAGS"): // the listing
+				for i, m := range msgs {
+					fmt.Fprintf(conn, "* %d FETCH (UID %d RFC822.SIZE %d FLAGS ())\r\n", i+1, i+1, len(m))
+				}
+			case uid == len(msgs):
+				tick := time.NewTicker(2 * time.Millisecond)
+				defer tick.Stop()
+				for range tick.C {
+					if _, err := fmt.Fprint(conn, "* OK still fetching\r\n"); err != nil {
+						return
+					}
+				}
+			case strings.Contains(line, "BODY.PEEK"):
+				fmt.Fprintf(conn, "* %d FETCH (UID %d BODY[]<0> {%d}\r\n%s)\r\n", uid, uid, len(msgs[uid-1]), msgs[uid-1])
+			default:
+				fmt.Fprintf(conn, "* %d FETCH (UID %d RFC822.SIZE %d)\r\n", uid, uid, len(msgs[uid-1]))
+			}
+			fmt.Fprintf(conn, "%s OK fetched\r\n", tag)
+		case "LOGOUT":
+			fmt.Fprintf(conn, "* BYE\r\n%s OK bye\r\n", tag)
+			return
+		default:
+			fmt.Fprintf(conn, "%s BAD what\r\n", tag)
+		}
+	}
+}
+
+// TestBouncesMaxTime: a server that serves two bounces, then answers the
+// FETCH of a third message with an endless trickle of "* OK" lines,
+// keeps bounces no longer than --max-time: it exits 2 naming the server,
+// the command and the limit, and what it read before is recorded (the
+// suppression list and the report have the two bounces); the next run,
+// --max-time allowing, reads on.
+func TestBouncesMaxTime(t *testing.T) {
+	var mu sync.Mutex
+	var msgs []string
+	port := stallingIMAP(t, func() []string { mu.Lock(); defer mu.Unlock(); return msgs })
+	srv := smtptest.NewServer(t, smtptest.WithDSN())
+	camp := sentBounceCampaign(t, srv, fmt.Sprintf("mailbox: {protocol: imap, host: 127.0.0.1, port: %d, security: none, username: %s, password_env: TIDINGS_BOUNCES_PW}\n", port, bounceUser))
+	t.Setenv("TIDINGS_BOUNCES_PW", bouncePass)
+	ids := messageIDs(t, camp)
+	crlf := func(s string) string { return strings.ReplaceAll(s, "\n", "\r\n") }
+	mu.Lock()
+	for i, k := range []string{"ann@example.org", "bob@example.org", "cid@example.org"} {
+		msgs = append(msgs, crlf(dsnReport("<"+ids[k]+">", "", k, "failed", "5.1.1", "550 5.1.1 user unknown", "m"+strconv.Itoa(i))))
+	}
+	mu.Unlock()
+
+	start := time.Now()
+	out, errOut, code := runCLI(t, "bounces", "--max-time", "1s", camp)
+	if d := time.Since(start); d > 20*time.Second {
+		t.Errorf("bounces took %s with --max-time 1s", d)
+	}
+	want := "tidings: mailbox: 127.0.0.1:" + strconv.Itoa(port) + ": UID FETCH (FETCH of message 3) stopped: the run's time limit of 1s (--max-time) is up; the session is closed; " +
+		"nothing read so far is lost: what the 2 of 3 messages read before it held is recorded, and the 1 not read yet are read by the next run"
+	if code != exitUnusable || !strings.Contains(errOut, want) {
+		t.Fatalf("bounces: code %d, want %d and\n %s\n%s%s", code, exitUnusable, want, out, errOut)
+	}
+	if w := "t: 3 messages in the mailbox, 2 read before the run stopped (see below): 2 matched this campaign (2 bounced; 2 new)"; !strings.Contains(out, w) {
+		t.Errorf("output lacks %q:\n%s", w, out)
+	}
+	list := readFile(t, filepath.Join(filepath.Dir(camp), "suppress.txt"))
+	for _, a := range []string{"ann@example.org  # bounced 5.1.1", "bob@example.org  # bounced 5.1.1"} {
+		if !strings.Contains(list, a) {
+			t.Errorf("suppress.txt lacks %q:\n%s", a, list)
+		}
+	}
+	if strings.Contains(list, "cid@") {
+		t.Errorf("suppress.txt has the message never read:\n%s", list)
+	}
+	if r := rowByKey(t, camp, "bob@example.org"); r["status"] != "bounced" {
+		t.Errorf("report of bob: %s, want bounced", r["status"])
+	}
+	if _, errOut, code := runCLI(t, "bounces", "--max-time", "0s", camp); code != exitUnusable || !strings.Contains(errOut, "--max-time 0s: give the run a positive time limit") {
+		t.Errorf("--max-time 0s: code %d\n%s", code, errOut)
+	}
+}

@@ -1,0 +1,49 @@
+package bounces
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// StoppedError is a run the mailbox session stopped before it read every
+// message: a bound of the session (mailbox.ErrLimit, the run's time limit
+// among them) or a lost connection. What the Read messages read before
+// it held is recorded and suppressed all the same (but in a dry run);
+// nothing is moved or deleted; the next run reads the messages not read
+// yet (and those read, which it records nothing twice for).
+type StoppedError struct {
+	Err error
+	// Read is how many of the Listed messages were read before it; Listed
+	// is 0 when listing them failed.
+	Read, Listed int
+	DryRun       bool
+}
+
+func (e *StoppedError) Error() string {
+	switch {
+	case e.Listed == 0:
+		return fmt.Sprintf("%v; no message was read yet: the next run reads the mailbox", e.Err)
+	case e.DryRun:
+		return fmt.Sprintf("%v; %d of %d messages were read (a dry run records nothing); the next run reads the other %d", e.Err, e.Read, e.Listed, e.Listed-e.Read)
+	}
+	return fmt.Sprintf("%v; nothing read so far is lost: what the %d of %d messages read before it held is recorded, and the %d not read yet are read by the next run",
+		e.Err, e.Read, e.Listed, e.Listed-e.Read)
+}
+
+func (e *StoppedError) Unwrap() error { return e.Err }
+
+// mailboxStopped reports an error of the mailbox that ends the run but
+// is no interruption (Ctrl-C): a bound of the session, the run's deadline,
+// a lost connection.
+func mailboxStopped(err error) bool {
+	return !errors.Is(err, context.Canceled)
+}
+
+// fetchError is an error of the mailbox session while fetching a message
+// (not a refusal of that one message, which is a finding), as opposed to
+// one of the index.
+type fetchError struct{ err error }
+
+func (e *fetchError) Error() string { return e.err.Error() }
+func (e *fetchError) Unwrap() error { return e.err }
