@@ -184,6 +184,18 @@ func (m *Mailbox) SentWarning(recipients int) string {
 	return fmt.Sprintf("mailbox.sent_copies is all: %d copies go to %q and count against the mailbox's quota; sent_copies: one keeps the first message only, as the campaign's record", recipients, m.SentFolder)
 }
 
+// UnsubscribeWarning says, for a campaign whose List-Unsubscribe names
+// mailto (its unsubscribe.mailto; "" for none), that tidings bounces
+// applies no unsubscribe request by mail from this mailbox while
+// authserv_id is not set: it trusts no Authentication-Results field, so
+// every request is listed for the user to add by hand. "" otherwise.
+func (m *Mailbox) UnsubscribeWarning(mailto string) string {
+	if mailto == "" || m.AuthservID != "" || !m.Configured() {
+		return ""
+	}
+	return fmt.Sprintf("unsubscribe.mailto %s and no mailbox.authserv_id: tidings bounces applies no unsubscribe request by mail until it names the server that receives this mailbox's mail (the authserv-id of the Authentication-Results fields it adds, e.g. mx.example.org); until then it lists each request for you to add by hand", mailto)
+}
+
 // check validates the mailbox: section of data (the campaign file) and
 // fills in the defaults. A problem is a *FileError at the setting to change;
 // note is what to tell about a password_env written as "$NAME". A missing

@@ -426,6 +426,9 @@ func campaignWarnings(in *plan.Inputs, n int) []string {
 		if w := c.Mailbox.SentWarning(n); w != "" {
 			out = append(out, w)
 		}
+		if w := c.Mailbox.UnsubscribeWarning(c.Unsubscribe.Mailto); w != "" {
+			out = append(out, w)
+		}
 	}
 	return out
 }

@@ -40,6 +40,10 @@ func TestUnsubscribeAuthenticated(t *testing.T) {
 	}
 	supFile := filepath.Join(filepath.Dir(camp), "suppress.txt")
 	before := readFile(t, supFile)
+	const unset = "and no mailbox.authserv_id: tidings bounces applies no unsubscribe request by mail until it names the server"
+	if out, _, _ := runCLI(t, "check", camp); !strings.Contains(out, unset) {
+		t.Errorf("check without authserv_id does not warn that requests by mail are not applied:\n%s", out)
+	}
 
 	out, errOut, code := runCLI(t, "bounces", camp)
 	if code != exitOK || readFile(t, supFile) != before {
@@ -57,6 +61,9 @@ func TestUnsubscribeAuthenticated(t *testing.T) {
 	}
 
 	writeFiles(t, filepath.Dir(camp), map[string]string{"c.yaml": strings.Replace(readFile(t, camp), box, strings.TrimSuffix(box, "}")+", authserv_id: "+bounceAuthserv+"}", 1)})
+	if out, _, _ := runCLI(t, "check", camp); strings.Contains(out, unset) {
+		t.Errorf("check with authserv_id warns it is not set:\n%s", out)
+	}
 	out, errOut, code = runCLI(t, "bounces", camp)
 	if code != exitOK {
 		t.Fatalf("with authserv_id: code %d\n%s%s", code, out, errOut)
