@@ -571,6 +571,20 @@ func (r *Renderer) excelError(row campaign.Row) error {
 	return probs.err()
 }
 
+// garbledError refuses a row in which a column the campaign reads holds
+// text garbled by a wrong import (campaign.Garbled): every message would
+// carry it so ("Dear JÃ¼rgen"). Every such column is named, with the text
+// it was.
+func (r *Renderer) garbledError(row campaign.Row) error {
+	var probs rowProblems
+	for _, c := range r.used {
+		if was, ok := campaign.Garbled(row.Values[c]); ok {
+			probs.add(r.rowErr(row, c, fmt.Errorf("render: %w: %q is %q read in the wrong character set; %s", campaign.ErrGarbled, row.Values[c], was, campaign.GarbledAdvice)))
+		}
+	}
+	return probs.err()
+}
+
 // dateFormatError refuses a row in which a column passed to date shows a
 // date in the other order than recipients.dates (campaign.DateFormat),
 // naming every such column.
@@ -841,6 +855,7 @@ func (r *Renderer) evaluate(st *state, row campaign.Row, m *Message) (*parts, er
 	var probs rowProblems
 	probs.addTainting(r.excelError(row))
 	probs.add(r.dateFormatError(row))
+	probs.add(r.garbledError(row))
 	probs.add(r.mergedError(row))
 	if m.Key == "" {
 		probs.add(r.rowErr(row, r.keyCol, fmt.Errorf("render: %w: every row needs one, which tells its message from the others' (fill it in, or delete the row)", campaign.ErrEmptyKey)))

@@ -646,7 +646,9 @@ func (cp *compiler) walk(t *Template, lookup func(string) *parse.Tree, root *par
 // with the column it probably means.
 func (cp *compiler) unknownColumn(t *Template, r colRef) error {
 	hint, note := "", ""
-	if c := cp.names.suggest(r.name, cp.columns); c != "" {
+	if c := garbledColumn(r.name, cp.columns); c != "" {
+		hint = fmt.Sprintf("; the sheet's column %q is %q garbled: %s", c, r.name, campaign.GarbledAdvice)
+	} else if c := cp.names.suggest(r.name, cp.columns); c != "" {
 		hint = "; " + cp.names.hint(c)
 	}
 	if cp.sheetNote != "" {
@@ -656,6 +658,18 @@ func (cp *compiler) unknownColumn(t *Template, r colRef) error {
 		File: t.file, Line: cp.line(t, r.tree, r.node),
 		Err: fmt.Errorf("templates: %s: %w: %q%s (columns: %s)%s", t.name, ErrUnknownColumn, r.name, hint, cp.names.list(cp.columns), note),
 	}
+}
+
+// garbledColumn is the column of columns whose header is name garbled by
+// a wrong import (campaign.Garbled: "FÃ¤llig" for "Fällig"), or "".
+// Suggesting its Identifier would have the template written garbled too.
+func garbledColumn(name string, columns []string) string {
+	for _, c := range columns {
+		if was, ok := campaign.Garbled(c); ok && (was == name || Identifier(was) == name) {
+			return c
+		}
+	}
+	return ""
 }
 
 // line maps the position of node n in tree to a line of t's file.
