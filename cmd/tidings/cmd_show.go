@@ -572,7 +572,7 @@ func notSpooled(ctx context.Context, spooled *currentSpool, c *campaign.Campaign
 	case err != nil:
 		return &unusableError{err}
 	case row == 0:
-		return fmt.Errorf("%w: %q is not a key in column %q of %s", errNotFound, key, c.Recipients.Key, displayPath(c.Recipients.Path))
+		return fmt.Errorf("%w: %q is not a key in column %q of %s%s", errNotFound, key, c.Recipients.Key, displayPath(c.Recipients.Path), heldElsewhere(ctx, c, key))
 	case gen == nil:
 		return fmt.Errorf("%w: %s (row %d) has no message spooled from the campaign as it is now (a file of it changed since, or no send spooled it yet): the next send renders it; preview shows what it would be", errNotFound, key, row)
 	}
@@ -666,6 +666,59 @@ func sheetFirstRowOf(ctx context.Context, c *campaign.Campaign, key string) (cam
 			return r, nil
 		}
 	}
+}
+
+// maxHeldElsewhere is the most rows heldElsewhere names.
+const maxHeldElsewhere = 3
+
+// heldElsewhere names the rows of the sheet whose other columns hold
+// value (an address or a name typed where show wants the key), each with
+// its key, as "; it is the E-Mail of row 5 (key "K1004")", or "" when no
+// row does (or the sheet cannot be read: the error says enough).
+func heldElsewhere(ctx context.Context, c *campaign.Campaign, value string) string {
+	sheet, err := campaign.OpenSheet(ctx, c.Recipients)
+	if err != nil {
+		return ""
+	}
+	defer sheet.Close()
+	var found []string
+	more := 0
+	for {
+		r, err := sheet.Next(ctx)
+		var re *campaign.RowError
+		if errors.As(err, &re) {
+			continue
+		}
+		if err != nil {
+			break
+		}
+		if col := columnHolding(sheet.Columns(), r, c.Recipients.Key, value); col != "" {
+			if len(found) == maxHeldElsewhere {
+				more++
+				continue
+			}
+			found = append(found, fmt.Sprintf("the %s of row %d (key %q)", col, r.Number, r.Values[c.Recipients.Key]))
+		}
+	}
+	if len(found) == 0 {
+		return ""
+	}
+	tail := ""
+	if more > 0 {
+		tail = fmt.Sprintf(" and of %d more rows", more)
+	}
+	return fmt.Sprintf("; it is %s%s: show takes the key", strings.Join(found, ", "), tail)
+}
+
+// columnHolding is the first of columns, other than key, whose value in r
+// is value (as keys compare: spool.SameKey), or "".
+func columnHolding(columns []string, r campaign.Row, key, value string) string {
+	for _, col := range columns {
+		if col != key && strings.TrimSpace(r.Values[col]) != "" && spool.SameKey(r.Values[col], value) {
+			return col
+		}
+	}
+	return ""
 }
 
 // writeMessage writes data to out (a new private file, or one that
