@@ -185,6 +185,8 @@ func (t *Template) rowError(row campaign.Row, err error) error {
 		col = m[1]
 	} else if errors.Is(err, errEmptyNumber) {
 		col = t.blankIn(row, msg) // the message names no value to look for
+	} else if errors.Is(err, errEmptyEmail) {
+		col = t.lastBlankIn(row, msg)
 	} else if errors.As(err, &bad) {
 		// The message quotes the email escaped (%q): look for it as is.
 		col = t.Column(row, bad.email)
@@ -219,6 +221,26 @@ func (t *Template) blankIn(row campaign.Row, msg string) string {
 			return ""
 		}
 		found = c
+	}
+	return found
+}
+
+// lastBlankIn is, of the columns the failing action of execution error
+// msg names that are empty in row, the one it names last (address's
+// email, after the name), "" when none is.
+func (t *Template) lastBlankIn(row campaign.Row, msg string) string {
+	m := actionRE.FindStringSubmatch(msg)
+	if m == nil {
+		return ""
+	}
+	found, at := "", -1
+	for _, c := range t.columns {
+		if strings.TrimSpace(row.Values[c]) != "" || !namesColumn(m[1], c) {
+			continue
+		}
+		if i := max(strings.LastIndex(m[1], "."+c), strings.LastIndex(m[1], strconv.Quote(c))); i > at {
+			found, at = c, i
+		}
 	}
 	return found
 }
