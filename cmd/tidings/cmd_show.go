@@ -20,6 +20,7 @@ import (
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/plan"
+	"github.com/tidings/tidings/sendpool/report"
 	"github.com/tidings/tidings/sendpool/spool"
 )
 
@@ -162,6 +163,11 @@ func showFrom(ctx context.Context, opts showOptions, g *globalOptions, path, key
 			case len(changed) > 0:
 				fmt.Fprintf(g.stderr, "note: since it went out, %s changed; send --resend-changed sends it as it is now, a message of its own\n",
 					plan.RevisedWords(changed))
+			}
+		}
+		if hash != "" {
+			if note := earlierNote(state, m.Key); note != "" {
+				fmt.Fprintln(g.stderr, note)
 			}
 		}
 	}
@@ -666,6 +672,22 @@ func sheetFirstRowOf(ctx context.Context, c *campaign.Campaign, key string) (cam
 			return r, nil
 		}
 	}
+}
+
+// earlierNote says that the message shown, of key, is a corrected one
+// (send --resend-changed) and which went before it under the key, when
+// and to whom: its reader got those too, with the values they had. ""
+// when none went before it (or the journal cannot say).
+func earlierNote(state *journal.State, key string) string {
+	as, err := state.Earlier(key)
+	if err != nil || len(as) == 0 {
+		return ""
+	}
+	words := make([]string, len(as))
+	for i, a := range as {
+		words[i] = fmt.Sprintf("%s to %s (%s)", a.Time.Local().Format(time.RFC3339), a.To, a.MessageID)
+	}
+	return fmt.Sprintf("note: this is a corrected message; before it, %s went under this key, as the row was then: %s", report.Plural(len(as), "message"), strings.Join(words, "; "))
 }
 
 // maxHeldElsewhere is the most rows heldElsewhere names.
