@@ -692,7 +692,24 @@ func (r *Renderer) addressList(f *addrField, row campaign.Row, v string) ([]mail
 		return nil, r.rowErr(row, col, fmt.Errorf("render: %s: %w %s: the address between < and > is empty", f.t.Name(), ErrAddress, clip(aerr.token)))
 	}
 	cause := r.hintInColumns(aerr.err, f.t, row, aerr.token)
-	return nil, r.rowErr(row, col, fmt.Errorf("render: %s: %w %s: %w%s", f.t.Name(), ErrAddress, clip(aerr.token), cause, fullWidthHint(v)))
+	return nil, r.rowErr(row, col, fmt.Errorf("render: %s: %w %s: %w%s%s", f.t.Name(), ErrAddress, clip(aerr.token), cause, fullWidthHint(v), commaDotHint(v, aerr.token)))
+}
+
+// commaDotHint is the hint for an address list v that a comma split in
+// a domain ("buch@example,de": the address "buch@example" and the part
+// token, "de", which is no address): a dot typed as a comma. "" when
+// token is not letters right after an address and a comma.
+func commaDotHint(v, token string) string {
+	tld := strings.TrimSpace(token)
+	if len(tld) < 2 || len(tld) > 6 || strings.Trim(strings.ToLower(tld), "abcdefghijklmnopqrstuvwxyz") != "" {
+		return ""
+	}
+	i := strings.Index(v, ","+tld)
+	if i < 0 || !strings.Contains(v[:i], "@") || strings.ContainsAny(v[strings.LastIndex(v[:i], "@"):i], " <>;,") {
+		return ""
+	}
+	start := strings.LastIndexAny(v[:i], " <;,") + 1
+	return fmt.Sprintf(" (a comma separates addresses, so %q is read as two; a dot typed as a comma? %s.%s)", v[start:i+1+len(tld)], v[start:i], tld)
 }
 
 // fullWidthHint is the hint for an address list v that does not parse and
