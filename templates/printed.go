@@ -100,11 +100,18 @@ func (s *Set) printedColumns() []string {
 // (Template.Printed) that are blank in row (empty, or white space only),
 // in campaign order; nil when none is.
 func (s *Set) PrintedBlank(row campaign.Row) []string {
-	var blank []string
+	return s.PrintedWhere(row, func(v string) bool { return strings.TrimSpace(v) == "" })
+}
+
+// PrintedWhere lists the columns the subject or a body prints as they
+// are (Template.Printed) whose value in row satisfies match, in campaign
+// order; nil when none does.
+func (s *Set) PrintedWhere(row campaign.Row, match func(value string) bool) []string {
+	var found []string
 	for _, c := range s.printed {
-		if strings.TrimSpace(row.Values[c]) == "" {
-			blank = append(blank, c)
+		if match(row.Values[c]) {
+			found = append(found, c)
 		}
 	}
-	return blank
+	return found
 }
