@@ -2,6 +2,7 @@ package campaign
 
 import (
 	"errors"
+	"strings"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
@@ -22,9 +23,17 @@ const GarbledAdvice = "the sheet was made from a UTF-8 CSV opened as Windows-125
 // in Windows-1252 itself ("Müller", "São") is not: its bytes beyond ASCII
 // are no UTF-8.
 func Garbled(s string) (string, bool) {
+	if !strings.ContainsFunc(s, isLeadByteChar) {
+		return "", false // ASCII, and almost all other text: no encoder run
+	}
 	b, err := charmap.Windows1252.NewEncoder().Bytes([]byte(s))
 	if err != nil || !utf8.Valid(b) || string(b) == s {
 		return "", false
 	}
 	return string(b), true
 }
+
+// isLeadByteChar reports whether r is what Windows-1252 reads a UTF-8
+// lead byte of a character beyond ASCII as (0xC2 to 0xF4: Â to ô), which
+// text garbled so always holds.
+func isLeadByteChar(r rune) bool { return r >= 0xC2 && r <= 0xF4 }
