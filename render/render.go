@@ -117,6 +117,10 @@ type Renderer struct {
 	// attachSum is true when the last of them is the row's files.
 	facets    []string
 	attachSum bool
+	// pointNumbers: the sheet is a workbook and recipients.decimal is ",",
+	// so a number printed as it is shows a decimal point the campaign does
+	// not write (Message.PointNumbers).
+	pointNumbers bool
 
 	from, sender, replyTo, to, cc, bcc addrField
 	subject                            *templates.Template
@@ -244,6 +248,7 @@ func newRenderer(c *campaign.Campaign, set *templates.Set, opts Options) *Render
 		r.keyCol = "email"
 	}
 	r.dated = set.DateColumns()
+	r.pointNumbers = !c.Recipients.DecimalReads() && c.Recipients.Decimal == campaign.DecimalComma
 	r.used = []string{r.keyCol}
 	for _, c := range set.UsedColumns() {
 		if c != r.keyCol {
@@ -571,6 +576,29 @@ func (r *Renderer) excelError(row campaign.Row) error {
 	return probs.err()
 }
 
+// garbledError refuses a row in which a column the campaign reads holds
+// text garbled by a wrong import (campaign.Garbled): every message would
+// carry it so ("Dear JÃ¼rgen"). Every such column is named, with the text
+// it was.
+func (r *Renderer) garbledError(row campaign.Row) error {
+	var probs rowProblems
+	for _, c := range r.used {
+		if was, ok := campaign.Garbled(row.Values[c]); ok {
+			probs.add(r.rowErr(row, c, fmt.Errorf("render: %w: %q is %q read in the wrong character set; %s", campaign.ErrGarbled, row.Values[c], was, campaign.GarbledAdvice)))
+		}
+	}
+	return probs.err()
+}
+
+// pointNumberRE matches a value that is a number written with a decimal
+// point, grouped with commas or not, and text around it without digits
+// (a currency: "1,234.50 €", "$12.5"); a date such as 15.12.2026 is not.
+var pointNumberRE = regexp.MustCompile(`^[^0-9]*-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)\.[0-9]+[^0-9]*$`)
+
+// isPointNumber reports whether v is a number written with a decimal
+// point (pointNumberRE).
+func isPointNumber(v string) bool { return pointNumberRE.MatchString(strings.TrimSpace(v)) }
+
 // dateFormatError refuses a row in which a column passed to date shows a
 // date in the other order than recipients.dates (campaign.DateFormat),
 // naming every such column.
@@ -678,7 +706,24 @@ func (r *Renderer) addressList(f *addrField, row campaign.Row, v string) ([]mail
 		return nil, r.rowErr(row, col, fmt.Errorf("render: %s: %w %s: the address between < and > is empty", f.t.Name(), ErrAddress, clip(aerr.token)))
 	}
 	cause := r.hintInColumns(aerr.err, f.t, row, aerr.token)
-	return nil, r.rowErr(row, col, fmt.Errorf("render: %s: %w %s: %w%s", f.t.Name(), ErrAddress, clip(aerr.token), cause, fullWidthHint(v)))
+	return nil, r.rowErr(row, col, fmt.Errorf("render: %s: %w %s: %w%s%s", f.t.Name(), ErrAddress, clip(aerr.token), cause, fullWidthHint(v), commaDotHint(v, aerr.token)))
+}
+
+// commaDotHint is the hint for an address list v that a comma split in
+// a domain ("buch@example,de": the address "buch@example" and the part
+// token, "de", which is no address): a dot typed as a comma. "" when
+// token is not letters right after an address and a comma.
+func commaDotHint(v, token string) string {
+	tld := strings.TrimSpace(token)
+	if len(tld) < 2 || len(tld) > 6 || strings.Trim(strings.ToLower(tld), "abcdefghijklmnopqrstuvwxyz") != "" {
+		return ""
+	}
+	i := strings.Index(v, ","+tld)
+	if i < 0 || !strings.Contains(v[:i], "@") || strings.ContainsAny(v[strings.LastIndex(v[:i], "@"):i], " <>;,") {
+		return ""
+	}
+	start := strings.LastIndexAny(v[:i], " <;,") + 1
+	return fmt.Sprintf(" (a comma separates addresses, so %q is read as two; a dot typed as a comma? %s.%s)", v[start:i+1+len(tld)], v[start:i], tld)
 }
 
 // fullWidthHint is the hint for an address list v that does not parse and
@@ -823,6 +868,9 @@ func (r *Renderer) render(st *state, row campaign.Row, m *Message) error {
 	}
 	m.Data = bytes.Clone(b.Bytes())
 	m.Blank = r.set.PrintedBlank(row)
+	if r.pointNumbers {
+		m.PointNumbers = r.set.PrintedWhere(row, isPointNumber)
+	}
 	if b.Cap() > 4<<20 {
 		*b = bytes.Buffer{} // do not keep a huge buffer in the pool
 	}
@@ -841,6 +889,7 @@ func (r *Renderer) evaluate(st *state, row campaign.Row, m *Message) (*parts, er
 	var probs rowProblems
 	probs.addTainting(r.excelError(row))
 	probs.add(r.dateFormatError(row))
+	probs.add(r.garbledError(row))
 	probs.add(r.mergedError(row))
 	if m.Key == "" {
 		probs.add(r.rowErr(row, r.keyCol, fmt.Errorf("render: %w: every row needs one, which tells its message from the others' (fill it in, or delete the row)", campaign.ErrEmptyKey)))

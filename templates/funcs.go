@@ -271,6 +271,12 @@ const layoutNames = "iso, short, long, us, zh, ja, rfc3339 or rfc1123"
 // is not one addr-spec (badEmailError says what is wrong with it).
 var errBadEmail = errors.New("not one email address")
 
+// errEmptyEmail is wrapped (with errBadEmail) by the address function's
+// error for an empty email, its last argument: the row's problem is then
+// told in the last empty column the call names ({{address .name .email}}
+// in a row empty in both, a totals row, names the email's column).
+var errEmptyEmail = errors.New("the email is empty")
+
 // fnAddress formats one RFC 5322 mailbox from a display name and an email
 // address. The name is written as a quoted-string when it holds anything but
 // letters, digits and spaces (RFC 5322 3.2.3 atext), so a comma, quote or
@@ -280,7 +286,7 @@ var errBadEmail = errors.New("not one email address")
 func fnAddress(name, email string) (string, error) {
 	email = strings.TrimSpace(email)
 	if email == "" {
-		return "", fmt.Errorf("templates: address: the email is empty: %w", errBadEmail)
+		return "", fmt.Errorf("templates: address: %w: %w", errEmptyEmail, errBadEmail)
 	}
 	if !isPlainEmail(email) {
 		if !isAddrSpec(email) {

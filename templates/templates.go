@@ -185,6 +185,8 @@ func (t *Template) rowError(row campaign.Row, err error) error {
 		col = m[1]
 	} else if errors.Is(err, errEmptyNumber) {
 		col = t.blankIn(row, msg) // the message names no value to look for
+	} else if errors.Is(err, errEmptyEmail) {
+		col = t.lastBlankIn(row, msg)
 	} else if errors.As(err, &bad) {
 		// The message quotes the email escaped (%q): look for it as is.
 		col = t.Column(row, bad.email)
@@ -219,6 +221,26 @@ func (t *Template) blankIn(row campaign.Row, msg string) string {
 			return ""
 		}
 		found = c
+	}
+	return found
+}
+
+// lastBlankIn is, of the columns the failing action of execution error
+// msg names that are empty in row, the one it names last (address's
+// email, after the name), "" when none is.
+func (t *Template) lastBlankIn(row campaign.Row, msg string) string {
+	m := actionRE.FindStringSubmatch(msg)
+	if m == nil {
+		return ""
+	}
+	found, at := "", -1
+	for _, c := range t.columns {
+		if strings.TrimSpace(row.Values[c]) != "" || !namesColumn(m[1], c) {
+			continue
+		}
+		if i := max(strings.LastIndex(m[1], "."+c), strings.LastIndex(m[1], strconv.Quote(c))); i > at {
+			found, at = c, i
+		}
 	}
 	return found
 }
@@ -646,7 +668,9 @@ func (cp *compiler) walk(t *Template, lookup func(string) *parse.Tree, root *par
 // with the column it probably means.
 func (cp *compiler) unknownColumn(t *Template, r colRef) error {
 	hint, note := "", ""
-	if c := cp.names.suggest(r.name, cp.columns); c != "" {
+	if c := garbledColumn(r.name, cp.columns); c != "" {
+		hint = fmt.Sprintf("; the sheet's column %q is %q garbled: %s", c, r.name, campaign.GarbledAdvice)
+	} else if c := cp.names.suggest(r.name, cp.columns); c != "" {
 		hint = "; " + cp.names.hint(c)
 	}
 	if cp.sheetNote != "" {
@@ -656,6 +680,18 @@ func (cp *compiler) unknownColumn(t *Template, r colRef) error {
 		File: t.file, Line: cp.line(t, r.tree, r.node),
 		Err: fmt.Errorf("templates: %s: %w: %q%s (columns: %s)%s", t.name, ErrUnknownColumn, r.name, hint, cp.names.list(cp.columns), note),
 	}
+}
+
+// garbledColumn is the column of columns whose header is name garbled by
+// a wrong import (campaign.Garbled: "FÃ¤llig" for "Fällig"), or "".
+// Suggesting its Identifier would have the template written garbled too.
+func garbledColumn(name string, columns []string) string {
+	for _, c := range columns {
+		if was, ok := campaign.Garbled(c); ok && (was == name || Identifier(was) == name) {
+			return c
+		}
+	}
+	return ""
 }
 
 // line maps the position of node n in tree to a line of t's file.

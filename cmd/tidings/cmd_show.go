@@ -20,6 +20,7 @@ import (
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/plan"
+	"github.com/tidings/tidings/sendpool/report"
 	"github.com/tidings/tidings/sendpool/spool"
 )
 
@@ -162,6 +163,11 @@ func showFrom(ctx context.Context, opts showOptions, g *globalOptions, path, key
 			case len(changed) > 0:
 				fmt.Fprintf(g.stderr, "note: since it went out, %s changed; send --resend-changed sends it as it is now, a message of its own\n",
 					plan.RevisedWords(changed))
+			}
+		}
+		if hash != "" {
+			if note := earlierNote(state, m.Key); note != "" {
+				fmt.Fprintln(g.stderr, note)
 			}
 		}
 	}
@@ -572,7 +578,7 @@ func notSpooled(ctx context.Context, spooled *currentSpool, c *campaign.Campaign
 	case err != nil:
 		return &unusableError{err}
 	case row == 0:
-		return fmt.Errorf("%w: %q is not a key in column %q of %s", errNotFound, key, c.Recipients.Key, displayPath(c.Recipients.Path))
+		return fmt.Errorf("%w: %q is not a key in column %q of %s%s", errNotFound, key, c.Recipients.Key, displayPath(c.Recipients.Path), heldElsewhere(ctx, c, key))
 	case gen == nil:
 		return fmt.Errorf("%w: %s (row %d) has no message spooled from the campaign as it is now (a file of it changed since, or no send spooled it yet): the next send renders it; preview shows what it would be", errNotFound, key, row)
 	}
@@ -666,6 +672,75 @@ func sheetFirstRowOf(ctx context.Context, c *campaign.Campaign, key string) (cam
 			return r, nil
 		}
 	}
+}
+
+// earlierNote says that the message shown, of key, is a corrected one
+// (send --resend-changed) and which went before it under the key, when
+// and to whom: its reader got those too, with the values they had. ""
+// when none went before it (or the journal cannot say).
+func earlierNote(state *journal.State, key string) string {
+	as, err := state.Earlier(key)
+	if err != nil || len(as) == 0 {
+		return ""
+	}
+	words := make([]string, len(as))
+	for i, a := range as {
+		words[i] = fmt.Sprintf("%s to %s (%s)", a.Time.Local().Format(time.RFC3339), a.To, a.MessageID)
+	}
+	return fmt.Sprintf("note: this is a corrected message; before it, %s went under this key, as the row was then: %s", report.Plural(len(as), "message"), strings.Join(words, "; "))
+}
+
+// maxHeldElsewhere is the most rows heldElsewhere names.
+const maxHeldElsewhere = 3
+
+// heldElsewhere names the rows of the sheet whose other columns hold
+// value (an address or a name typed where show wants the key), each with
+// its key, as "; it is the E-Mail of row 5 (key "K1004")", or "" when no
+// row does (or the sheet cannot be read: the error says enough).
+func heldElsewhere(ctx context.Context, c *campaign.Campaign, value string) string {
+	sheet, err := campaign.OpenSheet(ctx, c.Recipients)
+	if err != nil {
+		return ""
+	}
+	defer sheet.Close()
+	var found []string
+	more := 0
+	for {
+		r, err := sheet.Next(ctx)
+		var re *campaign.RowError
+		if errors.As(err, &re) {
+			continue
+		}
+		if err != nil {
+			break
+		}
+		if col := columnHolding(sheet.Columns(), r, c.Recipients.Key, value); col != "" {
+			if len(found) == maxHeldElsewhere {
+				more++
+				continue
+			}
+			found = append(found, fmt.Sprintf("the %s of row %d (key %q)", col, r.Number, r.Values[c.Recipients.Key]))
+		}
+	}
+	if len(found) == 0 {
+		return ""
+	}
+	tail := ""
+	if more > 0 {
+		tail = fmt.Sprintf(" and of %d more rows", more)
+	}
+	return fmt.Sprintf("; it is %s%s: show takes the key", strings.Join(found, ", "), tail)
+}
+
+// columnHolding is the first of columns, other than key, whose value in r
+// is value (as keys compare: spool.SameKey), or "".
+func columnHolding(columns []string, r campaign.Row, key, value string) string {
+	for _, col := range columns {
+		if col != key && strings.TrimSpace(r.Values[col]) != "" && spool.SameKey(r.Values[col], value) {
+			return col
+		}
+	}
+	return ""
 }
 
 // writeMessage writes data to out (a new private file, or one that

@@ -1,0 +1,24 @@
+package campaign
+
+import "testing"
+
+// TestGarbled: UTF-8 read as Windows-1252 is told, with the text it was;
+// text right as it is, in any script, is not.
+func TestGarbled(t *testing.T) {
+	for _, c := range []struct{ in, was string }{
+		{"JÃ¼rgen GroÃŸ", "Jürgen Groß"},
+		{"FÃ¤llig", "Fällig"},
+		{"Ã–ko-Laden", "Öko-Laden"},
+		{"1.234,50 â‚¬", "1.234,50 €"},
+		{"Jürgen Groß", ""},
+		{"São Paulo", ""},
+		{"ann@example.com", ""},
+		{"李雷", ""},
+		{"", ""},
+	} {
+		was, ok := Garbled(c.in)
+		if ok != (c.was != "") || was != c.was {
+			t.Errorf("Garbled(%q) = %q, %v; want %q", c.in, was, ok, c.was)
+		}
+	}
+}

@@ -1,0 +1,114 @@
+package campaign
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// unpadFormats takes out of the workbook's custom number formats what
+// only lines a cell up in its column: the padding (_x, a space as wide
+// as x) and the fill (*x, x repeated to the cell's width) at either end
+// of a section, and every fill. Excel's accounting formats have them
+// (German Excel's "_-* #,##0.00 €_-"), which excelize writes as spaces:
+// a message saying "über  99.90 € ." where the cell shows 99,90 €. A
+// padding between two parts stays one space. This reaches into
+// excelize's decoded style sheet, as plainGeneral does; the workbook is
+// only read.
+func unpadFormats(wb *excelize.File) {
+	if wb.Styles == nil || wb.Styles.NumFmts == nil {
+		return
+	}
+	for _, nf := range wb.Styles.NumFmts.NumFmt {
+		nf.FormatCode = unpadded(nf.FormatCode)
+		if nf.FormatCode16 != "" {
+			nf.FormatCode16 = unpadded(nf.FormatCode16)
+		}
+	}
+}
+
+// unpadded is code without the padding and fills unpadFormats takes
+// out, section by section.
+func unpadded(code string) string {
+	if !strings.ContainsAny(code, "_*") {
+		return code
+	}
+	sections := splitSections(code)
+	for i, s := range sections {
+		sections[i] = unpaddedSection(s)
+	}
+	return strings.Join(sections, ";")
+}
+
+// unpaddedSection is unpadded for one section of a format code: the
+// padding before its first part (brackets such as [Red] are no part) and
+// after its last goes, and so does every fill; a padding between parts is
+// a space, unless a space is next to it already.
+func unpaddedSection(section string) string {
+	toks := formatTokens(section)
+	last := len(toks)
+	for last > 0 && isPadding(toks[last-1]) {
+		last--
+	}
+	var b strings.Builder
+	begun, space := false, false
+	for i, t := range toks[:last] {
+		switch {
+		case t[0] == '[':
+			b.WriteString(t)
+		case isPadding(t) && !begun:
+		case t[0] == '*':
+		case t[0] == '_':
+			if !space && !isSpaceToken(toks[i+1]) {
+				b.WriteString(`\ `)
+				space = true
+			}
+		default:
+			b.WriteString(t)
+			begun, space = true, isSpaceToken(t)
+		}
+	}
+	return b.String()
+}
+
+// isSpaceToken reports whether a format token writes a space.
+func isSpaceToken(tok string) bool { return tok == " " || tok == `\ ` }
+
+// isPadding reports whether a format token only lines the cell up: a
+// padding, a fill or a space.
+func isPadding(tok string) bool {
+	return tok[0] == '_' || tok[0] == '*' || isSpaceToken(tok)
+}
+
+// formatTokens splits a section of a format code into its parts: quoted
+// text, a bracketed part, an escaped character, a padding or a fill with
+// its character (whole runes), and single characters.
+func formatTokens(s string) []string {
+	var toks []string
+	for i := 0; i < len(s); {
+		n := 1
+		switch s[i] {
+		case '"', '[':
+			end := byte('"')
+			if s[i] == '[' {
+				end = ']'
+			}
+			if j := strings.IndexByte(s[i+1:], end); j >= 0 {
+				n = j + 2
+			} else {
+				n = len(s) - i
+			}
+		case '\\', '_', '*':
+			if i+1 < len(s) {
+				_, size := utf8.DecodeRuneInString(s[i+1:])
+				n = 1 + size
+			}
+		default:
+			_, n = utf8.DecodeRuneInString(s[i:])
+		}
+		toks = append(toks, s[i:i+n])
+		i += n
+	}
+	return toks
+}

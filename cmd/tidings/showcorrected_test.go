@@ -1,0 +1,36 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// TestShowCorrectedNamesEarlier: after an amount corrected and sent again
+// (--resend-changed), show of the row prints the corrected message and
+// says that one went before it, to whom and with which Message-ID: the
+// client got both, and the office asked about "the invoice" needs to know.
+// A row sent once has no such note.
+func TestShowCorrectedNamesEarlier(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := revisedCampaign(t, srv, "invoice,email,name,amount\n1,ann@example.com,Ann,10.00\n2,bob@example.com,Bob,20.00\n")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("send: %d\n%s%s", code, out, errOut)
+	}
+	first := messageIDOf(t, serverCopy(t, srv, "ann@example.com"))
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "invoice,email,name,amount\n1,ann@example.com,Ann,12.00\n2,bob@example.com,Bob,20.00\n"})
+	if out, errOut, code := runCLI(t, "send", "--yes", "--resend-changed", camp); code != exitOK {
+		t.Fatalf("send --resend-changed: %d\n%s%s", code, out, errOut)
+	}
+	out, errOut, code := runCLI(t, "show", camp, "1")
+	want := "note: this is a corrected message; before it, 1 message went under this key, as the row was then: "
+	if code != exitOK || !strings.Contains(out, "you owe 12.00") || !strings.Contains(errOut, want) ||
+		!strings.Contains(errOut, strings.Trim(first, "<>")) || !strings.Contains(errOut, "to Ann <ann@example.com>") {
+		t.Errorf("show of the corrected row: code %d, want the 12.00 message and %q naming %s\n%s", code, want, first, errOut)
+	}
+	if _, errOut, _ = runCLI(t, "show", camp, "2"); strings.Contains(errOut, "corrected") {
+		t.Errorf("show of a row sent once speaks of a correction:\n%s", errOut)
+	}
+}

@@ -1,0 +1,35 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// TestShowByAddressNamesTheKey: an invoice campaign keyed by its invoice
+// number, asked to show a client's address (what an office looks a client
+// up by), says which row holds that address and its key, rather than only
+// that it is no key.
+func TestShowByAddressNamesTheKey(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"c.yaml":   campaignYAML(srv.Port, `recipients: {path: r.csv, key: invoice}`),
+		"body.txt": "Hallo {{.name}}, {{.invoice}}\n",
+		"r.csv":    "invoice,email,name\nK1001,ann@example.com,Ann\nK1002,bob@example.com,Bob\n",
+	})
+	camp := filepath.Join(dir, "c.yaml")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
+	}
+	_, errOut, code := runCLI(t, "show", camp, "Bob@example.com")
+	if code != exitSomeFailed || !strings.Contains(errOut, `it is the email of row 3 (key "K1002")`) {
+		t.Errorf("show by address: code %d, want %d naming row 3 and its key:\n%s", code, exitSomeFailed, errOut)
+	}
+	_, errOut, code = runCLI(t, "show", camp, "K9999")
+	if code != exitSomeFailed || strings.Contains(errOut, "it is the") {
+		t.Errorf("show of no key: code %d, want %d and no row named:\n%s", code, exitSomeFailed, errOut)
+	}
+}
