@@ -54,9 +54,33 @@ func (cp *compiler) callHint(src string, line int, msg string) string {
 		return "; functions take their arguments after a space, without parentheses: " + cp.unparen(sourceLine(src, line))
 	case strings.HasPrefix(msg, "malformed character constant"):
 		return "; text is written in double quotes or backquotes (\"friend\", `friend`), not in single quotes"
+	case typographicQuoteRE.MatchString(msg):
+		return smartQuoteHint(sourceLine(src, line))
 	}
 	return ""
 }
+
+// typographicQuoteRE matches text/template's error for a typographic
+// quote inside an action: “ ” „ ‘ ’ ‚ « », as Word's AutoFormat writes
+// quotes (and a document's text pasted into a template keeps).
+var typographicQuoteRE = regexp.MustCompile(`^unrecognized character in action: U\+(201[CDE89A]|00AB|00BB) `)
+
+// straightQuotes writes each typographic double quote of s as '"' and
+// each single one as '"' too: an action reads text in double quotes only.
+var straightQuotes = strings.NewReplacer("“", `"`, "”", `"`, "„", `"`, "‘", `"`, "’", `"`, "‚", `"`, "«", `"`, "»", `"`)
+
+// smartQuoteHint is the hint for a typographic quote in an action of
+// line: what to write, the line's actions with straight quotes.
+func smartQuoteHint(line string) string {
+	fixed := lineActionRE.ReplaceAllStringFunc(line, straightQuotes.Replace)
+	if fixed == line {
+		return `; a word processor wrote a typographic quote (“ ” ‘ ’): inside {{ }} text is written in straight double quotes ("friend")`
+	}
+	return `; a word processor wrote a typographic quote (“ ” ‘ ’): inside {{ }} text is written in straight double quotes: ` + clipLine(strings.TrimSpace(fixed))
+}
+
+// lineActionRE finds an action on one line: {{ … }}.
+var lineActionRE = regexp.MustCompile(`\{\{.*?\}\}`)
 
 // parenCallRE finds a call written with parentheses, piped a value or
 // not: {{ name|default("friend") }}, {{upper(.name)}}.

@@ -52,3 +52,21 @@ func TestParenthesisedCall(t *testing.T) {
 		}
 	}
 }
+
+// TestTypographicQuotes: an action holding Word's typographic quotes
+// (pasted from a document) is an error that says to write straight
+// quotes, with the line so written.
+func TestTypographicQuotes(t *testing.T) {
+	cols := []string{"email", "First Name"}
+	for _, tt := range []struct{ src, want string }{
+		{`Dear {{index . “First Name”}},`, `unrecognized character in action: U+201C '“'; a word processor wrote a typographic quote (“ ” ‘ ’): inside {{ }} text is written in straight double quotes: Dear {{index . "First Name"}},`},
+		{`{{ .First_Name | default „Kunde“ }}`, `straight double quotes: {{ .First_Name | default "Kunde" }}`},
+		{`{{ .First_Name | default ‘friend’ }}`, `straight double quotes: {{ .First_Name | default "friend" }}`},
+	} {
+		c := load(t, baseYAML, map[string]string{"body.txt": "Hi\n" + tt.src + "\n"})
+		_, err := Compile(c, cols)
+		if err == nil || !strings.Contains(err.Error(), "body.txt:2: ") || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: %v\nwant at line 2\n %s", tt.src, err, tt.want)
+		}
+	}
+}
