@@ -605,6 +605,7 @@ func (cp *compiler) walk(t *Template, lookup func(string) *parse.Tree, root *par
 	w.walkTree(root, true)
 	t.usesRow, t.wholeRow = w.usesRow, w.wholeRow
 	cp.checkJinja(t, w.text)
+	cp.checkMergeFields(t, w.text)
 	for _, r := range w.swapped {
 		cp.errs = append(cp.errs, &campaign.FileError{
 			File: t.file, Line: cp.line(t, r.tree, r.node),
