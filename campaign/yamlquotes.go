@@ -100,3 +100,16 @@ func opensValue(before string) bool {
 	b := strings.TrimRight(before, " \t")
 	return b == "" || strings.ContainsRune(":-{[,", rune(b[len(b)-1]))
 }
+
+// tabIndented reports whether line (1-based) of data starts with white
+// space holding a tab, which YAML does not take as indentation (as
+// Notepad and some editors indent).
+func tabIndented(data []byte, line int) bool {
+	lines := bytes.Split(data, []byte("\n"))
+	if line < 1 || line > len(lines) {
+		return false
+	}
+	l := lines[line-1]
+	indent := l[:len(l)-len(bytes.TrimLeft(l, " \t"))]
+	return bytes.IndexByte(indent, '\t') >= 0
+}

@@ -41,3 +41,19 @@ func TestDoubleQuotesEndInsideAction(t *testing.T) {
 		}
 	}
 }
+
+// TestTabIndentation: a line indented with a tab (Notepad's Tab key) is
+// a YAML error at its line that says to indent with spaces.
+func TestTabIndentation(t *testing.T) {
+	for _, yaml := range []string{
+		strings.Replace(minimalCampaign, "\n  path: ", "\n\tpath: ", 1),
+		minimalCampaign + "send:\n  rate: 1/s\n\tconcurrency: 2\n",
+	} {
+		want := strings.Count(yaml[:strings.Index(yaml, "\n\t")+1], "\n") + 1 // the tab's line
+		_, err := Load(writeCampaign(t, yaml))
+		var fe *FileError
+		if !errors.As(err, &fe) || fe.Line != want || !strings.Contains(err.Error(), "YAML indents with spaces only: replace each tab at the start of the line with spaces") {
+			t.Errorf("Load = %v, want an error at line %d saying to indent with spaces\n%s", err, want, yaml)
+		}
+	}
+}
