@@ -200,7 +200,7 @@ func (a *attacher) find(p string, fromData bool) (full, real string, err error) 
 	if errors.Is(err, fs.ErrNotExist) {
 		// EvalSymlinks names the first missing folder on the way; the
 		// file asked for is what the user looks for.
-		return full, "", fmt.Errorf("%w: %q: %w%s%s", ErrAttachment, p, noSuchFile(full), backslashHint(p), a.spaceHint(p, fromData))
+		return full, "", fmt.Errorf("%w: %q: %w%s%s%s", ErrAttachment, p, noSuchFile(full), backslashHint(p), a.spaceHint(p, fromData), a.caseHint(full, fromData))
 	}
 	if err != nil {
 		return full, "", fmt.Errorf("%w: %w", ErrAttachment, unwrapPath(err))
@@ -473,6 +473,30 @@ func spaceWhere(p string) string {
 		}
 	}
 	return ""
+}
+
+// caseHint is the hint of a missing attachment full (an absolute path)
+// that is there with its name, or a folder's on its way, in another case
+// (Invoice-7.PDF for invoice-7.pdf: the sheet was written on Windows,
+// where names ignore case, but not here): the path to write, from the
+// attachment folder. fromData: the path came from the sheet, and a file
+// it may not attach is not named. "" when there is none such.
+func (a *attacher) caseHint(full string, fromData bool) string {
+	found := a.names.otherCase(full)
+	if found == "" {
+		return ""
+	}
+	if fromData {
+		real, err := filepath.EvalSymlinks(found)
+		if err != nil || !inside(a.rootReal, real) || a.private(found, real) != nil {
+			return ""
+		}
+	}
+	shown := found
+	if rel, err := filepath.Rel(a.root, found); err == nil && inside(a.root, found) {
+		shown = filepath.ToSlash(rel)
+	}
+	return fmt.Sprintf(" (names differ in case here, unlike on Windows: the file is %q; write its name so, or rename the file)", shown)
 }
 
 // noSuchFile is a missing attachment's error: it names the path looked
