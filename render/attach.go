@@ -11,7 +11,10 @@ import (
 	"io/fs"
 	"mime"
 	"os"
+	"path"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -200,7 +203,7 @@ func (a *attacher) find(p string, fromData bool) (full, real string, err error) 
 	if errors.Is(err, fs.ErrNotExist) {
 		// EvalSymlinks names the first missing folder on the way; the
 		// file asked for is what the user looks for.
-		return full, "", fmt.Errorf("%w: %q: %w%s%s%s", ErrAttachment, p, noSuchFile(full), backslashHint(p), a.spaceHint(p, fromData), a.caseHint(full, fromData))
+		return full, "", fmt.Errorf("%w: %s: %w%s%s%s", ErrAttachment, quotePath(p), noSuchFile(full), backslashHint(p), a.spaceHint(p, fromData), a.caseHint(full, fromData))
 	}
 	if err != nil {
 		return full, "", fmt.Errorf("%w: %w", ErrAttachment, unwrapPath(err))
@@ -415,18 +418,42 @@ func (c *blobCache) put(k blobKey, b *blob) {
 }
 
 // backslashHint is the hint for a missing file whose path p holds a
-// backslash, Windows' folder separator, where it separates no folders;
+// backslash, Windows' folder separator, where it separates no folders,
+// or starts with a drive letter (C:\Users\anna\x.pdf, C:/Users/…);
 // "" otherwise.
 func backslashHint(p string) string {
-	if filepath.Separator == '\\' || !strings.Contains(p, `\`) {
+	if filepath.Separator == '\\' {
 		return ""
 	}
 	slashed := strings.ReplaceAll(p, `\`, "/")
-	if climbs(slashed) || strings.Contains(slashed, ":") {
-		// A Windows path (C:\…) or one that climbs: no path to suggest.
-		return " (a \\ separates no folders here, and a drive letter or .. leads nowhere: write the file's path inside the campaign folder, with / between folders)"
+	if driveLetterRE.MatchString(p) || strings.HasPrefix(slashed, "//") {
+		// A Windows path: a file on the computer the sheet was made on.
+		base := path.Base(slashed)
+		return fmt.Sprintf(" (a Windows path names a file on the computer the sheet was written on: copy %s into the campaign folder and write its path from there, with / between folders, as in %q)", base, base)
+	}
+	if !strings.Contains(p, `\`) {
+		return ""
+	}
+	if climbs(slashed) {
+		// One that climbs: no path to suggest.
+		return " (a \\ separates no folders here, and a .. leads nowhere: write the file's path inside the campaign folder, with / between folders)"
 	}
 	return fmt.Sprintf(" (a \\ separates no folders here: write / between folders, as in %q)", slashed)
+}
+
+// driveLetterRE matches a path starting with a Windows drive letter.
+var driveLetterRE = regexp.MustCompile(`^[A-Za-z]:[\\/]`)
+
+// quotePath is p in double quotes, as %q writes it but for a backslash,
+// which stays one (a Windows path reads as the sheet has it, not
+// "C:\\Users"); as %q writes it when p holds a quote or a character
+// %q escapes otherwise.
+func quotePath(p string) string {
+	q := strconv.Quote(p)
+	if q == `"`+strings.ReplaceAll(p, `\`, `\\`)+`"` {
+		return `"` + p + `"`
+	}
+	return q
 }
 
 // spaceHint is the hint of a missing attachment whose path p has a space
