@@ -192,6 +192,9 @@ func Parse(data []byte, file string) (*Campaign, error) {
 	if err := dec.Decode(c); err != nil {
 		return nil, yamlError(file, data, err)
 	}
+	if err := typographicQuotes(file, data); err != nil {
+		return nil, err
+	}
 	if err := c.DKIM.locate(file, data); err != nil {
 		return nil, err
 	}

@@ -57,3 +57,36 @@ func TestTabIndentation(t *testing.T) {
 		}
 	}
 }
+
+// TestTypographicQuotesAroundValue: a header setting written in Word's
+// typographic quotes (subject: “Your invoice”) is an error at its line
+// that shows it in straight quotes, which loads; in YAML's own quotes the
+// typographic ones are the value's, on purpose.
+func TestTypographicQuotesAroundValue(t *testing.T) {
+	base := strings.Replace(minimalCampaign, "subject: \"{{.name}}, your digest\"\n", "", 1)
+	for _, c := range []struct{ line, fixed string }{
+		{`subject: “Invoice {{.invoice}}”`, `subject: "Invoice {{.invoice}}"`},
+		{`subject: „Ihre Rechnung {{.nr}}“`, `subject: "Ihre Rechnung {{.nr}}"`},
+		{"subject: x\nreply_to: “Billing <billing@acme.example>”", `reply_to: "Billing <billing@acme.example>"`},
+		{"subject: x\nto: ‘{{address .name .email}}’", `to: "{{address .name .email}}"`},
+		{`subject: “Due {{date "long" .d}}”`, `subject: 'Due {{date "long" .d}}'`},
+	} {
+		yaml := base + c.line + "\n"
+		_, err := Load(writeCampaign(t, yaml))
+		var fe *FileError
+		want := "write straight quotes: " + c.fixed
+		if !errors.As(err, &fe) || fe.Line != strings.Count(yaml, "\n") || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: Load = %v, want an error at line %d with %q", c.line, err, strings.Count(yaml, "\n"), want)
+			continue
+		}
+		fixed := strings.Replace(yaml, c.line[strings.LastIndexByte(c.line, '\n')+1:], c.fixed, 1)
+		if _, err := Load(writeCampaign(t, fixed)); err != nil {
+			t.Errorf("the line as the error writes it does not load:\n%s\n%v", fixed, err)
+		}
+	}
+	for _, line := range []string{`subject: '“Sale” today'`, `subject: "“Sale”"`, `subject: Our “Sale” today`} {
+		if _, err := Load(writeCampaign(t, base+line+"\n")); err != nil {
+			t.Errorf("%s: %v, want it loaded as written", line, err)
+		}
+	}
+}
