@@ -6,7 +6,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"unicode"
 )
 
 // MissingFile turns err, an error opening the file at path that the
@@ -43,6 +45,12 @@ func (c *Campaign) MissingFile(key, path string, err error) error {
 	} else if errors.Is(derr, fs.ErrNotExist) {
 		hints = append(hints, "the folder "+dir+" does not exist either")
 	}
+	if hint := c.backslashHint(shown); hint != "" {
+		hints = append(hints, hint)
+	}
+	if strings.ContainsFunc(shown, unicode.IsControl) {
+		shown = strconv.Quote(shown)
+	}
 	msg := fmt.Sprintf("campaign: %s: no such file: %s", key, shown)
 	if len(hints) > 0 {
 		msg += " (" + strings.Join(hints, "; ") + ")"
@@ -60,3 +68,28 @@ type missingFileError struct {
 
 func (e *missingFileError) Error() string { return e.msg }
 func (e *missingFileError) Unwrap() error { return e.err }
+
+// yamlEscapes writes back the characters a YAML double-quoted value made
+// of a backslash and the letter after it ("neu\neu.csv": a line break).
+var yamlEscapes = strings.NewReplacer("\n", `\n`, "\t", `\t`, "\r", `\r`, "\b", `\b`, "\f", `\f`, "\v", `\v`, "\a", `\a`, "\x1b", `\e`, "\x00", `\0`)
+
+// backslashHint is the hint of a missing file whose path shown, relative
+// to the campaign folder, holds a backslash, Windows' folder separator,
+// which separates no folders here, or a character a YAML double-quoted
+// value made of one (path: "data\new.csv" reads \n as a line break):
+// the path with / to write, and whether it is there; "" otherwise.
+func (c *Campaign) backslashHint(shown string) string {
+	written := yamlEscapes.Replace(shown)
+	if !strings.Contains(written, `\`) {
+		return ""
+	}
+	slashed := strings.ReplaceAll(written, `\`, "/")
+	hint := `a \ separates no folders here: write / between folders: ` + slashed
+	if written != shown {
+		hint = `in double quotes YAML reads a \ and the letter after it as one character (\n a line break, \b a backspace), and a \ separates no folders here anyway: write / between folders: ` + slashed
+	}
+	if _, err := os.Stat(filepath.Join(c.Dir, filepath.FromSlash(slashed))); err == nil {
+		hint += ", which is there"
+	}
+	return hint
+}
