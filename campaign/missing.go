@@ -45,7 +45,7 @@ func (c *Campaign) MissingFile(key, path string, err error) error {
 	} else if errors.Is(derr, fs.ErrNotExist) {
 		hints = append(hints, "the folder "+dir+" does not exist either")
 	}
-	if hint := c.backslashHint(shown); hint != "" {
+	if hint := backslashHint(c.Dir, shown); hint != "" {
 		hints = append(hints, hint)
 	}
 	if strings.ContainsFunc(shown, unicode.IsControl) {
@@ -73,12 +73,12 @@ func (e *missingFileError) Unwrap() error { return e.err }
 // of a backslash and the letter after it ("neu\neu.csv": a line break).
 var yamlEscapes = strings.NewReplacer("\n", `\n`, "\t", `\t`, "\r", `\r`, "\b", `\b`, "\f", `\f`, "\v", `\v`, "\a", `\a`, "\x1b", `\e`, "\x00", `\0`)
 
-// backslashHint is the hint of a missing file whose path shown, relative
-// to the campaign folder, holds a backslash, Windows' folder separator,
+// backslashHint is the hint of a missing file whose path shown (relative
+// to dir, or absolute) holds a backslash, Windows' folder separator,
 // which separates no folders here, or a character a YAML double-quoted
 // value made of one (path: "data\new.csv" reads \n as a line break):
 // the path with / to write, and whether it is there; "" otherwise.
-func (c *Campaign) backslashHint(shown string) string {
+func backslashHint(dir, shown string) string {
 	written := yamlEscapes.Replace(shown)
 	if !strings.Contains(written, `\`) {
 		return ""
@@ -88,7 +88,11 @@ func (c *Campaign) backslashHint(shown string) string {
 	if written != shown {
 		hint = `in double quotes YAML reads a \ and the letter after it as one character (\n a line break, \b a backspace), and a \ separates no folders here anyway: write / between folders: ` + slashed
 	}
-	if _, err := os.Stat(filepath.Join(c.Dir, filepath.FromSlash(slashed))); err == nil {
+	full := filepath.FromSlash(slashed)
+	if !filepath.IsAbs(full) {
+		full = filepath.Join(dir, full)
+	}
+	if _, err := os.Stat(full); err == nil {
 		hint += ", which is there"
 	}
 	return hint
