@@ -280,6 +280,9 @@ func yamlError(file string, data []byte, err error) error {
 		if hint := quotedTemplate(data, fe.Line); hint != "" {
 			fe.Err = fmt.Errorf("campaign: %s (%w)", hint, fe.Err)
 		}
+		if strings.Contains(ye.GetMessage(), "unknown escape character") {
+			fe.Err = fmt.Errorf("campaign: %s (%w)", escapeHint(data, fe.Line), fe.Err)
+		}
 		if msg := ye.GetMessage(); (strings.Contains(msg, "\t") || strings.Contains(msg, "tab")) && tabIndented(data, fe.Line) {
 			fe.Err = errors.New(`campaign: a tab indents this line: YAML indents with spaces only: replace each tab at the start of the line with spaces, as many as the lines around it use (an editor's "convert tabs to spaces" does it for the whole file)`)
 		}

@@ -90,3 +90,27 @@ func TestTypographicQuotesAroundValue(t *testing.T) {
 		}
 	}
 }
+
+// TestUnknownEscape: a Windows path in double quotes ("invoices\{{.nr}}.pdf":
+// \{ is no YAML escape) is an error at its line saying a \ starts an
+// escape there, with the line written with /, which loads.
+func TestUnknownEscape(t *testing.T) {
+	base := strings.Replace(minimalCampaign, "subject: \"{{.name}}, your digest\"\n", "subject: Hi\n", 1)
+	for _, c := range []struct{ line, fixed string }{
+		{`attachments: ["invoices\{{.nr}}.pdf"]`, `attachments: ["invoices/{{.nr}}.pdf"]`},
+		{"attachments:\n  - \"Rechnungen\\2024\\{{.nr}}.pdf\"", `- "Rechnungen/2024/{{.nr}}.pdf"`},
+	} {
+		yaml := base + c.line + "\n"
+		_, err := Load(writeCampaign(t, yaml))
+		var fe *FileError
+		want := `campaign: in double quotes a \ starts an escape (\n is a line break): a path is written with / between folders, and a \ to keep goes in single quotes ('a\b'): ` + c.fixed
+		if !errors.As(err, &fe) || fe.Line != strings.Count(yaml, "\n") || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: Load = %v\nwant an error at line %d with\n%s", c.line, err, strings.Count(yaml, "\n"), want)
+			continue
+		}
+		fixed := strings.Replace(yaml, c.line[strings.LastIndexByte(c.line, '\n')+1:], c.fixed, 1)
+		if _, err := Load(writeCampaign(t, fixed)); err != nil {
+			t.Errorf("the line as the error writes it does not load:\n%s\n%v", fixed, err)
+		}
+	}
+}
