@@ -203,7 +203,7 @@ func (a *attacher) find(p string, fromData bool) (full, real string, err error) 
 	if errors.Is(err, fs.ErrNotExist) {
 		// EvalSymlinks names the first missing folder on the way; the
 		// file asked for is what the user looks for.
-		return full, "", fmt.Errorf("%w: %s: %w%s%s%s", ErrAttachment, quotePath(p), noSuchFile(full), backslashHint(p), a.spaceHint(p, fromData), a.caseHint(full, fromData))
+		return full, "", fmt.Errorf("%w: %s: %w%s%s%s%s", ErrAttachment, quotePath(p), noSuchFile(full), backslashHint(p), a.spaceHint(p, fromData), a.caseHint(full, fromData), a.extensionHint(full, fromData))
 	}
 	if err != nil {
 		return full, "", fmt.Errorf("%w: %w", ErrAttachment, unwrapPath(err))
@@ -502,6 +502,40 @@ func spaceWhere(p string) string {
 	return ""
 }
 
+// extensionHint is the hint of a missing attachment full (an absolute
+// path) whose folder holds it with one extension more (INV-7.pdf for
+// INV-7, INV-7.pdf.pdf for INV-7.pdf), as Windows Explorer, which hides
+// known extensions, makes names typed or saved: the file's path from the
+// attachment folder. fromData as caseHint. "" when there is none such.
+func (a *attacher) extensionHint(full string, fromData bool) string {
+	found := a.names.withExtension(full)
+	if found == "" || !a.mayName(found, fromData) {
+		return ""
+	}
+	return fmt.Sprintf(" (the folder holds %q: Windows Explorer hides known extensions such as %s, so a name is typed without its own or saved with it twice; write the name as it is, or rename the file)", a.fromRoot(found), filepath.Ext(found))
+}
+
+// mayName reports whether a hint may name found, a file in the attachment
+// folder: when the path came from the sheet (fromData), only one the row
+// could attach (inside the folder, not one of the campaign's own files).
+func (a *attacher) mayName(found string, fromData bool) bool {
+	if !fromData {
+		return true
+	}
+	real, err := filepath.EvalSymlinks(found)
+	return err == nil && inside(a.rootReal, real) && a.private(found, real) == nil
+}
+
+// fromRoot is found, a path in the attachment folder, from that folder
+// with / between folders (as a sheet writes it); found itself when it is
+// outside.
+func (a *attacher) fromRoot(found string) string {
+	if rel, err := filepath.Rel(a.root, found); err == nil && inside(a.root, found) {
+		return filepath.ToSlash(rel)
+	}
+	return found
+}
+
 // caseHint is the hint of a missing attachment full (an absolute path)
 // that is there with its name, or a folder's on its way, in another case
 // (Invoice-7.PDF for invoice-7.pdf: the sheet was written on Windows,
@@ -510,20 +544,10 @@ func spaceWhere(p string) string {
 // it may not attach is not named. "" when there is none such.
 func (a *attacher) caseHint(full string, fromData bool) string {
 	found := a.names.otherCase(full)
-	if found == "" {
+	if found == "" || !a.mayName(found, fromData) {
 		return ""
 	}
-	if fromData {
-		real, err := filepath.EvalSymlinks(found)
-		if err != nil || !inside(a.rootReal, real) || a.private(found, real) != nil {
-			return ""
-		}
-	}
-	shown := found
-	if rel, err := filepath.Rel(a.root, found); err == nil && inside(a.root, found) {
-		shown = filepath.ToSlash(rel)
-	}
-	return fmt.Sprintf(" (names differ in case here, unlike on Windows: the file is %q; write its name so, or rename the file)", shown)
+	return fmt.Sprintf(" (names differ in case here, unlike on Windows: the file is %q; write its name so, or rename the file)", a.fromRoot(found))
 }
 
 // noSuchFile is a missing attachment's error: it names the path looked

@@ -156,3 +156,36 @@ func (d *dirNames) walkFold(p string) string {
 	}
 	return filepath.Join(dir, match)
 }
+
+// withExtension is the one file of the folder of the clean absolute path
+// p, missing as written, whose name is p's with an extension more
+// (INV-7.pdf for INV-7, INV-7.pdf.pdf for INV-7.pdf: Windows Explorer
+// hides known extensions, so a name is typed without its own, or saved
+// with it twice); "" when p's folder does not exist or has none or
+// several such files.
+func (d *dirNames) withExtension(p string) string {
+	if d == nil {
+		return ""
+	}
+	dir, base := filepath.Split(p)
+	dir = filepath.Clean(dir)
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return ""
+	}
+	prefix := norm.NFC.String(base) + "."
+	match := ""
+	for nfc, names := range d.list(dir) {
+		ext := strings.TrimPrefix(nfc, prefix)
+		if ext == nfc || ext == "" || strings.Contains(ext, ".") {
+			continue
+		}
+		if match != "" || len(names) > 1 {
+			return ""
+		}
+		match = names[0]
+	}
+	if match == "" {
+		return ""
+	}
+	return filepath.Join(dir, match)
+}

@@ -127,3 +127,34 @@ func TestAttachmentOtherCase(t *testing.T) {
 		}
 	}
 }
+
+// TestAttachmentHiddenExtension: a file the sheet names without its
+// extension (INV-7 for INV-7.pdf), or one saved with it twice
+// (INV-7.pdf.pdf), as Windows Explorer's hidden extensions make them, is
+// still missing, but the problem names the file; two candidates, or one
+// the row may not attach, are not named.
+func TestAttachmentHiddenExtension(t *testing.T) {
+	e := setup(t, yamlWith(map[string]string{"attachments": `["{{.file}}"]`}), map[string]string{
+		"body.txt":               "Hi\n",
+		"invoices/INV-7.pdf":     "%PDF 7",
+		"invoices/INV-8.pdf.pdf": "%PDF 8",
+		"invoices/INV-9.pdf":     "%PDF 9",
+		"invoices/INV-9.docx":    "docx",
+	}, []string{"email", "file"})
+	for _, c := range []struct{ file, want string }{
+		{"invoices/INV-7", `(the folder holds "invoices/INV-7.pdf": Windows Explorer hides known extensions such as .pdf, so a name is typed without its own or saved with it twice; write the name as it is, or rename the file)`},
+		{"invoices/INV-8.pdf", `(the folder holds "invoices/INV-8.pdf.pdf": Windows Explorer hides`},
+		{"invoices/INV-9", ""},
+		{"invoices/INV-10", ""},
+		{"nofolder/INV-7", ""},
+	} {
+		_, err := e.r.Render(row(2, "email", "k@example.com", "file", c.file))
+		if !errors.Is(err, os.ErrNotExist) || rowErr(t, err).Column != "file" {
+			t.Errorf("%s: %v, want a missing file in column file", c.file, err)
+			continue
+		}
+		if c.want != "" && !strings.Contains(err.Error(), c.want) || c.want == "" && strings.Contains(err.Error(), "Explorer") {
+			t.Errorf("%s: %v\nwant %q", c.file, err, c.want)
+		}
+	}
+}
