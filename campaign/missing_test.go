@@ -76,3 +76,31 @@ func TestMissingFileBackslash(t *testing.T) {
 		}
 	}
 }
+
+// TestMissingFileHiddenExtension: a file the campaign names without its
+// extension, or saved with it twice (body.txt.txt), as Windows
+// Explorer's hidden extensions make names, is named as the folder holds
+// it.
+func TestMissingFileHiddenExtension(t *testing.T) {
+	path := writeCampaign(t, minimalCampaign)
+	dir := filepath.Dir(path)
+	for _, name := range []string{"people.csv", "body.txt.txt", "letter.html"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("email\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key, tt := range map[string]struct{ value, want string }{
+		"text": {"body.txt", "no such file: body.txt (in " + dir + "; the folder holds body.txt.txt: Windows Explorer hides known extensions such as .txt, so a name is typed without its own or saved with it twice; write the name as it is, or rename the file)"},
+		"html": {"letter", "the folder holds letter.html: Windows Explorer hides known extensions such as .html"},
+	} {
+		full := filepath.Join(dir, tt.value)
+		_, openErr := os.Open(full)
+		if err := c.MissingFile(key, full, openErr); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: MissingFile = %v\nwant %s", tt.value, err, tt.want)
+		}
+	}
+}
