@@ -332,7 +332,7 @@ func TestCSVDialects(t *testing.T) {
 			file: "people.csv",
 			data: []byte("email,name\na@example.com,\"A\"x\nb@example.com,B\n"),
 			want: []string{"2: !quote", "3: b@example.com | B"},
-			msgs: []string{"row 2: extraneous or missing \" in quoted-field (line 2, character 17)"},
+			msgs: []string{"row 2: extraneous or missing \" in quoted-field (line 2, character 17): a value that starts with \" ends with the next single \", right before the next delimiter or the line's end; to keep quotes inside a value, enclose the whole value in quotes and double each quote inside it, as Excel writes it: \"\"\"Lee, Dr.\"\" <lee@example.com>\""},
 		},
 		{
 			name: "bare quote",
