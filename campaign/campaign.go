@@ -506,7 +506,7 @@ func (c *Campaign) validate() error {
 	c.SMTP.CAFile = c.Path(c.SMTP.CAFile)
 	c.Mailbox.CAFile = c.Path(c.Mailbox.CAFile)
 	if c.AttachmentsDir != "" && !filepath.IsAbs(c.AttachmentsDir) {
-		errs = append(errs, errors.New("attachments_dir: must be an absolute folder (relative attachment paths already resolve inside the campaign folder)"))
+		errs = append(errs, attachmentsDirError(c.AttachmentsDir))
 	}
 	if c.StateDir == "" {
 		c.StateDir = filepath.Join(c.Dir, ".tidings", c.Name)

@@ -119,6 +119,18 @@ func TestLoadErrors(t *testing.T) {
 			msgs: []string{"subjet"},
 		},
 		{
+			name: "attachments_dir a Windows folder",
+			yaml: minimalCampaign + "attachments_dir: C:\\Users\\anna\\invoices\n",
+			line: 7, col: 18,
+			msgs: []string{`attachments_dir: C:\Users\anna\invoices is a Windows folder, on the computer the campaign was written on: copy the files to this machine and write that folder's absolute path`},
+		},
+		{
+			name: "attachments_dir relative",
+			yaml: minimalCampaign + "attachments_dir: invoices\n",
+			line: 7, col: 18,
+			msgs: []string{"attachments_dir: must be an absolute folder"},
+		},
+		{
 			name: "unknown nested key",
 			yaml: minimalCampaign + "  encodng: gbk\n",
 			line: 7, col: 3,

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode"
@@ -116,4 +117,18 @@ func backslashHint(dir, shown string) string {
 		hint += ", which is there"
 	}
 	return hint
+}
+
+// windowsDriveRE matches a path starting with a Windows drive letter or
+// a network share: C:\Users, D:/invoices, \\server\share.
+var windowsDriveRE = regexp.MustCompile(`^(?:[A-Za-z]:[\\/]|\\\\)`)
+
+// attachmentsDirError is the problem of dir, an attachments_dir that is
+// not absolute here: a Windows folder (C:\Users\anna\invoices) is on the
+// computer the campaign was written on.
+func attachmentsDirError(dir string) error {
+	if filepath.Separator != '\\' && windowsDriveRE.MatchString(dir) {
+		return fmt.Errorf("attachments_dir: %s is a Windows folder, on the computer the campaign was written on: copy the files to this machine and write that folder's absolute path (/home/…/invoices), or copy them into the campaign folder and leave attachments_dir out", dir)
+	}
+	return errors.New("attachments_dir: must be an absolute folder (relative attachment paths already resolve inside the campaign folder)")
 }
