@@ -494,6 +494,7 @@ func (c *Campaign) validate() error {
 	if c.MaxMessageSize > MaxMessageSizeLimit {
 		errs = append(errs, fmt.Errorf("max_message_size: at most %dMB (mail servers take 25 to 150 MB; the spool keeps a message whole)", MaxMessageSizeLimit>>20))
 	}
+	errs = append(errs, c.windowsPaths()...)
 	c.Text = c.Path(c.Text)
 	c.HTML = c.Path(c.HTML)
 	c.Markdown = c.Path(c.Markdown)
