@@ -388,7 +388,15 @@ func TestCSVDialects(t *testing.T) {
 			data:  []byte(" email ,name\u00a0\na@example.com,A\n"),
 			cols:  []string{"email", "name"},
 			want:  []string{"2: a@example.com | A"},
-			warns: []string{`header " email " in column A`, `header "name\u00a0" in column B`},
+			warns: []string{`headers " email " (column A) and "name\u00a0" (column B) have white space around them; read without it`},
+		},
+		{
+			name:  "header white space in every column is one warning",
+			file:  "people.csv",
+			data:  []byte("email ;name ;invoice ;amount ;file ;due\r\na@example.com;A;1;2;f;d\r\n"),
+			cols:  []string{"email", "name", "invoice", "amount", "file", "due"},
+			want:  []string{"2: a@example.com | A | 1 | 2 | f | d"},
+			warns: []string{`people.csv: headers "email " (column A), "name " (column B), "invoice " (column C), "amount " (column D) and 1 more have white space around them; read without it`},
 		},
 		{
 			name: "control characters are passed through",
