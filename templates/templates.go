@@ -445,7 +445,7 @@ func compile(c *campaign.Campaign, columns []string, sheetNote string) (*Set, er
 	s.Bcc = cp.inline("bcc", c.Bcc)
 	s.Subject = cp.inline("subject", c.Subject)
 	for i, a := range c.Attachments {
-		if t := cp.inline(fmt.Sprintf("attachments[%d]", i), a); t != nil {
+		if t := cp.inline(fmt.Sprintf("attachments[%d]", i), a); t != nil && cp.slashedPath(t) {
 			s.Attachments = append(s.Attachments, t)
 		}
 	}
