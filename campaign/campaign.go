@@ -192,6 +192,9 @@ func Parse(data []byte, file string) (*Campaign, error) {
 	if err := dec.Decode(c); err != nil {
 		return nil, yamlError(file, data, err)
 	}
+	if err := typographicQuotes(file, data); err != nil {
+		return nil, err
+	}
 	if err := c.DKIM.locate(file, data); err != nil {
 		return nil, err
 	}
@@ -276,6 +279,12 @@ func yamlError(file string, data []byte, err error) error {
 		}
 		if hint := quotedTemplate(data, fe.Line); hint != "" {
 			fe.Err = fmt.Errorf("campaign: %s (%w)", hint, fe.Err)
+		}
+		if strings.Contains(ye.GetMessage(), "unknown escape character") {
+			fe.Err = fmt.Errorf("campaign: %s (%w)", escapeHint(data, fe.Line), fe.Err)
+		}
+		if msg := ye.GetMessage(); (strings.Contains(msg, "\t") || strings.Contains(msg, "tab")) && tabIndented(data, fe.Line) {
+			fe.Err = errors.New(`campaign: a tab indents this line: YAML indents with spaces only: replace each tab at the start of the line with spaces, as many as the lines around it use (an editor's "convert tabs to spaces" does it for the whole file)`)
 		}
 		return fe
 	}
@@ -486,6 +495,7 @@ func (c *Campaign) validate() error {
 	if c.MaxMessageSize > MaxMessageSizeLimit {
 		errs = append(errs, fmt.Errorf("max_message_size: at most %dMB (mail servers take 25 to 150 MB; the spool keeps a message whole)", MaxMessageSizeLimit>>20))
 	}
+	errs = append(errs, c.windowsPaths()...)
 	c.Text = c.Path(c.Text)
 	c.HTML = c.Path(c.HTML)
 	c.Markdown = c.Path(c.Markdown)
@@ -498,7 +508,7 @@ func (c *Campaign) validate() error {
 	c.SMTP.CAFile = c.Path(c.SMTP.CAFile)
 	c.Mailbox.CAFile = c.Path(c.Mailbox.CAFile)
 	if c.AttachmentsDir != "" && !filepath.IsAbs(c.AttachmentsDir) {
-		errs = append(errs, errors.New("attachments_dir: must be an absolute folder (relative attachment paths already resolve inside the campaign folder)"))
+		errs = append(errs, attachmentsDirError(c.AttachmentsDir))
 	}
 	if c.StateDir == "" {
 		c.StateDir = filepath.Join(c.Dir, ".tidings", c.Name)

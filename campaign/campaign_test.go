@@ -119,6 +119,30 @@ func TestLoadErrors(t *testing.T) {
 			msgs: []string{"subjet"},
 		},
 		{
+			name: "attachments_dir a Windows folder",
+			yaml: minimalCampaign + "attachments_dir: C:\\Users\\anna\\invoices\n",
+			line: 7, col: 18,
+			msgs: []string{`attachments_dir: C:\Users\anna\invoices is a Windows folder, on the computer the campaign was written on: copy the files to this machine and write that folder's absolute path`},
+		},
+		{
+			name: "recipients.path a Windows path",
+			yaml: strings.Replace(minimalCampaign, "path: people.csv", `path: C:\Users\anna\Kunden Liste.csv`, 1),
+			line: 6, col: 9,
+			msgs: []string{`recipients.path: C:\Users\anna\Kunden Liste.csv is a Windows path, on the computer the campaign was written on: copy Kunden Liste.csv into the campaign folder and write its path from there, with / between folders (recipients.path: Kunden Liste.csv)`},
+		},
+		{
+			name: "state_dir a Windows folder",
+			yaml: minimalCampaign + "state_dir: D:\\mail\\state\n",
+			line: 7, col: 12,
+			msgs: []string{`state_dir: D:\mail\state is a Windows folder, on the computer the campaign was written on: leave state_dir out`},
+		},
+		{
+			name: "attachments_dir relative",
+			yaml: minimalCampaign + "attachments_dir: invoices\n",
+			line: 7, col: 18,
+			msgs: []string{"attachments_dir: must be an absolute folder"},
+		},
+		{
 			name: "unknown nested key",
 			yaml: minimalCampaign + "  encodng: gbk\n",
 			line: 7, col: 3,

@@ -38,6 +38,7 @@ var legacyEncodings = []struct {
 	{"windows-1251", "Cyrillic Windows", charmap.Windows1251, isIn(unicode.Cyrillic)},
 	{"windows-1253", "Greek Windows", charmap.Windows1253, isIn(unicode.Greek)},
 	{"windows-1255", "Hebrew Windows", charmap.Windows1255, isIn(unicode.Hebrew)},
+	{"ibm850", "Western European Windows as \"CSV (MS-DOS)\"", charmap.CodePage850, isIn(unicode.Latin)},
 	{"macintosh", "Mac (\"CSV (Macintosh)\")", charmap.Macintosh, isIn(unicode.Latin)},
 }
 
@@ -116,7 +117,7 @@ func guessEncodings(v string) []encodingGuess {
 // singleByte reports whether the legacy encoding name is a single-byte
 // code page.
 func singleByte(name string) bool {
-	return name == "macintosh" || strings.HasPrefix(name, "windows-")
+	return name == "macintosh" || name == "ibm850" || strings.HasPrefix(name, "windows-")
 }
 
 // commonRows is the share of v's double-byte characters in name's common

@@ -26,7 +26,9 @@ func TestGuessEncodings(t *testing.T) {
 		{japanese.ShiftJIS, "やまだ たろう", "shift_jis", true},
 		{charmap.Windows1256, "علي حسن", "windows-1256", false},
 		{charmap.Windows1256, "محمد", "windows-1256", false},
-		{charmap.Macintosh, "Zoë Ça Va", "macintosh", true},
+		{charmap.Macintosh, "Zoë Ça Va", "macintosh", false}, // DOS's 850 reads it as "Zoæ éa Va"
+		{charmap.CodePage850, "Jürgen Möller", "ibm850", false},
+		{charmap.CodePage850, "Straße Größe", "ibm850", false},
 		{charmap.Windows1252, "Müller Jürgen", "windows-1252", true},
 		{charmap.Windows1251, "Иван Петров", "windows-1251", false},
 		{simplifiedchinese.GBK, "王伟「测试」", "gb18030", false},

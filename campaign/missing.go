@@ -6,7 +6,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"unicode"
 )
 
 // MissingFile turns err, an error opening the file at path that the
@@ -37,11 +39,19 @@ func (c *Campaign) MissingFile(key, path string, err error) error {
 				names = append(names, e.Name())
 			}
 		}
-		if near := Closest(base, names); near != "" {
+		if more := withExtension(base, entries); more != "" {
+			hints = append(hints, "the folder holds "+filepath.Join(filepath.Dir(shown), more)+": Windows Explorer hides known extensions such as "+filepath.Ext(more)+", so a name is typed without its own or saved with it twice; write the name as it is, or rename the file")
+		} else if near := Closest(base, names); near != "" {
 			hints = append(hints, "did you mean "+filepath.Join(filepath.Dir(shown), near)+"?")
 		}
 	} else if errors.Is(derr, fs.ErrNotExist) {
 		hints = append(hints, "the folder "+dir+" does not exist either")
+	}
+	if hint := backslashHint(c.Dir, shown); hint != "" {
+		hints = append(hints, hint)
+	}
+	if strings.ContainsFunc(shown, unicode.IsControl) {
+		shown = strconv.Quote(shown)
 	}
 	msg := fmt.Sprintf("campaign: %s: no such file: %s", key, shown)
 	if len(hints) > 0 {
@@ -60,3 +70,21 @@ type missingFileError struct {
 
 func (e *missingFileError) Error() string { return e.msg }
 func (e *missingFileError) Unwrap() error { return e.err }
+
+// withExtension is the one file of entries whose name is base with an
+// extension more (body.txt.txt for body.txt, people.csv for people), ""
+// when there is none or several.
+func withExtension(base string, entries []os.DirEntry) string {
+	match := ""
+	for _, e := range entries {
+		ext, ok := strings.CutPrefix(e.Name(), base+".")
+		if !ok || e.IsDir() || ext == "" || strings.Contains(ext, ".") {
+			continue
+		}
+		if match != "" {
+			return ""
+		}
+		match = e.Name()
+	}
+	return match
+}

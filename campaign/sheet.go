@@ -150,6 +150,7 @@ func parseHeader(base string, cells []string, row int, holes bool) (header, erro
 		last--
 	}
 	seen := make(map[string]int, last+1)
+	var spaced []string // the headers trimmed, with their columns
 	for i, raw := range cells[:last+1] {
 		name := strings.TrimSpace(raw)
 		if name == "" {
@@ -163,12 +164,36 @@ func parseHeader(base string, cells []string, row int, holes bool) (header, erro
 		}
 		seen[name] = i
 		if name != raw {
-			h.warnings = append(h.warnings, fmt.Sprintf("%s: header %q in column %s has white space around it; read as %q", base, raw, columnName(i), name))
+			spaced = append(spaced, fmt.Sprintf("%q (column %s)", raw, columnName(i)))
 		}
 		h.columns = append(h.columns, name)
 		h.index = append(h.index, i)
 	}
+	if w := spacedHeaders(spaced); w != "" {
+		h.warnings = append(h.warnings, base+": "+w)
+	}
 	return h, nil
+}
+
+// maxSpacedHeaders bounds the headers spacedHeaders names.
+const maxSpacedHeaders = 4
+
+// spacedHeaders is the one warning about the headers with white space
+// around them (a sheet saved with "email ;name ;…" has it in every
+// column), naming the first few; "" when there are none.
+func spacedHeaders(spaced []string) string {
+	switch len(spaced) {
+	case 0:
+		return ""
+	case 1:
+		return "header " + spaced[0] + " has white space around it; read without it"
+	}
+	named := spaced[:min(len(spaced), maxSpacedHeaders)]
+	list := strings.Join(named[:len(named)-1], ", ") + " and " + named[len(named)-1]
+	if more := len(spaced) - len(named); more > 0 {
+		list = strings.Join(named, ", ") + fmt.Sprintf(" and %d more", more)
+	}
+	return "headers " + list + " have white space around them; read without it"
 }
 
 // clipValue is a cell's value cut to 40 characters for an error message.

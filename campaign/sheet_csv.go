@@ -251,6 +251,8 @@ func quoteError(pe *csv.ParseError) error {
 		return fmt.Errorf("%w (line %d, character %d): enclose the whole value in quotes and double the quote inside it, as in \"O\"\"Brien\"", pe.Err, pe.Line, pe.Column)
 	case errors.Is(pe.Err, csv.ErrQuote) && pe.Line > pe.StartLine:
 		return fmt.Errorf("%w: the quoted value opened on line %d is not closed properly before line %d, so the lines between were read as one value; look for a stray \"", pe.Err, pe.StartLine, pe.Line)
+	case errors.Is(pe.Err, csv.ErrQuote):
+		return fmt.Errorf("%w (line %d, character %d): a value that starts with \" ends with the next single \", right before the next delimiter or the line's end; to keep quotes inside a value, enclose the whole value in quotes and double each quote inside it, as Excel writes it: \"\"\"Lee, Dr.\"\" <lee@example.com>\"", pe.Err, pe.Line, pe.Column)
 	default:
 		return fmt.Errorf("%w (line %d, character %d)", pe.Err, pe.Line, pe.Column)
 	}

@@ -332,7 +332,7 @@ func TestCSVDialects(t *testing.T) {
 			file: "people.csv",
 			data: []byte("email,name\na@example.com,\"A\"x\nb@example.com,B\n"),
 			want: []string{"2: !quote", "3: b@example.com | B"},
-			msgs: []string{"row 2: extraneous or missing \" in quoted-field (line 2, character 17)"},
+			msgs: []string{"row 2: extraneous or missing \" in quoted-field (line 2, character 17): a value that starts with \" ends with the next single \", right before the next delimiter or the line's end; to keep quotes inside a value, enclose the whole value in quotes and double each quote inside it, as Excel writes it: \"\"\"Lee, Dr.\"\" <lee@example.com>\""},
 		},
 		{
 			name: "bare quote",
@@ -388,7 +388,15 @@ func TestCSVDialects(t *testing.T) {
 			data:  []byte(" email ,name\u00a0\na@example.com,A\n"),
 			cols:  []string{"email", "name"},
 			want:  []string{"2: a@example.com | A"},
-			warns: []string{`header " email " in column A`, `header "name\u00a0" in column B`},
+			warns: []string{`headers " email " (column A) and "name\u00a0" (column B) have white space around them; read without it`},
+		},
+		{
+			name:  "header white space in every column is one warning",
+			file:  "people.csv",
+			data:  []byte("email ;name ;invoice ;amount ;file ;due\r\na@example.com;A;1;2;f;d\r\n"),
+			cols:  []string{"email", "name", "invoice", "amount", "file", "due"},
+			want:  []string{"2: a@example.com | A | 1 | 2 | f | d"},
+			warns: []string{`people.csv: headers "email " (column A), "name " (column B), "invoice " (column C), "amount " (column D) and 1 more have white space around them; read without it`},
 		},
 		{
 			name: "control characters are passed through",

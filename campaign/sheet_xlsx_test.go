@@ -317,7 +317,7 @@ func TestXLSXSheets(t *testing.T) {
 			build: book(xsheet{name: "S", rows: rowsFrom(strs("email ", "name"), strs("a@example.com", "A"))}),
 			cols:  []string{"email", "name"},
 			want:  []string{"2: a@example.com | A"},
-			warns: []string{`header "email " in column A`},
+			warns: []string{`header "email " (column A) has white space around it; read without it`},
 		},
 		{
 			name:    "empty sheet",

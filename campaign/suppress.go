@@ -34,6 +34,9 @@ type Suppression struct {
 func LoadSuppression(path string) (*Suppression, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
+		if hint := backslashHint("", path); hint != "" {
+			return nil, &FileError{File: path, Err: fmt.Errorf("campaign: suppression list (suppress:): %w: %s", fs.ErrNotExist, hint)}
+		}
 		return nil, &FileError{File: path, Err: fmt.Errorf("campaign: suppression list (suppress:): %w: create it empty while no address is suppressed yet (tidings bounces adds to it), or correct the path", fs.ErrNotExist)}
 	}
 	if err != nil {

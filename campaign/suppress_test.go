@@ -138,6 +138,20 @@ func TestSuppressMissingFile(t *testing.T) {
 	if !strings.Contains(err.Error(), "create it empty while no address is suppressed yet") {
 		t.Errorf("LoadSuppression(missing) = %v; want it to say to create the file empty", err)
 	}
+	// One named with Windows' backslash (suppress: lists\blocked.txt) is
+	// to be written with /, not created under a name with a \ in it.
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "lists"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "lists", "blocked.txt"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err = LoadSuppression(filepath.Join(dir, `lists\blocked.txt`))
+	want := `a \ separates no folders here: write / between folders: ` + filepath.ToSlash(filepath.Join(dir, "lists", "blocked.txt")) + ", which is there"
+	if !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "create it empty") {
+		t.Errorf("LoadSuppression(backslash) = %v\nwant %s", err, want)
+	}
 }
 
 // TestCheckSuppressionEntryReadsBack: an entry CheckSuppressionEntry

@@ -2,6 +2,7 @@ package campaign
 
 import (
 	"bytes"
+	"regexp"
 	"strings"
 )
 
@@ -100,3 +101,37 @@ func opensValue(before string) bool {
 	b := strings.TrimRight(before, " \t")
 	return b == "" || strings.ContainsRune(":-{[,", rune(b[len(b)-1]))
 }
+
+// tabIndented reports whether line (1-based) of data starts with white
+// space holding a tab, which YAML does not take as indentation (as
+// Notepad and some editors indent).
+func tabIndented(data []byte, line int) bool {
+	lines := bytes.Split(data, []byte("\n"))
+	if line < 1 || line > len(lines) {
+		return false
+	}
+	l := lines[line-1]
+	indent := l[:len(l)-len(bytes.TrimLeft(l, " \t"))]
+	return bytes.IndexByte(indent, '\t') >= 0
+}
+
+// escapeHint is what to write for a YAML error at line (1-based) of data
+// about an unknown escape in a double-quoted value: a \ there starts an
+// escape, and a Windows path ("invoices\{{.nr}}.pdf") has its folders
+// separated by it. The line is shown with / for each such \, unless it
+// may hold a password.
+func escapeHint(data []byte, line int) string {
+	const msg = `in double quotes a \ starts an escape (\n is a line break): a path is written with / between folders, and a \ to keep goes in single quotes ('a\b')`
+	lines := bytes.Split(data, []byte("\n"))
+	if line < 1 || line > len(lines) {
+		return msg
+	}
+	l := strings.TrimSpace(strings.TrimRight(string(lines[line-1]), "\r"))
+	if secretLine(l) || !strings.Contains(l, `\`) {
+		return msg
+	}
+	return msg + ": " + escapedSlashRE.ReplaceAllString(l, "/$1")
+}
+
+// escapedSlashRE finds a backslash that is no \" or \\ escape.
+var escapedSlashRE = regexp.MustCompile(`\\([^"\\]|$)`)

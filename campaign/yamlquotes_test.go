@@ -41,3 +41,76 @@ func TestDoubleQuotesEndInsideAction(t *testing.T) {
 		}
 	}
 }
+
+// TestTabIndentation: a line indented with a tab (Notepad's Tab key) is
+// a YAML error at its line that says to indent with spaces.
+func TestTabIndentation(t *testing.T) {
+	for _, yaml := range []string{
+		strings.Replace(minimalCampaign, "\n  path: ", "\n\tpath: ", 1),
+		minimalCampaign + "send:\n  rate: 1/s\n\tconcurrency: 2\n",
+	} {
+		want := strings.Count(yaml[:strings.Index(yaml, "\n\t")+1], "\n") + 1 // the tab's line
+		_, err := Load(writeCampaign(t, yaml))
+		var fe *FileError
+		if !errors.As(err, &fe) || fe.Line != want || !strings.Contains(err.Error(), "YAML indents with spaces only: replace each tab at the start of the line with spaces") {
+			t.Errorf("Load = %v, want an error at line %d saying to indent with spaces\n%s", err, want, yaml)
+		}
+	}
+}
+
+// TestTypographicQuotesAroundValue: a header setting written in Word's
+// typographic quotes (subject: “Your invoice”) is an error at its line
+// that shows it in straight quotes, which loads; in YAML's own quotes the
+// typographic ones are the value's, on purpose.
+func TestTypographicQuotesAroundValue(t *testing.T) {
+	base := strings.Replace(minimalCampaign, "subject: \"{{.name}}, your digest\"\n", "", 1)
+	for _, c := range []struct{ line, fixed string }{
+		{`subject: “Invoice {{.invoice}}”`, `subject: "Invoice {{.invoice}}"`},
+		{`subject: „Ihre Rechnung {{.nr}}“`, `subject: "Ihre Rechnung {{.nr}}"`},
+		{"subject: x\nreply_to: “Billing <billing@acme.example>”", `reply_to: "Billing <billing@acme.example>"`},
+		{"subject: x\nto: ‘{{address .name .email}}’", `to: "{{address .name .email}}"`},
+		{`subject: “Due {{date "long" .d}}”`, `subject: 'Due {{date "long" .d}}'`},
+	} {
+		yaml := base + c.line + "\n"
+		_, err := Load(writeCampaign(t, yaml))
+		var fe *FileError
+		want := "write straight quotes: " + c.fixed
+		if !errors.As(err, &fe) || fe.Line != strings.Count(yaml, "\n") || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: Load = %v, want an error at line %d with %q", c.line, err, strings.Count(yaml, "\n"), want)
+			continue
+		}
+		fixed := strings.Replace(yaml, c.line[strings.LastIndexByte(c.line, '\n')+1:], c.fixed, 1)
+		if _, err := Load(writeCampaign(t, fixed)); err != nil {
+			t.Errorf("the line as the error writes it does not load:\n%s\n%v", fixed, err)
+		}
+	}
+	for _, line := range []string{`subject: '“Sale” today'`, `subject: "“Sale”"`, `subject: Our “Sale” today`} {
+		if _, err := Load(writeCampaign(t, base+line+"\n")); err != nil {
+			t.Errorf("%s: %v, want it loaded as written", line, err)
+		}
+	}
+}
+
+// TestUnknownEscape: a Windows path in double quotes ("invoices\{{.nr}}.pdf":
+// \{ is no YAML escape) is an error at its line saying a \ starts an
+// escape there, with the line written with /, which loads.
+func TestUnknownEscape(t *testing.T) {
+	base := strings.Replace(minimalCampaign, "subject: \"{{.name}}, your digest\"\n", "subject: Hi\n", 1)
+	for _, c := range []struct{ line, fixed string }{
+		{`attachments: ["invoices\{{.nr}}.pdf"]`, `attachments: ["invoices/{{.nr}}.pdf"]`},
+		{"attachments:\n  - \"Rechnungen\\2024\\{{.nr}}.pdf\"", `- "Rechnungen/2024/{{.nr}}.pdf"`},
+	} {
+		yaml := base + c.line + "\n"
+		_, err := Load(writeCampaign(t, yaml))
+		var fe *FileError
+		want := `campaign: in double quotes a \ starts an escape (\n is a line break): a path is written with / between folders, and a \ to keep goes in single quotes ('a\b'): ` + c.fixed
+		if !errors.As(err, &fe) || fe.Line != strings.Count(yaml, "\n") || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: Load = %v\nwant an error at line %d with\n%s", c.line, err, strings.Count(yaml, "\n"), want)
+			continue
+		}
+		fixed := strings.Replace(yaml, c.line[strings.LastIndexByte(c.line, '\n')+1:], c.fixed, 1)
+		if _, err := Load(writeCampaign(t, fixed)); err != nil {
+			t.Errorf("the line as the error writes it does not load:\n%s\n%v", fixed, err)
+		}
+	}
+}

@@ -11,7 +11,10 @@ import (
 	"io/fs"
 	"mime"
 	"os"
+	"path"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -200,7 +203,7 @@ func (a *attacher) find(p string, fromData bool) (full, real string, err error) 
 	if errors.Is(err, fs.ErrNotExist) {
 		// EvalSymlinks names the first missing folder on the way; the
 		// file asked for is what the user looks for.
-		return full, "", fmt.Errorf("%w: %q: %w%s%s", ErrAttachment, p, noSuchFile(full), backslashHint(p), a.spaceHint(p, fromData))
+		return full, "", fmt.Errorf("%w: %s: %w%s%s%s%s", ErrAttachment, quotePath(p), noSuchFile(full), backslashHint(p), a.spaceHint(p, fromData), a.caseHint(full, fromData), a.extensionHint(full, fromData))
 	}
 	if err != nil {
 		return full, "", fmt.Errorf("%w: %w", ErrAttachment, unwrapPath(err))
@@ -415,18 +418,42 @@ func (c *blobCache) put(k blobKey, b *blob) {
 }
 
 // backslashHint is the hint for a missing file whose path p holds a
-// backslash, Windows' folder separator, where it separates no folders;
+// backslash, Windows' folder separator, where it separates no folders,
+// or starts with a drive letter (C:\Users\anna\x.pdf, C:/Users/…);
 // "" otherwise.
 func backslashHint(p string) string {
-	if filepath.Separator == '\\' || !strings.Contains(p, `\`) {
+	if filepath.Separator == '\\' {
 		return ""
 	}
 	slashed := strings.ReplaceAll(p, `\`, "/")
-	if climbs(slashed) || strings.Contains(slashed, ":") {
-		// A Windows path (C:\…) or one that climbs: no path to suggest.
-		return " (a \\ separates no folders here, and a drive letter or .. leads nowhere: write the file's path inside the campaign folder, with / between folders)"
+	if driveLetterRE.MatchString(p) || strings.HasPrefix(slashed, "//") {
+		// A Windows path: a file on the computer the sheet was made on.
+		base := path.Base(slashed)
+		return fmt.Sprintf(" (a Windows path names a file on the computer the sheet was written on: copy %s into the campaign folder and write its path from there, with / between folders, as in %q)", base, base)
+	}
+	if !strings.Contains(p, `\`) {
+		return ""
+	}
+	if climbs(slashed) {
+		// One that climbs: no path to suggest.
+		return " (a \\ separates no folders here, and a .. leads nowhere: write the file's path inside the campaign folder, with / between folders)"
 	}
 	return fmt.Sprintf(" (a \\ separates no folders here: write / between folders, as in %q)", slashed)
+}
+
+// driveLetterRE matches a path starting with a Windows drive letter.
+var driveLetterRE = regexp.MustCompile(`^[A-Za-z]:[\\/]`)
+
+// quotePath is p in double quotes, as %q writes it but for a backslash,
+// which stays one (a Windows path reads as the sheet has it, not
+// "C:\\Users"); as %q writes it when p holds a quote or a character
+// %q escapes otherwise.
+func quotePath(p string) string {
+	q := strconv.Quote(p)
+	if q == `"`+strings.ReplaceAll(p, `\`, `\\`)+`"` {
+		return `"` + p + `"`
+	}
+	return q
 }
 
 // spaceHint is the hint of a missing attachment whose path p has a space
@@ -473,6 +500,54 @@ func spaceWhere(p string) string {
 		}
 	}
 	return ""
+}
+
+// extensionHint is the hint of a missing attachment full (an absolute
+// path) whose folder holds it with one extension more (INV-7.pdf for
+// INV-7, INV-7.pdf.pdf for INV-7.pdf), as Windows Explorer, which hides
+// known extensions, makes names typed or saved: the file's path from the
+// attachment folder. fromData as caseHint. "" when there is none such.
+func (a *attacher) extensionHint(full string, fromData bool) string {
+	found := a.names.withExtension(full)
+	if found == "" || !a.mayName(found, fromData) {
+		return ""
+	}
+	return fmt.Sprintf(" (the folder holds %q: Windows Explorer hides known extensions such as %s, so a name is typed without its own or saved with it twice; write the name as it is, or rename the file)", a.fromRoot(found), filepath.Ext(found))
+}
+
+// mayName reports whether a hint may name found, a file in the attachment
+// folder: when the path came from the sheet (fromData), only one the row
+// could attach (inside the folder, not one of the campaign's own files).
+func (a *attacher) mayName(found string, fromData bool) bool {
+	if !fromData {
+		return true
+	}
+	real, err := filepath.EvalSymlinks(found)
+	return err == nil && inside(a.rootReal, real) && a.private(found, real) == nil
+}
+
+// fromRoot is found, a path in the attachment folder, from that folder
+// with / between folders (as a sheet writes it); found itself when it is
+// outside.
+func (a *attacher) fromRoot(found string) string {
+	if rel, err := filepath.Rel(a.root, found); err == nil && inside(a.root, found) {
+		return filepath.ToSlash(rel)
+	}
+	return found
+}
+
+// caseHint is the hint of a missing attachment full (an absolute path)
+// that is there with its name, or a folder's on its way, in another case
+// (Invoice-7.PDF for invoice-7.pdf: the sheet was written on Windows,
+// where names ignore case, but not here): the path to write, from the
+// attachment folder. fromData: the path came from the sheet, and a file
+// it may not attach is not named. "" when there is none such.
+func (a *attacher) caseHint(full string, fromData bool) string {
+	found := a.names.otherCase(full)
+	if found == "" || !a.mayName(found, fromData) {
+		return ""
+	}
+	return fmt.Sprintf(" (names differ in case here, unlike on Windows: the file is %q; write its name so, or rename the file)", a.fromRoot(found))
 }
 
 // noSuchFile is a missing attachment's error: it names the path looked

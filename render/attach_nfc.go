@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"golang.org/x/text/unicode/norm"
@@ -106,4 +107,85 @@ func (d *dirNames) list(dir string) map[string][]string {
 	d.dirs[dir] = l
 	d.mu.Unlock()
 	return l.byNFC
+}
+
+// otherCase is the path on disk of the clean absolute path p, missing as
+// written, with each name on its way that is missing replaced by the one
+// entry of its folder that differs from it only in case (and Unicode
+// form): Invoice-7.PDF for invoice-7.pdf, as Windows, whose names ignore
+// case, opens it. "" when p exists, when a name has no such entry, or
+// has two (invoice.pdf and INVOICE.pdf). It is only a hint: the file is
+// not attached under a name it does not have here.
+func (d *dirNames) otherCase(p string) string {
+	if d == nil {
+		return ""
+	}
+	found := d.walkFold(p)
+	if found == p {
+		return ""
+	}
+	return found
+}
+
+// walkFold is otherCase, but p itself when it exists as written.
+func (d *dirNames) walkFold(p string) string {
+	if _, err := os.Lstat(p); err == nil || !errors.Is(err, fs.ErrNotExist) {
+		return p
+	}
+	parent := filepath.Dir(p)
+	if parent == p {
+		return ""
+	}
+	dir := d.walkFold(parent)
+	if dir == "" {
+		return ""
+	}
+	want := norm.NFC.String(filepath.Base(p))
+	match := ""
+	for nfc, names := range d.list(dir) {
+		if !strings.EqualFold(nfc, want) {
+			continue
+		}
+		if match != "" || len(names) > 1 {
+			return ""
+		}
+		match = names[0]
+	}
+	if match == "" {
+		return ""
+	}
+	return filepath.Join(dir, match)
+}
+
+// withExtension is the one file of the folder of the clean absolute path
+// p, missing as written, whose name is p's with an extension more
+// (INV-7.pdf for INV-7, INV-7.pdf.pdf for INV-7.pdf: Windows Explorer
+// hides known extensions, so a name is typed without its own, or saved
+// with it twice); "" when p's folder does not exist or has none or
+// several such files.
+func (d *dirNames) withExtension(p string) string {
+	if d == nil {
+		return ""
+	}
+	dir, base := filepath.Split(p)
+	dir = filepath.Clean(dir)
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return ""
+	}
+	prefix := norm.NFC.String(base) + "."
+	match := ""
+	for nfc, names := range d.list(dir) {
+		ext := strings.TrimPrefix(nfc, prefix)
+		if ext == nfc || ext == "" || strings.Contains(ext, ".") {
+			continue
+		}
+		if match != "" || len(names) > 1 {
+			return ""
+		}
+		match = names[0]
+	}
+	if match == "" {
+		return ""
+	}
+	return filepath.Join(dir, match)
 }

@@ -96,3 +96,65 @@ func TestAttachmentNFDNameChecks(t *testing.T) {
 		}
 	}
 }
+
+// TestAttachmentOtherCase: a file the sheet names in another case than
+// the disk's (invoice-7.pdf for Invoice-7.PDF, as Windows opens it) is
+// still missing, but the problem names the file to write; two files that
+// differ in case only, or one the row may not attach, are not named.
+func TestAttachmentOtherCase(t *testing.T) {
+	e := setup(t, yamlWith(map[string]string{"attachments": `["{{.file}}"]`}), map[string]string{
+		"body.txt":                    "Hi\n",
+		"Invoices/2024/Invoice-7.PDF": "%PDF 7",
+		"Invoices/2024/" + releveNFD:  "%PDF nfd",
+		"two/a.pdf":                   "a",
+		"two/A.pdf":                   "A",
+		"hidden/.Secret.pdf":          "key",
+	}, []string{"email", "file"})
+	for _, c := range []struct{ file, want string }{
+		{"invoices/2024/invoice-7.pdf", `(names differ in case here, unlike on Windows: the file is "Invoices/2024/Invoice-7.PDF"; write its name so, or rename the file)`},
+		{"invoices/2024/RELEVÉ.PDF", `the file is "Invoices/2024/` + releveNFD + `"`},
+		{"two/a.PDF", ""},
+		{"hidden/.secret.pdf", ""},
+		{"invoices/2024/nothing.pdf", ""},
+	} {
+		_, err := e.r.Render(row(2, "email", "k@example.com", "file", c.file))
+		if !errors.Is(err, os.ErrNotExist) || rowErr(t, err).Column != "file" {
+			t.Errorf("%s: %v, want a missing file in column file", c.file, err)
+			continue
+		}
+		if c.want != "" && !strings.Contains(err.Error(), c.want) || c.want == "" && strings.Contains(err.Error(), "differ in case") {
+			t.Errorf("%s: %v\nwant %q", c.file, err, c.want)
+		}
+	}
+}
+
+// TestAttachmentHiddenExtension: a file the sheet names without its
+// extension (INV-7 for INV-7.pdf), or one saved with it twice
+// (INV-7.pdf.pdf), as Windows Explorer's hidden extensions make them, is
+// still missing, but the problem names the file; two candidates, or one
+// the row may not attach, are not named.
+func TestAttachmentHiddenExtension(t *testing.T) {
+	e := setup(t, yamlWith(map[string]string{"attachments": `["{{.file}}"]`}), map[string]string{
+		"body.txt":               "Hi\n",
+		"invoices/INV-7.pdf":     "%PDF 7",
+		"invoices/INV-8.pdf.pdf": "%PDF 8",
+		"invoices/INV-9.pdf":     "%PDF 9",
+		"invoices/INV-9.docx":    "docx",
+	}, []string{"email", "file"})
+	for _, c := range []struct{ file, want string }{
+		{"invoices/INV-7", `(the folder holds "invoices/INV-7.pdf": Windows Explorer hides known extensions such as .pdf, so a name is typed without its own or saved with it twice; write the name as it is, or rename the file)`},
+		{"invoices/INV-8.pdf", `(the folder holds "invoices/INV-8.pdf.pdf": Windows Explorer hides`},
+		{"invoices/INV-9", ""},
+		{"invoices/INV-10", ""},
+		{"nofolder/INV-7", ""},
+	} {
+		_, err := e.r.Render(row(2, "email", "k@example.com", "file", c.file))
+		if !errors.Is(err, os.ErrNotExist) || rowErr(t, err).Column != "file" {
+			t.Errorf("%s: %v, want a missing file in column file", c.file, err)
+			continue
+		}
+		if c.want != "" && !strings.Contains(err.Error(), c.want) || c.want == "" && strings.Contains(err.Error(), "Explorer") {
+			t.Errorf("%s: %v\nwant %q", c.file, err, c.want)
+		}
+	}
+}

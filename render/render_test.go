@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/mail"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -482,12 +483,26 @@ func TestAttachmentPaths(t *testing.T) {
 			t.Errorf("%q: %v, want %q", p, err, want)
 		}
 	}
-	// One with a drive letter or a .. gets no path to write, which would
-	// be refused in turn.
-	for _, p := range []string{`C:\files\ok.pdf`, `files\..\files\ok.pdf`} {
-		if _, err := r.Render(row(3, "email", "k@example.com", "file", p)); !errors.Is(err, fs.ErrNotExist) ||
-			!strings.Contains(err.Error(), `a drive letter or .. leads nowhere`) || strings.Contains(err.Error(), "as in") {
-			t.Errorf("%s: %v", p, err)
+	// One with a .. gets no path to write, which would be refused in
+	// turn.
+	if _, err := r.Render(row(3, "email", "k@example.com", "file", `files\..\files\ok.pdf`)); !errors.Is(err, fs.ErrNotExist) ||
+		!strings.Contains(err.Error(), `a .. leads nowhere`) || strings.Contains(err.Error(), "as in") {
+		t.Errorf("a backslash path that climbs: %v", err)
+	}
+	// One with a drive letter (or a network share) names a file on the
+	// Windows computer: the problem says to copy it into the campaign
+	// folder, and quotes the path as the sheet has it, with single
+	// backslashes.
+	for p, want := range map[string]string{
+		`C:\Users\anna\Desktop\inv 7.pdf`: `"C:\Users\anna\Desktop\inv 7.pdf": no such file`,
+		`c:/files/ok.pdf`:                 `"c:/files/ok.pdf": no such file`,
+		`\\server\share\inv 7.pdf`:        `"\\server\share\inv 7.pdf": no such file`,
+	} {
+		_, err := r.Render(row(3, "email", "k@example.com", "file", p))
+		base := path.Base(strings.ReplaceAll(p, `\`, "/"))
+		hint := fmt.Sprintf(`(a Windows path names a file on the computer the sheet was written on: copy %s into the campaign folder and write its path from there, with / between folders, as in %q)`, base, base)
+		if !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), hint) {
+			t.Errorf("%s: %v\nwant %s … %s", p, err, want, hint)
 		}
 	}
 

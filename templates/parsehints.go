@@ -54,9 +54,41 @@ func (cp *compiler) callHint(src string, line int, msg string) string {
 		return "; functions take their arguments after a space, without parentheses: " + cp.unparen(sourceLine(src, line))
 	case strings.HasPrefix(msg, "malformed character constant"):
 		return "; text is written in double quotes or backquotes (\"friend\", `friend`), not in single quotes"
+	case typographicQuoteRE.MatchString(msg):
+		return smartQuoteHint(sourceLine(src, line))
+	case oddSpaceRE.MatchString(msg):
+		return "; that is a space a word processor or a web page put there (a no-break or zero-width space), which looks like one but is not: inside {{ }} retype it as an ordinary space, or delete it"
 	}
 	return ""
 }
+
+// typographicQuoteRE matches text/template's error for a typographic
+// quote inside an action: “ ” „ ‘ ’ ‚ « », as Word's AutoFormat writes
+// quotes (and a document's text pasted into a template keeps).
+var typographicQuoteRE = regexp.MustCompile(`^(?:unrecognized character in action: |bad character )U\+(201[CDE89A]|00AB|00BB) `)
+
+// oddSpaceRE matches text/template's error for a space inside an action
+// that is not an ASCII one: a no-break space (U+00A0, U+202F, U+2007:
+// Word puts them before « » and :, and in numbers), a zero-width space
+// or joiner, or a byte order mark.
+var oddSpaceRE = regexp.MustCompile(`^(?:unrecognized character in action: |bad character )U\+(00A0|202F|2007|200B|200C|200D|2060|FEFF)`)
+
+// straightQuotes writes each typographic double quote of s as '"' and
+// each single one as '"' too: an action reads text in double quotes only.
+var straightQuotes = strings.NewReplacer("“", `"`, "”", `"`, "„", `"`, "‘", `"`, "’", `"`, "‚", `"`, "«", `"`, "»", `"`)
+
+// smartQuoteHint is the hint for a typographic quote in an action of
+// line: what to write, the line's actions with straight quotes.
+func smartQuoteHint(line string) string {
+	fixed := lineActionRE.ReplaceAllStringFunc(line, straightQuotes.Replace)
+	if fixed == line {
+		return `; a word processor wrote a typographic quote (“ ” ‘ ’): inside {{ }} text is written in straight double quotes ("friend")`
+	}
+	return `; a word processor wrote a typographic quote (“ ” ‘ ’): inside {{ }} text is written in straight double quotes: ` + clipLine(strings.TrimSpace(fixed))
+}
+
+// lineActionRE finds an action on one line: {{ … }}.
+var lineActionRE = regexp.MustCompile(`\{\{.*?\}\}`)
 
 // parenCallRE finds a call written with parentheses, piped a value or
 // not: {{ name|default("friend") }}, {{upper(.name)}}.

@@ -52,3 +52,36 @@ func TestParenthesisedCall(t *testing.T) {
 		}
 	}
 }
+
+// TestTypographicQuotes: an action holding Word's typographic quotes
+// (pasted from a document) is an error that says to write straight
+// quotes, with the line so written.
+func TestTypographicQuotes(t *testing.T) {
+	cols := []string{"email", "First Name"}
+	for _, tt := range []struct{ src, want string }{
+		{`Dear {{index . “First Name”}},`, `unrecognized character in action: U+201C '“'; a word processor wrote a typographic quote (“ ” ‘ ’): inside {{ }} text is written in straight double quotes: Dear {{index . "First Name"}},`},
+		{`{{ .First_Name | default „Kunde“ }}`, `straight double quotes: {{ .First_Name | default "Kunde" }}`},
+		{`{{ .First_Name | default ‘friend’ }}`, `straight double quotes: {{ .First_Name | default "friend" }}`},
+		{`{{.First_Name“}}`, `straight double quotes: {{.First_Name"}}`},
+	} {
+		c := load(t, baseYAML, map[string]string{"body.txt": "Hi\n" + tt.src + "\n"})
+		_, err := Compile(c, cols)
+		if err == nil || !strings.Contains(err.Error(), "body.txt:2: ") || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: %v\nwant at line 2\n %s", tt.src, err, tt.want)
+		}
+	}
+}
+
+// TestOddSpaceInAction: a no-break or zero-width space inside an action
+// (Word's, or a web page's, pasted into a template) says it only looks
+// like a space.
+func TestOddSpaceInAction(t *testing.T) {
+	for _, src := range []string{"{{\u00a0.name }}", "{{ .name\u202f}}", "{{\u200b.name}}"} {
+		c := load(t, baseYAML, map[string]string{"body.txt": "Hi\n" + src + "\n"})
+		_, err := Compile(c, []string{"email", "name"})
+		want := "which looks like one but is not: inside {{ }} retype it as an ordinary space, or delete it"
+		if err == nil || !strings.Contains(err.Error(), "body.txt:2: ") || !strings.Contains(err.Error(), want) {
+			t.Errorf("%+q: %v\nwant at line 2\n %s", src, err, want)
+		}
+	}
+}

@@ -467,7 +467,7 @@ func compile(c *campaign.Campaign, columns []string, sheetNote string) (*Set, er
 	s.Bcc = cp.inline("bcc", c.Bcc)
 	s.Subject = cp.inline("subject", c.Subject)
 	for i, a := range c.Attachments {
-		if t := cp.inline(fmt.Sprintf("attachments[%d]", i), a); t != nil {
+		if t := cp.inline(fmt.Sprintf("attachments[%d]", i), a); t != nil && cp.slashedPath(t) {
 			s.Attachments = append(s.Attachments, t)
 		}
 	}
@@ -627,6 +627,7 @@ func (cp *compiler) walk(t *Template, lookup func(string) *parse.Tree, root *par
 	w.walkTree(root, true)
 	t.usesRow, t.wholeRow = w.usesRow, w.wholeRow
 	cp.checkJinja(t, w.text)
+	cp.checkMergeFields(t, w.text)
 	for _, r := range w.swapped {
 		cp.errs = append(cp.errs, &campaign.FileError{
 			File: t.file, Line: cp.line(t, r.tree, r.node),
