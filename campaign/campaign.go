@@ -72,7 +72,8 @@ type Recipients struct {
 	// for the date template function; default month-first.
 	Dates DateOrder `yaml:"dates"`
 	// Decimal is the sheet's decimal mark, "." (1,234.5, the default) or
-	// "," (1.234,5), for the number template function, which writes it too.
+	// "," (1.234,5), for the number template function, which writes it too;
+	// a workbook's number cells are read with it (xlsx_comma.go).
 	Decimal DecimalMark `yaml:"decimal"`
 	// Duplicates is what a later row with an earlier row's key and other
 	// values is: a row problem (strict, the default) or a duplicate

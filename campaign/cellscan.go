@@ -33,6 +33,9 @@ type cellScan struct {
 	// fixed maps the cell style indexes whose number format shows fixed
 	// decimals to that format (see fixedFormat); nil when none does.
 	fixed map[int]fixedFormat
+	// comma says which number cells are read with their marks swapped;
+	// nil when none is (recipients.decimal is the point).
+	comma *commaNumbers
 	// pending is the number of the row whose start tag was read and whose
 	// cells were not yet, 0 when none; last is the number of the row read
 	// last.
@@ -55,6 +58,9 @@ type scannedCell struct {
 	// rounded is set for a number cell excelize shows rounded otherwise
 	// than Excel does (fixedFormat).
 	rounded *roundedDigits
+	// swapped is set for a number cell shown with its marks swapped
+	// (recipients.decimal: ",", commaNumbers).
+	swapped bool
 }
 
 // roundedDigits are the digits excelize shows for a number cell (from)
@@ -80,8 +86,8 @@ type arrayRange struct {
 // openCellScan returns a cellScan of the worksheet named sheet in the
 // workbook at file, or nil when there is nothing to look for: by a fast
 // byte scan (worthScanning), no formula element and no cell in a style of
-// dated or fixed.
-func openCellScan(ctx context.Context, file string, wb *excelize.File, sheet string, dated map[int]string, fixed map[int]fixedFormat) (*cellScan, error) {
+// dated or fixed, and no comma (its number cells are all looked at).
+func openCellScan(ctx context.Context, file string, wb *excelize.File, sheet string, dated map[int]string, fixed map[int]fixedFormat, comma *commaNumbers) (*cellScan, error) {
 	zr, err := zip.OpenReader(file)
 	if err != nil {
 		return nil, err
@@ -92,9 +98,11 @@ func openCellScan(ctx context.Context, file string, wb *excelize.File, sheet str
 		return nil, nil
 	}
 	styles := append(slices.Collect(maps.Keys(dated)), slices.Collect(maps.Keys(fixed))...)
-	if worth, err := partWorthScanning(ctx, part, styles); err != nil || !worth {
-		zr.Close()
-		return nil, err
+	if comma == nil {
+		if worth, err := partWorthScanning(ctx, part, styles); err != nil || !worth {
+			zr.Close()
+			return nil, err
+		}
 	}
 	rc, err := part.Open()
 	if err != nil {
@@ -106,7 +114,7 @@ func openCellScan(ctx context.Context, file string, wb *excelize.File, sheet str
 		stale = *cp.FullCalcOnLoad
 	}
 	sc := newCellScan(rc, stale, dated)
-	sc.zr, sc.rc, sc.fixed = zr, rc, fixed
+	sc.zr, sc.rc, sc.fixed, sc.comma = zr, rc, fixed, comma
 	sc.d.CharsetReader = wb.CharsetReader // as excelize reads it
 	return sc, nil
 }
@@ -222,7 +230,8 @@ func (sc *cellScan) start(t xml.StartElement) {
 
 // endCell notes the cell read last when it has a formula without a
 // calculated value, lies in such an array formula's range, or is a number
-// shown in a clashing date format or rounded otherwise than Excel does.
+// shown in a clashing date format, rounded otherwise than Excel does, or
+// with its marks swapped.
 func (sc *cellScan) endCell() {
 	c := &sc.cell
 	if c.ref == "" {
@@ -238,12 +247,13 @@ func (sc *cellScan) endCell() {
 			out.rounded = &roundedDigits{from: from, to: to}
 		}
 	}
+	out.swapped = number && sc.comma.swaps(styleIndex(c.style), c.value)
 	if c.hasF {
 		out.uncalculated = sc.formulaCell()
 	} else if u, ok := sc.inArray(c.col, sc.last); ok {
 		out.uncalculated = &u
 	}
-	if out.uncalculated != nil || out.dateFormat != "" || out.rounded != nil {
+	if out.uncalculated != nil || out.dateFormat != "" || out.rounded != nil || out.swapped {
 		sc.cells = append(sc.cells, out)
 	}
 }

@@ -2,8 +2,6 @@ package campaign
 
 import (
 	"fmt"
-	"path/filepath"
-	"strings"
 )
 
 // DecimalMark is the character the sheet writes between a number's whole
@@ -61,22 +59,3 @@ func (m *DecimalMark) UnmarshalText(b []byte) error {
 	*m = v
 	return nil
 }
-
-// NumbersMark is the decimal mark the number function reads the sheet's
-// values with: r.Decimal for a CSV, and a point for an XLSX workbook,
-// whose number cells tidings shows as Excel does in English (1,234.5)
-// whatever the language of the Excel that wrote it; r.Decimal is then
-// only the mark number writes.
-func (r Recipients) NumbersMark() DecimalMark {
-	if r.xlsx() {
-		return DecimalPoint
-	}
-	return r.Decimal
-}
-
-// DecimalReads reports whether r.Decimal decides how the number function
-// reads the sheet (a CSV), not only how it writes (an XLSX workbook).
-func (r Recipients) DecimalReads() bool { return !r.xlsx() }
-
-// xlsx reports whether the sheet is an XLSX workbook.
-func (r Recipients) xlsx() bool { return strings.EqualFold(filepath.Ext(r.Path), ".xlsx") }

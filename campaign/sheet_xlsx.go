@@ -140,7 +140,7 @@ func openXLSXWith(ctx context.Context, r Recipients, opts excelize.Options) (*xl
 	if s.dates = findDateClash(wb, r.Dates); s.dates != nil {
 		dated = s.dates.styles
 	}
-	if s.scan, err = openCellScan(ctx, r.Path, wb, s.sheet, dated, findFixedFormats(wb)); err != nil {
+	if s.scan, err = openCellScan(ctx, r.Path, wb, s.sheet, dated, findFixedFormats(wb), findCommaNumbers(wb, r.Decimal)); err != nil {
 		s.scanFailed(err)
 	}
 	return s, nil
@@ -339,45 +339,61 @@ func (s *xlsxSheet) scanFailed(err error) {
 	}
 }
 
-// scanned returns, by column, the cells of the row read last whose
-// formula has no calculated value, those shown in a date format of the
-// other order than recipients.dates and the digits to correct in those
-// excelize rounds otherwise than Excel; cells outside the named columns
-// are not looked at.
-func (s *xlsxSheet) scanned() (uncalculated map[string]Uncalculated, dates map[string]DateFormat, rounded map[string]roundedDigits) {
+// rowScan is what the cell scan tells of the row read last, by column:
+// the cells whose formula has no calculated value, those shown in a date
+// format of the other order than recipients.dates, the digits to correct
+// in those excelize rounds otherwise than Excel, and the number cells
+// read with their marks swapped (recipients.decimal: ",").
+type rowScan struct {
+	uncalculated map[string]Uncalculated
+	dates        map[string]DateFormat
+	rounded      map[string]roundedDigits
+	swapped      []string
+}
+
+// scanned returns the rowScan of the row read last; cells outside the
+// named columns are not looked at.
+func (s *xlsxSheet) scanned() rowScan {
+	var rs rowScan
 	if s.scan == nil {
-		return nil, nil, nil
+		return rs
 	}
 	cells, err := s.scan.row(s.row)
 	if err != nil {
 		s.scanFailed(err)
-		return nil, nil, nil
+		return rs
 	}
 	for _, c := range cells {
-		j := slices.Index(s.h.index, c.col-1)
-		if j < 0 {
-			continue
-		}
-		if c.dateFormat != "" && s.dates != nil {
-			if dates == nil {
-				dates = make(map[string]DateFormat)
-			}
-			dates[s.h.columns[j]] = DateFormat{Cell: columnName(c.col-1) + strconv.Itoa(s.row), Code: c.dateFormat, Want: s.dates.want}
-		}
-		if c.uncalculated != nil {
-			if uncalculated == nil {
-				uncalculated = make(map[string]Uncalculated)
-			}
-			uncalculated[s.h.columns[j]] = *c.uncalculated
-		}
-		if c.rounded != nil {
-			if rounded == nil {
-				rounded = make(map[string]roundedDigits)
-			}
-			rounded[s.h.columns[j]] = *c.rounded
+		if j := slices.Index(s.h.index, c.col-1); j >= 0 {
+			rs.add(s.h.columns[j], c, s.row, s.dates)
 		}
 	}
-	return uncalculated, dates, rounded
+	return rs
+}
+
+// add notes what c, the scanned cell of column col in sheet row row, tells.
+func (rs *rowScan) add(col string, c scannedCell, row int, dates *dateClash) {
+	if c.dateFormat != "" && dates != nil {
+		if rs.dates == nil {
+			rs.dates = make(map[string]DateFormat)
+		}
+		rs.dates[col] = DateFormat{Cell: columnName(c.col-1) + strconv.Itoa(row), Code: c.dateFormat, Want: dates.want}
+	}
+	if c.uncalculated != nil {
+		if rs.uncalculated == nil {
+			rs.uncalculated = make(map[string]Uncalculated)
+		}
+		rs.uncalculated[col] = *c.uncalculated
+	}
+	if c.rounded != nil {
+		if rs.rounded == nil {
+			rs.rounded = make(map[string]roundedDigits)
+		}
+		rs.rounded[col] = *c.rounded
+	}
+	if c.swapped {
+		rs.swapped = append(rs.swapped, col)
+	}
 }
 
 // next reads the next row's cells, counting rows the sheet leaves out.
@@ -484,8 +500,8 @@ func (s *xlsxSheet) Next(ctx context.Context) (Row, error) {
 			s.err = &FileError{File: s.file, Err: fmt.Errorf("sheet %q, row %d: %w", s.sheet, s.row, err)}
 			return Row{}, s.err
 		}
-		uncalculated, dates, rounded := s.scanned()
-		if isBlank(cells) && uncalculated == nil { // formulas without values look blank
+		rs := s.scanned()
+		if isBlank(cells) && rs.uncalculated == nil { // formulas without values look blank
 			continue
 		}
 		for i, v := range cells {
@@ -501,15 +517,18 @@ func (s *xlsxSheet) Next(ctx context.Context) (Row, error) {
 			}
 			values[name] = v
 		}
-		for c, d := range rounded {
+		for c, d := range rs.rounded {
 			values[c] = strings.Replace(values[c], d.from, d.to, 1)
 		}
-		for c, f := range dates {
+		for _, c := range rs.swapped {
+			values[c] = swapMarks(values[c])
+		}
+		for c, f := range rs.dates {
 			f.Value = values[c]
-			dates[c] = f
+			rs.dates[c] = f
 		}
 		merged := s.fillMerged(values)
-		return Row{Number: s.row, Values: values, Uncalculated: uncalculated, DateFormats: dates, Merged: merged}, nil
+		return Row{Number: s.row, Values: values, Uncalculated: rs.uncalculated, DateFormats: rs.dates, Merged: merged}, nil
 	}
 }
 

@@ -189,6 +189,40 @@ func TestXLSXSheets(t *testing.T) {
 			want: []string{"2: a@example.com | 0.29 | 123456789012346.0000"},
 		},
 		{
+			name: "recipients.decimal \",\": number cells as that locale's Excel shows them; text, dates and times as they are",
+			file: "comma.xlsx",
+			build: func(t testing.TB, path string) {
+				f := excelize.NewFile()
+				defer f.Close()
+				must := func(err error) {
+					if err != nil {
+						t.Fatal(err)
+					}
+				}
+				euro, nr, dotted := `#,##0.00\ "€"`, `"Nr."0`, "dd.mm.yyyy"
+				money, err := f.NewStyle(&excelize.Style{CustomNumFmt: &euro})
+				must(err)
+				number, err := f.NewStyle(&excelize.Style{CustomNumFmt: &nr})
+				must(err)
+				date, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dotted})
+				must(err)
+				pct, err := f.NewStyle(&excelize.Style{NumFmt: 10})
+				must(err)
+				clock, err := f.NewStyle(&excelize.Style{NumFmt: 47})
+				must(err)
+				must(f.SetSheetRow("Sheet1", "A1", &[]any{"email", "amount", "plain", "text", "nr", "due", "share", "lap"}))
+				must(f.SetSheetRow("Sheet1", "A2", &[]any{"a@example.com", 1234.5, 0.25, "1,234.50", 7, 46000, 0.125, 0.000125}))
+				must(f.SetCellStyle("Sheet1", "B2", "B2", money))
+				must(f.SetCellStyle("Sheet1", "E2", "E2", number))
+				must(f.SetCellStyle("Sheet1", "F2", "F2", date))
+				must(f.SetCellStyle("Sheet1", "G2", "G2", pct))
+				must(f.SetCellStyle("Sheet1", "H2", "H2", clock))
+				must(f.SaveAs(path))
+			},
+			rec:  Recipients{Key: "email", Decimal: DecimalComma, Dates: DayFirst},
+			want: []string{"2: a@example.com | 1.234,50 € | 0,25 | 1,234.50 | Nr.7 | 09.12.2025 | 12,50% | 00:10.8"},
+		},
+		{
 			name:  "CSV settings on a workbook are ignored with a warning",
 			file:  "book.xlsx",
 			build: book(people),

@@ -61,13 +61,6 @@ type Message struct {
 	// sees "Dear ," or ", your receipt". A note like Warnings, kept apart
 	// so that the rows with it are told of by column.
 	Blank []string
-	// PointNumbers lists the columns the subject or a body prints as they
-	// are that hold a number written with a decimal point ("1,234.50 €"),
-	// where recipients.decimal is "," and the sheet is a workbook, whose
-	// numbers tidings shows as English Excel does: the reader of a German
-	// invoice sees 1,234.50 where the sheet showed 1.234,50. Told by column,
-	// as Blank.
-	PointNumbers []string
 
 	// Data is the whole message, headers and body, CRLF line endings.
 	Data []byte

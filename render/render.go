@@ -117,10 +117,6 @@ type Renderer struct {
 	// attachSum is true when the last of them is the row's files.
 	facets    []string
 	attachSum bool
-	// pointNumbers: the sheet is a workbook and recipients.decimal is ",",
-	// so a number printed as it is shows a decimal point the campaign does
-	// not write (Message.PointNumbers).
-	pointNumbers bool
 
 	from, sender, replyTo, to, cc, bcc addrField
 	subject                            *templates.Template
@@ -248,7 +244,6 @@ func newRenderer(c *campaign.Campaign, set *templates.Set, opts Options) *Render
 		r.keyCol = "email"
 	}
 	r.dated = set.DateColumns()
-	r.pointNumbers = !c.Recipients.DecimalReads() && c.Recipients.Decimal == campaign.DecimalComma
 	r.used = []string{r.keyCol}
 	for _, c := range set.UsedColumns() {
 		if c != r.keyCol {
@@ -590,15 +585,6 @@ func (r *Renderer) garbledError(row campaign.Row) error {
 	return probs.err()
 }
 
-// pointNumberRE matches a value that is a number written with a decimal
-// point, grouped with commas or not, and text around it without digits
-// (a currency: "1,234.50 €", "$12.5"); a date such as 15.12.2026 is not.
-var pointNumberRE = regexp.MustCompile(`^[^0-9]*-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)\.[0-9]+[^0-9]*$`)
-
-// isPointNumber reports whether v is a number written with a decimal
-// point (pointNumberRE).
-func isPointNumber(v string) bool { return pointNumberRE.MatchString(strings.TrimSpace(v)) }
-
 // dateFormatError refuses a row in which a column passed to date shows a
 // date in the other order than recipients.dates (campaign.DateFormat),
 // naming every such column.
@@ -868,9 +854,6 @@ func (r *Renderer) render(st *state, row campaign.Row, m *Message) error {
 	}
 	m.Data = bytes.Clone(b.Bytes())
 	m.Blank = r.set.PrintedBlank(row)
-	if r.pointNumbers {
-		m.PointNumbers = r.set.PrintedWhere(row, isPointNumber)
-	}
 	if b.Cap() > 4<<20 {
 		*b = bytes.Buffer{} // do not keep a huge buffer in the pool
 	}

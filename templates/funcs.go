@@ -21,7 +21,7 @@ import (
 // function comes last so that it reads well in a pipeline:
 // {{.name | default "friend" | title}}. r says how the sheet writes what
 // a function reads: date an all-number date (05/04/2024, r.Dates), number
-// its decimal mark (r.NumbersMark; it writes r.Decimal).
+// its decimal mark (r.Decimal, which it writes too).
 func funcs(r campaign.Recipients) map[string]any {
 	return map[string]any{
 		"default": fnDefault,

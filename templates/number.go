@@ -16,14 +16,15 @@ const maxPlaces = 10
 var errNotNumber = errors.New("not a number")
 
 // numberFunc is the number function for the sheet r names: fnNumber
-// reading the mark r.NumbersMark and writing r.Decimal, which suggests
-// the other mark only where the setting decides the reading.
+// reading and writing the mark r.Decimal (a workbook's number cells read
+// with it too: campaign's xlsx_comma.go), which suggests the other mark
+// for a value it would read.
 func numberFunc(r campaign.Recipients) func(places int, value string) (string, error) {
-	read, write, hint := r.NumbersMark(), r.Decimal, r.DecimalReads()
+	mark := r.Decimal
 	return func(places int, value string) (string, error) {
-		s, err := fnNumber(read, write, places, value)
-		if err != nil && hint && !errors.Is(err, errEmptyNumber) {
-			err = withOtherMark(err, value, read)
+		s, err := fnNumber(mark, mark, places, value)
+		if err != nil && !errors.Is(err, errEmptyNumber) {
+			err = withOtherMark(err, value, mark)
 		}
 		return s, err
 	}

@@ -181,16 +181,17 @@ func TestNumberDecimalComma(t *testing.T) {
 	}
 }
 
-// TestNumberXLSXReadsPoint: an XLSX sheet's number cells are shown with a
-// point (1,234.5) whatever recipients.decimal says; the setting is then
-// only the mark number writes, so 12.345 is not read as twelve thousand.
-func TestNumberXLSXReadsPoint(t *testing.T) {
+// TestNumberXLSXReadsComma: a workbook's number cells are read with the
+// mark recipients.decimal names, as a CSV's are: under "," the sheet
+// shows them as that locale's Excel does (1.234,5), and number reads and
+// writes the comma.
+func TestNumberXLSXReadsComma(t *testing.T) {
 	yaml := strings.Replace(baseYAML, "path: people.csv", "path: people.xlsx\n  decimal: \",\"", 1)
 	set, err := Compile(load(t, yaml, map[string]string{"body.txt": "{{number 2 .amount}} €\n"}), []string{"email", "name", "amount"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for amount, want := range map[string]string{"12.345": "12,35 €\n", "1,234.5": "1234,50 €\n", "0.125": "0,13 €\n"} {
+	for amount, want := range map[string]string{"12,345": "12,35 €\n", "1.234,5": "1234,50 €\n", "0,125": "0,13 €\n"} {
 		m, err := set.Execute(campaign.Row{Number: 2, Values: map[string]string{"email": "a@x.example", "name": "Ann", "amount": amount}})
 		if err != nil || string(m.Text) != want {
 			t.Errorf("xlsx, decimal \",\": number 2 %q = %q, %v; want %q", amount, m.Text, err, want)
@@ -198,17 +199,17 @@ func TestNumberXLSXReadsPoint(t *testing.T) {
 	}
 }
 
-// TestNumberOtherMarkHint: a CSV value that reads as a number with the
-// other decimal mark says which setting reads it; an XLSX sheet's does
-// not (the setting does not change how its numbers are read).
+// TestNumberOtherMarkHint: a value that reads as a number with the other
+// decimal mark says which setting reads it, in a CSV and in a workbook
+// alike (the setting decides how both are read).
 func TestNumberOtherMarkHint(t *testing.T) {
 	for _, tc := range []struct {
 		path, decimal, value, want string
 	}{
 		{"people.csv", ".", "1.234,56", `(with recipients.decimal: "," it reads as a number)`},
 		{"people.csv", ",", "1,234.56", `(with recipients.decimal: "." it reads as a number)`},
-		{"people.xlsx", ",", "1.234,56", ""},
-		{"people.xlsx", ".", "1.234,56", ""},
+		{"people.xlsx", ",", "1,234.56", `(with recipients.decimal: "." it reads as a number)`},
+		{"people.xlsx", ".", "1.234,56", `(with recipients.decimal: "," it reads as a number)`},
 		{"people.csv", ".", "abc", ""},
 	} {
 		mark, err := campaign.ParseDecimalMark(tc.decimal)

@@ -353,19 +353,11 @@ func (s *Set) printedColumns() []printing {
 // where the template prints them for row (the columns of an {{if}} around
 // them filled), in the order the templates print them; nil when none is.
 func (s *Set) PrintedBlank(row campaign.Row) []string {
-	return s.PrintedWhere(row, isBlankCell)
-}
-
-// PrintedWhere lists the columns the subject or a body prints as they
-// are (Template.Printed) whose value in row satisfies match, where the
-// template prints them for row (the columns of an {{if}} around them
-// filled), in the order the templates print them; nil when none does.
-func (s *Set) PrintedWhere(row campaign.Row, match func(value string) bool) []string {
-	var found []string
+	var blank []string
 	for _, p := range s.printed {
-		if match(row.Values[p.column]) && !slices.Contains(found, p.column) && p.runs(row) {
-			found = append(found, p.column)
+		if isBlankCell(row.Values[p.column]) && !slices.Contains(blank, p.column) && p.runs(row) {
+			blank = append(blank, p.column)
 		}
 	}
-	return found
+	return blank
 }

@@ -49,22 +49,3 @@ func (b *blankCells) lines(sheet string) []string {
 	}
 	return out
 }
-
-// pointLines are the warnings, one a column, about the numbers of a
-// workbook printed as they are under recipients.decimal: ",": tidings
-// shows a workbook's numbers as English Excel does (1,234.50), which is
-// not how the campaign's readers write them (1.234,50).
-func (b *blankCells) pointLines(sheet string) []string {
-	var out []string
-	for _, c := range b.columns {
-		l := b.rows[c]
-		which := l.Join(", ")
-		rows := "row " + which
-		if l.N > 1 {
-			rows = fmt.Sprintf("%d rows (%s)", l.N, which)
-		}
-		out = append(out, fmt.Sprintf("warning: %s: column %q, which the subject or the body prints as it is, shows its numbers with a decimal point in %s: tidings shows a workbook's numbers as English Excel does (1,234.50), not with the decimal comma recipients.decimal names; for 1234,50 write {{number 2 .%s}} (a currency in the cell's number format is refused there: give the column a format without it, such as 0.00, and write the symbol in the template)",
-			sheet, c, rows, templates.Identifier(c)))
-	}
-	return out
-}

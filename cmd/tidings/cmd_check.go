@@ -320,7 +320,7 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 			return nil
 		}
 		if !f.Send {
-			m.Blank, m.PointNumbers = nil, nil // no reader sees this row's message now
+			m.Blank = nil // no reader sees this row's message now
 		}
 		warn.Add(m)
 		return sum.accept(decider, m, f, domains)

@@ -173,7 +173,7 @@ func (r *previewRun) row(ctx context.Context, m *render.Message, err error) erro
 		return nil
 	}
 	if !f.Send {
-		m.Blank, m.PointNumbers = nil, nil // no reader sees this row's message now
+		m.Blank = nil // no reader sees this row's message now
 	}
 	r.warn.Add(m)
 	if toSend := r.sum.count(m, f); !toSend || len(f.Journal.Owed) > 0 {

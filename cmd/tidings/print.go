@@ -116,7 +116,6 @@ type messageWarnings struct {
 	shared  plan.RowList
 	sharedK int
 	blank   blankCells
-	points  blankCells // rows printing a number with a decimal point (render.Message.PointNumbers)
 }
 
 // maxMessageWarnings is how many message warnings a run prints.
@@ -135,7 +134,6 @@ func (mw *messageWarnings) Add(m *render.Message) {
 		}
 	}
 	mw.blank.add(m.Row, m.Blank)
-	mw.points.add(m.Row, m.PointNumbers)
 	if m.SharedUnsubscribe > 0 {
 		mw.shared.Add(strconv.Itoa(m.Row))
 		if mw.sharedK == 0 {
@@ -155,9 +153,6 @@ func (mw *messageWarnings) Done() {
 		fmt.Fprintln(mw.w, line)
 	}
 	for _, line := range mw.blank.lines(mw.file) {
-		fmt.Fprintln(mw.w, line)
-	}
-	for _, line := range mw.points.pointLines(mw.file) {
 		fmt.Fprintln(mw.w, line)
 	}
 }

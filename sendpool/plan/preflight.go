@@ -307,7 +307,7 @@ func (pl *Plan) render(ctx context.Context, in *Inputs, inputs spool.Inputs, opt
 		}
 		if opts.OnMessage != nil && problem == nil {
 			if !v.send {
-				m.Blank, m.PointNumbers = nil, nil // no reader sees this row's message now
+				m.Blank = nil // no reader sees this row's message now
 			}
 			opts.OnMessage(m)
 		}
