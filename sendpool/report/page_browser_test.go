@@ -430,6 +430,70 @@ func TestPageSentCountsBounced(t *testing.T) {
 	}
 }
 
+// TestPageRateOfOne: a run of one message shows no average rate: it
+// showed 41.7/s, the 24 ms from the run's start to its one try; a run of
+// two shows one.
+func TestPageRateOfOne(t *testing.T) {
+	b := pagetest.Start(t, 60*time.Second, 1200, 900)
+	t0 := time.Date(2026, 12, 5, 10, 0, 0, 0, time.UTC)
+	for n, want := range map[int]string{1: "–", 2: "/s"} {
+		dir := t.TempDir()
+		var rows []report.Row
+		var recs []any
+		for i := range n {
+			key := fmt.Sprintf("r%d@example.org", i)
+			at := t0.Add(24*time.Millisecond + time.Duration(i)*time.Second)
+			rows = append(rows, report.Row{Recipient: report.Recipient{Row: i + 2, Key: key, To: key}, Status: sendpool.StatusSent,
+				StartedAt: at.Format(time.RFC3339Nano), FinishedAt: at.Add(6 * time.Millisecond).Format(time.RFC3339Nano), DurationMS: 6})
+			recs = append(recs, journal.Attempt{Row: i + 2, Key: key, Try: 1, Time: at},
+				journal.Result{Row: i + 2, Key: key, Status: sendpool.StatusSent, Attempts: 1, Code: 250, Started: at, Finished: at.Add(6 * time.Millisecond)})
+		}
+		writeJournalRun(t, dir, journal.Run{Started: t0}, recs...)
+		if err := report.WritePage(context.Background(), dir, report.PageInput{Campaign: "c", CampaignPath: "c.yaml", Rows: report.RowsOf(rows), JournalDir: dir}); err != nil {
+			t.Fatal(err)
+		}
+		b.Do(t, "load", chromedp.Navigate(pagetest.FileURL(filepath.Join(dir, report.PageFile))),
+			chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
+		p := pageTab{t, b}
+		got := p.str("average rate", `Array.from(document.querySelectorAll('#kpis .kpi')).filter(function (k) { return k.lastChild.textContent === 'average rate'; })[0].firstChild.textContent`)
+		if !strings.HasSuffix(got, want) {
+			t.Errorf("%d sent: average rate shows %q, want %q", n, got, want)
+		}
+	}
+	for _, problem := range b.Problems() {
+		t.Errorf("browser reported %s", problem)
+	}
+}
+
+// writeJournalRun writes a journal run with its records into dir.
+func writeJournalRun(t *testing.T, dir string, run journal.Run, recs ...any) {
+	t.Helper()
+	ctx := context.Background()
+	lock, err := journal.AcquireLock(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Release()
+	w, err := journal.Open(ctx, lock, run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range recs {
+		switch r := r.(type) {
+		case journal.Attempt:
+			err = w.Attempt(ctx, r)
+		case journal.Result:
+			err = w.Result(ctx, r)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestPageTimelineAxis: a run of a few messages a minute has at most one
 // try a bucket, and the timeline's scale then reads 0 and 1 only; the
 // middle line, half a try, was labelled a second "1" (0.5 rounded).

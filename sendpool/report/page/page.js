@@ -117,8 +117,10 @@
     return pad2(d.getHours()) + ':' + pad2(d.getMinutes()) + (seconds ? ':' + pad2(d.getSeconds()) : '');
   }
 
+  // fmtRate is n messages over ms as a rate; a dash for fewer than two
+  // (one message's own time is no rate: 41.7/s for a run of one).
   function fmtRate(n, ms) {
-    if (!ms || ms <= 0 || !n) { return '–'; }
+    if (!ms || ms <= 0 || !n || n < 2) { return '–'; }
     var perS = n / (ms / 1000);
     if (perS >= 1) { return (perS >= 100 ? perS.toFixed(0) : perS.toFixed(1)) + '/s'; }
     var perM = perS * 60;
