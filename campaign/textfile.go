@@ -4,21 +4,29 @@ import (
 	"bytes"
 	"fmt"
 	"unicode/utf8"
+
+	xunicode "golang.org/x/text/encoding/unicode"
 )
 
 // UTF8Text checks data, the contents of a text file a campaign is made
-// of (the campaign file, a template), and returns it without the UTF-8
-// byte order mark Windows' Notepad writes, which would otherwise be the
-// first character of every message's body. Text that is not UTF-8 is an
-// error wrapping ErrBadEncoding, with the 1-based line it is on (0 for
-// the whole file): a file saved as UTF-16 (Notepad's "Unicode", told by
-// its byte order mark or its NUL bytes), or as a legacy code page
-// (Notepad's "ANSI": Shift_JIS on a Japanese Windows, GBK on a Chinese
-// one), whose bytes would go out labelled UTF-8 and reach every
-// recipient as mojibake.
+// of (the campaign file, a template), and returns it as UTF-8 without a
+// byte order mark: the UTF-8 one Windows' Notepad writes, which would
+// otherwise be the first character of every message's body, or the
+// UTF-16 one of Notepad's "Unicode", whose text is decoded (the mark says
+// how, as it does for a sheet). Text that is not UTF-8 is an error
+// wrapping ErrBadEncoding, with the 1-based line it is on (0 for the
+// whole file): UTF-16 without a byte order mark (told by its NUL bytes,
+// its byte order a guess), or a legacy code page (Notepad's "ANSI":
+// Shift_JIS on a Japanese Windows, GBK on a Chinese one), whose bytes
+// would go out labelled UTF-8 and reach every recipient as mojibake.
 func UTF8Text(data []byte) (text []byte, line int, err error) {
-	if bytes.HasPrefix(data, bomUTF16LE) || bytes.HasPrefix(data, bomUTF16BE) || looksUTF16(data[:min(len(data), sniffSize)]) {
-		return nil, 0, fmt.Errorf("%w: the file is saved as UTF-16 (Notepad's \"Unicode\"): save it as UTF-8", ErrBadEncoding)
+	switch {
+	case bytes.HasPrefix(data, bomUTF16LE):
+		return utf16Text(data[len(bomUTF16LE):], xunicode.LittleEndian)
+	case bytes.HasPrefix(data, bomUTF16BE):
+		return utf16Text(data[len(bomUTF16BE):], xunicode.BigEndian)
+	case looksUTF16(data[:min(len(data), sniffSize)]):
+		return nil, 0, fmt.Errorf("%w: the file is saved as UTF-16 without a byte order mark: save it as UTF-8", ErrBadEncoding)
 	}
 	data = bytes.TrimPrefix(data, bomUTF8)
 	if utf8.Valid(data) {
@@ -34,4 +42,15 @@ func UTF8Text(data []byte) (text []byte, line int, err error) {
 	}
 	line = 1 + bytes.Count(data[:bad], []byte("\n"))
 	return nil, line, fmt.Errorf("%w (bytes % x): the file is saved in a legacy code page (Notepad's \"ANSI\": Shift_JIS, GBK, Windows-1252 …), which would reach recipients garbled: save it as UTF-8", ErrBadEncoding, data[bad:min(bad+8, len(data))])
+}
+
+// utf16Text decodes data, UTF-16 text in the byte order order after its
+// byte order mark, to UTF-8 (a lone surrogate becomes U+FFFD, as for a
+// sheet).
+func utf16Text(data []byte, order xunicode.Endianness) ([]byte, int, error) {
+	text, err := xunicode.UTF16(order, xunicode.IgnoreBOM).NewDecoder().Bytes(data)
+	if err != nil {
+		return nil, 0, fmt.Errorf("%w: the file starts with a UTF-16 byte order mark and does not decode as UTF-16 (%v): save it as UTF-8", ErrBadEncoding, err)
+	}
+	return text, 0, nil
 }

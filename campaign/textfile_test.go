@@ -7,23 +7,18 @@ import (
 	"unicode/utf16"
 )
 
-// TestLoadNotUTF8: a campaign file Notepad saved as UTF-16 ("Unicode") or
-// in a legacy code page ("ANSI": here Shift_JIS) is refused as such, with
-// the line of the first byte that is not UTF-8, rather than read as YAML
-// ("string was used where mapping is expected") or with its values
-// turned into U+FFFD.
+// TestLoadNotUTF8: a campaign file saved as UTF-16 without a byte order
+// mark or in a legacy code page ("ANSI": here Shift_JIS) is refused as
+// such, with the line of the first byte that is not UTF-8, rather than
+// read as YAML ("string was used where mapping is expected") or with its
+// values turned into U+FFFD.
 func TestLoadNotUTF8(t *testing.T) {
-	var u16 []byte
-	u16 = append(u16, 0xff, 0xfe)
-	for _, c := range utf16.Encode([]rune(minimalCampaign)) {
-		u16 = append(u16, byte(c), byte(c>>8))
-	}
 	sjis := strings.Replace(minimalCampaign, "your digest", "\x82\xb1\x82\xf1\x82\xc9\x82\xbf\x82\xcd", 1) // こんにちは in Shift_JIS
 	for _, tc := range []struct {
 		name, data, want string
 		line             int
 	}{
-		{"utf-16", string(u16), "UTF-16", 0},
+		{"utf-16 without a byte order mark", string(utf16LE(minimalCampaign)), "UTF-16 without a byte order mark", 0},
 		{"shift_jis", sjis, "legacy code page", 3},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -36,5 +31,31 @@ func TestLoadNotUTF8(t *testing.T) {
 				t.Errorf("Load = %v (line %d), want line %d saying %q", err, fe.Line, tc.line, tc.want)
 			}
 		})
+	}
+}
+
+// utf16LE is text in UTF-16, little-endian, without a byte order mark.
+func utf16LE(text string) []byte {
+	var b []byte
+	for _, c := range utf16.Encode([]rune(text)) {
+		b = append(b, byte(c), byte(c>>8))
+	}
+	return b
+}
+
+// TestLoadUTF16: a campaign file Notepad saved as "Unicode" (UTF-16 with
+// its byte order mark, either order) is read as the text it holds; it
+// was refused, while a sheet saved so was read.
+func TestLoadUTF16(t *testing.T) {
+	le := append([]byte{0xff, 0xfe}, utf16LE(minimalCampaign)...)
+	be := []byte{0xfe, 0xff}
+	for _, c := range utf16.Encode([]rune(minimalCampaign)) {
+		be = append(be, byte(c>>8), byte(c))
+	}
+	for name, data := range map[string][]byte{"little-endian": le, "big-endian": be} {
+		c, err := Load(writeCampaign(t, string(data)))
+		if err != nil || !strings.Contains(c.Subject, "your digest") {
+			t.Errorf("%s: Load = %v, subject %q", name, err, c.Subject)
+		}
 	}
 }

@@ -9,8 +9,9 @@ import (
 )
 
 // TestBodyFileEncoding: a body saved by Windows' Notepad as UTF-8 with a
-// byte order mark loses the mark (else every message starts with U+FEFF);
-// one saved as UTF-16 ("Unicode") or in a legacy code page ("ANSI",
+// byte order mark loses the mark (else every message starts with U+FEFF),
+// and one saved as "Unicode" (UTF-16 with its mark) is decoded; one saved
+// as UTF-16 without the mark or in a legacy code page ("ANSI",
 // Shift_JIS on a Japanese Windows) is an error naming the file and line,
 // not a body sent as mojibake labelled UTF-8.
 func TestBodyFileEncoding(t *testing.T) {
@@ -21,7 +22,8 @@ func TestBodyFileEncoding(t *testing.T) {
 		wantLine            int
 	}{
 		{"bom", "\xef\xbb\xbfこんにちは {{.name}}\r\n", "", 0},
-		{"utf-16", utf16, "UTF-16", 0},
+		{"utf-16", "\xff\xfe\x53\x30\x93\x30\x6b\x30\x61\x30\x6f\x30 \x00{\x00{\x00.\x00n\x00a\x00m\x00e\x00}\x00}\x00\r\x00\n\x00", "", 0},
+		{"utf-16 without a byte order mark", utf16[2:], "UTF-16 without a byte order mark", 0},
 		{"shift_jis", sjis, "legacy code page", 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
