@@ -23,7 +23,9 @@ func (c *Campaign) MissingFile(key, path string, err error) error {
 	}
 	fe := &FileError{File: c.File}
 	if data, rerr := os.ReadFile(c.File); rerr == nil {
-		fe.Line, fe.Column = position(data, key)
+		if text, _, terr := UTF8Text(data); terr == nil {
+			fe.Line, fe.Column = position(text, key)
+		}
 	}
 	var hints []string
 	shown := path

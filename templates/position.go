@@ -6,6 +6,7 @@ import (
 
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
+	"github.com/tidings/tidings/campaign"
 )
 
 // sourceLines maps the keys of inline templates ("subject", "headers.X-Tag",
@@ -20,6 +21,9 @@ func sourceLines(file string) map[string]int {
 	}
 	data, err := os.ReadFile(file)
 	if err != nil {
+		return lines
+	}
+	if data, _, err = campaign.UTF8Text(data); err != nil {
 		return lines
 	}
 	f, err := parser.ParseBytes(data, 0)

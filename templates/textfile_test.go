@@ -2,8 +2,10 @@ package templates
 
 import (
 	"errors"
+	"os"
 	"strings"
 	"testing"
+	"unicode/utf16"
 
 	"github.com/tidings/tidings/campaign"
 )
@@ -51,5 +53,29 @@ func TestBodyFileEncoding(t *testing.T) {
 				t.Errorf("err = %v (file %s, line %d), want body.txt line %d saying %q", err, fe.File, fe.Line, tc.wantLine, tc.wantErr)
 			}
 		})
+	}
+}
+
+// TestUTF16CampaignLines: a template error of a campaign file saved as
+// "Unicode" (UTF-16 with its mark) names its line in the file, as one of
+// a UTF-8 file does (the lines were read from the raw UTF-16 bytes, which
+// YAML cannot parse: the error had no line).
+func TestUTF16CampaignLines(t *testing.T) {
+	c := load(t, strings.Replace(baseYAML, "Hello {{.name}}", "Hello {{.nmae}}", 1), map[string]string{"body.txt": "Hi\n"})
+	var u16 []byte
+	for _, r := range utf16.Encode([]rune(strings.Replace(baseYAML, "Hello {{.name}}", "Hello {{.nmae}}", 1))) {
+		u16 = append(u16, byte(r), byte(r>>8))
+	}
+	if err := os.WriteFile(c.File, append([]byte{0xff, 0xfe}, u16...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := campaign.Load(c.File)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Compile(c, []string{"email", "name"})
+	var fe *campaign.FileError
+	if !errors.As(err, &fe) || fe.Line != 3 {
+		t.Errorf("Compile = %v, want an error at campaign.yaml line 3", err)
 	}
 }
