@@ -94,12 +94,20 @@ func newCSVSheet(ctx context.Context, rd io.Reader, r Recipients) (*csvSheet, er
 		sample, peekErr = text.Peek(sniffSize)
 		s.warnings = append(s.warnings, fmt.Sprintf("%s: lines end with CR only (old Mac format); read as line breaks", filepath.Base(r.Path)))
 	}
+	sepLine, sep := excelSepLine(sample)
+	if sepLine > 0 {
+		// Excel's own hint of the delimiter, a line Excel reads and
+		// does not show: the sheet's rows number from the next line.
+		_, _ = text.Discard(sepLine)
+	}
 	var comma rune
 	switch {
 	case r.Delimiter != "":
 		if comma, err = ParseDelimiter(r.Delimiter); err != nil {
 			return nil, &FileError{File: r.Path, Err: err}
 		}
+	case sep != 0:
+		comma = sep
 	case tabSeparated(r.Path):
 		comma = '\t'
 	default:
@@ -115,6 +123,31 @@ func newCSVSheet(ctx context.Context, rd io.Reader, r Recipients) (*csvSheet, er
 		return nil, err
 	}
 	return s, nil
+}
+
+// excelSepLine reads the "sep=;" line some programs write first in a CSV
+// for Excel, which takes its delimiter from it and shows the rows after it
+// only: its length with its line end and its delimiter (',', ';' or a
+// tab), or 0 and 0 when sample does not start with one.
+func excelSepLine(sample []byte) (n int, sep rune) {
+	const prefix = "sep="
+	if len(sample) < len(prefix)+1 || !bytes.EqualFold(sample[:len(prefix)], []byte(prefix)) {
+		return 0, 0
+	}
+	c, rest := sample[len(prefix)], sample[len(prefix)+1:]
+	if c != ',' && c != ';' && c != '\t' {
+		return 0, 0
+	}
+	end := 0
+	switch {
+	case bytes.HasPrefix(rest, []byte("\r\n")):
+		end = 2
+	case bytes.HasPrefix(rest, []byte("\n")):
+		end = 1
+	default:
+		return 0, 0
+	}
+	return len(prefix) + 1 + end, rune(c)
 }
 
 // ParseDelimiter parses a recipients.delimiter setting: ",", ";", or a tab

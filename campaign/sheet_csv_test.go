@@ -215,6 +215,13 @@ func TestCSVDialects(t *testing.T) {
 			want: []string{"2: Müller, Hans | h@example.de | Köln", "3: Doe, J. | j@example.de | Bonn, Rhein"},
 		},
 		{
+			name: "Excel's sep= line names the delimiter; the rows number from the line after it, as Excel shows them, with no warning",
+			file: "people.csv",
+			data: []byte("sep=;\r\nname;email\r\nDoe, J.;j@example.de\r\n"),
+			cols: []string{"name", "email"},
+			want: []string{"2: Doe, J. | j@example.de"},
+		},
+		{
 			name: "comma, semicolons in values",
 			file: "people.csv",
 			data: []byte("email,note\na@example.com,x;y\nb@example.com,z\n"),
