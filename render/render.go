@@ -969,6 +969,7 @@ func (r *Renderer) rowAddresses(row campaign.Row, fb *bytes.Buffer, m *Message) 
 	}
 	m.EnvelopeFrom = sender.spec()
 	m.Recipients = recipients(env.to, env.cc, env.bcc)
+	m.Warnings = append(m.Warnings, dotlessWarnings(m.Recipients)...)
 	m.Cc, m.Bcc = displayList(env.cc), displayList(env.bcc)
 	m.UTF8 = anyUTF8(env.from, env.sender, env.replyTo, env.to, env.cc, env.bcc)
 	m.SharedUnsubscribe = r.sharedUnsubscribe(env.to)
