@@ -108,8 +108,10 @@ type attacher struct {
 	// own are the campaign's own files and folders (symlinks resolved),
 	// which a path made from row data may not lead to (see private).
 	own []campaign.OwnFile
-	// ownIDs are the own files by identity (see sameAsOwn).
+	// ownIDs are the own files by identity, linked the files of the own
+	// folders with several names (see sameAsOwn).
 	ownIDs []ownID
+	linked *linkedOwn
 }
 
 // resolve finds, checks and encodes the attachment at p. fromData says the

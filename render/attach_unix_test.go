@@ -25,14 +25,16 @@ func TestAttachmentFIFO(t *testing.T) {
 }
 
 // TestAttachmentOwnFileHardLink: a hard link in the attachment folder to
-// one of the campaign's own files (a DKIM key, the sheet) is that file
-// under another name: a path from row data may not attach it, as it may
+// one of the campaign's own files (a DKIM key, the sheet, a journal in a
+// state folder) is that file under another name: a path from row data
+// may not attach it, as it may
 // not attach the file by its own name or by a symlink. A constant path
 // may; so may a path from data to a file linked to nothing of the
 // campaign's.
 func TestAttachmentOwnFileHardLink(t *testing.T) {
 	dir := t.TempDir()
-	for name, body := range map[string]string{"body.txt": "Hi\n", "people.csv": "email,file\n", "keys/rsa.key": "-----BEGIN PRIVATE KEY-----", "files/ok.pdf": "%PDF"} {
+	for name, body := range map[string]string{"body.txt": "Hi\n", "people.csv": "email,file\n", "keys/rsa.key": "-----BEGIN PRIVATE KEY-----", "files/ok.pdf": "%PDF",
+		".tidings/other/journal.jsonl": `{"type":"run"}`} {
 		p := filepath.Join(dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
@@ -41,14 +43,15 @@ func TestAttachmentOwnFileHardLink(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for link, target := range map[string]string{"files/key.pdf": "keys/rsa.key", "files/sheet.pdf": "people.csv", "files/ok-too.pdf": "files/ok.pdf"} {
+	for link, target := range map[string]string{"files/key.pdf": "keys/rsa.key", "files/sheet.pdf": "people.csv", "files/ok-too.pdf": "files/ok.pdf",
+		"files/journal.pdf": ".tidings/other/journal.jsonl"} {
 		if err := os.Link(filepath.Join(dir, target), filepath.Join(dir, link)); err != nil {
 			t.Skipf("no hard links here: %v", err)
 		}
 	}
 	r := loadRenderer(t, dir, yamlWith(map[string]string{"attachments": `["{{.file}}", "files/key.pdf"]`,
 		"dkim": "{domain: acme.example, selector: s1, key_file: keys/rsa.key}"}), "email", "file")
-	for file, words := range map[string]string{"files/key.pdf": "a DKIM private key", "files/sheet.pdf": "the recipient sheet"} {
+	for file, words := range map[string]string{"files/key.pdf": "a DKIM private key", "files/sheet.pdf": "the recipient sheet", "files/journal.pdf": "is a file in the campaigns' state folder"} {
 		_, err := r.Render(row(2, "email", "k@example.com", "file", file))
 		if !errors.Is(err, ErrAttachmentPath) || !strings.Contains(err.Error(), words) {
 			t.Errorf("%s: got %v, want ErrAttachmentPath saying %q", file, err, words)

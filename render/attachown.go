@@ -2,7 +2,10 @@ package render
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
+	"sync"
 
 	"github.com/tidings/tidings/campaign"
 )
@@ -32,12 +35,57 @@ func ownIDs(own []campaign.OwnFile) []ownID {
 
 // sameAsOwn refuses the file opened for the path p made from row data
 // (fi, its Stat) when it is one of the campaign's own files: a hard link
-// to it, or a name swapped for a link to it after the path was checked.
+// to it, or a name swapped for a link to it after the path was checked;
+// or a file in one of its own folders (the state folders: the journal,
+// the Message-ID salt, the spool) that has another name outside them.
+// Safe for concurrent use.
 func (a *attacher) sameAsOwn(p string, fi os.FileInfo) error {
 	for _, id := range a.ownIDs {
 		if os.SameFile(fi, id.fi) {
 			return fmt.Errorf("%w: %q is %s (another name for the same file), which row data may not attach", ErrAttachmentPath, p, id.what)
 		}
 	}
+	if linkCount(fi) > 1 {
+		for _, id := range a.linked.in(a.own) {
+			if os.SameFile(fi, id.fi) {
+				return fmt.Errorf("%w: %q is a file in %s (another name for the same file), which row data may not attach", ErrAttachmentPath, p, id.what)
+			}
+		}
+	}
 	return nil
+}
+
+// linkedOwn are the files in the campaign's own folders that have more
+// than one name (a hard link elsewhere may reach them), looked for once,
+// the first time a file row data names has several names itself: files
+// tidings writes there have one, and a folder of a million previews is
+// not walked for every attachment. Safe for concurrent use.
+type linkedOwn struct {
+	once sync.Once
+	ids  []ownID
+}
+
+// in returns the files of the own folders of own with several names
+// (none for a nil l).
+func (l *linkedOwn) in(own []campaign.OwnFile) []ownID {
+	if l == nil {
+		return nil
+	}
+	l.once.Do(func() {
+		for _, o := range own {
+			if !o.Dir {
+				continue
+			}
+			_ = filepath.WalkDir(o.Path, func(path string, d fs.DirEntry, err error) error {
+				if err != nil || !d.Type().IsRegular() {
+					return nil // unreadable, or not a file: nothing to attach through it
+				}
+				if fi, err := d.Info(); err == nil && linkCount(fi) > 1 {
+					l.ids = append(l.ids, ownID{what: o.What, fi: fi})
+				}
+				return nil
+			})
+		}
+	})
+	return l.ids
 }
