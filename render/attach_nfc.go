@@ -141,20 +141,7 @@ func (d *dirNames) walkFold(p string) string {
 		return ""
 	}
 	want := norm.NFC.String(filepath.Base(p))
-	match := ""
-	for nfc, names := range d.list(dir) {
-		if !strings.EqualFold(nfc, want) {
-			continue
-		}
-		if match != "" || len(names) > 1 {
-			return ""
-		}
-		match = names[0]
-	}
-	if match == "" {
-		return ""
-	}
-	return filepath.Join(dir, match)
+	return d.onlyName(dir, func(nfc string) bool { return strings.EqualFold(nfc, want) })
 }
 
 // withExtension is the one file of the folder of the clean absolute path
@@ -173,19 +160,28 @@ func (d *dirNames) withExtension(p string) string {
 		return ""
 	}
 	prefix := norm.NFC.String(base) + "."
-	match := ""
-	for nfc, names := range d.list(dir) {
+	return d.onlyName(dir, func(nfc string) bool {
 		ext := strings.TrimPrefix(nfc, prefix)
-		if ext == nfc || ext == "" || strings.Contains(ext, ".") {
+		return ext != nfc && ext != "" && !strings.Contains(ext, ".")
+	})
+}
+
+// onlyName is the path of the one file of dir whose name, in NFC, is
+// one match takes; "" when none is, or several are (names that differ
+// only in their Unicode form included).
+func (d *dirNames) onlyName(dir string, match func(nfc string) bool) string {
+	found := ""
+	for nfc, names := range d.list(dir) {
+		if !match(nfc) {
 			continue
 		}
-		if match != "" || len(names) > 1 {
+		if found != "" || len(names) > 1 {
 			return ""
 		}
-		match = names[0]
+		found = names[0]
 	}
-	if match == "" {
+	if found == "" {
 		return ""
 	}
-	return filepath.Join(dir, match)
+	return filepath.Join(dir, found)
 }
