@@ -1,6 +1,7 @@
 package campaign
 
 import (
+	"bytes"
 	"errors"
 	"strings"
 	"unicode/utf8"
@@ -19,18 +20,30 @@ const GarbledAdvice = "the sheet was made from a UTF-8 CSV opened as Windows-125
 // Garbled reports whether s is UTF-8 text read as Windows-1252, as a
 // spreadsheet makes it of a UTF-8 CSV imported in the wrong character set
 // ("JÃ¼rgen GroÃŸ" of "Jürgen Groß"), and gives the text it was: s in
-// Windows-1252 is valid UTF-8 holding a letter beyond ASCII. Text written
-// in Windows-1252 itself ("Müller", "São") is not: its bytes beyond ASCII
-// are no UTF-8.
+// Windows-1252 is valid UTF-8 holding a letter beyond ASCII, and none that
+// no text holds (wasNever). Text written in Windows-1252 itself ("Müller",
+// "São") is not: its bytes beyond ASCII are no UTF-8; nor is a capital
+// with a sign or a no-break space right after it ("CAFÉ\u00a0", "PATÉ®"),
+// whose bytes are UTF-8 of such a letter ("ɠ", "ɮ").
 func Garbled(s string) (string, bool) {
 	if !strings.ContainsFunc(s, isLeadByteChar) {
 		return "", false // ASCII, and almost all other text: no encoder run
 	}
 	b, err := charmap.Windows1252.NewEncoder().Bytes([]byte(s))
-	if err != nil || !utf8.Valid(b) || string(b) == s {
+	if err != nil || !utf8.Valid(b) || string(b) == s || bytes.ContainsFunc(b, wasNever) {
 		return "", false
 	}
 	return string(b), true
+}
+
+// wasNever reports whether r is a character that text garbled so never
+// was, while a capital letter of Windows-1252 followed by a sign or a
+// no-break space reads as one: a C1 control (U+0080 to U+009F), an IPA
+// letter or a spacing modifier (U+0250 to U+02FF: É, Ê, Ë and a sign),
+// or a letter of Syriac, Thaana or NKo (U+0700 to U+07FF: Ü to ß and a
+// sign), scripts a sheet for mail merge does not hold.
+func wasNever(r rune) bool {
+	return r >= 0x80 && r <= 0x9F || r >= 0x250 && r <= 0x2FF || r >= 0x700 && r <= 0x7FF
 }
 
 // isLeadByteChar reports whether r is what Windows-1252 reads a UTF-8

@@ -3,7 +3,8 @@ package campaign
 import "testing"
 
 // TestGarbled: UTF-8 read as Windows-1252 is told, with the text it was;
-// text right as it is, in any script, is not.
+// text right as it is, in any script, is not, nor a capital letter with
+// a sign or a no-break space right after it.
 func TestGarbled(t *testing.T) {
 	for _, c := range []struct{ in, was string }{
 		{"JÃ¼rgen GroÃŸ", "Jürgen Groß"},
@@ -14,6 +15,11 @@ func TestGarbled(t *testing.T) {
 		{"São Paulo", ""},
 		{"ann@example.com", ""},
 		{"李雷", ""},
+		{"CAFÉ\u00a0", ""},
+		{"PATÉ®", ""},
+		{"MÜ–BERLIN", ""},
+		{"voilÃ\u00a0", "voilà"},
+		{"Ã‰COLE", "ÉCOLE"},
 		{"", ""},
 	} {
 		was, ok := Garbled(c.in)
