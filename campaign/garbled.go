@@ -3,7 +3,6 @@ package campaign
 import (
 	"bytes"
 	"errors"
-	"strings"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
@@ -26,7 +25,7 @@ const GarbledAdvice = "the sheet was made from a UTF-8 CSV opened as Windows-125
 // with a sign or a no-break space right after it ("CAFÉ\u00a0", "PATÉ®"),
 // whose bytes are UTF-8 of such a letter ("ɠ", "ɮ").
 func Garbled(s string) (string, bool) {
-	if !strings.ContainsFunc(s, isLeadByteChar) {
+	if !leadPair(s) {
 		return "", false // ASCII, and almost all other text: no encoder run
 	}
 	b, err := charmap.Windows1252.NewEncoder().Bytes([]byte(s))
@@ -50,3 +49,32 @@ func wasNever(r rune) bool {
 // lead byte of a character beyond ASCII as (0xC2 to 0xF4: Â to ô), which
 // text garbled so always holds.
 func isLeadByteChar(r rune) bool { return r >= 0xC2 && r <= 0xF4 }
+
+// leadPair reports whether s holds what Windows-1252 reads a UTF-8 lead
+// byte as right before what it reads a continuation byte as (0x80 to
+// 0xBF: "Ã¼"), which text garbled so always holds. Text with letters
+// such as é, ñ or ö (lead bytes in Windows-1252) and a letter after them
+// does not: Garbled runs no encoder for it.
+func leadPair(s string) bool {
+	lead := false
+	for _, r := range s {
+		if lead && isContinuationChar(r) {
+			return true
+		}
+		lead = isLeadByteChar(r)
+	}
+	return false
+}
+
+// continuationChars are what Windows-1252 reads the bytes 0x80 to 0xBF
+// as, a UTF-8 continuation byte each.
+var continuationChars = func() map[rune]bool {
+	m := make(map[rune]bool, 0x40)
+	for b := 0x80; b <= 0xBF; b++ {
+		m[charmap.Windows1252.DecodeByte(byte(b))] = true
+	}
+	return m
+}()
+
+// isContinuationChar reports whether r is one of continuationChars.
+func isContinuationChar(r rune) bool { return r >= 0x80 && continuationChars[r] }

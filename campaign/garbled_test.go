@@ -28,3 +28,15 @@ func TestGarbled(t *testing.T) {
 		}
 	}
 }
+
+// TestGarbledNoAllocation: a value whose letters beyond ASCII are
+// Windows-1252 lead bytes with a letter after them (José, Müller, Ñandú:
+// most Western European text) is checked without an allocation, as every
+// read cell of every message is.
+func TestGarbledNoAllocation(t *testing.T) {
+	for _, v := range []string{"José Müller", "Ñandú Ltda.", "Françoise Côté", "ann@example.com", "李雷"} {
+		if n := testing.AllocsPerRun(100, func() { Garbled(v) }); n != 0 {
+			t.Errorf("Garbled(%q): %v allocations, want 0", v, n)
+		}
+	}
+}
