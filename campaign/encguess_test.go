@@ -54,3 +54,26 @@ func TestGuessEncodings(t *testing.T) {
 		}
 	}
 }
+
+// TestGuessWesternCodePage: of the Western European code pages, the one
+// a value was written in is the first guess: the others read its é, ö,
+// ü and ß as ƒ, º or a capital inside a word ("CafÄ CrÅme" is the Mac's
+// "Café Crème" read as DOS's 850, "JÅrgen" DOS's "Jürgen" as the Mac's).
+func TestGuessWesternCodePage(t *testing.T) {
+	for _, tc := range []struct {
+		enc  encoding.Encoding
+		want string
+	}{
+		{charmap.Macintosh, "macintosh"}, {charmap.CodePage850, "ibm850"}, {charmap.Windows1252, "windows-1252"},
+	} {
+		for _, text := range []string{"Café Crème", "Größe Straße", "Björk Öberg", "Jürgen Müller"} {
+			raw, err := tc.enc.NewEncoder().String(text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := guessEncodings(raw); len(got) == 0 || got[0].name != tc.want || got[0].reading != text {
+				t.Errorf("%q in %s: guesses %+v, want %s first", text, tc.want, got, tc.want)
+			}
+		}
+	}
+}
