@@ -44,12 +44,16 @@ var legacyEncodings = []struct {
 
 // westernLetter reports whether runes[i], a Latin character beyond
 // ASCII, reads as a letter of a Western European word: one of Latin-1's
-// or Latin Extended-A's letters (not ƒ, º or ª, which the code pages put
-// where others have ü or ß), and not a capital inside a word ("CafÄ",
-// "MÜller", "JÅrgen": é, ö and ü of one code page read in another).
-// This tells the Western code pages (Windows', DOS's, the Mac's) apart.
+// or Latin Extended-A's letters (not ƒ, which the code pages put where
+// others have ü; º and ª only at a word's end, as in Nº, not for ß as in
+// "Straºe"), and not a capital inside a word ("CafÄ", "MÜller",
+// "JÅrgen": é, ö and ü of one code page read in another). This tells the
+// Western code pages (Windows', DOS's, the Mac's) apart.
 func westernLetter(runes []rune, i int) bool {
 	r := runes[i]
+	if r == 'º' || r == 'ª' {
+		return i+1 == len(runes) || !unicode.IsLetter(runes[i+1])
+	}
 	if r < 0xC0 || r > 0x17F || r == 0xD7 || r == 0xF7 {
 		return false
 	}
