@@ -42,6 +42,28 @@ var legacyEncodings = []struct {
 	{"macintosh", "Mac (\"CSV (Macintosh)\")", charmap.Macintosh, isIn(unicode.Latin)},
 }
 
+// westernLetter reports whether runes[i], a Latin character beyond
+// ASCII, reads as a letter of a Western European word: one of Latin-1's
+// or Latin Extended-A's letters (not ƒ, which the code pages put where
+// others have ü; º and ª only at a word's end, as in Nº, not for ß as in
+// "Straºe"), and not a capital inside a word ("CafÄ", "MÜller",
+// "JÅrgen": é, ö and ü of one code page read in another). This tells the
+// Western code pages (Windows', DOS's, the Mac's) apart.
+func westernLetter(runes []rune, i int) bool {
+	r := runes[i]
+	if r == 'º' || r == 'ª' {
+		return i+1 == len(runes) || !unicode.IsLetter(runes[i+1])
+	}
+	if r < 0xC0 || r > 0x17F || r == 0xD7 || r == 0xF7 {
+		return false
+	}
+	if !unicode.IsUpper(r) {
+		return true
+	}
+	prev := i > 0 && unicode.IsLetter(runes[i-1])
+	return !(prev && unicode.IsLower(runes[i-1])) && !(prev && i+1 < len(runes) && unicode.IsLower(runes[i+1]))
+}
+
 func isIn(tables ...*unicode.RangeTable) func(rune) bool {
 	return func(r rune) bool { return unicode.In(r, tables...) }
 }
@@ -76,7 +98,8 @@ func guessEncodings(v string) []encodingGuess {
 				r = '一' // CJK punctuation and full-width forms
 			}
 			// Latin letters stand beside ASCII ones, others not.
-			if e.script(r) && e.script('a') == beside {
+			latin := e.script('a')
+			if e.script(r) && latin == beside && (!latin || westernLetter(runes, i)) {
 				good++
 			}
 		}

@@ -30,6 +30,7 @@ func TestGuessEncodings(t *testing.T) {
 		{charmap.CodePage850, "Jürgen Möller", "ibm850", false},
 		{charmap.CodePage850, "Straße Größe", "ibm850", false},
 		{charmap.Windows1252, "Müller Jürgen", "windows-1252", true},
+		{charmap.Windows1252, "Rua São João, Nº 5", "windows-1252", false},
 		{charmap.Windows1251, "Иван Петров", "windows-1251", false},
 		{simplifiedchinese.GBK, "王伟「测试」", "gb18030", false},
 		{korean.EUCKR, "김민준", "euc-kr", false},
@@ -51,6 +52,30 @@ func TestGuessEncodings(t *testing.T) {
 			t.Errorf("%q in %s reads as %q", tc.text, tc.want, got[i].reading)
 		case tc.alone && len(got) != 1:
 			t.Errorf("%q in %s: guesses %v, want it alone", tc.text, tc.want, names)
+		}
+	}
+}
+
+// TestGuessWesternCodePage: of the Western European code pages, the one
+// a value was written in is the first guess: the others read its é, ö,
+// ü and ß as ƒ, º or a capital inside a word ("CafÄ CrÅme" is the Mac's
+// "Café Crème" read as DOS's 850, "JÅrgen" DOS's "Jürgen" as the Mac's);
+// a Portuguese Nº is a word's end.
+func TestGuessWesternCodePage(t *testing.T) {
+	for _, tc := range []struct {
+		enc  encoding.Encoding
+		want string
+	}{
+		{charmap.Macintosh, "macintosh"}, {charmap.CodePage850, "ibm850"}, {charmap.Windows1252, "windows-1252"},
+	} {
+		for _, text := range []string{"Café Crème", "Größe Straße", "Björk Öberg", "Jürgen Müller"} {
+			raw, err := tc.enc.NewEncoder().String(text)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := guessEncodings(raw); len(got) == 0 || got[0].name != tc.want || got[0].reading != text {
+				t.Errorf("%q in %s: guesses %+v, want %s first", text, tc.want, got, tc.want)
+			}
 		}
 	}
 }

@@ -61,12 +61,21 @@ func typographicQuotes(file string, data []byte) error {
 }
 
 // typographicallyQuoted reports whether v starts with a typographic
-// opening quote and ends with its closing one, and which they are.
+// opening quote and ends with its closing one, the two around it all,
+// and which they are. Quotes of two quotations at its ends (“Moby Dick”
+// and “Ulysses”, „Faust“ und „Hamlet“) are the text's own: the value
+// holds the opening quote again, or a closing double quote; a closing
+// single quote within is an apostrophe (‘Don’t miss it’).
 func typographicallyQuoted(v string) (open, closing string, ok bool) {
 	for _, q := range typographicPairs {
-		if len(v) > len(q[0])+len(q[1]) && strings.HasPrefix(v, q[0]) && strings.HasSuffix(v, q[1]) {
-			return q[0], q[1], true
+		if len(v) <= len(q[0])+len(q[1]) || !strings.HasPrefix(v, q[0]) || !strings.HasSuffix(v, q[1]) {
+			continue
 		}
+		inner := v[len(q[0]) : len(v)-len(q[1])]
+		if strings.Contains(inner, q[0]) || q[1] != "’" && strings.Contains(inner, q[1]) {
+			continue
+		}
+		return q[0], q[1], true
 	}
 	return "", "", false
 }

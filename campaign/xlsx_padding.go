@@ -42,7 +42,8 @@ func unpadded(code string) string {
 }
 
 // unpaddedSection is unpadded for one section of a format code: the
-// padding before its first part (brackets such as [Red] are no part) and
+// padding before its first part (brackets such as [Red] are no part, a
+// currency symbol such as [$€-2] is one) and
 // after its last goes, and so does every fill; a padding between parts is
 // a space, unless a space is next to it already.
 func unpaddedSection(section string) string {
@@ -55,7 +56,7 @@ func unpaddedSection(section string) string {
 	begun, space := false, false
 	for i, t := range toks[:last] {
 		switch {
-		case t[0] == '[':
+		case t[0] == '[' && !isSymbol(t):
 			b.WriteString(t)
 		case isPadding(t) && !begun:
 		case t[0] == '*':
@@ -70,6 +71,15 @@ func unpaddedSection(section string) string {
 		}
 	}
 	return b.String()
+}
+
+// isSymbol reports whether tok, a bracketed part of a format code, writes
+// a currency symbol ([$€-2], [$CHF-807]): a part, whose space to the
+// number stays ("€ 1,234.00"), unlike a color or a condition ([Red],
+// [<0]) or a locale alone ([$-407]).
+func isSymbol(tok string) bool {
+	sym, ok := strings.CutPrefix(tok, "[$")
+	return ok && sym != "" && sym[0] != '-' && sym[0] != ']'
 }
 
 // isSpaceToken reports whether a format token writes a space.

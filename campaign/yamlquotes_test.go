@@ -61,7 +61,8 @@ func TestTabIndentation(t *testing.T) {
 // TestTypographicQuotesAroundValue: a header setting written in Word's
 // typographic quotes (subject: “Your invoice”) is an error at its line
 // that shows it in straight quotes, which loads; in YAML's own quotes the
-// typographic ones are the value's, on purpose.
+// typographic ones are the value's, on purpose, and so are those of two
+// quotations at the value's ends.
 func TestTypographicQuotesAroundValue(t *testing.T) {
 	base := strings.Replace(minimalCampaign, "subject: \"{{.name}}, your digest\"\n", "", 1)
 	for _, c := range []struct{ line, fixed string }{
@@ -70,6 +71,7 @@ func TestTypographicQuotesAroundValue(t *testing.T) {
 		{"subject: x\nreply_to: “Billing <billing@acme.example>”", `reply_to: "Billing <billing@acme.example>"`},
 		{"subject: x\nto: ‘{{address .name .email}}’", `to: "{{address .name .email}}"`},
 		{`subject: “Due {{date "long" .d}}”`, `subject: 'Due {{date "long" .d}}'`},
+		{`subject: ‘Don’t miss it’`, `subject: "Don’t miss it"`},
 	} {
 		yaml := base + c.line + "\n"
 		_, err := Load(writeCampaign(t, yaml))
@@ -84,7 +86,8 @@ func TestTypographicQuotesAroundValue(t *testing.T) {
 			t.Errorf("the line as the error writes it does not load:\n%s\n%v", fixed, err)
 		}
 	}
-	for _, line := range []string{`subject: '“Sale” today'`, `subject: "“Sale”"`, `subject: Our “Sale” today`} {
+	for _, line := range []string{`subject: '“Sale” today'`, `subject: "“Sale”"`, `subject: Our “Sale” today`,
+		`subject: “Moby Dick” and “Ulysses”`, `subject: „Faust“ und „Hamlet“`, `subject: ”Kalle” och ”Lisa”`} {
 		if _, err := Load(writeCampaign(t, base+line+"\n")); err != nil {
 			t.Errorf("%s: %v, want it loaded as written", line, err)
 		}

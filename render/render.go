@@ -574,12 +574,12 @@ func (r *Renderer) excelError(row campaign.Row) error {
 // garbledError refuses a row in which a column the campaign reads holds
 // text garbled by a wrong import (campaign.Garbled): every message would
 // carry it so ("Dear JÃ¼rgen"). Every such column is named, with the text
-// it was.
+// it was (both cut as clip cuts them: a paragraph is no message line).
 func (r *Renderer) garbledError(row campaign.Row) error {
 	var probs rowProblems
 	for _, c := range r.used {
 		if was, ok := campaign.Garbled(row.Values[c]); ok {
-			probs.add(r.rowErr(row, c, fmt.Errorf("render: %w: %q is %q read in the wrong character set; %s", campaign.ErrGarbled, row.Values[c], was, campaign.GarbledAdvice)))
+			probs.add(r.rowErr(row, c, fmt.Errorf("render: %w: %s is %s read in the wrong character set; %s", campaign.ErrGarbled, clip(row.Values[c]), clip(was), campaign.GarbledAdvice)))
 		}
 	}
 	return probs.err()

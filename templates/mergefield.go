@@ -20,11 +20,17 @@ var mergeFieldRE = regexp.MustCompile(`«([^«»\n]{1,100})»`)
 
 // checkMergeFields reports every Word merge field in text, the template's
 // own text nodes, at its line, with the action to write. Only guillemets
-// around a column's name count: «Bonjour», a French quotation, is text.
+// right around a column's name count: «Bonjour», a French quotation, is
+// text, and so is « Nom », one of a column's name as French typography
+// spaces it (Word shows a field with no space inside its guillemets).
 func (cp *compiler) checkMergeFields(t *Template, text []colRef) {
 	for _, tn := range text {
 		for _, m := range mergeFieldRE.FindAllStringSubmatchIndex(tn.name, -1) {
-			col := cp.columnLike(strings.TrimSpace(tn.name[m[2]:m[3]]))
+			field := tn.name[m[2]:m[3]]
+			if field != strings.TrimSpace(field) {
+				continue // « nom »: French quotes, spaced; Word's fields are not
+			}
+			col := cp.columnLike(field)
 			if col == "" {
 				continue
 			}

@@ -11,7 +11,8 @@ import (
 
 // TestWordMergeFields: a Word merge field («Name», pasted from a merge
 // document) naming a column is an error of the template at its line,
-// with the action to write; guillemets around other text are text.
+// with the action to write; guillemets around other text are text, and
+// so are those French typography spaces from a column's name.
 func TestWordMergeFields(t *testing.T) {
 	cols := []string{"email", "name", "First Name"}
 	for _, tt := range []struct {
@@ -45,7 +46,8 @@ func TestWordMergeFields(t *testing.T) {
 		})
 	}
 	// A quotation in guillemets, and a value from the sheet, are sent.
-	for _, body := range []string{"Il a dit «Bonjour» et «au revoir».\n", "{{.name}}\n", `{{"«name»"}}`} {
+	for _, body := range []string{"Il a dit «Bonjour» et «au revoir».\n", "{{.name}}\n", `{{"«name»"}}`,
+		"Écrivez votre « name » ici.\n", "Le champ «\u00a0Name\u00a0» et «\u202fFirst Name\u202f».\n"} {
 		if _, err := Compile(load(t, baseYAML, map[string]string{"body.txt": body}), cols); err != nil {
 			t.Errorf("%q: %v, want no error", body, err)
 		}

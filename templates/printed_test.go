@@ -72,6 +72,11 @@ func TestPrinted(t *testing.T) {
 	if got, want := placesOf(s.printed), []string{"e", "b", "d", "a"}; !slices.Equal(got, want) {
 		t.Errorf("html: %v, want %v", got, want)
 	}
+	// A tag written over several lines: its attributes are no text either.
+	s = compilePrinted(t, "Hi", "<p>Hi {{.a}},</p>\n<img\n  alt=\"{{.c}}\"\n  src=\"https://x.example/a.png\">\n<a href=\"https://x.example/\"\n   title=\"{{if .e}}{{.e}}{{end}} {{.d}} x\">y {{.b}}</a>\n", true)
+	if got, want := placesOf(s.printed), []string{"a", "b"}; !slices.Equal(got, want) {
+		t.Errorf("html, a tag over lines: %v, want %v", got, want)
+	}
 }
 
 // TestPrintedBlank: a column is named for a row where it is blank and a

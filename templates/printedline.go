@@ -27,8 +27,10 @@ func besideText(src string, pos int, html bool) bool {
 }
 
 // inTag reports whether the action at pos of the HTML source src stands
-// within a tag on its line (<a title="{{.name}}">): an attribute's value,
-// which a reader does not read as the message's text.
+// within a tag (<a title="{{.name}}">, or an attribute on a line of its
+// own of a tag written over several: <img⏎  alt="{{.name}}">): an
+// attribute's value, which a reader does not read as the message's text.
+// The nearest < or > before it, other actions skipped, tells.
 func inTag(src string, pos int) bool {
 	if pos < 0 || pos > len(src) {
 		return false
@@ -37,8 +39,24 @@ func inTag(src string, pos int) bool {
 	if i := strings.LastIndex(before, "{{"); i >= 0 {
 		before = before[:i]
 	}
-	before = before[strings.LastIndexByte(before, '\n')+1:]
-	return strings.LastIndexByte(before, '<') > strings.LastIndexByte(before, '>')
+	for {
+		j := strings.LastIndexAny(before, "<>}")
+		if j < 0 {
+			return false
+		}
+		switch {
+		case before[j] == '<':
+			return true
+		case before[j] == '>':
+			return false
+		case j > 0 && before[j-1] == '}':
+			if k := strings.LastIndex(before[:j-1], "{{"); k >= 0 {
+				before = before[:k] // an action before it: {{if .x}}
+				continue
+			}
+		}
+		before = before[:j]
+	}
 }
 
 // cutBetween is s without the spans from each open to the next close

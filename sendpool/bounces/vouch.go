@@ -143,10 +143,14 @@ func domainOf(s string) string {
 }
 
 // stripComments removes the comments of an Authentication-Results value
-// (RFC 5322 3.2.2: parenthesised, nested, with quoted-pairs), which
-// authres does not: a comment holding ";" or "key=value" (an SPF
-// comment quotes the envelope sender, which the sender chose) would be
-// read as a result or a property. Quoted strings are kept as they are.
+// (RFC 5322 3.2.2: parenthesised, nested, with quoted-pairs) and empties
+// its quoted strings, which authres does not: a comment holding ";" or
+// "key=value" (an SPF comment quotes the envelope sender, which the sender
+// chose) would be read as a result or a property, and so would a quoted
+// string's (a quoted local part of that sender,
+// smtp.mailfrom="x smtp.mailfrom=eve@example.org y"@evil.example, as a
+// server writes it). Only domains are read from the value, and no domain
+// is quoted: a quoted string is kept as "".
 func stripComments(v string) string {
 	var b strings.Builder
 	depth, quoted := 0, false
@@ -154,14 +158,12 @@ func stripComments(v string) string {
 		c := v[i]
 		switch {
 		case c == '\\' && (depth > 0 || quoted):
-			if depth == 0 && i+1 < len(v) {
-				b.WriteByte(c)
-				b.WriteByte(v[i+1])
-			}
 			i++
 		case quoted:
-			b.WriteByte(c)
-			quoted = c != '"'
+			if c == '"' {
+				quoted = false
+				b.WriteByte(c)
+			}
 		case c == '(':
 			depth++
 		case c == ')' && depth > 0:

@@ -9,7 +9,7 @@ import (
 // Authentication-Results field of the server named, saying dmarc=pass for
 // the From's domain or an aligned dkim=pass or spf=pass, and no other
 // dmarc value; not by a field of another server, one below the server's
-// own, nor by a comment.
+// own, nor by a comment or a quoted string (a sender's quoted local part).
 func TestVouch(t *testing.T) {
 	const from = "eve@example.org"
 	for _, tc := range []struct {
@@ -29,6 +29,9 @@ func TestVouch(t *testing.T) {
 		{"dkim of another domain", "Authentication-Results: mx.test; dkim=pass header.d=evil.example; spf=pass smtp.mailfrom=evil.example\n", "mx.test", false, "mx.test found no pass aligned with example.org (dkim=pass for evil.example, spf=pass for evil.example)"},
 		{"dmarc fail beats an aligned dkim", "Authentication-Results: mx.test; dkim=pass header.d=mail.example.org; dmarc=fail header.from=example.org\n", "mx.test", false, "mx.test found dmarc=fail for example.org"},
 		{"a comment is no result", "Authentication-Results: mx.test; spf=softfail (domain of x@evil.example; dmarc=pass header.from=example.org) smtp.mailfrom=evil.example\n", "mx.test", false, "no pass aligned with example.org (spf=softfail for evil.example)"},
+		{"a quoted local part is no property", `Authentication-Results: mx.test; spf=pass smtp.mailfrom="x smtp.mailfrom=eve@example.org y"@evil.example` + "\n", "mx.test", false, "no pass aligned with example.org (spf=pass for evil.example)"},
+		{"a quoted local part is no result", `Authentication-Results: mx.test; spf=pass smtp.mailfrom="a;dkim=pass header.d=example.org;x=y"@evil.example` + "\n", "mx.test", false, "no pass aligned with example.org (spf=pass for evil.example)"},
+		{"a quoted local part of the From's domain", `Authentication-Results: mx.test; spf=pass smtp.mailfrom="bounce \"x\""@example.org` + "\n", "mx.test", true, ""},
 		{"another public suffix", "Authentication-Results: mx.test; dkim=pass header.d=example.co.uk\n", "mx.test", false, "no pass aligned"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
