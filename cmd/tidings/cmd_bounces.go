@@ -73,8 +73,9 @@ server can extend, and so is each command in it (10 × mailbox.timeout, plus
 time for the size of the message asked for) and the number of responses and
 bytes it may take: a server that keeps talking without finishing cannot keep a
 cron job waiting. When a limit stops the run, what was read before it is
-recorded and suppressed all the same; the messages not read yet are read by
-the next run.
+recorded and suppressed all the same; the next run reads the mailbox again
+(recording nothing twice): one too large to read within --max-time needs a
+longer one once (a stopped run moves and deletes nothing).
 
 Exit code: 0 processed, 1 some reports unreadable or about no message of this
 campaign, or about its messages under an earlier name, 2 unusable (settings,

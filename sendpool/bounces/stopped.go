@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"github.com/tidings/tidings/sendpool/mailbox"
 )
 
 // StoppedError is a run the mailbox session stopped before it read every
@@ -27,8 +29,14 @@ func (e *StoppedError) Error() string {
 	case e.DryRun:
 		return fmt.Sprintf("%v; %d of %d messages were read (a dry run records nothing); the next run reads the other %d", e.Err, e.Read, e.Listed, e.Listed-e.Read)
 	}
-	return fmt.Sprintf("%v; nothing read so far is lost: what the %d of %d messages read before it held is recorded, and the %d not read yet are read by the next run",
-		e.Err, e.Read, e.Listed, e.Listed-e.Read)
+	next := fmt.Sprintf("the %d not read yet are read by the next run", e.Listed-e.Read)
+	if limit, ok := errors.AsType[*mailbox.RunLimit](e.Err); ok {
+		// The next run reads from the first message again: in as much
+		// time it stops about here.
+		next = fmt.Sprintf("the next run reads the mailbox again from its first message (recording nothing twice), and gets to the %d not read yet only with more time than %s (%s), or once a run that ends moved the others away (--move-to, --delete)",
+			e.Listed-e.Read, limit.Limit, limit.Setting)
+	}
+	return fmt.Sprintf("%v; nothing read so far is lost: what the %d of %d messages read before it held is recorded, and %s", e.Err, e.Read, e.Listed, next)
 }
 
 func (e *StoppedError) Unwrap() error { return e.Err }
