@@ -16,7 +16,8 @@ import (
 // known by the server's authserv-id (mailbox.authserv_id), says dmarc=pass
 // for the From's domain, or dkim=pass or spf=pass for a domain aligned
 // with it (RFC 7489 3.1, relaxed: the same organizational domain), and no
-// dmarc result of another value. Only the topmost field with that
+// dmarc result of another value but none (the domain publishes no
+// policy). Only the topmost field with that
 // authserv-id counts: the server adds its own above the message's header
 // as it came, where a sender may have put a forged one (RFC 8601 5 has the
 // server remove those; not every server does).
@@ -80,10 +81,16 @@ func judge(results []authres.Result, domain string) (bool, string) {
 				found = append(found, fmt.Sprintf("dmarc=%s for %s", r.Value, r.From))
 				continue
 			}
-			if r.Value != authres.ResultPass {
+			switch r.Value {
+			case authres.ResultPass:
+				pass = true
+			case authres.ResultNone:
+				// The domain publishes no DMARC policy: an aligned DKIM
+				// or SPF pass still vouches for it.
+				found = append(found, fmt.Sprintf("dmarc=none for %s", domain))
+			default:
 				return false, fmt.Sprintf("dmarc=%s for %s", r.Value, domain)
 			}
-			pass = true
 		case *authres.DKIMResult:
 			d := r.Domain
 			if d == "" {
