@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/mail"
 	"strings"
+	"unicode"
 
 	"github.com/emersion/go-msgauth/authres"
 	"golang.org/x/net/publicsuffix"
@@ -34,8 +35,28 @@ type vouching struct {
 }
 
 // vouch reads what the server authservID ("" for none trusted) vouched
-// for about raw, a message whose From is from.
+// for about raw, a message whose From is from. Its words, partly the
+// message's own, hold no control character (printed to a terminal, an
+// escape sequence would be the sender's to write).
 func vouch(raw []byte, from, authservID string) vouching {
+	v := vouchFor(raw, from, authservID)
+	v.why, v.top = printable(v.why), printable(v.top)
+	return v
+}
+
+// printable is s with each control character (ESC, a line break, C1) as
+// a '?'.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return '?'
+		}
+		return r
+	}, strings.ToValidUTF8(s, "?"))
+}
+
+// vouchFor is vouch, its words as they come.
+func vouchFor(raw []byte, from, authservID string) vouching {
 	var v vouching
 	fields := authResults(raw)
 	if len(fields) > 0 {

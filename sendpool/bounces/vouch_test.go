@@ -3,6 +3,7 @@ package bounces
 import (
 	"strings"
 	"testing"
+	"unicode"
 )
 
 // TestVouch: an unsubscribe request is vouched for only by the topmost
@@ -46,6 +47,14 @@ func TestVouch(t *testing.T) {
 	}
 	if v := vouch([]byte("Authentication-Results: mx.test; dmarc=pass header.from=example.org\nFrom: eve@example.org\n\n"), from, ""); v.top != "mx.test" {
 		t.Errorf("top = %q, want the topmost field's authserv-id", v.top)
+	}
+	// The sender writes what a forged field holds: no escape sequence
+	// reaches the terminal through the words.
+	esc := "Authentication-Results: mx\x1b[2J.test; dmarc=pass header.from=example.org\x1b]0;pwned\x07\nFrom: eve@example.org\n\n"
+	for _, authserv := range []string{"", "mx\x1b[2j.test"} {
+		if v := vouch([]byte(esc), from, authserv); strings.ContainsFunc(v.why+v.top, unicode.IsControl) {
+			t.Errorf("authserv %q: why %q, top %q hold a control character", authserv, v.why, v.top)
+		}
 	}
 }
 
