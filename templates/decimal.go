@@ -92,6 +92,9 @@ func badNumber(s string, mark campaign.DecimalMark) error {
 	if i := strings.IndexAny(s, "eE"); i > 0 && s[i-1] >= '0' && s[i-1] <= '9' && strings.Trim(s[:i]+s[i+1:], "0123456789.,+-") == "" {
 		return fmt.Errorf("%w: an exponent (1e3) is not read: give the column a number format without one in the sheet", errNotNumber)
 	}
+	if strings.HasPrefix(s, "(") && strings.Contains(s, ")") {
+		return fmt.Errorf("%w: number reads a negative amount with a minus sign (-1234%s50), not in parentheses as an accounting format shows it; give the column a number format with a minus sign in the sheet, such as #,##0.00", errNotNumber, mark)
+	}
 	if strings.ContainsAny(s, "$€£¥₹%") || strings.ContainsFunc(s, isLetter) {
 		return fmt.Errorf("%w: number reads digits, a sign and the decimal mark %s; take the currency or unit out of the cell (in a workbook its number format may add it: give the column one without, such as 0.00) and write it in the template: {{number 2 .amount}} €", errNotNumber, mark)
 	}
