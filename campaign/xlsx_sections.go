@@ -1,6 +1,8 @@
 package campaign
 
 import (
+	"math"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -16,7 +18,10 @@ import (
 //     a zero in the first ("0,00 €");
 //   - text between the digits and a percent sign ("0.00 %", as
 //     LibreOffice writes the percent formats of German and French:
-//     12,50 %), which excelize moves after the sign ("12,50% ").
+//     12,50 %), which excelize moves after the sign ("12,50% ");
+//   - a fraction ("# ?/?"), which excelize shows with a 0 whole part
+//     Excel leaves out ("0 1/3" for 1/3) and without its whole part when
+//     the format has none ("1/4" for 5/4).
 type shownFormat struct {
 	// zero is the text a zero shows, when hasZero.
 	zero    string
@@ -24,7 +29,22 @@ type shownFormat struct {
 	// gaps are the texts between the digits and the percent sign of the
 	// number sections, as they are shown.
 	gaps []string
+	// frac is set for a format of one section that shows a fraction.
+	frac *fractionFormat
 }
+
+// fractionFormat is a number format showing a fraction: whole is the
+// placeholders of its whole part ("" when it has none), den the count of
+// the denominator's placeholders, or fixed its fixed denominator.
+type fractionFormat struct {
+	whole      string
+	den, fixed int
+}
+
+// fractionRE matches a fraction format section: an optional whole part
+// and a space, the numerator, and the denominator's placeholders or
+// digits.
+var fractionRE = regexp.MustCompile(`^(?:([#0?]+)(?: |\\ ))?[#0?]+/(?:([#0?]+)|([1-9][0-9]{0,3}))$`)
 
 // findShownFormats returns the cell style indexes whose number format is
 // one shownFormat corrects, nil when none is. The workbook's formats are
@@ -63,6 +83,17 @@ func parseShownFormat(code string) (f shownFormat, ok bool) {
 		return f, false
 	}
 	sections := splitSections(code)
+	if m := fractionRE.FindStringSubmatch(code); m != nil {
+		ff := &fractionFormat{whole: m[1], den: len(m[2])}
+		if ff.den > 4 {
+			return f, false
+		}
+		if m[3] != "" {
+			ff.fixed, _ = strconv.Atoi(m[3])
+		}
+		f.frac = ff
+		return f, true
+	}
 	for _, s := range sections {
 		if conditional(s) {
 			return f, false
@@ -77,6 +108,58 @@ func parseShownFormat(code string) (f shownFormat, ok bool) {
 		f.zero, f.hasZero = zeroShown(sections[2])
 	}
 	return f, f.hasZero || len(f.gaps) > 0
+}
+
+// show writes v as Excel shows it in the fraction format, without the
+// spaces that only line it up; ok is false for a value it leaves to
+// excelize (none, or 0 without a whole part).
+func (ff *fractionFormat) show(v float64) (shown string, ok bool) {
+	if math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) >= 1e15 {
+		return "", false
+	}
+	neg, v := v < 0, math.Abs(v)
+	whole := 0.0
+	if ff.whole != "" {
+		whole = math.Floor(v)
+	}
+	num, den := nearestFraction(v-whole, ff.den, ff.fixed)
+	if num == den && ff.whole != "" {
+		whole, num = whole+1, 0
+	}
+	var b strings.Builder
+	if neg && (whole > 0 || num > 0) {
+		b.WriteByte('-')
+	}
+	switch {
+	case num == 0 && ff.whole == "":
+		return "", false
+	case num == 0:
+		b.WriteString(strconv.FormatFloat(whole, 'f', 0, 64))
+	case whole > 0 || strings.Contains(ff.whole, "0"):
+		b.WriteString(strconv.FormatFloat(whole, 'f', 0, 64) + " ")
+		fallthrough
+	default:
+		b.WriteString(strconv.Itoa(num) + "/" + strconv.Itoa(den))
+	}
+	return b.String(), true
+}
+
+// nearestFraction is the fraction nearest f (≥ 0) with the fixed
+// denominator, or else with a denominator of at most digits digits, the
+// smallest such denominator when several are as near.
+func nearestFraction(f float64, digits, fixed int) (num, den int) {
+	if fixed > 0 {
+		return int(math.Round(f * float64(fixed))), fixed
+	}
+	limit := int(math.Pow(10, float64(digits))) - 1
+	best := math.Inf(1)
+	for d := 1; d <= limit; d++ {
+		n := math.Round(f * float64(d))
+		if e := math.Abs(f - n/float64(d)); e < best-1e-12 {
+			best, num, den = e, int(n), d
+		}
+	}
+	return num, den
 }
 
 // conditional reports whether a section of a format code begins with a
@@ -170,6 +253,14 @@ func zeroShown(section string) (shown string, ok bool) {
 // fix returns v, a number cell's value as excelize shows it, as Excel
 // shows it; stored is the cell's stored value.
 func (f shownFormat) fix(stored, v string) string {
+	if f.frac != nil {
+		if n, err := strconv.ParseFloat(strings.TrimSpace(stored), 64); err == nil {
+			if shown, ok := f.frac.show(n); ok {
+				return shown
+			}
+		}
+		return v
+	}
 	if f.hasZero {
 		if n, err := strconv.ParseFloat(strings.TrimSpace(stored), 64); err == nil && n == 0 {
 			return f.zero

@@ -41,3 +41,36 @@ func TestParseShownFormat(t *testing.T) {
 		}
 	}
 }
+
+// TestFractionShown: a fraction format shows a number as Excel does
+// (excelize showed 1/3 as "0 1/3", 5/4 under ?/? as "1/4"), without the
+// spaces that only line it up.
+func TestFractionShown(t *testing.T) {
+	for _, c := range []struct {
+		code, stored, want string
+	}{
+		{`# ?/?`, "0.3333", "1/3"},
+		{`# ?/?`, "1.25", "1 1/4"},
+		{`# ?/?`, "-0.5", "-1/2"},
+		{`# ?/?`, "-1.25", "-1 1/4"},
+		{`# ?/?`, "2", "2"},
+		{`# ?/?`, "0", "0"},
+		{`# ?/?`, "0.999", "1"},
+		{`# ??/??`, "0.25", "1/4"},
+		{`# ??/??`, "3.14159", "3 14/99"},
+		{`?/?`, "1.25", "5/4"},
+		{`0 ?/?`, "0.5", "0 1/2"},
+		{`# ?/4`, "0.5", "2/4"},
+		{`#\ ?/8`, "1.3", "1 2/8"},
+		{`?/?`, "0", "excelize's"}, // left as excelize shows it
+	} {
+		f, ok := parseShownFormat(c.code)
+		if !ok || f.frac == nil {
+			t.Errorf("parseShownFormat(%q): no fraction format", c.code)
+			continue
+		}
+		if got := f.fix(c.stored, "excelize's"); got != c.want {
+			t.Errorf("%s of %s = %q, want %q", c.code, c.stored, got, c.want)
+		}
+	}
+}
