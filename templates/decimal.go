@@ -28,6 +28,9 @@ const groupSeparators = " \u00a0\u202f'’"
 func readDecimal(s string, mark campaign.DecimalMark) (decimal, error) {
 	var d decimal
 	s = strings.TrimSpace(s)
+	if dashZero(s) {
+		return d, fmt.Errorf("%w: a dash alone is how an accounting format shows a zero, and number reads digits; give the column a number format that shows the zero in the sheet, such as #,##0.00", errNotNumber)
+	}
 	if s != "" && (s[0] == '-' || s[0] == '+') {
 		d.neg, s = s[0] == '-', strings.TrimSpace(s[1:])
 	}
@@ -44,6 +47,13 @@ func readDecimal(s string, mark campaign.DecimalMark) (decimal, error) {
 	}
 	d.whole, d.frac = strings.TrimLeft(digits, "0"), frac
 	return d, nil
+}
+
+// dashZero reports whether s is a dash, alone or beside a currency
+// symbol ("-", "- €", "$ -"): an accounting format's zero.
+func dashZero(s string) bool {
+	rest := strings.Trim(s, " \u00a0\u202f$€£¥₹")
+	return rest == "-" || rest == "–"
 }
 
 // ungroup is whole, the digits before the decimal mark, without its group

@@ -85,6 +85,9 @@ func TestNumberRefused(t *testing.T) {
 		{comma, 2, "(1.234,50)", `cannot read "(1.234,50)": not a number: number reads a negative amount with a minus sign (-1234,50), not in parentheses as an accounting format shows it; give the column a number format with a minus sign in the sheet, such as #,##0.00`},
 		{point, 2, "(1,234.50)", "number reads a negative amount with a minus sign (-1234.50), not in parentheses"},
 		{comma, 0, "(7)", "not in parentheses"},
+		// An accounting format's zero, as the sheet shows it.
+		{comma, 2, "- €", `cannot read "- €": not a number: a dash alone is how an accounting format shows a zero, and number reads digits; give the column a number format that shows the zero in the sheet, such as #,##0.00`},
+		{point, 2, "$ -", "a dash alone is how an accounting format shows a zero"},
 		{point, -1, "1", "-1 places: number writes 0 to 10 digits"},
 		{point, 11, "1", "11 places: number writes 0 to 10 digits"},
 	}
