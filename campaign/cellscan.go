@@ -36,6 +36,10 @@ type cellScan struct {
 	// comma says which number cells are read with their marks swapped;
 	// nil when none is (recipients.decimal is the point).
 	comma *commaNumbers
+	// shown maps the cell style indexes whose number format excelize
+	// shows otherwise than Excel to that format (see shownFormat); nil
+	// when none does.
+	shown map[int]shownFormat
 	// pending is the number of the row whose start tag was read and whose
 	// cells were not yet, 0 when none; last is the number of the row read
 	// last.
@@ -61,6 +65,16 @@ type scannedCell struct {
 	// swapped is set for a number cell shown with its marks swapped
 	// (recipients.decimal: ",", commaNumbers).
 	swapped bool
+	// shown is set for a number cell whose format excelize shows
+	// otherwise than Excel does (shownFormat).
+	shown *shownCell
+}
+
+// shownCell is a number cell's format that excelize shows otherwise than
+// Excel does, and the cell's stored value.
+type shownCell struct {
+	format shownFormat
+	stored string
 }
 
 // roundedDigits are the digits excelize shows for a number cell (from)
@@ -87,7 +101,7 @@ type arrayRange struct {
 // workbook at file, or nil when there is nothing to look for: by a fast
 // byte scan (worthScanning), no formula element and no cell in a style of
 // dated or fixed, and no comma (its number cells are all looked at).
-func openCellScan(ctx context.Context, file string, wb *excelize.File, sheet string, dated map[int]string, fixed map[int]fixedFormat, comma *commaNumbers) (*cellScan, error) {
+func openCellScan(ctx context.Context, file string, wb *excelize.File, sheet string, dated map[int]string, fixed map[int]fixedFormat, comma *commaNumbers, shown map[int]shownFormat) (*cellScan, error) {
 	zr, err := zip.OpenReader(file)
 	if err != nil {
 		return nil, err
@@ -98,6 +112,7 @@ func openCellScan(ctx context.Context, file string, wb *excelize.File, sheet str
 		return nil, nil
 	}
 	styles := append(slices.Collect(maps.Keys(dated)), slices.Collect(maps.Keys(fixed))...)
+	styles = append(styles, slices.Collect(maps.Keys(shown))...)
 	if comma == nil {
 		if worth, err := partWorthScanning(ctx, part, styles); err != nil || !worth {
 			zr.Close()
@@ -114,7 +129,7 @@ func openCellScan(ctx context.Context, file string, wb *excelize.File, sheet str
 		stale = *cp.FullCalcOnLoad
 	}
 	sc := newCellScan(rc, stale, dated)
-	sc.zr, sc.rc, sc.fixed, sc.comma = zr, rc, fixed, comma
+	sc.zr, sc.rc, sc.fixed, sc.comma, sc.shown = zr, rc, fixed, comma, shown
 	sc.d.CharsetReader = wb.CharsetReader // as excelize reads it
 	return sc, nil
 }
@@ -248,12 +263,15 @@ func (sc *cellScan) endCell() {
 		}
 	}
 	out.swapped = number && sc.comma.swaps(styleIndex(c.style), c.value)
+	if f, ok := sc.shown[styleIndex(c.style)]; ok && number && strings.TrimSpace(c.value) != "" {
+		out.shown = &shownCell{format: f, stored: c.value}
+	}
 	if c.hasF {
 		out.uncalculated = sc.formulaCell()
 	} else if u, ok := sc.inArray(c.col, sc.last); ok {
 		out.uncalculated = &u
 	}
-	if out.uncalculated != nil || out.dateFormat != "" || out.rounded != nil || out.swapped {
+	if out.uncalculated != nil || out.dateFormat != "" || out.rounded != nil || out.swapped || out.shown != nil {
 		sc.cells = append(sc.cells, out)
 	}
 }

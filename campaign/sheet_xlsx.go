@@ -140,7 +140,7 @@ func openXLSXWith(ctx context.Context, r Recipients, opts excelize.Options) (*xl
 	if s.dates = findDateClash(wb, r.Dates); s.dates != nil {
 		dated = s.dates.styles
 	}
-	if s.scan, err = openCellScan(ctx, r.Path, wb, s.sheet, dated, findFixedFormats(wb), findCommaNumbers(wb, r.Decimal)); err != nil {
+	if s.scan, err = openCellScan(ctx, r.Path, wb, s.sheet, dated, findFixedFormats(wb), findCommaNumbers(wb, r.Decimal), findShownFormats(wb)); err != nil {
 		s.scanFailed(err)
 	}
 	return s, nil
@@ -342,12 +342,15 @@ func (s *xlsxSheet) scanFailed(err error) {
 // rowScan is what the cell scan tells of the row read last, by column:
 // the cells whose formula has no calculated value, those shown in a date
 // format of the other order than recipients.dates, the digits to correct
-// in those excelize rounds otherwise than Excel, and the number cells
-// read with their marks swapped (recipients.decimal: ",").
+// in those excelize rounds otherwise than Excel, the number cells whose
+// format excelize shows otherwise than Excel (a zero section, a percent
+// sign after a space), and the number cells read with their marks
+// swapped (recipients.decimal: ",").
 type rowScan struct {
 	uncalculated map[string]Uncalculated
 	dates        map[string]DateFormat
 	rounded      map[string]roundedDigits
+	shown        map[string]shownCell
 	swapped      []string
 }
 
@@ -390,6 +393,12 @@ func (rs *rowScan) add(col string, c scannedCell, row int, dates *dateClash) {
 			rs.rounded = make(map[string]roundedDigits)
 		}
 		rs.rounded[col] = *c.rounded
+	}
+	if c.shown != nil {
+		if rs.shown == nil {
+			rs.shown = make(map[string]shownCell)
+		}
+		rs.shown[col] = *c.shown
 	}
 	if c.swapped {
 		rs.swapped = append(rs.swapped, col)
@@ -519,6 +528,9 @@ func (s *xlsxSheet) Next(ctx context.Context) (Row, error) {
 		}
 		for c, d := range rs.rounded {
 			values[c] = strings.Replace(values[c], d.from, d.to, 1)
+		}
+		for c, sc := range rs.shown {
+			values[c] = sc.format.fix(sc.stored, values[c])
 		}
 		for _, c := range rs.swapped {
 			values[c] = swapMarks(values[c])

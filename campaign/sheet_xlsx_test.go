@@ -223,6 +223,47 @@ func TestXLSXSheets(t *testing.T) {
 			want: []string{"2: a@example.com | 1.234,50 € | 0,25 | 1,234.50 | Nr.7 | 09.12.2025 | 12,50% | 00:10.8"},
 		},
 		{
+			// excelize shows a zero in the first section ("0,00 €") and
+			// moves the percent sign before the text in front of it
+			// ("12,50% ") and shows 1/3 in "# ?/?" as "0 1/3"; the sheet
+			// shows "- €", nothing, "12,50 %" and "1/3".
+			name: "a format's zero section, a space before its percent sign and a fraction, as Excel and LibreOffice show them",
+			file: "sections.xlsx",
+			build: func(t testing.TB, path string) {
+				f := excelize.NewFile()
+				defer f.Close()
+				must := func(err error) {
+					if err != nil {
+						t.Fatal(err)
+					}
+				}
+				style := func(code string) int {
+					st, err := f.NewStyle(&excelize.Style{CustomNumFmt: &code})
+					must(err)
+					return st
+				}
+				accounting := style(`_-* #,##0.00\ "€"_-;\-* #,##0.00\ "€"_-;_-* "-"??\ "€"_-;_-@_-`)
+				hidden := style(`0.00;\-0.00;;@`)
+				pct := style("0.00\\\u00a0%") // LibreOffice's German and French 0,00 %
+				part := style(`# ?/?`)
+				must(f.SetSheetRow("Sheet1", "A1", &[]any{"email", "owed", "paid", "credit", "share", "part"}))
+				must(f.SetSheetRow("Sheet1", "A2", &[]any{"a@example.com", 0, 1234.5, 0, 0.125, 0.3333}))
+				must(f.SetSheetRow("Sheet1", "A3", &[]any{"b@example.com", -7.25, 0, 3, 1.5, 1.25}))
+				for _, row := range []string{"2", "3"} {
+					must(f.SetCellStyle("Sheet1", "B"+row, "C"+row, accounting))
+					must(f.SetCellStyle("Sheet1", "D"+row, "D"+row, hidden))
+					must(f.SetCellStyle("Sheet1", "E"+row, "E"+row, pct))
+					must(f.SetCellStyle("Sheet1", "F"+row, "F"+row, part))
+				}
+				must(f.SaveAs(path))
+			},
+			rec: Recipients{Key: "email", Decimal: DecimalComma, Dates: DayFirst},
+			want: []string{
+				"2: a@example.com | - € | 1.234,50 € |  | 12,50\u00a0% | 1/3",
+				"3: b@example.com | -7,25 € | - € | 3,00 | 150,00\u00a0% | 1 1/4",
+			},
+		},
+		{
 			name:  "CSV settings on a workbook are ignored with a warning",
 			file:  "book.xlsx",
 			build: book(people),

@@ -28,6 +28,9 @@ const groupSeparators = " \u00a0\u202f'’"
 func readDecimal(s string, mark campaign.DecimalMark) (decimal, error) {
 	var d decimal
 	s = strings.TrimSpace(s)
+	if dashZero(s) {
+		return d, fmt.Errorf("%w: a dash alone is how an accounting format shows a zero, and number reads digits; give the column a number format that shows the zero in the sheet, such as #,##0.00", errNotNumber)
+	}
 	if s != "" && (s[0] == '-' || s[0] == '+') {
 		d.neg, s = s[0] == '-', strings.TrimSpace(s[1:])
 	}
@@ -44,6 +47,13 @@ func readDecimal(s string, mark campaign.DecimalMark) (decimal, error) {
 	}
 	d.whole, d.frac = strings.TrimLeft(digits, "0"), frac
 	return d, nil
+}
+
+// dashZero reports whether s is a dash, alone or beside a currency
+// symbol ("-", "- €", "$ -"): an accounting format's zero.
+func dashZero(s string) bool {
+	rest := strings.Trim(s, " \u00a0\u202f$€£¥₹")
+	return rest == "-" || rest == "–"
 }
 
 // ungroup is whole, the digits before the decimal mark, without its group
@@ -91,6 +101,9 @@ func sepName(sep string) string {
 func badNumber(s string, mark campaign.DecimalMark) error {
 	if i := strings.IndexAny(s, "eE"); i > 0 && s[i-1] >= '0' && s[i-1] <= '9' && strings.Trim(s[:i]+s[i+1:], "0123456789.,+-") == "" {
 		return fmt.Errorf("%w: an exponent (1e3) is not read: give the column a number format without one in the sheet", errNotNumber)
+	}
+	if strings.HasPrefix(s, "(") && strings.Contains(s, ")") {
+		return fmt.Errorf("%w: number reads a negative amount with a minus sign (-1234%s50), not in parentheses as an accounting format shows it; give the column a number format with a minus sign in the sheet, such as #,##0.00", errNotNumber, mark)
 	}
 	if strings.ContainsAny(s, "$€£¥₹%") || strings.ContainsFunc(s, isLetter) {
 		return fmt.Errorf("%w: number reads digits, a sign and the decimal mark %s; take the currency or unit out of the cell (in a workbook its number format may add it: give the column one without, such as 0.00) and write it in the template: {{number 2 .amount}} €", errNotNumber, mark)

@@ -80,6 +80,14 @@ func TestNumberRefused(t *testing.T) {
 		{point, 2, "EUR 12.50", "take the currency or unit out of the cell"},
 		{point, 0, "50%", "take the currency or unit out of the cell"},
 		{point, 2, "1e3", "an exponent (1e3) is not read"},
+		// An accounting format's negative amount: the parentheses are
+		// the problem, not the decimal marks.
+		{comma, 2, "(1.234,50)", `cannot read "(1.234,50)": not a number: number reads a negative amount with a minus sign (-1234,50), not in parentheses as an accounting format shows it; give the column a number format with a minus sign in the sheet, such as #,##0.00`},
+		{point, 2, "(1,234.50)", "number reads a negative amount with a minus sign (-1234.50), not in parentheses"},
+		{comma, 0, "(7)", "not in parentheses"},
+		// An accounting format's zero, as the sheet shows it.
+		{comma, 2, "- €", `cannot read "- €": not a number: a dash alone is how an accounting format shows a zero, and number reads digits; give the column a number format that shows the zero in the sheet, such as #,##0.00`},
+		{point, 2, "$ -", "a dash alone is how an accounting format shows a zero"},
 		{point, -1, "1", "-1 places: number writes 0 to 10 digits"},
 		{point, 11, "1", "11 places: number writes 0 to 10 digits"},
 	}
@@ -158,6 +166,9 @@ func TestNumberRowProblem(t *testing.T) {
 		"12,34": `body.txt:1): number: cannot read "12,34": a , where recipients.decimal is '.' must group three digits`,
 		"abc":   `body.txt:1): number: cannot read "abc": not a number`,
 		"":      `body.txt:1): number: the value is empty`,
+		// quoted in the message as "(1\u00a0234.50)": the column is named
+		// all the same (a French sheet groups with a no-break space).
+		"(1\u00a0234.50)": `body.txt:1): number: cannot read "(1\u00a0234.50)": not a number: number reads a negative amount`,
 	} {
 		_, err := set.Execute(campaign.Row{Number: 7, Values: map[string]string{"email": "a@x.example", "name": "Ann", "qty": "2", "amount": amount}})
 		var re *campaign.RowError

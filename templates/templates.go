@@ -108,7 +108,7 @@ func (t *Template) Execute(w io.Writer, row campaign.Row) error {
 // Column names the sheet column to blame for a bad piece of this template's
 // output for row. For each token in turn, it looks among the columns the
 // template names for the one whose (trimmed, non-empty) value occurs in the
-// token, the longest if several do; failing that it names the only column
+// token, as it is or as %q quotes it, the longest if several do; failing that it names the only column
 // the template names, or "". Pass the narrowest token first (the addr-spec
 // of a bad address, then the whole address).
 func (t *Template) Column(row campaign.Row, tokens ...string) string {
@@ -116,8 +116,15 @@ func (t *Template) Column(row campaign.Row, tokens ...string) string {
 		best, bestLen, tie := "", 0, false
 		for _, c := range t.columns {
 			v := strings.TrimSpace(row.Values[c])
-			if v == "" || !strings.Contains(token, v) {
+			if v == "" {
 				continue
+			}
+			if !strings.Contains(token, v) {
+				// Messages quote a value with %q: "1\u00a0234,50" for a
+				// French sheet's 1 234,50.
+				if v = quotedInner(v); !strings.Contains(token, v) {
+					continue
+				}
 			}
 			switch {
 			case len(v) > bestLen:
@@ -165,6 +172,12 @@ func (t *Template) ColumnWhere(row campaign.Row, bad func(value string) bool) st
 		}
 	}
 	return ""
+}
+
+// quotedInner is v as %q writes it, without the quotes.
+func quotedInner(v string) string {
+	q := strconv.Quote(v)
+	return q[1 : len(q)-1]
 }
 
 // Location is "file:line" for messages, or just the file.

@@ -1,0 +1,76 @@
+package campaign
+
+import (
+	"slices"
+	"testing"
+)
+
+// TestParseShownFormat: the zero section is written as Excel shows a
+// zero (its text, 0 placeholders, no # or ?), the text between the
+// digits and a percent sign is found, and formats excelize shows as
+// Excel does, dates and conditional ones are left to excelize. The codes
+// are as unpadFormats leaves them.
+func TestParseShownFormat(t *testing.T) {
+	for _, c := range []struct {
+		code    string
+		ok      bool
+		zero    string
+		hasZero bool
+		gaps    []string
+	}{
+		{code: `#,##0.00\ "€";\-#,##0.00\ "€";"-"??\ "€";@`, ok: true, zero: "- €", hasZero: true},
+		{code: `"$"#,##0.00;"$"\(#,##0.00\);"$""-"??;@`, ok: true, zero: "$-", hasZero: true},
+		{code: `#,##0.00" €";\-#,##0.00" €";\-??" €"`, ok: true, zero: "- €", hasZero: true},
+		{code: `0;-0;;@`, ok: true, zero: "", hasZero: true},
+		{code: `0.00;-0.00;0.00" (nil)"`, ok: true, zero: "0.00 (nil)", hasZero: true},
+		{code: `[$€-407]\ #,##0.00;\-[$€-407]\ #,##0.00;[$€-407]\ "-"`, ok: true, zero: "€ -", hasZero: true},
+		{code: `0;-0;General`, ok: true, zero: "0", hasZero: true},
+		{code: "0.00\\\u00a0%", ok: true, gaps: []string{"\u00a0"}},
+		{code: `0" "%;\-0" "%`, ok: true, gaps: []string{" ", " "}},
+		{code: `0.0%`},
+		{code: `% 0.00`},
+		{code: `#,##0.00 "€"`},
+		{code: `#,##0.00;[Red]\-#,##0.00`},
+		{code: `0;-0;# ?/?`},
+		{code: `[<0]"minus";"plus";"zero"`},
+		{code: `dd.mm.yyyy;;`},
+	} {
+		f, ok := parseShownFormat(c.code)
+		if ok != c.ok || f.zero != c.zero || f.hasZero != c.hasZero || !slices.Equal(f.gaps, c.gaps) {
+			t.Errorf("parseShownFormat(%q) = %+v, %v; want zero %q (%v), gaps %q, %v", c.code, f, ok, c.zero, c.hasZero, c.gaps, c.ok)
+		}
+	}
+}
+
+// TestFractionShown: a fraction format shows a number as Excel does
+// (excelize showed 1/3 as "0 1/3", 5/4 under ?/? as "1/4"), without the
+// spaces that only line it up.
+func TestFractionShown(t *testing.T) {
+	for _, c := range []struct {
+		code, stored, want string
+	}{
+		{`# ?/?`, "0.3333", "1/3"},
+		{`# ?/?`, "1.25", "1 1/4"},
+		{`# ?/?`, "-0.5", "-1/2"},
+		{`# ?/?`, "-1.25", "-1 1/4"},
+		{`# ?/?`, "2", "2"},
+		{`# ?/?`, "0", "0"},
+		{`# ?/?`, "0.999", "1"},
+		{`# ??/??`, "0.25", "1/4"},
+		{`# ??/??`, "3.14159", "3 14/99"},
+		{`?/?`, "1.25", "5/4"},
+		{`0 ?/?`, "0.5", "0 1/2"},
+		{`# ?/4`, "0.5", "2/4"},
+		{`#\ ?/8`, "1.3", "1 2/8"},
+		{`?/?`, "0", "excelize's"}, // left as excelize shows it
+	} {
+		f, ok := parseShownFormat(c.code)
+		if !ok || f.frac == nil {
+			t.Errorf("parseShownFormat(%q): no fraction format", c.code)
+			continue
+		}
+		if got := f.fix(c.stored, "excelize's"); got != c.want {
+			t.Errorf("%s of %s = %q, want %q", c.code, c.stored, got, c.want)
+		}
+	}
+}
