@@ -49,7 +49,7 @@ campaign itself is unusable.`,
 			return runCheck(cmd.Context(), opts, g, args[0])
 		},
 	}
-	cmd.Flags().IntVar(&opts.maxProblems, "max-problems", 1000, "print the problems of at most this many rows (0: all)")
+	cmd.Flags().IntVar(&opts.maxProblems, "max-problems", 1000, "print the problems of at most this many rows, a kind of problem in full for its first 3, the others named (0: all, each in full)")
 	cmd.Flags().BoolVar(&opts.dnsRecords, "dns-records", false, "print the DNS TXT records of the DKIM keys, to publish")
 	return cmd
 }
@@ -300,6 +300,7 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 	var sum checkSummary
 	domains := map[string]int{} // messages per recipient domain, for the estimate
 	warn := newMessageWarnings(g.stdout, in.Campaign.Recipients.Path)
+	probs := newProblemPrinter(g.stdout, opts.maxProblems)
 	err = in.Renderer.Each(ctx, in.Sheet, plan.Workers(), func(m *render.Message, err error) error {
 		sum.rows++
 		f, err, stop := decideRow(decider, decider.Settle, m, err)
@@ -314,9 +315,7 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 				return werr
 			}
 			sum.problems++
-			if opts.maxProblems == 0 || sum.problems <= opts.maxProblems {
-				printProblem(g.stdout, err)
-			}
+			probs.Print(err)
 			return nil
 		}
 		if !f.Send {
@@ -328,6 +327,7 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 	if err != nil {
 		return &unusableError{err}
 	}
+	probs.Done()
 	warn.Done()
 	printWarnings(g.stdout, in.SheetWarnings())
 	printWarnings(g.stdout, campaignWarnings(in, sum.ok))
@@ -348,9 +348,6 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 		return &unusableError{err}
 	}
 	printChanged(g.stdout, in.Campaign, changed, "will go", state)
-	if opts.maxProblems > 0 && sum.problems > opts.maxProblems {
-		fmt.Fprintf(g.stdout, "(%s with problems not shown)\n", moreRows(sum.problems-opts.maxProblems))
-	}
 	fmt.Fprintln(g.stdout, sum.line(in.Campaign.Name))
 	printDKIM(g, in.Signer, opts.dnsRecords)
 	printSpoolNote(g, in.Campaign, sum.bytes)

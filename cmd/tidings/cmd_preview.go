@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -110,7 +111,8 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 	defer finder.Close()
 	warnUnreadable(g.stdout, finder.Generations())
 	r := &previewRun{opts: opts, out: g.stdout, state: state, decider: decider, w: w, finder: finder,
-		writes: startWriters(ctx, w), warn: newMessageWarnings(g.stdout, c.Recipients.Path)}
+		writes: startWriters(ctx, w), warn: newMessageWarnings(g.stdout, c.Recipients.Path),
+		probs: newProblemPrinter(g.stdout, math.MaxInt)} // every row: the gallery shows them all too
 	err = in.Renderer.Each(ctx, in.Sheet, plan.Workers(), func(m *render.Message, err error) error {
 		return r.row(ctx, m, err)
 	})
@@ -127,6 +129,7 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 	if err := w.Close(); err != nil {
 		return &unusableError{err}
 	}
+	r.probs.Done()
 	r.warn.Done()
 	printPreviewed(g, in, r.sum, r.written, r.sentBefore, dir)
 	if r.sum.problems > 0 {
@@ -146,6 +149,7 @@ type previewRun struct {
 	finder  *spool.Finder
 	writes  *writers
 	warn    *messageWarnings
+	probs   *problemPrinter
 
 	sum                 checkSummary
 	written, sentBefore int // new messages handed to the writers; messages that went out, from the spool
@@ -168,7 +172,7 @@ func (r *previewRun) row(ctx context.Context, m *render.Message, err error) erro
 			return perr
 		}
 		r.sum.problems++
-		printProblem(r.out, err)
+		r.probs.Print(err)
 		previewInvalid(r.w, m, err)
 		return nil
 	}

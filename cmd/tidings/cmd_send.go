@@ -408,12 +408,12 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 		}
 		return pl, nil
 	}
+	probs := newProblemPrinter(g.stdout, pl.Problems)
 	for _, e := range pl.Invalid {
-		printProblem(g.stdout, e)
+		probs.Print(e)
 	}
-	if more := pl.Problems - len(pl.Invalid); more > 0 {
-		fmt.Fprintf(g.stdout, "(%s with problems not shown)\n", moreRows(more))
-	}
+	probs.Unlisted(pl.Problems - len(pl.Invalid)) // the plan kept the first
+	probs.Done()
 	printWarnings(g.stdout, in.SheetWarnings())
 	printWarnings(g.stdout, c.Warnings)
 	if pl.Problems > 0 && !opts.skipInvalid {
