@@ -34,6 +34,13 @@ func TestCSVRowTooLong(t *testing.T) {
 			msgs: []string{`row 2, column "note": too long for a recipient sheet: the quoted value opened on line 2 runs past 1 MiB: either a closing quote is missing or the value is longer than a spreadsheet cell can hold (1 MiB here)`},
 		},
 		{
+			name: "a quote never closed after a sep= line: the file's line",
+			file: "open.csv",
+			data: []byte("sep=;\nemail;note\na@example.com;\"open\n" + strings.Repeat("short line;\n", maxRowBytes/12+1)),
+			want: []string{"fatal: !toolong"},
+			msgs: []string{`row 2, column "note": too long for a recipient sheet: the quoted value opened on line 3 runs past 1 MiB`},
+		},
+		{
 			name: "a quoted value closed past the cap",
 			file: "closed.csv",
 			data: []byte("email,note\na@example.com,\"" + strings.Repeat("z", maxRowBytes/5*6) + "\"\n"),

@@ -35,8 +35,13 @@ type csvSheet struct {
 	headerRow int
 	warnings  []string
 	// row is the record number of the record read last; endLine is the
-	// file line it ended on. Blank lines between records count as rows.
+	// line it ended on, as encoding/csv counts them. Blank lines between
+	// records count as rows.
 	row, endLine int
+	// lineBase is how many file lines come before encoding/csv's first
+	// (Excel's sep= line): a line it names is file line lineBase more,
+	// as a text editor shows it.
+	lineBase int
 	// err is set once the sheet has ended (io.EOF or a fatal error) and
 	// is returned by every later Next.
 	err error
@@ -99,6 +104,7 @@ func newCSVSheet(ctx context.Context, rd io.Reader, r Recipients) (*csvSheet, er
 		// Excel's own hint of the delimiter, a line Excel reads and
 		// does not show: the sheet's rows number from the next line.
 		_, _ = text.Discard(sepLine)
+		s.lineBase = 1
 	}
 	var comma rune
 	switch {
@@ -249,7 +255,10 @@ func (s *csvSheet) read() ([]string, int, error) {
 		if errors.As(err, &pe) {
 			row := s.row + pe.StartLine - s.endLine
 			s.row, s.endLine = row, pe.Line
-			return nil, row, &RowError{File: s.file, Row: row, Err: quoteError(pe)}
+			inFile := *pe
+			inFile.StartLine += s.lineBase
+			inFile.Line += s.lineBase
+			return nil, row, &RowError{File: s.file, Row: row, Err: quoteError(&inFile)}
 		}
 		if long, ok := errors.AsType[*rowTooLong](err); ok {
 			return nil, 0, s.tooLong(long)
@@ -269,11 +278,14 @@ func (s *csvSheet) read() ([]string, int, error) {
 // number and the column it was in.
 func (s *csvSheet) tooLong(e *rowTooLong) error {
 	row := max(s.row+e.Line-s.endLine, s.row+1)
+	inFile := *e
+	inFile.Line += s.lineBase
+	inFile.QuoteLine += s.lineBase
 	col := "column " + columnName(e.Field)
 	if e.Field < len(s.columns) {
 		col = fmt.Sprintf("column %q", s.columns[e.Field])
 	}
-	return &FileError{File: s.file, Err: fmt.Errorf("row %d, %s: %w", row, col, e)}
+	return &FileError{File: s.file, Err: fmt.Errorf("row %d, %s: %w", row, col, &inFile)}
 }
 
 // quoteError explains a csv.ParseError in words a spreadsheet user follows;

@@ -342,6 +342,15 @@ func TestCSVDialects(t *testing.T) {
 			msgs: []string{"row 2: extraneous or missing \" in quoted-field (line 2, character 17): a value that starts with \" ends with the next single \", right before the next delimiter or the line's end; to keep quotes inside a value, enclose the whole value in quotes and double each quote inside it, as Excel writes it: \"\"\"Lee, Dr.\"\" <lee@example.com>\""},
 		},
 		{
+			// Excel hides the sep= line, so rows number as it shows them;
+			// a line is the file's, as a text editor shows it.
+			name: "a quote problem after a sep= line names the file's line",
+			file: "people.csv",
+			data: []byte("sep=,\nemail,name\na@example.com,O\"Brien\nb@example.com,B\n"),
+			want: []string{"2: !barequote", "3: b@example.com | B"},
+			msgs: []string{"row 2: bare \" in non-quoted-field (line 3, character 16)"},
+		},
+		{
 			name: "bare quote",
 			file: "people.csv",
 			data: []byte("email,name\na@example.com,O\"Brien\nb@example.com,B\n"),

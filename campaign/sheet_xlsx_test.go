@@ -223,6 +223,37 @@ func TestXLSXSheets(t *testing.T) {
 			want: []string{"2: a@example.com | 1.234,50 € | 0,25 | 1,234.50 | Nr.7 | 09.12.2025 | 12,50% | 00:10.8"},
 		},
 		{
+			// A format whose points and commas are all its own text (a
+			// Brazilian CPF, a birthday stored as digits) shows them so
+			// in every locale; a format with a decimal point of the
+			// number's swaps it, its text's as the digits' neighbours.
+			name: "recipients.decimal \",\": the marks of a format's text are not swapped",
+			file: "literal.xlsx",
+			build: func(t testing.TB, path string) {
+				f := excelize.NewFile()
+				defer f.Close()
+				must := func(err error) {
+					if err != nil {
+						t.Fatal(err)
+					}
+				}
+				style := func(code string) int {
+					st, err := f.NewStyle(&excelize.Style{CustomNumFmt: &code})
+					must(err)
+					return st
+				}
+				cpf, born, escaped := style(`000"."000"."000"-"00`), style(`00"."00"."0000`), style(`00\.00\.0000`)
+				must(f.SetSheetRow("Sheet1", "A1", &[]any{"email", "cpf", "born", "escaped", "plain"}))
+				must(f.SetSheetRow("Sheet1", "A2", &[]any{"a@example.com", 12345678909, 15031990, 15031990, 1.5}))
+				must(f.SetCellStyle("Sheet1", "B2", "B2", cpf))
+				must(f.SetCellStyle("Sheet1", "C2", "C2", born))
+				must(f.SetCellStyle("Sheet1", "D2", "D2", escaped))
+				must(f.SaveAs(path))
+			},
+			rec:  Recipients{Key: "email", Decimal: DecimalComma},
+			want: []string{"2: a@example.com | 123.456.789-09 | 15.03.1990 | 15.03.1990 | 1,5"},
+		},
+		{
 			// excelize shows a zero in the first section ("0,00 €") and
 			// moves the percent sign before the text in front of it
 			// ("12,50% ") and shows 1/3 in "# ?/?" as "0 1/3"; the sheet

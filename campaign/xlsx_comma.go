@@ -16,13 +16,16 @@ import (
 // printing it writes what the sheet shows and number reads it with the
 // mark the campaign names, as it reads a CSV's. Cells that hold text are
 // taken as they are, and so are dates and times (their marks are the
-// format's own: "dd.mm.yyyy").
+// format's own: "dd.mm.yyyy"), and numbers in a format that writes no
+// decimal point or thousands separator of the number's, whose points and
+// commas are its text (000"."000"."000"-"00, a Brazilian CPF).
 
 // commaNumbers says which number cells of a workbook read under
 // recipients.decimal: "," have their marks swapped: those whose style's
-// format is not a date or a time (timeStyles, by cell style index).
+// format is not a date or a time, nor one whose marks are all its text
+// (kept, by cell style index).
 type commaNumbers struct {
-	timeStyles map[int]bool
+	kept map[int]bool
 }
 
 // builtinTimeFormats are the built-in number format ids that show a date
@@ -37,7 +40,7 @@ func findCommaNumbers(wb *excelize.File, mark DecimalMark) *commaNumbers {
 	if mark != DecimalComma {
 		return nil
 	}
-	cn := &commaNumbers{timeStyles: map[int]bool{}}
+	cn := &commaNumbers{kept: map[int]bool{}}
 	st := wb.Styles
 	if st == nil || st.CellXfs == nil {
 		return cn
@@ -53,8 +56,8 @@ func findCommaNumbers(wb *excelize.File, mark DecimalMark) *commaNumbers {
 			continue
 		}
 		id := *xf.NumFmtID
-		if code, ok := custom[id]; ok && timeFormat(code) || !ok && builtinTimeFormat(id) {
-			cn.timeStyles[i] = true
+		if code, ok := custom[id]; ok && (timeFormat(code) || !ownMarks(code)) || !ok && builtinTimeFormat(id) {
+			cn.kept[i] = true
 		}
 	}
 	return cn
@@ -72,10 +75,26 @@ func timeFormat(code string) bool {
 	return found
 }
 
+// ownMarks reports whether the format code writes a number's own decimal
+// point or thousands separator (a '.' or ',' outside quoted text, escapes
+// and brackets), or may show it as General does; the points and commas a
+// format without them shows are its text ("."0 in 00"."00"."0000).
+func ownMarks(code string) bool {
+	if strings.Contains(strings.ToLower(code), "general") {
+		return true
+	}
+	found := false
+	walkFormat(code, func(_ int, r byte) bool {
+		found = r == '.' || r == ','
+		return !found
+	})
+	return found
+}
+
 // swaps reports whether a number cell of style index style, whose stored
 // value is value, is read with its marks swapped.
 func (cn *commaNumbers) swaps(style int, value string) bool {
-	return cn != nil && strings.TrimSpace(value) != "" && !cn.timeStyles[style]
+	return cn != nil && strings.TrimSpace(value) != "" && !cn.kept[style]
 }
 
 // swapMarks is v, a number as excelize shows it, with the points and

@@ -47,17 +47,23 @@ type fractionFormat struct {
 var fractionRE = regexp.MustCompile(`^(?:([#0?]+)(?: |\\ ))?[#0?]+/(?:([#0?]+)|([1-9][0-9]{0,3}))$`)
 
 // findShownFormats returns the cell style indexes whose number format is
-// one shownFormat corrects, nil when none is. The workbook's formats are
-// read as unpadFormats left them.
+// one shownFormat corrects, nil when none is: a custom format, read as
+// unpadFormats left it, or a built-in fraction (builtinShownFormats).
 func findShownFormats(wb *excelize.File) map[int]shownFormat {
 	st := wb.Styles
-	if st == nil || st.CellXfs == nil || st.NumFmts == nil {
+	if st == nil || st.CellXfs == nil {
 		return nil
 	}
+	codes := builtinShownFormats()
+	if st.NumFmts != nil {
+		for _, nf := range st.NumFmts.NumFmt {
+			codes[nf.NumFmtID] = nf.FormatCode
+		}
+	}
 	formats := map[int]shownFormat{}
-	for _, nf := range st.NumFmts.NumFmt {
-		if f, ok := parseShownFormat(nf.FormatCode); ok {
-			formats[nf.NumFmtID] = f
+	for id, code := range codes {
+		if f, ok := parseShownFormat(code); ok {
+			formats[id] = f
 		}
 	}
 	var found map[int]shownFormat
@@ -73,6 +79,14 @@ func findShownFormats(wb *excelize.File) map[int]shownFormat {
 		}
 	}
 	return found
+}
+
+// builtinShownFormats are the built-in number formats (by id) that
+// excelize shows otherwise than Excel: Excel's fractions "Up to one
+// digit" and "Up to two digits", which a workbook names by id alone (its
+// styles hold no code for them), as excelize shows "0 1/3" and "1  1/4 ".
+func builtinShownFormats() map[int]string {
+	return map[int]string{12: "# ?/?", 13: "# ??/??"}
 }
 
 // parseShownFormat returns the shownFormat of a number format code; ok is

@@ -1,8 +1,13 @@
 package campaign
 
 import (
+	"context"
+	"io"
+	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // TestParseShownFormat: the zero section is written as Excel shows a
@@ -71,6 +76,52 @@ func TestFractionShown(t *testing.T) {
 		}
 		if got := f.fix(c.stored, "excelize's"); got != c.want {
 			t.Errorf("%s of %s = %q, want %q", c.code, c.stored, got, c.want)
+		}
+	}
+}
+
+// TestBuiltinFractionShown: Excel's own fraction formats, "Up to one
+// digit" and "Up to two digits", are named in a workbook by their
+// built-in ids (12, 13) with no code in its styles; a number in them
+// reads as Excel shows it, as in the same custom format (excelize showed
+// 1/3 as "0 1/3" and 1.25 as "1  1/4 ").
+func TestBuiltinFractionShown(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "fractions.xlsx")
+	f := excelize.NewFile()
+	defer f.Close()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	one, err := f.NewStyle(&excelize.Style{NumFmt: 12})
+	must(err)
+	two, err := f.NewStyle(&excelize.Style{NumFmt: 13})
+	must(err)
+	must(f.SetSheetRow("Sheet1", "A1", &[]any{"email", "one", "two"}))
+	must(f.SetSheetRow("Sheet1", "A2", &[]any{"a@example.com", 1.0 / 3, 1.25}))
+	must(f.SetSheetRow("Sheet1", "A3", &[]any{"b@example.com", 0.5, 0.99}))
+	must(f.SetCellStyle("Sheet1", "B2", "B3", one))
+	must(f.SetCellStyle("Sheet1", "C2", "C3", two))
+	must(f.SaveAs(path))
+
+	ctx := context.Background()
+	s, err := openXLSX(ctx, Recipients{Path: path, Key: "email"})
+	must(err)
+	defer s.Close()
+	want := [][2]string{{"1/3", "1 1/4"}, {"1/2", "98/99"}}
+	for i := 0; ; i++ {
+		r, err := s.Next(ctx)
+		if err == io.EOF {
+			if i != len(want) {
+				t.Errorf("%d rows, want %d", i, len(want))
+			}
+			return
+		}
+		must(err)
+		if got := [2]string{r.Values["one"], r.Values["two"]}; i >= len(want) || got != want[i] {
+			t.Errorf("row %d: %q, want %v", r.Number, got, want[min(i, len(want)-1)])
 		}
 	}
 }

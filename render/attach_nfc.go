@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"unicode"
 
 	"golang.org/x/text/unicode/norm"
 )
@@ -28,10 +29,16 @@ type dirNames struct {
 	dirs map[string]dirListing
 }
 
-// dirListing is a folder's entries by their NFC names, as of mtime.
+// dirListing is a folder's entries by their NFC names, as of mtime, and
+// those NFC names by what the hints of a missing file look them up by
+// (otherCase, withExtension): their case folded (foldKey) and their stem
+// (without their last extension), so that a row's hint costs a lookup,
+// not a pass over a folder of thousands of invoices.
 type dirListing struct {
-	mtime int64
-	byNFC map[string][]string
+	mtime  int64
+	byNFC  map[string][]string
+	byFold map[string][]string
+	byStem map[string][]string
 }
 
 func newDirNames() *dirNames { return &dirNames{dirs: map[string]dirListing{}} }
@@ -66,7 +73,7 @@ func (d *dirNames) walk(p string) (string, error) {
 	if dir == "" || err != nil {
 		return "", err
 	}
-	names := d.list(dir)[norm.NFC.String(filepath.Base(p))]
+	names := d.list(dir).byNFC[norm.NFC.String(filepath.Base(p))]
 	switch len(names) {
 	case 0:
 		return "", nil
@@ -77,27 +84,34 @@ func (d *dirNames) walk(p string) (string, error) {
 		ErrAttachment, dir, filepath.Base(p), names[0], names[1])
 }
 
-// list is the folder dir's entries by NFC name (none when it cannot be
-// read), listed again when its modification time changed.
-func (d *dirNames) list(dir string) map[string][]string {
+// list is the folder dir's listing (empty when it cannot be read),
+// listed again when its modification time changed.
+func (d *dirNames) list(dir string) dirListing {
 	fi, err := os.Stat(dir)
 	if err != nil {
-		return nil
+		return dirListing{}
 	}
 	mtime := fi.ModTime().UnixNano()
 	d.mu.Lock()
 	l, ok := d.dirs[dir]
 	d.mu.Unlock()
 	if ok && l.mtime == mtime {
-		return l.byNFC
+		return l
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil
+		return dirListing{}
 	}
-	l = dirListing{mtime: mtime, byNFC: make(map[string][]string, len(entries))}
+	l = dirListing{mtime: mtime, byNFC: make(map[string][]string, len(entries)),
+		byFold: make(map[string][]string, len(entries)), byStem: make(map[string][]string)}
 	for _, e := range entries {
 		k := norm.NFC.String(e.Name())
+		if l.byNFC[k] == nil {
+			l.byFold[foldKey(k)] = append(l.byFold[foldKey(k)], k)
+			if i := strings.LastIndexByte(k, '.'); i >= 0 && i < len(k)-1 {
+				l.byStem[k[:i]] = append(l.byStem[k[:i]], k)
+			}
+		}
 		l.byNFC[k] = append(l.byNFC[k], e.Name())
 	}
 	d.mu.Lock()
@@ -106,7 +120,20 @@ func (d *dirNames) list(dir string) map[string][]string {
 	}
 	d.dirs[dir] = l
 	d.mu.Unlock()
-	return l.byNFC
+	return l
+}
+
+// foldKey is s with each rune replaced by the least of its case-folding
+// orbit (unicode.SimpleFold): two names have the same key exactly when
+// strings.EqualFold takes them for equal.
+func foldKey(s string) string {
+	return strings.Map(func(r rune) rune {
+		least := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			least = min(least, f)
+		}
+		return least
+	}, s)
 }
 
 // otherCase is the path on disk of the clean absolute path p, missing as
@@ -140,8 +167,8 @@ func (d *dirNames) walkFold(p string) string {
 	if dir == "" {
 		return ""
 	}
-	want := norm.NFC.String(filepath.Base(p))
-	return d.onlyName(dir, func(nfc string) bool { return strings.EqualFold(nfc, want) })
+	l := d.list(dir)
+	return l.onlyName(dir, l.byFold[foldKey(norm.NFC.String(filepath.Base(p)))])
 }
 
 // withExtension is the one file of the folder of the clean absolute path
@@ -159,29 +186,16 @@ func (d *dirNames) withExtension(p string) string {
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return ""
 	}
-	prefix := norm.NFC.String(base) + "."
-	return d.onlyName(dir, func(nfc string) bool {
-		ext := strings.TrimPrefix(nfc, prefix)
-		return ext != nfc && ext != "" && !strings.Contains(ext, ".")
-	})
+	l := d.list(dir)
+	return l.onlyName(dir, l.byStem[norm.NFC.String(base)])
 }
 
-// onlyName is the path of the one file of dir whose name, in NFC, is
-// one match takes; "" when none is, or several are (names that differ
-// only in their Unicode form included).
-func (d *dirNames) onlyName(dir string, match func(nfc string) bool) string {
-	found := ""
-	for nfc, names := range d.list(dir) {
-		if !match(nfc) {
-			continue
-		}
-		if found != "" || len(names) > 1 {
-			return ""
-		}
-		found = names[0]
-	}
-	if found == "" {
+// onlyName is the path of the one file of dir, listed l, whose NFC name
+// is one of nfcs (those an index of l gives); "" when there is none, or
+// several (names that differ only in their Unicode form included).
+func (l dirListing) onlyName(dir string, nfcs []string) string {
+	if len(nfcs) != 1 || len(l.byNFC[nfcs[0]]) != 1 {
 		return ""
 	}
-	return filepath.Join(dir, found)
+	return filepath.Join(dir, l.byNFC[nfcs[0]][0])
 }

@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -156,5 +158,41 @@ func TestAttachmentHiddenExtension(t *testing.T) {
 		if c.want != "" && !strings.Contains(err.Error(), c.want) || c.want == "" && strings.Contains(err.Error(), "Explorer") {
 			t.Errorf("%s: %v\nwant %q", c.file, err, c.want)
 		}
+	}
+}
+
+// TestFoldKey: two names have the same foldKey exactly when
+// strings.EqualFold takes them for equal, as the case hint compares them.
+func TestFoldKey(t *testing.T) {
+	names := []string{"invoice.pdf", "INVOICE.PDF", "Invoice.Pdf", "invoice.pd", "\u212Aunde", "kunde", "KUNDE",
+		"straſse", "STRASSE", "strasse", "ΣΊΣΥΦΟΣ", "σίσυφος", "σίσυφοσ", "İstanbul", "istanbul", "ǅ", "ǆ", "Ǆ"}
+	for _, a := range names {
+		for _, b := range names {
+			if got, want := foldKey(a) == foldKey(b), strings.EqualFold(a, b); got != want {
+				t.Errorf("foldKey(%q) == foldKey(%q) is %v, EqualFold says %v", a, b, got, want)
+			}
+		}
+	}
+}
+
+// BenchmarkMissingAttachmentHint renders rows whose attachment is
+// missing from a folder of 20,000 files (a template naming them otherwise
+// than the folder does, every row a problem): the hints of a missing file
+// (the name in another case, with an extension more) look the folder's
+// listing up, and make no pass over it for each row.
+func BenchmarkMissingAttachmentHint(b *testing.B) {
+	const n = 20_000
+	files := map[string]string{"body.txt": "Hi\n", "people.csv": "email,nr\n"}
+	for i := range n {
+		files[fmt.Sprintf("inv/Invoice_%06d.pdf", i)] = ""
+	}
+	e := setup(b, yamlWith(map[string]string{"attachments": `["inv/{{.nr}}.pdf"]`}), files, []string{"email", "nr"})
+	i := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := e.r.Render(row(i+2, "email", "k@example.com", "nr", fmt.Sprintf("INV-%06d", i%n))); !errors.Is(err, fs.ErrNotExist) {
+			b.Fatal(err)
+		}
+		i++
 	}
 }

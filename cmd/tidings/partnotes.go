@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/tidings/tidings/sendpool/plan"
 )
@@ -25,7 +24,7 @@ type partNotes struct {
 func newPartNotes(pl *plan.Plan) *partNotes {
 	t := &partNotes{problems: map[int]bool{}, revised: map[string]bool{}}
 	t.newProblems(pl)
-	t.newRevised(pl)
+	t.newRevised(pl, false)
 	return t
 }
 
@@ -39,7 +38,7 @@ func (t *partNotes) print(w io.Writer, n int, pl *plan.Plan, asked bool, campaig
 			printProblem(w, e)
 		}
 	}
-	if rows := t.newRevised(pl); rows.N > 0 {
+	if rows := t.newRevised(pl, asked); rows.N > 0 {
 		printRevised(w, rows, 0, asked, campaign)
 	}
 }
@@ -60,13 +59,14 @@ func (t *partNotes) newProblems(pl *plan.Plan) []error {
 // newRevised returns the rows pl tells as changed since their message
 // went out that were not named before (those it names, and a count of
 // the others it only counts: plan.RowList), and notes them. A row sent
-// again as it is now (--resend-changed: named by the first part, with
-// the others it sent again; a deferred message made anew: its line says
-// so) is not one: a later part names only rows it does not send.
-func (t *partNotes) newRevised(pl *plan.Plan) plan.RowList {
+// again as it is now (asked, --resend-changed: counted by the first part
+// with the others it sends again, named or not; a deferred message made
+// anew: plan.RevisedSent) is not one: a later part names only rows it
+// does not send.
+func (t *partNotes) newRevised(pl *plan.Plan, asked bool) plan.RowList {
 	var out plan.RowList
 	for _, line := range pl.Revised.Rows {
-		if !t.revised[line] && !strings.HasSuffix(line, plan.DeferredAnewWords) {
+		if !t.revised[line] && !plan.RevisedSent(line, asked) {
 			out.Rows = append(out.Rows, line)
 		}
 		t.revised[line] = true

@@ -598,3 +598,28 @@ func TestSendInPartsNamesChangedRow(t *testing.T) {
 		t.Errorf("the row edited while the send ran is not named:\n%s%s", out, errOut)
 	}
 }
+
+// TestSendInPartsResendChangedLater: rows changed before a send
+// --resend-changed began that a later part sends again (more than a part
+// holds) are not named by that part as "not sent again": the first part
+// said they go, and they do.
+func TestSendInPartsResendChangedLater(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 12, "send: {concurrency: 1, rate: 100/s}\n")
+	if out, errOut, err := sendWith(camp, sendOptions{}); err != nil || len(srv.Messages()) != 12 {
+		t.Fatalf("first send: %v\n%s%s", err, out, errOut)
+	}
+	sheet := filepath.Join(filepath.Dir(camp), "r.csv")
+	edited := readFile(t, sheet)
+	for i := range 8 {
+		edited = strings.Replace(edited, fmt.Sprintf("User %d\n", i), fmt.Sprintf("User No. %d\n", i), 1)
+	}
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": edited})
+	out, errOut, err := sendWith(camp, sendOptions{partSpan: partSpanForTest, resendChanged: true})
+	if err != nil || len(srv.Messages()) != 20 || !strings.Contains(out, "part 2:") {
+		t.Fatalf("send --resend-changed: %v, %d messages, want 20 in 2 parts\n%s%s", err, len(srv.Messages()), out, errOut)
+	}
+	if strings.Contains(out, "not sent again") {
+		t.Errorf("a row sent again is told as not sent again:\n%s%s", out, errOut)
+	}
+}

@@ -1,6 +1,8 @@
 package plan
 
 import (
+	"strings"
+
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/report"
@@ -300,7 +302,7 @@ func (pl *Plan) account(r spool.Row, v verdict, problem error) {
 		line := RevisedLine(r.Row, r.Key, v.revised)
 		switch {
 		case v.revisedHeld != "":
-			line += " (not sent again: " + v.revisedHeld + ")"
+			line += heldWords + v.revisedHeld + ")"
 		case v.owedAnew && !pl.resendChanged:
 			line += DeferredAnewWords
 		case pl.resendChanged && !v.send:
@@ -342,6 +344,23 @@ func (pl *Plan) account(r spool.Row, v verdict, problem error) {
 // DeferredAnewWords mark a row told as changed whose message made anew
 // the server deferred, which a plain send sends again.
 const DeferredAnewWords = " (its corrected message was deferred: a plain send sends it)"
+
+// heldWords begin the words that end the line of a row told as changed
+// that Options.ResendChanged does not send again for its recipients
+// (reported, suppressed): " (not sent again: …)".
+const heldWords = " (not sent again: "
+
+// RevisedSent reports whether line, a line of Plan.Revised of a plan
+// made with Options.ResendChanged set to resendChanged, is of a row the
+// plan sends again: with it, one whose line ends with no words of why not
+// (heldWords, OwnSendWords); without it, one whose corrected message was
+// deferred (DeferredAnewWords).
+func RevisedSent(line string, resendChanged bool) bool {
+	if !resendChanged {
+		return strings.HasSuffix(line, DeferredAnewWords)
+	}
+	return !strings.HasSuffix(line, OwnSendWords) && !strings.Contains(line, heldWords)
+}
 
 // RowProblem is a row problem as the spool keeps it: its row and its
 // words (the location first, as problems are printed), a line for each
