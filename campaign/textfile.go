@@ -16,11 +16,15 @@ import (
 // how, as it does for a sheet). Text that is not UTF-8 is an error
 // wrapping ErrBadEncoding, with the 1-based line it is on (0 for the
 // whole file): UTF-16 without a byte order mark (told by its NUL bytes,
-// its byte order a guess), or a legacy code page (Notepad's "ANSI":
+// its byte order a guess), UTF-32, or a legacy code page (Notepad's "ANSI":
 // Shift_JIS on a Japanese Windows, GBK on a Chinese one), whose bytes
 // would go out labelled UTF-8 and reach every recipient as mojibake.
 func UTF8Text(data []byte) (text []byte, line int, err error) {
 	switch {
+	case bytes.HasPrefix(data, bomUTF32LE), bytes.HasPrefix(data, bomUTF32BE):
+		// UTF-32LE's mark begins as UTF-16LE's does: decoded as UTF-16,
+		// it would read with a NUL after every character.
+		return nil, 0, fmt.Errorf("%w: the file is saved as UTF-32: save it as UTF-8", ErrBadEncoding)
 	case bytes.HasPrefix(data, bomUTF16LE):
 		return utf16Text(data[len(bomUTF16LE):], xunicode.LittleEndian)
 	case bytes.HasPrefix(data, bomUTF16BE):
@@ -50,7 +54,7 @@ func UTF8Text(data []byte) (text []byte, line int, err error) {
 func utf16Text(data []byte, order xunicode.Endianness) ([]byte, int, error) {
 	text, err := xunicode.UTF16(order, xunicode.IgnoreBOM).NewDecoder().Bytes(data)
 	if err != nil {
-		return nil, 0, fmt.Errorf("%w: the file starts with a UTF-16 byte order mark and does not decode as UTF-16 (%v): save it as UTF-8", ErrBadEncoding, err)
+		return nil, 0, fmt.Errorf("%w: the file starts with a UTF-16 byte order mark and does not decode as UTF-16 (%w): save it as UTF-8", ErrBadEncoding, err)
 	}
 	return text, 0, nil
 }

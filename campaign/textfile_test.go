@@ -20,6 +20,7 @@ func TestLoadNotUTF8(t *testing.T) {
 	}{
 		{"utf-16 without a byte order mark", string(utf16LE(minimalCampaign)), "UTF-16 without a byte order mark", 0},
 		{"shift_jis", sjis, "legacy code page", 3},
+		{"utf-32le", string(utf32LE(minimalCampaign)), "saved as UTF-32", 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Load(writeCampaign(t, tc.data))
@@ -39,6 +40,16 @@ func utf16LE(text string) []byte {
 	var b []byte
 	for _, c := range utf16.Encode([]rune(text)) {
 		b = append(b, byte(c), byte(c>>8))
+	}
+	return b
+}
+
+// utf32LE is text in UTF-32, little-endian, with its byte order mark
+// (whose first two bytes are UTF-16LE's).
+func utf32LE(text string) []byte {
+	b := []byte{0xFF, 0xFE, 0, 0}
+	for _, r := range text {
+		b = append(b, byte(r), byte(r>>8), byte(r>>16), 0)
 	}
 	return b
 }
