@@ -176,6 +176,7 @@ func (s *xlsxSheet) open(ctx context.Context, r Recipients) error {
 			s.warnings = append(s.warnings, fmt.Sprintf("%s: sheet %q is hidden in the workbook", filepath.Base(r.Path), s.sheet))
 		}
 	}
+	unpadBuiltins(s.wb)
 	plainGeneral(s.wb)
 	unpadFormats(s.wb)
 	if err := s.prescan(ctx); err != nil {

@@ -28,6 +28,67 @@ func unpadFormats(wb *excelize.File) {
 	}
 }
 
+// builtinPadded are Excel's built-in number formats (by id) whose
+// positive section is padded with the width of the negative's ")" (Excel
+// writes 37 "#,##0_);(#,##0)"; a workbook names them by id alone and
+// excelize shows "1,234 "), as unpadded writes them.
+var builtinPadded = map[int]string{
+	37: "#,##0;(#,##0)", 38: "#,##0;[Red](#,##0)",
+	39: "#,##0.00;(#,##0.00)", 40: "#,##0.00;[Red](#,##0.00)",
+}
+
+// unpadBuiltins points the cell styles in a builtinPadded format, which
+// the workbook's styles hold no code for, to a custom format of its
+// unpadded code (excelize shows a style's custom code before a built-in
+// one's), so the reader's every look at the format (rounding, the decimal
+// mark, excelize's showing) sees the same code. It runs before
+// plainGeneral, whose format ids excelize's NewStyle does not expect.
+func unpadBuiltins(wb *excelize.File) {
+	st := wb.Styles
+	if st == nil || st.CellXfs == nil {
+		return
+	}
+	custom := map[int]int{} // built-in id → the custom id standing for it
+	if st.NumFmts != nil {
+		for _, nf := range st.NumFmts.NumFmt {
+			custom[nf.NumFmtID] = nf.NumFmtID // a code of its own wins
+		}
+	}
+	for i := range len(st.CellXfs.Xf) {
+		p := st.CellXfs.Xf[i].NumFmtID
+		if p == nil || builtinPadded[*p] == "" {
+			continue
+		}
+		id, ok := custom[*p]
+		if !ok {
+			code := builtinPadded[*p]
+			style, err := wb.NewStyle(&excelize.Style{CustomNumFmt: &code})
+			if err != nil || st.CellXfs.Xf[style].NumFmtID == nil {
+				continue // shown as excelize shows it
+			}
+			id = *st.CellXfs.Xf[style].NumFmtID
+			if !hasCustomCode(wb, id, code) {
+				continue
+			}
+			custom[*p] = id
+		}
+		st.CellXfs.Xf[i].NumFmtID = &id
+	}
+}
+
+// hasCustomCode reports whether the workbook's custom format id has code.
+func hasCustomCode(wb *excelize.File, id int, code string) bool {
+	if wb.Styles.NumFmts == nil {
+		return false
+	}
+	for _, nf := range wb.Styles.NumFmts.NumFmt {
+		if nf.NumFmtID == id {
+			return nf.FormatCode == code
+		}
+	}
+	return false
+}
+
 // unpadded is code without the padding and fills unpadFormats takes
 // out, section by section.
 func unpadded(code string) string {
