@@ -178,6 +178,7 @@ func (s *xlsxSheet) open(ctx context.Context, r Recipients) error {
 	}
 	plainGeneral(s.wb)
 	unpadFormats(s.wb)
+	localDateSeparators(s.wb)
 	if err := s.prescan(ctx); err != nil {
 		return err
 	}

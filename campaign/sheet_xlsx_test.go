@@ -264,6 +264,40 @@ func TestXLSXSheets(t *testing.T) {
 			},
 		},
 		{
+			// LibreOffice saves a date of a language other than the
+			// document's with the locale and / for its date separator;
+			// Excel and LibreOffice show the German "15.12.2026" and
+			// "Dienstag, 15. Dezember 2026" (excelize: "15/12/2026",
+			// "Dienstag, 15/ Dezember 2026").
+			name: "a / in a date format naming its locale is that locale's date separator",
+			file: "datesep.xlsx",
+			build: func(t testing.TB, path string) {
+				f := excelize.NewFile()
+				defer f.Close()
+				must := func(err error) {
+					if err != nil {
+						t.Fatal(err)
+					}
+				}
+				style := func(code string) int {
+					st, err := f.NewStyle(&excelize.Style{CustomNumFmt: &code})
+					must(err)
+					return st
+				}
+				must(f.SetSheetRow("Sheet1", "A1", &[]any{"email", "due", "day", "fr", "time"}))
+				must(f.SetSheetRow("Sheet1", "A2", &[]any{"a@example.com", 46371, 46371, 46371, 0.75}))
+				for col, code := range map[string]string{
+					"B": `[$-407]dd/mm/yyyy`, "C": `[$-407]dddd, ""d/\ mmmm\ yyyy`, "D": `[$-40C]dd/mm/yyyy`,
+					"E": `[$-407]h:mm AM/PM`,
+				} {
+					must(f.SetCellStyle("Sheet1", col+"2", col+"2", style(code)))
+				}
+				must(f.SaveAs(path))
+			},
+			rec:  Recipients{Key: "email", Decimal: DecimalComma, Dates: DayFirst},
+			want: []string{"2: a@example.com | 15.12.2026 | Dienstag, 15. Dezember 2026 | 15/12/2026 | 6:00 PM"},
+		},
+		{
 			name:  "CSV settings on a workbook are ignored with a warning",
 			file:  "book.xlsx",
 			build: book(people),
