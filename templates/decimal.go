@@ -116,12 +116,13 @@ func badNumber(s string, mark campaign.DecimalMark) error {
 	return fmt.Errorf("%w: write digits with at most one decimal mark %s (recipients.decimal)", errNotNumber, mark)
 }
 
-// unitName names the currency or unit in s, a value number refused for
-// holding one: "the €", "the CHF"; "the currency or unit" when what is
-// left of s but its digits and marks is more than a word.
+// unitName names the currency or unit beside the digits of s, a value
+// number refused for holding one: "the €", "the CHF"; "the currency or
+// unit" when s has no digits (text) or what is left of it but its
+// digits and marks is more than a word.
 func unitName(s string) string {
 	unit := strings.Trim(s, "0123456789.,+-'’ \u00a0\u202f")
-	if unit == "" || len([]rune(unit)) > 4 || strings.ContainsAny(unit, "0123456789 \u00a0\u202f") {
+	if unit == "" || unit == s || len([]rune(unit)) > 4 || strings.ContainsAny(unit, "0123456789 \u00a0\u202f") {
 		return "the currency or unit"
 	}
 	return "the " + unit

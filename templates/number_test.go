@@ -83,6 +83,8 @@ func TestNumberRefused(t *testing.T) {
 		{point, 2, "1,234.50 €", "in a workbook its number format may add it: give the column one without, such as 0.00"},
 		{point, 2, "EUR 12.50", "take the EUR out of the cell"},
 		{point, 2, "12 Stück 5", "take the currency or unit out of the cell"},
+		{comma, 2, "abc", "take the currency or unit out of the cell"},
+		{comma, 2, "x", "take the currency or unit out of the cell"},
 		// A percent cell of a workbook holds the fraction: a format
 		// without % shows 0,13 for 12,5%, not the number to write.
 		{point, 0, "50%", "not a percentage; print the column as it is to show it as the sheet does, or take the % out of a CSV's cell and write it in the template after the number call (a workbook's percent cell holds the fraction, 0.125 for 12.5%, which a number format without % shows)"},
