@@ -37,6 +37,9 @@ type csvSheet struct {
 	// row is the record number of the record read last; endLine is the
 	// file line it ended on. Blank lines between records count as rows.
 	row, endLine int
+	// sepLines is 1 when the file starts with Excel's "sep=;" line,
+	// which the reader never sees: its lines are the file's less one.
+	sepLines int
 	// err is set once the sheet has ended (io.EOF or a fatal error) and
 	// is returned by every later Next.
 	err error
@@ -99,6 +102,7 @@ func newCSVSheet(ctx context.Context, rd io.Reader, r Recipients) (*csvSheet, er
 		// Excel's own hint of the delimiter, a line Excel reads and
 		// does not show: the sheet's rows number from the next line.
 		_, _ = text.Discard(sepLine)
+		s.sepLines = 1
 	}
 	var comma rune
 	switch {
@@ -249,7 +253,7 @@ func (s *csvSheet) read() ([]string, int, error) {
 		if errors.As(err, &pe) {
 			row := s.row + pe.StartLine - s.endLine
 			s.row, s.endLine = row, pe.Line
-			return nil, row, &RowError{File: s.file, Row: row, Err: quoteError(pe)}
+			return nil, row, &RowError{File: s.file, Row: row, Err: quoteError(pe, s.sepLines)}
 		}
 		if long, ok := errors.AsType[*rowTooLong](err); ok {
 			return nil, 0, s.tooLong(long)
@@ -277,8 +281,14 @@ func (s *csvSheet) tooLong(e *rowTooLong) error {
 }
 
 // quoteError explains a csv.ParseError in words a spreadsheet user follows;
-// it wraps csv.ErrQuote or csv.ErrBareQuote.
-func quoteError(pe *csv.ParseError) error {
+// it wraps csv.ErrQuote or csv.ErrBareQuote. The lines it names are the
+// file's: skipped lines before the reader's first (Excel's "sep=;" line)
+// are added to the reader's.
+func quoteError(pe *csv.ParseError, skipped int) error {
+	shifted := *pe
+	pe = &shifted
+	pe.StartLine += skipped
+	pe.Line += skipped
 	switch {
 	case errors.Is(pe.Err, csv.ErrBareQuote):
 		return fmt.Errorf("%w (line %d, character %d): enclose the whole value in quotes and double the quote inside it, as in \"O\"\"Brien\"", pe.Err, pe.Line, pe.Column)
