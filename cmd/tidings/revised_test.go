@@ -200,6 +200,14 @@ func TestBouncesAfterResend(t *testing.T) {
 	if status["ann@example.org"] != "bounced" || status["bob@example.net"] != "sent" || status["cid@example.com"] != "sent" {
 		t.Errorf("statuses %v: want Ann bounced, Bob and Cid sent (their messages now)", status)
 	}
+	// show tells what the report does: Ann's message bounced since; Bob's
+	// message now went out and nothing came back about it.
+	if _, errOut, code := runCLI(t, "show", camp, "ann@example.org"); code != exitOK || !strings.Contains(errOut, "ann@example.org: sent; since then: bounced for ann@example.org") {
+		t.Errorf("show of a bounced row: code %d\n%s", code, errOut)
+	}
+	if _, errOut, code := runCLI(t, "show", camp, "bob@example.net"); code != exitOK || strings.Contains(errOut, "since then") {
+		t.Errorf("show of a row whose earlier message bounced: code %d\n%s", code, errOut)
+	}
 	// Ann's name corrected, the list as it was before bounces wrote it.
 	writeFiles(t, dir, map[string]string{
 		"people.csv":   strings.Replace(edited, "Ann Lee", "Ann Leigh", 1),
