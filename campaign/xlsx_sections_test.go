@@ -32,7 +32,7 @@ func TestParseShownFormat(t *testing.T) {
 		{code: `#,##0.00 "€"`},
 		{code: `#,##0.00;[Red]\-#,##0.00`},
 		{code: `0;-0;# ?/?`},
-		{code: `[<0]"minus";"plus";"zero"`},
+		{code: `[<0]"minus";"plus";"zero"`, ok: true}, // condFormat
 		{code: `dd.mm.yyyy;;`},
 	} {
 		f, ok := parseShownFormat(c.code)
