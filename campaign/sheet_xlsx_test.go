@@ -334,6 +334,31 @@ func TestXLSXSheets(t *testing.T) {
 			},
 		},
 		{
+			// German Excel and LibreOffice show a time's fraction of a
+			// second with a decimal comma; a date's points stay.
+			name: "a time with a fraction of a second under recipients.decimal: \",\"",
+			file: "racetime.xlsx",
+			build: func(t testing.TB, path string) {
+				f := excelize.NewFile()
+				defer f.Close()
+				must := func(err error) {
+					if err != nil {
+						t.Fatal(err)
+					}
+				}
+				must(f.SetSheetRow("Sheet1", "A1", &[]any{"email", "lap", "total", "at"}))
+				must(f.SetSheetRow("Sheet1", "A2", &[]any{"a@example.com", 0.000123, 0.0293668, 46371.5}))
+				for col, code := range map[string]string{"B": `mm:ss.0`, "C": `[h]:mm:ss.00`, "D": `dd.mm.yyyy hh:mm`} {
+					st, err := f.NewStyle(&excelize.Style{CustomNumFmt: &code})
+					must(err)
+					must(f.SetCellStyle("Sheet1", col+"2", col+"2", st))
+				}
+				must(f.SaveAs(path))
+			},
+			rec:  Recipients{Key: "email", Decimal: DecimalComma, Dates: DayFirst},
+			want: []string{"2: a@example.com | 00:10,6 | 0:42:17,29 | 15.12.2026 12:00"},
+		},
+		{
 			name:  "CSV settings on a workbook are ignored with a warning",
 			file:  "book.xlsx",
 			build: book(people),
