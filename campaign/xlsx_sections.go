@@ -96,7 +96,7 @@ func parseShownFormat(code string) (f shownFormat, ok bool) {
 		return f, false
 	}
 	sections := splitSections(code)
-	if m := fractionRE.FindStringSubmatch(code); m != nil {
+	if m := fractionRE.FindStringSubmatch(unbracketed(code)); m != nil {
 		ff := &fractionFormat{whole: m[1], den: len(m[2])}
 		if ff.den > 4 {
 			return f, false
@@ -177,6 +177,21 @@ func nearestFraction(f float64, digits, fixed int) (num, den int) {
 		}
 	}
 	return num, den
+}
+
+// unbracketed is code without its colors and locales ([Red], [$-407]),
+// which change no digit it shows; a currency symbol's bracket stays.
+func unbracketed(code string) string {
+	if !strings.Contains(code, "[") {
+		return code
+	}
+	var b strings.Builder
+	for _, t := range formatTokens(code) {
+		if t[0] != '[' || isSymbol(t) || conditional(t) {
+			b.WriteString(t)
+		}
+	}
+	return b.String()
 }
 
 // conditional reports whether a section of a format code begins with a
