@@ -351,6 +351,16 @@ func TestCSVDialects(t *testing.T) {
 			msgs: []string{"row 2: bare \" in non-quoted-field (line 3, character 16)"},
 		},
 		{
+			// The rows number as Excel shows them, without the sep= line;
+			// the lines are the file's, as a text editor numbers them.
+			name: "a quote problem after Excel's sep= line names the file's lines",
+			file: "people.csv",
+			data: []byte("sep=,\nemail,name\na@example.com,\"A\"x\nb@example.com,O\"Brien\nc@example.com,\"Cy\nd@example.com,D\n"),
+			want: []string{"2: !quote", "3: !barequote", "4: !quote"},
+			msgs: []string{"row 2: extraneous or missing \" in quoted-field (line 3, character 17)", "row 3: bare \" in non-quoted-field (line 4, character 16)",
+				"row 4: extraneous or missing \" in quoted-field: the quoted value opened on line 5"},
+		},
+		{
 			name: "bare quote",
 			file: "people.csv",
 			data: []byte("email,name\na@example.com,O\"Brien\nb@example.com,B\n"),

@@ -179,6 +179,7 @@ func (s *xlsxSheet) open(ctx context.Context, r Recipients) error {
 	unpadBuiltins(s.wb)
 	plainGeneral(s.wb)
 	unpadFormats(s.wb)
+	localDateSeparators(s.wb)
 	if err := s.prescan(ctx); err != nil {
 		return err
 	}

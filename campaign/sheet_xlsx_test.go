@@ -295,6 +295,101 @@ func TestXLSXSheets(t *testing.T) {
 			},
 		},
 		{
+			// LibreOffice saves a date of a language other than the
+			// document's with the locale and / for its date separator;
+			// Excel and LibreOffice show the German "15.12.2026" and
+			// "Dienstag, 15. Dezember 2026" (excelize: "15/12/2026",
+			// "Dienstag, 15/ Dezember 2026").
+			name: "a / in a date format naming its locale is that locale's date separator",
+			file: "datesep.xlsx",
+			build: func(t testing.TB, path string) {
+				f := excelize.NewFile()
+				defer f.Close()
+				must := func(err error) {
+					if err != nil {
+						t.Fatal(err)
+					}
+				}
+				style := func(code string) int {
+					st, err := f.NewStyle(&excelize.Style{CustomNumFmt: &code})
+					must(err)
+					return st
+				}
+				must(f.SetSheetRow("Sheet1", "A1", &[]any{"email", "due", "day", "fr", "time"}))
+				must(f.SetSheetRow("Sheet1", "A2", &[]any{"a@example.com", 46371, 46371, 46371, 0.75}))
+				for col, code := range map[string]string{
+					"B": `[$-407]dd/mm/yyyy`, "C": `[$-407]dddd, ""d/\ mmmm\ yyyy`, "D": `[$-40C]dd/mm/yyyy`,
+					"E": `[$-407]h:mm AM/PM`,
+				} {
+					must(f.SetCellStyle("Sheet1", col+"2", col+"2", style(code)))
+				}
+				must(f.SaveAs(path))
+			},
+			rec:  Recipients{Key: "email", Decimal: DecimalComma, Dates: DayFirst},
+			want: []string{"2: a@example.com | 15.12.2026 | Dienstag, 15. Dezember 2026 | 15/12/2026 | 6:00 PM"},
+		},
+		{
+			// excelize shows every number in the first section (500 as
+			// "0.0M", 5 as "one"); these are what LibreOffice shows,
+			// signs too: the second and third sections and a first of
+			// [<0] drop a negative number's sign, a first of another
+			// condition keeps it.
+			name: "a number format whose sections conditions choose",
+			file: "conditions.xlsx",
+			build: func(t testing.TB, path string) {
+				f := excelize.NewFile()
+				defer f.Close()
+				must := func(err error) {
+					if err != nil {
+						t.Fatal(err)
+					}
+				}
+				codes := []string{`[>=1000000]0.0,,"M";[>=1000]0.0,"K";0`, `[=1]"one";[=2]"two";0`, `[>=1000]#,##0;0.00`, `[<=-1]0.0;0`, `[Red][<0]0.00;0.0`, `[<0]"minus";"plus";"zero"`}
+				must(f.SetSheetRow("Sheet1", "A1", &[]any{"email", "km", "words", "big", "below", "neg", "sign"}))
+				must(f.SetSheetRow("Sheet1", "A2", &[]any{"a@example.com", 500, 2, -5, -5, -2, -1}))
+				must(f.SetSheetRow("Sheet1", "A3", &[]any{"b@example.com", 1500, 5, 999.999, 3, 4, 0}))
+				must(f.SetSheetRow("Sheet1", "A4", &[]any{"c@example.com", 2500000, 1, 1500.5, -0.5, 0, 1}))
+				for i, code := range codes {
+					st, err := f.NewStyle(&excelize.Style{CustomNumFmt: &code})
+					must(err)
+					col := string(rune('B' + i))
+					must(f.SetCellStyle("Sheet1", col+"2", col+"4", st))
+				}
+				must(f.SaveAs(path))
+			},
+			rec: Recipients{Key: "email"},
+			want: []string{
+				"2: a@example.com | 500 | two | 5.00 | -5.0 | 2.00 | minus",
+				"3: b@example.com | 1.5K | 5 | 1000.00 | 3 | 4.0 | zero",
+				"4: c@example.com | 2.5M | one | 1,501 | 1 | 0.0 | zero",
+			},
+		},
+		{
+			// German Excel and LibreOffice show a time's fraction of a
+			// second with a decimal comma; a date's points stay.
+			name: "a time with a fraction of a second under recipients.decimal: \",\"",
+			file: "racetime.xlsx",
+			build: func(t testing.TB, path string) {
+				f := excelize.NewFile()
+				defer f.Close()
+				must := func(err error) {
+					if err != nil {
+						t.Fatal(err)
+					}
+				}
+				must(f.SetSheetRow("Sheet1", "A1", &[]any{"email", "lap", "total", "at"}))
+				must(f.SetSheetRow("Sheet1", "A2", &[]any{"a@example.com", 0.000123, 0.0293668, 46371.5}))
+				for col, code := range map[string]string{"B": `mm:ss.0`, "C": `[h]:mm:ss.00`, "D": `dd.mm.yyyy hh:mm`} {
+					st, err := f.NewStyle(&excelize.Style{CustomNumFmt: &code})
+					must(err)
+					must(f.SetCellStyle("Sheet1", col+"2", col+"2", st))
+				}
+				must(f.SaveAs(path))
+			},
+			rec:  Recipients{Key: "email", Decimal: DecimalComma, Dates: DayFirst},
+			want: []string{"2: a@example.com | 00:10,6 | 0:42:17,29 | 15.12.2026 12:00"},
+		},
+		{
 			name:  "CSV settings on a workbook are ignored with a warning",
 			file:  "book.xlsx",
 			build: book(people),

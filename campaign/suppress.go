@@ -42,6 +42,9 @@ func LoadSuppression(path string) (*Suppression, error) {
 	if err != nil {
 		return nil, &FileError{File: path, Err: fmt.Errorf("campaign: suppression list: %w", err)}
 	}
+	if err := suppressionEncoding(data); err != nil {
+		return nil, &FileError{File: path, Err: err}
+	}
 	s := &Suppression{File: path, addrs: make(map[string]string), domains: make(map[string]string)}
 	var errs []error
 	sc := bufio.NewScanner(bytes.NewReader(bytes.TrimPrefix(data, []byte("\ufeff"))))
@@ -66,6 +69,18 @@ func LoadSuppression(path string) (*Suppression, error) {
 		return nil, errors.Join(errs...)
 	}
 	return s, nil
+}
+
+// suppressionEncoding refuses a suppression list saved as UTF-16 (with
+// Notepad's "Unicode" byte order mark or without): read as UTF-8 its
+// every line was "neither an address nor @domain", quoting NUL bytes,
+// and tidings bounces appends UTF-8 lines to it, which decoded would
+// garble the file.
+func suppressionEncoding(data []byte) error {
+	if bytes.HasPrefix(data, bomUTF16LE) || bytes.HasPrefix(data, bomUTF16BE) || looksUTF16(data[:min(len(data), sniffSize)]) {
+		return fmt.Errorf("campaign: suppression list: %w: the file is saved as UTF-16 (Notepad's \"Unicode\"); save it as UTF-8: tidings bounces adds its lines in UTF-8", ErrBadEncoding)
+	}
+	return nil
 }
 
 // add parses one lower-cased, comment-free, trimmed entry.

@@ -126,6 +126,32 @@ func TestSuppressBadLines(t *testing.T) {
 	}
 }
 
+// TestSuppressUTF16: a list Notepad saved as "Unicode" (UTF-16, with its
+// byte order mark or without) is one error saying so, not a line each
+// quoting NUL bytes.
+func TestSuppressUTF16(t *testing.T) {
+	text := "# blocked\r\nann@example.org\r\n"
+	le := []byte{0xFF, 0xFE}
+	be := []byte{0xFE, 0xFF}
+	bare := []byte{}
+	for _, r := range text {
+		le = append(le, byte(r), 0)
+		be = append(be, 0, byte(r))
+		bare = append(bare, byte(r), 0)
+	}
+	for name, data := range map[string][]byte{"utf-16le": le, "utf-16be": be, "no mark": bare} {
+		p := filepath.Join(t.TempDir(), "suppress.txt")
+		if err := os.WriteFile(p, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, err := LoadSuppression(p)
+		var fe *FileError
+		if !errors.As(err, &fe) || fe.File != p || !errors.Is(err, ErrBadEncoding) || !strings.Contains(err.Error(), `saved as UTF-16 (Notepad's "Unicode"); save it as UTF-8`) {
+			t.Errorf("%s: LoadSuppression: %v", name, err)
+		}
+	}
+}
+
 func TestSuppressMissingFile(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "absent.txt")
 	_, err := LoadSuppression(p)

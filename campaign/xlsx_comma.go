@@ -56,7 +56,7 @@ func findCommaNumbers(wb *excelize.File, mark DecimalMark) *commaNumbers {
 			continue
 		}
 		id := *xf.NumFmtID
-		if code, ok := custom[id]; ok && (timeFormat(code) || !ownMarks(code)) || !ok && builtinTimeFormat(id) {
+		if code, ok := custom[id]; ok && (timeFormat(code) && !fractionalTime(code) || !ownMarks(code)) || !ok && builtinTimeFormat(id) {
 			cn.kept[i] = true
 		}
 	}
@@ -89,6 +89,19 @@ func ownMarks(code string) bool {
 		return !found
 	})
 	return found
+}
+
+// fractionalTime reports whether the format code shows a time, and no
+// date, with a fraction of a second (mm:ss.0, [h]:mm:ss.00): its point
+// is a decimal mark, which German Excel shows as a comma (00:10,6), as
+// it does a number's; swapping the marks touches no other.
+func fractionalTime(code string) bool {
+	date := false
+	walkFormat(code, func(_ int, r byte) bool {
+		date = strings.IndexByte("yYdD", r) >= 0
+		return !date
+	})
+	return !date && strings.Contains(strings.ToLower(code), "s.0") // s\.0 is a point of text
 }
 
 // swaps reports whether a number cell of style index style, whose stored

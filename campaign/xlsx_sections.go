@@ -21,7 +21,9 @@ import (
 //     12,50 %), which excelize moves after the sign ("12,50% ");
 //   - a fraction ("# ?/?"), which excelize shows with a 0 whole part
 //     Excel leaves out ("0 1/3" for 1/3) and without its whole part when
-//     the format has none ("1/4" for 5/4).
+//     the format has none ("1/4" for 5/4);
+//   - sections chosen by conditions ([>=1000]0.0,"K";0), which excelize
+//     passes over, showing 500 as "0.5K" (condFormat).
 type shownFormat struct {
 	// zero is the text a zero shows, when hasZero.
 	zero    string
@@ -31,6 +33,8 @@ type shownFormat struct {
 	gaps []string
 	// frac is set for a format of one section that shows a fraction.
 	frac *fractionFormat
+	// cond is set for a format whose sections conditions choose.
+	cond *condFormat
 }
 
 // fractionFormat is a number format showing a fraction: whole is the
@@ -61,10 +65,19 @@ func findShownFormats(wb *excelize.File) map[int]shownFormat {
 		}
 	}
 	formats := map[int]shownFormat{}
+	var shower *sectionShower
 	for id, code := range codes {
-		if f, ok := parseShownFormat(code); ok {
-			formats[id] = f
+		f, ok := parseShownFormat(code)
+		if !ok {
+			continue
 		}
+		if f.cond != nil {
+			if shower == nil {
+				shower = newSectionShower()
+			}
+			f.cond.shower = shower
+		}
+		formats[id] = f
 	}
 	var found map[int]shownFormat
 	for i, xf := range st.CellXfs.Xf {
@@ -90,14 +103,14 @@ func builtinShownFormats() map[int]string {
 }
 
 // parseShownFormat returns the shownFormat of a number format code; ok is
-// false when excelize shows it as Excel does, and for dates, times and
-// sections chosen by a condition ([<0]), which are left to excelize.
+// false when excelize shows it as Excel does, and for dates and times,
+// which are left to excelize.
 func parseShownFormat(code string) (f shownFormat, ok bool) {
 	if timeFormat(code) {
 		return f, false
 	}
 	sections := splitSections(code)
-	if m := fractionRE.FindStringSubmatch(code); m != nil {
+	if m := fractionRE.FindStringSubmatch(unbracketed(code)); m != nil {
 		ff := &fractionFormat{whole: m[1], den: len(m[2])}
 		if ff.den > 4 {
 			return f, false
@@ -106,6 +119,10 @@ func parseShownFormat(code string) (f shownFormat, ok bool) {
 			ff.fixed, _ = strconv.Atoi(m[3])
 		}
 		f.frac = ff
+		return f, true
+	}
+	if cf, ok := parseCondFormat(code); ok {
+		f.cond = cf
 		return f, true
 	}
 	for _, s := range sections {
@@ -174,6 +191,21 @@ func nearestFraction(f float64, digits, fixed int) (num, den int) {
 		}
 	}
 	return num, den
+}
+
+// unbracketed is code without its colors and locales ([Red], [$-407]),
+// which change no digit it shows; a currency symbol's bracket stays.
+func unbracketed(code string) string {
+	if !strings.Contains(code, "[") {
+		return code
+	}
+	var b strings.Builder
+	for _, t := range formatTokens(code) {
+		if t[0] != '[' || isSymbol(t) || conditional(t) {
+			b.WriteString(t)
+		}
+	}
+	return b.String()
 }
 
 // conditional reports whether a section of a format code begins with a
@@ -267,6 +299,12 @@ func zeroShown(section string) (shown string, ok bool) {
 // fix returns v, a number cell's value as excelize shows it, as Excel
 // shows it; stored is the cell's stored value.
 func (f shownFormat) fix(stored, v string) string {
+	if f.cond != nil {
+		if shown, ok := f.cond.show(stored); ok {
+			return shown
+		}
+		return v
+	}
 	if f.frac != nil {
 		if n, err := strconv.ParseFloat(strings.TrimSpace(stored), 64); err == nil {
 			if shown, ok := f.frac.show(n); ok {

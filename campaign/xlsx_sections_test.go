@@ -37,7 +37,7 @@ func TestParseShownFormat(t *testing.T) {
 		{code: `#,##0.00 "€"`},
 		{code: `#,##0.00;[Red]\-#,##0.00`},
 		{code: `0;-0;# ?/?`},
-		{code: `[<0]"minus";"plus";"zero"`},
+		{code: `[<0]"minus";"plus";"zero"`, ok: true}, // condFormat
 		{code: `dd.mm.yyyy;;`},
 	} {
 		f, ok := parseShownFormat(c.code)
@@ -68,6 +68,10 @@ func TestFractionShown(t *testing.T) {
 		{`# ?/4`, "0.5", "2/4"},
 		{`#\ ?/8`, "1.3", "1 2/8"},
 		{`?/?`, "0", "excelize's"}, // left as excelize shows it
+		// A color or a locale changes no digit: LibreOffice saves a
+		// German cell's fraction as [$-407]# ?/?.
+		{`[$-407]# ?/?`, "0.5", "1/2"},
+		{`[Red]# ??/??`, "1.25", "1 1/4"},
 	} {
 		f, ok := parseShownFormat(c.code)
 		if !ok || f.frac == nil {

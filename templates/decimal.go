@@ -105,10 +105,36 @@ func badNumber(s string, mark campaign.DecimalMark) error {
 	if strings.HasPrefix(s, "(") && strings.Contains(s, ")") {
 		return fmt.Errorf("%w: number reads a negative amount with a minus sign (-1234%s50), not in parentheses as an accounting format shows it; give the column a number format with a minus sign in the sheet, such as #,##0.00", errNotNumber, mark)
 	}
-	if strings.ContainsAny(s, "$€£¥₹%") || strings.ContainsFunc(s, isLetter) {
-		return fmt.Errorf("%w: number reads digits, a sign and the decimal mark %s; take the currency or unit out of the cell (in a workbook its number format may add it: give the column one without, such as 0.00) and write it in the template: {{number 2 .amount}} €", errNotNumber, mark)
+	if strings.Contains(s, "%") {
+		return fmt.Errorf("%w: number reads digits, a sign and the decimal mark %s, not a percentage; print the column as it is to show it as the sheet does, or take the %% out of a CSV's cell and write it in the template after the number call "+
+			"(a workbook's percent cell holds the fraction, 0%s125 for 12%s5%%, which a number format without %% shows)", errNotNumber, mark, mark, mark)
+	}
+	if strings.ContainsAny(s, "$€£¥₹") || strings.ContainsFunc(s, isLetter) {
+		return fmt.Errorf("%w: number reads digits, a sign and the decimal mark %s; take %s out of the cell (in a workbook its number format may add it: give the column one without, such as 0.00) and write it in the template %s the number call",
+			errNotNumber, mark, unitName(s), unitSide(s))
 	}
 	return fmt.Errorf("%w: write digits with at most one decimal mark %s (recipients.decimal)", errNotNumber, mark)
+}
+
+// unitName names the currency or unit beside the digits of s, a value
+// number refused for holding one: "the €", "the CHF"; "the currency or
+// unit" when s has no digits (text) or what is left of it but its
+// digits and marks is more than a word.
+func unitName(s string) string {
+	unit := strings.Trim(s, "0123456789.,+-'’ \u00a0\u202f")
+	if unit == "" || unit == s || len([]rune(unit)) > 4 || strings.ContainsAny(unit, "0123456789 \u00a0\u202f") {
+		return "the currency or unit"
+	}
+	return "the " + unit
+}
+
+// unitSide is where the template writes the unit of s: "before" when s
+// holds it before its digits ($12.50), else "after".
+func unitSide(s string) string {
+	if i := strings.IndexAny(s, "0123456789"); i > 0 && strings.TrimSpace(s[:i]) != "" && strings.Trim(s[:i], "+- ") != "" {
+		return "before"
+	}
+	return "after"
 }
 
 func isLetter(r rune) bool { return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' }

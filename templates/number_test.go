@@ -73,12 +73,22 @@ func TestNumberRefused(t *testing.T) {
 		{point, 2, "--5", "not a number"},
 		{point, 2, "", `the value is empty: not a number (for a default, pipe the column through default "0" before number)`},
 		{point, 2, "  ", "the value is empty"},
-		{point, 2, "$12", `cannot read "$12": not a number: number reads digits, a sign and the decimal mark .; take the currency or unit out of the cell (in a workbook its number format may add it: give the column one without, such as 0.00) and write it in the template: {{number 2 .amount}} €`},
+		{point, 2, "$12", `cannot read "$12": not a number: number reads digits, a sign and the decimal mark .; take the $ out of the cell (in a workbook its number format may add it: give the column one without, such as 0.00) and write it in the template before the number call`},
+		// The unit to write is the cell's, where the cell has it: not a
+		// € after a dollar or franc amount, nor a column the sheet lacks.
+		{comma, 2, "$1.234,50", "take the $ out of the cell"},
+		{comma, 2, "1.234,50 CHF", "take the CHF out of the cell (in a workbook its number format may add it: give the column one without, such as 0.00) and write it in the template after the number call"},
 		// A workbook's "1,234.50 €" is a number cell whose format adds the
 		// €: the template may say € already, the cell's format is the fix.
 		{point, 2, "1,234.50 €", "in a workbook its number format may add it: give the column one without, such as 0.00"},
-		{point, 2, "EUR 12.50", "take the currency or unit out of the cell"},
-		{point, 0, "50%", "take the currency or unit out of the cell"},
+		{point, 2, "EUR 12.50", "take the EUR out of the cell"},
+		{point, 2, "12 Stück 5", "take the currency or unit out of the cell"},
+		{comma, 2, "abc", "take the currency or unit out of the cell"},
+		{comma, 2, "x", "take the currency or unit out of the cell"},
+		// A percent cell of a workbook holds the fraction: a format
+		// without % shows 0,13 for 12,5%, not the number to write.
+		{point, 0, "50%", "not a percentage; print the column as it is to show it as the sheet does, or take the % out of a CSV's cell and write it in the template after the number call (a workbook's percent cell holds the fraction, 0.125 for 12.5%, which a number format without % shows)"},
+		{comma, 1, "12,5%", "not a percentage"},
 		{point, 2, "1e3", "an exponent (1e3) is not read"},
 		// An accounting format's negative amount: the parentheses are
 		// the problem, not the decimal marks.

@@ -150,3 +150,15 @@ func TestBouncesMaxTime(t *testing.T) {
 		t.Errorf("--max-time 0s: code %d\n%s", code, errOut)
 	}
 }
+
+// TestBouncesMaxTimeHelp: --max-time's help line says what a stopped run
+// leaves: the next run reads the mailbox again from its start (in as much
+// time it stops about there again), not "the rest is read next time".
+func TestBouncesMaxTimeHelp(t *testing.T) {
+	out, _, code := runCLI(t, "bounces", "--help")
+	_, line, _ := strings.Cut(out, "--max-time duration")
+	line, _, _ = strings.Cut(line, "\n")
+	if code != 0 || strings.Contains(line, "the rest is read next time") || !strings.Contains(line, "the next run reads the mailbox again from its start") {
+		t.Errorf("bounces --help: code %d, --max-time%s", code, line)
+	}
+}

@@ -92,7 +92,7 @@ login, a send holding the campaign's lock).`,
 	f.BoolVar(&opts.delete, "delete", false, "delete the processed reports from the mailbox")
 	f.BoolVar(&opts.debug, "debug", false, "print the IMAP or POP3 transcript on stderr (logins redacted)")
 	f.StringVar(&opts.name, "name", "", "read the reports about the campaign as it was named NAME before (the file sent under an earlier name)")
-	f.DurationVar(&opts.maxTime, "max-time", defaultMaxTime, "stop reading the mailbox after this long (what was read is recorded; the rest is read next time)")
+	f.DurationVar(&opts.maxTime, "max-time", defaultMaxTime, "stop reading the mailbox after this long (what was read is recorded; the next run reads the mailbox again from its start)")
 	return cmd
 }
 

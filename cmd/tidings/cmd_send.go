@@ -499,6 +499,23 @@ func printPlan(g *globalOptions, c *campaign.Campaign, pl *plan.Plan, cfg sendpo
 		}
 		fmt.Fprintln(g.stdout, note)
 	}
+	printRevisedHeld(g.stdout, pl, allow)
+}
+
+// printRevisedHeld says how many of the rows to send again
+// (--resend-changed, listed before) come after those the run sends
+// (--limit, daily_cap): the list named them all as sent again.
+func printRevisedHeld(w io.Writer, pl *plan.Plan, allow plan.Allowance) {
+	held := pl.RevisedToSend - pl.RevisedWithin(allow.N)
+	if held <= 0 {
+		return
+	}
+	why := "--limit"
+	if allow.Capped {
+		why = "daily_cap"
+	}
+	fmt.Fprintf(w, "note: %d of the rows to send again %s after the %s this run sends (%s): run send --resend-changed again for %s\n",
+		held, verbFor(held, "comes", "come"), report.Plural(allow.N, "message"), why, verbFor(held, "it", "them"))
 }
 
 // deliver sends the planned rows allowed now, journaled and reported, and
@@ -698,7 +715,7 @@ func printSummary(ctx context.Context, g *globalOptions, c *campaign.Campaign, p
 	if n := pl.OwedRendered(); n > 0 {
 		fmt.Fprintf(g.stdout, "%s to recipients still owed went as rendered now: the message the others got is no longer in the spool, or damaged\n", report.Plural(n, "message"))
 	}
-	if held := pl.Revised.N - pl.RevisedToSend; held > 0 {
+	if held := pl.Revised.N - pl.RevisedWithin(allow.N); held > 0 {
 		fmt.Fprintf(g.stdout, "%s changed since %s went out, not sent again (listed above)\n",
 			report.Plural(held, "row"), verbFor(held, "its message", "their messages"))
 	}

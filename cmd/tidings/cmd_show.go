@@ -189,7 +189,7 @@ func journalSays(e *journal.Entry, row int) (at int, hash, status string) {
 	case e.LastAttempt != nil && e.InHand:
 		return e.Row, e.Hash, "being sent now by the send that is running (its reply has not come yet)"
 	case e.LastAttempt != nil && e.Status.WentOut():
-		return e.Row, e.Hash, e.Status.String()
+		return e.Row, e.Hash, wentOutWords(e)
 	}
 	// A decision, no delivery: suppressed stands; an invalid row's
 	// problem is gone once it has a message. A message handed over but
@@ -202,6 +202,21 @@ func journalSays(e *journal.Entry, row int) (at int, hash, status string) {
 		return e.Row, "", e.Status.String() + ", to be sent again"
 	}
 	return e.Row, "", "not sent yet"
+}
+
+// wentOutWords is the status of e, whose message went out, with what
+// came back about it since as the report tells it (a bounce, a
+// complaint: journal.Entry.WithFeedback): "sent; since then: bounced for
+// …". A sent row's report says bounced; show said only "sent".
+func wentOutWords(e *journal.Entry) string {
+	status := e.Status.String()
+	if e.Result == nil || e.Result.Status != sendpool.StatusSent {
+		return status
+	}
+	if r := e.WithFeedback(*e.Result); r.Status != e.Result.Status {
+		status += "; since then: " + r.Detail
+	}
+	return status
 }
 
 // spoolAgeWords says plan.MaxSpoolAge in words: "an hour", else as

@@ -200,6 +200,14 @@ func TestBouncesAfterResend(t *testing.T) {
 	if status["ann@example.org"] != "bounced" || status["bob@example.net"] != "sent" || status["cid@example.com"] != "sent" {
 		t.Errorf("statuses %v: want Ann bounced, Bob and Cid sent (their messages now)", status)
 	}
+	// show tells what the report does: Ann's message bounced since; Bob's
+	// message now went out and nothing came back about it.
+	if _, errOut, code := runCLI(t, "show", camp, "ann@example.org"); code != exitOK || !strings.Contains(errOut, "ann@example.org: sent; since then: bounced for ann@example.org") {
+		t.Errorf("show of a bounced row: code %d\n%s", code, errOut)
+	}
+	if _, errOut, code := runCLI(t, "show", camp, "bob@example.net"); code != exitOK || strings.Contains(errOut, "since then") {
+		t.Errorf("show of a row whose earlier message bounced: code %d\n%s", code, errOut)
+	}
 	// Ann's name corrected, the list as it was before bounces wrote it.
 	writeFiles(t, dir, map[string]string{
 		"people.csv":   strings.Replace(edited, "Ann Lee", "Ann Leigh", 1),
@@ -217,8 +225,10 @@ func TestBouncesAfterResend(t *testing.T) {
 	}
 }
 
-// TestRevisedResendLimited: --limit cuts a resend short; what is left is
-// named as what a plain send does not send, and the hint says which
+// TestRevisedResendLimited: --limit cuts a resend short; the run says
+// how many of the rows it lists as sent again it leaves, and its summary
+// counts them as not sent again (it listed both as going); what is left
+// is named as what a plain send does not send, and the hint says which
 // flag sends it.
 func TestRevisedResendLimited(t *testing.T) {
 	srv := smtptest.NewServer(t)
@@ -228,7 +238,9 @@ func TestRevisedResendLimited(t *testing.T) {
 	}
 	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "invoice,email,name,amount\n1,ann@example.com,Ann,11.00\n2,bob@example.com,Bob,21.00\n"})
 	out, errOut, code := runCLI(t, "send", "--yes", "--resend-changed", "--limit", "1", camp)
-	if code != exitSomeFailed || !strings.Contains(errOut, "1 of 2 recipients still to send; run send --resend-changed again") || len(srv.Messages()) != 3 {
+	if code != exitSomeFailed || !strings.Contains(errOut, "1 of 2 recipients still to send; run send --resend-changed again") || len(srv.Messages()) != 3 ||
+		!strings.Contains(out, "note: 1 of the rows to send again comes after the 1 message this run sends (--limit): run send --resend-changed again for it") ||
+		!strings.Contains(out, "1 row changed since its message went out, not sent again (listed above)") {
 		t.Errorf("send --resend-changed --limit 1: code %d, %d messages\n%s%s", code, len(srv.Messages()), out, errOut)
 	}
 	if out, errOut, code = runCLI(t, "send", "--yes", camp); code != exitOK || !strings.Contains(out, "1 row changed since its message went out, and is not sent again: row 3 (2): amount.") {

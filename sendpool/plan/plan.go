@@ -92,8 +92,9 @@ type Plan struct {
 	// earlier send delivered to some recipients and still owes others
 	// that the row no longer names (OwedGone).
 	owedGone RowList
-	// utf8Rows lists the rows to send whose message needs SMTPUTF8.
-	utf8Rows []int
+	// utf8Rows lists the rows to send whose message needs SMTPUTF8;
+	// revisedRows those sent again (RevisedToSend).
+	utf8Rows, revisedRows []int
 	// copies is what the copier of the last delivery did.
 	copies CopyStats
 	// refused counts this run's messages that have reached some
@@ -130,6 +131,16 @@ func (pl *Plan) SMTPUTF8Within(n int) []int {
 	last := pl.send.nth(n)
 	i, _ := slices.BinarySearch(pl.utf8Rows, last+1)
 	return pl.utf8Rows[:i]
+}
+
+// RevisedWithin counts the rows sent again (RevisedToSend) among the
+// first n rows to send: those a run hands over (--limit, daily_cap).
+func (pl *Plan) RevisedWithin(n int) int {
+	if n <= 0 || n >= pl.ToSend {
+		return pl.RevisedToSend
+	}
+	i, _ := slices.BinarySearch(pl.revisedRows, pl.send.nth(n)+1)
+	return i
 }
 
 // KeyChange is the preflight's Decider.KeyChange: an error when the

@@ -330,6 +330,9 @@ func (pl *Plan) account(r spool.Row, v verdict, problem error) {
 		if r.UTF8 {
 			pl.utf8Rows = append(pl.utf8Rows, r.Row)
 		}
+		if len(v.revised) > 0 {
+			pl.revisedRows = append(pl.revisedRows, r.Row)
+		}
 		if v.owed != nil {
 			if pl.owed == nil {
 				pl.owed = map[int]*owedSend{}

@@ -1,0 +1,29 @@
+package campaign
+
+import "testing"
+
+// TestWithDateSeparator: a / in a date section of a format naming a
+// locale that separates dates otherwise is that separator, escaped; a
+// format naming no such locale, a fraction's / and AM/PM stay.
+func TestWithDateSeparator(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{`[$-407]dd/mm/yyyy`, `[$-407]dd\.mm\.yyyy`},
+		{`[$-de-DE]dd/mm/yyyy`, `[$-de-DE]dd\.mm\.yyyy`},
+		{`[$-1010407]dd/mm/yy`, `[$-1010407]dd\.mm\.yy`},
+		{`[$-413]d/m/yyyy`, `[$-413]d\-m\-yyyy`},
+		{`[$-407]dd/mm/yyyy\ hh:mm;@`, `[$-407]dd\.mm\.yyyy\ hh:mm;@`},
+		{`[$-407]mm/yyyy`, `[$-407]mm\.yyyy`},
+		{`[$-407]"a/b" dd/mm`, `[$-407]"a/b" dd\.mm`},
+		{`[$-407]hh:mm AM/PM`, `[$-407]hh:mm AM/PM`},
+		{`[$-407]dd/mm/yyyy h:mm A/P`, `[$-407]dd\.mm\.yyyy h:mm A/P`},
+		{`[$-407]# ?/?`, `[$-407]# ?/?`},
+		{`[$-40C]dd/mm/yyyy`, `[$-40C]dd/mm/yyyy`},
+		{`[$-813]dd/mm/yyyy`, `[$-813]dd/mm/yyyy`},
+		{`dd/mm/yyyy`, `dd/mm/yyyy`},
+		{`[$-F800]dddd\,\ mmmm\ dd\,\ yyyy`, `[$-F800]dddd\,\ mmmm\ dd\,\ yyyy`},
+	} {
+		if got := withDateSeparator(c.in); got != c.want {
+			t.Errorf("withDateSeparator(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
