@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -31,6 +32,8 @@ type memMailbox struct {
 	// refuse and gone make Fetch fail for these ids: the server refuses,
 	// or another client removed the message since List.
 	refuse, gone map[string]bool
+	// listErr makes List fail with it.
+	listErr error
 }
 
 func newMemMailbox(msgs ...string) *memMailbox {
@@ -44,6 +47,9 @@ func newMemMailbox(msgs ...string) *memMailbox {
 }
 
 func (mb *memMailbox) List(context.Context, time.Time) ([]mailbox.Entry, error) {
+	if mb.listErr != nil {
+		return nil, mb.listErr
+	}
 	var out []mailbox.Entry
 	for _, id := range mb.order {
 		if b, ok := mb.msgs[id]; ok {
@@ -551,6 +557,31 @@ func TestProcessFetchFailures(t *testing.T) {
 	}
 	if f := sum.Findings; f[0].Verdict != Unreadable || !strings.Contains(f[0].Problem, "message is broken") || f[1].Verdict != Other || f[2].Verdict != Matched {
 		t.Errorf("findings %+v", f)
+	}
+}
+
+// TestProcessListRefused: a server refusing to list the folder's
+// messages (SEARCH answered NO) or without the folder is the run's error,
+// as it is, not a run stopped by a limit or a lost connection, whose
+// words promise that the next run reads the mailbox; a lost connection
+// still is one.
+func TestProcessListRefused(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		err     error
+		stopped bool
+	}{
+		{&mailbox.ReplyError{Command: "UID SEARCH", Status: "NO", Text: "search refused"}, false},
+		{&mailbox.FolderError{Folder: "Bounces"}, false},
+		{fmt.Errorf("mailbox: UID SEARCH: %w", io.ErrUnexpectedEOF), true},
+	} {
+		mb := newMemMailbox()
+		mb.listErr = c.err
+		_, err := Process(context.Background(), mb, index(t, dir), nil, Options{SuppressFile: filepath.Join(t.TempDir(), "s.txt")})
+		_, stopped := errors.AsType[*StoppedError](err)
+		if !errors.Is(err, c.err) || stopped != c.stopped {
+			t.Errorf("List failing with %v: Process = %v (a stop: %v), want it wrapped, a stop: %v", c.err, err, stopped, c.stopped)
+		}
 	}
 }
 

@@ -43,9 +43,14 @@ func (e *StoppedError) Unwrap() error { return e.Err }
 
 // mailboxStopped reports an error of the mailbox that ends the run but
 // is no interruption (Ctrl-C): a bound of the session, the run's deadline,
-// a lost connection.
+// a lost connection. A refusal of the server (a NO to SEARCH, a folder it
+// does not have) is none: the next run meets it again, and it is told as
+// it is.
 func mailboxStopped(err error) bool {
-	return !errors.Is(err, context.Canceled)
+	if _, refused := errors.AsType[*mailbox.ReplyError](err); refused {
+		return false
+	}
+	return !errors.Is(err, context.Canceled) && !errors.Is(err, mailbox.ErrNoFolder)
 }
 
 // fetchError is an error of the mailbox session while fetching a message
