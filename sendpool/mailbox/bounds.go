@@ -17,7 +17,8 @@ import (
 // time (Config.CommandTimeout), in response lines and in bytes, each
 // growing only with what the client asks for in it (session.allow: the
 // message it fetches, at most the caller's size cap; the messages it
-// names), never with the server's talk. The caller's context bounds the
+// names, at most listChunk of those a SEARCH gave), never with the
+// server's talk. The caller's context bounds the
 // whole session (tidings bounces --max-time) and grows with nothing.
 const (
 	// commandTimeouts is how many times Config.Timeout an exchange may

@@ -34,24 +34,36 @@ func openIMAP(ctx context.Context, cfg Config) (*imapBox, error) {
 }
 
 func (b *imapBox) List(ctx context.Context, since time.Time) ([]Entry, error) {
-	var list []Entry
+	var uids []uint32
 	err := b.s.do(ctx, "LIST", func() error {
-		uids, err := b.s.searchUIDs(&imap.SearchCriteria{WithoutFlags: []string{imap.DeletedFlag}, Since: since})
-		if err != nil || len(uids) == 0 {
-			return err
-		}
-		b.s.allow(len(uids), 0)
-		msgs, err := b.s.fetch(uidSet(uids), []imap.FetchItem{imap.FetchUid, imap.FetchRFC822Size, imap.FetchFlags})
-		for _, m := range msgs {
-			if !slices.Contains(m.Flags, imap.DeletedFlag) {
-				list = append(list, Entry{ID: strconv.FormatUint(uint64(m.Uid), 10), Size: int64(m.Size)})
-			}
-		}
+		var err error
+		uids, err = b.s.searchUIDs(&imap.SearchCriteria{WithoutFlags: []string{imap.DeletedFlag}, Since: since})
 		return err
 	})
+	var list []Entry
+	for len(uids) > 0 && err == nil {
+		chunk := uids[:min(len(uids), listChunk)]
+		uids = uids[len(chunk):]
+		err = b.s.do(ctx, "LIST", func() error {
+			b.s.allow(len(chunk), 0)
+			msgs, err := b.s.fetch(uidSet(chunk), []imap.FetchItem{imap.FetchUid, imap.FetchRFC822Size, imap.FetchFlags})
+			for _, m := range msgs {
+				if !slices.Contains(m.Flags, imap.DeletedFlag) {
+					list = append(list, Entry{ID: strconv.FormatUint(uint64(m.Uid), 10), Size: int64(m.Size)})
+				}
+			}
+			return err
+		})
+	}
 	slices.SortFunc(list, func(a, b Entry) int { return cmpUID(a.ID, b.ID) })
 	return list, err
 }
+
+// listChunk is how many messages List asks the size of in one exchange:
+// the UIDs come from the server's SEARCH, and an exchange's bounds grow
+// with the messages it names (session.allow), so a SEARCH answering two
+// million UIDs may not buy one exchange hours and a gigabyte.
+const listChunk = 10_000
 
 func (b *imapBox) Fetch(ctx context.Context, id string, max int64) ([]byte, error) {
 	if max <= 0 {

@@ -18,8 +18,10 @@ import (
 // streamingIMAP is a hostile IMAP server on 127.0.0.1:0: it greets, takes
 // any LOGIN and SELECT as a server should, then answers UID SEARCH with
 // "* OK" lines that never end, each within any wait's timeout: flat out,
-// or one each tick of every when it is not zero. It returns the port.
-func streamingIMAP(t *testing.T, every time.Duration) int {
+// or one each tick of every when it is not zero; with uids > 0 it answers
+// SEARCH with UIDs 1 to uids, and the UID FETCH after it so. It returns
+// the port.
+func streamingIMAP(t *testing.T, every time.Duration, uids int) int {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -33,14 +35,14 @@ func streamingIMAP(t *testing.T, every time.Duration) int {
 				return
 			}
 			t.Cleanup(func() { conn.Close() })
-			go streamIMAPSession(conn, every)
+			go streamIMAPSession(conn, every, uids)
 		}
 	}()
 	return l.Addr().(*net.TCPAddr).Port
 }
 
 // streamIMAPSession serves one connection of streamingIMAP.
-func streamIMAPSession(conn net.Conn, every time.Duration) {
+func streamIMAPSession(conn net.Conn, every time.Duration, uids int) {
 	defer conn.Close()
 	fmt.Fprint(conn, "* OK [CAPABILITY IMAP4rev1] streaming\r\n")
 	r := bufio.NewReader(conn)
@@ -69,6 +71,16 @@ func streamIMAPSession(conn net.Conn, every time.Duration) {
 			fmt.Fprintf(conn, "* BYE\r\n%s OK bye\r\n", tag)
 			return
 		case "UID SEARCH":
+			if uids == 0 {
+				stream(conn, every)
+				return
+			}
+			var b strings.Builder
+			for i := 1; i <= uids; i++ {
+				fmt.Fprintf(&b, " %d", i)
+			}
+			fmt.Fprintf(conn, "* SEARCH%s\r\n%s OK searched\r\n", b.String(), tag)
+		case "UID FETCH":
 			stream(conn, every)
 			return
 		default:
@@ -137,7 +149,7 @@ func TestEndlessResponses(t *testing.T) {
 			want: "stopped: the run's time limit of 500ms (--max-time) is up"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			port := streamingIMAP(t, tc.every)
+			port := streamingIMAP(t, tc.every, 0)
 			cfg := silentConfig(port, campaign.SecurityNone, 5*time.Second)
 			cfg.CommandTimeout = time.Minute
 			if tc.cfg != nil {
@@ -162,6 +174,21 @@ func TestEndlessResponses(t *testing.T) {
 				t.Errorf("took %s", d)
 			}
 		})
+	}
+}
+
+// TestEndlessResponsesAfterLongSearch: a server answering SEARCH with
+// 50,000 UIDs, then the FETCH of their sizes with "* OK" lines for ever,
+// is stopped at the bound of an exchange naming 10,000 of them: the UIDs
+// it gave do not buy one exchange 50,000 × 2 more responses (nor 50,000
+// × 10 ms more time, nor 50,000 × 512 bytes).
+func TestEndlessResponsesAfterLongSearch(t *testing.T) {
+	port := streamingIMAP(t, 0, 50_000)
+	cfg := silentConfig(port, campaign.SecurityNone, 5*time.Second)
+	cfg.CommandTimeout = time.Minute
+	err := await(t, listAsync(t.Context(), cfg))
+	if !errors.Is(err, mailbox.ErrLimit) || !strings.Contains(err.Error(), "UID FETCH (LIST) stopped: the server sent more than 30000 responses") {
+		t.Fatalf("List = %v, want it stopped past 30000 responses to the UID FETCH", err)
 	}
 }
 
