@@ -192,7 +192,7 @@ func TestBouncesDovecotIMAP(t *testing.T) {
 	}
 	// The 2020 message is not read: 8 messages, not 9.
 	for _, want := range []string{"8 messages in the mailbox: 4 matched this campaign (1 bounced, 1 soft-bounce, 1 complained, 1 unsubscribed; 4 new), 1 unreadable, 0 about no message of this campaign, 1 about another tidings campaign's messages, 1 auto-reply ignored, 1 other left alone",
-		"row 2", "ann@example.org", "5.1.1", "unreadable", "a report (dsn) about a message of campaign december, not this one",
+		"row 2", "ann@example.org", "5.1.1", "unreadable", "(rows as the sheet numbered them when the message was sent: tidings show " + camp + " ADDRESS finds one now)", "a report (dsn) about a message of campaign december, not this one",
 		"(messages the mailbox received before " + time.Now().Add(-48*time.Hour).UTC().Format("2 Jan 2006") + ", two days before the campaign's first run, were not read)"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)

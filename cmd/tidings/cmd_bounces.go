@@ -412,10 +412,16 @@ func rewriteReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, 
 // printBounces says what the mailbox held and what was done.
 func printBounces(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, opts bouncesOptions) {
 	w := g.stdout
-	listed := false
+	listed, rowsSaid := false, false
 	for _, f := range sum.Findings {
 		if g.quiet && f.Verdict == bounces.Matched && f.New == 0 {
 			continue // an earlier run recorded it: neither a problem nor news
+		}
+		if !rowsSaid && namesRow(f) {
+			// The index keeps the rows as they were when sent: rows
+			// inserted since moved the others.
+			fmt.Fprintf(w, "  (rows as the sheet numbered them when the message was sent: tidings show %s ADDRESS finds one now)\n", commandArg(c.File))
+			rowsSaid = true
 		}
 		printFinding(w, f)
 		listed = listed || f.Verdict == bounces.Matched || f.Verdict == bounces.Unreadable || f.Verdict == bounces.Foreign || f.Verdict == bounces.Unauthenticated
@@ -485,6 +491,19 @@ func printBounces(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, 
 	case sum.Processed > 0:
 		fmt.Fprintf(w, "%s deleted\n", report.Plural(sum.Processed, "report"))
 	}
+}
+
+// namesRow reports whether printFinding names a row for f.
+func namesRow(f bounces.Finding) bool {
+	if f.Verdict != bounces.Matched && f.Verdict != bounces.Unauthenticated {
+		return false
+	}
+	for _, m := range f.Matches {
+		if m.Entry != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // printFinding prints one line per matched recipient, unreadable or
