@@ -233,7 +233,7 @@ func TestCopiedCampaignFile(t *testing.T) {
 	if out, errOut, code := runCLI(t, "check", dec); code != exitOK || !strings.Contains(out, "warning: ") || !strings.Contains(out, want) {
 		t.Errorf("check of the copy: code %d\n%s%s", code, out, errOut)
 	}
-	if out, errOut, code := runCLI(t, "send", "--yes", dec); code != exitUnusable || !strings.Contains(errOut, want) || !strings.Contains(errOut, "give this file another name:") {
+	if out, errOut, code := runCLI(t, "send", "--yes", dec); code != exitUnusable || !strings.Contains(errOut, want) || !strings.Contains(errOut, "change this file's name: setting") {
 		t.Errorf("send of the copy: code %d\n%s%s", code, out, errOut)
 	}
 	copied := filepath.Join(t.TempDir(), "copy")

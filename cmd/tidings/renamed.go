@@ -103,7 +103,7 @@ func foreignState(c *campaign.Campaign, state *journal.State) error {
 	if !ok {
 		return nil
 	}
-	own := "give this file another name: line"
+	own := "change this file's name: setting (its state folder goes by it)"
 	if c.StateDir != filepath.Join(c.Dir, ".tidings", c.Name) {
 		own = "give this file a state_dir: of its own"
 	}
