@@ -334,7 +334,7 @@ func plainNumber(v string) string {
 // the sheet is still read, without looking for formulas never
 // calculated or date formats.
 func (s *xlsxSheet) scanFailed(err error) {
-	s.warnings = append(s.warnings, fmt.Sprintf("%s: sheet %q: could not look for formulas never calculated and for date formats (%v); check those cells by eye", filepath.Base(s.file), s.sheet, err))
+	s.warnings = append(s.warnings, fmt.Sprintf("%s: sheet %q: could not read its cells' formats (%v): formulas never calculated and dates in the other order go unnoticed, and numbers read as excelize shows them, not as Excel does (rounding, zero sections, fractions, the decimal comma): check those cells by eye", filepath.Base(s.file), s.sheet, err))
 	if s.scan != nil {
 		s.scan.Close()
 		s.scan = nil
