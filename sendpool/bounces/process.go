@@ -179,41 +179,16 @@ func Process(ctx context.Context, mb Mailbox, ix *Index, rec Recorder, opts Opti
 		return nil, err
 	}
 	sum := &Summary{Since: opts.Since}
-	var (
-		processed []string
-		records   []journal.Feedback
-		seen      = map[string]bool{}
-		stopped   *StoppedError
-	)
 	list, err := filepath.Abs(opts.SuppressFile)
 	if err != nil {
 		return nil, err
 	}
 	sup := newSuppressions(opts.Suppressed)
-	for i, e := range entries {
-		if err := ctx.Err(); err != nil && !errors.Is(err, context.DeadlineExceeded) {
-			return sum, err // interrupted: the next run reads it all again
-		}
-		f, err := ix.read(ctx, mb, e, unsubscribeRule{opts.Unsubscribe, opts.UnsubscribeShared, opts.UnsubscribeSubject, opts.AuthservID}, opts.Campaign)
-		var fe *fetchError
-		if errors.As(err, &fe) && mailboxStopped(fe.err) {
-			// What was read is recorded below all the same.
-			stopped = &StoppedError{Err: fe.err, Read: i, Listed: len(entries), DryRun: opts.DryRun}
-			sum.Unread = len(entries) - i
-			break
-		}
-		if fe != nil {
-			err = fe.err
-		}
-		if err != nil {
-			return sum, err
-		}
-		if f.Verdict == Matched {
-			records = append(records, ix.collect(&f, sup, seen, list, opts)...)
-			processed = append(processed, f.ID)
-		}
-		sum.Findings = append(sum.Findings, f)
+	r, err := ix.readAll(ctx, mb, entries, sum, sup, list, opts)
+	if err != nil {
+		return sum, err
 	}
+	records, processed, stopped := r.records, r.processed, r.stopped
 	sum.Suppress, sum.Refused = sup.list, sup.refused
 	sum.Unapplied = unapplied(sum.Findings, sup, opts.Suppressed)
 	if !opts.DryRun {
@@ -242,6 +217,50 @@ func Process(ctx context.Context, mb Mailbox, ix *Index, rec Recorder, opts Opti
 		sum.Processed = len(processed)
 	}
 	return sum, nil
+}
+
+// readings are what readAll read: the feedback records to write, the ids
+// of the reports matched (to move or delete), and the stop of a session
+// that ended before the last message (nil when none did).
+type readings struct {
+	records   []journal.Feedback
+	processed []string
+	stopped   *StoppedError
+}
+
+// readAll reads entries in turn into sum's findings, adding their
+// addresses to sup (list is the suppression file's path). A session
+// stopped by a bound, the run's deadline or a lost connection ends the
+// reading (readings.stopped: what was read is recorded all the same); an
+// interruption or another error of the session is returned.
+func (ix *Index) readAll(ctx context.Context, mb Mailbox, entries []mailbox.Entry, sum *Summary, sup *suppressions, list string, opts Options) (readings, error) {
+	var r readings
+	seen := map[string]bool{}
+	rule := unsubscribeRule{opts.Unsubscribe, opts.UnsubscribeShared, opts.UnsubscribeSubject, opts.AuthservID}
+	for i, e := range entries {
+		if err := ctx.Err(); err != nil && !errors.Is(err, context.DeadlineExceeded) {
+			return r, err // interrupted: the next run reads it all again
+		}
+		f, err := ix.read(ctx, mb, e, rule, opts.Campaign)
+		var fe *fetchError
+		if errors.As(err, &fe) && mailboxStopped(fe.err) {
+			r.stopped = &StoppedError{Err: fe.err, Read: i, Listed: len(entries), DryRun: opts.DryRun}
+			sum.Unread = len(entries) - i
+			return r, nil
+		}
+		if fe != nil {
+			err = fe.err
+		}
+		if err != nil {
+			return r, err
+		}
+		if f.Verdict == Matched {
+			r.records = append(r.records, ix.collect(&f, sup, seen, list, opts)...)
+			r.processed = append(r.processed, f.ID)
+		}
+		sum.Findings = append(sum.Findings, f)
+	}
+	return r, nil
 }
 
 // read fetches and parses one message and matches it.
