@@ -79,6 +79,10 @@ type Recipients struct {
 	// values is: a row problem (strict, the default) or a duplicate
 	// (first).
 	Duplicates Duplicates `yaml:"duplicates"`
+	// Locale is the campaign's locale (its top-level locale:), which Parse
+	// copies here: the sheet is read, and the date and number functions
+	// write, as it says.
+	Locale Locale `yaml:"-"`
 }
 
 // MaxMessageSizeLimit is the largest max_message_size a campaign may set.
@@ -87,7 +91,10 @@ const MaxMessageSizeLimit = 512 << 20
 // Campaign is a loaded campaign file. Template fields hold template source
 // text; path fields are absolute after Load.
 type Campaign struct {
-	Name    string `yaml:"name"`
+	Name string `yaml:"name"`
+	// Locale is the language and region the campaign is written in
+	// (locale: de-DE); unset, English names and recipients' own marks.
+	Locale  Locale `yaml:"locale"`
 	From    string `yaml:"from"`
 	Sender  string `yaml:"sender"`
 	ReplyTo string `yaml:"reply_to"`
@@ -196,6 +203,7 @@ func Parse(data []byte, file string) (*Campaign, error) {
 	if err := typographicQuotes(file, data); err != nil {
 		return nil, err
 	}
+	c.applyLocale(data)
 	if err := c.DKIM.locate(file, data); err != nil {
 		return nil, err
 	}
@@ -331,6 +339,7 @@ var typedSettings = []struct {
 	{"mailbox.sent_copies", func(s string) error { _, err := ParseSentCopies(s); return err }},
 	{"mailbox.authserv_id", func(s string) error { _, err := ParseAuthservID(s); return err }},
 	{"max_message_size", func(s string) error { var b ByteSize; return b.UnmarshalText([]byte(s)) }},
+	{"locale", func(s string) error { _, err := ParseLocale(s); return err }},
 	{"recipients.dates", func(s string) error { _, err := ParseDateOrder(s); return err }},
 	{"recipients.decimal", func(s string) error { _, err := ParseDecimalMark(s); return err }},
 	{"recipients.duplicates", func(s string) error { _, err := ParseDuplicates(s); return err }},
