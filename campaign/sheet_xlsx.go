@@ -101,7 +101,7 @@ func xlsxOptions() excelize.Options {
 // openXLSX opens r's workbook, chooses the sheet and reads its header. The
 // caller closes the sheet, which removes excelize's temporary files.
 func openXLSX(ctx context.Context, r Recipients) (Sheet, error) {
-	s, err := openXLSXWith(ctx, r, xlsxOptions())
+	s, err := openXLSXWith(ctx, r, localOptions(xlsxOptions(), r.Locale))
 	if err != nil {
 		return nil, err
 	}
@@ -179,7 +179,8 @@ func (s *xlsxSheet) open(ctx context.Context, r Recipients) error {
 	unpadBuiltins(s.wb)
 	plainGeneral(s.wb)
 	unpadFormats(s.wb)
-	localDateSeparators(s.wb)
+	localNameFormats(s.wb, r.Locale)
+	localDateSeparators(s.wb, r.Locale)
 	if err := s.prescan(ctx); err != nil {
 		return err
 	}

@@ -1,0 +1,125 @@
+package campaign
+
+import (
+	"context"
+	"io"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// localeDateCodes are the date formats of localeWorkbook's columns after
+// email: Excel's system long date as Excel writes it, a custom long date
+// naming no locale and one naming German, a custom all-number one, the
+// system short date (built-in 14) and abbreviated names.
+var localeDateCodes = []string{`[$-F800]dddd\,\ mmmm\ dd\,\ yyyy`, `dddd, d. mmmm yyyy`, `[$-407]dddd, d. mmmm yyyy`, `dd/mm/yyyy`, "", `d mmm yyyy`}
+
+// localeWorkbook writes a workbook whose one row has 15 December 2026 in
+// each of localeDateCodes.
+func localeWorkbook(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "dates.xlsx")
+	f := excelize.NewFile()
+	defer f.Close()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(f.SetCellValue("Sheet1", "A1", "email"))
+	must(f.SetCellValue("Sheet1", "A2", "a@example.com"))
+	for i, code := range localeDateCodes {
+		style := &excelize.Style{NumFmt: 14}
+		if code != "" {
+			style = &excelize.Style{CustomNumFmt: &code}
+		}
+		id, err := f.NewStyle(style)
+		must(err)
+		head, _ := excelize.CoordinatesToCellName(i+2, 1)
+		cell, _ := excelize.CoordinatesToCellName(i+2, 2)
+		must(f.SetCellValue("Sheet1", head, string(rune('b'+i))))
+		must(f.SetCellValue("Sheet1", cell, 46371)) // 2026-12-15
+		must(f.SetCellStyle("Sheet1", cell, cell, id))
+	}
+	must(f.SaveAs(path))
+	return path
+}
+
+// TestXLSXLocaleDates: a workbook's dates read as LibreOffice Calc 7
+// shows them in each locale (its profile's locale set, the workbook
+// converted to CSV "as shown"); without a locale, as before.
+func TestXLSXLocaleDates(t *testing.T) {
+	path := localeWorkbook(t)
+	for tag, want := range map[string]string{
+		"":      "Tuesday, December 15, 2026|Tuesday, 15. December 2026|Dienstag, 15. Dezember 2026|15/12/2026|2026-12-15|15 Dec 2026",
+		"de-DE": "Dienstag, 15. Dezember 2026|Dienstag, 15. Dezember 2026|Dienstag, 15. Dezember 2026|15.12.2026|15.12.2026|15 Dez 2026",
+		"de-AT": "Dienstag, 15. Dezember 2026|Dienstag, 15. Dezember 2026|Dienstag, 15. Dezember 2026|15.12.2026|15.12.2026|15 Dez 2026",
+		"de-CH": "Dienstag, 15. Dezember 2026|Dienstag, 15. Dezember 2026|Dienstag, 15. Dezember 2026|15.12.2026|15.12.2026|15 Dez 2026",
+		"fr-FR": "mardi 15 décembre 2026|mardi, 15. décembre 2026|Dienstag, 15. Dezember 2026|15/12/2026|15/12/2026|15 déc. 2026",
+		"fr-CH": "mardi, 15. décembre 2026|mardi, 15. décembre 2026|Dienstag, 15. Dezember 2026|15.12.2026|15.12.2026|15 déc. 2026",
+		"en-GB": "Tuesday 15 December 2026|Tuesday, 15. December 2026|Dienstag, 15. Dezember 2026|15/12/2026|15/12/2026|15 Dec 2026",
+	} {
+		loc, err := ParseLocale(tag)
+		if err != nil {
+			t.Fatal(err)
+		}
+		row := readLocaleRow(t, Recipients{Path: path, Key: "email", Locale: loc, Dates: loc.DateOrder()})
+		var got []string
+		for i := range localeDateCodes {
+			got = append(got, row.Values[string(rune('b'+i))])
+		}
+		if g := strings.Join(got, "|"); g != want {
+			t.Errorf("locale %q:\n got %s\nwant %s", tag, g, want)
+		}
+	}
+}
+
+// readLocaleRow is the first row of r's workbook.
+func readLocaleRow(t *testing.T, r Recipients) Row {
+	t.Helper()
+	ctx := context.Background()
+	s, err := openXLSX(ctx, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	row, err := s.Next(ctx)
+	if err == io.EOF || err != nil {
+		t.Fatalf("first row: %v", err)
+	}
+	return row
+}
+
+// TestLocaleFormatCodes: under a locale, a date format showing names and
+// naming no locale names the campaign's, and one naming none writes its
+// / as the campaign locale's date separator; others stay.
+func TestLocaleFormatCodes(t *testing.T) {
+	de, _ := ParseLocale("de-DE")
+	fr, _ := ParseLocale("fr-CH")
+	for _, c := range []struct {
+		code      string
+		loc       Locale
+		names, sl string
+	}{
+		{`dddd, d. mmmm yyyy`, de, `[$-407]dddd, d. mmmm yyyy`, `dddd, d. mmmm yyyy`},
+		{`d mmm yy`, fr, `[$-100C]d mmm yy`, `d mmm yy`},
+		{`[$-40C]d mmmm yyyy`, de, `[$-40C]d mmmm yyyy`, `[$-40C]d mmmm yyyy`},
+		{`dd/mm/yyyy`, de, `dd/mm/yyyy`, `dd\.mm\.yyyy`},
+		{`dd/mm/yyyy`, fr, `dd/mm/yyyy`, `dd\.mm\.yyyy`},
+		{`[$-40C]dd/mm/yyyy`, de, `[$-40C]dd/mm/yyyy`, `[$-40C]dd/mm/yyyy`},
+		{`hh:mm`, de, `hh:mm`, `hh:mm`},
+		{`# ?/?`, de, `# ?/?`, `# ?/?`},
+		{`dd/mm/yyyy`, Locale{}, `dd/mm/yyyy`, `dd/mm/yyyy`},
+		{`d mmm yyyy`, Locale{}, `d mmm yyyy`, `d mmm yyyy`},
+	} {
+		if got := withLocaleNames(c.code, c.loc); got != c.names {
+			t.Errorf("withLocaleNames(%q, %s) = %q, want %q", c.code, c.loc, got, c.names)
+		}
+		if got := withDateSeparator(c.code, c.loc); got != c.sl {
+			t.Errorf("withDateSeparator(%q, %s) = %q, want %q", c.code, c.loc, got, c.sl)
+		}
+	}
+}
