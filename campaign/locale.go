@@ -234,3 +234,14 @@ func settingWritten(data []byte, path string) bool {
 	tk := n.GetToken()
 	return tk != nil && strings.TrimSpace(tk.Value) != "" && tk.Value != "null" && tk.Value != "~"
 }
+
+// NumberGroup is the thousands separator the number template function
+// writes: the locale's (where it is not recipients.decimal's mark, the
+// other mark), "" without a locale, which writes no grouping.
+func (r Recipients) NumberGroup() string {
+	if !r.Locale.IsSet() {
+		return ""
+	}
+	_, group := marksOf(r.Decimal, r.Locale)
+	return group
+}

@@ -140,7 +140,7 @@ func openXLSXWith(ctx context.Context, r Recipients, opts excelize.Options) (*xl
 	if s.dates = findDateClash(wb, r.Dates); s.dates != nil {
 		dated = s.dates.styles
 	}
-	if s.scan, err = openCellScan(ctx, r.Path, wb, s.sheet, dated, findFixedFormats(wb), findCommaNumbers(wb, r.Decimal), findShownFormats(wb)); err != nil {
+	if s.scan, err = openCellScan(ctx, r.Path, wb, s.sheet, dated, findFixedFormats(wb), findCommaNumbers(wb, r.Decimal, r.Locale), findShownFormats(wb)); err != nil {
 		s.scanFailed(err)
 	}
 	return s, nil
@@ -536,7 +536,7 @@ func (s *xlsxSheet) Next(ctx context.Context) (Row, error) {
 			values[c] = sc.format.fix(sc.stored, values[c])
 		}
 		for _, c := range rs.swapped {
-			values[c] = swapMarks(values[c])
+			values[c] = s.scan.comma.write(values[c])
 		}
 		for c, f := range rs.dates {
 			f.Value = values[c]

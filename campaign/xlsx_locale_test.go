@@ -16,9 +16,12 @@ import (
 // system short date (built-in 14) and abbreviated names.
 var localeDateCodes = []string{`[$-F800]dddd\,\ mmmm\ dd\,\ yyyy`, `dddd, d. mmmm yyyy`, `[$-407]dddd, d. mmmm yyyy`, `dd/mm/yyyy`, "", `d mmm yyyy`}
 
-// localeWorkbook writes a workbook whose one row has 15 December 2026 in
-// each of localeDateCodes.
-func localeWorkbook(t *testing.T) string {
+// localeNumberCodes are number formats, for localeWorkbook.
+var localeNumberCodes = []string{`#,##0.00 "€"`, `#,##0.00`, `0.00`}
+
+// localeWorkbook writes a workbook whose one row has value in each of
+// codes ("" is the system short date, built-in 14), in columns b, c …
+func localeWorkbook(t *testing.T, codes []string, value float64) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "dates.xlsx")
 	f := excelize.NewFile()
@@ -31,7 +34,7 @@ func localeWorkbook(t *testing.T) string {
 	}
 	must(f.SetCellValue("Sheet1", "A1", "email"))
 	must(f.SetCellValue("Sheet1", "A2", "a@example.com"))
-	for i, code := range localeDateCodes {
+	for i, code := range codes {
 		style := &excelize.Style{NumFmt: 14}
 		if code != "" {
 			style = &excelize.Style{CustomNumFmt: &code}
@@ -41,7 +44,7 @@ func localeWorkbook(t *testing.T) string {
 		head, _ := excelize.CoordinatesToCellName(i+2, 1)
 		cell, _ := excelize.CoordinatesToCellName(i+2, 2)
 		must(f.SetCellValue("Sheet1", head, string(rune('b'+i))))
-		must(f.SetCellValue("Sheet1", cell, 46371)) // 2026-12-15
+		must(f.SetCellValue("Sheet1", cell, value))
 		must(f.SetCellStyle("Sheet1", cell, cell, id))
 	}
 	must(f.SaveAs(path))
@@ -52,7 +55,7 @@ func localeWorkbook(t *testing.T) string {
 // shows them in each locale (its profile's locale set, the workbook
 // converted to CSV "as shown"); without a locale, as before.
 func TestXLSXLocaleDates(t *testing.T) {
-	path := localeWorkbook(t)
+	path := localeWorkbook(t, localeDateCodes, 46371) // 2026-12-15
 	for tag, want := range map[string]string{
 		"":      "Tuesday, December 15, 2026|Tuesday, 15. December 2026|Dienstag, 15. Dezember 2026|15/12/2026|2026-12-15|15 Dec 2026",
 		"de-DE": "Dienstag, 15. Dezember 2026|Dienstag, 15. Dezember 2026|Dienstag, 15. Dezember 2026|15.12.2026|15.12.2026|15 Dez 2026",
@@ -73,6 +76,47 @@ func TestXLSXLocaleDates(t *testing.T) {
 		}
 		if g := strings.Join(got, "|"); g != want {
 			t.Errorf("locale %q:\n got %s\nwant %s", tag, g, want)
+		}
+	}
+}
+
+// TestXLSXLocaleNumbers: a workbook's numbers read with the locale's
+// thousands separator and decimal mark, as LibreOffice Calc 7 shows them
+// (a no-break space in France, an apostrophe in Switzerland); a
+// recipients.decimal written keeps its mark.
+func TestXLSXLocaleNumbers(t *testing.T) {
+	path := localeWorkbook(t, localeNumberCodes, 1234567.5)
+	for _, c := range []struct {
+		tag     string
+		decimal string
+		want    string
+	}{
+		{"", "", "1,234,567.50 €|1,234,567.50|1234567.50"},
+		{"", ",", "1.234.567,50 €|1.234.567,50|1234567,50"},
+		{"de-DE", "", "1.234.567,50 €|1.234.567,50|1234567,50"},
+		{"de-AT", "", "1.234.567,50 €|1.234.567,50|1234567,50"},
+		{"fr-FR", "", "1\u00a0234\u00a0567,50 €|1\u00a0234\u00a0567,50|1234567,50"},
+		{"de-CH", "", "1'234'567.50 €|1'234'567.50|1234567.50"},
+		{"fr-CH", "", "1'234'567.50 €|1'234'567.50|1234567.50"},
+		{"en-GB", "", "1,234,567.50 €|1,234,567.50|1234567.50"},
+		{"fr-FR", ".", "1\u00a0234\u00a0567.50 €|1\u00a0234\u00a0567.50|1234567.50"},
+		{"de-DE", ".", "1,234,567.50 €|1,234,567.50|1234567.50"},
+	} {
+		loc, err := ParseLocale(c.tag)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mark, _ := ParseDecimalMark(c.decimal)
+		if c.decimal == "" {
+			mark = loc.Decimal()
+		}
+		row := readLocaleRow(t, Recipients{Path: path, Key: "email", Locale: loc, Decimal: mark})
+		var got []string
+		for i := range localeNumberCodes {
+			got = append(got, row.Values[string(rune('b'+i))])
+		}
+		if g := strings.Join(got, "|"); g != c.want {
+			t.Errorf("locale %q, decimal %q:\n got %q\nwant %q", c.tag, c.decimal, g, c.want)
 		}
 	}
 }

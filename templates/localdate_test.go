@@ -60,3 +60,33 @@ func TestDateNoLocaleUnchanged(t *testing.T) {
 		t.Error("no locale read German names")
 	}
 }
+
+func TestNumberLocale(t *testing.T) {
+	for _, tc := range []struct {
+		tag, decimal, value string
+		places              int
+		want                string
+	}{
+		{"de-DE", "", "1.234,5", 2, "1.234,50"},
+		{"de-DE", "", "1234567,891", 2, "1.234.567,89"},
+		{"de-DE", "", "-1234,5", 0, "-1.235"},
+		{"de-DE", "", "999,5", 2, "999,50"},
+		{"fr-FR", "", "1\u00a0234,5", 2, "1\u00a0234,50"},
+		{"fr-FR", "", "1 234,5", 2, "1\u00a0234,50"},
+		{"de-CH", "", "1'234.5", 2, "1'234.50"},
+		{"en-GB", "", "1,234.5", 2, "1,234.50"},
+		{"de-DE", ".", "1,234.5", 2, "1,234.50"}, // recipients.decimal written wins
+		{"", "", "1,234.5", 2, "1234.50"},        // no locale: no grouping, as before
+		{"", ",", "1.234,5", 2, "1234,50"},
+	} {
+		r := campaign.Recipients{Locale: mustLocale(t, tc.tag)}
+		r.Decimal = r.Locale.Decimal()
+		if tc.decimal != "" {
+			r.Decimal, _ = campaign.ParseDecimalMark(tc.decimal)
+		}
+		got, err := numberFunc(r)(tc.places, tc.value)
+		if err != nil || got != tc.want {
+			t.Errorf("%s %q: number %d %q = %q, %v; want %q", tc.tag, tc.decimal, tc.places, tc.value, got, err, tc.want)
+		}
+	}
+}
