@@ -7,7 +7,11 @@
 // unsubscribe:, mailbox:), and a password written in the file is refused with where
 // it goes instead, its value never repeated. Relative paths in it resolve
 // against the campaign file's folder. Template sources are kept as text
-// here; package templates compiles them.
+// here; package templates compiles them. The top-level locale: (Locale)
+// says the language and region the campaign is written in: a workbook's
+// dates and numbers are read as that locale's spreadsheets show them
+// (xlsx_locale.go, xlsx_comma.go), and it gives recipients.decimal and
+// recipients.dates where they are not written.
 package campaign
 
 import (
