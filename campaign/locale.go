@@ -37,7 +37,11 @@ type localeInfo struct {
 	// shortDate and longDate are the Excel format codes the locale shows
 	// the system short date (built-in 14) and long date ([$-F800]) in.
 	shortDate, longDate string
-	names               *localNames
+	// builtins are the codes the locale shows Excel's built-in date
+	// formats with names in (15 d-mmm-yy, 16 d-mmm, 17 mmm-yy), nil where
+	// they are Excel's own.
+	builtins map[int]string
+	names    *localNames
 }
 
 // localNames are a language's month and weekday names, full and
@@ -80,6 +84,17 @@ var (
 	}
 )
 
+// germanBuiltins, frenchBuiltins and dottedBuiltins are the built-in
+// date formats with names as LibreOffice 7 shows them: 15. Dez 26 in
+// Germany and Switzerland, 15-déc.-26 in France, and 15.Dez.26 in
+// Austria, 15.déc..26 in French Switzerland, whose date separator
+// LibreOffice writes for the built-in code's "-".
+var (
+	germanBuiltins = map[int]string{15: "d. mmm yy", 16: "d. mmm", 17: "mmm yy"}
+	frenchBuiltins = map[int]string{15: "d-mmm-yy", 16: "d-mmm", 17: "mmm-yy"}
+	dottedBuiltins = map[int]string{15: `d\.mmm\.yy`, 16: `d\.mmm`, 17: `mmm\.yy`}
+)
+
 // locales are the supported locales, each language's default first. The
 // thousands separators are LibreOffice's: a point in Germany and
 // Austria, a no-break space (U+00A0) in France, an apostrophe (U+0027)
@@ -87,11 +102,11 @@ var (
 var locales = []localeInfo{
 	{tag: "en-US", lang: "en", lcid: 0x409, decimal: DecimalPoint, group: ",", order: MonthFirst, shortDate: "m/d/yyyy", longDate: "dddd, mmmm d, yyyy", names: &englishNames},
 	{tag: "en-GB", lang: "en", lcid: 0x809, decimal: DecimalPoint, group: ",", order: DayFirst, shortDate: "dd/mm/yyyy", longDate: "dddd d mmmm yyyy", names: &englishNames},
-	{tag: "de-DE", lang: "de", lcid: 0x407, decimal: DecimalComma, group: ".", order: DayFirst, shortDate: "dd.mm.yyyy", longDate: "dddd, d. mmmm yyyy", names: &germanNames},
-	{tag: "de-AT", lang: "de", lcid: 0xC07, decimal: DecimalComma, group: ".", order: DayFirst, shortDate: "dd.mm.yyyy", longDate: "dddd, dd. mmmm yyyy", names: &austrianNames},
-	{tag: "de-CH", lang: "de", lcid: 0x807, decimal: DecimalPoint, group: "'", order: DayFirst, shortDate: "dd.mm.yyyy", longDate: "dddd, dd. mmmm yyyy", names: &germanNames},
-	{tag: "fr-FR", lang: "fr", lcid: 0x40C, decimal: DecimalComma, group: "\u00a0", order: DayFirst, shortDate: "dd/mm/yyyy", longDate: "dddd d mmmm yyyy", names: &frenchNames},
-	{tag: "fr-CH", lang: "fr", lcid: 0x100C, decimal: DecimalPoint, group: "'", order: DayFirst, shortDate: "dd.mm.yyyy", longDate: "dddd, dd. mmmm yyyy", names: &frenchNames},
+	{tag: "de-DE", lang: "de", lcid: 0x407, decimal: DecimalComma, group: ".", order: DayFirst, shortDate: "dd.mm.yyyy", longDate: "dddd, d. mmmm yyyy", builtins: germanBuiltins, names: &germanNames},
+	{tag: "de-AT", lang: "de", lcid: 0xC07, decimal: DecimalComma, group: ".", order: DayFirst, shortDate: "dd.mm.yyyy", longDate: "dddd, dd. mmmm yyyy", builtins: dottedBuiltins, names: &austrianNames},
+	{tag: "de-CH", lang: "de", lcid: 0x807, decimal: DecimalPoint, group: "'", order: DayFirst, shortDate: "dd.mm.yyyy", longDate: "dddd, dd. mmmm yyyy", builtins: germanBuiltins, names: &germanNames},
+	{tag: "fr-FR", lang: "fr", lcid: 0x40C, decimal: DecimalComma, group: "\u00a0", order: DayFirst, shortDate: "dd/mm/yyyy", longDate: "dddd d mmmm yyyy", builtins: frenchBuiltins, names: &frenchNames},
+	{tag: "fr-CH", lang: "fr", lcid: 0x100C, decimal: DecimalPoint, group: "'", order: DayFirst, shortDate: "dd.mm.yyyy", longDate: "dddd, dd. mmmm yyyy", builtins: dottedBuiltins, names: &frenchNames},
 }
 
 // supportedLocales lists locales' tags for an error.

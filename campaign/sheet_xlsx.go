@@ -177,6 +177,7 @@ func (s *xlsxSheet) open(ctx context.Context, r Recipients) error {
 		}
 	}
 	unpadBuiltins(s.wb)
+	localBuiltins(s.wb, r.Locale)
 	plainGeneral(s.wb)
 	unpadFormats(s.wb)
 	localNameFormats(s.wb, r.Locale)

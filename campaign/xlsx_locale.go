@@ -33,6 +33,17 @@ func (l Locale) bracket() string {
 	return fmt.Sprintf("[$-%X]", l.info.lcid)
 }
 
+// localBuiltins points, when loc is set, the cell styles in Excel's
+// built-in date formats with names (15 d-mmm-yy, 16 d-mmm, 17 mmm-yy) to
+// custom formats of the codes loc shows them in (German 15. Dez 26),
+// which localNameFormats then names loc in. It runs before plainGeneral,
+// as unpadBuiltins does.
+func localBuiltins(wb *excelize.File, loc Locale) {
+	if loc.IsSet() && loc.info.builtins != nil {
+		customBuiltins(wb, loc.info.builtins)
+	}
+}
+
 // localNameFormats writes, when loc is set, loc's bracket before each
 // of the workbook's custom date formats that shows month or weekday
 // names and names no locale of its own ("dddd, d. mmmm yyyy" becomes

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -13,14 +14,15 @@ import (
 // localeDateCodes are the date formats of localeWorkbook's columns after
 // email: Excel's system long date as Excel writes it, a custom long date
 // naming no locale and one naming German, a custom all-number one, the
-// system short date (built-in 14) and abbreviated names.
-var localeDateCodes = []string{`[$-F800]dddd\,\ mmmm\ dd\,\ yyyy`, `dddd, d. mmmm yyyy`, `[$-407]dddd, d. mmmm yyyy`, `dd/mm/yyyy`, "", `d mmm yyyy`}
+// system short date (built-in 14), abbreviated names, and Excel's
+// built-in formats with names (15 d-mmm-yy, 16 d-mmm, 17 mmm-yy).
+var localeDateCodes = []string{`[$-F800]dddd\,\ mmmm\ dd\,\ yyyy`, `dddd, d. mmmm yyyy`, `[$-407]dddd, d. mmmm yyyy`, `dd/mm/yyyy`, "14", `d mmm yyyy`, "15", "16", "17"}
 
 // localeNumberCodes are number formats, for localeWorkbook.
 var localeNumberCodes = []string{`#,##0.00 "€"`, `#,##0.00`, `0.00`}
 
 // localeWorkbook writes a workbook whose one row has value in each of
-// codes ("" is the system short date, built-in 14), in columns b, c …
+// codes (a number is a built-in format's id), in columns b, c …
 func localeWorkbook(t *testing.T, codes []string, value float64) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "dates.xlsx")
@@ -35,9 +37,9 @@ func localeWorkbook(t *testing.T, codes []string, value float64) string {
 	must(f.SetCellValue("Sheet1", "A1", "email"))
 	must(f.SetCellValue("Sheet1", "A2", "a@example.com"))
 	for i, code := range codes {
-		style := &excelize.Style{NumFmt: 14}
-		if code != "" {
-			style = &excelize.Style{CustomNumFmt: &code}
+		style := &excelize.Style{CustomNumFmt: &code}
+		if id, err := strconv.Atoi(code); err == nil {
+			style = &excelize.Style{NumFmt: id}
 		}
 		id, err := f.NewStyle(style)
 		must(err)
@@ -57,13 +59,13 @@ func localeWorkbook(t *testing.T, codes []string, value float64) string {
 func TestXLSXLocaleDates(t *testing.T) {
 	path := localeWorkbook(t, localeDateCodes, 46371) // 2026-12-15
 	for tag, want := range map[string]string{
-		"":      "Tuesday, December 15, 2026|Tuesday, 15. December 2026|Dienstag, 15. Dezember 2026|15/12/2026|2026-12-15|15 Dec 2026",
-		"de-DE": "Dienstag, 15. Dezember 2026|Dienstag, 15. Dezember 2026|Dienstag, 15. Dezember 2026|15.12.2026|15.12.2026|15 Dez 2026",
-		"de-AT": "Dienstag, 15. Dezember 2026|Dienstag, 15. Dezember 2026|Dienstag, 15. Dezember 2026|15.12.2026|15.12.2026|15 Dez 2026",
-		"de-CH": "Dienstag, 15. Dezember 2026|Dienstag, 15. Dezember 2026|Dienstag, 15. Dezember 2026|15.12.2026|15.12.2026|15 Dez 2026",
-		"fr-FR": "mardi 15 décembre 2026|mardi, 15. décembre 2026|Dienstag, 15. Dezember 2026|15/12/2026|15/12/2026|15 déc. 2026",
-		"fr-CH": "mardi, 15. décembre 2026|mardi, 15. décembre 2026|Dienstag, 15. Dezember 2026|15.12.2026|15.12.2026|15 déc. 2026",
-		"en-GB": "Tuesday 15 December 2026|Tuesday, 15. December 2026|Dienstag, 15. Dezember 2026|15/12/2026|15/12/2026|15 Dec 2026",
+		"":      "Tuesday, December 15, 2026|Tuesday, 15. December 2026|Dienstag, 15. Dezember 2026|15/12/2026|2026-12-15|15 Dec 2026|15-Dec-26|15-Dec|Dec-26",
+		"de-DE": "Dienstag, 15. Dezember 2026|Dienstag, 15. Dezember 2026|Dienstag, 15. Dezember 2026|15.12.2026|15.12.2026|15 Dez 2026|15. Dez 26|15. Dez|Dez 26",
+		"de-AT": "Dienstag, 15. Dezember 2026|Dienstag, 15. Dezember 2026|Dienstag, 15. Dezember 2026|15.12.2026|15.12.2026|15 Dez 2026|15.Dez.26|15.Dez|Dez.26",
+		"de-CH": "Dienstag, 15. Dezember 2026|Dienstag, 15. Dezember 2026|Dienstag, 15. Dezember 2026|15.12.2026|15.12.2026|15 Dez 2026|15. Dez 26|15. Dez|Dez 26",
+		"fr-FR": "mardi 15 décembre 2026|mardi, 15. décembre 2026|Dienstag, 15. Dezember 2026|15/12/2026|15/12/2026|15 déc. 2026|15-déc.-26|15-déc.|déc.-26",
+		"fr-CH": "mardi, 15. décembre 2026|mardi, 15. décembre 2026|Dienstag, 15. Dezember 2026|15.12.2026|15.12.2026|15 déc. 2026|15.déc..26|15.déc.|déc..26",
+		"en-GB": "Tuesday 15 December 2026|Tuesday, 15. December 2026|Dienstag, 15. Dezember 2026|15/12/2026|15/12/2026|15 Dec 2026|15-Dec-26|15-Dec|Dec-26",
 	} {
 		loc, err := ParseLocale(tag)
 		if err != nil {

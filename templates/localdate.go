@@ -18,12 +18,16 @@ import (
 
 // localDateInputs are the forms date reads besides dateInputs under a
 // locale whose names are not English: the day followed by a point, as
-// German writes "15. Dezember 2026" (its names read as English ones).
+// German writes "15. Dezember 2026", and the forms of Excel's built-in
+// date formats as LibreOffice shows them there ("15. Dez 26",
+// "15.Dez.26", "15.déc..26"; names read as English ones).
 var localDateInputs = []string{
 	"2. January 2006",
 	"2. Jan 2006",
 	"2. Jan. 2006",
 	"2 Jan. 2006",
+	"2. Jan 06",
+	"2.Jan.06",
 }
 
 // formatLocal is formatDate with layout's month and weekday names written

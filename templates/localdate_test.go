@@ -34,6 +34,11 @@ func TestDateLocaleNames(t *testing.T) {
 		{"fr-FR", "2006-01-02", "15 déc. 2026", "2026-12-15"},
 		{"fr-CH", "2006-01-02", "mardi, 15. décembre 2026", "2026-12-15"},
 		{"fr-FR", "2006-01-02", "15/12/2026", "2026-12-15"}, // day-first, the locale's order
+		// Excel's built-in 15 (d-mmm-yy) as LibreOffice shows it.
+		{"de-DE", "2006-01-02", "15. Dez 26", "2026-12-15"},
+		{"de-AT", "2006-01-02", "15.Dez.26", "2026-12-15"},
+		{"fr-FR", "2006-01-02", "15-déc.-26", "2026-12-15"},
+		{"fr-CH", "2006-01-02", "15.déc..26", "2026-12-15"},
 	} {
 		loc := mustLocale(t, tc.tag)
 		got, err := dateFunc(loc.DateOrder(), loc)(tc.layout, tc.value)
