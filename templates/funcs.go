@@ -181,7 +181,7 @@ func (d dateReading) fnDate(layout, value string) (string, error) {
 	if v == "" {
 		return "", nil
 	}
-	if why := layoutProblem(layout); why != "" {
+	if why := cmp.Or(layoutProblem(layout), localLiteral(layout, d.loc)); why != "" {
 		return "", errors.New("templates: date: " + why)
 	}
 	if l, ok := dateLayouts[layout]; ok {

@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"fmt"
 	"strings"
 	"time"
 	"unicode"
@@ -133,4 +134,41 @@ func wordEnds(rest, name string) bool {
 	}
 	r, _ := utf8.DecodeRuneInString(rest)
 	return rest == "" || !unicode.IsLetter(r)
+}
+
+// localLiteral says that layout writes a month or weekday name of loc's
+// language other than the English one (Dienstag, Dezember, déc.), which
+// would be the same on every row, and what to write instead; "" when it
+// writes none, or loc's names are English.
+func localLiteral(layout string, loc campaign.Locale) string {
+	if loc.English() {
+		return ""
+	}
+	for i := 0; i < len(layout); i++ {
+		n, en := localNameAt(layout, i, loc)
+		if n == 0 || strings.EqualFold(layout[i:i+n], en) {
+			continue
+		}
+		return fmt.Sprintf("the layout %q writes %s on every row, whatever the date: a layout names the reference date, Monday 2 January 2006, in English (Monday, Mon, January, Jan), and locale %s writes those in its language: write %s there for the row's name",
+			layout, layout[i:i+n], loc, englishFor(en))
+	}
+	return ""
+}
+
+// englishFor is the reference date's element of en's kind, a month or
+// weekday name, full or abbreviated: January, Jan, Monday or Mon.
+func englishFor(en string) string {
+	var l campaign.Locale
+	for m := time.January; m <= time.December; m++ {
+		if en == l.Month(m, false) {
+			return "January"
+		}
+		if en == l.Month(m, true) {
+			return "Jan"
+		}
+	}
+	if len(en) == 3 {
+		return "Mon"
+	}
+	return "Monday"
 }
