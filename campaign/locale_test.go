@@ -83,3 +83,12 @@ func TestLocaleNames(t *testing.T) {
 		}
 	}
 }
+
+// TestLocaleUnderRecipients: locale: written under recipients: is an
+// unknown key there that says it goes at the top of the file.
+func TestLocaleUnderRecipients(t *testing.T) {
+	_, err := Load(writeCampaign(t, minimalCampaign+"  locale: de-DE\n"))
+	if err == nil || !strings.Contains(err.Error(), `unknown key "locale" in recipients; locale is a setting of the campaign as a whole: write it at the top of the file, not indented`) {
+		t.Errorf("recipients.locale: %v", err)
+	}
+}
