@@ -7,7 +7,11 @@
 // unsubscribe:, mailbox:), and a password written in the file is refused with where
 // it goes instead, its value never repeated. Relative paths in it resolve
 // against the campaign file's folder. Template sources are kept as text
-// here; package templates compiles them.
+// here; package templates compiles them. The top-level locale: (Locale)
+// says the language and region the campaign is written in: a workbook's
+// dates and numbers are read as that locale's spreadsheets show them
+// (xlsx_locale.go, xlsx_comma.go), and it gives recipients.decimal and
+// recipients.dates where they are not written.
 package campaign
 
 import (
@@ -79,6 +83,10 @@ type Recipients struct {
 	// values is: a row problem (strict, the default) or a duplicate
 	// (first).
 	Duplicates Duplicates `yaml:"duplicates"`
+	// Locale is the campaign's locale (its top-level locale:), which Parse
+	// copies here: the sheet is read, and the date and number functions
+	// write, as it says.
+	Locale Locale `yaml:"-"`
 }
 
 // MaxMessageSizeLimit is the largest max_message_size a campaign may set.
@@ -87,7 +95,10 @@ const MaxMessageSizeLimit = 512 << 20
 // Campaign is a loaded campaign file. Template fields hold template source
 // text; path fields are absolute after Load.
 type Campaign struct {
-	Name    string `yaml:"name"`
+	Name string `yaml:"name"`
+	// Locale is the language and region the campaign is written in
+	// (locale: de-DE); unset, English names and recipients' own marks.
+	Locale  Locale `yaml:"locale"`
 	From    string `yaml:"from"`
 	Sender  string `yaml:"sender"`
 	ReplyTo string `yaml:"reply_to"`
@@ -196,6 +207,7 @@ func Parse(data []byte, file string) (*Campaign, error) {
 	if err := typographicQuotes(file, data); err != nil {
 		return nil, err
 	}
+	c.applyLocale(data)
 	if err := c.DKIM.locate(file, data); err != nil {
 		return nil, err
 	}
@@ -331,6 +343,7 @@ var typedSettings = []struct {
 	{"mailbox.sent_copies", func(s string) error { _, err := ParseSentCopies(s); return err }},
 	{"mailbox.authserv_id", func(s string) error { _, err := ParseAuthservID(s); return err }},
 	{"max_message_size", func(s string) error { var b ByteSize; return b.UnmarshalText([]byte(s)) }},
+	{"locale", func(s string) error { _, err := ParseLocale(s); return err }},
 	{"recipients.dates", func(s string) error { _, err := ParseDateOrder(s); return err }},
 	{"recipients.decimal", func(s string) error { _, err := ParseDecimalMark(s); return err }},
 	{"recipients.duplicates", func(s string) error { _, err := ParseDuplicates(s); return err }},

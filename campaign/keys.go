@@ -56,6 +56,9 @@ func unknownKey(data []byte, msg string, line, col int) error {
 	if other := sectionOf(key); other != "" && other != path {
 		return fmt.Errorf("%w %q%s; did you mean %s.%s (%s under %s:)?", ErrUnknownKey, key, where, other, key, key, other)
 	}
+	if key == "locale" && path != "" {
+		return fmt.Errorf("%w %q%s; %s is a setting of the campaign as a whole: write it at the top of the file, not indented", ErrUnknownKey, key, where, key)
+	}
 	if len(keys) > 0 {
 		return fmt.Errorf("%w %q%s (the keys here: %s)", ErrUnknownKey, key, where, strings.Join(keys, ", "))
 	}

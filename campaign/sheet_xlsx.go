@@ -101,7 +101,7 @@ func xlsxOptions() excelize.Options {
 // openXLSX opens r's workbook, chooses the sheet and reads its header. The
 // caller closes the sheet, which removes excelize's temporary files.
 func openXLSX(ctx context.Context, r Recipients) (Sheet, error) {
-	s, err := openXLSXWith(ctx, r, xlsxOptions())
+	s, err := openXLSXWith(ctx, r, localOptions(xlsxOptions(), r.Locale))
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +140,7 @@ func openXLSXWith(ctx context.Context, r Recipients, opts excelize.Options) (*xl
 	if s.dates = findDateClash(wb, r.Dates); s.dates != nil {
 		dated = s.dates.styles
 	}
-	if s.scan, err = openCellScan(ctx, r.Path, wb, s.sheet, dated, findFixedFormats(wb), findCommaNumbers(wb, r.Decimal), findShownFormats(wb)); err != nil {
+	if s.scan, err = openCellScan(ctx, r.Path, wb, s.sheet, dated, findFixedFormats(wb), findCommaNumbers(wb, r.Decimal, r.Locale), findShownFormats(wb)); err != nil {
 		s.scanFailed(err)
 	}
 	return s, nil
@@ -177,9 +177,11 @@ func (s *xlsxSheet) open(ctx context.Context, r Recipients) error {
 		}
 	}
 	unpadBuiltins(s.wb)
+	localBuiltins(s.wb, r.Locale)
 	plainGeneral(s.wb)
 	unpadFormats(s.wb)
-	localDateSeparators(s.wb)
+	localNameFormats(s.wb, r.Locale)
+	localDateSeparators(s.wb, r.Locale)
 	if err := s.prescan(ctx); err != nil {
 		return err
 	}
@@ -535,7 +537,7 @@ func (s *xlsxSheet) Next(ctx context.Context) (Row, error) {
 			values[c] = sc.format.fix(sc.stored, values[c])
 		}
 		for _, c := range rs.swapped {
-			values[c] = swapMarks(values[c])
+			values[c] = s.scan.comma.write(values[c])
 		}
 		for c, f := range rs.dates {
 			f.Value = values[c]

@@ -26,6 +26,11 @@ import (
 // (kept, by cell style index).
 type commaNumbers struct {
 	kept map[int]bool
+	// decimal and group are the marks a number's point and comma are
+	// written as: "," and "." under recipients.decimal: ",", and a
+	// campaign locale's thousands separator ("\u00a0" in France, "'"
+	// in Switzerland: see marksOf).
+	decimal, group string
 }
 
 // builtinTimeFormats are the built-in number format ids that show a date
@@ -34,13 +39,14 @@ func builtinTimeFormat(id int) bool {
 	return id >= 14 && id <= 22 || id >= 27 && id <= 36 || id >= 45 && id <= 47 || id >= 50 && id <= 58
 }
 
-// findCommaNumbers returns the commaNumbers of wb read under mark, nil
-// when mark is the point (excelize's marks are the sheet's).
-func findCommaNumbers(wb *excelize.File, mark DecimalMark) *commaNumbers {
-	if mark != DecimalComma {
+// findCommaNumbers returns the commaNumbers of wb read under mark and
+// loc, nil when their marks are excelize's, a point and a comma.
+func findCommaNumbers(wb *excelize.File, mark DecimalMark, loc Locale) *commaNumbers {
+	decimal, group := marksOf(mark, loc)
+	if decimal == "." && group == "," {
 		return nil
 	}
-	cn := &commaNumbers{kept: map[int]bool{}}
+	cn := &commaNumbers{kept: map[int]bool{}, decimal: decimal, group: group}
 	st := wb.Styles
 	if st == nil || st.CellXfs == nil {
 		return cn
@@ -110,31 +116,58 @@ func (cn *commaNumbers) swaps(style int, value string) bool {
 	return cn != nil && strings.TrimSpace(value) != "" && !cn.kept[style]
 }
 
-// swapMarks is v, a number as excelize shows it, with the points and
-// commas of its digits swapped (1,234.50 € → 1.234,50 €): those next to a
-// digit with no letter on either side, so that a format's literal text
-// ("Nr."0 showing Nr.5, 0" St." showing 5 St.) keeps its own.
-func swapMarks(v string) string {
+// marksOf are the decimal mark and thousands separator a workbook's
+// numbers are read with under recipients.decimal (mark) and the campaign
+// locale: mark, and the locale's separator (LibreOffice's: "." in
+// Germany, a no-break space U+00A0 in France, "'" in Switzerland), or,
+// with no locale or one whose separator is mark, the other mark.
+func marksOf(mark DecimalMark, loc Locale) (decimal, group string) {
+	decimal, group = ".", ","
+	if mark == DecimalComma {
+		decimal, group = ",", "."
+	}
+	if g := loc.Group(); g != "" && g != decimal {
+		group = g
+	}
+	return decimal, group
+}
+
+// write is v, a number as excelize shows it, with the points and commas
+// of its digits written as cn's decimal mark and thousands separator
+// (1,234.50 € → 1.234,50 € under recipients.decimal: ",", 1 234,50 €
+// under locale: fr-FR): those next to a digit with no letter on either
+// side, so that a format's literal text ("Nr."0 showing Nr.5, 0" St."
+// showing 5 St.) keeps its own.
+func (cn *commaNumbers) write(v string) string {
 	if strings.IndexAny(v, ".,") < 0 {
 		return v
 	}
-	b := []byte(v)
-	for i, c := range b {
-		if c != '.' && c != ',' {
-			continue
-		}
-		var prev, next byte
-		if i > 0 {
-			prev = b[i-1]
-		}
-		if i+1 < len(b) {
-			next = b[i+1]
-		}
-		if (isDigit(prev) || isDigit(next)) && !isLetter(prev) && !isLetter(next) {
-			b[i] = ',' + '.' - c
+	var b strings.Builder
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case c == '.' && numberMark(v, i):
+			b.WriteString(cn.decimal)
+		case c == ',' && numberMark(v, i):
+			b.WriteString(cn.group)
+		default:
+			b.WriteByte(c)
 		}
 	}
-	return string(b)
+	return b.String()
+}
+
+// numberMark reports whether the point or comma at v[i] is a number's:
+// next to a digit, with no letter on either side.
+func numberMark(v string, i int) bool {
+	var prev, next byte
+	if i > 0 {
+		prev = v[i-1]
+	}
+	if i+1 < len(v) {
+		next = v[i+1]
+	}
+	return (isDigit(prev) || isDigit(next)) && !isLetter(prev) && !isLetter(next)
 }
 
 func isDigit(c byte) bool  { return c >= '0' && c <= '9' }

@@ -15,26 +15,32 @@ import (
 // is the locale's separator, not a slash (German 15.12.2026, LibreOffice's
 // long date "dddd, d/ mmmm yyyy" Dienstag, 15. Dezember 2026). excelize
 // writes a slash. Formats naming no locale, or one that writes a slash,
-// are left as they are; so is a fraction's /. This reaches into
-// excelize's decoded style sheet, as unpadFormats does; the workbook is
-// only read.
-func localDateSeparators(wb *excelize.File) {
+// are left as they are, but under a campaign locale (loc), whose
+// separator a format naming none shows (dd/mm/yyyy: 15.12.2026 under
+// de-DE); so is a fraction's /. This reaches into excelize's decoded
+// style sheet, as unpadFormats does; the workbook is only read.
+func localDateSeparators(wb *excelize.File, loc Locale) {
 	if wb.Styles == nil || wb.Styles.NumFmts == nil {
 		return
 	}
 	for _, nf := range wb.Styles.NumFmts.NumFmt {
-		nf.FormatCode = withDateSeparator(nf.FormatCode)
+		nf.FormatCode = withDateSeparator(nf.FormatCode, loc)
 		if nf.FormatCode16 != "" {
-			nf.FormatCode16 = withDateSeparator(nf.FormatCode16)
+			nf.FormatCode16 = withDateSeparator(nf.FormatCode16, loc)
 		}
 	}
 }
 
 // withDateSeparator is code with each / of a date section written as the
-// escaped date separator of the locale the code names; code itself when
-// it names none with a separator other than /, or is no date format.
-func withDateSeparator(code string) string {
-	sep := dateSeparator(formatLocale(code))
+// escaped date separator of the locale the code names, or of loc when it
+// names none; code itself when that locale's separator is /, or it is no
+// date format.
+func withDateSeparator(code string, loc Locale) string {
+	lcid, tag := formatLocale(code)
+	if lcid == 0 && tag == "" && loc.IsSet() {
+		lcid = loc.info.lcid
+	}
+	sep := dateSeparator(lcid, tag)
 	if sep == "" {
 		return code
 	}

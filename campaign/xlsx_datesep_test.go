@@ -22,7 +22,7 @@ func TestWithDateSeparator(t *testing.T) {
 		{`dd/mm/yyyy`, `dd/mm/yyyy`},
 		{`[$-F800]dddd\,\ mmmm\ dd\,\ yyyy`, `[$-F800]dddd\,\ mmmm\ dd\,\ yyyy`},
 	} {
-		if got := withDateSeparator(c.in); got != c.want {
+		if got := withDateSeparator(c.in, Locale{}); got != c.want {
 			t.Errorf("withDateSeparator(%q) = %q, want %q", c.in, got, c.want)
 		}
 	}

@@ -44,6 +44,13 @@ var builtinPadded = map[int]string{
 // mark, excelize's showing) sees the same code. It runs before
 // plainGeneral, whose format ids excelize's NewStyle does not expect.
 func unpadBuiltins(wb *excelize.File) {
+	customBuiltins(wb, builtinPadded)
+}
+
+// customBuiltins points the cell styles in a built-in format of codes,
+// which the workbook's styles hold no code for, to a custom format of
+// the code codes gives it, as unpadBuiltins does.
+func customBuiltins(wb *excelize.File, codes map[int]string) {
 	st := wb.Styles
 	if st == nil || st.CellXfs == nil {
 		return
@@ -56,12 +63,12 @@ func unpadBuiltins(wb *excelize.File) {
 	}
 	for i := range len(st.CellXfs.Xf) {
 		p := st.CellXfs.Xf[i].NumFmtID
-		if p == nil || builtinPadded[*p] == "" {
+		if p == nil || codes[*p] == "" {
 			continue
 		}
 		id, ok := custom[*p]
 		if !ok {
-			code := builtinPadded[*p]
+			code := codes[*p]
 			style, err := wb.NewStyle(&excelize.Style{CustomNumFmt: &code})
 			if err != nil || st.CellXfs.Xf[style].NumFmtID == nil {
 				continue // shown as excelize shows it

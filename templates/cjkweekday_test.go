@@ -13,7 +13,7 @@ import (
 // of their forms, as Mon writes it in English; the name ja is
 // 2006年1月2日（月）.
 func TestDateWritesCJKWeekday(t *testing.T) {
-	date := dateFunc(campaign.MonthFirst)
+	date := dateFunc(campaign.MonthFirst, campaign.Locale{})
 	for _, c := range []struct{ layout, value, want string }{
 		{"2006年1月2日（月）", "2024年3月5日(火)", "2024年3月5日（火）"},
 		{"2006年1月2日(月)", "2024/3/6", "2024年3月6日(水)"},

@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"cmp"
 	"fmt"
 	"text/template/parse"
 
@@ -22,7 +23,7 @@ func (cp *compiler) checkDateLayouts(t *Template, calls []call) {
 		if !ok {
 			continue
 		}
-		if why := layoutProblem(s.Text); why != "" {
+		if why := cmp.Or(layoutProblem(s.Text), localLiteral(s.Text, cp.c.Recipients.Locale)); why != "" {
 			cp.errs = append(cp.errs, &campaign.FileError{
 				File: t.file, Line: cp.line(t, c.tree, c.node),
 				Err: fmt.Errorf("templates: %s: {{%s}}: %w: date: %s", t.name, c.node, ErrFuncArgType, why),

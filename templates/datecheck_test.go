@@ -38,3 +38,31 @@ func TestDateLayoutChecked(t *testing.T) {
 		t.Errorf("the calls the check passes do not run: %v", err)
 	}
 }
+
+// TestDateLocalLiteralChecked: under locale: de-DE, a layout that writes
+// a German name (Dienstag, Dezember) would write it on every row: an
+// error of the template at its line saying to write the English
+// reference name; English names, and German names equal to them
+// (August), compile, and so does the same layout without a locale.
+func TestDateLocalLiteralChecked(t *testing.T) {
+	cols := []string{"email", "name", "due"}
+	de := "locale: de-DE\n" + baseYAML
+	body := "Hallo\n{{date \"Dienstag, 2. January 2006\" .due}}\n"
+	_, err := Compile(load(t, de, map[string]string{"body.txt": body}), cols)
+	var fe *campaign.FileError
+	want := `date: the layout "Dienstag, 2. January 2006" writes Dienstag on every row, whatever the date: a layout names the reference date, Monday 2 January 2006, in English (Monday, Mon, January, Jan), and locale de-DE writes those in its language: write Monday there for the row's name`
+	if !errors.As(err, &fe) || fe.Line != 2 || !strings.Contains(err.Error(), want) {
+		t.Errorf("Compile = %v, want %q at line 2", err, want)
+	}
+	if _, err := Compile(load(t, de, map[string]string{"body.txt": "{{date \"2. Dez 2006\" .due}}\n"}), cols); err == nil || !strings.Contains(err.Error(), "writes Dez on every row") || !strings.Contains(err.Error(), "write Jan there") {
+		t.Errorf("Dez: %v", err)
+	}
+	for _, ok := range []string{"{{date \"Monday, 2. January 2006, Mon Jan\" .due}} {{date \"2. August 2006\" .due}}\n"} {
+		if _, err := Compile(load(t, de, map[string]string{"body.txt": ok}), cols); err != nil {
+			t.Errorf("%q: %v", ok, err)
+		}
+	}
+	if _, err := Compile(load(t, baseYAML, map[string]string{"body.txt": body}), cols); err != nil {
+		t.Errorf("no locale: %v", err)
+	}
+}

@@ -11,7 +11,7 @@ import (
 // method), and one with spaces after 年 and 月, as the ASCII date; its
 // weekday is still checked.
 func TestDateFullWidthAndSpaced(t *testing.T) {
-	date := dateFunc(campaign.MonthFirst)
+	date := dateFunc(campaign.MonthFirst, campaign.Locale{})
 	for _, v := range []string{
 		"２０２４年３月５日（火）", "２０２４年３月５日", "２０２４/３/５", "２０２４－０３－０５", "2024年 3月 5日", "2024年　3月　5日",
 		"2024年 3月 5日 (火)", "２０２４年 ３月 ５日　火曜日", "2024年 3月 5日 星期二",

@@ -74,7 +74,11 @@
 // Chinese 月曜日, 月曜, (月), （月）, 星期一 and 周一; another day in those
 // forms, the same on every row, is an error of the template. An empty
 // VALUE gives an empty result; anything else that is not a date is an
-// error for that row.
+// error for that row. Under a campaign locale (campaign.Locale: locale:
+// de-DE), date writes a layout's January, Jan, Monday and Mon in the
+// locale's language, as LibreOffice names them in that locale, and reads
+// those names in a value (localdate.go); number groups thousands with
+// the locale's separator (1.234,50; 1 234,50).
 //
 // address quotes NAME as an RFC 5322 quoted-string when it holds anything
 // but atom characters (a comma, quote, parenthesis, period…), so it always

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/mail"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -32,7 +33,7 @@ func funcs(r campaign.Recipients) map[string]any {
 		"replace": fnReplace,
 		"join":    fnJoin,
 		"split":   fnSplit,
-		"date":    dateFunc(r.Dates),
+		"date":    dateFunc(r.Dates, r.Locale),
 		"number":  numberFunc(r),
 		"address": fnAddress,
 	}
@@ -144,39 +145,54 @@ var dayFirstDateInputs = func() []string {
 }()
 
 // dateFunc is the date function for a sheet whose all-number dates are
-// in order: fnDate, with the day-first forms for campaign.DayFirst.
-func dateFunc(order campaign.DateOrder) func(layout, value string) (string, error) {
-	inputs := dateInputs
+// in order: fnDate, with the day-first forms for campaign.DayFirst, and
+// month and weekday names in loc's language (see localdate.go).
+func dateFunc(order campaign.DateOrder, loc campaign.Locale) func(layout, value string) (string, error) {
+	d := dateReading{inputs: dateInputs, order: order, loc: loc}
 	if order == campaign.DayFirst {
-		inputs = dayFirstDateInputs
+		d.inputs = dayFirstDateInputs
 	}
-	return func(layout, value string) (string, error) { return fnDate(inputs, order, layout, value) }
+	if !loc.English() {
+		d.inputs = append(slices.Clip(d.inputs), localDateInputs...)
+	}
+	return d.fnDate
 }
 
-// fnDate reads value as a date in one of the forms inputs has (see
-// dateInputs; order is the one they read all-number dates in) and writes
-// it with layout: a name from dateLayouts or a Go time layout, which may
-// write the weekday in Japanese or Chinese (formatDate). An empty value
-// gives an empty result, so optional date columns need no guard. Value
-// is read narrowed (narrowDate): ２０２４年３月５日 and 2024年 3月 5日 are
-// 2024年3月5日.
-func fnDate(inputs []string, order campaign.DateOrder, layout, value string) (string, error) {
+// dateReading is how the date function reads and writes a campaign's
+// dates: inputs are the forms it reads (see dateInputs), order the one
+// they read all-number dates in, loc the language of the names.
+type dateReading struct {
+	inputs []string
+	order  campaign.DateOrder
+	loc    campaign.Locale
+}
+
+// fnDate reads value as a date in one of the forms d.inputs has and
+// writes it with layout: a name from dateLayouts or a Go time layout,
+// which may write the weekday in Japanese or Chinese (formatDate), and
+// writes month and weekday names in d.loc's language (formatLocal). An
+// empty value gives an empty result, so optional date columns need no
+// guard. Value is read narrowed (narrowDate): ２０２４年３月５日 and
+// 2024年 3月 5日 are 2024年3月5日; names in d.loc's language are read
+// as the English ones.
+func (d dateReading) fnDate(layout, value string) (string, error) {
+	inputs, order := d.inputs, d.order
 	v := strings.TrimSpace(value)
 	if v == "" {
 		return "", nil
 	}
-	if why := layoutProblem(layout); why != "" {
+	if why := cmp.Or(layoutProblem(layout), localLiteral(layout, d.loc)); why != "" {
 		return "", errors.New("templates: date: " + why)
 	}
 	if l, ok := dateLayouts[layout]; ok {
 		layout = l
 	}
-	v, wd, named := splitWeekday(narrowDate(v))
+	v, wd, named := splitWeekday(englishDate(narrowDate(v), d.loc))
 	if t, ok := parseDate(inputs, v); ok {
 		if named && t.Weekday() != wd {
 			return "", wrongWeekday(value, v, t, wd, order)
 		}
-		return formatDate(t, layout), nil
+		return formatLocal(t, layout, d.loc), nil
 	}
 	hint := ""
 	switch _, other := parseDate(dayFirstDateInputs, v); {

@@ -74,7 +74,7 @@ func TestFuncs(t *testing.T) {
 // about recipients.dates.
 func TestDateHint(t *testing.T) {
 	for _, v := range []string{"hello", "31/02/2024", "13/13/2024"} {
-		if _, err := dateFunc(campaign.MonthFirst)("iso", v); err == nil || strings.Contains(err.Error(), "recipients.dates") {
+		if _, err := dateFunc(campaign.MonthFirst, campaign.Locale{})("iso", v); err == nil || strings.Contains(err.Error(), "recipients.dates") {
 			t.Errorf("%q: %v", v, err)
 		}
 	}
@@ -85,12 +85,12 @@ func TestDateHint(t *testing.T) {
 // a format of digits; one of digits only says nothing of it.
 func TestDateWordsHint(t *testing.T) {
 	for _, v := range []string{"mardi 31 mars 2026", "31 März 2026", "31. maaliskuuta 2026"} {
-		_, err := dateFunc(campaign.DayFirst)("02/01/2006", v)
+		_, err := dateFunc(campaign.DayFirst, campaign.Locale{})("02/01/2006", v)
 		if err == nil || !strings.Contains(err.Error(), "give the column a number format of digits") {
 			t.Errorf("%q: %v; want the hint about the column's number format", v, err)
 		}
 	}
-	if _, err := dateFunc(campaign.MonthFirst)("iso", "31/02/2024"); err == nil || strings.Contains(err.Error(), "number format") {
+	if _, err := dateFunc(campaign.MonthFirst, campaign.Locale{})("iso", "31/02/2024"); err == nil || strings.Contains(err.Error(), "number format") {
 		t.Errorf("31/02/2024: %v; want no hint about a number format", err)
 	}
 }
@@ -100,7 +100,7 @@ func TestDateWordsHint(t *testing.T) {
 // says which order was used and how to change it; other forms read the
 // same either way.
 func TestDateOrder(t *testing.T) {
-	monthFirst, dayFirst := dateFunc(campaign.MonthFirst), dateFunc(campaign.DayFirst)
+	monthFirst, dayFirst := dateFunc(campaign.MonthFirst, campaign.Locale{}), dateFunc(campaign.DayFirst, campaign.Locale{})
 	for _, tc := range []struct{ in, month, day string }{
 		{"05/04/2024", "2024-05-04", "2024-04-05"},
 		{"5/4/24", "2024-05-04", "2024-04-05"},
@@ -404,7 +404,7 @@ func TestFunctionArgumentType(t *testing.T) {
 // with the weekday before or after it; a weekday the date does not fall
 // on is refused, naming both.
 func TestDateWeekday(t *testing.T) {
-	date := dateFunc(campaign.MonthFirst)
+	date := dateFunc(campaign.MonthFirst, campaign.Locale{})
 	for _, v := range []string{
 		"2026年3月5日 星期四", "2026年3月5日星期四", "2026年3月5日 周四", "星期四 2026年3月5日",
 		"Thursday, March 05, 2026", "Thursday, March 5, 2026", "thursday March 5, 2026", "Thu, 5 Mar 2026",
@@ -436,7 +436,7 @@ func TestDateWeekday(t *testing.T) {
 		{campaign.MonthFirst, "Friday, 5/4/2024", `read as 4 May 2024, a Saturday, not a Friday: the row's date is wrong, or the sheet writes its dates day-first (5 April 2024 is a Friday): then set recipients.dates: day-first`},
 		{campaign.DayFirst, "4/5/2024 Friday", `or the sheet writes its dates month-first (5 April 2024 is a Friday): then set recipients.dates: month-first`},
 	} {
-		if got, err := dateFunc(tc.order)("iso", tc.v); err == nil || !strings.Contains(err.Error(), tc.want) {
+		if got, err := dateFunc(tc.order, campaign.Locale{})("iso", tc.v); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q: %q, %v; want an error with %q", tc.v, got, err, tc.want)
 		}
 	}

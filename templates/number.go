@@ -19,15 +19,45 @@ var errNotNumber = errors.New("not a number")
 // reading and writing the mark r.Decimal (a workbook's number cells read
 // with it too: campaign's xlsx_comma.go), which suggests the other mark
 // for a value it would read.
+// Under a campaign locale it groups the whole part's digits with the
+// locale's thousands separator (r.NumberGroup: 1.234,50 in German,
+// 1 234,50 in French), as the locale's spreadsheets show them.
 func numberFunc(r campaign.Recipients) func(places int, value string) (string, error) {
-	mark := r.Decimal
+	mark, group := r.Decimal, r.NumberGroup()
 	return func(places int, value string) (string, error) {
 		s, err := fnNumber(mark, mark, places, value)
 		if err != nil && !errors.Is(err, errEmptyNumber) {
 			err = withOtherMark(err, value, mark)
 		}
-		return s, err
+		return groupThousands(s, mark, group), err
 	}
+}
+
+// groupThousands is s, a number fnNumber wrote with mark, with group
+// between each three digits of its whole part, from the right; s itself
+// when group is "".
+func groupThousands(s string, mark campaign.DecimalMark, group string) string {
+	sign, digits := "", s
+	if strings.HasPrefix(s, "-") {
+		sign, digits = "-", s[1:]
+	}
+	whole, frac, hasFrac := strings.Cut(digits, string(mark.Rune()))
+	if group == "" || len(whole) <= 3 {
+		return s
+	}
+	var b strings.Builder
+	b.WriteString(sign)
+	for i, c := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteString(group)
+		}
+		b.WriteRune(c)
+	}
+	if hasFrac {
+		b.WriteRune(mark.Rune())
+		b.WriteString(frac)
+	}
+	return b.String()
 }
 
 // errEmptyNumber is wrapped (with errNotNumber) by the number function's

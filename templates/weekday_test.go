@@ -11,7 +11,7 @@ import (
 // brackets, aaaa 火曜日, or 火曜) is read as the Chinese forms are; the
 // 日 that ends 2024年3月5日 is the day, not Sunday.
 func TestDateJapaneseWeekday(t *testing.T) {
-	date := dateFunc(campaign.MonthFirst)
+	date := dateFunc(campaign.MonthFirst, campaign.Locale{})
 	for _, v := range []string{
 		"2024/03/05(火)", "2024/3/5（火）", "2024年3月5日(火)", "2024年3月5日（火）", "2024年3月5日 (火)", "2024年3月5日\u3000（火）",
 		"2024年3月5日 火曜日", "2024年3月5日火曜日", "2024年3月5日（火曜日）", "2024年3月5日 火曜", "2024年3月5日(火曜)",
