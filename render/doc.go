@@ -103,8 +103,9 @@
 //
 // A row's problems are told together: every cell with an error value, or
 // else every part of the message at fault (an address, the subject, the
-// unsubscribe link, an attachment, a body, a header), each naming its
-// column once. One problem is a *campaign.RowError; more are a
+// unsubscribe link, an attachment, a body, a header; in each, every call
+// of number, date, address or printf that fails: see templates), each
+// naming its column once. One problem is a *campaign.RowError; more are a
 // campaign.RowErrors, in which errors.As finds the first.
 //
 // # Security

@@ -1516,3 +1516,33 @@ func TestEveryProblemOfARow(t *testing.T) {
 		t.Errorf("a good row: %v", err)
 	}
 }
+
+// TestEveryFailingCallOfARow: the calls that fail in one template are
+// told together with those of the row's other templates, in the order of
+// the message's parts, a column once (due, read by the subject and the
+// text body alike); nothing of the row is rendered.
+func TestEveryFailingCallOfARow(t *testing.T) {
+	e := setup(t, yamlWith(map[string]string{
+		"subject": `"Due {{date \"iso\" .due}}"`,
+		"html":    "body.html",
+	}), map[string]string{
+		"body.txt":  "{{number 2 .amount}} by {{date \"2 Jan\" .due}}, {{number 0 .points}} points\n",
+		"body.html": "<p>{{number 1 .rate}} %</p>\n<p>{{number 2 .amount}}</p>\n",
+	}, []string{"email", "name", "amount", "due", "points", "rate"})
+	r := row(4, "email", "ann@example.com", "name", "Ann", "amount", "12,50 €", "due", "soon", "points", "many", "rate", "x")
+	m, err := e.r.Render(r)
+	var cols []string
+	for _, re := range campaign.RowProblems(err) {
+		cols = append(cols, re.Column)
+	}
+	if want := []string{"due", "amount", "points", "rate"}; !slices.Equal(cols, want) {
+		t.Errorf("columns %q, want %q: %v", cols, want, err)
+	}
+	if m == nil || m.Data != nil {
+		t.Errorf("want a partial message without data, got %+v", m)
+	}
+	r.Values["points"], r.Values["rate"] = "7", "2.5"
+	if _, err = e.r.Render(r); len(campaign.RowProblems(err)) != 2 {
+		t.Errorf("due and amount bad: %v, want their two problems", err)
+	}
+}

@@ -86,6 +86,13 @@
 // Non-ASCII names stay UTF-8 here; package render encodes them (RFC 2047).
 // An empty NAME gives just EMAIL.
 //
+// A row's failing calls of number, date, address and printf are all told
+// (Template.Execute), not only the first: {{number 1 .discount}} and
+// {{number 2 .amount}}, both bad, are two problems of the row. A
+// template whose {{if}}, {{with}} or {{range}} tests such a call's
+// result tells its first only, as does one stopped by an error of the
+// template itself.
+//
 // # Markdown
 //
 // The markdown body (markdown: body.md) is a text/template whose output is

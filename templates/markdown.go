@@ -146,7 +146,8 @@ func (cp *compiler) markdown(key, path string) *Template {
 		return nil
 	}
 	cp.checkBodyHeaders(t)
-	tt, err := texttemplate.New(filepath.Base(path)).Option("missingkey=error").Funcs(markdownFuncs(cp.c.Recipients, t.max)).Parse(t.source)
+	fm := markdownFuncs(cp.c.Recipients, t.max)
+	tt, err := texttemplate.New(filepath.Base(path)).Option("missingkey=error").Funcs(fm).Parse(t.source)
 	if err != nil {
 		cp.noteParseError(t, err, markdownFuncs(cp.c.Recipients, t.max))
 		return nil
@@ -163,6 +164,7 @@ func (cp *compiler) markdown(key, path string) *Template {
 			escapeActions(x.Tree.Root)
 		}
 	}
+	t.again = newRerun(fm, tt, nil, textRoots(tt))
 	return t
 }
 

@@ -56,8 +56,11 @@ type Template struct {
 	// execCapped, which keeps its writers in caps for the next row).
 	max  int64
 	caps sync.Pool
-	text *texttemplate.Template
-	html *htmltemplate.Template
+	// again executes a failed row again to tell every failing call
+	// (allproblems.go); nil for a template that is not.
+	again *rerun
+	text  *texttemplate.Template
+	html  *htmltemplate.Template
 }
 
 // Name is the campaign key the template comes from: "from", "subject",
@@ -85,10 +88,12 @@ func (t *Template) Columns() []string { return t.columns }
 func (t *Template) Const() bool { return !t.usesRow }
 
 // Execute writes the template's output for row to w; a layout runs with
-// ExecuteLayout instead. Errors are
-// *campaign.RowError values naming the row and, where it can be told, the
-// column at fault. On error, w may have received partial output, so callers
-// execute into a buffer.
+// ExecuteLayout instead. Errors are *campaign.RowError values naming the
+// row and, where it can be told, the column at fault; when more than one
+// call fails because of the row's values ({{number 2 .a}} and {{date
+// "iso" .b}}, both bad), a campaign.RowErrors of them all, in template
+// order, a column named once (see allproblems.go). On error, w may have
+// received partial output, so callers execute into a buffer.
 func (t *Template) Execute(w io.Writer, row campaign.Row) error {
 	var err error
 	if t.layout {
@@ -100,9 +105,33 @@ func (t *Template) Execute(w io.Writer, row campaign.Row) error {
 		err = t.execCapped(w, func(w io.Writer) error { return t.text.Execute(w, row.Values) })
 	}
 	if err != nil {
-		return t.rowError(row, err)
+		return t.problems(row, err)
 	}
 	return nil
+}
+
+// problems is the row's error for err, the first failure of executing
+// t for row, with those of the calls after it that fail too.
+func (t *Template) problems(row campaign.Row, err error) error {
+	first := t.rowError(row, err)
+	if t.again == nil || errors.Is(err, ErrOutputTooLarge) {
+		return first
+	}
+	more := t.again.rest(t, row)
+	if len(more) == 0 {
+		return first
+	}
+	all := campaign.RowErrors{first}
+	for _, e := range more {
+		re := t.rowError(row, e)
+		if !slices.ContainsFunc(all, func(o *campaign.RowError) bool { return o.Column != "" && o.Column == re.Column }) {
+			all = append(all, re)
+		}
+	}
+	if len(all) == 1 {
+		return first
+	}
+	return all
 }
 
 // Column names the sheet column to blame for a bad piece of this template's
@@ -190,7 +219,9 @@ func (t *Template) Location() string {
 
 var noEntryRE = regexp.MustCompile(`no entry for key "([^"]*)"`)
 
-func (t *Template) rowError(row campaign.Row, err error) error {
+// rowError is the row's problem for err, an error of executing t for
+// row, naming the column at fault where it can be told.
+func (t *Template) rowError(row campaign.Row, err error) *campaign.RowError {
 	msg := err.Error()
 	col := ""
 	var bad *badEmailError
@@ -523,7 +554,8 @@ func (cp *compiler) inline(key, src string) *Template {
 		return nil
 	}
 	t := &Template{name: key, file: cp.c.File, line: cp.lines[key], sheet: cp.c.Recipients.Path, source: src, max: int64(cp.c.MaxMessageSize)}
-	tt, err := texttemplate.New(key).Option("missingkey=error").Funcs(templateFuncs(cp.c.Recipients, t.max)).Parse(src)
+	fm := templateFuncs(cp.c.Recipients, t.max)
+	tt, err := texttemplate.New(key).Option("missingkey=error").Funcs(fm).Parse(src)
 	if err != nil {
 		cp.noteParseError(t, err, funcs(cp.c.Recipients))
 		return nil
@@ -544,6 +576,7 @@ func (cp *compiler) inline(key, src string) *Template {
 			return nil
 		}
 	}
+	t.again = newRerun(fm, tt, nil, textRoots(tt))
 	return t
 }
 
@@ -581,8 +614,9 @@ func (cp *compiler) file(key, path string, html bool) *Template {
 	cp.checkBodyHeaders(t)
 	src := t.source
 	name := filepath.Base(path)
+	fm := templateFuncs(cp.c.Recipients, t.max)
 	if html {
-		ht, err := htmltemplate.New(name).Option("missingkey=error").Funcs(templateFuncs(cp.c.Recipients, t.max)).Parse(src)
+		ht, err := htmltemplate.New(name).Option("missingkey=error").Funcs(fm).Parse(src)
 		if err != nil {
 			cp.noteParseError(t, err, funcs(cp.c.Recipients))
 			return nil
@@ -594,6 +628,7 @@ func (cp *compiler) file(key, path string, html bool) *Template {
 			}
 			return nil
 		}, ht.Tree)
+		t.again = newRerun(fm, nil, ht, htmlRoots(ht)) // before ht's escaping, which a clone must not follow
 		// html/template escapes on first use; do it now so that an escaping
 		// problem (an action inside a <script> string, say) is a file error
 		// with a line, not a failure of every row. Execution errors (no row
@@ -617,7 +652,7 @@ func (cp *compiler) file(key, path string, html bool) *Template {
 		}
 		return t
 	}
-	tt, err := texttemplate.New(name).Option("missingkey=error").Funcs(templateFuncs(cp.c.Recipients, t.max)).Parse(src)
+	tt, err := texttemplate.New(name).Option("missingkey=error").Funcs(fm).Parse(src)
 	if err != nil {
 		cp.noteParseError(t, err, funcs(cp.c.Recipients))
 		return nil
@@ -629,7 +664,26 @@ func (cp *compiler) file(key, path string, html bool) *Template {
 		}
 		return nil
 	}, tt.Tree)
+	t.again = newRerun(fm, tt, nil, textRoots(tt))
 	return t
+}
+
+// textRoots are the parse trees of tt and the templates it defines.
+func textRoots(tt *texttemplate.Template) []*parse.Tree {
+	var roots []*parse.Tree
+	for _, x := range tt.Templates() {
+		roots = append(roots, x.Tree)
+	}
+	return roots
+}
+
+// htmlRoots are the parse trees of ht and the templates it defines.
+func htmlRoots(ht *htmltemplate.Template) []*parse.Tree {
+	var roots []*parse.Tree
+	for _, x := range ht.Templates() {
+		roots = append(roots, x.Tree)
+	}
+	return roots
 }
 
 // walk finds the columns t names, records them in t and reports unknown
@@ -879,7 +933,8 @@ func putBuffer(b *bytes.Buffer) {
 
 // Execute renders every template of the Set for row. It is safe for
 // concurrent use. Errors are *campaign.RowError values (see
-// Template.Execute); the first failing template stops the row.
+// Template.Execute: a template's failing calls all); the first failing
+// template stops the row.
 func (s *Set) Execute(row campaign.Row) (*Fields, error) {
 	f := &Fields{}
 	buf := getBuffer()
