@@ -20,15 +20,7 @@ import (
 // de-DE); so is a fraction's /. This reaches into excelize's decoded
 // style sheet, as unpadFormats does; the workbook is only read.
 func localDateSeparators(wb *excelize.File, loc Locale) {
-	if wb.Styles == nil || wb.Styles.NumFmts == nil {
-		return
-	}
-	for _, nf := range wb.Styles.NumFmts.NumFmt {
-		nf.FormatCode = withDateSeparator(nf.FormatCode, loc)
-		if nf.FormatCode16 != "" {
-			nf.FormatCode16 = withDateSeparator(nf.FormatCode16, loc)
-		}
-	}
+	rewriteFormats(wb, func(code string) string { return withDateSeparator(code, loc) })
 }
 
 // withDateSeparator is code with each / of a date section written as the

@@ -52,14 +52,8 @@ func localBuiltins(wb *excelize.File, loc Locale) {
 // reaches into excelize's decoded style sheet, as unpadFormats does; the
 // workbook is only read.
 func localNameFormats(wb *excelize.File, loc Locale) {
-	if !loc.IsSet() || wb.Styles == nil || wb.Styles.NumFmts == nil {
-		return
-	}
-	for _, nf := range wb.Styles.NumFmts.NumFmt {
-		nf.FormatCode = withLocaleNames(nf.FormatCode, loc)
-		if nf.FormatCode16 != "" {
-			nf.FormatCode16 = withLocaleNames(nf.FormatCode16, loc)
-		}
+	if loc.IsSet() {
+		rewriteFormats(wb, func(code string) string { return withLocaleNames(code, loc) })
 	}
 }
 

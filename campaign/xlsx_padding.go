@@ -17,13 +17,20 @@ import (
 // excelize's decoded style sheet, as plainGeneral does; the workbook is
 // only read.
 func unpadFormats(wb *excelize.File) {
+	rewriteFormats(wb, unpadded)
+}
+
+// rewriteFormats replaces each of the workbook's custom number format
+// codes (and its formatCode16, which excelize prefers where there is one)
+// with rewrite's result.
+func rewriteFormats(wb *excelize.File, rewrite func(code string) string) {
 	if wb.Styles == nil || wb.Styles.NumFmts == nil {
 		return
 	}
 	for _, nf := range wb.Styles.NumFmts.NumFmt {
-		nf.FormatCode = unpadded(nf.FormatCode)
+		nf.FormatCode = rewrite(nf.FormatCode)
 		if nf.FormatCode16 != "" {
-			nf.FormatCode16 = unpadded(nf.FormatCode16)
+			nf.FormatCode16 = rewrite(nf.FormatCode16)
 		}
 	}
 }
