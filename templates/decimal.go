@@ -79,7 +79,7 @@ func ungroup(whole string, mark campaign.DecimalMark) (string, error) {
 			return "", badNumber(whole, mark)
 		}
 		if i > 0 && len(g) != 3 || i == 0 && len(groups) > 1 && len(g) > 3 {
-			return "", fmt.Errorf("a %s where recipients.decimal is '%s' must group three digits; set recipients.decimal: '%s' if the sheet writes 12%s34 for twelve point three four: %w",
+			return "", fmt.Errorf("a %s where the decimal mark is '%s' (recipients.decimal, or locale:'s when that is not set) must group three digits; set recipients.decimal: '%s' if the sheet writes 12%s34 for twelve point three four: %w",
 				sepName(sep), mark, other, other, errNotNumber)
 		}
 	}

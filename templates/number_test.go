@@ -61,11 +61,11 @@ func TestNumberRefused(t *testing.T) {
 		value  string
 		want   string
 	}{
-		{point, 2, "12,34", "a , where recipients.decimal is '.' must group three digits; set recipients.decimal: ',' if the sheet writes 12,34 for twelve point three four"},
+		{point, 2, "12,34", "a , where the decimal mark is '.' (recipients.decimal, or locale:'s when that is not set) must group three digits; set recipients.decimal: ',' if the sheet writes 12,34 for twelve point three four"},
 		{point, 2, "1234,5", "must group three digits"},
 		{point, 2, "1,23,456", "must group three digits"},
 		{point, 2, "1 234,5", `cannot read "1 234,5"`},
-		{comma, 2, "12.34", "a . where recipients.decimal is ',' must group three digits; set recipients.decimal: '.' if the sheet writes 12.34"},
+		{comma, 2, "12.34", "a . where the decimal mark is ',' (recipients.decimal, or locale:'s when that is not set) must group three digits; set recipients.decimal: '.' if the sheet writes 12.34"},
 		{point, 2, "abc", `cannot read "abc": not a number`},
 		{point, 2, "1.2.3", `cannot read "1.2.3": not a number`},
 		{point, 2, "12.", "not a number"},
@@ -173,7 +173,7 @@ func TestNumberRowProblem(t *testing.T) {
 	// qty's "2" is in the call (number 2) as written: the empty amount
 	// is still amount's problem.
 	for amount, want := range map[string]string{
-		"12,34": `body.txt:1): number: cannot read "12,34": a , where recipients.decimal is '.' must group three digits`,
+		"12,34": `body.txt:1): number: cannot read "12,34": a , where the decimal mark is '.' (recipients.decimal, or locale:'s when that is not set) must group three digits`,
 		"abc":   `body.txt:1): number: cannot read "abc": not a number`,
 		"":      `body.txt:1): number: the value is empty`,
 		// quoted in the message as "(1\u00a0234.50)": the column is named
