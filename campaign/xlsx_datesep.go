@@ -26,7 +26,8 @@ func localDateSeparators(wb *excelize.File, loc Locale) {
 // withDateSeparator is code with each / of a date section written as the
 // escaped date separator of the locale the code names, or of loc when it
 // names none; code itself when that locale's separator is /, or it is no
-// date format.
+// date format. A section writing the month first keeps a / the locale
+// writes as a point (monthFirst).
 func withDateSeparator(code string, loc Locale) string {
 	lcid, tag := formatLocale(code)
 	if lcid == 0 && tag == "" && loc.IsSet() {
@@ -38,11 +39,22 @@ func withDateSeparator(code string, loc Locale) string {
 	}
 	sections := splitSections(code)
 	for i, s := range sections {
-		if isDateSection(s) {
+		if isDateSection(s) && !(sep == "." && monthFirst(s)) {
 			sections[i] = replaceSlashes(s, `\`+sep)
 		}
 	}
 	return strings.Join(sections, ";")
+}
+
+// monthFirst reports whether a date section writes the month before the
+// day (mm/dd/yyyy). Such a section keeps its / where the locale writes
+// a point: the date function reads a dotted date day first
+// ("03.04.2026": 3 April), whatever recipients.dates says, so 4 March
+// would go out as 3 April; with its / it reads month first, or is told
+// as a date in the other order than recipients.dates (DateFormat).
+func monthFirst(section string) bool {
+	order, ok := dateFormatOrder(section)
+	return ok && order == MonthFirst
 }
 
 // replaceSlashes is section with each of its / tokens, but those of

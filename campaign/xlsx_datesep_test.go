@@ -17,6 +17,11 @@ func TestWithDateSeparator(t *testing.T) {
 		{`[$-407]hh:mm AM/PM`, `[$-407]hh:mm AM/PM`},
 		{`[$-407]dd/mm/yyyy h:mm A/P`, `[$-407]dd\.mm\.yyyy h:mm A/P`},
 		{`[$-407]# ?/?`, `[$-407]# ?/?`},
+		// Month first keeps its / where the locale writes a point: date
+		// reads 03.04.2026 as 3 April, and 03/04/2026 month first.
+		{`[$-407]mm/dd/yyyy`, `[$-407]mm/dd/yyyy`},
+		{`[$-407]m/d/yy h:mm`, `[$-407]m/d/yy h:mm`},
+		{`[$-413]mm/dd/yyyy`, `[$-413]mm\-dd\-yyyy`},
 		{`[$-40C]dd/mm/yyyy`, `[$-40C]dd/mm/yyyy`},
 		{`[$-813]dd/mm/yyyy`, `[$-813]dd/mm/yyyy`},
 		{`dd/mm/yyyy`, `dd/mm/yyyy`},

@@ -155,6 +155,7 @@ func TestLocaleFormatCodes(t *testing.T) {
 		{`[$-40C]d mmmm yyyy`, de, `[$-40C]d mmmm yyyy`, `[$-40C]d mmmm yyyy`},
 		{`dd/mm/yyyy`, de, `dd/mm/yyyy`, `dd\.mm\.yyyy`},
 		{`dd/mm/yyyy`, fr, `dd/mm/yyyy`, `dd\.mm\.yyyy`},
+		{`mm/dd/yyyy`, de, `mm/dd/yyyy`, `mm/dd/yyyy`},
 		{`[$-40C]dd/mm/yyyy`, de, `[$-40C]dd/mm/yyyy`, `[$-40C]dd/mm/yyyy`},
 		{`hh:mm`, de, `hh:mm`, `hh:mm`},
 		{`# ?/?`, de, `# ?/?`, `# ?/?`},

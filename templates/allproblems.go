@@ -39,8 +39,11 @@ import (
 const maxRunsPerRow = 20
 
 // failedValue is what a passed-over call returns: text no cell holds (a
-// NUL is a row problem of its own), so a call given it knows it.
-const failedValue = "\x00tidings: failed\x00"
+// NUL is a row problem of its own), so a call given it knows it. It is
+// NULs only, so that what a function makes of it (slice, upper, a
+// printf's padding) still holds a NUL: a cell function given "tidi", a
+// slice of words, would fail as no cell does.
+const failedValue = "\x00\x00\x00\x00\x00\x00\x00\x00"
 
 // cellFunc reports whether the function name fails because of the value
 // it is given, so that a row's later calls are worth executing.
@@ -183,6 +186,9 @@ func recordingFuncs(fm map[string]any, rec *recorder) map[string]any {
 	}
 	if f, ok := fm["printf"].(func(string, ...any) (string, error)); ok {
 		out["printf"] = func(format string, values ...any) (string, error) {
+			if isFailed(format) {
+				return failedValue, nil
+			}
 			for _, v := range values {
 				if s, ok := v.(string); ok && isFailed(s) {
 					return failedValue, nil
@@ -194,8 +200,9 @@ func recordingFuncs(fm map[string]any, rec *recorder) map[string]any {
 	return out
 }
 
-// isFailed reports whether s holds a passed-over call's placeholder.
-func isFailed(s string) bool { return strings.Contains(s, failedValue) }
+// isFailed reports whether s holds a passed-over call's placeholder, or
+// a piece of it: a NUL.
+func isFailed(s string) bool { return strings.IndexByte(s, 0) >= 0 }
 
 // testsResult reports whether a condition of the templates roots ({{if}},
 // {{with}}, {{range}}, or the data a {{template}} gets) reads the result

@@ -105,6 +105,9 @@ var dateInputs = []string{
 	"2006/1/2 15:04:05",
 	"2006/1/2 15:04",
 	"2006/1/2",
+	"2006.1.2 15:04:05", // yyyy/mm/dd where the date separator is a point (German Excel)
+	"2006.1.2 15:04",
+	"2006.1.2",
 	"1/2/2006 15:04:05",
 	"1/2/2006 15:04",
 	"1/2/2006",
@@ -204,7 +207,7 @@ func (d dateReading) fnDate(layout, value string) (string, error) {
 		hint = "; dates like 3/14/2024 are read month first: for a sheet that writes 14/3/2024, set recipients.dates: day-first"
 	}
 	if hint == "" {
-		hint = wordsHint(v)
+		hint = wordsHint(v, d.loc)
 	}
 	return "", fmt.Errorf("templates: date: cannot read %q as a date (use a form like 2006-01-02%s)", value, hint)
 }

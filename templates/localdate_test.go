@@ -56,6 +56,21 @@ func TestDateLocaleWrongWeekday(t *testing.T) {
 	}
 }
 
+// TestDateLocaleHint: the error of a value with names date cannot read
+// says, under a locale, that it reads the locale's names too, not that
+// it reads English ones only.
+func TestDateLocaleHint(t *testing.T) {
+	loc := mustLocale(t, "de-DE")
+	_, err := dateFunc(loc.DateOrder(), loc)("iso", "3. Jänner 2026")
+	if err == nil || strings.Contains(err.Error(), "in English (and") || !strings.Contains(err.Error(), "in English and as locale de-DE writes them (Dezember, Dez)") {
+		t.Errorf("de-DE: %v", err)
+	}
+	_, err = dateFunc(campaign.MonthFirst, campaign.Locale{})("iso", "15. Dezember 2026")
+	if err == nil || !strings.Contains(err.Error(), "names in English (and Chinese and Japanese dates) only") {
+		t.Errorf("no locale: %v", err)
+	}
+}
+
 func TestDateNoLocaleUnchanged(t *testing.T) {
 	date := dateFunc(campaign.MonthFirst, campaign.Locale{})
 	if got, _ := date("Monday, 2. January 2006", "2026-12-15"); got != "Tuesday, 15. December 2026" {
