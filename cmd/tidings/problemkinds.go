@@ -38,8 +38,10 @@ type problemKindRows struct {
 	// problem, row its row, for Done's words.
 	where, reason string
 	row           int
-	printed       int
-	more          plan.RowList
+	// lines is how many problems the kind's rows have each.
+	lines   int
+	printed int
+	more    plan.RowList
 }
 
 // rowsPerKind is how many rows of one kind of problem are printed in full.
@@ -95,6 +97,7 @@ func (p *problemPrinter) kind(lines []string, row int) *problemKindRows {
 		if k.where, k.reason, ok = splitProblem(lines[0]); !ok {
 			k.reason = lines[0]
 		}
+		k.lines = len(lines)
 		p.kinds[key] = k
 		p.order = append(p.order, k)
 	}
@@ -113,8 +116,16 @@ func (p *problemPrinter) Done() {
 		if k.more.N == 0 {
 			continue
 		}
+		verb := verbFor(k.more.N, "has", "have")
+		if k.lines > 1 {
+			// The problems are in several columns: the file alone.
+			file, _, _ := strings.Cut(strings.TrimSuffix(k.where, ": "), ", column ")
+			fmt.Fprintf(p.w, "problem: %s: %s %s the %d problems of row %d (above): %s\n",
+				file, moreRows(k.more.N), verb, k.lines, k.row, k.more.Join(", "))
+			continue
+		}
 		fmt.Fprintf(p.w, "problem: %s%s %s the problem of row %d (%s): %s\n",
-			k.where, moreRows(k.more.N), verbFor(k.more.N, "has", "have"), k.row, k.reason, k.more.Join(", "))
+			k.where, moreRows(k.more.N), verb, k.row, k.reason, k.more.Join(", "))
 	}
 	if p.hidden > 0 {
 		fmt.Fprintf(p.w, "(%s with problems not shown)\n", moreRows(p.hidden))

@@ -61,6 +61,14 @@ func TestProblemOfEveryRow(t *testing.T) {
 	if n := len(srv.Messages()); n != 0 {
 		t.Fatalf("send delivered %d messages; want none", n)
 	}
+	// Rows with two problems each are grouped as such, not as their
+	// first problem.
+	writeFiles(t, dir, map[string]string{"body.txt": "Hi {{.name}}, {{number 2 .amount}} {{number 0 .name}}.\n"})
+	out, _, _ := runCLI(t, "check", camp)
+	if !strings.Contains(out, "r.csv: 36 more rows have the 2 problems of row 2 (above): 5, 6, 7, 8, 9 and 31 more") {
+		t.Errorf("check of rows with two problems each: want them named as such\n%s", out)
+	}
+	writeFiles(t, dir, map[string]string{"body.txt": "Hi {{.name}}, {{number 2 .amount}}.\n"})
 	out, errOut, code := runCLI(t, "check", "--max-problems", "0", camp)
 	if n := strings.Count(out, "r.csv: row "); code != exitSomeFailed || n != 41 || strings.Contains(out, "more rows have") {
 		t.Errorf("check --max-problems 0: code %d, %d problem lines, want 41 and no grouping\n%s%s", code, n, out, errOut)
