@@ -20,8 +20,8 @@ import (
 // lines alike. Rows printed in full count against limit; past it, a row
 // of a kind printed is named with the others of its kind, one of a kind
 // not printed yet is only counted (0: no limit, and every row printed in
-// full, as --max-problems 0 asks). It is not safe for
-// concurrent use (render.Each calls back from one goroutine).
+// full, as --max-problems 0 asks). It is not safe for concurrent use
+// (render.Each calls back from one goroutine).
 type problemPrinter struct {
 	w       io.Writer
 	limit   int
@@ -119,8 +119,11 @@ func (p *problemPrinter) Done() {
 		verb := verbFor(k.more.N, "has", "have")
 		if k.lines > 1 {
 			// The problems are in several columns: the file alone.
-			file, _, _ := strings.Cut(strings.TrimSuffix(k.where, ": "), ", column ")
-			fmt.Fprintf(p.w, "problem: %s: %s %s the %d problems of row %d (above): %s\n",
+			file, _, _ := strings.Cut(k.where, ", column ")
+			if file = strings.TrimSuffix(file, ": "); file != "" {
+				file += ": "
+			}
+			fmt.Fprintf(p.w, "problem: %s%s %s the %d problems of row %d (above): %s\n",
 				file, moreRows(k.more.N), verb, k.lines, k.row, k.more.Join(", "))
 			continue
 		}
