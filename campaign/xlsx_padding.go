@@ -35,23 +35,28 @@ func rewriteFormats(wb *excelize.File, rewrite func(code string) string) {
 	}
 }
 
-// builtinPadded are Excel's built-in number formats (by id) whose
-// positive section is padded with the width of the negative's ")" (Excel
-// writes 37 "#,##0_);(#,##0)"; a workbook names them by id alone and
-// excelize shows "1,234 "), as unpadded writes them.
-var builtinPadded = map[int]string{
+// builtinCodes are Excel's built-in number formats (by id, a workbook
+// names them by id alone) that excelize shows otherwise than Excel, with
+// the codes to read them by: those whose positive section is padded with
+// the width of the negative's ")" (Excel writes 37 "#,##0_);(#,##0)";
+// excelize shows "1,234 "), as unpadded writes them, and the fractions
+// "Up to one digit" and "Up to two digits" (excelize shows "0 1/3" and
+// "1  1/4 "), which shownFormat writes as Excel does.
+var builtinCodes = map[int]string{
+	12: "# ?/?", 13: "# ??/??",
 	37: "#,##0;(#,##0)", 38: "#,##0;[Red](#,##0)",
 	39: "#,##0.00;(#,##0.00)", 40: "#,##0.00;[Red](#,##0.00)",
 }
 
-// unpadBuiltins points the cell styles in a builtinPadded format, which
-// the workbook's styles hold no code for, to a custom format of its
-// unpadded code (excelize shows a style's custom code before a built-in
-// one's), so the reader's every look at the format (rounding, the decimal
-// mark, excelize's showing) sees the same code. It runs before
-// plainGeneral, whose format ids excelize's NewStyle does not expect.
+// unpadBuiltins points the cell styles in a builtinCodes format, which
+// the workbook's styles hold no code for, to a custom format of its code
+// (excelize shows a style's custom code before a built-in one's), so the
+// reader's every look at the format (rounding, zero sections and
+// fractions, the decimal mark, excelize's showing) sees the same code. It
+// runs before plainGeneral, whose format ids excelize's NewStyle does not
+// expect.
 func unpadBuiltins(wb *excelize.File) {
-	customBuiltins(wb, builtinPadded)
+	customBuiltins(wb, builtinCodes)
 }
 
 // customBuiltins points the cell styles in a built-in format of codes,

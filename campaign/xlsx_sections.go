@@ -52,17 +52,16 @@ var fractionRE = regexp.MustCompile(`^(?:([#0?]+)(?: |\\ ))?[#0?]+/(?:([#0?]+)|(
 
 // findShownFormats returns the cell style indexes whose number format is
 // one shownFormat corrects, nil when none is: a custom format, read as
-// unpadFormats left it, or a built-in fraction (builtinShownFormats).
+// unpadFormats left it (Excel's built-in fractions among them: see
+// builtinCodes).
 func findShownFormats(wb *excelize.File) map[int]shownFormat {
 	st := wb.Styles
-	if st == nil || st.CellXfs == nil {
+	if st == nil || st.CellXfs == nil || st.NumFmts == nil {
 		return nil
 	}
-	codes := builtinShownFormats()
-	if st.NumFmts != nil {
-		for _, nf := range st.NumFmts.NumFmt {
-			codes[nf.NumFmtID] = nf.FormatCode
-		}
+	codes := map[int]string{}
+	for _, nf := range st.NumFmts.NumFmt {
+		codes[nf.NumFmtID] = nf.FormatCode
 	}
 	formats := map[int]shownFormat{}
 	var shower *sectionShower
@@ -92,14 +91,6 @@ func findShownFormats(wb *excelize.File) map[int]shownFormat {
 		}
 	}
 	return found
-}
-
-// builtinShownFormats are the built-in number formats (by id) that
-// excelize shows otherwise than Excel: Excel's fractions "Up to one
-// digit" and "Up to two digits", which a workbook names by id alone (its
-// styles hold no code for them), as excelize shows "0 1/3" and "1  1/4 ".
-func builtinShownFormats() map[int]string {
-	return map[int]string{12: "# ?/?", 13: "# ??/??"}
 }
 
 // parseShownFormat returns the shownFormat of a number format code; ok is
