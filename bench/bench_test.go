@@ -385,7 +385,11 @@ func BenchmarkSend(b *testing.B) {
 						tr.sink.Reset()
 						cpu0 := selfCPU() // this process: the sink
 						start := time.Now()
-						r := runCLI(b, dir, nil, bin, "send", "--yes", "--concurrency", strconv.Itoa(conns), "campaign.yaml")
+						args := []string{"send", "--yes", "--concurrency", strconv.Itoa(conns), "campaign.yaml"}
+						if prof := os.Getenv("BENCH_CPU_PROFILE"); prof != "" && rtt == 0 && conns == 8 && tr.name == "pipelined/BDAT" {
+							args = append([]string{"--cpu-profile", prof}, args...)
+						}
+						r := runCLI(b, dir, nil, bin, args...)
 						sinkCPU += selfCPU() - cpu0
 						sendCPU += r.CPU
 						if got := tr.sink.Messages(); got != int64(count) {
