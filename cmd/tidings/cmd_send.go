@@ -560,9 +560,9 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	copiesPart.more = copiesPart.more && runErr == nil // a run cut short has no next part
 	printCopies(g, c, pl.Copies(), copiesPart)
 	closeErr := w.Close()
-	flushErr := flushReport(g, c, reporter)
-	// Written whole but for a second interrupt (which it then returns).
-	page, pageErr := writeReportPage(setup, g, c, c.File, report.PageInput{Rows: reporter.Each, Settings: sendSettings(c, opts), Now: opts.now()})
+	// The page is written whole but for a second interrupt (which it
+	// then returns).
+	flushErr, page, pageErr := writeSendReports(setup, g, c, reporter, report.PageInput{Rows: reporter.Each, Settings: sendSettings(c, opts), Now: opts.now()})
 	sum := reporter.Summary()
 	end := runEnd{page: page, files: flushErr == nil, cut: runErr != nil, quota: errors.Is(runErr, sendpool.ErrQuota), part: opts.part}
 	err = cmp.Or(runErr, closeErr, flushErr, pageErr)

@@ -23,11 +23,21 @@ type pageSource = func(fn func(report.Row) error) error
 // writing (an interrupt): the command then ends as interrupted, not as a
 // success without its page.
 func writeReportPage(ctx context.Context, g *globalOptions, c *campaign.Campaign, path string, in report.PageInput) (bool, error) {
+	return tellPage(ctx, g, path, writePage(ctx, c, path, in))
+}
+
+// writePage writes the page as writeReportPage does, and tells nothing.
+func writePage(ctx context.Context, c *campaign.Campaign, path string, in report.PageInput) error {
 	in.Campaign, in.CampaignPath, in.JournalDir = c.Name, displayPath(path), c.StateDir
 	if dir := filepath.Join(c.StateDir, "preview"); isDir(dir) {
 		in.PreviewDir = dir
 	}
-	err := report.WritePage(ctx, c.StateDir, in)
+	return report.WritePage(ctx, c.StateDir, in)
+}
+
+// tellPage warns of err, writePage's, as writeReportPage does, and
+// returns what writeReportPage returns.
+func tellPage(ctx context.Context, g *globalOptions, path string, err error) (bool, error) {
 	if err != nil && ctx.Err() != nil {
 		fmt.Fprintf(g.stderr, "the report page was not written (interrupted): run tidings report %s to write it\n", commandArg(path))
 		return false, context.Cause(ctx)
@@ -66,13 +76,26 @@ func isDir(p string) bool {
 	return err == nil && st.IsDir()
 }
 
-// flushReport writes a send's report.csv and report.json at the end of its
-// delivery, and warns when they could not be written (a full disk): the
-// run may have stopped for a reason of its own, which its error tells,
-// and a script must not take files left by an earlier run, or none, for
-// this run's report.
-func flushReport(g *globalOptions, c *campaign.Campaign, r *report.Reporter) error {
-	err := r.Flush()
+// writeSendReports writes a send's report.csv and report.json at the end
+// of its delivery, and its page of in (as writeReportPage does), the two
+// at once: they read r's lines back each on a core of its own (r's
+// readers run beside one another). It warns when the files could not be
+// written (a full disk), and returns that error and writeReportPage's
+// results.
+func writeSendReports(ctx context.Context, g *globalOptions, c *campaign.Campaign, r *report.Reporter, in report.PageInput) (flushErr error, page bool, pageErr error) {
+	flushed := make(chan error, 1)
+	go func() { flushed <- r.Flush() }()
+	err := writePage(ctx, c, c.File, in)
+	flushErr = tellFlush(g, c, <-flushed)
+	page, pageErr = tellPage(ctx, g, c.File, err)
+	return flushErr, page, pageErr
+}
+
+// tellFlush warns of err, a send's failure to write report.csv and
+// report.json (a full disk), and returns it: the run may have stopped for
+// a reason of its own, which its error tells, and a script must not take
+// files left by an earlier run, or none, for this run's report.
+func tellFlush(g *globalOptions, c *campaign.Campaign, err error) error {
 	if err != nil {
 		fmt.Fprintf(g.stderr, "warning: report.csv and report.json were not written: %v (the journal has every result; once that is fixed, tidings report %s writes them)\n", err, commandArg(c.File))
 	}

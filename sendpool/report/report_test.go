@@ -429,3 +429,57 @@ func TestReporterAfterClose(t *testing.T) {
 		t.Errorf("Rows after Close: %d", len(rows))
 	}
 }
+
+// TestFlushBesideEach: a Flush runs while an Each (the page's pass over
+// the rows) is in its middle, both reading the lines back (a send writes
+// its report files and its page at once); lines added meanwhile wait for
+// them, and count in the next summary.
+func TestFlushBesideEach(t *testing.T) {
+	dir := t.TempDir()
+	rep, err := report.NewReporter(dir, report.ReporterOptions{OwnLog: true, Every: 1 << 20, Interval: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rep.Close()
+	const n = 5000
+	for row := 2; row < n+2; row++ {
+		if err := rep.Add(sendpool.Result{Row: row, Key: fmt.Sprintf("u%d@example.org", row), Status: sendpool.StatusSent}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	flushed, added := make(chan error, 1), make(chan error, 1)
+	seen := 0
+	err = rep.Each(func(r report.Row) error {
+		if seen++; seen != n/2 {
+			return nil
+		}
+		go func() { flushed <- rep.Flush() }()
+		select {
+		case err := <-flushed:
+			if err != nil {
+				return err
+			}
+		case <-time.After(30 * time.Second): // a bound, not a wait: the Flush is done long before
+			return fmt.Errorf("Flush waited for Each to end")
+		}
+		go func() { // waits for Each to end
+			added <- rep.Add(sendpool.Result{Row: n + 2, Key: "late@example.org", Status: sendpool.StatusFailed})
+		}()
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seen != n {
+		t.Errorf("Each gave %d rows, want %d", seen, n)
+	}
+	if err := <-added; err != nil {
+		t.Fatal(err)
+	}
+	if got := len(spReadReport(t, dir)); got != n {
+		t.Errorf("report.csv has %d rows, want %d (those before the late line)", got, n)
+	}
+	if s := rep.Summary(); s.Total != n+1 || s.Failed != 1 {
+		t.Errorf("summary after the late line %+v, want %d rows, 1 failed", s, n+1)
+	}
+}

@@ -54,13 +54,17 @@ var errReporterClosed = errors.New("report: the reporter is closed")
 // report, and a rewrite reads every row's latest line back, in row order
 // (through a window of the file: a send's results come nearly in row
 // order), into new files. What it keeps is the place of each row's latest
-// line, 8 bytes a sheet row. It is safe for concurrent use; the caller closes
-// it, which removes the log.
+// line, 8 bytes a sheet row. It is safe for concurrent use, and its
+// readers (Flush, Each) run beside one another; the caller closes it,
+// which removes the log.
 type Reporter struct {
 	dir  string
 	opts ReporterOptions
 
-	mu      sync.Mutex
+	// mu is held for writing by what adds lines or changes the
+	// reporter, and for reading by what reads the lines back (Flush,
+	// Each), once the log is ready to be read (see reading).
+	mu      sync.RWMutex
 	log     *os.File
 	logBuf  *bufio.Writer
 	logSize int64
@@ -70,14 +74,44 @@ type Reporter struct {
 	// unsorted is true when beside is not in row order.
 	unsorted bool
 	zero     []Row // lines without a row number, in order
-	dirty    int
-	last     time.Time
-	// cost is how long the last rewrite took.
-	cost time.Duration
-	sum  Summary // of the last rewrite
+	// added counts the lines added.
+	added int64
+	files lastFiles
 	// notTried is the detail of not-attempted lines that have none (see
 	// NoteNotAttempted).
 	notTried string
+}
+
+// lastFiles is what the files written last hold. It has a lock of its
+// own: a Flush, one of a Reporter's readers, notes its files beside the
+// others.
+type lastFiles struct {
+	mu sync.Mutex
+	// at is Reporter.added when their lines were read back: the lines
+	// added after are new since.
+	at   int64
+	sum  Summary
+	when time.Time     // when they were written
+	cost time.Duration // how long writing them took
+}
+
+// wrote notes files of sum, of the lines added up to the at-th, written
+// from start to end. (A Flush's files may be older than a rewrite's that
+// came while it wrote them.)
+func (f *lastFiles) wrote(sum Summary, at int64, start, end time.Time) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.when, f.cost = end, end.Sub(start)
+	if at >= f.at {
+		f.sum, f.at = sum, at
+	}
+}
+
+// get returns what wrote noted last.
+func (f *lastFiles) get() (sum Summary, at int64, when time.Time, cost time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.sum, f.at, f.when, f.cost
 }
 
 // NewReporter creates dir (and parents) and returns a Reporter writing
@@ -107,7 +141,9 @@ func NewReporter(dir string, opts ReporterOptions) (*Reporter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
-	return &Reporter{dir: dir, opts: opts, log: f, logBuf: bufio.NewWriterSize(f, 64<<10), last: opts.Clock.Now()}, nil
+	r := &Reporter{dir: dir, opts: opts, log: f, logBuf: bufio.NewWriterSize(f, 64<<10)}
+	r.files.when = opts.Clock.Now()
+	return r, nil
 }
 
 // Dir is the folder the reports are written to.
@@ -127,14 +163,18 @@ func (r *Reporter) AddRow(row Row) error {
 	if err := r.append(row); err != nil {
 		return err
 	}
-	r.dirty++
+	r.added++
 	// Rewriting is proportional to the whole report, so never spend more
 	// than a twentieth of the time on it: after a write that took d, wait
 	// at least 19·d before the next, whatever Every and Interval say.
 	// (A tenth, with a rewrite every 200 results, was an eighth of the CPU
 	// of a fast loopback send, bench/.)
-	since := r.opts.Clock.Now().Sub(r.last)
-	if since >= 19*r.cost && (r.dirty >= r.opts.Every || since >= r.opts.Interval) {
+	_, at, when, cost := r.files.get()
+	since := r.opts.Clock.Now().Sub(when)
+	if since >= 19*cost && (r.added-at >= int64(r.opts.Every) || since >= r.opts.Interval) {
+		if err := r.ready(); err != nil {
+			return err
+		}
 		return r.rewrite(false)
 	}
 	return nil
@@ -199,19 +239,20 @@ func (r *Reporter) AddBeside(row Row) error {
 		r.unsorted = true
 	}
 	r.beside = append(r.beside, besideLine{row: row.Row, at: at})
-	r.dirty++
+	r.added++
 	return nil
 }
 
-// Flush writes the files now.
+// Flush writes the files now, formatting report.json for reading. It
+// holds r's lock for reading while it writes them: an Each (the page) may
+// run beside it.
 func (r *Reporter) Flush() error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.rewrite(true)
+	return r.reading(func() error { return r.rewrite(true) })
 }
 
 // rewrite writes the report files from every row's latest line; final
-// formats report.json for reading. r.mu is held.
+// formats report.json for reading. r.mu is held (for reading will do) and
+// the log ready (see reading).
 func (r *Reporter) rewrite(final bool) error {
 	start := r.opts.Clock.Now()
 	fw, err := newFilesWriter(r.dir, final)
@@ -227,32 +268,59 @@ func (r *Reporter) rewrite(final bool) error {
 	if err != nil {
 		return err
 	}
-	r.sum = sum
-	r.cost = r.opts.Clock.Now().Sub(start)
-	r.dirty = 0
-	r.last = r.opts.Clock.Now()
+	r.files.wrote(sum, r.added, start, r.opts.Clock.Now())
+	return nil
+}
+
+// reading calls fn with r.mu held for reading and the log ready to be
+// read back: its buffer written out and the lines beside rows sorted,
+// which it makes so first (with r.mu held for writing) when they are not.
+func (r *Reporter) reading(fn func() error) error {
+	for {
+		r.mu.RLock()
+		if r.log == nil || (r.logBuf.Buffered() == 0 && !r.unsorted) {
+			defer r.mu.RUnlock()
+			return fn()
+		}
+		r.mu.RUnlock()
+		r.mu.Lock()
+		err := r.ready()
+		r.mu.Unlock()
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// ready writes the log's buffer out and sorts the lines beside rows, so
+// that each may read them; r.mu is held for writing.
+func (r *Reporter) ready() error {
+	if r.log == nil {
+		return errReporterClosed
+	}
+	if err := r.logBuf.Flush(); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	if r.unsorted {
+		slices.SortStableFunc(r.beside, func(a, b besideLine) int { return cmp.Compare(a.row, b.row) })
+		r.unsorted = false
+	}
 	return nil
 }
 
 // each calls fn with every row's latest line, in row order (the lines
-// without a row first), and returns their summary; r.mu is held.
+// without a row first), and returns their summary; r.mu is held (for
+// reading will do) and the log ready (see reading).
 func (r *Reporter) each(fn func(Row) error) (Summary, error) {
 	var sum Summary
 	if r.log == nil {
 		return sum, errReporterClosed
-	}
-	if err := r.logBuf.Flush(); err != nil {
-		return sum, fmt.Errorf("report: %w", err)
 	}
 	for _, row := range r.zero {
 		sum.add(row)
 		if err := fn(row); err != nil {
 			return sum, err
 		}
-	}
-	if r.unsorted {
-		slices.SortStableFunc(r.beside, func(a, b besideLine) int { return cmp.Compare(a.row, b.row) })
-		r.unsorted = false
 	}
 	win := logWindow{f: r.log, size: r.logSize}
 	give := func(row int, at int64) error {
@@ -314,24 +382,22 @@ func (r *Reporter) NoteNotAttempted(detail string) {
 
 // Each calls fn with every row's latest line, in row order (the lines
 // without a row number first), and stops at fn's first error, returning it
-// wrapped. It holds r's lock throughout, so lines added meanwhile wait,
-// and fn must not call r. It reads the lines back from the log one at a
-// time: a source for PageInput.Rows (Flush first, and Close after the
-// page is written).
+// wrapped. It holds r's lock for reading throughout, so lines added
+// meanwhile wait (a Flush may run beside it), and fn must not call r. It
+// reads the lines back from the log one at a time: a source for
+// PageInput.Rows (Close after the page is written).
 func (r *Reporter) Each(fn func(Row) error) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	_, err := r.each(fn)
-	return err
+	return r.reading(func() error {
+		_, err := r.each(fn)
+		return err
+	})
 }
 
 // Rows returns the report lines in row order. It reads them all into
 // memory: for tests and small reports.
 func (r *Reporter) Rows() []Row {
-	r.mu.Lock()
-	defer r.mu.Unlock()
 	var out []Row
-	r.each(func(row Row) error { out = append(out, row); return nil })
+	_ = r.Each(func(row Row) error { out = append(out, row); return nil })
 	return out
 }
 
@@ -339,8 +405,11 @@ func (r *Reporter) Rows() []Row {
 func (r *Reporter) Summary() Summary {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.dirty == 0 && r.sum.Total > 0 {
-		return r.sum
+	if sum, at, _, _ := r.files.get(); r.added == at && sum.Total > 0 {
+		return sum
+	}
+	if r.ready() != nil {
+		return Summary{}
 	}
 	sum, _ := r.each(func(Row) error { return nil })
 	return sum
