@@ -149,7 +149,15 @@ func (c EnhancedCode) String() string {
 	if c == (EnhancedCode{}) {
 		return ""
 	}
-	return fmt.Sprintf("%d.%d.%d", c[0], c[1], c[2])
+	// Appended, not through fmt: a result of every message formats it
+	// (the journal's line, the report's).
+	b := make([]byte, 0, 16)
+	b = strconv.AppendInt(b, int64(c[0]), 10)
+	b = append(b, '.')
+	b = strconv.AppendInt(b, int64(c[1]), 10)
+	b = append(b, '.')
+	b = strconv.AppendInt(b, int64(c[2]), 10)
+	return string(b)
 }
 
 // ParseEnhancedCode parses "5.1.1"; "" gives the zero value.
