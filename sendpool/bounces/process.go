@@ -87,7 +87,9 @@ type Options struct {
 	// Memory, when not nil and neither MoveTo nor Delete is set, is what
 	// earlier runs read (LoadMemory): those messages are not read again,
 	// and those this run reads are added to it and saved once recorded
-	// (not in a dry run, which skips what it has all the same). With
+	// (not in a dry run, which skips what it has all the same), but for
+	// those the server refused to give and unsubscribe requests not
+	// applied (Unauthenticated), which the next run reads again. With
 	// MoveTo or Delete every message is read, the reports an earlier run
 	// only read among them, and Memory is neither used nor changed.
 	Memory *Memory
@@ -272,6 +274,14 @@ type readings struct {
 	stopped   *StoppedError
 }
 
+// settled reports a finding the next run need not read again: not one
+// the server refused to give (it may next time), nor an unsubscribe
+// request not applied (mailbox.authserv_id, set since, may vouch for it;
+// until then each run lists it with the line to add by hand).
+func settled(f Finding) bool {
+	return !f.refused && f.Verdict != Unauthenticated
+}
+
 // rememberRead adds the messages read, of the mailbox of scope which
 // listed listed, to mem and saves it; it reports whether they are kept.
 func rememberRead(mem *Memory, scope mailbox.Scope, read []string, listed []mailbox.Entry) (bool, error) {
@@ -315,7 +325,7 @@ func (ix *Index) readAll(ctx context.Context, mb Mailbox, entries []mailbox.Entr
 			r.records = append(r.records, ix.collect(&f, sup, seen, list, opts)...)
 			r.processed = append(r.processed, f.ID)
 		}
-		if !f.refused {
+		if settled(f) {
 			r.read = append(r.read, f.ID)
 		}
 		sum.Findings = append(sum.Findings, f)
