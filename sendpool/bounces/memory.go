@@ -225,6 +225,3 @@ func (m *Memory) Save() error {
 	}
 	return nil
 }
-
-// Path is the file m is kept in.
-func (m *Memory) Path() string { return m.path }

@@ -74,7 +74,8 @@ func (s uidRanges) String() string {
 	return b.String()
 }
 
-// parseUIDRanges reads what String writes, ranges ascending and apart.
+// parseUIDRanges reads what String writes, ranges ascending and apart;
+// its error is the bad range's, for the caller to wrap.
 func parseUIDRanges(text string) (uidRanges, error) {
 	var s uidRanges
 	for part := range strings.SplitSeq(text, ",") {
@@ -85,7 +86,7 @@ func parseUIDRanges(text string) (uidRanges, error) {
 		a, errA := strconv.ParseUint(lo, 10, 32)
 		b, errB := strconv.ParseUint(hi, 10, 32)
 		if errA != nil || errB != nil || a == 0 || b < a || len(s) > 0 && uint64(s[len(s)-1].hi)+1 >= a {
-			return nil, fmt.Errorf("bounces: %q is not a UID range in order", part)
+			return nil, fmt.Errorf("%q is not a UID range in order", part)
 		}
 		s = append(s, uidRange{uint32(a), uint32(b)})
 	}
