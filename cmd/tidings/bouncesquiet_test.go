@@ -1,15 +1,20 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/tidings/tidings/sendpool/bounces"
 )
 
 // TestBouncesQuietRepeats: bounces from cron, --quiet, lists the reports
 // it records in this run and those it cannot match, not again the ones an
 // earlier run recorded (POP3 and IMAP without --move-to read them every
-// time: an hourly job repeated its whole history). Without --quiet it
-// lists them all, as before.
+// time, before runs remembered what they read: an hourly job repeated
+// its whole history; a run after the memory is removed reads them all
+// again). Without --quiet it lists them all, as before.
 func TestBouncesQuietRepeats(t *testing.T) {
 	camp, _, _, deliver := popBounces(t, "", "")
 	var reports []string
@@ -21,6 +26,13 @@ func TestBouncesQuietRepeats(t *testing.T) {
 	if code != exitSomeFailed || !strings.Contains(first, "4 new)") || strings.Count(first, "\n  row ") != 4 {
 		t.Fatalf("first bounces: code %d\n%s%s", code, first, errOut)
 	}
+	forget := func() {
+		t.Helper()
+		if err := os.Remove(filepath.Join(filepath.Dir(camp), ".tidings", "t", bounces.ReadFile)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	forget()
 	again, errOut, code := runCLI(t, "bounces", "-q", camp)
 	if code != exitSomeFailed || !strings.Contains(again, "0 new)") {
 		t.Fatalf("second bounces: code %d\n%s%s", code, again, errOut)
@@ -34,6 +46,7 @@ func TestBouncesQuietRepeats(t *testing.T) {
 	if out, _, _ := runCLI(t, "bounces", "-q", "--dry-run", camp); strings.Contains(out, "  row ") {
 		t.Errorf("--quiet --dry-run lists the recorded reports:\n%s", out)
 	}
+	forget()
 	if out, _, _ := runCLI(t, "bounces", camp); !strings.Contains(out, "  row ") {
 		t.Errorf("without --quiet the recorded reports are no longer listed:\n%s", out)
 	}

@@ -57,7 +57,11 @@ and hard bounces, complaints and unsubscribe requests are appended to the
 campaign's suppress: file, so the next campaign sharing it skips them.
 --dry-run shows all this without writing or touching anything. The mailbox is
 left as it was unless --move-to FOLDER (IMAP) or --delete moves or deletes the
-processed reports; nothing else is ever touched.
+processed reports; nothing else is ever touched. Without them, each run
+remembers the messages it read (over IMAP the folder's UIDVALIDITY and their
+UIDs, over POP3 their unique-ids) in the state folder's bounces.read, and the
+next run reads only the others (remove the file to read them all again);
+--dry-run skips what is remembered and remembers nothing.
 
 An unsubscribe request by mail is applied only when the server that received
 it vouched for its From: the topmost Authentication-Results field signed with
@@ -72,10 +76,13 @@ The run's time on the mailbox is bounded by --max-time (default 30m), which no
 server can extend, and so is each command in it (10 × mailbox.timeout, plus
 time for the size of the message asked for) and the number of responses and
 bytes it may take: a server that keeps talking without finishing cannot keep a
-cron job waiting. When a limit stops the run, what was read before it is
-recorded and suppressed all the same; the next run reads the mailbox again
-(recording nothing twice): one too large to read within --max-time needs a
-longer one once (a stopped run moves and deletes nothing).
+cron job waiting. When a limit or a lost connection stops the run, what was
+read before it is recorded and suppressed all the same, and the next run reads
+on from there: with --move-to or --delete the reports read are moved or
+deleted once recorded, on a new session bounded by 10 × mailbox.timeout (the
+run's time may be up; if that fails too they stay, and the next run reads them
+again, recording nothing twice); without them the messages read are
+remembered, and skipped by the next run.
 
 Exit code: 0 processed, 1 some reports unreadable or about no message of this
 campaign, or about its messages under an earlier name, 2 unusable (settings,
@@ -92,7 +99,7 @@ login, a send holding the campaign's lock).`,
 	f.BoolVar(&opts.delete, "delete", false, "delete the processed reports from the mailbox")
 	f.BoolVar(&opts.debug, "debug", false, "print the IMAP or POP3 transcript on stderr (logins redacted)")
 	f.StringVar(&opts.name, "name", "", "read the reports about the campaign as it was named NAME before (the file sent under an earlier name)")
-	f.DurationVar(&opts.maxTime, "max-time", defaultMaxTime, "stop reading the mailbox after this long (what was read is recorded; the next run reads the mailbox again from its start)")
+	f.DurationVar(&opts.maxTime, "max-time", defaultMaxTime, "stop reading the mailbox after this long (what was read is recorded, and moved, deleted or remembered: the next run reads on from there)")
 	return cmd
 }
 
@@ -141,19 +148,24 @@ func runBounces(ctx context.Context, opts bouncesOptions, g *globalOptions, path
 	}
 	defer lock.Release()
 	defer state.Close()
-	mctx, cancel := context.WithTimeoutCause(ctx, opts.maxTime, &mailbox.RunLimit{Limit: opts.maxTime, Setting: "--max-time"})
-	defer cancel()
-	mb, err := openMailbox(mctx, g, c, opts)
+	cfg, err := bouncesMailboxConfig(g, c, opts)
 	if err != nil {
 		return err
 	}
-	sum, err := processMailbox(mctx, g, c, lock, state, mb, opts)
+	mctx, cancel := context.WithTimeoutCause(ctx, opts.maxTime, &mailbox.RunLimit{Limit: opts.maxTime, Setting: "--max-time"})
+	defer cancel()
+	mb, err := openMailbox(mctx, cfg)
+	if err != nil {
+		return err
+	}
+	sum, err := processMailbox(mctx, g, c, lock, state, mb, loadReadMemory(g, c, opts), opts)
 	// Over POP3 the deletions happen at the end of the session: closing
 	// is part of the work, and its failure is reported.
 	if cerr := mb.Close(context.WithoutCancel(ctx)); cerr != nil && err == nil && sum != nil && sum.Processed > 0 {
 		err = &unusableError{fmt.Errorf("ending the mailbox session, which removes the reports: %w", cerr)}
 		sum.Processed = 0
 	}
+	disposeStopped(ctx, cfg, sum, err)
 	if sum != nil {
 		printBounces(g, c, sum, opts)
 	}
@@ -234,15 +246,21 @@ func bouncesCampaign(path string, opts bouncesOptions) (*campaign.Campaign, erro
 	return c, nil
 }
 
-// openMailbox logs in to the campaign's mailbox.
-func openMailbox(ctx context.Context, g *globalOptions, c *campaign.Campaign, opts bouncesOptions) (mailbox.Mailbox, error) {
+// bouncesMailboxConfig is the campaign's mailbox settings for bounces
+// (mailboxConfig, with the transcript under --debug).
+func bouncesMailboxConfig(g *globalOptions, c *campaign.Campaign, opts bouncesOptions) (mailbox.Config, error) {
 	cfg, err := mailboxConfig(g, c)
 	if err != nil {
-		return nil, err
+		return cfg, err
 	}
 	if opts.debug {
 		cfg.Debug = g.stderr
 	}
+	return cfg, nil
+}
+
+// openMailbox logs in to the campaign's mailbox.
+func openMailbox(ctx context.Context, cfg mailbox.Config) (mailbox.Mailbox, error) {
 	mb, err := mailbox.Open(ctx, cfg)
 	if err != nil {
 		return nil, &unusableError{err}
@@ -266,14 +284,14 @@ func mailboxConfig(g *globalOptions, c *campaign.Campaign) (mailbox.Config, erro
 
 // processMailbox runs bounces.Process with the journal as the recorder
 // (none in a dry run).
-func processMailbox(ctx context.Context, g *globalOptions, c *campaign.Campaign, lock *journal.Lock, state *journal.State, mb mailbox.Mailbox, opts bouncesOptions) (*bounces.Summary, error) {
+func processMailbox(ctx context.Context, g *globalOptions, c *campaign.Campaign, lock *journal.Lock, state *journal.State, mb mailbox.Mailbox, mem *bounces.Memory, opts bouncesOptions) (*bounces.Summary, error) {
 	supp, err := loadSuppressionIfAny(c.Suppress)
 	if err != nil {
 		return nil, &unusableError{err}
 	}
 	po := bounces.Options{DryRun: opts.dryRun, MoveTo: opts.moveTo, Delete: opts.delete,
 		Unsubscribe: mailtoAddress(c), UnsubscribeShared: mailtoShared(c), UnsubscribeSubject: mailtoSubject(c), AuthservID: string(c.Mailbox.AuthservID),
-		SuppressFile: c.Suppress, Suppressed: supp, Campaign: c.Name, Now: opts.now, Since: readSince(c, state)}
+		SuppressFile: c.Suppress, Suppressed: supp, Campaign: c.Name, Now: opts.now, Since: readSince(c, state), Memory: mem}
 	var rec bounces.Recorder = noRecorder{}
 	if !opts.dryRun {
 		w, err := journal.Open(ctx, lock, journal.Run{PID: os.Getpid(), Started: opts.now(), Version: toolVersion(), Flags: map[string]string{"command": "bounces"}, Campaign: c.File, Name: c.Name})
@@ -468,6 +486,7 @@ func printBounces(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, 
 	if !sum.Since.IsZero() {
 		fmt.Fprintf(w, "(messages the mailbox received before %s, two days before the campaign's first run, were not read)\n", sum.Since.Format("2 Jan 2006"))
 	}
+	printMemory(g, c, sum)
 	fmt.Fprintf(w, "%s %s %s\n", report.Plural(len(sum.Suppress), "address"), verb, displayPath(c.Suppress))
 	for _, s := range sum.Suppress {
 		fmt.Fprintf(w, "  %s\n", s.Line(c.Name, opts.now()))

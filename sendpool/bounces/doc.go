@@ -13,6 +13,9 @@
 // recipient (never twice: records are known by report and recipient), and
 // appends hard bounces, complaints and unsubscribe requests to the
 // campaign's suppression list; it moves or deletes the processed reports
-// only when asked, and only after recording them. Nothing here speaks a
+// only when asked, and only after recording them (after a run stopped
+// halfway too: DisposeStopped). A run that moves and deletes nothing
+// remembers what it read (Memory, in the state folder), and the next
+// skips it. Nothing here speaks a
 // mail protocol: the Mailbox interface is what it needs of one.
 package bounces

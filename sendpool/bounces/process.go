@@ -40,6 +40,8 @@ type Mailbox interface {
 	// CheckDispose says, changing nothing, whether Move to moveTo and
 	// Delete would work.
 	CheckDispose(ctx context.Context, moveTo string, delete bool) error
+	// Scope says where the IDs List gives hold (see mailbox.Scope).
+	Scope() mailbox.Scope
 }
 
 // Options tune Process.
@@ -82,6 +84,15 @@ type Options struct {
 	// campaign's first run, and a mailbox that is also a person's inbox
 	// is not read back to its first message.
 	Since time.Time
+	// Memory, when not nil and neither MoveTo nor Delete is set, is what
+	// earlier runs read (LoadMemory): those messages are not read again,
+	// and those this run reads are added to it and saved once recorded
+	// (not in a dry run, which skips what it has all the same), but for
+	// those the server refused to give and unsubscribe requests not
+	// applied (Unauthenticated), which the next run reads again. With
+	// MoveTo or Delete every message is read, the reports an earlier run
+	// only read among them, and Memory is neither used nor changed.
+	Memory *Memory
 }
 
 // Finding is what one message in the mailbox was found to be.
@@ -93,6 +104,9 @@ type Finding struct {
 	Matches []Match
 	// Problem says why an unreadable report could not be read.
 	Problem string
+	// refused says the server would not give it: it is not remembered
+	// as read (Options.Memory), and the next run tries again.
+	refused bool
 	// Campaign, for a Foreign report about a message tidings made, is the
 	// campaign its Message-ID names ("" when it names none).
 	Campaign string
@@ -126,6 +140,16 @@ type Summary struct {
 	// Since is Options.Since: the messages received before it were not
 	// read (zero: none was left out).
 	Since time.Time
+	// Skipped counts the messages not read because an earlier run read
+	// them (Options.Memory); Forgot says why what Memory held was
+	// forgotten instead ("" when it was not: the folder's UIDVALIDITY
+	// changed, say). Remembered says the messages this run read are in
+	// Memory's file for the next run to skip; MemoryErr, when saving it
+	// failed, says why (the next run reads them again then).
+	Skipped    int
+	Forgot     string
+	Remembered bool
+	MemoryErr  error
 }
 
 // Count returns the findings with verdict v.
@@ -151,8 +175,12 @@ type Recorder interface {
 // then through rec a feedback record per bounced, complaining or
 // unsubscribing recipient (never twice: ids the journal knows are
 // skipped); then it moves or deletes the processed reports when asked,
-// once everything is recorded (so a run stopped halfway finds the same
-// reports again). The list is written first, and each record names the
+// once everything is recorded. A run its session stopped halfway (a
+// *StoppedError) records what it read all the same; the reports among
+// them are then in the error, for DisposeStopped to move or delete on a
+// new session (the next run reads them again until that is done). Without
+// MoveTo and Delete, the messages read are added to opts.Memory once
+// recorded, and those it had are not read. The list is written first, and each record names the
 // list its address went to (journal.Feedback.Listed): a report the
 // journal has with its address listed in this list does not list it
 // again (a person took it out of the list by hand: it stays out until a
@@ -171,7 +199,7 @@ func Process(ctx context.Context, mb Mailbox, ix *Index, rec Recorder, opts Opti
 			return nil, err
 		}
 	}
-	entries, err := mb.List(ctx, opts.Since)
+	listed, err := mb.List(ctx, opts.Since)
 	if err != nil {
 		if mailboxStopped(err) {
 			return nil, &StoppedError{Err: err, DryRun: opts.DryRun}
@@ -179,6 +207,11 @@ func Process(ctx context.Context, mb Mailbox, ix *Index, rec Recorder, opts Opti
 		return nil, err
 	}
 	sum := &Summary{Since: opts.Since}
+	entries, scope := listed, mb.Scope()
+	remember := opts.Memory != nil && opts.MoveTo == "" && !opts.Delete
+	if remember {
+		entries, sum.Skipped, sum.Forgot = opts.Memory.skip(scope, listed)
+	}
 	list, err := filepath.Abs(opts.SuppressFile)
 	if err != nil {
 		return nil, err
@@ -206,9 +239,20 @@ func Process(ctx context.Context, mb Mailbox, ix *Index, rec Recorder, opts Opti
 				return sum, err
 			}
 		}
+		// Recorded durably (the journal syncs each record): what was
+		// read may be skipped, or moved away, from now on.
+		if remember {
+			sum.Remembered, sum.MemoryErr = rememberRead(opts.Memory, scope, r.read, listed)
+		}
 	}
 	if stopped != nil {
-		return sum, stopped // nothing is moved or deleted: the session is over
+		// The session is over: DisposeStopped moves or deletes the
+		// reports recorded on a new one.
+		stopped.Remembered, stopped.Skipped = sum.Remembered, sum.Skipped
+		if !opts.DryRun && (opts.MoveTo != "" || opts.Delete) {
+			stopped.Recorded, stopped.MoveTo, stopped.Delete = processed, opts.MoveTo, opts.Delete
+		}
+		return sum, stopped
 	}
 	if err := dispose(ctx, mb, processed, opts); err != nil {
 		return sum, err
@@ -220,12 +264,35 @@ func Process(ctx context.Context, mb Mailbox, ix *Index, rec Recorder, opts Opti
 }
 
 // readings are what readAll read: the feedback records to write, the ids
-// of the reports matched (to move or delete), and the stop of a session
-// that ended before the last message (nil when none did).
+// of the reports matched (to move or delete), the ids of the messages
+// read (to remember: not those the server refused to give), and the stop
+// of a session that ended before the last message (nil when none did).
 type readings struct {
 	records   []journal.Feedback
 	processed []string
+	read      []string
 	stopped   *StoppedError
+}
+
+// settled reports a finding the next run need not read again: not one
+// the server refused to give (it may next time), nor an unsubscribe
+// request not applied (mailbox.authserv_id, set since, may vouch for it;
+// until then each run lists it with the line to add by hand).
+func settled(f Finding) bool {
+	return !f.refused && f.Verdict != Unauthenticated
+}
+
+// rememberRead adds the messages read, of the mailbox of scope which
+// listed listed, to mem and saves it; it reports whether they are kept.
+func rememberRead(mem *Memory, scope mailbox.Scope, read []string, listed []mailbox.Entry) (bool, error) {
+	if scope.Key == "" {
+		return false, nil // IDs of this session only
+	}
+	mem.add(scope, read, listed)
+	if err := mem.Save(); err != nil {
+		return false, err
+	}
+	return true, nil
 }
 
 // readAll reads entries in turn into sum's findings, adding their
@@ -258,6 +325,9 @@ func (ix *Index) readAll(ctx context.Context, mb Mailbox, entries []mailbox.Entr
 			r.records = append(r.records, ix.collect(&f, sup, seen, list, opts)...)
 			r.processed = append(r.processed, f.ID)
 		}
+		if settled(f) {
+			r.read = append(r.read, f.ID)
+		}
 		sum.Findings = append(sum.Findings, f)
 	}
 	return r, nil
@@ -282,7 +352,7 @@ func (ix *Index) read(ctx context.Context, mb Mailbox, m mailbox.Entry, unsub un
 	case errors.As(err, &refused):
 		// The server will not give this one message (a broken one, say):
 		// it is named, and the others are read.
-		f.Verdict, f.Problem = Unreadable, "the server refused to give it: "+refused.Reply()
+		f.Verdict, f.Problem, f.refused = Unreadable, "the server refused to give it: "+refused.Reply(), true
 		return f, nil
 	case err != nil:
 		return f, &fetchError{err}

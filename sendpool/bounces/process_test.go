@@ -87,6 +87,9 @@ func (mb *memMailbox) CheckDispose(_ context.Context, moveTo string, _ bool) err
 	return nil
 }
 
+// Scope is a folder's of IMAP UIDs that stay what they are.
+func (mb *memMailbox) Scope() mailbox.Scope { return mailbox.Scope{Key: "mem", UIDs: true} }
+
 func (mb *memMailbox) Move(_ context.Context, ids []string, folder string) error {
 	for _, id := range ids {
 		delete(mb.msgs, id)

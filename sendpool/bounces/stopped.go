@@ -11,15 +11,31 @@ import (
 // StoppedError is a run the mailbox session stopped before it read every
 // message: a bound of the session (mailbox.ErrLimit, the run's time limit
 // among them) or a lost connection. What the Read messages read before
-// it held is recorded and suppressed all the same (but in a dry run);
-// nothing is moved or deleted; the next run reads the messages not read
-// yet (and those read, which it records nothing twice for).
+// it held is recorded and suppressed all the same (but in a dry run).
+// Without MoveTo and Delete, the messages read are remembered
+// (Remembered, Options.Memory) and the next run skips them; with one of
+// them, the reports among them are moved or deleted on a new session
+// (DisposeStopped), and the next run reads the rest. A message neither
+// remembered nor moved away is read again by the next run, which records
+// nothing twice for it.
 type StoppedError struct {
 	Err error
 	// Read is how many of the Listed messages were read before it; Listed
-	// is 0 when listing them failed.
-	Read, Listed int
-	DryRun       bool
+	// is 0 when listing them failed. Skipped counts the messages not read
+	// because an earlier run read them.
+	Read, Listed, Skipped int
+	DryRun                bool
+	// Remembered says the messages read are in Options.Memory's file.
+	Remembered bool
+	// Recorded lists the reports read before the stop, once they are
+	// recorded, when MoveTo or Delete asks to move or delete them.
+	Recorded []string
+	MoveTo   string
+	Delete   bool
+	// Disposed counts those of Recorded DisposeStopped moved or deleted;
+	// DisposeErr says why it moved or deleted none.
+	Disposed   int
+	DisposeErr error
 }
 
 func (e *StoppedError) Error() string {
@@ -27,16 +43,41 @@ func (e *StoppedError) Error() string {
 	case e.Listed == 0:
 		return fmt.Sprintf("%v; no message was read yet: the next run reads the mailbox", e.Err)
 	case e.DryRun:
-		return fmt.Sprintf("%v; %d of %d messages were read (a dry run records nothing); the next run reads the other %d", e.Err, e.Read, e.Listed, e.Listed-e.Read)
+		return fmt.Sprintf("%v; %d of %d messages were read (a dry run records and remembers nothing, and moves nothing); the next run reads them again", e.Err, e.Read, e.Listed)
 	}
-	next := fmt.Sprintf("the %d not read yet are read by the next run", e.Listed-e.Read)
+	return fmt.Sprintf("%v; nothing read so far is lost: what the %d of %d messages read before it held is recorded, and %s", e.Err, e.Read, e.Listed, e.next())
+}
+
+// next says what the next run does.
+func (e *StoppedError) next() string {
+	rest := e.Listed - e.Read
+	switch {
+	case e.Remembered:
+		return fmt.Sprintf("the next run skips them (they are remembered in the state folder's %s) and reads the %d not read yet", ReadFile, rest)
+	case e.DisposeErr != nil:
+		return fmt.Sprintf("%s them on a new session failed too (%v): they stay in the mailbox, and the next run reads them again (recording nothing twice) and the %d not read yet", e.verb("moving", "deleting"), e.DisposeErr, rest)
+	case len(e.Recorded) > 0 && e.Disposed == len(e.Recorded):
+		return fmt.Sprintf("the %d reports among them were %s on a new session; the next run reads the %d not read yet (and the other messages read, left in the mailbox, again, recording nothing twice)", e.Disposed, e.verb("moved to "+e.MoveTo, "deleted"), rest)
+	case e.MoveTo != "" || e.Delete:
+		if len(e.Recorded) == 0 {
+			return fmt.Sprintf("none of them was a report to %s; the next run reads them again (recording nothing twice) and the %d not read yet", e.verb("move", "delete"), rest)
+		}
+	}
 	if limit, ok := errors.AsType[*mailbox.RunLimit](e.Err); ok {
 		// The next run reads from the first message again: in as much
 		// time it stops about here.
-		next = fmt.Sprintf("the next run reads the mailbox again from its first message (recording nothing twice), and gets to the %d not read yet only with more time than %s (%s), or once a run that ends moved the others away (--move-to, --delete)",
-			e.Listed-e.Read, limit.Limit, limit.Setting)
+		return fmt.Sprintf("the next run reads the mailbox again from its first message (recording nothing twice), and gets to the %d not read yet only with more time than %s (%s), or once a run that ends moved the others away (--move-to, --delete)",
+			rest, limit.Limit, limit.Setting)
 	}
-	return fmt.Sprintf("%v; nothing read so far is lost: what the %d of %d messages read before it held is recorded, and %s", e.Err, e.Read, e.Listed, next)
+	return fmt.Sprintf("the next run reads the mailbox again from its first message (recording nothing twice), and the %d not read yet", rest)
+}
+
+// verb is move when the reports are moved, del when deleted.
+func (e *StoppedError) verb(move, del string) string {
+	if e.MoveTo != "" {
+		return move
+	}
+	return del
 }
 
 func (e *StoppedError) Unwrap() error { return e.Err }

@@ -90,6 +90,13 @@ func ConfigFrom(m campaign.Mailbox, password string) Config {
 // Addr is host:port.
 func (c *Config) Addr() string { return net.JoinHostPort(c.Host, strconv.Itoa(c.Port)) }
 
+// ExchangeLimit is the time one exchange may take before what it asks
+// for adds to it: CommandTimeout, or its default when zero.
+func (c Config) ExchangeLimit() time.Duration {
+	c, _ = c.check() // the defaults are filled in whatever else is wrong
+	return c.CommandTimeout
+}
+
 // Warnings lists settings the user must be told about on every run.
 func (c *Config) Warnings() []string {
 	var w []string

@@ -17,7 +17,8 @@ import (
 
 // imapBox is a Mailbox over IMAP: one session with Config.Folder selected.
 type imapBox struct {
-	s *session
+	s           *session
+	uidValidity uint32 // the folder's, as SELECT gave it (0: none given)
 }
 
 func openIMAP(ctx context.Context, cfg Config) (*imapBox, error) {
@@ -30,7 +31,7 @@ func openIMAP(ctx context.Context, cfg Config) (*imapBox, error) {
 		s.close()
 		return nil, err
 	}
-	return &imapBox{s: s}, nil
+	return &imapBox{s: s, uidValidity: s.c.Mailbox().UidValidity}, nil
 }
 
 func (b *imapBox) List(ctx context.Context, since time.Time) ([]Entry, error) {

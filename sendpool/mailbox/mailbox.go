@@ -56,6 +56,10 @@ type Mailbox interface {
 	// is not this one, the server has what they need (MOVE or UIDPLUS;
 	// UIDPLUS), the protocol can move at all (POP3 cannot: ErrIMAPOnly).
 	CheckDispose(ctx context.Context, moveTo string, delete bool) error
+	// Scope says where the IDs List gives hold: in other sessions of the
+	// same Scope.Key, and as IMAP UIDs or POP3 unique-ids. It asks the
+	// server nothing.
+	Scope() Scope
 	// Close ends the session: LOGOUT (IMAP) or QUIT (POP3, which removes
 	// the messages Delete marked). The Mailbox is closed afterwards,
 	// whatever the outcome.

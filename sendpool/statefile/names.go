@@ -37,5 +37,7 @@ func ownNames() []string {
 		"message-id.salt",     // plan.IDSaltFile
 		"message-id.salt.tmp", // it being written
 		"preview",             // the preview's folder when no --out is given
+		"bounces.read",        // bounces.ReadFile
+		"bounces.read.tmp",    // it being written
 	}
 }

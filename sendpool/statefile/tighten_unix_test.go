@@ -9,6 +9,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/tidings/tidings/sendpool/bounces"
 	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/plan"
 	"github.com/tidings/tidings/sendpool/report"
@@ -145,7 +146,7 @@ func chownNobody(t *testing.T, path string) {
 // all tidings' own (statefile.Own), and a user's file is not.
 func TestOwnNamesWriters(t *testing.T) {
 	for _, name := range []string{journal.FileName, journal.LockFileName, report.CSVFile, report.JSONFile,
-		report.PageFile, report.PageDataDir, spool.Folder, plan.IDSaltFile, "preview", ".report.log", ".report.log-123",
+		report.PageFile, report.PageDataDir, spool.Folder, plan.IDSaltFile, bounces.ReadFile, "preview", ".report.log", ".report.log-123",
 		".report.csv.42.tmp", ".report.json.rows.42.tmp", ".report.html.42.tmp"} {
 		if !statefile.Own(name) {
 			t.Errorf("Own(%q) = false", name)

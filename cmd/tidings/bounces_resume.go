@@ -1,0 +1,63 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+
+	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/sendpool/bounces"
+	"github.com/tidings/tidings/sendpool/mailbox"
+	"github.com/tidings/tidings/sendpool/report"
+)
+
+// loadReadMemory is what earlier runs of bounces read of the campaign's
+// mailbox (bounces.Memory, in its state folder), for a run that moves and
+// deletes nothing to skip; nil for a run that moves or deletes, which
+// reads every message. A file it cannot read is warned of and the
+// mailbox read from its first message.
+func loadReadMemory(g *globalOptions, c *campaign.Campaign, opts bouncesOptions) *bounces.Memory {
+	if opts.moveTo != "" || opts.delete {
+		return nil
+	}
+	mem, err := bounces.LoadMemory(c.StateDir)
+	if err != nil {
+		fmt.Fprintf(g.stderr, "warning: %v; this run reads every message (recording nothing twice)\n", err)
+	}
+	return mem
+}
+
+// disposeStopped moves or deletes, when err is a run stopped by its
+// mailbox session (a *bounces.StoppedError) asked to, the reports it read
+// and recorded: on a new session, bounded by one command's time
+// (10 × mailbox.timeout) besides each command's own bounds, since the
+// run's --max-time may be up. The error then says how it went; sum
+// counts those moved or deleted.
+func disposeStopped(ctx context.Context, cfg mailbox.Config, sum *bounces.Summary, err error) {
+	stopped, ok := errors.AsType[*bounces.StoppedError](err)
+	if !ok || sum == nil || len(stopped.Recorded) == 0 {
+		return
+	}
+	limit := cfg.ExchangeLimit()
+	dctx, cancel := context.WithTimeoutCause(ctx, limit, &mailbox.RunLimit{Limit: limit, Setting: "10 × mailbox.timeout, to move or delete what a stopped run read"})
+	defer cancel()
+	open := func(ctx context.Context) (bounces.Session, error) { return mailbox.Open(ctx, cfg) }
+	sum.Processed = bounces.DisposeStopped(dctx, open, stopped)
+}
+
+// printMemory says what the run skipped, as read by earlier runs, and
+// whether it could remember what it read.
+func printMemory(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary) {
+	path := displayPath(filepath.Join(c.StateDir, bounces.ReadFile))
+	if sum.Forgot != "" {
+		fmt.Fprintf(g.stdout, "(what earlier runs read, kept in %s, is forgotten: %s)\n", path, sum.Forgot)
+	}
+	if sum.Skipped > 0 {
+		fmt.Fprintf(g.stdout, "(%s read by earlier runs %s skipped, as %s remembers; remove it to read them again)\n",
+			report.Plural(sum.Skipped, "message"), verbFor(sum.Skipped, "was", "were"), path)
+	}
+	if sum.MemoryErr != nil {
+		fmt.Fprintf(g.stderr, "warning: %v; the next run reads this run's messages again (recording nothing twice)\n", sum.MemoryErr)
+	}
+}

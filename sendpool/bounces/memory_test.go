@@ -1,0 +1,200 @@
+package bounces
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/tidings/tidings/sendpool/mailbox"
+)
+
+func entries(ids ...string) []mailbox.Entry {
+	var out []mailbox.Entry
+	for _, id := range ids {
+		out = append(out, mailbox.Entry{ID: id})
+	}
+	return out
+}
+
+func idsOf(es []mailbox.Entry) string {
+	var out []string
+	for _, e := range es {
+		out = append(out, e.ID)
+	}
+	return strings.Join(out, " ")
+}
+
+// TestMemoryUIDs: UIDs read are kept as ranges, saved (0600) and loaded
+// back; the next listing skips them; a Scope of another UIDVALIDITY
+// forgets them all.
+func TestMemoryUIDs(t *testing.T) {
+	dir := t.TempDir()
+	scope := mailbox.Scope{Key: `imap "h:993" "u" "INBOX" 7`, UIDs: true}
+	m, err := LoadMemory(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := entries("1", "2", "3", "5", "6", "9")
+	kept, skipped, forgot := m.skip(scope, listed)
+	if len(kept) != 6 || skipped != 0 || forgot != "" {
+		t.Fatalf("empty memory: kept %v, skipped %d, forgot %q", kept, skipped, forgot)
+	}
+	m.add(scope, []string{"1", "2", "3", "6", "5"}, listed)
+	if err := m.Save(); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, ReadFile))
+	if fi, _ := os.Stat(filepath.Join(dir, ReadFile)); fi.Mode().Perm() != 0o600 || !strings.Contains(string(data), "\nuids 1:3,5:6\n") {
+		t.Fatalf("file (mode %v):\n%s", fi.Mode(), data)
+	}
+	m, err = LoadMemory(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept, skipped, _ = m.skip(scope, append(listed, entries("10")...))
+	if idsOf(kept) != "9 10" || skipped != 5 {
+		t.Errorf("loaded: kept %q, skipped %d", idsOf(kept), skipped)
+	}
+	other := scope
+	other.Key = `imap "h:993" "u" "INBOX" 8`
+	kept, skipped, forgot = m.skip(other, listed)
+	if len(kept) != 6 || skipped != 0 || !strings.Contains(forgot, "UIDVALIDITY changed") {
+		t.Errorf("another UIDVALIDITY: kept %v, skipped %d, forgot %q", kept, skipped, forgot)
+	}
+}
+
+// TestMemoryBounds: two million UIDs read in order are one range; past
+// maxRanges ranges the lowest are forgotten (read again, never skipped
+// unread).
+func TestMemoryBounds(t *testing.T) {
+	scope := mailbox.Scope{Key: "k", UIDs: true}
+	m := &Memory{path: filepath.Join(t.TempDir(), ReadFile), key: "k", known: map[string]bool{}}
+	read := make([]string, 0, 2_000_000)
+	for i := 1; i <= 2_000_000; i++ {
+		read = append(read, strconv.Itoa(i))
+	}
+	m.add(scope, read, nil)
+	if m.uids.String() != "1:2000000" {
+		t.Fatalf("two million UIDs: %.40s", m.uids.String())
+	}
+	var odd []string
+	for i := 2_000_001; i < 2_000_001+2*(maxRanges+10); i += 2 {
+		odd = append(odd, strconv.Itoa(i))
+	}
+	m.add(scope, odd, nil)
+	if len(m.uids) != maxRanges || m.uids.has(1) || !m.uids.has(uint32(2_000_001+2*(maxRanges+9))) || m.uids.has(2_000_002) {
+		t.Errorf("%d ranges, first %v", len(m.uids), m.uids[0])
+	}
+	if err := m.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(m.path); err != nil || fi.Size() > maxMemoryFile {
+		t.Errorf("file size %v, %v", fi.Size(), err)
+	}
+}
+
+// TestMemoryPOP3: unique-ids read are kept, those gone from the maildrop
+// forgotten; a damaged file is an error and an empty Memory.
+func TestMemoryPOP3(t *testing.T) {
+	dir := t.TempDir()
+	scope := mailbox.Scope{Key: `pop3 "h:995" "u"`}
+	m, _ := LoadMemory(dir)
+	m.skip(scope, nil)
+	m.add(scope, []string{"a1", "b2", "has space"}, entries("a1", "b2", "c3"))
+	if err := m.Save(); err != nil {
+		t.Fatal(err)
+	}
+	m, err := LoadMemory(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept, skipped, _ := m.skip(scope, entries("b2", "c3", "d4"))
+	if idsOf(kept) != "c3 d4" || skipped != 1 {
+		t.Errorf("kept %q, skipped %d", idsOf(kept), skipped)
+	}
+	m.add(scope, []string{"c3"}, entries("b2", "c3", "d4"))
+	if strings.Join(m.uidls, " ") != "b2 c3" {
+		t.Errorf("remembered %v", m.uidls)
+	}
+	os.WriteFile(filepath.Join(dir, ReadFile), []byte("key k\nuids 5:3\n"), 0o600)
+	if m, err := LoadMemory(dir); err == nil || len(m.uids) != 0 || m.key != "" {
+		t.Errorf("damaged file: %v, %+v", err, m)
+	}
+}
+
+// TestDisposeStopped: the reports a stopped run recorded are moved on a
+// new session; when none can be opened they stay, and the error says so
+// and that the next run reads them again.
+func TestDisposeStopped(t *testing.T) {
+	mb := newMemMailbox("a", "b", "c")
+	stopped := &StoppedError{Err: errors.New("mailbox: cut"), Read: 2, Listed: 3, Recorded: []string{"1", "2"}, MoveTo: "Junk"}
+	open := func(context.Context) (Session, error) { return closing{mb}, nil }
+	if n := DisposeStopped(t.Context(), open, stopped); n != 2 || mb.moved["1"] != "Junk" || mb.moved["2"] != "Junk" || mb.moved["3"] != "" {
+		t.Errorf("moved %d: %v", n, mb.moved)
+	}
+	if !strings.Contains(stopped.Error(), "the 2 reports among them were moved to Junk on a new session; the next run reads the 1 not read yet") {
+		t.Errorf("error: %v", stopped)
+	}
+	failed := &StoppedError{Err: errors.New("mailbox: cut"), Read: 2, Listed: 3, Recorded: []string{"1"}, Delete: true}
+	refuse := func(context.Context) (Session, error) { return nil, errors.New("mailbox: connection refused") }
+	if n := DisposeStopped(t.Context(), refuse, failed); n != 0 ||
+		!strings.Contains(failed.Error(), "deleting them on a new session failed too (mailbox: connection refused): they stay in the mailbox, and the next run reads them again (recording nothing twice) and the 1 not read yet") {
+		t.Errorf("%d deleted: %v", n, failed)
+	}
+}
+
+// closing is a memMailbox that ends.
+type closing struct{ *memMailbox }
+
+func (closing) Close(context.Context) error { return nil }
+
+// TestProcessMemory: a run that moves nothing remembers the messages it
+// read but the one the server refused to give, which the next run reads
+// again; a dry run skips what is remembered and remembers nothing; a run
+// with --delete reads them all.
+func TestProcessMemory(t *testing.T) {
+	dir := t.TempDir()
+	sent(t, dir, "ann@example.org")
+	mb := newMemMailbox(personal, personal, dsn("<2.tidings@news.example>", "", "ann@example.org", "failed", "5.1.1", "550 5.1.1 no such user"))
+	mb.refuse = map[string]bool{"1": true}
+	w, done := journalRecorder(t, dir)
+	defer done()
+	opts := Options{SuppressFile: filepath.Join(t.TempDir(), "s.txt"), Campaign: "x"}
+	run := func(o Options) *Summary {
+		t.Helper()
+		mem, err := LoadMemory(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.Memory = mem
+		sum, err := Process(t.Context(), mb, index(t, dir), w, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sum
+	}
+	if sum := run(opts); len(sum.Findings) != 3 || sum.Skipped != 0 || !sum.Remembered {
+		t.Fatalf("first run: %d read, %d skipped, remembered %v", len(sum.Findings), sum.Skipped, sum.Remembered)
+	}
+	dry := opts
+	dry.DryRun = true
+	mb.refuse = nil
+	if sum := run(dry); len(sum.Findings) != 1 || sum.Findings[0].ID != "1" || sum.Skipped != 2 || sum.Remembered {
+		t.Fatalf("dry run: findings %+v, %d skipped, remembered %v", sum.Findings, sum.Skipped, sum.Remembered)
+	}
+	if sum := run(opts); len(sum.Findings) != 1 || sum.Findings[0].ID != "1" || sum.Skipped != 2 {
+		t.Fatalf("second run: findings %+v, %d skipped", sum.Findings, sum.Skipped)
+	}
+	if sum := run(opts); len(sum.Findings) != 0 || sum.Skipped != 3 {
+		t.Fatalf("third run: findings %+v, %d skipped", sum.Findings, sum.Skipped)
+	}
+	del := opts
+	del.Delete = true
+	if sum := run(del); len(sum.Findings) != 3 || sum.Skipped != 0 || sum.Processed != 1 {
+		t.Errorf("--delete run: %d read, %d skipped, %d deleted", len(sum.Findings), sum.Skipped, sum.Processed)
+	}
+}
