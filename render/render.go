@@ -1550,6 +1550,18 @@ func isHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
+// FixedAttachmentFiles lists the attachments the Renderer read at New,
+// those named without row data (the same file in every message), by path.
+func (r *Renderer) FixedAttachmentFiles() []string {
+	var out []string
+	for _, af := range r.atts {
+		if af.fixed && af.b != nil {
+			out = append(out, af.path)
+		}
+	}
+	return out
+}
+
 // ImageFiles lists the inline images of the HTML body the Renderer read
 // (at New), by path.
 func (r *Renderer) ImageFiles() []string {

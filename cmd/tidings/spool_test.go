@@ -730,3 +730,31 @@ func TestQuietLeavesOutNotes(t *testing.T) {
 		}
 	}
 }
+
+// TestChangedFixedAttachment: an attachment every message carries (named
+// without row data) whose content changed after a send is named by check
+// and by the next send, as a changed template is; one saved again as it
+// was is not, and --resend-changed sends no row again for it (the
+// campaign's change, not a row's).
+func TestChangedFixedAttachment(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 2, "attachments: [guide.pdf]\n")
+	dir := filepath.Dir(camp)
+	writeFiles(t, dir, map[string]string{"guide.pdf": "%PDF-1.4 the first guide\n"})
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || len(srv.Messages()) != 2 {
+		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
+	}
+	writeFiles(t, dir, map[string]string{"guide.pdf": "%PDF-1.4 the first guide\n"}) // saved again as it was
+	if out, errOut, code := runCLI(t, "check", camp); code != exitOK || strings.Contains(out, "changed since") {
+		t.Errorf("check after the attachment was saved again: code %d\n%s%s", code, out, errOut)
+	}
+	writeFiles(t, dir, map[string]string{"guide.pdf": "%PDF-1.4 the corrected guide\n"})
+	note := "guide.pdf changed since an earlier send of this campaign: the messages sent then stay as they went"
+	if out, errOut, code := runCLI(t, "check", camp); code != exitOK || !strings.Contains(out, note) {
+		t.Errorf("check after the attachment changed: code %d\n%s%s", code, out, errOut)
+	}
+	out, errOut, code := runCLI(t, "send", "--yes", "--resend-changed", camp)
+	if code != exitOK || !strings.Contains(out, note) || len(srv.Messages()) != 2 {
+		t.Errorf("send --resend-changed after the attachment changed: code %d, %d messages in all\n%s%s", code, len(srv.Messages()), out, errOut)
+	}
+}

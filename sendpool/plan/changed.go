@@ -8,22 +8,30 @@ import (
 )
 
 // Changed lists the campaign's files (the campaign file, templates,
-// inline images, DKIM keys; not the sheet), by their paths relative to
-// its folder, whose content differs now from the newest spool generation
-// an earlier send used: what a send now makes differently from the
-// messages sent then (Plan.Changed, for tidings check). Nil when no send
-// used a generation; the files are read only then, and the sheet never.
+// inline images, DKIM keys, the attachments named without row data; not
+// the sheet), by their paths relative to its folder, whose content
+// differs now from the newest spool generation an earlier send used: what
+// a send now makes differently from the messages sent then (Plan.Changed,
+// for tidings check). Nil when no send used a generation; the files are
+// read only then, and the sheet never.
 func Changed(in *Inputs) ([]string, error) {
-	return changedSince(spool.OpenStore(in.Campaign.StateDir), -1, in.fileSums)
+	return changedSince(spool.OpenStore(in.Campaign.StateDir), -1, func() (spool.Inputs, error) {
+		files, err := in.fileSums()
+		if err != nil {
+			return spool.Inputs{}, err
+		}
+		atts, err := in.attachmentSums()
+		return spool.Inputs{Files: files, Attachments: atts}, err
+	})
 }
 
-// changedSince lists the files whose sum now gives differs from the
-// newest generation but skip (a generation's number; -1 for none) that
-// an earlier send used and that reads (not Unreadable); now is called
-// only when there is one. Nil when
+// changedSince lists the files whose sum now gives (its Files and
+// Attachments) differs from the newest generation but skip (a
+// generation's number; -1 for none) that an earlier send used and that
+// reads (not Unreadable); now is called only when there is one. Nil when
 // there is none, or it is of an older tidings (no Files, or absolute
 // paths).
-func changedSince(store *spool.Store, skip int, now func() (map[string]string, error)) ([]string, error) {
+func changedSince(store *spool.Store, skip int, now func() (spool.Inputs, error)) ([]string, error) {
 	gens, err := store.Generations()
 	if err != nil {
 		return nil, err
@@ -32,17 +40,36 @@ func changedSince(store *spool.Store, skip int, now func() (map[string]string, e
 		if g.Number() == skip || !g.Used() || g.Unreadable() != nil {
 			continue
 		}
-		was := g.Inputs().Files
-		if was == nil {
+		was := g.Inputs()
+		if was.Files == nil {
 			return nil, nil // of an older tidings
 		}
 		sums, err := now()
 		if err != nil {
 			return nil, err
 		}
-		return changedFiles(was, sums), nil
+		// (A generation of a tidings that kept absolute paths in Files
+		// kept no Attachments.)
+		changed := append(changedFiles(was.Files, sums.Files), changedAttachments(was.Attachments, sums.Attachments)...)
+		slices.Sort(changed)
+		return slices.Compact(changed), nil
 	}
 	return nil, nil
+}
+
+// changedAttachments lists the attachments in was and now both whose sums
+// differ, sorted. One in either only is not named: the campaign file
+// that names it changed (or was is of a tidings that kept no sums of
+// attachments).
+func changedAttachments(was, now map[string]string) []string {
+	var changed []string
+	for f, sum := range now {
+		if old, ok := was[f]; ok && old != sum {
+			changed = append(changed, f)
+		}
+	}
+	slices.Sort(changed)
+	return changed
 }
 
 // changedFiles lists the files whose sum in now differs from was, those

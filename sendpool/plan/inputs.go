@@ -305,6 +305,25 @@ func (in *Inputs) Digest(version string) (digest string, sums map[string]string,
 	return hex.EncodeToString(h.Sum(nil)), sums, nil
 }
 
+// attachmentSums maps the campaign's attachments named without row data
+// (render.Renderer.FixedAttachmentFiles), by path relative to its folder,
+// to the hex SHA-256 of their content (spool.Inputs.Attachments); nil when
+// it has none.
+func (in *Inputs) attachmentSums() (map[string]string, error) {
+	var sums map[string]string
+	for _, f := range in.Renderer.FixedAttachmentFiles() {
+		sum, err := fileDigest(f)
+		if err != nil {
+			return nil, fmt.Errorf("plan: %w", err)
+		}
+		if sums == nil {
+			sums = map[string]string{}
+		}
+		sums[in.relative(f)] = sum
+	}
+	return sums, nil
+}
+
 // fileSums is Digest's sums alone: the sheet is not read.
 func (in *Inputs) fileSums() (map[string]string, error) {
 	sums := map[string]string{}

@@ -41,7 +41,8 @@ type Plan struct {
 	Spool  *spool.Generation
 	Reused bool
 	// Changed lists the campaign's files (the campaign file, templates,
-	// inline images, DKIM keys; not the sheet), by their paths relative
+	// inline images, DKIM keys, the attachments named without row data;
+	// not the sheet), by their paths relative
 	// to the campaign's folder, that changed since the
 	// newest spool generation an earlier send used: the messages sent
 	// then stay as they were, the rows still to send go as they are now.

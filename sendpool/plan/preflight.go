@@ -137,6 +137,10 @@ func Preflight(ctx context.Context, in *Inputs, state *journal.State, opts Optio
 		return nil, err
 	}
 	digest, files, err := in.Digest(opts.Version)
+	var atts map[string]string
+	if err == nil {
+		atts, err = in.attachmentSums()
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -163,12 +167,12 @@ func Preflight(ctx context.Context, in *Inputs, state *journal.State, opts Optio
 		}
 	}
 	if gen == nil {
-		err = pl.render(ctx, in, spool.Inputs{Digest: digest, Files: files}, &opts)
+		err = pl.render(ctx, in, spool.Inputs{Digest: digest, Files: files, Attachments: atts}, &opts)
 	}
 	if err == nil && !pl.Spool.Used() {
 		// A generation a send used was made after what changed before
 		// it, and that send said so.
-		pl.Changed, err = changedSince(opts.Store, pl.Spool.Number(), func() (map[string]string, error) { return pl.Spool.Inputs().Files, nil })
+		pl.Changed, err = changedSince(opts.Store, pl.Spool.Number(), func() (spool.Inputs, error) { return pl.Spool.Inputs(), nil })
 	}
 	if err != nil {
 		return nil, err

@@ -49,6 +49,13 @@ type Inputs struct {
 	// which changed between generations; nil in generations of an older
 	// tidings.
 	Files map[string]string `json:"files,omitempty"`
+	// Attachments maps the attachments named without row data (the same
+	// file in every message), by path relative to the campaign's folder,
+	// to the hex SHA-256 of their content, to say which changed between
+	// generations as Files does (not in Digest: the attachment records
+	// tell whether a generation may be reused); nil in generations of an
+	// older tidings and of campaigns without such an attachment.
+	Attachments map[string]string `json:"attachments,omitempty"`
 }
 
 // manifest is a generation's .json file.
