@@ -15,6 +15,8 @@
 #                    leaves about 1.9 GB in the temporary folder while it runs)
 #   BENCH_QUICK=1    all of them twentyfold smaller (a smoke run)
 #   BENCH_FILTER     which benchmarks (a go test -bench pattern; default .)
+#   BENCH_CPU_PROFILE  a file: the loopback 8-connection pipelined/BDAT send
+#                    writes a CPU profile of tidings there (--cpu-profile)
 #
 # Ratios compare numbers taken in the same run: the machine may be shared
 # and noisy, so absolute numbers vary more than ratios.
