@@ -287,3 +287,38 @@ func TestBouncesStoppedPOP3(t *testing.T) {
 		t.Fatalf("next --delete run: code %d\n%s%s", code, out, errOut)
 	}
 }
+
+// TestBouncesRememberedOtherList: a campaign whose suppress: names
+// another list since a read-only run (Dovecot over IMAP) reads the
+// mailbox again, as the run says, and the reports recorded already list
+// their addresses in the new list, as the README promises (the journal
+// names the list each went to); the run after that skips them again.
+func TestBouncesRememberedOtherList(t *testing.T) {
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+	camp, _ := heldCampaign(t, d, "imap", "INBOX")
+	for _, r := range fiveBounces(t, camp) {
+		d.Deliver(t, bounceUser, r)
+	}
+	if out, errOut, code := runCLI(t, "bounces", camp); code != exitOK || !strings.Contains(out, "5 new)") {
+		t.Fatalf("first run: code %d\n%s%s", code, out, errOut)
+	}
+	writeFiles(t, filepath.Dir(camp), map[string]string{
+		"c.yaml":    strings.Replace(readFile(t, camp), "suppress: suppress.txt", "suppress: other.txt", 1),
+		"other.txt": "",
+	})
+	out, errOut, code := runCLI(t, "bounces", camp)
+	if code != exitOK || !strings.Contains(out, "5 messages in the mailbox: 5 matched this campaign (5 bounced; 0 new)") ||
+		!strings.Contains(out, "is forgotten: the campaign's suppress: list is another") {
+		t.Fatalf("run with another list: code %d\n%s%s", code, out, errOut)
+	}
+	if list := readFile(t, filepath.Join(filepath.Dir(camp), "other.txt")); strings.Count(list, "@example.org  # bounced") != 5 {
+		t.Errorf("the other list:\n%s", list)
+	}
+	out, errOut, code = runCLI(t, "bounces", camp)
+	if code != exitOK || !strings.Contains(out, "(5 messages read by earlier runs were skipped") {
+		t.Errorf("the run after: code %d\n%s%s", code, out, errOut)
+	}
+	if n := feedbackRecords(t, camp); n != 5 {
+		t.Errorf("journal has %d feedback records, want 5", n)
+	}
+}

@@ -42,12 +42,15 @@ const (
 // Memory is what the runs of bounces that moved and deleted nothing read
 // of the mailbox, kept in the state folder (ReadFile): over IMAP the UIDs
 // read under the folder's UIDVALIDITY, over POP3 the unique-ids read.
-// It holds under one mailbox.Scope only: a mailbox of another Scope.Key
-// (another server, login or folder, or the folder made anew) forgets it
-// all. A Memory is used by one goroutine.
+// It holds under one mailbox.Scope and one suppression list only: a
+// mailbox of another Scope.Key (another server, login or folder, or the
+// folder made anew) forgets it all, and so does another list (the
+// reports read list their addresses in it when read again, as a campaign
+// naming another list asks). A Memory is used by one goroutine.
 type Memory struct {
 	path  string
 	key   string
+	list  string // the suppression list's absolute path
 	uids  uidRanges
 	uidls []string        // in the maildrop's order
 	known map[string]bool // uidls as a set
@@ -92,6 +95,12 @@ func (m *Memory) parse(b []byte) error {
 		case word == "#" || word == "":
 		case word == "key" && m.key == "":
 			m.key = rest
+		case word == "list" && m.key != "" && m.list == "":
+			list, err := strconv.Unquote(rest)
+			if err != nil || list == "" {
+				return fmt.Errorf("a list line tidings does not write: %.40q", rest)
+			}
+			m.list = list
 		case word == "uids" && m.key != "":
 			r, err := parseUIDRanges(rest)
 			if err != nil {
@@ -141,17 +150,24 @@ func (m *Memory) has(scope mailbox.Scope, id string) bool {
 	return err == nil && m.uids.has(uint32(uid))
 }
 
-// skip returns entries without the messages m has for scope, and how
-// many it left out. A Memory of another scope is forgotten first: why
-// is said in forgot ("" when nothing was).
-func (m *Memory) skip(scope mailbox.Scope, entries []mailbox.Entry) (kept []mailbox.Entry, skipped int, forgot string) {
+// skip returns entries without the messages m has for scope and the
+// suppression list list (an absolute path), and how many it left out. A
+// Memory of another scope or list is forgotten first: why is said in
+// forgot ("" when nothing was).
+func (m *Memory) skip(scope mailbox.Scope, list string, entries []mailbox.Entry) (kept []mailbox.Entry, skipped int, forgot string) {
 	if scope.Key == "" {
 		return entries, 0, ""
 	}
-	if m.key != scope.Key {
+	switch {
+	case m.key != scope.Key:
 		forgot = changedScope(m.key, scope.Key)
+	case m.list != list && !sameFile(m.list, list):
+		forgot = changedList(m.list)
+	}
+	if m.key != scope.Key || forgot != "" {
 		*m = Memory{path: m.path, key: scope.Key, known: map[string]bool{}}
 	}
+	m.list = list
 	kept = make([]mailbox.Entry, 0, len(entries))
 	for _, e := range entries {
 		if m.has(scope, e.ID) {
@@ -174,6 +190,15 @@ func changedScope(key, now string) string {
 		return "the folder's UIDVALIDITY changed (it was made anew, or its UIDs given again): its messages are read again"
 	}
 	return "the mailbox settings changed (server, login or folder): its messages are read again"
+}
+
+// changedList says why a Memory of the suppression list was was
+// forgotten under another.
+func changedList(was string) string {
+	if was == "" {
+		return "it does not say which suppress: list the reports read were listed in: its messages are read again"
+	}
+	return fmt.Sprintf("the campaign's suppress: list is another (it was %s): its messages are read again, and the reports among them list their addresses in it", was)
 }
 
 // add adds read, messages of the mailbox of scope, which listed all it
@@ -213,7 +238,7 @@ func (m *Memory) Save() error {
 		return &statefile.LinkError{Path: m.path} // the rename would replace it
 	}
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "%s\nkey %s\n", memoryHead, m.key)
+	fmt.Fprintf(&b, "%s\nkey %s\nlist %s\n", memoryHead, m.key, strconv.Quote(m.list))
 	for i := 0; i < len(m.uids); i += 1000 {
 		fmt.Fprintf(&b, "uids %s\n", m.uids[i:min(i+1000, len(m.uids))])
 	}

@@ -39,7 +39,7 @@ func TestMemoryUIDs(t *testing.T) {
 		t.Fatal(err)
 	}
 	listed := entries("1", "2", "3", "5", "6", "9")
-	kept, skipped, forgot := m.skip(scope, listed)
+	kept, skipped, forgot := m.skip(scope, "/l", listed)
 	if len(kept) != 6 || skipped != 0 || forgot != "" {
 		t.Fatalf("empty memory: kept %v, skipped %d, forgot %q", kept, skipped, forgot)
 	}
@@ -55,15 +55,63 @@ func TestMemoryUIDs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kept, skipped, _ = m.skip(scope, append(listed, entries("10")...))
+	kept, skipped, _ = m.skip(scope, "/l", append(listed, entries("10")...))
 	if idsOf(kept) != "9 10" || skipped != 5 {
 		t.Errorf("loaded: kept %q, skipped %d", idsOf(kept), skipped)
 	}
 	other := scope
 	other.Key = `imap "h:993" "u" "INBOX" 8`
-	kept, skipped, forgot = m.skip(other, listed)
+	kept, skipped, forgot = m.skip(other, "/l", listed)
 	if len(kept) != 6 || skipped != 0 || !strings.Contains(forgot, "UIDVALIDITY changed") {
 		t.Errorf("another UIDVALIDITY: kept %v, skipped %d, forgot %q", kept, skipped, forgot)
+	}
+}
+
+// TestMemoryList: what was read for one suppression list is forgotten
+// under another (the reports read again list their addresses in it), not
+// under the same list by another path; the list's path is kept quoted.
+func TestMemoryList(t *testing.T) {
+	dir, lists := t.TempDir(), t.TempDir()
+	first, other := filepath.Join(lists, "a\nb.txt"), filepath.Join(lists, "other.txt")
+	for _, p := range []string{first, other} {
+		if err := os.WriteFile(p, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	link := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(lists, link); err != nil {
+		t.Fatal(err)
+	}
+	scope := mailbox.Scope{Key: `imap "h:993" "u" "INBOX" 7`, UIDs: true}
+	listed := entries("1", "2")
+	load := func() *Memory {
+		t.Helper()
+		m, err := LoadMemory(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	m := load()
+	m.skip(scope, first, listed)
+	m.add(scope, []string{"1", "2"}, listed)
+	if err := m.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if _, skipped, forgot := load().skip(scope, filepath.Join(link, "a\nb.txt"), listed); skipped != 2 || forgot != "" {
+		t.Errorf("the same list by another path: %d skipped, forgot %q", skipped, forgot)
+	}
+	m = load()
+	kept, skipped, forgot := m.skip(scope, other, listed)
+	if len(kept) != 2 || skipped != 0 || !strings.Contains(forgot, "suppress: list is another") {
+		t.Fatalf("another list: kept %v, %d skipped, forgot %q", kept, skipped, forgot)
+	}
+	m.add(scope, []string{"1"}, listed)
+	if err := m.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if kept, _, forgot := load().skip(scope, other, listed); idsOf(kept) != "2" || forgot != "" {
+		t.Errorf("then the other list: kept %q, forgot %q", idsOf(kept), forgot)
 	}
 }
 
@@ -103,7 +151,7 @@ func TestMemoryPOP3(t *testing.T) {
 	dir := t.TempDir()
 	scope := mailbox.Scope{Key: `pop3 "h:995" "u"`}
 	m, _ := LoadMemory(dir)
-	m.skip(scope, nil)
+	m.skip(scope, "/l", nil)
 	m.add(scope, []string{"a1", "b2", "has space"}, entries("a1", "b2", "c3"))
 	if err := m.Save(); err != nil {
 		t.Fatal(err)
@@ -112,7 +160,7 @@ func TestMemoryPOP3(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kept, skipped, _ := m.skip(scope, entries("b2", "c3", "d4"))
+	kept, skipped, _ := m.skip(scope, "/l", entries("b2", "c3", "d4"))
 	if idsOf(kept) != "c3 d4" || skipped != 1 {
 		t.Errorf("kept %q, skipped %d", idsOf(kept), skipped)
 	}

@@ -91,7 +91,10 @@ type Options struct {
 	// those the server refused to give and unsubscribe requests not
 	// applied (Unauthenticated), which the next run reads again. With
 	// MoveTo or Delete every message is read, the reports an earlier run
-	// only read among them, and Memory is neither used nor changed.
+	// only read among them, and Memory is neither used nor changed. What
+	// Memory holds for another mailbox or another SuppressFile is
+	// forgotten (Summary.Forgot): every message is read again, and the
+	// reports among them list their addresses in the list named now.
 	Memory *Memory
 }
 
@@ -206,15 +209,15 @@ func Process(ctx context.Context, mb Mailbox, ix *Index, rec Recorder, opts Opti
 		}
 		return nil, err
 	}
+	list, err := filepath.Abs(opts.SuppressFile)
+	if err != nil {
+		return nil, err
+	}
 	sum := &Summary{Since: opts.Since}
 	entries, scope := listed, mb.Scope()
 	remember := opts.Memory != nil && opts.MoveTo == "" && !opts.Delete
 	if remember {
-		entries, sum.Skipped, sum.Forgot = opts.Memory.skip(scope, listed)
-	}
-	list, err := filepath.Abs(opts.SuppressFile)
-	if err != nil {
-		return nil, err
+		entries, sum.Skipped, sum.Forgot = opts.Memory.skip(scope, list, listed)
 	}
 	sup := newSuppressions(opts.Suppressed)
 	r, err := ix.readAll(ctx, mb, entries, sum, sup, list, opts)
