@@ -174,6 +174,37 @@ func TestMemoryPOP3(t *testing.T) {
 	}
 }
 
+// TestProcessMemoryMissing: a message the server listed but did not
+// find when asked for it (another client took it, or the server
+// stumbled) is not remembered: the next run reads it if it is there.
+func TestProcessMemoryMissing(t *testing.T) {
+	dir := t.TempDir()
+	sent(t, dir, "ann@example.org")
+	mb := newMemMailbox(personal, dsn("<2.tidings@news.example>", "", "ann@example.org", "failed", "5.1.1", "550 5.1.1 no such user"))
+	mb.gone = map[string]bool{"2": true}
+	w, done := journalRecorder(t, dir)
+	defer done()
+	run := func() *Summary {
+		t.Helper()
+		mem, err := LoadMemory(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum, err := Process(t.Context(), mb, index(t, dir), w, Options{SuppressFile: filepath.Join(dir, "s.txt"), Campaign: "x", Memory: mem})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sum
+	}
+	if sum := run(); len(sum.Findings) != 2 || sum.Count(Matched) != 0 {
+		t.Fatalf("first run: %+v", sum.Findings)
+	}
+	mb.gone = nil
+	if sum := run(); len(sum.Findings) != 1 || sum.Skipped != 1 || sum.Count(Matched) != 1 {
+		t.Errorf("the next run: %d read (%+v), %d skipped; want the bounce read", len(sum.Findings), sum.Findings, sum.Skipped)
+	}
+}
+
 // TestDisposeStopped: the reports a stopped run recorded are moved on a
 // new session; when none can be opened they stay, and the error says so
 // and that the next run reads them again.
