@@ -3,11 +3,13 @@ package bounces
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tidings/tidings/sendpool/mailbox"
 )
@@ -223,6 +225,31 @@ func TestDisposeStopped(t *testing.T) {
 	if n := DisposeStopped(t.Context(), refuse, failed); n != 0 ||
 		!strings.Contains(failed.Error(), "deleting them on a new session failed too (mailbox: connection refused): they stay in the mailbox, and the next run reads them again (recording nothing twice) and the 1 not read yet") {
 		t.Errorf("%d deleted: %v", n, failed)
+	}
+}
+
+// TestStoppedReadAgain: a run with --move-to that its time limit stopped
+// says that the messages it read and left in the mailbox (none a report,
+// or the reports it could not move) take the next run's time again, and
+// what to do when they fill it; not when it moved all it read, nor when
+// another bound stopped it.
+func TestStoppedReadAgain(t *testing.T) {
+	limit := fmt.Errorf("mailbox: UID FETCH stopped: %w", &mailbox.RunLimit{Limit: 30 * time.Minute, Setting: "--max-time"})
+	hint := "count against its 30m0s (--max-time) too: when they fill it, give one run more time"
+	for _, c := range []struct {
+		e    StoppedError
+		want string
+	}{
+		{StoppedError{Err: limit, Read: 40, Listed: 90, MoveTo: "Junk"}, "none of them was a report to move; the next run reads them again (recording nothing twice) and the 50 not read yet; the 40 it reads again " + hint},
+		{StoppedError{Err: limit, Read: 40, Listed: 90, MoveTo: "Junk", Recorded: []string{"1"}, Disposed: 1}, "(and the other messages read, left in the mailbox, again, recording nothing twice); the 39 it reads again " + hint},
+		{StoppedError{Err: limit, Read: 40, Listed: 90, Delete: true, Recorded: []string{"1"}, DisposeErr: errors.New("mailbox: refused")}, "and the 50 not read yet; the 40 it reads again " + hint},
+		{StoppedError{Err: limit, Read: 2, Listed: 9, MoveTo: "Junk", Recorded: []string{"1", "2"}, Disposed: 2}, "the next run reads the 7 not read yet (and the other messages read, left in the mailbox, again, recording nothing twice)"},
+		{StoppedError{Err: errors.New("mailbox: connection lost"), Read: 4, Listed: 9, MoveTo: "Junk"}, "recording nothing twice) and the 5 not read yet"},
+	} {
+		got := c.e.Error()
+		if !strings.Contains(got, c.want) || (!strings.Contains(c.want, hint) && strings.Contains(got, "count against")) {
+			t.Errorf("%+v:\n%s\nwant %q", c.e, got, c.want)
+		}
 	}
 }
 
