@@ -192,8 +192,8 @@ func changedScope(key, now string) string {
 	return "the mailbox settings changed (server, login or folder): its messages are read again"
 }
 
-// changedList says why a Memory of the suppression list was was
-// forgotten under another.
+// changedList says why a Memory kept for the suppression list at path
+// was ("" when it named none) is forgotten under another list.
 func changedList(was string) string {
 	if was == "" {
 		return "it does not say which suppress: list the reports read were listed in: its messages are read again"
@@ -235,7 +235,8 @@ func (m *Memory) add(scope mailbox.Scope, read []string, listed []mailbox.Entry)
 // leaves the old file or the new one); a link in its place is refused.
 func (m *Memory) Save() error {
 	if fi, err := os.Lstat(m.path); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
-		return &statefile.LinkError{Path: m.path} // the rename would replace it
+		// The rename would replace it.
+		return fmt.Errorf("bounces: remembering the messages read: %w", &statefile.LinkError{Path: m.path})
 	}
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "%s\nkey %s\nlist %s\n", memoryHead, m.key, strconv.Quote(m.list))

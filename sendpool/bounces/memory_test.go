@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tidings/tidings/sendpool/mailbox"
+	"github.com/tidings/tidings/sendpool/statefile"
 )
 
 func entries(ids ...string) []mailbox.Entry {
@@ -114,6 +115,33 @@ func TestMemoryList(t *testing.T) {
 	}
 	if kept, _, forgot := load().skip(scope, other, listed); idsOf(kept) != "2" || forgot != "" {
 		t.Errorf("then the other list: kept %q, forgot %q", idsOf(kept), forgot)
+	}
+}
+
+// TestMemoryLink: a bounces.read that is a symbolic link is neither
+// read nor written through; both errors name the package and are a
+// *statefile.LinkError.
+func TestMemoryLink(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(t.TempDir(), "elsewhere")
+	if err := os.WriteFile(target, []byte("keep\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(target, filepath.Join(dir, ReadFile)); err != nil {
+		t.Fatal(err)
+	}
+	m, err := LoadMemory(dir)
+	if _, ok := errors.AsType[*statefile.LinkError](err); !ok || !strings.HasPrefix(err.Error(), "bounces: ") {
+		t.Errorf("LoadMemory: %v", err)
+	}
+	m.skip(mailbox.Scope{Key: "k", UIDs: true}, "/l", nil)
+	m.add(mailbox.Scope{Key: "k", UIDs: true}, []string{"1"}, nil)
+	err = m.Save()
+	if _, ok := errors.AsType[*statefile.LinkError](err); !ok || !strings.HasPrefix(err.Error(), "bounces: ") {
+		t.Errorf("Save: %v", err)
+	}
+	if b, _ := os.ReadFile(target); string(b) != "keep\n" {
+		t.Errorf("the link's target was written: %q", b)
 	}
 }
 
