@@ -290,7 +290,8 @@ func TestBouncesStoppedPOP3(t *testing.T) {
 
 // TestBouncesRememberedOtherList: a campaign whose suppress: names
 // another list since a read-only run (Dovecot over IMAP) reads the
-// mailbox again, as the run says, and the reports recorded already list
+// mailbox again, as the run says (a dry run says it would, and leaves
+// bounces.read as it was), and the reports recorded already list
 // their addresses in the new list, as the README promises (the journal
 // names the list each went to); the run after that skips them again.
 func TestBouncesRememberedOtherList(t *testing.T) {
@@ -306,7 +307,13 @@ func TestBouncesRememberedOtherList(t *testing.T) {
 		"c.yaml":    strings.Replace(readFile(t, camp), "suppress: suppress.txt", "suppress: other.txt", 1),
 		"other.txt": "",
 	})
-	out, errOut, code := runCLI(t, "bounces", camp)
+	memory := filepath.Join(filepath.Dir(camp), ".tidings", "t", "bounces.read")
+	before := readFile(t, memory)
+	out, errOut, code := runCLI(t, "bounces", "--dry-run", camp)
+	if code != exitOK || !strings.Contains(out, "would be forgotten: the campaign's suppress: list is another") || !strings.Contains(out, "5 addresses would be added") || readFile(t, memory) != before {
+		t.Fatalf("dry run with another list: code %d\n%s%s", code, out, errOut)
+	}
+	out, errOut, code = runCLI(t, "bounces", camp)
 	if code != exitOK || !strings.Contains(out, "5 messages in the mailbox: 5 matched this campaign (5 bounced; 0 new)") ||
 		!strings.Contains(out, "is forgotten: the campaign's suppress: list is another") {
 		t.Fatalf("run with another list: code %d\n%s%s", code, out, errOut)

@@ -497,7 +497,7 @@ func printBounces(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, 
 	if !sum.Since.IsZero() {
 		fmt.Fprintf(w, "(messages the mailbox received before %s, two days before the campaign's first run, were not read)\n", sum.Since.Format("2 Jan 2006"))
 	}
-	printMemory(g, c, sum)
+	printMemory(g, c, sum, opts.dryRun)
 	fmt.Fprintf(w, "%s %s %s\n", report.Plural(len(sum.Suppress), "address"), verb, displayPath(c.Suppress))
 	for _, s := range sum.Suppress {
 		fmt.Fprintf(w, "  %s\n", s.Line(c.Name, opts.now()))
