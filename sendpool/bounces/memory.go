@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/tidings/tidings/sendpool/mailbox"
 	"github.com/tidings/tidings/sendpool/statefile"
@@ -63,26 +64,44 @@ type Memory struct {
 // nothing twice).
 func LoadMemory(dir string) (*Memory, error) {
 	m := &Memory{path: filepath.Join(dir, ReadFile), known: map[string]bool{}}
-	f, err := statefile.OpenFile(m.path, os.O_RDONLY, 0)
+	b, err := readMemoryFile(m.path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return m, nil
 	}
-	if err != nil {
-		return m, fmt.Errorf("bounces: %w", err)
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxMemoryFile+1))
-	if err == nil && len(b) > maxMemoryFile {
-		err = fmt.Errorf("over %d MB", maxMemoryFile>>20)
-	}
 	if err == nil {
-		err = m.parse(b)
+		if err = m.parse(b); err != nil {
+			err = fmt.Errorf("%s: %w", m.path, err)
+		}
 	}
 	if err != nil {
 		*m = Memory{path: m.path, known: map[string]bool{}}
-		return m, fmt.Errorf("bounces: %s: %w", m.path, err)
+		return m, fmt.Errorf("bounces: %w", err)
 	}
 	return m, nil
+}
+
+// readMemoryFile reads the file at path, at most maxMemoryFile bytes of
+// it: not through a symbolic link (a *statefile.LinkError), and nothing
+// but a regular file (a FIFO would keep the run waiting for a writer,
+// past --max-time). Its errors name path.
+func readMemoryFile(path string) ([]byte, error) {
+	f, err := statefile.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file (%s)", path, fi.Mode().Type())
+	}
+	b, err := io.ReadAll(io.LimitReader(f, maxMemoryFile+1))
+	if err == nil && len(b) > maxMemoryFile {
+		err = fmt.Errorf("%s: over %d MB", path, maxMemoryFile>>20)
+	}
+	return b, err
 }
 
 // parse reads the file's lines into m.
@@ -239,7 +258,10 @@ func (m *Memory) Save() error {
 		return fmt.Errorf("bounces: remembering the messages read: %w", &statefile.LinkError{Path: m.path})
 	}
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "%s\nkey %s\nlist %s\n", memoryHead, m.key, strconv.Quote(m.list))
+	fmt.Fprintf(&b, "%s\nkey %s\n", memoryHead, m.key)
+	if m.list != "" {
+		fmt.Fprintf(&b, "list %s\n", strconv.Quote(m.list))
+	}
 	for i := 0; i < len(m.uids); i += 1000 {
 		fmt.Fprintf(&b, "uids %s\n", m.uids[i:min(i+1000, len(m.uids))])
 	}
