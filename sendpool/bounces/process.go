@@ -90,12 +90,12 @@ type Options struct {
 	// (not in a dry run, which skips what it has all the same), but for
 	// those the server refused to give or did not find, and unsubscribe
 	// requests not applied (Unauthenticated), which the next run reads
-	// again. With
-	// MoveTo or Delete every message is read, the reports an earlier run
-	// only read among them, and Memory is neither used nor changed. What
-	// Memory holds for another mailbox or another SuppressFile is
-	// forgotten (Summary.Forgot): every message is read again, and the
-	// reports among them list their addresses in the list named now.
+	// again. What Memory holds for another mailbox or another
+	// SuppressFile is forgotten (Summary.Forgot): every message is read
+	// again, and the reports among them list their addresses in the list
+	// named now. With MoveTo or Delete every message is read, the reports
+	// an earlier run only read among them, and Memory is neither used nor
+	// changed.
 	Memory *Memory
 }
 
@@ -282,9 +282,9 @@ type readings struct {
 
 // settled reports a finding the next run need not read again: not one
 // the server refused to give or did not find (it may give it next time,
-// and one removed is not listed again), nor an unsubscribe
-// request not applied (mailbox.authserv_id, set since, may vouch for it;
-// until then each run lists it with the line to add by hand).
+// and one removed is not listed again), nor an unsubscribe request not
+// applied (mailbox.authserv_id, set since, may vouch for it; until then
+// each run lists it with the line to add by hand).
 func settled(f Finding) bool {
 	return !f.refused && !f.missing && f.Verdict != Unauthenticated
 }
