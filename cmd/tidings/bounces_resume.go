@@ -47,11 +47,16 @@ func disposeStopped(ctx context.Context, cfg mailbox.Config, sum *bounces.Summar
 }
 
 // printMemory says what the run skipped, as read by earlier runs, and
-// whether it could remember what it read.
-func printMemory(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary) {
+// whether it could remember what it read (a dry run forgets nothing: the
+// run it shows would).
+func printMemory(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, dryRun bool) {
 	path := displayPath(filepath.Join(c.StateDir, bounces.ReadFile))
 	if sum.Forgot != "" {
-		fmt.Fprintf(g.stdout, "(what earlier runs read, kept in %s, is forgotten: %s)\n", path, sum.Forgot)
+		is := "is"
+		if dryRun {
+			is = "would be"
+		}
+		fmt.Fprintf(g.stdout, "(what earlier runs read, kept in %s, %s forgotten: %s)\n", path, is, sum.Forgot)
 	}
 	if sum.Skipped > 0 {
 		fmt.Fprintf(g.stdout, "(%s read by earlier runs %s skipped, as %s remembers; remove it to read them again)\n",

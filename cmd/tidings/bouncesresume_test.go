@@ -205,12 +205,12 @@ func TestBouncesStoppedRemembers(t *testing.T) {
 	}
 	stoppedAfterThree(t, h, "UID FETCH 4 (UID RFC822.SIZE)", 3, "the next run skips them (they are remembered in the state folder's bounces.read) and reads the 2 not read yet", camp)
 	out, errOut, code := runCLI(t, "bounces", camp)
-	if code != exitOK || !strings.Contains(out, "2 messages in the mailbox: 2 matched this campaign (2 bounced; 2 new)") ||
+	if code != exitOK || !strings.Contains(out, "5 messages in the mailbox, 3 skipped (read by earlier runs): 2 matched this campaign (2 bounced; 2 new)") ||
 		!strings.Contains(out, "(3 messages read by earlier runs were skipped, as ") {
 		t.Fatalf("second run: code %d\n%s%s", code, out, errOut)
 	}
 	out, errOut, code = runCLI(t, "bounces", camp)
-	if code != exitOK || !strings.Contains(out, "0 messages in the mailbox") || !strings.Contains(out, "(5 messages read by earlier runs were skipped") {
+	if code != exitOK || !strings.Contains(out, "5 messages in the mailbox, 5 skipped (read by earlier runs): 0 matched") || !strings.Contains(out, "(5 messages read by earlier runs were skipped") {
 		t.Fatalf("third run: code %d\n%s%s", code, out, errOut)
 	}
 	if n := feedbackRecords(t, camp); n != 5 {
@@ -266,7 +266,7 @@ func TestBouncesStoppedPOP3(t *testing.T) {
 	}
 	stoppedAfterThree(t, h, "RETR 4\r\n", 3, "the next run skips them (they are remembered in the state folder's bounces.read) and reads the 2 not read yet", camp)
 	out, errOut, code := runCLI(t, "bounces", camp)
-	if code != exitOK || !strings.Contains(out, "2 messages in the mailbox: 2 matched this campaign (2 bounced; 2 new)") ||
+	if code != exitOK || !strings.Contains(out, "5 messages in the mailbox, 3 skipped (read by earlier runs): 2 matched this campaign (2 bounced; 2 new)") ||
 		!strings.Contains(out, "(3 messages read by earlier runs were skipped") {
 		t.Fatalf("second run: code %d\n%s%s", code, out, errOut)
 	}
@@ -285,5 +285,47 @@ func TestBouncesStoppedPOP3(t *testing.T) {
 	out, errOut, code = runCLI(t, "bounces", "--delete", camp)
 	if code != exitOK || !strings.Contains(out, "2 messages in the mailbox: 2 matched this campaign (2 bounced; 0 new)") || !strings.Contains(out, "2 reports deleted") {
 		t.Fatalf("next --delete run: code %d\n%s%s", code, out, errOut)
+	}
+}
+
+// TestBouncesRememberedOtherList: a campaign whose suppress: names
+// another list since a read-only run (Dovecot over IMAP) reads the
+// mailbox again, as the run says (a dry run says it would, and leaves
+// bounces.read as it was), and the reports recorded already list
+// their addresses in the new list, as the README promises (the journal
+// names the list each went to); the run after that skips them again.
+func TestBouncesRememberedOtherList(t *testing.T) {
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+	camp, _ := heldCampaign(t, d, "imap", "INBOX")
+	for _, r := range fiveBounces(t, camp) {
+		d.Deliver(t, bounceUser, r)
+	}
+	if out, errOut, code := runCLI(t, "bounces", camp); code != exitOK || !strings.Contains(out, "5 new)") {
+		t.Fatalf("first run: code %d\n%s%s", code, out, errOut)
+	}
+	writeFiles(t, filepath.Dir(camp), map[string]string{
+		"c.yaml":    strings.Replace(readFile(t, camp), "suppress: suppress.txt", "suppress: other.txt", 1),
+		"other.txt": "",
+	})
+	memory := filepath.Join(filepath.Dir(camp), ".tidings", "t", "bounces.read")
+	before := readFile(t, memory)
+	out, errOut, code := runCLI(t, "bounces", "--dry-run", camp)
+	if code != exitOK || !strings.Contains(out, "would be forgotten: the campaign's suppress: list is another") || !strings.Contains(out, "5 addresses would be added") || readFile(t, memory) != before {
+		t.Fatalf("dry run with another list: code %d\n%s%s", code, out, errOut)
+	}
+	out, errOut, code = runCLI(t, "bounces", camp)
+	if code != exitOK || !strings.Contains(out, "5 messages in the mailbox: 5 matched this campaign (5 bounced; 0 new)") ||
+		!strings.Contains(out, "is forgotten: the campaign's suppress: list is another") {
+		t.Fatalf("run with another list: code %d\n%s%s", code, out, errOut)
+	}
+	if list := readFile(t, filepath.Join(filepath.Dir(camp), "other.txt")); strings.Count(list, "@example.org  # bounced") != 5 {
+		t.Errorf("the other list:\n%s", list)
+	}
+	out, errOut, code = runCLI(t, "bounces", camp)
+	if code != exitOK || !strings.Contains(out, "(5 messages read by earlier runs were skipped") {
+		t.Errorf("the run after: code %d\n%s%s", code, out, errOut)
+	}
+	if n := feedbackRecords(t, camp); n != 5 {
+		t.Errorf("journal has %d feedback records, want 5", n)
 	}
 }

@@ -427,6 +427,21 @@ func rewriteReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, 
 	return nil
 }
 
+// inMailbox says how many messages the run found in the mailbox, and of
+// them how many it skipped, read by earlier runs, and, when the session
+// stopped, how many it read before.
+func inMailbox(sum *bounces.Summary) string {
+	read := len(sum.Findings)
+	s := report.Plural(read+sum.Unread+sum.Skipped, "message") + " in the mailbox"
+	if sum.Skipped > 0 {
+		s += fmt.Sprintf(", %d skipped (read by earlier runs)", sum.Skipped)
+	}
+	if sum.Unread > 0 {
+		s += fmt.Sprintf(", %d read before the run stopped (see below)", read)
+	}
+	return s
+}
+
 // printBounces says what the mailbox held and what was done.
 func printBounces(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, opts bouncesOptions) {
 	w := g.stdout
@@ -472,12 +487,8 @@ func printBounces(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, 
 	if listed || !g.quiet {
 		fmt.Fprintln(w)
 	}
-	inBox := report.Plural(len(sum.Findings), "message") + " in the mailbox"
-	if sum.Unread > 0 {
-		inBox = fmt.Sprintf("%s in the mailbox, %d read before the run stopped (see below)", report.Plural(len(sum.Findings)+sum.Unread, "message"), len(sum.Findings))
-	}
 	fmt.Fprintf(w, "%s: %s: %d matched this campaign (%s; %d new), %d unreadable, %d about no message of this campaign%s, %s ignored, %d other left alone\n",
-		c.Name, inBox, sum.Count(bounces.Matched)-strangers, kindCounts(kinds), newN,
+		c.Name, inMailbox(sum), sum.Count(bounces.Matched)-strangers, kindCounts(kinds), newN,
 		sum.Count(bounces.Unreadable), unknown, elsewhere, autoReplies(sum.Count(bounces.AutoReply)), sum.Count(bounces.Other))
 	verb := "added to"
 	if opts.dryRun {
@@ -486,7 +497,7 @@ func printBounces(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, 
 	if !sum.Since.IsZero() {
 		fmt.Fprintf(w, "(messages the mailbox received before %s, two days before the campaign's first run, were not read)\n", sum.Since.Format("2 Jan 2006"))
 	}
-	printMemory(g, c, sum)
+	printMemory(g, c, sum, opts.dryRun)
 	fmt.Fprintf(w, "%s %s %s\n", report.Plural(len(sum.Suppress), "address"), verb, displayPath(c.Suppress))
 	for _, s := range sum.Suppress {
 		fmt.Fprintf(w, "  %s\n", s.Line(c.Name, opts.now()))

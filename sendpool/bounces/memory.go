@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"github.com/tidings/tidings/sendpool/mailbox"
 	"github.com/tidings/tidings/sendpool/statefile"
@@ -42,12 +43,15 @@ const (
 // Memory is what the runs of bounces that moved and deleted nothing read
 // of the mailbox, kept in the state folder (ReadFile): over IMAP the UIDs
 // read under the folder's UIDVALIDITY, over POP3 the unique-ids read.
-// It holds under one mailbox.Scope only: a mailbox of another Scope.Key
-// (another server, login or folder, or the folder made anew) forgets it
-// all. A Memory is used by one goroutine.
+// It holds under one mailbox.Scope and one suppression list only: a
+// mailbox of another Scope.Key (another server, login or folder, or the
+// folder made anew) forgets it all, and so does another list (the
+// reports read list their addresses in it when read again, as a campaign
+// naming another list asks). A Memory is used by one goroutine.
 type Memory struct {
 	path  string
 	key   string
+	list  string // the suppression list's absolute path
 	uids  uidRanges
 	uidls []string        // in the maildrop's order
 	known map[string]bool // uidls as a set
@@ -60,26 +64,44 @@ type Memory struct {
 // nothing twice).
 func LoadMemory(dir string) (*Memory, error) {
 	m := &Memory{path: filepath.Join(dir, ReadFile), known: map[string]bool{}}
-	f, err := statefile.OpenFile(m.path, os.O_RDONLY, 0)
+	b, err := readMemoryFile(m.path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return m, nil
 	}
-	if err != nil {
-		return m, fmt.Errorf("bounces: %w", err)
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxMemoryFile+1))
-	if err == nil && len(b) > maxMemoryFile {
-		err = fmt.Errorf("over %d MB", maxMemoryFile>>20)
-	}
 	if err == nil {
-		err = m.parse(b)
+		if err = m.parse(b); err != nil {
+			err = fmt.Errorf("%s: %w", m.path, err)
+		}
 	}
 	if err != nil {
 		*m = Memory{path: m.path, known: map[string]bool{}}
-		return m, fmt.Errorf("bounces: %s: %w", m.path, err)
+		return m, fmt.Errorf("bounces: %w", err)
 	}
 	return m, nil
+}
+
+// readMemoryFile reads the file at path, at most maxMemoryFile bytes of
+// it: not through a symbolic link (a *statefile.LinkError), and nothing
+// but a regular file (a FIFO would keep the run waiting for a writer,
+// past --max-time). Its errors name path.
+func readMemoryFile(path string) ([]byte, error) {
+	f, err := statefile.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file (%s)", path, fi.Mode().Type())
+	}
+	b, err := io.ReadAll(io.LimitReader(f, maxMemoryFile+1))
+	if err == nil && len(b) > maxMemoryFile {
+		err = fmt.Errorf("%s: over %d MB", path, maxMemoryFile>>20)
+	}
+	return b, err
 }
 
 // parse reads the file's lines into m.
@@ -92,6 +114,12 @@ func (m *Memory) parse(b []byte) error {
 		case word == "#" || word == "":
 		case word == "key" && m.key == "":
 			m.key = rest
+		case word == "list" && m.key != "" && m.list == "":
+			list, err := strconv.Unquote(rest)
+			if err != nil || list == "" {
+				return fmt.Errorf("a list line tidings does not write: %.40q", rest)
+			}
+			m.list = list
 		case word == "uids" && m.key != "":
 			r, err := parseUIDRanges(rest)
 			if err != nil {
@@ -141,17 +169,24 @@ func (m *Memory) has(scope mailbox.Scope, id string) bool {
 	return err == nil && m.uids.has(uint32(uid))
 }
 
-// skip returns entries without the messages m has for scope, and how
-// many it left out. A Memory of another scope is forgotten first: why
-// is said in forgot ("" when nothing was).
-func (m *Memory) skip(scope mailbox.Scope, entries []mailbox.Entry) (kept []mailbox.Entry, skipped int, forgot string) {
+// skip returns entries without the messages m has for scope and the
+// suppression list list (an absolute path), and how many it left out. A
+// Memory of another scope or list is forgotten first: why is said in
+// forgot ("" when nothing was).
+func (m *Memory) skip(scope mailbox.Scope, list string, entries []mailbox.Entry) (kept []mailbox.Entry, skipped int, forgot string) {
 	if scope.Key == "" {
 		return entries, 0, ""
 	}
-	if m.key != scope.Key {
+	switch {
+	case m.key != scope.Key:
 		forgot = changedScope(m.key, scope.Key)
+	case m.list != list && !sameFile(m.list, list):
+		forgot = changedList(m.list)
+	}
+	if m.key != scope.Key || forgot != "" {
 		*m = Memory{path: m.path, key: scope.Key, known: map[string]bool{}}
 	}
+	m.list = list
 	kept = make([]mailbox.Entry, 0, len(entries))
 	for _, e := range entries {
 		if m.has(scope, e.ID) {
@@ -174,6 +209,15 @@ func changedScope(key, now string) string {
 		return "the folder's UIDVALIDITY changed (it was made anew, or its UIDs given again): its messages are read again"
 	}
 	return "the mailbox settings changed (server, login or folder): its messages are read again"
+}
+
+// changedList says why a Memory kept for the suppression list at path
+// was ("" when it named none) is forgotten under another list.
+func changedList(was string) string {
+	if was == "" {
+		return "it does not say which suppress: list the reports read were listed in: its messages are read again"
+	}
+	return fmt.Sprintf("the campaign's suppress: list is another (it was %s): its messages are read again, and the reports among them list their addresses in it", was)
 }
 
 // add adds read, messages of the mailbox of scope, which listed all it
@@ -210,10 +254,14 @@ func (m *Memory) add(scope mailbox.Scope, read []string, listed []mailbox.Entry)
 // leaves the old file or the new one); a link in its place is refused.
 func (m *Memory) Save() error {
 	if fi, err := os.Lstat(m.path); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
-		return &statefile.LinkError{Path: m.path} // the rename would replace it
+		// The rename would replace it.
+		return fmt.Errorf("bounces: remembering the messages read: %w", &statefile.LinkError{Path: m.path})
 	}
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "%s\nkey %s\n", memoryHead, m.key)
+	if m.list != "" {
+		fmt.Fprintf(&b, "list %s\n", strconv.Quote(m.list))
+	}
 	for i := 0; i < len(m.uids); i += 1000 {
 		fmt.Fprintf(&b, "uids %s\n", m.uids[i:min(i+1000, len(m.uids))])
 	}

@@ -3,13 +3,16 @@ package bounces
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tidings/tidings/sendpool/mailbox"
+	"github.com/tidings/tidings/sendpool/statefile"
 )
 
 func entries(ids ...string) []mailbox.Entry {
@@ -39,7 +42,7 @@ func TestMemoryUIDs(t *testing.T) {
 		t.Fatal(err)
 	}
 	listed := entries("1", "2", "3", "5", "6", "9")
-	kept, skipped, forgot := m.skip(scope, listed)
+	kept, skipped, forgot := m.skip(scope, "/l", listed)
 	if len(kept) != 6 || skipped != 0 || forgot != "" {
 		t.Fatalf("empty memory: kept %v, skipped %d, forgot %q", kept, skipped, forgot)
 	}
@@ -55,15 +58,90 @@ func TestMemoryUIDs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kept, skipped, _ = m.skip(scope, append(listed, entries("10")...))
+	kept, skipped, _ = m.skip(scope, "/l", append(listed, entries("10")...))
 	if idsOf(kept) != "9 10" || skipped != 5 {
 		t.Errorf("loaded: kept %q, skipped %d", idsOf(kept), skipped)
 	}
 	other := scope
 	other.Key = `imap "h:993" "u" "INBOX" 8`
-	kept, skipped, forgot = m.skip(other, listed)
+	kept, skipped, forgot = m.skip(other, "/l", listed)
 	if len(kept) != 6 || skipped != 0 || !strings.Contains(forgot, "UIDVALIDITY changed") {
 		t.Errorf("another UIDVALIDITY: kept %v, skipped %d, forgot %q", kept, skipped, forgot)
+	}
+}
+
+// TestMemoryList: what was read for one suppression list is forgotten
+// under another (the reports read again list their addresses in it), not
+// under the same list by another path; the list's path is kept quoted.
+func TestMemoryList(t *testing.T) {
+	dir, lists := t.TempDir(), t.TempDir()
+	first, other := filepath.Join(lists, "a\nb.txt"), filepath.Join(lists, "other.txt")
+	for _, p := range []string{first, other} {
+		if err := os.WriteFile(p, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	link := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(lists, link); err != nil {
+		t.Fatal(err)
+	}
+	scope := mailbox.Scope{Key: `imap "h:993" "u" "INBOX" 7`, UIDs: true}
+	listed := entries("1", "2")
+	load := func() *Memory {
+		t.Helper()
+		m, err := LoadMemory(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	m := load()
+	m.skip(scope, first, listed)
+	m.add(scope, []string{"1", "2"}, listed)
+	if err := m.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if _, skipped, forgot := load().skip(scope, filepath.Join(link, "a\nb.txt"), listed); skipped != 2 || forgot != "" {
+		t.Errorf("the same list by another path: %d skipped, forgot %q", skipped, forgot)
+	}
+	m = load()
+	kept, skipped, forgot := m.skip(scope, other, listed)
+	if len(kept) != 2 || skipped != 0 || !strings.Contains(forgot, "suppress: list is another") {
+		t.Fatalf("another list: kept %v, %d skipped, forgot %q", kept, skipped, forgot)
+	}
+	m.add(scope, []string{"1"}, listed)
+	if err := m.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if kept, _, forgot := load().skip(scope, other, listed); idsOf(kept) != "2" || forgot != "" {
+		t.Errorf("then the other list: kept %q, forgot %q", idsOf(kept), forgot)
+	}
+}
+
+// TestMemoryLink: a bounces.read that is a symbolic link is neither
+// read nor written through; both errors name the package and are a
+// *statefile.LinkError.
+func TestMemoryLink(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(t.TempDir(), "elsewhere")
+	if err := os.WriteFile(target, []byte("keep\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(target, filepath.Join(dir, ReadFile)); err != nil {
+		t.Fatal(err)
+	}
+	m, err := LoadMemory(dir)
+	if _, ok := errors.AsType[*statefile.LinkError](err); !ok || !strings.HasPrefix(err.Error(), "bounces: ") {
+		t.Errorf("LoadMemory: %v", err)
+	}
+	m.skip(mailbox.Scope{Key: "k", UIDs: true}, "/l", nil)
+	m.add(mailbox.Scope{Key: "k", UIDs: true}, []string{"1"}, nil)
+	err = m.Save()
+	if _, ok := errors.AsType[*statefile.LinkError](err); !ok || !strings.HasPrefix(err.Error(), "bounces: ") {
+		t.Errorf("Save: %v", err)
+	}
+	if b, _ := os.ReadFile(target); string(b) != "keep\n" {
+		t.Errorf("the link's target was written: %q", b)
 	}
 }
 
@@ -103,7 +181,7 @@ func TestMemoryPOP3(t *testing.T) {
 	dir := t.TempDir()
 	scope := mailbox.Scope{Key: `pop3 "h:995" "u"`}
 	m, _ := LoadMemory(dir)
-	m.skip(scope, nil)
+	m.skip(scope, "/l", nil)
 	m.add(scope, []string{"a1", "b2", "has space"}, entries("a1", "b2", "c3"))
 	if err := m.Save(); err != nil {
 		t.Fatal(err)
@@ -112,7 +190,7 @@ func TestMemoryPOP3(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kept, skipped, _ := m.skip(scope, entries("b2", "c3", "d4"))
+	kept, skipped, _ := m.skip(scope, "/l", entries("b2", "c3", "d4"))
 	if idsOf(kept) != "c3 d4" || skipped != 1 {
 		t.Errorf("kept %q, skipped %d", idsOf(kept), skipped)
 	}
@@ -123,6 +201,37 @@ func TestMemoryPOP3(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, ReadFile), []byte("key k\nuids 5:3\n"), 0o600)
 	if m, err := LoadMemory(dir); err == nil || len(m.uids) != 0 || m.key != "" {
 		t.Errorf("damaged file: %v, %+v", err, m)
+	}
+}
+
+// TestProcessMemoryMissing: a message the server listed but did not
+// find when asked for it (another client took it, or the server
+// stumbled) is not remembered: the next run reads it if it is there.
+func TestProcessMemoryMissing(t *testing.T) {
+	dir := t.TempDir()
+	sent(t, dir, "ann@example.org")
+	mb := newMemMailbox(personal, dsn("<2.tidings@news.example>", "", "ann@example.org", "failed", "5.1.1", "550 5.1.1 no such user"))
+	mb.gone = map[string]bool{"2": true}
+	w, done := journalRecorder(t, dir)
+	defer done()
+	run := func() *Summary {
+		t.Helper()
+		mem, err := LoadMemory(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum, err := Process(t.Context(), mb, index(t, dir), w, Options{SuppressFile: filepath.Join(dir, "s.txt"), Campaign: "x", Memory: mem})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sum
+	}
+	if sum := run(); len(sum.Findings) != 2 || sum.Count(Matched) != 0 {
+		t.Fatalf("first run: %+v", sum.Findings)
+	}
+	mb.gone = nil
+	if sum := run(); len(sum.Findings) != 1 || sum.Skipped != 1 || sum.Count(Matched) != 1 {
+		t.Errorf("the next run: %d read (%+v), %d skipped; want the bounce read", len(sum.Findings), sum.Findings, sum.Skipped)
 	}
 }
 
@@ -144,6 +253,31 @@ func TestDisposeStopped(t *testing.T) {
 	if n := DisposeStopped(t.Context(), refuse, failed); n != 0 ||
 		!strings.Contains(failed.Error(), "deleting them on a new session failed too (mailbox: connection refused): they stay in the mailbox, and the next run reads them again (recording nothing twice) and the 1 not read yet") {
 		t.Errorf("%d deleted: %v", n, failed)
+	}
+}
+
+// TestStoppedReadAgain: a run with --move-to that its time limit stopped
+// says that the messages it read and left in the mailbox (none a report,
+// or the reports it could not move) take the next run's time again, and
+// what to do when they fill it; not when it moved all it read, nor when
+// another bound stopped it.
+func TestStoppedReadAgain(t *testing.T) {
+	limit := fmt.Errorf("mailbox: UID FETCH stopped: %w", &mailbox.RunLimit{Limit: 30 * time.Minute, Setting: "--max-time"})
+	hint := "count against its 30m0s (--max-time) too: when they fill it, give one run more time"
+	for _, c := range []struct {
+		e    StoppedError
+		want string
+	}{
+		{StoppedError{Err: limit, Read: 40, Listed: 90, MoveTo: "Junk"}, "none of them was a report to move; the next run reads them again (recording nothing twice) and the 50 not read yet; the 40 it reads again " + hint},
+		{StoppedError{Err: limit, Read: 40, Listed: 90, MoveTo: "Junk", Recorded: []string{"1"}, Disposed: 1}, "(and the other messages read, left in the mailbox, again, recording nothing twice); the 39 it reads again " + hint},
+		{StoppedError{Err: limit, Read: 40, Listed: 90, Delete: true, Recorded: []string{"1"}, DisposeErr: errors.New("mailbox: refused")}, "and the 50 not read yet; the 40 it reads again " + hint},
+		{StoppedError{Err: limit, Read: 2, Listed: 9, MoveTo: "Junk", Recorded: []string{"1", "2"}, Disposed: 2}, "the next run reads the 7 not read yet (and the other messages read, left in the mailbox, again, recording nothing twice)"},
+		{StoppedError{Err: errors.New("mailbox: connection lost"), Read: 4, Listed: 9, MoveTo: "Junk"}, "recording nothing twice) and the 5 not read yet"},
+	} {
+		got := c.e.Error()
+		if !strings.Contains(got, c.want) || (!strings.Contains(c.want, hint) && strings.Contains(got, "count against")) {
+			t.Errorf("%+v:\n%s\nwant %q", c.e, got, c.want)
+		}
 	}
 }
 

@@ -88,10 +88,14 @@ type Options struct {
 	// earlier runs read (LoadMemory): those messages are not read again,
 	// and those this run reads are added to it and saved once recorded
 	// (not in a dry run, which skips what it has all the same), but for
-	// those the server refused to give and unsubscribe requests not
-	// applied (Unauthenticated), which the next run reads again. With
-	// MoveTo or Delete every message is read, the reports an earlier run
-	// only read among them, and Memory is neither used nor changed.
+	// those the server refused to give or did not find, and unsubscribe
+	// requests not applied (Unauthenticated), which the next run reads
+	// again. What Memory holds for another mailbox or another
+	// SuppressFile is forgotten (Summary.Forgot): every message is read
+	// again, and the reports among them list their addresses in the list
+	// named now. With MoveTo or Delete every message is read, the reports
+	// an earlier run only read among them, and Memory is neither used nor
+	// changed.
 	Memory *Memory
 }
 
@@ -104,9 +108,11 @@ type Finding struct {
 	Matches []Match
 	// Problem says why an unreadable report could not be read.
 	Problem string
-	// refused says the server would not give it: it is not remembered
-	// as read (Options.Memory), and the next run tries again.
-	refused bool
+	// refused says the server would not give it, missing that it found
+	// it to list it but not to give it (another client removed it since,
+	// or the server stumbled): it is not remembered as read
+	// (Options.Memory), and the next run tries again if it is there.
+	refused, missing bool
 	// Campaign, for a Foreign report about a message tidings made, is the
 	// campaign its Message-ID names ("" when it names none).
 	Campaign string
@@ -206,15 +212,15 @@ func Process(ctx context.Context, mb Mailbox, ix *Index, rec Recorder, opts Opti
 		}
 		return nil, err
 	}
+	list, err := filepath.Abs(opts.SuppressFile)
+	if err != nil {
+		return nil, err
+	}
 	sum := &Summary{Since: opts.Since}
 	entries, scope := listed, mb.Scope()
 	remember := opts.Memory != nil && opts.MoveTo == "" && !opts.Delete
 	if remember {
-		entries, sum.Skipped, sum.Forgot = opts.Memory.skip(scope, listed)
-	}
-	list, err := filepath.Abs(opts.SuppressFile)
-	if err != nil {
-		return nil, err
+		entries, sum.Skipped, sum.Forgot = opts.Memory.skip(scope, list, listed)
 	}
 	sup := newSuppressions(opts.Suppressed)
 	r, err := ix.readAll(ctx, mb, entries, sum, sup, list, opts)
@@ -275,11 +281,12 @@ type readings struct {
 }
 
 // settled reports a finding the next run need not read again: not one
-// the server refused to give (it may next time), nor an unsubscribe
-// request not applied (mailbox.authserv_id, set since, may vouch for it;
-// until then each run lists it with the line to add by hand).
+// the server refused to give or did not find (it may give it next time,
+// and one removed is not listed again), nor an unsubscribe request not
+// applied (mailbox.authserv_id, set since, may vouch for it; until then
+// each run lists it with the line to add by hand).
 func settled(f Finding) bool {
-	return !f.refused && f.Verdict != Unauthenticated
+	return !f.refused && !f.missing && f.Verdict != Unauthenticated
 }
 
 // rememberRead adds the messages read, of the mailbox of scope which
@@ -347,7 +354,7 @@ func (ix *Index) read(ctx context.Context, mb Mailbox, m mailbox.Entry, unsub un
 		f.Verdict, f.Problem = Unreadable, tooLarge(m.Size)
 		return f, nil
 	case errors.Is(err, mailbox.ErrNotFound):
-		f.Verdict = Other // removed by another client since List
+		f.Verdict, f.missing = Other, true // removed by another client since List?
 		return f, nil
 	case errors.As(err, &refused):
 		// The server will not give this one message (a broken one, say):

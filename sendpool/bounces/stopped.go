@@ -55,12 +55,12 @@ func (e *StoppedError) next() string {
 	case e.Remembered:
 		return fmt.Sprintf("the next run skips them (they are remembered in the state folder's %s) and reads the %d not read yet", ReadFile, rest)
 	case e.DisposeErr != nil:
-		return fmt.Sprintf("%s them on a new session failed too (%v): they stay in the mailbox, and the next run reads them again (recording nothing twice) and the %d not read yet", e.verb("moving", "deleting"), e.DisposeErr, rest)
+		return fmt.Sprintf("%s them on a new session failed too (%v): they stay in the mailbox, and the next run reads them again (recording nothing twice) and the %d not read yet%s", e.verb("moving", "deleting"), e.DisposeErr, rest, e.readAgain(e.Read))
 	case len(e.Recorded) > 0 && e.Disposed == len(e.Recorded):
-		return fmt.Sprintf("the %d reports among them were %s on a new session; the next run reads the %d not read yet (and the other messages read, left in the mailbox, again, recording nothing twice)", e.Disposed, e.verb("moved to "+e.MoveTo, "deleted"), rest)
+		return fmt.Sprintf("the %d reports among them were %s on a new session; the next run reads the %d not read yet (and the other messages read, left in the mailbox, again, recording nothing twice)%s", e.Disposed, e.verb("moved to "+e.MoveTo, "deleted"), rest, e.readAgain(e.Read-e.Disposed))
 	case e.MoveTo != "" || e.Delete:
 		if len(e.Recorded) == 0 {
-			return fmt.Sprintf("none of them was a report to %s; the next run reads them again (recording nothing twice) and the %d not read yet", e.verb("move", "delete"), rest)
+			return fmt.Sprintf("none of them was a report to %s; the next run reads them again (recording nothing twice) and the %d not read yet%s", e.verb("move", "delete"), rest, e.readAgain(e.Read))
 		}
 	}
 	if limit, ok := errors.AsType[*mailbox.RunLimit](e.Err); ok {
@@ -70,6 +70,18 @@ func (e *StoppedError) next() string {
 			rest, limit.Limit, limit.Setting)
 	}
 	return fmt.Sprintf("the next run reads the mailbox again from its first message (recording nothing twice), and the %d not read yet", rest)
+}
+
+// readAgain tells, of a run its time limit stopped, that the left
+// messages it read and left in the mailbox count against the next run's
+// time again (a run that moves or deletes reads every message): "" when
+// none is left, or another bound stopped it.
+func (e *StoppedError) readAgain(left int) string {
+	limit, ok := errors.AsType[*mailbox.RunLimit](e.Err)
+	if !ok || left <= 0 {
+		return ""
+	}
+	return fmt.Sprintf("; the %d it reads again count against its %s (%s) too: when they fill it, give one run more time", left, limit.Limit, limit.Setting)
 }
 
 // verb is move when the reports are moved, del when deleted.
