@@ -398,6 +398,8 @@ func mailtoAddress(c *campaign.Campaign) string {
 // rewriteReport rebuilds report.csv, report.json and the page from the
 // journal, now with the feedback in it.
 func rewriteReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, path string) error {
+	rl := holdReport(ctx, g, c, true)
+	defer releaseReport(g, rl)
 	state, err := journal.Load(ctx, c.StateDir)
 	if err != nil {
 		return &unusableError{err}

@@ -560,9 +560,13 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	copiesPart.more = copiesPart.more && runErr == nil // a run cut short has no next part
 	printCopies(g, c, pl.Copies(), copiesPart)
 	closeErr := w.Close()
+	// The report left is this run's, not that of a report beside that
+	// read the journal before the run ended.
+	rl := holdReport(setup, g, c, true)
 	flushErr := flushReport(g, c, reporter)
 	// Written whole but for a second interrupt (which it then returns).
 	page, pageErr := writeReportPage(setup, g, c, c.File, report.PageInput{Rows: reporter.Each, Settings: sendSettings(c, opts), Now: opts.now()})
+	releaseReport(g, rl)
 	sum := reporter.Summary()
 	end := runEnd{page: page, files: flushErr == nil, cut: runErr != nil, quota: errors.Is(runErr, sendpool.ErrQuota), part: opts.part}
 	err = cmp.Or(runErr, closeErr, flushErr, pageErr)
