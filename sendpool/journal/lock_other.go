@@ -39,3 +39,6 @@ func tryLock(*os.File, bool) (held bool, err error) { return false, nil }
 
 // untryLock gives up what tryLock took here: nothing.
 func untryLock(*os.File) error { return nil }
+
+// pidNamespace cannot tell here: "".
+func pidNamespace() string { return "" }

@@ -125,3 +125,13 @@ func tryLock(f *os.File, exclusive bool) (held bool, err error) {
 
 // untryLock gives up the lock tryLock took.
 func untryLock(f *os.File) error { return unlockFile(f) }
+
+// pidNamespace names this process's PID namespace ("pid:[4026531836]"),
+// "" where /proc does not tell.
+func pidNamespace() string {
+	ns, err := os.Readlink("/proc/self/ns/pid")
+	if err != nil {
+		return ""
+	}
+	return ns
+}

@@ -104,3 +104,40 @@ func TestHolderCopiedFolder(t *testing.T) {
 		t.Errorf("Holder through a symbolic link to the original = %+v, %v; want this process", h, ok)
 	}
 }
+
+// TestHolderOtherNamespace: a lock file a send in another PID namespace
+// left (a container killed, OOM or docker kill, its campaign folder a
+// volume another container reads) names a PID of that namespace; a
+// process here with that PID, begun before (a long-lived container's
+// init, here this one), is not its holder: report, check and show read
+// the killed send's unknowns as being sent, for good.
+func TestHolderOtherNamespace(t *testing.T) {
+	here := pidNamespace()
+	if here == "" {
+		t.Skip("no /proc/self/ns/pid here")
+	}
+	dir := t.TempDir()
+	since := time.Now().Truncate(time.Second) // after this process began
+	write := func(ns string) {
+		b := fmt.Appendf(nil, `{"pid":%d,"since":%q,"command":"send","pidns":%q}`+"\n", os.Getpid(), since.UTC().Format(time.RFC3339), ns)
+		if err := os.WriteFile(filepath.Join(dir, LockFileName), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("pid:[1]")
+	if h, ok := Holder(dir); ok {
+		t.Errorf("Holder = %+v of a lock taken in another PID namespace", h)
+	}
+	write(here)
+	if h, ok := Holder(dir); !ok || h.PID != os.Getpid() {
+		t.Errorf("Holder = %+v, %v; want this process, of this namespace", h, ok)
+	}
+	l, err := AcquireLockAs(t.TempDir(), "send")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Release()
+	if h, ok := Holder(l.Dir()); !ok || h.PID != os.Getpid() {
+		t.Errorf("Holder of a lock taken here = %+v, %v; want this process", h, ok)
+	}
+}
