@@ -29,6 +29,10 @@ type LockedError struct {
 	PID     int
 	Since   time.Time
 	Command string
+	// Elsewhere says the holder's PID is of another PID namespace than
+	// this process's (another container sharing the campaign's volume):
+	// no process here has it.
+	Elsewhere bool
 }
 
 func (e *LockedError) Error() string {
@@ -36,11 +40,19 @@ func (e *LockedError) Error() string {
 	case e.PID == 0:
 		return fmt.Sprintf("journal: campaign is being sent by another process (lock %s); wait for it or stop it", e.Path)
 	case e.Command != "" && e.Command != "send":
-		return fmt.Sprintf("journal: tidings %s is working on this campaign, PID %d (since %s); wait for it or stop it",
-			e.Command, e.PID, e.Since.UTC().Format(time.RFC3339))
+		return fmt.Sprintf("journal: tidings %s is working on this campaign, PID %d%s (since %s); wait for it or stop it",
+			e.Command, e.PID, e.where(), e.Since.UTC().Format(time.RFC3339))
 	}
-	return fmt.Sprintf("journal: campaign is being sent by PID %d (since %s); wait for it or stop it",
-		e.PID, e.Since.UTC().Format(time.RFC3339))
+	return fmt.Sprintf("journal: campaign is being sent by PID %d%s (since %s); wait for it or stop it",
+		e.PID, e.where(), e.Since.UTC().Format(time.RFC3339))
+}
+
+// where says where the holder's PID is to be looked up, when not here.
+func (e *LockedError) where() string {
+	if e.Elsewhere {
+		return " of another PID namespace (another container)"
+	}
+	return ""
 }
 
 // Is makes errors.Is(err, ErrLocked) true.
@@ -101,7 +113,7 @@ func AcquireLockAs(dir, command string) (*Lock, error) {
 		if b, err := io.ReadAll(io.NewSectionReader(f, 0, 4096)); err == nil {
 			var h holder
 			if json.Unmarshal(b, &h) == nil {
-				le.PID, le.Since, le.Command = h.PID, h.Since, h.Command
+				le.PID, le.Since, le.Command, le.Elsewhere = h.PID, h.Since, h.Command, otherNamespace(h.PIDNS)
 			}
 		}
 		f.Close()

@@ -3,11 +3,13 @@
 package journal
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 )
@@ -139,5 +141,30 @@ func TestHolderOtherNamespace(t *testing.T) {
 	defer l.Release()
 	if h, ok := Holder(l.Dir()); !ok || h.PID != os.Getpid() {
 		t.Errorf("Holder of a lock taken here = %+v, %v; want this process", h, ok)
+	}
+}
+
+// TestLockedElsewhere: a send refused because a send in another container
+// (another PID namespace) holds the lock says so with the PID it names,
+// which no process here has (PID 1 read as this container's init).
+func TestLockedElsewhere(t *testing.T) {
+	if pidNamespace() == "" {
+		t.Skip("no /proc/self/ns/pid here")
+	}
+	dir := t.TempDir()
+	l, err := AcquireLockAs(dir, "send")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Release()
+	// What a send in another container writes; the flock stays held.
+	b := `{"pid":1,"since":"2026-12-06T16:21:38Z","command":"send","pidns":"pid:[1]"}` + "\n"
+	if err := os.WriteFile(filepath.Join(dir, LockFileName), []byte(b), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err = AcquireLockAs(dir, "send")
+	var le *LockedError
+	if !errors.As(err, &le) || !le.Elsewhere || !strings.Contains(err.Error(), "PID 1 of another PID namespace") {
+		t.Fatalf("AcquireLock beside a holder in another namespace = %v", err)
 	}
 }
