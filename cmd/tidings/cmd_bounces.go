@@ -236,7 +236,7 @@ func bouncesCampaign(path string, opts bouncesOptions) (*campaign.Campaign, erro
 
 // openMailbox logs in to the campaign's mailbox.
 func openMailbox(ctx context.Context, g *globalOptions, c *campaign.Campaign, opts bouncesOptions) (mailbox.Mailbox, error) {
-	cfg, err := mailboxConfig(g, c)
+	cfg, err := mailboxConfig(ctx, g, c)
 	if err != nil {
 		return nil, err
 	}
@@ -252,8 +252,8 @@ func openMailbox(ctx context.Context, g *globalOptions, c *campaign.Campaign, op
 
 // mailboxConfig is the campaign's mailbox settings with the password from
 // the environment, printing their warnings (a certificate not verified).
-func mailboxConfig(g *globalOptions, c *campaign.Campaign) (mailbox.Config, error) {
-	password, err := secretFromEnv(g, c.Mailbox.Username, c.Mailbox.PasswordEnv, "mailbox.password_env")
+func mailboxConfig(ctx context.Context, g *globalOptions, c *campaign.Campaign) (mailbox.Config, error) {
+	password, err := secretFromEnv(ctx, g, c.Mailbox.Username, c.Mailbox.PasswordEnv, "mailbox.password_env")
 	if err != nil {
 		return mailbox.Config{}, err
 	}

@@ -215,7 +215,7 @@ func startSend(ctx context.Context, opts sendOptions, g *globalOptions, path str
 		st.close()
 		return nil, &unusableError{fmt.Errorf("%s: smtp.host: required to send", displayPath(c.File))}
 	}
-	if st.cfg, err = poolConfig(c, opts, g); err != nil {
+	if st.cfg, err = poolConfig(ctx, c, opts, g); err != nil {
 		st.close()
 		return nil, err
 	}
