@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"fmt"
+	"time"
 
 	"github.com/tidings/tidings/sendpool/journal"
 )
@@ -21,8 +22,10 @@ func besideSend(state *journal.State, dir string) (journal.LockedError, bool) {
 
 // runningWords names h, the holder of a campaign's lock, for a command
 // that reads the campaign's state beside it: "tidings send is running on
-// this campaign (PID 4711, since 2026-12-06 11:16:20)".
+// this campaign (PID 4711, since 2026-12-06T11:16:20+01:00)", the time
+// with its offset, as the other times tidings prints (a log read in
+// another zone than the machine's, a container's UTC).
 func runningWords(h journal.LockedError) string {
 	return fmt.Sprintf("tidings %s is running on this campaign (PID %d, since %s)",
-		cmp.Or(h.Command, "send"), h.PID, h.Since.Local().Format("2006-01-02 15:04:05"))
+		cmp.Or(h.Command, "send"), h.PID, h.Since.Local().Format(time.RFC3339))
 }

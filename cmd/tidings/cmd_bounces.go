@@ -148,7 +148,7 @@ func runBounces(ctx context.Context, opts bouncesOptions, g *globalOptions, path
 	}
 	defer lock.Release()
 	defer state.Close()
-	cfg, err := bouncesMailboxConfig(g, c, opts)
+	cfg, err := bouncesMailboxConfig(ctx, g, c, opts)
 	if err != nil {
 		return err
 	}
@@ -248,8 +248,8 @@ func bouncesCampaign(path string, opts bouncesOptions) (*campaign.Campaign, erro
 
 // bouncesMailboxConfig is the campaign's mailbox settings for bounces
 // (mailboxConfig, with the transcript under --debug).
-func bouncesMailboxConfig(g *globalOptions, c *campaign.Campaign, opts bouncesOptions) (mailbox.Config, error) {
-	cfg, err := mailboxConfig(g, c)
+func bouncesMailboxConfig(ctx context.Context, g *globalOptions, c *campaign.Campaign, opts bouncesOptions) (mailbox.Config, error) {
+	cfg, err := mailboxConfig(ctx, g, c)
 	if err != nil {
 		return cfg, err
 	}
@@ -270,8 +270,8 @@ func openMailbox(ctx context.Context, cfg mailbox.Config) (mailbox.Mailbox, erro
 
 // mailboxConfig is the campaign's mailbox settings with the password from
 // the environment, printing their warnings (a certificate not verified).
-func mailboxConfig(g *globalOptions, c *campaign.Campaign) (mailbox.Config, error) {
-	password, err := secretFromEnv(g, c.Mailbox.Username, c.Mailbox.PasswordEnv, "mailbox.password_env")
+func mailboxConfig(ctx context.Context, g *globalOptions, c *campaign.Campaign) (mailbox.Config, error) {
+	password, err := secretFromEnv(ctx, g, c.Mailbox.Username, c.Mailbox.PasswordEnv, "mailbox.password_env")
 	if err != nil {
 		return mailbox.Config{}, err
 	}
@@ -416,6 +416,8 @@ func mailtoAddress(c *campaign.Campaign) string {
 // rewriteReport rebuilds report.csv, report.json and the page from the
 // journal, now with the feedback in it.
 func rewriteReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, path string) error {
+	rl := holdReport(ctx, g, c, true)
+	defer releaseReport(g, rl)
 	state, err := journal.Load(ctx, c.StateDir)
 	if err != nil {
 		return &unusableError{err}

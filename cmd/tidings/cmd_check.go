@@ -279,6 +279,10 @@ func decideRow(decider *plan.Decider, decide func(*render.Message) (plan.Fate, e
 // runCheck renders every recipient of the campaign at path and reports the
 // problems on g.stdout. It returns a *problemsError when rows have problems.
 func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path string) error {
+	if opts.maxProblems < 0 {
+		// Taken for "no limit", it printed no problem at all.
+		return &unusableError{fmt.Errorf("--max-problems: %d must not be negative (0 prints all)", opts.maxProblems)}
+	}
 	in, err := plan.Open(ctx, path)
 	if err != nil {
 		return &unusableError{err}

@@ -50,7 +50,7 @@ func runProbe(ctx context.Context, opts probeOptions, g *globalOptions, path str
 	if c.SMTP.Host == "" {
 		return &unusableError{fmt.Errorf("%s: smtp.host: required", displayPath(c.File))}
 	}
-	smtp, err := smtpSettings(c, opts.debug, g)
+	smtp, err := smtpSettings(ctx, c, opts.debug, g)
 	if err != nil {
 		return err
 	}
@@ -68,7 +68,7 @@ func probeMailbox(ctx context.Context, g *globalOptions, c *campaign.Campaign) e
 	if !m.Configured() {
 		return nil
 	}
-	cfg, err := mailboxConfig(g, c)
+	cfg, err := mailboxConfig(ctx, g, c)
 	if err != nil {
 		return err
 	}

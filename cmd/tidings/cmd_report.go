@@ -168,6 +168,10 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 	if err := privateState(g, c); err != nil {
 		return err
 	}
+	// Shared from before the journal is read until the files are in
+	// place: a send or bounces ending meanwhile writes its report after.
+	rl := holdReport(ctx, g, c, false)
+	defer releaseReport(g, rl)
 	state, err := journal.Load(ctx, c.StateDir)
 	if err != nil {
 		return &unusableError{err}

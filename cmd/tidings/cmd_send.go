@@ -215,7 +215,7 @@ func startSend(ctx context.Context, opts sendOptions, g *globalOptions, path str
 		st.close()
 		return nil, &unusableError{fmt.Errorf("%s: smtp.host: required to send", displayPath(c.File))}
 	}
-	if st.cfg, err = poolConfig(c, opts, g); err != nil {
+	if st.cfg, err = poolConfig(ctx, c, opts, g); err != nil {
 		st.close()
 		return nil, err
 	}
@@ -560,9 +560,12 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	copiesPart.more = copiesPart.more && runErr == nil // a run cut short has no next part
 	printCopies(g, c, pl.Copies(), copiesPart)
 	closeErr := w.Close()
-	// The page is written whole but for a second interrupt (which it
-	// then returns).
+	// The report left is this run's, not that of a report beside that
+	// read the journal before the run ended. The page is written whole
+	// but for a second interrupt (which it then returns).
+	rl := holdReport(setup, g, c, true)
 	flushErr, page, pageErr := writeSendReports(setup, g, c, reporter, report.PageInput{Rows: reporter.Each, Settings: sendSettings(c, opts), Now: opts.now()})
+	releaseReport(g, rl)
 	sum := reporter.Summary()
 	end := runEnd{page: page, files: flushErr == nil, cut: runErr != nil, quota: errors.Is(runErr, sendpool.ErrQuota), part: opts.part}
 	err = cmp.Or(runErr, closeErr, flushErr, pageErr)

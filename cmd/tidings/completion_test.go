@@ -163,3 +163,15 @@ func TestCompleteFlags(t *testing.T) {
 		t.Errorf("show --out completes to %q, want .eml files", got)
 	}
 }
+
+// TestCompletionUnknownShell: a missing or unknown shell is a usage error
+// (exit 2, nothing on stdout), not cobra's help on stdout with exit 0,
+// which `tidings completion zhs > _tidings` wrote where a script goes.
+func TestCompletionUnknownShell(t *testing.T) {
+	for _, args := range [][]string{{"completion"}, {"completion", "zhs"}} {
+		out, errOut, code := runCLI(t, args...)
+		if code != exitUnusable || out != "" || !strings.Contains(errOut, "bash") && !strings.Contains(errOut, "zhs") {
+			t.Errorf("tidings %s: exit %d, stdout %q, stderr %q", strings.Join(args, " "), code, out, errOut)
+		}
+	}
+}

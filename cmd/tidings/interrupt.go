@@ -51,10 +51,10 @@ func (w *interruptWords) dispatched() {
 // onSignal is what tidings prints at the first interrupt.
 func (w *interruptWords) onSignal() string {
 	if w != nil && w.delivers.Load() && w.tests.Load() {
-		return "tidings: interrupted: finishing the test messages in flight (Ctrl-C again to abort at once)"
+		return "tidings: interrupted: finishing the test messages in flight (a second interrupt, Ctrl-C or SIGTERM, aborts them at once)"
 	}
 	if w != nil && w.delivers.Load() {
-		return "tidings: interrupted: finishing the messages in flight and the report (Ctrl-C again to abort at once)"
+		return "tidings: interrupted: finishing the messages in flight and the report (a second interrupt, Ctrl-C or SIGTERM, aborts them at once)"
 	}
 	return "tidings: interrupted: stopping"
 }

@@ -506,3 +506,20 @@ func TestInterruptTestSend(t *testing.T) {
 		t.Errorf("says %q, then %q", words.onSignal(), words.atExit())
 	}
 }
+
+// TestInterruptWordsSignals: what the first interrupt of a delivery says
+// names the second one a container's stop or a service manager sends
+// (SIGTERM) beside Ctrl-C: "Ctrl-C again" alone told a log read from
+// docker stop or systemd of a key nobody there can press.
+func TestInterruptWordsSignals(t *testing.T) {
+	for _, tests := range []bool{false, true} {
+		w := &interruptWords{}
+		if tests {
+			w.testSending()
+		}
+		w.delivering()
+		if said := w.onSignal(); !strings.Contains(said, "SIGTERM") || !strings.Contains(said, "Ctrl-C") {
+			t.Errorf("test send %v: the first interrupt says %q", tests, said)
+		}
+	}
+}

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/report"
 )
 
@@ -100,4 +102,42 @@ func tellFlush(g *globalOptions, c *campaign.Campaign, err error) error {
 		fmt.Fprintf(g.stderr, "warning: report.csv and report.json were not written: %v (the journal has every result; once that is fixed, tidings report %s writes them)\n", err, commandArg(c.File))
 	}
 	return err
+}
+
+// reportLockWait bounds how long a command waits for the campaign's
+// report lock before it writes its report without it: a report beside
+// that never ends (a template that loops) holds up no send's end longer.
+const reportLockWait = 5 * time.Minute
+
+// holdReport takes the report lock of c's state folder
+// (journal.HoldReport): exclusive for a command that ends a change of the
+// journal (send, bounces) and writes the report it leaves, shared for one
+// that rebuilds the report from the journal it reads (report), saying on
+// stderr when it waits. A lock not had within reportLockWait, or at all,
+// is warned of and the report goes without it (nil, which releases
+// nothing); an interrupt ends the wait silently, the writing then
+// stopping as it does.
+func holdReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, exclusive bool) *journal.ReportLock {
+	wait, cancel := context.WithTimeout(ctx, reportLockWait)
+	defer cancel()
+	waiting := func() {
+		if exclusive {
+			fmt.Fprintln(g.stderr, "note: a tidings report beside is writing this campaign's report: waiting for it, so that the report left is this run's")
+			return
+		}
+		fmt.Fprintln(g.stderr, "note: tidings send or bounces is writing this campaign's report: waiting for it, to read the journal it ends")
+	}
+	l, err := journal.HoldReport(wait, c.StateDir, exclusive, waiting)
+	if err != nil && ctx.Err() == nil {
+		fmt.Fprintf(g.stderr, "warning: writing the report without its lock (a report written beside may take its place): %v\n", err)
+	}
+	return l
+}
+
+// releaseReport releases the report lock holdReport took, warning when it
+// cannot.
+func releaseReport(g *globalOptions, l *journal.ReportLock) {
+	if err := l.Release(); err != nil {
+		fmt.Fprintln(g.stderr, "warning:", err)
+	}
 }

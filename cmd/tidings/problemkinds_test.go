@@ -98,3 +98,14 @@ func TestProblemKind(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckMaxProblemsNegative: a negative --max-problems is refused
+// (exit 2), as preview refuses a negative --limit; taken by a script for
+// "no limit", it printed no problem at all and exit 1.
+func TestCheckMaxProblemsNegative(t *testing.T) {
+	camp := sendCampaign(t, smtptest.NewServer(t), 2, "")
+	out, errOut, code := runCLI(t, "check", "--max-problems", "-1", camp)
+	if code != exitUnusable || !strings.Contains(errOut, "--max-problems") || out != "" {
+		t.Errorf("check --max-problems -1: code %d\n%s%s", code, out, errOut)
+	}
+}

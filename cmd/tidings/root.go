@@ -52,8 +52,24 @@ leaves; delivery is rate-limited, retried, journaled and reported.
 		newTemplatesTopic(),
 	)
 	root.SetHelpCommand(newHelpCommand())
+	strictCompletion(root)
 	completeFlagValues(root)
 	return root
+}
+
+// strictCompletion adds cobra's `completion` command to root now, not as
+// it runs, and makes it refuse a missing or unknown shell (exit 2): cobra's
+// printed its help on stdout and exited 0, so `tidings completion zhs >
+// _tidings` wrote the help where a script was expected.
+func strictCompletion(root *cobra.Command) {
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			c.RunE = func(cmd *cobra.Command, _ []string) error {
+				return fmt.Errorf("usage: %s bash|zsh|fish|powershell", cmd.CommandPath())
+			}
+		}
+	}
 }
 
 // oneArg requires the one argument every command takes (the campaign file,

@@ -25,7 +25,7 @@ func openSentCopies(ctx context.Context, g *globalOptions, c *campaign.Campaign,
 	if warn := m.SentWarning(sending); warn != "" {
 		fmt.Fprintln(g.stderr, "warning:", warn)
 	}
-	mc, err := mailboxConfig(g, c)
+	mc, err := mailboxConfig(ctx, g, c)
 	if err != nil {
 		fmt.Fprintf(g.stderr, "warning: no copies in %s this run (%s): %v\n", m.SentFolder, copiesLater(part), err)
 		return nil, func() {}, nil

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 
@@ -14,8 +15,8 @@ import (
 // poolConfig builds the pool's settings, and the SMTP client it delivers
 // through, from the campaign and the flags; it reads the password from the
 // environment (or a prompt on a terminal).
-func poolConfig(c *campaign.Campaign, opts sendOptions, g *globalOptions) (sendpool.Config, error) {
-	smtp, err := smtpSettings(c, opts.debug, g)
+func poolConfig(ctx context.Context, c *campaign.Campaign, opts sendOptions, g *globalOptions) (sendpool.Config, error) {
+	smtp, err := smtpSettings(ctx, c, opts.debug, g)
 	if err != nil {
 		return sendpool.Config{}, err
 	}
@@ -44,8 +45,8 @@ func poolConfig(c *campaign.Campaign, opts sendOptions, g *globalOptions) (sendp
 
 // smtpSettings are the campaign's smtp: settings with the password from
 // the environment (or a prompt), and the transcript on stderr with debug.
-func smtpSettings(c *campaign.Campaign, debug bool, g *globalOptions) (smtpclient.Config, error) {
-	password, err := readPassword(c, g)
+func smtpSettings(ctx context.Context, c *campaign.Campaign, debug bool, g *globalOptions) (smtpclient.Config, error) {
+	password, err := readPassword(ctx, c, g)
 	if err != nil {
 		return smtpclient.Config{}, err
 	}
@@ -59,14 +60,14 @@ func smtpSettings(c *campaign.Campaign, debug bool, g *globalOptions) (smtpclien
 // readPassword reads the password from the environment variable
 // smtp.password_env names, or asks for it on a terminal; "" without a
 // username.
-func readPassword(c *campaign.Campaign, g *globalOptions) (string, error) {
-	return secretFromEnv(g, c.SMTP.Username, c.SMTP.PasswordEnv, "smtp.password_env")
+func readPassword(ctx context.Context, c *campaign.Campaign, g *globalOptions) (string, error) {
+	return secretFromEnv(ctx, g, c.SMTP.Username, c.SMTP.PasswordEnv, "smtp.password_env")
 }
 
 // secretFromEnv reads the password of username from the environment
 // variable env (the value of the setting named setting), or asks for it
 // on a terminal; "" without a username.
-func secretFromEnv(g *globalOptions, username, env, setting string) (string, error) {
+func secretFromEnv(ctx context.Context, g *globalOptions, username, env, setting string) (string, error) {
 	if username == "" {
 		return "", nil
 	}
@@ -78,12 +79,41 @@ func secretFromEnv(g *globalOptions, username, env, setting string) (string, err
 		return "", &unusableError{fmt.Errorf("%s: the environment variable %s is empty; export it with the password (or the provider's authorization code)", setting, env)}
 	}
 	fmt.Fprintf(g.stderr, "Password for %s (from %s, not set): ", username, env)
-	b, err := term.ReadPassword(int(f.Fd()))
+	b, err := promptSecret(ctx, f)
 	fmt.Fprintln(g.stderr)
 	if err != nil {
-		return "", &unusableError{fmt.Errorf("reading the password: %w", err)}
+		return "", err
 	}
 	return string(b), nil
+}
+
+// promptSecret reads a line from the terminal f without echo. An
+// interrupt ends the wait (errInterrupted) with the terminal's echo back
+// on: the read, which no context reaches, is left behind as the process
+// ends. It used to take three interrupts (the third quits as a kill
+// would), and docker stop's one SIGTERM at a prompt no one answers (a
+// container run with -t but not -i) none: it waited for the SIGKILL.
+func promptSecret(ctx context.Context, f *os.File) ([]byte, error) {
+	type answer struct {
+		line []byte
+		err  error
+	}
+	restore := terminalRestorer(f)
+	answered := make(chan answer, 1)
+	go func() {
+		line, err := term.ReadPassword(int(f.Fd()))
+		answered <- answer{line, err}
+	}()
+	select {
+	case <-ctx.Done():
+		restore()
+		return nil, errInterrupted
+	case a := <-answered:
+		if a.err != nil {
+			return nil, &unusableError{fmt.Errorf("reading the password: %w", a.err)}
+		}
+		return a.line, nil
+	}
 }
 
 // notifier prints the pool's notices on stderr: warnings (but the settings

@@ -29,6 +29,10 @@ type LockedError struct {
 	PID     int
 	Since   time.Time
 	Command string
+	// Elsewhere says the holder's PID is of another PID namespace than
+	// this process's (another container sharing the campaign's volume):
+	// no process here has it.
+	Elsewhere bool
 }
 
 func (e *LockedError) Error() string {
@@ -36,11 +40,19 @@ func (e *LockedError) Error() string {
 	case e.PID == 0:
 		return fmt.Sprintf("journal: campaign is being sent by another process (lock %s); wait for it or stop it", e.Path)
 	case e.Command != "" && e.Command != "send":
-		return fmt.Sprintf("journal: tidings %s is working on this campaign, PID %d (since %s); wait for it or stop it",
-			e.Command, e.PID, e.Since.UTC().Format(time.RFC3339))
+		return fmt.Sprintf("journal: tidings %s is working on this campaign, PID %d%s (since %s); wait for it or stop it",
+			e.Command, e.PID, e.where(), e.Since.UTC().Format(time.RFC3339))
 	}
-	return fmt.Sprintf("journal: campaign is being sent by PID %d (since %s); wait for it or stop it",
-		e.PID, e.Since.UTC().Format(time.RFC3339))
+	return fmt.Sprintf("journal: campaign is being sent by PID %d%s (since %s); wait for it or stop it",
+		e.PID, e.where(), e.Since.UTC().Format(time.RFC3339))
+}
+
+// where says where the holder's PID is to be looked up, when not here.
+func (e *LockedError) where() string {
+	if e.Elsewhere {
+		return " of another PID namespace (another container)"
+	}
+	return ""
 }
 
 // Is makes errors.Is(err, ErrLocked) true.
@@ -55,6 +67,12 @@ type holder struct {
 	// that came with a copy of the campaign's folder names the folder it
 	// was copied from. Empty from an older tidings.
 	Dir string `json:"dir,omitempty"`
+	// PIDNS is the holder's PID namespace (/proc/self/ns/pid, as
+	// "pid:[4026531836]"): its PID means nothing in another one (a send
+	// in one container, report in another sharing the volume, where a
+	// process of that PID began before). Empty where it cannot be told,
+	// and from an older tidings.
+	PIDNS string `json:"pidns,omitempty"`
 }
 
 // Lock is a campaign's exclusive send lock: while one process holds it, no
@@ -95,14 +113,14 @@ func AcquireLockAs(dir, command string) (*Lock, error) {
 		if b, err := io.ReadAll(io.NewSectionReader(f, 0, 4096)); err == nil {
 			var h holder
 			if json.Unmarshal(b, &h) == nil {
-				le.PID, le.Since, le.Command = h.PID, h.Since, h.Command
+				le.PID, le.Since, le.Command, le.Elsewhere = h.PID, h.Since, h.Command, otherNamespace(h.PIDNS)
 			}
 		}
 		f.Close()
 		return nil, le
 	}
 	abs, _ := filepath.Abs(dir) // "" on failure: Holder then goes by the PID alone
-	b, err := json.Marshal(holder{PID: os.Getpid(), Since: time.Now().UTC().Truncate(time.Second), Command: command, Dir: abs})
+	b, err := json.Marshal(holder{PID: os.Getpid(), Since: time.Now().UTC().Truncate(time.Second), Command: command, Dir: abs, PIDNS: pidNamespace()})
 	if err == nil {
 		if err = f.Truncate(0); err == nil {
 			_, err = f.WriteAt(append(b, '\n'), 0)
@@ -121,7 +139,9 @@ func AcquireLockAs(dir, command string) (*Lock, error) {
 // could make a send starting at that moment fail): what the holder wrote
 // into the lock file (PID, Since, Command; Path is unset), when that
 // process is still running and, where /proc tells, began before it took
-// the lock. ok is false when no process is known to hold it. A crashed
+// the lock, in this process's PID namespace (a holder in another
+// container's is not known: its PID is not this one's to look up). ok is
+// false when no process is known to hold it. A crashed
 // holder's PID reused by another process reads as running only where
 // there is no /proc: callers rely on it for what they show (a send's
 // messages in hand, State.SendRunning), but the lock, not this, keeps two
@@ -135,7 +155,7 @@ func Holder(dir string) (h LockedError, ok bool) {
 		return LockedError{}, false
 	}
 	var w holder
-	if json.Unmarshal(b, &w) != nil || w.PID <= 0 || !processRunning(w.PID) || startedAfter(w.PID, w.Since) {
+	if json.Unmarshal(b, &w) != nil || w.PID <= 0 || otherNamespace(w.PIDNS) || !processRunning(w.PID) || startedAfter(w.PID, w.Since) {
 		return LockedError{}, false
 	}
 	if w.Dir != "" {
@@ -146,6 +166,15 @@ func Holder(dir string) (h LockedError, ok bool) {
 		}
 	}
 	return LockedError{PID: w.PID, Since: w.Since, Command: w.Command}, true
+}
+
+// otherNamespace says whether ns, a holder's PID namespace, is known and
+// not this process's: its PID cannot be looked up here, so the holder is
+// not known to run (a send killed in another container would otherwise
+// read as running for good whenever a process here has its PID).
+func otherNamespace(ns string) bool {
+	here := pidNamespace()
+	return ns != "" && here != "" && ns != here
 }
 
 // Dir is the state folder the lock guards.

@@ -102,3 +102,36 @@ func bootTime() (time.Time, bool) {
 	}
 	return time.Time{}, false
 }
+
+// tryLock takes a flock(2) on f, exclusive or shared, without waiting.
+// held is true when another open file has it in a mode that excludes
+// this one.
+func tryLock(f *os.File, exclusive bool) (held bool, err error) {
+	how := unix.LOCK_SH
+	if exclusive {
+		how = unix.LOCK_EX
+	}
+	for {
+		err = unix.Flock(int(f.Fd()), how|unix.LOCK_NB)
+		if !errors.Is(err, unix.EINTR) {
+			break
+		}
+	}
+	if errors.Is(err, unix.EWOULDBLOCK) {
+		return true, nil
+	}
+	return false, err
+}
+
+// untryLock gives up the lock tryLock took.
+func untryLock(f *os.File) error { return unlockFile(f) }
+
+// pidNamespace names this process's PID namespace ("pid:[4026531836]"),
+// "" where /proc does not tell.
+func pidNamespace() string {
+	ns, err := os.Readlink("/proc/self/ns/pid")
+	if err != nil {
+		return ""
+	}
+	return ns
+}

@@ -3,11 +3,13 @@
 package journal
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 )
@@ -102,5 +104,67 @@ func TestHolderCopiedFolder(t *testing.T) {
 	}
 	if h, ok := Holder(link); !ok || h.PID != os.Getpid() {
 		t.Errorf("Holder through a symbolic link to the original = %+v, %v; want this process", h, ok)
+	}
+}
+
+// TestHolderOtherNamespace: a lock file a send in another PID namespace
+// left (a container killed, OOM or docker kill, its campaign folder a
+// volume another container reads) names a PID of that namespace; a
+// process here with that PID, begun before (a long-lived container's
+// init, here this one), is not its holder: report, check and show read
+// the killed send's unknowns as being sent, for good.
+func TestHolderOtherNamespace(t *testing.T) {
+	here := pidNamespace()
+	if here == "" {
+		t.Skip("no /proc/self/ns/pid here")
+	}
+	dir := t.TempDir()
+	since := time.Now().Truncate(time.Second) // after this process began
+	write := func(ns string) {
+		b := fmt.Appendf(nil, `{"pid":%d,"since":%q,"command":"send","pidns":%q}`+"\n", os.Getpid(), since.UTC().Format(time.RFC3339), ns)
+		if err := os.WriteFile(filepath.Join(dir, LockFileName), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("pid:[1]")
+	if h, ok := Holder(dir); ok {
+		t.Errorf("Holder = %+v of a lock taken in another PID namespace", h)
+	}
+	write(here)
+	if h, ok := Holder(dir); !ok || h.PID != os.Getpid() {
+		t.Errorf("Holder = %+v, %v; want this process, of this namespace", h, ok)
+	}
+	l, err := AcquireLockAs(t.TempDir(), "send")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Release()
+	if h, ok := Holder(l.Dir()); !ok || h.PID != os.Getpid() {
+		t.Errorf("Holder of a lock taken here = %+v, %v; want this process", h, ok)
+	}
+}
+
+// TestLockedElsewhere: a send refused because a send in another container
+// (another PID namespace) holds the lock says so with the PID it names,
+// which no process here has (PID 1 read as this container's init).
+func TestLockedElsewhere(t *testing.T) {
+	if pidNamespace() == "" {
+		t.Skip("no /proc/self/ns/pid here")
+	}
+	dir := t.TempDir()
+	l, err := AcquireLockAs(dir, "send")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Release()
+	// What a send in another container writes; the flock stays held.
+	b := `{"pid":1,"since":"2026-12-06T16:21:38Z","command":"send","pidns":"pid:[1]"}` + "\n"
+	if err := os.WriteFile(filepath.Join(dir, LockFileName), []byte(b), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err = AcquireLockAs(dir, "send")
+	var le *LockedError
+	if !errors.As(err, &le) || !le.Elsewhere || !strings.Contains(err.Error(), "PID 1 of another PID namespace") {
+		t.Fatalf("AcquireLock beside a holder in another namespace = %v", err)
 	}
 }

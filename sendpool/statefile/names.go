@@ -24,6 +24,7 @@ func ownNames() []string {
 		"journal.jsonl",       // journal.FileName
 		"send.lock",           // journal.LockFileName
 		"send.lock.held",      // its mark where locks are files (Windows)
+		"report.lock",         // journal.ReportLockName
 		"report.csv",          // report.CSVFile
 		"report.json",         // report.JSONFile
 		"report.html",         // report.PageFile
