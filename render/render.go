@@ -1550,13 +1550,18 @@ func isHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
-// FixedAttachmentFiles lists the attachments the Renderer read at New,
-// those named without row data (the same file in every message), by path.
-func (r *Renderer) FixedAttachmentFiles() []string {
-	var out []string
+// FixedAttachmentSums maps the attachments the Renderer read at New,
+// those named without row data (the same file in every message), by path
+// as named, to the hex SHA-256 of the content read: what each of its
+// messages carries, whatever the file holds by now. Nil when it has none.
+func (r *Renderer) FixedAttachmentSums() map[string]string {
+	var out map[string]string
 	for _, af := range r.atts {
 		if af.fixed && af.b != nil {
-			out = append(out, af.path)
+			if out == nil {
+				out = map[string]string{}
+			}
+			out[af.path] = af.b.sum
 		}
 	}
 	return out

@@ -633,7 +633,7 @@ func deliverPart(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *pla
 // runEnd is how a run's delivery ended, for its summary.
 type runEnd struct {
 	page bool // the report page was written
-	// files: report.csv and report.json were written (flushReport).
+	// files: report.csv and report.json were written (writeSendReports).
 	files bool
 	cut   bool // delivery stopped before its end (an interrupt, a stop)
 	// quota: the server said the sending quota is used up.

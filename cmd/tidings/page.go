@@ -52,7 +52,7 @@ func tellPage(ctx context.Context, g *globalOptions, path string, err error) (bo
 
 // printReportLine names the report's files: the page when it was written
 // (page), else the folder of report.csv and report.json; or, when those
-// were not written (files false: flushReport warned), what was.
+// were not written (files false: tellFlush warned), what was.
 func printReportLine(g *globalOptions, c *campaign.Campaign, page, files bool) {
 	switch {
 	case !files && page:
@@ -79,18 +79,45 @@ func isDir(p string) bool {
 }
 
 // writeSendReports writes a send's report.csv and report.json at the end
-// of its delivery, and its page of in (as writeReportPage does), the two
-// at once: they read r's lines back each on a core of its own (r's
-// readers run beside one another). It warns when the files could not be
-// written (a full disk), and returns that error and writeReportPage's
-// results.
+// of its delivery, and its page of in (as writeReportPage does), reading
+// r's lines back for the two at once (r's readers run beside one
+// another). The page's first pass over the rows, and its pass over the
+// journal, run beside the files' writing; it writes nothing before the
+// files are written (its later passes wait for them), so that on a disk
+// near full the record takes the room first and the page, a view of it,
+// is what is not written, as when the two were written one after the
+// other. It warns when the files could not be written (a full disk), and
+// returns that error and writeReportPage's results.
 func writeSendReports(ctx context.Context, g *globalOptions, c *campaign.Campaign, r *report.Reporter, in report.PageInput) (flushErr error, page bool, pageErr error) {
 	flushed := make(chan error, 1)
 	go func() { flushed <- r.Flush() }()
+	var waited bool
+	in.Rows = afterFirstPass(in.Rows, func() {
+		flushErr, waited = <-flushed, true
+	})
 	err := writePage(ctx, c, c.File, in)
-	flushErr = tellFlush(g, c, <-flushed)
+	if !waited {
+		flushErr = <-flushed
+	}
+	flushErr = tellFlush(g, c, flushErr)
 	page, pageErr = tellPage(ctx, g, c.File, err)
 	return flushErr, page, pageErr
+}
+
+// afterFirstPass returns rows calling wait once before its second pass
+// (report.WritePage writes nothing but its folder before it: see
+// report.PageInput.Rows); nil (no rows) stays nil, and waits for nothing.
+func afterFirstPass(rows pageSource, wait func()) pageSource {
+	if rows == nil {
+		return nil
+	}
+	passes := 0
+	return func(fn func(report.Row) error) error {
+		if passes++; passes == 2 {
+			wait()
+		}
+		return rows(fn)
+	}
 }
 
 // tellFlush warns of err, a send's failure to write report.csv and

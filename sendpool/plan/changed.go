@@ -17,11 +17,7 @@ import (
 func Changed(in *Inputs) ([]string, error) {
 	return changedSince(spool.OpenStore(in.Campaign.StateDir), -1, func() (spool.Inputs, error) {
 		files, err := in.fileSums()
-		if err != nil {
-			return spool.Inputs{}, err
-		}
-		atts, err := in.attachmentSums()
-		return spool.Inputs{Files: files, Attachments: atts}, err
+		return spool.Inputs{Files: files, Attachments: in.attachmentSums(in.Renderer)}, err
 	})
 }
 

@@ -305,23 +305,20 @@ func (in *Inputs) Digest(version string) (digest string, sums map[string]string,
 	return hex.EncodeToString(h.Sum(nil)), sums, nil
 }
 
-// attachmentSums maps the campaign's attachments named without row data
-// (render.Renderer.FixedAttachmentFiles), by path relative to its folder,
-// to the hex SHA-256 of their content (spool.Inputs.Attachments); nil when
-// it has none.
-func (in *Inputs) attachmentSums() (map[string]string, error) {
+// attachmentSums maps the attachments r read, those named without row
+// data (render.Renderer.FixedAttachmentSums), by path relative to the
+// campaign's folder, to the hex SHA-256 of what r read
+// (spool.Inputs.Attachments): the content r's messages carry, with no
+// file read again; nil when it has none.
+func (in *Inputs) attachmentSums(r *render.Renderer) map[string]string {
 	var sums map[string]string
-	for _, f := range in.Renderer.FixedAttachmentFiles() {
-		sum, err := fileDigest(f)
-		if err != nil {
-			return nil, fmt.Errorf("plan: %w", err)
-		}
+	for f, sum := range r.FixedAttachmentSums() {
 		if sums == nil {
 			sums = map[string]string{}
 		}
 		sums[in.relative(f)] = sum
 	}
-	return sums, nil
+	return sums
 }
 
 // fileSums is Digest's sums alone: the sheet is not read.

@@ -137,10 +137,6 @@ func Preflight(ctx context.Context, in *Inputs, state *journal.State, opts Optio
 		return nil, err
 	}
 	digest, files, err := in.Digest(opts.Version)
-	var atts map[string]string
-	if err == nil {
-		atts, err = in.attachmentSums()
-	}
 	if err != nil {
 		return nil, err
 	}
@@ -167,7 +163,7 @@ func Preflight(ctx context.Context, in *Inputs, state *journal.State, opts Optio
 		}
 	}
 	if gen == nil {
-		err = pl.render(ctx, in, spool.Inputs{Digest: digest, Files: files, Attachments: atts}, &opts)
+		err = pl.render(ctx, in, spool.Inputs{Digest: digest, Files: files}, &opts)
 	}
 	if err == nil && !pl.Spool.Used() {
 		// A generation a send used was made after what changed before
@@ -290,7 +286,9 @@ func (pl *Plan) spooledFor(r spool.Row) error {
 // rows are rendered again.
 var errUnspooled = errors.New("plan: the spool holds no message for a row to send now")
 
-// render renders every row, spools it in a new generation and decides it.
+// render renders every row, spools it in a new generation made from
+// inputs (their Attachments set here, from the renderer that made its
+// messages) and decides it.
 func (pl *Plan) render(ctx context.Context, in *Inputs, inputs spool.Inputs, opts *Options) error {
 	renderer, err := in.spoolRenderer(pl.decider.state)
 	if err != nil {
@@ -331,6 +329,8 @@ func (pl *Plan) render(ctx context.Context, in *Inputs, inputs spool.Inputs, opt
 		w.Abort()
 		return err
 	}
+	// The sums of the attachments its messages carry, as it read them.
+	inputs.Attachments = in.attachmentSums(renderer)
 	if err := w.Close(inputs); err != nil {
 		return err
 	}

@@ -79,8 +79,9 @@ type PageInput struct {
 	// row number first), and stops at fn's first error, returning it; it
 	// may be called more than once, and must give the same lines each
 	// time. WritePage calls it two or three times and holds no line
-	// beyond the one in hand. A Reporter's Each is such a source (after
-	// Flush); RowsOf makes one of a slice. nil is no lines.
+	// beyond the one in hand, and writes nothing but its folder
+	// (report-data/) before the second call. A Reporter's Each is such a
+	// source; RowsOf makes one of a slice. nil is no lines.
 	Rows func(fn func(Row) error) error
 	// JournalDir is the campaign's state folder, whose journal gives the
 	// runs and every try over time; "" for none (the timeline then shows

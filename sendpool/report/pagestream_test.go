@@ -264,3 +264,35 @@ func TestCampaignRows(t *testing.T) {
 		t.Errorf("journals differ (%v, %v)", err1, err2)
 	}
 }
+
+// TestWritePageNothingBeforeSecondPass: WritePage writes nothing but its
+// folder before it reads the rows a second time (PageInput.Rows): a send
+// writes report.csv and report.json beside the page's first pass, and its
+// page takes no room on the disk before they are written.
+func TestWritePageNothingBeforeSecondPass(t *testing.T) {
+	for _, n := range []int{0, 10, 2500} {
+		dir := t.TempDir()
+		passes := 0
+		rows := func(fn func(report.Row) error) error {
+			if passes++; passes == 2 {
+				var files []string
+				filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+					if err == nil && !d.IsDir() {
+						files = append(files, p)
+					}
+					return err
+				})
+				if len(files) > 0 {
+					t.Errorf("%d rows: written before the second pass: %q", n, files)
+				}
+			}
+			return genRows(n)(fn)
+		}
+		if err := report.WritePage(context.Background(), dir, report.PageInput{Rows: rows, JournalDir: dir}); err != nil {
+			t.Fatal(err)
+		}
+		if passes < 2 {
+			t.Errorf("%d rows: %d passes", n, passes)
+		}
+	}
+}

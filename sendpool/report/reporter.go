@@ -96,8 +96,10 @@ type lastFiles struct {
 }
 
 // wrote notes files of sum, of the lines added up to the at-th, written
-// from start to end. (A Flush's files may be older than a rewrite's that
-// came while it wrote them.)
+// from start to end. The files of a rewrite and of a Flush are never
+// written at once (a rewrite holds the Reporter's lock for writing), and
+// Flushes run beside one another only over the same lines; the sum of
+// older lines than those noted is not kept all the same.
 func (f *lastFiles) wrote(sum Summary, at int64, start, end time.Time) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
