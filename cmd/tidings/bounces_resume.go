@@ -13,14 +13,11 @@ import (
 )
 
 // loadReadMemory is what earlier runs of bounces read of the campaign's
-// mailbox (bounces.Memory, in its state folder), for a run that moves and
-// deletes nothing to skip; nil for a run that moves or deletes, which
-// reads every message. A file it cannot read is warned of and the
-// mailbox read from its first message.
-func loadReadMemory(g *globalOptions, c *campaign.Campaign, opts bouncesOptions) *bounces.Memory {
-	if opts.moveTo != "" || opts.delete {
-		return nil
-	}
+// mailbox (bounces.Memory, in its state folder), for this run to skip
+// (one that moves or deletes the reports: what was left in the mailbox as
+// no report). A file it cannot read is warned of and the mailbox read
+// from its first message.
+func loadReadMemory(g *globalOptions, c *campaign.Campaign) *bounces.Memory {
 	mem, err := bounces.LoadMemory(c.StateDir)
 	if err != nil {
 		fmt.Fprintf(g.stderr, "warning: %v; this run reads every message (recording nothing twice)\n", err)

@@ -230,12 +230,17 @@ func TestBouncesDovecotIMAP(t *testing.T) {
 		}
 	}
 
+	// The runs that move skip the four the first run read and left in
+	// the mailbox as no report (unreadable, foreign, auto-reply, other:
+	// told, with exit 1, by the run that read them), and read the four
+	// reports again, to move them.
+	skipped := "8 messages in the mailbox, 4 skipped (read by earlier runs): 4 matched this campaign (1 bounced, 1 soft-bounce, 1 complained, 1 unsubscribed; 0 new), 0 unreadable"
 	out, errOut, code = runCLI(t, "bounces", "--dry-run", "--move-to", "Trash", camp)
-	if code != exitSomeFailed || !strings.Contains(out, "dry run: nothing was recorded, written or moved (4 reports would be moved to Trash)") || len(d.Messages(t, bounceUser, "Trash")) != 0 {
+	if code != exitOK || !strings.Contains(out, skipped) || !strings.Contains(out, "dry run: nothing was recorded, written or moved (4 reports would be moved to Trash)") || len(d.Messages(t, bounceUser, "Trash")) != 0 {
 		t.Errorf("dry run with --move-to: code %d\n%s%s", code, out, errOut)
 	}
 	out, errOut, code = runCLI(t, "bounces", "--move-to", "Trash", camp)
-	if code != exitSomeFailed || !strings.Contains(out, "4 matched this campaign (1 bounced, 1 soft-bounce, 1 complained, 1 unsubscribed; 0 new)") || !strings.Contains(out, "0 addresses added") || !strings.Contains(out, "4 reports moved to Trash") {
+	if code != exitOK || !strings.Contains(out, skipped) || !strings.Contains(out, "0 addresses added") || !strings.Contains(out, "4 reports moved to Trash") {
 		t.Errorf("second run: code %d\n%s%s", code, out, errOut)
 	}
 	if again, _ := os.ReadFile(supFile); !bytes.Equal(again, list) {

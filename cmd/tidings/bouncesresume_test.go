@@ -329,3 +329,36 @@ func TestBouncesRememberedOtherList(t *testing.T) {
 		t.Errorf("journal has %d feedback records, want 5", n)
 	}
 }
+
+// TestBouncesMovesPastOtherMail: a run with --move-to that --max-time
+// stops after three messages, none a report (replies left in the
+// mailbox), remembers them, and the next run with --move-to skips them
+// and reads on to the reports after them, which it moves: a folder with
+// more other mail than one run can read gets through (a run that moves
+// read every message again).
+func TestBouncesMovesPastOtherMail(t *testing.T) {
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+	camp, h := heldCampaign(t, d, "imap", "INBOX")
+	for i := range 3 {
+		d.Deliver(t, bounceUser, []byte(fmt.Sprintf("From: amy%d@example.org\r\nTo: news@example.test\r\nSubject: Re: November\r\nMessage-ID: <reply%d@example.org>\r\n\r\nThanks!\r\n", i, i)))
+	}
+	for _, r := range fiveBounces(t, camp)[:2] {
+		d.Deliver(t, bounceUser, r)
+	}
+	h.hold("UID FETCH 4 (UID RFC822.SIZE)")
+	out, errOut, code := runCLI(t, "bounces", "--max-time", "4s", "--move-to", "Junk", camp)
+	if code != exitUnusable || h.heldCount() != 1 ||
+		!strings.Contains(errOut, "what the 3 of 5 messages read before it held is recorded, and none of them was a report to move: the next run skips them (they are remembered in the state folder's bounces.read) and reads the 2 not read yet") {
+		t.Fatalf("stopped run: code %d, held %d\n%s%s", code, h.heldCount(), out, errOut)
+	}
+	out, errOut, code = runCLI(t, "bounces", "--move-to", "Junk", camp)
+	if code != exitOK || !strings.Contains(out, "5 messages in the mailbox, 3 skipped (read by earlier runs): 2 matched this campaign (2 bounced; 2 new)") || !strings.Contains(out, "2 reports moved to Junk") {
+		t.Fatalf("next run: code %d\n%s%s", code, out, errOut)
+	}
+	if inbox, junk := len(d.Messages(t, bounceUser, "INBOX")), len(d.Messages(t, bounceUser, "Junk")); inbox != 3 || junk != 2 {
+		t.Errorf("INBOX %d, Junk %d; want the 3 replies left and the 2 reports moved", inbox, junk)
+	}
+	if out, errOut, code := runCLI(t, "bounces", "--move-to", "Junk", camp); code != exitOK || !strings.Contains(out, "3 messages in the mailbox, 3 skipped (read by earlier runs): 0 matched") {
+		t.Errorf("third run: code %d\n%s%s", code, out, errOut)
+	}
+}

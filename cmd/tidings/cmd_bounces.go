@@ -57,11 +57,12 @@ and hard bounces, complaints and unsubscribe requests are appended to the
 campaign's suppress: file, so the next campaign sharing it skips them.
 --dry-run shows all this without writing or touching anything. The mailbox is
 left as it was unless --move-to FOLDER (IMAP) or --delete moves or deletes the
-processed reports; nothing else is ever touched. Without them, each run
-remembers the messages it read (over IMAP the folder's UIDVALIDITY and their
-UIDs, over POP3 their unique-ids) in the state folder's bounces.read, and the
-next run reads only the others (remove the file to read them all again);
---dry-run skips what is remembered and remembers nothing.
+processed reports; nothing else is ever touched. Each run remembers the
+messages it read (over IMAP the folder's UIDVALIDITY and their UIDs, over POP3
+their unique-ids) in the state folder's bounces.read, and the next run reads
+only the others (with --move-to or --delete, it reads again the reports a run
+that moved nothing left, to move them; remove the file to read them all
+again); --dry-run skips what is remembered and remembers nothing.
 
 An unsubscribe request by mail is applied only when the server that received
 it vouched for its From: the topmost Authentication-Results field signed with
@@ -81,8 +82,8 @@ read before it is recorded and suppressed all the same, and the next run reads
 on from there: with --move-to or --delete the reports read are moved or
 deleted once recorded, on a new session bounded by 10 × mailbox.timeout (the
 run's time may be up; if that fails too they stay, and the next run reads them
-again, recording nothing twice); without them the messages read are
-remembered, and skipped by the next run.
+again, recording nothing twice), and the other messages read are remembered
+and skipped by the next run; without them all the messages read are.
 
 Exit code: 0 processed, 1 some reports unreadable or about no message of this
 campaign, or about its messages under an earlier name, 2 unusable (settings,
@@ -158,7 +159,7 @@ func runBounces(ctx context.Context, opts bouncesOptions, g *globalOptions, path
 	if err != nil {
 		return err
 	}
-	sum, err := processMailbox(mctx, g, c, lock, state, mb, loadReadMemory(g, c, opts), opts)
+	sum, err := processMailbox(mctx, g, c, lock, state, mb, loadReadMemory(g, c), opts)
 	// Over POP3 the deletions happen at the end of the session: closing
 	// is part of the work, and its failure is reported.
 	if cerr := mb.Close(context.WithoutCancel(ctx)); cerr != nil && err == nil && sum != nil && sum.Processed > 0 {

@@ -14,8 +14,8 @@
 // appends hard bounces, complaints and unsubscribe requests to the
 // campaign's suppression list; it moves or deletes the processed reports
 // only when asked, and only after recording them (after a run stopped
-// halfway too: DisposeStopped). A run that moves and deletes nothing
-// remembers what it read (Memory, in the state folder), and the next
-// skips it. Nothing here speaks a
+// halfway too: DisposeStopped). A run remembers what it read (Memory, in
+// the state folder), and the next skips it: all of it, or, when it moves
+// or deletes the reports, what was left in the mailbox as no report. Nothing here speaks a
 // mail protocol: the Mailbox interface is what it needs of one.
 package bounces

@@ -18,9 +18,9 @@ import (
 )
 
 // ReadFile is the file in a campaign's state folder where bounces
-// remembers the messages its runs that moved and deleted nothing read,
-// for the next such run to skip (see Memory). Removing it makes the next
-// run read the mailbox from its first message again.
+// remembers the messages its runs read, for the next to skip (see
+// Memory). Removing it makes the next run read the mailbox from its first
+// message again.
 const ReadFile = "bounces.read"
 
 // The bounds of a Memory, whatever the mailbox's size: a folder of two
@@ -37,13 +37,18 @@ const (
 	// maxMemoryFile is the most of the file that is read: more is damage.
 	maxMemoryFile = 8 << 20
 	// memoryHead is the file's first line.
-	memoryHead = "# tidings bounces: the messages read by runs that moved and deleted nothing; the next such run skips them (remove this file to read them all again)"
+	memoryHead = "# tidings bounces: the messages read (uids, uidl) and, of those, the ones left in the mailbox as no report to move (stays, stay); the next run skips them (remove this file to read them all again)"
 )
 
-// Memory is what the runs of bounces that moved and deleted nothing read
-// of the mailbox, kept in the state folder (ReadFile): over IMAP the UIDs
-// read under the folder's UIDVALIDITY, over POP3 the unique-ids read.
-// It holds under one mailbox.Scope and one suppression list only: a
+// Memory is what the runs of bounces read of the mailbox, kept in the
+// state folder (ReadFile): over IMAP the UIDs read under the folder's
+// UIDVALIDITY, over POP3 the unique-ids read; and of those, the messages
+// left in the mailbox as no report to move (a reply, an auto-reply, a
+// report it cannot read or about another campaign). A run that moves
+// nothing skips all it has; one that moves or deletes the reports skips
+// only those left (the reports a run that moved nothing read are moved
+// or deleted by it). It holds under one mailbox.Scope and one suppression
+// list only: a
 // mailbox of another Scope.Key (another server, login or folder, or the
 // folder made anew) forgets it all, and so does another list (the
 // reports read list their addresses in it when read again, as a campaign
@@ -55,6 +60,11 @@ type Memory struct {
 	uids  uidRanges
 	uidls []string        // in the maildrop's order
 	known map[string]bool // uidls as a set
+	// stays and stay are the messages read that were left in the
+	// mailbox as no report to move: IMAP UIDs (also in uids), POP3
+	// unique-ids (also in known).
+	stays uidRanges
+	stay  map[string]bool
 }
 
 // LoadMemory reads ReadFile in the state folder dir; a missing file is
@@ -63,7 +73,8 @@ type Memory struct {
 // caller warns, and the next run reads every message again (recording
 // nothing twice).
 func LoadMemory(dir string) (*Memory, error) {
-	m := &Memory{path: filepath.Join(dir, ReadFile), known: map[string]bool{}}
+	m := &Memory{path: filepath.Join(dir, ReadFile)}
+	m.forget()
 	b, err := readMemoryFile(m.path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return m, nil
@@ -74,10 +85,15 @@ func LoadMemory(dir string) (*Memory, error) {
 		}
 	}
 	if err != nil {
-		*m = Memory{path: m.path, known: map[string]bool{}}
+		m.forget()
 		return m, fmt.Errorf("bounces: %w", err)
 	}
 	return m, nil
+}
+
+// forget empties m but for its file's path.
+func (m *Memory) forget() {
+	*m = Memory{path: m.path, known: map[string]bool{}, stay: map[string]bool{}}
 }
 
 // readMemoryFile reads the file at path, at most maxMemoryFile bytes of
@@ -120,22 +136,38 @@ func (m *Memory) parse(b []byte) error {
 				return fmt.Errorf("a list line tidings does not write: %.40q", rest)
 			}
 			m.list = list
-		case word == "uids" && m.key != "":
-			r, err := parseUIDRanges(rest)
-			if err != nil {
+		case (word == "uids" || word == "stays") && m.key != "":
+			to := &m.uids
+			if word == "stays" {
+				to = &m.stays
+			}
+			if err := appendRanges(to, rest); err != nil {
 				return err
 			}
-			if len(m.uids) > 0 && len(r) > 0 && uint64(m.uids[len(m.uids)-1].hi)+1 >= uint64(r[0].lo) {
-				return fmt.Errorf("UID ranges out of order at %q", rest)
-			}
-			m.uids = append(m.uids, r...)
 		case word == "uidl" && m.key != "" && storableUIDL(rest):
 			m.remember(rest)
+		case word == "stay" && m.key != "" && storableUIDL(rest):
+			m.remember(rest)
+			m.stay[rest] = true
 		default:
 			return fmt.Errorf("a line tidings does not write: %.40q", sc.Text())
 		}
 	}
 	return sc.Err()
+}
+
+// appendRanges appends the ranges of a uids or stays line to r, after
+// those before.
+func appendRanges(r *uidRanges, line string) error {
+	more, err := parseUIDRanges(line)
+	if err != nil {
+		return err
+	}
+	if n := len(*r); n > 0 && len(more) > 0 && uint64((*r)[n-1].hi)+1 >= uint64(more[0].lo) {
+		return fmt.Errorf("UID ranges out of order at %q", line)
+	}
+	*r = append(*r, more...)
+	return nil
 }
 
 // storableUIDL reports a unique-id RFC 1939 allows: 1 to 70 characters
@@ -160,20 +192,28 @@ func (m *Memory) remember(id string) {
 	}
 }
 
-// has reports whether the message id of the mailbox of scope was read.
-func (m *Memory) has(scope mailbox.Scope, id string) bool {
+// has reports whether the message id of the mailbox of scope was read,
+// or, when left, read and left in the mailbox as no report to move.
+func (m *Memory) has(scope mailbox.Scope, id string, left bool) bool {
 	if !scope.UIDs {
+		if left {
+			return m.stay[id]
+		}
 		return m.known[id]
 	}
 	uid, err := strconv.ParseUint(id, 10, 32)
+	if left {
+		return err == nil && m.stays.has(uint32(uid))
+	}
 	return err == nil && m.uids.has(uint32(uid))
 }
 
 // skip returns entries without the messages m has for scope and the
-// suppression list list (an absolute path), and how many it left out. A
-// Memory of another scope or list is forgotten first: why is said in
-// forgot ("" when nothing was).
-func (m *Memory) skip(scope mailbox.Scope, list string, entries []mailbox.Entry) (kept []mailbox.Entry, skipped int, forgot string) {
+// suppression list list (an absolute path), and how many it left out:
+// when moving (a run that moves or deletes the reports), those left in
+// the mailbox only. A Memory of another scope or list is forgotten
+// first: why is said in forgot ("" when nothing was).
+func (m *Memory) skip(scope mailbox.Scope, list string, entries []mailbox.Entry, moving bool) (kept []mailbox.Entry, skipped int, forgot string) {
 	if scope.Key == "" {
 		return entries, 0, ""
 	}
@@ -184,12 +224,13 @@ func (m *Memory) skip(scope mailbox.Scope, list string, entries []mailbox.Entry)
 		forgot = changedList(m.list)
 	}
 	if m.key != scope.Key || forgot != "" {
-		*m = Memory{path: m.path, key: scope.Key, known: map[string]bool{}}
+		m.forget()
+		m.key = scope.Key
 	}
 	m.list = list
 	kept = make([]mailbox.Entry, 0, len(entries))
 	for _, e := range entries {
-		if m.has(scope, e.ID) {
+		if m.has(scope, e.ID, moving) {
 			skipped++
 			continue
 		}
@@ -220,20 +261,17 @@ func changedList(was string) string {
 	return fmt.Sprintf("the campaign's suppress: list is another (it was %s): its messages are read again, and the reports among them list their addresses in it", was)
 }
 
-// add adds read, messages of the mailbox of scope, which listed all it
-// held (POP3: the others, gone from the maildrop, are forgotten).
-func (m *Memory) add(scope mailbox.Scope, read []string, listed []mailbox.Entry) {
+// add adds read, messages of the mailbox of scope, and of them left,
+// those left in the mailbox as no report to move; listed is all the
+// mailbox held (POP3: the others, gone from the maildrop, are
+// forgotten).
+func (m *Memory) add(scope mailbox.Scope, read, left []string, listed []mailbox.Entry) {
 	if scope.Key == "" || scope.Key != m.key {
 		return
 	}
 	if scope.UIDs {
-		uids := make([]uint32, 0, len(read))
-		for _, id := range read {
-			if n, err := strconv.ParseUint(id, 10, 32); err == nil && n > 0 {
-				uids = append(uids, uint32(n))
-			}
-		}
-		m.uids = m.uids.with(uids).capped(maxRanges)
+		m.uids = m.uids.with(parseUIDs(read)).capped(maxRanges)
+		m.stays = m.stays.with(parseUIDs(left)).capped(maxRanges)
 		return
 	}
 	for _, id := range read {
@@ -241,13 +279,28 @@ func (m *Memory) add(scope mailbox.Scope, read []string, listed []mailbox.Entry)
 			m.known[id] = true
 		}
 	}
-	old := m.known
-	m.uidls, m.known = nil, map[string]bool{}
+	for _, id := range left {
+		m.stay[id] = true
+	}
+	old, oldStay := m.known, m.stay
+	m.uidls, m.known, m.stay = nil, map[string]bool{}, map[string]bool{}
 	for _, e := range listed {
 		if old[e.ID] && len(m.uidls) < maxUIDLs {
 			m.remember(e.ID)
+			m.stay[e.ID] = oldStay[e.ID]
 		}
 	}
+}
+
+// parseUIDs is the UIDs of ids, those that are none left out.
+func parseUIDs(ids []string) []uint32 {
+	uids := make([]uint32, 0, len(ids))
+	for _, id := range ids {
+		if n, err := strconv.ParseUint(id, 10, 32); err == nil && n > 0 {
+			uids = append(uids, uint32(n))
+		}
+	}
+	return uids
 }
 
 // Save writes m to its file, atomically (statefile.WriteAtomic: a crash
@@ -265,8 +318,15 @@ func (m *Memory) Save() error {
 	for i := 0; i < len(m.uids); i += 1000 {
 		fmt.Fprintf(&b, "uids %s\n", m.uids[i:min(i+1000, len(m.uids))])
 	}
+	for i := 0; i < len(m.stays); i += 1000 {
+		fmt.Fprintf(&b, "stays %s\n", m.stays[i:min(i+1000, len(m.stays))])
+	}
 	for _, id := range m.uidls {
-		fmt.Fprintf(&b, "uidl %s\n", id)
+		word := "uidl"
+		if m.stay[id] {
+			word = "stay"
+		}
+		fmt.Fprintf(&b, "%s %s\n", word, id)
 	}
 	if err := statefile.WriteAtomic(m.path, b.Bytes()); err != nil {
 		return fmt.Errorf("bounces: remembering the messages read: %w", err)

@@ -42,11 +42,11 @@ func TestMemoryUIDs(t *testing.T) {
 		t.Fatal(err)
 	}
 	listed := entries("1", "2", "3", "5", "6", "9")
-	kept, skipped, forgot := m.skip(scope, "/l", listed)
+	kept, skipped, forgot := m.skip(scope, "/l", listed, false)
 	if len(kept) != 6 || skipped != 0 || forgot != "" {
 		t.Fatalf("empty memory: kept %v, skipped %d, forgot %q", kept, skipped, forgot)
 	}
-	m.add(scope, []string{"1", "2", "3", "6", "5"}, listed)
+	m.add(scope, []string{"1", "2", "3", "6", "5"}, nil, listed)
 	if err := m.Save(); err != nil {
 		t.Fatal(err)
 	}
@@ -58,13 +58,13 @@ func TestMemoryUIDs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kept, skipped, _ = m.skip(scope, "/l", append(listed, entries("10")...))
+	kept, skipped, _ = m.skip(scope, "/l", append(listed, entries("10")...), false)
 	if idsOf(kept) != "9 10" || skipped != 5 {
 		t.Errorf("loaded: kept %q, skipped %d", idsOf(kept), skipped)
 	}
 	other := scope
 	other.Key = `imap "h:993" "u" "INBOX" 8`
-	kept, skipped, forgot = m.skip(other, "/l", listed)
+	kept, skipped, forgot = m.skip(other, "/l", listed, false)
 	if len(kept) != 6 || skipped != 0 || !strings.Contains(forgot, "UIDVALIDITY changed") {
 		t.Errorf("another UIDVALIDITY: kept %v, skipped %d, forgot %q", kept, skipped, forgot)
 	}
@@ -96,24 +96,24 @@ func TestMemoryList(t *testing.T) {
 		return m
 	}
 	m := load()
-	m.skip(scope, first, listed)
-	m.add(scope, []string{"1", "2"}, listed)
+	m.skip(scope, first, listed, false)
+	m.add(scope, []string{"1", "2"}, nil, listed)
 	if err := m.Save(); err != nil {
 		t.Fatal(err)
 	}
-	if _, skipped, forgot := load().skip(scope, filepath.Join(link, "a\nb.txt"), listed); skipped != 2 || forgot != "" {
+	if _, skipped, forgot := load().skip(scope, filepath.Join(link, "a\nb.txt"), listed, false); skipped != 2 || forgot != "" {
 		t.Errorf("the same list by another path: %d skipped, forgot %q", skipped, forgot)
 	}
 	m = load()
-	kept, skipped, forgot := m.skip(scope, other, listed)
+	kept, skipped, forgot := m.skip(scope, other, listed, false)
 	if len(kept) != 2 || skipped != 0 || !strings.Contains(forgot, "suppress: list is another") {
 		t.Fatalf("another list: kept %v, %d skipped, forgot %q", kept, skipped, forgot)
 	}
-	m.add(scope, []string{"1"}, listed)
+	m.add(scope, []string{"1"}, nil, listed)
 	if err := m.Save(); err != nil {
 		t.Fatal(err)
 	}
-	if kept, _, forgot := load().skip(scope, other, listed); idsOf(kept) != "2" || forgot != "" {
+	if kept, _, forgot := load().skip(scope, other, listed, false); idsOf(kept) != "2" || forgot != "" {
 		t.Errorf("then the other list: kept %q, forgot %q", idsOf(kept), forgot)
 	}
 }
@@ -134,8 +134,8 @@ func TestMemoryLink(t *testing.T) {
 	if _, ok := errors.AsType[*statefile.LinkError](err); !ok || !strings.HasPrefix(err.Error(), "bounces: ") {
 		t.Errorf("LoadMemory: %v", err)
 	}
-	m.skip(mailbox.Scope{Key: "k", UIDs: true}, "/l", nil)
-	m.add(mailbox.Scope{Key: "k", UIDs: true}, []string{"1"}, nil)
+	m.skip(mailbox.Scope{Key: "k", UIDs: true}, "/l", nil, false)
+	m.add(mailbox.Scope{Key: "k", UIDs: true}, []string{"1"}, nil, nil)
 	err = m.Save()
 	if _, ok := errors.AsType[*statefile.LinkError](err); !ok || !strings.HasPrefix(err.Error(), "bounces: ") {
 		t.Errorf("Save: %v", err)
@@ -155,7 +155,7 @@ func TestMemoryBounds(t *testing.T) {
 	for i := 1; i <= 2_000_000; i++ {
 		read = append(read, strconv.Itoa(i))
 	}
-	m.add(scope, read, nil)
+	m.add(scope, read, nil, nil)
 	if m.uids.String() != "1:2000000" {
 		t.Fatalf("two million UIDs: %.40s", m.uids.String())
 	}
@@ -163,7 +163,7 @@ func TestMemoryBounds(t *testing.T) {
 	for i := 2_000_001; i < 2_000_001+2*(maxRanges+10); i += 2 {
 		odd = append(odd, strconv.Itoa(i))
 	}
-	m.add(scope, odd, nil)
+	m.add(scope, odd, nil, nil)
 	if len(m.uids) != maxRanges || m.uids.has(1) || !m.uids.has(uint32(2_000_001+2*(maxRanges+9))) || m.uids.has(2_000_002) {
 		t.Errorf("%d ranges, first %v", len(m.uids), m.uids[0])
 	}
@@ -181,8 +181,8 @@ func TestMemoryPOP3(t *testing.T) {
 	dir := t.TempDir()
 	scope := mailbox.Scope{Key: `pop3 "h:995" "u"`}
 	m, _ := LoadMemory(dir)
-	m.skip(scope, "/l", nil)
-	m.add(scope, []string{"a1", "b2", "has space"}, entries("a1", "b2", "c3"))
+	m.skip(scope, "/l", nil, false)
+	m.add(scope, []string{"a1", "b2", "has space"}, nil, entries("a1", "b2", "c3"))
 	if err := m.Save(); err != nil {
 		t.Fatal(err)
 	}
@@ -190,11 +190,11 @@ func TestMemoryPOP3(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kept, skipped, _ := m.skip(scope, "/l", entries("b2", "c3", "d4"))
+	kept, skipped, _ := m.skip(scope, "/l", entries("b2", "c3", "d4"), false)
 	if idsOf(kept) != "c3 d4" || skipped != 1 {
 		t.Errorf("kept %q, skipped %d", idsOf(kept), skipped)
 	}
-	m.add(scope, []string{"c3"}, entries("b2", "c3", "d4"))
+	m.add(scope, []string{"c3"}, nil, entries("b2", "c3", "d4"))
 	if strings.Join(m.uidls, " ") != "b2 c3" {
 		t.Errorf("remembered %v", m.uidls)
 	}
@@ -289,7 +289,8 @@ func (closing) Close(context.Context) error { return nil }
 // TestProcessMemory: a run that moves nothing remembers the messages it
 // read but the one the server refused to give, which the next run reads
 // again; a dry run skips what is remembered and remembers nothing; a run
-// with --delete reads them all.
+// with --delete reads the report the others read (and deletes it), not
+// the messages left in the mailbox as no report.
 func TestProcessMemory(t *testing.T) {
 	dir := t.TempDir()
 	sent(t, dir, "ann@example.org")
@@ -328,7 +329,34 @@ func TestProcessMemory(t *testing.T) {
 	}
 	del := opts
 	del.Delete = true
-	if sum := run(del); len(sum.Findings) != 3 || sum.Skipped != 0 || sum.Processed != 1 {
+	if sum := run(del); len(sum.Findings) != 1 || sum.Findings[0].ID != "3" || sum.Skipped != 2 || sum.Processed != 1 {
 		t.Errorf("--delete run: %d read, %d skipped, %d deleted", len(sum.Findings), sum.Skipped, sum.Processed)
+	}
+}
+
+// TestMemoryLeft: of the messages read, those left in the mailbox as no
+// report are kept apart (IMAP and POP3), saved and loaded back: a run
+// that moves or deletes skips those only, one that moves nothing all
+// read.
+func TestMemoryLeft(t *testing.T) {
+	for _, scope := range []mailbox.Scope{{Key: `imap "h:993" "u" "INBOX" 7`, UIDs: true}, {Key: `pop3 "h:995" "u"`}} {
+		dir := t.TempDir()
+		m, _ := LoadMemory(dir)
+		listed := entries("1", "2", "3", "4")
+		m.skip(scope, "/l", listed, true)
+		m.add(scope, []string{"1", "2", "3"}, []string{"2", "3"}, listed)
+		if err := m.Save(); err != nil {
+			t.Fatal(err)
+		}
+		m, err := LoadMemory(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if kept, skipped, _ := m.skip(scope, "/l", listed, true); idsOf(kept) != "1 4" || skipped != 2 {
+			t.Errorf("%s, moving: kept %q, skipped %d; want 1 (a report read) and 4", scope.Key, idsOf(kept), skipped)
+		}
+		if kept, skipped, _ := m.skip(scope, "/l", listed, false); idsOf(kept) != "4" || skipped != 3 {
+			t.Errorf("%s, moving nothing: kept %q, skipped %d; want 4", scope.Key, idsOf(kept), skipped)
+		}
 	}
 }

@@ -84,18 +84,17 @@ type Options struct {
 	// campaign's first run, and a mailbox that is also a person's inbox
 	// is not read back to its first message.
 	Since time.Time
-	// Memory, when not nil and neither MoveTo nor Delete is set, is what
-	// earlier runs read (LoadMemory): those messages are not read again,
-	// and those this run reads are added to it and saved once recorded
-	// (not in a dry run, which skips what it has all the same), but for
-	// those the server refused to give or did not find, and unsubscribe
-	// requests not applied (Unauthenticated), which the next run reads
-	// again. What Memory holds for another mailbox or another
-	// SuppressFile is forgotten (Summary.Forgot): every message is read
-	// again, and the reports among them list their addresses in the list
-	// named now. With MoveTo or Delete every message is read, the reports
-	// an earlier run only read among them, and Memory is neither used nor
-	// changed.
+	// Memory, when not nil, is what earlier runs read (LoadMemory):
+	// those messages are not read again (with MoveTo or Delete, only
+	// those left in the mailbox as no report to move: the reports a run
+	// that moved nothing read are moved or deleted now), and those this
+	// run reads are added to it and saved once recorded (not in a dry
+	// run, which skips what it has all the same), but for those the
+	// server refused to give or did not find, and unsubscribe requests
+	// not applied (Unauthenticated), which the next run reads again. What
+	// Memory holds for another mailbox or another SuppressFile is
+	// forgotten (Summary.Forgot): every message is read again, and the
+	// reports among them list their addresses in the list named now.
 	Memory *Memory
 }
 
@@ -184,9 +183,9 @@ type Recorder interface {
 // once everything is recorded. A run its session stopped halfway (a
 // *StoppedError) records what it read all the same; the reports among
 // them are then in the error, for DisposeStopped to move or delete on a
-// new session (the next run reads them again until that is done). Without
-// MoveTo and Delete, the messages read are added to opts.Memory once
-// recorded, and those it had are not read. The list is written first, and each record names the
+// new session (the next run reads them again until that is done). The
+// messages read are added to opts.Memory once recorded, and those it had
+// are not read (see Options.Memory). The list is written first, and each record names the
 // list its address went to (journal.Feedback.Listed): a report the
 // journal has with its address listed in this list does not list it
 // again (a person took it out of the list by hand: it stays out until a
@@ -218,9 +217,9 @@ func Process(ctx context.Context, mb Mailbox, ix *Index, rec Recorder, opts Opti
 	}
 	sum := &Summary{Since: opts.Since}
 	entries, scope := listed, mb.Scope()
-	remember := opts.Memory != nil && opts.MoveTo == "" && !opts.Delete
+	remember := opts.Memory != nil
 	if remember {
-		entries, sum.Skipped, sum.Forgot = opts.Memory.skip(scope, list, listed)
+		entries, sum.Skipped, sum.Forgot = opts.Memory.skip(scope, list, listed, opts.MoveTo != "" || opts.Delete)
 	}
 	sup := newSuppressions(opts.Suppressed)
 	r, err := ix.readAll(ctx, mb, entries, sum, sup, list, opts)
@@ -248,7 +247,7 @@ func Process(ctx context.Context, mb Mailbox, ix *Index, rec Recorder, opts Opti
 		// Recorded durably (the journal syncs each record): what was
 		// read may be skipped, or moved away, from now on.
 		if remember {
-			sum.Remembered, sum.MemoryErr = rememberRead(opts.Memory, scope, r.read, listed)
+			sum.Remembered, sum.MemoryErr = rememberRead(opts.Memory, scope, r, listed)
 		}
 	}
 	if stopped != nil {
@@ -277,7 +276,10 @@ type readings struct {
 	records   []journal.Feedback
 	processed []string
 	read      []string
-	stopped   *StoppedError
+	// left are those of read that are no report to move: they stay in
+	// the mailbox whatever the run.
+	left    []string
+	stopped *StoppedError
 }
 
 // settled reports a finding the next run need not read again: not one
@@ -289,13 +291,13 @@ func settled(f Finding) bool {
 	return !f.refused && !f.missing && f.Verdict != Unauthenticated
 }
 
-// rememberRead adds the messages read, of the mailbox of scope which
+// rememberRead adds the messages r read, of the mailbox of scope which
 // listed listed, to mem and saves it; it reports whether they are kept.
-func rememberRead(mem *Memory, scope mailbox.Scope, read []string, listed []mailbox.Entry) (bool, error) {
+func rememberRead(mem *Memory, scope mailbox.Scope, r readings, listed []mailbox.Entry) (bool, error) {
 	if scope.Key == "" {
 		return false, nil // IDs of this session only
 	}
-	mem.add(scope, read, listed)
+	mem.add(scope, r.read, r.left, listed)
 	if err := mem.Save(); err != nil {
 		return false, err
 	}
@@ -334,6 +336,9 @@ func (ix *Index) readAll(ctx context.Context, mb Mailbox, entries []mailbox.Entr
 		}
 		if settled(f) {
 			r.read = append(r.read, f.ID)
+			if f.Verdict != Matched {
+				r.left = append(r.left, f.ID)
+			}
 		}
 		sum.Findings = append(sum.Findings, f)
 	}

@@ -51,17 +51,25 @@ func (e *StoppedError) Error() string {
 // next says what the next run does.
 func (e *StoppedError) next() string {
 	rest := e.Listed - e.Read
+	moving := e.MoveTo != "" || e.Delete
 	switch {
-	case e.Remembered:
+	case e.Remembered && !moving:
 		return fmt.Sprintf("the next run skips them (they are remembered in the state folder's %s) and reads the %d not read yet", ReadFile, rest)
 	case e.DisposeErr != nil:
-		return fmt.Sprintf("%s them on a new session failed too (%v): they stay in the mailbox, and the next run reads them again (recording nothing twice) and the %d not read yet%s", e.verb("moving", "deleting"), e.DisposeErr, rest, e.readAgain(e.Read))
+		return fmt.Sprintf("%s them on a new session failed too (%v): they stay in the mailbox, and the next run reads them again (recording nothing twice) and the %d not read yet%s%s", e.verb("moving", "deleting"), e.DisposeErr, rest, e.othersSkipped("; "), e.readAgain(e.readAgainCount(len(e.Recorded))))
 	case len(e.Recorded) > 0 && e.Disposed == len(e.Recorded):
-		return fmt.Sprintf("the %d reports among them were %s on a new session; the next run reads the %d not read yet (and the other messages read, left in the mailbox, again, recording nothing twice)%s", e.Disposed, e.verb("moved to "+e.MoveTo, "deleted"), rest, e.readAgain(e.Read-e.Disposed))
-	case e.MoveTo != "" || e.Delete:
-		if len(e.Recorded) == 0 {
-			return fmt.Sprintf("none of them was a report to %s; the next run reads them again (recording nothing twice) and the %d not read yet%s", e.verb("move", "delete"), rest, e.readAgain(e.Read))
+		others := " (and the other messages read, left in the mailbox, again, recording nothing twice)"
+		if e.Remembered {
+			others = ""
+			if skipped := e.othersSkipped(""); skipped != "" {
+				others = " (" + skipped + ")"
+			}
 		}
+		return fmt.Sprintf("the %d reports among them were %s on a new session; the next run reads the %d not read yet%s%s", e.Disposed, e.verb("moved to "+e.MoveTo, "deleted"), rest, others, e.readAgain(e.readAgainCount(0)))
+	case moving && len(e.Recorded) == 0 && e.Remembered:
+		return fmt.Sprintf("none of them was a report to %s: the next run skips them (they are remembered in the state folder's %s) and reads the %d not read yet", e.verb("move", "delete"), ReadFile, rest)
+	case moving && len(e.Recorded) == 0:
+		return fmt.Sprintf("none of them was a report to %s; the next run reads them again (recording nothing twice) and the %d not read yet%s", e.verb("move", "delete"), rest, e.readAgain(e.Read))
 	}
 	if limit, ok := errors.AsType[*mailbox.RunLimit](e.Err); ok {
 		// The next run reads from the first message again: in as much
@@ -70,6 +78,30 @@ func (e *StoppedError) next() string {
 			rest, limit.Limit, limit.Setting)
 	}
 	return fmt.Sprintf("the next run reads the mailbox again from its first message (recording nothing twice), and the %d not read yet", rest)
+}
+
+// others counts the messages a run that moves or deletes read and that
+// were no report to move: left in the mailbox.
+func (e *StoppedError) others() int { return e.Read - len(e.Recorded) }
+
+// othersSkipped says, after lead, that the next run skips the other
+// messages read (remembered: Options.Memory); "" when there are none or
+// they are not remembered.
+func (e *StoppedError) othersSkipped(lead string) string {
+	if !e.Remembered || e.others() <= 0 {
+		return ""
+	}
+	return fmt.Sprintf("%sit skips the %d other messages read, left in the mailbox (they are remembered in the state folder's %s)", lead, e.others(), ReadFile)
+}
+
+// readAgainCount is how many of the messages read the next run reads
+// again: reports, those it could not move, and the others unless they
+// are remembered.
+func (e *StoppedError) readAgainCount(reports int) int {
+	if e.Remembered {
+		return reports
+	}
+	return reports + e.others()
 }
 
 // readAgain tells, of a run its time limit stopped, that the left
