@@ -273,6 +273,10 @@ func TestStoppedReadAgain(t *testing.T) {
 		{StoppedError{Err: limit, Read: 40, Listed: 90, Delete: true, Recorded: []string{"1"}, DisposeErr: errors.New("mailbox: refused")}, "and the 50 not read yet; the 40 it reads again " + hint},
 		{StoppedError{Err: limit, Read: 2, Listed: 9, MoveTo: "Junk", Recorded: []string{"1", "2"}, Disposed: 2}, "the next run reads the 7 not read yet (and the other messages read, left in the mailbox, again, recording nothing twice)"},
 		{StoppedError{Err: errors.New("mailbox: connection lost"), Read: 4, Listed: 9, MoveTo: "Junk"}, "recording nothing twice) and the 5 not read yet"},
+		// The others remembered (bounces.read): the next run skips them.
+		{StoppedError{Err: limit, Read: 40, Listed: 90, MoveTo: "Junk", Recorded: []string{"1"}, Disposed: 1, Remembered: true}, "the report among them was moved to Junk on a new session; the next run reads the 50 not read yet (it skips the 39 other messages read, left in the mailbox: they are remembered in the state folder's bounces.read)"},
+		{StoppedError{Err: limit, Read: 40, Listed: 90, Delete: true, Recorded: []string{"1"}, DisposeErr: errors.New("mailbox: refused"), Remembered: true}, "and the 50 not read yet; it skips the 39 other messages read, left in the mailbox: they are remembered in the state folder's bounces.read; the 1 it reads again " + hint},
+		{StoppedError{Err: limit, Read: 40, Listed: 90, MoveTo: "Junk", Remembered: true}, "none of them was a report to move: the next run skips them (they are remembered in the state folder's bounces.read) and reads the 50 not read yet"},
 	} {
 		got := c.e.Error()
 		if !strings.Contains(got, c.want) || (!strings.Contains(c.want, hint) && strings.Contains(got, "count against")) {

@@ -65,7 +65,11 @@ func (e *StoppedError) next() string {
 				others = " (" + skipped + ")"
 			}
 		}
-		return fmt.Sprintf("the %d reports among them were %s on a new session; the next run reads the %d not read yet%s%s", e.Disposed, e.verb("moved to "+e.MoveTo, "deleted"), rest, others, e.readAgain(e.readAgainCount(0)))
+		were := fmt.Sprintf("the %d reports among them were", e.Disposed)
+		if e.Disposed == 1 {
+			were = "the report among them was"
+		}
+		return fmt.Sprintf("%s %s on a new session; the next run reads the %d not read yet%s%s", were, e.verb("moved to "+e.MoveTo, "deleted"), rest, others, e.readAgain(e.readAgainCount(0)))
 	case moving && len(e.Recorded) == 0 && e.Remembered:
 		return fmt.Sprintf("none of them was a report to %s: the next run skips them (they are remembered in the state folder's %s) and reads the %d not read yet", e.verb("move", "delete"), ReadFile, rest)
 	case moving && len(e.Recorded) == 0:
@@ -91,7 +95,7 @@ func (e *StoppedError) othersSkipped(lead string) string {
 	if !e.Remembered || e.others() <= 0 {
 		return ""
 	}
-	return fmt.Sprintf("%sit skips the %d other messages read, left in the mailbox (they are remembered in the state folder's %s)", lead, e.others(), ReadFile)
+	return fmt.Sprintf("%sit skips the %d other messages read, left in the mailbox: they are remembered in the state folder's %s", lead, e.others(), ReadFile)
 }
 
 // readAgainCount is how many of the messages read the next run reads
