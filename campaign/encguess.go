@@ -40,6 +40,7 @@ var legacyEncodings = []struct {
 	{"windows-1255", "Hebrew Windows", charmap.Windows1255, isIn(unicode.Hebrew)},
 	{"ibm850", "Western European Windows as \"CSV (MS-DOS)\"", charmap.CodePage850, isIn(unicode.Latin)},
 	{"macintosh", "Mac (\"CSV (Macintosh)\")", charmap.Macintosh, isIn(unicode.Latin)},
+	{"windows-1250", "Central European Windows", charmap.Windows1250, isIn(unicode.Latin)},
 }
 
 // westernLetter reports whether runes[i], a Latin character beyond
