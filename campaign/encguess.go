@@ -145,7 +145,8 @@ func singleByte(name string) bool {
 }
 
 // commonRows is the share of v's double-byte characters in name's common
-// rows (see guessEncodings); 1 for a single-byte encoding.
+// rows (see guessEncodings), a GB18030 four-byte character counting as
+// one of gb18030's; 1 for a single-byte encoding.
 func commonRows(name, v string) float64 {
 	common, all := 0, 0
 	for i := 0; i < len(v); i++ {
@@ -159,6 +160,10 @@ func commonRows(name, v string) float64 {
 				common++
 				i++
 			}
+		case name == "gb18030" && gb18030Four(v[i:]):
+			all++
+			common++
+			i += 3
 		case name == "gb18030" || name == "euc-kr" || name == "big5":
 			all++
 			if c >= 0xA1 && i+1 < len(v) && (name == "big5" || v[i+1] >= 0xA1) {
@@ -173,6 +178,16 @@ func commonRows(name, v string) float64 {
 		return 1
 	}
 	return float64(common) / float64(all)
+}
+
+// gb18030Four reports whether v starts with one of GB18030's four-byte
+// sequences (its characters beyond GBK: CJK Extension B and later, Uyghur,
+// Tibetan), which no other code page has: a lead byte, a digit, a lead
+// byte, a digit.
+func gb18030Four(v string) bool {
+	lead := func(c byte) bool { return c >= 0x81 && c <= 0xFE }
+	digit := func(c byte) bool { return c >= '0' && c <= '9' }
+	return len(v) >= 4 && lead(v[0]) && digit(v[1]) && lead(v[2]) && digit(v[3])
 }
 
 // guessWords says what to write under recipients: verb is "add" or

@@ -34,6 +34,7 @@ func TestGuessEncodings(t *testing.T) {
 		{charmap.Windows1251, "Иван Петров", "windows-1251", false},
 		{simplifiedchinese.GBK, "王伟「测试」", "gb18030", false},
 		{korean.EUCKR, "김민준", "euc-kr", false},
+		{simplifiedchinese.GB18030, "张伟𠮷", "gb18030", true},
 		{charmap.Windows1250, "Małgorzata Wiśniewska, Gdańsk", "windows-1250", false},
 		{charmap.Windows1250, "Příliš žluťoučký kůň", "windows-1250", false},
 	} {
