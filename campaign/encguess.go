@@ -86,28 +86,11 @@ func guessEncodings(v string) []encodingGuess {
 		if err != nil || strings.ContainsRune(reading, utf8.RuneError) {
 			continue
 		}
-		runes := []rune(reading)
-		good, all := 0, 0
-		for i, r := range runes {
-			if r < utf8.RuneSelf {
-				continue
-			}
-			all++
-			beside := i > 0 && runes[i-1] < utf8.RuneSelf && unicode.IsLetter(runes[i-1]) ||
-				i+1 < len(runes) && runes[i+1] < utf8.RuneSelf && unicode.IsLetter(runes[i+1])
-			if r >= 0x3000 && r <= 0x303F || r >= 0xFF01 && r <= 0xFF5E {
-				r = '一' // CJK punctuation and full-width forms
-			}
-			// Latin letters stand beside ASCII ones, others not.
-			latin := e.script('a')
-			if e.script(r) && latin == beside && (!latin || westernLetter(runes, i)) {
-				good++
-			}
-		}
-		if all == 0 {
+		score := readingScore([]rune(reading), e.script, singleByte(e.name))
+		if score < 0 {
 			continue
 		}
-		score := float64(good) / float64(all) * commonRows(e.name, v)
+		score *= commonRows(e.name, v)
 		if score >= 0.75 && !slices.ContainsFunc(out, func(g encodingGuess) bool { return g.reading == reading }) {
 			out = append(out, encodingGuess{e.name, e.system, reading, score})
 		}
@@ -136,6 +119,45 @@ func guessEncodings(v string) []encodingGuess {
 		kept = append(kept, g)
 	}
 	return kept[:min(len(kept), 3)]
+}
+
+// readingScore is the share of runes' characters beyond ASCII that read
+// as letters of script, -1 when there are none. Latin letters stand
+// beside ASCII ones, as in Müller, and read as Western or Central European
+// letters (westernLetter); other scripts' letters stand apart from ASCII
+// ones (Arabic, Cyrillic, Greek and Han words are all their own letters),
+// and in a single-byte code page one inside an ASCII word ("Јukasz":
+// Polish read as Cyrillic) rules the reading out (0).
+func readingScore(runes []rune, script func(rune) bool, single bool) float64 {
+	latin := script('a')
+	good, all := 0, 0
+	for i, r := range runes {
+		if r < utf8.RuneSelf {
+			continue
+		}
+		all++
+		if r >= 0x3000 && r <= 0x303F || r >= 0xFF01 && r <= 0xFF5E {
+			r = '一' // CJK punctuation and full-width forms
+		}
+		beside := besideASCII(runes, i)
+		switch {
+		case !script(r):
+		case !latin && beside && single:
+			return 0
+		case latin && beside && westernLetter(runes, i), !latin && !beside:
+			good++
+		}
+	}
+	if all == 0 {
+		return -1
+	}
+	return float64(good) / float64(all)
+}
+
+// besideASCII reports whether runes[i] stands beside an ASCII letter.
+func besideASCII(runes []rune, i int) bool {
+	return i > 0 && runes[i-1] < utf8.RuneSelf && unicode.IsLetter(runes[i-1]) ||
+		i+1 < len(runes) && runes[i+1] < utf8.RuneSelf && unicode.IsLetter(runes[i+1])
 }
 
 // singleByte reports whether the legacy encoding name is a single-byte

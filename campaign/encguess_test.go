@@ -59,6 +59,21 @@ func TestGuessEncodings(t *testing.T) {
 	}
 }
 
+// TestGuessNoLettersInsideASCIIWords: Polish text whose words but one are
+// all letters beyond ASCII is not told to be windows-1251, which reads
+// "Łukasz Żółć" as "Јukasz Їуіж", a Cyrillic letter inside a Latin word.
+func TestGuessNoLettersInsideASCIIWords(t *testing.T) {
+	raw, err := charmap.Windows1250.NewEncoder().String("Łukasz Żółć")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range guessEncodings(raw) {
+		if g.name == "windows-1251" {
+			t.Errorf("guessed %s, reading %q", g.name, g.reading)
+		}
+	}
+}
+
 // TestGuessWesternCodePage: of the Western European code pages, the one
 // a value was written in is the first guess: the others read its é, ö,
 // ü and ß as ƒ, º or a capital inside a word ("CafÄ CrÅme" is the Mac's
