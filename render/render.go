@@ -473,6 +473,7 @@ func inlineImages(t *templates.Template, idRight string) ([]*blob, error) {
 		b.cid = cid
 		out = append(out, b)
 	}
+	errs = append(errs, unreadCIDErrors(t.File(), src)...)
 	return out, errors.Join(errs...)
 }
 

@@ -666,9 +666,12 @@ func TestInlineImageNameWithSpace(t *testing.T) {
 	for src, want := range map[string]string{
 		`<img src="cid:logo asso.png">`: `cid:logo asso.png: a cid: name holds only letters, digits and '.', '-', '_', '@', so this reads as cid:logo; rename the file (logo-asso.png)`,
 		`<img src='cid:logo-été.png'>`:  `cid:logo-été.png: a cid: name holds only letters, digits and '.', '-', '_', '@', so this reads as cid:logo-; rename the file (logo--t-.png)`,
+		`<img src="cid:标志.png">`:        `cid:标志.png: a cid: name holds only letters, digits and '.', '-', '_', '@', beginning with a letter or digit, so this inlines no image and every reader would show it broken; rename the file (image.png)`,
+		`<img src="cid:été.png">`:       `cid:été.png: a cid: name holds only letters, digits and '.', '-', '_', '@', beginning with a letter or digit, so this inlines no image and every reader would show it broken; rename the file (-t-.png)`,
+		`<img src="cid:%E6%A0%87.png">`: `cid:%E6%A0%87.png: a cid: name`,
 	} {
 		_, err := trySetup(t, yamlWith(map[string]string{"text": "", "html": "body.html"}),
-			map[string]string{"body.html": "<p>hi</p>\n" + src + "\n", "logo asso.png": "png", "logo-été.png": "png"}, []string{"email"})
+			map[string]string{"body.html": "<p>hi</p>\n" + src + "\n", "logo asso.png": "png", "logo-été.png": "png", "标志.png": "png", "été.png": "png"}, []string{"email"})
 		var fe *campaign.FileError
 		if !errors.As(err, &fe) || fe.Line != 2 || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: got %v, want a FileError at body.html:2 with %q", src, err, want)
