@@ -434,6 +434,9 @@ func (s *csvSheet) Next(ctx context.Context) (Row, error) {
 			if strings.IndexByte(v, 0) >= 0 {
 				return Row{Number: row}, &RowError{File: s.file, Row: row, Column: s.columns[i], Err: ErrNULChar}
 			}
+			if err := s.text.misread(v); err != nil {
+				return Row{Number: row}, &RowError{File: s.file, Row: row, Column: s.columns[i], Err: err}
+			}
 			values[s.columns[i]] = v
 		}
 		return Row{Number: row, Values: values}, nil
