@@ -390,6 +390,16 @@ func TestCSVDialects(t *testing.T) {
 				"row 4: extraneous or missing \" in quoted-field: the quoted value opened on line 5"},
 		},
 		{
+			// The position is in characters, as a text editor shows it,
+			// not in bytes: 李娜 is six, and in UTF-16 the file's bytes
+			// are more again.
+			name: "bare quote after a Chinese name names its character",
+			file: "people.csv",
+			data: encode(t, unicode.UTF16(unicode.LittleEndian, unicode.UseBOM), "email\tname\r\nli@example.cn\t李娜 O\"Brien\r\n"),
+			want: []string{"2: !barequote"},
+			msgs: []string{"row 2: bare \" in non-quoted-field (line 2, character 19)"},
+		},
+		{
 			name: "bare quote",
 			file: "people.csv",
 			data: []byte("email,name\na@example.com,O\"Brien\nb@example.com,B\n"),
