@@ -285,36 +285,38 @@ func encodeWords(s string, phrase bool, first, rest int) []string {
 // when the first cluster alone does not fit, whole characters of it; at
 // least one character.
 func wordBytes(s string, room int, useB, phrase bool) int {
-	n, state := 0, -1
+	n, l, state := 0, 0, -1
 	for n < len(s) {
 		var cluster string
 		cluster, _, _, state = uniseg.FirstGraphemeClusterInString(s[n:], state)
-		if encodedLen(s[:n+len(cluster)], useB, phrase) > room {
+		nl := grownLen(s, n, len(cluster), l, useB, phrase)
+		if nl > room {
 			break
 		}
-		n += len(cluster)
+		n, l = n+len(cluster), nl
 	}
 	if n > 0 {
 		return n
 	}
 	for n < len(s) {
 		_, size := utf8.DecodeRuneInString(s[n:])
-		if n > 0 && encodedLen(s[:n+size], useB, phrase) > room {
+		nl := grownLen(s, n, size, l, useB, phrase)
+		if n > 0 && nl > room {
 			break
 		}
-		n += size
+		n, l = n+size, nl
 	}
 	return n
 }
 
-// encodedLen is the length of s as the encoded text of a B or Q word.
-func encodedLen(s string, useB, phrase bool) int {
+// grownLen is the encoded length of s[:n+size] as a B or Q word's text,
+// given l, that of s[:n].
+func grownLen(s string, n, size, l int, useB, phrase bool) int {
 	if useB {
-		return (len(s) + 2) / 3 * 4
+		return (n + size + 2) / 3 * 4
 	}
-	l := 0
-	for i := 0; i < len(s); i++ {
-		l += qLen(s[i], phrase)
+	for j := n; j < n+size; j++ {
+		l += qLen(s[j], phrase)
 	}
 	return l
 }
