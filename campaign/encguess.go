@@ -40,6 +40,7 @@ var legacyEncodings = []struct {
 	{"windows-1255", "Hebrew Windows", charmap.Windows1255, isIn(unicode.Hebrew)},
 	{"ibm850", "Western European Windows as \"CSV (MS-DOS)\"", charmap.CodePage850, isIn(unicode.Latin)},
 	{"macintosh", "Mac (\"CSV (Macintosh)\")", charmap.Macintosh, isIn(unicode.Latin)},
+	{"windows-1250", "Central European Windows", charmap.Windows1250, isIn(unicode.Latin)},
 }
 
 // westernLetter reports whether runes[i], a Latin character beyond
@@ -85,28 +86,11 @@ func guessEncodings(v string) []encodingGuess {
 		if err != nil || strings.ContainsRune(reading, utf8.RuneError) {
 			continue
 		}
-		runes := []rune(reading)
-		good, all := 0, 0
-		for i, r := range runes {
-			if r < utf8.RuneSelf {
-				continue
-			}
-			all++
-			beside := i > 0 && runes[i-1] < utf8.RuneSelf && unicode.IsLetter(runes[i-1]) ||
-				i+1 < len(runes) && runes[i+1] < utf8.RuneSelf && unicode.IsLetter(runes[i+1])
-			if r >= 0x3000 && r <= 0x303F || r >= 0xFF01 && r <= 0xFF5E {
-				r = '一' // CJK punctuation and full-width forms
-			}
-			// Latin letters stand beside ASCII ones, others not.
-			latin := e.script('a')
-			if e.script(r) && latin == beside && (!latin || westernLetter(runes, i)) {
-				good++
-			}
-		}
-		if all == 0 {
+		score := readingScore([]rune(reading), e.script, singleByte(e.name))
+		if score < 0 {
 			continue
 		}
-		score := float64(good) / float64(all) * commonRows(e.name, v)
+		score *= commonRows(e.name, v)
 		if score >= 0.75 && !slices.ContainsFunc(out, func(g encodingGuess) bool { return g.reading == reading }) {
 			out = append(out, encodingGuess{e.name, e.system, reading, score})
 		}
@@ -137,6 +121,45 @@ func guessEncodings(v string) []encodingGuess {
 	return kept[:min(len(kept), 3)]
 }
 
+// readingScore is the share of runes' characters beyond ASCII that read
+// as letters of script, -1 when there are none. Latin letters stand
+// beside ASCII ones, as in Müller, and read as Western or Central European
+// letters (westernLetter); other scripts' letters stand apart from ASCII
+// ones (Arabic, Cyrillic, Greek and Han words are all their own letters),
+// and in a single-byte code page one inside an ASCII word ("Јukasz":
+// Polish read as Cyrillic) rules the reading out (0).
+func readingScore(runes []rune, script func(rune) bool, single bool) float64 {
+	latin := script('a')
+	good, all := 0, 0
+	for i, r := range runes {
+		if r < utf8.RuneSelf {
+			continue
+		}
+		all++
+		if r >= 0x3000 && r <= 0x303F || r >= 0xFF01 && r <= 0xFF5E {
+			r = '一' // CJK punctuation and full-width forms
+		}
+		beside := besideASCII(runes, i)
+		switch {
+		case !script(r):
+		case !latin && beside && single:
+			return 0
+		case latin && beside && westernLetter(runes, i), !latin && !beside:
+			good++
+		}
+	}
+	if all == 0 {
+		return -1
+	}
+	return float64(good) / float64(all)
+}
+
+// besideASCII reports whether runes[i] stands beside an ASCII letter.
+func besideASCII(runes []rune, i int) bool {
+	return i > 0 && runes[i-1] < utf8.RuneSelf && unicode.IsLetter(runes[i-1]) ||
+		i+1 < len(runes) && runes[i+1] < utf8.RuneSelf && unicode.IsLetter(runes[i+1])
+}
+
 // singleByte reports whether the legacy encoding name is a single-byte
 // code page.
 func singleByte(name string) bool {
@@ -144,7 +167,8 @@ func singleByte(name string) bool {
 }
 
 // commonRows is the share of v's double-byte characters in name's common
-// rows (see guessEncodings); 1 for a single-byte encoding.
+// rows (see guessEncodings), a GB18030 four-byte character counting as
+// one of gb18030's; 1 for a single-byte encoding.
 func commonRows(name, v string) float64 {
 	common, all := 0, 0
 	for i := 0; i < len(v); i++ {
@@ -158,6 +182,10 @@ func commonRows(name, v string) float64 {
 				common++
 				i++
 			}
+		case name == "gb18030" && gb18030Four(v[i:]):
+			all++
+			common++
+			i += 3
 		case name == "gb18030" || name == "euc-kr" || name == "big5":
 			all++
 			if c >= 0xA1 && i+1 < len(v) && (name == "big5" || v[i+1] >= 0xA1) {
@@ -172,6 +200,16 @@ func commonRows(name, v string) float64 {
 		return 1
 	}
 	return float64(common) / float64(all)
+}
+
+// gb18030Four reports whether v starts with one of GB18030's four-byte
+// sequences (its characters beyond GBK: CJK Extension B and later, Uyghur,
+// Tibetan), which no other code page has: a lead byte, a digit, a lead
+// byte, a digit.
+func gb18030Four(v string) bool {
+	lead := func(c byte) bool { return c >= 0x81 && c <= 0xFE }
+	digit := func(c byte) bool { return c >= '0' && c <= '9' }
+	return len(v) >= 4 && lead(v[0]) && digit(v[1]) && lead(v[2]) && digit(v[3])
 }
 
 // guessWords says what to write under recipients: verb is "add" or

@@ -34,6 +34,9 @@ func TestGuessEncodings(t *testing.T) {
 		{charmap.Windows1251, "Иван Петров", "windows-1251", false},
 		{simplifiedchinese.GBK, "王伟「测试」", "gb18030", false},
 		{korean.EUCKR, "김민준", "euc-kr", false},
+		{simplifiedchinese.GB18030, "张伟𠮷", "gb18030", true},
+		{charmap.Windows1250, "Małgorzata Wiśniewska, Gdańsk", "windows-1250", false},
+		{charmap.Windows1250, "Příliš žluťoučký kůň", "windows-1250", false},
 	} {
 		raw, err := tc.enc.NewEncoder().String(tc.text)
 		if err != nil {
@@ -52,6 +55,21 @@ func TestGuessEncodings(t *testing.T) {
 			t.Errorf("%q in %s reads as %q", tc.text, tc.want, got[i].reading)
 		case tc.alone && len(got) != 1:
 			t.Errorf("%q in %s: guesses %v, want it alone", tc.text, tc.want, names)
+		}
+	}
+}
+
+// TestGuessNoLettersInsideASCIIWords: Polish text whose words but one are
+// all letters beyond ASCII is not told to be windows-1251, which reads
+// "Łukasz Żółć" as "Јukasz Їуіж", a Cyrillic letter inside a Latin word.
+func TestGuessNoLettersInsideASCIIWords(t *testing.T) {
+	raw, err := charmap.Windows1250.NewEncoder().String("Łukasz Żółć")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range guessEncodings(raw) {
+		if g.name == "windows-1251" {
+			t.Errorf("guessed %s, reading %q", g.name, g.reading)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
@@ -59,6 +60,10 @@ type textSource struct {
 	// declared is recipients.encoding as written, when it chose the
 	// encoding; "" otherwise.
 	declared string
+	// legacy is the declared encoding when it is one of the single-byte
+	// code pages guessEncodings knows, for misread; nil otherwise.
+	legacy encoding.Encoding
+	script func(rune) bool
 	// byteOrder is the UTF-16 byte order the file's first bytes suggest,
 	// should its text turn out to hold NULs (see utf16Advice).
 	byteOrder string
@@ -119,6 +124,7 @@ func newTextSource(raw io.Reader, declared, file string) (*textSource, error) {
 			ts.name, ts.validate = "utf-8", true
 		default:
 			ts.name, dec = canon, enc
+			ts.legacy, ts.script = singleByteScript(canon, enc)
 		}
 		ts.declared = declared
 	}
@@ -197,6 +203,66 @@ func (ts *textSource) checkText(v string) error {
 		return fmt.Errorf("%w: bytes that are not valid %s (read as U+FFFD); check recipients.encoding", ErrBadEncoding, ts.name)
 	}
 	return nil
+}
+
+// singleByteScript is enc, the declared encoding named canon, and the
+// script of its letters when it is one of the single-byte code pages of
+// legacyEncodings; nil, nil otherwise.
+func singleByteScript(canon string, enc encoding.Encoding) (encoding.Encoding, func(rune) bool) {
+	for _, e := range legacyEncodings {
+		if e.name == canon && singleByte(canon) {
+			return enc, e.script
+		}
+	}
+	return nil, nil
+}
+
+// misread refuses a value the declared single-byte code page reads as no
+// text while another code page reads it as text: at least three letters
+// beyond ASCII, none of them where the code page's script has its letters
+// (readingScore 0: "Èâàí Ïåòðîâ", Cyrillic "Иван Петров" read as
+// windows-1252), so every message would show it garbled. It returns nil
+// when v is sound, no other code page reads it better, or the encoding
+// was not declared. A row problem, not the file's: the value may be one
+// odd word ("ÅÄÖ") in a sheet read right.
+func (ts *textSource) misread(v string) error {
+	if ts.legacy == nil || isASCIIText(v) {
+		return nil
+	}
+	runes := []rune(v)
+	letters := 0
+	for _, r := range runes {
+		if r >= utf8.RuneSelf && unicode.IsLetter(r) {
+			letters++
+		}
+	}
+	if letters < 3 || readingScore(runes, ts.script, true) != 0 {
+		return nil
+	}
+	raw, err := ts.legacy.NewEncoder().String(v)
+	if err != nil {
+		return nil
+	}
+	var others []encodingGuess
+	for _, g := range guessEncodings(raw) {
+		if g.reading != v {
+			others = append(others, g)
+		}
+	}
+	if len(others) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%w: recipients.encoding says %s, which reads this as %q, and every message would show that; %s under recipients", ErrMisread, ts.name, shorten(v), guessWords(others, "set"))
+}
+
+// isASCIIText reports whether s is all ASCII.
+func isASCIIText(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // invalidUTF8 explains a value that is not UTF-8 and suggests the encoding

@@ -107,12 +107,15 @@ func RowProblems(err error) []*RowError {
 
 // Sentinel errors carried inside RowError and FileError.
 var (
-	ErrFieldCount   = errors.New("wrong number of fields")
-	ErrNoKeyColumn  = errors.New("key column not in the sheet")
-	ErrEmptyKey     = errors.New("key is empty")
-	ErrControlChar  = errors.New("control character (CR, LF or other) in a value that reaches a header")
-	ErrNotXLSX      = errors.New("not an XLSX workbook")
-	ErrBadEncoding  = errors.New("text is not valid UTF-8")
+	ErrFieldCount  = errors.New("wrong number of fields")
+	ErrNoKeyColumn = errors.New("key column not in the sheet")
+	ErrEmptyKey    = errors.New("key is empty")
+	ErrControlChar = errors.New("control character (CR, LF or other) in a value that reaches a header")
+	ErrNotXLSX     = errors.New("not an XLSX workbook")
+	ErrBadEncoding = errors.New("text is not valid UTF-8")
+	// ErrMisread: recipients.encoding names a code page that reads a
+	// value as no text of its script, while another reads it as text.
+	ErrMisread      = errors.New("text read in the wrong code page")
 	ErrHeaderColumn = errors.New("bad header")
 	// ErrNULChar: a cell holds a NUL byte, which no mail may carry and a
 	// text sheet does not hold unless damaged.

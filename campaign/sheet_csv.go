@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // csvSheet streams a CSV file through encoding/csv: one record in memory at a
@@ -42,6 +43,8 @@ type csvSheet struct {
 	// (Excel's sep= line): a line it names is file line lineBase more,
 	// as a text editor shows it.
 	lineBase int
+	// crOnly is set when the lines end in CR alone, read as LF.
+	crOnly bool
 	// err is set once the sheet has ended (io.EOF or a fatal error) and
 	// is returned by every later Next.
 	err error
@@ -96,6 +99,7 @@ func newCSVSheet(ctx context.Context, rd io.Reader, r Recipients) (*csvSheet, er
 		// encoding/csv only knows LF and CRLF. A CR inside a quoted value
 		// becomes LF too, which is what such a file means by it.
 		text = bufio.NewReaderSize(crToLF{text}, readBufferSize)
+		s.crOnly = true
 		sample, peekErr = text.Peek(sniffSize)
 		s.warnings = append(s.warnings, fmt.Sprintf("%s: lines end with CR only (old Mac format); read as line breaks", filepath.Base(r.Path)))
 	}
@@ -258,6 +262,7 @@ func (s *csvSheet) read() ([]string, int, error) {
 			inFile := *pe
 			inFile.StartLine += s.lineBase
 			inFile.Line += s.lineBase
+			inFile.Column = s.charColumn(inFile.Line, inFile.Column)
 			return nil, row, &RowError{File: s.file, Row: row, Err: quoteError(&inFile)}
 		}
 		if long, ok := errors.AsType[*rowTooLong](err); ok {
@@ -286,6 +291,43 @@ func (s *csvSheet) tooLong(e *rowTooLong) error {
 		col = fmt.Sprintf("column %q", s.columns[e.Field])
 	}
 	return &FileError{File: s.file, Err: fmt.Errorf("row %d, %s: %w", row, col, &inFile)}
+}
+
+// charColumn turns col, encoding/csv's 1-based byte position on file
+// line line, into the character position a text editor shows there
+// (O"Brien after a Chinese or Arabic name: each of its characters is
+// several bytes), reading the file again up to it; col as it is when the
+// file cannot be read again so.
+func (s *csvSheet) charColumn(line, col int) int {
+	f, err := os.Open(s.file)
+	if err != nil {
+		return col
+	}
+	defer f.Close()
+	ts, err := newTextSource(f, s.text.declared, "")
+	if err != nil {
+		return col
+	}
+	var text io.Reader = ts.r
+	if s.crOnly {
+		text = crToLF{text}
+	}
+	br := bufio.NewReaderSize(text, readBufferSize)
+	for n := 1; n < line; {
+		_, err := br.ReadSlice('\n')
+		switch {
+		case errors.Is(err, bufio.ErrBufferFull):
+		case err != nil:
+			return col
+		default:
+			n++
+		}
+	}
+	head, _ := br.Peek(col - 1)
+	if len(head) < col-1 || !utf8.Valid(head) {
+		return col
+	}
+	return utf8.RuneCount(head) + 1
 }
 
 // quoteError explains a csv.ParseError in words a spreadsheet user follows;
@@ -433,6 +475,9 @@ func (s *csvSheet) Next(ctx context.Context) (Row, error) {
 			}
 			if strings.IndexByte(v, 0) >= 0 {
 				return Row{Number: row}, &RowError{File: s.file, Row: row, Column: s.columns[i], Err: ErrNULChar}
+			}
+			if err := s.text.misread(v); err != nil {
+				return Row{Number: row}, &RowError{File: s.file, Row: row, Column: s.columns[i], Err: err}
 			}
 			values[s.columns[i]] = v
 		}

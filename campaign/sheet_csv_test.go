@@ -77,6 +77,35 @@ func TestCSVEncodings(t *testing.T) {
 			want: []string{"2: yamada@example.jp | 山田①"},
 		},
 		{
+			name: "windows-1251 declared as windows-1252: each row read as no text is a problem",
+			file: "people.csv",
+			data: encode(t, charmap.Windows1251, "email,name\nivan@example.ru,Иван Петров\nann@example.ru,Ann\n"),
+			rec:  Recipients{Encoding: "cp1252"},
+			want: []string{"2 [name]: !misread", "3: ann@example.ru | Ann"},
+			msgs: []string{`row 2, column "name": text read in the wrong code page: recipients.encoding says windows-1252, which reads this as "Èâàí Ïåòðîâ"`, "`encoding: windows-1251` (Cyrillic Windows) reads it as \"Иван Петров\""},
+		},
+		{
+			name: "single-byte code pages declared right read no row as misread",
+			file: "people.csv",
+			data: encode(t, charmap.Windows1252, "email,name\na@x.example,Zoë Ångström\nb@x.example,Þórður Ægir Ólafsson\nc@x.example,¿Dónde está? € 50 ½\nd@x.example,Ærøskøbing Øst\ne@x.example,François Müller-Straße\n"),
+			rec:  Recipients{Encoding: "windows-1252"},
+			want: []string{"2: a@x.example | Zoë Ångström", "3: b@x.example | Þórður Ægir Ólafsson", "4: c@x.example | ¿Dónde está? € 50 ½", "5: d@x.example | Ærøskøbing Øst", "6: e@x.example | François Müller-Straße"},
+		},
+		{
+			name: "cyrillic declared right reads no row as misread",
+			file: "people.csv",
+			data: encode(t, charmap.Windows1251, "email,name\na@x.example,Иван Петров\nb@x.example,ООО «Ромашка» iPhone Про\n"),
+			rec:  Recipients{Encoding: "windows-1251"},
+			want: []string{"2: a@x.example | Иван Петров", "3: b@x.example | ООО «Ромашка» iPhone Про"},
+		},
+		{
+			name: "polish declared right reads no row as misread",
+			file: "people.csv",
+			data: encode(t, charmap.Windows1250, "email,name\na@x.example,Łukasz Żółć\nb@x.example,Příliš žluťoučký kůň\n"),
+			rec:  Recipients{Encoding: "windows-1250"},
+			want: []string{"2: a@x.example | Łukasz Żółć", "3: b@x.example | Příliš žluťoučký kůň"},
+		},
+		{
 			name: "gbk undeclared is refused at the first bad row",
 			file: "people.csv",
 			data: encode(t, simplifiedchinese.GBK, "email,name\nann@example.com,Ann\n"+strings.TrimPrefix(cn, "email,name\n")),
@@ -359,6 +388,16 @@ func TestCSVDialects(t *testing.T) {
 			want: []string{"2: !quote", "3: !barequote", "4: !quote"},
 			msgs: []string{"row 2: extraneous or missing \" in quoted-field (line 3, character 17)", "row 3: bare \" in non-quoted-field (line 4, character 16)",
 				"row 4: extraneous or missing \" in quoted-field: the quoted value opened on line 5"},
+		},
+		{
+			// The position is in characters, as a text editor shows it,
+			// not in bytes: 李娜 is six, and in UTF-16 the file's bytes
+			// are more again.
+			name: "bare quote after a Chinese name names its character",
+			file: "people.csv",
+			data: encode(t, unicode.UTF16(unicode.LittleEndian, unicode.UseBOM), "email\tname\r\nli@example.cn\t李娜 O\"Brien\r\n"),
+			want: []string{"2: !barequote"},
+			msgs: []string{"row 2: bare \" in non-quoted-field (line 2, character 19)"},
 		},
 		{
 			name: "bare quote",

@@ -51,6 +51,7 @@ func errCode(err error) string {
 		{csv.ErrQuote, "quote"},
 		{ErrHeaderColumn, "header"},
 		{ErrBadEncoding, "encoding"},
+		{ErrMisread, "misread"},
 		{ErrNotXLSX, "notxlsx"},
 		{ErrNoKeyColumn, "nokey"},
 		{ErrNULChar, "nul"},

@@ -3,6 +3,8 @@ package render
 import (
 	"fmt"
 	"strings"
+
+	"github.com/tidings/tidings/campaign"
 )
 
 // cidNameError is the error of an inline image reference whose name goes
@@ -32,12 +34,50 @@ func cidTail(src string, end int) string {
 }
 
 // cidSuggestion is name with each character a cid: name cannot hold
-// replaced by '-': "logo asso.png" → "logo-asso.png".
+// replaced by '-': "logo asso.png" → "logo-asso.png"; "image" and its
+// extension when no letter or digit of its own is left ("标志.png" →
+// "image.png").
 func cidSuggestion(name string) string {
-	return strings.Map(func(r rune) rune {
-		if r < 0x80 && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("._@-", r)) {
+	s := strings.Map(func(r rune) rune {
+		if r < 0x80 && (isAlnum(r) || strings.ContainsRune("._@-", r)) {
 			return r
 		}
 		return '-'
 	}, name)
+	base, ext := s, ""
+	if i := strings.LastIndexByte(s, '.'); i >= 0 {
+		base, ext = s[:i], s[i:]
+	}
+	if !strings.ContainsFunc(base, isAlnum) {
+		return "image" + ext
+	}
+	return s
+}
+
+func isAlnum(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
+}
+
+// unreadCIDErrors are the errors of the cid: references in src that cidRE
+// reads no name of, as its name starts with a character a cid: name cannot
+// hold: a letter beyond ASCII (src="cid:标志.png", "cid:été.png") or a
+// percent-encoded one ("cid:%E6%A0%87.png"). Such a reference inlines no
+// image: every reader would show it broken. file names the template for
+// the errors.
+func unreadCIDErrors(file, src string) []error {
+	var errs []error
+	for i := 0; ; {
+		j := strings.Index(src[i:], "cid:")
+		if j < 0 {
+			return errs
+		}
+		start := i + j + len("cid:")
+		i = start
+		if start == len(src) || src[start] < 0x80 && src[start] != '%' {
+			continue
+		}
+		whole := cidTail(src, start)
+		line := 1 + strings.Count(src[:start], "\n")
+		errs = append(errs, &campaign.FileError{File: file, Line: line, Err: fmt.Errorf("render: inline image cid:%s: a cid: name holds only letters, digits and '.', '-', '_', '@', beginning with a letter or digit, so this inlines no image and every reader would show it broken; rename the file (%s) and the reference", whole, cidSuggestion(whole))})
+	}
 }

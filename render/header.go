@@ -6,6 +6,8 @@ import (
 	"errors"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/rivo/uniseg"
 )
 
 const (
@@ -251,7 +253,12 @@ func qSafe(c byte, phrase bool) bool {
 
 // encodeWords encodes s as RFC 2047 UTF-8 encoded-words, choosing Q or B
 // by which is shorter, each word holding whole characters and at most first
-// (for the first word) or rest characters.
+// (for the first word) or rest characters. A word ends between grapheme
+// clusters (UAX #29: an emoji ZWJ sequence, a flag, a letter and its
+// combining marks), so that a reader showing each word on its own, or
+// putting a space between words (Python's email, gh-128110), still shows
+// every cluster whole; only a cluster too long for a word is cut, between
+// its characters.
 func encodeWords(s string, phrase bool, first, rest int) []string {
 	qTotal := 0
 	for i := 0; i < len(s); i++ {
@@ -265,28 +272,53 @@ func encodeWords(s string, phrase bool, first, rest int) []string {
 	words := make([]string, 0, 2)
 	limit := first
 	for len(s) > 0 {
-		room := limit - wordOver
-		n, l := 0, 0 // bytes of s in this word, encoded length
-		for n < len(s) {
-			_, size := utf8.DecodeRuneInString(s[n:])
-			nl := l
-			if useB {
-				nl = (n + size + 2) / 3 * 4
-			} else {
-				for j := n; j < n+size; j++ {
-					nl += qLen(s[j], phrase)
-				}
-			}
-			if nl > room && n > 0 {
-				break
-			}
-			n, l = n+size, nl
-		}
+		n := wordBytes(s, limit-wordOver, useB, phrase)
 		words = append(words, encodeWord(s[:n], useB, phrase))
 		s = s[n:]
 		limit = rest
 	}
 	return words
+}
+
+// wordBytes returns how many bytes from the start of s one encoded-word
+// with room characters of encoded text holds: whole grapheme clusters, or,
+// when the first cluster alone does not fit, whole characters of it; at
+// least one character.
+func wordBytes(s string, room int, useB, phrase bool) int {
+	n, l, state := 0, 0, -1
+	for n < len(s) {
+		var cluster string
+		cluster, _, _, state = uniseg.FirstGraphemeClusterInString(s[n:], state)
+		nl := grownLen(s, n, len(cluster), l, useB, phrase)
+		if nl > room {
+			break
+		}
+		n, l = n+len(cluster), nl
+	}
+	if n > 0 {
+		return n
+	}
+	for n < len(s) {
+		_, size := utf8.DecodeRuneInString(s[n:])
+		nl := grownLen(s, n, size, l, useB, phrase)
+		if n > 0 && nl > room {
+			break
+		}
+		n, l = n+size, nl
+	}
+	return n
+}
+
+// grownLen is the encoded length of s[:n+size] as a B or Q word's text,
+// given l, that of s[:n].
+func grownLen(s string, n, size, l int, useB, phrase bool) int {
+	if useB {
+		return (n + size + 2) / 3 * 4
+	}
+	for j := n; j < n+size; j++ {
+		l += qLen(s[j], phrase)
+	}
+	return l
 }
 
 func encodeWord(s string, useB, phrase bool) string {

@@ -19,6 +19,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/rivo/uniseg"
 )
 
 // hardNames is the corpus of sheet values that readers have got wrong:
@@ -454,4 +456,73 @@ func samePyName(got, want string) bool {
 		}
 	}
 	return i == len(want)
+}
+
+// TestEncodedWordsWholeGraphemes renders every hard name and checks that
+// adjacent encoded-words (Subject, From, To, Content-Type's name) meet
+// only between grapheme clusters: a reader that shows each word on its
+// own, or adds a space between them (Python, gh-128110), must not cut an
+// emoji ZWJ sequence, a flag or a letter from its combining marks.
+func TestEncodedWordsWholeGraphemes(t *testing.T) {
+	for _, r := range renderCorpus(t) {
+		head, _, _ := bytes.Cut(r.data, []byte("\r\n\r\n"))
+		for _, p := range bytes.Split(r.data, []byte("\r\n--")) {
+			h, _, _ := bytes.Cut(p, []byte("\r\n\r\n"))
+			head = append(append(head, "\r\n"...), h...)
+		}
+		unfolded := strings.ReplaceAll(string(head), "\r\n ", " ")
+		for _, line := range strings.Split(unfolded, "\r\n") {
+			checkWordGraphemes(t, r.label, line)
+		}
+	}
+}
+
+// TestEncodedWordsLongGrapheme: a cluster longer than an encoded-word holds
+// (a letter under 40 combining marks) is cut between its characters, and
+// decodes whole.
+func TestEncodedWordsLongGrapheme(t *testing.T) {
+	v := "Zalgo e" + strings.Repeat("\u0301", 40) + " end"
+	for _, w := range encodeWords(v, false, maxWord, maxWord) {
+		if len(w) > maxWord {
+			t.Errorf("word of %d characters: %s", len(w), w)
+		}
+		checkWholeCharacters(t, "long cluster", w)
+	}
+	got, err := new(mime.WordDecoder).DecodeHeader(strings.Join(encodeWords(v, false, maxWord, maxWord), " "))
+	if err != nil || got != v {
+		t.Errorf("decodes to %q, %v; want %q", got, err, v)
+	}
+}
+
+// wordRunRE finds runs of encoded-words separated by white space.
+var wordRunRE = regexp.MustCompile(`=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=(?:\s+=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=)+`)
+
+// checkWordGraphemes checks each run of adjacent encoded-words in line:
+// every boundary between two words is a grapheme cluster boundary of the
+// text they decode to together.
+func checkWordGraphemes(t *testing.T, label, line string) {
+	t.Helper()
+	for _, run := range wordRunRE.FindAllString(line, -1) {
+		var whole string
+		var cuts []int
+		for _, ew := range encodedWordRE.FindAllString(run, -1) {
+			dec, err := new(mime.WordDecoder).Decode(ew)
+			if err != nil {
+				t.Fatalf("%s: %s: %v", label, ew, err)
+			}
+			whole += dec
+			cuts = append(cuts, len(whole))
+		}
+		bounds := map[int]bool{}
+		g := uniseg.NewGraphemes(whole)
+		for g.Next() {
+			_, end := g.Positions()
+			bounds[end] = true
+		}
+		for _, c := range cuts {
+			if !bounds[c] {
+				t.Errorf("%s: encoded-words cut a grapheme cluster: %q | %q", label, whole[max(0, c-12):c], whole[c:min(len(whole), c+12)])
+			}
+		}
+	}
 }

@@ -473,6 +473,7 @@ func inlineImages(t *templates.Template, idRight string) ([]*blob, error) {
 		b.cid = cid
 		out = append(out, b)
 	}
+	errs = append(errs, unreadCIDErrors(t.File(), src)...)
 	return out, errors.Join(errs...)
 }
 
@@ -1441,8 +1442,11 @@ func (r *Renderer) unsubscribe(row campaign.Row, buf *bytes.Buffer) ([]string, e
 }
 
 // httpsURL checks an unsubscribe URL: https with a host (RFC 8058 requires
-// HTTPS for one-click). Characters that may not stand inside <> (RFC 2369)
-// are percent-encoded.
+// HTTPS for one-click). An internationalized host (münchen.de, 例え.jp) is
+// written in IDNA A-labels, as RFC 3986 3.2.2 asks of URI producers: a
+// percent-encoded one is looked up as written by resolvers other than a
+// browser's, so a one-click POST would reach no server. Other characters
+// that may not stand inside <> (RFC 2369) are percent-encoded.
 func httpsURL(v string) (string, error) {
 	u, err := url.Parse(v)
 	if err != nil {
@@ -1451,7 +1455,36 @@ func httpsURL(v string) (string, error) {
 	if !strings.EqualFold(u.Scheme, "https") || u.Host == "" {
 		return "", fmt.Errorf("%w: %s: want an https:// URL", ErrUnsubscribe, clip(v))
 	}
+	v, err = asciiHost(v, u.Hostname())
+	if err != nil {
+		return "", err
+	}
 	return escapeURL(v), nil
+}
+
+// asciiHost writes the host of the URL v, whose url.Parse'd host name is
+// host, in IDNA A-labels; v comes back as it is when its host is ASCII.
+func asciiHost(v, host string) (string, error) {
+	start := strings.Index(v, "//") + 2
+	end := len(v)
+	if i := strings.IndexAny(v[start:], "/?#"); i >= 0 {
+		end = start + i
+	}
+	auth := v[start:end]
+	at := strings.LastIndexByte(auth, '@') + 1
+	written := auth[at:]
+	if isASCII(written) && !strings.Contains(written, "%") {
+		return v, nil
+	}
+	ascii, err := toASCII(host)
+	if err != nil {
+		return "", fmt.Errorf("%w: %s: host %q: %w", ErrUnsubscribe, clip(v), host, err)
+	}
+	port := ""
+	if i := strings.LastIndexByte(written, ':'); i >= 0 && !strings.HasSuffix(written, "]") {
+		port = written[i:]
+	}
+	return v[:start+at] + ascii + port + v[end:], nil
 }
 
 // notHTTPSPrefix is the error of an unsubscribe.url template whose text

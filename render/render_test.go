@@ -666,9 +666,12 @@ func TestInlineImageNameWithSpace(t *testing.T) {
 	for src, want := range map[string]string{
 		`<img src="cid:logo asso.png">`: `cid:logo asso.png: a cid: name holds only letters, digits and '.', '-', '_', '@', so this reads as cid:logo; rename the file (logo-asso.png)`,
 		`<img src='cid:logo-été.png'>`:  `cid:logo-été.png: a cid: name holds only letters, digits and '.', '-', '_', '@', so this reads as cid:logo-; rename the file (logo--t-.png)`,
+		`<img src="cid:标志.png">`:        `cid:标志.png: a cid: name holds only letters, digits and '.', '-', '_', '@', beginning with a letter or digit, so this inlines no image and every reader would show it broken; rename the file (image.png)`,
+		`<img src="cid:été.png">`:       `cid:été.png: a cid: name holds only letters, digits and '.', '-', '_', '@', beginning with a letter or digit, so this inlines no image and every reader would show it broken; rename the file (-t-.png)`,
+		`<img src="cid:%E6%A0%87.png">`: `cid:%E6%A0%87.png: a cid: name`,
 	} {
 		_, err := trySetup(t, yamlWith(map[string]string{"text": "", "html": "body.html"}),
-			map[string]string{"body.html": "<p>hi</p>\n" + src + "\n", "logo asso.png": "png", "logo-été.png": "png"}, []string{"email"})
+			map[string]string{"body.html": "<p>hi</p>\n" + src + "\n", "logo asso.png": "png", "logo-été.png": "png", "标志.png": "png", "été.png": "png"}, []string{"email"})
 		var fe *campaign.FileError
 		if !errors.As(err, &fe) || fe.Line != 2 || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: got %v, want a FileError at body.html:2 with %q", src, err, want)
@@ -868,6 +871,24 @@ func TestUnsubscribeChecks(t *testing.T) {
 	}
 	if !bytes.Contains(m.Data, []byte("List-Unsubscribe: <https://acme.example/u?a=%3Cb%3E%20%22c%22>\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n")) {
 		t.Errorf("List-Unsubscribe not escaped:\n%s", m.Data)
+	}
+	for u, want := range map[string]string{
+		"https://münchen.de/u?n=Jürgen":                "https://xn--mnchen-3ya.de/u?n=J%C3%BCrgen",
+		"https://m%C3%BCnchen.de/u":                    "https://xn--mnchen-3ya.de/u",
+		"https://user@例え.JP:8443#x":                    "https://user@xn--r8jz45g.jp:8443#x",
+		"https://[2001:db8::1]:443/u":                  "https://[2001:db8::1]:443/u",
+		"https://acme.example/%E8%A7%A3%E7%B4%84?u=42": "https://acme.example/%E8%A7%A3%E7%B4%84?u=42",
+	} {
+		m, err := e.r.Render(row(2, "email", "k@example.com", "u", u))
+		if err != nil {
+			t.Fatalf("url %q: %v", u, err)
+		}
+		if !bytes.Contains(m.Data, []byte("List-Unsubscribe: <"+want+">\r\n")) {
+			t.Errorf("url %q: List-Unsubscribe not <%s>:\n%s", u, want, m.Data)
+		}
+	}
+	if _, err := e.r.Render(row(2, "email", "k@example.com", "u", "https://a_b.例え.jp/u")); !errors.Is(err, ErrUnsubscribe) || rowErr(t, err).Column != "u" {
+		t.Errorf("a host IDNA refuses: got %v, want ErrUnsubscribe for column u", err)
 	}
 	if _, err := trySetup(t, yamlWith(map[string]string{"unsubscribe": `{mailto: "u@acme.example", one_click: true}`}), bodyFile, []string{"email"}); !errors.Is(err, ErrUnsubscribe) {
 		t.Errorf("one_click without url: %v", err)

@@ -19,7 +19,10 @@ const (
 
 // Inline styles of the elements of a Styled Converter's HTML. Mail
 // clients that drop <style> keep these; the layout's <style> overrides
-// the colours in dark mode.
+// the colours in dark mode. A list's indent and a quote's bar are written
+// for left-to-right text, then as logical properties (padding-inline,
+// border-inline-start), which put them on the right of a right-to-left
+// block where a client knows them.
 var (
 	styleParagraph = []byte(`margin:0 0 16px 0;`)
 	styleHeadings  = [6][]byte{
@@ -31,9 +34,9 @@ var (
 		[]byte(`margin:16px 0 8px 0;font-size:14px;line-height:1.4;font-weight:700;`),
 	}
 	styleLink       = []byte(`color:#0b57d0;text-decoration:underline;`)
-	styleList       = []byte(`margin:0 0 16px 0;padding:0 0 0 24px;`)
+	styleList       = []byte(`margin:0 0 16px 0;padding:0 0 0 24px;padding-inline:24px 0;`)
 	styleListItem   = []byte(`margin:0 0 4px 0;`)
-	styleBlockquote = []byte(`margin:0 0 16px 0;padding:0 0 0 14px;border-left:4px solid ` + border + `;color:#57606a;`)
+	styleBlockquote = []byte(`margin:0 0 16px 0;padding:0 0 0 14px;padding-inline:14px 0;border-left:4px solid ` + border + `;border-inline-start:4px solid ` + border + `;border-inline-end:0;color:#57606a;`)
 	styleCode       = []byte(`font-family:` + monoFont + `;font-size:14px;background-color:` + codeBg + `;padding:1px 4px;border-radius:4px;`)
 	stylePre        = `margin:0 0 16px 0;padding:12px 14px;background-color:` + codeBg + `;border-radius:6px;font-family:` + monoFont + `;font-size:14px;line-height:1.45;white-space:pre-wrap;word-wrap:break-word;`
 	styleRule       = []byte(`border:0;border-top:1px solid ` + border + `;margin:24px 0;height:0;`)
@@ -43,10 +46,17 @@ var (
 	styleTd         = []byte(`border:1px solid ` + border + `;padding:6px 10px;`)
 )
 
-var styleAttr = []byte("style")
+var (
+	styleAttr = []byte("style")
+	dirAttr   = []byte("dir")
+	dirAuto   = []byte("auto")
+)
 
 // styler is the parser step of a Styled Converter that gives every element
-// its inline style.
+// its inline style, and every block of text dir="auto": a paragraph,
+// heading, list, quote or table in Arabic or Hebrew then reads right to left (its
+// full stop at its end, on the left; under the layout's text-align:start,
+// set to the right) and one in a left-to-right script as before.
 type styler struct{}
 
 // Transform implements parser.ASTTransformer.
@@ -56,9 +66,26 @@ func (styler) Transform(doc *ast.Document, _ text.Reader, _ parser.Context) {
 			if s := styleOf(n); s != nil {
 				n.SetAttribute(styleAttr, s)
 			}
+			if textBlock(n) {
+				n.SetAttribute(dirAttr, dirAuto)
+			}
 		}
 		return ast.WalkContinue, nil
 	})
+}
+
+// textBlock reports whether n is a block of the body's own (not one
+// inside a list or quote, which takes its direction, as dir="auto" reads
+// none from a child with a dir of its own) whose direction its text sets.
+func textBlock(n ast.Node) bool {
+	if _, top := n.Parent().(*ast.Document); !top {
+		return false
+	}
+	switch n.(type) {
+	case *ast.Paragraph, *ast.Heading, *ast.List, *ast.Blockquote, *east.Table:
+		return true
+	}
+	return false
 }
 
 // styleOf is the inline style of node n, or nil.
