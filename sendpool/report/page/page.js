@@ -68,6 +68,17 @@
     return e;
   }
 
+  // cellButton is a button showing text inside a clickable table row: the
+  // row's click handler runs for it (the click bubbles), and keyboard
+  // users reach it with Tab and press it with Enter or Space, as they
+  // cannot a row.
+  function cellButton(text, label) {
+    var b = el('button', 'cellbtn', text);
+    b.type = 'button';
+    if (label) { b.setAttribute('aria-label', label); }
+    return b;
+  }
+
   function title(node, text) {
     node.appendChild(svg('title', {}, text));
     return node;
@@ -542,7 +553,13 @@
           notSent += d.s[k];
         }
       });
-      tr.appendChild(el('td', 'text', domainName(d)));
+      var name = el('td', 'text');
+      if (d.others) {
+        name.textContent = domainName(d);
+      } else {
+        name.appendChild(cellButton(domainName(d), 'Show the recipients at ' + domainName(d)));
+      }
+      tr.appendChild(name);
       tr.appendChild(el('td', 'num', fmtInt(d.n)));
       tr.appendChild(el('td', 'num', fmtInt(sent) + ' · ' + fmtPct(sent, d.n)));
       tr.appendChild(el('td', 'num', fmtInt(notSent)));
@@ -596,7 +613,14 @@
     D.replies.forEach(function (r) {
       var tr = el('tr', r.final ? 'click' : null);
       var code = el('td');
-      code.appendChild(el('code', null, replyText(r.code, r.ec)));
+      var codeText = el('code', null, replyText(r.code, r.ec));
+      if (r.final) {
+        var cb = cellButton(null, 'Show the recipients whose last reply was ' + replyText(r.code, r.ec));
+        cb.appendChild(codeText);
+        code.appendChild(cb);
+      } else {
+        code.appendChild(codeText);
+      }
       tr.appendChild(code);
       var cls = el('td');
       var dot = swatch(r.class === 'accepted' ? SERIES[0].color : r.class === 'throttled' || r.class === 'quota' ? THROTTLE :
@@ -722,7 +746,13 @@
 
   function setReply(code, ec) { state.reply = { code: code, ec: ec }; applyFilter(); }
 
-  function showRecipients() { $('recipients-card').scrollIntoView({ block: 'start' }); }
+  // showRecipients brings the recipient table into view, and the focus
+  // with it: a keyboard user who chose a filter in a chart or table above
+  // goes on from the table's heading.
+  function showRecipients() {
+    $('recipients-card').scrollIntoView({ block: 'start' });
+    $('recipients-title').focus({ preventScroll: true });
+  }
 
   function renderChips() {
     var box = $('active-filters');
@@ -753,7 +783,11 @@
     var r = state.rows[i];
     var tr = el('tr', 'click' + (i === state.open ? ' open' : ''));
     tr.dataset.idx = String(i);
-    tr.appendChild(el('td', 'num', r.r));
+    var num = el('td', 'num');
+    var open = cellButton(String(r.r), 'Row ' + r.r + ': details and the command showing its message');
+    open.setAttribute('aria-expanded', i === state.open ? 'true' : 'false');
+    num.appendChild(open);
+    tr.appendChild(num);
     tr.appendChild(el('td', 'key', r.k || ''));
     tr.appendChild(el('td', 'to', r.t || ''));
     var st = el('td', 'status');
@@ -880,6 +914,9 @@
     var i = Number(tr.dataset.idx);
     state.open = state.open === i ? -1 : i;
     renderTable(true);
+    // The rows were drawn anew: the focus goes back to this row's button.
+    var again = $('rows').querySelector('tr[data-idx="' + i + '"] .cellbtn');
+    if (again) { again.focus(); }
   });
 
   var resizeTimer = 0;
