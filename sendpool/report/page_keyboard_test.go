@@ -113,3 +113,26 @@ func TestPageKeyboard(t *testing.T) {
 		t.Errorf("browser reported %s", problem)
 	}
 }
+
+// TestPageSearchAnnounced: a screen reader hears, from a live region, how
+// many recipients a search or a filter left; the table changing says
+// nothing to one.
+func TestPageSearchAnnounced(t *testing.T) {
+	p := keyboardPage(t, 300)
+	if got := p.str("live region", `(function () { var e = document.getElementById('rows-status'); return e ? e.getAttribute('role') : 'none'; })()`); got != "status" {
+		t.Fatalf("the recipients have no status live region (%s)", got)
+	}
+	p.search("search nothing", "no-such-recipient-anywhere")
+	p.waitTotal("no match", 0)
+	if got := p.str("said", `document.getElementById('rows-status').textContent`); got != "No recipient matches" {
+		t.Errorf("after a search matching nothing the live region says %q", got)
+	}
+	p.search("search failed", "failed")
+	if _, err := chromedp.Run(p.b.Ctx, chromedp.Poll[chromedp.Void](`/^[0-9,]+ recipients? match/.test(document.getElementById('rows-status').textContent)`,
+		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Errorf("after a search matching rows the live region says %q", p.str("said", `document.getElementById('rows-status').textContent`))
+	}
+	for _, problem := range p.b.Problems() {
+		t.Errorf("browser reported %s", problem)
+	}
+}

@@ -694,6 +694,7 @@
 
   function finished() {
     renderTable(false);
+    if (state.filtered) { announce(); }
     document.body.dataset.readyMs = String(Math.round(performance.now()));
     document.body.dataset.state = 'ready';
   }
@@ -734,6 +735,17 @@
     state.open = -1;
     renderChips();
     renderTable(true);
+    announce();
+  }
+
+  // announce says in #rows-status, a live region, how many rows a search
+  // or filter left, for a screen reader's user who cannot see the table
+  // change.
+  function announce() {
+    var n = visibleCount(), loading = state.rows.length < D.total;
+    $('rows-status').textContent = !state.filtered ? 'All ' + fmtInt(n) + ' recipients' + (loading ? ' loaded so far' : '') :
+      (n === 0 ? 'No recipient matches' : fmtInt(n) + (n === 1 ? ' recipient matches' : ' recipients match')) +
+      (loading ? ' so far (still loading)' : '');
   }
 
   function setStatus(s) {
