@@ -209,6 +209,26 @@
     }
     state.page = 0;
     renderList(true);
+    announce();
+  }
+
+  // announce says in #list-status, a live region, how many messages a
+  // search or status filter left, for a screen reader's user who cannot
+  // see the list change.
+  function announce() {
+    var n = visibleCount();
+    $('list-status').textContent = !state.filtered ? 'All ' + fmtInt(n) + ' rows listed' :
+      n === 0 ? 'No row matches' : fmtInt(n) + (n === 1 ? ' row matches' : ' rows match');
+  }
+
+  // press marks b the one button of group that is on: by its look and,
+  // for a screen reader, by aria-pressed.
+  function press(group, b) {
+    var all = group.querySelectorAll('button');
+    for (var i = 0; i < all.length; i++) {
+      all[i].classList.toggle('on', all[i] === b);
+      all[i].setAttribute('aria-pressed', all[i] === b ? 'true' : 'false');
+    }
   }
 
   function visibleCount() {
@@ -577,8 +597,7 @@
     var b = ev.target.closest('button[data-status]');
     if (!b) { return; }
     state.status = b.dataset.status;
-    var all = this.querySelectorAll('button');
-    for (var i = 0; i < all.length; i++) { all[i].classList.toggle('on', all[i] === b); }
+    press(this, b);
     applyFilter();
   });
 
@@ -600,8 +619,7 @@
     if (!b) { return; }
     state.width = b.dataset.width;
     $('tab-html').dataset.width = state.width;
-    var all = this.querySelectorAll('button');
-    for (var i = 0; i < all.length; i++) { all[i].classList.toggle('on', all[i] === b); }
+    press(this, b);
     [$('frame-desktop'), $('frame-phone')].forEach(fitFrame);
   });
 
@@ -630,9 +648,16 @@
     pos = Math.min(total - 1, Math.max(0, pos + step));
     var page = Math.floor(pos / PAGE);
     if (page !== state.page) { state.page = page; renderList(true); }
+    // The focus follows the selection when it was in the list (else Enter
+    // on the row that had it would select that row again) or left with
+    // the page the list was drawn anew.
+    var follow = $('rows').contains(document.activeElement) || document.activeElement === document.body;
     select(visibleIndex(pos));
     var cur = $('rows').querySelector('.selected');
-    if (cur) { cur.scrollIntoView({ block: 'nearest' }); }
+    if (cur) {
+      cur.scrollIntoView({ block: 'nearest' });
+      if (follow) { cur.querySelector('.row-btn').focus({ preventScroll: true }); }
+    }
     ev.preventDefault();
   });
 

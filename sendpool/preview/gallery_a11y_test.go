@@ -1,0 +1,64 @@
+package preview
+
+import (
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+)
+
+// TestGalleryScreenReader: the gallery tells a screen reader's user what
+// it shows by colour: which status filter and which width are on
+// (aria-pressed), and, from a live region, how many rows a search or a
+// filter left; and ↓ moves the keyboard's focus with the selection, so
+// Enter opens the row it reached.
+func TestGalleryScreenReader(t *testing.T) {
+	dir, _ := galleryFixture(t, "http://127.0.0.1:9") // no image is loaded: none is asked for
+	ctx, problems := galleryNewBrowser(t, 60*time.Second)
+	galleryDo(ctx, t, "load index.html",
+		chromedp.Navigate(galleryFileURL(dir+"/index.html")),
+		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
+	str := func(what, js string) string { return galleryRun(ctx, t, what, chromedp.Evaluate[string](js)) }
+	pressed := func(group string) string {
+		return str("pressed", `Array.from(document.querySelectorAll('#`+group+` button')).map(function (b) { return b.getAttribute('aria-pressed'); }).join(',')`)
+	}
+	if got := pressed("status-filter"); got != "true,false,false,false,false" {
+		t.Errorf("status filters at the start: aria-pressed %s, want All's true and the others false", got)
+	}
+	galleryDo(ctx, t, "status invalid", chromedp.Click(chromedp.CSS(`#status-filter [data-status=invalid]`)))
+	if got := pressed("status-filter"); got != "false,false,false,false,true" {
+		t.Errorf("with Invalid on: aria-pressed %s, want Invalid's true only", got)
+	}
+	if got := str("live region", `(function () { var e = document.getElementById('list-status'); return e ? e.getAttribute('role') + ': ' + e.textContent : 'none'; })()`); got != "status: 1 row matches" {
+		t.Errorf("with Invalid on, the list's live region: %q, want \"status: 1 row matches\"", got)
+	}
+	galleryDo(ctx, t, "status all", chromedp.Click(chromedp.CSS(`#status-filter [data-status=all]`)))
+	galleryDo(ctx, t, "search", chromedp.SendKeys(chromedp.ID("search"), "no-such-recipient-anywhere"))
+	if _, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](`document.getElementById('list-status').textContent === 'No row matches'`,
+		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Errorf("after a search matching nothing the live region says %q", str("said", `document.getElementById('list-status').textContent`))
+	}
+	galleryDo(ctx, t, "clear the search", chromedp.Evaluate[chromedp.Void](`(function () { var s = document.getElementById('search'); s.value = ''; s.dispatchEvent(new Event('input')); })()`))
+	if _, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](`document.querySelectorAll('#rows .row-btn').length > 3`,
+		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Fatalf("the list did not come back: %v", err)
+	}
+
+	// The width toggle.
+	galleryOpenRow(ctx, t, 2, true)
+	galleryDo(ctx, t, "phone width", chromedp.Click(chromedp.CSS(`#width-toggle [data-width=phone]`)))
+	if got := pressed("width-toggle"); got != "false,true,false" {
+		t.Errorf("with Phone on: aria-pressed %s, want Phone's true only", got)
+	}
+
+	// ↓ from a focused row: the focus goes with the selection.
+	galleryDo(ctx, t, "focus row 2", chromedp.Focus(chromedp.CSS(`#rows .row-btn[data-idx="0"]`)))
+	galleryDo(ctx, t, "down", chromedp.KeyEvent(kb.ArrowDown))
+	if got := str("focus", `document.activeElement.classList.contains('row-btn') ? document.activeElement.dataset.idx + ' ' + document.activeElement.getAttribute('aria-current') : 'elsewhere: ' + document.activeElement.tagName`); got != "1 true" {
+		t.Errorf("after ↓ from the first row the focus is on %q, want the second row's button (1 true)", got)
+	}
+	for _, p := range problems() {
+		t.Errorf("browser reported %s", p)
+	}
+}
