@@ -1,9 +1,13 @@
 package preview
 
 import (
+	"context"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -57,6 +61,52 @@ func TestGalleryScreenReader(t *testing.T) {
 	galleryDo(ctx, t, "down", chromedp.KeyEvent(kb.ArrowDown))
 	if got := str("focus", `document.activeElement.classList.contains('row-btn') ? document.activeElement.dataset.idx + ' ' + document.activeElement.getAttribute('aria-current') : 'elsewhere: ' + document.activeElement.tagName`); got != "1 true" {
 		t.Errorf("after ↓ from the first row the focus is on %q, want the second row's button (1 true)", got)
+	}
+	for _, p := range problems() {
+		t.Errorf("browser reported %s", p)
+	}
+}
+
+// TestGalleryNarrow: on a phone (375 CSS pixels), a recipient whose name
+// is one long word does not widen the page past the screen (the list
+// pane took its width: 4,578 pixels for 400 letters), and every width
+// button shows beside the remote images' toggle.
+func TestGalleryNarrow(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "preview")
+	w, err := NewWriter(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := strings.Repeat("A", 400)
+	m := galleryTestMail{row: 2, key: "long@example.org", fromName: "Acme News", fromAddr: "news@acme.example",
+		toName: long, toAddr: "long@example.org", subject: long, text: "Hello\r\n",
+		html: `<p>Hello</p><img src="http://127.0.0.1:9/pixel.png" alt="">`}.message(t) // a remote image: its toggle beside the widths
+	if err := w.WriteMessage(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, problems := galleryNewBrowser(t, 60*time.Second)
+	if _, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride,
+		emulation.SetDeviceMetricsOverrideParams{Width: 375, Height: 800, DeviceScaleFactor: 1, Mobile: true}); err != nil {
+		t.Fatalf("a phone's screen: %v", err)
+	}
+	galleryDo(ctx, t, "load index.html",
+		chromedp.Navigate(galleryFileURL(filepath.Join(dir, "index.html"))),
+		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
+	galleryOpenRow(ctx, t, 2, true)
+	got := galleryRun(ctx, t, "widths", chromedp.Evaluate[string](`(function () {
+		var d = document.documentElement, out = [];
+		if (d.scrollWidth > d.clientWidth) { out.push('page ' + d.scrollWidth + ' wide on a screen of ' + d.clientWidth); }
+		document.querySelectorAll('#width-toggle button').forEach(function (b) {
+			var r = b.getBoundingClientRect(), g = b.parentNode.getBoundingClientRect();
+			if (r.right > g.right + 1 || r.right > d.clientWidth) { out.push(b.textContent + ' cut at ' + Math.round(Math.min(g.right, d.clientWidth))); }
+		});
+		return out.join(', ');
+	})()`))
+	if got != "" {
+		t.Errorf("on a phone: %s", got)
 	}
 	for _, p := range problems() {
 		t.Errorf("browser reported %s", p)
