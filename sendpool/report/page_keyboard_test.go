@@ -3,6 +3,7 @@ package report_test
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -100,6 +101,10 @@ func TestPageKeyboard(t *testing.T) {
 	}
 	if got := p.str("focus", focused); got != "H2#recipients-title." {
 		t.Errorf("after choosing a domain the focus is on %s, want the recipients' heading", got)
+	}
+	// The filter's chip, a button, says it removes the filter.
+	if got := p.str("chip", `document.querySelector('#active-filters button').getAttribute('aria-label') || ''`); !strings.HasPrefix(got, "Remove the filter domain ") {
+		t.Errorf("the domain filter's chip is named %q, want \"Remove the filter domain …\"", got)
 	}
 	p.b.Do(t, "clear", chromedp.Click(chromedp.CSS(`#active-filters button`)))
 

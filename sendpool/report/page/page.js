@@ -773,6 +773,8 @@
       var b = el('button', 'chip', text);
       b.type = 'button';
       b.title = 'Remove this filter';
+      // Its name says what it does: the × it shows is drawn by CSS.
+      b.setAttribute('aria-label', 'Remove the filter ' + text);
       b.addEventListener('click', off);
       box.appendChild(b);
     }
