@@ -527,7 +527,10 @@
       }
       if (e.hasAttribute('style')) { e.setAttribute('style', rewriteCSS(e.getAttribute('style'), msg, counts)); }
       if (tag === 'style') { e.textContent = rewriteCSS(e.textContent, msg, counts); }
-      if ((tag === 'link' && /stylesheet|icon|preload|prefetch/i.test(e.getAttribute('rel') || '')) ||
+      // Every link element goes: none shows anything in a message, and
+      // some reach the network whatever the policy says (preconnect
+      // opens a connection to its host, remote images blocked or not).
+      if (tag === 'link' ||
           tag === 'base' || tag === 'script' || (tag === 'meta' && e.hasAttribute('http-equiv') &&
           /refresh/i.test(e.getAttribute('http-equiv')))) {
         e.remove();
