@@ -798,7 +798,8 @@
     var tr = el('tr', 'click' + (i === state.open ? ' open' : ''));
     tr.dataset.idx = String(i);
     var num = el('td', 'num');
-    var open = cellButton(String(r.r), 'Row ' + r.r + ': details and the command showing its message');
+    // A row without a key (a line of no sheet row) has no command to show.
+    var open = cellButton(String(r.r), 'Row ' + r.r + (r.k ? ': details and the command showing its message' : ': details'));
     open.setAttribute('aria-expanded', i === state.open ? 'true' : 'false');
     num.appendChild(open);
     tr.appendChild(num);
