@@ -112,3 +112,30 @@ func TestGalleryNarrow(t *testing.T) {
 		t.Errorf("browser reported %s", p)
 	}
 }
+
+// TestGalleryTabs: the message's HTML, Text, Headers and Raw tabs follow
+// the ARIA tabs pattern a screen reader expects: each controls its panel
+// (a tabpanel), the list is one Tab stop, and → moves to the next tab.
+func TestGalleryTabs(t *testing.T) {
+	dir, _ := galleryFixture(t, "http://127.0.0.1:9")
+	ctx, problems := galleryNewBrowser(t, 60*time.Second)
+	galleryDo(ctx, t, "load index.html",
+		chromedp.Navigate(galleryFileURL(dir+"/index.html")),
+		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
+	galleryOpenRow(ctx, t, 2, true)
+	str := func(what, js string) string { return galleryRun(ctx, t, what, chromedp.Evaluate[string](js)) }
+	panels := str("panels", `Array.from(document.querySelectorAll('.tabs [role=tab]')).map(function (b) {
+		var p = document.getElementById(b.getAttribute('aria-controls') || '');
+		return b.dataset.tab + ':' + (p ? p.getAttribute('role') + '/' + p.getAttribute('aria-labelledby') + '/' + b.tabIndex : 'none'); }).join(' ')`)
+	if want := "html:tabpanel/tabbtn-html/0 text:tabpanel/tabbtn-text/-1 headers:tabpanel/tabbtn-headers/-1 raw:tabpanel/tabbtn-raw/-1"; panels != want {
+		t.Errorf("tabs and their panels:\n got %s\nwant %s", panels, want)
+	}
+	galleryDo(ctx, t, "focus the HTML tab", chromedp.Focus(chromedp.CSS(`.tabs [data-tab=html]`)))
+	galleryDo(ctx, t, "→", chromedp.KeyEvent(kb.ArrowRight))
+	if got := str("after →", `document.activeElement.dataset.tab + ' ' + document.activeElement.getAttribute('aria-selected') + ' ' + document.getElementById('tab-text').hidden`); got != "text true false" {
+		t.Errorf("→ on the HTML tab: focus, selection and the text panel's hidden are %q, want the Text tab focused and selected, its panel shown", got)
+	}
+	for _, p := range problems() {
+		t.Errorf("browser reported %s", p)
+	}
+}

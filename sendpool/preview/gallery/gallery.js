@@ -442,6 +442,9 @@
       var on = tabs[t].dataset.tab === tab;
       tabs[t].classList.toggle('on', on);
       tabs[t].setAttribute('aria-selected', on ? 'true' : 'false');
+      // One Tab stop for the tab list, as the ARIA tabs pattern has it:
+      // ← and → move between its tabs.
+      tabs[t].tabIndex = on ? 0 : -1;
     }
     ['html', 'text', 'headers', 'raw'].forEach(function (name) {
       $('tab-' + name).hidden = name !== tab;
@@ -610,6 +613,18 @@
   $('rows').addEventListener('click', function (ev) {
     var b = ev.target.closest('.row-btn');
     if (b) { select(Number(b.dataset.idx)); }
+  });
+
+  document.querySelector('.tabs').addEventListener('keydown', function (ev) {
+    var step = ev.key === 'ArrowRight' ? 1 : ev.key === 'ArrowLeft' ? -1 : 0;
+    if (!step) { return; }
+    var tabs = Array.prototype.filter.call(this.querySelectorAll('button[data-tab]'), function (b) { return !b.disabled; });
+    var at = tabs.indexOf(document.activeElement);
+    if (at < 0) { return; }
+    var next = tabs[(at + step + tabs.length) % tabs.length];
+    showTab(next.dataset.tab, false);
+    next.focus();
+    ev.preventDefault();
   });
 
   document.querySelector('.tabs').addEventListener('click', function (ev) {
