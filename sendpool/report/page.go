@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"html"
 	"maps"
 	"os"
 	"path/filepath"
@@ -270,6 +271,9 @@ const (
 	dataMark   = "{{DATA}}"
 )
 
+// titleMark is where page.html's title takes the campaign's name.
+const titleMark = "{{TITLE}}"
+
 var loadShell = sync.OnceValues(func() (pageShell, error) {
 	read := func(name string) (string, error) {
 		b, err := pageAssets.ReadFile("page/" + name)
@@ -323,8 +327,14 @@ func renderPage(d *pageData) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The title names the campaign for a reader without JavaScript too (a
+	// screen reader says it first; tabs, history and bookmarks show it).
+	title := ""
+	if d.Campaign != "" {
+		title = " · " + html.EscapeString(truncate(d.Campaign, pageFlagRunes))
+	}
 	var buf bytes.Buffer
-	buf.WriteString(shell.head)
+	buf.WriteString(strings.Replace(shell.head, titleMark, title, 1))
 	buf.Write(static)
 	buf.WriteString(shell.mid)
 	buf.Write(data)

@@ -165,3 +165,26 @@ func TestPageNoScriptMore(t *testing.T) {
 		t.Errorf("rows without times: %q", got)
 	}
 }
+
+// TestPageTitleWithoutScript: the page's title names the campaign with
+// JavaScript off too (a screen reader says it first; tabs and bookmarks
+// show it), as text: a name with markup in it ends nothing.
+func TestPageTitleWithoutScript(t *testing.T) {
+	dir := t.TempDir()
+	rows, err := pagetest.Campaign(dir, 50, time.Date(2026, 11, 25, 9, 12, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const name = `Nov </title><img src=x onerror=window.__pwned=1> & co`
+	in := report.PageInput{Campaign: name, CampaignPath: "november.yaml", Rows: report.RowsOf(rows), JournalDir: dir}
+	if err := report.WritePage(context.Background(), dir, in); err != nil {
+		t.Fatal(err)
+	}
+	p := noScriptTab(t, dir)
+	if got := p.str("title", `document.title`); got != "tidings report · "+name {
+		t.Errorf("without JavaScript the title is %q, want it to name the campaign", got)
+	}
+	if got := p.str("images", `String(document.images.length)`); got != "0" {
+		t.Errorf("the campaign's name made %s image elements", got)
+	}
+}

@@ -209,6 +209,26 @@
     }
     state.page = 0;
     renderList(true);
+    announce();
+  }
+
+  // announce says in #list-status, a live region, how many messages a
+  // search or status filter left, for a screen reader's user who cannot
+  // see the list change.
+  function announce() {
+    var n = visibleCount();
+    $('list-status').textContent = !state.filtered ? 'All ' + fmtInt(n) + ' rows listed' :
+      n === 0 ? 'No row matches' : fmtInt(n) + (n === 1 ? ' row matches' : ' rows match');
+  }
+
+  // press marks b the one button of group that is on: by its look and,
+  // for a screen reader, by aria-pressed.
+  function press(group, b) {
+    var all = group.querySelectorAll('button');
+    for (var i = 0; i < all.length; i++) {
+      all[i].classList.toggle('on', all[i] === b);
+      all[i].setAttribute('aria-pressed', all[i] === b ? 'true' : 'false');
+    }
   }
 
   function visibleCount() {
@@ -422,6 +442,9 @@
       var on = tabs[t].dataset.tab === tab;
       tabs[t].classList.toggle('on', on);
       tabs[t].setAttribute('aria-selected', on ? 'true' : 'false');
+      // One Tab stop for the tab list, as the ARIA tabs pattern has it:
+      // ← and → move between its tabs.
+      tabs[t].tabIndex = on ? 0 : -1;
     }
     ['html', 'text', 'headers', 'raw'].forEach(function (name) {
       $('tab-' + name).hidden = name !== tab;
@@ -507,7 +530,10 @@
       }
       if (e.hasAttribute('style')) { e.setAttribute('style', rewriteCSS(e.getAttribute('style'), msg, counts)); }
       if (tag === 'style') { e.textContent = rewriteCSS(e.textContent, msg, counts); }
-      if ((tag === 'link' && /stylesheet|icon|preload|prefetch/i.test(e.getAttribute('rel') || '')) ||
+      // Every link element goes: none shows anything in a message, and
+      // some reach the network whatever the policy says (preconnect
+      // opens a connection to its host, remote images blocked or not).
+      if (tag === 'link' ||
           tag === 'base' || tag === 'script' || (tag === 'meta' && e.hasAttribute('http-equiv') &&
           /refresh/i.test(e.getAttribute('http-equiv')))) {
         e.remove();
@@ -577,8 +603,7 @@
     var b = ev.target.closest('button[data-status]');
     if (!b) { return; }
     state.status = b.dataset.status;
-    var all = this.querySelectorAll('button');
-    for (var i = 0; i < all.length; i++) { all[i].classList.toggle('on', all[i] === b); }
+    press(this, b);
     applyFilter();
   });
 
@@ -588,6 +613,18 @@
   $('rows').addEventListener('click', function (ev) {
     var b = ev.target.closest('.row-btn');
     if (b) { select(Number(b.dataset.idx)); }
+  });
+
+  document.querySelector('.tabs').addEventListener('keydown', function (ev) {
+    var step = ev.key === 'ArrowRight' ? 1 : ev.key === 'ArrowLeft' ? -1 : 0;
+    if (!step) { return; }
+    var tabs = Array.prototype.filter.call(this.querySelectorAll('button[data-tab]'), function (b) { return !b.disabled; });
+    var at = tabs.indexOf(document.activeElement);
+    if (at < 0) { return; }
+    var next = tabs[(at + step + tabs.length) % tabs.length];
+    showTab(next.dataset.tab, false);
+    next.focus();
+    ev.preventDefault();
   });
 
   document.querySelector('.tabs').addEventListener('click', function (ev) {
@@ -600,8 +637,7 @@
     if (!b) { return; }
     state.width = b.dataset.width;
     $('tab-html').dataset.width = state.width;
-    var all = this.querySelectorAll('button');
-    for (var i = 0; i < all.length; i++) { all[i].classList.toggle('on', all[i] === b); }
+    press(this, b);
     [$('frame-desktop'), $('frame-phone')].forEach(fitFrame);
   });
 
@@ -630,9 +666,16 @@
     pos = Math.min(total - 1, Math.max(0, pos + step));
     var page = Math.floor(pos / PAGE);
     if (page !== state.page) { state.page = page; renderList(true); }
+    // The focus follows the selection when it was in the list (else Enter
+    // on the row that had it would select that row again) or left with
+    // the page the list was drawn anew.
+    var follow = $('rows').contains(document.activeElement) || document.activeElement === document.body;
     select(visibleIndex(pos));
     var cur = $('rows').querySelector('.selected');
-    if (cur) { cur.scrollIntoView({ block: 'nearest' }); }
+    if (cur) {
+      cur.scrollIntoView({ block: 'nearest' });
+      if (follow) { cur.querySelector('.row-btn').focus({ preventScroll: true }); }
+    }
     ev.preventDefault();
   });
 

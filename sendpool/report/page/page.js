@@ -68,6 +68,17 @@
     return e;
   }
 
+  // cellButton is a button showing text inside a clickable table row: the
+  // row's click handler runs for it (the click bubbles), and keyboard
+  // users reach it with Tab and press it with Enter or Space, as they
+  // cannot a row.
+  function cellButton(text, label) {
+    var b = el('button', 'cellbtn', text);
+    b.type = 'button';
+    if (label) { b.setAttribute('aria-label', label); }
+    return b;
+  }
+
   function title(node, text) {
     node.appendChild(svg('title', {}, text));
     return node;
@@ -542,7 +553,13 @@
           notSent += d.s[k];
         }
       });
-      tr.appendChild(el('td', 'text', domainName(d)));
+      var name = el('td', 'text');
+      if (d.others) {
+        name.textContent = domainName(d);
+      } else {
+        name.appendChild(cellButton(domainName(d), 'Show the recipients at ' + domainName(d)));
+      }
+      tr.appendChild(name);
       tr.appendChild(el('td', 'num', fmtInt(d.n)));
       tr.appendChild(el('td', 'num', fmtInt(sent) + ' · ' + fmtPct(sent, d.n)));
       tr.appendChild(el('td', 'num', fmtInt(notSent)));
@@ -596,7 +613,14 @@
     D.replies.forEach(function (r) {
       var tr = el('tr', r.final ? 'click' : null);
       var code = el('td');
-      code.appendChild(el('code', null, replyText(r.code, r.ec)));
+      var codeText = el('code', null, replyText(r.code, r.ec));
+      if (r.final) {
+        var cb = cellButton(null, 'Show the recipients whose last reply was ' + replyText(r.code, r.ec));
+        cb.appendChild(codeText);
+        code.appendChild(cb);
+      } else {
+        code.appendChild(codeText);
+      }
       tr.appendChild(code);
       var cls = el('td');
       var dot = swatch(r.class === 'accepted' ? SERIES[0].color : r.class === 'throttled' || r.class === 'quota' ? THROTTLE :
@@ -670,6 +694,7 @@
 
   function finished() {
     renderTable(false);
+    if (state.filtered) { announce(); }
     document.body.dataset.readyMs = String(Math.round(performance.now()));
     document.body.dataset.state = 'ready';
   }
@@ -710,6 +735,17 @@
     state.open = -1;
     renderChips();
     renderTable(true);
+    announce();
+  }
+
+  // announce says in #rows-status, a live region, how many rows a search
+  // or filter left, for a screen reader's user who cannot see the table
+  // change.
+  function announce() {
+    var n = visibleCount(), loading = state.rows.length < D.total;
+    $('rows-status').textContent = !state.filtered ? 'All ' + fmtInt(n) + ' recipients' + (loading ? ' loaded so far' : '') :
+      (n === 0 ? 'No recipient matches' : fmtInt(n) + (n === 1 ? ' recipient matches' : ' recipients match')) +
+      (loading ? ' so far (still loading)' : '');
   }
 
   function setStatus(s) {
@@ -722,7 +758,13 @@
 
   function setReply(code, ec) { state.reply = { code: code, ec: ec }; applyFilter(); }
 
-  function showRecipients() { $('recipients-card').scrollIntoView({ block: 'start' }); }
+  // showRecipients brings the recipient table into view, and the focus
+  // with it: a keyboard user who chose a filter in a chart or table above
+  // goes on from the table's heading.
+  function showRecipients() {
+    $('recipients-card').scrollIntoView({ block: 'start' });
+    $('recipients-title').focus({ preventScroll: true });
+  }
 
   function renderChips() {
     var box = $('active-filters');
@@ -731,6 +773,8 @@
       var b = el('button', 'chip', text);
       b.type = 'button';
       b.title = 'Remove this filter';
+      // Its name says what it does: the × it shows is drawn by CSS.
+      b.setAttribute('aria-label', 'Remove the filter ' + text);
       b.addEventListener('click', off);
       box.appendChild(b);
     }
@@ -753,7 +797,12 @@
     var r = state.rows[i];
     var tr = el('tr', 'click' + (i === state.open ? ' open' : ''));
     tr.dataset.idx = String(i);
-    tr.appendChild(el('td', 'num', r.r));
+    var num = el('td', 'num');
+    // A row without a key (a line of no sheet row) has no command to show.
+    var open = cellButton(String(r.r), 'Row ' + r.r + (r.k ? ': details and the command showing its message' : ': details'));
+    open.setAttribute('aria-expanded', i === state.open ? 'true' : 'false');
+    num.appendChild(open);
+    tr.appendChild(num);
     tr.appendChild(el('td', 'key', r.k || ''));
     tr.appendChild(el('td', 'to', r.t || ''));
     var st = el('td', 'status');
@@ -880,6 +929,9 @@
     var i = Number(tr.dataset.idx);
     state.open = state.open === i ? -1 : i;
     renderTable(true);
+    // The rows were drawn anew: the focus goes back to this row's button.
+    var again = $('rows').querySelector('tr[data-idx="' + i + '"] .cellbtn');
+    if (again) { again.focus(); }
   });
 
   var resizeTimer = 0;
