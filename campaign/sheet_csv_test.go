@@ -92,6 +92,27 @@ func TestCSVEncodings(t *testing.T) {
 			want: []string{"2: a@x.example | Zoë Ångström", "3: b@x.example | Þórður Ægir Ólafsson", "4: c@x.example | ¿Dónde está? € 50 ½", "5: d@x.example | Ærøskøbing Øst", "6: e@x.example | François Müller-Straße"},
 		},
 		{
+			name: "western values with a lone letter beyond ASCII declared right read no row as misread",
+			file: "people.csv",
+			data: encode(t, charmap.Windows1252, "email,note\na@x.example,\"Livraison à Paris, à Lyon et à Nice\"\nb@x.example,\"Il corso è gratuito, è online, è aperto\"\nc@x.example,\"5 µg, 10 µg, 20 µg\"\nd@x.example,1ª 2ª 3ª\n"),
+			rec:  Recipients{Encoding: "windows-1252"},
+			want: []string{"2: a@x.example | Livraison à Paris, à Lyon et à Nice", "3: b@x.example | Il corso è gratuito, è online, è aperto", "4: c@x.example | 5 µg, 10 µg, 20 µg", "5: d@x.example | 1ª 2ª 3ª"},
+		},
+		{
+			name: "ukrainian with a latin i declared right read no row as misread",
+			file: "people.csv",
+			data: encode(t, charmap.Windows1251, "email,name\na@x.example,Вiктор Петренко\n"),
+			rec:  Recipients{Encoding: "windows-1251"},
+			want: []string{"2: a@x.example | Вiктор Петренко"},
+		},
+		{
+			name: "greek with a latin look-alike declared right reads no row as misread",
+			file: "people.csv",
+			data: encode(t, charmap.Windows1253, "email,name\na@x.example,Γιaννης Παπαδόπουλος\n"),
+			rec:  Recipients{Encoding: "windows-1253"},
+			want: []string{"2: a@x.example | Γιaννης Παπαδόπουλος"},
+		},
+		{
 			name: "cyrillic declared right reads no row as misread",
 			file: "people.csv",
 			data: encode(t, charmap.Windows1251, "email,name\na@x.example,Иван Петров\nb@x.example,ООО «Ромашка» iPhone Про\n"),
