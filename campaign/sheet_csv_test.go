@@ -3,8 +3,16 @@ package campaign
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
@@ -601,5 +609,54 @@ func TestCSVLongValue(t *testing.T) {
 	want := []string{"2: a@example.com | " + long, "3: b@example.com | short"}
 	if len(trace) != 2 || trace[0] != want[0] || trace[1] != want[1] {
 		t.Errorf("long value: got %d rows %.60q", len(trace), trace)
+	}
+}
+
+// TestCSVQuoteColumnsReadOnce: a sheet with a bare quote in every row (24"
+// screens in a product column) gives each row's problem its character
+// column, finding it in one more reading of the file, not one per row
+// from the file's start (20,000 such rows took 14 s instead of 0.4 s,
+// each reading allocating its 64 KB buffers anew).
+func TestCSVQuoteColumnsReadOnce(t *testing.T) {
+	const rows = 3000
+	var b strings.Builder
+	b.WriteString("email,name,note\n")
+	for i := range rows {
+		fmt.Fprintf(&b, "u%d@x.example,李娜 %d,Dell 24\" monitor\n", i, i)
+	}
+	path := filepath.Join(t.TempDir(), "people.csv")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := OpenSheet(context.Background(), Recipients{Path: path, Key: "email"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	problems := 0
+	for {
+		r, err := s.Next(context.Background())
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		var re *RowError
+		if !errors.As(err, &re) {
+			t.Fatalf("row %d: %v, want a quote problem", r.Number, err)
+		}
+		problems++
+		name := fmt.Sprintf("李娜 %d", re.Row-2)
+		want := fmt.Sprintf("(line %d, character %d)", re.Row, len("u@x.example,")+len(strconv.Itoa(re.Row-2))+1+utf8.RuneCountInString(name)+1+len("Dell 24"))
+		if !strings.Contains(err.Error(), want) {
+			t.Fatalf("row %d: %v, want %s", re.Row, err, want)
+		}
+	}
+	runtime.ReadMemStats(&after)
+	if problems != rows {
+		t.Errorf("%d quote problems, want %d", problems, rows)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 32<<20 {
+		t.Errorf("reading %d rows with a quote problem each allocated %d MB: the file is read again for each", rows, alloc>>20)
 	}
 }
