@@ -264,6 +264,11 @@ func (ts *textSource) misread(v string) error {
 	if letters < 3 || readingScore(runes, ts.script, true) != 0 {
 		return nil
 	}
+	if !latin && readingScore(runes, isIn(unicode.Latin), true) > 0 {
+		// Latin words the code page holds too: windows-1256 has
+		// French's letters, for "Gérard Lefèvre" in an Arabic sheet.
+		return nil
+	}
 	raw, err := ts.legacy.NewEncoder().String(v)
 	if err != nil {
 		return nil

@@ -121,6 +121,13 @@ func TestCSVEncodings(t *testing.T) {
 			want: []string{"2: a@x.example | Γιaννης Παπαδόπουλος"},
 		},
 		{
+			name: "french names in an arabic sheet declared right read no row as misread",
+			file: "people.csv",
+			data: encode(t, charmap.Windows1256, "email,name\na@x.example,Gérard Lefèvre-Ménétrier\nb@x.example,محمد علي\n"),
+			rec:  Recipients{Encoding: "windows-1256"},
+			want: []string{"2: a@x.example | Gérard Lefèvre-Ménétrier", "3: b@x.example | محمد علي"},
+		},
+		{
 			name: "cyrillic declared right reads no row as misread",
 			file: "people.csv",
 			data: encode(t, charmap.Windows1251, "email,name\na@x.example,Иван Петров\nb@x.example,ООО «Ромашка» iPhone Про\n"),
