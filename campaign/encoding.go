@@ -230,13 +230,43 @@ func (ts *textSource) misread(v string) error {
 		return nil
 	}
 	runes := []rune(v)
+	latin := ts.script('a')
 	letters := 0
-	for _, r := range runes {
-		if r >= utf8.RuneSelf && unicode.IsLetter(r) {
-			letters++
+	for _, w := range letterWords(runes) {
+		beyond, ascii := 0, 0
+		for _, r := range runes[w[0]:w[1]] {
+			if r >= utf8.RuneSelf {
+				beyond++
+			} else {
+				ascii++
+			}
+		}
+		switch {
+		case latin && beyond < 2:
+			// A letter beyond ASCII on its own ("à Paris", "è",
+			// "1ª") or the only one in its word ("µg"): a Latin
+			// code page misreads other scripts as words of them.
+		case !latin && beyond > ascii:
+			// A word mostly of the script with an ASCII look-alike
+			// typed in ("Вiктор", Ukrainian with a Latin i): what
+			// another script's text reads as is mostly ASCII
+			// ("Јukasz"), so the look-alike does not rule it out.
+			letters += beyond
+			for i := w[0]; i < w[1]; i++ {
+				if runes[i] < utf8.RuneSelf {
+					runes[i] = ' '
+				}
+			}
+		default:
+			letters += beyond
 		}
 	}
 	if letters < 3 || readingScore(runes, ts.script, true) != 0 {
+		return nil
+	}
+	if !latin && readingScore(runes, isIn(unicode.Latin), true) > 0 {
+		// Latin words the code page holds too: windows-1256 has
+		// French's letters, for "Gérard Lefèvre" in an Arabic sheet.
 		return nil
 	}
 	raw, err := ts.legacy.NewEncoder().String(v)
@@ -253,6 +283,25 @@ func (ts *textSource) misread(v string) error {
 		return nil
 	}
 	return fmt.Errorf("%w: recipients.encoding says %s, which reads this as %q, and every message would show that; %s under recipients", ErrMisread, ts.name, shorten(v), guessWords(others, "set"))
+}
+
+// letterWords are the [start, end) spans of runes' runs of letters.
+func letterWords(runes []rune) [][2]int {
+	var out [][2]int
+	start := -1
+	for i, r := range runes {
+		switch {
+		case unicode.IsLetter(r) && start < 0:
+			start = i
+		case !unicode.IsLetter(r) && start >= 0:
+			out = append(out, [2]int{start, i})
+			start = -1
+		}
+	}
+	if start >= 0 {
+		out = append(out, [2]int{start, len(runes)})
+	}
+	return out
 }
 
 // isASCIIText reports whether s is all ASCII.

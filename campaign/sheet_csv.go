@@ -45,6 +45,9 @@ type csvSheet struct {
 	lineBase int
 	// crOnly is set when the lines end in CR alone, read as LF.
 	crOnly bool
+	// again is the file read a second time for the character column of
+	// a quote problem (charColumn); nil until one.
+	again *rereading
 	// err is set once the sheet has ended (io.EOF or a fatal error) and
 	// is returned by every later Next.
 	err error
@@ -297,37 +300,62 @@ func (s *csvSheet) tooLong(e *rowTooLong) error {
 // line line, into the character position a text editor shows there
 // (O"Brien after a Chinese or Arabic name: each of its characters is
 // several bytes), reading the file again up to it; col as it is when the
-// file cannot be read again so.
+// file cannot be read again so. The second reading goes on from the line
+// of the previous call (the errors come in the file's order: a sheet with
+// a bare quote in each of its rows is read twice, not once per row).
 func (s *csvSheet) charColumn(line, col int) int {
-	f, err := os.Open(s.file)
-	if err != nil {
-		return col
+	a := s.again
+	if a == nil || a.line > line {
+		a.close()
+		s.again = nil
+		f, err := os.Open(s.file)
+		if err != nil {
+			return col
+		}
+		ts, err := newTextSource(f, s.text.declared, "")
+		if err != nil {
+			f.Close()
+			return col
+		}
+		var text io.Reader = ts.r
+		if s.crOnly {
+			text = crToLF{text}
+		}
+		a = &rereading{f: f, br: bufio.NewReaderSize(text, readBufferSize), line: 1}
+		s.again = a
 	}
-	defer f.Close()
-	ts, err := newTextSource(f, s.text.declared, "")
-	if err != nil {
-		return col
-	}
-	var text io.Reader = ts.r
-	if s.crOnly {
-		text = crToLF{text}
-	}
-	br := bufio.NewReaderSize(text, readBufferSize)
-	for n := 1; n < line; {
-		_, err := br.ReadSlice('\n')
+	for a.line < line {
+		_, err := a.br.ReadSlice('\n')
 		switch {
 		case errors.Is(err, bufio.ErrBufferFull):
 		case err != nil:
+			a.close()
+			s.again = nil
 			return col
 		default:
-			n++
+			a.line++
 		}
 	}
-	head, _ := br.Peek(col - 1)
+	head, _ := a.br.Peek(col - 1)
 	if len(head) < col-1 || !utf8.Valid(head) {
 		return col
 	}
 	return utf8.RuneCount(head) + 1
+}
+
+// rereading is the file of a csvSheet read a second time, for charColumn:
+// its reader stands at the start of file line line.
+type rereading struct {
+	f    *os.File
+	br   *bufio.Reader
+	line int
+}
+
+// close closes a's file; a nil a is none.
+func (a *rereading) close() {
+	if a != nil {
+		a.f.Close()
+	}
 }
 
 // quoteError explains a csv.ParseError in words a spreadsheet user follows;
@@ -505,6 +533,8 @@ func (s *csvSheet) Close() error {
 	if s.err == nil {
 		s.err = errClosed
 	}
+	s.again.close()
+	s.again = nil
 	if s.closer == nil {
 		return nil
 	}

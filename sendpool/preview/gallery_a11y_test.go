@@ -139,3 +139,30 @@ func TestGalleryTabs(t *testing.T) {
 		t.Errorf("browser reported %s", p)
 	}
 }
+
+// TestGalleryPanelArrows: ↑ and ↓ in the Text or Raw panel, which take the
+// keyboard's focus (tabindex 0) for their user to scroll them, scroll
+// the panel: they do not move the list's selection to another message
+// under the text being read.
+func TestGalleryPanelArrows(t *testing.T) {
+	dir, _ := galleryFixture(t, "http://127.0.0.1:9")
+	ctx, problems := galleryNewBrowser(t, 60*time.Second)
+	galleryDo(ctx, t, "load index.html",
+		chromedp.Navigate(galleryFileURL(dir+"/index.html")),
+		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
+	galleryOpenRow(ctx, t, 2, true)
+	str := func(what, js string) string { return galleryRun(ctx, t, what, chromedp.Evaluate[string](js)) }
+	before := str("selected", `document.getElementById('message').dataset.loaded`)
+	for _, panel := range []string{"text", "raw"} {
+		galleryDo(ctx, t, "the "+panel+" tab", chromedp.Click(chromedp.CSS(`.tabs [data-tab=`+panel+`]`)))
+		galleryDo(ctx, t, "focus the "+panel+" panel", chromedp.Focus(chromedp.ID("tab-"+panel)))
+		galleryDo(ctx, t, "↓ and ↑", chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.ArrowDown), chromedp.KeyEvent(kb.ArrowUp))
+		got := str("after the arrows", `document.getElementById('message').dataset.loaded + ' ' + document.activeElement.id`)
+		if want := before + " tab-" + panel; got != want {
+			t.Errorf("↓ ↓ ↑ in the focused %s panel: message and focus %q, want %q (the same message, the panel focused)", panel, got, want)
+		}
+	}
+	for _, p := range problems() {
+		t.Errorf("browser reported %s", p)
+	}
+}

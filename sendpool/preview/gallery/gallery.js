@@ -657,6 +657,8 @@
     if (ev.target && (ev.target.tagName === 'INPUT' || ev.target.tagName === 'TEXTAREA')) { return; }
     var step = (ev.key === 'ArrowDown' || ev.key === 'j') ? 1 : (ev.key === 'ArrowUp' || ev.key === 'k') ? -1 : 0;
     if (!step) { return; }
+    // In a focused panel (Text, Raw: tabindex 0) the arrows scroll it.
+    if (ev.key.indexOf('Arrow') === 0 && ev.target && ev.target.closest && ev.target.closest('[role=tabpanel]')) { return; }
     var total = visibleCount();
     if (total === 0) { return; }
     var pos = -1;
