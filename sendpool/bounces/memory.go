@@ -3,6 +3,7 @@ package bounces
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -54,9 +55,11 @@ const (
 // reports read list their addresses in it when read again, as a campaign
 // naming another list asks). A Memory is used by one goroutine.
 type Memory struct {
-	path  string
-	key   string
-	list  string // the suppression list's absolute path
+	path string
+	key  string
+	list string // the suppression list's absolute path
+	// rules names the rules the messages were read by (readRules).
+	rules string
 	uids  uidRanges
 	uidls []string        // in the maildrop's order
 	known map[string]bool // uidls as a set
@@ -91,9 +94,35 @@ func LoadMemory(dir string) (*Memory, error) {
 	return m, nil
 }
 
-// forget empties m but for its file's path.
+// forget empties m but for its file's path and rules.
 func (m *Memory) forget() {
-	*m = Memory{path: m.path, known: map[string]bool{}, stay: map[string]bool{}}
+	*m = Memory{path: m.path, rules: m.rules, known: map[string]bool{}, stay: map[string]bool{}}
+}
+
+// readerVersion names the rules this tidings reads reports by. Raise it
+// when a message read as no report to move (unreadable, about no message
+// of the campaign, other) may read otherwise now: what runs remembered
+// under the old rules is then read again, recording nothing twice.
+const readerVersion = 1
+
+// readRules names the rules opts reads the mailbox's messages by:
+// readerVersion, and what a message is matched by (the campaign's name,
+// its unsubscribe settings).
+func readRules(opts Options) string {
+	h := sha256.Sum256(fmt.Appendf(nil, "%s\x00%t\x00%s\x00%s", opts.Unsubscribe, opts.UnsubscribeShared, opts.UnsubscribeSubject, opts.Campaign))
+	return fmt.Sprintf("%d:%x", readerVersion, h[:8])
+}
+
+// readBy forgets what m holds when it was read by other rules than rules
+// (readRules: a tidings that reads reports otherwise, or other
+// unsubscribe settings), and says why ("" when nothing was forgotten).
+func (m *Memory) readBy(rules string) (forgot string) {
+	if m.rules != rules && m.key != "" {
+		forgot = "it was read by other rules than this run's (another tidings, or the campaign's unsubscribe settings changed): its messages are read again"
+		m.forget()
+	}
+	m.rules = rules
+	return forgot
 }
 
 // readMemoryFile reads the file at path, at most maxMemoryFile bytes of
@@ -130,6 +159,8 @@ func (m *Memory) parse(b []byte) error {
 		case word == "#" || word == "":
 		case word == "key" && m.key == "":
 			m.key = rest
+		case word == "rules" && m.key != "" && m.rules == "":
+			m.rules = rest
 		case word == "list" && m.key != "" && m.list == "":
 			list, err := strconv.Unquote(rest)
 			if err != nil || list == "" {
@@ -312,6 +343,9 @@ func (m *Memory) Save() error {
 	}
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "%s\nkey %s\n", memoryHead, m.key)
+	if m.rules != "" {
+		fmt.Fprintf(&b, "rules %s\n", m.rules)
+	}
 	if m.list != "" {
 		fmt.Fprintf(&b, "list %s\n", strconv.Quote(m.list))
 	}

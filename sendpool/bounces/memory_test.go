@@ -364,3 +364,42 @@ func TestMemoryLeft(t *testing.T) {
 		}
 	}
 }
+
+// TestProcessMemoryRules: what runs remembered, the messages left in the
+// mailbox as no report among it, is read again once the rules messages
+// are read by change (here the unsubscribe request's subject: a message
+// that was "other" may be a request now), by a run that moves too; and
+// not while they stay.
+func TestProcessMemoryRules(t *testing.T) {
+	dir := t.TempDir()
+	sent(t, dir, "ann@example.org")
+	mb := newMemMailbox(personal, personal)
+	w, done := journalRecorder(t, dir)
+	defer done()
+	opts := Options{SuppressFile: filepath.Join(t.TempDir(), "s.txt"), Campaign: "x", Unsubscribe: "news@example.org", UnsubscribeSubject: "stop"}
+	run := func(o Options) *Summary {
+		t.Helper()
+		mem, err := LoadMemory(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.Memory = mem
+		sum, err := Process(t.Context(), mb, index(t, dir), w, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sum
+	}
+	if sum := run(opts); len(sum.Findings) != 2 || sum.Forgot != "" {
+		t.Fatalf("first run: %d read, forgot %q", len(sum.Findings), sum.Forgot)
+	}
+	move := opts
+	move.Delete = true
+	if sum := run(move); len(sum.Findings) != 0 || sum.Skipped != 2 || sum.Forgot != "" {
+		t.Fatalf("--delete run, the rules as they were: %d read, %d skipped, forgot %q", len(sum.Findings), sum.Skipped, sum.Forgot)
+	}
+	move.UnsubscribeSubject = "unsubscribe me"
+	if sum := run(move); len(sum.Findings) != 2 || sum.Skipped != 0 || !strings.Contains(sum.Forgot, "read by other rules") {
+		t.Errorf("--delete run, another unsubscribe subject: %d read, %d skipped, forgot %q", len(sum.Findings), sum.Skipped, sum.Forgot)
+	}
+}

@@ -2,6 +2,7 @@ package bounces
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -219,7 +220,9 @@ func Process(ctx context.Context, mb Mailbox, ix *Index, rec Recorder, opts Opti
 	entries, scope := listed, mb.Scope()
 	remember := opts.Memory != nil
 	if remember {
+		forgot := opts.Memory.readBy(readRules(opts))
 		entries, sum.Skipped, sum.Forgot = opts.Memory.skip(scope, list, listed, opts.MoveTo != "" || opts.Delete)
+		sum.Forgot = cmp.Or(forgot, sum.Forgot)
 	}
 	sup := newSuppressions(opts.Suppressed)
 	r, err := ix.readAll(ctx, mb, entries, sum, sup, list, opts)
