@@ -1039,26 +1039,14 @@ func confirm(ctx context.Context, g *globalOptions, opts sendOptions, n int, cfg
 		return &unusableError{errors.New("not on a terminal: pass --yes to send without confirmation")}
 	}
 	fmt.Fprintf(g.stderr, "Send %s through %s as %s? [y/N] ", report.Plural(n, "message"), cfg.Dialer.Server(), accountName(c))
-	type answer struct {
-		line string
-		err  error
+	line, err := awaitInput(ctx, func() (string, error) { return bufio.NewReader(f).ReadString('\n') })
+	if errors.Is(err, errInterrupted) {
+		return err
 	}
-	answered := make(chan answer, 1)
-	go func() {
-		// On an interrupt this read is left behind; the process ends.
-		line, err := bufio.NewReader(f).ReadString('\n')
-		answered <- answer{line, err}
-	}()
-	var a answer
-	select {
-	case <-ctx.Done():
-		return errInterrupted
-	case a = <-answered:
+	if err != nil && !errors.Is(err, io.EOF) {
+		return &unusableError{err}
 	}
-	if a.err != nil && !errors.Is(a.err, io.EOF) {
-		return &unusableError{a.err}
-	}
-	switch strings.ToLower(strings.TrimSpace(a.line)) {
+	switch strings.ToLower(strings.TrimSpace(line)) {
 	case "y", "yes":
 		return nil
 	default:

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 
@@ -94,26 +95,16 @@ func secretFromEnv(ctx context.Context, g *globalOptions, username, env, setting
 // would), and docker stop's one SIGTERM at a prompt no one answers (a
 // container run with -t but not -i) none: it waited for the SIGKILL.
 func promptSecret(ctx context.Context, f *os.File) ([]byte, error) {
-	type answer struct {
-		line []byte
-		err  error
-	}
 	restore := terminalRestorer(f)
-	answered := make(chan answer, 1)
-	go func() {
-		line, err := term.ReadPassword(int(f.Fd()))
-		answered <- answer{line, err}
-	}()
-	select {
-	case <-ctx.Done():
+	line, err := awaitInput(ctx, func() ([]byte, error) { return term.ReadPassword(int(f.Fd())) })
+	switch {
+	case errors.Is(err, errInterrupted):
 		restore()
-		return nil, errInterrupted
-	case a := <-answered:
-		if a.err != nil {
-			return nil, &unusableError{fmt.Errorf("reading the password: %w", a.err)}
-		}
-		return a.line, nil
+		return nil, err
+	case err != nil:
+		return nil, &unusableError{fmt.Errorf("reading the password: %w", err)}
 	}
+	return line, nil
 }
 
 // notifier prints the pool's notices on stderr: warnings (but the settings
