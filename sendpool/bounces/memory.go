@@ -194,7 +194,7 @@ func appendRanges(r *uidRanges, line string) error {
 	if err != nil {
 		return err
 	}
-	if n := len(*r); n > 0 && len(more) > 0 && uint64((*r)[n-1].hi)+1 >= uint64(more[0].lo) {
+	if n := len(*r); n > 0 && len(more) > 0 && uint64((*r)[n-1].Stop)+1 >= uint64(more[0].Start) {
 		return fmt.Errorf("UID ranges out of order at %q", line)
 	}
 	*r = append(*r, more...)
