@@ -223,8 +223,10 @@ func singleByteScript(canon string, enc encoding.Encoding) (encoding.Encoding, f
 // (readingScore 0: "Èâàí Ïåòðîâ", Cyrillic "Иван Петров" read as
 // windows-1252), so every message would show it garbled. It returns nil
 // when v is sound, no other code page reads it better, or the encoding
-// was not declared. A row problem, not the file's: the value may be one
-// odd word ("ÅÄÖ") in a sheet read right.
+// was not declared. A word all of letters beyond ASCII that one language
+// writes (oneLanguageWord: "ÆØÅ ApS", "Żółć") counts as letters but
+// reads neither way. A row problem, not the file's: the value may be one
+// odd word in a sheet read right.
 func (ts *textSource) misread(v string) error {
 	if ts.legacy == nil || isASCIIText(v) {
 		return nil
@@ -246,6 +248,15 @@ func (ts *textSource) misread(v string) error {
 			// A letter beyond ASCII on its own ("à Paris", "è",
 			// "1ª") or the only one in its word ("µg"): a Latin
 			// code page misreads other scripts as words of them.
+		case latin && ascii == 0 && oneLanguageWord(runes[w[0]:w[1]]):
+			// A word all of letters beyond ASCII that one language
+			// writes ("ÆØÅ ApS", "Żółć", "ÅÄÖ"): another script's
+			// short words read so too ("ООО" as "ÎÎÎ"), so it counts
+			// as letters but not as a reading either way.
+			letters += beyond
+			for i := w[0]; i < w[1]; i++ {
+				runes[i] = ' '
+			}
 		case !latin && beyond > ascii:
 			// A word mostly of the script with an ASCII look-alike
 			// typed in ("Вiктор", Ukrainian with a Latin i): what

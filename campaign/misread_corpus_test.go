@@ -1,0 +1,83 @@
+package campaign
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+)
+
+// namesCorpus are the names of sheets written in a Latin code page, in
+// capitals as a company register or a label printer writes them and as
+// people write them, a language to a line.
+var namesCorpus = map[string][]string{
+	"windows-1252": {
+		"ÆØÅ ApS", "ÆØÅ", "æøå", "SØREN SØRENSEN", "HØJBJERG ÅRHUS", "BLÅBÆRGÅRDEN ApS", "Ærø", "Ø Å Æ", // Danish
+		"BJØRN ÅSE", "TRØNDELAG AS", "Øyvind Ås", "ØSTLANDET Å", // Norwegian
+		"ÅÄÖ", "åäö", "ÅÄÖ AB", "JÖNSSON & ÅKESSON AB", "MALMÖ", "Åsa Öberg", // Swedish
+		"MÜLLER GMBH", "MÜLLER & SÖHNE GMBH", "GRÜßE AUS KÖLN", "ÖSTERREICH", // German
+		"ÉCOLE", "ÉCOLE ÉLÉMENTAIRE", "FRANÇOIS LEFÈVRE", "À L'ÉTÉ", "CÔTE D'IVOIRE", "ÎLE-DE-FRANCE", "Où ça ?", // French
+		"ÍÑIGO MUÑOZ", "JOSÉ MARÍA PEÑA", "¡OLÉ!", "ÁVILA", // Spanish
+		"JOÃO GONÇALVES", "SÃO PAULO", "CONCEIÇÃO", "AÇÕES", // Portuguese
+		"ÞÓRÐUR ÓLAFSSON", "ÞÓR", "ÁSDÍS ÞÓRSDÓTTIR", "BJÖRK GUÐMUNDSDÓTTIR", "ÖRN ÆGISSON", "ÞÚ ÆÐ", // Icelandic
+	},
+	"windows-1250": {
+		"ŁUKASZ ŻÓŁĆ", "ŻÓŁĆ", "Żółć", "Pani Żółć", "ŚLĄSK", "ŁÓDŹ", "GDAŃSK", "Źdźbło", // Polish
+		"JIŘÍ ČERNÝ", "ÚSTÍ NAD LABEM", "PŘÍLIŠ ŽLUŤOUČKÝ KŮŇ", "ČR", // Czech
+		"ŐRSÉG", "Győr", // Hungarian
+	},
+}
+
+// mojibakeCorpus are names of other scripts, each in its code page, that
+// a sheet declared in a Latin one reads as accented Latin letters.
+var mojibakeCorpus = []struct {
+	enc   encoding.Encoding
+	names []string
+}{
+	{charmap.Windows1251, []string{"Иван Петров", "Анна Иванова", "Анна", "ИВАН ПЕТРОВ", "ООО «Ромашка»", "ООО РОМАШКА", "Мария Смирнова", "Лев Толстой", "Ким Ян", "Ірина Шевченко"}},
+	{charmap.Windows1253, []string{"Γιάννης Παπαδόπουλος", "ΝΙΚΟΣ", "Μαρία"}},
+	{charmap.Windows1256, []string{"محمد علي", "فاطمة الزهراء"}},
+	{charmap.Windows1255, []string{"דוד כהן", "משה לוי"}},
+}
+
+// TestCSVMisreadCorpus: capitals and words all of letters beyond ASCII
+// ("ÆØÅ ApS", "ÅÄÖ", "Żółć") in a sheet declared in its code page are not
+// refused as misread, in any of nine languages; names of other scripts
+// declared so are, each row.
+func TestCSVMisreadCorpus(t *testing.T) {
+	var cases []sheetCase
+	for _, cp := range []string{"windows-1252", "windows-1250"} {
+		enc, _, err := LookupEncoding(cp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		names := namesCorpus[cp]
+		csv, want := corpusSheet(names, func(i int) string { return fmt.Sprintf("%d: p%d@x.example | %s", i+2, i, names[i]) })
+		cases = append(cases, sheetCase{
+			name: cp + " names declared right", file: "people.csv",
+			data: encode(t, enc, csv), rec: Recipients{Encoding: cp}, want: want,
+		})
+		for _, m := range mojibakeCorpus {
+			csv, want := corpusSheet(m.names, func(i int) string { return fmt.Sprintf("%d [name]: !misread", i+2) })
+			cases = append(cases, sheetCase{
+				name: fmt.Sprintf("%s names declared %s", m.enc, cp), file: "people.csv",
+				data: encode(t, m.enc, csv), rec: Recipients{Encoding: cp}, want: want,
+			})
+		}
+	}
+	runSheetCases(t, cases)
+}
+
+// corpusSheet is a CSV of names, one a row, and what each row reads as.
+func corpusSheet(names []string, want func(int) string) (string, []string) {
+	var b strings.Builder
+	b.WriteString("email,name\n")
+	var rows []string
+	for i, n := range names {
+		fmt.Fprintf(&b, "p%d@x.example,%s\n", i, n)
+		rows = append(rows, want(i))
+	}
+	return b.String(), rows
+}
