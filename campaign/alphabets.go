@@ -3,6 +3,7 @@ package campaign
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // alphabets are the lower-case letters beyond ASCII of the languages
@@ -90,4 +91,32 @@ func doubled(letters []rune) bool {
 		}
 	}
 	return false
+}
+
+// oneLanguageShare is the share of reading's words with a letter beyond
+// ASCII that one language writes (oneLanguageWord, counting their ASCII
+// letters out): how a tie between Latin code pages goes, "Çağlar" in
+// windows-1254 before "Çaðlar" in windows-1252.
+func oneLanguageShare(reading string) float64 {
+	runes := []rune(reading)
+	good, all := 0, 0
+	for _, w := range letterWords(runes) {
+		var beyond []rune
+		for _, r := range runes[w[0]:w[1]] {
+			if r >= utf8.RuneSelf {
+				beyond = append(beyond, r)
+			}
+		}
+		if len(beyond) == 0 {
+			continue
+		}
+		all++
+		if oneLanguageWord(beyond) {
+			good++
+		}
+	}
+	if all == 0 {
+		return 0
+	}
+	return float64(good) / float64(all)
 }

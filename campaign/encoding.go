@@ -11,6 +11,7 @@ import (
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/htmlindex"
 	xunicode "golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/unicode/norm"
 )
 
 // LookupEncoding returns the character encoding a recipients.encoding
@@ -63,6 +64,9 @@ type textSource struct {
 	// code pages guessEncodings knows, for misread; nil otherwise.
 	legacy encoding.Encoding
 	script func(rune) bool
+	// compose is set when the declared code page writes accents as
+	// combining marks (windows-1258's tones), which value composes.
+	compose bool
 	// byteOrder is the UTF-16 byte order the file's first bytes suggest,
 	// should its text turn out to hold NULs (see utf16Advice).
 	byteOrder string
@@ -124,6 +128,7 @@ func newTextSource(raw io.Reader, declared, file string) (*textSource, error) {
 		default:
 			ts.name, dec = canon, enc
 			ts.legacy, ts.script = singleByteScript(canon, enc)
+			ts.compose = canon == "windows-1258"
 		}
 		ts.declared = declared
 	}
@@ -202,6 +207,17 @@ func (ts *textSource) checkText(v string) error {
 		return fmt.Errorf("%w: bytes that are not valid %s (read as U+FFFD); check recipients.encoding", ErrBadEncoding, ts.name)
 	}
 	return nil
+}
+
+// value is v, a value read and checked, as the sheet gives it: composed
+// (Unicode NFC) when the code page writes accents as combining marks, so
+// that windows-1258's "Nguye\u0302\u0303n" is the "Nguyễn" a template or
+// a suppression list compares it with.
+func (ts *textSource) value(v string) string {
+	if ts.compose {
+		return norm.NFC.String(v)
+	}
+	return v
 }
 
 // singleByteScript is enc, the declared encoding named canon, and the

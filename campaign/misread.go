@@ -26,10 +26,11 @@ func (ts *textSource) misread(v string) error {
 	for _, w := range letterWords(runes) {
 		beyond, ascii := 0, 0
 		for _, r := range runes[w[0]:w[1]] {
-			if r >= utf8.RuneSelf {
-				beyond++
-			} else {
+			switch {
+			case r < utf8.RuneSelf:
 				ascii++
+			case !unicode.Is(unicode.Mn, r):
+				beyond++
 			}
 		}
 		switch {
@@ -85,15 +86,17 @@ func (ts *textSource) misread(v string) error {
 	return fmt.Errorf("%w: recipients.encoding says %s, which reads this as %q, and every message would show that; %s under recipients", ErrMisread, ts.name, shorten(v), guessWords(others, "set"))
 }
 
-// letterWords are the [start, end) spans of runes' runs of letters.
+// letterWords are the [start, end) spans of runes' runs of letters, with
+// the combining marks after a letter (windows-1258's tones: "Đư\u0301c").
 func letterWords(runes []rune) [][2]int {
 	var out [][2]int
 	start := -1
 	for i, r := range runes {
+		inWord := unicode.IsLetter(r) || start >= 0 && unicode.Is(unicode.Mn, r)
 		switch {
-		case unicode.IsLetter(r) && start < 0:
+		case inWord && start < 0:
 			start = i
-		case !unicode.IsLetter(r) && start >= 0:
+		case !inWord && start >= 0:
 			out = append(out, [2]int{start, i})
 			start = -1
 		}

@@ -81,3 +81,49 @@ func corpusSheet(names []string, want func(int) string) (string, []string) {
 	}
 	return b.String(), rows
 }
+
+// TestCSVTurkishAndVietnamese: windows-1254 and windows-1258 declared
+// read Turkish and Vietnamese names as they are, Vietnamese's tones (which
+// windows-1258 writes as combining marks) composed in values and headers;
+// Cyrillic declared either is misread, each row; undeclared, the code page
+// is the first guess.
+func TestCSVTurkishAndVietnamese(t *testing.T) {
+	const turkish = "email,name\na@x.example,Şükrü Çağlar\nb@x.example,İSTANBUL\nc@x.example,IŞIL GÜNEŞ\nd@x.example,Ağaoğlu İnşaat A.Ş.\n"
+	// As Windows writes Vietnamese in windows-1258: ê, ă, ư, đ composed,
+	// the tone a combining mark after them.
+	const vietnamese = "email,name,Đi\u0323a chi\u0309\na@x.example,Nguyê\u0303n Văn Đư\u0301c,Ha\u0300 Nô\u0323i\nb@x.example,NGUYÊ\u0303N THI\u0323 ĐÔ\u0300,ĐÀ NĂ\u0303NG\n"
+	cyrillic := encode(t, charmap.Windows1251, "email,name\na@x.example,Иван Петров\nb@x.example,Мария Смирнова\n")
+	runSheetCases(t, []sheetCase{
+		{
+			name: "turkish declared windows-1254", file: "people.csv",
+			data: encode(t, charmap.Windows1254, turkish), rec: Recipients{Encoding: "cp1254"},
+			want: []string{"2: a@x.example | Şükrü Çağlar", "3: b@x.example | İSTANBUL", "4: c@x.example | IŞIL GÜNEŞ", "5: d@x.example | Ağaoğlu İnşaat A.Ş."},
+		},
+		{
+			name: "vietnamese declared windows-1258, composed", file: "people.csv",
+			data: encode(t, charmap.Windows1258, vietnamese), rec: Recipients{Encoding: "windows-1258"},
+			cols: []string{"email", "name", "Địa chỉ"},
+			want: []string{"2: a@x.example | Nguyễn Văn Đức | Hà Nội", "3: b@x.example | NGUYỄN THỊ ĐỒ | ĐÀ NẴNG"},
+		},
+		{
+			name: "cyrillic declared windows-1254", file: "people.csv", data: cyrillic, rec: Recipients{Encoding: "windows-1254"},
+			want: []string{"2 [name]: !misread", "3 [name]: !misread"},
+			msgs: []string{"`encoding: windows-1251` (Cyrillic Windows) reads it as \"Иван Петров\""},
+		},
+		{
+			name: "cyrillic declared windows-1258", file: "people.csv", data: cyrillic, rec: Recipients{Encoding: "windows-1258"},
+			want: []string{"2 [name]: !misread", "3 [name]: !misread"},
+			msgs: []string{"`encoding: windows-1251` (Cyrillic Windows) reads it as \"Иван Петров\""},
+		},
+		{
+			name: "turkish undeclared", file: "people.csv", data: encode(t, charmap.Windows1254, turkish),
+			want: []string{"fatal: !encoding"},
+			msgs: []string{"code pages: `encoding: windows-1254` (Turkish Windows) reads it as \"Şükrü Çağlar\""},
+		},
+		{
+			name: "vietnamese undeclared", file: "people.csv", data: encode(t, charmap.Windows1258, vietnamese),
+			openErr: "encoding",
+			msgs:    []string{"encoding: windows-1258"},
+		},
+	})
+}

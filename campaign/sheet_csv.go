@@ -431,6 +431,7 @@ func (s *csvSheet) readHeader(ctx context.Context, key string) error {
 		if strings.IndexByte(v, 0) >= 0 {
 			return &FileError{File: s.file, Err: fmt.Errorf("header row %d, column %s: %w: NUL bytes, most likely of UTF-16 text without a byte order mark: %s", row, columnName(i), ErrBadEncoding, s.text.utf16Advice())}
 		}
+		header[i] = s.text.value(v)
 	}
 	s.width, s.headerRow = len(header), row
 	named := len(header)
@@ -507,7 +508,7 @@ func (s *csvSheet) Next(ctx context.Context) (Row, error) {
 			if err := s.text.misread(v); err != nil {
 				return Row{Number: row}, &RowError{File: s.file, Row: row, Column: s.columns[i], Err: err}
 			}
-			values[s.columns[i]] = v
+			values[s.columns[i]] = s.text.value(v)
 		}
 		return Row{Number: row, Values: values}, nil
 	}
