@@ -16,7 +16,7 @@ import (
 // vietnameseTone's).
 var alphabets = []string{
 	"æøåé", "æøåéèêóòôü", "åäöéü", "åäöšž", "äöüß",
-	"àâæçéèêëîïôœùûüÿ", "áéíóúñü", "áâãàçéêíóôõú", "àèéìíîòóùú",
+	"àâæçéèêëîïôœùûüÿ", "áéíóúñü", "áâãàçéêíóôõú", "àèéìíòóù",
 	"àçèéíïòóúü", "éèëïöüáóú", "áéíóúýþæöð", "áíóúýæøð", "äöõüšž",
 	"ąćęłńóśźż", "áčďéěíňóřšťúůýž", "áäčďéíĺľňóôŕšťúýž", "áéíóöőúüű",
 	"ăâîșțşţ", "čćđšž", "çë", "çğıiöşüâîû", "āčēģīķļņšūž", "ąčęėįšųūž",
@@ -53,20 +53,25 @@ func oneLanguageWord(word []rune) bool {
 	return false
 }
 
-// inAlphabet reports whether each of letters, lowered, is in alphabet
-// (or is one of Vietnamese's toned vowels when alphabet is Vietnamese's).
+// inAlphabet reports whether each of letters, lowered, is in alphabet.
+// Vietnamese's also holds its toned vowels, and a word of it holds one of
+// its own letters (ă, đ, ơ, ư or a toned vowel: "đã"): its other letters
+// are most of Latin-1's vowels, which another script's letters read as.
 func inAlphabet(letters []rune, alphabet string) bool {
 	vietnamese := strings.ContainsRune(alphabet, 'ơ')
+	own := false
 	for _, r := range letters {
 		l := unicode.ToLower(r)
 		if r == 'İ' {
 			l = 'i' // Turkish's capital of i
 		}
-		if !strings.ContainsRune(alphabet, l) && !(vietnamese && vietnameseTone(l)) {
+		toned := vietnamese && vietnameseTone(l)
+		if !strings.ContainsRune(alphabet, l) && !toned {
 			return false
 		}
+		own = own || toned || strings.ContainsRune("ăđơư", l)
 	}
-	return true
+	return !vietnamese || own
 }
 
 // wordCase reports whether letters are cased as a word is: all capitals,

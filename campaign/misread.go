@@ -2,6 +2,7 @@ package campaign
 
 import (
 	"fmt"
+	"slices"
 	"unicode"
 	"unicode/utf8"
 )
@@ -65,6 +66,11 @@ func (ts *textSource) misread(v string) error {
 	if letters < 3 || readingScore(runes, ts.script, true) != 0 {
 		return nil
 	}
+	if latin && !slices.ContainsFunc(runes, isLetterBeyondASCII) {
+		// Its letters beyond ASCII all in words one language writes,
+		// beside a sign ("ÆØÅ ©", "ÅÄÖ € 50"): no reading either way.
+		return nil
+	}
 	if !latin && readingScore(runes, isIn(unicode.Latin), true) > 0 {
 		// Latin words the code page holds too: windows-1256 has
 		// French's letters, for "Gérard Lefèvre" in an Arabic sheet.
@@ -106,3 +112,6 @@ func letterWords(runes []rune) [][2]int {
 	}
 	return out
 }
+
+// isLetterBeyondASCII reports whether r is a letter beyond ASCII.
+func isLetterBeyondASCII(r rune) bool { return r >= utf8.RuneSelf && unicode.IsLetter(r) }

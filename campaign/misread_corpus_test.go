@@ -14,9 +14,9 @@ import (
 // people write them, a language to a line.
 var namesCorpus = map[string][]string{
 	"windows-1252": {
-		"ÆØÅ ApS", "ÆØÅ", "æøå", "SØREN SØRENSEN", "HØJBJERG ÅRHUS", "BLÅBÆRGÅRDEN ApS", "Ærø", "Ø Å Æ", // Danish
+		"ÆØÅ ApS", "ÆØÅ", "æøå", "SØREN SØRENSEN", "HØJBJERG ÅRHUS", "BLÅBÆRGÅRDEN ApS", "Ærø", "Ø Å Æ", "ÆØÅ © 2026", // Danish
 		"BJØRN ÅSE", "TRØNDELAG AS", "Øyvind Ås", "ØSTLANDET Å", // Norwegian
-		"ÅÄÖ", "åäö", "ÅÄÖ AB", "JÖNSSON & ÅKESSON AB", "MALMÖ", "Åsa Öberg", // Swedish
+		"ÅÄÖ", "åäö", "ÅÄÖ AB", "JÖNSSON & ÅKESSON AB", "MALMÖ", "Åsa Öberg", "ÅÄÖ € 50", // Swedish
 		"MÜLLER GMBH", "MÜLLER & SÖHNE GMBH", "GRÜßE AUS KÖLN", "ÖSTERREICH", // German
 		"ÉCOLE", "ÉCOLE ÉLÉMENTAIRE", "FRANÇOIS LEFÈVRE", "À L'ÉTÉ", "CÔTE D'IVOIRE", "ÎLE-DE-FRANCE", "Où ça ?", // French
 		"ÍÑIGO MUÑOZ", "JOSÉ MARÍA PEÑA", "¡OLÉ!", "ÁVILA", // Spanish
@@ -66,6 +66,15 @@ func TestCSVMisreadCorpus(t *testing.T) {
 				data: encode(t, m.enc, csv), rec: Recipients{Encoding: cp}, want: want,
 			})
 		}
+	}
+	// The DOS and Mac code pages read Cyrillic as signs and accented
+	// vowels, which no language's words are all of ("┼ÙÕÝÓ", "ÓÎÒÚÓÈ").
+	for cp, name := range map[string]string{"ibm850": "Елена", "macintosh": "Лев Толстой"} {
+		csv, want := corpusSheet([]string{name}, func(i int) string { return fmt.Sprintf("%d [name]: !misread", i+2) })
+		cases = append(cases, sheetCase{
+			name: "windows-1251 names declared " + cp, file: "people.csv",
+			data: encode(t, charmap.Windows1251, csv), rec: Recipients{Encoding: cp}, want: want,
+		})
 	}
 	runSheetCases(t, cases)
 }
