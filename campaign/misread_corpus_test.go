@@ -115,6 +115,14 @@ func TestCSVTurkishAndVietnamese(t *testing.T) {
 			want: []string{"2: a@x.example | Nguyễn Văn Đức | Hà Nội", "3: b@x.example | NGUYỄN THỊ ĐỒ | ĐÀ NẴNG"},
 		},
 		{
+			name: "vietnamese declared windows-1258, its key below a title row", file: "people.csv",
+			data:  encode(t, charmap.Windows1258, "Danh sa\u0301ch kha\u0301ch ha\u0300ng,\nThư điê\u0323n tư\u0309,Tên\na@x.example,Lan\n"),
+			rec:   Recipients{Encoding: "windows-1258", Key: "Thư điện tử"},
+			cols:  []string{"Thư điện tử", "Tên"},
+			want:  []string{"3: a@x.example | Lan"},
+			warns: []string{"row 1 above the header (row 2, the first with the key column) is ignored"},
+		},
+		{
 			name: "cyrillic declared windows-1254", file: "people.csv", data: cyrillic, rec: Recipients{Encoding: "windows-1254"},
 			want: []string{"2 [name]: !misread", "3 [name]: !misread"},
 			msgs: []string{"`encoding: windows-1251` (Cyrillic Windows) reads it as \"Иван Петров\""},

@@ -408,7 +408,7 @@ func (s *csvSheet) readHeader(ctx context.Context, key string) error {
 		if first == nil {
 			first, firstRow = slices.Clone(rec), r
 		}
-		if key == "" || containsTrimmed(rec, key) {
+		if key == "" || containsTrimmed(rec, key) || s.text.compose && containsTrimmed(composed(s.text, rec), key) {
 			header, row = slices.Clone(rec), r
 			break
 		}
@@ -448,6 +448,16 @@ func (s *csvSheet) readHeader(ctx context.Context, key string) error {
 	// line) are ignored without a warning: a row with a value under one
 	// is a row problem, and one without has nothing to warn about.
 	return nil
+}
+
+// composed is rec's values as ts gives them (see textSource.value), for
+// a key written composed to find its header in windows-1258.
+func composed(ts *textSource, rec []string) []string {
+	out := make([]string, len(rec))
+	for i, v := range rec {
+		out[i] = ts.value(v)
+	}
+	return out
 }
 
 // plural is one when n is 1, else many.
