@@ -37,9 +37,9 @@ var controlSet = func() string {
 
 // controlsIn judges the invisible format characters of v, a cell's value
 // that reaches a header a recipient sees; name is set when the cell goes
-// into an address field, as a display name. It returns a refusal, else a warning,
-// about the first it finds, naming it and its character position; "", ""
-// when v has none that matter:
+// into an address field, as a display name. It returns a refusal, else a
+// warning, about the first it finds, naming it and its character
+// position; "", "" when v has none that matter:
 //
 //   - an override (U+202D, U+202E), anywhere: it shows the text after it
 //     reversed, which no name, subject or file name needs (a forged name,
@@ -64,35 +64,44 @@ func controlsIn(v string, name bool) (refuse, warn string) {
 	runes := []rune(v)
 	rtl := slices.ContainsFunc(runes, isRTL)
 	for i, r := range runes {
-		at := fmt.Sprintf("a %s, %U, at character %d", controlNames[r], r, i+1)
 		switch {
 		case r == '\u202D' || r == '\u202E':
-			return at + ": it shows the text after it reversed, as a forged name or file name does", ""
+			return controlAt(r, i) + ": it shows the text after it reversed, as a forged name or file name does", ""
 		case isOpener(r) || isCloser(r):
 			if balanced(runes) {
 				continue
 			}
 			if name {
-				return at + ", not closed in the cell: it turns the address shown beside the name around too", ""
+				return controlAt(r, i) + ", not closed in the cell: it turns the address shown beside the name around too", ""
 			}
 			if warn == "" {
-				warn = at + ", not closed in the cell: it turns the text after it around too"
+				warn = controlAt(r, i) + ", not closed in the cell: it turns the text after it around too"
 			}
 		case r == '\u200B' || r == '\u2060' || r == '\uFEFF':
 			if warn == "" {
-				warn = at + ": invisible, the text is not what it shows (a search or a filter for it fails)"
+				warn = controlAt(r, i) + ": invisible, the text is not what it shows (a search or a filter for it fails)"
 			}
 		case (r == '\u200C' || r == '\u200D') && i > 0 && i+1 < len(runes) && isLatinLetter(runes[i-1]) && isLatinLetter(runes[i+1]):
 			if warn == "" {
-				warn = at + " between Latin letters, which never join: invisible, the text is not what it shows"
+				warn = controlAt(r, i) + " between Latin letters, which never join: invisible, the text is not what it shows"
 			}
 		case (r == '\u200E' || r == '\u200F' || r == '\u061C') && !rtl:
 			if warn == "" {
-				warn = at + " in text with no right-to-left letters: invisible, it does nothing there but make the text other than it shows"
+				warn = controlAt(r, i) + " in text with no right-to-left letters: invisible, it does nothing there but make the text other than it shows"
 			}
 		}
 	}
 	return "", warn
+}
+
+// controlAt names r, one of controlNames, at rune index i of a value.
+func controlAt(r rune, i int) string {
+	name := controlNames[r]
+	article := "a"
+	if strings.ContainsRune("aeiouAEIOU", rune(name[0])) {
+		article = "an"
+	}
+	return fmt.Sprintf("%s %s, %U, at character %d", article, name, r, i+1)
 }
 
 // isOpener reports whether r starts an embedding or isolate.
@@ -125,7 +134,7 @@ func balanced(runes []rune) bool {
 
 // isRTL reports whether r is a letter of a script written right to left.
 func isRTL(r rune) bool {
-	return unicode.In(r, unicode.Hebrew, unicode.Arabic, unicode.Syriac, unicode.Thaana, unicode.Nko)
+	return unicode.IsLetter(r) && unicode.In(r, unicode.Hebrew, unicode.Arabic, unicode.Syriac, unicode.Thaana, unicode.Nko)
 }
 
 // isLatinLetter reports whether r is a Latin letter.

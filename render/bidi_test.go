@@ -35,6 +35,7 @@ func TestDirectionControls(t *testing.T) {
 		{"Ann", "Pay\u200dpal", "", want{column: "company", warning: "zero-width joiner, U+200D, at character 4 between Latin letters"}},
 		{"\u200eAnn", "Acme", "", want{column: "name", warning: "left-to-right mark, U+200E, at character 1 in text with no right-to-left letters"}},
 		{"Ann", "\ufeffAcme", "", want{column: "company", warning: "byte order mark), U+FEFF, at character 1"}},
+		{"\u061cAnn", "Acme", "", want{column: "name", warning: "an Arabic letter mark, U+061C, at character 1 in text with no right-to-left letters"}},
 		{"مریم\u200cخانی", "کتاب\u200cخانه", "", want{}}, // Persian, with its non-joiner
 		{"क्\u200dष", "Acme", "", want{}},               // Devanagari, with a joiner
 		{"👩\u200d💻 Ann", "Acme", "", want{}},            // an emoji sequence
