@@ -1,6 +1,7 @@
 package campaign
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -41,6 +42,8 @@ var legacyEncodings = []struct {
 	{"ibm850", "Western European Windows as \"CSV (MS-DOS)\"", charmap.CodePage850, isIn(unicode.Latin)},
 	{"macintosh", "Mac (\"CSV (Macintosh)\")", charmap.Macintosh, isIn(unicode.Latin)},
 	{"windows-1250", "Central European Windows", charmap.Windows1250, isIn(unicode.Latin)},
+	{"windows-1254", "Turkish Windows", charmap.Windows1254, isIn(unicode.Latin)},
+	{"windows-1258", "Vietnamese Windows", charmap.Windows1258, isIn(unicode.Latin)},
 }
 
 // westernLetter reports whether runes[i], a Latin character beyond
@@ -49,13 +52,15 @@ var legacyEncodings = []struct {
 // others have ü; º and ª only at a word's end, as in Nº, not for ß as in
 // "Straºe"), and not a capital inside a word ("CafÄ", "MÜller",
 // "JÅrgen": é, ö and ü of one code page read in another). This tells the
-// Western code pages (Windows', DOS's, the Mac's) apart.
+// Western code pages (Windows', DOS's, the Mac's) apart. Vietnamese's ơ
+// and ư, and its vowels with a tone (vietnameseTone), are letters too.
 func westernLetter(runes []rune, i int) bool {
 	r := runes[i]
 	if r == 'º' || r == 'ª' {
 		return i+1 == len(runes) || !unicode.IsLetter(runes[i+1])
 	}
-	if r < 0xC0 || r > 0x17F || r == 0xD7 || r == 0xF7 {
+	vietnamese := r == 'Ơ' || r == 'ơ' || r == 'Ư' || r == 'ư' || vietnameseTone(r)
+	if !vietnamese && (r < 0xC0 || r > 0x17F || r == 0xD7 || r == 0xF7) {
 		return false
 	}
 	if !unicode.IsUpper(r) {
@@ -102,7 +107,7 @@ func guessEncodings(v string) []encodingGuess {
 		case a.score < b.score:
 			return 1
 		}
-		return 0
+		return cmp.Compare(oneLanguageShare(b.reading), oneLanguageShare(a.reading))
 	})
 	// At most two double-byte readings, which read much alike (Arabic
 	// or Cyrillic words of an even length read as Chinese, Korean and
@@ -132,8 +137,8 @@ func readingScore(runes []rune, script func(rune) bool, single bool) float64 {
 	latin := script('a')
 	good, all := 0, 0
 	for i, r := range runes {
-		if r < utf8.RuneSelf {
-			continue
+		if r < utf8.RuneSelf || unicode.Is(unicode.Mn, r) && i > 0 && (unicode.IsLetter(runes[i-1]) || unicode.Is(unicode.Mn, runes[i-1])) {
+			continue // a combining mark is part of the letter before it
 		}
 		all++
 		if r >= 0x3000 && r <= 0x303F || r >= 0xFF01 && r <= 0xFF5E {
@@ -154,10 +159,15 @@ func readingScore(runes []rune, script func(rune) bool, single bool) float64 {
 	return float64(good) / float64(all)
 }
 
-// besideASCII reports whether runes[i] stands beside an ASCII letter.
+// besideASCII reports whether runes[i] stands beside an ASCII letter,
+// past the combining marks after it (windows-1258's "Đư\u0301c").
 func besideASCII(runes []rune, i int) bool {
+	next := i + 1
+	for next < len(runes) && unicode.Is(unicode.Mn, runes[next]) {
+		next++
+	}
 	return i > 0 && runes[i-1] < utf8.RuneSelf && unicode.IsLetter(runes[i-1]) ||
-		i+1 < len(runes) && runes[i+1] < utf8.RuneSelf && unicode.IsLetter(runes[i+1])
+		next < len(runes) && runes[next] < utf8.RuneSelf && unicode.IsLetter(runes[next])
 }
 
 // singleByte reports whether the legacy encoding name is a single-byte

@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/htmlindex"
 	xunicode "golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/unicode/norm"
 )
 
 // LookupEncoding returns the character encoding a recipients.encoding
@@ -64,6 +64,9 @@ type textSource struct {
 	// code pages guessEncodings knows, for misread; nil otherwise.
 	legacy encoding.Encoding
 	script func(rune) bool
+	// compose is set when the declared code page writes accents as
+	// combining marks (windows-1258's tones), which value composes.
+	compose bool
 	// byteOrder is the UTF-16 byte order the file's first bytes suggest,
 	// should its text turn out to hold NULs (see utf16Advice).
 	byteOrder string
@@ -125,6 +128,7 @@ func newTextSource(raw io.Reader, declared, file string) (*textSource, error) {
 		default:
 			ts.name, dec = canon, enc
 			ts.legacy, ts.script = singleByteScript(canon, enc)
+			ts.compose = canon == "windows-1258"
 		}
 		ts.declared = declared
 	}
@@ -205,6 +209,17 @@ func (ts *textSource) checkText(v string) error {
 	return nil
 }
 
+// value is v, a value read and checked, as the sheet gives it: composed
+// (Unicode NFC) when the code page writes accents as combining marks, so
+// that windows-1258's "Nguye\u0302\u0303n" is the "Nguyễn" a template or
+// a suppression list compares it with.
+func (ts *textSource) value(v string) string {
+	if ts.compose {
+		return norm.NFC.String(v)
+	}
+	return v
+}
+
 // singleByteScript is enc, the declared encoding named canon, and the
 // script of its letters when it is one of the single-byte code pages of
 // legacyEncodings; nil, nil otherwise.
@@ -215,93 +230,6 @@ func singleByteScript(canon string, enc encoding.Encoding) (encoding.Encoding, f
 		}
 	}
 	return nil, nil
-}
-
-// misread refuses a value the declared single-byte code page reads as no
-// text while another code page reads it as text: at least three letters
-// beyond ASCII, none of them where the code page's script has its letters
-// (readingScore 0: "Èâàí Ïåòðîâ", Cyrillic "Иван Петров" read as
-// windows-1252), so every message would show it garbled. It returns nil
-// when v is sound, no other code page reads it better, or the encoding
-// was not declared. A row problem, not the file's: the value may be one
-// odd word ("ÅÄÖ") in a sheet read right.
-func (ts *textSource) misread(v string) error {
-	if ts.legacy == nil || isASCIIText(v) {
-		return nil
-	}
-	runes := []rune(v)
-	latin := ts.script('a')
-	letters := 0
-	for _, w := range letterWords(runes) {
-		beyond, ascii := 0, 0
-		for _, r := range runes[w[0]:w[1]] {
-			if r >= utf8.RuneSelf {
-				beyond++
-			} else {
-				ascii++
-			}
-		}
-		switch {
-		case latin && beyond < 2:
-			// A letter beyond ASCII on its own ("à Paris", "è",
-			// "1ª") or the only one in its word ("µg"): a Latin
-			// code page misreads other scripts as words of them.
-		case !latin && beyond > ascii:
-			// A word mostly of the script with an ASCII look-alike
-			// typed in ("Вiктор", Ukrainian with a Latin i): what
-			// another script's text reads as is mostly ASCII
-			// ("Јukasz"), so the look-alike does not rule it out.
-			letters += beyond
-			for i := w[0]; i < w[1]; i++ {
-				if runes[i] < utf8.RuneSelf {
-					runes[i] = ' '
-				}
-			}
-		default:
-			letters += beyond
-		}
-	}
-	if letters < 3 || readingScore(runes, ts.script, true) != 0 {
-		return nil
-	}
-	if !latin && readingScore(runes, isIn(unicode.Latin), true) > 0 {
-		// Latin words the code page holds too: windows-1256 has
-		// French's letters, for "Gérard Lefèvre" in an Arabic sheet.
-		return nil
-	}
-	raw, err := ts.legacy.NewEncoder().String(v)
-	if err != nil {
-		return nil
-	}
-	var others []encodingGuess
-	for _, g := range guessEncodings(raw) {
-		if g.reading != v {
-			others = append(others, g)
-		}
-	}
-	if len(others) == 0 {
-		return nil
-	}
-	return fmt.Errorf("%w: recipients.encoding says %s, which reads this as %q, and every message would show that; %s under recipients", ErrMisread, ts.name, shorten(v), guessWords(others, "set"))
-}
-
-// letterWords are the [start, end) spans of runes' runs of letters.
-func letterWords(runes []rune) [][2]int {
-	var out [][2]int
-	start := -1
-	for i, r := range runes {
-		switch {
-		case unicode.IsLetter(r) && start < 0:
-			start = i
-		case !unicode.IsLetter(r) && start >= 0:
-			out = append(out, [2]int{start, i})
-			start = -1
-		}
-	}
-	if start >= 0 {
-		out = append(out, [2]int{start, len(runes)})
-	}
-	return out
 }
 
 // isASCIIText reports whether s is all ASCII.

@@ -408,7 +408,7 @@ func (s *csvSheet) readHeader(ctx context.Context, key string) error {
 		if first == nil {
 			first, firstRow = slices.Clone(rec), r
 		}
-		if key == "" || containsTrimmed(rec, key) {
+		if key == "" || containsTrimmed(rec, key) || s.text.compose && containsTrimmed(composed(s.text, rec), key) {
 			header, row = slices.Clone(rec), r
 			break
 		}
@@ -431,6 +431,7 @@ func (s *csvSheet) readHeader(ctx context.Context, key string) error {
 		if strings.IndexByte(v, 0) >= 0 {
 			return &FileError{File: s.file, Err: fmt.Errorf("header row %d, column %s: %w: NUL bytes, most likely of UTF-16 text without a byte order mark: %s", row, columnName(i), ErrBadEncoding, s.text.utf16Advice())}
 		}
+		header[i] = s.text.value(v)
 	}
 	s.width, s.headerRow = len(header), row
 	named := len(header)
@@ -447,6 +448,16 @@ func (s *csvSheet) readHeader(ctx context.Context, key string) error {
 	// line) are ignored without a warning: a row with a value under one
 	// is a row problem, and one without has nothing to warn about.
 	return nil
+}
+
+// composed is rec's values as ts gives them (see textSource.value), for
+// a key written composed to find its header in windows-1258.
+func composed(ts *textSource, rec []string) []string {
+	out := make([]string, len(rec))
+	for i, v := range rec {
+		out[i] = ts.value(v)
+	}
+	return out
 }
 
 // plural is one when n is 1, else many.
@@ -507,7 +518,7 @@ func (s *csvSheet) Next(ctx context.Context) (Row, error) {
 			if err := s.text.misread(v); err != nil {
 				return Row{Number: row}, &RowError{File: s.file, Row: row, Column: s.columns[i], Err: err}
 			}
-			values[s.columns[i]] = v
+			values[s.columns[i]] = s.text.value(v)
 		}
 		return Row{Number: row, Values: values}, nil
 	}

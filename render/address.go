@@ -186,7 +186,7 @@ func toMailbox(a *mail.Address) (mailbox, *addressError) {
 	}
 	if i := strings.IndexFunc(a.Address, isInvisible); i >= 0 {
 		r, _ := utf8.DecodeRuneInString(a.Address[i:])
-		return mailbox{}, &addressError{token: a.Address, err: fmt.Errorf("it holds an invisible character, %U, at byte %d (text pasted from a web page or a document often carries one): retype the address", r, i)}
+		return mailbox{}, &addressError{token: a.Address, err: fmt.Errorf("it holds an invisible character, %U, at character %d (text pasted from a web page or a document often carries one): retype the address", r, charAt(a.Address, i))}
 	}
 	if err := localPartWords(a.Address[:at]); err != nil {
 		return mailbox{}, &addressError{token: a.Address, err: err}
@@ -219,18 +219,23 @@ func toMailbox(a *mail.Address) (mailbox, *addressError) {
 // (U+3000, the ideographic space; a no-break space): net/mail takes both
 // for the UTF-8 of an internationalized address (RFC 6531), a mailbox no
 // one has, where the domain's full-width letters are mapped to ASCII by
-// IDNA. It returns nil when local has neither.
+// IDNA. It returns nil when local has neither. The character is named
+// by its position as an editor counts (山田ｔａｒｏ: 3), not its byte's.
 func localPartWords(local string) error {
 	for i, r := range local {
 		switch {
 		case r >= 0xFF01 && r <= 0xFF5E:
-			return fmt.Errorf("the local part (before @) holds a full-width %c, %U, at byte %d (an input method in full-width mode types them): retype it in half-width (ASCII) characters", r, r, i)
+			return fmt.Errorf("the local part (before @) holds a full-width %c, %U, at character %d (an input method in full-width mode types them): retype it in half-width (ASCII) characters", r, r, charAt(local, i))
 		case r >= utf8.RuneSelf && unicode.IsSpace(r):
-			return fmt.Errorf("the local part (before @) holds a space, %U, at byte %d: an address holds no space", r, i)
+			return fmt.Errorf("the local part (before @) holds a space, %U, at character %d: an address holds no space", r, charAt(local, i))
 		}
 	}
 	return nil
 }
+
+// charAt is the 1-based position of the character at byte i of s, as a
+// text editor counts (and the CSV quote errors do).
+func charAt(s string, i int) int { return utf8.RuneCountInString(s[:i]) + 1 }
 
 // isInvisible reports a format character (Unicode category Cf: zero-width
 // space and joiners, the byte order mark, a soft hyphen, direction marks):

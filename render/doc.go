@@ -113,7 +113,13 @@
 // Header injection is impossible by construction: any CR, LF, tab or other
 // control character (or invalid UTF-8) in a rendered value that reaches a
 // header is refused for that row with campaign.ErrControlChar and the column
-// it came from; tidings adds all folding itself. Attachment paths made from
+// it came from; tidings adds all folding itself. A cell that brings a
+// header a recipient sees an invisible direction control that only
+// disguises the text (an override anywhere; an embedding or isolate left
+// open in an address field) is refused with ErrDirectionControl, and one
+// that may (left open elsewhere, a zero-width space, a joiner between
+// Latin letters, a direction mark without right-to-left text) is a
+// warning: see controlsIn. Attachment paths made from
 // row data stay inside the campaign's attachment folder (no "..", no
 // absolute paths unless the campaign names an absolute attachments_dir, no
 // symlinks out). Envelope addresses are parsed with net/mail and their

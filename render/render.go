@@ -875,6 +875,7 @@ func (r *Renderer) evaluate(st *state, row campaign.Row, m *Message) (*parts, er
 	probs.add(r.dateFormatError(row))
 	probs.add(r.garbledError(row))
 	probs.add(r.mergedError(row))
+	probs.add(r.controlsError(row, m))
 	if m.Key == "" {
 		probs.add(r.rowErr(row, r.keyCol, fmt.Errorf("render: %w: every row needs one, which tells its message from the others' (fill it in, or delete the row)", campaign.ErrEmptyKey)))
 		return nil, probs.err()

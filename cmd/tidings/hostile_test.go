@@ -570,13 +570,20 @@ func checkEML(t *testing.T, name string, data []byte) {
 
 // TestGoodEncodingsSend sends sheets in the encodings and dialects people's
 // spreadsheet programs write and checks, at the server, that each subject
-// and display name decodes to the text of the sheet.
+// and display name decodes to the text of the sheet (composed: NFC).
 func TestGoodEncodingsSend(t *testing.T) {
 	people := [][]string{
 		{"zhang@example.com", "张伟"},
 		{"muller@example.com", "Jürgen Müller, Jr."},
 		{"chloe@example.com", "Chloé \"Clo\" Lefèvre"},
 	}
+	// Names in capitals a company register writes, whose one word is all
+	// accented letters; Turkish; Vietnamese as windows-1258 writes it,
+	// its tones combining marks, which the messages carry composed.
+	capitals := [][]string{{"aeoa@example.dk", "ÆØÅ ApS"}, {"aao@example.se", "ÅÄÖ AB"}, {"sorensen@example.dk", "SØREN SØRENSEN"}}
+	turkish := [][]string{{"sukru@example.com.tr", "Şükrü Çağlar"}, {"ist@example.com.tr", "İSTANBUL"}}
+	vietnamese := [][]string{{"nguyen@example.vn", "Nguyễn Văn Đức"}, {"thi@example.vn", "NGUYỄN THỊ ĐỒ"}}
+	vietnameseAsWritten := [][]string{{"nguyen@example.vn", "Nguyê\u0303n Văn Đư\u0301c"}, {"thi@example.vn", "NGUYÊ\u0303N THI\u0323 ĐÔ\u0300"}}
 	utf16le := xunicode.UTF16(xunicode.LittleEndian, xunicode.UseBOM)
 	utf16be := xunicode.UTF16(xunicode.BigEndian, xunicode.UseBOM)
 	cases := []struct {
@@ -599,6 +606,12 @@ func TestGoodEncodingsSend(t *testing.T) {
 			sheetText(';', people), people},
 		{"windows-1252 declared", `recipients: {path: r.csv, encoding: windows-1252}`,
 			mustEncode(charmap.Windows1252, sheetText(',', people[1:])), people[1:]},
+		{"windows-1252 declared, names in capitals", `recipients: {path: r.csv, encoding: cp1252}`,
+			mustEncode(charmap.Windows1252, sheetText(',', capitals)), capitals},
+		{"windows-1254 declared", `recipients: {path: r.csv, encoding: windows-1254}`,
+			mustEncode(charmap.Windows1254, sheetText(',', turkish)), turkish},
+		{"windows-1258 declared", `recipients: {path: r.csv, encoding: windows-1258}`,
+			mustEncode(charmap.Windows1258, sheetText(',', vietnameseAsWritten)), vietnamese},
 		{"XLSX", `recipients: {path: r.xlsx}`, string(xlsxBytes(t,
 			[]any{"email", "name"}, []any{people[0][0], people[0][1]}, []any{people[1][0], people[1][1]}, []any{people[2][0], people[2][1]})), people},
 	}

@@ -1,0 +1,117 @@
+package campaign
+
+import (
+	"fmt"
+	"slices"
+	"unicode"
+	"unicode/utf8"
+)
+
+// misread refuses a value the declared single-byte code page reads as no
+// text while another code page reads it as text: at least three letters
+// beyond ASCII, none of them where the code page's script has its letters
+// (readingScore 0: "Èâàí Ïåòðîâ", Cyrillic "Иван Петров" read as
+// windows-1252), so every message would show it garbled. It returns nil
+// when v is sound, no other code page reads it better, or the encoding
+// was not declared. A word all of letters beyond ASCII that one language
+// writes (oneLanguageWord: "ÆØÅ ApS", "Żółć") counts as letters but
+// reads neither way. A row problem, not the file's: the value may be one
+// odd word in a sheet read right.
+func (ts *textSource) misread(v string) error {
+	if ts.legacy == nil || isASCIIText(v) {
+		return nil
+	}
+	runes := []rune(v)
+	latin := ts.script('a')
+	letters := 0
+	for _, w := range letterWords(runes) {
+		beyond, ascii := 0, 0
+		for _, r := range runes[w[0]:w[1]] {
+			switch {
+			case r < utf8.RuneSelf:
+				ascii++
+			case !unicode.Is(unicode.Mn, r):
+				beyond++
+			}
+		}
+		switch {
+		case latin && beyond < 2:
+			// A letter beyond ASCII on its own ("à Paris", "è",
+			// "1ª") or the only one in its word ("µg"): a Latin
+			// code page misreads other scripts as words of them.
+		case latin && ascii == 0 && oneLanguageWord(runes[w[0]:w[1]]):
+			// A word all of letters beyond ASCII that one language
+			// writes ("ÆØÅ ApS", "Żółć", "ÅÄÖ"): another script's
+			// short words read so too ("ООО" as "ÎÎÎ"), so it counts
+			// as letters but not as a reading either way.
+			letters += beyond
+			for i := w[0]; i < w[1]; i++ {
+				runes[i] = ' '
+			}
+		case !latin && beyond > ascii:
+			// A word mostly of the script with an ASCII look-alike
+			// typed in ("Вiктор", Ukrainian with a Latin i): what
+			// another script's text reads as is mostly ASCII
+			// ("Јukasz"), so the look-alike does not rule it out.
+			letters += beyond
+			for i := w[0]; i < w[1]; i++ {
+				if runes[i] < utf8.RuneSelf {
+					runes[i] = ' '
+				}
+			}
+		default:
+			letters += beyond
+		}
+	}
+	if letters < 3 || readingScore(runes, ts.script, true) != 0 {
+		return nil
+	}
+	if latin && !slices.ContainsFunc(runes, isLetterBeyondASCII) {
+		// Its letters beyond ASCII all in words one language writes,
+		// beside a sign ("ÆØÅ ©", "ÅÄÖ € 50"): no reading either way.
+		return nil
+	}
+	if !latin && readingScore(runes, isIn(unicode.Latin), true) > 0 {
+		// Latin words the code page holds too: windows-1256 has
+		// French's letters, for "Gérard Lefèvre" in an Arabic sheet.
+		return nil
+	}
+	raw, err := ts.legacy.NewEncoder().String(v)
+	if err != nil {
+		return nil
+	}
+	var others []encodingGuess
+	for _, g := range guessEncodings(raw) {
+		if g.reading != v {
+			others = append(others, g)
+		}
+	}
+	if len(others) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%w: recipients.encoding says %s, which reads this as %q, and every message would show that; %s under recipients", ErrMisread, ts.name, shorten(v), guessWords(others, "set"))
+}
+
+// letterWords are the [start, end) spans of runes' runs of letters, with
+// the combining marks after a letter (windows-1258's tones: "Đư\u0301c").
+func letterWords(runes []rune) [][2]int {
+	var out [][2]int
+	start := -1
+	for i, r := range runes {
+		inWord := unicode.IsLetter(r) || start >= 0 && unicode.Is(unicode.Mn, r)
+		switch {
+		case inWord && start < 0:
+			start = i
+		case !inWord && start >= 0:
+			out = append(out, [2]int{start, i})
+			start = -1
+		}
+	}
+	if start >= 0 {
+		out = append(out, [2]int{start, len(runes)})
+	}
+	return out
+}
+
+// isLetterBeyondASCII reports whether r is a letter beyond ASCII.
+func isLetterBeyondASCII(r rune) bool { return r >= utf8.RuneSelf && unicode.IsLetter(r) }

@@ -1,0 +1,146 @@
+package campaign
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+)
+
+// namesCorpus are the names of sheets written in a Latin code page, in
+// capitals as a company register or a label printer writes them and as
+// people write them, a language to a line.
+var namesCorpus = map[string][]string{
+	"windows-1252": {
+		"ÆØÅ ApS", "ÆØÅ", "æøå", "SØREN SØRENSEN", "HØJBJERG ÅRHUS", "BLÅBÆRGÅRDEN ApS", "Ærø", "Ø Å Æ", "ÆØÅ © 2026", // Danish
+		"BJØRN ÅSE", "TRØNDELAG AS", "Øyvind Ås", "ØSTLANDET Å", // Norwegian
+		"ÅÄÖ", "åäö", "ÅÄÖ AB", "JÖNSSON & ÅKESSON AB", "MALMÖ", "Åsa Öberg", "ÅÄÖ € 50", // Swedish
+		"MÜLLER GMBH", "MÜLLER & SÖHNE GMBH", "GRÜßE AUS KÖLN", "ÖSTERREICH", // German
+		"ÉCOLE", "ÉCOLE ÉLÉMENTAIRE", "FRANÇOIS LEFÈVRE", "À L'ÉTÉ", "CÔTE D'IVOIRE", "ÎLE-DE-FRANCE", "Où ça ?", // French
+		"ÍÑIGO MUÑOZ", "JOSÉ MARÍA PEÑA", "¡OLÉ!", "ÁVILA", // Spanish
+		"JOÃO GONÇALVES", "SÃO PAULO", "CONCEIÇÃO", "AÇÕES", // Portuguese
+		"ÞÓRÐUR ÓLAFSSON", "ÞÓR", "ÁSDÍS ÞÓRSDÓTTIR", "BJÖRK GUÐMUNDSDÓTTIR", "ÖRN ÆGISSON", "ÞÚ ÆÐ", // Icelandic
+	},
+	"windows-1250": {
+		"ŁUKASZ ŻÓŁĆ", "ŻÓŁĆ", "Żółć", "Pani Żółć", "ŚLĄSK", "ŁÓDŹ", "GDAŃSK", "Źdźbło", // Polish
+		"JIŘÍ ČERNÝ", "ÚSTÍ NAD LABEM", "PŘÍLIŠ ŽLUŤOUČKÝ KŮŇ", "ČR", // Czech
+		"ŐRSÉG", "Győr", // Hungarian
+	},
+}
+
+// mojibakeCorpus are names of other scripts, each in its code page, that
+// a sheet declared in a Latin one reads as accented Latin letters.
+var mojibakeCorpus = []struct {
+	enc   encoding.Encoding
+	names []string
+}{
+	{charmap.Windows1251, []string{"Иван Петров", "Анна Иванова", "Анна", "ИВАН ПЕТРОВ", "ООО «Ромашка»", "ООО РОМАШКА", "Мария Смирнова", "Лев Толстой", "Ким Ян", "Ірина Шевченко"}},
+	{charmap.Windows1253, []string{"Γιάννης Παπαδόπουλος", "ΝΙΚΟΣ", "Μαρία"}},
+	{charmap.Windows1256, []string{"محمد علي", "فاطمة الزهراء"}},
+	{charmap.Windows1255, []string{"דוד כהן", "משה לוי"}},
+}
+
+// TestCSVMisreadCorpus: capitals and words all of letters beyond ASCII
+// ("ÆØÅ ApS", "ÅÄÖ", "Żółć") in a sheet declared in its code page are not
+// refused as misread, in any of nine languages; names of other scripts
+// declared so are, each row.
+func TestCSVMisreadCorpus(t *testing.T) {
+	var cases []sheetCase
+	for _, cp := range []string{"windows-1252", "windows-1250"} {
+		enc, _, err := LookupEncoding(cp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		names := namesCorpus[cp]
+		csv, want := corpusSheet(names, func(i int) string { return fmt.Sprintf("%d: p%d@x.example | %s", i+2, i, names[i]) })
+		cases = append(cases, sheetCase{
+			name: cp + " names declared right", file: "people.csv",
+			data: encode(t, enc, csv), rec: Recipients{Encoding: cp}, want: want,
+		})
+		for _, m := range mojibakeCorpus {
+			csv, want := corpusSheet(m.names, func(i int) string { return fmt.Sprintf("%d [name]: !misread", i+2) })
+			cases = append(cases, sheetCase{
+				name: fmt.Sprintf("%s names declared %s", m.enc, cp), file: "people.csv",
+				data: encode(t, m.enc, csv), rec: Recipients{Encoding: cp}, want: want,
+			})
+		}
+	}
+	// The DOS and Mac code pages read Cyrillic as signs and accented
+	// vowels, which no language's words are all of ("┼ÙÕÝÓ", "ÓÎÒÚÓÈ").
+	for cp, name := range map[string]string{"ibm850": "Елена", "macintosh": "Лев Толстой"} {
+		csv, want := corpusSheet([]string{name}, func(i int) string { return fmt.Sprintf("%d [name]: !misread", i+2) })
+		cases = append(cases, sheetCase{
+			name: "windows-1251 names declared " + cp, file: "people.csv",
+			data: encode(t, charmap.Windows1251, csv), rec: Recipients{Encoding: cp}, want: want,
+		})
+	}
+	runSheetCases(t, cases)
+}
+
+// corpusSheet is a CSV of names, one a row, and what each row reads as.
+func corpusSheet(names []string, want func(int) string) (string, []string) {
+	var b strings.Builder
+	b.WriteString("email,name\n")
+	var rows []string
+	for i, n := range names {
+		fmt.Fprintf(&b, "p%d@x.example,%s\n", i, n)
+		rows = append(rows, want(i))
+	}
+	return b.String(), rows
+}
+
+// TestCSVTurkishAndVietnamese: windows-1254 and windows-1258 declared
+// read Turkish and Vietnamese names as they are, Vietnamese's tones (which
+// windows-1258 writes as combining marks) composed in values and headers;
+// Cyrillic declared either is misread, each row; undeclared, the code page
+// is the first guess.
+func TestCSVTurkishAndVietnamese(t *testing.T) {
+	const turkish = "email,name\na@x.example,Şükrü Çağlar\nb@x.example,İSTANBUL\nc@x.example,IŞIL GÜNEŞ\nd@x.example,Ağaoğlu İnşaat A.Ş.\n"
+	// As Windows writes Vietnamese in windows-1258: ê, ă, ư, đ composed,
+	// the tone a combining mark after them.
+	const vietnamese = "email,name,Đi\u0323a chi\u0309\na@x.example,Nguyê\u0303n Văn Đư\u0301c,Ha\u0300 Nô\u0323i\nb@x.example,NGUYÊ\u0303N THI\u0323 ĐÔ\u0300,ĐÀ NĂ\u0303NG\n"
+	cyrillic := encode(t, charmap.Windows1251, "email,name\na@x.example,Иван Петров\nb@x.example,Мария Смирнова\n")
+	runSheetCases(t, []sheetCase{
+		{
+			name: "turkish declared windows-1254", file: "people.csv",
+			data: encode(t, charmap.Windows1254, turkish), rec: Recipients{Encoding: "cp1254"},
+			want: []string{"2: a@x.example | Şükrü Çağlar", "3: b@x.example | İSTANBUL", "4: c@x.example | IŞIL GÜNEŞ", "5: d@x.example | Ağaoğlu İnşaat A.Ş."},
+		},
+		{
+			name: "vietnamese declared windows-1258, composed", file: "people.csv",
+			data: encode(t, charmap.Windows1258, vietnamese), rec: Recipients{Encoding: "windows-1258"},
+			cols: []string{"email", "name", "Địa chỉ"},
+			want: []string{"2: a@x.example | Nguyễn Văn Đức | Hà Nội", "3: b@x.example | NGUYỄN THỊ ĐỒ | ĐÀ NẴNG"},
+		},
+		{
+			name: "vietnamese declared windows-1258, its key below a title row", file: "people.csv",
+			data:  encode(t, charmap.Windows1258, "Danh sa\u0301ch kha\u0301ch ha\u0300ng,\nThư điê\u0323n tư\u0309,Tên\na@x.example,Lan\n"),
+			rec:   Recipients{Encoding: "windows-1258", Key: "Thư điện tử"},
+			cols:  []string{"Thư điện tử", "Tên"},
+			want:  []string{"3: a@x.example | Lan"},
+			warns: []string{"row 1 above the header (row 2, the first with the key column) is ignored"},
+		},
+		{
+			name: "cyrillic declared windows-1254", file: "people.csv", data: cyrillic, rec: Recipients{Encoding: "windows-1254"},
+			want: []string{"2 [name]: !misread", "3 [name]: !misread"},
+			msgs: []string{"`encoding: windows-1251` (Cyrillic Windows) reads it as \"Иван Петров\""},
+		},
+		{
+			name: "cyrillic declared windows-1258", file: "people.csv", data: cyrillic, rec: Recipients{Encoding: "windows-1258"},
+			want: []string{"2 [name]: !misread", "3 [name]: !misread"},
+			msgs: []string{"`encoding: windows-1251` (Cyrillic Windows) reads it as \"Иван Петров\""},
+		},
+		{
+			name: "turkish undeclared", file: "people.csv", data: encode(t, charmap.Windows1254, turkish),
+			want: []string{"fatal: !encoding"},
+			msgs: []string{"code pages: `encoding: windows-1254` (Turkish Windows) reads it as \"Şükrü Çağlar\""},
+		},
+		{
+			name: "vietnamese undeclared", file: "people.csv", data: encode(t, charmap.Windows1258, vietnamese),
+			openErr: "encoding",
+			msgs:    []string{"encoding: windows-1258"},
+		},
+	})
+}

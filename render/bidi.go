@@ -1,0 +1,200 @@
+package render
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/templates"
+)
+
+// ErrDirectionControl is wrapped by the problem of a cell that brings a
+// header an invisible direction control whose only effect there is to
+// show the text in another order than it reads (see controlsIn).
+var ErrDirectionControl = errors.New("a direction control that disguises the text")
+
+// controlNames are the invisible format characters controlsIn tells of.
+var controlNames = map[rune]string{
+	'\u202A': "left-to-right embedding", '\u202B': "right-to-left embedding", '\u202C': "pop directional formatting",
+	'\u202D': "left-to-right override", '\u202E': "right-to-left override",
+	'\u2066': "left-to-right isolate", '\u2067': "right-to-left isolate", '\u2068': "first strong isolate", '\u2069': "pop directional isolate",
+	'\u200B': "zero-width space", '\u200C': "zero-width non-joiner", '\u200D': "zero-width joiner",
+	'\u200E': "left-to-right mark", '\u200F': "right-to-left mark", '\u061C': "Arabic letter mark",
+	'\u2060': "word joiner", '\uFEFF': "zero-width no-break space (byte order mark)",
+}
+
+// controlSet holds controlNames' characters, for a quick look.
+var controlSet = func() string {
+	var b strings.Builder
+	for r := range controlNames {
+		b.WriteRune(r)
+	}
+	return b.String()
+}()
+
+// controlsIn judges the invisible format characters of v, a cell's value
+// that reaches a header a recipient sees; name is set when the cell goes
+// into an address field, as a display name. It returns a refusal, else a
+// warning, about the first it finds, naming it and its character
+// position; "", "" when v has none that matter:
+//
+//   - an override (U+202D, U+202E), anywhere: it shows the text after it
+//     reversed, which no name, subject or file name needs (a forged name,
+//     "invoice\u202Efdp.exe"): refused;
+//   - an embedding or isolate (U+202A–U+202C, U+2066–U+2069) not closed
+//     within the cell (or a closing one with nothing to close): it turns
+//     what follows the cell around too; in a display name that is the
+//     address shown beside it: refused; elsewhere: a warning. Closed
+//     within the cell, it only sets the direction of its own text, as
+//     Arabic and Hebrew text mixed with Latin needs: nothing;
+//   - a zero-width space, word joiner or byte order mark (U+200B, U+2060,
+//     U+FEFF): invisible, the text is not what it shows: a warning;
+//   - a zero-width joiner or non-joiner (U+200C, U+200D) between two
+//     Latin letters: a warning; elsewhere (Persian, Indic scripts, emoji
+//     sequences need them): nothing;
+//   - a direction mark (U+200E, U+200F, U+061C) in a cell without
+//     right-to-left letters: a warning; beside Hebrew or Arabic: nothing.
+func controlsIn(v string, name bool) (refuse, warn string) {
+	if !strings.ContainsAny(v, controlSet) {
+		return "", ""
+	}
+	runes := []rune(v)
+	rtl := slices.ContainsFunc(runes, isRTL)
+	for i, r := range runes {
+		switch {
+		case r == '\u202D' || r == '\u202E':
+			return controlAt(r, i) + ": it shows the text after it reversed, as a forged name or file name does", ""
+		case isOpener(r) || isCloser(r):
+			if balanced(runes) {
+				continue
+			}
+			if name {
+				return controlAt(r, i) + ", not closed in the cell: it turns the address shown beside the name around too", ""
+			}
+			if warn == "" {
+				warn = controlAt(r, i) + ", not closed in the cell: it turns the text after it around too"
+			}
+		case r == '\u200B' || r == '\u2060' || r == '\uFEFF':
+			if warn == "" {
+				warn = controlAt(r, i) + ": invisible, the text is not what it shows (a search or a filter for it fails)"
+			}
+		case (r == '\u200C' || r == '\u200D') && i > 0 && i+1 < len(runes) && isLatinLetter(runes[i-1]) && isLatinLetter(runes[i+1]):
+			if warn == "" {
+				warn = controlAt(r, i) + " between Latin letters, which never join: invisible, the text is not what it shows"
+			}
+		case (r == '\u200E' || r == '\u200F' || r == '\u061C') && !rtl:
+			if warn == "" {
+				warn = controlAt(r, i) + " in text with no right-to-left letters: invisible, it does nothing there but make the text other than it shows"
+			}
+		}
+	}
+	return "", warn
+}
+
+// controlAt names r, one of controlNames, at rune index i of a value.
+func controlAt(r rune, i int) string {
+	name := controlNames[r]
+	article := "a"
+	if strings.ContainsRune("aeiouAEIOU", rune(name[0])) {
+		article = "an"
+	}
+	return fmt.Sprintf("%s %s, %U, at character %d", article, name, r, i+1)
+}
+
+// isOpener reports whether r starts an embedding or isolate.
+func isOpener(r rune) bool { return r == '\u202A' || r == '\u202B' || r >= '\u2066' && r <= '\u2068' }
+
+// isCloser reports whether r ends one (PDF, PDI).
+func isCloser(r rune) bool { return r == '\u202C' || r == '\u2069' }
+
+// balanced reports whether runes close every embedding and isolate they
+// open, and close none they did not.
+func balanced(runes []rune) bool {
+	embeds, isolates := 0, 0
+	for _, r := range runes {
+		switch r {
+		case '\u202A', '\u202B':
+			embeds++
+		case '\u202C':
+			embeds--
+		case '\u2066', '\u2067', '\u2068':
+			isolates++
+		case '\u2069':
+			isolates--
+		}
+		if embeds < 0 || isolates < 0 {
+			return false
+		}
+	}
+	return embeds == 0 && isolates == 0
+}
+
+// isRTL reports whether r is a letter of a script written right to left.
+func isRTL(r rune) bool {
+	return unicode.IsLetter(r) && unicode.In(r, unicode.Hebrew, unicode.Arabic, unicode.Syriac, unicode.Thaana, unicode.Nko)
+}
+
+// isLatinLetter reports whether r is a Latin letter.
+func isLatinLetter(r rune) bool { return unicode.Is(unicode.Latin, r) }
+
+// controlsError refuses a row whose cells bring a header a recipient sees
+// (From, Sender, Reply-To, To, Cc, the subject, extra headers, an
+// attachment's file name) a direction control that disguises the text,
+// and adds to m's warnings the cells with one that may (see controlsIn),
+// each cell once. What a template itself writes is the author's, and not
+// looked at.
+func (r *Renderer) controlsError(row campaign.Row, m *Message) error {
+	var probs rowProblems
+	var seen []string
+	r.seenColumns(func(t *templates.Template, col string, name bool) {
+		if slices.Contains(seen, col) {
+			return
+		}
+		seen = append(seen, col)
+		refuse, warn := controlsIn(row.Values[col], name)
+		switch {
+		case refuse != "":
+			probs.add(r.rowErr(row, col, fmt.Errorf("render: %s: %w: %s (take it out of the cell)", t.Name(), ErrDirectionControl, refuse)))
+		case warn != "":
+			m.Warnings = append(m.Warnings, fmt.Sprintf("column %q (in %s) holds %s", col, t.Name(), warn))
+		}
+	})
+	return probs.err()
+}
+
+// seenColumns calls fn with each column of a row-dependent template whose
+// value a recipient sees in a header, and whether it goes into an address
+// field (into a display name: an address itself refuses any invisible
+// character, see toMailbox); address fields first, as a column is judged
+// by them.
+func (r *Renderer) seenColumns(fn func(t *templates.Template, col string, name bool)) {
+	for _, f := range []*addrField{&r.from, &r.sender, &r.replyTo, &r.to, &r.cc} {
+		if f.t != nil && !f.fixed {
+			for _, c := range f.t.Columns() {
+				fn(f.t, c, true)
+			}
+		}
+	}
+	var ts []*templates.Template
+	if r.subject != nil {
+		ts = append(ts, r.subject)
+	}
+	for _, h := range r.headers {
+		if h.line == nil {
+			ts = append(ts, h.t)
+		}
+	}
+	for _, a := range r.atts {
+		if !a.fixed {
+			ts = append(ts, a.t)
+		}
+	}
+	for _, t := range ts {
+		for _, c := range t.Columns() {
+			fn(t, c, false)
+		}
+	}
+}

@@ -1,0 +1,63 @@
+package render
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+// TestDirectionControls: an override from the sheet in a display name, a
+// subject or an attachment's file name, and an embedding or isolate left
+// open in a display name, are the row's problem naming the column and the
+// character's position; an open one in a subject, a zero-width space, a
+// joiner between Latin letters and a direction mark without right-to-left
+// text are warnings; Persian and Hindi names with their joiners, Hebrew
+// and Arabic with their marks, and isolates closed in the cell, are
+// neither. What the template writes itself is the author's.
+func TestDirectionControls(t *testing.T) {
+	e := setup(t, yamlWith(map[string]string{
+		"to":          `"{{address .name .email}}"`,
+		"subject":     `"\u200fHello {{.company}}"`,
+		"attachments": `["{{.file}}"]`,
+	}), map[string]string{"body.txt": "Hi\n", "invoice\u202efdp.exe": "x", "a.txt": "x"}, []string{"email", "name", "company", "file"})
+	type want struct{ column, problem, warning string }
+	for _, tc := range []struct {
+		name, company, file string
+		want                want
+	}{
+		{"Ann \u202eevil", "Acme", "", want{column: "name", problem: "a right-to-left override, U+202E, at character 5: it shows the text after it reversed"}},
+		{"Ann", "Acme \u202dx", "", want{column: "company", problem: "left-to-right override, U+202D, at character 6"}},
+		{"Ann", "Acme", "invoice\u202efdp.exe", want{column: "file", problem: "right-to-left override, U+202E, at character 8"}},
+		{"\u2067Ann", "Acme", "", want{column: "name", problem: "a right-to-left isolate, U+2067, at character 1, not closed in the cell: it turns the address shown beside the name around"}},
+		{"Ann\u202c", "Acme", "", want{column: "name", problem: "pop directional formatting, U+202C, at character 4, not closed"}},
+		{"Ann", "\u202bAcme", "", want{column: "company", warning: `column "company" (in subject) holds a right-to-left embedding, U+202B, at character 1, not closed in the cell`}},
+		{"Ann\u200bSmith", "Acme", "", want{column: "name", warning: `column "name" (in to) holds a zero-width space, U+200B, at character 4: invisible`}},
+		{"Ann", "Pay\u200dpal", "", want{column: "company", warning: "zero-width joiner, U+200D, at character 4 between Latin letters"}},
+		{"\u200eAnn", "Acme", "", want{column: "name", warning: "left-to-right mark, U+200E, at character 1 in text with no right-to-left letters"}},
+		{"Ann", "\ufeffAcme", "", want{column: "company", warning: "byte order mark), U+FEFF, at character 1"}},
+		{"\u061cAnn", "Acme", "", want{column: "name", warning: "an Arabic letter mark, U+061C, at character 1 in text with no right-to-left letters"}},
+		{"مریم\u200cخانی", "کتاب\u200cخانه", "", want{}}, // Persian, with its non-joiner
+		{"क्\u200dष", "Acme", "", want{}},               // Devanagari, with a joiner
+		{"👩\u200d💻 Ann", "Acme", "", want{}},            // an emoji sequence
+		{"דוד\u200f כהן", "שלום\u200e ABC", "", want{}}, // Hebrew with its marks
+		{"\u2067محمد علي\u2069", "\u2068Acme\u2069 شركة", "a.txt", want{}},
+	} {
+		m, err := e.r.Render(row(2, "email", "ann@example.com", "name", tc.name, "company", tc.company, "file", tc.file))
+		switch {
+		case tc.want.problem != "":
+			if err == nil {
+				t.Errorf("%q %q %q: no problem, want %q", tc.name, tc.company, tc.file, tc.want.problem)
+				continue
+			}
+			if re := rowErr(t, err); re.Column != tc.want.column || !errors.Is(err, ErrDirectionControl) || !strings.Contains(err.Error(), tc.want.problem) {
+				t.Errorf("%q %q %q: %v (column %q), want %q in column %q", tc.name, tc.company, tc.file, err, re.Column, tc.want.problem, tc.want.column)
+			}
+		case err != nil:
+			t.Errorf("%q %q %q: %v", tc.name, tc.company, tc.file, err)
+		case tc.want.warning == "" && len(m.Warnings) > 0:
+			t.Errorf("%q %q: warnings %q, want none", tc.name, tc.company, m.Warnings)
+		case tc.want.warning != "" && (len(m.Warnings) != 1 || !strings.Contains(m.Warnings[0], tc.want.warning) || !strings.Contains(m.Warnings[0], `"`+tc.want.column+`"`)):
+			t.Errorf("%q %q: warnings %q, want one saying %q", tc.name, tc.company, m.Warnings, tc.want.warning)
+		}
+	}
+}
