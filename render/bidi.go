@@ -148,53 +148,57 @@ func isLatinLetter(r rune) bool { return unicode.Is(unicode.Latin, r) }
 // looked at.
 func (r *Renderer) controlsError(row campaign.Row, m *Message) error {
 	var probs rowProblems
-	var seen []string
-	r.seenColumns(func(t *templates.Template, col string, name bool) {
-		if slices.Contains(seen, col) {
-			return
-		}
-		seen = append(seen, col)
-		refuse, warn := controlsIn(row.Values[col], name)
+	for _, s := range r.seen {
+		refuse, warn := controlsIn(row.Values[s.col], s.name)
 		switch {
 		case refuse != "":
-			probs.add(r.rowErr(row, col, fmt.Errorf("render: %s: %w: %s (take it out of the cell)", t.Name(), ErrDirectionControl, refuse)))
+			probs.add(r.rowErr(row, s.col, fmt.Errorf("render: %s: %w: %s (take it out of the cell)", s.t.Name(), ErrDirectionControl, refuse)))
 		case warn != "":
-			m.Warnings = append(m.Warnings, fmt.Sprintf("column %q (in %s) holds %s", col, t.Name(), warn))
+			m.Warnings = append(m.Warnings, fmt.Sprintf("column %q (in %s) holds %s", s.col, s.t.Name(), warn))
 		}
-	})
+	}
 	return probs.err()
 }
 
-// seenColumns calls fn with each column of a row-dependent template whose
-// value a recipient sees in a header, and whether it goes into an address
-// field (into a display name: an address itself refuses any invisible
-// character, see toMailbox); address fields first, as a column is judged
-// by them.
-func (r *Renderer) seenColumns(fn func(t *templates.Template, col string, name bool)) {
-	for _, f := range []*addrField{&r.from, &r.sender, &r.replyTo, &r.to, &r.cc} {
-		if f.t != nil && !f.fixed {
-			for _, c := range f.t.Columns() {
-				fn(f.t, c, true)
+// seenColumn is a column whose value a recipient sees in a header: the
+// first template that writes it there, and whether that puts it into an
+// address field (into a display name: an address itself refuses any
+// invisible character, see toMailbox).
+type seenColumn struct {
+	t    *templates.Template
+	col  string
+	name bool
+}
+
+// shownColumns lists, each once, the columns of the row-dependent
+// templates whose values a recipient sees in a header; address fields
+// first, as a column is judged by them. New works it out once.
+func (r *Renderer) shownColumns() []seenColumn {
+	var out []seenColumn
+	add := func(t *templates.Template, name bool) {
+		for _, c := range t.Columns() {
+			if !slices.ContainsFunc(out, func(s seenColumn) bool { return s.col == c }) {
+				out = append(out, seenColumn{t, c, name})
 			}
 		}
 	}
-	var ts []*templates.Template
+	for _, f := range []*addrField{&r.from, &r.sender, &r.replyTo, &r.to, &r.cc} {
+		if f.t != nil && !f.fixed {
+			add(f.t, true)
+		}
+	}
 	if r.subject != nil {
-		ts = append(ts, r.subject)
+		add(r.subject, false)
 	}
 	for _, h := range r.headers {
 		if h.line == nil {
-			ts = append(ts, h.t)
+			add(h.t, false)
 		}
 	}
 	for _, a := range r.atts {
 		if !a.fixed {
-			ts = append(ts, a.t)
+			add(a.t, false)
 		}
 	}
-	for _, t := range ts {
-		for _, c := range t.Columns() {
-			fn(t, c, false)
-		}
-	}
+	return out
 }

@@ -127,6 +127,7 @@ type Renderer struct {
 	toListed                           bool   // the to: template visibly writes a list (campaign.Campaign.ToIsList)
 	listID                             []byte // the whole List-Id line, or nil
 	atts                               []attField
+	seen                               []seenColumn // shownColumns
 	images                             []*blob
 	att                                *attacher
 	md                                 *mdBody   // nil without a markdown body
@@ -199,6 +200,7 @@ func New(c *campaign.Campaign, set *templates.Set, opts Options) (*Renderer, err
 	if err := r.fixAttachments(c, set, opts.AttachmentCache, fe); err != nil {
 		return nil, err
 	}
+	r.seen = r.shownColumns()
 	if set.HTML != nil {
 		imgs, err := inlineImages(set.HTML, c.Name)
 		if err != nil {
