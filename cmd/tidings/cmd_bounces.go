@@ -133,6 +133,7 @@ var errReportsUnmatched = errors.New("some reports could not be read or are not 
 // runBounces processes the campaign's mailbox. See the command's help for
 // the contract.
 func runBounces(ctx context.Context, opts bouncesOptions, g *globalOptions, path string) error {
+	outliveReader()
 	if opts.now == nil {
 		opts.now = time.Now
 	}

@@ -156,6 +156,7 @@ func isStopError(err error) bool {
 // runSend delivers the campaign at path. See the command's help for the
 // contract.
 func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path string) error {
+	outliveReader()
 	if opts.now == nil {
 		opts.now = time.Now
 	}
