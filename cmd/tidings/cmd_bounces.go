@@ -87,7 +87,8 @@ and skipped by the next run; without them all the messages read are.
 
 Exit code: 0 processed, 1 some reports unreadable or about no message of this
 campaign, or about its messages under an earlier name, 2 unusable (settings,
-login, a send holding the campaign's lock).`,
+login), 75 a send holding the campaign's lock (run it again later), 130
+interrupted.`,
 		Args:              oneArg,
 		ValidArgsFunction: completeCampaign,
 		RunE: func(cmd *cobra.Command, args []string) error {

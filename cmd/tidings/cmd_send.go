@@ -109,9 +109,11 @@ rows stay unsent; test messages count towards daily_cap.
 Ctrl-C stops dispatching and lets messages in flight finish; a second Ctrl-C
 aborts at once (a message whose body went and whose reply had not come is
 unknown, for --resend-unknown); a third quits, as a kill would. Exit code: 0 all sent, 1 some not sent (or the bounce-rate
-guard, send.max_bounce_rate, stopped the run), 2 unusable input, another
-send holding the campaign's lock, or a run stopped by a login, certificate,
-unreachable server or the server's sending quota used up, 130 interrupted.`,
+guard, send.max_bounce_rate, stopped the run), 2 unusable input, or a run
+stopped by a login, certificate, unreachable server or the server's sending
+quota used up, 75 another send or bounces holding the campaign's lock
+(nothing done: run it again later), 130 interrupted. A send whose output's
+reader went away (| head, a cron wrapper gone) goes on to its end.`,
 		Args:              oneArg,
 		ValidArgsFunction: completeCampaign,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -143,9 +145,10 @@ var errSomeNotSent = errors.New("some recipients were not sent; see the report")
 
 // isStopError reports whether err stopped a run for a reason the user must
 // fix or wait out before sending again (login, TLS, journal, unreachable
-// server, a used-up quota).
+// server, a used-up quota); another run holding the lock is not one
+// (exitTempFail).
 func isStopError(err error) bool {
-	for _, target := range []error{sendpool.ErrAuth, sendpool.ErrTLS, sendpool.ErrInsecureAuth, sendpool.ErrUnreachable, sendpool.ErrServerLacks, sendpool.ErrQuota, sendpool.ErrJournal, journal.ErrLocked} {
+	for _, target := range []error{sendpool.ErrAuth, sendpool.ErrTLS, sendpool.ErrInsecureAuth, sendpool.ErrUnreachable, sendpool.ErrServerLacks, sendpool.ErrQuota, sendpool.ErrJournal} {
 		if errors.Is(err, target) {
 			return true
 		}
