@@ -186,6 +186,9 @@ func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path strin
 		st.close()
 		return err
 	}
+	if allow.N == 0 {
+		return sendNothing(ctx, g, opts, path, st, allow)
+	}
 	g.interrupt.delivering()
 	return sendParts(ctx, g, opts, path, st, allow)
 }
@@ -374,6 +377,7 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 		RunFor:        func(n int) time.Duration { return runTime(partOf(runSize(n, opts, c), rate, opts), rate) },
 		Afresh:        opts.part.n > 1,
 		SpoolAtMost:   spoolAtMost(rate, opts),
+		SendsNone:     capUsedUp(c, state, opts),
 	})
 	if err != nil {
 		return nil, &unusableError{err}
@@ -490,6 +494,11 @@ func printPlan(g *globalOptions, c *campaign.Campaign, pl *plan.Plan, cfg sendpo
 	before := ""
 	if pl.SentBefore > 0 {
 		before = fmt.Sprintf("%d sent before, ", pl.SentBefore)
+	}
+	if allow.N == 0 { // the summary says when the next slot opens
+		fmt.Fprintf(g.stdout, "%s: %s; %snothing to send now: daily_cap %d reached, %d still to send\n",
+			c.Name, report.Plural(pl.Rows, "row"), before, c.Send.DailyCap, pl.ToSend)
+		return
 	}
 	fmt.Fprintf(g.stdout, "%s: %s; %s%d to send now via %s as %s at %s with %s\n",
 		c.Name, report.Plural(pl.Rows, "row"), before, allow.N, cfg.Dialer.Server(), accountName(c), rateText(cfg.Rate), report.Plural(cfg.Concurrency, "connection"))
