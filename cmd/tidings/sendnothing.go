@@ -21,9 +21,13 @@ import (
 // or settled; 1 while some are held back or failed). When the preflight
 // decided a row the journal does not have yet (plan.ErrUnjournaled: a row
 // suppressed or broken since), the run goes as before, its line holding
-// the decision. It closes st.
+// the decision; so does a run that owes copies to the Sent folder
+// (copiesOwed), which makes them. It closes st.
 func sendNothing(ctx context.Context, g *globalOptions, opts sendOptions, path string, st *sendStart, allow plan.Allowance) error {
 	c := st.in.Campaign
+	if copiesOwed(c, st.state) {
+		return sendParts(ctx, g, opts, path, st, allow)
+	}
 	reporter, err := report.NewReporter(c.StateDir, report.ReporterOptions{})
 	if err != nil {
 		st.close()
@@ -61,4 +65,16 @@ func capUsedUp(c *campaign.Campaign, state *journal.State, opts sendOptions) boo
 	}
 	left, _ := state.Quota(c.Send.DailyCap, 24*time.Hour, opts.now())
 	return left <= 0
+}
+
+// copiesOwed says whether c keeps copies in a Sent folder and an earlier
+// run left some to make (plan.CopiesOwed; a journal that cannot be read
+// says yes, for the run to tell).
+func copiesOwed(c *campaign.Campaign, state *journal.State) bool {
+	m := c.Mailbox
+	if !m.Configured() || m.SentFolder == "" {
+		return false
+	}
+	owed, err := plan.CopiesOwed(state, m.SentCopies == campaign.SentCopiesOne)
+	return owed || err != nil
 }
