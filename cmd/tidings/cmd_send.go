@@ -172,6 +172,11 @@ func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path strin
 	if opts.sample != 0 || opts.rows != "" {
 		return &unusableError{errors.New("--sample and --rows choose the rows of a test send: add --test ADDRESS")}
 	}
+	if !opts.yes && !onTerminal(g) {
+		// Refused before the preflight renders every row for a question
+		// nobody can answer, whatever is left to send.
+		return errNeedsYes
+	}
 	g.interrupt.sending()
 	opts.part.began = time.Now()
 	st, err := startSend(ctx, opts, g, path, nil)
@@ -1047,10 +1052,10 @@ func confirm(ctx context.Context, g *globalOptions, opts sendOptions, n int, cfg
 	if opts.yes || n == 0 {
 		return nil
 	}
-	f, ok := g.stdin.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return &unusableError{errors.New("not on a terminal: pass --yes to send without confirmation")}
+	if !onTerminal(g) {
+		return errNeedsYes
 	}
+	f := g.stdin.(*os.File)
 	fmt.Fprintf(g.stderr, "Send %s through %s as %s? [y/N] ", report.Plural(n, "message"), cfg.Dialer.Server(), accountName(c))
 	line, err := awaitInput(ctx, func() (string, error) { return bufio.NewReader(f).ReadString('\n') })
 	if errors.Is(err, errInterrupted) {
@@ -1065,6 +1070,16 @@ func confirm(ctx context.Context, g *globalOptions, opts sendOptions, n int, cfg
 	default:
 		return &unusableError{errors.New("not confirmed; nothing was sent")}
 	}
+}
+
+// errNeedsYes refuses a send without --yes off a terminal.
+var errNeedsYes = &unusableError{errors.New("not on a terminal: pass --yes to send without confirmation")}
+
+// onTerminal says whether g's standard input is a terminal, where send
+// asks before it sends.
+func onTerminal(g *globalOptions) bool {
+	f, ok := g.stdin.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 func accountName(c *campaign.Campaign) string {
