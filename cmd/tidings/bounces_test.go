@@ -338,8 +338,9 @@ func TestBouncesMailpitPOP3(t *testing.T) {
 }
 
 // TestBouncesRefuses: without a suppress: file, without a mailbox:
-// section, with a --name nothing was sent under or no name at all, or
-// while a send holds the lock, bounces exits 2 and says why.
+// section, or with a --name nothing was sent under or no name at all,
+// bounces exits 2 and says why; while a send holds the lock, 75 (run it
+// again later).
 func TestBouncesRefuses(t *testing.T) {
 	srv := smtptest.NewServer(t)
 	camp := sentBounceCampaign(t, srv, "mailbox: {protocol: imap, host: 127.0.0.1, port: 1, security: none, username: u, password_env: TIDINGS_BOUNCES_PW}\n")
@@ -367,7 +368,7 @@ func TestBouncesRefuses(t *testing.T) {
 	}
 	defer lock.Release()
 	_, errOut, code := runCLI(t, "bounces", camp)
-	if code != exitUnusable || !strings.Contains(errOut, strconv.Itoa(os.Getpid())) {
+	if code != exitTempFail || !strings.Contains(errOut, strconv.Itoa(os.Getpid())) {
 		t.Errorf("while locked: code %d\n%s", code, errOut)
 	}
 }

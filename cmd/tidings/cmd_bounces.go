@@ -87,7 +87,8 @@ and skipped by the next run; without them all the messages read are.
 
 Exit code: 0 processed, 1 some reports unreadable or about no message of this
 campaign, or about its messages under an earlier name, 2 unusable (settings,
-login, a send holding the campaign's lock).`,
+login), 75 a send holding the campaign's lock (run it again later), 130
+interrupted.`,
 		Args:              oneArg,
 		ValidArgsFunction: completeCampaign,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -133,6 +134,7 @@ var errReportsUnmatched = errors.New("some reports could not be read or are not 
 // runBounces processes the campaign's mailbox. See the command's help for
 // the contract.
 func runBounces(ctx context.Context, opts bouncesOptions, g *globalOptions, path string) error {
+	outliveReader()
 	if opts.now == nil {
 		opts.now = time.Now
 	}

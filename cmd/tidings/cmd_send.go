@@ -109,9 +109,11 @@ rows stay unsent; test messages count towards daily_cap.
 Ctrl-C stops dispatching and lets messages in flight finish; a second Ctrl-C
 aborts at once (a message whose body went and whose reply had not come is
 unknown, for --resend-unknown); a third quits, as a kill would. Exit code: 0 all sent, 1 some not sent (or the bounce-rate
-guard, send.max_bounce_rate, stopped the run), 2 unusable input, another
-send holding the campaign's lock, or a run stopped by a login, certificate,
-unreachable server or the server's sending quota used up, 130 interrupted.`,
+guard, send.max_bounce_rate, stopped the run), 2 unusable input, or a run
+stopped by a login, certificate, unreachable server or the server's sending
+quota used up, 75 another send or bounces holding the campaign's lock
+(nothing done: run it again later), 130 interrupted. A send whose output's
+reader went away (| head, a cron wrapper gone) goes on to its end.`,
 		Args:              oneArg,
 		ValidArgsFunction: completeCampaign,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -143,9 +145,10 @@ var errSomeNotSent = errors.New("some recipients were not sent; see the report")
 
 // isStopError reports whether err stopped a run for a reason the user must
 // fix or wait out before sending again (login, TLS, journal, unreachable
-// server, a used-up quota).
+// server, a used-up quota); another run holding the lock is not one
+// (exitTempFail).
 func isStopError(err error) bool {
-	for _, target := range []error{sendpool.ErrAuth, sendpool.ErrTLS, sendpool.ErrInsecureAuth, sendpool.ErrUnreachable, sendpool.ErrServerLacks, sendpool.ErrQuota, sendpool.ErrJournal, journal.ErrLocked} {
+	for _, target := range []error{sendpool.ErrAuth, sendpool.ErrTLS, sendpool.ErrInsecureAuth, sendpool.ErrUnreachable, sendpool.ErrServerLacks, sendpool.ErrQuota, sendpool.ErrJournal} {
 		if errors.Is(err, target) {
 			return true
 		}
@@ -156,6 +159,7 @@ func isStopError(err error) bool {
 // runSend delivers the campaign at path. See the command's help for the
 // contract.
 func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path string) error {
+	outliveReader()
 	if opts.now == nil {
 		opts.now = time.Now
 	}
@@ -167,6 +171,11 @@ func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path strin
 	}
 	if opts.sample != 0 || opts.rows != "" {
 		return &unusableError{errors.New("--sample and --rows choose the rows of a test send: add --test ADDRESS")}
+	}
+	if !opts.yes && !onTerminal(g) {
+		// Refused before the preflight renders every row for a question
+		// nobody can answer, whatever is left to send.
+		return errNeedsYes
 	}
 	g.interrupt.sending()
 	opts.part.began = time.Now()
@@ -181,6 +190,9 @@ func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path strin
 	if err := confirm(ctx, g, opts, allow.N, st.cfg, c); err != nil {
 		st.close()
 		return err
+	}
+	if allow.N == 0 {
+		return sendNothing(ctx, g, opts, path, st, allow)
 	}
 	g.interrupt.delivering()
 	return sendParts(ctx, g, opts, path, st, allow)
@@ -370,6 +382,7 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 		RunFor:        func(n int) time.Duration { return runTime(partOf(runSize(n, opts, c), rate, opts), rate) },
 		Afresh:        opts.part.n > 1,
 		SpoolAtMost:   spoolAtMost(rate, opts),
+		SendsNone:     capUsedUp(c, state, opts),
 	})
 	if err != nil {
 		return nil, &unusableError{err}
@@ -486,6 +499,11 @@ func printPlan(g *globalOptions, c *campaign.Campaign, pl *plan.Plan, cfg sendpo
 	before := ""
 	if pl.SentBefore > 0 {
 		before = fmt.Sprintf("%d sent before, ", pl.SentBefore)
+	}
+	if allow.N == 0 { // the summary says when the next slot opens
+		fmt.Fprintf(g.stdout, "%s: %s; %snothing to send now: daily_cap %d reached, %d still to send\n",
+			c.Name, report.Plural(pl.Rows, "row"), before, c.Send.DailyCap, pl.ToSend)
+		return
 	}
 	fmt.Fprintf(g.stdout, "%s: %s; %s%d to send now via %s as %s at %s with %s\n",
 		c.Name, report.Plural(pl.Rows, "row"), before, allow.N, cfg.Dialer.Server(), accountName(c), rateText(cfg.Rate), report.Plural(cfg.Concurrency, "connection"))
@@ -1034,10 +1052,10 @@ func confirm(ctx context.Context, g *globalOptions, opts sendOptions, n int, cfg
 	if opts.yes || n == 0 {
 		return nil
 	}
-	f, ok := g.stdin.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return &unusableError{errors.New("not on a terminal: pass --yes to send without confirmation")}
+	if !onTerminal(g) {
+		return errNeedsYes
 	}
+	f := g.stdin.(*os.File)
 	fmt.Fprintf(g.stderr, "Send %s through %s as %s? [y/N] ", report.Plural(n, "message"), cfg.Dialer.Server(), accountName(c))
 	line, err := awaitInput(ctx, func() (string, error) { return bufio.NewReader(f).ReadString('\n') })
 	if errors.Is(err, errInterrupted) {
@@ -1052,6 +1070,16 @@ func confirm(ctx context.Context, g *globalOptions, opts sendOptions, n int, cfg
 	default:
 		return &unusableError{errors.New("not confirmed; nothing was sent")}
 	}
+}
+
+// errNeedsYes refuses a send without --yes off a terminal.
+var errNeedsYes = &unusableError{errors.New("not on a terminal: pass --yes to send without confirmation")}
+
+// onTerminal says whether g's standard input is a terminal, where send
+// asks before it sends.
+func onTerminal(g *globalOptions) bool {
+	f, ok := g.stdin.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 func accountName(c *campaign.Campaign) string {

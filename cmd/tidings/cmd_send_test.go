@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"maps"
 	"os"
@@ -461,15 +462,30 @@ func TestSendPermanentAndTemporaryFailures(t *testing.T) {
 	}
 }
 
+// TestSendWithoutYesOffTerminalRefuses: send without --yes and no
+// terminal to ask on (a cron job that left it out) refuses at once, exit
+// 2, before its preflight renders and spools every row and prints a plan
+// for a question nobody can answer; as it does once nothing is left to
+// send (which exited 0 there, and 2 the day the sheet had new rows).
 func TestSendWithoutYesOffTerminalRefuses(t *testing.T) {
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 2, "")
+	spool := filepath.Join(filepath.Dir(camp), ".tidings", "t", "spool")
 	out, errOut, code := runCLI(t, "send", camp)
-	if code != exitUnusable || !strings.Contains(errOut, "--yes") {
-		t.Errorf("code %d\n%s%s", code, out, errOut)
+	if code != exitUnusable || !strings.Contains(errOut, "--yes") || out != "" {
+		t.Errorf("code %d, want %d at once\n%s%s", code, exitUnusable, out, errOut)
+	}
+	if _, err := os.Stat(spool); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the refused send spooled its messages: %v", err)
 	}
 	if len(srv.Messages()) != 0 {
 		t.Error("sent without confirmation")
+	}
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("send --yes: code %d\n%s%s", code, out, errOut)
+	}
+	if out, errOut, code := runCLI(t, "send", camp); code != exitUnusable || out != "" {
+		t.Errorf("nothing left to send: code %d, want %d at once\n%s%s", code, exitUnusable, out, errOut)
 	}
 }
 

@@ -114,7 +114,7 @@ func TestDailyCapAcrossRuns(t *testing.T) {
 	if n := len(srv.Messages()); n != 10 {
 		t.Fatalf("second run sent %d more messages, want 0:\n%s", n-10, out)
 	}
-	if !strings.Contains(out, "0 to send now") || nextSlotRE.FindStringSubmatch(out) == nil {
+	if !strings.Contains(out, "nothing to send now") || nextSlotRE.FindStringSubmatch(out) == nil {
 		t.Errorf("second run does not say it sends 0 and when the next slot opens:\n%s", out)
 	}
 	if st := statuses(); st["sent"] != 10 || st["not-attempted"] != 15 {

@@ -32,27 +32,6 @@ func TestCheckNotesLongRun(t *testing.T) {
 	}
 }
 
-// TestSendNotesParts: send says, before it asks to go (here it stops
-// there: no terminal, no --yes), when its run at the rate it sends at
-// (--rate too) goes in parts, and how many.
-func TestSendNotesParts(t *testing.T) {
-	srv := smtptest.NewServer(t)
-	camp := sendCampaign(t, srv, 10, "")
-	for _, c := range []struct {
-		rate, note string
-	}{
-		{"2/h", "note: at 2/h these take about 5h00m: they go in 10 parts of at most 1, each rendered as it begins, so that every message leaves within an hour of its Date"},
-		{"9/h", "they go in 2 parts of at most 7"},
-		{"100/h", ""},
-	} {
-		out, errOut, code := runCLI(t, "send", "--rate", c.rate, camp)
-		noted := strings.Contains(out, "they go in")
-		if code != exitUnusable || noted != (c.note != "") || !strings.Contains(out, c.note) || !strings.Contains(errOut, "pass --yes") || len(srv.Messages()) != 0 {
-			t.Errorf("--rate %s: code %d, noted %v, want %q\n%s%s", c.rate, code, noted, c.note, out, errOut)
-		}
-	}
-}
-
 // TestReuseCountsThisRun: the spool a test send left is reused by a send
 // whose own run (--limit, here) leaves within the hour, though the whole
 // list at the campaign's rate would not.

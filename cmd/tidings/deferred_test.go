@@ -163,7 +163,7 @@ func TestReportWhileSendRuns(t *testing.T) {
 	if _, errOut, code := runCLI(t, "report", camp); code != exitSomeFailed || !strings.Contains(errOut, "tidings bounces is running on this campaign") {
 		t.Errorf("report while bounces runs: code %d\n%s", code, errOut)
 	}
-	if _, errOut, code := runCLI(t, "send", "--yes", camp); code != exitUnusable || !strings.Contains(errOut, "tidings bounces is working on this campaign, PID") {
+	if _, errOut, code := runCLI(t, "send", "--yes", camp); code != exitTempFail || !strings.Contains(errOut, "tidings bounces is working on this campaign, PID") {
 		t.Errorf("send while bounces runs: code %d\n%s", code, errOut)
 	}
 	lock.Release()

@@ -15,16 +15,20 @@ import (
 
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/plan"
 	"github.com/tidings/tidings/sendpool/report"
 )
 
-// Exit codes, mapped from errors in exitCode and nowhere else.
+// Exit codes, mapped from errors in exitCode and nowhere else (README.md,
+// "Exit codes", lists them). A command that only prints and whose output's
+// reader went away dies of SIGPIPE (141 in a shell): see outliveReader.
 const (
 	exitOK          = 0
-	exitSomeFailed  = 1 // some recipients have problems or were not sent
-	exitUnusable    = 2 // the campaign cannot be used, or a run stopped (auth, TLS)
-	exitInterrupted = 130
+	exitSomeFailed  = 1   // some recipients have problems or were not sent
+	exitUnusable    = 2   // the campaign cannot be used, or a run stopped (auth, TLS)
+	exitTempFail    = 75  // another send or bounces holds the campaign's lock: nothing done, run again later (sysexits.h's EX_TEMPFAIL)
+	exitInterrupted = 130 // Ctrl-C, SIGTERM, SIGHUP
 )
 
 func main() {
@@ -178,6 +182,8 @@ func exitCode(err error) int {
 		return exitInterrupted
 	case errors.As(err, &pe), errors.Is(err, plan.ErrBounceRate):
 		return exitSomeFailed
+	case errors.Is(err, journal.ErrLocked):
+		return exitTempFail
 	case errors.As(err, &ue), errors.As(err, &fe):
 		return exitUnusable
 	case isStopError(err):

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"os"
-	"time"
 
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/render"
@@ -137,19 +136,19 @@ func RowHolds(ctx context.Context, g *spool.Generation, row int) (bool, error) {
 }
 
 // reusable returns the newest generation in store when it was made from
-// the inputs digest less than MaxSpoolAge before now (Fresh), was not
-// found damaged, keeps the Cc and Bcc of campaign c's messages
-// (CopiesKept), and its attachments still hold what they held; nil
-// otherwise. Its attachment records damaged, it is marked so (no send
+// the inputs digest (at any age: Preflight sends from it only while it is
+// Fresh), was not found damaged, keeps the Cc and Bcc of campaign c's
+// messages (CopiesKept), and its attachments still hold what they held;
+// nil otherwise. Its attachment records damaged, it is marked so (no send
 // reuses it again) and pl.Damaged says why, naming their file; nil is
 // returned: the rows are rendered again.
-func (pl *Plan) reusable(ctx context.Context, store *spool.Store, c *campaign.Campaign, digest string, now time.Time) (*spool.Generation, error) {
+func (pl *Plan) reusable(ctx context.Context, store *spool.Store, c *campaign.Campaign, digest string) (*spool.Generation, error) {
 	gens, err := store.Generations()
 	if err != nil || len(gens) == 0 {
 		return nil, err
 	}
 	g := gens[0]
-	if g.Inputs().Digest != digest || g.Damaged() || !Fresh(g, now) || !CopiesKept(g, c) {
+	if g.Inputs().Digest != digest || g.Damaged() || !CopiesKept(g, c) {
 		return nil, nil
 	}
 	same, err := sameAttachments(ctx, g)

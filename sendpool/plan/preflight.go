@@ -91,12 +91,27 @@ type Options struct {
 	// spool.Row.Unspooled, so that no send sends from the generation
 	// without rendering them again.
 	SpoolAtMost int
+	// SendsNone says the run sends no message whatever the rows' fates
+	// (its daily cap is used up): the rows are decided from the newest
+	// generation made from the same inputs at any age, as when none is
+	// left to send (Preflight), and rendered only when there is none.
+	SendsNone bool
 }
 
 // outlives reports whether a run sending n messages from gen would send
 // its last more than MaxSpoolAge after gen was begun (RunFor).
 func (o *Options) outlives(gen *spool.Generation, n int) bool {
 	return o.RunFor != nil && o.Now().Sub(gen.Started())+o.RunFor(n) >= MaxSpoolAge
+}
+
+// stale reports whether the rows decided from gen, toSend of them to
+// send, must be rendered again: some are to send now, and gen is not
+// Fresh or the run would outlive it.
+func (o *Options) stale(gen *spool.Generation, toSend int) bool {
+	if toSend == 0 || o.SendsNone {
+		return false // no message goes from it
+	}
+	return !Fresh(gen, o.Now()) || o.outlives(gen, toSend)
 }
 
 func (o *Options) describe(err error) string {
@@ -110,8 +125,11 @@ func (o *Options) describe(err error) string {
 // duplicate, suppressed, done by an earlier run as the journal (state)
 // says, or to send. Every row is rendered once, signed when the campaign
 // signs, and spooled in a new generation; unless the newest generation was
-// made from the same inputs less than MaxSpoolAge ago, when the rows are
-// decided from it and nothing is rendered. The caller holds the campaign's
+// made from the same inputs, when the rows are decided from it and nothing
+// is rendered: if it is Fresh and this run's last message would leave
+// within MaxSpoolAge of it (Options.RunFor), or at any age when it leaves
+// no row to send, or the run sends none (Options.SendsNone): a daily send
+// with nothing left renders nothing. The caller holds the campaign's
 // lock. It fails when the campaign cannot be read or the spool cannot be
 // written (nothing is then sent, and nothing half-written is ever used);
 // row problems are in Plan.Invalid.
@@ -145,7 +163,7 @@ func Preflight(ctx context.Context, in *Inputs, state *journal.State, opts Optio
 	}
 	var gen *spool.Generation
 	if !opts.Afresh {
-		gen, err = pl.reusable(ctx, opts.Store, in.Campaign, digest, opts.Now())
+		gen, err = pl.reusable(ctx, opts.Store, in.Campaign, digest)
 	}
 	if err != nil {
 		return nil, err
@@ -154,8 +172,8 @@ func Preflight(ctx context.Context, in *Inputs, state *journal.State, opts Optio
 		return nil, err
 	}
 	if gen != nil {
-		err = pl.fromSpool(ctx, gen)
-		if errors.Is(err, errUnspooled) || err == nil && opts.outlives(gen, pl.ToSend) { // decided afresh, from the rendering
+		err = pl.fromSpool(ctx, gen, opts.SendsNone)
+		if errors.Is(err, errUnspooled) || err == nil && opts.stale(gen, pl.ToSend) { // decided afresh, from the rendering
 			pl.decider.Close()
 			was := pl
 			pl, gen, err = newPlan(), nil, nil
@@ -233,8 +251,10 @@ func (pl *Plan) damaged(g *spool.Generation, err error) error {
 	return g.MarkDamaged()
 }
 
-// fromSpool decides every row from gen's row records.
-func (pl *Plan) fromSpool(ctx context.Context, gen *spool.Generation) error {
+// fromSpool decides every row from gen's row records; a row to send
+// needs its message there (spooledFor) unless the run sends none
+// (sendsNone).
+func (pl *Plan) fromSpool(ctx context.Context, gen *spool.Generation, sendsNone bool) error {
 	rd, err := gen.Open()
 	if err != nil {
 		return err
@@ -251,7 +271,7 @@ func (pl *Plan) fromSpool(ctx context.Context, gen *spool.Generation) error {
 		if err != nil {
 			return err
 		}
-		if v.send || v.owed != nil {
+		if (v.send || v.owed != nil) && !sendsNone {
 			if err := pl.spooledFor(r); err != nil {
 				return err
 			}

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/tidings/tidings/sendpool"
@@ -34,6 +35,9 @@ type Hold struct {
 // own, is not journaled). The journal's recipients the sheet no
 // longer has keep their lines in the report when a message may have
 // reached them, as report.Rebuild lists them (report.AddRemoved).
+// With rec nil (a run that sends nothing) it journals nothing: it returns
+// ErrUnjournaled as soon as a row's decision is not in the journal yet,
+// for the caller to seed a reporter again with a recorder.
 func (pl *Plan) Seed(ctx context.Context, rep *report.Reporter, rec *journal.Recorder, hold Hold) error {
 	rd, err := pl.Spool.Open()
 	if err != nil {
@@ -95,8 +99,15 @@ func (pl *Plan) Seed(ctx context.Context, rep *report.Reporter, rec *journal.Rec
 		return err
 	}
 	pl.inSheet = inSheet
+	if rec == nil {
+		return nil
+	}
 	return rec.Sync(ctx)
 }
+
+// ErrUnjournaled is Seed's error, without a recorder, for a decision
+// the journal does not have yet.
+var ErrUnjournaled = errors.New("plan: a row's decision is not in the journal yet")
 
 // decisions writes Seed's decisions to the journal.
 type decisions struct {
@@ -118,6 +129,9 @@ func (d *decisions) record(ctx context.Context, r spool.Row, line report.Row) er
 	jr := journal.Result{Row: r.Row, Key: r.Key, To: r.To, Status: line.Status, Detail: line.Detail}
 	if done, err := d.state.Recorded(jr, d.written); done || err != nil {
 		return err
+	}
+	if d.rec == nil {
+		return ErrUnjournaled
 	}
 	d.written.Mark(jr.Key)
 	return d.rec.RecordQueued(ctx, jr)

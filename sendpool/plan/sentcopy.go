@@ -111,11 +111,10 @@ func (c *copier) owed(state *journal.State) error {
 		if err != nil {
 			return err
 		}
-		st := state.CopyOf(e.MessageID)
-		if e.Status != sendpool.StatusSent || e.Result == nil || st == journal.CopyDone {
+		if !copyOwed(state, e) {
 			continue
 		}
-		j := copyJob{row: e.Row, key: e.Key, messageID: e.MessageID, hash: e.Hash, date: e.Result.Finished, begun: st == journal.CopyBegun}
+		j := copyJob{row: e.Row, key: e.Key, messageID: e.MessageID, hash: e.Hash, date: e.Result.Finished, begun: state.CopyOf(e.MessageID) == journal.CopyBegun}
 		if j.begun {
 			c.push(j)
 		} else {
@@ -126,6 +125,27 @@ func (c *copier) owed(state *journal.State) error {
 		c.push(j)
 	}
 	return nil
+}
+
+// copyOwed says whether the message of e, a line of state, is owed its
+// copy: it was sent, and its copy not finished.
+func copyOwed(state *journal.State, e *journal.Entry) bool {
+	return e.Status == sendpool.StatusSent && e.Result != nil && state.CopyOf(e.MessageID) != journal.CopyDone
+}
+
+// CopiesOwed says whether the journal (state) has a sent message whose
+// copy in the Sent folder an earlier run did not finish, which the next
+// send makes; with one (sent_copies: one), only while no copy was made.
+func CopiesOwed(state *journal.State, one bool) (bool, error) {
+	if one && state.Copies() > 0 {
+		return false, nil
+	}
+	for e, err := range state.All() {
+		if err != nil || copyOwed(state, e) {
+			return true, err
+		}
+	}
+	return false, nil
 }
 
 // add queues the copy of a delivered message.
