@@ -156,10 +156,45 @@
     return (code ? String(code) : '—') + (ec ? ' ' + ec : '');
   }
 
-  // shellQuote quotes a word for a POSIX shell.
+  // dataEl is el for a value from a row, a reply or the campaign: its
+  // element isolates it (dir=auto), so a right-to-left name or a bidi
+  // control in it (U+202E) cannot reorder the text around it.
+  function dataEl(tag, cls, text) {
+    var e = el(tag, cls, text);
+    e.dir = 'auto';
+    return e;
+  }
+
+  // iso isolates a value inside a text that goes where no element can
+  // (a tooltip, an accessible name): FIRST STRONG ISOLATE … POP
+  // DIRECTIONAL ISOLATE, which also end any embedding the value opened.
+  function iso(s) { return '\u2068' + s + '\u2069'; }
+
+  // HIDDEN are the characters a shell word copied from the page must not
+  // hold as they are, being invisible or moving the text around them:
+  // controls, format characters (the bidi controls, zero-width spaces and
+  // joiners, the soft hyphen, the BOM), line and paragraph separators,
+  // spaces other than the space, unassigned code points and the blank
+  // Hangul fillers.
+  var HIDDEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Zs}\p{Cn}\u115F\u1160\u3164\uFFA0]/u;
+
+  // shellQuote quotes a word for a POSIX shell, as it reads and as it is
+  // pasted: a word holding a HIDDEN character other than the space is
+  // written $'…' (bash, zsh, ksh, POSIX.1-2024) with each such character
+  // as the \xHH escapes of its UTF-8 bytes, so the command shown is the
+  // command run.
   function shellQuote(s) {
     if (/^[A-Za-z0-9@%+=:,.\/_-]+$/.test(s)) { return s; }
-    return "'" + s.replace(/'/g, "'\\''") + "'";
+    var chars = Array.from(s);
+    if (!chars.some(function (c) { return c !== ' ' && HIDDEN.test(c); })) {
+      return "'" + s.replace(/'/g, "'\\''") + "'";
+    }
+    var utf8 = new TextEncoder();
+    return "$'" + chars.map(function (c) {
+      if (c === '\\' || c === "'") { return '\\' + c; }
+      if (c === ' ' || !HIDDEN.test(c)) { return c; }
+      return Array.from(utf8.encode(c)).map(function (b) { return '\\x' + (b < 16 ? '0' : '') + b.toString(16); }).join('');
+    }).join('') + "'";
   }
 
   // niceMax rounds a chart's top up to 1, 2 or 5 times a power of ten.
@@ -283,7 +318,8 @@
       tr.appendChild(el('td', 'when', dur ? fmtSpan(dur) : '–'));
       [r.sent, r.failed, r.deferred, r.throttled, r.unknown].forEach(function (n) { tr.appendChild(el('td', 'num', fmtInt(n))); });
       tr.appendChild(el('td', 'num', fmtRate(r.sent, dur)));
-      var stop = el('td', 'text', r.stop || (r.end ? 'finished' : ''));
+      var stop = el('td', 'text');
+      stop.appendChild(dataEl('bdi', null, r.stop || (r.end ? 'finished' : '')));
       if (r.flags) {
         var f = Object.keys(r.flags).sort().map(function (k) { return k + '=' + r.flags[k]; }).join(' · ');
         stop.appendChild(el('span', 'sub', f));
@@ -434,7 +470,7 @@
       SERIES.map(function (se, j) { return fmtInt(vals[j]) + ' ' + se.label; }).join('\n');
     if (g.throttled[i] > 0) {
       var cx = bx + c.bw / 2;
-      var example = m ? (m.domain ? m.domain + ': ' : '') + replyText(m.code, m.ec) + ' ' + (m.text || '') : '';
+      var example = m ? (m.domain ? iso(m.domain) + ': ' : '') + replyText(m.code, m.ec) + ' ' + iso(m.text || '') : '';
       var tri = svg('path', { d: 'M' + (cx - 5) + ' ' + (c.padT - 11) + 'h10l-5 8z', fill: THROTTLE, 'class': 'throttle-mark' });
       title(tri, fmtInt(g.throttled[i]) + ' throttling repl' + (g.throttled[i] === 1 ? 'y' : 'ies') + ' at ' + fmtTime(t0) +
         (example ? '\n' + example : ''));
@@ -507,7 +543,7 @@
         var n = d.s[st];
         if (!n) { return; }
         var r = svg('rect', { x: x, y: y0 + 2, width: Math.max(n * scale, 1), height: rowH - 8, fill: statusColor(st), 'class': 'seg' });
-        title(r, domainName(d) + ': ' + fmtInt(n) + ' ' + st);
+        title(r, iso(domainName(d)) + ': ' + fmtInt(n) + ' ' + st);
         g.appendChild(r);
         x += n * scale;
       });
@@ -557,7 +593,9 @@
       if (d.others) {
         name.textContent = domainName(d);
       } else {
-        name.appendChild(cellButton(domainName(d), 'Show the recipients at ' + domainName(d)));
+        var nb = cellButton(domainName(d), 'Show the recipients at ' + iso(domainName(d)));
+        nb.dir = 'auto';
+        name.appendChild(nb);
       }
       tr.appendChild(name);
       tr.appendChild(el('td', 'num', fmtInt(d.n)));
@@ -630,7 +668,7 @@
       tr.appendChild(cls);
       tr.appendChild(el('td', 'num', fmtInt(r.replies)));
       tr.appendChild(el('td', 'num', fmtInt(r.final)));
-      tr.appendChild(el('td', 'example', r.example || ''));
+      tr.appendChild(dataEl('td', 'example', r.example || ''));
       if (r.final) {
         tr.addEventListener('click', function () { setReply(r.code, r.ec || ''); showRecipients(); });
       }
@@ -769,17 +807,18 @@
   function renderChips() {
     var box = $('active-filters');
     clear(box);
-    function chip(text, off) {
-      var b = el('button', 'chip', text);
+    function chip(kind, value, off) {
+      var b = el('button', 'chip', kind + ' ');
+      b.appendChild(dataEl('bdi', null, value));
       b.type = 'button';
       b.title = 'Remove this filter';
       // Its name says what it does: the × it shows is drawn by CSS.
-      b.setAttribute('aria-label', 'Remove the filter ' + text);
+      b.setAttribute('aria-label', 'Remove the filter ' + kind + ' ' + iso(value));
       b.addEventListener('click', off);
       box.appendChild(b);
     }
-    if (state.domain !== null) { chip('domain ' + (state.domain || '(none)'), function () { setDomain(null); }); }
-    if (state.reply) { chip('reply ' + replyText(state.reply.code, state.reply.ec), function () { state.reply = null; applyFilter(); }); }
+    if (state.domain !== null) { chip('domain', state.domain || '(none)', function () { setDomain(null); }); }
+    if (state.reply) { chip('reply', replyText(state.reply.code, state.reply.ec), function () { state.reply = null; applyFilter(); }); }
   }
 
   function visibleCount() { return state.filtered ? state.filtered.length : state.rows.length; }
@@ -803,13 +842,13 @@
     open.setAttribute('aria-expanded', i === state.open ? 'true' : 'false');
     num.appendChild(open);
     tr.appendChild(num);
-    tr.appendChild(el('td', 'key', r.k || ''));
-    tr.appendChild(el('td', 'to', r.t || ''));
+    tr.appendChild(dataEl('td', 'key', r.k || ''));
+    tr.appendChild(dataEl('td', 'to', r.t || ''));
     var st = el('td', 'status');
     st.appendChild(badge(r.s));
     tr.appendChild(st);
     tr.appendChild(el('td', 'code', r.c || r.e ? replyText(r.c, r.e) : ''));
-    tr.appendChild(el('td', 'detail', r.d || ''));
+    tr.appendChild(dataEl('td', 'detail', r.d || ''));
     tr.appendChild(el('td', 'time', r.f ? fmtTime(r.f * 1000) : ''));
     return tr;
   }
@@ -831,9 +870,10 @@
       var words = [D.campaignPath || 'CAMPAIGN.yaml', r.k];
       // A word starting with '-' would be read as a flag: '--' ends them.
       var dashes = words.some(function (w) { return w.charAt(0) === '-'; }) ? '-- ' : '';
-      var cmd = 'tidings show ' + dashes + words.map(shellQuote).join(' ');
+      var quoted = words.map(shellQuote);
+      var cmd = 'tidings show ' + dashes + quoted.join(' ');
       var box = el('div', 'cmd');
-      var code = el('code', 'show-cmd', cmd);
+      var code = showCommand('tidings show ' + dashes, quoted);
       box.appendChild(code);
       var copy = el('button', null, 'Copy');
       copy.type = 'button';
@@ -857,13 +897,31 @@
       }
       row('Message', box);
     }
-    row('Reply', (r.c || r.e ? replyText(r.c, r.e) + ' ' : '') + (r.d || ''));
+    var reply = el('span', null, r.c || r.e ? replyText(r.c, r.e) + ' ' : '');
+    reply.appendChild(dataEl('bdi', null, r.d || ''));
+    row('Reply', reply);
     row('Tries', fmtInt(r.a || 0) + (r.m ? ' · ' + fmtMs(r.m) + ' from the first try to the final reply' : ''));
-    if (r.v) { row('Server', r.v); }
-    if (r.o) { row('Domain', r.o); }
+    if (r.v) { row('Server', dataEl('bdi', null, r.v)); }
+    if (r.o) { row('Domain', dataEl('bdi', null, r.o)); }
     td.appendChild(dl);
     tr.appendChild(td);
     return tr;
+  }
+
+  // showCommand is the code element of a command: its start, then each
+  // quoted word in an isolate of its own, left to right, so that words
+  // in right-to-left letters (a campaign's path, a key) stay in the order
+  // the shell reads them. Its text is the command, character for character.
+  function showCommand(start, quoted) {
+    var code = el('code', 'show-cmd', start);
+    code.dir = 'ltr';
+    quoted.forEach(function (w, i) {
+      if (i > 0) { code.appendChild(document.createTextNode(' ')); }
+      var b = el('bdi', 'word', w);
+      b.dir = 'ltr';
+      code.appendChild(b);
+    });
+    return code;
   }
 
   function selectText(node) {
