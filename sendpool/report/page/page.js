@@ -535,9 +535,10 @@
     doms.forEach(function (d) { max = Math.max(max, d.n); });
     var order = statusOrder();
     doms.forEach(function (d, i) {
-      var g = svg('g', { 'class': d.others ? 'bar-row others' : 'bar-row' });
+      var g = s.appendChild(svg('g', { 'class': d.others ? 'bar-row others' : 'bar-row' }));
       var y0 = i * rowH + 3;
-      g.appendChild(svg('text', { x: labelW - 8, y: y0 + 14, 'text-anchor': 'end', 'class': 'dlabel' }, domainName(d)));
+      var label = g.appendChild(svg('text', { x: labelW - 8, y: y0 + 14, 'text-anchor': 'end', 'class': 'dlabel' }));
+      fitLabel(label, domainName(d), labelW - 8);
       var x = labelW, scale = (W - labelW - padR) / (max || 1);
       order.concat(['other']).forEach(function (st) {
         var n = d.s[st];
@@ -552,8 +553,28 @@
       if (!d.others) {
         g.addEventListener('click', function () { setDomain(d.d); showRecipients(); });
       }
-      s.appendChild(g);
     });
+  }
+
+  // fitLabel writes name into text, an SVG text in the page, cut in its
+  // middle to width pixels when longer (its start, an ellipsis, its end:
+  // the registrable domain stays), and gives it the whole name as its
+  // title (the tooltip; the table below names it in full too). A 63-letter
+  // label ran off the chart's left edge.
+  function fitLabel(text, name, width) {
+    var chars = Array.from(name);
+    function cut(k) { return chars.slice(0, Math.ceil(k / 2)).join('') + '…' + chars.slice(chars.length - Math.floor(k / 2)).join(''); }
+    text.textContent = name;
+    if (text.getComputedTextLength() > width) {
+      var lo = 0, hi = chars.length - 1; // the most characters kept that fit
+      while (lo < hi) {
+        var mid = Math.ceil((lo + hi) / 2);
+        text.textContent = cut(mid);
+        if (text.getComputedTextLength() <= width) { lo = mid; } else { hi = mid - 1; }
+      }
+      text.textContent = cut(lo);
+    }
+    title(text, name);
   }
 
   function renderDomainTable() {
