@@ -1,12 +1,20 @@
 package report_test
 
 import (
+	"context"
 	"fmt"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
 
 	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/report"
+	"github.com/tidings/tidings/sendpool/report/pagetest"
 )
 
 // TestPageDomainLabels: a domain whose first label is as long as DNS
@@ -43,5 +51,59 @@ func TestPageDomainLabels(t *testing.T) {
 		for _, problem := range p.b.Problems() {
 			t.Errorf("browser reported %s", problem)
 		}
+	}
+}
+
+// TestPageShortRunVisible: a run of two seconds after one of three days
+// is drawn on the timeline at least MIN_SEGMENT (24) pixels wide, its
+// bar too, with its band's tooltip naming it: in proportion to its time
+// it was a fraction of a pixel.
+func TestPageShortRunVisible(t *testing.T) {
+	dir := t.TempDir()
+	t0 := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
+	var rows []report.Row
+	run := func(start time.Time, row0 int, at ...time.Duration) {
+		var recs []any
+		for i, d := range at {
+			key := fmt.Sprintf("r%d@example.org", row0+i)
+			when := start.Add(d)
+			rows = append(rows, report.Row{Recipient: report.Recipient{Row: row0 + i, Key: key, To: key}, Status: sendpool.StatusSent,
+				StartedAt: when.Format(time.RFC3339Nano), FinishedAt: when.Format(time.RFC3339Nano)})
+			recs = append(recs, journal.Attempt{Row: row0 + i, Key: key, Try: 1, Time: when},
+				journal.Result{Row: row0 + i, Key: key, Status: sendpool.StatusSent, Attempts: 1, Code: 250, Started: when, Finished: when})
+		}
+		writeJournalRun(t, dir, journal.Run{Started: start}, recs...)
+	}
+	var long []time.Duration
+	for k := range 13 {
+		long = append(long, time.Duration(k)*6*time.Hour)
+	}
+	run(t0, 2, long...)
+	run(t0.Add(73*time.Hour), 100, 0, 2*time.Second)
+	if err := report.WritePage(context.Background(), dir, report.PageInput{Campaign: "c", CampaignPath: "c.yaml", Rows: report.RowsOf(rows), JournalDir: dir}); err != nil {
+		t.Fatal(err)
+	}
+	b := pagetest.Start(t, 60*time.Second, 1280, 900)
+	b.Do(t, "load", chromedp.Navigate(pagetest.FileURL(filepath.Join(dir, report.PageFile))),
+		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
+	p := pageTab{t, b}
+	got := p.str("run 2", `(function () {
+		var band = Array.from(document.querySelectorAll('#timeline-svg rect.band')).filter(function (b) { return b.querySelector('title').textContent.indexOf('Run 2:') === 0; })[0];
+		if (!band) { return 'no band for run 2'; }
+		var x = Number(band.getAttribute('x')), w = Number(band.getAttribute('width'));
+		var bars = Array.from(document.querySelectorAll('#timeline-svg rect.bar')).filter(function (r) { var bx = Number(r.getAttribute('x')); return bx >= x && bx < x + w; });
+		return 'band ' + Math.round(w) + ', bars ' + bars.map(function (r) { return Math.round(Number(r.getAttribute('width'))); }).join(' ') +
+			', title ' + band.querySelector('title').textContent.slice(0, 5);
+	})()`)
+	var bw int
+	var bars string
+	if _, err := fmt.Sscanf(got, "band %d, bars %s", &bw, &bars); err != nil || bw < 24 || !strings.HasSuffix(got, "title Run 2") {
+		t.Fatalf("the 2-second run on the timeline: %s; want a band of 24 px or more, named Run 2", got)
+	}
+	if n, err := strconv.Atoi(strings.TrimSuffix(bars, ",")); err != nil || n < 20 {
+		t.Errorf("the 2-second run's bar: %s; want one of 20 px or more", got)
+	}
+	for _, problem := range b.Problems() {
+		t.Errorf("browser reported %s", problem)
 	}
 }

@@ -387,7 +387,7 @@
       return;
     }
     c.plotH = c.H - c.padT - c.padB;
-    c.bw = (c.W - c.padL - c.padR - c.gap * (segs.length - 1)) / nb;
+    var widths = segmentWidths(segs, c.W - c.padL - c.padR - c.gap * (segs.length - 1));
     var ymax = niceMax(top);
     c.y = function (v) { return c.padT + c.plotH - c.plotH * v / ymax; };
     // The scale, at padL - 6: the middle line is labelled only when it
@@ -401,9 +401,36 @@
     });
     var x = c.padL;
     segs.forEach(function (g, si) {
-      drawSegment(s, c, g, si, x);
-      x += g.sent.length * c.bw + c.gap;
+      drawSegment(s, Object.assign({}, c, { bw: widths[si] / Math.max(g.sent.length, 1) }), g, si, x);
+      x += widths[si] + c.gap;
     });
+  }
+
+  // MIN_SEGMENT is the least width of a run on the timeline, in pixels.
+  var MIN_SEGMENT = 24;
+
+  // segmentWidths shares avail pixels among the runs' segments in
+  // proportion to their buckets, but gives each at least MIN_SEGMENT (an
+  // equal share, when there is not room for that): a 2-second run on a
+  // 3-day timeline was a bar a fraction of a pixel wide, which no one
+  // could see or point at. A segment without buckets takes none.
+  function segmentWidths(segs, avail) {
+    var live = segs.filter(function (g) { return g.sent.length > 0; }).length;
+    var min = Math.min(MIN_SEGMENT, avail / Math.max(live, 1));
+    var small = segs.map(function (g) { return g.sent.length === 0; });
+    for (;;) {
+      var rest = avail, nb = 0;
+      segs.forEach(function (g, i) {
+        if (!small[i]) { nb += g.sent.length; } else if (g.sent.length > 0) { rest -= min; }
+      });
+      var bw = nb ? rest / nb : 0, grew = false;
+      segs.forEach(function (g, i) {
+        if (!small[i] && g.sent.length * bw < min) { small[i] = true; grew = true; }
+      });
+      if (!grew) {
+        return segs.map(function (g, i) { return g.sent.length === 0 ? 0 : small[i] ? min : g.sent.length * bw; });
+      }
+    }
   }
 
   // drawSegment draws one run's stretch of the timeline from x: its band,
