@@ -107,3 +107,53 @@ func TestPageShortRunVisible(t *testing.T) {
 		t.Errorf("browser reported %s", problem)
 	}
 }
+
+// TestPageRounding: the page's numbers add up as written. The shares of
+// three statuses of one recipient each are 33.4%, 33.3% and 33.3% (they
+// were 33% three times, 99%); a run of 0.4 s shows "0.4 s" (it showed
+// "0 s"), one of 1.3 s "1.3 s", and the runs' total row their 1.7 s, the
+// summary's sending time, with the sums of their counts.
+func TestPageRounding(t *testing.T) {
+	dir := t.TempDir()
+	t0 := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
+	var rows []report.Row
+	tries := func(start time.Time, row0 int, status []sendpool.Status, at ...time.Duration) {
+		var recs []any
+		for i, d := range at {
+			key := fmt.Sprintf("r%d@example.org", row0+i)
+			when := start.Add(d)
+			rows = append(rows, report.Row{Recipient: report.Recipient{Row: row0 + i, Key: key, To: key}, Status: status[i],
+				StartedAt: when.Format(time.RFC3339Nano), FinishedAt: when.Format(time.RFC3339Nano)})
+			recs = append(recs, journal.Attempt{Row: row0 + i, Key: key, Try: 1, Time: when},
+				journal.Result{Row: row0 + i, Key: key, Status: status[i], Attempts: 1, Code: 250, Started: when, Finished: when})
+		}
+		writeJournalRun(t, dir, journal.Run{Started: start}, recs...)
+	}
+	tries(t0, 2, []sendpool.Status{sendpool.StatusSent}, 400*time.Millisecond)
+	tries(t0.Add(time.Hour), 3, []sendpool.Status{sendpool.StatusFailed, sendpool.StatusDeferred}, 300*time.Millisecond, 1300*time.Millisecond)
+	if err := report.WritePage(context.Background(), dir, report.PageInput{Campaign: "c", CampaignPath: "c.yaml", Rows: report.RowsOf(rows), JournalDir: dir}); err != nil {
+		t.Fatal(err)
+	}
+	b := pagetest.Start(t, 60*time.Second, 1280, 900)
+	b.Do(t, "load", chromedp.Navigate(pagetest.FileURL(filepath.Join(dir, report.PageFile))),
+		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
+	p := pageTab{t, b}
+	if got := p.str("shares", `Array.from(document.querySelectorAll('#status-list li:not(.zero) .pct')).map(function (e) { return e.textContent; }).join(' ')`); got != "33.4% 33.3% 33.3%" {
+		t.Errorf("the shares of three statuses of one each: %q, want 33.4%% 33.3%% 33.3%% (100%%)", got)
+	}
+	cells := func(css string) string {
+		return p.str(css, `Array.from(document.querySelectorAll('`+css+`')).map(function (tr) { return Array.from(tr.children).slice(3, 8).map(function (c) { return c.textContent; }).join(' '); }).join(' | ')`)
+	}
+	if got := cells("#runs tbody tr"); got != "0.4 s 1 0 0 0 | 1.3 s 0 1 1 0" {
+		t.Errorf("the runs' durations and counts: %q, want \"0.4 s 1 0 0 0 | 1.3 s 0 1 1 0\"", got)
+	}
+	if got := cells("#runs tfoot tr"); got != "1.7 s 1 1 1 0" {
+		t.Errorf("the runs' total: %q, want \"1.7 s 1 1 1 0\"", got)
+	}
+	if got := p.str("sending time", `document.getElementById('kpi-time').firstChild.textContent`); got != "1.7 s" {
+		t.Errorf("the summary's sending time: %q, want the runs' total, 1.7 s", got)
+	}
+	for _, problem := range b.Problems() {
+		t.Errorf("browser reported %s", problem)
+	}
+}

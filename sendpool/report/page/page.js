@@ -90,11 +90,39 @@
 
   function fmtInt(n) { return Number(n).toLocaleString('en-US'); }
 
-  function fmtPct(n, total) {
-    if (!total) { return '0%'; }
-    var p = 100 * n / total;
-    if (p > 0 && p < 0.1) { return '<0.1%'; }
-    return (p >= 10 || p === 0 ? p.toFixed(0) : p.toFixed(1)) + '%';
+  // fmtPct is n of total as a share, written as shares writes it.
+  function fmtPct(n, total) { return shares([n, total - n], total)[0]; }
+
+  // shares writes each of counts as a share of total in tenths of a
+  // percent that add up to 100% (largest remainder; a count short of the
+  // total never "100%"; one too small for a tenth "<0.1%", counting as
+  // none), as shares in pageshares.go does for the part without script.
+  function shares(counts, total) {
+    if (!(total > 0)) { return counts.map(function () { return '0%'; }); }
+    var left = 1000;
+    var units = counts.map(function (n) { var u = Math.floor(1000 * n / total); left -= u; return u; });
+    var order = counts.map(function (n, i) { return i; });
+    order.sort(function (a, b) { return (1000 * counts[b] % total) - (1000 * counts[a] % total) || a - b; });
+    order.forEach(function (i) {
+      if (left === 0 || (units[i] === 999 && counts[i] < total)) { return; }
+      units[i]++;
+      left--;
+    });
+    return units.map(function (u, i) {
+      if (u === 0 && counts[i] > 0) { return '<0.1%'; }
+      return (u % 10 === 0 ? String(u / 10) : (u / 10).toFixed(1)) + '%';
+    });
+  }
+
+  // fmtDur is a run's duration: tenths of a second under a minute (a run
+  // of 0.4 s was "0 s"; under 0.1 s "<0.1 s", never none), fmtSpan's
+  // above. The runs' total and the summary's sending time are their exact
+  // sum written so, which the rows' add up to within their rounding.
+  function fmtDur(ms) {
+    if (!(ms > 0)) { return '–'; }
+    if (ms < 100) { return '<0.1 s'; }
+    if (ms < 59950) { return (Math.round(ms / 100) / 10).toFixed(1) + ' s'; }
+    return fmtSpan(ms);
   }
 
   function fmtMs(ms) {
@@ -250,7 +278,7 @@
     var span = runsSpan();
     var runs = D.runs.reduce(function (n, r) { return n + (r.runs || 1); }, 0);
     kpi(box, fmtInt(runs), runs === 1 ? 'run' : 'runs');
-    kpi(box, span.ms ? fmtSpan(span.ms) : '–', 'sending time');
+    kpi(box, fmtDur(span.ms), 'sending time').id = 'kpi-time';
     kpi(box, fmtRate(span.sent, span.ms), 'average rate');
     kpi(box, fmtMs(D.medianMs), 'median time to the final reply');
 
@@ -258,12 +286,13 @@
     clear(bar);
     var list = $('status-list');
     clear(list);
-    D.statuses.forEach(function (s) {
+    var share = shares(D.statuses.map(function (s) { return s.n; }), D.total);
+    D.statuses.forEach(function (s, i) {
       if (s.n > 0) {
         var part = el('span');
         part.style.background = statusColor(s.s);
         part.style.width = (100 * s.n / D.total) + '%';
-        part.title = s.s + ': ' + fmtInt(s.n) + ' (' + fmtPct(s.n, D.total) + ')';
+        part.title = s.s + ': ' + fmtInt(s.n) + ' (' + share[i] + ')';
         bar.appendChild(part);
       }
       var li = el('li', s.n ? null : 'zero');
@@ -274,7 +303,7 @@
       b.appendChild(swatch(statusColor(s.s)));
       b.appendChild(el('span', 'name', s.s));
       b.appendChild(el('span', 'n', fmtInt(s.n)));
-      b.appendChild(el('span', 'pct', fmtPct(s.n, D.total)));
+      b.appendChild(el('span', 'pct', share[i]));
       b.addEventListener('click', function () { setStatus(s.s); showRecipients(); });
       li.appendChild(b);
       list.appendChild(li);
@@ -315,7 +344,7 @@
       tr.appendChild(first);
       tr.appendChild(el('td', 'when', fmtTime(r.start)));
       tr.appendChild(el('td', 'when', r.end ? fmtTime(r.end) : '–'));
-      tr.appendChild(el('td', 'when', dur ? fmtSpan(dur) : '–'));
+      tr.appendChild(el('td', 'when', fmtDur(dur)));
       [r.sent, r.failed, r.deferred, r.throttled, r.unknown].forEach(function (n) { tr.appendChild(el('td', 'num', fmtInt(n))); });
       tr.appendChild(el('td', 'num', fmtRate(r.sent, dur)));
       var stop = el('td', 'text');
@@ -328,6 +357,30 @@
       body.appendChild(tr);
     });
     t.appendChild(body);
+    if (D.runs.length > 1) { t.appendChild(runsTotal()); }
+  }
+
+  // runsTotal is the runs table's foot: all runs, from the first start to
+  // the last try; their duration (the summary's sending time), counts
+  // and average rate (the summary's).
+  function runsTotal() {
+    var span = runsSpan(), sum = [0, 0, 0, 0, 0], first = 0, last = 0;
+    D.runs.forEach(function (r) {
+      [r.sent, r.failed, r.deferred, r.throttled, r.unknown].forEach(function (n, i) { sum[i] += n || 0; });
+      if (r.start && (!first || r.start < first)) { first = r.start; }
+      if (r.end > last) { last = r.end; }
+    });
+    var tr = el('tr', 'total');
+    tr.appendChild(el('th', null, 'All runs'));
+    tr.appendChild(el('td', 'when', fmtTime(first)));
+    tr.appendChild(el('td', 'when', last ? fmtTime(last) : '–'));
+    tr.appendChild(el('td', 'when', fmtDur(span.ms)));
+    sum.forEach(function (n) { tr.appendChild(el('td', 'num', fmtInt(n))); });
+    tr.appendChild(el('td', 'num', fmtRate(span.sent, span.ms)));
+    tr.appendChild(el('td'));
+    var foot = el('tfoot');
+    foot.appendChild(tr);
+    return foot;
   }
 
   function renderSettings() {
