@@ -10,6 +10,8 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"github.com/tidings/tidings/internal/chromium"
 )
 
 // TestGalleryScreenReader: the gallery tells a screen reader's user what
@@ -21,7 +23,7 @@ func TestGalleryScreenReader(t *testing.T) {
 	dir, _ := galleryFixture(t, "http://127.0.0.1:9") // no image is loaded: none is asked for
 	ctx, problems := galleryNewBrowser(t, 60*time.Second)
 	galleryDo(ctx, t, "load index.html",
-		chromedp.Navigate(galleryFileURL(dir+"/index.html")),
+		chromedp.Navigate(chromium.FileURL(dir+"/index.html")),
 		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
 	str := func(what, js string) string { return galleryRun(ctx, t, what, chromedp.Evaluate[string](js)) }
 	pressed := func(group string) string {
@@ -93,7 +95,7 @@ func TestGalleryNarrow(t *testing.T) {
 		t.Fatalf("a phone's screen: %v", err)
 	}
 	galleryDo(ctx, t, "load index.html",
-		chromedp.Navigate(galleryFileURL(filepath.Join(dir, "index.html"))),
+		chromedp.Navigate(chromium.FileURL(filepath.Join(dir, "index.html"))),
 		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
 	galleryOpenRow(ctx, t, 2, true)
 	got := galleryRun(ctx, t, "widths", chromedp.Evaluate[string](`(function () {
@@ -120,7 +122,7 @@ func TestGalleryTabs(t *testing.T) {
 	dir, _ := galleryFixture(t, "http://127.0.0.1:9")
 	ctx, problems := galleryNewBrowser(t, 60*time.Second)
 	galleryDo(ctx, t, "load index.html",
-		chromedp.Navigate(galleryFileURL(dir+"/index.html")),
+		chromedp.Navigate(chromium.FileURL(dir+"/index.html")),
 		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
 	galleryOpenRow(ctx, t, 2, true)
 	str := func(what, js string) string { return galleryRun(ctx, t, what, chromedp.Evaluate[string](js)) }
@@ -148,7 +150,7 @@ func TestGalleryPanelArrows(t *testing.T) {
 	dir, _ := galleryFixture(t, "http://127.0.0.1:9")
 	ctx, problems := galleryNewBrowser(t, 60*time.Second)
 	galleryDo(ctx, t, "load index.html",
-		chromedp.Navigate(galleryFileURL(dir+"/index.html")),
+		chromedp.Navigate(chromium.FileURL(dir+"/index.html")),
 		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
 	galleryOpenRow(ctx, t, 2, true)
 	str := func(what, js string) string { return galleryRun(ctx, t, what, chromedp.Evaluate[string](js)) }
@@ -190,7 +192,7 @@ func TestGallerySearchLabel(t *testing.T) {
 	dir, _ := galleryFixture(t, "http://127.0.0.1:9") // no image is loaded: none is asked for
 	ctx, problems := galleryNewBrowser(t, 60*time.Second)
 	galleryDo(ctx, t, "load index.html",
-		chromedp.Navigate(galleryFileURL(dir+"/index.html")),
+		chromedp.Navigate(chromium.FileURL(dir+"/index.html")),
 		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
 	for _, width := range []int64{1400, 375} {
 		galleryDo(ctx, t, "width", chromedp.EmulateViewport(width, 900))

@@ -8,6 +8,8 @@ import (
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+
+	"github.com/tidings/tidings/internal/chromium"
 )
 
 // galleryAnnPage writes the preview of one message to "Lee, Ann"
@@ -35,7 +37,7 @@ func galleryAnnPage(t *testing.T) (str func(what, js string) string, problems fu
 		t.Fatalf("time zone: %v", err)
 	}
 	galleryDo(ctx, t, "load index.html",
-		chromedp.Navigate(galleryFileURL(filepath.Join(dir, "index.html"))),
+		chromedp.Navigate(chromium.FileURL(filepath.Join(dir, "index.html"))),
 		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
 	galleryOpenRow(ctx, t, 2, true)
 	return func(what, js string) string { return galleryRun(ctx, t, what, chromedp.Evaluate[string](js)) }, problems

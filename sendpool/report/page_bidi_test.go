@@ -11,9 +11,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/tidings/tidings/internal/chromium"
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/report"
-	"github.com/tidings/tidings/sendpool/report/pagetest"
 )
 
 // rowsPage writes the report page of rows (no journal) with the campaign
@@ -25,8 +25,8 @@ func rowsPage(t *testing.T, path string, width int, rows []report.Row) pageTab {
 	if err := report.WritePage(context.Background(), dir, in); err != nil {
 		t.Fatal(err)
 	}
-	b := pagetest.Start(t, 60*time.Second, width, 900)
-	b.Do(t, "load", chromedp.Navigate(pagetest.FileURL(filepath.Join(dir, report.PageFile))),
+	b := chromium.Start(t, 60*time.Second, width, 900)
+	b.Do(t, "load", chromedp.Navigate(chromium.FileURL(filepath.Join(dir, report.PageFile))),
 		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
 	return pageTab{t, b}
 }

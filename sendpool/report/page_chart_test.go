@@ -11,10 +11,10 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/tidings/tidings/internal/chromium"
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/report"
-	"github.com/tidings/tidings/sendpool/report/pagetest"
 )
 
 // TestPageDomainLabels: a domain whose first label is as long as DNS
@@ -83,8 +83,8 @@ func TestPageShortRunVisible(t *testing.T) {
 	if err := report.WritePage(context.Background(), dir, report.PageInput{Campaign: "c", CampaignPath: "c.yaml", Rows: report.RowsOf(rows), JournalDir: dir}); err != nil {
 		t.Fatal(err)
 	}
-	b := pagetest.Start(t, 60*time.Second, 1280, 900)
-	b.Do(t, "load", chromedp.Navigate(pagetest.FileURL(filepath.Join(dir, report.PageFile))),
+	b := chromium.Start(t, 60*time.Second, 1280, 900)
+	b.Do(t, "load", chromedp.Navigate(chromium.FileURL(filepath.Join(dir, report.PageFile))),
 		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
 	p := pageTab{t, b}
 	got := p.str("run 2", `(function () {
@@ -134,8 +134,8 @@ func TestPageRounding(t *testing.T) {
 	if err := report.WritePage(context.Background(), dir, report.PageInput{Campaign: "c", CampaignPath: "c.yaml", Rows: report.RowsOf(rows), JournalDir: dir}); err != nil {
 		t.Fatal(err)
 	}
-	b := pagetest.Start(t, 60*time.Second, 1280, 900)
-	b.Do(t, "load", chromedp.Navigate(pagetest.FileURL(filepath.Join(dir, report.PageFile))),
+	b := chromium.Start(t, 60*time.Second, 1280, 900)
+	b.Do(t, "load", chromedp.Navigate(chromium.FileURL(filepath.Join(dir, report.PageFile))),
 		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
 	p := pageTab{t, b}
 	if got := p.str("shares", `Array.from(document.querySelectorAll('#status-list li:not(.zero) .pct')).map(function (e) { return e.textContent; }).join(' ')`); got != "33.4% 33.3% 33.3%" {

@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/tidings/tidings/internal/chromium"
 	"github.com/tidings/tidings/sendpool/report"
 	"github.com/tidings/tidings/sendpool/report/pagetest"
 )
@@ -28,8 +29,8 @@ func keyboardPage(t *testing.T, n int) pageTab {
 	if err := report.WritePage(context.Background(), dir, in); err != nil {
 		t.Fatal(err)
 	}
-	b := pagetest.Start(t, 60*time.Second, 1280, 900)
-	b.Do(t, "load", chromedp.Navigate(pagetest.FileURL(filepath.Join(dir, report.PageFile))),
+	b := chromium.Start(t, 60*time.Second, 1280, 900)
+	b.Do(t, "load", chromedp.Navigate(chromium.FileURL(filepath.Join(dir, report.PageFile))),
 		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
 	return pageTab{t, b}
 }
