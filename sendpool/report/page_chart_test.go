@@ -157,3 +157,25 @@ func TestPageRounding(t *testing.T) {
 		t.Errorf("browser reported %s", problem)
 	}
 }
+
+// TestPageSharesAgree: in a made-up campaign of 300 recipients of a dozen
+// statuses, the shares the script writes add up to 100% (one under a
+// tenth, "<0.1%", counting as none) and are those the part without script
+// writes, status by status.
+func TestPageSharesAgree(t *testing.T) {
+	p := keyboardPage(t, 300)
+	got := p.str("shares", `(function () {
+		var static = {}, sum = 0, out = [];
+		document.querySelectorAll('#static-counts tbody tr').forEach(function (tr) { static[tr.cells[0].textContent] = tr.cells[2].textContent; });
+		document.querySelectorAll('#status-list li:not(.zero)').forEach(function (li) {
+			var s = li.dataset.status, pct = li.querySelector('.pct').textContent;
+			if (static[s] !== pct) { out.push(s + ' ' + pct + ' with script, ' + static[s] + ' without'); }
+			if (pct !== '<0.1%') { sum += Math.round(10 * parseFloat(pct)); }
+		});
+		if (sum !== 1000) { out.push('they add up to ' + sum / 10 + '%'); }
+		return out.join('; ');
+	})()`)
+	if got != "" {
+		t.Errorf("the shares of the statuses: %s", got)
+	}
+}
