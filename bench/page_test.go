@@ -14,6 +14,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/tidings/tidings/internal/chromium"
 	"github.com/tidings/tidings/sendpool/journal"
 	rpage "github.com/tidings/tidings/sendpool/report"
 	"github.com/tidings/tidings/sendpool/report/pagetest"
@@ -56,15 +57,15 @@ func BenchmarkReportPage(b *testing.B) {
 		note: fmt.Sprintf("%v; report.html %d KB, report-data %.1f MB in %d files; journal %.0f MB read once; peak = Go heap in use, %.0f MB of it before",
 			write.Round(time.Millisecond), page.Size()>>10, float64(size)/1e6, files, float64(jl.Size())/1e6, mb(int64(base)))})
 
-	br := pagetest.Start(b, 120*time.Second, 1360, 1000)
+	br := chromium.Start(b, 120*time.Second, 1360, 1000)
 	var marks map[string]string
 	var wall time.Duration
 	for range b.N {
 		start := time.Now()
-		br.Do(b, "load", chromedp.Navigate(pagetest.FileURL(filepath.Join(dir, rpage.PageFile))),
+		br.Do(b, "load", chromedp.Navigate(chromium.FileURL(filepath.Join(dir, rpage.PageFile))),
 			chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`, chromedp.WithPollingInterval(10*time.Millisecond)))
 		wall += time.Since(start)
-		marks = pagetest.Get(b, br, "timings", chromedp.Evaluate[map[string]string](`({charts: document.body.dataset.chartsMs,
+		marks = chromium.Get(b, br, "timings", chromedp.Evaluate[map[string]string](`({charts: document.body.dataset.chartsMs,
 			first: document.body.dataset.firstTableMs, ready: document.body.dataset.readyMs, total: document.getElementById('page-info').dataset.total})`))
 	}
 	wall /= time.Duration(b.N)

@@ -2,15 +2,14 @@ package markdown
 
 import (
 	"bytes"
-	"context"
-	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/tidings/tidings/internal/chromium"
 )
 
 // rtlBody is a Markdown body in Arabic with one English paragraph.
@@ -41,7 +40,6 @@ const rtlCheck = `(() => {
 // right to left, set to the right (the quote's bar on the right), and an
 // English paragraph beside them left to right, on the left.
 func TestRightToLeftInBrowser(t *testing.T) {
-	exe := findBrowser(t)
 	var body, text, page bytes.Buffer
 	if err := New(Options{Styled: true}).Convert([]byte(rtlBody), &body, &text); err != nil {
 		t.Fatal(err)
@@ -53,43 +51,14 @@ func TestRightToLeftInBrowser(t *testing.T) {
 	if err := os.WriteFile(path, page.Bytes(), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.Headless,
-		chromedp.NoSandbox, chromedp.DisableGPU, chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(700, 900))
-	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
-	defer cancel()
-	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
-	defer acancel()
-	tctx, tcancel := chromedp.NewContext(actx)
-	defer tcancel()
-	if err := chromedp.Do(tctx, chromedp.Navigate((&url.URL{Scheme: "file", Path: filepath.ToSlash(path)}).String())); err != nil {
-		t.Fatal(err)
-	}
-	got, err := chromedp.Run(tctx, chromedp.Evaluate[string](rtlCheck))
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := chromium.Start(t, time.Minute, 700, 900)
+	b.Do(t, "load", chromedp.Navigate(chromium.FileURL(path)))
+	got := chromium.Get(t, b, "directions", chromedp.Evaluate[string](rtlCheck))
 	const want = `{"h1":"rtl right","p":"rtl right","ul":"rtl","li":"rtl right","quote":"rtl","quoteText":"rtl right","table":"rtl","en":"ltr left","bar":"4px 0px"}`
 	if got != want {
 		t.Errorf("Chromium computes\n%s\nwant\n%s", got, want)
 	}
-}
-
-// findBrowser returns Chromium, or skips the test loudly (fails under
-// CI=true) when there is none.
-func findBrowser(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("TIDINGS_CHROME"); p != "" {
-		return p
+	for _, problem := range b.Problems() {
+		t.Errorf("browser reported %s", problem)
 	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	const msg = "NO BROWSER: right-to-left bodies are NOT checked. Install chromium or set TIDINGS_CHROME."
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-	return ""
 }

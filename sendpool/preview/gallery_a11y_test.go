@@ -10,6 +10,8 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"github.com/tidings/tidings/internal/chromium"
 )
 
 // TestGalleryScreenReader: the gallery tells a screen reader's user what
@@ -21,7 +23,7 @@ func TestGalleryScreenReader(t *testing.T) {
 	dir, _ := galleryFixture(t, "http://127.0.0.1:9") // no image is loaded: none is asked for
 	ctx, problems := galleryNewBrowser(t, 60*time.Second)
 	galleryDo(ctx, t, "load index.html",
-		chromedp.Navigate(galleryFileURL(dir+"/index.html")),
+		chromedp.Navigate(chromium.FileURL(dir+"/index.html")),
 		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
 	str := func(what, js string) string { return galleryRun(ctx, t, what, chromedp.Evaluate[string](js)) }
 	pressed := func(group string) string {
@@ -93,7 +95,7 @@ func TestGalleryNarrow(t *testing.T) {
 		t.Fatalf("a phone's screen: %v", err)
 	}
 	galleryDo(ctx, t, "load index.html",
-		chromedp.Navigate(galleryFileURL(filepath.Join(dir, "index.html"))),
+		chromedp.Navigate(chromium.FileURL(filepath.Join(dir, "index.html"))),
 		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
 	galleryOpenRow(ctx, t, 2, true)
 	got := galleryRun(ctx, t, "widths", chromedp.Evaluate[string](`(function () {
@@ -120,7 +122,7 @@ func TestGalleryTabs(t *testing.T) {
 	dir, _ := galleryFixture(t, "http://127.0.0.1:9")
 	ctx, problems := galleryNewBrowser(t, 60*time.Second)
 	galleryDo(ctx, t, "load index.html",
-		chromedp.Navigate(galleryFileURL(dir+"/index.html")),
+		chromedp.Navigate(chromium.FileURL(dir+"/index.html")),
 		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
 	galleryOpenRow(ctx, t, 2, true)
 	str := func(what, js string) string { return galleryRun(ctx, t, what, chromedp.Evaluate[string](js)) }
@@ -148,7 +150,7 @@ func TestGalleryPanelArrows(t *testing.T) {
 	dir, _ := galleryFixture(t, "http://127.0.0.1:9")
 	ctx, problems := galleryNewBrowser(t, 60*time.Second)
 	galleryDo(ctx, t, "load index.html",
-		chromedp.Navigate(galleryFileURL(dir+"/index.html")),
+		chromedp.Navigate(chromium.FileURL(dir+"/index.html")),
 		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
 	galleryOpenRow(ctx, t, 2, true)
 	str := func(what, js string) string { return galleryRun(ctx, t, what, chromedp.Evaluate[string](js)) }
@@ -160,6 +162,42 @@ func TestGalleryPanelArrows(t *testing.T) {
 		got := str("after the arrows", `document.getElementById('message').dataset.loaded + ' ' + document.activeElement.id`)
 		if want := before + " tab-" + panel; got != want {
 			t.Errorf("↓ ↓ ↑ in the focused %s panel: message and focus %q, want %q (the same message, the panel focused)", panel, got, want)
+		}
+	}
+	for _, p := range problems() {
+		t.Errorf("browser reported %s", p)
+	}
+}
+
+// gallerySearchLabel is the visible label of the search box (#search) as
+// a sighted user sees it and a screen reader names the box by it, or
+// what is wrong: none, a name from elsewhere (aria-label) that no one
+// sees, or a label not drawn where it is (hidden, clipped, covered).
+const gallerySearchLabel = `(function () {
+	var s = document.getElementById('search'), l = s.labels && s.labels[0];
+	if (!l) { return 'no label'; }
+	if (s.hasAttribute('aria-label') || s.hasAttribute('aria-labelledby')) { return 'named by an attribute instead'; }
+	var r = l.getBoundingClientRect(), box = s.getBoundingClientRect();
+	if (r.width < 20 || r.height < 8) { return 'not drawn: ' + r.width + 'x' + r.height; }
+	var at = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+	if (at !== l && !l.contains(at)) { return 'covered by ' + (at ? at.tagName : 'nothing'); }
+	if (r.right > box.left && r.bottom > box.top && r.left < box.right && r.top < box.bottom) { return 'over the box'; }
+	return l.textContent.trim();
+})()`
+
+// TestGallerySearchLabel: the search box has a label one sees (the
+// placeholder, gone once one types, was all), which names it, on a wide
+// screen and a phone.
+func TestGallerySearchLabel(t *testing.T) {
+	dir, _ := galleryFixture(t, "http://127.0.0.1:9") // no image is loaded: none is asked for
+	ctx, problems := galleryNewBrowser(t, 60*time.Second)
+	galleryDo(ctx, t, "load index.html",
+		chromedp.Navigate(chromium.FileURL(dir+"/index.html")),
+		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
+	for _, width := range []int64{1400, 375} {
+		galleryDo(ctx, t, "width", chromedp.EmulateViewport(width, 900))
+		if got := galleryRun(ctx, t, "label", chromedp.Evaluate[string](gallerySearchLabel)); got != "Search messages" {
+			t.Errorf("%d px wide, the search box's visible label: %s", width, got)
 		}
 	}
 	for _, p := range problems() {

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/tidings/tidings/internal/chromium"
 )
 
 // TestGalleryPreconnect: a message whose HTML asks the browser to
@@ -51,7 +53,7 @@ func TestGalleryPreconnect(t *testing.T) {
 	}
 	ctx, problems := galleryNewBrowser(t, 60*time.Second)
 	galleryDo(ctx, t, "load index.html",
-		chromedp.Navigate(galleryFileURL(filepath.Join(dir, "index.html"))),
+		chromedp.Navigate(chromium.FileURL(filepath.Join(dir, "index.html"))),
 		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
 	galleryOpenRow(ctx, t, 2, true)
 	links := galleryRun(ctx, t, "links in the frames", chromedp.Evaluate[int](`['frame-desktop', 'frame-phone'].reduce(function (n, id) {

@@ -3,6 +3,7 @@ package preview
 import (
 	"slices"
 
+	"github.com/tidings/tidings/internal/chromium"
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/report"
 
@@ -21,18 +22,13 @@ import (
 	"net/http"
 	"net/mail"
 	"net/textproto"
-	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/log"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"github.com/tidings/tidings/render"
@@ -307,87 +303,13 @@ func galleryFixture(t *testing.T, remote string) (dir string, total int) {
 	return dir, len(mails) + 3
 }
 
-// galleryFindBrowser returns the Chromium to drive: $TIDINGS_CHROME, else
-// chromium, chromium-browser or google-chrome on PATH. Without one the test
-// fails in CI and is skipped, loudly, elsewhere.
-func galleryFindBrowser(t testing.TB) string {
-	t.Helper()
-	if p := os.Getenv("TIDINGS_CHROME"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	const msg = "NO BROWSER: the preview gallery is NOT tested. Install chromium (apt-get install chromium) or set TIDINGS_CHROME."
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-	return ""
-}
-
-// galleryBlockedByPolicy matches the console errors of Chromium refusing to run
-// script: the outcome the hostile rows are there to provoke.
-var galleryBlockedByPolicy = regexp.MustCompile(`^(Blocked script execution in '[^']*' because the document's frame is sandboxed|` +
-	`(Executing inline event handler|Running the JavaScript URL|Executing inline script) violates the following Content Security Policy)`)
-
-// galleryNewBrowser starts a headless Chromium with a fresh profile and returns
-// a tab context bounded by timeout. Page exceptions and console errors are
-// collected into the returned func.
+// galleryNewBrowser starts a headless Chromium (chromium.Start) with a
+// window of 1400×900 and returns its tab's context, bounded by timeout,
+// and what the pages threw or logged.
 func galleryNewBrowser(t testing.TB, timeout time.Duration) (context.Context, func() []string) {
 	t.Helper()
-	exe := galleryFindBrowser(t)
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe),
-		chromedp.Headless,
-		chromedp.NoSandbox, // tests run as root in containers
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1400, 900),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-	)
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	t.Cleanup(cancel)
-	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
-	t.Cleanup(acancel)
-	var mu sync.Mutex
-	var problems []string
-	tctx, tcancel := chromedp.NewContext(actx, chromedp.WithListener(func(ev any) {
-		mu.Lock()
-		defer mu.Unlock()
-		switch e := ev.(type) {
-		case *runtime.EventExceptionThrown:
-			text := e.ExceptionDetails.Text
-			if e.ExceptionDetails.Exception != nil {
-				text += " " + e.ExceptionDetails.Exception.Description
-			}
-			problems = append(problems, "exception: "+text)
-		case *log.EventEntryAdded:
-			// The browser logs what its policies blocked: hostile content
-			// meeting the sandbox and the CSP, as intended.
-			if e.Entry.Level == log.EntryLevelError && !galleryBlockedByPolicy.MatchString(e.Entry.Text) {
-				problems = append(problems, "console: "+e.Entry.Text+" "+e.Entry.URL)
-			}
-		}
-	}))
-	t.Cleanup(tcancel)
-	if err := chromedp.Do(tctx); err != nil { // start the browser now
-		t.Fatalf("starting %s: %v", exe, err)
-	}
-	return tctx, func() []string {
-		mu.Lock()
-		defer mu.Unlock()
-		return append([]string(nil), problems...)
-	}
-}
-
-func galleryFileURL(path string) string {
-	return (&url.URL{Scheme: "file", Path: filepath.ToSlash(path)}).String()
+	b := chromium.Start(t, timeout, 1400, 900)
+	return b.Ctx, b.Problems
 }
 
 func galleryRun[T any](ctx context.Context, t *testing.T, what string, a chromedp.Action[T]) T {
@@ -458,7 +380,7 @@ func TestGalleryBrowser(t *testing.T) {
 	ctx, problems := galleryNewBrowser(t, 60*time.Second)
 	start := time.Now()
 	galleryDo(ctx, t, "load index.html",
-		chromedp.Navigate(galleryFileURL(filepath.Join(dir, "index.html"))),
+		chromedp.Navigate(chromium.FileURL(filepath.Join(dir, "index.html"))),
 		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
 	t.Logf("page with %d rows ready in %v", total, time.Since(start))
 
@@ -523,7 +445,7 @@ func TestGalleryBrowser(t *testing.T) {
 	if strings.Join(view, "|") != fmt.Sprintf("Row %d will not be sent (suppressed)|gone@blocked.example is suppressed (@blocked.example)|true", total+1) {
 		t.Errorf("skipped row opens as %q", view)
 	}
-	gallerySaveScreenshot(t, "gallery-skipped.png", galleryRun(ctx, t, "skipped screenshot", chromedp.CaptureScreenshot()))
+	chromium.SaveScreenshot(t, "gallery-skipped.png", galleryRun(ctx, t, "skipped screenshot", chromedp.CaptureScreenshot()))
 	galleryDo(ctx, t, "status ok", chromedp.Click(chromedp.CSS(`#status-filter [data-status=ok]`)))
 	waitTotal("ok only", total-3)
 	galleryDo(ctx, t, "status all", chromedp.Click(chromedp.CSS(`#status-filter [data-status=all]`)))
@@ -634,7 +556,7 @@ func TestGalleryBrowser(t *testing.T) {
 	galleryDo(ctx, t, "clear search", chromedp.Evaluate[chromedp.Void](`(function () { var s = document.getElementById('search');
 		s.value = ''; s.dispatchEvent(new Event('input')); })()`))
 	waitTotal("whole list", total)
-	gallerySaveScreenshot(t, "gallery.png", galleryRun(ctx, t, "screenshot", chromedp.CaptureScreenshot()))
+	chromium.SaveScreenshot(t, "gallery.png", galleryRun(ctx, t, "screenshot", chromedp.CaptureScreenshot()))
 
 	galleryDo(ctx, t, "phone and desktop", chromedp.Click(chromedp.CSS(`#width-toggle [data-width=both]`)))
 	widths := galleryRun(ctx, t, "frame widths", chromedp.Evaluate[[]int](`[document.getElementById('frame-desktop').offsetWidth, document.getElementById('frame-phone').offsetWidth]`))
@@ -645,7 +567,7 @@ func TestGalleryBrowser(t *testing.T) {
 	if w := galleryRun(ctx, t, "desktop hidden", chromedp.Evaluate[int](`document.getElementById('frame-desktop').offsetWidth`)); w != 0 {
 		t.Errorf("phone view still shows the desktop frame (%d px)", w)
 	}
-	gallerySaveScreenshot(t, "gallery-phone.png", galleryRun(ctx, t, "phone screenshot", chromedp.CaptureScreenshot()))
+	chromium.SaveScreenshot(t, "gallery-phone.png", galleryRun(ctx, t, "phone screenshot", chromedp.CaptureScreenshot()))
 
 	// Remote images on request.
 	galleryDo(ctx, t, "show remote images", chromedp.Click(chromedp.ID("remote-toggle")))
@@ -693,26 +615,6 @@ func TestGalleryBrowser(t *testing.T) {
 	}
 	for _, p := range problems() {
 		t.Errorf("browser reported %s", p)
-	}
-}
-
-// gallerySaveScreenshot writes a PNG under the test's temp folder and, when
-// TIDINGS_SCREENSHOT_DIR is set, copies it there.
-func gallerySaveScreenshot(t *testing.T, name string, png []byte) {
-	t.Helper()
-	p := filepath.Join(t.TempDir(), name)
-	if err := os.WriteFile(p, png, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshot: %s", p)
-	if d := os.Getenv("TIDINGS_SCREENSHOT_DIR"); d != "" {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(d, name), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("screenshot: %s", filepath.Join(d, name))
 	}
 }
 
@@ -785,7 +687,7 @@ func TestGalleryScale(t *testing.T) {
 	// Navigate returns at the load event, which the list's scripts delay
 	// until the last chunk; the page records when it showed page 1.
 	start = time.Now()
-	galleryDo(ctx, t, "load", chromedp.Navigate(galleryFileURL(filepath.Join(dir, "index.html"))))
+	galleryDo(ctx, t, "load", chromedp.Navigate(chromium.FileURL(filepath.Join(dir, "index.html"))))
 	galleryRun(ctx, t, "all rows", chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
 	wall := time.Since(start)
 	if n := galleryRun(ctx, t, "first page", chromedp.Evaluate[int](`document.querySelectorAll('#rows > li').length`)); n != 100 {

@@ -11,9 +11,11 @@ import (
 	"mime"
 	"mime/multipart"
 	"mime/quotedprintable"
+	"net/mail"
 	"net/textproto"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"golang.org/x/text/encoding/htmlindex"
 
@@ -25,8 +27,11 @@ import (
 type galleryMessage struct {
 	// Headers are all header fields in message order, RFC 2047 decoded.
 	Headers [][2]string `json:"headers"`
-	Text    string      `json:"text,omitempty"`
-	HTML    string      `json:"html,omitempty"`
+	// Date is the Date header's time in RFC 3339, for the page to show in
+	// the viewer's time zone; "" when there is none that parses.
+	Date string `json:"date,omitempty"`
+	Text string `json:"text,omitempty"`
+	HTML string `json:"html,omitempty"`
 	// Attachments are the parts that are neither the body nor an inline image.
 	Attachments []galleryPart `json:"attachments,omitempty"`
 	// Inline are the parts with a Content-ID; Images maps each Content-ID
@@ -124,6 +129,9 @@ func parseGalleryMessage(data []byte) *galleryMessage {
 		value = strings.TrimSpace(value)
 		h.Add(name, value)
 		p.msg.Headers = append(p.msg.Headers, [2]string{name, p.decodeHeader(value)})
+	}
+	if t, err := mail.ParseDate(h.Get("Date")); err == nil {
+		p.msg.Date = t.Format(time.RFC3339)
 	}
 	p.entity(h, tp.R, 0)
 	return &p.msg

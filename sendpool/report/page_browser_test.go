@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/internal/chromium"
 	"github.com/tidings/tidings/render"
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
@@ -180,13 +181,13 @@ func pageLocalRun(t *testing.T, stateDir string, rep *report.Reporter) {
 // pageTab is a report page open in headless Chromium.
 type pageTab struct {
 	t *testing.T
-	b *pagetest.Browser
+	b *chromium.Browser
 }
 
 // str evaluates js to a string.
 func (p pageTab) str(what, js string) string {
 	p.t.Helper()
-	return pagetest.Get(p.t, p.b, what, chromedp.Evaluate[string](js))
+	return chromium.Get(p.t, p.b, what, chromedp.Evaluate[string](js))
 }
 
 // waitTotal waits until the recipient table lists want rows.
@@ -218,9 +219,9 @@ func TestPageBrowser(t *testing.T) {
 	if len(rows) != 43 || counts[sendpool.StatusSent] != 37 || counts[sendpool.StatusFailed] != 6 {
 		t.Fatalf("report: %d rows, %v", len(rows), counts)
 	}
-	b := pagetest.Start(t, 60*time.Second, 1400, 1000)
+	b := chromium.Start(t, 60*time.Second, 1400, 1000)
 	start := time.Now()
-	b.Do(t, "load report.html", chromedp.Navigate(pagetest.FileURL(filepath.Join(dir, report.PageFile))),
+	b.Do(t, "load report.html", chromedp.Navigate(chromium.FileURL(filepath.Join(dir, report.PageFile))),
 		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
 	t.Logf("page ready in %v", time.Since(start))
 	p := pageTab{t, b}
@@ -231,7 +232,7 @@ func TestPageBrowser(t *testing.T) {
 	pageCheckCharts(p)
 	pageCheckReplies(p)
 	pageCheckTable(p)
-	pagetest.SaveScreenshot(t, "report-run.png", pagetest.Get(t, b, "screenshot", chromedp.FullScreenshot(100)))
+	chromium.SaveScreenshot(t, "report-run.png", chromium.Get(t, b, "screenshot", chromedp.FullScreenshot(100)))
 	if got := p.str("pwned", `String(window.__pwned)`); got != "undefined" {
 		t.Errorf("window.__pwned = %s: a hostile value ran as script", got)
 	}
@@ -250,7 +251,7 @@ func pageCheckSummary(p pageTab) {
 	if got := p.str("sent", `document.getElementById('kpi-sent').textContent`); got != "86%sent (37)" {
 		t.Errorf("sent shows %q", got)
 	}
-	statuses := pagetest.Get(t, p.b, "status list", chromedp.Evaluate[map[string]string](`(function () { var o = {};
+	statuses := chromium.Get(t, p.b, "status list", chromedp.Evaluate[map[string]string](`(function () { var o = {};
 		document.querySelectorAll('#status-list li').forEach(function (li) {
 			o[li.dataset.status] = li.querySelector('.n').textContent + ' ' + li.querySelector('.pct').textContent; });
 		return o; })()`))
@@ -275,7 +276,7 @@ func pageCheckSummary(p pageTab) {
 // table counts slow.example's throttling.
 func pageCheckCharts(p pageTab) {
 	t := p.t
-	sizes := pagetest.Get(t, p.b, "chart sizes", chromedp.Evaluate[map[string]float64](`(function () {
+	sizes := chromium.Get(t, p.b, "chart sizes", chromedp.Evaluate[map[string]float64](`(function () {
 		var t = document.getElementById('timeline-svg').getBoundingClientRect();
 		var d = document.getElementById('domain-svg').getBoundingClientRect();
 		var bars = document.querySelectorAll('#timeline-svg rect.bar'), area = 0;
@@ -348,7 +349,7 @@ func pageCheckTable(p pageTab) {
 			t.Errorf("the table does not show %q as text:\n%s", v, shown)
 		}
 	}
-	if n := pagetest.Get(t, p.b, "elements from data", chromedp.Evaluate[int](`document.querySelectorAll('img, iframe, object, embed, main script').length`)); n != 0 {
+	if n := chromium.Get(t, p.b, "elements from data", chromedp.Evaluate[int](`document.querySelectorAll('img, iframe, object, embed, main script').length`)); n != 0 {
 		t.Errorf("%d elements were made from data", n)
 	}
 	p.search("no search", " ")
@@ -378,14 +379,14 @@ func TestPageScreenshot(t *testing.T) {
 	if err := report.WritePage(context.Background(), dir, in); err != nil {
 		t.Fatal(err)
 	}
-	b := pagetest.Start(t, 60*time.Second, 1360, 1640)
-	b.Do(t, "load", chromedp.Navigate(pagetest.FileURL(filepath.Join(dir, report.PageFile))),
+	b := chromium.Start(t, 60*time.Second, 1360, 1640)
+	b.Do(t, "load", chromedp.Navigate(chromium.FileURL(filepath.Join(dir, report.PageFile))),
 		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
-	if got := pagetest.Get(t, b, "total", chromedp.Evaluate[string](`document.getElementById('page-info').dataset.total`)); got != "20000" {
+	if got := chromium.Get(t, b, "total", chromedp.Evaluate[string](`document.getElementById('page-info').dataset.total`)); got != "20000" {
 		t.Errorf("table total %s", got)
 	}
-	pagetest.SaveScreenshot(t, "report.png", pagetest.Get(t, b, "screenshot", chromedp.CaptureScreenshot()))
-	pagetest.SaveScreenshot(t, "report-full.png", pagetest.Get(t, b, "full screenshot", chromedp.FullScreenshot(100)))
+	chromium.SaveScreenshot(t, "report.png", chromium.Get(t, b, "screenshot", chromedp.CaptureScreenshot()))
+	chromium.SaveScreenshot(t, "report-full.png", chromium.Get(t, b, "full screenshot", chromedp.FullScreenshot(100)))
 	for _, p := range b.Problems() {
 		t.Errorf("browser reported %s", p)
 	}
@@ -413,8 +414,8 @@ func TestPageSentCountsBounced(t *testing.T) {
 	if err := report.WritePage(context.Background(), dir, report.PageInput{Campaign: "c", CampaignPath: "c.yaml", Rows: report.RowsOf(rows), JournalDir: dir}); err != nil {
 		t.Fatal(err)
 	}
-	b := pagetest.Start(t, 60*time.Second, 1200, 900)
-	b.Do(t, "load", chromedp.Navigate(pagetest.FileURL(filepath.Join(dir, report.PageFile))),
+	b := chromium.Start(t, 60*time.Second, 1200, 900)
+	b.Do(t, "load", chromedp.Navigate(chromium.FileURL(filepath.Join(dir, report.PageFile))),
 		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
 	p := pageTab{t, b}
 	if got := p.str("sent", `document.getElementById('kpi-sent').textContent`); got != "75%sent (6; 3 came back since: bounced, delayed or complained)" {
@@ -434,7 +435,7 @@ func TestPageSentCountsBounced(t *testing.T) {
 // showed 41.7/s, the 24 ms from the run's start to its one try; a run of
 // two shows one.
 func TestPageRateOfOne(t *testing.T) {
-	b := pagetest.Start(t, 60*time.Second, 1200, 900)
+	b := chromium.Start(t, 60*time.Second, 1200, 900)
 	t0 := time.Date(2026, 12, 5, 10, 0, 0, 0, time.UTC)
 	for n, want := range map[int]string{1: "–", 2: "/s"} {
 		dir := t.TempDir()
@@ -452,7 +453,7 @@ func TestPageRateOfOne(t *testing.T) {
 		if err := report.WritePage(context.Background(), dir, report.PageInput{Campaign: "c", CampaignPath: "c.yaml", Rows: report.RowsOf(rows), JournalDir: dir}); err != nil {
 			t.Fatal(err)
 		}
-		b.Do(t, "load", chromedp.Navigate(pagetest.FileURL(filepath.Join(dir, report.PageFile))),
+		b.Do(t, "load", chromedp.Navigate(chromium.FileURL(filepath.Join(dir, report.PageFile))),
 			chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
 		p := pageTab{t, b}
 		got := p.str("average rate", `Array.from(document.querySelectorAll('#kpis .kpi')).filter(function (k) { return k.lastChild.textContent === 'average rate'; })[0].firstChild.textContent`)
@@ -515,8 +516,8 @@ func TestPageTimelineAxis(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := pagetest.Start(t, 60*time.Second, 1200, 900)
-	b.Do(t, "load report.html", chromedp.Navigate(pagetest.FileURL(filepath.Join(stateDir, report.PageFile))),
+	b := chromium.Start(t, 60*time.Second, 1200, 900)
+	b.Do(t, "load report.html", chromedp.Navigate(chromium.FileURL(filepath.Join(stateDir, report.PageFile))),
 		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
 	p := pageTab{t, b}
 	if got := p.str("scale", `Array.from(document.querySelectorAll('#timeline-svg text[x="38"]')).map(function (e) { return e.textContent; }).join(',')`); got != "0,1" {
@@ -576,8 +577,8 @@ func TestPageTimelineLabels(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := pagetest.Start(t, 60*time.Second, 1300, 900)
-	b.Do(t, "load report.html", chromedp.Navigate(pagetest.FileURL(filepath.Join(stateDir, report.PageFile))),
+	b := chromium.Start(t, 60*time.Second, 1300, 900)
+	b.Do(t, "load report.html", chromedp.Navigate(chromium.FileURL(filepath.Join(stateDir, report.PageFile))),
 		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
 	p := pageTab{t, b}
 	// The labels below the chart, left to right, each with where it

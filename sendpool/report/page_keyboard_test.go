@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/tidings/tidings/internal/chromium"
 	"github.com/tidings/tidings/sendpool/report"
 	"github.com/tidings/tidings/sendpool/report/pagetest"
 )
@@ -28,8 +29,8 @@ func keyboardPage(t *testing.T, n int) pageTab {
 	if err := report.WritePage(context.Background(), dir, in); err != nil {
 		t.Fatal(err)
 	}
-	b := pagetest.Start(t, 60*time.Second, 1280, 900)
-	b.Do(t, "load", chromedp.Navigate(pagetest.FileURL(filepath.Join(dir, report.PageFile))),
+	b := chromium.Start(t, 60*time.Second, 1280, 900)
+	b.Do(t, "load", chromedp.Navigate(chromium.FileURL(filepath.Join(dir, report.PageFile))),
 		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
 	return pageTab{t, b}
 }
@@ -139,5 +140,34 @@ func TestPageSearchAnnounced(t *testing.T) {
 	}
 	for _, problem := range p.b.Problems() {
 		t.Errorf("browser reported %s", problem)
+	}
+}
+
+// searchLabel is the visible label of the search box (#search) as a
+// sighted user sees it and a screen reader names the box by it, or what
+// is wrong: none, a name from elsewhere (aria-label) that no one sees,
+// or a label not drawn where it is (hidden, clipped, covered).
+const searchLabel = `(function () {
+	var s = document.getElementById('search'), l = s.labels && s.labels[0];
+	if (!l) { return 'no label'; }
+	if (s.hasAttribute('aria-label') || s.hasAttribute('aria-labelledby')) { return 'named by an attribute instead'; }
+	var r = l.getBoundingClientRect(), box = s.getBoundingClientRect();
+	if (r.width < 20 || r.height < 8) { return 'not drawn: ' + r.width + 'x' + r.height; }
+	var at = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+	if (at !== l && !l.contains(at)) { return 'covered by ' + (at ? at.tagName : 'nothing'); }
+	if (r.right > box.left && r.bottom > box.top && r.left < box.right && r.top < box.bottom) { return 'over the box'; }
+	return l.textContent.trim();
+})()`
+
+// TestPageSearchLabel: the recipients' search box has a label one sees
+// (the placeholder, gone once one types, was all), which names it.
+func TestPageSearchLabel(t *testing.T) {
+	for _, width := range []int{1280, 390} {
+		p := keyboardPage(t, 20)
+		p.b.Do(t, "width", chromedp.EmulateViewport(int64(width), 900))
+		p.b.Do(t, "scroll", chromedp.ScrollIntoView(chromedp.ID("search")))
+		if got := p.str("label", searchLabel); got != "Search recipients" {
+			t.Errorf("%d px wide, the search box's visible label: %s", width, got)
+		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/tidings/tidings/internal/chromium"
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/report"
 	"github.com/tidings/tidings/sendpool/report/pagetest"
@@ -23,11 +24,11 @@ import (
 // script draws (#app).
 func noScriptTab(t *testing.T, dir string) pageTab {
 	t.Helper()
-	b := pagetest.Start(t, 60*time.Second, 1200, 900)
+	b := chromium.Start(t, 60*time.Second, 1200, 900)
 	b.ScriptsOff(t)
-	b.Do(t, "load report.html", chromedp.Navigate(pagetest.FileURL(filepath.Join(dir, report.PageFile))))
+	b.Do(t, "load report.html", chromedp.Navigate(chromium.FileURL(filepath.Join(dir, report.PageFile))))
 	p := pageTab{t, b}
-	shown := pagetest.Get(t, b, "what shows", chromedp.Evaluate[map[string]any](`({
+	shown := chromium.Get(t, b, "what shows", chromedp.Evaluate[map[string]any](`({
 		state: document.body.dataset.state,
 		staticHeight: document.getElementById('static').getBoundingClientRect().height,
 		app: getComputedStyle(document.getElementById('app')).display,
@@ -43,7 +44,7 @@ func noScriptTab(t *testing.T, dir string) pageTab {
 
 // staticCounts reads the counts table: status → its cells' text.
 func (p pageTab) staticCounts() map[string]string {
-	return pagetest.Get(p.t, p.b, "counts", chromedp.Evaluate[map[string]string](`(function () { var o = {};
+	return chromium.Get(p.t, p.b, "counts", chromedp.Evaluate[map[string]string](`(function () { var o = {};
 		document.querySelectorAll('#static-counts tbody tr').forEach(function (tr) {
 			o[tr.cells[0].textContent] = tr.cells[1].textContent + ' ' + tr.cells[2].textContent; });
 		o.total = document.getElementById('static-total').textContent;
@@ -53,7 +54,7 @@ func (p pageTab) staticCounts() map[string]string {
 // staticRows reads the table of rows needing attention: each row's cells'
 // text.
 func (p pageTab) staticRows() [][]string {
-	return pagetest.Get(p.t, p.b, "rows", chromedp.Evaluate[[][]string](`Array.from(document.querySelectorAll('#static-rows tbody tr')).map(
+	return chromium.Get(p.t, p.b, "rows", chromedp.Evaluate[[][]string](`Array.from(document.querySelectorAll('#static-rows tbody tr')).map(
 		function (tr) { return Array.from(tr.cells).map(function (c) { return c.textContent; }); })`))
 }
 
@@ -117,10 +118,10 @@ func TestPageNoScript(t *testing.T) {
 	if links != "report.csv report.json" {
 		t.Errorf("links %q", links)
 	}
-	if n := pagetest.Get(t, p.b, "elements from data", chromedp.Evaluate[int](`document.querySelectorAll('img, iframe, object, embed, #static script').length`)); n != 0 {
+	if n := chromium.Get(t, p.b, "elements from data", chromedp.Evaluate[int](`document.querySelectorAll('img, iframe, object, embed, #static script').length`)); n != 0 {
 		t.Errorf("%d elements were made from data", n)
 	}
-	pagetest.SaveScreenshot(t, "report-noscript.png", pagetest.Get(t, p.b, "screenshot", chromedp.FullScreenshot(100)))
+	chromium.SaveScreenshot(t, "report-noscript.png", chromium.Get(t, p.b, "screenshot", chromedp.FullScreenshot(100)))
 }
 
 // TestPageNoScriptMore: of more rows needing attention than it lists,

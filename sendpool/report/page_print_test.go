@@ -9,6 +9,7 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
+	"github.com/tidings/tidings/internal/chromium"
 	"github.com/tidings/tidings/sendpool/report"
 	"github.com/tidings/tidings/sendpool/report/pagetest"
 )
@@ -28,11 +29,11 @@ func TestPagePrint(t *testing.T) {
 	if err := report.WritePage(context.Background(), dir, in); err != nil {
 		t.Fatal(err)
 	}
-	b := pagetest.Start(t, 60*time.Second, 720, 1000)
+	b := chromium.Start(t, 60*time.Second, 720, 1000)
 	if _, err := chromedp.Call(b.Ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
 		t.Fatalf("emulating print: %v", err)
 	}
-	b.Do(t, "load", chromedp.Navigate(pagetest.FileURL(filepath.Join(dir, report.PageFile))),
+	b.Do(t, "load", chromedp.Navigate(chromium.FileURL(filepath.Join(dir, report.PageFile))),
 		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
 	p := pageTab{t, b}
 	b.Do(t, "open a row", chromedp.Click(chromedp.CSS(`#rows tr[data-idx] button`)))

@@ -127,9 +127,14 @@ func renderStatic(d *pageData) ([]byte, error) {
 	s := pageStatic{Campaign: truncate(cmp.Or(d.Campaign, d.CampaignPath, "–"), pageExampleRunes),
 		Total: groupDigits(d.Total), Attention: d.attention.n, Written: staticTime(d.Generated)}
 	s.First, s.Last, s.Runs = ranSpan(d.Runs)
+	var counts []int
 	for _, c := range d.Statuses {
+		counts = append(counts, c.N)
+	}
+	share := shares(counts, d.Total)
+	for i, c := range d.Statuses {
 		if c.N > 0 {
-			s.Statuses = append(s.Statuses, staticCount{Status: c.Status, N: groupDigits(c.N), Share: share(c.N, d.Total)})
+			s.Statuses = append(s.Statuses, staticCount{Status: c.Status, N: groupDigits(c.N), Share: share[i]})
 		}
 	}
 	k, err := fitStaticRows(tmpl, d.attention.rows)
@@ -198,22 +203,6 @@ func ranSpan(runs []pageRun) (first, last string, n int) {
 // static part cannot know the reader's time zone.
 func staticTime(ms int64) string {
 	return time.UnixMilli(ms).UTC().Format("2006-01-02 15:04:05 UTC")
-}
-
-// share is n of total as a percentage, as the script writes it: whole
-// from 10%, one decimal below, "<0.1%" for a share that rounds to none.
-func share(n, total int) string {
-	if total == 0 {
-		return "0%"
-	}
-	p := 100 * float64(n) / float64(total)
-	switch {
-	case p > 0 && p < 0.1:
-		return "<0.1%"
-	case p >= 10 || p == 0:
-		return strconv.FormatFloat(p, 'f', 0, 64) + "%"
-	}
-	return strconv.FormatFloat(p, 'f', 1, 64) + "%"
 }
 
 // groupDigits writes n with commas between groups of three digits.

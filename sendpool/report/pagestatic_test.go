@@ -21,7 +21,7 @@ import (
 // the status names tidings itself writes.
 var (
 	pageStaticTags  = []string{"section", "h2", "h3", "span", "p", "div", "table", "thead", "tbody", "tfoot", "tr", "th", "td", "a"}
-	pageStaticAttrs = []string{"class", "id", "aria-labelledby", "data-status", "href"}
+	pageStaticAttrs = []string{"class", "id", "aria-labelledby", "data-status", "href", "dir"}
 )
 
 // pageStaticPart parses report.html as a browser with scripts off does
@@ -58,7 +58,7 @@ func pageStaticPart(t testing.TB, page []byte) *html.Node {
 			t.Errorf("#static has a <%s> element", n.Data)
 		}
 		for _, a := range n.Attr {
-			if !slices.Contains(pageStaticAttrs, a.Key) || a.Key == "href" && a.Val != report.CSVFile && a.Val != report.JSONFile {
+			if !slices.Contains(pageStaticAttrs, a.Key) || a.Key == "href" && a.Val != report.CSVFile && a.Val != report.JSONFile || a.Key == "dir" && a.Val != "auto" {
 				t.Errorf("#static has <%s %s=%q>", n.Data, a.Key, a.Val)
 			}
 		}

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -16,11 +17,26 @@ func TestStaticTexts(t *testing.T) {
 		}
 	}
 	for _, c := range []struct {
-		n, total int
-		want     string
-	}{{0, 0, "0%"}, {0, 10, "0%"}, {1, 3000, "<0.1%"}, {51, 3000, "1.7%"}, {37, 43, "86%"}, {43, 43, "100%"}} {
-		if got := share(c.n, c.total); got != c.want {
-			t.Errorf("share(%d, %d) = %q, want %q", c.n, c.total, got, c.want)
+		counts []int
+		total  int
+		want   string
+	}{
+		{[]int{0}, 0, "0%"}, {[]int{0, 10}, 10, "0% 100%"}, {[]int{43}, 43, "100%"},
+		// Thirds: 33.3% three times made 99.9%.
+		{[]int{1, 1, 1}, 3, "33.4% 33.3% 33.3%"},
+		// 2/3 and 1/3 of a sixth each way; the earlier of equal remainders first.
+		{[]int{2, 1, 2, 1}, 6, "33.3% 16.7% 33.3% 16.7%"},
+		// A share too small for a tenth is "<0.1%" and counts as none;
+		// 99.93% is not rounded up to 100% (2 were not sent).
+		{[]int{2998, 1, 1}, 3000, "99.9% 0.1% <0.1%"},
+		{[]int{51, 2949}, 3000, "1.7% 98.3%"},
+		{[]int{37, 6}, 43, "86% 14%"},
+		// 86.046…% and 13.953…%: a whole 86.0% is written 86%.
+		{[]int{1, 1, 1, 1, 1, 1, 1}, 7, "14.3% 14.3% 14.3% 14.3% 14.3% 14.3% 14.2%"},
+	} {
+		got := strings.Join(shares(c.counts, c.total), " ")
+		if got != c.want {
+			t.Errorf("shares(%v, %d) = %q, want %q", c.counts, c.total, got, c.want)
 		}
 	}
 	for _, c := range []struct {

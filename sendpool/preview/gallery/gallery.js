@@ -42,6 +42,31 @@
     return e;
   }
 
+  // dataEl is el for a value from a row or a message: its element
+  // isolates it (dir=auto), so a right-to-left name or a bidi control in
+  // it (U+202E) cannot reorder the text around it.
+  function dataEl(tag, cls, text) {
+    var e = el(tag, cls, text);
+    e.dir = 'auto';
+    return e;
+  }
+
+  function pad2(n) { return (n < 10 ? '0' : '') + n; }
+
+  // fmtLocal writes an RFC 3339 time in the viewer's time zone, naming
+  // it: 2026-11-03 14:30:00 (UTC+05:30, Asia/Kolkata). "" when it does
+  // not parse.
+  function fmtLocal(iso) {
+    var d = new Date(iso);
+    if (isNaN(d.getTime())) { return ''; }
+    var off = -d.getTimezoneOffset(), sign = off < 0 ? '-' : '+', zone = '';
+    off = Math.abs(off);
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ''; } catch (e) { /* no name, the offset says it */ }
+    return d.getFullYear() + '-' + pad2(d.getMonth() + 1) + '-' + pad2(d.getDate()) + ' ' +
+      pad2(d.getHours()) + ':' + pad2(d.getMinutes()) + ':' + pad2(d.getSeconds()) +
+      ' (UTC' + sign + pad2(Math.floor(off / 60)) + ':' + pad2(off % 60) + (zone ? ', ' + zone : '') + ')';
+  }
+
   function clear(node) {
     while (node.firstChild) { node.removeChild(node.firstChild); }
   }
@@ -241,6 +266,27 @@
 
   // ---- the list ---------------------------------------------------------
 
+  // rowTo is a list row's recipients as one reads them: each name, then
+  // its address, not the header's quoted form ("Lee, Ann" <ann@…>), which
+  // the title and the message's Headers and Raw views keep.
+  function rowTo(r) {
+    var to = el('span', 'row-to');
+    if (!r.w) {
+      to.appendChild(dataEl('bdi', null, r.t || r.k || '(no recipient)'));
+      return to;
+    }
+    to.title = r.t;
+    r.w.forEach(function (m, i) {
+      if (i > 0) { to.appendChild(document.createTextNode(', ')); }
+      if (m[0]) {
+        to.appendChild(dataEl('bdi', 'who-name', m[0]));
+        to.appendChild(document.createTextNode(' '));
+      }
+      to.appendChild(dataEl('bdi', m[0] ? 'who-addr' : null, m[1]));
+    });
+    return to;
+  }
+
   function rowItem(i) {
     var r = state.rows[i];
     var li = el('li', 'row ' + filterOf(r));
@@ -251,13 +297,13 @@
 
     var top = el('div', 'row-top');
     top.appendChild(el('span', 'row-num', r.r));
-    top.appendChild(el('span', 'row-to', r.t || r.k || '(no recipient)'));
+    top.appendChild(rowTo(r));
     if (r.x) { top.appendChild(el('span', 'badge bad', 'invalid')); }
     if (r.n) { top.appendChild(el('span', 'badge skip', r.n)); }
     if (r.d) { top.appendChild(el('span', 'badge done', r.d)); }
     b.appendChild(top);
 
-    if (r.s) { b.appendChild(el('div', 'row-subject', r.s)); }
+    if (r.s) { b.appendChild(dataEl('div', 'row-subject', r.s)); }
     if (r.x) {
       b.appendChild(el('div', 'row-problem', r.p || 'could not be rendered'));
     }
@@ -329,7 +375,8 @@
       iv.hidden = false;
       $('iv-title').textContent = 'Row ' + r.r + (r.x ? ' could not be rendered' :
         r.n ? ' will not be sent (' + r.n + ')' : ' has no message file');
-      $('iv-key').textContent = r.k ? 'Key: ' + r.k : '';
+      $('iv-key').textContent = r.k ? 'Key: ' : '';
+      if (r.k) { $('iv-key').appendChild(dataEl('bdi', null, r.k)); }
       $('iv-problem').textContent = r.p || '';
       $('iv-problem').classList.toggle('skip', !!r.n);
       return;
@@ -371,6 +418,7 @@
     view.dataset.loaded = id;
 
     $('m-subject').textContent = header(msg, 'Subject') || '(no subject)';
+    $('m-subject').dir = 'auto';
 
     var dl = $('m-headers');
     clear(dl);
@@ -379,7 +427,7 @@
       var v = header(msg, names[i]);
       if (!v) { continue; }
       dl.appendChild(el('dt', null, names[i]));
-      dl.appendChild(el('dd', null, v));
+      dl.appendChild(names[i] === 'Date' && msg.date ? dateItem(msg.date, v) : dataEl('dd', null, v));
     }
 
     var chips = $('m-attachments');
@@ -387,7 +435,7 @@
     var atts = msg.attachments || [];
     for (var a = 0; a < atts.length; a++) {
       var li = el('li', 'att');
-      li.appendChild(el('span', 'att-name', atts[a].name || '(unnamed)'));
+      li.appendChild(dataEl('span', 'att-name', atts[a].name || '(unnamed)'));
       li.appendChild(el('span', 'att-size', atts[a].type + ' · ' + fmtSize(atts[a].size)));
       chips.appendChild(li);
     }
@@ -414,7 +462,7 @@
     for (var h = 0; h < msg.headers.length; h++) {
       var tr = el('tr');
       tr.appendChild(el('th', null, msg.headers[h][0]));
-      tr.appendChild(el('td', null, msg.headers[h][1]));
+      tr.appendChild(dataEl('td', null, msg.headers[h][1]));
       tb.appendChild(tr);
     }
 
@@ -433,6 +481,18 @@
     if (tab === 'text' && !msg.text) { tab = msg.html ? 'html' : 'headers'; }
     showTab(tab, true);
     renderHTML(msg);
+  }
+
+  // dateItem is the Date header's line: its time in the viewer's time
+  // zone, which it names, in a <time> giving it as written by the
+  // message (datetime, RFC 3339) and its header as the tooltip.
+  function dateItem(iso, header) {
+    var dd = el('dd');
+    var t = el('time', null, fmtLocal(iso) || header);
+    t.dateTime = iso;
+    t.title = 'Date: ' + header;
+    dd.appendChild(t);
+    return dd;
   }
 
   function showTab(tab, auto) {

@@ -90,11 +90,39 @@
 
   function fmtInt(n) { return Number(n).toLocaleString('en-US'); }
 
-  function fmtPct(n, total) {
-    if (!total) { return '0%'; }
-    var p = 100 * n / total;
-    if (p > 0 && p < 0.1) { return '<0.1%'; }
-    return (p >= 10 || p === 0 ? p.toFixed(0) : p.toFixed(1)) + '%';
+  // fmtPct is n of total as a share, written as shares writes it.
+  function fmtPct(n, total) { return shares([n, total - n], total)[0]; }
+
+  // shares writes each of counts as a share of total in tenths of a
+  // percent that add up to 100% (largest remainder; a count short of the
+  // total never "100%"; one too small for a tenth "<0.1%", counting as
+  // none), as shares in pageshares.go does for the part without script.
+  function shares(counts, total) {
+    if (!(total > 0)) { return counts.map(function () { return '0%'; }); }
+    var left = 1000;
+    var units = counts.map(function (n) { var u = Math.floor(1000 * n / total); left -= u; return u; });
+    var order = counts.map(function (n, i) { return i; });
+    order.sort(function (a, b) { return (1000 * counts[b] % total) - (1000 * counts[a] % total) || a - b; });
+    order.forEach(function (i) {
+      if (left === 0 || (units[i] === 999 && counts[i] < total)) { return; }
+      units[i]++;
+      left--;
+    });
+    return units.map(function (u, i) {
+      if (u === 0 && counts[i] > 0) { return '<0.1%'; }
+      return (u % 10 === 0 ? String(u / 10) : (u / 10).toFixed(1)) + '%';
+    });
+  }
+
+  // fmtDur is a run's duration: tenths of a second under a minute (a run
+  // of 0.4 s was "0 s"; under 0.1 s "<0.1 s", never none), fmtSpan's
+  // above. The runs' total and the summary's sending time are their exact
+  // sum written so, which the rows' add up to within their rounding.
+  function fmtDur(ms) {
+    if (!(ms > 0)) { return '–'; }
+    if (ms < 100) { return '<0.1 s'; }
+    if (ms < 59950) { return (Math.round(ms / 100) / 10).toFixed(1) + ' s'; }
+    return fmtSpan(ms);
   }
 
   function fmtMs(ms) {
@@ -156,10 +184,45 @@
     return (code ? String(code) : '—') + (ec ? ' ' + ec : '');
   }
 
-  // shellQuote quotes a word for a POSIX shell.
+  // dataEl is el for a value from a row, a reply or the campaign: its
+  // element isolates it (dir=auto), so a right-to-left name or a bidi
+  // control in it (U+202E) cannot reorder the text around it.
+  function dataEl(tag, cls, text) {
+    var e = el(tag, cls, text);
+    e.dir = 'auto';
+    return e;
+  }
+
+  // iso isolates a value inside a text that goes where no element can
+  // (a tooltip, an accessible name): FIRST STRONG ISOLATE … POP
+  // DIRECTIONAL ISOLATE, which also end any embedding the value opened.
+  function iso(s) { return '\u2068' + s + '\u2069'; }
+
+  // HIDDEN are the characters a shell word copied from the page must not
+  // hold as they are, being invisible or moving the text around them:
+  // controls, format characters (the bidi controls, zero-width spaces and
+  // joiners, the soft hyphen, the BOM), line and paragraph separators,
+  // spaces other than the space, unassigned code points and the blank
+  // Hangul fillers.
+  var HIDDEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Zs}\p{Cn}\u115F\u1160\u3164\uFFA0]/u;
+
+  // shellQuote quotes a word for a POSIX shell, as it reads and as it is
+  // pasted: a word holding a HIDDEN character other than the space is
+  // written $'…' (bash, zsh, ksh, POSIX.1-2024) with each such character
+  // as the \xHH escapes of its UTF-8 bytes, so the command shown is the
+  // command run.
   function shellQuote(s) {
     if (/^[A-Za-z0-9@%+=:,.\/_-]+$/.test(s)) { return s; }
-    return "'" + s.replace(/'/g, "'\\''") + "'";
+    var chars = Array.from(s);
+    if (!chars.some(function (c) { return c !== ' ' && HIDDEN.test(c); })) {
+      return "'" + s.replace(/'/g, "'\\''") + "'";
+    }
+    var utf8 = new TextEncoder();
+    return "$'" + chars.map(function (c) {
+      if (c === '\\' || c === "'") { return '\\' + c; }
+      if (c === ' ' || !HIDDEN.test(c)) { return c; }
+      return Array.from(utf8.encode(c)).map(function (b) { return '\\x' + (b < 16 ? '0' : '') + b.toString(16); }).join('');
+    }).join('') + "'";
   }
 
   // niceMax rounds a chart's top up to 1, 2 or 5 times a power of ten.
@@ -215,7 +278,7 @@
     var span = runsSpan();
     var runs = D.runs.reduce(function (n, r) { return n + (r.runs || 1); }, 0);
     kpi(box, fmtInt(runs), runs === 1 ? 'run' : 'runs');
-    kpi(box, span.ms ? fmtSpan(span.ms) : '–', 'sending time');
+    kpi(box, fmtDur(span.ms), 'sending time').id = 'kpi-time';
     kpi(box, fmtRate(span.sent, span.ms), 'average rate');
     kpi(box, fmtMs(D.medianMs), 'median time to the final reply');
 
@@ -223,12 +286,13 @@
     clear(bar);
     var list = $('status-list');
     clear(list);
-    D.statuses.forEach(function (s) {
+    var share = shares(D.statuses.map(function (s) { return s.n; }), D.total);
+    D.statuses.forEach(function (s, i) {
       if (s.n > 0) {
         var part = el('span');
         part.style.background = statusColor(s.s);
         part.style.width = (100 * s.n / D.total) + '%';
-        part.title = s.s + ': ' + fmtInt(s.n) + ' (' + fmtPct(s.n, D.total) + ')';
+        part.title = s.s + ': ' + fmtInt(s.n) + ' (' + share[i] + ')';
         bar.appendChild(part);
       }
       var li = el('li', s.n ? null : 'zero');
@@ -239,7 +303,7 @@
       b.appendChild(swatch(statusColor(s.s)));
       b.appendChild(el('span', 'name', s.s));
       b.appendChild(el('span', 'n', fmtInt(s.n)));
-      b.appendChild(el('span', 'pct', fmtPct(s.n, D.total)));
+      b.appendChild(el('span', 'pct', share[i]));
       b.addEventListener('click', function () { setStatus(s.s); showRecipients(); });
       li.appendChild(b);
       list.appendChild(li);
@@ -280,10 +344,11 @@
       tr.appendChild(first);
       tr.appendChild(el('td', 'when', fmtTime(r.start)));
       tr.appendChild(el('td', 'when', r.end ? fmtTime(r.end) : '–'));
-      tr.appendChild(el('td', 'when', dur ? fmtSpan(dur) : '–'));
+      tr.appendChild(el('td', 'when', fmtDur(dur)));
       [r.sent, r.failed, r.deferred, r.throttled, r.unknown].forEach(function (n) { tr.appendChild(el('td', 'num', fmtInt(n))); });
       tr.appendChild(el('td', 'num', fmtRate(r.sent, dur)));
-      var stop = el('td', 'text', r.stop || (r.end ? 'finished' : ''));
+      var stop = el('td', 'text');
+      stop.appendChild(dataEl('bdi', null, r.stop || (r.end ? 'finished' : '')));
       if (r.flags) {
         var f = Object.keys(r.flags).sort().map(function (k) { return k + '=' + r.flags[k]; }).join(' · ');
         stop.appendChild(el('span', 'sub', f));
@@ -292,6 +357,30 @@
       body.appendChild(tr);
     });
     t.appendChild(body);
+    if (D.runs.length > 1) { t.appendChild(runsTotal()); }
+  }
+
+  // runsTotal is the runs table's foot: all runs, from the first start to
+  // the last try; their duration (the summary's sending time), counts
+  // and average rate (the summary's).
+  function runsTotal() {
+    var span = runsSpan(), sum = [0, 0, 0, 0, 0], first = 0, last = 0;
+    D.runs.forEach(function (r) {
+      [r.sent, r.failed, r.deferred, r.throttled, r.unknown].forEach(function (n, i) { sum[i] += n || 0; });
+      if (r.start && (!first || r.start < first)) { first = r.start; }
+      if (r.end > last) { last = r.end; }
+    });
+    var tr = el('tr', 'total');
+    tr.appendChild(el('th', null, 'All runs'));
+    tr.appendChild(el('td', 'when', fmtTime(first)));
+    tr.appendChild(el('td', 'when', last ? fmtTime(last) : '–'));
+    tr.appendChild(el('td', 'when', fmtDur(span.ms)));
+    sum.forEach(function (n) { tr.appendChild(el('td', 'num', fmtInt(n))); });
+    tr.appendChild(el('td', 'num', fmtRate(span.sent, span.ms)));
+    tr.appendChild(el('td'));
+    var foot = el('tfoot');
+    foot.appendChild(tr);
+    return foot;
   }
 
   function renderSettings() {
@@ -351,7 +440,7 @@
       return;
     }
     c.plotH = c.H - c.padT - c.padB;
-    c.bw = (c.W - c.padL - c.padR - c.gap * (segs.length - 1)) / nb;
+    var widths = segmentWidths(segs, c.W - c.padL - c.padR - c.gap * (segs.length - 1));
     var ymax = niceMax(top);
     c.y = function (v) { return c.padT + c.plotH - c.plotH * v / ymax; };
     // The scale, at padL - 6: the middle line is labelled only when it
@@ -365,9 +454,36 @@
     });
     var x = c.padL;
     segs.forEach(function (g, si) {
-      drawSegment(s, c, g, si, x);
-      x += g.sent.length * c.bw + c.gap;
+      drawSegment(s, Object.assign({}, c, { bw: widths[si] / Math.max(g.sent.length, 1) }), g, si, x);
+      x += widths[si] + c.gap;
     });
+  }
+
+  // MIN_SEGMENT is the least width of a run on the timeline, in pixels.
+  var MIN_SEGMENT = 24;
+
+  // segmentWidths shares avail pixels among the runs' segments in
+  // proportion to their buckets, but gives each at least MIN_SEGMENT (an
+  // equal share, when there is not room for that): a 2-second run on a
+  // 3-day timeline was a bar a fraction of a pixel wide, which no one
+  // could see or point at. A segment without buckets takes none.
+  function segmentWidths(segs, avail) {
+    var live = segs.filter(function (g) { return g.sent.length > 0; }).length;
+    var min = Math.min(MIN_SEGMENT, avail / Math.max(live, 1));
+    var small = segs.map(function (g) { return g.sent.length === 0; });
+    for (;;) {
+      var rest = avail, nb = 0;
+      segs.forEach(function (g, i) {
+        if (!small[i]) { nb += g.sent.length; } else if (g.sent.length > 0) { rest -= min; }
+      });
+      var bw = nb ? rest / nb : 0, grew = false;
+      segs.forEach(function (g, i) {
+        if (!small[i] && g.sent.length * bw < min) { small[i] = true; grew = true; }
+      });
+      if (!grew) {
+        return segs.map(function (g, i) { return g.sent.length === 0 ? 0 : small[i] ? min : g.sent.length * bw; });
+      }
+    }
   }
 
   // drawSegment draws one run's stretch of the timeline from x: its band,
@@ -434,7 +550,7 @@
       SERIES.map(function (se, j) { return fmtInt(vals[j]) + ' ' + se.label; }).join('\n');
     if (g.throttled[i] > 0) {
       var cx = bx + c.bw / 2;
-      var example = m ? (m.domain ? m.domain + ': ' : '') + replyText(m.code, m.ec) + ' ' + (m.text || '') : '';
+      var example = m ? (m.domain ? iso(m.domain) + ': ' : '') + replyText(m.code, m.ec) + ' ' + iso(m.text || '') : '';
       var tri = svg('path', { d: 'M' + (cx - 5) + ' ' + (c.padT - 11) + 'h10l-5 8z', fill: THROTTLE, 'class': 'throttle-mark' });
       title(tri, fmtInt(g.throttled[i]) + ' throttling repl' + (g.throttled[i] === 1 ? 'y' : 'ies') + ' at ' + fmtTime(t0) +
         (example ? '\n' + example : ''));
@@ -499,15 +615,16 @@
     doms.forEach(function (d) { max = Math.max(max, d.n); });
     var order = statusOrder();
     doms.forEach(function (d, i) {
-      var g = svg('g', { 'class': d.others ? 'bar-row others' : 'bar-row' });
+      var g = s.appendChild(svg('g', { 'class': d.others ? 'bar-row others' : 'bar-row' }));
       var y0 = i * rowH + 3;
-      g.appendChild(svg('text', { x: labelW - 8, y: y0 + 14, 'text-anchor': 'end', 'class': 'dlabel' }, domainName(d)));
+      var label = g.appendChild(svg('text', { x: labelW - 8, y: y0 + 14, 'text-anchor': 'end', 'class': 'dlabel' }));
+      fitLabel(label, domainName(d), labelW - 8);
       var x = labelW, scale = (W - labelW - padR) / (max || 1);
       order.concat(['other']).forEach(function (st) {
         var n = d.s[st];
         if (!n) { return; }
         var r = svg('rect', { x: x, y: y0 + 2, width: Math.max(n * scale, 1), height: rowH - 8, fill: statusColor(st), 'class': 'seg' });
-        title(r, domainName(d) + ': ' + fmtInt(n) + ' ' + st);
+        title(r, iso(domainName(d)) + ': ' + fmtInt(n) + ' ' + st);
         g.appendChild(r);
         x += n * scale;
       });
@@ -516,8 +633,28 @@
       if (!d.others) {
         g.addEventListener('click', function () { setDomain(d.d); showRecipients(); });
       }
-      s.appendChild(g);
     });
+  }
+
+  // fitLabel writes name into text, an SVG text in the page, cut in its
+  // middle to width pixels when longer (its start, an ellipsis, its end:
+  // the registrable domain stays), and gives it the whole name as its
+  // title (the tooltip; the table below names it in full too). A 63-letter
+  // label ran off the chart's left edge.
+  function fitLabel(text, name, width) {
+    var chars = Array.from(name);
+    function cut(k) { return chars.slice(0, Math.ceil(k / 2)).join('') + '…' + chars.slice(chars.length - Math.floor(k / 2)).join(''); }
+    text.textContent = name;
+    if (text.getComputedTextLength() > width) {
+      var lo = 0, hi = chars.length - 1; // the most characters kept that fit
+      while (lo < hi) {
+        var mid = Math.ceil((lo + hi) / 2);
+        text.textContent = cut(mid);
+        if (text.getComputedTextLength() <= width) { lo = mid; } else { hi = mid - 1; }
+      }
+      text.textContent = cut(lo);
+    }
+    title(text, name);
   }
 
   function renderDomainTable() {
@@ -557,7 +694,9 @@
       if (d.others) {
         name.textContent = domainName(d);
       } else {
-        name.appendChild(cellButton(domainName(d), 'Show the recipients at ' + domainName(d)));
+        var nb = cellButton(domainName(d), 'Show the recipients at ' + iso(domainName(d)));
+        nb.dir = 'auto';
+        name.appendChild(nb);
       }
       tr.appendChild(name);
       tr.appendChild(el('td', 'num', fmtInt(d.n)));
@@ -630,7 +769,7 @@
       tr.appendChild(cls);
       tr.appendChild(el('td', 'num', fmtInt(r.replies)));
       tr.appendChild(el('td', 'num', fmtInt(r.final)));
-      tr.appendChild(el('td', 'example', r.example || ''));
+      tr.appendChild(dataEl('td', 'example', r.example || ''));
       if (r.final) {
         tr.addEventListener('click', function () { setReply(r.code, r.ec || ''); showRecipients(); });
       }
@@ -769,17 +908,18 @@
   function renderChips() {
     var box = $('active-filters');
     clear(box);
-    function chip(text, off) {
-      var b = el('button', 'chip', text);
+    function chip(kind, value, off) {
+      var b = el('button', 'chip', kind + ' ');
+      b.appendChild(dataEl('bdi', null, value));
       b.type = 'button';
       b.title = 'Remove this filter';
       // Its name says what it does: the × it shows is drawn by CSS.
-      b.setAttribute('aria-label', 'Remove the filter ' + text);
+      b.setAttribute('aria-label', 'Remove the filter ' + kind + ' ' + iso(value));
       b.addEventListener('click', off);
       box.appendChild(b);
     }
-    if (state.domain !== null) { chip('domain ' + (state.domain || '(none)'), function () { setDomain(null); }); }
-    if (state.reply) { chip('reply ' + replyText(state.reply.code, state.reply.ec), function () { state.reply = null; applyFilter(); }); }
+    if (state.domain !== null) { chip('domain', state.domain || '(none)', function () { setDomain(null); }); }
+    if (state.reply) { chip('reply', replyText(state.reply.code, state.reply.ec), function () { state.reply = null; applyFilter(); }); }
   }
 
   function visibleCount() { return state.filtered ? state.filtered.length : state.rows.length; }
@@ -803,13 +943,13 @@
     open.setAttribute('aria-expanded', i === state.open ? 'true' : 'false');
     num.appendChild(open);
     tr.appendChild(num);
-    tr.appendChild(el('td', 'key', r.k || ''));
-    tr.appendChild(el('td', 'to', r.t || ''));
+    tr.appendChild(dataEl('td', 'key', r.k || ''));
+    tr.appendChild(dataEl('td', 'to', r.t || ''));
     var st = el('td', 'status');
     st.appendChild(badge(r.s));
     tr.appendChild(st);
     tr.appendChild(el('td', 'code', r.c || r.e ? replyText(r.c, r.e) : ''));
-    tr.appendChild(el('td', 'detail', r.d || ''));
+    tr.appendChild(dataEl('td', 'detail', r.d || ''));
     tr.appendChild(el('td', 'time', r.f ? fmtTime(r.f * 1000) : ''));
     return tr;
   }
@@ -831,9 +971,10 @@
       var words = [D.campaignPath || 'CAMPAIGN.yaml', r.k];
       // A word starting with '-' would be read as a flag: '--' ends them.
       var dashes = words.some(function (w) { return w.charAt(0) === '-'; }) ? '-- ' : '';
-      var cmd = 'tidings show ' + dashes + words.map(shellQuote).join(' ');
+      var quoted = words.map(shellQuote);
+      var cmd = 'tidings show ' + dashes + quoted.join(' ');
       var box = el('div', 'cmd');
-      var code = el('code', 'show-cmd', cmd);
+      var code = showCommand('tidings show ' + dashes, quoted);
       box.appendChild(code);
       var copy = el('button', null, 'Copy');
       copy.type = 'button';
@@ -857,13 +998,31 @@
       }
       row('Message', box);
     }
-    row('Reply', (r.c || r.e ? replyText(r.c, r.e) + ' ' : '') + (r.d || ''));
+    var reply = el('span', null, r.c || r.e ? replyText(r.c, r.e) + ' ' : '');
+    reply.appendChild(dataEl('bdi', null, r.d || ''));
+    row('Reply', reply);
     row('Tries', fmtInt(r.a || 0) + (r.m ? ' · ' + fmtMs(r.m) + ' from the first try to the final reply' : ''));
-    if (r.v) { row('Server', r.v); }
-    if (r.o) { row('Domain', r.o); }
+    if (r.v) { row('Server', dataEl('bdi', null, r.v)); }
+    if (r.o) { row('Domain', dataEl('bdi', null, r.o)); }
     td.appendChild(dl);
     tr.appendChild(td);
     return tr;
+  }
+
+  // showCommand is the code element of a command: its start, then each
+  // quoted word in an isolate of its own, left to right, so that words
+  // in right-to-left letters (a campaign's path, a key) stay in the order
+  // the shell reads them. Its text is the command, character for character.
+  function showCommand(start, quoted) {
+    var code = el('code', 'show-cmd', start);
+    code.dir = 'ltr';
+    quoted.forEach(function (w, i) {
+      if (i > 0) { code.appendChild(document.createTextNode(' ')); }
+      var b = el('bdi', 'word', w);
+      b.dir = 'ltr';
+      code.appendChild(b);
+    });
+    return code;
   }
 
   function selectText(node) {

@@ -1,8 +1,10 @@
-// Package pagetest drives a headless Chromium through the pages tidings
-// writes (the report page; the same rules as the preview gallery's test):
-// it finds the browser, starts it with a fresh profile and collects what
-// the page threw or logged. It is for tests and the bench only.
-package pagetest
+// Package chromium drives a headless Chromium through the pages tidings
+// writes, for tests and the bench only: the report page
+// (sendpool/report), the preview gallery (sendpool/preview) and the
+// Markdown layout (render/markdown). It finds the browser, starts it with
+// a fresh profile and collects what the page threw or logged. It imports
+// nothing of tidings, so that any package's tests may use it.
+package chromium
 
 import (
 	"context"
@@ -21,10 +23,10 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// FindBrowser returns the Chromium to drive: $TIDINGS_CHROME, else
-// chromium, chromium-browser or google-chrome on PATH. Without one the test
-// fails under CI=true and is skipped, loudly, elsewhere.
-func FindBrowser(t testing.TB) string {
+// Find returns the Chromium to drive: $TIDINGS_CHROME, else chromium,
+// chromium-browser or google-chrome on PATH. Without one the test fails
+// under CI=true and is skipped, loudly, elsewhere.
+func Find(t testing.TB) string {
 	t.Helper()
 	if p := os.Getenv("TIDINGS_CHROME"); p != "" {
 		return p
@@ -34,7 +36,7 @@ func FindBrowser(t testing.TB) string {
 			return p
 		}
 	}
-	const msg = "NO BROWSER: the report page is NOT tested. Install chromium (apt-get install chromium) or set TIDINGS_CHROME."
+	msg := "NO BROWSER: the page " + t.Name() + " checks is NOT tested. Install chromium (apt-get install chromium) or set TIDINGS_CHROME."
 	if os.Getenv("CI") == "true" {
 		t.Fatal(msg)
 	}
@@ -62,7 +64,7 @@ type Browser struct {
 // browser is stopped when the test ends.
 func Start(t testing.TB, timeout time.Duration, width, height int) *Browser {
 	t.Helper()
-	exe := FindBrowser(t)
+	exe := Find(t)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(exe),
 		chromedp.Headless,

@@ -1,0 +1,87 @@
+package preview
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+
+	"github.com/tidings/tidings/internal/chromium"
+)
+
+// galleryAnnPage writes the preview of one message to "Lee, Ann"
+// <ann@example.org> dated Tue, 03 Nov 2026 09:00:00 +0000, opens it in a
+// headless Chromium whose time zone is America/St_Johns (UTC-03:30 then)
+// and shows the message. It returns a JavaScript evaluator and the
+// browser's problems.
+func galleryAnnPage(t *testing.T) (str func(what, js string) string, problems func() []string) {
+	dir := filepath.Join(t.TempDir(), "preview")
+	w, err := NewWriter(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := galleryTestMail{row: 2, key: "ann@example.org", fromName: "Acme News", fromAddr: "news@acme.example",
+		toName: "Lee, Ann", toAddr: "ann@example.org", subject: "Hello", text: "Hello\r\n"}.message(t)
+	m.To = `"Lee, Ann" <ann@example.org>` // as render writes it
+	if err := w.WriteMessage(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, problems := galleryNewBrowser(t, 60*time.Second)
+	if _, err := chromedp.Call(ctx, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: "America/St_Johns"}); err != nil {
+		t.Fatalf("time zone: %v", err)
+	}
+	galleryDo(ctx, t, "load index.html",
+		chromedp.Navigate(chromium.FileURL(filepath.Join(dir, "index.html"))),
+		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
+	galleryOpenRow(ctx, t, 2, true)
+	return func(what, js string) string { return galleryRun(ctx, t, what, chromedp.Evaluate[string](js)) }, problems
+}
+
+// TestGalleryListNames: the list names a recipient as one reads it, the
+// name and then the address ("Lee, Ann" <ann@example.org> was shown so,
+// quotes and brackets); the header as written is still in the Raw view.
+func TestGalleryListNames(t *testing.T) {
+	str, problems := galleryAnnPage(t)
+	if got := str("list", `document.querySelector('#rows .row-to').textContent`); got != "Lee, Ann ann@example.org" {
+		t.Errorf("the list names the recipient %q, want \"Lee, Ann ann@example.org\"", got)
+	}
+	order := str("order", `(function () {
+		var to = document.querySelector('#rows .row-to'), n = to.querySelector('.who-name'), a = to.querySelector('.who-addr');
+		if (!n || !a) { return 'no name and address apart'; }
+		return n.getBoundingClientRect().right <= a.getBoundingClientRect().left ? 'name, address' : 'address first';
+	})()`)
+	if order != "name, address" {
+		t.Errorf("the list's recipient: %s", order)
+	}
+	if got := str("raw", `String(document.getElementById('raw-body').textContent.indexOf('To: "Lee, Ann" <ann@example.org>') >= 0)`); got != "true" {
+		t.Errorf("the Raw view lacks the To header as written")
+	}
+	for _, p := range problems() {
+		t.Errorf("browser reported %s", p)
+	}
+}
+
+// TestGalleryLocalTime: the message's Date, written in UTC, is shown in
+// the viewer's time zone, which it names (here America/St_Johns,
+// UTC-03:30), in a <time> whose datetime is the same instant.
+func TestGalleryLocalTime(t *testing.T) {
+	str, problems := galleryAnnPage(t)
+	date := str("date", `(function () {
+		var dt = Array.from(document.querySelectorAll('#m-headers dt')).filter(function (e) { return e.textContent === 'Date'; })[0];
+		var tm = dt && dt.nextElementSibling.querySelector('time');
+		if (!tm) { return 'no <time>: ' + (dt ? dt.nextElementSibling.textContent : 'no Date'); }
+		return tm.textContent + ' | ' + (Date.parse(tm.dateTime) === Date.UTC(2026, 10, 3, 9, 0, 0));
+	})()`)
+	if want := "2026-11-03 05:30:00 (UTC-03:30, America/St_Johns) | true"; date != want {
+		t.Errorf("the message's Date shows %q, want %q", date, want)
+	}
+	for _, p := range problems() {
+		t.Errorf("browser reported %s", p)
+	}
+}

@@ -1,0 +1,104 @@
+package report_test
+
+import (
+	"context"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/tidings/tidings/internal/chromium"
+	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/report"
+)
+
+// rowsPage writes the report page of rows (no journal) with the campaign
+// path path and opens it at width×900 in a headless Chromium, ready.
+func rowsPage(t *testing.T, path string, width int, rows []report.Row) pageTab {
+	t.Helper()
+	dir := t.TempDir()
+	in := report.PageInput{Campaign: "bidi", CampaignPath: path, Rows: report.RowsOf(rows)}
+	if err := report.WritePage(context.Background(), dir, in); err != nil {
+		t.Fatal(err)
+	}
+	b := chromium.Start(t, 60*time.Second, width, 900)
+	b.Do(t, "load", chromedp.Navigate(chromium.FileURL(filepath.Join(dir, report.PageFile))),
+		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
+	return pageTab{t, b}
+}
+
+// openKey opens the details of the recipient row whose key is key and
+// returns the show command's text.
+func (p pageTab) openKey(key string) string {
+	p.t.Helper()
+	return p.str("open "+key, fmt.Sprintf(`(function () {
+		var tr = Array.from(document.querySelectorAll('#rows tr[data-idx]')).filter(function (tr) { return tr.querySelector('td.key').textContent === %q; })[0];
+		tr.querySelector('.cellbtn').click();
+		return document.querySelector('#rows tr.more .show-cmd').textContent;
+	})()`, key))
+}
+
+// TestPageBidiCommand: a key holding a bidi control (U+202E reverses what
+// follows it) or a zero-width character is shown in the show command
+// escaped, as $'…' with the bytes of each such character, which a shell
+// reads as the key itself, so the command read is the command run; and
+// words in right-to-left letters, the campaign's path and a key, stay in
+// the order the shell reads them (the key was drawn left of the path).
+func TestPageBidiCommand(t *testing.T) {
+	const (
+		path  = "نشرة"
+		rlo   = "ann\u202egro.elpmaxe@evil.example"
+		zw    = "bob\u200b\u2066@example.org"
+		rtl   = "علي"
+		quote = "o'hara\u200f@example.org"
+	)
+	var rows []report.Row
+	for i, k := range []string{rlo, zw, rtl, quote} {
+		rows = append(rows, report.Row{Recipient: report.Recipient{Row: i + 2, Key: k, To: "x@example.org"}, Status: sendpool.StatusSent})
+	}
+	p := rowsPage(t, path, 1280, rows)
+	for _, key := range []string{rlo, zw, quote} {
+		cmd := p.openKey(key)
+		word, ok := strings.CutPrefix(cmd, "tidings show '"+path+"' ")
+		if !ok {
+			t.Fatalf("the command for %+q is %+q", key, cmd)
+		}
+		if strings.ContainsFunc(cmd, func(r rune) bool { return r == '\u202e' || r == '\u200b' || r == '\u2066' || r == '\u200f' }) {
+			t.Errorf("the command for %+q shows %+q: invisible characters as they are", key, cmd)
+		}
+		out, err := exec.Command("bash", "-c", "printf %s "+word).Output()
+		if err != nil {
+			t.Fatalf("bash reading %s: %v", word, err)
+		}
+		if string(out) != key {
+			t.Errorf("the word %s reads in bash as %+q, want the key %+q", word, out, key)
+		}
+	}
+	p.openKey(rtl)
+	order := p.str("order", `(function () {
+		var code = document.querySelector('#rows tr.more .show-cmd');
+		// box is where the text from offset at, n characters, is drawn.
+		function box(at, n) {
+			var walk = document.createTreeWalker(code, NodeFilter.SHOW_TEXT), r = document.createRange(), pos = 0, node;
+			while ((node = walk.nextNode())) {
+				var len = node.data.length;
+				if (at >= pos && at < pos + len) { r.setStart(node, at - pos); }
+				if (at + n > pos && at + n <= pos + len) { r.setEnd(node, at + n - pos); break; }
+				pos += len;
+			}
+			return r.getBoundingClientRect();
+		}
+		var text = code.textContent, path = box(text.indexOf(`+jsString(path)+`), 4), key = box(text.lastIndexOf(`+jsString(rtl)+`), 3);
+		return path.right <= key.left ? 'path, key' : 'key drawn at ' + key.left + ', the path at ' + path.left;
+	})()`)
+	if order != "path, key" {
+		t.Errorf("the command's words, right-to-left both: %s", order)
+	}
+	for _, problem := range p.b.Problems() {
+		t.Errorf("browser reported %s", problem)
+	}
+}
