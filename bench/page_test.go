@@ -14,7 +14,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/tidings/tidings/internal/chromium"
+	"github.com/tidings/tidings/render/chromium"
 	"github.com/tidings/tidings/sendpool/journal"
 	rpage "github.com/tidings/tidings/sendpool/report"
 	"github.com/tidings/tidings/sendpool/report/pagetest"

@@ -11,7 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
-	"github.com/tidings/tidings/internal/chromium"
+	"github.com/tidings/tidings/render/chromium"
 )
 
 // TestGalleryScreenReader: the gallery tells a screen reader's user what

@@ -9,7 +9,7 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
-	"github.com/tidings/tidings/internal/chromium"
+	"github.com/tidings/tidings/render/chromium"
 )
 
 // galleryAnnPage writes the preview of one message to "Lee, Ann"

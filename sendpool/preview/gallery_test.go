@@ -3,7 +3,7 @@ package preview
 import (
 	"slices"
 
-	"github.com/tidings/tidings/internal/chromium"
+	"github.com/tidings/tidings/render/chromium"
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/report"
 
