@@ -260,13 +260,3 @@ func keyArg(key string) string {
 	}
 	return ShellWord(key)
 }
-
-// ShellWord is s as one word a POSIX shell reads back as s, for a command
-// a person pastes: as it is when it holds only letters, digits and
-// @%+,-./:=_ , else in single quotes.
-func ShellWord(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@%+,-./:=_") == "" {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}

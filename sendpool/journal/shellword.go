@@ -1,0 +1,63 @@
+package journal
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// ShellWord is s as one word a POSIX shell reads back as s, for a command
+// a person pastes: as it is when it holds only letters, digits and
+// @%+,-./:=_ , else in single quotes; and when it holds a character the
+// terminal would not show as it is (shownHidden: a bidi override turns
+// the command around, a zero-width space is not seen), as $'…' with each
+// such character's UTF-8 bytes as \xHH, which bash, zsh, ksh and
+// POSIX.1-2024 shells read as those bytes. The report page quotes the
+// same way (page.js shellQuote).
+func ShellWord(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@%+,-./:=_") == "" {
+		return s
+	}
+	if strings.IndexFunc(s, shownHidden) < 0 && utf8.ValidString(s) {
+		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	}
+	var b strings.Builder
+	b.WriteString("$'")
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == '\\' || r == '\'':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == utf8.RuneError && n == 1 || shownHidden(r):
+			for _, c := range []byte(s[i : i+n]) {
+				b.WriteString(`\x`)
+				b.WriteByte("0123456789abcdef"[c>>4])
+				b.WriteByte("0123456789abcdef"[c&15])
+			}
+		default:
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	b.WriteByte('\'')
+	return b.String()
+}
+
+// shownHidden reports whether r is a character a terminal or a page does
+// not show as it is, being invisible or moving the text around it:
+// controls, format characters (bidi controls, zero-width spaces and
+// joiners, the soft hyphen, the byte order mark), line and paragraph
+// separators, spaces other than the space, unassigned code points and the
+// blank Hangul fillers.
+func shownHidden(r rune) bool {
+	switch {
+	case r == ' ':
+		return false
+	case unicode.In(r, unicode.Cc, unicode.Cf, unicode.Zl, unicode.Zp, unicode.Zs):
+		return true
+	case r == '\u115F' || r == '\u1160' || r == '\u3164' || r == '\uFFA0':
+		return true
+	}
+	return !unicode.In(r, unicode.L, unicode.M, unicode.N, unicode.P, unicode.S, unicode.Co, unicode.Cs)
+}

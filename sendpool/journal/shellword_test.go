@@ -1,0 +1,45 @@
+package journal
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// TestShellWordHidden: a key or path holding a character a terminal does
+// not show as it is (a right-to-left override that turns the pasted
+// command around, a zero-width space, a no-break space, a control, a byte
+// that is no UTF-8) is written so that none of it reaches the terminal
+// raw, and bash reads every word back as the bytes it stands for.
+func TestShellWordHidden(t *testing.T) {
+	bash, err := exec.LookPath("bash")
+	if err != nil {
+		t.Fatal("bash is needed to read the words back:", err)
+	}
+	for in, want := range map[string]string{
+		"abc\u202Efdp.exe":  `$'abc\xe2\x80\xaefdp.exe'`,
+		"ann\u200B@x.org":   `$'ann\xe2\x80\x8b@x.org'`,
+		"INV\u00A07":        `$'INV\xc2\xa07'`,
+		"O'Brien\u2066 x":   `$'O\'Brien\xe2\x81\xa6 x'`,
+		"a\\b\tc":           `$'a\\b\x09c'`,
+		"bad\xffbyte":       `$'bad\xffbyte'`,
+		"Gérard Lefèvre":    "'Gérard Lefèvre'",
+		"محمد‌رضا":          `$'محمد\xe2\x80\x8cرضا'`,
+		"plain key with ok": "'plain key with ok'",
+	} {
+		got := ShellWord(in)
+		if got != want {
+			t.Errorf("ShellWord(%q) = %s, want %s", in, got, want)
+		}
+		if strings.ContainsAny(got, "\u202E\u200B\u00A0\u2066\t") {
+			t.Errorf("ShellWord(%q) = %q holds a hidden character as it is", in, got)
+		}
+		out, err := exec.Command(bash, "-c", "printf %s "+got).Output()
+		if err != nil {
+			t.Fatalf("bash reading %s: %v", got, err)
+		}
+		if string(out) != in {
+			t.Errorf("bash read %s as %q, want %q", got, out, in)
+		}
+	}
+}
