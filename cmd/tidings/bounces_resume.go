@@ -59,6 +59,10 @@ func printMemory(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, d
 		fmt.Fprintf(g.stdout, "(%s read by earlier runs %s skipped, as %s remembers; remove it to read them again)\n",
 			report.Plural(sum.Skipped, "message"), verbFor(sum.Skipped, "was", "were"), path)
 	}
+	for _, p := range sum.PassedOver {
+		fmt.Fprintf(g.stdout, "  message %s (%s): passed over unread: the server did not give it within the bounds of one exchange (%s: 10 × mailbox.timeout, and time for its size) in %d runs; it is read again once mailbox.timeout is larger, or %s is removed\n",
+			p.ID, report.Plural(int(p.Size), "byte"), p.Bound, p.Runs, path)
+	}
 	if sum.MemoryErr != nil {
 		fmt.Fprintf(g.stderr, "warning: %v; the next run reads this run's messages again (recording nothing twice)\n", sum.MemoryErr)
 	}

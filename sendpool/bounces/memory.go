@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -35,10 +37,13 @@ const (
 	// maxUIDLs is how many POP3 unique-ids are kept (71 bytes each at
 	// most): the first of the maildrop.
 	maxUIDLs = 100_000
+	// maxOverran is how many messages whose fetch overran are kept (a
+	// mailbox of that many is one no run gets through anyway).
+	maxOverran = 1000
 	// maxMemoryFile is the most of the file that is read: more is damage.
 	maxMemoryFile = 8 << 20
 	// memoryHead is the file's first line.
-	memoryHead = "# tidings bounces: the messages read (uids, uidl) and, of those, the ones left in the mailbox as no report to move (stays, stay); the next run skips them (remove this file to read them all again)"
+	memoryHead = "# tidings bounces: the messages read (uids, uidl) and, of those, the ones left in the mailbox as no report to move (stays, stay); the next run skips them; and those the server did not give in time (overran: id, runs, bound), skipped after 2 runs (remove this file to read them all again)"
 )
 
 // Memory is what the runs of bounces read of the mailbox, kept in the
@@ -68,6 +73,9 @@ type Memory struct {
 	// unique-ids (also in known).
 	stays uidRanges
 	stay  map[string]bool
+	// overran are the messages whose fetch overran the bounds of one
+	// exchange, by id (see overrun.go): not read, so in none of the above.
+	overran map[string]overrun
 }
 
 // LoadMemory reads ReadFile in the state folder dir; a missing file is
@@ -96,7 +104,7 @@ func LoadMemory(dir string) (*Memory, error) {
 
 // forget empties m but for its file's path and rules.
 func (m *Memory) forget() {
-	*m = Memory{path: m.path, rules: m.rules, known: map[string]bool{}, stay: map[string]bool{}}
+	*m = Memory{path: m.path, rules: m.rules, known: map[string]bool{}, stay: map[string]bool{}, overran: map[string]overrun{}}
 }
 
 // readerVersion names the rules this tidings reads reports by. Raise it
@@ -180,6 +188,10 @@ func (m *Memory) parse(b []byte) error {
 		case word == "stay" && m.key != "" && storableUIDL(rest):
 			m.remember(rest)
 			m.stay[rest] = true
+		case word == "overran" && m.key != "":
+			if err := m.parseOverrun(rest); err != nil {
+				return err
+			}
 		default:
 			return fmt.Errorf("a line tidings does not write: %.40q", sc.Text())
 		}
@@ -300,6 +312,7 @@ func (m *Memory) add(scope mailbox.Scope, read, left []string, listed []mailbox.
 	if scope.Key == "" || scope.Key != m.key {
 		return
 	}
+	m.pruneOverruns(read, listed)
 	if scope.UIDs {
 		m.uids = m.uids.with(parseUIDs(read)).capped(maxRanges)
 		m.stays = m.stays.with(parseUIDs(left)).capped(maxRanges)
@@ -361,6 +374,9 @@ func (m *Memory) Save() error {
 			word = "stay"
 		}
 		fmt.Fprintf(&b, "%s %s\n", word, id)
+	}
+	for _, id := range slices.Sorted(maps.Keys(m.overran)) {
+		fmt.Fprintf(&b, "overran %s %d %s\n", id, m.overran[id].runs, m.overran[id].bound)
 	}
 	if err := statefile.WriteAtomic(m.path, b.Bytes()); err != nil {
 		return fmt.Errorf("bounces: remembering the messages read: %w", err)

@@ -403,3 +403,55 @@ func TestProcessMemoryRules(t *testing.T) {
 		t.Errorf("--delete run, another unsubscribe subject: %d read, %d skipped, forgot %q", len(sum.Findings), sum.Skipped, sum.Forgot)
 	}
 }
+
+// TestMemoryOverruns: a message whose fetch overran in two runs under a
+// bound is passed over by runs under that bound or a smaller one, not a
+// larger; kept across Save and LoadMemory; forgotten once read, once no
+// longer listed, and when the rules the messages are read by change.
+func TestMemoryOverruns(t *testing.T) {
+	dir := t.TempDir()
+	scope := mailbox.Scope{Key: `imap "h:993" "u" "INBOX" 7`, UIDs: true}
+	listed := entries("1", "2", "3")
+	load := func() *Memory {
+		t.Helper()
+		m, err := LoadMemory(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.readBy("r1")
+		m.skip(scope, "/l", listed, false)
+		return m
+	}
+	run := func(m *Memory, read, overran []string, bound time.Duration) {
+		t.Helper()
+		if _, err := rememberRead(m, scope, readings{read: read, overran: overran}, listed, bound); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := load()
+	run(m, []string{"1"}, []string{"2", "3"}, time.Minute)
+	if kept, passed := load().passOver(listed, time.Minute); len(passed) != 0 || len(kept) != 3 {
+		t.Fatalf("after one run: passed over %v", passed)
+	}
+	m = load()
+	run(m, nil, []string{"2", "3"}, time.Minute)
+	m = load()
+	if kept, passed := m.passOver(listed, 30*time.Second); idsOf(kept) != "1" || len(passed) != 2 || passed[0] != (PassedOver{ID: "2", Runs: 2, Bound: time.Minute}) {
+		t.Errorf("after two runs, a smaller bound: kept %q, passed over %+v", idsOf(kept), passed)
+	}
+	if _, passed := m.passOver(listed, 2*time.Minute); len(passed) != 0 {
+		t.Errorf("a larger bound passes over %+v", passed)
+	}
+	// 3 read at last, 2 taken out of the mailbox.
+	listed = entries("1", "3")
+	run(m, []string{"3"}, nil, time.Minute)
+	if m := load(); len(m.overran) != 0 {
+		t.Errorf("kept %v", m.overran)
+	}
+	run(m, nil, []string{"3"}, time.Minute)
+	run(m, nil, []string{"3"}, time.Minute)
+	m = load()
+	if m.readBy("r2") == "" || len(m.overran) != 0 {
+		t.Errorf("other rules kept %v", m.overran)
+	}
+}

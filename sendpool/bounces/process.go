@@ -97,6 +97,15 @@ type Options struct {
 	// forgotten (Summary.Forgot): every message is read again, and the
 	// reports among them list their addresses in the list named now.
 	Memory *Memory
+	// Bound is the bound of one exchange with the server (the mailbox's
+	// mailbox.Config.ExchangeLimit, 10 × mailbox.timeout). A message whose
+	// fetch overran the bounds of its exchange (mailbox.Overran) ended the
+	// session: when mb is a Reopener, Process passes it over (an
+	// Unreadable finding) and reads on on a new session, else it stops
+	// there. Memory counts such overruns: a message that overran in
+	// overrunRuns runs under a bound as large as this one is passed over
+	// unread (Summary.PassedOver), and read again under a larger bound.
+	Bound time.Duration
 }
 
 // Finding is what one message in the mailbox was found to be.
@@ -123,6 +132,12 @@ type Finding struct {
 	// New counts the matches recorded by this run (the others were, by an
 	// earlier one).
 	New int
+	// Overran says the server did not give the message within the
+	// bounds of one exchange (an Unreadable finding, Problem saying what
+	// the next run does); Size is then its size as the server counts it.
+	// It is not remembered as read.
+	Overran bool
+	Size    int64
 }
 
 // Summary is what a Process run found and did.
@@ -152,7 +167,10 @@ type Summary struct {
 	// changed, say). Remembered says the messages this run read are in
 	// Memory's file for the next run to skip; MemoryErr, when saving it
 	// failed, says why (the next run reads them again then).
+	// PassedOver lists the messages not read because their fetch
+	// overran its bounds in earlier runs (see Options.Bound).
 	Skipped    int
+	PassedOver []PassedOver
 	Forgot     string
 	Remembered bool
 	MemoryErr  error
@@ -223,6 +241,7 @@ func Process(ctx context.Context, mb Mailbox, ix *Index, rec Recorder, opts Opti
 		forgot := opts.Memory.readBy(readRules(opts))
 		entries, sum.Skipped, sum.Forgot = opts.Memory.skip(scope, list, listed, opts.MoveTo != "" || opts.Delete)
 		sum.Forgot = cmp.Or(forgot, sum.Forgot)
+		entries, sum.PassedOver = opts.Memory.passOver(entries, opts.Bound)
 	}
 	sup := newSuppressions(opts.Suppressed)
 	r, err := ix.readAll(ctx, mb, entries, sum, sup, list, opts)
@@ -250,7 +269,7 @@ func Process(ctx context.Context, mb Mailbox, ix *Index, rec Recorder, opts Opti
 		// Recorded durably (the journal syncs each record): what was
 		// read may be skipped, or moved away, from now on.
 		if remember {
-			sum.Remembered, sum.MemoryErr = rememberRead(opts.Memory, scope, r, listed)
+			sum.Remembered, sum.MemoryErr = rememberRead(opts.Memory, scope, r, listed, opts.Bound)
 		}
 	}
 	if stopped != nil {
@@ -281,7 +300,10 @@ type readings struct {
 	read      []string
 	// left are those of read that are no report to move: they stay in
 	// the mailbox whatever the run.
-	left    []string
+	left []string
+	// overran are the messages whose fetch overran its bounds (passed
+	// over, or where the run stopped).
+	overran []string
 	stopped *StoppedError
 }
 
@@ -291,16 +313,20 @@ type readings struct {
 // applied (mailbox.authserv_id, set since, may vouch for it; until then
 // each run lists it with the line to add by hand).
 func settled(f Finding) bool {
-	return !f.refused && !f.missing && f.Verdict != Unauthenticated
+	return !f.refused && !f.missing && !f.Overran && f.Verdict != Unauthenticated
 }
 
 // rememberRead adds the messages r read, of the mailbox of scope which
-// listed listed, to mem and saves it; it reports whether they are kept.
-func rememberRead(mem *Memory, scope mailbox.Scope, r readings, listed []mailbox.Entry) (bool, error) {
+// listed listed, to mem, and those whose fetch overran bound, and saves
+// it; it reports whether they are kept.
+func rememberRead(mem *Memory, scope mailbox.Scope, r readings, listed []mailbox.Entry, bound time.Duration) (bool, error) {
 	if scope.Key == "" {
 		return false, nil // IDs of this session only
 	}
 	mem.add(scope, r.read, r.left, listed)
+	if scope.Key == mem.key {
+		mem.noteOverruns(r.overran, bound)
+	}
 	if err := mem.Save(); err != nil {
 		return false, err
 	}
@@ -323,6 +349,14 @@ func (ix *Index) readAll(ctx context.Context, mb Mailbox, entries []mailbox.Entr
 		f, err := ix.read(ctx, mb, e, rule, opts.Campaign)
 		var fe *fetchError
 		if errors.As(err, &fe) && mailboxStopped(fe.err) {
+			if mailbox.Overran(fe.err) {
+				r.overran = append(r.overran, e.ID)
+				var passed bool
+				if passed, fe.err = passOver(ctx, mb, fe.err); passed {
+					sum.Findings = append(sum.Findings, passedOverFinding(e, fe.err, opts))
+					continue
+				}
+			}
 			r.stopped = &StoppedError{Err: fe.err, Read: i, Listed: len(entries), DryRun: opts.DryRun}
 			sum.Unread = len(entries) - i
 			return r, nil
