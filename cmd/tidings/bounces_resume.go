@@ -43,6 +43,35 @@ func disposeStopped(ctx context.Context, cfg mailbox.Config, sum *bounces.Summar
 	sum.Processed = bounces.DisposeStopped(dctx, open, stopped)
 }
 
+// afterStop ends a run that failed with err: when its mailbox session
+// stopped it (a *bounces.StoppedError; sum what it read), it rewrites the
+// report with what was recorded (a failure is a warning). An interrupt
+// that came meanwhile (Ctrl-C while the reports read were moved or
+// deleted on a new session, or while the report was written) ends the run
+// as every interrupted command ends, exit 130, after telling err's story,
+// which it otherwise returns.
+func afterStop(ctx context.Context, g *globalOptions, c *campaign.Campaign, path string, sum *bounces.Summary, err error, dryRun bool) error {
+	if _, ok := errors.AsType[*bounces.StoppedError](err); !ok || sum == nil {
+		return err
+	}
+	rewritten := false
+	if !dryRun && ctx.Err() == nil {
+		// What was read before the stop is recorded: the report shows it.
+		rerr := rewriteReport(ctx, g, c, path)
+		if rewritten = rerr == nil; rerr != nil && ctx.Err() == nil {
+			fmt.Fprintln(g.stderr, "warning:", rerr)
+		}
+	}
+	if ctx.Err() == nil {
+		return err
+	}
+	fmt.Fprintln(g.stderr, "tidings:", err)
+	if !dryRun && !rewritten {
+		fmt.Fprintf(g.stderr, "tidings: the report was not rewritten (interrupted): tidings report %s rewrites it with what was recorded\n", commandArg(path))
+	}
+	return context.Cause(ctx)
+}
+
 // printMemory says what the run skipped, as read by earlier runs, and
 // whether it could remember what it read (a dry run forgets nothing: the
 // run it shows would).

@@ -91,7 +91,9 @@ is larger (or bounces.read is removed).
 
 Exit code: 0 processed, 1 some reports unreadable or about no message of this
 campaign, or about its messages under an earlier name, 2 unusable (settings,
-login, a send holding the campaign's lock).`,
+login, a send holding the campaign's lock) or stopped (--max-time, a lost
+connection), 130 interrupted (Ctrl-C; also while a stopped run moves or
+deletes what it read).`,
 		Args:              oneArg,
 		ValidArgsFunction: completeCampaign,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -174,14 +176,8 @@ func runBounces(ctx context.Context, opts bouncesOptions, g *globalOptions, path
 	if sum != nil {
 		printBounces(g, c, sum, opts)
 	}
-	if stopped := (*bounces.StoppedError)(nil); errors.As(err, &stopped) && sum != nil && !opts.dryRun {
-		// What was read before the stop is recorded: the report shows it.
-		if rerr := rewriteReport(ctx, g, c, path); rerr != nil {
-			fmt.Fprintln(g.stderr, "warning:", rerr)
-		}
-	}
 	if err != nil {
-		return err
+		return afterStop(ctx, g, c, path, sum, err, opts.dryRun)
 	}
 	if !opts.dryRun {
 		if err := rewriteReport(ctx, g, c, path); err != nil {
