@@ -89,10 +89,24 @@ func printMemory(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, d
 			report.Plural(sum.Skipped, "message"), verbFor(sum.Skipped, "was", "were"), path)
 	}
 	for _, p := range sum.PassedOver {
-		fmt.Fprintf(g.stdout, "  message %s (%s): passed over unread: the server did not give it within the bounds of one exchange (%s: 10 × mailbox.timeout, and time for its size) in %d runs; it is read again once mailbox.timeout is larger, or %s is removed\n",
-			p.ID, report.Plural(int(p.Size), "byte"), p.Bound, p.Runs, path)
+		fmt.Fprintf(g.stdout, "  %s: passed over unread: the server did not give it within the bounds of one exchange (%s: 10 × mailbox.timeout, and time for its size) in %d runs; it is read again once mailbox.timeout is larger, or %s is removed\n",
+			messageNamed(p.ID, p.Size, p.From, p.Subject), p.Bound, p.Runs, path)
 	}
 	if sum.MemoryErr != nil {
 		fmt.Fprintf(g.stderr, "warning: %v; the next run reads this run's messages again (recording nothing twice)\n", sum.MemoryErr)
 	}
+}
+
+// messageNamed names a message the server did not give in time by what
+// is known of it: its id in the mailbox, size, and the From and Subject
+// its header gave ("" when it gave none).
+func messageNamed(id string, size int64, from, subject string) string {
+	s := fmt.Sprintf("message %s (%s", id, report.Plural(int(size), "byte"))
+	if from != "" {
+		s += fmt.Sprintf(", from %q", from)
+	}
+	if subject != "" {
+		s += fmt.Sprintf(", subject %q", truncateText(subject, 60))
+	}
+	return s + ")"
 }

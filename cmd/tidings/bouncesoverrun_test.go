@@ -173,13 +173,14 @@ func overrunRuns(t *testing.T, p *slowProxy, markers [3]string, camp, why, first
 			}
 		}
 	}
-	run(1, exitSomeFailed, first, "bytes): unreadable: the server did not give it within bounds (", why,
+	const named = `(1008 bytes, from "MAILER-DAEMON@mx.example.net", subject "Undelivered Mail Returned to Sender")`
+	run(1, exitSomeFailed, first, named+": unreadable: the server did not give it within bounds (", why,
 		"; passed over, on a new session: the next run tries it once more, and skips it from then on if it overruns again")
 	run(2, exitSomeFailed, second, "; passed over, on a new session: the next runs skip it, saying so, until mailbox.timeout is larger (or bounces.read is removed)", "in 2 runs now")
 	if p.hitCount() != 2 {
 		t.Errorf("the message was asked for %d times in two runs, want 2", p.hitCount())
 	}
-	run(3, exitOK, "1 passed over unread (the server did not give it in time; see below)", "bytes): passed over unread: the server did not give it within the bounds of one exchange (")
+	run(3, exitOK, "1 passed over unread (the server did not give it in time; see below)", named+": passed over unread: the server did not give it within the bounds of one exchange (")
 	if p.hitCount() != 2 {
 		t.Errorf("the third run asked for the message passed over (%d times in all)", p.hitCount())
 	}

@@ -564,7 +564,7 @@ func printFinding(w io.Writer, f bounces.Finding) {
 		}
 	case bounces.Unreadable:
 		if f.Overran {
-			fmt.Fprintf(w, "  message %s (%s): unreadable: %s\n", f.ID, report.Plural(int(f.Size), "byte"), f.Problem)
+			fmt.Fprintf(w, "  %s: unreadable: %s\n", messageNamed(f.ID, f.Size, f.From, f.Subject), f.Problem)
 			return
 		}
 		fmt.Fprintf(w, "  message %s: unreadable: %s (subject %q)\n", f.ID, f.Problem, truncateText(f.Subject, 60))

@@ -43,7 +43,7 @@ const (
 	// maxMemoryFile is the most of the file that is read: more is damage.
 	maxMemoryFile = 8 << 20
 	// memoryHead is the file's first line.
-	memoryHead = "# tidings bounces: the messages read (uids, uidl) and, of those, the ones left in the mailbox as no report to move (stays, stay); the next run skips them; and those the server did not give in time (overran: id, runs, bound), skipped after 2 runs (remove this file to read them all again)"
+	memoryHead = "# tidings bounces: the messages read (uids, uidl) and, of those, the ones left in the mailbox as no report to move (stays, stay); the next run skips them; and those the server did not give in time (overran: id, runs, bound, subject, from), skipped after 2 runs (remove this file to read them all again)"
 )
 
 // Memory is what the runs of bounces read of the mailbox, kept in the
@@ -376,7 +376,7 @@ func (m *Memory) Save() error {
 		fmt.Fprintf(&b, "%s %s\n", word, id)
 	}
 	for _, id := range slices.Sorted(maps.Keys(m.overran)) {
-		fmt.Fprintf(&b, "overran %s %d %s\n", id, m.overran[id].runs, m.overran[id].bound)
+		fmt.Fprintf(&b, "overran %s\n", m.overran[id].line(id))
 	}
 	if err := statefile.WriteAtomic(m.path, b.Bytes()); err != nil {
 		return fmt.Errorf("bounces: remembering the messages read: %w", err)

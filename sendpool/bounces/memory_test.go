@@ -424,7 +424,11 @@ func TestMemoryOverruns(t *testing.T) {
 	}
 	run := func(m *Memory, read, overran []string, bound time.Duration) {
 		t.Helper()
-		if _, err := rememberRead(m, scope, readings{read: read, overran: overran}, listed, bound); err != nil {
+		var msgs []PassedOver
+		for _, id := range overran {
+			msgs = append(msgs, PassedOver{ID: id, Subject: "Undelivered " + id, From: "\"Mail\" <daemon@x>\n"})
+		}
+		if _, err := rememberRead(m, scope, readings{read: read, overran: msgs}, listed, bound); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -436,7 +440,7 @@ func TestMemoryOverruns(t *testing.T) {
 	m = load()
 	run(m, nil, []string{"2", "3"}, time.Minute)
 	m = load()
-	if kept, passed := m.passOver(listed, 30*time.Second); idsOf(kept) != "1" || len(passed) != 2 || passed[0] != (PassedOver{ID: "2", Runs: 2, Bound: time.Minute}) {
+	if kept, passed := m.passOver(listed, 30*time.Second); idsOf(kept) != "1" || len(passed) != 2 || passed[0] != (PassedOver{ID: "2", Subject: "Undelivered 2", From: `"Mail" <daemon@x>`, Runs: 2, Bound: time.Minute}) {
 		t.Errorf("after two runs, a smaller bound: kept %q, passed over %+v", idsOf(kept), passed)
 	}
 	if _, passed := m.passOver(listed, 2*time.Minute); len(passed) != 0 {

@@ -1,6 +1,7 @@
 package bounces
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strconv"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tidings/tidings/sendpool/mailbox"
+	"github.com/tidings/tidings/sendpool/mailbox/feedback"
 )
 
 // overrunRuns is in how many runs the fetch of a message must overrun the
@@ -22,8 +24,9 @@ const overrunRuns = 2
 // ExchangeLimit, 10 × mailbox.timeout): a run with a larger bound tries
 // it again.
 type overrun struct {
-	runs  int
-	bound time.Duration
+	runs          int
+	bound         time.Duration
+	subject, from string // as its header says, "" when not known
 }
 
 // PassedOver is a message a run did not read because the fetch of it
@@ -32,11 +35,17 @@ type overrun struct {
 type PassedOver struct {
 	ID   string // the mailbox's id for it: its IMAP UID or POP3 unique-id
 	Size int64  // its size as the server counts it
+	// Subject and From are what its header said when it first overran
+	// (Mailbox.Head), "" when the server did not give that either.
+	Subject, From string
 	// Runs is in how many runs it overran, Bound the bound of one
 	// exchange in the last of them.
 	Runs  int
 	Bound time.Duration
 }
+
+// maxNamed is how many characters of a Subject or From are kept.
+const maxNamed = 100
 
 // passOver takes out of entries the messages to pass over under bound
 // (see PassedOver), and returns them apart.
@@ -45,7 +54,7 @@ func (m *Memory) passOver(entries []mailbox.Entry, bound time.Duration) (kept []
 	for _, e := range entries {
 		o, ok := m.overran[e.ID]
 		if ok && o.runs >= overrunRuns && o.bound >= bound {
-			passed = append(passed, PassedOver{ID: e.ID, Size: e.Size, Runs: o.runs, Bound: o.bound})
+			passed = append(passed, PassedOver{ID: e.ID, Size: e.Size, Subject: o.subject, From: o.from, Runs: o.runs, Bound: o.bound})
 			continue
 		}
 		kept = append(kept, e)
@@ -65,15 +74,27 @@ func (m *Memory) overrunRunsOf(id string, bound time.Duration) int {
 	return 1
 }
 
-// noteOverruns counts a run's overrun for each of ids under bound: a
-// larger bound than the last one's counts anew.
-func (m *Memory) noteOverruns(ids []string, bound time.Duration) {
-	for _, id := range ids {
-		if _, known := m.overran[id]; !storableUIDL(id) || !known && len(m.overran) >= maxOverran {
+// noteOverruns counts a run's overrun for each of msgs under bound: a
+// larger bound than the last one's counts anew. A Subject or From not
+// known now is the one known before.
+func (m *Memory) noteOverruns(msgs []PassedOver, bound time.Duration) {
+	for _, p := range msgs {
+		was, known := m.overran[p.ID]
+		if !storableUIDL(p.ID) || !known && len(m.overran) >= maxOverran {
 			continue
 		}
-		m.overran[id] = overrun{runs: m.overrunRunsOf(id, bound), bound: bound}
+		m.overran[p.ID] = overrun{runs: m.overrunRunsOf(p.ID, bound), bound: bound,
+			subject: cmp.Or(clipText(p.Subject), was.subject), from: cmp.Or(clipText(p.From), was.from)}
 	}
+}
+
+// clipText is s on one line, at most maxNamed characters of it.
+func clipText(s string) string {
+	s = strings.Join(strings.Fields(strings.ToValidUTF8(s, "?")), " ")
+	if r := []rune(s); len(r) > maxNamed {
+		return string(r[:maxNamed-1]) + "…"
+	}
+	return s
 }
 
 // pruneOverruns forgets the overruns of the messages read (they were
@@ -97,20 +118,43 @@ func (m *Memory) pruneOverruns(read []string, listed []mailbox.Entry) {
 	}
 }
 
-// parseOverrun reads an overran line's rest, "ID RUNS BOUND" (BOUND as
-// time.Duration writes it), into m.
+// line is the rest of the overran line of message id: "ID RUNS
+// BOUND SUBJECT FROM", BOUND as time.Duration writes it, SUBJECT and FROM
+// Go-quoted.
+func (o overrun) line(id string) string {
+	return fmt.Sprintf("%s %d %s %s %s", id, o.runs, o.bound, strconv.Quote(o.subject), strconv.Quote(o.from))
+}
+
+// parseOverrun reads the rest of an overran line (overrun.line) into m.
 func (m *Memory) parseOverrun(rest string) error {
-	f := strings.Fields(rest)
-	if len(f) != 3 || !storableUIDL(f[0]) {
-		return fmt.Errorf("an overran line tidings does not write: %.40q", rest)
+	bad := fmt.Errorf("an overran line tidings does not write: %.40q", rest)
+	f := strings.SplitN(rest, " ", 4)
+	if len(f) != 4 || !storableUIDL(f[0]) {
+		return bad
 	}
 	runs, err := strconv.Atoi(f[1])
 	bound, berr := time.ParseDuration(f[2])
 	if err != nil || berr != nil || runs < 1 || bound < 0 {
-		return fmt.Errorf("an overran line tidings does not write: %.40q", rest)
+		return bad
 	}
-	m.overran[f[0]] = overrun{runs: runs, bound: bound}
+	subject, from, ok := twoQuoted(f[3])
+	if !ok {
+		return bad
+	}
+	m.overran[f[0]] = overrun{runs: runs, bound: bound, subject: subject, from: from}
 	return nil
+}
+
+// twoQuoted reads `"a" "b"`, two Go-quoted strings a space apart.
+func twoQuoted(s string) (a, b string, ok bool) {
+	qa, err := strconv.QuotedPrefix(s)
+	if err != nil || !strings.HasPrefix(s[len(qa):], " ") {
+		return "", "", false
+	}
+	qb := s[len(qa)+1:]
+	a, err = strconv.Unquote(qa)
+	b, berr := strconv.Unquote(qb)
+	return a, b, err == nil && berr == nil
 }
 
 // overrunProblem says of a message whose fetch overran (err) that it was
@@ -126,63 +170,36 @@ func overrunProblem(err error, runs int, remembered bool) string {
 	return fmt.Sprintf("the server did not give it within bounds (%s); passed over, on a new session: the next run tries it once more, and skips it from then on if it overruns again", why)
 }
 
-// passedOverFinding is the finding for message e whose fetch overran
+// passedOverFinding is the finding for message p whose fetch overran
 // (err) and which the run passed over on a new session.
-func passedOverFinding(e mailbox.Entry, err error, opts Options) Finding {
-	runs := opts.Memory.overrunRunsOf(e.ID, opts.Bound)
+func passedOverFinding(p PassedOver, err error, opts Options) Finding {
+	runs := opts.Memory.overrunRunsOf(p.ID, opts.Bound)
 	problem := overrunProblem(err, runs, opts.Memory != nil && !opts.DryRun)
-	return Finding{ID: e.ID, Verdict: Unreadable, Problem: problem, Overran: true, Size: e.Size}
+	return Finding{ID: p.ID, Verdict: Unreadable, Problem: problem, Overran: true, Size: p.Size, Subject: p.Subject, From: p.From}
 }
 
-// passOver goes on, after the fetch of a message overran its bounds
-// (err) and ended the session, on a new one when mb can open one (a
-// Reopener): passed says it did. When it did not, err says why too.
-func passOver(ctx context.Context, mb Mailbox, err error) (passed bool, _ error) {
-	ro, ok := mb.(Reopener)
-	if !ok || ctx.Err() != nil {
-		return false, err
+// maxHead is the most of a message's header Process reads to name a
+// message it passes over.
+const maxHead = 64 << 10
+
+// passOverAt goes on past message e, whose fetch overran its bounds
+// (err) and ended the session: on a new session (passOver), where it
+// asks for e's header to name it (which, overrunning too, takes one more
+// new session). It returns the finding, and e with what its header said;
+// an error when the run stops there.
+func passOverAt(ctx context.Context, mb Mailbox, e mailbox.Entry, err error, opts Options) (Finding, PassedOver, error) {
+	p := PassedOver{ID: e.ID, Size: e.Size}
+	if serr := passOver(ctx, mb, err); serr != nil {
+		return Finding{}, p, serr
 	}
-	if rerr := ro.Reopen(ctx); rerr != nil {
-		return false, fmt.Errorf("%w; reading on past it on a new session failed: %v", err, rerr)
+	head, herr := mb.Head(ctx, e.ID, maxHead)
+	if mailbox.Overran(herr) {
+		if serr := passOver(ctx, mb, herr); serr != nil {
+			return Finding{}, p, serr
+		}
 	}
-	return true, err
-}
-
-// Reopener is a Mailbox that can go on on a new session once an exchange
-// ended its own: Process passes over a message whose fetch overran
-// (mailbox.Overran) and reads on, where it would stop.
-type Reopener interface {
-	Mailbox
-	// Reopen ends the session and opens a new one on the same mailbox
-	// (Scope), which the Mailbox's calls use from then on.
-	Reopen(ctx context.Context) error
-}
-
-// Reopening is a Session that Reopen replaces by a new one from open:
-// Close ends the last.
-type Reopening struct {
-	Session
-	open func(context.Context) (Session, error)
-}
-
-// NewReopening is s, reopened with open when asked.
-func NewReopening(s Session, open func(context.Context) (Session, error)) *Reopening {
-	return &Reopening{Session: s, open: open}
-}
-
-// Reopen ends r's session and opens another; one on another mailbox (its
-// Scope changed: the folder made anew, with other UIDs) is closed, and
-// an error, r's session staying the ended one.
-func (r *Reopening) Reopen(ctx context.Context) error {
-	r.Session.Close(context.WithoutCancel(ctx)) // ended by the overrun already: nothing is sent
-	s, err := r.open(ctx)
-	if err != nil {
-		return fmt.Errorf("bounces: opening a new session: %w", err)
+	if r := feedback.ParseHeader(head); herr == nil && r != nil {
+		p.Subject, p.From = clipText(r.Subject), clipText(r.From)
 	}
-	if s.Scope() != r.Session.Scope() {
-		s.Close(context.WithoutCancel(ctx))
-		return fmt.Errorf("bounces: the new session's mailbox is another (%s, was %s)", s.Scope().Key, r.Session.Scope().Key)
-	}
-	r.Session = s
-	return nil
+	return passedOverFinding(p, err, opts), p, nil
 }

@@ -34,6 +34,9 @@ type Mailbox interface {
 	// Fetch returns a message's bytes; one over max bytes is an error
 	// wrapping mailbox.ErrTooLarge.
 	Fetch(ctx context.Context, id string, max int64) ([]byte, error)
+	// Head returns a message's header section, at most max bytes: to
+	// name one whose Fetch overran (see Options.Bound).
+	Head(ctx context.Context, id string, max int64) ([]byte, error)
 	// Delete deletes the messages ids, and no other.
 	Delete(ctx context.Context, ids []string) error
 	// Move moves the messages ids to folder.
@@ -134,10 +137,12 @@ type Finding struct {
 	New int
 	// Overran says the server did not give the message within the
 	// bounds of one exchange (an Unreadable finding, Problem saying what
-	// the next run does); Size is then its size as the server counts it.
-	// It is not remembered as read.
+	// the next run does); Size is then its size as the server counts it,
+	// From its header's From address (Subject its Subject), "" when the
+	// server did not give that either. It is not remembered as read.
 	Overran bool
 	Size    int64
+	From    string
 }
 
 // Summary is what a Process run found and did.
@@ -303,7 +308,7 @@ type readings struct {
 	left []string
 	// overran are the messages whose fetch overran its bounds (passed
 	// over, or where the run stopped).
-	overran []string
+	overran []PassedOver
 	stopped *StoppedError
 }
 
@@ -350,12 +355,12 @@ func (ix *Index) readAll(ctx context.Context, mb Mailbox, entries []mailbox.Entr
 		var fe *fetchError
 		if errors.As(err, &fe) && mailboxStopped(fe.err) {
 			if mailbox.Overran(fe.err) {
-				r.overran = append(r.overran, e.ID)
-				var passed bool
-				if passed, fe.err = passOver(ctx, mb, fe.err); passed {
-					sum.Findings = append(sum.Findings, passedOverFinding(e, fe.err, opts))
+				f, p, serr := passOverAt(ctx, mb, e, fe.err, opts)
+				if r.overran = append(r.overran, p); serr == nil {
+					sum.Findings = append(sum.Findings, f)
 					continue
 				}
+				fe.err = serr
 			}
 			r.stopped = &StoppedError{Err: fe.err, Read: i, Listed: len(entries), DryRun: opts.DryRun}
 			sum.Unread = len(entries) - i

@@ -1,6 +1,7 @@
 package bounces
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -70,6 +71,17 @@ func (mb *memMailbox) Fetch(_ context.Context, id string, max int64) ([]byte, er
 		return nil, mailbox.ErrTooLarge
 	}
 	return mb.msgs[id], nil
+}
+
+func (mb *memMailbox) Head(ctx context.Context, id string, max int64) ([]byte, error) {
+	b, err := mb.Fetch(ctx, id, MaxMessage)
+	if i := bytes.Index(b, []byte("\r\n\r\n")); i >= 0 {
+		b = b[:i+4]
+	}
+	if err == nil && int64(len(b)) > max {
+		err = mailbox.ErrTooLarge
+	}
+	return b, err
 }
 
 func (mb *memMailbox) Delete(_ context.Context, ids []string) error {

@@ -184,25 +184,51 @@ func (b *pop3Box) Fetch(ctx context.Context, id string, max int64) ([]byte, erro
 		data, err = b.c.Retr(ctx, n, max)
 		return err
 	})
+	if err != nil {
+		return nil, messageError(id, max, err)
+	}
+	return data, nil
+}
+
+func (b *pop3Box) Head(ctx context.Context, id string, max int64) ([]byte, error) {
+	if max <= 0 {
+		return nil, fmt.Errorf("mailbox: the header of %s: the size cap %d is not positive", id, max)
+	}
+	n, err := b.num(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var head []byte
+	err = b.step(ctx, "TOP of message "+id, max, func(ctx context.Context) (err error) {
+		head, err = b.c.Top(ctx, n, max)
+		return err
+	})
+	if err != nil {
+		return nil, messageError(id, max, err)
+	}
+	return head, nil
+}
+
+// messageError is the error of RETR or TOP of message id, capped at max
+// bytes, as this package's.
+func messageError(id string, max int64, err error) error {
 	var pe *pop3.Error
 	var le *LimitError
 	switch {
 	case errors.As(err, &le):
-		return nil, le
+		return le
 	case errors.Is(err, pop3.ErrTooLarge):
-		return nil, fmt.Errorf("%w: message %s has more than %d bytes, the cap", ErrTooLarge, id, max)
+		return fmt.Errorf("%w: message %s has more than %d bytes, the cap", ErrTooLarge, id, max)
 	case errors.As(err, &pe) && noSuchMessage(pe.Text):
 		// Another client took it since UIDL (a server that does not
 		// lock the maildrop).
-		return nil, fmt.Errorf("%w: message %s: the server says %q", ErrNotFound, id, pe.Text)
+		return fmt.Errorf("%w: message %s: the server says %q", ErrNotFound, id, pe.Text)
 	case errors.As(err, &pe):
 		// The server will not give this message (a broken file); the
 		// session goes on.
-		return nil, &ReplyError{Command: pe.Command, Status: "-ERR", Text: pe.Text}
-	case err != nil:
-		return nil, wrapPOP3(err)
+		return &ReplyError{Command: pe.Command, Status: "-ERR", Text: pe.Text}
 	}
-	return data, nil
+	return wrapPOP3(err)
 }
 
 func (b *pop3Box) Delete(ctx context.Context, ids []string) error {
