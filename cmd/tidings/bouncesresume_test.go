@@ -408,3 +408,33 @@ func TestBouncesStoppedInterrupted(t *testing.T) {
 		t.Errorf("journal has %d feedback records, want the 3 read", n)
 	}
 }
+
+// TestBouncesJournalRestored: a journal restored from a backup older than
+// bounces.read (Dovecot over IMAP) lacks the records of the reports
+// bounces.read says were read, which a run skipping them never wrote: the
+// run says the journal is shorter, reads the mailbox again and records
+// them.
+func TestBouncesJournalRestored(t *testing.T) {
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+	camp, _ := heldCampaign(t, d, "imap", "INBOX")
+	for _, r := range fiveBounces(t, camp) {
+		d.Deliver(t, bounceUser, r)
+	}
+	path := filepath.Join(filepath.Dir(camp), ".tidings", "t", "journal.jsonl")
+	backup := readFile(t, path)
+	if out, errOut, code := runCLI(t, "bounces", camp); code != exitOK || feedbackRecords(t, camp) != 5 {
+		t.Fatalf("first run: code %d\n%s%s", code, out, errOut)
+	}
+	writeFiles(t, filepath.Dir(path), map[string]string{"journal.jsonl": backup})
+	out, errOut, code := runCLI(t, "bounces", camp)
+	if code != exitOK || !strings.Contains(out, "is forgotten: the campaign's journal is not the one they were recorded in (restored from an older backup?)") ||
+		!strings.Contains(out, "5 messages in the mailbox: 5 matched this campaign (5 bounced; 5 new)") {
+		t.Fatalf("run on the restored journal: code %d\n%s%s", code, out, errOut)
+	}
+	if n := feedbackRecords(t, camp); n != 5 {
+		t.Errorf("journal has %d feedback records, want 5", n)
+	}
+	if out, errOut, code := runCLI(t, "bounces", camp); code != exitOK || !strings.Contains(out, "5 skipped (read by earlier runs)") {
+		t.Errorf("the run after: code %d\n%s%s", code, out, errOut)
+	}
+}

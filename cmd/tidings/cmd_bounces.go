@@ -296,7 +296,8 @@ func processMailbox(ctx context.Context, g *globalOptions, c *campaign.Campaign,
 	}
 	po := bounces.Options{DryRun: opts.dryRun, MoveTo: opts.moveTo, Delete: opts.delete,
 		Unsubscribe: mailtoAddress(c), UnsubscribeShared: mailtoShared(c), UnsubscribeSubject: mailtoSubject(c), AuthservID: string(c.Mailbox.AuthservID),
-		SuppressFile: c.Suppress, Suppressed: supp, Campaign: c.Name, Now: opts.now, Since: readSince(c, state), Memory: mem, Bound: bound}
+		SuppressFile: c.Suppress, Suppressed: supp, Campaign: c.Name, Now: opts.now, Since: readSince(c, state), Memory: mem, Bound: bound,
+		Journal: filepath.Join(c.StateDir, journal.FileName)}
 	var rec bounces.Recorder = noRecorder{}
 	if !opts.dryRun {
 		w, err := journal.Open(ctx, lock, journal.Run{PID: os.Getpid(), Started: opts.now(), Version: toolVersion(), Flags: map[string]string{"command": "bounces"}, Campaign: c.File, Name: c.Name})

@@ -76,6 +76,9 @@ type Memory struct {
 	// overran are the messages whose fetch overran the bounds of one
 	// exchange, by id (see overrun.go): not read, so in none of the above.
 	overran map[string]overrun
+	// journal is where the campaign's journal stood once the reports
+	// read were recorded in it (zero: not known).
+	journal journalMark
 }
 
 // LoadMemory reads ReadFile in the state folder dir; a missing file is
@@ -133,6 +136,19 @@ func (m *Memory) readBy(rules string) (forgot string) {
 	return forgot
 }
 
+// behind forgets what m holds when the campaign's journal (at path) no
+// longer holds what it held when the reports m says were read were
+// recorded in it (journalMark): it was restored from an older backup, or
+// made anew, and lacks their records, which a run that skipped them would
+// never write. It says why ("" when nothing was forgotten).
+func (m *Memory) behind(path string) (forgot string) {
+	if m.key == "" || m.journal.heldBy(path) {
+		return ""
+	}
+	m.forget()
+	return "the campaign's journal is not the one they were recorded in (restored from an older backup?): its messages are read again, and the reports among them recorded"
+}
+
 // readMemoryFile reads the file at path, at most maxMemoryFile bytes of
 // it: not through a symbolic link (a *statefile.LinkError), and nothing
 // but a regular file (a FIFO would keep the run waiting for a writer,
@@ -188,6 +204,12 @@ func (m *Memory) parse(b []byte) error {
 		case word == "stay" && m.key != "" && storableUIDL(rest):
 			m.remember(rest)
 			m.stay[rest] = true
+		case word == "journal" && m.key != "" && m.journal.size == 0:
+			mark, err := parseMark(rest)
+			if err != nil {
+				return err
+			}
+			m.journal = mark
 		case word == "overran" && m.key != "":
 			if err := m.parseOverrun(rest); err != nil {
 				return err
@@ -361,6 +383,9 @@ func (m *Memory) Save() error {
 	}
 	if m.list != "" {
 		fmt.Fprintf(&b, "list %s\n", strconv.Quote(m.list))
+	}
+	if m.journal.size > 0 {
+		fmt.Fprintf(&b, "journal %s\n", m.journal)
 	}
 	for i := 0; i < len(m.uids); i += 1000 {
 		fmt.Fprintf(&b, "uids %s\n", m.uids[i:min(i+1000, len(m.uids))])

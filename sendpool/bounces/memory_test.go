@@ -428,7 +428,7 @@ func TestMemoryOverruns(t *testing.T) {
 		for _, id := range overran {
 			msgs = append(msgs, PassedOver{ID: id, Subject: "Undelivered " + id, From: "\"Mail\" <daemon@x>\n"})
 		}
-		if _, err := rememberRead(m, scope, readings{read: read, overran: msgs}, listed, bound); err != nil {
+		if _, err := rememberRead(m, scope, readings{read: read, overran: msgs}, listed, Options{Bound: bound}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -457,5 +457,45 @@ func TestMemoryOverruns(t *testing.T) {
 	m = load()
 	if m.readBy("r2") == "" || len(m.overran) != 0 {
 		t.Errorf("other rules kept %v", m.overran)
+	}
+}
+
+// TestJournalMark: a journal that grew since its mark holds it; one
+// shorter, or as long but with other bytes before the mark (an older
+// backup put back, and written to since), does not; a mark survives Save
+// and LoadMemory, and one not known holds anywhere.
+func TestJournalMark(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "journal.jsonl")
+	write := func(s string) {
+		t.Helper()
+		if err := os.WriteFile(path, []byte(s), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := strings.Repeat(`{"type":"result","row":2}`+"\n", 300)
+	write(old + `{"type":"feedback","id":"a"}` + "\n")
+	mark := markOf(path)
+	write(old + `{"type":"feedback","id":"a"}` + "\n" + `{"type":"run"}` + "\n")
+	if !mark.heldBy(path) {
+		t.Error("a journal grown since does not hold its mark")
+	}
+	write(old)
+	if mark.heldBy(path) {
+		t.Error("a shorter journal holds the mark")
+	}
+	write(old + `{"type":"result","row":3}` + "\n" + `{"type":"run"}` + "\n")
+	if mark.heldBy(path) {
+		t.Error("the older journal written to since holds the mark")
+	}
+	if !(journalMark{}).heldBy(path) || !mark.heldBy(filepath.Join(dir, "gone")) {
+		t.Error("a mark or a journal not known does not hold")
+	}
+	m := &Memory{path: filepath.Join(dir, ReadFile), key: "k", journal: mark}
+	if err := m.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := LoadMemory(dir); err != nil || got.journal != mark {
+		t.Errorf("loaded %+v, %v; want %+v", got.journal, err, mark)
 	}
 }

@@ -109,6 +109,11 @@ type Options struct {
 	// overrunRuns runs under a bound as large as this one is passed over
 	// unread (Summary.PassedOver), and read again under a larger bound.
 	Bound time.Duration
+	// Journal is the path of the campaign's journal, which rec writes
+	// (journal.FileName in its state folder): Memory marks where it stood
+	// once the reports read are recorded, and forgets what it holds when
+	// the journal no longer holds that (restored from an older backup).
+	Journal string
 }
 
 // Finding is what one message in the mailbox was found to be.
@@ -243,7 +248,7 @@ func Process(ctx context.Context, mb Mailbox, ix *Index, rec Recorder, opts Opti
 	entries, scope := listed, mb.Scope()
 	remember := opts.Memory != nil
 	if remember {
-		forgot := opts.Memory.readBy(readRules(opts))
+		forgot := cmp.Or(opts.Memory.readBy(readRules(opts)), opts.Memory.behind(opts.Journal))
 		entries, sum.Skipped, sum.Forgot = opts.Memory.skip(scope, list, listed, opts.MoveTo != "" || opts.Delete)
 		sum.Forgot = cmp.Or(forgot, sum.Forgot)
 		entries, sum.PassedOver = opts.Memory.passOver(entries, opts.Bound)
@@ -274,7 +279,7 @@ func Process(ctx context.Context, mb Mailbox, ix *Index, rec Recorder, opts Opti
 		// Recorded durably (the journal syncs each record): what was
 		// read may be skipped, or moved away, from now on.
 		if remember {
-			sum.Remembered, sum.MemoryErr = rememberRead(opts.Memory, scope, r, listed, opts.Bound)
+			sum.Remembered, sum.MemoryErr = rememberRead(opts.Memory, scope, r, listed, opts)
 		}
 	}
 	if stopped != nil {
@@ -322,15 +327,17 @@ func settled(f Finding) bool {
 }
 
 // rememberRead adds the messages r read, of the mailbox of scope which
-// listed listed, to mem, and those whose fetch overran bound, and saves
-// it; it reports whether they are kept.
-func rememberRead(mem *Memory, scope mailbox.Scope, r readings, listed []mailbox.Entry, bound time.Duration) (bool, error) {
+// listed listed, to mem, and those whose fetch overran opts.Bound, with
+// the mark of opts.Journal now that they are recorded, and saves it; it
+// reports whether they are kept.
+func rememberRead(mem *Memory, scope mailbox.Scope, r readings, listed []mailbox.Entry, opts Options) (bool, error) {
 	if scope.Key == "" {
 		return false, nil // IDs of this session only
 	}
 	mem.add(scope, r.read, r.left, listed)
 	if scope.Key == mem.key {
-		mem.noteOverruns(r.overran, bound)
+		mem.noteOverruns(r.overran, opts.Bound)
+		mem.journal = markOf(opts.Journal)
 	}
 	if err := mem.Save(); err != nil {
 		return false, err
