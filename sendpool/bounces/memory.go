@@ -68,6 +68,11 @@ type Memory struct {
 	uids  uidRanges
 	uidls []string        // in the maildrop's order
 	known map[string]bool // uidls as a set
+	// sizes are the sizes the maildrop gave the uidls when read (none for
+	// those an older tidings kept): a server that gives a unique-id again
+	// to another message, against RFC 1939, most likely gives another
+	// size, and that message is read.
+	sizes map[string]int64
 	// stays and stay are the messages read that were left in the
 	// mailbox as no report to move: IMAP UIDs (also in uids), POP3
 	// unique-ids (also in known).
@@ -107,7 +112,7 @@ func LoadMemory(dir string) (*Memory, error) {
 
 // forget empties m but for its file's path and rules.
 func (m *Memory) forget() {
-	*m = Memory{path: m.path, rules: m.rules, known: map[string]bool{}, stay: map[string]bool{}, overran: map[string]overrun{}}
+	*m = Memory{path: m.path, rules: m.rules, known: map[string]bool{}, sizes: map[string]int64{}, stay: map[string]bool{}, overran: map[string]overrun{}}
 }
 
 // readerVersion names the rules this tidings reads reports by. Raise it
@@ -199,11 +204,10 @@ func (m *Memory) parse(b []byte) error {
 			if err := appendRanges(to, rest); err != nil {
 				return err
 			}
-		case word == "uidl" && m.key != "" && storableUIDL(rest):
-			m.remember(rest)
-		case word == "stay" && m.key != "" && storableUIDL(rest):
-			m.remember(rest)
-			m.stay[rest] = true
+		case (word == "uidl" || word == "stay") && m.key != "":
+			if err := m.parseUIDL(rest, word == "stay"); err != nil {
+				return err
+			}
 		case word == "journal" && m.key != "" && m.journal.size == 0:
 			mark, err := parseMark(rest)
 			if err != nil {
@@ -249,6 +253,23 @@ func storableUIDL(id string) bool {
 	return true
 }
 
+// parseUIDL reads the rest of a uidl or stay line (stay): "ID [SIZE]".
+func (m *Memory) parseUIDL(rest string, stay bool) error {
+	id, size, sized := strings.Cut(rest, " ")
+	n, err := strconv.ParseInt(size, 10, 64)
+	if !storableUIDL(id) || sized && (err != nil || n < 0) {
+		return fmt.Errorf("a line tidings does not write: %.40q", rest)
+	}
+	m.remember(id)
+	if sized {
+		m.sizes[id] = n
+	}
+	if stay {
+		m.stay[id] = true
+	}
+	return nil
+}
+
 // remember adds the unique-id id.
 func (m *Memory) remember(id string) {
 	if !m.known[id] {
@@ -257,16 +278,19 @@ func (m *Memory) remember(id string) {
 	}
 }
 
-// has reports whether the message id of the mailbox of scope was read,
+// has reports whether the message e of the mailbox of scope was read,
 // or, when left, read and left in the mailbox as no report to move.
-func (m *Memory) has(scope mailbox.Scope, id string, left bool) bool {
+func (m *Memory) has(scope mailbox.Scope, e mailbox.Entry, left bool) bool {
 	if !scope.UIDs {
-		if left {
-			return m.stay[id]
+		if size, ok := m.sizes[e.ID]; ok && size != e.Size {
+			return false // its unique-id given again, to another message
 		}
-		return m.known[id]
+		if left {
+			return m.stay[e.ID]
+		}
+		return m.known[e.ID]
 	}
-	uid, err := strconv.ParseUint(id, 10, 32)
+	uid, err := strconv.ParseUint(e.ID, 10, 32)
 	if left {
 		return err == nil && m.stays.has(uint32(uid))
 	}
@@ -295,7 +319,7 @@ func (m *Memory) skip(scope mailbox.Scope, list string, entries []mailbox.Entry,
 	m.list = list
 	kept = make([]mailbox.Entry, 0, len(entries))
 	for _, e := range entries {
-		if m.has(scope, e.ID, moving) {
+		if m.has(scope, e, moving) {
 			skipped++
 			continue
 		}
@@ -340,20 +364,28 @@ func (m *Memory) add(scope mailbox.Scope, read, left []string, listed []mailbox.
 		m.stays = m.stays.with(parseUIDs(left)).capped(maxRanges)
 		return
 	}
+	readNow := map[string]bool{}
 	for _, id := range read {
 		if storableUIDL(id) {
-			m.known[id] = true
+			m.known[id], readNow[id] = true, true
+			delete(m.stay, id) // a report, unless left says otherwise
 		}
 	}
 	for _, id := range left {
 		m.stay[id] = true
 	}
-	old, oldStay := m.known, m.stay
-	m.uidls, m.known, m.stay = nil, map[string]bool{}, map[string]bool{}
+	old, oldStay, oldSizes := m.known, m.stay, m.sizes
+	m.uidls, m.known, m.stay, m.sizes = nil, map[string]bool{}, map[string]bool{}, map[string]int64{}
 	for _, e := range listed {
 		if old[e.ID] && len(m.uidls) < maxUIDLs {
 			m.remember(e.ID)
 			m.stay[e.ID] = oldStay[e.ID]
+			switch size, ok := oldSizes[e.ID]; {
+			case readNow[e.ID]:
+				m.sizes[e.ID] = e.Size
+			case ok:
+				m.sizes[e.ID] = size
+			}
 		}
 	}
 }
@@ -397,6 +429,10 @@ func (m *Memory) Save() error {
 		word := "uidl"
 		if m.stay[id] {
 			word = "stay"
+		}
+		if size, ok := m.sizes[id]; ok {
+			fmt.Fprintf(&b, "%s %s %d\n", word, id, size)
+			continue
 		}
 		fmt.Fprintf(&b, "%s %s\n", word, id)
 	}

@@ -499,3 +499,62 @@ func TestJournalMark(t *testing.T) {
 		t.Errorf("loaded %+v, %v; want %+v", got.journal, err, mark)
 	}
 }
+
+// TestMemoryUIDLGivenAgain: a POP3 unique-id the maildrop gives another
+// message since (against RFC 1939), of another size, is read, not
+// skipped as the message read under it; then remembered with its size. A
+// unique-id an older tidings kept without its size is skipped as before.
+func TestMemoryUIDLGivenAgain(t *testing.T) {
+	dir := t.TempDir()
+	scope := mailbox.Scope{Key: `pop3 "h:995" "u"`}
+	sized := func(pairs ...any) []mailbox.Entry {
+		var out []mailbox.Entry
+		for i := 0; i < len(pairs); i += 2 {
+			out = append(out, mailbox.Entry{ID: pairs[i].(string), Size: int64(pairs[i+1].(int))})
+		}
+		return out
+	}
+	load := func() *Memory {
+		t.Helper()
+		m, err := LoadMemory(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	m := load()
+	listed := sized("a1", 100, "b2", 200)
+	m.skip(scope, "/l", listed, false)
+	m.add(scope, []string{"a1", "b2"}, []string{"b2"}, listed)
+	if err := m.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(m.path, append(readBytes(t, m.path), "uidl c3\n"...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m = load()
+	listed = sized("a1", 100, "b2", 999, "c3", 50)
+	if kept, skipped, _ := m.skip(scope, "/l", listed, false); idsOf(kept) != "b2" || skipped != 2 {
+		t.Fatalf("b2 given again: kept %q, skipped %d", idsOf(kept), skipped)
+	}
+	m.add(scope, []string{"b2"}, nil, listed) // a report now
+	if err := m.Save(); err != nil {
+		t.Fatal(err)
+	}
+	m = load()
+	if kept, skipped, _ := m.skip(scope, "/l", listed, false); len(kept) != 0 || skipped != 3 {
+		t.Errorf("the run after: kept %q, skipped %d", idsOf(kept), skipped)
+	}
+	if kept, _, _ := m.skip(scope, "/l", listed, true); idsOf(kept) != "a1 b2 c3" {
+		t.Errorf("moving: kept %q, want all but those left as no report (b2 is a report now)", idsOf(kept))
+	}
+}
+
+func readBytes(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
