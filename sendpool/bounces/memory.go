@@ -34,14 +34,16 @@ const (
 	// maxRanges is how many IMAP UID ranges are kept (22 bytes each at
 	// most in the file).
 	maxRanges = 100_000
-	// maxUIDLs is how many POP3 unique-ids are kept (71 bytes each at
-	// most): the first of the maildrop.
+	// maxUIDLs is how many POP3 unique-ids are kept (96 bytes each at
+	// most, with their sizes): the first of the maildrop.
 	maxUIDLs = 100_000
 	// maxOverran is how many messages whose fetch overran are kept (a
-	// mailbox of that many is one no run gets through anyway).
+	// mailbox of that many is one no run gets through anyway; about 2 KB
+	// each at most, with a Subject and From of escapes).
 	maxOverran = 1000
 	// maxMemoryFile is the most of the file that is read: more is damage.
-	maxMemoryFile = 8 << 20
+	// It holds maxUIDLs and maxOverran at their longest.
+	maxMemoryFile = 16 << 20
 	// memoryHead is the file's first line.
 	memoryHead = "# tidings bounces: the messages read (uids, uidl) and, of those, the ones left in the mailbox as no report to move (stays, stay); the next run skips them; and those the server did not give in time (overran: id, runs, bound, subject, from), skipped after 2 runs (remove this file to read them all again)"
 )

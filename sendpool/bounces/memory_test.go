@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -557,4 +558,34 @@ func readBytes(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestMemoryBoundsPOP3: a Memory at its bounds, every unique-id of 70
+// characters with the largest size and every overrun with a Subject and
+// From of escapes, is saved and loaded back whole: it was refused as
+// damage (past maxMemoryFile) once sizes were kept, and every run read
+// the whole maildrop again.
+func TestMemoryBoundsPOP3(t *testing.T) {
+	dir := t.TempDir()
+	scope := mailbox.Scope{Key: `pop3 "h:995" "u"`}
+	m, _ := LoadMemory(dir)
+	listed := make([]mailbox.Entry, 0, maxUIDLs)
+	read := make([]string, 0, maxUIDLs)
+	for i := range maxUIDLs {
+		id := fmt.Sprintf("%070d", i)
+		listed = append(listed, mailbox.Entry{ID: id, Size: math.MaxInt64})
+		read = append(read, id)
+	}
+	m.skip(scope, "/l", listed, false)
+	var overran []PassedOver
+	for i := range maxOverran {
+		overran = append(overran, PassedOver{ID: read[i], Subject: strings.Repeat("\U0001F600\x01", 50), From: strings.Repeat("\x02", 100)})
+	}
+	if _, err := rememberRead(m, scope, readings{read: read[maxOverran:], left: read[maxOverran:], overran: overran}, listed, Options{Bound: time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := LoadMemory(dir)
+	if err != nil || len(got.uidls) != maxUIDLs-maxOverran || len(got.overran) != maxOverran {
+		t.Errorf("loaded %d unique-ids, %d overruns, %v", len(got.uidls), len(got.overran), err)
+	}
 }
