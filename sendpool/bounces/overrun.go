@@ -62,8 +62,9 @@ func (m *Memory) passOver(entries []mailbox.Entry, bound time.Duration) (kept []
 	return kept, passed
 }
 
-// overrunRunsOf is in how many runs, this one included when it overran
-// under bound, the fetch of message id overran (0 for none).
+// overrunRunsOf is in how many runs the fetch of message id overran
+// under bound or a larger one, counting this run's overrun under bound:
+// 1 when none before did (or m is nil).
 func (m *Memory) overrunRunsOf(id string, bound time.Duration) int {
 	if m == nil {
 		return 1
@@ -171,10 +172,11 @@ func overrunProblem(err error, runs int, remembered bool) string {
 }
 
 // passedOverFinding is the finding for message p whose fetch overran
-// (err) and which the run passed over on a new session.
-func passedOverFinding(p PassedOver, err error, opts Options) Finding {
+// (err) and which the run passed over on a new session; remembered says
+// the overrun is kept for the next runs (Options.Memory).
+func passedOverFinding(p PassedOver, err error, opts Options, remembered bool) Finding {
 	runs := opts.Memory.overrunRunsOf(p.ID, opts.Bound)
-	problem := overrunProblem(err, runs, opts.Memory != nil && !opts.DryRun)
+	problem := overrunProblem(err, runs, remembered)
 	return Finding{ID: p.ID, Verdict: Unreadable, Problem: problem, Overran: true, Size: p.Size, Subject: p.Subject, From: p.From}
 }
 
@@ -201,5 +203,6 @@ func passOverAt(ctx context.Context, mb Mailbox, e mailbox.Entry, err error, opt
 	if r := feedback.ParseHeader(head); herr == nil && r != nil {
 		p.Subject, p.From = clipText(r.Subject), clipText(r.From)
 	}
-	return passedOverFinding(p, err, opts), p, nil
+	remembered := opts.Memory != nil && !opts.DryRun && mb.Scope().Key != ""
+	return passedOverFinding(p, err, opts, remembered), p, nil
 }

@@ -177,13 +177,13 @@ type Summary struct {
 	// changed, say). Remembered says the messages this run read are in
 	// Memory's file for the next run to skip; MemoryErr, when saving it
 	// failed, says why (the next run reads them again then).
-	// PassedOver lists the messages not read because their fetch
-	// overran its bounds in earlier runs (see Options.Bound).
 	Skipped    int
-	PassedOver []PassedOver
 	Forgot     string
 	Remembered bool
 	MemoryErr  error
+	// PassedOver lists the messages not read because their fetch
+	// overran its bounds in earlier runs (see Options.Bound).
+	PassedOver []PassedOver
 }
 
 // Count returns the findings with verdict v.
