@@ -248,3 +248,23 @@ func TestBouncesOverrunPOP3(t *testing.T) {
 		t.Errorf("journal has %d feedback records, want 5", n)
 	}
 }
+
+// TestBouncesOverrunPOP3Slow: over POP3 (Dovecot), a RETR whose reply the
+// proxy slows to a byte every 100ms (each wait well within
+// mailbox.timeout) overruns within 10 × mailbox.timeout and time for the
+// message's size as LIST gave it (twice, and 64 KB: 6.031s), and the run
+// passes it over; the time for a RETR grew with the 40 MB cap instead
+// (over ten minutes more), so such a message took that long every run.
+func TestBouncesOverrunPOP3Slow(t *testing.T) {
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+	camp, p := slowCampaign(t, d, "pop3", 100*time.Millisecond, "500ms")
+	for _, r := range fiveBounces(t, camp) {
+		d.Deliver(t, bounceUser, r)
+	}
+	p.arm("RETR 2\r\n")
+	out, errOut, code := runCLI(t, "bounces", camp)
+	if code != exitSomeFailed || !strings.Contains(out, "5 messages in the mailbox: 4 matched this campaign (4 bounced; 4 new), 1 unreadable") ||
+		!strings.Contains(out, "RETR of message ") || !strings.Contains(out, "stopped: it took longer than its time limit of 6.031s;") {
+		t.Fatalf("exit %d, want %d\n%s%s", code, exitSomeFailed, out, errOut)
+	}
+}
