@@ -45,7 +45,7 @@ const (
 	// It holds maxUIDLs and maxOverran at their longest.
 	maxMemoryFile = 16 << 20
 	// memoryHead is the file's first line.
-	memoryHead = "# tidings bounces: the messages read (uids, uidl) and, of those, the ones left in the mailbox as no report to move (stays, stay); the next run skips them; and those the server did not give in time (overran: id, runs, bound, subject, from), skipped after 2 runs (remove this file to read them all again)"
+	memoryHead = "# tidings bounces: the messages read (uids, uidl, and upto: all the maildrop held up to that one but the holes) and, of those, the ones left in the mailbox as no report to move (stays, stay); the next run skips them; and those the server did not give in time (overran: id, runs, bound, subject, from), skipped after 2 runs (remove this file to read them all again)"
 )
 
 // Memory is what the runs of bounces read of the mailbox, kept in the
@@ -86,6 +86,12 @@ type Memory struct {
 	// journal is where the campaign's journal stood once the reports
 	// read were recorded in it (zero: not known).
 	journal journalMark
+	// prefix is the POP3 maildrop's messages read from its first on, in
+	// one line however many (see prefix.go).
+	prefix prefix
+	// moving says the run that skip readied it for moves or deletes the
+	// reports.
+	moving bool
 }
 
 // LoadMemory reads ReadFile in the state folder dir; a missing file is
@@ -114,7 +120,8 @@ func LoadMemory(dir string) (*Memory, error) {
 
 // forget empties m but for its file's path and rules.
 func (m *Memory) forget() {
-	*m = Memory{path: m.path, rules: m.rules, known: map[string]bool{}, sizes: map[string]int64{}, stay: map[string]bool{}, overran: map[string]overrun{}}
+	*m = Memory{path: m.path, rules: m.rules, known: map[string]bool{}, sizes: map[string]int64{}, stay: map[string]bool{}, overran: map[string]overrun{},
+		prefix: prefix{holes: map[string]bool{}}}
 }
 
 // readerVersion names the rules this tidings reads reports by. Raise it
@@ -210,6 +217,18 @@ func (m *Memory) parse(b []byte) error {
 			if err := m.parseUIDL(rest, word == "stay"); err != nil {
 				return err
 			}
+		case word == "upto" && m.key != "" && m.prefix.upto == "":
+			f := strings.Fields(rest)
+			if len(f) != 3 || !storableUIDL(f[0]) || f[2] != "stays" && f[2] != "reads" {
+				return fmt.Errorf("an upto line tidings does not write: %.40q", rest)
+			}
+			size, err := strconv.ParseInt(f[1], 10, 64)
+			if err != nil {
+				return fmt.Errorf("an upto line tidings does not write: %.40q", rest)
+			}
+			m.prefix.upto, m.prefix.size, m.prefix.stays = f[0], size, f[2] == "stays"
+		case word == "hole" && m.key != "" && storableUIDL(rest) && len(m.prefix.holes) < maxHoles:
+			m.prefix.holes[rest] = true
 		case word == "journal" && m.key != "" && m.journal.size == 0:
 			mark, err := parseMark(rest)
 			if err != nil {
@@ -280,12 +299,19 @@ func (m *Memory) remember(id string) {
 	}
 }
 
+// givenAgain reports whether POP3 message e has a unique-id m knows for a
+// message of another size: its unique-id given again, against RFC 1939.
+func (m *Memory) givenAgain(e mailbox.Entry) bool {
+	size, ok := m.sizes[e.ID]
+	return ok && size != e.Size
+}
+
 // has reports whether the message e of the mailbox of scope was read,
 // or, when left, read and left in the mailbox as no report to move.
 func (m *Memory) has(scope mailbox.Scope, e mailbox.Entry, left bool) bool {
 	if !scope.UIDs {
-		if size, ok := m.sizes[e.ID]; ok && size != e.Size {
-			return false // its unique-id given again, to another message
+		if m.givenAgain(e) {
+			return false
 		}
 		if left {
 			return m.stay[e.ID]
@@ -318,10 +344,14 @@ func (m *Memory) skip(scope mailbox.Scope, list string, entries []mailbox.Entry,
 		m.forget()
 		m.key = scope.Key
 	}
-	m.list = list
+	m.list, m.moving = list, moving
 	kept = make([]mailbox.Entry, 0, len(entries))
-	for _, e := range entries {
-		if m.has(scope, e, moving) {
+	reach := -1
+	if !scope.UIDs {
+		reach = m.prefix.reach(entries)
+	}
+	for i, e := range entries {
+		if m.has(scope, e, moving) || !m.givenAgain(e) && m.prefix.covers(entries, reach, i, moving) {
 			skipped++
 			continue
 		}
@@ -376,6 +406,7 @@ func (m *Memory) add(scope mailbox.Scope, read, left []string, listed []mailbox.
 	for _, id := range left {
 		m.stay[id] = true
 	}
+	m.notePrefix(listed, readNow, m.moving) // before the unique-ids past maxUIDLs are dropped
 	old, oldStay, oldSizes := m.known, m.stay, m.sizes
 	m.uidls, m.known, m.stay, m.sizes = nil, map[string]bool{}, map[string]bool{}, map[string]int64{}
 	for _, e := range listed {
@@ -437,6 +468,12 @@ func (m *Memory) Save() error {
 			continue
 		}
 		fmt.Fprintf(&b, "%s %s\n", word, id)
+	}
+	if p := m.prefix; p.upto != "" {
+		fmt.Fprintf(&b, "upto %s %d %s\n", p.upto, p.size, map[bool]string{true: "stays", false: "reads"}[p.stays])
+		for _, id := range slices.Sorted(maps.Keys(p.holes)) {
+			fmt.Fprintf(&b, "hole %s\n", id)
+		}
 	}
 	for _, id := range slices.Sorted(maps.Keys(m.overran)) {
 		fmt.Fprintf(&b, "overran %s\n", m.overran[id].line(id))

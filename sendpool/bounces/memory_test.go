@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -587,5 +588,64 @@ func TestMemoryBoundsPOP3(t *testing.T) {
 	got, err := LoadMemory(dir)
 	if err != nil || len(got.uidls) != maxUIDLs-maxOverran || len(got.overran) != maxOverran {
 		t.Errorf("loaded %d unique-ids, %d overruns, %v", len(got.uidls), len(got.overran), err)
+	}
+}
+
+// TestMemoryPOP3Progress: read-only runs over a maildrop of more messages
+// than maxUIDLs, each reading 60,000, get further each run, passing over
+// a message that is never settled (a hole), which each reads again: the
+// first maxUIDLs were kept and those read after them forgotten, so every
+// run read the same ones again from the 100,001st on. A maildrop whose
+// last message read is gone is read again from where the unique-ids kept
+// end; a run that deletes skips the messages it left, not the reports.
+func TestMemoryPOP3Progress(t *testing.T) {
+	dir := t.TempDir()
+	scope := mailbox.Scope{Key: `pop3 "h:995" "u"`}
+	listed := make([]mailbox.Entry, 0, 250_000)
+	for i := range 250_000 {
+		listed = append(listed, mailbox.Entry{ID: fmt.Sprintf("m%06d", i), Size: int64(1000 + i)})
+	}
+	// run reads n of the messages not skipped, all left as no report
+	// but when moving (reports to delete).
+	run := func(listed []mailbox.Entry, n int, moving bool) []mailbox.Entry {
+		t.Helper()
+		m, err := LoadMemory(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept, _, _ := m.skip(scope, "/l", listed, moving)
+		var read, left []string
+		for _, e := range kept[:min(n, len(kept))] {
+			if e.ID != "m000005" { // an unsubscribe request not applied, say
+				read = append(read, e.ID)
+				if !moving {
+					left = append(left, e.ID)
+				}
+			}
+		}
+		m.add(scope, read, left, listed)
+		if err := m.Save(); err != nil {
+			t.Fatal(err)
+		}
+		return kept
+	}
+	// Each run reads the hole again among its 60,000.
+	for i, want := range []string{"m000000", "m000005 m060000", "m000005 m119999", "m000005 m179998"} {
+		kept := run(listed, 60_000, false)
+		if got := strings.Join(strings.Fields(idsOf(kept[:min(2, len(kept))])), " "); got != want && !(i == 0 && strings.HasPrefix(got, want)) {
+			t.Fatalf("run %d: reads from %q, want %q (%d kept)", i+1, got, want, len(kept))
+		}
+	}
+	if kept := run(listed, 11, true); len(kept) != 10_004 {
+		t.Errorf("a run that deletes: %d kept, want the hole and the 10,003 not read (the others were left as no report)", len(kept))
+	}
+	// It deleted the 10 reports it read: the next goes on after them.
+	listed = slices.Concat(listed[:239_997], listed[240_007:])
+	if kept := run(listed, 0, true); len(kept) != 9_994 || kept[1].ID != "m240007" {
+		t.Errorf("after the reports were deleted: %d kept, from %s; want the hole and the 9,993 after them", len(kept), kept[1].ID)
+	}
+	gone := slices.Concat(listed[:239_996], listed[239_997:]) // the last read
+	if kept := run(gone, 0, false); len(kept) < 100_000 || kept[1].ID != "m100001" {
+		t.Errorf("its last message read gone: %d kept, from %s", len(kept), kept[1].ID)
 	}
 }
