@@ -43,6 +43,35 @@ func disposeStopped(ctx context.Context, cfg mailbox.Config, sum *bounces.Summar
 	sum.Processed = bounces.DisposeStopped(dctx, open, stopped)
 }
 
+// afterStop ends a run that failed with err: when its mailbox session
+// stopped it (a *bounces.StoppedError; sum what it read), it rewrites the
+// report with what was recorded (a failure is a warning). An interrupt
+// that came meanwhile (Ctrl-C while the reports read were moved or
+// deleted on a new session, or while the report was written) ends the run
+// as every interrupted command ends, exit 130, after telling err's story,
+// which it otherwise returns.
+func afterStop(ctx context.Context, g *globalOptions, c *campaign.Campaign, path string, sum *bounces.Summary, err error, dryRun bool) error {
+	if _, ok := errors.AsType[*bounces.StoppedError](err); !ok || sum == nil {
+		return err
+	}
+	rewritten := false
+	if !dryRun && ctx.Err() == nil {
+		// What was read before the stop is recorded: the report shows it.
+		rerr := rewriteReport(ctx, g, c, path)
+		if rewritten = rerr == nil; rerr != nil && ctx.Err() == nil {
+			fmt.Fprintln(g.stderr, "warning:", rerr)
+		}
+	}
+	if ctx.Err() == nil {
+		return err
+	}
+	fmt.Fprintln(g.stderr, "tidings:", err)
+	if !dryRun && !rewritten {
+		fmt.Fprintf(g.stderr, "tidings: the report was not rewritten (interrupted): tidings report %s rewrites it with what was recorded\n", commandArg(path))
+	}
+	return context.Cause(ctx)
+}
+
 // printMemory says what the run skipped, as read by earlier runs, and
 // whether it could remember what it read (a dry run forgets nothing: the
 // run it shows would).
@@ -59,7 +88,25 @@ func printMemory(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, d
 		fmt.Fprintf(g.stdout, "(%s read by earlier runs %s skipped, as %s remembers; remove it to read them again)\n",
 			report.Plural(sum.Skipped, "message"), verbFor(sum.Skipped, "was", "were"), path)
 	}
+	for _, p := range sum.PassedOver {
+		fmt.Fprintf(g.stdout, "  %s: passed over unread: the server did not give it within the bounds of one exchange (%s: 10 × mailbox.timeout, and time for its size) in %d runs; it is read again once mailbox.timeout is larger, or %s is removed\n",
+			messageNamed(p.ID, p.Size, p.From, p.Subject), p.Bound, p.Runs, path)
+	}
 	if sum.MemoryErr != nil {
 		fmt.Fprintf(g.stderr, "warning: %v; the next run reads this run's messages again (recording nothing twice)\n", sum.MemoryErr)
 	}
+}
+
+// messageNamed names a message the server did not give in time by what
+// is known of it: its id in the mailbox, size, and the From and Subject
+// its header gave ("" when it gave none).
+func messageNamed(id string, size int64, from, subject string) string {
+	s := fmt.Sprintf("message %s (%s", id, report.Plural(int(size), "byte"))
+	if from != "" {
+		s += fmt.Sprintf(", from %q", from)
+	}
+	if subject != "" {
+		s += fmt.Sprintf(", subject %q", truncateText(subject, 60))
+	}
+	return s + ")"
 }

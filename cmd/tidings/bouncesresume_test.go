@@ -2,8 +2,11 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"net"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -360,5 +363,78 @@ func TestBouncesMovesPastOtherMail(t *testing.T) {
 	}
 	if out, errOut, code := runCLI(t, "bounces", "--move-to", "Junk", camp); code != exitOK || !strings.Contains(out, "3 messages in the mailbox, 3 skipped (read by earlier runs): 0 matched") {
 		t.Errorf("third run: code %d\n%s%s", code, out, errOut)
+	}
+}
+
+// TestBouncesStoppedInterrupted: Ctrl-C (SIGINT) while a run that
+// --max-time stopped moves what it read on a new session (Dovecot over
+// IMAP, the MOVE held) ends the run as every interrupted command ends,
+// exit 130, where it exited 2; what was read stays recorded, the reports
+// stay in the mailbox, and it says so.
+func TestBouncesStoppedInterrupted(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin, err := buildTidings()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+	camp, h := heldCampaign(t, d, "imap", "INBOX")
+	for _, r := range fiveBounces(t, camp) {
+		d.Deliver(t, bounceUser, r)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	h.hold("UID FETCH 4 (UID RFC822.SIZE)")
+	run := startCommand(ctx, t, bin, "bounces", "--max-time", "2s", "--move-to", "Junk", camp)
+	waitFor(t, func() bool { return h.heldCount() == 1 })
+	h.hold("UID MOVE")
+	waitFor(t, func() bool { return h.heldCount() == 2 }) // the new session's MOVE
+	run.interrupt(ctx, t)
+	errText, err := run.wait()
+	code := exitOK
+	if ee, ok := errors.AsType[*exec.ExitError](err); ok {
+		code = ee.ExitCode()
+	}
+	if code != exitInterrupted || !strings.Contains(errText, "what the 3 of 5 messages read before it held is recorded, and moving them on a new session failed too (") ||
+		!strings.Contains(errText, "the report was not rewritten (interrupted): tidings report ") || !strings.HasSuffix(errText, "tidings: interrupted\n") {
+		t.Fatalf("exit %d (%v), want %d\n%s%s", code, err, exitInterrupted, run.stdout, errText)
+	}
+	if inbox, junk := len(d.Messages(t, bounceUser, "INBOX")), len(d.Messages(t, bounceUser, "Junk")); inbox != 5 || junk != 0 {
+		t.Errorf("INBOX %d, Junk %d; want all 5 left", inbox, junk)
+	}
+	if n := feedbackRecords(t, camp); n != 3 {
+		t.Errorf("journal has %d feedback records, want the 3 read", n)
+	}
+}
+
+// TestBouncesJournalRestored: a journal restored from a backup older than
+// bounces.read (Dovecot over IMAP) lacks the records of the reports
+// bounces.read says were read, which a run skipping them never wrote: the
+// run says the journal is shorter, reads the mailbox again and records
+// them.
+func TestBouncesJournalRestored(t *testing.T) {
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+	camp, _ := heldCampaign(t, d, "imap", "INBOX")
+	for _, r := range fiveBounces(t, camp) {
+		d.Deliver(t, bounceUser, r)
+	}
+	path := filepath.Join(filepath.Dir(camp), ".tidings", "t", "journal.jsonl")
+	backup := readFile(t, path)
+	if out, errOut, code := runCLI(t, "bounces", camp); code != exitOK || feedbackRecords(t, camp) != 5 {
+		t.Fatalf("first run: code %d\n%s%s", code, out, errOut)
+	}
+	writeFiles(t, filepath.Dir(path), map[string]string{"journal.jsonl": backup})
+	out, errOut, code := runCLI(t, "bounces", camp)
+	if code != exitOK || !strings.Contains(out, "is forgotten: the campaign's journal is not the one they were recorded in (restored from an older backup?)") ||
+		!strings.Contains(out, "5 messages in the mailbox: 5 matched this campaign (5 bounced; 5 new)") {
+		t.Fatalf("run on the restored journal: code %d\n%s%s", code, out, errOut)
+	}
+	if n := feedbackRecords(t, camp); n != 5 {
+		t.Errorf("journal has %d feedback records, want 5", n)
+	}
+	if out, errOut, code := runCLI(t, "bounces", camp); code != exitOK || !strings.Contains(out, "5 skipped (read by earlier runs)") {
+		t.Errorf("the run after: code %d\n%s%s", code, out, errOut)
 	}
 }

@@ -84,11 +84,16 @@ deleted once recorded, on a new session bounded by 10 × mailbox.timeout (the
 run's time may be up; if that fails too they stay, and the next run reads them
 again, recording nothing twice), and the other messages read are remembered
 and skipped by the next run; without them all the messages read are.
+A message whose fetch alone overruns its command's bounds is passed over
+(counted unreadable) and the run reads on on a new session; once it has
+overrun in two runs, the next skip it unread, saying so, until mailbox.timeout
+is larger (or bounces.read is removed).
 
 Exit code: 0 processed, 1 some reports unreadable or about no message of this
 campaign, or about its messages under an earlier name, 2 unusable (settings,
-login), 75 a send holding the campaign's lock (run it again later), 130
-interrupted.`,
+login) or stopped (--max-time, a lost connection), 75 a send holding the
+campaign's lock (run it again later), 130 interrupted (Ctrl-C; also while a
+stopped run moves or deletes what it read).`,
 		Args:              oneArg,
 		ValidArgsFunction: completeCampaign,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -161,7 +166,7 @@ func runBounces(ctx context.Context, opts bouncesOptions, g *globalOptions, path
 	if err != nil {
 		return err
 	}
-	sum, err := processMailbox(mctx, g, c, lock, state, mb, loadReadMemory(g, c), opts)
+	sum, err := processMailbox(mctx, g, c, lock, state, mb, cfg.ExchangeLimit(), loadReadMemory(g, c), opts)
 	// Over POP3 the deletions happen at the end of the session: closing
 	// is part of the work, and its failure is reported.
 	if cerr := mb.Close(context.WithoutCancel(ctx)); cerr != nil && err == nil && sum != nil && sum.Processed > 0 {
@@ -172,14 +177,8 @@ func runBounces(ctx context.Context, opts bouncesOptions, g *globalOptions, path
 	if sum != nil {
 		printBounces(g, c, sum, opts)
 	}
-	if stopped := (*bounces.StoppedError)(nil); errors.As(err, &stopped) && sum != nil && !opts.dryRun {
-		// What was read before the stop is recorded: the report shows it.
-		if rerr := rewriteReport(ctx, g, c, path); rerr != nil {
-			fmt.Fprintln(g.stderr, "warning:", rerr)
-		}
-	}
 	if err != nil {
-		return err
+		return afterStop(ctx, g, c, path, sum, err, opts.dryRun)
 	}
 	if !opts.dryRun {
 		if err := rewriteReport(ctx, g, c, path); err != nil {
@@ -262,13 +261,16 @@ func bouncesMailboxConfig(ctx context.Context, g *globalOptions, c *campaign.Cam
 	return cfg, nil
 }
 
-// openMailbox logs in to the campaign's mailbox.
-func openMailbox(ctx context.Context, cfg mailbox.Config) (mailbox.Mailbox, error) {
-	mb, err := mailbox.Open(ctx, cfg)
+// openMailbox logs in to the campaign's mailbox, on a session that
+// bounces.Process may replace by a new one to read on past a message the
+// server does not give within bounds (bounces.Reopener).
+func openMailbox(ctx context.Context, cfg mailbox.Config) (*bounces.Reopening, error) {
+	open := func(ctx context.Context) (bounces.Session, error) { return mailbox.Open(ctx, cfg) }
+	mb, err := open(ctx)
 	if err != nil {
 		return nil, &unusableError{err}
 	}
-	return mb, nil
+	return bounces.NewReopening(mb, open), nil
 }
 
 // mailboxConfig is the campaign's mailbox settings with the password from
@@ -286,15 +288,17 @@ func mailboxConfig(ctx context.Context, g *globalOptions, c *campaign.Campaign) 
 }
 
 // processMailbox runs bounces.Process with the journal as the recorder
-// (none in a dry run).
-func processMailbox(ctx context.Context, g *globalOptions, c *campaign.Campaign, lock *journal.Lock, state *journal.State, mb mailbox.Mailbox, mem *bounces.Memory, opts bouncesOptions) (*bounces.Summary, error) {
+// (none in a dry run); bound is the bound of one exchange with the
+// mailbox (bounces.Options.Bound).
+func processMailbox(ctx context.Context, g *globalOptions, c *campaign.Campaign, lock *journal.Lock, state *journal.State, mb bounces.Mailbox, bound time.Duration, mem *bounces.Memory, opts bouncesOptions) (*bounces.Summary, error) {
 	supp, err := loadSuppressionIfAny(c.Suppress)
 	if err != nil {
 		return nil, &unusableError{err}
 	}
 	po := bounces.Options{DryRun: opts.dryRun, MoveTo: opts.moveTo, Delete: opts.delete,
 		Unsubscribe: mailtoAddress(c), UnsubscribeShared: mailtoShared(c), UnsubscribeSubject: mailtoSubject(c), AuthservID: string(c.Mailbox.AuthservID),
-		SuppressFile: c.Suppress, Suppressed: supp, Campaign: c.Name, Now: opts.now, Since: readSince(c, state), Memory: mem}
+		SuppressFile: c.Suppress, Suppressed: supp, Campaign: c.Name, Now: opts.now, Since: readSince(c, state), Memory: mem, Bound: bound,
+		Journal: filepath.Join(c.StateDir, journal.FileName)}
 	var rec bounces.Recorder = noRecorder{}
 	if !opts.dryRun {
 		w, err := journal.Open(ctx, lock, journal.Run{PID: os.Getpid(), Started: opts.now(), Version: toolVersion(), Flags: map[string]string{"command": "bounces"}, Campaign: c.File, Name: c.Name})
@@ -437,9 +441,12 @@ func rewriteReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, 
 // stopped, how many it read before.
 func inMailbox(sum *bounces.Summary) string {
 	read := len(sum.Findings)
-	s := report.Plural(read+sum.Unread+sum.Skipped, "message") + " in the mailbox"
+	s := report.Plural(read+sum.Unread+sum.Skipped+len(sum.PassedOver), "message") + " in the mailbox"
 	if sum.Skipped > 0 {
 		s += fmt.Sprintf(", %d skipped (read by earlier runs)", sum.Skipped)
+	}
+	if n := len(sum.PassedOver); n > 0 {
+		s += fmt.Sprintf(", %d passed over unread (the server did not give %s in time; see below)", n, verbFor(n, "it", "them"))
 	}
 	if sum.Unread > 0 {
 		s += fmt.Sprintf(", %d read before the run stopped (see below)", read)
@@ -558,6 +565,10 @@ func printFinding(w io.Writer, f bounces.Finding) {
 			fmt.Fprintf(w, "  %-8s %-28s %-12s %-6s %s\n", row, m.Recipient, m.Kind, m.Status, diag)
 		}
 	case bounces.Unreadable:
+		if f.Overran {
+			fmt.Fprintf(w, "  %s: unreadable: %s\n", messageNamed(f.ID, f.Size, f.From, f.Subject), f.Problem)
+			return
+		}
 		fmt.Fprintf(w, "  message %s: unreadable: %s (subject %q)\n", f.ID, f.Problem, truncateText(f.Subject, 60))
 	case bounces.Unauthenticated:
 		for _, m := range f.Matches {

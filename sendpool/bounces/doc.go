@@ -16,6 +16,9 @@
 // only when asked, and only after recording them (after a run stopped
 // halfway too: DisposeStopped). A run remembers what it read (Memory, in
 // the state folder), and the next skips it: all of it, or, when it moves
-// or deletes the reports, what was left in the mailbox as no report. Nothing here speaks a
+// or deletes the reports, what was left in the mailbox as no report. A
+// message the server does not give within the bounds of one exchange is
+// passed over on a new session (Reopener), and skipped unread once it did so
+// in two runs (PassedOver). Nothing here speaks a
 // mail protocol: the Mailbox interface is what it needs of one.
 package bounces

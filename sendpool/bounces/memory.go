@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -32,13 +34,18 @@ const (
 	// maxRanges is how many IMAP UID ranges are kept (22 bytes each at
 	// most in the file).
 	maxRanges = 100_000
-	// maxUIDLs is how many POP3 unique-ids are kept (71 bytes each at
-	// most): the first of the maildrop.
+	// maxUIDLs is how many POP3 unique-ids are kept (96 bytes each at
+	// most, with their sizes): the first of the maildrop.
 	maxUIDLs = 100_000
+	// maxOverran is how many messages whose fetch overran are kept (a
+	// mailbox of that many is one no run gets through anyway; about 2 KB
+	// each at most, with a Subject and From of escapes).
+	maxOverran = 1000
 	// maxMemoryFile is the most of the file that is read: more is damage.
-	maxMemoryFile = 8 << 20
+	// It holds maxUIDLs and maxOverran at their longest.
+	maxMemoryFile = 16 << 20
 	// memoryHead is the file's first line.
-	memoryHead = "# tidings bounces: the messages read (uids, uidl) and, of those, the ones left in the mailbox as no report to move (stays, stay); the next run skips them (remove this file to read them all again)"
+	memoryHead = "# tidings bounces: the messages read (uids, uidl, and upto: all the maildrop held up to that one but the holes) and, of those, the ones left in the mailbox as no report to move (stays, stay); the next run skips them; and those the server did not give in time (overran: id, runs, bound, subject, from), skipped after 2 runs (remove this file to read them all again)"
 )
 
 // Memory is what the runs of bounces read of the mailbox, kept in the
@@ -63,11 +70,28 @@ type Memory struct {
 	uids  uidRanges
 	uidls []string        // in the maildrop's order
 	known map[string]bool // uidls as a set
+	// sizes are the sizes the maildrop gave the uidls when read (none for
+	// those an older tidings kept): a server that gives a unique-id again
+	// to another message, against RFC 1939, most likely gives another
+	// size, and that message is read.
+	sizes map[string]int64
 	// stays and stay are the messages read that were left in the
 	// mailbox as no report to move: IMAP UIDs (also in uids), POP3
 	// unique-ids (also in known).
 	stays uidRanges
 	stay  map[string]bool
+	// overran are the messages whose fetch overran the bounds of one
+	// exchange, by id (see overrun.go): not read, so in none of the above.
+	overran map[string]overrun
+	// journal is where the campaign's journal stood once the reports
+	// read were recorded in it (zero: not known).
+	journal journalMark
+	// prefix is the POP3 maildrop's messages read from its first on, in
+	// one line however many (see prefix.go).
+	prefix prefix
+	// moving says the run that skip readied it for moves or deletes the
+	// reports.
+	moving bool
 }
 
 // LoadMemory reads ReadFile in the state folder dir; a missing file is
@@ -96,7 +120,8 @@ func LoadMemory(dir string) (*Memory, error) {
 
 // forget empties m but for its file's path and rules.
 func (m *Memory) forget() {
-	*m = Memory{path: m.path, rules: m.rules, known: map[string]bool{}, stay: map[string]bool{}}
+	*m = Memory{path: m.path, rules: m.rules, known: map[string]bool{}, sizes: map[string]int64{}, stay: map[string]bool{}, overran: map[string]overrun{},
+		prefix: prefix{holes: map[string]bool{}}}
 }
 
 // readerVersion names the rules this tidings reads reports by. Raise it
@@ -123,6 +148,19 @@ func (m *Memory) readBy(rules string) (forgot string) {
 	}
 	m.rules = rules
 	return forgot
+}
+
+// behind forgets what m holds when the campaign's journal (at path) no
+// longer holds what it held when the reports m says were read were
+// recorded in it (journalMark): it was restored from an older backup, or
+// made anew, and lacks their records, which a run that skipped them would
+// never write. It says why ("" when nothing was forgotten).
+func (m *Memory) behind(path string) (forgot string) {
+	if m.key == "" || m.journal.heldBy(path) {
+		return ""
+	}
+	m.forget()
+	return "the campaign's journal is not the one they were recorded in (restored from an older backup?): its messages are read again, and the reports among them recorded"
 }
 
 // readMemoryFile reads the file at path, at most maxMemoryFile bytes of
@@ -175,11 +213,32 @@ func (m *Memory) parse(b []byte) error {
 			if err := appendRanges(to, rest); err != nil {
 				return err
 			}
-		case word == "uidl" && m.key != "" && storableUIDL(rest):
-			m.remember(rest)
-		case word == "stay" && m.key != "" && storableUIDL(rest):
-			m.remember(rest)
-			m.stay[rest] = true
+		case (word == "uidl" || word == "stay") && m.key != "":
+			if err := m.parseUIDL(rest, word == "stay"); err != nil {
+				return err
+			}
+		case word == "upto" && m.key != "" && m.prefix.upto == "":
+			f := strings.Fields(rest)
+			if len(f) != 3 || !storableUIDL(f[0]) || f[2] != "stays" && f[2] != "reads" {
+				return fmt.Errorf("an upto line tidings does not write: %.40q", rest)
+			}
+			size, err := strconv.ParseInt(f[1], 10, 64)
+			if err != nil {
+				return fmt.Errorf("an upto line tidings does not write: %.40q", rest)
+			}
+			m.prefix.upto, m.prefix.size, m.prefix.stays = f[0], size, f[2] == "stays"
+		case word == "hole" && m.key != "" && storableUIDL(rest) && len(m.prefix.holes) < maxHoles:
+			m.prefix.holes[rest] = true
+		case word == "journal" && m.key != "" && m.journal.size == 0:
+			mark, err := parseMark(rest)
+			if err != nil {
+				return err
+			}
+			m.journal = mark
+		case word == "overran" && m.key != "":
+			if err := m.parseOverrun(rest); err != nil {
+				return err
+			}
 		default:
 			return fmt.Errorf("a line tidings does not write: %.40q", sc.Text())
 		}
@@ -215,6 +274,23 @@ func storableUIDL(id string) bool {
 	return true
 }
 
+// parseUIDL reads the rest of a uidl or stay line (stay): "ID [SIZE]".
+func (m *Memory) parseUIDL(rest string, stay bool) error {
+	id, size, sized := strings.Cut(rest, " ")
+	n, err := strconv.ParseInt(size, 10, 64)
+	if !storableUIDL(id) || sized && (err != nil || n < 0) {
+		return fmt.Errorf("a line tidings does not write: %.40q", rest)
+	}
+	m.remember(id)
+	if sized {
+		m.sizes[id] = n
+	}
+	if stay {
+		m.stay[id] = true
+	}
+	return nil
+}
+
 // remember adds the unique-id id.
 func (m *Memory) remember(id string) {
 	if !m.known[id] {
@@ -223,16 +299,26 @@ func (m *Memory) remember(id string) {
 	}
 }
 
-// has reports whether the message id of the mailbox of scope was read,
+// givenAgain reports whether POP3 message e has a unique-id m knows for a
+// message of another size: its unique-id given again, against RFC 1939.
+func (m *Memory) givenAgain(e mailbox.Entry) bool {
+	size, ok := m.sizes[e.ID]
+	return ok && size != e.Size
+}
+
+// has reports whether the message e of the mailbox of scope was read,
 // or, when left, read and left in the mailbox as no report to move.
-func (m *Memory) has(scope mailbox.Scope, id string, left bool) bool {
+func (m *Memory) has(scope mailbox.Scope, e mailbox.Entry, left bool) bool {
 	if !scope.UIDs {
-		if left {
-			return m.stay[id]
+		if m.givenAgain(e) {
+			return false
 		}
-		return m.known[id]
+		if left {
+			return m.stay[e.ID]
+		}
+		return m.known[e.ID]
 	}
-	uid, err := strconv.ParseUint(id, 10, 32)
+	uid, err := strconv.ParseUint(e.ID, 10, 32)
 	if left {
 		return err == nil && m.stays.has(uint32(uid))
 	}
@@ -258,10 +344,14 @@ func (m *Memory) skip(scope mailbox.Scope, list string, entries []mailbox.Entry,
 		m.forget()
 		m.key = scope.Key
 	}
-	m.list = list
+	m.list, m.moving = list, moving
 	kept = make([]mailbox.Entry, 0, len(entries))
-	for _, e := range entries {
-		if m.has(scope, e.ID, moving) {
+	reach := -1
+	if !scope.UIDs {
+		reach = m.prefix.reach(entries)
+	}
+	for i, e := range entries {
+		if m.has(scope, e, moving) || !m.givenAgain(e) && m.prefix.covers(entries, reach, i, moving) {
 			skipped++
 			continue
 		}
@@ -300,25 +390,35 @@ func (m *Memory) add(scope mailbox.Scope, read, left []string, listed []mailbox.
 	if scope.Key == "" || scope.Key != m.key {
 		return
 	}
+	m.pruneOverruns(read, listed)
 	if scope.UIDs {
 		m.uids = m.uids.with(parseUIDs(read)).capped(maxRanges)
 		m.stays = m.stays.with(parseUIDs(left)).capped(maxRanges)
 		return
 	}
+	readNow := map[string]bool{}
 	for _, id := range read {
 		if storableUIDL(id) {
-			m.known[id] = true
+			m.known[id], readNow[id] = true, true
+			delete(m.stay, id) // a report, unless left says otherwise
 		}
 	}
 	for _, id := range left {
 		m.stay[id] = true
 	}
-	old, oldStay := m.known, m.stay
-	m.uidls, m.known, m.stay = nil, map[string]bool{}, map[string]bool{}
+	m.notePrefix(listed, readNow, m.moving) // before the unique-ids past maxUIDLs are dropped
+	old, oldStay, oldSizes := m.known, m.stay, m.sizes
+	m.uidls, m.known, m.stay, m.sizes = nil, map[string]bool{}, map[string]bool{}, map[string]int64{}
 	for _, e := range listed {
 		if old[e.ID] && len(m.uidls) < maxUIDLs {
 			m.remember(e.ID)
 			m.stay[e.ID] = oldStay[e.ID]
+			switch size, ok := oldSizes[e.ID]; {
+			case readNow[e.ID]:
+				m.sizes[e.ID] = e.Size
+			case ok:
+				m.sizes[e.ID] = size
+			}
 		}
 	}
 }
@@ -349,6 +449,9 @@ func (m *Memory) Save() error {
 	if m.list != "" {
 		fmt.Fprintf(&b, "list %s\n", strconv.Quote(m.list))
 	}
+	if m.journal.size > 0 {
+		fmt.Fprintf(&b, "journal %s\n", m.journal)
+	}
 	for i := 0; i < len(m.uids); i += 1000 {
 		fmt.Fprintf(&b, "uids %s\n", m.uids[i:min(i+1000, len(m.uids))])
 	}
@@ -360,7 +463,20 @@ func (m *Memory) Save() error {
 		if m.stay[id] {
 			word = "stay"
 		}
+		if size, ok := m.sizes[id]; ok {
+			fmt.Fprintf(&b, "%s %s %d\n", word, id, size)
+			continue
+		}
 		fmt.Fprintf(&b, "%s %s\n", word, id)
+	}
+	if p := m.prefix; p.upto != "" {
+		fmt.Fprintf(&b, "upto %s %d %s\n", p.upto, p.size, map[bool]string{true: "stays", false: "reads"}[p.stays])
+		for _, id := range slices.Sorted(maps.Keys(p.holes)) {
+			fmt.Fprintf(&b, "hole %s\n", id)
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(m.overran)) {
+		fmt.Fprintf(&b, "overran %s\n", m.overran[id].line(id))
 	}
 	if err := statefile.WriteAtomic(m.path, b.Bytes()); err != nil {
 		return fmt.Errorf("bounces: remembering the messages read: %w", err)

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -401,5 +403,249 @@ func TestProcessMemoryRules(t *testing.T) {
 	move.UnsubscribeSubject = "unsubscribe me"
 	if sum := run(move); len(sum.Findings) != 2 || sum.Skipped != 0 || !strings.Contains(sum.Forgot, "read by other rules") {
 		t.Errorf("--delete run, another unsubscribe subject: %d read, %d skipped, forgot %q", len(sum.Findings), sum.Skipped, sum.Forgot)
+	}
+}
+
+// TestMemoryOverruns: a message whose fetch overran in two runs under a
+// bound is passed over by runs under that bound or a smaller one, not a
+// larger; kept across Save and LoadMemory; forgotten once read, once no
+// longer listed, and when the rules the messages are read by change.
+func TestMemoryOverruns(t *testing.T) {
+	dir := t.TempDir()
+	scope := mailbox.Scope{Key: `imap "h:993" "u" "INBOX" 7`, UIDs: true}
+	listed := entries("1", "2", "3")
+	load := func() *Memory {
+		t.Helper()
+		m, err := LoadMemory(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.readBy("r1")
+		m.skip(scope, "/l", listed, false)
+		return m
+	}
+	run := func(m *Memory, read, overran []string, bound time.Duration) {
+		t.Helper()
+		var msgs []PassedOver
+		for _, id := range overran {
+			msgs = append(msgs, PassedOver{ID: id, Subject: "Undelivered " + id, From: "\"Mail\" <daemon@x>\n"})
+		}
+		if _, err := rememberRead(m, scope, readings{read: read, overran: msgs}, listed, Options{Bound: bound}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := load()
+	run(m, []string{"1"}, []string{"2", "3"}, time.Minute)
+	if kept, passed := load().passOver(listed, time.Minute); len(passed) != 0 || len(kept) != 3 {
+		t.Fatalf("after one run: passed over %v", passed)
+	}
+	m = load()
+	run(m, nil, []string{"2", "3"}, time.Minute)
+	m = load()
+	if kept, passed := m.passOver(listed, 30*time.Second); idsOf(kept) != "1" || len(passed) != 2 || passed[0] != (PassedOver{ID: "2", Subject: "Undelivered 2", From: `"Mail" <daemon@x>`, Runs: 2, Bound: time.Minute}) {
+		t.Errorf("after two runs, a smaller bound: kept %q, passed over %+v", idsOf(kept), passed)
+	}
+	if _, passed := m.passOver(listed, 2*time.Minute); len(passed) != 0 {
+		t.Errorf("a larger bound passes over %+v", passed)
+	}
+	// 3 read at last, 2 taken out of the mailbox.
+	listed = entries("1", "3")
+	run(m, []string{"3"}, nil, time.Minute)
+	if m := load(); len(m.overran) != 0 {
+		t.Errorf("kept %v", m.overran)
+	}
+	run(m, nil, []string{"3"}, time.Minute)
+	run(m, nil, []string{"3"}, time.Minute)
+	m = load()
+	if m.readBy("r2") == "" || len(m.overran) != 0 {
+		t.Errorf("other rules kept %v", m.overran)
+	}
+}
+
+// TestJournalMark: a journal that grew since its mark holds it; one
+// shorter, or as long but with other bytes before the mark (an older
+// backup put back, and written to since), does not; a mark survives Save
+// and LoadMemory, and one not known holds anywhere.
+func TestJournalMark(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "journal.jsonl")
+	write := func(s string) {
+		t.Helper()
+		if err := os.WriteFile(path, []byte(s), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := strings.Repeat(`{"type":"result","row":2}`+"\n", 300)
+	write(old + `{"type":"feedback","id":"a"}` + "\n")
+	mark := markOf(path)
+	write(old + `{"type":"feedback","id":"a"}` + "\n" + `{"type":"run"}` + "\n")
+	if !mark.heldBy(path) {
+		t.Error("a journal grown since does not hold its mark")
+	}
+	write(old)
+	if mark.heldBy(path) {
+		t.Error("a shorter journal holds the mark")
+	}
+	write(old + `{"type":"result","row":3}` + "\n" + `{"type":"run"}` + "\n")
+	if mark.heldBy(path) {
+		t.Error("the older journal written to since holds the mark")
+	}
+	if !(journalMark{}).heldBy(path) || !mark.heldBy(filepath.Join(dir, "gone")) {
+		t.Error("a mark or a journal not known does not hold")
+	}
+	m := &Memory{path: filepath.Join(dir, ReadFile), key: "k", journal: mark}
+	if err := m.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := LoadMemory(dir); err != nil || got.journal != mark {
+		t.Errorf("loaded %+v, %v; want %+v", got.journal, err, mark)
+	}
+}
+
+// TestMemoryUIDLGivenAgain: a POP3 unique-id the maildrop gives another
+// message since (against RFC 1939), of another size, is read, not
+// skipped as the message read under it; then remembered with its size. A
+// unique-id an older tidings kept without its size is skipped as before.
+func TestMemoryUIDLGivenAgain(t *testing.T) {
+	dir := t.TempDir()
+	scope := mailbox.Scope{Key: `pop3 "h:995" "u"`}
+	sized := func(pairs ...any) []mailbox.Entry {
+		var out []mailbox.Entry
+		for i := 0; i < len(pairs); i += 2 {
+			out = append(out, mailbox.Entry{ID: pairs[i].(string), Size: int64(pairs[i+1].(int))})
+		}
+		return out
+	}
+	load := func() *Memory {
+		t.Helper()
+		m, err := LoadMemory(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	m := load()
+	listed := sized("a1", 100, "b2", 200)
+	m.skip(scope, "/l", listed, false)
+	m.add(scope, []string{"a1", "b2"}, []string{"b2"}, listed)
+	if err := m.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(m.path, append(readBytes(t, m.path), "uidl c3\n"...), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m = load()
+	listed = sized("a1", 100, "b2", 999, "c3", 50)
+	if kept, skipped, _ := m.skip(scope, "/l", listed, false); idsOf(kept) != "b2" || skipped != 2 {
+		t.Fatalf("b2 given again: kept %q, skipped %d", idsOf(kept), skipped)
+	}
+	m.add(scope, []string{"b2"}, nil, listed) // a report now
+	if err := m.Save(); err != nil {
+		t.Fatal(err)
+	}
+	m = load()
+	if kept, skipped, _ := m.skip(scope, "/l", listed, false); len(kept) != 0 || skipped != 3 {
+		t.Errorf("the run after: kept %q, skipped %d", idsOf(kept), skipped)
+	}
+	if kept, _, _ := m.skip(scope, "/l", listed, true); idsOf(kept) != "a1 b2 c3" {
+		t.Errorf("moving: kept %q, want all but those left as no report (b2 is a report now)", idsOf(kept))
+	}
+}
+
+func readBytes(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestMemoryBoundsPOP3: a Memory at its bounds, every unique-id of 70
+// characters with the largest size and every overrun with a Subject and
+// From of escapes, is saved and loaded back whole: it was refused as
+// damage (past maxMemoryFile) once sizes were kept, and every run read
+// the whole maildrop again.
+func TestMemoryBoundsPOP3(t *testing.T) {
+	dir := t.TempDir()
+	scope := mailbox.Scope{Key: `pop3 "h:995" "u"`}
+	m, _ := LoadMemory(dir)
+	listed := make([]mailbox.Entry, 0, maxUIDLs)
+	read := make([]string, 0, maxUIDLs)
+	for i := range maxUIDLs {
+		id := fmt.Sprintf("%070d", i)
+		listed = append(listed, mailbox.Entry{ID: id, Size: math.MaxInt64})
+		read = append(read, id)
+	}
+	m.skip(scope, "/l", listed, false)
+	var overran []PassedOver
+	for i := range maxOverran {
+		overran = append(overran, PassedOver{ID: read[i], Subject: strings.Repeat("\U0001F600\x01", 50), From: strings.Repeat("\x02", 100)})
+	}
+	if _, err := rememberRead(m, scope, readings{read: read[maxOverran:], left: read[maxOverran:], overran: overran}, listed, Options{Bound: time.Hour}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := LoadMemory(dir)
+	if err != nil || len(got.uidls) != maxUIDLs-maxOverran || len(got.overran) != maxOverran {
+		t.Errorf("loaded %d unique-ids, %d overruns, %v", len(got.uidls), len(got.overran), err)
+	}
+}
+
+// TestMemoryPOP3Progress: read-only runs over a maildrop of more messages
+// than maxUIDLs, each reading 60,000, get further each run, passing over
+// a message that is never settled (a hole), which each reads again: the
+// first maxUIDLs were kept and those read after them forgotten, so every
+// run read the same ones again from the 100,001st on. A maildrop whose
+// last message read is gone is read again from where the unique-ids kept
+// end; a run that deletes skips the messages it left, not the reports.
+func TestMemoryPOP3Progress(t *testing.T) {
+	dir := t.TempDir()
+	scope := mailbox.Scope{Key: `pop3 "h:995" "u"`}
+	listed := make([]mailbox.Entry, 0, 250_000)
+	for i := range 250_000 {
+		listed = append(listed, mailbox.Entry{ID: fmt.Sprintf("m%06d", i), Size: int64(1000 + i)})
+	}
+	// run reads n of the messages not skipped, all left as no report
+	// but when moving (reports to delete).
+	run := func(listed []mailbox.Entry, n int, moving bool) []mailbox.Entry {
+		t.Helper()
+		m, err := LoadMemory(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept, _, _ := m.skip(scope, "/l", listed, moving)
+		var read, left []string
+		for _, e := range kept[:min(n, len(kept))] {
+			if e.ID != "m000005" { // an unsubscribe request not applied, say
+				read = append(read, e.ID)
+				if !moving {
+					left = append(left, e.ID)
+				}
+			}
+		}
+		m.add(scope, read, left, listed)
+		if err := m.Save(); err != nil {
+			t.Fatal(err)
+		}
+		return kept
+	}
+	// Each run reads the hole again among its 60,000.
+	for i, want := range []string{"m000000", "m000005 m060000", "m000005 m119999", "m000005 m179998"} {
+		kept := run(listed, 60_000, false)
+		if got := strings.Join(strings.Fields(idsOf(kept[:min(2, len(kept))])), " "); got != want && !(i == 0 && strings.HasPrefix(got, want)) {
+			t.Fatalf("run %d: reads from %q, want %q (%d kept)", i+1, got, want, len(kept))
+		}
+	}
+	if kept := run(listed, 11, true); len(kept) != 10_004 {
+		t.Errorf("a run that deletes: %d kept, want the hole and the 10,003 not read (the others were left as no report)", len(kept))
+	}
+	// It deleted the 10 reports it read: the next goes on after them.
+	listed = slices.Concat(listed[:239_997], listed[240_007:])
+	if kept := run(listed, 0, true); len(kept) != 9_994 || kept[1].ID != "m240007" {
+		t.Errorf("after the reports were deleted: %d kept, from %s; want the hole and the 9,993 after them", len(kept), kept[1].ID)
+	}
+	gone := slices.Concat(listed[:239_996], listed[239_997:]) // the last read
+	if kept := run(gone, 0, false); len(kept) < 100_000 || kept[1].ID != "m100001" {
+		t.Errorf("its last message read gone: %d kept, from %s", len(kept), kept[1].ID)
 	}
 }

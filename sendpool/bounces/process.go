@@ -34,6 +34,9 @@ type Mailbox interface {
 	// Fetch returns a message's bytes; one over max bytes is an error
 	// wrapping mailbox.ErrTooLarge.
 	Fetch(ctx context.Context, id string, max int64) ([]byte, error)
+	// Head returns a message's header section, at most max bytes: to
+	// name one whose Fetch overran (see Options.Bound).
+	Head(ctx context.Context, id string, max int64) ([]byte, error)
 	// Delete deletes the messages ids, and no other.
 	Delete(ctx context.Context, ids []string) error
 	// Move moves the messages ids to folder.
@@ -97,6 +100,20 @@ type Options struct {
 	// forgotten (Summary.Forgot): every message is read again, and the
 	// reports among them list their addresses in the list named now.
 	Memory *Memory
+	// Bound is the bound of one exchange with the server (the mailbox's
+	// mailbox.Config.ExchangeLimit, 10 × mailbox.timeout). A message whose
+	// fetch overran the bounds of its exchange (mailbox.Overran) ended the
+	// session: when mb is a Reopener, Process passes it over (an
+	// Unreadable finding) and reads on on a new session, else it stops
+	// there. Memory counts such overruns: a message that overran in
+	// overrunRuns runs under a bound as large as this one is passed over
+	// unread (Summary.PassedOver), and read again under a larger bound.
+	Bound time.Duration
+	// Journal is the path of the campaign's journal, which rec writes
+	// (journal.FileName in its state folder): Memory marks where it stood
+	// once the reports read are recorded, and forgets what it holds when
+	// the journal no longer holds that (restored from an older backup).
+	Journal string
 }
 
 // Finding is what one message in the mailbox was found to be.
@@ -123,6 +140,14 @@ type Finding struct {
 	// New counts the matches recorded by this run (the others were, by an
 	// earlier one).
 	New int
+	// Overran says the server did not give the message within the
+	// bounds of one exchange (an Unreadable finding, Problem saying what
+	// the next run does); Size is then its size as the server counts it,
+	// From its header's From address (Subject its Subject), "" when the
+	// server did not give that either. It is not remembered as read.
+	Overran bool
+	Size    int64
+	From    string
 }
 
 // Summary is what a Process run found and did.
@@ -156,6 +181,9 @@ type Summary struct {
 	Forgot     string
 	Remembered bool
 	MemoryErr  error
+	// PassedOver lists the messages not read because their fetch
+	// overran its bounds in earlier runs (see Options.Bound).
+	PassedOver []PassedOver
 }
 
 // Count returns the findings with verdict v.
@@ -220,9 +248,10 @@ func Process(ctx context.Context, mb Mailbox, ix *Index, rec Recorder, opts Opti
 	entries, scope := listed, mb.Scope()
 	remember := opts.Memory != nil
 	if remember {
-		forgot := opts.Memory.readBy(readRules(opts))
+		forgot := cmp.Or(opts.Memory.readBy(readRules(opts)), opts.Memory.behind(opts.Journal))
 		entries, sum.Skipped, sum.Forgot = opts.Memory.skip(scope, list, listed, opts.MoveTo != "" || opts.Delete)
 		sum.Forgot = cmp.Or(forgot, sum.Forgot)
+		entries, sum.PassedOver = opts.Memory.passOver(entries, opts.Bound)
 	}
 	sup := newSuppressions(opts.Suppressed)
 	r, err := ix.readAll(ctx, mb, entries, sum, sup, list, opts)
@@ -250,7 +279,7 @@ func Process(ctx context.Context, mb Mailbox, ix *Index, rec Recorder, opts Opti
 		// Recorded durably (the journal syncs each record): what was
 		// read may be skipped, or moved away, from now on.
 		if remember {
-			sum.Remembered, sum.MemoryErr = rememberRead(opts.Memory, scope, r, listed)
+			sum.Remembered, sum.MemoryErr = rememberRead(opts.Memory, scope, r, listed, opts)
 		}
 	}
 	if stopped != nil {
@@ -281,7 +310,10 @@ type readings struct {
 	read      []string
 	// left are those of read that are no report to move: they stay in
 	// the mailbox whatever the run.
-	left    []string
+	left []string
+	// overran are the messages whose fetch overran its bounds (passed
+	// over, or where the run stopped).
+	overran []PassedOver
 	stopped *StoppedError
 }
 
@@ -291,16 +323,22 @@ type readings struct {
 // applied (mailbox.authserv_id, set since, may vouch for it; until then
 // each run lists it with the line to add by hand).
 func settled(f Finding) bool {
-	return !f.refused && !f.missing && f.Verdict != Unauthenticated
+	return !f.refused && !f.missing && !f.Overran && f.Verdict != Unauthenticated
 }
 
 // rememberRead adds the messages r read, of the mailbox of scope which
-// listed listed, to mem and saves it; it reports whether they are kept.
-func rememberRead(mem *Memory, scope mailbox.Scope, r readings, listed []mailbox.Entry) (bool, error) {
+// listed listed, to mem, and those whose fetch overran opts.Bound, with
+// the mark of opts.Journal now that they are recorded, and saves it; it
+// reports whether they are kept.
+func rememberRead(mem *Memory, scope mailbox.Scope, r readings, listed []mailbox.Entry, opts Options) (bool, error) {
 	if scope.Key == "" {
 		return false, nil // IDs of this session only
 	}
 	mem.add(scope, r.read, r.left, listed)
+	if scope.Key == mem.key {
+		mem.noteOverruns(r.overran, opts.Bound)
+		mem.journal = markOf(opts.Journal)
+	}
 	if err := mem.Save(); err != nil {
 		return false, err
 	}
@@ -323,6 +361,14 @@ func (ix *Index) readAll(ctx context.Context, mb Mailbox, entries []mailbox.Entr
 		f, err := ix.read(ctx, mb, e, rule, opts.Campaign)
 		var fe *fetchError
 		if errors.As(err, &fe) && mailboxStopped(fe.err) {
+			if mailbox.Overran(fe.err) {
+				f, p, serr := passOverAt(ctx, mb, e, fe.err, opts)
+				if r.overran = append(r.overran, p); serr == nil {
+					sum.Findings = append(sum.Findings, f)
+					continue
+				}
+				fe.err = serr
+			}
 			r.stopped = &StoppedError{Err: fe.err, Read: i, Listed: len(entries), DryRun: opts.DryRun}
 			sum.Unread = len(entries) - i
 			return r, nil

@@ -1,6 +1,7 @@
 package bounces
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -70,6 +71,17 @@ func (mb *memMailbox) Fetch(_ context.Context, id string, max int64) ([]byte, er
 		return nil, mailbox.ErrTooLarge
 	}
 	return mb.msgs[id], nil
+}
+
+func (mb *memMailbox) Head(ctx context.Context, id string, max int64) ([]byte, error) {
+	b, err := mb.Fetch(ctx, id, MaxMessage)
+	if i := bytes.Index(b, []byte("\r\n\r\n")); i >= 0 {
+		b = b[:i+4]
+	}
+	if err == nil && int64(len(b)) > max {
+		err = mailbox.ErrTooLarge
+	}
+	return b, err
 }
 
 func (mb *memMailbox) Delete(_ context.Context, ids []string) error {
@@ -1053,5 +1065,61 @@ func TestProcessForgedOriginalRecipient(t *testing.T) {
 				t.Errorf("listed %v; the list holds %q (%v)", sum.Suppress, b, err)
 			}
 		})
+	}
+}
+
+// overrunMailbox is a memMailbox whose FETCH of message slow overruns its
+// bounds, ending the session, which Reopen opens anew; scope is its
+// Scope's Key ("" for a server that gives no UIDVALIDITY).
+type overrunMailbox struct {
+	*memMailbox
+	slow     string
+	scope    string
+	ended    bool
+	reopened int
+}
+
+func (mb *overrunMailbox) Fetch(ctx context.Context, id string, max int64) ([]byte, error) {
+	if mb.ended {
+		return nil, mailbox.ErrClosed
+	}
+	if id == mb.slow {
+		mb.ended = true
+		return nil, &mailbox.LimitError{Addr: "127.0.0.1:143", Command: "UID FETCH", Step: "FETCH of message " + id, Limit: "it took longer than its time limit of 5s"}
+	}
+	return mb.memMailbox.Fetch(ctx, id, max)
+}
+
+func (mb *overrunMailbox) Reopen(context.Context) error { mb.ended = false; mb.reopened++; return nil }
+
+func (mb *overrunMailbox) Scope() mailbox.Scope { return mailbox.Scope{Key: mb.scope, UIDs: true} }
+
+// TestProcessPassesOver: a message whose fetch overran its bounds is
+// passed over on a new session, named by its header, and the messages
+// after it read; the finding says the next run tries it once more, or,
+// where nothing can be kept (no UIDVALIDITY), that it tries it again.
+func TestProcessPassesOver(t *testing.T) {
+	for _, c := range []struct{ scope, next string }{
+		{"mem", "the next run tries it once more, and skips it from then on"},
+		{"", "the next run tries it again"},
+	} {
+		dir := t.TempDir()
+		sent(t, dir, "ann@example.org")
+		bounce := dsn("<2.tidings@news.example>", "", "ann@example.org", "failed", "5.1.1", "550 5.1.1 no such user")
+		mb := &overrunMailbox{memMailbox: newMemMailbox(personal, bounce), slow: "1", scope: c.scope}
+		w, done := journalRecorder(t, dir)
+		mem, err := LoadMemory(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum, err := Process(t.Context(), mb, index(t, dir), w, Options{SuppressFile: filepath.Join(dir, "s.txt"), Campaign: "x", Memory: mem, Bound: 5 * time.Second})
+		done()
+		if err != nil || mb.reopened != 1 || len(sum.Findings) != 2 || sum.Count(Matched) != 1 {
+			t.Fatalf("scope %q: %v, reopened %d, findings %+v", c.scope, err, mb.reopened, sum)
+		}
+		f := sum.Findings[0]
+		if !f.Overran || f.Verdict != Unreadable || f.From == "" || f.Subject == "" || !strings.Contains(f.Problem, c.next) {
+			t.Errorf("scope %q: finding %+v, want %q", c.scope, f, c.next)
+		}
 	}
 }

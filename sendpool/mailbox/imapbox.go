@@ -120,6 +120,38 @@ func (s *session) fetchBody(uid uint32, max int64) ([]byte, error) {
 	return nil, fmt.Errorf("%w: UID %d in %q (expunged meanwhile?)", ErrNotFound, uid, s.selected)
 }
 
+func (b *imapBox) Head(ctx context.Context, id string, max int64) ([]byte, error) {
+	if max <= 0 || max >= math.MaxUint32 {
+		return nil, fmt.Errorf("mailbox: the header of %s: the size cap %d is out of range", id, max)
+	}
+	uids, err := parseUIDs([]string{id})
+	if err != nil {
+		return nil, err
+	}
+	var head []byte
+	err = b.s.do(ctx, "FETCH of the header of message "+id, func() error {
+		b.s.allow(1, max)
+		section := &imap.BodySectionName{BodyPartName: imap.BodyPartName{Specifier: imap.HeaderSpecifier}, Peek: true, Partial: []int{0, int(max) + 1}}
+		msgs, err := b.s.fetch(uidSet(uids), []imap.FetchItem{imap.FetchUid, section.FetchItem()})
+		if err != nil {
+			return err
+		}
+		for _, m := range msgs {
+			for _, body := range m.Body { // the one section asked for
+				if head, err = io.ReadAll(body); err != nil {
+					return fmt.Errorf("mailbox: FETCH %d: %w", uids[0], err)
+				}
+				if int64(len(head)) > max {
+					return fmt.Errorf("%w: the header of message %d has more than %d bytes, the cap", ErrTooLarge, uids[0], max)
+				}
+				return nil
+			}
+		}
+		return fmt.Errorf("%w: UID %d in %q", ErrNotFound, uids[0], b.s.selected)
+	})
+	return head, err
+}
+
 func (b *imapBox) Delete(ctx context.Context, ids []string) error {
 	uids, err := parseUIDs(ids)
 	if err != nil || len(uids) == 0 {

@@ -37,6 +37,12 @@ type Mailbox interface {
 	// not downloaded. An unknown id wraps ErrNotFound. (mailpit's POP3
 	// server ends every message with an extra empty line; it is kept.)
 	Fetch(ctx context.Context, id string, max int64) ([]byte, error)
+	// Head returns the header of message id and the empty line after it,
+	// without marking it read (IMAP BODY.PEEK[HEADER], POP3 TOP id 0),
+	// to name a message Fetch could not give. Over max bytes is an error
+	// wrapping ErrTooLarge; an unknown id wraps ErrNotFound; a POP3 server
+	// without TOP refuses it (*ReplyError).
+	Head(ctx context.Context, id string, max int64) ([]byte, error)
 	// Delete removes the messages ids and nothing else. Over IMAP at once,
 	// with UID STORE \Deleted and UID EXPUNGE of those UIDs (UIDPLUS, RFC
 	// 4315): a server without UIDPLUS is ErrNoUIDPlus, before anything is

@@ -16,6 +16,9 @@ type pop3Box struct {
 	cfg  Config
 	c    *pop3.Client
 	nums map[string]int // unique-id → message number in this session
+	// sizes are the messages' sizes as List gave them, by unique-id: the
+	// time a RETR may take grows with its message's, not with the cap.
+	sizes map[string]int64
 }
 
 func openPOP3(ctx context.Context, cfg Config) (*pop3Box, error) {
@@ -120,9 +123,11 @@ func (b *pop3Box) List(ctx context.Context, _ time.Time) ([]Entry, error) {
 		return nil, wrapPOP3(err)
 	}
 	list := make([]Entry, 0, len(sizes))
+	b.sizes = make(map[string]int64, len(sizes))
 	for _, s := range sizes {
 		if id, ok := ids[s.Num]; ok {
 			list = append(list, Entry{ID: id, Size: s.Size})
+			b.sizes[id] = s.Size
 		}
 	}
 	return list, nil
@@ -180,29 +185,66 @@ func (b *pop3Box) Fetch(ctx context.Context, id string, max int64) ([]byte, erro
 		return nil, err
 	}
 	var data []byte
-	err = b.step(ctx, "RETR of message "+id, max, func(ctx context.Context) (err error) {
+	err = b.step(ctx, "RETR of message "+id, b.expected(id, max), func(ctx context.Context) (err error) {
 		data, err = b.c.Retr(ctx, n, max)
 		return err
 	})
+	if err != nil {
+		return nil, messageError(id, max, err)
+	}
+	return data, nil
+}
+
+func (b *pop3Box) Head(ctx context.Context, id string, max int64) ([]byte, error) {
+	if max <= 0 {
+		return nil, fmt.Errorf("mailbox: the header of %s: the size cap %d is not positive", id, max)
+	}
+	n, err := b.num(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	var head []byte
+	err = b.step(ctx, "TOP of message "+id, max, func(ctx context.Context) (err error) {
+		head, err = b.c.Top(ctx, n, max)
+		return err
+	})
+	if err != nil {
+		return nil, messageError(id, max, err)
+	}
+	return head, nil
+}
+
+// expected is how many bytes RETR of message id may take time for: twice
+// its size as List gave it, and 64 KB (LIST may give an estimate: RFC
+// 1939 §5), at most max; max when List did not give it.
+func (b *pop3Box) expected(id string, max int64) int64 {
+	size, ok := b.sizes[id]
+	if !ok || size < 0 {
+		return max
+	}
+	return min(max, 2*size+64<<10)
+}
+
+// messageError is the error of RETR or TOP of message id, capped at max
+// bytes, as this package's.
+func messageError(id string, max int64, err error) error {
 	var pe *pop3.Error
 	var le *LimitError
 	switch {
 	case errors.As(err, &le):
-		return nil, le
+		return le
 	case errors.Is(err, pop3.ErrTooLarge):
-		return nil, fmt.Errorf("%w: message %s has more than %d bytes, the cap", ErrTooLarge, id, max)
+		return fmt.Errorf("%w: message %s has more than %d bytes, the cap", ErrTooLarge, id, max)
 	case errors.As(err, &pe) && noSuchMessage(pe.Text):
 		// Another client took it since UIDL (a server that does not
 		// lock the maildrop).
-		return nil, fmt.Errorf("%w: message %s: the server says %q", ErrNotFound, id, pe.Text)
+		return fmt.Errorf("%w: message %s: the server says %q", ErrNotFound, id, pe.Text)
 	case errors.As(err, &pe):
 		// The server will not give this message (a broken file); the
 		// session goes on.
-		return nil, &ReplyError{Command: pe.Command, Status: "-ERR", Text: pe.Text}
-	case err != nil:
-		return nil, wrapPOP3(err)
+		return &ReplyError{Command: pe.Command, Status: "-ERR", Text: pe.Text}
 	}
-	return data, nil
+	return wrapPOP3(err)
 }
 
 func (b *pop3Box) Delete(ctx context.Context, ids []string) error {

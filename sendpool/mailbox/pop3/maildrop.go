@@ -116,6 +116,35 @@ func (c *Client) Retr(ctx context.Context, n int, max int64) ([]byte, error) {
 	return msg, err
 }
 
+// Top returns the header of message n and the empty line after it (TOP n
+// 0, RFC 1939 §7, which a server may not offer: an *Error then), at most
+// max bytes (max must be positive): more is an error wrapping
+// ErrTooLarge, the rest read and discarded as Retr does.
+func (c *Client) Top(ctx context.Context, n int, max int64) ([]byte, error) {
+	if max <= 0 {
+		return nil, fmt.Errorf("pop3: TOP %d: the size cap %d is not positive", n, max)
+	}
+	var head []byte
+	err := c.do(ctx, "TOP", func() error {
+		if _, err := c.cmd("TOP", n, 0); err != nil {
+			return err
+		}
+		var total int64
+		var err error
+		head, total, err = readBody(c.r, max)
+		switch {
+		case errors.Is(err, ErrTooLarge):
+			return fmt.Errorf("%w: the header of message %d has %d bytes, the cap is %d", ErrTooLarge, n, total, max)
+		case err != nil:
+			return fmt.Errorf("pop3: TOP %d: reading the header: %w", n, err)
+		}
+		c.log.server(fmt.Sprintf("[header: %d bytes]", total))
+		c.log.server(".")
+		return nil
+	})
+	return head, err
+}
+
 // Dele marks message n for deletion; Quit removes it, Rset or Close keep it.
 // Its number stays taken for the rest of the session.
 func (c *Client) Dele(ctx context.Context, n int) error {

@@ -1,0 +1,270 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// slowProxy is a TCP proxy on a free loopback port in front of a real
+// server. Armed with a marker, it slows every connection whose client
+// sends a command holding it, each time, from that command on: the
+// server's replies then pass one byte every pace, or, with pace zero, not
+// at all (the command reaches the server, its reply never the client).
+// A server that cannot give one message in time, as the client sees it.
+// It closes when the test ends.
+type slowProxy struct {
+	ln     net.Listener
+	target string
+	pace   time.Duration
+
+	mu     sync.Mutex
+	marker []byte
+	hits   int
+}
+
+func startSlowProxy(t *testing.T, port int, pace time.Duration) *slowProxy {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &slowProxy{ln: ln, target: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), pace: pace}
+	t.Cleanup(func() { ln.Close() })
+	go p.serve(t)
+	return p
+}
+
+// Port is the port clients connect to.
+func (p *slowProxy) Port() int { return p.ln.Addr().(*net.TCPAddr).Port }
+
+// arm slows the connections that send marker from now on ("" for none).
+func (p *slowProxy) arm(marker string) { p.mu.Lock(); p.marker = []byte(marker); p.mu.Unlock() }
+
+// hitCount is how many commands holding the marker came.
+func (p *slowProxy) hitCount() int { p.mu.Lock(); defer p.mu.Unlock(); return p.hits }
+
+func (p *slowProxy) serve(t *testing.T) {
+	for {
+		c, err := p.ln.Accept()
+		if err != nil {
+			return
+		}
+		s, err := net.Dial("tcp", p.target)
+		if err != nil {
+			c.Close()
+			continue
+		}
+		t.Cleanup(func() { c.Close(); s.Close() })
+		var slowed atomic.Bool
+		go func() { defer c.Close(); defer s.Close(); p.replies(c, s, &slowed) }()
+		go func() { defer c.Close(); defer s.Close(); p.commands(c, s, &slowed) }()
+	}
+}
+
+// commands passes the client's bytes on, marking the connection slowed
+// before a command holding the marker reaches the server.
+func (p *slowProxy) commands(client, server net.Conn, slowed *atomic.Bool) {
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := client.Read(buf)
+		if n > 0 {
+			p.mu.Lock()
+			if len(p.marker) > 0 && bytes.Contains(buf[:n], p.marker) {
+				slowed.Store(true)
+				p.hits++
+			}
+			p.mu.Unlock()
+			if _, werr := server.Write(buf[:n]); werr != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// replies passes the server's bytes on, once slowed one every pace (none
+// with pace zero).
+func (p *slowProxy) replies(client, server net.Conn, slowed *atomic.Bool) {
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := server.Read(buf)
+		for i := 0; i < n; {
+			switch {
+			case !slowed.Load():
+				if _, werr := client.Write(buf[i:n]); werr != nil {
+					return
+				}
+				i = n
+			case p.pace == 0:
+				i = n // swallowed
+			default:
+				time.Sleep(p.pace) // the pace of a slow server, not a wait for the test
+				if _, werr := client.Write(buf[i : i+1]); werr != nil {
+					return
+				}
+				i++
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// slowCampaign is a campaign sent through an in-process server whose IMAP
+// or POP3 mailbox is Dovecot d's, reached through a slowProxy of pace,
+// with mailbox.timeout timeout; and the proxy.
+func slowCampaign(t *testing.T, d *smtptest.Dovecot, protocol string, pace time.Duration, timeout string) (string, *slowProxy) {
+	port := d.IMAPPort
+	if protocol == "pop3" {
+		port = d.POP3Port
+	}
+	p := startSlowProxy(t, port, pace)
+	srv := smtptest.NewServer(t, smtptest.WithDSN())
+	camp := sentBounceCampaign(t, srv, fmt.Sprintf("mailbox: {protocol: %s, host: 127.0.0.1, port: %d, security: none, username: %s, password_env: TIDINGS_BOUNCES_PW, timeout: %s}\n",
+		protocol, p.Port(), bounceUser, timeout))
+	t.Setenv("TIDINGS_BOUNCES_PW", bouncePass)
+	return camp, p
+}
+
+// setMailboxTimeout rewrites camp's mailbox.timeout from was to now.
+func setMailboxTimeout(t *testing.T, camp, was, now string) {
+	t.Helper()
+	b := readFile(t, camp)
+	if !strings.Contains(b, "timeout: "+was+"}") {
+		t.Fatalf("%s has no timeout %s", camp, was)
+	}
+	if err := os.WriteFile(camp, []byte(strings.Replace(b, "timeout: "+was+"}", "timeout: "+now+"}", 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// overrunRuns runs bounces (args) three times on camp, whose second
+// message's fetch the proxy p slows past the bounds of its exchange (the
+// command holding markers[i] in run i), and checks what each says: the
+// first two pass it over on a new session and read the others (exit 1:
+// it is unreadable), first of 5 messages, then second; the third skips it
+// unread without asking for it (exit 0), naming it. The first says why
+// (the limit it met).
+func overrunRuns(t *testing.T, p *slowProxy, markers [3]string, camp, why, first, second string, args ...string) {
+	t.Helper()
+	run := func(i int, code int, want ...string) {
+		t.Helper()
+		p.arm(markers[i-1])
+		out, errOut, got := runCLI(t, append(append([]string{"bounces"}, args...), camp)...)
+		if got != code {
+			t.Fatalf("run %d: exit %d, want %d\n%s%s", i, got, code, out, errOut)
+		}
+		for _, w := range want {
+			if !strings.Contains(out, w) {
+				t.Errorf("run %d: output lacks %q:\n%s%s", i, w, out, errOut)
+			}
+		}
+	}
+	const named = `(1008 bytes, from "MAILER-DAEMON@mx.example.net", subject "Undelivered Mail Returned to Sender")`
+	run(1, exitSomeFailed, first, named+": unreadable: the server did not give it within bounds (", why,
+		"; passed over, on a new session: the next run tries it once more, and skips it from then on if it overruns again")
+	run(2, exitSomeFailed, second, "; passed over, on a new session: the next runs skip it, saying so, until mailbox.timeout is larger (or bounces.read is removed)", "in 2 runs now")
+	if p.hitCount() != 2 {
+		t.Errorf("the message was asked for %d times in two runs, want 2", p.hitCount())
+	}
+	run(3, exitOK, "1 passed over unread (the server did not give it in time; see below)", named+": passed over unread: the server did not give it within the bounds of one exchange (")
+	if p.hitCount() != 2 {
+		t.Errorf("the third run asked for the message passed over (%d times in all)", p.hitCount())
+	}
+}
+
+// TestBouncesOverrunIMAP: a message whose FETCH the server (Dovecot over
+// IMAP, slowed by a proxy to a byte every 100ms, a reply of some 80
+// bytes) never finishes within its exchange's bound (10 × mailbox.timeout
+// of 500ms, each wait well within it) ended every run there,
+// unremembered, so that a cron job never got past it. Each run now passes
+// it over on a new session and reads the others; after it overran in two
+// runs the next skip it unread, saying so; a larger mailbox.timeout reads
+// it again.
+func TestBouncesOverrunIMAP(t *testing.T) {
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+	camp, p := slowCampaign(t, d, "imap", 100*time.Millisecond, "500ms")
+	for _, r := range fiveBounces(t, camp) {
+		d.Deliver(t, bounceUser, r)
+	}
+	const fetch2 = "UID FETCH 2 (UID RFC822.SIZE)"
+	overrunRuns(t, p, [3]string{fetch2, fetch2, fetch2}, camp, "UID FETCH (FETCH of message 2) stopped: it took longer than its time limit of 5s (10 × mailbox.timeout",
+		"5 messages in the mailbox: 4 matched this campaign (4 bounced; 4 new), 1 unreadable",
+		"5 messages in the mailbox, 4 skipped (read by earlier runs): 0 matched this campaign (none; 0 new), 1 unreadable")
+	if n := feedbackRecords(t, camp); n != 4 {
+		t.Errorf("journal has %d feedback records, want 4", n)
+	}
+	// A larger mailbox.timeout asks for it again (and gets it: the
+	// server is quick again).
+	p.arm("")
+	setMailboxTimeout(t, camp, "500ms", "1s")
+	out, errOut, code := runCLI(t, "bounces", camp)
+	if code != exitOK || !strings.Contains(out, "5 messages in the mailbox, 4 skipped (read by earlier runs): 1 matched this campaign (1 bounced; 1 new)") {
+		t.Fatalf("run with a larger mailbox.timeout: exit %d\n%s%s", code, out, errOut)
+	}
+	if n := feedbackRecords(t, camp); n != 5 {
+		t.Errorf("journal has %d feedback records, want 5", n)
+	}
+}
+
+// TestBouncesOverrunPOP3: over POP3 (Dovecot, a proxy holding the reply
+// to one RETR: no answer within mailbox.timeout) with --delete, each run
+// passes the message over on a new session, deletes the reports it read
+// on it, and after two runs the next skip the message unread.
+func TestBouncesOverrunPOP3(t *testing.T) {
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+	camp, p := slowCampaign(t, d, "pop3", 0, "1s")
+	for _, r := range fiveBounces(t, camp) {
+		d.Deliver(t, bounceUser, r)
+	}
+	// The maildrop numbers it 2, then 1 once the reports before it are
+	// deleted.
+	overrunRuns(t, p, [3]string{"RETR 2\r\n", "RETR 1\r\n", "RETR 1\r\n"}, camp, "i/o timeout",
+		"5 messages in the mailbox: 4 matched this campaign (4 bounced; 4 new), 1 unreadable",
+		"1 message in the mailbox: 0 matched this campaign (none; 0 new), 1 unreadable", "--delete")
+	if n := len(d.Messages(t, bounceUser, "INBOX")); n != 1 {
+		t.Errorf("INBOX holds %d messages, want the one passed over", n)
+	}
+	p.arm("")
+	setMailboxTimeout(t, camp, "1s", "2s")
+	out, errOut, code := runCLI(t, "bounces", "--delete", camp)
+	if code != exitOK || !strings.Contains(out, "1 message in the mailbox: 1 matched this campaign (1 bounced; 1 new)") || !strings.Contains(out, "1 report deleted") {
+		t.Fatalf("run with a larger mailbox.timeout: exit %d\n%s%s", code, out, errOut)
+	}
+	if n := feedbackRecords(t, camp); n != 5 {
+		t.Errorf("journal has %d feedback records, want 5", n)
+	}
+}
+
+// TestBouncesOverrunPOP3Slow: over POP3 (Dovecot), a RETR whose reply the
+// proxy slows to a byte every 100ms (each wait well within
+// mailbox.timeout) overruns within 10 × mailbox.timeout and time for the
+// message's size as LIST gave it (twice, and 64 KB: 6.031s), and the run
+// passes it over; the time for a RETR grew with the 40 MB cap instead
+// (over ten minutes more), so such a message took that long every run.
+func TestBouncesOverrunPOP3Slow(t *testing.T) {
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+	camp, p := slowCampaign(t, d, "pop3", 100*time.Millisecond, "500ms")
+	for _, r := range fiveBounces(t, camp) {
+		d.Deliver(t, bounceUser, r)
+	}
+	p.arm("RETR 2\r\n")
+	out, errOut, code := runCLI(t, "bounces", camp)
+	if code != exitSomeFailed || !strings.Contains(out, "5 messages in the mailbox: 4 matched this campaign (4 bounced; 4 new), 1 unreadable") ||
+		!strings.Contains(out, "RETR of message ") || !strings.Contains(out, "stopped: it took longer than its time limit of 6.031s;") {
+		t.Fatalf("exit %d, want %d\n%s%s", code, exitSomeFailed, out, errOut)
+	}
+}

@@ -1,0 +1,208 @@
+package bounces
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tidings/tidings/sendpool/mailbox"
+	"github.com/tidings/tidings/sendpool/mailbox/feedback"
+)
+
+// overrunRuns is in how many runs the fetch of a message must overrun the
+// bounds of one exchange (mailbox.Overran) before the next runs pass it
+// over unread: once may be the server's bad minute, twice under the same
+// bound is the message (one so large or so broken that the server cannot
+// give it in time), which would otherwise cost every run that long.
+const overrunRuns = 2
+
+// overrun is what Memory keeps of a message whose fetch overran: in how
+// many runs, and the bound of one exchange then (mailbox.Config's
+// ExchangeLimit, 10 × mailbox.timeout): a run with a larger bound tries
+// it again.
+type overrun struct {
+	runs          int
+	bound         time.Duration
+	subject, from string // as its header says, "" when not known
+}
+
+// PassedOver is a message a run did not read because the fetch of it
+// overran the bounds of one exchange in overrunRuns earlier runs, under a
+// bound as large as this run's (Options.Bound).
+type PassedOver struct {
+	ID   string // the mailbox's id for it: its IMAP UID or POP3 unique-id
+	Size int64  // its size as the server counts it
+	// Subject and From are what its header said when it first overran
+	// (Mailbox.Head), "" when the server did not give that either.
+	Subject, From string
+	// Runs is in how many runs it overran, Bound the bound of one
+	// exchange in the last of them.
+	Runs  int
+	Bound time.Duration
+}
+
+// maxNamed is how many characters of a Subject or From are kept.
+const maxNamed = 100
+
+// passOver takes out of entries the messages to pass over under bound
+// (see PassedOver), and returns them apart.
+func (m *Memory) passOver(entries []mailbox.Entry, bound time.Duration) (kept []mailbox.Entry, passed []PassedOver) {
+	kept = entries[:0:0]
+	for _, e := range entries {
+		o, ok := m.overran[e.ID]
+		if ok && o.runs >= overrunRuns && o.bound >= bound {
+			passed = append(passed, PassedOver{ID: e.ID, Size: e.Size, Subject: o.subject, From: o.from, Runs: o.runs, Bound: o.bound})
+			continue
+		}
+		kept = append(kept, e)
+	}
+	return kept, passed
+}
+
+// overrunRunsOf is in how many runs the fetch of message id overran
+// under bound or a larger one, counting this run's overrun under bound:
+// 1 when none before did (or m is nil).
+func (m *Memory) overrunRunsOf(id string, bound time.Duration) int {
+	if m == nil {
+		return 1
+	}
+	if o, ok := m.overran[id]; ok && o.bound >= bound {
+		return o.runs + 1
+	}
+	return 1
+}
+
+// noteOverruns counts a run's overrun for each of msgs under bound: a
+// larger bound than the last one's counts anew. A Subject or From not
+// known now is the one known before.
+func (m *Memory) noteOverruns(msgs []PassedOver, bound time.Duration) {
+	for _, p := range msgs {
+		was, known := m.overran[p.ID]
+		if !storableUIDL(p.ID) || !known && len(m.overran) >= maxOverran {
+			continue
+		}
+		m.overran[p.ID] = overrun{runs: m.overrunRunsOf(p.ID, bound), bound: bound,
+			subject: cmp.Or(clipText(p.Subject), was.subject), from: cmp.Or(clipText(p.From), was.from)}
+	}
+}
+
+// clipText is s on one line, at most maxNamed characters of it.
+func clipText(s string) string {
+	s = strings.Join(strings.Fields(strings.ToValidUTF8(s, "?")), " ")
+	if r := []rune(s); len(r) > maxNamed {
+		return string(r[:maxNamed-1]) + "…"
+	}
+	return s
+}
+
+// pruneOverruns forgets the overruns of the messages read (they were
+// given in time at last) and of those no longer listed (taken out of the
+// mailbox), listed being what this run listed (nil: keep them).
+func (m *Memory) pruneOverruns(read []string, listed []mailbox.Entry) {
+	for _, id := range read {
+		delete(m.overran, id)
+	}
+	if listed == nil {
+		return
+	}
+	there := make(map[string]bool, len(listed))
+	for _, e := range listed {
+		there[e.ID] = true
+	}
+	for id := range m.overran {
+		if !there[id] {
+			delete(m.overran, id)
+		}
+	}
+}
+
+// line is the rest of the overran line of message id: "ID RUNS
+// BOUND SUBJECT FROM", BOUND as time.Duration writes it, SUBJECT and FROM
+// Go-quoted.
+func (o overrun) line(id string) string {
+	return fmt.Sprintf("%s %d %s %s %s", id, o.runs, o.bound, strconv.Quote(o.subject), strconv.Quote(o.from))
+}
+
+// parseOverrun reads the rest of an overran line (overrun.line) into m.
+func (m *Memory) parseOverrun(rest string) error {
+	bad := fmt.Errorf("an overran line tidings does not write: %.40q", rest)
+	f := strings.SplitN(rest, " ", 4)
+	if len(f) != 4 || !storableUIDL(f[0]) {
+		return bad
+	}
+	runs, err := strconv.Atoi(f[1])
+	bound, berr := time.ParseDuration(f[2])
+	if err != nil || berr != nil || runs < 1 || bound < 0 {
+		return bad
+	}
+	subject, from, ok := twoQuoted(f[3])
+	if !ok {
+		return bad
+	}
+	m.overran[f[0]] = overrun{runs: runs, bound: bound, subject: subject, from: from}
+	return nil
+}
+
+// twoQuoted reads `"a" "b"`, two Go-quoted strings a space apart.
+func twoQuoted(s string) (a, b string, ok bool) {
+	qa, err := strconv.QuotedPrefix(s)
+	if err != nil || !strings.HasPrefix(s[len(qa):], " ") {
+		return "", "", false
+	}
+	qb := s[len(qa)+1:]
+	a, err = strconv.Unquote(qa)
+	b, berr := strconv.Unquote(qb)
+	return a, b, err == nil && berr == nil
+}
+
+// overrunProblem says of a message whose fetch overran (err) that it was
+// passed over, in the runs'th run to overrun, and what the next run does.
+func overrunProblem(err error, runs int, remembered bool) string {
+	why := strings.TrimPrefix(err.Error(), "mailbox: ")
+	switch {
+	case !remembered:
+		return fmt.Sprintf("the server did not give it within bounds (%s); passed over, on a new session: the next run tries it again", why)
+	case runs >= overrunRuns:
+		return fmt.Sprintf("the server did not give it within bounds, in %d runs now (%s); passed over, on a new session: the next runs skip it, saying so, until mailbox.timeout is larger (or %s is removed)", runs, why, ReadFile)
+	}
+	return fmt.Sprintf("the server did not give it within bounds (%s); passed over, on a new session: the next run tries it once more, and skips it from then on if it overruns again", why)
+}
+
+// passedOverFinding is the finding for message p whose fetch overran
+// (err) and which the run passed over on a new session; remembered says
+// the overrun is kept for the next runs (Options.Memory).
+func passedOverFinding(p PassedOver, err error, opts Options, remembered bool) Finding {
+	runs := opts.Memory.overrunRunsOf(p.ID, opts.Bound)
+	problem := overrunProblem(err, runs, remembered)
+	return Finding{ID: p.ID, Verdict: Unreadable, Problem: problem, Overran: true, Size: p.Size, Subject: p.Subject, From: p.From}
+}
+
+// maxHead is the most of a message's header Process reads to name a
+// message it passes over.
+const maxHead = 64 << 10
+
+// passOverAt goes on past message e, whose fetch overran its bounds
+// (err) and ended the session: on a new session (passOver), where it
+// asks for e's header to name it (which, overrunning too, takes one more
+// new session). It returns the finding, and e with what its header said;
+// an error when the run stops there.
+func passOverAt(ctx context.Context, mb Mailbox, e mailbox.Entry, err error, opts Options) (Finding, PassedOver, error) {
+	p := PassedOver{ID: e.ID, Size: e.Size}
+	if serr := passOver(ctx, mb, err); serr != nil {
+		return Finding{}, p, serr
+	}
+	head, herr := mb.Head(ctx, e.ID, maxHead)
+	if mailbox.Overran(herr) {
+		if serr := passOver(ctx, mb, herr); serr != nil {
+			return Finding{}, p, serr
+		}
+	}
+	if r := feedback.ParseHeader(head); herr == nil && r != nil {
+		p.Subject, p.From = clipText(r.Subject), clipText(r.From)
+	}
+	remembered := opts.Memory != nil && !opts.DryRun && mb.Scope().Key != ""
+	return passedOverFinding(p, err, opts, remembered), p, nil
+}

@@ -1,0 +1,59 @@
+package bounces
+
+import (
+	"context"
+	"fmt"
+)
+
+// passOver goes on, after an exchange about one message overran its
+// bounds (err) and ended the session, on a new one when mb can open one
+// (a Reopener). When it cannot, the error says why, wrapping err.
+func passOver(ctx context.Context, mb Mailbox, err error) error {
+	ro, ok := mb.(Reopener)
+	if !ok || ctx.Err() != nil {
+		return err
+	}
+	if rerr := ro.Reopen(ctx); rerr != nil {
+		return fmt.Errorf("%w; reading on past it on a new session failed: %v", err, rerr)
+	}
+	return nil
+}
+
+// Reopener is a Mailbox that can go on on a new session once an exchange
+// ended its own: Process passes over a message whose fetch overran
+// (mailbox.Overran) and reads on, where it would stop.
+type Reopener interface {
+	Mailbox
+	// Reopen ends the session and opens a new one on the same mailbox
+	// (Scope), which the Mailbox's calls use from then on.
+	Reopen(ctx context.Context) error
+}
+
+// Reopening is a Session that Reopen replaces by a new one from open:
+// Close ends the last.
+type Reopening struct {
+	Session
+	open func(context.Context) (Session, error)
+}
+
+// NewReopening is s, reopened with open when asked.
+func NewReopening(s Session, open func(context.Context) (Session, error)) *Reopening {
+	return &Reopening{Session: s, open: open}
+}
+
+// Reopen ends r's session and opens another; one on another mailbox (its
+// Scope changed: the folder made anew, with other UIDs) is closed, and
+// an error, r's session staying the ended one.
+func (r *Reopening) Reopen(ctx context.Context) error {
+	r.Session.Close(context.WithoutCancel(ctx)) // ended by the overrun already: nothing is sent
+	s, err := r.open(ctx)
+	if err != nil {
+		return fmt.Errorf("bounces: opening a new session: %w", err)
+	}
+	if s.Scope() != r.Session.Scope() {
+		s.Close(context.WithoutCancel(ctx))
+		return fmt.Errorf("bounces: the new session's mailbox is another (%s, was %s)", s.Scope().Key, r.Session.Scope().Key)
+	}
+	r.Session = s
+	return nil
+}
