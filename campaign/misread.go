@@ -14,7 +14,7 @@ import (
 // windows-1252), so every message would show it garbled. It returns nil
 // when v is sound, no other code page reads it better, or the encoding
 // was not declared. A word all of letters beyond ASCII that one language
-// writes (oneLanguageWord: "ÆØÅ ApS", "Żółć") counts as letters but
+// writes (oneLanguageWord of wordAlphabets: "ÆØÅ ApS", "Żółć") counts as letters but
 // reads neither way. A row problem, not the file's: the value may be one
 // odd word in a sheet read right.
 func (ts *textSource) misread(v string) error {
@@ -39,7 +39,7 @@ func (ts *textSource) misread(v string) error {
 			// A letter beyond ASCII on its own ("à Paris", "è",
 			// "1ª") or the only one in its word ("µg"): a Latin
 			// code page misreads other scripts as words of them.
-		case latin && ascii == 0 && oneLanguageWord(runes[w[0]:w[1]]):
+		case latin && ascii == 0 && oneLanguageWord(runes[w[0]:w[1]], wordAlphabets):
 			// A word all of letters beyond ASCII that one language
 			// writes ("ÆØÅ ApS", "Żółć", "ÅÄÖ"): another script's
 			// short words read so too ("ООО" as "ÎÎÎ"), so it counts
