@@ -14,15 +14,52 @@ import (
 // windows-1252), so every message would show it garbled. It returns nil
 // when v is sound, no other code page reads it better, or the encoding
 // was not declared. A word all of letters beyond ASCII that one language
-// writes (oneLanguageWord of wordAlphabets: "ÆØÅ ApS", "Żółć") counts as letters but
-// reads neither way. A row problem, not the file's: the value may be one
-// odd word in a sheet read right.
+// writes (oneLanguageWord of wordAlphabets: "ÆØÅ ApS", "Żółć") counts as
+// letters but reads neither way (weighWords). A row problem, not the
+// file's: the value may be one odd word in a sheet read right.
 func (ts *textSource) misread(v string) error {
 	if ts.legacy == nil || isASCIIText(v) {
 		return nil
 	}
 	runes := []rune(v)
 	latin := ts.script('a')
+	letters := weighWords(runes, latin)
+	if letters < 3 || readingScore(runes, ts.script, true) != 0 {
+		return nil
+	}
+	if latin && !slices.ContainsFunc(runes, isLetterBeyondASCII) {
+		// Its letters beyond ASCII all in words one language writes,
+		// beside a sign ("ÆØÅ ©", "ÅÄÖ € 50"): no reading either way.
+		return nil
+	}
+	if !latin && readingScore(runes, isIn(unicode.Latin), true) > 0 {
+		// Latin words the code page holds too: windows-1256 has
+		// French's letters, for "Gérard Lefèvre" in an Arabic sheet.
+		return nil
+	}
+	raw, err := ts.legacy.NewEncoder().String(v)
+	if err != nil {
+		return nil
+	}
+	var others []encodingGuess
+	for _, g := range guessEncodings(raw) {
+		if g.reading != v {
+			others = append(others, g)
+		}
+	}
+	if len(others) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%w: recipients.encoding says %s, which reads this as %q, and every message would show that; %s under recipients", ErrMisread, ts.name, shorten(v), guessWords(others, "set"))
+}
+
+// weighWords counts the letters beyond ASCII of runes (a value) that
+// misread weighs, latin when the declared code page is a Latin one, and
+// blanks in runes what is to be read neither way: a word all of letters
+// one language writes (wordAlphabets), and the ASCII look-alikes in a
+// word mostly of a non-Latin code page's script. A lone letter beyond
+// ASCII in its word is not counted under a Latin code page.
+func weighWords(runes []rune, latin bool) int {
 	letters := 0
 	for _, w := range letterWords(runes) {
 		beyond, ascii := 0, 0
@@ -63,33 +100,7 @@ func (ts *textSource) misread(v string) error {
 			letters += beyond
 		}
 	}
-	if letters < 3 || readingScore(runes, ts.script, true) != 0 {
-		return nil
-	}
-	if latin && !slices.ContainsFunc(runes, isLetterBeyondASCII) {
-		// Its letters beyond ASCII all in words one language writes,
-		// beside a sign ("ÆØÅ ©", "ÅÄÖ € 50"): no reading either way.
-		return nil
-	}
-	if !latin && readingScore(runes, isIn(unicode.Latin), true) > 0 {
-		// Latin words the code page holds too: windows-1256 has
-		// French's letters, for "Gérard Lefèvre" in an Arabic sheet.
-		return nil
-	}
-	raw, err := ts.legacy.NewEncoder().String(v)
-	if err != nil {
-		return nil
-	}
-	var others []encodingGuess
-	for _, g := range guessEncodings(raw) {
-		if g.reading != v {
-			others = append(others, g)
-		}
-	}
-	if len(others) == 0 {
-		return nil
-	}
-	return fmt.Errorf("%w: recipients.encoding says %s, which reads this as %q, and every message would show that; %s under recipients", ErrMisread, ts.name, shorten(v), guessWords(others, "set"))
+	return letters
 }
 
 // letterWords are the [start, end) spans of runes' runs of letters, with
