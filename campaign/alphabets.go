@@ -23,6 +23,20 @@ var alphabets = []string{
 	"àáâãèéêìíòóôõùúýăđĩũơư",
 }
 
+// wordAlphabets are the alphabets of the languages that write words all
+// of letters beyond ASCII, as people and company registers do: Danish and
+// Norwegian ("ÆØÅ", "Øå"), Swedish and Finnish ("ÅÄÖ", "åäö"), Icelandic
+// and Faroese ("þú", "æð"), Polish ("żółć") and Vietnamese ("đã"), each of
+// only the letters such words hold. A word of French's, Italian's,
+// Slovak's or another's letters beyond ASCII alone is no word of theirs,
+// but what Cyrillic and Greek read as in their code page ("Íèíà" for
+// "Нина", "ÇÀÎ" for "ЗАО", "ÆÙÇ" for "ΖΩΗ"): misread takes only these
+// for one language's words.
+var wordAlphabets = []string{
+	"æøå", "åäö", "áéíóúýþæöð", "áíóúýæøð", "ąćęłńóśźż",
+	alphabets[len(alphabets)-1], // Vietnamese
+}
+
 // vietnameseTone reports whether r is a Vietnamese vowel with a tone mark
 // (Latin Extended Additional's ạ to ỹ), as windows-1258 text is once
 // composed.
@@ -30,12 +44,12 @@ func vietnameseTone(r rune) bool { return r >= 0x1EA0 && r <= 0x1EF9 }
 
 // oneLanguageWord reports whether word, letters all beyond ASCII (and
 // combining marks), reads as a word of one language in a Latin code page:
-// its letters all in one of alphabets, and its case that of a word (all
+// its letters all in one of langs (alphabets, wordAlphabets), and its case that of a word (all
 // capitals, none, or a capital first), no letter twice in a row — "ÆØÅ",
 // "åäö", "Żółć", "ÅÄÖ". What another script's letters read as mixes
 // languages ("Èâàí" is Cyrillic "Иван": French has no í, Italian no â),
 // case ("ãÍãÏ", Arabic) or doubles a letter ("Àííà", "Анна").
-func oneLanguageWord(word []rune) bool {
+func oneLanguageWord(word []rune, langs []string) bool {
 	var letters []rune
 	for _, r := range word {
 		if !unicode.Is(unicode.Mn, r) {
@@ -45,7 +59,7 @@ func oneLanguageWord(word []rune) bool {
 	if len(letters) == 0 || !wordCase(letters) || doubled(letters) {
 		return false
 	}
-	for _, a := range alphabets {
+	for _, a := range langs {
 		if inAlphabet(letters, a) {
 			return true
 		}
@@ -116,7 +130,7 @@ func oneLanguageShare(reading string) float64 {
 			continue
 		}
 		all++
-		if oneLanguageWord(beyond) {
+		if oneLanguageWord(beyond, alphabets) {
 			good++
 		}
 	}

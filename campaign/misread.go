@@ -14,55 +14,16 @@ import (
 // windows-1252), so every message would show it garbled. It returns nil
 // when v is sound, no other code page reads it better, or the encoding
 // was not declared. A word all of letters beyond ASCII that one language
-// writes (oneLanguageWord: "ÆØÅ ApS", "Żółć") counts as letters but
-// reads neither way. A row problem, not the file's: the value may be one
-// odd word in a sheet read right.
+// writes (oneLanguageWord of wordAlphabets: "ÆØÅ ApS", "Żółć") counts as
+// letters but reads neither way (weighWords). A row problem, not the
+// file's: the value may be one odd word in a sheet read right.
 func (ts *textSource) misread(v string) error {
 	if ts.legacy == nil || isASCIIText(v) {
 		return nil
 	}
 	runes := []rune(v)
 	latin := ts.script('a')
-	letters := 0
-	for _, w := range letterWords(runes) {
-		beyond, ascii := 0, 0
-		for _, r := range runes[w[0]:w[1]] {
-			switch {
-			case r < utf8.RuneSelf:
-				ascii++
-			case !unicode.Is(unicode.Mn, r):
-				beyond++
-			}
-		}
-		switch {
-		case latin && beyond < 2:
-			// A letter beyond ASCII on its own ("à Paris", "è",
-			// "1ª") or the only one in its word ("µg"): a Latin
-			// code page misreads other scripts as words of them.
-		case latin && ascii == 0 && oneLanguageWord(runes[w[0]:w[1]]):
-			// A word all of letters beyond ASCII that one language
-			// writes ("ÆØÅ ApS", "Żółć", "ÅÄÖ"): another script's
-			// short words read so too ("ООО" as "ÎÎÎ"), so it counts
-			// as letters but not as a reading either way.
-			letters += beyond
-			for i := w[0]; i < w[1]; i++ {
-				runes[i] = ' '
-			}
-		case !latin && beyond > ascii:
-			// A word mostly of the script with an ASCII look-alike
-			// typed in ("Вiктор", Ukrainian with a Latin i): what
-			// another script's text reads as is mostly ASCII
-			// ("Јukasz"), so the look-alike does not rule it out.
-			letters += beyond
-			for i := w[0]; i < w[1]; i++ {
-				if runes[i] < utf8.RuneSelf {
-					runes[i] = ' '
-				}
-			}
-		default:
-			letters += beyond
-		}
-	}
+	letters := weighWords(runes, latin)
 	if letters < 3 || readingScore(runes, ts.script, true) != 0 {
 		return nil
 	}
@@ -90,6 +51,56 @@ func (ts *textSource) misread(v string) error {
 		return nil
 	}
 	return fmt.Errorf("%w: recipients.encoding says %s, which reads this as %q, and every message would show that; %s under recipients", ErrMisread, ts.name, shorten(v), guessWords(others, "set"))
+}
+
+// weighWords counts the letters beyond ASCII of runes (a value) that
+// misread weighs, latin when the declared code page is a Latin one, and
+// blanks in runes what is to be read neither way: a word all of letters
+// one language writes (wordAlphabets), and the ASCII look-alikes in a
+// word mostly of a non-Latin code page's script. A lone letter beyond
+// ASCII in its word is not counted under a Latin code page.
+func weighWords(runes []rune, latin bool) int {
+	letters := 0
+	for _, w := range letterWords(runes) {
+		beyond, ascii := 0, 0
+		for _, r := range runes[w[0]:w[1]] {
+			switch {
+			case r < utf8.RuneSelf:
+				ascii++
+			case !unicode.Is(unicode.Mn, r):
+				beyond++
+			}
+		}
+		switch {
+		case latin && beyond < 2:
+			// A letter beyond ASCII on its own ("à Paris", "è",
+			// "1ª") or the only one in its word ("µg"): a Latin
+			// code page misreads other scripts as words of them.
+		case latin && ascii == 0 && oneLanguageWord(runes[w[0]:w[1]], wordAlphabets):
+			// A word all of letters beyond ASCII that one language
+			// writes ("ÆØÅ ApS", "Żółć", "ÅÄÖ"): another script's
+			// short words read so too ("ООО" as "ÎÎÎ"), so it counts
+			// as letters but not as a reading either way.
+			letters += beyond
+			for i := w[0]; i < w[1]; i++ {
+				runes[i] = ' '
+			}
+		case !latin && beyond > ascii:
+			// A word mostly of the script with an ASCII look-alike
+			// typed in ("Вiктор", Ukrainian with a Latin i): what
+			// another script's text reads as is mostly ASCII
+			// ("Јukasz"), so the look-alike does not rule it out.
+			letters += beyond
+			for i := w[0]; i < w[1]; i++ {
+				if runes[i] < utf8.RuneSelf {
+					runes[i] = ' '
+				}
+			}
+		default:
+			letters += beyond
+		}
+	}
+	return letters
 }
 
 // letterWords are the [start, end) spans of runes' runs of letters, with

@@ -35,6 +35,9 @@ func TestImportsFlowOneWay(t *testing.T) {
 		// The tests' Chromium is a leaf too, so that any package's tests may
 		// use it (render itself brings campaign and templates).
 		{"../render/chromium", []string{mod + "campaign", mod + "templates", mod + "render/markdown", mod + "render/dkim", mod + "sendpool"}},
+		// The tool carries neither the tests' Chromium (a package beside
+		// render's own, importing testing) nor the testing package.
+		{"../cmd/tidings", []string{mod + "render/chromium", "github.com/chromedp/chromedp", "testing"}},
 		{"./offheap", []string{mod + "campaign", mod + "templates", mod + "render", mod + "sendpool/journal", mod + "sendpool/report", mod + "sendpool/plan"}},
 	} {
 		out, err := exec.Command("go", "list", "-deps", tc.pkg).CombinedOutput()

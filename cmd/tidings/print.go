@@ -31,8 +31,9 @@ func displayPath(p string) string {
 }
 
 // commandArg is displayPath(p) as one word of a command a person pastes
-// into a POSIX shell (journal.ShellWord: "'my news/campaign.yaml'").
-func commandArg(p string) string { return journal.ShellWord(displayPath(p)) }
+// into a POSIX shell (journal.PathWord: "'my news/campaign.yaml'",
+// "./-news.yaml").
+func commandArg(p string) string { return journal.PathWord(displayPath(p)) }
 
 // problemText formats a row problem for a person: file, row, column,
 // reason; a row's other problems follow, "; " between them, on the same

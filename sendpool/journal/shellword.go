@@ -44,6 +44,17 @@ func ShellWord(s string) string {
 	return b.String()
 }
 
+// PathWord is ShellWord of the file path p as a command's argument: a
+// relative path starting with a dash ("-news.yaml") is written
+// ./-news.yaml, the same file, which the command line does not take for
+// flags.
+func PathWord(p string) string {
+	if strings.HasPrefix(p, "-") {
+		p = "./" + p
+	}
+	return ShellWord(p)
+}
+
 // shownHidden reports whether r is a character a terminal or a page does
 // not show as it is, being invisible or moving the text around it:
 // controls, format characters (bidi controls, zero-width spaces and

@@ -43,3 +43,21 @@ func TestShellWordHidden(t *testing.T) {
 		}
 	}
 }
+
+// TestPathWordDash: a campaign file named with a dash first, in the
+// current folder, is written ./-news.yaml in the commands tidings prints
+// (tidings show FILE -- KEY in the dedupe advice), not taken for flags;
+// other paths are ShellWord's.
+func TestPathWordDash(t *testing.T) {
+	for in, want := range map[string]string{
+		"-news.yaml":   "./-news.yaml",
+		"-my news.yml": "'./-my news.yml'",
+		"/srv/-x.yaml": "/srv/-x.yaml",
+		"my news.yaml": "'my news.yaml'",
+		"c.yaml":       "c.yaml",
+	} {
+		if got := PathWord(in); got != want {
+			t.Errorf("PathWord(%q) = %s, want %s", in, got, want)
+		}
+	}
+}

@@ -80,8 +80,11 @@ type Plan struct {
 	// spooled messages while a scan of the rows judges them (valueSums).
 	resendChanged bool
 	ownRunsFrom   int // Options.OwnRunsFrom
-	sums          *spool.Reader
-	send          rowSet // rows to hand to the pool
+	// sendsNone is Options.SendsNone: the rows to send may have no
+	// message in Spool, or one too old to send, and Allow lets none go.
+	sendsNone bool
+	sums      *spool.Reader
+	send      rowSet // rows to hand to the pool
 	// owed maps a row to the send to the only envelope recipients still
 	// owed it: an earlier run delivered it to the others
 	// (journal.Decision.Owed).

@@ -94,7 +94,10 @@ type Options struct {
 	// SendsNone says the run sends no message whatever the rows' fates
 	// (its daily cap is used up): the rows are decided from the newest
 	// generation made from the same inputs at any age, as when none is
-	// left to send (Preflight), and rendered only when there is none.
+	// left to send (Preflight), and rendered only when there is none. The
+	// plan's Allow then lets no row go, though the cap may have freed a
+	// slot since (a daily cron job's run as yesterday's first messages
+	// leave the cap's window).
 	SendsNone bool
 }
 
@@ -141,7 +144,7 @@ func Preflight(ctx context.Context, in *Inputs, state *journal.State, opts Optio
 		opts.Store = spool.OpenStore(in.Campaign.StateDir)
 	}
 	newPlan := func() *Plan {
-		return &Plan{decider: NewDecider(in, state, opts.Policy), resendChanged: opts.ResendChanged, ownRunsFrom: opts.OwnRunsFrom}
+		return &Plan{decider: NewDecider(in, state, opts.Policy), resendChanged: opts.ResendChanged, ownRunsFrom: opts.OwnRunsFrom, sendsNone: opts.SendsNone}
 	}
 	pl := newPlan()
 	// The duplicates are in the spool's row records once it ends, and

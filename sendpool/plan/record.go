@@ -150,7 +150,11 @@ type Allowance struct {
 
 // Allow applies the run's limit (0: none) and the campaign's daily cap
 // (0: none; a rolling 24 hours of what the journal, state, has sent) at
-// now.
+// now. A plan made for a run that sends none (Options.SendsNone: the cap
+// was used up when its preflight began) lets none go, capped, even when
+// the cap has freed a slot by now (Next is then now): its rows to send
+// were decided from a spool that may be days old or lack their messages,
+// and the next run renders them.
 func (pl *Plan) Allow(limit, dailyCap int, state *journal.State, now time.Time) Allowance {
 	a := Allowance{N: pl.ToSend}
 	if limit > 0 && a.N > limit {
@@ -161,6 +165,9 @@ func (pl *Plan) Allow(limit, dailyCap int, state *journal.State, now time.Time) 
 		if left < a.N {
 			a.N, a.Capped, a.Next = max(left, 0), true, next
 		}
+	}
+	if pl.sendsNone && a.N > 0 {
+		a.N, a.Capped, a.Next = 0, true, now
 	}
 	return a
 }

@@ -130,3 +130,31 @@ func TestPreflightUnreadableUsedGeneration(t *testing.T) {
 		t.Errorf("next preflight: damaged %v, reused %v, %v", pl.Damaged, pl.Reused, err)
 	}
 }
+
+// TestSendsNoneAllowsNone: a preflight for a run whose daily cap was used
+// up (Options.SendsNone) decides the rows from a spool of the day before
+// and renders nothing; when the cap's window frees a slot before the run
+// asks what it may send (a daily cron job's run, as yesterday's first
+// messages leave the window), Allow lets none go: a message sent then
+// would leave a day after its Date, and a row past the spooled ones has
+// no message at all.
+func TestSendsNoneAllowsNone(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := writeCampaign(t, srv, 3, "")
+	in, state := open(t, camp)
+	if _, err := Preflight(t.Context(), in, state, Options{Version: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	later := time.Now().Add(25 * time.Hour)
+	in, state = open(t, camp)
+	pl, err := Preflight(t.Context(), in, state, Options{Version: "test", SendsNone: true, Now: func() time.Time { return later }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !pl.Reused || pl.ToSend != 3 {
+		t.Fatalf("preflight sending none: reused %v, %d to send", pl.Reused, pl.ToSend)
+	}
+	if a := pl.Allow(0, 3, state, later); a.N != 0 || !a.Capped {
+		t.Errorf("a slot free, the spool a day old: Allow lets %d go (capped %v), want none", a.N, a.Capped)
+	}
+}

@@ -2,9 +2,11 @@ package report_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/tidings/tidings/render/chromium"
 	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/report"
 )
 
@@ -100,5 +103,39 @@ func TestPageBidiCommand(t *testing.T) {
 	}
 	for _, problem := range p.b.Problems() {
 		t.Errorf("browser reported %s", problem)
+	}
+}
+
+// TestPageShellWordAgrees: the show command the page draws quotes each
+// word (the campaign's path, a key) as the commands tidings prints do
+// (journal.ShellWord, which page.js's shellQuote copies): plain, in
+// single quotes, or $'…' with the bytes of a character not shown as it
+// is, over keys of every kind of character both treat alike. (A
+// character assigned after Go's Unicode tables, 15.0, is unassigned to
+// ShellWord, hidden, and a letter to a newer browser: such a word differs,
+// each read by a shell as the key.)
+func TestPageShellWordAgrees(t *testing.T) {
+	const path = "نشرة الأخبار/c.yaml"
+	keys := []string{
+		"ann@example.org", "Lee, Ann", "o'hara@example.org", "back\\slash\u200b", "ann\u202egro.elpmaxe@evil.example",
+		"INV\u00a07", "tab\there", "soft\u00adhyphen", "\ufeffbom", "hangul\u3164filler", "محمد\u200cرضا",
+		"Nguye\u0302\u0303n", "Nguyễn", "mail 📨", "priv\ue000", "unassigned\u0378", "-dash", "line\u2028sep", "ctl\u0001",
+		"quote ' and \\ \u2067",
+	}
+	var rows []report.Row
+	for i, k := range keys {
+		rows = append(rows, report.Row{Recipient: report.Recipient{Row: i + 2, Key: k, To: "x@example.org"}, Status: sendpool.StatusSent})
+	}
+	p := rowsPage(t, path, 1280, rows)
+	for _, key := range keys {
+		p.openKey(key)
+		got := p.str("words of "+key, `JSON.stringify(Array.from(document.querySelectorAll('#rows tr.more .show-cmd bdi.word')).map(function (w) { return w.textContent; }))`)
+		var words []string
+		if err := json.Unmarshal([]byte(got), &words); err != nil {
+			t.Fatal(err)
+		}
+		if want := []string{journal.ShellWord(path), journal.ShellWord(key)}; !slices.Equal(words, want) {
+			t.Errorf("key %+q: the page quotes the words %q, tidings %q", key, words, want)
+		}
 	}
 }
