@@ -20,6 +20,9 @@ import (
 //
 // The signals go to a channel nobody reads (Notify drops what does not
 // fit), not to SIG_IGN, which a program tidings starts would inherit.
+// It holds for the rest of the process, never stopped: main prints the
+// error a run ends with after the command returns, and that line must not
+// kill it either (a test running commands in-process keeps it too).
 func outliveReader() {
 	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
 }
