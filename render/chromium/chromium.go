@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -174,4 +175,24 @@ func SaveScreenshot(t testing.TB, name string, png []byte) string {
 		t.Logf("screenshot: %s", filepath.Join(d, name))
 	}
 	return p
+}
+
+// VisibleLabel is a script that evaluates to the visible label of the
+// form control whose id is id, as a sighted user sees it and a screen
+// reader names the control by it, or to what is wrong: "no label", a
+// name from an attribute no one sees ("named by an attribute instead"),
+// or a label not drawn where it is ("not drawn", "covered by …", "over
+// the box").
+func VisibleLabel(id string) string {
+	return `(function (id) {
+	var s = document.getElementById(id), l = s.labels && s.labels[0];
+	if (!l) { return 'no label'; }
+	if (s.hasAttribute('aria-label') || s.hasAttribute('aria-labelledby')) { return 'named by an attribute instead'; }
+	var r = l.getBoundingClientRect(), box = s.getBoundingClientRect();
+	if (r.width < 20 || r.height < 8) { return 'not drawn: ' + r.width + 'x' + r.height; }
+	var at = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+	if (at !== l && !l.contains(at)) { return 'covered by ' + (at ? at.tagName : 'nothing'); }
+	if (r.right > box.left && r.bottom > box.top && r.left < box.right && r.top < box.bottom) { return 'over the box'; }
+	return l.textContent.trim();
+})(` + strconv.Quote(id) + `)`
 }

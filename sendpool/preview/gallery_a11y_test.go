@@ -169,22 +169,6 @@ func TestGalleryPanelArrows(t *testing.T) {
 	}
 }
 
-// gallerySearchLabel is the visible label of the search box (#search) as
-// a sighted user sees it and a screen reader names the box by it, or
-// what is wrong: none, a name from elsewhere (aria-label) that no one
-// sees, or a label not drawn where it is (hidden, clipped, covered).
-const gallerySearchLabel = `(function () {
-	var s = document.getElementById('search'), l = s.labels && s.labels[0];
-	if (!l) { return 'no label'; }
-	if (s.hasAttribute('aria-label') || s.hasAttribute('aria-labelledby')) { return 'named by an attribute instead'; }
-	var r = l.getBoundingClientRect(), box = s.getBoundingClientRect();
-	if (r.width < 20 || r.height < 8) { return 'not drawn: ' + r.width + 'x' + r.height; }
-	var at = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-	if (at !== l && !l.contains(at)) { return 'covered by ' + (at ? at.tagName : 'nothing'); }
-	if (r.right > box.left && r.bottom > box.top && r.left < box.right && r.top < box.bottom) { return 'over the box'; }
-	return l.textContent.trim();
-})()`
-
 // TestGallerySearchLabel: the search box has a label one sees (the
 // placeholder, gone once one types, was all), which names it, on a wide
 // screen and a phone.
@@ -196,7 +180,7 @@ func TestGallerySearchLabel(t *testing.T) {
 		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
 	for _, width := range []int64{1400, 375} {
 		galleryDo(ctx, t, "width", chromedp.EmulateViewport(width, 900))
-		if got := galleryRun(ctx, t, "label", chromedp.Evaluate[string](gallerySearchLabel)); got != "Search messages" {
+		if got := galleryRun(ctx, t, "label", chromedp.Evaluate[string](chromium.VisibleLabel("search"))); got != "Search messages" {
 			t.Errorf("%d px wide, the search box's visible label: %s", width, got)
 		}
 	}

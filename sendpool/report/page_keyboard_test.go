@@ -143,22 +143,6 @@ func TestPageSearchAnnounced(t *testing.T) {
 	}
 }
 
-// searchLabel is the visible label of the search box (#search) as a
-// sighted user sees it and a screen reader names the box by it, or what
-// is wrong: none, a name from elsewhere (aria-label) that no one sees,
-// or a label not drawn where it is (hidden, clipped, covered).
-const searchLabel = `(function () {
-	var s = document.getElementById('search'), l = s.labels && s.labels[0];
-	if (!l) { return 'no label'; }
-	if (s.hasAttribute('aria-label') || s.hasAttribute('aria-labelledby')) { return 'named by an attribute instead'; }
-	var r = l.getBoundingClientRect(), box = s.getBoundingClientRect();
-	if (r.width < 20 || r.height < 8) { return 'not drawn: ' + r.width + 'x' + r.height; }
-	var at = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-	if (at !== l && !l.contains(at)) { return 'covered by ' + (at ? at.tagName : 'nothing'); }
-	if (r.right > box.left && r.bottom > box.top && r.left < box.right && r.top < box.bottom) { return 'over the box'; }
-	return l.textContent.trim();
-})()`
-
 // TestPageSearchLabel: the recipients' search box has a label one sees
 // (the placeholder, gone once one types, was all), which names it.
 func TestPageSearchLabel(t *testing.T) {
@@ -166,7 +150,7 @@ func TestPageSearchLabel(t *testing.T) {
 		p := keyboardPage(t, 20)
 		p.b.Do(t, "width", chromedp.EmulateViewport(int64(width), 900))
 		p.b.Do(t, "scroll", chromedp.ScrollIntoView(chromedp.ID("search")))
-		if got := p.str("label", searchLabel); got != "Search recipients" {
+		if got := p.str("label", chromium.VisibleLabel("search")); got != "Search recipients" {
 			t.Errorf("%d px wide, the search box's visible label: %s", width, got)
 		}
 	}
