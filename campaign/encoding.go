@@ -126,6 +126,11 @@ func newTextSource(raw io.Reader, declared, file string) (*textSource, error) {
 		case canon == "utf-8":
 			ts.name, ts.validate = "utf-8", true
 		default:
+			if sample, _ := br.Peek(sniffSize); singleByte(canon) {
+				if err := utf8Declared(sample, enc, canon, declared); err != nil {
+					return nil, err
+				}
+			}
 			ts.name, dec = canon, enc
 			ts.legacy, ts.script = singleByteScript(canon, enc)
 			ts.compose = canon == "windows-1258"

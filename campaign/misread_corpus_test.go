@@ -144,3 +144,31 @@ func TestCSVTurkishAndVietnamese(t *testing.T) {
 		},
 	})
 }
+
+// TestCSVUTF8DeclaredCodePage reads sheets saved as "CSV UTF-8" under a
+// campaign file that still declares last year's code page: refused, with
+// the setting to take out, rather than every name sent garbled (windows-1258
+// read "Nguyễn" as "Nguyá»…n" and nothing noticed); a sheet truly in the
+// code page, in capitals, whose one pair of bytes beyond ASCII happens to
+// be UTF-8 ("GÓŁKA" in windows-1250), is still read as declared.
+func TestCSVUTF8DeclaredCodePage(t *testing.T) {
+	const danish = "email;navn;firma\r\na@x.example;JENS ØSTERGÅRD;ÆØÅ ApS\r\nb@x.example;MARIANNE SØNDERGÅRD;SØNDERGÅRD & SØN\r\n"
+	const vietnamese = "email,name\na@x.example,Nguyễn Văn Đức\nb@x.example,Trần Thị Hà\n"
+	runSheetCases(t, []sheetCase{
+		{
+			name: "danish UTF-8 declared windows-1252", file: "medlemmer.csv", data: []byte(danish),
+			rec: Recipients{Encoding: "windows-1252"}, openErr: "encoding",
+			msgs: []string{`the file is UTF-8 ("CSV UTF-8"), not recipients.encoding "windows-1252"`, `windows-1252 reads "JENS ØSTERGÅRD" as "JENS Ã˜STERGÃ…RD"`, "take `encoding: windows-1252` out"},
+		},
+		{
+			name: "vietnamese UTF-8 declared windows-1258", file: "people.csv", data: []byte(vietnamese),
+			rec: Recipients{Encoding: "cp1258"}, openErr: "encoding",
+			msgs: []string{`the file is UTF-8 ("CSV UTF-8"), not recipients.encoding "cp1258"`, `windows-1258 reads "Nguyễn Văn Đức" as "Nguyá»…n VÄƒn Ä`, "take `encoding: cp1258` out"},
+		},
+		{
+			name: "polish windows-1250 in capitals, one pair UTF-8 by chance", file: "people.csv",
+			data: encode(t, charmap.Windows1250, "email,name\na@x.example,GÓŁKA\n"), rec: Recipients{Encoding: "windows-1250"},
+			want: []string{"2: a@x.example | GÓŁKA"},
+		},
+	})
+}
