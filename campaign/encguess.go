@@ -23,13 +23,17 @@ type encodingGuess struct {
 	score                 float64
 }
 
-// legacyEncodings are the code pages Excel and Notepad write text in on
-// Windows (and old Macs), in the order a tie goes.
-var legacyEncodings = []struct {
+// legacyEncoding is a code page guessEncodings knows: its name, the
+// system that writes it, its decoder and the script of its letters.
+type legacyEncoding struct {
 	name, system string
 	enc          encoding.Encoding
 	script       func(rune) bool
-}{
+}
+
+// legacyEncodings are the code pages Excel and Notepad write text in on
+// Windows (and old Macs), in the order a tie goes.
+var legacyEncodings = []legacyEncoding{
 	{"gb18030", "Chinese Windows", simplifiedchinese.GB18030, isIn(unicode.Han)},
 	{"shift_jis", "Japanese Windows", japanese.ShiftJIS, isIn(unicode.Han, unicode.Hiragana, unicode.Katakana)},
 	{"euc-kr", "Korean Windows", korean.EUCKR, isIn(unicode.Hangul, unicode.Han)},

@@ -172,3 +172,33 @@ func TestCSVUTF8DeclaredCodePage(t *testing.T) {
 		},
 	})
 }
+
+// TestCSVGuessFromFileStart: an undeclared sheet whose header is the first
+// text that is not UTF-8 is guessed by the file's start, not by the one
+// header cell: "Şirket" alone reads as well in Western European Windows
+// ("Þirket"), and a Turkish treasurer who took that first suggestion sent
+// "ÞÜKRÜ ÇAÐLAR"; the names below it put windows-1254 first. A Danish
+// header ("beløb") still puts windows-1252 first, and a bad row below a
+// start in UTF-8 is guessed by itself.
+func TestCSVGuessFromFileStart(t *testing.T) {
+	const turkish = "E-posta;Ad Soyad;Şirket\r\nsukru@x.example;ŞÜKRÜ ÇAĞLAR;AĞAOĞLU İNŞAAT A.Ş.\r\nisil@x.example;Işıl Güneş;İSTANBUL GIDA\r\n"
+	const danish = "email;navn;beløb\r\na@x.example;SØREN SØRENSEN;1.250,00\r\nb@x.example;ÆØÅ ApS;950,00\r\n"
+	runSheetCases(t, []sheetCase{
+		{
+			name: "turkish header", file: "liste.csv", data: encode(t, charmap.Windows1254, turkish), rec: Recipients{Key: "E-posta"},
+			openErr: "encoding",
+			msgs:    []string{"code pages: `encoding: windows-1254` (Turkish Windows) reads it as \"Şirket\", `encoding: windows-1252`"},
+		},
+		{
+			name: "danish header", file: "medlemmer.csv", data: encode(t, charmap.Windows1252, danish),
+			openErr: "encoding",
+			msgs:    []string{"code pages: `encoding: windows-1252` (Western European Windows) reads it as \"beløb\""},
+		},
+		{
+			name: "a bad row below UTF-8", file: "people.csv",
+			data: append([]byte("email,name\na@x.example,Zoë\n"), encode(t, charmap.Windows1254, "b@x.example,Şükrü Çağlar\n")...),
+			want: []string{"2: a@x.example | Zoë", "fatal: !encoding"},
+			msgs: []string{"code pages: `encoding: windows-1254` (Turkish Windows) reads it as \"Şükrü Çağlar\""},
+		},
+	})
+}
