@@ -536,3 +536,34 @@ func TestBouncesSizeRefusal(t *testing.T) {
 		}
 	}
 }
+
+// TestBouncesCreatesMissingList: a cron job's first bounces run, before
+// any report came in, under a suppress: list not made yet (bounces asks
+// for the setting; the file does not exist), leaves the list there,
+// empty, so that the next day's send is not stopped for want of it (it
+// was, exit 2, until a first bounce came); a dry run creates nothing.
+func TestBouncesCreatesMissingList(t *testing.T) {
+	camp, _, _, _ := popBounces(t, "", "")
+	supFile := filepath.Join(filepath.Dir(camp), "suppress.txt")
+	if err := os.Remove(supFile); err != nil {
+		t.Fatal(err)
+	}
+	if out, errOut, code := runCLI(t, "bounces", "--dry-run", camp); code != exitOK || fileExists(supFile) {
+		t.Errorf("bounces --dry-run: code %d, list made %v\n%s%s", code, fileExists(supFile), out, errOut)
+	}
+	if out, errOut, code := runCLI(t, "bounces", camp); code != exitOK || !strings.Contains(out, "0 addresses added to ") {
+		t.Errorf("bounces: code %d\n%s%s", code, out, errOut)
+	}
+	if got, err := os.ReadFile(supFile); err != nil || len(got) != 0 {
+		t.Errorf("the list after bounces: %q, %v; want it there, empty", got, err)
+	}
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Errorf("the next send: code %d\n%s%s", code, out, errOut)
+	}
+}
+
+// fileExists reports whether path names a file (or anything) now.
+func fileExists(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil
+}
