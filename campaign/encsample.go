@@ -7,6 +7,13 @@ import (
 	"unicode/utf8"
 )
 
+// sampleFloor is the least readingScore a reading of a file's start
+// needs to rank the guesses: lower than a value's own (0.75), as a page
+// of Vietnamese has many letters beside no ASCII one ("Đà Nẵng"), which
+// readingScore does not count, and only the order of guesses the value
+// itself allows, and the best of the file's, rest on it.
+const sampleFloor = 0.5
+
 // sampleGuesses are the guesses for v, a value that is not UTF-8, with
 // the file's start (sample, up to sniffSize bytes as the file has them)
 // as evidence: a header cell such as "Şirket" holds too little to tell
@@ -25,7 +32,7 @@ func sampleGuesses(v string, sample []byte) []encodingGuess {
 		return own
 	}
 	var out []encodingGuess
-	for _, w := range guessEncodings(string(sample)) {
+	for _, w := range scoredReadings(string(sample), sampleFloor) {
 		e := legacyEncodings[slices.IndexFunc(legacyEncodings, func(e legacyEncoding) bool { return e.name == w.name })]
 		reading, err := e.enc.NewDecoder().String(v)
 		if err == nil && !strings.ContainsRune(reading, utf8.RuneError) {

@@ -179,15 +179,26 @@ func TestCSVUTF8DeclaredCodePage(t *testing.T) {
 // ("Þirket"), and a Turkish treasurer who took that first suggestion sent
 // "ÞÜKRÜ ÇAÐLAR"; the names below it put windows-1254 first. A Danish
 // header ("beløb") still puts windows-1252 first, and a bad row below a
-// start in UTF-8 is guessed by itself.
+// start in UTF-8 is guessed by itself. So is a Vietnamese header ("Họ
+// tên"), whose names score below a value's own bar.
 func TestCSVGuessFromFileStart(t *testing.T) {
 	const turkish = "E-posta;Ad Soyad;Şirket\r\nsukru@x.example;ŞÜKRÜ ÇAĞLAR;AĞAOĞLU İNŞAAT A.Ş.\r\nisil@x.example;Işıl Güneş;İSTANBUL GIDA\r\n"
+	// As Windows writes Vietnamese: a toned vowel the code page has as it
+	// is (à), the other tones combining marks; many letters beside no
+	// ASCII one ("ĐỨC", "Đà Nẵng").
+	const vietnamese = "Email,Ho\u0323 tên,Công ty\r\nlan@x.example,Nguyê\u0303n Thi\u0323 Lan,CÔNG TY TNHH ĐƯ\u0301C THI\u0323NH\r\n" +
+		"duc@x.example,TRÂ\u0300N VĂN ĐƯ\u0301C,Hà Nô\u0323i Xanh\r\nanh@x.example,Pha\u0323m Quy\u0300nh Anh,Đà Nă\u0303ng\r\n"
 	const danish = "email;navn;beløb\r\na@x.example;SØREN SØRENSEN;1.250,00\r\nb@x.example;ÆØÅ ApS;950,00\r\n"
 	runSheetCases(t, []sheetCase{
 		{
 			name: "turkish header", file: "liste.csv", data: encode(t, charmap.Windows1254, turkish), rec: Recipients{Key: "E-posta"},
 			openErr: "encoding",
 			msgs:    []string{"code pages: `encoding: windows-1254` (Turkish Windows) reads it as \"Şirket\", `encoding: windows-1252`"},
+		},
+		{
+			name: "vietnamese header", file: "danhsach.csv", data: encode(t, charmap.Windows1258, vietnamese), rec: Recipients{Key: "Email"},
+			openErr: "encoding",
+			msgs:    []string{"code pages: `encoding: windows-1258` (Vietnamese Windows) reads it as \"Ho\u0323 tên\", `encoding: windows-1252`"},
 		},
 		{
 			name: "danish header", file: "medlemmer.csv", data: encode(t, charmap.Windows1252, danish),
