@@ -567,3 +567,31 @@ func fileExists(path string) bool {
 	_, err := os.Lstat(path)
 	return err == nil
 }
+
+// TestBouncesNothingWritesNothing: a cron job's bounces run that finds no
+// report adds no run line to the journal (it added one every run, so a job
+// every ten minutes grew the journal by a line each time for nothing),
+// and a run that finds some records them under its run as before.
+func TestBouncesNothingWritesNothing(t *testing.T) {
+	camp, _, _, deliver := popBounces(t, "", "")
+	journalPath := filepath.Join(filepath.Dir(camp), ".tidings", "t", journal.FileName)
+	before := readFile(t, journalPath)
+	for run := 1; run <= 2; run++ {
+		if out, errOut, code := runCLI(t, "bounces", camp); code != exitOK {
+			t.Fatalf("bounces %d: code %d\n%s%s", run, code, out, errOut)
+		}
+	}
+	if after := readFile(t, journalPath); after != before {
+		t.Errorf("two bounces runs that found nothing wrote to the journal:\n%s", strings.TrimPrefix(after, before))
+	}
+	var reports []string
+	for _, r := range mailboxReports(messageIDs(t, camp)) {
+		reports = append(reports, string(r))
+	}
+	deliver(reports...)
+	out, errOut, _ := runCLI(t, "bounces", camp)
+	added := strings.TrimPrefix(readFile(t, journalPath), before)
+	if !strings.Contains(added, `"command":"bounces"`) || !strings.Contains(added, `"type":"feedback"`) {
+		t.Errorf("bounces that found reports journaled:\n%s\nout:\n%s%s", added, out, errOut)
+	}
+}
