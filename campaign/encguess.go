@@ -23,13 +23,17 @@ type encodingGuess struct {
 	score                 float64
 }
 
-// legacyEncodings are the code pages Excel and Notepad write text in on
-// Windows (and old Macs), in the order a tie goes.
-var legacyEncodings = []struct {
+// legacyEncoding is a code page guessEncodings knows: its name, the
+// system that writes it, its decoder and the script of its letters.
+type legacyEncoding struct {
 	name, system string
 	enc          encoding.Encoding
 	script       func(rune) bool
-}{
+}
+
+// legacyEncodings are the code pages Excel and Notepad write text in on
+// Windows (and old Macs), in the order a tie goes.
+var legacyEncodings = []legacyEncoding{
 	{"gb18030", "Chinese Windows", simplifiedchinese.GB18030, isIn(unicode.Han)},
 	{"shift_jis", "Japanese Windows", japanese.ShiftJIS, isIn(unicode.Han, unicode.Hiragana, unicode.Katakana)},
 	{"euc-kr", "Korean Windows", korean.EUCKR, isIn(unicode.Hangul, unicode.Han)},
@@ -85,30 +89,7 @@ func isIn(tables ...*unicode.RangeTable) func(rune) bool {
 // katakana (what Chinese text reads as there). The guesses only feed a
 // suggestion; nothing is ever read with a guessed encoding.
 func guessEncodings(v string) []encodingGuess {
-	var out []encodingGuess
-	for _, e := range legacyEncodings {
-		reading, err := e.enc.NewDecoder().String(v)
-		if err != nil || strings.ContainsRune(reading, utf8.RuneError) {
-			continue
-		}
-		score := readingScore([]rune(reading), e.script, singleByte(e.name))
-		if score < 0 {
-			continue
-		}
-		score *= commonRows(e.name, v)
-		if score >= 0.75 && !slices.ContainsFunc(out, func(g encodingGuess) bool { return g.reading == reading }) {
-			out = append(out, encodingGuess{e.name, e.system, reading, score})
-		}
-	}
-	slices.SortStableFunc(out, func(a, b encodingGuess) int {
-		switch {
-		case a.score > b.score:
-			return -1
-		case a.score < b.score:
-			return 1
-		}
-		return cmp.Compare(oneLanguageShare(b.reading), oneLanguageShare(a.reading))
-	})
+	out := scoredReadings(v, 0.75)
 	// At most two double-byte readings, which read much alike (Arabic
 	// or Cyrillic words of an even length read as Chinese, Korean and
 	// Big5 Han), so that a single-byte code page gets a place.
@@ -124,6 +105,38 @@ func guessEncodings(v string) []encodingGuess {
 		kept = append(kept, g)
 	}
 	return kept[:min(len(kept), 3)]
+}
+
+// scoredReadings are v's readings in the legacy encodings that score
+// floor or more (readingScore, in the common rows of a double-byte code
+// page: commonRows), no two alike, best first; a tie goes to the reading
+// whose words are more one language's (oneLanguageShare).
+func scoredReadings(v string, floor float64) []encodingGuess {
+	var out []encodingGuess
+	for _, e := range legacyEncodings {
+		reading, err := e.enc.NewDecoder().String(v)
+		if err != nil || strings.ContainsRune(reading, utf8.RuneError) {
+			continue
+		}
+		score := readingScore([]rune(reading), e.script, singleByte(e.name))
+		if score < 0 {
+			continue
+		}
+		score *= commonRows(e.name, v)
+		if score >= floor && !slices.ContainsFunc(out, func(g encodingGuess) bool { return g.reading == reading }) {
+			out = append(out, encodingGuess{e.name, e.system, reading, score})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b encodingGuess) int {
+		switch {
+		case a.score > b.score:
+			return -1
+		case a.score < b.score:
+			return 1
+		}
+		return cmp.Compare(oneLanguageShare(b.reading), oneLanguageShare(a.reading))
+	})
+	return out
 }
 
 // readingScore is the share of runes' characters beyond ASCII that read

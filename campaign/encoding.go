@@ -70,6 +70,10 @@ type textSource struct {
 	// byteOrder is the UTF-16 byte order the file's first bytes suggest,
 	// should its text turn out to hold NULs (see utf16Advice).
 	byteOrder string
+	// sample is the file's start (sniffSize bytes) when it is read as
+	// UTF-8 undeclared: evidence for the code page a value that is not
+	// UTF-8 is in (sampleGuesses).
+	sample []byte
 	// warnings are notes about the choice.
 	warnings []string
 }
@@ -126,6 +130,11 @@ func newTextSource(raw io.Reader, declared, file string) (*textSource, error) {
 		case canon == "utf-8":
 			ts.name, ts.validate = "utf-8", true
 		default:
+			if sample, _ := br.Peek(sniffSize); singleByte(canon) {
+				if err := utf8Declared(sample, enc, canon, declared); err != nil {
+					return nil, err
+				}
+			}
 			ts.name, dec = canon, enc
 			ts.legacy, ts.script = singleByteScript(canon, enc)
 			ts.compose = canon == "windows-1258"
@@ -134,7 +143,9 @@ func newTextSource(raw io.Reader, declared, file string) (*textSource, error) {
 	}
 	if ts.name == "" {
 		ts.name, ts.validate = "utf-8", true
-		if sample, _ := br.Peek(sniffSize); looksUTF16(sample) {
+		sample, _ := br.Peek(sniffSize)
+		ts.sample = bytes.Clone(sample)
+		if looksUTF16(sample) {
 			return nil, fmt.Errorf("%w: the file holds NUL bytes, as UTF-16 text without a byte order mark does; if it is, add `encoding: %s` under recipients: in the campaign file (or save the sheet as \"CSV UTF-8\")", ErrBadEncoding, ts.byteOrder)
 		}
 	}
@@ -257,7 +268,7 @@ func (ts *textSource) invalidUTF8(v string) error {
 	if len(bad) > 8 {
 		bad = bad[:8]
 	}
-	guesses := guessEncodings(v)
+	guesses := sampleGuesses(v, ts.sample)
 	if ts.declared != "" {
 		return fmt.Errorf("%w (bytes % x) although recipients.encoding says utf-8; %s under recipients", ErrBadEncoding, bad, guessWords(guesses, "set"))
 	}

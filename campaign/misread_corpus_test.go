@@ -144,3 +144,72 @@ func TestCSVTurkishAndVietnamese(t *testing.T) {
 		},
 	})
 }
+
+// TestCSVUTF8DeclaredCodePage reads sheets saved as "CSV UTF-8" under a
+// campaign file that still declares last year's code page: refused, with
+// the setting to take out, rather than every name sent garbled (windows-1258
+// read "Nguyễn" as "Nguyá»…n" and nothing noticed); a sheet truly in the
+// code page, in capitals, whose one pair of bytes beyond ASCII happens to
+// be UTF-8 ("GÓŁKA" in windows-1250), is still read as declared.
+func TestCSVUTF8DeclaredCodePage(t *testing.T) {
+	const danish = "email;navn;firma\r\na@x.example;JENS ØSTERGÅRD;ÆØÅ ApS\r\nb@x.example;MARIANNE SØNDERGÅRD;SØNDERGÅRD & SØN\r\n"
+	const vietnamese = "email,name\na@x.example,Nguyễn Văn Đức\nb@x.example,Trần Thị Hà\n"
+	runSheetCases(t, []sheetCase{
+		{
+			name: "danish UTF-8 declared windows-1252", file: "medlemmer.csv", data: []byte(danish),
+			rec: Recipients{Encoding: "windows-1252"}, openErr: "encoding",
+			msgs: []string{`the file is UTF-8 ("CSV UTF-8"), not recipients.encoding "windows-1252"`, `windows-1252 reads "JENS ØSTERGÅRD" as "JENS Ã˜STERGÃ…RD"`, "take `encoding: windows-1252` out"},
+		},
+		{
+			name: "vietnamese UTF-8 declared windows-1258", file: "people.csv", data: []byte(vietnamese),
+			rec: Recipients{Encoding: "cp1258"}, openErr: "encoding",
+			msgs: []string{`the file is UTF-8 ("CSV UTF-8"), not recipients.encoding "cp1258"`, `windows-1258 reads "Nguyễn Văn Đức" as "Nguyá»…n VÄƒn Ä`, "take `encoding: cp1258` out"},
+		},
+		{
+			name: "polish windows-1250 in capitals, one pair UTF-8 by chance", file: "people.csv",
+			data: encode(t, charmap.Windows1250, "email,name\na@x.example,GÓŁKA\n"), rec: Recipients{Encoding: "windows-1250"},
+			want: []string{"2: a@x.example | GÓŁKA"},
+		},
+	})
+}
+
+// TestCSVGuessFromFileStart: an undeclared sheet whose header is the first
+// text that is not UTF-8 is guessed by the file's start, not by the one
+// header cell: "Şirket" alone reads as well in Western European Windows
+// ("Þirket"), and a Turkish treasurer who took that first suggestion sent
+// "ÞÜKRÜ ÇAÐLAR"; the names below it put windows-1254 first. A Danish
+// header ("beløb") still puts windows-1252 first, and a bad row below a
+// start in UTF-8 is guessed by itself. So is a Vietnamese header ("Họ
+// tên"), whose names score below a value's own bar.
+func TestCSVGuessFromFileStart(t *testing.T) {
+	const turkish = "E-posta;Ad Soyad;Şirket\r\nsukru@x.example;ŞÜKRÜ ÇAĞLAR;AĞAOĞLU İNŞAAT A.Ş.\r\nisil@x.example;Işıl Güneş;İSTANBUL GIDA\r\n"
+	// As Windows writes Vietnamese: a toned vowel the code page has as it
+	// is (à), the other tones combining marks; many letters beside no
+	// ASCII one ("ĐỨC", "Đà Nẵng").
+	const vietnamese = "Email,Ho\u0323 tên,Công ty\r\nlan@x.example,Nguyê\u0303n Thi\u0323 Lan,CÔNG TY TNHH ĐƯ\u0301C THI\u0323NH\r\n" +
+		"duc@x.example,TRÂ\u0300N VĂN ĐƯ\u0301C,Hà Nô\u0323i Xanh\r\nanh@x.example,Pha\u0323m Quy\u0300nh Anh,Đà Nă\u0303ng\r\n"
+	const danish = "email;navn;beløb\r\na@x.example;SØREN SØRENSEN;1.250,00\r\nb@x.example;ÆØÅ ApS;950,00\r\n"
+	runSheetCases(t, []sheetCase{
+		{
+			name: "turkish header", file: "liste.csv", data: encode(t, charmap.Windows1254, turkish), rec: Recipients{Key: "E-posta"},
+			openErr: "encoding",
+			msgs:    []string{"code pages: `encoding: windows-1254` (Turkish Windows) reads it as \"Şirket\", `encoding: windows-1252`"},
+		},
+		{
+			name: "vietnamese header", file: "danhsach.csv", data: encode(t, charmap.Windows1258, vietnamese), rec: Recipients{Key: "Email"},
+			openErr: "encoding",
+			msgs:    []string{"code pages: `encoding: windows-1258` (Vietnamese Windows) reads it as \"Ho\u0323 tên\", `encoding: windows-1252`"},
+		},
+		{
+			name: "danish header", file: "medlemmer.csv", data: encode(t, charmap.Windows1252, danish),
+			openErr: "encoding",
+			msgs:    []string{"code pages: `encoding: windows-1252` (Western European Windows) reads it as \"beløb\""},
+		},
+		{
+			name: "a bad row below UTF-8", file: "people.csv",
+			data: append([]byte("email,name\na@x.example,Zoë\n"), encode(t, charmap.Windows1254, "b@x.example,Şükrü Çağlar\n")...),
+			want: []string{"2: a@x.example | Zoë", "fatal: !encoding"},
+			msgs: []string{"code pages: `encoding: windows-1254` (Turkish Windows) reads it as \"Şükrü Çağlar\""},
+		},
+	})
+}

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -157,7 +158,36 @@ func (r *Renderer) controlsError(row campaign.Row, m *Message) error {
 			m.Warnings = append(m.Warnings, fmt.Sprintf("column %q (in %s) holds %s", s.col, s.t.Name(), warn))
 		}
 	}
+	if w := r.keyControls(row); w != "" {
+		m.Warnings = append(m.Warnings, w)
+	}
 	return probs.err()
+}
+
+// keyControls warns of an invisible format character in the row's key,
+// when the key column is in no header (a member number, an invoice id):
+// no recipient sees it, but the sender does on the report page, where an
+// override shows "k1\u202efdp.exe" as "k1exe.pdf" and a zero-width space
+// is not there to see. Keys compare without those
+// that join no letters (campaign.NormalizeKey), so it is a warning, not a
+// refusal. "" when the key has none that matter (see controlsIn).
+func (r *Renderer) keyControls(row campaign.Row) string {
+	v := row.Values[r.keyCol]
+	refuse, warn := controlsIn(v, false)
+	w := cmp.Or(refuse, warn)
+	if w == "" || slices.ContainsFunc(r.seen, func(s seenColumn) bool { return s.col == r.keyCol }) {
+		return "" // none, or judged as a header's
+	}
+	bare := strings.Map(func(c rune) rune {
+		if strings.ContainsRune(controlSet, c) {
+			return -1
+		}
+		return c
+	}, v)
+	if campaign.NormalizeKey(bare) != campaign.NormalizeKey(v) {
+		return fmt.Sprintf("column %q (the key) holds %s; the report page shows the key as it is", r.keyCol, w)
+	}
+	return fmt.Sprintf("column %q (the key) holds %s; keys compare without it (tidings show finds the row by %q), but the report page shows the key as it is", r.keyCol, w, bare)
 }
 
 // seenColumn is a column whose value a recipient sees in a header: the

@@ -61,3 +61,29 @@ func TestDirectionControls(t *testing.T) {
 		}
 	}
 }
+
+// TestDirectionControlsKey: a key in no header (a member number) with an
+// override or a zero-width space in it is a warning naming the key as it
+// compares, since no recipient sees it and keys compare without those; a
+// joiner between Latin letters, which keys keep, is told as such; a
+// Hebrew key with its mark, and a key that is the address, are not
+// judged so.
+func TestDirectionControlsKey(t *testing.T) {
+	e := setup(t, yamlWith(map[string]string{"recipients": "{path: people.csv, key: id}"}), bodyFile, []string{"id", "email"})
+	for _, tc := range []struct{ id, warning string }{
+		{"k1\u202efdp.exe", `column "id" (the key) holds a right-to-left override, U+202E, at character 3: it shows the text after it reversed, as a forged name or file name does; keys compare without it (tidings show finds the row by "k1fdp.exe"), but the report page shows the key as it is`},
+		{"1042\u200b", `column "id" (the key) holds a zero-width space, U+200B, at character 5: invisible, the text is not what it shows (a search or a filter for it fails); keys compare without it (tidings show finds the row by "1042")`},
+		{"Pay\u200dpal", `column "id" (the key) holds a zero-width joiner, U+200D, at character 4 between Latin letters, which never join: invisible, the text is not what it shows; the report page shows the key as it is`},
+		{"\u05d3\u05d5\u05d3\u200f", ""},
+		{"1042", ""},
+	} {
+		m, err := e.r.Render(row(2, "id", tc.id, "email", "ann@example.com"))
+		if err != nil {
+			t.Errorf("%q: %v", tc.id, err)
+			continue
+		}
+		if got := strings.Join(m.Warnings, "\n"); tc.warning == "" && got != "" || tc.warning != "" && !strings.Contains(got, tc.warning) {
+			t.Errorf("%q: warnings %q, want %q", tc.id, got, tc.warning)
+		}
+	}
+}

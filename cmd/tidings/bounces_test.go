@@ -536,3 +536,62 @@ func TestBouncesSizeRefusal(t *testing.T) {
 		}
 	}
 }
+
+// TestBouncesCreatesMissingList: a cron job's first bounces run, before
+// any report came in, under a suppress: list not made yet (bounces asks
+// for the setting; the file does not exist), leaves the list there,
+// empty, so that the next day's send is not stopped for want of it (it
+// was, exit 2, until a first bounce came); a dry run creates nothing.
+func TestBouncesCreatesMissingList(t *testing.T) {
+	camp, _, _, _ := popBounces(t, "", "")
+	supFile := filepath.Join(filepath.Dir(camp), "suppress.txt")
+	if err := os.Remove(supFile); err != nil {
+		t.Fatal(err)
+	}
+	if out, errOut, code := runCLI(t, "bounces", "--dry-run", camp); code != exitOK || fileExists(supFile) {
+		t.Errorf("bounces --dry-run: code %d, list made %v\n%s%s", code, fileExists(supFile), out, errOut)
+	}
+	if out, errOut, code := runCLI(t, "bounces", camp); code != exitOK || !strings.Contains(out, "0 addresses added to ") {
+		t.Errorf("bounces: code %d\n%s%s", code, out, errOut)
+	}
+	if got, err := os.ReadFile(supFile); err != nil || len(got) != 0 {
+		t.Errorf("the list after bounces: %q, %v; want it there, empty", got, err)
+	}
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Errorf("the next send: code %d\n%s%s", code, out, errOut)
+	}
+}
+
+// fileExists reports whether path names a file (or anything) now.
+func fileExists(path string) bool {
+	_, err := os.Lstat(path)
+	return err == nil
+}
+
+// TestBouncesNothingWritesNothing: a cron job's bounces run that finds no
+// report adds no run line to the journal (it added one every run, so a job
+// every ten minutes grew the journal by a line each time for nothing),
+// and a run that finds some records them under its run as before.
+func TestBouncesNothingWritesNothing(t *testing.T) {
+	camp, _, _, deliver := popBounces(t, "", "")
+	journalPath := filepath.Join(filepath.Dir(camp), ".tidings", "t", journal.FileName)
+	before := readFile(t, journalPath)
+	for run := 1; run <= 2; run++ {
+		if out, errOut, code := runCLI(t, "bounces", camp); code != exitOK {
+			t.Fatalf("bounces %d: code %d\n%s%s", run, code, out, errOut)
+		}
+	}
+	if after := readFile(t, journalPath); after != before {
+		t.Errorf("two bounces runs that found nothing wrote to the journal:\n%s", strings.TrimPrefix(after, before))
+	}
+	var reports []string
+	for _, r := range mailboxReports(messageIDs(t, camp)) {
+		reports = append(reports, string(r))
+	}
+	deliver(reports...)
+	out, errOut, _ := runCLI(t, "bounces", camp)
+	added := strings.TrimPrefix(readFile(t, journalPath), before)
+	if !strings.Contains(added, `"command":"bounces"`) || !strings.Contains(added, `"type":"feedback"`) {
+		t.Errorf("bounces that found reports journaled:\n%s\nout:\n%s%s", added, out, errOut)
+	}
+}

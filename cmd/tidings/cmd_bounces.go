@@ -301,12 +301,9 @@ func processMailbox(ctx context.Context, g *globalOptions, c *campaign.Campaign,
 		Journal: filepath.Join(c.StateDir, journal.FileName)}
 	var rec bounces.Recorder = noRecorder{}
 	if !opts.dryRun {
-		w, err := journal.Open(ctx, lock, journal.Run{PID: os.Getpid(), Started: opts.now(), Version: toolVersion(), Flags: map[string]string{"command": "bounces"}, Campaign: c.File, Name: c.Name})
-		if err != nil {
-			return nil, &unusableError{err}
-		}
-		defer w.Close()
-		rec = w
+		lr := &lazyRecorder{lock: lock, run: journal.Run{PID: os.Getpid(), Started: opts.now(), Version: toolVersion(), Flags: map[string]string{"command": "bounces"}, Campaign: c.File, Name: c.Name}}
+		defer lr.Close()
+		rec = lr
 	}
 	ix, err := bounces.NewIndex(state)
 	if err != nil {

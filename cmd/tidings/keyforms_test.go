@@ -62,3 +62,35 @@ send: {concurrency: 2, retry_backoff: 1ms}
 		}
 	}
 }
+
+// TestKeyUnseenCharacters: a member number pasted with a zero-width space,
+// and a Hebrew key with a right-to-left mark after it, are the keys they
+// look like: the row repeating "1042" with the space is a duplicate (Mette
+// gets one message, not two), a sheet saved again without them sends no
+// one a second copy, and show finds each message by the key as typed.
+func TestKeyUnseenCharacters(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 0, "")
+	keyByID(t, camp)
+	dir := filepath.Dir(camp)
+	const hebrew = "\u05d3\u05d5\u05d3-7"
+	writeFiles(t, dir, map[string]string{"r.csv": "id,email,name\n1042,m@example.org,Mette\n1042\u200b,m@example.org,Mette\n" + hebrew + "\u200f,d@example.org,David\n"})
+	if out, errOut, code := runCLI(t, "check", camp); code != exitOK || !strings.Contains(out, "row 3 (duplicate of row 2)") {
+		t.Errorf("check: code %d\n%s%s", code, out, errOut)
+	}
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Errorf("send: code %d\n%s%s", code, out, errOut)
+	}
+	if m, d := srv.Received("m@example.org"), srv.Received("d@example.org"); m != 1 || d != 1 {
+		t.Errorf("Mette received %d messages, David %d; want one each", m, d)
+	}
+	for _, key := range []string{"1042", hebrew} {
+		if out, errOut, code := runCLI(t, "show", camp, key); code != exitOK || !strings.Contains(out, "Hello ") {
+			t.Errorf("show %q: code %d\n%s%s", key, code, out, errOut)
+		}
+	}
+	writeFiles(t, dir, map[string]string{"r.csv": "id,email,name\n1042,m@example.org,Mette\n" + hebrew + ",d@example.org,David\n"})
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || len(srv.Messages()) != 2 {
+		t.Errorf("send of the sheet saved again: code %d, %d messages in all\n%s%s", code, len(srv.Messages()), out, errOut)
+	}
+}

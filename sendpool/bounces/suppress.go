@@ -2,8 +2,10 @@ package bounces
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"slices"
 	"strings"
@@ -89,10 +91,13 @@ func (s *suppressions) listed(addr string) bool {
 // AppendSuppressions appends a line per entry of list (see
 // Suppression.Line) to the suppression list at path, creating it when
 // missing, and syncs it. It starts on a new line when the file does not
-// end with one.
+// end with one. With list empty it only creates a list that is missing,
+// empty: the campaign names it, and send refuses a list that does not
+// exist, so a daily cron job that ran bounces before any report came in
+// would find its next send stopped.
 func AppendSuppressions(path string, list []Suppression, campaignName string, now time.Time) error {
 	if len(list) == 0 {
-		return nil
+		return createEmpty(path)
 	}
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o644)
 	if err != nil {
@@ -111,6 +116,26 @@ func AppendSuppressions(path string, list []Suppression, campaignName string, no
 		return fmt.Errorf("bounces: suppression list %s: %w", path, err)
 	}
 	if err := f.Sync(); err != nil {
+		return fmt.Errorf("bounces: suppression list %s: %w", path, err)
+	}
+	return f.Close()
+}
+
+// createEmpty creates the suppression list at path, empty, when it does
+// not exist; a list that exists is left as it is, and so is no path.
+func createEmpty(path string) error {
+	if path == "" {
+		return nil
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("bounces: suppression list: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
 		return fmt.Errorf("bounces: suppression list %s: %w", path, err)
 	}
 	return f.Close()

@@ -2,6 +2,7 @@ package preview
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -80,6 +81,42 @@ func TestGalleryLocalTime(t *testing.T) {
 	})()`)
 	if want := "2026-11-03 05:30:00 (UTC-03:30, America/St_Johns) | true"; date != want {
 		t.Errorf("the message's Date shows %q, want %q", date, want)
+	}
+	for _, p := range problems() {
+		t.Errorf("browser reported %s", p)
+	}
+}
+
+// TestGalleryUnseenShown: a name or an address holding a character that
+// shows nothing (a zero-width space) or reorders what follows (an
+// isolate left open) is listed with it as its code point, marked ("Bob
+// Smith" with a zero-width space was listed "BobSmith", as if it had
+// none), as on the report page; a Hebrew name with its mark is listed as
+// it is.
+func TestGalleryUnseenShown(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "preview")
+	w, err := NewWriter(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, name := range []string{"Bob\u200bSmith", "\u2067Cy", "\u05d3\u05d5\u05d3\u200f"} {
+		addr := fmt.Sprintf("r%d@example.org", i)
+		m := galleryTestMail{row: i + 2, key: addr, fromName: "Acme News", fromAddr: "news@acme.example",
+			toName: name, toAddr: addr, subject: "Hello", text: "Hello\r\n"}.message(t)
+		if err := w.WriteMessage(context.Background(), m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, problems := galleryNewBrowser(t, 60*time.Second)
+	galleryDo(ctx, t, "load index.html",
+		chromedp.Navigate(chromium.FileURL(filepath.Join(dir, "index.html"))),
+		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
+	got := galleryRun(ctx, t, "names", chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('#rows .who-name')).map(function (n) { return n.textContent; })`))
+	if want := []string{"BobU+200BSmith", "U+2067Cy", "\u05d3\u05d5\u05d3\u200f"}; fmt.Sprintf("%+q", got) != fmt.Sprintf("%+q", want) {
+		t.Errorf("the list names\n%+q\nwant\n%+q", got, want)
 	}
 	for _, p := range problems() {
 		t.Errorf("browser reported %s", p)

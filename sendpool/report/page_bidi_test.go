@@ -39,10 +39,76 @@ func rowsPage(t *testing.T, path string, width int, rows []report.Row) pageTab {
 func (p pageTab) openKey(key string) string {
 	p.t.Helper()
 	return p.str("open "+key, fmt.Sprintf(`(function () {
-		var tr = Array.from(document.querySelectorAll('#rows tr[data-idx]')).filter(function (tr) { return tr.querySelector('td.key').textContent === %q; })[0];
+		`+keyOfJS+`
+		var tr = Array.from(document.querySelectorAll('#rows tr[data-idx]')).filter(function (tr) { return keyOf(tr.querySelector('td.key')) === %q; })[0];
 		tr.querySelector('.cellbtn').click();
 		return document.querySelector('#rows tr.more .show-cmd').textContent;
 	})()`, key))
+}
+
+// keyOfJS defines keyOf, the value a key or address cell shows: its text
+// with each marked invisible character (span.unseen, "U+202E") the
+// character itself.
+const keyOfJS = `function keyOf(td) {
+		return Array.from(td.childNodes).map(function (n) {
+			return n.nodeType === 1 && n.classList.contains('unseen') ? String.fromCodePoint(parseInt(n.textContent.slice(2), 16)) : n.textContent;
+		}).join('');
+	}`
+
+// TestPageUnseenShown: a key or an address holding a character that shows
+// nothing (a zero-width space) or reorders what follows (an override, an
+// isolate left open) shows it as its code point, marked, with and without
+// JavaScript, so that the cell reads as the value is ("ann\u202egro..."
+// was drawn "annexample.evil@org.", a name's override turned the address
+// beside it around); Hebrew with its mark, and Persian with its
+// non-joiner, show as they are.
+func TestPageUnseenShown(t *testing.T) {
+	const (
+		rlo     = "ann\u202egro.elpmaxe@evil.example"
+		zw      = "1042\u200b"
+		hebrew  = "\u05d3\u05d5\u05d3\u200f"
+		persian = "\u0645\u0631\u06cc\u0645\u200c\u062e\u0627\u0646\u06cc"
+	)
+	rows := []report.Row{
+		{Recipient: report.Recipient{Row: 2, Key: rlo, To: "Alice\u202eevil <a1@example.org>"}, Status: sendpool.StatusFailed},
+		{Recipient: report.Recipient{Row: 3, Key: zw, To: "\u2067Bob <b@example.org>"}, Status: sendpool.StatusFailed},
+		{Recipient: report.Recipient{Row: 4, Key: hebrew, To: persian + " <c@example.org>"}, Status: sendpool.StatusFailed},
+	}
+	want := [][2]string{
+		{"annU+202Egro.elpmaxe@evil.example", "AliceU+202Eevil <a1@example.org>"},
+		{"1042U+200B", "U+2067Bob <b@example.org>"},
+		{hebrew, persian + " <c@example.org>"},
+	}
+	dir := t.TempDir()
+	if err := report.WritePage(context.Background(), dir, report.PageInput{Campaign: "bidi", CampaignPath: "c.yaml", Rows: report.RowsOf(rows)}); err != nil {
+		t.Fatal(err)
+	}
+	// cells is each row's key and To cells as their text reads, the
+	// text a marked character follows drawn right of it (no override
+	// turned it around) or "reordered".
+	const cells = `(function (sel) {
+		return Array.from(document.querySelectorAll(sel)).map(function (tr) {
+			return [tr.cells[1], tr.cells[2]].map(function (td) {
+				var m = td.querySelector('.unseen'), next = m && m.nextSibling;
+				if (next && next.nodeType === 3 && next.data.length > 1) {
+					var r = document.createRange(); r.setStart(next, 0); r.setEnd(next, 2);
+					var a = m.getBoundingClientRect(), b = r.getClientRects();
+					if (b[0].left < a.right - 1 || (b.length > 0 && b[b.length - 1].left < b[0].left)) { return 'reordered'; }
+				}
+				return td.textContent;
+			});
+		});
+	})`
+	b := chromium.Start(t, 60*time.Second, 1280, 900)
+	b.Do(t, "load", chromedp.Navigate(chromium.FileURL(filepath.Join(dir, report.PageFile))),
+		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
+	if got := chromium.Get(t, b, "cells", chromedp.Evaluate[[][2]string](cells+`('#rows tr[data-idx]')`)); fmt.Sprintf("%+q", got) != fmt.Sprintf("%+q", want) {
+		t.Errorf("the recipients' key and To cells read\n%+q\nwant\n%+q", got, want)
+	}
+	p := noScriptTab(t, dir)
+	if got := chromium.Get(t, p.b, "static cells", chromedp.Evaluate[[][2]string](cells+`('#static tbody tr')`)); len(got) < 3 || fmt.Sprintf("%+q", got[len(got)-3:]) != fmt.Sprintf("%+q", want) {
+		t.Errorf("without JavaScript, the key and To cells read\n%+q\nwant\n%+q", got, want)
+	}
 }
 
 // TestPageBidiCommand: a key holding a bidi control (U+202E reverses what

@@ -109,7 +109,7 @@ type staticCount struct{ Status, N, Share string }
 
 // loadStatic parses page/static.html, once.
 var loadStatic = sync.OnceValues(func() (*template.Template, error) {
-	t, err := template.New("static.html").Funcs(template.FuncMap{"num": groupDigits, "plural": Plural}).
+	t, err := template.New("static.html").Funcs(template.FuncMap{"num": groupDigits, "plural": Plural, "shown": shownHTML}).
 		ParseFS(pageAssets, "page/static.html")
 	if err != nil {
 		return nil, fmt.Errorf("report: page: %w", err)

@@ -51,6 +51,31 @@
     return e;
   }
 
+  // UNSEEN are the characters a key, a name or an address shows as its
+  // code point, not as it is: a zero-width space, word joiner or byte
+  // order mark shows nothing, and an embedding, override or isolate
+  // reorders the text after it ("Alice\u202Eevil" drawn "Alicelive"), as
+  // the report page does. The marks and joiners right-to-left, Persian and
+  // Indic text need stay.
+  var UNSEEN = /[\u200B\u2060\uFEFF\u202A-\u202E\u2066-\u2069]/;
+
+  // shownEl is dataEl with each UNSEEN character of text a marked
+  // "U+202E" of its own, its meaning the tooltip.
+  function shownEl(tag, cls, text) {
+    var e = dataEl(tag, cls);
+    var run = '';
+    Array.from(String(text)).forEach(function (c) {
+      if (!UNSEEN.test(c)) { run += c; return; }
+      if (run) { e.appendChild(document.createTextNode(run)); run = ''; }
+      var code = 'U+' + c.codePointAt(0).toString(16).toUpperCase();
+      var m = el('span', 'unseen', code);
+      m.title = code + ': an invisible character the value holds here';
+      e.appendChild(m);
+    });
+    if (run) { e.appendChild(document.createTextNode(run)); }
+    return e;
+  }
+
   function pad2(n) { return (n < 10 ? '0' : '') + n; }
 
   // fmtLocal writes an RFC 3339 time in the viewer's time zone, naming
@@ -272,17 +297,17 @@
   function rowTo(r) {
     var to = el('span', 'row-to');
     if (!r.w) {
-      to.appendChild(dataEl('bdi', null, r.t || r.k || '(no recipient)'));
+      to.appendChild(shownEl('bdi', null, r.t || r.k || '(no recipient)'));
       return to;
     }
     to.title = r.t;
     r.w.forEach(function (m, i) {
       if (i > 0) { to.appendChild(document.createTextNode(', ')); }
       if (m[0]) {
-        to.appendChild(dataEl('bdi', 'who-name', m[0]));
+        to.appendChild(shownEl('bdi', 'who-name', m[0]));
         to.appendChild(document.createTextNode(' '));
       }
-      to.appendChild(dataEl('bdi', m[0] ? 'who-addr' : null, m[1]));
+      to.appendChild(shownEl('bdi', m[0] ? 'who-addr' : null, m[1]));
     });
     return to;
   }
@@ -376,7 +401,7 @@
       $('iv-title').textContent = 'Row ' + r.r + (r.x ? ' could not be rendered' :
         r.n ? ' will not be sent (' + r.n + ')' : ' has no message file');
       $('iv-key').textContent = r.k ? 'Key: ' : '';
-      if (r.k) { $('iv-key').appendChild(dataEl('bdi', null, r.k)); }
+      if (r.k) { $('iv-key').appendChild(shownEl('bdi', null, r.k)); }
       $('iv-problem').textContent = r.p || '';
       $('iv-problem').classList.toggle('skip', !!r.n);
       return;

@@ -193,6 +193,32 @@
     return e;
   }
 
+  // UNSEEN are the characters a key or an address cell shows as their code
+  // point, not as they are: a zero-width space, word joiner or byte order
+  // mark shows nothing, and an embedding, override or isolate reorders the
+  // text after it ("k1\u202Efdp.exe" drawn as "k1exe.pdf", an address
+  // drawn backwards), so the cell would not show the value it holds. The
+  // marks and joiners right-to-left, Persian and Indic text need stay.
+  var UNSEEN = /[\u200B\u2060\uFEFF\u202A-\u202E\u2066-\u2069]/;
+
+  // shownEl is dataEl for a key or an address: each UNSEEN character in
+  // text is a marked "U+202E" of its own, its name the tooltip; the
+  // element's text is the value's otherwise.
+  function shownEl(tag, cls, text) {
+    var e = dataEl(tag, cls);
+    var run = '';
+    Array.from(text).forEach(function (c) {
+      if (!UNSEEN.test(c)) { run += c; return; }
+      if (run) { e.appendChild(document.createTextNode(run)); run = ''; }
+      var code = 'U+' + c.codePointAt(0).toString(16).toUpperCase();
+      var m = el('span', 'unseen', code);
+      m.title = code + ': an invisible character the value holds here';
+      e.appendChild(m);
+    });
+    if (run) { e.appendChild(document.createTextNode(run)); }
+    return e;
+  }
+
   // iso isolates a value inside a text that goes where no element can
   // (a tooltip, an accessible name): FIRST STRONG ISOLATE … POP
   // DIRECTIONAL ISOLATE, which also end any embedding the value opened.
@@ -943,8 +969,8 @@
     open.setAttribute('aria-expanded', i === state.open ? 'true' : 'false');
     num.appendChild(open);
     tr.appendChild(num);
-    tr.appendChild(dataEl('td', 'key', r.k || ''));
-    tr.appendChild(dataEl('td', 'to', r.t || ''));
+    tr.appendChild(shownEl('td', 'key', r.k || ''));
+    tr.appendChild(shownEl('td', 'to', r.t || ''));
     var st = el('td', 'status');
     st.appendChild(badge(r.s));
     tr.appendChild(st);

@@ -1,0 +1,93 @@
+package campaign
+
+import (
+	"bytes"
+	"fmt"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
+)
+
+// minUTF8Runes is how many characters beyond ASCII, all valid UTF-8, the
+// start of a file must hold for utf8Declared to call it UTF-8: text in a
+// single-byte code page puts a lone byte beyond ASCII beside an ASCII one
+// in almost every word ("SØREN": 0xD8 then 'R', no UTF-8), so one or two
+// pairs that happen to make UTF-8 ("GÓŁKA" in windows-1250: 0xD3 0xA3)
+// are chance, and three, with no byte that is not UTF-8, are not.
+const minUTF8Runes = 3
+
+// utf8Declared refuses a file the campaign declares in a single-byte code
+// page (enc, named canon; declared as written) whose start (sample, the
+// first sniffSize bytes or all of a shorter file) is UTF-8 holding at
+// least minUTF8Runes characters beyond ASCII: last year's campaign file,
+// which said windows-1258 for a sheet Excel exported as "CSV UTF-8" this
+// year, would send every name garbled ("Nguyá»…n" for "Nguyễn") and, for a
+// code page no garbled check knows, silently. It returns nil otherwise.
+func utf8Declared(sample []byte, enc encoding.Encoding, canon, declared string) error {
+	if len(sample) == sniffSize {
+		sample = trimPartialRune(sample)
+	}
+	if !utf8.Valid(sample) || countBeyondASCII(sample) < minUTF8Runes {
+		return nil
+	}
+	cell := firstCellBeyondASCII(sample)
+	misread, err := enc.NewDecoder().Bytes(cell)
+	if err != nil {
+		return nil
+	}
+	return utf8DeclaredError(fmt.Sprintf("the file is UTF-8 (\"CSV UTF-8\"), not recipients.encoding %q: %s reads %q as %q, and every message would show that; take `encoding: %s` out from under recipients: in the campaign file",
+		declared, canon, shorten(string(cell)), shorten(string(misread)), declared))
+}
+
+// utf8DeclaredError is utf8Declared's refusal: an ErrBadEncoding whose
+// words are its own, the file's text being valid UTF-8.
+type utf8DeclaredError string
+
+func (e utf8DeclaredError) Error() string { return string(e) }
+
+// Unwrap makes the refusal an ErrBadEncoding, a file that cannot be read.
+func (e utf8DeclaredError) Unwrap() error { return ErrBadEncoding }
+
+// trimPartialRune is b without the start of a character its end cuts off.
+func trimPartialRune(b []byte) []byte {
+	for i := len(b) - 1; i >= 0 && i >= len(b)-utf8.UTFMax; i-- {
+		if utf8.RuneStart(b[i]) {
+			if !utf8.FullRune(b[i:]) {
+				return b[:i]
+			}
+			break
+		}
+	}
+	return b
+}
+
+// countBeyondASCII counts the characters beyond ASCII in b, valid UTF-8.
+func countBeyondASCII(b []byte) int {
+	n := 0
+	for _, c := range b {
+		if c >= 0xC0 { // a lead byte: one character
+			n++
+		}
+	}
+	return n
+}
+
+// firstCellBeyondASCII is the first run of b between delimiters, quotes
+// and line ends (what a CSV sheet's cell most likely is) that holds a byte
+// beyond ASCII; nil when there is none.
+func firstCellBeyondASCII(b []byte) []byte {
+	i := bytes.IndexFunc(b, func(r rune) bool { return r >= utf8.RuneSelf })
+	if i < 0 {
+		return nil
+	}
+	start := bytes.LastIndexAny(b[:i], cellEnds) + 1
+	end := len(b)
+	if j := bytes.IndexAny(b[i:], cellEnds); j >= 0 {
+		end = i + j
+	}
+	return b[start:end]
+}
+
+// cellEnds are the bytes that end a cell of a CSV sheet, whatever its
+// delimiter.
+const cellEnds = ",;\t|\"\r\n"
