@@ -45,7 +45,7 @@ const (
 	// It holds maxUIDLs and maxOverran at their longest.
 	maxMemoryFile = 16 << 20
 	// memoryHead is the file's first line.
-	memoryHead = "# tidings bounces: the messages read (uids, uidl, and upto: all the maildrop held up to that one but the holes) and, of those, the ones left in the mailbox as no report to move (stays, stay); the next run skips them; and those the server did not give in time (overran: id, runs, bound, subject, from), skipped after 2 runs (remove this file to read them all again)"
+	memoryHead = "# tidings bounces: the messages read (uids, uidl, and upto: all the maildrop held up to that one but the holes) and, of those, the ones left in the mailbox as no report to move (stays, stay); the next run skips them; and those the server did not give in time (overran: id, runs, bound, size, subject, from), skipped after 2 runs (remove this file to read them all again)"
 )
 
 // Memory is what the runs of bounces read of the mailbox, kept in the

@@ -22,12 +22,18 @@ const overrunRuns = 2
 // overrun is what Memory keeps of a message whose fetch overran: in how
 // many runs, and the bound of one exchange then (mailbox.Config's
 // ExchangeLimit, 10 × mailbox.timeout): a run with a larger bound tries
-// it again.
+// it again. It holds for the message of its size only: a POP3 server
+// that gives the unique-id again to another message, against RFC 1939,
+// most likely gives another size, and that message is read.
 type overrun struct {
 	runs          int
 	bound         time.Duration
+	size          int64  // -1: not known (a file written before sizes were kept)
 	subject, from string // as its header says, "" when not known
 }
+
+// of reports whether o is about a message of size.
+func (o overrun) of(size int64) bool { return o.size < 0 || o.size == size }
 
 // PassedOver is a message a run did not read because the fetch of it
 // overran the bounds of one exchange in overrunRuns earlier runs, under a
@@ -53,7 +59,7 @@ func (m *Memory) passOver(entries []mailbox.Entry, bound time.Duration) (kept []
 	kept = entries[:0:0]
 	for _, e := range entries {
 		o, ok := m.overran[e.ID]
-		if ok && o.runs >= overrunRuns && o.bound >= bound {
+		if ok && o.runs >= overrunRuns && o.bound >= bound && o.of(e.Size) {
 			passed = append(passed, PassedOver{ID: e.ID, Size: e.Size, Subject: o.subject, From: o.from, Runs: o.runs, Bound: o.bound})
 			continue
 		}
@@ -62,14 +68,14 @@ func (m *Memory) passOver(entries []mailbox.Entry, bound time.Duration) (kept []
 	return kept, passed
 }
 
-// overrunRunsOf is in how many runs the fetch of message id overran
-// under bound or a larger one, counting this run's overrun under bound:
-// 1 when none before did (or m is nil).
-func (m *Memory) overrunRunsOf(id string, bound time.Duration) int {
+// overrunRunsOf is in how many runs the fetch of message id, of size,
+// overran under bound or a larger one, counting this run's overrun under
+// bound: 1 when none before did (or m is nil).
+func (m *Memory) overrunRunsOf(id string, size int64, bound time.Duration) int {
 	if m == nil {
 		return 1
 	}
-	if o, ok := m.overran[id]; ok && o.bound >= bound {
+	if o, ok := m.overran[id]; ok && o.bound >= bound && o.of(size) {
 		return o.runs + 1
 	}
 	return 1
@@ -84,7 +90,10 @@ func (m *Memory) noteOverruns(msgs []PassedOver, bound time.Duration) {
 		if !storableUIDL(p.ID) || !known && len(m.overran) >= maxOverran {
 			continue
 		}
-		m.overran[p.ID] = overrun{runs: m.overrunRunsOf(p.ID, bound), bound: bound,
+		if !was.of(p.Size) {
+			was = overrun{} // another message under its id
+		}
+		m.overran[p.ID] = overrun{runs: m.overrunRunsOf(p.ID, p.Size, bound), bound: bound, size: p.Size,
 			subject: cmp.Or(clipText(p.Subject), was.subject), from: cmp.Or(clipText(p.From), was.from)}
 	}
 }
@@ -119,14 +128,19 @@ func (m *Memory) pruneOverruns(read []string, listed []mailbox.Entry) {
 	}
 }
 
-// line is the rest of the overran line of message id: "ID RUNS
-// BOUND SUBJECT FROM", BOUND as time.Duration writes it, SUBJECT and FROM
-// Go-quoted.
+// line is the rest of the overran line of message id: "ID RUNS BOUND
+// SIZE SUBJECT FROM", BOUND as time.Duration writes it, SUBJECT and FROM
+// Go-quoted (SIZE left out when not known).
 func (o overrun) line(id string) string {
-	return fmt.Sprintf("%s %d %s %s %s", id, o.runs, o.bound, strconv.Quote(o.subject), strconv.Quote(o.from))
+	size := ""
+	if o.size >= 0 {
+		size = strconv.FormatInt(o.size, 10) + " "
+	}
+	return fmt.Sprintf("%s %d %s %s%s %s", id, o.runs, o.bound, size, strconv.Quote(o.subject), strconv.Quote(o.from))
 }
 
-// parseOverrun reads the rest of an overran line (overrun.line) into m.
+// parseOverrun reads the rest of an overran line (overrun.line) into m;
+// one without SIZE (written before sizes were kept) holds for any size.
 func (m *Memory) parseOverrun(rest string) error {
 	bad := fmt.Errorf("an overran line tidings does not write: %.40q", rest)
 	f := strings.SplitN(rest, " ", 4)
@@ -138,11 +152,18 @@ func (m *Memory) parseOverrun(rest string) error {
 	if err != nil || berr != nil || runs < 1 || bound < 0 {
 		return bad
 	}
-	subject, from, ok := twoQuoted(f[3])
+	size, quoted := int64(-1), f[3]
+	if n, rest, sized := strings.Cut(quoted, " "); sized && !strings.HasPrefix(quoted, `"`) {
+		if size, err = strconv.ParseInt(n, 10, 64); err != nil || size < 0 {
+			return bad
+		}
+		quoted = rest
+	}
+	subject, from, ok := twoQuoted(quoted)
 	if !ok {
 		return bad
 	}
-	m.overran[f[0]] = overrun{runs: runs, bound: bound, subject: subject, from: from}
+	m.overran[f[0]] = overrun{runs: runs, bound: bound, size: size, subject: subject, from: from}
 	return nil
 }
 
@@ -175,7 +196,7 @@ func overrunProblem(err error, runs int, remembered bool) string {
 // (err) and which the run passed over on a new session; remembered says
 // the overrun is kept for the next runs (Options.Memory).
 func passedOverFinding(p PassedOver, err error, opts Options, remembered bool) Finding {
-	runs := opts.Memory.overrunRunsOf(p.ID, opts.Bound)
+	runs := opts.Memory.overrunRunsOf(p.ID, p.Size, opts.Bound)
 	problem := overrunProblem(err, runs, remembered)
 	return Finding{ID: p.ID, Verdict: Unreadable, Problem: problem, Overran: true, Size: p.Size, Subject: p.Subject, From: p.From}
 }
