@@ -291,3 +291,31 @@ func TestBouncesOverrunPOP3Slow(t *testing.T) {
 		t.Fatalf("exit %d, want %d, and two RETRs given about 6s\n%s%s", code, exitSomeFailed, out, errOut)
 	}
 }
+
+// TestBouncesOverrunServer: over POP3 (Dovecot, a proxy holding the reply
+// to one RETR and to the TOP that asks for its header on the new session),
+// a message whose header the server does not give in time either is
+// passed over without its overrun being counted, saying the server may be
+// at fault, and the third run asks for it again: a server that stalls
+// every fetch for a while had every message it listed skipped unread
+// after two such runs, until mailbox.timeout was changed.
+func TestBouncesOverrunServer(t *testing.T) {
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+	camp, p := slowCampaign(t, d, "pop3", 0, "1s")
+	for _, r := range fiveBounces(t, camp) {
+		d.Deliver(t, bounceUser, r)
+	}
+	p.arm("RETR 2\r\n", "TOP 2 0\r\n")
+	for i := 1; i <= 3; i++ {
+		out, errOut, code := runCLI(t, "bounces", camp)
+		if code != exitSomeFailed || !strings.Contains(out, "nor its header on a new session (the server, rather than the message, may be at fault); passed over, on another new session: the next run tries it again") {
+			t.Fatalf("run %d: exit %d, want %d\n%s%s", i, code, exitSomeFailed, out, errOut)
+		}
+	}
+	if n := p.hitCount(); n != 6 {
+		t.Errorf("the message and its header were asked for %d times in three runs, want 6", n)
+	}
+	if n := feedbackRecords(t, camp); n != 4 {
+		t.Errorf("journal has %d feedback records, want 4", n)
+	}
+}

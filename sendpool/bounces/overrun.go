@@ -180,10 +180,13 @@ func twoQuoted(s string) (a, b string, ok bool) {
 }
 
 // overrunProblem says of a message whose fetch overran (err) that it was
-// passed over, in the runs'th run to overrun, and what the next run does.
-func overrunProblem(err error, runs int, remembered bool) string {
+// passed over, in the runs'th run to overrun, and what the next run does;
+// server says its header overran too, on the new session.
+func overrunProblem(err error, runs int, remembered, server bool) string {
 	why := strings.TrimPrefix(err.Error(), "mailbox: ")
 	switch {
+	case server:
+		return fmt.Sprintf("the server did not give it within bounds (%s), nor its header on a new session (the server, rather than the message, may be at fault); passed over, on another new session: the next run tries it again", why)
 	case !remembered:
 		return fmt.Sprintf("the server did not give it within bounds (%s); passed over, on a new session: the next run tries it again", why)
 	case runs >= overrunRuns:
@@ -194,10 +197,11 @@ func overrunProblem(err error, runs int, remembered bool) string {
 
 // passedOverFinding is the finding for message p whose fetch overran
 // (err) and which the run passed over on a new session; remembered says
-// the overrun is kept for the next runs (Options.Memory).
-func passedOverFinding(p PassedOver, err error, opts Options, remembered bool) Finding {
+// the overrun is kept for the next runs (Options.Memory), server that its
+// header overran too.
+func passedOverFinding(p PassedOver, err error, opts Options, remembered, server bool) Finding {
 	runs := opts.Memory.overrunRunsOf(p.ID, p.Size, opts.Bound)
-	problem := overrunProblem(err, runs, remembered)
+	problem := overrunProblem(err, runs, remembered, server)
 	return Finding{ID: p.ID, Verdict: Unreadable, Problem: problem, Overran: true, Size: p.Size, Subject: p.Subject, From: p.From}
 }
 
@@ -208,22 +212,31 @@ const maxHead = 64 << 10
 // passOverAt goes on past message e, whose fetch overran its bounds
 // (err) and ended the session: on a new session (passOver), where it
 // asks for e's header to name it (which, overrunning too, takes one more
-// new session). It returns the finding, and e with what its header said;
-// an error when the run stops there.
-func passOverAt(ctx context.Context, mb Mailbox, e mailbox.Entry, err error, opts Options) (Finding, PassedOver, error) {
+// new session). It returns the finding, and the overrun to count (e
+// with what its header said): none when the header overran too, or the
+// run stops there, for then the server, rather than the message, may be
+// at fault (a server that stalls every fetch for a while would otherwise
+// have every message it listed skipped unread after two such runs); an
+// error when the run stops there.
+func passOverAt(ctx context.Context, mb Mailbox, e mailbox.Entry, err error, opts Options) (Finding, []PassedOver, error) {
 	p := PassedOver{ID: e.ID, Size: e.Size}
 	if serr := passOver(ctx, mb, err); serr != nil {
-		return Finding{}, p, serr
+		return Finding{}, nil, serr
 	}
 	head, herr := mb.Head(ctx, e.ID, maxHead)
-	if mailbox.Overran(herr) {
+	server := mailbox.Overran(herr)
+	if server {
 		if serr := passOver(ctx, mb, herr); serr != nil {
-			return Finding{}, p, serr
+			return Finding{}, nil, serr
 		}
 	}
 	if r := feedback.ParseHeader(head); herr == nil && r != nil {
 		p.Subject, p.From = clipText(r.Subject), clipText(r.From)
 	}
-	remembered := opts.Memory != nil && !opts.DryRun && mb.Scope().Key != ""
-	return passedOverFinding(p, err, opts, remembered), p, nil
+	remembered := opts.Memory != nil && !opts.DryRun && mb.Scope().Key != "" && !server
+	f := passedOverFinding(p, err, opts, remembered, server)
+	if !remembered {
+		return f, nil, nil
+	}
+	return f, []PassedOver{p}, nil
 }
