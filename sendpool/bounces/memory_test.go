@@ -649,3 +649,58 @@ func TestMemoryPOP3Progress(t *testing.T) {
 		t.Errorf("its last message read gone: %d kept, from %s", len(kept), kept[1].ID)
 	}
 }
+
+// TestMemoryOverrunGivenAgain: a POP3 unique-id whose message overran in
+// two runs, given by the maildrop to another message since (against RFC
+// 1939, of another size), is read, not passed over unread as the one
+// that overran, and that message's overruns count anew; an overran line
+// without a size (written before sizes were kept) holds as before.
+func TestMemoryOverrunGivenAgain(t *testing.T) {
+	dir := t.TempDir()
+	scope := mailbox.Scope{Key: `pop3 "h:995" "u"`}
+	listed := []mailbox.Entry{{ID: "a1", Size: 100}, {ID: "b2", Size: 200}}
+	load := func() *Memory {
+		t.Helper()
+		m, err := LoadMemory(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.readBy("r1")
+		m.skip(scope, "/l", listed, false)
+		return m
+	}
+	run := func(size int64) {
+		t.Helper()
+		msgs := []PassedOver{{ID: "b2", Size: size, Subject: "Undelivered"}}
+		if _, err := rememberRead(load(), scope, readings{read: []string{"a1"}, overran: msgs}, listed, Options{Bound: time.Minute}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run(200)
+	run(200)
+	if _, passed := load().passOver(listed, time.Minute); len(passed) != 1 {
+		t.Fatalf("after two runs: passed over %+v, want b2", passed)
+	}
+	listed = []mailbox.Entry{{ID: "a1", Size: 100}, {ID: "b2", Size: 300}}
+	if kept, passed := load().passOver(listed, time.Minute); len(passed) != 0 || idsOf(kept) != "a1 b2" {
+		t.Errorf("another message under b2: kept %q, passed over %+v", idsOf(kept), passed)
+	}
+	run(300)
+	if m := load(); m.overran["b2"].runs != 1 || m.overran["b2"].size != 300 {
+		t.Errorf("another message's overrun: %+v, want 1 run of size 300", m.overran["b2"])
+	}
+	b, err := os.ReadFile(filepath.Join(dir, ReadFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := strings.Replace(string(b), "overran b2 1 1m0s 300 ", "overran b2 2 1m0s ", 1)
+	if old == string(b) {
+		t.Fatalf("no overran line of size 300 in\n%s", b)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ReadFile), []byte(old), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, passed := load().passOver(listed, time.Minute); len(passed) != 1 {
+		t.Errorf("an overran line without a size: passed over %+v, want b2", passed)
+	}
+}

@@ -22,12 +22,18 @@ const overrunRuns = 2
 // overrun is what Memory keeps of a message whose fetch overran: in how
 // many runs, and the bound of one exchange then (mailbox.Config's
 // ExchangeLimit, 10 × mailbox.timeout): a run with a larger bound tries
-// it again.
+// it again. It holds for the message of its size only: a POP3 server
+// that gives the unique-id again to another message, against RFC 1939,
+// most likely gives another size, and that message is read.
 type overrun struct {
 	runs          int
 	bound         time.Duration
+	size          int64  // -1: not known (a file written before sizes were kept)
 	subject, from string // as its header says, "" when not known
 }
+
+// of reports whether o is about a message of size.
+func (o overrun) of(size int64) bool { return o.size < 0 || o.size == size }
 
 // PassedOver is a message a run did not read because the fetch of it
 // overran the bounds of one exchange in overrunRuns earlier runs, under a
@@ -53,7 +59,7 @@ func (m *Memory) passOver(entries []mailbox.Entry, bound time.Duration) (kept []
 	kept = entries[:0:0]
 	for _, e := range entries {
 		o, ok := m.overran[e.ID]
-		if ok && o.runs >= overrunRuns && o.bound >= bound {
+		if ok && o.runs >= overrunRuns && o.bound >= bound && o.of(e.Size) {
 			passed = append(passed, PassedOver{ID: e.ID, Size: e.Size, Subject: o.subject, From: o.from, Runs: o.runs, Bound: o.bound})
 			continue
 		}
@@ -62,14 +68,14 @@ func (m *Memory) passOver(entries []mailbox.Entry, bound time.Duration) (kept []
 	return kept, passed
 }
 
-// overrunRunsOf is in how many runs the fetch of message id overran
-// under bound or a larger one, counting this run's overrun under bound:
-// 1 when none before did (or m is nil).
-func (m *Memory) overrunRunsOf(id string, bound time.Duration) int {
+// overrunRunsOf is in how many runs the fetch of message id, of size,
+// overran under bound or a larger one, counting this run's overrun under
+// bound: 1 when none before did (or m is nil).
+func (m *Memory) overrunRunsOf(id string, size int64, bound time.Duration) int {
 	if m == nil {
 		return 1
 	}
-	if o, ok := m.overran[id]; ok && o.bound >= bound {
+	if o, ok := m.overran[id]; ok && o.bound >= bound && o.of(size) {
 		return o.runs + 1
 	}
 	return 1
@@ -84,7 +90,10 @@ func (m *Memory) noteOverruns(msgs []PassedOver, bound time.Duration) {
 		if !storableUIDL(p.ID) || !known && len(m.overran) >= maxOverran {
 			continue
 		}
-		m.overran[p.ID] = overrun{runs: m.overrunRunsOf(p.ID, bound), bound: bound,
+		if !was.of(p.Size) {
+			was = overrun{} // another message under its id
+		}
+		m.overran[p.ID] = overrun{runs: m.overrunRunsOf(p.ID, p.Size, bound), bound: bound, size: p.Size,
 			subject: cmp.Or(clipText(p.Subject), was.subject), from: cmp.Or(clipText(p.From), was.from)}
 	}
 }
@@ -119,14 +128,19 @@ func (m *Memory) pruneOverruns(read []string, listed []mailbox.Entry) {
 	}
 }
 
-// line is the rest of the overran line of message id: "ID RUNS
-// BOUND SUBJECT FROM", BOUND as time.Duration writes it, SUBJECT and FROM
-// Go-quoted.
+// line is the rest of the overran line of message id: "ID RUNS BOUND
+// SIZE SUBJECT FROM", BOUND as time.Duration writes it, SUBJECT and FROM
+// Go-quoted (SIZE left out when not known).
 func (o overrun) line(id string) string {
-	return fmt.Sprintf("%s %d %s %s %s", id, o.runs, o.bound, strconv.Quote(o.subject), strconv.Quote(o.from))
+	size := ""
+	if o.size >= 0 {
+		size = strconv.FormatInt(o.size, 10) + " "
+	}
+	return fmt.Sprintf("%s %d %s %s%s %s", id, o.runs, o.bound, size, strconv.Quote(o.subject), strconv.Quote(o.from))
 }
 
-// parseOverrun reads the rest of an overran line (overrun.line) into m.
+// parseOverrun reads the rest of an overran line (overrun.line) into m;
+// one without SIZE (written before sizes were kept) holds for any size.
 func (m *Memory) parseOverrun(rest string) error {
 	bad := fmt.Errorf("an overran line tidings does not write: %.40q", rest)
 	f := strings.SplitN(rest, " ", 4)
@@ -138,11 +152,18 @@ func (m *Memory) parseOverrun(rest string) error {
 	if err != nil || berr != nil || runs < 1 || bound < 0 {
 		return bad
 	}
-	subject, from, ok := twoQuoted(f[3])
+	size, quoted := int64(-1), f[3]
+	if n, rest, sized := strings.Cut(quoted, " "); sized && !strings.HasPrefix(quoted, `"`) {
+		if size, err = strconv.ParseInt(n, 10, 64); err != nil || size < 0 {
+			return bad
+		}
+		quoted = rest
+	}
+	subject, from, ok := twoQuoted(quoted)
 	if !ok {
 		return bad
 	}
-	m.overran[f[0]] = overrun{runs: runs, bound: bound, subject: subject, from: from}
+	m.overran[f[0]] = overrun{runs: runs, bound: bound, size: size, subject: subject, from: from}
 	return nil
 }
 
@@ -159,10 +180,13 @@ func twoQuoted(s string) (a, b string, ok bool) {
 }
 
 // overrunProblem says of a message whose fetch overran (err) that it was
-// passed over, in the runs'th run to overrun, and what the next run does.
-func overrunProblem(err error, runs int, remembered bool) string {
+// passed over, in the runs'th run to overrun, and what the next run does;
+// server says its header overran too, on the new session.
+func overrunProblem(err error, runs int, remembered, server bool) string {
 	why := strings.TrimPrefix(err.Error(), "mailbox: ")
 	switch {
+	case server:
+		return fmt.Sprintf("the server did not give it within bounds (%s), nor its header on a new session (the server, rather than the message, may be at fault); passed over, on another new session: the next run tries it again", why)
 	case !remembered:
 		return fmt.Sprintf("the server did not give it within bounds (%s); passed over, on a new session: the next run tries it again", why)
 	case runs >= overrunRuns:
@@ -173,10 +197,11 @@ func overrunProblem(err error, runs int, remembered bool) string {
 
 // passedOverFinding is the finding for message p whose fetch overran
 // (err) and which the run passed over on a new session; remembered says
-// the overrun is kept for the next runs (Options.Memory).
-func passedOverFinding(p PassedOver, err error, opts Options, remembered bool) Finding {
-	runs := opts.Memory.overrunRunsOf(p.ID, opts.Bound)
-	problem := overrunProblem(err, runs, remembered)
+// the overrun is kept for the next runs (Options.Memory), server that its
+// header overran too.
+func passedOverFinding(p PassedOver, err error, opts Options, remembered, server bool) Finding {
+	runs := opts.Memory.overrunRunsOf(p.ID, p.Size, opts.Bound)
+	problem := overrunProblem(err, runs, remembered, server)
 	return Finding{ID: p.ID, Verdict: Unreadable, Problem: problem, Overran: true, Size: p.Size, Subject: p.Subject, From: p.From}
 }
 
@@ -187,22 +212,31 @@ const maxHead = 64 << 10
 // passOverAt goes on past message e, whose fetch overran its bounds
 // (err) and ended the session: on a new session (passOver), where it
 // asks for e's header to name it (which, overrunning too, takes one more
-// new session). It returns the finding, and e with what its header said;
-// an error when the run stops there.
-func passOverAt(ctx context.Context, mb Mailbox, e mailbox.Entry, err error, opts Options) (Finding, PassedOver, error) {
+// new session). It returns the finding, and the overrun to count (e
+// with what its header said): none when the header overran too, or the
+// run stops there, for then the server, rather than the message, may be
+// at fault (a server that stalls every fetch for a while would otherwise
+// have every message it listed skipped unread after two such runs); an
+// error when the run stops there.
+func passOverAt(ctx context.Context, mb Mailbox, e mailbox.Entry, err error, opts Options) (Finding, []PassedOver, error) {
 	p := PassedOver{ID: e.ID, Size: e.Size}
 	if serr := passOver(ctx, mb, err); serr != nil {
-		return Finding{}, p, serr
+		return Finding{}, nil, serr
 	}
 	head, herr := mb.Head(ctx, e.ID, maxHead)
-	if mailbox.Overran(herr) {
+	server := mailbox.Overran(herr)
+	if server {
 		if serr := passOver(ctx, mb, herr); serr != nil {
-			return Finding{}, p, serr
+			return Finding{}, nil, serr
 		}
 	}
 	if r := feedback.ParseHeader(head); herr == nil && r != nil {
 		p.Subject, p.From = clipText(r.Subject), clipText(r.From)
 	}
-	remembered := opts.Memory != nil && !opts.DryRun && mb.Scope().Key != ""
-	return passedOverFinding(p, err, opts, remembered), p, nil
+	remembered := opts.Memory != nil && !opts.DryRun && mb.Scope().Key != "" && !server
+	f := passedOverFinding(p, err, opts, remembered, server)
+	if !remembered {
+		return f, nil, nil
+	}
+	return f, []PassedOver{p}, nil
 }

@@ -311,8 +311,8 @@ type readings struct {
 	// left are those of read that are no report to move: they stay in
 	// the mailbox whatever the run.
 	left []string
-	// overran are the messages whose fetch overran its bounds (passed
-	// over, or where the run stopped).
+	// overran are the messages whose fetch overran its bounds, passed
+	// over, whose overruns count (see passOverAt).
 	overran []PassedOver
 	stopped *StoppedError
 }
@@ -362,8 +362,8 @@ func (ix *Index) readAll(ctx context.Context, mb Mailbox, entries []mailbox.Entr
 		var fe *fetchError
 		if errors.As(err, &fe) && mailboxStopped(fe.err) {
 			if mailbox.Overran(fe.err) {
-				f, p, serr := passOverAt(ctx, mb, e, fe.err, opts)
-				if r.overran = append(r.overran, p); serr == nil {
+				f, counted, serr := passOverAt(ctx, mb, e, fe.err, opts)
+				if r.overran = append(r.overran, counted...); serr == nil {
 					sum.Findings = append(sum.Findings, f)
 					continue
 				}

@@ -1077,6 +1077,7 @@ type overrunMailbox struct {
 	scope    string
 	ended    bool
 	reopened int
+	refuse   error // what Reopen fails with (nil: it does not)
 }
 
 func (mb *overrunMailbox) Fetch(ctx context.Context, id string, max int64) ([]byte, error) {
@@ -1090,7 +1091,14 @@ func (mb *overrunMailbox) Fetch(ctx context.Context, id string, max int64) ([]by
 	return mb.memMailbox.Fetch(ctx, id, max)
 }
 
-func (mb *overrunMailbox) Reopen(context.Context) error { mb.ended = false; mb.reopened++; return nil }
+func (mb *overrunMailbox) Reopen(context.Context) error {
+	if mb.refuse != nil {
+		return mb.refuse
+	}
+	mb.ended = false
+	mb.reopened++
+	return nil
+}
 
 func (mb *overrunMailbox) Scope() mailbox.Scope { return mailbox.Scope{Key: mb.scope, UIDs: true} }
 
@@ -1121,5 +1129,36 @@ func TestProcessPassesOver(t *testing.T) {
 		if !f.Overran || f.Verdict != Unreadable || f.From == "" || f.Subject == "" || !strings.Contains(f.Problem, c.next) {
 			t.Errorf("scope %q: finding %+v, want %q", c.scope, f, c.next)
 		}
+	}
+}
+
+// TestProcessOverrunStops: a run that cannot open a new session after a
+// message's fetch overran stops there, and does not count the overrun
+// (the server, rather than the message, may be at fault): two such runs
+// had the message skipped unread from then on.
+func TestProcessOverrunStops(t *testing.T) {
+	dir := t.TempDir()
+	sent(t, dir, "ann@example.org")
+	bounce := dsn("<2.tidings@news.example>", "", "ann@example.org", "failed", "5.1.1", "550 5.1.1 no such user")
+	for run := 1; run <= 2; run++ {
+		mb := &overrunMailbox{memMailbox: newMemMailbox(bounce, personal), slow: "1", scope: "mem", refuse: errors.New("connection refused")}
+		mem, err := LoadMemory(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, done := journalRecorder(t, dir)
+		_, err = Process(t.Context(), mb, index(t, dir), w, Options{SuppressFile: filepath.Join(dir, "s.txt"), Campaign: "x", Memory: mem, Bound: 5 * time.Second})
+		done()
+		if _, ok := errors.AsType[*StoppedError](err); !ok {
+			t.Fatalf("run %d: %v, want a *StoppedError", run, err)
+		}
+	}
+	mem, err := LoadMemory(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem.readBy(mem.rules)
+	if kept, passed := mem.passOver(entries("1", "2"), 5*time.Second); len(passed) != 0 || len(kept) != 2 || len(mem.overran) != 0 {
+		t.Errorf("after two runs stopped at message 1: passed over %+v, overruns kept %v", passed, mem.overran)
 	}
 }

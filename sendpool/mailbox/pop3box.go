@@ -114,23 +114,38 @@ func (b *pop3Box) List(ctx context.Context, _ time.Time) ([]Entry, error) {
 	if err != nil {
 		return nil, err
 	}
+	sizes, err := b.list(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	list := make([]Entry, 0, len(sizes))
+	for _, s := range sizes {
+		if id, ok := ids[s.Num]; ok {
+			list = append(list, Entry{ID: id, Size: s.Size})
+		}
+	}
+	return list, nil
+}
+
+// list asks for the messages' sizes (LIST) and keeps them by unique-id,
+// ids giving the unique-id of each message number, for the time a RETR
+// may take.
+func (b *pop3Box) list(ctx context.Context, ids map[int]string) ([]pop3.ListEntry, error) {
 	var sizes []pop3.ListEntry
-	err = b.step(ctx, "LIST", 0, func(ctx context.Context) (err error) {
+	err := b.step(ctx, "LIST", 0, func(ctx context.Context) (err error) {
 		sizes, err = b.c.List(ctx)
 		return err
 	})
 	if err != nil {
 		return nil, wrapPOP3(err)
 	}
-	list := make([]Entry, 0, len(sizes))
 	b.sizes = make(map[string]int64, len(sizes))
 	for _, s := range sizes {
 		if id, ok := ids[s.Num]; ok {
-			list = append(list, Entry{ID: id, Size: s.Size})
 			b.sizes[id] = s.Size
 		}
 	}
-	return list, nil
+	return sizes, nil
 }
 
 // uidl reads the unique-ids anew: message number → unique-id, and keeps
@@ -154,13 +169,24 @@ func (b *pop3Box) uidl(ctx context.Context) (map[int]string, error) {
 }
 
 // num is id's message number in this session, asking for UIDL once when
-// id is not known yet.
+// id is not known yet, and for the messages' sizes with it when this
+// session did not List (a new one, opened after an exchange overran).
 func (b *pop3Box) num(ctx context.Context, id string) (int, error) {
 	if n, ok := b.nums[id]; ok {
 		return n, nil
 	}
-	if _, err := b.uidl(ctx); err != nil {
+	var ids map[int]string
+	err := b.step(ctx, "UIDL", 0, func(ctx context.Context) (err error) {
+		ids, err = b.uidl(ctx)
+		return err
+	})
+	if err != nil {
 		return 0, err
+	}
+	if b.sizes == nil {
+		if _, err := b.list(ctx, ids); err != nil {
+			return 0, err
+		}
 	}
 	if n, ok := b.nums[id]; ok {
 		return n, nil
