@@ -3,6 +3,7 @@ package campaign
 import (
 	"bytes"
 	"fmt"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
@@ -19,7 +20,10 @@ const minUTF8Runes = 3
 // utf8Declared refuses a file the campaign declares in a single-byte code
 // page (enc, named canon; declared as written) whose start (sample, the
 // first sniffSize bytes or all of a shorter file) is UTF-8 holding at
-// least minUTF8Runes characters beyond ASCII: last year's campaign file,
+// least minUTF8Runes characters beyond ASCII, or fewer that are UTF-8 all
+// the same (fewReadAsUTF8: a short list whose one "Paweł" windows-1250
+// would send as "PaweĹ‚", no garbled check knowing that code page): last
+// year's campaign file,
 // which said windows-1258 for a sheet Excel exported as "CSV UTF-8" this
 // year, would send every name garbled ("Nguyá»…n" for "Nguyễn") and, for a
 // code page no garbled check knows, silently. It returns nil otherwise.
@@ -27,7 +31,10 @@ func utf8Declared(sample []byte, enc encoding.Encoding, canon, declared string) 
 	if len(sample) == sniffSize {
 		sample = trimPartialRune(sample)
 	}
-	if !utf8.Valid(sample) || countBeyondASCII(sample) < minUTF8Runes {
+	if !utf8.Valid(sample) {
+		return nil
+	}
+	if n := countBeyondASCII(sample); n == 0 || n < minUTF8Runes && !fewReadAsUTF8(sample, enc) {
 		return nil
 	}
 	cell := firstCellBeyondASCII(sample)
@@ -37,6 +44,41 @@ func utf8Declared(sample []byte, enc encoding.Encoding, canon, declared string) 
 	}
 	return utf8DeclaredError(fmt.Sprintf("the file is UTF-8 (\"CSV UTF-8\"), not recipients.encoding %q: %s reads %q as %q, and every message would show that; take `encoding: %s` out from under recipients: in the campaign file",
 		declared, canon, shorten(string(cell)), shorten(string(misread)), declared))
+}
+
+// fewReadAsUTF8 reports whether sample, valid UTF-8 with fewer than
+// minUTF8Runes characters beyond ASCII, is UTF-8 all the same: each of
+// them is a letter of a European name (U+00C0–U+017F: "ł" in "Paweł"),
+// and enc reads their bytes with a character that is no letter ("Ĺ‚" in
+// windows-1250), which a name in enc does not hold beside a letter. A
+// name truly in enc whose bytes happen to make UTF-8 reads as another
+// script there ("GÓŁKA": U+04E3, Cyrillic) or as letters in enc too
+// ("FĂŞIE" in windows-1250, "ê" in UTF-8), and is read as declared.
+func fewReadAsUTF8(sample []byte, enc encoding.Encoding) bool {
+	for len(sample) > 0 {
+		r, n := utf8.DecodeRune(sample)
+		if r >= utf8.RuneSelf && (!nameLetter(r) || !noLetterIn(enc, sample[:n])) {
+			return false
+		}
+		sample = sample[n:]
+	}
+	return true
+}
+
+// nameLetter reports whether r is a letter of the Latin-1 Supplement or
+// Latin Extended-A, the accented letters of European names.
+func nameLetter(r rune) bool {
+	return r >= '\u00c0' && r <= '\u017f' && r != '\u00d7' && r != '\u00f7'
+}
+
+// noLetterIn reports whether enc reads b with a character that is neither
+// a letter nor a mark (a symbol, punctuation, a control, or none).
+func noLetterIn(enc encoding.Encoding, b []byte) bool {
+	s, err := enc.NewDecoder().Bytes(b)
+	if err != nil {
+		return true
+	}
+	return bytes.ContainsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsMark(r) })
 }
 
 // utf8DeclaredError is utf8Declared's refusal: an ErrBadEncoding whose

@@ -118,28 +118,13 @@ func newTextSource(raw io.Reader, declared, file string) (*textSource, error) {
 		ts.name, dec = "utf-16be", xunicode.UTF16(xunicode.BigEndian, xunicode.IgnoreBOM)
 	}
 	if declared != "" {
-		enc, canon, err := LookupEncoding(declared)
+		d, err := ts.declare(br, declared, file)
 		if err != nil {
 			return nil, err
 		}
-		switch {
-		case ts.name != "" && ts.name != canon:
-			ts.warnings = append(ts.warnings, fmt.Sprintf("%s: starts with a %s byte order mark; read as %s, not as recipients.encoding %q", file, strings.ToUpper(ts.name), ts.name, declared))
-		case ts.name != "":
-			// The mark agrees with the setting.
-		case canon == "utf-8":
-			ts.name, ts.validate = "utf-8", true
-		default:
-			if sample, _ := br.Peek(sniffSize); singleByte(canon) {
-				if err := utf8Declared(sample, enc, canon, declared); err != nil {
-					return nil, err
-				}
-			}
-			ts.name, dec = canon, enc
-			ts.legacy, ts.script = singleByteScript(canon, enc)
-			ts.compose = canon == "windows-1258"
+		if d != nil {
+			dec = d
 		}
-		ts.declared = declared
 	}
 	if ts.name == "" {
 		ts.name, ts.validate = "utf-8", true
@@ -160,6 +145,38 @@ func newTextSource(raw io.Reader, declared, file string) (*textSource, error) {
 		_, _ = ts.r.Discard(len(bomUTF8))
 	}
 	return ts, nil
+}
+
+// declare applies recipients.encoding (declared) to ts, whose byte order
+// mark, if any, has set its name already (and wins, with a warning naming
+// file); it refuses UTF-8 text under a single-byte code page
+// (utf8Declared). It returns the decoder to read br with, nil for none
+// (UTF-8, or the mark's).
+func (ts *textSource) declare(br *bufio.Reader, declared, file string) (encoding.Encoding, error) {
+	enc, canon, err := LookupEncoding(declared)
+	if err != nil {
+		return nil, err
+	}
+	ts.declared = declared
+	switch {
+	case ts.name != "" && ts.name != canon:
+		ts.warnings = append(ts.warnings, fmt.Sprintf("%s: starts with a %s byte order mark; read as %s, not as recipients.encoding %q", file, strings.ToUpper(ts.name), ts.name, declared))
+	case ts.name != "":
+		// The mark agrees with the setting.
+	case canon == "utf-8":
+		ts.name, ts.validate = "utf-8", true
+	default:
+		if sample, _ := br.Peek(sniffSize); singleByte(canon) {
+			if err := utf8Declared(sample, enc, canon, declared); err != nil {
+				return nil, err
+			}
+		}
+		ts.name = canon
+		ts.legacy, ts.script = singleByteScript(canon, enc)
+		ts.compose = canon == "windows-1258"
+		return enc, nil
+	}
+	return nil, nil
 }
 
 // looksUTF16 reports whether sample, the start of a file without a byte

@@ -150,7 +150,10 @@ func TestCSVTurkishAndVietnamese(t *testing.T) {
 // the setting to take out, rather than every name sent garbled (windows-1258
 // read "Nguyễn" as "Nguyá»…n" and nothing noticed); a sheet truly in the
 // code page, in capitals, whose one pair of bytes beyond ASCII happens to
-// be UTF-8 ("GÓŁKA" in windows-1250), is still read as declared.
+// be UTF-8 ("GÓŁKA" in windows-1250), is still read as declared. So is
+// one whose pair reads as letters both ways ("FĂŞIE", "FêIE"), while a
+// short UTF-8 list with one or two letters beyond ASCII ("Paweł", which
+// windows-1250 reads "PaweĹ‚") is refused (it passed check silently).
 func TestCSVUTF8DeclaredCodePage(t *testing.T) {
 	const danish = "email;navn;firma\r\na@x.example;JENS ØSTERGÅRD;ÆØÅ ApS\r\nb@x.example;MARIANNE SØNDERGÅRD;SØNDERGÅRD & SØN\r\n"
 	const vietnamese = "email,name\na@x.example,Nguyễn Văn Đức\nb@x.example,Trần Thị Hà\n"
@@ -169,6 +172,21 @@ func TestCSVUTF8DeclaredCodePage(t *testing.T) {
 			name: "polish windows-1250 in capitals, one pair UTF-8 by chance", file: "people.csv",
 			data: encode(t, charmap.Windows1250, "email,name\na@x.example,GÓŁKA\n"), rec: Recipients{Encoding: "windows-1250"},
 			want: []string{"2: a@x.example | GÓŁKA"},
+		},
+		{
+			name: "polish UTF-8 declared windows-1250, one letter beyond ASCII", file: "people.csv",
+			data: []byte("email,name\na@x.example,Paweł Nowak\nb@x.example,Anna Nowak\n"), rec: Recipients{Encoding: "windows-1250"}, openErr: "encoding",
+			msgs: []string{`the file is UTF-8 ("CSV UTF-8"), not recipients.encoding "windows-1250"`, `windows-1250 reads "Paweł Nowak" as "PaweĹ‚ Nowak"`},
+		},
+		{
+			name: "danish UTF-8 declared iso-8859-1, two letters beyond ASCII", file: "people.csv",
+			data: []byte("email,name\na@x.example,Søren Ås\n"), rec: Recipients{Encoding: "iso-8859-1"}, openErr: "encoding",
+			msgs: []string{`not recipients.encoding "iso-8859-1"`},
+		},
+		{
+			name: "romanian windows-1250 in capitals, one pair UTF-8 letters by chance", file: "people.csv",
+			data: encode(t, charmap.Windows1250, "email,name\na@x.example,FĂŞIE\n"), rec: Recipients{Encoding: "windows-1250"},
+			want: []string{"2: a@x.example | FĂŞIE"},
 		},
 	})
 }

@@ -185,3 +185,42 @@ func TestCheckEstimateCountsUnknown(t *testing.T) {
 		t.Errorf("check's estimate does not count the message of unknown outcome:\n%s", out)
 	}
 }
+
+// TestDailyCapHourlyCron holds the README's advice for daily_cap under
+// cron (Scripts, pipes and cron): an hourly send while the cap holds rows
+// back sends nothing, writes nothing to the journal and exits 1; the run
+// past the window sends what it freed; once every row is sent an hourly
+// run exits 0, again writing nothing.
+func TestDailyCapHourlyCron(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 15, "send: {concurrency: 3, retry_backoff: 1ms, daily_cap: 10}\n")
+	jpath := filepath.Join(filepath.Dir(camp), ".tidings", "t", journal.FileName)
+	journalSize := func() int64 {
+		st, err := os.Stat(jpath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.Size()
+	}
+	out, code := sendAt(t, camp, time.Time{})
+	after := time.Now()
+	if code != exitSomeFailed || len(srv.Messages()) != 10 {
+		t.Fatalf("09:00: exit %d, %d messages, want 1 and 10\n%s", code, len(srv.Messages()), out)
+	}
+	hourly := func(at time.Time, wantCode, wantMessages int) {
+		t.Helper()
+		was, sent := journalSize(), len(srv.Messages())
+		out, code := sendAt(t, camp, at)
+		if code != wantCode || len(srv.Messages()) != wantMessages {
+			t.Fatalf("run at %s: exit %d, %d messages, want %d and %d\n%s", at.Format(time.RFC3339), code, len(srv.Messages()), wantCode, wantMessages, out)
+		}
+		if now := journalSize(); sent == wantMessages && now != was {
+			t.Errorf("run at %s that sent nothing grew the journal from %d to %d bytes", at.Format(time.RFC3339), was, now)
+		}
+	}
+	for h := 1; h <= 23; h += 11 {
+		hourly(after.Add(time.Duration(h)*time.Hour), exitSomeFailed, 10)
+	}
+	hourly(after.Add(24*time.Hour+time.Minute), 0, 15)
+	hourly(after.Add(25*time.Hour+time.Minute), 0, 15)
+}

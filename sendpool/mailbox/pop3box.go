@@ -106,11 +106,7 @@ func popLoginError(cfg Config, err error) error {
 }
 
 func (b *pop3Box) List(ctx context.Context, _ time.Time) ([]Entry, error) {
-	var ids map[int]string
-	err := b.step(ctx, "UIDL", 0, func(ctx context.Context) (err error) {
-		ids, err = b.uidl(ctx)
-		return err
-	})
+	ids, err := b.uidl(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -148,16 +144,24 @@ func (b *pop3Box) list(ctx context.Context, ids map[int]string) ([]pop3.ListEntr
 	return sizes, nil
 }
 
-// uidl reads the unique-ids anew: message number → unique-id, and keeps
-// the other way round for Fetch and Delete.
+// uidl reads the unique-ids anew, within the bounds of one exchange:
+// message number → unique-id, and keeps the other way round for Fetch and
+// Delete.
 func (b *pop3Box) uidl(ctx context.Context) (map[int]string, error) {
-	list, err := b.c.UIDL(ctx)
-	var pe *pop3.Error
-	if errors.As(err, &pe) {
-		return nil, fmt.Errorf("mailbox: the POP3 server refused UIDL, without which a message cannot be named across sessions: %w", err)
-	}
+	var list []pop3.UIDLEntry
+	err := b.step(ctx, "UIDL", 0, func(ctx context.Context) (err error) {
+		list, err = b.c.UIDL(ctx)
+		var pe *pop3.Error
+		if errors.As(err, &pe) {
+			return fmt.Errorf("mailbox: the POP3 server refused UIDL, without which a message cannot be named across sessions: %w", err)
+		}
+		if err != nil {
+			return fmt.Errorf("mailbox: %w", err)
+		}
+		return nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("mailbox: %w", err)
+		return nil, err
 	}
 	ids := make(map[int]string, len(list))
 	b.nums = make(map[string]int, len(list))
@@ -175,11 +179,7 @@ func (b *pop3Box) num(ctx context.Context, id string) (int, error) {
 	if n, ok := b.nums[id]; ok {
 		return n, nil
 	}
-	var ids map[int]string
-	err := b.step(ctx, "UIDL", 0, func(ctx context.Context) (err error) {
-		ids, err = b.uidl(ctx)
-		return err
-	})
+	ids, err := b.uidl(ctx)
 	if err != nil {
 		return 0, err
 	}

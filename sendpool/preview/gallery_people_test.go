@@ -91,15 +91,17 @@ func TestGalleryLocalTime(t *testing.T) {
 // shows nothing (a zero-width space) or reorders what follows (an
 // isolate left open) is listed with it as its code point, marked ("Bob
 // Smith" with a zero-width space was listed "BobSmith", as if it had
-// none), as on the report page; a Hebrew name with its mark is listed as
-// it is.
+// none), as on the report page, and so does a joiner or non-joiner
+// between Latin letters ("Ann\u200cMarie" read "AnnMarie"); a Hebrew name
+// with its mark, and a Persian one with its non-joiner, are listed as
+// they are.
 func TestGalleryUnseenShown(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "preview")
 	w, err := NewWriter(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, name := range []string{"Bob\u200bSmith", "\u2067Cy", "\u05d3\u05d5\u05d3\u200f"} {
+	for i, name := range []string{"Bob\u200bSmith", "\u2067Cy", "\u05d3\u05d5\u05d3\u200f", "Ann\u200cMarie", "\u0645\u0631\u06cc\u0645\u200c\u062e\u0627\u0646\u06cc"} {
 		addr := fmt.Sprintf("r%d@example.org", i)
 		m := galleryTestMail{row: i + 2, key: addr, fromName: "Acme News", fromAddr: "news@acme.example",
 			toName: name, toAddr: addr, subject: "Hello", text: "Hello\r\n"}.message(t)
@@ -115,7 +117,7 @@ func TestGalleryUnseenShown(t *testing.T) {
 		chromedp.Navigate(chromium.FileURL(filepath.Join(dir, "index.html"))),
 		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
 	got := galleryRun(ctx, t, "names", chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('#rows .who-name')).map(function (n) { return n.textContent; })`))
-	if want := []string{"BobU+200BSmith", "U+2067Cy", "\u05d3\u05d5\u05d3\u200f"}; fmt.Sprintf("%+q", got) != fmt.Sprintf("%+q", want) {
+	if want := []string{"BobU+200BSmith", "U+2067Cy", "\u05d3\u05d5\u05d3\u200f", "AnnU+200CMarie", "\u0645\u0631\u06cc\u0645\u200c\u062e\u0627\u0646\u06cc"}; fmt.Sprintf("%+q", got) != fmt.Sprintf("%+q", want) {
 		t.Errorf("the list names\n%+q\nwant\n%+q", got, want)
 	}
 	for _, p := range problems() {

@@ -5,25 +5,42 @@ import (
 	"html"
 	"html/template"
 	"strings"
+	"unicode"
 )
 
 // isUnseen reports whether r is a character a key or an address cell of
-// the page shows as its code point, as page.js's UNSEEN: a zero-width
-// space, word joiner or byte order mark, which show nothing, and the
-// embeddings, overrides and isolates, which reorder the text after them.
+// the page shows as its code point wherever it is, as page.js's UNSEEN:
+// a zero-width space, word joiner or byte order mark, which show nothing,
+// and the embeddings, overrides and isolates, which reorder the text
+// after them.
 func isUnseen(r rune) bool {
 	return r == '\u200B' || r == '\u2060' || r == '\uFEFF' || r >= '\u202A' && r <= '\u202E' || r >= '\u2066' && r <= '\u2069'
 }
 
-// shownHTML is s, escaped, each isUnseen character in it a marked
+// unseenAt reports whether runes[i] is shown as its code point: isUnseen,
+// or a zero-width joiner or non-joiner between two Latin letters, which
+// never join, so it only makes the value other than it shows (as page.js's
+// unseenAt; render warns of the same). Elsewhere Persian, Indic scripts
+// and emoji need them, and they stay.
+func unseenAt(runes []rune, i int) bool {
+	r := runes[i]
+	if isUnseen(r) {
+		return true
+	}
+	return (r == '\u200C' || r == '\u200D') && i > 0 && i+1 < len(runes) &&
+		unicode.Is(unicode.Latin, runes[i-1]) && unicode.Is(unicode.Latin, runes[i+1])
+}
+
+// shownHTML is s, escaped, each character unseenAt in it a marked
 // "U+202E" of its own (the static part's shownEl).
 func shownHTML(s string) template.HTML {
-	if !strings.ContainsFunc(s, isUnseen) {
+	if !strings.ContainsFunc(s, isUnseen) && !strings.ContainsAny(s, "\u200C\u200D") {
 		return template.HTML(html.EscapeString(s))
 	}
 	var b strings.Builder
-	for _, r := range s {
-		if isUnseen(r) {
+	runes := []rune(s)
+	for i, r := range runes {
+		if unseenAt(runes, i) {
 			fmt.Fprintf(&b, `<span class="unseen" title="U+%04X: an invisible character the value holds here">U+%04X</span>`, r, r)
 			continue
 		}
