@@ -8,12 +8,12 @@ package chromium
 
 import (
 	"context"
+	"encoding/json"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -194,5 +194,12 @@ func VisibleLabel(id string) string {
 	if (at !== l && !l.contains(at)) { return 'covered by ' + (at ? at.tagName : 'nothing'); }
 	if (r.right > box.left && r.bottom > box.top && r.left < box.right && r.top < box.bottom) { return 'over the box'; }
 	return l.textContent.trim();
-})(` + strconv.Quote(id) + `)`
+})(` + jsString(id) + `)`
+}
+
+// jsString is s as a JavaScript string literal: JSON's, which Go writes
+// with U+2028 and U+2029 escaped too.
+func jsString(s string) string {
+	b, _ := json.Marshal(s) // a string always marshals
+	return string(b)
 }
