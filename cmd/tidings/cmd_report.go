@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/plan"
 	"github.com/tidings/tidings/sendpool/report"
@@ -195,9 +196,25 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 		if running {
 			return &notSentError{runningWords(holder) + ": the report shows it as far as it got; run report again when it ends"}
 		}
-		return notSent(sum, false, false)
+		return notSent(sum, false, capHolds(g, c, state, sum))
 	}
 	return nil
+}
+
+// capHolds says whether send.daily_cap holds back the rows sum counts as
+// not attempted (it lets no message go now), printing when its next slot
+// opens, as send does; the advice under the summary then says to wait for
+// it rather than to run send again at once.
+func capHolds(g *globalOptions, c *campaign.Campaign, state *journal.State, sum report.Summary) bool {
+	if c.Send.DailyCap <= 0 || sum.Count(sendpool.StatusNotAttempted) == 0 {
+		return false
+	}
+	left, next := state.Quota(c.Send.DailyCap, 24*time.Hour, time.Now())
+	if left > 0 {
+		return false
+	}
+	fmt.Fprintf(g.stdout, "daily_cap %d reached%s\n", c.Send.DailyCap, nextSlot(next))
+	return true
 }
 
 // openSpooled opens the spool generation made from the campaign as it is

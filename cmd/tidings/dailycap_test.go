@@ -120,6 +120,13 @@ func TestDailyCapAcrossRuns(t *testing.T) {
 	if st := statuses(); st["sent"] != 10 || st["not-attempted"] != 15 {
 		t.Errorf("report after the second run: %v, want 10 sent, 15 not-attempted", st)
 	}
+	// tidings report then says what send says: the cap holds the rest
+	// back until its next slot, not "run send again" now.
+	out, errOut, code := runCLI(t, "report", camp)
+	if code != exitSomeFailed || !strings.Contains(out, "daily_cap 10 reached") || nextSlotRE.FindStringSubmatch(out) == nil ||
+		!strings.Contains(errOut+out, "daily_cap holds the not-attempted back") {
+		t.Errorf("report while the cap is used up: code %d, want %d, the cap and its next slot named:\n%s%s", code, exitSomeFailed, out, errOut)
+	}
 
 	// Run 3, a day later (and a minute, past the window of the first 10):
 	// the next 10 go out, the first 10 are not sent again.
