@@ -226,14 +226,14 @@ func (a *Attempt) began() string {
 	if a == nil {
 		return "its delivery began, no final reply recorded"
 	}
-	return "its delivery began at " + a.Time.UTC().Format(time.RFC3339) + ", no final reply recorded"
+	return "its delivery began at " + a.Time.Local().Format(time.RFC3339) + ", no final reply recorded"
 }
 
 func (r *Result) where() string {
 	if r == nil || r.Finished.IsZero() {
 		return ""
 	}
-	return " at " + r.Finished.UTC().Format(time.RFC3339)
+	return " at " + r.Finished.Local().Format(time.RFC3339)
 }
 
 func (r *Result) reply() string {

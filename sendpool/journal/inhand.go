@@ -38,7 +38,7 @@ func (s *State) inHand(k *slot) bool {
 func inHandDetail(a *Attempt) string {
 	began := "being sent now by the send that is running"
 	if a != nil {
-		began += " (handed over at " + a.Time.UTC().Format(time.RFC3339) + ")"
+		began += " (handed over at " + a.Time.Local().Format(time.RFC3339) + ")"
 	}
 	return began + "; its reply has not come yet: run report again when that send ends"
 }
