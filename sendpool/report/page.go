@@ -331,7 +331,7 @@ func renderPage(d *pageData) ([]byte, error) {
 	// screen reader says it first; tabs, history and bookmarks show it).
 	title := ""
 	if d.Campaign != "" {
-		title = " · " + html.EscapeString(truncate(d.Campaign, pageFlagRunes))
+		title = " · \u2068" + html.EscapeString(truncate(d.Campaign, pageFlagRunes)) + "\u2069" // an isolate: a U+202E in the name turns nothing around it
 	}
 	var buf bytes.Buffer
 	buf.WriteString(strings.Replace(shell.head, titleMark, title, 1))

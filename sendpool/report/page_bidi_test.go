@@ -84,7 +84,7 @@ func TestPageUnseenShown(t *testing.T) {
 		{"PayU+200Dpal", "AnnU+200CMarie <d@example.org>"},
 	}
 	dir := t.TempDir()
-	if err := report.WritePage(context.Background(), dir, report.PageInput{Campaign: "bidi", CampaignPath: "c.yaml", Rows: report.RowsOf(rows)}); err != nil {
+	if err := report.WritePage(context.Background(), dir, report.PageInput{Campaign: "bidi\u202Etxt.exe", CampaignPath: "c.yaml", Rows: report.RowsOf(rows)}); err != nil {
 		t.Fatal(err)
 	}
 	// cells is each row's key and To cells as their text reads, the
@@ -108,6 +108,9 @@ func TestPageUnseenShown(t *testing.T) {
 		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
 	if got := chromium.Get(t, b, "cells", chromedp.Evaluate[[][2]string](cells+`('#rows tr[data-idx]')`)); fmt.Sprintf("%+q", got) != fmt.Sprintf("%+q", want) {
 		t.Errorf("the recipients' key and To cells read\n%+q\nwant\n%+q", got, want)
+	}
+	if got := chromium.Get(t, b, "title", chromedp.Evaluate[string](`document.title`)); got != "tidings report · \u2068bidi\u202Etxt.exe\u2069" {
+		t.Errorf("the title is %+q, want the campaign's name an isolate", got)
 	}
 	p := noScriptTab(t, dir)
 	if got := chromium.Get(t, p.b, "static cells", chromedp.Evaluate[[][2]string](cells+`('#static tbody tr')`)); len(got) < len(want) || fmt.Sprintf("%+q", got[len(got)-len(want):]) != fmt.Sprintf("%+q", want) {

@@ -169,20 +169,22 @@ func TestPageNoScriptMore(t *testing.T) {
 
 // TestPageTitleWithoutScript: the page's title names the campaign with
 // JavaScript off too (a screen reader says it first; tabs and bookmarks
-// show it), as text: a name with markup in it ends nothing.
+// show it), as text: a name with markup in it ends nothing, and one with
+// a right-to-left override turns nothing of the title around (an
+// isolate).
 func TestPageTitleWithoutScript(t *testing.T) {
 	dir := t.TempDir()
 	rows, err := pagetest.Campaign(dir, 50, time.Date(2026, 11, 25, 9, 12, 0, 0, time.UTC))
 	if err != nil {
 		t.Fatal(err)
 	}
-	const name = `Nov </title><img src=x onerror=window.__pwned=1> & co`
+	const name = "Nov </title><img src=x onerror=window.__pwned=1> & co \u202Etxt.exe"
 	in := report.PageInput{Campaign: name, CampaignPath: "november.yaml", Rows: report.RowsOf(rows), JournalDir: dir}
 	if err := report.WritePage(context.Background(), dir, in); err != nil {
 		t.Fatal(err)
 	}
 	p := noScriptTab(t, dir)
-	if got := p.str("title", `document.title`); got != "tidings report · "+name {
+	if got := p.str("title", `document.title`); got != "tidings report · \u2068"+name+"\u2069" {
 		t.Errorf("without JavaScript the title is %q, want it to name the campaign", got)
 	}
 	if got := p.str("images", `String(document.images.length)`); got != "0" {

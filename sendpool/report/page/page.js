@@ -304,7 +304,7 @@
   function renderSummary() {
     $('campaign').textContent = D.campaign || D.campaignPath || '';
     $('generated').textContent = 'written ' + fmtTime(D.generated) + ' · times in this computer\'s time zone';
-    document.title = 'tidings report · ' + (D.campaign || '');
+    document.title = 'tidings report · ' + iso(D.campaign || '');
     var counts = {};
     D.statuses.forEach(function (s) { counts[s.s] = s.n; });
     var box = $('kpis');
