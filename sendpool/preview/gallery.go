@@ -18,7 +18,7 @@ import (
 // The preview gallery is a static page written beside the .eml files:
 //
 //	index.html                       the page (strict Content-Security-Policy)
-//	gallery/gallery.js, gallery.css  the page's code and style, from galleryAssets
+//	gallery/gallery.js, gallery.css  the page's code (after report.UnseenScript) and style, from galleryAssets
 //	gallery/rows.js                  counts: tidings.meta({...})
 //	gallery/rows-0001.js ...         the list, galleryChunkRows rows each: tidings.rows(1, [...])
 //	gallery/msg/000002-key.js        one message, parsed: tidings.message("000002-key", {...})
@@ -171,6 +171,9 @@ func newGalleryWriter(dir string) (*galleryWriter, error) {
 		b, err := galleryAssets.ReadFile(galleryDir + "/" + name)
 		if err != nil {
 			return nil, fmt.Errorf("preview: gallery: %w", err)
+		}
+		if name == "gallery.js" {
+			b = append([]byte(report.UnseenScript()), b...)
 		}
 		if err := statefile.WriteFile(filepath.Join(gdir, name), b); err != nil {
 			return nil, fmt.Errorf("preview: gallery: %w", err)

@@ -271,6 +271,16 @@ const (
 	dataMark   = "{{DATA}}"
 )
 
+// unseenJS is page/unseen.js (see UnseenScript).
+//
+//go:embed page/unseen.js
+var unseenJS string
+
+// UnseenScript is the script the report page and the preview gallery
+// begin with: how a key, a name or an address shows the characters that
+// would not show the value it holds (page/unseen.js).
+func UnseenScript() string { return unseenJS }
+
 // titleMark is where page.html's title takes the campaign's name.
 const titleMark = "{{TITLE}}"
 
@@ -294,6 +304,7 @@ var loadShell = sync.OnceValues(func() (pageShell, error) {
 	if err != nil {
 		return pageShell{}, err
 	}
+	js = UnseenScript() + js
 	html = strings.NewReplacer(
 		"{{SCRIPT_HASH}}", cspHash(js), "{{STYLE_HASH}}", cspHash(css),
 		"{{STYLE}}", css, "{{SCRIPT}}", js,

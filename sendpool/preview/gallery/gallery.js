@@ -51,45 +51,10 @@
     return e;
   }
 
-  // UNSEEN are the characters a key, a name or an address shows as its
-  // code point, not as it is: a zero-width space, word joiner or byte
-  // order mark shows nothing, and an embedding, override or isolate
-  // reorders the text after it ("Alice\u202Eevil" drawn "Alicelive"), as
-  // the report page does. The marks and joiners right-to-left, Persian and
-  // Indic text need stay.
-  var UNSEEN = /[\u200B\u2060\uFEFF\u202A-\u202E\u2066-\u2069]/;
-
-  // LATIN is a Latin letter.
-  var LATIN = /^\p{Script=Latin}$/u;
-
-  // unseenAt says whether chars[i] is shown as its code point: UNSEEN, or
-  // a zero-width joiner or non-joiner between two Latin letters, which
-  // never join there ("Pay\u200Dpal" would read "Paypal"), as render
-  // warns of them; elsewhere Persian, Indic and emoji need them.
-  function unseenAt(chars, i) {
-    var c = chars[i];
-    if (UNSEEN.test(c)) { return true; }
-    return (c === '\u200C' || c === '\u200D') && i > 0 && i + 1 < chars.length &&
-      LATIN.test(chars[i - 1]) && LATIN.test(chars[i + 1]);
-  }
-
-  // shownEl is dataEl with each character unseenAt in text a marked
-  // "U+202E" of its own, its meaning the tooltip.
-  function shownEl(tag, cls, text) {
-    var e = dataEl(tag, cls);
-    var run = '';
-    var chars = Array.from(String(text));
-    chars.forEach(function (c, i) {
-      if (!unseenAt(chars, i)) { run += c; return; }
-      if (run) { e.appendChild(document.createTextNode(run)); run = ''; }
-      var code = 'U+' + c.codePointAt(0).toString(16).toUpperCase();
-      var m = el('span', 'unseen', code);
-      m.title = code + ': an invisible character the value holds here';
-      e.appendChild(m);
-    });
-    if (run) { e.appendChild(document.createTextNode(run)); }
-    return e;
-  }
+  // shownEl is dataEl for a key, a name or an address, its invisible
+  // and reordering characters shown as their code points, as the report
+  // page does (report's unseen.js, which this script begins with).
+  function shownEl(tag, cls, text) { return tidingsUnseen.fill(dataEl(tag, cls), text); }
 
   function pad2(n) { return (n < 10 ? '0' : '') + n; }
 

@@ -193,46 +193,9 @@
     return e;
   }
 
-  // UNSEEN are the characters a key or an address cell shows as their code
-  // point, not as they are: a zero-width space, word joiner or byte order
-  // mark shows nothing, and an embedding, override or isolate reorders the
-  // text after it ("k1\u202Efdp.exe" drawn as "k1exe.pdf", an address
-  // drawn backwards), so the cell would not show the value it holds. The
-  // marks and joiners right-to-left, Persian and Indic text need stay.
-  var UNSEEN = /[\u200B\u2060\uFEFF\u202A-\u202E\u2066-\u2069]/;
-
-  // LATIN is a Latin letter.
-  var LATIN = /^\p{Script=Latin}$/u;
-
-  // unseenAt says whether chars[i] is shown as its code point: UNSEEN, or
-  // a zero-width joiner or non-joiner between two Latin letters, which
-  // never join there ("Pay\u200Dpal" would read "Paypal"), as render
-  // warns of them; elsewhere Persian, Indic and emoji need them.
-  function unseenAt(chars, i) {
-    var c = chars[i];
-    if (UNSEEN.test(c)) { return true; }
-    return (c === '\u200C' || c === '\u200D') && i > 0 && i + 1 < chars.length &&
-      LATIN.test(chars[i - 1]) && LATIN.test(chars[i + 1]);
-  }
-
-  // shownEl is dataEl for a key or an address: each character unseenAt in
-  // text is a marked "U+202E" of its own, its name the tooltip; the
-  // element's text is the value's otherwise.
-  function shownEl(tag, cls, text) {
-    var e = dataEl(tag, cls);
-    var run = '';
-    var chars = Array.from(text);
-    chars.forEach(function (c, i) {
-      if (!unseenAt(chars, i)) { run += c; return; }
-      if (run) { e.appendChild(document.createTextNode(run)); run = ''; }
-      var code = 'U+' + c.codePointAt(0).toString(16).toUpperCase();
-      var m = el('span', 'unseen', code);
-      m.title = code + ': an invisible character the value holds here';
-      e.appendChild(m);
-    });
-    if (run) { e.appendChild(document.createTextNode(run)); }
-    return e;
-  }
+  // shownEl is dataEl for a key or an address, its invisible and
+  // reordering characters shown as their code points (unseen.js).
+  function shownEl(tag, cls, text) { return tidingsUnseen.fill(dataEl(tag, cls), text); }
 
   // iso isolates a value inside a text that goes where no element can
   // (a tooltip, an accessible name): FIRST STRONG ISOLATE … POP
