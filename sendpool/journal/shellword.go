@@ -12,8 +12,10 @@ import (
 // terminal would not show as it is (shownHidden: a bidi override turns
 // the command around, a zero-width space is not seen), as $'…' with each
 // such character's UTF-8 bytes as \xHH, which bash, zsh, ksh and
-// POSIX.1-2024 shells read as those bytes. The report page quotes the
-// same way (page.js shellQuote).
+// POSIX.1-2024 shells read as those bytes; a hex digit right after such
+// an escape begins a $'…' of its own ($'INV\xc2\xa0'$'7'), since POSIX
+// leaves \x with more than two hex digits unspecified. The report page
+// quotes the same way (page.js shellQuote).
 func ShellWord(s string) string {
 	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@%+,-./:=_") == "" {
 		return s
@@ -23,21 +25,27 @@ func ShellWord(s string) string {
 	}
 	var b strings.Builder
 	b.WriteString("$'")
+	escaped := false // the last thing written is a \xHH
 	for i := 0; i < len(s); {
 		r, n := utf8.DecodeRuneInString(s[i:])
+		hidden := r == utf8.RuneError && n == 1 || shownHidden(r)
 		switch {
 		case r == '\\' || r == '\'':
 			b.WriteByte('\\')
 			b.WriteRune(r)
-		case r == utf8.RuneError && n == 1 || shownHidden(r):
+		case hidden:
 			for _, c := range []byte(s[i : i+n]) {
 				b.WriteString(`\x`)
 				b.WriteByte("0123456789abcdef"[c>>4])
 				b.WriteByte("0123456789abcdef"[c&15])
 			}
 		default:
+			if escaped && strings.ContainsRune("0123456789abcdefABCDEF", r) {
+				b.WriteString("'$'") // no third hex digit for \x
+			}
 			b.WriteString(s[i : i+n])
 		}
+		escaped = hidden
 		i += n
 	}
 	b.WriteByte('\'')

@@ -9,7 +9,7 @@ import (
 )
 
 // isUnseen reports whether r is a character a key or an address cell of
-// the page shows as its code point wherever it is, as page.js's UNSEEN:
+// the page shows as its code point wherever it is, as unseen.js's UNSEEN:
 // a zero-width space, word joiner or byte order mark, which show nothing,
 // and the embeddings, overrides and isolates, which reorder the text
 // after them.
@@ -19,7 +19,7 @@ func isUnseen(r rune) bool {
 
 // unseenAt reports whether runes[i] is shown as its code point: isUnseen,
 // or a zero-width joiner or non-joiner between two Latin letters, which
-// never join, so it only makes the value other than it shows (as page.js's
+// never join, so it only makes the value other than it shows (as unseen.js's
 // unseenAt; render warns of the same). Elsewhere Persian, Indic scripts
 // and emoji need them, and they stay.
 func unseenAt(runes []rune, i int) bool {

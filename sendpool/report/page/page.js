@@ -214,7 +214,8 @@
   // pasted: a word holding a HIDDEN character other than the space is
   // written $'…' (bash, zsh, ksh, POSIX.1-2024) with each such character
   // as the \xHH escapes of its UTF-8 bytes, so the command shown is the
-  // command run.
+  // command run; a hex digit right after one begins a $'…' of its own, as
+  // journal.ShellWord writes it.
   function shellQuote(s) {
     if (/^[A-Za-z0-9@%+=:,.\/_-]+$/.test(s)) { return s; }
     var chars = Array.from(s);
@@ -222,10 +223,15 @@
       return "'" + s.replace(/'/g, "'\\''") + "'";
     }
     var utf8 = new TextEncoder();
+    var escaped = false; // the last thing written is a \xHH
     return "$'" + chars.map(function (c) {
+      var was = escaped;
+      escaped = c !== ' ' && HIDDEN.test(c);
       if (c === '\\' || c === "'") { return '\\' + c; }
-      if (c === ' ' || !HIDDEN.test(c)) { return c; }
-      return Array.from(utf8.encode(c)).map(function (b) { return '\\x' + (b < 16 ? '0' : '') + b.toString(16); }).join('');
+      if (escaped) {
+        return Array.from(utf8.encode(c)).map(function (b) { return '\\x' + (b < 16 ? '0' : '') + b.toString(16); }).join('');
+      }
+      return (was && /[0-9a-fA-F]/.test(c) ? "'$'" : '') + c; // no third hex digit for \x
     }).join('') + "'";
   }
 
