@@ -231,3 +231,17 @@ func TestCSVGuessFromFileStart(t *testing.T) {
 		},
 	})
 }
+
+// TestCSVUndefinedBytes: a byte the declared code page does not define
+// (0x81 in windows-1250) stops the reading at its cell, worded for that
+// code page; it said "text is not valid UTF-8: bytes that are not valid
+// windows-1250", contradicting itself (rev-user).
+func TestCSVUndefinedBytes(t *testing.T) {
+	runSheetCases(t, []sheetCase{{
+		name: "windows-1250 with an undefined byte", file: "people.csv",
+		data: append(encode(t, charmap.Windows1250, "email,name\na@x.example,Nowak"), 0x81, '\n'),
+		rec:  Recipients{Encoding: "windows-1250"},
+		want: []string{"fatal: !encoding"},
+		msgs: []string{"text is not valid windows-1250: bytes it does not define (read as U+FFFD); check recipients.encoding"},
+	}})
+}
