@@ -42,7 +42,7 @@ func utf8Declared(sample []byte, enc encoding.Encoding, canon, declared string) 
 	if err != nil {
 		return nil
 	}
-	return utf8DeclaredError(fmt.Sprintf("the file is UTF-8 (\"CSV UTF-8\"), not recipients.encoding %q: %s reads %q as %q, and every message would show that; take `encoding: %s` out from under recipients: in the campaign file",
+	return badEncodingError(fmt.Sprintf("the file is UTF-8 (\"CSV UTF-8\"), not recipients.encoding %q: %s reads %q as %q, and every message would show that; take `encoding: %s` out from under recipients: in the campaign file",
 		declared, canon, shorten(string(cell)), shorten(string(misread)), declared))
 }
 
@@ -80,15 +80,6 @@ func noLetterIn(enc encoding.Encoding, b []byte) bool {
 	}
 	return bytes.ContainsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsMark(r) })
 }
-
-// utf8DeclaredError is utf8Declared's refusal: an ErrBadEncoding whose
-// words are its own, the file's text being valid UTF-8.
-type utf8DeclaredError string
-
-func (e utf8DeclaredError) Error() string { return string(e) }
-
-// Unwrap makes the refusal an ErrBadEncoding, a file that cannot be read.
-func (e utf8DeclaredError) Unwrap() error { return ErrBadEncoding }
 
 // trimPartialRune is b without the start of a character its end cuts off.
 func trimPartialRune(b []byte) []byte {

@@ -232,18 +232,10 @@ func (ts *textSource) checkText(v string) error {
 	case ts.validate && !utf8.ValidString(v):
 		return ts.invalidUTF8(v)
 	case ts.decoded && strings.ContainsRune(v, utf8.RuneError):
-		return &codePageError{fmt.Sprintf("text is not valid %s: bytes it does not define (read as U+FFFD); check recipients.encoding", ts.name)}
+		return badEncodingError(fmt.Sprintf("text is not valid %s: bytes it does not define (read as U+FFFD); check recipients.encoding", ts.name))
 	}
 	return nil
 }
-
-// codePageError is ErrBadEncoding of a value holding bytes its declared
-// code page does not define, worded for that code page (the sentinel's
-// text names UTF-8).
-type codePageError struct{ msg string }
-
-func (e *codePageError) Error() string        { return e.msg }
-func (e *codePageError) Is(target error) bool { return target == ErrBadEncoding }
 
 // value is v, a value read and checked, as the sheet gives it: composed
 // (Unicode NFC) when the code page writes accents as combining marks, so

@@ -105,6 +105,17 @@ func RowProblems(err error) []*RowError {
 	return nil
 }
 
+// badEncodingError is an ErrBadEncoding in words of its own, for text
+// that is not UTF-8's fault, which the sentinel's words name: a value with
+// bytes its declared code page does not define, a file in UTF-8 under a
+// declared code page.
+type badEncodingError string
+
+func (e badEncodingError) Error() string { return string(e) }
+
+// Unwrap makes it an ErrBadEncoding.
+func (e badEncodingError) Unwrap() error { return ErrBadEncoding }
+
 // Sentinel errors carried inside RowError and FileError.
 var (
 	ErrFieldCount  = errors.New("wrong number of fields")
