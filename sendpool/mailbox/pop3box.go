@@ -206,38 +206,33 @@ func (b *pop3Box) Fetch(ctx context.Context, id string, max int64) ([]byte, erro
 	if max <= 0 {
 		return nil, fmt.Errorf("mailbox: fetching %s: the size cap %d is not positive", id, max)
 	}
-	n, err := b.num(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	var data []byte
-	err = b.step(ctx, "RETR of message "+id, b.expected(id, max), func(ctx context.Context) (err error) {
-		data, err = b.c.Retr(ctx, n, max)
-		return err
-	})
-	if err != nil {
-		return nil, messageError(id, max, err)
-	}
-	return data, nil
+	return b.get(ctx, id, max, "RETR", b.expected(id, max), b.c.Retr)
 }
 
 func (b *pop3Box) Head(ctx context.Context, id string, max int64) ([]byte, error) {
 	if max <= 0 {
 		return nil, fmt.Errorf("mailbox: the header of %s: the size cap %d is not positive", id, max)
 	}
+	return b.get(ctx, id, max, "TOP", max, b.c.Top)
+}
+
+// get is message id, or its header, as cmd (RETR, TOP: get) gives it, at
+// most max bytes, within the bounds of one exchange expecting that many
+// bytes.
+func (b *pop3Box) get(ctx context.Context, id string, max int64, cmd string, expecting int64, get func(context.Context, int, int64) ([]byte, error)) ([]byte, error) {
 	n, err := b.num(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	var head []byte
-	err = b.step(ctx, "TOP of message "+id, max, func(ctx context.Context) (err error) {
-		head, err = b.c.Top(ctx, n, max)
+	var data []byte
+	err = b.step(ctx, cmd+" of message "+id, expecting, func(ctx context.Context) (err error) {
+		data, err = get(ctx, n, max)
 		return err
 	})
 	if err != nil {
 		return nil, messageError(id, max, err)
 	}
-	return head, nil
+	return data, nil
 }
 
 // expected is how many bytes RETR of message id may take time for: twice
