@@ -130,6 +130,11 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 		return &unusableError{err}
 	}
 	r.probs.Done()
+	if pairs, more := decider.Reused(); len(pairs) > 0 {
+		if err := printReused(ctx, g.stdout, in, pairs, more, 0); err != nil {
+			return &unusableError{err}
+		}
+	}
 	r.warn.Done()
 	printPreviewed(g, in, r.sum, r.written, r.sentBefore, dir)
 	if r.sum.problems > 0 {
