@@ -98,7 +98,11 @@ var (
 // locales are the supported locales, each language's default first. The
 // thousands separators are LibreOffice's: a point in Germany and
 // Austria, a no-break space (U+00A0) in France, an apostrophe (U+0027)
-// in Switzerland.
+// in Switzerland. Each groups four digits (2.026): CLDR's
+// minimumGroupingDigits is 1 for all of them (as ICU shows: 2.026,
+// 2'026, 2,026). A locale added where it is 2 (es, pl, pt-PT: 2026 but
+// 12.026) needs number's grouping (templates.groupThousands) to leave a
+// four-digit whole part alone.
 var locales = []localeInfo{
 	{tag: "en-US", lang: "en", lcid: 0x409, decimal: DecimalPoint, group: ",", order: MonthFirst, shortDate: "m/d/yyyy", longDate: "dddd, mmmm d, yyyy", names: &englishNames},
 	{tag: "en-GB", lang: "en", lcid: 0x809, decimal: DecimalPoint, group: ",", order: DayFirst, shortDate: "dd/mm/yyyy", longDate: "dddd d mmmm yyyy", names: &englishNames},

@@ -48,9 +48,10 @@ func (t *Template) Printed() []string {
 //   - an action whose value is the column's: {{.name}}, {{$.name}},
 //     {{.name | upper}}, {{title .name}} (upper, lower, title, trim and
 //     the escapers keep a blank blank), and each column printf prints with
-//     %s, %v or %x ({{printf "Dear %s" .name}}: see printfHoles); not one
-//     piped to default, nor to any function that may make a blank into
-//     something ({{.name | len}});
+//     %s, %v or %x ({{printf "Dear %s" .name}}: see printfHoles), also
+//     within parentheses ({{upper (trim .name)}}, {{printf "Dear %s"
+//     (printf "%s %s" .first .last)}}); not one piped to default, nor to
+//     any function that may make a blank into something ({{.name | len}});
 //   - within {{if .g}}, {{if and .g .h}}, {{with .g}} and {{range split
 //     SEP .g}}, guarded by those columns (warned of only for rows where
 //     they are filled); the body of any other condition and every
@@ -63,10 +64,13 @@ func (t *Template) Printed() []string {
 // A column printed alone on its line is left out: the rule for columns
 // the author leaves blank on purpose (see besideText). A blank {{.note}}
 // paragraph of its own leaves an empty line, not a hole; "Dear {{.name}},"
-// and "- {{.item}}" are still holes. The subject is one line a reader
+// and "- {{.item}}" are still holes, and so are "{{.first}} {{.last}}",
+// {{printf "%s %s" .first .last}} and a column a trim marker joins to the
+// text of the line before or after ("Dear\n{{- " " -}}\n{{.name}}": the
+// line is the one the message prints, see joinTrimmed). The subject is one line a reader
 // sees whole: there every such column is a place.
 func (t *Template) printings() []printing {
-	w := &printWalk{t: t, seen: map[string]bool{}}
+	w := &printWalk{t: t, src: joinTrimmed(t.source), seen: map[string]bool{}}
 	switch {
 	case t.html != nil && t.html.Tree != nil:
 		w.html = true
@@ -81,6 +85,7 @@ func (t *Template) printings() []printing {
 type printWalk struct {
 	t    *Template
 	html bool
+	src  string          // t's source, its trimmed white space one line (joinTrimmed)
 	seen map[string]bool // templates called with the row, by name and guards
 	out  []printing
 }
@@ -126,22 +131,19 @@ func join(guards, more []string) []string {
 }
 
 // action notes the columns a, an action that prints, prints as holes.
+// A column printed alone on its line is no hole (besideText), but for
+// the subject; one printed with others by one action ({{printf "%s %s"
+// .first .last}}) is beside them: a blank one loses a word of the line.
 func (w *printWalk) action(a *parse.ActionNode, dot bool, guards []string) {
-	if len(a.Pipe.Decl) > 0 || len(a.Pipe.Cmds) == 0 || defaulted(a.Pipe) {
-		return
-	}
 	if w.html && inTag(w.t.source, int(a.Pos)) {
 		return
 	}
-	cols, text := w.firstCommand(a.Pipe.Cmds[0], dot)
+	cols, text := w.pipe(a.Pipe, dot)
 	if len(cols) == 0 {
 		return
 	}
-	kept, more := keepsBlank(a.Pipe.Cmds[1:])
-	if !kept {
-		return
-	}
-	if w.t.name != "subject" && strings.TrimSpace(text+more) == "" && !besideText(w.t.source, int(a.Pos), w.html) {
+	alone := strings.TrimSpace(text) == "" && len(slices.Compact(slices.Sorted(slices.Values(cols)))) == 1
+	if w.t.name != "subject" && alone && !besideText(w.src, int(a.Pos), w.html) {
 		return
 	}
 	for _, c := range cols {
@@ -152,12 +154,34 @@ func (w *printWalk) action(a *parse.ActionNode, dot bool, guards []string) {
 	}
 }
 
-// firstCommand is the columns cmd, a pipeline's first command, prints as
-// holes: the field alone ({{.name}}, {{$.name}}), given alone to a
-// function that keeps a blank ({{title .name}}), or printf's values
-// that a blank leaves a hole in (printfHoles) ({{printf "Dear %s" .name}}); text is what printf prints
-// besides them.
-func (w *printWalk) firstCommand(cmd *parse.CommandNode, dot bool) (cols []string, text string) {
+// pipe is the columns p, an action's pipeline or a parenthesized one
+// within it, prints as holes, and text what it prints besides them: its
+// first command's (command), when the commands after it keep a blank
+// blank (keepsBlank); none for a pipeline that declares a variable or
+// gives its value to default.
+func (w *printWalk) pipe(p *parse.PipeNode, dot bool) (cols []string, text string) {
+	if len(p.Decl) > 0 || len(p.Cmds) == 0 || defaulted(p) {
+		return nil, ""
+	}
+	cols, text = w.command(p.Cmds[0], dot)
+	if len(cols) == 0 {
+		return nil, ""
+	}
+	kept, more := keepsBlank(p.Cmds[1:])
+	if !kept {
+		return nil, ""
+	}
+	return cols, text + more
+}
+
+// command is the columns cmd prints as holes: the field alone ({{.name}},
+// {{$.name}}), given alone to a function that keeps a blank ({{title
+// .name}}), or printf's values that a blank leaves a hole in
+// (printfHoles) ({{printf "Dear %s" .name}}); each of those may be a
+// parenthesized pipeline, read the same way ({{upper (trim .name)}},
+// {{printf "Dear %s" (printf "%s %s" .first .last)}}). text is what
+// printf prints besides them.
+func (w *printWalk) command(cmd *parse.CommandNode, dot bool) (cols []string, text string) {
 	args := cmd.Args
 	if len(args) >= 2 && isIdent(args[0], "printf") {
 		format, ok := args[1].(*parse.StringNode)
@@ -166,8 +190,9 @@ func (w *printWalk) firstCommand(cmd *parse.CommandNode, dot bool) (cols []strin
 		}
 		holes, text := printfHoles(format.Text, len(args)-2)
 		for i, a := range args[2:] {
-			if c, ok := w.column(a, dot); ok && holes[i] {
-				cols = append(cols, c)
+			if holes[i] {
+				c, more := w.arg(a, dot)
+				cols, text = append(cols, c...), text+more
 			}
 		}
 		return cols, text
@@ -180,7 +205,16 @@ func (w *printWalk) firstCommand(cmd *parse.CommandNode, dot bool) (cols []strin
 	if len(args) != 1 {
 		return nil, ""
 	}
-	if c, ok := w.column(args[0], dot); ok {
+	return w.arg(args[0], dot)
+}
+
+// arg is the columns n, a command's argument, prints as holes: a column,
+// or those of a parenthesized pipeline (pipe).
+func (w *printWalk) arg(n parse.Node, dot bool) (cols []string, text string) {
+	if p, ok := n.(*parse.PipeNode); ok {
+		return w.pipe(p, dot)
+	}
+	if c, ok := w.column(n, dot); ok {
 		return []string{c}, ""
 	}
 	return nil, ""

@@ -60,6 +60,16 @@ func TestPrinted(t *testing.T) {
 		{"{{.a}}\n  {{.b}}  \n{{if .e}}{{.d}}{{end}}\nx {{.c}}", []string{"c"}},
 		{`{{define "x"}}x {{.b}}{{if .a}}{{template "x" .}}{{end}}{{if .c}}{{template "x" $}}{{end}}{{end}}{{template "x" .}}`, []string{"b", "b[a]", "b[a c]", "b[c]"}},
 		{`no columns`, nil},
+		// Trim markers join a column to the text of the line before or
+		// after: "Hello Ann", "Bo, welcome".
+		{"Hello\n{{- \" \" -}}\n{{.a}}\n{{.b -}}\n, welcome\nx\n  {{- .c}}\n{{.d}}\n", []string{"a", "b", "c"}},
+		// Columns printed together, by printf or on one line, are beside
+		// each other; a column nested in a call that keeps a blank is
+		// printed as it is.
+		{"{{printf \"%s %s\" .a .b}}\n{{.c}} {{.d}}\nDear {{upper (trim .e)}},\n", []string{"a", "b", "c", "d", "e"}},
+		{"Dear {{printf \"%s\" (printf \"%s %s\" .a (title .b))}},\n{{printf \"%s %s\" .c .c}}\n{{printf \"%s\" (.d | default \"x\")}} x {{printf \"%s\" (.e | len | printf \"%d\")}}\n", []string{"a", "b"}},
+		// Other actions on the line print no word.
+		{"{{if .a}}{{.b}}{{end}}\n{{$x := .c}}{{/* c */}}{{\" \"}}{{.d}}\n", nil},
 	} {
 		s := compilePrinted(t, "Hi", c.src, false)
 		if got := placesOf(s.printed); !slices.Equal(got, c.want) {

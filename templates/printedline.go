@@ -1,13 +1,19 @@
 package templates
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // besideText reports whether the action at pos of src (a node's Pos: inside
 // its {{…}}) shares its source line with text a reader sees: anything but
-// white space outside the line's {{…}} actions, and in an HTML template
-// outside its <…> tags too. "Dear {{.name}}," is beside text; a
-// {{.note}} or <p>{{.note}}</p> line of its own is not: a blank there
-// leaves an empty line or element, not a hole in a sentence.
+// white space outside the line's {{…}} actions, or another action there
+// that prints a word (printsWord), and in an HTML template outside its
+// <…> tags too. "Dear {{.name}}," and "{{.first}} {{.last}}" are beside
+// text; a {{.note}} or <p>{{.note}}</p> line of its own is not: a blank
+// there leaves an empty line or element, not a hole in a sentence. src is
+// a template's source as joinTrimmed gives it, so that the line is the
+// one the message prints.
 func besideText(src string, pos int, html bool) bool {
 	if pos < 0 || pos > len(src) {
 		return true // not known: as if beside text
@@ -19,7 +25,7 @@ func besideText(src string, pos int, html bool) bool {
 	} else {
 		end += pos
 	}
-	text := cutBetween(src[start:end], "{{", "}}")
+	text := otherActions(src[start:end], pos-start)
 	if html {
 		text = cutBetween(text, "<", ">")
 	}
@@ -77,3 +83,76 @@ func cutBetween(s, open, close string) string {
 		s = s[i+len(open)+j+len(close):]
 	}
 }
+
+// otherActions is line with its actions cut out, but for those that print
+// a word (printsWord), each of which stands as a letter; the action
+// around at, an offset in line, is cut.
+func otherActions(line string, at int) string {
+	var b strings.Builder
+	for off := 0; ; {
+		i := strings.Index(line[off:], "{{")
+		if i < 0 {
+			b.WriteString(line[off:])
+			return b.String()
+		}
+		b.WriteString(line[off : off+i])
+		i += off
+		j := strings.Index(line[i+2:], "}}")
+		if j < 0 {
+			return b.String()
+		}
+		j += i + 2
+		if (at < i || at >= j) && printsWord(line[i+2:j]) {
+			b.WriteByte('x')
+		}
+		off = j + 2
+	}
+}
+
+// printsWord reports whether an action whose text between its braces is
+// body prints something a reader reads as a word: a field, a variable or
+// a call ({{.last}}, {{upper .city}}), a string literal with more than
+// white space. A comment, a declaration and the words of if, range, with,
+// define, template, block and the rest print none.
+func printsWord(body string) bool {
+	body = strings.TrimPrefix(body, "- ")
+	body = strings.TrimSpace(strings.TrimSuffix(body, " -"))
+	if s, err := strconv.Unquote(body); err == nil {
+		return strings.TrimSpace(s) != ""
+	}
+	words := strings.Fields(body)
+	if len(words) == 0 || strings.HasPrefix(body, "/*") || len(words) > 1 && (words[1] == ":=" || words[1] == "=") {
+		return false
+	}
+	switch words[0] {
+	case "if", "else", "end", "range", "with", "define", "template", "block", "break", "continue":
+		return false
+	}
+	return true
+}
+
+// joinTrimmed is src with the white space a trim marker takes out ("{{- "
+// before it, " -}}" after it) on one line: its line breaks written as
+// spaces. A column the marker joins to the text of the line before or
+// after ("Dear\n{{- " " -}}\n{{.name}}") stands on one line with it, as
+// the message prints it. It is as long as src: a node's Pos holds.
+func joinTrimmed(src string) string {
+	b := []byte(src)
+	for i := 0; i+4 <= len(b); i++ {
+		switch {
+		case string(b[i:i+3]) == "{{-" && isTrimSpace(b[i+3]):
+			for j := i - 1; j >= 0 && isTrimSpace(b[j]); j-- {
+				b[j] = ' '
+			}
+		case isTrimSpace(b[i]) && string(b[i+1:i+4]) == "-}}":
+			for j := i + 4; j < len(b) && isTrimSpace(b[j]); j++ {
+				b[j] = ' '
+			}
+		}
+	}
+	return string(b)
+}
+
+// isTrimSpace reports whether c is white space a trim marker takes out,
+// as text/template's lexer has it.
+func isTrimSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }

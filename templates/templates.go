@@ -377,7 +377,14 @@ type Set struct {
 	used    []string
 	dated   []string
 	printed []printing // printedColumns
+	// warnings are the compiler's notes that stop nothing (checkNumberIDs).
+	warnings []string
 }
+
+// Warnings are notes about the templates that stop nothing, each a line
+// naming its file and line: a year or an identifier given to number
+// under a locale that groups thousands (checkNumberIDs).
+func (s *Set) Warnings() []string { return s.warnings }
 
 // Columns returns the sheet columns the Set was compiled against.
 func (s *Set) Columns() []string { return s.columns }
@@ -532,6 +539,7 @@ func compile(c *campaign.Campaign, columns []string, sheetNote string) (*Set, er
 	s.used = s.usedColumns()
 	s.dated = s.datedColumns()
 	s.printed = s.printedColumns()
+	s.warnings = cp.warns
 	return s, nil
 }
 
@@ -542,6 +550,7 @@ type compiler struct {
 	sheetNote string // campaign.SheetNote, for unknown columns
 	lines     map[string]int
 	errs      []error
+	warns     []string // Set.Warnings
 }
 
 // inline compiles a one-line template from the campaign file. Trailing line
@@ -705,6 +714,7 @@ func (cp *compiler) walk(t *Template, lookup func(string) *parse.Tree, root *par
 	cp.checkArgTypes(t, w.calls)
 	cp.checkPrintf(t, w.calls)
 	cp.checkNumberPlaces(t, w.calls)
+	cp.checkNumberIDs(t, w.calls)
 	cp.checkDateLayouts(t, w.calls)
 	seen, reported := map[string]bool{}, map[string]bool{}
 	for _, r := range w.refs {

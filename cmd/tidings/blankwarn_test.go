@@ -79,3 +79,31 @@ func TestBlankCellWarnedThroughCalls(t *testing.T) {
 		t.Errorf("check warned of the note alone on its line:\n%s", out)
 	}
 }
+
+// TestBlankCellWarnedJoinedAndNested: check warns of a blank cell a trim
+// marker joins to the text of the line before ("Hello\n{{- " " -}}\n
+// {{.first}}" prints "Hello Ann"), one printf prints with another column
+// on a line of their own ("{{printf "%s %s" .title .last}}": " Lee"), and
+// one nested in calls ({{upper (trim .city)}}); a {{.note}} alone on its
+// line is still not warned of.
+func TestBlankCellWarnedJoinedAndNested(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 4, "")
+	writeFiles(t, filepath.Dir(camp), map[string]string{
+		"body.txt": "Hello\n{{- \" \" -}}\n{{.first}}\n{{printf \"%s %s\" .title .last}}\nTo {{upper (trim .city)}}.\n{{.note}}\n",
+		"r.csv": "email,name,first,title,last,city,note\n" +
+			"user000@example.com,A,Ann,Dr,Lee,Oslo,hi\n" +
+			"user001@example.com,B,,Dr,Lee,Oslo,\n" +
+			"user002@example.com,C,Cy,,Lee,Oslo,\n" +
+			"user003@example.com,D,Di,Dr,Lee, ,\n",
+	})
+	out, errOut, code := runCLI(t, "check", camp)
+	for _, want := range []string{`column "first" is empty in row 3,`, `column "title" is empty in row 4,`, `column "city" is empty in row 5,`} {
+		if code != exitOK || strings.Count(out, want) != 1 {
+			t.Errorf("check: %d, want %s once\n%s%s", code, want, out, errOut)
+		}
+	}
+	if strings.Contains(out, `column "note"`) || strings.Contains(out, `column "last"`) {
+		t.Errorf("check warned of a column not blank where printed:\n%s", out)
+	}
+}

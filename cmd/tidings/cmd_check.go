@@ -332,6 +332,11 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 		return &unusableError{err}
 	}
 	probs.Done()
+	if pairs, more := decider.Reused(); len(pairs) > 0 {
+		if err := printReused(ctx, g.stdout, in, pairs, more, opts.maxProblems); err != nil {
+			return &unusableError{err}
+		}
+	}
 	warn.Done()
 	printWarnings(g.stdout, in.SheetWarnings())
 	printWarnings(g.stdout, campaignWarnings(in, sum.ok))

@@ -71,6 +71,14 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 	if opts.limit < 0 {
 		return &unusableError{fmt.Errorf("--limit: %d must not be negative (0 writes all)", opts.limit)}
 	}
+	// Its reader gone (preview c.yaml | head -1), preview writes no more
+	// files: the ones written stay, with no index, as after an interrupt.
+	// Until the files are written, a line printed to a closed output
+	// fails rather than kill preview in the middle of one.
+	ctx, stopWatch := watchOutput(ctx, g.stdout)
+	defer stopWatch()
+	release := holdSIGPIPE()
+	defer release()
 	in, err := plan.Open(ctx, path)
 	if err != nil {
 		return &unusableError{err}
@@ -119,6 +127,10 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 	if werr := r.writes.wait(); err == nil {
 		err = werr
 	}
+	if err != nil && errors.Is(context.Cause(ctx), errOutputGone) {
+		release()
+		return outputGone(g.stdout, fmt.Sprintf("preview: stopped: %s holds only the messages written before, and no index", displayPath(dir)))
+	}
 	if err != nil && ctx.Err() != nil {
 		fmt.Fprintf(g.stderr, "preview: %s holds only the messages written before the interrupt, and no index: run preview again\n", displayPath(dir))
 		return context.Cause(ctx)
@@ -129,7 +141,15 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 	if err := w.Close(); err != nil {
 		return &unusableError{err}
 	}
+	release() // every file written: a closed output ends preview at its next line
 	r.probs.Done()
+	if pairs, more := decider.Reused(); len(pairs) > 0 {
+		if err := printReused(ctx, g.stdout, in, pairs, more, 0); err != nil && errors.Is(context.Cause(ctx), errOutputGone) {
+			return outputGone(g.stdout, "preview: stopped")
+		} else if err != nil {
+			return &unusableError{err}
+		}
+	}
 	r.warn.Done()
 	printPreviewed(g, in, r.sum, r.written, r.sentBefore, dir)
 	if r.sum.problems > 0 {

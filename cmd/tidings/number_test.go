@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/tidings/tidings/sendpool/smtptest"
 )
 
 // TestNumberInvoiceAmount: an invoice campaign formats the ERP's amounts
@@ -49,5 +51,30 @@ func TestNumberInvoiceAmount(t *testing.T) {
 		if strings.Join(got, "|") != tc.want {
 			t.Errorf("decimal %q: the messages say %q, want %q", tc.decimal, got, tc.want)
 		}
+	}
+}
+
+// TestNumberYearWarned: under locale de-DE, {{number 0 .Jahr}} writes
+// 2026 as "2.026", German grouping (CLDR groups four digits in de): check,
+// preview and send warn of it at the body's line, once, and the message
+// still says what number writes; an amount column is not warned of.
+func TestNumberYearWarned(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"c.yaml":   campaignYAML(srv.Port, `locale: de-DE`),
+		"body.txt": "Beitrag {{number 2 .Betrag}} €\nfür {{number 0 .Jahr}}\n",
+		"r.csv":    "email,name,Betrag,Jahr\nann@example.com,Ann,\"1234,5\",2026\n",
+	})
+	camp := filepath.Join(dir, "c.yaml")
+	const want = `body.txt:2: templates: text: {{number 0 .Jahr}}: column "Jahr" reads as a year`
+	for _, args := range [][]string{{"check"}, {"preview"}, {"send", "--yes"}} {
+		out, errOut, code := runCLI(t, append(args, camp)...)
+		if code != exitOK || strings.Count(out, want) != 1 || strings.Contains(out, `column "Betrag" reads`) {
+			t.Errorf("%s: code %d, want %q once\n%s%s", args[0], code, want, out, errOut)
+		}
+	}
+	if msgs := srv.Messages(); len(msgs) != 1 || !strings.Contains(string(msgs[0].Data), " 2.026") || !strings.Contains(string(msgs[0].Data), "1.234,50") {
+		t.Errorf("messages: %d", len(msgs))
 	}
 }

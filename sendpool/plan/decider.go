@@ -71,6 +71,10 @@ type Decider struct {
 	// firstWins: recipients.duplicates: first, where a later row with a
 	// key and other values is a duplicate, not a problem.
 	firstWins bool
+	// reused are the first rows found with an earlier row's key and
+	// other values (Reused), reusedMore the count of those past them.
+	reused     []ReusedPair
+	reusedMore int
 }
 
 // NewDecider returns a Decider for in's suppression list, what the journal
@@ -243,6 +247,7 @@ func (d *Decider) mergedKey(problem error) bool {
 // keyReused is the problem of row m, whose key row first has with other
 // values.
 func (d *Decider) keyReused(m *render.Message, first int) error {
+	d.noteReused(m.Row, first)
 	return &campaign.RowError{File: d.sheet, Row: m.Row, Column: d.keyCol, Err: fmt.Errorf("plan: %w", d.state.KeyReused(m.Key, first, d.file))}
 }
 

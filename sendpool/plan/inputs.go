@@ -256,6 +256,11 @@ func (in *Inputs) compile(ctx context.Context) error {
 		return err
 	}
 	in.Set, in.Renderer = set, r
+	for _, w := range set.Warnings() { // told with the campaign's, once
+		if !slices.Contains(in.Campaign.Warnings, w) {
+			in.Campaign.Warnings = append(in.Campaign.Warnings, w)
+		}
+	}
 	return nil
 }
 

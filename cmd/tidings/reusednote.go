@@ -1,0 +1,33 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/tidings/tidings/sendpool/plan"
+)
+
+// printReused writes, a note a row, what each row with an earlier row's
+// key and other values (plan.ErrKeyReused; pairs, as the Decider found
+// them, more past those) differs from that row in: the columns and both
+// values, read from in's sheet once more (plan.ReusedColumns), so that
+// the person fixing the sheet need not compare the rows cell by cell.
+// limit bounds the rows named (0: all of pairs), as --max-problems does
+// their problems. The error is the sheet's or ctx's.
+func printReused(ctx context.Context, w io.Writer, in *plan.Inputs, pairs []plan.ReusedPair, more, limit int) error {
+	if limit > 0 && len(pairs) > limit {
+		pairs, more = pairs[:limit], more+len(pairs)-limit
+	}
+	diffs, err := plan.ReusedColumns(ctx, in, pairs)
+	if err != nil {
+		return err
+	}
+	for _, d := range diffs {
+		fmt.Fprintf(w, "note: %s\n", plan.ReusedLine(d, in.Campaign.Recipients.Key))
+	}
+	if more > 0 && len(diffs) > 0 {
+		fmt.Fprintf(w, "note: and %d more rows with an earlier row's key and other values\n", more)
+	}
+	return nil
+}

@@ -1,0 +1,84 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// TestKeyReusedNamesColumns: a row with an earlier row's key and other
+// values is told with the columns it differs in and both values, from a
+// CSV and from a workbook, by check, preview and send; a plain repeat
+// (the same values, a space aside) is not, nor a column the campaign does
+// not read.
+func TestKeyReusedNamesColumns(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	rows := [][]string{
+		{"email", "name", "invoice", "amount", "notes"},
+		{"ann@example.com", "Ann", "INV-1", "10.00", "a"},  // row 2
+		{"bob@example.com", "Bob", "INV-2", "20.00", "b"},  // row 3
+		{"ann@example.com", "Ann ", "INV-1", "10.00", "c"}, // row 4: the same again
+		{"ANN@example.com", "Ann", "INV-1", "35.00", "d"},  // row 5: another amount
+		{"bob@example.com", "Rob", "INV-4", "20.00", "b"},  // row 6: two columns
+	}
+	for _, kind := range []string{"csv", "xlsx"} {
+		t.Run(kind, func(t *testing.T) {
+			dir := t.TempDir()
+			sheet := "r." + kind
+			writeFiles(t, dir, map[string]string{
+				"c.yaml":   campaignYAML(srv.Port, `recipients: {path: `+sheet+`}`),
+				"body.txt": "Hi {{.name}}, invoice {{.invoice}}: {{.amount}}\n",
+			})
+			writeSheet(t, filepath.Join(dir, sheet), rows)
+			camp := filepath.Join(dir, "c.yaml")
+			want := []string{
+				`note: row 5 has the key of row 2 (column "email") and differs from it in column "amount" (row 2 "10.00", row 5 "35.00")` + "\n",
+				`note: row 6 has the key of row 3 (column "email") and differs from it in columns "name" (row 3 "Bob", row 6 "Rob") and "invoice" (row 3 "INV-2", row 6 "INV-4")` + "\n",
+			}
+			for _, args := range [][]string{{"check"}, {"preview"}, {"send", "--yes"}} {
+				out, errOut, code := runCLI(t, append(args, camp)...)
+				for _, w := range want {
+					if code != exitSomeFailed || strings.Count(out, w) != 1 || strings.Contains(out, "row 4 has the key") || strings.Contains(out, `"notes"`) {
+						t.Errorf("%s: code %d, want %q once\n%s%s", args[0], code, w, out, errOut)
+					}
+				}
+			}
+			if len(srv.Messages()) != 0 {
+				t.Errorf("send sent %d messages", len(srv.Messages()))
+			}
+		})
+	}
+}
+
+// writeSheet writes rows to path: a CSV, or a workbook of one sheet of
+// text cells.
+func writeSheet(t *testing.T, path string, rows [][]string) {
+	t.Helper()
+	if filepath.Ext(path) == ".csv" {
+		var b strings.Builder
+		for _, r := range rows {
+			b.WriteString(strings.Join(r, ",") + "\n")
+		}
+		writeFiles(t, filepath.Dir(path), map[string]string{filepath.Base(path): b.String()})
+		return
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	for i, r := range rows {
+		cells := make([]any, len(r))
+		for j, v := range r {
+			cells[j] = v
+		}
+		if err := f.SetSheetRow("Sheet1", fmt.Sprintf("A%d", i+1), &cells); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+}

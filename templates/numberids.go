@@ -1,0 +1,126 @@
+package templates
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"text/template/parse"
+	"unicode"
+
+	"github.com/tidings/tidings/campaign"
+)
+
+// checkNumberIDs warns, under a locale whose thousands separator number
+// writes (campaign.Recipients.NumberGroup), of each call of number given
+// a column whose header reads as a year or as a number that names
+// something (idLike: Jahr, year, Kundennummer, customer_id, PLZ, zip):
+// {{number 0 .Jahr}} writes 2026 as "2.026", which is right for an
+// amount in German (CLDR groups four digits there) and wrong for a year.
+// A warning, not an error: the column may hold amounts all the same.
+func (cp *compiler) checkNumberIDs(t *Template, calls []call) {
+	group := cp.c.Recipients.NumberGroup()
+	if group == "" {
+		return
+	}
+	for _, c := range calls {
+		if c.name != "number" {
+			continue
+		}
+		col := cp.numberColumn(c)
+		if col == "" || !idLike(col) {
+			continue
+		}
+		action := c.node.String()
+		if c.piped != nil {
+			action = c.piped.String() + " | " + action
+		}
+		w := (&campaign.FileError{File: t.file, Line: cp.line(t, c.tree, c.node), Err: fmt.Errorf(
+			"templates: %s: {{%s}}: column %q reads as a year or a number that names something (a customer number, a postcode), and under locale %s number groups its thousands: 2026 as %q; print it as it is (%s), or keep number if the column holds amounts",
+			t.name, action, col, cp.c.Recipients.Locale, groupThousands("2026", cp.c.Recipients.Decimal, group), fieldOf(col))}).Error()
+		if !slices.Contains(cp.warns, w) {
+			cp.warns = append(cp.warns, w)
+		}
+	}
+}
+
+// numberColumn is the column c, a call of number, is given as its value
+// ({{number 0 .x}}, {{.x | number 0}}, $.x); "" for any other value.
+func (cp *compiler) numberColumn(c call) string {
+	var n parse.Node
+	switch {
+	case c.piped != nil && len(c.piped.Args) == 1 && len(c.node.Args) == 2:
+		n = c.piped.Args[0]
+	case c.piped == nil && len(c.node.Args) == 3:
+		n = c.node.Args[2]
+	}
+	name := ""
+	switch a := n.(type) {
+	case *parse.FieldNode:
+		if c.dot && len(a.Ident) == 1 {
+			name = a.Ident[0]
+		}
+	case *parse.VariableNode:
+		if len(a.Ident) == 2 && a.Ident[0] == "$" {
+			name = a.Ident[1]
+		}
+	}
+	if name != "" && cp.columns != nil {
+		return cp.names.resolve(name)
+	}
+	return name
+}
+
+// fieldOf is how a template prints column: {{.Jahr}}, {{.First_Name}}.
+func fieldOf(column string) string { return "{{." + Identifier(column) + "}}" }
+
+// idLike reports whether a column's header reads as a year or as a number
+// that names something rather than counts: a first word year, Jahr
+// (Baujahr, "Year of birth"; not "Amount per year"), année or yr; id anywhere (customer_id, KundenID); a last word number,
+// no, nr, nummer or numéro, or one ending in nummer or nr (Invoice No,
+// Kundennummer, Kunden-Nr, Kdnr; not "Number of seats"); a postcode (zip, PLZ, postcode, postal code, NPA),
+// a phone number or an IBAN.
+func idLike(header string) bool {
+	words := headerWords(header)
+	for i, w := range words {
+		switch {
+		case i == 0 && (w == "year" || w == "yr" || w == "annee" || w == "année" || strings.HasSuffix(w, "jahr")):
+			return true
+		case w == "id" || w == "zip" || w == "zipcode" || w == "plz" || w == "npa" || w == "postcode" || w == "postal" || w == "postleitzahl":
+			return true
+		case w == "phone" || w == "telefon" || w == "tel" || w == "iban":
+			return true
+		case i == len(words)-1 && (w == "number" || w == "no" || w == "nr" || w == "numero" || w == "numéro" || strings.HasSuffix(w, "nummer") || strings.HasSuffix(w, "nr")):
+			return true
+		}
+	}
+	return false
+}
+
+// headerWords is header in lower-case words: split at anything but a
+// letter or digit and where a lower-case letter meets an upper-case one
+// (CustomerID: customer, id; KundenNr: kunden, nr).
+func headerWords(header string) []string {
+	var words []string
+	var cur []rune
+	prevLower := false
+	flush := func() {
+		if len(cur) > 0 {
+			words = append(words, strings.ToLower(string(cur)))
+			cur = cur[:0]
+		}
+	}
+	for _, r := range header {
+		switch {
+		case !unicode.IsLetter(r) && !unicode.IsDigit(r):
+			flush()
+		case unicode.IsUpper(r) && prevLower:
+			flush()
+		}
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			cur = append(cur, r)
+		}
+		prevLower = unicode.IsLower(r)
+	}
+	flush()
+	return words
+}
