@@ -35,3 +35,21 @@ func TestAttachmentClimbColumn(t *testing.T) {
 		}
 	}
 }
+
+// TestAttachmentOutsideQuoted: a path refused for leaving the campaign
+// folder is quoted as the sheet has it, its backslashes single
+// ("..\secret.pdf", not "..\\secret.pdf"), as a missing file's is.
+func TestAttachmentOutsideQuoted(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "camp")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "body.txt"), []byte("Hi\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := loadRenderer(t, dir, yamlWith(map[string]string{"attachments": `["{{.file}}"]`}), "email", "file")
+	_, err := r.Render(row(3, "email", "k@example.com", "file", `..\secret.pdf`))
+	if !errors.Is(err, ErrAttachmentPath) || !strings.Contains(err.Error(), `"..\secret.pdf" is outside`) {
+		t.Errorf(`got %v, want "..\secret.pdf" is outside`, err)
+	}
+}
