@@ -430,9 +430,9 @@ func typedSettingError(data []byte) (line, col int, key string, err error) {
 func CheckName(name string) error {
 	switch {
 	case name == "":
-		return errors.New("name: required")
+		return errors.New("name: required: letters, digits and '-' (november-news), which name the state folder and go into every Message-ID")
 	case !nameRE.MatchString(name):
-		return fmt.Errorf("name: %q may hold only letters, digits and '-'", name)
+		return fmt.Errorf("name: %q may hold only letters, digits and '-'%s", name, nameFix(name))
 	case len(name) > maxNameLength:
 		// It goes into every Message-ID, which must fit a header line.
 		return fmt.Errorf("name: %d characters long; at most %d", len(name), maxNameLength)
