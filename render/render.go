@@ -412,6 +412,9 @@ func (r *Renderer) fixAttachments(c *campaign.Campaign, set *templates.Set, cach
 				continue
 			}
 			af.fixed = true
+		} else if err := r.att.absoluteLead(t.LeadingText()); err != nil {
+			fe.add(t, fmt.Errorf("render: %s: %w", t.Name(), err))
+			continue
 		} else if !r.attachSum {
 			r.facets, r.attachSum = append(r.facets, ""), true // the row's files
 		}
