@@ -273,8 +273,9 @@ func notBool(value string) error {
 
 // yamlError is the FileError of err, the decoder's error for data, at
 // the line and column it names where known, with what to do instead where
-// tidings knows it (an unknown key, a bool in quotes, a double-quoted
-// value ending inside {{ }}: quotedTemplate).
+// tidings knows it (an unknown key, a bool in quotes, one value where a
+// list belongs: listHint, a double-quoted value ending inside {{ }}:
+// quotedTemplate).
 func yamlError(file string, data []byte, err error) error {
 	var ye yaml.Error
 	if errors.As(err, &ye) {
@@ -292,6 +293,9 @@ func yamlError(file string, data []byte, err error) error {
 		}
 		if hint := quotedTemplate(data, fe.Line); hint != "" {
 			fe.Err = fmt.Errorf("campaign: %s (%w)", hint, fe.Err)
+		}
+		if hint := listHint(data, fe.Line, ye.GetMessage()); hint != "" {
+			fe.Err = errors.New(hint)
 		}
 		if strings.Contains(ye.GetMessage(), "unknown escape character") {
 			fe.Err = fmt.Errorf("campaign: %s (%w)", escapeHint(data, fe.Line), fe.Err)
@@ -426,9 +430,9 @@ func typedSettingError(data []byte) (line, col int, key string, err error) {
 func CheckName(name string) error {
 	switch {
 	case name == "":
-		return errors.New("name: required")
+		return errors.New("name: required: letters, digits and '-' (november-news), which name the state folder and go into every Message-ID")
 	case !nameRE.MatchString(name):
-		return fmt.Errorf("name: %q may hold only letters, digits and '-'", name)
+		return fmt.Errorf("name: %q may hold only letters, digits and '-'%s", name, nameFix(name))
 	case len(name) > maxNameLength:
 		// It goes into every Message-ID, which must fit a header line.
 		return fmt.Errorf("name: %d characters long; at most %d", len(name), maxNameLength)

@@ -23,7 +23,8 @@ const (
 )
 
 // ParseSecurity parses "tls" (or "ssl"), "starttls" or "none"; anything
-// else is an error.
+// else is an error, which names the setting's word for a mail program's
+// ("SSL/TLS" is tls, mailmerge's "Never" none).
 func ParseSecurity(s string) (Security, error) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
 	case "tls", "ssl":
@@ -32,6 +33,10 @@ func ParseSecurity(s string) (Security, error) {
 		return SecurityStartTLS, nil
 	case "none":
 		return SecurityNone, nil
+	case "ssl/tls", "tls/ssl":
+		return 0, fmt.Errorf("unknown security %q: write tls (what mail programs call SSL/TLS; port 465)", s)
+	case "never":
+		return 0, fmt.Errorf("unknown security %q: write none (what mailmerge calls Never; a login in clear only to a server on this machine)", s)
 	default:
 		return 0, fmt.Errorf("unknown security %q (use tls, starttls or none)", s)
 	}

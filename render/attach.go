@@ -182,14 +182,14 @@ func (a *attacher) find(p string, fromData bool) (full, real string, err error) 
 	switch {
 	case filepath.IsAbs(p):
 		if fromData && !a.absOK {
-			return full, "", fmt.Errorf("%w: %q is an absolute path (set an absolute attachments_dir in the campaign to allow them)", ErrAttachmentPath, p)
+			return full, "", fmt.Errorf("%w: %s is an absolute path (set an absolute attachments_dir in the campaign to allow them)", ErrAttachmentPath, quotePath(p))
 		}
 		full = filepath.Clean(p)
 	default:
 		full = filepath.Join(a.root, p)
 	}
 	if fromData && !inside(a.root, full) {
-		return full, "", fmt.Errorf("%w: %q is outside %s", ErrAttachmentPath, p, a.root)
+		return full, "", fmt.Errorf("%w: %s is outside %s", ErrAttachmentPath, quotePath(p), a.root)
 	}
 	real, err = filepath.EvalSymlinks(full)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -211,7 +211,7 @@ func (a *attacher) find(p string, fromData bool) (full, real string, err error) 
 		return full, "", fmt.Errorf("%w: %w", ErrAttachment, unwrapPath(err))
 	}
 	if fromData && !inside(a.rootReal, real) {
-		return full, "", fmt.Errorf("%w: %q leads to %s, outside %s", ErrAttachmentPath, p, real, a.root)
+		return full, "", fmt.Errorf("%w: %s leads to %s, outside %s", ErrAttachmentPath, quotePath(p), real, a.root)
 	}
 	if fromData {
 		if err := a.private(p, real); err != nil {
@@ -231,7 +231,7 @@ func (a *attacher) otherForm(p, full string, fromData bool) (string, error) {
 		return "", err
 	}
 	if fromData && !inside(a.root, found) {
-		return "", fmt.Errorf("%w: %q is outside %s", ErrAttachmentPath, p, a.root)
+		return "", fmt.Errorf("%w: %s is outside %s", ErrAttachmentPath, quotePath(p), a.root)
 	}
 	return found, nil
 }

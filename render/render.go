@@ -412,6 +412,9 @@ func (r *Renderer) fixAttachments(c *campaign.Campaign, set *templates.Set, cach
 				continue
 			}
 			af.fixed = true
+		} else if err := r.att.absoluteLead(t.LeadingText()); err != nil {
+			fe.add(t, fmt.Errorf("render: %s: %w", t.Name(), err))
+			continue
 		} else if !r.attachSum {
 			r.facets, r.attachSum = append(r.facets, ""), true // the row's files
 		}
@@ -1014,7 +1017,9 @@ func (r *Renderer) rowSubject(row campaign.Row, fb *bytes.Buffer, m *Message) (s
 
 // climbing refuses p, the path attachment af made of row, when it climbs
 // a folder (a ".." element) and a value of the row climbs one too, or the
-// template writes no ".." itself.
+// template writes no ".." itself; the problem names the column the ".."
+// came from (one whose value climbs with \ between folders, made / by a
+// function), else the column Column blames.
 func (r *Renderer) climbing(af *attField, row campaign.Row, p string) error {
 	if !climbs(p) {
 		return nil
@@ -1022,6 +1027,14 @@ func (r *Renderer) climbing(af *attField, row campaign.Row, p string) error {
 	col := af.t.ColumnWhere(row, climbs)
 	if col == "" && strings.Contains(af.t.Source(), "..") {
 		return nil // the author's ("Q1..Q2.pdf" from the sheet climbs nothing)
+	}
+	if col == "" {
+		// A function made the ".." of a cell: replace turned a Windows
+		// path's ..\ into ../.
+		col = af.t.ColumnWhere(row, func(v string) bool { return climbs(strings.ReplaceAll(v, `\`, "/")) })
+	}
+	if col == "" {
+		col = af.t.Column(row, p)
 	}
 	return r.rowErr(row, col, fmt.Errorf("render: %s: %w: %q climbs a folder with \"..\" from the sheet: a path made from row data stays below the folder the campaign names", af.t.Name(), ErrAttachmentPath, p))
 }

@@ -743,13 +743,18 @@ func (cp *compiler) walk(t *Template, lookup func(string) *parse.Tree, root *par
 }
 
 // unknownColumn is the error for r, a name that is no column of the sheet,
-// with the column it probably means.
+// with the column it probably means (and, for a to: the campaign file
+// does not write, what its default reads).
 func (cp *compiler) unknownColumn(t *Template, r colRef) error {
 	hint, note := "", ""
 	if c := garbledColumn(r.name, cp.columns); c != "" {
 		hint = fmt.Sprintf("; the sheet's column %q is %q garbled: %s", c, r.name, campaign.GarbledAdvice)
 	} else if c := cp.names.suggest(r.name, cp.columns); c != "" {
 		hint = "; " + cp.names.hint(c)
+	}
+	if t.name == "to" && t.line == 0 {
+		// Not written: the reader looks for a to: that is not there.
+		hint += fmt.Sprintf("; the campaign file has no to:, whose default, %s, reads the column %q: write to: with the column of the addresses", t.source, r.name)
 	}
 	if cp.sheetNote != "" {
 		note = "; " + cp.sheetNote

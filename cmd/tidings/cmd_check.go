@@ -250,7 +250,7 @@ func (s *checkSummary) line(name string) string {
 		fmt.Fprintf(&b, "; send will skip %s", strings.Join(skip, " and "))
 	}
 	if n := s.done + s.wentOut; n > 0 {
-		fmt.Fprintf(&b, "; %d need no sending (the journal has them sent, failed or unknown)", n)
+		fmt.Fprintf(&b, "; %d %s no sending (the journal has %s sent, failed or unknown)", n, verbFor(n, "needs", "need"), verbFor(n, "it", "them"))
 	}
 	if s.sending > 0 {
 		fmt.Fprintf(&b, "; %d being sent now by the send that is running (their replies have not come yet)", s.sending)

@@ -541,7 +541,7 @@ func revisedDeferredPlainSend(t *testing.T, transport string) {
 	// Ann's row is to send (not one that needs no sending: only Bob's),
 	// and preview counts it so too.
 	out, errOut, _ = runCLI(t, "check", camp)
-	if !strings.Contains(out, want) || strings.Contains(out, "not sent again") || !strings.Contains(out, "2 recipients, 1 ready, 0 with problems") || !strings.Contains(out, "; 1 need no sending") {
+	if !strings.Contains(out, want) || strings.Contains(out, "not sent again") || !strings.Contains(out, "2 recipients, 1 ready, 0 with problems") || !strings.Contains(out, "; 1 needs no sending") {
 		t.Errorf("check between: want %q\n%s%s", want, out, errOut)
 	}
 	checkLine := summaryLine(t, out)

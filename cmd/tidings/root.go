@@ -74,8 +74,13 @@ func strictCompletion(root *cobra.Command) {
 
 // oneArg requires the one argument every command takes (the campaign file,
 // or init's folder), and says the usage line when it is missing or more
-// are given.
+// are given, and when a flag took the campaign file (flagTookCampaign).
 func oneArg(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		if hint := flagTookCampaign(cmd); hint != "" {
+			return fmt.Errorf("usage: %s: %s", cmd.UseLine(), hint)
+		}
+	}
 	if len(args) != 1 {
 		return fmt.Errorf("usage: %s", cmd.UseLine())
 	}

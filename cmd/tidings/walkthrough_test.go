@@ -16,7 +16,8 @@ import (
 // mailpit's POP3) adds those three people to suppress.txt, and `check` of
 // next.yaml, the next campaign sharing the list, skips them. The returned
 // reports name the campaign's Message-IDs, which are deterministic: this
-// test fails when they no longer match.
+// test fails when they no longer match, and when the README's bounces
+// output is not what bounces prints.
 func TestWalkthroughExample(t *testing.T) {
 	dir, camp, returnReports := walkthrough(t)
 	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != 0 {
@@ -27,6 +28,7 @@ func TestWalkthroughExample(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "3 matched this campaign (2 bounced, 1 complained; 3 new)") || !strings.Contains(out, "3 addresses added to") {
 		t.Fatalf("bounces: code %d\n%s%s", code, out, errOut)
 	}
+	checkREADMEOutput(t, "TIDINGS_MAILBOX_PASSWORD=walkthrough tidings bounces campaign.yaml", out, filepath.Dir(camp))
 	out, errOut, code = runCLI(t, "check", filepath.Join(dir, "next.yaml"))
 	if code != 0 || !strings.Contains(out, "5 recipients, 2 ready, 0 with problems") || !strings.Contains(out, "send will skip 3 suppressed") {
 		t.Errorf("check next.yaml: code %d\n%s%s", code, out, errOut)

@@ -355,7 +355,13 @@ func (b *pageBuilder) result(run int, res *journal.Result) {
 	st := res.Status
 	if st == sendpool.StatusNotAttempted {
 		if res.Detail != "" {
-			b.run(run).stop = truncate(sendpool.OneLine(res.Detail), pageExampleRunes)
+			// The run's stop, not the row's fate: what the next send
+			// does is the next run's to say.
+			stop := res.Detail
+			if stop == sendpool.InterruptedUnsent {
+				stop = sendpool.Interrupted
+			}
+			b.run(run).stop = truncate(sendpool.OneLine(stop), pageExampleRunes)
 		}
 		return
 	}

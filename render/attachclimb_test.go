@@ -1,0 +1,55 @@
+package render
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestAttachmentClimbColumn: a ".." that a function makes of a cell (a
+// Windows path `..\secret.pdf` turned into ../secret.pdf by replace) is
+// refused, naming the column it came from, as one written in the cell is.
+func TestAttachmentClimbColumn(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "camp")
+	if err := os.MkdirAll(filepath.Join(dir, "invoices"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range map[string]string{"body.txt": "Hi\n", "invoices/1.pdf": "%PDF 1", "../secret.pdf": "secret"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tt := range []struct{ tmpl, file string }{
+		{`['{{.file | replace "\\" "/"}}']`, `..\secret.pdf`},
+		{`['{{.folder}}/{{.file | replace "\\" "/"}}']`, `..\..\secret.pdf`},
+	} {
+		r := loadRenderer(t, dir, yamlWith(map[string]string{"attachments": tt.tmpl}), "email", "folder", "file")
+		_, err := r.Render(row(5, "email", "k@example.com", "folder", "invoices", "file", tt.file))
+		if !errors.Is(err, ErrAttachmentPath) || !strings.Contains(err.Error(), "climbs a folder") {
+			t.Fatalf("%s with %s: got %v, want a climb refused", tt.tmpl, tt.file, err)
+		}
+		if re := rowErr(t, err); re.Column != "file" || re.Row != 5 {
+			t.Errorf("%s with %s: row %d column %q, want row 5 column file: %v", tt.tmpl, tt.file, re.Row, re.Column, err)
+		}
+	}
+}
+
+// TestAttachmentOutsideQuoted: a path refused for leaving the campaign
+// folder is quoted as the sheet has it, its backslashes single
+// ("..\secret.pdf", not "..\\secret.pdf"), as a missing file's is.
+func TestAttachmentOutsideQuoted(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "camp")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "body.txt"), []byte("Hi\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := loadRenderer(t, dir, yamlWith(map[string]string{"attachments": `["{{.file}}"]`}), "email", "file")
+	_, err := r.Render(row(3, "email", "k@example.com", "file", `..\secret.pdf`))
+	if !errors.Is(err, ErrAttachmentPath) || !strings.Contains(err.Error(), `"..\secret.pdf" is outside`) {
+		t.Errorf(`got %v, want "..\secret.pdf" is outside`, err)
+	}
+}
