@@ -15,11 +15,17 @@ import (
 // when v is sound, no other code page reads it better, or the encoding
 // was not declared. A word all of letters beyond ASCII that one language
 // writes (oneLanguageWord of wordAlphabets: "ÆØÅ ApS", "Żółć") counts as
-// letters but reads neither way (weighWords). A row problem, not the
+// letters but reads neither way (weighWords). Under windows-1252, Turkish
+// written in windows-1254 is refused too (turkishAsWestern). A row problem, not the
 // file's: the value may be one odd word in a sheet read right.
 func (ts *textSource) misread(v string) error {
 	if ts.legacy == nil || isASCIIText(v) {
 		return nil
+	}
+	if ts.name == "windows-1252" {
+		if err := turkishAsWestern(v); err != nil {
+			return err
+		}
 	}
 	runes := []rune(v)
 	latin := ts.script('a')

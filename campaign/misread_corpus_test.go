@@ -245,3 +245,65 @@ func TestCSVUndefinedBytes(t *testing.T) {
 		msgs: []string{"text is not valid windows-1250: bytes it does not define (read as U+FFFD); check recipients.encoding"},
 	}})
 }
+
+// nordicThornCorpus are Icelandic and Faroese names, towns and firms, the
+// text that writes Þ, Ð and Ý in windows-1252: þ at a word's start or
+// after a consonant, y or æ in a compound ("Bergþór", "Eyþór", "Sæþór"),
+// ð inside and at a word's end, Ý before a consonant.
+var nordicThornCorpus = []string{
+	"Þórður Guðjónsson", "Ýr", "Hafnarfjörður", "Þórshavn", "ÞORSTEINSDÓTTIR", "ÞÓRÐUR ÓLAFSSON",
+	"Eyþór Ingi Gunnlaugsson", "EYÞÓR", "Sæþór", "Bergþóra Sigurðardóttir", "Arnþór", "Steinþór", "Sigþór",
+	"Hallþóra", "Guðþór", "Friðþjófur", "Alþingi", "ALÞINGI", "Þingvellir", "Þuríður", "Ægir Þór", "Þ. Ólafsson",
+	"Seyðisfjörður", "Ísafjörður", "Egilsstaðir", "Kirkjubæjarklaustur", "Hveragerði", "Siglufjörður",
+	"Dýrfinna", "Ýmir", "Ýrr", "Hrafnhildur Ýr", "Mýrdalur", "Sýslumaðurinn á Höfuðborgarsvæðinu", "Aðalsteinn",
+	"Aðalheiður", "Brynjólfur", "Húsavík", "Vigdís Finnbogadóttir", "Þjóðleikhúsið", "Ýsa og Þorskur ehf.",
+	"Sjúrður", "Heðin", "Suðuroy", "Eiði", "Miðvágur", "Fuglafjørður", "Høgni Hoydal", "Tórshavn", "Klaksvík",
+	"SEYÐISFJÖRÐUR", "GUÐRÚN ÝR", "Jacobsen Þórsdóttir",
+}
+
+// turkishCorpus are Turkish names, towns and firms written in
+// windows-1254 that windows-1252 reads with a sign no Icelandic or
+// Faroese word has: a letter of notNordic in the same word as Þ, Ð or Ý
+// ("ÞÜKRÜ ÇAÐLAR"), Þ after a vowel or at a word's end ("Iþýk", "Paþa",
+// "Güneþ"), a c beside Þ or Ð ("Coþkun"), or a firm's "A.Þ.".
+var turkishCorpus = []string{
+	"ŞÜKRÜ ÇAĞLAR", "Şükrü Çağlar", "Işık", "IŞIK", "IŞIL GÜNEŞ", "Ağaoğlu İnşaat A.Ş.", "Doğan Holding A.Ş",
+	"Ayşegül Öztürk", "Paşa", "Başaran", "Kuşadası", "Ateş", "Coşkun", "Çağrı", "Gündoğdu",
+	"İSTANBUL ÇİÇEKÇİLİK", "Güneş", "KURTULUŞ", "Ağaç", "Süleyman Doğançay",
+}
+
+// TestCSVTurkishDeclaredWestern: a Turkish sheet (windows-1254) declared
+// windows-1252 was read as "ÞÜKRÜ ÇAÐLAR" with no problem, the two code
+// pages differing only at Ğ ğ İ ı Ş ş (Ð ð Ý ý Þ þ): each row whose name
+// windows-1252 reads with a sign no Icelandic or Faroese word has is
+// refused, naming windows-1254 and its reading, while Icelandic and
+// Faroese names declared windows-1252 are read as they are.
+func TestCSVTurkishDeclaredWestern(t *testing.T) {
+	nordic, nordicWant := corpusSheet(nordicThornCorpus, func(i int) string {
+		return fmt.Sprintf("%d: p%d@x.example | %s", i+2, i, nordicThornCorpus[i])
+	})
+	turkish, turkishWant := corpusSheet(turkishCorpus, func(i int) string { return fmt.Sprintf("%d [name]: !misread", i+2) })
+	runSheetCases(t, []sheetCase{
+		{
+			name: "icelandic and faroese declared windows-1252", file: "people.csv",
+			data: encode(t, charmap.Windows1252, nordic), rec: Recipients{Encoding: "windows-1252"}, want: nordicWant,
+		},
+		{
+			name: "icelandic and faroese declared latin1", file: "people.csv",
+			data: encode(t, charmap.Windows1252, nordic), rec: Recipients{Encoding: "latin1"}, want: nordicWant,
+		},
+		{
+			name: "turkish declared windows-1252", file: "people.csv",
+			data: encode(t, charmap.Windows1254, turkish), rec: Recipients{Encoding: "windows-1252"}, want: turkishWant,
+			msgs: []string{`recipients.encoding says windows-1252, which reads this as "ÞÜKRÜ ÇAÐLAR"`, "the text looks like windows-1254, as Excel writes CSV on a Turkish Windows: set `encoding: windows-1254`"},
+		},
+		{
+			name: "turkish declared windows-1254", file: "people.csv",
+			data: encode(t, charmap.Windows1254, turkish), rec: Recipients{Encoding: "windows-1254"},
+			want: func() []string {
+				_, w := corpusSheet(turkishCorpus, func(i int) string { return fmt.Sprintf("%d: p%d@x.example | %s", i+2, i, turkishCorpus[i]) })
+				return w
+			}(),
+		},
+	})
+}
