@@ -23,7 +23,7 @@ func (ts *textSource) misread(v string) error {
 		return nil
 	}
 	if ts.name == "windows-1252" {
-		if err := turkishAsWestern(v); err != nil {
+		if err := ts.turkishAsWestern(v); err != nil {
 			return err
 		}
 	}

@@ -2,6 +2,7 @@ package campaign
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -272,17 +273,34 @@ var turkishCorpus = []string{
 	"İSTANBUL ÇİÇEKÇİLİK", "Güneş", "KURTULUŞ", "Ağaç", "Süleyman Doğançay",
 }
 
+// turkishPlain are Turkish names windows-1252 reads as Icelandic might
+// ("Doðan", "Ýstanbul", "Ayþe").
+var turkishPlain = []string{"Doğan Yılmaz", "Ayşe Kaya", "İstanbul", "Ahmet Şahin", "ŞİRKET", "Ağaoğlu"}
+
 // TestCSVTurkishDeclaredWestern: a Turkish sheet (windows-1254) declared
 // windows-1252 was read as "ÞÜKRÜ ÇAÐLAR" with no problem, the two code
 // pages differing only at Ğ ğ İ ı Ş ş (Ð ð Ý ý Þ þ): each row whose name
 // windows-1252 reads with a sign no Icelandic or Faroese word has is
-// refused, naming windows-1254 and its reading, while Icelandic and
-// Faroese names declared windows-1252 are read as they are.
+// refused, naming windows-1254 and its reading, and once the file's
+// start or a row has shown such a sign, so is each with a word
+// windows-1254 reads as Turkish ("Doðan"); Icelandic and Faroese names
+// declared windows-1252 are read as they are.
 func TestCSVTurkishDeclaredWestern(t *testing.T) {
 	nordic, nordicWant := corpusSheet(nordicThornCorpus, func(i int) string {
 		return fmt.Sprintf("%d: p%d@x.example | %s", i+2, i, nordicThornCorpus[i])
 	})
 	turkish, turkishWant := corpusSheet(turkishCorpus, func(i int) string { return fmt.Sprintf("%d [name]: !misread", i+2) })
+	mixed := append(slices.Clone(turkishPlain), "Şükrü Çağlar")
+	mixedCSV, mixedWant := corpusSheet(mixed, func(i int) string { return fmt.Sprintf("%d [name]: !misread", i+2) })
+	// Past the file's start (16 KB of ASCII rows), a plain Turkish row
+	// before the first with a sign passes, and those after it do not.
+	padding := strings.Repeat("pad@x.example,Pad\n", 1100)
+	late := "email,name\n" + padding + "a@x.example,Doğan Yılmaz\nb@x.example,Işık\nc@x.example,Doğan Yılmaz\n"
+	lateWant := slices.Repeat([]string{""}, 1100)
+	for i := range lateWant {
+		lateWant[i] = fmt.Sprintf("%d: pad@x.example | Pad", i+2)
+	}
+	lateWant = append(lateWant, "1102: a@x.example | Doðan Yýlmaz", "1103 [name]: !misread", "1104 [name]: !misread")
 	runSheetCases(t, []sheetCase{
 		{
 			name: "icelandic and faroese declared windows-1252", file: "people.csv",
@@ -296,6 +314,24 @@ func TestCSVTurkishDeclaredWestern(t *testing.T) {
 			name: "turkish declared windows-1252", file: "people.csv",
 			data: encode(t, charmap.Windows1254, turkish), rec: Recipients{Encoding: "windows-1252"}, want: turkishWant,
 			msgs: []string{`recipients.encoding says windows-1252, which reads this as "ÞÜKRÜ ÇAÐLAR"`, "the text looks like windows-1254, as Excel writes CSV on a Turkish Windows: set `encoding: windows-1254`"},
+		},
+		{
+			name: "plain turkish names below one with a sign, declared windows-1252", file: "people.csv",
+			data: encode(t, charmap.Windows1254, mixedCSV), rec: Recipients{Encoding: "windows-1252"}, want: mixedWant,
+			msgs: []string{`reads this as "Doðan Yýlmaz"`, "set `encoding: windows-1254`"},
+		},
+		{
+			name: "plain turkish names past the file's start, declared windows-1252", file: "people.csv",
+			data: encode(t, charmap.Windows1254, late), rec: Recipients{Encoding: "windows-1252"}, want: lateWant,
+		},
+		{
+			name: "plain turkish names below one with a sign, declared windows-1252", file: "people.csv",
+			data: encode(t, charmap.Windows1254, mixedCSV), rec: Recipients{Encoding: "windows-1252"}, want: mixedWant,
+			msgs: []string{`reads this as "Doðan Yýlmaz"`, "set `encoding: windows-1254`"},
+		},
+		{
+			name: "plain turkish names past the file's start, declared windows-1252", file: "people.csv",
+			data: encode(t, charmap.Windows1254, late), rec: Recipients{Encoding: "windows-1252"}, want: lateWant,
 		},
 		{
 			name: "turkish declared windows-1254", file: "people.csv",

@@ -2,6 +2,7 @@ package campaign
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -22,10 +23,13 @@ const notNordic = "ÇçÜüÂâÎîÛû"
 // that is Turkish written in windows-1254 (turkishSigns: "ÞÜKRÜ ÇAÐLAR"
 // for "ŞÜKRÜ ÇAĞLAR", "Iþýk" for "Işık"), naming windows-1254 and what it
 // reads. A Turkish word with none of those signs ("Doðan" for "Doğan",
-// "Ýstanbul") reads as Icelandic would, and passes. It returns nil
-// otherwise.
-func turkishAsWestern(v string) error {
-	if !turkishSigns(v) {
+// "Ýstanbul") reads as Icelandic would, and passes, unless the file's
+// start or a value before it had a sign (ts.turkish): then a word that
+// windows-1254 reads as Turkish is one. It returns nil otherwise.
+func (ts *textSource) turkishAsWestern(v string) error {
+	if turkishSigns(v, false) {
+		ts.turkish = true
+	} else if !ts.turkish || !turkishSigns(v, true) {
 		return nil
 	}
 	raw, err := charmap.Windows1252.NewEncoder().String(v)
@@ -40,24 +44,43 @@ func turkishAsWestern(v string) error {
 	return fmt.Errorf("%w: recipients.encoding says windows-1252, which reads this as %q, and every message would show that; %s under recipients", ErrMisread, shorten(v), guessWords([]encodingGuess{g}, "set"))
 }
 
-// turkishSigns reports whether v, as windows-1252 reads it, holds a word
-// with one of turkishSwaps that windows-1254 reads as a Turkish word
-// (turkishWord) and that is no Icelandic or Faroese word
-// (icelandicNever), or ends in a Turkish company's "A.Þ." (Anonim
-// Şirketi, "A.Ş.").
-func turkishSigns(v string) bool {
-	if strings.HasSuffix(strings.TrimRight(v, " ."), " A.Þ") {
-		return true
+// turkishSample reports whether sample, the start of a file declared
+// windows-1252, holds a line with turkishSigns.
+func turkishSample(sample []byte) bool {
+	text, err := charmap.Windows1252.NewDecoder().Bytes(sample)
+	if err != nil {
+		return false
 	}
-	runes := []rune(v)
-	for _, w := range letterWords(runes) {
-		word := runes[w[0]:w[1]]
-		if slices.ContainsFunc(word, isTurkishSwap) && turkishWord(word) && icelandicNever(word) {
+	for line := range strings.Lines(string(text)) {
+		if turkishSigns(line, false) {
 			return true
 		}
 	}
 	return false
 }
+
+// turkishSigns reports whether v, as windows-1252 reads it, holds a word
+// with one of turkishSwaps that windows-1254 reads as a Turkish word
+// (turkishWord) and that is no Icelandic or Faroese word
+// (icelandicNever, unless known: the file is Turkish), or a Turkish
+// company's "A.Þ." (Anonim Şirketi, "A.Ş.") at a cell's end.
+func turkishSigns(v string, known bool) bool {
+	if turkishFirm.MatchString(v) {
+		return true
+	}
+	runes := []rune(v)
+	for _, w := range letterWords(runes) {
+		word := runes[w[0]:w[1]]
+		if slices.ContainsFunc(word, isTurkishSwap) && turkishWord(word) && (known || icelandicNever(word)) {
+			return true
+		}
+	}
+	return false
+}
+
+// turkishFirm matches a Turkish company's "A.Þ." ("A.Ş.") after a space
+// and at a cell's end, as windows-1252 reads it.
+var turkishFirm = regexp.MustCompile(` A\.Þ\.?\s*($|[,;\t"])`)
 
 // isTurkishSwap reports whether r is one of turkishSwaps.
 func isTurkishSwap(r rune) bool { _, ok := turkishSwaps[r]; return ok }
