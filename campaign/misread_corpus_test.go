@@ -154,7 +154,9 @@ func TestCSVTurkishAndVietnamese(t *testing.T) {
 // be UTF-8 ("GÓŁKA" in windows-1250), is still read as declared. So is
 // one whose pair reads as letters both ways ("FĂŞIE", "FêIE"), while a
 // short UTF-8 list with one or two letters beyond ASCII ("Paweł", which
-// windows-1250 reads "PaweĹ‚") is refused (it passed check silently).
+// windows-1250 reads "PaweĹ‚") is refused (it passed check silently), and
+// so is one that reads as a capital inside a word ("Søren", which
+// windows-1257 reads "SĆøren").
 func TestCSVUTF8DeclaredCodePage(t *testing.T) {
 	const danish = "email;navn;firma\r\na@x.example;JENS ØSTERGÅRD;ÆØÅ ApS\r\nb@x.example;MARIANNE SØNDERGÅRD;SØNDERGÅRD & SØN\r\n"
 	const vietnamese = "email,name\na@x.example,Nguyễn Văn Đức\nb@x.example,Trần Thị Hà\n"
@@ -183,6 +185,16 @@ func TestCSVUTF8DeclaredCodePage(t *testing.T) {
 			name: "danish UTF-8 declared iso-8859-1, two letters beyond ASCII", file: "people.csv",
 			data: []byte("email,name\na@x.example,Søren Ås\n"), rec: Recipients{Encoding: "iso-8859-1"}, openErr: "encoding",
 			msgs: []string{`not recipients.encoding "iso-8859-1"`},
+		},
+		{
+			name: "danish UTF-8 declared windows-1257, one letter beyond ASCII read as two letters", file: "people.csv",
+			data: []byte("email,name\na@x.example,Søren\n"), rec: Recipients{Encoding: "windows-1257"}, openErr: "encoding",
+			msgs: []string{`not recipients.encoding "windows-1257"`, `windows-1257 reads "Søren" as "SĆøren"`},
+		},
+		{
+			name: "latvian windows-1257 declared so", file: "people.csv",
+			data: encode(t, charmap.Windows1257, "email,name\na@x.example,Jānis Bērziņš\nb@x.example,ĀRIJA ŠĶĒLE\n"), rec: Recipients{Encoding: "windows-1257"},
+			want: []string{"2: a@x.example | Jānis Bērziņš", "3: b@x.example | ĀRIJA ŠĶĒLE"},
 		},
 		{
 			name: "romanian windows-1250 in capitals, one pair UTF-8 letters by chance", file: "people.csv",
