@@ -19,7 +19,34 @@ import (
 // a zero-width space pasted with a member number, a right-to-left mark
 // after a Hebrew name) are left out, so "1042" and "1042\u200b" are one
 // key, as they look. An ASCII key is only trimmed and lower-cased.
+// NormalizeKey(NormalizeKey(s)) is NormalizeKey(s): where one pass
+// leaves a key another would change (NFKC makes " \u0308" of a spacing
+// diaeresis, "¨abc", whose space the next pass trims), passes are made
+// until none does, so that a journal's norm_key, which its reader
+// normalizes again, is the key the sheet's compares as. A key one pass
+// left as it is (every key a journal holds, but such) is as it was.
 func NormalizeKey(s string) string {
+	n := normalizeKeyOnce(s)
+	for range maxKeyPasses {
+		if isNormalKey(n) {
+			return n
+		}
+		next := normalizeKeyOnce(n)
+		if next == n {
+			return n
+		}
+		n = next
+	}
+	return n
+}
+
+// maxKeyPasses bounds NormalizeKey's passes after the first: one or two
+// make every key FuzzNormalizeKeyIdempotent found stable.
+const maxKeyPasses = 8
+
+// normalizeKeyOnce is one pass of NormalizeKey: s without the characters
+// isUnseenInKey, trimmed, in NFKC, lower-cased.
+func normalizeKeyOnce(s string) string {
 	if !isASCII(s) && strings.ContainsFunc(s, isUnseenInKey) {
 		s = strings.Map(dropUnseenInKey, s)
 	}
@@ -28,6 +55,16 @@ func NormalizeKey(s string) string {
 		s = norm.NFKC.String(s)
 	}
 	return strings.ToLower(s)
+}
+
+// isNormalKey reports whether n, a key normalizeKeyOnce gave, is one it
+// leaves as it is: trimmed, and ASCII (lower-cased already) or in NFKC,
+// lower case, without a character isUnseenInKey.
+func isNormalKey(n string) bool {
+	if strings.TrimSpace(n) != n {
+		return false
+	}
+	return isASCII(n) || norm.NFKC.IsNormalString(n) && strings.ToLower(n) == n && !strings.ContainsFunc(n, isUnseenInKey)
 }
 
 // isUnseenInKey reports whether r shows nothing and changes no letter: the
