@@ -67,17 +67,15 @@ func isNormalKey(n string) bool {
 	return isASCII(n) || norm.NFKC.IsNormalString(n) && strings.ToLower(n) == n && !strings.ContainsFunc(n, isUnseenInKey)
 }
 
-// isUnseenInKey reports whether r shows nothing and changes no letter: the
+// isUnseenInKey reports whether r shows nothing and changes no letter: an
+// invisible format character (InvisibleChar) other than a Joiner — the
 // zero-width space, word joiner, byte order mark (zero-width no-break
 // space) and soft hyphen, and the direction marks, embeddings, overrides
 // and isolates. The zero-width joiner and non-joiner are not: they change
 // how Persian, Indic and emoji letters join, and so what a person reads.
 func isUnseenInKey(r rune) bool {
-	switch r {
-	case '\u200b', '\u2060', '\ufeff', '\u00ad', '\u200e', '\u200f', '\u061c':
-		return true
-	}
-	return r >= '\u202a' && r <= '\u202e' || r >= '\u2066' && r <= '\u2069'
+	inv, ok := InvisibleChar(r)
+	return ok && inv.Kind != Joiner
 }
 
 // dropUnseenInKey is r, or -1 (strings.Map's "leave out") for a character
