@@ -271,7 +271,8 @@ func TestCSVUndefinedBytes(t *testing.T) {
 }
 
 // nordicThornCorpus are Icelandic and Faroese names, towns and firms, the
-// text that writes Þ, Ð and Ý in windows-1252: þ at a word's start or
+// text that writes Þ, Ð and Ý in windows-1252 (and Serbian and Croatian
+// names typed with Ð for Đ): þ at a word's start or
 // after a consonant, y or æ in a compound ("Bergþór", "Eyþór", "Sæþór"),
 // ð inside and at a word's end, Ý before a consonant.
 var nordicThornCorpus = []string{
@@ -283,13 +284,14 @@ var nordicThornCorpus = []string{
 	"Aðalheiður", "Brynjólfur", "Húsavík", "Vigdís Finnbogadóttir", "Þjóðleikhúsið", "Ýsa og Þorskur ehf.",
 	"Sjúrður", "Heðin", "Suðuroy", "Eiði", "Miðvágur", "Fuglafjørður", "Høgni Hoydal", "Tórshavn", "Klaksvík",
 	"SEYÐISFJÖRÐUR", "GUÐRÚN ÝR", "Jacobsen Þórsdóttir",
+	"Novak Ðokovic", "Ðorðe Ðuric", "ÐURÐEVIC", // Serbian and Croatian typed with Ð for Đ, c for ć
 }
 
 // turkishCorpus are Turkish names, towns and firms written in
 // windows-1254 that windows-1252 reads with a sign no Icelandic or
 // Faroese word has: a letter of notNordic in the same word as Þ, Ð or Ý
 // ("ÞÜKRÜ ÇAÐLAR"), Þ after a vowel or at a word's end ("Iþýk", "Paþa",
-// "Güneþ"), a c beside Þ or Ð ("Coþkun"), or a firm's "A.Þ.".
+// "Güneþ"), a c beside Þ ("Coþkun"), or a firm's "A.Þ.".
 var turkishCorpus = []string{
 	"ŞÜKRÜ ÇAĞLAR", "Şükrü Çağlar", "Işık", "IŞIK", "IŞIL GÜNEŞ", "Ağaoğlu İnşaat A.Ş.", "Doğan Holding A.Ş",
 	"Ayşegül Öztürk", "Paşa", "Başaran", "Kuşadası", "Ateş", "Coşkun", "Çağrı", "Gündoğdu",

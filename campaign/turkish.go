@@ -109,10 +109,12 @@ func turkishWord(word []rune) bool {
 // Icelandic or Faroese word: it holds a letter of notNordic; or Þ at its
 // end or after a, e, i, o or u (Icelandic writes þ at a word's start, or
 // a compound's, after a consonant, y or æ: "Bergþór", "Eyþór", "Sæþór";
-// Turkish ş after a vowel: "Iþýk", "Paþa", "Güneþ"); or a c beside Þ or
-// Ð (no Icelandic or Faroese word has a c: "Coþkun").
+// Turkish ş after a vowel: "Iþýk", "Paþa", "Güneþ"); or a c beside Þ (no
+// Icelandic or Faroese word has a c: "Coþkun"). A c beside Ð is no sign:
+// a Croatian or Serbian name typed in windows-1252 writes Ð for Đ and c
+// for ć ("Ðokovic").
 func icelandicNever(word []rune) bool {
-	thorn, eth, c := false, false, false
+	thorn, c := false, false
 	for i, r := range word {
 		l := unicode.ToLower(r)
 		switch {
@@ -122,8 +124,7 @@ func icelandicNever(word []rune) bool {
 			return true
 		}
 		thorn = thorn || l == 'þ'
-		eth = eth || l == 'ð'
 		c = c || l == 'c'
 	}
-	return c && (thorn || eth)
+	return c && thorn
 }
