@@ -3,6 +3,7 @@ package campaign
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"unicode"
 	"unicode/utf8"
 
@@ -49,18 +50,28 @@ func utf8Declared(sample []byte, enc encoding.Encoding, canon, declared string) 
 // fewReadAsUTF8 reports whether sample, valid UTF-8 with fewer than
 // minUTF8Runes characters beyond ASCII, is UTF-8 all the same: each of
 // them is a letter of a European name (U+00C0–U+017F: "ł" in "Paweł"),
-// and enc reads their bytes with a character that is no letter ("Ĺ‚" in
-// windows-1250), which a name in enc does not hold beside a letter. A
-// name truly in enc whose bytes happen to make UTF-8 reads as another
-// script there ("GÓŁKA": U+04E3, Cyrillic) or as letters in enc too
-// ("FĂŞIE" in windows-1250, "ê" in UTF-8), and is read as declared.
+// and enc, a single-byte code page, reads its bytes with a character
+// that is no letter ("Ĺ‚" in windows-1250) or with a capital inside a
+// word ("SĆøren" for "Søren" in windows-1257), neither of which a name in
+// enc holds beside a letter. A name truly in enc whose bytes happen to
+// make UTF-8 reads as another script there ("GÓŁKA": U+04E3, Cyrillic)
+// or as letters of a word in enc too ("FĂŞIE" in windows-1250, "ê" in
+// UTF-8), and is read as declared.
 func fewReadAsUTF8(sample []byte, enc encoding.Encoding) bool {
-	for len(sample) > 0 {
-		r, n := utf8.DecodeRune(sample)
-		if r >= utf8.RuneSelf && (!nameLetter(r) || !noLetterIn(enc, sample[:n])) {
+	read, err := enc.NewDecoder().Bytes(sample)
+	if err != nil {
+		return false
+	}
+	runes := []rune(string(read))
+	if len(runes) != len(sample) {
+		return false // not a character a byte
+	}
+	for i := 0; i < len(sample); {
+		r, n := utf8.DecodeRune(sample[i:])
+		if r >= utf8.RuneSelf && (!nameLetter(r) || !noLetterIn(runes[i:i+n]) && !capitalInside(runes, i, i+n)) {
 			return false
 		}
-		sample = sample[n:]
+		i += n
 	}
 	return true
 }
@@ -71,14 +82,25 @@ func nameLetter(r rune) bool {
 	return r >= '\u00c0' && r <= '\u017f' && r != '\u00d7' && r != '\u00f7'
 }
 
-// noLetterIn reports whether enc reads b with a character that is neither
-// a letter nor a mark (a symbol, punctuation, a control, or none).
-func noLetterIn(enc encoding.Encoding, b []byte) bool {
-	s, err := enc.NewDecoder().Bytes(b)
-	if err != nil {
-		return true
+// noLetterIn reports whether read holds a character that is neither a
+// letter nor a mark (a symbol, punctuation, a control, or none).
+func noLetterIn(read []rune) bool {
+	return slices.ContainsFunc(read, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsMark(r) })
+}
+
+// capitalInside reports whether one of runes[from:to] is a capital
+// inside a word: a letter before it, and that one or the one after it
+// small ("SĆø").
+func capitalInside(runes []rune, from, to int) bool {
+	for k := max(from, 1); k < to; k++ {
+		if !unicode.IsUpper(runes[k]) || !unicode.IsLetter(runes[k-1]) {
+			continue
+		}
+		if unicode.IsLower(runes[k-1]) || k+1 < len(runes) && unicode.IsLower(runes[k+1]) {
+			return true
+		}
 	}
-	return bytes.ContainsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsMark(r) })
+	return false
 }
 
 // trimPartialRune is b without the start of a character its end cuts off.

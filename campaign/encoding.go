@@ -67,6 +67,9 @@ type textSource struct {
 	// compose is set when the declared code page writes accents as
 	// combining marks (windows-1258's tones), which value composes.
 	compose bool
+	// turkish is set when a file declared windows-1252 shows itself
+	// Turkish, in its start or a value (turkishAsWestern).
+	turkish bool
 	// byteOrder is the UTF-16 byte order the file's first bytes suggest,
 	// should its text turn out to hold NULs (see utf16Advice).
 	byteOrder string
@@ -166,7 +169,8 @@ func (ts *textSource) declare(br *bufio.Reader, declared, file string) (encoding
 	case canon == "utf-8":
 		ts.name, ts.validate = "utf-8", true
 	default:
-		if sample, _ := br.Peek(sniffSize); singleByte(canon) {
+		sample, _ := br.Peek(sniffSize)
+		if singleByte(canon) {
 			if err := utf8Declared(sample, enc, canon, declared); err != nil {
 				return nil, err
 			}
@@ -174,6 +178,7 @@ func (ts *textSource) declare(br *bufio.Reader, declared, file string) (encoding
 		ts.name = canon
 		ts.legacy, ts.script = singleByteScript(canon, enc)
 		ts.compose = canon == "windows-1258"
+		ts.turkish = canon == "windows-1252" && turkishSample(sample)
 		return enc, nil
 	}
 	return nil, nil

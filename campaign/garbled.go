@@ -3,6 +3,7 @@ package campaign
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
@@ -15,6 +16,20 @@ var ErrGarbled = errors.New("garbled text")
 // GarbledAdvice says how such a sheet comes about and how to mend it, for
 // the messages about a garbled cell or header.
 const GarbledAdvice = "the sheet was made from a UTF-8 CSV opened as Windows-1252 (Excel's or LibreOffice's import without choosing UTF-8): import the CSV again choosing UTF-8 (Unicode), or fix the cells"
+
+// GarbledAdviceFor is the advice for a garbled cell or header of a sheet
+// read under recipients.encoding declared: GarbledAdvice, unless
+// declared names a single-byte code page other than Windows-1252, which
+// read the cell's bytes, UTF-8, as the letters Garbled knows (windows-1257
+// reads "ą" as "Ä…" as Windows-1252 does): then that code page, as
+// written, and the setting to take out.
+func GarbledAdviceFor(declared string) string {
+	_, canon, err := LookupEncoding(declared)
+	if declared == "" || err != nil || canon == "windows-1252" || !singleByte(canon) {
+		return GarbledAdvice
+	}
+	return fmt.Sprintf("the sheet holds UTF-8 text read as %s, as recipients.encoding %q says: if it was saved as \"CSV UTF-8\", take `encoding: %s` out from under recipients; else fix the cells", canon, declared, declared)
+}
 
 // Garbled reports whether s is UTF-8 text read as Windows-1252, as a
 // spreadsheet makes it of a UTF-8 CSV imported in the wrong character set

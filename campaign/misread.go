@@ -8,23 +8,31 @@ import (
 )
 
 // misread refuses a value the declared single-byte code page reads as no
-// text while another code page reads it as text: at least three letters
+// text while another code page reads it as text: at least two letters
 // beyond ASCII, none of them where the code page's script has its letters
 // (readingScore 0: "Èâàí Ïåòðîâ", Cyrillic "Иван Петров" read as
-// windows-1252), so every message would show it garbled. It returns nil
-// when v is sound, no other code page reads it better, or the encoding
-// was not declared. A word all of letters beyond ASCII that one language
-// writes (oneLanguageWord of wordAlphabets: "ÆØÅ ApS", "Żółć") counts as
-// letters but reads neither way (weighWords). A row problem, not the
-// file's: the value may be one odd word in a sheet read right.
+// windows-1252; "ÀÎ" for "АО"; "SШREN" for "SØREN" read as windows-1251),
+// so every message would show it garbled. It returns nil when v is sound,
+// no other code page reads it better, or the encoding was not declared.
+// A word all of letters beyond ASCII that one language writes
+// (oneLanguageWord of wordAlphabets: "ÆØÅ ApS", "Żółć", "ÞÚ") counts as
+// letters but reads neither way (weighWords). Under windows-1252, Turkish
+// written in windows-1254 is refused too (turkishAsWestern). A row
+// problem, not the file's: the value may be one odd word in a sheet read
+// right.
 func (ts *textSource) misread(v string) error {
 	if ts.legacy == nil || isASCIIText(v) {
 		return nil
 	}
+	if ts.name == "windows-1252" {
+		if err := ts.turkishAsWestern(v); err != nil {
+			return err
+		}
+	}
 	runes := []rune(v)
 	latin := ts.script('a')
 	letters := weighWords(runes, latin)
-	if letters < 3 || readingScore(runes, ts.script, true) != 0 {
+	if letters < 2 || readingScore(runes, ts.script, true) != 0 {
 		return nil
 	}
 	if latin && !slices.ContainsFunc(runes, isLetterBeyondASCII) {

@@ -2,6 +2,7 @@ package campaign
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -36,7 +37,7 @@ var mojibakeCorpus = []struct {
 	enc   encoding.Encoding
 	names []string
 }{
-	{charmap.Windows1251, []string{"Иван Петров", "Анна Иванова", "Анна", "ИВАН ПЕТРОВ", "ООО «Ромашка»", "ООО РОМАШКА", "Мария Смирнова", "Лев Толстой", "Ким Ян", "Ірина Шевченко", "Нина", "НИНА", "Вика", "ЗАО", "ОАО"}},
+	{charmap.Windows1251, []string{"Иван Петров", "Анна Иванова", "Анна", "ИВАН ПЕТРОВ", "ООО «Ромашка»", "ООО РОМАШКА", "Мария Смирнова", "Лев Толстой", "Ким Ян", "Ірина Шевченко", "Нина", "НИНА", "Вика", "ЗАО", "ОАО", "АО", "ИП"}},
 	{charmap.Windows1253, []string{"Γιάννης Παπαδόπουλος", "ΝΙΚΟΣ", "Μαρία", "ΖΩΗ"}},
 	{charmap.Windows1256, []string{"محمد علي", "فاطمة الزهراء"}},
 	{charmap.Windows1255, []string{"דוד כהן", "משה לוי"}},
@@ -45,7 +46,9 @@ var mojibakeCorpus = []struct {
 // TestCSVMisreadCorpus: capitals and words all of letters beyond ASCII
 // ("ÆØÅ ApS", "ÅÄÖ", "Żółć") in a sheet declared in its code page are not
 // refused as misread, in any of nine languages; names of other scripts
-// declared so are, each row.
+// declared so are, each row, two letters enough (a company's whole name
+// "АО" read as "ÀÎ", "Søren Sørensen" under windows-1251 as "SШREN
+// SШRENSEN": they passed with three the least).
 func TestCSVMisreadCorpus(t *testing.T) {
 	var cases []sheetCase
 	for _, cp := range []string{"windows-1252", "windows-1250"} {
@@ -76,6 +79,15 @@ func TestCSVMisreadCorpus(t *testing.T) {
 			data: encode(t, charmap.Windows1251, csv), rec: Recipients{Encoding: cp}, want: want,
 		})
 	}
+	// Western names declared windows-1251 read as Latin words with a
+	// Cyrillic letter inside ("SШREN SШRENSEN"), two letters enough.
+	western := []string{"SØREN SØRENSEN", "Åsa Öberg", "HØJBJERG ÅRHUS", "CONCEIÇÃO", "Ñandú"}
+	csv, want := corpusSheet(western, func(i int) string { return fmt.Sprintf("%d [name]: !misread", i+2) })
+	cases = append(cases, sheetCase{
+		name: "windows-1252 names declared windows-1251", file: "people.csv",
+		data: encode(t, charmap.Windows1252, csv), rec: Recipients{Encoding: "windows-1251"}, want: want,
+		msgs: []string{"`encoding: windows-1252` (Western European Windows) reads it as \"SØREN SØRENSEN\""},
+	})
 	runSheetCases(t, cases)
 }
 
@@ -153,7 +165,9 @@ func TestCSVTurkishAndVietnamese(t *testing.T) {
 // be UTF-8 ("GÓŁKA" in windows-1250), is still read as declared. So is
 // one whose pair reads as letters both ways ("FĂŞIE", "FêIE"), while a
 // short UTF-8 list with one or two letters beyond ASCII ("Paweł", which
-// windows-1250 reads "PaweĹ‚") is refused (it passed check silently).
+// windows-1250 reads "PaweĹ‚") is refused (it passed check silently), and
+// so is one that reads as a capital inside a word ("Søren", which
+// windows-1257 reads "SĆøren").
 func TestCSVUTF8DeclaredCodePage(t *testing.T) {
 	const danish = "email;navn;firma\r\na@x.example;JENS ØSTERGÅRD;ÆØÅ ApS\r\nb@x.example;MARIANNE SØNDERGÅRD;SØNDERGÅRD & SØN\r\n"
 	const vietnamese = "email,name\na@x.example,Nguyễn Văn Đức\nb@x.example,Trần Thị Hà\n"
@@ -182,6 +196,16 @@ func TestCSVUTF8DeclaredCodePage(t *testing.T) {
 			name: "danish UTF-8 declared iso-8859-1, two letters beyond ASCII", file: "people.csv",
 			data: []byte("email,name\na@x.example,Søren Ås\n"), rec: Recipients{Encoding: "iso-8859-1"}, openErr: "encoding",
 			msgs: []string{`not recipients.encoding "iso-8859-1"`},
+		},
+		{
+			name: "danish UTF-8 declared windows-1257, one letter beyond ASCII read as two letters", file: "people.csv",
+			data: []byte("email,name\na@x.example,Søren\n"), rec: Recipients{Encoding: "windows-1257"}, openErr: "encoding",
+			msgs: []string{`not recipients.encoding "windows-1257"`, `windows-1257 reads "Søren" as "SĆøren"`},
+		},
+		{
+			name: "latvian windows-1257 declared so", file: "people.csv",
+			data: encode(t, charmap.Windows1257, "email,name\na@x.example,Jānis Bērziņš\nb@x.example,ĀRIJA ŠĶĒLE\n"), rec: Recipients{Encoding: "windows-1257"},
+			want: []string{"2: a@x.example | Jānis Bērziņš", "3: b@x.example | ĀRIJA ŠĶĒLE"},
 		},
 		{
 			name: "romanian windows-1250 in capitals, one pair UTF-8 letters by chance", file: "people.csv",
@@ -244,4 +268,103 @@ func TestCSVUndefinedBytes(t *testing.T) {
 		want: []string{"fatal: !encoding"},
 		msgs: []string{"text is not valid windows-1250: bytes it does not define (read as U+FFFD); check recipients.encoding"},
 	}})
+}
+
+// nordicThornCorpus are Icelandic and Faroese names, towns and firms, the
+// text that writes Þ, Ð and Ý in windows-1252 (and Serbian and Croatian
+// names typed with Ð for Đ): þ at a word's start or
+// after a consonant, y or æ in a compound ("Bergþór", "Eyþór", "Sæþór"),
+// ð inside and at a word's end, Ý before a consonant.
+var nordicThornCorpus = []string{
+	"Þórður Guðjónsson", "Ýr", "Hafnarfjörður", "Þórshavn", "ÞORSTEINSDÓTTIR", "ÞÓRÐUR ÓLAFSSON",
+	"Eyþór Ingi Gunnlaugsson", "EYÞÓR", "Sæþór", "Bergþóra Sigurðardóttir", "Arnþór", "Steinþór", "Sigþór",
+	"Hallþóra", "Guðþór", "Friðþjófur", "Alþingi", "ALÞINGI", "Þingvellir", "Þuríður", "Ægir Þór", "Þ. Ólafsson",
+	"Seyðisfjörður", "Ísafjörður", "Egilsstaðir", "Kirkjubæjarklaustur", "Hveragerði", "Siglufjörður",
+	"Dýrfinna", "Ýmir", "Ýrr", "Hrafnhildur Ýr", "Mýrdalur", "Sýslumaðurinn á Höfuðborgarsvæðinu", "Aðalsteinn",
+	"Aðalheiður", "Brynjólfur", "Húsavík", "Vigdís Finnbogadóttir", "Þjóðleikhúsið", "Ýsa og Þorskur ehf.",
+	"Sjúrður", "Heðin", "Suðuroy", "Eiði", "Miðvágur", "Fuglafjørður", "Høgni Hoydal", "Tórshavn", "Klaksvík",
+	"SEYÐISFJÖRÐUR", "GUÐRÚN ÝR", "Jacobsen Þórsdóttir",
+	"Novak Ðokovic", "Ðorðe Ðuric", "ÐURÐEVIC", // Serbian and Croatian typed with Ð for Đ, c for ć
+}
+
+// turkishCorpus are Turkish names, towns and firms written in
+// windows-1254 that windows-1252 reads with a sign no Icelandic or
+// Faroese word has: a letter of notNordic in the same word as Þ, Ð or Ý
+// ("ÞÜKRÜ ÇAÐLAR"), Þ after a vowel or at a word's end ("Iþýk", "Paþa",
+// "Güneþ"), a c beside Þ ("Coþkun"), or a firm's "A.Þ.".
+var turkishCorpus = []string{
+	"ŞÜKRÜ ÇAĞLAR", "Şükrü Çağlar", "Işık", "IŞIK", "IŞIL GÜNEŞ", "Ağaoğlu İnşaat A.Ş.", "Doğan Holding A.Ş",
+	"Ayşegül Öztürk", "Paşa", "Başaran", "Kuşadası", "Ateş", "Coşkun", "Çağrı", "Gündoğdu",
+	"İSTANBUL ÇİÇEKÇİLİK", "Güneş", "KURTULUŞ", "Ağaç", "Süleyman Doğançay",
+}
+
+// turkishPlain are Turkish names windows-1252 reads as Icelandic might
+// ("Doðan", "Ýstanbul", "Ayþe").
+var turkishPlain = []string{"Doğan Yılmaz", "Ayşe Kaya", "İstanbul", "Ahmet Şahin", "ŞİRKET", "Ağaoğlu"}
+
+// TestCSVTurkishDeclaredWestern: a Turkish sheet (windows-1254) declared
+// windows-1252 was read as "ÞÜKRÜ ÇAÐLAR" with no problem, the two code
+// pages differing only at Ğ ğ İ ı Ş ş (Ð ð Ý ý Þ þ): each row whose name
+// windows-1252 reads with a sign no Icelandic or Faroese word has is
+// refused, naming windows-1254 and its reading, and once the file's
+// start or a row has shown such a sign, so is each with a word
+// windows-1254 reads as Turkish ("Doðan"); Icelandic and Faroese names
+// declared windows-1252 are read as they are.
+func TestCSVTurkishDeclaredWestern(t *testing.T) {
+	nordic, nordicWant := corpusSheet(nordicThornCorpus, func(i int) string {
+		return fmt.Sprintf("%d: p%d@x.example | %s", i+2, i, nordicThornCorpus[i])
+	})
+	turkish, turkishWant := corpusSheet(turkishCorpus, func(i int) string { return fmt.Sprintf("%d [name]: !misread", i+2) })
+	mixed := append(slices.Clone(turkishPlain), "Şükrü Çağlar")
+	mixedCSV, mixedWant := corpusSheet(mixed, func(i int) string { return fmt.Sprintf("%d [name]: !misread", i+2) })
+	// Past the file's start (16 KB of ASCII rows), a plain Turkish row
+	// before the first with a sign passes, and those after it do not.
+	padding := strings.Repeat("pad@x.example,Pad\n", 1100)
+	late := "email,name\n" + padding + "a@x.example,Doğan Yılmaz\nb@x.example,Işık\nc@x.example,Doğan Yılmaz\n"
+	lateWant := slices.Repeat([]string{""}, 1100)
+	for i := range lateWant {
+		lateWant[i] = fmt.Sprintf("%d: pad@x.example | Pad", i+2)
+	}
+	lateWant = append(lateWant, "1102: a@x.example | Doðan Yýlmaz", "1103 [name]: !misread", "1104 [name]: !misread")
+	runSheetCases(t, []sheetCase{
+		{
+			name: "icelandic and faroese declared windows-1252", file: "people.csv",
+			data: encode(t, charmap.Windows1252, nordic), rec: Recipients{Encoding: "windows-1252"}, want: nordicWant,
+		},
+		{
+			name: "icelandic and faroese declared latin1", file: "people.csv",
+			data: encode(t, charmap.Windows1252, nordic), rec: Recipients{Encoding: "latin1"}, want: nordicWant,
+		},
+		{
+			name: "turkish declared windows-1252", file: "people.csv",
+			data: encode(t, charmap.Windows1254, turkish), rec: Recipients{Encoding: "windows-1252"}, want: turkishWant,
+			msgs: []string{`recipients.encoding says windows-1252, which reads this as "ÞÜKRÜ ÇAÐLAR"`, "the text looks like windows-1254, as Excel writes CSV on a Turkish Windows: set `encoding: windows-1254`"},
+		},
+		{
+			name: "plain turkish names below one with a sign, declared windows-1252", file: "people.csv",
+			data: encode(t, charmap.Windows1254, mixedCSV), rec: Recipients{Encoding: "windows-1252"}, want: mixedWant,
+			msgs: []string{`reads this as "Doðan Yýlmaz"`, "set `encoding: windows-1254`"},
+		},
+		{
+			name: "plain turkish names past the file's start, declared windows-1252", file: "people.csv",
+			data: encode(t, charmap.Windows1254, late), rec: Recipients{Encoding: "windows-1252"}, want: lateWant,
+		},
+		{
+			name: "plain turkish names below one with a sign, declared windows-1252", file: "people.csv",
+			data: encode(t, charmap.Windows1254, mixedCSV), rec: Recipients{Encoding: "windows-1252"}, want: mixedWant,
+			msgs: []string{`reads this as "Doðan Yýlmaz"`, "set `encoding: windows-1254`"},
+		},
+		{
+			name: "plain turkish names past the file's start, declared windows-1252", file: "people.csv",
+			data: encode(t, charmap.Windows1254, late), rec: Recipients{Encoding: "windows-1252"}, want: lateWant,
+		},
+		{
+			name: "turkish declared windows-1254", file: "people.csv",
+			data: encode(t, charmap.Windows1254, turkish), rec: Recipients{Encoding: "windows-1254"},
+			want: func() []string {
+				_, w := corpusSheet(turkishCorpus, func(i int) string { return fmt.Sprintf("%d: p%d@x.example | %s", i+2, i, turkishCorpus[i]) })
+				return w
+			}(),
+		},
+	})
 }

@@ -19,7 +19,34 @@ import (
 // a zero-width space pasted with a member number, a right-to-left mark
 // after a Hebrew name) are left out, so "1042" and "1042\u200b" are one
 // key, as they look. An ASCII key is only trimmed and lower-cased.
+// NormalizeKey(NormalizeKey(s)) is NormalizeKey(s): where one pass
+// leaves a key another would change (NFKC makes " \u0308" of a spacing
+// diaeresis, "¨abc", whose space the next pass trims), passes are made
+// until none does, so that a journal's norm_key, which its reader
+// normalizes again, is the key the sheet's compares as. A key one pass
+// left as it is (every key a journal holds, but such) is as it was.
 func NormalizeKey(s string) string {
+	n := normalizeKeyOnce(s)
+	for range maxKeyPasses {
+		if isNormalKey(n) {
+			return n
+		}
+		next := normalizeKeyOnce(n)
+		if next == n {
+			return n
+		}
+		n = next
+	}
+	return n
+}
+
+// maxKeyPasses bounds NormalizeKey's passes after the first: one or two
+// make every key FuzzNormalizeKeyIdempotent found stable.
+const maxKeyPasses = 8
+
+// normalizeKeyOnce is one pass of NormalizeKey: s without the characters
+// isUnseenInKey, trimmed, in NFKC, lower-cased.
+func normalizeKeyOnce(s string) string {
 	if !isASCII(s) && strings.ContainsFunc(s, isUnseenInKey) {
 		s = strings.Map(dropUnseenInKey, s)
 	}
@@ -30,17 +57,25 @@ func NormalizeKey(s string) string {
 	return strings.ToLower(s)
 }
 
-// isUnseenInKey reports whether r shows nothing and changes no letter: the
+// isNormalKey reports whether n, a key normalizeKeyOnce gave, is one it
+// leaves as it is: trimmed, and ASCII (lower-cased already) or in NFKC,
+// lower case, without a character isUnseenInKey.
+func isNormalKey(n string) bool {
+	if strings.TrimSpace(n) != n {
+		return false
+	}
+	return isASCII(n) || norm.NFKC.IsNormalString(n) && strings.ToLower(n) == n && !strings.ContainsFunc(n, isUnseenInKey)
+}
+
+// isUnseenInKey reports whether r shows nothing and changes no letter: an
+// invisible format character (InvisibleChar) other than a Joiner — the
 // zero-width space, word joiner, byte order mark (zero-width no-break
 // space) and soft hyphen, and the direction marks, embeddings, overrides
 // and isolates. The zero-width joiner and non-joiner are not: they change
 // how Persian, Indic and emoji letters join, and so what a person reads.
 func isUnseenInKey(r rune) bool {
-	switch r {
-	case '\u200b', '\u2060', '\ufeff', '\u00ad', '\u200e', '\u200f', '\u061c':
-		return true
-	}
-	return r >= '\u202a' && r <= '\u202e' || r >= '\u2066' && r <= '\u2069'
+	inv, ok := InvisibleChar(r)
+	return ok && inv.Kind != Joiner
 }
 
 // dropUnseenInKey is r, or -1 (strings.Map's "leave out") for a character

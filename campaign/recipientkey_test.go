@@ -33,3 +33,23 @@ func TestNormalizeKey(t *testing.T) {
 		}
 	}
 }
+
+// FuzzNormalizeKeyIdempotent: NormalizeKey(NormalizeKey(k)) is
+// NormalizeKey(k), for a journal's norm_key is normalized again when read
+// ("¨abc": NFKC makes " \u0308abc" of it, whose space a second pass
+// trimmed, so the recipient sent was looked up under another key); a key
+// one pass leaves as it is stays as it was.
+func FuzzNormalizeKeyIdempotent(f *testing.F) {
+	for _, seed := range []string{"¨abc", "abc¨", " ¨ ", "\u3000¨\u200b", "´x", "ＩＮＶ-３", "Zu\u0308rich-1", "İSTANBUL", "ẞ", "\u0345", "ǅ", "ﬀ", "Ω", "x\u00ad", "\u1fbd", "1042\u200b\u00a0"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, k string) {
+		n := NormalizeKey(k)
+		if again := NormalizeKey(n); again != n {
+			t.Errorf("NormalizeKey(%+q) = %+q, and NormalizeKey of that %+q", k, n, again)
+		}
+		if once := normalizeKeyOnce(k); normalizeKeyOnce(once) == once && once != n {
+			t.Errorf("NormalizeKey(%+q) = %+q, not %+q, which one pass gave and keeps", k, n, once)
+		}
+	})
+}

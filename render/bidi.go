@@ -17,24 +17,9 @@ import (
 // show the text in another order than it reads (see controlsIn).
 var ErrDirectionControl = errors.New("a direction control that disguises the text")
 
-// controlNames are the invisible format characters controlsIn tells of.
-var controlNames = map[rune]string{
-	'\u202A': "left-to-right embedding", '\u202B': "right-to-left embedding", '\u202C': "pop directional formatting",
-	'\u202D': "left-to-right override", '\u202E': "right-to-left override",
-	'\u2066': "left-to-right isolate", '\u2067': "right-to-left isolate", '\u2068': "first strong isolate", '\u2069': "pop directional isolate",
-	'\u200B': "zero-width space", '\u200C': "zero-width non-joiner", '\u200D': "zero-width joiner",
-	'\u200E': "left-to-right mark", '\u200F': "right-to-left mark", '\u061C': "Arabic letter mark",
-	'\u2060': "word joiner", '\uFEFF': "zero-width no-break space (byte order mark)",
-}
-
-// controlSet holds controlNames' characters, for a quick look.
-var controlSet = func() string {
-	var b strings.Builder
-	for r := range controlNames {
-		b.WriteRune(r)
-	}
-	return b.String()
-}()
+// controlSet holds the invisible format characters controlsIn tells of
+// (campaign.InvisibleChar's, but the soft hyphen), for a quick look.
+var controlSet = campaign.InvisibleRunes(campaign.DirectionControl, campaign.ZeroWidth, campaign.Joiner, campaign.DirectionMark)
 
 // controlsIn judges the invisible format characters of v, a cell's value
 // that reaches a header a recipient sees; name is set when the cell goes
@@ -78,15 +63,15 @@ func controlsIn(v string, name bool) (refuse, warn string) {
 			if warn == "" {
 				warn = controlAt(r, i) + ", not closed in the cell: it turns the text after it around too"
 			}
-		case r == '\u200B' || r == '\u2060' || r == '\uFEFF':
+		case campaign.IsInvisible(r, campaign.ZeroWidth):
 			if warn == "" {
 				warn = controlAt(r, i) + ": invisible, the text is not what it shows (a search or a filter for it fails)"
 			}
-		case (r == '\u200C' || r == '\u200D') && i > 0 && i+1 < len(runes) && isLatinLetter(runes[i-1]) && isLatinLetter(runes[i+1]):
+		case campaign.IsInvisible(r, campaign.Joiner) && i > 0 && i+1 < len(runes) && isLatinLetter(runes[i-1]) && isLatinLetter(runes[i+1]):
 			if warn == "" {
 				warn = controlAt(r, i) + " between Latin letters, which never join: invisible, the text is not what it shows"
 			}
-		case (r == '\u200E' || r == '\u200F' || r == '\u061C') && !rtl:
+		case campaign.IsInvisible(r, campaign.DirectionMark) && !rtl:
 			if warn == "" {
 				warn = controlAt(r, i) + " in text with no right-to-left letters: invisible, it does nothing there but make the text other than it shows"
 			}
@@ -95,9 +80,10 @@ func controlsIn(v string, name bool) (refuse, warn string) {
 	return "", warn
 }
 
-// controlAt names r, one of controlNames, at rune index i of a value.
+// controlAt names r, one of controlSet, at rune index i of a value.
 func controlAt(r rune, i int) string {
-	name := controlNames[r]
+	inv, _ := campaign.InvisibleChar(r)
+	name := inv.Name
 	article := "a"
 	if strings.ContainsRune("aeiouAEIOU", rune(name[0])) {
 		article = "an"

@@ -585,10 +585,19 @@ func (r *Renderer) garbledError(row campaign.Row) error {
 	var probs rowProblems
 	for _, c := range r.used {
 		if was, ok := campaign.Garbled(row.Values[c]); ok {
-			probs.add(r.rowErr(row, c, fmt.Errorf("render: %w: %s is %s read in the wrong character set; %s", campaign.ErrGarbled, clip(row.Values[c]), clip(was), campaign.GarbledAdvice)))
+			probs.add(r.rowErr(row, c, fmt.Errorf("render: %w: %s is %s read in the wrong character set; %s", campaign.ErrGarbled, clip(row.Values[c]), clip(was), r.garbledAdvice())))
 		}
 	}
 	return probs.err()
+}
+
+// garbledAdvice is campaign.GarbledAdviceFor the sheet's declared
+// encoding.
+func (r *Renderer) garbledAdvice() string {
+	if r.c == nil {
+		return campaign.GarbledAdvice
+	}
+	return campaign.GarbledAdviceFor(r.c.Recipients.Encoding)
 }
 
 // dateFormatError refuses a row in which a column passed to date shows a

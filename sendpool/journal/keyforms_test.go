@@ -85,3 +85,35 @@ func TestKeyFormsForAnOlderTidings(t *testing.T) {
 		}
 	}
 }
+
+// TestKeyFormsOnePassLeft: a line whose norm_key is the key after one
+// pass of NormalizeKey as tidings had it (" \u0308abc" for "¨abc": NFKC
+// makes a space and a combining diaeresis of the spacing one, and a
+// second pass trimmed the space) is found by the sheet's key: the reader
+// normalizes a norm_key again, and the sheet's key and the stored one
+// are one key now (the sheet's key missed its row sent, and would have
+// been sent again). A key written by this tidings is found under the
+// key, and under its NormalizeKey.
+func TestKeyFormsOnePassLeft(t *testing.T) {
+	dir := t.TempDir()
+	data := `{"type":"run","v":1,"pid":1,"started":"2026-11-25T21:00:00Z"}
+{"type":"attempt","row":2,"key":"¨abc","norm_key":" \u0308abc","to":"a@example.com","time":"2026-11-25T21:00:01Z","hash":"0011223344556677"}
+{"type":"result","row":2,"key":"¨abc","norm_key":" \u0308abc","status":"sent","time":"2026-11-25T21:00:02Z"}
+`
+	if err := os.WriteFile(filepath.Join(dir, FileName), []byte(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	writeRun(t, dir, Run{Started: t0},
+		Attempt{Row: 3, Key: "¨XYZ", To: "b@example.com", Hash: "0011223344556677", Time: t0},
+		Result{Row: 3, Key: "¨XYZ", Status: sendpool.StatusSent, Attempts: 1})
+	state, err := Load(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer state.Close()
+	for key, row := range map[string]int{"¨abc": 2, "¨XYZ": 3, NormalizeKey("¨XYZ"): 3, NormalizeKey("¨abc"): 2} {
+		if e, err := state.Entry(key); err != nil || e == nil || e.Row != row || e.Status != sendpool.StatusSent {
+			t.Errorf("%+q finds %+v (%v), want row %d sent", key, e, err, row)
+		}
+	}
+}

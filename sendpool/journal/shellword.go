@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/tidings/tidings/campaign"
 )
 
 // ShellWord is s as one word a POSIX shell reads back as s, for a command
@@ -68,8 +70,11 @@ func PathWord(p string) string {
 // controls, format characters (bidi controls, zero-width spaces and
 // joiners, the soft hyphen, the byte order mark), line and paragraph
 // separators, spaces other than the space, unassigned code points and the
-// blank Hangul fillers.
+// blank Hangul fillers. campaign.InvisibleChar's table is among them.
 func shownHidden(r rune) bool {
+	if _, ok := campaign.InvisibleChar(r); ok {
+		return true // all of them format characters (Cf) too
+	}
 	switch {
 	case r == ' ':
 		return false

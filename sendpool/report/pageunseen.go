@@ -6,15 +6,18 @@ import (
 	"html/template"
 	"strings"
 	"unicode"
+
+	"github.com/tidings/tidings/campaign"
 )
 
 // isUnseen reports whether r is a character a key or an address cell of
 // the page shows as its code point wherever it is, as unseen.js's UNSEEN:
-// a zero-width space, word joiner or byte order mark, which show nothing,
-// and the embeddings, overrides and isolates, which reorder the text
-// after them.
+// an invisible format character (campaign.InvisibleChar) that is
+// ZeroWidth (a zero-width space, word joiner or byte order mark, which
+// show nothing) or a DirectionControl (the embeddings, overrides and
+// isolates, which reorder the text after them).
 func isUnseen(r rune) bool {
-	return r == '\u200B' || r == '\u2060' || r == '\uFEFF' || r >= '\u202A' && r <= '\u202E' || r >= '\u2066' && r <= '\u2069'
+	return campaign.IsInvisible(r, campaign.ZeroWidth, campaign.DirectionControl)
 }
 
 // unseenAt reports whether runes[i] is shown as its code point: isUnseen,
@@ -27,14 +30,18 @@ func unseenAt(runes []rune, i int) bool {
 	if isUnseen(r) {
 		return true
 	}
-	return (r == '\u200C' || r == '\u200D') && i > 0 && i+1 < len(runes) &&
+	return campaign.IsInvisible(r, campaign.Joiner) && i > 0 && i+1 < len(runes) &&
 		unicode.Is(unicode.Latin, runes[i-1]) && unicode.Is(unicode.Latin, runes[i+1])
 }
+
+// joiners are the zero-width joiner and non-joiner, which unseenAt shows
+// only between Latin letters.
+var joiners = campaign.InvisibleRunes(campaign.Joiner)
 
 // shownHTML is s, escaped, each character unseenAt in it a marked
 // "U+202E" of its own (the static part's shownEl).
 func shownHTML(s string) template.HTML {
-	if !strings.ContainsFunc(s, isUnseen) && !strings.ContainsAny(s, "\u200C\u200D") {
+	if !strings.ContainsFunc(s, isUnseen) && !strings.ContainsAny(s, joiners) {
 		return template.HTML(html.EscapeString(s))
 	}
 	var b strings.Builder

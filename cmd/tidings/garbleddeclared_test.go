@@ -1,0 +1,48 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// TestGarbledUnderDeclaredCodePage: a "CSV UTF-8" sheet under a campaign
+// file declaring windows-1257, its first letter beyond ASCII past the
+// file's first 16 KB ("Paweł", which windows-1257 reads "PaweÅ‚" as
+// Windows-1252 would), was told it "was made from a UTF-8 CSV opened as
+// Windows-1252"; the problem names the code page declared, as written,
+// and the setting to take out.
+func TestGarbledUnderDeclaredCodePage(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	dir := t.TempDir()
+	var sheet strings.Builder
+	sheet.WriteString("email,name\r\n")
+	for i := range 1000 {
+		fmt.Fprintf(&sheet, "p%d@example.com,Person %d\r\n", i, i)
+	}
+	sheet.WriteString("pawel@example.pl,Paweł Nowak\r\n")
+	writeFiles(t, dir, map[string]string{
+		"c.yaml":   campaignYAML(srv.Port, `recipients: {path: r.csv, encoding: cp1257}`),
+		"body.txt": "Hi {{.name}}\n",
+		"r.csv":    sheet.String(),
+	})
+	out, errOut, code := runCLI(t, "check", filepath.Join(dir, "c.yaml"))
+	all := out + errOut
+	if code == 0 || !strings.Contains(out, "1 with problems") {
+		t.Errorf("check: code %d, want the row refused\n%s", code, all)
+	}
+	for _, want := range []string{
+		`r.csv: row 1002, column "name"`, `"PaweÅ‚ Nowak" is "Paweł Nowak" read in the wrong character set`,
+		`the sheet holds UTF-8 text read as windows-1257, as recipients.encoding "cp1257" says`, "take `encoding: cp1257` out",
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("check does not say %q:\n%.2000s", want, all)
+		}
+	}
+	if strings.Contains(all, "opened as Windows-1252") {
+		t.Errorf("check says the CSV was opened as Windows-1252:\n%.2000s", all)
+	}
+}
