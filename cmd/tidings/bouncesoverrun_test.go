@@ -22,7 +22,9 @@ import (
 // server's replies then pass one byte every pace, or, with pace zero, not
 // at all (the command reaches the server, its reply never the client).
 // A server that cannot give one message in time, as the client sees it.
-// It closes when the test ends.
+// Armed to cut (armCut), it closes both sides instead, the command not
+// passed on: a server that drops the connection on that message. It
+// closes when the test ends.
 type slowProxy struct {
 	ln     net.Listener
 	target string
@@ -30,6 +32,7 @@ type slowProxy struct {
 
 	mu      sync.Mutex
 	markers [][]byte
+	cut     bool
 	hits    int
 }
 
@@ -50,9 +53,16 @@ func (p *slowProxy) Port() int { return p.ln.Addr().(*net.TCPAddr).Port }
 
 // arm slows the connections that send one of markers from now on (none,
 // or "", for none).
-func (p *slowProxy) arm(markers ...string) {
+func (p *slowProxy) arm(markers ...string) { p.armAs(false, markers) }
+
+// armCut cuts the connections that send one of markers from now on.
+func (p *slowProxy) armCut(markers ...string) { p.armAs(true, markers) }
+
+// armAs arms markers, to cut or to slow.
+func (p *slowProxy) armAs(cut bool, markers []string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.cut = cut
 	p.markers = p.markers[:0]
 	for _, m := range markers {
 		if m != "" {
@@ -61,17 +71,18 @@ func (p *slowProxy) arm(markers ...string) {
 	}
 }
 
-// hit reports whether b holds one of the markers, counting it.
-func (p *slowProxy) hit(b []byte) bool {
+// hit reports whether b holds one of the markers, counting it, and
+// whether to cut the connection then.
+func (p *slowProxy) hit(b []byte) (hit, cut bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for _, m := range p.markers {
 		if bytes.Contains(b, m) {
 			p.hits++
-			return true
+			return true, p.cut
 		}
 	}
-	return false
+	return false, false
 }
 
 // hitCount is how many commands holding a marker came.
@@ -96,13 +107,18 @@ func (p *slowProxy) serve(t *testing.T) {
 }
 
 // commands passes the client's bytes on, marking the connection slowed
-// before a command holding a marker reaches the server.
+// before a command holding a marker reaches the server, or cutting it
+// there (the deferred closes of the caller).
 func (p *slowProxy) commands(client, server net.Conn, slowed *atomic.Bool) {
 	buf := make([]byte, 32<<10)
 	for {
 		n, err := client.Read(buf)
 		if n > 0 {
-			if p.hit(buf[:n]) {
+			hit, cut := p.hit(buf[:n])
+			if cut {
+				return
+			}
+			if hit {
 				slowed.Store(true)
 			}
 			if _, werr := server.Write(buf[:n]); werr != nil {

@@ -6,7 +6,7 @@ import (
 )
 
 // passOver goes on, after an exchange about one message overran its
-// bounds (err) and ended the session, on a new one when mb can open one
+// bounds or was cut (err) and ended the session, on a new one when mb can open one
 // (a Reopener). When it cannot, the error says why, wrapping err.
 func passOver(ctx context.Context, mb Mailbox, err error) error {
 	ro, ok := mb.(Reopener)
@@ -21,7 +21,7 @@ func passOver(ctx context.Context, mb Mailbox, err error) error {
 
 // Reopener is a Mailbox that can go on on a new session once an exchange
 // ended its own: Process passes over a message whose fetch overran
-// (mailbox.Overran) and reads on, where it would stop.
+// or cut the connection (cutShort) and reads on, where it would stop.
 type Reopener interface {
 	Mailbox
 	// Reopen ends the session and opens a new one on the same mailbox
