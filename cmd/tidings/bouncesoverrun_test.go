@@ -38,6 +38,8 @@ type slowProxy struct {
 	markers [][]byte
 	cut     bool
 	flood   bool
+	hold    bool
+	held    []net.Conn
 	hits    int
 }
 
@@ -76,6 +78,31 @@ func (p *slowProxy) armAs(cut bool, markers []string) {
 	}
 }
 
+// holds makes the proxy keep the server's side of a connection it slowed
+// or cut open once the client left, until the test ends: a server that
+// has not noticed the session is gone (and holds its POP3 lock).
+func (p *slowProxy) holds() { p.mu.Lock(); defer p.mu.Unlock(); p.hold = true }
+
+// keep keeps server, when the proxy holds (holds), reporting whether.
+func (p *slowProxy) keep(server net.Conn) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.hold {
+		p.held = append(p.held, server)
+	}
+	return p.hold
+}
+
+// release closes the server's sides it held, and holds no more.
+func (p *slowProxy) release() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, s := range p.held {
+		s.Close()
+	}
+	p.held, p.hold = nil, false
+}
+
 // floods makes the proxy, of pace zero, flood the connections it slows.
 func (p *slowProxy) floods() { p.mu.Lock(); defer p.mu.Unlock(); p.flood = true }
 
@@ -110,7 +137,13 @@ func (p *slowProxy) serve(t *testing.T) {
 		t.Cleanup(func() { c.Close(); s.Close() })
 		var slowed atomic.Bool
 		go func() { defer c.Close(); defer s.Close(); p.replies(c, s, &slowed) }()
-		go func() { defer c.Close(); defer s.Close(); p.commands(c, s, &slowed) }()
+		go func() {
+			defer c.Close()
+			p.commands(c, s, &slowed)
+			if !slowed.Load() || !p.keep(s) {
+				s.Close()
+			}
+		}()
 	}
 }
 
@@ -124,6 +157,7 @@ func (p *slowProxy) commands(client, server net.Conn, slowed *atomic.Bool) {
 		if n > 0 {
 			hit, cut, flood := p.hit(buf[:n])
 			if cut {
+				slowed.Store(true) // for holds
 				return
 			}
 			if hit && !slowed.Swap(true) && flood {

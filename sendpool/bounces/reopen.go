@@ -2,7 +2,11 @@ package bounces
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
+
+	"github.com/tidings/tidings/sendpool/mailbox"
 )
 
 // passOver goes on, after an exchange about one message overran its
@@ -14,9 +18,25 @@ func passOver(ctx context.Context, mb Mailbox, err error) error {
 		return err
 	}
 	if rerr := ro.Reopen(ctx); rerr != nil {
-		return fmt.Errorf("%w; reading on past it on a new session failed: %v", err, rerr)
+		return fmt.Errorf("%w; reading on past it on a new session failed: %v%s", err, rerr, lockedOut(mb, rerr))
 	}
 	return nil
+}
+
+// lockedOut says why a new POP3 session after one cut short (rerr, its
+// failure) may have been refused: the server locks the maildrop for one
+// session at a time (Dovecot's pop3_lock_session), and still holds it for
+// the one cut short until it notices that is gone, refusing the login
+// (mailbox.ErrInUse) or making it wait; "" for other failures.
+func lockedOut(mb Mailbox, rerr error) string {
+	const not = "; this does not count against the message: the next run tries it again"
+	switch {
+	case errors.Is(rerr, mailbox.ErrInUse):
+		return " (the server still holds the maildrop for the session cut short, not having noticed it is gone)" + not
+	case strings.HasPrefix(mb.Scope().Key, "pop3 ") && mailbox.Overran(rerr):
+		return " (a POP3 server that locks the maildrop for one session at a time may still hold it for the session cut short, and keep the login waiting)" + not
+	}
+	return ""
 }
 
 // Reopener is a Mailbox that can go on on a new session once an exchange
