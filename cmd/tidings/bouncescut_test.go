@@ -106,3 +106,23 @@ func TestBouncesCutServer(t *testing.T) {
 		t.Errorf("journal has %d feedback records, want 4", n)
 	}
 }
+
+// TestBouncesCutBye: a FETCH that Dovecot fails on a broken message is
+// answered "* BYE Internal error occurred" and the connection closed (the
+// proxy says that and cuts it); go-imap tells only "connection closed",
+// which stopped the run there (exit 2) as a connection lost. The run
+// passes it over on a new session as any cut (exit 1), saying BYE.
+func TestBouncesCutBye(t *testing.T) {
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+	camp, p := slowCampaign(t, d, "imap", 0, "10s")
+	p.byes("* BYE Internal error occurred. Refer to server log for more information. [2026-12-06 21:10:00]\r\n")
+	for _, r := range fiveBounces(t, camp) {
+		d.Deliver(t, bounceUser, r)
+	}
+	p.armCut("UID FETCH 2 (UID RFC822.SIZE)")
+	out, errOut, code := runCLI(t, "bounces", camp)
+	if code != exitSomeFailed || !strings.Contains(out, "5 messages in the mailbox: 4 matched this campaign (4 bounced; 4 new), 1 unreadable") ||
+		!strings.Contains(out, "unreadable: the server closed the connection when asked for it (FETCH of message 2: the server said BYE and closed the connection: EOF); passed over, on a new session") {
+		t.Fatalf("exit %d, want %d\n%s%s", code, exitSomeFailed, out, errOut)
+	}
+}

@@ -40,6 +40,7 @@ type slowProxy struct {
 	flood   bool
 	hold    bool
 	held    []net.Conn
+	bye     string // written to the client before a cut
 	hits    int
 }
 
@@ -103,6 +104,20 @@ func (p *slowProxy) release() {
 	p.held, p.hold = nil, false
 }
 
+// byes makes the proxy write line to the client before it cuts a
+// connection: Dovecot's "* BYE Internal error occurred" when a FETCH fails.
+func (p *slowProxy) byes(line string) { p.mu.Lock(); defer p.mu.Unlock(); p.bye = line }
+
+// sayBye writes the line to say before a cut (byes), if any.
+func (p *slowProxy) sayBye(client net.Conn) {
+	p.mu.Lock()
+	bye := p.bye
+	p.mu.Unlock()
+	if bye != "" {
+		client.Write([]byte(bye))
+	}
+}
+
 // floods makes the proxy, of pace zero, flood the connections it slows.
 func (p *slowProxy) floods() { p.mu.Lock(); defer p.mu.Unlock(); p.flood = true }
 
@@ -158,6 +173,7 @@ func (p *slowProxy) commands(client, server net.Conn, slowed *atomic.Bool) {
 			hit, cut, flood := p.hit(buf[:n])
 			if cut {
 				slowed.Store(true) // for holds
+				p.sayBye(client)
 				return
 			}
 			if hit && !slowed.Swap(true) && flood {

@@ -28,7 +28,8 @@ func Overran(err error) bool {
 }
 
 // Dropped reports whether err ended an exchange because the server closed
-// or reset the connection while it ran (end of file, ECONNRESET, EPIPE):
+// or reset the connection while it ran (end of file, an IMAP BYE and the
+// close after it, ECONNRESET, EPIPE):
 // the session answered, then was cut in this one exchange, as a server
 // that crashes on a damaged message cuts it each time that message's
 // FETCH or RETR comes. Whether the server or the exchange is at fault
