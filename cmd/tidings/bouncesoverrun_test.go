@@ -41,6 +41,7 @@ type slowProxy struct {
 	hold    bool
 	held    []net.Conn
 	bye     string // written to the client before a cut
+	once    bool   // disarm after the first hit
 	hits    int
 }
 
@@ -66,11 +67,20 @@ func (p *slowProxy) arm(markers ...string) { p.armAs(false, markers) }
 // armCut cuts the connections that send one of markers from now on.
 func (p *slowProxy) armCut(markers ...string) { p.armAs(true, markers) }
 
+// armCutOnce cuts the first connection that sends one of markers, then
+// passes everything on.
+func (p *slowProxy) armCutOnce(markers ...string) {
+	p.armAs(true, markers)
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.once = true
+}
+
 // armAs arms markers, to cut or to slow.
 func (p *slowProxy) armAs(cut bool, markers []string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.cut = cut
+	p.cut, p.once = cut, false
 	p.markers = p.markers[:0]
 	for _, m := range markers {
 		if m != "" {
@@ -129,7 +139,11 @@ func (p *slowProxy) hit(b []byte) (hit, cut, flood bool) {
 	for _, m := range p.markers {
 		if bytes.Contains(b, m) {
 			p.hits++
-			return true, p.cut, p.flood && !p.cut && p.pace == 0
+			cut := p.cut
+			if p.once {
+				p.markers, p.once = nil, false
+			}
+			return true, cut, p.flood && !cut && p.pace == 0
 		}
 	}
 	return false, false, false

@@ -204,7 +204,7 @@ func overrunProblem(err error, runs int, remembered, server bool) string {
 	why := strings.TrimPrefix(err.Error(), "mailbox: ")
 	failed, nor, again, until := "the server did not give it within bounds", "nor its header", "overruns again", fmt.Sprintf("mailbox.timeout is larger (or %s is removed)", ReadFile)
 	if mailbox.Dropped(err) {
-		failed, nor, again, until = "the server closed the connection when asked for it", "and did not give its header either", "cuts the connection again", fmt.Sprintf("%s is removed (or mailbox.timeout is larger)", ReadFile)
+		failed, nor, again, until = "the server closed the connection when asked for it, on a new session too", "and did not give its header either", "cuts the connection again", fmt.Sprintf("%s is removed (or mailbox.timeout is larger)", ReadFile)
 	}
 	switch {
 	case server:

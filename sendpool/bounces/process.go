@@ -360,7 +360,7 @@ func (ix *Index) readAll(ctx context.Context, mb Mailbox, entries []mailbox.Entr
 		if err := ctx.Err(); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 			return r, err // interrupted: the next run reads it all again
 		}
-		f, err := ix.read(ctx, mb, e, rule, opts.Campaign)
+		f, err := ix.readAgainCut(ctx, mb, e, rule, opts.Campaign)
 		var fe *fetchError
 		if errors.As(err, &fe) && mailboxStopped(fe.err) {
 			if cutShort(fe.err) {

@@ -77,3 +77,28 @@ func (r *Reopening) Reopen(ctx context.Context) error {
 	r.Session = s
 	return nil
 }
+
+// readAgainCut reads message e (Index.read), and once more on a new
+// session when the server cut the connection on its fetch
+// (mailbox.Dropped): a cut may be the server's alone (a restart, or a
+// close after it refused the message before, found only by the next
+// command), and only one that cuts the new session too is the message's.
+// When no new session can be opened, the error says why, and is no cut.
+func (ix *Index) readAgainCut(ctx context.Context, mb Mailbox, e mailbox.Entry, rule unsubscribeRule, campaignName string) (Finding, error) {
+	f, err := ix.read(ctx, mb, e, rule, campaignName)
+	fe, ok := errors.AsType[*fetchError](err)
+	if !ok || !mailbox.Dropped(fe.err) {
+		return f, err
+	}
+	if serr := passOver(ctx, mb, fe.err); serr != nil {
+		return f, &fetchError{&reopenError{serr}}
+	}
+	return ix.read(ctx, mb, e, rule, campaignName)
+}
+
+// reopenError is a new session that could not be opened after a cut:
+// the run stops there, and no message is at fault (it unwraps to
+// nothing, so that it is neither a cut nor an overrun).
+type reopenError struct{ err error }
+
+func (e *reopenError) Error() string { return e.err.Error() }
