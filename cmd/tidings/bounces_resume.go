@@ -89,6 +89,11 @@ func printMemory(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, d
 			report.Plural(sum.Skipped, "message"), verbFor(sum.Skipped, "was", "were"), path)
 	}
 	for _, p := range sum.PassedOver {
+		if p.Cut {
+			fmt.Fprintf(g.stdout, "  %s: passed over unread: the server closed the connection when asked for it, in %d runs; it is read again once %s is removed, or mailbox.timeout is larger\n",
+				messageNamed(p.ID, p.Size, p.From, p.Subject), p.Runs, path)
+			continue
+		}
 		fmt.Fprintf(g.stdout, "  %s: passed over unread: the server did not give it within the bounds of one exchange (%s: 10 × mailbox.timeout, and time for its size) in %d runs; it is read again once mailbox.timeout is larger, or %s is removed\n",
 			messageNamed(p.ID, p.Size, p.From, p.Subject), p.Bound, p.Runs, path)
 	}

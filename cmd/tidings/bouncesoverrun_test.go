@@ -22,6 +22,12 @@ import (
 // server's replies then pass one byte every pace, or, with pace zero, not
 // at all (the command reaches the server, its reply never the client).
 // A server that cannot give one message in time, as the client sees it.
+// Armed to cut (armCut), it closes both sides instead, the command not
+// passed on: a server that drops the connection on that message. Made to
+// flood (floods, pace zero), it answers such a command itself, for ever,
+// with untagged "* OK" lines in quick succession (the server's reply
+// swallowed): an IMAP server that never finishes that FETCH, meeting the
+// bound on an exchange's responses at once, with no wait on a timeout.
 // It closes when the test ends.
 type slowProxy struct {
 	ln     net.Listener
@@ -30,6 +36,12 @@ type slowProxy struct {
 
 	mu      sync.Mutex
 	markers [][]byte
+	cut     bool
+	flood   bool
+	hold    bool
+	held    []net.Conn
+	bye     string // written to the client before a cut
+	once    bool   // disarm after the first hit
 	hits    int
 }
 
@@ -50,9 +62,25 @@ func (p *slowProxy) Port() int { return p.ln.Addr().(*net.TCPAddr).Port }
 
 // arm slows the connections that send one of markers from now on (none,
 // or "", for none).
-func (p *slowProxy) arm(markers ...string) {
+func (p *slowProxy) arm(markers ...string) { p.armAs(false, markers) }
+
+// armCut cuts the connections that send one of markers from now on.
+func (p *slowProxy) armCut(markers ...string) { p.armAs(true, markers) }
+
+// armCutOnce cuts the first connection that sends one of markers, then
+// passes everything on.
+func (p *slowProxy) armCutOnce(markers ...string) {
+	p.armAs(true, markers)
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	p.once = true
+}
+
+// armAs arms markers, to cut or to slow.
+func (p *slowProxy) armAs(cut bool, markers []string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.cut, p.once = cut, false
 	p.markers = p.markers[:0]
 	for _, m := range markers {
 		if m != "" {
@@ -61,17 +89,64 @@ func (p *slowProxy) arm(markers ...string) {
 	}
 }
 
-// hit reports whether b holds one of the markers, counting it.
-func (p *slowProxy) hit(b []byte) bool {
+// holds makes the proxy keep the server's side of a connection it slowed
+// or cut open once the client left, until the test ends: a server that
+// has not noticed the session is gone (and holds its POP3 lock).
+func (p *slowProxy) holds() { p.mu.Lock(); defer p.mu.Unlock(); p.hold = true }
+
+// keep keeps server, when the proxy holds (holds), reporting whether.
+func (p *slowProxy) keep(server net.Conn) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.hold {
+		p.held = append(p.held, server)
+	}
+	return p.hold
+}
+
+// release closes the server's sides it held, and holds no more.
+func (p *slowProxy) release() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, s := range p.held {
+		s.Close()
+	}
+	p.held, p.hold = nil, false
+}
+
+// byes makes the proxy write line to the client before it cuts a
+// connection: Dovecot's "* BYE Internal error occurred" when a FETCH fails.
+func (p *slowProxy) byes(line string) { p.mu.Lock(); defer p.mu.Unlock(); p.bye = line }
+
+// sayBye writes the line to say before a cut (byes), if any.
+func (p *slowProxy) sayBye(client net.Conn) {
+	p.mu.Lock()
+	bye := p.bye
+	p.mu.Unlock()
+	if bye != "" {
+		client.Write([]byte(bye))
+	}
+}
+
+// floods makes the proxy, of pace zero, flood the connections it slows.
+func (p *slowProxy) floods() { p.mu.Lock(); defer p.mu.Unlock(); p.flood = true }
+
+// hit reports whether b holds one of the markers, counting it, and
+// whether to cut the connection then or to flood it.
+func (p *slowProxy) hit(b []byte) (hit, cut, flood bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for _, m := range p.markers {
 		if bytes.Contains(b, m) {
 			p.hits++
-			return true
+			cut := p.cut
+			if p.once {
+				p.markers, p.once = nil, false
+			}
+			return true, cut, p.flood && !cut && p.pace == 0
 		}
 	}
-	return false
+	return false, false, false
 }
 
 // hitCount is how many commands holding a marker came.
@@ -91,25 +166,49 @@ func (p *slowProxy) serve(t *testing.T) {
 		t.Cleanup(func() { c.Close(); s.Close() })
 		var slowed atomic.Bool
 		go func() { defer c.Close(); defer s.Close(); p.replies(c, s, &slowed) }()
-		go func() { defer c.Close(); defer s.Close(); p.commands(c, s, &slowed) }()
+		go func() {
+			defer c.Close()
+			p.commands(c, s, &slowed)
+			if !slowed.Load() || !p.keep(s) {
+				s.Close()
+			}
+		}()
 	}
 }
 
 // commands passes the client's bytes on, marking the connection slowed
-// before a command holding a marker reaches the server.
+// before a command holding a marker reaches the server, or cutting it
+// there (the deferred closes of the caller).
 func (p *slowProxy) commands(client, server net.Conn, slowed *atomic.Bool) {
 	buf := make([]byte, 32<<10)
 	for {
 		n, err := client.Read(buf)
 		if n > 0 {
-			if p.hit(buf[:n]) {
-				slowed.Store(true)
+			hit, cut, flood := p.hit(buf[:n])
+			if cut {
+				slowed.Store(true) // for holds
+				p.sayBye(client)
+				return
+			}
+			if hit && !slowed.Swap(true) && flood {
+				go floodOK(client)
 			}
 			if _, werr := server.Write(buf[:n]); werr != nil {
 				return
 			}
 		}
 		if err != nil {
+			return
+		}
+	}
+}
+
+// floodOK writes untagged "* OK" lines to client until it fails (the
+// client or the test closed the connection).
+func floodOK(client net.Conn) {
+	lines := bytes.Repeat([]byte("* OK still working on it\r\n"), 1024)
+	for {
+		if _, err := client.Write(lines); err != nil {
 			return
 		}
 	}
@@ -208,21 +307,24 @@ func overrunRuns(t *testing.T, p *slowProxy, markers [3]string, camp, why, first
 }
 
 // TestBouncesOverrunIMAP: a message whose FETCH the server (Dovecot over
-// IMAP, slowed by a proxy to a byte every 100ms, a reply of some 80
-// bytes) never finishes within its exchange's bound (10 × mailbox.timeout
-// of 500ms, each wait well within it) ended every run there,
-// unremembered, so that a cron job never got past it. Each run now passes
-// it over on a new session and reads the others; after it overran in two
-// runs the next skip it unread, saying so; a larger mailbox.timeout reads
-// it again.
+// IMAP, behind a proxy that answers it with "* OK" lines for ever) never
+// finishes within its exchange's bounds (its 10,000 responses) ended
+// every run there, unremembered, so that a cron job never got past it.
+// Each run now passes it over on a new session and reads the others;
+// after it overran in two runs the next skip it unread, saying so; a
+// larger mailbox.timeout reads it again. No wait here waits on a
+// timeout: mailbox.timeout is 10s, which every other reply has (20 times
+// the 500ms this test gave them when the proxy dripped the reply to meet
+// the time limit, which took 5s a run).
 func TestBouncesOverrunIMAP(t *testing.T) {
 	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
-	camp, p := slowCampaign(t, d, "imap", 100*time.Millisecond, "500ms")
+	camp, p := slowCampaign(t, d, "imap", 0, "10s")
+	p.floods()
 	for _, r := range fiveBounces(t, camp) {
 		d.Deliver(t, bounceUser, r)
 	}
 	const fetch2 = "UID FETCH 2 (UID RFC822.SIZE)"
-	overrunRuns(t, p, [3]string{fetch2, fetch2, fetch2}, camp, "UID FETCH (FETCH of message 2) stopped: it took longer than its time limit of 5s (10 × mailbox.timeout",
+	overrunRuns(t, p, [3]string{fetch2, fetch2, fetch2}, camp, "UID FETCH (FETCH of message 2) stopped: the server sent more than 10000 responses without completing it",
 		"5 messages in the mailbox: 4 matched this campaign (4 bounced; 4 new), 1 unreadable",
 		"5 messages in the mailbox, 4 skipped (read by earlier runs): 0 matched this campaign (none; 0 new), 1 unreadable")
 	if n := feedbackRecords(t, camp); n != 4 {
@@ -231,7 +333,7 @@ func TestBouncesOverrunIMAP(t *testing.T) {
 	// A larger mailbox.timeout asks for it again (and gets it: the
 	// server is quick again).
 	p.arm("")
-	setMailboxTimeout(t, camp, "500ms", "1s")
+	setMailboxTimeout(t, camp, "10s", "20s")
 	out, errOut, code := runCLI(t, "bounces", camp)
 	if code != exitOK || !strings.Contains(out, "5 messages in the mailbox, 4 skipped (read by earlier runs): 1 matched this campaign (1 bounced; 1 new)") {
 		t.Fatalf("run with a larger mailbox.timeout: exit %d\n%s%s", code, out, errOut)
@@ -244,10 +346,11 @@ func TestBouncesOverrunIMAP(t *testing.T) {
 // TestBouncesOverrunPOP3: over POP3 (Dovecot, a proxy holding the reply
 // to one RETR: no answer within mailbox.timeout) with --delete, each run
 // passes the message over on a new session, deletes the reports it read
-// on it, and after two runs the next skip the message unread.
+// on it, and after two runs the next skip the message unread. The held
+// reply costs mailbox.timeout a run (2s: every other reply has as long).
 func TestBouncesOverrunPOP3(t *testing.T) {
 	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
-	camp, p := slowCampaign(t, d, "pop3", 0, "1s")
+	camp, p := slowCampaign(t, d, "pop3", 0, "2s")
 	for _, r := range fiveBounces(t, camp) {
 		d.Deliver(t, bounceUser, r)
 	}
@@ -260,7 +363,7 @@ func TestBouncesOverrunPOP3(t *testing.T) {
 		t.Errorf("INBOX holds %d messages, want the one passed over", n)
 	}
 	p.arm("")
-	setMailboxTimeout(t, camp, "1s", "2s")
+	setMailboxTimeout(t, camp, "2s", "3s")
 	out, errOut, code := runCLI(t, "bounces", "--delete", camp)
 	if code != exitOK || !strings.Contains(out, "1 message in the mailbox: 1 matched this campaign (1 bounced; 1 new)") || !strings.Contains(out, "1 report deleted") {
 		t.Fatalf("run with a larger mailbox.timeout: exit %d\n%s%s", code, out, errOut)
@@ -271,41 +374,45 @@ func TestBouncesOverrunPOP3(t *testing.T) {
 }
 
 // TestBouncesOverrunPOP3Slow: over POP3 (Dovecot), a RETR whose reply the
-// proxy slows to a byte every 100ms (each wait well within
-// mailbox.timeout) overruns within 10 × mailbox.timeout and time for the
-// message's size as LIST gave it (twice, and 64 KB: 6.031s), and the run
-// passes it over; the time for a RETR grew with the 40 MB cap instead
-// (over ten minutes more), so such a message took that long every run.
+// proxy slows to a byte every 100ms (each wait a tenth of
+// mailbox.timeout, 1s, which every other reply has too) overruns within
+// 10 × mailbox.timeout and time for the message's size as LIST gave it
+// (twice, and 64 KB at 64 KB/s: 11.031s), and the run passes it over;
+// the time for a RETR grew with the 40 MB cap instead (over ten minutes
+// more), so such a message took that long every run.
 // So does a second such message, on the new session the first left the
 // run on: that session had no LIST, and its RETR got the cap's time.
 func TestBouncesOverrunPOP3Slow(t *testing.T) {
 	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
-	camp, p := slowCampaign(t, d, "pop3", 100*time.Millisecond, "500ms")
+	camp, p := slowCampaign(t, d, "pop3", 100*time.Millisecond, "1s")
 	for _, r := range fiveBounces(t, camp) {
 		d.Deliver(t, bounceUser, r)
 	}
 	p.arm("RETR 2\r\n", "RETR 4\r\n")
 	out, errOut, code := runCLI(t, "bounces", camp)
 	if code != exitSomeFailed || !strings.Contains(out, "5 messages in the mailbox: 3 matched this campaign (3 bounced; 3 new), 2 unreadable") ||
-		strings.Count(out, "RETR of message ") != 2 || len(regexp.MustCompile(`stopped: it took longer than its time limit of 6\.0\d\ds;`).FindAllString(out, -1)) != 2 {
-		t.Fatalf("exit %d, want %d, and two RETRs given about 6s\n%s%s", code, exitSomeFailed, out, errOut)
+		strings.Count(out, "RETR of message ") != 2 || len(regexp.MustCompile(`stopped: it took longer than its time limit of 11\.0\d\ds;`).FindAllString(out, -1)) != 2 {
+		t.Fatalf("exit %d, want %d, and two RETRs given about 11s\n%s%s", code, exitSomeFailed, out, errOut)
 	}
 }
 
-// TestBouncesOverrunServer: over POP3 (Dovecot, a proxy holding the reply
-// to one RETR and to the TOP that asks for its header on the new session),
-// a message whose header the server does not give in time either is
-// passed over without its overrun being counted, saying the server may be
-// at fault, and the third run asks for it again: a server that stalls
-// every fetch for a while had every message it listed skipped unread
-// after two such runs, until mailbox.timeout was changed.
+// TestBouncesOverrunServer: over IMAP (Dovecot, a proxy answering one
+// FETCH, and the FETCH that asks for its header on the new session, with
+// "* OK" lines for ever), a message whose header the server does not give
+// within bounds either is passed over without its overrun being counted,
+// saying the server may be at fault, and the third run asks for it again:
+// a server that stalls every fetch for a while had every message it
+// listed skipped unread after two such runs, until mailbox.timeout was
+// changed. (Over POP3 the held replies cost a mailbox.timeout each, six
+// in all.)
 func TestBouncesOverrunServer(t *testing.T) {
 	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
-	camp, p := slowCampaign(t, d, "pop3", 0, "1s")
+	camp, p := slowCampaign(t, d, "imap", 0, "10s")
+	p.floods()
 	for _, r := range fiveBounces(t, camp) {
 		d.Deliver(t, bounceUser, r)
 	}
-	p.arm("RETR 2\r\n", "TOP 2 0\r\n")
+	p.arm("UID FETCH 2 (UID RFC822.SIZE)", "UID FETCH 2 (UID BODY.PEEK[HEADER]")
 	for i := 1; i <= 3; i++ {
 		out, errOut, code := runCLI(t, "bounces", camp)
 		if code != exitSomeFailed || !strings.Contains(out, "nor its header on a new session (the server, rather than the message, may be at fault); passed over, on another new session: the next run tries it again") {

@@ -443,7 +443,11 @@ func inMailbox(sum *bounces.Summary) string {
 		s += fmt.Sprintf(", %d skipped (read by earlier runs)", sum.Skipped)
 	}
 	if n := len(sum.PassedOver); n > 0 {
-		s += fmt.Sprintf(", %d passed over unread (the server did not give %s in time; see below)", n, verbFor(n, "it", "them"))
+		inTime := " in time"
+		if slices.ContainsFunc(sum.PassedOver, func(p bounces.PassedOver) bool { return p.Cut }) {
+			inTime = "" // it cut the connection on one
+		}
+		s += fmt.Sprintf(", %d passed over unread (the server did not give %s%s; see below)", n, verbFor(n, "it", "them"), inTime)
 	}
 	if sum.Unread > 0 {
 		s += fmt.Sprintf(", %d read before the run stopped (see below)", read)

@@ -17,8 +17,8 @@
 // halfway too: DisposeStopped). A run remembers what it read (Memory, in
 // the state folder), and the next skips it: all of it, or, when it moves
 // or deletes the reports, what was left in the mailbox as no report. A
-// message the server does not give within the bounds of one exchange is
-// passed over on a new session (Reopener), and skipped unread once it did so
-// in two runs (PassedOver). Nothing here speaks a
+// message the server does not give within the bounds of one exchange, or
+// cuts the connection on, is passed over on a new session (Reopener), and
+// skipped unread once it did so in two runs (PassedOver). Nothing here speaks a
 // mail protocol: the Mailbox interface is what it needs of one.
 package bounces

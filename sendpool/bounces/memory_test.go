@@ -704,3 +704,37 @@ func TestMemoryOverrunGivenAgain(t *testing.T) {
 		t.Errorf("an overran line without a size: passed over %+v, want b2", passed)
 	}
 }
+
+// TestMemoryOverrunCut: a message that made the server cut the
+// connection in one run and overran in another counts two runs, and the
+// last run's kind is kept across Save and LoadMemory (a "dropped" line,
+// whose PassedOver says Cut), so the run that passes it over says how
+// the server failed.
+func TestMemoryOverrunCut(t *testing.T) {
+	dir := t.TempDir()
+	scope := mailbox.Scope{Key: `pop3 "h:995" "u"`}
+	listed := []mailbox.Entry{{ID: "a1", Size: 100}, {ID: "b2", Size: 200}}
+	load := func() *Memory {
+		t.Helper()
+		m, err := LoadMemory(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.readBy("r1")
+		m.skip(scope, "/l", listed, false)
+		return m
+	}
+	for _, cut := range []bool{false, true} {
+		msgs := []PassedOver{{ID: "b2", Size: 200, Subject: "Undelivered", Cut: cut}}
+		if _, err := rememberRead(load(), scope, readings{read: []string{"a1"}, overran: msgs}, listed, Options{Bound: time.Minute}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, ReadFile)); err != nil || !strings.Contains(string(b), "\ndropped b2 2 1m0s 200 \"Undelivered\" \"\"\n") {
+		t.Errorf("no dropped line for b2 in\n%s (%v)", b, err)
+	}
+	_, passed := load().passOver(listed, time.Minute)
+	if len(passed) != 1 || !passed[0].Cut || passed[0].Runs != 2 {
+		t.Errorf("passed over %+v, want b2, cut, in 2 runs", passed)
+	}
+}

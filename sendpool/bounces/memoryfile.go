@@ -18,7 +18,7 @@ import (
 
 // memoryHead is the first line of the file a Memory is kept in
 // (ReadFile), which the rest of this file reads and writes.
-const memoryHead = "# tidings bounces: the messages read (uids, uidl, and upto: all the maildrop held up to that one but the holes) and, of those, the ones left in the mailbox as no report to move (stays, stay); the next run skips them; and those the server did not give in time (overran: id, runs, bound, size, subject, from), skipped after 2 runs (remove this file to read them all again)"
+const memoryHead = "# tidings bounces: the messages read (uids, uidl, and upto: all the maildrop held up to that one but the holes) and, of those, the ones left in the mailbox as no report to move (stays, stay); the next run skips them; and those the server did not give in time or cut the connection on (overran, dropped: id, runs, bound, size, subject, from), skipped after 2 runs (remove this file to read them all again)"
 
 // readMemoryFile reads the file at path, at most maxMemoryFile bytes of
 // it: not through a symbolic link (a *statefile.LinkError), and nothing
@@ -86,8 +86,8 @@ func (m *Memory) parse(b []byte) error {
 				return err
 			}
 			m.journal = mark
-		case word == "overran" && m.key != "":
-			if err := m.parseOverrun(rest); err != nil {
+		case (word == "overran" || word == "dropped") && m.key != "":
+			if err := m.parseOverrun(rest, word == "dropped"); err != nil {
 				return err
 			}
 		default:
@@ -198,7 +198,7 @@ func (m *Memory) Save() error {
 		}
 	}
 	for _, id := range slices.Sorted(maps.Keys(m.overran)) {
-		fmt.Fprintf(&b, "overran %s\n", m.overran[id].line(id))
+		fmt.Fprintf(&b, "%s %s\n", m.overran[id].word(), m.overran[id].line(id))
 	}
 	if err := statefile.WriteAtomic(m.path, b.Bytes()); err != nil {
 		return fmt.Errorf("bounces: remembering the messages read: %w", err)

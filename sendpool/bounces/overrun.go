@@ -13,10 +13,12 @@ import (
 )
 
 // overrunRuns is in how many runs the fetch of a message must overrun the
-// bounds of one exchange (mailbox.Overran) before the next runs pass it
-// over unread: once may be the server's bad minute, twice under the same
+// bounds of one exchange (mailbox.Overran), or make the server cut the
+// connection (mailbox.Dropped), before the next runs pass it over
+// unread: once may be the server's bad minute, twice under the same
 // bound is the message (one so large or so broken that the server cannot
-// give it in time), which would otherwise cost every run that long.
+// give it in time, or crashes on it), which would otherwise cost every
+// run that long, or stop it there.
 const overrunRuns = 2
 
 // overrun is what Memory keeps of a message whose fetch overran: in how
@@ -24,12 +26,15 @@ const overrunRuns = 2
 // ExchangeLimit, 10 × mailbox.timeout): a run with a larger bound tries
 // it again. It holds for the message of its size only: a POP3 server
 // that gives the unique-id again to another message, against RFC 1939,
-// most likely gives another size, and that message is read.
+// most likely gives another size, and that message is read. Cut says the
+// last of those runs, the server closed the connection instead (both
+// count alike: the server cannot give that message).
 type overrun struct {
 	runs          int
 	bound         time.Duration
 	size          int64  // -1: not known (a file written before sizes were kept)
 	subject, from string // as its header says, "" when not known
+	cut           bool
 }
 
 // of reports whether o is about a message of size.
@@ -45,9 +50,11 @@ type PassedOver struct {
 	// (Mailbox.Head), "" when the server did not give that either.
 	Subject, From string
 	// Runs is in how many runs it overran, Bound the bound of one
-	// exchange in the last of them.
+	// exchange in the last of them; Cut says the server closed the
+	// connection then, rather than overrun (mailbox.Dropped).
 	Runs  int
 	Bound time.Duration
+	Cut   bool
 }
 
 // maxNamed is how many characters of a Subject or From are kept.
@@ -60,7 +67,7 @@ func (m *Memory) passOver(entries []mailbox.Entry, bound time.Duration) (kept []
 	for _, e := range entries {
 		o, ok := m.overran[e.ID]
 		if ok && o.runs >= overrunRuns && o.bound >= bound && o.of(e.Size) {
-			passed = append(passed, PassedOver{ID: e.ID, Size: e.Size, Subject: o.subject, From: o.from, Runs: o.runs, Bound: o.bound})
+			passed = append(passed, PassedOver{ID: e.ID, Size: e.Size, Subject: o.subject, From: o.from, Runs: o.runs, Bound: o.bound, Cut: o.cut})
 			continue
 		}
 		kept = append(kept, e)
@@ -94,7 +101,7 @@ func (m *Memory) noteOverruns(msgs []PassedOver, bound time.Duration) {
 			was = overrun{} // another message under its id
 		}
 		m.overran[p.ID] = overrun{runs: m.overrunRunsOf(p.ID, p.Size, bound), bound: bound, size: p.Size,
-			subject: cmp.Or(clipText(p.Subject), was.subject), from: cmp.Or(clipText(p.From), was.from)}
+			subject: cmp.Or(clipText(p.Subject), was.subject), from: cmp.Or(clipText(p.From), was.from), cut: p.Cut}
 	}
 }
 
@@ -128,9 +135,18 @@ func (m *Memory) pruneOverruns(read []string, listed []mailbox.Entry) {
 	}
 }
 
-// line is the rest of the overran line of message id: "ID RUNS BOUND
-// SIZE SUBJECT FROM", BOUND as time.Duration writes it, SUBJECT and FROM
-// Go-quoted (SIZE left out when not known).
+// word is the first word of o's line: overran, or dropped when the
+// server last cut the connection.
+func (o overrun) word() string {
+	if o.cut {
+		return "dropped"
+	}
+	return "overran"
+}
+
+// line is the rest of the overran or dropped line of message id: "ID
+// RUNS BOUND SIZE SUBJECT FROM", BOUND as time.Duration writes it,
+// SUBJECT and FROM Go-quoted (SIZE left out when not known).
 func (o overrun) line(id string) string {
 	size := ""
 	if o.size >= 0 {
@@ -139,9 +155,10 @@ func (o overrun) line(id string) string {
 	return fmt.Sprintf("%s %d %s %s%s %s", id, o.runs, o.bound, size, strconv.Quote(o.subject), strconv.Quote(o.from))
 }
 
-// parseOverrun reads the rest of an overran line (overrun.line) into m;
-// one without SIZE (written before sizes were kept) holds for any size.
-func (m *Memory) parseOverrun(rest string) error {
+// parseOverrun reads the rest of an overran line (overrun.line) into m,
+// a dropped one when cut; one without SIZE (written before sizes were
+// kept) holds for any size.
+func (m *Memory) parseOverrun(rest string, cut bool) error {
 	bad := fmt.Errorf("an overran line tidings does not write: %.40q", rest)
 	f := strings.SplitN(rest, " ", 4)
 	if len(f) != 4 || !storableUIDL(f[0]) {
@@ -163,7 +180,7 @@ func (m *Memory) parseOverrun(rest string) error {
 	if !ok {
 		return bad
 	}
-	m.overran[f[0]] = overrun{runs: runs, bound: bound, size: size, subject: subject, from: from}
+	m.overran[f[0]] = overrun{runs: runs, bound: bound, size: size, subject: subject, from: from, cut: cut}
 	return nil
 }
 
@@ -179,21 +196,32 @@ func twoQuoted(s string) (a, b string, ok bool) {
 	return a, b, err == nil && berr == nil
 }
 
-// overrunProblem says of a message whose fetch overran (err) that it was
-// passed over, in the runs'th run to overrun, and what the next run does;
-// server says its header overran too, on the new session.
+// overrunProblem says of a message whose fetch overran (err), or made
+// the server cut the connection (mailbox.Dropped), that it was passed
+// over, in the runs'th run to do so, and what the next run does; server
+// says its header failed too, on the new session.
 func overrunProblem(err error, runs int, remembered, server bool) string {
 	why := strings.TrimPrefix(err.Error(), "mailbox: ")
+	failed, nor, again, until := "the server did not give it within bounds", "nor its header", "overruns again", fmt.Sprintf("mailbox.timeout is larger (or %s is removed)", ReadFile)
+	if mailbox.Dropped(err) {
+		failed, nor, again, until = "the server closed the connection when asked for it, on a new session too", "and did not give its header either", "cuts the connection again", fmt.Sprintf("%s is removed (or mailbox.timeout is larger)", ReadFile)
+	}
 	switch {
 	case server:
-		return fmt.Sprintf("the server did not give it within bounds (%s), nor its header on a new session (the server, rather than the message, may be at fault); passed over, on another new session: the next run tries it again", why)
+		return fmt.Sprintf("%s (%s), %s on a new session (the server, rather than the message, may be at fault); passed over, on another new session: the next run tries it again", failed, why, nor)
 	case !remembered:
-		return fmt.Sprintf("the server did not give it within bounds (%s); passed over, on a new session: the next run tries it again", why)
+		return fmt.Sprintf("%s (%s); passed over, on a new session: the next run tries it again", failed, why)
 	case runs >= overrunRuns:
-		return fmt.Sprintf("the server did not give it within bounds, in %d runs now (%s); passed over, on a new session: the next runs skip it, saying so, until mailbox.timeout is larger (or %s is removed)", runs, why, ReadFile)
+		return fmt.Sprintf("%s, in %d runs now (%s); passed over, on a new session: the next runs skip it, saying so, until %s", failed, runs, why, until)
 	}
-	return fmt.Sprintf("the server did not give it within bounds (%s); passed over, on a new session: the next run tries it once more, and skips it from then on if it overruns again", why)
+	return fmt.Sprintf("%s (%s); passed over, on a new session: the next run tries it once more, and skips it from then on if it %s", failed, why, again)
 }
+
+// cutShort reports an error that ended the session in the exchange about
+// one message, which the run passes over on a new session: an overrun
+// of its bounds (mailbox.Overran), or the server closing the connection
+// (mailbox.Dropped).
+func cutShort(err error) bool { return mailbox.Overran(err) || mailbox.Dropped(err) }
 
 // passedOverFinding is the finding for message p whose fetch overran
 // (err) and which the run passed over on a new session; remembered says
@@ -209,22 +237,23 @@ func passedOverFinding(p PassedOver, err error, opts Options, remembered, server
 // message it passes over.
 const maxHead = 64 << 10
 
-// passOverAt goes on past message e, whose fetch overran its bounds
-// (err) and ended the session: on a new session (passOver), where it
-// asks for e's header to name it (which, overrunning too, takes one more
-// new session). It returns the finding, and the overrun to count (e
-// with what its header said): none when the header overran too, or the
-// run stops there, for then the server, rather than the message, may be
-// at fault (a server that stalls every fetch for a while would otherwise
-// have every message it listed skipped unread after two such runs); an
-// error when the run stops there.
+// passOverAt goes on past message e, whose fetch overran its bounds or
+// made the server cut the connection (err, cutShort) and ended the
+// session: on a new session (passOver), where it asks for e's header to
+// name it (which, failing so too, takes one more new session). It
+// returns the finding, and the overrun to count (e with what its header
+// said): none when the header failed too, or the run stops there, for
+// then the server, rather than the message, may be at fault (a server
+// that stalls every fetch for a while, or restarts, would otherwise have
+// every message it listed skipped unread after two such runs); an error
+// when the run stops there.
 func passOverAt(ctx context.Context, mb Mailbox, e mailbox.Entry, err error, opts Options) (Finding, []PassedOver, error) {
-	p := PassedOver{ID: e.ID, Size: e.Size}
+	p := PassedOver{ID: e.ID, Size: e.Size, Cut: mailbox.Dropped(err)}
 	if serr := passOver(ctx, mb, err); serr != nil {
 		return Finding{}, nil, serr
 	}
 	head, herr := mb.Head(ctx, e.ID, maxHead)
-	server := mailbox.Overran(herr)
+	server := cutShort(herr)
 	if server {
 		if serr := passOver(ctx, mb, herr); serr != nil {
 			return Finding{}, nil, serr

@@ -102,7 +102,8 @@ type Options struct {
 	Memory *Memory
 	// Bound is the bound of one exchange with the server (the mailbox's
 	// mailbox.Config.ExchangeLimit, 10 × mailbox.timeout). A message whose
-	// fetch overran the bounds of its exchange (mailbox.Overran) ended the
+	// fetch overran the bounds of its exchange (mailbox.Overran), or made
+	// the server close the connection (mailbox.Dropped), ended the
 	// session: when mb is a Reopener, Process passes it over (an
 	// Unreadable finding) and reads on on a new session, else it stops
 	// there. Memory counts such overruns: a message that overran in
@@ -182,7 +183,8 @@ type Summary struct {
 	Remembered bool
 	MemoryErr  error
 	// PassedOver lists the messages not read because their fetch
-	// overran its bounds in earlier runs (see Options.Bound).
+	// overran its bounds, or cut the connection, in earlier runs (see
+	// Options.Bound).
 	PassedOver []PassedOver
 }
 
@@ -358,10 +360,10 @@ func (ix *Index) readAll(ctx context.Context, mb Mailbox, entries []mailbox.Entr
 		if err := ctx.Err(); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 			return r, err // interrupted: the next run reads it all again
 		}
-		f, err := ix.read(ctx, mb, e, rule, opts.Campaign)
+		f, err := ix.readAgainCut(ctx, mb, e, rule, opts.Campaign)
 		var fe *fetchError
 		if errors.As(err, &fe) && mailboxStopped(fe.err) {
-			if mailbox.Overran(fe.err) {
+			if cutShort(fe.err) {
 				f, counted, serr := passOverAt(ctx, mb, e, fe.err, opts)
 				if r.overran = append(r.overran, counted...); serr == nil {
 					sum.Findings = append(sum.Findings, f)

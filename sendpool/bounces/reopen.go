@@ -2,11 +2,15 @@ package bounces
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
+
+	"github.com/tidings/tidings/sendpool/mailbox"
 )
 
 // passOver goes on, after an exchange about one message overran its
-// bounds (err) and ended the session, on a new one when mb can open one
+// bounds or was cut (err) and ended the session, on a new one when mb can open one
 // (a Reopener). When it cannot, the error says why, wrapping err.
 func passOver(ctx context.Context, mb Mailbox, err error) error {
 	ro, ok := mb.(Reopener)
@@ -14,14 +18,30 @@ func passOver(ctx context.Context, mb Mailbox, err error) error {
 		return err
 	}
 	if rerr := ro.Reopen(ctx); rerr != nil {
-		return fmt.Errorf("%w; reading on past it on a new session failed: %v", err, rerr)
+		return fmt.Errorf("%w; reading on past it on a new session failed: %v%s", err, rerr, lockedOut(mb, rerr))
 	}
 	return nil
 }
 
+// lockedOut says why a new POP3 session after one cut short (rerr, its
+// failure) may have been refused: the server locks the maildrop for one
+// session at a time (Dovecot's pop3_lock_session), and still holds it for
+// the one cut short until it notices that is gone, refusing the login
+// (mailbox.ErrInUse) or making it wait; "" for other failures.
+func lockedOut(mb Mailbox, rerr error) string {
+	const not = "; this does not count against the message: the next run tries it again"
+	switch {
+	case errors.Is(rerr, mailbox.ErrInUse):
+		return " (the server still holds the maildrop for the session cut short, not having noticed it is gone)" + not
+	case strings.HasPrefix(mb.Scope().Key, "pop3 ") && mailbox.Overran(rerr):
+		return " (a POP3 server that locks the maildrop for one session at a time may still hold it for the session cut short, and keep the login waiting)" + not
+	}
+	return ""
+}
+
 // Reopener is a Mailbox that can go on on a new session once an exchange
 // ended its own: Process passes over a message whose fetch overran
-// (mailbox.Overran) and reads on, where it would stop.
+// or cut the connection (cutShort) and reads on, where it would stop.
 type Reopener interface {
 	Mailbox
 	// Reopen ends the session and opens a new one on the same mailbox
@@ -57,3 +77,28 @@ func (r *Reopening) Reopen(ctx context.Context) error {
 	r.Session = s
 	return nil
 }
+
+// readAgainCut reads message e (Index.read), and once more on a new
+// session when the server cut the connection on its fetch
+// (mailbox.Dropped): a cut may be the server's alone (a restart, or a
+// close after it refused the message before, found only by the next
+// command), and only one that cuts the new session too is the message's.
+// When no new session can be opened, the error says why, and is no cut.
+func (ix *Index) readAgainCut(ctx context.Context, mb Mailbox, e mailbox.Entry, rule unsubscribeRule, campaignName string) (Finding, error) {
+	f, err := ix.read(ctx, mb, e, rule, campaignName)
+	fe, ok := errors.AsType[*fetchError](err)
+	if !ok || !mailbox.Dropped(fe.err) {
+		return f, err
+	}
+	if serr := passOver(ctx, mb, fe.err); serr != nil {
+		return f, &fetchError{&reopenError{serr}}
+	}
+	return ix.read(ctx, mb, e, rule, campaignName)
+}
+
+// reopenError is a new session that could not be opened after a cut:
+// the run stops there, and no message is at fault (it unwraps to
+// nothing, so that it is neither a cut nor an overrun).
+type reopenError struct{ err error }
+
+func (e *reopenError) Error() string { return e.err.Error() }

@@ -11,6 +11,10 @@ import (
 var (
 	// ErrLogin marks a login the server refused (a *LoginError).
 	ErrLogin = errors.New("mailbox: login refused")
+	// ErrInUse marks a POP3 login refused because another session holds
+	// the maildrop's lock (an *InUseError): no login problem, and it
+	// passes once the server ends that session.
+	ErrInUse = errors.New("mailbox: the maildrop is locked by another POP3 session")
 	// ErrTLS marks a TLS failure: a certificate that does not verify, a
 	// failed handshake, STARTTLS required but not offered (a *TLSError).
 	ErrTLS = errors.New("mailbox: TLS failed")
@@ -252,4 +256,27 @@ func loginHint(host string) string {
 		return "this provider refuses the account password over IMAP and POP3: use an app password, with IMAP turned on in its settings"
 	}
 	return "check mailbox.username and the password in the environment variable named by mailbox.password_env"
+}
+
+// InUseError is a POP3 login the server refused with the IN-USE response
+// code (RFC 2449 8.1.1): the credentials may be right, but another
+// session holds the maildrop's lock (a server such as Dovecot with
+// pop3_lock_session locks it for one session at a time, and holds it
+// until it ends that session, or notices its client is gone).
+// errors.Is(err, ErrInUse) is true for it.
+type InUseError struct {
+	// Addr is the server's host:port, Reply its refusal.
+	Addr, Reply string
+}
+
+func (e *InUseError) Error() string {
+	return fmt.Sprintf("mailbox: %s: the maildrop is locked by another POP3 session (server replied %s): not a login problem; it passes once the server ends that session", e.Addr, e.Reply)
+}
+
+// Is makes errors.Is(err, ErrInUse) true.
+func (e *InUseError) Is(target error) bool { return target == ErrInUse }
+
+// inUse reports a POP3 reply text with the IN-USE response code.
+func inUse(text string) bool {
+	return len(text) >= 8 && strings.EqualFold(text[:8], "[IN-USE]")
 }

@@ -99,6 +99,8 @@ func popLoginError(cfg Config, err error) error {
 	switch {
 	case errors.Is(err, pop3.ErrInsecureAuth):
 		return ErrInsecureAuth
+	case errors.As(err, &pe) && (pe.Command == "USER" || pe.Command == "PASS" || pe.Command == "AUTH") && inUse(pe.Text):
+		return &InUseError{Addr: cfg.Addr(), Reply: "-ERR " + pe.Text}
 	case errors.As(err, &pe) && (pe.Command == "USER" || pe.Command == "PASS" || pe.Command == "AUTH"):
 		return &LoginError{Addr: cfg.Addr(), Username: cfg.Username, Reply: "-ERR " + pe.Text, Hint: loginHint(cfg.Host)}
 	}

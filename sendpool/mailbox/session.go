@@ -144,6 +144,9 @@ func (s *session) do(ctx context.Context, verb string, fn func() error) error {
 			err = ioError(verb, s.cfg.Timeout, cause)
 		}
 	}
+	if err != nil && !inStep(err) && !Overran(err) && s.byeSaid(verb) {
+		err = fmt.Errorf("mailbox: %s: the server said BYE and closed the connection: %w", verb, io.EOF)
+	}
 	if !stop() {
 		if err = s.runLimitError(verb, context.Cause(ctx)); err == nil {
 			err = fmt.Errorf("mailbox: %s: %w", verb, context.Cause(ctx))
@@ -153,6 +156,14 @@ func (s *session) do(ctx context.Context, verb string, fn func() error) error {
 		s.end(err)
 	}
 	return err
+}
+
+// byeSaid reports whether the server ended the session with an untagged
+// BYE during step verb (other than LOGOUT): Dovecot says "* BYE Internal
+// error occurred" and closes the connection when the FETCH of a broken
+// message fails. go-imap then reports only "connection closed".
+func (s *session) byeSaid(verb string) bool {
+	return verb != "LOGOUT" && s.c != nil && s.c.State() == imap.LogoutState
 }
 
 // ioError is the error of a step whose connection failed with cause.

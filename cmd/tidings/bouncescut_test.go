@@ -1,0 +1,152 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// cutRuns runs bounces (args) three times on camp, the proxy p cutting
+// the connection when the command holding markers[i] passes in run i
+// (the second message's fetch), and checks what each says: the first two
+// pass it over on a new session and read the others (exit 1: it is
+// unreadable), first of 5 messages, then second; the third skips it
+// unread without asking for it (exit 0), naming it. Each of the first
+// two asks for it twice: once more on a new session after the first cut.
+func cutRuns(t *testing.T, p *slowProxy, markers [3]string, camp, first, second string, args ...string) {
+	t.Helper()
+	run := func(i int, code int, want ...string) {
+		t.Helper()
+		p.armCut(markers[i-1])
+		out, errOut, got := runCLI(t, append(append([]string{"bounces"}, args...), camp)...)
+		if got != code {
+			t.Fatalf("run %d: exit %d, want %d\n%s%s", i, got, code, out, errOut)
+		}
+		for _, w := range want {
+			if !strings.Contains(out, w) {
+				t.Errorf("run %d: output lacks %q:\n%s%s", i, w, out, errOut)
+			}
+		}
+	}
+	const named = `(1008 bytes, from "MAILER-DAEMON@mx.example.net", subject "Undelivered Mail Returned to Sender")`
+	run(1, exitSomeFailed, first, named+": unreadable: the server closed the connection when asked for it, on a new session too (", "the server closed the connection",
+		"; passed over, on a new session: the next run tries it once more, and skips it from then on if it cuts the connection again")
+	run(2, exitSomeFailed, second, "in 2 runs now (", "; passed over, on a new session: the next runs skip it, saying so, until bounces.read is removed (or mailbox.timeout is larger)")
+	if p.hitCount() != 4 {
+		t.Errorf("the message was asked for %d times in two runs, want 4 (twice a run)", p.hitCount())
+	}
+	run(3, exitOK, "1 passed over unread (the server did not give it; see below)", named+": passed over unread: the server closed the connection when asked for it, in 2 runs; it is read again once ")
+	if p.hitCount() != 4 {
+		t.Errorf("the third run asked for the message passed over (%d times in all)", p.hitCount())
+	}
+}
+
+// TestBouncesCutIMAP: a message whose FETCH makes the server (Dovecot
+// over IMAP, behind a proxy that closes the connection when that FETCH
+// passes, as a server crashing on a damaged message does) drop the
+// connection stopped every run there (exit 2), so that a cron job never
+// got past it. Each run now passes it over on a new session and reads
+// the others (exit 1); once it cut the session in two runs, the next
+// skip it unread, saying so.
+func TestBouncesCutIMAP(t *testing.T) {
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+	camp, p := slowCampaign(t, d, "imap", 0, "10s")
+	for _, r := range fiveBounces(t, camp) {
+		d.Deliver(t, bounceUser, r)
+	}
+	const fetch2 = "UID FETCH 2 (UID RFC822.SIZE)"
+	cutRuns(t, p, [3]string{fetch2, fetch2, fetch2}, camp,
+		"5 messages in the mailbox: 4 matched this campaign (4 bounced; 4 new), 1 unreadable",
+		"5 messages in the mailbox, 4 skipped (read by earlier runs): 0 matched this campaign (none; 0 new), 1 unreadable")
+	if n := feedbackRecords(t, camp); n != 4 {
+		t.Errorf("journal has %d feedback records, want 4", n)
+	}
+}
+
+// TestBouncesCutPOP3: the same over POP3 (Dovecot, the proxy closing the
+// connection when that message's RETR passes), with --delete: each run
+// deletes the reports it read on the new session.
+func TestBouncesCutPOP3(t *testing.T) {
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+	camp, p := slowCampaign(t, d, "pop3", 0, "10s")
+	for _, r := range fiveBounces(t, camp) {
+		d.Deliver(t, bounceUser, r)
+	}
+	cutRuns(t, p, [3]string{"RETR 2\r\n", "RETR 1\r\n", "RETR 1\r\n"}, camp,
+		"5 messages in the mailbox: 4 matched this campaign (4 bounced; 4 new), 1 unreadable",
+		"1 message in the mailbox: 0 matched this campaign (none; 0 new), 1 unreadable", "--delete")
+	if n := len(d.Messages(t, bounceUser, "INBOX")); n != 1 {
+		t.Errorf("INBOX holds %d messages, want the one passed over", n)
+	}
+}
+
+// TestBouncesCutServer: over POP3 (Dovecot, the proxy cutting the
+// connection at one RETR and at the TOP that asks for its header on the
+// new session), a message whose header cuts the connection too is passed
+// over without it being counted, saying the server may be at fault, and
+// the third run asks for it again: a server that drops every session for
+// a while (restarting, say) must not get the messages it listed skipped.
+func TestBouncesCutServer(t *testing.T) {
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+	camp, p := slowCampaign(t, d, "pop3", 0, "10s")
+	for _, r := range fiveBounces(t, camp) {
+		d.Deliver(t, bounceUser, r)
+	}
+	p.armCut("RETR 2\r\n", "TOP 2 0\r\n")
+	for i := 1; i <= 3; i++ {
+		out, errOut, code := runCLI(t, "bounces", camp)
+		if code != exitSomeFailed || !strings.Contains(out, "and did not give its header either on a new session (the server, rather than the message, may be at fault); passed over, on another new session: the next run tries it again") {
+			t.Fatalf("run %d: exit %d, want %d\n%s%s", i, code, exitSomeFailed, out, errOut)
+		}
+	}
+	if n := p.hitCount(); n != 9 {
+		t.Errorf("the message (twice) and its header were asked for %d times in three runs, want 9", n)
+	}
+	if n := feedbackRecords(t, camp); n != 4 {
+		t.Errorf("journal has %d feedback records, want 4", n)
+	}
+}
+
+// TestBouncesCutBye: a FETCH that Dovecot fails on a broken message is
+// answered "* BYE Internal error occurred" and the connection closed (the
+// proxy says that and cuts it); go-imap tells only "connection closed",
+// which stopped the run there (exit 2) as a connection lost. The run
+// passes it over on a new session as any cut (exit 1), saying BYE.
+func TestBouncesCutBye(t *testing.T) {
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+	camp, p := slowCampaign(t, d, "imap", 0, "10s")
+	p.byes("* BYE Internal error occurred. Refer to server log for more information. [2026-12-06 21:10:00]\r\n")
+	for _, r := range fiveBounces(t, camp) {
+		d.Deliver(t, bounceUser, r)
+	}
+	p.armCut("UID FETCH 2 (UID RFC822.SIZE)")
+	out, errOut, code := runCLI(t, "bounces", camp)
+	if code != exitSomeFailed || !strings.Contains(out, "5 messages in the mailbox: 4 matched this campaign (4 bounced; 4 new), 1 unreadable") ||
+		!strings.Contains(out, "unreadable: the server closed the connection when asked for it, on a new session too (FETCH of message 2: the server said BYE and closed the connection: EOF); passed over, on a new session") {
+		t.Fatalf("exit %d, want %d\n%s%s", code, exitSomeFailed, out, errOut)
+	}
+}
+
+// TestBouncesCutOnce: over POP3 (Dovecot, the proxy cutting the
+// connection at one RETR, once), a cut that the new session does not
+// repeat is no fault of the message (a server restarting, or closing the
+// connection after it refused the message before, which only the next
+// command finds): the run reads it on the new session, and every other
+// (exit 0). Without the second try, such a cut was counted against the
+// message: in two runs, an innocent one was skipped unread for good.
+func TestBouncesCutOnce(t *testing.T) {
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+	camp, p := slowCampaign(t, d, "pop3", 0, "10s")
+	for _, r := range fiveBounces(t, camp) {
+		d.Deliver(t, bounceUser, r)
+	}
+	p.armCutOnce("RETR 2\r\n")
+	out, errOut, code := runCLI(t, "bounces", camp)
+	if code != exitOK || !strings.Contains(out, "5 messages in the mailbox: 5 matched this campaign (5 bounced; 5 new), 0 unreadable") {
+		t.Fatalf("exit %d, want %d, all five read\n%s%s", code, exitOK, out, errOut)
+	}
+	if n := p.hitCount(); n != 1 {
+		t.Errorf("the proxy cut %d times, want 1", n)
+	}
+}

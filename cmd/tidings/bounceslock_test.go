@@ -1,0 +1,42 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// TestBouncesCutPOP3Locked: a POP3 server that locks the maildrop for one
+// session at a time (Dovecot with pop3_lock_session) and has not noticed
+// that the session a message cut short is gone (the proxy holds its side
+// open) refuses the new session the run passes the message over on: after
+// some 10s with "-ERR [IN-USE]", which bounces told as a login refused,
+// bidding the user check mailbox.username and the password; or, with a
+// shorter mailbox.timeout, not at all, told as a bare i/o timeout at
+// AUTH. The run stops (exit 2) saying the maildrop is still locked for
+// the session cut short, and does not count the message: once the server
+// let go, the next run tries it again as for the first time.
+func TestBouncesCutPOP3Locked(t *testing.T) {
+	for _, c := range []struct{ timeout, want string }{
+		{"20s", "the maildrop is locked by another POP3 session (server replied -ERR [IN-USE] Mailbox is locked by another POP3 session.): not a login problem; it passes once the server ends that session (the server still holds the maildrop for the session cut short, not having noticed it is gone); this does not count against the message: the next run tries it again"},
+		{"2s", "i/o timeout (a POP3 server that locks the maildrop for one session at a time may still hold it for the session cut short, and keep the login waiting); this does not count against the message: the next run tries it again"},
+	} {
+		d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}, Settings: "pop3_lock_session = yes\n"})
+		camp, p := slowCampaign(t, d, "pop3", 0, c.timeout)
+		for _, r := range fiveBounces(t, camp) {
+			d.Deliver(t, bounceUser, r)
+		}
+		p.holds()
+		p.armCut("RETR 2\r\n")
+		out, errOut, code := runCLI(t, "bounces", camp)
+		if code != exitUnusable || !strings.Contains(errOut, c.want) || strings.Contains(errOut, "password") {
+			t.Fatalf("timeout %s: exit %d, want %d, saying %q\n%s%s", c.timeout, code, exitUnusable, c.want, out, errOut)
+		}
+		p.release()
+		out, errOut, code = runCLI(t, "bounces", camp)
+		if code != exitSomeFailed || !strings.Contains(out, "; passed over, on a new session: the next run tries it once more, and skips it from then on if it cuts the connection again") {
+			t.Fatalf("timeout %s, the lock let go: exit %d, want %d, the cut counted once\n%s%s", c.timeout, code, exitSomeFailed, out, errOut)
+		}
+	}
+}
