@@ -183,6 +183,9 @@ func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path strin
 	if err != nil {
 		return err
 	}
+	if st.pl.Reused && st.pl.Spool.Started().Before(opts.part.began) {
+		opts.part.began = st.pl.Spool.Started() // its messages' Date: partTime counts from it
+	}
 	c := st.in.Campaign
 	allow := st.pl.Allow(opts.limit, c.Send.DailyCap, st.state, opts.now())
 	size := opts.partSizeAt(st.cfg.Rate)
