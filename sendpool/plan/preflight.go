@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/tidings/tidings/campaign"
@@ -176,7 +177,7 @@ func Preflight(ctx context.Context, in *Inputs, state *journal.State, opts Optio
 	}
 	if gen != nil {
 		err = pl.fromSpool(ctx, gen, &opts)
-		if errors.Is(err, errUnspooled) || err == nil && opts.stale(gen, pl.fromGeneration()) { // decided afresh, from the rendering
+		if errors.Is(err, errUnspooled) || err == nil && opts.stale(gen, pl.fromGeneration()) && !pl.fit(gen, &opts) { // decided afresh, from the rendering
 			pl.decider.Close()
 			was := pl
 			pl, gen, err = newPlan(), nil, nil
@@ -298,6 +299,22 @@ func (pl *Plan) partly(r spool.Row, v verdict, opts *Options) bool {
 		return false
 	}
 	pl.Spooled = pl.ToSend
+	return true
+}
+
+// fit, for a part of a long run (opts.SpoolAtMost) from a Fresh gen that
+// it would outlive, caps the rows sent from gen (Plan.Spooled) to those
+// whose last leaves within MaxSpoolAge of gen's start, and reports whether
+// one at least does: the part after them renders the rest afresh.
+func (pl *Plan) fit(gen *spool.Generation, opts *Options) bool {
+	if opts.SpoolAtMost <= 0 || opts.RunFor == nil || !Fresh(gen, opts.Now()) {
+		return false
+	}
+	n := sort.Search(pl.fromGeneration(), func(i int) bool { return opts.outlives(gen, i+1) })
+	if n == 0 {
+		return false
+	}
+	pl.Spooled = n
 	return true
 }
 
