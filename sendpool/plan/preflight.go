@@ -276,6 +276,7 @@ func (pl *Plan) fromSpool(ctx context.Context, gen *spool.Generation, opts *Opti
 		if err != nil {
 			return err
 		}
+		pl.decider.noteOtherValues(r)
 		if (v.send || v.owed != nil) && !opts.SendsNone && pl.Spooled == 0 {
 			if err := pl.spooledFor(r); err != nil && !pl.partly(r, v, opts) {
 				return err
