@@ -58,6 +58,9 @@ campaign itself is unusable.`,
 type checkSummary struct {
 	rows, ok, problems int
 	bytes              int64
+	// dupBytes are the duplicates' part of bytes: send keeps no copy of
+	// a duplicate's message (spoolNote's estimate leaves them out).
+	dupBytes int64
 	// duplicate and suppressed count rows send will skip on purpose; done
 	// the rows the journal says need no sending (sent, or failed or
 	// unknown without the flags that retry them); utf8 the messages that
@@ -168,6 +171,7 @@ func (s *checkSummary) count(m *render.Message, f plan.Fate) bool {
 	case f.Send:
 	case f.Status == sendpool.StatusDuplicate:
 		s.duplicate++
+		s.dupBytes += int64(len(m.Data))
 		of, _, _ := strings.Cut(f.Detail, ",") // "duplicate of row 2": otherValues tells the rest
 		s.duplicates.Add(fmt.Sprintf("row %d (%s)", m.Row, of))
 		if f.OtherValues {
@@ -359,7 +363,7 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 	printChanged(g.stdout, in.Campaign, changed, "will go", state)
 	fmt.Fprintln(g.stdout, sum.line(in.Campaign.Name))
 	printDKIM(g, in.Signer, opts.dnsRecords)
-	printSpoolNote(g, in.Campaign, sum.bytes)
+	printSpoolNote(g, in.Campaign, sum.bytes-sum.dupBytes)
 	if sum.utf8 > 0 {
 		fmt.Fprintf(g.stdout, "warning: %s a non-ASCII local part: the server must offer SMTPUTF8 (RFC 6531): send stops before sending anything when it does not; tidings probe shows whether it does\n", hasHave(sum.utf8, "recipient"))
 	}

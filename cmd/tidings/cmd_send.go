@@ -183,6 +183,9 @@ func runSend(ctx context.Context, opts sendOptions, g *globalOptions, path strin
 	if err != nil {
 		return err
 	}
+	if st.pl.Reused && st.pl.Spool.Started().Before(opts.part.began) {
+		opts.part.began = st.pl.Spool.Started() // its messages' Date: partTime counts from it
+	}
 	c := st.in.Campaign
 	allow := st.pl.Allow(opts.limit, c.Send.DailyCap, st.state, opts.now())
 	size := opts.partSizeAt(st.cfg.Rate)
@@ -411,7 +414,12 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 	}
 	if opts.testSet {
 		// A test send names the problem of a row it was asked for, and
-		// only notes the others.
+		// only notes the others; what the sheet's rows under one key
+		// differ in it names as a send does.
+		printOtherValues(g.stdout, pl.OtherValues)
+		if err := printOtherValuesColumns(ctx, g.stdout, in, pl); err != nil {
+			return nil, &unusableError{err}
+		}
 		if pl.Problems > 0 {
 			verb := "have"
 			if pl.Problems == 1 {

@@ -267,6 +267,29 @@ func TestCheckReadyIsWhatSendSends(t *testing.T) {
 	}
 }
 
+// TestCheckCopiesLeaveOutDuplicates: check's estimate of what send's
+// copies of the messages take before the first send counts the messages
+// it sends, as its ready count does: a duplicate, whose message send
+// keeps no copy of, adds nothing (it counted it).
+func TestCheckCopiesLeaveOutDuplicates(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 0, "")
+	about := regexp.MustCompile(`about (\S+ \S+) before compression`)
+	var said []string
+	for _, sheet := range []string{"ann@example.com,Ann\nbob@example.com,Bob\n", "ann@example.com,Ann\nbob@example.com,Bob\nann@example.com,Ann\n"} {
+		writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name\n" + sheet})
+		out, errOut, code := runCLI(t, "check", camp)
+		m := about.FindStringSubmatch(out)
+		if code != exitOK || m == nil {
+			t.Fatalf("check: code %d, no estimate of the copies\n%s%s", code, out, errOut)
+		}
+		said = append(said, m[1])
+	}
+	if said[0] != said[1] {
+		t.Errorf("copies of 2 messages: about %s without the duplicate, %s with it", said[0], said[1])
+	}
+}
+
 // TestDecisionsRecordedOnce: a suppressed or duplicate row goes into the
 // journal once, not again on every later send (a list resumed daily grew
 // the journal by a line such a row each run), and report rebuilds what

@@ -31,3 +31,16 @@ func printReused(ctx context.Context, w io.Writer, in *plan.Inputs, pairs []plan
 	}
 	return nil
 }
+
+// printOtherValuesColumns writes printReused's notes for the rows of pl
+// whose key an earlier row has with other values, for a test send: it
+// lists no row problem, so the rows refused under recipients.duplicates:
+// strict are only counted, and the notes name the duplicates whose values
+// go nowhere under duplicates: first (plan.Plan.OtherValues).
+func printOtherValuesColumns(ctx context.Context, w io.Writer, in *plan.Inputs, pl *plan.Plan) error {
+	pairs, more := pl.KeyReused()
+	if pl.OtherValues.N == 0 || len(pairs) == 0 {
+		return nil
+	}
+	return printReused(ctx, w, in, pairs, more, 0)
+}

@@ -82,3 +82,34 @@ func writeSheet(t *testing.T, path string, rows [][]string) {
 		t.Fatal(err)
 	}
 }
+
+// TestDuplicatesFirstNamesColumns: under recipients.duplicates: first, a
+// row with an earlier row's key and other values is skipped, its values
+// going nowhere; check, preview, a test send and a send (rendering, and
+// from the spool the test send made) name the columns it differs in, as
+// the strict rule's note does, beside the warning.
+func TestDuplicatesFirstNamesColumns(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"c.yaml":   campaignYAML(srv.Port, `recipients: {path: r.csv, duplicates: first}`),
+		"body.txt": "Hi {{.name}}, invoice {{.invoice}}: {{.amount}}\n",
+	})
+	writeSheet(t, filepath.Join(dir, "r.csv"), [][]string{
+		{"email", "name", "invoice", "amount"},
+		{"ann@example.com", "Ann", "INV-1", "10.00"},
+		{"bob@example.com", "Bob", "INV-2", "20.00"},
+		{"ann@example.com", "Ann", "INV-1", "35.00"}, // row 4: another amount
+	})
+	camp := filepath.Join(dir, "c.yaml")
+	want := `note: row 4 has the key of row 2 (column "email") and differs from it in column "amount" (row 2 "10.00", row 4 "35.00")` + "\n"
+	for _, args := range [][]string{{"check"}, {"preview"}, {"send", "--yes", "--test", "qa@example.org"}, {"send", "--yes"}} {
+		out, errOut, code := runCLI(t, append(args, camp)...)
+		if code != exitOK || strings.Count(out, want) != 1 || strings.Count(out, "with other values; under recipients.duplicates: first") != 1 {
+			t.Errorf("%s: code %d, want %q once, and the warning\n%s%s", strings.Join(args, " "), code, want, out, errOut)
+		}
+	}
+	if got := len(srv.Messages()); got != 4 {
+		t.Errorf("the server got %d messages, want 2 for the test send and 2 for the send", got)
+	}
+}

@@ -177,6 +177,10 @@ func sendParts(ctx context.Context, g *globalOptions, opts sendOptions, path str
 			part.N, part.Capped, part.Next = size, false, time.Time{}
 			opts.part.more = true
 		}
+		if k := st.pl.Spooled; k > 0 && part.N > k { // an interrupted part's generation, reused
+			part.N, part.Capped, part.Next = k, false, time.Time{}
+			opts.part.more = true
+		}
 		err := deliver(ctx, g, st.in, st.pl, st.cfg, st.lock, part, opts)
 		more, tried := opts.part.more, part.N
 		if ended := (*partEndedError)(nil); errors.As(err, &ended) {

@@ -272,6 +272,9 @@ func (d *Decider) duplicate(m *render.Message) (f Fate, dup bool, problem error)
 	if reused {
 		return Fate{}, true, d.keyReused(m, first)
 	}
+	if other {
+		d.noteReused(m.Row, first) // its values go nowhere: Reused names the columns
+	}
 	return Fate{Status: sendpool.StatusDuplicate, Detail: detail, OtherValues: other}, true, nil
 }
 

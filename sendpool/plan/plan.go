@@ -40,6 +40,12 @@ type Plan struct {
 	// rendered).
 	Spool  *spool.Generation
 	Reused bool
+	// Spooled, when above 0, says that only the first Spooled rows to
+	// send have their message in Spool (a generation a part of a long run
+	// made, reused: the rows after them are rendered by the part that
+	// sends them): a delivery from it sends no more. 0: every row to send
+	// has its message there.
+	Spooled int
 	// Changed lists the campaign's files (the campaign file, templates,
 	// inline images, DKIM keys, the attachments named without row data;
 	// not the sheet), by their paths relative

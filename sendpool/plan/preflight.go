@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/tidings/tidings/campaign"
@@ -175,8 +176,8 @@ func Preflight(ctx context.Context, in *Inputs, state *journal.State, opts Optio
 		return nil, err
 	}
 	if gen != nil {
-		err = pl.fromSpool(ctx, gen, opts.SendsNone)
-		if errors.Is(err, errUnspooled) || err == nil && opts.stale(gen, pl.ToSend) { // decided afresh, from the rendering
+		err = pl.fromSpool(ctx, gen, &opts)
+		if errors.Is(err, errUnspooled) || err == nil && opts.stale(gen, pl.fromGeneration()) && !pl.fit(gen, &opts) { // decided afresh, from the rendering
 			pl.decider.Close()
 			was := pl
 			pl, gen, err = newPlan(), nil, nil
@@ -256,8 +257,9 @@ func (pl *Plan) damaged(g *spool.Generation, err error) error {
 
 // fromSpool decides every row from gen's row records; a row to send
 // needs its message there (spooledFor) unless the run sends none
-// (sendsNone).
-func (pl *Plan) fromSpool(ctx context.Context, gen *spool.Generation, sendsNone bool) error {
+// (opts.SendsNone), or, for a part of a long run (opts.SpoolAtMost), the
+// rows to send before it have theirs (partly).
+func (pl *Plan) fromSpool(ctx context.Context, gen *spool.Generation, opts *Options) error {
 	rd, err := gen.Open()
 	if err != nil {
 		return err
@@ -274,14 +276,56 @@ func (pl *Plan) fromSpool(ctx context.Context, gen *spool.Generation, sendsNone 
 		if err != nil {
 			return err
 		}
-		if (v.send || v.owed != nil) && !sendsNone {
-			if err := pl.spooledFor(r); err != nil {
+		pl.decider.noteOtherValues(r)
+		if (v.send || v.owed != nil) && !opts.SendsNone && pl.Spooled == 0 {
+			if err := pl.spooledFor(r); err != nil && !pl.partly(r, v, opts) {
 				return err
 			}
 		}
 		pl.account(r, v, problem)
 		return nil
 	})
+}
+
+// partly reports whether a generation whose row r, to send now, has no
+// message (spool.Row.Unspooled) may still send the rows to send before it,
+// and records how many those are (Plan.Spooled): a part of a long run
+// (opts.SpoolAtMost) interrupted before it sent them resumes from its
+// generation, with a smaller part, rather than render the same rows into
+// another (the interrupted one is kept whole, as the record of what went
+// out), so that a send interrupted again and again keeps about one copy of
+// the list. There must be some.
+func (pl *Plan) partly(r spool.Row, v verdict, opts *Options) bool {
+	if opts.SpoolAtMost <= 0 || !r.Unspooled || !v.send || v.owed != nil || pl.ToSend == 0 {
+		return false
+	}
+	pl.Spooled = pl.ToSend
+	return true
+}
+
+// fit, for a part of a long run (opts.SpoolAtMost) from a Fresh gen that
+// it would outlive, caps the rows sent from gen (Plan.Spooled) to those
+// whose last leaves within MaxSpoolAge of gen's start, and reports whether
+// one at least does: the part after them renders the rest afresh.
+func (pl *Plan) fit(gen *spool.Generation, opts *Options) bool {
+	if opts.SpoolAtMost <= 0 || opts.RunFor == nil || !Fresh(gen, opts.Now()) {
+		return false
+	}
+	n := sort.Search(pl.fromGeneration(), func(i int) bool { return opts.outlives(gen, i+1) })
+	if n == 0 {
+		return false
+	}
+	pl.Spooled = n
+	return true
+}
+
+// fromGeneration is how many messages the plan sends from its generation
+// at most: Spooled when set, else ToSend.
+func (pl *Plan) fromGeneration() int {
+	if pl.Spooled > 0 {
+		return min(pl.Spooled, pl.ToSend)
+	}
+	return pl.ToSend
 }
 
 // spooledFor returns errUnspooled when r, a row to send now, has no

@@ -9,10 +9,12 @@ import (
 	"strings"
 
 	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/sendpool/spool"
 )
 
 // ReusedPair is a row whose key an earlier row, First, has with other
-// values (ErrKeyReused).
+// values (ErrKeyReused; under recipients.duplicates: first, a duplicate
+// whose values go nowhere, Fate.OtherValues).
 type ReusedPair struct{ Row, First int }
 
 // maxReused bounds the pairs a Decider keeps for ReusedColumns, so that a
@@ -28,6 +30,18 @@ func (d *Decider) noteReused(row, first int) {
 		return
 	}
 	d.reusedMore++
+}
+
+// noteOtherValues notes, as noteReused, a spooled duplicate r whose
+// values differ from the first row's with its key, under
+// recipients.duplicates: first (spool.Row.OtherValues), that row read from
+// its Detail (journal.Repeat's words): a send from a generation made
+// before names the columns as one that renders does.
+func (d *Decider) noteOtherValues(r spool.Row) {
+	var first int
+	if _, err := fmt.Sscanf(r.Detail, "duplicate of row %d", &first); err == nil && r.OtherValues {
+		d.noteReused(r.Row, first)
+	}
 }
 
 // Reused lists the rows found so far with an earlier row's key and other

@@ -158,3 +158,36 @@ func TestSendsNoneAllowsNone(t *testing.T) {
 		t.Errorf("a slot free, the spool a day old: Allow lets %d go (capped %v), want none", a.N, a.Capped)
 	}
 }
+
+// TestPartReusesWhatFits: a part of a long run (SpoolAtMost) resuming from
+// the fresh generation an interrupted part made sends from it the rows
+// whose last message still leaves within MaxSpoolAge of its start (here 2
+// of its 5 at 10 minutes a message, 30 minutes on: Spooled), rather than
+// render the same rows into another generation; past MaxSpoolAge it
+// renders afresh.
+func TestPartReusesWhatFits(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := writeCampaign(t, srv, 10, "")
+	in, state := open(t, camp)
+	pl, err := Preflight(t.Context(), in, state, Options{Version: "test", SpoolAtMost: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	started := pl.Spool.Started()
+	for _, c := range []struct {
+		after   time.Duration
+		spooled int
+		reused  bool
+	}{{30 * time.Minute, 2, true}, {MaxSpoolAge - 5*time.Minute, 0, false}} {
+		now := started.Add(c.after)
+		in, state := open(t, camp)
+		pl, err := Preflight(t.Context(), in, state, Options{Version: "test", SpoolAtMost: 5,
+			Now: func() time.Time { return now }, RunFor: func(n int) time.Duration { return time.Duration(n) * 10 * time.Minute }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pl.Reused != c.reused || c.reused && pl.Spooled != c.spooled {
+			t.Errorf("%v after the spool's start: reused %v, %d spooled, want %v, %d", c.after, pl.Reused, pl.Spooled, c.reused, c.spooled)
+		}
+	}
+}

@@ -1,0 +1,75 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/tidings/tidings/sendpool/smtptest"
+	"github.com/tidings/tidings/sendpool/spool"
+)
+
+// TestSendInPartsInterruptedOften: a long send in parts interrupted again
+// and again (here 6 times, a message or two each) resumes from the
+// generation the interrupted part made, while it is fresh and its rows are
+// the ones to send next, rather than render a generation a resume: the
+// spool holds about one copy of the list (at most a part's worth more),
+// and show prints every sent row's message as the server got it.
+func TestSendInPartsInterruptedOften(t *testing.T) {
+	const rows, size = 20, 5
+	var mu sync.Mutex
+	var stop context.CancelFunc
+	srv := smtptest.NewServer(t, smtptest.OnData(func(_ smtptest.Session, _ *smtptest.Message) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if stop != nil {
+			stop()
+		}
+		return nil
+	}))
+	camp := sendCampaign(t, srv, rows, "send: {concurrency: 1, rate: 100/s}\n")
+	for range 6 {
+		ctx, cancel := context.WithCancel(context.Background())
+		mu.Lock()
+		stop = cancel
+		mu.Unlock()
+		var out, errOut bytes.Buffer
+		g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+		err := runSend(ctx, sendOptions{yes: true, partSpan: partSpanForTest}, g, camp)
+		cancel()
+		if exitCode(err) != exitInterrupted {
+			t.Fatalf("interrupted send: %v\n%s%s", err, out.String(), errOut.String())
+		}
+	}
+	mu.Lock()
+	stop = nil
+	mu.Unlock()
+	if out, errOut, err := sendWith(camp, sendOptions{partSpan: partSpanForTest}); err != nil {
+		t.Fatalf("last send: %v\n%s%s", err, out, errOut)
+	}
+	for i := range rows {
+		addr := fmt.Sprintf("user%03d@example.com", i)
+		if got := srv.Received(addr); got != 1 {
+			t.Errorf("%s received %d messages, want 1", addr, got)
+			continue
+		}
+		if shown, _, code := runCLI(t, "show", camp, addr); code != exitOK || shown != string(serverCopy(t, srv, addr)) {
+			t.Errorf("show %s: code %d, not the bytes the server got", addr, code)
+		}
+	}
+	gens, err := spool.OpenStore(filepath.Join(filepath.Dir(camp), ".tidings", "t")).Generations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	spooled := 0
+	for _, g := range gens {
+		spooled += g.Messages()
+	}
+	if spooled > rows+size {
+		t.Errorf("%d generations hold %d messages for %d rows, want at most %d", len(gens), spooled, rows, rows+size)
+	}
+}
