@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -148,5 +150,30 @@ func TestBouncesCutOnce(t *testing.T) {
 	}
 	if n := p.hitCount(); n != 1 {
 		t.Errorf("the proxy cut %d times, want 1", n)
+	}
+}
+
+// TestBouncesCutHeaderMaxTime: over POP3 (Dovecot, the proxy cutting the
+// connection at one RETR and stalling the TOP that asks for its header on
+// the new session), the run's --max-time that is up while the header is
+// asked for told nothing of the server, yet the cut was counted against
+// the message (a dropped line in bounces.read), as if the new session had
+// given the header. The run stops there (exit 2, naming --max-time), the
+// message not counted: the next run asks for it as for the first time.
+func TestBouncesCutHeaderMaxTime(t *testing.T) {
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+	camp, p := slowCampaign(t, d, "pop3", 0, "10s")
+	for _, r := range fiveBounces(t, camp) {
+		d.Deliver(t, bounceUser, r)
+	}
+	p.armCut("RETR 2\r\n")
+	p.stall("TOP 2 0\r\n")
+	out, errOut, code := runCLI(t, "bounces", "--max-time", "4s", camp)
+	if code != exitUnusable || !strings.Contains(errOut, "(--max-time) is up") {
+		t.Fatalf("exit %d, want %d, the run stopped by --max-time\n%s%s", code, exitUnusable, out, errOut)
+	}
+	b, err := os.ReadFile(filepath.Join(filepath.Dir(camp), ".tidings", "t", "bounces.read"))
+	if err != nil || strings.Contains(string(b), "\ndropped ") {
+		t.Errorf("the cut was counted though the header was never given (%v):\n%s", err, b)
 	}
 }

@@ -36,6 +36,7 @@ type slowProxy struct {
 
 	mu      sync.Mutex
 	markers [][]byte
+	stalls  [][]byte // slowed whatever markers do (stall)
 	cut     bool
 	flood   bool
 	hold    bool
@@ -86,6 +87,16 @@ func (p *slowProxy) armAs(cut bool, markers []string) {
 		if m != "" {
 			p.markers = append(p.markers, []byte(m))
 		}
+	}
+}
+
+// stall slows, besides what markers do, the connections that send one
+// of stalls from now on.
+func (p *slowProxy) stall(stalls ...string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, m := range stalls {
+		p.stalls = append(p.stalls, []byte(m))
 	}
 }
 
@@ -144,6 +155,11 @@ func (p *slowProxy) hit(b []byte) (hit, cut, flood bool) {
 				p.markers, p.once = nil, false
 			}
 			return true, cut, p.flood && !cut && p.pace == 0
+		}
+	}
+	for _, m := range p.stalls {
+		if bytes.Contains(b, m) {
+			return true, false, false
 		}
 	}
 	return false, false, false
