@@ -177,3 +177,13 @@ func TestBouncesCutHeaderMaxTime(t *testing.T) {
 		t.Errorf("the cut was counted though the header was never given (%v):\n%s", err, b)
 	}
 }
+
+// TestBouncesCutHelp: bounces --help told of a message whose fetch
+// overruns, passed over and skipped after two runs, but not of one that
+// makes the server close the connection, dealt with alike.
+func TestBouncesCutHelp(t *testing.T) {
+	out, _, code := runCLI(t, "bounces", "--help")
+	if code != 0 || !strings.Contains(strings.Join(strings.Fields(out), " "), "or makes the server close the connection (asked for once more on a new session, and cut there too), is passed over") {
+		t.Errorf("bounces --help: code %d, says nothing of a cut:\n%s", code, out)
+	}
+}
