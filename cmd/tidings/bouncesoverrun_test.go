@@ -44,6 +44,9 @@ type slowProxy struct {
 	bye     string // written to the client before a cut
 	once    bool   // disarm after the first hit
 	hits    int
+	// accepted gets a value for each connection the proxy accepts
+	// (dropped when nobody takes them).
+	accepted chan struct{}
 }
 
 func startSlowProxy(t *testing.T, port int, pace time.Duration) *slowProxy {
@@ -52,7 +55,7 @@ func startSlowProxy(t *testing.T, port int, pace time.Duration) *slowProxy {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &slowProxy{ln: ln, target: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), pace: pace}
+	p := &slowProxy{ln: ln, target: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), pace: pace, accepted: make(chan struct{}, 64)}
 	t.Cleanup(func() { ln.Close() })
 	go p.serve(t)
 	return p
@@ -173,6 +176,10 @@ func (p *slowProxy) serve(t *testing.T) {
 		c, err := p.ln.Accept()
 		if err != nil {
 			return
+		}
+		select {
+		case p.accepted <- struct{}{}:
+		default:
 		}
 		s, err := net.Dial("tcp", p.target)
 		if err != nil {
