@@ -187,3 +187,28 @@ func TestBouncesCutHelp(t *testing.T) {
 		t.Errorf("bounces --help: code %d, says nothing of a cut:\n%s", code, out)
 	}
 }
+
+// TestBouncesCutMove: over IMAP (Dovecot, the proxy cutting the
+// connection at the UID MOVE that ends the run, once), the reports read
+// and recorded stayed in the mailbox, the run ending on a bare "MOVE: the
+// server closed the connection" (exit 2) that said neither what was
+// recorded nor what the next run does. As for a run stopped while
+// reading, they are moved on a new session, and the line says so.
+func TestBouncesCutMove(t *testing.T) {
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+	camp, p := slowCampaign(t, d, "imap", 0, "10s")
+	for _, r := range fiveBounces(t, camp) {
+		d.Deliver(t, bounceUser, r)
+	}
+	p.armCutOnce("UID MOVE")
+	out, errOut, code := runCLI(t, "bounces", "--move-to", "Trash", camp)
+	if code != exitUnusable || !strings.Contains(errOut, "the server closed the connection") || !strings.Contains(errOut, "the 5 reports among them were moved to Trash on a new session: every message listed was read") {
+		t.Fatalf("exit %d, want %d, the reports moved on a new session\n%s%s", code, exitUnusable, out, errOut)
+	}
+	if n := len(d.Messages(t, bounceUser, "INBOX")); n != 0 {
+		t.Errorf("INBOX holds %d messages, want none", n)
+	}
+	if n := feedbackRecords(t, camp); n != 5 {
+		t.Errorf("journal has %d feedback records, want 5", n)
+	}
+}
