@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -148,5 +150,65 @@ func TestBouncesCutOnce(t *testing.T) {
 	}
 	if n := p.hitCount(); n != 1 {
 		t.Errorf("the proxy cut %d times, want 1", n)
+	}
+}
+
+// TestBouncesCutHeaderMaxTime: over POP3 (Dovecot, the proxy cutting the
+// connection at one RETR and stalling the TOP that asks for its header on
+// the new session), the run's --max-time that is up while the header is
+// asked for told nothing of the server, yet the cut was counted against
+// the message (a dropped line in bounces.read), as if the new session had
+// given the header. The run stops there (exit 2, naming --max-time), the
+// message not counted: the next run asks for it as for the first time.
+func TestBouncesCutHeaderMaxTime(t *testing.T) {
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+	camp, p := slowCampaign(t, d, "pop3", 0, "10s")
+	for _, r := range fiveBounces(t, camp) {
+		d.Deliver(t, bounceUser, r)
+	}
+	p.armCut("RETR 2\r\n")
+	p.stall("TOP 2 0\r\n")
+	out, errOut, code := runCLI(t, "bounces", "--max-time", "4s", camp)
+	if code != exitUnusable || !strings.Contains(errOut, "(--max-time) is up") {
+		t.Fatalf("exit %d, want %d, the run stopped by --max-time\n%s%s", code, exitUnusable, out, errOut)
+	}
+	b, err := os.ReadFile(filepath.Join(filepath.Dir(camp), ".tidings", "t", "bounces.read"))
+	if err != nil || strings.Contains(string(b), "\ndropped ") {
+		t.Errorf("the cut was counted though the header was never given (%v):\n%s", err, b)
+	}
+}
+
+// TestBouncesCutHelp: bounces --help told of a message whose fetch
+// overruns, passed over and skipped after two runs, but not of one that
+// makes the server close the connection, dealt with alike.
+func TestBouncesCutHelp(t *testing.T) {
+	out, _, code := runCLI(t, "bounces", "--help")
+	if code != 0 || !strings.Contains(strings.Join(strings.Fields(out), " "), "or makes the server close the connection (asked for once more on a new session, and cut there too), is passed over") {
+		t.Errorf("bounces --help: code %d, says nothing of a cut:\n%s", code, out)
+	}
+}
+
+// TestBouncesCutMove: over IMAP (Dovecot, the proxy cutting the
+// connection at the UID MOVE that ends the run, once), the reports read
+// and recorded stayed in the mailbox, the run ending on a bare "MOVE: the
+// server closed the connection" (exit 2) that said neither what was
+// recorded nor what the next run does. As for a run stopped while
+// reading, they are moved on a new session, and the line says so.
+func TestBouncesCutMove(t *testing.T) {
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+	camp, p := slowCampaign(t, d, "imap", 0, "10s")
+	for _, r := range fiveBounces(t, camp) {
+		d.Deliver(t, bounceUser, r)
+	}
+	p.armCutOnce("UID MOVE")
+	out, errOut, code := runCLI(t, "bounces", "--move-to", "Trash", camp)
+	if code != exitUnusable || !strings.Contains(errOut, "the server closed the connection") || !strings.Contains(errOut, "the 5 reports among them were moved to Trash on a new session: every message listed was read") {
+		t.Fatalf("exit %d, want %d, the reports moved on a new session\n%s%s", code, exitUnusable, out, errOut)
+	}
+	if n := len(d.Messages(t, bounceUser, "INBOX")); n != 0 {
+		t.Errorf("INBOX holds %d messages, want none", n)
+	}
+	if n := feedbackRecords(t, camp); n != 5 {
+		t.Errorf("journal has %d feedback records, want 5", n)
 	}
 }

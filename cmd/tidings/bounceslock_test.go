@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"strings"
 	"testing"
 
@@ -39,4 +41,32 @@ func TestBouncesCutPOP3Locked(t *testing.T) {
 			t.Fatalf("timeout %s, the lock let go: exit %d, want %d, the cut counted once\n%s%s", c.timeout, code, exitSomeFailed, out, errOut)
 		}
 	}
+}
+
+// TestBouncesCutInterruptedReopening: Ctrl-C while the run opens the new
+// session it passes a cut message over on (its POP3 login waiting on the
+// lock the session cut short still holds) ends the run as every
+// interrupted command ends, exit 130, not as a run stopped by its
+// mailbox (exit 2).
+func TestBouncesCutInterruptedReopening(t *testing.T) {
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}, Settings: "pop3_lock_session = yes\n"})
+	camp, p := slowCampaign(t, d, "pop3", 0, "20s")
+	for _, r := range fiveBounces(t, camp) {
+		d.Deliver(t, bounceUser, r)
+	}
+	p.holds()
+	p.armCut("RETR 2\r\n")
+	ctx, cancel := context.WithCancelCause(t.Context())
+	go func() {
+		<-p.accepted // the run's session
+		<-p.accepted // the new one, its login held by the lock
+		cancel(errInterrupted)
+	}()
+	var out, errOut bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	err := execute(ctx, g, []string{"bounces", camp})
+	if code := exitCode(err); code != exitInterrupted {
+		t.Fatalf("exit %d, want %d (%v)\n%s%s", code, exitInterrupted, err, out.String(), errOut.String())
+	}
+	p.release()
 }

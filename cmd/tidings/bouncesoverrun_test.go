@@ -36,6 +36,7 @@ type slowProxy struct {
 
 	mu      sync.Mutex
 	markers [][]byte
+	stalls  [][]byte // slowed whatever markers do (stall)
 	cut     bool
 	flood   bool
 	hold    bool
@@ -43,6 +44,9 @@ type slowProxy struct {
 	bye     string // written to the client before a cut
 	once    bool   // disarm after the first hit
 	hits    int
+	// accepted gets a value for each connection the proxy accepts
+	// (dropped when nobody takes them).
+	accepted chan struct{}
 }
 
 func startSlowProxy(t *testing.T, port int, pace time.Duration) *slowProxy {
@@ -51,7 +55,7 @@ func startSlowProxy(t *testing.T, port int, pace time.Duration) *slowProxy {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &slowProxy{ln: ln, target: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), pace: pace}
+	p := &slowProxy{ln: ln, target: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), pace: pace, accepted: make(chan struct{}, 64)}
 	t.Cleanup(func() { ln.Close() })
 	go p.serve(t)
 	return p
@@ -86,6 +90,16 @@ func (p *slowProxy) armAs(cut bool, markers []string) {
 		if m != "" {
 			p.markers = append(p.markers, []byte(m))
 		}
+	}
+}
+
+// stall slows, besides what markers do, the connections that send one
+// of stalls from now on.
+func (p *slowProxy) stall(stalls ...string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, m := range stalls {
+		p.stalls = append(p.stalls, []byte(m))
 	}
 }
 
@@ -146,6 +160,11 @@ func (p *slowProxy) hit(b []byte) (hit, cut, flood bool) {
 			return true, cut, p.flood && !cut && p.pace == 0
 		}
 	}
+	for _, m := range p.stalls {
+		if bytes.Contains(b, m) {
+			return true, false, false
+		}
+	}
 	return false, false, false
 }
 
@@ -157,6 +176,10 @@ func (p *slowProxy) serve(t *testing.T) {
 		c, err := p.ln.Accept()
 		if err != nil {
 			return
+		}
+		select {
+		case p.accepted <- struct{}{}:
+		default:
 		}
 		s, err := net.Dial("tcp", p.target)
 		if err != nil {

@@ -84,10 +84,11 @@ deleted once recorded, on a new session bounded by 10 × mailbox.timeout (the
 run's time may be up; if that fails too they stay, and the next run reads them
 again, recording nothing twice), and the other messages read are remembered
 and skipped by the next run; without them all the messages read are.
-A message whose fetch alone overruns its command's bounds is passed over
-(counted unreadable) and the run reads on on a new session; once it has
-overrun in two runs, the next skip it unread, saying so, until mailbox.timeout
-is larger (or bounces.read is removed).
+A message whose fetch alone overruns its command's bounds, or makes the
+server close the connection (asked for once more on a new session, and cut
+there too), is passed over (counted unreadable) and the run reads on on a new
+session; once it has done so in two runs, the next skip it unread, saying so,
+until mailbox.timeout is larger (or bounces.read is removed).
 
 Exit code: 0 processed, 1 some reports unreadable or about no message of this
 campaign, or about its messages under an earlier name, 2 unusable (settings,

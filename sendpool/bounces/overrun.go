@@ -246,13 +246,19 @@ const maxHead = 64 << 10
 // then the server, rather than the message, may be at fault (a server
 // that stalls every fetch for a while, or restarts, would otherwise have
 // every message it listed skipped unread after two such runs); an error
-// when the run stops there.
+// when the run stops there (the run's deadline or an interrupt while the
+// header was asked for among the reasons).
 func passOverAt(ctx context.Context, mb Mailbox, e mailbox.Entry, err error, opts Options) (Finding, []PassedOver, error) {
 	p := PassedOver{ID: e.ID, Size: e.Size, Cut: mailbox.Dropped(err)}
 	if serr := passOver(ctx, mb, err); serr != nil {
 		return Finding{}, nil, serr
 	}
 	head, herr := mb.Head(ctx, e.ID, maxHead)
+	if herr != nil && ctx.Err() != nil {
+		// The run's deadline or an interrupt, which tells nothing of
+		// the server: no count, the run stops there.
+		return Finding{}, nil, herr
+	}
 	server := cutShort(herr)
 	if server {
 		if serr := passOver(ctx, mb, herr); serr != nil {

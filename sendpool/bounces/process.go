@@ -294,12 +294,26 @@ func Process(ctx context.Context, mb Mailbox, ix *Index, rec Recorder, opts Opti
 		return sum, stopped
 	}
 	if err := dispose(ctx, mb, processed, opts); err != nil {
-		return sum, err
+		return sum, disposeStop(err, processed, len(entries), sum, opts)
 	}
 	if opts.MoveTo != "" || opts.Delete {
 		sum.Processed = len(processed)
 	}
 	return sum, nil
+}
+
+// disposeStop is the error of a run whose session stopped (mailboxStopped:
+// the server closed the connection, a bound, the run's deadline) while it
+// moved or deleted the reports it read (processed, of the listed it read),
+// once recorded: a *StoppedError, for DisposeStopped to move or delete
+// them on a new session, as for a run stopped while reading; another
+// error (a refusal, an interrupt) as it is.
+func disposeStop(err error, processed []string, listed int, sum *Summary, opts Options) error {
+	if !mailboxStopped(err) {
+		return err
+	}
+	return &StoppedError{Err: err, Read: listed, Listed: listed, Skipped: sum.Skipped, Remembered: sum.Remembered,
+		Recorded: processed, MoveTo: opts.MoveTo, Delete: opts.Delete}
 }
 
 // readings are what readAll read: the feedback records to write, the ids

@@ -56,7 +56,10 @@ func (e *StoppedError) next() string {
 	case e.Remembered && !moving:
 		return fmt.Sprintf("the next run skips them (they are remembered in the state folder's %s) and reads the %d not read yet", ReadFile, rest)
 	case e.DisposeErr != nil:
-		return fmt.Sprintf("%s them on a new session failed too (%v): they stay in the mailbox, and the next run reads them again (recording nothing twice) and the %d not read yet%s%s", e.verb("moving", "deleting"), e.DisposeErr, rest, e.othersSkipped("; "), e.readAgain(e.readAgainCount(len(e.Recorded))))
+		return fmt.Sprintf("%s them on a new session failed too (%v): they stay in the mailbox, and the next run reads them again (recording nothing twice)%s%s%s", e.verb("moving", "deleting"), e.DisposeErr, andNotYet(rest), e.othersSkipped("; "), e.readAgain(e.readAgainCount(len(e.Recorded))))
+	case len(e.Recorded) > 0 && e.Disposed == len(e.Recorded) && rest == 0:
+		// Stopped while it moved or deleted them, every message read.
+		return fmt.Sprintf("%s %s on a new session: every message listed was read%s", e.disposedWere(), e.verb("moved to "+e.MoveTo, "deleted"), e.readAgain(e.readAgainCount(0)))
 	case len(e.Recorded) > 0 && e.Disposed == len(e.Recorded):
 		others := " (and the other messages read, left in the mailbox, again, recording nothing twice)"
 		if e.Remembered {
@@ -65,11 +68,7 @@ func (e *StoppedError) next() string {
 				others = " (" + skipped + ")"
 			}
 		}
-		were := fmt.Sprintf("the %d reports among them were", e.Disposed)
-		if e.Disposed == 1 {
-			were = "the report among them was"
-		}
-		return fmt.Sprintf("%s %s on a new session; the next run reads the %d not read yet%s%s", were, e.verb("moved to "+e.MoveTo, "deleted"), rest, others, e.readAgain(e.readAgainCount(0)))
+		return fmt.Sprintf("%s %s on a new session; the next run reads the %d not read yet%s%s", e.disposedWere(), e.verb("moved to "+e.MoveTo, "deleted"), rest, others, e.readAgain(e.readAgainCount(0)))
 	case moving && len(e.Recorded) == 0 && e.Remembered:
 		return fmt.Sprintf("none of them was a report to %s: the next run skips them (they are remembered in the state folder's %s) and reads the %d not read yet", e.verb("move", "delete"), ReadFile, rest)
 	case moving && len(e.Recorded) == 0:
@@ -82,6 +81,23 @@ func (e *StoppedError) next() string {
 			rest, limit.Limit, limit.Setting)
 	}
 	return fmt.Sprintf("the next run reads the mailbox again from its first message (recording nothing twice), and the %d not read yet", rest)
+}
+
+// disposedWere is "the N reports among them were" (moved or deleted).
+func (e *StoppedError) disposedWere() string {
+	if e.Disposed == 1 {
+		return "the report among them was"
+	}
+	return fmt.Sprintf("the %d reports among them were", e.Disposed)
+}
+
+// andNotYet is " and the N not read yet" of rest messages not read, ""
+// when none is left.
+func andNotYet(rest int) string {
+	if rest == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" and the %d not read yet", rest)
 }
 
 // others counts the messages a run that moves or deletes read and that
