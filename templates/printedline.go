@@ -8,8 +8,9 @@ import (
 // besideText reports whether the action at pos of src (a node's Pos: inside
 // its {{…}}) shares its source line with text a reader sees: anything but
 // white space outside the line's {{…}} actions, or another action there
-// that prints a word (printsWord), and in an HTML template outside its
-// <…> tags too. "Dear {{.name}}," and "{{.first}} {{.last}}" are beside
+// that prints a word (printsWord) with no line break or element of its
+// own between (lineApart), and in an HTML template outside its <…> tags
+// too. "Dear {{.name}}," and "{{.first}} {{.last}}" are beside
 // text; a {{.note}} or <p>{{.note}}</p> line of its own is not: a blank
 // there leaves an empty line or element, not a hole in a sentence. src is
 // a template's source as joinTrimmed gives it, so that the line is the
@@ -25,7 +26,7 @@ func besideText(src string, pos int, html bool) bool {
 	} else {
 		end += pos
 	}
-	text := otherActions(src[start:end], pos-start)
+	text := otherActions(src[start:end], pos-start, html)
 	if html {
 		text = cutBetween(text, "<", ">")
 	}
@@ -86,8 +87,9 @@ func cutBetween(s, open, close string) string {
 
 // otherActions is line with its actions cut out, but for those that print
 // a word (printsWord), each of which stands as a letter; the action
-// around at, an offset in line, is cut.
-func otherActions(line string, at int) string {
+// around at, an offset in line, is cut, and in HTML (html) so is one a
+// line break or an element of its own sets apart from it (lineApart).
+func otherActions(line string, at int, html bool) string {
 	var b strings.Builder
 	for off := 0; ; {
 		i := strings.Index(line[off:], "{{")
@@ -102,11 +104,36 @@ func otherActions(line string, at int) string {
 			return b.String()
 		}
 		j += i + 2
-		if (at < i || at >= j) && printsWord(line[i+2:j]) {
+		if (at < i || at >= j) && printsWord(line[i+2:j]) && !(html && lineApart(line, at, i, j)) {
 			b.WriteByte('x')
 		}
 		off = j + 2
 	}
+}
+
+// lineApart reports whether, in an HTML line, a tag that breaks the line
+// or starts or ends an element of its own (breakTags: <br>, </p><p>,
+// <td>) stands between offset at and the action at line[i:j], so that a
+// reader does not read the two as words of one line.
+func lineApart(line string, at, i, j int) bool {
+	between := line[min(at, j):max(at, i)]
+	for k := strings.IndexByte(between, '<'); k >= 0; k = strings.IndexByte(between, '<') {
+		between = between[k+1:]
+		name := strings.TrimPrefix(between, "/")
+		end := strings.IndexFunc(name, func(r rune) bool { return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9') })
+		if end >= 0 && breakTags[strings.ToLower(name[:end])] {
+			return true
+		}
+	}
+	return false
+}
+
+// breakTags are the HTML elements that set what stands either side of
+// them on lines, or in boxes, of their own.
+var breakTags = map[string]bool{
+	"br": true, "p": true, "div": true, "li": true, "ul": true, "ol": true, "td": true, "th": true, "tr": true,
+	"table": true, "h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true, "hr": true,
+	"blockquote": true, "pre": true, "dt": true, "dd": true, "section": true, "header": true, "footer": true,
 }
 
 // printsWord reports whether an action whose text between its braces is
