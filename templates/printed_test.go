@@ -157,3 +157,15 @@ func TestPrintedHTMLLines(t *testing.T) {
 		}
 	}
 }
+
+// TestPrintedHTMLOneLine: an HTML body written on one line (as an email
+// builder's minified output is) keeps its paragraphs and cells apart:
+// a column alone in its paragraph or cell is no hole for the text of
+// another one on that line, while "Dear {{.b}}," still is.
+func TestPrintedHTMLOneLine(t *testing.T) {
+	src := `<html><body><p>Dear {{.b}},</p><p>{{.a}}</p><table><tr><td>Total</td><td>{{.c}}</td></tr></table><p>Yours, {{.d}}</p></body></html>`
+	s := compilePrinted(t, "Hi", src, true)
+	if got, want := placesOf(s.printed), []string{"b", "d"}; !slices.Equal(got, want) {
+		t.Errorf("%v, want %v", got, want)
+	}
+}

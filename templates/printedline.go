@@ -8,9 +8,9 @@ import (
 // besideText reports whether the action at pos of src (a node's Pos: inside
 // its {{…}}) shares its source line with text a reader sees: anything but
 // white space outside the line's {{…}} actions, or another action there
-// that prints a word (printsWord) with no line break or element of its
-// own between (lineApart), and in an HTML template outside its <…> tags
-// too. "Dear {{.name}}," and "{{.first}} {{.last}}" are beside
+// that prints a word (printsWord), and in an HTML template outside its
+// <…> tags too, and within the tags that break the line or set an
+// element apart (htmlLine: a paragraph, a table cell, <br>). "Dear {{.name}}," and "{{.first}} {{.last}}" are beside
 // text; a {{.note}} or <p>{{.note}}</p> line of its own is not: a blank
 // there leaves an empty line or element, not a hole in a sentence. src is
 // a template's source as joinTrimmed gives it, so that the line is the
@@ -26,7 +26,10 @@ func besideText(src string, pos int, html bool) bool {
 	} else {
 		end += pos
 	}
-	text := otherActions(src[start:end], pos-start, html)
+	if html {
+		start, end = htmlLine(src, start, pos, end)
+	}
+	text := otherActions(src[start:end], pos-start)
 	if html {
 		text = cutBetween(text, "<", ">")
 	}
@@ -87,9 +90,8 @@ func cutBetween(s, open, close string) string {
 
 // otherActions is line with its actions cut out, but for those that print
 // a word (printsWord), each of which stands as a letter; the action
-// around at, an offset in line, is cut, and in HTML (html) so is one a
-// line break or an element of its own sets apart from it (lineApart).
-func otherActions(line string, at int, html bool) string {
+// around at, an offset in line, is cut.
+func otherActions(line string, at int) string {
 	var b strings.Builder
 	for off := 0; ; {
 		i := strings.Index(line[off:], "{{")
@@ -104,28 +106,51 @@ func otherActions(line string, at int, html bool) string {
 			return b.String()
 		}
 		j += i + 2
-		if (at < i || at >= j) && printsWord(line[i+2:j]) && !(html && lineApart(line, at, i, j)) {
+		if (at < i || at >= j) && printsWord(line[i+2:j]) {
 			b.WriteByte('x')
 		}
 		off = j + 2
 	}
 }
 
-// lineApart reports whether, in an HTML line, a tag that breaks the line
-// or starts or ends an element of its own (breakTags: <br>, </p><p>,
-// <td>) stands between offset at and the action at line[i:j], so that a
-// reader does not read the two as words of one line.
-func lineApart(line string, at, i, j int) bool {
-	between := line[min(at, j):max(at, i)]
-	for k := strings.IndexByte(between, '<'); k >= 0; k = strings.IndexByte(between, '<') {
-		between = between[k+1:]
-		name := strings.TrimPrefix(between, "/")
-		end := strings.IndexFunc(name, func(r rune) bool { return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9') })
-		if end >= 0 && breakTags[strings.ToLower(name[:end])] {
-			return true
+// htmlLine narrows src[start:end], an HTML source line holding offset
+// pos, to the part a reader sees as one line with pos: that between the
+// tags that break it, or start or end an element of their own
+// (breakTags: <br>, </p><p>, <td>), nearest pos on either side.
+func htmlLine(src string, start, pos, end int) (int, int) {
+	from, to := start, end
+	for k := start; k < end; {
+		lt := strings.IndexByte(src[k:end], '<')
+		if lt < 0 {
+			break
 		}
+		lt += k
+		gt := strings.IndexByte(src[lt:end], '>')
+		if gt < 0 {
+			break
+		}
+		gt += lt
+		if breakTag(src[lt+1 : gt]) {
+			if gt < pos {
+				from = gt + 1
+			} else if lt > pos {
+				to = lt
+				break
+			}
+		}
+		k = gt + 1
 	}
-	return false
+	return from, to
+}
+
+// breakTag reports whether tag, the text between a tag's < and >, opens
+// or closes one of breakTags.
+func breakTag(tag string) bool {
+	name := strings.TrimPrefix(tag, "/")
+	if end := strings.IndexFunc(name, func(r rune) bool { return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9') }); end >= 0 {
+		name = name[:end]
+	}
+	return breakTags[strings.ToLower(name)]
 }
 
 // breakTags are the HTML elements that set what stands either side of
