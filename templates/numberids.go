@@ -75,12 +75,20 @@ func fieldOf(column string) string { return "{{." + Identifier(column) + "}}" }
 
 // idLike reports whether a column's header reads as a year or as a number
 // that names something rather than counts: a first word year, Jahr
-// (Baujahr, "Year of birth"; not "Amount per year"), année or yr; id anywhere (customer_id, KundenID); a last word number,
-// no, nr, nummer or numéro, or one ending in nummer or nr (Invoice No,
-// Kundennummer, Kunden-Nr, Kdnr; not "Number of seats"); a postcode (zip, PLZ, postcode, postal code, NPA),
-// a phone number or an IBAN.
+// (Baujahr, "Year of birth"; not "Amount per year"), année or yr; id
+// anywhere (customer_id, KundenID); a last word number, no, nr, nummer or
+// numéro, or one ending in nummer or nr (Invoice No, Kundennummer,
+// Kunden-Nr, Kdnr; not "Number of seats"), unless it is no or number
+// after a plural ("Tickets (no.)", "Seats No": a count; German's
+// "Rechnungs-Nr." stays one) or yes ("yes/no"); a postcode
+// (zip, PLZ, postcode, postal code, NPA), a phone number or an IBAN. A
+// header with a word of an amount (amountWords: "Year total", "Postal
+// fees", "ID card fee") reads as none.
 func idLike(header string) bool {
 	words := headerWords(header)
+	if slices.ContainsFunc(words, func(w string) bool { return amountWords[w] }) {
+		return false
+	}
 	for i, w := range words {
 		switch {
 		case i == 0 && (w == "year" || w == "yr" || w == "annee" || w == "année" || strings.HasSuffix(w, "jahr")):
@@ -90,10 +98,27 @@ func idLike(header string) bool {
 		case w == "phone" || w == "telefon" || w == "tel" || w == "iban":
 			return true
 		case i == len(words)-1 && (w == "number" || w == "no" || w == "nr" || w == "numero" || w == "numéro" || strings.HasSuffix(w, "nummer") || strings.HasSuffix(w, "nr")):
-			return true
+			return i == 0 || !(w == "no" || w == "number") || !countedBefore(words[i-1])
 		}
 	}
 	return false
+}
+
+// amountWords are header words that name an amount, whatever else the
+// header says ("Year total", "Year-to-date giving", "Postal fees",
+// "Betrag Nr"): number is right for them.
+var amountWords = map[string]bool{
+	"total": true, "sum": true, "amount": true, "fee": true, "fees": true, "cost": true, "costs": true,
+	"price": true, "paid": true, "giving": true, "sales": true, "revenue": true, "budget": true, "ytd": true,
+	"betrag": true, "summe": true, "gebühr": true, "preis": true, "kosten": true, "montant": true, "prix": true,
+}
+
+// countedBefore reports whether w, the word before a last no or number,
+// makes that a count ("Tickets no", "Seats Nr") or a yes/no
+// column rather than an identifier ("Invoice No", "Address No", "Class
+// Nr"): an English plural (an s, not ss, at its end) or yes.
+func countedBefore(w string) bool {
+	return w == "yes" || strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss")
 }
 
 // headerWords is header in lower-case words: split at anything but a

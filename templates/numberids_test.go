@@ -44,3 +44,22 @@ func TestNumberIDsWarned(t *testing.T) {
 		t.Errorf("without a locale: %v %v", s.Warnings(), err)
 	}
 }
+
+// TestIdLikeAmountsAndCounts: headers a real sheet gives an amount or a
+// count, though they hold a word of an identifier's, read as no
+// identifier: a year's total ("Year total", "Year-to-date giving"), a
+// fee ("Postal fees", "ID card fee"), a count of things ("Tickets
+// (no.)", "Seats No", "Guests number") and a yes/no column; an identifier
+// beside them still is one ("Invoice No", "Address No", "Year joined").
+func TestIdLikeAmountsAndCounts(t *testing.T) {
+	for _, h := range []string{"Year total", "Year-to-date giving", "Postal fees", "ID card fee", "Tickets (no.)", "Seats No", "Guests number", "Newsletter (yes/no)", "Betrag Nr"} {
+		if idLike(h) {
+			t.Errorf("idLike(%q) = true, want false: an amount or a count", h)
+		}
+	}
+	for _, h := range []string{"Invoice No", "Address No", "Year joined", "Class Nr", "Order number", "Member ID", "Rechnungs-Nr.", "Mitglieds-Nr"} {
+		if !idLike(h) {
+			t.Errorf("idLike(%q) = false", h)
+		}
+	}
+}

@@ -67,8 +67,10 @@ func (t *Template) Printed() []string {
 // and "- {{.item}}" are still holes, and so are "{{.first}} {{.last}}",
 // {{printf "%s %s" .first .last}} and a column a trim marker joins to the
 // text of the line before or after ("Dear\n{{- " " -}}\n{{.name}}": the
-// line is the one the message prints, see joinTrimmed). The subject is one line a reader
-// sees whole: there every such column is a place.
+// line is the one the message prints, see joinTrimmed); in HTML, a <br>,
+// a paragraph or a table cell ends a line ("{{.street}}<br>{{.line2}}",
+// a body written on one line: see htmlLine). The subject is one line a reader sees whole:
+// there every such column is a place.
 func (t *Template) printings() []printing {
 	w := &printWalk{t: t, src: joinTrimmed(t.source), seen: map[string]bool{}}
 	switch {

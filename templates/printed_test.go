@@ -131,3 +131,41 @@ func TestPrintedMarkdown(t *testing.T) {
 		t.Errorf("markdown: %v, want %v", got, want)
 	}
 }
+
+// TestPrintedHTMLLines: in HTML, columns on one source line that a line
+// break or an element of their own sets apart (an address's
+// {{.street}}<br>{{.line2}}<br>{{.city}}, table cells, paragraphs) are
+// no holes beside each other: a blank leaves an empty line or element,
+// as a column alone on its source line does; words inline elements hold
+// together still are ("<b>{{.a}}</b> {{.b}}").
+func TestPrintedHTMLLines(t *testing.T) {
+	for _, c := range []struct {
+		src  string
+		want []string
+	}{
+		{"<p>{{.a}}<br>{{.b}}<BR/>{{.c}}</p>", nil},
+		{"<p>{{.a}}</p><p>{{.b}}</p>", nil},
+		{"<tr><td>{{.a}}</td><td>{{.b}}</td></tr>", nil},
+		{"<li>{{.a}}</li>\n<li>{{.b}}</li>", nil},
+		{"<p>{{.a}}<br>{{.d}} {{.e}}</p>", []string{"d", "e"}},
+		{"<p><b>{{.a}}</b> <i>{{.b}}</i></p>", []string{"a", "b"}},
+		{"<p><a href=\"x\">{{.a}}</a>{{.b}}</p>", []string{"a", "b"}},
+	} {
+		s := compilePrinted(t, "Hi", c.src, true)
+		if got := placesOf(s.printed); !slices.Equal(got, c.want) {
+			t.Errorf("%s: %v, want %v", c.src, got, c.want)
+		}
+	}
+}
+
+// TestPrintedHTMLOneLine: an HTML body written on one line (as an email
+// builder's minified output is) keeps its paragraphs and cells apart:
+// a column alone in its paragraph or cell is no hole for the text of
+// another one on that line, while "Dear {{.b}}," still is.
+func TestPrintedHTMLOneLine(t *testing.T) {
+	src := `<html><body><p>Dear {{.b}},</p><p>{{.a}}</p><table><tr><td>Total</td><td>{{.c}}</td></tr></table><p>Yours, {{.d}}</p></body></html>`
+	s := compilePrinted(t, "Hi", src, true)
+	if got, want := placesOf(s.printed), []string{"b", "d"}; !slices.Equal(got, want) {
+		t.Errorf("%v, want %v", got, want)
+	}
+}

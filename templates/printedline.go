@@ -9,7 +9,8 @@ import (
 // its {{…}}) shares its source line with text a reader sees: anything but
 // white space outside the line's {{…}} actions, or another action there
 // that prints a word (printsWord), and in an HTML template outside its
-// <…> tags too. "Dear {{.name}}," and "{{.first}} {{.last}}" are beside
+// <…> tags too, and within the tags that break the line or set an
+// element apart (htmlLine: a paragraph, a table cell, <br>). "Dear {{.name}}," and "{{.first}} {{.last}}" are beside
 // text; a {{.note}} or <p>{{.note}}</p> line of its own is not: a blank
 // there leaves an empty line or element, not a hole in a sentence. src is
 // a template's source as joinTrimmed gives it, so that the line is the
@@ -24,6 +25,9 @@ func besideText(src string, pos int, html bool) bool {
 		end = len(src)
 	} else {
 		end += pos
+	}
+	if html {
+		start, end = htmlLine(src, start, pos, end)
 	}
 	text := otherActions(src[start:end], pos-start)
 	if html {
@@ -107,6 +111,54 @@ func otherActions(line string, at int) string {
 		}
 		off = j + 2
 	}
+}
+
+// htmlLine narrows src[start:end], an HTML source line holding offset
+// pos, to the part a reader sees as one line with pos: that between the
+// tags that break it, or start or end an element of their own
+// (breakTags: <br>, </p><p>, <td>), nearest pos on either side.
+func htmlLine(src string, start, pos, end int) (int, int) {
+	from, to := start, end
+	for k := start; k < end; {
+		lt := strings.IndexByte(src[k:end], '<')
+		if lt < 0 {
+			break
+		}
+		lt += k
+		gt := strings.IndexByte(src[lt:end], '>')
+		if gt < 0 {
+			break
+		}
+		gt += lt
+		if breakTag(src[lt+1 : gt]) {
+			if gt < pos {
+				from = gt + 1
+			} else if lt > pos {
+				to = lt
+				break
+			}
+		}
+		k = gt + 1
+	}
+	return from, to
+}
+
+// breakTag reports whether tag, the text between a tag's < and >, opens
+// or closes one of breakTags.
+func breakTag(tag string) bool {
+	name := strings.TrimPrefix(tag, "/")
+	if end := strings.IndexFunc(name, func(r rune) bool { return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9') }); end >= 0 {
+		name = name[:end]
+	}
+	return breakTags[strings.ToLower(name)]
+}
+
+// breakTags are the HTML elements that set what stands either side of
+// them on lines, or in boxes, of their own.
+var breakTags = map[string]bool{
+	"br": true, "p": true, "div": true, "li": true, "ul": true, "ol": true, "td": true, "th": true, "tr": true,
+	"table": true, "h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true, "hr": true,
+	"blockquote": true, "pre": true, "dt": true, "dd": true, "section": true, "header": true, "footer": true,
 }
 
 // printsWord reports whether an action whose text between its braces is

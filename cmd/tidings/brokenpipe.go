@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 )
 
@@ -25,4 +26,16 @@ import (
 // kill it either (a test running commands in-process keeps it too).
 func outliveReader() {
 	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
+}
+
+// holdSIGPIPE makes a write to a closed stdout or stderr fail with EPIPE
+// rather than kill the process, until release (safe to call more than
+// once) gives back Go's default, for a command that must not die in the
+// middle of a file it writes (preview); where outliveReader holds the
+// signal for the whole process, release leaves it so.
+func holdSIGPIPE() (release func()) {
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, syscall.SIGPIPE)
+	var once sync.Once
+	return func() { once.Do(func() { signal.Stop(ch) }) }
 }

@@ -66,7 +66,8 @@ const previewWriters = 4
 // (duplicate, suppressed, or done by an earlier run as the journal says)
 // gets no .eml and is listed in report.csv and the gallery with its status
 // and why. A spool generation messages went out from that cannot be read
-// at all is warned about first, naming the file, as check warns.
+// at all is warned about first, naming the file, as check warns. Its
+// output's reader gone, at any step, it ends as outputGone says.
 func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path string) error {
 	if opts.limit < 0 {
 		return &unusableError{fmt.Errorf("--limit: %d must not be negative (0 writes all)", opts.limit)}
@@ -79,6 +80,21 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 	defer stopWatch()
 	release := holdSIGPIPE()
 	defer release()
+	err := previewWatched(ctx, opts, g, path, release)
+	if err != nil && !errors.Is(err, errOutputGone) && errors.Is(context.Cause(ctx), errOutputGone) {
+		// Gone before the rows were written (preview c.yaml | true): the
+		// cancelled context failed a step of its own, no interrupt.
+		release()
+		return outputGone(g.stdout, "preview: stopped")
+	}
+	return err
+}
+
+// previewWatched is runPreview once its output is watched (ctx is
+// cancelled with errOutputGone when its reader goes) and a closed output
+// held from killing it; release gives that back, once every file is
+// written.
+func previewWatched(ctx context.Context, opts previewOptions, g *globalOptions, path string, release func()) error {
 	in, err := plan.Open(ctx, path)
 	if err != nil {
 		return &unusableError{err}

@@ -6,10 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
-	"os/signal"
-	"sync"
-	"syscall"
 )
 
 // errOutputGone is the cause of a context watchOutput cancelled: the
@@ -47,16 +43,4 @@ func watchOutput(ctx context.Context, out io.Writer) (_ context.Context, stop fu
 func outputGone(out io.Writer, what string) error {
 	fmt.Fprintln(out, what)
 	return fmt.Errorf("%s: %w", what, errOutputGone)
-}
-
-// holdSIGPIPE makes a write to a closed stdout or stderr fail with EPIPE
-// rather than kill the process, until release (safe to call more than
-// once) gives back Go's default, for a command that must not die in the
-// middle of a file it writes (preview); where outliveReader holds the
-// signal for the whole process, release leaves it so.
-func holdSIGPIPE() (release func()) {
-	ch := make(chan os.Signal, 1)
-	signal.Notify(ch, syscall.SIGPIPE)
-	var once sync.Once
-	return func() { once.Do(func() { signal.Stop(ch) }) }
 }

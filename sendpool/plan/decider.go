@@ -245,7 +245,7 @@ func (d *Decider) mergedKey(problem error) bool {
 }
 
 // keyReused is the problem of row m, whose key row first has with other
-// values.
+// values; it notes the pair for Reused too.
 func (d *Decider) keyReused(m *render.Message, first int) error {
 	d.noteReused(m.Row, first)
 	return &campaign.RowError{File: d.sheet, Row: m.Row, Column: d.keyCol, Err: fmt.Errorf("plan: %w", d.state.KeyReused(m.Key, first, d.file))}
