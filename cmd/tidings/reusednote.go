@@ -14,14 +14,21 @@ import (
 // values, read from in's sheet once more (plan.ReusedColumns), so that
 // the person fixing the sheet need not compare the rows cell by cell.
 // limit bounds the rows named (0: all of pairs), as --max-problems does
-// their problems. The error is the sheet's or ctx's.
+// their problems. The notes only help: a sheet that cannot be read again
+// (moved away since the rows were checked) gets a note saying so, and the
+// command goes on as it would have without them; the error is ctx's only
+// (an interrupt, or the output's reader gone).
 func printReused(ctx context.Context, w io.Writer, in *plan.Inputs, pairs []plan.ReusedPair, more, limit int) error {
 	if limit > 0 && len(pairs) > limit {
 		pairs, more = pairs[:limit], more+len(pairs)-limit
 	}
 	diffs, err := plan.ReusedColumns(ctx, in, pairs)
-	if err != nil {
+	if err != nil && ctx.Err() != nil {
 		return err
+	}
+	if err != nil {
+		fmt.Fprintf(w, "note: the rows with an earlier row's key and other values are not compared here: %v\n", err)
+		return nil
 	}
 	for _, d := range diffs {
 		fmt.Fprintf(w, "note: %s\n", plan.ReusedLine(d, in.Campaign.Recipients.Key))

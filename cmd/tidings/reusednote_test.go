@@ -1,13 +1,17 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/tidings/tidings/sendpool/plan"
 	"github.com/tidings/tidings/sendpool/smtptest"
 )
 
@@ -111,5 +115,35 @@ func TestDuplicatesFirstNamesColumns(t *testing.T) {
 	}
 	if got := len(srv.Messages()); got != 4 {
 		t.Errorf("the server got %d messages, want 2 for the test send and 2 for the send", got)
+	}
+}
+
+// TestKeyReusedNoteSheetGone: the note on a reused key reads the sheet
+// again; a sheet gone since its rows were checked gets a note saying the
+// rows are not compared, and the command goes on (it was a note, not a
+// problem: check had failed unusable, exit 2); an interrupt still ends it.
+func TestKeyReusedNoteSheetGone(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"c.yaml":   campaignYAML(1, `recipients: {path: r.csv}`),
+		"body.txt": "Hi {{.name}}\n",
+		"r.csv":    "email,name\nann@example.com,Ann\nann@example.com,Anne\n",
+	})
+	in, err := plan.Open(context.Background(), filepath.Join(dir, "c.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(dir, "r.csv")); err != nil {
+		t.Fatal(err)
+	}
+	pairs := []plan.ReusedPair{{Row: 3, First: 2}}
+	var out strings.Builder
+	if err := printReused(context.Background(), &out, in, pairs, 0, 0); err != nil || !strings.HasPrefix(out.String(), "note: the rows with an earlier row's key and other values are not compared here: ") || !strings.Contains(out.String(), "r.csv") {
+		t.Errorf("printReused = %v, printed %q; want a note naming the sheet and no error", err, out.String())
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := printReused(ctx, io.Discard, in, pairs, 0, 0); err == nil {
+		t.Error("printReused under a cancelled context: no error")
 	}
 }
