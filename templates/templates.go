@@ -715,6 +715,7 @@ func (cp *compiler) walk(t *Template, lookup func(string) *parse.Tree, root *par
 	cp.checkPrintf(t, w.calls)
 	cp.checkNumberPlaces(t, w.calls)
 	cp.checkNumberIDs(t, w.calls)
+	cp.checkTrimGlue(t)
 	cp.checkDateLayouts(t, w.calls)
 	seen, reported := map[string]bool{}, map[string]bool{}
 	for _, r := range w.refs {
