@@ -304,6 +304,7 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 	var sum checkSummary
 	domains := map[string]int{} // messages per recipient domain, for the estimate
 	warn := newMessageWarnings(g.stdout, in.Campaign.Recipients.Path)
+	warn.blank.where = in.Renderer.PrintedIn
 	probs := newProblemPrinter(g.stdout, opts.maxProblems)
 	err = in.Renderer.Each(ctx, in.Sheet, plan.Workers(), func(m *render.Message, err error) error {
 		sum.rows++

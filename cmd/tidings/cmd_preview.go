@@ -121,6 +121,7 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 	r := &previewRun{opts: opts, out: g.stdout, state: state, decider: decider, w: w, finder: finder,
 		writes: startWriters(ctx, w), warn: newMessageWarnings(g.stdout, c.Recipients.Path),
 		probs: newProblemPrinter(g.stdout, math.MaxInt)} // every row: the gallery shows them all too
+	r.warn.blank.where = in.Renderer.PrintedIn
 	err = in.Renderer.Each(ctx, in.Sheet, plan.Workers(), func(m *render.Message, err error) error {
 		return r.row(ctx, m, err)
 	})

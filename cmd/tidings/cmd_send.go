@@ -367,6 +367,7 @@ func journalDamage(state *journal.State) error {
 func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *journal.State, opts sendOptions, rate float64) (*plan.Plan, error) {
 	c := in.Campaign
 	warn := newMessageWarnings(g.stdout, c.Recipients.Path)
+	warn.blank.where = in.Renderer.PrintedIn
 	policy := journal.Policy{RetryFailed: opts.retryFailed, ResendUnknown: opts.resendUnknown}
 	if opts.part.n > 1 {
 		policy = policy.OnlyBefore(opts.part.runs)
