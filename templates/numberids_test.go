@@ -8,7 +8,7 @@ import (
 // TestIdLike: headers that read as a year or a number naming something,
 // and some that read as amounts or counts.
 func TestIdLike(t *testing.T) {
-	for _, h := range []string{"Jahr", "year", "Baujahr", "Year of birth", "Kundennummer", "Kunden-Nr", "Kdnr", "customer_id", "KundenID", "id", "PLZ", "zip", "Postal Code", "Invoice No", "Rechnungsnummer", "phone", "IBAN"} {
+	for _, h := range []string{"Jahr", "year", "Baujahr", "Year of birth", "Kundennummer", "Kunden-Nr", "Kdnr", "customer_id", "KundenID", "id", "PLZ", "zip", "Postal Code", "Invoice No", "Rechnungsnummer", "phone", "IBAN", "Jahrgang", "BLZ", "Bankleitzahl"} {
 		if !idLike(h) {
 			t.Errorf("idLike(%q) = false", h)
 		}
@@ -32,7 +32,7 @@ func TestNumberIDsWarned(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := strings.Join(s.Warnings(), "\n")
-	for _, want := range []string{`body.txt:2: templates: text: {{number 0 .Jahr}}: column "Jahr" reads as a year`, `2026 as "2.026"; print it as it is ({{.Jahr}})`, `body.txt:3: templates: text: {{.Kundennummer | number 0}}: column "Kundennummer"`, `body.txt:4: templates: text: {{number 0 .Jahr}}`} {
+	for _, want := range []string{`body.txt:2: templates: text: {{number 0 .Jahr}}: column "Jahr" reads as a year`, `2026 as "2.026"; print it as it is ({{.Jahr}})`, `body.txt:3: templates: text: {{.Kundennummer | number 0}}: column "Kundennummer"`, `10042 as "10.042"; print it as it is ({{.Kundennummer}})`, `body.txt:4: templates: text: {{number 0 .Jahr}}`} {
 		if !strings.Contains(got, want) {
 			t.Errorf("warnings lack %q:\n%s", want, got)
 		}
