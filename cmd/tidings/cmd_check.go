@@ -334,7 +334,7 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 	}
 	probs.Done()
 	if pairs, more := decider.Reused(); len(pairs) > 0 {
-		if err := printReused(ctx, g.stdout, in, pairs, more, opts.maxProblems); err != nil {
+		if err := printReused(ctx, g.stdout, in, pairs, more, opts.maxProblems, opts.maxProblems == 0); err != nil {
 			return &unusableError{err}
 		}
 	}

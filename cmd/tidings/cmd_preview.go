@@ -145,7 +145,7 @@ func runPreview(ctx context.Context, opts previewOptions, g *globalOptions, path
 	release() // every file written: a closed output ends preview at its next line
 	r.probs.Done()
 	if pairs, more := decider.Reused(); len(pairs) > 0 {
-		if err := printReused(ctx, g.stdout, in, pairs, more, 0); err != nil && errors.Is(context.Cause(ctx), errOutputGone) {
+		if err := printReused(ctx, g.stdout, in, pairs, more, 0, false); err != nil && errors.Is(context.Cause(ctx), errOutputGone) {
 			return outputGone(g.stdout, "preview: stopped")
 		} else if err != nil {
 			return &unusableError{err}

@@ -429,7 +429,7 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 	probs.Unlisted(pl.Problems - len(pl.Invalid)) // the plan kept the first
 	probs.Done()
 	if pairs, more := pl.KeyReused(); len(pairs) > 0 {
-		if err := printReused(ctx, g.stdout, in, pairs, more, len(pl.Invalid)); err != nil {
+		if err := printReused(ctx, g.stdout, in, pairs, more, len(pl.Invalid), false); err != nil {
 			return nil, &unusableError{err}
 		}
 	}
