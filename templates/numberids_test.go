@@ -1,8 +1,11 @@
 package templates
 
 import (
+	"errors"
 	"strings"
 	"testing"
+
+	"github.com/tidings/tidings/campaign"
 )
 
 // TestIdLike: headers that read as a year or a number naming something,
@@ -42,5 +45,27 @@ func TestNumberIDsWarned(t *testing.T) {
 	}
 	if s, err := Compile(load(t, yaml, map[string]string{"body.txt": body}), cols); err != nil || len(s.Warnings()) != 0 {
 		t.Errorf("without a locale: %v %v", s.Warnings(), err)
+	}
+}
+
+// TestNumberIDRowProblem: number given a phone number it cannot read
+// ("030 1234567", a German club's Telefon, rev-user3) is a row problem
+// that says to print the column as it is, not only which decimal mark
+// would read it; an amount's problem does not say so.
+func TestNumberIDRowProblem(t *testing.T) {
+	yaml := "name: test\nlocale: de-DE\nfrom: \"Acme <news@acme.example>\"\nsubject: Hi\ntext: body.txt\nrecipients:\n  path: people.csv\n"
+	set, err := Compile(load(t, yaml, map[string]string{"body.txt": "{{number 0 .Telefon}} {{number 2 .Beitrag}}\n"}), []string{"email", "Telefon", "Beitrag"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const advice = `the column "Telefon" reads as a number that names something (a phone number, a postcode, an IBAN) or a year, which number is not for: print it as it is ({{.Telefon}})`
+	_, err = set.Execute(campaign.Row{Number: 5, Values: map[string]string{"email": "a@x.example", "Telefon": "030 1234567", "Beitrag": "48,00"}})
+	var re *campaign.RowError
+	if !errors.As(err, &re) || re.Column != "Telefon" || !strings.Contains(err.Error(), advice) {
+		t.Errorf("phone number: %v; want a problem of Telefon with %q", err, advice)
+	}
+	_, err = set.Execute(campaign.Row{Number: 6, Values: map[string]string{"email": "a@x.example", "Telefon": "0301234567", "Beitrag": "abc"}})
+	if !errors.As(err, &re) || re.Column != "Beitrag" || strings.Contains(err.Error(), "print it as it is") {
+		t.Errorf("amount: %v; want a problem of Beitrag without the advice", err)
 	}
 }
