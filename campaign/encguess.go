@@ -236,7 +236,8 @@ func gb18030Four(v string) bool {
 }
 
 // guessWords says what to write under recipients: verb is "add" or
-// "set". One guess is named with the system that writes it; several
+// "set". One guess is named with the system that writes it and what it
+// reads the value as, for the user to see the names come right; several
 // with what each reads the value as, for the user to tell which is right.
 func guessWords(guesses []encodingGuess, verb string) string {
 	switch len(guesses) {
@@ -244,7 +245,11 @@ func guessWords(guesses []encodingGuess, verb string) string {
 		return fmt.Sprintf("no code page tidings knows reads it as text: %s `encoding:` with the sheet's encoding", verb)
 	case 1:
 		g := guesses[0]
-		return fmt.Sprintf("the text looks like %s, as Excel writes CSV on a %s: %s `encoding: %s`", g.name, g.system, verb, g.name)
+		reads := ""
+		if g.reading != "" {
+			reads = fmt.Sprintf(" (which reads it as %q)", shorten(g.reading))
+		}
+		return fmt.Sprintf("the text looks like %s%s, as Excel writes CSV on a %s: %s `encoding: %s`", g.name, reads, g.system, verb, g.name)
 	}
 	var each []string
 	for _, g := range guesses {

@@ -338,7 +338,7 @@ func TestCSVTurkishDeclaredWestern(t *testing.T) {
 		{
 			name: "turkish declared windows-1252", file: "people.csv",
 			data: encode(t, charmap.Windows1254, turkish), rec: Recipients{Encoding: "windows-1252"}, want: turkishWant,
-			msgs: []string{`recipients.encoding says windows-1252, which reads this as "ÞÜKRÜ ÇAÐLAR"`, "the text looks like windows-1254, as Excel writes CSV on a Turkish Windows: set `encoding: windows-1254`"},
+			msgs: []string{`recipients.encoding says windows-1252, which reads this as "ÞÜKRÜ ÇAÐLAR"`, "the text looks like windows-1254 (which reads it as \"ŞÜKRÜ ÇAĞLAR\"), as Excel writes CSV on a Turkish Windows: set `encoding: windows-1254`"},
 		},
 		{
 			name: "plain turkish names below one with a sign, declared windows-1252", file: "people.csv",

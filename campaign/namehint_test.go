@@ -13,7 +13,11 @@ func TestNameSuggestion(t *testing.T) {
 	for name, want := range map[string]string{
 		"December Newsletter 2026": `name: "December Newsletter 2026" may hold only letters, digits and '-': write name: December-Newsletter-2026`,
 		"news_2026/12":             `write name: news-2026-12`,
-		"Übersicht":                `name: "Übersicht" may hold only letters, digits and '-' (ASCII: it names the state folder and goes into every Message-ID)`,
+		"Übersicht":                `name: "Übersicht" may hold only letters, digits and '-': write name: Ubersicht (ASCII: it names the state folder and goes into every Message-ID)`,
+		"Sınav Sonuçları 2026":     `write name: Sinav-Sonuclari-2026 (ASCII`,
+		"Árgjald Þróttar":          `write name: Argjald-Throttar (ASCII`,
+		"Ðorđe članarina":          `write name: Dorde-clanarina (ASCII`,
+		"Рассылка":                 `name: "Рассылка" may hold only letters, digits and '-' (ASCII: it names the state folder and goes into every Message-ID)`,
 		"":                         `name: required: letters, digits and '-' (november-news), which name the state folder and go into every Message-ID`,
 	} {
 		err := CheckName(name)

@@ -96,7 +96,9 @@ func OpenSheet(ctx context.Context, r Recipients) (Sheet, error) {
 			near = ClosestOrContaining(r.Key, s.Columns())
 		}
 		err := fmt.Errorf("%w: %q (columns: %s)", ErrNoKeyColumn, r.Key, strings.Join(s.Columns(), ", "))
-		if near != "" {
+		if c, advice := MisreadHeader(r.Encoding, s.Columns(), func(n string) bool { return n == r.Key }); c != "" {
+			err = fmt.Errorf("%w; %s", err, advice)
+		} else if near != "" {
 			err = fmt.Errorf("%w; did you mean recipients.key: %q?", err, near)
 		}
 		if note := SheetNote(s); note != "" {

@@ -1634,3 +1634,8 @@ func (r *Renderer) ImageFiles() []string {
 	}
 	return out
 }
+
+// PrintedIn names where the subject and the bodies print column as it is,
+// a blank cell leaving a hole (templates.Set.PrintedIn): "the subject",
+// "body.txt".
+func (r *Renderer) PrintedIn(column string) string { return r.set.PrintedIn(column) }

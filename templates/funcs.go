@@ -26,8 +26,8 @@ import (
 func funcs(r campaign.Recipients) map[string]any {
 	return map[string]any{
 		"default": fnDefault,
-		"upper":   strings.ToUpper,
-		"lower":   strings.ToLower,
+		"upper":   fnUpper,
+		"lower":   fnLower,
 		"title":   fnTitle,
 		"trim":    strings.TrimSpace,
 		"replace": fnReplace,
@@ -48,10 +48,44 @@ func fnDefault(def, value string) string {
 }
 
 // fnTitle upper-cases the first letter of each word and lower-cases the
-// rest, with Unicode word rules (élodie → Élodie). A cases.Caser keeps state,
+// rest, with Unicode word rules (élodie → Élodie), as Turkish does for a
+// Turkic s (İBRAHİM → İbrahim; see turkic). A cases.Caser keeps state,
 // so one is made per call rather than shared between goroutines.
 func fnTitle(s string) string {
-	return cases.Title(language.Und).String(s)
+	return cases.Title(caseLanguage(s)).String(s)
+}
+
+// fnUpper is s in upper case; a Turkic s (see turkic) as Turkish writes
+// it: Işık Çelik → IŞIK ÇELİK, not IŞIK ÇELIK.
+func fnUpper(s string) string {
+	if turkic(s) {
+		return cases.Upper(language.Turkish).String(s)
+	}
+	return strings.ToUpper(s)
+}
+
+// fnLower is s in lower case; a Turkic s as Turkish writes it: İBRAHİM
+// IŞIK → ibrahim ışık, not ibrahim işik.
+func fnLower(s string) string {
+	if turkic(s) {
+		return cases.Lower(language.Turkish).String(s)
+	}
+	return strings.ToLower(s)
+}
+
+// turkic reports whether s holds ı or İ, letters only the Turkic
+// languages (Turkish, Azerbaijani) write, whose i and I pair as i/İ and
+// ı/I: English rules would turn İbrahim into Ibrahim. A value with
+// neither (Şahin) cannot be told from another language's and is cased
+// as English cases it (ŞAHIN).
+func turkic(s string) bool { return strings.ContainsAny(s, "ıİ") }
+
+// caseLanguage is the language whose casing rules fit s.
+func caseLanguage(s string) language.Tag {
+	if turkic(s) {
+		return language.Turkish
+	}
+	return language.Und
 }
 
 // fnReplace replaces every old with new in s.

@@ -449,3 +449,26 @@ func TestDateWeekday(t *testing.T) {
 		}
 	}
 }
+
+// TestCaseTurkish: upper, lower and title case a value holding ı or İ as
+// Turkish does (a school's list, rev-user3: "İBRAHİM" came out "Ibrahim"
+// of title, "Işık Çelik" "IŞIK ÇELIK" of upper); others as
+// before: English rules, "ß" kept by upper.
+func TestCaseTurkish(t *testing.T) {
+	for _, c := range []struct {
+		f        func(string) string
+		in, want string
+	}{
+		{fnUpper, "Işık Çelik", "IŞIK ÇELİK"},
+		{fnLower, "İBRAHİM IŞIK", "ibrahim ışık"},
+		{fnTitle, "İBRAHİM ERDOĞAN", "İbrahim Erdoğan"},
+		{fnTitle, "ILGIN ışık", "Ilgın Işık"},
+		{fnUpper, "Straße in Zürich", "STRAßE IN ZÜRICH"},
+		{fnLower, "ISTANBUL", "istanbul"},
+		{fnTitle, "élodie dupont", "Élodie Dupont"},
+	} {
+		if got := c.f(c.in); got != c.want {
+			t.Errorf("%q: %q, want %q", c.in, got, c.want)
+		}
+	}
+}

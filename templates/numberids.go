@@ -13,7 +13,7 @@ import (
 // checkNumberIDs warns, under a locale whose thousands separator number
 // writes (campaign.Recipients.NumberGroup), of each call of number given
 // a column whose header reads as a year or as a number that names
-// something (idLike: Jahr, year, Kundennummer, customer_id, PLZ, zip):
+// something (idLike: Jahr, Jahrgang, year, Kundennummer, customer_id, PLZ, BLZ, zip):
 // {{number 0 .Jahr}} writes 2026 as "2.026", which is right for an
 // amount in German (CLDR groups four digits there) and wrong for a year.
 // A warning, not an error: the column may hold amounts all the same.
@@ -35,8 +35,8 @@ func (cp *compiler) checkNumberIDs(t *Template, calls []call) {
 			action = c.piped.String() + " | " + action
 		}
 		w := (&campaign.FileError{File: t.file, Line: cp.line(t, c.tree, c.node), Err: fmt.Errorf(
-			"templates: %s: {{%s}}: column %q reads as a year or a number that names something (a customer number, a postcode), and under locale %s number groups its thousands: 2026 as %q; print it as it is (%s), or keep number if the column holds amounts",
-			t.name, action, col, cp.c.Recipients.Locale, groupThousands("2026", cp.c.Recipients.Decimal, group), fieldOf(col))}).Error()
+			"templates: %s: {{%s}}: column %q reads as a year or a number that names something (a customer number, a postcode), and under locale %s number groups its thousands: %s as %q; print it as it is (%s), or keep number if the column holds amounts",
+			t.name, action, col, cp.c.Recipients.Locale, idExample(col), groupThousands(idExample(col), cp.c.Recipients.Decimal, group), fieldOf(col))}).Error()
 		if !slices.Contains(cp.warns, w) {
 			cp.warns = append(cp.warns, w)
 		}
@@ -91,9 +91,9 @@ func idLike(header string) bool {
 	}
 	for i, w := range words {
 		switch {
-		case i == 0 && (w == "year" || w == "yr" || w == "annee" || w == "année" || strings.HasSuffix(w, "jahr")):
+		case i == 0 && yearWord(w):
 			return true
-		case w == "id" || w == "zip" || w == "zipcode" || w == "plz" || w == "npa" || w == "postcode" || w == "postal" || w == "postleitzahl":
+		case w == "id" || w == "blz" || w == "bankleitzahl" || w == "zip" || w == "zipcode" || w == "plz" || w == "npa" || w == "postcode" || w == "postal" || w == "postleitzahl":
 			return true
 		case w == "phone" || w == "telefon" || w == "tel" || w == "iban":
 			return true
@@ -119,6 +119,22 @@ var amountWords = map[string]bool{
 // Nr"): an English plural (an s, not ss, at its end) or yes.
 func countedBefore(w string) bool {
 	return w == "yes" || strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss")
+}
+
+// yearWord reports whether w, a header's first word in lower case, names
+// a year: year, yr, année, Jahr, Baujahr, Jahrgang (a sports club's year
+// of birth); not Jahresbeitrag, an amount.
+func yearWord(w string) bool {
+	return w == "year" || w == "yr" || w == "annee" || w == "année" || w == "jahrgang" || strings.HasSuffix(w, "jahr")
+}
+
+// idExample is a value of header, an idLike column, and what number
+// makes of it under the locale: a year 2026, anything else 10042.
+func idExample(header string) string {
+	if words := headerWords(header); len(words) > 0 && yearWord(words[0]) {
+		return "2026"
+	}
+	return "10042"
 }
 
 // headerWords is header in lower-case words: split at anything but a

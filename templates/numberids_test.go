@@ -1,14 +1,17 @@
 package templates
 
 import (
+	"errors"
 	"strings"
 	"testing"
+
+	"github.com/tidings/tidings/campaign"
 )
 
 // TestIdLike: headers that read as a year or a number naming something,
 // and some that read as amounts or counts.
 func TestIdLike(t *testing.T) {
-	for _, h := range []string{"Jahr", "year", "Baujahr", "Year of birth", "Kundennummer", "Kunden-Nr", "Kdnr", "customer_id", "KundenID", "id", "PLZ", "zip", "Postal Code", "Invoice No", "Rechnungsnummer", "phone", "IBAN"} {
+	for _, h := range []string{"Jahr", "year", "Baujahr", "Year of birth", "Kundennummer", "Kunden-Nr", "Kdnr", "customer_id", "KundenID", "id", "PLZ", "zip", "Postal Code", "Invoice No", "Rechnungsnummer", "phone", "IBAN", "Jahrgang", "BLZ", "Bankleitzahl"} {
 		if !idLike(h) {
 			t.Errorf("idLike(%q) = false", h)
 		}
@@ -32,7 +35,7 @@ func TestNumberIDsWarned(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := strings.Join(s.Warnings(), "\n")
-	for _, want := range []string{`body.txt:2: templates: text: {{number 0 .Jahr}}: column "Jahr" reads as a year`, `2026 as "2.026"; print it as it is ({{.Jahr}})`, `body.txt:3: templates: text: {{.Kundennummer | number 0}}: column "Kundennummer"`, `body.txt:4: templates: text: {{number 0 .Jahr}}`} {
+	for _, want := range []string{`body.txt:2: templates: text: {{number 0 .Jahr}}: column "Jahr" reads as a year`, `2026 as "2.026"; print it as it is ({{.Jahr}})`, `body.txt:3: templates: text: {{.Kundennummer | number 0}}: column "Kundennummer"`, `10042 as "10.042"; print it as it is ({{.Kundennummer}})`, `body.txt:4: templates: text: {{number 0 .Jahr}}`} {
 		if !strings.Contains(got, want) {
 			t.Errorf("warnings lack %q:\n%s", want, got)
 		}
@@ -61,5 +64,27 @@ func TestIdLikeAmountsAndCounts(t *testing.T) {
 		if !idLike(h) {
 			t.Errorf("idLike(%q) = false", h)
 		}
+	}
+}
+
+// TestNumberIDRowProblem: number given a phone number it cannot read
+// ("030 1234567", a German club's Telefon, rev-user3) is a row problem
+// that says to print the column as it is, not only which decimal mark
+// would read it; an amount's problem does not say so.
+func TestNumberIDRowProblem(t *testing.T) {
+	yaml := "name: test\nlocale: de-DE\nfrom: \"Acme <news@acme.example>\"\nsubject: Hi\ntext: body.txt\nrecipients:\n  path: people.csv\n"
+	set, err := Compile(load(t, yaml, map[string]string{"body.txt": "{{number 0 .Telefon}} {{number 2 .Beitrag}}\n"}), []string{"email", "Telefon", "Beitrag"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const advice = `the column "Telefon" reads as a number that names something (a phone number, a postcode, an IBAN) or a year, which number is not for: print it as it is ({{.Telefon}})`
+	_, err = set.Execute(campaign.Row{Number: 5, Values: map[string]string{"email": "a@x.example", "Telefon": "030 1234567", "Beitrag": "48,00"}})
+	var re *campaign.RowError
+	if !errors.As(err, &re) || re.Column != "Telefon" || !strings.Contains(err.Error(), advice) {
+		t.Errorf("phone number: %v; want a problem of Telefon with %q", err, advice)
+	}
+	_, err = set.Execute(campaign.Row{Number: 6, Values: map[string]string{"email": "a@x.example", "Telefon": "0301234567", "Beitrag": "abc"}})
+	if !errors.As(err, &re) || re.Column != "Beitrag" || strings.Contains(err.Error(), "print it as it is") {
+		t.Errorf("amount: %v; want a problem of Beitrag without the advice", err)
 	}
 }

@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"path/filepath"
 	"slices"
 	"strings"
 	"text/template/parse"
@@ -396,4 +397,26 @@ func (s *Set) PrintedBlank(row campaign.Row) []string {
 		}
 	}
 	return blank
+}
+
+// PrintedIn names where the subject and the bodies print column as a hole
+// (Template.Printed), for a warning about its blank cells: "the subject",
+// "body.txt", "the subject and body.txt"; "the subject or the body" when
+// none does (a column the set does not print so).
+func (s *Set) PrintedIn(column string) string {
+	var where []string
+	for _, t := range []*Template{s.Subject, s.Text, s.HTML, s.Markdown} {
+		if t == nil || !slices.Contains(t.Printed(), column) {
+			continue
+		}
+		if t == s.Subject || t.file == "" {
+			where = append(where, "the "+t.name)
+		} else {
+			where = append(where, filepath.Base(t.file))
+		}
+	}
+	if len(where) == 0 {
+		return "the subject or the body"
+	}
+	return strings.Join(where, " and ")
 }

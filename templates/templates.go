@@ -237,6 +237,10 @@ func (t *Template) rowError(row campaign.Row, err error) *campaign.RowError {
 	} else if col = t.Column(row, msg); col == "" {
 		col = t.blankIn(row, msg)
 	}
+	if col != "" && idLike(col) && errors.Is(err, errNotNumber) && !errors.Is(err, errEmptyNumber) {
+		// "030 1234567" under number: no decimal mark makes a phone number one.
+		err = fmt.Errorf("%w; the column %q reads as a number that names something (a phone number, a postcode, an IBAN) or a year, which number is not for: print it as it is (%s)", err, col, fieldOf(col))
+	}
 	return &campaign.RowError{
 		File:   t.sheet,
 		Row:    row.Number,
@@ -715,6 +719,7 @@ func (cp *compiler) walk(t *Template, lookup func(string) *parse.Tree, root *par
 	cp.checkPrintf(t, w.calls)
 	cp.checkNumberPlaces(t, w.calls)
 	cp.checkNumberIDs(t, w.calls)
+	cp.checkTrimGlue(t)
 	cp.checkDateLayouts(t, w.calls)
 	seen, reported := map[string]bool{}, map[string]bool{}
 	for _, r := range w.refs {
@@ -749,6 +754,8 @@ func (cp *compiler) unknownColumn(t *Template, r colRef) error {
 	hint, note := "", ""
 	if c := garbledColumn(r.name, cp.columns); c != "" {
 		hint = fmt.Sprintf("; the sheet's column %q is %q garbled: %s", c, r.name, campaign.GarbledAdvice)
+	} else if c, advice := campaign.MisreadHeader(cp.c.Recipients.Encoding, cp.columns, func(n string) bool { return n == r.name || Identifier(n) == r.name }); c != "" {
+		hint = "; " + advice
 	} else if c := cp.names.suggest(r.name, cp.columns); c != "" {
 		hint = "; " + cp.names.hint(c)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/tidings/tidings/sendpool/plan"
 	"github.com/tidings/tidings/templates"
@@ -12,6 +13,9 @@ import (
 // prints as it is and which is blank (render.Message.Blank): a mail merge's
 // "Dear ," that no error stops. Columns in the order first met.
 type blankCells struct {
+	// where names the templates printing a column (render.Renderer.PrintedIn);
+	// nil: "the subject or the body".
+	where   func(column string) string
 	columns []string
 	rows    map[string]*plan.RowList
 }
@@ -44,8 +48,16 @@ func (b *blankCells) lines(sheet string) []string {
 		if l.N > 1 {
 			rows = fmt.Sprintf("%d rows (%s)", l.N, which)
 		}
-		out = append(out, fmt.Sprintf("warning: %s: column %q is empty in %s, which the subject or the body prints as it is (a reader sees \"Dear ,\"): fill it in, or print it within {{if .%s}}…{{end}}",
-			sheet, c, rows, templates.Identifier(c)))
+		where := "the subject or the body"
+		if b.where != nil {
+			where = b.where(c)
+		}
+		verb := "prints"
+		if strings.Contains(where, " and ") {
+			verb = "print"
+		}
+		out = append(out, fmt.Sprintf("warning: %s: column %q is empty in %s, which %s %s as it is (a reader sees \"Dear ,\"): fill it in, or print it within {{if .%s}}…{{end}}",
+			sheet, c, rows, where, verb, templates.Identifier(c)))
 	}
 	return out
 }

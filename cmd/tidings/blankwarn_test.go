@@ -20,7 +20,7 @@ func TestBlankCellWarned(t *testing.T) {
 		"body.txt": "Hi {{.name}},\n{{if .note}}{{.note}}{{end}}\n",
 		"r.csv":    "email,name,note\nuser000@example.com,Ann,\nuser001@example.com, ,\nuser002@example.com,,x\n",
 	})
-	const want = `column "name" is empty in 2 rows (3, 4), which the subject or the body prints as it is`
+	const want = `column "name" is empty in 2 rows (3, 4), which the subject and body.txt print as it is`
 	out, errOut, code := runCLI(t, "check", camp)
 	if code != exitOK || strings.Count(out, want) != 1 || strings.Contains(out, `column "note"`) {
 		t.Errorf("check: %d\n%s%s", code, out, errOut)
@@ -33,6 +33,28 @@ func TestBlankCellWarned(t *testing.T) {
 	// them again.
 	if out, errOut, _ := runCLI(t, "check", camp); strings.Contains(out+errOut, `column "name" is empty`) {
 		t.Errorf("check after the send:\n%s%s", out, errOut)
+	}
+}
+
+// TestBlankCellWarnedNamesWhere: the warning names the templates that
+// print the column as it is: a German club's body that writes
+// {{.Vorname | default "Mitglied"}} is not blamed, the subject that prints
+// {{.Vorname}} is (rev-user3: "the subject or the body" sent the
+// treasurer to the body, fixed already). check and preview say so alike.
+func TestBlankCellWarnedNamesWhere(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"c.yaml":   campaignYAML(1, `subject: "Beitrag 2026, {{.Vorname}} {{.name}}"`),
+		"body.txt": "Hallo {{.Vorname | default \"Mitglied\"}},\n",
+		"r.csv":    "email,name,Vorname\nuser000@example.com,Ann,Anna\nuser001@example.com,Krüger,\n",
+	})
+	const want = `column "Vorname" is empty in row 3, which the subject prints as it is`
+	c := filepath.Join(dir, "c.yaml")
+	for _, args := range [][]string{{"check", c}, {"preview", "-o", filepath.Join(dir, "pv"), c}} {
+		out, errOut, code := runCLI(t, args...)
+		if code != exitOK || strings.Count(out, want) != 1 {
+			t.Errorf("%s: %d, want %s once\n%s%s", args[0], code, want, out, errOut)
+		}
 	}
 }
 

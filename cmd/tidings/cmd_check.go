@@ -308,6 +308,7 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 	var sum checkSummary
 	domains := map[string]int{} // messages per recipient domain, for the estimate
 	warn := newMessageWarnings(g.stdout, in.Campaign.Recipients.Path)
+	warn.blank.where = in.Renderer.PrintedIn
 	probs := newProblemPrinter(g.stdout, opts.maxProblems)
 	err = in.Renderer.Each(ctx, in.Sheet, plan.Workers(), func(m *render.Message, err error) error {
 		sum.rows++
@@ -337,7 +338,7 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 	}
 	probs.Done()
 	if pairs, more := decider.Reused(); len(pairs) > 0 {
-		if err := printReused(ctx, g.stdout, in, pairs, more, opts.maxProblems); err != nil {
+		if err := printReused(ctx, g.stdout, in, pairs, more, opts.maxProblems, opts.maxProblems == 0); err != nil {
 			return &unusableError{err}
 		}
 	}

@@ -137,6 +137,7 @@ func previewWatched(ctx context.Context, opts previewOptions, g *globalOptions, 
 	r := &previewRun{opts: opts, out: g.stdout, state: state, decider: decider, w: w, finder: finder,
 		writes: startWriters(ctx, w), warn: newMessageWarnings(g.stdout, c.Recipients.Path),
 		probs: newProblemPrinter(g.stdout, math.MaxInt)} // every row: the gallery shows them all too
+	r.warn.blank.where = in.Renderer.PrintedIn
 	err = in.Renderer.Each(ctx, in.Sheet, plan.Workers(), func(m *render.Message, err error) error {
 		return r.row(ctx, m, err)
 	})
@@ -160,7 +161,7 @@ func previewWatched(ctx context.Context, opts previewOptions, g *globalOptions, 
 	release() // every file written: a closed output ends preview at its next line
 	r.probs.Done()
 	if pairs, more := decider.Reused(); len(pairs) > 0 {
-		if err := printReused(ctx, g.stdout, in, pairs, more, 0); err != nil && errors.Is(context.Cause(ctx), errOutputGone) {
+		if err := printReused(ctx, g.stdout, in, pairs, more, 0, false); err != nil && errors.Is(context.Cause(ctx), errOutputGone) {
 			return outputGone(g.stdout, "preview: stopped")
 		} else if err != nil {
 			return &unusableError{err}

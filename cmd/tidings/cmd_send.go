@@ -370,6 +370,7 @@ func journalDamage(state *journal.State) error {
 func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *journal.State, opts sendOptions, rate float64) (*plan.Plan, error) {
 	c := in.Campaign
 	warn := newMessageWarnings(g.stdout, c.Recipients.Path)
+	warn.blank.where = in.Renderer.PrintedIn
 	policy := journal.Policy{RetryFailed: opts.retryFailed, ResendUnknown: opts.resendUnknown}
 	if opts.part.n > 1 {
 		policy = policy.OnlyBefore(opts.part.runs)
@@ -436,7 +437,7 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 	probs.Unlisted(pl.Problems - len(pl.Invalid)) // the plan kept the first
 	probs.Done()
 	if pairs, more := pl.KeyReused(); len(pairs) > 0 {
-		if err := printReused(ctx, g.stdout, in, pairs, more, len(pl.Invalid)); err != nil {
+		if err := printReused(ctx, g.stdout, in, pairs, more, len(pl.Invalid), false); err != nil {
 			return nil, &unusableError{err}
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/tidings/tidings/sendpool/smtptest"
+	"golang.org/x/text/encoding/charmap"
 )
 
 // The tests in this file cover a sheet made from a UTF-8 CSV that Excel or
@@ -78,5 +79,36 @@ func TestGarbledHeaderNamed(t *testing.T) {
 	}
 	if !strings.Contains(errOut, `column "FÃ¤llig" is "Fällig" garbled`) || strings.Contains(errOut, "did you mean {{.FÃ_llig}}") {
 		t.Errorf("check does not say the header is garbled, or suggests writing it so:\n%s", errOut)
+	}
+}
+
+// TestMisreadHeaderNamed: a Turkish sheet (windows-1254) under a declared
+// windows-1252 reads its header "Sınıf" as "Sýnýf"; a template naming
+// {{.Sınıf}}, and recipients.key naming "Öğrenci No", are told the code
+// page to declare, not advised to write the header misread.
+func TestMisreadHeaderNamed(t *testing.T) {
+	dir := t.TempDir()
+	sheet, err := charmap.Windows1254.NewEncoder().String("Öğrenci No,email,name,Sınıf\n7,ayse@example.com,Ayşe,9-A\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeBytes(t, filepath.Join(dir, "r.csv"), []byte(sheet))
+	writeFiles(t, dir, map[string]string{
+		"c.yaml":   campaignYAML(1, `recipients: {path: r.csv, encoding: windows-1252}`),
+		"key.yaml": campaignYAML(1, `recipients: {path: r.csv, encoding: windows-1252, key: "Öğrenci No"}`),
+		"body.txt": "Sınıf: {{.Sınıf}}\n",
+	})
+	for _, c := range []struct{ file, misread, wrong string }{
+		{"c.yaml", `header "Sýnýf" is "Sınıf" read in windows-1252`, "did you mean {{.Sýnýf}}"},
+		{"key.yaml", `header "Öðrenci No" is "Öğrenci No" read in windows-1252`, "did you mean recipients.key"},
+	} {
+		_, errOut, code := runCLI(t, "check", filepath.Join(dir, c.file))
+		t.Logf("check %s:\n%s", c.file, errOut)
+		if code != exitUnusable {
+			t.Errorf("check %s: code %d, want %d", c.file, code, exitUnusable)
+		}
+		if !strings.Contains(errOut, c.misread) || !strings.Contains(errOut, "set `encoding: windows-1254`") || strings.Contains(errOut, c.wrong) {
+			t.Errorf("check %s does not name the code page to declare, or suggests the misread header:\n%s", c.file, errOut)
+		}
 	}
 }

@@ -4,21 +4,31 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 
 	"github.com/tidings/tidings/sendpool/plan"
 )
+
+// reusedInFull is how many rows differing from their key's earlier row in
+// the same columns printReused names in full, as the problem printer
+// does a kind of problem; the others of that kind are counted on a line.
+const reusedInFull = 3
 
 // printReused writes, a note a row, what each row with an earlier row's
 // key and other values (plan.ErrKeyReused; pairs, as the Decider found
 // them, more past those) differs from that row in: the columns and both
 // values, read from in's sheet once more (plan.ReusedColumns), so that
 // the person fixing the sheet need not compare the rows cell by cell.
+// Past the first reusedInFull rows differing in one set of columns (a
+// sheet pasted below itself with the amount changed), the others of that
+// set are one line naming them, unless full (check --max-problems 0).
 // limit bounds the rows named (0: all of pairs), as --max-problems does
 // their problems. The notes only help: a sheet that cannot be read again
 // (moved away since the rows were checked) gets a note saying so, and the
 // command goes on as it would have without them; the error is ctx's only
 // (an interrupt, or the output's reader gone).
-func printReused(ctx context.Context, w io.Writer, in *plan.Inputs, pairs []plan.ReusedPair, more, limit int) error {
+func printReused(ctx context.Context, w io.Writer, in *plan.Inputs, pairs []plan.ReusedPair, more, limit int, full bool) error {
 	if limit > 0 && len(pairs) > limit {
 		pairs, more = pairs[:limit], more+len(pairs)-limit
 	}
@@ -30,8 +40,24 @@ func printReused(ctx context.Context, w io.Writer, in *plan.Inputs, pairs []plan
 		fmt.Fprintf(w, "note: the rows with an earlier row's key and other values are not compared here: %v\n", err)
 		return nil
 	}
+	shown, rest := map[string]int{}, map[string]*plan.RowList{}
+	var order []string // the sets of columns with rows past reusedInFull, as first met
 	for _, d := range diffs {
-		fmt.Fprintf(w, "note: %s\n", plan.ReusedLine(d, in.Campaign.Recipients.Key))
+		set := columnWords(d.Columns)
+		if full || shown[set] < reusedInFull {
+			shown[set]++
+			fmt.Fprintf(w, "note: %s\n", plan.ReusedLine(d, in.Campaign.Recipients.Key))
+			continue
+		}
+		if rest[set] == nil {
+			rest[set] = &plan.RowList{}
+			order = append(order, set)
+		}
+		rest[set].Add(strconv.Itoa(d.Row))
+	}
+	for _, set := range order {
+		l := rest[set]
+		fmt.Fprintf(w, "note: %d more rows have the key of an earlier row and, as the %d above, differ from it in %s and no other: %s\n", l.N, reusedInFull, set, l.Join(", "))
 	}
 	if more > 0 && len(diffs) > 0 {
 		fmt.Fprintf(w, "note: and %d more rows with an earlier row's key and other values\n", more)
@@ -49,5 +75,18 @@ func printOtherValuesColumns(ctx context.Context, w io.Writer, in *plan.Inputs, 
 	if pl.OtherValues.N == 0 || len(pairs) == 0 {
 		return nil
 	}
-	return printReused(ctx, w, in, pairs, more, 0)
+	return printReused(ctx, w, in, pairs, more, 0, false)
+}
+
+// columnWords names columns for a note: `column "amount"`, `columns
+// "name" and "invoice"`.
+func columnWords(columns []string) string {
+	q := make([]string, len(columns))
+	for i, c := range columns {
+		q[i] = strconv.Quote(c)
+	}
+	if len(q) == 1 {
+		return "column " + q[0]
+	}
+	return "columns " + strings.Join(q[:len(q)-1], ", ") + " and " + q[len(q)-1]
 }

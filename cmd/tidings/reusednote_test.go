@@ -138,12 +138,46 @@ func TestKeyReusedNoteSheetGone(t *testing.T) {
 	}
 	pairs := []plan.ReusedPair{{Row: 3, First: 2}}
 	var out strings.Builder
-	if err := printReused(context.Background(), &out, in, pairs, 0, 0); err != nil || !strings.HasPrefix(out.String(), "note: the rows with an earlier row's key and other values are not compared here: ") || !strings.Contains(out.String(), "r.csv") {
+	if err := printReused(context.Background(), &out, in, pairs, 0, 0, false); err != nil || !strings.HasPrefix(out.String(), "note: the rows with an earlier row's key and other values are not compared here: ") || !strings.Contains(out.String(), "r.csv") {
 		t.Errorf("printReused = %v, printed %q; want a note naming the sheet and no error", err, out.String())
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := printReused(ctx, io.Discard, in, pairs, 0, 0); err == nil {
+	if err := printReused(ctx, io.Discard, in, pairs, 0, 0, false); err == nil {
 		t.Error("printReused under a cancelled context: no error")
+	}
+}
+
+// TestKeyReusedNotesGrouped: a sheet with its members pasted below it
+// again, the amount changed (a German club's treasurer, rev-user3), gets
+// the first 3 rows' notes in full and one line naming the others that
+// differ in that column alone, not a note a row; check --max-problems 0
+// names every one.
+func TestKeyReusedNotesGrouped(t *testing.T) {
+	dir := t.TempDir()
+	rows := [][]string{{"email", "name", "amount"}}
+	for i := range 8 {
+		rows = append(rows, []string{fmt.Sprintf("m%d@example.com", i), "M", "48.00"})
+	}
+	for i := range 8 {
+		rows = append(rows, []string{fmt.Sprintf("m%d@example.com", i), "M", "72.00"})
+	}
+	rows = append(rows, []string{"m0@example.com", "N", "48.00"}) // row 18: another column
+	writeFiles(t, dir, map[string]string{
+		"c.yaml":   campaignYAML(1),
+		"body.txt": "Hi {{.name}}: {{.amount}}\n",
+	})
+	writeSheet(t, filepath.Join(dir, "r.csv"), rows)
+	camp := filepath.Join(dir, "c.yaml")
+	const rest = `note: 5 more rows have the key of an earlier row and, as the 3 above, differ from it in column "amount" and no other: 13, 14, 15, 16, 17` + "\n"
+	for _, args := range [][]string{{"check", camp}, {"preview", "-o", filepath.Join(dir, "pv"), camp}} {
+		out, errOut, _ := runCLI(t, args...)
+		if strings.Count(out, "note: row ") != 4 || strings.Count(out, rest) != 1 || !strings.Contains(out, `note: row 18 has the key of row 2 (column "email") and differs from it in column "name"`) {
+			t.Errorf("%s:\n%s%s", args[0], out, errOut)
+		}
+	}
+	out, errOut, _ := runCLI(t, "check", "--max-problems", "0", camp)
+	if strings.Count(out, "note: row ") != 9 || strings.Contains(out, "more rows have") {
+		t.Errorf("check --max-problems 0:\n%s%s", out, errOut)
 	}
 }

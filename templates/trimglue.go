@@ -1,0 +1,98 @@
+package templates
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/tidings/tidings/campaign"
+)
+
+// checkTrimGlue warns of a trim marker that takes the only spaces between
+// a word and what its action prints: "Hallo {{- .Vorname}}" prints
+// "HalloKäthe" in every message, and "{{.Vorname -}} Müller" "KätheMüller"
+// (a word is a letter or digit, or a printing action's end or start:
+// "{{.first}} {{- .last}}"). A marker that takes a line break, or spaces
+// beside markup or punctuation, trims what trim markers are for, and is
+// not warned of. One warning per marker: the template's, not a row's.
+func (cp *compiler) checkTrimGlue(t *Template) {
+	src := t.source
+	for off := 0; ; {
+		i := strings.Index(src[off:], "{{")
+		if i < 0 {
+			return
+		}
+		i += off
+		j := strings.Index(src[i+2:], "}}")
+		if j < 0 {
+			return
+		}
+		j += i + 2
+		off = j + 2
+		body := src[i+2 : j]
+		if !printsWord(body) {
+			continue
+		}
+		bare := "{{" + strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(body, "- "), " -")) + "}}"
+		var glued string
+		if w := wordBefore(src[:i]); strings.HasPrefix(body, "- ") && w != "" {
+			glued = fmt.Sprintf("before it, so every message prints %q, the word and the value with no space between", w+bare)
+		} else if w := wordAfter(src[j+2:]); strings.HasSuffix(body, " -") && w != "" {
+			glued = fmt.Sprintf("after it, so every message prints %q, the value and the word with no space between", bare+w)
+		} else {
+			continue
+		}
+		line := t.line
+		if line > 0 {
+			line += strings.Count(src[:i], "\n")
+		}
+		w := (&campaign.FileError{File: t.file, Line: line, Err: fmt.Errorf(
+			"templates: %s: {{%s}}: the trim marker takes the space %s: take out the - (write %s)", t.name, body, glued, bare)}).Error()
+		if !slices.Contains(cp.warns, w) {
+			cp.warns = append(cp.warns, w)
+		}
+	}
+}
+
+// wordBefore is the word text, what precedes a "{{- " marker, ends with
+// after spaces or tabs (no line break): letters and digits, or a printing
+// action; "" when there is none.
+func wordBefore(text string) string {
+	rest := strings.TrimRight(text, " \t")
+	if len(rest) == len(text) {
+		return ""
+	}
+	if strings.HasSuffix(rest, "}}") {
+		k := strings.LastIndex(rest, "{{")
+		if k < 0 || strings.HasSuffix(rest, "-}}") || !printsWord(rest[k+2:len(rest)-2]) {
+			return ""
+		}
+		return rest[k:]
+	}
+	k := strings.LastIndexFunc(rest, func(r rune) bool { return !isWordRune(r) })
+	return rest[k+1:]
+}
+
+// wordAfter is the word text, what follows a " -}}" marker, starts with
+// after spaces or tabs (no line break), as wordBefore.
+func wordAfter(text string) string {
+	rest := strings.TrimLeft(text, " \t")
+	if len(rest) == len(text) {
+		return ""
+	}
+	if strings.HasPrefix(rest, "{{") {
+		k := strings.Index(rest, "}}")
+		if k < 0 || strings.HasPrefix(rest, "{{-") || !printsWord(rest[2:k]) {
+			return ""
+		}
+		return rest[:k+2]
+	}
+	if k := strings.IndexFunc(rest, func(r rune) bool { return !isWordRune(r) }); k >= 0 {
+		return rest[:k]
+	}
+	return rest
+}
+
+// isWordRune reports whether r is a letter or a digit.
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
