@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 
 	"github.com/tidings/tidings/sendpool/plan"
 )
@@ -43,7 +42,7 @@ func printReused(ctx context.Context, w io.Writer, in *plan.Inputs, pairs []plan
 	shown, rest := map[string]int{}, map[string]*plan.RowList{}
 	var order []string // the sets of columns with rows past reusedInFull, as first met
 	for _, d := range diffs {
-		set := columnWords(d.Columns)
+		set := plan.ColumnWords(d.Columns)
 		if full || shown[set] < reusedInFull {
 			shown[set]++
 			fmt.Fprintf(w, "note: %s\n", plan.ReusedLine(d, in.Campaign.Recipients.Key))
@@ -76,17 +75,4 @@ func printOtherValuesColumns(ctx context.Context, w io.Writer, in *plan.Inputs, 
 		return nil
 	}
 	return printReused(ctx, w, in, pairs, more, 0, false)
-}
-
-// columnWords names columns for a note: `column "amount"`, `columns
-// "name" and "invoice"`.
-func columnWords(columns []string) string {
-	q := make([]string, len(columns))
-	for i, c := range columns {
-		q[i] = strconv.Quote(c)
-	}
-	if len(q) == 1 {
-		return "column " + q[0]
-	}
-	return "columns " + strings.Join(q[:len(q)-1], ", ") + " and " + q[len(q)-1]
 }

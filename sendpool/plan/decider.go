@@ -164,10 +164,7 @@ func RevisedWords(changed []string) string {
 			words[i] = "its values"
 		}
 	}
-	if n := len(words); n > 1 {
-		return strings.Join(words[:n-1], ", ") + " and " + words[n-1]
-	}
-	return strings.Join(words, ", ")
+	return JoinAnd(words)
 }
 
 // Close gives back the memory of the duplicate check (journal.Deduper):
