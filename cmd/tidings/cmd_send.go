@@ -383,6 +383,7 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 		Describe:      problemLines,
 		OnMessage:     warn.Add,
 		RunFor:        func(n int) time.Duration { return runTime(partOf(runSize(n, opts, c), rate, opts), rate) },
+		Within:        cmp.Or(opts.partTime, partTime), // a reused spool's part ends then (runSend)
 		Afresh:        opts.part.n > 1,
 		SpoolAtMost:   spoolAtMost(rate, opts),
 		SendsNone:     capUsedUp(c, state, opts),

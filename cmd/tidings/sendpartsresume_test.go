@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/tidings/tidings/sendpool/smtptest"
 	"github.com/tidings/tidings/sendpool/spool"
@@ -71,5 +72,32 @@ func TestSendInPartsInterruptedOften(t *testing.T) {
 	}
 	if spooled > rows+size {
 		t.Errorf("%d generations hold %d messages for %d rows, want at most %d", len(gens), spooled, rows, rows+size)
+	}
+}
+
+// TestResumeAtTheHourEdge: a resume 57 minutes after its spool began,
+// past the 55 minutes a part may dispatch from its messages' Date, renders
+// the rows still to send afresh and sends them in one run, whether the
+// send goes at a rate in parts or not. (It reused the spool, found its
+// part's time already up, sent nothing in a "part 1" of its own, a run in
+// the journal, and rendered them in a part 2.)
+func TestResumeAtTheHourEdge(t *testing.T) {
+	for _, send := range []string{"", "send: {concurrency: 1, rate: 100/s}\n"} {
+		srv := smtptest.NewServer(t)
+		camp := sendCampaign(t, srv, 6, send)
+		if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "2", camp); code != exitSomeFailed {
+			t.Fatalf("send --limit 2: code %d\n%s%s", code, out, errOut)
+		}
+		then := time.Now().Add(-57 * time.Minute).UTC()
+		editManifest(t, camp, map[string]any{"started": then}, true)
+		out, errOut, err := sendWith(camp, sendOptions{partSpan: partSpanForTest})
+		if err != nil || strings.Contains(out, "part ") || !sentFrom(t, camp, out, "made by this run", 2) {
+			t.Errorf("%q: resume: %v\n%s%s", send, err, out, errOut)
+		}
+		for i := range 6 {
+			if addr := fmt.Sprintf("user%03d@example.com", i); srv.Received(addr) != 1 {
+				t.Errorf("%q: %s received %d messages", send, addr, srv.Received(addr))
+			}
+		}
 	}
 }
