@@ -303,9 +303,12 @@ func (pl *Plan) fromSpool(ctx context.Context, gen *spool.Generation, opts *Opti
 // generation, with a smaller part, rather than render the same rows into
 // another (the interrupted one is kept whole, as the record of what went
 // out), so that a send interrupted again and again keeps about one copy of
-// the list. There must be some.
+// the list. There must be some, and messages must have gone out from the
+// generation (spool.Generation.Used): one no send used (a send not
+// confirmed, at a lower rate) goes when the rows are rendered again, so
+// the run need not begin with a smaller part.
 func (pl *Plan) partly(r spool.Row, v verdict, opts *Options) bool {
-	if opts.SpoolAtMost <= 0 || !r.Unspooled || !v.send || v.owed != nil || pl.ToSend == 0 {
+	if opts.SpoolAtMost <= 0 || !r.Unspooled || !v.send || v.owed != nil || pl.ToSend == 0 || !pl.Spool.Used() {
 		return false
 	}
 	pl.Spooled = pl.ToSend
