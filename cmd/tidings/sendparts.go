@@ -326,11 +326,20 @@ func (opts sendOptions) limitLeft() int {
 }
 
 // partsNote says, for a run of n messages at rate sent in parts of size,
-// how it goes; "" for a run in one part.
-func partsNote(n int, rate float64, size int) string {
-	if size == 0 || n <= size {
+// the first of them first (the share of a spool an interrupted part made,
+// reused: plan.Plan.Spooled; 0 or size: a part's), how it goes; "" for a
+// run in one part.
+func partsNote(n int, rate float64, size, first int) string {
+	if first <= 0 || first > size {
+		first = size
+	}
+	if size == 0 || n <= first {
 		return ""
 	}
-	return fmt.Sprintf("note: at %s these take about %s: they go in %d parts of at most %d, each rendered as it begins, so that every message leaves within %s of its Date",
-		rateText(rate), sendpool.FormatEstimate(runTime(n, rate)), (n+size-1)/size, size, spoolAgeWords())
+	how := fmt.Sprintf("%d parts of at most %d, each rendered as it begins", 1+(n-first+size-1)/size, size)
+	if first < size {
+		how = fmt.Sprintf("%d parts: %d from the spool made before, then parts of at most %d, each rendered as it begins", 1+(n-first+size-1)/size, first, size)
+	}
+	return fmt.Sprintf("note: at %s these take about %s: they go in %s, so that every message leaves within %s of its Date",
+		rateText(rate), sendpool.FormatEstimate(runTime(n, rate)), how, spoolAgeWords())
 }

@@ -101,3 +101,33 @@ func TestResumeAtTheHourEdge(t *testing.T) {
 		}
 	}
 }
+
+// TestResumedPartsNote: a send in parts resumed from its interrupted
+// part's spool says how many parts it goes in counting the smaller first
+// one that spool sends (here 3 of 10, then 5 and 2: 3 parts). (It said "2
+// parts of at most 5".)
+func TestResumedPartsNote(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var mu sync.Mutex
+	n := 0
+	srv := smtptest.NewServer(t, smtptest.OnData(func(_ smtptest.Session, _ *smtptest.Message) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if n++; n == 2 {
+			cancel()
+		}
+		return nil
+	}))
+	camp := sendCampaign(t, srv, 12, "send: {concurrency: 1, rate: 100/s}\n")
+	var out, errOut bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	if err := runSend(ctx, sendOptions{yes: true, partSpan: partSpanForTest}, g, camp); exitCode(err) != exitInterrupted || len(srv.Messages()) != 2 {
+		t.Fatalf("interrupted send: %v, %d messages\n%s%s", err, len(srv.Messages()), out.String(), errOut.String())
+	}
+	resumed, resumedErr, err := sendWith(camp, sendOptions{partSpan: partSpanForTest})
+	if err != nil || !strings.Contains(resumed, "they go in 3 parts: 3 from the spool made before, then parts of at most 5") ||
+		!strings.Contains(resumed, "part 3: 2 messages still to send") || len(srv.Messages()) != 12 {
+		t.Errorf("resume: %v, %d messages\n%s%s", err, len(srv.Messages()), resumed, resumedErr)
+	}
+}
