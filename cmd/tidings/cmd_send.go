@@ -529,7 +529,7 @@ func printPlan(g *globalOptions, c *campaign.Campaign, pl *plan.Plan, cfg sendpo
 	}
 	fmt.Fprintf(g.stdout, "%s: %s; %s%d to send now via %s as %s at %s with %s\n",
 		c.Name, report.Plural(pl.Rows, "row"), before, allow.N, cfg.Dialer.Server(), accountName(c), rateText(cfg.Rate), report.Plural(cfg.Concurrency, "connection"))
-	if note := partsNote(allow.N, cfg.Rate, size, pl.Spooled); note != "" && !g.quiet {
+	if note := partsNote(allow.N, cfg.Rate, size, partCap(size, pl.Spooled)); note != "" && !g.quiet {
 		fmt.Fprintln(g.stdout, note)
 	}
 	if allow.Capped {
