@@ -384,6 +384,7 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 		Describe:      problemLines,
 		OnMessage:     warn.Add,
 		RunFor:        func(n int) time.Duration { return runTime(partOf(runSize(n, opts, c), rate, opts), rate) },
+		Within:        cmp.Or(opts.partTime, partTime), // a reused spool's part ends then (runSend)
 		Afresh:        opts.part.n > 1,
 		SpoolAtMost:   spoolAtMost(rate, opts),
 		SendsNone:     capUsedUp(c, state, opts),
@@ -414,19 +415,8 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 		printChangedUnsent(g.stdout, pl.ChangedUnsent)
 	}
 	if opts.testSet {
-		// A test send names the problem of a row it was asked for, and
-		// only notes the others; what the sheet's rows under one key
-		// differ in it names as a send does.
-		printOtherValues(g.stdout, pl.OtherValues)
-		if err := printOtherValuesColumns(ctx, g.stdout, in, pl); err != nil {
-			return nil, &unusableError{err}
-		}
-		if pl.Problems > 0 {
-			verb := "have"
-			if pl.Problems == 1 {
-				verb = "has"
-			}
-			fmt.Fprintf(g.stdout, "note: %s of %d %s problems (check lists them): a real send refuses to start until they are fixed, or sends the rest with --skip-invalid\n", report.Plural(pl.Problems, "row"), pl.Rows, verb)
+		if err := printTestSendNotes(ctx, g.stdout, in, pl); err != nil {
+			return nil, err
 		}
 		return pl, nil
 	}
@@ -455,6 +445,25 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 	}
 	printUnknown(g, pl.Unknown, pl.Unknowns)
 	return pl, nil
+}
+
+// printTestSendNotes is what a test send's preflight prints of pl: it
+// names the problem of a row it was asked for (runTestSend), and only
+// notes the others; what the sheet's rows under one key differ in it
+// names as a send does.
+func printTestSendNotes(ctx context.Context, w io.Writer, in *plan.Inputs, pl *plan.Plan) error {
+	printOtherValues(w, pl.OtherValues)
+	if err := printOtherValuesColumns(ctx, w, in, pl); err != nil {
+		return &unusableError{err}
+	}
+	if pl.Problems > 0 {
+		verb := "have"
+		if pl.Problems == 1 {
+			verb = "has"
+		}
+		fmt.Fprintf(w, "note: %s of %d %s problems (check lists them): a real send refuses to start until they are fixed, or sends the rest with --skip-invalid\n", report.Plural(pl.Problems, "row"), pl.Rows, verb)
+	}
+	return nil
 }
 
 // runSize is how many of n rows to send a run sends at most: --limit
@@ -521,7 +530,7 @@ func printPlan(g *globalOptions, c *campaign.Campaign, pl *plan.Plan, cfg sendpo
 	}
 	fmt.Fprintf(g.stdout, "%s: %s; %s%d to send now via %s as %s at %s with %s\n",
 		c.Name, report.Plural(pl.Rows, "row"), before, allow.N, cfg.Dialer.Server(), accountName(c), rateText(cfg.Rate), report.Plural(cfg.Concurrency, "connection"))
-	if note := partsNote(allow.N, cfg.Rate, size); note != "" && !g.quiet {
+	if note := partsNote(allow.N, cfg.Rate, size, partCap(size, pl.Spooled)); note != "" && !g.quiet {
 		fmt.Fprintln(g.stdout, note)
 	}
 	if allow.Capped {

@@ -234,7 +234,8 @@ func spoolAgeWords() string {
 // (newest), and gen is older (one made since from the campaign as it was
 // then: edited and put back, or from an attachment of this row changed
 // and put back), or gen was begun too long before now to be sent from
-// (plan.Fresh), or its row records were found damaged (damaged, which
+// (plan.Fresh; or so long that a send would not dispatch it in time:
+// partTime), or its row records were found damaged (damaged, which
 // that send's check of the spool finds too), or gen's records do not keep
 // the Cc and Bcc campaign c gives messages (plan.CopiesKept). "" when
 // that send sends it as it is.
@@ -246,6 +247,8 @@ func rerendered(gen, newest *spool.Generation, c *campaign.Campaign, damaged err
 		return fmt.Sprintf("it was spooled in generation %d, and generation %d was spooled since from the campaign as it was then", gen.Number(), newest.Number())
 	case !plan.Fresh(gen, now):
 		return "it was spooled more than " + spoolAgeWords() + " ago"
+	case now.Sub(gen.Started()) >= partTime: // send reuses a spool that long (plan.Options.Within)
+		return fmt.Sprintf("it was spooled more than %d minutes ago, too late to go within %s of its Date", int(partTime/time.Minute), spoolAgeWords())
 	case !plan.CopiesKept(gen, c):
 		return "it was spooled by a tidings from before the spool kept a message's Cc and Bcc"
 	}

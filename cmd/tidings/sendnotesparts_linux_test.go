@@ -39,3 +39,28 @@ func TestSendNotesParts(t *testing.T) {
 		slave.Close()
 	}
 }
+
+// TestSendAfterUnconfirmedInOnePart: a send at 100/s (one part) after one
+// at 2/h answered no (its spool holds a part's worth at 2/h: 1 message)
+// renders the rows afresh and sends them in one part, as it says, rather
+// than begin with a part of the 1 message that spool holds and render the
+// rest in a second: no message went out from that spool, which goes.
+func TestSendAfterUnconfirmedInOnePart(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 10, "")
+	master, slave := openPTY(t)
+	defer master.Close()
+	defer slave.Close()
+	if _, err := io.WriteString(master, "n\n"); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: slave, abort: context.Background()}
+	if err := execute(context.Background(), g, []string{"send", "--rate", "2/h", camp}); exitCode(err) != exitUnusable {
+		t.Fatalf("send --rate 2/h, answered no: %v\n%s%s", err, &out, &errOut)
+	}
+	sent, sentErr, code := runCLI(t, "send", "--yes", "--rate", "100/s", camp)
+	if code != exitOK || strings.Contains(sent, "part ") || len(srv.Messages()) != 10 {
+		t.Errorf("send --rate 100/s: code %d, %d messages\n%s%s", code, len(srv.Messages()), sent, sentErr)
+	}
+}

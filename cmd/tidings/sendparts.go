@@ -126,6 +126,17 @@ func partSize(rate float64, span time.Duration) int {
 	return max(1, int(rate*span.Seconds()))
 }
 
+// partCap is how many messages a part of a run sends at most: size (a
+// part's worth at its rate, partSize; 0 no limit), or spooled when fewer,
+// all its plan sends from the spool an interrupted part made, reused
+// (plan.Plan.Spooled; 0 none).
+func partCap(size, spooled int) int {
+	if spooled > 0 && (size == 0 || spooled < size) {
+		return spooled
+	}
+	return size
+}
+
 // partSizeAt is partSize at rate over this send's part span (partSpan;
 // opts.partSpan in tests).
 func (opts sendOptions) partSizeAt(rate float64) int {
@@ -173,11 +184,7 @@ func sendParts(ctx context.Context, g *globalOptions, opts sendOptions, path str
 	for n := 1; ; n++ {
 		part, size := allow, opts.partSizeAt(st.cfg.Rate)
 		opts.part = runPart{n: n, runs: runs, done: opts.part.done, total: total, began: opts.part.began}
-		if size > 0 && allow.N > size {
-			part.N, part.Capped, part.Next = size, false, time.Time{}
-			opts.part.more = true
-		}
-		if k := st.pl.Spooled; k > 0 && part.N > k { // an interrupted part's generation, reused
+		if k := partCap(size, st.pl.Spooled); k > 0 && allow.N > k {
 			part.N, part.Capped, part.Next = k, false, time.Time{}
 			opts.part.more = true
 		}
@@ -326,11 +333,16 @@ func (opts sendOptions) limitLeft() int {
 }
 
 // partsNote says, for a run of n messages at rate sent in parts of size,
-// how it goes; "" for a run in one part.
-func partsNote(n int, rate float64, size int) string {
-	if size == 0 || n <= size {
+// the first of them first (partCap: fewer from a reused spool), how it
+// goes; "" for a run in one part.
+func partsNote(n int, rate float64, size, first int) string {
+	if size == 0 || n <= first {
 		return ""
 	}
-	return fmt.Sprintf("note: at %s these take about %s: they go in %d parts of at most %d, each rendered as it begins, so that every message leaves within %s of its Date",
-		rateText(rate), sendpool.FormatEstimate(runTime(n, rate)), (n+size-1)/size, size, spoolAgeWords())
+	how := fmt.Sprintf("%d parts of at most %d, each rendered as it begins", 1+(n-first+size-1)/size, size)
+	if first < size {
+		how = fmt.Sprintf("%d parts: %d from the spool made before, then parts of at most %d, each rendered as it begins", 1+(n-first+size-1)/size, first, size)
+	}
+	return fmt.Sprintf("note: at %s these take about %s: they go in %s, so that every message leaves within %s of its Date",
+		rateText(rate), sendpool.FormatEstimate(runTime(n, rate)), how, spoolAgeWords())
 }

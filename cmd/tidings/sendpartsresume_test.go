@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/tidings/tidings/sendpool/smtptest"
 	"github.com/tidings/tidings/sendpool/spool"
@@ -71,5 +72,62 @@ func TestSendInPartsInterruptedOften(t *testing.T) {
 	}
 	if spooled > rows+size {
 		t.Errorf("%d generations hold %d messages for %d rows, want at most %d", len(gens), spooled, rows, rows+size)
+	}
+}
+
+// TestResumeAtTheHourEdge: a resume 57 minutes after its spool began,
+// past the 55 minutes a part may dispatch from its messages' Date, renders
+// the rows still to send afresh and sends them in one run, whether the
+// send goes at a rate in parts or not. (It reused the spool, found its
+// part's time already up, sent nothing in a "part 1" of its own, a run in
+// the journal, and rendered them in a part 2.)
+func TestResumeAtTheHourEdge(t *testing.T) {
+	for _, send := range []string{"", "send: {concurrency: 1, rate: 100/s}\n"} {
+		srv := smtptest.NewServer(t)
+		camp := sendCampaign(t, srv, 6, send)
+		if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "2", camp); code != exitSomeFailed {
+			t.Fatalf("send --limit 2: code %d\n%s%s", code, out, errOut)
+		}
+		then := time.Now().Add(-57 * time.Minute).UTC()
+		editManifest(t, camp, map[string]any{"started": then}, true)
+		out, errOut, err := sendWith(camp, sendOptions{partSpan: partSpanForTest})
+		if err != nil || strings.Contains(out, "part ") || !sentFrom(t, camp, out, "made by this run", 2) {
+			t.Errorf("%q: resume: %v\n%s%s", send, err, out, errOut)
+		}
+		for i := range 6 {
+			if addr := fmt.Sprintf("user%03d@example.com", i); srv.Received(addr) != 1 {
+				t.Errorf("%q: %s received %d messages", send, addr, srv.Received(addr))
+			}
+		}
+	}
+}
+
+// TestResumedPartsNote: a send in parts resumed from its interrupted
+// part's spool says how many parts it goes in counting the smaller first
+// one that spool sends (here 3 of 10, then 5 and 2: 3 parts). (It said "2
+// parts of at most 5".)
+func TestResumedPartsNote(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var mu sync.Mutex
+	n := 0
+	srv := smtptest.NewServer(t, smtptest.OnData(func(_ smtptest.Session, _ *smtptest.Message) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if n++; n == 2 {
+			cancel()
+		}
+		return nil
+	}))
+	camp := sendCampaign(t, srv, 12, "send: {concurrency: 1, rate: 100/s}\n")
+	var out, errOut bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	if err := runSend(ctx, sendOptions{yes: true, partSpan: partSpanForTest}, g, camp); exitCode(err) != exitInterrupted || len(srv.Messages()) != 2 {
+		t.Fatalf("interrupted send: %v, %d messages\n%s%s", err, len(srv.Messages()), out.String(), errOut.String())
+	}
+	resumed, resumedErr, err := sendWith(camp, sendOptions{partSpan: partSpanForTest})
+	if err != nil || !strings.Contains(resumed, "they go in 3 parts: 3 from the spool made before, then parts of at most 5") ||
+		!strings.Contains(resumed, "part 3: 2 messages still to send") || len(srv.Messages()) != 12 {
+		t.Errorf("resume: %v, %d messages\n%s%s", err, len(srv.Messages()), resumed, resumedErr)
 	}
 }

@@ -184,6 +184,23 @@ func TestShowSpoolTooOldToSend(t *testing.T) {
 	}
 }
 
+// TestShowSpoolNearTheHour: show of a row not sent yet whose message was
+// spooled 57 minutes ago, too late for a send to dispatch it (it renders
+// the row again), says so, as for an older spool. (It printed the message
+// as what goes.)
+func TestShowSpoolNearTheHour(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 3, "")
+	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp); code != exitSomeFailed {
+		t.Fatalf("send: %d\n%s%s", code, out, errOut)
+	}
+	editManifest(t, camp, map[string]any{"started": time.Now().Add(-57 * time.Minute).UTC()}, true)
+	const note = "spooled more than 55 minutes ago, too late to go within an hour of its Date, so the next send renders this message again"
+	if _, errOut, code := runCLI(t, "show", camp, "user001@example.com"); code != exitOK || !strings.Contains(errOut, note) {
+		t.Errorf("show: code %d, %s", code, errOut)
+	}
+}
+
 // TestOlderUsedManifestEditedIsTold: the manifest of a generation messages
 // went out from, no longer the newest (the campaign changed and a later
 // send spooled it again), edited since and still JSON: the next send

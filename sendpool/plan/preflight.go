@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -20,7 +21,8 @@ import (
 // those hours and scored as suspect by filters (SpamAssassin's
 // DATE_IN_PAST_03_06 and on). A resumed send, or a send after a test send,
 // whose last message would leave an hour or more after the spooling began
-// (Options.RunFor) renders every row afresh into a new generation, which
+// (Options.RunFor; or Options.Within, the time a send may dispatch)
+// renders every row afresh into a new generation, which
 // holds the messages of the rows it may send (spool.Row.Unspooled). A
 // single run that lasts longer, at a low rate, is sent in parts that each
 // render the rows still to send afresh (Options.Afresh).
@@ -92,6 +94,12 @@ type Options struct {
 	// spool.Row.Unspooled, so that no send sends from the generation
 	// without rendering them again.
 	SpoolAtMost int
+	// Within is how long after a generation was begun the run may still
+	// hand its messages to the server (the send's part time, after which
+	// it dispatches none: the rest of MaxSpoolAge is for the messages in
+	// flight then): a generation is reused only for the messages that
+	// leave before it (RunFor). 0 means MaxSpoolAge.
+	Within time.Duration
 	// SendsNone says the run sends no message whatever the rows' fates
 	// (its daily cap is used up): the rows are decided from the newest
 	// generation made from the same inputs at any age, as when none is
@@ -102,20 +110,21 @@ type Options struct {
 	SendsNone bool
 }
 
-// outlives reports whether a run sending n messages from gen would send
-// its last more than MaxSpoolAge after gen was begun (RunFor).
-func (o *Options) outlives(gen *spool.Generation, n int) bool {
-	return o.RunFor != nil && o.Now().Sub(gen.Started())+o.RunFor(n) >= MaxSpoolAge
-}
-
-// stale reports whether the rows decided from gen, toSend of them to
-// send, must be rendered again: some are to send now, and gen is not
-// Fresh or the run would outlive it.
-func (o *Options) stale(gen *spool.Generation, toSend int) bool {
-	if toSend == 0 || o.SendsNone {
-		return false // no message goes from it
+// fitting is how many of the first n messages a run sends from gen
+// leave before Within (MaxSpoolAge when 0) is over from gen's start, at
+// the run's rate (RunFor): none when gen is older than that (or begun
+// after now), n when the last does.
+func (o *Options) fitting(gen *spool.Generation, n int) int {
+	within := cmp.Or(o.Within, MaxSpoolAge)
+	age := o.Now().Sub(gen.Started())
+	outlives := func(n int) bool { return o.RunFor != nil && age+o.RunFor(n) >= within }
+	switch {
+	case age < 0 || age >= within:
+		return 0
+	case !outlives(n):
+		return n
 	}
-	return !Fresh(gen, o.Now()) || o.outlives(gen, toSend)
+	return sort.Search(n, func(i int) bool { return outlives(i + 1) })
 }
 
 func (o *Options) describe(err error) string {
@@ -177,7 +186,7 @@ func Preflight(ctx context.Context, in *Inputs, state *journal.State, opts Optio
 	}
 	if gen != nil {
 		err = pl.fromSpool(ctx, gen, &opts)
-		if errors.Is(err, errUnspooled) || err == nil && opts.stale(gen, pl.fromGeneration()) && !pl.fit(gen, &opts) { // decided afresh, from the rendering
+		if errors.Is(err, errUnspooled) || err == nil && !pl.sendsFrom(gen, &opts) { // decided afresh, from the rendering
 			pl.decider.Close()
 			was := pl
 			pl, gen, err = newPlan(), nil, nil
@@ -294,28 +303,37 @@ func (pl *Plan) fromSpool(ctx context.Context, gen *spool.Generation, opts *Opti
 // generation, with a smaller part, rather than render the same rows into
 // another (the interrupted one is kept whole, as the record of what went
 // out), so that a send interrupted again and again keeps about one copy of
-// the list. There must be some.
+// the list. There must be some, and messages must have gone out from the
+// generation (spool.Generation.Used): one no send used (a send not
+// confirmed, at a lower rate) goes when the rows are rendered again, so
+// the run need not begin with a smaller part.
 func (pl *Plan) partly(r spool.Row, v verdict, opts *Options) bool {
-	if opts.SpoolAtMost <= 0 || !r.Unspooled || !v.send || v.owed != nil || pl.ToSend == 0 {
+	if opts.SpoolAtMost <= 0 || !r.Unspooled || !v.send || v.owed != nil || pl.ToSend == 0 || !pl.Spool.Used() {
 		return false
 	}
 	pl.Spooled = pl.ToSend
 	return true
 }
 
-// fit, for a part of a long run (opts.SpoolAtMost) from a Fresh gen that
-// it would outlive, caps the rows sent from gen (Plan.Spooled) to those
-// whose last leaves within MaxSpoolAge of gen's start, and reports whether
-// one at least does: the part after them renders the rest afresh.
-func (pl *Plan) fit(gen *spool.Generation, opts *Options) bool {
-	if opts.SpoolAtMost <= 0 || opts.RunFor == nil || !Fresh(gen, opts.Now()) {
+// sendsFrom reports whether the run may send from gen the rows to send
+// decided from it (fromGeneration): yes when it sends none (none to send,
+// or opts.SendsNone), or when the last leaves in time (fitting); for a
+// part of a long run (opts.SpoolAtMost), also when one at least does,
+// capping the rows sent from gen to those (Plan.Spooled): the part after
+// them renders the rest afresh. No otherwise: the rows are rendered again.
+func (pl *Plan) sendsFrom(gen *spool.Generation, opts *Options) bool {
+	n := pl.fromGeneration()
+	if n == 0 || opts.SendsNone {
+		return true
+	}
+	fit := opts.fitting(gen, n)
+	switch {
+	case fit == n:
+		return true
+	case fit == 0 || opts.SpoolAtMost <= 0:
 		return false
 	}
-	n := sort.Search(pl.fromGeneration(), func(i int) bool { return opts.outlives(gen, i+1) })
-	if n == 0 {
-		return false
-	}
-	pl.Spooled = n
+	pl.Spooled = fit
 	return true
 }
 

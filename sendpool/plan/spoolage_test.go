@@ -173,6 +173,9 @@ func TestPartReusesWhatFits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := pl.Spool.MarkUsed(); err != nil { // a part sent from it, then was interrupted
+		t.Fatal(err)
+	}
 	started := pl.Spool.Started()
 	for _, c := range []struct {
 		after   time.Duration
