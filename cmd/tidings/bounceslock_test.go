@@ -70,3 +70,25 @@ func TestBouncesCutInterruptedReopening(t *testing.T) {
 	}
 	p.release()
 }
+
+// TestBouncesCutReopenMaxTime: when --max-time ran out while the run
+// opened the new session it passes a cut message over on (its POP3 login
+// waiting on the lock the session cut short still holds), the stopped
+// run's line lost --max-time's advice to give the run more time, the
+// error of the new session hiding its cause. With --delete (the report
+// read not deleted either: the lock holds), it names the limit and gives
+// the advice.
+func TestBouncesCutReopenMaxTime(t *testing.T) {
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}, Settings: "pop3_lock_session = yes\n"})
+	camp, p := slowCampaign(t, d, "pop3", 0, "6s")
+	for _, r := range fiveBounces(t, camp) {
+		d.Deliver(t, bounceUser, r)
+	}
+	p.holds()
+	defer p.release()
+	p.armCut("RETR 2\r\n")
+	out, errOut, code := runCLI(t, "bounces", "--delete", "--max-time", "4s", camp)
+	if code != exitUnusable || !strings.Contains(errOut, "(--max-time) too: when they fill it, give one run more time") {
+		t.Fatalf("exit %d, want %d, the advice to give the run more time\n%s%s", code, exitUnusable, out, errOut)
+	}
+}
