@@ -36,7 +36,7 @@ func openIMAP(ctx context.Context, cfg Config) (*imapBox, error) {
 
 func (b *imapBox) List(ctx context.Context, since time.Time) ([]Entry, error) {
 	var uids []uint32
-	err := b.s.do(ctx, "LIST", func() error {
+	err := b.s.do(ctx, "UID SEARCH", func() error {
 		var err error
 		uids, err = b.s.searchUIDs(&imap.SearchCriteria{WithoutFlags: []string{imap.DeletedFlag}, Since: since})
 		return err
@@ -45,7 +45,7 @@ func (b *imapBox) List(ctx context.Context, since time.Time) ([]Entry, error) {
 	for len(uids) > 0 && err == nil {
 		chunk := uids[:min(len(uids), listChunk)]
 		uids = uids[len(chunk):]
-		err = b.s.do(ctx, "LIST", func() error {
+		err = b.s.do(ctx, sizesStep, func() error {
 			b.s.allow(len(chunk), 0)
 			msgs, err := b.s.fetch(uidSet(chunk), []imap.FetchItem{imap.FetchUid, imap.FetchRFC822Size, imap.FetchFlags})
 			for _, m := range msgs {
@@ -59,6 +59,10 @@ func (b *imapBox) List(ctx context.Context, since time.Time) ([]Entry, error) {
 	slices.SortFunc(list, func(a, b Entry) int { return cmpUID(a.ID, b.ID) })
 	return list, err
 }
+
+// sizesStep names List's FETCH of RFC822.SIZE and FLAGS in its errors
+// (IMAP's LIST, which it was called, is the folder command).
+const sizesStep = "FETCH of the messages' sizes"
 
 // listChunk is how many messages List asks the size of in one exchange:
 // the UIDs come from the server's SEARCH, and an exchange's bounds grow
