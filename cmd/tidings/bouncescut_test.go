@@ -269,3 +269,34 @@ func TestBouncesCutListIMAP(t *testing.T) {
 		t.Errorf("journal has %d feedback records, want 4", n)
 	}
 }
+
+// TestBouncesCutListPOP3: the same over POP3 (Dovecot, the proxy closing
+// the connection when LIST passes, LIST 2, and RETR 2): every run
+// stopped at LIST, exit 2. The sizes are asked for one message at a time
+// (LIST n) on a new session, message 2 listed with its size not known,
+// then passed over and counted as any message that cuts the connection;
+// the third run skips it unread.
+func TestBouncesCutListPOP3(t *testing.T) {
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+	camp, p := slowCampaign(t, d, "pop3", 0, "10s")
+	for _, r := range fiveBounces(t, camp) {
+		d.Deliver(t, bounceUser, r)
+	}
+	for i, c := range []struct {
+		code int
+		want string
+	}{
+		{exitSomeFailed, ` (size not known, from "MAILER-DAEMON@mx.example.net", subject "Undelivered Mail Returned to Sender"): unreadable: the server closed the connection when asked for it, on a new session too (`},
+		{exitSomeFailed, "in 2 runs now ("},
+		{exitOK, `(size not known, from "MAILER-DAEMON@mx.example.net", subject "Undelivered Mail Returned to Sender"): passed over unread: the server closed the connection when asked for it, in 2 runs`},
+	} {
+		p.armCut("LIST\r\n", "LIST 2\r\n", "RETR 2\r\n")
+		out, errOut, code := runCLI(t, "bounces", camp)
+		if code != c.code || !strings.Contains(out, c.want) {
+			t.Fatalf("run %d: exit %d, want %d, saying %q\n%s%s", i+1, code, c.code, c.want, out, errOut)
+		}
+	}
+	if n := feedbackRecords(t, camp); n != 4 {
+		t.Errorf("journal has %d feedback records, want 4", n)
+	}
+}

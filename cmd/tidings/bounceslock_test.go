@@ -94,27 +94,34 @@ func TestBouncesCutReopenMaxTime(t *testing.T) {
 }
 
 // TestBouncesCutListInterrupted: Ctrl-C while the run asks for the sizes
-// apart on a new session, after the listing's size FETCH was cut (the
-// new session's FETCH held by the proxy), ends the run as every
-// interrupted command ends, exit 130.
+// apart on a new session, after the listing's size FETCH (IMAP) or LIST
+// (POP3) was cut (the new session's FETCH, or LIST 1, held by the proxy),
+// ends the run as every interrupted command ends, exit 130.
 func TestBouncesCutListInterrupted(t *testing.T) {
-	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
-	camp, p := slowCampaign(t, d, "imap", 0, "20s")
-	for _, r := range fiveBounces(t, camp) {
-		d.Deliver(t, bounceUser, r)
-	}
-	p.armCut("UID FETCH 1:5 (UID RFC822.SIZE FLAGS)")
-	p.stall("UID FETCH 1:2 (UID RFC822.SIZE FLAGS)")
-	ctx, cancel := context.WithCancelCause(t.Context())
-	go func() {
-		<-p.accepted // the run's session
-		<-p.accepted // the new one, its size FETCH held
-		cancel(errInterrupted)
-	}()
-	var out, errOut bytes.Buffer
-	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
-	err := execute(ctx, g, []string{"bounces", camp})
-	if code := exitCode(err); code != exitInterrupted {
-		t.Fatalf("exit %d, want %d (%v)\n%s%s", code, exitInterrupted, err, out.String(), errOut.String())
+	for _, c := range []struct{ protocol, cut, held string }{
+		{"imap", "UID FETCH 1:5 (UID RFC822.SIZE FLAGS)", "UID FETCH 1:2 (UID RFC822.SIZE FLAGS)"},
+		{"pop3", "LIST\r\n", "LIST 1\r\n"},
+	} {
+		t.Run(c.protocol, func(t *testing.T) {
+			d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+			camp, p := slowCampaign(t, d, c.protocol, 0, "20s")
+			for _, r := range fiveBounces(t, camp) {
+				d.Deliver(t, bounceUser, r)
+			}
+			p.armCut(c.cut)
+			p.stall(c.held)
+			ctx, cancel := context.WithCancelCause(t.Context())
+			go func() {
+				<-p.accepted // the run's session
+				<-p.accepted // the new one, its size command held
+				cancel(errInterrupted)
+			}()
+			var out, errOut bytes.Buffer
+			g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+			err := execute(ctx, g, []string{"bounces", camp})
+			if code := exitCode(err); code != exitInterrupted {
+				t.Fatalf("exit %d, want %d (%v)\n%s%s", code, exitInterrupted, err, out.String(), errOut.String())
+			}
+		})
 	}
 }

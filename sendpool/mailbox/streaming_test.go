@@ -226,7 +226,8 @@ func dripPOP3Session(conn net.Conn, every time.Duration) {
 		if err != nil {
 			return
 		}
-		switch verb, _, _ := strings.Cut(strings.TrimSpace(line), " "); strings.ToUpper(verb) {
+		verb, arg, _ := strings.Cut(strings.TrimSpace(line), " ")
+		switch strings.ToUpper(verb) {
 		case "CAPA":
 			fmt.Fprint(conn, "-ERR no\r\n")
 		case "USER", "PASS", "DELE", "NOOP":
@@ -234,6 +235,10 @@ func dripPOP3Session(conn net.Conn, every time.Duration) {
 		case "UIDL":
 			fmt.Fprint(conn, "+OK\r\n1 msg-1\r\n.\r\n")
 		case "LIST":
+			if arg != "" {
+				fmt.Fprint(conn, "+OK 1 100\r\n")
+				break
+			}
 			fmt.Fprint(conn, "+OK\r\n1 100\r\n.\r\n")
 		case "RETR":
 			fmt.Fprint(conn, "+OK\r\n")
