@@ -107,6 +107,9 @@ func printMemory(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, d
 // its header gave ("" when it gave none).
 func messageNamed(id string, size int64, from, subject string) string {
 	s := fmt.Sprintf("message %s (%s", id, report.Plural(int(size), "byte"))
+	if size < 0 {
+		s = fmt.Sprintf("message %s (size not known", id) // its size FETCH cut the connection
+	}
 	if from != "" {
 		s += fmt.Sprintf(", from %q", from)
 	}

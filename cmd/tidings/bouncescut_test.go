@@ -212,3 +212,91 @@ func TestBouncesCutMove(t *testing.T) {
 		t.Errorf("journal has %d feedback records, want 5", n)
 	}
 }
+
+// TestBouncesCutListNamed: over IMAP, a cut while the mailbox was listed
+// said "LIST", which is IMAP's folder command, for the UID SEARCH the
+// server got (and for the size FETCH: TestEndlessResponsesAfterLongSearch
+// and TestBouncesCutListIMAP). It is named as the server got it. (A cut
+// SEARCH names no message: it stops the run, exit 2.)
+func TestBouncesCutListNamed(t *testing.T) {
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+	camp, p := slowCampaign(t, d, "imap", 0, "10s")
+	for _, r := range fiveBounces(t, camp) {
+		d.Deliver(t, bounceUser, r)
+	}
+	for _, c := range []struct{ marker, named string }{
+		{"UID SEARCH", "mailbox: UID SEARCH: the server closed the connection"},
+	} {
+		p.armCut(c.marker)
+		out, errOut, code := runCLI(t, "bounces", camp)
+		if code != exitUnusable || !strings.Contains(errOut, c.named) || strings.Contains(errOut, "LIST") {
+			t.Errorf("cut at %s: exit %d, want %d, naming %q\n%s%s", c.marker, code, exitUnusable, c.named, out, errOut)
+		}
+	}
+}
+
+// TestBouncesCutListIMAP: a message whose size the server cannot work
+// out (Dovecot crashing on a damaged one: the proxy closes the
+// connection when a size FETCH naming it passes, and when its own
+// FETCH does) stopped every run while the mailbox was listed, exit 2,
+// before any message was read. The sizes are asked for in halves on new
+// sessions down to that message, which is then asked for, passed over
+// and counted as any message that cuts the connection, the others read;
+// the third run skips it unread.
+func TestBouncesCutListIMAP(t *testing.T) {
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+	camp, p := slowCampaign(t, d, "imap", 0, "10s")
+	for _, r := range fiveBounces(t, camp) {
+		d.Deliver(t, bounceUser, r)
+	}
+	cuts := []string{"UID FETCH 1:5 (UID RFC822.SIZE FLAGS)", "UID FETCH 1:2 (UID RFC822.SIZE FLAGS)", "UID FETCH 2 (UID RFC822.SIZE FLAGS)", "UID FETCH 2 (UID RFC822.SIZE)"}
+	const named = `message 2 (size not known, from "MAILER-DAEMON@mx.example.net", subject "Undelivered Mail Returned to Sender")`
+	for i, c := range []struct {
+		code int
+		want string
+	}{
+		{exitSomeFailed, named + ": unreadable: the server closed the connection when asked for it, on a new session too ("},
+		{exitSomeFailed, "in 2 runs now ("},
+		{exitOK, named + ": passed over unread: the server closed the connection when asked for it, in 2 runs"},
+	} {
+		p.armCut(cuts...)
+		out, errOut, code := runCLI(t, "bounces", camp)
+		if code != c.code || !strings.Contains(out, c.want) {
+			t.Fatalf("run %d: exit %d, want %d, saying %q\n%s%s", i+1, code, c.code, c.want, out, errOut)
+		}
+	}
+	if n := feedbackRecords(t, camp); n != 4 {
+		t.Errorf("journal has %d feedback records, want 4", n)
+	}
+}
+
+// TestBouncesCutListPOP3: the same over POP3 (Dovecot, the proxy closing
+// the connection when LIST passes, LIST 2, and RETR 2): every run
+// stopped at LIST, exit 2. The sizes are asked for one message at a time
+// (LIST n) on a new session, message 2 listed with its size not known,
+// then passed over and counted as any message that cuts the connection;
+// the third run skips it unread.
+func TestBouncesCutListPOP3(t *testing.T) {
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+	camp, p := slowCampaign(t, d, "pop3", 0, "10s")
+	for _, r := range fiveBounces(t, camp) {
+		d.Deliver(t, bounceUser, r)
+	}
+	for i, c := range []struct {
+		code int
+		want string
+	}{
+		{exitSomeFailed, ` (size not known, from "MAILER-DAEMON@mx.example.net", subject "Undelivered Mail Returned to Sender"): unreadable: the server closed the connection when asked for it, on a new session too (`},
+		{exitSomeFailed, "in 2 runs now ("},
+		{exitOK, `(size not known, from "MAILER-DAEMON@mx.example.net", subject "Undelivered Mail Returned to Sender"): passed over unread: the server closed the connection when asked for it, in 2 runs`},
+	} {
+		p.armCut("LIST\r\n", "LIST 2\r\n", "RETR 2\r\n")
+		out, errOut, code := runCLI(t, "bounces", camp)
+		if code != c.code || !strings.Contains(out, c.want) {
+			t.Fatalf("run %d: exit %d, want %d, saying %q\n%s%s", i+1, code, c.code, c.want, out, errOut)
+		}
+	}
+	if n := feedbackRecords(t, camp); n != 4 {
+		t.Errorf("journal has %d feedback records, want 4", n)
+	}
+}

@@ -70,3 +70,58 @@ func TestBouncesCutInterruptedReopening(t *testing.T) {
 	}
 	p.release()
 }
+
+// TestBouncesCutReopenMaxTime: when --max-time ran out while the run
+// opened the new session it passes a cut message over on (its POP3 login
+// waiting on the lock the session cut short still holds), the stopped
+// run's line lost --max-time's advice to give the run more time, the
+// error of the new session hiding its cause. With --delete (the report
+// read not deleted either: the lock holds), it names the limit and gives
+// the advice.
+func TestBouncesCutReopenMaxTime(t *testing.T) {
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}, Settings: "pop3_lock_session = yes\n"})
+	camp, p := slowCampaign(t, d, "pop3", 0, "6s")
+	for _, r := range fiveBounces(t, camp) {
+		d.Deliver(t, bounceUser, r)
+	}
+	p.holds()
+	defer p.release()
+	p.armCut("RETR 2\r\n")
+	out, errOut, code := runCLI(t, "bounces", "--delete", "--max-time", "4s", camp)
+	if code != exitUnusable || !strings.Contains(errOut, "(--max-time) too: when they fill it, give one run more time") {
+		t.Fatalf("exit %d, want %d, the advice to give the run more time\n%s%s", code, exitUnusable, out, errOut)
+	}
+}
+
+// TestBouncesCutListInterrupted: Ctrl-C while the run asks for the sizes
+// apart on a new session, after the listing's size FETCH (IMAP) or LIST
+// (POP3) was cut (the new session's FETCH, or LIST 1, held by the proxy),
+// ends the run as every interrupted command ends, exit 130.
+func TestBouncesCutListInterrupted(t *testing.T) {
+	for _, c := range []struct{ protocol, cut, held string }{
+		{"imap", "UID FETCH 1:5 (UID RFC822.SIZE FLAGS)", "UID FETCH 1:2 (UID RFC822.SIZE FLAGS)"},
+		{"pop3", "LIST\r\n", "LIST 1\r\n"},
+	} {
+		t.Run(c.protocol, func(t *testing.T) {
+			d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+			camp, p := slowCampaign(t, d, c.protocol, 0, "20s")
+			for _, r := range fiveBounces(t, camp) {
+				d.Deliver(t, bounceUser, r)
+			}
+			p.armCut(c.cut)
+			p.stall(c.held)
+			ctx, cancel := context.WithCancelCause(t.Context())
+			go func() {
+				<-p.accepted // the run's session
+				<-p.accepted // the new one, its size command held
+				cancel(errInterrupted)
+			}()
+			var out, errOut bytes.Buffer
+			g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+			err := execute(ctx, g, []string{"bounces", camp})
+			if code := exitCode(err); code != exitInterrupted {
+				t.Fatalf("exit %d, want %d (%v)\n%s%s", code, exitInterrupted, err, out.String(), errOut.String())
+			}
+		})
+	}
+}

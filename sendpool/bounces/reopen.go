@@ -11,14 +11,15 @@ import (
 
 // passOver goes on, after an exchange about one message overran its
 // bounds or was cut (err) and ended the session, on a new one when mb can open one
-// (a Reopener). When it cannot, the error says why, wrapping err.
+// (a Reopener). When it cannot, the error says why: err when mb is no
+// Reopener or ctx is done, else a *reopenError.
 func passOver(ctx context.Context, mb Mailbox, err error) error {
 	ro, ok := mb.(Reopener)
 	if !ok || ctx.Err() != nil {
 		return err
 	}
 	if rerr := ro.Reopen(ctx); rerr != nil {
-		return fmt.Errorf("%w; reading on past it on a new session failed: %v%s", err, rerr, lockedOut(mb, rerr))
+		return &reopenError{fmt.Errorf("%v; reading on past it on a new session failed: %v%s", err, rerr, lockedOut(mb, rerr)), rerr}
 	}
 	return nil
 }
@@ -91,14 +92,25 @@ func (ix *Index) readAgainCut(ctx context.Context, mb Mailbox, e mailbox.Entry, 
 		return f, err
 	}
 	if serr := passOver(ctx, mb, fe.err); serr != nil {
-		return f, &fetchError{&reopenError{serr}}
+		return f, &fetchError{serr}
 	}
 	return ix.read(ctx, mb, e, rule, campaignName)
 }
 
-// reopenError is a new session that could not be opened after a cut:
-// the run stops there, and no message is at fault (it unwraps to
-// nothing, so that it is neither a cut nor an overrun).
-type reopenError struct{ err error }
+// reopenError is a new session that could not be opened after a cut or
+// an overrun (err says both): the run stops there, and no message is at
+// fault. It unwraps to why the new session failed (cause: the run's
+// --max-time, an interrupt), but not when that was a cut or an overrun
+// itself, so that it is never one of a message's.
+type reopenError struct{ err, cause error }
 
 func (e *reopenError) Error() string { return e.err.Error() }
+
+// Unwrap is why the new session failed, nil when that was a cut or an
+// overrun (cutShort).
+func (e *reopenError) Unwrap() error {
+	if cutShort(e.cause) {
+		return nil
+	}
+	return e.cause
+}

@@ -55,7 +55,7 @@ type LimitError struct {
 	// Addr is the server's host:port.
 	Addr string
 	// Command is the command in flight ("UID FETCH", "RETR"), Step what
-	// the session was doing ("FETCH of message 7", "LIST", "connect").
+	// the session was doing ("FETCH of message 7", "UID SEARCH", "connect").
 	Command, Step string
 	// Limit is the bound reached, in words.
 	Limit string

@@ -36,7 +36,7 @@ func openIMAP(ctx context.Context, cfg Config) (*imapBox, error) {
 
 func (b *imapBox) List(ctx context.Context, since time.Time) ([]Entry, error) {
 	var uids []uint32
-	err := b.s.do(ctx, "LIST", func() error {
+	err := b.s.do(ctx, "UID SEARCH", func() error {
 		var err error
 		uids, err = b.s.searchUIDs(&imap.SearchCriteria{WithoutFlags: []string{imap.DeletedFlag}, Since: since})
 		return err
@@ -45,20 +45,81 @@ func (b *imapBox) List(ctx context.Context, since time.Time) ([]Entry, error) {
 	for len(uids) > 0 && err == nil {
 		chunk := uids[:min(len(uids), listChunk)]
 		uids = uids[len(chunk):]
-		err = b.s.do(ctx, "LIST", func() error {
-			b.s.allow(len(chunk), 0)
-			msgs, err := b.s.fetch(uidSet(chunk), []imap.FetchItem{imap.FetchUid, imap.FetchRFC822Size, imap.FetchFlags})
-			for _, m := range msgs {
-				if !slices.Contains(m.Flags, imap.DeletedFlag) {
-					list = append(list, Entry{ID: strconv.FormatUint(uint64(m.Uid), 10), Size: int64(m.Size)})
-				}
-			}
-			return err
-		})
+		var got []Entry
+		got, err = b.sizes(ctx, chunk)
+		if Dropped(err) && ctx.Err() == nil {
+			got, err = b.sizesApart(ctx, chunk)
+		}
+		list = append(list, got...)
 	}
 	slices.SortFunc(list, func(a, b Entry) int { return cmpUID(a.ID, b.ID) })
 	return list, err
 }
+
+// sizes asks for the sizes of the messages uids in one exchange,
+// leaving out those another client marked \Deleted.
+func (b *imapBox) sizes(ctx context.Context, uids []uint32) ([]Entry, error) {
+	var list []Entry
+	err := b.s.do(ctx, sizesStep, func() error {
+		b.s.allow(len(uids), 0)
+		msgs, err := b.s.fetch(uidSet(uids), []imap.FetchItem{imap.FetchUid, imap.FetchRFC822Size, imap.FetchFlags})
+		for _, m := range msgs {
+			if !slices.Contains(m.Flags, imap.DeletedFlag) {
+				list = append(list, Entry{ID: strconv.FormatUint(uint64(m.Uid), 10), Size: int64(m.Size)})
+			}
+		}
+		return err
+	})
+	return list, err
+}
+
+// sizesApart asks for the sizes of uids, whose FETCH made the server
+// close the connection, in halves, each on a new session, down to one
+// message: one whose size FETCH cuts the connection too is listed with
+// Size -1 (not known), for the caller to ask for it as for any other (a
+// server that cannot work out a damaged message's size most likely
+// cannot give it either: the caller's rule for a message that cuts the
+// connection holds).
+func (b *imapBox) sizesApart(ctx context.Context, uids []uint32) ([]Entry, error) {
+	if len(uids) == 1 {
+		return []Entry{{ID: strconv.FormatUint(uint64(uids[0]), 10), Size: -1}}, nil
+	}
+	var list []Entry
+	for _, half := range [][]uint32{uids[:len(uids)/2], uids[len(uids)/2:]} {
+		if err := b.reopen(ctx); err != nil {
+			return list, err
+		}
+		got, err := b.sizes(ctx, half)
+		if Dropped(err) && ctx.Err() == nil {
+			got, err = b.sizesApart(ctx, half)
+		}
+		if list = append(list, got...); err != nil {
+			return list, err
+		}
+	}
+	return list, nil
+}
+
+// reopen ends b's session, which the server closed, and opens another
+// on the same folder: one whose UIDVALIDITY changed (the folder made
+// anew, its UIDs others) is an error.
+func (b *imapBox) reopen(ctx context.Context) error {
+	b.s.close()
+	nb, err := openIMAP(ctx, b.s.cfg)
+	if err != nil {
+		return fmt.Errorf("mailbox: a new session, to ask for the sizes apart after the server closed the connection: %w", err)
+	}
+	if nb.uidValidity != b.uidValidity {
+		nb.s.close()
+		return fmt.Errorf("mailbox: the new session's folder %q is another (UIDVALIDITY %d, was %d)", b.s.selected, nb.uidValidity, b.uidValidity)
+	}
+	b.s = nb.s
+	return nil
+}
+
+// sizesStep names List's FETCH of RFC822.SIZE and FLAGS in its errors
+// (IMAP's LIST, which it was called, is the folder command).
+const sizesStep = "FETCH of the messages' sizes"
 
 // listChunk is how many messages List asks the size of in one exchange:
 // the UIDs come from the server's SEARCH, and an exchange's bounds grow

@@ -13,7 +13,9 @@ type Entry struct {
 	// the folder read, or its POP3 unique-id (UIDL).
 	ID string
 	// Size is the message's size in octets as the server counts it
-	// (RFC822.SIZE, or POP3 LIST, which may be an estimate).
+	// (RFC822.SIZE, or POP3 LIST, which may be an estimate); -1 when
+	// the server closed the connection when asked for it, on new sessions
+	// too (IMAP: see imapBox.sizesApart).
 	Size int64
 }
 

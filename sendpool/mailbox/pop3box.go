@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -113,6 +115,9 @@ func (b *pop3Box) List(ctx context.Context, _ time.Time) ([]Entry, error) {
 		return nil, err
 	}
 	sizes, err := b.list(ctx, ids)
+	if Dropped(err) && ctx.Err() == nil {
+		ids, sizes, err = b.listApart(ctx)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -146,6 +151,55 @@ func (b *pop3Box) list(ctx context.Context, ids map[int]string) ([]pop3.ListEntr
 	return sizes, nil
 }
 
+// listApart asks, after LIST made the server close the connection, for
+// the size of each message apart (LIST n) on a new session, and each
+// after one that cut the connection too on another: that one is listed
+// with size -1 (not known), for the caller to ask for it as for any
+// other (a server that cannot work out a damaged message's size most
+// likely cannot give it either: the caller's rule for a message that
+// cuts the connection holds). It returns the new session's unique-ids.
+func (b *pop3Box) listApart(ctx context.Context) (map[int]string, []pop3.ListEntry, error) {
+	if err := b.reopen(ctx); err != nil {
+		return nil, nil, err
+	}
+	ids, err := b.uidl(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	nums := slices.Sorted(maps.Keys(ids))
+	sizes := make([]pop3.ListEntry, 0, len(nums))
+	b.sizes = make(map[string]int64, len(nums))
+	for _, n := range nums {
+		var size int64
+		err := b.step(ctx, "LIST", 0, func(ctx context.Context) (err error) {
+			size, err = b.c.ListOne(ctx, n)
+			return err
+		})
+		if Dropped(err) && ctx.Err() == nil {
+			size, err = -1, b.reopen(ctx)
+		}
+		if err != nil {
+			return nil, nil, wrapPOP3(err)
+		}
+		sizes = append(sizes, pop3.ListEntry{Num: n, Size: size})
+		b.sizes[ids[n]] = size
+	}
+	return ids, sizes, nil
+}
+
+// reopen ends b's session, which the server closed, and opens another
+// (its message numbers those of the last: the session ended in a cut
+// removed nothing).
+func (b *pop3Box) reopen(ctx context.Context) error {
+	b.c.Close()
+	nb, err := openPOP3(ctx, b.cfg)
+	if err != nil {
+		return fmt.Errorf("mailbox: a new session, to ask for the sizes apart after the server closed the connection: %w", err)
+	}
+	b.c = nb.c
+	return nil
+}
+
 // uidl reads the unique-ids anew, within the bounds of one exchange:
 // message number → unique-id, and keeps the other way round for Fetch and
 // Delete.
@@ -175,20 +229,13 @@ func (b *pop3Box) uidl(ctx context.Context) (map[int]string, error) {
 }
 
 // num is id's message number in this session, asking for UIDL once when
-// id is not known yet, and for the messages' sizes with it when this
-// session did not List (a new one, opened after an exchange overran).
+// id is not known yet.
 func (b *pop3Box) num(ctx context.Context, id string) (int, error) {
 	if n, ok := b.nums[id]; ok {
 		return n, nil
 	}
-	ids, err := b.uidl(ctx)
-	if err != nil {
+	if _, err := b.uidl(ctx); err != nil {
 		return 0, err
-	}
-	if b.sizes == nil {
-		if _, err := b.list(ctx, ids); err != nil {
-			return 0, err
-		}
 	}
 	if n, ok := b.nums[id]; ok {
 		return n, nil
@@ -208,7 +255,37 @@ func (b *pop3Box) Fetch(ctx context.Context, id string, max int64) ([]byte, erro
 	if max <= 0 {
 		return nil, fmt.Errorf("mailbox: fetching %s: the size cap %d is not positive", id, max)
 	}
+	if _, ok := b.sizes[id]; !ok {
+		// A session that did not List (a new one, opened after an
+		// exchange overran or was cut): the size of this one message,
+		// which a server that cannot give it cannot work out either.
+		if err := b.sizeOf(ctx, id); err != nil {
+			return nil, err
+		}
+	}
 	return b.get(ctx, id, max, "RETR", b.expected(id, max), b.c.Retr)
+}
+
+// sizeOf asks for the size of message id (LIST n), for the time its RETR
+// may take.
+func (b *pop3Box) sizeOf(ctx context.Context, id string) error {
+	n, err := b.num(ctx, id)
+	if err != nil {
+		return err
+	}
+	var size int64
+	err = b.step(ctx, "LIST of message "+id, 0, func(ctx context.Context) (err error) {
+		size, err = b.c.ListOne(ctx, n)
+		return err
+	})
+	if err != nil {
+		return messageError(id, 0, err)
+	}
+	if b.sizes == nil {
+		b.sizes = map[string]int64{}
+	}
+	b.sizes[id] = size
+	return nil
 }
 
 func (b *pop3Box) Head(ctx context.Context, id string, max int64) ([]byte, error) {

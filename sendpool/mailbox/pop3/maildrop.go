@@ -62,6 +62,27 @@ func (c *Client) List(ctx context.Context) ([]ListEntry, error) {
 	return list, err
 }
 
+// ListOne returns the size of message n (LIST n), in octets as the
+// server counts it.
+func (c *Client) ListOne(ctx context.Context, n int) (int64, error) {
+	var size int64
+	err := c.do(ctx, "LIST", func() error {
+		text, err := c.cmd("LIST", n)
+		if err != nil {
+			return err
+		}
+		var got int
+		if got, size, err = parsePair(text); err == nil && got != n {
+			err = fmt.Errorf("%w: the reply names message %d", errProtocol, got)
+		}
+		if err != nil {
+			return fmt.Errorf("pop3: LIST %d: %w", n, err)
+		}
+		return nil
+	})
+	return size, err
+}
+
 // UIDL returns every message's number and unique-id, in the server's order,
 // without those marked with Dele.
 func (c *Client) UIDL(ctx context.Context) ([]UIDLEntry, error) {
