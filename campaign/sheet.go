@@ -191,7 +191,7 @@ func spacedHeaders(spaced []string) string {
 		return "header " + spaced[0] + " has white space around it; read without it"
 	}
 	named := spaced[:min(len(spaced), maxSpacedHeaders)]
-	list := strings.Join(named[:len(named)-1], ", ") + " and " + named[len(named)-1]
+	list := JoinAnd(named)
 	if more := len(spaced) - len(named); more > 0 {
 		list = strings.Join(named, ", ") + fmt.Sprintf(" and %d more", more)
 	}

@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -79,12 +80,53 @@ func ungroup(whole string, mark campaign.DecimalMark) (string, error) {
 			return "", badNumber(whole, mark)
 		}
 		if i > 0 && len(g) != 3 || i == 0 && len(groups) > 1 && len(g) > 3 {
-			return "", fmt.Errorf("a %s where the decimal mark is '%s' (recipients.decimal, or locale:'s when that is not set) must group three digits; set recipients.decimal: '%s' if the sheet writes 12%s34 for twelve point three four: %w",
-				sepName(sep), mark, other, other, errNotNumber)
+			return "", &groupError{sep: sep, mark: mark, other: other}
 		}
 	}
 	return strings.Join(groups, ""), nil
 }
+
+// groupError is ungroup's error for a group of other than three digits
+// ("030 1234567" where the decimal mark is ','): it advises the other
+// decimal mark (advice), in case the sheet writes that.
+type groupError struct {
+	sep, other string
+	mark       campaign.DecimalMark
+}
+
+func (e *groupError) Error() string {
+	return fmt.Sprintf("a %s where the decimal mark is '%s' (recipients.decimal, or locale:'s when that is not set) must group three digits%s: %v",
+		sepName(e.sep), e.mark, e.advice(), errNotNumber)
+}
+
+// advice is what e's message advises of the other decimal mark.
+func (e *groupError) advice() string {
+	return fmt.Sprintf("; set recipients.decimal: '%s' if the sheet writes 12%s34 for twelve point three four", e.other, e.other)
+}
+
+// Unwrap makes a groupError errNotNumber.
+func (e *groupError) Unwrap() error { return errNotNumber }
+
+// withoutAdvice is err, whose message (formatted already, as text/template
+// wraps a function's error) holds a groupError's, with that advice taken
+// out: for a column that names something (idLike), which no decimal mark
+// makes an amount. err itself when it holds no groupError.
+func withoutAdvice(err error) error {
+	ge := (*groupError)(nil)
+	if !errors.As(err, &ge) || !strings.Contains(err.Error(), ge.advice()) {
+		return err
+	}
+	return &cutError{err: err, msg: strings.Replace(err.Error(), ge.advice(), "", 1)}
+}
+
+// cutError is err with the message msg.
+type cutError struct {
+	err error
+	msg string
+}
+
+func (e *cutError) Error() string { return e.msg }
+func (e *cutError) Unwrap() error { return e.err }
 
 // sepName names a group separator in a message.
 func sepName(sep string) string {

@@ -73,12 +73,12 @@ func fnLower(s string) string {
 	return strings.ToLower(s)
 }
 
-// turkic reports whether s holds ı or İ, letters only the Turkic
-// languages (Turkish, Azerbaijani) write, whose i and I pair as i/İ and
-// ı/I: English rules would turn İbrahim into Ibrahim. A value with
-// neither (Şahin) cannot be told from another language's and is cased
-// as English cases it (ŞAHIN).
-func turkic(s string) bool { return strings.ContainsAny(s, "ıİ") }
+// turkic reports whether s holds ı, İ or ğ, letters only the Turkic
+// languages write, or ə, Azerbaijani's (Əli Məmmədov): their i and I pair
+// as i/İ and ı/I, and English rules would turn İbrahim into Ibrahim and
+// Elçin into ELÇIN. A value with none of them (Şahin) cannot be told from
+// another language's and is cased as English cases it (ŞAHIN).
+func turkic(s string) bool { return strings.ContainsAny(s, "ıİğĞəƏ") }
 
 // caseLanguage is the language whose casing rules fit s.
 func caseLanguage(s string) language.Tag {

@@ -472,3 +472,25 @@ func TestCaseTurkish(t *testing.T) {
 		}
 	}
 }
+
+// TestCaseTurkicLetters: a value holding ğ or ə, letters of Turkish and
+// Azerbaijani only, is cased as they do though it has no ı or İ (an
+// Azerbaijani "Elçin Məmmədov" came out "ELÇIN MƏMMƏDOV" of upper, a
+// Turkish "Buğra Çelik" "BUĞRA ÇELIK"); other names as before.
+func TestCaseTurkicLetters(t *testing.T) {
+	for _, c := range []struct {
+		f        func(string) string
+		in, want string
+	}{
+		{fnUpper, "Elçin Məmmədov", "ELÇİN MƏMMƏDOV"},
+		{fnUpper, "Buğra Çelik", "BUĞRA ÇELİK"},
+		{fnLower, "DOĞAN IRMAK", "doğan ırmak"},
+		{fnTitle, "o'BRIEN", "O'brien"},
+		{fnTitle, "MÜLLER-LÜDENSCHEIDT", "Müller-Lüdenscheidt"},
+		{fnUpper, "Ingrid Şahin", "INGRID ŞAHIN"},
+	} {
+		if got := c.f(c.in); got != c.want {
+			t.Errorf("%q: %q, want %q", c.in, got, c.want)
+		}
+	}
+}

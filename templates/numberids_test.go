@@ -88,3 +88,24 @@ func TestNumberIDRowProblem(t *testing.T) {
 		t.Errorf("amount: %v; want a problem of Beitrag without the advice", err)
 	}
 }
+
+// TestNumberIDNoDecimalAdvice: the problem of {{number 0 .Telefon}} over
+// "030 1234567" does not advise recipients.decimal: '.', which makes a
+// phone number no amount either, before saying to print it as it is
+// (rev-final, follows f711021); an amount's problem keeps that advice.
+func TestNumberIDNoDecimalAdvice(t *testing.T) {
+	yaml := "name: test\nlocale: de-DE\nfrom: \"Acme <news@acme.example>\"\nsubject: Hi\ntext: body.txt\nrecipients:\n  path: people.csv\n"
+	set, err := Compile(load(t, yaml, map[string]string{"body.txt": "{{number 0 .Telefon}} {{number 2 .Beitrag}}\n"}), []string{"email", "Telefon", "Beitrag"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const decimal = "set recipients.decimal"
+	_, err = set.Execute(campaign.Row{Number: 5, Values: map[string]string{"email": "a@x.example", "Telefon": "030 1234567", "Beitrag": "48,00"}})
+	if err == nil || strings.Contains(err.Error(), decimal) || !strings.Contains(err.Error(), "must group three digits") || !strings.Contains(err.Error(), "print it as it is") {
+		t.Errorf("phone number: %v", err)
+	}
+	_, err = set.Execute(campaign.Row{Number: 6, Values: map[string]string{"email": "a@x.example", "Telefon": "0301234567", "Beitrag": "1 23,40"}})
+	if err == nil || !strings.Contains(err.Error(), decimal) {
+		t.Errorf("amount: %v; want the decimal advice", err)
+	}
+}

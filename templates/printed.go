@@ -401,7 +401,8 @@ func (s *Set) PrintedBlank(row campaign.Row) []string {
 
 // PrintedIn names where the subject and the bodies print column as a hole
 // (Template.Printed), for a warning about its blank cells: "the subject",
-// "body.txt", "the subject and body.txt"; "the subject or the body" when
+// "body.txt", "the subject and body.txt", "the subject, body.txt and
+// body.html"; "the subject or the body" when
 // none does (a column the set does not print so).
 func (s *Set) PrintedIn(column string) string {
 	var where []string
@@ -418,5 +419,5 @@ func (s *Set) PrintedIn(column string) string {
 	if len(where) == 0 {
 		return "the subject or the body"
 	}
-	return strings.Join(where, " and ")
+	return campaign.JoinAnd(where)
 }

@@ -239,7 +239,7 @@ func (t *Template) rowError(row campaign.Row, err error) *campaign.RowError {
 	}
 	if col != "" && idLike(col) && errors.Is(err, errNotNumber) && !errors.Is(err, errEmptyNumber) {
 		// "030 1234567" under number: no decimal mark makes a phone number one.
-		err = fmt.Errorf("%w; the column %q reads as a number that names something (a phone number, a postcode, an IBAN) or a year, which number is not for: print it as it is (%s)", err, col, fieldOf(col))
+		err = fmt.Errorf("%w; the column %q reads as a number that names something (a phone number, a postcode, an IBAN) or a year, which number is not for: print it as it is (%s)", withoutAdvice(err), col, fieldOf(col))
 	}
 	return &campaign.RowError{
 		File:   t.sheet,

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/tidings/tidings/campaign"
 )
@@ -15,7 +16,8 @@ import (
 // (a word is a letter or digit, or a printing action's end or start:
 // "{{.first}} {{- .last}}"). A marker that takes a line break, or spaces
 // beside markup or punctuation, trims what trim markers are for, and is
-// not warned of. One warning per marker: the template's, not a row's.
+// not warned of; nor one beside a word of a script that puts no space
+// between words (spaceless: "{{.姓名 -}} 同学" prints "张三同学"). One warning per marker: the template's, not a row's.
 func (cp *compiler) checkTrimGlue(t *Template) {
 	src := t.source
 	for off := 0; ; {
@@ -36,9 +38,9 @@ func (cp *compiler) checkTrimGlue(t *Template) {
 		}
 		bare := "{{" + strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(body, "- "), " -")) + "}}"
 		var glued string
-		if w := wordBefore(src[:i]); strings.HasPrefix(body, "- ") && w != "" {
+		if w := wordBefore(src[:i]); strings.HasPrefix(body, "- ") && w != "" && !spaceless(w) {
 			glued = fmt.Sprintf("before it, so every message prints %q, the word and the value with no space between", w+bare)
-		} else if w := wordAfter(src[j+2:]); strings.HasSuffix(body, " -") && w != "" {
+		} else if w := wordAfter(src[j+2:]); strings.HasSuffix(body, " -") && w != "" && !spaceless(w) {
 			glued = fmt.Sprintf("after it, so every message prints %q, the value and the word with no space between", bare+w)
 		} else {
 			continue
@@ -71,7 +73,11 @@ func wordBefore(text string) string {
 		return rest[k:]
 	}
 	k := strings.LastIndexFunc(rest, func(r rune) bool { return !isWordRune(r) })
-	return rest[k+1:]
+	if k < 0 {
+		return rest
+	}
+	_, size := utf8.DecodeRuneInString(rest[k:])
+	return rest[k+size:]
 }
 
 // wordAfter is the word text, what follows a " -}}" marker, starts with
@@ -96,3 +102,16 @@ func wordAfter(text string) string {
 
 // isWordRune reports whether r is a letter or a digit.
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// spaceless reports whether w, the word or printed value beside a trim
+// marker, holds Chinese, Japanese or Thai (in its text or, for a value,
+// its column's name), scripts that put no space between words: the
+// marker prints them as they are written ("{{.姓}} {{- .名}}" 山田太郎).
+func spaceless(w string) bool {
+	for _, r := range w {
+		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai) {
+			return true
+		}
+	}
+	return false
+}

@@ -37,3 +37,24 @@ func TestTrimGlueWarned(t *testing.T) {
 		t.Errorf("%d warnings, want 4:\n%s", len(s.Warnings()), got)
 	}
 }
+
+// TestTrimGlueSpacelessScripts: a trim marker beside Chinese, Japanese or
+// Thai, which put no space between words ("{{.姓名 -}} 同学" prints
+// "张三同学" as it should, "{{.姓}} {{- .名}}" "山田太郎"), is not warned
+// of; a word after a mark of more than one byte („Hallo) is named whole.
+func TestTrimGlueSpacelessScripts(t *testing.T) {
+	body := "{{.姓名 -}} 同学，您好：\n" +
+		"{{.姓}} {{- .名}} 様\n" +
+		"„Hallo {{- .Vorname}}“\n"
+	cols := []string{"email", "姓名", "姓", "名", "Vorname"}
+	yaml := "name: test\nfrom: \"Acme <news@acme.example>\"\nsubject: Hi\ntext: body.txt\nrecipients:\n  path: people.csv\n"
+	s, err := Compile(load(t, yaml, map[string]string{"body.txt": body}), cols)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(s.Warnings(), "\n")
+	want := `body.txt:3: templates: text: {{- .Vorname}}: the trim marker takes the space before it, so every message prints "Hallo{{.Vorname}}"`
+	if len(s.Warnings()) != 1 || !strings.Contains(got, want) {
+		t.Errorf("warnings:\n%s\nwant only %q", got, want)
+	}
+}

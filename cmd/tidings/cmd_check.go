@@ -343,25 +343,9 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 		}
 	}
 	warn.Done()
-	printWarnings(g.stdout, in.SheetWarnings())
-	printWarnings(g.stdout, campaignWarnings(in, sum.ok))
-	sum.printCopyOnly(g.stdout)
-	printOwedGone(g.stdout, sum.owedGone)
-	printRevised(g.stdout, sum.revised, sum.owedAnew, false, in.Campaign.File)
-	printChangedUnsent(g.stdout, sum.changedUnsent)
-	printOtherValues(g.stdout, sum.otherValues)
-	printDuplicates(g.stdout, sum.duplicates)
-	if was := renamedFrom(ctx, in.Campaign, state); was != "" {
-		fmt.Fprintln(g.stdout, "warning:", renamedError(in.Campaign, was))
+	if err := printCheckNotes(ctx, g.stdout, in, state, &sum); err != nil {
+		return err
 	}
-	if err := foreignState(in.Campaign, state); err != nil {
-		fmt.Fprintln(g.stdout, "warning:", err)
-	}
-	changed, err := plan.Changed(in)
-	if err != nil {
-		return &unusableError{err}
-	}
-	printChanged(g.stdout, in.Campaign, changed, "will go", state)
 	fmt.Fprintln(g.stdout, sum.line(in.Campaign.Name))
 	printDKIM(g, in.Signer, opts.dnsRecords)
 	printSpoolNote(g, in.Campaign, sum.bytes-sum.dupBytes)
@@ -369,6 +353,36 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 		fmt.Fprintf(g.stdout, "warning: %s a non-ASCII local part: the server must offer SMTPUTF8 (RFC 6531): send stops before sending anything when it does not; tidings probe shows whether it does\n", hasHave(sum.utf8, "recipient"))
 	}
 	return checkVerdict(g, in.Campaign, state, decider, &sum, domains)
+}
+
+// printCheckNotes writes what check says of the campaign once its rows
+// are read (sum), before its summary line: the sheet's and the campaign's
+// warnings, the rows a send settles otherwise than their values say
+// (copies only, owed, revised, changed, duplicates), a campaign renamed or
+// another's state, and what changed since the last send. The error is an
+// *unusableError: the campaign's files could not be read to compare
+// (plan.Changed).
+func printCheckNotes(ctx context.Context, w io.Writer, in *plan.Inputs, state *journal.State, sum *checkSummary) error {
+	printWarnings(w, in.SheetWarnings())
+	printWarnings(w, campaignWarnings(in, sum.ok))
+	sum.printCopyOnly(w)
+	printOwedGone(w, sum.owedGone)
+	printRevised(w, sum.revised, sum.owedAnew, false, in.Campaign.File)
+	printChangedUnsent(w, sum.changedUnsent)
+	printOtherValues(w, sum.otherValues)
+	printDuplicates(w, sum.duplicates)
+	if was := renamedFrom(ctx, in.Campaign, state); was != "" {
+		fmt.Fprintln(w, "warning:", renamedError(in.Campaign, was))
+	}
+	if err := foreignState(in.Campaign, state); err != nil {
+		fmt.Fprintln(w, "warning:", err)
+	}
+	changed, err := plan.Changed(in)
+	if err != nil {
+		return &unusableError{err}
+	}
+	printChanged(w, in.Campaign, changed, "will go", state)
+	return nil
 }
 
 // checkVerdict ends a check: what send would stop at (a damaged

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/tidings/tidings/sendpool/plan"
+	"github.com/tidings/tidings/sendpool/report"
 )
 
 // reusedInFull is how many rows differing from their key's earlier row in
@@ -56,10 +57,14 @@ func printReused(ctx context.Context, w io.Writer, in *plan.Inputs, pairs []plan
 	}
 	for _, set := range order {
 		l := rest[set]
-		fmt.Fprintf(w, "note: %d more rows have the key of an earlier row and, as the %d above, differ from it in %s and no other: %s\n", l.N, reusedInFull, set, l.Join(", "))
+		has, differ := "rows have", "differ"
+		if l.N == 1 {
+			has, differ = "row has", "differs"
+		}
+		fmt.Fprintf(w, "note: %d more %s the key of an earlier row and, as the %d above, %s from it in %s and no other: %s\n", l.N, has, reusedInFull, differ, set, l.Join(", "))
 	}
 	if more > 0 && len(diffs) > 0 {
-		fmt.Fprintf(w, "note: and %d more rows with an earlier row's key and other values\n", more)
+		fmt.Fprintf(w, "note: and %s more with an earlier row's key and other values\n", report.Plural(more, "row"))
 	}
 	return nil
 }

@@ -181,3 +181,31 @@ func TestKeyReusedNotesGrouped(t *testing.T) {
 		t.Errorf("check --max-problems 0:\n%s%s", out, errOut)
 	}
 }
+
+// TestKeyReusedNotesOneMore: one row past the three differing in the same
+// columns is counted as one ("1 more row has", as the problem printer
+// says), not "1 more rows have" (rev-final).
+func TestKeyReusedNotesOneMore(t *testing.T) {
+	dir := t.TempDir()
+	rows := [][]string{{"email", "name", "amount"}}
+	for i := range 4 {
+		rows = append(rows, []string{fmt.Sprintf("m%d@example.com", i), "M", "48.00"})
+	}
+	for i := range 4 {
+		rows = append(rows, []string{fmt.Sprintf("m%d@example.com", i), "M", "72.00"})
+	}
+	writeFiles(t, dir, map[string]string{
+		"c.yaml":   campaignYAML(1),
+		"body.txt": "Hi {{.name}}: {{.amount}}\n",
+	})
+	writeSheet(t, filepath.Join(dir, "r.csv"), rows)
+	out, errOut, _ := runCLI(t, "check", filepath.Join(dir, "c.yaml"))
+	const one = `note: 1 more row has the key of an earlier row and, as the 3 above, differs from it in column "amount" and no other: 9` + "\n"
+	if strings.Count(out, "note: row ") != 3 || !strings.Contains(out, one) {
+		t.Errorf("check:\n%s%s", out, errOut)
+	}
+	out, errOut, _ = runCLI(t, "check", "--max-problems", "3", filepath.Join(dir, "c.yaml"))
+	if !strings.Contains(out, "note: and 1 row more with an earlier row's key and other values\n") {
+		t.Errorf("check --max-problems 3:\n%s%s", out, errOut)
+	}
+}

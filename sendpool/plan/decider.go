@@ -164,7 +164,7 @@ func RevisedWords(changed []string) string {
 			words[i] = "its values"
 		}
 	}
-	return JoinAnd(words)
+	return campaign.JoinAnd(words)
 }
 
 // Close gives back the memory of the duplicate check (journal.Deduper):

@@ -107,7 +107,7 @@ func ReusedLine(d ReusedDiff, keyCol string) string {
 	if len(parts) > 1 {
 		word = "columns"
 	}
-	return fmt.Sprintf("row %d has the key of row %d (column %q) and differs from it in %s %s", d.Row, d.First, keyCol, word, JoinAnd(parts))
+	return fmt.Sprintf("row %d has the key of row %d (column %q) and differs from it in %s %s", d.Row, d.First, keyCol, word, campaign.JoinAnd(parts))
 }
 
 // quoteClipped is v quoted, cut after 40 characters.
@@ -116,14 +116,6 @@ func quoteClipped(v string) string {
 		v = string(r[:40]) + "…"
 	}
 	return strconv.Quote(v)
-}
-
-// JoinAnd is parts joined as a list in words: "a", "a and b", "a, b and c".
-func JoinAnd(parts []string) string {
-	if len(parts) < 2 {
-		return strings.Join(parts, "")
-	}
-	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
 }
 
 // ColumnWords names columns for a note: `column "amount"`, `columns
@@ -136,5 +128,5 @@ func ColumnWords(columns []string) string {
 	if len(q) == 1 {
 		return "column " + q[0]
 	}
-	return "columns " + JoinAnd(q)
+	return "columns " + campaign.JoinAnd(q)
 }
