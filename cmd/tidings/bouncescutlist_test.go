@@ -1,0 +1,59 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// drainAccepted empties p's count of connections accepted.
+func drainAccepted(p *slowProxy) {
+	for {
+		select {
+		case <-p.accepted:
+		default:
+			return
+		}
+	}
+}
+
+// TestBouncesCutListLastIMAP: the message whose size the server cannot
+// work out is the last one listed (message 5 of 5). The halving opened a
+// new session before each half, even after the other half was listed on
+// a live one, and left the session the last cut closed in place, so the
+// first message read went to a closed connection and on a new session
+// again: 10 sessions. A new session is opened after each cut only: the
+// first, one after each of the listing's 4 cuts (1:5, 3:5, 4:5, 5), and
+// message 5's two (asked again, then its header): 7; the four others are
+// read, and a healthy run after is one session.
+func TestBouncesCutListLastIMAP(t *testing.T) {
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+	camp, p := slowCampaign(t, d, "imap", 0, "10s")
+	for _, r := range fiveBounces(t, camp) {
+		d.Deliver(t, bounceUser, r)
+	}
+	drainAccepted(p)
+	p.armCut("UID FETCH 1:5 (UID RFC822.SIZE FLAGS)", "UID FETCH 3:5 (UID RFC822.SIZE FLAGS)", "UID FETCH 4:5 (UID RFC822.SIZE FLAGS)", "UID FETCH 5 (UID RFC822.SIZE FLAGS)", "UID FETCH 5 (UID RFC822.SIZE)")
+	out, errOut, code := runCLI(t, "bounces", camp)
+	sessions := len(p.accepted)
+	if code != exitSomeFailed || !strings.Contains(out, "message 5 (size not known") {
+		t.Fatalf("exit %d, want %d, message 5's size not known\n%s%s", code, exitSomeFailed, out, errOut)
+	}
+	for _, id := range []string{"message 1 ", "message 2 ", "message 3 ", "message 4 "} {
+		if strings.Contains(out+errOut, id) {
+			t.Errorf("the run names %s\n%s%s", id, out, errOut)
+		}
+	}
+	if n := feedbackRecords(t, camp); n != 4 {
+		t.Errorf("journal has %d feedback records, want 4", n)
+	}
+	if sessions != 7 {
+		t.Errorf("the run opened %d sessions, want 7", sessions)
+	}
+	p.armCut()
+	drainAccepted(p)
+	if out, errOut, code := runCLI(t, "bounces", camp); code != exitOK || len(p.accepted) != 1 {
+		t.Errorf("healthy again: exit %d, %d sessions, want %d and 1\n%s%s", code, len(p.accepted), exitOK, out, errOut)
+	}
+}
