@@ -1,8 +1,13 @@
 package main
 
 import (
+	"net"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/emersion/go-imap"
+	"github.com/emersion/go-imap/client"
 
 	"github.com/tidings/tidings/sendpool/smtptest"
 )
@@ -77,5 +82,59 @@ func TestBouncesCutListReadPOP3(t *testing.T) {
 	out, errOut, code = runCLI(t, "bounces", camp)
 	if code != exitOK || !strings.Contains(out, "5 skipped") {
 		t.Fatalf("run 2: exit %d, want %d, the five skipped\n%s%s", code, exitOK, out, errOut)
+	}
+}
+
+// TestBouncesCutListExpungedPOP3: another client takes message 1 out of
+// the maildrop while the sizes are asked for apart (between the cut of
+// LIST 2 and the next session). The new session's message numbers are
+// not the last one's: LIST n asked for the message after the one meant,
+// and for a number past the last, which the server refused, exit 2. The
+// new session's numbers are asked for (UIDL): the four messages left
+// are listed and read (message 1, listed before, is gone when read, as
+// any message taken out while a run reads).
+func TestBouncesCutListExpungedPOP3(t *testing.T) {
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+	camp, p := slowCampaign(t, d, "pop3", 0, "10s")
+	for _, r := range fiveBounces(t, camp) {
+		d.Deliver(t, bounceUser, r)
+	}
+	p.armCut("LIST\r\n", "LIST 2\r\n")
+	p.afterCut(func() {
+		if p.hitCount() == 2 {
+			p.armCut()
+			expungeFirst(t, d)
+		}
+	})
+	out, errOut, code := runCLI(t, "bounces", camp)
+	if code != exitOK || !strings.Contains(out, "4 matched this campaign (4 bounced; 4 new), 0 unreadable") || strings.Contains(out, "ann@example.org") {
+		t.Fatalf("exit %d, want %d, the four left read\n%s%s", code, exitOK, out, errOut)
+	}
+	if n := feedbackRecords(t, camp); n != 4 {
+		t.Errorf("journal has %d feedback records, want 4", n)
+	}
+}
+
+// expungeFirst takes message 1 out of Dovecot d's INBOX, as another
+// client would.
+func expungeFirst(t *testing.T, d *smtptest.Dovecot) {
+	c, err := client.Dial(net.JoinHostPort("127.0.0.1", strconv.Itoa(d.IMAPPort)))
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	defer c.Logout()
+	set := new(imap.SeqSet)
+	set.AddNum(1)
+	for _, err := range []func() error{
+		func() error { return c.Login(bounceUser, bouncePass) },
+		func() error { _, err := c.Select("INBOX", false); return err },
+		func() error { return c.Store(set, imap.FormatFlagsOp(imap.AddFlags, true), []any{imap.DeletedFlag}, nil) },
+		func() error { return c.Expunge(nil) },
+	} {
+		if err := err(); err != nil {
+			t.Error(err)
+			return
+		}
 	}
 }

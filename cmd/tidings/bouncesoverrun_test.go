@@ -43,6 +43,7 @@ type slowProxy struct {
 	held    []net.Conn
 	bye     string // written to the client before a cut
 	once    bool   // disarm after the first hit
+	onCut   func() // run before a cut connection is closed (afterCut)
 	hits    int
 	// accepted gets a value for each connection the proxy accepts
 	// (dropped when nobody takes them).
@@ -142,6 +143,20 @@ func (p *slowProxy) sayBye(client net.Conn) {
 	}
 }
 
+// afterCut makes the proxy run fn when it cuts a connection, before the
+// client sees the cut: another client acting on the mailbox meanwhile.
+func (p *slowProxy) afterCut(fn func()) { p.mu.Lock(); defer p.mu.Unlock(); p.onCut = fn }
+
+// runOnCut runs what afterCut set, if anything.
+func (p *slowProxy) runOnCut() {
+	p.mu.Lock()
+	fn := p.onCut
+	p.mu.Unlock()
+	if fn != nil {
+		fn()
+	}
+}
+
 // floods makes the proxy, of pace zero, flood the connections it slows.
 func (p *slowProxy) floods() { p.mu.Lock(); defer p.mu.Unlock(); p.flood = true }
 
@@ -210,6 +225,7 @@ func (p *slowProxy) commands(client, server net.Conn, slowed *atomic.Bool) {
 			hit, cut, flood := p.hit(buf[:n])
 			if cut {
 				slowed.Store(true) // for holds
+				p.runOnCut()
 				p.sayBye(client)
 				return
 			}
