@@ -129,7 +129,9 @@ func expungeFirst(t *testing.T, d *smtptest.Dovecot) {
 	for _, err := range []func() error{
 		func() error { return c.Login(bounceUser, bouncePass) },
 		func() error { _, err := c.Select("INBOX", false); return err },
-		func() error { return c.Store(set, imap.FormatFlagsOp(imap.AddFlags, true), []any{imap.DeletedFlag}, nil) },
+		func() error {
+			return c.Store(set, imap.FormatFlagsOp(imap.AddFlags, true), []any{imap.DeletedFlag}, nil)
+		},
 		func() error { return c.Expunge(nil) },
 	} {
 		if err := err(); err != nil {
