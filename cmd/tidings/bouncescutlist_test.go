@@ -140,3 +140,31 @@ func expungeFirst(t *testing.T, d *smtptest.Dovecot) {
 		}
 	}
 }
+
+// TestBouncesCutListEvery: a server that closes the connection on every
+// size asked for (a restart on each, or a folder it cannot list) was
+// asked for each on a new session: about two per message over IMAP, one
+// over POP3, 70 messages listed with their sizes not known. The listing
+// stops after 64 new sessions, exit 2, saying why.
+func TestBouncesCutListEvery(t *testing.T) {
+	for _, c := range []struct{ protocol, cut string }{
+		{"imap", "RFC822.SIZE FLAGS)"},
+		{"pop3", "LIST"},
+	} {
+		t.Run(c.protocol, func(t *testing.T) {
+			d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+			camp, p := slowCampaign(t, d, c.protocol, 0, "10s")
+			for range 14 {
+				for _, r := range fiveBounces(t, camp) {
+					d.Deliver(t, bounceUser, r)
+				}
+			}
+			drainAccepted(p)
+			p.armCut(c.cut)
+			out, errOut, code := runCLI(t, "bounces", camp)
+			if code != exitUnusable || !strings.Contains(errOut, "the server closed the connection on 64 sessions while the sizes were asked for apart") || len(p.accepted) != 65 {
+				t.Fatalf("exit %d, %d sessions, want %d, 65 and the listing stopped\n%s%s", code, len(p.accepted), exitUnusable, out, errOut)
+			}
+		})
+	}
+}

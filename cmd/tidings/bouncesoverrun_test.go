@@ -56,7 +56,7 @@ func startSlowProxy(t *testing.T, port int, pace time.Duration) *slowProxy {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &slowProxy{ln: ln, target: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), pace: pace, accepted: make(chan struct{}, 64)}
+	p := &slowProxy{ln: ln, target: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), pace: pace, accepted: make(chan struct{}, 256)}
 	t.Cleanup(func() { ln.Close() })
 	go p.serve(t)
 	return p

@@ -19,6 +19,7 @@ import (
 type imapBox struct {
 	s           *session
 	uidValidity uint32 // the folder's, as SELECT gave it (0: none given)
+	reopened    listSessions
 }
 
 func openIMAP(ctx context.Context, cfg Config) (*imapBox, error) {
@@ -35,6 +36,7 @@ func openIMAP(ctx context.Context, cfg Config) (*imapBox, error) {
 }
 
 func (b *imapBox) List(ctx context.Context, since time.Time) ([]Entry, error) {
+	b.reopened = 0
 	var uids []uint32
 	err := b.s.do(ctx, "UID SEARCH", func() error {
 		var err error
@@ -106,9 +108,12 @@ func (b *imapBox) sizesApart(ctx context.Context, uids []uint32) ([]Entry, error
 // anew, its UIDs others) is an error.
 func (b *imapBox) reopen(ctx context.Context) error {
 	b.s.close()
+	if err := b.reopened.another(); err != nil {
+		return err
+	}
 	nb, err := openIMAP(ctx, b.s.cfg)
 	if err != nil {
-		return fmt.Errorf("mailbox: a new session, to ask for the sizes apart after the server closed the connection: %w", err)
+		return reopenFailed(err)
 	}
 	if nb.uidValidity != b.uidValidity {
 		nb.s.close()

@@ -20,7 +20,8 @@ type pop3Box struct {
 	nums map[string]int // unique-id → message number in this session
 	// sizes are the messages' sizes as List gave them, by unique-id: the
 	// time a RETR may take grows with its message's, not with the cap.
-	sizes map[string]int64
+	sizes    map[string]int64
+	reopened listSessions
 }
 
 func openPOP3(ctx context.Context, cfg Config) (*pop3Box, error) {
@@ -110,6 +111,7 @@ func popLoginError(cfg Config, err error) error {
 }
 
 func (b *pop3Box) List(ctx context.Context, _ time.Time) ([]Entry, error) {
+	b.reopened = 0
 	ids, err := b.uidl(ctx)
 	if err != nil {
 		return nil, err
@@ -195,9 +197,12 @@ func (b *pop3Box) listApart(ctx context.Context) (map[int]string, []pop3.ListEnt
 // taken messages out meanwhile.
 func (b *pop3Box) reopen(ctx context.Context) (map[int]string, error) {
 	b.c.Close()
+	if err := b.reopened.another(); err != nil {
+		return nil, err
+	}
 	nb, err := openPOP3(ctx, b.cfg)
 	if err != nil {
-		return nil, fmt.Errorf("mailbox: a new session, to ask for the sizes apart after the server closed the connection: %w", err)
+		return nil, reopenFailed(err)
 	}
 	b.c = nb.c
 	return b.uidl(ctx)
