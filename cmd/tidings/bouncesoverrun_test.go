@@ -43,6 +43,7 @@ type slowProxy struct {
 	held    []net.Conn
 	bye     string // written to the client before a cut
 	once    bool   // disarm after the first hit
+	onCut   func() // run before a cut connection is closed (afterCut)
 	hits    int
 	// accepted gets a value for each connection the proxy accepts
 	// (dropped when nobody takes them).
@@ -55,7 +56,7 @@ func startSlowProxy(t *testing.T, port int, pace time.Duration) *slowProxy {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &slowProxy{ln: ln, target: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), pace: pace, accepted: make(chan struct{}, 64)}
+	p := &slowProxy{ln: ln, target: net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), pace: pace, accepted: make(chan struct{}, 256)}
 	t.Cleanup(func() { ln.Close() })
 	go p.serve(t)
 	return p
@@ -142,6 +143,20 @@ func (p *slowProxy) sayBye(client net.Conn) {
 	}
 }
 
+// afterCut makes the proxy run fn when it cuts a connection, before the
+// client sees the cut: another client acting on the mailbox meanwhile.
+func (p *slowProxy) afterCut(fn func()) { p.mu.Lock(); defer p.mu.Unlock(); p.onCut = fn }
+
+// runOnCut runs what afterCut set, if anything.
+func (p *slowProxy) runOnCut() {
+	p.mu.Lock()
+	fn := p.onCut
+	p.mu.Unlock()
+	if fn != nil {
+		fn()
+	}
+}
+
 // floods makes the proxy, of pace zero, flood the connections it slows.
 func (p *slowProxy) floods() { p.mu.Lock(); defer p.mu.Unlock(); p.flood = true }
 
@@ -210,6 +225,7 @@ func (p *slowProxy) commands(client, server net.Conn, slowed *atomic.Bool) {
 			hit, cut, flood := p.hit(buf[:n])
 			if cut {
 				slowed.Store(true) // for holds
+				p.runOnCut()
 				p.sayBye(client)
 				return
 			}

@@ -61,7 +61,8 @@ type Memory struct {
 	uidls []string        // in the maildrop's order
 	known map[string]bool // uidls as a set
 	// sizes are the sizes the maildrop gave the uidls when read (none for
-	// those an older tidings kept): a server that gives a unique-id again
+	// those an older tidings kept, nor for one listed with its size not
+	// known, which a line of the file cannot hold): a server that gives a unique-id again
 	// to another message, against RFC 1939, most likely gives another
 	// size, and that message is read.
 	sizes map[string]int64
@@ -276,7 +277,7 @@ func (m *Memory) add(scope mailbox.Scope, read, left []string, listed []mailbox.
 			m.remember(e.ID)
 			m.stay[e.ID] = oldStay[e.ID]
 			switch size, ok := oldSizes[e.ID]; {
-			case readNow[e.ID]:
+			case readNow[e.ID] && e.Size >= 0: // -1: the server could not list it
 				m.sizes[e.ID] = e.Size
 			case ok:
 				m.sizes[e.ID] = size

@@ -738,3 +738,53 @@ func TestMemoryOverrunCut(t *testing.T) {
 		t.Errorf("passed over %+v, want b2, cut, in 2 runs", passed)
 	}
 }
+
+// TestMemoryOverrunSizeNotKnown: a POP3 message listed with its size not
+// known (its LIST cut the connection) that cut the connection in two
+// runs was remembered with no size, as a line written before sizes were
+// kept, which holds for any size: a message the server later gave its
+// unique-id, against RFC 1939, and could list was passed over unread.
+// The size not known is kept (SIZE -1) and holds for that message only;
+// a line without a size still holds for any.
+func TestMemoryOverrunSizeNotKnown(t *testing.T) {
+	dir := t.TempDir()
+	scope := mailbox.Scope{Key: `pop3 "h:995" "u"`}
+	listed := []mailbox.Entry{{ID: "a1", Size: 100}, {ID: "b2", Size: -1}}
+	load := func() *Memory {
+		t.Helper()
+		m, err := LoadMemory(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.readBy("r1")
+		m.skip(scope, "/l", listed, false)
+		return m
+	}
+	for range 2 {
+		msgs := []PassedOver{{ID: "b2", Size: -1, Subject: "Undelivered", Cut: true}}
+		if _, err := rememberRead(load(), scope, readings{read: []string{"a1"}, overran: msgs}, listed, Options{Bound: time.Minute}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, passed := load().passOver(listed, time.Minute); len(passed) != 1 {
+		t.Fatalf("after two runs: passed over %+v, want b2", passed)
+	}
+	other := []mailbox.Entry{{ID: "a1", Size: 100}, {ID: "b2", Size: 300}}
+	if kept, passed := load().passOver(other, time.Minute); len(passed) != 0 || idsOf(kept) != "a1 b2" {
+		t.Errorf("another message under b2, of a size listed: kept %q, passed over %+v", idsOf(kept), passed)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, ReadFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := strings.Replace(string(b), "dropped b2 2 1m0s -1 ", "dropped b2 2 1m0s ", 1)
+	if old == string(b) {
+		t.Fatalf("no dropped line of size -1 in\n%s", b)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ReadFile), []byte(old), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, passed := load().passOver(other, time.Minute); len(passed) != 1 {
+		t.Errorf("a dropped line without a size: passed over %+v, want b2", passed)
+	}
+}

@@ -32,13 +32,18 @@ const overrunRuns = 2
 type overrun struct {
 	runs          int
 	bound         time.Duration
-	size          int64  // -1: not known (a file written before sizes were kept)
+	size          int64  // as listed: -1 not known (its LIST cut), anySize in a line without one
 	subject, from string // as its header says, "" when not known
 	cut           bool
 }
 
-// of reports whether o is about a message of size.
-func (o overrun) of(size int64) bool { return o.size < 0 || o.size == size }
+// of reports whether o is about a message of size: one listed with its
+// size not known (-1) only when o's was not either.
+func (o overrun) of(size int64) bool { return o.size == anySize || o.size == size }
+
+// anySize is the size of an overrun read from a line written before sizes
+// were kept: it holds for a message of any size.
+const anySize = -2
 
 // PassedOver is a message a run did not read because the fetch of it
 // overran the bounds of one exchange in overrunRuns earlier runs, under a
@@ -146,10 +151,11 @@ func (o overrun) word() string {
 
 // line is the rest of the overran or dropped line of message id: "ID
 // RUNS BOUND SIZE SUBJECT FROM", BOUND as time.Duration writes it,
-// SUBJECT and FROM Go-quoted (SIZE left out when not known).
+// SUBJECT and FROM Go-quoted (SIZE -1 when not listed, left out when
+// any).
 func (o overrun) line(id string) string {
 	size := ""
-	if o.size >= 0 {
+	if o.size != anySize {
 		size = strconv.FormatInt(o.size, 10) + " "
 	}
 	return fmt.Sprintf("%s %d %s %s%s %s", id, o.runs, o.bound, size, strconv.Quote(o.subject), strconv.Quote(o.from))
@@ -157,7 +163,8 @@ func (o overrun) line(id string) string {
 
 // parseOverrun reads the rest of an overran line (overrun.line) into m,
 // a dropped one when cut; one without SIZE (written before sizes were
-// kept) holds for any size.
+// kept) holds for any size, one of SIZE -1 for a message listed with its
+// size not known.
 func (m *Memory) parseOverrun(rest string, cut bool) error {
 	bad := fmt.Errorf("an overran line tidings does not write: %.40q", rest)
 	f := strings.SplitN(rest, " ", 4)
@@ -169,9 +176,9 @@ func (m *Memory) parseOverrun(rest string, cut bool) error {
 	if err != nil || berr != nil || runs < 1 || bound < 0 {
 		return bad
 	}
-	size, quoted := int64(-1), f[3]
+	size, quoted := int64(anySize), f[3]
 	if n, rest, sized := strings.Cut(quoted, " "); sized && !strings.HasPrefix(quoted, `"`) {
-		if size, err = strconv.ParseInt(n, 10, 64); err != nil || size < 0 {
+		if size, err = strconv.ParseInt(n, 10, 64); err != nil || size < -1 {
 			return bad
 		}
 		quoted = rest

@@ -19,6 +19,7 @@ import (
 type imapBox struct {
 	s           *session
 	uidValidity uint32 // the folder's, as SELECT gave it (0: none given)
+	reopened    listSessions
 }
 
 func openIMAP(ctx context.Context, cfg Config) (*imapBox, error) {
@@ -35,6 +36,7 @@ func openIMAP(ctx context.Context, cfg Config) (*imapBox, error) {
 }
 
 func (b *imapBox) List(ctx context.Context, since time.Time) ([]Entry, error) {
+	b.reopened = 0
 	var uids []uint32
 	err := b.s.do(ctx, "UID SEARCH", func() error {
 		var err error
@@ -74,21 +76,22 @@ func (b *imapBox) sizes(ctx context.Context, uids []uint32) ([]Entry, error) {
 }
 
 // sizesApart asks for the sizes of uids, whose FETCH made the server
-// close the connection, in halves, each on a new session, down to one
-// message: one whose size FETCH cuts the connection too is listed with
-// Size -1 (not known), for the caller to ask for it as for any other (a
-// server that cannot work out a damaged message's size most likely
-// cannot give it either: the caller's rule for a message that cuts the
-// connection holds).
+// close b's session, in halves, down to one message, on a new session
+// after each cut only: one whose size FETCH cuts the connection too is
+// listed with Size -1 (not known), for the caller to ask for it as for
+// any other (a server that cannot work out a damaged message's size most
+// likely cannot give it either: the caller's rule for a message that
+// cuts the connection holds). It leaves b on a new session, unless it
+// could not open one (the error says why).
 func (b *imapBox) sizesApart(ctx context.Context, uids []uint32) ([]Entry, error) {
+	if err := b.reopen(ctx); err != nil {
+		return nil, err
+	}
 	if len(uids) == 1 {
 		return []Entry{{ID: strconv.FormatUint(uint64(uids[0]), 10), Size: -1}}, nil
 	}
 	var list []Entry
 	for _, half := range [][]uint32{uids[:len(uids)/2], uids[len(uids)/2:]} {
-		if err := b.reopen(ctx); err != nil {
-			return list, err
-		}
 		got, err := b.sizes(ctx, half)
 		if Dropped(err) && ctx.Err() == nil {
 			got, err = b.sizesApart(ctx, half)
@@ -105,9 +108,12 @@ func (b *imapBox) sizesApart(ctx context.Context, uids []uint32) ([]Entry, error
 // anew, its UIDs others) is an error.
 func (b *imapBox) reopen(ctx context.Context) error {
 	b.s.close()
+	if err := b.reopened.another(); err != nil {
+		return err
+	}
 	nb, err := openIMAP(ctx, b.s.cfg)
 	if err != nil {
-		return fmt.Errorf("mailbox: a new session, to ask for the sizes apart after the server closed the connection: %w", err)
+		return reopenFailed(err)
 	}
 	if nb.uidValidity != b.uidValidity {
 		nb.s.close()

@@ -20,7 +20,8 @@ type pop3Box struct {
 	nums map[string]int // unique-id → message number in this session
 	// sizes are the messages' sizes as List gave them, by unique-id: the
 	// time a RETR may take grows with its message's, not with the cap.
-	sizes map[string]int64
+	sizes    map[string]int64
+	reopened listSessions
 }
 
 func openPOP3(ctx context.Context, cfg Config) (*pop3Box, error) {
@@ -110,6 +111,7 @@ func popLoginError(cfg Config, err error) error {
 }
 
 func (b *pop3Box) List(ctx context.Context, _ time.Time) ([]Entry, error) {
+	b.reopened = 0
 	ids, err := b.uidl(ctx)
 	if err != nil {
 		return nil, err
@@ -157,12 +159,10 @@ func (b *pop3Box) list(ctx context.Context, ids map[int]string) ([]pop3.ListEntr
 // with size -1 (not known), for the caller to ask for it as for any
 // other (a server that cannot work out a damaged message's size most
 // likely cannot give it either: the caller's rule for a message that
-// cuts the connection holds). It returns the new session's unique-ids.
+// cuts the connection holds). It returns the first new session's
+// unique-ids; a message another client took out since is not listed.
 func (b *pop3Box) listApart(ctx context.Context) (map[int]string, []pop3.ListEntry, error) {
-	if err := b.reopen(ctx); err != nil {
-		return nil, nil, err
-	}
-	ids, err := b.uidl(ctx)
+	ids, err := b.reopen(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -170,13 +170,18 @@ func (b *pop3Box) listApart(ctx context.Context) (map[int]string, []pop3.ListEnt
 	sizes := make([]pop3.ListEntry, 0, len(nums))
 	b.sizes = make(map[string]int64, len(nums))
 	for _, n := range nums {
+		now, ok := b.nums[ids[n]] // its number in this session
+		if !ok {
+			continue
+		}
 		var size int64
 		err := b.step(ctx, "LIST", 0, func(ctx context.Context) (err error) {
-			size, err = b.c.ListOne(ctx, n)
+			size, err = b.c.ListOne(ctx, now)
 			return err
 		})
 		if Dropped(err) && ctx.Err() == nil {
-			size, err = -1, b.reopen(ctx)
+			size = -1
+			_, err = b.reopen(ctx)
 		}
 		if err != nil {
 			return nil, nil, wrapPOP3(err)
@@ -187,17 +192,20 @@ func (b *pop3Box) listApart(ctx context.Context) (map[int]string, []pop3.ListEnt
 	return ids, sizes, nil
 }
 
-// reopen ends b's session, which the server closed, and opens another
-// (its message numbers those of the last: the session ended in a cut
-// removed nothing).
-func (b *pop3Box) reopen(ctx context.Context) error {
+// reopen ends b's session, which the server closed, and opens another,
+// whose message numbers it asks for (UIDL): another client may have
+// taken messages out meanwhile.
+func (b *pop3Box) reopen(ctx context.Context) (map[int]string, error) {
 	b.c.Close()
+	if err := b.reopened.another(); err != nil {
+		return nil, err
+	}
 	nb, err := openPOP3(ctx, b.cfg)
 	if err != nil {
-		return fmt.Errorf("mailbox: a new session, to ask for the sizes apart after the server closed the connection: %w", err)
+		return nil, reopenFailed(err)
 	}
 	b.c = nb.c
-	return nil
+	return b.uidl(ctx)
 }
 
 // uidl reads the unique-ids anew, within the bounds of one exchange:

@@ -1,0 +1,170 @@
+package main
+
+import (
+	"net"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/emersion/go-imap"
+	"github.com/emersion/go-imap/client"
+
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// drainAccepted empties p's count of connections accepted.
+func drainAccepted(p *slowProxy) {
+	for {
+		select {
+		case <-p.accepted:
+		default:
+			return
+		}
+	}
+}
+
+// TestBouncesCutListLastIMAP: the message whose size the server cannot
+// work out is the last one listed (message 5 of 5). The halving opened a
+// new session before each half, even after the other half was listed on
+// a live one, and left the session the last cut closed in place, so the
+// first message read went to a closed connection and on a new session
+// again: 10 sessions. A new session is opened after each cut only: the
+// first, one after each of the listing's 4 cuts (1:5, 3:5, 4:5, 5), and
+// message 5's two (asked again, then its header): 7; the four others are
+// read, and a healthy run after is one session.
+func TestBouncesCutListLastIMAP(t *testing.T) {
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+	camp, p := slowCampaign(t, d, "imap", 0, "10s")
+	for _, r := range fiveBounces(t, camp) {
+		d.Deliver(t, bounceUser, r)
+	}
+	drainAccepted(p)
+	p.armCut("UID FETCH 1:5 (UID RFC822.SIZE FLAGS)", "UID FETCH 3:5 (UID RFC822.SIZE FLAGS)", "UID FETCH 4:5 (UID RFC822.SIZE FLAGS)", "UID FETCH 5 (UID RFC822.SIZE FLAGS)", "UID FETCH 5 (UID RFC822.SIZE)")
+	out, errOut, code := runCLI(t, "bounces", camp)
+	sessions := len(p.accepted)
+	if code != exitSomeFailed || !strings.Contains(out, "message 5 (size not known") {
+		t.Fatalf("exit %d, want %d, message 5's size not known\n%s%s", code, exitSomeFailed, out, errOut)
+	}
+	for _, id := range []string{"message 1 ", "message 2 ", "message 3 ", "message 4 "} {
+		if strings.Contains(out+errOut, id) {
+			t.Errorf("the run names %s\n%s%s", id, out, errOut)
+		}
+	}
+	if n := feedbackRecords(t, camp); n != 4 {
+		t.Errorf("journal has %d feedback records, want 4", n)
+	}
+	if sessions != 7 {
+		t.Errorf("the run opened %d sessions, want 7", sessions)
+	}
+	p.armCut()
+	drainAccepted(p)
+	if out, errOut, code := runCLI(t, "bounces", camp); code != exitOK || len(p.accepted) != 1 {
+		t.Errorf("healthy again: exit %d, %d sessions, want %d and 1\n%s%s", code, len(p.accepted), exitOK, out, errOut)
+	}
+}
+
+// TestBouncesCutListReadPOP3: a message whose LIST n cut the connection
+// but whose RETR on a new session did not (a server that cannot work out
+// its size alone) is read; its size not known was written to
+// bounces.read as "uidl ID -1", a line the next run refused to load.
+// The next run loads the file, skips the five read, and exits 0.
+func TestBouncesCutListReadPOP3(t *testing.T) {
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+	camp, p := slowCampaign(t, d, "pop3", 0, "10s")
+	for _, r := range fiveBounces(t, camp) {
+		d.Deliver(t, bounceUser, r)
+	}
+	p.armCut("LIST\r\n", "LIST 2\r\n")
+	out, errOut, code := runCLI(t, "bounces", camp)
+	if code != exitOK || feedbackRecords(t, camp) != 5 {
+		t.Fatalf("run 1: exit %d, %d feedback records, want %d and 5\n%s%s", code, feedbackRecords(t, camp), exitOK, out, errOut)
+	}
+	out, errOut, code = runCLI(t, "bounces", camp)
+	if code != exitOK || !strings.Contains(out, "5 skipped") {
+		t.Fatalf("run 2: exit %d, want %d, the five skipped\n%s%s", code, exitOK, out, errOut)
+	}
+}
+
+// TestBouncesCutListExpungedPOP3: another client takes message 1 out of
+// the maildrop while the sizes are asked for apart (between the cut of
+// LIST 2 and the next session). The new session's message numbers are
+// not the last one's: LIST n asked for the message after the one meant,
+// and for a number past the last, which the server refused, exit 2. The
+// new session's numbers are asked for (UIDL): the four messages left
+// are listed and read (message 1, listed before, is gone when read, as
+// any message taken out while a run reads).
+func TestBouncesCutListExpungedPOP3(t *testing.T) {
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+	camp, p := slowCampaign(t, d, "pop3", 0, "10s")
+	for _, r := range fiveBounces(t, camp) {
+		d.Deliver(t, bounceUser, r)
+	}
+	p.armCut("LIST\r\n", "LIST 2\r\n")
+	p.afterCut(func() {
+		if p.hitCount() == 2 {
+			p.armCut()
+			expungeFirst(t, d)
+		}
+	})
+	out, errOut, code := runCLI(t, "bounces", camp)
+	if code != exitOK || !strings.Contains(out, "4 matched this campaign (4 bounced; 4 new), 0 unreadable") || strings.Contains(out, "ann@example.org") {
+		t.Fatalf("exit %d, want %d, the four left read\n%s%s", code, exitOK, out, errOut)
+	}
+	if n := feedbackRecords(t, camp); n != 4 {
+		t.Errorf("journal has %d feedback records, want 4", n)
+	}
+}
+
+// expungeFirst takes message 1 out of Dovecot d's INBOX, as another
+// client would.
+func expungeFirst(t *testing.T, d *smtptest.Dovecot) {
+	c, err := client.Dial(net.JoinHostPort("127.0.0.1", strconv.Itoa(d.IMAPPort)))
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	defer c.Logout()
+	set := new(imap.SeqSet)
+	set.AddNum(1)
+	for _, err := range []func() error{
+		func() error { return c.Login(bounceUser, bouncePass) },
+		func() error { _, err := c.Select("INBOX", false); return err },
+		func() error {
+			return c.Store(set, imap.FormatFlagsOp(imap.AddFlags, true), []any{imap.DeletedFlag}, nil)
+		},
+		func() error { return c.Expunge(nil) },
+	} {
+		if err := err(); err != nil {
+			t.Error(err)
+			return
+		}
+	}
+}
+
+// TestBouncesCutListEvery: a server that closes the connection on every
+// size asked for (a restart on each, or a folder it cannot list) was
+// asked for each on a new session: about two per message over IMAP, one
+// over POP3, 70 messages listed with their sizes not known. The listing
+// stops after 64 new sessions, exit 2, saying why.
+func TestBouncesCutListEvery(t *testing.T) {
+	for _, c := range []struct{ protocol, cut string }{
+		{"imap", "RFC822.SIZE FLAGS)"},
+		{"pop3", "LIST"},
+	} {
+		t.Run(c.protocol, func(t *testing.T) {
+			d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+			camp, p := slowCampaign(t, d, c.protocol, 0, "10s")
+			for range 14 {
+				for _, r := range fiveBounces(t, camp) {
+					d.Deliver(t, bounceUser, r)
+				}
+			}
+			drainAccepted(p)
+			p.armCut(c.cut)
+			out, errOut, code := runCLI(t, "bounces", camp)
+			if code != exitUnusable || !strings.Contains(errOut, "the server closed the connection on 64 sessions while the sizes were asked for apart") || len(p.accepted) != 65 {
+				t.Fatalf("exit %d, %d sessions, want %d, 65 and the listing stopped\n%s%s", code, len(p.accepted), exitUnusable, out, errOut)
+			}
+		})
+	}
+}
