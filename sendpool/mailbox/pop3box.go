@@ -179,7 +179,10 @@ func (b *pop3Box) listApart(ctx context.Context) (map[int]string, []pop3.ListEnt
 			size, err = b.c.ListOne(ctx, now)
 			return err
 		})
-		if Dropped(err) && ctx.Err() == nil {
+		switch {
+		case err == nil:
+			b.reopened.listed()
+		case Dropped(err) && ctx.Err() == nil:
 			size = -1
 			_, err = b.reopen(ctx)
 		}
