@@ -104,12 +104,13 @@ func wordAfter(text string) string {
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
 // spaceless reports whether w, the word or printed value beside a trim
-// marker, holds Chinese, Japanese or Thai (in its text or, for a value,
-// its column's name), scripts that put no space between words: the
+// marker, holds Chinese, Japanese, Thai, Lao, Khmer, Myanmar or Tibetan
+// (in its text or, for a value, its column's name), scripts that put no
+// space between words: the
 // marker prints them as they are written ("{{.姓}} {{- .名}}" 山田太郎).
 func spaceless(w string) bool {
 	for _, r := range w {
-		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai) {
+		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar, unicode.Tibetan) {
 			return true
 		}
 	}
