@@ -58,8 +58,8 @@ func (cp *compiler) checkTrimGlue(t *Template) {
 }
 
 // wordBefore is the word text, what precedes a "{{- " marker, ends with
-// after spaces or tabs (no line break): letters and digits, or a printing
-// action; "" when there is none.
+// after spaces or tabs (no line break): letters, digits and marks, or a
+// printing action; "" when there is none.
 func wordBefore(text string) string {
 	rest := strings.TrimRight(text, " \t")
 	if len(rest) == len(text) {
@@ -100,8 +100,12 @@ func wordAfter(text string) string {
 	return rest
 }
 
-// isWordRune reports whether r is a letter or a digit.
-func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+// isWordRune reports whether r is a letter, a digit or a mark, a vowel
+// sign or accent written apart that is part of its letter's word
+// (नमस्ते, a decomposed chào).
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.M, r)
+}
 
 // spaceless reports whether w, the word or printed value beside a trim
 // marker, holds Chinese, Japanese, Thai, Lao, Khmer, Myanmar or Tibetan
