@@ -13,11 +13,12 @@ import (
 // checkTrimGlue warns of a trim marker that takes the only spaces between
 // a word and what its action prints: "Hallo {{- .Vorname}}" prints
 // "HalloKäthe" in every message, and "{{.Vorname -}} Müller" "KätheMüller"
-// (a word is a letter or digit, or a printing action's end or start:
-// "{{.first}} {{- .last}}"). A marker that takes a line break, or spaces
-// beside markup or punctuation, trims what trim markers are for, and is
-// not warned of; nor one beside a word of a script that puts no space
-// between words (spaceless: "{{.姓名 -}} 同学" prints "张三同学"). One warning per marker: the template's, not a row's.
+// (a word is letters, digits and marks, or a printing action's end or
+// start: "{{.first}} {{- .last}}"). A marker that takes a line break, or
+// spaces beside markup or punctuation, trims what trim markers are for,
+// and is not warned of; nor one beside a word of a script that puts no
+// space between words (spaceless: "{{.姓名 -}} 同学" prints "张三同学").
+// One warning per marker: the template's, not a row's.
 func (cp *compiler) checkTrimGlue(t *Template) {
 	src := t.source
 	for off := 0; ; {
