@@ -13,11 +13,12 @@ import (
 // checkTrimGlue warns of a trim marker that takes the only spaces between
 // a word and what its action prints: "Hallo {{- .Vorname}}" prints
 // "HalloKäthe" in every message, and "{{.Vorname -}} Müller" "KätheMüller"
-// (a word is a letter or digit, or a printing action's end or start:
-// "{{.first}} {{- .last}}"). A marker that takes a line break, or spaces
-// beside markup or punctuation, trims what trim markers are for, and is
-// not warned of; nor one beside a word of a script that puts no space
-// between words (spaceless: "{{.姓名 -}} 同学" prints "张三同学"). One warning per marker: the template's, not a row's.
+// (a word is letters, digits and marks, or a printing action's end or
+// start: "{{.first}} {{- .last}}"). A marker that takes a line break, or
+// spaces beside markup or punctuation, trims what trim markers are for,
+// and is not warned of; nor one beside a word of a script that puts no
+// space between words (spaceless: "{{.姓名 -}} 同学" prints "张三同学").
+// One warning per marker: the template's, not a row's.
 func (cp *compiler) checkTrimGlue(t *Template) {
 	src := t.source
 	for off := 0; ; {
@@ -58,8 +59,8 @@ func (cp *compiler) checkTrimGlue(t *Template) {
 }
 
 // wordBefore is the word text, what precedes a "{{- " marker, ends with
-// after spaces or tabs (no line break): letters and digits, or a printing
-// action; "" when there is none.
+// after spaces or tabs (no line break): letters, digits and marks, or a
+// printing action; "" when there is none.
 func wordBefore(text string) string {
 	rest := strings.TrimRight(text, " \t")
 	if len(rest) == len(text) {
@@ -100,16 +101,21 @@ func wordAfter(text string) string {
 	return rest
 }
 
-// isWordRune reports whether r is a letter or a digit.
-func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+// isWordRune reports whether r is a letter, a digit or a mark, a vowel
+// sign or accent written apart that is part of its letter's word
+// (नमस्ते, a decomposed chào).
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.M, r)
+}
 
 // spaceless reports whether w, the word or printed value beside a trim
-// marker, holds Chinese, Japanese or Thai (in its text or, for a value,
-// its column's name), scripts that put no space between words: the
+// marker, holds Chinese, Japanese, Thai, Lao, Khmer, Myanmar or Tibetan
+// (in its text or, for a value, its column's name), scripts that put no
+// space between words: the
 // marker prints them as they are written ("{{.姓}} {{- .名}}" 山田太郎).
 func spaceless(w string) bool {
 	for _, r := range w {
-		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai) {
+		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar, unicode.Tibetan) {
 			return true
 		}
 	}

@@ -58,3 +58,47 @@ func TestTrimGlueSpacelessScripts(t *testing.T) {
 		t.Errorf("warnings:\n%s\nwant only %q", got, want)
 	}
 }
+
+// TestTrimGlueSpacelessSoutheastAsia: Lao, Khmer, Myanmar and Tibetan,
+// like Thai, put no space between words ("{{.Name -}} ລາວ" prints the
+// name and the word as Lao writes them), yet a marker beside one was
+// warned of as gluing a word; a Latin word still is.
+func TestTrimGlueSpacelessSoutheastAsia(t *testing.T) {
+	body := "{{.Name -}} ລາວ\n" +
+		"{{.Name -}} កខ\n" +
+		"{{.Name -}} မမ\n" +
+		"{{.Name -}} ཀཁ\n" +
+		"{{.Name -}} and\n"
+	yaml := "name: test\nfrom: \"Acme <news@acme.example>\"\nsubject: Hi\ntext: body.txt\nrecipients:\n  path: people.csv\n"
+	s, err := Compile(load(t, yaml, map[string]string{"body.txt": body}), []string{"email", "Name"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(s.Warnings(), "\n")
+	if len(s.Warnings()) != 1 || !strings.Contains(got, `body.txt:5: `) {
+		t.Errorf("warnings:\n%s\nwant only line 5's", got)
+	}
+}
+
+// TestTrimGlueCombiningMarks: a word ending in a vowel sign or accent
+// written apart (Hindi "नमस्ते", whose last letter carries े; a
+// decomposed "chào") was no word to wordBefore, a mark being neither a
+// letter nor a digit, so the marker gluing it went unwarned, and a word
+// after a marker was cut at its first mark ("जी" named "ज"). A mark is
+// part of its word.
+func TestTrimGlueCombiningMarks(t *testing.T) {
+	body := "नमस्ते {{- .Name}}\n" +
+		"{{.Name -}} जी\n" +
+		"Xin cha\u0300o {{- .Name}}\n"
+	yaml := "name: test\nfrom: \"Acme <news@acme.example>\"\nsubject: Hi\ntext: body.txt\nrecipients:\n  path: people.csv\n"
+	s, err := Compile(load(t, yaml, map[string]string{"body.txt": body}), []string{"email", "Name"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(s.Warnings(), "\n")
+	for _, want := range []string{`prints "नमस्ते{{.Name}}"`, `prints "{{.Name}}जी"`, "prints \"cha\u0300o{{.Name}}\""} {
+		if !strings.Contains(got, want) {
+			t.Errorf("warnings:\n%s\nwant one that %s", got, want)
+		}
+	}
+}

@@ -59,7 +59,8 @@ func (b *imapBox) List(ctx context.Context, since time.Time) ([]Entry, error) {
 }
 
 // sizes asks for the sizes of the messages uids in one exchange,
-// leaving out those another client marked \Deleted.
+// leaving out those another client marked \Deleted; one that answers
+// starts the count of new sessions again.
 func (b *imapBox) sizes(ctx context.Context, uids []uint32) ([]Entry, error) {
 	var list []Entry
 	err := b.s.do(ctx, sizesStep, func() error {
@@ -72,6 +73,9 @@ func (b *imapBox) sizes(ctx context.Context, uids []uint32) ([]Entry, error) {
 		}
 		return err
 	})
+	if err == nil {
+		b.reopened.listed()
+	}
 	return list, err
 }
 

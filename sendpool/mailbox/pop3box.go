@@ -179,11 +179,15 @@ func (b *pop3Box) listApart(ctx context.Context) (map[int]string, []pop3.ListEnt
 			size, err = b.c.ListOne(ctx, now)
 			return err
 		})
-		if Dropped(err) && ctx.Err() == nil {
+		switch {
+		case err == nil:
+			b.reopened.listed()
+		case Dropped(err) && ctx.Err() == nil:
 			size = -1
-			_, err = b.reopen(ctx)
-		}
-		if err != nil {
+			if _, err := b.reopen(ctx); err != nil {
+				return nil, nil, err // its own words
+			}
+		default:
 			return nil, nil, wrapPOP3(err)
 		}
 		sizes = append(sizes, pop3.ListEntry{Num: n, Size: size})
