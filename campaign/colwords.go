@@ -5,11 +5,11 @@ import (
 	"unicode"
 )
 
-// nameWords splits s into its words, lower-cased: at characters other
-// than letters and digits, where a lower-case letter is followed by an
+// NameWords splits s, a column's header or a name, into its words,
+// lower-cased: at characters other than letters and digits, where a lower-case letter is followed by an
 // upper-case one (firstName), where an upper-case run gives way to a word
 // (HTMLBody: html, body), and between letters and digits (line2).
-func nameWords(s string) []string {
+func NameWords(s string) []string {
 	var words []string
 	var cur []rune
 	rs := []rune(s)
@@ -53,7 +53,7 @@ func flushWord(words []string, cur []rune) []string {
 // Paid" holds paid, "E-Mail" mail and email, "first_name" name; "language"
 // does not hold age, nor "Update" date.
 func holdsWords(col, want string) bool {
-	words := nameWords(col)
+	words := NameWords(col)
 	for i := range words {
 		run := ""
 		for _, w := range words[i:] {

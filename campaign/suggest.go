@@ -42,7 +42,7 @@ func Closest(name string, candidates []string) string {
 // gives it. name must have three letters or digits or more. It returns ""
 // when no candidate, or more than one, holds it.
 func ClosestOrContaining(name string, candidates []string) string {
-	want := strings.Join(nameWords(name), "")
+	want := strings.Join(NameWords(name), "")
 	if c := Closest(name, candidates); c != "" && !grownWord(name, c, want) {
 		return c
 	}

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 	"text/template/parse"
-	"unicode"
 
 	"github.com/tidings/tidings/campaign"
 )
@@ -85,7 +84,7 @@ func fieldOf(column string) string { return "{{." + Identifier(column) + "}}" }
 // header with a word of an amount (amountWords: "Year total", "Postal
 // fees", "ID card fee") reads as none.
 func idLike(header string) bool {
-	words := headerWords(header)
+	words := campaign.NameWords(header)
 	if slices.ContainsFunc(words, func(w string) bool { return amountWords[w] }) {
 		return false
 	}
@@ -131,37 +130,8 @@ func yearWord(w string) bool {
 // idExample is a value of header, an idLike column, and what number
 // makes of it under the locale: a year 2026, anything else 10042.
 func idExample(header string) string {
-	if words := headerWords(header); len(words) > 0 && yearWord(words[0]) {
+	if words := campaign.NameWords(header); len(words) > 0 && yearWord(words[0]) {
 		return "2026"
 	}
 	return "10042"
-}
-
-// headerWords is header in lower-case words: split at anything but a
-// letter or digit and where a lower-case letter meets an upper-case one
-// (CustomerID: customer, id; KundenNr: kunden, nr).
-func headerWords(header string) []string {
-	var words []string
-	var cur []rune
-	prevLower := false
-	flush := func() {
-		if len(cur) > 0 {
-			words = append(words, strings.ToLower(string(cur)))
-			cur = cur[:0]
-		}
-	}
-	for _, r := range header {
-		switch {
-		case !unicode.IsLetter(r) && !unicode.IsDigit(r):
-			flush()
-		case unicode.IsUpper(r) && prevLower:
-			flush()
-		}
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			cur = append(cur, r)
-		}
-		prevLower = unicode.IsLower(r)
-	}
-	flush()
-	return words
 }

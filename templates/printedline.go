@@ -10,11 +10,12 @@ import (
 // white space outside the line's {{…}} actions, or another action there
 // that prints a word (printsWord), and in an HTML template outside its
 // <…> tags too, and within the tags that break the line or set an
-// element apart (htmlLine: a paragraph, a table cell, <br>). "Dear {{.name}}," and "{{.first}} {{.last}}" are beside
-// text; a {{.note}} or <p>{{.note}}</p> line of its own is not: a blank
-// there leaves an empty line or element, not a hole in a sentence. src is
-// a template's source as joinTrimmed gives it, so that the line is the
-// one the message prints.
+// element apart (htmlLine: a paragraph, a table cell, <br>).
+// "Dear {{.name}}," and "{{.first}} {{.last}}" are beside text; a
+// {{.note}} or <p>{{.note}}</p> line of its own is not: a blank there
+// leaves an empty line or element, not a hole in a sentence. src is a
+// template's source as joinTrimmed gives it, so that the line is the one
+// the message prints.
 func besideText(src string, pos int, html bool) bool {
 	if pos < 0 || pos > len(src) {
 		return true // not known: as if beside text
@@ -167,8 +168,7 @@ var breakTags = map[string]bool{
 // white space. A comment, a declaration and the words of if, range, with,
 // define, template, block and the rest print none.
 func printsWord(body string) bool {
-	body = strings.TrimPrefix(body, "- ")
-	body = strings.TrimSpace(strings.TrimSuffix(body, " -"))
+	body = untrimmed(body)
 	if s, err := strconv.Unquote(body); err == nil {
 		return strings.TrimSpace(s) != ""
 	}
@@ -181,6 +181,12 @@ func printsWord(body string) bool {
 		return false
 	}
 	return true
+}
+
+// untrimmed is body, the text between an action's braces, without its
+// trim markers and the spaces around what it does: "- .name -" is ".name".
+func untrimmed(body string) string {
+	return strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(body, "- "), " -"))
 }
 
 // joinTrimmed is src with the white space a trim marker takes out ("{{- "

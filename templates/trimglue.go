@@ -37,7 +37,7 @@ func (cp *compiler) checkTrimGlue(t *Template) {
 		if !printsWord(body) {
 			continue
 		}
-		bare := "{{" + strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(body, "- "), " -")) + "}}"
+		bare := "{{" + untrimmed(body) + "}}"
 		var glued string
 		if w := wordBefore(src[:i]); strings.HasPrefix(body, "- ") && w != "" && !spaceless(w) {
 			glued = fmt.Sprintf("before it, so every message prints %q, the word and the value with no space between", w+bare)
@@ -111,8 +111,8 @@ func isWordRune(r rune) bool {
 // spaceless reports whether w, the word or printed value beside a trim
 // marker, holds Chinese, Japanese, Thai, Lao, Khmer, Myanmar or Tibetan
 // (in its text or, for a value, its column's name), scripts that put no
-// space between words: the
-// marker prints them as they are written ("{{.姓}} {{- .名}}" 山田太郎).
+// space between words: the marker prints them as they are written
+// ("{{.姓}} {{- .名}}" 山田太郎).
 func spaceless(w string) bool {
 	for _, r := range w {
 		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar, unicode.Tibetan) {
