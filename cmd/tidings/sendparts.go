@@ -313,12 +313,12 @@ func throttledNote(lim *sendpool.Limiter) string {
 
 // spoolAtMost is how many messages a send's preflight spools
 // (plan.Options.SpoolAtMost): a part's at most, the rest rendered again by
-// the part that sends them; all (0) for a test send, which may send any
-// row.
+// the part that sends them. A test send's preflight spools what the send
+// after it would, so that after an interrupted send in parts it decides
+// the rows from the interrupted part's generation, as that send does,
+// rather than spool the whole list again: the test renders its own
+// messages from the sheet (plan.Plan.TestMessages), not from the spool.
 func spoolAtMost(rate float64, opts sendOptions) int {
-	if opts.testSet {
-		return 0
-	}
 	return opts.partSizeAt(rate)
 }
 

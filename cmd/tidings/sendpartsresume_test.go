@@ -131,3 +131,46 @@ func TestResumedPartsNote(t *testing.T) {
 		t.Errorf("resume: %v, %d messages\n%s%s", err, len(srv.Messages()), resumed, resumedErr)
 	}
 }
+
+// TestTestSendAfterInterruptedParts: a test send after a send in parts
+// was interrupted decides the rows from the interrupted part's spool, as
+// the send after it does, and spools nothing: the resume still goes from
+// that spool, and the state folder keeps one copy of the list. (It
+// rendered and spooled the whole list again, a generation the size of
+// the sheet, slow on 100,000 rows, which the resume then sent from.)
+func TestTestSendAfterInterruptedParts(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var mu sync.Mutex
+	n := 0
+	srv := smtptest.NewServer(t, smtptest.OnData(func(_ smtptest.Session, _ *smtptest.Message) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if n++; n == 2 {
+			cancel()
+		}
+		return nil
+	}))
+	camp := sendCampaign(t, srv, 12, "send: {concurrency: 1, rate: 100/s}\n")
+	var out, errOut bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	if err := runSend(ctx, sendOptions{yes: true, partSpan: partSpanForTest}, g, camp); exitCode(err) != exitInterrupted || len(srv.Messages()) != 2 {
+		t.Fatalf("interrupted send: %v, %d messages\n%s%s", err, len(srv.Messages()), out.String(), errOut.String())
+	}
+	store := spool.OpenStore(filepath.Join(filepath.Dir(camp), ".tidings", "t"))
+	before, err := store.Generations()
+	if err != nil || len(before) != 1 {
+		t.Fatalf("generations after the interrupted send: %v, %v", before, err)
+	}
+	tested, testedErr, err := sendWith(camp, sendOptions{test: "me@example.net", partSpan: partSpanForTest})
+	if err != nil || srv.Received("me@example.net") != 3 {
+		t.Fatalf("test send: %v, %d test messages\n%s%s", err, srv.Received("me@example.net"), tested, testedErr)
+	}
+	if after, err := store.Generations(); err != nil || len(after) != 1 || after[0].Number() != before[0].Number() || after[0].Messages() != before[0].Messages() {
+		t.Errorf("the test send left generations %v (%v), want only g%04d as it was", after, err, before[0].Number())
+	}
+	resumed, resumedErr, err := sendWith(camp, sendOptions{partSpan: partSpanForTest})
+	if err != nil || !strings.Contains(resumed, "3 from the spool made before") || len(srv.Messages()) != 15 {
+		t.Errorf("resume: %v, %d messages\n%s%s", err, len(srv.Messages()), resumed, resumedErr)
+	}
+}
