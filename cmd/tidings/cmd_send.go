@@ -386,7 +386,7 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 		RunFor:        func(n int) time.Duration { return runTime(partOf(runSize(n, opts, c), rate, opts), rate) },
 		Within:        cmp.Or(opts.partTime, partTime), // a reused spool's part ends then (runSend)
 		Afresh:        opts.part.n > 1,
-		SpoolAtMost:   spoolAtMost(rate, opts),
+		SpoolAtMost:   spoolAtMost(rate, opts, c, state),
 		SendsNone:     capUsedUp(c, state, opts),
 	})
 	if err != nil {
