@@ -282,7 +282,23 @@ func decideRow(decider *plan.Decider, decide func(*render.Message) (plan.Fate, e
 
 // runCheck renders every recipient of the campaign at path and reports the
 // problems on g.stdout. It returns a *problemsError when rows have problems.
+// Its output's reader gone, it ends as outputGone says.
 func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path string) error {
+	// Its reader gone (check c.yaml | head -1, once head has read a
+	// problem), check stops rendering the rows then, not at its next
+	// line, which may come only after the last row.
+	ctx, stopWatch := watchOutput(ctx, g.stdout)
+	defer stopWatch()
+	err := checkWatched(ctx, opts, g, path)
+	if err != nil && errors.Is(context.Cause(ctx), errOutputGone) {
+		return outputGone(g.stdout, "check: stopped")
+	}
+	return err
+}
+
+// checkWatched is runCheck once its output is watched (ctx is cancelled
+// with errOutputGone when its reader goes).
+func checkWatched(ctx context.Context, opts checkOptions, g *globalOptions, path string) error {
 	if opts.maxProblems < 0 {
 		// Taken for "no limit", it printed no problem at all.
 		return &unusableError{fmt.Errorf("--max-problems: %d must not be negative (0 prints all)", opts.maxProblems)}

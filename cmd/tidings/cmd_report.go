@@ -190,6 +190,7 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 	if state.Len() == 0 {
 		fmt.Fprintln(g.stdout, "nothing has been sent for this campaign yet: every row is not attempted")
 	}
+	sum.Again = "tidings send " + commandArg(c.File)
 	sum.WriteText(g.stdout)
 	printReportLine(g, c, page, true)
 	if !sum.OK() {

@@ -386,7 +386,7 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 		RunFor:        func(n int) time.Duration { return runTime(partOf(runSize(n, opts, c), rate, opts), rate) },
 		Within:        cmp.Or(opts.partTime, partTime), // a reused spool's part ends then (runSend)
 		Afresh:        opts.part.n > 1,
-		SpoolAtMost:   spoolAtMost(rate, opts),
+		SpoolAtMost:   spoolAtMost(rate, opts, c, state),
 		SendsNone:     capUsedUp(c, state, opts),
 	})
 	if err != nil {
@@ -608,6 +608,7 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	flushErr, page, pageErr := writeSendReports(setup, g, c, reporter, report.PageInput{Rows: reporter.Each, Settings: sendSettings(c, opts), Now: opts.now()})
 	releaseReport(g, rl)
 	sum := reporter.Summary()
+	sum.Again = sendAgainCommand(c, pl, opts)
 	end := runEnd{page: page, files: flushErr == nil, cut: runErr != nil, quota: errors.Is(runErr, sendpool.ErrQuota), part: opts.part}
 	err = cmp.Or(runErr, closeErr, flushErr, pageErr)
 	// A part whose journal or report could not be written ends the run

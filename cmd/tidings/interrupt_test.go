@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -57,11 +58,16 @@ func TestInterruptFinishesInFlight(t *testing.T) {
 	// Every row not tried says why, in the same words: the pool's ones
 	// and those it never reached alike.
 	unsentAlike(t, "send", rows)
+	// The summary gives them one line, with the command that sends them
+	// (this run's flags but --limit), not a line each.
+	oneLineUnsent(t, "send", out.String(), counts["not-attempted"], "tidings send --yes --concurrency 1 "+commandArg(camp))
 	// So does report, rebuilding the lines from the journal, where only
 	// the pool's ones have a line, and its page.
-	if out, errOut, code := runCLI(t, "report", camp); code != exitSomeFailed {
-		t.Fatalf("report: exit %d\n%s%s", code, out, errOut)
+	reportOut, errOut, code := runCLI(t, "report", camp)
+	if code != exitSomeFailed {
+		t.Fatalf("report: exit %d\n%s%s", code, reportOut, errOut)
 	}
+	oneLineUnsent(t, "report", reportOut, counts["not-attempted"], "tidings send "+commandArg(camp))
 	unsentAlike(t, "report", readReport(t, camp))
 	page, err := os.ReadFile(filepath.Join(filepath.Dir(camp), ".tidings", "t", report.PageDataDir, "rows-0001.js"))
 	if err != nil {
@@ -69,6 +75,17 @@ func TestInterruptFinishesInFlight(t *testing.T) {
 	}
 	if n := strings.Count(string(page), sendpool.InterruptedUnsent); n != counts["not-attempted"] || strings.Contains(string(page), "not tried yet") {
 		t.Errorf("the page tells %d rows %q, want %d, and none 'not tried yet'", n, sendpool.InterruptedUnsent, counts["not-attempted"])
+	}
+}
+
+// oneLineUnsent fails the test unless out, what who printed after an
+// interrupted run, says in one line that n rows were not sent and that
+// command sends them, and lists none of them.
+func oneLineUnsent(t *testing.T, who, out string, n int, command string) {
+	t.Helper()
+	want := fmt.Sprintf("%d not sent (the run was interrupted): %s sends them.\n", n, command)
+	if n < 2 || strings.Count(out, want) != 1 || strings.Contains(out, sendpool.InterruptedUnsent) || strings.Contains(out, "more (see the report)") {
+		t.Errorf("%s: want one line %q and no row listed, got:\n%s", who, want, out)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/plan"
@@ -313,13 +314,29 @@ func throttledNote(lim *sendpool.Limiter) string {
 
 // spoolAtMost is how many messages a send's preflight spools
 // (plan.Options.SpoolAtMost): a part's at most, the rest rendered again by
-// the part that sends them; all (0) for a test send, which may send any
-// row.
-func spoolAtMost(rate float64, opts sendOptions) int {
-	if opts.testSet {
+// the part that sends them. A test send's preflight spools what the send
+// after it would, so that after an interrupted send in parts it decides
+// the rows from the interrupted part's generation, as that send does,
+// rather than spool the whole list again: the test renders its own
+// messages from the sheet (plan.Plan.TestMessages), not from the spool.
+// Nor does it spool more than --limit and daily_cap leave the run to
+// send (c's cap as state, the journal, counts it): a part the limit cuts
+// short spools the messages it may send, not a whole part's. A send in
+// one part spools every message (0), for a later send to use.
+func spoolAtMost(rate float64, opts sendOptions, c *campaign.Campaign, state *journal.State) int {
+	size := opts.partSizeAt(rate)
+	if size == 0 {
 		return 0
 	}
-	return opts.partSizeAt(rate)
+	if opts.limit > 0 {
+		size = min(size, opts.limitLeft())
+	}
+	if c.Send.DailyCap > 0 {
+		if left, _ := state.Quota(c.Send.DailyCap, 24*time.Hour, opts.now()); left > 0 {
+			size = min(size, left)
+		}
+	}
+	return size
 }
 
 // limitLeft is what --limit leaves to this part of a run: the limit less

@@ -13,6 +13,7 @@ import (
 
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/smtptest"
+	"github.com/tidings/tidings/sendpool/spool"
 )
 
 // TestSendInParts: a run longer than a part (here parts of 50ms at
@@ -118,8 +119,8 @@ func TestSendInPartsRetriesOnce(t *testing.T) {
 }
 
 // TestSendInPartsLimits: --limit and daily_cap count the whole send, not
-// each part: 7 of 12 go (in parts of 5 and 2), and the last part says
-// what remains.
+// each part: 7 of 12 go (in parts of 5 and 2), the last part says what
+// remains, and spools the 2 it may send (it spooled a part's 5).
 func TestSendInPartsLimits(t *testing.T) {
 	for _, c := range []struct {
 		name, send string
@@ -140,6 +141,11 @@ func TestSendInPartsLimits(t *testing.T) {
 			!strings.Contains(all, "part 2: 2 messages still to send") || strings.Contains(all, "part 3") || !strings.Contains(all, c.says) {
 			t.Errorf("%s: %d messages sent, %v\n%s", c.name, len(srv.Messages()), err, all)
 		}
+		// Nor does the spool hold more than the run could send: the last
+		// part spools its 2 messages, not a part's 5.
+		if n := spooledMessages(t, camp); n != 7 {
+			t.Errorf("%s: the spool holds %d messages after the run, want the 7 it could send", c.name, n)
+		}
 		if c.opts.limit == 0 {
 			continue
 		}
@@ -155,6 +161,21 @@ func TestSendInPartsLimits(t *testing.T) {
 			}
 		}
 	}
+}
+
+// spooledMessages counts the messages the spool's generations hold, of
+// the campaign sendCampaign wrote.
+func spooledMessages(t *testing.T, camp string) int {
+	t.Helper()
+	gens, err := spool.OpenStore(filepath.Join(filepath.Dir(camp), ".tidings", "t")).Generations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, g := range gens {
+		n += g.Messages()
+	}
+	return n
 }
 
 // TestSendInPartsInterrupted: Ctrl-C in a part ends the whole send (exit

@@ -131,3 +131,81 @@ func TestResumedPartsNote(t *testing.T) {
 		t.Errorf("resume: %v, %d messages\n%s%s", err, len(srv.Messages()), resumed, resumedErr)
 	}
 }
+
+// TestTestSendAfterInterruptedParts: a test send after a send in parts
+// was interrupted decides the rows from the interrupted part's spool, as
+// the send after it does, and spools nothing: the resume still goes from
+// that spool, and the state folder keeps one copy of the list. (It
+// rendered and spooled the whole list again, a generation the size of
+// the sheet, slow on 100,000 rows, which the resume then sent from.)
+func TestTestSendAfterInterruptedParts(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var mu sync.Mutex
+	n := 0
+	srv := smtptest.NewServer(t, smtptest.OnData(func(_ smtptest.Session, _ *smtptest.Message) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if n++; n == 2 {
+			cancel()
+		}
+		return nil
+	}))
+	camp := sendCampaign(t, srv, 12, "send: {concurrency: 1, rate: 100/s}\n")
+	var out, errOut bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	if err := runSend(ctx, sendOptions{yes: true, partSpan: partSpanForTest}, g, camp); exitCode(err) != exitInterrupted || len(srv.Messages()) != 2 {
+		t.Fatalf("interrupted send: %v, %d messages\n%s%s", err, len(srv.Messages()), out.String(), errOut.String())
+	}
+	store := spool.OpenStore(filepath.Join(filepath.Dir(camp), ".tidings", "t"))
+	before, err := store.Generations()
+	if err != nil || len(before) != 1 {
+		t.Fatalf("generations after the interrupted send: %v, %v", before, err)
+	}
+	tested, testedErr, err := sendWith(camp, sendOptions{test: "me@example.net", partSpan: partSpanForTest})
+	if err != nil || srv.Received("me@example.net") != 3 {
+		t.Fatalf("test send: %v, %d test messages\n%s%s", err, srv.Received("me@example.net"), tested, testedErr)
+	}
+	if after, err := store.Generations(); err != nil || len(after) != 1 || after[0].Number() != before[0].Number() || after[0].Messages() != before[0].Messages() {
+		t.Errorf("the test send left generations %v (%v), want only g%04d as it was", after, err, before[0].Number())
+	}
+	resumed, resumedErr, err := sendWith(camp, sendOptions{partSpan: partSpanForTest})
+	if err != nil || !strings.Contains(resumed, "3 from the spool made before") || len(srv.Messages()) != 15 {
+		t.Errorf("resume: %v, %d messages\n%s%s", err, len(srv.Messages()), resumed, resumedErr)
+	}
+}
+
+// TestResumedPartsNotOfOne: a send in parts interrupted with one message
+// of its part's spool left to send resumes by rendering the rows still to
+// send afresh, that message with them, in parts of 5 and 3: no first part
+// of one message from the interrupted spool (it said "3 parts: 1 from the
+// spool made before", a part's preflight and run for one message).
+func TestResumedPartsNotOfOne(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var mu sync.Mutex
+	n := 0
+	srv := smtptest.NewServer(t, smtptest.OnData(func(_ smtptest.Session, _ *smtptest.Message) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if n++; n == 4 {
+			cancel()
+		}
+		return nil
+	}))
+	camp := sendCampaign(t, srv, 12, "send: {concurrency: 1, rate: 100/s}\n")
+	var out, errOut bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	if err := runSend(ctx, sendOptions{yes: true, partSpan: partSpanForTest}, g, camp); exitCode(err) != exitInterrupted || len(srv.Messages()) != 4 {
+		t.Fatalf("interrupted send: %v, %d messages\n%s%s", err, len(srv.Messages()), out.String(), errOut.String())
+	}
+	resumed, resumedErr, err := sendWith(camp, sendOptions{partSpan: partSpanForTest})
+	if err != nil || !strings.Contains(resumed, "they go in 2 parts of at most 5") || strings.Contains(resumed, "part 3") || len(srv.Messages()) != 12 {
+		t.Errorf("resume: %v, %d messages\n%s%s", err, len(srv.Messages()), resumed, resumedErr)
+	}
+	for i := range 12 {
+		if addr := fmt.Sprintf("user%03d@example.com", i); srv.Received(addr) != 1 {
+			t.Errorf("%s received %d messages", addr, srv.Received(addr))
+		}
+	}
+}

@@ -303,12 +303,18 @@ func (pl *Plan) fromSpool(ctx context.Context, gen *spool.Generation, opts *Opti
 // generation, with a smaller part, rather than render the same rows into
 // another (the interrupted one is kept whole, as the record of what went
 // out), so that a send interrupted again and again keeps about one copy of
-// the list. There must be some, and messages must have gone out from the
-// generation (spool.Generation.Used): one no send used (a send not
-// confirmed, at a lower rate) goes when the rows are rendered again, so
-// the run need not begin with a smaller part.
+// the list. There must be more than one (a part of one message costs a
+// part's preflight and run for it: it goes in the part rendered afresh),
+// and messages must have gone out from the generation
+// (spool.Generation.Used), or it must hold a whole part's (a
+// test send's, which spools what the send after it would): one no send
+// used with fewer (a send not confirmed, at a lower rate) goes when the
+// rows are rendered again, so the run need not begin with a smaller part.
 func (pl *Plan) partly(r spool.Row, v verdict, opts *Options) bool {
-	if opts.SpoolAtMost <= 0 || !r.Unspooled || !v.send || v.owed != nil || pl.ToSend == 0 || !pl.Spool.Used() {
+	switch {
+	case opts.SpoolAtMost <= 0 || !r.Unspooled || !v.send || v.owed != nil || pl.ToSend <= 1:
+		return false
+	case !pl.Spool.Used() && pl.ToSend < opts.SpoolAtMost:
 		return false
 	}
 	pl.Spooled = pl.ToSend

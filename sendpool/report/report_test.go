@@ -483,3 +483,36 @@ func TestFlushBesideEach(t *testing.T) {
 		t.Errorf("summary after the late line %+v, want %d rows, 1 failed", s, n+1)
 	}
 }
+
+// TestSummaryTextInterrupted: the rows an interrupted run left take one
+// line naming how many and the command that sends them, not a line each
+// (twelve lines of "run interrupted: the next send sends it"), while a
+// row that failed for another reason is listed as before.
+func TestSummaryTextInterrupted(t *testing.T) {
+	rows := []report.Row{{Recipient: report.Recipient{Row: 2, Key: "a@example.org"}, Status: sendpool.StatusFailed, Code: 550, Detail: "mailbox unavailable"}}
+	for i := range 12 {
+		rows = append(rows, report.Row{Recipient: report.Recipient{Row: 3 + i, Key: fmt.Sprintf("r%d@example.org", i)}, Status: sendpool.StatusNotAttempted, Detail: sendpool.InterruptedUnsent})
+	}
+	s := report.Summarize(rows)
+	s.Again = "tidings send campaign.yaml"
+	var b bytes.Buffer
+	if err := s.WriteText(&b); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if n := strings.Count(out, sendpool.InterruptedUnsent); n != 0 {
+		t.Errorf("summary lists %d rows %q, want none:\n%s", n, sendpool.InterruptedUnsent, out)
+	}
+	for _, want := range []string{
+		"13 recipients: 0 sent, 1 failed, 12 not-attempted\n",
+		"12 not sent (the run was interrupted): tidings send campaign.yaml sends them.\n",
+		"not sent:\n  row 2  a@example.org  failed  550  mailbox unavailable\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("summary lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "more") || s.NotAttempted != 12 || s.OK() {
+		t.Errorf("summary lists more rows, or counts %d not attempted (OK %v):\n%s", s.NotAttempted, s.OK(), out)
+	}
+}

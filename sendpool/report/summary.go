@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"io"
 	"strconv"
@@ -50,6 +51,13 @@ type Summary struct {
 	Problems []Row `json:"-"`
 	// MoreProblems counts the problem rows not in Problems.
 	MoreProblems int `json:"-"`
+	// Interrupted counts the not-attempted rows an interrupted run left
+	// (detail sendpool.InterruptedUnsent): in NotAttempted too, but not
+	// in Problems: the text gives them one line, not one each.
+	Interrupted int `json:"-"`
+	// Again is the command that sends the Interrupted rows, as the text
+	// names it ("tidings send campaign.yaml"); "the next send" when empty.
+	Again string `json:"-"`
 }
 
 // maxProblems is how many problem rows the text summary lists.
@@ -81,6 +89,8 @@ func (s *Summary) add(r Row) {
 		s.FailedSuppressed++
 	case r.NowSuppressed && r.Status == sendpool.StatusUnknown:
 		s.UnknownSuppressed++
+	case r.Status == sendpool.StatusNotAttempted && r.Detail == sendpool.InterruptedUnsent:
+		s.Interrupted++
 	default:
 		if len(s.Problems) < maxProblems {
 			s.Problems = append(s.Problems, r)
@@ -197,6 +207,10 @@ func (s *Summary) WriteText(w io.Writer) error {
 	}
 	if s.Owing > 0 {
 		fmt.Fprintf(&b, "%s to some recipients only: the server deferred the others; run send again to deliver to those only.\n", Plural(s.Owing, "message")+" went")
+	}
+	if s.Interrupted > 0 {
+		fmt.Fprintf(&b, "%d not sent (the run was interrupted): %s sends %s.\n",
+			s.Interrupted, cmp.Or(s.Again, "the next send"), map[bool]string{true: "it", false: "them"}[s.Interrupted == 1])
 	}
 	if len(s.Problems) > 0 {
 		// A heading of their own: not all are deferred or unknown.
