@@ -73,7 +73,7 @@ func (t *Template) Printed() []string {
 // a body written on one line: see htmlLine). The subject is one line a reader sees whole:
 // there every such column is a place.
 func (t *Template) printings() []printing {
-	w := &printWalk{t: t, src: joinTrimmed(t.source), seen: map[string]bool{}}
+	w := &printWalk{t: t, src: actionBreaks(joinTrimmed(t.source)), seen: map[string]bool{}}
 	switch {
 	case t.html != nil && t.html.Tree != nil:
 		w.html = true
@@ -88,7 +88,7 @@ func (t *Template) printings() []printing {
 type printWalk struct {
 	t    *Template
 	html bool
-	src  string          // t's source, its trimmed white space one line (joinTrimmed)
+	src  string          // t's source, its trimmed white space one line (joinTrimmed), its printed breaks lines (actionBreaks)
 	seen map[string]bool // templates called with the row, by name and guards
 	out  []printing
 }
