@@ -309,6 +309,7 @@ func runCheck(ctx context.Context, opts checkOptions, g *globalOptions, path str
 	domains := map[string]int{} // messages per recipient domain, for the estimate
 	warn := newMessageWarnings(g.stdout, in.Campaign.Recipients.Path)
 	warn.blank.where = in.Renderer.PrintedIn
+	warn.blank.seen = in.Renderer.BlankSeen
 	probs := newProblemPrinter(g.stdout, opts.maxProblems)
 	err = in.Renderer.Each(ctx, in.Sheet, plan.Workers(), func(m *render.Message, err error) error {
 		sum.rows++
