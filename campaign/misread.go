@@ -19,14 +19,19 @@ import (
 // letters but reads neither way (weighWords). Under windows-1252, Turkish
 // written in windows-1254 is refused too (turkishAsWestern), and under a
 // non-Latin one Latin words with its letters in them ("Mьller":
-// latinAsScript) that misreadText lets pass. A row
+// latinAsScript) that misreadText lets pass, and once the sheet showed
+// that, a word one language writes read in its letters ("ЖШЕ" for "ÆØÅ":
+// capitalsAsScript). A row
 // problem, not the file's: the value may be one odd word in a sheet read
 // right.
 func (ts *textSource) misread(v string) error {
 	if err := ts.misreadText(v); err != nil || ts.legacy == nil || ts.script('a') {
 		return err
 	}
-	return ts.latinAsScript(v)
+	if err := ts.latinAsScript(v); err != nil {
+		return err
+	}
+	return ts.capitalsAsScript(v)
 }
 
 // misreadText is misread but for latinAsScript: a value read as no text.

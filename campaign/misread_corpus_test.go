@@ -389,18 +389,33 @@ var cyrillicCorpus = []string{
 // windows-1252 and what it reads; real Cyrillic names and mixed-script
 // firms declared so pass.
 func TestCSVLatinReadAsCyrillic(t *testing.T) {
-	western := []string{"Müller", "Hans Müller", "ÍÑIGO MUÑOZ", "Søren", "François", "José", "Zoë", "Björk", "Éric Dupont", "Ñandú"}
+	western := []string{"ÆØÅ", "Müller", "Hans Müller", "ÍÑIGO MUÑOZ", "Søren", "François", "José", "Zoë", "Björk", "Éric Dupont", "Ñandú", "ÅÄÖ AB"}
 	csv, want := corpusSheet(western, func(i int) string { return fmt.Sprintf("%d [name]: !misread", i+2) })
 	cyr, cyrWant := corpusSheet(cyrillicCorpus, func(i int) string {
 		return fmt.Sprintf("%d: p%d@x.example | %s", i+2, i, cyrillicCorpus[i])
 	})
+	// A Cyrillic sheet with one such row: its capitals' words ("ЖКХ",
+	// "ЗАО") read as no one language's in windows-1252, and pass.
+	mixed := slices.Concat([]string{"Müller"}, cyrillicCorpus, []string{"ЖКХ", "ЗАО", "ООО", "ИП", "ОАО"})
+	mixedCSV, mixedWant := corpusSheet(mixed, func(i int) string {
+		if i == 0 {
+			return "2 [name]: !misread"
+		}
+		return fmt.Sprintf("%d: p%d@x.example | %s", i+2, i, mixed[i])
+	})
+	first, rest, _ := strings.Cut(mixedCSV, "Müller")
+	mixedData := append(encode(t, charmap.Windows1252, first+"Müller"), encode(t, charmap.Windows1251, rest)...)
 	runSheetCases(t, []sheetCase{{
+		name: "a windows-1251 sheet with a windows-1252 row", file: "people.csv",
+		data: mixedData, rec: Recipients{Encoding: "windows-1251"}, want: mixedWant,
+	}, {
 		name: "windows-1252 names declared windows-1251", file: "people.csv",
 		data: encode(t, charmap.Windows1252, csv), rec: Recipients{Encoding: "windows-1251"}, want: want,
 		msgs: []string{
 			`which reads this as "Mьller", Latin words with Cyrillic letters in them`,
 			"the text looks like windows-1252 (which reads it as \"Müller\")",
 			"(which reads it as \"ÍÑIGO MUÑOZ\")",
+			`which reads this as "ЖШЕ", and every message would show that (the sheet's other text reads right in windows-1252); the text looks like windows-1252 (which reads it as "ÆØÅ")`,
 		},
 	}, {
 		name: "windows-1251 names declared so", file: "people.csv",

@@ -2,6 +2,7 @@ package campaign
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -23,8 +24,8 @@ const lookAlikes = "АВЕКМНОРСТХаеорсухІіЈјЅѕԁԛԝΑΒΕ
 // or more, and a Latin code page reads each such word as a Latin one
 // (latinReading): that code page is named. One look-alike alone
 // ("Rоsneft") is a typing slip, and a Latin code page's reading that is
-// no word ("Яndex", a brand, as "ßndex") rules it out. It returns nil
-// otherwise.
+// no word ("Яndex", a brand, as "ßndex") rules it out; that code page is
+// then ts.latinSeen. It returns nil otherwise.
 func (ts *textSource) latinAsScript(v string) error {
 	words := ts.mixedWords(v)
 	if words == nil {
@@ -35,6 +36,7 @@ func (ts *textSource) latinAsScript(v string) error {
 			continue
 		}
 		if reading, ok := ts.latinReading(v, words, e); ok {
+			ts.latinSeen = &e
 			g := encodingGuess{name: e.name, system: e.system, reading: reading}
 			return fmt.Errorf("%w: recipients.encoding says %s, which reads this as %q, Latin words with %s letters in them, and every message would show that; %s under recipients", ErrMisread, ts.name, shorten(v), ts.scriptName(), guessWords([]encodingGuess{g}, "set"))
 		}
@@ -109,3 +111,71 @@ func (ts *textSource) scriptName() string {
 	}
 	return "its script's"
 }
+
+// latinSample is the Latin code page that reads a line of sample, the
+// start of a file declared in a non-Latin single-byte code page, as
+// Latin words where the declared one reads Latin words with its letters
+// in them (mixedWords), nil when none does.
+func (ts *textSource) latinSample(sample []byte) *legacyEncoding {
+	if ts.legacy == nil || ts.script('a') {
+		return nil
+	}
+	text, err := ts.legacy.NewDecoder().Bytes(sample)
+	if err != nil {
+		return nil
+	}
+	for line := range strings.Lines(string(text)) {
+		words := ts.mixedWords(line)
+		if words == nil {
+			continue
+		}
+		for _, e := range legacyEncodings {
+			if e.script('a') && singleByte(e.name) {
+				if _, ok := ts.latinReading(line, words, e); ok {
+					return &e
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// capitalsAsScript refuses v, a value of a file that showed itself in
+// the Latin code page ts.latinSeen (latinAsScript, latinSample), whose
+// words of the declared code page's letters that code page reads as a
+// word one language writes (oneLanguageWord: "ЖШЕ" for Danish "ÆØÅ"
+// under windows-1251): alone, such a word reads either way, and passes.
+func (ts *textSource) capitalsAsScript(v string) error {
+	e := ts.latinSeen
+	if e == nil || isASCIIText(v) {
+		return nil
+	}
+	raw, err := ts.legacy.NewEncoder().String(v)
+	if err != nil {
+		return nil
+	}
+	reading, err := e.enc.NewDecoder().String(raw)
+	if err != nil {
+		return nil
+	}
+	runes, read := []rune(v), []rune(reading)
+	found := false
+	for _, w := range letterWords(runes) {
+		word := runes[w[0]:w[1]]
+		if !slices.ContainsFunc(word, ts.script) {
+			continue
+		}
+		if len(read) != len(runes) || slices.ContainsFunc(word, isASCIILetter) || !oneLanguageWord(read[w[0]:w[1]], wordAlphabets) {
+			return nil
+		}
+		found = true
+	}
+	if !found {
+		return nil
+	}
+	g := encodingGuess{name: e.name, system: e.system, reading: reading}
+	return fmt.Errorf("%w: recipients.encoding says %s, which reads this as %q, and every message would show that (the sheet's other text reads right in %s); %s under recipients", ErrMisread, ts.name, shorten(v), e.name, guessWords([]encodingGuess{g}, "set"))
+}
+
+// isASCIILetter reports whether r is an ASCII letter.
+func isASCIILetter(r rune) bool { return r < utf8.RuneSelf && unicode.IsLetter(r) }
