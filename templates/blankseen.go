@@ -117,3 +117,14 @@ func clipAround(line string) string {
 	}
 	return pre + strings.TrimLeft(string(before), " ") + string(after) + post
 }
+
+// markdownMarks are the Markdown marks a reader does not see in a line.
+var markdownMarks = strings.NewReplacer("**", "", "__", "", "`", "")
+
+// markdownPlain is line, of a Markdown body, as its reader sees it:
+// without emphasis and code marks, nor a heading's, a quote's or a list
+// item's mark before it ("- **Dear ,**" is "Dear ,").
+func markdownPlain(line string) string {
+	line = strings.TrimLeft(markdownMarks.Replace(line), "#>*-+ ")
+	return strings.TrimSpace(line)
+}

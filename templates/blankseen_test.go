@@ -36,6 +36,10 @@ func TestBlankSeen(t *testing.T) {
 			t.Errorf("%q / %q: %q, want %q", c.subject, c.body, got, c.want)
 		}
 	}
+	md := compileMarkdown(t, "# News\n\n- Dear **{{.d}}**, your `{{.tags}}`\n", nil, markdownYAML)
+	if got := md.BlankSeen("d"); got != "Dear , your …" {
+		t.Errorf("markdown: %q", got)
+	}
 	if got := compilePrinted(t, "Hi", "x", false).BlankSeen("a"); got != "" {
 		t.Errorf("a column not printed: %q", got)
 	}

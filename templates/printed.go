@@ -406,7 +406,8 @@ func (s *Set) PrintedBlank(row campaign.Row) []string {
 // BlankSeen is what a reader sees of the line where the subject or a body
 // first prints column as a hole (Template.Printed) when it is blank, the
 // subject first: "Hallo ," for "Hallo {{.Vorname}},", the line's other
-// columns written "…", HTML without its tags (see holeLine); "" when none
+// columns written "…", HTML without its tags, Markdown without its marks
+// (see holeLine, markdownPlain); "" when none
 // prints it so, or the line is the column alone (a subject "{{.title}}").
 func (s *Set) BlankSeen(column string) string {
 	for _, t := range []*Template{s.Subject, s.Text, s.HTML, s.Markdown} {
@@ -414,6 +415,9 @@ func (s *Set) BlankSeen(column string) string {
 			continue
 		}
 		for _, p := range t.printings() {
+			if p.column == column && t == s.Markdown {
+				return markdownPlain(p.seen)
+			}
 			if p.column == column {
 				return p.seen
 			}
