@@ -427,12 +427,16 @@ func typedSettingError(data []byte) (line, col int, key string, err error) {
 
 // CheckName checks a campaign name: required, letters, digits and '-',
 // at most maxNameLength characters.
-func CheckName(name string) error {
+func CheckName(name string) error { return checkName(name, Locale{}) }
+
+// checkName is CheckName for a campaign written under locale, whose
+// language the name a refusal suggests is written in (nameFix).
+func checkName(name string, locale Locale) error {
 	switch {
 	case name == "":
 		return errors.New("name: required: letters, digits and '-' (november-news), which name the state folder and go into every Message-ID")
 	case !nameRE.MatchString(name):
-		return fmt.Errorf("name: %q may hold only letters, digits and '-'%s", name, nameFix(name))
+		return fmt.Errorf("name: %q may hold only letters, digits and '-'%s", name, nameFix(name, locale))
 	case len(name) > maxNameLength:
 		// It goes into every Message-ID, which must fit a header line.
 		return fmt.Errorf("name: %d characters long; at most %d", len(name), maxNameLength)
@@ -455,7 +459,7 @@ func (c *Campaign) Rename(name string) error {
 
 func (c *Campaign) validate() error {
 	var errs []error
-	if err := CheckName(c.Name); err != nil {
+	if err := checkName(c.Name, c.Locale); err != nil {
 		errs = append(errs, err)
 	}
 	if strings.TrimSpace(c.From) == "" {

@@ -70,6 +70,10 @@ type textSource struct {
 	// turkish is set when a file declared windows-1252 shows itself
 	// Turkish, in its start or a value (turkishAsWestern).
 	turkish bool
+	// latinSeen is the Latin code page that read a value of a file
+	// declared in a non-Latin one as Latin words, in its start or a value
+	// (latinAsScript); nil when none did.
+	latinSeen *legacyEncoding
 	// byteOrder is the UTF-16 byte order the file's first bytes suggest,
 	// should its text turn out to hold NULs (see utf16Advice).
 	byteOrder string
@@ -179,6 +183,7 @@ func (ts *textSource) declare(br *bufio.Reader, declared, file string) (encoding
 		ts.legacy, ts.script = singleByteScript(canon, enc)
 		ts.compose = canon == "windows-1258"
 		ts.turkish = canon == "windows-1252" && turkishSample(sample)
+		ts.latinSeen = ts.latinSample(sample)
 		return enc, nil
 	}
 	return nil, nil

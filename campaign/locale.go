@@ -149,6 +149,10 @@ func ParseLocale(s string) (Locale, error) {
 // IsSet reports whether the campaign names a locale.
 func (l Locale) IsSet() bool { return l.info != nil }
 
+// German reports whether the locale's language is German (de-DE, de-AT,
+// de-CH).
+func (l Locale) German() bool { return l.info != nil && l.info.lang == "de" }
+
 // String is the locale's tag (de-DE), "" when unset.
 func (l Locale) String() string {
 	if l.info == nil {

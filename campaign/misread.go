@@ -17,10 +17,25 @@ import (
 // A word all of letters beyond ASCII that one language writes
 // (oneLanguageWord of wordAlphabets: "ÆØÅ ApS", "Żółć", "ÞÚ") counts as
 // letters but reads neither way (weighWords). Under windows-1252, Turkish
-// written in windows-1254 is refused too (turkishAsWestern). A row
+// written in windows-1254 is refused too (turkishAsWestern), and under a
+// non-Latin one Latin words with its letters in them ("Mьller":
+// latinAsScript) that misreadText lets pass, and once the sheet showed
+// that, a word one language writes read in its letters ("ЖШЕ" for "ÆØÅ":
+// capitalsAsScript). A row
 // problem, not the file's: the value may be one odd word in a sheet read
 // right.
 func (ts *textSource) misread(v string) error {
+	if err := ts.misreadText(v); err != nil || ts.legacy == nil || ts.script('a') {
+		return err
+	}
+	if err := ts.latinAsScript(v); err != nil {
+		return err
+	}
+	return ts.capitalsAsScript(v)
+}
+
+// misreadText is misread but for latinAsScript: a value read as no text.
+func (ts *textSource) misreadText(v string) error {
 	if ts.legacy == nil || isASCIIText(v) {
 		return nil
 	}

@@ -368,3 +368,57 @@ func TestCSVTurkishDeclaredWestern(t *testing.T) {
 		},
 	})
 }
+
+// cyrillicCorpus are real names and firms of sheets written in
+// windows-1251, Russian, Ukrainian (a Latin i typed for і), Bulgarian and
+// Serbian, and firms that mix the scripts by their words, or by a brand
+// written so ("Яndex"), or a Latin word with a Cyrillic look-alike typed
+// in by mistake ("Rоsneft").
+var cyrillicCorpus = []string{
+	"Иван Петров", "Сергей Кузнецов", "ИП Смирнов А.В.", "ООО «Ромашка»", "ЗАО «Тандер»", "ОАО РЖД", "Ольга Соколова-Щербакова", // Russian
+	"Ірина Шевченко", "Олександр Коваленко", "Вiктор Олiйник", "Їжак Ґудзь", "ТОВ «Київстар»", "Iгор Бiлий", // Ukrainian
+	"Георги Иванов", "Йордан Йорданов", "Цветелина Борисова", "ЕООД „Пирин“", // Bulgarian
+	"Јован Јовановић", "Љубица Ђорђевић", "Никола Тесла", "Његош", // Serbian
+	"ООО «Яндекс»", "Яndex", "IT-Сервис", "ООО «IT Решения»", "Microsoft Россия", "iPhone Сервис", "Газпром нефть PJSC", "КАМАZ", "Pepsi Cо", "Rоsneft", "Mосква", // mixed
+}
+
+// TestCSVLatinReadAsCyrillic: Western names in windows-1252 under a
+// declared windows-1251 read as Latin words with a Cyrillic letter
+// inside ("Mьller", "НСIGO MUСOZ"), which passed with one letter or with
+// letters that look Latin (fix-text): each row is refused, naming
+// windows-1252 and what it reads; real Cyrillic names and mixed-script
+// firms declared so pass.
+func TestCSVLatinReadAsCyrillic(t *testing.T) {
+	western := []string{"ÆØÅ", "Müller", "Hans Müller", "ÍÑIGO MUÑOZ", "Søren", "François", "José", "Zoë", "Björk", "Éric Dupont", "Ñandú", "ÅÄÖ AB"}
+	csv, want := corpusSheet(western, func(i int) string { return fmt.Sprintf("%d [name]: !misread", i+2) })
+	cyr, cyrWant := corpusSheet(cyrillicCorpus, func(i int) string {
+		return fmt.Sprintf("%d: p%d@x.example | %s", i+2, i, cyrillicCorpus[i])
+	})
+	// A Cyrillic sheet with one such row: its capitals' words ("ЖКХ",
+	// "ЗАО") read as no one language's in windows-1252, and pass.
+	mixed := slices.Concat([]string{"Müller"}, cyrillicCorpus, []string{"ЖКХ", "ЗАО", "ООО", "ИП", "ОАО"})
+	mixedCSV, mixedWant := corpusSheet(mixed, func(i int) string {
+		if i == 0 {
+			return "2 [name]: !misread"
+		}
+		return fmt.Sprintf("%d: p%d@x.example | %s", i+2, i, mixed[i])
+	})
+	first, rest, _ := strings.Cut(mixedCSV, "Müller")
+	mixedData := append(encode(t, charmap.Windows1252, first+"Müller"), encode(t, charmap.Windows1251, rest)...)
+	runSheetCases(t, []sheetCase{{
+		name: "a windows-1251 sheet with a windows-1252 row", file: "people.csv",
+		data: mixedData, rec: Recipients{Encoding: "windows-1251"}, want: mixedWant,
+	}, {
+		name: "windows-1252 names declared windows-1251", file: "people.csv",
+		data: encode(t, charmap.Windows1252, csv), rec: Recipients{Encoding: "windows-1251"}, want: want,
+		msgs: []string{
+			`which reads this as "Mьller", Latin words with Cyrillic letters in them`,
+			"the text looks like windows-1252 (which reads it as \"Müller\")",
+			"(which reads it as \"ÍÑIGO MUÑOZ\")",
+			`which reads this as "ЖШЕ", and every message would show that (the sheet's other text reads right in windows-1252); the text looks like windows-1252 (which reads it as "ÆØÅ")`,
+		},
+	}, {
+		name: "windows-1251 names declared so", file: "people.csv",
+		data: encode(t, charmap.Windows1251, cyr), rec: Recipients{Encoding: "windows-1251"}, want: cyrWant,
+	}})
+}

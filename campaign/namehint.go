@@ -19,11 +19,17 @@ const asciiNameNote = " (ASCII: it names the state folder and goes into every Me
 // nameFix is what CheckName adds to its refusal of name: the name as one
 // may be, each run of other characters made one '-' (": write name:
 // December-Newsletter-2026"), a Latin letter beyond ASCII written without
-// its accent ("Sınav Sonuçları": Sinav-Sonuclari), with that a name is
-// ASCII; for letters of another script, only that; "" when nothing is
-// left to suggest.
-func nameFix(name string) string {
-	plain := latinPlain(name)
+// its accent ("Sınav Sonuçları": Sinav-Sonuclari), but German's umlauts
+// as German writes them without (ä ae, ö oe, ü ue: "Mitteilung für
+// Mitglieder": Mitteilung-fuer-Mitglieder) when the name is German
+// (germanName), with that a name is ASCII; for letters of another
+// script, only that; "" when nothing is left to suggest.
+func nameFix(name string, locale Locale) string {
+	plain := name
+	if germanName(name, locale) {
+		plain = umlautsASCII(plain)
+	}
+	plain = latinPlain(plain)
 	for _, r := range plain {
 		if r >= utf8.RuneSelf {
 			return asciiNameNote
@@ -40,7 +46,7 @@ func nameFix(name string) string {
 }
 
 // plainLetters are Latin letters that no accent taken off makes ASCII.
-var plainLetters = strings.NewReplacer("ı", "i", "İ", "I", "ß", "ss", "æ", "ae", "Æ", "AE", "ø", "o", "Ø", "O",
+var plainLetters = strings.NewReplacer("ı", "i", "İ", "I", "ß", "ss", "ẞ", "SS", "æ", "ae", "Æ", "AE", "ø", "o", "Ø", "O",
 	"ð", "d", "Ð", "D", "đ", "d", "Đ", "D", "þ", "th", "Þ", "Th", "ł", "l", "Ł", "L", "œ", "oe", "Œ", "OE")
 
 // latinPlain is s with its Latin letters' accents taken off (NFD, its
@@ -53,4 +59,48 @@ func latinPlain(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// germanUmlauts are German's umlauts as German writes them in ASCII.
+var germanUmlauts = map[rune]string{'ä': "ae", 'ö': "oe", 'ü': "ue", 'Ä': "Ae", 'Ö': "Oe", 'Ü': "Ue"}
+
+// umlautsASCII is s with German's umlauts written as German writes them
+// in ASCII: "für" fuer, "Übersicht" Uebersicht, "ÜBERSICHT" UEBERSICHT (a
+// capital before another written in capitals).
+func umlautsASCII(s string) string {
+	runes := []rune(s)
+	var b strings.Builder
+	for i, r := range runes {
+		w, ok := germanUmlauts[r]
+		switch {
+		case !ok:
+			b.WriteRune(r)
+		case unicode.IsUpper(r) && i+1 < len(runes) && unicode.IsUpper(runes[i+1]):
+			b.WriteString(strings.ToUpper(w))
+		default:
+			b.WriteString(w)
+		}
+	}
+	return b.String()
+}
+
+// germanName reports whether name, a campaign's, is German: the campaign
+// is written under a German locale (de-DE, de-AT, de-CH), or, with no
+// locale, the name holds ß, which German alone writes, and no letter
+// beyond ASCII that German does not. ä, ö and ü alone do not tell:
+// Swedish, Finnish, Estonian, Hungarian and Turkish write them too, and
+// drop their dots in ASCII (Hyvää päivää: Hyvaa-paivaa).
+func germanName(name string, locale Locale) bool {
+	if locale.IsSet() {
+		return locale.German()
+	}
+	if !strings.ContainsAny(name, "ßẞ") {
+		return false
+	}
+	for _, r := range name {
+		if r >= utf8.RuneSelf && unicode.IsLetter(r) && !strings.ContainsRune("äöüÄÖÜßẞ", r) {
+			return false
+		}
+	}
+	return true
 }

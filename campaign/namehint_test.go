@@ -26,3 +26,40 @@ func TestNameSuggestion(t *testing.T) {
 		}
 	}
 }
+
+// TestNameSuggestionGerman: a German name's umlauts are written as German
+// writes them without (ä ae, ö oe, ü ue), not dropped to a, o, u
+// ("Vereinsmitteilung Mai für Mitglieder" is no "...fur..."; fix-text):
+// under a German locale, or with none when the name holds ß, which German
+// alone writes; other languages, and ä ö ü without ß or a German locale
+// (Swedish, Finnish), keep plain folding.
+func TestNameSuggestionGerman(t *testing.T) {
+	de, err := ParseLocale("de-AT")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fr, err := ParseLocale("fr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name   string
+		locale Locale
+		want   string
+	}{
+		{"Vereinsmitteilung Mai für Mitglieder", de, "write name: Vereinsmitteilung-Mai-fuer-Mitglieder (ASCII"},
+		{"ÜBERSICHT Größe Äpfel", de, "write name: UEBERSICHT-Groesse-Aepfel (ASCII"},
+		{"Grüße zum Jahresende", Locale{}, "write name: Gruesse-zum-Jahresende (ASCII"},
+		{"Vereinsmitteilung Mai für Mitglieder", Locale{}, "write name: Vereinsmitteilung-Mai-fur-Mitglieder (ASCII"},
+		{"Hyvää päivää", Locale{}, "write name: Hyvaa-paivaa (ASCII"},
+		{"Nyhetsbrev för medlemmar", Locale{}, "write name: Nyhetsbrev-for-medlemmar (ASCII"},
+		{"Straße Sınav", Locale{}, "write name: Strasse-Sinav (ASCII"},
+		{"Café für Élise", fr, "write name: Cafe-fur-Elise (ASCII"},
+		{"Café für Élise", de, "write name: Cafe-fuer-Elise (ASCII"},
+	} {
+		err := checkName(c.name, c.locale)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q under %q: %v, want %s", c.name, c.locale, err, c.want)
+		}
+	}
+}

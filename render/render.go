@@ -1639,3 +1639,7 @@ func (r *Renderer) ImageFiles() []string {
 // a blank cell leaving a hole (templates.Set.PrintedIn): "the subject",
 // "body.txt".
 func (r *Renderer) PrintedIn(column string) string { return r.set.PrintedIn(column) }
+
+// BlankSeen is what a reader sees of the line where column is first
+// printed as a hole when it is blank (templates.Set.BlankSeen): "Hallo ,".
+func (r *Renderer) BlankSeen(column string) string { return r.set.BlankSeen(column) }

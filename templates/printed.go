@@ -16,6 +16,9 @@ import (
 type printing struct {
 	column string
 	guards []string
+	// seen is what a reader sees of the line when the column is blank
+	// (holeLine): "Hallo ," for "Hallo {{.Vorname}},".
+	seen string
 }
 
 // runs reports whether the place prints for row: every guard is filled.
@@ -73,7 +76,7 @@ func (t *Template) Printed() []string {
 // a body written on one line: see htmlLine). The subject is one line a reader sees whole:
 // there every such column is a place.
 func (t *Template) printings() []printing {
-	w := &printWalk{t: t, src: joinTrimmed(t.source), seen: map[string]bool{}}
+	w := &printWalk{t: t, src: actionBreaks(joinTrimmed(t.source)), seen: map[string]bool{}}
 	switch {
 	case t.html != nil && t.html.Tree != nil:
 		w.html = true
@@ -88,7 +91,7 @@ func (t *Template) printings() []printing {
 type printWalk struct {
 	t    *Template
 	html bool
-	src  string          // t's source, its trimmed white space one line (joinTrimmed)
+	src  string          // t's source, its trimmed white space one line (joinTrimmed), its printed breaks lines (actionBreaks)
 	seen map[string]bool // templates called with the row, by name and guards
 	out  []printing
 }
@@ -149,8 +152,9 @@ func (w *printWalk) action(a *parse.ActionNode, dot bool, guards []string) {
 	if w.t.name != "subject" && alone && !besideText(w.src, int(a.Pos), w.html) {
 		return
 	}
+	seen := holeLine(w.src, int(a.Pos), w.html, text)
 	for _, c := range cols {
-		p := printing{column: c, guards: guards}
+		p := printing{column: c, guards: guards, seen: seen}
 		if !slices.ContainsFunc(w.out, func(q printing) bool { return q.column == c && slices.Equal(q.guards, guards) }) {
 			w.out = append(w.out, p)
 		}
@@ -397,6 +401,29 @@ func (s *Set) PrintedBlank(row campaign.Row) []string {
 		}
 	}
 	return blank
+}
+
+// BlankSeen is what a reader sees of the line where the subject or a body
+// first prints column as a hole (Template.Printed) when it is blank, the
+// subject first: "Hallo ," for "Hallo {{.Vorname}},", the line's other
+// columns written "…", HTML without its tags, Markdown without its marks
+// (see holeLine, markdownPlain); "" when none
+// prints it so, or the line is the column alone (a subject "{{.title}}").
+func (s *Set) BlankSeen(column string) string {
+	for _, t := range []*Template{s.Subject, s.Text, s.HTML, s.Markdown} {
+		if t == nil {
+			continue
+		}
+		for _, p := range t.printings() {
+			if p.column == column && t == s.Markdown {
+				return markdownPlain(p.seen)
+			}
+			if p.column == column {
+				return p.seen
+			}
+		}
+	}
+	return ""
 }
 
 // PrintedIn names where the subject and the bodies print column as a hole

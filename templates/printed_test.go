@@ -169,3 +169,28 @@ func TestPrintedHTMLOneLine(t *testing.T) {
 		t.Errorf("%v, want %v", got, want)
 	}
 }
+
+// TestPrintedActionBreaks: a line break an action prints ({{- "\n" -}},
+// {{"\n"}}, {{printf "\n"}}, a literal with text around its break) ends
+// the line as the template's own does: an address's street and city
+// printed so are each alone on their line, no holes; a column beside text
+// on the same printed line still is one.
+func TestPrintedActionBreaks(t *testing.T) {
+	for _, c := range []struct {
+		src  string
+		want []string
+	}{
+		{"{{.a}}{{- \"\\n\" -}}{{.b}}\n", nil},
+		{"{{.a}}{{\"\\n\"}}{{.b}}{{printf \"\\n\"}}{{.c}}\n", nil},
+		{"{{.a}}{{\"\\r\\n\"}}{{.b}}", nil},
+		{"{{.a}}{{\"\\nYours,\\n\"}}{{.b}}", nil},
+		{"Dear {{.a}}{{\"\\n\"}}{{.b}}\n", []string{"a"}},
+		{"{{.a}}{{\"\\nDear \"}}{{.b}}", []string{"b"}},
+		{"{{.a}}{{printf \"%s\\n\" \"x\"}}{{.b}}", []string{"a", "b"}},
+	} {
+		s := compilePrinted(t, "Hi", c.src, false)
+		if got := placesOf(s.printed); !slices.Equal(got, c.want) {
+			t.Errorf("%q: %v, want %v", c.src, got, c.want)
+		}
+	}
+}

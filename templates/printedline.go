@@ -15,7 +15,7 @@ import (
 // {{.note}} or <p>{{.note}}</p> line of its own is not: a blank there
 // leaves an empty line or element, not a hole in a sentence. src is a
 // template's source as joinTrimmed gives it, so that the line is the one
-// the message prints.
+// the message prints, and actionBreaks' lines.
 func besideText(src string, pos int, html bool) bool {
 	if pos < 0 || pos > len(src) {
 		return true // not known: as if beside text
@@ -30,7 +30,7 @@ func besideText(src string, pos int, html bool) bool {
 	if html {
 		start, end = htmlLine(src, start, pos, end)
 	}
-	text := otherActions(src[start:end], pos-start)
+	text := strings.ReplaceAll(otherActions(src[start:end], pos-start), string(filler), "")
 	if html {
 		text = cutBetween(text, "<", ">")
 	}

@@ -753,7 +753,7 @@ func (cp *compiler) walk(t *Template, lookup func(string) *parse.Tree, root *par
 func (cp *compiler) unknownColumn(t *Template, r colRef) error {
 	hint, note := "", ""
 	if c := garbledColumn(r.name, cp.columns); c != "" {
-		hint = fmt.Sprintf("; the sheet's column %q is %q garbled: %s", c, r.name, campaign.GarbledAdvice)
+		hint = fmt.Sprintf("; the sheet's column %q is %q garbled: %s", c, r.name, campaign.GarbledAdviceFor(cp.c.Recipients.Encoding))
 	} else if c, advice := campaign.MisreadHeader(cp.c.Recipients.Encoding, cp.columns, func(n string) bool { return n == r.name || Identifier(n) == r.name }); c != "" {
 		hint = "; " + advice
 	} else if c := cp.names.suggest(r.name, cp.columns); c != "" {

@@ -15,7 +15,11 @@ import (
 type blankCells struct {
 	// where names the templates printing a column (render.Renderer.PrintedIn);
 	// nil: "the subject or the body".
-	where   func(column string) string
+	where func(column string) string
+	// seen is what a reader sees of the line that first prints a blank
+	// column (render.Renderer.BlankSeen): "Hallo ,"; nil or "": not
+	// known, and the warning gives no example.
+	seen    func(column string) string
 	columns []string
 	rows    map[string]*plan.RowList
 }
@@ -56,8 +60,21 @@ func (b *blankCells) lines(sheet string) []string {
 		if strings.Contains(where, " and ") {
 			verb = "print"
 		}
-		out = append(out, fmt.Sprintf("warning: %s: column %q is empty in %s, which %s %s as it is (a reader sees \"Dear ,\"): fill it in, or print it within {{if .%s}}…{{end}}",
-			sheet, c, rows, where, verb, templates.Identifier(c)))
+		out = append(out, fmt.Sprintf("warning: %s: column %q is empty in %s, which %s %s as it is%s: fill it in, or print it within {{if .%s}}…{{end}}",
+			sheet, c, rows, where, verb, b.seenNote(c), templates.Identifier(c)))
 	}
 	return out
+}
+
+// seenNote is the example of what a reader sees, " (a reader sees
+// \"Hallo ,\")", or "" when not known: the line the templates print a
+// blank column in, as they write it, not a made-up one.
+func (b *blankCells) seenNote(column string) string {
+	if b.seen == nil {
+		return ""
+	}
+	if line := b.seen(column); line != "" {
+		return fmt.Sprintf(" (a reader sees %q)", line)
+	}
+	return ""
 }

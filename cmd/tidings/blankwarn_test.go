@@ -129,3 +129,31 @@ func TestBlankCellWarnedJoinedAndNested(t *testing.T) {
 		t.Errorf("check warned of a column not blank where printed:\n%s", out)
 	}
 }
+
+// TestBlankCellWarnedShowsLine: the warning shows what a reader of the
+// campaign's own template sees, "Hallo ," of a German body and
+// "Здравствуйте, !" of a Russian line, an HTML body's without its tags,
+// not an English "Dear ," whatever the template says (fix-text); check
+// and preview alike.
+func TestBlankCellWarnedShowsLine(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"c.yaml":    campaignYAML(1, `subject: "Neuigkeiten"`, `html: body.html`),
+		"body.txt":  "Hallo {{.Vorname}},\n\nЗдравствуйте, {{.Имя}}!\n",
+		"body.html": "<p>Hallo <b>{{.Vorname}}</b>,</p>\n<p>Dear {{.Nachname}} &amp; family,</p>\n",
+		"r.csv":     "email,name,Vorname,Имя,Nachname\nuser000@example.com,Ann,Anna,Анна,Krüger\nuser001@example.com,Bo,,,\n",
+	})
+	c := filepath.Join(dir, "c.yaml")
+	for _, args := range [][]string{{"check", c}, {"preview", "-o", filepath.Join(dir, "pv"), c}} {
+		out, errOut, code := runCLI(t, args...)
+		for _, want := range []string{
+			`column "Vorname" is empty in row 3, which body.txt and body.html print as it is (a reader sees "Hallo ,")`,
+			`column "Имя" is empty in row 3, which body.txt prints as it is (a reader sees "Здравствуйте, !")`,
+			`column "Nachname" is empty in row 3, which body.html prints as it is (a reader sees "Dear & family,")`,
+		} {
+			if code != exitOK || strings.Count(out, want) != 1 {
+				t.Errorf("%s: %d, want %s once\n%s%s", args[0], code, want, out, errOut)
+			}
+		}
+	}
+}

@@ -325,6 +325,7 @@ func checkWatched(ctx context.Context, opts checkOptions, g *globalOptions, path
 	domains := map[string]int{} // messages per recipient domain, for the estimate
 	warn := newMessageWarnings(g.stdout, in.Campaign.Recipients.Path)
 	warn.blank.where = in.Renderer.PrintedIn
+	warn.blank.seen = in.Renderer.BlankSeen
 	probs := newProblemPrinter(g.stdout, opts.maxProblems)
 	err = in.Renderer.Each(ctx, in.Sheet, plan.Workers(), func(m *render.Message, err error) error {
 		sum.rows++

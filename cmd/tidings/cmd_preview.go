@@ -138,6 +138,7 @@ func previewWatched(ctx context.Context, opts previewOptions, g *globalOptions, 
 		writes: startWriters(ctx, w), warn: newMessageWarnings(g.stdout, c.Recipients.Path),
 		probs: newProblemPrinter(g.stdout, math.MaxInt)} // every row: the gallery shows them all too
 	r.warn.blank.where = in.Renderer.PrintedIn
+	r.warn.blank.seen = in.Renderer.BlankSeen
 	err = in.Renderer.Each(ctx, in.Sheet, plan.Workers(), func(m *render.Message, err error) error {
 		return r.row(ctx, m, err)
 	})

@@ -371,6 +371,7 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 	c := in.Campaign
 	warn := newMessageWarnings(g.stdout, c.Recipients.Path)
 	warn.blank.where = in.Renderer.PrintedIn
+	warn.blank.seen = in.Renderer.BlankSeen
 	policy := journal.Policy{RetryFailed: opts.retryFailed, ResendUnknown: opts.resendUnknown}
 	if opts.part.n > 1 {
 		policy = policy.OnlyBefore(opts.part.runs)

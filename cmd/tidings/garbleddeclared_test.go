@@ -46,3 +46,34 @@ func TestGarbledUnderDeclaredCodePage(t *testing.T) {
 		t.Errorf("check says the CSV was opened as Windows-1252:\n%.2000s", all)
 	}
 }
+
+// TestGarbledHeaderUnderDeclaredCodePage: a Turkish sheet declared
+// windows-1254 whose header "Fällig" was pasted in as UTF-8, which
+// windows-1254 reads "FÃ¤llig" (the file's first 16 KB are no UTF-8, so
+// the declared code page is not refused), and a template naming
+// {{.Fällig}}: the hint named the CSV "opened as Windows-1252" whatever
+// the sheet was (fix-text); it names the code page declared, as written,
+// as a garbled cell's problem does.
+func TestGarbledHeaderUnderDeclaredCodePage(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"c.yaml":   campaignYAML(1, `recipients: {path: r.csv, encoding: cp1254}`),
+		"body.txt": "Fällig am {{.Fällig}}\n",
+		"r.csv":    "email,name,F\xc3\xa4llig\r\nsahin@example.com,\xdeahin Y\xfdlmaz,15.12.2026\r\n",
+	})
+	out, errOut, code := runCLI(t, "check", filepath.Join(dir, "c.yaml"))
+	all := out + errOut
+	if code != exitUnusable {
+		t.Errorf("check: code %d, want %d\n%s", code, exitUnusable, all)
+	}
+	for _, want := range []string{
+		`column "FÃ¤llig" is "Fällig" garbled`, `the sheet holds UTF-8 text read as windows-1254, as recipients.encoding "cp1254" says`,
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("check does not say %q:\n%s", want, all)
+		}
+	}
+	if strings.Contains(all, "Windows-1252") {
+		t.Errorf("check names Windows-1252, which nothing here read:\n%s", all)
+	}
+}

@@ -1,0 +1,181 @@
+package campaign
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// lookAlikes are the Cyrillic and Greek letters that look like Latin
+// ones: typed into a Latin word by mistake ("Rоsneft" with a Cyrillic о)
+// rather than a Latin letter beyond ASCII read in the wrong code page.
+const lookAlikes = "АВЕКМНОРСТХаеорсухІіЈјЅѕԁԛԝΑΒΕΖΗΙΚΜΝΟΡΤΥΧοικνρτυχ"
+
+// latinAsScript refuses v, a value of a sheet declared in a non-Latin
+// single-byte code page (windows-1251, windows-1253 …), whose words are
+// Latin ones with a letter of the code page's script inside: Western
+// text read in the wrong code page ("Mьller" for "Müller", "НСIGO MUСOZ"
+// for "ÍÑIGO MUÑOZ" under windows-1251). A word mostly of ASCII letters
+// holding fewer of the script's (a word mostly of the script with a
+// Latin look-alike typed in, "Вiктор", is no such word) tells it when
+// one of them looks like no Latin letter (ь, ш) or the words hold two
+// or more, and a Latin code page reads each such word as a Latin one
+// (latinReading): that code page is named. One look-alike alone
+// ("Rоsneft") is a typing slip, and a Latin code page's reading that is
+// no word ("Яndex", a brand, as "ßndex") rules it out; that code page is
+// then ts.latinSeen. It returns nil otherwise.
+func (ts *textSource) latinAsScript(v string) error {
+	words := ts.mixedWords(v)
+	if words == nil {
+		return nil
+	}
+	for _, e := range legacyEncodings {
+		if !e.script('a') || !singleByte(e.name) {
+			continue
+		}
+		if reading, ok := ts.latinReading(v, words, e); ok {
+			ts.latinSeen = &e
+			g := encodingGuess{name: e.name, system: e.system, reading: reading}
+			return fmt.Errorf("%w: recipients.encoding says %s, which reads this as %q, Latin words with %s letters in them, and every message would show that; %s under recipients", ErrMisread, ts.name, shorten(v), ts.scriptName(), guessWords([]encodingGuess{g}, "set"))
+		}
+	}
+	return nil
+}
+
+// mixedWords are v's words (letterWords) of more ASCII letters than
+// letters of the declared code page's script, with one of those at
+// least, when they tell a misread (see latinAsScript); nil when not.
+func (ts *textSource) mixedWords(v string) []string {
+	runes := []rune(v)
+	var words []string
+	script, telling := 0, false
+	for _, w := range letterWords(runes) {
+		ascii, ours := 0, 0
+		for _, r := range runes[w[0]:w[1]] {
+			switch {
+			case r < utf8.RuneSelf:
+				ascii++
+			case ts.script(r):
+				ours++
+				telling = telling || !strings.ContainsRune(lookAlikes, r)
+			}
+		}
+		if ours > 0 && ascii > ours {
+			words = append(words, string(runes[w[0]:w[1]]))
+			script += ours
+		}
+	}
+	if len(words) == 0 || !telling && script < 2 {
+		return nil
+	}
+	return words
+}
+
+// latinReading is v as the Latin code page e reads its bytes, ok when it
+// reads each of words as a Latin word: every letter Latin, each beyond
+// ASCII a Western one in its place (westernLetter), no ß first.
+func (ts *textSource) latinReading(v string, words []string, e legacyEncoding) (string, bool) {
+	for _, w := range words {
+		raw, err := ts.legacy.NewEncoder().String(w)
+		if err != nil {
+			return "", false
+		}
+		read, err := e.enc.NewDecoder().String(raw)
+		if err != nil {
+			return "", false
+		}
+		runes := []rune(read)
+		for i, r := range runes {
+			if !unicode.Is(unicode.Latin, r) || r >= utf8.RuneSelf && !westernLetter(runes, i) || i == 0 && r == 'ß' {
+				return "", false
+			}
+		}
+	}
+	raw, err := ts.legacy.NewEncoder().String(v)
+	if err != nil {
+		return "", false
+	}
+	reading, err := e.enc.NewDecoder().String(raw)
+	return reading, err == nil
+}
+
+// scriptName names the declared code page's script for a problem, as
+// legacyEncodings' system does ("Cyrillic" of "Cyrillic Windows").
+func (ts *textSource) scriptName() string {
+	for _, e := range legacyEncodings {
+		if e.name == ts.name {
+			return strings.Fields(e.system)[0]
+		}
+	}
+	return "its script's"
+}
+
+// latinSample is the Latin code page that reads a line of sample, the
+// start of a file declared in a non-Latin single-byte code page, as
+// Latin words where the declared one reads Latin words with its letters
+// in them (mixedWords), nil when none does.
+func (ts *textSource) latinSample(sample []byte) *legacyEncoding {
+	if ts.legacy == nil || ts.script('a') {
+		return nil
+	}
+	text, err := ts.legacy.NewDecoder().Bytes(sample)
+	if err != nil {
+		return nil
+	}
+	for line := range strings.Lines(string(text)) {
+		words := ts.mixedWords(line)
+		if words == nil {
+			continue
+		}
+		for _, e := range legacyEncodings {
+			if e.script('a') && singleByte(e.name) {
+				if _, ok := ts.latinReading(line, words, e); ok {
+					return &e
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// capitalsAsScript refuses v, a value of a file that showed itself in
+// the Latin code page ts.latinSeen (latinAsScript, latinSample), whose
+// words of the declared code page's letters that code page reads as a
+// word one language writes (oneLanguageWord: "ЖШЕ" for Danish "ÆØÅ"
+// under windows-1251): alone, such a word reads either way, and passes.
+func (ts *textSource) capitalsAsScript(v string) error {
+	e := ts.latinSeen
+	if e == nil || isASCIIText(v) {
+		return nil
+	}
+	raw, err := ts.legacy.NewEncoder().String(v)
+	if err != nil {
+		return nil
+	}
+	reading, err := e.enc.NewDecoder().String(raw)
+	if err != nil {
+		return nil
+	}
+	runes, read := []rune(v), []rune(reading)
+	found := false
+	for _, w := range letterWords(runes) {
+		word := runes[w[0]:w[1]]
+		if !slices.ContainsFunc(word, ts.script) {
+			continue
+		}
+		if len(read) != len(runes) || slices.ContainsFunc(word, isASCIILetter) || !oneLanguageWord(read[w[0]:w[1]], wordAlphabets) {
+			return nil
+		}
+		found = true
+	}
+	if !found {
+		return nil
+	}
+	g := encodingGuess{name: e.name, system: e.system, reading: reading}
+	return fmt.Errorf("%w: recipients.encoding says %s, which reads this as %q, and every message would show that (the sheet's other text reads right in %s); %s under recipients", ErrMisread, ts.name, shorten(v), e.name, guessWords([]encodingGuess{g}, "set"))
+}
+
+// isASCIILetter reports whether r is an ASCII letter.
+func isASCIILetter(r rune) bool { return r < utf8.RuneSelf && unicode.IsLetter(r) }

@@ -1,0 +1,130 @@
+package templates
+
+import (
+	"html"
+	"strings"
+	"unicode/utf8"
+)
+
+// hole marks, in a line holeLine builds, where the blank column stood.
+const hole = '\x01'
+
+// maxSeen is how many characters of a line a blank-cell warning shows.
+const maxSeen = 60
+
+// holeLine is what a reader sees of the line holding the action at pos of
+// src (printWalk's source: its trimmed and printed line breaks lines)
+// when the action's columns are blank: the line's text with that action
+// printing printed (what it prints besides them: printf's text), a string
+// literal its text, another action that prints a word "…", and the rest
+// nothing; in HTML, within the tags that break the line (htmlLine), tags
+// cut and entities read. Longer than maxSeen characters, it is the part
+// around the hole, "…" marking what is cut.
+func holeLine(src string, pos int, isHTML bool, printed string) string {
+	if pos < 0 || pos > len(src) {
+		return ""
+	}
+	start := strings.LastIndexByte(src[:pos], '\n') + 1
+	end := strings.IndexByte(src[pos:], '\n')
+	if end < 0 {
+		end = len(src)
+	} else {
+		end += pos
+	}
+	if isHTML {
+		start, end = htmlLine(src, start, pos, end)
+	}
+	line := strings.ReplaceAll(seenText(src[start:end], pos-start, printed), string(filler), "")
+	if isHTML {
+		// White space collapses as a browser shows it, across the hole.
+		line = strings.Join(strings.Fields(html.UnescapeString(cutBetween(line, "<", ">"))), " ")
+		line = strings.Replace(line, " "+string(hole)+" ", " "+string(hole), 1)
+	}
+	return clipAround(strings.TrimSpace(line))
+}
+
+// seenText is line as it prints with the action around at, an offset in
+// line, printing printed and a hole mark (see holeLine), each trim
+// marker taking the white space beside it.
+func seenText(line string, at int, printed string) string {
+	var b strings.Builder
+	trimNext := false
+	for off := 0; ; {
+		i := strings.Index(line[off:], "{{")
+		if i < 0 {
+			writeText(&b, line[off:], trimNext)
+			return b.String()
+		}
+		i += off
+		writeText(&b, line[off:i], trimNext)
+		j := strings.Index(line[i+2:], "}}")
+		if j < 0 {
+			return b.String()
+		}
+		j += i + 2
+		body := line[i+2 : j]
+		if strings.HasPrefix(body, "- ") {
+			trimmed := strings.TrimRight(b.String(), " \t\r\n")
+			b.Reset()
+			b.WriteString(trimmed)
+		}
+		b.WriteString(actionSeen(body, at >= i && at < j, printed))
+		trimNext = strings.HasSuffix(body, " -")
+		off = j + 2
+	}
+}
+
+// writeText writes s to b, without its leading white space when a trim
+// marker before it takes it.
+func writeText(b *strings.Builder, s string, trimmed bool) {
+	if trimmed {
+		s = strings.TrimLeft(s, " \t\r\n")
+	}
+	b.WriteString(s)
+}
+
+// actionSeen is what the action whose text between its braces is body
+// prints in a line holeLine shows: printed and the hole mark for the
+// action with the blank column, a literal's text, "…" for another word.
+func actionSeen(body string, blank bool, printed string) string {
+	if blank {
+		return printed + string(hole)
+	}
+	if s, ok := literalText(body); ok {
+		return s
+	}
+	if printsWord(body) {
+		return "…"
+	}
+	return ""
+}
+
+// clipAround is line, its hole mark taken out, cut to maxSeen characters
+// around the mark when longer.
+func clipAround(line string) string {
+	at := strings.IndexRune(line, hole)
+	if at < 0 || utf8.RuneCountInString(line) <= maxSeen+1 {
+		return strings.TrimSpace(strings.ReplaceAll(line, string(hole), ""))
+	}
+	before, after := []rune(line[:at]), []rune(line[at+1:])
+	half := maxSeen / 2
+	pre, post := "", ""
+	if len(before) > half {
+		before, pre = before[len(before)-half:], "…"
+	}
+	if len(after) > maxSeen-len(before) {
+		after, post = after[:maxSeen-len(before)], "…"
+	}
+	return pre + strings.TrimLeft(string(before), " ") + string(after) + post
+}
+
+// markdownMarks are the Markdown marks a reader does not see in a line.
+var markdownMarks = strings.NewReplacer("**", "", "__", "", "`", "")
+
+// markdownPlain is line, of a Markdown body, as its reader sees it:
+// without emphasis and code marks, nor a heading's, a quote's or a list
+// item's mark before it ("- **Dear ,**" is "Dear ,").
+func markdownPlain(line string) string {
+	line = strings.TrimLeft(markdownMarks.Replace(line), "#>*-+ ")
+	return strings.TrimSpace(line)
+}

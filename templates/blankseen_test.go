@@ -1,0 +1,49 @@
+package templates
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestBlankSeen: the warning's example is the template's own line with
+// the blank column printed as nothing, in the template's language
+// (German, Russian, Japanese, Arabic), not an English "Dear ,": the
+// subject's first; printf's text kept, another column "…", a literal's
+// text, a trim marker's white space taken; in HTML without its tags, in
+// the paragraph or cell of the column; a long line cut around the hole.
+func TestBlankSeen(t *testing.T) {
+	long := "Liebe Mitglieder, wir laden herzlich zur Jahreshauptversammlung ein, und besonders Sie, {{.a}}, als Kassenwart des Vereins seit vielen Jahren.\n"
+	for _, c := range []struct {
+		subject, body string
+		html          bool
+		want          string
+	}{
+		{"Hallo {{.a}}, Neuigkeiten", "x", false, "Hallo , Neuigkeiten"},
+		{"Hi", "Betreff\n\nHallo {{.a}},\nwir laden ein.\n", false, "Hallo ,"},
+		{"Hi", "Здравствуйте, {{.a}}!\n", false, "Здравствуйте, !"},
+		{"Hi", "{{.a}}様、{{.b}}のご案内です。\n", false, "様、…のご案内です。"},
+		{"Hi", "مرحبا {{.a}}،\n", false, "مرحبا ،"},
+		{"Hi", "{{printf \"Sehr geehrte(r) %s,\" .a}}\n", false, "Sehr geehrte(r) ,"},
+		{"Hi", "Hallo\n{{- \" \" -}}\n{{.a}}{{\"!\"}}\n", false, "Hallo !"},
+		{"Hi", "Hallo {{- .a -}} !\n", false, "Hallo!"},
+		{"Hi", "<html><body><p>Titel</p><p>Liebe <b>{{.a}}</b>, willkommen &amp; danke!</p></body></html>", true, "Liebe , willkommen & danke!"},
+		{"Hi", "<td>Ihr Konto:</td><td>Nr. {{.a}}</td>", true, "Nr."},
+		{"Hi", long, false, "…mlung ein, und besonders Sie, , als Kassenwart des Vereins s…"},
+		{"{{.a}}", "x", false, ""},
+	} {
+		s := compilePrinted(t, c.subject, c.body, c.html)
+		if got := s.BlankSeen("a"); got != c.want {
+			t.Errorf("%q / %q: %q, want %q", c.subject, c.body, got, c.want)
+		}
+	}
+	md := compileMarkdown(t, "# News\n\n- Dear **{{.d}}**, your `{{.tags}}`\n", nil, markdownYAML)
+	if got := md.BlankSeen("d"); got != "Dear , your …" {
+		t.Errorf("markdown: %q", got)
+	}
+	if got := compilePrinted(t, "Hi", "x", false).BlankSeen("a"); got != "" {
+		t.Errorf("a column not printed: %q", got)
+	}
+	if got := compilePrinted(t, "Hi", long, false).BlankSeen("a"); len([]rune(got)) > maxSeen+2 || strings.Contains(got, "\x01") {
+		t.Errorf("long line: %q", got)
+	}
+}
