@@ -308,7 +308,7 @@ func listRemembered(ctx context.Context, mb Mailbox, scope mailbox.Scope, list s
 		}
 		known = mem.knownOf(scope, opts.Bound)
 	}
-	listed, err = listKnown(ctx, mb, opts.Since, known)
+	listed, err = listAgainCut(ctx, mb, opts.Since, known)
 	if err != nil {
 		if mailboxStopped(err) {
 			return nil, nil, &StoppedError{Err: err, DryRun: opts.DryRun}
