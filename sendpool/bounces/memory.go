@@ -99,7 +99,7 @@ func LoadMemory(dir string) (*Memory, error) {
 		return m, nil
 	}
 	if err == nil {
-		if err = m.parse(b); err != nil {
+		if err = m.parse(b); err != nil && !errors.As(err, new(*NewerFileError)) {
 			err = fmt.Errorf("%s: %w", m.path, err)
 		}
 	}
