@@ -300,3 +300,34 @@ func TestBouncesCutListPOP3(t *testing.T) {
 		t.Errorf("journal has %d feedback records, want 4", n)
 	}
 }
+
+// TestBouncesCutSearchOnce: a cut of IMAP's UID SEARCH or POP3's UIDL,
+// which name no message, stopped the run (exit 2) even when the server
+// only restarted then. The listing is asked for once more on a new
+// session: cut once, the run reads all five (exit 0); cut on the new
+// session too, it stops (exit 2), naming the command and saying the
+// mailbox most likely needs repair.
+func TestBouncesCutSearchOnce(t *testing.T) {
+	for _, c := range []struct{ protocol, marker, named string }{
+		{"imap", "UID SEARCH", "mailbox: UID SEARCH: the server closed the connection"},
+		{"pop3", "UIDL\r\n", "UIDL"},
+	} {
+		t.Run(c.protocol, func(t *testing.T) {
+			d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+			camp, p := slowCampaign(t, d, c.protocol, 0, "10s")
+			for _, r := range fiveBounces(t, camp) {
+				d.Deliver(t, bounceUser, r)
+			}
+			p.armCut(c.marker)
+			out, errOut, code := runCLI(t, "bounces", camp)
+			if code != exitUnusable || !strings.Contains(errOut, c.named) || !strings.Contains(errOut, ", and again on a new session") || !strings.Contains(errOut, "doveadm force-resync") || p.hitCount() != 2 {
+				t.Errorf("cut every time: exit %d, %d cuts, want %d, 2, the command named and the repair advised\n%s%s", code, p.hitCount(), exitUnusable, out, errOut)
+			}
+			p.armCutOnce(c.marker)
+			out, errOut, code = runCLI(t, "bounces", camp)
+			if code != exitOK || feedbackRecords(t, camp) != 5 {
+				t.Errorf("cut once: exit %d, %d feedback records, want %d and 5\n%s%s", code, feedbackRecords(t, camp), exitOK, out, errOut)
+			}
+		})
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/tidings/tidings/sendpool/mailbox"
 )
@@ -98,7 +99,7 @@ func LoadMemory(dir string) (*Memory, error) {
 		return m, nil
 	}
 	if err == nil {
-		if err = m.parse(b); err != nil {
+		if err = m.parse(b); err != nil && !errors.As(err, new(*NewerFileError)) {
 			err = fmt.Errorf("%s: %w", m.path, err)
 		}
 	}
@@ -197,17 +198,8 @@ func (m *Memory) skip(scope mailbox.Scope, list string, entries []mailbox.Entry,
 	if scope.Key == "" {
 		return entries, 0, ""
 	}
-	switch {
-	case m.key != scope.Key:
-		forgot = changedScope(m.key, scope.Key)
-	case m.list != list && !sameFile(m.list, list):
-		forgot = changedList(m.list)
-	}
-	if m.key != scope.Key || forgot != "" {
-		m.forget()
-		m.key = scope.Key
-	}
-	m.list, m.moving = list, moving
+	forgot = m.hold(scope, list)
+	m.moving = moving
 	kept = make([]mailbox.Entry, 0, len(entries))
 	reach := -1
 	if !scope.UIDs {
@@ -221,6 +213,47 @@ func (m *Memory) skip(scope mailbox.Scope, list string, entries []mailbox.Entry,
 		kept = append(kept, e)
 	}
 	return kept, skipped, forgot
+}
+
+// hold readies m for the mailbox of scope (Key not "") and the
+// suppression list list (an absolute path), forgetting what it holds for
+// another: why is said in forgot ("" when nothing was).
+func (m *Memory) hold(scope mailbox.Scope, list string) (forgot string) {
+	switch {
+	case m.key != scope.Key:
+		forgot = changedScope(m.key, scope.Key)
+	case m.list != list && !sameFile(m.list, list):
+		forgot = changedList(m.list)
+	}
+	if m.key != scope.Key || forgot != "" {
+		m.forget()
+		m.key = scope.Key
+	}
+	m.list = list
+	return forgot
+}
+
+// knownOf is what m holds of the mailbox of scope for its listing to ask
+// the server less (mailbox.Known): the messages whose size the server cut
+// the connection on, in overrunRuns runs under a bound as large as
+// bound's (passOver skips them unread: the halving of an IMAP listing,
+// about 15 sessions a message, and a POP3 LIST n a message, would be paid
+// by every run for them); over POP3 the sizes of the messages read. Call
+// it once m holds scope (hold): nothing otherwise.
+func (m *Memory) knownOf(scope mailbox.Scope, bound time.Duration) mailbox.Known {
+	if scope.Key == "" || m.key != scope.Key {
+		return mailbox.Known{}
+	}
+	k := mailbox.Known{Unsized: map[string]bool{}}
+	for id, o := range m.overran {
+		if o.cut && o.size == -1 && o.runs >= overrunRuns && o.bound >= bound {
+			k.Unsized[id] = true
+		}
+	}
+	if !scope.UIDs {
+		k.Sizes = m.sizes
+	}
+	return k
 }
 
 // changedScope says why a Memory of key was, under now, forgotten: ""

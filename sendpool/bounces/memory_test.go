@@ -788,3 +788,42 @@ func TestMemoryOverrunSizeNotKnown(t *testing.T) {
 		t.Errorf("a dropped line without a size: passed over %+v, want b2", passed)
 	}
 }
+
+// TestMemoryVersion: bounces.read had no format version, so a tidings
+// older than a change could tell a newer file only as damage ("a line
+// tidings does not write"). The file says its format ("version 1"); a
+// file written before it was kept (no version line, as here byte for
+// byte) reads as format 1; one of a newer format is refused as such
+// (*NewerFileError, naming the file and both formats), whatever its
+// other lines.
+func TestMemoryVersion(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, ReadFile)
+	old := memoryHead + "\nkey pop3 \"h:995\" \"u\"\nrules r1\nlist \"/l\"\nuidl a1 100\nstay b2 200\ndropped c3 2 1m0s -1 \"Undelivered\" \"\"\n"
+	if err := os.WriteFile(path, []byte(old), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m, err := LoadMemory(dir)
+	if err != nil || !m.known["a1"] || !m.stay["b2"] || m.overran["c3"].runs != 2 {
+		t.Fatalf("a file without a version line: %v, known %v, stay %v, overran %v", err, m.known, m.stay, m.overran)
+	}
+	if err := m.Save(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil || !strings.HasPrefix(string(b), memoryHead+"\nversion 1\nkey ") {
+		t.Fatalf("saved without its version line:\n%s (%v)", b, err)
+	}
+	if m, err := LoadMemory(dir); err != nil || !m.known["a1"] {
+		t.Fatalf("the file saved does not load: %v", err)
+	}
+	newer := strings.Replace(string(b), "\nversion 1\n", "\nversion 2\nwidget 7\n", 1)
+	if err := os.WriteFile(path, []byte(newer), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m, err = LoadMemory(dir)
+	ne, ok := errors.AsType[*NewerFileError](err)
+	if !ok || ne.Format != 2 || m.key != "" || !strings.Contains(err.Error(), path+" was written by a newer tidings (its format 2, this one's 1") || strings.Contains(err.Error(), "does not write") {
+		t.Errorf("a newer file: %v, key %q", err, m.key)
+	}
+}

@@ -20,6 +20,42 @@ import (
 // (ReadFile), which the rest of this file reads and writes.
 const memoryHead = "# tidings bounces: the messages read (uids, uidl, and upto: all the maildrop held up to that one but the holes) and, of those, the ones left in the mailbox as no report to move (stays, stay); the next run skips them; and those the server did not give in time or cut the connection on (overran, dropped: id, runs, bound, size, subject, from), skipped after 2 runs (remove this file to read them all again)"
 
+// memoryFormat is the format of the file this tidings writes, on its
+// "version" line; a file without one (written before it was kept) is of
+// format 1. Raise it when a line's meaning changes, or a line is added
+// that an older tidings must not read past: that tidings then refuses
+// the file as a newer one's (*NewerFileError), not as damage.
+const memoryFormat = 1
+
+// NewerFileError is a file of a format this tidings does not read:
+// written by a newer tidings. LoadMemory gives an empty Memory with it,
+// as for a file it cannot read.
+type NewerFileError struct {
+	Path   string
+	Format int
+}
+
+func (e *NewerFileError) Error() string {
+	return fmt.Sprintf("%s was written by a newer tidings (its format %d, this one's %d: run the newer one, or this one reads it as none and writes it anew)", e.Path, e.Format, memoryFormat)
+}
+
+// fileFormat is the format the version line of file b says, 1 when it
+// has none; a version line tidings does not write is an error.
+func fileFormat(b []byte) (int, error) {
+	for line := range bytes.Lines(b) {
+		rest, ok := bytes.CutPrefix(bytes.TrimRight(line, "\r\n"), []byte("version "))
+		if !ok {
+			continue
+		}
+		n, err := strconv.Atoi(string(rest))
+		if err != nil || n < 1 {
+			return 0, fmt.Errorf("a version line tidings does not write: %.40q", rest)
+		}
+		return n, nil
+	}
+	return 1, nil
+}
+
 // readMemoryFile reads the file at path, at most maxMemoryFile bytes of
 // it: not through a symbolic link (a *statefile.LinkError), and nothing
 // but a regular file (a FIFO would keep the run waiting for a writer,
@@ -44,14 +80,22 @@ func readMemoryFile(path string) ([]byte, error) {
 	return b, err
 }
 
-// parse reads the file's lines into m.
+// parse reads the file's lines into m: a file of a newer format than
+// memoryFormat is a *NewerFileError, read no further.
 func (m *Memory) parse(b []byte) error {
+	format, err := fileFormat(b)
+	if err != nil {
+		return err
+	}
+	if format > memoryFormat {
+		return &NewerFileError{Path: m.path, Format: format}
+	}
 	sc := bufio.NewScanner(bytes.NewReader(b))
 	sc.Buffer(nil, maxMemoryFile)
 	for sc.Scan() {
 		word, rest, _ := strings.Cut(sc.Text(), " ")
 		switch {
-		case word == "#" || word == "":
+		case word == "#" || word == "" || word == "version":
 		case word == "key" && m.key == "":
 			m.key = rest
 		case word == "rules" && m.key != "" && m.rules == "":
@@ -164,7 +208,7 @@ func (m *Memory) Save() error {
 		return fmt.Errorf("bounces: remembering the messages read: %w", &statefile.LinkError{Path: m.path})
 	}
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "%s\nkey %s\n", memoryHead, m.key)
+	fmt.Fprintf(&b, "%s\nversion %d\nkey %s\n", memoryHead, memoryFormat, m.key)
 	if m.rules != "" {
 		fmt.Fprintf(&b, "rules %s\n", m.rules)
 	}

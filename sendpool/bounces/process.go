@@ -235,25 +235,16 @@ func Process(ctx context.Context, mb Mailbox, ix *Index, rec Recorder, opts Opti
 			return nil, err
 		}
 	}
-	listed, err := mb.List(ctx, opts.Since)
-	if err != nil {
-		if mailboxStopped(err) {
-			return nil, &StoppedError{Err: err, DryRun: opts.DryRun}
-		}
-		return nil, err
-	}
 	list, err := filepath.Abs(opts.SuppressFile)
 	if err != nil {
 		return nil, err
 	}
 	sum := &Summary{Since: opts.Since}
-	entries, scope := listed, mb.Scope()
+	scope := mb.Scope()
 	remember := opts.Memory != nil
-	if remember {
-		forgot := cmp.Or(opts.Memory.readBy(readRules(opts)), opts.Memory.behind(opts.Journal))
-		entries, sum.Skipped, sum.Forgot = opts.Memory.skip(scope, list, listed, opts.MoveTo != "" || opts.Delete)
-		sum.Forgot = cmp.Or(forgot, sum.Forgot)
-		entries, sum.PassedOver = opts.Memory.passOver(entries, opts.Bound)
+	listed, entries, err := listRemembered(ctx, mb, scope, list, sum, opts)
+	if err != nil {
+		return nil, err
 	}
 	sup := newSuppressions(opts.Suppressed)
 	r, err := ix.readAll(ctx, mb, entries, sum, sup, list, opts)
@@ -300,6 +291,38 @@ func Process(ctx context.Context, mb Mailbox, ix *Index, rec Recorder, opts Opti
 		sum.Processed = len(processed)
 	}
 	return sum, nil
+}
+
+// listRemembered lists mb, of scope, asking the server less by what
+// opts.Memory holds (Memory.knownOf), and returns all it listed and, of
+// those, the messages to read: not those Memory has, nor those it passes
+// over (sum says how many, and why what it held was forgotten; list is
+// the suppression list's absolute path). A listing the session stopped
+// is a *StoppedError.
+func listRemembered(ctx context.Context, mb Mailbox, scope mailbox.Scope, list string, sum *Summary, opts Options) (listed, entries []mailbox.Entry, err error) {
+	mem, known := opts.Memory, mailbox.Known{}
+	if mem != nil {
+		sum.Forgot = cmp.Or(mem.readBy(readRules(opts)), mem.behind(opts.Journal))
+		if scope.Key != "" {
+			sum.Forgot = cmp.Or(sum.Forgot, mem.hold(scope, list))
+		}
+		known = mem.knownOf(scope, opts.Bound)
+	}
+	listed, err = listAgainCut(ctx, mb, opts.Since, known)
+	if err != nil {
+		if mailboxStopped(err) {
+			return nil, nil, &StoppedError{Err: err, DryRun: opts.DryRun}
+		}
+		return nil, nil, err
+	}
+	if mem == nil {
+		return listed, listed, nil
+	}
+	var forgot string
+	entries, sum.Skipped, forgot = mem.skip(scope, list, listed, opts.MoveTo != "" || opts.Delete)
+	sum.Forgot = cmp.Or(sum.Forgot, forgot)
+	entries, sum.PassedOver = mem.passOver(entries, opts.Bound)
+	return listed, entries, nil
 }
 
 // disposeStop is the error of a run whose session stopped (mailboxStopped:

@@ -39,7 +39,10 @@ type StoppedError struct {
 }
 
 func (e *StoppedError) Error() string {
+	_, cutTwice := errors.AsType[*ListCutError](e.Err)
 	switch {
+	case e.Listed == 0 && cutTwice:
+		return fmt.Sprintf("%v; no message was read", e.Err)
 	case e.Listed == 0:
 		return fmt.Sprintf("%v; no message was read yet: the next run reads the mailbox", e.Err)
 	case e.DryRun:

@@ -36,6 +36,10 @@ func openIMAP(ctx context.Context, cfg Config) (*imapBox, error) {
 }
 
 func (b *imapBox) List(ctx context.Context, since time.Time) ([]Entry, error) {
+	return b.ListKnown(ctx, since, Known{})
+}
+
+func (b *imapBox) ListKnown(ctx context.Context, since time.Time, known Known) ([]Entry, error) {
 	b.reopened = 0
 	var uids []uint32
 	err := b.s.do(ctx, "UID SEARCH", func() error {
@@ -43,7 +47,7 @@ func (b *imapBox) List(ctx context.Context, since time.Time) ([]Entry, error) {
 		uids, err = b.s.searchUIDs(&imap.SearchCriteria{WithoutFlags: []string{imap.DeletedFlag}, Since: since})
 		return err
 	})
-	var list []Entry
+	list, uids := unsizedUIDs(uids, known)
 	for len(uids) > 0 && err == nil {
 		chunk := uids[:min(len(uids), listChunk)]
 		uids = uids[len(chunk):]
@@ -56,6 +60,23 @@ func (b *imapBox) List(ctx context.Context, since time.Time) ([]Entry, error) {
 	}
 	slices.SortFunc(list, func(a, b Entry) int { return cmpUID(a.ID, b.ID) })
 	return list, err
+}
+
+// unsizedUIDs takes the messages known.Unsized out of uids, listed with
+// Size -1, and returns the others.
+func unsizedUIDs(uids []uint32, known Known) (list []Entry, rest []uint32) {
+	if len(known.Unsized) == 0 {
+		return nil, uids
+	}
+	rest = uids[:0:0]
+	for _, uid := range uids {
+		if id := strconv.FormatUint(uint64(uid), 10); known.unsized(id) {
+			list = append(list, Entry{ID: id, Size: -1})
+			continue
+		}
+		rest = append(rest, uid)
+	}
+	return list, rest
 }
 
 // sizes asks for the sizes of the messages uids in one exchange,

@@ -33,6 +33,9 @@ type Mailbox interface {
 	// 6.4.4: by date, in the server's time zone; pass a day's margin).
 	// POP3 has no such search: it lists every message whatever since.
 	List(ctx context.Context, since time.Time) ([]Entry, error)
+	// ListKnown is List, asking the server less by what earlier runs
+	// learned of the messages (see Known).
+	ListKnown(ctx context.Context, since time.Time, known Known) ([]Entry, error)
 	// Fetch returns message id byte for byte as the server holds it,
 	// without marking it read (BODY.PEEK). A message over max bytes (max
 	// must be positive) is an error wrapping ErrTooLarge; over IMAP it is

@@ -110,15 +110,24 @@ func popLoginError(cfg Config, err error) error {
 	return fmt.Errorf("mailbox: %w", err)
 }
 
-func (b *pop3Box) List(ctx context.Context, _ time.Time) ([]Entry, error) {
+func (b *pop3Box) List(ctx context.Context, since time.Time) ([]Entry, error) {
+	return b.ListKnown(ctx, since, Known{})
+}
+
+func (b *pop3Box) ListKnown(ctx context.Context, _ time.Time, known Known) ([]Entry, error) {
 	b.reopened = 0
 	ids, err := b.uidl(ctx)
 	if err != nil {
 		return nil, err
 	}
-	sizes, err := b.list(ctx, ids)
-	if Dropped(err) && ctx.Err() == nil {
-		ids, sizes, err = b.listApart(ctx)
+	var sizes []pop3.ListEntry
+	if holdsUnsized(ids, known) {
+		// The LIST of all would be cut on it: apart on this session.
+		sizes, err = b.listApart(ctx, ids, known)
+	} else if sizes, err = b.list(ctx, ids); Dropped(err) && ctx.Err() == nil {
+		if ids, err = b.reopen(ctx); err == nil {
+			sizes, err = b.listApart(ctx, ids, known)
+		}
 	}
 	if err != nil {
 		return nil, err
@@ -130,6 +139,17 @@ func (b *pop3Box) List(ctx context.Context, _ time.Time) ([]Entry, error) {
 		}
 	}
 	return list, nil
+}
+
+// holdsUnsized reports whether the maildrop (ids) holds a message of
+// known.Unsized.
+func holdsUnsized(ids map[int]string, known Known) bool {
+	for _, id := range ids {
+		if known.unsized(id) {
+			return true
+		}
+	}
+	return false
 }
 
 // list asks for the messages' sizes (LIST) and keeps them by unique-id,
@@ -153,19 +173,18 @@ func (b *pop3Box) list(ctx context.Context, ids map[int]string) ([]pop3.ListEntr
 	return sizes, nil
 }
 
-// listApart asks, after LIST made the server close the connection, for
-// the size of each message apart (LIST n) on a new session, and each
-// after one that cut the connection too on another: that one is listed
-// with size -1 (not known), for the caller to ask for it as for any
-// other (a server that cannot work out a damaged message's size most
-// likely cannot give it either: the caller's rule for a message that
-// cuts the connection holds). It returns the first new session's
-// unique-ids; a message another client took out since is not listed.
-func (b *pop3Box) listApart(ctx context.Context) (map[int]string, []pop3.ListEntry, error) {
-	ids, err := b.reopen(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
+// listApart asks for the size of each message of the maildrop apart
+// (LIST n), ids giving the unique-id of each message number on b's
+// session: after LIST made the server close the connection (on a new
+// session), or with a message of known.Unsized in it. Each after one that
+// cut the connection is asked for on another new session: that one is
+// listed with size -1 (not known), as are those of known.Unsized, not
+// asked for, for the caller to ask for it as for any other (a server that
+// cannot work out a damaged message's size most likely cannot give it
+// either: the caller's rule for a message that cuts the connection
+// holds). Those of known.Sizes are listed with that size, not asked for.
+// A message another client took out since is not listed.
+func (b *pop3Box) listApart(ctx context.Context, ids map[int]string, known Known) ([]pop3.ListEntry, error) {
 	nums := slices.Sorted(maps.Keys(ids))
 	sizes := make([]pop3.ListEntry, 0, len(nums))
 	b.sizes = make(map[string]int64, len(nums))
@@ -174,26 +193,42 @@ func (b *pop3Box) listApart(ctx context.Context) (map[int]string, []pop3.ListEnt
 		if !ok {
 			continue
 		}
-		var size int64
-		err := b.step(ctx, "LIST", 0, func(ctx context.Context) (err error) {
-			size, err = b.c.ListOne(ctx, now)
-			return err
-		})
-		switch {
-		case err == nil:
-			b.reopened.listed()
-		case Dropped(err) && ctx.Err() == nil:
-			size = -1
-			if _, err := b.reopen(ctx); err != nil {
-				return nil, nil, err // its own words
-			}
-		default:
-			return nil, nil, wrapPOP3(err)
+		size, err := b.sizeApart(ctx, ids[n], now, known)
+		if err != nil {
+			return nil, err
 		}
 		sizes = append(sizes, pop3.ListEntry{Num: n, Size: size})
 		b.sizes[ids[n]] = size
 	}
-	return ids, sizes, nil
+	return sizes, nil
+}
+
+// sizeApart is the size of message id, number now in b's session, as
+// listApart asks for it: -1 when known.Unsized has it or its LIST n cut
+// the connection (b then on a new session), known.Sizes' when it has it.
+func (b *pop3Box) sizeApart(ctx context.Context, id string, now int, known Known) (int64, error) {
+	if known.unsized(id) {
+		return -1, nil
+	}
+	if size, ok := known.Sizes[id]; ok && size >= 0 {
+		return size, nil
+	}
+	var size int64
+	err := b.step(ctx, "LIST", 0, func(ctx context.Context) (err error) {
+		size, err = b.c.ListOne(ctx, now)
+		return err
+	})
+	switch {
+	case err == nil:
+		b.reopened.listed()
+		return size, nil
+	case Dropped(err) && ctx.Err() == nil:
+		if _, err := b.reopen(ctx); err != nil {
+			return 0, err // its own words
+		}
+		return -1, nil
+	}
+	return 0, wrapPOP3(err)
 }
 
 // reopen ends b's session, which the server closed, and opens another,
