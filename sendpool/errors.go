@@ -15,6 +15,10 @@ const Interrupted = "run interrupted"
 // send's report and in report's, rebuilt from the journal.
 const InterruptedUnsent = Interrupted + ": the next send sends it"
 
+// NotReached is the detail of a row no send has tried a message of,
+// in a report rebuilt from the journal.
+const NotReached = "not tried yet: no send has reached this row"
+
 // limitUnsent starts LimitUnsent's detail.
 const limitUnsent = "not tried in this run: --limit "
 

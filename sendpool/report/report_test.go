@@ -547,3 +547,29 @@ func TestSummaryTextLimited(t *testing.T) {
 		t.Errorf("summary names --limit %d times (want once), lists more rows, or counts %d not attempted (OK %v):\n%s", n, s.NotAttempted, s.OK(), out)
 	}
 }
+
+// TestSummaryTextNotReached: the rows no send has reached, which report
+// rebuilds after a send --limit 50 of 2,000, take one line with the
+// command that sends them, not ten lines of "not tried yet" and "… and
+// 1940 more"; one such row reads "it".
+func TestSummaryTextNotReached(t *testing.T) {
+	var rows []report.Row
+	for i := range 12 {
+		rows = append(rows, report.Row{Recipient: report.Recipient{Row: 2 + i, Key: fmt.Sprintf("r%d@example.org", i)}, Status: sendpool.StatusNotAttempted, Detail: sendpool.NotReached})
+	}
+	for n, want := range map[int]string{
+		12: "12 not sent (not tried yet: no send has reached them): tidings send campaign.yaml sends them.\n",
+		1:  "1 not sent (not tried yet: no send has reached it): tidings send campaign.yaml sends it.\n",
+	} {
+		s := report.Summarize(rows[:n])
+		s.Again = "tidings send campaign.yaml"
+		var b bytes.Buffer
+		if err := s.WriteText(&b); err != nil {
+			t.Fatal(err)
+		}
+		out := b.String()
+		if !strings.Contains(out, want) || strings.Count(out, "not tried yet") != 1 || strings.Contains(out, "not sent:") || s.NotAttempted != n {
+			t.Errorf("%d rows: want %q once, no row listed:\n%s", n, want, out)
+		}
+	}
+}
