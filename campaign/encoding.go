@@ -74,6 +74,10 @@ type textSource struct {
 	// declared in a non-Latin one as Latin words, in its start or a value
 	// (latinAsScript); nil when none did.
 	latinSeen *legacyEncoding
+	// scriptRead is set when the start of a file declared in a non-Latin
+	// single-byte code page reads as its script's text (scriptSample):
+	// Latin words misread in a value then came from another file.
+	scriptRead bool
 	// byteOrder is the UTF-16 byte order the file's first bytes suggest,
 	// should its text turn out to hold NULs (see utf16Advice).
 	byteOrder string
@@ -184,6 +188,7 @@ func (ts *textSource) declare(br *bufio.Reader, declared, file string) (encoding
 		ts.compose = canon == "windows-1258"
 		ts.turkish = canon == "windows-1252" && turkishSample(sample)
 		ts.latinSeen = ts.latinSample(sample)
+		ts.scriptRead = ts.scriptSample(sample)
 		return enc, nil
 	}
 	return nil, nil

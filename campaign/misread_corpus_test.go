@@ -422,3 +422,27 @@ func TestCSVLatinReadAsCyrillic(t *testing.T) {
 		data: encode(t, charmap.Windows1251, cyr), rec: Recipients{Encoding: "windows-1251"}, want: cyrWant,
 	}})
 }
+
+// TestCSVLatinRowInCyrillicSheet: a windows-1251 sheet read right but for
+// one row a colleague's windows-1252 file gave it ("Íñigo Muñoz" pasted
+// or joined in) is told that the sheet reads right and the row came from
+// another file, with the fix (type it again, save as CSV UTF-8), not
+// advised to set windows-1252, which would misread every other row; a
+// whole windows-1252 sheet declared windows-1251 keeps that advice
+// (TestCSVLatinReadAsCyrillic).
+func TestCSVLatinRowInCyrillicSheet(t *testing.T) {
+	names := slices.Concat(cyrillicCorpus[:3], []string{"Íñigo Muñoz"}, cyrillicCorpus[3:])
+	csv, want := corpusSheet(names, func(i int) string {
+		if i == 3 {
+			return "5 [name]: !misread"
+		}
+		return fmt.Sprintf("%d: p%d@x.example | %s", i+2, i, names[i])
+	})
+	before, after, _ := strings.Cut(csv, "Íñigo Muñoz")
+	data := slices.Concat(encode(t, charmap.Windows1251, before), encode(t, charmap.Windows1252, "Íñigo Muñoz"), encode(t, charmap.Windows1251, after))
+	runSheetCases(t, []sheetCase{{
+		name: "a windows-1251 sheet with a windows-1252 row inside", file: "people.csv",
+		data: data, rec: Recipients{Encoding: "windows-1251"}, want: want,
+		msgs: []string{`the sheet's other text reads right in windows-1251, so this text came from a file in windows-1252 (which reads it as "Íñigo Muñoz"), pasted or joined in: type it as it should read and save the sheet as "CSV UTF-8", then take recipients.encoding out`},
+	}})
+}

@@ -37,6 +37,9 @@ func (ts *textSource) latinAsScript(v string) error {
 		}
 		if reading, ok := ts.latinReading(v, words, e); ok {
 			ts.latinSeen = &e
+			if ts.scriptRead {
+				return fmt.Errorf("%w: recipients.encoding says %s, which reads this as %q, Latin words with %s letters in them, and every message would show that; the sheet's other text reads right in %s, so this text came from a file in %s (which reads it as %q), pasted or joined in: type it as it should read and save the sheet as \"CSV UTF-8\", then take recipients.encoding out (%s has no such letters)", ErrMisread, ts.name, shorten(v), ts.scriptName(), ts.name, e.name, reading, ts.name)
+			}
 			g := encodingGuess{name: e.name, system: e.system, reading: reading}
 			return fmt.Errorf("%w: recipients.encoding says %s, which reads this as %q, Latin words with %s letters in them, and every message would show that; %s under recipients", ErrMisread, ts.name, shorten(v), ts.scriptName(), guessWords([]encodingGuess{g}, "set"))
 		}
@@ -138,6 +141,37 @@ func (ts *textSource) latinSample(sample []byte) *legacyEncoding {
 		}
 	}
 	return nil
+}
+
+// scriptSample reports whether sample, the start of a file declared in
+// a non-Latin single-byte code page, reads as that script's text: three
+// lines or more hold a word of two of its letters or more and no other,
+// more than twice as many as hold Latin words with its letters in them
+// (mixedWords). A Cyrillic sheet with a Western name pasted in is one;
+// a Western sheet declared windows-1251 is not.
+func (ts *textSource) scriptSample(sample []byte) bool {
+	if ts.legacy == nil || ts.script('a') {
+		return false
+	}
+	text, err := ts.legacy.NewDecoder().Bytes(sample)
+	if err != nil {
+		return false
+	}
+	ours, mixed := 0, 0
+	for line := range strings.Lines(string(text)) {
+		if ts.mixedWords(line) != nil {
+			mixed++
+			continue
+		}
+		runes := []rune(line)
+		if slices.ContainsFunc(letterWords(runes), func(w [2]int) bool {
+			word := runes[w[0]:w[1]]
+			return len(word) >= 2 && !slices.ContainsFunc(word, func(r rune) bool { return !ts.script(r) })
+		}) {
+			ours++
+		}
+	}
+	return ours >= 3 && ours > 2*mixed
 }
 
 // capitalsAsScript refuses v, a value of a file that showed itself in

@@ -3,6 +3,7 @@ package campaign
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -515,7 +516,7 @@ func (s *csvSheet) Next(ctx context.Context) (Row, error) {
 			if strings.IndexByte(v, 0) >= 0 {
 				return Row{Number: row}, &RowError{File: s.file, Row: row, Column: s.columns[i], Err: ErrNULChar}
 			}
-			if err := s.text.misread(v); err != nil {
+			if err := cmp.Or(s.text.misread(v), s.text.lostLetters(v)); err != nil {
 				return Row{Number: row}, &RowError{File: s.file, Row: row, Column: s.columns[i], Err: err}
 			}
 			values[s.columns[i]] = s.text.value(v)

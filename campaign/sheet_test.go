@@ -52,6 +52,7 @@ func errCode(err error) string {
 		{ErrHeaderColumn, "header"},
 		{ErrBadEncoding, "encoding"},
 		{ErrMisread, "misread"},
+		{ErrLostLetter, "lost"},
 		{ErrNotXLSX, "notxlsx"},
 		{ErrNoKeyColumn, "nokey"},
 		{ErrNULChar, "nul"},

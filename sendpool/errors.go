@@ -15,6 +15,20 @@ const Interrupted = "run interrupted"
 // send's report and in report's, rebuilt from the journal.
 const InterruptedUnsent = Interrupted + ": the next send sends it"
 
+// NotReached is the detail of a row no send has tried a message of,
+// in a report rebuilt from the journal.
+const NotReached = "not tried yet: no send has reached this row"
+
+// limitUnsent starts LimitUnsent's detail.
+const limitUnsent = "not tried in this run: --limit "
+
+// LimitUnsent is the detail of the rows a run held back past --limit n:
+// the same words in send's report and in report's.
+func LimitUnsent(n int) string { return fmt.Sprintf("%s%d", limitUnsent, n) }
+
+// IsLimitUnsent reports whether detail is LimitUnsent's.
+func IsLimitUnsent(detail string) bool { return strings.HasPrefix(detail, limitUnsent) }
+
 // Sentinel errors. Errors returned by this package and by its transports
 // wrap them so callers can test with errors.Is. Their texts carry no
 // package prefix: they are the words a run's stop reason or a report's

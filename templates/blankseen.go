@@ -32,6 +32,7 @@ func holeLine(src string, pos int, isHTML bool, printed string) string {
 		end += pos
 	}
 	if isHTML {
+		start, end = htmlJoined(src, start, end)
 		start, end = htmlLine(src, start, pos, end)
 	}
 	line := strings.ReplaceAll(seenText(src[start:end], pos-start, printed), string(filler), "")
@@ -127,4 +128,66 @@ var markdownMarks = strings.NewReplacer("**", "", "__", "", "`", "")
 func markdownPlain(line string) string {
 	line = strings.TrimLeft(markdownMarks.Replace(line), "#>*-+ ")
 	return strings.TrimSpace(line)
+}
+
+// maxJoined is how many source lines either side htmlJoined joins.
+const maxJoined = 3
+
+// htmlJoined widens src[start:end], an HTML source line, by the lines
+// before and after it that a browser shows on one line with it (a line
+// break in HTML is a space: "Guten Tag {{.Vorname}}⏎{{.Nachname}}," reads
+// "Guten Tag Müller,"), up to maxJoined each side; a blank line, one
+// holding an action that prints no word ({{if}}, {{end}}) or a tag of the
+// document's head or frame (<body>, <title>) stops it. htmlLine then
+// narrows the result to the break tags nearest the action.
+func htmlJoined(src string, start, end int) (int, int) {
+	for n := 0; n < maxJoined && start > 0; n++ {
+		from := strings.LastIndexByte(src[:start-1], '\n') + 1
+		if !joinable(src[from : start-1]) {
+			break
+		}
+		start = from
+	}
+	for n := 0; n < maxJoined && end < len(src); n++ {
+		to := strings.IndexByte(src[end+1:], '\n')
+		if to < 0 {
+			to = len(src)
+		} else {
+			to += end + 1
+		}
+		if !joinable(src[end+1 : to]) {
+			break
+		}
+		end = to
+	}
+	return start, end
+}
+
+// joinable reports whether line, an HTML source line, may join the line
+// beside it (see htmlJoined).
+func joinable(line string) bool {
+	if strings.TrimSpace(line) == "" {
+		return false
+	}
+	lower := strings.ToLower(line)
+	for _, tag := range []string{"<html", "</html", "<head", "</head", "<body", "</body", "<title", "<style", "</style", "<script", "</script", "<!doctype", "<meta"} {
+		if strings.Contains(lower, tag) {
+			return false
+		}
+	}
+	for off := 0; ; {
+		i := strings.Index(line[off:], "{{")
+		if i < 0 {
+			return true
+		}
+		i += off
+		j := strings.Index(line[i+2:], "}}")
+		if j < 0 {
+			return false
+		}
+		if !printsWord(line[i+2 : i+2+j]) {
+			return false
+		}
+		off = i + 2 + j + 2
+	}
 }

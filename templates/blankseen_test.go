@@ -28,6 +28,8 @@ func TestBlankSeen(t *testing.T) {
 		{"Hi", "Hallo {{- .a -}} !\n", false, "Hallo!"},
 		{"Hi", "<html><body><p>Titel</p><p>Liebe <b>{{.a}}</b>, willkommen &amp; danke!</p></body></html>", true, "Liebe , willkommen & danke!"},
 		{"Hi", "<td>Ihr Konto:</td><td>Nr. {{.a}}</td>", true, "Nr."},
+		{"Hi", "<html><body>\n<p>Guten Tag {{.a}}\n{{.b}}, hier\nist Ihre Rechnung.</p>\n</body></html>", true, "Guten Tag …, hier ist Ihre Rechnung."},
+		{"Hi", "<p>Titel</p>\nLiebe\n<b>{{.a}}</b>,\n{{if .b}}x{{end}}\n", true, "Liebe ,"},
 		{"Hi", long, false, "…mlung ein, und besonders Sie, , als Kassenwart des Vereins s…"},
 		{"{{.a}}", "x", false, ""},
 	} {

@@ -711,7 +711,7 @@ func heldBackNote(allow plan.Allowance, toSend int, opts sendOptions) string {
 	case allow.Capped:
 		return "not tried in this run: daily_cap reached"
 	case opts.limit > 0:
-		return fmt.Sprintf("not tried in this run: --limit %d", opts.limit)
+		return sendpool.LimitUnsent(opts.limit)
 	}
 	return ""
 }

@@ -217,7 +217,7 @@ const DeferredAnewNote = "; a corrected message: the one before it was sent"
 // interrupted (journal.State.Interrupted), in the words that run's
 // report gave the rows it left (sendpool.InterruptedUnsent).
 func notTried(state *journal.State, number int, key, to string) Row {
-	detail := "not tried yet: no send has reached this row"
+	detail := sendpool.NotReached
 	if state.Interrupted() {
 		detail = sendpool.InterruptedUnsent
 	}

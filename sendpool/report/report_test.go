@@ -516,3 +516,60 @@ func TestSummaryTextInterrupted(t *testing.T) {
 		t.Errorf("summary lists more rows, or counts %d not attempted (OK %v):\n%s", s.NotAttempted, s.OK(), out)
 	}
 }
+
+// TestSummaryTextLimited: the rows a run held back past --limit take one
+// line naming how many, the limit and the command that sends them, as an
+// interrupted run's do, not ten lines of "not tried in this run: --limit
+// 50" and "… and 1919 more" (a treasurer's --limit 50 of 2,000); a row
+// that failed is listed as before.
+func TestSummaryTextLimited(t *testing.T) {
+	rows := []report.Row{{Recipient: report.Recipient{Row: 2, Key: "a@example.org"}, Status: sendpool.StatusFailed, Code: 550, Detail: "mailbox unavailable"}}
+	for i := range 12 {
+		rows = append(rows, report.Row{Recipient: report.Recipient{Row: 3 + i, Key: fmt.Sprintf("r%d@example.org", i)}, Status: sendpool.StatusNotAttempted, Detail: sendpool.LimitUnsent(5)})
+	}
+	s := report.Summarize(rows)
+	s.Again = "tidings send --yes campaign.yaml"
+	var b bytes.Buffer
+	if err := s.WriteText(&b); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{
+		"13 recipients: 0 sent, 1 failed, 12 not-attempted\n",
+		"12 not sent (not tried in this run: --limit 5): tidings send --yes campaign.yaml sends them.\n",
+		"not sent:\n  row 2  a@example.org  failed  550  mailbox unavailable\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("summary lacks %q:\n%s", want, out)
+		}
+	}
+	if n := strings.Count(out, "--limit 5"); n != 1 || strings.Contains(out, "more") || s.NotAttempted != 12 || s.OK() {
+		t.Errorf("summary names --limit %d times (want once), lists more rows, or counts %d not attempted (OK %v):\n%s", n, s.NotAttempted, s.OK(), out)
+	}
+}
+
+// TestSummaryTextNotReached: the rows no send has reached, which report
+// rebuilds after a send --limit 50 of 2,000, take one line with the
+// command that sends them, not ten lines of "not tried yet" and "… and
+// 1940 more"; one such row reads "it".
+func TestSummaryTextNotReached(t *testing.T) {
+	var rows []report.Row
+	for i := range 12 {
+		rows = append(rows, report.Row{Recipient: report.Recipient{Row: 2 + i, Key: fmt.Sprintf("r%d@example.org", i)}, Status: sendpool.StatusNotAttempted, Detail: sendpool.NotReached})
+	}
+	for n, want := range map[int]string{
+		12: "12 not sent (not tried yet: no send has reached them): tidings send campaign.yaml sends them.\n",
+		1:  "1 not sent (not tried yet: no send has reached it): tidings send campaign.yaml sends it.\n",
+	} {
+		s := report.Summarize(rows[:n])
+		s.Again = "tidings send campaign.yaml"
+		var b bytes.Buffer
+		if err := s.WriteText(&b); err != nil {
+			t.Fatal(err)
+		}
+		out := b.String()
+		if !strings.Contains(out, want) || strings.Count(out, "not tried yet") != 1 || strings.Contains(out, "not sent:") || s.NotAttempted != n {
+			t.Errorf("%d rows: want %q once, no row listed:\n%s", n, want, out)
+		}
+	}
+}

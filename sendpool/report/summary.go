@@ -58,6 +58,17 @@ type Summary struct {
 	// Again is the command that sends the Interrupted rows, as the text
 	// names it ("tidings send campaign.yaml"); "the next send" when empty.
 	Again string `json:"-"`
+	// Limited counts the not-attempted rows a run held back past its
+	// --limit (detail sendpool.LimitUnsent, LimitDetail's): in
+	// NotAttempted too, but not in Problems: one line, as Interrupted.
+	Limited int `json:"-"`
+	// LimitDetail is the first Limited row's detail ("not tried in this
+	// run: --limit 50"); rows with another go to Problems.
+	LimitDetail string `json:"-"`
+	// NotReached counts the not-attempted rows no send has reached
+	// (detail sendpool.NotReached): in NotAttempted too, but not in
+	// Problems: one line, as Interrupted.
+	NotReached int `json:"-"`
 }
 
 // maxProblems is how many problem rows the text summary lists.
@@ -91,6 +102,11 @@ func (s *Summary) add(r Row) {
 		s.UnknownSuppressed++
 	case r.Status == sendpool.StatusNotAttempted && r.Detail == sendpool.InterruptedUnsent:
 		s.Interrupted++
+	case r.Status == sendpool.StatusNotAttempted && sendpool.IsLimitUnsent(r.Detail) && (s.Limited == 0 || r.Detail == s.LimitDetail):
+		s.Limited++
+		s.LimitDetail = r.Detail
+	case r.Status == sendpool.StatusNotAttempted && r.Detail == sendpool.NotReached:
+		s.NotReached++
 	default:
 		if len(s.Problems) < maxProblems {
 			s.Problems = append(s.Problems, r)
@@ -211,6 +227,14 @@ func (s *Summary) WriteText(w io.Writer) error {
 	if s.Interrupted > 0 {
 		fmt.Fprintf(&b, "%d not sent (the run was interrupted): %s sends %s.\n",
 			s.Interrupted, cmp.Or(s.Again, "the next send"), map[bool]string{true: "it", false: "them"}[s.Interrupted == 1])
+	}
+	if s.Limited > 0 {
+		fmt.Fprintf(&b, "%d not sent (%s): %s sends %s.\n",
+			s.Limited, s.LimitDetail, cmp.Or(s.Again, "the next send"), map[bool]string{true: "it", false: "them"}[s.Limited == 1])
+	}
+	if s.NotReached > 0 {
+		fmt.Fprintf(&b, "%d not sent (not tried yet: no send has reached %s): %s sends %s.\n",
+			s.NotReached, map[bool]string{true: "it", false: "them"}[s.NotReached == 1], cmp.Or(s.Again, "the next send"), map[bool]string{true: "it", false: "them"}[s.NotReached == 1])
 	}
 	if len(s.Problems) > 0 {
 		// A heading of their own: not all are deferred or unknown.
