@@ -15,6 +15,7 @@ import (
 // with the spaces the padding leaves ("über  99.90 € ."); a negative
 // amount keeps its sign.
 func TestAccountingFormatUnpadded(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	dir := t.TempDir()
 	f := excelize.NewFile()

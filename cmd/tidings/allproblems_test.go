@@ -15,6 +15,7 @@ import (
 // with --skip-invalid sends the other rows, the bad row's report detail
 // naming both.
 func TestEveryFailingCallOfARow(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{

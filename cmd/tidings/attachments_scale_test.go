@@ -48,6 +48,7 @@ func invoiceCampaign(t *testing.T, srv *smtptest.Server, n int) (camp string, fi
 // next send does not reuse the spool (its size and time no longer match,
 // and its content differs) and sends that row's file as it is now.
 func TestOneAttachmentChangedIsNoticed(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp, files := invoiceCampaign(t, srv, 6)
 	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "2", camp); code != exitSomeFailed || !sentFrom(t, camp, out, "made by this run", 1) {
@@ -76,6 +77,7 @@ func TestOneAttachmentChangedIsNoticed(t *testing.T) {
 // sent"), and a key not sent yet its spooled message; with the key's own
 // file changed, it says the message is not spooled as the campaign is now.
 func TestShowReadsOnlyItsRowsAttachments(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp, files := invoiceCampaign(t, srv, 6)
 	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "2", camp); code != exitSomeFailed {
@@ -119,6 +121,7 @@ func relink(t *testing.T, link, target string) {
 // at another file between runs (the sheet and both files as they were),
 // the next send notices it and sends the file the link names now.
 func TestSymlinkedAttachmentRepointed(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp, files := invoiceCampaign(t, srv, 4)
 	dir := filepath.Dir(camp)
@@ -148,6 +151,7 @@ func TestSymlinkedAttachmentRepointed(t *testing.T) {
 // out of the campaign's folder goes once the link is put right: the
 // spool made with the refusal is not reused.
 func TestAttachmentLinkPutRight(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp, files := invoiceCampaign(t, srv, 3)
 	dir := filepath.Dir(camp)
@@ -170,6 +174,7 @@ func TestAttachmentLinkPutRight(t *testing.T) {
 // generation messages went out from, damaged, take nothing of what went:
 // show prints the message; the next send renders again.
 func TestAttachmentRecordsDamagedShow(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp, _ := invoiceCampaign(t, srv, 3)
 	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "2", camp); code != exitSomeFailed {
@@ -222,6 +227,7 @@ func rewriteAttachmentRecords(t *testing.T, camp, old, new string) string {
 // the generation damaged and renders the rows again, and no recipient is
 // sent a second copy.
 func TestSendTellsDamagedAttachmentRecords(t *testing.T) {
+	t.Parallel()
 	for name, damage := range map[string]func(t *testing.T, camp string) string{
 		"rewritten": func(t *testing.T, camp string) string {
 			return rewriteAttachmentRecords(t, camp, "INV-1.pdf", "INV-9.pdf")
@@ -269,6 +275,7 @@ func TestSendTellsDamagedAttachmentRecords(t *testing.T) {
 // message as the one the next send sends, since that send renders it
 // again.
 func TestShowTellsDamagedAttachmentRecords(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp, _ := invoiceCampaign(t, srv, 6)
 	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "2", camp); code != exitSomeFailed {
@@ -286,6 +293,7 @@ func TestShowTellsDamagedAttachmentRecords(t *testing.T) {
 // the campaign's current one, what changed since), and looks at its
 // attachments (hashing them, and reading the records) once for all.
 func TestShowLooksAtARowsFilesOnce(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp, _ := invoiceCampaign(t, srv, 4)
 	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "2", camp); code != exitSomeFailed {
@@ -308,6 +316,7 @@ func TestShowLooksAtARowsFilesOnce(t *testing.T) {
 // saying that the next send renders it again (it sends from the newest
 // generation only).
 func TestShowFallsBackToAnOlderGeneration(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp, files := invoiceCampaign(t, srv, 4)
 	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp); code != exitSomeFailed {
@@ -333,6 +342,7 @@ func TestShowFallsBackToAnOlderGeneration(t *testing.T) {
 // says that the next send renders it again, as it sends from the newest
 // generation only.
 func TestShowAfterEditSendRevert(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 3, "")
 	sheet := filepath.Join(filepath.Dir(camp), "r.csv")

@@ -17,6 +17,7 @@ import (
 // delivers every row but the refused ones, the names as the sheet has
 // them.
 func TestDirectionControlsCheckAndSend(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{

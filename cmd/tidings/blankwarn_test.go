@@ -13,6 +13,7 @@ import (
 // warn of it once for the column, naming the rows; a column printed only
 // within {{if}} is not warned of, and the rows still go.
 func TestBlankCellWarned(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 3, "")
 	dir := filepath.Dir(camp)
@@ -42,6 +43,7 @@ func TestBlankCellWarned(t *testing.T) {
 // {{.Vorname}} is (rev-user3: "the subject or the body" sent the
 // treasurer to the body, fixed already). check and preview say so alike.
 func TestBlankCellWarnedNamesWhere(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
 		"c.yaml":   campaignYAML(1, `subject: "Beitrag 2026, {{.Vorname}} {{.name}}"`),
@@ -62,6 +64,7 @@ func TestBlankCellWarnedNamesWhere(t *testing.T) {
 // no template name ("First Name") suggests the {{if}} a template can run,
 // by the name the template uses (.First_Name), not {{if .First Name}}.
 func TestBlankCellWarnedIdentifier(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 2, "")
 	writeFiles(t, filepath.Dir(camp), map[string]string{
@@ -80,6 +83,7 @@ func TestBlankCellWarnedIdentifier(t *testing.T) {
 // {{.note}} alone on its line, which a blank leaves an empty line, is not
 // warned of.
 func TestBlankCellWarnedThroughCalls(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 4, "")
 	writeFiles(t, filepath.Dir(camp), map[string]string{
@@ -109,6 +113,7 @@ func TestBlankCellWarnedThroughCalls(t *testing.T) {
 // one nested in calls ({{upper (trim .city)}}); a {{.note}} alone on its
 // line is still not warned of.
 func TestBlankCellWarnedJoinedAndNested(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 4, "")
 	writeFiles(t, filepath.Dir(camp), map[string]string{

@@ -170,11 +170,11 @@ Subject: December news
 // nothing twice on a second run; moves only the matched reports when
 // asked; and the next campaign sharing the list skips those addresses.
 func TestBouncesDovecotIMAP(t *testing.T) {
+	t.Parallel()
 	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
 	srv := smtptest.NewServer(t, smtptest.WithDSN())
 	camp := sentBounceCampaign(t, srv, fmt.Sprintf("mailbox: {protocol: imap, host: 127.0.0.1, port: %d, security: starttls, username: %s, password_env: TIDINGS_BOUNCES_PW, ca_file: %s, authserv_id: %s}\n",
 		d.IMAPPort, bounceUser, d.CAFile, bounceAuthserv))
-	t.Setenv("TIDINGS_BOUNCES_PW", bouncePass)
 	for _, r := range mailboxReports(messageIDs(t, camp)) {
 		d.Deliver(t, bounceUser, r)
 	}
@@ -303,7 +303,6 @@ func popBounces(t *testing.T, extra, sheet string) (camp string, srv *smtptest.S
 	} else {
 		camp = sentBounceSheet(t, srv, mailbox, sheet)
 	}
-	t.Setenv("TIDINGS_BOUNCES_PW", bouncePass)
 	deliver = func(reports ...string) {
 		var raw [][]byte
 		for _, r := range reports {
@@ -317,6 +316,7 @@ func popBounces(t *testing.T, extra, sheet string) (camp string, srv *smtptest.S
 // TestBouncesMailpitPOP3: bounces over POP3 (mailpit's server) matches
 // the same reports, and --delete removes the matched ones only.
 func TestBouncesMailpitPOP3(t *testing.T) {
+	t.Parallel()
 	camp, _, mp, deliver := popBounces(t, "", "")
 	var reports []string
 	for _, r := range mailboxReports(messageIDs(t, camp)) {
@@ -342,6 +342,7 @@ func TestBouncesMailpitPOP3(t *testing.T) {
 // bounces exits 2 and says why; while a send holds the lock, 75 (run it
 // again later).
 func TestBouncesRefuses(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sentBounceCampaign(t, srv, "mailbox: {protocol: imap, host: 127.0.0.1, port: 1, security: none, username: u, password_env: TIDINGS_BOUNCES_PW}\n")
 	text := readFile(t, camp)
@@ -386,6 +387,7 @@ func readFile(t *testing.T, p string) string {
 // the mailbox's own, the From's or the Reply-To's (any case), and its
 // subject= is read from the mailto.
 func TestMailtoShared(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		mailto, from, replyTo, user string
 		shared                      bool
@@ -413,6 +415,7 @@ func TestMailtoShared(t *testing.T) {
 // message names that campaign; one about a message tidings did not make
 // says it is about no message of this campaign.
 func TestForeignFindingWords(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		f    bounces.Finding
 		want string
@@ -436,6 +439,7 @@ func TestForeignFindingWords(t *testing.T) {
 // POP3 mailbox (mailpit): bounces matches both to the row by the
 // envelope the journal keeps, and suppresses the Cc, not the To.
 func TestBouncesCc(t *testing.T) {
+	t.Parallel()
 	camp, _, _, deliver := popBounces(t, "cc: '{{.cc}}'\n", "email,name,cc\ndee@example.org,Dee,ccdee@example.org\nann@example.org,Ann,\n")
 	dir := filepath.Dir(camp)
 	bounce := strings.Replace(dsnReport("<elsewhere@mx.example.net>", "", "ccdee@example.org", "failed", "5.1.1", "550 5.1.1 no such user", "cc1"), "Message-ID: <elsewhere@mx.example.net>\n", "", 1)
@@ -488,6 +492,7 @@ func deliverToMailpit(t *testing.T, mp *smtptest.Mailpit, cert *smtptest.Cert, u
 // DMARC, and bounces says so; nor does it hold back the row's corrected
 // message.
 func TestBouncesPolicyRefusal(t *testing.T) {
+	t.Parallel()
 	camp, srv, _, deliver := popBounces(t, "", "email,name\nann@example.org,Ann\n")
 	id := messageIDs(t, camp)["ann@example.org"]
 	bounce := dsnReport(id, "", "ann@example.org", "failed", "5.7.26", "550-5.7.26 Unauthenticated email from example.test is not accepted due to domain's DMARC policy.", "p1")
@@ -518,6 +523,7 @@ func TestBouncesPolicyRefusal(t *testing.T) {
 // row is bounced and the warning names the size, but the address is not
 // suppressed, as for a 5.3.4 "message too big".
 func TestBouncesSizeRefusal(t *testing.T) {
+	t.Parallel()
 	camp, _, _, deliver := popBounces(t, "", "email,name\nann@example.org,Ann\nbob@example.org,Bob\n")
 	ids := messageIDs(t, camp)
 	deliver(dsnReport(ids["ann@example.org"], "", "ann@example.org", "failed", "5.2.3", "552-5.2.3 Your message exceeded Google's message size limits.", "s1"),
@@ -543,6 +549,7 @@ func TestBouncesSizeRefusal(t *testing.T) {
 // empty, so that the next day's send is not stopped for want of it (it
 // was, exit 2, until a first bounce came); a dry run creates nothing.
 func TestBouncesCreatesMissingList(t *testing.T) {
+	t.Parallel()
 	camp, _, _, _ := popBounces(t, "", "")
 	supFile := filepath.Join(filepath.Dir(camp), "suppress.txt")
 	if err := os.Remove(supFile); err != nil {
@@ -573,6 +580,7 @@ func fileExists(path string) bool {
 // every ten minutes grew the journal by a line each time for nothing),
 // and a run that finds some records them under its run as before.
 func TestBouncesNothingWritesNothing(t *testing.T) {
+	t.Parallel()
 	camp, _, _, deliver := popBounces(t, "", "")
 	journalPath := filepath.Join(filepath.Dir(camp), ".tidings", "t", journal.FileName)
 	before := readFile(t, journalPath)

@@ -52,6 +52,7 @@ func cutRuns(t *testing.T, p *slowProxy, markers [3]string, camp, first, second 
 // the others (exit 1); once it cut the session in two runs, the next
 // skip it unread, saying so.
 func TestBouncesCutIMAP(t *testing.T) {
+	t.Parallel()
 	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
 	camp, p := slowCampaign(t, d, "imap", 0, "10s")
 	for _, r := range fiveBounces(t, camp) {
@@ -70,6 +71,7 @@ func TestBouncesCutIMAP(t *testing.T) {
 // connection when that message's RETR passes), with --delete: each run
 // deletes the reports it read on the new session.
 func TestBouncesCutPOP3(t *testing.T) {
+	t.Parallel()
 	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
 	camp, p := slowCampaign(t, d, "pop3", 0, "10s")
 	for _, r := range fiveBounces(t, camp) {
@@ -90,6 +92,7 @@ func TestBouncesCutPOP3(t *testing.T) {
 // the third run asks for it again: a server that drops every session for
 // a while (restarting, say) must not get the messages it listed skipped.
 func TestBouncesCutServer(t *testing.T) {
+	t.Parallel()
 	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
 	camp, p := slowCampaign(t, d, "pop3", 0, "10s")
 	for _, r := range fiveBounces(t, camp) {
@@ -116,6 +119,7 @@ func TestBouncesCutServer(t *testing.T) {
 // which stopped the run there (exit 2) as a connection lost. The run
 // passes it over on a new session as any cut (exit 1), saying BYE.
 func TestBouncesCutBye(t *testing.T) {
+	t.Parallel()
 	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
 	camp, p := slowCampaign(t, d, "imap", 0, "10s")
 	p.byes("* BYE Internal error occurred. Refer to server log for more information. [2026-12-06 21:10:00]\r\n")
@@ -138,6 +142,7 @@ func TestBouncesCutBye(t *testing.T) {
 // (exit 0). Without the second try, such a cut was counted against the
 // message: in two runs, an innocent one was skipped unread for good.
 func TestBouncesCutOnce(t *testing.T) {
+	t.Parallel()
 	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
 	camp, p := slowCampaign(t, d, "pop3", 0, "10s")
 	for _, r := range fiveBounces(t, camp) {
@@ -161,6 +166,7 @@ func TestBouncesCutOnce(t *testing.T) {
 // given the header. The run stops there (exit 2, naming --max-time), the
 // message not counted: the next run asks for it as for the first time.
 func TestBouncesCutHeaderMaxTime(t *testing.T) {
+	t.Parallel()
 	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
 	camp, p := slowCampaign(t, d, "pop3", 0, "10s")
 	for _, r := range fiveBounces(t, camp) {
@@ -182,6 +188,7 @@ func TestBouncesCutHeaderMaxTime(t *testing.T) {
 // overruns, passed over and skipped after two runs, but not of one that
 // makes the server close the connection, dealt with alike.
 func TestBouncesCutHelp(t *testing.T) {
+	t.Parallel()
 	out, _, code := runCLI(t, "bounces", "--help")
 	if code != 0 || !strings.Contains(strings.Join(strings.Fields(out), " "), "or makes the server close the connection (asked for once more on a new session, and cut there too), is passed over") {
 		t.Errorf("bounces --help: code %d, says nothing of a cut:\n%s", code, out)
@@ -195,6 +202,7 @@ func TestBouncesCutHelp(t *testing.T) {
 // recorded nor what the next run does. As for a run stopped while
 // reading, they are moved on a new session, and the line says so.
 func TestBouncesCutMove(t *testing.T) {
+	t.Parallel()
 	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
 	camp, p := slowCampaign(t, d, "imap", 0, "10s")
 	for _, r := range fiveBounces(t, camp) {
@@ -219,6 +227,7 @@ func TestBouncesCutMove(t *testing.T) {
 // and TestBouncesCutListIMAP). It is named as the server got it. (A cut
 // SEARCH names no message: it stops the run, exit 2.)
 func TestBouncesCutListNamed(t *testing.T) {
+	t.Parallel()
 	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
 	camp, p := slowCampaign(t, d, "imap", 0, "10s")
 	for _, r := range fiveBounces(t, camp) {
@@ -244,6 +253,7 @@ func TestBouncesCutListNamed(t *testing.T) {
 // and counted as any message that cuts the connection, the others read;
 // the third run skips it unread.
 func TestBouncesCutListIMAP(t *testing.T) {
+	t.Parallel()
 	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
 	camp, p := slowCampaign(t, d, "imap", 0, "10s")
 	for _, r := range fiveBounces(t, camp) {
@@ -277,6 +287,7 @@ func TestBouncesCutListIMAP(t *testing.T) {
 // then passed over and counted as any message that cuts the connection;
 // the third run skips it unread.
 func TestBouncesCutListPOP3(t *testing.T) {
+	t.Parallel()
 	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
 	camp, p := slowCampaign(t, d, "pop3", 0, "10s")
 	for _, r := range fiveBounces(t, camp) {

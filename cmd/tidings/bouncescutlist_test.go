@@ -34,6 +34,7 @@ func drainAccepted(p *slowProxy) {
 // message 5's two (asked again, then its header): 7; the four others are
 // read, and a healthy run after is one session.
 func TestBouncesCutListLastIMAP(t *testing.T) {
+	t.Parallel()
 	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
 	camp, p := slowCampaign(t, d, "imap", 0, "10s")
 	for _, r := range fiveBounces(t, camp) {
@@ -70,6 +71,7 @@ func TestBouncesCutListLastIMAP(t *testing.T) {
 // bounces.read as "uidl ID -1", a line the next run refused to load.
 // The next run loads the file, skips the five read, and exits 0.
 func TestBouncesCutListReadPOP3(t *testing.T) {
+	t.Parallel()
 	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
 	camp, p := slowCampaign(t, d, "pop3", 0, "10s")
 	for _, r := range fiveBounces(t, camp) {
@@ -95,6 +97,7 @@ func TestBouncesCutListReadPOP3(t *testing.T) {
 // are listed and read (message 1, listed before, is gone when read, as
 // any message taken out while a run reads).
 func TestBouncesCutListExpungedPOP3(t *testing.T) {
+	t.Parallel()
 	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
 	camp, p := slowCampaign(t, d, "pop3", 0, "10s")
 	for _, r := range fiveBounces(t, camp) {
@@ -149,6 +152,7 @@ func expungeFirst(t *testing.T, d *smtptest.Dovecot) {
 // stops after 64 new sessions in a row with no size listed, exit 2,
 // saying why (over POP3 it said "mailbox: mailbox:").
 func TestBouncesCutListEvery(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ protocol, cut string }{
 		{"imap", "RFC822.SIZE FLAGS)"},
 		{"pop3", "LIST"},
@@ -181,6 +185,7 @@ func TestBouncesCutListEvery(t *testing.T) {
 // goes on, the 17 listed with their sizes not known, and read (their
 // FETCH of the message does not cut).
 func TestBouncesCutListFewDamagedIMAP(t *testing.T) {
+	t.Parallel()
 	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
 	camp, p := slowCampaign(t, d, "imap", 0, "10s")
 	for range 14 {

@@ -20,6 +20,7 @@ import (
 // the session cut short, and does not count the message: once the server
 // let go, the next run tries it again as for the first time.
 func TestBouncesCutPOP3Locked(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ timeout, want string }{
 		{"20s", "the maildrop is locked by another POP3 session (server replied -ERR [IN-USE] Mailbox is locked by another POP3 session.): not a login problem; it passes once the server ends that session (the server still holds the maildrop for the session cut short, not having noticed it is gone); this does not count against the message: the next run tries it again"},
 		{"2s", "i/o timeout (a POP3 server that locks the maildrop for one session at a time may still hold it for the session cut short, and keep the login waiting); this does not count against the message: the next run tries it again"},
@@ -49,6 +50,7 @@ func TestBouncesCutPOP3Locked(t *testing.T) {
 // interrupted command ends, exit 130, not as a run stopped by its
 // mailbox (exit 2).
 func TestBouncesCutInterruptedReopening(t *testing.T) {
+	t.Parallel()
 	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}, Settings: "pop3_lock_session = yes\n"})
 	camp, p := slowCampaign(t, d, "pop3", 0, "20s")
 	for _, r := range fiveBounces(t, camp) {
@@ -79,6 +81,7 @@ func TestBouncesCutInterruptedReopening(t *testing.T) {
 // read not deleted either: the lock holds), it names the limit and gives
 // the advice.
 func TestBouncesCutReopenMaxTime(t *testing.T) {
+	t.Parallel()
 	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}, Settings: "pop3_lock_session = yes\n"})
 	camp, p := slowCampaign(t, d, "pop3", 0, "6s")
 	for _, r := range fiveBounces(t, camp) {
@@ -98,6 +101,7 @@ func TestBouncesCutReopenMaxTime(t *testing.T) {
 // (POP3) was cut (the new session's FETCH, or LIST 1, held by the proxy),
 // ends the run as every interrupted command ends, exit 130.
 func TestBouncesCutListInterrupted(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ protocol, cut, held string }{
 		{"imap", "UID FETCH 1:5 (UID RFC822.SIZE FLAGS)", "UID FETCH 1:2 (UID RFC822.SIZE FLAGS)"},
 		{"pop3", "LIST\r\n", "LIST 1\r\n"},

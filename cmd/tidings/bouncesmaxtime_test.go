@@ -107,12 +107,12 @@ func stallIMAPSession(conn net.Conn, msgs []string) {
 // suppression list and the report have the two bounces) and remembered:
 // the next run skips them and reads on.
 func TestBouncesMaxTime(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	var msgs []string
 	port := stallingIMAP(t, func() []string { mu.Lock(); defer mu.Unlock(); return msgs })
 	srv := smtptest.NewServer(t, smtptest.WithDSN())
 	camp := sentBounceCampaign(t, srv, fmt.Sprintf("mailbox: {protocol: imap, host: 127.0.0.1, port: %d, security: none, username: %s, password_env: TIDINGS_BOUNCES_PW}\n", port, bounceUser))
-	t.Setenv("TIDINGS_BOUNCES_PW", bouncePass)
 	ids := messageIDs(t, camp)
 	crlf := func(s string) string { return strings.ReplaceAll(s, "\n", "\r\n") }
 	mu.Lock()
@@ -169,6 +169,7 @@ func TestBouncesMaxTime(t *testing.T) {
 // leaves: what it read moved, deleted or remembered, and the next run
 // reading on from there.
 func TestBouncesMaxTimeHelp(t *testing.T) {
+	t.Parallel()
 	out, _, code := runCLI(t, "bounces", "--help")
 	_, line, _ := strings.Cut(out, "--max-time duration")
 	line, _, _ = strings.Cut(line, "\n")

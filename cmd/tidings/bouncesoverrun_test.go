@@ -294,7 +294,6 @@ func slowCampaign(t *testing.T, d *smtptest.Dovecot, protocol string, pace time.
 	srv := smtptest.NewServer(t, smtptest.WithDSN())
 	camp := sentBounceCampaign(t, srv, fmt.Sprintf("mailbox: {protocol: %s, host: 127.0.0.1, port: %d, security: none, username: %s, password_env: TIDINGS_BOUNCES_PW, timeout: %s}\n",
 		protocol, p.Port(), bounceUser, timeout))
-	t.Setenv("TIDINGS_BOUNCES_PW", bouncePass)
 	return camp, p
 }
 
@@ -356,6 +355,7 @@ func overrunRuns(t *testing.T, p *slowProxy, markers [3]string, camp, why, first
 // the 500ms this test gave them when the proxy dripped the reply to meet
 // the time limit, which took 5s a run).
 func TestBouncesOverrunIMAP(t *testing.T) {
+	t.Parallel()
 	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
 	camp, p := slowCampaign(t, d, "imap", 0, "10s")
 	p.floods()
@@ -388,6 +388,7 @@ func TestBouncesOverrunIMAP(t *testing.T) {
 // on it, and after two runs the next skip the message unread. The held
 // reply costs mailbox.timeout a run (2s: every other reply has as long).
 func TestBouncesOverrunPOP3(t *testing.T) {
+	t.Parallel()
 	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
 	camp, p := slowCampaign(t, d, "pop3", 0, "2s")
 	for _, r := range fiveBounces(t, camp) {
@@ -422,6 +423,8 @@ func TestBouncesOverrunPOP3(t *testing.T) {
 // So does a second such message, on the new session the first left the
 // run on: that session had no LIST, and its RETR got the cap's time.
 func TestBouncesOverrunPOP3Slow(t *testing.T) {
+	// Not t.Parallel: its proxy paces a byte every 100ms against a 1s
+	// timeout, which a loaded machine turned into a plain i/o timeout.
 	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
 	camp, p := slowCampaign(t, d, "pop3", 100*time.Millisecond, "1s")
 	for _, r := range fiveBounces(t, camp) {
@@ -445,6 +448,7 @@ func TestBouncesOverrunPOP3Slow(t *testing.T) {
 // changed. (Over POP3 the held replies cost a mailbox.timeout each, six
 // in all.)
 func TestBouncesOverrunServer(t *testing.T) {
+	t.Parallel()
 	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
 	camp, p := slowCampaign(t, d, "imap", 0, "10s")
 	p.floods()

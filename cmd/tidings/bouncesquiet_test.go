@@ -16,6 +16,7 @@ import (
 // its whole history; a run after the memory is removed reads them all
 // again). Without --quiet it lists them all, as before.
 func TestBouncesQuietRepeats(t *testing.T) {
+	t.Parallel()
 	camp, _, _, deliver := popBounces(t, "", "")
 	var reports []string
 	for _, r := range mailboxReports(messageIDs(t, camp)) {

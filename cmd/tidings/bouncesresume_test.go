@@ -143,7 +143,6 @@ func heldCampaign(t *testing.T, d *smtptest.Dovecot, protocol, folder string) (s
 	srv := smtptest.NewServer(t, smtptest.WithDSN())
 	camp := sentBounceCampaign(t, srv, fmt.Sprintf("mailbox: {protocol: %s, host: 127.0.0.1, port: %d, security: none, username: %s, password_env: TIDINGS_BOUNCES_PW, folder: %s}\n",
 		protocol, h.Port(), bounceUser, folder))
-	t.Setenv("TIDINGS_BOUNCES_PW", bouncePass)
 	return camp, h
 }
 
@@ -170,6 +169,7 @@ func stoppedAfterThree(t *testing.T, h *holder, marker string, fresh int, next s
 // new session, once recorded; the next run reads only the other two,
 // records them and moves them too. Nothing is recorded twice.
 func TestBouncesStoppedMoves(t *testing.T) {
+	t.Parallel()
 	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
 	camp, h := heldCampaign(t, d, "imap", "INBOX")
 	for _, r := range fiveBounces(t, camp) {
@@ -199,6 +199,7 @@ func TestBouncesStoppedMoves(t *testing.T) {
 // The folder made anew (another UIDVALIDITY, the same UIDs) is read
 // whole again.
 func TestBouncesStoppedRemembers(t *testing.T) {
+	t.Parallel()
 	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
 	makeFolder(t, d, "Bounces", false)
 	camp, h := heldCampaign(t, d, "imap", "Bounces")
@@ -262,6 +263,7 @@ func makeFolder(t *testing.T, d *smtptest.Dovecot, folder string, again bool) {
 // the other two. With --delete, a stopped run deletes the three it read
 // and recorded (on a new session), and the next run reads the rest.
 func TestBouncesStoppedPOP3(t *testing.T) {
+	t.Parallel()
 	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
 	camp, h := heldCampaign(t, d, "pop3", "INBOX")
 	for _, r := range fiveBounces(t, camp) {
@@ -298,6 +300,7 @@ func TestBouncesStoppedPOP3(t *testing.T) {
 // their addresses in the new list, as the README promises (the journal
 // names the list each went to); the run after that skips them again.
 func TestBouncesRememberedOtherList(t *testing.T) {
+	t.Parallel()
 	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
 	camp, _ := heldCampaign(t, d, "imap", "INBOX")
 	for _, r := range fiveBounces(t, camp) {
@@ -340,6 +343,7 @@ func TestBouncesRememberedOtherList(t *testing.T) {
 // more other mail than one run can read gets through (a run that moves
 // read every message again).
 func TestBouncesMovesPastOtherMail(t *testing.T) {
+	t.Parallel()
 	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
 	camp, h := heldCampaign(t, d, "imap", "INBOX")
 	for i := range 3 {
@@ -372,6 +376,7 @@ func TestBouncesMovesPastOtherMail(t *testing.T) {
 // exit 130, where it exited 2; what was read stays recorded, the reports
 // stay in the mailbox, and it says so.
 func TestBouncesStoppedInterrupted(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
@@ -415,6 +420,7 @@ func TestBouncesStoppedInterrupted(t *testing.T) {
 // run says the journal is shorter, reads the mailbox again and records
 // them.
 func TestBouncesJournalRestored(t *testing.T) {
+	t.Parallel()
 	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
 	camp, _ := heldCampaign(t, d, "imap", "INBOX")
 	for _, r := range fiveBounces(t, camp) {

@@ -60,6 +60,7 @@ func runClosedOut(t *testing.T, errToo bool, args ...string) (syscall.WaitStatus
 // print (report, check, show) still end at their first write as a Unix
 // tool does, killed by SIGPIPE (141 in a shell), saying nothing of it.
 func TestSendOutlivesClosedOutput(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
@@ -108,6 +109,7 @@ func TestSendOutlivesClosedOutput(t *testing.T) {
 // (exit 1: some are about no message of the campaign), suppressing the
 // addresses; killed by SIGPIPE at its first line, it deleted none.
 func TestBouncesOutlivesClosedOutput(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}

@@ -9,6 +9,7 @@ import (
 // recipients the journal settled: "1 needs no sending (the journal has it
 // …)", "2 need no sending (… has them …)".
 func TestCheckLineOneSettled(t *testing.T) {
+	t.Parallel()
 	for n, want := range map[int]string{
 		1: "; 1 needs no sending (the journal has it sent, failed or unknown)",
 		2: "; 2 need no sending (the journal has them sent, failed or unknown)",

@@ -40,6 +40,7 @@ func writeFiles(t testing.TB, dir string, files map[string]string) {
 }
 
 func TestInitThenCheckAndPreview(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "camp")
 	out, errOut, code := runCLI(t, "init", dir)
 	if code != 0 {
@@ -81,6 +82,7 @@ func TestInitThenCheckAndPreview(t *testing.T) {
 }
 
 func TestCheckExitCodes(t *testing.T) {
+	t.Parallel()
 	base := map[string]string{
 		"body.txt": "Hello {{.name}}\n",
 	}
@@ -173,6 +175,7 @@ func TestCheckExitCodes(t *testing.T) {
 }
 
 func TestExamplesCheckClean(t *testing.T) {
+	t.Parallel()
 	for _, ex := range []string{"newsletter", "notification", "china-163", "walkthrough"} {
 		t.Run(ex, func(t *testing.T) {
 			camp := filepath.Join("..", "..", "examples", ex, "campaign.yaml")
@@ -187,6 +190,7 @@ func TestExamplesCheckClean(t *testing.T) {
 // TestCPUProfile: --cpu-profile leaves a complete profile (gzip, as pprof
 // writes it) after a command that succeeded and after one that failed.
 func TestCPUProfile(t *testing.T) {
+	t.Parallel()
 	if f := flag.Lookup("test.cpuprofile"); f != nil && f.Value.String() != "" {
 		t.Skip("go test -cpuprofile holds the one CPU profile a process may run")
 	}

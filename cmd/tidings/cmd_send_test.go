@@ -89,6 +89,7 @@ func readReportDir(t *testing.T, dir string) []map[string]string {
 }
 
 func TestSendDeliversEachOnceAndResumes(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 25, "")
 
@@ -142,6 +143,7 @@ func TestSendDeliversEachOnceAndResumes(t *testing.T) {
 // run had a duplicate is listed (not attempted), not hidden behind the old
 // duplicate line.
 func TestReportInsertedRowAfterDuplicate(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 0, "")
 	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name\nann@example.com,Ann\nANN@example.com,Ann\nbob@example.com,Bob\n"})
@@ -165,6 +167,7 @@ func TestReportInsertedRowAfterDuplicate(t *testing.T) {
 // everything, were it taken for "no limit") and a concurrency outside
 // 1..256 are refused before anything is read or sent.
 func TestBadFlagValues(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 2, "")
 	for _, args := range [][]string{
@@ -188,6 +191,7 @@ func TestBadFlagValues(t *testing.T) {
 // row as not attempted (exit 1, as any report with rows not sent), instead
 // of failing on the state folder that does not exist yet.
 func TestReportBeforeAnySend(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 3, "")
 	out, errOut, code := runCLI(t, "report", camp)
@@ -212,6 +216,7 @@ func TestReportBeforeAnySend(t *testing.T) {
 // are listed as not attempted (exit 1), and the journal's lines take the
 // rows their keys have now.
 func TestReportAfterRowsInserted(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 0, "")
 	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name\nann@example.com,Ann\nbob@example.com,Bob\n"})
@@ -239,6 +244,7 @@ func TestReportAfterRowsInserted(t *testing.T) {
 // recipient at a time and leaves no log of its own behind. A send after
 // the removal writes the same report (send's used to drop the recipient).
 func TestReportAfterRowRemoved(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 0, "")
 	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name\nann@example.com,Ann\nbob@example.com,Bob\ncat@example.com,Cat\n"})
@@ -278,6 +284,7 @@ func TestReportAfterRowRemoved(t *testing.T) {
 // has since lost leaves the report with its row (no send tries it again),
 // in send's and in report's, and asks for no further send.
 func TestRemovedBeforeSent(t *testing.T) {
+	t.Parallel()
 	camp := sendThenRemoveBob(t, deferringServer(t, "bob@example.com"))
 	for _, args := range [][]string{{"send", "--yes", camp}, {"report", camp}} {
 		out, errOut, code := runCLI(t, args...)
@@ -298,6 +305,7 @@ func TestRemovedBeforeSent(t *testing.T) {
 // report.json, and does not keep the exit code at 1: no send tries it
 // again.
 func TestRemovedUnknown(t *testing.T) {
+	t.Parallel()
 	camp := sendThenRemoveBob(t, smtptest.NewServer(t, smtptest.DropReply(func(_ smtptest.Session, m *smtptest.Message) bool {
 		return m.To[0] == "bob@example.com"
 	})))
@@ -342,6 +350,7 @@ func deferringServer(t *testing.T, addr string) *smtptest.Server {
 // TestReportWithDuplicate: a duplicate key in the sheet is one duplicate
 // line in the report, as send said, not a second one.
 func TestReportWithDuplicate(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 0, "")
 	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name\nalice@example.com,Alice\nbob@example.com,Bob\nAlice@Example.com,Alice\n"})
@@ -361,6 +370,7 @@ func TestReportWithDuplicate(t *testing.T) {
 // needs SMTPUTF8; a server without it stops the run before anything is
 // sent, and the error names the row.
 func TestSendStopsWhenServerLacksSMTPUTF8(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 0, "")
 	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name\nann@example.com,Ann\njosé@example.com,José\nbob@example.com,Bob\n"})
@@ -379,6 +389,7 @@ func TestSendStopsWhenServerLacksSMTPUTF8(t *testing.T) {
 // TestSendLimitBeforeSMTPUTF8Row: with --limit, only the rows this run
 // sends decide whether the server must offer SMTPUTF8.
 func TestSendLimitBeforeSMTPUTF8Row(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 0, "")
 	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name\nann@example.com,Ann\njosé@example.com,José\n"})
@@ -389,6 +400,7 @@ func TestSendLimitBeforeSMTPUTF8Row(t *testing.T) {
 }
 
 func TestSendRefusesInvalidRowsAndSendsNothing(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 5, "")
 	sheet := filepath.Join(filepath.Dir(camp), "r.csv")
@@ -423,6 +435,7 @@ func TestSendRefusesInvalidRowsAndSendsNothing(t *testing.T) {
 }
 
 func TestSendPermanentAndTemporaryFailures(t *testing.T) {
+	t.Parallel()
 	tries := 0
 	srv := smtptest.NewServer(t,
 		smtptest.OnRcpt(func(s smtptest.Session, to string) error {
@@ -468,6 +481,7 @@ func TestSendPermanentAndTemporaryFailures(t *testing.T) {
 // for a question nobody can answer; as it does once nothing is left to
 // send (which exited 0 there, and 2 the day the sheet had new rows).
 func TestSendWithoutYesOffTerminalRefuses(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 2, "")
 	spool := filepath.Join(filepath.Dir(camp), ".tidings", "t", "spool")
@@ -506,6 +520,7 @@ func sentCampaign(t *testing.T, n int) (camp, state string) {
 // the send's report, and writes nothing there, and a folder whose
 // index.html is the user's own; another folder is fine.
 func TestPreviewOutNotStateDir(t *testing.T) {
+	t.Parallel()
 	camp, state := sentCampaign(t, 3)
 	before := readFile(t, filepath.Join(state, "report.csv"))
 	other := filepath.Join(t.TempDir(), "other")
@@ -565,6 +580,7 @@ func TestPreviewOutNotStateDir(t *testing.T) {
 // report-data is a file), report warns, names report.csv and report.json,
 // not a page that is not there, and still succeeds.
 func TestReportLineWithoutPage(t *testing.T) {
+	t.Parallel()
 	camp, state := sentCampaign(t, 3)
 	for _, p := range []string{report.PageFile, report.PageDataDir} {
 		if err := os.RemoveAll(filepath.Join(state, p)); err != nil {
@@ -583,6 +599,7 @@ func TestReportLineWithoutPage(t *testing.T) {
 // with messages and no index or marker (an older preview cut short), is
 // the previews' folder still: preview replaces them.
 func TestPreviewOwnFolderCutShort(t *testing.T) {
+	t.Parallel()
 	camp, state := sentCampaign(t, 2)
 	old := filepath.Join(state, "preview", "000009-gone@example.com.eml")
 	writeFiles(t, filepath.Dir(old), map[string]string{filepath.Base(old): "old\n"})
@@ -597,6 +614,7 @@ func TestPreviewOwnFolderCutShort(t *testing.T) {
 // TestGoneUnknownAdvice: beside a deferred recipient, an unknown one no
 // longer in the sheet gets no --resend-unknown advice: no send reaches it.
 func TestGoneUnknownAdvice(t *testing.T) {
+	t.Parallel()
 	camp := sendThenRemoveBob(t, smtptest.NewServer(t,
 		smtptest.DropReply(func(_ smtptest.Session, m *smtptest.Message) bool { return m.To[0] == "bob@example.com" }),
 		smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
@@ -613,6 +631,7 @@ func TestGoneUnknownAdvice(t *testing.T) {
 
 // TestRateText: a rate in the unit that reads best, without exponents.
 func TestRateText(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[float64]string{
 		0: "no rate limit", 5: "5/s", 1e8: "100000000/s", 1.0 / 86400: "1/d", 10.0 / 3600: "10/h", 0.5: "30/min", 2.0 / 3: "40/min", 123.456: "123.5/s",
 		90.0 / 3600: "90/h", 2000.0 / 86400: "2000/d",

@@ -12,6 +12,7 @@ import (
 // is nowhere in the sheet as such. It now says the comma split the cell
 // and which address was probably meant.
 func TestCcCommaForDot(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
 		"c.yaml":   campaignYAML(1, `cc: "{{.cc}}"`),

@@ -39,6 +39,7 @@ func amountWorkbook(t *testing.T, dir, code string) {
 // the currency with the comma, as it reads a CSV's; under the default
 // point the amount is as English Excel shows it.
 func TestWorkbookDecimalComma(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		decimal, format, body string
 		want                  map[string]string
@@ -71,6 +72,7 @@ func TestWorkbookDecimalComma(t *testing.T) {
 // says the dash is the format's zero (it read 0,00 in a workbook and
 // failed on the same sheet's CSV).
 func TestWorkbookAccountingZero(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	dir := t.TempDir()
 	f := excelize.NewFile()

@@ -33,6 +33,7 @@ func writeCompletion(t *testing.T, shell string) string {
 // TestCompletionBash: the bash script is valid bash, and sourcing it in a
 // real bash registers the completion of tidings.
 func TestCompletionBash(t *testing.T) {
+	t.Parallel()
 	bash, err := exec.LookPath("bash")
 	if err != nil {
 		msg := "bash not found on PATH"
@@ -57,6 +58,7 @@ func TestCompletionBash(t *testing.T) {
 // TestCompletionZshFish: the zsh and fish scripts name tidings, and pass
 // the shell's syntax check where that shell is installed.
 func TestCompletionZshFish(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		shell string
 		check []string
@@ -95,6 +97,7 @@ func directive(d cobra.ShellCompDirective) string { return fmt.Sprintf(":%d", d)
 // files, init's folder to folders, help to commands and topics, and no
 // argument after the campaign to files.
 func TestCompleteArguments(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		args       []string
 		candidates string
@@ -126,6 +129,7 @@ func TestCompleteArguments(t *testing.T) {
 // --cpu-profile, and nothing (no file names) for every other flag that
 // takes a value, such as --rows.
 func TestCompleteFlags(t *testing.T) {
+	t.Parallel()
 	got, d := complete(t, "send", "--r")
 	if d != directive(cobra.ShellCompDirectiveNoFileComp) || !strings.Contains(strings.Join(got, "\n"), "--rows\twith --test: these rows") {
 		t.Errorf("__complete send --r = %q %s, want --rows with its usage", got, d)
@@ -168,6 +172,7 @@ func TestCompleteFlags(t *testing.T) {
 // (exit 2, nothing on stdout), not cobra's help on stdout with exit 0,
 // which `tidings completion zhs > _tidings` wrote where a script goes.
 func TestCompletionUnknownShell(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{{"completion"}, {"completion", "zhs"}} {
 		out, errOut, code := runCLI(t, args...)
 		if code != exitUnusable || out != "" || !strings.Contains(errOut, "bash") && !strings.Contains(errOut, "zhs") {

@@ -36,6 +36,7 @@ var buildTidings = sync.OnceValues(func() (string, error) {
 // nobody was skipped and nobody got a second copy unless the report had
 // listed them as unknown and --resend-unknown was given.
 func TestCrashResume(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the binary and runs it a dozen times")
 	}

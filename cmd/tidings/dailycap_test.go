@@ -41,6 +41,7 @@ var nextSlotRE = regexp.MustCompile(`next slot opens at (\S+?)[;,.]?(\s|$)`)
 // a second run right away sends nothing; a run a day later sends the next
 // 10. The report keeps the rows not sent yet as not-attempted.
 func TestDailyCapAcrossRuns(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 25, "")
 	data, err := os.ReadFile(camp)
@@ -162,6 +163,7 @@ func TestDailyCapAcrossRuns(t *testing.T) {
 // sent two and lost the reply of a third leaves the next run nothing to
 // send today, and the server never gets a fourth message that day.
 func TestDailyCapCountsUnknown(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t, smtptest.DropReply(func(_ smtptest.Session, m *smtptest.Message) bool {
 		return slices.Contains(m.To, "user000@example.com")
 	}))
@@ -182,6 +184,7 @@ func TestDailyCapCountsUnknown(t *testing.T) {
 // of unknown outcome of the last 24 hours against daily_cap, as send
 // does (journal.State.Quota): it said the rows fit where send sends one.
 func TestCheckEstimateCountsUnknown(t *testing.T) {
+	t.Parallel()
 	camp := sendCampaign(t, smtptest.NewServer(t), 3, "send: {concurrency: 1, retry_backoff: 1ms, daily_cap: 2}\n")
 	at := time.Now().UTC().Add(-time.Hour).Format(time.RFC3339Nano)
 	state := filepath.Join(filepath.Dir(camp), ".tidings", "t")
@@ -199,6 +202,7 @@ func TestCheckEstimateCountsUnknown(t *testing.T) {
 // past the window sends what it freed; once every row is sent an hourly
 // run exits 0, again writing nothing.
 func TestDailyCapHourlyCron(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 15, "send: {concurrency: 3, retry_backoff: 1ms, daily_cap: 10}\n")
 	jpath := filepath.Join(filepath.Dir(camp), ".tidings", "t", journal.FileName)

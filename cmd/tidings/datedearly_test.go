@@ -13,6 +13,7 @@ import (
 // cut to under that by daily_cap, or a faster rate, is not noted; nothing
 // is a warning.
 func TestCheckNotesLongRun(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	const note = "note: a run this long goes in parts, each rendered as it begins and ended 55 minutes after"
 	for _, c := range []struct {
@@ -36,6 +37,7 @@ func TestCheckNotesLongRun(t *testing.T) {
 // whose own run (--limit, here) leaves within the hour, though the whole
 // list at the campaign's rate would not.
 func TestReuseCountsThisRun(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 100, "send: {concurrency: 1, retry_backoff: 1ms, rate: 1/m}\n")
 	if out, errOut, code := runCLI(t, "send", "--yes", "--test", "me@example.com", "--rows", "2", camp); code != exitOK {

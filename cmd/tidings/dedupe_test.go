@@ -20,6 +20,7 @@ import (
 // spaces differ) is sent once and the later row is a duplicate naming the
 // first; suppressed addresses and domains (with subdomains) are never sent.
 func TestSendDedupeAndSuppression(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 0, "suppress: suppressed.txt\n")
 	dir := filepath.Dir(camp)
@@ -129,6 +130,7 @@ func previewFiles(t *testing.T, dir string) (emls, scripts []string) {
 // gallery, and the summary line is check's; after a send, the recipients
 // the journal has as sent are listed as sent, as check counts them.
 func TestPreviewSkipsAsSend(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 0, "suppress: suppressed.txt\n")
 	dir := filepath.Dir(camp)
@@ -240,6 +242,7 @@ func TestPreviewSkipsAsSend(t *testing.T) {
 // not ready (nor counted twice: ready, problems and skipped add up to the
 // recipients), and preview says the same.
 func TestCheckReadyIsWhatSendSends(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 0, "")
 	writeFiles(t, filepath.Dir(camp), map[string]string{
@@ -272,6 +275,7 @@ func TestCheckReadyIsWhatSendSends(t *testing.T) {
 // it sends, as its ready count does: a duplicate, whose message send
 // keeps no copy of, adds nothing (it counted it).
 func TestCheckCopiesLeaveOutDuplicates(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 0, "")
 	about := regexp.MustCompile(`about (\S+ \S+) before compression`)
@@ -296,6 +300,7 @@ func TestCheckCopiesLeaveOutDuplicates(t *testing.T) {
 // send wrote from it; when its row or its reason (the list's entry)
 // changes, the new one is recorded.
 func TestDecisionsRecordedOnce(t *testing.T) {
+	t.Parallel()
 	camp, sheet := suppressCampaign(t, 20, "user005@example.com,User 5\n", "user001@example.com\nuser002@example.com\n")
 	dir := filepath.Dir(camp)
 	journalPath := filepath.Join(dir, ".tidings", "t", journal.FileName)
@@ -323,6 +328,7 @@ func TestDecisionsRecordedOnce(t *testing.T) {
 // rebuilds send's line (not the old deferral and its reply), and the
 // decision is written once, not again on every later send.
 func TestDeferredThenSuppressed(t *testing.T) {
+	t.Parallel()
 	camp := sendCampaign(t, deferringServer(t, "user001@example.com"), 3, "send: {concurrency: 1, retries: 0}\nsuppress: suppressed.txt\n")
 	dir := filepath.Dir(camp)
 	writeFiles(t, dir, map[string]string{"suppressed.txt": "# none yet\n"})
@@ -415,6 +421,7 @@ func reportMarks(t *testing.T, camp string) string {
 // used to give the first row the second's problem and call the second a
 // duplicate), run after run.
 func TestDecisionsOneKeyTwoRows(t *testing.T) {
+	t.Parallel()
 	camp, _ := suppressCampaign(t, 5, "user001@example.com,Bad\x01Name\n", "user001@example.com\n")
 	for run := 1; run <= 3; run++ {
 		if out, errOut, code := runCLI(t, "send", "--yes", "--skip-invalid", camp); code != exitOK && code != exitSomeFailed {
@@ -437,6 +444,7 @@ func TestDecisionsOneKeyTwoRows(t *testing.T) {
 // journaled: report tells it again from the sheet). Taking row 4 out sends
 // row 5.
 func TestInvalidRowWithTheKeyOfALaterOne(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 2, "")
 	dir := filepath.Dir(camp)
@@ -481,6 +489,7 @@ func TestInvalidRowWithTheKeyOfALaterOne(t *testing.T) {
 // a key column unique per invoice sends both. A plain repeat (the same
 // values) stays a duplicate under either key.
 func TestKeyReusedWithOtherValues(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
@@ -536,6 +545,7 @@ func TestKeyReusedWithOtherValues(t *testing.T) {
 // every run), and an invalid row spelling a sent row's key otherwise (each
 // row keeps its own spelling).
 func TestReportAgreesAcrossRuns(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name  string
 		srv   func(t *testing.T) *smtptest.Server
@@ -573,6 +583,7 @@ func TestReportAgreesAcrossRuns(t *testing.T) {
 // back by --limit in the next, is not attempted in both reports, not
 // invalid with its old problem.
 func TestReportFixedRowHeldBack(t *testing.T) {
+	t.Parallel()
 	camp := sentWithInvalid(t, "email,name\nann@example.com,Ann\nbob@example.com,B\x01ob\n")
 	dir := filepath.Dir(camp)
 	writeFiles(t, dir, map[string]string{"r.csv": "email,name\nann@example.com,Ann\ndan@example.com,Dan\nbob@example.com,Bob\n"})
@@ -594,6 +605,7 @@ func TestReportFixedRowHeldBack(t *testing.T) {
 // them: the spool's match covers what the messages are made of, not the
 // list.
 func TestReportWithoutSuppressionList(t *testing.T) {
+	t.Parallel()
 	camp := sendCampaign(t, smtptest.NewServer(t), 0, "suppress: s.txt\n")
 	dir := filepath.Dir(camp)
 	writeFiles(t, dir, map[string]string{"s.txt": "nobody@example.com\n", "r.csv": "email,name\nann@example.com,Ann\neve@example.com,Ev\x01il\neve@example.com,Eve\n"})
@@ -611,6 +623,7 @@ func TestReportWithoutSuppressionList(t *testing.T) {
 // naming those rows, and the report's detail says the To gets nothing
 // either; a row whose To is suppressed is not named by that warning.
 func TestSuppressedCopyRecipient(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 0, "cc: '{{.cc}}'\nsuppress: sup.txt\n")
 	writeFiles(t, filepath.Dir(camp), map[string]string{
@@ -643,6 +656,7 @@ func TestSuppressedCopyRecipient(t *testing.T) {
 // that never sent, and one at another row than it sent from, still are
 // problems.
 func TestSentRowTurnedInvalid(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 3, "")
 	dir := filepath.Dir(camp)
@@ -683,6 +697,7 @@ func TestSentRowTurnedInvalid(t *testing.T) {
 // cells now make it a problem is a problem for check and send alike (the
 // Cc is still owed: it is not done), and both reports say so.
 func TestOwedRowTurnedInvalid(t *testing.T) {
+	t.Parallel()
 	camp, _, _ := owedCampaign(t)
 	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name,cc\nann@example.com,A\x01nn,boss@example.com\n"})
 	if out, errOut, code := runCLI(t, "check", camp); code != exitSomeFailed || strings.Contains(out, "settled it before") {
@@ -699,6 +714,7 @@ func TestOwedRowTurnedInvalid(t *testing.T) {
 // then refused for good owes nothing a plain send makes; when its cells
 // make it a problem now, check and send leave it as it went.
 func TestOwedRefusedTurnedInvalid(t *testing.T) {
+	t.Parallel()
 	camp, srv, _ := owedRefusedCampaign(t)
 	if out, errOut, _ := runCLI(t, "send", "--yes", camp); !strings.Contains(out, "nothing left to send") {
 		t.Fatalf("after the refusal:\n%s%s", out, errOut)
@@ -717,6 +733,7 @@ func TestOwedRefusedTurnedInvalid(t *testing.T) {
 // problem now: check and send agree that it is one (the Cc is still owed
 // once the list lets it go).
 func TestOwedHeldTurnedInvalid(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
 		if to == "boss@example.com" {
 			return smtptest.Reply(451, "4.2.1", "mailbox busy, try later")
@@ -744,6 +761,7 @@ func TestOwedHeldTurnedInvalid(t *testing.T) {
 // row that went has a problem now, which its earlier delivery does not
 // excuse: check, preview and send exit 1 naming it, and nothing more goes.
 func TestNewRowAboveASentOne(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
@@ -769,6 +787,7 @@ func TestNewRowAboveASentOne(t *testing.T) {
 // repeats whose values differ, which go nowhere, and not a plain repeat;
 // the report and show say so too.
 func TestDuplicatesFirst(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
@@ -816,6 +835,7 @@ func TestDuplicatesFirst(t *testing.T) {
 // every column, so two rows with one key and other values anywhere are a
 // problem, not a duplicate.
 func TestKeyReusedWholeRowTemplate(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
@@ -834,6 +854,7 @@ func TestKeyReusedWholeRowTemplate(t *testing.T) {
 // spool is not the campaign's as it is now), calls it invalid with the
 // problem check gives, not a duplicate.
 func TestReportKeyReusedFromTheSheet(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 0, "")
 	dir := filepath.Dir(camp)
@@ -867,6 +888,7 @@ func TestReportKeyReusedFromTheSheet(t *testing.T) {
 // key: the key problem is not excused by the delivery from it, and is told
 // with the row's other problem.
 func TestKeyReusedWithARenderProblem(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
@@ -900,6 +922,7 @@ func TestKeyReusedWithARenderProblem(t *testing.T) {
 // attachment named by the key is gone): both are told, by check, preview
 // and send alike, and the delivery from it excuses neither.
 func TestKeyReusedOnTheKeyColumn(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
@@ -929,6 +952,7 @@ func TestKeyReusedOnTheKeyColumn(t *testing.T) {
 // row with a key owns it also when it has a problem, in send's report and
 // report's alike.
 func TestDuplicatesFirstInvalidFirstRow(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{

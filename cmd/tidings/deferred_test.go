@@ -21,6 +21,7 @@ import (
 // gives the last reply, the summary counts it apart, the exit code is 1,
 // `report` agrees, and the next run sends it.
 func TestDeferredWhenRetriesRunOut(t *testing.T) {
+	t.Parallel()
 	var refuse atomic.Bool
 	refuse.Store(true)
 	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
@@ -61,6 +62,7 @@ func TestDeferredWhenRetriesRunOut(t *testing.T) {
 // refused message, `report` shows it deferred (not failed), and so does the
 // report the interrupted run leaves behind.
 func TestDeferredWhileWaitingAndAfterInterrupt(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
 		if to == "user000@example.com" {
 			return smtptest.Reply(452, "4.2.2", "mailbox over quota for now")
@@ -126,6 +128,7 @@ func waitFor(t *testing.T, cond func() bool) {
 // the lock would refuse; it says a send is running and names it. Without
 // the holder it says to run send again.
 func TestReportWhileSendRuns(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 3, "")
 	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp); code != exitSomeFailed {
@@ -182,6 +185,7 @@ func TestReportWhileSendRuns(t *testing.T) {
 // server refuses service) labels the rows past --limit with the limit, not with the
 // stop: this run would never have tried them.
 func TestNotTriedPastLimitWhenStopped(t *testing.T) {
+	t.Parallel()
 	// A server that refuses service stops the run at its first connection.
 	// (Not a closed one: another test's server may take its port.)
 	srv := smtptest.NewServer(t, smtptest.RefuseWith("554 5.7.1 no service for you"))
@@ -204,6 +208,7 @@ func TestNotTriedPastLimitWhenStopped(t *testing.T) {
 // there before ("not tried in this run"), and the two reports disagreed.
 // The run says up front how many went before (the one sent).
 func TestDeferredNotReachedAgain(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
 		if to != "user002@example.com" {
 			return smtptest.Reply(451, "4.3.0", "mailbox busy")
@@ -235,6 +240,7 @@ func TestDeferredNotReachedAgain(t *testing.T) {
 // run's report and in tidings report alike (it read not-attempted, the
 // reply lost); the next plain send sends it.
 func TestDeferredRetryCutOff(t *testing.T) {
+	t.Parallel()
 	var busy atomic.Bool
 	busy.Store(true)
 	var cancel context.CancelFunc

@@ -24,6 +24,7 @@ import (
 // server received with go-msgauth, against a TXT record built from the
 // public key.
 func TestSendSignsWithDKIM(t *testing.T) {
+	t.Parallel()
 	pub, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		t.Fatal(err)
@@ -89,6 +90,7 @@ dkim: {domain: example.com, selector: s1, key_file: dkim.key}
 // a row whose From domain does not align with the signing domain is found
 // by check and the send preflight, naming the row, and nothing is sent.
 func TestMisalignedFromIsRowProblem(t *testing.T) {
+	t.Parallel()
 	_, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		t.Fatal(err)
@@ -123,6 +125,7 @@ func TestMisalignedFromIsRowProblem(t *testing.T) {
 // TestZoneStrings: a TXT value longer than 255 bytes (an RSA key) is
 // split into strings of at most 255 bytes that join back to it.
 func TestZoneStrings(t *testing.T) {
+	t.Parallel()
 	v := "v=DKIM1; k=rsa; p=" + strings.Repeat("A", 392)
 	got := zoneStrings(v)
 	parts := strings.Split(strings.Trim(got, "( )"), `" "`)

@@ -17,6 +17,7 @@ import (
 // exit 0, where report said next "1 not-attempted"). A send whose files
 // stay as they were says nothing of it.
 func TestSheetEditedWhileSending(t *testing.T) {
+	t.Parallel()
 	var camp string
 	var n atomic.Int32
 	srv := smtptest.NewServer(t, smtptest.OnData(func(smtptest.Session, *smtptest.Message) error {
@@ -44,6 +45,7 @@ func TestSheetEditedWhileSending(t *testing.T) {
 // (saved again as it was, its time changed: an editor's save, a sync
 // tool) holds the rows the send sent: the send says nothing of it.
 func TestSheetTouchedWhileSending(t *testing.T) {
+	t.Parallel()
 	var camp string
 	var n atomic.Int32
 	srv := smtptest.NewServer(t, smtptest.OnData(func(smtptest.Session, *smtptest.Message) error {
@@ -66,6 +68,7 @@ func TestSheetTouchedWhileSending(t *testing.T) {
 // carry the file as it was, and the send kept to the list as it was. A file the messages do not carry, edited the same way, is not
 // named.
 func TestFilesEditedWhileSending(t *testing.T) {
+	t.Parallel()
 	var camp string
 	var n atomic.Int32
 	srv := smtptest.NewServer(t, smtptest.OnData(func(smtptest.Session, *smtptest.Message) error {

@@ -12,6 +12,7 @@ import (
 // one of {{address (index . "Name") (index . "E-Mail")}}: it named no column
 // when both were empty.
 func TestEmptyNameAndEmailNamesEmailColumn(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ to, header, want string }{
 		{`'{{address .name .email}}'`, "invoice,name,email", `row 3, column "email"`},
 		{`'{{address (index . "Name") (index . "E-Mail")}}'`, "invoice,Name,E-Mail", `row 3, column "E-Mail"`},

@@ -27,6 +27,7 @@ const imageOnlyLimit = 3200
 // the HTML_IMAGE_ONLY_* rules look at, and SpamAssassin (-L, local tests)
 // scores the shortest of them with none of those rules.
 func TestNewsletterExampleNotImageOnly(t *testing.T) {
+	t.Parallel()
 	dir := copyExample(t, "newsletter")
 	prev := filepath.Join(t.TempDir(), "prev")
 	if out, errOut, code := runCLI(t, "preview", "--out", prev, filepath.Join(dir, "campaign.yaml")); code != exitOK {

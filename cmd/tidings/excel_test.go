@@ -87,6 +87,7 @@ const failedLookup = `VLOOKUP(A6,Names!A:B,2,FALSE)=>#N/A`
 // it, send refuses to start, and with --skip-invalid sends the other rows.
 // A #REF! in the note column, which no template reads, is no problem.
 func TestExcelErrorInUsedColumnIsRowProblem(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
@@ -155,6 +156,7 @@ func TestExcelErrorInUsedColumnIsRowProblem(t *testing.T) {
 // TestExcelErrorInUnusedColumnSends: error values in a column the campaign
 // does not read (neither the key nor any template's) block nothing.
 func TestExcelErrorInUnusedColumnSends(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
@@ -186,6 +188,7 @@ func TestExcelErrorInUnusedColumnSends(t *testing.T) {
 // the cell, send delivers nothing, and --skip-invalid sends the row whose
 // total the script wrote as a number.
 func TestUncalculatedFormulaIsRowProblem(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
@@ -232,6 +235,7 @@ func TestUncalculatedFormulaIsRowProblem(t *testing.T) {
 // 12 July; with recipients.dates: day-first the date is right. A column
 // no template passes to date is nothing.
 func TestDateFormatOfTheOtherOrder(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	dir := t.TempDir()
 	f := excelize.NewFile()
@@ -282,6 +286,7 @@ func TestDateFormatOfTheOtherOrder(t *testing.T) {
 // --skip-invalid the report's detail names every problem of a row in one
 // cell.
 func TestEveryProblemOfARowAtOnce(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
@@ -360,6 +365,7 @@ func TestEveryProblemOfARowAtOnce(t *testing.T) {
 // problem says nothing of a spool's size per message, before a send and
 // after one that spooled no message.
 func TestSpoolNoteWithoutMessages(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 0, "")
 	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name\nnot-an-address,A\n"})
@@ -381,6 +387,7 @@ func TestSpoolNoteWithoutMessages(t *testing.T) {
 // holding an Excel error value in two rows is that problem alone in each,
 // not also an earlier row's key.
 func TestProblemTextAsItIs(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
@@ -441,6 +448,7 @@ func mergedWorkbook(t *testing.T, dir string, merges ...string) {
 // every row of the block its Cc, with a warning naming the range; the
 // email column merged is a problem of each row it would give an address.
 func TestMergedCcCell(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
@@ -477,6 +485,7 @@ func TestMergedCcCell(t *testing.T) {
 // column, or in the manager's when no template names it, changes no
 // message and says nothing.
 func TestMergedCellsUnread(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	dir := t.TempDir()
 	mergedWorkbook(t, dir, "E2:E4")
@@ -503,6 +512,7 @@ func TestMergedCellsUnread(t *testing.T) {
 // Chinese long date with dddd, Windows' system long date [$-F800]) are
 // read by date.
 func TestDateCellWithWeekday(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	dir := t.TempDir()
 	f := excelize.NewFile()

@@ -10,6 +10,7 @@ import (
 // only the usage line; it says the flag took the campaign file and how to
 // write the command, as a usage error (exit 2).
 func TestTestFlagTookCampaign(t *testing.T) {
+	t.Parallel()
 	for want, args := range map[string][]string{
 		"--test took the campaign file campaign.yaml as its value":     {"send", "--test", "campaign.yaml"},
 		"--test took the campaign file news/campaign.yml as its value": {"send", "--test=news/campaign.yml"},

@@ -20,6 +20,7 @@ import (
 // was; send delivers nothing. A name written right ("Müller") and a name
 // in a script Windows-1252 cannot hold are fine.
 func TestGarbledNameIsRowProblem(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
@@ -63,6 +64,7 @@ func TestGarbledNameIsRowProblem(t *testing.T) {
 // header the import garbled into "FÃ¤llig", is told that the header is
 // garbled, not advised to write {{.FÃ_llig}}.
 func TestGarbledHeaderNamed(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
 		"c.yaml":   campaignYAML(1, `recipients: {path: r.xlsx}`),
@@ -87,6 +89,7 @@ func TestGarbledHeaderNamed(t *testing.T) {
 // {{.Sınıf}}, and recipients.key naming "Öğrenci No", are told the code
 // page to declare, not advised to write the header misread.
 func TestMisreadHeaderNamed(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	sheet, err := charmap.Windows1254.NewEncoder().String("Öğrenci No,email,name,Sınıf\n7,ayse@example.com,Ayşe,9-A\n")
 	if err != nil {

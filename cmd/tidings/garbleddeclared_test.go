@@ -16,6 +16,7 @@ import (
 // Windows-1252"; the problem names the code page declared, as written,
 // and the setting to take out.
 func TestGarbledUnderDeclaredCodePage(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	dir := t.TempDir()
 	var sheet strings.Builder

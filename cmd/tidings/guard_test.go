@@ -19,6 +19,7 @@ import (
 // list now names keep their status but not the exit code at 1: no send
 // tries them again (report says the same).
 func TestBounceRateGuard(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
 		var n int
 		fmt.Sscanf(to, "user%d@", &n)
@@ -67,6 +68,7 @@ func TestBounceRateGuard(t *testing.T) {
 // TestBounceGuardRowsRemoved: taking the refused rows out of the sheet
 // cleans the list as well as suppressing them does; the rest go.
 func TestBounceGuardRowsRemoved(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
 		if strings.HasSuffix(strings.SplitN(to, "@", 2)[0], "5") && strings.HasPrefix(to, "user") {
 			return smtptest.Reply(550, "5.1.1", "no such user")
@@ -136,6 +138,7 @@ func cleanList(t *testing.T, camp string, n int) {
 // TestBounceRateSetting: send.max_bounce_rate above the list's rate, or
 // 0 (off), lets every row go.
 func TestBounceRateSetting(t *testing.T) {
+	t.Parallel()
 	for _, rate := range []string{"20%", "0"} {
 		srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
 			var n int
@@ -162,6 +165,7 @@ func TestBounceRateSetting(t *testing.T) {
 // "on the suppression list now": a retry sends to the corrected address,
 // so the row stays failed (exit 1, --retry-failed advice) until then.
 func TestFailedRowCorrected(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
 		if strings.Contains(to, "typo") {
 			return smtptest.Reply(550, "5.1.1", "no such user")
@@ -190,6 +194,7 @@ func TestFailedRowCorrected(t *testing.T) {
 // TestReportBadList: report rebuilds the report when the suppression list
 // has a line it refuses (one an older tidings took), and says so.
 func TestReportBadList(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 2, "")
 	runCLI(t, "send", "--yes", camp)
@@ -208,6 +213,7 @@ func TestReportBadList(t *testing.T) {
 // the guard's count with them, the report's counts, beside the stop's
 // words about the count when it stopped.
 func TestBounceGuardInFlightAgrees(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
 		var n int
 		fmt.Sscanf(to, "user%d@", &n)

@@ -12,6 +12,7 @@ import (
 // TestHelpTemplates: `tidings help templates` and `tidings templates` print
 // templates.Help as it is, and exit 0.
 func TestHelpTemplates(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{{"help", "templates"}, {"templates"}} {
 		out, errOut, code := runCLI(t, args...)
 		if code != 0 || errOut != "" {
@@ -27,6 +28,7 @@ func TestHelpTemplates(t *testing.T) {
 // "Additional help topics", its overview names every command line a new
 // user needs, and it fits 80 columns.
 func TestHelpListsTopics(t *testing.T) {
+	t.Parallel()
 	out, errOut, code := runCLI(t, "help")
 	if code != 0 || errOut != "" {
 		t.Fatalf("tidings help: code %d, stderr %q", code, errOut)
@@ -56,6 +58,7 @@ func TestHelpListsTopics(t *testing.T) {
 
 // TestHelpCommand: help about a command prints that command's help.
 func TestHelpCommand(t *testing.T) {
+	t.Parallel()
 	out, _, code := runCLI(t, "help", "send")
 	if code != 0 || !strings.HasPrefix(out, "send checks every row") || !strings.Contains(out, "--rows string") {
 		t.Errorf("tidings help send: code %d\n%s", code, out)
@@ -69,6 +72,7 @@ func TestHelpCommand(t *testing.T) {
 // TestHelpUnknownTopic: help about a name that is neither a command nor a
 // topic says so, lists both, suggests the closest, and exits 2.
 func TestHelpUnknownTopic(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct{ args, want []string }{
 		{[]string{"help", "nosuchtopic"}, []string{`unknown help topic "nosuchtopic" (commands: `}},
 		{[]string{"help", "templtes"}, []string{`unknown help topic "templtes"; did you mean templates?`}},
@@ -91,6 +95,7 @@ func TestHelpUnknownTopic(t *testing.T) {
 // their exit code 2 has: report's for a campaign it cannot use (a missing
 // file here, which does exit 2), send's for a used-up sending quota too.
 func TestHelpExitCodeTwo(t *testing.T) {
+	t.Parallel()
 	_, _, code := runCLI(t, "report", filepath.Join(t.TempDir(), "missing.yaml"))
 	if code != exitUnusable {
 		t.Fatalf("tidings report of a missing campaign: code %d, want %d", code, exitUnusable)

@@ -50,6 +50,7 @@ func TestStartTLSRequiredHint(t *testing.T) {
 // says there was nothing left to send and what keeps the rest, not "some
 // recipients were not sent"; exit 1 for the invalid row.
 func TestNothingLeftToSend(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 2, "")
 	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name\nuser000@example.com,A\nnot-an-address,B\n"})
@@ -70,6 +71,7 @@ func TestNothingLeftToSend(t *testing.T) {
 // advice to send again says --skip-invalid, which a send of a sheet with
 // invalid rows needs.
 func TestInvalidAndDeferredAdvice(t *testing.T) {
+	t.Parallel()
 	camp := sendCampaign(t, deferringServer(t, "bob@example.com"), 0, "send: {concurrency: 1, retries: 0}\n")
 	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name\nann@example.com,Ann\nbob@example.com,Bob\ncat@example.com,C\x01at\n"})
 	out, errOut, code := runCLI(t, "send", "--yes", "--skip-invalid", camp)
@@ -82,6 +84,7 @@ func TestInvalidAndDeferredAdvice(t *testing.T) {
 // (header lines, {{email}}, a Jinja if) is refused by check, each mistake
 // at its line with the form tidings reads, rather than sent as text.
 func TestCheckMailmergeTemplate(t *testing.T) {
+	t.Parallel()
 	dir := hintCampaign(t, "mailmerge_template.txt", "TO: {{email}}\nSUBJECT: Testing mailmerge\nFROM: My Self <myself@mydomain.com>\n\nHi, {{name}},\n\n{% if betrag %}Ihr Betrag: {{.betrag}} EUR{% endif %}\n",
 		"email,name,betrag\nann@example.org,Ann,12\n", "{host: 127.0.0.1, port: 25, security: none}")
 	out, errOut, code := runCLI(t, "check", filepath.Join(dir, "c.yaml"))
@@ -107,6 +110,7 @@ func TestCheckMailmergeTemplate(t *testing.T) {
 // the error says what tidings does instead; another unknown flag gets no
 // hint.
 func TestMailmergeFlagHint(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		args []string
 		hint string

@@ -461,6 +461,7 @@ func makeHostile(t *testing.T, tc hostileCase, port int) string {
 // file is unusable; 1: some rows have problems) and names the location;
 // send exits with the same code and the server receives nothing.
 func TestHostileInputCheckAndSend(t *testing.T) {
+	t.Parallel()
 	for _, tc := range hostileCases() {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := smtptest.NewServer(t)
@@ -503,6 +504,7 @@ func TestHostileInputCheckAndSend(t *testing.T) {
 // rows of a sheet with header-injection attempts, no .eml for the bad row,
 // and that no written message holds the injected header.
 func TestHostileInputPreviewWritesNoBadRow(t *testing.T) {
+	t.Parallel()
 	for _, tc := range hostileCases() {
 		if !strings.HasPrefix(tc.name, "CR LF in ") {
 			continue
@@ -572,6 +574,7 @@ func checkEML(t *testing.T, name string, data []byte) {
 // spreadsheet programs write and checks, at the server, that each subject
 // and display name decodes to the text of the sheet (composed: NFC).
 func TestGoodEncodingsSend(t *testing.T) {
+	t.Parallel()
 	people := [][]string{
 		{"zhang@example.com", "张伟"},
 		{"muller@example.com", "Jürgen Müller, Jr."},
@@ -722,6 +725,7 @@ func decodeMessage(t *testing.T, data []byte) (subject string, to *mail.Address,
 // the way out for transactional mail; unsubscribe: {transactional: true}
 // says nothing.
 func TestUnsubscribeWarning(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 301, "")
 	out, errOut, code := runCLI(t, "check", camp)

@@ -17,6 +17,7 @@ import (
 // identifiers a resend needs), and a file holding another salt stops the
 // send before anything goes.
 func TestMessageIDSaltKept(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 4, "")
 	stateDir := filepath.Join(filepath.Dir(camp), ".tidings", "t")
@@ -61,6 +62,7 @@ func TestMessageIDSaltKept(t *testing.T) {
 // holding another salt than the journal's is told by check and preview
 // as what send refuses.
 func TestMessageIDSaltReadOnly(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 3, "")
 	stateDir := filepath.Join(filepath.Dir(camp), ".tidings", "t")

@@ -17,6 +17,7 @@ import (
 // run; check's estimate leaves it out. Once the reply came, report says
 // sent.
 func TestInHandWhileSendRuns(t *testing.T) {
+	t.Parallel()
 	gate := make(chan struct{})
 	srv := smtptest.NewServer(t, smtptest.HoldData(gate))
 	camp := sendCampaign(t, srv, 3, "send: {concurrency: 1, retry_backoff: 1ms}\n")

@@ -14,6 +14,7 @@ import (
 // --force would overwrite), is refused by name: exit 2, the link's target
 // neither created nor changed, and no skeleton file written.
 func TestInitRefusesSymlinks(t *testing.T) {
+	t.Parallel()
 	for _, force := range []bool{false, true} {
 		victims := t.TempDir()
 		dir := filepath.Join(t.TempDir(), "i1")
@@ -56,6 +57,7 @@ func TestInitRefusesSymlinks(t *testing.T) {
 
 // TestInitForceReplacesFiles: --force still overwrites a regular file.
 func TestInitForceReplacesFiles(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "body.txt"), []byte("old\n"), 0o644); err != nil {
 		t.Fatal(err)

@@ -18,6 +18,7 @@ import (
 // sent: send goes on and sends only the new row; so does a new key over
 // a sheet of people not sent to before.
 func TestKeyChangeRefused(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 3, "")
 	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || len(srv.Messages()) != 3 {
@@ -79,6 +80,7 @@ func TestKeyChangeRefused(t *testing.T) {
 // campaign made from the same file. Another file beside it with a name of
 // its own is a campaign of its own.
 func TestRenamedCampaignRefused(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 3, "")
 	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || len(srv.Messages()) != 3 {
@@ -115,6 +117,7 @@ func TestRenamedCampaignRefused(t *testing.T) {
 // after a send that reached nobody, is no rename of a sent campaign; a
 // campaign folder moved after a send still finds its earlier name.
 func TestRenameAfterNothingSent(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 2, "")
 	rename := func(camp, from, to string) {
@@ -148,6 +151,7 @@ func TestRenameAfterNothingSent(t *testing.T) {
 // kept, a row still owing its Cc the message the To got is sent to the Cc
 // alone: the journal knows its key, so it is no second copy.
 func TestKeyRenamedOwedRow(t *testing.T) {
+	t.Parallel()
 	camp, srv, _ := owedCampaign(t)
 	b, err := os.ReadFile(camp)
 	if err != nil {
@@ -170,6 +174,7 @@ func TestKeyRenamedOwedRow(t *testing.T) {
 // a new row at an address of a row still in the sheet (two people, one
 // address) goes.
 func TestKeyValuesChanged(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 0, "")
 	dir := filepath.Dir(camp)
@@ -217,6 +222,7 @@ func TestKeyValuesChanged(t *testing.T) {
 // a name of its own; so does a campaign folder copied with its state
 // folder. A file moved (renamed on disk) goes on with its campaign.
 func TestCopiedCampaignFile(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 3, "")
 	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || len(srv.Messages()) != 3 {
@@ -267,6 +273,7 @@ func TestCopiedCampaignFile(t *testing.T) {
 // its key in the sheet: a new row at its address (a second person) goes,
 // not taken for a key that changed.
 func TestKeyOfAProblemRow(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 0, "")
 	dir := filepath.Dir(camp)
@@ -291,6 +298,7 @@ func TestKeyOfAProblemRow(t *testing.T) {
 // the address of a row that left the sheet (a second invoice) goes, with a
 // warning.
 func TestKeyExponent(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 0, "")
 	dir := filepath.Dir(camp)
@@ -318,6 +326,7 @@ func TestKeyExponent(t *testing.T) {
 // sends were made under), also once the first file is gone, with advice
 // that fits a state_dir; a state folder of its own lets it go.
 func TestSharedStateDir(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 2, "state_dir: state\n")
 	dir := filepath.Dir(camp)
@@ -350,6 +359,7 @@ func TestSharedStateDir(t *testing.T) {
 // TestKeyExponentPutBack: an id sent in its exponent form (a sheet a
 // spreadsheet had changed) and put back in full is the same value.
 func TestKeyExponentPutBack(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 0, "")
 	dir := filepath.Dir(camp)
@@ -379,6 +389,7 @@ func TestKeyExponentPutBack(t *testing.T) {
 // campaign sets a state_dir outside it shares the original's state
 // folder: the refusal does not say to remove it (the original's journal).
 func TestCopiedFolderSharedStateDir(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	state := filepath.Join(t.TempDir(), "state")
 	camp := sendCampaign(t, srv, 2, "state_dir: "+state+"\n")
@@ -399,6 +410,7 @@ func TestCopiedFolderSharedStateDir(t *testing.T) {
 // is a folder inside it: the copy has its own copy of that state folder,
 // which it is told to remove.
 func TestCopiedFolderOwnStateDir(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 2, "state_dir: state\n")
 	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
@@ -443,6 +455,7 @@ func invoiceWorkbook(t *testing.T, dir string, numFmt int) {
 // 0.00E+00 (1.00E+05): check and send refuse (exit 2), naming the rows
 // and the keys they were sent under, and nothing goes twice.
 func TestKeyNumberFormatChanged(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	dir := t.TempDir()
 	invoiceWorkbook(t, dir, 0)
@@ -484,6 +497,7 @@ func TestKeyNumberFormatChanged(t *testing.T) {
 // "Email Address": check suggests it for the key column email, and for a
 // To template's .email, how a template writes it.
 func TestKeyColumnContaining(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	camp := filepath.Join(dir, "c.yaml")
 	for key, want := range map[string]string{

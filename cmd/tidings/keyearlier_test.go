@@ -35,6 +35,7 @@ func earlierState(t *testing.T, camp, name string) {
 // key each went under, and send sends nothing; with the key set back,
 // send sends only the rest.
 func TestKeyChangeAfterAnEarlierTidings(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 2, "")
 	earlierState(t, camp, "journal-693662d-sent.jsonl")

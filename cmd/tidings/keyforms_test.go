@@ -17,6 +17,7 @@ import (
 // Windows writes it) and in half width, send no one a second copy, and
 // check lists no key as changed.
 func TestKeyUnicodeForms(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	dir := t.TempDir()
 	rows := []struct{ no, email string }{
@@ -69,6 +70,7 @@ send: {concurrency: 2, retry_backoff: 1ms}
 // gets one message, not two), a sheet saved again without them sends no
 // one a second copy, and show finds each message by the key as typed.
 func TestKeyUnseenCharacters(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 0, "")
 	keyByID(t, camp)

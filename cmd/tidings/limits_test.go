@@ -21,6 +21,7 @@ import (
 // problem that check reports with its row (and the column of the attachment
 // that makes it too big), and send refuses to start.
 func TestMaxMessageSizeIsRowProblem(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
@@ -58,6 +59,7 @@ func TestMaxMessageSizeIsRowProblem(t *testing.T) {
 // TestServerSizeFailsRow: a message larger than the server's SIZE fails
 // that row at send time, with a detail that says so; the others are sent.
 func TestServerSizeFailsRow(t *testing.T) {
+	t.Parallel()
 	const limit = 3000
 	srv := smtptest.NewServer(t, smtptest.WithMaxSize(limit))
 	dir := t.TempDir()
@@ -102,6 +104,7 @@ func TestServerSizeFailsRow(t *testing.T) {
 // TestLongSubjectWarns: a subject over render.SubjectWarnLength characters
 // is a warning naming the row; the exit code stays 0.
 func TestLongSubjectWarns(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	long := strings.Repeat("very ", 50) + "long"
 	writeFiles(t, dir, map[string]string{
@@ -145,6 +148,7 @@ func checkPreview(t *testing.T, camp string, want int) {
 // of any .eml preview writes is over 998 octets. A value that cannot be
 // written within the limit (an address local part) is a row problem.
 func TestPreviewNeverWritesLongLines(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	word := strings.Repeat("x", 3000)
 	words := strings.TrimSpace(strings.Repeat("word ", 700))

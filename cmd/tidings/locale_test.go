@@ -41,6 +41,7 @@ func ptr[T any](v T) *T { return &v }
 // "Tuesday, 15. December 2026", "Tuesday, December 15, 2026" and
 // "1,234.50 €").
 func TestSendLocale(t *testing.T) {
+	t.Parallel()
 	body := "{{date \"Monday, 2. January 2006\" .due}} | {{.due}} | {{.long}} | {{.amount}} | {{number 2 (replace \" €\" \"\" .amount)}}\n"
 	for locale, want := range map[string]string{
 		"de-DE": "Dienstag, 15. Dezember 2026 | 15.12.2026 | Dienstag, 15. Dezember 2026 | 1.234,50 € | 1.234,50",

@@ -17,6 +17,7 @@ import (
 // run it again later; it exited 2, as a campaign that cannot be used. Once
 // the lock is free the same command sends.
 func TestLockedSendTempFail(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 3, "")
 	lock, err := journal.AcquireLockAs(filepath.Join(filepath.Dir(camp), ".tidings", "t"), "send")

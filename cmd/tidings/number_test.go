@@ -14,6 +14,7 @@ import (
 // and names the column of the one that is no number, and preview writes
 // the amount with two places.
 func TestNumberInvoiceAmount(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		decimal, sheet, want string
 	}{
@@ -59,6 +60,7 @@ func TestNumberInvoiceAmount(t *testing.T) {
 // preview and send warn of it at the body's line, once, and the message
 // still says what number writes; an amount column is not warned of.
 func TestNumberYearWarned(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{

@@ -19,6 +19,7 @@ import (
 // by SIGPIPE (141 in a shell), leaves fewer messages than rows, each
 // whole, and no index.html or report.csv, as an interrupted preview.
 func TestPreviewStopsWhenOutputGone(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}

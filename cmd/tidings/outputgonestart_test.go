@@ -17,6 +17,7 @@ import (
 // "tidings: interrupted" and exited 130, an interrupt nobody made, for
 // the watch's cancelled context failed the campaign's opening first.
 func TestPreviewOutputGoneAtStart(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}

@@ -14,6 +14,7 @@ import (
 // goroutine (run with -race), and stop ends the watch whether or not it
 // fired, leaving the context cancelled but not as gone.
 func TestWatchOutputInProcess(t *testing.T) {
+	t.Parallel()
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)

@@ -22,6 +22,7 @@ import (
 // left the run ends; the next run sends to the Cc only, so the To never
 // gets a second copy and the Cc is not skipped.
 func TestSendResumesOnlyDeferredRecipients(t *testing.T) {
+	t.Parallel()
 	var deferCc atomic.Bool
 	deferCc.Store(true)
 	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
@@ -96,6 +97,7 @@ func owedCampaign(t *testing.T, opts ...smtptest.Option) (camp string, srv *smtp
 // sent (the To has it) in the report and in later runs, which send to the
 // Cc alone, once.
 func TestOwedWithRetries(t *testing.T) {
+	t.Parallel()
 	var deferCc atomic.Bool
 	deferCc.Store(true)
 	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
@@ -142,6 +144,7 @@ func owedRefusedCampaign(t *testing.T) (camp string, srv *smtptest.Server, refus
 // the resume; later runs leave it unless --retry-failed, which sends to it
 // alone.
 func TestOwedRefusedForGood(t *testing.T) {
+	t.Parallel()
 	camp, srv, refuse := owedRefusedCampaign(t)
 	datas := srv.Commands("DATA") + srv.Commands("BDAT")
 	out, errOut, code := runCLI(t, "send", "--yes", camp)
@@ -161,6 +164,7 @@ func TestOwedRefusedForGood(t *testing.T) {
 // next run lists it as unknown and sends nothing; --resend-unknown sends
 // to the Cc alone, never to the To again.
 func TestOwedReplyLost(t *testing.T) {
+	t.Parallel()
 	var drop atomic.Bool
 	camp, srv, _ := owedCampaign(t, smtptest.DropReply(func(_ smtptest.Session, m *smtptest.Message) bool {
 		return drop.Load() && m.To[0] == "boss@example.com"
@@ -187,6 +191,7 @@ func TestOwedReplyLost(t *testing.T) {
 // or removed and suppressed): it is not sent to, and nothing else is;
 // check and send say so, and check estimates no message for the row.
 func TestOwedFollowsTheRow(t *testing.T) {
+	t.Parallel()
 	for name, files := range map[string]map[string]string{
 		"replaced": {"r.csv": "email,name,cc\nann@example.com,Ann,newboss@example.com\n"},
 		"removed and suppressed": {
@@ -222,6 +227,7 @@ func TestOwedFollowsTheRow(t *testing.T) {
 // journal has the attempt, no result). The run after lists bob as unknown,
 // whatever the earlier 451 said, and does not send to bob.
 func TestUnknownAfterTemporaryFailure(t *testing.T) {
+	t.Parallel()
 	var deferBob atomic.Bool
 	deferBob.Store(true)
 	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
@@ -272,6 +278,7 @@ func TestUnknownAfterTemporaryFailure(t *testing.T) {
 // again), but the run names both rows and the refused addresses and exits
 // 1, where it had said "2 sent" and exited 0.
 func TestSendSaysWhenSomeRecipientsRefused(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
 		if strings.HasPrefix(to, "bad") {
 			return smtptest.Reply(550, "5.1.1", "no such user")
@@ -316,6 +323,7 @@ func TestSendSaysWhenSomeRecipientsRefused(t *testing.T) {
 // which reads no suppression list, does not count the row as owing, and
 // both exit 0.
 func TestOwedRowAfterBounceKeepsSent(t *testing.T) {
+	t.Parallel()
 	var deferCc atomic.Bool
 	deferCc.Store(true)
 	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
@@ -380,6 +388,7 @@ func TestOwedRowAfterBounceKeepsSent(t *testing.T) {
 // Send used to report the Cc's send as the row's ("failed", naming the To)
 // and report the first delivery, with opposite exit codes.
 func TestOwedReportsAgree(t *testing.T) {
+	t.Parallel()
 	type stage struct {
 		status, detail string
 		code           int
@@ -474,6 +483,7 @@ func agreeingSend(t *testing.T, camp string, refusedNow bool, args ...string) (s
 //   - the reply of the send to the Cc lost, then the Cc taken out of the
 //     row: done (sent, a note), exit 0, also under --resend-unknown.
 func TestOwedPaths(t *testing.T) {
+	t.Parallel()
 	t.Run("retried in the same run", func(t *testing.T) {
 		for _, defers := range []int32{1, 5} {
 			var left atomic.Int32
@@ -618,6 +628,7 @@ func TestOwedPaths(t *testing.T) {
 // any more (its frame damaged, the campaign edited since): the owed Cc
 // gets the message as rendered now, and the run says so.
 func TestOwedMessageGone(t *testing.T) {
+	t.Parallel()
 	camp, srv, _ := owedCampaign(t)
 	writeFiles(t, filepath.Dir(camp), map[string]string{"body.txt": "Changed since, {{.name}}\n"})
 	damageSpool(t, camp)
@@ -636,6 +647,7 @@ func TestOwedMessageGone(t *testing.T) {
 // let go while it waits and read back by its digest from the generation
 // that has it, so the Cc gets the bytes the To got.
 func TestOwedLargeMessageRetried(t *testing.T) {
+	t.Parallel()
 	var defers atomic.Int32
 	defers.Store(3)
 	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
@@ -666,6 +678,7 @@ func TestOwedLargeMessageRetried(t *testing.T) {
 // plain send sends nothing (the To may have it), and --resend-unknown
 // sends to both, the Cc getting its first copy (as README says).
 func TestDeferredCcOfUnknownMessage(t *testing.T) {
+	t.Parallel()
 	var lose, deferCc atomic.Bool
 	lose.Store(true)
 	deferCc.Store(true)

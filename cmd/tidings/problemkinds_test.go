@@ -14,6 +14,7 @@ import (
 // the other rows, in check, preview and send; a problem of another kind
 // among them is printed in full; --max-problems 0 prints every row.
 func TestProblemOfEveryRow(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	dir := t.TempDir()
 	var sheet strings.Builder
@@ -80,6 +81,7 @@ func TestProblemOfEveryRow(t *testing.T) {
 }
 
 func TestProblemKind(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		a, b string
 		same bool
@@ -103,6 +105,7 @@ func TestProblemKind(t *testing.T) {
 // (exit 2), as preview refuses a negative --limit; taken by a script for
 // "no limit", it printed no problem at all and exit 1.
 func TestCheckMaxProblemsNegative(t *testing.T) {
+	t.Parallel()
 	camp := sendCampaign(t, smtptest.NewServer(t), 2, "")
 	out, errOut, code := runCLI(t, "check", "--max-problems", "-1", camp)
 	if code != exitUnusable || !strings.Contains(errOut, "--max-problems") || out != "" {

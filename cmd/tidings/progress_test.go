@@ -64,6 +64,7 @@ func (w *progressLines) next(t *testing.T) string {
 // rate and the time left once a message is done, singular and plural, and
 // nothing after Close.
 func TestProgressLines(t *testing.T) {
+	t.Parallel()
 	t0 := time.Date(2026, 3, 14, 9, 0, 0, 0, time.UTC)
 	w := newProgressLines()
 	tick := make(chan time.Time)
@@ -117,6 +118,7 @@ func TestProgressLines(t *testing.T) {
 // read "(1 not sent)" after a Ctrl-C while the summary counted 10 sent and
 // 27 not-attempted named a failure that never happened.
 func TestProgressNotAttempted(t *testing.T) {
+	t.Parallel()
 	t0 := time.Date(2026, 3, 14, 9, 0, 0, 0, time.UTC)
 	w := newProgressLines()
 	tick := make(chan time.Time)
@@ -134,6 +136,7 @@ func TestProgressNotAttempted(t *testing.T) {
 
 // TestProgressQuiet: --quiet prints no progress at all.
 func TestProgressQuiet(t *testing.T) {
+	t.Parallel()
 	w := newProgressLines()
 	tick := make(chan time.Time)
 	p := newProgress(&globalOptions{stderr: w, quiet: true}, 10, progressClock{tick: tick})
@@ -148,6 +151,7 @@ func TestProgressQuiet(t *testing.T) {
 }
 
 func TestRoughDuration(t *testing.T) {
+	t.Parallel()
 	for _, tt := range []struct {
 		d    time.Duration
 		want string
@@ -169,6 +173,7 @@ func TestRoughDuration(t *testing.T) {
 // prints a progress line on stderr when the tick comes, though nothing
 // has finished; the run then completes with its summary and no line after.
 func TestSendProgressStalled(t *testing.T) {
+	t.Parallel()
 	gate := make(chan struct{})
 	srv := smtptest.NewServer(t, smtptest.HoldData(gate))
 	camp := sendCampaign(t, srv, 3, "")
@@ -206,6 +211,7 @@ func TestSendProgressStalled(t *testing.T) {
 // from goroutines of their own and go to one stderr, a line at a time
 // (the race detector of .ci/run watches the buffer).
 func TestProgressBesideNotices(t *testing.T) {
+	t.Parallel()
 	var buf bytes.Buffer
 	g := &globalOptions{stderr: &buf}
 	tick := make(chan time.Time)

@@ -19,6 +19,7 @@ import (
 // made no retries). A send once the quota has reset sends exactly the
 // rest: every recipient has one message.
 func TestQuotaStopsTheRun(t *testing.T) {
+	t.Parallel()
 	const n, quota = 30, 8
 	var taken, refused, open atomic.Int32
 	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(smtptest.Session, string) error {
@@ -74,6 +75,7 @@ func TestQuotaStopsTheRun(t *testing.T) {
 // and the send once the quota has reset delivers to the Cc alone: each
 // address has one message.
 func TestQuotaRefusesACc(t *testing.T) {
+	t.Parallel()
 	var open atomic.Bool
 	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
 		if to == "boss@example.com" && !open.Load() {

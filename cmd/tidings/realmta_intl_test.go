@@ -14,6 +14,7 @@ import (
 // sent, naming SMTPUTF8 and the row, rather than sending the ASCII row and
 // failing the other.
 func TestRealMTASMTPUTF8(t *testing.T) {
+	t.Parallel()
 	users := []smtptest.MailUser{{Name: "ascii@" + mtaDomain, Password: "secret"}, {Name: "用户@" + mtaDomain, Password: "secret"}}
 	rcpts := userNames(users)
 	t.Run("offered", func(t *testing.T) {

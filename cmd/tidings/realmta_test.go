@@ -235,6 +235,7 @@ func checkMailboxes(t *testing.T, d *smtptest.Dovecot, users []string, sent map[
 // Postfix saw one MAIL, RCPT and body command a row and complained of
 // nothing, and no bounce came back.
 func TestRealMTAExactlyOnce(t *testing.T) {
+	t.Parallel()
 	const n = 50
 	for _, tc := range []struct {
 		name, transport string
@@ -279,6 +280,7 @@ func TestRealMTAExactlyOnce(t *testing.T) {
 // self-signed certificate is refused, the run stops with exit 2 and says
 // what to set, and nothing is sent.
 func TestRealMTASTARTTLS(t *testing.T) {
+	t.Parallel()
 	users := mtaUsers("tls", 5)
 	p, d := startMTA(t, users, smtptest.PostfixOptions{})
 	t.Run("ca_file", func(t *testing.T) {
@@ -322,6 +324,7 @@ func TestRealMTASTARTTLS(t *testing.T) {
 // tidings takes it for throttling (it says the server asks to slow down and
 // lowers its rate) and tries the messages again, none delivered twice.
 func TestRealMTARateLimit(t *testing.T) {
+	t.Parallel()
 	const n, limit = 10, 5
 	users := mtaUsers("rate", n)
 	// anvil counts MAIL commands per client, refused ones included, in
@@ -377,6 +380,7 @@ func TestRealMTARateLimit(t *testing.T) {
 // of those rows fails for good after one attempt with Dovecot's reply, the
 // other rows are delivered, nothing is retried and the rate is left alone.
 func TestRealMTALMTPQuota(t *testing.T) {
+	t.Parallel()
 	for _, transport := range []string{"plain", "pipelined"} {
 		t.Run(transport, func(t *testing.T) {
 			testLMTPQuota(t, transport)
@@ -435,6 +439,7 @@ func testLMTPQuota(t *testing.T, transport string) {
 // sent (Postfix said 250) and Postfix's bounce, with Dovecot's 5.2.2,
 // reaches the sender's mailbox.
 func TestRealMTARelayedQuotaBounces(t *testing.T) {
+	t.Parallel()
 	users := mtaUsers("relay", 2)
 	over := smtptest.MailUser{Name: "dave@" + mtaDomain, Password: "secret", QuotaBytes: 1}
 	p, d := startMTA(t, append(users, over), smtptest.PostfixOptions{})

@@ -17,6 +17,7 @@ import (
 // invalid with check's words, and every row not attempted has its To, as
 // send's report gives it.
 func TestReportJudgesRowsAsSendWould(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
@@ -68,6 +69,7 @@ func TestReportJudgesRowsAsSendWould(t *testing.T) {
 // there say so once, at the setting that names it, with the file probably
 // meant.
 func TestSheetMissing(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
 		"c.yaml":   campaignYAML(1, "recipients: {path: rr.csv}"),
@@ -90,6 +92,7 @@ func TestSheetMissing(t *testing.T) {
 // whatever their row numbers; a row never sent with such a problem is
 // one, and a sent one whose columns changed too.
 func TestSentRowsMovedWithProblems(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
@@ -125,6 +128,7 @@ func TestSentRowsMovedWithProblems(t *testing.T) {
 // TestShowSentWithoutSheet: a message that went out is shown from the
 // spool after the sheet is gone.
 func TestShowSentWithoutSheet(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 2, "")
 	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
@@ -145,6 +149,7 @@ func TestShowSentWithoutSheet(t *testing.T) {
 // journal. A Cc the server refused while the To took the message is
 // listed, and the detail names the refusal.
 func TestReportNamesCcAndBcc(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
 		if to == "gone@example.com" {
 			return smtptest.Reply(550, "5.1.1", "no such user")
@@ -184,6 +189,7 @@ func TestReportNamesCcAndBcc(t *testing.T) {
 // settings the last send ran under (--rate, --concurrency), as that
 // send's own page did, not the campaign file's.
 func TestReportKeepsSendSettings(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 2, "send: {concurrency: 3, rate: 60/m}\n")
 	if out, errOut, code := runCLI(t, "send", "--yes", "--rate", "6000/m", "--concurrency", "2", camp); code != exitOK {

@@ -75,6 +75,7 @@ func flockReport(t *testing.T, dir string, how int) func() {
 // writes its report after. report.json used to keep the rows the report
 // beside saw not-attempted or sending, after a send that exited 0.
 func TestSendReportAfterReportBeside(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 3, "")
 	state := filepath.Join(filepath.Dir(camp), ".tidings", "t")
@@ -113,6 +114,7 @@ func TestSendReportAfterReportBeside(t *testing.T) {
 // once a send (or bounces) writing its last report has done so, so what
 // it writes is not older than what it replaces.
 func TestReportWaitsForSendsReport(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 3, "")
 	if _, errOut, code := runCLI(t, "send", "--yes", "-q", camp); code != exitOK {

@@ -14,6 +14,7 @@ import (
 // failed_suppressed and unknown_suppressed were left out when zero:
 // null, which jq cannot subtract.
 func TestReportJSONSummaryShape(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 2, "")
 	if out, errOut, code := runCLI(t, "send", "--yes", "-q", camp); code != exitOK {

@@ -17,6 +17,7 @@ import (
 // written beside the page, also when the run stopped for a reason of its
 // own (the server unreachable), which used to drop the report's error.
 func TestSendReportNotWritten(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name        string
 		unreachable bool
@@ -49,6 +50,7 @@ func TestSendReportNotWritten(t *testing.T) {
 // does not print "part 1 done … the later parts send the not-attempted",
 // with no part after it, nor counts from a report that was not written.
 func TestSendInPartsReportNotWritten(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 12, "send: {concurrency: 1, rate: 100/s}\n")
 	if err := os.MkdirAll(filepath.Join(filepath.Dir(camp), ".tidings", "t", "report.json"), 0o700); err != nil {

@@ -18,6 +18,7 @@ import (
 // attempted, which the next plain send sent again (a second copy: the
 // server had taken the first).
 func TestResendUnknownInterrupted(t *testing.T) {
+	t.Parallel()
 	var drop atomic.Bool
 	drop.Store(true)
 	var cancel context.CancelFunc

@@ -18,6 +18,7 @@ import (
 // and show, preview and report still give every row's message as it went
 // out (the sent rows' from the generation they went out from).
 func TestResumeAnHourLater(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 4, "attachments: ['inv/{{.name}}.txt']\n")
 	dir := filepath.Dir(camp)

@@ -21,6 +21,7 @@ import (
 // (the same values, a space aside) is not, nor a column the campaign does
 // not read.
 func TestKeyReusedNamesColumns(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	rows := [][]string{
 		{"email", "name", "invoice", "amount", "notes"},
@@ -93,6 +94,7 @@ func writeSheet(t *testing.T, path string, rows [][]string) {
 // from the spool the test send made) name the columns it differs in, as
 // the strict rule's note does, beside the warning.
 func TestDuplicatesFirstNamesColumns(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
@@ -123,6 +125,7 @@ func TestDuplicatesFirstNamesColumns(t *testing.T) {
 // rows are not compared, and the command goes on (it was a note, not a
 // problem: check had failed unusable, exit 2); an interrupt still ends it.
 func TestKeyReusedNoteSheetGone(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
 		"c.yaml":   campaignYAML(1, `recipients: {path: r.csv}`),
@@ -154,6 +157,7 @@ func TestKeyReusedNoteSheetGone(t *testing.T) {
 // differ in that column alone, not a note a row; check --max-problems 0
 // names every one.
 func TestKeyReusedNotesGrouped(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	rows := [][]string{{"email", "name", "amount"}}
 	for i := range 8 {
@@ -186,6 +190,7 @@ func TestKeyReusedNotesGrouped(t *testing.T) {
 // columns is counted as one ("1 more row has", as the problem printer
 // says), not "1 more rows have" (rev-final).
 func TestKeyReusedNotesOneMore(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	rows := [][]string{{"email", "name", "amount"}}
 	for i := range 4 {

@@ -48,6 +48,7 @@ func messageIDOf(t *testing.T, data []byte) string {
 // templates never read, and a column they read only now, change nothing
 // by itself; the columns read then and now are still compared.
 func TestRevisedRowsAfterSend(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := revisedCampaign(t, srv, "invoice,email,name,amount,note\n1,ann@example.com,Ann,10.00,a\n2,bob@example.com,Bob,20.00,b\n3,cy@example.com,Cy,30.00,c\n")
 	dir := filepath.Dir(camp)
@@ -131,6 +132,7 @@ func TestRevisedRowsAfterSend(t *testing.T) {
 // recipient the suppression list names (a bounce, a complaint), and says
 // so beside the row; the address fixed in the row is sent to.
 func TestRevisedRowSuppressed(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := revisedCampaign(t, srv, "invoice,email,name,amount\n1,ann@example.com,Ann,10.00\n2,bob@example.com,Bob,20.00\n")
 	dir := filepath.Dir(camp)
@@ -163,6 +165,7 @@ func TestRevisedRowSuppressed(t *testing.T) {
 // they have now. A row whose address bounced for good is not sent again
 // to it, corrected, even before the suppression list has it.
 func TestBouncesAfterResend(t *testing.T) {
+	t.Parallel()
 	dir, camp, returnReports := walkthrough(t)
 	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
 		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
@@ -231,6 +234,7 @@ func TestBouncesAfterResend(t *testing.T) {
 // is named as what a plain send does not send, and the hint says which
 // flag sends it.
 func TestRevisedResendLimited(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := revisedCampaign(t, srv, "invoice,email,name,amount\n1,ann@example.com,Ann,10.00\n2,bob@example.com,Bob,20.00\n")
 	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
@@ -264,6 +268,7 @@ func dsn(id, rcpt string) []byte {
 // message went there; a row whose address bounced is not sent to it
 // again, corrected, whichever message bounced.
 func TestBouncedAddressCorrected(t *testing.T) {
+	t.Parallel()
 	dir, camp, deliver := walkthroughMailbox(t)
 	b, err := os.ReadFile(camp)
 	if err != nil {
@@ -322,6 +327,7 @@ func TestBouncedAddressCorrected(t *testing.T) {
 // `report` says sent; corrected again and refused for good, only
 // --resend-changed sends it.
 func TestRevisedDeferredThenReverted(t *testing.T) {
+	t.Parallel()
 	for _, pipelined := range []bool{false, true} {
 		t.Run(fmt.Sprint("pipelined=", pipelined), func(t *testing.T) {
 			var refuse atomic.Int32 // 0: take; else the reply code
@@ -378,6 +384,7 @@ func TestRevisedDeferredThenReverted(t *testing.T) {
 // as sent): a change to its row since is told, and --resend-changed
 // sends it. While the Cc is still owed, the change is not told yet.
 func TestRevisedAfterOwedRefused(t *testing.T) {
+	t.Parallel()
 	var ccCode atomic.Int32
 	ccCode.Store(451)
 	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
@@ -411,6 +418,7 @@ func TestRevisedAfterOwedRefused(t *testing.T) {
 // says so, --resend-changed does not send it again, --resend-unknown
 // does (with its Message-ID, for the receiver to tell the copies).
 func TestRevisedReplyLost(t *testing.T) {
+	t.Parallel()
 	var drop atomic.Bool
 	srv := smtptest.NewServer(t, smtptest.DropReply(func(_ smtptest.Session, _ *smtptest.Message) bool { return drop.Load() }))
 	camp := revisedCampaign(t, srv, "invoice,email,name,amount\n1,ann@example.com,Ann,10.00\n")
@@ -448,6 +456,7 @@ func TestRevisedReplyLost(t *testing.T) {
 // and the flag that sends it; a failed row left as it was is not. With
 // --retry-failed it goes to the corrected address, and the note is gone.
 func TestChangedAfterFailure(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
 		if strings.HasSuffix(to, "@example.com") && !strings.HasPrefix(to, "ann@") {
 			return smtptest.Reply(550, "5.1.1", "no such user")
@@ -517,6 +526,7 @@ func deferredResend(t *testing.T, transport string) (camp string, srv *smtptest.
 // refused at RCPT, whose deferral says what it was made of
 // (journal.Result.ValuesSum).
 func TestRevisedDeferredPlainSend(t *testing.T) {
+	t.Parallel()
 	for _, transport := range []string{"pipelined", "plain"} {
 		t.Run(transport, func(t *testing.T) { revisedDeferredPlainSend(t, transport) })
 	}
@@ -573,6 +583,7 @@ func revisedDeferredPlainSend(t *testing.T, transport string) {
 // sent again are told with a show command a person can paste, naming the
 // first of them (--row 3), not KEY.
 func TestOwedAnewNoteNamesARow(t *testing.T) {
+	t.Parallel()
 	var refuse atomic.Bool
 	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
 		if refuse.Load() {
@@ -612,6 +623,7 @@ func TestOwedAnewNoteNamesARow(t *testing.T) {
 // reply: no plain send, nor --resend-changed, sends it again;
 // --resend-unknown does.
 func TestRevisedDeferredThenUnknown(t *testing.T) {
+	t.Parallel()
 	camp, srv, _, drop := deferredResend(t, "")
 	drop.Store(true)
 	runCLI(t, "send", "--yes", camp)
@@ -633,6 +645,7 @@ func TestRevisedDeferredThenUnknown(t *testing.T) {
 // person can paste: --row N (which no key's quoting can spoil) of the
 // one row, or of the first of several, never a KEY to fill in.
 func TestShowWhatWent(t *testing.T) {
+	t.Parallel()
 	one := []string{plan.RevisedLine(5, "ann smith", []string{"amount"})}
 	if got, want := showWhatWent("c.yaml", one, 1), "tidings show c.yaml --row 5 prints what went"; got != want {
 		t.Errorf("one row: %q, want %q", got, want)

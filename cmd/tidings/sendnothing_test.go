@@ -20,6 +20,7 @@ import (
 // plainly that there is nothing to send, exiting 1 while rows are held
 // back and 0 once every row is sent, as before.
 func TestSendNothingWritesNothing(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 5, "send: {concurrency: 2, retry_backoff: 1ms, daily_cap: 3}\n")
 	state := filepath.Join(filepath.Dir(camp), ".tidings", "t")
@@ -93,6 +94,7 @@ func TestSendNothingWritesNothing(t *testing.T) {
 // daily_cap holds it back) still journals the decision, in a run of its
 // own, as every send did.
 func TestSendNothingJournalsNewDecision(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 5, "suppress: suppress.txt\nsend: {concurrency: 2, retry_backoff: 1ms, daily_cap: 3}\n")
 	writeFiles(t, filepath.Dir(camp), map[string]string{"suppress.txt": ""})

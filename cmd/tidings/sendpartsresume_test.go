@@ -21,6 +21,7 @@ import (
 // spool holds about one copy of the list (at most a part's worth more),
 // and show prints every sent row's message as the server got it.
 func TestSendInPartsInterruptedOften(t *testing.T) {
+	t.Parallel()
 	const rows, size = 20, 5
 	var mu sync.Mutex
 	var stop context.CancelFunc
@@ -82,6 +83,7 @@ func TestSendInPartsInterruptedOften(t *testing.T) {
 // part's time already up, sent nothing in a "part 1" of its own, a run in
 // the journal, and rendered them in a part 2.)
 func TestResumeAtTheHourEdge(t *testing.T) {
+	t.Parallel()
 	for _, send := range []string{"", "send: {concurrency: 1, rate: 100/s}\n"} {
 		srv := smtptest.NewServer(t)
 		camp := sendCampaign(t, srv, 6, send)
@@ -107,6 +109,7 @@ func TestResumeAtTheHourEdge(t *testing.T) {
 // one that spool sends (here 3 of 10, then 5 and 2: 3 parts). (It said "2
 // parts of at most 5".)
 func TestResumedPartsNote(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var mu sync.Mutex

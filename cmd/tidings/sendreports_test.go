@@ -40,6 +40,7 @@ func (c *gateClock) Now() time.Time {
 // pass ended; the page's next pass, after which it writes, must find it
 // done.
 func TestSendReportsRecordFirst(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	c := &campaign.Campaign{Name: "t", File: filepath.Join(dir, "c.yaml"), Dir: dir, StateDir: filepath.Join(dir, "state")}
 	clock := &gateClock{gate: make(chan struct{})}

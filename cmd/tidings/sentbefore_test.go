@@ -14,6 +14,7 @@ import (
 // before, 1 to send now", not "1 sent before" beside a note that says
 // the send settled it.
 func TestSentBeforeCountsRowsWithProblems(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{

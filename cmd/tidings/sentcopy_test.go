@@ -22,7 +22,6 @@ import (
 // keeps a copy of each message in the Sent folder of d's bounceUser.
 func sentCopyCampaign(t *testing.T, srv *smtptest.Server, d *smtptest.Dovecot, n int, extra string) string {
 	t.Helper()
-	t.Setenv("TIDINGS_SENT_PW", bouncePass)
 	return sendCampaign(t, srv, n, fmt.Sprintf("mailbox: {protocol: imap, host: 127.0.0.1, port: %d, security: starttls, username: %s, password_env: TIDINGS_SENT_PW, ca_file: %s, sent_folder: Sent%s}\n",
 		d.IMAPPort, bounceUser, d.CAFile, extra))
 }
@@ -46,6 +45,7 @@ func sentIDs(t *testing.T, d *smtptest.Dovecot) map[string]int {
 // journaled (a kill right after the APPEND) is found in the folder and not
 // made again; a copy begun and lost is made by the next run.
 func TestSentCopies(t *testing.T) {
+	t.Parallel()
 	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
 	srv := smtptest.NewServer(t)
 	camp := sentCopyCampaign(t, srv, d, 6, "")
@@ -112,6 +112,7 @@ func TestSentCopies(t *testing.T) {
 // TestSentCopyOne: sent_copies: one keeps the campaign's first message
 // only, across runs.
 func TestSentCopyOne(t *testing.T) {
+	t.Parallel()
 	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
 	srv := smtptest.NewServer(t)
 	camp := sentCopyCampaign(t, srv, d, 5, ", sent_copies: one")
@@ -128,6 +129,8 @@ func TestSentCopyOne(t *testing.T) {
 // TestSentCopyKillResume kills `tidings send` while it delivers and copies,
 // resumes until done, and counts the Sent folder: every message once.
 func TestSentCopyKillResume(t *testing.T) {
+	// Not t.Parallel: a kill landing late on a loaded machine let the run
+	// copy past what the next round waits for (more than n in all).
 	if testing.Short() {
 		t.Skip("builds the binary and runs it several times")
 	}
@@ -192,6 +195,7 @@ func TestSentCopyKillResume(t *testing.T) {
 // one warning instead of one per message, and the next run, once there is
 // room, makes every copy.
 func TestSentCopyFolderFull(t *testing.T) {
+	t.Parallel()
 	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass, QuotaBytes: 100}}})
 	srv := smtptest.NewServer(t)
 	camp := sentCopyCampaign(t, srv, d, 12, "")
@@ -213,9 +217,9 @@ func TestSentCopyFolderFull(t *testing.T) {
 // setting to fix: send stops before anything is sent, naming the folder
 // and those the server has.
 func TestSentCopyNoSuchFolder(t *testing.T) {
+	t.Parallel()
 	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
 	srv := smtptest.NewServer(t)
-	t.Setenv("TIDINGS_SENT_PW", bouncePass)
 	camp := sendCampaign(t, srv, 3, fmt.Sprintf("mailbox: {protocol: imap, host: 127.0.0.1, port: %d, security: starttls, username: %s, password_env: TIDINGS_SENT_PW, ca_file: %s, sent_folder: Sentt}\n",
 		d.IMAPPort, bounceUser, d.CAFile))
 	out, errOut, code := runCLI(t, "send", "--yes", camp)
@@ -231,6 +235,7 @@ func TestSentCopyNoSuchFolder(t *testing.T) {
 // folder, as bounces and the Sent copy would: a folder the server does
 // not have is exit 2, named.
 func TestProbeMailbox(t *testing.T) {
+	t.Parallel()
 	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
 	srv := smtptest.NewServer(t)
 	camp := sentCopyCampaign(t, srv, d, 1, "")
@@ -252,6 +257,7 @@ func TestProbeMailbox(t *testing.T) {
 // copied to Sent once; the later send to the Cc alone (after the campaign
 // was edited) adds no second copy, and the one there is what went out.
 func TestSentCopyOwed(t *testing.T) {
+	t.Parallel()
 	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
 	var deferCc atomic.Bool
 	deferCc.Store(true)
@@ -261,7 +267,6 @@ func TestSentCopyOwed(t *testing.T) {
 		}
 		return nil
 	}))
-	t.Setenv("TIDINGS_SENT_PW", bouncePass)
 	camp := sendCampaign(t, srv, 0, fmt.Sprintf("cc: '{{.cc}}'\nsend: {concurrency: 1, retries: 0}\nmailbox: {protocol: imap, host: 127.0.0.1, port: %d, security: starttls, username: %s, password_env: TIDINGS_SENT_PW, ca_file: %s, sent_folder: Sent}\n",
 		d.IMAPPort, bounceUser, d.CAFile))
 	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name,cc\nann@example.com,Ann,boss@example.com\n"})
@@ -286,6 +291,7 @@ func TestSentCopyOwed(t *testing.T) {
 // part that does). The folder cannot be reached here: the copies are
 // the next run's, the warning is the same.
 func TestSentCopyWarningInParts(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -293,7 +299,6 @@ func TestSentCopyWarningInParts(t *testing.T) {
 	}
 	closed := l.Addr().(*net.TCPAddr).Port
 	l.Close()
-	t.Setenv("TIDINGS_SENT_PW", bouncePass)
 	camp := sendCampaign(t, srv, 1001, fmt.Sprintf("send: {concurrency: 4, retry_backoff: 1ms, rate: 1000/s}\nmailbox: {protocol: imap, host: 127.0.0.1, port: %d, security: none, username: %s, password_env: TIDINGS_SENT_PW, sent_folder: Sent}\n",
 		closed, bounceUser))
 	var out, errOut bytes.Buffer

@@ -14,6 +14,7 @@ import (
 // client got both, and the office asked about "the invoice" needs to know.
 // A row sent once has no such note.
 func TestShowCorrectedNamesEarlier(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := revisedCampaign(t, srv, "invoice,email,name,amount\n1,ann@example.com,Ann,10.00\n2,bob@example.com,Bob,20.00\n")
 	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {

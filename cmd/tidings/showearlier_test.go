@@ -12,6 +12,7 @@ import (
 // spool), also once a later send made one. The journal in testdata was
 // written by tidings at commit 693662d: send --limit 1 of this campaign.
 func TestShowBeforeTheSpool(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 2, "")
 	earlierState(t, camp, "journal-693662d-sent.jsonl")

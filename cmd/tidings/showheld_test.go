@@ -13,6 +13,7 @@ import (
 // up by), says which row holds that address and its key, rather than only
 // that it is no key.
 func TestShowByAddressNamesTheKey(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{

@@ -42,6 +42,7 @@ func serverCopy(t *testing.T, srv *smtptest.Server, rcpt string) []byte {
 // exit code 1 saying which; preview lists the sent rows with their status
 // and the messages as they went out.
 func TestShowAndPreviewAfterSend(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 4, "")
 	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
@@ -120,6 +121,7 @@ func TestShowAndPreviewAfterSend(t *testing.T) {
 // each, and show still gives the earlier recipients the message as it went
 // out, from the generation it was sent from.
 func TestSpoolSheetEditedBetweenRuns(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 4, "")
 	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "2", camp); code != exitSomeFailed || !sentFrom(t, camp, out, "made by this run", 1) {
@@ -155,6 +157,7 @@ func TestSpoolSheetEditedBetweenRuns(t *testing.T) {
 // leaves a generation without its manifest; the next send never reads it,
 // spools anew and sends everyone once.
 func TestSpoolKillWhileSpooling(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
@@ -226,6 +229,7 @@ func killWhileSpooling(ctx context.Context, t *testing.T, bin, camp, spoolDir st
 // prints that row's message and says the row is a duplicate, not that the
 // sheet changed.
 func TestShowDuplicateRow(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 0, "")
 	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name\nann@example.com,Ann\n ANN@example.com ,Ann\n"})
@@ -242,6 +246,7 @@ func TestShowDuplicateRow(t *testing.T) {
 // the problem, and exits 1; it does not promise a message send will never
 // spool.
 func TestShowInvalidRow(t *testing.T) {
+	t.Parallel()
 	camp := sentWithInvalid(t, "email,name\nann@example.com,Ann\nbob@example.com,B\x01ob\n")
 	out, errOut, code := runCLI(t, "show", camp, "bob@example.com")
 	if code != exitSomeFailed || out != "" || !strings.Contains(errOut, "bob@example.com (row 3) has no message: the row has a problem") || !strings.Contains(errOut, "control character") {
@@ -256,6 +261,7 @@ func TestShowInvalidRow(t *testing.T) {
 // delete them; send's summary says what they take. No word of spools or
 // generations.
 func TestCheckSpoolNote(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 3, "attachments: [a.bin]\n")
 	attachment := make([]byte, 300<<10)
@@ -286,6 +292,7 @@ func TestCheckSpoolNote(t *testing.T) {
 // copies of the messages, and gives no rm -r command that would delete
 // the campaign with them.
 func TestCheckSpoolNoteStateDir(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 2, "state_dir: .\n")
 	out, errOut, code := runCLI(t, "check", camp)
@@ -314,6 +321,7 @@ func sentFrom(t *testing.T, camp, out, how string, gen int) bool {
 // before anything goes, naming the line: the line may have recorded a
 // delivery. With the line repaired, send finds nothing left to send.
 func TestSendRefusesDamagedJournal(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 3, "")
 	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
@@ -352,6 +360,7 @@ func TestSendRefusesDamagedJournal(t *testing.T) {
 // last send and is fixed now does not quote the old problem; show --row
 // of a row with a problem says so and prints no other row's message.
 func TestShowFixedAndInvalidRows(t *testing.T) {
+	t.Parallel()
 	camp := sentWithInvalid(t, "email,name\nann@example.com,Ann\nann@example.com,A\x01nn\nbob@example.com,B\x01ob\n")
 	dir := filepath.Dir(camp)
 	for _, row := range []string{"3", "4"} {
@@ -370,6 +379,7 @@ func TestShowFixedAndInvalidRows(t *testing.T) {
 // since: show --row does not quote the old problem, and show of its key,
 // once a test send spooled its message, does not call it invalid.
 func TestShowRowFixedSinceSend(t *testing.T) {
+	t.Parallel()
 	camp := sentWithInvalid(t, "email,name\nann@example.com,Ann\nbob@example.com,B\x01ob\n")
 	dir := filepath.Dir(camp)
 	writeFiles(t, dir, map[string]string{"r.csv": "email,name\nann@example.com,Ann\nbob@example.com,Bob\n"})
@@ -403,6 +413,7 @@ func sentWithInvalid(t *testing.T, sheet string) string {
 // (the next send renders it again) and says so; --row N is the sheet's
 // row N now, found from the sheet; a sent row still shows what went out.
 func TestShowAfterTheSheetChanged(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 3, "")
 	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp); code != exitSomeFailed {
@@ -439,6 +450,7 @@ func TestShowAfterTheSheetChanged(t *testing.T) {
 // replaces an .eml one, and refuses any other file (the journal, the
 // sheet) and the state folder, leaving them as they were.
 func TestShowOutReplacesOnlyMessages(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 1, "")
 	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
@@ -482,6 +494,7 @@ func TestShowOutReplacesOnlyMessages(t *testing.T) {
 // send wrote is not reused, its row's problem is not the rows' any more.
 // A file still missing keeps the spool reused.
 func TestAttachmentPutBack(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 0, "attachments: ['files/{{.file}}']\n")
 	dir := filepath.Dir(camp)
@@ -511,6 +524,7 @@ func TestAttachmentPutBack(t *testing.T) {
 // anything goes, says which file, renders the rows again and sends the
 // rest, once each.
 func TestDamagedSpoolRenderedAgain(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 3, "")
 	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp); code != exitSomeFailed {
@@ -535,6 +549,7 @@ func TestDamagedSpoolRenderedAgain(t *testing.T) {
 // went out does not stop preview: the row is listed as sent, its line
 // naming the damaged file, and the other rows are previewed.
 func TestPreviewPastADamagedSpool(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 3, "")
 	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp); code != exitSomeFailed {
@@ -577,6 +592,7 @@ func damageSpool(t *testing.T, camp string) string {
 // change of the sheet alone (a row added) is not named, nor a run that
 // reuses its spool, nor a campaign folder moved with nothing changed.
 func TestSendSaysWhatChanged(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 4, "")
 	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp); code != exitSomeFailed || strings.Contains(out, "changed since") {
@@ -624,6 +640,7 @@ func TestSendSaysWhatChanged(t *testing.T) {
 // the campaign changed, show of its row does not print the old message as
 // the row's, and after the next send (deferred again) it prints the new.
 func TestShowDeferredRow(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
 		if strings.HasPrefix(to, "user001@") {
 			return smtptest.Reply(451, "4.3.0", "try later")
@@ -650,6 +667,7 @@ func TestShowDeferredRow(t *testing.T) {
 // reach its server spooled the campaign; a file changed after it is
 // named, without saying that messages sent then stay as they went.
 func TestChangedAfterASendThatDeliveredNothing(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 2, "")
 	// A server that hangs up at once: no message is handed over.
@@ -689,6 +707,7 @@ func TestChangedAfterASendThatDeliveredNothing(t *testing.T) {
 // TestShowRowWords: show names a recipient keyed by a number as a key
 // (not a bare number beside the row's), and --row 1 as the header.
 func TestShowRowWords(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 0, "")
 	keyByID(t, camp)
@@ -716,6 +735,7 @@ func TestShowRowWords(t *testing.T) {
 // empty column an Excel ';' export ends every line with; without -q
 // check says the spool and the estimate.
 func TestQuietLeavesOutNotes(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 2, "")
 	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email;name;\nuser000@example.com;User 0;\nuser001@example.com;User 1;\n"})
@@ -737,6 +757,7 @@ func TestQuietLeavesOutNotes(t *testing.T) {
 // was is not, and --resend-changed sends no row again for it (the
 // campaign's change, not a row's).
 func TestChangedFixedAttachment(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 2, "attachments: [guide.pdf]\n")
 	dir := filepath.Dir(camp)

@@ -64,6 +64,7 @@ func editManifest(t *testing.T, camp string, members map[string]any, seal bool) 
 // does not send from its generation but warns, naming it, renders the
 // rows again and sends no one a second copy.
 func TestEditedManifestIsDamage(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 3, "")
 	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp); code != exitSomeFailed {
@@ -91,6 +92,7 @@ func TestEditedManifestIsDamage(t *testing.T) {
 // anew; show --row finds the row's key in the sheet and prints the
 // message that went out.
 func TestReportPastADamagedRowsFrame(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 3, "")
 	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
@@ -127,6 +129,7 @@ const unreadableWords = "; the copies of the messages that went out from it cann
 // and renders the rows again, and preview says the message cannot be
 // shown.
 func TestUsedGenerationDamagedIsTold(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 3, "")
 	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp); code != exitSomeFailed {
@@ -165,6 +168,7 @@ func TestUsedGenerationDamagedIsTold(t *testing.T) {
 // spooled more than MaxSpoolAge ago says the next send renders it again
 // (a new Date and DKIM signature), so what it prints is not what goes.
 func TestShowSpoolTooOldToSend(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 3, "")
 	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp); code != exitSomeFailed {
@@ -189,6 +193,7 @@ func TestShowSpoolTooOldToSend(t *testing.T) {
 // the row again), says so, as for an older spool. (It printed the message
 // as what goes.)
 func TestShowSpoolNearTheHour(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 3, "")
 	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp); code != exitSomeFailed {
@@ -209,6 +214,7 @@ func TestShowSpoolNearTheHour(t *testing.T) {
 // newest; the send after it says nothing more of it. Nobody gets a
 // second copy.
 func TestOlderUsedManifestEditedIsTold(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 3, "")
 	for _, body := range []string{"", "Hello {{.name}}\n"} {
@@ -246,6 +252,7 @@ func TestOlderUsedManifestEditedIsTold(t *testing.T) {
 // it says it is damaged, and send warns, marks it damaged and renders the
 // rows again. Nobody gets a second copy.
 func TestDamagedManifestToldByEveryCommand(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		edit map[string]any
 		why  string

@@ -126,6 +126,7 @@ send: {daily_cap: 5}
 // TestTestSendRowProblem: a row chosen for a test that has a problem is
 // named, every one of them with all their problems, and nothing is sent.
 func TestTestSendRowProblem(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 3, "")
 	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name\nuser000@example.com,A\nnot-an-address,B\n"})
@@ -161,6 +162,7 @@ func TestTestSendRowProblem(t *testing.T) {
 // send), and so are --limit with --test and a test address that is none;
 // other rows' problems do not hold a test of good rows up.
 func TestTestSendFlags(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 3, "")
 	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name\nuser000@example.com,A\nnot-an-address,B\nuser002@example.com,C\n"})
@@ -184,6 +186,7 @@ func TestTestSendFlags(t *testing.T) {
 // note that says why send would not send them; a row send would send gets
 // no note.
 func TestTestSendRowsSendSkips(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 2, "")
 	dir := filepath.Dir(camp)
@@ -214,6 +217,7 @@ func TestTestSendRowsSendSkips(t *testing.T) {
 
 // TestParseRowsWords: --rows says what is wrong with a part it refuses.
 func TestParseRowsWords(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"3-2":    `"3-2" runs backwards: write the lower row first (2-3)`,
 		"x":      `"x" is not a row number or a range like 10-12`,
@@ -233,6 +237,7 @@ func TestParseRowsWords(t *testing.T) {
 // server refuses for good, says which did not get it and exits 1, as a
 // send whose message reached only some of its recipients does.
 func TestTestSendAddressRefused(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
 		if strings.HasPrefix(to, "badme@") {
 			return smtptest.Reply(550, "5.1.1", "no such user")
@@ -249,6 +254,7 @@ func TestTestSendAddressRefused(t *testing.T) {
 // TestInitQuotesPaths: the commands init suggests can be pasted as they
 // are printed, into a folder whose name has a space.
 func TestInitQuotesPaths(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "my news")
 	out, errOut, code := runCLI(t, "init", dir)
 	camp := "'" + filepath.Join(dir, "campaign.yaml") + "'"
@@ -262,6 +268,7 @@ func TestInitQuotesPaths(t *testing.T) {
 // and why send sends none of the others (sent already, a duplicate). It
 // exits 0. A sample the sheet has enough rows for gets no such note.
 func TestTestSendShortSample(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 8, "")
 	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "2", camp); code != exitSomeFailed {

@@ -17,6 +17,7 @@ import (
 // and send stops before anything goes. An Icelandic sheet declared so
 // checks clean.
 func TestTurkishSheetDeclaredWestern(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{

@@ -19,11 +19,11 @@ import (
 // without the field, the one vouched for by another server, and the one
 // whose forged pass sits below the server's own fail.
 func TestUnsubscribeAuthenticated(t *testing.T) {
+	t.Parallel()
 	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
 	srv := smtptest.NewServer(t)
 	box := fmt.Sprintf("{protocol: imap, host: 127.0.0.1, port: %d, security: starttls, username: %s, password_env: TIDINGS_BOUNCES_PW, ca_file: %s}", d.IMAPPort, bounceUser, d.CAFile)
 	camp := sentBounceCampaign(t, srv, "mailbox: "+box+"\n")
-	t.Setenv("TIDINGS_BOUNCES_PW", bouncePass)
 	request := func(from, fields string) []byte {
 		return []byte(strings.ReplaceAll(fields+"From: "+from+"\nTo: unsubscribe@example.test\nSubject: unsubscribe\nMessage-ID: <u."+from+">\n\nplease\n", "\n", "\r\n"))
 	}

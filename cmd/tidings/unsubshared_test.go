@@ -38,6 +38,7 @@ unsubscribe: {url: "https://example.com/u?id={{.id}}", one_click: true}
 // naming the first rows (as the sheet numbers them) and counting them
 // all, however many there are, not one line a row.
 func TestUnsubscribeSharedTo(t *testing.T) {
+	t.Parallel()
 	camp := sharedCampaign(t, "{{.emails}}, parent@example.com", "a@example.com", "b@example.com")
 	out, errOut, code := runCLI(t, "check", camp)
 	if w := "warning: " + camp + ":3:5: to writes several addresses with unsubscribe.one_click: the one-click link is the message's"; code != exitOK || !strings.Contains(out, w) {

@@ -13,6 +13,7 @@ import (
 // one_click), each a line naming the campaign file and the setting, and
 // still exit 0.
 func TestUnsubscribeWarningsPrinted(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	camp := sendCampaign(t, srv, 2, `cc: "boss@example.com"
 unsubscribe: {url: "https://example.com/u?e={{.email | urlquery}}", one_click: true}

@@ -9,6 +9,7 @@ import (
 // with changes), so that a journal's runs tell which build made them; a
 // build without (go test, go install of a module) says the release.
 func TestVersionOf(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		settings []debug.BuildSetting
 		want     string

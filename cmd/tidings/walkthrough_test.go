@@ -19,6 +19,7 @@ import (
 // test fails when they no longer match, and when the README's bounces
 // output is not what bounces prints.
 func TestWalkthroughExample(t *testing.T) {
+	t.Parallel()
 	dir, camp, returnReports := walkthrough(t)
 	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != 0 {
 		t.Fatalf("send: code %d\n%s%s", code, out, errOut)
@@ -90,7 +91,7 @@ func walkthrough(t *testing.T) (dir, camp string, returnReports func()) {
 func walkthroughMailbox(t *testing.T) (dir, camp string, deliver func(msgs ...[]byte)) {
 	t.Helper()
 	cert := smtptest.NewCert(t, "127.0.0.1")
-	const user, pass = "news@acme.example", "walkthrough-smtp"
+	const user, pass = "news@acme.example", walkSMTPPass
 	mp := smtptest.StartMailpit(t, cert, user, pass, smtptest.MailpitPOP3("bounces", "walkthrough"))
 	certFile, _ := cert.WriteFiles(t)
 	dir = t.TempDir()
@@ -109,8 +110,6 @@ func walkthroughMailbox(t *testing.T) (dir, camp string, deliver func(msgs ...[]
 		s = strings.ReplaceAll(s, "port: 1110", "port: "+strconv.Itoa(mp.POP3Port))
 		writeFiles(t, dir, map[string]string{f: s})
 	}
-	t.Setenv("TIDINGS_WALK_SMTP", pass)
-	t.Setenv("TIDINGS_MAILBOX_PASSWORD", "walkthrough")
 	return dir, filepath.Join(dir, "campaign.yaml"), func(msgs ...[]byte) {
 		t.Helper()
 		deliverToMailpit(t, mp, cert, user, pass, "news@acme.example", msgs...)

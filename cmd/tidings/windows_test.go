@@ -23,6 +23,7 @@ import (
 // name decode to the text written, the attachment is named with RFC
 // 2231; check warns of the spaced headers in one line.
 func TestWindowsSavedCampaignSends(t *testing.T) {
+	t.Parallel()
 	srv := smtptest.NewServer(t)
 	dir := t.TempDir()
 	crlf := func(s string) string { return strings.ReplaceAll(s, "\n", "\r\n") }

@@ -139,7 +139,9 @@ func freePorts(t testing.TB, n int) []int {
 // process gets SIGTERM (Linux's parent-death signal). That signal follows
 // the OS thread that started the process, so the start happens on a
 // goroutine locked to its thread until the process ends. exited receives
-// cmd.Wait's result.
+// cmd.Wait's result, then is closed: every later receive returns at once,
+// so a wait that saw the exit (Dovecot failing on a port taken meanwhile)
+// does not leave the one that reaps it waiting for ever.
 func startTied(cmd *exec.Cmd) (exited <-chan error, err error) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
 	started := make(chan error, 1)
@@ -153,6 +155,7 @@ func startTied(cmd *exec.Cmd) (exited <-chan error, err error) {
 		}
 		started <- nil
 		done <- cmd.Wait()
+		close(done)
 	}()
 	if err := <-started; err != nil {
 		return nil, err

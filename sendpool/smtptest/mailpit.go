@@ -193,7 +193,7 @@ func runMailpit(t testing.TB, bin string, args []string, mp *Mailpit, cert *Cert
 		t.Fatalf("starting mailpit: %v", err)
 	}
 	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
+	go func() { exited <- cmd.Wait(); close(exited) }() // stop's receive returns after waitReady's too
 	stop := func() {
 		cmd.Process.Kill()
 		<-exited
