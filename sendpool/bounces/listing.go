@@ -39,7 +39,7 @@ func listAgainCut(ctx context.Context, mb Mailbox, since time.Time, known mailbo
 	if !mailbox.Dropped(err) || ctx.Err() != nil {
 		return listed, nil, err
 	}
-	if serr := passOver(ctx, mb, err); serr != nil {
+	if serr := reopenAfter(ctx, mb, err, "asking for the listing again"); serr != nil {
 		return nil, nil, serr
 	}
 	listed, again := listKnown(ctx, mb, since, known)
