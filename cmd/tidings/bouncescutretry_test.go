@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -14,7 +16,7 @@ import (
 // login waits. Neither is a mailbox that cannot be listed: the run stops
 // (exit 2) saying the next run reads the mailbox, with no repair advised,
 // and the limit named when it was --max-time; the line said it failed
-// "reading on past it", a message's words.
+// "reading on past it", a message's words. Ctrl-C there exits 130.
 func TestBouncesCutSearchRetryStopped(t *testing.T) {
 	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
 	camp, p := slowCampaign(t, d, "imap", 0, "10s")
@@ -36,6 +38,21 @@ func TestBouncesCutSearchRetryStopped(t *testing.T) {
 	}
 	if code != exitUnusable || !strings.Contains(errOut, "UID SEARCH: the server closed the connection: EOF; asking for the listing again on a new session failed: ") || strings.Contains(errOut, "force-resync") || !strings.Contains(errOut, "--max-time") {
 		t.Errorf("--max-time up on the new session: exit %d, want %d, the limit named, no repair advised\n%s%s", code, exitUnusable, out, errOut)
+	}
+	// Ctrl-C while the new session's login is held: exit 130.
+	drainAccepted(p)
+	p.armCut("UID SEARCH")
+	p.afterCut(func() { p.arm(" LOGIN ") })
+	ctx, cancel := context.WithCancelCause(t.Context())
+	go func() {
+		<-p.accepted // the run's session
+		<-p.accepted // the new one, its login held
+		cancel(errInterrupted)
+	}()
+	var outb, errb bytes.Buffer
+	g := &globalOptions{stdout: &outb, stderr: &errb, stdin: strings.NewReader(""), abort: context.Background()}
+	if code := exitCode(execute(ctx, g, []string{"bounces", camp})); code != exitInterrupted {
+		t.Errorf("interrupted on the new session: exit %d, want %d\n%s%s", code, exitInterrupted, outb.String(), errb.String())
 	}
 	p.afterCut(nil)
 	p.arm("")
