@@ -72,7 +72,9 @@ func afterStop(ctx context.Context, g *globalOptions, c *campaign.Campaign, path
 	return context.Cause(ctx)
 }
 
-// printMemory says what the run skipped, as read by earlier runs, and
+// printMemory says what the run skipped, as read by earlier runs, a cut
+// of the listing a new session got past (one each run: a mailbox that
+// needs repair), and
 // whether it could remember what it read (a dry run forgets nothing: the
 // run it shows would).
 func printMemory(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, dryRun bool) {
@@ -83,6 +85,9 @@ func printMemory(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, d
 			is = "would be"
 		}
 		fmt.Fprintf(g.stdout, "(what earlier runs read, kept in %s, %s forgotten: %s)\n", path, is, sum.Forgot)
+	}
+	if sum.ListCut != nil {
+		fmt.Fprintf(g.stdout, "(the server closed the connection while the mailbox was listed (%v); a new session listed it (a restart, most likely); should it do so every run, the mailbox may need repair: see README, A damaged message)\n", sum.ListCut)
 	}
 	if sum.Skipped > 0 {
 		fmt.Fprintf(g.stdout, "(%s read by earlier runs %s skipped, as %s remembers; remove it to read them again)\n",

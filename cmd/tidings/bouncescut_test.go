@@ -317,7 +317,9 @@ func TestBouncesCutListPOP3(t *testing.T) {
 // only restarted then. The listing is asked for once more on a new
 // session: cut once, the run reads all five (exit 0); cut on the new
 // session too, it stops (exit 2), naming the command and saying the
-// mailbox most likely needs repair.
+// mailbox most likely needs repair. The run the new session lists says
+// so in one line under the counts (it said nothing, exit 0: a cut every
+// run went unseen until the one it stopped at).
 func TestBouncesCutSearchOnce(t *testing.T) {
 	for _, c := range []struct{ protocol, marker, named string }{
 		{"imap", "UID SEARCH", "mailbox: UID SEARCH: the server closed the connection"},
@@ -338,6 +340,14 @@ func TestBouncesCutSearchOnce(t *testing.T) {
 			out, errOut, code = runCLI(t, "bounces", camp)
 			if code != exitOK || feedbackRecords(t, camp) != 5 {
 				t.Errorf("cut once: exit %d, %d feedback records, want %d and 5\n%s%s", code, feedbackRecords(t, camp), exitOK, out, errOut)
+			}
+			// The cut got past is told, in one line under the counts:
+			// one every run is a mailbox on its way to needing repair.
+			const told = "(the server closed the connection while the mailbox was listed (mailbox: "
+			_, line, _ := strings.Cut(out, told)
+			line, _, _ = strings.Cut(line, "\n")
+			if n := strings.Count(out, told); n != 1 || !strings.Contains(line, strings.TrimPrefix(c.named, "mailbox: ")) || !strings.Contains(line, "a new session listed it (a restart, most likely)") || errOut != "" {
+				t.Errorf("cut once: the cut told %d times on stdout, want once, and nothing on stderr\n%s%s", n, out, errOut)
 			}
 		})
 	}

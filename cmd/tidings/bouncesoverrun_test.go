@@ -34,17 +34,18 @@ type slowProxy struct {
 	target string
 	pace   time.Duration
 
-	mu      sync.Mutex
-	markers [][]byte
-	stalls  [][]byte // slowed whatever markers do (stall)
-	cut     bool
-	flood   bool
-	hold    bool
-	held    []net.Conn
-	bye     string // written to the client before a cut
-	once    bool   // disarm after the first hit
-	onCut   func() // run before a cut connection is closed (afterCut)
-	hits    int
+	mu       sync.Mutex
+	markers  [][]byte
+	stalls   [][]byte // slowed whatever markers do (stall)
+	cut      bool
+	flood    bool
+	hold     bool
+	held     []net.Conn
+	bye      string // written to the client before a cut
+	once     bool   // disarm after the first hit
+	onCut    func() // run before a cut connection is closed (afterCut)
+	from, to []byte // replaced in the server's replies (rewrites)
+	hits     int
 	// accepted gets a value for each connection the proxy accepts
 	// (dropped when nobody takes them).
 	accepted chan struct{}
@@ -262,7 +263,7 @@ func (p *slowProxy) replies(client, server net.Conn, slowed *atomic.Bool) {
 		for i := 0; i < n; {
 			switch {
 			case !slowed.Load():
-				if _, werr := client.Write(buf[i:n]); werr != nil {
+				if _, werr := client.Write(p.rewrite(buf[i:n])); werr != nil {
 					return
 				}
 				i = n
@@ -468,4 +469,21 @@ func TestBouncesOverrunServer(t *testing.T) {
 	if n := feedbackRecords(t, camp); n != 4 {
 		t.Errorf("journal has %d feedback records, want 4", n)
 	}
+}
+
+// rewrites makes the proxy replace from by to in the server's replies.
+func (p *slowProxy) rewrites(from, to string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.from, p.to = []byte(from), []byte(to)
+}
+
+// rewrite is b with what rewrites asks replaced.
+func (p *slowProxy) rewrite(b []byte) []byte {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.from) == 0 {
+		return b
+	}
+	return bytes.ReplaceAll(b, p.from, p.to)
 }

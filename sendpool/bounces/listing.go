@@ -32,20 +32,21 @@ func listKnown(ctx context.Context, mb Mailbox, since time.Time, known mailbox.K
 // the server cut the connection while it listed (mailbox.Dropped: a cut
 // the listing did not get past, such as IMAP's UID SEARCH or POP3's UIDL,
 // which name no message): a cut that session does not repeat was the
-// server's (a restart). One that cuts it too is a *ListCutError.
-func listAgainCut(ctx context.Context, mb Mailbox, since time.Time, known mailbox.Known) ([]mailbox.Entry, error) {
-	listed, err := listKnown(ctx, mb, since, known)
+// server's (a restart), and is returned as cut for the run to tell. One
+// that cuts it too is a *ListCutError.
+func listAgainCut(ctx context.Context, mb Mailbox, since time.Time, known mailbox.Known) (listed []mailbox.Entry, cut, err error) {
+	listed, err = listKnown(ctx, mb, since, known)
 	if !mailbox.Dropped(err) || ctx.Err() != nil {
-		return listed, err
+		return listed, nil, err
 	}
-	if serr := passOver(ctx, mb, err); serr != nil {
-		return nil, serr
+	if serr := reopenAfter(ctx, mb, err, "asking for the listing again"); serr != nil {
+		return nil, nil, serr
 	}
 	listed, again := listKnown(ctx, mb, since, known)
 	if mailbox.Dropped(again) {
-		return nil, &ListCutError{First: err, Again: again}
+		return nil, nil, &ListCutError{First: err, Again: again}
 	}
-	return listed, again
+	return listed, err, again
 }
 
 // ListCutError is a listing of the mailbox the server cut the connection

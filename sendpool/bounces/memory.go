@@ -281,7 +281,7 @@ func changedList(was string) string {
 // add adds read, messages of the mailbox of scope, and of them left,
 // those left in the mailbox as no report to move; listed is all the
 // mailbox held (POP3: the others, gone from the maildrop, are
-// forgotten).
+// forgotten; a unique-id kept without its size takes the size listed).
 func (m *Memory) add(scope mailbox.Scope, read, left []string, listed []mailbox.Entry) {
 	if scope.Key == "" || scope.Key != m.key {
 		return
@@ -314,6 +314,11 @@ func (m *Memory) add(scope mailbox.Scope, read, left []string, listed []mailbox.
 				m.sizes[e.ID] = e.Size
 			case ok:
 				m.sizes[e.ID] = size
+			case e.Size >= 0:
+				// Remembered without its size (an older tidings):
+				// the maildrop's now, which a run that lists it
+				// apart then need not ask for again.
+				m.sizes[e.ID] = e.Size
 			}
 		}
 	}

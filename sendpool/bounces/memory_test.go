@@ -827,3 +827,38 @@ func TestMemoryVersion(t *testing.T) {
 		t.Errorf("a newer file: %v, key %q", err, m.key)
 	}
 }
+
+// TestMemoryVersionLine: the version line was taken wherever and however
+// often it stood, so a file saying "version 1" and then "version 2" was
+// read by this tidings' rules, a line of a later format taken for one of
+// its own; and a bare "version", "version +1" or a version line after the
+// key passed. tidings writes "version N" once, before the key: any other
+// is a file it cannot read (an error naming the line; the run reads every
+// message), and so is an empty file, which tidings never writes. A file
+// with the version line and no header line reads (the header is a
+// comment).
+func TestMemoryVersionLine(t *testing.T) {
+	body := "key pop3 \"h:995\" \"u\"\nrules r1\nlist \"/l\"\nuidl a1 100\n"
+	for _, c := range []struct{ name, file, err string }{
+		{"twice", memoryHead + "\nversion 1\nversion 2\n" + body, `a version line tidings does not write: "version 2"`},
+		{"twice, newer first", memoryHead + "\nversion 2\nversion 1\n" + body, `a version line tidings does not write: "version 1"`},
+		{"the same twice", memoryHead + "\nversion 1\nversion 1\n" + body, `a version line tidings does not write: "version 1"`},
+		{"bare", memoryHead + "\nversion\n" + body, `a version line tidings does not write: "version"`},
+		{"signed", memoryHead + "\nversion +1\n" + body, `a version line tidings does not write: "version +1"`},
+		{"after the key", memoryHead + "\n" + body + "version 1\n", `a version line tidings does not write: "version 1"`},
+		{"empty", "", "is empty, which tidings never writes"},
+		{"no header", "version 1\n" + body, ""},
+	} {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, ReadFile), []byte(c.file), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		m, err := LoadMemory(dir)
+		switch {
+		case c.err == "" && (err != nil || !m.known["a1"]):
+			t.Errorf("%s: %v, known %v, want a1 read", c.name, err, m.known)
+		case c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err) || m.key != ""):
+			t.Errorf("%s: %v, key %q, want an error with %q and nothing held", c.name, err, m.key, c.err)
+		}
+	}
+}

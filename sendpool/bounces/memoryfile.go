@@ -3,6 +3,7 @@ package bounces
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -40,20 +41,36 @@ func (e *NewerFileError) Error() string {
 }
 
 // fileFormat is the format the version line of file b says, 1 when it
-// has none; a version line tidings does not write is an error.
+// has none (written before the line was kept). tidings writes the line
+// once, before the key line, as "version N" (N from 1, in decimal): any
+// other (a second, one after the key, a bare or signed number) is an
+// error, and so is an empty file, which tidings never writes.
 func fileFormat(b []byte) (int, error) {
-	for line := range bytes.Lines(b) {
-		rest, ok := bytes.CutPrefix(bytes.TrimRight(line, "\r\n"), []byte("version "))
-		if !ok {
-			continue
-		}
-		n, err := strconv.Atoi(string(rest))
-		if err != nil || n < 1 {
-			return 0, fmt.Errorf("a version line tidings does not write: %.40q", rest)
-		}
-		return n, nil
+	if len(b) == 0 {
+		return 0, errors.New("it is empty, which tidings never writes")
 	}
-	return 1, nil
+	format, keyed := 0, false
+	for line := range bytes.Lines(b) {
+		text := string(bytes.TrimRight(line, "\r\n"))
+		word, rest, _ := strings.Cut(text, " ")
+		switch {
+		case word == "key":
+			keyed = true
+		case word != "version":
+		case format != 0 || keyed || !canonicalFormat(rest):
+			return 0, fmt.Errorf("a version line tidings does not write: %.40q", text)
+		default:
+			format, _ = strconv.Atoi(rest)
+		}
+	}
+	return max(format, 1), nil
+}
+
+// canonicalFormat reports whether s is a format number as tidings
+// writes it: from 1, in decimal, no sign nor leading zero.
+func canonicalFormat(s string) bool {
+	n, err := strconv.Atoi(s)
+	return err == nil && n >= 1 && strconv.Itoa(n) == s
 }
 
 // readMemoryFile reads the file at path, at most maxMemoryFile bytes of

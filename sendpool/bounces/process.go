@@ -182,6 +182,10 @@ type Summary struct {
 	Forgot     string
 	Remembered bool
 	MemoryErr  error
+	// ListCut is the cut of the connection the listing of the mailbox
+	// got past, listed on a new session (nil: none): a restart, most
+	// likely; one every run points to a mailbox that needs repair.
+	ListCut error
 	// PassedOver lists the messages not read because their fetch
 	// overran its bounds, or cut the connection, in earlier runs (see
 	// Options.Bound).
@@ -308,7 +312,7 @@ func listRemembered(ctx context.Context, mb Mailbox, scope mailbox.Scope, list s
 		}
 		known = mem.knownOf(scope, opts.Bound)
 	}
-	listed, err = listAgainCut(ctx, mb, opts.Since, known)
+	listed, sum.ListCut, err = listAgainCut(ctx, mb, opts.Since, known)
 	if err != nil {
 		if mailboxStopped(err) {
 			return nil, nil, &StoppedError{Err: err, DryRun: opts.DryRun}

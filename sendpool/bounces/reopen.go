@@ -14,12 +14,18 @@ import (
 // (a Reopener). When it cannot, the error says why: err when mb is no
 // Reopener or ctx is done, else a *reopenError.
 func passOver(ctx context.Context, mb Mailbox, err error) error {
+	return reopenAfter(ctx, mb, err, "reading on past it")
+}
+
+// reopenAfter is passOver, doing saying what the new session was for in
+// its error ("reading on past it").
+func reopenAfter(ctx context.Context, mb Mailbox, err error, doing string) error {
 	ro, ok := mb.(Reopener)
 	if !ok || ctx.Err() != nil {
 		return err
 	}
 	if rerr := ro.Reopen(ctx); rerr != nil {
-		return &reopenError{fmt.Errorf("%v; reading on past it on a new session failed: %v%s", err, rerr, lockedOut(mb, rerr)), rerr}
+		return &reopenError{fmt.Errorf("%v; %s on a new session failed: %v%s", err, doing, rerr, lockedOut(mb, rerr)), rerr}
 	}
 	return nil
 }

@@ -182,9 +182,14 @@ func (b *pop3Box) list(ctx context.Context, ids map[int]string) ([]pop3.ListEntr
 // asked for, for the caller to ask for it as for any other (a server that
 // cannot work out a damaged message's size most likely cannot give it
 // either: the caller's rule for a message that cuts the connection
-// holds). Those of known.Sizes are listed with that size, not asked for.
+// holds). Those of known.Sizes are listed with the size the server
+// gives now, pipelined (checkSizes), or without PIPELINING with known's.
 // A message another client took out since is not listed.
 func (b *pop3Box) listApart(ctx context.Context, ids map[int]string, known Known) ([]pop3.ListEntry, error) {
+	known, err := b.checkSizes(ctx, ids, known)
+	if err != nil {
+		return nil, err
+	}
 	nums := slices.Sorted(maps.Keys(ids))
 	sizes := make([]pop3.ListEntry, 0, len(nums))
 	b.sizes = make(map[string]int64, len(nums))

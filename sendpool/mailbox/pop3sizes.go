@@ -1,0 +1,65 @@
+package mailbox
+
+import (
+	"context"
+	"maps"
+	"slices"
+)
+
+// pipelineChunk is how many LIST n commands checkSizes sends before it
+// reads their replies: a few KB each way, within any connection's
+// buffers, so the server never waits on a client that does not read.
+const pipelineChunk = 100
+
+// checkSizes asks the server, when it offers PIPELINING (RFC 2449), for
+// the sizes of the messages of ids (message number → unique-id in b's
+// session) that known.Sizes has, pipelined a hundred to a round trip,
+// and returns known with the sizes the server gives now: a unique-id
+// given again to another message since (against RFC 1939: a backup
+// restored, an index rebuilt) most likely has another size, which the
+// caller's check for it then sees, as it does for a LIST of all. Without
+// PIPELINING, and for those after a batch that failed (b then on a new
+// session), the sizes are known's.
+func (b *pop3Box) checkSizes(ctx context.Context, ids map[int]string, known Known) (Known, error) {
+	if len(known.Sizes) == 0 || !b.pipelines(ctx) {
+		return known, nil
+	}
+	var nums []int
+	for _, n := range slices.Sorted(maps.Keys(ids)) {
+		if _, ok := known.Sizes[ids[n]]; ok && !known.unsized(ids[n]) {
+			nums = append(nums, n)
+		}
+	}
+	sizes := maps.Clone(known.Sizes)
+	for len(nums) > 0 {
+		chunk := nums[:min(len(nums), pipelineChunk)]
+		nums = nums[len(chunk):]
+		var got []int64
+		err := b.step(ctx, "LIST", 0, func(ctx context.Context) (err error) {
+			got, err = b.c.ListEach(ctx, chunk)
+			return err
+		})
+		for i, size := range got {
+			sizes[ids[chunk[i]]] = size
+		}
+		if err == nil {
+			b.reopened.listed()
+			continue
+		}
+		if ctx.Err() != nil {
+			return known, wrapPOP3(err)
+		}
+		if _, err := b.reopen(ctx); err != nil {
+			return known, err // its own words
+		}
+		break
+	}
+	known.Sizes = sizes
+	return known, nil
+}
+
+// pipelines reports whether the server offers PIPELINING.
+func (b *pop3Box) pipelines(ctx context.Context) bool {
+	caps, err := b.c.Capabilities(ctx)
+	return err == nil && caps.Has("PIPELINING")
+}
