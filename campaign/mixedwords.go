@@ -52,6 +52,9 @@ func (ts *textSource) mixedWords(v string) []string {
 	var words []string
 	script, telling := 0, false
 	for _, w := range letterWords(runes) {
+		if ts.caseEnding(runes[w[0]:w[1]]) {
+			continue
+		}
 		ascii, ours := 0, 0
 		for _, r := range runes[w[0]:w[1]] {
 			switch {
@@ -71,6 +74,28 @@ func (ts *textSource) mixedWords(v string) []string {
 		return nil
 	}
 	return words
+}
+
+// caseEnding reports whether word is a Latin one with an ending of two
+// or more of the declared code page's letters and no other of them:
+// Russian declines a Latin brand so ("Samsungом", "iPhoneы",
+// "ChatGPTбот", "Googleдиск"), where a Western word misread has its
+// script letters where its accented ones were, one alone at its end
+// ("Josй") or inside it ("Mьller").
+func (ts *textSource) caseEnding(word []rune) bool {
+	i := len(word)
+	for i > 0 && ts.script(word[i-1]) {
+		i--
+	}
+	if len(word)-i < 2 || i < 2 {
+		return false
+	}
+	for _, r := range word[:i] {
+		if r >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // latinReading is v as the Latin code page e reads its bytes, ok when it
