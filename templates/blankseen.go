@@ -24,16 +24,7 @@ func holeLine(src string, pos int, isHTML bool, printed string) string {
 	if pos < 0 || pos > len(src) {
 		return ""
 	}
-	start := strings.LastIndexByte(src[:pos], '\n') + 1
-	end := strings.IndexByte(src[pos:], '\n')
-	if end < 0 {
-		end = len(src)
-	} else {
-		end += pos
-	}
-	if isHTML {
-		start, end = htmlLine(src, start, pos, end)
-	}
+	start, end := lineAround(src, pos, isHTML)
 	line := strings.ReplaceAll(seenText(src[start:end], pos-start, printed), string(filler), "")
 	if isHTML {
 		// White space collapses as a browser shows it, across the hole.
