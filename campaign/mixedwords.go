@@ -46,7 +46,8 @@ func (ts *textSource) latinAsScript(v string) error {
 
 // mixedWords are v's words (letterWords) of more ASCII letters than
 // letters of the declared code page's script, with one of those at
-// least, when they tell a misread (see latinAsScript); nil when not.
+// least, but for a Latin word with a Russian ending (caseEnding), when
+// they tell a misread (see latinAsScript); nil when not.
 func (ts *textSource) mixedWords(v string) []string {
 	runes := []rune(v)
 	var words []string
