@@ -380,6 +380,7 @@ var cyrillicCorpus = []string{
 	"Георги Иванов", "Йордан Йорданов", "Цветелина Борисова", "ЕООД „Пирин“", // Bulgarian
 	"Јован Јовановић", "Љубица Ђорђевић", "Никола Тесла", "Његош", // Serbian
 	"ООО «Яндекс»", "Яndex", "IT-Сервис", "ООО «IT Решения»", "Microsoft Россия", "iPhone Сервис", "Газпром нефть PJSC", "КАМАZ", "Pepsi Cо", "Rоsneft", "Mосква", // mixed
+	"ООО «Ромашка-LTD»", "USBфлешка", "Appleовский", "Googleдиск", "ChatGPTбот", "Webдизайнер", "иван@пример.рф", // a Latin brand declined, a Cyrillic domain
 }
 
 // TestCSVLatinReadAsCyrillic: Western names in windows-1252 under a
@@ -387,7 +388,8 @@ var cyrillicCorpus = []string{
 // inside ("Mьller", "НСIGO MUСOZ"), which passed with one letter or with
 // letters that look Latin (fix-text): each row is refused, naming
 // windows-1252 and what it reads; real Cyrillic names and mixed-script
-// firms declared so pass.
+// firms declared so pass, and so do Latin brands with a Russian ending
+// ("Googleдиск", "ChatGPTбот", refused as Western words misread).
 func TestCSVLatinReadAsCyrillic(t *testing.T) {
 	western := []string{"ÆØÅ", "Müller", "Hans Müller", "ÍÑIGO MUÑOZ", "Søren", "François", "José", "Zoë", "Björk", "Éric Dupont", "Ñandú", "ÅÄÖ AB"}
 	csv, want := corpusSheet(western, func(i int) string { return fmt.Sprintf("%d [name]: !misread", i+2) })

@@ -49,12 +49,16 @@ func (ts *textSource) latinAsScript(v string) error {
 
 // mixedWords are v's words (letterWords) of more ASCII letters than
 // letters of the declared code page's script, with one of those at
-// least, when they tell a misread (see latinAsScript); nil when not.
+// least, but for a Latin word with a Russian ending (caseEnding), when
+// they tell a misread (see latinAsScript); nil when not.
 func (ts *textSource) mixedWords(v string) []string {
 	runes := []rune(v)
 	var words []string
 	script, telling := 0, false
 	for _, w := range letterWords(runes) {
+		if ts.caseEnding(runes[w[0]:w[1]]) {
+			continue
+		}
 		ascii, ours := 0, 0
 		for _, r := range runes[w[0]:w[1]] {
 			switch {
@@ -74,6 +78,28 @@ func (ts *textSource) mixedWords(v string) []string {
 		return nil
 	}
 	return words
+}
+
+// caseEnding reports whether word is a Latin one with an ending of two
+// or more of the declared code page's letters and no other of them:
+// Russian declines a Latin brand so ("Samsungом", "iPhoneы",
+// "ChatGPTбот", "Googleдиск"), where a Western word misread has its
+// script letters where its accented ones were, one alone at its end
+// ("Josй") or inside it ("Mьller").
+func (ts *textSource) caseEnding(word []rune) bool {
+	i := len(word)
+	for i > 0 && ts.script(word[i-1]) {
+		i--
+	}
+	if len(word)-i < 2 || i < 2 {
+		return false
+	}
+	for _, r := range word[:i] {
+		if r >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // latinReading is v as the Latin code page e reads its bytes, ok when it

@@ -75,13 +75,27 @@ func umlautsASCII(s string) string {
 		switch {
 		case !ok:
 			b.WriteRune(r)
-		case unicode.IsUpper(r) && i+1 < len(runes) && unicode.IsUpper(runes[i+1]):
+		case unicode.IsUpper(r) && inCapitals(runes, i):
 			b.WriteString(strings.ToUpper(w))
 		default:
 			b.WriteString(w)
 		}
 	}
 	return b.String()
+}
+
+// inCapitals reports whether runes[i], a capital, stands in a word
+// written in capitals: the letter after it is a capital, or the one
+// before it is and none after it is small ("MENÜ", "MENÜ-2026"; not "Über").
+func inCapitals(runes []rune, i int) bool {
+	next := i+1 < len(runes)
+	switch {
+	case next && unicode.IsUpper(runes[i+1]):
+		return true
+	case i == 0 || !unicode.IsUpper(runes[i-1]):
+		return false
+	}
+	return !next || !unicode.IsLower(runes[i+1])
 }
 
 // germanName reports whether name, a campaign's, is German: the campaign

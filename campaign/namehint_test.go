@@ -32,7 +32,8 @@ func TestNameSuggestion(t *testing.T) {
 // ("Vereinsmitteilung Mai für Mitglieder" is no "...fur..."; fix-text):
 // under a German locale, or with none when the name holds ß, which German
 // alone writes; other languages, and ä ö ü without ß or a German locale
-// (Swedish, Finnish), keep plain folding.
+// (Swedish, Finnish), keep plain folding. A capital umlaut ending a word
+// in capitals is two capitals ("MENÜ": MENUE, not MENUe).
 func TestNameSuggestionGerman(t *testing.T) {
 	de, err := ParseLocale("de-AT")
 	if err != nil {
@@ -49,6 +50,7 @@ func TestNameSuggestionGerman(t *testing.T) {
 	}{
 		{"Vereinsmitteilung Mai für Mitglieder", de, "write name: Vereinsmitteilung-Mai-fuer-Mitglieder (ASCII"},
 		{"ÜBERSICHT Größe Äpfel", de, "write name: UEBERSICHT-Groesse-Aepfel (ASCII"},
+		{"NEUES MENÜ Ü", de, "write name: NEUES-MENUE-Ue (ASCII"},
 		{"Grüße zum Jahresende", Locale{}, "write name: Gruesse-zum-Jahresende (ASCII"},
 		{"Vereinsmitteilung Mai für Mitglieder", Locale{}, "write name: Vereinsmitteilung-Mai-fur-Mitglieder (ASCII"},
 		{"Hyvää päivää", Locale{}, "write name: Hyvaa-paivaa (ASCII"},

@@ -24,13 +24,7 @@ func holeLine(src string, pos int, isHTML bool, printed string) string {
 	if pos < 0 || pos > len(src) {
 		return ""
 	}
-	start := strings.LastIndexByte(src[:pos], '\n') + 1
-	end := strings.IndexByte(src[pos:], '\n')
-	if end < 0 {
-		end = len(src)
-	} else {
-		end += pos
-	}
+	start, end := lineAround(src, pos, false)
 	if isHTML {
 		start, end = htmlJoined(src, start, end)
 		start, end = htmlLine(src, start, pos, end)

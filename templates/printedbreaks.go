@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"iter"
 	"strconv"
 	"strings"
 )
@@ -17,18 +18,8 @@ const filler = '\x00'
 // src, so that a node's Pos holds.
 func actionBreaks(src string) string {
 	var b []byte
-	for off := 0; ; {
-		i := strings.Index(src[off:], "{{")
-		if i < 0 {
-			break
-		}
-		i += off
-		j := strings.Index(src[i+2:], "}}")
-		if j < 0 {
-			break
-		}
-		j += i + 2
-		off = j + 2
+	for i, j := range actionSpans(src) {
+		off := j + 2
 		s, ok := literalText(src[i+2 : j])
 		if !ok || !strings.Contains(s, "\n") || len(s) > off-i {
 			continue
@@ -45,6 +36,30 @@ func actionBreaks(src string) string {
 		return src
 	}
 	return string(b)
+}
+
+// actionSpans yields, in order, where each action of src, a template's
+// source, opens ("{{", at i) and closes ("}}", at j): the text between
+// its braces is src[i+2:j]. An action left open ends it.
+func actionSpans(src string) iter.Seq2[int, int] {
+	return func(yield func(int, int) bool) {
+		for off := 0; ; {
+			i := strings.Index(src[off:], "{{")
+			if i < 0 {
+				return
+			}
+			i += off
+			j := strings.Index(src[i+2:], "}}")
+			if j < 0 {
+				return
+			}
+			j += i + 2
+			off = j + 2
+			if !yield(i, j) {
+				return
+			}
+		}
+	}
 }
 
 // literalText is what an action whose text between its braces is body

@@ -20,16 +20,7 @@ func besideText(src string, pos int, html bool) bool {
 	if pos < 0 || pos > len(src) {
 		return true // not known: as if beside text
 	}
-	start := strings.LastIndexByte(src[:pos], '\n') + 1
-	end := strings.IndexByte(src[pos:], '\n')
-	if end < 0 {
-		end = len(src)
-	} else {
-		end += pos
-	}
-	if html {
-		start, end = htmlLine(src, start, pos, end)
-	}
+	start, end := lineAround(src, pos, html)
 	text := strings.ReplaceAll(otherActions(src[start:end], pos-start), string(filler), "")
 	if html {
 		text = cutBetween(text, "<", ">")
@@ -214,3 +205,20 @@ func joinTrimmed(src string) string {
 // isTrimSpace reports whether c is white space a trim marker takes out,
 // as text/template's lexer has it.
 func isTrimSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
+
+// lineAround is where the line of src holding pos (0 to len(src)) starts
+// and ends: from the newline before pos to the one after it, or, in HTML
+// (html), within the tags that break the line there (htmlLine).
+func lineAround(src string, pos int, html bool) (start, end int) {
+	start = strings.LastIndexByte(src[:pos], '\n') + 1
+	end = strings.IndexByte(src[pos:], '\n')
+	if end < 0 {
+		end = len(src)
+	} else {
+		end += pos
+	}
+	if html {
+		start, end = htmlLine(src, start, pos, end)
+	}
+	return start, end
+}

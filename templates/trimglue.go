@@ -21,18 +21,7 @@ import (
 // One warning per marker: the template's, not a row's.
 func (cp *compiler) checkTrimGlue(t *Template) {
 	src := t.source
-	for off := 0; ; {
-		i := strings.Index(src[off:], "{{")
-		if i < 0 {
-			return
-		}
-		i += off
-		j := strings.Index(src[i+2:], "}}")
-		if j < 0 {
-			return
-		}
-		j += i + 2
-		off = j + 2
+	for i, j := range actionSpans(src) {
 		body := src[i+2 : j]
 		if !printsWord(body) {
 			continue

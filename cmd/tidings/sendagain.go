@@ -12,8 +12,10 @@ import (
 // interrupted run left, for the summary to name: tidings send and the
 // campaign file, with the flags of this run that the next needs to go on
 // as it went (--yes for a script, --skip-invalid past rows with problems,
-// --rate and --concurrency, --resend-changed while it sends corrected
-// rows). --limit is left out: the run's count would start again.
+// --retry-failed and --resend-unknown, without which the failed or
+// unknown rows it had yet to send again stay so, --rate and
+// --concurrency, --resend-changed while it sends corrected rows). --limit
+// is left out: the run's count would start again.
 func sendAgainCommand(c *campaign.Campaign, pl *plan.Plan, opts sendOptions) string {
 	words := []string{"tidings", "send"}
 	if opts.yes {
@@ -21,6 +23,12 @@ func sendAgainCommand(c *campaign.Campaign, pl *plan.Plan, opts sendOptions) str
 	}
 	if opts.skipInvalid {
 		words = append(words, "--skip-invalid")
+	}
+	if opts.retryFailed {
+		words = append(words, "--retry-failed")
+	}
+	if opts.resendUnknown {
+		words = append(words, "--resend-unknown")
 	}
 	if opts.resendChanged && pl.RevisedToSend > 0 {
 		words = append(words, "--resend-changed")

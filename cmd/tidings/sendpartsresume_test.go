@@ -110,24 +110,7 @@ func TestResumeAtTheHourEdge(t *testing.T) {
 // parts of at most 5".)
 func TestResumedPartsNote(t *testing.T) {
 	t.Parallel()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var mu sync.Mutex
-	n := 0
-	srv := smtptest.NewServer(t, smtptest.OnData(func(_ smtptest.Session, _ *smtptest.Message) error {
-		mu.Lock()
-		defer mu.Unlock()
-		if n++; n == 2 {
-			cancel()
-		}
-		return nil
-	}))
-	camp := sendCampaign(t, srv, 12, "send: {concurrency: 1, rate: 100/s}\n")
-	var out, errOut bytes.Buffer
-	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
-	if err := runSend(ctx, sendOptions{yes: true, partSpan: partSpanForTest}, g, camp); exitCode(err) != exitInterrupted || len(srv.Messages()) != 2 {
-		t.Fatalf("interrupted send: %v, %d messages\n%s%s", err, len(srv.Messages()), out.String(), errOut.String())
-	}
+	srv, camp := interruptedInParts(t, 12, 2)
 	resumed, resumedErr, err := sendWith(camp, sendOptions{partSpan: partSpanForTest})
 	if err != nil || !strings.Contains(resumed, "they go in 3 parts: 3 from the spool made before, then parts of at most 5") ||
 		!strings.Contains(resumed, "part 3: 2 messages still to send") || len(srv.Messages()) != 12 {
@@ -142,24 +125,7 @@ func TestResumedPartsNote(t *testing.T) {
 // rendered and spooled the whole list again, a generation the size of
 // the sheet, slow on 100,000 rows, which the resume then sent from.)
 func TestTestSendAfterInterruptedParts(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var mu sync.Mutex
-	n := 0
-	srv := smtptest.NewServer(t, smtptest.OnData(func(_ smtptest.Session, _ *smtptest.Message) error {
-		mu.Lock()
-		defer mu.Unlock()
-		if n++; n == 2 {
-			cancel()
-		}
-		return nil
-	}))
-	camp := sendCampaign(t, srv, 12, "send: {concurrency: 1, rate: 100/s}\n")
-	var out, errOut bytes.Buffer
-	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
-	if err := runSend(ctx, sendOptions{yes: true, partSpan: partSpanForTest}, g, camp); exitCode(err) != exitInterrupted || len(srv.Messages()) != 2 {
-		t.Fatalf("interrupted send: %v, %d messages\n%s%s", err, len(srv.Messages()), out.String(), errOut.String())
-	}
+	srv, camp := interruptedInParts(t, 12, 2)
 	store := spool.OpenStore(filepath.Join(filepath.Dir(camp), ".tidings", "t"))
 	before, err := store.Generations()
 	if err != nil || len(before) != 1 {
@@ -184,24 +150,7 @@ func TestTestSendAfterInterruptedParts(t *testing.T) {
 // of one message from the interrupted spool (it said "3 parts: 1 from the
 // spool made before", a part's preflight and run for one message).
 func TestResumedPartsNotOfOne(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var mu sync.Mutex
-	n := 0
-	srv := smtptest.NewServer(t, smtptest.OnData(func(_ smtptest.Session, _ *smtptest.Message) error {
-		mu.Lock()
-		defer mu.Unlock()
-		if n++; n == 4 {
-			cancel()
-		}
-		return nil
-	}))
-	camp := sendCampaign(t, srv, 12, "send: {concurrency: 1, rate: 100/s}\n")
-	var out, errOut bytes.Buffer
-	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
-	if err := runSend(ctx, sendOptions{yes: true, partSpan: partSpanForTest}, g, camp); exitCode(err) != exitInterrupted || len(srv.Messages()) != 4 {
-		t.Fatalf("interrupted send: %v, %d messages\n%s%s", err, len(srv.Messages()), out.String(), errOut.String())
-	}
+	srv, camp := interruptedInParts(t, 12, 4)
 	resumed, resumedErr, err := sendWith(camp, sendOptions{partSpan: partSpanForTest})
 	if err != nil || !strings.Contains(resumed, "they go in 2 parts of at most 5") || strings.Contains(resumed, "part 3") || len(srv.Messages()) != 12 {
 		t.Errorf("resume: %v, %d messages\n%s%s", err, len(srv.Messages()), resumed, resumedErr)
@@ -211,4 +160,31 @@ func TestResumedPartsNotOfOne(t *testing.T) {
 			t.Errorf("%s received %d messages", addr, srv.Received(addr))
 		}
 	}
+}
+
+// interruptedInParts writes a campaign of rows rows sent in parts of 5
+// (sendCampaign at 100/s, partSpanForTest) and sends it, interrupted
+// (Ctrl-C) once the server has taken at messages: the server, still
+// taking messages, and the campaign.
+func interruptedInParts(t *testing.T, rows, at int) (*smtptest.Server, string) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var mu sync.Mutex
+	n := 0
+	srv := smtptest.NewServer(t, smtptest.OnData(func(_ smtptest.Session, _ *smtptest.Message) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if n++; n == at {
+			cancel()
+		}
+		return nil
+	}))
+	camp := sendCampaign(t, srv, rows, "send: {concurrency: 1, rate: 100/s}\n")
+	var out, errOut bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	if err := runSend(ctx, sendOptions{yes: true, partSpan: partSpanForTest}, g, camp); exitCode(err) != exitInterrupted || len(srv.Messages()) != at {
+		t.Fatalf("interrupted send: %v, %d messages\n%s%s", err, len(srv.Messages()), out.String(), errOut.String())
+	}
+	return srv, camp
 }

@@ -396,6 +396,23 @@ func (s *Server) UnknownCommands() int {
 	return n
 }
 
+// SMTPCommands counts the commands of a mail client (EHLO, MAIL, QUIT
+// …) the server read, on plaintext connections: 0 says no mail client
+// spoke to it, whatever else connected to its port (another test's
+// readiness probe, polling a port it freed a moment before, which this
+// server's 127.0.0.1:0 happened to be given: Connections counts those).
+func (s *Server) SMTPCommands() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for verb, k := range s.cmds {
+		if knownVerbs[verb] {
+			n += k
+		}
+	}
+	return n
+}
+
 // CloseIdle ends every open session as a server does when a client idles
 // too long: "421 4.4.2 idle timeout, closing" and close. Call it only while
 // the client is between transactions.
