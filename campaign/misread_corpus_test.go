@@ -1,7 +1,11 @@
 package campaign
 
 import (
+	"context"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -445,4 +449,49 @@ func TestCSVLatinRowInCyrillicSheet(t *testing.T) {
 		data: data, rec: Recipients{Encoding: "windows-1251"}, want: want,
 		msgs: []string{`the sheet's other text reads right in windows-1251, so this text came from a file in windows-1252 (which reads it as "Íñigo Muñoz"), pasted or joined in: type it as it should read and save the sheet as "CSV UTF-8", then take recipients.encoding out`},
 	}})
+}
+
+// TestCSVEveryCellOfARow: a row of a windows-1251 sheet with "Müller" and
+// "München" from a windows-1252 file and a letter lost as "?" named only
+// its first cell (rev-user5 leftover), though check gives all of a row's
+// problems; each cell is named, with its own problem, and the rows after
+// it read as before.
+func TestCSVEveryCellOfARow(t *testing.T) {
+	before := "email,name,city,note\na@x.example,Иван Петров,Москва,\nb@x.example,Ольга Смирнова,Казань,\nc@x.example,Пётр Иванов,Самара,\n"
+	after := "e@x.example,Анна Кузнецова,Пермь,\n"
+	data := slices.Concat(encode(t, charmap.Windows1251, before),
+		encode(t, charmap.Windows1252, "d@x.example,Müller,München,"), encode(t, charmap.Windows1251, "Н?рланов\n"),
+		encode(t, charmap.Windows1251, after))
+	path := filepath.Join(t.TempDir(), "people.csv")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := OpenSheet(context.Background(), Recipients{Path: path, Key: "email", Encoding: "windows-1251"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var got []string
+	for {
+		r, err := s.Next(context.Background())
+		if err == io.EOF {
+			break
+		}
+		if r.Number == 5 {
+			for _, re := range RowProblems(err) {
+				got = append(got, fmt.Sprintf("%d [%s]: %s", re.Row, re.Column, errCode(re)))
+			}
+			if len(RowProblems(err)) == 0 {
+				t.Errorf("row 5: %v, want its problems", err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("row %d: %v", r.Number, err)
+		}
+	}
+	want := []string{"5 [name]: misread", "5 [city]: misread", "5 [note]: lost"}
+	if !slices.Equal(got, want) {
+		t.Errorf("row 5's problems:\n got  %q\n want %q", got, want)
+	}
 }
