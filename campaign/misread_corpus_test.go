@@ -495,3 +495,47 @@ func TestCSVEveryCellOfARow(t *testing.T) {
 		t.Errorf("row 5's problems:\n got  %q\n want %q", got, want)
 	}
 }
+
+// TestCSVWesternRowsInCyrillicSheet: a windows-1251 sheet read right that
+// has shown one windows-1252 row ("Íñigo Muñoz", pasted in) told a later
+// Western "ÆØÅ", which it reads as "ЖШЕ", to set windows-1252 (rev-user5
+// leftover), which would misread every other row; it gets the advice the
+// first row gets (TestCSVLatinRowInCyrillicSheet): type it again, save
+// the sheet as CSV UTF-8. A Western sheet declared windows-1251 keeps
+// the advice to set windows-1252 (TestCSVLatinReadAsCyrillic).
+func TestCSVWesternRowsInCyrillicSheet(t *testing.T) {
+	names := slices.Concat(cyrillicCorpus[:3], []string{"Íñigo Muñoz"}, cyrillicCorpus[3:5], []string{"ÆØÅ"}, cyrillicCorpus[5:])
+	csv, want := corpusSheet(names, func(i int) string {
+		if i == 3 || i == 6 {
+			return fmt.Sprintf("%d [name]: !misread", i+2)
+		}
+		return fmt.Sprintf("%d: p%d@x.example | %s", i+2, i, names[i])
+	})
+	var data []byte
+	for line := range strings.Lines(csv) {
+		e := charmap.Windows1251
+		if strings.Contains(line, "Íñigo") || strings.Contains(line, "ÆØÅ") {
+			e = charmap.Windows1252
+		}
+		data = append(data, encode(t, e, line)...)
+	}
+	path := filepath.Join(t.TempDir(), "people.csv")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := OpenSheet(context.Background(), Recipients{Path: path, Key: "email", Encoding: "windows-1251"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	trace, msgs := readTrace(t, s)
+	if !slices.Equal(trace, want) {
+		t.Errorf("rows:\n got  %q\n want %q", trace, want)
+	}
+	if len(msgs) != 2 {
+		t.Fatalf("problems %q, want two", msgs)
+	}
+	if !strings.Contains(msgs[1], `reads this as "ЖШЕ"`) || !strings.Contains(msgs[1], `the sheet's other text reads right in windows-1251, so this text came from a file in windows-1252 (which reads it as "ÆØÅ"), pasted or joined in: type it as it should read and save the sheet as "CSV UTF-8"`) || strings.Contains(msgs[1], "set `encoding") {
+		t.Errorf("the ÆØÅ row is told:\n%s\nwant it told it came from another file, not to set windows-1252", msgs[1])
+	}
+}
