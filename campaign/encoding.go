@@ -3,6 +3,7 @@ package campaign
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"fmt"
 	"io"
 	"strings"
@@ -250,6 +251,17 @@ func (ts *textSource) checkText(v string) error {
 		return badEncodingError(fmt.Sprintf("text is not valid %s: bytes it does not define (read as U+FFFD); check recipients.encoding", ts.name))
 	}
 	return nil
+}
+
+// cellProblem is what is wrong with v, a value read and checked
+// (checkText), as one cell of a row: a NUL (ErrNULChar), text the
+// declared code page misreads (misread), a letter lost as "?"
+// (lostLetters); nil when nothing is.
+func (ts *textSource) cellProblem(v string) error {
+	if strings.IndexByte(v, 0) >= 0 {
+		return ErrNULChar
+	}
+	return cmp.Or(ts.misread(v), ts.lostLetters(v))
 }
 
 // value is v, a value read and checked, as the sheet gives it: composed

@@ -1,7 +1,11 @@
 package campaign
 
 import (
+	"context"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -447,4 +451,93 @@ func TestCSVLatinRowInCyrillicSheet(t *testing.T) {
 		data: data, rec: Recipients{Encoding: "windows-1251"}, want: want,
 		msgs: []string{`the sheet's other text reads right in windows-1251, so this text came from a file in windows-1252 (which reads it as "Íñigo Muñoz"), pasted or joined in: type it as it should read and save the sheet as "CSV UTF-8", then take recipients.encoding out`},
 	}})
+}
+
+// TestCSVEveryCellOfARow: a row of a windows-1251 sheet with "Müller" and
+// "München" from a windows-1252 file and a letter lost as "?" named only
+// its first cell (rev-user5 leftover), though check gives all of a row's
+// problems; each cell is named, with its own problem, and the rows after
+// it read as before.
+func TestCSVEveryCellOfARow(t *testing.T) {
+	before := "email,name,city,note\na@x.example,Иван Петров,Москва,\nb@x.example,Ольга Смирнова,Казань,\nc@x.example,Пётр Иванов,Самара,\n"
+	after := "e@x.example,Анна Кузнецова,Пермь,\n"
+	data := slices.Concat(encode(t, charmap.Windows1251, before),
+		encode(t, charmap.Windows1252, "d@x.example,Müller,München,"), encode(t, charmap.Windows1251, "Н?рланов\n"),
+		encode(t, charmap.Windows1251, after))
+	path := filepath.Join(t.TempDir(), "people.csv")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := OpenSheet(context.Background(), Recipients{Path: path, Key: "email", Encoding: "windows-1251"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var got []string
+	for {
+		r, err := s.Next(context.Background())
+		if err == io.EOF {
+			break
+		}
+		if r.Number == 5 {
+			for _, re := range RowProblems(err) {
+				got = append(got, fmt.Sprintf("%d [%s]: %s", re.Row, re.Column, errCode(re)))
+			}
+			if len(RowProblems(err)) == 0 {
+				t.Errorf("row 5: %v, want its problems", err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("row %d: %v", r.Number, err)
+		}
+	}
+	want := []string{"5 [name]: misread", "5 [city]: misread", "5 [note]: lost"}
+	if !slices.Equal(got, want) {
+		t.Errorf("row 5's problems:\n got  %q\n want %q", got, want)
+	}
+}
+
+// TestCSVWesternRowsInCyrillicSheet: a windows-1251 sheet read right that
+// has shown one windows-1252 row ("Íñigo Muñoz", pasted in) told a later
+// Western "ÆØÅ", which it reads as "ЖШЕ", to set windows-1252 (rev-user5
+// leftover), which would misread every other row; it gets the advice the
+// first row gets (TestCSVLatinRowInCyrillicSheet): type it again, save
+// the sheet as CSV UTF-8. A Western sheet declared windows-1251 keeps
+// the advice to set windows-1252 (TestCSVLatinReadAsCyrillic).
+func TestCSVWesternRowsInCyrillicSheet(t *testing.T) {
+	names := slices.Concat(cyrillicCorpus[:3], []string{"Íñigo Muñoz"}, cyrillicCorpus[3:5], []string{"ÆØÅ"}, cyrillicCorpus[5:])
+	csv, want := corpusSheet(names, func(i int) string {
+		if i == 3 || i == 6 {
+			return fmt.Sprintf("%d [name]: !misread", i+2)
+		}
+		return fmt.Sprintf("%d: p%d@x.example | %s", i+2, i, names[i])
+	})
+	var data []byte
+	for line := range strings.Lines(csv) {
+		e := charmap.Windows1251
+		if strings.Contains(line, "Íñigo") || strings.Contains(line, "ÆØÅ") {
+			e = charmap.Windows1252
+		}
+		data = append(data, encode(t, e, line)...)
+	}
+	path := filepath.Join(t.TempDir(), "people.csv")
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := OpenSheet(context.Background(), Recipients{Path: path, Key: "email", Encoding: "windows-1251"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	trace, msgs := readTrace(t, s)
+	if !slices.Equal(trace, want) {
+		t.Errorf("rows:\n got  %q\n want %q", trace, want)
+	}
+	if len(msgs) != 2 {
+		t.Fatalf("problems %q, want two", msgs)
+	}
+	if !strings.Contains(msgs[1], `reads this as "ЖШЕ"`) || !strings.Contains(msgs[1], `the sheet's other text reads right in windows-1251, so this text came from a file in windows-1252 (which reads it as "ÆØÅ"), pasted or joined in: type it as it should read and save the sheet as "CSV UTF-8"`) || strings.Contains(msgs[1], "set `encoding") {
+		t.Errorf("the ÆØÅ row is told:\n%s\nwant it told it came from another file, not to set windows-1252", msgs[1])
+	}
 }

@@ -38,7 +38,7 @@ func (ts *textSource) latinAsScript(v string) error {
 		if reading, ok := ts.latinReading(v, words, e); ok {
 			ts.latinSeen = &e
 			if ts.scriptRead {
-				return fmt.Errorf("%w: recipients.encoding says %s, which reads this as %q, Latin words with %s letters in them, and every message would show that; the sheet's other text reads right in %s, so this text came from a file in %s (which reads it as %q), pasted or joined in: type it as it should read and save the sheet as \"CSV UTF-8\", then take recipients.encoding out (%s has no such letters)", ErrMisread, ts.name, shorten(v), ts.scriptName(), ts.name, e.name, reading, ts.name)
+				return fmt.Errorf("%w: recipients.encoding says %s, which reads this as %q, Latin words with %s letters in them, and every message would show that; %s", ErrMisread, ts.name, shorten(v), ts.scriptName(), ts.pastedIn(e, reading))
 			}
 			g := encodingGuess{name: e.name, system: e.system, reading: reading}
 			return fmt.Errorf("%w: recipients.encoding says %s, which reads this as %q, Latin words with %s letters in them, and every message would show that; %s under recipients", ErrMisread, ts.name, shorten(v), ts.scriptName(), guessWords([]encodingGuess{g}, "set"))
@@ -205,6 +205,8 @@ func (ts *textSource) scriptSample(sample []byte) bool {
 // words of the declared code page's letters that code page reads as a
 // word one language writes (oneLanguageWord: "ЖШЕ" for Danish "ÆØÅ"
 // under windows-1251): alone, such a word reads either way, and passes.
+// In a sheet whose start reads right in the declared code page
+// (ts.scriptRead), the Latin one is not advised (pastedIn).
 func (ts *textSource) capitalsAsScript(v string) error {
 	e := ts.latinSeen
 	if e == nil || isASCIIText(v) {
@@ -233,8 +235,20 @@ func (ts *textSource) capitalsAsScript(v string) error {
 	if !found {
 		return nil
 	}
+	if ts.scriptRead {
+		return fmt.Errorf("%w: recipients.encoding says %s, which reads this as %q, and every message would show that; %s", ErrMisread, ts.name, shorten(v), ts.pastedIn(*e, reading))
+	}
 	g := encodingGuess{name: e.name, system: e.system, reading: reading}
 	return fmt.Errorf("%w: recipients.encoding says %s, which reads this as %q, and every message would show that (the sheet's other text reads right in %s); %s under recipients", ErrMisread, ts.name, shorten(v), e.name, guessWords([]encodingGuess{g}, "set"))
+}
+
+// pastedIn is the advice for a value the declared code page misreads and
+// the Latin code page e reads as reading, in a sheet whose start reads
+// right in the declared one (ts.scriptRead): the value came from a file
+// in e, pasted or joined in, and setting e would misread every other
+// row, so it is to be typed again and the sheet saved as CSV UTF-8.
+func (ts *textSource) pastedIn(e legacyEncoding, reading string) string {
+	return fmt.Sprintf("the sheet's other text reads right in %s, so this text came from a file in %s (which reads it as %q), pasted or joined in: type it as it should read and save the sheet as \"CSV UTF-8\", then take recipients.encoding out (%s has no such letters)", ts.name, e.name, reading, ts.name)
 }
 
 // isASCIILetter reports whether r is an ASCII letter.

@@ -44,8 +44,10 @@ type Sheet interface {
 	// Columns returns the header texts in sheet order.
 	Columns() []string
 	// Next returns the next non-blank row, or io.EOF after the last. A
-	// *RowError spoils only that row (the Row returned with it carries its
-	// Number but no Values): the caller may go on calling Next. Any other
+	// *RowError, or RowErrors when several of the row's cells have one
+	// (errors.As finds the first), spoils only that row (the Row returned
+	// with it carries its Number but no Values): the caller may go on
+	// calling Next. Any other
 	// error (a *FileError, or ctx's error) ends the sheet, and later calls
 	// return it again.
 	Next(ctx context.Context) (Row, error)

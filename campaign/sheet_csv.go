@@ -3,7 +3,6 @@ package campaign
 import (
 	"bufio"
 	"bytes"
-	"cmp"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -505,24 +504,44 @@ func (s *csvSheet) Next(ctx context.Context) (Row, error) {
 					Err: fmt.Errorf("%w: column %s holds %q but has no header in row %d", ErrHeaderColumn, columnName(i), clipValue(v), s.headerRow)}
 			}
 		}
-		values := make(map[string]string, len(s.columns))
-		for i, v := range rec[:len(s.columns)] {
-			if err := s.text.checkText(v); err != nil {
-				// The whole file is in another encoding: no later row
-				// can be trusted either.
-				s.err = &FileError{File: s.file, Err: fmt.Errorf("row %d, column %q: %w", row, s.columns[i], err)}
-				return Row{}, s.err
+		values, err := s.values(rec, row)
+		if err != nil {
+			if _, ok := errors.AsType[*FileError](err); ok {
+				return Row{}, err
 			}
-			if strings.IndexByte(v, 0) >= 0 {
-				return Row{Number: row}, &RowError{File: s.file, Row: row, Column: s.columns[i], Err: ErrNULChar}
-			}
-			if err := cmp.Or(s.text.misread(v), s.text.lostLetters(v)); err != nil {
-				return Row{Number: row}, &RowError{File: s.file, Row: row, Column: s.columns[i], Err: err}
-			}
-			values[s.columns[i]] = s.text.value(v)
+			return Row{Number: row}, err
 		}
 		return Row{Number: row, Values: values}, nil
 	}
+}
+
+// values are rec's values by column, rec being the sheet's row row. A
+// value in another encoding than the file's is a *FileError, which ends
+// the sheet (s.err); a cell holding a NUL, text its code page misreads or
+// a letter lost as "?" is a problem of the row, and every such cell of
+// the row is named (one a *RowError, more a RowErrors), as a person fixes
+// them all in one round.
+func (s *csvSheet) values(rec []string, row int) (map[string]string, error) {
+	values := make(map[string]string, len(s.columns))
+	var problems []error
+	for i, v := range rec[:len(s.columns)] {
+		if err := s.text.checkText(v); err != nil {
+			// The whole file is in another encoding: no later row
+			// can be trusted either.
+			s.err = &FileError{File: s.file, Err: fmt.Errorf("row %d, column %q: %w", row, s.columns[i], err)}
+			return nil, s.err
+		}
+		err := s.text.cellProblem(v)
+		if err != nil {
+			problems = append(problems, &RowError{File: s.file, Row: row, Column: s.columns[i], Err: err})
+			continue
+		}
+		values[s.columns[i]] = s.text.value(v)
+	}
+	if len(problems) > 0 {
+		return nil, JoinRow(problems...)
+	}
+	return values, nil
 }
 
 // failed is what Next returns for read's error err at row: the row with

@@ -162,3 +162,36 @@ func TestBlankCellWarnedShowsLine(t *testing.T) {
 		}
 	}
 }
+
+// TestBlankCellWarnedReusedSpool: send after a test send, going on from
+// the messages it spooled, rendered nothing and so gave no blank-cell
+// warning (rev-user5: a treasurer saw it at the test send only); it warns
+// of the rows it is to send, read from the sheet, as a send that renders
+// does: the rows a --limit run sent are not named by the send after it.
+func TestBlankCellWarnedReusedSpool(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 4, "")
+	writeFiles(t, filepath.Dir(camp), map[string]string{
+		"body.txt": "Hi {{.name}},\n{{if .note}}{{.note}}{{end}}\n",
+		"r.csv":    "email,name,note\nuser000@example.com,Ann,\nuser001@example.com,,\nuser002@example.com, ,x\nuser003@example.com,Dee,\n",
+	})
+	const both = `column "name" is empty in 2 rows (3, 4), which the subject and body.txt print as it is`
+	const four = `column "name" is empty in row 4, which the subject and body.txt print as it is`
+	const reused = "made by an earlier run and used again"
+	out, errOut, code := runCLI(t, "send", "--test", "me@example.com", camp)
+	if code != exitOK || strings.Count(out+errOut, both) != 1 {
+		t.Errorf("send --test: %d\n%s%s", code, out, errOut)
+	}
+	out, errOut, code = runCLI(t, "send", "--yes", "--limit", "2", camp)
+	if code != exitSomeFailed || !strings.Contains(out, reused) || strings.Count(out+errOut, both) != 1 {
+		t.Errorf("send --limit 2 after the test send: %d, want %d, the spool used again and the warning once\n%s%s", code, exitSomeFailed, out, errOut)
+	}
+	out, errOut, code = runCLI(t, "send", "--yes", camp)
+	if code != exitOK || !strings.Contains(out, reused) || strings.Count(out+errOut, four) != 1 || strings.Contains(out+errOut, both) {
+		t.Errorf("send after --limit 2: %d, want the spool used again and row 4 alone named\n%s%s", code, out, errOut)
+	}
+	if n := len(srv.Messages()); n != 3+4 {
+		t.Errorf("%d messages, want 3 test messages and 4", n)
+	}
+}
