@@ -46,6 +46,9 @@ func (ts *textSource) misreadText(v string) error {
 	}
 	runes := []rune(v)
 	latin := ts.script('a')
+	if !latin {
+		ts.blankCaseEndings(runes)
+	}
 	letters := weighWords(runes, latin)
 	if letters < 2 || readingScore(runes, ts.script, true) != 0 {
 		return nil

@@ -149,6 +149,15 @@ func TestCSVTurkishAndVietnamese(t *testing.T) {
 			msgs: []string{"`encoding: windows-1251` (Cyrillic Windows) reads it as \"Иван Петров\""},
 		},
 		{
+			// A vowel's tone read in windows-1251 ends a Latin word as a
+			// Russian ending would, but with no vowel in it ("Huкм").
+			name: "vietnamese declared windows-1251", file: "people.csv",
+			data: encode(t, charmap.Windows1258, "email,name\na@x.example,Huê\u0301\nb@x.example,Thê\u0301 Anh\nc@x.example,Chư\u0301\nd@x.example,Quê\u0301\n"),
+			rec:  Recipients{Encoding: "windows-1251"},
+			want: []string{"2 [name]: !misread", "3 [name]: !misread", "4 [name]: !misread", "5 [name]: !misread"},
+			msgs: []string{`which reads this as "Huкм", and every message would show that; the text looks like windows-1258`, `which reads this as "Chэм"`},
+		},
+		{
 			name: "turkish undeclared", file: "people.csv", data: encode(t, charmap.Windows1254, turkish),
 			want: []string{"fatal: !encoding"},
 			msgs: []string{"code pages: `encoding: windows-1254` (Turkish Windows) reads it as \"Şükrü Çağlar\""},
@@ -385,6 +394,8 @@ var cyrillicCorpus = []string{
 	"Јован Јовановић", "Љубица Ђорђевић", "Никола Тесла", "Његош", // Serbian
 	"ООО «Яндекс»", "Яndex", "IT-Сервис", "ООО «IT Решения»", "Microsoft Россия", "iPhone Сервис", "Газпром нефть PJSC", "КАМАZ", "Pepsi Cо", "Rоsneft", "Mосква", // mixed
 	"ООО «Ромашка-LTD»", "USBфлешка", "Appleовский", "Googleдиск", "ChatGPTбот", "Webдизайнер", "иван@пример.рф", // a Latin brand declined, a Cyrillic domain
+	"Samsungом", "с Samsungом", "Gmailом", "Nikeом", "iPhoneом", "Appleа", "Чехлы для Appleа и iPhoneом", "Отзывы о Yandexе в WhatsAppе", // a brand's case ending,
+	"Новые iPhoneы", "iPhoneы", "eBayе", "Skypeом", "Zoomе", "Telegramе", "Вход через Googleа", "Мы в VKонтакте", // as a shop's or a club's sheet writes them
 }
 
 // TestCSVLatinReadAsCyrillic: Western names in windows-1252 under a
@@ -393,7 +404,9 @@ var cyrillicCorpus = []string{
 // letters that look Latin (fix-text): each row is refused, naming
 // windows-1252 and what it reads; real Cyrillic names and mixed-script
 // firms declared so pass, and so do Latin brands with a Russian ending
-// ("Googleдиск", "ChatGPTбот", refused as Western words misread).
+// ("Googleдиск", "ChatGPTбот", refused as Western words misread;
+// "Samsungом", refused as Vietnamese in windows-1258; "Appleа",
+// "Yandexе" beside Russian words; "iPhoneы").
 func TestCSVLatinReadAsCyrillic(t *testing.T) {
 	western := []string{"ÆØÅ", "Müller", "Hans Müller", "ÍÑIGO MUÑOZ", "Søren", "François", "José", "Zoë", "Björk", "Éric Dupont", "Ñandú", "ÅÄÖ AB"}
 	csv, want := corpusSheet(western, func(i int) string { return fmt.Sprintf("%d [name]: !misread", i+2) })

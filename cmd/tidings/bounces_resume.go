@@ -73,8 +73,8 @@ func afterStop(ctx context.Context, g *globalOptions, c *campaign.Campaign, path
 }
 
 // printMemory says what the run skipped, as read by earlier runs, a cut
-// of the listing a new session got past (one each run: a mailbox that
-// needs repair), and
+// of the listing or of messages' fetch a new session got past (one each
+// run: a mailbox that needs repair), and
 // whether it could remember what it read (a dry run forgets nothing: the
 // run it shows would).
 func printMemory(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, dryRun bool) {
@@ -88,6 +88,10 @@ func printMemory(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, d
 	}
 	if sum.ListCut != nil {
 		fmt.Fprintf(g.stdout, "(the server closed the connection while the mailbox was listed (%v); a new session listed it (a restart, most likely); should it do so every run, the mailbox may need repair: see README, A damaged message)\n", sum.ListCut)
+	}
+	if sum.FetchCut != nil {
+		fmt.Fprintf(g.stdout, "(the server closed the connection while %s read (%v); a new session read %s (a restart, most likely); should it do so every run, the mailbox may need repair: see README, A damaged message)\n",
+			map[bool]string{true: "a message was", false: report.Plural(sum.FetchCuts, "message") + " were"}[sum.FetchCuts == 1], sum.FetchCut, map[bool]string{true: "it", false: "each"}[sum.FetchCuts == 1])
 	}
 	if sum.Skipped > 0 {
 		fmt.Fprintf(g.stdout, "(%s read by earlier runs %s skipped, as %s remembers; remove it to read them again)\n",

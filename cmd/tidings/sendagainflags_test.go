@@ -7,6 +7,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/smtptest"
 )
 
@@ -14,6 +15,9 @@ import (
 // says the command that sends the rows it left with --retry-failed, as it
 // names the run's other flags but --limit: a plain send leaves alone the
 // failed rows the run had yet to retry. (It said "tidings send c.yaml".)
+// A failed row it had yet to retry is one of those, not attempted in its
+// report.csv (it was listed "failed 550 …", as if refused again;
+// fix-misc2), while tidings report, from the journal, keeps it failed.
 func TestInterruptedRetryNamesItsFlag(t *testing.T) {
 	const rows = 6
 	var mu sync.Mutex
@@ -48,13 +52,62 @@ func TestInterruptedRetryNamesItsFlag(t *testing.T) {
 	if err := runSend(ctx, sendOptions{yes: true, retryFailed: true}, g, camp); exitCode(err) != exitInterrupted {
 		t.Fatalf("send --retry-failed: %v\n%s%s", err, out.String(), errOut.String())
 	}
-	// The 3 rows the first send did not reach: the failed one it had yet
-	// to retry is listed as failed, as the journal has it.
-	oneLineUnsent(t, "send", out.String(), rows-3, "tidings send --yes --retry-failed "+commandArg(camp))
+	// The 3 rows the first send did not reach and the failed one this
+	// run had yet to retry (row 4): one line, with the command.
+	oneLineUnsent(t, "send", out.String(), rows-2, "tidings send --yes --retry-failed "+commandArg(camp))
+	if strings.Contains(out.String(), "550") {
+		t.Errorf("send --retry-failed lists a row it did not retry as refused:\n%s", out.String())
+	}
+	rep := readReport(t, camp)
+	unsentAlike(t, "send", rep)
+	if r := rep[2]; r["row"] != "4" || r["status"] != "not-attempted" || r["attempts"] != "1" {
+		t.Errorf("send's report.csv: row 4, failed before and not retried: %v", r)
+	}
+	var repOut, repErr bytes.Buffer
+	rg := &globalOptions{stdout: &repOut, stderr: &repErr, stdin: strings.NewReader(""), abort: context.Background()}
+	if err := runReport(context.Background(), reportOptions{}, rg, camp); err == nil || !strings.Contains(repOut.String(), "1 failed") {
+		t.Errorf("tidings report after it: %v, want row 4 failed as the journal has it\n%s%s", err, repOut.String(), repErr.String())
+	}
 	mu.Lock()
 	stop = nil
 	mu.Unlock()
 	if o, e, err := sendWith(camp, sendOptions{retryFailed: true}); err != nil || len(srv.Messages()) != rows {
 		t.Errorf("the command named: %v, %d of %d sent\n%s%s", err, len(srv.Messages()), rows, o, e)
+	}
+}
+
+// TestLimitRetryFailed: send --retry-failed --limit 2 over three failed
+// rows says the third not sent in this run with the command that sends
+// it (--retry-failed kept), in its summary and report.csv alike, where it
+// listed the row "failed 550 …" from before, as if refused again
+// (fix-misc2).
+func TestLimitRetryFailed(t *testing.T) {
+	var mu sync.Mutex
+	refuse := true
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, _ string) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if refuse {
+			return smtptest.Reply(550, "5.1.1", "no such user")
+		}
+		return nil
+	}))
+	camp := sendCampaign(t, srv, 3, "send: {concurrency: 1, retry_backoff: 1ms}\n")
+	if out, errOut, err := sendWith(camp, sendOptions{}); err == nil {
+		t.Fatalf("first send: its rows refused, yet no error\n%s%s", out, errOut)
+	}
+	mu.Lock()
+	refuse = false
+	mu.Unlock()
+	out, errOut, err := sendWith(camp, sendOptions{retryFailed: true, limit: 2})
+	if exitCode(err) != 1 || len(srv.Messages()) != 2 {
+		t.Fatalf("send --retry-failed --limit 2: %v, %d sent\n%s%s", err, len(srv.Messages()), out, errOut)
+	}
+	want := "1 not sent (not tried in this run: --limit 2): tidings send --yes --retry-failed " + commandArg(camp) + " sends it.\n"
+	if !strings.Contains(out, want) || strings.Contains(out, "550") || strings.Contains(out, "1 failed") {
+		t.Errorf("summary: want %q and no row listed failed, got:\n%s", want, out)
+	}
+	if r := readReport(t, camp)[2]; r["status"] != "not-attempted" || r["detail"] != sendpool.LimitUnsent(2) || r["attempts"] != "1" {
+		t.Errorf("report.csv's row 4: %v, want not-attempted %q, its one try counted", r, sendpool.LimitUnsent(2))
 	}
 }

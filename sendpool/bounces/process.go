@@ -186,6 +186,12 @@ type Summary struct {
 	// got past, listed on a new session (nil: none): a restart, most
 	// likely; one every run points to a mailbox that needs repair.
 	ListCut error
+	// FetchCuts counts the messages whose fetch the server cut and a new
+	// session read (FetchCut: the first cut; nil when none), as ListCut
+	// tells a listing's: a cut or two a run is a restart, most likely,
+	// and a cut every run a server on its way to dropping messages.
+	FetchCuts int
+	FetchCut  error
 	// PassedOver lists the messages not read because their fetch
 	// overran its bounds, or cut the connection, in earlier runs (see
 	// Options.Bound).
@@ -401,7 +407,11 @@ func (ix *Index) readAll(ctx context.Context, mb Mailbox, entries []mailbox.Entr
 		if err := ctx.Err(); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 			return r, err // interrupted: the next run reads it all again
 		}
-		f, err := ix.readAgainCut(ctx, mb, e, rule, opts.Campaign)
+		f, cut, err := ix.readAgainCut(ctx, mb, e, rule, opts.Campaign)
+		if cut != nil {
+			sum.FetchCuts++
+			sum.FetchCut = cmp.Or(sum.FetchCut, cut)
+		}
 		var fe *fetchError
 		if errors.As(err, &fe) && mailboxStopped(fe.err) {
 			if cutShort(fe.err) {

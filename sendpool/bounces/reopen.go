@@ -91,16 +91,22 @@ func (r *Reopening) Reopen(ctx context.Context) error {
 // close after it refused the message before, found only by the next
 // command), and only one that cuts the new session too is the message's.
 // When no new session can be opened, the error says why, and is no cut.
-func (ix *Index) readAgainCut(ctx context.Context, mb Mailbox, e mailbox.Entry, rule unsubscribeRule, campaignName string) (Finding, error) {
-	f, err := ix.read(ctx, mb, e, rule, campaignName)
+// A cut the new session read past is returned as cut, for the run to
+// tell (nil: none).
+func (ix *Index) readAgainCut(ctx context.Context, mb Mailbox, e mailbox.Entry, rule unsubscribeRule, campaignName string) (f Finding, cut, err error) {
+	f, err = ix.read(ctx, mb, e, rule, campaignName)
 	fe, ok := errors.AsType[*fetchError](err)
 	if !ok || !mailbox.Dropped(fe.err) {
-		return f, err
+		return f, nil, err
 	}
 	if serr := passOver(ctx, mb, fe.err); serr != nil {
-		return f, &fetchError{serr}
+		return f, nil, &fetchError{serr}
 	}
-	return ix.read(ctx, mb, e, rule, campaignName)
+	f, err = ix.read(ctx, mb, e, rule, campaignName)
+	if err != nil {
+		return f, nil, err
+	}
+	return f, fe.err, nil
 }
 
 // reopenError is a new session that could not be opened after a cut or

@@ -254,11 +254,13 @@ func (pl *Plan) lineOf(r sendpool.Result) (line report.Row, err error) {
 	switch {
 	case pl.owed[r.Row] != nil:
 		line, err = pl.owedLine(r)
-	case r.Status == sendpool.StatusNotAttempted && (b.Delivery == sendpool.StatusFailed || b.Delivery == sendpool.StatusUnknown || b.Delivery == sendpool.StatusDeferred):
-		// Sent again under --retry-failed or --resend-unknown (or, left
-		// deferred, by any run), and cut off before its body went: the
-		// row stays as an earlier run left it, as the journal keeps it
-		// (no plain send tries it but a deferred one), with the reply.
+	case r.Status == sendpool.StatusNotAttempted && (b.Delivery == sendpool.StatusUnknown || b.Delivery == sendpool.StatusDeferred):
+		// Sent again under --resend-unknown (or, left deferred, by any
+		// run), and cut off before its body went: the row stays as an
+		// earlier run left it, as the journal keeps it (no plain send
+		// tries it but a deferred one), with the reply. A failed one
+		// --retry-failed sends is not attempted in this run, as the
+		// pool says (triedBefore).
 		line, err = pl.asBefore(r)
 	case r.Status == sendpool.StatusDeferred && b.Delivery == sendpool.StatusSent:
 		line = report.FromResult(r)

@@ -100,23 +100,29 @@ func (pl *Plan) judge(r spool.Row, brief bool) (verdict, error) {
 	if l, ok := triedBefore(f.Journal.Entry, r.Recipients); ok {
 		l.Row, l.Key = line.Row, line.Key
 		line = l
+	} else if e := f.Journal.Entry; e != nil {
+		line.Attempts = e.Attempts // tries across runs, as report counts them
 	}
 	return verdict{send: true, line: line}, nil
 }
 
 // triedBefore is the report line of e (nil: none), a row to send that an
-// earlier run left deferred, or failed or unknown (sent again under
-// --retry-failed or --resend-unknown), as the journal has it: the line
-// the row keeps, its server's reply, until the pool tries it again, so
-// that a run that does not come to it (--limit, daily_cap, Ctrl-C)
-// reports it as tidings report does, not as not tried (which says the
-// next plain send sends it). ok is false for any other row.
+// earlier run left deferred, or unknown (sent again under
+// --resend-unknown), as the journal has it: the line the row keeps, its
+// server's reply, until the pool tries it again, so that a run that does
+// not come to it (--limit, daily_cap, Ctrl-C) reports it as tidings
+// report does (deferred: the next plain send tries it; unknown: it may
+// have arrived). A failed row --retry-failed sends is none: a run that
+// does not come to it reports it not attempted, with why (an interrupt,
+// --limit), where its summary gives the command that sends it, not
+// failed with an earlier run's reply, as if refused again. ok is false
+// for any other row.
 func triedBefore(e *journal.Entry, recipients []string) (report.Row, bool) {
 	if e == nil {
 		return report.Row{}, false
 	}
 	switch e.Status {
-	case sendpool.StatusDeferred, sendpool.StatusFailed, sendpool.StatusUnknown:
+	case sendpool.StatusDeferred, sendpool.StatusUnknown:
 	default:
 		return report.Row{}, false
 	}
