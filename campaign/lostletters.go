@@ -15,21 +15,21 @@ var ErrLostLetter = errors.New("a letter lost when the sheet was saved")
 // lostLetters refuses v, a value of a sheet declared in a single-byte code
 // page, with a "?" standing for a letter: one between two letters
 // ("Н?рланов", "Wa??sa") or starting a word before one ("??рман?азы",
-// "«?азМунайГаз»"), or a value of two "?" or more and nothing else but
-// spaces ("??", "???? ????": a name in a script the code page has not, or
-// a volunteer's mark for a name not known). Excel, saving a sheet as CSV
+// "«?азМунайГаз»"), or a value whose first word is two "?" or more and
+// nothing else ("??", "???? ????", "?? (Wang Wei)": a name in a script
+// the code page has not, or a volunteer's mark for one not known). Excel, saving a sheet as CSV
 // in the system's code page, writes "?" for a letter that code page has
 // not (Kazakh's ү, қ, ғ under windows-1251, Polish's ł under
 // windows-1252), and every message would show it. A word holding "/" or
 // "=" (a link and its query) is not looked at, the value's other words
-// are; nor is a "?" that ends a word ("Wer?", "Ça va ?"). The error
+// are; nor is a "?" that ends a word ("Wer?", "Ça va ?", "Что ??"). The error
 // quotes the word. It returns nil otherwise.
 func (ts *textSource) lostLetters(v string) error {
 	if ts.legacy == nil || !strings.Contains(v, "?") {
 		return nil
 	}
-	if strings.Count(v, "?") >= 2 && strings.Trim(v, "? ") == "" {
-		return fmt.Errorf("%w: %q is only \"?\": either letters %s has not, written as \"?\" by the program that saved the file (a Chinese or Georgian name …; save the sheet again from the workbook as \"CSV UTF-8\" and take recipients.encoding out), or a mark for a value not known (type the value, or empty the cell)", ErrLostLetter, shorten(v), ts.name)
+	if first, _, _ := strings.Cut(strings.TrimSpace(v), " "); len(first) >= 2 && strings.Trim(first, "?") == "" {
+		return fmt.Errorf("%w: %q starts with a word of \"?\" only: either letters %s has not, written as \"?\" by the program that saved the file (a Chinese or Georgian name …; save the sheet again from the workbook as \"CSV UTF-8\" and take recipients.encoding out), or a mark for a value not known (type the value, or empty the cell)", ErrLostLetter, shorten(v), ts.name)
 	}
 	for _, word := range strings.Fields(v) {
 		if !strings.ContainsAny(word, "/=") && questionForLetter([]rune(word)) {

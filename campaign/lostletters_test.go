@@ -13,9 +13,10 @@ import (
 // message with "?" in the name; a question mark ending a word, or in a
 // link's query, passes. A link in a value does not hide a lost letter in
 // its other words ("ул. Т?ле би 5/1"), a quote before a word does not
-// either ("«?азМунайГаз»"), and a value of "?" only ("??", a name of a
-// script the code page has not, or a mark for one not known) is refused;
-// a "?" standing alone after a question ("Что ??") passes.
+// either ("«?азМунайГаз»"), and a value starting with a word of "?" only
+// ("??", "?? (Wang Wei)": a name of a script the code page has not, or a
+// mark for one not known) is refused; a "?" standing alone after a
+// question ("Что ??") passes.
 func TestCSVLostLetters(t *testing.T) {
 	const sheet = "email,name,note\n" +
 		"a@x.example,Айгуль,Как дела? Хорошо\n" +
@@ -28,6 +29,7 @@ func TestCSVLostLetters(t *testing.T) {
 		"h@x.example,ТОО «?азМунайГаз»,\n" +
 		"i@x.example,??,\n" +
 		"j@x.example,???? ????,\n" +
+		"l@x.example,?? (Wang Wei),\n" +
 		"k@x.example,Ли,Что ?? Как дела ?\n"
 	runSheetCases(t, []sheetCase{{
 		name: "windows-1251 with lost letters", file: "people.csv",
@@ -43,8 +45,9 @@ func TestCSVLostLetters(t *testing.T) {
 			"9 [name]: !lost",
 			"10 [name]: !lost",
 			"11 [name]: !lost",
-			"12: k@x.example | Ли | Что ?? Как дела ?",
+			"12 [name]: !lost",
+			"13: k@x.example | Ли | Что ?? Как дела ?",
 		},
-		msgs: []string{`"Н?рланов" has "?" where a letter was: windows-1251 has no such letter`, `as "CSV UTF-8", and take recipients.encoding out`, `"Т?ле" has "?" where a letter was`, `"??" is only "?": either letters windows-1251 has not`, `or a mark for a value not known (type the value, or empty the cell)`},
+		msgs: []string{`"Н?рланов" has "?" where a letter was: windows-1251 has no such letter`, `as "CSV UTF-8", and take recipients.encoding out`, `"Т?ле" has "?" where a letter was`, `"??" starts with a word of "?" only: either letters windows-1251 has not`, `"?? (Wang Wei)" starts with a word`, `or a mark for a value not known (type the value, or empty the cell)`},
 	}})
 }
