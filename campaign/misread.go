@@ -76,7 +76,22 @@ func (ts *textSource) misreadText(v string) error {
 	if len(others) == 0 {
 		return nil
 	}
+	if g, ok := latinGuess(others); ok && ts.scriptRead {
+		return ts.latinPastedIn(v, g.name, g.reading)
+	}
 	return fmt.Errorf("%w: recipients.encoding says %s, which reads this as %q, and every message would show that; %s under recipients", ErrMisread, ts.name, shorten(v), guessWords(others, "set"))
+}
+
+// latinGuess is the first of guesses whose code page is a Latin one.
+func latinGuess(guesses []encodingGuess) (encodingGuess, bool) {
+	for _, g := range guesses {
+		for _, e := range legacyEncodings {
+			if e.name == g.name && e.script('a') {
+				return g, true
+			}
+		}
+	}
+	return encodingGuess{}, false
 }
 
 // weighWords counts the letters beyond ASCII of runes (a value) that

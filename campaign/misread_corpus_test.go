@@ -511,14 +511,14 @@ func TestCSVEveryCellOfARow(t *testing.T) {
 	}
 }
 
-// TestCSVWesternRowsInCyrillicSheet: a windows-1251 sheet read right that
+// TestCSVWesternWordAfterWesternRow: a windows-1251 sheet read right that
 // has shown one windows-1252 row ("Íñigo Muñoz", pasted in) told a later
 // Western "ÆØÅ", which it reads as "ЖШЕ", to set windows-1252 (rev-user5
 // leftover), which would misread every other row; it gets the advice the
 // first row gets (TestCSVLatinRowInCyrillicSheet): type it again, save
 // the sheet as CSV UTF-8. A Western sheet declared windows-1251 keeps
 // the advice to set windows-1252 (TestCSVLatinReadAsCyrillic).
-func TestCSVWesternRowsInCyrillicSheet(t *testing.T) {
+func TestCSVWesternWordAfterWesternRow(t *testing.T) {
 	names := slices.Concat(cyrillicCorpus[:3], []string{"Íñigo Muñoz"}, cyrillicCorpus[3:5], []string{"ÆØÅ"}, cyrillicCorpus[5:])
 	csv, want := corpusSheet(names, func(i int) string {
 		if i == 3 || i == 6 {
@@ -553,4 +553,50 @@ func TestCSVWesternRowsInCyrillicSheet(t *testing.T) {
 	if !strings.Contains(msgs[1], `reads this as "ЖШЕ"`) || !strings.Contains(msgs[1], `the sheet's other text reads right in windows-1251, so this text came from a file in windows-1252 (which reads it as "ÆØÅ"), pasted or joined in: type it as it should read and save the sheet as "CSV UTF-8"`) || strings.Contains(msgs[1], "set `encoding") {
 		t.Errorf("the ÆØÅ row is told:\n%s\nwant it told it came from another file, not to set windows-1252", msgs[1])
 	}
+}
+
+// TestCSVWesternRowsInCyrillicSheet: Western rows in windows-1252 inside
+// a windows-1251 sheet read right were told to set encoding:
+// windows-1252, which misreads every other row, when the word read
+// wrong holds a letter that looks like no Latin one ("Jьrgen Mьller":
+// misreadText, which 3858e01 left out), and whatever the word when as
+// many Western rows as Cyrillic ones were joined in: each such row says
+// it came from another file, to type it again and save as CSV UTF-8.
+func TestCSVWesternRowsInCyrillicSheet(t *testing.T) {
+	cyrillic := []string{"Иван Петров", "Мария Смирнова", "Ольга Кузнецова", "Сергей Попов", "Анна Волкова"}
+	western := []string{"Jürgen Müller", "Íñigo Muñoz", "Søren Ørsted", "François Dupré", "José García"}
+	sheet := func(names []string, isWestern func(i int) bool) ([]byte, []string) {
+		data := encode(t, charmap.Windows1251, "email,name\n")
+		var want []string
+		for i, n := range names {
+			line := fmt.Sprintf("p%d@x.example,%s\n", i, n)
+			if isWestern(i) {
+				data = append(data, encode(t, charmap.Windows1252, line)...)
+				want = append(want, fmt.Sprintf("%d [name]: !misread", i+2))
+				continue
+			}
+			data = append(data, encode(t, charmap.Windows1251, line)...)
+			want = append(want, fmt.Sprintf("%d: p%d@x.example | %s", i+2, i, n))
+		}
+		return data, want
+	}
+	one, oneWant := sheet(slices.Concat(cyrillic[:3], western[:1], cyrillic[3:]), func(i int) bool { return i == 3 })
+	var half []string
+	for i := range cyrillic {
+		half = append(half, cyrillic[i], western[i])
+	}
+	halfData, halfWant := sheet(half, func(i int) bool { return i%2 == 1 })
+	// pasted is the problem's words for a row of misread, as read.
+	pasted := func(misread ...string) (msgs []string) {
+		for _, m := range misread {
+			msgs = append(msgs, fmt.Sprintf("%q, Latin words with Cyrillic letters in them, and every message would show that; the sheet's other text reads right in windows-1251, so this text came from a file in windows-1252", m))
+		}
+		return msgs
+	}
+	runSheetCases(t, []sheetCase{
+		{name: "one row of a letter like no Latin one", file: "people.csv", data: one, rec: Recipients{Encoding: "windows-1251"}, want: oneWant,
+			msgs: pasted("Jьrgen Mьller")},
+		{name: "as many Western rows as Cyrillic", file: "people.csv", data: halfData, rec: Recipients{Encoding: "windows-1251"}, want: halfWant,
+			msgs: pasted("Jьrgen Mьller", "Нсigo Muсoz", "Sшren Шrsted", "Franзois Duprй", "Josй Garcнa")},
+	})
 }

@@ -38,13 +38,22 @@ func (ts *textSource) latinAsScript(v string) error {
 		if reading, ok := ts.latinReading(v, words, e); ok {
 			ts.latinSeen = &e
 			if ts.scriptRead {
-				return fmt.Errorf("%w: recipients.encoding says %s, which reads this as %q, Latin words with %s letters in them, and every message would show that; %s", ErrMisread, ts.name, shorten(v), ts.scriptName(), ts.pastedIn(e, reading))
+				return ts.latinPastedIn(v, e.name, reading)
 			}
 			g := encodingGuess{name: e.name, system: e.system, reading: reading}
 			return fmt.Errorf("%w: recipients.encoding says %s, which reads this as %q, Latin words with %s letters in them, and every message would show that; %s under recipients", ErrMisread, ts.name, shorten(v), ts.scriptName(), guessWords([]encodingGuess{g}, "set"))
 		}
 	}
 	return nil
+}
+
+// latinPastedIn is the problem of v, Latin words the Latin code page
+// other reads as reading, in a sheet whose start reads right in the
+// declared non-Latin one (ts.scriptRead): setting other would misread
+// every other row, so it says to type v again and save the sheet as CSV
+// UTF-8 (pastedIn).
+func (ts *textSource) latinPastedIn(v, other, reading string) error {
+	return fmt.Errorf("%w: recipients.encoding says %s, which reads this as %q, Latin words with %s letters in them, and every message would show that; %s", ErrMisread, ts.name, shorten(v), ts.scriptName(), ts.pastedIn(other, reading))
 }
 
 // mixedWords are v's words (letterWords) of more ASCII letters than
@@ -222,8 +231,11 @@ func (ts *textSource) latinSample(sample []byte) *legacyEncoding {
 // a non-Latin single-byte code page, reads as that script's text: three
 // lines or more hold a word of two of its letters or more and no other,
 // more than twice as many as hold Latin words with its letters in them
-// (mixedWords). A Cyrillic sheet with a Western name pasted in is one;
-// a Western sheet declared windows-1251 is not.
+// (mixedWords), or three lines or more hold such a word of four letters
+// or more, which Western text read so never makes (its words have ASCII
+// letters, but for a few short ones such as "ÆØÅ"). A Cyrillic sheet
+// with a Western name pasted in is one, and so is one with as many
+// Western rows joined in; a Western sheet declared windows-1251 is not.
 func (ts *textSource) scriptSample(sample []byte) bool {
 	if ts.legacy == nil || ts.script('a') {
 		return false
@@ -232,21 +244,33 @@ func (ts *textSource) scriptSample(sample []byte) bool {
 	if err != nil {
 		return false
 	}
-	ours, mixed := 0, 0
+	ours, long, mixed := 0, 0, 0
 	for line := range strings.Lines(string(text)) {
 		if ts.mixedWords(line) != nil {
 			mixed++
 			continue
 		}
-		runes := []rune(line)
-		if slices.ContainsFunc(letterWords(runes), func(w [2]int) bool {
-			word := runes[w[0]:w[1]]
-			return len(word) >= 2 && !slices.ContainsFunc(word, func(r rune) bool { return !ts.script(r) })
-		}) {
-			ours++
+		if n := ts.longestScriptWord([]rune(line)); n >= 4 {
+			long++
+		} else if n < 2 {
+			continue
+		}
+		ours++
+	}
+	return ours >= 3 && (ours > 2*mixed || long >= 3)
+}
+
+// longestScriptWord is the length of line's longest word of the declared
+// code page's letters and no other (0 when none).
+func (ts *textSource) longestScriptWord(line []rune) int {
+	longest := 0
+	for _, w := range letterWords(line) {
+		word := line[w[0]:w[1]]
+		if !slices.ContainsFunc(word, func(r rune) bool { return !ts.script(r) }) {
+			longest = max(longest, len(word))
 		}
 	}
-	return ours >= 3 && ours > 2*mixed
+	return longest
 }
 
 // capitalsAsScript refuses v, a value of a file that showed itself in
@@ -285,19 +309,20 @@ func (ts *textSource) capitalsAsScript(v string) error {
 		return nil
 	}
 	if ts.scriptRead {
-		return fmt.Errorf("%w: recipients.encoding says %s, which reads this as %q, and every message would show that; %s", ErrMisread, ts.name, shorten(v), ts.pastedIn(*e, reading))
+		return fmt.Errorf("%w: recipients.encoding says %s, which reads this as %q, and every message would show that; %s", ErrMisread, ts.name, shorten(v), ts.pastedIn(e.name, reading))
 	}
 	g := encodingGuess{name: e.name, system: e.system, reading: reading}
 	return fmt.Errorf("%w: recipients.encoding says %s, which reads this as %q, and every message would show that (the sheet's other text reads right in %s); %s under recipients", ErrMisread, ts.name, shorten(v), e.name, guessWords([]encodingGuess{g}, "set"))
 }
 
 // pastedIn is the advice for a value the declared code page misreads and
-// the Latin code page e reads as reading, in a sheet whose start reads
-// right in the declared one (ts.scriptRead): the value came from a file
-// in e, pasted or joined in, and setting e would misread every other
-// row, so it is to be typed again and the sheet saved as CSV UTF-8.
-func (ts *textSource) pastedIn(e legacyEncoding, reading string) string {
-	return fmt.Sprintf("the sheet's other text reads right in %s, so this text came from a file in %s (which reads it as %q), pasted or joined in: type it as it should read and save the sheet as \"CSV UTF-8\", then take recipients.encoding out (%s has no such letters)", ts.name, e.name, reading, ts.name)
+// the Latin code page named other reads as reading, in a sheet whose
+// start reads right in the declared one (ts.scriptRead): the value came
+// from a file in other, pasted or joined in, and setting other would
+// misread every other row, so it is to be typed again and the sheet
+// saved as CSV UTF-8.
+func (ts *textSource) pastedIn(other, reading string) string {
+	return fmt.Sprintf("the sheet's other text reads right in %s, so this text came from a file in %s (which reads it as %q), pasted or joined in: type it as it should read and save the sheet as \"CSV UTF-8\", then take recipients.encoding out (%s has no such letters)", ts.name, other, reading, ts.name)
 }
 
 // isASCIILetter reports whether r is an ASCII letter.

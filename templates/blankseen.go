@@ -26,7 +26,9 @@ func holeLine(src string, pos int, isHTML bool, printed string) string {
 	}
 	start, end := lineAround(src, pos, false)
 	if isHTML {
-		start, end = htmlJoined(src, start, end)
+		if !inPre(src, pos) {
+			start, end = htmlJoined(src, start, end)
+		}
 		start, end = htmlLine(src, start, pos, end)
 	}
 	line := strings.ReplaceAll(seenText(src[start:end], pos-start, printed), string(filler), "")
@@ -155,6 +157,20 @@ func htmlJoined(src string, start, end int) (int, int) {
 		end = to
 	}
 	return start, end
+}
+
+// inPre reports whether offset pos of src, an HTML source, stands inside
+// a <pre> or <textarea> element, where a browser keeps the line breaks:
+// htmlJoined joins no line there.
+func inPre(src string, pos int) bool {
+	lower := strings.ToLower(src[:pos])
+	for _, name := range []string{"pre", "textarea"} {
+		open := max(strings.LastIndex(lower, "<"+name+">"), strings.LastIndex(lower, "<"+name+" "))
+		if open >= 0 && open > strings.LastIndex(lower, "</"+name) {
+			return true
+		}
+	}
+	return false
 }
 
 // joinable reports whether line, an HTML source line, may join the line

@@ -10,7 +10,8 @@ import (
 // (German, Russian, Japanese, Arabic), not an English "Dear ,": the
 // subject's first; printf's text kept, another column "…", a literal's
 // text, a trim marker's white space taken; in HTML without its tags, in
-// the paragraph or cell of the column; a long line cut around the hole.
+// the paragraph or cell of the column, its source lines joined but in a
+// <pre>, where a reader sees them apart; a long line cut around the hole.
 func TestBlankSeen(t *testing.T) {
 	long := "Liebe Mitglieder, wir laden herzlich zur Jahreshauptversammlung ein, und besonders Sie, {{.a}}, als Kassenwart des Vereins seit vielen Jahren.\n"
 	for _, c := range []struct {
@@ -30,6 +31,8 @@ func TestBlankSeen(t *testing.T) {
 		{"Hi", "<td>Ihr Konto:</td><td>Nr. {{.a}}</td>", true, "Nr."},
 		{"Hi", "<html><body>\n<p>Guten Tag {{.a}}\n{{.b}}, hier\nist Ihre Rechnung.</p>\n</body></html>", true, "Guten Tag …, hier ist Ihre Rechnung."},
 		{"Hi", "<p>Titel</p>\nLiebe\n<b>{{.a}}</b>,\n{{if .b}}x{{end}}\n", true, "Liebe ,"},
+		{"Hi", "<p>Hallo</p>\n<PRE class=x>\nName:  {{.a}}\nKonto: {{.b}}\n</PRE>\n", true, "Name:"},
+		{"Hi", "<pre>Name:  {{.a}}\nKonto: {{.b}}\n</pre>\n<p>Gru\u00df\n{{.a}}\nEuer Verein</p>", true, "Name:"},
 		{"Hi", long, false, "…mlung ein, und besonders Sie, , als Kassenwart des Vereins s…"},
 		{"{{.a}}", "x", false, ""},
 	} {

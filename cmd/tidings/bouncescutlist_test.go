@@ -251,12 +251,7 @@ func TestBouncesCutListThirdRunFree(t *testing.T) {
 			for _, r := range fiveBounces(t, camp) {
 				d.Deliver(t, bounceUser, r)
 			}
-			for run := 1; run <= 2; run++ {
-				p.armCut(c.cuts...)
-				if out, errOut, code := runCLI(t, "bounces", camp); code != exitSomeFailed {
-					t.Fatalf("run %d: exit %d, want %d\n%s%s", run, code, exitSomeFailed, out, errOut)
-				}
-			}
+			cutTwice(t, p, camp, c.cuts)
 			drainAccepted(p)
 			hits := p.hitCount()
 			p.armCut(append(c.cuts, c.asked)...)
@@ -287,12 +282,7 @@ func TestBouncesCutListSizesKept(t *testing.T) {
 		d.Deliver(t, bounceUser, r)
 	}
 	cuts := []string{"LIST\r\n", "LIST 2\r\n", "RETR 2\r\n"}
-	for run := 1; run <= 2; run++ {
-		p.armCut(cuts...)
-		if out, errOut, code := runCLI(t, "bounces", camp); code != exitSomeFailed {
-			t.Fatalf("run %d: exit %d, want %d\n%s%s", run, code, exitSomeFailed, out, errOut)
-		}
-	}
+	cutTwice(t, p, camp, cuts)
 	path := filepath.Join(filepath.Dir(camp), ".tidings", "t", "bounces.read")
 	sized := regexp.MustCompile(`(?m)^(uidl|stay) (\S+) \d+$`)
 	if err := os.WriteFile(path, sized.ReplaceAll([]byte(readFile(t, path)), []byte("$1 $2")), 0o600); err != nil {
@@ -329,12 +319,7 @@ func TestBouncesCutListUIDLGivenAgain(t *testing.T) {
 		d.Deliver(t, bounceUser, r)
 	}
 	cuts := []string{"LIST\r\n", "LIST 2\r\n", "RETR 2\r\n"}
-	for run := 1; run <= 2; run++ {
-		p.armCut(cuts...)
-		if out, errOut, code := runCLI(t, "bounces", camp); code != exitSomeFailed {
-			t.Fatalf("run %d: exit %d, want %d\n%s%s", run, code, exitSomeFailed, out, errOut)
-		}
-	}
+	cutTwice(t, p, camp, cuts)
 	// Dovecot's unique-ids are the UID and the UIDVALIDITY, 8 hex digits
 	// each.
 	m := regexp.MustCompile(`(?m)^uidl 00000004([0-9a-f]{8}) `).FindStringSubmatch(readFile(t, filepath.Join(filepath.Dir(camp), ".tidings", "t", "bounces.read")))
@@ -356,5 +341,18 @@ func TestBouncesCutListUIDLGivenAgain(t *testing.T) {
 	out, errOut, code = runCLI(t, "bounces", camp)
 	if code != exitOK || p.hitCount() != hits+1 || !strings.Contains(out, "4 messages in the mailbox, 3 skipped (read by earlier runs)") {
 		t.Errorf("run 4, its pipeline cut: exit %d, %d commands cut, want %d and 1, the 3 read skipped\n%s%s", code, p.hitCount()-hits, exitOK, out, errOut)
+	}
+}
+
+// cutTwice runs tidings bounces on camp twice, p cutting the connection
+// at each of cuts (commands that read message 2, or its size): each run
+// exits 1, and message 2 is skipped from then on.
+func cutTwice(t *testing.T, p *slowProxy, camp string, cuts []string) {
+	t.Helper()
+	for run := 1; run <= 2; run++ {
+		p.armCut(cuts...)
+		if out, errOut, code := runCLI(t, "bounces", camp); code != exitSomeFailed {
+			t.Fatalf("run %d: exit %d, want %d\n%s%s", run, code, exitSomeFailed, out, errOut)
+		}
 	}
 }
