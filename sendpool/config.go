@@ -51,12 +51,16 @@ type Config struct {
 	// mail went out.
 	SMTPUTF8Rows []int
 	// Refetch, when set, gives back the data of message m, which the pool
-	// let go while m waited for a retry (see retryKeepBytes): otherwise
+	// let go while m waited for a retry (see RetryKeep): otherwise
 	// messages with a large attachment that a server defers (greylisting)
 	// stay in memory, each whole, until their retries. It must return the
 	// bytes m had. It is called from the pool's goroutines, several at
 	// once, and must return when ctx ends.
 	Refetch func(ctx context.Context, m *render.Message) ([]byte, error)
+	// RetryKeep bounds the bytes that messages waiting for a retry keep
+	// in memory when Refetch is set; past it a waiting message lets its
+	// data go. 0 means 16 MB (retryKeepBytes); tests make it small.
+	RetryKeep int64
 	// Clock drives the limiter and the backoff; nil means the system clock.
 	Clock Clock
 	// Notify, when set, receives notices worth showing the user (throttling,
@@ -90,11 +94,15 @@ func (cfg Config) withDefaults() (Config, error) {
 	if cfg.Concurrency < 0 || cfg.PerConnection < 0 || cfg.Retries < 0 || cfg.Burst < 0 || cfg.RetryBackoff < 0 || cfg.MaxThrottled < 0 {
 		return cfg, errors.New("sendpool: concurrency, per_connection, retries, burst, retry_backoff must not be negative")
 	}
+	if cfg.RetryKeep < 0 {
+		return cfg, errors.New("sendpool: Config.RetryKeep must not be negative")
+	}
 	cfg.Concurrency = orDefault(cfg.Concurrency, 4)
 	cfg.PerConnection = orDefault(cfg.PerConnection, 100)
 	cfg.Burst = orDefault(cfg.Burst, 1)
 	cfg.RetryBackoff = orDefault(cfg.RetryBackoff, 30*time.Second)
 	cfg.MaxThrottled = orDefault(cfg.MaxThrottled, 10)
+	cfg.RetryKeep = orDefault(cfg.RetryKeep, retryKeepBytes)
 	if cfg.Clock == nil {
 		cfg.Clock = SystemClock{}
 	}
@@ -104,7 +112,7 @@ func (cfg Config) withDefaults() (Config, error) {
 	return cfg, nil
 }
 
-func orDefault[T int | time.Duration](v, d T) T {
+func orDefault[T int | int64 | time.Duration](v, d T) T {
 	if v == 0 {
 		return d
 	}

@@ -1967,6 +1967,54 @@ func TestPoolRetryWaitWithoutData(t *testing.T) {
 	})
 }
 
+// TestPoolRetryKeep: Config.RetryKeep bounds what messages waiting for a
+// retry keep: with room for two of five small deferred messages, the other
+// three wait without their data and go out with what Refetch gives back.
+func TestPoolRetryKeep(t *testing.T) {
+	const n, size = 5, 10 << 10
+	data := func(row int) []byte {
+		m := pooltest.Message(row, fmt.Sprintf("user%d@example.org", row))
+		return append(m.Data, bytes.Repeat([]byte(fmt.Sprintf("row %d\r\n", row)), size/8)...)
+	}
+	tr := pooltest.Transports[1]
+	srv := tr.Server(t, smtptest.Greylist())
+	cfg := tr.Config(srv)
+	clock := pooltest.NewFakeClock(time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC))
+	var fetched atomic.Int32
+	cfg.Concurrency, cfg.Retries, cfg.RetryBackoff, cfg.Clock = 1, 3, time.Minute, clock
+	cfg.RetryKeep = int64(2*len(data(n+1)) + 1)
+	cfg.Refetch = func(_ context.Context, m *render.Message) ([]byte, error) {
+		fetched.Add(1)
+		return data(m.Row), nil
+	}
+	p, err := sendpool.New(cfg.PoolConfig(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs := make([]*render.Message, n)
+	for i := range msgs {
+		msgs[i] = pooltest.Message(i+2, fmt.Sprintf("user%d@example.org", i+2))
+		msgs[i].Data = data(i + 2)
+	}
+	done := make(chan error, 1)
+	go func() { done <- p.Run(t.Context(), sendpool.SliceSource(msgs), pooltest.NewResults(t).Add) }()
+	clock.WaitPending(func() int { return n }) // every message deferred
+	clock.Advance(time.Hour)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if got := fetched.Load(); got != n-2 {
+		t.Errorf("Refetch called %d times, want %d", got, n-2)
+	}
+	for _, m := range srv.Messages() {
+		row := 0
+		fmt.Sscanf(m.To[0], "user%d@", &row)
+		if want := data(row); !bytes.Equal(m.Data, want) || srv.Received(m.To[0]) != 1 {
+			t.Errorf("row %d: the server got %d bytes %d times, not the message's %d once", row, len(m.Data), srv.Received(m.To[0]), len(want))
+		}
+	}
+}
+
 // TestPoolLetsGoOfSent: a message's data is not kept once its result is
 // in, also by a worker idle while it waits for the rate limiter's next
 // token (with a large attachment each kept message would be megabytes

@@ -37,7 +37,7 @@ type poolRun struct {
 	slots chan struct{}
 	bytes *semaphore.Weighted
 	// waiting is the data held by messages waiting for a retry (see
-	// retryKeepBytes).
+	// Config.RetryKeep).
 	waiting  atomic.Int64
 	finals   chan finalResult // to the finishers
 	recorded chan Result      // from the finishers to the callbacks
@@ -335,11 +335,12 @@ func (r *poolRun) sourceFailed(err error) {
 	r.setStop(nil, "run stopped: the message source failed")
 }
 
-// retryKeepBytes bounds the data that messages waiting for a retry keep in
-// memory when the run can refetch it (Config.Refetch): a newsletter's
-// deferred messages keep theirs, while a few with a large attachment fill
-// it and the rest wait without their data. Without Refetch waiting messages
-// are bounded by maxUnfinished only.
+// retryKeepBytes is the default of Config.RetryKeep, which bounds the
+// data that messages waiting for a retry keep in memory when the run can
+// refetch it (Config.Refetch): a newsletter's deferred messages keep
+// theirs, while a few with a large attachment fill it and the rest wait
+// without their data. Without Refetch waiting messages are bounded by
+// maxUnfinished only.
 const retryKeepBytes = 16 << 20
 
 // schedule hands j back to the workers after d, and when j was tried and
@@ -396,7 +397,7 @@ func (r *poolRun) schedule(j *poolJob, d time.Duration) {
 
 // park lets go of the data of j, about to wait for a retry, when the run
 // can refetch it and keeping it would take the data of the waiting
-// messages past retryKeepBytes. It returns the bytes kept, counted in
+// messages past Config.RetryKeep. It returns the bytes kept, counted in
 // r.waiting until unpark. j.msg stays the same pointer (the journal's
 // Recorder knows a message's tries by it).
 func (r *poolRun) park(j *poolJob) (kept int64) {
@@ -404,7 +405,7 @@ func (r *poolRun) park(j *poolJob) (kept int64) {
 		return 0
 	}
 	n := int64(j.size)
-	if r.waiting.Add(n) <= retryKeepBytes {
+	if r.waiting.Add(n) <= r.p.cfg.RetryKeep {
 		return n
 	}
 	r.waiting.Add(-n)

@@ -63,6 +63,10 @@ type sendOptions struct {
 	// run's rate, and partTime how long it may last from its rendering;
 	// 0 means partSpan and partTime (tests make them short).
 	partSpan, partTime time.Duration
+	// retryKeep is the pool's sendpool.Config.RetryKeep: 0 means its
+	// default (tests make it small, to have a small message let its data
+	// go while it waits for a retry).
+	retryKeep int64
 	// turns carries the send.domains limits' turns from one part of a
 	// run to the next (sendParts).
 	turns *sendpool.DomainTurns

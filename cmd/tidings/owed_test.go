@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/smtptest"
@@ -462,12 +464,33 @@ func TestOwedReportsAgree(t *testing.T) {
 func agreeingSend(t *testing.T, camp string, refusedNow bool, args ...string) (string, int, map[string]string) {
 	t.Helper()
 	out, errOut, code := runCLI(t, append([]string{"send", "--yes"}, append(args, camp)...)...)
+	return agreeing(t, camp, refusedNow, out+errOut, code)
+}
+
+// agreeingKeeping is agreeingSend of `send --yes camp` whose pool keeps
+// at most keep bytes of the messages waiting for a retry
+// (sendOptions.retryKeep).
+func agreeingKeeping(t *testing.T, camp string, keep int64) (string, int, map[string]string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: &errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	err := runSend(context.Background(), sendOptions{yes: true, retryKeep: keep}, g, camp)
+	if err != nil {
+		errOut.WriteString("tidings: " + err.Error() + "\n")
+	}
+	return agreeing(t, camp, false, out.String()+errOut.String(), exitCode(err))
+}
+
+// agreeing checks that report agrees with the send that printed out and
+// exited with code (see agreeingSend) and returns them with row 2's line.
+func agreeing(t *testing.T, camp string, refusedNow bool, out string, code int) (string, int, map[string]string) {
+	t.Helper()
 	line := rowByKey(t, camp, "ann@example.com")
 	sameReport(t, camp)
 	if _, _, rcode := runCLI(t, "report", camp); rcode != code && !refusedNow {
-		t.Errorf("send exited %d, report %d\n%s%s", code, rcode, out, errOut)
+		t.Errorf("send exited %d, report %d\n%s", code, rcode, out)
 	}
-	return out + errOut, code, line
+	return out, code, line
 }
 
 // TestOwedPaths: more ways a message its To got can owe its Cc's, each
@@ -642,12 +665,14 @@ func TestOwedMessageGone(t *testing.T) {
 }
 
 // TestOwedLargeMessageRetried: a large message (over what waiting retries
-// keep in memory) that an earlier run delivered to its To, sent again to
-// its Cc after the campaign was edited, deferred once more: its data is
-// let go while it waits and read back by its digest from the generation
-// that has it, so the Cc gets the bytes the To got.
+// keep in memory: sendpool.Config.RetryKeep, made small here) that an
+// earlier run delivered to its To, sent again to its Cc after the campaign
+// was edited, deferred once more: its data is let go while it waits and
+// read back by its digest from the generation that has it, so the Cc gets
+// the bytes the To got.
 func TestOwedLargeMessageRetried(t *testing.T) {
 	t.Parallel()
+	const keep = 16 << 10 // a message of the 64 KB attachment is past it
 	var defers atomic.Int32
 	defers.Store(3)
 	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
@@ -657,19 +682,36 @@ func TestOwedLargeMessageRetried(t *testing.T) {
 		return nil
 	}))
 	camp := sendCampaign(t, srv, 0, "cc: '{{.cc}}'\nattachments: [big.bin]\nsend: {concurrency: 1, retries: 2, retry_backoff: 1ms}\n")
-	big := make([]byte, 13<<20)
+	big := make([]byte, 64<<10)
 	rand.NewChaCha8([32]byte{5}).Read(big)
 	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name,cc\nann@example.com,Ann,boss@example.com\n", "big.bin": string(big)})
-	if out, code, _ := agreeingSend(t, camp, false); code != exitSomeFailed || srv.Received("ann@example.com") != 1 {
+	keepsAtMost(t, camp, keep) // else the message keeps its data: nothing to read back
+	if out, code, _ := agreeingKeeping(t, camp, keep); code != exitSomeFailed || srv.Received("ann@example.com") != 1 {
 		t.Fatalf("first run: code %d\n%s", code, out)
 	}
 	defers.Store(1)
 	writeFiles(t, filepath.Dir(camp), map[string]string{"body.txt": "Changed since, {{.name}}\n"})
-	if out, code, _ := agreeingSend(t, camp, false); code != exitOK {
+	if out, code, _ := agreeingKeeping(t, camp, keep); code != exitOK {
 		t.Fatalf("second run: code %d\n%s", code, out)
 	}
 	if !bytes.Equal(serverCopy(t, srv, "ann@example.com"), serverCopy(t, srv, "boss@example.com")) {
 		t.Errorf("the Cc got other bytes than the To")
+	}
+}
+
+// keepsAtMost fails t unless send's pool for camp with
+// sendOptions.retryKeep keep has the pool keep at most keep bytes of the
+// messages waiting for a retry.
+func keepsAtMost(t *testing.T, camp string, keep int64) {
+	t.Helper()
+	c, err := campaign.Load(camp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := &globalOptions{stdout: io.Discard, stderr: io.Discard, stdin: strings.NewReader(""), abort: context.Background()}
+	cfg, err := poolConfig(t.Context(), c, sendOptions{retryKeep: keep}, g)
+	if err != nil || cfg.RetryKeep != keep {
+		t.Fatalf("the pool keeps %d bytes of waiting messages (%v), want %d", cfg.RetryKeep, err, keep)
 	}
 }
 

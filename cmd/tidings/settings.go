@@ -27,6 +27,7 @@ func poolConfig(ctx context.Context, c *campaign.Campaign, opts sendOptions, g *
 	}
 	cfg := sendpool.ConfigFrom(c)
 	cfg.Dialer = dialer
+	cfg.RetryKeep = opts.retryKeep
 	if opts.rate != "" {
 		r, err := campaign.ParseRate(opts.rate)
 		if err != nil {

@@ -20,6 +20,7 @@ import (
 // filter left; and ↓ moves the keyboard's focus with the selection, so
 // Enter opens the row it reached.
 func TestGalleryScreenReader(t *testing.T) {
+	t.Parallel()
 	dir, _ := galleryFixture(t, "http://127.0.0.1:9") // no image is loaded: none is asked for
 	ctx, problems := galleryNewBrowser(t, 60*time.Second)
 	galleryDo(ctx, t, "load index.html",
@@ -74,6 +75,7 @@ func TestGalleryScreenReader(t *testing.T) {
 // pane took its width: 4,578 pixels for 400 letters), and every width
 // button shows beside the remote images' toggle.
 func TestGalleryNarrow(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "preview")
 	w, err := NewWriter(dir)
 	if err != nil {
@@ -119,6 +121,7 @@ func TestGalleryNarrow(t *testing.T) {
 // the ARIA tabs pattern a screen reader expects: each controls its panel
 // (a tabpanel), the list is one Tab stop, and → moves to the next tab.
 func TestGalleryTabs(t *testing.T) {
+	t.Parallel()
 	dir, _ := galleryFixture(t, "http://127.0.0.1:9")
 	ctx, problems := galleryNewBrowser(t, 60*time.Second)
 	galleryDo(ctx, t, "load index.html",
@@ -147,6 +150,7 @@ func TestGalleryTabs(t *testing.T) {
 // the panel: they do not move the list's selection to another message
 // under the text being read.
 func TestGalleryPanelArrows(t *testing.T) {
+	t.Parallel()
 	dir, _ := galleryFixture(t, "http://127.0.0.1:9")
 	ctx, problems := galleryNewBrowser(t, 60*time.Second)
 	galleryDo(ctx, t, "load index.html",
@@ -173,6 +177,7 @@ func TestGalleryPanelArrows(t *testing.T) {
 // placeholder, gone once one types, was all), which names it, on a wide
 // screen and a phone.
 func TestGallerySearchLabel(t *testing.T) {
+	t.Parallel()
 	dir, _ := galleryFixture(t, "http://127.0.0.1:9") // no image is loaded: none is asked for
 	ctx, problems := galleryNewBrowser(t, 60*time.Second)
 	galleryDo(ctx, t, "load index.html",

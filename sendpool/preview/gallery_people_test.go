@@ -48,6 +48,7 @@ func galleryAnnPage(t *testing.T) (str func(what, js string) string, problems fu
 // name and then the address ("Lee, Ann" <ann@example.org> was shown so,
 // quotes and brackets); the header as written is still in the Raw view.
 func TestGalleryListNames(t *testing.T) {
+	t.Parallel()
 	str, problems := galleryAnnPage(t)
 	if got := str("list", `document.querySelector('#rows .row-to').textContent`); got != "Lee, Ann ann@example.org" {
 		t.Errorf("the list names the recipient %q, want \"Lee, Ann ann@example.org\"", got)
@@ -72,6 +73,7 @@ func TestGalleryListNames(t *testing.T) {
 // the viewer's time zone, which it names (here America/St_Johns,
 // UTC-03:30), in a <time> whose datetime is the same instant.
 func TestGalleryLocalTime(t *testing.T) {
+	t.Parallel()
 	str, problems := galleryAnnPage(t)
 	date := str("date", `(function () {
 		var dt = Array.from(document.querySelectorAll('#m-headers dt')).filter(function (e) { return e.textContent === 'Date'; })[0];
@@ -96,6 +98,7 @@ func TestGalleryLocalTime(t *testing.T) {
 // with its mark, and a Persian one with its non-joiner, are listed as
 // they are.
 func TestGalleryUnseenShown(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "preview")
 	w, err := NewWriter(dir)
 	if err != nil {

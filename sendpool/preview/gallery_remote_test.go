@@ -19,6 +19,7 @@ import (
 // shows it: the frame holds no link element, and the host saw no
 // connection by the time the frames were drawn.
 func TestGalleryPreconnect(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -349,6 +349,7 @@ func galleryOpenRow(ctx context.Context, t *testing.T, row int, ok bool) {
 // message's HTML (with its inline image, its remote images blocked until
 // asked for), text and headers, and hostile values that must stay text.
 func TestGalleryBrowser(t *testing.T) {
+	t.Parallel()
 	// A loopback server stands in for a remote image host: the page must not
 	// ask it for anything until remote images are switched on.
 	requests := make(chan string, 16)
@@ -666,6 +667,7 @@ func galleryDirSize(t testing.TB, dir string) (files int, bytes int64) {
 // so that search covers it. Times are logged, not asserted. Skipped with
 // -short.
 func TestGalleryScale(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("100,000-row gallery in a browser: skipped with -short")
 	}
@@ -713,6 +715,7 @@ func TestGalleryScale(t *testing.T) {
 // TestGalleryDataEscaping checks that values which would end a script or a
 // JavaScript string reach the data files only escaped.
 func TestGalleryDataEscaping(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	evil := "</script><script>window.__pwned=1</script>\u2028\u2029<!--"
 	rows := []Row{{Recipient: report.Recipient{Row: 2, Key: evil, To: evil}, Subject: evil, Status: "ok", File: "000002-x.eml"},
@@ -738,6 +741,7 @@ func TestGalleryDataEscaping(t *testing.T) {
 
 // TestGalleryParseMessage checks the parsed form of a full message.
 func TestGalleryParseMessage(t *testing.T) {
+	t.Parallel()
 	logo := galleryPNG(t, 4, 4, color.Black)
 	m := galleryTestMail{
 		row: 2, key: "a@example.com", fromName: "Ünïcode Sender", fromAddr: "s@example.com",

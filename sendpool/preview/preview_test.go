@@ -20,6 +20,7 @@ import (
 // its status and why, keeps its To and Subject, and gets neither an .eml
 // nor a message script; the gallery counts it as skipped, not as ok.
 func TestPreviewSkippedRows(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "preview")
 	w, err := NewWriter(dir)
 	if err != nil {
@@ -89,6 +90,7 @@ func TestPreviewSkippedRows(t *testing.T) {
 // does not leave the first one's messages behind (a row since skipped or
 // removed from the sheet); files it did not write stay.
 func TestPreviewClearsEarlierMessages(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "preview")
 	mail := func(row int, key string) galleryTestMail {
 		return galleryTestMail{row: row, key: key, fromAddr: "news@acme.example", toName: "Reader", toAddr: key,
@@ -143,6 +145,7 @@ func TestPreviewClearsEarlierMessages(t *testing.T) {
 // and no sign of an earlier preview, is refused before anything in it is
 // removed; the files stay as they were.
 func TestPreviewRefusesForeignFiles(t *testing.T) {
+	t.Parallel()
 	for _, name := range []string{"index.html", "report.csv", "000009-zz@example.com.eml", "gallery/gallery.js"} {
 		dir := t.TempDir()
 		mine := filepath.Join(dir, name)
@@ -236,6 +239,7 @@ func TestPreviewRowsInAnyOrder(t *testing.T) {
 // marker listed no files) has its messages replaced as that tidings would
 // have, once; the marker lists files from then on.
 func TestPreviewFolderOfAnOlderTidings(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writes := map[string]string{MarkerFile: "tidings preview\n", "000002-old@example.com.eml": "old", "notes.txt": "mine"}
 	for name, data := range writes {

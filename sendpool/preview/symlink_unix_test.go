@@ -25,6 +25,7 @@ func victimFile(t *testing.T) string {
 // TestPreviewRefusesLinks: a marker file that is a link is refused by
 // name (Claim, NewWriter), its target left as it was.
 func TestPreviewRefusesLinks(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name  string
 		write func(dir string) error
@@ -50,6 +51,7 @@ func TestPreviewRefusesLinks(t *testing.T) {
 // TestPreviewMessageRefusesLink: a message file made a link while the
 // preview runs (after NewWriter cleared the folder) is refused by name.
 func TestPreviewMessageRefusesLink(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	w, err := NewWriter(dir)
 	if err != nil {
@@ -75,6 +77,7 @@ func TestPreviewMessageRefusesLink(t *testing.T) {
 // target is missing (or a file) is refused naming the link and where it
 // leads, not with mkdir's "file exists"; nothing is made at the target.
 func TestPreviewFolderLinkMissing(t *testing.T) {
+	t.Parallel()
 	base := t.TempDir()
 	victim := victimFile(t)
 	for target, want := range map[string]string{

@@ -13,6 +13,7 @@ import (
 // folder is one render.PreviewWrote knows (row data attaches none of
 // them), and the folder's other files are not.
 func TestPreviewWroteKnowsEveryFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	for _, name := range []string{"c.yaml", "people.csv", "brochure.pdf"} {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte("mine"), 0o600); err != nil {

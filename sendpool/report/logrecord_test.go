@@ -22,6 +22,7 @@ func fullRow(row int, detail string) Row {
 // TestLogRecordRoundTrip: a record decodes to the Row it was made of,
 // whatever the fields hold, and every field of Row is in the record.
 func TestLogRecordRoundTrip(t *testing.T) {
+	t.Parallel()
 	want := fullRow(1<<40, "line one\nline two "+strings.Repeat("é", 300))
 	v := reflect.ValueOf(want)
 	for i := range v.NumField() {
@@ -49,6 +50,7 @@ func TestLogRecordRoundTrip(t *testing.T) {
 // small and those larger than the window; an offset past the end or a
 // record cut short is an error.
 func TestLogWindow(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "log")
 	var data []byte
 	var offs []int64

@@ -14,6 +14,7 @@ import (
 // A record larger than the window read with a cold window (nothing of it
 // in the window yet).
 func TestLogWindowColdHugeRecord(t *testing.T) {
+	t.Parallel()
 	for _, size := range []int{logWindowSize - logWindowBack - 200, logWindowSize - logWindowBack + 200, 3 * logWindowSize} {
 		path := filepath.Join(t.TempDir(), "log")
 		r := fullRow(2, strings.Repeat("d", size))
@@ -31,6 +32,7 @@ func TestLogWindowColdHugeRecord(t *testing.T) {
 
 // A big record whose length prefix straddles the window's end.
 func TestLogWindowStraddledPrefix(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "log")
 	var data []byte
 	small := fullRow(2, "ok")
@@ -66,6 +68,7 @@ func TestLogWindowStraddledPrefix(t *testing.T) {
 
 // Through the Reporter: a row's reply detail over ~240 KB.
 func TestReporterLongDetail(t *testing.T) {
+	t.Parallel()
 	rep, err := NewReporter(t.TempDir(), ReporterOptions{Every: 1 << 30, Interval: 1 << 62})
 	if err != nil {
 		t.Fatal(err)
@@ -82,6 +85,7 @@ func TestReporterLongDetail(t *testing.T) {
 
 // Many rows across chunk boundaries, sparse, out of order, rewritten.
 func TestRowIndexChunks(t *testing.T) {
+	t.Parallel()
 	rep, err := NewReporter(t.TempDir(), ReporterOptions{Every: 1 << 30, Interval: 1 << 62})
 	if err != nil {
 		t.Fatal(err)
@@ -121,6 +125,7 @@ func TestRowIndexChunks(t *testing.T) {
 
 // A huge record cut short (a log shorter than it says) is an error, not a hang.
 func TestLogWindowHugeCutShort(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "log")
 	small := fullRow(2, "ok")
 	data := appendLogRecord(nil, &small)

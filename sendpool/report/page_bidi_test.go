@@ -65,6 +65,7 @@ const keyOfJS = `function keyOf(td) {
 // show does not find); Hebrew with its mark, and Persian with its
 // non-joiner, show as they are.
 func TestPageUnseenShown(t *testing.T) {
+	t.Parallel()
 	const (
 		rlo     = "ann\u202egro.elpmaxe@evil.example"
 		zw      = "1042\u200b"
@@ -125,6 +126,7 @@ func TestPageUnseenShown(t *testing.T) {
 // words in right-to-left letters, the campaign's path and a key, stay in
 // the order the shell reads them (the key was drawn left of the path).
 func TestPageBidiCommand(t *testing.T) {
+	t.Parallel()
 	const (
 		path  = "نشرة"
 		rlo   = "ann\u202egro.elpmaxe@evil.example"
@@ -188,6 +190,7 @@ func TestPageBidiCommand(t *testing.T) {
 // ShellWord, hidden, and a letter to a newer browser: such a word differs,
 // each read by a shell as the key.)
 func TestPageShellWordAgrees(t *testing.T) {
+	t.Parallel()
 	const path = "نشرة الأخبار/c.yaml"
 	keys := []string{
 		"ann@example.org", "Lee, Ann", "o'hara@example.org", "back\\slash\u200b", "ann\u202egro.elpmaxe@evil.example",

@@ -211,6 +211,7 @@ func (p pageTab) search(what, q string) {
 // the counts, the timeline and domain charts drawn, the reply table, the
 // search, a row's command, and hostile values shown as text.
 func TestPageBrowser(t *testing.T) {
+	t.Parallel()
 	dir, rows := pageCampaign(t)
 	counts := map[sendpool.Status]int{}
 	for _, r := range rows {
@@ -365,6 +366,7 @@ func pageCheckTable(p pageTab) {
 // the README (report.png; set TIDINGS_SCREENSHOT_DIR to keep it). Skipped
 // with -short.
 func TestPageScreenshot(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("20,000-recipient page in a browser: skipped with -short")
 	}
@@ -397,6 +399,7 @@ func TestPageScreenshot(t *testing.T) {
 // the Domains table and the exit codes do, and says how many came back;
 // each domain's Sent, Not sent and Skipped add up to its recipients.
 func TestPageSentCountsBounced(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	var rows []report.Row
 	for i, st := range []sendpool.Status{sendpool.StatusSent, sendpool.StatusSent, sendpool.StatusSent, sendpool.StatusBounced, sendpool.StatusSoftBounce,
@@ -435,6 +438,7 @@ func TestPageSentCountsBounced(t *testing.T) {
 // showed 41.7/s, the 24 ms from the run's start to its one try; a run of
 // two shows one.
 func TestPageRateOfOne(t *testing.T) {
+	t.Parallel()
 	b := chromium.Start(t, 60*time.Second, 1200, 900)
 	t0 := time.Date(2026, 12, 5, 10, 0, 0, 0, time.UTC)
 	for n, want := range map[int]string{1: "–", 2: "/s"} {
@@ -499,6 +503,7 @@ func writeJournalRun(t *testing.T, dir string, run journal.Run, recs ...any) {
 // try a bucket, and the timeline's scale then reads 0 and 1 only; the
 // middle line, half a try, was labelled a second "1" (0.5 rounded).
 func TestPageTimelineAxis(t *testing.T) {
+	t.Parallel()
 	stateDir := filepath.Join(t.TempDir(), ".tidings", "news")
 	rep, err := report.NewReporter(stateDir, report.ReporterOptions{})
 	if err != nil {
@@ -534,6 +539,7 @@ func TestPageTimelineAxis(t *testing.T) {
 // end) do not run into one another. The first round time, 12:07:00, 13
 // buckets and 72 px in, was written over the start's 12:06:47.
 func TestPageTimelineLabels(t *testing.T) {
+	t.Parallel()
 	stateDir := filepath.Join(t.TempDir(), ".tidings", "news")
 	if err := os.MkdirAll(stateDir, 0o700); err != nil {
 		t.Fatal(err)

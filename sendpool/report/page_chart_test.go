@@ -23,6 +23,7 @@ import (
 // wide screen and a phone, with its whole name as the tooltip; it ran off
 // the chart's left edge.
 func TestPageDomainLabels(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("verylong", 7) + "labelxx" + ".example.com" // 63 + 12
 	var rows []report.Row
 	for i, d := range []string{long, long, long, "example.org", "example.net"} {
@@ -59,6 +60,7 @@ func TestPageDomainLabels(t *testing.T) {
 // bar too, with its band's tooltip naming it: in proportion to its time
 // it was a fraction of a pixel.
 func TestPageShortRunVisible(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	t0 := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
 	var rows []report.Row
@@ -114,6 +116,7 @@ func TestPageShortRunVisible(t *testing.T) {
 // "0 s"), one of 1.3 s "1.3 s", and the runs' total row their 1.7 s, the
 // summary's sending time, with the sums of their counts.
 func TestPageRounding(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	t0 := time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC)
 	var rows []report.Row
@@ -163,6 +166,7 @@ func TestPageRounding(t *testing.T) {
 // tenth, "<0.1%", counting as none) and are those the part without script
 // writes, status by status.
 func TestPageSharesAgree(t *testing.T) {
+	t.Parallel()
 	p := keyboardPage(t, 300)
 	got := p.str("shares", `(function () {
 		var static = {}, sum = 0, out = [];

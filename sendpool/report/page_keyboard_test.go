@@ -59,6 +59,7 @@ func jsString(s string) string { return "'" + s + "'" }
 // its row, the filters the Domains and Replies tables set, each with a
 // focus ring they can see.
 func TestPageKeyboard(t *testing.T) {
+	t.Parallel()
 	p := keyboardPage(t, 300)
 
 	// The first stop is a status button of the summary: its focus shows.
@@ -124,6 +125,7 @@ func TestPageKeyboard(t *testing.T) {
 // many recipients a search or a filter left; the table changing says
 // nothing to one.
 func TestPageSearchAnnounced(t *testing.T) {
+	t.Parallel()
 	p := keyboardPage(t, 300)
 	if got := p.str("live region", `(function () { var e = document.getElementById('rows-status'); return e ? e.getAttribute('role') : 'none'; })()`); got != "status" {
 		t.Fatalf("the recipients have no status live region (%s)", got)
@@ -146,6 +148,7 @@ func TestPageSearchAnnounced(t *testing.T) {
 // TestPageSearchLabel: the recipients' search box has a label one sees
 // (the placeholder, gone once one types, was all), which names it.
 func TestPageSearchLabel(t *testing.T) {
+	t.Parallel()
 	for _, width := range []int{1280, 390} {
 		p := keyboardPage(t, 20)
 		p.b.Do(t, "width", chromedp.EmulateViewport(int64(width), 900))

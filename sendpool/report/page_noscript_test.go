@@ -90,6 +90,7 @@ func wantStatic(rows []report.Row, max int) (counts map[string]string, listed []
 // row as the report has them (the hostile reply as text), and points to
 // report.csv and report.json.
 func TestPageNoScript(t *testing.T) {
+	t.Parallel()
 	dir, rows := pageCampaign(t)
 	p := noScriptTab(t, dir)
 	counts, listed, attention := wantStatic(rows, 100)
@@ -128,6 +129,7 @@ func TestPageNoScript(t *testing.T) {
 // the page without JavaScript lists the first 100 in row order, deferred
 // and unknown ones too, and says how many more report.csv has.
 func TestPageNoScriptMore(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	statuses := []sendpool.Status{sendpool.StatusSent, sendpool.StatusFailed, sendpool.StatusDeferred, sendpool.StatusUnknown, sendpool.StatusSuppressed}
 	var rows []report.Row
@@ -173,6 +175,7 @@ func TestPageNoScriptMore(t *testing.T) {
 // a right-to-left override turns nothing of the title around (an
 // isolate).
 func TestPageTitleWithoutScript(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	rows, err := pagetest.Campaign(dir, 50, time.Date(2026, 11, 25, 9, 12, 0, 0, time.UTC))
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 // (the runs' "Stopped because", the recipients' replies and times), and
 // the status colours print.
 func TestPagePrint(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	rows, err := pagetest.Campaign(dir, 300, time.Date(2026, 11, 25, 9, 12, 0, 0, time.UTC))
 	if err != nil {

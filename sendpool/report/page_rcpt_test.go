@@ -18,6 +18,7 @@ import (
 // out (it journaled a try to be retried only once the body was due), the
 // pipelined one counted it when it had recorded the attempt ahead.
 func TestPageTimelineRcptRefusal(t *testing.T) {
+	t.Parallel()
 	pooltest.Each(t, func(t *testing.T, tr pooltest.Transport) {
 		var mu sync.Mutex
 		tries := map[string]int{}

@@ -90,6 +90,7 @@ func pageRows(n int) []report.Row {
 // preview when it exists, and a shorter rewrite removes the chunks it no
 // longer needs.
 func TestWritePageFiles(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "state")
 	previewDir := filepath.Join(dir, "preview")
 	if err := os.MkdirAll(previewDir, 0o700); err != nil {
@@ -179,6 +180,7 @@ func TestWritePageFiles(t *testing.T) {
 // JavaScript string reach the files only escaped, and the part without
 // JavaScript shows them as text (pageCheckStaticEscaped).
 func TestPageEscaping(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	evil := "</script><script>window.__pwned=1</script>\u2028\u2029<!--<img src=x onerror=alert(1)>"
 	rows := []report.Row{
@@ -247,6 +249,7 @@ func pageJournal(t testing.TB, dir string, run journal.Run, results ...journal.R
 // long replies that escape to six bytes a character, hundreds of runs with
 // many settings, throttling every minute, hundreds of per-domain limits.
 func TestPageSizeBound(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	long := strings.Repeat("<\u2028", 160) // longer than any cap (300 runes)
 	// More kinds of reply and more domains than the page lists.
@@ -320,6 +323,7 @@ func TestPageSizeBound(t *testing.T) {
 // no report.html, which would show the new chunks as its own; one cut
 // before it replaced any leaves the earlier page as it was.
 func TestWritePageCutShort(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "state")
 	rows := pageRows(2500)
 	in := report.PageInput{Campaign: "n", CampaignPath: "n.yaml", Rows: report.RowsOf(rows), JournalDir: dir}
@@ -366,6 +370,7 @@ func TestWritePageCutShort(t *testing.T) {
 // removed (here a folder with a file in it) stays, unused, and the page
 // is written all the same.
 func TestWritePageStaleChunkStays(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "state")
 	stale := filepath.Join(dir, report.PageDataDir, "rows-0009.js")
 	if err := os.MkdirAll(stale, 0o700); err != nil {

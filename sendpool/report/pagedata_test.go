@@ -56,6 +56,7 @@ func pageJournalRun(t testing.TB, dir string, run journal.Run, recs ...any) {
 }
 
 func TestDurationHist(t *testing.T) {
+	t.Parallel()
 	var h durationHist
 	if h.quantile(0.5) != -1 {
 		t.Error("empty histogram has a median")
@@ -97,6 +98,7 @@ func TestDurationHist(t *testing.T) {
 }
 
 func TestDomainOf(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ key, to, want string }{
 		{"Ann@Example.ORG", "Ann <ann@example.org>", "example.org"},
 		{"ann", "Ann Lee <ann@mail.example.com>", "mail.example.com"},
@@ -169,6 +171,7 @@ func pageFixture(t *testing.T) ([]Row, string) {
 }
 
 func TestPageData(t *testing.T) {
+	t.Parallel()
 	rows, dir := pageFixture(t)
 	in := PageInput{Campaign: "news", CampaignPath: "news.yaml", Rows: RowsOf(rows), JournalDir: dir, Now: pt0.Add(2 * time.Hour)}
 	d, err := buildPage(context.Background(), in)
@@ -288,6 +291,7 @@ func sum(v []int32) int {
 // long ones coarser, never more than pageBuckets buckets; a run longer than
 // runBuckets seconds coarsens while it is read.
 func TestPageTimelineWidth(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		spans []time.Duration
 		width int64
@@ -333,6 +337,7 @@ func TestPageTimelineWidth(t *testing.T) {
 // TestPageFromRows: without a journal the timeline shows the rows' final
 // outcomes.
 func TestPageFromRows(t *testing.T) {
+	t.Parallel()
 	rows, _ := pageFixture(t)
 	d, err := buildPage(context.Background(), PageInput{Rows: RowsOf(rows), JournalDir: t.TempDir()})
 	if err != nil {
@@ -350,6 +355,7 @@ func TestPageFromRows(t *testing.T) {
 // and made of characters JSON writes in six bytes, fits the budget once
 // trimmed.
 func TestFitPageWorst(t *testing.T) {
+	t.Parallel()
 	evil := func(runes int) string { return strings.Repeat("<", runes) }
 	d := &pageData{Campaign: evil(pageExampleRunes), CampaignPath: evil(pageMaxPath), Total: 1 << 30,
 		Settings: Settings{Rate: evil(pageFlagRunes), Domains: map[string]string{}}}
@@ -420,6 +426,7 @@ func TestFitPageWorst(t *testing.T) {
 // send between them (a run of the journal's, no run of the page's) left
 // out of the count, its segments and marks alike.
 func TestPageRunNumbers(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	sent := func(row int, key string, at time.Duration) []any {
 		return []any{journal.Attempt{Row: row, Key: key, Try: 1, Time: pt0.Add(at)},
@@ -442,6 +449,7 @@ func TestPageRunNumbers(t *testing.T) {
 // TestPageFromRowsBounced: on a page made from the rows alone (no
 // journal), a row that bounced after its delivery is no deferral.
 func TestPageFromRowsBounced(t *testing.T) {
+	t.Parallel()
 	rows := []Row{{Recipient: Recipient{Row: 2, Key: "a@example.org"}, Status: sendpool.StatusBounced,
 		StartedAt: pt0.Format(time.RFC3339), FinishedAt: pt0.Add(time.Second).Format(time.RFC3339), DurationMS: 1000}}
 	d, err := buildPage(context.Background(), PageInput{Campaign: "c", Rows: RowsOf(rows), Now: pt0.Add(time.Hour)})
@@ -467,6 +475,7 @@ func TestPageFromRowsBounced(t *testing.T) {
 // its last run's tries without a reply are in its hands, and the run
 // shows so.
 func TestPageLostTries(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	try := func(row int, key string, at time.Duration) journal.Attempt {
 		return journal.Attempt{Row: row, Key: key, Try: 1, Time: pt0.Add(at)}

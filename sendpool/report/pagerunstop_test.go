@@ -14,6 +14,7 @@ import (
 // "run interrupted: the next send sends it", which beside the run after
 // it, which sent them, tells of a send still to come.
 func TestPageRunStopInterrupted(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	pageJournalRun(t, dir, journal.Run{Started: pt0},
 		journal.Attempt{Row: 2, Key: "a@example.org", Try: 1, Time: pt0.Add(time.Second)},

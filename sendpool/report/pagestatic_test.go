@@ -133,6 +133,7 @@ func pageCheckStaticEscaped(t *testing.T, page []byte, evil string) {
 // report.html stays under a megabyte; the page says how many more there
 // are, and lists each text cut short.
 func TestPageStaticBudget(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	long := strings.Repeat("&", 1000)
 	rows := make([]report.Row, 300)

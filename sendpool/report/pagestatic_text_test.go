@@ -11,6 +11,7 @@ import (
 // TestStaticTexts: the numbers, shares, replies and times the part
 // without JavaScript writes.
 func TestStaticTexts(t *testing.T) {
+	t.Parallel()
 	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 2500: "2,500", 1000000: "1,000,000", -1234: "-1,234", -123: "-123"} {
 		if got := groupDigits(n); got != want {
 			t.Errorf("groupDigits(%d) = %q, want %q", n, got, want)

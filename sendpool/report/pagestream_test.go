@@ -63,6 +63,7 @@ func pageFiles(t *testing.T, dir string) map[string][]byte {
 // read back from its log, in row order) is the page of the same rows from
 // a slice in any order; Each fails once the Reporter is closed.
 func TestPageFromReporter(t *testing.T) {
+	t.Parallel()
 	rows := make([]report.Row, 0, 2600)
 	genRows(2500)(func(r report.Row) error { rows = append(rows, r); return nil })
 	rows = append(rows, report.Row{Status: sendpool.StatusInvalid, Detail: "a line without a row"})
@@ -107,6 +108,7 @@ func TestPageFromReporter(t *testing.T) {
 // TestPageRowSources: what WritePage makes of a source that breaks its
 // contract or fails, and of a cancelled context.
 func TestPageRowSources(t *testing.T) {
+	t.Parallel()
 	boom := errors.New("boom")
 	calls := 0
 	for _, tc := range []struct {
@@ -162,6 +164,7 @@ func TestPageRowSources(t *testing.T) {
 // one read of it takes, every row whose message is there links it, and
 // no other.
 func TestPagePreviewLinks(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	prev := filepath.Join(dir, "preview")
 	if err := os.MkdirAll(prev, 0o700); err != nil {
@@ -239,6 +242,7 @@ func TestWritePageMemoryFlat(t *testing.T) {
 // TestCampaignRows: pagetest.CampaignRows makes the rows Campaign returns,
 // in the same order, each pass, and the same journal.
 func TestCampaignRows(t *testing.T) {
+	t.Parallel()
 	start := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
 	d1, d2 := t.TempDir(), t.TempDir()
 	rows, err := pagetest.Campaign(d1, 3000, start)
@@ -270,6 +274,7 @@ func TestCampaignRows(t *testing.T) {
 // writes report.csv and report.json beside the page's first pass, and its
 // page takes no room on the disk before they are written.
 func TestWritePageNothingBeforeSecondPass(t *testing.T) {
+	t.Parallel()
 	for _, n := range []int{0, 10, 2500} {
 		dir := t.TempDir()
 		passes := 0

@@ -12,6 +12,7 @@ import (
 // the same ones as code points; a kind added to the table, or a
 // character to a kind, must reach the script too.
 func TestUnseenMatchesScript(t *testing.T) {
+	t.Parallel()
 	js, err := os.ReadFile("page/unseen.js")
 	if err != nil {
 		t.Fatal(err)

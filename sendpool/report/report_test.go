@@ -45,6 +45,7 @@ func spSampleResults() []sendpool.Result {
 }
 
 func TestReportFiles(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	var rows []report.Row
 	for _, r := range spSampleResults() {
@@ -114,6 +115,7 @@ func TestReportFiles(t *testing.T) {
 }
 
 func TestReportEmpty(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	if err := report.Write(dir, nil); err != nil {
 		t.Fatal(err)
@@ -129,6 +131,7 @@ func TestReportEmpty(t *testing.T) {
 }
 
 func TestReporterRewritesAsItGoes(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), ".tidings", "news")
 	clock := pooltest.NewFakeClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	rep, err := report.NewReporter(dir, report.ReporterOptions{Every: 2, Interval: time.Minute, Clock: clock})
@@ -169,6 +172,7 @@ func TestReporterRewritesAsItGoes(t *testing.T) {
 // a Reporter with a log of its own leaves the shared log's name alone and
 // removes its own on Close.
 func TestReporterLinesBeside(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	shared := filepath.Join(dir, ".report.log")
 	if err := os.WriteFile(shared, []byte("a running send's"), 0o600); err != nil {
@@ -217,6 +221,7 @@ func TestReporterLinesBeside(t *testing.T) {
 }
 
 func TestSummaryText(t *testing.T) {
+	t.Parallel()
 	var rows []report.Row
 	for _, r := range spSampleResults() {
 		rows = append(rows, report.FromResult(r))
@@ -275,6 +280,7 @@ func TestSummaryText(t *testing.T) {
 }
 
 func TestStatusText(t *testing.T) {
+	t.Parallel()
 	for _, s := range sendpool.Statuses() {
 		b, err := s.MarshalText()
 		if err != nil {
@@ -301,6 +307,7 @@ func TestStatusText(t *testing.T) {
 // TestReportDefusesFormulas: cells a spreadsheet would run as formulas get
 // a leading apostrophe in report.csv; report.json keeps the values.
 func TestReportDefusesFormulas(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	rows := []report.Row{
 		{Recipient: report.Recipient{Row: 2, Key: "=HYPERLINK(\"http://x\")", To: "+1 <a@example.com>"}, Status: sendpool.StatusFailed, Detail: "@SUM(1)"},
@@ -340,6 +347,7 @@ func BenchmarkReportWrite10k(b *testing.B) {
 // gocsv marshals the (defused) rows, report.json the same JSON value as
 // {"summary", "rows"} marshalled whole.
 func TestWriteMatchesWholeEncoders(t *testing.T) {
+	t.Parallel()
 	var rows []report.Row
 	for i, r := range spSampleResults() {
 		for j := range 40 {
@@ -388,6 +396,7 @@ func TestWriteMatchesWholeEncoders(t *testing.T) {
 // (16,384 rows each, outside the Go heap) come back in row order with
 // their latest line; once closed, adding is an error and nothing is read.
 func TestReporterAfterClose(t *testing.T) {
+	t.Parallel()
 	const n = 40_000
 	rep, err := report.NewReporter(t.TempDir(), report.ReporterOptions{OwnLog: true, Every: n * 2, Interval: time.Hour})
 	if err != nil {
@@ -435,6 +444,7 @@ func TestReporterAfterClose(t *testing.T) {
 // its report files and its page at once); lines added meanwhile wait for
 // them, and count in the next summary.
 func TestFlushBesideEach(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	rep, err := report.NewReporter(dir, report.ReporterOptions{OwnLog: true, Every: 1 << 20, Interval: time.Hour})
 	if err != nil {
@@ -489,6 +499,7 @@ func TestFlushBesideEach(t *testing.T) {
 // (twelve lines of "run interrupted: the next send sends it"), while a
 // row that failed for another reason is listed as before.
 func TestSummaryTextInterrupted(t *testing.T) {
+	t.Parallel()
 	rows := []report.Row{{Recipient: report.Recipient{Row: 2, Key: "a@example.org"}, Status: sendpool.StatusFailed, Code: 550, Detail: "mailbox unavailable"}}
 	for i := range 12 {
 		rows = append(rows, report.Row{Recipient: report.Recipient{Row: 3 + i, Key: fmt.Sprintf("r%d@example.org", i)}, Status: sendpool.StatusNotAttempted, Detail: sendpool.InterruptedUnsent})
@@ -523,6 +534,7 @@ func TestSummaryTextInterrupted(t *testing.T) {
 // 50" and "… and 1919 more" (a treasurer's --limit 50 of 2,000); a row
 // that failed is listed as before.
 func TestSummaryTextLimited(t *testing.T) {
+	t.Parallel()
 	rows := []report.Row{{Recipient: report.Recipient{Row: 2, Key: "a@example.org"}, Status: sendpool.StatusFailed, Code: 550, Detail: "mailbox unavailable"}}
 	for i := range 12 {
 		rows = append(rows, report.Row{Recipient: report.Recipient{Row: 3 + i, Key: fmt.Sprintf("r%d@example.org", i)}, Status: sendpool.StatusNotAttempted, Detail: sendpool.LimitUnsent(5)})
@@ -553,6 +565,7 @@ func TestSummaryTextLimited(t *testing.T) {
 // command that sends them, not ten lines of "not tried yet" and "… and
 // 1940 more"; one such row reads "it".
 func TestSummaryTextNotReached(t *testing.T) {
+	t.Parallel()
 	var rows []report.Row
 	for i := range 12 {
 		rows = append(rows, report.Row{Recipient: report.Recipient{Row: 2 + i, Key: fmt.Sprintf("r%d@example.org", i)}, Status: sendpool.StatusNotAttempted, Detail: sendpool.NotReached})

@@ -16,6 +16,7 @@ import (
 // for an hour; a fresh one (a writer beside, tidings report during a
 // send) and the user's own files stay.
 func TestStaleTempsRemoved(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	data := filepath.Join(dir, PageDataDir)
 	if err := os.Mkdir(data, 0o700); err != nil {
@@ -67,6 +68,7 @@ func TestStaleTempsRemoved(t *testing.T) {
 // the files are written, have no name in the folder, so a writer killed
 // then leaves nothing of them.
 func TestFilesWriterScratchUnnamed(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	fw, err := newFilesWriter(dir, false)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 // TestReporterRefusesLink: a link where the reporter keeps its lines
 // (.report.log) is refused; its target is not truncated.
 func TestReporterRefusesLink(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	victim := filepath.Join(t.TempDir(), "victim")
 	if err := os.WriteFile(victim, []byte("keep\n"), 0o644); err != nil {
