@@ -63,6 +63,12 @@ func TestInterruptedRetryNamesItsFlag(t *testing.T) {
 	if r := rep[2]; r["row"] != "4" || r["status"] != "not-attempted" || r["attempts"] != "1" {
 		t.Errorf("send's report.csv: row 4, failed before and not retried: %v", r)
 	}
+	// Its detail names the flag that sends it: "the next send sends it"
+	// alone sent a user to a plain send, which leaves it failed
+	// (rev-final5).
+	if r := rep[2]; !strings.Contains(r["detail"], "--retry-failed") {
+		t.Errorf("send's report.csv: row 4's detail %q does not say --retry-failed sends it", r["detail"])
+	}
 	var repOut, repErr bytes.Buffer
 	rg := &globalOptions{stdout: &repOut, stderr: &repErr, stdin: strings.NewReader(""), abort: context.Background()}
 	if err := runReport(context.Background(), reportOptions{}, rg, camp); err == nil || !strings.Contains(repOut.String(), "1 failed") {
@@ -109,5 +115,11 @@ func TestLimitRetryFailed(t *testing.T) {
 	}
 	if r := readReport(t, camp)[2]; r["status"] != "not-attempted" || r["detail"] != sendpool.LimitUnsent(2) || r["attempts"] != "1" {
 		t.Errorf("report.csv's row 4: %v, want not-attempted %q, its one try counted", r, sendpool.LimitUnsent(2))
+	}
+	// The command's error (the last line a script logs) said "run send
+	// again for the not-attempted", and a plain send leaves the row
+	// failed: it names the flag (rev-final5).
+	if want := "not sent: 1 not-attempted; run send --retry-failed again for the not-attempted"; err == nil || err.Error() != want {
+		t.Errorf("send --retry-failed --limit 2's error: %v, want %q", err, want)
 	}
 }
