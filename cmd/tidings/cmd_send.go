@@ -769,7 +769,7 @@ func printSummary(ctx context.Context, g *globalOptions, c *campaign.Campaign, p
 	printReportLine(g, c, end.page, end.files)
 	printSpool(g, c, pl)
 	if end.quota {
-		line := "the server's sending quota is used up: the recipients not sent stay to send; run send again once it resets (often a day)"
+		line := "the server's sending quota is used up: the recipients not sent stay to send; run " + againVerb(opts) + " again once it resets (often a day)"
 		if c.Send.DailyCap == 0 {
 			line += "; send.daily_cap keeps each day's sending under it"
 		}
@@ -785,7 +785,7 @@ func printSummary(ctx context.Context, g *globalOptions, c *campaign.Campaign, p
 			}
 			after.Close()
 		}
-		fmt.Fprintln(g.stdout, line+"; run send again then to continue")
+		fmt.Fprintln(g.stdout, line+"; run "+againVerb(opts)+" again then to continue")
 	}
 }
 
