@@ -12,8 +12,20 @@ const Interrupted = "run interrupted"
 
 // InterruptedUnsent is the detail of a message an interrupted run never
 // tried, whether the pool had taken it up or not: the same words in
-// send's report and in report's, rebuilt from the journal.
-const InterruptedUnsent = Interrupted + ": the next send sends it"
+// send's report and in report's, rebuilt from the journal. A failed row
+// an interrupted send --retry-failed had yet to retry has it too, and a
+// plain send leaves that one failed: the words say so.
+const InterruptedUnsent = Interrupted + ": the next send sends it (one that failed before: send --retry-failed)"
+
+// interruptedUnsentBefore is InterruptedUnsent as journals written
+// before it named --retry-failed have it.
+const interruptedUnsentBefore = Interrupted + ": the next send sends it"
+
+// IsInterruptedUnsent reports whether detail is InterruptedUnsent's, in
+// its words of now or of before.
+func IsInterruptedUnsent(detail string) bool {
+	return detail == InterruptedUnsent || detail == interruptedUnsentBefore
+}
 
 // NotReached is the detail of a row no send has tried a message of,
 // in a report rebuilt from the journal.

@@ -197,7 +197,7 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 		if running {
 			return &notSentError{runningWords(holder) + ": the report shows it as far as it got; run report again when it ends"}
 		}
-		return notSent(sum, false, capHolds(g, c, state, sum))
+		return notSent(sum, "send", false, capHolds(g, c, state, sum))
 	}
 	return nil
 }

@@ -624,7 +624,7 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	if err != nil {
 		return err
 	}
-	outcome := sendOutcome(g, pl, sum, allow, opts.part)
+	outcome := sendOutcome(g, pl, sum, allow, opts)
 	if timedOut {
 		return &partEndedError{tried: tried, outcome: outcome}
 	}
@@ -773,7 +773,7 @@ func printSummary(ctx context.Context, g *globalOptions, c *campaign.Campaign, p
 	printReportLine(g, c, end.page, end.files)
 	printSpool(g, c, pl)
 	if end.quota {
-		line := "the server's sending quota is used up: the recipients not sent stay to send; run send again once it resets (often a day)"
+		line := "the server's sending quota is used up: the recipients not sent stay to send; run " + againVerb(opts) + " again once it resets (often a day)"
 		if c.Send.DailyCap == 0 {
 			line += "; send.daily_cap keeps each day's sending under it"
 		}
@@ -789,7 +789,7 @@ func printSummary(ctx context.Context, g *globalOptions, c *campaign.Campaign, p
 			}
 			after.Close()
 		}
-		fmt.Fprintln(g.stdout, line+"; run send again then to continue")
+		fmt.Fprintln(g.stdout, line+"; run "+againVerb(opts)+" again then to continue")
 	}
 }
 
@@ -821,24 +821,24 @@ func printSpool(g *globalOptions, c *campaign.Campaign, pl *plan.Plan) {
 // some of a message's recipients for good, after naming those (the
 // summary names the ones still owed). A part of a run that others follow
 // says only the refused: the last part's report counts every part's rows.
-func sendOutcome(g *globalOptions, pl *plan.Plan, sum report.Summary, allow plan.Allowance, part runPart) error {
+func sendOutcome(g *globalOptions, pl *plan.Plan, sum report.Summary, allow plan.Allowance, opts sendOptions) error {
 	refused := printRefused(g, pl) // whatever else went wrong: nothing sends to those again
 	switch {
-	case part.more: // the last part's report and summary count every part's rows
+	case opts.part.more: // the last part's report and summary count every part's rows
 		if refused {
 			return errSomeNotSent
 		}
 		return nil
 	case !sum.OK():
-		return notSent(sum, pl.ToSend == 0, allow.Capped && allow.N < pl.ToSend)
+		return notSent(sum, againVerb(opts), pl.ToSend == 0, allow.Capped && allow.N < pl.ToSend)
 	case refused:
 		return errSomeNotSent
 	case allow.N < pl.ToSend:
-		again := "send"
+		again := againVerb(opts)
 		if pl.RevisedToSend > 0 {
-			again = "send --resend-changed" // some may be rows sent again
+			again += " --resend-changed" // some may be rows sent again
 		}
-		return &notSentError{fmt.Sprintf("%d of %s still to send; run %s again", pl.ToSend-allow.N, report.Plural(part.done+pl.ToSend, "recipient"), again)}
+		return &notSentError{fmt.Sprintf("%d of %s still to send; run %s again", pl.ToSend-allow.N, report.Plural(opts.part.done+pl.ToSend, "recipient"), again)}
 	}
 	return nil
 }
@@ -1031,9 +1031,20 @@ type notSentError struct{ text string }
 func (e *notSentError) Error() string        { return e.text }
 func (e *notSentError) Is(target error) bool { return target == errSomeNotSent }
 
+// againVerb is the command, after "run", that sends the rows a send run
+// with opts did not attempt: "send", or "send --retry-failed" when the
+// run sent failed rows again, which a plain send leaves failed.
+func againVerb(opts sendOptions) string {
+	if opts.retryFailed {
+		return "send --retry-failed"
+	}
+	return "send"
+}
+
 // notSent says which recipients are not sent and what to do about each
-// kind; nothingLeft: this run had nothing to send.
-func notSent(sum report.Summary, nothingLeft, capped bool) error {
+// kind; again ("send", againVerb) sends the not-attempted; nothingLeft:
+// this run had nothing to send.
+func notSent(sum report.Summary, again string, nothingLeft, capped bool) error {
 	var parts, todo []string
 	for _, k := range []struct {
 		st   sendpool.Status
@@ -1043,10 +1054,10 @@ func notSent(sum report.Summary, nothingLeft, capped bool) error {
 		{sendpool.StatusDeferred, "run send again to retry the deferred"},
 		{sendpool.StatusFailed, "--retry-failed tries the failed again"},
 		{sendpool.StatusUnknown, "--resend-unknown sends the unknown again (they may get two copies)"},
-		{sendpool.StatusNotAttempted, "run send again for the not-attempted"},
+		{sendpool.StatusNotAttempted, "run " + again + " again for the not-attempted"},
 	} {
 		if k.st == sendpool.StatusNotAttempted && capped {
-			k.todo = "daily_cap holds the not-attempted back: run send again once the next slot opens (above)"
+			k.todo = "daily_cap holds the not-attempted back: run " + again + " again once the next slot opens (above)"
 		}
 		n := sum.Count(k.st)
 		switch k.st { // no send tries these again

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -63,6 +64,12 @@ func TestInterruptedRetryNamesItsFlag(t *testing.T) {
 	if r := rep[2]; r["row"] != "4" || r["status"] != "not-attempted" || r["attempts"] != "1" {
 		t.Errorf("send's report.csv: row 4, failed before and not retried: %v", r)
 	}
+	// Its detail names the flag that sends it: "the next send sends it"
+	// alone sent a user to a plain send, which leaves it failed
+	// (rev-final5).
+	if r := rep[2]; !strings.Contains(r["detail"], "--retry-failed") {
+		t.Errorf("send's report.csv: row 4's detail %q does not say --retry-failed sends it", r["detail"])
+	}
 	var repOut, repErr bytes.Buffer
 	rg := &globalOptions{stdout: &repOut, stderr: &repErr, stdin: strings.NewReader(""), abort: context.Background()}
 	if err := runReport(context.Background(), reportOptions{}, rg, camp); err == nil || !strings.Contains(repOut.String(), "1 failed") {
@@ -109,5 +116,80 @@ func TestLimitRetryFailed(t *testing.T) {
 	}
 	if r := readReport(t, camp)[2]; r["status"] != "not-attempted" || r["detail"] != sendpool.LimitUnsent(2) || r["attempts"] != "1" {
 		t.Errorf("report.csv's row 4: %v, want not-attempted %q, its one try counted", r, sendpool.LimitUnsent(2))
+	}
+	// The command's error (the last line a script logs) said "run send
+	// again for the not-attempted", and a plain send leaves the row
+	// failed: it names the flag (rev-final5).
+	if want := "not sent: 1 not-attempted; run send --retry-failed again for the not-attempted"; err == nil || err.Error() != want {
+		t.Errorf("send --retry-failed --limit 2's error: %v, want %q", err, want)
+	}
+}
+
+// TestCappedRetryFailed: send --retry-failed that daily_cap holds back
+// from two failed rows said "run send again then to continue", and the
+// plain send then leaves them failed (rev-final5): its last line and its
+// error name send --retry-failed.
+func TestCappedRetryFailed(t *testing.T) {
+	var mu sync.Mutex
+	refuse := true
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, _ string) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if refuse {
+			return smtptest.Reply(550, "5.1.1", "no such user")
+		}
+		return nil
+	}))
+	camp := sendCampaign(t, srv, 4, "send: {concurrency: 1, retry_backoff: 1ms}\n")
+	if out, errOut, err := sendWith(camp, sendOptions{}); err == nil {
+		t.Fatalf("first send: its rows refused, yet no error\n%s%s", out, errOut)
+	}
+	mu.Lock()
+	refuse = false
+	mu.Unlock()
+	writeFiles(t, filepath.Dir(camp), map[string]string{"c.yaml": strings.Replace(readFile(t, camp), "retry_backoff: 1ms}", "retry_backoff: 1ms, daily_cap: 2}", 1)})
+	out, errOut, err := sendWith(camp, sendOptions{retryFailed: true})
+	if exitCode(err) != 1 || len(srv.Messages()) != 2 {
+		t.Fatalf("send --retry-failed under daily_cap 2: %v, %d sent\n%s%s", err, len(srv.Messages()), out, errOut)
+	}
+	if !strings.Contains(out, "; run send --retry-failed again then to continue\n") || strings.Contains(out, "run send again") {
+		t.Errorf("summary: want the last line to name send --retry-failed:\n%s", out)
+	}
+	if want := "run send --retry-failed again once the next slot opens"; !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q, want %q in it", err, want)
+	}
+}
+
+// TestQuotaRetryFailed: send --retry-failed stopped by the server's
+// sending quota said "run send again once it resets", and a plain send
+// leaves the failed rows failed (rev-final5): it names send
+// --retry-failed.
+func TestQuotaRetryFailed(t *testing.T) {
+	var mu sync.Mutex
+	refuse, taken := "5.1.1", 0
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, _ string) error {
+		mu.Lock()
+		defer mu.Unlock()
+		switch taken++; {
+		case refuse == "5.1.1":
+			return smtptest.Reply(550, "5.1.1", "no such user")
+		case refuse == "5.4.5" && taken > 5:
+			return smtptest.Reply(550, "5.4.5", "Daily user sending limit exceeded")
+		}
+		return nil
+	}))
+	camp := sendCampaign(t, srv, 4, "send: {concurrency: 1, retry_backoff: 1ms}\n")
+	if out, errOut, err := sendWith(camp, sendOptions{}); err == nil {
+		t.Fatalf("first send: its rows refused, yet no error\n%s%s", out, errOut)
+	}
+	mu.Lock()
+	refuse = "5.4.5" // the first retried goes, the second meets the quota
+	mu.Unlock()
+	out, errOut, err := sendWith(camp, sendOptions{retryFailed: true})
+	if exitCode(err) != exitUnusable || len(srv.Messages()) != 1 {
+		t.Fatalf("send --retry-failed: %v, %d sent\n%s%s", err, len(srv.Messages()), out, errOut)
+	}
+	if !strings.Contains(out, "run send --retry-failed again once it resets") {
+		t.Errorf("summary: want send --retry-failed named:\n%s", out)
 	}
 }

@@ -52,7 +52,7 @@ func sendNothing(ctx context.Context, g *globalOptions, opts sendOptions, path s
 	if err := cmp.Or(flushErr, pageErr); err != nil {
 		return err
 	}
-	return sendOutcome(g, st.pl, sum, allow, opts.part)
+	return sendOutcome(g, st.pl, sum, allow, opts)
 }
 
 // capUsedUp says whether send.daily_cap lets no message of a real send go

@@ -358,7 +358,7 @@ func (b *pageBuilder) result(run int, res *journal.Result) {
 			// The run's stop, not the row's fate: what the next send
 			// does is the next run's to say.
 			stop := res.Detail
-			if stop == sendpool.InterruptedUnsent {
+			if sendpool.IsInterruptedUnsent(stop) {
 				stop = sendpool.Interrupted
 			}
 			b.run(run).stop = truncate(sendpool.OneLine(stop), pageExampleRunes)

@@ -100,7 +100,7 @@ func (s *Summary) add(r Row) {
 		s.FailedSuppressed++
 	case r.NowSuppressed && r.Status == sendpool.StatusUnknown:
 		s.UnknownSuppressed++
-	case r.Status == sendpool.StatusNotAttempted && r.Detail == sendpool.InterruptedUnsent:
+	case r.Status == sendpool.StatusNotAttempted && sendpool.IsInterruptedUnsent(r.Detail):
 		s.Interrupted++
 	case r.Status == sendpool.StatusNotAttempted && sendpool.IsLimitUnsent(r.Detail) && (s.Limited == 0 || r.Detail == s.LimitDetail):
 		s.Limited++
