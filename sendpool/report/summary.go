@@ -224,18 +224,9 @@ func (s *Summary) WriteText(w io.Writer) error {
 	if s.Owing > 0 {
 		fmt.Fprintf(&b, "%s to some recipients only: the server deferred the others; run send again to deliver to those only.\n", Plural(s.Owing, "message")+" went")
 	}
-	if s.Interrupted > 0 {
-		fmt.Fprintf(&b, "%d not sent (the run was interrupted): %s sends %s.\n",
-			s.Interrupted, cmp.Or(s.Again, "the next send"), map[bool]string{true: "it", false: "them"}[s.Interrupted == 1])
-	}
-	if s.Limited > 0 {
-		fmt.Fprintf(&b, "%d not sent (%s): %s sends %s.\n",
-			s.Limited, s.LimitDetail, cmp.Or(s.Again, "the next send"), map[bool]string{true: "it", false: "them"}[s.Limited == 1])
-	}
-	if s.NotReached > 0 {
-		fmt.Fprintf(&b, "%d not sent (not tried yet: no send has reached %s): %s sends %s.\n",
-			s.NotReached, map[bool]string{true: "it", false: "them"}[s.NotReached == 1], cmp.Or(s.Again, "the next send"), map[bool]string{true: "it", false: "them"}[s.NotReached == 1])
-	}
+	writeNotSent(&b, s.Interrupted, "the run was interrupted", s.Again)
+	writeNotSent(&b, s.Limited, s.LimitDetail, s.Again)
+	writeNotSent(&b, s.NotReached, "not tried yet: no send has reached "+them(s.NotReached), s.Again)
 	if len(s.Problems) > 0 {
 		// A heading of their own: not all are deferred or unknown.
 		if s.Owing > 0 {
@@ -269,6 +260,23 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return string(r[:n-1]) + "…"
+}
+
+// writeNotSent writes to b the one line of n rows not sent, why, and
+// the command that sends them (again; "the next send" when empty);
+// nothing when n is 0.
+func writeNotSent(b *bytes.Buffer, n int, why, again string) {
+	if n > 0 {
+		fmt.Fprintf(b, "%d not sent (%s): %s sends %s.\n", n, why, cmp.Or(again, "the next send"), them(n))
+	}
+}
+
+// them is the pronoun of n rows: "it" for one, "them" for more.
+func them(n int) string {
+	if n == 1 {
+		return "it"
+	}
+	return "them"
 }
 
 // Plural writes n and noun, with an s (es after s, x, ch, sh) unless n is
