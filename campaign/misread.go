@@ -46,7 +46,7 @@ func (ts *textSource) misreadText(v string) error {
 	}
 	runes := []rune(v)
 	latin := ts.script('a')
-	if !latin {
+	if !latin && hasASCIILetter(v) {
 		ts.blankCaseEndings(runes)
 	}
 	letters := weighWords(runes, latin)

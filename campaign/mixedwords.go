@@ -61,6 +61,9 @@ func (ts *textSource) latinPastedIn(v, other, reading string) error {
 // least, but for a Latin word with a Russian ending (caseEnding), when
 // they tell a misread (see latinAsScript); nil when not.
 func (ts *textSource) mixedWords(v string) []string {
+	if !hasASCIILetter(v) || isASCIIText(v) {
+		return nil // no word of both
+	}
 	runes := []rune(v)
 	var words []string
 	script, telling := 0, false
@@ -253,6 +256,16 @@ func (ts *textSource) capitalsAsScript(v string) error {
 // saved as CSV UTF-8.
 func (ts *textSource) pastedIn(other, reading string) string {
 	return fmt.Sprintf("the sheet's other text reads right in %s, so this text came from a file in %s (which reads it as %q), pasted or joined in: type it as it should read and save the sheet as \"CSV UTF-8\", then take recipients.encoding out (%s has no such letters)", ts.name, other, reading, ts.name)
+}
+
+// hasASCIILetter reports whether v holds an ASCII letter.
+func hasASCIILetter(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i] | 0x20; c >= 'a' && c <= 'z' {
+			return true
+		}
+	}
+	return false
 }
 
 // isASCIILetter reports whether r is an ASCII letter.
