@@ -41,6 +41,12 @@ func LimitUnsent(n int) string { return fmt.Sprintf("%s%d", limitUnsent, n) }
 // IsLimitUnsent reports whether detail is LimitUnsent's.
 func IsLimitUnsent(detail string) bool { return strings.HasPrefix(detail, limitUnsent) }
 
+// CapUnsent is the detail of the rows a run held back because
+// send.daily_cap let no more go in its 24 hours, in send's report;
+// report's, rebuilt from the journal, reads NotReached for them, and its
+// summary gives them CapUnsent's line while the cap lets none go.
+const CapUnsent = "not tried in this run: daily_cap reached"
+
 // Sentinel errors. Errors returned by this package and by its transports
 // wrap them so callers can test with errors.Is. Their texts carry no
 // package prefix: they are the words a run's stop reason or a report's

@@ -191,31 +191,36 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 		fmt.Fprintln(g.stdout, "nothing has been sent for this campaign yet: every row is not attempted")
 	}
 	sum.Again = "tidings send " + commandArg(c.File)
+	capped, next := capHolds(c, state, sum)
+	if capped {
+		sum.CapHolds(capAfter(next, time.Now()))
+	}
 	sum.WriteText(g.stdout)
 	printReportLine(g, c, page, true)
+	if capped {
+		fmt.Fprintf(g.stdout, "daily_cap %d reached%s\n", c.Send.DailyCap, nextSlot(next))
+	}
 	if !sum.OK() {
 		if running {
 			return &notSentError{runningWords(holder) + ": the report shows it as far as it got; run report again when it ends"}
 		}
-		return notSent(sum, "send", false, capHolds(g, c, state, sum))
+		return notSent(sum, "send", false, capped)
 	}
 	return nil
 }
 
 // capHolds says whether send.daily_cap holds back the rows sum counts as
-// not attempted (it lets no message go now), printing when its next slot
-// opens, as send does; the advice under the summary then says to wait for
-// it rather than to run send again at once.
-func capHolds(g *globalOptions, c *campaign.Campaign, state *journal.State, sum report.Summary) bool {
+// not attempted (it lets no message go now), and when its next slot
+// opens (zero: not known), as send says it: the summary gives the rows
+// no send has reached the line of the rows the cap holds back
+// (report.Summary.CapHolds), and the advice under it says to wait for the
+// slot rather than to run send again at once.
+func capHolds(c *campaign.Campaign, state *journal.State, sum report.Summary) (bool, time.Time) {
 	if c.Send.DailyCap <= 0 || sum.Count(sendpool.StatusNotAttempted) == 0 {
-		return false
+		return false, time.Time{}
 	}
 	left, next := state.Quota(c.Send.DailyCap, 24*time.Hour, time.Now())
-	if left > 0 {
-		return false
-	}
-	fmt.Fprintf(g.stdout, "daily_cap %d reached%s\n", c.Send.DailyCap, nextSlot(next))
-	return true
+	return left <= 0, next
 }
 
 // openSpooled opens the spool generation made from the campaign as it is

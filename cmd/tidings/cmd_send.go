@@ -614,7 +614,6 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	flushErr, page, pageErr := writeSendReports(setup, g, c, reporter, report.PageInput{Rows: reporter.Each, Settings: sendSettings(c, opts), Now: opts.now()})
 	releaseReport(g, rl)
 	sum := reporter.Summary()
-	sum.Again = sendAgainCommand(c, pl, opts)
 	end := runEnd{page: page, files: flushErr == nil, cut: runErr != nil, quota: errors.Is(runErr, sendpool.ErrQuota), part: opts.part}
 	err = cmp.Or(runErr, closeErr, flushErr, pageErr)
 	// A part whose journal or report could not be written ends the run
@@ -714,7 +713,7 @@ func heldBackNote(allow plan.Allowance, toSend int, opts sendOptions) string {
 	case allow.N >= toSend, opts.part.more:
 		return ""
 	case allow.Capped:
-		return "not tried in this run: daily_cap reached"
+		return sendpool.CapUnsent
 	case opts.limit > 0:
 		return sendpool.LimitUnsent(opts.limit)
 	}
@@ -753,7 +752,14 @@ func printSummary(ctx context.Context, g *globalOptions, c *campaign.Campaign, p
 		fmt.Fprintf(g.stdout, "part %d done: %s (the later parts send the not-attempted)\n", end.part.n, sum.Counts())
 		return
 	}
+	capLine := allow.Capped && allow.N < pl.ToSend && !end.cut
+	var next time.Time // when the cap lets the next message go (zero: not known, or now)
+	if capLine || sum.Capped > 0 {
+		next = capNext(ctx, c, opts)
+	}
 	if end.files {
+		sum.Again = sendAgainCommand(c, pl, opts)
+		sum.CapAfter = capAfter(next, opts.now())
 		sum.WriteText(g.stdout)
 	} else {
 		// Counted from the report's own lines, which may not have been
@@ -779,18 +785,23 @@ func printSummary(ctx context.Context, g *globalOptions, c *campaign.Campaign, p
 		}
 		fmt.Fprintln(g.stdout, line)
 	}
-	if allow.Capped && allow.N < pl.ToSend && !end.cut {
-		// The next slot depends on when this run's messages went: read
-		// the journal again (the lock is still held), interrupt or not.
-		line := fmt.Sprintf("daily_cap %d reached: %d remain", c.Send.DailyCap, pl.ToSend-allow.N)
-		if after, err := journal.Load(context.WithoutCancel(ctx), c.StateDir); err == nil {
-			if _, next := after.Quota(c.Send.DailyCap, 24*time.Hour, opts.now()); !next.IsZero() {
-				line += "; the next slot opens at " + next.Local().Format(time.RFC3339)
-			}
-			after.Close()
-		}
-		fmt.Fprintln(g.stdout, line+"; run "+againVerb(opts)+" again then to continue")
+	if capLine {
+		fmt.Fprintf(g.stdout, "daily_cap %d reached: %d remain%s; run %s again then to continue\n", c.Send.DailyCap, pl.ToSend-allow.N, nextSlot(next), againVerb(opts))
 	}
+}
+
+// capNext is when send.daily_cap lets the next message go after a run
+// (zero when it does now, or the journal cannot be read): it depends on
+// when the run's messages went, so the journal is read again (the lock
+// is still held), interrupt or not.
+func capNext(ctx context.Context, c *campaign.Campaign, opts sendOptions) time.Time {
+	after, err := journal.Load(context.WithoutCancel(ctx), c.StateDir)
+	if err != nil {
+		return time.Time{}
+	}
+	defer after.Close()
+	_, next := after.Quota(c.Send.DailyCap, 24*time.Hour, opts.now())
+	return next
 }
 
 // printSpool says, in words for a person, what the copies of the

@@ -235,3 +235,61 @@ func TestDailyCapHourlyCron(t *testing.T) {
 	hourly(after.Add(24*time.Hour+time.Minute), 0, 15)
 	hourly(after.Add(25*time.Hour+time.Minute), 0, 15)
 }
+
+// TestDailyCapSummaryOneLine: the rows daily_cap holds back take one
+// line of send's summary, naming the command that sends them and the
+// time the cap lets it (the minute of the next slot the closing line
+// gives), not ten lines of "not tried in this run: daily_cap reached"
+// and "… and N more"; a run that sends nothing while the cap holds, and
+// report, rebuilt from the journal, say the same line (report's with its
+// plain send).
+func TestDailyCapSummaryOneLine(t *testing.T) {
+	t.Parallel()
+	camp := sendCampaign(t, smtptest.NewServer(t), 15, "send: {concurrency: 1, retry_backoff: 1ms, daily_cap: 4}\n")
+	capLine := func(run, out, again string, now time.Time) {
+		t.Helper()
+		m := nextSlotRE.FindStringSubmatch(out)
+		if m == nil {
+			t.Fatalf("%s: no next slot in:\n%s", run, out)
+		}
+		slot, err := time.Parse(time.RFC3339, m[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := fmt.Sprintf("\n11 not sent (daily_cap reached): %s %s sends them once the cap allows (after %s).\n", again, camp, capAfter(slot, now))
+		if !strings.Contains(out, want) || strings.Contains(out, "not tried") || strings.Contains(out, "  row ") {
+			t.Errorf("%s: want the line %q and no row listed:\n%s", run, want[1:], out)
+		}
+	}
+	out, code := sendAt(t, camp, time.Time{})
+	if code != exitSomeFailed {
+		t.Fatalf("send: exit %d, want %d\n%s", code, exitSomeFailed, out)
+	}
+	capLine("send", out, "tidings send --yes", time.Now())
+	out, _ = sendAt(t, camp, time.Time{})
+	capLine("a send with nothing to send", out, "tidings send --yes", time.Now())
+	rep, errOut, _ := runCLI(t, "report", camp)
+	capLine("report", rep+errOut, "tidings send", time.Now())
+	for _, r := range readReport(t, camp) {
+		if r["status"] == "not-attempted" && r["detail"] != "not tried yet: no send has reached this row" {
+			t.Errorf("report.csv's row %s: detail %q, want report's own", r["row"], r["detail"])
+		}
+	}
+}
+
+// TestCapAfter: the time the cap's line gives is the next slot's local
+// minute, with "tomorrow" when the slot is on a later day than now.
+func TestCapAfter(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 12, 7, 9, 30, 0, 0, time.Local)
+	for next, want := range map[time.Time]string{
+		{}:                      "",
+		now.Add(2 * time.Hour):  "11:30",
+		now.Add(23 * time.Hour): "08:30 tomorrow",
+		now.Add(-time.Hour):     "08:30",
+	} {
+		if got := capAfter(next, now); got != want {
+			t.Errorf("capAfter(%s, %s) = %q, want %q", next, now, got, want)
+		}
+	}
+}

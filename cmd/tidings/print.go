@@ -195,6 +195,21 @@ func nextSlot(next time.Time) string {
 	return "; the next slot opens at " + next.Local().Format(time.RFC3339)
 }
 
+// capAfter says when the daily cap lets the next message go, at next,
+// in the words of the summary's line of the rows it holds back, the
+// local time to the minute: "00:42", "00:42 tomorrow" when next is on
+// a later day than now (the cap's window is a day); "" when next is zero.
+func capAfter(next, now time.Time) string {
+	if next.IsZero() {
+		return ""
+	}
+	next, now = next.Local(), now.Local()
+	if y, m, d := next.Date(); next.After(now) && (y != now.Year() || m != now.Month() || d != now.Day()) {
+		return next.Format("15:04") + " tomorrow"
+	}
+	return next.Format("15:04")
+}
+
 // maxJournalWarnings is how many of the journal's warnings a command
 // prints (a journal saved as UTF-16 has one for every line).
 const maxJournalWarnings = 5

@@ -566,6 +566,48 @@ func TestSummaryTextLimited(t *testing.T) {
 	}
 }
 
+// TestSummaryTextCapped: the rows a run held back past send.daily_cap
+// take one line naming how many, the command that sends them and when
+// the cap lets it (CapAfter; without a time when not known), not ten
+// lines of "not tried in this run: daily_cap reached" and "… and 1490
+// more" (a cap of 500 on 2,000 rows); report's rows no send has reached
+// take the same line while the cap holds (CapHolds); a failed row is
+// listed as before.
+func TestSummaryTextCapped(t *testing.T) {
+	t.Parallel()
+	failed := report.Row{Recipient: report.Recipient{Row: 2, Key: "a@example.org"}, Status: sendpool.StatusFailed, Code: 550, Detail: "mailbox unavailable"}
+	for _, tc := range []struct {
+		detail, after, want string
+	}{
+		{sendpool.CapUnsent, "00:42 tomorrow", "12 not sent (daily_cap reached): tidings send --yes campaign.yaml sends them once the cap allows (after 00:42 tomorrow).\n"},
+		{sendpool.CapUnsent, "", "12 not sent (daily_cap reached): tidings send --yes campaign.yaml sends them once the cap allows.\n"},
+		{sendpool.NotReached, "17:05", "12 not sent (daily_cap reached): tidings send --yes campaign.yaml sends them once the cap allows (after 17:05).\n"},
+	} {
+		rows := []report.Row{failed}
+		for i := range 12 {
+			rows = append(rows, report.Row{Recipient: report.Recipient{Row: 3 + i, Key: fmt.Sprintf("r%d@example.org", i)}, Status: sendpool.StatusNotAttempted, Detail: tc.detail})
+		}
+		s := report.Summarize(rows)
+		s.Again, s.CapAfter = "tidings send --yes campaign.yaml", tc.after
+		if tc.detail == sendpool.NotReached {
+			s.CapHolds(tc.after)
+		}
+		var b bytes.Buffer
+		if err := s.WriteText(&b); err != nil {
+			t.Fatal(err)
+		}
+		out := b.String()
+		for _, want := range []string{tc.want, "not sent:\n  row 2  a@example.org  failed  550  mailbox unavailable\n"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%q: summary lacks %q:\n%s", tc.detail, want, out)
+			}
+		}
+		if n := strings.Count(out, "daily_cap"); n != 1 || strings.Contains(out, "more") || strings.Contains(out, "not tried") || s.NotAttempted != 12 || s.OK() {
+			t.Errorf("%q: summary names daily_cap %d times (want once), lists more rows, or counts %d not attempted (OK %v):\n%s", tc.detail, n, s.NotAttempted, s.OK(), out)
+		}
+	}
+}
+
 // TestSummaryTextNotReached: the rows no send has reached, which report
 // rebuilds after a send --limit 50 of 2,000, take one line with the
 // command that sends them, not ten lines of "not tried yet" and "… and

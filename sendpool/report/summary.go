@@ -69,6 +69,25 @@ type Summary struct {
 	// (detail sendpool.NotReached): in NotAttempted too, but not in
 	// Problems: one line, as Interrupted.
 	NotReached int `json:"-"`
+	// Capped counts the not-attempted rows a run held back past
+	// send.daily_cap (detail sendpool.CapUnsent; or NotReached's, moved
+	// here by CapHolds): in NotAttempted too, but not in Problems: one
+	// line, as Interrupted.
+	Capped int `json:"-"`
+	// CapAfter says when the cap lets the next message go, in the
+	// Capped line's words ("00:42 tomorrow"); "" when not known.
+	CapAfter string `json:"-"`
+}
+
+// CapHolds counts the rows no send has reached (NotReached) as held
+// back by send.daily_cap, which lets none go before after ("" when not
+// known; CapAfter): report's summary, rebuilt from the journal, where
+// the rows a capped run held back read NotReached, then gives them the
+// line send's gives them.
+func (s *Summary) CapHolds(after string) {
+	s.Capped += s.NotReached
+	s.NotReached = 0
+	s.CapAfter = after
 }
 
 // maxProblems is how many problem rows the text summary lists.
@@ -107,6 +126,8 @@ func (s *Summary) add(r Row) {
 		s.LimitDetail = r.Detail
 	case r.Status == sendpool.StatusNotAttempted && r.Detail == sendpool.NotReached:
 		s.NotReached++
+	case r.Status == sendpool.StatusNotAttempted && r.Detail == sendpool.CapUnsent:
+		s.Capped++
 	default:
 		if len(s.Problems) < maxProblems {
 			s.Problems = append(s.Problems, r)
@@ -224,9 +245,10 @@ func (s *Summary) WriteText(w io.Writer) error {
 	if s.Owing > 0 {
 		fmt.Fprintf(&b, "%s to some recipients only: the server deferred the others; run send again to deliver to those only.\n", Plural(s.Owing, "message")+" went")
 	}
-	writeNotSent(&b, s.Interrupted, "the run was interrupted", s.Again)
-	writeNotSent(&b, s.Limited, s.LimitDetail, s.Again)
-	writeNotSent(&b, s.NotReached, "not tried yet: no send has reached "+them(s.NotReached), s.Again)
+	writeNotSent(&b, s.Interrupted, "the run was interrupted", s.Again, "")
+	writeNotSent(&b, s.Limited, s.LimitDetail, s.Again, "")
+	writeNotSent(&b, s.Capped, "daily_cap reached", s.Again, capAllows(s.CapAfter))
+	writeNotSent(&b, s.NotReached, "not tried yet: no send has reached "+them(s.NotReached), s.Again, "")
 	if len(s.Problems) > 0 {
 		// A heading of their own: not all are deferred or unknown.
 		if s.Owing > 0 {
@@ -262,13 +284,22 @@ func truncate(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-// writeNotSent writes to b the one line of n rows not sent, why, and
-// the command that sends them (again; "the next send" when empty);
-// nothing when n is 0.
-func writeNotSent(b *bytes.Buffer, n int, why, again string) {
+// writeNotSent writes to b the one line of n rows not sent, why, the
+// command that sends them (again; "the next send" when empty) and when
+// it does (" once …"; "" for now); nothing when n is 0.
+func writeNotSent(b *bytes.Buffer, n int, why, again, when string) {
 	if n > 0 {
-		fmt.Fprintf(b, "%d not sent (%s): %s sends %s.\n", n, why, cmp.Or(again, "the next send"), them(n))
+		fmt.Fprintf(b, "%d not sent (%s): %s sends %s%s.\n", n, why, cmp.Or(again, "the next send"), them(n), when)
 	}
+}
+
+// capAllows says when a send sends the rows daily_cap held back: once
+// the cap allows, after the time given ("" when not known).
+func capAllows(after string) string {
+	if after == "" {
+		return " once the cap allows"
+	}
+	return " once the cap allows (after " + after + ")"
 }
 
 // them is the pronoun of n rows: "it" for one, "them" for more.
