@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/tidings/tidings/sendpool"
@@ -89,23 +90,7 @@ func TestInterruptedRetryNamesItsFlag(t *testing.T) {
 // listed the row "failed 550 …" from before, as if refused again
 // (fix-misc2).
 func TestLimitRetryFailed(t *testing.T) {
-	var mu sync.Mutex
-	refuse := true
-	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, _ string) error {
-		mu.Lock()
-		defer mu.Unlock()
-		if refuse {
-			return smtptest.Reply(550, "5.1.1", "no such user")
-		}
-		return nil
-	}))
-	camp := sendCampaign(t, srv, 3, "send: {concurrency: 1, retry_backoff: 1ms}\n")
-	if out, errOut, err := sendWith(camp, sendOptions{}); err == nil {
-		t.Fatalf("first send: its rows refused, yet no error\n%s%s", out, errOut)
-	}
-	mu.Lock()
-	refuse = false
-	mu.Unlock()
+	srv, camp := failedRows(t, 3)
 	out, errOut, err := sendWith(camp, sendOptions{retryFailed: true, limit: 2})
 	if exitCode(err) != 1 || len(srv.Messages()) != 2 {
 		t.Fatalf("send --retry-failed --limit 2: %v, %d sent\n%s%s", err, len(srv.Messages()), out, errOut)
@@ -130,23 +115,7 @@ func TestLimitRetryFailed(t *testing.T) {
 // plain send then leaves them failed (rev-final5): its last line and its
 // error name send --retry-failed.
 func TestCappedRetryFailed(t *testing.T) {
-	var mu sync.Mutex
-	refuse := true
-	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, _ string) error {
-		mu.Lock()
-		defer mu.Unlock()
-		if refuse {
-			return smtptest.Reply(550, "5.1.1", "no such user")
-		}
-		return nil
-	}))
-	camp := sendCampaign(t, srv, 4, "send: {concurrency: 1, retry_backoff: 1ms}\n")
-	if out, errOut, err := sendWith(camp, sendOptions{}); err == nil {
-		t.Fatalf("first send: its rows refused, yet no error\n%s%s", out, errOut)
-	}
-	mu.Lock()
-	refuse = false
-	mu.Unlock()
+	srv, camp := failedRows(t, 4)
 	writeFiles(t, filepath.Dir(camp), map[string]string{"c.yaml": strings.Replace(readFile(t, camp), "retry_backoff: 1ms}", "retry_backoff: 1ms, daily_cap: 2}", 1)})
 	out, errOut, err := sendWith(camp, sendOptions{retryFailed: true})
 	if exitCode(err) != 1 || len(srv.Messages()) != 2 {
@@ -192,4 +161,25 @@ func TestQuotaRetryFailed(t *testing.T) {
 	if !strings.Contains(out, "run send --retry-failed again once it resets") {
 		t.Errorf("summary: want send --retry-failed named:\n%s", out)
 	}
+}
+
+// failedRows is a sink and a campaign of n rows whose first send the
+// sink refused every recipient of (550 5.1.1), so each row failed; the
+// sink accepts from then on, for send --retry-failed.
+func failedRows(t *testing.T, n int) (*smtptest.Server, string) {
+	t.Helper()
+	var refuse atomic.Bool
+	refuse.Store(true)
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, _ string) error {
+		if refuse.Load() {
+			return smtptest.Reply(550, "5.1.1", "no such user")
+		}
+		return nil
+	}))
+	camp := sendCampaign(t, srv, n, "send: {concurrency: 1, retry_backoff: 1ms}\n")
+	if out, errOut, err := sendWith(camp, sendOptions{}); err == nil {
+		t.Fatalf("first send: its rows refused, yet no error\n%s%s", out, errOut)
+	}
+	refuse.Store(false)
+	return srv, camp
 }
