@@ -46,19 +46,9 @@ func holeLine(src string, pos int, isHTML bool, printed string) string {
 func seenText(line string, at int, printed string) string {
 	var b strings.Builder
 	trimNext := false
-	for off := 0; ; {
-		i := strings.Index(line[off:], "{{")
-		if i < 0 {
-			writeText(&b, line[off:], trimNext)
-			return b.String()
-		}
-		i += off
+	off := 0
+	for i, j := range actionSpans(line) {
 		writeText(&b, line[off:i], trimNext)
-		j := strings.Index(line[i+2:], "}}")
-		if j < 0 {
-			return b.String()
-		}
-		j += i + 2
 		body := line[i+2 : j]
 		if strings.HasPrefix(body, "- ") {
 			trimmed := strings.TrimRight(b.String(), " \t\r\n")
@@ -69,6 +59,8 @@ func seenText(line string, at int, printed string) string {
 		trimNext = strings.HasSuffix(body, " -")
 		off = j + 2
 	}
+	writeText(&b, beforeOpen(line[off:]), trimNext)
+	return b.String()
 }
 
 // writeText writes s to b, without its leading white space when a trim
@@ -185,19 +177,12 @@ func joinable(line string) bool {
 			return false
 		}
 	}
-	for off := 0; ; {
-		i := strings.Index(line[off:], "{{")
-		if i < 0 {
-			return true
-		}
-		i += off
-		j := strings.Index(line[i+2:], "}}")
-		if j < 0 {
+	off := 0
+	for i, j := range actionSpans(line) {
+		if !printsWord(line[i+2 : j]) {
 			return false
 		}
-		if !printsWord(line[i+2 : i+2+j]) {
-			return false
-		}
-		off = i + 2 + j + 2
+		off = j + 2
 	}
+	return !strings.Contains(line[off:], "{{") // an action left open
 }

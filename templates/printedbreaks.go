@@ -62,6 +62,16 @@ func actionSpans(src string) iter.Seq2[int, int] {
 	}
 }
 
+// beforeOpen is rest, a source's text after its last closed action
+// (actionSpans), up to an action left open in it: the text a reader
+// sees of it.
+func beforeOpen(rest string) string {
+	if k := strings.Index(rest, "{{"); k >= 0 {
+		return rest[:k]
+	}
+	return rest
+}
+
 // literalText is what an action whose text between its braces is body
 // prints when it prints a constant: a string literal ({{"\n"}}), or
 // printf given one with no verb in it ({{printf "\n"}}); ok is false for

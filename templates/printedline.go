@@ -85,24 +85,16 @@ func cutBetween(s, open, close string) string {
 // around at, an offset in line, is cut.
 func otherActions(line string, at int) string {
 	var b strings.Builder
-	for off := 0; ; {
-		i := strings.Index(line[off:], "{{")
-		if i < 0 {
-			b.WriteString(line[off:])
-			return b.String()
-		}
-		b.WriteString(line[off : off+i])
-		i += off
-		j := strings.Index(line[i+2:], "}}")
-		if j < 0 {
-			return b.String()
-		}
-		j += i + 2
+	off := 0
+	for i, j := range actionSpans(line) {
+		b.WriteString(line[off:i])
 		if (at < i || at >= j) && printsWord(line[i+2:j]) {
 			b.WriteByte('x')
 		}
 		off = j + 2
 	}
+	b.WriteString(beforeOpen(line[off:]))
+	return b.String()
 }
 
 // htmlLine narrows src[start:end], an HTML source line holding offset
