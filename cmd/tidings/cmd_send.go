@@ -388,7 +388,6 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 		Now:           opts.now,
 		Describe:      problemLines,
 		OnMessage:     warn.Add,
-		OnBlank:       warn.blank.add, // a reused spool's rows to send: renders none
 		RunFor:        func(n int) time.Duration { return runTime(partOf(runSize(n, opts, c), rate, opts), rate) },
 		Within:        cmp.Or(opts.partTime, partTime), // a reused spool's part ends then (runSend)
 		Afresh:        opts.part.n > 1,

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -72,7 +73,8 @@ func open(t *testing.T, path string) (*Inputs, *journal.State) {
 
 // TestPreflightSpoolsThenReuses: the first preflight renders every row
 // into a new spool generation; the next one, over the same inputs, decides
-// from that spool and renders nothing; a change to the sheet, a template,
+// from that spool and renders nothing, handing OnMessage the notes of the
+// rows to send (render.Renderer.Notes, no Data) in sheet order; a change to the sheet, a template,
 // an attachment or the passing of a day makes it render a new generation.
 func TestPreflightSpoolsThenReuses(t *testing.T) {
 	srv := smtptest.NewServer(t)
@@ -80,10 +82,17 @@ func TestPreflightSpoolsThenReuses(t *testing.T) {
 	dir := filepath.Dir(camp)
 	writeFile(t, filepath.Join(dir, "a.txt"), "attached")
 	ctx := context.Background()
+	var noted []int
 	preflight := func(now time.Time) (*Plan, int) {
 		in, state := open(t, camp)
 		rendered := 0
-		pl, err := Preflight(ctx, in, state, Options{Now: func() time.Time { return now }, Version: "test", OnMessage: func(*render.Message) { rendered++ }})
+		pl, err := Preflight(ctx, in, state, Options{Now: func() time.Time { return now }, Version: "test", OnMessage: func(m *render.Message) {
+			if m.Data != nil {
+				rendered++
+			} else {
+				noted = append(noted, m.Row) // a reused spool's notes of a row to send
+			}
+		}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -94,8 +103,8 @@ func TestPreflightSpoolsThenReuses(t *testing.T) {
 	if pl.Reused || n != 3 || pl.ToSend != 3 || pl.Spool.Number() != 1 || pl.Spool.Messages() != 3 {
 		t.Fatalf("first: reused %v, rendered %d, to send %d, generation %d", pl.Reused, n, pl.ToSend, pl.Spool.Number())
 	}
-	if pl, n = preflight(now.Add(MaxSpoolAge / 2)); !pl.Reused || n != 0 || pl.ToSend != 3 || pl.Spool.Number() != 1 {
-		t.Fatalf("same inputs: reused %v, rendered %d, generation %d", pl.Reused, n, pl.Spool.Number())
+	if pl, n = preflight(now.Add(MaxSpoolAge / 2)); !pl.Reused || n != 0 || pl.ToSend != 3 || pl.Spool.Number() != 1 || !slices.Equal(noted, []int{2, 3, 4}) {
+		t.Fatalf("same inputs: reused %v, rendered %d, generation %d, notes of rows %v", pl.Reused, n, pl.Spool.Number(), noted)
 	}
 	for i, change := range []func(){
 		func() { writeFile(t, filepath.Join(dir, "r.csv"), "email,name\nuser000@example.com,User Zero\n") },

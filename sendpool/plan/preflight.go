@@ -73,14 +73,12 @@ type Options struct {
 	Describe func(error) string
 	// OnMessage, when set, sees every rendered message (for its
 	// warnings), from one goroutine, once the row is decided (the Blank
-	// of a row not sent now cleared: no reader sees it); a reused spool
-	// renders none.
+	// of a row not sent now cleared: no reader sees it). A reused spool
+	// renders none: it sees instead, for each row to send, in sheet
+	// order, the row's notes read from the sheet without rendering
+	// (render.Renderer.Notes: the same Warnings, SharedUnsubscribe and
+	// Blank, no Data; notesFromSheet).
 	OnMessage func(*render.Message)
-	// OnBlank, when set, sees for a reused spool what OnMessage sees of
-	// each message's Blank: the columns the subject or a body prints as
-	// they are that a row to send leaves blank, read from the sheet
-	// without rendering, in sheet order (blankFromSheet).
-	OnBlank func(row int, columns []string)
 	// Store is the spool to write into and reuse from; nil means the one
 	// in the campaign's state folder.
 	Store *spool.Store
@@ -201,7 +199,7 @@ func Preflight(ctx context.Context, in *Inputs, state *journal.State, opts Optio
 	if gen == nil {
 		err = pl.render(ctx, in, spool.Inputs{Digest: digest, Files: files}, &opts)
 	} else if err == nil {
-		err = pl.blankFromSheet(ctx, in, opts.OnBlank)
+		err = pl.notesFromSheet(ctx, in, opts.OnMessage)
 	}
 	if err == nil && !pl.Spool.Used() {
 		// A generation a send used was made after what changed before

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// reuseWarnCampaign writes, into a folder of its own, a campaign sending
+// through srv whose rows each give a message warning: a dotless domain, a
+// subject over render.SubjectWarnLength, a zero-width space in the
+// subject, an empty subject, a To of two addresses with one-click unsubscribe, and a blank
+// name the body prints as it is.
+func reuseWarnCampaign(t *testing.T, srv *smtptest.Server) (dir, camp string) {
+	t.Helper()
+	dir = t.TempDir()
+	long := strings.Repeat("Long news ", 21)
+	writeFiles(t, dir, map[string]string{
+		"c.yaml": campaignYAML(srv.Port, `to: '{{.email}}'`, `subject: "{{.subj}}"`,
+			`recipients: {path: r.csv, key: id}`, `unsubscribe: {url: "https://example.com/u?id={{.id}}", one_click: true}`),
+		"body.txt": "Hi {{.name}},\nnews.\n",
+		"r.csv": "id,email,name,subj\n" +
+			"1,anna@localhost,Anna,News\n" +
+			fmt.Sprintf("2,bo@example.com,Bo,%s\n", long) +
+			"3,cy@example.com,Cy,Ne\u200bws\n" +
+			"4,\"di@example.com, ed@example.com\",Di,News\n" +
+			"5,fay@example.com,,News\n" +
+			"6,gil@example.com,Gil,\n",
+	})
+	return dir, filepath.Join(dir, "c.yaml")
+}
+
+// warningLines are out's lines about the messages' warnings, the
+// folder dir taken out of them.
+func warningLines(out, dir string) []string {
+	var lines []string
+	for l := range strings.Lines(strings.ReplaceAll(out, dir+string(filepath.Separator), "")) {
+		if strings.HasPrefix(l, "warning: r.csv:") || strings.Contains(l, "more warnings about messages") {
+			lines = append(lines, l)
+		}
+	}
+	return lines
+}
+
+// TestWarningsReusedSpool: a send going on from the messages a test send
+// spooled rendered nothing, and so gave of the rows' warnings the
+// blank-cell ones alone (fix-warn: the dotless domain, the long subject,
+// the zero-width space and the shared one-click To seen at the test send
+// only); it gives, line for line, what a send that renders gives.
+func TestWarningsReusedSpool(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t)
+	dir, camp := reuseWarnCampaign(t, srv)
+	fresh, errOut, code := runCLI(t, "send", "--yes", camp)
+	want := warningLines(fresh, dir)
+	for _, s := range []string{"has no dot", "characters long", "zero-width space", "to holds 2 addresses", "subject is empty", `column "name" is empty`} {
+		if !slices.ContainsFunc(want, func(l string) bool { return strings.Contains(l, s) }) {
+			t.Errorf("fresh send: %d, no warning with %q\n%s%s", code, s, fresh, errOut)
+		}
+	}
+	dir, camp = reuseWarnCampaign(t, srv)
+	if out, errOut, code := runCLI(t, "send", "--test", "me@example.com", camp); code != exitOK || !slices.Equal(warningLines(out, dir), want) {
+		t.Errorf("send --test: %d\n%s%s", code, out, errOut)
+	}
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if !strings.Contains(out, "made by an earlier run and used again") {
+		t.Errorf("send after the test send: %d, the spool not used again\n%s%s", code, out, errOut)
+	}
+	if got := warningLines(out, dir); !slices.Equal(got, want) {
+		t.Errorf("send after the test send warned\n%s\nwant, as a send that renders,\n%s", strings.Join(got, ""), strings.Join(want, ""))
+	}
+}
