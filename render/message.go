@@ -99,3 +99,13 @@ func (m *Message) ColumnSums() []uint16 {
 	}
 	return fold16(m.sums)
 }
+
+// Unsent drops m's notes (Warnings, SharedUnsubscribe and Blank) for a
+// row not sent now (sent before, a duplicate, suppressed): no reader
+// sees the message as rendered, so a note on it asks nothing of anyone.
+// What is told of the rows a run sends is the same whether their
+// messages are rendered or read from a spool (Renderer.Notes for those
+// only).
+func (m *Message) Unsent() {
+	m.Warnings, m.SharedUnsubscribe, m.Blank = nil, 0, nil
+}

@@ -345,7 +345,7 @@ func checkWatched(ctx context.Context, opts checkOptions, g *globalOptions, path
 			return nil
 		}
 		if !f.Send {
-			m.Blank = nil // no reader sees this row's message now
+			m.Unsent()
 		}
 		warn.Add(m)
 		return sum.accept(decider, m, f, domains)

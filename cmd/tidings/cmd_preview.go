@@ -215,7 +215,7 @@ func (r *previewRun) row(ctx context.Context, m *render.Message, err error) erro
 		return nil
 	}
 	if !f.Send {
-		m.Blank = nil // no reader sees this row's message now
+		m.Unsent()
 	}
 	r.warn.Add(m)
 	if toSend := r.sum.count(m, f); !toSend || len(f.Journal.Owed) > 0 {

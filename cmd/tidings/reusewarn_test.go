@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -72,5 +73,49 @@ func TestWarningsReusedSpool(t *testing.T) {
 	}
 	if got := warningLines(out, dir); !slices.Equal(got, want) {
 		t.Errorf("send after the test send warned\n%s\nwant, as a send that renders,\n%s", strings.Join(got, ""), strings.Join(want, ""))
+	}
+}
+
+// TestWarningsNotForRowsSent: a send that renders afresh after earlier
+// ones (the sheet edited after a --limit run), and check, warned about
+// the rows whose messages had gone already (fix-warn's report), where a
+// send going on from the spool warns about the rows it sends only; all
+// warn now of the rows still to send (render.Message.Unsent), as they
+// did of blank cells.
+func TestWarningsNotForRowsSent(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t)
+	dir, camp := reuseWarnCampaign(t, srv)
+	first, errOut, code := runCLI(t, "send", "--yes", "--limit", "2", camp)
+	all := warningLines(first, dir)
+	if !strings.Contains(first, "2 sent, 4 not-attempted") || len(all) < 6 {
+		t.Fatalf("send --limit 2: %d\n%s%s", code, first, errOut)
+	}
+	sheet := filepath.Join(dir, "r.csv")
+	f, err := os.OpenFile(sheet, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString("7,hal@example.com,Hal,News\n"); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if code != exitOK || strings.Contains(out, "used again") {
+		t.Fatalf("send after the sheet was edited: %d, want a fresh render\n%s%s", code, out, errOut)
+	}
+	var want []string
+	for _, l := range all {
+		if !strings.Contains(l, "row 2:") && !strings.Contains(l, "row 3:") {
+			want = append(want, l)
+		}
+	}
+	if got := warningLines(out, dir); !slices.Equal(got, want) {
+		t.Errorf("send after rows 2 and 3 went warned\n%s\nwant\n%s", strings.Join(got, ""), strings.Join(want, ""))
+	}
+	if out, _, _ := runCLI(t, "check", camp); len(warningLines(out, dir)) != 0 {
+		t.Errorf("check, every row sent, warned:\n%s", out)
 	}
 }

@@ -72,8 +72,8 @@ type Options struct {
 	// its Error.
 	Describe func(error) string
 	// OnMessage, when set, sees every rendered message (for its
-	// warnings), from one goroutine, once the row is decided (the Blank
-	// of a row not sent now cleared: no reader sees it). A reused spool
+	// warnings), from one goroutine, once the row is decided (the notes
+	// of a row not sent now cleared: render.Message.Unsent). A reused spool
 	// renders none: it sees instead, for each row to send, in sheet
 	// order, the row's notes read from the sheet without rendering
 	// (render.Renderer.Notes: the same Warnings, SharedUnsubscribe and
@@ -405,7 +405,7 @@ func (pl *Plan) render(ctx context.Context, in *Inputs, inputs spool.Inputs, opt
 		}
 		if opts.OnMessage != nil && problem == nil {
 			if !v.send {
-				m.Blank = nil // no reader sees this row's message now
+				m.Unsent()
 			}
 			opts.OnMessage(m)
 		}
