@@ -191,10 +191,7 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 		fmt.Fprintln(g.stdout, "nothing has been sent for this campaign yet: every row is not attempted")
 	}
 	sum.Again = "tidings send " + commandArg(c.File)
-	capped, next := capHolds(c, state, sum)
-	if capped {
-		sum.CapHolds(capAfter(next, time.Now()))
-	}
+	capped, next := capHolds(c, state, &sum, time.Now())
 	sum.WriteText(g.stdout)
 	printReportLine(g, c, page, true)
 	if capped {
@@ -210,17 +207,24 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 }
 
 // capHolds says whether send.daily_cap holds back the rows sum counts as
-// not attempted (it lets no message go now), and when its next slot
+// not attempted (it lets no message go at now), and when its next slot
 // opens (zero: not known), as send says it: the summary gives the rows
 // no send has reached the line of the rows the cap holds back
 // (report.Summary.CapHolds), and the advice under it says to wait for the
-// slot rather than to run send again at once.
-func capHolds(c *campaign.Campaign, state *journal.State, sum report.Summary) (bool, time.Time) {
+// slot rather than to run send again at once. When the cap lets some go
+// but not all, the summary says how many the next send sends now
+// (report.Summary.CapRoom).
+func capHolds(c *campaign.Campaign, state *journal.State, sum *report.Summary, now time.Time) (bool, time.Time) {
 	if c.Send.DailyCap <= 0 || sum.Count(sendpool.StatusNotAttempted) == 0 {
 		return false, time.Time{}
 	}
-	left, next := state.Quota(c.Send.DailyCap, 24*time.Hour, time.Now())
-	return left <= 0, next
+	left, next := capRoom(state, c.Send.DailyCap, now)
+	if left > 0 {
+		sum.CapRoom(left, capAfter(next, now))
+		return false, time.Time{}
+	}
+	sum.CapHolds(capAfter(next, now))
+	return true, next
 }
 
 // openSpooled opens the spool generation made from the campaign as it is

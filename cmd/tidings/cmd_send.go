@@ -753,12 +753,18 @@ func printSummary(ctx context.Context, g *globalOptions, c *campaign.Campaign, p
 	}
 	capLine := allow.Capped && allow.N < pl.ToSend && !end.cut
 	var next time.Time // when the cap lets the next message go (zero: not known, or now)
-	if capLine || sum.Capped > 0 {
-		next = capNext(ctx, c, opts)
+	if capLine || c.Send.DailyCap > 0 && sum.NotAttempted > 0 {
+		var left int
+		if left, next = capNext(ctx, c, opts); left > 0 {
+			sum.CapRoom(left, capAfter(next, opts.now()))
+			next = time.Time{} // a message may go now
+		}
 	}
 	if end.files {
 		sum.Again = sendAgainCommand(c, pl, opts)
-		sum.CapAfter = capAfter(next, opts.now())
+		if sum.CapLeft == 0 {
+			sum.CapAfter = capAfter(next, opts.now())
+		}
 		sum.WriteText(g.stdout)
 	} else {
 		// Counted from the report's own lines, which may not have been
@@ -789,18 +795,18 @@ func printSummary(ctx context.Context, g *globalOptions, c *campaign.Campaign, p
 	}
 }
 
-// capNext is when send.daily_cap lets the next message go after a run
-// (zero when it does now, or the journal cannot be read): it depends on
-// when the run's messages went, so the journal is read again (the lock
-// is still held), interrupt or not.
-func capNext(ctx context.Context, c *campaign.Campaign, opts sendOptions) time.Time {
+// capNext is send.daily_cap's room after a run (capRoom): how many
+// messages may go now, and when the next may go once those have (0 and
+// zero when the journal cannot be read). It depends on when the run's
+// messages went, so the journal is read again (the lock is still held),
+// interrupt or not.
+func capNext(ctx context.Context, c *campaign.Campaign, opts sendOptions) (left int, next time.Time) {
 	after, err := journal.Load(context.WithoutCancel(ctx), c.StateDir)
 	if err != nil {
-		return time.Time{}
+		return 0, time.Time{}
 	}
 	defer after.Close()
-	_, next := after.Quota(c.Send.DailyCap, 24*time.Hour, opts.now())
-	return next
+	return capRoom(after, c.Send.DailyCap, opts.now())
 }
 
 // printSpool says, in words for a person, what the copies of the

@@ -293,3 +293,40 @@ func TestCapAfter(t *testing.T) {
 		}
 	}
 }
+
+// TestDailyCapRoomSummary: after a send --limit 1 of 8 rows under
+// daily_cap 3, send's summary and report's said "tidings send … sends
+// them" where the next send sends 2 (fix-sum); both say it sends 2 of
+// them now and the rest once daily_cap allows, after the minute of the
+// slot the next send names, and the next send sends 2.
+func TestDailyCapRoomSummary(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 8, "send: {concurrency: 1, retry_backoff: 1ms, daily_cap: 3}\n")
+	sent, sentErr, code := runCLI(t, "send", "--yes", "--limit", "1", camp)
+	if code != exitSomeFailed || len(srv.Messages()) != 1 {
+		t.Fatalf("send --limit 1: exit %d, %d messages, want %d and 1\n%s%s", code, len(srv.Messages()), exitSomeFailed, sent, sentErr)
+	}
+	rep, repErr, _ := runCLI(t, "report", camp)
+	out, _ := sendAt(t, camp, time.Time{})
+	if n := len(srv.Messages()); n != 3 {
+		t.Fatalf("the next send sent %d, want 2:\n%s", n-1, out)
+	}
+	m := nextSlotRE.FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("the next send names no next slot:\n%s", out)
+	}
+	slot, err := time.Parse(time.RFC3339, m[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ run, out, why, again string }{
+		{"send --limit 1", sent + sentErr, "not tried in this run: --limit 1", "tidings send --yes"},
+		{"report", rep + repErr, "not tried yet: no send has reached them", "tidings send"},
+	} {
+		want := fmt.Sprintf("\n7 not sent (%s): %s %s sends 2 of them now, the rest once daily_cap allows (after %s).\n", tc.why, tc.again, camp, capAfter(slot, time.Now()))
+		if !strings.Contains(tc.out, want) {
+			t.Errorf("%s: want the line %q:\n%s", tc.run, want[1:], tc.out)
+		}
+	}
+}

@@ -188,3 +188,31 @@ func interruptedInParts(t *testing.T, rows, at int) (*smtptest.Server, string) {
 	}
 	return srv, camp
 }
+
+// TestResumedPartsOneYoungEnough: a send in parts interrupted with three
+// messages of its part's spool left, resumed when the spool is so old
+// that only the first of them leaves within the part's time (partTime
+// from its start, less 15ms, at 100/s), renders the rows still to send
+// afresh, in parts of 5 (it sent that one as a first part of its own,
+// "3 parts: 1 from the spool made before", a part's preflight and run
+// for one message; fix-sum). The spool's age is judged by the send's
+// clock (sendOptions.now, plan.Options.Now): no waiting.
+func TestResumedPartsOneYoungEnough(t *testing.T) {
+	t.Parallel()
+	srv, camp := interruptedInParts(t, 12, 2)
+	gens, err := spool.OpenStore(filepath.Join(filepath.Dir(camp), ".tidings", "t")).Generations()
+	if err != nil || len(gens) != 1 {
+		t.Fatalf("generations after the interrupted send: %v, %v", gens, err)
+	}
+	now := gens[0].Started().Add(partTime - 15*time.Millisecond)
+	resumed, resumedErr, err := sendWith(camp, sendOptions{partSpan: partSpanForTest, now: func() time.Time { return now }})
+	if err != nil || !strings.Contains(resumed, "they go in 2 parts of at most 5") || strings.Contains(resumed, "from the spool made before") ||
+		strings.Contains(resumed, "part 3") || len(srv.Messages()) != 12 {
+		t.Errorf("resume: %v, %d messages\n%s%s", err, len(srv.Messages()), resumed, resumedErr)
+	}
+	for i := range 12 {
+		if addr := fmt.Sprintf("user%03d@example.com", i); srv.Received(addr) != 1 {
+			t.Errorf("%s received %d messages", addr, srv.Received(addr))
+		}
+	}
+}

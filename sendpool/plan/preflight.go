@@ -329,9 +329,11 @@ func (pl *Plan) partly(r spool.Row, v verdict, opts *Options) bool {
 // sendsFrom reports whether the run may send from gen the rows to send
 // decided from it (fromGeneration): yes when it sends none (none to send,
 // or opts.SendsNone), or when the last leaves in time (fitting); for a
-// part of a long run (opts.SpoolAtMost), also when one at least does,
+// part of a long run (opts.SpoolAtMost), also when two at least do,
 // capping the rows sent from gen to those (Plan.Spooled): the part after
-// them renders the rest afresh. No otherwise: the rows are rendered again.
+// them renders the rest afresh. No otherwise: the rows are rendered
+// again, the one that would leave in time with them (a part of one
+// message costs a part's preflight and run for it, as partly says).
 func (pl *Plan) sendsFrom(gen *spool.Generation, opts *Options) bool {
 	n := pl.fromGeneration()
 	if n == 0 || opts.SendsNone {
@@ -341,7 +343,7 @@ func (pl *Plan) sendsFrom(gen *spool.Generation, opts *Options) bool {
 	switch {
 	case fit == n:
 		return true
-	case fit == 0 || opts.SpoolAtMost <= 0:
+	case fit <= 1 || opts.SpoolAtMost <= 0:
 		return false
 	}
 	pl.Spooled = fit

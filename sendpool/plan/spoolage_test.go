@@ -163,8 +163,9 @@ func TestSendsNoneAllowsNone(t *testing.T) {
 // the fresh generation an interrupted part made sends from it the rows
 // whose last message still leaves within MaxSpoolAge of its start (here 2
 // of its 5 at 10 minutes a message, 30 minutes on: Spooled), rather than
-// render the same rows into another generation; past MaxSpoolAge it
-// renders afresh.
+// render the same rows into another generation; when only one would (45
+// minutes on) it renders afresh, that one with the rest, as past
+// MaxSpoolAge (it sent a part of one message, fix-sum).
 func TestPartReusesWhatFits(t *testing.T) {
 	srv := smtptest.NewServer(t)
 	camp := writeCampaign(t, srv, 10, "")
@@ -181,7 +182,7 @@ func TestPartReusesWhatFits(t *testing.T) {
 		after   time.Duration
 		spooled int
 		reused  bool
-	}{{30 * time.Minute, 2, true}, {MaxSpoolAge - 5*time.Minute, 0, false}} {
+	}{{30 * time.Minute, 2, true}, {45 * time.Minute, 0, false}, {MaxSpoolAge - 5*time.Minute, 0, false}} {
 		now := started.Add(c.after)
 		in, state := open(t, camp)
 		pl, err := Preflight(t.Context(), in, state, Options{Version: "test", SpoolAtMost: 5,

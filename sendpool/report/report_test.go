@@ -634,3 +634,54 @@ func TestSummaryTextNotReached(t *testing.T) {
 		}
 	}
 }
+
+// TestSummaryTextCapRoom: when send.daily_cap lets some rows go now but
+// fewer than the next send sends (CapRoom), the line of the rows not sent
+// says how many it sends now and that the rest wait for the cap (a send
+// --limit 50 of 2,000 under a cap of 500 said "sends them", fix-sum);
+// "up to" when deferred rows or another line share the room, "it now, or
+// once …" for one row of such a line; a cap with room for all says
+// "sends them", the rows the cap held back too.
+func TestSummaryTextCapRoom(t *testing.T) {
+	t.Parallel()
+	rows := func(n int, st sendpool.Status, detail string) []report.Row {
+		var out []report.Row
+		for i := range n {
+			out = append(out, report.Row{Recipient: report.Recipient{Row: 2 + i, Key: fmt.Sprintf("r%d-%s@example.org", i, st)}, Status: st, Detail: detail})
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name  string
+		rows  []report.Row
+		left  int
+		after string
+		want  []string
+	}{
+		{"not reached", rows(2000, sendpool.StatusNotAttempted, sendpool.NotReached), 500, "00:42 tomorrow",
+			[]string{"2000 not sent (not tried yet: no send has reached them): tidings send campaign.yaml sends 500 of them now, the rest once daily_cap allows (after 00:42 tomorrow).\n"}},
+		{"limit", rows(12, sendpool.StatusNotAttempted, sendpool.LimitUnsent(1)), 2, "",
+			[]string{"12 not sent (not tried in this run: --limit 1): tidings send campaign.yaml sends 2 of them now, the rest once daily_cap allows.\n"}},
+		{"capped, a slot freed", rows(12, sendpool.StatusNotAttempted, sendpool.CapUnsent), 1, "17:05",
+			[]string{"12 not sent (daily_cap reached): tidings send campaign.yaml sends 1 of them now, the rest once daily_cap allows (after 17:05).\n"}},
+		{"shared with deferred", append(rows(12, sendpool.StatusNotAttempted, sendpool.NotReached), rows(3, sendpool.StatusDeferred, "421 try later")...), 5, "17:05",
+			[]string{"12 not sent (not tried yet: no send has reached them): tidings send campaign.yaml sends up to 5 of them now, the rest once daily_cap allows (after 17:05).\n"}},
+		{"one, shared", append(rows(1, sendpool.StatusNotAttempted, sendpool.NotReached), rows(3, sendpool.StatusDeferred, "421 try later")...), 2, "17:05",
+			[]string{"1 not sent (not tried yet: no send has reached it): tidings send campaign.yaml sends it now, or once daily_cap allows (after 17:05).\n"}},
+		{"room for all", rows(12, sendpool.StatusNotAttempted, sendpool.CapUnsent), 12, "17:05",
+			[]string{"12 not sent (daily_cap reached): tidings send campaign.yaml sends them.\n"}},
+	} {
+		s := report.Summarize(tc.rows)
+		s.Again = "tidings send campaign.yaml"
+		s.CapRoom(tc.left, tc.after)
+		var b bytes.Buffer
+		if err := s.WriteText(&b); err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range tc.want {
+			if !strings.Contains(b.String(), want) {
+				t.Errorf("%s: summary lacks %q:\n%s", tc.name, want, b.String())
+			}
+		}
+	}
+}

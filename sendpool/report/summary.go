@@ -75,8 +75,14 @@ type Summary struct {
 	// line, as Interrupted.
 	Capped int `json:"-"`
 	// CapAfter says when the cap lets the next message go, in the
-	// Capped line's words ("00:42 tomorrow"); "" when not known.
+	// Capped line's words ("00:42 tomorrow"); "" when not known. With
+	// CapLeft, when it lets the next go once those CapLeft have gone.
 	CapAfter string `json:"-"`
+	// CapLeft is how many messages send.daily_cap lets go now, when it
+	// lets some (CapRoom); 0 when it lets all or none (CapHolds) or is not
+	// known. When fewer than the rows the next send sends, the lines of
+	// the rows not sent say how many it sends now.
+	CapLeft int `json:"-"`
 }
 
 // CapHolds counts the rows no send has reached (NotReached) as held
@@ -87,6 +93,16 @@ type Summary struct {
 func (s *Summary) CapHolds(after string) {
 	s.Capped += s.NotReached
 	s.NotReached = 0
+	s.CapAfter = after
+}
+
+// CapRoom says send.daily_cap lets left messages go now (more than 0)
+// and the next once those have gone after after ("" when not known;
+// CapAfter): the lines of the rows not sent then say that the next send
+// sends left of them now and the rest after, when left is fewer than the
+// rows it sends.
+func (s *Summary) CapRoom(left int, after string) {
+	s.CapLeft = max(left, 0)
 	s.CapAfter = after
 }
 
@@ -245,10 +261,10 @@ func (s *Summary) WriteText(w io.Writer) error {
 	if s.Owing > 0 {
 		fmt.Fprintf(&b, "%s to some recipients only: the server deferred the others; run send again to deliver to those only.\n", Plural(s.Owing, "message")+" went")
 	}
-	writeNotSent(&b, s.Interrupted, "the run was interrupted", s.Again, "")
-	writeNotSent(&b, s.Limited, s.LimitDetail, s.Again, "")
-	writeNotSent(&b, s.Capped, "daily_cap reached", s.Again, capAllows(s.CapAfter))
-	writeNotSent(&b, s.NotReached, "not tried yet: no send has reached "+them(s.NotReached), s.Again, "")
+	writeNotSent(&b, s.Interrupted, "the run was interrupted", s.Again, s.sends(s.Interrupted, false))
+	writeNotSent(&b, s.Limited, s.LimitDetail, s.Again, s.sends(s.Limited, false))
+	writeNotSent(&b, s.Capped, "daily_cap reached", s.Again, s.sends(s.Capped, true))
+	writeNotSent(&b, s.NotReached, "not tried yet: no send has reached "+them(s.NotReached), s.Again, s.sends(s.NotReached, false))
 	if len(s.Problems) > 0 {
 		// A heading of their own: not all are deferred or unknown.
 		if s.Owing > 0 {
@@ -285,21 +301,43 @@ func truncate(s string, n int) string {
 }
 
 // writeNotSent writes to b the one line of n rows not sent, why, the
-// command that sends them (again; "the next send" when empty) and when
-// it does (" once …"; "" for now); nothing when n is 0.
-func writeNotSent(b *bytes.Buffer, n int, why, again, when string) {
+// command that sends them (again; "the next send" when empty) and what
+// it sends of them when (sends); nothing when n is 0.
+func writeNotSent(b *bytes.Buffer, n int, why, again, sends string) {
 	if n > 0 {
-		fmt.Fprintf(b, "%d not sent (%s): %s sends %s%s.\n", n, why, cmp.Or(again, "the next send"), them(n), when)
+		fmt.Fprintf(b, "%d not sent (%s): %s sends %s.\n", n, why, cmp.Or(again, "the next send"), sends)
 	}
 }
 
-// capAllows says when a send sends the rows daily_cap held back: once
-// the cap allows, after the time given ("" when not known).
-func capAllows(after string) string {
-	if after == "" {
-		return " once the cap allows"
+// sends says what the next send sends of n rows not sent, and when:
+// "them" (now), or, for rows daily_cap held back (capped), "them once the
+// cap allows (after 00:42)"; when the cap lets fewer go now (CapLeft)
+// than the rows the next send sends (those of every such line, the
+// deferred and the owed), "2 of them now, the rest once daily_cap allows
+// (after 00:42)", "up to 2" when the rows of other lines share those 2
+// ("it now, or once …" for one row).
+func (s *Summary) sends(n int, capped bool) string {
+	toSend := s.Interrupted + s.Limited + s.Capped + s.NotReached + s.Deferred + s.Owing
+	switch {
+	case s.CapLeft > 0 && s.CapLeft < toSend && n == toSend:
+		return fmt.Sprintf("%d of them now, the rest%s", s.CapLeft, capAllows("daily_cap", s.CapAfter))
+	case s.CapLeft > 0 && s.CapLeft < toSend && n == 1:
+		return "it now, or" + capAllows("daily_cap", s.CapAfter)
+	case s.CapLeft > 0 && s.CapLeft < toSend:
+		return fmt.Sprintf("up to %d of them now, the rest%s", min(s.CapLeft, n), capAllows("daily_cap", s.CapAfter))
+	case capped && s.CapLeft == 0:
+		return them(n) + capAllows("the cap", s.CapAfter)
 	}
-	return " once the cap allows (after " + after + ")"
+	return them(n)
+}
+
+// capAllows says when a send sends the rows daily_cap holds back: once
+// the cap (named so) allows, after the time given ("" when not known).
+func capAllows(name, after string) string {
+	if after == "" {
+		return " once " + name + " allows"
+	}
+	return " once " + name + " allows (after " + after + ")"
 }
 
 // them is the pronoun of n rows: "it" for one, "them" for more.
