@@ -184,9 +184,10 @@ func (b *pop3Box) list(ctx context.Context, ids map[int]string) ([]pop3.ListEntr
 // either: the caller's rule for a message that cuts the connection
 // holds). Those of known.Sizes are listed with the size the server
 // gives now, pipelined (checkSizes), or without PIPELINING with known's.
-// A message another client took out since is not listed.
+// A message another client took out since is not listed (one the
+// pipeline finds gone too).
 func (b *pop3Box) listApart(ctx context.Context, ids map[int]string, known Known) ([]pop3.ListEntry, error) {
-	known, err := b.checkSizes(ctx, ids, known)
+	known, gone, err := b.checkSizes(ctx, ids, known)
 	if err != nil {
 		return nil, err
 	}
@@ -195,7 +196,7 @@ func (b *pop3Box) listApart(ctx context.Context, ids map[int]string, known Known
 	b.sizes = make(map[string]int64, len(nums))
 	for _, n := range nums {
 		now, ok := b.nums[ids[n]] // its number in this session
-		if !ok {
+		if !ok || gone[ids[n]] {
 			continue
 		}
 		size, err := b.sizeApart(ctx, ids[n], now, known)
