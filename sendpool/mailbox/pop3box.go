@@ -21,7 +21,7 @@ type pop3Box struct {
 	// sizes are the messages' sizes as List gave them, by unique-id: the
 	// time a RETR may take grows with its message's, not with the cap.
 	sizes    map[string]int64
-	reopened listSessions
+	reopened *ListSessions
 }
 
 func openPOP3(ctx context.Context, cfg Config) (*pop3Box, error) {
@@ -115,7 +115,7 @@ func (b *pop3Box) List(ctx context.Context, since time.Time) ([]Entry, error) {
 }
 
 func (b *pop3Box) ListKnown(ctx context.Context, _ time.Time, known Known) ([]Entry, error) {
-	b.reopened = 0
+	b.reopened = known.sessions()
 	ids, err := b.uidl(ctx)
 	if err != nil {
 		return nil, err
@@ -242,7 +242,7 @@ func (b *pop3Box) sizeApart(ctx context.Context, id string, now int, known Known
 // taken messages out meanwhile.
 func (b *pop3Box) reopen(ctx context.Context) (map[int]string, error) {
 	b.c.Close()
-	if err := b.reopened.another(); err != nil {
+	if err := b.reopened.Another(); err != nil {
 		return nil, err
 	}
 	nb, err := openPOP3(ctx, b.cfg)
