@@ -65,19 +65,40 @@ type PassedOver struct {
 // maxNamed is how many characters of a Subject or From are kept.
 const maxNamed = 100
 
+// GivenAgain is a message listed under the id of one Memory holds to
+// pass over (PassedOver) but of another size than that one's: the server
+// gave its unique-id again to another message (against RFC 1939: a
+// backup restored, a server that reuses them), which is read, and the
+// other's record is forgotten. Size is its size now; Was, Subject, From,
+// Runs and Cut are what Memory held of the other.
+type GivenAgain struct {
+	ID            string
+	Size, Was     int64
+	Subject, From string
+	Runs          int
+	Cut           bool
+}
+
 // passOver takes out of entries the messages to pass over under bound
-// (see PassedOver), and returns them apart.
-func (m *Memory) passOver(entries []mailbox.Entry, bound time.Duration) (kept []mailbox.Entry, passed []PassedOver) {
+// (see PassedOver), and returns them apart; and those listed under the
+// id of one it would pass over but of another size (GivenAgain), whose
+// record it forgets.
+func (m *Memory) passOver(entries []mailbox.Entry, bound time.Duration) (kept []mailbox.Entry, passed []PassedOver, again []GivenAgain) {
 	kept = entries[:0:0]
 	for _, e := range entries {
 		o, ok := m.overran[e.ID]
-		if ok && o.runs >= overrunRuns && o.bound >= bound && o.of(e.Size) {
+		switch {
+		case !ok || o.runs < overrunRuns || o.bound < bound:
+		case o.of(e.Size):
 			passed = append(passed, PassedOver{ID: e.ID, Size: e.Size, Subject: o.subject, From: o.from, Runs: o.runs, Bound: o.bound, Cut: o.cut})
 			continue
+		default:
+			again = append(again, GivenAgain{ID: e.ID, Size: e.Size, Was: o.size, Subject: o.subject, From: o.from, Runs: o.runs, Cut: o.cut})
+			delete(m.overran, e.ID)
 		}
 		kept = append(kept, e)
 	}
-	return kept, passed
+	return kept, passed, again
 }
 
 // overrunRunsOf is in how many runs the fetch of message id, of size,

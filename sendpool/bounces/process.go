@@ -196,6 +196,9 @@ type Summary struct {
 	// overran its bounds, or cut the connection, in earlier runs (see
 	// Options.Bound).
 	PassedOver []PassedOver
+	// GivenAgain lists the messages read although listed under the id of
+	// one of those, for their size is another.
+	GivenAgain []GivenAgain
 }
 
 // Count returns the findings with verdict v.
@@ -331,7 +334,7 @@ func listRemembered(ctx context.Context, mb Mailbox, scope mailbox.Scope, list s
 	var forgot string
 	entries, sum.Skipped, forgot = mem.skip(scope, list, listed, opts.MoveTo != "" || opts.Delete)
 	sum.Forgot = cmp.Or(sum.Forgot, forgot)
-	entries, sum.PassedOver = mem.passOver(entries, opts.Bound)
+	entries, sum.PassedOver, sum.GivenAgain = mem.passOver(entries, opts.Bound)
 	return listed, entries, nil
 }
 
