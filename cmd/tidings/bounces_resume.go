@@ -124,12 +124,12 @@ func givenAgainLine(a bounces.GivenAgain, path string) string {
 	if !a.Cut {
 		held = "overran (the server did not give it within bounds"
 	}
-	was := report.Plural(int(a.Was), "byte")
-	if a.Was < 0 {
-		was = "of a size not known"
+	differs := fmt.Sprintf("it is %s now, that one %s", report.Plural(int(a.Size), "byte"), report.Plural(int(a.Was), "byte"))
+	if a.Header {
+		differs = "its header is another's now (its size not known, as that one's)"
 	}
-	return fmt.Sprintf("(message %s: %s held it as %s, in %d runs), but it is %s now, that one %s: the server gave its unique-id to another message (a backup restored?), which this run read)",
-		a.ID, path, held, a.Runs, report.Plural(int(a.Size), "byte"), was)
+	return fmt.Sprintf("(message %s: %s held it as %s, in %d runs), but %s: the server gave its unique-id to another message (a backup restored?), which this run read)",
+		a.ID, path, held, a.Runs, differs)
 }
 
 func messageNamed(id string, size int64, from, subject string) string {

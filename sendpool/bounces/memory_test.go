@@ -795,7 +795,9 @@ func TestMemoryOverrunSizeNotKnown(t *testing.T) {
 // file written before it was kept (no version line, as here byte for
 // byte) reads as format 1; one of a newer format is refused as such
 // (*NewerFileError, naming the file and both formats), whatever its
-// other lines.
+// other lines. A file holding a header line (a dropped message's header
+// digest, headLine) is of format 2, for an older tidings to refuse as a
+// newer one's; one without stays format 1, which it reads.
 func TestMemoryVersion(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, ReadFile)
@@ -817,13 +819,32 @@ func TestMemoryVersion(t *testing.T) {
 	if m, err := LoadMemory(dir); err != nil || !m.known["a1"] {
 		t.Fatalf("the file saved does not load: %v", err)
 	}
-	newer := strings.Replace(string(b), "\nversion 1\n", "\nversion 2\nwidget 7\n", 1)
+	o := m.overran["c3"]
+	o.head = headDigest([]byte("Subject: x\r\n\r\n"))
+	m.overran["c3"] = o
+	if err := m.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(path); err != nil || !strings.HasPrefix(string(b), memoryHead+"\nversion 2\nkey ") || !strings.Contains(string(b), "\nheader c3 "+o.head+"\n") {
+		t.Fatalf("saved with a header digest:\n%s (%v)", b, err)
+	}
+	if m, err := LoadMemory(dir); err != nil || m.overran["c3"] != o {
+		t.Fatalf("the file with a header line loads as %v, %v; want %v", m.overran["c3"], err, o)
+	}
+	delete(m.overran, "c3")
+	if err := m.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if b, err = os.ReadFile(path); err != nil {
+		t.Fatal(err)
+	}
+	newer := strings.Replace(string(b), "\nversion 1\n", "\nversion 3\nwidget 7\n", 1)
 	if err := os.WriteFile(path, []byte(newer), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	m, err = LoadMemory(dir)
 	ne, ok := errors.AsType[*NewerFileError](err)
-	if !ok || ne.Format != 2 || m.key != "" || !strings.Contains(err.Error(), path+" was written by a newer tidings (its format 2, this one's 1") || strings.Contains(err.Error(), "does not write") {
+	if !ok || ne.Format != 3 || m.key != "" || !strings.Contains(err.Error(), path+" was written by a newer tidings (its format 3, this one's 2") || strings.Contains(err.Error(), "does not write") {
 		t.Errorf("a newer file: %v, key %q", err, m.key)
 	}
 }

@@ -35,6 +35,9 @@ type overrun struct {
 	size          int64  // as listed: -1 not known (its LIST cut), anySize in a line without one
 	subject, from string // as its header says, "" when not known
 	cut           bool
+	// head is its header's digest (headDigest) when kept (keepsHead),
+	// else "".
+	head string
 }
 
 // of reports whether o is about a message of size: one listed with its
@@ -60,6 +63,8 @@ type PassedOver struct {
 	Runs  int
 	Bound time.Duration
 	Cut   bool
+	// head is its header's digest, for Memory to keep (keepsHead).
+	head string
 }
 
 // maxNamed is how many characters of a Subject or From are kept.
@@ -77,6 +82,9 @@ type GivenAgain struct {
 	Subject, From string
 	Runs          int
 	Cut           bool
+	// Header says the size is not known (Size and Was -1): its header
+	// is another than the one kept of the other (headDigest).
+	Header bool
 }
 
 // passOver takes out of entries the messages to pass over under bound
@@ -127,7 +135,8 @@ func (m *Memory) noteOverruns(msgs []PassedOver, bound time.Duration) {
 			was = overrun{} // another message under its id
 		}
 		m.overran[p.ID] = overrun{runs: m.overrunRunsOf(p.ID, p.Size, bound), bound: bound, size: p.Size,
-			subject: cmp.Or(clipText(p.Subject), was.subject), from: cmp.Or(clipText(p.From), was.from), cut: p.Cut}
+			subject: cmp.Or(clipText(p.Subject), was.subject), from: cmp.Or(clipText(p.From), was.from), cut: p.Cut,
+			head: cmp.Or(p.head, was.head)}
 	}
 }
 
@@ -295,6 +304,9 @@ func passOverAt(ctx context.Context, mb Mailbox, e mailbox.Entry, err error, opt
 	}
 	if r := feedback.ParseHeader(head); herr == nil && r != nil {
 		p.Subject, p.From = clipText(r.Subject), clipText(r.From)
+	}
+	if herr == nil && keepsHead(mb.Scope(), e) {
+		p.head = headDigest(head)
 	}
 	remembered := opts.Memory != nil && !opts.DryRun && mb.Scope().Key != "" && !server
 	f := passedOverFinding(p, err, opts, remembered, server)

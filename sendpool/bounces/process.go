@@ -335,7 +335,15 @@ func listRemembered(ctx context.Context, mb Mailbox, scope mailbox.Scope, list s
 	entries, sum.Skipped, forgot = mem.skip(scope, list, listed, opts.MoveTo != "" || opts.Delete)
 	sum.Forgot = cmp.Or(sum.Forgot, forgot)
 	entries, sum.PassedOver, sum.GivenAgain = mem.passOver(entries, opts.Bound)
-	return listed, entries, nil
+	passed, read, again, err := mem.checkHeads(ctx, mb, sum.PassedOver)
+	if err != nil {
+		if mailboxStopped(err) {
+			return nil, nil, &StoppedError{Err: err, DryRun: opts.DryRun}
+		}
+		return nil, nil, err
+	}
+	sum.PassedOver, sum.GivenAgain = passed, append(sum.GivenAgain, again...)
+	return listed, append(entries, read...), nil
 }
 
 // disposeStop is the error of a run whose session stopped (mailboxStopped:
