@@ -197,7 +197,8 @@ type Summary struct {
 	// Options.Bound).
 	PassedOver []PassedOver
 	// GivenAgain lists the messages read although listed under the id of
-	// one of those, for their size is another.
+	// one of those, for their size is another, or, their size not known,
+	// their header (POP3).
 	GivenAgain []GivenAgain
 }
 
