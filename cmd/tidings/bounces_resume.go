@@ -106,6 +106,9 @@ func printMemory(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, d
 		fmt.Fprintf(g.stdout, "  %s: passed over unread: the server did not give it within the bounds of one exchange (%s: 10 × mailbox.timeout, and time for its size) in %d runs; it is read again once mailbox.timeout is larger, or %s is removed\n",
 			messageNamed(p.ID, p.Size, p.From, p.Subject), p.Bound, p.Runs, path)
 	}
+	for _, a := range sum.GivenAgain {
+		fmt.Fprintln(g.stdout, givenAgainLine(a, path))
+	}
 	if sum.MemoryErr != nil {
 		fmt.Fprintf(g.stderr, "warning: %v; the next run reads this run's messages again (recording nothing twice)\n", sum.MemoryErr)
 	}
@@ -114,6 +117,21 @@ func printMemory(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, d
 // messageNamed names a message the server did not give in time by what
 // is known of it: its id in the mailbox, size, and the From and Subject
 // its header gave ("" when it gave none).
+// givenAgainLine says that message a was read although bounces.read
+// (at path) held its id as one to pass over, for its size is another.
+func givenAgainLine(a bounces.GivenAgain, path string) string {
+	held := "dropped (the server closed the connection when asked for it"
+	if !a.Cut {
+		held = "overran (the server did not give it within bounds"
+	}
+	differs := fmt.Sprintf("it is %s now, that one %s", report.Plural(int(a.Size), "byte"), report.Plural(int(a.Was), "byte"))
+	if a.Header {
+		differs = "its header is another's now (its size not known, as that one's)"
+	}
+	return fmt.Sprintf("(message %s: %s held it as %s, in %d runs), but %s: the server gave its unique-id to another message (a backup restored?), which this run read)",
+		a.ID, path, held, a.Runs, differs)
+}
+
 func messageNamed(id string, size int64, from, subject string) string {
 	s := fmt.Sprintf("message %s (%s", id, report.Plural(int(size), "byte"))
 	if size < 0 {

@@ -178,6 +178,45 @@ func TestBouncesCutListEvery(t *testing.T) {
 	}
 }
 
+// TestBouncesCutListRetryCap: a listing the server cut where it names no
+// message (here on the 31st session, the sizes cut on every one: POP3's
+// UIDL, IMAP's SELECT) is asked for again on a new session, and that
+// second listing counted its new sessions from none: 30 before the cut,
+// 1 for the retry, 64 more, 96 sessions where the cap is 64 in a row.
+// The retry goes on with the first listing's count: 65 sessions, as for
+// a listing cut on every size alone (TestBouncesCutListEvery), exit 2.
+func TestBouncesCutListRetryCap(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ protocol, cut, once string }{
+		{"pop3", "LIST", "UIDL"},
+		{"imap", "RFC822.SIZE FLAGS)", "SELECT"},
+	} {
+		t.Run(c.protocol, func(t *testing.T) {
+			d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+			camp, p := slowCampaign(t, d, c.protocol, 0, "10s")
+			for range 14 {
+				for _, r := range fiveBounces(t, camp) {
+					d.Deliver(t, bounceUser, r)
+				}
+			}
+			drainAccepted(p)
+			p.afterCut(func() {
+				switch p.hitCount() {
+				case 30:
+					p.armCut(c.cut, c.once)
+				case 31:
+					p.armCut(c.cut)
+				}
+			})
+			p.armCut(c.cut)
+			out, errOut, code := runCLI(t, "bounces", camp)
+			if code != exitUnusable || !strings.Contains(errOut, "tidings: mailbox: the server closed the connection on 64 sessions in a row while the sizes were asked for apart") || len(p.accepted) != 65 {
+				t.Fatalf("exit %d, %d sessions, want %d, 65 and the listing stopped\n%s%s", code, len(p.accepted), exitUnusable, out, errOut)
+			}
+		})
+	}
+}
+
 // TestBouncesCutListFewDamagedIMAP: the halving costs a new session for
 // each range holding a message whose size FETCH cuts, about 15 for one
 // message of 10,000, so five such messages in a mailbox of 10,000 made a

@@ -33,11 +33,19 @@ func listKnown(ctx context.Context, mb Mailbox, since time.Time, known mailbox.K
 // the listing did not get past, such as IMAP's UID SEARCH or POP3's UIDL,
 // which name no message): a cut that session does not repeat was the
 // server's (a restart), and is returned as cut for the run to tell. One
-// that cuts it too is a *ListCutError.
+// that cuts it too is a *ListCutError. The two listings share one count
+// of new sessions (mailbox.ListSessions), the new session between them
+// counted: a run opens no more than its cap allows, not the cap twice.
 func listAgainCut(ctx context.Context, mb Mailbox, since time.Time, known mailbox.Known) (listed []mailbox.Entry, cut, err error) {
+	if known.Sessions == nil {
+		known.Sessions = new(mailbox.ListSessions)
+	}
 	listed, err = listKnown(ctx, mb, since, known)
 	if !mailbox.Dropped(err) || ctx.Err() != nil {
 		return listed, nil, err
+	}
+	if serr := known.Sessions.Another(); serr != nil {
+		return nil, nil, fmt.Errorf("%w (the last cut: %v)", serr, err)
 	}
 	if serr := reopenAfter(ctx, mb, err, "asking for the listing again"); serr != nil {
 		return nil, nil, serr

@@ -436,16 +436,16 @@ func TestMemoryOverruns(t *testing.T) {
 	}
 	m := load()
 	run(m, []string{"1"}, []string{"2", "3"}, time.Minute)
-	if kept, passed := load().passOver(listed, time.Minute); len(passed) != 0 || len(kept) != 3 {
+	if kept, passed, _ := load().passOver(listed, time.Minute); len(passed) != 0 || len(kept) != 3 {
 		t.Fatalf("after one run: passed over %v", passed)
 	}
 	m = load()
 	run(m, nil, []string{"2", "3"}, time.Minute)
 	m = load()
-	if kept, passed := m.passOver(listed, 30*time.Second); idsOf(kept) != "1" || len(passed) != 2 || passed[0] != (PassedOver{ID: "2", Subject: "Undelivered 2", From: `"Mail" <daemon@x>`, Runs: 2, Bound: time.Minute}) {
+	if kept, passed, _ := m.passOver(listed, 30*time.Second); idsOf(kept) != "1" || len(passed) != 2 || passed[0] != (PassedOver{ID: "2", Subject: "Undelivered 2", From: `"Mail" <daemon@x>`, Runs: 2, Bound: time.Minute}) {
 		t.Errorf("after two runs, a smaller bound: kept %q, passed over %+v", idsOf(kept), passed)
 	}
-	if _, passed := m.passOver(listed, 2*time.Minute); len(passed) != 0 {
+	if _, passed, _ := m.passOver(listed, 2*time.Minute); len(passed) != 0 {
 		t.Errorf("a larger bound passes over %+v", passed)
 	}
 	// 3 read at last, 2 taken out of the mailbox.
@@ -678,11 +678,11 @@ func TestMemoryOverrunGivenAgain(t *testing.T) {
 	}
 	run(200)
 	run(200)
-	if _, passed := load().passOver(listed, time.Minute); len(passed) != 1 {
+	if _, passed, _ := load().passOver(listed, time.Minute); len(passed) != 1 {
 		t.Fatalf("after two runs: passed over %+v, want b2", passed)
 	}
 	listed = []mailbox.Entry{{ID: "a1", Size: 100}, {ID: "b2", Size: 300}}
-	if kept, passed := load().passOver(listed, time.Minute); len(passed) != 0 || idsOf(kept) != "a1 b2" {
+	if kept, passed, _ := load().passOver(listed, time.Minute); len(passed) != 0 || idsOf(kept) != "a1 b2" {
 		t.Errorf("another message under b2: kept %q, passed over %+v", idsOf(kept), passed)
 	}
 	run(300)
@@ -700,7 +700,7 @@ func TestMemoryOverrunGivenAgain(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, ReadFile), []byte(old), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, passed := load().passOver(listed, time.Minute); len(passed) != 1 {
+	if _, passed, _ := load().passOver(listed, time.Minute); len(passed) != 1 {
 		t.Errorf("an overran line without a size: passed over %+v, want b2", passed)
 	}
 }
@@ -733,7 +733,7 @@ func TestMemoryOverrunCut(t *testing.T) {
 	if b, err := os.ReadFile(filepath.Join(dir, ReadFile)); err != nil || !strings.Contains(string(b), "\ndropped b2 2 1m0s 200 \"Undelivered\" \"\"\n") {
 		t.Errorf("no dropped line for b2 in\n%s (%v)", b, err)
 	}
-	_, passed := load().passOver(listed, time.Minute)
+	_, passed, _ := load().passOver(listed, time.Minute)
 	if len(passed) != 1 || !passed[0].Cut || passed[0].Runs != 2 {
 		t.Errorf("passed over %+v, want b2, cut, in 2 runs", passed)
 	}
@@ -766,11 +766,11 @@ func TestMemoryOverrunSizeNotKnown(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, passed := load().passOver(listed, time.Minute); len(passed) != 1 {
+	if _, passed, _ := load().passOver(listed, time.Minute); len(passed) != 1 {
 		t.Fatalf("after two runs: passed over %+v, want b2", passed)
 	}
 	other := []mailbox.Entry{{ID: "a1", Size: 100}, {ID: "b2", Size: 300}}
-	if kept, passed := load().passOver(other, time.Minute); len(passed) != 0 || idsOf(kept) != "a1 b2" {
+	if kept, passed, _ := load().passOver(other, time.Minute); len(passed) != 0 || idsOf(kept) != "a1 b2" {
 		t.Errorf("another message under b2, of a size listed: kept %q, passed over %+v", idsOf(kept), passed)
 	}
 	b, err := os.ReadFile(filepath.Join(dir, ReadFile))
@@ -784,7 +784,7 @@ func TestMemoryOverrunSizeNotKnown(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, ReadFile), []byte(old), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, passed := load().passOver(other, time.Minute); len(passed) != 1 {
+	if _, passed, _ := load().passOver(other, time.Minute); len(passed) != 1 {
 		t.Errorf("a dropped line without a size: passed over %+v, want b2", passed)
 	}
 }
@@ -795,7 +795,9 @@ func TestMemoryOverrunSizeNotKnown(t *testing.T) {
 // file written before it was kept (no version line, as here byte for
 // byte) reads as format 1; one of a newer format is refused as such
 // (*NewerFileError, naming the file and both formats), whatever its
-// other lines.
+// other lines. A file holding a header line (a dropped message's header
+// digest, headLine) is of format 2, for an older tidings to refuse as a
+// newer one's; one without stays format 1, which it reads.
 func TestMemoryVersion(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, ReadFile)
@@ -817,13 +819,32 @@ func TestMemoryVersion(t *testing.T) {
 	if m, err := LoadMemory(dir); err != nil || !m.known["a1"] {
 		t.Fatalf("the file saved does not load: %v", err)
 	}
-	newer := strings.Replace(string(b), "\nversion 1\n", "\nversion 2\nwidget 7\n", 1)
+	o := m.overran["c3"]
+	o.head = headDigest([]byte("Subject: x\r\n\r\n"))
+	m.overran["c3"] = o
+	if err := m.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(path); err != nil || !strings.HasPrefix(string(b), memoryHead+"\nversion 2\nkey ") || !strings.Contains(string(b), "\nheader c3 "+o.head+"\n") {
+		t.Fatalf("saved with a header digest:\n%s (%v)", b, err)
+	}
+	if m, err := LoadMemory(dir); err != nil || m.overran["c3"] != o {
+		t.Fatalf("the file with a header line loads as %v, %v; want %v", m.overran["c3"], err, o)
+	}
+	delete(m.overran, "c3")
+	if err := m.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if b, err = os.ReadFile(path); err != nil {
+		t.Fatal(err)
+	}
+	newer := strings.Replace(string(b), "\nversion 1\n", "\nversion 3\nwidget 7\n", 1)
 	if err := os.WriteFile(path, []byte(newer), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	m, err = LoadMemory(dir)
 	ne, ok := errors.AsType[*NewerFileError](err)
-	if !ok || ne.Format != 2 || m.key != "" || !strings.Contains(err.Error(), path+" was written by a newer tidings (its format 2, this one's 1") || strings.Contains(err.Error(), "does not write") {
+	if !ok || ne.Format != 3 || m.key != "" || !strings.Contains(err.Error(), path+" was written by a newer tidings (its format 3, this one's 2") || strings.Contains(err.Error(), "does not write") {
 		t.Errorf("a newer file: %v, key %q", err, m.key)
 	}
 }

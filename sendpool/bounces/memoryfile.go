@@ -19,14 +19,28 @@ import (
 
 // memoryHead is the first line of the file a Memory is kept in
 // (ReadFile), which the rest of this file reads and writes.
-const memoryHead = "# tidings bounces: the messages read (uids, uidl, and upto: all the maildrop held up to that one but the holes) and, of those, the ones left in the mailbox as no report to move (stays, stay); the next run skips them; and those the server did not give in time or cut the connection on (overran, dropped: id, runs, bound, size, subject, from), skipped after 2 runs (remove this file to read them all again)"
+const memoryHead = "# tidings bounces: the messages read (uids, uidl, and upto: all the maildrop held up to that one but the holes) and, of those, the ones left in the mailbox as no report to move (stays, stay); the next run skips them; and those the server did not give in time or cut the connection on (overran, dropped: id, runs, bound, size, subject, from; header: id, a digest of its header when its size is not known), skipped after 2 runs (remove this file to read them all again)"
 
 // memoryFormat is the format of the file this tidings writes, on its
 // "version" line; a file without one (written before it was kept) is of
 // format 1. Raise it when a line's meaning changes, or a line is added
 // that an older tidings must not read past: that tidings then refuses
 // the file as a newer one's (*NewerFileError), not as damage.
-const memoryFormat = 1
+//
+// Format 2 adds the header lines (headLine): a file that holds none is
+// written as format 1, which older tidings read.
+const memoryFormat = 2
+
+// format is the format of m's file: 2 when it holds a header line, else
+// 1.
+func (m *Memory) format() int {
+	for _, o := range m.overran {
+		if o.head != "" {
+			return 2
+		}
+	}
+	return 1
+}
 
 // NewerFileError is a file of a format this tidings does not read:
 // written by a newer tidings. LoadMemory gives an empty Memory with it,
@@ -147,6 +161,10 @@ func (m *Memory) parse(b []byte) error {
 				return err
 			}
 			m.journal = mark
+		case word == "header" && m.key != "":
+			if err := m.parseHead(rest); err != nil {
+				return err
+			}
 		case (word == "overran" || word == "dropped") && m.key != "":
 			if err := m.parseOverrun(rest, word == "dropped"); err != nil {
 				return err
@@ -225,7 +243,7 @@ func (m *Memory) Save() error {
 		return fmt.Errorf("bounces: remembering the messages read: %w", &statefile.LinkError{Path: m.path})
 	}
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "%s\nversion %d\nkey %s\n", memoryHead, memoryFormat, m.key)
+	fmt.Fprintf(&b, "%s\nversion %d\nkey %s\n", memoryHead, m.format(), m.key)
 	if m.rules != "" {
 		fmt.Fprintf(&b, "rules %s\n", m.rules)
 	}
@@ -260,6 +278,9 @@ func (m *Memory) Save() error {
 	}
 	for _, id := range slices.Sorted(maps.Keys(m.overran)) {
 		fmt.Fprintf(&b, "%s %s\n", m.overran[id].word(), m.overran[id].line(id))
+		if h := m.overran[id].head; h != "" {
+			fmt.Fprintln(&b, headLine(id, h))
+		}
 	}
 	if err := statefile.WriteAtomic(m.path, b.Bytes()); err != nil {
 		return fmt.Errorf("bounces: remembering the messages read: %w", err)

@@ -35,6 +35,9 @@ type overrun struct {
 	size          int64  // as listed: -1 not known (its LIST cut), anySize in a line without one
 	subject, from string // as its header says, "" when not known
 	cut           bool
+	// head is its header's digest (headDigest) when kept (keepsHead),
+	// else "".
+	head string
 }
 
 // of reports whether o is about a message of size: one listed with its
@@ -60,24 +63,50 @@ type PassedOver struct {
 	Runs  int
 	Bound time.Duration
 	Cut   bool
+	// head is its header's digest, for Memory to keep (keepsHead).
+	head string
 }
 
 // maxNamed is how many characters of a Subject or From are kept.
 const maxNamed = 100
 
+// GivenAgain is a message listed under the id of one Memory holds to
+// pass over (PassedOver) but of another size than that one's: the server
+// gave its unique-id again to another message (against RFC 1939: a
+// backup restored, a server that reuses them), which is read, and the
+// other's record is forgotten. Size is its size now; Was, Subject, From,
+// Runs and Cut are what Memory held of the other.
+type GivenAgain struct {
+	ID            string
+	Size, Was     int64
+	Subject, From string
+	Runs          int
+	Cut           bool
+	// Header says the size is not known (Size and Was -1): its header
+	// is another than the one kept of the other (headDigest).
+	Header bool
+}
+
 // passOver takes out of entries the messages to pass over under bound
-// (see PassedOver), and returns them apart.
-func (m *Memory) passOver(entries []mailbox.Entry, bound time.Duration) (kept []mailbox.Entry, passed []PassedOver) {
+// (see PassedOver), and returns them apart; and those listed under the
+// id of one it would pass over but of another size (GivenAgain), whose
+// record it forgets.
+func (m *Memory) passOver(entries []mailbox.Entry, bound time.Duration) (kept []mailbox.Entry, passed []PassedOver, again []GivenAgain) {
 	kept = entries[:0:0]
 	for _, e := range entries {
 		o, ok := m.overran[e.ID]
-		if ok && o.runs >= overrunRuns && o.bound >= bound && o.of(e.Size) {
+		switch {
+		case !ok || o.runs < overrunRuns || o.bound < bound:
+		case o.of(e.Size):
 			passed = append(passed, PassedOver{ID: e.ID, Size: e.Size, Subject: o.subject, From: o.from, Runs: o.runs, Bound: o.bound, Cut: o.cut})
 			continue
+		default:
+			again = append(again, GivenAgain{ID: e.ID, Size: e.Size, Was: o.size, Subject: o.subject, From: o.from, Runs: o.runs, Cut: o.cut})
+			delete(m.overran, e.ID)
 		}
 		kept = append(kept, e)
 	}
-	return kept, passed
+	return kept, passed, again
 }
 
 // overrunRunsOf is in how many runs the fetch of message id, of size,
@@ -106,7 +135,8 @@ func (m *Memory) noteOverruns(msgs []PassedOver, bound time.Duration) {
 			was = overrun{} // another message under its id
 		}
 		m.overran[p.ID] = overrun{runs: m.overrunRunsOf(p.ID, p.Size, bound), bound: bound, size: p.Size,
-			subject: cmp.Or(clipText(p.Subject), was.subject), from: cmp.Or(clipText(p.From), was.from), cut: p.Cut}
+			subject: cmp.Or(clipText(p.Subject), was.subject), from: cmp.Or(clipText(p.From), was.from), cut: p.Cut,
+			head: cmp.Or(p.head, was.head)}
 	}
 }
 
@@ -274,6 +304,9 @@ func passOverAt(ctx context.Context, mb Mailbox, e mailbox.Entry, err error, opt
 	}
 	if r := feedback.ParseHeader(head); herr == nil && r != nil {
 		p.Subject, p.From = clipText(r.Subject), clipText(r.From)
+	}
+	if herr == nil && keepsHead(mb.Scope(), e) {
+		p.head = headDigest(head)
 	}
 	remembered := opts.Memory != nil && !opts.DryRun && mb.Scope().Key != "" && !server
 	f := passedOverFinding(p, err, opts, remembered, server)

@@ -196,6 +196,10 @@ type Summary struct {
 	// overran its bounds, or cut the connection, in earlier runs (see
 	// Options.Bound).
 	PassedOver []PassedOver
+	// GivenAgain lists the messages read although listed under the id of
+	// one of those, for their size is another, or, their size not known,
+	// their header (POP3).
+	GivenAgain []GivenAgain
 }
 
 // Count returns the findings with verdict v.
@@ -331,8 +335,16 @@ func listRemembered(ctx context.Context, mb Mailbox, scope mailbox.Scope, list s
 	var forgot string
 	entries, sum.Skipped, forgot = mem.skip(scope, list, listed, opts.MoveTo != "" || opts.Delete)
 	sum.Forgot = cmp.Or(sum.Forgot, forgot)
-	entries, sum.PassedOver = mem.passOver(entries, opts.Bound)
-	return listed, entries, nil
+	entries, sum.PassedOver, sum.GivenAgain = mem.passOver(entries, opts.Bound)
+	passed, read, again, err := mem.checkHeads(ctx, mb, sum.PassedOver)
+	if err != nil {
+		if mailboxStopped(err) {
+			return nil, nil, &StoppedError{Err: err, DryRun: opts.DryRun}
+		}
+		return nil, nil, err
+	}
+	sum.PassedOver, sum.GivenAgain = passed, append(sum.GivenAgain, again...)
+	return listed, append(entries, read...), nil
 }
 
 // disposeStop is the error of a run whose session stopped (mailboxStopped:

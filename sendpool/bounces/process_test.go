@@ -1158,7 +1158,7 @@ func TestProcessOverrunStops(t *testing.T) {
 		t.Fatal(err)
 	}
 	mem.readBy(mem.rules)
-	if kept, passed := mem.passOver(entries("1", "2"), 5*time.Second); len(passed) != 0 || len(kept) != 2 || len(mem.overran) != 0 {
+	if kept, passed, _ := mem.passOver(entries("1", "2"), 5*time.Second); len(passed) != 0 || len(kept) != 2 || len(mem.overran) != 0 {
 		t.Errorf("after two runs stopped at message 1: passed over %+v, overruns kept %v", passed, mem.overran)
 	}
 }

@@ -19,7 +19,7 @@ import (
 type imapBox struct {
 	s           *session
 	uidValidity uint32 // the folder's, as SELECT gave it (0: none given)
-	reopened    listSessions
+	reopened    *ListSessions
 }
 
 func openIMAP(ctx context.Context, cfg Config) (*imapBox, error) {
@@ -40,7 +40,7 @@ func (b *imapBox) List(ctx context.Context, since time.Time) ([]Entry, error) {
 }
 
 func (b *imapBox) ListKnown(ctx context.Context, since time.Time, known Known) ([]Entry, error) {
-	b.reopened = 0
+	b.reopened = known.sessions()
 	var uids []uint32
 	err := b.s.do(ctx, "UID SEARCH", func() error {
 		var err error
@@ -133,7 +133,7 @@ func (b *imapBox) sizesApart(ctx context.Context, uids []uint32) ([]Entry, error
 // anew, its UIDs others) is an error.
 func (b *imapBox) reopen(ctx context.Context) error {
 	b.s.close()
-	if err := b.reopened.another(); err != nil {
+	if err := b.reopened.Another(); err != nil {
 		return err
 	}
 	nb, err := openIMAP(ctx, b.s.cfg)

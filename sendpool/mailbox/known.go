@@ -1,7 +1,8 @@
 package mailbox
 
 // Known is what earlier runs learned of a mailbox's messages, for
-// ListKnown to ask the server less. Its zero value knows nothing.
+// ListKnown to ask the server less, and what this run's listings spent
+// of the cap on new sessions. Its zero value knows nothing.
 type Known struct {
 	// Unsized are the messages, by ID, whose size the server could not
 	// list (it closed the connection when asked for it, in earlier runs:
@@ -16,6 +17,10 @@ type Known struct {
 	// with that size, not asked for again (10,000 messages at 50 ms a
 	// round trip would take 8 minutes). Over IMAP it is not used.
 	Sizes map[string]int64
+	// Sessions, when not nil, is the count of new sessions the run's
+	// listings opened in a row so far (ListSessions), which this one
+	// goes on with: the cap on them is the run's. Nil counts from none.
+	Sessions *ListSessions
 }
 
 // unsized reports whether the size of message id is not to be asked for.

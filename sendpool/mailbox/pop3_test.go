@@ -248,3 +248,33 @@ func TestWrongProtocol(t *testing.T) {
 		}
 	}
 }
+
+// TestPOP3SizesPipelineGone: with a message of Known.Unsized in the
+// maildrop, the sizes of those read before are asked for pipelined (LIST
+// n each); one another client took out since UIDL (here the proxy turns
+// LIST 2 into LIST 9, which Dovecot answers "-ERR There's no message
+// 9.") ended the session: a new one, and the message listed with the size
+// kept. It is not listed, and the others are, on the one session.
+func TestPOP3SizesPipelineGone(t *testing.T) {
+	l := startLab(t, "")
+	for _, r := range reports {
+		l.d.Deliver(t, user, r)
+	}
+	cut := startCutter(t, net.JoinHostPort("127.0.0.1", strconv.Itoa(l.d.POP3Port)))
+	cfg := l.pop3Config()
+	cfg.Port, cfg.Security = cut.Port(), campaign.SecurityNone
+	all, err := l.open(t, cfg).List(t.Context(), time.Time{})
+	if err != nil || len(all) != 3 {
+		t.Fatalf("List = %v, %v", all, err)
+	}
+	known := mailbox.Known{Unsized: map[string]bool{all[0].ID: true}, Sizes: map[string]int64{all[1].ID: all[1].Size, all[2].ID: all[2].Size}}
+	cut.swapCommand("LIST 2\r\n", "LIST 9\r\n")
+	got, err := l.open(t, cfg).ListKnown(t.Context(), time.Time{}, known)
+	want := []mailbox.Entry{{ID: all[0].ID, Size: -1}, all[2]}
+	if err != nil || !slices.Equal(got, want) {
+		t.Errorf("ListKnown = %v, %v; want %v (message 2 gone)", got, err, want)
+	}
+	if accepted, _ := cut.counts(); accepted != 2 {
+		t.Errorf("%d sessions, want 2 (one for each Open)", accepted)
+	}
+}

@@ -21,7 +21,7 @@ type pop3Box struct {
 	// sizes are the messages' sizes as List gave them, by unique-id: the
 	// time a RETR may take grows with its message's, not with the cap.
 	sizes    map[string]int64
-	reopened listSessions
+	reopened *ListSessions
 }
 
 func openPOP3(ctx context.Context, cfg Config) (*pop3Box, error) {
@@ -115,7 +115,7 @@ func (b *pop3Box) List(ctx context.Context, since time.Time) ([]Entry, error) {
 }
 
 func (b *pop3Box) ListKnown(ctx context.Context, _ time.Time, known Known) ([]Entry, error) {
-	b.reopened = 0
+	b.reopened = known.sessions()
 	ids, err := b.uidl(ctx)
 	if err != nil {
 		return nil, err
@@ -184,9 +184,10 @@ func (b *pop3Box) list(ctx context.Context, ids map[int]string) ([]pop3.ListEntr
 // either: the caller's rule for a message that cuts the connection
 // holds). Those of known.Sizes are listed with the size the server
 // gives now, pipelined (checkSizes), or without PIPELINING with known's.
-// A message another client took out since is not listed.
+// A message another client took out since is not listed (one the
+// pipeline finds gone too).
 func (b *pop3Box) listApart(ctx context.Context, ids map[int]string, known Known) ([]pop3.ListEntry, error) {
-	known, err := b.checkSizes(ctx, ids, known)
+	known, gone, err := b.checkSizes(ctx, ids, known)
 	if err != nil {
 		return nil, err
 	}
@@ -195,7 +196,7 @@ func (b *pop3Box) listApart(ctx context.Context, ids map[int]string, known Known
 	b.sizes = make(map[string]int64, len(nums))
 	for _, n := range nums {
 		now, ok := b.nums[ids[n]] // its number in this session
-		if !ok {
+		if !ok || gone[ids[n]] {
 			continue
 		}
 		size, err := b.sizeApart(ctx, ids[n], now, known)
@@ -241,7 +242,7 @@ func (b *pop3Box) sizeApart(ctx context.Context, id string, now int, known Known
 // taken messages out meanwhile.
 func (b *pop3Box) reopen(ctx context.Context) (map[int]string, error) {
 	b.c.Close()
-	if err := b.reopened.another(); err != nil {
+	if err := b.reopened.Another(); err != nil {
 		return nil, err
 	}
 	nb, err := openPOP3(ctx, b.cfg)

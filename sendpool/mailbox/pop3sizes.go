@@ -19,10 +19,13 @@ const pipelineChunk = 100
 // restored, an index rebuilt) most likely has another size, which the
 // caller's check for it then sees, as it does for a LIST of all. Without
 // PIPELINING, and for those after a batch that failed (b then on a new
-// session), the sizes are known's.
-func (b *pop3Box) checkSizes(ctx context.Context, ids map[int]string, known Known) (Known, error) {
+// session), the sizes are known's. Gone are the unique-ids of the
+// messages the server says it does not hold (-ERR "There's no message
+// 9."): another client took them out since UIDL, and the session goes
+// on; another -ERR to one leaves it known's size.
+func (b *pop3Box) checkSizes(ctx context.Context, ids map[int]string, known Known) (_ Known, gone map[string]bool, _ error) {
 	if len(known.Sizes) == 0 || !b.pipelines(ctx) {
-		return known, nil
+		return known, nil, nil
 	}
 	var nums []int
 	for _, n := range slices.Sorted(maps.Keys(ids)) {
@@ -30,32 +33,45 @@ func (b *pop3Box) checkSizes(ctx context.Context, ids map[int]string, known Know
 			nums = append(nums, n)
 		}
 	}
-	sizes := maps.Clone(known.Sizes)
+	sizes, gone := maps.Clone(known.Sizes), map[string]bool{}
 	for len(nums) > 0 {
 		chunk := nums[:min(len(nums), pipelineChunk)]
 		nums = nums[len(chunk):]
-		var got []int64
-		err := b.step(ctx, "LIST", 0, func(ctx context.Context) (err error) {
-			got, err = b.c.ListEach(ctx, chunk)
-			return err
-		})
-		for i, size := range got {
-			sizes[ids[chunk[i]]] = size
-		}
+		err := b.listEach(ctx, chunk, ids, sizes, gone)
 		if err == nil {
 			b.reopened.listed()
 			continue
 		}
 		if ctx.Err() != nil {
-			return known, wrapPOP3(err)
+			return known, nil, wrapPOP3(err)
 		}
 		if _, err := b.reopen(ctx); err != nil {
-			return known, err // its own words
+			return known, nil, err // its own words
 		}
 		break
 	}
 	known.Sizes = sizes
-	return known, nil
+	return known, gone, nil
+}
+
+// listEach asks for the sizes of messages chunk in one pipeline
+// (pop3.Client.ListEach), putting them in sizes by unique-id (ids) and
+// the unique-ids of those the server says it does not hold in gone.
+func (b *pop3Box) listEach(ctx context.Context, chunk []int, ids map[int]string, sizes map[string]int64, gone map[string]bool) error {
+	err := b.step(ctx, "LIST", 0, func(ctx context.Context) error {
+		got, refused, err := b.c.ListEach(ctx, chunk)
+		for i, size := range got {
+			id := ids[chunk[i]]
+			switch pe := refused[chunk[i]]; {
+			case pe == nil:
+				sizes[id] = size
+			case noSuchMessage(pe.Text):
+				gone[id] = true
+			}
+		}
+		return err
+	})
+	return err
 }
 
 // pipelines reports whether the server offers PIPELINING.

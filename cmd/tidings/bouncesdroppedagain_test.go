@@ -1,0 +1,74 @@
+package main
+
+import (
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// TestBouncesDroppedGivenAgain: over POP3, message 2 is held in
+// bounces.read as dropped (its RETR cut the connection in two runs; in
+// "unsized" its LIST n too, its size not known); another client takes it
+// out, and a new message comes under its unique-id (against RFC 1939: a
+// backup restored; here the proxy renaming the new message's), of
+// another size. "sized": it was read, its report recorded, but nothing
+// told the user why a message bounces.read named as dropped was read.
+// "unsized": it was listed with its size not known, not asked for, and
+// passed over for good as the dropped one, until bounces.read is
+// removed; its header is asked for now (TOP n 0), another than the
+// dropped one's. Either is read, one line saying why, exit 0; the
+// dropped line is gone, and the next run skips it as read.
+func TestBouncesDroppedGivenAgain(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		cuts    []string
+		differs string
+	}{
+		{"sized", []string{"RETR 2\r\n"}, "it is "},
+		{"unsized", []string{"LIST\r\n", "LIST 2\r\n", "RETR 2\r\n"}, "its header is another's now"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+			camp, p := slowCampaign(t, d, "pop3", 0, "10s")
+			reports := fiveBounces(t, camp)
+			for _, r := range reports[:4] {
+				d.Deliver(t, bounceUser, r)
+			}
+			cutTwice(t, p, camp, c.cuts)
+			read := filepath.Join(filepath.Dir(camp), ".tidings", "t", "bounces.read")
+			// Dovecot's unique-ids are the UID and the UIDVALIDITY, 8 hex
+			// digits each.
+			m := regexp.MustCompile(`(?m)^dropped 00000002([0-9a-f]{8}) 2 `).FindStringSubmatch(readFile(t, read))
+			if m == nil {
+				t.Fatalf("bounces.read does not hold message 2 as dropped:\n%s", readFile(t, read))
+			}
+			d.Doveadm(t, "expunge", "-u", bounceUser, "mailbox", "INBOX", "uid", "2")
+			d.Deliver(t, bounceUser, append([]byte("X-Pad: "+strings.Repeat("x", 300)+"\r\n"), reports[4]...))
+			p.rewrites("00000005"+m[1], "00000002"+m[1])
+			p.armCut()
+			if c.name == "unsized" {
+				p.armCut("LIST\r\n") // the dropped message's size would still cut it
+			}
+
+			out, errOut, code := runCLI(t, "bounces", camp)
+			if code != exitOK || feedbackRecords(t, camp) != 4 || !strings.Contains(out, "1 matched this campaign (1 bounced; 1 new)") || strings.Contains(out, "passed over unread") {
+				t.Fatalf("run 3: exit %d, %d feedback records, want %d and 4, the report under the dropped message's unique-id read\n%s%s", code, feedbackRecords(t, camp), exitOK, out, errOut)
+			}
+			if !strings.Contains(out, "(message 00000002"+m[1]+": "+read+" held it as dropped (the server closed the connection when asked for it, in 2 runs), but "+c.differs) {
+				t.Errorf("run 3 does not say the unique-id names another message now\n%s", out)
+			}
+			if strings.Contains(readFile(t, read), "dropped ") {
+				t.Errorf("bounces.read still holds a dropped line:\n%s", readFile(t, read))
+			}
+			p.armCut()
+			out, errOut, code = runCLI(t, "bounces", camp)
+			if code != exitOK || !strings.Contains(out, "4 messages in the mailbox, 4 skipped") {
+				t.Errorf("run 4: exit %d, want %d, all 4 skipped\n%s%s", code, exitOK, out, errOut)
+			}
+		})
+	}
+}

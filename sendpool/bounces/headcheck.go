@@ -1,0 +1,79 @@
+package bounces
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+
+	"github.com/tidings/tidings/sendpool/mailbox"
+)
+
+// headDigest is what Memory keeps of the header of a POP3 message passed
+// over with its size not known (its LIST n cut the connection too): the
+// first 8 bytes of its SHA-256, in hex. Such a message cannot be told by
+// its size from another given its unique-id since (against RFC 1939: a
+// backup restored), but by its header (Received, Message-ID, Date),
+// which the server gave when it was passed over; its Subject and From
+// are most bounces'.
+func headDigest(head []byte) string {
+	sum := sha256.Sum256(head)
+	return hex.EncodeToString(sum[:8])
+}
+
+// keepsHead reports whether the header of message e, passed over on the
+// mailbox of scope, is kept (headDigest): over POP3, its size not known.
+// An IMAP UID is never given again under one UIDVALIDITY.
+func keepsHead(scope mailbox.Scope, e mailbox.Entry) bool { return !scope.UIDs && e.Size < 0 }
+
+// checkHeads asks for the header of each of passed that m keeps a digest
+// of (keepsHead), and takes those whose header is another now out of
+// passed: another message under the unique-id, to read (read, again),
+// its record forgotten. A header the server does not give leaves the
+// message passed over; one whose asking ended the session (cutShort)
+// goes on on a new session (passOver), and is an error when none can be
+// opened, as is ctx done.
+func (m *Memory) checkHeads(ctx context.Context, mb Mailbox, passed []PassedOver) (still []PassedOver, read []mailbox.Entry, again []GivenAgain, err error) {
+	still = passed[:0:0]
+	for _, p := range passed {
+		o := m.overran[p.ID]
+		if o.head == "" {
+			still = append(still, p)
+			continue
+		}
+		head, herr := mb.Head(ctx, p.ID, maxHead)
+		switch {
+		case herr == nil && headDigest(head) != o.head:
+			read = append(read, mailbox.Entry{ID: p.ID, Size: p.Size})
+			again = append(again, GivenAgain{ID: p.ID, Size: p.Size, Was: o.size, Subject: o.subject, From: o.from, Runs: o.runs, Cut: o.cut, Header: true})
+			delete(m.overran, p.ID)
+			continue
+		case herr != nil && ctx.Err() != nil:
+			return nil, nil, nil, herr
+		case cutShort(herr):
+			if serr := passOver(ctx, mb, herr); serr != nil {
+				return nil, nil, nil, serr
+			}
+		}
+		still = append(still, p)
+	}
+	return still, read, again, nil
+}
+
+// headLine is the header line of the record of message id whose header
+// digest is head: "header ID DIGEST", after its overran or dropped line.
+func headLine(id, head string) string { return fmt.Sprintf("header %s %s", id, head) }
+
+// parseHead reads the rest of a header line (headLine) into the record
+// of its message, which the line before holds.
+func (m *Memory) parseHead(rest string) error {
+	id, head, _ := strings.Cut(rest, " ")
+	o, ok := m.overran[id]
+	if _, err := hex.DecodeString(head); !ok || o.head != "" || len(head) != 16 || err != nil {
+		return fmt.Errorf("a header line tidings does not write: %.40q", rest)
+	}
+	o.head = head
+	m.overran[id] = o
+	return nil
+}
