@@ -77,6 +77,13 @@ type Summary struct {
 	// CapAfter says when the cap lets the next message go, in the
 	// Capped line's words ("00:42 tomorrow"); "" when not known.
 	CapAfter string `json:"-"`
+	// Stopped counts the not-attempted rows a stopped run left (detail
+	// sendpool.IsStopUnsent, StopDetail's): in NotAttempted too, but not
+	// in Problems: one line, as Interrupted.
+	Stopped int `json:"-"`
+	// StopDetail is the first Stopped row's detail ("run stopped: server
+	// unreachable: …"); rows with another go to Problems.
+	StopDetail string `json:"-"`
 }
 
 // CapHolds counts the rows no send has reached (NotReached) as held
@@ -128,6 +135,9 @@ func (s *Summary) add(r Row) {
 		s.NotReached++
 	case r.Status == sendpool.StatusNotAttempted && r.Detail == sendpool.CapUnsent:
 		s.Capped++
+	case r.Status == sendpool.StatusNotAttempted && sendpool.IsStopUnsent(r.Detail) && (s.Stopped == 0 || r.Detail == s.StopDetail):
+		s.Stopped++
+		s.StopDetail = r.Detail
 	default:
 		if len(s.Problems) < maxProblems {
 			s.Problems = append(s.Problems, r)
@@ -249,6 +259,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 	writeNotSent(&b, s.Limited, s.LimitDetail, s.Again, "")
 	writeNotSent(&b, s.Capped, "daily_cap reached", s.Again, capAllows(s.CapAfter))
 	writeNotSent(&b, s.NotReached, "not tried yet: no send has reached "+them(s.NotReached), s.Again, "")
+	writeNotSent(&b, s.Stopped, truncate(s.StopDetail, 100), s.Again, "")
 	if len(s.Problems) > 0 {
 		// A heading of their own: not all are deferred or unknown.
 		if s.Owing > 0 {
