@@ -609,3 +609,29 @@ func TestCSVWesternRowsInCyrillicSheet(t *testing.T) {
 			msgs: pasted("Jьrgen Mьller", "Нсigo Muсoz", "Sшren Шrsted", "Franзois Duprй", "Josй Garcнa")},
 	})
 }
+
+// TestCSVCentralDeclaredWestern: a Polish sheet (windows-1250) declared
+// windows-1252 was read as "Pawe³ Wiœniewski" and "Zofia £êcka" with no
+// problem, and sent so (rev-user6): each row with a sign where a Central
+// European word has a letter is refused, naming windows-1250 and its
+// reading; Western text with those signs where it writes them (cm³, a
+// Portuguese "Exmª", Spanish "¿qué?", "£5bn", "1¼") is read as it is.
+func TestCSVCentralDeclaredWestern(t *testing.T) {
+	polishCorpus := []string{"Paweł Wiśniewski", "Zofia Łęcka", "Małgorzata Żółć", "Łódź", "Żukowski Sp. z o.o.", "Michał", "może", "Ľubica Kováčová", "Jabłońska-Wróbel"}
+	westernCorpus := []string{"10 cm³", "m³", "Mª José García", "Exmª Sra. Silva", "Ilmº Sr. Costa", "Nº 5", "1º andar", "¿Qué tal?", "¿cómo estás?", "£5bn Ltd", "1¼ Zoll", "Preis ½ €", "Søren Ærø", "Björk", "Œuvre d'Art", "L'HAŸ-LES-ROSES"}
+	polish, polishWant := corpusSheet(polishCorpus, func(i int) string { return fmt.Sprintf("%d [name]: !misread", i+2) })
+	western, westernWant := corpusSheet(westernCorpus, func(i int) string {
+		return fmt.Sprintf("%d: p%d@x.example | %s", i+2, i, westernCorpus[i])
+	})
+	runSheetCases(t, []sheetCase{
+		{
+			name: "polish declared windows-1252", file: "people.csv",
+			data: encode(t, charmap.Windows1250, polish), rec: Recipients{Encoding: "windows-1252"}, want: polishWant,
+			msgs: []string{`recipients.encoding says windows-1252, which reads this as "Pawe³ Wiœniewski"`, "the text looks like windows-1250 (which reads it as \"Paweł Wiśniewski\"), as Excel writes CSV on a Central European Windows: set `encoding: windows-1250`"},
+		},
+		{
+			name: "western signs declared windows-1252", file: "people.csv",
+			data: encode(t, charmap.Windows1252, western), rec: Recipients{Encoding: "windows-1252"}, want: westernWant,
+		},
+	})
+}
