@@ -16,6 +16,7 @@ package campaign
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"os"
@@ -291,7 +292,7 @@ func yamlError(file string, data []byte, err error) error {
 		if tk := ye.GetToken(); tk != nil && strings.HasSuffix(ye.GetMessage(), " of type bool") {
 			fe.Err = notBool(tk.Value) // goccy/go-yaml names the Go type, not the key
 		}
-		if hint := quotedTemplate(data, fe.Line); hint != "" {
+		if hint := cmp.Or(quotedTemplate(data, fe.Line), unquotedTemplate(data, fe.Line)); hint != "" {
 			fe.Err = fmt.Errorf("campaign: %s (%w)", hint, fe.Err)
 		}
 		if hint := listHint(data, fe.Line, ye.GetMessage()); hint != "" {

@@ -110,7 +110,8 @@ func guessEncodings(v string) []encodingGuess {
 // scoredReadings are v's readings in the legacy encodings that score
 // floor or more (readingScore, in the common rows of a double-byte code
 // page: commonRows), no two alike, best first; a tie goes to the reading
-// whose words are more one language's (oneLanguageShare).
+// whose words are more one language's (oneLanguageShare), then to the one
+// with fewer signs inside its words (signsInWords).
 func scoredReadings(v string, floor float64) []encodingGuess {
 	var out []encodingGuess
 	for _, e := range legacyEncodings {
@@ -134,9 +135,31 @@ func scoredReadings(v string, floor float64) []encodingGuess {
 		case a.score < b.score:
 			return 1
 		}
-		return cmp.Compare(oneLanguageShare(b.reading), oneLanguageShare(a.reading))
+		if c := cmp.Compare(oneLanguageShare(b.reading), oneLanguageShare(a.reading)); c != 0 {
+			return c
+		}
+		return cmp.Compare(signsInWords(a.reading), signsInWords(b.reading))
 	})
 	return out
+}
+
+// signsInWords counts the characters beyond ASCII in reading that are no
+// letter (nor a letter's mark) and stand beside a letter: windows-1252
+// reads Polish "Łęcka" as "£êcka" and "Paweł" as "Pawe³", where
+// windows-1250 reads the same bytes as letters; a sign on its own ("5 €",
+// "§ 3") is not counted.
+func signsInWords(reading string) int {
+	runes := []rune(reading)
+	n := 0
+	for i, r := range runes {
+		if r < utf8.RuneSelf || unicode.IsLetter(r) || unicode.Is(unicode.Mn, r) {
+			continue
+		}
+		if i > 0 && unicode.IsLetter(runes[i-1]) || i+1 < len(runes) && unicode.IsLetter(runes[i+1]) {
+			n++
+		}
+	}
+	return n
 }
 
 // readingScore is the share of runes' characters beyond ASCII that read

@@ -17,7 +17,8 @@ import (
 // A word all of letters beyond ASCII that one language writes
 // (oneLanguageWord of wordAlphabets: "ÆØÅ ApS", "Żółć", "ÞÚ") counts as
 // letters but reads neither way (weighWords). Under windows-1252, Turkish
-// written in windows-1254 is refused too (turkishAsWestern), and under a
+// written in windows-1254 is refused too (turkishAsWestern), and so is
+// Central European text written in windows-1250 (centralAsWestern), and under a
 // non-Latin one Latin words with its letters in them ("Mьller":
 // latinAsScript) that misreadText lets pass, and once the sheet showed
 // that, a word one language writes read in its letters ("ЖШЕ" for "ÆØÅ":
@@ -41,6 +42,9 @@ func (ts *textSource) misreadText(v string) error {
 	}
 	if ts.name == "windows-1252" {
 		if err := ts.turkishAsWestern(v); err != nil {
+			return err
+		}
+		if err := centralAsWestern(v); err != nil {
 			return err
 		}
 	}

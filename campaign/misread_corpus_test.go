@@ -235,7 +235,10 @@ func TestCSVUTF8DeclaredCodePage(t *testing.T) {
 // "ÞÜKRÜ ÇAÐLAR"; the names below it put windows-1254 first. A Danish
 // header ("beløb") still puts windows-1252 first, and a bad row below a
 // start in UTF-8 is guessed by itself. So is a Vietnamese header ("Họ
-// tên"), whose names score below a value's own bar.
+// tên"), whose names score below a value's own bar. A Polish name below
+// German ones puts windows-1250 first: windows-1252 reads the same share
+// of letters, but "Łęcka" as "£êcka", a sign inside a word (rev-user6:
+// the first suggestion, windows-1252, sent "Zofia £êcka").
 func TestCSVGuessFromFileStart(t *testing.T) {
 	const turkish = "E-posta;Ad Soyad;Şirket\r\nsukru@x.example;ŞÜKRÜ ÇAĞLAR;AĞAOĞLU İNŞAAT A.Ş.\r\nisil@x.example;Işıl Güneş;İSTANBUL GIDA\r\n"
 	// As Windows writes Vietnamese: a toned vowel the code page has as it
@@ -244,6 +247,7 @@ func TestCSVGuessFromFileStart(t *testing.T) {
 	const vietnamese = "Email,Ho\u0323 tên,Công ty\r\nlan@x.example,Nguyê\u0303n Thi\u0323 Lan,CÔNG TY TNHH ĐƯ\u0301C THI\u0323NH\r\n" +
 		"duc@x.example,TRÂ\u0300N VĂN ĐƯ\u0301C,Hà Nô\u0323i Xanh\r\nanh@x.example,Pha\u0323m Quy\u0300nh Anh,Đà Nă\u0303ng\r\n"
 	const danish = "email;navn;beløb\r\na@x.example;SØREN SØRENSEN;1.250,00\r\nb@x.example;ÆØÅ ApS;950,00\r\n"
+	const polish = "email;name\r\nanna@x.example;Anna Kühn\r\nbob@x.example;Bob Öztürk\r\nzofia@x.example;Zofia Łęcka\r\n"
 	runSheetCases(t, []sheetCase{
 		{
 			name: "turkish header", file: "liste.csv", data: encode(t, charmap.Windows1254, turkish), rec: Recipients{Key: "E-posta"},
@@ -259,6 +263,11 @@ func TestCSVGuessFromFileStart(t *testing.T) {
 			name: "danish header", file: "medlemmer.csv", data: encode(t, charmap.Windows1252, danish),
 			openErr: "encoding",
 			msgs:    []string{"code pages: `encoding: windows-1252` (Western European Windows) reads it as \"beløb\""},
+		},
+		{
+			name: "polish name below german ones", file: "liste.csv", data: encode(t, charmap.Windows1250, polish),
+			want: []string{"fatal: !encoding"},
+			msgs: []string{"code pages: `encoding: windows-1250` (Central European Windows) reads it as \"Anna Kühn\", `encoding: windows-1252`"},
 		},
 		{
 			name: "a bad row below UTF-8", file: "people.csv",
@@ -598,5 +607,31 @@ func TestCSVWesternRowsInCyrillicSheet(t *testing.T) {
 			msgs: pasted("Jьrgen Mьller")},
 		{name: "as many Western rows as Cyrillic", file: "people.csv", data: halfData, rec: Recipients{Encoding: "windows-1251"}, want: halfWant,
 			msgs: pasted("Jьrgen Mьller", "Нсigo Muсoz", "Sшren Шrsted", "Franзois Duprй", "Josй Garcнa")},
+	})
+}
+
+// TestCSVCentralDeclaredWestern: a Polish sheet (windows-1250) declared
+// windows-1252 was read as "Pawe³ Wiœniewski" and "Zofia £êcka" with no
+// problem, and sent so (rev-user6): each row with a sign where a Central
+// European word has a letter is refused, naming windows-1250 and its
+// reading; Western text with those signs where it writes them (cm³, a
+// Portuguese "Exmª", Spanish "¿qué?", "£5bn", "1¼") is read as it is.
+func TestCSVCentralDeclaredWestern(t *testing.T) {
+	polishCorpus := []string{"Paweł Wiśniewski", "Zofia Łęcka", "Małgorzata Żółć", "Łódź", "Żukowski Sp. z o.o.", "Michał", "może", "Ľubica Kováčová", "Jabłońska-Wróbel"}
+	westernCorpus := []string{"10 cm³", "m³", "Mª José García", "Exmª Sra. Silva", "Ilmº Sr. Costa", "Nº 5", "1º andar", "¿Qué tal?", "¿cómo estás?", "£5bn Ltd", "1¼ Zoll", "Preis ½ €", "Søren Ærø", "Björk", "Œuvre d'Art", "L'HAŸ-LES-ROSES"}
+	polish, polishWant := corpusSheet(polishCorpus, func(i int) string { return fmt.Sprintf("%d [name]: !misread", i+2) })
+	western, westernWant := corpusSheet(westernCorpus, func(i int) string {
+		return fmt.Sprintf("%d: p%d@x.example | %s", i+2, i, westernCorpus[i])
+	})
+	runSheetCases(t, []sheetCase{
+		{
+			name: "polish declared windows-1252", file: "people.csv",
+			data: encode(t, charmap.Windows1250, polish), rec: Recipients{Encoding: "windows-1252"}, want: polishWant,
+			msgs: []string{`recipients.encoding says windows-1252, which reads this as "Pawe³ Wiœniewski"`, "the text looks like windows-1250 (which reads it as \"Paweł Wiśniewski\"), as Excel writes CSV on a Central European Windows: set `encoding: windows-1250`"},
+		},
+		{
+			name: "western signs declared windows-1252", file: "people.csv",
+			data: encode(t, charmap.Windows1252, western), rec: Recipients{Encoding: "windows-1252"}, want: westernWant,
+		},
 	})
 }

@@ -135,3 +135,33 @@ func escapeHint(data []byte, line int) string {
 
 // escapedSlashRE finds a backslash that is no \" or \\ escape.
 var escapedSlashRE = regexp.MustCompile(`\\([^"\\]|$)`)
+
+// unquotedTemplate says, for a YAML error at line (1-based) of data, that
+// the value there starts with {{ and is in no quotes (subject: {{.name}},
+// your news, as a mailmerge template writes it), which YAML reads as a
+// mapping ("could not find flow map content"), and how to write the line
+// with the value in single quotes; "" when the line holds no such value.
+// A line that may hold a password is never quoted back.
+func unquotedTemplate(data []byte, line int) string {
+	lines := bytes.Split(data, []byte("\n"))
+	if line < 1 || line > len(lines) {
+		return ""
+	}
+	l := strings.TrimRight(string(lines[line-1]), "\r")
+	rest := strings.TrimLeft(l, " \t")
+	head, value := "", rest
+	if v, ok := strings.CutPrefix(rest, "- "); ok {
+		head, value = "- ", v
+	} else if k, v, ok := strings.Cut(rest, ":"); ok {
+		head, value = k+": ", v
+	}
+	value = strings.TrimSpace(value)
+	if !strings.HasPrefix(value, "{{") || secretLine(l) {
+		return ""
+	}
+	comment := ""
+	if i := strings.Index(value, " #"); i >= 0 {
+		value, comment = strings.TrimRight(value[:i], " \t"), "  "+value[i+1:]
+	}
+	return "a value that starts with {{ must be in quotes, or YAML reads the { as the start of a mapping: " + head + "'" + strings.ReplaceAll(value, "'", "''") + "'" + comment
+}

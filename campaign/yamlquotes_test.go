@@ -117,3 +117,35 @@ func TestUnknownEscape(t *testing.T) {
 		}
 	}
 }
+
+// TestUnquotedTemplateValue: a value that starts with {{ in no quotes
+// (subject: {{.name}}, your news, as a mailmerge template header writes
+// it), which YAML reads as a mapping, is an error at its line that says to
+// quote it and shows the line so written, which loads; it said only
+// "could not find flow map content" (rev-user6). A line that may hold a
+// password is not quoted back.
+func TestUnquotedTemplateValue(t *testing.T) {
+	base := strings.Replace(minimalCampaign, "subject: \"{{.name}}, your digest\"\n", "", 1)
+	for _, c := range []struct{ line, fixed string }{
+		{`subject: {{.name}}`, `subject: '{{.name}}'`},
+		{`subject: {{.name}}, it's your news   # the greeting`, `subject: '{{.name}}, it''s your news'  # the greeting`},
+		{"subject: Hi\nattachments:\n  - {{.name}}.pdf", `- '{{.name}}.pdf'`},
+	} {
+		yaml := base + c.line + "\n"
+		_, err := Load(writeCampaign(t, yaml))
+		var fe *FileError
+		want := "campaign: a value that starts with {{ must be in quotes, or YAML reads the { as the start of a mapping: " + c.fixed
+		if !errors.As(err, &fe) || fe.Line != strings.Count(yaml, "\n") || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: Load = %v, want an error at its line with %q", c.line, err, want)
+			continue
+		}
+		fixed := strings.Replace(yaml, strings.TrimSpace(c.line[strings.LastIndexByte(c.line, '\n')+1:]), c.fixed, 1)
+		if _, err := Load(writeCampaign(t, fixed)); err != nil {
+			t.Errorf("the line as the hint writes it does not load:\n%s\n%v", fixed, err)
+		}
+	}
+	_, err := Load(writeCampaign(t, base+"subject: Hi\nsmtp: {host: x.example}\nmailbox:\n  password: {{s3cret}}\n"))
+	if err == nil || strings.Contains(err.Error(), "s3cret") {
+		t.Errorf("a password quoted back: %v", err)
+	}
+}

@@ -41,6 +41,11 @@ func LimitUnsent(n int) string { return fmt.Sprintf("%s%d", limitUnsent, n) }
 // IsLimitUnsent reports whether detail is LimitUnsent's.
 func IsLimitUnsent(detail string) bool { return strings.HasPrefix(detail, limitUnsent) }
 
+// IsStopUnsent reports whether detail is that of a row a stopped run
+// left unsent ("run stopped: " and why: the server unreachable, its
+// sending quota used up …), as the pool and send give it.
+func IsStopUnsent(detail string) bool { return strings.HasPrefix(detail, "run stopped: ") }
+
 // CapUnsent is the detail of the rows a run held back because
 // send.daily_cap let no more go in its 24 hours, in send's report;
 // report's, rebuilt from the journal, reads NotReached for them, and its

@@ -7,7 +7,9 @@ import (
 
 // TestAddressFunctionWords: the address function says what is wrong with
 // an email in words (AddressWords, as render says it of a header), still
-// wrapping errBadEmail; a name or a second address is told as such.
+// wrapping errBadEmail; a name or a second address is told as such, and
+// a list separated by , or ; (both parents' addresses in one cell) how to
+// send to each, which it did not say (rev-user6).
 func TestAddressFunctionWords(t *testing.T) {
 	for email, want := range map[string]string{
 		"rami@":               `templates: address: "rami@": missing domain: nothing after the @`,
@@ -22,7 +24,8 @@ func TestAddressFunctionWords(t *testing.T) {
 		"ann@ x.com":          `templates: address: "ann@ x.com": a space inside the address, next to the @`,
 		"ann@x .com":          `templates: address: "ann@x .com": a space inside the domain (after the @)`,
 		"ann@x.com bob@y.com": `templates: address: "ann@x.com bob@y.com": more than one address: address takes one email`,
-		"a@x>, <b@y":          `templates: address: "a@x>, <b@y": more than one address: address takes one email`,
+		"a@x>, <b@y":          `templates: address: "a@x>, <b@y": more than one address: address takes one email; to send to each of them, write the column without address (to: '{{.email}}' for a column email), where , and ; separate addresses`,
+		"a@x.de; b@y.de":      `templates: address: "a@x.de; b@y.de": more than one address: address takes one email; to send to each of them, write the column without address (to: '{{.email}}' for a column email), where , and ; separate addresses`,
 		"Ann Lee <ann@x.com>": `templates: address: "Ann Lee <ann@x.com>": more than an email address: give ann@x.com alone (address writes the name itself)`,
 		"Ann Lee ann@x.com":   `templates: address: "Ann Lee ann@x.com": an address holds no space: if Ann Lee is a name, give ann@x.com alone (address writes the name itself); if not, remove the space`,
 		"ann lee@example.com": `templates: address: "ann lee@example.com": an address holds no space: if ann is a name, give lee@example.com alone (address writes the name itself); if not, remove the space`,

@@ -23,12 +23,17 @@ func (e *badEmailError) Error() string {
 func (e *badEmailError) Unwrap() error { return errBadEmail }
 
 // emailWords says what is wrong with email, the address function's
-// second argument, which is not one addr-spec: more than one address,
+// second argument, which is not one addr-spec: more than one address
+// (a list separated by , or ; is told that the column written alone sends
+// to each of them: an office's "a@x.de; b@y.de" for both parents),
 // more than the address (a name, < > or a name before it), or what
 // AddressWords says of it.
 func emailWords(email string) string {
 	masked := maskQuoted(email)
-	if strings.Count(masked, "@") > 1 && strings.ContainsAny(masked, ",; \t") {
+	if strings.Count(masked, "@") > 1 && strings.ContainsAny(masked, ",;") {
+		return "more than one address: address takes one email; to send to each of them, write the column without address (to: '{{.email}}' for a column email), where , and ; separate addresses"
+	}
+	if strings.Count(masked, "@") > 1 && strings.ContainsAny(masked, " \t") {
 		return "more than one address: address takes one email"
 	}
 	if name, addr, ok := afterName(email, masked); ok {

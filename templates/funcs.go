@@ -149,7 +149,10 @@ var dateInputs = []string{
 	"1/2/06",
 	"01-02-06",
 	"1-2-2006",
+	"2.1.2006 15:04:05", // day.month.year as German Excel shows a date with its time (dd.mm.yyyy hh:mm)
+	"2.1.2006 15:04",
 	"2.1.2006",
+	"2.1.06", // German Excel's dd.mm.yy, the year of two digits as 1/2/06 has it
 	"2-Jan-06",
 	"2-Jan-2006",
 	"2 Jan 2006",

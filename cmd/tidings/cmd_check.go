@@ -213,7 +213,8 @@ func printDuplicates(w io.Writer, rows plan.RowList) {
 	}
 }
 
-// printCopyOnly warns about the rows suppressed for a Cc or Bcc alone.
+// printCopyOnly warns about the rows suppressed for a Cc or Bcc alone, or
+// for one of several addresses of their To.
 func (s *checkSummary) printCopyOnly(w io.Writer) {
 	if s.copyOnly == 0 {
 		return
@@ -222,7 +223,7 @@ func (s *checkSummary) printCopyOnly(w io.Writer) {
 	if n := s.copyOnly - len(s.copyRows); n > 0 {
 		more = fmt.Sprintf(" and %d more", n)
 	}
-	fmt.Fprintf(w, "warning: %s will not be sent, their To included, because a Cc or Bcc of theirs is suppressed: %s%s; take the address out of the row to send it\n",
+	fmt.Fprintf(w, "warning: %s will not be sent, their To included, because a Cc or Bcc of theirs (or one of several addresses in their To) is suppressed: %s%s; take the address out of the row to send it\n",
 		report.Plural(s.copyOnly, "row"), strings.Join(s.copyRows, ", "), more)
 }
 

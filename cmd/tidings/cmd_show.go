@@ -751,14 +751,32 @@ func heldElsewhere(ctx context.Context, c *campaign.Campaign, value string) stri
 }
 
 // columnHolding is the first of columns, other than key, whose value in r
-// is value (as keys compare: spool.SameKey), or "".
+// is value (as keys compare: spool.SameKey), or holds it as one of its
+// addresses ("a@x.de; b@y.de", a cell To reads as two), or "".
 func columnHolding(columns []string, r campaign.Row, key, value string) string {
 	for _, col := range columns {
-		if col != key && strings.TrimSpace(r.Values[col]) != "" && spool.SameKey(r.Values[col], value) {
+		if col != key && strings.TrimSpace(r.Values[col]) != "" && (spool.SameKey(r.Values[col], value) || amongAddresses(r.Values[col], value)) {
 			return col
 		}
 	}
 	return ""
+}
+
+// amongAddresses reports whether cell, a list of addresses separated by
+// ',' or ';' (each bare or in <>), holds value, an address, as one of them.
+func amongAddresses(cell, value string) bool {
+	if !strings.Contains(value, "@") || !strings.ContainsAny(cell, ",;") {
+		return false
+	}
+	for part := range strings.FieldsFuncSeq(cell, func(r rune) bool { return r == ',' || r == ';' }) {
+		if i := strings.LastIndexByte(part, '<'); i >= 0 {
+			part = strings.TrimSuffix(strings.TrimSpace(part[i+1:]), ">")
+		}
+		if spool.SameKey(part, value) {
+			return true
+		}
+	}
+	return false
 }
 
 // writeMessage writes data to out (a new private file, or one that

@@ -129,3 +129,27 @@ func TestMailmergeFlagHint(t *testing.T) {
 		}
 	}
 }
+
+// TestNoCommandHint: a campaign file given with no command (tidings
+// c.yaml, or tidings --dry-run c.yaml, as Python's mailmerge runs) is
+// still refused (exit 2), and the error says which command to put first,
+// where it said only "unknown command" or "unknown flag" (rev-user6);
+// another unknown command or flag gets no such hint.
+func TestNoCommandHint(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args       []string
+		error, fix string
+	}{
+		{[]string{"c.yaml"}, `unknown command "c.yaml" for "tidings"`, "a command comes first: tidings check c.yaml checks every row and sends nothing (mailmerge's dry run), tidings send c.yaml sends it"},
+		{[]string{"-q", "my news.YML"}, `unknown command "my news.YML"`, "tidings check 'my news.YML' checks every row"},
+		{[]string{"--dry-run", "c.yaml"}, "unknown flag: --dry-run", "a command comes first: tidings check CAMPAIGN.yaml checks every row"},
+		{[]string{"frob"}, `unknown command "frob"`, ""},
+		{[]string{"--frob", "c.yaml"}, "unknown flag: --frob", ""},
+	} {
+		_, errOut, code := runCLI(t, tc.args...)
+		if code != exitUnusable || !strings.Contains(errOut, tc.error) || !strings.Contains(errOut, tc.fix) || tc.fix == "" && strings.Contains(errOut, "a command comes first") {
+			t.Errorf("%q: code %d\n%s", tc.args, code, errOut)
+		}
+	}
+}

@@ -74,7 +74,7 @@ func execute(ctx context.Context, g *globalOptions, args []string) error {
 	g.stdout, g.stderr = newTerminalWriter(g.stdout), newTerminalWriter(g.stderr)
 	cmd := newRootCommand(g)
 	cmd.SetArgs(args)
-	err := cmd.ExecuteContext(ctx)
+	err := commandHint(cmd.ExecuteContext(ctx), args)
 	if g.stopProfile != nil {
 		if perr := g.stopProfile(); perr != nil {
 			err = errors.Join(err, perr)

@@ -83,6 +83,11 @@ type State struct {
 	// interrupted run was read, 0 once a later run's attempt was read
 	// (see Interrupted).
 	interruptedRun int
+	// stoppedRun is len(Runs) when the latest result of a run that
+	// stopped (sendpool.IsStopUnsent) was read, stopDetail that result's
+	// detail; 0 and "" once a later run's attempt was read (see Stopped).
+	stoppedRun int
+	stopDetail string
 	// inHandFrom is where the run of the send running beside starts (see
 	// SendRunning), 0 when none is known.
 	inHandFrom lineRef
@@ -457,10 +462,24 @@ func (s *State) attempt(a *Attempt, at lineRef) {
 }
 
 // Interrupted reports whether the latest run that tried a message was
-// interrupted (Ctrl-C) with messages left: rows no run has reached since
+// interrupted (Ctrl-C) with messages left (and no later one stopped:
+// Stopped): rows no run has reached since
 // are the ones it did not reach, whose report line says so
 // (sendpool.InterruptedUnsent), as that run's report said.
-func (s *State) Interrupted() bool { return s.interruptedRun != 0 }
+func (s *State) Interrupted() bool {
+	return s.interruptedRun != 0 && s.interruptedRun >= s.stoppedRun
+}
+
+// Stopped is the detail the latest run that tried a message gave the
+// rows it left when it stopped ("run stopped: server unreachable: …"),
+// for the rows no run has reached since, as that run's report gave them;
+// "" when it did not stop so (or a later run was interrupted).
+func (s *State) Stopped() string {
+	if s.stoppedRun > s.interruptedRun {
+		return s.stopDetail
+	}
+	return ""
+}
 
 // IDSalt is the Message-ID salt of the latest run that recorded one
 // (Run.IDSalt), "" when none did.
@@ -473,14 +492,21 @@ func (s *State) IDSalt() string {
 	return ""
 }
 
-// noteRun keeps up Interrupted for a result (a is nil) or an attempt (r
-// is nil) read from the journal.
+// noteRun keeps up Interrupted and Stopped for a result (a is nil) or an
+// attempt (r is nil) read from the journal.
 func (s *State) noteRun(a *Attempt, r *Result) {
 	switch {
 	case r != nil && (r.Status == sendpool.StatusNotAttempted || r.Status == sendpool.StatusDeferred) && strings.HasPrefix(r.Detail, sendpool.Interrupted):
 		s.interruptedRun = len(s.Runs)
-	case a != nil && len(s.Runs) > s.interruptedRun:
-		s.interruptedRun = 0
+	case r != nil && r.Status == sendpool.StatusNotAttempted && sendpool.IsStopUnsent(r.Detail):
+		s.stoppedRun, s.stopDetail = len(s.Runs), r.Detail
+	case a != nil:
+		if len(s.Runs) > s.interruptedRun {
+			s.interruptedRun = 0
+		}
+		if len(s.Runs) > s.stoppedRun {
+			s.stoppedRun, s.stopDetail = 0, ""
+		}
 	}
 }
 

@@ -27,7 +27,8 @@ type Fate struct {
 	// rows, which the journal is not asked about.
 	Journal journal.Decision
 	// Copy is, on a suppressed row whose suppressed recipient is a Cc or
-	// a Bcc and not its To, that address.
+	// a Bcc and not its To, or one of several addresses of its To, that
+	// address: the row's other recipients get nothing either.
 	Copy string
 	// OtherValues marks a duplicate whose values differ from the first
 	// row's with its key, under recipients.duplicates: first (under
@@ -355,18 +356,34 @@ func Reported(state *journal.State, key string, recipients []string) (string, er
 // recipient is not sent at all: sending the others would still mail a
 // message naming the suppressed address in To or Cc (and one to a Bcc
 // alone is no message of the row's). copyAddr is the address when the
-// list names no address of the To header to (decoded), only a Cc or Bcc:
-// the detail then says the To gets nothing either.
+// row's other recipients lose the message with it: the list names no
+// address of the To header to (decoded), only a Cc or Bcc, or one of
+// several there ("a@x.de; b@y.de", both parents of a pupil); the detail
+// then says the others get nothing either.
 func suppressed(supp *campaign.Suppression, to string, recipients []string) (detail, copyAddr string) {
 	for _, addr := range recipients {
-		if rule, ok := supp.Match(addr); ok {
-			if inTo(to, addr) {
-				return fmt.Sprintf("%s is suppressed (%s)", addr, rule), ""
-			}
+		rule, ok := supp.Match(addr)
+		switch {
+		case !ok:
+		case !inTo(to, addr):
 			return fmt.Sprintf("its Cc or Bcc %s is suppressed (%s): the row is not sent at all, not even to its To", addr, rule), addr
+		case othersUnsuppressed(supp, to):
+			return fmt.Sprintf("%s is suppressed (%s): the row is not sent at all, not even to the other addresses of its To", addr, rule), addr
+		default:
+			return fmt.Sprintf("%s is suppressed (%s)", addr, rule), ""
 		}
 	}
 	return "", ""
+}
+
+// othersUnsuppressed reports whether to, a To header (decoded), has an
+// address the suppression list does not name.
+func othersUnsuppressed(supp *campaign.Suppression, to string) bool {
+	addrs, ok := toAddresses(to)
+	return ok && slices.ContainsFunc(addrs, func(a string) bool {
+		_, named := supp.Match(a)
+		return !named
+	})
 }
 
 // inTo says whether addr is an address of the To header to (decoded, as

@@ -214,12 +214,16 @@ const DeferredAnewNote = "; a corrected message: the one before it was sent"
 
 // notTried is the line of a row no send has reached, whose To is to:
 // not tried yet, or, when the latest run to try a message was
-// interrupted (journal.State.Interrupted), in the words that run's
-// report gave the rows it left (sendpool.InterruptedUnsent).
+// interrupted (journal.State.Interrupted) or stopped
+// (journal.State.Stopped), in the words that run's report gave the rows
+// it left (sendpool.InterruptedUnsent, "run stopped: …").
 func notTried(state *journal.State, number int, key, to string) Row {
 	detail := sendpool.NotReached
-	if state.Interrupted() {
+	switch {
+	case state.Interrupted():
 		detail = sendpool.InterruptedUnsent
+	case state.Stopped() != "":
+		detail = state.Stopped()
 	}
 	return Row{Recipient: Recipient{Row: number, Key: key, To: to}, Status: sendpool.StatusNotAttempted, Detail: detail}
 }

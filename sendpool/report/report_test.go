@@ -685,3 +685,38 @@ func TestSummaryTextCapRoom(t *testing.T) {
 		}
 	}
 }
+
+// TestSummaryTextStopped: the rows a stopped run left (the server
+// unreachable) take one line naming how many, why and the command that
+// sends them, as an interrupted run's do, not ten lines of the same "run
+// stopped: server unreachable: …" and "… and 20 more" (rev-user6); a row
+// left with another stop's words, and a failed one, are listed as before.
+func TestSummaryTextStopped(t *testing.T) {
+	t.Parallel()
+	const stop = "run stopped: server unreachable: nothing accepts connections at 127.0.0.1:2525"
+	rows := []report.Row{{Recipient: report.Recipient{Row: 2, Key: "a@example.org"}, Status: sendpool.StatusFailed, Code: 550, Detail: "mailbox unavailable"}}
+	for i := range 12 {
+		rows = append(rows, report.Row{Recipient: report.Recipient{Row: 3 + i, Key: fmt.Sprintf("r%d@example.org", i)}, Status: sendpool.StatusNotAttempted, Detail: stop})
+	}
+	rows = append(rows, report.Row{Recipient: report.Recipient{Row: 15, Key: "z@example.org"}, Status: sendpool.StatusNotAttempted, Detail: "run stopped: the journal failed"})
+	s := report.Summarize(rows)
+	s.Again = "tidings send --yes campaign.yaml"
+	var b bytes.Buffer
+	if err := s.WriteText(&b); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{
+		"14 recipients: 0 sent, 1 failed, 13 not-attempted\n",
+		"12 not sent (" + stop + "): tidings send --yes campaign.yaml sends them.\n",
+		"not sent:\n  row 2   a@example.org  failed         550  mailbox unavailable\n",
+		"  row 15  z@example.org  not-attempted  -    run stopped: the journal failed\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("summary lacks %q:\n%s", want, out)
+		}
+	}
+	if n := strings.Count(out, "server unreachable"); n != 1 || strings.Contains(out, "more") || s.NotAttempted != 13 || s.OK() {
+		t.Errorf("summary names the stop %d times (want once), lists more rows, or counts %d not attempted (OK %v):\n%s", n, s.NotAttempted, s.OK(), out)
+	}
+}

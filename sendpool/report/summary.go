@@ -83,6 +83,13 @@ type Summary struct {
 	// known. When fewer than the rows the next send sends, the lines of
 	// the rows not sent say how many it sends now.
 	CapLeft int `json:"-"`
+	// Stopped counts the not-attempted rows a stopped run left (detail
+	// sendpool.IsStopUnsent, StopDetail's): in NotAttempted too, but not
+	// in Problems: one line, as Interrupted.
+	Stopped int `json:"-"`
+	// StopDetail is the first Stopped row's detail ("run stopped: server
+	// unreachable: …"); rows with another go to Problems.
+	StopDetail string `json:"-"`
 }
 
 // CapHolds counts the rows no send has reached (NotReached) as held
@@ -144,6 +151,9 @@ func (s *Summary) add(r Row) {
 		s.NotReached++
 	case r.Status == sendpool.StatusNotAttempted && r.Detail == sendpool.CapUnsent:
 		s.Capped++
+	case r.Status == sendpool.StatusNotAttempted && sendpool.IsStopUnsent(r.Detail) && (s.Stopped == 0 || r.Detail == s.StopDetail):
+		s.Stopped++
+		s.StopDetail = r.Detail
 	default:
 		if len(s.Problems) < maxProblems {
 			s.Problems = append(s.Problems, r)
@@ -265,6 +275,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 	writeNotSent(&b, s.Limited, s.LimitDetail, s.Again, s.sends(s.Limited, false))
 	writeNotSent(&b, s.Capped, "daily_cap reached", s.Again, s.sends(s.Capped, true))
 	writeNotSent(&b, s.NotReached, "not tried yet: no send has reached "+them(s.NotReached), s.Again, s.sends(s.NotReached, false))
+	writeNotSent(&b, s.Stopped, truncate(s.StopDetail, 100), s.Again, s.sends(s.Stopped, false))
 	if len(s.Problems) > 0 {
 		// A heading of their own: not all are deferred or unknown.
 		if s.Owing > 0 {
@@ -317,7 +328,7 @@ func writeNotSent(b *bytes.Buffer, n int, why, again, sends string) {
 // (after 00:42)", "up to 2" when the rows of other lines share those 2
 // ("it now, or once …" for one row).
 func (s *Summary) sends(n int, capped bool) string {
-	toSend := s.Interrupted + s.Limited + s.Capped + s.NotReached + s.Deferred + s.Owing
+	toSend := s.Interrupted + s.Limited + s.Capped + s.NotReached + s.Stopped + s.Deferred + s.Owing
 	switch {
 	case s.CapLeft > 0 && s.CapLeft < toSend && n == toSend:
 		return fmt.Sprintf("%d of them now, the rest%s", s.CapLeft, capAllows("daily_cap", s.CapAfter))

@@ -1,0 +1,33 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// TestReportAfterStoppedRun: a send stopped by a server that refuses
+// service leaves its rows not attempted with the stop's words, and
+// tidings report rebuilds the same report: the rows the run never took up
+// read "not tried yet" there (20 of 30 in send's one line, 10 in another),
+// where send's report gave every row the stop (rev-user6); its summary
+// gives them one line too.
+func TestReportAfterStoppedRun(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t, smtptest.RefuseWith("554 5.7.1 no service for you"))
+	camp := sendCampaign(t, srv, 30, "")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitUnusable || !strings.Contains(out, "30 not sent (run stopped: ") {
+		t.Fatalf("send: code %d, want %d and one line for the 30 rows\n%s%s", code, exitUnusable, out, errOut)
+	}
+	sent := readReport(t, camp)
+	out, errOut, code := runCLI(t, "report", camp)
+	if code != exitSomeFailed || !strings.Contains(out, "30 not sent (run stopped: ") || strings.Contains(out, "not tried yet") {
+		t.Errorf("report: code %d, want %d and one line for the 30 rows\n%s%s", code, exitSomeFailed, out, errOut)
+	}
+	for i, r := range readReport(t, camp) {
+		if s := sent[i]; r["status"] != s["status"] || r["detail"] != s["detail"] || !strings.HasPrefix(r["detail"], "run stopped: ") {
+			t.Errorf("row %s: send wrote %s %q, report %s %q", s["row"], s["status"], s["detail"], r["status"], r["detail"])
+		}
+	}
+}
