@@ -72,3 +72,44 @@ func TestBouncesDroppedGivenAgain(t *testing.T) {
 		})
 	}
 }
+
+// TestBouncesGivenAgainCutSizeKept: over POP3, message 4 was read; its
+// unique-id is given to a new message of another size (against RFC 1939:
+// a backup restored, here the proxy renaming message 5's), which is read,
+// but whose RETR the server cuts (run 2, exit 1). bounces.read kept the
+// unique-id as read with the old message's size, so a run listing the
+// sizes apart on a server without PIPELINING (its LIST of all cut: the
+// sizes of those read are the kept ones) took the new message for the
+// one read and skipped it unread, for good. The unique-id is forgotten
+// as read once listed with another size: run 3 reads the new message and
+// records its report.
+func TestBouncesGivenAgainCutSizeKept(t *testing.T) {
+	t.Parallel()
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+	camp, p := slowCampaign(t, d, "pop3", 0, "10s")
+	reports := fiveBounces(t, camp)
+	for _, r := range reports[:4] {
+		d.Deliver(t, bounceUser, r)
+	}
+	if out, errOut, code := runCLI(t, "bounces", camp); code != exitOK || feedbackRecords(t, camp) != 4 {
+		t.Fatalf("run 1: exit %d, %d feedback records, want %d and 4\n%s%s", code, feedbackRecords(t, camp), exitOK, out, errOut)
+	}
+	read := filepath.Join(filepath.Dir(camp), ".tidings", "t", "bounces.read")
+	m := regexp.MustCompile(`(?m)^uidl 00000004([0-9a-f]{8}) `).FindStringSubmatch(readFile(t, read))
+	if m == nil {
+		t.Fatalf("bounces.read does not hold message 4:\n%s", readFile(t, read))
+	}
+	d.Doveadm(t, "expunge", "-u", bounceUser, "mailbox", "INBOX", "uid", "4")
+	d.Deliver(t, bounceUser, append([]byte("X-Pad: "+strings.Repeat("x", 300)+"\r\n"), reports[4]...))
+	p.rewrites("00000005"+m[1], "00000004"+m[1])
+	p.armCut("RETR 4\r\n") // the new message, fourth in the maildrop
+	if out, errOut, code := runCLI(t, "bounces", camp); code != exitSomeFailed || !strings.Contains(out, "1 unreadable") {
+		t.Fatalf("run 2: exit %d, want %d, the new message cut\n%s%s", code, exitSomeFailed, out, errOut)
+	}
+	p.rewrites("00000005"+m[1], "00000004"+m[1], "PIPELINING", "NOPIPE")
+	p.armCut("LIST\r\n")
+	out, errOut, code := runCLI(t, "bounces", camp)
+	if code != exitOK || feedbackRecords(t, camp) != 5 || !strings.Contains(out, "1 matched this campaign (1 bounced; 1 new)") {
+		t.Errorf("run 3: exit %d, %d feedback records, want %d and 5, the new message read\n%s%s", code, feedbackRecords(t, camp), exitOK, out, errOut)
+	}
+}
