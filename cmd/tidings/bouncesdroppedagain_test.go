@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -111,5 +112,62 @@ func TestBouncesGivenAgainCutSizeKept(t *testing.T) {
 	out, errOut, code := runCLI(t, "bounces", camp)
 	if code != exitOK || feedbackRecords(t, camp) != 5 || !strings.Contains(out, "1 matched this campaign (1 bounced; 1 new)") {
 		t.Errorf("run 3: exit %d, %d feedback records, want %d and 5, the new message read\n%s%s", code, feedbackRecords(t, camp), exitOK, out, errOut)
+	}
+}
+
+// TestBouncesDroppedNoDigest: over POP3, bounces.read holds message 2 as
+// dropped with its size not known, but no digest of its header (a file
+// written before they were kept, as here with its header line taken
+// out). "given again": a new message under its unique-id (the proxy
+// renaming message 5's) was passed over for good as the dropped one,
+// until bounces.read is removed; "same": the dropped message stayed
+// without a digest, so a new message later given its unique-id would
+// be. Such a record is tried once more (run 3): the new message is read,
+// its report recorded; the dropped one cuts again, is passed over as
+// in its third run, and its header's digest kept, so that run 4 passes
+// it over unread, exit 0.
+func TestBouncesDroppedNoDigest(t *testing.T) {
+	for _, again := range []bool{true, false} {
+		t.Run(map[bool]string{true: "given again", false: "same"}[again], func(t *testing.T) {
+			t.Parallel()
+			d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+			camp, p := slowCampaign(t, d, "pop3", 0, "10s")
+			reports := fiveBounces(t, camp)
+			for _, r := range reports[:4] {
+				d.Deliver(t, bounceUser, r)
+			}
+			cuts := []string{"LIST\r\n", "LIST 2\r\n", "RETR 2\r\n"}
+			cutTwice(t, p, camp, cuts)
+			read := filepath.Join(filepath.Dir(camp), ".tidings", "t", "bounces.read")
+			was := readFile(t, read)
+			m := regexp.MustCompile(`(?m)^header 00000002([0-9a-f]{8}) [0-9a-f]{16}\n`).FindStringSubmatch(was)
+			if m == nil {
+				t.Fatalf("bounces.read holds no header line for message 2:\n%s", was)
+			}
+			old := strings.Replace(strings.Replace(was, m[0], "", 1), "\nversion 2\n", "\nversion 1\n", 1)
+			if err := os.WriteFile(read, []byte(old), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			p.armCut(cuts...)
+			if again {
+				d.Doveadm(t, "expunge", "-u", bounceUser, "mailbox", "INBOX", "uid", "2")
+				d.Deliver(t, bounceUser, append([]byte("X-Pad: "+strings.Repeat("x", 300)+"\r\n"), reports[4]...))
+				p.rewrites("00000005"+m[1], "00000002"+m[1])
+				p.armCut("LIST\r\n") // the dropped message's size would still cut it
+				out, errOut, code := runCLI(t, "bounces", camp)
+				if code != exitOK || feedbackRecords(t, camp) != 4 || !strings.Contains(out, "1 matched this campaign (1 bounced; 1 new)") {
+					t.Fatalf("run 3: exit %d, %d feedback records, want %d and 4, the new message read\n%s%s", code, feedbackRecords(t, camp), exitOK, out, errOut)
+				}
+				return
+			}
+			out, errOut, code := runCLI(t, "bounces", camp)
+			if code != exitSomeFailed || !strings.Contains(out, "in 3 runs now") || !strings.Contains(readFile(t, read), m[0]) {
+				t.Fatalf("run 3: exit %d, want %d, the message tried once more and its digest kept\n%s%s\n%s", code, exitSomeFailed, out, errOut, readFile(t, read))
+			}
+			out, errOut, code = runCLI(t, "bounces", camp)
+			if code != exitOK || !strings.Contains(out, "passed over unread") {
+				t.Errorf("run 4: exit %d, want %d, the message passed over unread\n%s%s", code, exitOK, out, errOut)
+			}
+		})
 	}
 }

@@ -33,11 +33,16 @@ func keepsHead(scope mailbox.Scope, e mailbox.Entry) bool { return !scope.UIDs &
 // its record forgotten. A header the server does not give leaves the
 // message passed over; one whose asking ended the session (cutShort)
 // goes on on a new session (passOver), and is an error when none can be
-// opened, as is ctx done.
+// opened, as is ctx done. One that should have a digest but has none
+// (tryAgain) is read once more, its record kept.
 func (m *Memory) checkHeads(ctx context.Context, mb Mailbox, passed []PassedOver) (still []PassedOver, read []mailbox.Entry, again []GivenAgain, err error) {
 	still = passed[:0:0]
 	for _, p := range passed {
 		o := m.overran[p.ID]
+		if o.tryAgain(mb.Scope(), p.Size) {
+			read = append(read, mailbox.Entry{ID: p.ID, Size: p.Size})
+			continue
+		}
 		if o.head == "" {
 			still = append(still, p)
 			continue
@@ -59,6 +64,17 @@ func (m *Memory) checkHeads(ctx context.Context, mb Mailbox, passed []PassedOver
 		still = append(still, p)
 	}
 	return still, read, again, nil
+}
+
+// tryAgain reports whether o, about a message of size passed over on the
+// mailbox of scope, should hold its header's digest (keepsHead) but does
+// not, in its overrunRuns'th run: kept by a tidings from before digests
+// were, or the server did not give the header (no TOP). Another message
+// under its unique-id would be passed over for good: it is read once
+// more, and its record then holds the digest (a run more) or, read, is
+// forgotten. In a later run it is passed over as any.
+func (o overrun) tryAgain(scope mailbox.Scope, size int64) bool {
+	return o.head == "" && o.runs == overrunRuns && keepsHead(scope, mailbox.Entry{Size: size})
 }
 
 // headLine is the header line of the record of message id whose header
