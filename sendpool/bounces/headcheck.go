@@ -1,10 +1,12 @@
 package bounces
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"net/mail"
 	"strings"
 
 	"github.com/tidings/tidings/sendpool/mailbox"
@@ -12,14 +14,42 @@ import (
 
 // headDigest is what Memory keeps of the header of a POP3 message passed
 // over with its size not known (its LIST n cut the connection too): the
-// first 8 bytes of its SHA-256, in hex. Such a message cannot be told by
-// its size from another given its unique-id since (against RFC 1939: a
-// backup restored), but by its header (Received, Message-ID, Date),
+// first 8 bytes of the SHA-256 of its identity fields (identityFields),
+// in hex. Such a message cannot be told by its size from another given
+// its unique-id since (against RFC 1939: a backup restored), but by the
+// fields it was written and delivered with (Received, Message-ID, Date),
 // which the server gave when it was passed over; its Subject and From
 // are most bounces'.
 func headDigest(head []byte) string {
-	sum := sha256.Sum256(head)
+	sum := sha256.Sum256(identityFields(head))
 	return hex.EncodeToString(sum[:8])
+}
+
+// identities are the fields a message is written and delivered with,
+// which no server changes later: not those an mbox server keeps a
+// message's flags in (Status, X-Status, X-Keywords, X-UID), written
+// once a session has seen it, which would make every run take it for
+// another.
+var identities = []string{"Received", "Message-Id", "Date", "From", "To", "Subject"}
+
+// identityFields is what headDigest hashes of head: its identities,
+// each "Name: value" and a NUL, in that order, each name's fields in
+// theirs; head whole when it holds none or cannot be read as a header.
+func identityFields(head []byte) []byte {
+	msg, err := mail.ReadMessage(bytes.NewReader(head))
+	if err != nil {
+		return head
+	}
+	var b []byte
+	for _, name := range identities {
+		for _, v := range msg.Header[name] {
+			b = fmt.Appendf(b, "%s: %s\x00", name, v)
+		}
+	}
+	if len(b) == 0 {
+		return head
+	}
+	return b
 }
 
 // keepsHead reports whether the header of message e, passed over on the
