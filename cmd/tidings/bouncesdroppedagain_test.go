@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -70,5 +71,158 @@ func TestBouncesDroppedGivenAgain(t *testing.T) {
 				t.Errorf("run 4: exit %d, want %d, all 4 skipped\n%s%s", code, exitOK, out, errOut)
 			}
 		})
+	}
+}
+
+// TestBouncesGivenAgainCutSizeKept: over POP3, message 4 was read; its
+// unique-id is given to a new message of another size (against RFC 1939:
+// a backup restored, here the proxy renaming message 5's), which is read,
+// but whose RETR the server cuts (run 2, exit 1). bounces.read kept the
+// unique-id as read with the old message's size, so a run listing the
+// sizes apart on a server without PIPELINING (its LIST of all cut: the
+// sizes of those read are the kept ones) took the new message for the
+// one read and skipped it unread, for good. The unique-id is forgotten
+// as read once listed with another size: run 3 reads the new message and
+// records its report.
+func TestBouncesGivenAgainCutSizeKept(t *testing.T) {
+	t.Parallel()
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+	camp, p := slowCampaign(t, d, "pop3", 0, "10s")
+	reports := fiveBounces(t, camp)
+	for _, r := range reports[:4] {
+		d.Deliver(t, bounceUser, r)
+	}
+	if out, errOut, code := runCLI(t, "bounces", camp); code != exitOK || feedbackRecords(t, camp) != 4 {
+		t.Fatalf("run 1: exit %d, %d feedback records, want %d and 4\n%s%s", code, feedbackRecords(t, camp), exitOK, out, errOut)
+	}
+	read := filepath.Join(filepath.Dir(camp), ".tidings", "t", "bounces.read")
+	m := regexp.MustCompile(`(?m)^uidl 00000004([0-9a-f]{8}) `).FindStringSubmatch(readFile(t, read))
+	if m == nil {
+		t.Fatalf("bounces.read does not hold message 4:\n%s", readFile(t, read))
+	}
+	d.Doveadm(t, "expunge", "-u", bounceUser, "mailbox", "INBOX", "uid", "4")
+	d.Deliver(t, bounceUser, append([]byte("X-Pad: "+strings.Repeat("x", 300)+"\r\n"), reports[4]...))
+	p.rewrites("00000005"+m[1], "00000004"+m[1])
+	p.armCut("RETR 4\r\n") // the new message, fourth in the maildrop
+	if out, errOut, code := runCLI(t, "bounces", camp); code != exitSomeFailed || !strings.Contains(out, "1 unreadable") {
+		t.Fatalf("run 2: exit %d, want %d, the new message cut\n%s%s", code, exitSomeFailed, out, errOut)
+	}
+	p.rewrites("00000005"+m[1], "00000004"+m[1], "PIPELINING", "NOPIPE")
+	p.armCut("LIST\r\n")
+	out, errOut, code := runCLI(t, "bounces", camp)
+	if code != exitOK || feedbackRecords(t, camp) != 5 || !strings.Contains(out, "1 matched this campaign (1 bounced; 1 new)") {
+		t.Errorf("run 3: exit %d, %d feedback records, want %d and 5, the new message read\n%s%s", code, feedbackRecords(t, camp), exitOK, out, errOut)
+	}
+}
+
+// TestBouncesDroppedNoDigest: over POP3, bounces.read holds message 2 as
+// dropped with its size not known, but no digest of its header (a file
+// written before they were kept, as here with its header line taken
+// out). "given again": a new message under its unique-id (the proxy
+// renaming message 5's) was passed over for good as the dropped one,
+// until bounces.read is removed; "same": the dropped message stayed
+// without a digest, so a new message later given its unique-id would
+// be. Such a record is tried once more (run 3): the new message is read,
+// its report recorded; the dropped one cuts again, is passed over as
+// in its third run, and its header's digest kept, so that run 4 passes
+// it over unread, exit 0.
+func TestBouncesDroppedNoDigest(t *testing.T) {
+	for _, again := range []bool{true, false} {
+		t.Run(map[bool]string{true: "given again", false: "same"}[again], func(t *testing.T) {
+			t.Parallel()
+			d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+			camp, p := slowCampaign(t, d, "pop3", 0, "10s")
+			reports := fiveBounces(t, camp)
+			for _, r := range reports[:4] {
+				d.Deliver(t, bounceUser, r)
+			}
+			cuts := []string{"LIST\r\n", "LIST 2\r\n", "RETR 2\r\n"}
+			cutTwice(t, p, camp, cuts)
+			read := filepath.Join(filepath.Dir(camp), ".tidings", "t", "bounces.read")
+			was := readFile(t, read)
+			m := regexp.MustCompile(`(?m)^header 00000002([0-9a-f]{8}) [0-9a-f]{16}\n`).FindStringSubmatch(was)
+			if m == nil {
+				t.Fatalf("bounces.read holds no header line for message 2:\n%s", was)
+			}
+			old := strings.Replace(strings.Replace(was, m[0], "", 1), "\nversion 2\n", "\nversion 1\n", 1)
+			if err := os.WriteFile(read, []byte(old), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			p.armCut(cuts...)
+			if again {
+				d.Doveadm(t, "expunge", "-u", bounceUser, "mailbox", "INBOX", "uid", "2")
+				d.Deliver(t, bounceUser, append([]byte("X-Pad: "+strings.Repeat("x", 300)+"\r\n"), reports[4]...))
+				p.rewrites("00000005"+m[1], "00000002"+m[1])
+				p.armCut("LIST\r\n") // the dropped message's size would still cut it
+				out, errOut, code := runCLI(t, "bounces", camp)
+				if code != exitOK || feedbackRecords(t, camp) != 4 || !strings.Contains(out, "1 matched this campaign (1 bounced; 1 new)") {
+					t.Fatalf("run 3: exit %d, %d feedback records, want %d and 4, the new message read\n%s%s", code, feedbackRecords(t, camp), exitOK, out, errOut)
+				}
+				return
+			}
+			out, errOut, code := runCLI(t, "bounces", camp)
+			if code != exitSomeFailed || !strings.Contains(out, "in 3 runs now") || !strings.Contains(readFile(t, read), m[0]) {
+				t.Fatalf("run 3: exit %d, want %d, the message tried once more and its digest kept\n%s%s\n%s", code, exitSomeFailed, out, errOut, readFile(t, read))
+			}
+			out, errOut, code = runCLI(t, "bounces", camp)
+			if code != exitOK || !strings.Contains(out, "passed over unread") {
+				t.Errorf("run 4: exit %d, want %d, the message passed over unread\n%s%s", code, exitOK, out, errOut)
+			}
+		})
+	}
+}
+
+// TestBouncesDroppedStatusFields: over POP3, bounces.read holds message
+// 2 as dropped with its size not known, and the digest of its header.
+// A server that keeps a message's flags in its header (an mbox server's
+// Status and X-Status, written once a session saw it; here the proxy
+// adds them) gave another header to the next run's TOP: the digest
+// differed, the message was taken for another under its unique-id and
+// read, cutting the connection again, exit 1, its count started anew,
+// and so on every run or two. The digest is of the fields a message is
+// written and delivered with (Received, Message-ID, Date, From, To,
+// Subject): run 3 passes it over unread, exit 0.
+func TestBouncesDroppedStatusFields(t *testing.T) {
+	t.Parallel()
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+	camp, p := slowCampaign(t, d, "pop3", 0, "10s")
+	for _, r := range fiveBounces(t, camp)[:4] {
+		d.Deliver(t, bounceUser, r)
+	}
+	cuts := []string{"LIST\r\n", "LIST 2\r\n", "RETR 2\r\n"}
+	cutTwice(t, p, camp, cuts)
+	p.rewrites("\r\nSubject: ", "\r\nStatus: RO\r\nX-Status: A\r\nSubject: ")
+	p.armCut(cuts...)
+	out, errOut, code := runCLI(t, "bounces", camp)
+	if code != exitOK || !strings.Contains(out, "passed over unread") || strings.Contains(out, "which this run read") {
+		t.Errorf("run 3: exit %d, want %d, the message passed over unread\n%s%s", code, exitOK, out, errOut)
+	}
+}
+
+// TestBouncesDroppedNowUnsized: over POP3, bounces.read holds message 2
+// as dropped with its size (its RETR cut in two runs); now its LIST n
+// cuts too (the server can no longer work out its size). Listed with
+// its size not known, it was taken for another message under its
+// unique-id ("it is -1 bytes now, that one 1008 bytes: the server gave
+// its unique-id to another message"), read, cutting again, exit 1, its
+// count started anew, and so on. A size not known tells nothing: as a
+// record without a header digest, it is tried once more (run 3: "in 3
+// runs now", exit 1, its digest kept), and passed over unread after.
+func TestBouncesDroppedNowUnsized(t *testing.T) {
+	t.Parallel()
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+	camp, p := slowCampaign(t, d, "pop3", 0, "10s")
+	for _, r := range fiveBounces(t, camp)[:4] {
+		d.Deliver(t, bounceUser, r)
+	}
+	cutTwice(t, p, camp, []string{"RETR 2\r\n"})
+	p.armCut("LIST\r\n", "LIST 2\r\n", "RETR 2\r\n")
+	out, errOut, code := runCLI(t, "bounces", camp)
+	if code != exitSomeFailed || !strings.Contains(out, "in 3 runs now") || strings.Contains(out, "which this run read") {
+		t.Fatalf("run 3: exit %d, want %d, the message tried once more, in its third run\n%s%s", code, exitSomeFailed, out, errOut)
+	}
+	out, errOut, code = runCLI(t, "bounces", camp)
+	if code != exitOK || !strings.Contains(out, "passed over unread") || strings.Contains(out, "which this run read") {
+		t.Errorf("run 4: exit %d, want %d, the message passed over unread\n%s%s", code, exitOK, out, errOut)
 	}
 }

@@ -34,18 +34,18 @@ type slowProxy struct {
 	target string
 	pace   time.Duration
 
-	mu       sync.Mutex
-	markers  [][]byte
-	stalls   [][]byte // slowed whatever markers do (stall)
-	cut      bool
-	flood    bool
-	hold     bool
-	held     []net.Conn
-	bye      string // written to the client before a cut
-	once     bool   // disarm after the first hit
-	onCut    func() // run before a cut connection is closed (afterCut)
-	from, to []byte // replaced in the server's replies (rewrites)
-	hits     int
+	mu      sync.Mutex
+	markers [][]byte
+	stalls  [][]byte // slowed whatever markers do (stall)
+	cut     bool
+	flood   bool
+	hold    bool
+	held    []net.Conn
+	bye     string   // written to the client before a cut
+	once    bool     // disarm after the first hit
+	onCut   func()   // run before a cut connection is closed (afterCut)
+	swaps   []string // old, new, …: replaced in the server's replies (rewrites)
+	hits    int
 	// accepted gets a value for each connection the proxy accepts
 	// (dropped when nobody takes them).
 	accepted chan struct{}
@@ -471,19 +471,21 @@ func TestBouncesOverrunServer(t *testing.T) {
 	}
 }
 
-// rewrites makes the proxy replace from by to in the server's replies.
-func (p *slowProxy) rewrites(from, to string) {
+// rewrites makes the proxy replace, in the server's replies, each old of
+// pairs (old, new, old, new, …) by the new after it; it replaces what an
+// earlier call asked.
+func (p *slowProxy) rewrites(pairs ...string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.from, p.to = []byte(from), []byte(to)
+	p.swaps = pairs
 }
 
 // rewrite is b with what rewrites asks replaced.
 func (p *slowProxy) rewrite(b []byte) []byte {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if len(p.from) == 0 {
-		return b
+	for i := 0; i+1 < len(p.swaps); i += 2 {
+		b = bytes.ReplaceAll(b, []byte(p.swaps[i]), []byte(p.swaps[i+1]))
 	}
-	return bytes.ReplaceAll(b, p.from, p.to)
+	return b
 }

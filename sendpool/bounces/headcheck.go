@@ -1,10 +1,12 @@
 package bounces
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"net/mail"
 	"strings"
 
 	"github.com/tidings/tidings/sendpool/mailbox"
@@ -12,14 +14,42 @@ import (
 
 // headDigest is what Memory keeps of the header of a POP3 message passed
 // over with its size not known (its LIST n cut the connection too): the
-// first 8 bytes of its SHA-256, in hex. Such a message cannot be told by
-// its size from another given its unique-id since (against RFC 1939: a
-// backup restored), but by its header (Received, Message-ID, Date),
+// first 8 bytes of the SHA-256 of its identity fields (identityFields),
+// in hex. Such a message cannot be told by its size from another given
+// its unique-id since (against RFC 1939: a backup restored), but by the
+// fields it was written and delivered with (Received, Message-ID, Date),
 // which the server gave when it was passed over; its Subject and From
 // are most bounces'.
 func headDigest(head []byte) string {
-	sum := sha256.Sum256(head)
+	sum := sha256.Sum256(identityFields(head))
 	return hex.EncodeToString(sum[:8])
+}
+
+// identities are the fields a message is written and delivered with,
+// which no server changes later: not those an mbox server keeps a
+// message's flags in (Status, X-Status, X-Keywords, X-UID), written
+// once a session has seen it, which would make every run take it for
+// another.
+var identities = []string{"Received", "Message-Id", "Date", "From", "To", "Subject"}
+
+// identityFields is what headDigest hashes of head: its identities,
+// each "Name: value" and a NUL, in that order, each name's fields in
+// theirs; head whole when it holds none or cannot be read as a header.
+func identityFields(head []byte) []byte {
+	msg, err := mail.ReadMessage(bytes.NewReader(head))
+	if err != nil {
+		return head
+	}
+	var b []byte
+	for _, name := range identities {
+		for _, v := range msg.Header[name] {
+			b = fmt.Appendf(b, "%s: %s\x00", name, v)
+		}
+	}
+	if len(b) == 0 {
+		return head
+	}
+	return b
 }
 
 // keepsHead reports whether the header of message e, passed over on the
@@ -33,11 +63,16 @@ func keepsHead(scope mailbox.Scope, e mailbox.Entry) bool { return !scope.UIDs &
 // its record forgotten. A header the server does not give leaves the
 // message passed over; one whose asking ended the session (cutShort)
 // goes on on a new session (passOver), and is an error when none can be
-// opened, as is ctx done.
+// opened, as is ctx done. One that should have a digest but has none
+// (tryAgain) is read once more, its record kept.
 func (m *Memory) checkHeads(ctx context.Context, mb Mailbox, passed []PassedOver) (still []PassedOver, read []mailbox.Entry, again []GivenAgain, err error) {
 	still = passed[:0:0]
 	for _, p := range passed {
 		o := m.overran[p.ID]
+		if o.tryAgain(mb.Scope(), p.Size) {
+			read = append(read, mailbox.Entry{ID: p.ID, Size: p.Size})
+			continue
+		}
 		if o.head == "" {
 			still = append(still, p)
 			continue
@@ -59,6 +94,17 @@ func (m *Memory) checkHeads(ctx context.Context, mb Mailbox, passed []PassedOver
 		still = append(still, p)
 	}
 	return still, read, again, nil
+}
+
+// tryAgain reports whether o, about a message of size passed over on the
+// mailbox of scope, should hold its header's digest (keepsHead) but does
+// not, in its overrunRuns'th run: kept by a tidings from before digests
+// were, or the server did not give the header (no TOP). Another message
+// under its unique-id would be passed over for good: it is read once
+// more, and its record then holds the digest (a run more) or, read, is
+// forgotten. In a later run it is passed over as any.
+func (o overrun) tryAgain(scope mailbox.Scope, size int64) bool {
+	return o.head == "" && o.runs == overrunRuns && keepsHead(scope, mailbox.Entry{Size: size})
 }
 
 // headLine is the header line of the record of message id whose header

@@ -281,7 +281,9 @@ func changedList(was string) string {
 // add adds read, messages of the mailbox of scope, and of them left,
 // those left in the mailbox as no report to move; listed is all the
 // mailbox held (POP3: the others, gone from the maildrop, are
-// forgotten; a unique-id kept without its size takes the size listed).
+// forgotten, as is a unique-id listed at another size than kept and not
+// read now (otherUnread); one kept without its size takes the size
+// listed).
 func (m *Memory) add(scope mailbox.Scope, read, left []string, listed []mailbox.Entry) {
 	if scope.Key == "" || scope.Key != m.key {
 		return
@@ -306,22 +308,34 @@ func (m *Memory) add(scope mailbox.Scope, read, left []string, listed []mailbox.
 	old, oldStay, oldSizes := m.known, m.stay, m.sizes
 	m.uidls, m.known, m.stay, m.sizes = nil, map[string]bool{}, map[string]bool{}, map[string]int64{}
 	for _, e := range listed {
-		if old[e.ID] && len(m.uidls) < maxUIDLs {
-			m.remember(e.ID)
-			m.stay[e.ID] = oldStay[e.ID]
-			switch size, ok := oldSizes[e.ID]; {
-			case readNow[e.ID] && e.Size >= 0: // -1: the server could not list it
-				m.sizes[e.ID] = e.Size
-			case ok:
-				m.sizes[e.ID] = size
-			case e.Size >= 0:
-				// Remembered without its size (an older tidings):
-				// the maildrop's now, which a run that lists it
-				// apart then need not ask for again.
-				m.sizes[e.ID] = e.Size
-			}
+		if !old[e.ID] || len(m.uidls) >= maxUIDLs || otherUnread(e, oldSizes, readNow) {
+			continue
+		}
+		m.remember(e.ID)
+		m.stay[e.ID] = oldStay[e.ID]
+		switch size, ok := oldSizes[e.ID]; {
+		case readNow[e.ID] && e.Size >= 0: // -1: the server could not list it
+			m.sizes[e.ID] = e.Size
+		case ok:
+			m.sizes[e.ID] = size
+		case e.Size >= 0:
+			// Remembered without its size (an older tidings):
+			// the maildrop's now, which a run that lists it
+			// apart then need not ask for again.
+			m.sizes[e.ID] = e.Size
 		}
 	}
+}
+
+// otherUnread reports whether POP3 message e, listed under a unique-id
+// read before at another size (sizes: its unique-id given again, against
+// RFC 1939), was not read now (its fetch cut, say): that unique-id is no
+// longer one read, for no listing that gives the sizes kept (LIST n
+// without PIPELINING) to take the new message for the one read, and
+// skip it unread for good.
+func otherUnread(e mailbox.Entry, sizes map[string]int64, readNow map[string]bool) bool {
+	size, ok := sizes[e.ID]
+	return ok && e.Size >= 0 && size != e.Size && !readNow[e.ID]
 }
 
 // parseUIDs is the UIDs of ids, those that are none left out.

@@ -40,9 +40,11 @@ type overrun struct {
 	head string
 }
 
-// of reports whether o is about a message of size: one listed with its
-// size not known (-1) only when o's was not either.
-func (o overrun) of(size int64) bool { return o.size == anySize || o.size == size }
+// of reports whether o is about a message of size: any, listed with its
+// size not known (-1: its LIST n cut, which tells nothing of another
+// message; its header may, checkHeads); one of a size only when o's is
+// that size, or any (a line written before sizes were kept).
+func (o overrun) of(size int64) bool { return size < 0 || o.size == anySize || o.size == size }
 
 // anySize is the size of an overrun read from a line written before sizes
 // were kept: it holds for a message of any size.

@@ -297,11 +297,15 @@ func (b *pop3Box) num(ctx context.Context, id string) (int, error) {
 }
 
 // noSuchMessage reports whether a -ERR text says the message is not
-// there (Dovecot's "There's no message 9.", "no such message", "message 9
-// does not exist").
+// there: Dovecot's "Message 9 expunged." to RETR or TOP of one another
+// client took out while the session was open (its LIST n still gives
+// the size read at login, as its UIDL the unique-id), its "There's no
+// message 9." to a number past the maildrop's, "no such message",
+// "message 9 does not exist". POP3 has no response code for it (RFC
+// 2449's SYS/PERM is any lasting failure): the words tell.
 func noSuchMessage(text string) bool {
 	t := strings.ToLower(text)
-	return strings.Contains(t, "no message") || strings.Contains(t, "no such message") || strings.Contains(t, "does not exist")
+	return strings.Contains(t, "expunged") || strings.Contains(t, "no message") || strings.Contains(t, "no such message") || strings.Contains(t, "does not exist")
 }
 
 func (b *pop3Box) Fetch(ctx context.Context, id string, max int64) ([]byte, error) {

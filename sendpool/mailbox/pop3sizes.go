@@ -20,9 +20,11 @@ const pipelineChunk = 100
 // caller's check for it then sees, as it does for a LIST of all. Without
 // PIPELINING, and for those after a batch that failed (b then on a new
 // session), the sizes are known's. Gone are the unique-ids of the
-// messages the server says it does not hold (-ERR "There's no message
-// 9."): another client took them out since UIDL, and the session goes
-// on; another -ERR to one leaves it known's size.
+// messages the server says it does not hold (noSuchMessage: a server
+// that takes a message another client took out since UIDL out of its
+// listing; Dovecot lists it still, its size read at login, and refuses
+// its RETR), and the session goes on; another -ERR to one leaves it
+// known's size.
 func (b *pop3Box) checkSizes(ctx context.Context, ids map[int]string, known Known) (_ Known, gone map[string]bool, _ error) {
 	if len(known.Sizes) == 0 || !b.pipelines(ctx) {
 		return known, nil, nil

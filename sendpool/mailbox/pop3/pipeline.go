@@ -12,8 +12,9 @@ import (
 // (RFC 2449 PIPELINING: the caller checks the server offers it, and
 // keeps nums few enough for the replies to fit the connection's buffers
 // while the commands go out). The server answers in order, one line
-// each, so a -ERR to one (a message another client took out since UIDL:
-// Dovecot's "There's no message 9.") leaves the session in step: its
+// each, so a -ERR to one (a number past the maildrop's: Dovecot's
+// "There's no message 9."; a message another client took out since is
+// still listed by Dovecot, its size read at login) leaves the session in step: its
 // size is -1, refused holds the *Error by its message number, and the
 // replies to the others are read on. Any other error ends the session
 // and comes with the sizes of the messages before the one it met.
