@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tidings/tidings/sendpool/plan"
 	"github.com/tidings/tidings/sendpool/smtptest"
 )
 
@@ -117,5 +118,30 @@ func TestWarningsNotForRowsSent(t *testing.T) {
 	}
 	if out, _, _ := runCLI(t, "check", camp); len(warningLines(out, dir)) != 0 {
 		t.Errorf("check, every row sent, warned:\n%s", out)
+	}
+}
+
+// TestWarningsOwedAnew: a row whose corrected message the server
+// deferred (send --resend-changed) is one a plain send sends, and warns
+// of (its name left blank, which the body prints as "Dear ,"); check and
+// preview dropped its warnings as of a row not sent now (its fate from
+// the journal alone, before they knew its message is still owed), where
+// they warn of it now, as send does.
+func TestWarningsOwedAnew(t *testing.T) {
+	t.Parallel()
+	camp, _, _, _ := deferredResendOf(t, "", "invoice,email,name,amount\n1,ann@example.com,,11.00\n2,bob@example.com,Bob,20.00\n")
+	dir := filepath.Dir(camp)
+	const want = `warning: r.csv: column "name" is empty in row 2, which body.txt prints as it is`
+	out, errOut, _ := runCLI(t, "check", camp)
+	if !strings.Contains(out, plan.DeferredAnewWords) || !strings.Contains(strings.Join(warningLines(out, dir), ""), want) {
+		t.Errorf("check: want the row a plain send sends, with %q\n%s%s", want, out, errOut)
+	}
+	out, errOut, _ = runCLI(t, "preview", "--out", filepath.Join(t.TempDir(), "p"), camp)
+	if !strings.Contains(strings.Join(warningLines(out, dir), ""), want) {
+		t.Errorf("preview: want %q\n%s%s", want, out, errOut)
+	}
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if code != exitOK || !strings.Contains(strings.Join(warningLines(out, dir), ""), want) {
+		t.Errorf("send: %d, want %q\n%s%s", code, want, out, errOut)
 	}
 }
