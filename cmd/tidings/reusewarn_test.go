@@ -145,3 +145,33 @@ func TestWarningsOwedAnew(t *testing.T) {
 		t.Errorf("send: %d, want %q\n%s%s", code, want, out, errOut)
 	}
 }
+
+// TestWarningsCapHeldBack: the rows daily_cap holds back are still to
+// send (a later send sends them), so a send warns of them with those it
+// sends now, and check, after, warns of them alone: not of the rows sent.
+func TestWarningsCapHeldBack(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t)
+	dir, camp := reuseWarnCampaign(t, srv)
+	yaml := strings.Replace(readFile(t, camp), "retry_backoff: 1ms}", "retry_backoff: 1ms, daily_cap: 2}", 1)
+	writeFiles(t, dir, map[string]string{"c.yaml": yaml})
+	first, errOut, code := runCLI(t, "send", "--yes", camp)
+	all := warningLines(first, dir)
+	if !strings.Contains(yaml, "daily_cap: 2") || !strings.Contains(first, "2 sent, 4 not-attempted") || len(all) < 6 {
+		t.Fatalf("send, daily_cap 2: %d\n%s%s", code, first, errOut)
+	}
+	for _, s := range []string{"row 4:", "row 5:", "row 6", "row 7:"} {
+		if !strings.Contains(strings.Join(all, ""), s) {
+			t.Errorf("send, daily_cap 2: no warning of %q, held back\n%s", s, first)
+		}
+	}
+	var want []string
+	for _, l := range all {
+		if !strings.Contains(l, "row 2:") && !strings.Contains(l, "row 3:") {
+			want = append(want, l)
+		}
+	}
+	if out, errOut, _ := runCLI(t, "check", camp); !slices.Equal(warningLines(out, dir), want) {
+		t.Errorf("check after the capped send warned\n%s\nwant\n%s\n%s%s", strings.Join(warningLines(out, dir), ""), strings.Join(want, ""), out, errOut)
+	}
+}
