@@ -175,3 +175,32 @@ func TestWarningsCapHeldBack(t *testing.T) {
 		t.Errorf("check after the capped send warned\n%s\nwant\n%s\n%s%s", strings.Join(warningLines(out, dir), ""), strings.Join(want, ""), out, errOut)
 	}
 }
+
+// TestWarningsNoneWhenSendsNone: a send with daily_cap used up sends
+// nothing (a daily cron job's run near a campaign's end); it read the
+// sheet again for the notes of the rows it does not send and warned of
+// them, on every such run, as a run that renders them afresh (the sheet
+// edited) did. It warns of none now: the run that sends them does, and
+// check does any time.
+func TestWarningsNoneWhenSendsNone(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t)
+	dir, camp := reuseWarnCampaign(t, srv)
+	yaml := strings.Replace(readFile(t, camp), "retry_backoff: 1ms}", "retry_backoff: 1ms, daily_cap: 2}", 1)
+	writeFiles(t, dir, map[string]string{"c.yaml": yaml})
+	if out, errOut, _ := runCLI(t, "send", "--yes", camp); !strings.Contains(out, "2 sent, 4 not-attempted") || len(warningLines(out, dir)) == 0 {
+		t.Fatalf("send, daily_cap 2:\n%s%s", out, errOut)
+	}
+	out, errOut, _ := runCLI(t, "send", "--yes", camp)
+	if !strings.Contains(out, "nothing to send now: daily_cap 2 reached") || !strings.Contains(out, "used again") || len(warningLines(out, dir)) != 0 {
+		t.Errorf("send, the cap used up, from the spool: want no row warnings\n%s%s", out, errOut)
+	}
+	writeFiles(t, dir, map[string]string{"r.csv": readFile(t, filepath.Join(dir, "r.csv")) + "8,ivy@example.com,Ivy,\n"})
+	out, errOut, _ = runCLI(t, "send", "--yes", camp)
+	if !strings.Contains(out, "nothing to send now: daily_cap 2 reached") || strings.Contains(out, "used again") || len(warningLines(out, dir)) != 0 {
+		t.Errorf("send, the cap used up, the sheet edited: want no row warnings\n%s%s", out, errOut)
+	}
+	if out, _, _ := runCLI(t, "check", camp); !strings.Contains(strings.Join(warningLines(out, dir), ""), "row 8: subject is empty") {
+		t.Errorf("check: want the warnings of the rows still to send\n%s", out)
+	}
+}
