@@ -827,7 +827,7 @@ func againAlso(sum report.Summary, opts sendOptions) int {
 	return n
 }
 
-// capNext is send.daily_cap's room after a run (capRoom): how many
+// capNext is send.daily_cap's room after a run (journal.State.Room): how many
 // messages may go now, and when the next may go once those have (0 and
 // zero when the journal cannot be read). It depends on when the run's
 // messages went, so the journal is read again (the lock is still held),
@@ -838,7 +838,7 @@ func capNext(ctx context.Context, c *campaign.Campaign, opts sendOptions) (left 
 		return 0, time.Time{}
 	}
 	defer after.Close()
-	return capRoom(after, c.Send.DailyCap, opts.now())
+	return after.Room(c.Send.DailyCap, 24*time.Hour, opts.now())
 }
 
 // printSpool says, in words for a person, what the copies of the
