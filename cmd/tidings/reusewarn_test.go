@@ -204,3 +204,28 @@ func TestWarningsNoneWhenSendsNone(t *testing.T) {
 		t.Errorf("check: want the warnings of the rows still to send\n%s", out)
 	}
 }
+
+// TestWarningsOwedGone: a row whose message went to its To while the
+// server deferred its Cc, the Cc replaced since (by an address with no
+// dot in its domain), is sent nothing: its message owes no recipient the
+// row names. Send does not warn of it; check did (its fate from the
+// journal: to send, the owed Cc), and so did preview, where they warn
+// of it no more.
+func TestWarningsOwedGone(t *testing.T) {
+	t.Parallel()
+	camp, _, _ := owedCampaign(t)
+	dir := filepath.Dir(camp)
+	writeFiles(t, dir, map[string]string{"r.csv": "email,name,cc\nann@example.com,Ann,newboss@localhost\n"})
+	const gone = "are no longer in the row (row 2: boss@example.com)"
+	out, errOut, _ := runCLI(t, "check", camp)
+	if !strings.Contains(out, gone) || len(warningLines(out, dir)) != 0 {
+		t.Errorf("check: want the owed Cc gone, and no row warning\n%s%s", out, errOut)
+	}
+	if out, errOut, _ := runCLI(t, "preview", "--out", filepath.Join(t.TempDir(), "p"), camp); len(warningLines(out, dir)) != 0 {
+		t.Errorf("preview: want no row warning\n%s%s", out, errOut)
+	}
+	out, errOut, _ = runCLI(t, "send", "--yes", camp)
+	if !strings.Contains(out, "nothing left to send") || len(warningLines(out, dir)) != 0 {
+		t.Errorf("send: want nothing sent, and no row warning\n%s%s", out, errOut)
+	}
+}
