@@ -129,25 +129,35 @@ func isLatinLetter(r rune) bool { return unicode.Is(unicode.Latin, r) }
 
 // controlsError refuses a row whose cells bring a header a recipient sees
 // (From, Sender, Reply-To, To, Cc, the subject, extra headers, an
-// attachment's file name) a direction control that disguises the text,
-// and adds to m's warnings the cells with one that may (see controlsIn),
-// each cell once. What a template itself writes is the author's, and not
-// looked at.
-func (r *Renderer) controlsError(row campaign.Row, m *Message) error {
+// attachment's file name) a direction control that disguises the text
+// (see controlsIn), each cell once. What a template itself writes is the
+// author's, and not looked at. The cells with one that may disguise it
+// are controlWarnings'.
+func (r *Renderer) controlsError(row campaign.Row) error {
 	var probs rowProblems
 	for _, s := range r.seen {
-		refuse, warn := controlsIn(row.Values[s.col], s.name)
-		switch {
-		case refuse != "":
+		if refuse, _ := controlsIn(row.Values[s.col], s.name); refuse != "" {
 			probs.add(r.rowErr(row, s.col, fmt.Errorf("render: %s: %w: %s (take it out of the cell)", s.t.Name(), ErrDirectionControl, refuse)))
-		case warn != "":
-			m.Warnings = append(m.Warnings, fmt.Sprintf("column %q (in %s) holds %s", s.col, s.t.Name(), warn))
+		}
+	}
+	return probs.err()
+}
+
+// controlWarnings are the warnings of the cells controlsError looks at
+// whose invisible format characters may disguise the text, without
+// refusing it (see controlsIn), each cell once, then of the key's
+// (keyControls).
+func (r *Renderer) controlWarnings(row campaign.Row) []string {
+	var out []string
+	for _, s := range r.seen {
+		if refuse, warn := controlsIn(row.Values[s.col], s.name); refuse == "" && warn != "" {
+			out = append(out, fmt.Sprintf("column %q (in %s) holds %s", s.col, s.t.Name(), warn))
 		}
 	}
 	if w := r.keyControls(row); w != "" {
-		m.Warnings = append(m.Warnings, w)
+		out = append(out, w)
 	}
-	return probs.err()
+	return out
 }
 
 // keyControls warns of an invisible format character in the row's key,

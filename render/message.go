@@ -49,6 +49,9 @@ type Message struct {
 
 	// Warnings are notes about the message that do not stop it (a subject
 	// over SubjectWarnLength characters). They never change an exit code.
+	// Render and Notes set them, SharedUnsubscribe and Blank for a row
+	// without a problem only, all from one function (notesOf), so that a
+	// reused spool's rows are told what rendered ones are.
 	Warnings []string
 	// SharedUnsubscribe is the number of To addresses that share the
 	// message's one-click unsubscribe link (unsubscribe.one_click) when

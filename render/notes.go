@@ -1,43 +1,83 @@
 package render
 
 import (
+	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/tidings/tidings/campaign"
 )
 
 // Notes is what Render tells of row besides its message, worked out
 // without rendering it: a Message with Row, Key, Recipients, Warnings,
-// SharedUnsubscribe and Blank filled as Render fills them, the warnings
-// in the same order, and nothing else (no Data). It runs the To, Cc, Bcc
-// and subject templates and looks at the row's values, not at the
-// bodies, for a row whose message was made before from the same inputs
-// (a reused spool's: plan.Preflight). A row with a problem returns it, as
-// a *campaign.RowError or campaign.RowErrors, with what was told before
-// it; Notes does not look for every problem Render would. It is safe for
-// concurrent use.
+// SharedUnsubscribe and Blank filled as Render fills them (both by
+// notesOf), the warnings in the same order, and nothing else (no Data).
+// It runs the To, Cc, Bcc and subject templates and looks at the row's
+// values, not at the bodies, for a row whose message was made before
+// from the same inputs (a reused spool's: plan.Preflight). A row with a
+// problem returns it, as a *campaign.RowError or campaign.RowErrors,
+// with no notes (Render tells none of such a row either); Notes does not
+// look for every problem Render would. It is safe for concurrent use.
 func (r *Renderer) Notes(row campaign.Row) (*Message, error) {
 	st := r.pool.Get().(*state)
 	defer r.pool.Put(st)
 	m := &Message{Row: row.Number, Key: strings.TrimSpace(row.Values[r.keyCol])}
 	var probs rowProblems
-	probs.add(r.controlsError(row, m))
+	probs.add(r.controlsError(row))
 	var lists [3][]mailbox
 	for i, f := range []*addrField{&r.to, &r.cc, &r.bcc} {
 		list, err := r.addresses(f, row, &st.field)
 		probs.add(err)
 		lists[i] = list
 	}
-	if probs.none() { // as rowAddresses, which tells them once the addresses are good
-		m.Recipients = recipients(lists[:]...)
-		m.Warnings = append(m.Warnings, dotlessWarnings(m.Recipients)...)
-		m.SharedUnsubscribe = r.sharedUnsubscribe(lists[0])
-	}
-	_, err := r.rowSubject(row, &st.field, m)
+	subject, err := r.rowSubject(row, &st.field, m)
 	probs.add(err)
 	if err := probs.err(); err != nil {
 		return m, err
 	}
-	m.Blank = r.set.PrintedBlank(row)
+	m.Recipients = recipients(lists[:]...)
+	r.notesOf(row, lists[0], m.Recipients, subject).tell(m)
 	return m, nil
+}
+
+// rowNotes are a row's notes: what Message.Warnings, SharedUnsubscribe
+// and Blank hold.
+type rowNotes struct {
+	warnings []string
+	shared   int
+	blank    []string
+}
+
+// notesOf makes the notes of row, for Render and Notes alike, so that
+// one cannot tell what the other does not: from the row's values and
+// what its To, Cc, Bcc and subject templates made of it (to, the To
+// list; recipients, the envelope's, To, Cc then Bcc; subject), the row's
+// own, not a test message's. The warnings come in this order: invisible
+// characters in the cells a header shows and in the key, domains with
+// no dot, the subject. A note that needs more (a body, an attachment)
+// cannot be told of a reused spool's rows, which Notes reads without
+// rendering them; TestNotesAsRender holds every note to this function.
+func (r *Renderer) notesOf(row campaign.Row, to []mailbox, recipients []string, subject string) rowNotes {
+	warnings := r.controlWarnings(row)
+	warnings = append(warnings, dotlessWarnings(recipients)...)
+	warnings = append(warnings, subjectWarnings(subject)...)
+	return rowNotes{warnings: warnings, shared: r.sharedUnsubscribe(to), blank: r.set.PrintedBlank(row)}
+}
+
+// tell sets m's notes to n: the one place in this package that does, but
+// for Message.Unsent, which drops them.
+func (n rowNotes) tell(m *Message) {
+	m.Warnings, m.SharedUnsubscribe, m.Blank = n.warnings, n.shared, n.blank
+}
+
+// subjectWarnings are the warnings of a subject that is too long to show
+// (over SubjectWarnLength characters) or empty.
+func subjectWarnings(subject string) []string {
+	if n := utf8.RuneCountInString(subject); n > SubjectWarnLength {
+		return []string{fmt.Sprintf("subject is %d characters long (over %d); clients cut it short", n, SubjectWarnLength)}
+	}
+	if subject == "" {
+		return []string{"subject is empty"}
+	}
+	return nil
 }

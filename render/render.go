@@ -868,7 +868,7 @@ func (r *Renderer) render(st *state, row campaign.Row, m *Message) error {
 		return r.rowErr(row, "", fmt.Errorf("render: %w: %d bytes, over max_message_size (%d)", ErrTooLarge, b.Len(), r.maxSize))
 	}
 	m.Data = bytes.Clone(b.Bytes())
-	m.Blank = r.set.PrintedBlank(row)
+	p.notes.tell(m)
 	if b.Cap() > 4<<20 {
 		*b = bytes.Buffer{} // do not keep a huge buffer in the pool
 	}
@@ -889,7 +889,7 @@ func (r *Renderer) evaluate(st *state, row campaign.Row, m *Message) (*parts, er
 	probs.add(r.dateFormatError(row))
 	probs.add(r.garbledError(row))
 	probs.add(r.mergedError(row))
-	probs.add(r.controlsError(row, m))
+	probs.add(r.controlsError(row))
 	if m.Key == "" {
 		probs.add(r.rowErr(row, r.keyCol, fmt.Errorf("render: %w: every row needs one, which tells its message from the others' (fill it in, or delete the row)", campaign.ErrEmptyKey)))
 		return nil, probs.err()
@@ -904,7 +904,9 @@ func (r *Renderer) evaluate(st *state, row campaign.Row, m *Message) (*parts, er
 	atts, err := r.rowAttachments(row, fb, m)
 	probs.add(err)
 	var testFor string
+	var notes rowNotes
 	if probs.none() {
+		notes = r.notesOf(row, env.to, m.Recipients, subject) // the row's, before a test message's apply
 		m.ValuesSum, m.ValueSums, m.sums = facetSum(r.facets, m.sums), fold16(m.sums), nil
 		m.MessageID, err = r.idOf(m, env.from[0].domain)
 		probs.add(err)
@@ -925,6 +927,7 @@ func (r *Renderer) evaluate(st *state, row campaign.Row, m *Message) (*parts, er
 	*p = parts{
 		date: r.now(), from: env.from, replyTo: env.replyTo, to: env.to, cc: env.cc,
 		subject: subject, messageID: m.MessageID, unsub: unsub, extra: extra, body: &st.body, testFor: testFor,
+		notes: notes,
 	}
 	st.body = body
 	if env.writeSender {
@@ -985,10 +988,8 @@ func (r *Renderer) rowAddresses(row campaign.Row, fb *bytes.Buffer, m *Message) 
 	}
 	m.EnvelopeFrom = sender.spec()
 	m.Recipients = recipients(env.to, env.cc, env.bcc)
-	m.Warnings = append(m.Warnings, dotlessWarnings(m.Recipients)...)
 	m.Cc, m.Bcc = displayList(env.cc), displayList(env.bcc)
 	m.UTF8 = anyUTF8(env.from, env.sender, env.replyTo, env.to, env.cc, env.bcc)
-	m.SharedUnsubscribe = r.sharedUnsubscribe(env.to)
 	return &env, nil
 }
 
@@ -1007,20 +1008,14 @@ func copyFields(env envelope) string {
 	return "Bcc"
 }
 
-// rowSubject runs the subject template of row, noting a subject that is
-// empty or too long to show.
+// rowSubject runs the subject template of row (a subject empty or too
+// long to show is subjectWarnings').
 func (r *Renderer) rowSubject(row campaign.Row, fb *bytes.Buffer, m *Message) (string, error) {
 	subject, err := r.value(r.subject, row, fb)
 	if err != nil {
 		return "", err
 	}
 	m.Subject = subject
-	if n := utf8.RuneCountInString(subject); n > SubjectWarnLength {
-		m.Warnings = append(m.Warnings, fmt.Sprintf("subject is %d characters long (over %d); clients cut it short", n, SubjectWarnLength))
-	}
-	if subject == "" {
-		m.Warnings = append(m.Warnings, "subject is empty")
-	}
 	return subject, nil
 }
 
@@ -1253,6 +1248,7 @@ type parts struct {
 	unsub                         []string // List-Unsubscribe tokens
 	extra                         []string // values of r.headers without a constant line
 	testFor                       string   // X-Tidings-Test-For, for a test message
+	notes                         rowNotes // told with the message once it is made
 	body                          *content
 }
 

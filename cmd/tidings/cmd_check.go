@@ -122,13 +122,16 @@ func (s *checkSummary) noteRevised(decider *plan.Decider, m *render.Message, f p
 }
 
 // accept adds m, a row without a problem, of fate f, to the summary, and
-// its recipients' domains to domains when send would send it.
-func (s *checkSummary) accept(decider *plan.Decider, m *render.Message, f plan.Fate, domains map[string]int) error {
+// its recipients' domains to domains when send would send it; toSend
+// says whether it would, as send's plan judges it (a row still owing
+// recipients no longer in it needs no sending, one whose corrected
+// message was deferred is to send).
+func (s *checkSummary) accept(decider *plan.Decider, m *render.Message, f plan.Fate, domains map[string]int) (toSend bool, err error) {
 	if f.OwedGone(m.Recipients) {
 		f.Send, f.Status = false, sendpool.StatusSent // as send judges it
 		s.owedGone.Add(plan.OwedLine(m.Row, f.Journal.Owed))
 	}
-	toSend := s.count(m, f)
+	toSend = s.count(m, f)
 	owedAnew, err := s.noteRevised(decider, m, f)
 	if owedAnew && !toSend {
 		s.done-- // its corrected message was deferred: a plain send sends it
@@ -139,21 +142,25 @@ func (s *checkSummary) accept(decider *plan.Decider, m *render.Message, f plan.F
 			domains[d]++
 		}
 	}
-	return err
+	return toSend, err
 }
 
 // countAsSend moves m, of fate f, which count counted (toSend: as a row
 // to send), to where send counts it, as accept does: a row still owing
 // recipients no longer in it (plan.Fate.OwedGone) needs no sending, and
-// one whose corrected message was deferred (owedAnew) is to send.
-// Preview, which lists such rows as they went, counts them so.
-func (s *checkSummary) countAsSend(m *render.Message, f plan.Fate, toSend, owedAnew bool) {
+// one whose corrected message was deferred (owedAnew) is to send; it
+// reports whether send sends m. Preview, which lists such rows as they
+// went, counts them so.
+func (s *checkSummary) countAsSend(m *render.Message, f plan.Fate, toSend, owedAnew bool) bool {
 	switch {
 	case toSend && f.OwedGone(m.Recipients):
 		s.done++
+		return false
 	case !toSend && owedAnew:
 		s.done--
+		return true
 	}
+	return toSend
 }
 
 // maxCopyRows is how many rows suppressed for a Cc or Bcc check names.
@@ -345,11 +352,12 @@ func checkWatched(ctx context.Context, opts checkOptions, g *globalOptions, path
 			probs.Print(err)
 			return nil
 		}
-		if !f.Send {
-			m.Unsent()
+		toSend, err := sum.accept(decider, m, f, domains)
+		if !toSend {
+			m.Unsent() // as send tells of the rows it sends only
 		}
 		warn.Add(m)
-		return sum.accept(decider, m, f, domains)
+		return err
 	})
 	if err != nil {
 		return &unusableError{err}

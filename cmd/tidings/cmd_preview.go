@@ -214,16 +214,20 @@ func (r *previewRun) row(ctx context.Context, m *render.Message, err error) erro
 		previewInvalid(r.w, m, err)
 		return nil
 	}
-	if !f.Send {
-		m.Unsent()
-	}
-	r.warn.Add(m)
-	if toSend := r.sum.count(m, f); !toSend || len(f.Journal.Owed) > 0 {
+	toSend := r.sum.count(m, f)
+	sends := toSend
+	if !toSend || len(f.Journal.Owed) > 0 {
 		owedAnew, err := r.sum.noteRevised(r.decider, m, f)
 		if err != nil {
 			return err
 		}
-		r.sum.countAsSend(m, f, toSend, owedAnew)
+		sends = r.sum.countAsSend(m, f, toSend, owedAnew)
+	}
+	if !sends {
+		m.Unsent() // as send tells of the rows it sends only
+	}
+	r.warn.Add(m)
+	if !toSend || len(f.Journal.Owed) > 0 {
 		wrote, err := previewDone(ctx, r.w, r.finder, m, sentFate(f, toSend), full)
 		r.sentBefore += btoi(wrote)
 		return err

@@ -218,7 +218,7 @@ func capHolds(c *campaign.Campaign, state *journal.State, sum *report.Summary, n
 	if c.Send.DailyCap <= 0 || sum.Count(sendpool.StatusNotAttempted) == 0 {
 		return false, time.Time{}
 	}
-	left, next := capRoom(state, c.Send.DailyCap, now)
+	left, next := state.Room(c.Send.DailyCap, 24*time.Hour, now)
 	if left > 0 {
 		sum.CapRoom(left, capAfter(next, now))
 		return false, time.Time{}

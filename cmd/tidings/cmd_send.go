@@ -618,7 +618,7 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	// A part whose journal or report could not be written ends the run
 	// (sendParts): its summary is the run's, not a part's.
 	end.part.more = end.part.more && err == nil
-	printSummary(ctx, g, c, pl, sum, allow, opts, end)
+	printSummary(ctx, g, c, pl, &sum, allow, opts, end)
 	if err != nil {
 		return err
 	}
@@ -744,22 +744,24 @@ func stopText(err error) string {
 }
 
 // printSummary prints the run's counts and problems, and what the daily
-// cap held back (when delivery went to its end).
-func printSummary(ctx context.Context, g *globalOptions, c *campaign.Campaign, pl *plan.Plan, sum report.Summary, allow plan.Allowance, opts sendOptions, end runEnd) {
+// cap held back (when delivery went to its end). It notes in sum what the
+// cap lets the next send send (report.Summary.CapRoom), which the
+// closing line (sendOutcome) says too.
+func printSummary(ctx context.Context, g *globalOptions, c *campaign.Campaign, pl *plan.Plan, sum *report.Summary, allow plan.Allowance, opts sendOptions, end runEnd) {
 	fmt.Fprintln(g.stdout)
 	if end.part.more && !end.cut { // the last part says the rest
 		fmt.Fprintf(g.stdout, "part %d done: %s (the later parts send the not-attempted)\n", end.part.n, sum.Counts())
 		return
 	}
 	capLine := allow.Capped && allow.N < pl.ToSend && !end.cut
-	var next time.Time // when the cap lets the next message go (zero: not known, or now)
+	var next time.Time // when the cap lets the next message go (zero: not known), once the room left has gone
+	room := 0          // how many the cap lets go now
 	if capLine || c.Send.DailyCap > 0 && sum.NotAttempted > 0 {
-		var left int
-		if left, next = capNext(ctx, c, opts); left > 0 {
-			sum.CapRoom(left, capAfter(next, opts.now()))
-			next = time.Time{} // a message may go now
+		if room, next = capNext(ctx, c, opts); room > 0 {
+			sum.CapRoom(room, capAfter(next, opts.now()))
 		}
 	}
+	sum.AgainAlso = againAlso(*sum, opts)
 	if end.files {
 		sum.Again = sendAgainCommand(c, pl, opts)
 		if sum.CapLeft == 0 {
@@ -791,11 +793,41 @@ func printSummary(ctx context.Context, g *globalOptions, c *campaign.Campaign, p
 		fmt.Fprintln(g.stdout, line)
 	}
 	if capLine {
-		fmt.Fprintf(g.stdout, "daily_cap %d reached: %d remain%s; run %s again then to continue\n", c.Send.DailyCap, pl.ToSend-allow.N, nextSlot(next), againVerb(opts))
+		fmt.Fprintln(g.stdout, capReachedLine(c.Send.DailyCap, pl.ToSend-allow.N, room, next, againVerb(opts)))
 	}
 }
 
-// capNext is send.daily_cap's room after a run (capRoom): how many
+// capReachedLine is the line of a run daily_cap (dailyCap) stopped with
+// remain rows to send: when its next slot opens (next), or, when it has
+// room for some now (room: a message of the run that did not go, or one
+// of the day before that left the cap's window), how many (the summary's
+// line of the rows not sent says when the rest may go).
+func capReachedLine(dailyCap, remain, room int, next time.Time, again string) string {
+	if room <= 0 {
+		return fmt.Sprintf("daily_cap %d reached: %d remain%s; run %s again then to continue", dailyCap, remain, nextSlot(next), again)
+	}
+	if room >= remain {
+		return fmt.Sprintf("daily_cap %d reached: %d remain, and it has room for them now; run %s again to continue", dailyCap, remain, again)
+	}
+	return fmt.Sprintf("daily_cap %d reached: %d remain, and it has room for %d of them now (the rest as above); run %s again to continue", dailyCap, remain, room, again)
+}
+
+// againAlso is report.Summary.AgainAlso of a run with opts: the failed
+// rows its send again retries (--retry-failed) and the unknown it sends
+// again (--resend-unknown), which share the daily cap's room with the
+// rows not sent.
+func againAlso(sum report.Summary, opts sendOptions) int {
+	n := 0
+	if opts.retryFailed {
+		n += sum.Failed - sum.FailedSuppressed
+	}
+	if opts.resendUnknown {
+		n += sum.Unknown - sum.GoneUnknown - sum.UnknownSuppressed
+	}
+	return n
+}
+
+// capNext is send.daily_cap's room after a run (journal.State.Room): how many
 // messages may go now, and when the next may go once those have (0 and
 // zero when the journal cannot be read). It depends on when the run's
 // messages went, so the journal is read again (the lock is still held),
@@ -806,7 +838,7 @@ func capNext(ctx context.Context, c *campaign.Campaign, opts sendOptions) (left 
 		return 0, time.Time{}
 	}
 	defer after.Close()
-	return capRoom(after, c.Send.DailyCap, opts.now())
+	return after.Room(c.Send.DailyCap, 24*time.Hour, opts.now())
 }
 
 // printSpool says, in words for a person, what the copies of the
@@ -1058,8 +1090,9 @@ func againVerb(opts sendOptions) string {
 }
 
 // notSent says which recipients are not sent and what to do about each
-// kind; again ("send", againVerb) sends the not-attempted; nothingLeft:
-// this run had nothing to send.
+// kind; again ("send", againVerb) sends the not-attempted, as many as
+// daily_cap lets go now (sum.CapLeft; capped: it let none when sum has
+// no room noted); nothingLeft: this run had nothing to send.
 func notSent(sum report.Summary, again string, nothingLeft, capped bool) error {
 	var parts, todo []string
 	for _, k := range []struct {
@@ -1072,7 +1105,11 @@ func notSent(sum report.Summary, again string, nothingLeft, capped bool) error {
 		{sendpool.StatusUnknown, "--resend-unknown sends the unknown again (they may get two copies)"},
 		{sendpool.StatusNotAttempted, "run " + again + " again for the not-attempted"},
 	} {
-		if k.st == sendpool.StatusNotAttempted && capped {
+		switch {
+		case k.st != sendpool.StatusNotAttempted:
+		case sum.CapShort():
+			k.todo = fmt.Sprintf("run %s again for the not-attempted: daily_cap lets %d go now, the rest once it allows (above)", again, sum.CapLeft)
+		case capped && sum.CapLeft == 0:
 			k.todo = "daily_cap holds the not-attempted back: run " + again + " again once the next slot opens (above)"
 		}
 		n := sum.Count(k.st)

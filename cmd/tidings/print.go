@@ -210,21 +210,6 @@ func capAfter(next, now time.Time) string {
 	return next.Format("15:04")
 }
 
-// capRoom is send.daily_cap's room in state at now: left, how many
-// messages may go now (journal.State.Quota), and next, when the next
-// may go once those have: Quota's next when left is 0, else when the
-// oldest message in the cap's window leaves it (zero when none is in
-// it: then it depends on when the left go, or when there is no cap).
-func capRoom(state *journal.State, dailyCap int, now time.Time) (left int, next time.Time) {
-	left, next = state.Quota(dailyCap, 24*time.Hour, now)
-	if left > 0 && left < dailyCap {
-		// The window holds dailyCap-left: a cap of that many is reached
-		// now, and its next slot opens as the oldest of them leaves.
-		_, next = state.Quota(dailyCap-left, 24*time.Hour, now)
-	}
-	return left, next
-}
-
 // maxJournalWarnings is how many of the journal's warnings a command
 // prints (a journal saved as UTF-16 has one for every line).
 const maxJournalWarnings = 5

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tidings/tidings/sendpool/plan"
 	"github.com/tidings/tidings/sendpool/smtptest"
 )
 
@@ -117,5 +118,114 @@ func TestWarningsNotForRowsSent(t *testing.T) {
 	}
 	if out, _, _ := runCLI(t, "check", camp); len(warningLines(out, dir)) != 0 {
 		t.Errorf("check, every row sent, warned:\n%s", out)
+	}
+}
+
+// TestWarningsOwedAnew: a row whose corrected message the server
+// deferred (send --resend-changed) is one a plain send sends, and warns
+// of (its name left blank, which the body prints as "Dear ,"); check and
+// preview dropped its warnings as of a row not sent now (its fate from
+// the journal alone, before they knew its message is still owed), where
+// they warn of it now, as send does.
+func TestWarningsOwedAnew(t *testing.T) {
+	t.Parallel()
+	camp, _, _, _ := deferredResendOf(t, "", "invoice,email,name,amount\n1,ann@example.com,,11.00\n2,bob@example.com,Bob,20.00\n")
+	dir := filepath.Dir(camp)
+	const want = `warning: r.csv: column "name" is empty in row 2, which body.txt prints as it is`
+	out, errOut, _ := runCLI(t, "check", camp)
+	if !strings.Contains(out, plan.DeferredAnewWords) || !strings.Contains(strings.Join(warningLines(out, dir), ""), want) {
+		t.Errorf("check: want the row a plain send sends, with %q\n%s%s", want, out, errOut)
+	}
+	out, errOut, _ = runCLI(t, "preview", "--out", filepath.Join(t.TempDir(), "p"), camp)
+	if !strings.Contains(strings.Join(warningLines(out, dir), ""), want) {
+		t.Errorf("preview: want %q\n%s%s", want, out, errOut)
+	}
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if code != exitOK || !strings.Contains(strings.Join(warningLines(out, dir), ""), want) {
+		t.Errorf("send: %d, want %q\n%s%s", code, want, out, errOut)
+	}
+}
+
+// TestWarningsCapHeldBack: the rows daily_cap holds back are still to
+// send (a later send sends them), so a send warns of them with those it
+// sends now, and check, after, warns of them alone: not of the rows sent.
+func TestWarningsCapHeldBack(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t)
+	dir, camp := reuseWarnCampaign(t, srv)
+	yaml := strings.Replace(readFile(t, camp), "retry_backoff: 1ms}", "retry_backoff: 1ms, daily_cap: 2}", 1)
+	writeFiles(t, dir, map[string]string{"c.yaml": yaml})
+	first, errOut, code := runCLI(t, "send", "--yes", camp)
+	all := warningLines(first, dir)
+	if !strings.Contains(yaml, "daily_cap: 2") || !strings.Contains(first, "2 sent, 4 not-attempted") || len(all) < 6 {
+		t.Fatalf("send, daily_cap 2: %d\n%s%s", code, first, errOut)
+	}
+	for _, s := range []string{"row 4:", "row 5:", "row 6", "row 7:"} {
+		if !strings.Contains(strings.Join(all, ""), s) {
+			t.Errorf("send, daily_cap 2: no warning of %q, held back\n%s", s, first)
+		}
+	}
+	var want []string
+	for _, l := range all {
+		if !strings.Contains(l, "row 2:") && !strings.Contains(l, "row 3:") {
+			want = append(want, l)
+		}
+	}
+	if out, errOut, _ := runCLI(t, "check", camp); !slices.Equal(warningLines(out, dir), want) {
+		t.Errorf("check after the capped send warned\n%s\nwant\n%s\n%s%s", strings.Join(warningLines(out, dir), ""), strings.Join(want, ""), out, errOut)
+	}
+}
+
+// TestWarningsNoneWhenSendsNone: a send with daily_cap used up sends
+// nothing (a daily cron job's run near a campaign's end); it read the
+// sheet again for the notes of the rows it does not send and warned of
+// them, on every such run, as a run that renders them afresh (the sheet
+// edited) did. It warns of none now: the run that sends them does, and
+// check does any time.
+func TestWarningsNoneWhenSendsNone(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t)
+	dir, camp := reuseWarnCampaign(t, srv)
+	yaml := strings.Replace(readFile(t, camp), "retry_backoff: 1ms}", "retry_backoff: 1ms, daily_cap: 2}", 1)
+	writeFiles(t, dir, map[string]string{"c.yaml": yaml})
+	if out, errOut, _ := runCLI(t, "send", "--yes", camp); !strings.Contains(out, "2 sent, 4 not-attempted") || len(warningLines(out, dir)) == 0 {
+		t.Fatalf("send, daily_cap 2:\n%s%s", out, errOut)
+	}
+	out, errOut, _ := runCLI(t, "send", "--yes", camp)
+	if !strings.Contains(out, "nothing to send now: daily_cap 2 reached") || !strings.Contains(out, "used again") || len(warningLines(out, dir)) != 0 {
+		t.Errorf("send, the cap used up, from the spool: want no row warnings\n%s%s", out, errOut)
+	}
+	writeFiles(t, dir, map[string]string{"r.csv": readFile(t, filepath.Join(dir, "r.csv")) + "8,ivy@example.com,Ivy,\n"})
+	out, errOut, _ = runCLI(t, "send", "--yes", camp)
+	if !strings.Contains(out, "nothing to send now: daily_cap 2 reached") || strings.Contains(out, "used again") || len(warningLines(out, dir)) != 0 {
+		t.Errorf("send, the cap used up, the sheet edited: want no row warnings\n%s%s", out, errOut)
+	}
+	if out, _, _ := runCLI(t, "check", camp); !strings.Contains(strings.Join(warningLines(out, dir), ""), "row 8: subject is empty") {
+		t.Errorf("check: want the warnings of the rows still to send\n%s", out)
+	}
+}
+
+// TestWarningsOwedGone: a row whose message went to its To while the
+// server deferred its Cc, the Cc replaced since (by an address with no
+// dot in its domain), is sent nothing: its message owes no recipient the
+// row names. Send does not warn of it; check did (its fate from the
+// journal: to send, the owed Cc), and so did preview, where they warn
+// of it no more.
+func TestWarningsOwedGone(t *testing.T) {
+	t.Parallel()
+	camp, _, _ := owedCampaign(t)
+	dir := filepath.Dir(camp)
+	writeFiles(t, dir, map[string]string{"r.csv": "email,name,cc\nann@example.com,Ann,newboss@localhost\n"})
+	const gone = "are no longer in the row (row 2: boss@example.com)"
+	out, errOut, _ := runCLI(t, "check", camp)
+	if !strings.Contains(out, gone) || len(warningLines(out, dir)) != 0 {
+		t.Errorf("check: want the owed Cc gone, and no row warning\n%s%s", out, errOut)
+	}
+	if out, errOut, _ := runCLI(t, "preview", "--out", filepath.Join(t.TempDir(), "p"), camp); len(warningLines(out, dir)) != 0 {
+		t.Errorf("preview: want no row warning\n%s%s", out, errOut)
+	}
+	out, errOut, _ = runCLI(t, "send", "--yes", camp)
+	if !strings.Contains(out, "nothing left to send") || len(warningLines(out, dir)) != 0 {
+		t.Errorf("send: want nothing sent, and no row warning\n%s%s", out, errOut)
 	}
 }

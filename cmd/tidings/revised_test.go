@@ -490,6 +490,13 @@ func TestChangedAfterFailure(t *testing.T) {
 // recipient, drop lose the reply after a message.
 func deferredResend(t *testing.T, transport string) (camp string, srv *smtptest.Server, refuse, drop *atomic.Bool) {
 	t.Helper()
+	return deferredResendOf(t, transport, "invoice,email,name,amount\n1,ann@example.com,Ann,11.00\n2,bob@example.com,Bob,20.00\n")
+}
+
+// deferredResendOf is deferredResend with the sheet corrected to
+// corrected (Ann's row changed, Bob's not).
+func deferredResendOf(t *testing.T, transport, corrected string) (camp string, srv *smtptest.Server, refuse, drop *atomic.Bool) {
+	t.Helper()
 	refuse, drop = new(atomic.Bool), new(atomic.Bool)
 	srv = smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
 		if refuse.Load() {
@@ -508,7 +515,7 @@ func deferredResend(t *testing.T, transport string) (camp string, srv *smtptest.
 	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
 		t.Fatalf("send: %d\n%s%s", code, out, errOut)
 	}
-	writeFiles(t, dir, map[string]string{"r.csv": "invoice,email,name,amount\n1,ann@example.com,Ann,11.00\n2,bob@example.com,Bob,20.00\n"})
+	writeFiles(t, dir, map[string]string{"r.csv": corrected})
 	refuse.Store(true)
 	if out, errOut, code := runCLI(t, "send", "--yes", "--resend-changed", camp); code != exitSomeFailed {
 		t.Fatalf("send --resend-changed, deferred: %d\n%s%s", code, out, errOut)

@@ -67,6 +67,22 @@ func (s *State) Quota(limit int, window time.Duration, now time.Time) (left int,
 	return 0, sentAt(inWindow[len(inWindow)-limit]).Add(window)
 }
 
+// Room is Quota with next given also when the cap has room now: left
+// is how many more may be sent now, and next when the next may go once
+// those left have: Quota's when left is 0; when the window holds some
+// messages (left below limit), when the oldest of them leaves it, the
+// cap being reached then with those left sent now; zero when the window
+// holds none (it then depends on when the left go) or limit <= 0.
+func (s *State) Room(limit int, window time.Duration, now time.Time) (left int, next time.Time) {
+	left, next = s.Quota(limit, window, now)
+	if left > 0 && left < limit {
+		// The window holds limit-left: a cap of that many is reached
+		// now, and its next slot opens as the oldest of them leaves.
+		_, next = s.Quota(limit-left, window, now)
+	}
+	return left, next
+}
+
 // CapUsed is how much of a cap whose window began at since is used: the
 // messages sent since (SentSince) and those of unknown outcome tried
 // since, which Quota counts as sent. check's estimate counts by it.

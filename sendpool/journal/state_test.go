@@ -233,6 +233,28 @@ func TestSentSinceAndQuota(t *testing.T) {
 			t.Errorf("Quota(%d, 24h, %v) = %d, %v; want %d, %v", q.limit, q.now, left, next, q.left, q.next)
 		}
 	}
+	// Room: with room for some now, the next slot after them opens as
+	// the oldest in the window leaves it (those sent at +1h, +2h, +3h and
+	// +4h, of runs before or not); Quota's when there is none; none known
+	// with an empty window or no cap.
+	rooms := []struct {
+		limit int
+		now   time.Time
+		left  int
+		next  time.Time
+	}{
+		{10, t0.Add(5 * time.Hour), 6, t0.Add(time.Hour + day)},
+		{4, t0.Add(time.Hour + day), 1, t0.Add(2*time.Hour + day)},
+		{4, t0.Add(5 * time.Hour), 0, t0.Add(time.Hour + day)},
+		{10, t0.Add(5*time.Hour + day), 10, time.Time{}},
+		{0, t0.Add(5 * time.Hour), math.MaxInt, time.Time{}},
+	}
+	for _, q := range rooms {
+		left, next := s.Room(q.limit, day, q.now)
+		if left != q.left || !next.Equal(q.next) {
+			t.Errorf("Room(%d, 24h, %v) = %d, %v; want %d, %v", q.limit, q.now, left, next, q.left, q.next)
+		}
+	}
 }
 
 // TestOwedReportLine: the line of a message delivered to its To while

@@ -73,11 +73,13 @@ type Options struct {
 	Describe func(error) string
 	// OnMessage, when set, sees every rendered message (for its
 	// warnings), from one goroutine, once the row is decided (the notes
-	// of a row not sent now cleared: render.Message.Unsent). A reused spool
-	// renders none: it sees instead, for each row to send, in sheet
-	// order, the row's notes read from the sheet without rendering
+	// of a row not to send cleared, as of every row when SendsNone: the
+	// run that sends them tells them; render.Message.Unsent). A reused
+	// spool renders none: it sees instead, for each row to send, in
+	// sheet order, the row's notes read from the sheet without rendering
 	// (render.Renderer.Notes: the same Warnings, SharedUnsubscribe and
-	// Blank, no Data; notesFromSheet).
+	// Blank, no Data; notesFromSheet), none when SendsNone: the sheet is
+	// not read for them.
 	OnMessage func(*render.Message)
 	// Store is the spool to write into and reuse from; nil means the one
 	// in the campaign's state folder.
@@ -198,7 +200,7 @@ func Preflight(ctx context.Context, in *Inputs, state *journal.State, opts Optio
 	}
 	if gen == nil {
 		err = pl.render(ctx, in, spool.Inputs{Digest: digest, Files: files}, &opts)
-	} else if err == nil {
+	} else if err == nil && !opts.SendsNone {
 		err = pl.notesFromSheet(ctx, in, opts.OnMessage)
 	}
 	if err == nil && !pl.Spool.Used() {
@@ -406,7 +408,7 @@ func (pl *Plan) render(ctx context.Context, in *Inputs, inputs spool.Inputs, opt
 			return err
 		}
 		if opts.OnMessage != nil && problem == nil {
-			if !v.send {
+			if !v.send || opts.SendsNone {
 				m.Unsent()
 			}
 			opts.OnMessage(m)

@@ -641,7 +641,8 @@ func TestSummaryTextNotReached(t *testing.T) {
 // --limit 50 of 2,000 under a cap of 500 said "sends them", fix-sum);
 // "up to" when deferred rows or another line share the room, "it now, or
 // once …" for one row of such a line; a cap with room for all says
-// "sends them", the rows the cap held back too.
+// "sends them", the rows the cap held back too; the failed a send
+// --retry-failed sends again share the room (AgainAlso): "up to".
 func TestSummaryTextCapRoom(t *testing.T) {
 	t.Parallel()
 	rows := func(n int, st sendpool.Status, detail string) []report.Row {
@@ -657,22 +658,26 @@ func TestSummaryTextCapRoom(t *testing.T) {
 		left  int
 		after string
 		want  []string
+		also  int // AgainAlso
 	}{
 		{"not reached", rows(2000, sendpool.StatusNotAttempted, sendpool.NotReached), 500, "00:42 tomorrow",
-			[]string{"2000 not sent (not tried yet: no send has reached them): tidings send campaign.yaml sends 500 of them now, the rest once daily_cap allows (after 00:42 tomorrow).\n"}},
+			[]string{"2000 not sent (not tried yet: no send has reached them): tidings send campaign.yaml sends 500 of them now, the rest once daily_cap allows (after 00:42 tomorrow).\n"}, 0},
 		{"limit", rows(12, sendpool.StatusNotAttempted, sendpool.LimitUnsent(1)), 2, "",
-			[]string{"12 not sent (not tried in this run: --limit 1): tidings send campaign.yaml sends 2 of them now, the rest once daily_cap allows.\n"}},
+			[]string{"12 not sent (not tried in this run: --limit 1): tidings send campaign.yaml sends 2 of them now, the rest once daily_cap allows.\n"}, 0},
 		{"capped, a slot freed", rows(12, sendpool.StatusNotAttempted, sendpool.CapUnsent), 1, "17:05",
-			[]string{"12 not sent (daily_cap reached): tidings send campaign.yaml sends 1 of them now, the rest once daily_cap allows (after 17:05).\n"}},
+			[]string{"12 not sent (daily_cap reached): tidings send campaign.yaml sends 1 of them now, the rest once daily_cap allows (after 17:05).\n"}, 0},
 		{"shared with deferred", append(rows(12, sendpool.StatusNotAttempted, sendpool.NotReached), rows(3, sendpool.StatusDeferred, "421 try later")...), 5, "17:05",
-			[]string{"12 not sent (not tried yet: no send has reached them): tidings send campaign.yaml sends up to 5 of them now, the rest once daily_cap allows (after 17:05).\n"}},
+			[]string{"12 not sent (not tried yet: no send has reached them): tidings send campaign.yaml sends up to 5 of them now, the rest once daily_cap allows (after 17:05).\n"}, 0},
 		{"one, shared", append(rows(1, sendpool.StatusNotAttempted, sendpool.NotReached), rows(3, sendpool.StatusDeferred, "421 try later")...), 2, "17:05",
-			[]string{"1 not sent (not tried yet: no send has reached it): tidings send campaign.yaml sends it now, or once daily_cap allows (after 17:05).\n"}},
+			[]string{"1 not sent (not tried yet: no send has reached it): tidings send campaign.yaml sends it now, or once daily_cap allows (after 17:05).\n"}, 0},
 		{"room for all", rows(12, sendpool.StatusNotAttempted, sendpool.CapUnsent), 12, "17:05",
-			[]string{"12 not sent (daily_cap reached): tidings send campaign.yaml sends them.\n"}},
+			[]string{"12 not sent (daily_cap reached): tidings send campaign.yaml sends them.\n"}, 0},
+		{"shared with the failed retried", append(rows(5, sendpool.StatusNotAttempted, sendpool.LimitUnsent(1)), rows(3, sendpool.StatusFailed, "550 no such user")...), 5, "17:05",
+			[]string{"5 not sent (not tried in this run: --limit 1): tidings send campaign.yaml sends up to 5 of them now, the rest once daily_cap allows (after 17:05).\n"}, 3},
 	} {
 		s := report.Summarize(tc.rows)
 		s.Again = "tidings send campaign.yaml"
+		s.AgainAlso = tc.also
 		s.CapRoom(tc.left, tc.after)
 		var b bytes.Buffer
 		if err := s.WriteText(&b); err != nil {

@@ -80,8 +80,8 @@ type Summary struct {
 	CapAfter string `json:"-"`
 	// CapLeft is how many messages send.daily_cap lets go now, when it
 	// lets some (CapRoom); 0 when it lets all or none (CapHolds) or is not
-	// known. When fewer than the rows the next send sends, the lines of
-	// the rows not sent say how many it sends now.
+	// known. When fewer than the rows the next send sends (CapShort),
+	// the lines of the rows not sent say how many it sends now.
 	CapLeft int `json:"-"`
 	// Stopped counts the not-attempted rows a stopped run left (detail
 	// sendpool.IsStopUnsent, StopDetail's): in NotAttempted too, but not
@@ -90,6 +90,11 @@ type Summary struct {
 	// StopDetail is the first Stopped row's detail ("run stopped: server
 	// unreachable: …"); rows with another go to Problems.
 	StopDetail string `json:"-"`
+	// AgainAlso counts the rows of other statuses that Again sends too,
+	// sharing CapLeft with those of the lines of rows not sent: the
+	// failed when it has --retry-failed, the unknown when it has
+	// --resend-unknown (0 when it has neither).
+	AgainAlso int `json:"-"`
 }
 
 // CapHolds counts the rows no send has reached (NotReached) as held
@@ -320,21 +325,33 @@ func writeNotSent(b *bytes.Buffer, n int, why, again, sends string) {
 	}
 }
 
+// nextSends is how many rows the next send (Again) sends: those of the
+// lines of rows not sent, the deferred, the owed and AgainAlso.
+func (s *Summary) nextSends() int {
+	return s.Interrupted + s.Limited + s.Capped + s.NotReached + s.Stopped + s.Deferred + s.Owing + s.AgainAlso
+}
+
+// CapShort says whether send.daily_cap lets some messages go now
+// (CapLeft), but fewer than the next send sends: it sends CapLeft now,
+// the rest once the cap allows.
+func (s *Summary) CapShort() bool {
+	return s.CapLeft > 0 && s.CapLeft < s.nextSends()
+}
+
 // sends says what the next send sends of n rows not sent, and when:
 // "them" (now), or, for rows daily_cap held back (capped), "them once the
 // cap allows (after 00:42)"; when the cap lets fewer go now (CapLeft)
-// than the rows the next send sends (those of every such line, the
-// deferred and the owed), "2 of them now, the rest once daily_cap allows
+// than the rows the next send sends (CapShort: those of every such line,
+// the deferred, the owed and AgainAlso), "2 of them now, the rest once daily_cap allows
 // (after 00:42)", "up to 2" when the rows of other lines share those 2
 // ("it now, or once …" for one row).
 func (s *Summary) sends(n int, capped bool) string {
-	toSend := s.Interrupted + s.Limited + s.Capped + s.NotReached + s.Stopped + s.Deferred + s.Owing
-	switch {
-	case s.CapLeft > 0 && s.CapLeft < toSend && n == toSend:
+	switch short := s.CapShort(); {
+	case short && n == s.nextSends():
 		return fmt.Sprintf("%d of them now, the rest%s", s.CapLeft, capAllows("daily_cap", s.CapAfter))
-	case s.CapLeft > 0 && s.CapLeft < toSend && n == 1:
+	case short && n == 1:
 		return "it now, or" + capAllows("daily_cap", s.CapAfter)
-	case s.CapLeft > 0 && s.CapLeft < toSend:
+	case short:
 		return fmt.Sprintf("up to %d of them now, the rest%s", min(s.CapLeft, n), capAllows("daily_cap", s.CapAfter))
 	case capped && s.CapLeft == 0:
 		return them(n) + capAllows("the cap", s.CapAfter)
