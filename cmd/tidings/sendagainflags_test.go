@@ -57,7 +57,7 @@ func TestInterruptedRetryNamesItsFlag(t *testing.T) {
 	// The 3 rows the first send did not reach and the failed one this
 	// run had yet to retry (row 4): one line, with the command.
 	oneLineUnsent(t, "send", out.String(), rows-2, "tidings send --yes --retry-failed "+commandArg(camp))
-	if strings.Contains(out.String(), "550") {
+	if strings.Contains(out.String(), " 550 ") || strings.Contains(out.String(), "no such user") { // not "550": the temporary folder's name may hold it
 		t.Errorf("send --retry-failed lists a row it did not retry as refused:\n%s", out.String())
 	}
 	rep := readReport(t, camp)
@@ -96,7 +96,7 @@ func TestLimitRetryFailed(t *testing.T) {
 		t.Fatalf("send --retry-failed --limit 2: %v, %d sent\n%s%s", err, len(srv.Messages()), out, errOut)
 	}
 	want := "1 not sent (not tried in this run: --limit 2): tidings send --yes --retry-failed " + commandArg(camp) + " sends it.\n"
-	if !strings.Contains(out, want) || strings.Contains(out, "550") || strings.Contains(out, "1 failed") {
+	if !strings.Contains(out, want) || strings.Contains(out, " 550 ") || strings.Contains(out, "1 failed") {
 		t.Errorf("summary: want %q and no row listed failed, got:\n%s", want, out)
 	}
 	if r := readReport(t, camp)[2]; r["status"] != "not-attempted" || r["detail"] != sendpool.LimitUnsent(2) || r["attempts"] != "1" {
