@@ -372,15 +372,6 @@ func TestCSVTurkishDeclaredWestern(t *testing.T) {
 			data: encode(t, charmap.Windows1254, late), rec: Recipients{Encoding: "windows-1252"}, want: lateWant,
 		},
 		{
-			name: "plain turkish names below one with a sign, declared windows-1252", file: "people.csv",
-			data: encode(t, charmap.Windows1254, mixedCSV), rec: Recipients{Encoding: "windows-1252"}, want: mixedWant,
-			msgs: []string{`reads this as "Doðan Yýlmaz"`, "set `encoding: windows-1254`"},
-		},
-		{
-			name: "plain turkish names past the file's start, declared windows-1252", file: "people.csv",
-			data: encode(t, charmap.Windows1254, late), rec: Recipients{Encoding: "windows-1252"}, want: lateWant,
-		},
-		{
 			name: "turkish declared windows-1254", file: "people.csv",
 			data: encode(t, charmap.Windows1254, turkish), rec: Recipients{Encoding: "windows-1254"},
 			want: func() []string {
