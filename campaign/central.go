@@ -60,8 +60,10 @@ func centralSample(sample []byte) bool {
 
 // centralWord reports whether runes hold one of centralSigns where
 // Western text has no sign but a Central European word has a letter.
-// Strong: between two letters ("Ma³gorzata", "mo¿e"); starting a word
-// before two small letters, £, ¯ or ³ but after no digit ("£ukasz",
+// Strong: between two letters ("Ma³gorzata", "mo¿e", Romanian's
+// "Braºov"; not an ordinal's plural, Portuguese "Exmºs", "Nºs");
+// starting a word before two small letters, £, ¯ or ³ but after no
+// digit ("£ukasz",
 // "¯ukowski", "³ódŸ": not "£5bn", "Mª José", Spanish's "¿qué"); or ending
 // a word of three letters or more (weak's) in a value whose other words
 // windows-1250 reads as Polish (œ, Ÿ inside a word: "Pawe³ Wiœniewski").
@@ -84,6 +86,8 @@ func centralWord(runes []rune) (strong, weak bool) {
 		ordinal := r == 'ª' || r == 'º'
 		starts := !letter(i-1) && lower(i+1) && lower(i+2)
 		switch {
+		case ordinal && i+1 < len(runes) && runes[i+1] == 's' && !letter(i+2):
+			// A plural abbreviation: "Exmºs Srs.", "Nºs 4-5".
 		case letter(i-1) && letter(i+1):
 			strong = true
 		case starts && strings.ContainsRune("£¯³", r) && !digit(i-1):

@@ -607,13 +607,13 @@ func TestCSVWesternRowsInCyrillicSheet(t *testing.T) {
 // European word has a letter is refused, naming windows-1250 and its
 // reading; Western text with those signs where it writes them (cm³, a
 // Portuguese "Exmª", Spanish "¿qué?", "£5bn", "1¼", and a footnote's
-// "Preis³", "¼lb", "GBP£12", which a Central European word writes too:
-// rev-final6) is read as it is; such a sign is refused once the file's
+// "Preis³", "¼lb", "GBP£12", which a Central European word writes too,
+// and an ordinal's plural, "Exmºs", "Nºs": rev-final6) is read as it is; such a sign is refused once the file's
 // start or a row before had one no Western text writes.
 func TestCSVCentralDeclaredWestern(t *testing.T) {
 	polishCorpus := []string{"Paweł Wiśniewski", "Zofia Łęcka", "Małgorzata Żółć", "Łódź", "Żukowski Sp. z o.o.", "Michał", "może", "Ľubica Kováčová", "Jabłońska-Wróbel"}
 	westernCorpus := []string{"10 cm³", "m³", "Mª José García", "Exmª Sra. Silva", "Ilmº Sr. Costa", "Nº 5", "1º andar", "¿Qué tal?", "¿cómo estás?", "£5bn Ltd", "1¼ Zoll", "Preis ½ €", "Søren Ærø", "Björk", "Œuvre d'Art", "L'HAŸ-LES-ROSES",
-		"Preis³ inkl. MwSt.", "Fläche¹ 80 m²", "Größe³", "Precio¹ sin IVA", "Summe¹²", "¼lb burger £4.50", "1¾in pipe", "GBP£12", "USD¥500", "Prix¹ TTC crème brûlée"}
+		"Preis³ inkl. MwSt.", "Fläche¹ 80 m²", "Größe³", "Precio¹ sin IVA", "Summe¹²", "¼lb burger £4.50", "1¾in pipe", "GBP£12", "USD¥500", "Prix¹ TTC crème brûlée", "Exmºs Srs. Costa", "Nºs 4-5"}
 	// Past the file's start (16 KB of ASCII rows), a row whose only sign
 	// ends a word passes until a row has one no Western text writes.
 	padding := strings.Repeat("pad@x.example,Pad\n", 1100)
