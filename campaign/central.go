@@ -16,9 +16,18 @@ const centralSigns = "£³¹¯¿¥ªº¼¾"
 // centralAsWestern refuses v, a value of a sheet declared windows-1252,
 // that is Central European text written in windows-1250 (centralWord:
 // "Pawe³ Wiœniewski" for "Paweł Wiśniewski", "£êcka" for "Łęcka"), naming
-// windows-1250 and what it reads. It returns nil otherwise.
-func centralAsWestern(v string) error {
-	if !strings.ContainsAny(v, centralSigns) || !centralWord([]rune(v)) {
+// windows-1250 and what it reads. A sign Western text writes there too
+// (a footnote's "Preis³", "¼lb") counts once the file's start or a value
+// before it had a sign no Western text writes (ts.central). It returns
+// nil otherwise.
+func (ts *textSource) centralAsWestern(v string) error {
+	if !strings.ContainsAny(v, centralSigns) {
+		return nil
+	}
+	switch strong, weak := centralWord([]rune(v)); {
+	case strong:
+		ts.central = true
+	case !weak || !ts.central:
 		return nil
 	}
 	raw, err := charmap.Windows1252.NewEncoder().String(v)
@@ -33,29 +42,61 @@ func centralAsWestern(v string) error {
 	return fmt.Errorf("%w: recipients.encoding says windows-1252, which reads this as %q, and every message would show that; %s under recipients", ErrMisread, shorten(v), guessWords([]encodingGuess{g}, "set"))
 }
 
-// centralWord reports whether runes hold one of centralSigns where
-// Western text has no sign but a Central European word has a letter:
-// between two letters ("Ma³gorzata", "mo¿e"); ending a word of three
-// letters or more ("Pawe³": not "cm³", nor a Portuguese "Exmª", whose ª
-// and º are never taken there); or, but for ¿ (Spanish's "¿qué"),
-// starting one before two small letters ("£ukasz", "¯ukowski": not
-// "£5bn", "Mª José").
-func centralWord(runes []rune) bool {
-	letter := func(i int) bool { return i >= 0 && i < len(runes) && unicode.IsLetter(runes[i]) }
-	lower := func(i int) bool { return i >= 0 && i < len(runes) && unicode.IsLower(runes[i]) }
-	for i, r := range runes {
-		if !strings.ContainsRune(centralSigns, r) {
-			continue
-		}
-		ordinal := r == 'ª' || r == 'º'
-		switch {
-		case letter(i-1) && letter(i+1):
-			return true
-		case !ordinal && !letter(i+1) && letter(i-1) && letter(i-2) && letter(i-3):
-			return true
-		case !ordinal && r != '¿' && !letter(i-1) && lower(i+1) && lower(i+2):
+// centralSample reports whether sample, the start of a file declared
+// windows-1252, holds a line with a sign of Central European text that
+// no Western text writes (centralWord's strong).
+func centralSample(sample []byte) bool {
+	text, err := charmap.Windows1252.NewDecoder().Bytes(sample)
+	if err != nil || !strings.ContainsAny(string(text), centralSigns) {
+		return false
+	}
+	for line := range strings.Lines(string(text)) {
+		if strong, _ := centralWord([]rune(line)); strong {
 			return true
 		}
 	}
 	return false
+}
+
+// centralWord reports whether runes hold one of centralSigns where
+// Western text has no sign but a Central European word has a letter.
+// Strong: between two letters ("Ma³gorzata", "mo¿e", Romanian's
+// "Braºov"; not an ordinal's plural, Portuguese "Exmºs", "Nºs");
+// starting a word before two small letters, £, ¯ or ³ but after no
+// digit ("£ukasz",
+// "¯ukowski", "³ódŸ": not "£5bn", "Mª José", Spanish's "¿qué"); or ending
+// a word of three letters or more (weak's) in a value whose other words
+// windows-1250 reads as Polish (œ, Ÿ inside a word: "Pawe³ Wiœniewski").
+// Weak: ending a word of three letters or more ("Pawe³", as a
+// footnote's "Preis³" and "GBP£" do; not "cm³", nor a Portuguese "Exmª",
+// whose ª and º are never taken there), or ¼ or ¾ starting a word before
+// two small letters ("¼ubica", as "¼lb" and "1¾in" do).
+func centralWord(runes []rune) (strong, weak bool) {
+	letter := func(i int) bool { return i >= 0 && i < len(runes) && unicode.IsLetter(runes[i]) }
+	lower := func(i int) bool { return i >= 0 && i < len(runes) && unicode.IsLower(runes[i]) }
+	digit := func(i int) bool { return i >= 0 && unicode.IsDigit(runes[i]) }
+	polish := false
+	for i, r := range runes {
+		if (r == 'œ' || r == 'Ÿ') && letter(i-1) && letter(i+1) {
+			polish = true
+		}
+		if !strings.ContainsRune(centralSigns, r) {
+			continue
+		}
+		ordinal := r == 'ª' || r == 'º'
+		starts := !letter(i-1) && lower(i+1) && lower(i+2)
+		switch {
+		case ordinal && i+1 < len(runes) && runes[i+1] == 's' && !letter(i+2):
+			// A plural abbreviation: "Exmºs Srs.", "Nºs 4-5".
+		case letter(i-1) && letter(i+1):
+			strong = true
+		case starts && strings.ContainsRune("£¯³", r) && !digit(i-1):
+			strong = true
+		case !ordinal && !letter(i+1) && letter(i-1) && letter(i-2) && letter(i-3):
+			weak = true
+		case starts && (r == '¼' || r == '¾'):
+			weak = true
+		}
+	}
+	return strong || weak && polish, weak
 }

@@ -71,6 +71,9 @@ type textSource struct {
 	// turkish is set when a file declared windows-1252 shows itself
 	// Turkish, in its start or a value (turkishAsWestern).
 	turkish bool
+	// central is set when a file declared windows-1252 shows itself
+	// Central European, in its start or a value (centralAsWestern).
+	central bool
 	// latinSeen is the Latin code page that read a value of a file
 	// declared in a non-Latin one as Latin words, in its start or a value
 	// (latinAsScript); nil when none did.
@@ -188,6 +191,7 @@ func (ts *textSource) declare(br *bufio.Reader, declared, file string) (encoding
 		ts.legacy, ts.script = singleByteScript(canon, enc)
 		ts.compose = canon == "windows-1258"
 		ts.turkish = canon == "windows-1252" && turkishSample(sample)
+		ts.central = canon == "windows-1252" && centralSample(sample)
 		ts.latinSeen = ts.latinSample(sample)
 		ts.scriptRead = ts.scriptSample(sample)
 		return enc, nil

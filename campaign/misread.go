@@ -44,7 +44,7 @@ func (ts *textSource) misreadText(v string) error {
 		if err := ts.turkishAsWestern(v); err != nil {
 			return err
 		}
-		if err := centralAsWestern(v); err != nil {
+		if err := ts.centralAsWestern(v); err != nil {
 			return err
 		}
 	}

@@ -41,10 +41,15 @@ func LimitUnsent(n int) string { return fmt.Sprintf("%s%d", limitUnsent, n) }
 // IsLimitUnsent reports whether detail is LimitUnsent's.
 func IsLimitUnsent(detail string) bool { return strings.HasPrefix(detail, limitUnsent) }
 
-// IsStopUnsent reports whether detail is that of a row a stopped run
-// left unsent ("run stopped: " and why: the server unreachable, its
-// sending quota used up …), as the pool and send give it.
-func IsStopUnsent(detail string) bool { return strings.HasPrefix(detail, "run stopped: ") }
+// stopUnsent starts StopUnsent's detail.
+const stopUnsent = "run stopped: "
+
+// StopUnsent is the detail of the rows a run stopped for why left
+// unsent ("run stopped: server unreachable: …"), as the pool gives it.
+func StopUnsent(why string) string { return stopUnsent + why }
+
+// IsStopUnsent reports whether detail is StopUnsent's.
+func IsStopUnsent(detail string) bool { return strings.HasPrefix(detail, stopUnsent) }
 
 // CapUnsent is the detail of the rows a run held back because
 // send.daily_cap let no more go in its 24 hours, in send's report;

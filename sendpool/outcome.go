@@ -29,7 +29,7 @@ func (r *poolRun) applyOutcome(j *poolJob, d *Delivery, err error) {
 			cut()
 			return
 		}
-		r.setStop(err, "run stopped: the journal failed")
+		r.setStop(err, StopUnsent("the journal failed"))
 		r.finishStopped(j)
 		return
 	}

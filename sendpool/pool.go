@@ -143,7 +143,7 @@ func (p *Pool) newRun(ctx context.Context, onResult func(Result)) (r *poolRun, s
 // Interrupted, unless its deadline passed, which is no interrupt: the
 // deadline's cause, which says what ended (a part of a long send whose
 // time ran out: the run may go on with a next part, so "run stopped"
-// would not be true), or "run stopped: " and the deadline's error for a
+// would not be true), or StopUnsent of the deadline's error for a
 // deadline given no cause.
 func endCause(ctx context.Context) string {
 	if !errors.Is(ctx.Err(), context.DeadlineExceeded) {
@@ -151,7 +151,7 @@ func endCause(ctx context.Context) string {
 	}
 	cause := context.Cause(ctx)
 	if cause == context.DeadlineExceeded {
-		return "run stopped: " + OneLine(cause.Error())
+		return StopUnsent(OneLine(cause.Error()))
 	}
 	return OneLine(cause.Error())
 }

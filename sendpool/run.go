@@ -98,12 +98,12 @@ func (r *poolRun) setStop(err error, cause string) {
 // stopFor stops the run for err, whose Reason is also what unsent
 // messages are told.
 func (r *poolRun) stopFor(err error) {
-	r.setStop(err, "run stopped: "+Reason(err))
+	r.setStop(err, StopUnsent(Reason(err)))
 }
 
 // journalFailed stops the run because recording row's result failed.
 func (r *poolRun) journalFailed(row int, err error) {
-	r.setStop(&StopError{Kind: ErrJournal, Detail: fmt.Sprintf("recording row %d", row), Err: err}, "run stopped: the journal failed")
+	r.setStop(&StopError{Kind: ErrJournal, Detail: fmt.Sprintf("recording row %d", row), Err: err}, StopUnsent("the journal failed"))
 }
 
 // stopWith stops the run for a *StopError of kind, with detail and the
@@ -332,7 +332,7 @@ func (r *poolRun) sourceFailed(err error) {
 		r.srcErr = err
 	}
 	r.mu.Unlock()
-	r.setStop(nil, "run stopped: the message source failed")
+	r.setStop(nil, StopUnsent("the message source failed"))
 }
 
 // retryKeepBytes is the default of Config.RetryKeep, which bounds the

@@ -1,6 +1,9 @@
 package templates
 
 import (
+	"fmt"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -23,4 +26,26 @@ func wordsHint(v string, loc campaign.Locale) string {
 		names = "in English and as locale " + loc.String() + " writes them (" + loc.Month(time.December, false) + ", " + loc.Month(time.December, true) + ")"
 	}
 	return "; date reads month and weekday names " + names + " (and Chinese and Japanese dates) only: in a workbook, give the column a number format of digits, such as yyyy-mm-dd or dd/mm/yyyy (a date cell shows as its format writes it)"
+}
+
+// pointDateRE matches an all-number date written with points, its time
+// after it if any: "07.15.26", "07.15.2026 10:30".
+var pointDateRE = regexp.MustCompile(`^(\d{1,2})\.(\d{1,2})\.(?:\d{2}|\d{4})(?:\s|$)`)
+
+// pointsHint is the hint of a date value date cannot read that is an
+// all-number date with points whose second number is no month but its
+// first may be ("07.15.26", month first as an American sheet may write
+// it): date reads such dates day first, as German Excel writes them; ""
+// otherwise.
+func pointsHint(v string) string {
+	m := pointDateRE.FindStringSubmatch(v)
+	if m == nil {
+		return ""
+	}
+	first, _ := strconv.Atoi(m[1])
+	second, _ := strconv.Atoi(m[2])
+	if second <= 12 || first < 1 || first > 12 {
+		return ""
+	}
+	return fmt.Sprintf("; a date written with points is read day first (15.07.2026), and %d is no month: write it %02d.%02d.… or 2006-01-02", second, second, first)
 }

@@ -244,7 +244,7 @@ func (d dateReading) fnDate(layout, value string) (string, error) {
 		hint = "; dates like 3/14/2024 are read month first: for a sheet that writes 14/3/2024, set recipients.dates: day-first"
 	}
 	if hint == "" {
-		hint = wordsHint(v, d.loc)
+		hint = cmp.Or(pointsHint(v), wordsHint(v, d.loc))
 	}
 	return "", fmt.Errorf("templates: date: cannot read %q as a date (use a form like 2006-01-02%s)", value, hint)
 }

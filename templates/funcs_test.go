@@ -136,6 +136,24 @@ func TestDateOrder(t *testing.T) {
 	}
 }
 
+// TestDatePointsMonthFirst: a date written month first with points
+// ("07.15.26"), which date reads day first since a3e07dc, as German Excel
+// writes it, was told only "use a form like 2006-01-02" (rev-final6); the
+// error says points are read day first and 15 is no month. A date with
+// points that is no date either way says nothing of the order.
+func TestDatePointsMonthFirst(t *testing.T) {
+	for _, order := range []campaign.DateOrder{campaign.MonthFirst, campaign.DayFirst} {
+		f := dateFunc(order, campaign.Locale{})
+		_, err := f("iso", "07.15.26")
+		if err == nil || !strings.Contains(err.Error(), "a date written with points is read day first (15.07.2026), and 15 is no month: write it 15.07.… or 2006-01-02") {
+			t.Errorf("%v, 07.15.26: %v; want the points hint", order, err)
+		}
+		if _, err := f("iso", "13.14.2026 10:30"); err == nil || strings.Contains(err.Error(), "points") {
+			t.Errorf("%v, 13.14.2026: %v; want an error without the points hint", order, err)
+		}
+	}
+}
+
 func TestSplit(t *testing.T) {
 	if got := fnSplit(",", " x , ,y,"); !reflect.DeepEqual(got, []string{"x", "y"}) {
 		t.Errorf("split = %q", got)

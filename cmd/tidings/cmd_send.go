@@ -721,11 +721,11 @@ func heldBackNote(allow plan.Allowance, toSend int, opts sendOptions) string {
 
 // notTried is the detail of the rows a run that stopped with err never
 // reached, in the words the pool gives those it had taken up
-// (sendpool.InterruptedUnsent, "run stopped: …"): one fact, one phrase,
+// (sendpool.InterruptedUnsent, sendpool.StopUnsent): one fact, one phrase,
 // which report, rebuilt from the journal, gives them too.
 func notTried(err error) string {
 	if s := stopText(err); s != "interrupted" {
-		return "run stopped: " + s
+		return sendpool.StopUnsent(s)
 	}
 	return sendpool.InterruptedUnsent
 }
