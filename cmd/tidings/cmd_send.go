@@ -594,7 +594,9 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	if copies != nil {
 		copies.Journal = w
 	}
+	g.interrupt.partBegins()
 	runErr, timedOut, tried := deliverPart(ctx, g, in, pl, cfg, reporter, copies, allow, opts)
+	g.interrupt.delivered()
 	if timedOut {
 		opts.part.more = true
 		reporter.NoteNotAttempted(laterPartNote)
@@ -619,6 +621,7 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	// (sendParts): its summary is the run's, not a part's.
 	end.part.more = end.part.more && err == nil
 	printSummary(ctx, g, c, pl, &sum, allow, opts, end)
+	g.interrupt.summarized()
 	if err != nil {
 		return err
 	}
