@@ -21,6 +21,10 @@ import (
 type encodingGuess struct {
 	name, system, reading string
 	score                 float64
+	// further is a value further on in the file as the encoding reads
+	// it, where another guess reading this one alike reads otherwise
+	// ("" when no other guess reads this one alike).
+	further string
 }
 
 // legacyEncoding is a code page guessEncodings knows: its name, the
@@ -125,7 +129,7 @@ func scoredReadings(v string, floor float64) []encodingGuess {
 		}
 		score *= commonRows(e.name, v)
 		if score >= floor && !slices.ContainsFunc(out, func(g encodingGuess) bool { return g.reading == reading }) {
-			out = append(out, encodingGuess{e.name, e.system, reading, score})
+			out = append(out, encodingGuess{name: e.name, system: e.system, reading: reading, score: score})
 		}
 	}
 	slices.SortStableFunc(out, func(a, b encodingGuess) int {
@@ -276,7 +280,11 @@ func guessWords(guesses []encodingGuess, verb string) string {
 	}
 	var each []string
 	for _, g := range guesses {
-		each = append(each, fmt.Sprintf("`encoding: %s` (%s) reads it as %q", g.name, g.system, shorten(g.reading)))
+		words := fmt.Sprintf("`encoding: %s` (%s) reads it as %q", g.name, g.system, shorten(g.reading))
+		if g.further != "" {
+			words += fmt.Sprintf(", and %q further on", shorten(g.further))
+		}
+		each = append(each, words)
 	}
 	return fmt.Sprintf("it may be in one of these code pages: %s; %s the one that reads it right", strings.Join(each, ", "), verb)
 }

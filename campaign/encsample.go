@@ -20,7 +20,10 @@ const sampleFloor = 0.5
 // Turkish from Western European Windows, and the names below it do not
 // ("ŞÜKRÜ ÇAĞLAR" reads as one language only in windows-1254). The code
 // pages that read the sample best come first, each reading v, then v's
-// own guesses (guessEncodings), at most three, no two reading v alike.
+// own guesses (guessEncodings), at most three. Two of the sample's that
+// read v alike ("Anna Kühn" in windows-1250 and -1252) each carry, as
+// further, a value of the sample they read apart ("Zofia Łęcka", "Zofia
+// £êcka"); none of the others reads v as another does.
 // A sample that is UTF-8 says nothing of v (a bad row further down) and
 // is not used.
 func sampleGuesses(v string, sample []byte) []encodingGuess {
@@ -33,11 +36,21 @@ func sampleGuesses(v string, sample []byte) []encodingGuess {
 	}
 	var out []encodingGuess
 	for _, w := range scoredReadings(string(sample), sampleFloor) {
-		e := legacyEncodings[slices.IndexFunc(legacyEncodings, func(e legacyEncoding) bool { return e.name == w.name })]
-		reading, err := e.enc.NewDecoder().String(v)
-		if err == nil && !strings.ContainsRune(reading, utf8.RuneError) {
-			out = append(out, encodingGuess{w.name, w.system, reading, w.score})
+		reading, ok := readIn(w.name, v)
+		if !ok {
+			continue
 		}
+		g := encodingGuess{name: w.name, system: w.system, reading: reading, score: w.score}
+		if i := slices.IndexFunc(out, func(o encodingGuess) bool { return o.reading == reading }); i >= 0 {
+			// Both read v alike, not the sample: quote where they
+			// differ (two at most: a third's value might not).
+			inOut, inG, found := readApart(sample, out[i].name, w.name)
+			if !found || out[i].further != "" {
+				continue
+			}
+			out[i].further, g.further = inOut, inG
+		}
+		out = append(out, g)
 	}
 	for _, g := range own {
 		if !slices.ContainsFunc(out, func(o encodingGuess) bool { return o.reading == g.reading }) {
@@ -45,4 +58,33 @@ func sampleGuesses(v string, sample []byte) []encodingGuess {
 		}
 	}
 	return out[:min(len(out), 3)]
+}
+
+// readIn is v read in the legacy encoding name, and whether it reads
+// without a character the encoding lacks.
+func readIn(name, v string) (string, bool) {
+	i := slices.IndexFunc(legacyEncodings, func(e legacyEncoding) bool { return e.name == name })
+	if i < 0 {
+		return "", false
+	}
+	reading, err := legacyEncodings[i].enc.NewDecoder().String(v)
+	return reading, err == nil && !strings.ContainsRune(reading, utf8.RuneError)
+}
+
+// readApart finds the first value of sample (a piece of a line between
+// delimiters or quotes) that the encodings a and b read differently,
+// and returns both readings; found is false when there is none.
+func readApart(sample []byte, a, b string) (inA, inB string, found bool) {
+	cells := strings.FieldsFunc(string(sample), func(r rune) bool { return strings.ContainsRune(",;\t|\"\r\n", r) })
+	for _, cell := range cells {
+		if isASCIIText(cell) {
+			continue
+		}
+		ra, okA := readIn(a, cell)
+		rb, okB := readIn(b, cell)
+		if okA && okB && ra != rb {
+			return strings.TrimSpace(ra), strings.TrimSpace(rb), true
+		}
+	}
+	return "", "", false
 }

@@ -238,7 +238,11 @@ func TestCSVUTF8DeclaredCodePage(t *testing.T) {
 // tên"), whose names score below a value's own bar. A Polish name below
 // German ones puts windows-1250 first: windows-1252 reads the same share
 // of letters, but "Łęcka" as "£êcka", a sign inside a word (rev-user6:
-// the first suggestion, windows-1252, sent "Zofia £êcka").
+// the first suggestion, windows-1252, sent "Zofia £êcka"). Both read the
+// German row alike, so each is quoted with the Polish one too (a school
+// office's review: two identical "Anna Kühn" told nothing); with no
+// Polish row in the file's start, the code pages that read it alike are
+// one suggestion.
 func TestCSVGuessFromFileStart(t *testing.T) {
 	const turkish = "E-posta;Ad Soyad;Şirket\r\nsukru@x.example;ŞÜKRÜ ÇAĞLAR;AĞAOĞLU İNŞAAT A.Ş.\r\nisil@x.example;Işıl Güneş;İSTANBUL GIDA\r\n"
 	// As Windows writes Vietnamese: a toned vowel the code page has as it
@@ -267,7 +271,13 @@ func TestCSVGuessFromFileStart(t *testing.T) {
 		{
 			name: "polish name below german ones", file: "liste.csv", data: encode(t, charmap.Windows1250, polish),
 			want: []string{"fatal: !encoding"},
-			msgs: []string{"code pages: `encoding: windows-1250` (Central European Windows) reads it as \"Anna Kühn\", `encoding: windows-1252`"},
+			msgs: []string{"code pages: `encoding: windows-1250` (Central European Windows) reads it as \"Anna Kühn\", and \"Zofia Łęcka\" further on, " +
+				"`encoding: windows-1252` (Western European Windows) reads it as \"Anna Kühn\", and \"Zofia £êcka\" further on;"},
+		},
+		{
+			name: "german only", file: "liste.csv", data: encode(t, charmap.Windows1250, strings.TrimSuffix(polish, "zofia@x.example;Zofia Łęcka\r\n")),
+			want: []string{"fatal: !encoding"},
+			msgs: []string{"the text looks like windows-1252 (which reads it as \"Anna Kühn\"), as Excel writes CSV on a Western European Windows"},
 		},
 		{
 			name: "a bad row below UTF-8", file: "people.csv",

@@ -426,7 +426,7 @@ func TestForeignFindingWords(t *testing.T) {
 			`  message 8: a report (arf) about no message of this campaign (subject "Abuse")`},
 	} {
 		var b strings.Builder
-		printFinding(&b, c.f)
+		printFinding(&b, c.f, findingColumns{8, 28})
 		if got := strings.TrimRight(b.String(), "\n"); got != c.want {
 			t.Errorf("got  %s\nwant %s", got, c.want)
 		}

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -460,9 +461,14 @@ func inMailbox(sum *bounces.Summary) string {
 func printBounces(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, opts bouncesOptions) {
 	w := g.stdout
 	listed, rowsSaid := false, false
+	shown := func(f bounces.Finding) bool {
+		// A finding an earlier run recorded is neither a problem nor news.
+		return !g.quiet || f.Verdict != bounces.Matched || f.New > 0
+	}
+	cols := columnsFor(sum.Findings, shown)
 	for _, f := range sum.Findings {
-		if g.quiet && f.Verdict == bounces.Matched && f.New == 0 {
-			continue // an earlier run recorded it: neither a problem nor news
+		if !shown(f) {
+			continue
 		}
 		if !rowsSaid && namesRow(f) {
 			// The index keeps the rows as they were when sent: rows
@@ -470,7 +476,7 @@ func printBounces(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, 
 			fmt.Fprintf(w, "  (rows as the sheet numbered them when the message was sent: tidings show %s ADDRESS finds one now)\n", commandArg(c.File))
 			rowsSaid = true
 		}
-		printFinding(w, f)
+		printFinding(w, f, cols)
 		listed = listed || f.Verdict == bounces.Matched || f.Verdict == bounces.Unreadable || f.Verdict == bounces.Foreign || f.Verdict == bounces.Unauthenticated
 	}
 	newN, kinds, strangers := 0, map[journal.FeedbackKind]int{}, 0
@@ -550,21 +556,47 @@ func namesRow(f bounces.Finding) bool {
 	return false
 }
 
-// printFinding prints one line per matched recipient, unreadable or
-// foreign report; others are only counted.
-func printFinding(w io.Writer, f bounces.Finding) {
+// findingColumns are the widths of the row and address columns of the
+// lines printFinding prints for matched recipients.
+type findingColumns struct{ row, address int }
+
+// columnsFor returns the columns that fit the rows and addresses of the
+// findings shown prints: as wide as the widest plus one (so two spaces
+// at least part them from the next), 8 and 28 at least.
+func columnsFor(findings []bounces.Finding, shown func(bounces.Finding) bool) findingColumns {
+	cols := findingColumns{row: 8, address: 28}
+	for _, f := range findings {
+		if !shown(f) || (f.Verdict != bounces.Matched && f.Verdict != bounces.Unauthenticated) {
+			continue
+		}
+		for _, m := range f.Matches {
+			cols.row = max(cols.row, utf8.RuneCountInString(rowWords(m))+1)
+			cols.address = max(cols.address, utf8.RuneCountInString(m.Recipient)+1)
+		}
+	}
+	return cols
+}
+
+// rowWords names m's row as the sheet numbered it when sent, or "no row".
+func rowWords(m bounces.Match) string {
+	if m.Entry == nil {
+		return "no row"
+	}
+	return fmt.Sprintf("row %d", m.Entry.Row)
+}
+
+// printFinding prints one line per matched recipient, its row and address
+// in cols, and one per unreadable or foreign report; others are only
+// counted.
+func printFinding(w io.Writer, f bounces.Finding, cols findingColumns) {
 	switch f.Verdict {
 	case bounces.Matched:
 		for _, m := range f.Matches {
-			row := "no row"
-			if m.Entry != nil {
-				row = fmt.Sprintf("row %d", m.Entry.Row)
-			}
 			diag := truncateText(m.Diagnostic, 80)
 			if m.Earlier {
 				diag = "(about an earlier message; the row keeps the status of its latest) " + diag
 			}
-			fmt.Fprintf(w, "  %-8s %-28s %-12s %-6s %s\n", row, m.Recipient, m.Kind, m.Status, diag)
+			fmt.Fprintf(w, "  %-*s %-*s %-12s %-6s %s\n", cols.row, rowWords(m), cols.address, m.Recipient, m.Kind, m.Status, diag)
 		}
 	case bounces.Unreadable:
 		if f.Overran {
@@ -574,11 +606,7 @@ func printFinding(w io.Writer, f bounces.Finding) {
 		fmt.Fprintf(w, "  message %s: unreadable: %s (subject %q)\n", f.ID, f.Problem, truncateText(f.Subject, 60))
 	case bounces.Unauthenticated:
 		for _, m := range f.Matches {
-			row := "no row"
-			if m.Entry != nil {
-				row = fmt.Sprintf("row %d", m.Entry.Row)
-			}
-			fmt.Fprintf(w, "  %-8s %-28s %-19s %s\n", row, m.Recipient, "not applied", "unsubscribe request not authenticated: "+truncateText(f.Problem, 120))
+			fmt.Fprintf(w, "  %-*s %-*s %-19s %s\n", cols.row, rowWords(m), cols.address, m.Recipient, "not applied", "unsubscribe request not authenticated: "+truncateText(f.Problem, 120))
 		}
 	case bounces.Foreign:
 		about := "no message of this campaign"

@@ -594,7 +594,9 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	if copies != nil {
 		copies.Journal = w
 	}
+	g.interrupt.partBegins()
 	runErr, timedOut, tried := deliverPart(ctx, g, in, pl, cfg, reporter, copies, allow, opts)
+	g.interrupt.delivered()
 	if timedOut {
 		opts.part.more = true
 		reporter.NoteNotAttempted(laterPartNote)
@@ -619,6 +621,7 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	// (sendParts): its summary is the run's, not a part's.
 	end.part.more = end.part.more && err == nil
 	printSummary(ctx, g, c, pl, &sum, allow, opts, end)
+	g.interrupt.summarized()
 	if err != nil {
 		return err
 	}
@@ -784,7 +787,7 @@ func printSummary(ctx context.Context, g *globalOptions, c *campaign.Campaign, p
 			report.Plural(held, "row"), verbFor(held, "its message", "their messages"))
 	}
 	printReportLine(g, c, end.page, end.files)
-	printSpool(g, c, pl)
+	printSpool(g, c, pl, allow.N == 0)
 	if end.quota {
 		line := "the server's sending quota is used up: the recipients not sent stay to send; run " + againVerb(opts) + " again once it resets (often a day)"
 		if c.Send.DailyCap == 0 {
@@ -844,8 +847,12 @@ func capNext(ctx context.Context, c *campaign.Campaign, opts sendOptions) (left 
 // printSpool says, in words for a person, what the copies of the
 // messages this run sent from (its spool generation) take on disk,
 // where, whether this run made them, and what the copies earlier runs
-// kept take with them, and that tidings show prints any of them.
-func printSpool(g *globalOptions, c *campaign.Campaign, pl *plan.Plan) {
+// kept take with them, and that tidings show prints any of them. For a
+// run that sends none (sentNone), the generation holds the rows as
+// they are now, which the next send decides from without rendering: it
+// says so, not that it holds copies of messages (a user's review took a
+// send with nothing to send after an edit for one that made some).
+func printSpool(g *globalOptions, c *campaign.Campaign, pl *plan.Plan, sentNone bool) {
 	if g.quiet {
 		return // what --quiet leaves out: neither a problem nor the summary
 	}
@@ -859,6 +866,11 @@ func printSpool(g *globalOptions, c *campaign.Campaign, pl *plan.Plan) {
 			total += gen.Size()
 		}
 		how += fmt.Sprintf("; %s with those of earlier runs", byteSize(total))
+	}
+	if sentNone {
+		fmt.Fprintf(g.stdout, "the rows as they are now: %s in %s (%s; this run sent nothing: the next send decides from them without rendering them again); tidings show %s --row N prints what went to a row\n",
+			byteSize(pl.Spool.Size()), displayPath(pl.Spool.Dir()), how, commandArg(c.File))
+		return
 	}
 	fmt.Fprintf(g.stdout, "copies of the messages: %s in %s (%s); %s\n",
 		byteSize(pl.Spool.Size()), displayPath(pl.Spool.Dir()), how, showAnyWords(c.File))

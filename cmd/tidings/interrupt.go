@@ -7,14 +7,18 @@ import "sync/atomic"
 // delivers messages says so (delivering): it finishes the messages in
 // flight and leaves its report and journal to resume from, where other
 // commands just stop; and when every message was out before the interrupt
-// (dispatched), there is nothing to resume. Safe for concurrent use (the
-// signal goroutine reads them); a nil *interruptWords, as tests that call
-// a run function pass, ignores what it is told.
+// (dispatched), there is nothing to resume. Once a delivery (or a part of
+// it) ended (delivered) and once its summary is out (summarized), no
+// message is in flight, and an interrupt says so. Safe for concurrent
+// use (the signal goroutine reads them); a nil *interruptWords, as tests
+// that call a run function pass, ignores what it is told.
 type interruptWords struct {
 	sends    atomic.Bool
 	delivers atomic.Bool
 	allOut   atomic.Bool
 	tests    atomic.Bool
+	// ended: the delivery under way ended; summed: its summary is out.
+	ended, summed atomic.Bool
 }
 
 // sending marks the command as a send, which nothing left yet: an
@@ -48,8 +52,38 @@ func (w *interruptWords) dispatched() {
 	}
 }
 
+// partBegins marks a delivery (a part of the run) as under way: messages
+// may be in flight until it ends (delivered).
+func (w *interruptWords) partBegins() {
+	if w != nil {
+		w.ended.Store(false)
+		w.summed.Store(false)
+	}
+}
+
+// delivered marks the delivery under way as ended: no message is in
+// flight; its report is being written.
+func (w *interruptWords) delivered() {
+	if w != nil {
+		w.ended.Store(true)
+	}
+}
+
+// summarized marks the ended delivery's summary as printed.
+func (w *interruptWords) summarized() {
+	if w != nil {
+		w.summed.Store(true)
+	}
+}
+
 // onSignal is what tidings prints at the first interrupt.
 func (w *interruptWords) onSignal() string {
+	switch {
+	case w != nil && w.delivers.Load() && w.summed.Load():
+		return "tidings: interrupted: no message is in flight; stopping"
+	case w != nil && w.delivers.Load() && w.ended.Load():
+		return "tidings: interrupted: no message is in flight; finishing the report (a second interrupt, Ctrl-C or SIGTERM, stops it at once)"
+	}
 	if w != nil && w.delivers.Load() && w.tests.Load() {
 		return "tidings: interrupted: finishing the test messages in flight (a second interrupt, Ctrl-C or SIGTERM, aborts them at once)"
 	}

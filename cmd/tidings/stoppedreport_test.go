@@ -12,11 +12,14 @@ import (
 // tidings report rebuilds the same report: the rows the run never took up
 // read "not tried yet" there (20 of 30 in send's one line, 10 in another),
 // where send's report gave every row the stop (rev-user6); its summary
-// gives them one line too.
+// gives them one line too. Neither gives a row a message_id or a cc: no
+// message went, for the rows the pool took up nor for the others (send's
+// report gave those the Message-ID of a message that never left, where
+// report's gave none: a user's review).
 func TestReportAfterStoppedRun(t *testing.T) {
 	t.Parallel()
 	srv := smtptest.NewServer(t, smtptest.RefuseWith("554 5.7.1 no service for you"))
-	camp := sendCampaign(t, srv, 30, "")
+	camp := sendCampaign(t, srv, 30, "cc: boss@example.com\n")
 	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitUnusable || !strings.Contains(out, "30 not sent (run stopped: ") {
 		t.Fatalf("send: code %d, want %d and one line for the 30 rows\n%s%s", code, exitUnusable, out, errOut)
 	}
@@ -28,6 +31,14 @@ func TestReportAfterStoppedRun(t *testing.T) {
 	for i, r := range readReport(t, camp) {
 		if s := sent[i]; r["status"] != s["status"] || r["detail"] != s["detail"] || !strings.HasPrefix(r["detail"], "run stopped: ") {
 			t.Errorf("row %s: send wrote %s %q, report %s %q", s["row"], s["status"], s["detail"], r["status"], r["detail"])
+		}
+		for col, v := range sent[i] {
+			if r[col] != v {
+				t.Errorf("row %s, column %s: send wrote %q, report %q", sent[i]["row"], col, v, r[col])
+			}
+		}
+		if s := sent[i]; s["message_id"] != "" || s["cc"] != "" {
+			t.Errorf("row %s, not attempted: message_id %q, cc %q, want none (no message went)", s["row"], s["message_id"], s["cc"])
 		}
 	}
 }

@@ -96,7 +96,8 @@ func (pl *Plan) judge(r spool.Row, brief bool) (verdict, error) {
 		}
 		return v, nil
 	}
-	line.Status = sendpool.StatusNotAttempted // until the pool says otherwise
+	// Until the pool says otherwise; no message has gone (report.FromResult).
+	line.Status, line.MessageID = sendpool.StatusNotAttempted, ""
 	if l, ok := triedBefore(f.Journal.Entry, r.Recipients); ok {
 		l.Row, l.Key = line.Row, line.Key
 		line = l

@@ -111,8 +111,13 @@ type Recipient struct {
 // Columns are report.csv's columns, in order.
 var Columns = []string{"row", "key", "to", "status", "attempts", "code", "enhanced_code", "detail", "message_id", "server", "started_at", "finished_at", "duration_ms", "cc", "bcc"}
 
-// FromResult converts a sendpool.Result to its report line.
+// FromResult converts a sendpool.Result to its report line. A line
+// not attempted names no message (no Message-ID, Cc or Bcc): none went,
+// and a Message-ID would send someone searching a mail log for it.
 func FromResult(r sendpool.Result) Row {
+	if r.Status == sendpool.StatusNotAttempted {
+		r.MessageID, r.Cc, r.Bcc = "", "", ""
+	}
 	return Row{
 		Recipient:    Recipient{Row: r.Row, Key: r.Key, To: r.To},
 		Status:       r.Status,
