@@ -34,9 +34,14 @@ var identities = []string{"Received", "Message-Id", "Date", "From", "To", "Subje
 
 // identityFields is what headDigest hashes of head: its identities,
 // each "Name: value" and a NUL, in that order, each name's fields in
-// theirs; head whole when it holds none or cannot be read as a header.
+// theirs; head whole when it holds none. The lines of head that are no
+// field (fieldLines: a damaged message's, which net/mail does not read)
+// are left out.
 func identityFields(head []byte) []byte {
 	msg, err := mail.ReadMessage(bytes.NewReader(head))
+	if err != nil {
+		msg, err = mail.ReadMessage(bytes.NewReader(fieldLines(head)))
+	}
 	if err != nil {
 		return head
 	}
@@ -50,6 +55,40 @@ func identityFields(head []byte) []byte {
 		return head
 	}
 	return b
+}
+
+// fieldLines is head up to its first empty line without the lines that
+// are no field as net/mail reads one: not "Name:" (fieldName) nor
+// folded into the field before, or holding a control character.
+func fieldLines(head []byte) []byte {
+	var b []byte
+	field := false
+	for line := range bytes.Lines(head) {
+		text := bytes.TrimRight(line, "\r\n")
+		if len(text) == 0 {
+			break
+		}
+		folded := text[0] == ' ' || text[0] == '\t'
+		name, _, colon := bytes.Cut(text, []byte(":"))
+		field = (folded && field || !folded && colon && fieldName(name)) &&
+			!bytes.ContainsFunc(text, func(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f })
+		if field {
+			b = append(append(b, text...), "\r\n"...)
+		}
+	}
+	return append(b, "\r\n"...)
+}
+
+// fieldName reports whether name is a field's name as net/textproto
+// reads one: a token (RFC 7230), one character at least.
+func fieldName(name []byte) bool {
+	const punct = "!#$%&'*+-.^_`|~"
+	for _, c := range name {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || strings.IndexByte(punct, c) >= 0) {
+			return false
+		}
+	}
+	return len(name) > 0
 }
 
 // keepsHead reports whether the header of message e, passed over on the
