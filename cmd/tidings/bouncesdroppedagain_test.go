@@ -251,3 +251,33 @@ func TestBouncesDroppedNowUnsized(t *testing.T) {
 		t.Errorf("run 4: exit %d, want %d, the message passed over unread\n%s%s", code, exitOK, out, errOut)
 	}
 }
+
+// TestBouncesDroppedHeaderCutLocked: over POP3, bounces.read holds
+// message 2 as dropped with its size not known and its header's digest;
+// the server cuts its TOP too, which each run asks for, and, locking
+// the maildrop for one session at a time (Dovecot's pop3_lock_session),
+// has not noticed the session cut is gone (the proxy holds its side).
+// The header was asked for before any message was read, and the new
+// session after the cut refused: every run stopped there, exit 2, a new
+// bounce (message 5) never read. It is asked for after the others are
+// read, and no new session opened when nothing is left to do on one:
+// the bounce recorded, message 2 passed over, exit 0.
+func TestBouncesDroppedHeaderCutLocked(t *testing.T) {
+	t.Parallel()
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}, Settings: "pop3_lock_session = yes\n"})
+	camp, p := slowCampaign(t, d, "pop3", 0, "20s")
+	reports := fiveBounces(t, camp)
+	for _, r := range reports[:4] {
+		d.Deliver(t, bounceUser, r)
+	}
+	cuts := []string{"LIST\r\n", "LIST 2\r\n", "RETR 2\r\n"}
+	cutTwice(t, p, camp, cuts)
+	d.Deliver(t, bounceUser, reports[4])
+	p.holds()
+	defer p.release()
+	p.armCut(append(cuts, "TOP 2 0\r\n")...)
+	out, errOut, code := runCLI(t, "bounces", camp)
+	if code != exitOK || feedbackRecords(t, camp) != 4 || !strings.Contains(out, "passed over unread") {
+		t.Errorf("run 3: exit %d, %d feedback records, want %d and 4, the new bounce read, message 2 passed over\n%s%s", code, feedbackRecords(t, camp), exitOK, out, errOut)
+	}
+}

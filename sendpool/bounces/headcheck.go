@@ -100,11 +100,14 @@ func keepsHead(scope mailbox.Scope, e mailbox.Entry) bool { return !scope.UIDs &
 // of (keepsHead), and takes those whose header is another now out of
 // passed: another message under the unique-id, to read (read, again),
 // its record forgotten. A header the server does not give leaves the
-// message passed over; one whose asking ended the session (cutShort)
-// goes on on a new session (passOver), and is an error when none can be
-// opened, as is ctx done. One that should have a digest but has none
-// (tryAgain) is read once more, its record kept.
-func (m *Memory) checkHeads(ctx context.Context, mb Mailbox, passed []PassedOver) (still []PassedOver, read []mailbox.Entry, again []GivenAgain, err error) {
+// message passed over. One whose asking ended the session (cutShort) is
+// gone on past on a new session (passOver) only when there is more to
+// ask or read on one: ended is the cut otherwise (nil when none), for a
+// run that asks nothing more opens none (a server locking the maildrop
+// for one session may refuse it: Dovecot's pop3_lock_session). No new
+// session, or ctx done, is an error. One that should have a digest but
+// has none (tryAgain) is read once more, its record kept.
+func (m *Memory) checkHeads(ctx context.Context, mb Mailbox, passed []PassedOver) (still []PassedOver, read []mailbox.Entry, again []GivenAgain, ended, err error) {
 	still = passed[:0:0]
 	for _, p := range passed {
 		o := m.overran[p.ID]
@@ -116,6 +119,9 @@ func (m *Memory) checkHeads(ctx context.Context, mb Mailbox, passed []PassedOver
 			still = append(still, p)
 			continue
 		}
+		if ended, err = nil, goOnAfter(ctx, mb, ended); err != nil {
+			return nil, nil, nil, nil, err
+		}
 		head, herr := mb.Head(ctx, p.ID, maxHead)
 		switch {
 		case herr == nil && headDigest(head) != o.head:
@@ -124,15 +130,45 @@ func (m *Memory) checkHeads(ctx context.Context, mb Mailbox, passed []PassedOver
 			delete(m.overran, p.ID)
 			continue
 		case herr != nil && ctx.Err() != nil:
-			return nil, nil, nil, herr
+			return nil, nil, nil, nil, herr
 		case cutShort(herr):
-			if serr := passOver(ctx, mb, herr); serr != nil {
-				return nil, nil, nil, serr
-			}
+			ended = herr
 		}
 		still = append(still, p)
 	}
-	return still, read, again, nil
+	if len(read) > 0 {
+		ended, err = nil, goOnAfter(ctx, mb, ended)
+	}
+	return still, read, again, ended, err
+}
+
+// goOnAfter goes on on a new session (passOver) when ended, the cut of
+// an exchange that ended the session, is not nil.
+func goOnAfter(ctx context.Context, mb Mailbox, ended error) error {
+	if ended == nil {
+		return nil
+	}
+	return passOver(ctx, mb, ended)
+}
+
+// readHeadsLast checks the headers of sum's messages passed over
+// (checkHeads), once the others are read (done of them), for a header
+// that cuts the connection to cost no message read, and reads into r
+// those of another message now. A session it stopped stops r.
+func (ix *Index) readHeadsLast(ctx context.Context, mb Mailbox, r *readings, done int, sum *Summary, sup *suppressions, list string, opts Options) error {
+	if opts.Memory == nil || len(sum.PassedOver) == 0 {
+		return nil
+	}
+	passed, read, again, ended, err := opts.Memory.checkHeads(ctx, mb, sum.PassedOver)
+	if err != nil {
+		if mailboxStopped(err) {
+			r.stopped = &StoppedError{Err: err, Read: done, Listed: done, DryRun: opts.DryRun}
+			return nil
+		}
+		return err
+	}
+	sum.PassedOver, sum.GivenAgain, r.ended = passed, append(sum.GivenAgain, again...), ended
+	return ix.readOn(ctx, mb, r, read, done, sum, sup, list, opts)
 }
 
 // tryAgain reports whether o, about a message of size passed over on the
