@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -279,5 +280,45 @@ func TestBouncesDroppedHeaderCutLocked(t *testing.T) {
 	out, errOut, code := runCLI(t, "bounces", camp)
 	if code != exitOK || feedbackRecords(t, camp) != 4 || !strings.Contains(out, "passed over unread") {
 		t.Errorf("run 3: exit %d, %d feedback records, want %d and 4, the new bounce read, message 2 passed over\n%s%s", code, feedbackRecords(t, camp), exitOK, out, errOut)
+	}
+}
+
+// TestBouncesDroppedNoDigestMany: after an upgrade, bounces.read holds
+// 40 messages as dropped with their sizes not known and no header digest
+// (a file from before they were kept): the run that tries them once more
+// opens two new sessions for each (80, past the 64 a listing may open in
+// a row), and must not stop on that cap, nor try them again in the runs
+// after: run 3 exits 1, each counted in its third run, and runs 4 and 5
+// pass all 40 over, exit 0.
+func TestBouncesDroppedNoDigestMany(t *testing.T) {
+	t.Parallel()
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+	camp, p := slowCampaign(t, d, "pop3", 0, "10s")
+	const n = 40
+	cuts := []string{"LIST\r\n"}
+	for i := 1; i <= n; i++ {
+		d.Deliver(t, bounceUser, fmt.Appendf(nil, "From: MAILER-DAEMON@mx.example.net\r\nTo: %s\r\nSubject: Undelivered Mail Returned to Sender\r\n\r\nbody %d\r\n", bounceUser, i))
+		cuts = append(cuts, fmt.Sprintf("LIST %d\r\n", i), fmt.Sprintf("RETR %d\r\n", i))
+	}
+	cutTwice(t, p, camp, cuts)
+	read := filepath.Join(filepath.Dir(camp), ".tidings", "t", "bounces.read")
+	was := readFile(t, read)
+	old := strings.Replace(regexp.MustCompile(`(?m)^header .*\n`).ReplaceAllString(was, ""), "\nversion 2\n", "\nversion 1\n", 1)
+	if strings.Count(was, "\nheader ") != n || strings.Contains(old, "\nheader ") {
+		t.Fatalf("bounces.read does not hold %d header lines:\n%s", n, was)
+	}
+	if err := os.WriteFile(read, []byte(old), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for run := 3; run <= 5; run++ {
+		p.armCut(cuts...)
+		out, errOut, code := runCLI(t, "bounces", camp)
+		want, counted, passed := exitOK, 0, n
+		if run == 3 {
+			want, counted, passed = exitSomeFailed, n, 0
+		}
+		if code != want || strings.Count(out, "in 3 runs now") != counted || strings.Count(out, ": passed over unread:") != passed {
+			t.Fatalf("run %d: exit %d, want %d, %d counted in their third run, %d passed over\n%s%s", run, code, want, counted, passed, out, errOut)
+		}
 	}
 }
