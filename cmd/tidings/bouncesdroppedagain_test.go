@@ -262,24 +262,38 @@ func TestBouncesDroppedNowUnsized(t *testing.T) {
 // session after the cut refused: every run stopped there, exit 2, a new
 // bounce (message 5) never read. It is asked for after the others are
 // read, and no new session opened when nothing is left to do on one:
-// the bounce recorded, message 2 passed over, exit 0.
+// the bounce recorded, message 2 passed over, exit 0. With --delete
+// (the server letting go of the session cut) the bounce is deleted on
+// a new session (the 3 read before with it, not deleted then), exit 0.
 func TestBouncesDroppedHeaderCutLocked(t *testing.T) {
-	t.Parallel()
-	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}, Settings: "pop3_lock_session = yes\n"})
-	camp, p := slowCampaign(t, d, "pop3", 0, "20s")
-	reports := fiveBounces(t, camp)
-	for _, r := range reports[:4] {
-		d.Deliver(t, bounceUser, r)
-	}
-	cuts := []string{"LIST\r\n", "LIST 2\r\n", "RETR 2\r\n"}
-	cutTwice(t, p, camp, cuts)
-	d.Deliver(t, bounceUser, reports[4])
-	p.holds()
-	defer p.release()
-	p.armCut(append(cuts, "TOP 2 0\r\n")...)
-	out, errOut, code := runCLI(t, "bounces", camp)
-	if code != exitOK || feedbackRecords(t, camp) != 4 || !strings.Contains(out, "passed over unread") {
-		t.Errorf("run 3: exit %d, %d feedback records, want %d and 4, the new bounce read, message 2 passed over\n%s%s", code, feedbackRecords(t, camp), exitOK, out, errOut)
+	for _, del := range []bool{false, true} {
+		t.Run(map[bool]string{false: "locked", true: "delete"}[del], func(t *testing.T) {
+			t.Parallel()
+			d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}, Settings: "pop3_lock_session = yes\n"})
+			camp, p := slowCampaign(t, d, "pop3", 0, "20s")
+			reports := fiveBounces(t, camp)
+			for _, r := range reports[:4] {
+				d.Deliver(t, bounceUser, r)
+			}
+			cuts := []string{"LIST\r\n", "LIST 2\r\n", "RETR 2\r\n"}
+			cutTwice(t, p, camp, cuts)
+			d.Deliver(t, bounceUser, reports[4])
+			args := []string{"bounces", camp}
+			if del {
+				args = []string{"bounces", "--delete", camp}
+			} else {
+				p.holds()
+				defer p.release()
+			}
+			p.armCut(append(cuts, "TOP 2 0\r\n")...)
+			out, errOut, code := runCLI(t, args...)
+			if code != exitOK || feedbackRecords(t, camp) != 4 || !strings.Contains(out, "passed over unread") {
+				t.Fatalf("run 3: exit %d, %d feedback records, want %d and 4, the new bounce read, message 2 passed over\n%s%s", code, feedbackRecords(t, camp), exitOK, out, errOut)
+			}
+			if del && (!strings.Contains(out, "4 reports deleted") || strings.Count(d.Doveadm(t, "search", "-u", bounceUser, "mailbox", "INBOX", "all"), "\n") != 1) {
+				t.Errorf("run 3 did not delete the 4 bounces read, message 2 left\n%s%s", out, errOut)
+			}
+		})
 	}
 }
 
