@@ -131,6 +131,9 @@ type Finding struct {
 	// or the server stumbled): it is not remembered as read
 	// (Options.Memory), and the next run tries again if it is there.
 	refused, missing bool
+	// saidGone is the server's words when it said a message it listed
+	// is not there (a *mailbox.SaidGoneError), "" otherwise.
+	saidGone string
 	// Campaign, for a Foreign report about a message tidings made, is the
 	// campaign its Message-ID names ("" when it names none).
 	Campaign string
@@ -479,6 +482,9 @@ func (ix *Index) read(ctx context.Context, mb Mailbox, m mailbox.Entry, unsub un
 		return f, nil
 	case errors.Is(err, mailbox.ErrNotFound):
 		f.Verdict, f.missing = Other, true // removed by another client since List?
+		if gone, ok := errors.AsType[*mailbox.SaidGoneError](err); ok {
+			f.saidGone = gone.Text
+		}
 		return f, nil
 	case errors.As(err, &refused):
 		// The server will not give this one message (a broken one, say):
