@@ -336,3 +336,40 @@ func TestBouncesDroppedNoDigestMany(t *testing.T) {
 		}
 	}
 }
+
+// TestBouncesGivenAgainSameReport: over POP3, message 4 was read; a run
+// lists it at another size (here the proxy rewriting its LIST line: a
+// server whose sizes are estimates) and its RETR is cut, so its
+// unique-id is forgotten as read (otherUnread), and the next run, the
+// size as before, reads the same report again: it records nothing twice
+// ("0 new", no second feedback record), lists no address twice, and the
+// run after skips it.
+func TestBouncesGivenAgainSameReport(t *testing.T) {
+	t.Parallel()
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
+	camp, p := slowCampaign(t, d, "pop3", 0, "10s")
+	for _, r := range fiveBounces(t, camp)[:4] {
+		d.Deliver(t, bounceUser, r)
+	}
+	sup := filepath.Join(filepath.Dir(camp), "suppress.txt")
+	for run, want := range []struct {
+		code int
+		says string
+	}{
+		{exitOK, "4 matched this campaign (4 bounced; 4 new)"},
+		{exitSomeFailed, "1 unreadable"},
+		{exitOK, "1 matched this campaign (1 bounced; 0 new)"},
+		{exitOK, "4 messages in the mailbox, 4 skipped"},
+	} {
+		p.rewrites()
+		p.armCut()
+		if run == 1 {
+			p.rewrites("\r\n4 1008\r\n", "\r\n4 1300\r\n")
+			p.armCut("RETR 4\r\n")
+		}
+		out, errOut, code := runCLI(t, "bounces", camp)
+		if code != want.code || !strings.Contains(out, want.says) || feedbackRecords(t, camp) != 4 || strings.Count(readFile(t, sup), "dan@example.org") != 1 {
+			t.Fatalf("run %d: exit %d, %d feedback records, want %d and 4, saying %q, dan@example.org listed once\n%s%s\n%s", run+1, code, feedbackRecords(t, camp), want.code, want.says, out, errOut, readFile(t, sup))
+		}
+	}
+}
