@@ -34,18 +34,20 @@ type slowProxy struct {
 	target string
 	pace   time.Duration
 
-	mu      sync.Mutex
-	markers [][]byte
-	stalls  [][]byte // slowed whatever markers do (stall)
-	cut     bool
-	flood   bool
-	hold    bool
-	held    []net.Conn
-	bye     string   // written to the client before a cut
-	once    bool     // disarm after the first hit
-	onCut   func()   // run before a cut connection is closed (afterCut)
-	swaps   []string // old, new, …: replaced in the server's replies (rewrites)
-	hits    int
+	mu       sync.Mutex
+	markers  [][]byte
+	stalls   [][]byte // slowed whatever markers do (stall)
+	cut      bool
+	flood    bool
+	hold     bool
+	held     []net.Conn
+	bye      string   // written to the client before a cut
+	once     bool     // disarm after the first hit
+	onCut    func()   // run before a cut connection is closed (afterCut)
+	swaps    []string // old, new, …: replaced in the server's replies (rewrites)
+	before   []byte   // a command before which beforeFn runs (beforeCommand)
+	beforeFn func()
+	hits     int
 	// accepted gets a value for each connection the proxy accepts
 	// (dropped when nobody takes them).
 	accepted chan struct{}
@@ -233,6 +235,7 @@ func (p *slowProxy) commands(client, server net.Conn, slowed *atomic.Bool) {
 			if hit && !slowed.Swap(true) && flood {
 				go floodOK(client)
 			}
+			p.runBefore(buf[:n])
 			if _, werr := server.Write(buf[:n]); werr != nil {
 				return
 			}

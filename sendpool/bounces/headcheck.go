@@ -34,9 +34,14 @@ var identities = []string{"Received", "Message-Id", "Date", "From", "To", "Subje
 
 // identityFields is what headDigest hashes of head: its identities,
 // each "Name: value" and a NUL, in that order, each name's fields in
-// theirs; head whole when it holds none or cannot be read as a header.
+// theirs; head whole when it holds none. The lines of head that are no
+// field (fieldLines: a damaged message's, which net/mail does not read)
+// are left out.
 func identityFields(head []byte) []byte {
 	msg, err := mail.ReadMessage(bytes.NewReader(head))
+	if err != nil {
+		msg, err = mail.ReadMessage(bytes.NewReader(fieldLines(head)))
+	}
 	if err != nil {
 		return head
 	}
@@ -52,6 +57,40 @@ func identityFields(head []byte) []byte {
 	return b
 }
 
+// fieldLines is head up to its first empty line without the lines that
+// are no field as net/mail reads one: not "Name:" (fieldName) nor
+// folded into the field before, or holding a control character.
+func fieldLines(head []byte) []byte {
+	var b []byte
+	field := false
+	for line := range bytes.Lines(head) {
+		text := bytes.TrimRight(line, "\r\n")
+		if len(text) == 0 {
+			break
+		}
+		folded := text[0] == ' ' || text[0] == '\t'
+		name, _, colon := bytes.Cut(text, []byte(":"))
+		field = (folded && field || !folded && colon && fieldName(name)) &&
+			!bytes.ContainsFunc(text, func(r rune) bool { return r < ' ' && r != '\t' || r == 0x7f })
+		if field {
+			b = append(append(b, text...), "\r\n"...)
+		}
+	}
+	return append(b, "\r\n"...)
+}
+
+// fieldName reports whether name is a field's name as net/textproto
+// reads one: a token (RFC 7230), one character at least.
+func fieldName(name []byte) bool {
+	const punct = "!#$%&'*+-.^_`|~"
+	for _, c := range name {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || strings.IndexByte(punct, c) >= 0) {
+			return false
+		}
+	}
+	return len(name) > 0
+}
+
 // keepsHead reports whether the header of message e, passed over on the
 // mailbox of scope, is kept (headDigest): over POP3, its size not known.
 // An IMAP UID is never given again under one UIDVALIDITY.
@@ -61,11 +100,14 @@ func keepsHead(scope mailbox.Scope, e mailbox.Entry) bool { return !scope.UIDs &
 // of (keepsHead), and takes those whose header is another now out of
 // passed: another message under the unique-id, to read (read, again),
 // its record forgotten. A header the server does not give leaves the
-// message passed over; one whose asking ended the session (cutShort)
-// goes on on a new session (passOver), and is an error when none can be
-// opened, as is ctx done. One that should have a digest but has none
-// (tryAgain) is read once more, its record kept.
-func (m *Memory) checkHeads(ctx context.Context, mb Mailbox, passed []PassedOver) (still []PassedOver, read []mailbox.Entry, again []GivenAgain, err error) {
+// message passed over. One whose asking ended the session (cutShort) is
+// gone on past on a new session (passOver) only when there is more to
+// ask or read on one: ended is the cut otherwise (nil when none), for a
+// run that asks nothing more opens none (a server locking the maildrop
+// for one session may refuse it: Dovecot's pop3_lock_session). No new
+// session, or ctx done, is an error. One that should have a digest but
+// has none (tryAgain) is read once more, its record kept.
+func (m *Memory) checkHeads(ctx context.Context, mb Mailbox, passed []PassedOver) (still []PassedOver, read []mailbox.Entry, again []GivenAgain, ended, err error) {
 	still = passed[:0:0]
 	for _, p := range passed {
 		o := m.overran[p.ID]
@@ -77,6 +119,9 @@ func (m *Memory) checkHeads(ctx context.Context, mb Mailbox, passed []PassedOver
 			still = append(still, p)
 			continue
 		}
+		if ended, err = nil, goOnAfter(ctx, mb, ended); err != nil {
+			return nil, nil, nil, nil, err
+		}
 		head, herr := mb.Head(ctx, p.ID, maxHead)
 		switch {
 		case herr == nil && headDigest(head) != o.head:
@@ -85,15 +130,45 @@ func (m *Memory) checkHeads(ctx context.Context, mb Mailbox, passed []PassedOver
 			delete(m.overran, p.ID)
 			continue
 		case herr != nil && ctx.Err() != nil:
-			return nil, nil, nil, herr
+			return nil, nil, nil, nil, herr
 		case cutShort(herr):
-			if serr := passOver(ctx, mb, herr); serr != nil {
-				return nil, nil, nil, serr
-			}
+			ended = herr
 		}
 		still = append(still, p)
 	}
-	return still, read, again, nil
+	if len(read) > 0 {
+		ended, err = nil, goOnAfter(ctx, mb, ended)
+	}
+	return still, read, again, ended, err
+}
+
+// goOnAfter goes on on a new session (passOver) when ended, the cut of
+// an exchange that ended the session, is not nil.
+func goOnAfter(ctx context.Context, mb Mailbox, ended error) error {
+	if ended == nil {
+		return nil
+	}
+	return passOver(ctx, mb, ended)
+}
+
+// readHeadsLast checks the headers of sum's messages passed over
+// (checkHeads), once the others are read (done of them), for a header
+// that cuts the connection to cost no message read, and reads into r
+// those of another message now. A session it stopped stops r.
+func (ix *Index) readHeadsLast(ctx context.Context, mb Mailbox, r *readings, done int, sum *Summary, sup *suppressions, list string, opts Options) error {
+	if opts.Memory == nil || len(sum.PassedOver) == 0 {
+		return nil
+	}
+	passed, read, again, ended, err := opts.Memory.checkHeads(ctx, mb, sum.PassedOver)
+	if err != nil {
+		if mailboxStopped(err) {
+			r.stopped = &StoppedError{Err: err, Read: done, Listed: done, DryRun: opts.DryRun}
+			return nil
+		}
+		return err
+	}
+	sum.PassedOver, sum.GivenAgain, r.ended = passed, append(sum.GivenAgain, again...), ended
+	return ix.readOn(ctx, mb, r, read, done, sum, sup, list, opts)
 }
 
 // tryAgain reports whether o, about a message of size passed over on the

@@ -272,6 +272,12 @@ func passedOverFinding(p PassedOver, err error, opts Options, remembered, server
 	return Finding{ID: p.ID, Verdict: Unreadable, Problem: problem, Overran: true, Size: p.Size, Subject: p.Subject, From: p.From}
 }
 
+// triedAgain reports whether m held e, of the mailbox of scope, as one
+// to pass over but tried it once more (overrun.tryAgain).
+func (m *Memory) triedAgain(scope mailbox.Scope, e mailbox.Entry) bool {
+	return m != nil && m.overran[e.ID].tryAgain(scope, e.Size)
+}
+
 // maxHead is the most of a message's header Process reads to name a
 // message it passes over.
 const maxHead = 64 << 10
@@ -281,7 +287,8 @@ const maxHead = 64 << 10
 // session: on a new session (passOver), where it asks for e's header to
 // name it (which, failing so too, takes one more new session). It
 // returns the finding, and the overrun to count (e with what its header
-// said): none when the header failed too, or the run stops there, for
+// said): none when the header failed too (but for one held as passed
+// over and tried once more: triedAgain), or the run stops there, for
 // then the server, rather than the message, may be at fault (a server
 // that stalls every fetch for a while, or restarts, would otherwise have
 // every message it listed skipped unread after two such runs); an error
@@ -303,6 +310,9 @@ func passOverAt(ctx context.Context, mb Mailbox, e mailbox.Entry, err error, opt
 		if serr := passOver(ctx, mb, herr); serr != nil {
 			return Finding{}, nil, serr
 		}
+		// One passed over before, tried once more for want of a digest,
+		// counts all the same: not so, every run would try it again.
+		server = !opts.Memory.triedAgain(mb.Scope(), e)
 	}
 	if r := feedback.ParseHeader(head); herr == nil && r != nil {
 		p.Subject, p.From = clipText(r.Subject), clipText(r.From)

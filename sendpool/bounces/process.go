@@ -131,6 +131,9 @@ type Finding struct {
 	// or the server stumbled): it is not remembered as read
 	// (Options.Memory), and the next run tries again if it is there.
 	refused, missing bool
+	// saidGone is the server's words when it said a message it listed
+	// is not there (a *mailbox.SaidGoneError), "" otherwise.
+	saidGone string
 	// Campaign, for a Foreign report about a message tidings made, is the
 	// campaign its Message-ID names ("" when it names none).
 	Campaign string
@@ -298,7 +301,7 @@ func Process(ctx context.Context, mb Mailbox, ix *Index, rec Recorder, opts Opti
 		}
 		return sum, stopped
 	}
-	if err := dispose(ctx, mb, processed, opts); err != nil {
+	if err := disposeAfter(ctx, mb, r.ended, processed, opts); err != nil {
 		return sum, disposeStop(err, processed, len(entries), sum, opts)
 	}
 	if opts.MoveTo != "" || opts.Delete {
@@ -336,15 +339,7 @@ func listRemembered(ctx context.Context, mb Mailbox, scope mailbox.Scope, list s
 	entries, sum.Skipped, forgot = mem.skip(scope, list, listed, opts.MoveTo != "" || opts.Delete)
 	sum.Forgot = cmp.Or(sum.Forgot, forgot)
 	entries, sum.PassedOver, sum.GivenAgain = mem.passOver(entries, opts.Bound)
-	passed, read, again, err := mem.checkHeads(ctx, mb, sum.PassedOver)
-	if err != nil {
-		if mailboxStopped(err) {
-			return nil, nil, &StoppedError{Err: err, DryRun: opts.DryRun}
-		}
-		return nil, nil, err
-	}
-	sum.PassedOver, sum.GivenAgain = passed, append(sum.GivenAgain, again...)
-	return listed, append(entries, read...), nil
+	return listed, entries, nil
 }
 
 // disposeStop is the error of a run whose session stopped (mailboxStopped:
@@ -366,6 +361,11 @@ func disposeStop(err error, processed []string, listed int, sum *Summary, opts O
 // read (to remember: not those the server refused to give), and the stop
 // of a session that ended before the last message (nil when none did).
 type readings struct {
+	// seen are the feedback records' ids collected so far.
+	seen map[string]bool
+	// ended is the cut of a header asked for last that ended the session
+	// (checkHeads), none opened since: nil when none did.
+	ended     error
 	records   []journal.Feedback
 	processed []string
 	read      []string
@@ -412,12 +412,20 @@ func rememberRead(mem *Memory, scope mailbox.Scope, r readings, listed []mailbox
 // reading (readings.stopped: what was read is recorded all the same); an
 // interruption or another error of the session is returned.
 func (ix *Index) readAll(ctx context.Context, mb Mailbox, entries []mailbox.Entry, sum *Summary, sup *suppressions, list string, opts Options) (readings, error) {
-	var r readings
-	seen := map[string]bool{}
+	r := readings{seen: map[string]bool{}}
+	if err := ix.readOn(ctx, mb, &r, entries, 0, sum, sup, list, opts); err != nil || r.stopped != nil {
+		return r, err
+	}
+	return r, ix.readHeadsLast(ctx, mb, &r, len(entries), sum, sup, list, opts)
+}
+
+// readOn reads entries into r as readAll does, done messages read
+// before them.
+func (ix *Index) readOn(ctx context.Context, mb Mailbox, r *readings, entries []mailbox.Entry, done int, sum *Summary, sup *suppressions, list string, opts Options) error {
 	rule := unsubscribeRule{opts.Unsubscribe, opts.UnsubscribeShared, opts.UnsubscribeSubject, opts.AuthservID}
 	for i, e := range entries {
 		if err := ctx.Err(); err != nil && !errors.Is(err, context.DeadlineExceeded) {
-			return r, err // interrupted: the next run reads it all again
+			return err // interrupted: the next run reads it all again
 		}
 		f, cut, err := ix.readAgainCut(ctx, mb, e, rule, opts.Campaign)
 		if cut != nil {
@@ -434,18 +442,18 @@ func (ix *Index) readAll(ctx context.Context, mb Mailbox, entries []mailbox.Entr
 				}
 				fe.err = serr
 			}
-			r.stopped = &StoppedError{Err: fe.err, Read: i, Listed: len(entries), DryRun: opts.DryRun}
+			r.stopped = &StoppedError{Err: fe.err, Read: done + i, Listed: done + len(entries), DryRun: opts.DryRun}
 			sum.Unread = len(entries) - i
-			return r, nil
+			return nil
 		}
 		if fe != nil {
 			err = fe.err
 		}
 		if err != nil {
-			return r, err
+			return err
 		}
 		if f.Verdict == Matched {
-			r.records = append(r.records, ix.collect(&f, sup, seen, list, opts)...)
+			r.records = append(r.records, ix.collect(&f, sup, r.seen, list, opts)...)
 			r.processed = append(r.processed, f.ID)
 		}
 		if settled(f) {
@@ -456,7 +464,7 @@ func (ix *Index) readAll(ctx context.Context, mb Mailbox, entries []mailbox.Entr
 		}
 		sum.Findings = append(sum.Findings, f)
 	}
-	return r, nil
+	return nil
 }
 
 // read fetches and parses one message and matches it.
@@ -474,6 +482,9 @@ func (ix *Index) read(ctx context.Context, mb Mailbox, m mailbox.Entry, unsub un
 		return f, nil
 	case errors.Is(err, mailbox.ErrNotFound):
 		f.Verdict, f.missing = Other, true // removed by another client since List?
+		if gone, ok := errors.AsType[*mailbox.SaidGoneError](err); ok {
+			f.saidGone = gone.Text
+		}
 		return f, nil
 	case errors.As(err, &refused):
 		// The server will not give this one message (a broken one, say):
@@ -583,6 +594,18 @@ func unapplied(findings []Finding, sup *suppressions, existing *campaign.Suppres
 		}
 	}
 	return pending.list
+}
+
+// disposeAfter disposes of ids (dispose) on a new session when ended,
+// the cut that ended the session last (readings.ended), is not nil.
+func disposeAfter(ctx context.Context, mb Mailbox, ended error, ids []string, opts Options) error {
+	if opts.DryRun || len(ids) == 0 || opts.MoveTo == "" && !opts.Delete {
+		return nil
+	}
+	if err := goOnAfter(ctx, mb, ended); err != nil {
+		return err
+	}
+	return dispose(ctx, mb, ids, opts)
 }
 
 // dispose moves or deletes the processed reports, as asked.

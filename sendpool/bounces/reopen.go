@@ -95,6 +95,10 @@ func (r *Reopening) Reopen(ctx context.Context) error {
 // tell (nil: none).
 func (ix *Index) readAgainCut(ctx context.Context, mb Mailbox, e mailbox.Entry, rule unsubscribeRule, campaignName string) (f Finding, cut, err error) {
 	f, err = ix.read(ctx, mb, e, rule, campaignName)
+	if f.saidGone != "" && err == nil {
+		f, err = ix.readAgainGone(ctx, mb, e, f, rule, campaignName)
+		return f, nil, err
+	}
 	fe, ok := errors.AsType[*fetchError](err)
 	if !ok || !mailbox.Dropped(fe.err) {
 		return f, nil, err
@@ -107,6 +111,32 @@ func (ix *Index) readAgainCut(ctx context.Context, mb Mailbox, e mailbox.Entry, 
 		return f, nil, err
 	}
 	return f, fe.err, nil
+}
+
+// readAgainGone reads message e once more on a new session when the
+// server said it is not there although it listed it (f.saidGone):
+// another client took it out since, and the new session does not list
+// it (f as the new read finds it), or the server cannot open it (Dovecot
+// answers "-ERR Message 2 expunged." then too), and says so again: it
+// is unreadable, refused (not remembered: the next run tries it again),
+// where it was passed over, nothing said, run after run. A mailbox that
+// cannot open a new session gives f; a new session that fails stops the
+// run (a *fetchError).
+func (ix *Index) readAgainGone(ctx context.Context, mb Mailbox, e mailbox.Entry, f Finding, rule unsubscribeRule, campaignName string) (Finding, error) {
+	if _, ok := mb.(Reopener); !ok {
+		return f, nil
+	}
+	gone := &mailbox.SaidGoneError{ID: e.ID, Text: f.saidGone}
+	if err := reopenAfter(ctx, mb, gone, "asking for it again"); err != nil {
+		return f, &fetchError{err}
+	}
+	again, err := ix.read(ctx, mb, e, rule, campaignName)
+	if err != nil || again.saidGone == "" {
+		return again, err
+	}
+	again.Verdict, again.missing, again.refused = Unreadable, false, true
+	again.Problem = fmt.Sprintf("the server says it is not there (-ERR %s), but lists it on a new session too: it cannot give it (Dovecot says so of a message file it cannot open, its owner or permissions wrong after a restore, say: its log says why)", again.saidGone)
+	return again, nil
 }
 
 // reopenError is a new session that could not be opened after a cut or

@@ -97,6 +97,20 @@ func greetingProtocol(line string) string {
 	return ""
 }
 
+// SaidGoneError is a POP3 server's -ERR saying a message it listed in
+// the session is not there (noSuchMessage): another client took it out
+// since, or one the server cannot open (Dovecot says "Message 2
+// expunged." of any message file it fails to open: its permissions,
+// a storage error), which a new session lists again. It is ErrNotFound.
+type SaidGoneError struct{ ID, Text string }
+
+func (e *SaidGoneError) Error() string {
+	return fmt.Sprintf("%v: message %s: the server says %q", ErrNotFound, e.ID, e.Text)
+}
+
+// Is reports ErrNotFound.
+func (e *SaidGoneError) Is(target error) bool { return target == ErrNotFound }
+
 // ReplyError is an IMAP server's NO or BAD to a command, or a POP3
 // server's -ERR to RETR. The session is still usable.
 type ReplyError struct {

@@ -394,8 +394,8 @@ func messageError(id string, max int64, err error) error {
 		return fmt.Errorf("%w: message %s has more than %d bytes, the cap", ErrTooLarge, id, max)
 	case errors.As(err, &pe) && noSuchMessage(pe.Text):
 		// Another client took it since UIDL (a server that does not
-		// lock the maildrop).
-		return fmt.Errorf("%w: message %s: the server says %q", ErrNotFound, id, pe.Text)
+		// lock the maildrop), or the server cannot open it.
+		return &SaidGoneError{ID: id, Text: pe.Text}
 	case errors.As(err, &pe):
 		// The server will not give this message (a broken file); the
 		// session goes on.
