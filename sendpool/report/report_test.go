@@ -229,11 +229,7 @@ func TestSummaryText(t *testing.T) {
 	rows = append(rows, report.Row{Recipient: report.Recipient{Row: 5, Key: "00005", To: "Dee <d@example.org>"}, Status: sendpool.StatusUnknown, Detail: "connection lost"},
 		report.Row{Recipient: report.Recipient{Row: 6, Key: "a@example.org"}, Status: sendpool.StatusDuplicate, Detail: "duplicate of row 2"})
 	s := report.Summarize(rows)
-	var b bytes.Buffer
-	if err := s.WriteText(&b); err != nil {
-		t.Fatal(err)
-	}
-	out := b.String()
+	out := summaryText(t, &s)
 	for _, want := range []string{
 		"5 recipients: 1 sent, 1 failed, 1 unknown, 1 not-attempted, 1 duplicate",
 		"may or may not have arrived",
@@ -266,11 +262,10 @@ func TestSummaryText(t *testing.T) {
 		{Recipient: report.Recipient{Row: 3}, Status: sendpool.StatusFailed, NowSuppressed: true},
 		{Recipient: report.Recipient{Row: 4}, Status: sendpool.StatusUnknown, NowSuppressed: true},
 		{Recipient: report.Recipient{Row: 5}, Status: sendpool.StatusSent}})
-	b.Reset()
-	since.WriteText(&b)
+	sinceOut := summaryText(t, &since)
 	if !since.OK() || since.Failed != 2 || since.FailedSuppressed != 2 || since.UnknownSuppressed != 1 || len(since.Problems) != 0 ||
-		!strings.Contains(b.String(), "2 of the failed and 1 of the unknown are on the suppression list now: no send tries them again") {
-		t.Errorf("rows suppressed since: OK %v, %+v\n%s", since.OK(), since, b.String())
+		!strings.Contains(sinceOut, "2 of the failed and 1 of the unknown are on the suppression list now: no send tries them again") {
+		t.Errorf("rows suppressed since: OK %v, %+v\n%s", since.OK(), since, sinceOut)
 	}
 	since.UnknownSuppressed, since.Unknown = 0, 0
 	since.FailedSuppressed = 1
@@ -502,21 +497,15 @@ func TestFlushBesideEach(t *testing.T) {
 // have it (rev-final5): counted alike.
 func TestSummaryTextInterrupted(t *testing.T) {
 	t.Parallel()
-	rows := []report.Row{{Recipient: report.Recipient{Row: 2, Key: "a@example.org"}, Status: sendpool.StatusFailed, Code: 550, Detail: "mailbox unavailable"}}
-	for i := range 12 {
-		detail := sendpool.InterruptedUnsent
+	rows := failedThenUnsent(12, func(i int) string {
 		if i%2 == 1 {
-			detail = "run interrupted: the next send sends it"
+			return "run interrupted: the next send sends it"
 		}
-		rows = append(rows, report.Row{Recipient: report.Recipient{Row: 3 + i, Key: fmt.Sprintf("r%d@example.org", i)}, Status: sendpool.StatusNotAttempted, Detail: detail})
-	}
+		return sendpool.InterruptedUnsent
+	})
 	s := report.Summarize(rows)
 	s.Again = "tidings send campaign.yaml"
-	var b bytes.Buffer
-	if err := s.WriteText(&b); err != nil {
-		t.Fatal(err)
-	}
-	out := b.String()
+	out := summaryText(t, &s)
 	if n := strings.Count(out, sendpool.InterruptedUnsent); n != 0 {
 		t.Errorf("summary lists %d rows %q, want none:\n%s", n, sendpool.InterruptedUnsent, out)
 	}
@@ -541,17 +530,10 @@ func TestSummaryTextInterrupted(t *testing.T) {
 // that failed is listed as before.
 func TestSummaryTextLimited(t *testing.T) {
 	t.Parallel()
-	rows := []report.Row{{Recipient: report.Recipient{Row: 2, Key: "a@example.org"}, Status: sendpool.StatusFailed, Code: 550, Detail: "mailbox unavailable"}}
-	for i := range 12 {
-		rows = append(rows, report.Row{Recipient: report.Recipient{Row: 3 + i, Key: fmt.Sprintf("r%d@example.org", i)}, Status: sendpool.StatusNotAttempted, Detail: sendpool.LimitUnsent(5)})
-	}
+	rows := failedThenUnsent(12, func(int) string { return sendpool.LimitUnsent(5) })
 	s := report.Summarize(rows)
 	s.Again = "tidings send --yes campaign.yaml"
-	var b bytes.Buffer
-	if err := s.WriteText(&b); err != nil {
-		t.Fatal(err)
-	}
-	out := b.String()
+	out := summaryText(t, &s)
 	for _, want := range []string{
 		"13 recipients: 0 sent, 1 failed, 12 not-attempted\n",
 		"12 not sent (not tried in this run: --limit 5): tidings send --yes campaign.yaml sends them.\n",
@@ -592,11 +574,7 @@ func TestSummaryTextCapped(t *testing.T) {
 		if tc.detail == sendpool.NotReached {
 			s.CapHolds(tc.after)
 		}
-		var b bytes.Buffer
-		if err := s.WriteText(&b); err != nil {
-			t.Fatal(err)
-		}
-		out := b.String()
+		out := summaryText(t, &s)
 		for _, want := range []string{tc.want, "not sent:\n  row 2  a@example.org  failed  550  mailbox unavailable\n"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("%q: summary lacks %q:\n%s", tc.detail, want, out)
@@ -624,11 +602,7 @@ func TestSummaryTextNotReached(t *testing.T) {
 	} {
 		s := report.Summarize(rows[:n])
 		s.Again = "tidings send campaign.yaml"
-		var b bytes.Buffer
-		if err := s.WriteText(&b); err != nil {
-			t.Fatal(err)
-		}
-		out := b.String()
+		out := summaryText(t, &s)
 		if !strings.Contains(out, want) || strings.Count(out, "not tried yet") != 1 || strings.Contains(out, "not sent:") || s.NotAttempted != n {
 			t.Errorf("%d rows: want %q once, no row listed:\n%s", n, want, out)
 		}
@@ -679,13 +653,10 @@ func TestSummaryTextCapRoom(t *testing.T) {
 		s.Again = "tidings send campaign.yaml"
 		s.AgainAlso = tc.also
 		s.CapRoom(tc.left, tc.after)
-		var b bytes.Buffer
-		if err := s.WriteText(&b); err != nil {
-			t.Fatal(err)
-		}
+		out := summaryText(t, &s)
 		for _, want := range tc.want {
-			if !strings.Contains(b.String(), want) {
-				t.Errorf("%s: summary lacks %q:\n%s", tc.name, want, b.String())
+			if !strings.Contains(out, want) {
+				t.Errorf("%s: summary lacks %q:\n%s", tc.name, want, out)
 			}
 		}
 	}
@@ -699,18 +670,11 @@ func TestSummaryTextCapRoom(t *testing.T) {
 func TestSummaryTextStopped(t *testing.T) {
 	t.Parallel()
 	const stop = "run stopped: server unreachable: nothing accepts connections at 127.0.0.1:2525"
-	rows := []report.Row{{Recipient: report.Recipient{Row: 2, Key: "a@example.org"}, Status: sendpool.StatusFailed, Code: 550, Detail: "mailbox unavailable"}}
-	for i := range 12 {
-		rows = append(rows, report.Row{Recipient: report.Recipient{Row: 3 + i, Key: fmt.Sprintf("r%d@example.org", i)}, Status: sendpool.StatusNotAttempted, Detail: stop})
-	}
+	rows := failedThenUnsent(12, func(int) string { return stop })
 	rows = append(rows, report.Row{Recipient: report.Recipient{Row: 15, Key: "z@example.org"}, Status: sendpool.StatusNotAttempted, Detail: "run stopped: the journal failed"})
 	s := report.Summarize(rows)
 	s.Again = "tidings send --yes campaign.yaml"
-	var b bytes.Buffer
-	if err := s.WriteText(&b); err != nil {
-		t.Fatal(err)
-	}
-	out := b.String()
+	out := summaryText(t, &s)
 	for _, want := range []string{
 		"14 recipients: 0 sent, 1 failed, 13 not-attempted\n",
 		"12 not sent (" + stop + "): tidings send --yes campaign.yaml sends them.\n",
@@ -724,4 +688,25 @@ func TestSummaryTextStopped(t *testing.T) {
 	if n := strings.Count(out, "server unreachable"); n != 1 || strings.Contains(out, "more") || s.NotAttempted != 13 || s.OK() {
 		t.Errorf("summary names the stop %d times (want once), lists more rows, or counts %d not attempted (OK %v):\n%s", n, s.NotAttempted, s.OK(), out)
 	}
+}
+
+// failedThenUnsent is a row refused for good (row 2, "550 mailbox
+// unavailable") and n rows not attempted after it, the i-th with
+// detail(i).
+func failedThenUnsent(n int, detail func(i int) string) []report.Row {
+	rows := []report.Row{{Recipient: report.Recipient{Row: 2, Key: "a@example.org"}, Status: sendpool.StatusFailed, Code: 550, Detail: "mailbox unavailable"}}
+	for i := range n {
+		rows = append(rows, report.Row{Recipient: report.Recipient{Row: 3 + i, Key: fmt.Sprintf("r%d@example.org", i)}, Status: sendpool.StatusNotAttempted, Detail: detail(i)})
+	}
+	return rows
+}
+
+// summaryText is the text s.WriteText writes.
+func summaryText(t *testing.T, s *report.Summary) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := s.WriteText(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
 }
