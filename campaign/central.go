@@ -67,7 +67,8 @@ func centralSample(sample []byte) bool {
 // centralWord reports whether runes hold one of centralSigns where
 // Western text has no sign but a Central European word has a letter.
 // Strong: between two letters ("Ma³gorzata", "mo¿e", Romanian's
-// "Braºov"; not an ordinal's plural, Portuguese "Exmºs", "Nºs");
+// "Braºov"; not an ordinal's plural, Portuguese "Exmºs", "Nºs", nor one
+// after a word's first letter, a consonant, "Nºserie");
 // starting a word before two small letters, £, ¯ or ³ but after no
 // digit ("£ukasz",
 // "¯ukowski", "³ódŸ": not "£5bn", "Mª José", Spanish's "¿qué"); or ending
@@ -94,6 +95,10 @@ func centralWord(runes []rune) (strong, weak bool) {
 		switch {
 		case ordinal && i+1 < len(runes) && runes[i+1] == 's' && !letter(i+2):
 			// A plural abbreviation: "Exmºs Srs.", "Nºs 4-5".
+		case ordinal && letter(i-1) && !letter(i-2) && !strings.ContainsRune("AEIOUaeiou", runes[i-1]):
+			// An abbreviation run into the next word, "Nºserie",
+			// "NºFactura", "Mªdel Carmen": no Romanian word starts
+			// with a consonant before ş.
 		case letter(i-1) && letter(i+1):
 			strong = true
 		case starts && strings.ContainsRune("£¯³", r) && !digit(i-1):
