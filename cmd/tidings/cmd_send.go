@@ -782,7 +782,7 @@ func printSummary(ctx context.Context, g *globalOptions, c *campaign.Campaign, p
 	if n := pl.OwedRendered(); n > 0 {
 		fmt.Fprintf(g.stdout, "%s to recipients still owed went as rendered now: the message the others got is no longer in the spool, or damaged\n", report.Plural(n, "message"))
 	}
-	if held := pl.Revised.N - pl.RevisedWithin(allow.N); held > 0 {
+	if held := pl.Revised.N - pl.RevisedWithin(allow.N) + pl.RevisedCut(); held > 0 {
 		fmt.Fprintf(g.stdout, "%s changed since %s went out, not sent again (listed above)\n",
 			report.Plural(held, "row"), verbFor(held, "its message", "their messages"))
 	}

@@ -51,7 +51,8 @@ func TestReportAfterStoppedRun(t *testing.T) {
 // service) reported the row not attempted, without the Message-ID of the
 // message that had gone, and counted it among the rows not sent, where
 // tidings report gave it sent with it (rev-last6); the row keeps the line
-// of the message that went, in both.
+// of the message that went, in both, and the summary says it was not sent
+// again.
 func TestResendChangedStoppedKeepsSent(t *testing.T) {
 	t.Parallel()
 	srv := smtptest.NewServer(t)
@@ -70,7 +71,7 @@ func TestResendChangedStoppedKeepsSent(t *testing.T) {
 	yaml = []byte(strings.Replace(string(yaml), fmt.Sprintf("port: %d,", srv.Port), fmt.Sprintf("port: %d,", refusing.Port), 1))
 	writeFiles(t, filepath.Dir(camp), map[string]string{"c.yaml": string(yaml)})
 	out, errOut, code := runCLI(t, "send", "--yes", "--resend-changed", camp)
-	if code != exitUnusable || !strings.Contains(out, "3 recipients: 3 sent") {
+	if code != exitUnusable || !strings.Contains(out, "3 recipients: 3 sent") || !strings.Contains(out, "\n1 row changed since its message went out, not sent again (listed above)\n") {
 		t.Fatalf("send --resend-changed to a server refusing service: code %d, want %d and the 3 rows sent as before\n%s%s", code, exitUnusable, out, errOut)
 	}
 	sent := readReport(t, camp)

@@ -259,6 +259,7 @@ func (pl *Plan) lineOf(r sendpool.Result) (line report.Row, keep bool, err error
 	case pl.owed[r.Row] != nil:
 		line, err = pl.owedLine(r)
 	case r.Status == sendpool.StatusNotAttempted && b.Delivery == sendpool.StatusSent:
+		pl.revisedCut++
 		return report.Row{}, true, nil
 	case r.Status == sendpool.StatusNotAttempted && (b.Delivery == sendpool.StatusUnknown || b.Delivery == sendpool.StatusDeferred):
 		// Sent again under --resend-unknown (or, left deferred, by any
