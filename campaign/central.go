@@ -18,16 +18,20 @@ const centralSigns = "£³¹¯¿¥ªº¼¾"
 // "Pawe³ Wiœniewski" for "Paweł Wiśniewski", "£êcka" for "Łęcka"), naming
 // windows-1250 and what it reads. A sign Western text writes there too
 // (a footnote's "Preis³", "¼lb") counts once the file's start or a value
-// before it had a sign no Western text writes (ts.central). It returns
-// nil otherwise.
+// before it had a sign no Western text writes (ts.central), and so do
+// a Polish ń or ś read where Western text does not write ñ or œ
+// (centralLetter: "Gdañsk", "Wiœniewski"). It returns nil otherwise.
 func (ts *textSource) centralAsWestern(v string) error {
-	if !strings.ContainsAny(v, centralSigns) {
+	if !strings.ContainsAny(v, centralSigns+centralLetters) {
 		return nil
 	}
-	switch strong, weak := centralWord([]rune(v)); {
-	case strong:
+	runes := []rune(v)
+	strong, weak := centralWord(runes)
+	zi, soft := centralLetter(runes)
+	switch {
+	case strong || zi:
 		ts.central = true
-	case !weak || !ts.central:
+	case !weak && !soft || !ts.central:
 		return nil
 	}
 	raw, err := charmap.Windows1252.NewEncoder().String(v)
@@ -44,14 +48,16 @@ func (ts *textSource) centralAsWestern(v string) error {
 
 // centralSample reports whether sample, the start of a file declared
 // windows-1252, holds a line with a sign of Central European text that
-// no Western text writes (centralWord's strong).
+// no Western text writes (centralWord's strong, centralLetter's zi).
 func centralSample(sample []byte) bool {
 	text, err := charmap.Windows1252.NewDecoder().Bytes(sample)
-	if err != nil || !strings.ContainsAny(string(text), centralSigns) {
+	if err != nil || !strings.ContainsAny(string(text), centralSigns+centralLetters) {
 		return false
 	}
 	for line := range strings.Lines(string(text)) {
-		if strong, _ := centralWord([]rune(line)); strong {
+		runes := []rune(line)
+		strong, _ := centralWord(runes)
+		if zi, _ := centralLetter(runes); strong || zi {
 			return true
 		}
 	}
@@ -61,7 +67,8 @@ func centralSample(sample []byte) bool {
 // centralWord reports whether runes hold one of centralSigns where
 // Western text has no sign but a Central European word has a letter.
 // Strong: between two letters ("Ma³gorzata", "mo¿e", Romanian's
-// "Braºov"; not an ordinal's plural, Portuguese "Exmºs", "Nºs");
+// "Braºov"; not an ordinal's plural, Portuguese "Exmºs", "Nºs", nor one
+// after a word's first letter, a consonant, "Nºserie");
 // starting a word before two small letters, £, ¯ or ³ but after no
 // digit ("£ukasz",
 // "¯ukowski", "³ódŸ": not "£5bn", "Mª José", Spanish's "¿qué"); or ending
@@ -88,6 +95,10 @@ func centralWord(runes []rune) (strong, weak bool) {
 		switch {
 		case ordinal && i+1 < len(runes) && runes[i+1] == 's' && !letter(i+2):
 			// A plural abbreviation: "Exmºs Srs.", "Nºs 4-5".
+		case ordinal && letter(i-1) && !letter(i-2) && !strings.ContainsRune("AEIOUaeiou", runes[i-1]):
+			// An abbreviation run into the next word, "Nºserie",
+			// "NºFactura", "Mªdel Carmen": no Romanian word starts
+			// with a consonant before ş.
 		case letter(i-1) && letter(i+1):
 			strong = true
 		case starts && strings.ContainsRune("£¯³", r) && !digit(i-1):
@@ -99,4 +110,37 @@ func centralWord(runes []rune) (strong, weak bool) {
 		}
 	}
 	return strong || weak && polish, weak
+}
+
+// centralLetters are the letters windows-1252 reads where windows-1250
+// has a Polish letter: Ÿ for ź, ñ for ń, œ for ś.
+const centralLetters = "Ÿñœ"
+
+// centralLetter reports whether runes hold Ÿ after a small letter (zi:
+// "KaŸmierczak", "WoŸniak", "£ódŸ"; no Western word writes a capital
+// there), or, soft, a Polish ń or ś as Western text does not write ñ or
+// œ: ñ after a letter before no vowel ("Gdañsk", "Poznañ", "Brzeziñski";
+// Spanish writes one after it, "Muñoz"), œ after a letter before no u
+// ("Wiœniewski", "Koœciuszko"; French writes "cœur", "sœur", "vœu").
+// A soft one counts only in a file known to be Central European text.
+func centralLetter(runes []rune) (zi, soft bool) {
+	letter := func(i int) bool { return i >= 0 && i < len(runes) && unicode.IsLetter(runes[i]) }
+	for i, r := range runes {
+		if !letter(i - 1) {
+			continue
+		}
+		next := ' '
+		if i+1 < len(runes) {
+			next = unicode.ToLower(runes[i+1])
+		}
+		switch {
+		case r == 'Ÿ' && unicode.IsLower(runes[i-1]):
+			zi = true
+		case r == 'ñ' && !strings.ContainsRune("aeiouyáéíóú", next):
+			soft = true
+		case r == 'œ' && next != 'u':
+			soft = true
+		}
+	}
+	return zi, soft
 }

@@ -621,9 +621,10 @@ func TestCSVWesternRowsInCyrillicSheet(t *testing.T) {
 // and an ordinal's plural, "Exmºs", "Nºs": rev-final6) is read as it is; such a sign is refused once the file's
 // start or a row before had one no Western text writes.
 func TestCSVCentralDeclaredWestern(t *testing.T) {
-	polishCorpus := []string{"Paweł Wiśniewski", "Zofia Łęcka", "Małgorzata Żółć", "Łódź", "Żukowski Sp. z o.o.", "Michał", "może", "Ľubica Kováčová", "Jabłońska-Wróbel"}
+	polishCorpus := []string{"Paweł Wiśniewski", "Zofia Łęcka", "Małgorzata Żółć", "Łódź", "Żukowski Sp. z o.o.", "Michał", "może", "Ľubica Kováčová", "Jabłońska-Wróbel", "Aşa Braşov", "Gdańsk", "Anna Wiśniewska", "Kaźmierczak"}
 	westernCorpus := []string{"10 cm³", "m³", "Mª José García", "Exmª Sra. Silva", "Ilmº Sr. Costa", "Nº 5", "1º andar", "¿Qué tal?", "¿cómo estás?", "£5bn Ltd", "1¼ Zoll", "Preis ½ €", "Søren Ærø", "Björk", "Œuvre d'Art", "L'HAŸ-LES-ROSES",
-		"Preis³ inkl. MwSt.", "Fläche¹ 80 m²", "Größe³", "Precio¹ sin IVA", "Summe¹²", "¼lb burger £4.50", "1¾in pipe", "GBP£12", "USD¥500", "Prix¹ TTC crème brûlée", "Exmºs Srs. Costa", "Nºs 4-5"}
+		"Preis³ inkl. MwSt.", "Fläche¹ 80 m²", "Größe³", "Precio¹ sin IVA", "Summe¹²", "¼lb burger £4.50", "1¾in pipe", "GBP£12", "USD¥500", "Prix¹ TTC crème brûlée", "Exmºs Srs. Costa", "Nºs 4-5",
+		"José Muñoz", "Sœur Marie du Cœur", "bremañ", "phœnix", "L'Haÿ-les-Roses", "Nºserie 123", "NºFactura 7", "Mªdel Carmen", "2ºizda"}
 	// Past the file's start (16 KB of ASCII rows), a row whose only sign
 	// ends a word passes until a row has one no Western text writes.
 	padding := strings.Repeat("pad@x.example,Pad\n", 1100)
@@ -633,6 +634,12 @@ func TestCSVCentralDeclaredWestern(t *testing.T) {
 		lateWant[i] = fmt.Sprintf("%d: pad@x.example | Pad", i+2)
 	}
 	lateWant = append(lateWant, "1102: a@x.example | Micha³ Nowak", "1103 [name]: !misread", "1104 [name]: !misread", "1105 [name]: !misread")
+	// Ÿ for ź after a small letter is a sign of its own; ñ for ń and œ
+	// for ś, where Spanish and French do not write them, count after one
+	// (rev-last6: a Polish sheet's "Gdañsk", "Wiœniewska", "KaŸmierczak"
+	// passed, the only signs of their rows).
+	zi := "email,name\n" + padding + "a@x.example,Gdańsk\nb@x.example,Jan Kaźmierczak\nc@x.example,Gdańsk\nd@x.example,Anna Wiśniewska\n"
+	ziWant := append(slices.Clone(lateWant[:1100]), "1102: a@x.example | Gdañsk", "1103 [name]: !misread", "1104 [name]: !misread", "1105 [name]: !misread")
 	polish, polishWant := corpusSheet(polishCorpus, func(i int) string { return fmt.Sprintf("%d [name]: !misread", i+2) })
 	western, westernWant := corpusSheet(westernCorpus, func(i int) string {
 		return fmt.Sprintf("%d: p%d@x.example | %s", i+2, i, westernCorpus[i])
@@ -650,6 +657,10 @@ func TestCSVCentralDeclaredWestern(t *testing.T) {
 		{
 			name: "polish names past the file's start, declared windows-1252", file: "people.csv",
 			data: encode(t, charmap.Windows1250, late), rec: Recipients{Encoding: "windows-1252"}, want: lateWant,
+		},
+		{
+			name: "polish ź past the file's start, then ń and ś, declared windows-1252", file: "people.csv",
+			data: encode(t, charmap.Windows1250, zi), rec: Recipients{Encoding: "windows-1252"}, want: ziWant,
 		},
 	})
 }

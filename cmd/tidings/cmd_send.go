@@ -782,7 +782,7 @@ func printSummary(ctx context.Context, g *globalOptions, c *campaign.Campaign, p
 	if n := pl.OwedRendered(); n > 0 {
 		fmt.Fprintf(g.stdout, "%s to recipients still owed went as rendered now: the message the others got is no longer in the spool, or damaged\n", report.Plural(n, "message"))
 	}
-	if held := pl.Revised.N - pl.RevisedWithin(allow.N); held > 0 {
+	if held := pl.Revised.N - pl.RevisedWithin(allow.N) + pl.RevisedCut(); held > 0 {
 		fmt.Fprintf(g.stdout, "%s changed since %s went out, not sent again (listed above)\n",
 			report.Plural(held, "row"), verbFor(held, "its message", "their messages"))
 	}
@@ -851,7 +851,9 @@ func capNext(ctx context.Context, c *campaign.Campaign, opts sendOptions) (left 
 // run that sends none (sentNone), the generation holds the rows as
 // they are now, which the next send decides from without rendering: it
 // says so, not that it holds copies of messages (a user's review took a
-// send with nothing to send after an edit for one that made some).
+// send with nothing to send after an edit for one that made some). When
+// rows are still to send (daily_cap let none go), it holds their
+// messages, which the next send sends: it says that.
 func printSpool(g *globalOptions, c *campaign.Campaign, pl *plan.Plan, sentNone bool) {
 	if g.quiet {
 		return // what --quiet leaves out: neither a problem nor the summary
@@ -867,7 +869,9 @@ func printSpool(g *globalOptions, c *campaign.Campaign, pl *plan.Plan, sentNone 
 		}
 		how += fmt.Sprintf("; %s with those of earlier runs", byteSize(total))
 	}
-	if sentNone {
+	if sentNone && pl.ToSend > 0 { // held back: daily_cap
+		how += "; this run sent none of them: the next send sends those still to go from here, without rendering them again"
+	} else if sentNone {
 		fmt.Fprintf(g.stdout, "the rows as they are now: %s in %s (%s; this run sent nothing: the next send decides from them without rendering them again); tidings show %s --row N prints what went to a row\n",
 			byteSize(pl.Spool.Size()), displayPath(pl.Spool.Dir()), how, commandArg(c.File))
 		return

@@ -73,3 +73,22 @@ func TestSendNothingAfterEditReuses(t *testing.T) {
 		t.Errorf("show and preview of the edited row, before the sends with nothing to send:\n%s\nafter:\n%s", before, after)
 	}
 }
+
+// TestSendCapUsedUpSpoolLine: a send daily_cap lets nothing go, a row
+// still to send, told its spool generation as "the rows as they are now
+// … the next send decides from them" (rev-last6), as a send with nothing
+// left to send tells it; it holds that row's message, which the next
+// send sends: it says so.
+func TestSendCapUsedUpSpoolLine(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 3, "send: {concurrency: 1, retry_backoff: 1ms, daily_cap: 2}\n")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitSomeFailed || len(srv.Messages()) != 2 {
+		t.Fatalf("send: code %d, %d messages, want 2 under the cap\n%s%s", code, len(srv.Messages()), out, errOut)
+	}
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	line := regexp.MustCompile(`(?m)^copies of the messages: [\d.]+ KB in .*spool \(made by an earlier run and used again; this run sent none of them: the next send sends those still to go from here, without rendering them again\); tidings show .* --row N prints any of them$`)
+	if code != exitSomeFailed || len(srv.Messages()) != 2 || !line.MatchString(out) || strings.Contains(out, "the rows as they are now") {
+		t.Errorf("send with the cap used up: code %d, %d messages, want its spool told as holding the message still to send\n%s%s", code, len(srv.Messages()), out, errOut)
+	}
+}

@@ -181,8 +181,8 @@ func (pl *Plan) run(ctx context.Context, pool *sendpool.Pool, src sendpool.Sourc
 	go func() {
 		defer close(reported)
 		for r := range results {
-			line, err := pl.lineOf(r)
-			if err == nil {
+			line, keep, err := pl.lineOf(r)
+			if err == nil && !keep {
 				err = d.Reporter.AddRow(line)
 			}
 			if err != nil && reportErr == nil {
@@ -247,13 +247,20 @@ func (pl *Plan) refusedFor(r sendpool.Result) string {
 // later send has recipients to deliver it to. A message made anew for a
 // row whose message went out before (a run sends a sent key nothing else
 // but to recipients it owes) that the server deferred says so
-// (report.DeferredAnewNote), as report says it.
-func (pl *Plan) lineOf(r sendpool.Result) (line report.Row, err error) {
+// (report.DeferredAnewNote), as report says it. keep: r is a message
+// made anew for a row whose message went out before (--resend-changed)
+// that the run cut off before its body went (stopped, interrupted): the
+// row keeps the line Seed gave it, of the message that went, with its
+// Message-ID, as report gives it, not a line saying nothing went.
+func (pl *Plan) lineOf(r sendpool.Result) (line report.Row, keep bool, err error) {
 	b, _ := pl.decider.state.Brief(r.Key)
 	r.Attempts += b.Attempts // as the report counts them (journal.Entry.Attempts); the pool counts this run's
 	switch {
 	case pl.owed[r.Row] != nil:
 		line, err = pl.owedLine(r)
+	case r.Status == sendpool.StatusNotAttempted && b.Delivery == sendpool.StatusSent:
+		pl.revisedCut++
+		return report.Row{}, true, nil
 	case r.Status == sendpool.StatusNotAttempted && (b.Delivery == sendpool.StatusUnknown || b.Delivery == sendpool.StatusDeferred):
 		// Sent again under --resend-unknown (or, left deferred, by any
 		// run), and cut off before its body went: the row stays as an
@@ -269,7 +276,7 @@ func (pl *Plan) lineOf(r sendpool.Result) (line report.Row, err error) {
 		line = report.FromResult(r)
 	}
 	line.Owing = pl.owes(r)
-	return line, err
+	return line, false, err
 }
 
 // asBefore is the report line of r's row as the journal had it before

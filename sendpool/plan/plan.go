@@ -115,6 +115,9 @@ type Plan struct {
 	// owedRendered counts the sends to owed recipients of the last
 	// delivery that went as rendered now (OwedRendered).
 	owedRendered int
+	// revisedCut counts the rows sent again as changed whose message
+	// the run cut off before it went (RevisedCut).
+	revisedCut int
 	// guardNote is the bounce-rate guard's count once the last delivery
 	// was over (bounceGuard.afterStop).
 	guardNote string
@@ -205,6 +208,11 @@ func (pl *Plan) noteOwedGone(row int, owed []string) {
 func OwedLine(row int, owed []string) string {
 	return fmt.Sprintf("row %d: %s", row, strings.Join(owed, ", "))
 }
+
+// RevisedCut counts the rows sent again as changed (RevisedToSend) whose
+// message a stopped or interrupted run did not come to: they keep the
+// message that went before, not sent again.
+func (pl *Plan) RevisedCut() int { return pl.revisedCut }
 
 // OwedRendered counts the sends of the last delivery to recipients a
 // message still owed that went as the message is rendered now: the one
