@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/tidings/tidings/sendpool/smtptest"
@@ -22,7 +23,7 @@ import (
 func TestBouncesUnopenablePOP3(t *testing.T) {
 	t.Parallel()
 	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: []smtptest.MailUser{{Name: bounceUser, Password: bouncePass}}})
-	camp, _ := slowCampaign(t, d, "pop3", 0, "10s")
+	camp, p := slowCampaign(t, d, "pop3", 0, "10s")
 	for _, r := range fiveBounces(t, camp)[:4] {
 		d.Deliver(t, bounceUser, r)
 	}
@@ -39,6 +40,34 @@ func TestBouncesUnopenablePOP3(t *testing.T) {
 		out, errOut, code := runCLI(t, "bounces", camp)
 		if code != exitSomeFailed || !strings.Contains(out, "1 unreadable") || !strings.Contains(out, "(-ERR Message 2 expunged.), but lists it on a new session too: it cannot give it") {
 			t.Fatalf("run %d: exit %d, want %d, message 2 unreadable\n%s%s", run, code, exitSomeFailed, out, errOut)
+		}
+		if n := acceptedSince(p); n != 2 {
+			t.Errorf("run %d: %d sessions, want 2: the run's, and the one message 2 was asked for again on", run, n)
+		}
+	}
+	// From then on it is passed over unread, as a message that cut the
+	// connection in two runs is: one session a run, no RETR of it, exit 0.
+	for run := 3; run <= 4; run++ {
+		var asked atomic.Bool
+		p.beforeCommand("RETR 2\r\n", func() { asked.Store(true) })
+		out, errOut, code := runCLI(t, "bounces", camp)
+		if code != exitOK || !strings.Contains(out, "1 passed over unread") || !strings.Contains(out, "passed over unread: the server says it is not there but lists it, in 2 runs") {
+			t.Fatalf("run %d: exit %d, want %d, message 2 passed over unread\n%s%s", run, code, exitOK, out, errOut)
+		}
+		if n := acceptedSince(p); n != 1 || asked.Load() {
+			t.Errorf("run %d: %d sessions, RETR 2 sent: %v; want 1 session, no RETR 2", run, n, asked.Load())
+		}
+	}
+}
+
+// acceptedSince is how many connections the proxy accepted since it was
+// last drained.
+func acceptedSince(p *slowProxy) int {
+	for n := 0; ; n++ {
+		select {
+		case <-p.accepted:
+		default:
+			return n
 		}
 	}
 }

@@ -446,7 +446,7 @@ func inMailbox(sum *bounces.Summary) string {
 	}
 	if n := len(sum.PassedOver); n > 0 {
 		inTime := " in time"
-		if slices.ContainsFunc(sum.PassedOver, func(p bounces.PassedOver) bool { return p.Cut }) {
+		if slices.ContainsFunc(sum.PassedOver, func(p bounces.PassedOver) bool { return p.Cut || p.Gone }) {
 			inTime = "" // it cut the connection on one
 		}
 		s += fmt.Sprintf(", %d passed over unread (the server did not give %s%s; see below)", n, verbFor(n, "it", "them"), inTime)

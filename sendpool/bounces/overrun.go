@@ -27,14 +27,16 @@ const overrunRuns = 2
 // it again. It holds for the message of its size only: a POP3 server
 // that gives the unique-id again to another message, against RFC 1939,
 // most likely gives another size, and that message is read. Cut says the
-// last of those runs, the server closed the connection instead (both
-// count alike: the server cannot give that message).
+// last of those runs, the server closed the connection instead, Gone
+// that it said the message is not there but listed it on a new session
+// too (readAgainGone; all count alike: the server cannot give that
+// message).
 type overrun struct {
 	runs          int
 	bound         time.Duration
 	size          int64  // as listed: -1 not known (its LIST cut), anySize in a line without one
 	subject, from string // as its header says, "" when not known
-	cut           bool
+	cut, gone     bool
 	// head is its header's digest (headDigest) when kept (keepsHead),
 	// else "".
 	head string
@@ -61,10 +63,11 @@ type PassedOver struct {
 	Subject, From string
 	// Runs is in how many runs it overran, Bound the bound of one
 	// exchange in the last of them; Cut says the server closed the
-	// connection then, rather than overrun (mailbox.Dropped).
-	Runs  int
-	Bound time.Duration
-	Cut   bool
+	// connection then, rather than overrun (mailbox.Dropped), Gone that
+	// it said the message is not there but listed it (readAgainGone).
+	Runs      int
+	Bound     time.Duration
+	Cut, Gone bool
 	// head is its header's digest, for Memory to keep (keepsHead).
 	head string
 }
@@ -77,13 +80,13 @@ const maxNamed = 100
 // gave its unique-id again to another message (against RFC 1939: a
 // backup restored, a server that reuses them), which is read, and the
 // other's record is forgotten. Size is its size now; Was, Subject, From,
-// Runs and Cut are what Memory held of the other.
+// Runs, Cut and Gone are what Memory held of the other.
 type GivenAgain struct {
 	ID            string
 	Size, Was     int64
 	Subject, From string
 	Runs          int
-	Cut           bool
+	Cut, Gone     bool
 	// Header says the size is not known (Size and Was -1): its header
 	// is another than the one kept of the other (headDigest).
 	Header bool
@@ -100,10 +103,10 @@ func (m *Memory) passOver(entries []mailbox.Entry, bound time.Duration) (kept []
 		switch {
 		case !ok || o.runs < overrunRuns || o.bound < bound:
 		case o.of(e.Size):
-			passed = append(passed, PassedOver{ID: e.ID, Size: e.Size, Subject: o.subject, From: o.from, Runs: o.runs, Bound: o.bound, Cut: o.cut})
+			passed = append(passed, PassedOver{ID: e.ID, Size: e.Size, Subject: o.subject, From: o.from, Runs: o.runs, Bound: o.bound, Cut: o.cut, Gone: o.gone})
 			continue
 		default:
-			again = append(again, GivenAgain{ID: e.ID, Size: e.Size, Was: o.size, Subject: o.subject, From: o.from, Runs: o.runs, Cut: o.cut})
+			again = append(again, GivenAgain{ID: e.ID, Size: e.Size, Was: o.size, Subject: o.subject, From: o.from, Runs: o.runs, Cut: o.cut, Gone: o.gone})
 			delete(m.overran, e.ID)
 		}
 		kept = append(kept, e)
@@ -137,7 +140,7 @@ func (m *Memory) noteOverruns(msgs []PassedOver, bound time.Duration) {
 			was = overrun{} // another message under its id
 		}
 		m.overran[p.ID] = overrun{runs: m.overrunRunsOf(p.ID, p.Size, bound), bound: bound, size: p.Size,
-			subject: cmp.Or(clipText(p.Subject), was.subject), from: cmp.Or(clipText(p.From), was.from), cut: p.Cut,
+			subject: cmp.Or(clipText(p.Subject), was.subject), from: cmp.Or(clipText(p.From), was.from), cut: p.Cut, gone: p.Gone,
 			head: cmp.Or(p.head, was.head)}
 	}
 }
@@ -172,9 +175,13 @@ func (m *Memory) pruneOverruns(read []string, listed []mailbox.Entry) {
 	}
 }
 
-// word is the first word of o's line: overran, or dropped when the
-// server last cut the connection.
+// word is the first word of o's line: overran, dropped when the
+// server last cut the connection, or gone when it said the message is
+// not there.
 func (o overrun) word() string {
+	if o.gone {
+		return "gone"
+	}
 	if o.cut {
 		return "dropped"
 	}
@@ -193,12 +200,12 @@ func (o overrun) line(id string) string {
 	return fmt.Sprintf("%s %d %s %s%s %s", id, o.runs, o.bound, size, strconv.Quote(o.subject), strconv.Quote(o.from))
 }
 
-// parseOverrun reads the rest of an overran line (overrun.line) into m,
-// a dropped one when cut; one without SIZE (written before sizes were
+// parseOverrun reads the rest of an overran, dropped or gone line
+// (overrun.line, word its first word) into m; one without SIZE (written before sizes were
 // kept) holds for any size, one of SIZE -1 for a message listed with its
 // size not known.
-func (m *Memory) parseOverrun(rest string, cut bool) error {
-	bad := fmt.Errorf("an overran line tidings does not write: %.40q", rest)
+func (m *Memory) parseOverrun(word, rest string) error {
+	bad := fmt.Errorf("an %s line tidings does not write: %.40q", word, rest)
 	f := strings.SplitN(rest, " ", 4)
 	if len(f) != 4 || !storableUIDL(f[0]) {
 		return bad
@@ -219,7 +226,7 @@ func (m *Memory) parseOverrun(rest string, cut bool) error {
 	if !ok {
 		return bad
 	}
-	m.overran[f[0]] = overrun{runs: runs, bound: bound, size: size, subject: subject, from: from, cut: cut}
+	m.overran[f[0]] = overrun{runs: runs, bound: bound, size: size, subject: subject, from: from, cut: word == "dropped", gone: word == "gone"}
 	return nil
 }
 

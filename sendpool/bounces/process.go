@@ -132,8 +132,10 @@ type Finding struct {
 	// (Options.Memory), and the next run tries again if it is there.
 	refused, missing bool
 	// saidGone is the server's words when it said a message it listed
-	// is not there (a *mailbox.SaidGoneError), "" otherwise.
-	saidGone string
+	// is not there (a *mailbox.SaidGoneError), "" otherwise; goneAgain
+	// that it said so on a new session too (readAgainGone).
+	saidGone  string
+	goneAgain bool
 	// Campaign, for a Foreign report about a message tidings made, is the
 	// campaign its Message-ID names ("" when it names none).
 	Campaign string
@@ -451,6 +453,9 @@ func (ix *Index) readOn(ctx context.Context, mb Mailbox, r *readings, entries []
 		}
 		if err != nil {
 			return err
+		}
+		if f.goneAgain {
+			r.overran = append(r.overran, countGone(&f, e, mb.Scope(), opts)...)
 		}
 		if f.Verdict == Matched {
 			r.records = append(r.records, ix.collect(&f, sup, r.seen, list, opts)...)
