@@ -70,6 +70,11 @@ type PassedOver struct {
 	Cut, Gone bool
 	// head is its header's digest, for Memory to keep (keepsHead).
 	head string
+	// headCut, when not nil, is its fetch's cut, the server having cut
+	// the session its header was asked for on too (passOverAt): counted
+	// only when no other message was passed over in the run
+	// (uncountHeadCuts).
+	headCut error
 }
 
 // maxNamed is how many characters of a Subject or From are kept.
@@ -279,6 +284,35 @@ func passedOverFinding(p PassedOver, err error, opts Options, remembered, server
 	return Finding{ID: p.ID, Verdict: Unreadable, Problem: problem, Overran: true, Size: p.Size, Subject: p.Subject, From: p.From}
 }
 
+// uncountHeadCuts takes out of r's overruns to count those counted for
+// a header cut (PassedOver.headCut) when more than one message of
+// findings was passed over in the run: a server cutting every fetch for
+// a while, rather than the message; their findings say so.
+func (r *readings) uncountHeadCuts(findings []Finding) {
+	passed := 0
+	for _, f := range findings {
+		if f.Overran {
+			passed++
+		}
+	}
+	if passed < 2 {
+		return
+	}
+	kept := r.overran[:0]
+	for _, p := range r.overran {
+		if p.headCut == nil {
+			kept = append(kept, p)
+			continue
+		}
+		for i := range findings {
+			if findings[i].Overran && findings[i].ID == p.ID {
+				findings[i].Problem = overrunProblem(p.headCut, 1, false, true)
+			}
+		}
+	}
+	r.overran = kept
+}
+
 // triedAgain reports whether m held e, of the mailbox of scope, as one
 // to pass over but tried it once more (overrun.tryAgain).
 func (m *Memory) triedAgain(scope mailbox.Scope, e mailbox.Entry) bool {
@@ -294,11 +328,16 @@ const maxHead = 64 << 10
 // session: on a new session (passOver), where it asks for e's header to
 // name it (which, failing so too, takes one more new session). It
 // returns the finding, and the overrun to count (e with what its header
-// said): none when the header failed too (but for one held as passed
+// said): none when the header overran too (but for one held as passed
 // over and tried once more: triedAgain), or the run stops there, for
 // then the server, rather than the message, may be at fault (a server
-// that stalls every fetch for a while, or restarts, would otherwise have
-// every message it listed skipped unread after two such runs); an error
+// that stalls every fetch for a while would otherwise have every message
+// it listed skipped unread after two such runs). A header that cut the
+// connection after two fetches did (Dovecot on a message it cannot
+// read) counts: three sessions cut on commands naming one message, and
+// a fourth opened, is the message's, unless others were passed over in
+// the run too (uncountHeadCuts); else a damaged message cost every run
+// four sessions and exit 1 for good. An error
 // when the run stops there (the run's deadline or an interrupt while the
 // header was asked for among the reasons).
 func passOverAt(ctx context.Context, mb Mailbox, e mailbox.Entry, err error, opts Options) (Finding, []PassedOver, error) {
@@ -317,9 +356,12 @@ func passOverAt(ctx context.Context, mb Mailbox, e mailbox.Entry, err error, opt
 		if serr := passOver(ctx, mb, herr); serr != nil {
 			return Finding{}, nil, serr
 		}
+		if p.Cut && mailbox.Dropped(herr) {
+			p.headCut = err
+		}
 		// One passed over before, tried once more for want of a digest,
 		// counts all the same: not so, every run would try it again.
-		server = !opts.Memory.triedAgain(mb.Scope(), e)
+		server = p.headCut == nil && !opts.Memory.triedAgain(mb.Scope(), e)
 	}
 	if r := feedback.ParseHeader(head); herr == nil && r != nil {
 		p.Subject, p.From = clipText(r.Subject), clipText(r.From)

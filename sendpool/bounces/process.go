@@ -415,10 +415,12 @@ func rememberRead(mem *Memory, scope mailbox.Scope, r readings, listed []mailbox
 // interruption or another error of the session is returned.
 func (ix *Index) readAll(ctx context.Context, mb Mailbox, entries []mailbox.Entry, sum *Summary, sup *suppressions, list string, opts Options) (readings, error) {
 	r := readings{seen: map[string]bool{}}
-	if err := ix.readOn(ctx, mb, &r, entries, 0, sum, sup, list, opts); err != nil || r.stopped != nil {
-		return r, err
+	err := ix.readOn(ctx, mb, &r, entries, 0, sum, sup, list, opts)
+	if err == nil && r.stopped == nil {
+		err = ix.readHeadsLast(ctx, mb, &r, len(entries), sum, sup, list, opts)
 	}
-	return r, ix.readHeadsLast(ctx, mb, &r, len(entries), sum, sup, list, opts)
+	r.uncountHeadCuts(sum.Findings)
+	return r, err
 }
 
 // readOn reads entries into r as readAll does, done messages read
