@@ -41,6 +41,9 @@ func TestBouncesUnopenablePOP3(t *testing.T) {
 		if code != exitSomeFailed || !strings.Contains(out, "1 unreadable") || !strings.Contains(out, "(-ERR Message 2 expunged.), but lists it on a new session too: it cannot give it") {
 			t.Fatalf("run %d: exit %d, want %d, message 2 unreadable\n%s%s", run, code, exitSomeFailed, out, errOut)
 		}
+		if strings.Contains(out, `(subject "")`) {
+			t.Errorf("run %d names an empty Subject for one the server did not give\n%s", run, out)
+		}
 		if n := acceptedSince(p); n != 2 {
 			t.Errorf("run %d: %d sessions, want 2: the run's, and the one message 2 was asked for again on", run, n)
 		}

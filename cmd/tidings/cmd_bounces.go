@@ -603,6 +603,11 @@ func printFinding(w io.Writer, f bounces.Finding, cols findingColumns) {
 			fmt.Fprintf(w, "  %s: unreadable: %s\n", messageNamed(f.ID, f.Size, f.From, f.Subject), f.Problem)
 			return
 		}
+		if f.Subject == "" {
+			// Not known (the server did not give it): no empty Subject.
+			fmt.Fprintf(w, "  message %s: unreadable: %s\n", f.ID, f.Problem)
+			return
+		}
 		fmt.Fprintf(w, "  message %s: unreadable: %s (subject %q)\n", f.ID, f.Problem, truncateText(f.Subject, 60))
 	case bounces.Unauthenticated:
 		for _, m := range f.Matches {
