@@ -98,6 +98,11 @@ func printMemory(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, d
 			report.Plural(sum.Skipped, "message"), verbFor(sum.Skipped, "was", "were"), path)
 	}
 	for _, p := range sum.PassedOver {
+		if p.Gone {
+			fmt.Fprintf(g.stdout, "  %s: passed over unread: the server says it is not there but lists it, in %d runs (Dovecot says so of a message file it cannot open: its log says why); it is read again once %s is removed\n",
+				messageNamed(p.ID, p.Size, p.From, p.Subject), p.Runs, path)
+			continue
+		}
 		if p.Cut {
 			fmt.Fprintf(g.stdout, "  %s: passed over unread: the server closed the connection when asked for it, in %d runs; it is read again once %s is removed, or mailbox.timeout is larger\n",
 				messageNamed(p.ID, p.Size, p.From, p.Subject), p.Runs, path)
@@ -121,7 +126,10 @@ func printMemory(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, d
 // (at path) held its id as one to pass over, for its size is another.
 func givenAgainLine(a bounces.GivenAgain, path string) string {
 	held := "dropped (the server closed the connection when asked for it"
-	if !a.Cut {
+	switch {
+	case a.Gone:
+		held = "unopenable (the server said it is not there but listed it"
+	case !a.Cut:
 		held = "overran (the server did not give it within bounds"
 	}
 	differs := fmt.Sprintf("it is %s now, that one %s", report.Plural(int(a.Size), "byte"), report.Plural(int(a.Was), "byte"))

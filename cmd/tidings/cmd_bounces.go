@@ -446,7 +446,7 @@ func inMailbox(sum *bounces.Summary) string {
 	}
 	if n := len(sum.PassedOver); n > 0 {
 		inTime := " in time"
-		if slices.ContainsFunc(sum.PassedOver, func(p bounces.PassedOver) bool { return p.Cut }) {
+		if slices.ContainsFunc(sum.PassedOver, func(p bounces.PassedOver) bool { return p.Cut || p.Gone }) {
 			inTime = "" // it cut the connection on one
 		}
 		s += fmt.Sprintf(", %d passed over unread (the server did not give %s%s; see below)", n, verbFor(n, "it", "them"), inTime)
@@ -601,6 +601,11 @@ func printFinding(w io.Writer, f bounces.Finding, cols findingColumns) {
 	case bounces.Unreadable:
 		if f.Overran {
 			fmt.Fprintf(w, "  %s: unreadable: %s\n", messageNamed(f.ID, f.Size, f.From, f.Subject), f.Problem)
+			return
+		}
+		if f.Subject == "" {
+			// Not known (the server did not give it): no empty Subject.
+			fmt.Fprintf(w, "  message %s: unreadable: %s\n", f.ID, f.Problem)
 			return
 		}
 		fmt.Fprintf(w, "  message %s: unreadable: %s (subject %q)\n", f.ID, f.Problem, truncateText(f.Subject, 60))

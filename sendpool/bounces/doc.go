@@ -19,6 +19,7 @@
 // or deletes the reports, what was left in the mailbox as no report. A
 // message the server does not give within the bounds of one exchange, or
 // cuts the connection on, is passed over on a new session (Reopener), and
-// skipped unread once it did so in two runs (PassedOver). Nothing here speaks a
+// skipped unread once it did so in two runs (PassedOver); so is one it
+// says is not there but lists on a new session too (readAgainGone). Nothing here speaks a
 // mail protocol: the Mailbox interface is what it needs of one.
 package bounces

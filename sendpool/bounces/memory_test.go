@@ -838,13 +838,13 @@ func TestMemoryVersion(t *testing.T) {
 	if b, err = os.ReadFile(path); err != nil {
 		t.Fatal(err)
 	}
-	newer := strings.Replace(string(b), "\nversion 1\n", "\nversion 3\nwidget 7\n", 1)
+	newer := strings.Replace(string(b), "\nversion 1\n", "\nversion 4\nwidget 7\n", 1)
 	if err := os.WriteFile(path, []byte(newer), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	m, err = LoadMemory(dir)
 	ne, ok := errors.AsType[*NewerFileError](err)
-	if !ok || ne.Format != 3 || m.key != "" || !strings.Contains(err.Error(), path+" was written by a newer tidings (its format 3, this one's 2") || strings.Contains(err.Error(), "does not write") {
+	if !ok || ne.Format != 4 || m.key != "" || !strings.Contains(err.Error(), path+" was written by a newer tidings (its format 4, this one's 3") || strings.Contains(err.Error(), "does not write") {
 		t.Errorf("a newer file: %v, key %q", err, m.key)
 	}
 }
@@ -881,5 +881,40 @@ func TestMemoryVersionLine(t *testing.T) {
 		case c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err) || m.key != ""):
 			t.Errorf("%s: %v, key %q, want an error with %q and nothing held", c.name, err, m.key, c.err)
 		}
+	}
+}
+
+// TestMemoryGoneLine: a message the server said is not there but listed
+// on a new session too (readAgainGone) is kept as a gone line, in a
+// file of format 3 (an older tidings refuses it as a newer one's,
+// rather than take it for an overran line or for damage); it loads as
+// it was saved, and a gone record another message under its id (another
+// size) replaces is of format 1 again.
+func TestMemoryGoneLine(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, ReadFile)
+	m, err := LoadMemory(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.key = `pop3 "h:995" "u"`
+	m.noteOverruns([]PassedOver{{ID: "g1", Size: 1008, Gone: true}}, time.Minute)
+	if err := m.Save(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil || !strings.HasPrefix(string(b), memoryHead+"\nversion 3\nkey ") || !strings.Contains(string(b), "\ngone g1 1 1m0s 1008 \"\" \"\"\n") {
+		t.Fatalf("saved with a gone record:\n%s (%v)", b, err)
+	}
+	m, err = LoadMemory(dir)
+	if o := m.overran["g1"]; err != nil || !o.gone || o.cut || o.runs != 1 || o.size != 1008 {
+		t.Fatalf("the file with a gone line loads as %+v, %v", o, err)
+	}
+	m.noteOverruns([]PassedOver{{ID: "g1", Size: 1008, Cut: true}}, time.Minute)
+	if err := m.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(path); err != nil || !strings.Contains(string(b), "\nversion 1\n") || !strings.Contains(string(b), "\ndropped g1 2 1m0s 1008 ") {
+		t.Fatalf("a gone record the server cut the connection on since:\n%s (%v)", b, err)
 	}
 }

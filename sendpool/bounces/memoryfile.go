@@ -19,7 +19,7 @@ import (
 
 // memoryHead is the first line of the file a Memory is kept in
 // (ReadFile), which the rest of this file reads and writes.
-const memoryHead = "# tidings bounces: the messages read (uids, uidl, and upto: all the maildrop held up to that one but the holes) and, of those, the ones left in the mailbox as no report to move (stays, stay); the next run skips them; and those the server did not give in time or cut the connection on (overran, dropped: id, runs, bound, size, subject, from; header: id, a digest of its header when its size is not known), skipped after 2 runs (remove this file to read them all again)"
+const memoryHead = "# tidings bounces: the messages read (uids, uidl, and upto: all the maildrop held up to that one but the holes) and, of those, the ones left in the mailbox as no report to move (stays, stay); the next run skips them; and those the server did not give in time or cut the connection on (overran, dropped, gone: id, runs, bound, size, subject, from; header: id, a digest of its header when its size is not known), skipped after 2 runs (remove this file to read them all again)"
 
 // memoryFormat is the format of the file this tidings writes, on its
 // "version" line; a file without one (written before it was kept) is of
@@ -27,19 +27,25 @@ const memoryHead = "# tidings bounces: the messages read (uids, uidl, and upto: 
 // that an older tidings must not read past: that tidings then refuses
 // the file as a newer one's (*NewerFileError), not as damage.
 //
-// Format 2 adds the header lines (headLine): a file that holds none is
-// written as format 1, which older tidings read.
-const memoryFormat = 2
+// Format 2 adds the header lines (headLine), format 3 the gone lines (a
+// message the server says is not there but lists: overrun.gone): a file
+// is written in the lowest format that holds its lines, which older
+// tidings read.
+const memoryFormat = 3
 
-// format is the format of m's file: 2 when it holds a header line, else
-// 1.
+// format is the format of m's file: 3 when it holds a gone line, 2 a
+// header line, else 1.
 func (m *Memory) format() int {
+	format := 1
 	for _, o := range m.overran {
-		if o.head != "" {
-			return 2
+		switch {
+		case o.gone:
+			return 3
+		case o.head != "":
+			format = 2
 		}
 	}
-	return 1
+	return format
 }
 
 // NewerFileError is a file of a format this tidings does not read:
@@ -165,8 +171,8 @@ func (m *Memory) parse(b []byte) error {
 			if err := m.parseHead(rest); err != nil {
 				return err
 			}
-		case (word == "overran" || word == "dropped") && m.key != "":
-			if err := m.parseOverrun(rest, word == "dropped"); err != nil {
+		case (word == "overran" || word == "dropped" || word == "gone") && m.key != "":
+			if err := m.parseOverrun(word, rest); err != nil {
 				return err
 			}
 		default:

@@ -27,14 +27,16 @@ const overrunRuns = 2
 // it again. It holds for the message of its size only: a POP3 server
 // that gives the unique-id again to another message, against RFC 1939,
 // most likely gives another size, and that message is read. Cut says the
-// last of those runs, the server closed the connection instead (both
-// count alike: the server cannot give that message).
+// last of those runs, the server closed the connection instead, Gone
+// that it said the message is not there but listed it on a new session
+// too (readAgainGone; all count alike: the server cannot give that
+// message).
 type overrun struct {
 	runs          int
 	bound         time.Duration
 	size          int64  // as listed: -1 not known (its LIST cut), anySize in a line without one
 	subject, from string // as its header says, "" when not known
-	cut           bool
+	cut, gone     bool
 	// head is its header's digest (headDigest) when kept (keepsHead),
 	// else "".
 	head string
@@ -61,12 +63,18 @@ type PassedOver struct {
 	Subject, From string
 	// Runs is in how many runs it overran, Bound the bound of one
 	// exchange in the last of them; Cut says the server closed the
-	// connection then, rather than overrun (mailbox.Dropped).
-	Runs  int
-	Bound time.Duration
-	Cut   bool
+	// connection then, rather than overrun (mailbox.Dropped), Gone that
+	// it said the message is not there but listed it (readAgainGone).
+	Runs      int
+	Bound     time.Duration
+	Cut, Gone bool
 	// head is its header's digest, for Memory to keep (keepsHead).
 	head string
+	// headCut, when not nil, is its fetch's cut, the server having cut
+	// the session its header was asked for on too (passOverAt): counted
+	// only when no other message was passed over in the run
+	// (uncountHeadCuts).
+	headCut error
 }
 
 // maxNamed is how many characters of a Subject or From are kept.
@@ -77,13 +85,13 @@ const maxNamed = 100
 // gave its unique-id again to another message (against RFC 1939: a
 // backup restored, a server that reuses them), which is read, and the
 // other's record is forgotten. Size is its size now; Was, Subject, From,
-// Runs and Cut are what Memory held of the other.
+// Runs, Cut and Gone are what Memory held of the other.
 type GivenAgain struct {
 	ID            string
 	Size, Was     int64
 	Subject, From string
 	Runs          int
-	Cut           bool
+	Cut, Gone     bool
 	// Header says the size is not known (Size and Was -1): its header
 	// is another than the one kept of the other (headDigest).
 	Header bool
@@ -100,10 +108,10 @@ func (m *Memory) passOver(entries []mailbox.Entry, bound time.Duration) (kept []
 		switch {
 		case !ok || o.runs < overrunRuns || o.bound < bound:
 		case o.of(e.Size):
-			passed = append(passed, PassedOver{ID: e.ID, Size: e.Size, Subject: o.subject, From: o.from, Runs: o.runs, Bound: o.bound, Cut: o.cut})
+			passed = append(passed, PassedOver{ID: e.ID, Size: e.Size, Subject: o.subject, From: o.from, Runs: o.runs, Bound: o.bound, Cut: o.cut, Gone: o.gone})
 			continue
 		default:
-			again = append(again, GivenAgain{ID: e.ID, Size: e.Size, Was: o.size, Subject: o.subject, From: o.from, Runs: o.runs, Cut: o.cut})
+			again = append(again, GivenAgain{ID: e.ID, Size: e.Size, Was: o.size, Subject: o.subject, From: o.from, Runs: o.runs, Cut: o.cut, Gone: o.gone})
 			delete(m.overran, e.ID)
 		}
 		kept = append(kept, e)
@@ -137,7 +145,7 @@ func (m *Memory) noteOverruns(msgs []PassedOver, bound time.Duration) {
 			was = overrun{} // another message under its id
 		}
 		m.overran[p.ID] = overrun{runs: m.overrunRunsOf(p.ID, p.Size, bound), bound: bound, size: p.Size,
-			subject: cmp.Or(clipText(p.Subject), was.subject), from: cmp.Or(clipText(p.From), was.from), cut: p.Cut,
+			subject: cmp.Or(clipText(p.Subject), was.subject), from: cmp.Or(clipText(p.From), was.from), cut: p.Cut, gone: p.Gone,
 			head: cmp.Or(p.head, was.head)}
 	}
 }
@@ -172,9 +180,13 @@ func (m *Memory) pruneOverruns(read []string, listed []mailbox.Entry) {
 	}
 }
 
-// word is the first word of o's line: overran, or dropped when the
-// server last cut the connection.
+// word is the first word of o's line: overran, dropped when the
+// server last cut the connection, or gone when it said the message is
+// not there.
 func (o overrun) word() string {
+	if o.gone {
+		return "gone"
+	}
 	if o.cut {
 		return "dropped"
 	}
@@ -193,12 +205,12 @@ func (o overrun) line(id string) string {
 	return fmt.Sprintf("%s %d %s %s%s %s", id, o.runs, o.bound, size, strconv.Quote(o.subject), strconv.Quote(o.from))
 }
 
-// parseOverrun reads the rest of an overran line (overrun.line) into m,
-// a dropped one when cut; one without SIZE (written before sizes were
+// parseOverrun reads the rest of an overran, dropped or gone line
+// (overrun.line, word its first word) into m; one without SIZE (written before sizes were
 // kept) holds for any size, one of SIZE -1 for a message listed with its
 // size not known.
-func (m *Memory) parseOverrun(rest string, cut bool) error {
-	bad := fmt.Errorf("an overran line tidings does not write: %.40q", rest)
+func (m *Memory) parseOverrun(word, rest string) error {
+	bad := fmt.Errorf("an %s line tidings does not write: %.40q", word, rest)
 	f := strings.SplitN(rest, " ", 4)
 	if len(f) != 4 || !storableUIDL(f[0]) {
 		return bad
@@ -219,7 +231,7 @@ func (m *Memory) parseOverrun(rest string, cut bool) error {
 	if !ok {
 		return bad
 	}
-	m.overran[f[0]] = overrun{runs: runs, bound: bound, size: size, subject: subject, from: from, cut: cut}
+	m.overran[f[0]] = overrun{runs: runs, bound: bound, size: size, subject: subject, from: from, cut: word == "dropped", gone: word == "gone"}
 	return nil
 }
 
@@ -272,6 +284,35 @@ func passedOverFinding(p PassedOver, err error, opts Options, remembered, server
 	return Finding{ID: p.ID, Verdict: Unreadable, Problem: problem, Overran: true, Size: p.Size, Subject: p.Subject, From: p.From}
 }
 
+// uncountHeadCuts takes out of r's overruns to count those counted for
+// a header cut (PassedOver.headCut) when more than one message of
+// findings was passed over in the run: a server cutting every fetch for
+// a while, rather than the message; their findings say so.
+func (r *readings) uncountHeadCuts(findings []Finding) {
+	passed := 0
+	for _, f := range findings {
+		if f.Overran {
+			passed++
+		}
+	}
+	if passed < 2 {
+		return
+	}
+	kept := r.overran[:0]
+	for _, p := range r.overran {
+		if p.headCut == nil {
+			kept = append(kept, p)
+			continue
+		}
+		for i := range findings {
+			if findings[i].Overran && findings[i].ID == p.ID {
+				findings[i].Problem = overrunProblem(p.headCut, 1, false, true)
+			}
+		}
+	}
+	r.overran = kept
+}
+
 // triedAgain reports whether m held e, of the mailbox of scope, as one
 // to pass over but tried it once more (overrun.tryAgain).
 func (m *Memory) triedAgain(scope mailbox.Scope, e mailbox.Entry) bool {
@@ -287,11 +328,16 @@ const maxHead = 64 << 10
 // session: on a new session (passOver), where it asks for e's header to
 // name it (which, failing so too, takes one more new session). It
 // returns the finding, and the overrun to count (e with what its header
-// said): none when the header failed too (but for one held as passed
+// said): none when the header overran too (but for one held as passed
 // over and tried once more: triedAgain), or the run stops there, for
 // then the server, rather than the message, may be at fault (a server
-// that stalls every fetch for a while, or restarts, would otherwise have
-// every message it listed skipped unread after two such runs); an error
+// that stalls every fetch for a while would otherwise have every message
+// it listed skipped unread after two such runs). A header that cut the
+// connection after two fetches did (Dovecot on a message it cannot
+// read) counts: three sessions cut on commands naming one message, and
+// a fourth opened, is the message's, unless others were passed over in
+// the run too (uncountHeadCuts); else a damaged message cost every run
+// four sessions and exit 1 for good. An error
 // when the run stops there (the run's deadline or an interrupt while the
 // header was asked for among the reasons).
 func passOverAt(ctx context.Context, mb Mailbox, e mailbox.Entry, err error, opts Options) (Finding, []PassedOver, error) {
@@ -310,9 +356,12 @@ func passOverAt(ctx context.Context, mb Mailbox, e mailbox.Entry, err error, opt
 		if serr := passOver(ctx, mb, herr); serr != nil {
 			return Finding{}, nil, serr
 		}
+		if p.Cut && mailbox.Dropped(herr) {
+			p.headCut = err
+		}
 		// One passed over before, tried once more for want of a digest,
 		// counts all the same: not so, every run would try it again.
-		server = !opts.Memory.triedAgain(mb.Scope(), e)
+		server = p.headCut == nil && !opts.Memory.triedAgain(mb.Scope(), e)
 	}
 	if r := feedback.ParseHeader(head); herr == nil && r != nil {
 		p.Subject, p.From = clipText(r.Subject), clipText(r.From)

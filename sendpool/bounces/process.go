@@ -132,8 +132,10 @@ type Finding struct {
 	// (Options.Memory), and the next run tries again if it is there.
 	refused, missing bool
 	// saidGone is the server's words when it said a message it listed
-	// is not there (a *mailbox.SaidGoneError), "" otherwise.
-	saidGone string
+	// is not there (a *mailbox.SaidGoneError), "" otherwise; goneAgain
+	// that it said so on a new session too (readAgainGone).
+	saidGone  string
+	goneAgain bool
 	// Campaign, for a Foreign report about a message tidings made, is the
 	// campaign its Message-ID names ("" when it names none).
 	Campaign string
@@ -413,10 +415,12 @@ func rememberRead(mem *Memory, scope mailbox.Scope, r readings, listed []mailbox
 // interruption or another error of the session is returned.
 func (ix *Index) readAll(ctx context.Context, mb Mailbox, entries []mailbox.Entry, sum *Summary, sup *suppressions, list string, opts Options) (readings, error) {
 	r := readings{seen: map[string]bool{}}
-	if err := ix.readOn(ctx, mb, &r, entries, 0, sum, sup, list, opts); err != nil || r.stopped != nil {
-		return r, err
+	err := ix.readOn(ctx, mb, &r, entries, 0, sum, sup, list, opts)
+	if err == nil && r.stopped == nil {
+		err = ix.readHeadsLast(ctx, mb, &r, len(entries), sum, sup, list, opts)
 	}
-	return r, ix.readHeadsLast(ctx, mb, &r, len(entries), sum, sup, list, opts)
+	r.uncountHeadCuts(sum.Findings)
+	return r, err
 }
 
 // readOn reads entries into r as readAll does, done messages read
@@ -451,6 +455,9 @@ func (ix *Index) readOn(ctx context.Context, mb Mailbox, r *readings, entries []
 		}
 		if err != nil {
 			return err
+		}
+		if f.goneAgain {
+			r.overran = append(r.overran, countGone(&f, e, mb.Scope(), opts)...)
 		}
 		if f.Verdict == Matched {
 			r.records = append(r.records, ix.collect(&f, sup, r.seen, list, opts)...)

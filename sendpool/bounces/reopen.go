@@ -118,8 +118,8 @@ func (ix *Index) readAgainCut(ctx context.Context, mb Mailbox, e mailbox.Entry, 
 // another client took it out since, and the new session does not list
 // it (f as the new read finds it), or the server cannot open it (Dovecot
 // answers "-ERR Message 2 expunged." then too), and says so again: it
-// is unreadable, refused (not remembered: the next run tries it again),
-// where it was passed over, nothing said, run after run. A mailbox that
+// is unreadable, refused (goneAgain), where it was passed over, nothing
+// said, run after run. A mailbox that
 // cannot open a new session gives f; a new session that fails stops the
 // run (a *fetchError).
 func (ix *Index) readAgainGone(ctx context.Context, mb Mailbox, e mailbox.Entry, f Finding, rule unsubscribeRule, campaignName string) (Finding, error) {
@@ -134,9 +134,28 @@ func (ix *Index) readAgainGone(ctx context.Context, mb Mailbox, e mailbox.Entry,
 	if err != nil || again.saidGone == "" {
 		return again, err
 	}
-	again.Verdict, again.missing, again.refused = Unreadable, false, true
+	again.Verdict, again.missing, again.refused, again.goneAgain = Unreadable, false, true, true
 	again.Problem = fmt.Sprintf("the server says it is not there (-ERR %s), but lists it on a new session too: it cannot give it (Dovecot says so of a message file it cannot open, its owner or permissions wrong after a restore, say: its log says why)", again.saidGone)
 	return again, nil
+}
+
+// countGone counts f, a message of e the server said is not there on a
+// new session too (Finding.goneAgain), as an overrun (overrunRuns): once
+// it did so in two runs, the next runs pass it over unread, asking the
+// server nothing, rather than open a second session and exit 1 every
+// run until it is repaired. f's Problem says what the next run does; the
+// PassedOver to count is returned (none when nothing is remembered).
+func countGone(f *Finding, e mailbox.Entry, scope mailbox.Scope, opts Options) []PassedOver {
+	if opts.Memory == nil || opts.DryRun || scope.Key == "" {
+		f.Problem += "; the next run asks for it again"
+		return nil
+	}
+	if runs := opts.Memory.overrunRunsOf(e.ID, e.Size, opts.Bound); runs >= overrunRuns {
+		f.Problem += fmt.Sprintf("; so in %d runs now: the next runs skip it, saying so, until %s is removed", runs, ReadFile)
+	} else {
+		f.Problem += "; the next run asks for it once more, and skips it from then on if the server says so again"
+	}
+	return []PassedOver{{ID: e.ID, Size: e.Size, Gone: true}}
 }
 
 // reopenError is a new session that could not be opened after a cut or
