@@ -235,7 +235,8 @@ func (e *TxError) Unwrap() error { return e.Err }
 // reply says so: the body was sent and the final reply was lost.
 func (e *TxError) Ambiguous() bool { return errors.Is(e.Err, ErrReplyLost) }
 
-// AuthError stops a run: the server refused the login, or the login could
+// AuthError stops a run: the server refused the login (or to relay mail
+// for this client, which logging in answers), or the login could
 // not be attempted safely. errors.Is(err, ErrAuth) is true for it.
 type AuthError struct {
 	Host     string
@@ -253,9 +254,12 @@ func (e *AuthError) Error() string { return prefix + e.Reason() }
 // Reason is the refusal without the package prefix.
 func (e *AuthError) Reason() string {
 	var b strings.Builder
-	if e.Username == "" {
+	switch {
+	case e.Username == "":
 		fmt.Fprintf(&b, "%s refused to take mail without a login", e.Host)
-	} else {
+	case e.Reply != nil && IsRelayRefusal(e.Reply.Code, e.Reply.Message):
+		fmt.Fprintf(&b, "%s refused to relay mail for %q", e.Host, e.Username)
+	default:
 		fmt.Fprintf(&b, "login to %s as %q failed", e.Host, e.Username)
 	}
 	if e.Reply != nil {
