@@ -51,6 +51,18 @@ func StopUnsent(why string) string { return stopUnsent + why }
 // IsStopUnsent reports whether detail is StopUnsent's.
 func IsStopUnsent(detail string) bool { return strings.HasPrefix(detail, stopUnsent) }
 
+// beforeNextTry follows StopUnsent's words in the detail of a row the
+// stopped run had tried, and would have tried again.
+const beforeNextTry = " before the next try"
+
+// StopCause is a StopUnsent detail without what a row's own tries add to
+// it (" before the next try", "; last try: …"): the stop's words, the same
+// for the row whose refusal stopped the run and the rows it never reached.
+func StopCause(detail string) string {
+	cause, _, _ := strings.Cut(detail, beforeNextTry)
+	return cause
+}
+
 // CapUnsent is the detail of the rows a run held back because
 // send.daily_cap let no more go in its 24 hours, in send's report;
 // report's, rebuilt from the journal, reads NotReached for them, and its

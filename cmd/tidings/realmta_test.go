@@ -343,6 +343,9 @@ func TestRealMTARelayDenied(t *testing.T) {
 	if strings.Contains(out+errOut, "policy refusal") {
 		t.Errorf("send calls the refusal to relay a policy refusal:\n%s%s", out, errOut)
 	}
+	if !strings.Contains(out, "3 not sent (run stopped: ") || strings.Contains(out, "not sent:") {
+		t.Errorf("send does not tell the 3 rows the stop left in one line:\n%s", out)
+	}
 	for _, r := range readReport(t, camp) {
 		if r["status"] != "not-attempted" {
 			t.Errorf("report row %v, want not-attempted", r)
