@@ -37,6 +37,9 @@ func (r *Renderer) fixMarkdown(c *campaign.Campaign, set *templates.Set, fe *fil
 	if err := valueAutolink(set.Markdown); err != nil {
 		fe.errs = append(fe.errs, err)
 	}
+	if err := r.md.literalRawHTML(set.Markdown); err != nil {
+		fe.errs = append(fe.errs, err)
+	}
 	if set.Layout != nil {
 		if err := literalDeadLink(set.Layout); err != nil {
 			fe.errs = append(fe.errs, err)
@@ -81,6 +84,39 @@ func (m *mdBody) literalLink(t *templates.Template) error {
 	e.Text = strings.ReplaceAll(e.Text, valueMark, "{{…}}")
 	e.URL = strings.ReplaceAll(e.URL, valueMark, "{{…}}")
 	return &campaign.FileError{File: t.File(), Line: lineOf(t, le.URL), Err: fmt.Errorf("render: %w", &e)}
+}
+
+// literalRawHTML refuses raw HTML the Markdown template t writes itself
+// ("<img src=…>", "<br>", "<p align=center>"): Markdown bodies leave it
+// out, so every message would lose it unseen (an image gone, two lines
+// run together). An error of the template at its line; an HTML comment
+// is left out as meant.
+func (m *mdBody) literalRawHTML(t *templates.Template) error {
+	skel := t.Skeleton(valueMark)
+	raw, at, ok := m.conv.RawHTML([]byte(skel))
+	if !ok {
+		return nil
+	}
+	return &campaign.FileError{File: t.File(), Line: skeletonLine(t, skel, at),
+		Err: fmt.Errorf("render: markdown: %s: raw HTML is left out of a Markdown body, so no reader would see it; write it in Markdown (an image ![text](https://…), a line break a backslash at the end of the line, \\< for a < that shows), or make the body an html: template instead", strings.ReplaceAll(raw, valueMark, "{{…}}"))}
+}
+
+// skeletonLine is the line of template t that holds what its skeleton
+// skel has at offset at: the first line of the source holding the
+// skeleton's line up to there, as written up to its first value; t's
+// first line when none does.
+func skeletonLine(t *templates.Template, skel string, at int) int {
+	first := max(t.Line(), 1)
+	start := strings.LastIndexByte(skel[:at], '\n') + 1
+	end := strings.IndexByte(skel[at:], '\n')
+	if end < 0 {
+		end = len(skel) - at
+	}
+	lit, _, _ := strings.Cut(skel[start:at+end], valueMark)
+	if i := strings.Index(t.Source(), lit); strings.TrimSpace(lit) != "" && i >= 0 {
+		return first + strings.Count(t.Source()[:i], "\n")
+	}
+	return first
 }
 
 // autolinkValue finds an autolink around a template action: "<{{.url}}>".

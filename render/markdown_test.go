@@ -279,13 +279,16 @@ Unsubscribe (https://acme.example/u?id=7)
 // line.
 func TestMarkdownCampaignErrors(t *testing.T) {
 	files := map[string]string{"body.md": "Hi {{.name}}\n", "body.html": "<p>x</p>", "layout.html": "<p>{{.Subject}}</p>\n", "l2.html": "<div>\n{{.Body}}\n{{.Title}}</div>\n", "bad.md": "Hi\n\n{{.nmae}}\n",
-		"rel.md":   "Hi {{.name}}\n\nSee [your page]({{.url}}), or\n[about us](/about).\n",
-		"relv.md":  "Hi\n\n{{if .name}}[pay {{.name}}](/pay?id={{.id}}){{end}}\n",
-		"img.md":   "Hi\n![logo](logo.png)\n",
-		"auto.md":  "Hi\n\n[Pay](<{{.url}}>), `<{{.url}}>`\n\n```\n<{{.url}}>\n```\nPay at <{{.url}}> today.\n",
-		"auto2.md": "Hi\n\n    <{{.url}}> in code\n\n- Ways to pay:\n    - online at <{{.url}}>\n",
-		"auto3.md": "1. Pay:\n\n    Pay at <{{.url}}> today.\n",
-		"auto4.md": "Dear {{.name}}, please pay\n    at <{{.url}}> today.\n"}
+		"rel.md":    "Hi {{.name}}\n\nSee [your page]({{.url}}), or\n[about us](/about).\n",
+		"relv.md":   "Hi\n\n{{if .name}}[pay {{.name}}](/pay?id={{.id}}){{end}}\n",
+		"img.md":    "Hi\n![logo](logo.png)\n",
+		"auto.md":   "Hi\n\n[Pay](<{{.url}}>), `<{{.url}}>`\n\n```\n<{{.url}}>\n```\nPay at <{{.url}}> today.\n",
+		"auto2.md":  "Hi\n\n    <{{.url}}> in code\n\n- Ways to pay:\n    - online at <{{.url}}>\n",
+		"auto3.md":  "1. Pay:\n\n    Pay at <{{.url}}> today.\n",
+		"auto4.md":  "Dear {{.name}}, please pay\n    at <{{.url}}> today.\n",
+		"rawimg.md": "Hi {{.name}}\n\n<!-- the logo, centred -->\n<p align=\"center\"><img src=\"https://news.example/logo.png\"></p>\n",
+		"rawbr.md":  "Hi {{.name}}\n\n`<br>` is HTML's line break:\n\n    <br>\n\nLine one<br>line two\n",
+		"rawval.md": "Hi\n\n<img src=\"{{.url}}\">\n"}
 	for _, tc := range []struct {
 		name, yaml, file string
 		line             int
@@ -303,6 +306,9 @@ func TestMarkdownCampaignErrors(t *testing.T) {
 		{"autolink in a nested list", strings.Replace(markdownYAML, "body.md", "auto2.md", 1), "auto2.md", 6, `<{{.url}}>: an autolink around a value`},
 		{"autolink in a list item's paragraph", strings.Replace(markdownYAML, "body.md", "auto3.md", 1), "auto3.md", 3, `<{{.url}}>: an autolink around a value`},
 		{"autolink on a lazy line", strings.Replace(markdownYAML, "body.md", "auto4.md", 1), "auto4.md", 2, `<{{.url}}>: an autolink around a value`},
+		{"raw HTML block", strings.Replace(markdownYAML, "body.md", "rawimg.md", 1), "rawimg.md", 4, `<p align="center"><img src="https://news.example/logo.png"></p>: raw HTML is left out of a Markdown body`},
+		{"raw HTML in a paragraph", strings.Replace(markdownYAML, "body.md", "rawbr.md", 1), "rawbr.md", 7, `<br>: raw HTML is left out`},
+		{"raw HTML around a value", strings.Replace(markdownYAML, "body.md", "rawval.md", 1), "rawval.md", 3, `<img src="{{…}}">: raw HTML is left out`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := trySetup(t, tc.yaml, files, markdownColumns)

@@ -167,7 +167,8 @@ func isWordByte(b byte) bool {
 // ClassifyReply decides what a refusing server reply means from its code,
 // enhanced code (RFC 3463) and text, taking the evidence in this order:
 //
-//  1. a login refusal: 530, 534, 535, 538 or the enhanced code 5.7.8:
+//  1. a login refusal: 530, 534, 535, 538 or the enhanced code 5.7.8, or
+//     a 5xx that refuses to relay for this client (IsRelayRefusal):
 //     ClassAuth (the run stops);
 //  2. the server tells the sender to slow down: the enhanced code 4.7.28
 //     (Gmail's rate limit), 421 with 4.7.0 (Gmail's "Try again later,
@@ -210,6 +211,9 @@ func ClassifyReply(code int, ec EnhancedCode, text string) Class {
 		return ClassTemporary
 	}
 	t := strings.ToLower(text)
+	if code >= 500 && refusesRelay(t) {
+		return ClassAuth
+	}
 	switch {
 	case ec == (EnhancedCode{4, 7, 28}) || code == 421 && ec == (EnhancedCode{4, 7, 0}) && !speaksOfSession(t) || speaksOfSender(t):
 		return throttledFor(t)
@@ -303,7 +307,8 @@ func tooManyRecipients(code int, ec EnhancedCode, t string) bool {
 
 // IsPolicyRefusal reports whether a refusing reply is a permanent policy
 // refusal: a 5xx reply with an enhanced code 5.7.x (spam, DMARC or SPF, a
-// blocklist, relaying) that is neither a login refusal nor throttling.
+// blocklist) that is neither a login refusal (nor a refusal to relay,
+// which stops the run as one) nor throttling.
 func IsPolicyRefusal(code int, ec EnhancedCode, text string) bool {
 	return ec[0] == 5 && ec[1] == 7 && ClassifyReply(code, ec, text) == ClassPermanent
 }
@@ -369,4 +374,35 @@ func ConnBroken(err error) bool {
 		return se.Code == 421
 	}
 	return true
+}
+
+// relayPhrases (lower-cased, anywhere) are the words of a server that will
+// not relay mail for this client to another domain: Postfix's "Relay
+// access denied", Sendmail's "Relaying denied" and "we do not relay",
+// Exchange's "Unable to relay", Exim's "relay not permitted", qmail's
+// rcpthosts. The server the campaign submits to says it of every
+// recipient it does not host until the client logs in or is trusted: it
+// is the campaign's setup, not the address.
+var relayPhrases = []string{
+	"relay access denied", "relaying denied", "we do not relay", "unable to relay",
+	"relay not permitted", "relaying not permitted", "relay not allowed", "relaying not allowed",
+	"list of allowed rcpthosts",
+}
+
+// refusesRelay reports whether t (lower case) speaks of relaying refused.
+func refusesRelay(t string) bool {
+	for _, p := range relayPhrases {
+		if strings.Contains(t, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// IsRelayRefusal reports whether a reply is a 5xx refusal to relay for
+// this client (relayPhrases), which ClassifyReply takes for a login
+// refusal: the run stops rather than fail every recipient the server
+// does not host.
+func IsRelayRefusal(code int, text string) bool {
+	return code >= 500 && code < 600 && refusesRelay(strings.ToLower(text))
 }

@@ -30,6 +30,14 @@ func TestClassifyReply(t *testing.T) {
 		{552, "5.2.2", "Mailbox size limit reached", sendpool.ClassPermanent},
 		{550, "5.7.1", "[1.2.3.4] Our system has detected an unusual rate of unsolicited mail originating from your IP address. To protect our users from spam, mail sent from your IP address has been blocked.", sendpool.ClassPermanent},
 		{550, "5.7.1", "Recipient address rejected: Access denied. Too many messages to this recipient", sendpool.ClassPermanent},
+		// The server the campaign submits to will not relay for this
+		// client: its setup (a login), not the address; the run stops.
+		{554, "5.7.1", "<a@elsewhere.example>: Relay access denied", sendpool.ClassAuth},                                // Postfix
+		{550, "5.7.1", "<a@elsewhere.example>... Relaying denied. Proper authentication required.", sendpool.ClassAuth}, // Sendmail
+		{550, "5.7.54", "SMTP; Unable to relay recipient in non-accepted domain", sendpool.ClassAuth},                   // Exchange
+		{550, "", "relay not permitted", sendpool.ClassAuth},                                                            // Exim
+		{553, "", "sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)", sendpool.ClassAuth},              // qmail
+		{454, "4.7.1", "<a@elsewhere.example>: Relay access denied", sendpool.ClassTemporary},                           // Postfix soft_bounce
 		// Temporary.
 		{451, "4.3.0", "Temporary lookup failure", sendpool.ClassTemporary},
 		{450, "4.2.0", "Mailbox unavailable, greylisted", sendpool.ClassTemporary},
@@ -143,6 +151,10 @@ func TestErrorMessages(t *testing.T) {
 	}
 	if got := ae.Error(); !strings.HasPrefix(got, "sendpool: login to smtp.163.com:465 as \"me@163.com\" failed: server replied 535 Error: authentication failed") {
 		t.Errorf("AuthError: %q", got)
+	}
+	relay := &sendpool.AuthError{Host: "relay.corp.example:587", Username: "news", Reply: &sendpool.SMTPError{Code: 554, EnhancedCode: sendpool.EnhancedCode{5, 7, 1}, Message: "<a@elsewhere.example>: Relay access denied"}}
+	if got := relay.Error(); !strings.HasPrefix(got, "sendpool: relay.corp.example:587 refused to relay mail for \"news\": server replied 554 5.7.1") {
+		t.Errorf("AuthError of a relay refused after a login: %q", got)
 	}
 	te := &sendpool.TLSError{Host: "h:465", Why: "certificate expired", Err: x509.CertificateInvalidError{}}
 	if !errors.Is(te, sendpool.ErrTLS) || !strings.HasPrefix(te.Error(), "sendpool: TLS with h:465: certificate expired") {
@@ -398,7 +410,7 @@ func TestIsPolicyRefusal(t *testing.T) {
 		want bool
 	}{
 		{550, sendpool.EnhancedCode{5, 7, 509}, "Access denied, sending domain example.org does not pass DMARC verification", true},
-		{554, sendpool.EnhancedCode{5, 7, 1}, "Relay access denied", true},
+		{554, sendpool.EnhancedCode{5, 7, 1}, "<a@elsewhere.example>: Relay access denied", false},
 		{535, sendpool.EnhancedCode{5, 7, 8}, "Authentication failed", false},
 		{550, sendpool.EnhancedCode{5, 7, 1}, "this mail has been rate limited", false},
 		{451, sendpool.EnhancedCode{4, 7, 1}, "Greylisting in action, please come back later", false},

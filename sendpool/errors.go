@@ -51,6 +51,18 @@ func StopUnsent(why string) string { return stopUnsent + why }
 // IsStopUnsent reports whether detail is StopUnsent's.
 func IsStopUnsent(detail string) bool { return strings.HasPrefix(detail, stopUnsent) }
 
+// beforeNextTry follows StopUnsent's words in the detail of a row the
+// stopped run had tried, and would have tried again.
+const beforeNextTry = " before the next try"
+
+// StopCause is a StopUnsent detail without what a row's own tries add to
+// it (" before the next try", "; last try: …"): the stop's words, the same
+// for the row whose refusal stopped the run and the rows it never reached.
+func StopCause(detail string) string {
+	cause, _, _ := strings.Cut(detail, beforeNextTry)
+	return cause
+}
+
 // CapUnsent is the detail of the rows a run held back because
 // send.daily_cap let no more go in its 24 hours, in send's report;
 // report's, rebuilt from the journal, reads NotReached for them, and its
@@ -235,7 +247,8 @@ func (e *TxError) Unwrap() error { return e.Err }
 // reply says so: the body was sent and the final reply was lost.
 func (e *TxError) Ambiguous() bool { return errors.Is(e.Err, ErrReplyLost) }
 
-// AuthError stops a run: the server refused the login, or the login could
+// AuthError stops a run: the server refused the login (or to relay mail
+// for this client, which logging in answers), or the login could
 // not be attempted safely. errors.Is(err, ErrAuth) is true for it.
 type AuthError struct {
 	Host     string
@@ -253,9 +266,12 @@ func (e *AuthError) Error() string { return prefix + e.Reason() }
 // Reason is the refusal without the package prefix.
 func (e *AuthError) Reason() string {
 	var b strings.Builder
-	if e.Username == "" {
+	switch {
+	case e.Username == "":
 		fmt.Fprintf(&b, "%s refused to take mail without a login", e.Host)
-	} else {
+	case e.Reply != nil && IsRelayRefusal(e.Reply.Code, e.Reply.Message):
+		fmt.Fprintf(&b, "%s refused to relay mail for %q", e.Host, e.Username)
+	default:
 		fmt.Fprintf(&b, "login to %s as %q failed", e.Host, e.Username)
 	}
 	if e.Reply != nil {

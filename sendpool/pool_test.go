@@ -274,7 +274,7 @@ func TestPoolNoRecipientAccepted(t *testing.T) { pooltest.Each(t, testPoolNoReci
 
 func testPoolNoRecipientAccepted(t *testing.T, tr pooltest.Transport) {
 	srv := tr.Server(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
-		return smtptest.Reply(550, "5.7.1", "relaying denied")
+		return smtptest.Reply(550, "5.7.1", "Recipient address rejected: Access denied")
 	}))
 	res, err := pooltest.Run(t, tr.Config(srv), []*render.Message{pooltest.Message(2, "x@example.org", "y@example.org")})
 	if err != nil {

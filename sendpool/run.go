@@ -313,7 +313,7 @@ func (r *poolRun) finishStopped(j *poolJob) {
 	case j.attempts == 0 && j.detail == Interrupted:
 		j.detail = InterruptedUnsent
 	case j.attempts > 0:
-		j.detail += " before the next try"
+		j.detail += beforeNextTry
 		if j.decisive == nil && j.lastDetail != "" {
 			j.detail += "; last try: " + j.lastDetail
 		}

@@ -319,6 +319,40 @@ func TestRealMTASTARTTLS(t *testing.T) {
 	})
 }
 
+// TestRealMTARelayDenied: a relay that relays only for clients that log
+// in, sent to without smtp.username (an admin's forgotten login), answers
+// every recipient it does not host "554 5.7.1 <…>: Relay access denied".
+// That is the campaign's setup, not the addresses: the run stops, exit 2,
+// saying to log in, and the rows stay not-attempted for the send after
+// the fix, none failed as a "policy refusal" (a user's review: 40 of 40
+// rows failed, exit 1, the detail naming spam, DMARC or a blocklist).
+func TestRealMTARelayDenied(t *testing.T) {
+	t.Parallel()
+	p := smtptest.StartPostfix(t, smtptest.PostfixOptions{})
+	rcpts := []string{"a@elsewhere.test", "b@elsewhere.test", "c@elsewhere.test"}
+	camp := mtaCampaign(t, p.SMTPPort, rcpts, fmt.Sprintf(", security: starttls, ca_file: %q", p.CAFile), "send: {concurrency: 1, retry_backoff: 10ms}")
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if code != exitUnusable {
+		t.Fatalf("send: code %d, want %d\n%s%s", code, exitUnusable, out, errOut)
+	}
+	for _, want := range []string{"Relay access denied", "set smtp.username"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("send's error lacks %q:\n%s", want, errOut)
+		}
+	}
+	if strings.Contains(out+errOut, "policy refusal") {
+		t.Errorf("send calls the refusal to relay a policy refusal:\n%s%s", out, errOut)
+	}
+	if !strings.Contains(out, "3 not sent (run stopped: ") || strings.Contains(out, "not sent:") {
+		t.Errorf("send does not tell the 3 rows the stop left in one line:\n%s", out)
+	}
+	for _, r := range readReport(t, camp) {
+		if r["status"] != "not-attempted" {
+			t.Errorf("report row %v, want not-attempted", r)
+		}
+	}
+}
+
 // TestRealMTARateLimit: Postfix's per-client message rate limit (anvil)
 // refuses MAIL with "450 4.7.1 Error: too much mail from 127.0.0.1";
 // tidings takes it for throttling (it says the server asks to slow down and

@@ -690,6 +690,31 @@ func TestSummaryTextStopped(t *testing.T) {
 	}
 }
 
+// TestSummaryTextStoppedAfterTry: a run stopped by the refusal of the
+// first row it tried (a relay refusing to relay: "… before the next try")
+// left that row and the 39 it never reached not attempted for one cause;
+// the summary says so in one line, the first row no reason to list the
+// other 39 row by row (a user's review: 10 lines "… and 29 more" in a cron
+// job's mail).
+func TestSummaryTextStoppedAfterTry(t *testing.T) {
+	t.Parallel()
+	const stop = "run stopped: 127.0.0.1:25 refused to take mail without a login: server replied 554 5.7.1 <r0@example.org>: Relay access denied"
+	var rows []report.Row
+	for i := range 40 {
+		d := stop
+		if i == 0 {
+			d += " before the next try"
+		}
+		rows = append(rows, report.Row{Recipient: report.Recipient{Row: 2 + i, Key: fmt.Sprintf("r%d@example.org", i)}, Status: sendpool.StatusNotAttempted, Detail: d})
+	}
+	s := report.Summarize(rows)
+	s.Again = "tidings send --yes campaign.yaml"
+	out := summaryText(t, &s)
+	if want := "40 not sent (" + stop[:90]; !strings.Contains(out, want) || strings.Contains(out, "not sent:") || strings.Contains(out, "more") {
+		t.Errorf("summary lacks %q, or lists rows:\n%s", want, out)
+	}
+}
+
 // failedThenUnsent is a row refused for good (row 2, "550 mailbox
 // unavailable") and n rows not attempted after it, the i-th with
 // detail(i).

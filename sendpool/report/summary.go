@@ -88,7 +88,9 @@ type Summary struct {
 	// in Problems: one line, as Interrupted.
 	Stopped int `json:"-"`
 	// StopDetail is the first Stopped row's detail ("run stopped: server
-	// unreachable: …"); rows with another go to Problems.
+	// unreachable: …") without what its tries added (sendpool.StopCause:
+	// the row whose refusal stopped the run is one of them); rows with
+	// another go to Problems.
 	StopDetail string `json:"-"`
 	// AgainAlso counts the rows of other statuses that Again sends too,
 	// sharing CapLeft with those of the lines of rows not sent: the
@@ -156,9 +158,9 @@ func (s *Summary) add(r Row) {
 		s.NotReached++
 	case r.Status == sendpool.StatusNotAttempted && r.Detail == sendpool.CapUnsent:
 		s.Capped++
-	case r.Status == sendpool.StatusNotAttempted && sendpool.IsStopUnsent(r.Detail) && (s.Stopped == 0 || r.Detail == s.StopDetail):
+	case r.Status == sendpool.StatusNotAttempted && sendpool.IsStopUnsent(r.Detail) && (s.Stopped == 0 || sendpool.StopCause(r.Detail) == s.StopDetail):
 		s.Stopped++
-		s.StopDetail = r.Detail
+		s.StopDetail = sendpool.StopCause(r.Detail)
 	default:
 		if len(s.Problems) < maxProblems {
 			s.Problems = append(s.Problems, r)

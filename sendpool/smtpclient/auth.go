@@ -65,8 +65,12 @@ func (d *Dialer) login(c *smtp.Client, raw *rawConn, secure bool) (string, error
 
 // refusalHint returns advice for a login refusal (530, 535, …): a server
 // that wants STARTTLS first, asked in clear (security: none), says so in
-// its reply, and no password will help; otherwise authHint.
+// its reply, and no password will help; a refusal to relay (relayHint);
+// otherwise authHint.
 func (d *Dialer) refusalHint(reply *sendpool.SMTPError) string {
+	if reply != nil && sendpool.IsRelayRefusal(reply.Code, reply.Message) {
+		return relayHint(d.cfg.Username)
+	}
 	if d.cfg.Security == campaign.SecurityNone && reply != nil && strings.Contains(strings.ToUpper(reply.Message), "STARTTLS") {
 		return "the server wants TLS before anything else, and smtp.security is none: set smtp.security: starttls (usually port 587) or tls (port 465)"
 	}
@@ -76,6 +80,17 @@ func (d *Dialer) refusalHint(reply *sendpool.SMTPError) string {
 		}
 	}
 	return authHint(d.cfg.Host)
+}
+
+// relayHint returns advice for a server that refuses to relay the
+// campaign's mail to the recipients' domains: without smtp.username, log
+// in (or be trusted by address); with it, the login does not carry the
+// right, which only the server's administrator can give.
+func relayHint(username string) string {
+	if username == "" {
+		return "the server relays mail to other domains only for clients that log in or that it trusts: set smtp.username and the password's variable in smtp.password_env, or have its administrator trust this machine's address"
+	}
+	return fmt.Sprintf("the server took the login but does not relay mail to other domains for %q: its administrator must allow that account to relay, or give one that may", username)
 }
 
 // loginOffHint returns advice for a login refusal whose text t (lower

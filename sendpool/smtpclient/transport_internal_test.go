@@ -131,6 +131,19 @@ func TestLoginOffHint(t *testing.T) {
 	}
 }
 
+// TestRelayHint: a server refusing to relay ("554 5.7.1 <…>: Relay access
+// denied") is told to take a login when the campaign has none, and that
+// the account may not relay when it logged in; no provider's app password.
+func TestRelayHint(t *testing.T) {
+	refusal := &sendpool.SMTPError{Code: 554, EnhancedCode: sendpool.EnhancedCode{5, 7, 1}, Message: "<a@elsewhere.example>: Relay access denied"}
+	for user, want := range map[string]string{"": "set smtp.username", "news@corp.example": `does not relay mail to other domains for "news@corp.example"`} {
+		d := &Dialer{cfg: Config{Host: "smtp.gmail.com", Username: user, Security: campaign.SecurityStartTLS}}
+		if got := d.refusalHint(refusal); !strings.Contains(got, want) || strings.Contains(got, "app password") {
+			t.Errorf("user %q: refusalHint = %q, want it to mention %q", user, got, want)
+		}
+	}
+}
+
 func TestIsLoopback(t *testing.T) {
 	for addr, want := range map[string]bool{"127.0.0.1:25": true, "127.1.2.3:25": true, "[::1]:25": true, "192.0.2.1:25": false, "[2001:db8::1]:25": false} {
 		a, err := net.ResolveTCPAddr("tcp", addr)
