@@ -389,8 +389,22 @@ var relayPhrases = []string{
 	"list of allowed rcpthosts",
 }
 
-// refusesRelay reports whether t (lower case) speaks of relaying refused.
+// recipientRelayPhrases (lower-cased, anywhere) put a refusal that
+// speaks of relaying on the one recipient: Postfix's access tables
+// ("Recipient address rejected: relay not permitted for this recipient"),
+// a server that relays for this client to other addresses. Such a reply
+// fails its recipient; it does not stop the run.
+var recipientRelayPhrases = []string{"recipient address rejected", "this recipient", "recipient's"}
+
+// refusesRelay reports whether t (lower case) speaks of relaying refused
+// for this client (relayPhrases), not for one recipient
+// (recipientRelayPhrases).
 func refusesRelay(t string) bool {
+	for _, p := range recipientRelayPhrases {
+		if strings.Contains(t, p) {
+			return false
+		}
+	}
 	for _, p := range relayPhrases {
 		if strings.Contains(t, p) {
 			return true
