@@ -73,7 +73,8 @@ func centralSample(sample []byte) bool {
 // digit ("£ukasz",
 // "¯ukowski", "³ódŸ": not "£5bn", "Mª José", Spanish's "¿qué"); or ending
 // a word of three letters or more (weak's) in a value whose other words
-// windows-1250 reads as Polish (œ, Ÿ inside a word: "Pawe³ Wiœniewski").
+// windows-1250 reads as Polish (œ, Ÿ inside a word: "Pawe³ Wiœniewski";
+// not œ before u, French's "Bœuf bourguignon¹", "Sœurs Martin¹").
 // Weak: ending a word of three letters or more ("Pawe³", as a
 // footnote's "Preis³" and "GBP£" do; not "cm³", nor a Portuguese "Exmª",
 // whose ª and º are never taken there), or ¼ or ¾ starting a word before
@@ -84,7 +85,8 @@ func centralWord(runes []rune) (strong, weak bool) {
 	digit := func(i int) bool { return i >= 0 && unicode.IsDigit(runes[i]) }
 	polish := false
 	for i, r := range runes {
-		if (r == 'œ' || r == 'Ÿ') && letter(i-1) && letter(i+1) {
+		french := r == 'œ' && i+1 < len(runes) && unicode.ToLower(runes[i+1]) == 'u' // "cœur"
+		if (r == 'œ' && !french || r == 'Ÿ') && letter(i-1) && letter(i+1) {
 			polish = true
 		}
 		if !strings.ContainsRune(centralSigns, r) {

@@ -624,7 +624,8 @@ func TestCSVCentralDeclaredWestern(t *testing.T) {
 	polishCorpus := []string{"Paweł Wiśniewski", "Zofia Łęcka", "Małgorzata Żółć", "Łódź", "Żukowski Sp. z o.o.", "Michał", "może", "Ľubica Kováčová", "Jabłońska-Wróbel", "Aşa Braşov", "Gdańsk", "Anna Wiśniewska", "Kaźmierczak"}
 	westernCorpus := []string{"10 cm³", "m³", "Mª José García", "Exmª Sra. Silva", "Ilmº Sr. Costa", "Nº 5", "1º andar", "¿Qué tal?", "¿cómo estás?", "£5bn Ltd", "1¼ Zoll", "Preis ½ €", "Søren Ærø", "Björk", "Œuvre d'Art", "L'HAŸ-LES-ROSES",
 		"Preis³ inkl. MwSt.", "Fläche¹ 80 m²", "Größe³", "Precio¹ sin IVA", "Summe¹²", "¼lb burger £4.50", "1¾in pipe", "GBP£12", "USD¥500", "Prix¹ TTC crème brûlée", "Exmºs Srs. Costa", "Nºs 4-5",
-		"José Muñoz", "Sœur Marie du Cœur", "bremañ", "phœnix", "L'Haÿ-les-Roses", "Nºserie 123", "NºFactura 7", "Mªdel Carmen", "2ºizda"}
+		"José Muñoz", "Sœur Marie du Cœur", "bremañ", "phœnix", "L'Haÿ-les-Roses", "Nºserie 123", "NºFactura 7", "Mªdel Carmen", "2ºizda",
+		"Bœuf bourguignon¹", "Sœurs Martin¹ TTC"}
 	// Past the file's start (16 KB of ASCII rows), a row whose only sign
 	// ends a word passes until a row has one no Western text writes.
 	padding := strings.Repeat("pad@x.example,Pad\n", 1100)

@@ -61,7 +61,8 @@
 //
 // A campaign with a markdown body gets its HTML part from the Markdown
 // (package render/markdown: CommonMark with tables and autolinks, raw HTML
-// left out: the template's own is an error at its line, links only to http, https, mailto and tel) in the built-in
+// left out: the template's own is an error at its line, a raw value's a
+// problem of its row; links only to http, https, mailto and tel) in the built-in
 // layout, whose elements carry inline styles, or in the campaign's layout
 // ({{.Body}}, {{.Subject}}), unstyled; and its text part from the same
 // Markdown, unless the campaign has a text template, which then makes the

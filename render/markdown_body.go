@@ -259,10 +259,15 @@ func (r *Renderer) rowMarkdown(st *state, row campaign.Row, subject string, body
 
 // markdownErr is the row problem of a Markdown body that did not convert:
 // a link or image that would lose its URL (*markdown.LinkError, naming the
-// column whose value is that URL when one is), or a failure of goldmark.
+// column whose value is that URL when one is), raw HTML a value marked raw
+// brings (rawValueErr), or a failure of goldmark.
 func (r *Renderer) markdownErr(row campaign.Row, err error) error {
 	t := r.set.Markdown
 	var le *markdown.LinkError
+	var he *markdown.RawHTMLError
+	if errors.As(err, &he) {
+		return r.rawValueErr(row, he)
+	}
 	if !errors.As(err, &le) {
 		return r.rowErr(row, "", fmt.Errorf("render: %s: %w", t.Location(), err))
 	}
@@ -278,4 +283,20 @@ func (r *Renderer) markdownErr(row campaign.Row, err error) error {
 		col = c
 	}
 	return r.rowErr(row, col, fmt.Errorf("render: %s: %w", t.File(), err))
+}
+
+// rawValueErr is the row problem of raw HTML in row's Markdown (he): the
+// template's own is refused before any row (literalRawHTML), so a value
+// marked raw brought it ("{{.intro | raw}}" holding "Line one<br>line
+// two"), and every message of such rows would lose it unseen. It names
+// the first column whose value holds it.
+func (r *Renderer) rawValueErr(row campaign.Row, he *markdown.RawHTMLError) error {
+	var col string
+	for _, c := range r.set.Markdown.Columns() {
+		if strings.Contains(row.Values[c], he.HTML) {
+			col = c
+			break
+		}
+	}
+	return r.rowErr(row, col, fmt.Errorf("render: %s: %w; a value marked raw is Markdown: write it in Markdown there (a line break a backslash at the end of the line, \\< for a < that shows), or make the body an html: template", r.set.Markdown.File(), he))
 }

@@ -368,3 +368,24 @@ recipients: {path: people.csv}
 		}
 	}
 }
+
+// TestMarkdownRawValueHTML: raw HTML a value marked raw brings into a
+// Markdown body ("Line one<br>line two") is a problem of its row naming
+// the column, not left out of the message unseen ("Line oneline two");
+// a value whose < is text, an address or a link in angle brackets, or an
+// HTML comment, renders.
+func TestMarkdownRawValueHTML(t *testing.T) {
+	e := setup(t, markdownYAML, map[string]string{"body.md": "Hi {{.name}}\n\n{{.note | raw}}\n"}, markdownColumns)
+	r := row(2, "email", "a@example.com", "name", "A", "order", "1", "note", "Line one<br>line two", "url", "https://u.example", "item", "x", "id", "1")
+	_, err := e.r.Render(r)
+	var re *campaign.RowError
+	if !errors.As(err, &re) || re.Column != "note" || !strings.Contains(err.Error(), "<br>: raw HTML is left out") {
+		t.Errorf("raw value with <br>: err = %v, want a RowError of column note saying the <br> is left out", err)
+	}
+	for _, ok := range []string{"a < b, I <3 you", "Write to <anna@example.com> or see <https://news.example/a>", "<!-- a note -->Thanks"} {
+		r.Values["note"] = ok
+		if _, err := e.r.Render(r); err != nil {
+			t.Errorf("raw value %q: %v", ok, err)
+		}
+	}
+}

@@ -169,7 +169,8 @@ func isWordByte(b byte) bool {
 //
 //  1. a login refusal: 530, 534, 535, 538 or the enhanced code 5.7.8, or
 //     a 5xx that refuses to relay for this client (IsRelayRefusal):
-//     ClassAuth (the run stops);
+//     ClassAuth (the run stops; the pool makes a refusal to relay after
+//     the server relayed in the run the recipient's, see rcptClass);
 //  2. the server tells the sender to slow down: the enhanced code 4.7.28
 //     (Gmail's rate limit), 421 with 4.7.0 (Gmail's "Try again later,
 //     closing connection", Yahoo's TSS04, Postfix's connection limits)
@@ -389,8 +390,22 @@ var relayPhrases = []string{
 	"list of allowed rcpthosts",
 }
 
-// refusesRelay reports whether t (lower case) speaks of relaying refused.
+// recipientRelayPhrases (lower-cased, anywhere) put a refusal that
+// speaks of relaying on the one recipient: Postfix's access tables
+// ("Recipient address rejected: relay not permitted for this recipient"),
+// a server that relays for this client to other addresses. Such a reply
+// fails its recipient; it does not stop the run.
+var recipientRelayPhrases = []string{"recipient address rejected", "this recipient", "recipient's"}
+
+// refusesRelay reports whether t (lower case) speaks of relaying refused
+// for this client (relayPhrases), not for one recipient
+// (recipientRelayPhrases).
 func refusesRelay(t string) bool {
+	for _, p := range recipientRelayPhrases {
+		if strings.Contains(t, p) {
+			return false
+		}
+	}
 	for _, p := range relayPhrases {
 		if strings.Contains(t, p) {
 			return true

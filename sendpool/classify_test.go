@@ -38,6 +38,10 @@ func TestClassifyReply(t *testing.T) {
 		{550, "", "relay not permitted", sendpool.ClassAuth},                                                            // Exim
 		{553, "", "sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)", sendpool.ClassAuth},              // qmail
 		{454, "4.7.1", "<a@elsewhere.example>: Relay access denied", sendpool.ClassTemporary},                           // Postfix soft_bounce
+		// A refusal that speaks of relaying for one recipient: that
+		// recipient's, the run goes on.
+		{550, "5.7.1", "<x@partner.example>: Recipient address rejected: relay not permitted for this recipient", sendpool.ClassPermanent},
+		{554, "5.7.1", "Relaying not allowed for this recipient's domain", sendpool.ClassPermanent},
 		// Temporary.
 		{451, "4.3.0", "Temporary lookup failure", sendpool.ClassTemporary},
 		{450, "4.2.0", "Mailbox unavailable, greylisted", sendpool.ClassTemporary},

@@ -132,9 +132,7 @@ func MessageDomains(m *render.Message) []string { return addressDomains(m.Recipi
 func addressDomains(addrs []string) []string {
 	var out []string
 	for _, a := range addrs {
-		at := strings.LastIndexByte(a, '@')
-		dom := strings.ToLower(strings.TrimSuffix(a[at+1:], "."))
-		if dom != "" && !slices.Contains(out, dom) {
+		if dom := domainOf(a); dom != "" && !slices.Contains(out, dom) {
 			out = append(out, dom)
 		}
 	}

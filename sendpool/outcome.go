@@ -137,6 +137,7 @@ func (r *poolRun) applyRcptReplies(j *poolJob, d *Delivery, completed bool) {
 	throttled, sentNow := false, false
 	var last *SMTPError
 	var stoppedBy []RcptReply // refusals that stopped the run
+	r.noteRelayed(j, d)
 	for _, rr := range d.Rcpts {
 		if rr.Err == nil {
 			if completed {
@@ -147,7 +148,7 @@ func (r *poolRun) applyRcptReplies(j *poolJob, d *Delivery, completed bool) {
 			continue
 		}
 		last = rr.Err
-		switch ClassifyReply(rr.Err.Code, rr.Err.EnhancedCode, rr.Err.Message) {
+		switch r.rcptClass(rr.Err) {
 		case ClassPermanent:
 			j.mark(rr.Addr, StatusFailed, rr.Err, "")
 		case ClassAuth:

@@ -56,6 +56,9 @@ type poolRun struct {
 	abortedFlag  atomic.Bool
 	// connected is set by the run's first connection.
 	connected atomic.Bool
+	// relaysOut is set when the server took a recipient outside the
+	// envelope sender's domain (noteRelayed).
+	relaysOut atomic.Bool
 	// conns counts the open connections, dialing the dials under way;
 	// workers counts the workers still taking messages (see
 	// poolWorker.givesUpPlace).

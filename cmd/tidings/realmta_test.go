@@ -353,6 +353,28 @@ func TestRealMTARelayDenied(t *testing.T) {
 	}
 }
 
+// TestRealMTARelaySomeDomains: a Postfix that relays for this client to
+// partner.test only (relay_domains) refuses elsewhere.test with "554
+// 5.7.1 <…>: Relay access denied" after it took the row before: that row
+// fails, the rows after it go, exit 1; a stop there would leave them
+// unsent, and every send after would stop at the same row again.
+func TestRealMTARelaySomeDomains(t *testing.T) {
+	t.Parallel()
+	p := smtptest.StartPostfix(t, smtptest.PostfixOptions{Main: map[string]string{"relay_domains": "partner.test", "relay_transport": "discard:"}})
+	rcpts := []string{"a@partner.test", "b@elsewhere.test", "c@partner.test"}
+	camp := mtaCampaign(t, p.SMTPPort, rcpts, fmt.Sprintf(", security: starttls, ca_file: %q", p.CAFile), "send: {concurrency: 1, retry_backoff: 10ms}")
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if code != exitSomeFailed {
+		t.Fatalf("send: code %d, want %d\n%s%s", code, exitSomeFailed, out, errOut)
+	}
+	want := map[string]string{"a@partner.test": "sent", "b@elsewhere.test": "failed", "c@partner.test": "sent"}
+	for _, r := range readReport(t, camp) {
+		if r["status"] != want[r["key"]] {
+			t.Errorf("report row %v, want %s", r, want[r["key"]])
+		}
+	}
+}
+
 // TestRealMTARateLimit: Postfix's per-client message rate limit (anvil)
 // refuses MAIL with "450 4.7.1 Error: too much mail from 127.0.0.1";
 // tidings takes it for throttling (it says the server asks to slow down and

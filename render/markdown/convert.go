@@ -55,7 +55,9 @@ func New(opts Options) *Converter {
 // textOut is not nil, its plain-text rendering (see the package
 // documentation) to textOut. Invalid UTF-8 in src is read as U+FFFD. A
 // link or image whose destination is not allowed is written as its text,
-// and the first one is returned as a *LinkError once both are written.
+// and the first one is returned as a *LinkError once both are written;
+// else raw HTML, left out of both (an HTML comment aside), is returned as
+// a *RawHTMLError.
 func (c *Converter) Convert(src []byte, htmlOut, textOut *bytes.Buffer) (err error) {
 	if !utf8.Valid(src) {
 		// goldmark's East Asian line breaks read runes backwards and
@@ -78,6 +80,9 @@ func (c *Converter) Convert(src []byte, htmlOut, textOut *bytes.Buffer) (err err
 	}
 	if le, ok := pc.Get(refusedKey).(*LinkError); ok {
 		return le
+	}
+	if raw, _, ok := firstRawHTML(doc, src); ok {
+		return &RawHTMLError{HTML: raw}
 	}
 	return nil
 }

@@ -126,9 +126,16 @@ func TestLinks(t *testing.T) {
 	}
 }
 
-// TestRawHTMLOff: raw HTML in the Markdown is left out of both parts.
+// TestRawHTMLOff: raw HTML in the Markdown is left out of both parts,
+// and the first is returned as a *RawHTMLError once both are written.
 func TestRawHTMLOff(t *testing.T) {
-	h, text := convert(t, New(Options{}), "<script>alert(1)</script>\n\nHi <b onclick=\"x()\">there</b>\n\n<div>\nblock\n</div>\n")
+	var hb, tb bytes.Buffer
+	err := New(Options{}).Convert([]byte("<script>alert(1)</script>\n\nHi <b onclick=\"x()\">there</b>\n\n<div>\nblock\n</div>\n"), &hb, &tb)
+	var he *RawHTMLError
+	if !errors.As(err, &he) || he.HTML != "<script>alert(1)</script>" {
+		t.Errorf("err = %v, want a RawHTMLError of the <script>", err)
+	}
+	h, text := hb.String(), tb.String()
 	if strings.Contains(h, "<script") || strings.Contains(h, "<b") || strings.Contains(h, "onclick") || strings.Contains(h, "<div") {
 		t.Errorf("raw HTML copied out:\n%s", h)
 	}
@@ -256,7 +263,8 @@ func FuzzConvert(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src string) {
 		var h, x bytes.Buffer
 		var le *LinkError
-		if err := c.Convert([]byte(src), &h, &x); err != nil && !errors.As(err, &le) {
+		var he *RawHTMLError
+		if err := c.Convert([]byte(src), &h, &x); err != nil && !errors.As(err, &le) && !errors.As(err, &he) {
 			t.Fatal(err)
 		}
 		for _, l := range hrefs(t, h.String()) {

@@ -1,11 +1,23 @@
 package markdown
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/text"
 )
+
+// RawHTMLError is raw HTML that Convert left out of both parts (a value
+// marked raw that holds "<br>" or "<img …>"): no reader would see it.
+type RawHTMLError struct {
+	// HTML is the first line of the first such HTML.
+	HTML string
+}
+
+func (e *RawHTMLError) Error() string {
+	return fmt.Sprintf("markdown: %s: raw HTML is left out of a Markdown body, so no reader would see it", e.HTML)
+}
 
 // RawHTML returns the first line of the first raw HTML in src, an HTML
 // block or an inline tag, which Convert leaves out of both parts (an
@@ -13,7 +25,11 @@ import (
 // src has one. An HTML comment is no such HTML: leaving it out loses
 // nothing a reader would see.
 func (c *Converter) RawHTML(src []byte) (html string, at int, ok bool) {
-	doc := c.md.Parser().Parse(text.NewReader(src))
+	return firstRawHTML(c.md.Parser().Parse(text.NewReader(src)), src)
+}
+
+// firstRawHTML is RawHTML of doc, parsed from src.
+func firstRawHTML(doc ast.Node, src []byte) (html string, at int, ok bool) {
 	var found string
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
