@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
-	"net/mail"
 	"os"
 	"path/filepath"
 	"strings"
@@ -59,7 +58,7 @@ type galleryRow struct {
 	Key string `json:"k,omitempty"`
 	To  string `json:"t,omitempty"`
 	// Who is To as each mailbox's name and address, for the list to show
-	// readably (galleryWho); nil for a bare address, which To shows as well.
+	// readably (report.Who); nil for a bare address, which To shows as well.
 	Who     [][2]string `json:"w,omitempty"`
 	Subject string      `json:"s,omitempty"`
 	Invalid bool        `json:"x,omitempty"`
@@ -97,7 +96,7 @@ type galleryMeta struct {
 // galleryRowOf turns a report row into a list entry.
 func galleryRowOf(r Row) galleryRow {
 	g := galleryRow{
-		Row: r.Row, Key: r.Key, To: r.To, Who: galleryWho(r.To), Subject: r.Subject,
+		Row: r.Row, Key: r.Key, To: r.To, Who: report.Who(r.To), Subject: r.Subject,
 		Problem: r.Problem, File: r.File, Size: r.Size, Addrs: strings.Join(r.Recipients, " "),
 	}
 	switch {
@@ -113,25 +112,6 @@ func galleryRowOf(r Row) galleryRow {
 		g.Attachments = append(g.Attachments, galleryAttachment{Name: a.Name, Size: a.Size})
 	}
 	return g
-}
-
-// galleryWho splits a To as render writes it for the report (a mailbox,
-// "Ann Lee" <ann@example.org>, or a list of them) into each one's name
-// and address, the name unquoted: nil for a single bare address, or for a
-// To that does not parse (the list shows either as it is).
-func galleryWho(to string) [][2]string {
-	if to == "" {
-		return nil
-	}
-	list, err := mail.ParseAddressList(to)
-	if err != nil || len(list) == 1 && list[0].Name == "" {
-		return nil
-	}
-	who := make([][2]string, len(list))
-	for i, a := range list {
-		who[i] = [2]string{a.Name, a.Address}
-	}
-	return who
 }
 
 // writeGallery writes index.html, its assets and the list of rows (in

@@ -3,6 +3,7 @@ package report_test
 import (
 	"context"
 	"fmt"
+	"net/mail"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -74,7 +75,7 @@ func wantStatic(rows []report.Row, max int) (counts map[string]string, listed []
 		if attention++; attention <= max {
 			reply := strings.Join(slices.DeleteFunc([]string{strconv.Itoa(int(r.Code)), r.EnhancedCode.String(), r.Detail},
 				func(s string) bool { return s == "" || s == "0" }), " ")
-			listed = append(listed, []string{strconv.Itoa(r.Row), r.Key, r.To, r.Status.String(), reply})
+			listed = append(listed, []string{strconv.Itoa(r.Row), r.Key, toShown(r.To), r.Status.String(), reply})
 		}
 	}
 	counts = map[string]string{"total": fmt.Sprint(len(rows))}
@@ -82,6 +83,21 @@ func wantStatic(rows []report.Row, max int) (counts map[string]string, listed []
 		counts[st] = fmt.Sprintf("%d %.0f%%", k, 100*float64(k)/float64(len(rows)))
 	}
 	return counts, listed, attention
+}
+
+// toShown is a To as the page's To cell reads: each name, then its
+// address (TestPageToNameThenAddress); a bare address, or a To that does
+// not parse, as it is.
+func toShown(to string) string {
+	list, err := mail.ParseAddressList(to)
+	if err != nil || len(list) == 1 && list[0].Name == "" {
+		return to
+	}
+	var who []string
+	for _, a := range list {
+		who = append(who, strings.TrimSpace(a.Name+" "+a.Address))
+	}
+	return strings.Join(who, ", ")
 }
 
 // TestPageNoScript sends a campaign for real (pageCampaign), writes its

@@ -18,14 +18,18 @@ import (
 // pageRow is one recipient in a chunk. Keys are short: 100,000 rows repeat
 // them 100,000 times.
 type pageRow struct {
-	Row      int    `json:"r"`
-	Key      string `json:"k,omitempty"`
-	To       string `json:"t,omitempty"`
-	Status   string `json:"s"`
-	Code     int    `json:"c,omitempty"`
-	EC       string `json:"e,omitempty"`
-	Detail   string `json:"d,omitempty"`
-	Attempts int    `json:"a,omitempty"`
+	Row int    `json:"r"`
+	Key string `json:"k,omitempty"`
+	To  string `json:"t,omitempty"`
+	// Who is To's names and addresses (Who), for the page to show each
+	// name, then its address; nil when To is a bare address or does not
+	// parse.
+	Who      [][2]string `json:"w,omitempty"`
+	Status   string      `json:"s"`
+	Code     int         `json:"c,omitempty"`
+	EC       string      `json:"e,omitempty"`
+	Detail   string      `json:"d,omitempty"`
+	Attempts int         `json:"a,omitempty"`
 	// Time is when the final reply came (else when the first try began),
 	// in Unix seconds; MS the time between them.
 	Time int64 `json:"f,omitempty"`
@@ -57,7 +61,7 @@ type chunkWriter struct {
 // add takes the next row, whose receiving domain is domain, and writes a
 // chunk when it is full.
 func (w *chunkWriter) add(r *Row, domain string) error {
-	p := pageRow{Row: r.Row, Key: r.Key, To: r.To, Status: r.Status.String(), Code: int(r.Code),
+	p := pageRow{Row: r.Row, Key: r.Key, To: r.To, Who: Who(r.To), Status: r.Status.String(), Code: int(r.Code),
 		EC: r.EnhancedCode.String(), Detail: truncate(r.Detail, pageDetailRunes), Attempts: r.Attempts,
 		MS: r.DurationMS, Domain: domain, Server: r.Server}
 	if t, err := time.Parse(time.RFC3339, cmp.Or(r.FinishedAt, r.StartedAt)); err == nil {

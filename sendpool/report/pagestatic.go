@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tidings/tidings/sendpool"
 )
@@ -41,6 +42,10 @@ const (
 type staticRow struct {
 	Row                    int
 	Key, To, Status, Reply string
+	// Who is To's names and addresses (Who), shown each name then its
+	// address; nil for a bare address, a To that does not parse or one
+	// longer than pageStaticRunes, shown as it is (cut short).
+	Who [][2]string
 }
 
 // attentionList keeps the first pageStaticRows rows that need a person
@@ -66,8 +71,12 @@ func (a *attentionList) add(r *Row) {
 	}
 	a.n++
 	if len(a.rows) < pageStaticRows {
+		var who [][2]string
+		if utf8.RuneCountInString(r.To) <= pageStaticRunes { // one cut short shows as it is
+			who = Who(r.To)
+		}
 		a.rows = append(a.rows, staticRow{Row: r.Row, Key: truncate(r.Key, pageStaticRunes), To: truncate(r.To, pageStaticRunes),
-			Status: r.Status.String(), Reply: truncate(replyLine(r), pageExampleRunes)})
+			Who: who, Status: r.Status.String(), Reply: truncate(replyLine(r), pageExampleRunes)})
 	}
 }
 

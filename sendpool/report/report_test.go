@@ -677,7 +677,7 @@ func TestSummaryTextStopped(t *testing.T) {
 	out := summaryText(t, &s)
 	for _, want := range []string{
 		"14 recipients: 0 sent, 1 failed, 13 not-attempted\n",
-		"12 not sent (" + stop + "): tidings send --yes campaign.yaml sends them.\n",
+		"12 not sent (" + stop + "): tidings send --yes campaign.yaml sends them once the server answers or the settings are fixed (see why the run stopped).\n",
 		"not sent:\n  row 2   a@example.org  failed         550  mailbox unavailable\n",
 		"  row 15  z@example.org  not-attempted  -    run stopped: the journal failed\n",
 	} {

@@ -282,7 +282,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 	writeNotSent(&b, s.Limited, s.LimitDetail, s.Again, s.sends(s.Limited, false))
 	writeNotSent(&b, s.Capped, "daily_cap reached", s.Again, s.sends(s.Capped, true))
 	writeNotSent(&b, s.NotReached, "not tried yet: no send has reached "+them(s.NotReached), s.Again, s.sends(s.NotReached, false))
-	writeNotSent(&b, s.Stopped, truncate(s.StopDetail, 100), s.Again, s.sends(s.Stopped, false))
+	writeNotSent(&b, s.Stopped, truncate(s.StopDetail, 100), s.Again, s.stopSends())
 	if len(s.Problems) > 0 {
 		// A heading of their own: not all are deferred or unknown.
 		if s.Owing > 0 {
@@ -359,6 +359,16 @@ func (s *Summary) sends(n int, capped bool) string {
 		return them(n) + capAllows("the cap", s.CapAfter)
 	}
 	return them(n)
+}
+
+// stopSends says what the next send sends of the Stopped rows, and
+// when: once what the stop needs changed is (sendpool.StopFix: "them once
+// the settings are fixed …"), else as sends says.
+func (s *Summary) stopSends() string {
+	if fix := sendpool.StopFix(s.StopDetail); fix != "" {
+		return them(s.Stopped) + " once " + fix
+	}
+	return s.sends(s.Stopped, false)
 }
 
 // capAllows says when a send sends the rows daily_cap holds back: once

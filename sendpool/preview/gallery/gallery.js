@@ -51,6 +51,34 @@
     return e;
   }
 
+  // RTL_LETTER matches a letter of a right-to-left script (Hebrew,
+  // Arabic, Syriac, Thaana, N'Ko, Samaritan, Mandaic and their
+  // presentation forms); LETTER any letter.
+  var RTL_LETTER = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\u{10800}-\u{10fff}\u{1e800}-\u{1efff}]/u;
+  var LETTER = /\p{L}/u;
+
+  // mostDir is the direction of most of text's letters: 'rtl' when more
+  // are of a right-to-left script, 'ltr' when more are not, 'auto' (its
+  // first strong letter's) on a tie.
+  function mostDir(text) {
+    var rtl = 0, ltr = 0;
+    for (var ch of String(text)) {
+      if (RTL_LETTER.test(ch)) { rtl++; } else if (LETTER.test(ch)) { ltr++; }
+    }
+    return rtl > ltr ? 'rtl' : ltr > rtl ? 'ltr' : 'auto';
+  }
+
+  // lineEl is dataEl for a value cut to one line at its end (the list's
+  // subject): laid out in the direction of most of its letters, not its
+  // first's, so the cut keeps its start, the words after a name in
+  // another script too ("سارة أحمد, your order…" showed the end of the
+  // English, right to left). It still isolates the value.
+  function lineEl(tag, cls, text) {
+    var e = dataEl(tag, cls, text);
+    e.dir = mostDir(text);
+    return e;
+  }
+
   // shownEl is dataEl for a key, a name or an address, its invisible
   // and reordering characters shown as their code points, as the report
   // page does (report's unseen.js, which this script begins with).
@@ -308,7 +336,7 @@
     if (r.d) { top.appendChild(el('span', 'badge done', r.d)); }
     b.appendChild(top);
 
-    if (r.s) { b.appendChild(dataEl('div', 'row-subject', r.s)); }
+    if (r.s) { b.appendChild(lineEl('div', 'row-subject', r.s)); }
     if (r.x) {
       b.appendChild(el('div', 'row-problem', r.p || 'could not be rendered'));
     }

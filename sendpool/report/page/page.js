@@ -943,6 +943,28 @@
     return b;
   }
 
+  // toCell is a row's To cell as the preview gallery's list shows it:
+  // each name, then its address (r.w), not the header's quoted form
+  // ("Bob \"the Barista\" Smith" <bob@…>), which its tooltip keeps; the
+  // To as it is when it is a bare address or does not parse.
+  function toCell(r) {
+    var td = el('td', 'to');
+    if (!r.w) {
+      td.appendChild(shownEl('bdi', null, r.t || ''));
+      return td;
+    }
+    td.title = r.t;
+    r.w.forEach(function (m, i) {
+      if (i > 0) { td.appendChild(document.createTextNode(', ')); }
+      if (m[0]) {
+        td.appendChild(shownEl('bdi', 'who-name', m[0]));
+        td.appendChild(document.createTextNode(' '));
+      }
+      td.appendChild(shownEl('bdi', m[0] ? 'who-addr' : null, m[1]));
+    });
+    return td;
+  }
+
   function rowItem(i) {
     var r = state.rows[i];
     var tr = el('tr', 'click' + (i === state.open ? ' open' : ''));
@@ -954,7 +976,7 @@
     num.appendChild(open);
     tr.appendChild(num);
     tr.appendChild(shownEl('td', 'key', r.k || ''));
-    tr.appendChild(shownEl('td', 'to', r.t || ''));
+    tr.appendChild(toCell(r));
     var st = el('td', 'status');
     st.appendChild(badge(r.s));
     tr.appendChild(st);

@@ -1,0 +1,84 @@
+package preview
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/tidings/tidings/render/chromium"
+)
+
+// TestGalleryListSubjectStart: a subject too long for the list shows its
+// start, cut at its end. One that begins with an Arabic name and goes on
+// in English ("سارة أحمد, your order …") was laid out right to left, its
+// first strong letter's direction, and showed the end of the English
+// ("…from the café 🎄 ,سارة أحمد"); now the name and the English words
+// after it show. A Latin subject, and an Arabic one throughout (right to
+// left, its start on the right), show their starts too.
+func TestGalleryListSubjectStart(t *testing.T) {
+	t.Parallel()
+	const name = "\u0633\u0627\u0631\u0629 \u0623\u062d\u0645\u062f" // سارة أحمد
+	arabic := "\u0637\u0644\u0628\u0643 \u062c\u0627\u0647\u0632 "   // طلبك جاهز
+	subjects := []struct{ subject, first, second string }{
+		{name + ", your order from the winter menu is ready for pickup at the counter, and the last pastries of the season are set aside for you at the café 🎄", name, "your order"},
+		{"Sara Ahmed, your order from the winter menu is ready for pickup at the counter, and the last pastries of the season are set aside for you at the café 🎄", "Sara Ahmed", "your order"},
+		{name + "، " + arabic + arabic + arabic + arabic + arabic + arabic + arabic + arabic + arabic + arabic + arabic + arabic, name, arabic[:len(arabic)-1]},
+	}
+	dir := filepath.Join(t.TempDir(), "preview")
+	w, err := NewWriter(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range subjects {
+		addr := fmt.Sprintf("r%d@example.org", i)
+		m := galleryTestMail{row: i + 2, key: addr, fromName: "Acme News", fromAddr: "news@acme.example",
+			toName: "Sara", toAddr: addr, subject: s.subject, text: "Hello\r\n"}.message(t)
+		if err := w.WriteMessage(context.Background(), m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, problems := galleryNewBrowser(t, 60*time.Second)
+	galleryDo(ctx, t, "load index.html",
+		chromedp.Navigate(chromium.FileURL(filepath.Join(dir, "index.html"))),
+		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
+	for i, s := range subjects {
+		got := galleryRun(ctx, t, "subject", chromedp.Evaluate[string](fmt.Sprintf(shownJS, i, s.first, s.second)))
+		if got != "cut, start shown" {
+			t.Errorf("row %d's subject %q in the list: %s", i+2, s.subject, got)
+		}
+	}
+	for _, p := range problems() {
+		t.Errorf("browser reported %s", p)
+	}
+}
+
+// shownJS says whether the i-th list entry's subject overflows its box
+// and whether the words %q and %q (its first and the next) lie inside it.
+const shownJS = `(function (i, first, second) {
+	var box = document.querySelectorAll('#rows .row-subject')[i];
+	if (!box) { return 'no subject'; }
+	if (box.scrollWidth <= box.clientWidth) { return 'not cut: the test needs a longer subject'; }
+	var r = box.getBoundingClientRect();
+	function inside(word) {
+		var walk = document.createTreeWalker(box, NodeFilter.SHOW_TEXT), n;
+		while ((n = walk.nextNode())) {
+			var at = n.data.indexOf(word);
+			if (at < 0) { continue; }
+			var rg = document.createRange();
+			rg.setStart(n, at);
+			rg.setEnd(n, at + word.length);
+			return Array.from(rg.getClientRects()).every(function (c) { return c.left >= r.left - 0.5 && c.right <= r.right + 0.5; });
+		}
+		return false;
+	}
+	if (!inside(first)) { return first + ' hidden'; }
+	if (!inside(second)) { return second + ' hidden, the text beside the first words is another part'; }
+	return 'cut, start shown';
+})(%d, %q, %q)`

@@ -1,0 +1,42 @@
+package sendpool
+
+import "strings"
+
+// seeStop points at the stop's reason, which says what to change: send
+// prints it as its error, a report's summary line names it.
+const seeStop = " (see why the run stopped)"
+
+// StopFix says what must change before a send sends the rows a run that
+// stopped for cause (StopCause's words, from send's report or from the
+// journal) left, in words that follow "sends them once": the settings for
+// a refused login or relay, a TLS failure, a host name that does not
+// resolve or a transport the server lacks; the server's answer or the
+// settings when nothing answered the run's first connection; the rows or
+// the server when it lacks SMTPUTF8. It is "" for a stop that passes as
+// it is (a server that stopped answering or refuses service, a used-up
+// quota, a failed journal) and for any other detail.
+func StopFix(cause string) string {
+	why, ok := strings.CutPrefix(cause, stopUnsent)
+	if !ok {
+		return ""
+	}
+	unreachable, dial := strings.CutPrefix(why, ErrUnreachable.Error()+": ")
+	switch {
+	case settingsStop(why),
+		dial && (strings.Contains(unreachable, "does not resolve (check smtp.host)") || strings.HasPrefix(unreachable, ErrNoPipelining.Error())):
+		return "the settings are fixed" + seeStop
+	case dial && (strings.HasPrefix(unreachable, "nothing accepts connections at ") || strings.HasPrefix(unreachable, "no answer from ")):
+		return "the server answers or the settings are fixed" + seeStop
+	case strings.HasPrefix(why, ErrServerLacks.Error()):
+		return "those rows or the server are changed" + seeStop
+	}
+	return ""
+}
+
+// settingsStop reports whether why, a stop's reason, is an AuthError's or
+// a TLSError's: a login or a connection the settings must change.
+func settingsStop(why string) bool {
+	return strings.HasPrefix(why, "login to ") || strings.HasPrefix(why, "TLS with ") ||
+		strings.Contains(why, " refused to take mail without a login") ||
+		strings.Contains(why, " refused to relay mail for ")
+}

@@ -1,0 +1,30 @@
+package sendpool_test
+
+import (
+	"testing"
+
+	"github.com/tidings/tidings/sendpool"
+)
+
+// TestStopFix: the stops the settings caused (as the pool words them:
+// TestStopForSettingsSaysFixFirst in cmd/tidings sends to real servers)
+// need those fixed first; a server lacking SMTPUTF8 needs the rows or the
+// server changed; stops that pass (a server that stopped answering or
+// refuses service, a used-up quota, a failed journal) need nothing.
+func TestStopFix(t *testing.T) {
+	for cause, want := range map[string]string{
+		"run stopped: server unreachable: the host name smtp.exampel.com does not resolve (check smtp.host): lookup smtp.exampel.com: no such host": "the settings are fixed (see why the run stopped)",
+		"run stopped: server unreachable: " + sendpool.ErrNoPipelining.Error():                                                                      "the settings are fixed (see why the run stopped)",
+		"run stopped: the server lacks what this run needs: 127.0.0.1:25 does not offer SMTPUTF8 (RFC 6531); row 7 needs it":                        "those rows or the server are changed (see why the run stopped)",
+		"run stopped: server unreachable: 5 connection attempts in a row failed, last: connect 127.0.0.1:25: connection refused":                    "",
+		"run stopped: server unreachable: the server refuses service: EHLO: 554 5.7.1 no service for you":                                           "",
+		"run stopped: the server's sending quota is used up: 550 5.7.0 daily sending quota exceeded":                                                "",
+		"run stopped: the journal failed":  "",
+		sendpool.InterruptedUnsent:         "",
+		"not tried yet: login to x failed": "",
+	} {
+		if got := sendpool.StopFix(cause); got != want {
+			t.Errorf("StopFix(%q) = %q, want %q", cause, got, want)
+		}
+	}
+}
