@@ -233,7 +233,7 @@ func (r *Renderer) rowMarkdown(st *state, row campaign.Row, subject string, body
 		text = &st.text
 	}
 	if err := r.md.conv.Convert(st.md.Bytes(), &st.frag, text); err != nil {
-		return r.markdownErr(row, err)
+		return r.markdownErr(row, st.md.Bytes(), err)
 	}
 	st.html.Reset()
 	var err error
@@ -261,12 +261,12 @@ func (r *Renderer) rowMarkdown(st *state, row campaign.Row, subject string, body
 // a link or image that would lose its URL (*markdown.LinkError, naming the
 // column whose value is that URL when one is), raw HTML a value marked raw
 // brings (rawValueErr), or a failure of goldmark.
-func (r *Renderer) markdownErr(row campaign.Row, err error) error {
+func (r *Renderer) markdownErr(row campaign.Row, src []byte, err error) error {
 	t := r.set.Markdown
 	var le *markdown.LinkError
 	var he *markdown.RawHTMLError
 	if errors.As(err, &he) {
-		return r.rawValueErr(row, he)
+		return r.rawValueErr(row, src, he)
 	}
 	if !errors.As(err, &le) {
 		return r.rowErr(row, "", fmt.Errorf("render: %s: %w", t.Location(), err))
@@ -285,18 +285,34 @@ func (r *Renderer) markdownErr(row campaign.Row, err error) error {
 	return r.rowErr(row, col, fmt.Errorf("render: %s: %w", t.File(), err))
 }
 
-// rawValueErr is the row problem of raw HTML in row's Markdown (he): the
-// template's own is refused before any row (literalRawHTML), so a value
-// marked raw brought it ("{{.intro | raw}}" holding "Line one<br>line
-// two"), and every message of such rows would lose it unseen. It names
-// the first column whose value holds it.
-func (r *Renderer) rawValueErr(row campaign.Row, he *markdown.RawHTMLError) error {
-	var col string
-	for _, c := range r.set.Markdown.Columns() {
-		if strings.Contains(row.Values[c], he.HTML) {
-			col = c
-			break
+// rawValueErr is the row problem of raw HTML in row's Markdown (he), src
+// the Markdown the template made: the template's own is refused before
+// any row (literalRawHTML), so a value marked raw brought it ("{{.intro |
+// raw}}" holding "Line one<br>line two"), and every message of such rows
+// would lose it unseen. It names the first column whose value holds it
+// and stands in src as it is (a value not marked raw stands there
+// escaped, "\<br\>"), else the first whose value holds it.
+func (r *Renderer) rawValueErr(row campaign.Row, src []byte, he *markdown.RawHTMLError) error {
+	col := rawColumn(r.set.Markdown.Columns(), row, src, he.HTML)
+	return r.rowErr(row, col, fmt.Errorf("render: %s: %w; a value marked raw is Markdown: write it in Markdown there (a line break a backslash at the end of the line, \\< for a < that shows), or make the body an html: template", r.set.Markdown.File(), he))
+}
+
+// rawColumn is the column of cols whose value in row holds html and
+// stands in src as it is, else the first whose value holds html ("" for
+// none).
+func rawColumn(cols []string, row campaign.Row, src []byte, html string) string {
+	var first string
+	for _, c := range cols {
+		v := row.Values[c]
+		if !strings.Contains(v, html) {
+			continue
+		}
+		if bytes.Contains(src, []byte(v)) {
+			return c
+		}
+		if first == "" {
+			first = c
 		}
 	}
-	return r.rowErr(row, col, fmt.Errorf("render: %s: %w; a value marked raw is Markdown: write it in Markdown there (a line break a backslash at the end of the line, \\< for a < that shows), or make the body an html: template", r.set.Markdown.File(), he))
+	return first
 }

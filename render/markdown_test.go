@@ -371,8 +371,8 @@ recipients: {path: people.csv}
 
 // TestMarkdownRawValueHTML: raw HTML a value marked raw brings into a
 // Markdown body ("Line one<br>line two") is a problem of its row naming
-// the column, not left out of the message unseen ("Line oneline two");
-// a value whose < is text, an address or a link in angle brackets, or an
+// the column, not left out of the message unseen ("Line oneline two"),
+// not a column not marked raw holding the same text; a value whose < is text, an address or a link in angle brackets, or an
 // HTML comment, renders.
 func TestMarkdownRawValueHTML(t *testing.T) {
 	e := setup(t, markdownYAML, map[string]string{"body.md": "Hi {{.name}}\n\n{{.note | raw}}\n"}, markdownColumns)
@@ -382,6 +382,14 @@ func TestMarkdownRawValueHTML(t *testing.T) {
 	if !errors.As(err, &re) || re.Column != "note" || !strings.Contains(err.Error(), "<br>: raw HTML is left out") {
 		t.Errorf("raw value with <br>: err = %v, want a RowError of column note saying the <br> is left out", err)
 	}
+	// A column not marked raw holding the same HTML shows it as text
+	// (escaped): the problem names the raw one, though the body reads the
+	// other first.
+	r.Values["name"] = "A<br>"
+	if _, err := e.r.Render(r); !errors.As(err, &re) || re.Column != "note" {
+		t.Errorf("raw value with <br>, name too: err = %v, want a RowError of column note", err)
+	}
+	r.Values["name"] = "A"
 	for _, ok := range []string{"a < b, I <3 you", "Write to <anna@example.com> or see <https://news.example/a>", "<!-- a note -->Thanks"} {
 		r.Values["note"] = ok
 		if _, err := e.r.Render(r); err != nil {

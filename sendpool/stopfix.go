@@ -10,8 +10,9 @@ const seeStop = " (see why the run stopped)"
 // stopped for cause (StopCause's words, from send's report or from the
 // journal) left, in words that follow "sends them once": the settings for
 // a refused login or relay, a TLS failure, a host name that does not
-// resolve or a transport the server lacks; the server's answer or the
-// settings when nothing answered the run's first connection; the rows or
+// resolve, a transport the server lacks or a port where no mail server
+// speaks; the server's answer or the settings when nothing answered the
+// run's first connection; the rows or
 // the server when it lacks SMTPUTF8. It is "" for a stop that passes as
 // it is (a server that stopped answering or refuses service, a used-up
 // quota, a failed journal) and for any other detail.
@@ -22,10 +23,10 @@ func StopFix(cause string) string {
 	}
 	unreachable, dial := strings.CutPrefix(why, ErrUnreachable.Error()+": ")
 	switch {
-	case settingsStop(why),
-		dial && (strings.Contains(unreachable, "does not resolve (check smtp.host)") || strings.HasPrefix(unreachable, ErrNoPipelining.Error())):
+	case settingsStop(why), dial && dialSettings(unreachable):
 		return "the settings are fixed" + seeStop
-	case dial && (strings.HasPrefix(unreachable, "nothing accepts connections at ") || strings.HasPrefix(unreachable, "no answer from ")):
+	case dial && (strings.HasPrefix(unreachable, "nothing accepts connections at ") || strings.HasPrefix(unreachable, "no answer from ") ||
+		strings.HasPrefix(afterAddr(unreachable), "accepted the connection but sent no SMTP greeting")):
 		return "the server answers or the settings are fixed" + seeStop
 	case strings.HasPrefix(why, ErrServerLacks.Error()):
 		return "those rows or the server are changed" + seeStop
@@ -34,9 +35,32 @@ func StopFix(cause string) string {
 }
 
 // settingsStop reports whether why, a stop's reason, is an AuthError's or
-// a TLSError's: a login or a connection the settings must change.
+// a TLSError's: a login or a connection the settings must change. Their
+// words are read where AuthError.Reason puts them, at the start or after
+// the server's address (which has no space), never in the server's reply
+// that follows.
 func settingsStop(why string) bool {
+	rest := afterAddr(why)
 	return strings.HasPrefix(why, "login to ") || strings.HasPrefix(why, "TLS with ") ||
-		strings.Contains(why, " refused to take mail without a login") ||
-		strings.Contains(why, " refused to relay mail for ")
+		strings.HasPrefix(rest, "refused to take mail without a login") ||
+		strings.HasPrefix(rest, "refused to relay mail for ")
+}
+
+// dialSettings reports whether unreachable, a stop's reason after "server
+// unreachable: ", is a dial failure only the settings fix: a host name
+// that does not resolve, a transport the server lacks, a port where no
+// mail server speaks (one answering in another protocol, or in TLS from
+// the first byte: smtpclient's notSMTP).
+func dialSettings(unreachable string) bool {
+	rest := afterAddr(unreachable)
+	return strings.HasPrefix(unreachable, "the host name ") && strings.Contains(unreachable, " does not resolve (check smtp.host)") ||
+		strings.HasPrefix(unreachable, ErrNoPipelining.Error()) ||
+		strings.HasPrefix(rest, "answered ") || strings.HasPrefix(rest, "sent no SMTP greeting and ")
+}
+
+// afterAddr is s after its first word, the server's address in the
+// words of a stop that start with it ("127.0.0.1:25 refused to …").
+func afterAddr(s string) string {
+	_, rest, _ := strings.Cut(s, " ")
+	return rest
 }

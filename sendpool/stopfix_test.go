@@ -13,12 +13,19 @@ import (
 // refuses service, a used-up quota, a failed journal) need nothing.
 func TestStopFix(t *testing.T) {
 	for cause, want := range map[string]string{
-		"run stopped: server unreachable: the host name smtp.exampel.com does not resolve (check smtp.host): lookup smtp.exampel.com: no such host": "the settings are fixed (see why the run stopped)",
-		"run stopped: server unreachable: " + sendpool.ErrNoPipelining.Error():                                                                      "the settings are fixed (see why the run stopped)",
-		"run stopped: the server lacks what this run needs: 127.0.0.1:25 does not offer SMTPUTF8 (RFC 6531); row 7 needs it":                        "those rows or the server are changed (see why the run stopped)",
-		"run stopped: server unreachable: 5 connection attempts in a row failed, last: connect 127.0.0.1:25: connection refused":                    "",
-		"run stopped: server unreachable: the server refuses service: EHLO: 554 5.7.1 no service for you":                                           "",
-		"run stopped: the server's sending quota is used up: 550 5.7.0 daily sending quota exceeded":                                                "",
+		"run stopped: server unreachable: the host name smtp.exampel.com does not resolve (check smtp.host): lookup smtp.exampel.com: no such host":                                    "the settings are fixed (see why the run stopped)",
+		"run stopped: server unreachable: " + sendpool.ErrNoPipelining.Error():                                                                                                         "the settings are fixed (see why the run stopped)",
+		"run stopped: the server lacks what this run needs: 127.0.0.1:25 does not offer SMTPUTF8 (RFC 6531); row 7 needs it":                                                           "those rows or the server are changed (see why the run stopped)",
+		"run stopped: server unreachable: 127.0.0.1:8080 answered \"HTTP/1.1 400 Bad Request\", which is not an SMTP greeting: it is not a mail server; check smtp.host and smtp.port": "the settings are fixed (see why the run stopped)",
+		"run stopped: server unreachable: 127.0.0.1:465 sent no SMTP greeting and speaks TLS from the first byte: set smtp.security: tls":                                              "the settings are fixed (see why the run stopped)",
+		"run stopped: server unreachable: 127.0.0.1:25 accepted the connection but sent no SMTP greeting within 30s: the wrong port":                                                   "the server answers or the settings are fixed (see why the run stopped)",
+		// A server's reply that speaks of relaying or logins is its words,
+		// not tidings': the stop is what tidings says it is.
+		"run stopped: server unreachable: the server refuses service: EHLO: 554 5.7.1 mx.example.com refused to relay mail for you": "",
+		"run stopped: the server's sending quota is used up: 550 5.7.0 quota exceeded; host refused to take mail without a login":   "",
+		"run stopped: server unreachable: 5 connection attempts in a row failed, last: connect 127.0.0.1:25: connection refused":    "",
+		"run stopped: server unreachable: the server refuses service: EHLO: 554 5.7.1 no service for you":                           "",
+		"run stopped: the server's sending quota is used up: 550 5.7.0 daily sending quota exceeded":                                "",
 		"run stopped: the journal failed":  "",
 		sendpool.InterruptedUnsent:         "",
 		"not tried yet: login to x failed": "",

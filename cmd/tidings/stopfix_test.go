@@ -17,7 +17,8 @@ import (
 // sends them once the settings are fixed, not as if sending again were
 // enough; report's summary, rebuilt from the journal, says so too. A stop
 // that may pass, nothing answering the first connection, says "once the
-// server answers or the settings are fixed"; one that passes
+// server answers or the settings are fixed"; a web server at the port
+// (not a mail server: a setting) "once the settings are fixed"; one that passes
 // (TestDailyCapRoomStoppedRun's refused service) keeps "sends them".
 func TestStopForSettingsSaysFixFirst(t *testing.T) {
 	for _, tc := range []struct {
@@ -33,13 +34,17 @@ func TestStopForSettingsSaysFixFirst(t *testing.T) {
 		{"no STARTTLS", nil, "security: starttls", "", fixed},
 		{"untrusted certificate", []smtptest.Option{smtptest.WithTLS()}, "security: tls", "", fixed},
 		{"no answer", nil, "security: none", "", "the server answers or the settings are fixed"},
+		{"web server", nil, "security: none", "", fixed},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Setenv(secretEnv, tc.env)
 			srv := smtptest.NewServer(t, tc.opts...)
 			port := srv.Port
-			if tc.name == "no answer" {
+			switch tc.name {
+			case "no answer":
 				port = closedPort(t)
+			case "web server":
+				port = webPort(t)
 			}
 			dir := t.TempDir()
 			yaml := campaignYAML(port, "smtp: {host: 127.0.0.1, port: PORT, "+tc.smtp+"}")
@@ -74,5 +79,28 @@ func closedPort(t *testing.T) int {
 		t.Fatal(err)
 	}
 	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// webPort is a port on 127.0.0.1 where a web server answers: every
+// connection is told "HTTP/1.1 400 Bad Request" and closed, as a web
+// server tells what it cannot read (smtp.port set to 80 or 443).
+func webPort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Write([]byte("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n"))
+			c.Close()
+		}
+	}()
 	return ln.Addr().(*net.TCPAddr).Port
 }
