@@ -30,8 +30,9 @@ func (r *poolRun) rcptClass(rr *SMTPError) Class {
 	return class
 }
 
-// domainOf is the domain of address a, lowercased, without a final dot
-// ("" when it has none).
+// domainOf is the domain of address a, lowercased, without a final dot:
+// what follows its last "@" (the whole of a when it has none, as no
+// envelope address the pool sends has).
 func domainOf(a string) string {
 	at := strings.LastIndexByte(a, '@')
 	return strings.ToLower(strings.TrimSuffix(a[at+1:], "."))
