@@ -263,16 +263,26 @@ type AuthError struct {
 
 func (e *AuthError) Error() string { return prefix + e.Reason() }
 
+// The words AuthError.Reason and TLSError start their kinds with (the
+// first two after the server's address), which StopFix reads back from
+// a stop's detail (settingsStop).
+const (
+	noLoginWords = "refused to take mail without a login"
+	relayWords   = "refused to relay mail for "
+	loginWords   = "login to "
+	tlsWords     = "TLS with "
+)
+
 // Reason is the refusal without the package prefix.
 func (e *AuthError) Reason() string {
 	var b strings.Builder
 	switch {
 	case e.Username == "":
-		fmt.Fprintf(&b, "%s refused to take mail without a login", e.Host)
+		fmt.Fprintf(&b, "%s %s", e.Host, noLoginWords)
 	case e.Reply != nil && IsRelayRefusal(e.Reply.Code, e.Reply.Message):
-		fmt.Fprintf(&b, "%s refused to relay mail for %q", e.Host, e.Username)
+		fmt.Fprintf(&b, "%s %s%q", e.Host, relayWords, e.Username)
 	default:
-		fmt.Fprintf(&b, "login to %s as %q failed", e.Host, e.Username)
+		fmt.Fprintf(&b, "%s%s as %q failed", loginWords, e.Host, e.Username)
 	}
 	if e.Reply != nil {
 		fmt.Fprintf(&b, ": server replied %s", e.Reply.Reply())
@@ -317,7 +327,7 @@ func (e *TLSError) Error() string { return prefix + e.Reason() }
 
 // Reason is the failure without the package prefix.
 func (e *TLSError) Reason() string {
-	s := fmt.Sprintf("TLS with %s: %s", e.Host, e.Why)
+	s := fmt.Sprintf("%s%s: %s", tlsWords, e.Host, e.Why)
 	if e.Err != nil {
 		s += ": " + Reason(e.Err)
 	}

@@ -41,9 +41,8 @@ func StopFix(cause string) string {
 // that follows.
 func settingsStop(why string) bool {
 	rest := afterAddr(why)
-	return strings.HasPrefix(why, "login to ") || strings.HasPrefix(why, "TLS with ") ||
-		strings.HasPrefix(rest, "refused to take mail without a login") ||
-		strings.HasPrefix(rest, "refused to relay mail for ")
+	return strings.HasPrefix(why, loginWords) || strings.HasPrefix(why, tlsWords) ||
+		strings.HasPrefix(rest, noLoginWords) || strings.HasPrefix(rest, relayWords)
 }
 
 // dialSettings reports whether unreachable, a stop's reason after "server
