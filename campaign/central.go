@@ -1,7 +1,6 @@
 package campaign
 
 import (
-	"fmt"
 	"strings"
 	"unicode"
 
@@ -34,16 +33,11 @@ func (ts *textSource) centralAsWestern(v string) error {
 	case !weak && !soft || !ts.central:
 		return nil
 	}
-	raw, err := charmap.Windows1252.NewEncoder().String(v)
-	if err != nil {
+	reading, ok := rereadAs(v, charmap.Windows1252, charmap.Windows1250)
+	if !ok {
 		return nil
 	}
-	reading, err := charmap.Windows1250.NewDecoder().String(raw)
-	if err != nil {
-		return nil
-	}
-	g := encodingGuess{name: "windows-1250", system: "Central European Windows", reading: reading}
-	return fmt.Errorf("%w: recipients.encoding says windows-1252, which reads this as %q, and every message would show that; %s under recipients", ErrMisread, shorten(v), guessWords([]encodingGuess{g}, "set"))
+	return misreadAsWestern(v, encodingGuess{name: "windows-1250", system: "Central European Windows", reading: reading})
 }
 
 // centralSample reports whether sample, the start of a file declared

@@ -2,9 +2,12 @@ package campaign
 
 import (
 	"bytes"
+	"fmt"
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
 )
 
 // sampleFloor is the least readingScore a reading of a file's start
@@ -69,6 +72,26 @@ func readIn(name, v string) (string, bool) {
 	}
 	reading, err := legacyEncodings[i].enc.NewDecoder().String(v)
 	return reading, err == nil && !strings.ContainsRune(reading, utf8.RuneError)
+}
+
+// rereadAs is v, a value read in the code page from, as the code page to
+// reads its bytes: what the file says were its writer's code page to.
+// ok is false when from holds no byte for a character of v or to reads
+// its bytes as no text.
+func rereadAs(v string, from, to encoding.Encoding) (reading string, ok bool) {
+	raw, err := from.NewEncoder().String(v)
+	if err != nil {
+		return "", false
+	}
+	reading, err = to.NewDecoder().String(raw)
+	return reading, err == nil
+}
+
+// misreadAsWestern is the problem of v, a value of a file declared
+// windows-1252, that the code page g reads as g.reading (Central
+// European, Turkish): every message would show v as it reads now.
+func misreadAsWestern(v string, g encodingGuess) error {
+	return fmt.Errorf("%w: recipients.encoding says windows-1252, which reads this as %q, and every message would show that; %s under recipients", ErrMisread, shorten(v), guessWords([]encodingGuess{g}, "set"))
 }
 
 // readApart finds the first value of sample (a piece of a line between

@@ -98,12 +98,8 @@ func (ts *textSource) mixedWords(v string) []string {
 // ASCII a Western one in its place (westernLetter), no ß first.
 func (ts *textSource) latinReading(v string, words []string, e legacyEncoding) (string, bool) {
 	for _, w := range words {
-		raw, err := ts.legacy.NewEncoder().String(w)
-		if err != nil {
-			return "", false
-		}
-		read, err := e.enc.NewDecoder().String(raw)
-		if err != nil {
+		read, ok := rereadAs(w, ts.legacy, e.enc)
+		if !ok {
 			return "", false
 		}
 		runes := []rune(read)
@@ -113,12 +109,7 @@ func (ts *textSource) latinReading(v string, words []string, e legacyEncoding) (
 			}
 		}
 	}
-	raw, err := ts.legacy.NewEncoder().String(v)
-	if err != nil {
-		return "", false
-	}
-	reading, err := e.enc.NewDecoder().String(raw)
-	return reading, err == nil
+	return rereadAs(v, ts.legacy, e.enc)
 }
 
 // scriptName names the declared code page's script for a problem, as
@@ -218,12 +209,8 @@ func (ts *textSource) capitalsAsScript(v string) error {
 	if e == nil || isASCIIText(v) {
 		return nil
 	}
-	raw, err := ts.legacy.NewEncoder().String(v)
-	if err != nil {
-		return nil
-	}
-	reading, err := e.enc.NewDecoder().String(raw)
-	if err != nil {
+	reading, ok := rereadAs(v, ts.legacy, e.enc)
+	if !ok {
 		return nil
 	}
 	runes, read := []rune(v), []rune(reading)

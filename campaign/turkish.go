@@ -1,7 +1,6 @@
 package campaign
 
 import (
-	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -32,16 +31,11 @@ func (ts *textSource) turkishAsWestern(v string) error {
 	} else if !ts.turkish || !turkishSigns(v, true) {
 		return nil
 	}
-	raw, err := charmap.Windows1252.NewEncoder().String(v)
-	if err != nil {
+	reading, ok := rereadAs(v, charmap.Windows1252, charmap.Windows1254)
+	if !ok {
 		return nil
 	}
-	reading, err := charmap.Windows1254.NewDecoder().String(raw)
-	if err != nil {
-		return nil
-	}
-	g := encodingGuess{name: "windows-1254", system: "Turkish Windows", reading: reading}
-	return fmt.Errorf("%w: recipients.encoding says windows-1252, which reads this as %q, and every message would show that; %s under recipients", ErrMisread, shorten(v), guessWords([]encodingGuess{g}, "set"))
+	return misreadAsWestern(v, encodingGuess{name: "windows-1254", system: "Turkish Windows", reading: reading})
 }
 
 // turkishSample reports whether sample, the start of a file declared
