@@ -322,6 +322,55 @@ func TestSecondInterruptAborts(t *testing.T) {
 	check("report")
 }
 
+// TestSignalsTogetherCountOnce: GNU timeout (a cron job's guard) sends
+// its signal to tidings and again to its process group, and both may
+// arrive. Two signals one right after the other (SIGTERM and SIGINT here,
+// which neither the kernel nor Go's runtime merge into one, as they may
+// two alike) are one interrupt: the message whose reply the server holds
+// finishes and is sent, not aborted into unknown as a second interrupt
+// would leave it.
+func TestSignalsTogetherCountOnce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin, err := buildTidings()
+	if err != nil {
+		t.Fatal(err)
+	}
+	gate := make(chan struct{})
+	srv := smtptest.NewServer(t, smtptest.HoldData(gate))
+	camp := sendCampaign(t, srv, 5, "")
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	run := startBinarySend(ctx, t, bin, "--yes", "--concurrency", "1", camp)
+	select {
+	case <-srv.Held():
+	case <-ctx.Done():
+		t.Fatal("no message reached the server")
+	}
+	for _, sig := range []os.Signal{syscall.SIGTERM, os.Interrupt} {
+		if err := run.cmd.Process.Signal(sig); err != nil {
+			t.Fatal(err)
+		}
+	}
+	select {
+	case <-run.announced:
+	case <-ctx.Done():
+		t.Fatal("tidings never announced the interrupt")
+	}
+	close(gate)
+	errText, err := run.wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted {
+		t.Fatalf("exit %v, want %d\n%s", err, exitInterrupted, errText)
+	}
+	for _, r := range readReport(t, camp) {
+		if want := map[bool]string{true: "sent", false: "not-attempted"}[r["row"] == "2"]; r["status"] != want {
+			t.Errorf("row %s: %s (%s), want %s\n%s", r["row"], r["status"], r["detail"], want, errText)
+		}
+	}
+}
+
 // TestHangupStopsLikeInterrupt: a send whose terminal or ssh session goes
 // away (SIGHUP) stops as at Ctrl-C: the message in flight finishes, the
 // rest are not attempted, the report is written, exit 130; not killed

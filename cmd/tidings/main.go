@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/sendpool"
@@ -95,7 +96,7 @@ type signals struct {
 // second one: the first stops dispatching, the second aborts in-flight
 // work; the third closes sig.forced, for main to quit at once. At the
 // first, it cancels ctx, then writes words' onSignal to w and closes
-// sig.said.
+// sig.said. Signals that come with the first (absorbEchoes) count as it.
 func signalContexts(w io.Writer, words *interruptWords) (ctx, abort context.Context, sig signals, stop func()) {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	abort, cancelAbort := context.WithCancelCause(context.Background())
@@ -117,6 +118,7 @@ func signalContexts(w io.Writer, words *interruptWords) (ctx, abort context.Cont
 					// Cancelled before it says so: what it says is then
 					// already true (a test waits for the words).
 					cancel(errInterrupted)
+					absorbEchoes(ch, done)
 					fmt.Fprintln(w, "\n"+words.onSignal())
 					close(saidCh)
 				case 2:
@@ -136,6 +138,31 @@ func signalContexts(w io.Writer, words *interruptWords) (ctx, abort context.Cont
 		case <-done:
 		default:
 			close(done)
+		}
+	}
+}
+
+// echoWindow is how long after the first signal others count as the
+// same interrupt. GNU timeout, as cron jobs use it, sends its signal to
+// tidings and again to its process group (unless --foreground), and
+// both arrive about one run in four: counted as two, they aborted the
+// messages in flight (unknown, which a plain send skips). A person's
+// second Ctrl-C comes after the words the first prints, which wait out
+// the window.
+const echoWindow = 100 * time.Millisecond
+
+// absorbEchoes takes the signals that come on ch within echoWindow of
+// now, or until done is closed, and counts none of them.
+func absorbEchoes(ch <-chan os.Signal, done <-chan struct{}) {
+	t := time.NewTimer(echoWindow)
+	defer t.Stop()
+	for {
+		select {
+		case <-ch:
+		case <-t.C:
+			return
+		case <-done:
+			return
 		}
 	}
 }
