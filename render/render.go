@@ -1095,8 +1095,8 @@ func (r *Renderer) rowAttachments(row campaign.Row, fb *bytes.Buffer, m *Message
 			*last = fnv32(*last, b.sum)
 		}
 		if total += int64(len(b.enc)); total > r.maxSize {
-			return nil, r.rowErr(row, af.t.Column(row, b.name), fmt.Errorf("render: %w: attachments alone are over max_message_size (%d bytes): %d bytes encoded with %s (%d bytes as a file)",
-				ErrTooLarge, r.maxSize, total, b.name, b.size))
+			return nil, r.rowErr(row, af.t.Column(row, b.name), fmt.Errorf("render: %w: attachments alone are %s encoded with %s (%s as a file; base64 makes it a third larger), %s",
+				ErrTooLarge, sizeWords(total), b.name, sizeWords(b.size), overMaxSize(r.maxSize)))
 		}
 		atts = append(atts, b)
 	}

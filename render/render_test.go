@@ -682,14 +682,18 @@ func TestInlineImageNameWithSpace(t *testing.T) {
 func TestMessageSize(t *testing.T) {
 	e := setup(t, yamlWith(map[string]string{"attachments": `["{{.file}}"]`, "max_message_size": "1KB"}),
 		map[string]string{"body.txt": "Hi\n", "big.bin": strings.Repeat("x", 2000), "small.bin": "x", "encoded.bin": strings.Repeat("x", 900)}, []string{"email", "file"})
+	// The sizes as a person reads them, the limit as the setting writes
+	// it, and what to do (rev-user8: a 30 MB grade sheet was "31457280
+	// bytes, over max_message_size (26214400)", and no more).
+	const advice = "over max_message_size (1 KB): make the file smaller or send a link to it instead; raise max_message_size only if"
 	_, err := e.r.Render(row(2, "email", "k@example.com", "file", "big.bin"))
-	if re := rowErr(t, err); !errors.Is(err, ErrTooLarge) || re.Column != "file" {
-		t.Errorf("got %v, want ErrTooLarge for column file", err)
+	if re := rowErr(t, err); !errors.Is(err, ErrTooLarge) || re.Column != "file" || !strings.Contains(err.Error(), `"big.bin" is 2.0 KB, `+advice) {
+		t.Errorf("got %v, want ErrTooLarge for column file, with the sizes and %q", err, advice)
 	}
 	// Under the limit as a file, over it once encoded: the sizes are named.
 	_, err = e.r.Render(row(2, "email", "k@example.com", "file", "encoded.bin"))
-	if re := rowErr(t, err); !errors.Is(err, ErrTooLarge) || re.Column != "file" || !strings.Contains(err.Error(), "bytes encoded with encoded.bin (900 bytes as a file)") {
-		t.Errorf("got %v, want ErrTooLarge naming the encoded size", err)
+	if re := rowErr(t, err); !errors.Is(err, ErrTooLarge) || re.Column != "file" || !strings.Contains(err.Error(), "1.2 KB encoded with encoded.bin (900 bytes as a file; base64 makes it a third larger), "+advice) {
+		t.Errorf("got %v, want ErrTooLarge naming the encoded size and %q", err, advice)
 	}
 	if _, err := e.r.Render(row(3, "email", "k@example.com", "file", "small.bin")); err != nil {
 		t.Errorf("small attachment: %v", err)
