@@ -648,7 +648,7 @@ func (r *Renderer) value(t *templates.Template, row campaign.Row, buf *bytes.Buf
 	v := buf.String()
 	if hasBad(v) {
 		col := t.ColumnWhere(row, hasBad)
-		return "", r.rowErr(row, col, fmt.Errorf("render: %s: %w: %s (a header is one line: take the line break or the character out of the cell)", t.Name(), campaign.ErrControlChar, clip(v)))
+		return "", r.rowErr(row, col, fmt.Errorf("render: %s: %w: %s (a header is one line: take the line break or the character out of the cell)", t.Name(), campaign.ErrControlChar, clipAt(v, firstBad(v))))
 	}
 	return strings.TrimSpace(v), nil
 }
@@ -659,6 +659,32 @@ func clip(v string) string {
 		v = string([]rune(v)[:60]) + "…"
 	}
 	return fmt.Sprintf("%q", v)
+}
+
+// clipAt quotes v as clip does, but around byte i, the character refused
+// (-1: none), with up to 30 characters before it and 30 after: one past
+// clip's 60 characters (a tab at the end of a long subject) shows too.
+func clipAt(v string, i int) string {
+	if i < 0 || utf8.RuneCountInString(v) <= 60 {
+		return clip(v)
+	}
+	start, end := i, i
+	for n := 0; n < 30 && start > 0; n++ {
+		_, size := utf8.DecodeLastRuneInString(v[:start])
+		start -= size
+	}
+	for n := 0; n < 31 && end < len(v); n++ {
+		_, size := utf8.DecodeRuneInString(v[end:])
+		end += size
+	}
+	pre, post := "", ""
+	if start > 0 {
+		pre = "…"
+	}
+	if end < len(v) {
+		post = "…"
+	}
+	return fmt.Sprintf("%q", pre+v[start:end]+post)
 }
 
 // addresses renders and parses an address header for row.

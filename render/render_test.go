@@ -363,6 +363,25 @@ func TestHostileValues(t *testing.T) {
 	}
 }
 
+// TestControlCharShown: the problem of a value holding a control
+// character shows that character, also past the 60 characters a value
+// is cut to (rev-user8: a tab at the end of a long subject cell was
+// refused with the value cut before it, so nothing showed what to take
+// out).
+func TestControlCharShown(t *testing.T) {
+	e := setup(t, yamlWith(map[string]string{"subject": `"{{.v}}"`}), bodyFile, []string{"email", "v"})
+	for v, want := range map[string]string{
+		strings.Repeat("Order 12345 shipped ", 4) + "today\tfrom Osaka": `"…pped Order 12345 shipped today\tfrom Osaka"`,
+		"a\tb": `"a\tb"`,
+		strings.Repeat("x", 50) + "\n" + strings.Repeat("y", 50): `"…xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\nyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy…"`,
+	} {
+		_, err := e.r.Render(row(2, "email", "k@example.com", "v", v))
+		if !errors.Is(err, campaign.ErrControlChar) || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: got %v, want it to show %s", v, err, want)
+		}
+	}
+}
+
 // TestEncodedWordInjection: an encoded-word that decodes to a line break
 // must not become one.
 func TestEncodedWordInjection(t *testing.T) {
