@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -969,6 +970,21 @@ type envelope struct {
 	writeSender bool
 }
 
+// noRecipient is row's problem when to, cc and bcc all came out empty:
+// the blank column to reads, to fill in; or, when none is blank (a to:
+// that writes an address only under a condition, {{if eq .Status
+// "subscribed"}}), the columns it read, which made no address.
+func (r *Renderer) noRecipient(row campaign.Row) error {
+	if col := r.to.t.ColumnWhere(row, isBlank); col != "" || len(r.to.t.Columns()) == 0 {
+		return r.rowErr(row, col, fmt.Errorf("render: %w (fill in the address, or take the row out)", ErrNoRecipient))
+	}
+	cols := make([]string, len(r.to.t.Columns()))
+	for i, c := range r.to.t.Columns() {
+		cols[i] = strconv.Quote(c)
+	}
+	return r.rowErr(row, "", fmt.Errorf("render: %w: the to: template made no address of this row's %s (take the row out, or send the rest with --skip-invalid)", ErrNoRecipient, strings.Join(cols, ", ")))
+}
+
 // rowAddresses runs the address templates of row and checks the From and
 // Sender rule and that someone receives the message; it fills in m's
 // envelope (MAIL FROM, RCPT TO) and To, Cc and Bcc for reports.
@@ -1003,7 +1019,7 @@ func (r *Renderer) rowAddresses(row campaign.Row, fb *bytes.Buffer, m *Message) 
 	}
 	env.writeSender = writeSender
 	if len(env.to)+len(env.cc)+len(env.bcc) == 0 {
-		return nil, r.rowErr(row, r.to.t.ColumnWhere(row, isBlank), fmt.Errorf("render: %w", ErrNoRecipient))
+		return nil, r.noRecipient(row)
 	}
 	if len(env.to) == 0 && !r.to.fixed {
 		return nil, r.rowErr(row, r.to.t.ColumnWhere(row, isBlank), fmt.Errorf("render: %w, so the message would go to its %s alone (fill in the address, or take the row out)", ErrEmptyTo, copyFields(env)))

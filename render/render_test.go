@@ -783,6 +783,15 @@ func TestNoRecipientAndEmptyKey(t *testing.T) {
 	if re := rowErr(t, err); !errors.Is(err, campaign.ErrEmptyKey) || re.Column != "email" {
 		t.Errorf("got %v, want ErrEmptyKey for column email", err)
 	}
+	// A to: that writes an address under a condition only, none of its
+	// columns blank: the problem names the columns it read (rev-user8: a
+	// Mailchimp export's status column read "no recipient: to, cc and
+	// bcc are all empty" and nothing of why).
+	e = setup(t, yamlWith(map[string]string{"to": `'{{if eq .Status "subscribed"}}{{.email}}{{end}}'`}), bodyFile, []string{"email", "Status"})
+	_, err = e.r.Render(row(4, "email", "k@example.com", "Status", "unsubscribed"))
+	if !errors.Is(err, ErrNoRecipient) || !strings.Contains(err.Error(), `the to: template made no address of this row's "Status", "email"`) {
+		t.Errorf("got %v, want ErrNoRecipient naming the columns to: read", err)
+	}
 }
 
 // TestEmptyToWithCopies: a To made from the row that comes out empty
