@@ -149,7 +149,7 @@ func (a *attacher) read(p string, fromData bool) (b *blob, full string, err erro
 		return nil, full, fmt.Errorf("%w: %q is not a regular file", ErrAttachment, p)
 	}
 	if fi.Size() > a.maxSize {
-		return nil, full, fmt.Errorf("%w: %q is %d bytes, over max_message_size (%d)", ErrTooLarge, p, fi.Size(), a.maxSize)
+		return nil, full, fmt.Errorf("%w: %q is %s, %s", ErrTooLarge, p, sizeWords(fi.Size()), overMaxSize(a.maxSize))
 	}
 	if fromData {
 		if err := a.sameAsOwn(p, fi); err != nil {

@@ -44,25 +44,29 @@ func badRune(r rune) bool {
 }
 
 // hasBad reports whether s holds a rune badRune refuses or invalid UTF-8.
-func hasBad(s string) bool {
+func hasBad(s string) bool { return firstBad(s) >= 0 }
+
+// firstBad is the byte index in s of the first character hasBad refuses,
+// or -1 when there is none.
+func firstBad(s string) int {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c >= 0x20 && c < 0x7f {
 			continue
 		}
 		if c < 0x80 {
-			return true
+			return i
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size <= 1 {
-			return true
+			return i
 		}
 		if badRune(r) {
-			return true
+			return i
 		}
 		i += size - 1
 	}
-	return false
+	return -1
 }
 
 func isASCII(s string) bool {

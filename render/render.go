@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -648,7 +649,7 @@ func (r *Renderer) value(t *templates.Template, row campaign.Row, buf *bytes.Buf
 	v := buf.String()
 	if hasBad(v) {
 		col := t.ColumnWhere(row, hasBad)
-		return "", r.rowErr(row, col, fmt.Errorf("render: %s: %w: %s (a header is one line: take the line break or the character out of the cell)", t.Name(), campaign.ErrControlChar, clip(v)))
+		return "", r.rowErr(row, col, fmt.Errorf("render: %s: %w: %s (a header is one line: take the line break or the character out of the cell)", t.Name(), campaign.ErrControlChar, clipAt(v, firstBad(v))))
 	}
 	return strings.TrimSpace(v), nil
 }
@@ -659,6 +660,32 @@ func clip(v string) string {
 		v = string([]rune(v)[:60]) + "…"
 	}
 	return fmt.Sprintf("%q", v)
+}
+
+// clipAt quotes v as clip does, but around byte i, the character refused
+// (-1: none), with up to 30 characters before it and 30 after: one past
+// clip's 60 characters (a tab at the end of a long subject) shows too.
+func clipAt(v string, i int) string {
+	if i < 0 || utf8.RuneCountInString(v) <= 60 {
+		return clip(v)
+	}
+	start, end := i, i
+	for n := 0; n < 30 && start > 0; n++ {
+		_, size := utf8.DecodeLastRuneInString(v[:start])
+		start -= size
+	}
+	for n := 0; n < 31 && end < len(v); n++ {
+		_, size := utf8.DecodeRuneInString(v[end:])
+		end += size
+	}
+	pre, post := "", ""
+	if start > 0 {
+		pre = "…"
+	}
+	if end < len(v) {
+		post = "…"
+	}
+	return fmt.Sprintf("%q", pre+v[start:end]+post)
 }
 
 // addresses renders and parses an address header for row.
@@ -943,6 +970,21 @@ type envelope struct {
 	writeSender bool
 }
 
+// noRecipient is row's problem when to, cc and bcc all came out empty:
+// the blank column to reads, to fill in; or, when none is blank (a to:
+// that writes an address only under a condition, {{if eq .Status
+// "subscribed"}}), the columns it read, which made no address.
+func (r *Renderer) noRecipient(row campaign.Row) error {
+	if col := r.to.t.ColumnWhere(row, isBlank); col != "" || len(r.to.t.Columns()) == 0 {
+		return r.rowErr(row, col, fmt.Errorf("render: %w (fill in the address, or take the row out)", ErrNoRecipient))
+	}
+	cols := make([]string, len(r.to.t.Columns()))
+	for i, c := range r.to.t.Columns() {
+		cols[i] = strconv.Quote(c)
+	}
+	return r.rowErr(row, "", fmt.Errorf("render: %w: the to: template made no address of this row's %s (take the row out, or send the rest with --skip-invalid)", ErrNoRecipient, strings.Join(cols, ", ")))
+}
+
 // rowAddresses runs the address templates of row and checks the From and
 // Sender rule and that someone receives the message; it fills in m's
 // envelope (MAIL FROM, RCPT TO) and To, Cc and Bcc for reports.
@@ -977,7 +1019,7 @@ func (r *Renderer) rowAddresses(row campaign.Row, fb *bytes.Buffer, m *Message) 
 	}
 	env.writeSender = writeSender
 	if len(env.to)+len(env.cc)+len(env.bcc) == 0 {
-		return nil, r.rowErr(row, r.to.t.ColumnWhere(row, isBlank), fmt.Errorf("render: %w", ErrNoRecipient))
+		return nil, r.noRecipient(row)
 	}
 	if len(env.to) == 0 && !r.to.fixed {
 		return nil, r.rowErr(row, r.to.t.ColumnWhere(row, isBlank), fmt.Errorf("render: %w, so the message would go to its %s alone (fill in the address, or take the row out)", ErrEmptyTo, copyFields(env)))
@@ -1095,8 +1137,8 @@ func (r *Renderer) rowAttachments(row campaign.Row, fb *bytes.Buffer, m *Message
 			*last = fnv32(*last, b.sum)
 		}
 		if total += int64(len(b.enc)); total > r.maxSize {
-			return nil, r.rowErr(row, af.t.Column(row, b.name), fmt.Errorf("render: %w: attachments alone are over max_message_size (%d bytes): %d bytes encoded with %s (%d bytes as a file)",
-				ErrTooLarge, r.maxSize, total, b.name, b.size))
+			return nil, r.rowErr(row, af.t.Column(row, b.name), fmt.Errorf("render: %w: attachments alone are %s encoded with %s (%s as a file; base64 makes it a third larger), %s",
+				ErrTooLarge, sizeWords(total), b.name, sizeWords(b.size), overMaxSize(r.maxSize)))
 		}
 		atts = append(atts, b)
 	}

@@ -363,6 +363,25 @@ func TestHostileValues(t *testing.T) {
 	}
 }
 
+// TestControlCharShown: the problem of a value holding a control
+// character shows that character, also past the 60 characters a value
+// is cut to (rev-user8: a tab at the end of a long subject cell was
+// refused with the value cut before it, so nothing showed what to take
+// out).
+func TestControlCharShown(t *testing.T) {
+	e := setup(t, yamlWith(map[string]string{"subject": `"{{.v}}"`}), bodyFile, []string{"email", "v"})
+	for v, want := range map[string]string{
+		strings.Repeat("Order 12345 shipped ", 4) + "today\tfrom Osaka": `"…pped Order 12345 shipped today\tfrom Osaka"`,
+		"a\tb": `"a\tb"`,
+		strings.Repeat("x", 50) + "\n" + strings.Repeat("y", 50): `"…xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\nyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy…"`,
+	} {
+		_, err := e.r.Render(row(2, "email", "k@example.com", "v", v))
+		if !errors.Is(err, campaign.ErrControlChar) || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: got %v, want it to show %s", v, err, want)
+		}
+	}
+}
+
 // TestEncodedWordInjection: an encoded-word that decodes to a line break
 // must not become one.
 func TestEncodedWordInjection(t *testing.T) {
@@ -682,14 +701,18 @@ func TestInlineImageNameWithSpace(t *testing.T) {
 func TestMessageSize(t *testing.T) {
 	e := setup(t, yamlWith(map[string]string{"attachments": `["{{.file}}"]`, "max_message_size": "1KB"}),
 		map[string]string{"body.txt": "Hi\n", "big.bin": strings.Repeat("x", 2000), "small.bin": "x", "encoded.bin": strings.Repeat("x", 900)}, []string{"email", "file"})
+	// The sizes as a person reads them, the limit as the setting writes
+	// it, and what to do (rev-user8: a 30 MB grade sheet was "31457280
+	// bytes, over max_message_size (26214400)", and no more).
+	const advice = "over max_message_size (1 KB): make the file smaller or send a link to it instead; raise max_message_size only if"
 	_, err := e.r.Render(row(2, "email", "k@example.com", "file", "big.bin"))
-	if re := rowErr(t, err); !errors.Is(err, ErrTooLarge) || re.Column != "file" {
-		t.Errorf("got %v, want ErrTooLarge for column file", err)
+	if re := rowErr(t, err); !errors.Is(err, ErrTooLarge) || re.Column != "file" || !strings.Contains(err.Error(), `"big.bin" is 2.0 KB, `+advice) {
+		t.Errorf("got %v, want ErrTooLarge for column file, with the sizes and %q", err, advice)
 	}
 	// Under the limit as a file, over it once encoded: the sizes are named.
 	_, err = e.r.Render(row(2, "email", "k@example.com", "file", "encoded.bin"))
-	if re := rowErr(t, err); !errors.Is(err, ErrTooLarge) || re.Column != "file" || !strings.Contains(err.Error(), "bytes encoded with encoded.bin (900 bytes as a file)") {
-		t.Errorf("got %v, want ErrTooLarge naming the encoded size", err)
+	if re := rowErr(t, err); !errors.Is(err, ErrTooLarge) || re.Column != "file" || !strings.Contains(err.Error(), "1.2 KB encoded with encoded.bin (900 bytes as a file; base64 makes it a third larger), "+advice) {
+		t.Errorf("got %v, want ErrTooLarge naming the encoded size and %q", err, advice)
 	}
 	if _, err := e.r.Render(row(3, "email", "k@example.com", "file", "small.bin")); err != nil {
 		t.Errorf("small attachment: %v", err)
@@ -759,6 +782,15 @@ func TestNoRecipientAndEmptyKey(t *testing.T) {
 	_, err = e.r.Render(row(3, "email", " ", "to", "a@example.com"))
 	if re := rowErr(t, err); !errors.Is(err, campaign.ErrEmptyKey) || re.Column != "email" {
 		t.Errorf("got %v, want ErrEmptyKey for column email", err)
+	}
+	// A to: that writes an address under a condition only, none of its
+	// columns blank: the problem names the columns it read (rev-user8: a
+	// Mailchimp export's status column read "no recipient: to, cc and
+	// bcc are all empty" and nothing of why).
+	e = setup(t, yamlWith(map[string]string{"to": `'{{if eq .Status "subscribed"}}{{.email}}{{end}}'`}), bodyFile, []string{"email", "Status"})
+	_, err = e.r.Render(row(4, "email", "k@example.com", "Status", "unsubscribed"))
+	if !errors.Is(err, ErrNoRecipient) || !strings.Contains(err.Error(), `the to: template made no address of this row's "Status", "email"`) {
+		t.Errorf("got %v, want ErrNoRecipient naming the columns to: read", err)
 	}
 }
 

@@ -50,7 +50,7 @@ type Delivery struct {
 // error of the reporter.
 func (pl *Plan) Deliver(ctx context.Context, in *Inputs, d Delivery) error {
 	if d.Limit == 0 {
-		return pl.catchUpCopies(ctx, in.Campaign.StateDir, d.Copies)
+		return pl.catchUpCopies(ctx, d.Abort, in.Campaign.StateDir, d.Copies)
 	}
 	guard, err := newBounceGuard(d.MaxBounceRate, pl.decider.state, in.Suppress, pl.inSheet, pl.decider.policy)
 	if err != nil {
@@ -79,7 +79,7 @@ func (pl *Plan) Deliver(ctx context.Context, in *Inputs, d Delivery) error {
 	if err != nil {
 		return err
 	}
-	copies, err := pl.startCopies(ctx, in.Campaign.StateDir, d.Copies)
+	copies, err := pl.startCopies(ctx, d.Abort, in.Campaign.StateDir, d.Copies)
 	if err != nil {
 		return err
 	}
@@ -102,8 +102,8 @@ func (pl *Plan) Deliver(ctx context.Context, in *Inputs, d Delivery) error {
 
 // catchUpCopies makes the Sent-folder copies earlier runs owe, in a run
 // that sends nothing.
-func (pl *Plan) catchUpCopies(ctx context.Context, stateDir string, cfg *SentCopies) error {
-	copies, err := pl.startCopies(ctx, stateDir, cfg)
+func (pl *Plan) catchUpCopies(ctx, abort context.Context, stateDir string, cfg *SentCopies) error {
+	copies, err := pl.startCopies(ctx, abort, stateDir, cfg)
 	if err != nil {
 		return err
 	}

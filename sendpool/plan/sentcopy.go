@@ -60,7 +60,12 @@ type copyJob struct {
 // ids, not messages: each message is read from the spool when its turn
 // comes.
 type copier struct {
-	cfg    SentCopies
+	cfg SentCopies
+	// hold is what a copy under way runs under: not the run's context,
+	// which the first interrupt ends, but the abort (a second one), so
+	// an interrupt lets the APPEND under way finish, as it lets the
+	// messages in flight finish, and starts no other.
+	hold   context.Context
 	finder *spool.Finder
 	gen    *spool.Generation
 	cur    *spool.Reader
@@ -77,8 +82,9 @@ type copier struct {
 }
 
 // startCopies starts the copier for d's run, with the copies an earlier
-// run owes queued first; nil when the run keeps no copies.
-func (pl *Plan) startCopies(ctx context.Context, stateDir string, cfg *SentCopies) (*copier, error) {
+// run owes queued first; nil when the run keeps no copies. It takes no
+// copy after ctx ends; a copy under way ends only with abort (nil: never).
+func (pl *Plan) startCopies(ctx, abort context.Context, stateDir string, cfg *SentCopies) (*copier, error) {
 	if cfg == nil || cfg.To == nil {
 		return nil, nil
 	}
@@ -92,7 +98,11 @@ func (pl *Plan) startCopies(ctx context.Context, stateDir string, cfg *SentCopie
 		finder.Close()
 		return nil, err
 	}
-	c := &copier{cfg: *cfg, finder: finder, gen: pl.Spool, cur: cur, wake: make(chan struct{}, 1), stopped: make(chan struct{})}
+	hold := context.WithoutCancel(ctx)
+	if abort != nil {
+		hold = abort
+	}
+	c := &copier{cfg: *cfg, hold: hold, finder: finder, gen: pl.Spool, cur: cur, wake: make(chan struct{}, 1), stopped: make(chan struct{})}
 	if err := c.owed(pl.decider.state); err != nil {
 		cur.Close()
 		finder.Close()
@@ -174,9 +184,13 @@ func (c *copier) push(j copyJob) {
 	}
 }
 
-// next takes the next job; ok is false once the queue is closed and empty.
+// next takes the next job; ok is false once the queue is closed and
+// empty, or ctx ended (an interrupt: the next run makes those queued).
 func (c *copier) next(ctx context.Context) (copyJob, bool) {
 	for {
+		if ctx.Err() != nil {
+			return copyJob{}, false
+		}
 		c.mu.Lock()
 		if len(c.queue) > 0 {
 			j := c.queue[0]
@@ -207,7 +221,7 @@ func (c *copier) run(ctx context.Context) {
 		if !ok {
 			break
 		}
-		err := c.copy(ctx, j)
+		err := c.copy(c.hold, j)
 		if err == nil {
 			failedInARow = 0
 			continue
@@ -224,7 +238,7 @@ func (c *copier) run(ctx context.Context) {
 			c.countFailed(len(c.retry) - i)
 			break
 		}
-		if err := c.copy(ctx, copyJob{row: j.row, key: j.key, messageID: j.messageID, hash: j.hash, date: j.date, begun: true}); err != nil {
+		if err := c.copy(c.hold, copyJob{row: j.row, key: j.key, messageID: j.messageID, hash: j.hash, date: j.date, begun: true}); err != nil {
 			c.warn(j, err)
 			c.count(false)
 		}
