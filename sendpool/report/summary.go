@@ -110,6 +110,32 @@ func (s *Summary) CapHolds(after string) {
 	s.CapAfter = after
 }
 
+// Held gives n of the rows a stopped run left (Stopped; Interrupted when
+// it was interrupted), which report, rebuilt from the journal, gives that
+// run's stop, the line of the rows the run held back from the start
+// (detail sendpool.CapUnsent or sendpool.LimitUnsent's;
+// journal.State.Held), as send's summary gave them: the run never set out
+// to send them, and no stop is why they are not sent.
+func (s *Summary) Held(n int, detail string, interrupted bool) {
+	from := &s.Stopped
+	if interrupted {
+		from = &s.Interrupted
+	}
+	n = min(n, *from)
+	switch {
+	case n <= 0:
+		return
+	case detail == sendpool.CapUnsent:
+		s.Capped += n
+	case sendpool.IsLimitUnsent(detail) && (s.Limited == 0 || detail == s.LimitDetail):
+		s.Limited += n
+		s.LimitDetail = detail
+	default:
+		return
+	}
+	*from -= n
+}
+
 // CapRoom says send.daily_cap lets left messages go now (more than 0)
 // and the next once those have gone after after ("" when not known;
 // CapAfter): the lines of the rows not sent then say that the next send
