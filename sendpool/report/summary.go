@@ -7,7 +7,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/tidings/tidings/sendpool"
 )
@@ -316,7 +315,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 		} else {
 			b.WriteString("not sent:\n")
 		}
-		tw := tabwriter.NewWriter(&b, 2, 4, 2, ' ', 0)
+		rows := make([][]string, 0, len(s.Problems))
 		for _, r := range s.Problems {
 			reply := strconv.Itoa(int(r.Code))
 			if r.Code == 0 {
@@ -325,9 +324,9 @@ func (s *Summary) WriteText(w io.Writer) error {
 			if ec := r.EnhancedCode.String(); ec != "" {
 				reply += " " + ec
 			}
-			fmt.Fprintf(tw, "  row %d\t%s\t%s\t%s\t%s\n", r.Row, r.who(), r.Status, reply, truncate(r.Detail, 100))
+			rows = append(rows, []string{"  row " + strconv.Itoa(r.Row), r.who(), r.Status.String(), reply, truncate(r.Detail, 100)})
 		}
-		tw.Flush()
+		writeColumns(&b, rows, 2)
 		if s.MoreProblems > 0 {
 			fmt.Fprintf(&b, "  … and %d more (see the report)\n", s.MoreProblems)
 		}
