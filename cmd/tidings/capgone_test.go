@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -72,4 +75,40 @@ func notSentLine(out, prefix string) string {
 		}
 	}
 	return ""
+}
+
+// TestDailyCapInterruptedReport: the same for a send under daily_cap
+// interrupted (Ctrl-C) with the first message's reply held: report gave
+// the 4 rows the cap held back the interrupt's words.
+func TestDailyCapInterruptedReport(t *testing.T) {
+	t.Parallel()
+	gate := make(chan struct{})
+	srv := smtptest.NewServer(t, smtptest.HoldData(gate))
+	camp := sendCampaign(t, srv, 7, "send: {concurrency: 1, retry_backoff: 1ms, daily_cap: 3}\n")
+	ctx, cancel := context.WithCancelCause(t.Context())
+	defer cancel(nil)
+	var out bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: io.Discard, stdin: strings.NewReader(""), abort: context.Background(), interrupt: &interruptWords{}}
+	done := make(chan error, 1)
+	go func() { done <- execute(ctx, g, []string{"send", "--yes", camp}) }()
+	select {
+	case <-srv.Held(): // the first body is at the server
+	case <-time.After(time.Minute):
+		t.Fatal("no message reached the server")
+	}
+	cancel(errInterrupted)
+	close(gate)
+	if err := <-done; exitCode(err) != exitInterrupted {
+		t.Fatalf("send: %v, want exit %d\n%s", err, exitInterrupted, out.String())
+	}
+	report, errOut, code := runCLI(t, "report", camp)
+	for _, want := range []string{"4 not sent (daily_cap reached): ", "2 not sent (the run was interrupted): "} {
+		line := notSentLine(out.String(), want)
+		if line == "" {
+			t.Fatalf("send: want a line %q\n%s", want, out.String())
+		}
+		if line = strings.Replace(line, "send --yes ", "send ", 1); notSentLine(report, want) != line {
+			t.Errorf("report: %d, want send's line %q\n%s%s", code, line, report, errOut)
+		}
+	}
 }
