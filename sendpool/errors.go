@@ -96,6 +96,10 @@ var (
 	// quota for a day or a month, or its credits, are used up
 	// (ClassQuota): every further message would meet the same refusal.
 	ErrQuota = errors.New("the server's sending quota is used up")
+	// ErrBounceRate marks a run the send guard stopped (plan's, under
+	// send.max_bounce_rate): too many of the campaign's recipients were
+	// refused for good, and the list is to be cleaned before the rest go.
+	ErrBounceRate = errors.New("too many recipients refused")
 	// ErrNoPipelining is the refusal to run with smtp.transport: pipelined
 	// against a server that does not offer PIPELINING.
 	ErrNoPipelining = errors.New("smtp.transport is pipelined but the server does not offer PIPELINING (RFC 2920); use transport: auto or plain")

@@ -13,7 +13,10 @@ const seeStop = " (see why the run stopped)"
 // resolve, a transport the server lacks or a port where no mail server
 // speaks; the server's answer or the settings when nothing answered the
 // run's first connection; the rows or
-// the server when it lacks SMTPUTF8. It is "" for a stop that passes as
+// the server when it lacks SMTPUTF8; the list when too many of its
+// addresses were refused (ErrBounceRate: it would stop the next send
+// again, and every address sent to a bad list does the sender's name
+// harm). It is "" for a stop that passes as
 // it is (a server that stopped answering or refuses service, a used-up
 // quota, a failed journal) and for any other detail.
 func StopFix(cause string) string {
@@ -30,6 +33,8 @@ func StopFix(cause string) string {
 		return "the server answers or the settings are fixed" + seeStop
 	case strings.HasPrefix(why, ErrServerLacks.Error()):
 		return "those rows or the server are changed" + seeStop
+	case strings.HasPrefix(why, ErrBounceRate.Error()):
+		return "the list is cleaned of the addresses refused" + seeStop
 	}
 	return ""
 }

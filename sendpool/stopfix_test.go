@@ -19,6 +19,7 @@ func TestStopFix(t *testing.T) {
 		"run stopped: server unreachable: 127.0.0.1:8080 answered \"HTTP/1.1 400 Bad Request\", which is not an SMTP greeting: it is not a mail server; check smtp.host and smtp.port": "the settings are fixed (see why the run stopped)",
 		"run stopped: server unreachable: 127.0.0.1:465 sent no SMTP greeting and speaks TLS from the first byte: set smtp.security: tls":                                              "the settings are fixed (see why the run stopped)",
 		"run stopped: server unreachable: 127.0.0.1:25 accepted the connection but sent no SMTP greeting within 30s: the wrong port":                                                   "the server answers or the settings are fixed (see why the run stopped)",
+		"run stopped: " + sendpool.ErrBounceRate.Error() + ": 20 of the 200 recipients tried when it stopped the run (10.0%) were refused for good":                                    "the list is cleaned of the addresses refused (see why the run stopped)",
 		// A server's reply that speaks of relaying or logins is its words,
 		// not tidings': the stop is what tidings says it is.
 		"run stopped: server unreachable: the server refuses service: EHLO: 554 5.7.1 mx.example.com refused to relay mail for you": "",

@@ -13,7 +13,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -562,7 +561,8 @@ type findingColumns struct{ row, address int }
 
 // columnsFor returns the columns that fit the rows and addresses of the
 // findings shown prints: as wide as the widest plus one (so two spaces
-// at least part them from the next), 8 and 28 at least.
+// at least part them from the next), 8 and 28 at least, in columns of
+// a terminal (report.Width: a wide character takes two).
 func columnsFor(findings []bounces.Finding, shown func(bounces.Finding) bool) findingColumns {
 	cols := findingColumns{row: 8, address: 28}
 	for _, f := range findings {
@@ -570,8 +570,8 @@ func columnsFor(findings []bounces.Finding, shown func(bounces.Finding) bool) fi
 			continue
 		}
 		for _, m := range f.Matches {
-			cols.row = max(cols.row, utf8.RuneCountInString(rowWords(m))+1)
-			cols.address = max(cols.address, utf8.RuneCountInString(m.Recipient)+1)
+			cols.row = max(cols.row, report.Width(rowWords(m))+1)
+			cols.address = max(cols.address, report.Width(m.Recipient)+1)
 		}
 	}
 	return cols
@@ -596,7 +596,7 @@ func printFinding(w io.Writer, f bounces.Finding, cols findingColumns) {
 			if m.Earlier {
 				diag = "(about an earlier message; the row keeps the status of its latest) " + diag
 			}
-			fmt.Fprintf(w, "  %-*s %-*s %-12s %-6s %s\n", cols.row, rowWords(m), cols.address, m.Recipient, m.Kind, m.Status, diag)
+			fmt.Fprintf(w, "  %s %s %-12s %-6s %s\n", report.Pad(rowWords(m), cols.row), report.Pad(m.Recipient, cols.address), m.Kind, m.Status, diag)
 		}
 	case bounces.Unreadable:
 		if f.Overran {
@@ -611,7 +611,7 @@ func printFinding(w io.Writer, f bounces.Finding, cols findingColumns) {
 		fmt.Fprintf(w, "  message %s: unreadable: %s (subject %q)\n", f.ID, f.Problem, truncateText(f.Subject, 60))
 	case bounces.Unauthenticated:
 		for _, m := range f.Matches {
-			fmt.Fprintf(w, "  %-*s %-*s %-19s %s\n", cols.row, rowWords(m), cols.address, m.Recipient, "not applied", "unsubscribe request not authenticated: "+truncateText(f.Problem, 120))
+			fmt.Fprintf(w, "  %s %s %-19s %s\n", report.Pad(rowWords(m), cols.row), report.Pad(m.Recipient, cols.address), "not applied", "unsubscribe request not authenticated: "+truncateText(f.Problem, 120))
 		}
 	case bounces.Foreign:
 		about := "no message of this campaign"

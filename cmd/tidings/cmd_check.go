@@ -93,46 +93,52 @@ type checkSummary struct {
 // since its message went out, and to s.changedUnsent when they changed
 // since its message failed or went unknown. owedAnew is true when a
 // plain send sends m (its corrected message was deferred and nothing
-// reported holds it back), as send's plan judges it.
-func (s *checkSummary) noteRevised(decider *plan.Decider, m *render.Message, f plan.Fate) (owedAnew bool, err error) {
+// holds it back: plan.Decider.RevisedHeld), resends when a send
+// --resend-changed does (it changed and nothing holds it back), as
+// send's plan judges it.
+func (s *checkSummary) noteRevised(decider *plan.Decider, m *render.Message, f plan.Fate) (owedAnew, resends bool, err error) {
 	sums := func() ([]uint16, error) { return m.ValueSums, nil }
 	changed, err := decider.Revised(f, m.Key, m.ValuesSum, sums)
-	if line := plan.RevisedLine(m.Row, m.Key, changed); len(changed) > 0 && decider.OwedAnew(m.Key, m.ValuesSum) {
-		held, herr := decider.Reported(m.Key, m.Recipients)
+	if len(changed) > 0 {
+		held, herr := decider.RevisedHeld(m.Key, m.To, m.Recipients)
 		if err == nil {
 			err = herr
 		}
-		owedAnew = held == ""
-		if owedAnew {
+		resends = held == "" && herr == nil
+		line := plan.RevisedLine(m.Row, m.Key, changed)
+		switch anew := decider.OwedAnew(m.Key, m.ValuesSum); {
+		case anew && resends:
+			owedAnew = true
 			s.revised.Add(line + plan.DeferredAnewWords)
 			s.owedAnew++
-		} else {
+		case anew && held != "":
 			s.revised.Add(line + " (not sent again: " + held + ")")
+		default:
+			s.revised.Add(line)
 		}
-	} else if len(changed) > 0 {
-		s.revised.Add(line)
 	}
 	if err != nil {
-		return false, err
+		return false, false, err
 	}
 	if changed, err = decider.ChangedUnsent(f, m.Key, m.ValuesSum, sums); len(changed) > 0 {
 		s.changedUnsent.Add(plan.ChangedUnsentLine(m.Row, m.Key, changed, f.Status))
 	}
-	return owedAnew, err
+	return owedAnew, resends, err
 }
 
 // accept adds m, a row without a problem, of fate f, to the summary, and
 // its recipients' domains to domains when send would send it; toSend
 // says whether it would, as send's plan judges it (a row still owing
 // recipients no longer in it needs no sending, one whose corrected
-// message was deferred is to send).
-func (s *checkSummary) accept(decider *plan.Decider, m *render.Message, f plan.Fate, domains map[string]int) (toSend bool, err error) {
+// message was deferred is to send); resends whether a send
+// --resend-changed would send it again (noteRevised).
+func (s *checkSummary) accept(decider *plan.Decider, m *render.Message, f plan.Fate, domains map[string]int) (toSend, resends bool, err error) {
 	if f.OwedGone(m.Recipients) {
 		f.Send, f.Status = false, sendpool.StatusSent // as send judges it
 		s.owedGone.Add(plan.OwedLine(m.Row, f.Journal.Owed))
 	}
 	toSend = s.count(m, f)
-	owedAnew, err := s.noteRevised(decider, m, f)
+	owedAnew, resends, err := s.noteRevised(decider, m, f)
 	if owedAnew && !toSend {
 		s.done-- // its corrected message was deferred: a plain send sends it
 		toSend = true
@@ -142,7 +148,7 @@ func (s *checkSummary) accept(decider *plan.Decider, m *render.Message, f plan.F
 			domains[d]++
 		}
 	}
-	return toSend, err
+	return toSend, resends, err
 }
 
 // countAsSend moves m, of fate f, which count counted (toSend: as a row
@@ -352,9 +358,11 @@ func checkWatched(ctx context.Context, opts checkOptions, g *globalOptions, path
 			probs.Print(err)
 			return nil
 		}
-		toSend, err := sum.accept(decider, m, f, domains)
-		if !toSend {
-			m.Unsent() // as send tells of the rows it sends only
+		toSend, resends, err := sum.accept(decider, m, f, domains)
+		if !toSend && !resends {
+			// As send tells of the rows it sends only; of a row changed
+			// since its message went, what send --resend-changed tells.
+			m.Unsent()
 		}
 		warn.Add(m)
 		return err

@@ -215,16 +215,16 @@ func (r *previewRun) row(ctx context.Context, m *render.Message, err error) erro
 		return nil
 	}
 	toSend := r.sum.count(m, f)
-	sends := toSend
+	sends, resends := toSend, false
 	if !toSend || len(f.Journal.Owed) > 0 {
-		owedAnew, err := r.sum.noteRevised(r.decider, m, f)
+		owedAnew, again, err := r.sum.noteRevised(r.decider, m, f)
 		if err != nil {
 			return err
 		}
-		sends = r.sum.countAsSend(m, f, toSend, owedAnew)
+		sends, resends = r.sum.countAsSend(m, f, toSend, owedAnew), again
 	}
-	if !sends {
-		m.Unsent() // as send tells of the rows it sends only
+	if !sends && !resends {
+		m.Unsent() // as send tells of the rows it sends only, and check (runCheck)
 	}
 	r.warn.Add(m)
 	if !toSend || len(f.Journal.Owed) > 0 {

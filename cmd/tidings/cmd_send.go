@@ -647,8 +647,13 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 // next. The caller closes the writer.
 func openRun(setup context.Context, in *plan.Inputs, pl *plan.Plan, cfg *sendpool.Config, lock *journal.Lock, reporter *report.Reporter, allow plan.Allowance, opts sendOptions) (*journal.Writer, error) {
 	c := in.Campaign
-	w, err := journal.Open(setup, lock, journal.Run{PID: os.Getpid(), Started: opts.now(), Version: toolVersion(),
-		ResendUnknown: opts.resendUnknown, RetryFailed: opts.retryFailed, ResendChanged: opts.resendChanged, Flags: runFlags(opts), KeyColumn: c.Recipients.Key, Campaign: c.File, Name: c.Name, Facets: in.Renderer.Facets(), IDSalt: in.IDSalt()})
+	held := plan.Hold{After: allow.N, Detail: heldBackNote(allow, pl.ToSend, opts)}
+	run := journal.Run{PID: os.Getpid(), Started: opts.now(), Version: toolVersion(),
+		ResendUnknown: opts.resendUnknown, RetryFailed: opts.retryFailed, ResendChanged: opts.resendChanged, Flags: runFlags(opts), KeyColumn: c.Recipients.Key, Campaign: c.File, Name: c.Name, Facets: in.Renderer.Facets(), IDSalt: in.IDSalt()}
+	if held.Detail != "" {
+		run.Held, run.HeldFor = pl.ToSend-allow.N, held.Detail
+	}
+	w, err := journal.Open(setup, lock, run)
 	if err != nil {
 		return nil, &unusableError{err}
 	}
@@ -657,7 +662,7 @@ func openRun(setup context.Context, in *plan.Inputs, pl *plan.Plan, cfg *sendpoo
 	cfg.Limiter = opts.partLimiter(cfg.Rate)
 	cfg.RetryDue = opts.retryDue
 	cfg.SMTPUTF8Rows = pl.SMTPUTF8Within(allow.N)
-	if err := pl.Seed(setup, reporter, rec, plan.Hold{After: allow.N, Detail: heldBackNote(allow, pl.ToSend, opts)}); err != nil {
+	if err := pl.Seed(setup, reporter, rec, held); err != nil {
 		w.Close()
 		return nil, err
 	}

@@ -278,15 +278,17 @@ func TestDailyCapSummaryOneLine(t *testing.T) {
 }
 
 // TestCapAfter: the time the cap's line gives is the next slot's local
-// minute, with "tomorrow" when the slot is on a later day than now.
+// minute and zone, with "tomorrow" when the slot is on a later day than
+// now.
 func TestCapAfter(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 12, 7, 9, 30, 0, 0, time.Local)
+	zone := now.Format("Z07:00")
 	for next, want := range map[time.Time]string{
 		{}:                      "",
-		now.Add(2 * time.Hour):  "11:30",
-		now.Add(23 * time.Hour): "08:30 tomorrow",
-		now.Add(-time.Hour):     "08:30",
+		now.Add(2 * time.Hour):  "11:30" + zone,
+		now.Add(23 * time.Hour): "08:30" + zone + " tomorrow",
+		now.Add(-time.Hour):     "08:30" + zone,
 	} {
 		if got := capAfter(next, now); got != want {
 			t.Errorf("capAfter(%s, %s) = %q, want %q", next, now, got, want)

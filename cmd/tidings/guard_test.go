@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -41,10 +42,18 @@ func TestBounceRateGuard(t *testing.T) {
 	if tried < 200 || tried > 260 || counts["not-attempted"] != 500-tried {
 		t.Errorf("report %v: want the run stopped soon after 200 tries, the rest not attempted", counts)
 	}
+	// Not "sends them": they would be refused too (fix-sum2).
+	cleaned := " sends them once the list is cleaned of the addresses refused (see why the run stopped).\n"
+	if !strings.Contains(out, "not-attempted\n"+strconv.Itoa(500-tried)+" not sent (run stopped: too many recipients refused: ") || !strings.Contains(out, ": tidings send --yes "+camp+cleaned) {
+		t.Errorf("send's line of the rows not sent does not say to clean the list first\n%s", out)
+	}
 	before := len(srv.Messages())
-	_, errOut, code = runCLI(t, "send", "--yes", camp)
-	if code != exitSomeFailed || !strings.Contains(errOut, "over send.max_bounce_rate") || len(srv.Messages()) != before {
-		t.Errorf("resumed: code %d, %d more messages\n%s", code, len(srv.Messages())-before, errOut)
+	out, errOut, code = runCLI(t, "send", "--yes", camp)
+	if code != exitSomeFailed || !strings.Contains(errOut, "over send.max_bounce_rate") || len(srv.Messages()) != before || !strings.Contains(out, cleaned) {
+		t.Errorf("resumed: code %d, %d more messages\n%s%s", code, len(srv.Messages())-before, out, errOut)
+	}
+	if out, errOut, code = runCLI(t, "report", camp); code != exitSomeFailed || !strings.Contains(out, ": tidings send "+camp+cleaned) {
+		t.Errorf("report: code %d, want %q\n%s%s", code, cleaned, out, errOut)
 	}
 	cleanList(t, camp, 500)
 	out, errOut, code = runCLI(t, "send", "--yes", camp)

@@ -197,18 +197,24 @@ func nextSlot(next time.Time) string {
 
 // capAfter says when the daily cap lets the next message go, at next,
 // in the words of the summary's line of the rows it holds back, the
-// local time to the minute: "00:42", "00:42 tomorrow" when next is on
-// a later day than now (the cap's window is a day); "" when next is zero.
+// local time to the minute with its zone as nextSlot's full time gives
+// it (RFC 3339's offset, "Z" for UTC): "00:42+01:00", "00:42Z tomorrow"
+// when next is on a later day than now (the cap's window is a day); ""
+// when next is zero.
 func capAfter(next, now time.Time) string {
 	if next.IsZero() {
 		return ""
 	}
 	next, now = next.Local(), now.Local()
 	if y, m, d := next.Date(); next.After(now) && (y != now.Year() || m != now.Month() || d != now.Day()) {
-		return next.Format("15:04") + " tomorrow"
+		return next.Format(capAfterLayout) + " tomorrow"
 	}
-	return next.Format("15:04")
+	return next.Format(capAfterLayout)
 }
+
+// capAfterLayout is capAfter's time: the hour and minute of nextSlot's
+// time.RFC3339, and its zone.
+const capAfterLayout = "15:04Z07:00"
 
 // maxJournalWarnings is how many of the journal's warnings a command
 // prints (a journal saved as UTF-16 has one for every line).

@@ -101,6 +101,12 @@ type Run struct {
 	// tidings): the state folder's file can be written again from it,
 	// and a file that no longer holds it is told.
 	IDSalt string `json:"id_salt,omitempty"`
+	// Held counts the rows to send that the run held back from the start,
+	// past --limit or send.daily_cap, and HeldFor is the detail send's
+	// report gave them (sendpool.LimitUnsent, sendpool.CapUnsent); 0 and
+	// "" when it held none back (State.Held).
+	Held    int    `json:"held,omitempty"`
+	HeldFor string `json:"held_for,omitempty"`
 }
 
 // Attempt is written before a message's body is handed to the server.

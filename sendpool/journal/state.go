@@ -481,6 +481,26 @@ func (s *State) Stopped() string {
 	return ""
 }
 
+// Held is how many rows the latest run that tried a message held back
+// from the start (Run.Held) and the detail send's report gave them, when
+// that run was interrupted or stopped (Interrupted, Stopped): the rows no
+// run has reached since read that run's stop in report's rows, and Held
+// of them are the ones it never set out to send; 0 and "" otherwise.
+func (s *State) Held() (int, string) {
+	i := s.stoppedRun
+	switch {
+	case s.Interrupted():
+		i = s.interruptedRun
+	case s.Stopped() == "":
+		return 0, ""
+	}
+	if i < 1 || i > len(s.Runs) {
+		return 0, ""
+	}
+	r := s.Runs[i-1]
+	return r.Held, r.HeldFor
+}
+
 // IDSalt is the Message-ID salt of the latest run that recorded one
 // (Run.IDSalt), "" when none did.
 func (s *State) IDSalt() string {

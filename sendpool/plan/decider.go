@@ -332,6 +332,22 @@ func (d *Decider) Reported(key string, recipients []string) (string, error) {
 	return Reported(d.state, key, recipients)
 }
 
+// RevisedHeld says why a send with Options.ResendChanged does not send
+// again a row told as changed (Revised) with key, To to and these
+// envelope recipients: a report about them (Reported), or the
+// suppression list naming one of them; "" when it sends it.
+func (d *Decider) RevisedHeld(key, to string, recipients []string) (string, error) {
+	if held, err := d.Reported(key, recipients); held != "" || err != nil {
+		return held, err
+	}
+	if d.supp != nil {
+		if detail, _ := suppressed(d.supp, to, recipients); detail != "" {
+			return detail, nil
+		}
+	}
+	return "", nil
+}
+
 // Reported is Decider.Reported of the journal state.
 func Reported(state *journal.State, key string, recipients []string) (string, error) {
 	reports, err := state.Reports(key)

@@ -1,7 +1,6 @@
 package plan
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/tidings/tidings/campaign"
@@ -11,8 +10,9 @@ import (
 )
 
 // ErrBounceRate marks a run the send guard stopped: too many of the
-// campaign's recipients were refused for good (send.max_bounce_rate).
-var ErrBounceRate = errors.New("too many recipients refused")
+// campaign's recipients were refused for good (send.max_bounce_rate). It
+// is sendpool's, whose StopFix reads its words in a report.
+var ErrBounceRate = sendpool.ErrBounceRate
 
 // guardMinimum is how many recipients must have been tried before the
 // guard judges the rate: a few early refusals say little about a list.

@@ -158,14 +158,8 @@ func (pl *Plan) revise(r spool.Row, f Fate, v verdict) (verdict, error) {
 	if !pl.resends(f) && !v.owedAnew {
 		return v, nil
 	}
-	if v.revisedHeld, err = pl.decider.Reported(r.Key, r.Recipients); v.revisedHeld != "" || err != nil {
+	if v.revisedHeld, err = pl.decider.RevisedHeld(r.Key, r.To, r.Recipients); v.revisedHeld != "" || err != nil {
 		return v, err
-	}
-	if pl.decider.supp != nil {
-		if detail, _ := suppressed(pl.decider.supp, r.To, r.Recipients); detail != "" {
-			v.revisedHeld = detail
-			return v, nil
-		}
 	}
 	if e := f.Journal.Entry; v.owedAnew && e != nil {
 		if line, ok := report.LineNow(e, r.Recipients, r.ValuesSum); ok {

@@ -7,7 +7,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/tidings/tidings/sendpool"
 )
@@ -108,6 +107,32 @@ func (s *Summary) CapHolds(after string) {
 	s.Capped += s.NotReached
 	s.NotReached = 0
 	s.CapAfter = after
+}
+
+// Held gives n of the rows a stopped run left (Stopped; Interrupted when
+// it was interrupted), which report, rebuilt from the journal, gives that
+// run's stop, the line of the rows the run held back from the start
+// (detail sendpool.CapUnsent or sendpool.LimitUnsent's;
+// journal.State.Held), as send's summary gave them: the run never set out
+// to send them, and no stop is why they are not sent.
+func (s *Summary) Held(n int, detail string, interrupted bool) {
+	from := &s.Stopped
+	if interrupted {
+		from = &s.Interrupted
+	}
+	n = min(n, *from)
+	switch {
+	case n <= 0:
+		return
+	case detail == sendpool.CapUnsent:
+		s.Capped += n
+	case sendpool.IsLimitUnsent(detail) && (s.Limited == 0 || detail == s.LimitDetail):
+		s.Limited += n
+		s.LimitDetail = detail
+	default:
+		return
+	}
+	*from -= n
 }
 
 // CapRoom says send.daily_cap lets left messages go now (more than 0)
@@ -290,7 +315,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 		} else {
 			b.WriteString("not sent:\n")
 		}
-		tw := tabwriter.NewWriter(&b, 2, 4, 2, ' ', 0)
+		rows := make([][]string, 0, len(s.Problems))
 		for _, r := range s.Problems {
 			reply := strconv.Itoa(int(r.Code))
 			if r.Code == 0 {
@@ -299,9 +324,9 @@ func (s *Summary) WriteText(w io.Writer) error {
 			if ec := r.EnhancedCode.String(); ec != "" {
 				reply += " " + ec
 			}
-			fmt.Fprintf(tw, "  row %d\t%s\t%s\t%s\t%s\n", r.Row, r.who(), r.Status, reply, truncate(r.Detail, 100))
+			rows = append(rows, []string{"  row " + strconv.Itoa(r.Row), r.who(), r.Status.String(), reply, truncate(r.Detail, 100)})
 		}
-		tw.Flush()
+		writeColumns(&b, rows, 2)
 		if s.MoreProblems > 0 {
 			fmt.Fprintf(&b, "  … and %d more (see the report)\n", s.MoreProblems)
 		}
