@@ -10,7 +10,7 @@ func (r *poolRun) noteRelayed(j *poolJob, d *Delivery) {
 	from := domainOf(j.msg.EnvelopeFrom)
 	for _, rr := range d.Rcpts {
 		if rr.Err == nil && domainOf(rr.Addr) != from {
-			r.relaysOut.Store(true)
+			r.relayKnown()
 			return
 		}
 	}
@@ -21,7 +21,8 @@ func (r *poolRun) noteRelayed(j *poolJob, d *Delivery) {
 // client in the run (relaysOut) is ClassPermanent: the server relays to
 // some domains and not to this recipient's, which no login or setting of
 // the campaign answers. Stopping would leave every later row unsent, and
-// each send after stop again at this one.
+// each send after stop again at this one. Before that, such a refusal is
+// ClassAuth, which holds its message back (relayUnsure) or stops the run.
 func (r *poolRun) rcptClass(rr *SMTPError) Class {
 	class := ClassifyReply(rr.Code, rr.EnhancedCode, rr.Message)
 	if class == ClassAuth && r.relaysOut.Load() && IsRelayRefusal(rr.Code, rr.Message) {

@@ -57,8 +57,18 @@ type poolRun struct {
 	// connected is set by the run's first connection.
 	connected atomic.Bool
 	// relaysOut is set when the server took a recipient outside the
-	// envelope sender's domain (noteRelayed).
+	// envelope sender's domain (noteRelayed), or did in an earlier run
+	// (Config.RelayedBefore); relayed is closed then (relayKnown).
 	relaysOut atomic.Bool
+	relayed   chan struct{}
+	relayOnce sync.Once
+	// relayFirst is the first refusal to relay while relaysOut was not
+	// set, relayRefused the recipient domains refused so (relayUnsure);
+	// held counts the messages held for an answer (hold), under mu.
+	relayMu      sync.Mutex
+	relayFirst   *SMTPError
+	relayRefused map[string]bool
+	held         int
 	// conns counts the open connections, dialing the dials under way;
 	// workers counts the workers still taking messages (see
 	// poolWorker.givesUpPlace).
@@ -142,7 +152,11 @@ func (r *poolRun) finished() {
 	r.mu.Lock()
 	r.outstanding--
 	r.checkDone()
+	alone := r.heldAlone()
 	r.mu.Unlock()
+	if alone {
+		r.relayUnproven()
+	}
 }
 
 // checkDone closes done when nothing is left; r.mu is held.
@@ -197,7 +211,11 @@ func (r *poolRun) dispatch(src Source) {
 		r.mu.Lock()
 		r.dispatchDone = true
 		r.checkDone()
+		alone := r.heldAlone()
 		r.mu.Unlock()
+		if alone {
+			r.relayUnproven()
+		}
 	}()
 	for !r.halted() {
 		select {

@@ -325,53 +325,94 @@ func TestRealMTASTARTTLS(t *testing.T) {
 // That is the campaign's setup, not the addresses: the run stops, exit 2,
 // saying to log in, and the rows stay not-attempted for the send after
 // the fix, none failed as a "policy refusal" (a user's review: 40 of 40
-// rows failed, exit 1, the detail naming spam, DMARC or a blocklist).
+// rows failed, exit 1, the detail naming spam, DMARC or a blocklist). The
+// run asks about few recipients before it stops: one of each domain, and
+// three domains at most (rows to a domain refused wait untried).
 func TestRealMTARelayDenied(t *testing.T) {
 	t.Parallel()
 	p := smtptest.StartPostfix(t, smtptest.PostfixOptions{})
-	rcpts := []string{"a@elsewhere.test", "b@elsewhere.test", "c@elsewhere.test"}
-	camp := mtaCampaign(t, p.SMTPPort, rcpts, fmt.Sprintf(", security: starttls, ca_file: %q", p.CAFile), "send: {concurrency: 1, retry_backoff: 10ms}")
-	out, errOut, code := runCLI(t, "send", "--yes", camp)
-	if code != exitUnusable {
-		t.Fatalf("send: code %d, want %d\n%s%s", code, exitUnusable, out, errOut)
-	}
-	for _, want := range []string{"Relay access denied", "set smtp.username"} {
-		if !strings.Contains(errOut, want) {
-			t.Errorf("send's error lacks %q:\n%s", want, errOut)
-		}
-	}
-	if strings.Contains(out+errOut, "policy refusal") {
-		t.Errorf("send calls the refusal to relay a policy refusal:\n%s%s", out, errOut)
-	}
-	if !strings.Contains(out, "3 not sent (run stopped: ") || strings.Contains(out, "not sent:") {
-		t.Errorf("send does not tell the 3 rows the stop left in one line:\n%s", out)
-	}
-	for _, r := range readReport(t, camp) {
-		if r["status"] != "not-attempted" {
-			t.Errorf("report row %v, want not-attempted", r)
-		}
+	for _, tc := range []struct {
+		name     string
+		rcpts    []string
+		maxRcpts int
+	}{
+		{"one domain", []string{"a@elsewhere.test", "b@elsewhere.test", "c@elsewhere.test"}, 1},
+		{"many domains", []string{"a@one.test", "b@one.test", "c@two.test", "d@one.test", "e@three.test", "f@four.test", "g@five.test", "h@two.test"}, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := commandCounts(p.Log())["rcpt"]
+			camp := mtaCampaign(t, p.SMTPPort, tc.rcpts, fmt.Sprintf(", security: starttls, ca_file: %q, transport: plain", p.CAFile), "send: {concurrency: 1, retry_backoff: 10ms}")
+			out, errOut, code := runCLI(t, "send", "--yes", camp)
+			if code != exitUnusable {
+				t.Fatalf("send: code %d, want %d\n%s%s", code, exitUnusable, out, errOut)
+			}
+			for _, want := range []string{"Relay access denied", "set smtp.username"} {
+				if !strings.Contains(errOut, want) {
+					t.Errorf("send's error lacks %q:\n%s", want, errOut)
+				}
+			}
+			if strings.Contains(out+errOut, "policy refusal") {
+				t.Errorf("send calls the refusal to relay a policy refusal:\n%s%s", out, errOut)
+			}
+			if want := fmt.Sprintf("%d not sent (run stopped: ", len(tc.rcpts)); !strings.Contains(out, want) || strings.Contains(out, "not sent:") {
+				t.Errorf("send does not tell the %d rows the stop left in one line:\n%s", len(tc.rcpts), out)
+			}
+			for _, r := range readReport(t, camp) {
+				if r["status"] != "not-attempted" {
+					t.Errorf("report row %v, want not-attempted", r)
+				}
+			}
+			waitFor(t, func() bool { return commandCounts(p.Log())["rcpt"] > before })
+			if n := commandCounts(p.Log())["rcpt"] - before; n > tc.maxRcpts {
+				t.Errorf("the send asked Postfix about %d recipients, want %d at most", n, tc.maxRcpts)
+			}
+		})
 	}
 }
 
 // TestRealMTARelaySomeDomains: a Postfix that relays for this client to
 // partner.test only (relay_domains) refuses elsewhere.test with "554
-// 5.7.1 <…>: Relay access denied" after it took the row before: that row
-// fails, the rows after it go, exit 1; a stop there would leave them
-// unsent, and every send after would stop at the same row again.
+// 5.7.1 <…>: Relay access denied": those rows fail as the policy refusal
+// they are, the partner.test rows go, exit 1; a stop there would leave
+// them unsent, and every send after would stop at the same row again.
+// The refusal may come after the server relayed a row, or before: then
+// the refused row, and the rows to its domain, wait for the answer the
+// next domain's row gives (a user's review: b@elsewhere.test first, and
+// a@partner.test was never sent).
 func TestRealMTARelaySomeDomains(t *testing.T) {
 	t.Parallel()
 	p := smtptest.StartPostfix(t, smtptest.PostfixOptions{Main: map[string]string{"relay_domains": "partner.test", "relay_transport": "discard:"}})
-	rcpts := []string{"a@partner.test", "b@elsewhere.test", "c@partner.test"}
-	camp := mtaCampaign(t, p.SMTPPort, rcpts, fmt.Sprintf(", security: starttls, ca_file: %q", p.CAFile), "send: {concurrency: 1, retry_backoff: 10ms}")
-	out, errOut, code := runCLI(t, "send", "--yes", camp)
-	if code != exitSomeFailed {
-		t.Fatalf("send: code %d, want %d\n%s%s", code, exitSomeFailed, out, errOut)
-	}
-	want := map[string]string{"a@partner.test": "sent", "b@elsewhere.test": "failed", "c@partner.test": "sent"}
-	for _, r := range readReport(t, camp) {
-		if r["status"] != want[r["key"]] {
-			t.Errorf("report row %v, want %s", r, want[r["key"]])
-		}
+	for _, tc := range []struct {
+		name      string
+		transport string
+		rcpts     []string
+	}{
+		{"relayed first", "pipelined", []string{"a@partner.test", "b@elsewhere.test", "c@partner.test"}},
+		{"refused first", "plain", []string{"b@elsewhere.test", "d@elsewhere.test", "a@partner.test", "e@elsewhere.test", "c@partner.test"}},
+		{"refused first, pipelined", "pipelined", []string{"b@elsewhere.test", "d@elsewhere.test", "a@partner.test", "e@elsewhere.test", "c@partner.test"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			camp := mtaCampaign(t, p.SMTPPort, tc.rcpts, fmt.Sprintf(", security: starttls, ca_file: %q, transport: %s", p.CAFile, tc.transport), "send: {concurrency: 1, retry_backoff: 10ms}")
+			out, errOut, code := runCLI(t, "send", "--yes", camp)
+			if code != exitSomeFailed {
+				t.Fatalf("send: code %d, want %d\n%s%s", code, exitSomeFailed, out, errOut)
+			}
+			for _, r := range readReport(t, camp) {
+				want := "sent"
+				if strings.HasSuffix(r["key"], "@elsewhere.test") {
+					want = "failed"
+					if r["code"] != "554" || !strings.Contains(r["detail"], "Relay access denied") {
+						t.Errorf("report row %v, want Postfix's refusal", r)
+					}
+					if !strings.Contains(out, r["key"]) {
+						t.Errorf("send does not name %s:\n%s", r["key"], out)
+					}
+				}
+				if r["status"] != want || r["attempts"] != "1" {
+					t.Errorf("report row %v, want %s after 1 attempt", r, want)
+				}
+			}
+		})
 	}
 }
 
