@@ -416,6 +416,47 @@ func TestRealMTARelaySomeDomains(t *testing.T) {
 	}
 }
 
+// TestRealMTAProbeRelay: probe asks the server about the first rows'
+// recipients, one a domain, with RCPT TO and no message: a relay that
+// wants a login refuses them, and probe says so, exit 2, where it passed
+// before (it sent no RCPT); one that relays to some domains only passes
+// with a note; in no case does Postfix take a message.
+func TestRealMTAProbeRelay(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		main  map[string]string
+		rcpts []string
+		code  int
+		want  []string
+		rcpt  int // RCPTs Postfix saw
+	}{
+		{"wants a login", nil, []string{"a@elsewhere.test", "b@elsewhere.test", "c@other.test"}, exitUnusable,
+			[]string{"RCPT TO:<a@elsewhere.test>: refused: 554 5.7.1", "problem: the server would refuse the campaign's recipients (a send stops): ", "Relay access denied", "set smtp.username", "RSET: no message was sent"}, 2},
+		{"some domains", map[string]string{"relay_domains": "partner.test", "relay_transport": "discard:"}, []string{"b@elsewhere.test", "a@partner.test"}, exitOK,
+			[]string{"RCPT TO:<a@partner.test>: accepted", "note: the server relays for this client to some domains only", "smtp: everything looks right"}, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := smtptest.StartPostfix(t, smtptest.PostfixOptions{Main: tc.main})
+			camp := mtaCampaign(t, p.SMTPPort, tc.rcpts, fmt.Sprintf(", security: starttls, ca_file: %q", p.CAFile), "")
+			out, errOut, code := runCLI(t, "probe", camp)
+			if code != tc.code {
+				t.Fatalf("probe: code %d, want %d\n%s%s", code, tc.code, out, errOut)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("probe's output lacks %q:\n%s", w, out)
+				}
+			}
+			waitFor(t, func() bool { return commandCounts(p.Log())["quit"] > 0 })
+			counts := commandCounts(p.Log())
+			if counts["rcpt"] != tc.rcpt || counts["data"]+counts["bdat"] != 0 || strings.Contains(p.Log(), "message-id=") {
+				t.Errorf("Postfix counted commands %v, want %d RCPTs and no message:\n%s", counts, tc.rcpt, p.Log())
+			}
+		})
+	}
+}
+
 // TestRealMTARateLimit: Postfix's per-client message rate limit (anvil)
 // refuses MAIL with "450 4.7.1 Error: too much mail from 127.0.0.1";
 // tidings takes it for throttling (it says the server asks to slow down and
