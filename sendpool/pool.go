@@ -120,9 +120,6 @@ func (p *Pool) newRun(ctx context.Context, onResult func(Result)) (r *poolRun, s
 		done:     make(chan struct{}),
 		relayed:  make(chan struct{}),
 	}
-	if p.cfg.RelayedBefore {
-		r.relayKnown()
-	}
 	stopInterrupt := context.AfterFunc(ctx, func() {
 		r.setStop(nil, endCause(ctx))
 		halt()

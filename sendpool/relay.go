@@ -4,12 +4,19 @@ import "strings"
 
 // noteRelayed records in r that the server relays for this client when
 // it took a recipient of j's try d outside the envelope sender's domain
-// (relaysOut): a server takes its own domains' mail from anyone, so only
-// another domain's says it relays.
+// (relaysOut), or one in an earlier run (Config.SentDomains): a server
+// takes its own domains' mail from anyone, so only another domain's says
+// it relays.
 func (r *poolRun) noteRelayed(j *poolJob, d *Delivery) {
 	from := domainOf(j.msg.EnvelopeFrom)
 	for _, rr := range d.Rcpts {
 		if rr.Err == nil && domainOf(rr.Addr) != from {
+			r.relayKnown()
+			return
+		}
+	}
+	for _, dom := range r.p.cfg.SentDomains {
+		if strings.ToLower(dom) != from {
 			r.relayKnown()
 			return
 		}

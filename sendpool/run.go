@@ -57,8 +57,8 @@ type poolRun struct {
 	// connected is set by the run's first connection.
 	connected atomic.Bool
 	// relaysOut is set when the server took a recipient outside the
-	// envelope sender's domain (noteRelayed), or did in an earlier run
-	// (Config.RelayedBefore); relayed is closed then (relayKnown).
+	// envelope sender's domain, in the run or in an earlier one
+	// (noteRelayed); relayed is closed then (relayKnown).
 	relaysOut atomic.Bool
 	relayed   chan struct{}
 	relayOnce sync.Once

@@ -416,6 +416,32 @@ func TestRealMTARelaySomeDomains(t *testing.T) {
 	}
 }
 
+// TestRealMTARelaySomeDomainsLater: the server took partner.test's mail
+// from this client in an earlier send of the campaign (its journal); a
+// row added since, to elsewhere.test, meets the refusal to relay in a run
+// that has no other domain's row: it fails as its own refusal, exit 1,
+// where the run stopped, exit 2, saying to set smtp.username, at every
+// send after. (Through another server or login the journal says nothing:
+// journal's TestSentDomains.)
+func TestRealMTARelaySomeDomainsLater(t *testing.T) {
+	t.Parallel()
+	p := smtptest.StartPostfix(t, smtptest.PostfixOptions{Main: map[string]string{"relay_domains": "partner.test", "relay_transport": "discard:"}})
+	camp := mtaCampaign(t, p.SMTPPort, []string{"a@partner.test"}, fmt.Sprintf(", security: starttls, ca_file: %q", p.CAFile), "send: {concurrency: 1, retry_backoff: 10ms}")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("first send: code %d\n%s%s", code, out, errOut)
+	}
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name\na@partner.test,User 0\nb@elsewhere.test,User 1\n"})
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if code != exitSomeFailed {
+		t.Fatalf("second send: code %d, want %d\n%s%s", code, exitSomeFailed, out, errOut)
+	}
+	for _, r := range readReport(t, camp) {
+		if want := map[string]string{"a@partner.test": "sent", "b@elsewhere.test": "failed"}[r["key"]]; r["status"] != want {
+			t.Errorf("report row %v, want %s", r, want)
+		}
+	}
+}
+
 // TestRealMTAProbeRelay: probe asks the server about the first rows'
 // recipients, one a domain, with RCPT TO and no message: a relay that
 // wants a login refuses them, and probe says so, exit 2, where it passed

@@ -101,6 +101,12 @@ type Run struct {
 	// tidings): the state folder's file can be written again from it,
 	// and a file that no longer holds it is told.
 	IDSalt string `json:"id_salt,omitempty"`
+	// Via is the server and login the run delivers through ("host:port
+	// as user", "host:port without a login"; empty in runs that deliver
+	// nothing and in journals of an older tidings): what tells the
+	// domains it took mail for to a later run through the same
+	// (State.SentDomains).
+	Via string `json:"via,omitempty"`
 }
 
 // Attempt is written before a message's body is handed to the server.
