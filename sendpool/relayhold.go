@@ -14,10 +14,12 @@ const relayDomainsMost = 3
 func holdMost(concurrency int) int { return maxUnfinished(concurrency) / 2 }
 
 // relayUnsure reports whether the refusal to relay se, for addr, holds
-// addr's message back rather than stopping the run: the server took no
-// other domain's mail yet (relaysOut), which would make it a refusal of
-// this recipient, and refused fewer than relayDomainsMost domains so far.
-// A login refusal (not IsRelayRefusal) is never unsure.
+// addr's message back rather than stopping the run: the run does not hold
+// yet that the server relays for this client (relaysOut), which would
+// make it a refusal of this recipient, and the server refused fewer than
+// relayDomainsMost domains so far, whatever one other it took (a domain
+// it hosts, relayTakenMost). A login refusal (not IsRelayRefusal) is
+// never unsure.
 func (r *poolRun) relayUnsure(se *SMTPError, addr string) bool {
 	if !IsRelayRefusal(se.Code, se.Message) {
 		return false
@@ -33,7 +35,7 @@ func (r *poolRun) relayUnsure(se *SMTPError, addr string) bool {
 
 // holdsBack reports whether j waits, untried, for the server's answer on
 // relaying: it refused to relay to every domain of j's recipients and
-// took no other domain's mail yet. Then j is held (hold) and the run goes
+// the run does not hold yet that it relays for this client. Then j is held (hold) and the run goes
 // on with the messages to other domains.
 func (r *poolRun) holdsBack(j *poolJob) bool {
 	if r.relaysOut.Load() {
@@ -77,7 +79,7 @@ func (r *poolRun) hold(j *poolJob, refused []RcptReply) {
 	j.weight = 0
 	kept := r.park(j)
 	if r.addHeld(1) {
-		r.relayUnproven()
+		r.relayDecided()
 	}
 	go r.awaitRelay(j, refused, kept)
 }
@@ -142,7 +144,7 @@ func (r *poolRun) stoppedHeld(j *poolJob, refused []RcptReply) {
 }
 
 // addHeld counts n more messages held (hold) and reports whether the run
-// stops for want of an answer on relaying (relayUnproven): too many are
+// stops for want of an answer on relaying (relayDecided): too many are
 // held (holdMost), or nothing but held messages is left (heldAlone).
 func (r *poolRun) addHeld(n int) bool {
 	r.mu.Lock()
@@ -158,17 +160,24 @@ func (r *poolRun) heldAlone() bool {
 	return r.held > 0 && r.dispatchDone && r.outstanding == r.held
 }
 
-// relayUnproven stops the run for the first refusal to relay, unless the
-// server relayed for this client meanwhile: it refused every recipient
-// domain it was asked for, relayDomainsMost of them or all the run had,
-// and took none, as a relay that wants a login does (AuthError says to set
-// smtp.username, or that the account may not relay).
-func (r *poolRun) relayUnproven() {
+// relayDecided decides, unless that was done, whether the server relays
+// for this client once the run holds what it can (too many messages, or
+// nothing else left): it does when it took any domain outside the
+// envelope sender's (relayTaken), and the held refusals are their
+// recipients' (a relay for some domains only, relay_domains: relayKnown);
+// otherwise it refused every domain it was asked for, as a relay that
+// wants a login does, and the run stops for the first refusal (AuthError
+// says to set smtp.username, or that the account may not relay).
+func (r *poolRun) relayDecided() {
 	if r.relaysOut.Load() {
 		return
 	}
 	r.relayMu.Lock()
-	se := r.relayFirst
+	se, took := r.relayFirst, len(r.relayTaken)
 	r.relayMu.Unlock()
+	if took > 0 {
+		r.relayKnown()
+		return
+	}
 	r.stopFor(r.p.dialer.AuthError(se))
 }

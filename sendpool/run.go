@@ -56,18 +56,20 @@ type poolRun struct {
 	abortedFlag  atomic.Bool
 	// connected is set by the run's first connection.
 	connected atomic.Bool
-	// relaysOut is set when the server took a recipient outside the
-	// envelope sender's domain, in the run or in an earlier one
-	// (noteRelayed); relayed is closed then (relayKnown).
+	// relaysOut is set once the run holds that the server relays for
+	// this client (noteRelayed, relayDecided); relayed is closed then
+	// (relayKnown).
 	relaysOut atomic.Bool
 	relayed   chan struct{}
 	relayOnce sync.Once
 	// relayFirst is the first refusal to relay while relaysOut was not
-	// set, relayRefused the recipient domains refused so (relayUnsure);
+	// set, relayRefused the recipient domains refused so (relayUnsure),
+	// relayTaken those outside the sender's it took (noteRelayed);
 	// held counts the messages held for an answer (hold), under mu.
 	relayMu      sync.Mutex
 	relayFirst   *SMTPError
 	relayRefused map[string]bool
+	relayTaken   map[string]bool
 	held         int
 	// conns counts the open connections, dialing the dials under way;
 	// workers counts the workers still taking messages (see
@@ -155,7 +157,7 @@ func (r *poolRun) finished() {
 	alone := r.heldAlone()
 	r.mu.Unlock()
 	if alone {
-		r.relayUnproven()
+		r.relayDecided()
 	}
 }
 
@@ -214,7 +216,7 @@ func (r *poolRun) dispatch(src Source) {
 		alone := r.heldAlone()
 		r.mu.Unlock()
 		if alone {
-			r.relayUnproven()
+			r.relayDecided()
 		}
 	}()
 	for !r.halted() {

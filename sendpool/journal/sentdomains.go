@@ -8,8 +8,10 @@ import (
 )
 
 // sentDomainsMost is how many recipient domains a State keeps for each
-// Run.Via: two distinct ones hold one besides any envelope sender's.
-const sentDomainsMost = 2
+// Run.Via: three distinct ones hold two besides any envelope sender's,
+// what a run needs to hold that the server relays (sendpool's
+// relayTakenMost).
+const sentDomainsMost = 3
 
 // noteSentDomain keeps the recipient domain of r, a result of the latest
 // run read, when the server took the message and its one recipient is

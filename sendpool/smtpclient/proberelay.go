@@ -83,7 +83,7 @@ func (d *Dialer) rcptVerdict(a rcptAnswers, w io.Writer) error {
 		return ae
 	}
 	if a.refusal != nil {
-		fmt.Fprintln(w, "note: the server relays for this client to some domains only: the rows to the domains it refused would fail")
+		fmt.Fprintln(w, "note: the server refuses to relay to some domains and takes others: it relays for this client to some domains only, or hosts those it takes (then it wants a login for the rest: set smtp.username); a send fails the rows to the domains refused, or stops if it refuses 3 domains before it takes 2")
 	}
 	if len(a.others) > 0 {
 		fmt.Fprintf(w, "note: the rows of %s would fail (the server refused them, not the campaign)\n", strings.Join(a.others, ", "))
