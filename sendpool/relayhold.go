@@ -3,9 +3,10 @@ package sendpool
 import "slices"
 
 // relayDomainsMost is how many recipient domains a server may refuse to
-// relay to, none taken, before the run stops for it: a relay that wants a
-// login refuses every domain but its own, one that relays for this client
-// to some domains only (relay_domains) takes one of the others' soon.
+// relay to before the run, not yet holding that it relays for this client
+// (relayTakenMost), stops for it: a relay that wants a login refuses every
+// domain but those it hosts, one that relays for this client to some
+// domains only (relay_domains) takes others soon.
 const relayDomainsMost = 3
 
 // holdMost is how many messages a run holds back for a relay's answer
@@ -34,9 +35,9 @@ func (r *poolRun) relayUnsure(se *SMTPError, addr string) bool {
 }
 
 // holdsBack reports whether j waits, untried, for the server's answer on
-// relaying: it refused to relay to every domain of j's recipients and
-// the run does not hold yet that it relays for this client. Then j is held (hold) and the run goes
-// on with the messages to other domains.
+// relaying: it refused to relay to every domain of j's recipients and the
+// run does not hold yet that it relays for this client. Then j is held
+// (hold) and the run goes on with the messages to other domains.
 func (r *poolRun) holdsBack(j *poolJob) bool {
 	if r.relaysOut.Load() {
 		return false
@@ -57,12 +58,13 @@ func (r *poolRun) relayKnown() {
 	r.relayOnce.Do(func() { close(r.relayed) })
 }
 
-// hold keeps j until the server relays for this client (relayed) or the
-// run stops. refused are j's recipients the server refused to relay to
-// (none when j was not tried): once it relays, those are refusals of
-// their own and fail (failRefused); if the run stops, they are told as a stop
-// leaves them. A tried message's state is journaled meanwhile, as before
-// a retry, with those recipients deferred.
+// hold keeps j until the run holds that the server relays for this
+// client (relayKnown) or stops. refused are j's recipients the server
+// refused to relay to (none when j was not tried): once it relays, those
+// are refusals of their own and fail (failRefused); if the run stops,
+// they are told as a stop leaves them (stoppedHeld). A tried message's
+// state is journaled meanwhile, as before a retry, with those recipients
+// deferred; an untried one goes to the workers again once it relays.
 func (r *poolRun) hold(j *poolJob, refused []RcptReply) {
 	for _, rr := range refused {
 		j.mark(rr.Addr, StatusDeferred, rr.Err, "")
