@@ -170,7 +170,9 @@ func isWordByte(b byte) bool {
 //  1. a login refusal: 530, 534, 535, 538 or the enhanced code 5.7.8, or
 //     a 5xx that refuses to relay for this client (IsRelayRefusal):
 //     ClassAuth (the run stops; the pool makes a refusal to relay after
-//     the server relayed in the run the recipient's, see rcptClass);
+//     the server relayed in the run the recipient's, see rcptClass, and
+//     holds back one before it until another domain's answer, see
+//     relayUnsure);
 //  2. the server tells the sender to slow down: the enhanced code 4.7.28
 //     (Gmail's rate limit), 421 with 4.7.0 (Gmail's "Try again later,
 //     closing connection", Yahoo's TSS04, Postfix's connection limits)

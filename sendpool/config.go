@@ -29,6 +29,12 @@ type Config struct {
 	// out) to the next run, which gives each such message its next try
 	// when it was due, not at once, and keeps there those it leaves.
 	RetryDue *RetryDue
+	// SentDomains are recipient domains the server took mail for from
+	// this client, through the same login, in earlier runs of the send
+	// (journal.State.SentDomains): one other than the envelope sender's
+	// says it relays for this client from the first, as such mail in the
+	// run does (noteRelayed), so a refusal to relay is its recipient's.
+	SentDomains []string
 	// Concurrency is the most connections open at once; 0 means 4.
 	Concurrency int
 	// PerConnection is how many transactions a connection carries before

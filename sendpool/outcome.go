@@ -137,6 +137,7 @@ func (r *poolRun) applyRcptReplies(j *poolJob, d *Delivery, completed bool) {
 	throttled, sentNow := false, false
 	var last *SMTPError
 	var stoppedBy []RcptReply // refusals that stopped the run
+	var held []RcptReply      // refusals to relay that hold j (hold)
 	r.noteRelayed(j, d)
 	for _, rr := range d.Rcpts {
 		if rr.Err == nil {
@@ -152,8 +153,13 @@ func (r *poolRun) applyRcptReplies(j *poolJob, d *Delivery, completed bool) {
 		case ClassPermanent:
 			j.mark(rr.Addr, StatusFailed, rr.Err, "")
 		case ClassAuth:
+			again = append(again, rr.Addr)
+			if r.relayUnsure(rr.Err, rr.Addr) {
+				held = append(held, rr)
+				continue
+			}
 			r.stopFor(r.p.dialer.AuthError(rr.Err))
-			again, stoppedBy = append(again, rr.Addr), append(stoppedBy, rr)
+			stoppedBy = append(stoppedBy, rr)
 		case ClassQuota:
 			r.stopFor(quotaStop(rr.Err))
 			again, stoppedBy = append(again, rr.Addr), append(stoppedBy, rr)
@@ -178,6 +184,12 @@ func (r *poolRun) applyRcptReplies(j *poolJob, d *Delivery, completed bool) {
 		return
 	}
 	j.rcpts = again
+	if len(stoppedBy) > 0 {
+		stoppedBy = append(stoppedBy, held...)
+	} else if len(held) > 0 {
+		r.hold(j, held)
+		return
+	}
 	if len(stoppedBy) > 0 {
 		// The refusal stopped the run: no retry is coming. A message
 		// the others took names the recipients refused so, and why.

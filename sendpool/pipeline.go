@@ -351,8 +351,19 @@ func (w *poolWorker) endTry(f *pipedTry, d *Delivery, err error) bool {
 	return false
 }
 
-// tryJob takes a retry or a new message if one is ready at once.
+// tryJob takes a retry or a new message if one is ready at once; nil
+// when none is, or the one taken waits for the server's answer on
+// relaying (holdsBack).
 func (w *poolWorker) tryJob() *poolJob {
+	j := w.readyJob()
+	if j != nil && w.r.holdsBack(j) {
+		return nil
+	}
+	return j
+}
+
+// readyJob takes a retry or a new message if one is ready at once.
+func (w *poolWorker) readyJob() *poolJob {
 	select {
 	case j := <-w.r.retries:
 		return j

@@ -118,6 +118,7 @@ func (p *Pool) newRun(ctx context.Context, onResult func(Result)) (r *poolRun, s
 		finals:   make(chan finalResult, n),
 		recorded: make(chan Result, callbackQueue),
 		done:     make(chan struct{}),
+		relayed:  make(chan struct{}),
 	}
 	stopInterrupt := context.AfterFunc(ctx, func() {
 		r.setStop(nil, endCause(ctx))

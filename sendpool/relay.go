@@ -2,26 +2,58 @@ package sendpool
 
 import "strings"
 
-// noteRelayed records in r that the server relays for this client when
-// it took a recipient of j's try d outside the envelope sender's domain
-// (relaysOut): a server takes its own domains' mail from anyone, so only
-// another domain's says it relays.
+// relayTakenMost is how many domains outside the envelope sender's a
+// server must take from this client before the run holds that it relays
+// for it (relaysOut): a server takes the domains it hosts from anyone,
+// and one that hosts the sender's domain often hosts a sister domain too.
+// With fewer, a refusal to relay waits (hold) until the run is decided
+// (relayDecided).
+const relayTakenMost = 2
+
+// noteRelayed records the domains outside the envelope sender's that the
+// server took for j's try d, and those it took in earlier runs
+// (Config.SentDomains); relayTakenMost of them say it relays for this
+// client (relayKnown).
 func (r *poolRun) noteRelayed(j *poolJob, d *Delivery) {
+	if r.relaysOut.Load() {
+		return
+	}
 	from := domainOf(j.msg.EnvelopeFrom)
+	var took []string
 	for _, rr := range d.Rcpts {
 		if rr.Err == nil && domainOf(rr.Addr) != from {
-			r.relaysOut.Store(true)
-			return
+			took = append(took, domainOf(rr.Addr))
 		}
+	}
+	for _, dom := range r.p.cfg.SentDomains {
+		if dom = strings.ToLower(dom); dom != from {
+			took = append(took, dom)
+		}
+	}
+	if len(took) == 0 {
+		return
+	}
+	r.relayMu.Lock()
+	if r.relayTaken == nil {
+		r.relayTaken = map[string]bool{}
+	}
+	for _, dom := range took {
+		r.relayTaken[dom] = true
+	}
+	n := len(r.relayTaken)
+	r.relayMu.Unlock()
+	if n >= relayTakenMost {
+		r.relayKnown()
 	}
 }
 
 // rcptClass is ClassifyReply of a recipient's refusal rr, except that a
-// refusal to relay (IsRelayRefusal) once the server has relayed for this
-// client in the run (relaysOut) is ClassPermanent: the server relays to
+// refusal to relay (IsRelayRefusal) once the run holds that the server
+// relays for this client (relaysOut) is ClassPermanent: the server relays to
 // some domains and not to this recipient's, which no login or setting of
 // the campaign answers. Stopping would leave every later row unsent, and
-// each send after stop again at this one.
+// each send after stop again at this one. Before that, such a refusal is
+// ClassAuth, which holds its message back (relayUnsure) or stops the run.
 func (r *poolRun) rcptClass(rr *SMTPError) Class {
 	class := ClassifyReply(rr.Code, rr.EnhancedCode, rr.Message)
 	if class == ClassAuth && r.relaysOut.Load() && IsRelayRefusal(rr.Code, rr.Message) {

@@ -56,9 +56,21 @@ type poolRun struct {
 	abortedFlag  atomic.Bool
 	// connected is set by the run's first connection.
 	connected atomic.Bool
-	// relaysOut is set when the server took a recipient outside the
-	// envelope sender's domain (noteRelayed).
+	// relaysOut is set once the run holds that the server relays for
+	// this client (noteRelayed, relayDecided); relayed is closed then
+	// (relayKnown).
 	relaysOut atomic.Bool
+	relayed   chan struct{}
+	relayOnce sync.Once
+	// relayFirst is the first refusal to relay while relaysOut was not
+	// set, relayRefused the recipient domains refused so (relayUnsure),
+	// relayTaken those outside the sender's it took (noteRelayed);
+	// held counts the messages held for an answer (hold), under mu.
+	relayMu      sync.Mutex
+	relayFirst   *SMTPError
+	relayRefused map[string]bool
+	relayTaken   map[string]bool
+	held         int
 	// conns counts the open connections, dialing the dials under way;
 	// workers counts the workers still taking messages (see
 	// poolWorker.givesUpPlace).
@@ -142,7 +154,11 @@ func (r *poolRun) finished() {
 	r.mu.Lock()
 	r.outstanding--
 	r.checkDone()
+	alone := r.heldAlone()
 	r.mu.Unlock()
+	if alone {
+		r.relayDecided()
+	}
 }
 
 // checkDone closes done when nothing is left; r.mu is held.
@@ -197,7 +213,11 @@ func (r *poolRun) dispatch(src Source) {
 		r.mu.Lock()
 		r.dispatchDone = true
 		r.checkDone()
+		alone := r.heldAlone()
 		r.mu.Unlock()
+		if alone {
+			r.relayDecided()
+		}
 	}()
 	for !r.halted() {
 		select {

@@ -301,6 +301,9 @@ func (w *poolWorker) handle(j *poolJob) {
 		r.finishStopped(j)
 		return
 	}
+	if r.holdsBack(j) {
+		return
+	}
 	if err := r.p.lim.Wait(r.haltCtx); err != nil {
 		r.finishStopped(j)
 		return

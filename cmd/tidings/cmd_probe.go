@@ -26,10 +26,13 @@ func newProbeCommand(g *globalOptions) *cobra.Command {
 greeting, the name sent with EHLO (smtp.helo, else this machine's fully-qualified
 name, else the connection's address as [192.0.2.1]), the EHLO extensions
 (PIPELINING, CHUNKING, SIZE, SMTPUTF8, STARTTLS, AUTH mechanisms, DSN), the TLS
-version and certificate, tries the login, and
+version and certificate, tries the login, asks the server whether it takes
+the first rows' recipients (MAIL FROM and one RCPT TO for each of the first
+three domains, then RSET: a relay that wants a login refuses them), and
 says plainly what is wrong when something is. With a mailbox: section it
 logs in there too and checks the folders bounces and the Sent copy use.
-Nothing is sent or changed.`,
+Nothing is sent or changed. Exit code: 0 all is well, 2 a problem with the
+settings or the server.`,
 		Args:              oneArg,
 		ValidArgsFunction: completeCampaign,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -54,9 +57,13 @@ func runProbe(ctx context.Context, opts probeOptions, g *globalOptions, path str
 	if err != nil {
 		return err
 	}
-	if err := smtpclient.Probe(ctx, smtp, g.stdout); err != nil {
+	env, why := probeEnvelope(ctx, path)
+	if err := smtpclient.Probe(ctx, smtp, env, g.stdout); err != nil {
 		// Probe printed the problem in words already.
 		return &unusableError{fmt.Errorf("%w: %w", errSilent, err)}
+	}
+	if why != "" {
+		fmt.Fprintf(g.stdout, "note: no recipient was asked about: %s\n", why)
 	}
 	return probeMailbox(ctx, g, c)
 }

@@ -259,6 +259,7 @@ func startSend(ctx context.Context, opts sendOptions, g *globalOptions, path str
 		st.close()
 		return nil, err
 	}
+	st.cfg.SentDomains = st.state.SentDomains(sendVia(c, st.cfg))
 	return st, nil
 }
 
@@ -641,6 +642,15 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	return outcome
 }
 
+// sendVia is the server and login a send of c delivers through, as the
+// journal's run record keeps it (journal.Run.Via).
+func sendVia(c *campaign.Campaign, cfg sendpool.Config) string {
+	if c.SMTP.Username == "" {
+		return cfg.Dialer.Server() + " without a login"
+	}
+	return cfg.Dialer.Server() + " as " + c.SMTP.Username
+}
+
 // openRun writes the run's record into the journal of the state folder
 // lock holds and the report's lines for the rows the preflight decided,
 // and sets cfg's journal and what a run's parts carry from one to the
@@ -649,7 +659,7 @@ func openRun(setup context.Context, in *plan.Inputs, pl *plan.Plan, cfg *sendpoo
 	c := in.Campaign
 	held := plan.Hold{After: allow.N, Detail: heldBackNote(allow, pl.ToSend, opts)}
 	run := journal.Run{PID: os.Getpid(), Started: opts.now(), Version: toolVersion(),
-		ResendUnknown: opts.resendUnknown, RetryFailed: opts.retryFailed, ResendChanged: opts.resendChanged, Flags: runFlags(opts), KeyColumn: c.Recipients.Key, Campaign: c.File, Name: c.Name, Facets: in.Renderer.Facets(), IDSalt: in.IDSalt()}
+		ResendUnknown: opts.resendUnknown, RetryFailed: opts.retryFailed, ResendChanged: opts.resendChanged, Flags: runFlags(opts), KeyColumn: c.Recipients.Key, Campaign: c.File, Name: c.Name, Facets: in.Renderer.Facets(), IDSalt: in.IDSalt(), Via: sendVia(c, *cfg)}
 	if held.Detail != "" {
 		run.Held, run.HeldFor = pl.ToSend-allow.N, held.Detail
 	}

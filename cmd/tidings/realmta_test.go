@@ -325,53 +325,195 @@ func TestRealMTASTARTTLS(t *testing.T) {
 // That is the campaign's setup, not the addresses: the run stops, exit 2,
 // saying to log in, and the rows stay not-attempted for the send after
 // the fix, none failed as a "policy refusal" (a user's review: 40 of 40
-// rows failed, exit 1, the detail naming spam, DMARC or a blocklist).
+// rows failed, exit 1, the detail naming spam, DMARC or a blocklist). The
+// run asks about few recipients before it stops: one of each domain, and
+// three domains at most (rows to a domain refused wait untried).
 func TestRealMTARelayDenied(t *testing.T) {
 	t.Parallel()
 	p := smtptest.StartPostfix(t, smtptest.PostfixOptions{})
-	rcpts := []string{"a@elsewhere.test", "b@elsewhere.test", "c@elsewhere.test"}
-	camp := mtaCampaign(t, p.SMTPPort, rcpts, fmt.Sprintf(", security: starttls, ca_file: %q", p.CAFile), "send: {concurrency: 1, retry_backoff: 10ms}")
-	out, errOut, code := runCLI(t, "send", "--yes", camp)
-	if code != exitUnusable {
-		t.Fatalf("send: code %d, want %d\n%s%s", code, exitUnusable, out, errOut)
-	}
-	for _, want := range []string{"Relay access denied", "set smtp.username"} {
-		if !strings.Contains(errOut, want) {
-			t.Errorf("send's error lacks %q:\n%s", want, errOut)
-		}
-	}
-	if strings.Contains(out+errOut, "policy refusal") {
-		t.Errorf("send calls the refusal to relay a policy refusal:\n%s%s", out, errOut)
-	}
-	if !strings.Contains(out, "3 not sent (run stopped: ") || strings.Contains(out, "not sent:") {
-		t.Errorf("send does not tell the 3 rows the stop left in one line:\n%s", out)
-	}
-	for _, r := range readReport(t, camp) {
-		if r["status"] != "not-attempted" {
-			t.Errorf("report row %v, want not-attempted", r)
-		}
+	for _, tc := range []struct {
+		name     string
+		rcpts    []string
+		maxRcpts int
+	}{
+		{"one domain", []string{"a@elsewhere.test", "b@elsewhere.test", "c@elsewhere.test"}, 1},
+		{"many domains", []string{"a@one.test", "b@one.test", "c@two.test", "d@one.test", "e@three.test", "f@four.test", "g@five.test", "h@two.test"}, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := commandCounts(p.Log())["rcpt"]
+			camp := mtaCampaign(t, p.SMTPPort, tc.rcpts, fmt.Sprintf(", security: starttls, ca_file: %q, transport: plain", p.CAFile), "send: {concurrency: 1, retry_backoff: 10ms}")
+			out, errOut, code := runCLI(t, "send", "--yes", camp)
+			if code != exitUnusable {
+				t.Fatalf("send: code %d, want %d\n%s%s", code, exitUnusable, out, errOut)
+			}
+			for _, want := range []string{"Relay access denied", "set smtp.username"} {
+				if !strings.Contains(errOut, want) {
+					t.Errorf("send's error lacks %q:\n%s", want, errOut)
+				}
+			}
+			if strings.Contains(out+errOut, "policy refusal") {
+				t.Errorf("send calls the refusal to relay a policy refusal:\n%s%s", out, errOut)
+			}
+			if want := fmt.Sprintf("%d not sent (run stopped: ", len(tc.rcpts)); !strings.Contains(out, want) || strings.Contains(out, "not sent:") {
+				t.Errorf("send does not tell the %d rows the stop left in one line:\n%s", len(tc.rcpts), out)
+			}
+			for _, r := range readReport(t, camp) {
+				if r["status"] != "not-attempted" {
+					t.Errorf("report row %v, want not-attempted", r)
+				}
+			}
+			waitFor(t, func() bool { return commandCounts(p.Log())["rcpt"] > before })
+			if n := commandCounts(p.Log())["rcpt"] - before; n > tc.maxRcpts {
+				t.Errorf("the send asked Postfix about %d recipients, want %d at most", n, tc.maxRcpts)
+			}
+		})
 	}
 }
 
 // TestRealMTARelaySomeDomains: a Postfix that relays for this client to
 // partner.test only (relay_domains) refuses elsewhere.test with "554
-// 5.7.1 <…>: Relay access denied" after it took the row before: that row
-// fails, the rows after it go, exit 1; a stop there would leave them
-// unsent, and every send after would stop at the same row again.
+// 5.7.1 <…>: Relay access denied": those rows fail as the policy refusal
+// they are, the partner.test rows go, exit 1; a stop there would leave
+// them unsent, and every send after would stop at the same row again.
+// The refusal may come after the server relayed a row, or before (a
+// user's review: b@elsewhere.test first, and a@partner.test was never
+// sent): the refused row, and the rows to its domain, wait untried until
+// the run can tell, here once only they are left.
 func TestRealMTARelaySomeDomains(t *testing.T) {
 	t.Parallel()
+	p := smtptest.StartPostfix(t, smtptest.PostfixOptions{Main: map[string]string{"relay_domains": "partner.test, partner2.test", "relay_transport": "discard:"}})
+	for _, tc := range []struct {
+		name      string
+		transport string
+		rcpts     []string
+	}{
+		{"two domains taken", "plain", []string{"b@elsewhere.test", "a@partner.test", "d@elsewhere.test", "c@partner2.test", "e@elsewhere.test", "f@partner.test"}},
+		{"relayed first", "pipelined", []string{"a@partner.test", "b@elsewhere.test", "c@partner.test"}},
+		{"refused first", "plain", []string{"b@elsewhere.test", "d@elsewhere.test", "a@partner.test", "e@elsewhere.test", "c@partner.test"}},
+		{"refused first, pipelined", "pipelined", []string{"b@elsewhere.test", "d@elsewhere.test", "a@partner.test", "e@elsewhere.test", "c@partner.test"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			camp := mtaCampaign(t, p.SMTPPort, tc.rcpts, fmt.Sprintf(", security: starttls, ca_file: %q, transport: %s", p.CAFile, tc.transport), "send: {concurrency: 1, retry_backoff: 10ms}")
+			out, errOut, code := runCLI(t, "send", "--yes", camp)
+			if code != exitSomeFailed {
+				t.Fatalf("send: code %d, want %d\n%s%s", code, exitSomeFailed, out, errOut)
+			}
+			for _, r := range readReport(t, camp) {
+				want := "sent"
+				if strings.HasSuffix(r["key"], "@elsewhere.test") {
+					want = "failed"
+					if r["code"] != "554" || !strings.Contains(r["detail"], "Relay access denied") {
+						t.Errorf("report row %v, want Postfix's refusal", r)
+					}
+					if !strings.Contains(out, r["key"]) {
+						t.Errorf("send does not name %s:\n%s", r["key"], out)
+					}
+				}
+				if r["status"] != want || r["attempts"] != "1" {
+					t.Errorf("report row %v, want %s after 1 attempt", r, want)
+				}
+			}
+		})
+	}
+}
+
+// TestRealMTARelaySomeDomainsLater: the server took partner.test's mail
+// from this client in an earlier send of the campaign (its journal); a
+// row added since, to elsewhere.test, meets the refusal to relay in a run
+// that has no other domain's row: it fails as its own refusal, exit 1,
+// where the run stopped, exit 2, saying to set smtp.username, at every
+// send after. (Through another server or login the journal says nothing:
+// journal's TestSentDomains.)
+func TestRealMTARelaySomeDomainsLater(t *testing.T) {
+	t.Parallel()
 	p := smtptest.StartPostfix(t, smtptest.PostfixOptions{Main: map[string]string{"relay_domains": "partner.test", "relay_transport": "discard:"}})
-	rcpts := []string{"a@partner.test", "b@elsewhere.test", "c@partner.test"}
-	camp := mtaCampaign(t, p.SMTPPort, rcpts, fmt.Sprintf(", security: starttls, ca_file: %q", p.CAFile), "send: {concurrency: 1, retry_backoff: 10ms}")
+	camp := mtaCampaign(t, p.SMTPPort, []string{"a@partner.test"}, fmt.Sprintf(", security: starttls, ca_file: %q", p.CAFile), "send: {concurrency: 1, retry_backoff: 10ms}")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("first send: code %d\n%s%s", code, out, errOut)
+	}
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name\na@partner.test,User 0\nb@elsewhere.test,User 1\n"})
 	out, errOut, code := runCLI(t, "send", "--yes", camp)
 	if code != exitSomeFailed {
-		t.Fatalf("send: code %d, want %d\n%s%s", code, exitSomeFailed, out, errOut)
+		t.Fatalf("second send: code %d, want %d\n%s%s", code, exitSomeFailed, out, errOut)
 	}
-	want := map[string]string{"a@partner.test": "sent", "b@elsewhere.test": "failed", "c@partner.test": "sent"}
 	for _, r := range readReport(t, camp) {
-		if r["status"] != want[r["key"]] {
-			t.Errorf("report row %v, want %s", r, want[r["key"]])
+		if want := map[string]string{"a@partner.test": "sent", "b@elsewhere.test": "failed"}[r["key"]]; r["status"] != want {
+			t.Errorf("report row %v, want %s", r, want)
 		}
+	}
+}
+
+// TestRealMTARelaySisterDomain: a Postfix that hosts the sender's domain
+// and a sister one (two virtual_mailbox_domains) and relays for clients
+// that log in only takes the sister domain's row from anyone; that is no
+// sign it relays for this client. The rows to three other domains are
+// refused to relay: the run stops, exit 2, saying to set smtp.username,
+// those rows not-attempted, where they failed one by one as policy
+// refusals (a sister domain's row taken was taken for evidence).
+func TestRealMTARelaySisterDomain(t *testing.T) {
+	t.Parallel()
+	const sister = "u@sister.test"
+	users := []smtptest.MailUser{{Name: mtaSender, Password: "secret"}, {Name: sister, Password: "secret"}}
+	d := smtptest.StartDovecot(t, smtptest.DovecotOptions{Users: users})
+	p := smtptest.StartPostfix(t, smtptest.PostfixOptions{Domains: []string{mtaDomain, "sister.test"}, LMTPPort: d.LMTPPort})
+	rcpts := []string{sister, "x@gmail.test", "y@yahoo.test", "w@gmail.test", "z@outlook.test"}
+	camp := mtaCampaign(t, p.SMTPPort, rcpts, fmt.Sprintf(", security: starttls, ca_file: %q", p.CAFile), "send: {concurrency: 1, retry_backoff: 10ms}")
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if code != exitUnusable {
+		t.Fatalf("send: code %d, want %d\n%s%s", code, exitUnusable, out, errOut)
+	}
+	if !strings.Contains(errOut, "set smtp.username") || strings.Contains(out+errOut, "policy refusal") {
+		t.Errorf("send does not stop for a login:\n%s%s", out, errOut)
+	}
+	for _, r := range readReport(t, camp) {
+		want := "not-attempted"
+		if r["key"] == sister {
+			want = "sent"
+		}
+		if r["status"] != want {
+			t.Errorf("report row %v, want %s", r, want)
+		}
+	}
+}
+
+// TestRealMTAProbeRelay: probe asks the server about the first rows'
+// recipients, one a domain, with RCPT TO and no message: a relay that
+// wants a login refuses them, and probe says so, exit 2, where it passed
+// before (it sent no RCPT); one that relays to some domains only passes
+// with a note; in no case does Postfix take a message.
+func TestRealMTAProbeRelay(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		main  map[string]string
+		rcpts []string
+		code  int
+		want  []string
+		rcpt  int // RCPTs Postfix saw
+	}{
+		{"wants a login", nil, []string{"a@elsewhere.test", "b@elsewhere.test", "c@other.test"}, exitUnusable,
+			[]string{"RCPT TO:<a@elsewhere.test>: refused: 554 5.7.1", "problem: the server would refuse the campaign's recipients (a send stops): ", "Relay access denied", "set smtp.username", "RSET: no message was sent"}, 2},
+		{"some domains", map[string]string{"relay_domains": "partner.test", "relay_transport": "discard:"}, []string{"b@elsewhere.test", "a@partner.test"}, exitOK,
+			[]string{"RCPT TO:<a@partner.test>: accepted", "note: the server refuses to relay to some domains and takes others: ", "smtp: everything looks right"}, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := smtptest.StartPostfix(t, smtptest.PostfixOptions{Main: tc.main})
+			camp := mtaCampaign(t, p.SMTPPort, tc.rcpts, fmt.Sprintf(", security: starttls, ca_file: %q", p.CAFile), "")
+			out, errOut, code := runCLI(t, "probe", camp)
+			if code != tc.code {
+				t.Fatalf("probe: code %d, want %d\n%s%s", code, tc.code, out, errOut)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("probe's output lacks %q:\n%s", w, out)
+				}
+			}
+			waitFor(t, func() bool { return commandCounts(p.Log())["quit"] > 0 })
+			counts := commandCounts(p.Log())
+			if counts["rcpt"] != tc.rcpt || counts["data"]+counts["bdat"] != 0 || strings.Contains(p.Log(), "message-id=") {
+				t.Errorf("Postfix counted commands %v, want %d RCPTs and no message:\n%s", counts, tc.rcpt, p.Log())
+			}
+		})
 	}
 }
 

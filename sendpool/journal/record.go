@@ -107,6 +107,12 @@ type Run struct {
 	// "" when it held none back (State.Held).
 	Held    int    `json:"held,omitempty"`
 	HeldFor string `json:"held_for,omitempty"`
+	// Via is the server and login the run delivers through ("host:port
+	// as user", "host:port without a login"; empty in runs that deliver
+	// nothing and in journals of an older tidings): what tells the
+	// domains it took mail for to a later run through the same
+	// (State.SentDomains).
+	Via string `json:"via,omitempty"`
 }
 
 // Attempt is written before a message's body is handed to the server.

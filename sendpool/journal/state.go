@@ -91,6 +91,9 @@ type State struct {
 	// inHandFrom is where the run of the send running beside starts (see
 	// SendRunning), 0 when none is known.
 	inHandFrom lineRef
+	// sentDomains are recipient domains sent to, by Run.Via (see
+	// SentDomains).
+	sentDomains map[string][]string
 }
 
 // keyID is what a State keeps of a string it looks up (a normalized key, a
@@ -613,6 +616,7 @@ func (s *State) settlePending() {
 func (s *State) result(r *Result, at lineRef) {
 	if r.Status == sendpool.StatusSent {
 		s.sent.add(sentKey(r.Finished))
+		s.noteSentDomain(r)
 	}
 	if r.Status == sendpool.StatusDuplicate || r.NormKey == "" {
 		// A row's own fact: the key belongs to another row, or is missing.

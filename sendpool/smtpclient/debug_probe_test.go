@@ -107,7 +107,7 @@ func TestSecretNeverWritten(t *testing.T) {
 	}
 	rep.Flush()
 	var probe bytes.Buffer
-	probeErr := smtpclient.Probe(context.Background(), cfg.SMTP, &probe)
+	probeErr := smtpclient.Probe(context.Background(), cfg.SMTP, smtpclient.ProbeEnvelope{}, &probe)
 	if !errors.Is(probeErr, sendpool.ErrAuth) {
 		t.Fatalf("probe err %v", probeErr)
 	}
@@ -135,7 +135,7 @@ func TestProbe(t *testing.T) {
 	cfg.RootCAs = srv.Cert.Pool
 	cfg.Username, cfg.Password = "me@example.org", spSecret
 	var out bytes.Buffer
-	if err := smtpclient.Probe(context.Background(), cfg, &out); err != nil {
+	if err := smtpclient.Probe(context.Background(), cfg, smtpclient.ProbeEnvelope{}, &out); err != nil {
 		t.Fatalf("Probe: %v\n%s", err, out.String())
 	}
 	text := out.String()
@@ -162,7 +162,7 @@ func TestProbeStartTLS(t *testing.T) {
 	cfg.RootCAs = srv.Cert.Pool
 	cfg.Helo = "client.example.org"
 	var out bytes.Buffer
-	if err := smtpclient.Probe(context.Background(), cfg, &out); err != nil {
+	if err := smtpclient.Probe(context.Background(), cfg, smtpclient.ProbeEnvelope{}, &out); err != nil {
 		t.Fatalf("Probe: %v\n%s", err, out.String())
 	}
 	for _, want := range []string{"greeting: 220 ", "STARTTLS: accepted", "TLS: TLS 1.3", "EHLO name: client.example.org (smtp.helo)\n", "login: skipped"} {
@@ -178,7 +178,7 @@ func TestProbeSaysWhatIsWrong(t *testing.T) {
 		cfg := pooltest.NewConfig(srv).SMTP
 		cfg.Username, cfg.Password = "me@example.org", spSecret
 		var out bytes.Buffer
-		err := smtpclient.Probe(context.Background(), cfg, &out)
+		err := smtpclient.Probe(context.Background(), cfg, smtpclient.ProbeEnvelope{}, &out)
 		if !errors.Is(err, sendpool.ErrAuth) || !strings.Contains(out.String(), "problem: login to 127.0.0.1:") || !strings.Contains(out.String(), "535 5.7.8") {
 			t.Errorf("err %v, output:\n%s", err, out.String())
 		}
@@ -188,7 +188,7 @@ func TestProbeSaysWhatIsWrong(t *testing.T) {
 		cfg := pooltest.NewConfig(srv).SMTP
 		cfg.Security = campaign.SecurityTLS
 		var out bytes.Buffer
-		err := smtpclient.Probe(context.Background(), cfg, &out)
+		err := smtpclient.Probe(context.Background(), cfg, smtpclient.ProbeEnvelope{}, &out)
 		if !errors.Is(err, sendpool.ErrTLS) || !strings.Contains(out.String(), "problem: TLS with") || !strings.Contains(out.String(), "smtp.ca_file") {
 			t.Errorf("err %v, output:\n%s", err, out.String())
 		}
@@ -202,7 +202,7 @@ func TestProbeSaysWhatIsWrong(t *testing.T) {
 		l.Close()
 		cfg := smtpclient.Config{Host: "127.0.0.1", Port: port, Security: campaign.SecurityNone, Timeout: time.Second}
 		var out bytes.Buffer
-		if err := smtpclient.Probe(context.Background(), cfg, &out); err == nil || !strings.Contains(out.String(), "nothing accepts connections") {
+		if err := smtpclient.Probe(context.Background(), cfg, smtpclient.ProbeEnvelope{}, &out); err == nil || !strings.Contains(out.String(), "nothing accepts connections") {
 			t.Errorf("err %v, output:\n%s", err, out.String())
 		}
 	})
@@ -217,7 +217,7 @@ func TestProbeSaysWhatIsWrong(t *testing.T) {
 			t.Fatal(err)
 		}
 		var out bytes.Buffer
-		err = smtpclient.Probe(context.Background(), pooltest.NewConfig(srv).SMTP, &out)
+		err = smtpclient.Probe(context.Background(), pooltest.NewConfig(srv).SMTP, smtpclient.ProbeEnvelope{}, &out)
 		if err == nil || !strings.Contains(out.String(), "asks to slow down: 421 4.7.0 HL:ICC") {
 			t.Errorf("err %v, output:\n%s", err, out.String())
 		}

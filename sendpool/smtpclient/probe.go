@@ -27,14 +27,16 @@ var probeExtensions = []string{"PIPELINING", "CHUNKING", "SIZE", "SMTPUTF8", "8B
 // (subject, issuer, expiry), the greeting, the name sent with EHLO and
 // where it came from, the EHLO extensions that matter
 // (PIPELINING, CHUNKING, SIZE, SMTPUTF8, 8BITMIME, STARTTLS, AUTH mechanisms,
-// DSN), and the outcome of the login. When something is wrong it says so
-// plainly and returns the same typed error a send would (*sendpool.AuthError,
-// *sendpool.TLSError, or a connection error).
+// DSN), the outcome of the login, and what the server answers env's
+// recipients (probeRcpts: RCPT TO without a message, then RSET). When
+// something is wrong it says so plainly and returns the same typed error a
+// send would (*sendpool.AuthError, also for a server that would refuse to
+// relay every recipient, *sendpool.TLSError, or a connection error).
 //
 // go-smtp does not expose the greeting; Probe reads it from the transcript
 // the client writes. For STARTTLS the extensions shown are those offered
 // after the upgrade, which are the ones a send uses.
-func Probe(ctx context.Context, cfg Config, w io.Writer) error {
+func Probe(ctx context.Context, cfg Config, env ProbeEnvelope, w io.Writer) error {
 	d, err := NewDialer(cfg)
 	if err != nil {
 		fmt.Fprintf(w, "problem: %v\n", err)
@@ -87,6 +89,10 @@ func Probe(ctx context.Context, cfg Config, w io.Writer) error {
 	}
 	if cfg.Username == "" {
 		fmt.Fprintln(w, "login: skipped (no smtp.username)")
+	}
+	if err := d.probeRcpts(c, env, w); err != nil {
+		c.Quit(ctx)
+		return err
 	}
 	c.Quit(ctx)
 	fmt.Fprintln(w, "smtp: everything looks right: a send would get this far")

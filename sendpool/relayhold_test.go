@@ -1,0 +1,89 @@
+package sendpool_test
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/tidings/tidings/render"
+	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/pooltest"
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// relayServer is a test server for tr that refuses to relay to
+// refused.test, as Postfix words it, counting those RCPTs in refused.
+func relayServer(t *testing.T, tr pooltest.Transport, refused *atomic.Int64) *smtptest.Server {
+	return tr.Server(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		if strings.HasSuffix(to, "@refused.test") {
+			refused.Add(1)
+			return smtptest.Reply(554, "5.7.1", "<"+to+">: Relay access denied")
+		}
+		return nil
+	}))
+}
+
+// TestPoolRelayHoldsBounded: rows to a domain the server refuses to
+// relay to wait untried for its answer on relaying while the run goes
+// on, but not without end: past the messages a run holds (half of those
+// it keeps unfinished) with no other domain taken, the run stops for a
+// login as it does once nothing else is left, every row not attempted,
+// the server asked about one recipient or so.
+func TestPoolRelayHoldsBounded(t *testing.T) { pooltest.Each(t, testPoolRelayHoldsBounded) }
+
+func testPoolRelayHoldsBounded(t *testing.T, tr pooltest.Transport) {
+	var refused atomic.Int64
+	srv := relayServer(t, tr, &refused)
+	cfg := tr.Config(srv)
+	cfg.Concurrency = 1
+	const n = 700 // more than half of maxUnfinished(1), 1088
+	msgs := make([]*render.Message, 0, n+1)
+	for i := range n {
+		msgs = append(msgs, pooltest.Message(i+2, fmt.Sprintf("r%d@refused.test", i)))
+	}
+	msgs = append(msgs, pooltest.Message(n+2, "a@partner.test"))
+	res, err := pooltest.Run(t, cfg, msgs)
+	if !errors.Is(err, sendpool.ErrAuth) {
+		t.Fatalf("run error %v, want a login refusal", err)
+	}
+	// The rows the run did not take from its source have no result
+	// (the send reports them as the stop left them).
+	if by := res.ByStatus(); len(by) != 1 || len(by[sendpool.StatusNotAttempted]) < 500 {
+		t.Errorf("results by status %v, want 500 and more not attempted, none else", by)
+	}
+	if k := refused.Load(); k > 3 {
+		t.Errorf("the server was asked about %d recipients of refused.test", k)
+	}
+	if k := len(srv.Messages()); k != 0 {
+		t.Errorf("the server took %d messages", k)
+	}
+}
+
+// TestPoolRelayHeldCc: a message the server took for its sender's domain's
+// recipient and refused to relay to its Cc waits for its answer on
+// relaying; with no other domain taken the run stops, and the message is
+// sent, its Cc deferred with the server's words (as a stop leaves a
+// recipient refused so), none failed.
+func TestPoolRelayHeldCc(t *testing.T) { pooltest.Each(t, testPoolRelayHeldCc) }
+
+func testPoolRelayHeldCc(t *testing.T, tr pooltest.Transport) {
+	var refused atomic.Int64
+	srv := relayServer(t, tr, &refused)
+	cfg := tr.Config(srv)
+	res, err := pooltest.Run(t, cfg, []*render.Message{pooltest.Message(2, "a@example.org", "c@refused.test")})
+	if !errors.Is(err, sendpool.ErrAuth) {
+		t.Fatalf("run error %v, want a login refusal", err)
+	}
+	r := res.Get(2)
+	if r.Status != sendpool.StatusSent || len(r.Recipients) != 2 {
+		t.Fatalf("result %+v, want sent", r)
+	}
+	if cc := r.Recipients[1]; cc.Status != sendpool.StatusDeferred || cc.Code != 554 || !strings.Contains(cc.Detail, "Relay access denied") {
+		t.Errorf("the Cc's result %+v, want deferred with the refusal", cc)
+	}
+	if k := srv.Received("a@example.org"); k != 1 {
+		t.Errorf("a@example.org received %d messages", k)
+	}
+}
