@@ -18,16 +18,20 @@ import (
 // are chance, and three, with no byte that is not UTF-8, are not.
 const minUTF8Runes = 3
 
-// utf8Declared refuses a file the campaign declares in a single-byte code
-// page (enc, named canon; declared as written) whose start (sample, the
-// first sniffSize bytes or all of a shorter file) is UTF-8 holding at
-// least minUTF8Runes characters beyond ASCII, or fewer that are UTF-8 all
-// the same (fewReadAsUTF8: a short list whose one "Paweł" windows-1250
-// would send as "PaweĹ‚", no garbled check knowing that code page): last
-// year's campaign file,
-// which said windows-1258 for a sheet Excel exported as "CSV UTF-8" this
-// year, would send every name garbled ("Nguyá»…n" for "Nguyễn") and, for a
-// code page no garbled check knows, silently. It returns nil otherwise.
+// utf8Declared refuses a file the campaign declares in another encoding
+// than UTF-8 or UTF-16 (enc, named canon; declared as written) whose start
+// (sample, the first sniffSize bytes or all of a shorter file) is UTF-8
+// holding at least minUTF8Runes characters beyond ASCII, or, in a
+// single-byte code page, fewer that are UTF-8 all the same
+// (fewReadAsUTF8: a short list whose one "Paweł" windows-1250 would send
+// as "PaweĹ‚", no garbled check knowing that code page): last year's
+// campaign file, which said windows-1258 for a sheet Excel exported as
+// "CSV UTF-8" this year, would send every name garbled ("Nguyá»…n" for
+// "Nguyễn") and, for a code page no garbled check knows, silently; gbk
+// reads two Chinese characters in UTF-8 (six bytes) as three others
+// ("李華" as "鏉庤彲"), which no check of its own notices either. Text in
+// a double-byte encoding is no UTF-8 either: its trail bytes seldom
+// follow a UTF-8 lead as UTF-8 wants. It returns nil otherwise.
 func utf8Declared(sample []byte, enc encoding.Encoding, canon, declared string) error {
 	if len(sample) == sniffSize {
 		sample = trimPartialRune(sample)

@@ -182,7 +182,7 @@ func (ts *textSource) declare(br *bufio.Reader, declared, file string) (encoding
 		ts.name, ts.validate = "utf-8", true
 	default:
 		sample, _ := br.Peek(sniffSize)
-		if singleByte(canon) {
+		if !strings.HasPrefix(canon, "utf-16") {
 			if err := utf8Declared(sample, enc, canon, declared); err != nil {
 				return nil, err
 			}

@@ -12,6 +12,9 @@ import (
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/japanese"
+	"golang.org/x/text/encoding/korean"
+	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 // namesCorpus are the names of sheets written in a Latin code page, in
@@ -219,6 +222,36 @@ func TestCSVUTF8DeclaredCodePage(t *testing.T) {
 			name: "latvian windows-1257 declared so", file: "people.csv",
 			data: encode(t, charmap.Windows1257, "email,name\na@x.example,Jānis Bērziņš\nb@x.example,ĀRIJA ŠĶĒLE\n"), rec: Recipients{Encoding: "windows-1257"},
 			want: []string{"2: a@x.example | Jānis Bērziņš", "3: b@x.example | ĀRIJA ŠĶĒLE"},
+		},
+		{
+			name: "chinese UTF-8 declared gbk, names of two characters", file: "people.csv",
+			data: []byte("email,name\na@x.example,李華\nb@x.example,王明\n"), rec: Recipients{Encoding: "gbk"}, openErr: "encoding",
+			msgs: []string{`the file is UTF-8 ("CSV UTF-8"), not recipients.encoding "gbk"`, `gbk reads "李華" as "鏉庤彲"`, "take `encoding: gbk` out"},
+		},
+		{
+			name: "japanese UTF-8 declared cp932", file: "people.csv",
+			data: []byte("email,name\na@x.example,山田太郎\nb@x.example,佐藤花子\n"), rec: Recipients{Encoding: "cp932"}, openErr: "encoding",
+			msgs: []string{`the file is UTF-8 ("CSV UTF-8"), not recipients.encoding "cp932"`, "take `encoding: cp932` out"},
+		},
+		{
+			name: "czech UTF-8 declared iso-8859-2", file: "people.csv",
+			data: []byte("email,name\na@x.example,Jiří Dvořák\n"), rec: Recipients{Encoding: "iso-8859-2"}, openErr: "encoding",
+			msgs: []string{`not recipients.encoding "iso-8859-2"`},
+		},
+		{
+			name: "chinese gbk declared so", file: "people.csv",
+			data: encode(t, simplifiedchinese.GBK, "email,name\na@x.example,李华\nb@x.example,王明\nc@x.example,欧阳娜娜\n"), rec: Recipients{Encoding: "gbk"},
+			want: []string{"2: a@x.example | 李华", "3: b@x.example | 王明", "4: c@x.example | 欧阳娜娜"},
+		},
+		{
+			name: "korean euc-kr declared so", file: "people.csv",
+			data: encode(t, korean.EUCKR, "email,name\na@x.example,김민준\nb@x.example,회사 이서연\n"), rec: Recipients{Encoding: "euc-kr"},
+			want: []string{"2: a@x.example | 김민준", "3: b@x.example | 회사 이서연"},
+		},
+		{
+			name: "japanese shift_jis declared so", file: "people.csv",
+			data: encode(t, japanese.ShiftJIS, "email,name\na@x.example,山田太郎\nb@x.example,ｻﾄｳ ﾊﾅｺ\n"), rec: Recipients{Encoding: "shift_jis"},
+			want: []string{"2: a@x.example | 山田太郎", "3: b@x.example | ｻﾄｳ ﾊﾅｺ"},
 		},
 		{
 			name: "romanian windows-1250 in capitals, one pair UTF-8 letters by chance", file: "people.csv",
