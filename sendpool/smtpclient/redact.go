@@ -9,12 +9,14 @@ import (
 // A server that quotes what it was sent in its refusal of a login ("535 …
 // authentication failed: AHVzZXIA…"), or in a reply too broken to read,
 // would get the password into the error, the journal, the reports and the
-// page. The login's replies and errors are redacted: every form of the
-// password a login sends (secretForms) becomes [redacted].
+// page; so would one quoting it after the login, in its reply to a
+// recipient or a message. Every reply and error of a session after the
+// login is redacted: every form of the password a login sends
+// (secretForms, kept in Dialer.secrets) becomes [redacted].
 
 // redact returns s with every form of the password replaced.
 func (d *Dialer) redact(s string) string {
-	for _, secret := range secretForms(d.cfg.Username, d.cfg.Password) {
+	for _, secret := range d.secrets {
 		s = strings.ReplaceAll(s, secret, redacted)
 	}
 	return s
