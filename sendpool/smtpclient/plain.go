@@ -54,7 +54,7 @@ func (s *smtpConn) OffersSMTPUTF8() bool { return s.utf8 }
 
 // fail records what err means for the connection and wraps it.
 func (s *smtpConn) fail(stage sendpool.Stage, command string, err error) *sendpool.TxError {
-	if se, ok := s.reply(command, err); ok {
+	if se, ok := s.d.reply(command, err); ok {
 		if se.Code == 421 {
 			s.got421 = true
 		}
@@ -62,15 +62,6 @@ func (s *smtpConn) fail(stage sendpool.Stage, command string, err error) *sendpo
 	}
 	s.broken = true
 	return &sendpool.TxError{Stage: stage, Err: s.d.redactErr(err)}
-}
-
-// reply converts a go-smtp reply error as fromSMTP does, its text
-// redacted: a server may quote the password in any reply after the login
-// (a refusal quoting the AUTH line it was sent), and a row's reply goes
-// into the journal, the reports and the page.
-func (s *smtpConn) reply(command string, err error) (*sendpool.SMTPError, bool) {
-	se, ok := fromSMTP(command, err)
-	return s.d.redactReply(se), ok
 }
 
 // Send implements sendpool.Conn.
@@ -156,7 +147,7 @@ func (s *smtpConn) Send(ctx context.Context, tx *sendpool.Tx) (*sendpool.Deliver
 // message; a failed write means the end-of-data mark never fully left (not
 // delivered); a failed read after it left means the outcome is unknown.
 func (s *smtpConn) replyError(err error) *sendpool.TxError {
-	if se, ok := s.reply(".", err); ok {
+	if se, ok := s.d.reply(".", err); ok {
 		if se.Code == 421 {
 			s.got421 = true
 		}
@@ -193,7 +184,7 @@ func (s *smtpConn) finishLMTP(d *sendpool.Delivery, w *smtp.DataCommand) (*sendp
 		}
 		if se, ok := lerr[r.Addr]; ok {
 			answered++
-			r.Err, _ = s.reply(".", se)
+			r.Err, _ = s.d.reply(".", se)
 		}
 	}
 	pending := 0

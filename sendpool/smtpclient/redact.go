@@ -22,6 +22,16 @@ func (d *Dialer) redact(s string) string {
 	return s
 }
 
+// reply converts a go-smtp reply error as fromSMTP does, its text
+// redacted: a server may quote the password in any reply, after the login
+// (a refusal quoting the AUTH line it was sent) or in a later session's
+// greeting, and a row's reply or a stop goes into the journal, the
+// reports and the page.
+func (d *Dialer) reply(command string, err error) (*sendpool.SMTPError, bool) {
+	se, ok := fromSMTP(command, err)
+	return d.redactReply(se), ok
+}
+
 // redactReply returns reply with its text redacted, reply itself when
 // that holds no secret.
 func (d *Dialer) redactReply(reply *sendpool.SMTPError) *sendpool.SMTPError {
