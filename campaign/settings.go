@@ -309,6 +309,17 @@ func (e *passwordEnvError) Is(target error) bool { return target == ErrPasswordE
 
 var envNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
+// shownEnvRE matches a variable's name as environment variables are named
+// by convention (see EnvNameShown).
+var shownEnvRE = regexp.MustCompile(`^[A-Z_][A-Z0-9_]*$`)
+
+// EnvNameShown reports whether name, the value of a password_env setting,
+// may be printed: written in capitals, digits and '_', as environment
+// variables are named by convention. One with small letters ("hunter2",
+// "Summer2026") may be the password itself, written where its variable's
+// name goes, and a message says which setting instead.
+func EnvNameShown(name string) bool { return shownEnvRE.MatchString(name) }
+
 // cleanPasswordEnv reads PasswordEnv as the name of an environment
 // variable (see cleanEnvName).
 func (s *SMTP) cleanPasswordEnv() (note string, err error) {
@@ -339,8 +350,12 @@ func cleanEnvName(key, v string) (name, note string, err error) {
 		}
 		return "", "", &passwordEnvError{key: key}
 	}
-	if name != v {
+	switch {
+	case name == v:
+	case EnvNameShown(name):
 		note = fmt.Sprintf("%s: %q is read as %s; the setting names the variable, without the $", key, v, name)
+	default:
+		note = fmt.Sprintf("%s: the $ before the name is dropped; the setting names the variable, without the $ (the name is not shown: with small letters it may be the password)", key)
 	}
 	return name, note, nil
 }

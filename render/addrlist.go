@@ -107,6 +107,9 @@ func parseList(v string) ([]mailbox, *addressError) {
 			return nil, &addressError{token: p, err: err}
 		}
 		m, aerr := toMailbox(a)
+		if aerr == nil {
+			aerr = encodedControls(p, a)
+		}
 		if aerr != nil {
 			return nil, aerr
 		}
@@ -220,6 +223,9 @@ func parseGroupList(v string, parts []string) ([]mailbox, *addressError) {
 	out := make([]mailbox, 0, len(list))
 	for _, a := range list {
 		m, aerr := toMailbox(a)
+		if aerr == nil {
+			aerr = encodedControls(v, a)
+		}
 		if aerr != nil {
 			return nil, aerr
 		}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"net/mail"
 	"slices"
 	"strings"
 	"unicode"
@@ -227,4 +228,20 @@ func (r *Renderer) shownColumns() []seenColumn {
 		}
 	}
 	return out
+}
+
+// encodedControls refuses the address a, parsed from raw, whose display
+// name an RFC 2047 encoded-word in raw decoded to a direction control
+// that controlsIn refuses in a name: the cell's own check (controlsError)
+// saw only the encoded text ("=?utf-8?b?QWxp4oCuZWNl?=", "Ali\u202Eece"),
+// and mail readers show the name decoded. nil when raw holds no
+// encoded-word or the name no such control.
+func encodedControls(raw string, a *mail.Address) *addressError {
+	if !strings.Contains(raw, "=?") {
+		return nil
+	}
+	if refuse, _ := controlsIn(a.Name, true); refuse != "" {
+		return &addressError{token: strings.TrimSpace(raw), err: fmt.Errorf("%w: an encoded-word (=?…?=) in the name decodes to %s (take it out of the cell)", ErrDirectionControl, refuse)}
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"encoding/base64"
 	"errors"
 	"strings"
 	"testing"
@@ -84,6 +85,37 @@ func TestDirectionControlsKey(t *testing.T) {
 		}
 		if got := strings.Join(m.Warnings, "\n"); tc.warning == "" && got != "" || tc.warning != "" && !strings.Contains(got, tc.warning) {
 			t.Errorf("%q: warnings %q, want %q", tc.id, got, tc.warning)
+		}
+	}
+}
+
+// TestDirectionControlsEncodedWord: a display name from the sheet written
+// as an RFC 2047 encoded-word, which mail readers decode, holding an
+// override is refused as one written out is, in From (a name written
+// before the address in the template), in To and in a group's member,
+// naming the column; the encoded-word of a plain name still passes.
+func TestDirectionControlsEncodedWord(t *testing.T) {
+	e := setup(t, yamlWith(map[string]string{
+		"from": `"{{.name}} <team@example.com>"`,
+		"to":   `"{{.who}}"`,
+	}), bodyFile, []string{"email", "name", "who"})
+	rlo := "=?utf-8?b?" + base64.StdEncoding.EncodeToString([]byte("Ann \u202eevil")) + "?="
+	plain := "=?utf-8?q?Ann_Lee?="
+	for _, tc := range []struct{ name, who, column string }{
+		{rlo, "ann@example.com", "name"},
+		{"Ann", rlo + " <ann@example.com>", "who"},
+		{"Ann", "Team: " + rlo + " <ann@example.com>;", "who"},
+		{plain, plain + " <ann@example.com>", ""},
+	} {
+		_, err := e.r.Render(row(2, "email", "ann@example.com", "name", tc.name, "who", tc.who))
+		switch {
+		case tc.column == "" && err != nil:
+			t.Errorf("%q %q: %v", tc.name, tc.who, err)
+		case tc.column == "":
+		case err == nil:
+			t.Errorf("%q %q: no problem, want the override refused", tc.name, tc.who)
+		case !errors.Is(err, ErrDirectionControl) || rowErr(t, err).Column != tc.column || !strings.Contains(err.Error(), "decodes to a right-to-left override, U+202E"):
+			t.Errorf("%q %q: %v (column %q), want the override refused in column %q", tc.name, tc.who, err, rowErr(t, err).Column, tc.column)
 		}
 	}
 }

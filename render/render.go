@@ -719,7 +719,7 @@ func (r *Renderer) addressList(f *addrField, row campaign.Row, v string) ([]mail
 	}
 	spec := addrPart(aerr.token)
 	col := ""
-	if errors.Is(aerr.err, campaign.ErrControlChar) {
+	if errors.Is(aerr.err, campaign.ErrControlChar) || errors.Is(aerr.err, ErrDirectionControl) {
 		// An encoded-word decoded to a control character.
 		col = f.t.ColumnWhere(row, func(v string) bool { return strings.Contains(v, "=?") })
 	} else if aerr.unclosed {

@@ -33,6 +33,7 @@ const (
 )
 
 func main() {
+	forbidCoreDumps() // before any password is read
 	words := &interruptWords{}
 	ctx, abort, sig, stop := signalContexts(os.Stderr, words)
 	defer stop()

@@ -76,11 +76,15 @@ func secretFromEnv(ctx context.Context, g *globalOptions, username, env, setting
 	if password := os.Getenv(env); password != "" {
 		return password, nil
 	}
+	named, from := "the environment variable "+env, env
+	if !campaign.EnvNameShown(env) {
+		named, from = "the environment variable it names (not shown: a name with small letters may be the password itself, written where the variable's name goes)", setting
+	}
 	f, ok := g.stdin.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return "", &unusableError{fmt.Errorf("%s: the environment variable %s is empty; export it with the password (or the provider's authorization code)", setting, env)}
+		return "", &unusableError{fmt.Errorf("%s: %s is empty; export it with the password (or the provider's authorization code)", setting, named)}
 	}
-	fmt.Fprintf(g.stderr, "Password for %s (from %s, not set): ", username, env)
+	fmt.Fprintf(g.stderr, "Password for %s (from %s, not set): ", username, from)
 	b, err := promptSecret(ctx, f)
 	fmt.Fprintln(g.stderr)
 	if err != nil {

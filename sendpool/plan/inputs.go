@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"syscall"
 
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/render"
@@ -400,13 +401,21 @@ func (in *Inputs) relative(path string) string {
 	return rel
 }
 
-// fileDigest is the hex SHA-256 of a file's content.
+// fileDigest is the hex SHA-256 of a file's content. A file that is not
+// a regular one is an error, its content not read: a FIFO a row names as
+// its attachment (refused as no regular file) held send at its open,
+// waiting for a writer, for good; a device would never end.
 func fileDigest(path string) (string, error) {
-	f, err := os.Open(path)
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return "", err
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err != nil {
+		return "", err
+	} else if !fi.Mode().IsRegular() {
+		return "", fmt.Errorf("plan: %s is not a regular file", path)
+	}
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
 		return "", err

@@ -27,6 +27,9 @@ type Dialer struct {
 	// fqdn is this machine's fully-qualified name, "" when it has none
 	// (see heloName).
 	fqdn string
+	// secrets are the forms of the password a login sends (secretForms),
+	// which redact takes out of every reply.
+	secrets []string
 	// testHookSetup, when set, is called once a session's setup ended
 	// (a test cancels the dial's context there).
 	testHookSetup func()
@@ -43,7 +46,7 @@ func NewDialer(cfg Config) (*Dialer, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &Dialer{cfg: cfg, tls: tc, fqdn: machineFQDN()}
+	d := &Dialer{cfg: cfg, tls: tc, fqdn: machineFQDN(), secrets: secretForms(cfg.Username, cfg.Password)}
 	if cfg.Debug != nil {
 		d.debug = &lockedWriter{w: cfg.Debug}
 	}

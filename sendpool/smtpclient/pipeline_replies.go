@@ -32,6 +32,7 @@ func (c *pipeConn) step() error {
 		return err
 	}
 	c.lastIO = time.Now()
+	msg = c.d.redact(msg) // a server may quote the password (see smtpConn.reply)
 	if c.tr != nil {
 		c.logReply(code, msg)
 	}

@@ -54,14 +54,14 @@ func (s *smtpConn) OffersSMTPUTF8() bool { return s.utf8 }
 
 // fail records what err means for the connection and wraps it.
 func (s *smtpConn) fail(stage sendpool.Stage, command string, err error) *sendpool.TxError {
-	if se, ok := fromSMTP(command, err); ok {
+	if se, ok := s.d.reply(command, err); ok {
 		if se.Code == 421 {
 			s.got421 = true
 		}
 		return &sendpool.TxError{Stage: stage, Err: se}
 	}
 	s.broken = true
-	return &sendpool.TxError{Stage: stage, Err: err}
+	return &sendpool.TxError{Stage: stage, Err: s.d.redactErr(err)}
 }
 
 // Send implements sendpool.Conn.
@@ -136,7 +136,7 @@ func (s *smtpConn) Send(ctx context.Context, tx *sendpool.Tx) (*sendpool.Deliver
 	if err != nil {
 		return d, s.replyError(err)
 	}
-	d.Reply = sendpool.SMTPError{Command: ".", Code: 250, Message: clipReply(resp.StatusText)}
+	d.Reply = sendpool.SMTPError{Command: ".", Code: 250, Message: clipReply(s.d.redact(resp.StatusText))}
 	if ec, rest, ok := splitEnhanced(d.Reply.Message); ok {
 		d.Reply.EnhancedCode, d.Reply.Message = ec, rest
 	}
@@ -147,13 +147,14 @@ func (s *smtpConn) Send(ctx context.Context, tx *sendpool.Tx) (*sendpool.Deliver
 // message; a failed write means the end-of-data mark never fully left (not
 // delivered); a failed read after it left means the outcome is unknown.
 func (s *smtpConn) replyError(err error) *sendpool.TxError {
-	if se, ok := fromSMTP(".", err); ok {
+	if se, ok := s.d.reply(".", err); ok {
 		if se.Code == 421 {
 			s.got421 = true
 		}
 		return &sendpool.TxError{Stage: sendpool.StageReply, Err: se}
 	}
 	s.broken = true
+	err = s.d.redactErr(err)
 	if s.raw.writeFailed.Load() {
 		return &sendpool.TxError{Stage: sendpool.StageBody, Err: err}
 	}
@@ -174,7 +175,7 @@ func (s *smtpConn) finishLMTP(d *sendpool.Delivery, w *smtp.DataCommand) (*sendp
 			accepted++
 			answered++
 			if d.Reply.Code == 0 {
-				d.Reply = sendpool.SMTPError{Command: ".", Code: 250, Message: clipReply(resp.StatusText)}
+				d.Reply = sendpool.SMTPError{Command: ".", Code: 250, Message: clipReply(s.d.redact(resp.StatusText))}
 				if ec, rest, ok := splitEnhanced(d.Reply.Message); ok {
 					d.Reply.EnhancedCode, d.Reply.Message = ec, rest
 				}
@@ -183,7 +184,7 @@ func (s *smtpConn) finishLMTP(d *sendpool.Delivery, w *smtp.DataCommand) (*sendp
 		}
 		if se, ok := lerr[r.Addr]; ok {
 			answered++
-			r.Err, _ = fromSMTP(".", se)
+			r.Err, _ = s.d.reply(".", se)
 		}
 	}
 	pending := 0

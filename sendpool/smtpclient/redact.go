@@ -9,15 +9,27 @@ import (
 // A server that quotes what it was sent in its refusal of a login ("535 …
 // authentication failed: AHVzZXIA…"), or in a reply too broken to read,
 // would get the password into the error, the journal, the reports and the
-// page. The login's replies and errors are redacted: every form of the
-// password a login sends (secretForms) becomes [redacted].
+// page; so would one quoting it after the login, in its reply to a
+// recipient or a message. Every reply and error of a session after the
+// login is redacted: every form of the password a login sends
+// (secretForms, kept in Dialer.secrets) becomes [redacted].
 
 // redact returns s with every form of the password replaced.
 func (d *Dialer) redact(s string) string {
-	for _, secret := range secretForms(d.cfg.Username, d.cfg.Password) {
+	for _, secret := range d.secrets {
 		s = strings.ReplaceAll(s, secret, redacted)
 	}
 	return s
+}
+
+// reply converts a go-smtp reply error as fromSMTP does, its text
+// redacted: a server may quote the password in any reply, after the login
+// (a refusal quoting the AUTH line it was sent) or in a later session's
+// greeting, and a row's reply or a stop goes into the journal, the
+// reports and the page.
+func (d *Dialer) reply(command string, err error) (*sendpool.SMTPError, bool) {
+	se, ok := fromSMTP(command, err)
+	return d.redactReply(se), ok
 }
 
 // redactReply returns reply with its text redacted, reply itself when

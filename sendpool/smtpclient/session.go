@@ -164,11 +164,11 @@ func (d *Dialer) startTLS(s *session, tap io.Writer) error {
 func (d *Dialer) startTLSError(raw *rawConn, err error) error {
 	cfg := &d.cfg
 	if !raw.startTLSSent {
-		if se, ok := fromSMTP("EHLO", err); ok {
+		if se, ok := d.reply("EHLO", err); ok {
 			return se
 		}
 	}
-	if se, ok := fromSMTP("STARTTLS", err); ok {
+	if se, ok := d.reply("STARTTLS", err); ok {
 		if se.Code == 454 || se.Code >= 500 {
 			return &sendpool.TLSError{Host: cfg.Addr(), Why: "the server refused STARTTLS", Err: se}
 		}
@@ -182,7 +182,7 @@ func (d *Dialer) startTLSError(raw *rawConn, err error) error {
 
 // broken is the error of a session that broke during its setup, at step.
 func (d *Dialer) broken(step string, err error) error {
-	return &sendpool.DialError{Addr: d.cfg.Addr(), Kind: sendpool.DialFailed, Err: fmt.Errorf("%s: %w", step, err)}
+	return &sendpool.DialError{Addr: d.cfg.Addr(), Kind: sendpool.DialFailed, Err: fmt.Errorf("%s: %w", step, d.redactErr(err))}
 }
 
 // helo is the EHLO name of a session over raw (see heloName).
@@ -198,7 +198,7 @@ func (d *Dialer) hello(s *session, notes *probeNotes) error {
 		if cfg.Security == campaign.SecurityStartTLS && sendpool.IsTLSFailure(err) {
 			return d.tlsError("TLS handshake after STARTTLS failed", err)
 		}
-		if se, ok := fromSMTP("EHLO", err); ok {
+		if se, ok := d.reply("EHLO", err); ok {
 			return se
 		}
 		return d.broken("greeting", err)

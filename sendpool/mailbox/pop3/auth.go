@@ -25,8 +25,7 @@ func (c *Client) Login(ctx context.Context, user, pass string) error {
 		return ErrInsecureAuth
 	}
 	return c.do(ctx, "login", func() error {
-		c.secret = pass
-		defer func() { c.secret = "" }()
+		c.secrets = append(c.secrets, secretForms(user, pass)...)
 		caps, err := c.capa()
 		var refused *Error
 		if err != nil && !errors.As(err, &refused) {
@@ -40,6 +39,13 @@ func (c *Client) Login(ctx context.Context, user, pass string) error {
 		c.caps = nil
 		return err
 	})
+}
+
+// secretForms are the forms in which Login sends pass: as it is (PASS)
+// and in AUTH PLAIN's base64 answer.
+func secretForms(user, pass string) []string {
+	_, ir, _ := sasl.NewPlainClient("", user, pass).Start()
+	return []string{pass, base64.StdEncoding.EncodeToString(ir)}
 }
 
 // checkCredentials refuses what cannot be sent on one command line.

@@ -28,10 +28,13 @@ type Client struct {
 	w      *textproto.Writer
 	secure bool         // TLS is up
 	caps   Capabilities // nil until CAPA; dropped after STLS and login (RFC 2449 §5)
-	secret string       // the password while Login runs, scrubbed from replies
-	err    error        // non-nil once the session is over
-	closed bool
-	log    transcript
+	// secrets are the forms of the password Login sends (secretForms),
+	// scrubbed from every reply from Login on: a server may quote them
+	// in a refusal of the login or of any command after it.
+	secrets []string
+	err     error // non-nil once the session is over
+	closed  bool
+	log     transcript
 }
 
 // Dial connects to cfg.Addr, sets up TLS as cfg.Security says (implicit

@@ -36,15 +36,16 @@ func (c *Client) send(verb, line, show string) error {
 	return nil
 }
 
-// readReply reads one reply line, with the password (during Login)
-// replaced wherever a server would echo it.
+// readReply reads one reply line, with the password (from Login on, in
+// the forms it was sent in: secrets) replaced wherever a server would
+// echo it.
 func (c *Client) readReply(verb string) (string, error) {
 	line, err := readLine(c.r)
 	if err != nil {
 		return "", fmt.Errorf("pop3: %s: reading the reply: %w", verb, err)
 	}
-	if c.secret != "" {
-		line = strings.ReplaceAll(line, c.secret, redacted)
+	for _, s := range c.secrets {
+		line = strings.ReplaceAll(line, s, redacted)
 	}
 	c.log.server(line)
 	return line, nil
