@@ -221,5 +221,19 @@ func TestCPUProfile(t *testing.T) {
 		if err != nil {
 			t.Errorf("%s: profile is not complete gzip data (%d bytes): %v", c.name, len(b), err)
 		}
+		if _, errOut, code := runCLI(t, append([]string{"--cpu-profile", prof}, c.args...)...); code != c.code {
+			t.Errorf("%s again over its profile: code %d, want %d\n%s", c.name, code, c.code, errOut)
+		}
+	}
+	// The flag takes the next word as its file: a campaign file named
+	// twice is not written over.
+	camp := filepath.Join(dir, "campaign.yaml")
+	before, err := os.ReadFile(camp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, code := runCLI(t, "check", "--cpu-profile", camp, camp)
+	if after, _ := os.ReadFile(camp); !bytes.Equal(after, before) || code == 0 || !strings.Contains(errOut, "holds something else than a profile") {
+		t.Errorf("--cpu-profile naming the campaign file: code %d, the file changed %v\n%s", code, !bytes.Equal(after, before), errOut)
 	}
 }

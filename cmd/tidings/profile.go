@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"runtime/pprof"
 
@@ -23,9 +25,9 @@ func addProfileFlags(root *cobra.Command, g *globalOptions) {
 		if path == "" {
 			return nil
 		}
-		f, err := os.Create(path)
+		f, err := createProfile(path)
 		if err != nil {
-			return fmt.Errorf("cpu profile: %w", err)
+			return err
 		}
 		if err := pprof.StartCPUProfile(f); err != nil {
 			return errors.Join(fmt.Errorf("cpu profile: %w", err), f.Close(), os.Remove(path))
@@ -41,3 +43,34 @@ func addProfileFlags(root *cobra.Command, g *globalOptions) {
 		return nil
 	}
 }
+
+// createProfile creates the profile's file at path, or truncates one
+// there that is empty or a profile already (gzip, as pprof writes it).
+// Any other file is refused: the flag takes the next word as its file,
+// and `tidings check --cpu-profile c.yaml c.yaml` wrote the profile over
+// the campaign file (rev-sec2).
+func createProfile(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o666)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	head := make([]byte, 2)
+	n, err := io.ReadFull(f, head)
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return nil, errors.Join(fmt.Errorf("cpu profile: %w", err), f.Close())
+	}
+	if !bytes.HasPrefix(gzipMagic, head[:n]) {
+		f.Close()
+		return nil, fmt.Errorf("cpu profile: %s holds something else than a profile: give --cpu-profile a new file's name", path)
+	}
+	if err := f.Truncate(0); err != nil {
+		return nil, errors.Join(fmt.Errorf("cpu profile: %w", err), f.Close())
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, errors.Join(fmt.Errorf("cpu profile: %w", err), f.Close())
+	}
+	return f, nil
+}
+
+// gzipMagic starts every gzip stream (RFC 1952), as pprof writes profiles.
+var gzipMagic = []byte{0x1f, 0x8b}
