@@ -892,7 +892,7 @@ func (r *Renderer) render(st *state, row campaign.Row, m *Message) error {
 	}
 	b := &st.msg
 	if int64(b.Len()) > r.maxSize {
-		return r.rowErr(row, "", fmt.Errorf("render: %w: %d bytes, over max_message_size (%d)", ErrTooLarge, b.Len(), r.maxSize))
+		return r.rowErr(row, "", fmt.Errorf("render: %w: the message is %s, %s", ErrTooLarge, overWords(int64(b.Len()), r.maxSize), overMaxSize(r.maxSize, messageTooLarge)))
 	}
 	m.Data = bytes.Clone(b.Bytes())
 	p.notes.tell(m)
@@ -1138,7 +1138,7 @@ func (r *Renderer) rowAttachments(row campaign.Row, fb *bytes.Buffer, m *Message
 		}
 		if total += int64(len(b.enc)); total > r.maxSize {
 			return nil, r.rowErr(row, af.t.Column(row, b.name), fmt.Errorf("render: %w: attachments alone are %s encoded with %s (%s as a file; base64 makes it a third larger), %s",
-				ErrTooLarge, sizeWords(total), b.name, sizeWords(b.size), overMaxSize(r.maxSize)))
+				ErrTooLarge, overWords(total, r.maxSize), b.name, sizeWords(b.size), overMaxSize(r.maxSize, fileTooLarge)))
 		}
 		atts = append(atts, b)
 	}
