@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -61,5 +63,51 @@ func TestInterruptWordsAfterTestSend(t *testing.T) {
 		t.Errorf("exit %v: says it finishes the messages in flight after they went\n%s", err, text)
 	case strings.Contains(text, "the others did not"):
 		t.Errorf("exit %v: says others did not go where the one went\n%s", err, text)
+	}
+}
+
+// TestInterruptTestSendRefused: a test send interrupted while its one
+// message was at the server, which refused it, said as it exited that
+// "the others did not" go, where there were none (rev-eng9): every test
+// message was tried, and it says so.
+func TestInterruptTestSendRefused(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin, err := buildTidings()
+	if err != nil {
+		t.Fatal(err)
+	}
+	arrived, gate := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	srv := smtptest.NewServer(t, smtptest.OnData(func(smtptest.Session, *smtptest.Message) error {
+		once.Do(func() { close(arrived) })
+		<-gate
+		return smtptest.Reply(550, "5.1.1", "no such user")
+	}))
+	camp := sendCampaign(t, srv, 1, "")
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	var out bytes.Buffer
+	cmd := exec.CommandContext(ctx, bin, "send", "--test", "me@example.org", camp)
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-arrived:
+	case <-ctx.Done():
+		t.Fatal("no message reached the server")
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	close(gate)
+	err = cmd.Wait()
+	text := out.String()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted || !strings.Contains(text, "0 of 1 message sent") ||
+		strings.Contains(text, "the others did not") || !strings.Contains(text, "tidings: interrupted once every test message was tried") {
+		t.Errorf("exit %v, want %d, and every test message said to be tried\n%s", err, exitInterrupted, text)
 	}
 }
