@@ -833,6 +833,14 @@ func TestNoRecipientAndEmptyKey(t *testing.T) {
 	if !errors.Is(err, ErrNoRecipient) || !strings.Contains(err.Error(), `the to: template made no address of this row's "Status", "email"`) {
 		t.Errorf("got %v, want ErrNoRecipient naming the columns to: read", err)
 	}
+	// A blank name beside the address the condition left out is not the
+	// address to fill in (rev-eng9: "column First: fill in the
+	// address"); a blank address the condition lets through is.
+	e = setup(t, yamlWith(map[string]string{"to": `'{{if eq .Status "subscribed"}}{{address .First .email}}{{end}}'`}), bodyFile, []string{"email", "First", "Status"})
+	_, err = e.r.Render(row(5, "email", "k@example.com", "First", "", "Status", "unsubscribed"))
+	if re := rowErr(t, err); !errors.Is(err, ErrNoRecipient) || re.Column != "" || !strings.Contains(err.Error(), "the to: template made no address") {
+		t.Errorf("got %v, want ErrNoRecipient naming no column, the columns to: read", err)
+	}
 }
 
 // TestEmptyToWithCopies: a To made from the row that comes out empty
