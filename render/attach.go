@@ -149,7 +149,7 @@ func (a *attacher) read(p string, fromData bool) (b *blob, full string, err erro
 		return nil, full, fmt.Errorf("%w: %q is not a regular file", ErrAttachment, p)
 	}
 	if fi.Size() > a.maxSize {
-		return nil, full, fmt.Errorf("%w: %q is %s, %s", ErrTooLarge, p, sizeWords(fi.Size()), overMaxSize(a.maxSize))
+		return nil, full, fmt.Errorf("%w: %q is %s, %s", ErrTooLarge, p, overWords(fi.Size(), a.maxSize), overMaxSize(a.maxSize, fileTooLarge))
 	}
 	if fromData {
 		if err := a.sameAsOwn(p, fi); err != nil {
@@ -165,7 +165,7 @@ func (a *attacher) read(p string, fromData bool) (b *blob, full string, err erro
 		return nil, full, fmt.Errorf("%w: %w", ErrAttachment, unwrapPath(err))
 	}
 	if int64(len(data)) > a.maxSize {
-		return nil, full, fmt.Errorf("%w: %q grew over max_message_size (%d)", ErrTooLarge, p, a.maxSize)
+		return nil, full, fmt.Errorf("%w: %q grew while it was read, %s", ErrTooLarge, p, overMaxSize(a.maxSize, fileTooLarge))
 	}
 	b = newBlob(name, real, data)
 	b.mtime = key.mtime

@@ -6,6 +6,7 @@ import (
 	"encoding/base32"
 	"errors"
 	"fmt"
+	"maps"
 	"net/mail"
 	"net/url"
 	"os"
@@ -892,7 +893,7 @@ func (r *Renderer) render(st *state, row campaign.Row, m *Message) error {
 	}
 	b := &st.msg
 	if int64(b.Len()) > r.maxSize {
-		return r.rowErr(row, "", fmt.Errorf("render: %w: %d bytes, over max_message_size (%d)", ErrTooLarge, b.Len(), r.maxSize))
+		return r.rowErr(row, "", fmt.Errorf("render: %w: the message is %s, %s", ErrTooLarge, overWords(int64(b.Len()), r.maxSize), overMaxSize(r.maxSize, messageTooLarge)))
 	}
 	m.Data = bytes.Clone(b.Bytes())
 	p.notes.tell(m)
@@ -975,7 +976,7 @@ type envelope struct {
 // that writes an address only under a condition, {{if eq .Status
 // "subscribed"}}), the columns it read, which made no address.
 func (r *Renderer) noRecipient(row campaign.Row) error {
-	if col := r.to.t.ColumnWhere(row, isBlank); col != "" || len(r.to.t.Columns()) == 0 {
+	if col := r.blankAddress(row); col != "" || len(r.to.t.Columns()) == 0 {
 		return r.rowErr(row, col, fmt.Errorf("render: %w (fill in the address, or take the row out)", ErrNoRecipient))
 	}
 	cols := make([]string, len(r.to.t.Columns()))
@@ -983,6 +984,28 @@ func (r *Renderer) noRecipient(row campaign.Row) error {
 		cols[i] = strconv.Quote(c)
 	}
 	return r.rowErr(row, "", fmt.Errorf("render: %w: the to: template made no address of this row's %s (take the row out, or send the rest with --skip-invalid)", ErrNoRecipient, strings.Join(cols, ", ")))
+}
+
+// blankAddress is the first blank column of row that to: reads whose
+// value, filled in, to: writes: the address to fill in; "" when there
+// is none: a blank name beside an address a condition leaves out
+// ({{if eq .Status "subscribed"}}{{address .Name .Email}}{{end}}) is
+// no address to fill in.
+func (r *Renderer) blankAddress(row campaign.Row) string {
+	const probe = "blank@probe.invalid"
+	for _, c := range r.to.t.Columns() {
+		if !isBlank(row.Values[c]) {
+			continue
+		}
+		filled := row
+		filled.Values = maps.Clone(row.Values)
+		filled.Values[c] = probe
+		var b bytes.Buffer
+		if r.to.t.Execute(&b, filled) == nil && strings.Contains(b.String(), probe) {
+			return c
+		}
+	}
+	return ""
 }
 
 // rowAddresses runs the address templates of row and checks the From and
@@ -1138,7 +1161,7 @@ func (r *Renderer) rowAttachments(row campaign.Row, fb *bytes.Buffer, m *Message
 		}
 		if total += int64(len(b.enc)); total > r.maxSize {
 			return nil, r.rowErr(row, af.t.Column(row, b.name), fmt.Errorf("render: %w: attachments alone are %s encoded with %s (%s as a file; base64 makes it a third larger), %s",
-				ErrTooLarge, sizeWords(total), b.name, sizeWords(b.size), overMaxSize(r.maxSize)))
+				ErrTooLarge, overWords(total, r.maxSize), b.name, sizeWords(b.size), overMaxSize(r.maxSize, fileTooLarge)))
 		}
 		atts = append(atts, b)
 	}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -700,7 +701,7 @@ func TestInlineImageNameWithSpace(t *testing.T) {
 
 func TestMessageSize(t *testing.T) {
 	e := setup(t, yamlWith(map[string]string{"attachments": `["{{.file}}"]`, "max_message_size": "1KB"}),
-		map[string]string{"body.txt": "Hi\n", "big.bin": strings.Repeat("x", 2000), "small.bin": "x", "encoded.bin": strings.Repeat("x", 900)}, []string{"email", "file"})
+		map[string]string{"body.txt": "Hi\n", "big.bin": strings.Repeat("x", 2000), "small.bin": "x", "encoded.bin": strings.Repeat("x", 900), "justover.bin": strings.Repeat("x", 1025)}, []string{"email", "file"})
 	// The sizes as a person reads them, the limit as the setting writes
 	// it, and what to do (rev-user8: a 30 MB grade sheet was "31457280
 	// bytes, over max_message_size (26214400)", and no more).
@@ -716,6 +717,46 @@ func TestMessageSize(t *testing.T) {
 	}
 	if _, err := e.r.Render(row(3, "email", "k@example.com", "file", "small.bin")); err != nil {
 		t.Errorf("small attachment: %v", err)
+	}
+	// Just over: not "1.0 KB, over max_message_size (1 KB)" (rev-eng9).
+	_, err = e.r.Render(row(4, "email", "k@example.com", "file", "justover.bin"))
+	if !strings.Contains(fmt.Sprint(err), `"justover.bin" is 1.1 KB, `+advice) {
+		t.Errorf("got %v, want the size rounded up past the limit", err)
+	}
+}
+
+// TestMessageSizeWhole: a message whose attachments fit max_message_size
+// but not with the rest of the message was "message too large: 2304
+// bytes, over max_message_size (2048)", the bytes rev-user8 took out of
+// the attachments' problem (rev-eng9); it reads as that one does.
+func TestMessageSizeWhole(t *testing.T) {
+	e := setup(t, yamlWith(map[string]string{"attachments": `["{{.file}}"]`, "max_message_size": "2KB"}),
+		map[string]string{"body.txt": "Hi\n", "a.bin": strings.Repeat("x", 1450)}, []string{"email", "file"})
+	_, err := e.r.Render(row(2, "email", "k@example.com", "file", "a.bin"))
+	const want = " KB, over max_message_size (2 KB): make its attachments (or inline images) smaller or send links to them instead; raise max_message_size only if"
+	if !errors.Is(err, ErrTooLarge) || !regexp.MustCompile(`message too large: the message is 2\.\d`+regexp.QuoteMeta(want)).MatchString(err.Error()) {
+		t.Errorf("got %v, want the message's size and %q", err, want)
+	}
+}
+
+// TestOverWords: a size over a limit reads over it, rounded up where the
+// nearest tenth would read as the limit; else as sizeWords writes it.
+func TestOverWords(t *testing.T) {
+	const mb = 1 << 20
+	for _, tc := range []struct {
+		n, max int64
+		want   string
+	}{
+		{25*mb + 20<<10, 25 * mb, "25.1 MB"},
+		{25*mb + 60<<10, 25 * mb, "25.1 MB"},
+		{25*mb + 300<<10, 25 * mb, "25.3 MB"},
+		{26 * mb, 25 * mb, "26 MB"},
+		{1025, 1024, "1.1 KB"},
+		{1000, 900, "1000 bytes"},
+	} {
+		if got := overWords(tc.n, tc.max); got != tc.want {
+			t.Errorf("overWords(%d, %d) = %q, want %q", tc.n, tc.max, got, tc.want)
+		}
 	}
 }
 
@@ -791,6 +832,14 @@ func TestNoRecipientAndEmptyKey(t *testing.T) {
 	_, err = e.r.Render(row(4, "email", "k@example.com", "Status", "unsubscribed"))
 	if !errors.Is(err, ErrNoRecipient) || !strings.Contains(err.Error(), `the to: template made no address of this row's "Status", "email"`) {
 		t.Errorf("got %v, want ErrNoRecipient naming the columns to: read", err)
+	}
+	// A blank name beside the address the condition left out is not the
+	// address to fill in (rev-eng9: "column First: fill in the
+	// address"); a blank address the condition lets through is.
+	e = setup(t, yamlWith(map[string]string{"to": `'{{if eq .Status "subscribed"}}{{address .First .email}}{{end}}'`}), bodyFile, []string{"email", "First", "Status"})
+	_, err = e.r.Render(row(5, "email", "k@example.com", "First", "", "Status", "unsubscribed"))
+	if re := rowErr(t, err); !errors.Is(err, ErrNoRecipient) || re.Column != "" || !strings.Contains(err.Error(), "the to: template made no address") {
+		t.Errorf("got %v, want ErrNoRecipient naming no column, the columns to: read", err)
 	}
 }
 

@@ -1,27 +1,60 @@
 package render
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
-// overMaxSize says that an attachment makes a message larger than max
-// (max_message_size) and what to do about it, for a row's ErrTooLarge
-// problem: a file that large goes better as a link, and the limit is
-// raised only for servers that take more.
-func overMaxSize(max int64) string {
-	return fmt.Sprintf("over max_message_size (%s): make the file smaller or send a link to it instead; raise max_message_size only if the receiving servers take larger messages (most refuse more than 20 to 25 MB)", sizeWords(max))
+// Advice for overMaxSize: what to do about a file, or about a message
+// whose parts together are too large.
+const (
+	fileTooLarge    = "make the file smaller or send a link to it instead"
+	messageTooLarge = "make its attachments (or inline images) smaller or send links to them instead"
+)
+
+// overMaxSize says that a message would be larger than max
+// (max_message_size) and what to do about it (fix: fileTooLarge,
+// messageTooLarge), for a row's ErrTooLarge problem: a file that large
+// goes better as a link, and the limit is raised only for servers that
+// take more.
+func overMaxSize(max int64, fix string) string {
+	return fmt.Sprintf("over max_message_size (%s): %s; raise max_message_size only if the receiving servers take larger messages (most refuse more than 20 to 25 MB)", sizeWords(max), fix)
 }
+
+// sizeUnits are the units sizeWords writes, largest first.
+var sizeUnits = []struct {
+	name string
+	size int64
+}{{"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}}
 
 // sizeWords writes a size for a person: "900 bytes", "2 KB", "30.0 MB";
 // a whole number of KB, MB or GB as such, as max_message_size writes it.
-func sizeWords(n int64) string {
-	for _, u := range []struct {
-		name string
-		size int64
-	}{{"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}} {
+func sizeWords(n int64) string { return sizeRounded(n, math.Round) }
+
+// overWords writes n, a size over max, as sizeWords does, but rounded up
+// to the tenth where the nearest tenth reads as no more than max: not
+// "25.0 MB, over max_message_size (25 MB)" for 25 MB and a few KB.
+func overWords(n, max int64) string {
+	for _, u := range sizeUnits {
+		if n >= u.size {
+			if n%u.size != 0 && int64(math.Round(float64(n)*10/float64(u.size)))*u.size <= max*10 {
+				return sizeRounded(n, math.Ceil)
+			}
+			break
+		}
+	}
+	return sizeWords(n)
+}
+
+// sizeRounded writes n as sizeWords does, to the tenth of its unit that
+// round gives.
+func sizeRounded(n int64, round func(float64) float64) string {
+	for _, u := range sizeUnits {
 		switch {
 		case n >= u.size && n%u.size == 0:
 			return fmt.Sprintf("%d %s", n/u.size, u.name)
 		case n >= u.size:
-			return fmt.Sprintf("%.1f %s", float64(n)/float64(u.size), u.name)
+			return fmt.Sprintf("%.1f %s", round(float64(n)*10/float64(u.size))/10, u.name)
 		}
 	}
 	return fmt.Sprintf("%d bytes", n)

@@ -33,10 +33,18 @@ func StopFix(cause string) string {
 		return "the server answers or the settings are fixed" + seeStop
 	case strings.HasPrefix(why, ErrServerLacks.Error()):
 		return "those rows or the server are changed" + seeStop
-	case strings.HasPrefix(why, ErrBounceRate.Error()):
+	case IsBounceRateStop(cause):
 		return "the list is cleaned of the addresses refused" + seeStop
 	}
 	return ""
+}
+
+// IsBounceRateStop reports whether cause (StopCause's words) is a stop
+// of the bounce-rate guard (ErrBounceRate): the failed rows it counted
+// are addresses to take out of the list, not to try again.
+func IsBounceRateStop(cause string) bool {
+	why, ok := strings.CutPrefix(cause, stopUnsent)
+	return ok && strings.HasPrefix(why, ErrBounceRate.Error())
 }
 
 // settingsStop reports whether why, a stop's reason, is an AuthError's or

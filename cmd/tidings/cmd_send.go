@@ -1132,12 +1132,14 @@ func notSent(sum report.Summary, again string, nothingLeft, capped bool) error {
 	}{
 		{sendpool.StatusInvalid, "fix the rows named in the report"},
 		{sendpool.StatusDeferred, "run send again to retry the deferred"},
-		{sendpool.StatusFailed, "--retry-failed tries the failed again"},
+		{sendpool.StatusFailed, failedTodo(sum)},
 		{sendpool.StatusUnknown, "--resend-unknown sends the unknown again (they may get two copies)"},
 		{sendpool.StatusNotAttempted, "run " + again + " again for the not-attempted"},
 	} {
-		switch {
+		switch stopped := stopTodo(sum, again); {
 		case k.st != sendpool.StatusNotAttempted:
+		case stopped != "":
+			k.todo = stopped
 		case sum.CapShort():
 			k.todo = fmt.Sprintf("run %s again for the not-attempted: daily_cap lets %d go now, the rest once it allows (above)", again, sum.CapLeft)
 		case capped && sum.CapLeft == 0:
@@ -1168,6 +1170,31 @@ func notSent(sum report.Summary, again string, nothingLeft, capped bool) error {
 		text = "nothing was left to send; " + text
 	}
 	return &notSentError{text}
+}
+
+// failedTodo is notSent's advice for the failed: --retry-failed, but
+// after a bounce-rate stop, whose failed rows are the addresses to take
+// out of the list, which a retry would only count again.
+func failedTodo(sum report.Summary) string {
+	if sum.Stopped > 0 && sendpool.IsBounceRateStop(sum.StopDetail) {
+		return "take the failed out of the list (the to column of report.csv's failed rows), or correct their addresses and use --retry-failed"
+	}
+	return "--retry-failed tries the failed again"
+}
+
+// stopTodo is notSent's advice for the not-attempted when a run's stop
+// left some that the next send would stop at again until something is
+// changed (sendpool.StopFix: the settings, the list): to run again once
+// it is; "" for any other stop, or none.
+func stopTodo(sum report.Summary, again string) string {
+	fix := sendpool.StopFix(sum.StopDetail)
+	switch {
+	case sum.Stopped == 0 || fix == "":
+		return ""
+	case sum.Stopped < sum.NotAttempted:
+		return fmt.Sprintf("run %s again for the not-attempted, for the %d the stop left once %s", again, sum.Stopped, fix)
+	}
+	return "run " + again + " again for the not-attempted once " + fix
 }
 
 // confirm asks on a terminal before sending; without one it needs --yes.

@@ -283,7 +283,7 @@ func TestDailyCapSummaryOneLine(t *testing.T) {
 func TestCapAfter(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 12, 7, 9, 30, 0, 0, time.Local)
-	zone := now.Format("Z07:00")
+	zone := " " + zoneWords(now)
 	for next, want := range map[time.Time]string{
 		{}:                      "",
 		now.Add(2 * time.Hour):  "11:30" + zone,
@@ -292,6 +292,24 @@ func TestCapAfter(t *testing.T) {
 	} {
 		if got := capAfter(next, now); got != want {
 			t.Errorf("capAfter(%s, %s) = %q, want %q", next, now, got, want)
+		}
+	}
+}
+
+// TestZoneWords: the cap's time names its zone by the offset from UTC,
+// as a person reads it, not RFC 3339's "09:14+01:00" (a sum?) or
+// "09:14Z" (rev-eng9).
+func TestZoneWords(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 12, 7, 9, 14, 0, 0, time.UTC)
+	for zone, want := range map[*time.Location]string{
+		time.UTC:                           "UTC",
+		time.FixedZone("CET", 3600):        "UTC+01:00",
+		time.FixedZone("EST", -5*3600):     "UTC-05:00",
+		time.FixedZone("IST", 5*3600+1800): "UTC+05:30",
+	} {
+		if got := zoneWords(at.In(zone)); got != want {
+			t.Errorf("zoneWords in %s = %q, want %q", zone, got, want)
 		}
 	}
 }

@@ -18,7 +18,8 @@ import (
 // from the journal and stops before sending anything. After the list is
 // cleaned as the stop asks, the rest go, and the refused recipients the
 // list now names keep their status but not the exit code at 1: no send
-// tries them again (report says the same).
+// tries them again (report says the same). report's last line says to
+// take the failed out of the list and send the rest once it is cleaned.
 func TestBounceRateGuard(t *testing.T) {
 	t.Parallel()
 	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
@@ -54,6 +55,11 @@ func TestBounceRateGuard(t *testing.T) {
 	}
 	if out, errOut, code = runCLI(t, "report", camp); code != exitSomeFailed || !strings.Contains(out, ": tidings send "+camp+cleaned) {
 		t.Errorf("report: code %d, want %q\n%s%s", code, cleaned, out, errOut)
+	}
+	// report's last line: neither a retry of the refused nor a send that
+	// would stop again.
+	if last := "; take the failed out of the list (the to column of report.csv's failed rows), or correct their addresses and use --retry-failed; run send again for the not-attempted once the list is cleaned of the addresses refused (see why the run stopped)\n"; !strings.HasSuffix(errOut, last) {
+		t.Errorf("report's last line does not end %q\n%s", last, errOut)
 	}
 	cleanList(t, camp, 500)
 	out, errOut, code = runCLI(t, "send", "--yes", camp)

@@ -100,6 +100,8 @@ func (w *interruptWords) atExit() string {
 		return "tidings: interrupted before the first message left: nothing was sent"
 	case w == nil || !w.delivers.Load():
 		return "tidings: interrupted"
+	case w.tests.Load() && w.allOut.Load():
+		return "tidings: interrupted once every test message was tried; the outcome is above"
 	case w.tests.Load():
 		return "tidings: interrupted: the test messages in flight went, the others did not; send --test again sends them all"
 	case w.allOut.Load():

@@ -197,24 +197,32 @@ func nextSlot(next time.Time) string {
 
 // capAfter says when the daily cap lets the next message go, at next,
 // in the words of the summary's line of the rows it holds back, the
-// local time to the minute with its zone as nextSlot's full time gives
-// it (RFC 3339's offset, "Z" for UTC): "00:42+01:00", "00:42Z tomorrow"
-// when next is on a later day than now (the cap's window is a day); ""
-// when next is zero.
+// local time to the minute and its offset from UTC, which nextSlot's
+// full time ends with (zoneWords): "00:42 UTC+01:00", "00:42 UTC
+// tomorrow" when next is on a later day than now (the cap's window is a
+// day); "" when next is zero.
 func capAfter(next, now time.Time) string {
 	if next.IsZero() {
 		return ""
 	}
 	next, now = next.Local(), now.Local()
+	at := next.Format("15:04") + " " + zoneWords(next)
 	if y, m, d := next.Date(); next.After(now) && (y != now.Year() || m != now.Month() || d != now.Day()) {
-		return next.Format(capAfterLayout) + " tomorrow"
+		return at + " tomorrow"
 	}
-	return next.Format(capAfterLayout)
+	return at
 }
 
-// capAfterLayout is capAfter's time: the hour and minute of nextSlot's
-// time.RFC3339, and its zone.
-const capAfterLayout = "15:04Z07:00"
+// zoneWords names t's zone by its offset from UTC, as a person reads
+// it: "UTC", "UTC+01:00", "UTC-05:00", never RFC 3339's bare "+01:00"
+// after a time ("09:14+01:00" reads as a sum) or "Z", nor an
+// abbreviation ("CST" is China's and America's).
+func zoneWords(t time.Time) string {
+	if _, off := t.Zone(); off != 0 {
+		return t.Format("UTC-07:00")
+	}
+	return "UTC"
+}
 
 // maxJournalWarnings is how many of the journal's warnings a command
 // prints (a journal saved as UTF-16 has one for every line).

@@ -15,7 +15,8 @@ import (
 // that the server does not offer, a certificate this machine does not
 // trust) leaves its rows not sent, and send's summary says the next send
 // sends them once the settings are fixed, not as if sending again were
-// enough; report's summary, rebuilt from the journal, says so too. A stop
+// enough; report's summary, rebuilt from the journal, and its last line
+// say so too. A stop
 // that may pass, nothing answering the first connection, says "once the
 // server answers or the settings are fixed"; a web server at the port
 // (not a mail server: a setting) "once the settings are fixed"; one that passes
@@ -62,6 +63,10 @@ func TestStopForSettingsSaysFixFirst(t *testing.T) {
 			out, errOut, _ = runCLI(t, "report", camp)
 			if !strings.Contains(out, " sends them once "+tc.once+" (see why the run stopped).\n") {
 				t.Errorf("report: no line saying it sends them once %s\n%s%s", tc.once, out, errOut)
+			}
+			// Its last line too: not "run send again", which would stop again.
+			if last := "run send again for the not-attempted once " + tc.once + " (see why the run stopped)\n"; !strings.HasSuffix(errOut, last) {
+				t.Errorf("report's last line does not end %q\n%s", last, errOut)
 			}
 		})
 	}

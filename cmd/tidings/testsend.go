@@ -163,6 +163,7 @@ func deliverTest(ctx context.Context, g *globalOptions, lock *journal.Lock, cfg 
 		note += "; test messages count towards daily_cap"
 	}
 	fmt.Fprintf(g.stdout, "test send: %d of %s sent%s; %s\n", sent, report.Plural(len(msgs), "message"), notTo(refused), note)
+	testSent(g.interrupt, len(results) == len(msgs) && !slices.ContainsFunc(results, func(r sendpool.Result) bool { return r.Status == sendpool.StatusNotAttempted }))
 	if err := errors.Join(runErr, closeErr); err != nil {
 		return err
 	}
@@ -170,6 +171,18 @@ func deliverTest(ctx context.Context, g *globalOptions, lock *journal.Lock, cfg 
 		return errTestNotSent
 	}
 	return nil
+}
+
+// testSent tells words that a test send's messages are done with and
+// its outcome printed, every message tried (all: sent or refused) or
+// not: an interrupt's words, which wait out its echoes (absorbEchoes),
+// then tell no message in flight, nor of others not sent where none is.
+func testSent(words *interruptWords, all bool) {
+	if all {
+		words.dispatched()
+	}
+	words.delivered()
+	words.summarized()
 }
 
 // notTo names the test addresses a message sent to the others did not
