@@ -135,7 +135,7 @@ func (r *poolRun) failRefused(j *poolJob, refused []RcptReply) {
 // stoppedHeld finishes j, held, as the run's stop leaves it: the
 // recipients refused were not sent to and are not attempted, unless
 // another recipient took the message (then they are deferred with the
-// server's reply, as a stop leaves them; see applyRcptReplies).
+// server's reply, as a stop leaves them; see stoppedRcpts).
 func (r *poolRun) stoppedHeld(j *poolJob, refused []RcptReply) {
 	if !slices.ContainsFunc(j.recips, func(rr RecipientResult) bool { return rr.Status == StatusSent }) {
 		for _, rr := range refused {
