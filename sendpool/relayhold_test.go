@@ -124,3 +124,24 @@ func testPoolRelayEarlierSendsOnly(t *testing.T, tr pooltest.Transport) {
 		t.Errorf("the server was asked about %d recipients of %d rows: the run did not stop", k, len(msgs))
 	}
 }
+
+// TestPoolRelayRefusesEarlierDomain: an earlier send through the server
+// took gmail.test's and yahoo.test's mail (Config.SentDomains); now it
+// refuses to relay to gmail.test, the only domain the run has left. It
+// no longer relays for this client as it did (trust withdrawn, a login
+// now wanted): the run stops for a login, the rows not attempted, where
+// the earlier sends' word failed them as refusals of their own.
+func TestPoolRelayRefusesEarlierDomain(t *testing.T) {
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		return smtptest.Reply(554, "5.7.1", "<"+to+">: Relay access denied")
+	}))
+	cfg := pooltest.NewConfig(srv)
+	cfg.SentDomains = []string{"gmail.test", "yahoo.test"}
+	res, err := pooltest.Run(t, cfg, []*render.Message{pooltest.Message(2, "u@gmail.test"), pooltest.Message(3, "v@Gmail.test")})
+	if !errors.Is(err, sendpool.ErrAuth) {
+		t.Fatalf("run error %v, want a login refusal", err)
+	}
+	if by := res.ByStatus(); len(by[sendpool.StatusNotAttempted]) != 2 {
+		t.Errorf("results by status %v, want both not attempted", by)
+	}
+}
