@@ -31,9 +31,12 @@ type Config struct {
 	RetryDue *RetryDue
 	// SentDomains are recipient domains the server took mail for from
 	// this client, through the same login, in earlier runs of the send
-	// (journal.State.SentDomains): one other than the envelope sender's
-	// says it relays for this client from the first, as such mail in the
-	// run does (noteRelayed), so a refusal to relay is its recipient's.
+	// (journal.State.SentDomains): those other than the envelope
+	// sender's count as such mail in the run does toward holding that it
+	// relays for this client, so that a refusal to relay is its
+	// recipient's, once the run saw it take one such domain itself, and
+	// when the run decides on the refusals it held (noteRelayed,
+	// relayDecided).
 	SentDomains []string
 	// Concurrency is the most connections open at once; 0 means 4.
 	Concurrency int

@@ -132,84 +132,110 @@ func refusalDetail(se *SMTPError, err error) string {
 	return localDetail(se, err)
 }
 
-func (r *poolRun) applyRcptReplies(j *poolJob, d *Delivery, completed bool) {
-	var again, deferred []string
-	throttled, sentNow := false, false
-	var last *SMTPError
-	var stoppedBy []RcptReply // refusals that stopped the run
-	var held []RcptReply      // refusals to relay that hold j (hold)
-	r.noteRelayed(j, d)
+// rcptTally is what the RCPT replies of one try came to (tallyRcpts).
+type rcptTally struct {
+	again    []string // recipients still owed
+	deferred []string // refusals to name in the retry notice
+	// throttled: a reply asked to slow down; sentNow: the try delivered
+	// to some recipients.
+	throttled, sentNow bool
+	last               *SMTPError  // the last refusal
+	stoppedBy          []RcptReply // refusals that stopped the run
+	held               []RcptReply // refusals to relay that hold j (hold)
+}
+
+// tallyRcpts marks j's recipients as d's replies say, the try completed
+// (its body taken) or not, stops the run for a refusal that wants a login
+// (not one relayUnsure holds) or says the quota is used up, and tells
+// what is left to do.
+func (r *poolRun) tallyRcpts(j *poolJob, d *Delivery, completed bool) rcptTally {
+	var t rcptTally
 	for _, rr := range d.Rcpts {
 		if rr.Err == nil {
 			if completed {
 				reply := d.Reply
 				j.mark(rr.Addr, StatusSent, &reply, "")
-				sentNow = true
+				t.sentNow = true
 			}
 			continue
 		}
-		last = rr.Err
+		t.last = rr.Err
 		switch r.rcptClass(rr.Err) {
 		case ClassPermanent:
 			j.mark(rr.Addr, StatusFailed, rr.Err, "")
 		case ClassAuth:
-			again = append(again, rr.Addr)
+			t.again = append(t.again, rr.Addr)
 			if r.relayUnsure(rr.Err, rr.Addr) {
-				held = append(held, rr)
+				t.held = append(t.held, rr)
 				continue
 			}
 			r.stopFor(r.p.dialer.AuthError(rr.Err))
-			stoppedBy = append(stoppedBy, rr)
+			t.stoppedBy = append(t.stoppedBy, rr)
 		case ClassQuota:
 			r.stopFor(quotaStop(rr.Err))
-			again, stoppedBy = append(again, rr.Addr), append(stoppedBy, rr)
+			t.again, t.stoppedBy = append(t.again, rr.Addr), append(t.stoppedBy, rr)
 		case ClassThrottled:
-			throttled = true
+			t.throttled = true
 			fallthrough
 		default:
 			j.mark(rr.Addr, StatusDeferred, rr.Err, "")
-			again = append(again, rr.Addr)
-			deferred = append(deferred, RecipientResult{Address: rr.Addr, Code: rr.Err.Code, EnhancedCode: rr.Err.EnhancedCode, Detail: rr.Err.Message}.Refusal())
+			t.again = append(t.again, rr.Addr)
+			t.deferred = append(t.deferred, RecipientResult{Address: rr.Addr, Code: rr.Err.Code, EnhancedCode: rr.Err.EnhancedCode, Detail: rr.Err.Message}.Refusal())
 		}
 	}
-	if sentNow {
+	return t
+}
+
+// applyRcptReplies applies a try that reached its recipients (d, the
+// body taken when completed, or every recipient refused): j finishes when
+// none is owed, waits for the server's answer on relaying (hold) when
+// only refusals to relay are, finishes as the run's stop leaves it when a
+// refusal stopped the run, and waits for its retry otherwise.
+func (r *poolRun) applyRcptReplies(j *poolJob, d *Delivery, completed bool) {
+	r.noteRelayed(j, d)
+	t := r.tallyRcpts(j, d, completed)
+	if t.sentNow {
 		reply := d.Reply
 		j.sentReply = &reply
 	}
-	if last != nil {
-		j.decisive, j.detail = last, refusalDetail(last, nil)
+	if t.last != nil {
+		j.decisive, j.detail = t.last, refusalDetail(t.last, nil)
 	}
-	if len(again) == 0 {
+	if len(t.again) == 0 {
 		r.finish(j)
 		return
 	}
-	j.rcpts = again
-	if len(stoppedBy) > 0 {
-		stoppedBy = append(stoppedBy, held...)
-	} else if len(held) > 0 {
-		r.hold(j, held)
+	j.rcpts = t.again
+	switch {
+	case len(t.stoppedBy) > 0:
+		r.stoppedRcpts(j, append(t.stoppedBy, t.held...), t.sentNow)
+		return
+	case len(t.held) > 0:
+		r.hold(j, t.held)
 		return
 	}
-	if len(stoppedBy) > 0 {
-		// The refusal stopped the run: no retry is coming. A message
-		// the others took names the recipients refused so, and why.
+	if len(t.deferred) > 0 {
+		// What the retry notice names (no try failed as a whole).
+		j.lastDetail = "not accepted for " + strings.Join(t.deferred, ", ")
+	}
+	if t.throttled {
+		r.throttle(t.last.Reply())
+	}
+	r.retryLater(j, t.throttled)
+}
+
+// stoppedRcpts finishes j, some of whose recipients refused stoppedBy
+// stopped the run: no retry is coming. When others took the message
+// (sentNow) those refused are deferred with the server's reply, naming
+// them and why; when none took it, they are not attempted, with the
+// run's cause.
+func (r *poolRun) stoppedRcpts(j *poolJob, stoppedBy []RcptReply, sentNow bool) {
+	if sentNow {
 		for _, rr := range stoppedBy {
-			if !sentNow {
-				break // none took it: not attempted, with the run's cause
-			}
 			j.mark(rr.Addr, StatusDeferred, rr.Err, "")
 		}
-		r.finishStopped(j)
-		return
 	}
-	if len(deferred) > 0 {
-		// What the retry notice names (no try failed as a whole).
-		j.lastDetail = "not accepted for " + strings.Join(deferred, ", ")
-	}
-	if throttled {
-		r.throttle(last.Reply())
-	}
-	r.retryLater(j, throttled)
+	r.finishStopped(j)
 }
 
 // maxThrottleWait bounds the wait before a throttled message's next try;

@@ -12,8 +12,12 @@ const relayTakenMost = 2
 
 // noteRelayed records the domains outside the envelope sender's that the
 // server took for j's try d, and those it took in earlier runs
-// (Config.SentDomains); relayTakenMost of them say it relays for this
-// client (relayKnown).
+// (Config.SentDomains). relayTakenMost of them say it relays for this
+// client (relayKnown), once it took one in this run: earlier runs alone
+// do not, as a relay that stopped trusting this machine's address (the
+// campaign carried on from another network) refuses every domain as one
+// that wants a login does, and the run stops for it rather than fail
+// every row; they count when the run decides (relayDecided).
 func (r *poolRun) noteRelayed(j *poolJob, d *Delivery) {
 	if r.relaysOut.Load() {
 		return
@@ -25,6 +29,7 @@ func (r *poolRun) noteRelayed(j *poolJob, d *Delivery) {
 			took = append(took, domainOf(rr.Addr))
 		}
 	}
+	now := len(took) > 0
 	for _, dom := range r.p.cfg.SentDomains {
 		if dom = strings.ToLower(dom); dom != from {
 			took = append(took, dom)
@@ -40,9 +45,10 @@ func (r *poolRun) noteRelayed(j *poolJob, d *Delivery) {
 	for _, dom := range took {
 		r.relayTaken[dom] = true
 	}
-	n := len(r.relayTaken)
+	r.relayNow = r.relayNow || now
+	known := r.relayNow && len(r.relayTaken) >= relayTakenMost
 	r.relayMu.Unlock()
-	if n >= relayTakenMost {
+	if known {
 		r.relayKnown()
 	}
 }

@@ -1,6 +1,9 @@
 package sendpool
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // relayDomainsMost is how many recipient domains a server may refuse to
 // relay to before the run, not yet holding that it relays for this client
@@ -135,7 +138,7 @@ func (r *poolRun) failRefused(j *poolJob, refused []RcptReply) {
 // stoppedHeld finishes j, held, as the run's stop leaves it: the
 // recipients refused were not sent to and are not attempted, unless
 // another recipient took the message (then they are deferred with the
-// server's reply, as a stop leaves them; see applyRcptReplies).
+// server's reply, as a stop leaves them; see stoppedRcpts).
 func (r *poolRun) stoppedHeld(j *poolJob, refused []RcptReply) {
 	if !slices.ContainsFunc(j.recips, func(rr RecipientResult) bool { return rr.Status == StatusSent }) {
 		for _, rr := range refused {
@@ -169,17 +172,27 @@ func (r *poolRun) heldAlone() bool {
 // recipients' (a relay for some domains only, relay_domains: relayKnown);
 // otherwise it refused every domain it was asked for, as a relay that
 // wants a login does, and the run stops for the first refusal (AuthError
-// says to set smtp.username, or that the account may not relay).
+// says to set smtp.username, or that the account may not relay). It
+// stops too when it refused a domain an earlier run sent to through it
+// (refusedEarlier): it no longer relays for this client as it did.
 func (r *poolRun) relayDecided() {
 	if r.relaysOut.Load() {
 		return
 	}
 	r.relayMu.Lock()
-	se, took := r.relayFirst, len(r.relayTaken)
+	se, took, changed := r.relayFirst, len(r.relayTaken), r.refusedEarlier()
 	r.relayMu.Unlock()
-	if took > 0 {
+	if took > 0 && !changed {
 		r.relayKnown()
 		return
 	}
 	r.stopFor(r.p.dialer.AuthError(se))
+}
+
+// refusedEarlier reports whether the server refused to relay to a domain
+// it took from this client in an earlier run (Config.SentDomains), as a
+// relay does that stopped trusting this machine's address or now wants a
+// login. r.relayMu is held.
+func (r *poolRun) refusedEarlier() bool {
+	return slices.ContainsFunc(r.p.cfg.SentDomains, func(d string) bool { return r.relayRefused[strings.ToLower(d)] })
 }

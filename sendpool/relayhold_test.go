@@ -87,3 +87,61 @@ func testPoolRelayHeldCc(t *testing.T, tr pooltest.Transport) {
 		t.Errorf("a@example.org received %d messages", k)
 	}
 }
+
+// TestPoolRelayEarlierSendsOnly: earlier sends through the server took
+// two other domains' mail (Config.SentDomains), but in this run it refuses
+// to relay to every domain, as a relay does that stopped trusting this
+// machine's address (the campaign carried on from another network, the
+// relay's mynetworks changed): the run stops for a login, every row not
+// attempted, where every row failed as a policy refusal on the earlier
+// runs' word alone.
+func TestPoolRelayEarlierSendsOnly(t *testing.T) { pooltest.Each(t, testPoolRelayEarlierSendsOnly) }
+
+func testPoolRelayEarlierSendsOnly(t *testing.T, tr pooltest.Transport) {
+	var refused atomic.Int64
+	srv := tr.Server(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		if !strings.HasSuffix(to, "@example.org") {
+			refused.Add(1)
+			return smtptest.Reply(554, "5.7.1", "<"+to+">: Relay access denied")
+		}
+		return nil
+	}))
+	cfg := tr.Config(srv)
+	cfg.Concurrency = 1
+	cfg.SentDomains = []string{"partner.test", "partner2.test"}
+	var msgs []*render.Message
+	for i, d := range []string{"gmail.test", "yahoo.test", "gmail.test", "outlook.test", "aol.test", "yahoo.test"} {
+		msgs = append(msgs, pooltest.Message(i+2, fmt.Sprintf("u%d@%s", i, d)))
+	}
+	res, err := pooltest.Run(t, cfg, msgs)
+	if !errors.Is(err, sendpool.ErrAuth) {
+		t.Fatalf("run error %v, want a login refusal", err)
+	}
+	if by := res.ByStatus(); len(by[sendpool.StatusFailed]) > 0 {
+		t.Errorf("results by status %v, want none failed", by)
+	}
+	if k := refused.Load(); k >= int64(len(msgs)) {
+		t.Errorf("the server was asked about %d recipients of %d rows: the run did not stop", k, len(msgs))
+	}
+}
+
+// TestPoolRelayRefusesEarlierDomain: an earlier send through the server
+// took gmail.test's and yahoo.test's mail (Config.SentDomains); now it
+// refuses to relay to gmail.test, the only domain the run has left. It
+// no longer relays for this client as it did (trust withdrawn, a login
+// now wanted): the run stops for a login, the rows not attempted, where
+// the earlier sends' word failed them as refusals of their own.
+func TestPoolRelayRefusesEarlierDomain(t *testing.T) {
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		return smtptest.Reply(554, "5.7.1", "<"+to+">: Relay access denied")
+	}))
+	cfg := pooltest.NewConfig(srv)
+	cfg.SentDomains = []string{"gmail.test", "yahoo.test"}
+	res, err := pooltest.Run(t, cfg, []*render.Message{pooltest.Message(2, "u@gmail.test"), pooltest.Message(3, "v@Gmail.test")})
+	if !errors.Is(err, sendpool.ErrAuth) {
+		t.Fatalf("run error %v, want a login refusal", err)
+	}
+	if by := res.ByStatus(); len(by[sendpool.StatusNotAttempted]) != 2 {
+		t.Errorf("results by status %v, want both not attempted", by)
+	}
+}

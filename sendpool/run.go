@@ -64,12 +64,15 @@ type poolRun struct {
 	relayOnce sync.Once
 	// relayFirst is the first refusal to relay while relaysOut was not
 	// set, relayRefused the recipient domains refused so (relayUnsure),
-	// relayTaken those outside the sender's it took (noteRelayed);
-	// held counts the messages held for an answer (hold), under mu.
+	// relayTaken those outside the sender's it took, in this run or
+	// earlier ones, relayNow whether this run saw it take one
+	// (noteRelayed); held counts the messages held for an answer
+	// (hold), under mu.
 	relayMu      sync.Mutex
 	relayFirst   *SMTPError
 	relayRefused map[string]bool
 	relayTaken   map[string]bool
+	relayNow     bool
 	held         int
 	// conns counts the open connections, dialing the dials under way;
 	// workers counts the workers still taking messages (see

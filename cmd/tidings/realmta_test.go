@@ -495,6 +495,11 @@ func TestRealMTAProbeRelay(t *testing.T) {
 			[]string{"RCPT TO:<a@elsewhere.test>: refused: 554 5.7.1", "problem: the server would refuse the campaign's recipients (a send stops): ", "Relay access denied", "set smtp.username", "RSET: no message was sent"}, 2},
 		{"some domains", map[string]string{"relay_domains": "partner.test", "relay_transport": "discard:"}, []string{"b@elsewhere.test", "a@partner.test"}, exitOK,
 			[]string{"RCPT TO:<a@partner.test>: accepted", "note: the server refuses to relay to some domains and takes others: ", "smtp: everything looks right"}, 2},
+		// Postfix ends the session past smtpd_hard_error_limit errors
+		// ("421 4.7.0 … Error: too many errors"): the refusal before
+		// it is the verdict, where probe said "EOF" at the next RCPT.
+		{"too many errors", map[string]string{"smtpd_hard_error_limit": "1"}, []string{"a@elsewhere.test", "b@other.test", "c@third.test"}, exitUnusable,
+			[]string{"RCPT TO:<a@elsewhere.test>: refused: 554 5.7.1", "Error: too many errors; no message was sent, and a send connects again", "problem: the server would refuse the campaign's recipients (a send stops): ", "set smtp.username"}, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := smtptest.StartPostfix(t, smtptest.PostfixOptions{Main: tc.main})
@@ -508,7 +513,7 @@ func TestRealMTAProbeRelay(t *testing.T) {
 					t.Errorf("probe's output lacks %q:\n%s", w, out)
 				}
 			}
-			waitFor(t, func() bool { return commandCounts(p.Log())["quit"] > 0 })
+			waitFor(t, func() bool { return strings.Contains(p.Log(), "disconnect from") })
 			counts := commandCounts(p.Log())
 			if counts["rcpt"] != tc.rcpt || counts["data"]+counts["bdat"] != 0 || strings.Contains(p.Log(), "message-id=") {
 				t.Errorf("Postfix counted commands %v, want %d RCPTs and no message:\n%s", counts, tc.rcpt, p.Log())

@@ -44,8 +44,8 @@ type bounceGuard struct {
 
 // newBounceGuard counts what the journal (state) has: the recipients
 // refused for good are left out when supp (nil for none) names every
-// address of their To, or when inSheet (nil: not known) does not mark
-// them; with policy.RetryFailed (--retry-failed) those refused at RCPT or DATA whose
+// address of their To, when inSheet (nil: not known) does not mark
+// them, or when the refusal was one to relay (relayFailed); with policy.RetryFailed (--retry-failed) those refused at RCPT or DATA whose
 // row the sheet has are left out too (those policy's RetryFailed covers:
 // journal.Policy.Covers), and count when this run retries them (at the
 // address the row has now, corrected maybe).
@@ -54,29 +54,35 @@ func newBounceGuard(limit float64, state *journal.State, supp *campaign.Suppress
 	if limit <= 0 {
 		return g, nil
 	}
-	var cleared func(*journal.Entry) bool // nil: none, and no line is read
-	if supp != nil || inSheet != nil {
-		cleared = func(e *journal.Entry) bool {
-			gone := inSheet != nil && !inSheet.Marked(e.Key)
-			retried := policy.RetryFailed && policy.Covers(e.Run) && !gone && e.Status == sendpool.StatusFailed
-			if !gone && !retried && (supp == nil || !allSuppressed(supp, e.To)) {
-				return false
-			}
-			g.cleared[e.NormKey] = true
-			return true
+	cleared := func(e *journal.Entry) bool {
+		gone := inSheet != nil && !inSheet.Marked(e.Key)
+		retried := policy.RetryFailed && policy.Covers(e.Run) && !gone && e.Status == sendpool.StatusFailed
+		if !gone && !retried && !relayFailed(e) && (supp == nil || !allSuppressed(supp, e.To)) {
+			return false
 		}
+		g.cleared[e.NormKey] = true
+		return true
 	}
 	var err error
 	g.attempted, g.refused, err = state.OutcomesBut(cleared)
 	return g, err
 }
 
-// add counts r and returns the error that stops the run the first time
+// relayFailed reports whether e's delivery failed for a refusal to relay
+// (sendpool.IsRelayRefusal): the server will not carry mail to the
+// domain for this client (it relays to some domains only), which says
+// nothing of the address or of the list, so the guard counts it not.
+func relayFailed(e *journal.Entry) bool {
+	return e.Result != nil && e.Result.Status == sendpool.StatusFailed && sendpool.IsRelayRefusal(e.Result.Code, e.Result.Detail)
+}
+
+// add counts r, unless it failed for a refusal to relay (relayFailed),
+// and returns the error that stops the run the first time
 // the rate is passed; nil otherwise. It goes on counting after the stop:
 // the messages in flight then finish, and the report counts them.
 func (g *bounceGuard) add(r sendpool.Result) error {
-	if g.limit <= 0 || r.Attempts == 0 {
-		return nil
+	if g.limit <= 0 || r.Attempts == 0 || r.Status == sendpool.StatusFailed && sendpool.IsRelayRefusal(r.Code, r.Detail) {
+		return nil // a refusal to relay is no sign of the list (relayFailed)
 	}
 	if g.stopped {
 		g.inFlight++

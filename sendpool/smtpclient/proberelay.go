@@ -22,17 +22,22 @@ type ProbeEnvelope struct {
 
 // rcptAnswers is what the server answered probeRcpts' RCPTs.
 type rcptAnswers struct {
-	relayed bool                // it took a recipient outside From's domain
-	refusal *sendpool.SMTPError // the first that wants a login or will not relay
-	others  []string            // refused recipients whose refusal is their own
+	answered int                 // RCPTs the server answered for themselves
+	relayed  bool                // it took a recipient outside From's domain
+	refusal  *sendpool.SMTPError // the first that wants a login or will not relay
+	others   []string            // refused recipients whose refusal is their own
 }
 
 // probeRcpts asks the server on c about env's recipients without sending:
 // MAIL FROM, RCPT TO each, RSET; it writes each answer to w. It returns
 // the error a send would stop for: the *sendpool.AuthError of a refusal
 // that wants a login or to relay (ClassAuth) when the server took no other
-// domain's recipient, the refusal of MAIL FROM, or a broken connection.
-// A refusal of some recipients only is a note: their rows would fail.
+// domain's recipient, the refusal of MAIL FROM, or a broken connection
+// before any RCPT was answered. A refusal of some recipients only is a
+// note: their rows would fail. A server that ends the session after some
+// answers (Postfix's "421 4.7.0 Error: too many errors"), or fails RSET,
+// is a note too (a send connects again): the verdict is on the answers
+// it gave.
 func (d *Dialer) probeRcpts(c *smtpConn, env ProbeEnvelope, w io.Writer) error {
 	if len(env.To) == 0 {
 		return nil
@@ -43,23 +48,56 @@ func (d *Dialer) probeRcpts(c *smtpConn, env ProbeEnvelope, w io.Writer) error {
 	fmt.Fprintf(w, "MAIL FROM:<%s>: accepted\n", env.From)
 	var a rcptAnswers
 	for _, to := range env.To {
-		if err := c.c.Rcpt(to, nil); err != nil {
-			se, ok := fromSMTP("RCPT", err)
-			if !ok {
-				return probeFailed(w, "RCPT TO:<"+to+">", err)
+		if err := a.ask(c, to, domainOf(env.From), w); err != nil {
+			if a.answered == 0 {
+				return err
 			}
-			fmt.Fprintf(w, "RCPT TO:<%s>: refused: %s\n", to, se.Reply())
-			a.note(to, se)
-			continue
+			return d.rcptVerdict(a, w)
 		}
-		fmt.Fprintf(w, "RCPT TO:<%s>: accepted\n", to)
-		a.relayed = a.relayed || domainOf(to) != domainOf(env.From)
 	}
 	if err := c.c.Reset(); err != nil {
-		return probeFailed(w, "RSET", err)
+		probeEnded(w, "RSET", err)
+	} else {
+		fmt.Fprintln(w, "RSET: no message was sent")
 	}
-	fmt.Fprintln(w, "RSET: no message was sent")
 	return d.rcptVerdict(a, w)
+}
+
+// ask sends RCPT TO:<to> on c and takes the answer into a, writing it to
+// w. It returns an error when the session ended instead (a 421 or a
+// broken connection): probeFailed's when no RCPT was answered before,
+// probeEnded's note otherwise.
+func (a *rcptAnswers) ask(c *smtpConn, to, fromDomain string, w io.Writer) error {
+	err := c.c.Rcpt(to, nil)
+	if err == nil {
+		fmt.Fprintf(w, "RCPT TO:<%s>: accepted\n", to)
+		a.answered++
+		a.relayed = a.relayed || domainOf(to) != fromDomain
+		return nil
+	}
+	se, ok := fromSMTP("RCPT", err)
+	switch {
+	case ok && se.Code != 421:
+		fmt.Fprintf(w, "RCPT TO:<%s>: refused: %s\n", to, se.Reply())
+		a.answered++
+		a.note(to, se)
+		return nil
+	case a.answered == 0:
+		return probeFailed(w, "RCPT TO:<"+to+">", err)
+	}
+	probeEnded(w, "RCPT TO:<"+to+">", err)
+	return err
+}
+
+// probeEnded writes that the server ended the session (or failed RSET)
+// at command, with err, after answering the RCPTs before: a note, as a
+// send connects again.
+func probeEnded(w io.Writer, command string, err error) {
+	what := sendpool.Reason(err)
+	if se, ok := fromSMTP(strings.Fields(command)[0], err); ok {
+		what = se.Reply()
+	}
+	fmt.Fprintf(w, "note: %s: %s; no message was sent, and a send connects again: what follows is from the answers before\n", command, what)
 }
 
 // note takes the refusal se of to into a.

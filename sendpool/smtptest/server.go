@@ -115,6 +115,7 @@ type options struct {
 	noPipelining          bool
 	pipeliningConns       int
 	noChunking            bool
+	dropAtReset           bool
 }
 
 // Option configures a Server.
@@ -233,6 +234,12 @@ func WithoutPipeliningAfter(n int) Option { return func(o *options) { o.pipelini
 // WithoutChunking leaves CHUNKING out of the EHLO reply (BDAT is still
 // understood). Plaintext sessions only, as WithoutPipelining.
 func WithoutChunking() Option { return func(o *options) { o.noChunking = true } }
+
+// DropAtReset makes the server close the connection, without a reply,
+// when a transaction begun with MAIL is reset (RSET, or the end of a
+// message's body), as a server does that ends a session it dislikes: for
+// a client that asks about recipients and sends nothing (probe).
+func DropAtReset() Option { return func(o *options) { o.dropAtReset = true } }
 
 // HoldData makes the server, after reading each body, announce the message
 // on Server.Held and wait for a value on gate before replying.
@@ -577,6 +584,9 @@ func (se *session) info() Session {
 }
 
 func (se *session) Reset() {
+	if se.s.o.dropAtReset && se.from != "" {
+		se.c.Conn().Close()
+	}
 	se.from, se.to, se.opts, se.notify, se.orcpt = "", nil, smtp.MailOptions{}, nil, nil
 }
 func (se *session) Logout() error { return nil }

@@ -1,0 +1,68 @@
+package smtpclient_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/pooltest"
+	"github.com/tidings/tidings/sendpool/smtpclient"
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// TestProbeSessionEnds: a server that answers probe's RCPTs and then
+// ends the session, at RSET (the connection closed) or at a later RCPT
+// (421, as Postfix's "too many errors"), still gets the verdict of the
+// answers it gave: a refusal to relay with no other domain taken is the
+// login problem a send stops for, not "EOF" at RSET; a server that took
+// them passes, the end a note (a send connects again).
+func TestProbeSessionEnds(t *testing.T) {
+	relay := func(_ smtptest.Session, to string) error {
+		if strings.HasSuffix(to, "@elsewhere.test") {
+			return smtptest.Reply(554, "5.7.1", "<"+to+">: Relay access denied")
+		}
+		return nil
+	}
+	var asked atomic.Int64
+	tooMany := func(s smtptest.Session, to string) error {
+		if asked.Add(1) > 1 {
+			return smtptest.Reply(421, "4.7.0", "mta.test Error: too many errors")
+		}
+		return relay(s, to)
+	}
+	for _, tc := range []struct {
+		name   string
+		opts   []smtptest.Option
+		to     []string
+		refuse bool
+		want   []string
+	}{
+		{"refused, dropped at RSET", []smtptest.Option{smtptest.OnRcpt(relay), smtptest.DropAtReset()}, []string{"a@elsewhere.test"}, true,
+			[]string{"refused: 554 5.7.1", "note: RSET: ", "problem: the server would refuse the campaign's recipients", "set smtp.username"}},
+		{"taken, dropped at RSET", []smtptest.Option{smtptest.OnRcpt(relay), smtptest.DropAtReset()}, []string{"a@partner.test", "b@other.test"}, false,
+			[]string{"RCPT TO:<b@other.test>: accepted", "note: RSET: "}},
+		{"refused, then 421", []smtptest.Option{smtptest.OnRcpt(tooMany)}, []string{"a@elsewhere.test", "b@other.test", "c@third.test"}, true,
+			[]string{"note: RCPT TO:<b@other.test>: 421 4.7.0 mta.test Error: too many errors", "problem: the server would refuse the campaign's recipients", "set smtp.username"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := smtptest.NewServer(t, tc.opts...)
+			var out bytes.Buffer
+			err := smtpclient.Probe(context.Background(), pooltest.NewConfig(srv).SMTP, smtpclient.ProbeEnvelope{From: "sender@example.org", To: tc.to}, &out)
+			if got := errors.Is(err, sendpool.ErrAuth); got != tc.refuse || !tc.refuse && err != nil {
+				t.Errorf("Probe: %v, want a login refusal: %v\n%s", err, tc.refuse, out.String())
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(out.String(), w) {
+					t.Errorf("probe's output lacks %q:\n%s", w, out.String())
+				}
+			}
+			if strings.Contains(out.String(), "c@third.test") || strings.Contains(out.String(), "would fail") {
+				t.Errorf("probe asked on after the session ended, or took its end for a refusal of the row:\n%s", out.String())
+			}
+		})
+	}
+}
