@@ -154,7 +154,7 @@ func (r *Renderer) controlWarnings(row campaign.Row) []string {
 	for _, s := range r.seen {
 		refuse, warn := controlsIn(row.Values[s.col], s.name)
 		if refuse == "" && warn == "" && s.name {
-			warn = encodedNameWarning(row.Values[s.col])
+			warn = r.encodedNameWarning(s, row)
 		}
 		if refuse == "" && warn != "" {
 			out = append(out, fmt.Sprintf("column %q (in %s) holds %s", s.col, s.t.Name(), warn))

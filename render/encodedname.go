@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"unicode/utf8"
@@ -8,28 +9,31 @@ import (
 	"github.com/tidings/tidings/campaign"
 )
 
-// encodedNameWarning is the warning of v, a cell that goes into an
-// address field, whose RFC 2047 encoded-words (=?…?=) decode to a display
-// name with an invisible format character controlsIn warns of (a
+// encodedNameWarning is the warning of s's cell in row, one that goes
+// into an address field, whose RFC 2047 encoded-words (=?…?=) decode to a
+// display name with an invisible format character controlsIn warns of (a
 // zero-width space, a direction mark): the cell's own look (controlsIn)
-// sees only the encoded text, and mail readers show the name decoded. v
-// is read as an address list, else as a name before an address (the
-// template writing "{{.name}} <{{.email}}>"). "" when v holds no
-// encoded-word or its names no such character; a character refused in a
-// name (an override) is encodedControls' refusal, not a warning here.
-func encodedNameWarning(v string) string {
-	if !strings.Contains(v, "=?") {
+// sees only the encoded text, and mail readers show the name decoded. It
+// renders s's template and parses the addresses as Render does, so a name
+// the template quotes (the address function), which no reader decodes,
+// is not judged decoded. "" when the cell holds no encoded-word or the
+// names no such character; a character refused in a name (an override) is
+// encodedControls' refusal, not a warning here.
+func (r *Renderer) encodedNameWarning(s seenColumn, row campaign.Row) string {
+	if !strings.Contains(row.Values[s.col], "=?") {
+		return ""
+	}
+	var buf bytes.Buffer
+	v, err := r.value(s.t, row, &buf)
+	if err != nil {
 		return ""
 	}
 	list, aerr := parseList(v)
 	if aerr != nil {
-		list, aerr = parseList(v + " <x@example.com>")
-	}
-	if aerr != nil {
 		return ""
 	}
 	for _, m := range list {
-		if refuse, warn := controlsIn(m.name, true); refuse == "" && warn != "" {
+		if refuse, warn := controlsIn(m.name, true); refuse == "" && warn != "" && !strings.Contains(v, m.name) {
 			return fmt.Sprintf("an encoded-word (=?…?=) that decodes to the name %s, with %s", clip(m.name), warn)
 		}
 	}

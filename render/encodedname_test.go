@@ -19,12 +19,14 @@ func b64Word(s string) string {
 // mark gets the warning the same characters written plainly get, naming
 // the column and the name decoded, from Render and Notes alike, in From
 // (a name before the address in the template), in To and in a group's
-// member; the encoded-word of a plain name gets none.
+// member; the encoded-word of a plain name gets none, nor one that the
+// address function quotes in Reply-To, which no reader decodes.
 func TestEncodedNameInvisibleWarned(t *testing.T) {
 	e := setup(t, yamlWith(map[string]string{
-		"from": `"{{.name}} <team@example.com>"`,
-		"to":   `"{{.who}}"`,
-	}), bodyFile, []string{"email", "name", "who"})
+		"from":     `"{{.name}} <team@example.com>"`,
+		"to":       `"{{.who}}"`,
+		"reply_to": `"{{address .quoted \"help@example.com\"}}"`,
+	}), bodyFile, []string{"email", "name", "who", "quoted"})
 	zwsp, lrm := b64Word("Ann\u200bLee"), b64Word("\u200eAnn")
 	for _, tc := range []struct{ name, who, column, warning string }{
 		{zwsp, "ann@example.com", "name", `holds an encoded-word (=?…?=) that decodes to the name "Ann\u200bLee", with a zero-width space, U+200B, at character 4: invisible`},
@@ -33,7 +35,7 @@ func TestEncodedNameInvisibleWarned(t *testing.T) {
 		{"Ann\u200bLee", "ann@example.com", "name", "holds a zero-width space, U+200B, at character 4"}, // as written plainly
 		{"=?utf-8?q?Ann_Lee?=", "=?utf-8?q?Ann_Lee?= <ann@example.com>", "", ""},
 	} {
-		r := row(2, "email", "ann@example.com", "name", tc.name, "who", tc.who)
+		r := row(2, "email", "ann@example.com", "name", tc.name, "who", tc.who, "quoted", b64Word("Help\u200bDesk"))
 		m, err := e.r.Render(r)
 		if err != nil {
 			t.Errorf("%q %q: %v", tc.name, tc.who, err)
