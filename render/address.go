@@ -180,8 +180,11 @@ func toMailbox(a *mail.Address) (mailbox, *addressError) {
 	if at <= 0 || at == len(a.Address)-1 {
 		return mailbox{}, &addressError{token: a.Address, err: errors.New("no local part or domain")}
 	}
-	if hasBad(a.Name) || hasBad(a.Address) {
-		// An encoded-word in the value decoded to a line break.
+	if hasBad(a.Name) {
+		// An encoded-word in the name decoded to a line break.
+		return mailbox{}, &addressError{token: a.Address, err: nameControlError{a.Name}}
+	}
+	if hasBad(a.Address) {
 		return mailbox{}, &addressError{token: a.Address, err: campaign.ErrControlChar}
 	}
 	if i := strings.IndexFunc(a.Address, isInvisible); i >= 0 {

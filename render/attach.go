@@ -241,8 +241,10 @@ func (a *attacher) otherForm(p, full string, fromData bool) (string, error) {
 // or below one of its folders (a DKIM key, the sheet, the state folder),
 // or hidden (a name starting with '.' on the way from the folder: .env,
 // .git), or a file tidings preview wrote (previewFile: other recipients'
-// messages): row data attaches what the campaign sends its recipients,
-// never what it keeps for itself, whatever a cell says.
+// messages), or one tidings keeps in any campaign's state folder
+// (stateFile: another campaign's journal, report or spool): row data
+// attaches what the campaign sends its recipients, never what it keeps
+// for itself, whatever a cell says.
 func (a *attacher) private(p, real string) error {
 	for _, o := range a.own {
 		if real == o.Path || o.Dir && inside(o.Path, real) {
@@ -260,6 +262,9 @@ func (a *attacher) private(p, real string) error {
 	}
 	if dir, ok := previewFile(a.rootReal, real); ok {
 		return &previewFileError{p: p, dir: dir}
+	}
+	if dir, ok := stateFile(a.rootReal, real); ok {
+		return &stateFileError{p: p, dir: dir}
 	}
 	return nil
 }

@@ -146,12 +146,17 @@ func (r *Renderer) controlsError(row campaign.Row) error {
 
 // controlWarnings are the warnings of the cells controlsError looks at
 // whose invisible format characters may disguise the text, without
-// refusing it (see controlsIn), each cell once, then of the key's
-// (keyControls).
+// refusing it (see controlsIn; in an address field, also as its
+// encoded-words decode: encodedNameWarning), each cell once, then of the
+// key's (keyControls).
 func (r *Renderer) controlWarnings(row campaign.Row) []string {
 	var out []string
 	for _, s := range r.seen {
-		if refuse, warn := controlsIn(row.Values[s.col], s.name); refuse == "" && warn != "" {
+		refuse, warn := controlsIn(row.Values[s.col], s.name)
+		if refuse == "" && warn == "" && s.name {
+			warn = r.encodedNameWarning(s, row)
+		}
+		if refuse == "" && warn != "" {
 			out = append(out, fmt.Sprintf("column %q (in %s) holds %s", s.col, s.t.Name(), warn))
 		}
 	}

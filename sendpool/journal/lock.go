@@ -9,11 +9,12 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/tidings/tidings/render"
 	"github.com/tidings/tidings/sendpool/statefile"
 )
 
 // LockFileName is the lock file's name inside the campaign's state folder.
-const LockFileName = "send.lock"
+const LockFileName = render.StateLock
 
 // ErrLocked is matched (errors.Is) by the *LockedError that AcquireLock
 // returns when another process holds the lock.

@@ -15,7 +15,7 @@ import (
 )
 
 // FileName is the journal's file name inside the campaign's state folder.
-const FileName = "journal.jsonl"
+const FileName = render.StateJournal
 
 // formatVersion is written into every run record.
 const formatVersion = 1

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/tidings/tidings/render"
 	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/statefile"
 )
@@ -23,7 +24,7 @@ import (
 // messages identifiers of their own, so that a receiver that keeps last
 // month's message does not take this month's, from a copy of the same
 // campaign, for a copy of it.
-const IDSaltFile = "message-id.salt"
+const IDSaltFile = render.StateIDSalt
 
 // errBadSalt is wrapped by readIDSalt's error for a file that holds no
 // salt tidings wrote.

@@ -15,11 +15,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tidings/tidings/render"
 	"github.com/tidings/tidings/sendpool/statefile"
 )
 
 // Folder is the spool's folder inside a campaign's state folder.
-const Folder = "spool"
+const Folder = render.StateSpool
 
 // File name extensions of a generation's files.
 const (

@@ -9,6 +9,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/tidings/tidings/render"
 	"github.com/tidings/tidings/sendpool/bounces"
 	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/plan"
@@ -143,7 +144,8 @@ func chownNobody(t *testing.T, path string) {
 }
 
 // TestOwnNamesWriters: the names the writers use in the state folder are
-// all tidings' own (statefile.Own), and a user's file is not.
+// all tidings' own (statefile.Own), and a user's file is not; the
+// attachment check's list of them (render.StateWrote) says the same.
 func TestOwnNamesWriters(t *testing.T) {
 	for _, name := range []string{journal.FileName, journal.LockFileName, report.CSVFile, report.JSONFile,
 		report.PageFile, report.PageDataDir, spool.Folder, plan.IDSaltFile, bounces.ReadFile, "preview", ".report.log", ".report.log-123",
@@ -151,10 +153,16 @@ func TestOwnNamesWriters(t *testing.T) {
 		if !statefile.Own(name) {
 			t.Errorf("Own(%q) = false", name)
 		}
+		if !render.StateWrote(name) {
+			t.Errorf("render.StateWrote(%q) = false", name)
+		}
 	}
 	for _, name := range []string{"c.yaml", "people.csv", "report.csv.bak", "journal.jsonl.old"} {
 		if statefile.Own(name) {
 			t.Errorf("Own(%q) = true", name)
+		}
+		if render.StateWrote(name) {
+			t.Errorf("render.StateWrote(%q) = true", name)
 		}
 	}
 }

@@ -1,0 +1,96 @@
+package render
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// The names of what tidings writes in a campaign's state folder that row
+// data is refused (see stateFile) and that the writers name their files
+// by (journal.FileName, journal.LockFileName, plan.IDSaltFile,
+// spool.Folder): render is below all of them, so the one name is here.
+const (
+	// StateJournal is the journal, every recipient's address and result.
+	StateJournal = "journal.jsonl"
+	// StateLock is the send lock, made by the first send from the folder
+	// and left there: with StateIDSalt, what marks a state folder.
+	StateLock = "send.lock"
+	// StateIDSalt holds the Message-ID salt, made by the first send.
+	StateIDSalt = "message-id.salt"
+	// StateSpool is the spool folder: every recipient's message.
+	StateSpool = "spool"
+)
+
+// stateMarks are the files whose presence makes a folder a state folder:
+// the ones only tidings writes (a file of the user's may be named
+// journal.jsonl or report.csv; none send.lock beside them by chance).
+var stateMarks = []string{StateLock, StateLock + ".held", StateIDSalt}
+
+// StateWrote reports whether name, directly in a campaign's state folder,
+// is one tidings writes there: the journal, the lock, the report files,
+// the spool, the salt, the report page's data, the default preview
+// folder and their temporary files. It is the list statefile.Own keeps
+// (statefile is a leaf and cannot import render: a test holds the two the
+// same). A name the user gave a file of their own is not.
+func StateWrote(name string) bool {
+	for _, p := range []string{
+		StateJournal, StateLock, StateLock + ".held", "report.lock", "report.csv", "report.json",
+		"report.html", "report-data", ".report.log", ".report.log-*", ".report.csv.*.tmp",
+		".report.json.*.tmp", ".report.html.*.tmp", StateSpool, StateIDSalt, StateIDSalt + ".tmp",
+		"preview", "bounces.read", "bounces.read.tmp",
+	} {
+		if ok, _ := filepath.Match(p, name); ok { // the patterns are well-formed
+			return true
+		}
+	}
+	return false
+}
+
+// stateFile returns the state folder (one holding a stateMarks file) in
+// which real is (or is below) a file tidings wrote there (StateWrote),
+// looking at each folder from real's own up to root (root included): an
+// Lstat or so a folder on the way. Another campaign's state folder
+// beside this one's (state_dir: st2) holds its recipients' addresses and
+// messages.
+func stateFile(root, real string) (string, bool) {
+	for dir := filepath.Dir(real); inside(root, dir); dir = filepath.Dir(dir) {
+		if stateFolder(dir) {
+			rel, err := filepath.Rel(dir, real)
+			first, _, _ := strings.Cut(rel, string(filepath.Separator))
+			if err == nil && StateWrote(first) {
+				return dir, true
+			}
+		}
+		if dir == root {
+			break
+		}
+	}
+	return "", false
+}
+
+// stateFolder reports whether dir holds a file only tidings writes in a
+// state folder (stateMarks).
+func stateFolder(dir string) bool {
+	for _, m := range stateMarks {
+		if _, err := os.Lstat(filepath.Join(dir, m)); err == nil {
+			return true
+		}
+	}
+	return false
+}
+
+// stateFileError refuses a file tidings keeps in a campaign's state
+// folder, which row data led to. It is an ErrAttachmentPath (refused for
+// where it leads) in its own words.
+type stateFileError struct {
+	p   string // the path as row data made it
+	dir string // the state folder
+}
+
+func (e *stateFileError) Error() string {
+	return fmt.Sprintf("%q is a file tidings keeps in the campaign state folder %s (its recipients' addresses, results or messages): not attachable", e.p, e.dir)
+}
+
+func (e *stateFileError) Unwrap() error { return ErrAttachmentPath }
