@@ -22,14 +22,21 @@ func holdMost(concurrency int) int { return maxUnfinished(concurrency) / 2 }
 // yet that the server relays for this client (relaysOut), which would
 // make it a refusal of this recipient, and the server refused fewer than
 // relayDomainsMost domains so far, whatever one other it took (a domain
-// it hosts, relayTakenMost). A login refusal (not IsRelayRefusal) is
-// never unsure.
+// it hosts, relayTakenMost), or it holds that since se was classed. A
+// login refusal (not IsRelayRefusal) is never unsure.
 func (r *poolRun) relayUnsure(se *SMTPError, addr string) bool {
 	if !IsRelayRefusal(se.Code, se.Message) {
 		return false
 	}
 	r.relayMu.Lock()
 	defer r.relayMu.Unlock()
+	if r.relaysOut.Load() {
+		// Another connection learned since this refusal was classed
+		// that the server relays: held, the message fails at once as
+		// the refusal of its recipient it is (awaitRelay), where a
+		// third domain counted here would stop the run for a login.
+		return true
+	}
 	if r.relayFirst == nil {
 		r.relayFirst, r.relayRefused = se, map[string]bool{}
 	}

@@ -1,0 +1,22 @@
+package sendpool
+
+import "testing"
+
+// TestRelayUnsureAfterRelayKnown: a refusal to relay classed before
+// another connection learned that the server relays (relayKnown) is held,
+// to fail as its recipient's refusal, even when it is the third domain
+// refused: counted, it stopped the run for a login the server does not
+// want (rev-eng8 found the race by reading).
+func TestRelayUnsureAfterRelayKnown(t *testing.T) {
+	r := &poolRun{relayed: make(chan struct{})}
+	se := &SMTPError{Code: 554, EnhancedCode: EnhancedCode{5, 7, 1}, Message: "<b@c.test>: Relay access denied"}
+	for _, to := range []string{"a@one.test", "b@two.test"} {
+		if !r.relayUnsure(se, to) {
+			t.Fatalf("%s: refusal not held", to)
+		}
+	}
+	r.relayKnown()
+	if !r.relayUnsure(se, "c@three.test") {
+		t.Error("the third domain's refusal after relayKnown stops the run")
+	}
+}
