@@ -3,6 +3,7 @@ package smtpclient
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -42,7 +43,11 @@ func (d *Dialer) probeRcpts(c *smtpConn, env ProbeEnvelope, w io.Writer) error {
 	if len(env.To) == 0 {
 		return nil
 	}
-	if err := c.c.Mail(env.From, &smtp.MailOptions{UTF8: c.utf8 && !isASCII(env.From)}); err != nil {
+	// SMTPUTF8 as a send's MAIL declares it for an address beyond ASCII
+	// (a strict server refuses "jörg@…" without it, which would read as
+	// the row failing).
+	intl := !isASCII(env.From) || slices.ContainsFunc(env.To, func(a string) bool { return !isASCII(a) })
+	if err := c.c.Mail(env.From, &smtp.MailOptions{UTF8: c.utf8 && intl}); err != nil {
 		return probeFailed(w, "MAIL FROM:<"+env.From+">", err)
 	}
 	fmt.Fprintf(w, "MAIL FROM:<%s>: accepted\n", env.From)

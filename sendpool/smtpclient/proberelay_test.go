@@ -66,3 +66,22 @@ func TestProbeSessionEnds(t *testing.T) {
 		})
 	}
 }
+
+// TestProbeUTF8Recipient: probe declares SMTPUTF8 for a recipient beyond
+// ASCII, as a send's MAIL does; a strict server (RFC 6531: such an
+// address only in a transaction that declared it) refused "jörg@…"
+// asked without, and probe said the row would fail (rev-eng8).
+func TestProbeUTF8Recipient(t *testing.T) {
+	strict := func(s smtptest.Session, to string) error {
+		if !s.UTF8 && strings.ContainsFunc(to, func(r rune) bool { return r > 127 }) {
+			return smtptest.Reply(553, "5.6.7", "SMTPUTF8 required for <"+to+">")
+		}
+		return nil
+	}
+	srv := smtptest.NewServer(t, smtptest.WithSMTPUTF8(), smtptest.OnRcpt(strict))
+	var out bytes.Buffer
+	err := smtpclient.Probe(context.Background(), pooltest.NewConfig(srv).SMTP, smtpclient.ProbeEnvelope{From: "sender@example.org", To: []string{"jörg@example.org", "ann@example.org"}}, &out)
+	if err != nil || !strings.Contains(out.String(), "RCPT TO:<jörg@example.org>: accepted") || strings.Contains(out.String(), "would fail") {
+		t.Errorf("Probe: %v\n%s", err, out.String())
+	}
+}

@@ -77,6 +77,9 @@ type Session struct {
 	Delivered int
 	User      string
 	TLS       bool
+	// UTF8 is the SMTPUTF8 parameter of the transaction's MAIL (false
+	// before one, as in OnMail's hook).
+	UTF8 bool
 }
 
 // Reply makes an SMTP error reply for hooks: Reply(451, "4.7.1", "try later").
@@ -580,7 +583,7 @@ func (se *session) info() Session {
 	_, isTLS := se.c.TLSConnectionState()
 	se.s.mu.Lock()
 	defer se.s.mu.Unlock()
-	return Session{Conn: se.cc.id, Delivered: se.cc.delivered, User: se.user, TLS: isTLS}
+	return Session{Conn: se.cc.id, Delivered: se.cc.delivered, User: se.user, TLS: isTLS, UTF8: se.opts.UTF8}
 }
 
 func (se *session) Reset() {
