@@ -44,9 +44,9 @@ func (r *poolRun) relayUnsure(se *SMTPError, addr string, row int) bool {
 	return len(r.relayRefused) < relayDomainsMost
 }
 
-// holdsBack reports whether j, untried in this run, does not go to the
-// server now because it refused to relay to every domain of j's
-// recipients (relayRefused): while the run does not hold yet that it
+// holdsBack reports whether j does not go to the server now because it
+// refused, in this run, to relay to the domain of each of j's recipients
+// still owed (relayRefused): while the run does not hold yet that it
 // relays for this client, j waits for that answer (hold) and the run
 // goes on with the messages to other domains; once it does, j fails
 // unasked (failUnasked).

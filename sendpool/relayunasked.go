@@ -51,9 +51,9 @@ func (r *poolRun) refusedAll(j *poolJob) []relayRefusal {
 	return out
 }
 
-// failUnasked fails j, not tried in this run, whose every recipient's
-// domain the server refused to relay to (refused, refusedAll's), now that
-// the run holds it relays for this client: it answers relaying by domain
+// failUnasked fails j's recipients still owed, whose every domain the
+// server refused to relay to in this run (refused, refusedAll's), without
+// asking about them, now that the run holds it relays for this client: it answers relaying by domain
 // (Postfix's relay_domains), so asking would get the same refusal, and
 // asking about many such recipients in a row meets Postfix's error
 // tarpit (a second's wait for each past smtpd_soft_error_limit, the

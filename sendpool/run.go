@@ -64,8 +64,9 @@ type poolRun struct {
 	relayOnce sync.Once
 	// relayFirst is the first refusal to relay while relaysOut was not
 	// set, relayRefused each recipient domain refused to relay to, by
-	// its first refusal (noteRelayRefused), relayTaken those outside the sender's it took, in this run or
-	// earlier ones, relayNow whether this run saw it take one
+	// its first refusal (noteRelayRefused), relayTaken the domains
+	// outside the sender's it took, in this run or earlier ones,
+	// relayNow whether this run saw it take one
 	// (noteRelayed); held counts the messages held for an answer
 	// (hold), under mu.
 	relayMu      sync.Mutex
