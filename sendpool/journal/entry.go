@@ -35,9 +35,9 @@ type Entry struct {
 	// ReportLine says sendpool.StatusSending where Status says unknown.
 	InHand bool
 	// RunHolds is true when Status is deferred by a result of the send
-	// running beside the reader (State.SendRunning): that send has not
-	// finished with the message, and ReportLine's detail begins with
-	// RunHoldsNote.
+	// running beside the reader (State.SendRunning) that it goes on
+	// with (Result.Again): that send has not finished with the message,
+	// and ReportLine's detail begins with RunHoldsNote.
 	RunHolds bool
 	// Attempts counts body hand-overs (attempt records) across all runs,
 	// up to 127.
@@ -280,7 +280,7 @@ func (s *State) byRow(skip *Marks) []int32 {
 func (s *State) entryAt(i int32) (*Entry, error) {
 	defer runtime.KeepAlive(s)
 	k := s.keys.at(i)
-	e := &Entry{Row: int(k.row), Attempts: k.attempts(), Pending: k.pending(), InHand: s.inHand(k), RunHolds: s.runHolds(k),
+	e := &Entry{Row: int(k.row), Attempts: k.attempts(), Pending: k.pending(), InHand: s.inHand(k),
 		Status: s.standing(k), delivery: k.deliveryStatus(), decided: s.noteStands(k)}
 	at := lines{attempt: k.attempt.ref(), result: k.result.ref()}
 	if m := s.moreOf(k); m != nil {
@@ -297,6 +297,7 @@ func (s *State) entryAt(i int32) (*Entry, error) {
 	if e.Result, err = s.resultAt(at.result); err != nil {
 		return nil, err
 	}
+	e.RunHolds = e.Result != nil && e.Result.Again && s.runHolds(k)
 	if e.Result != nil && len(e.Result.Owed) > 0 && e.Result.Status != sendpool.StatusUnknown {
 		e.Result.Status = sendpool.StatusSent // see State.result
 	}

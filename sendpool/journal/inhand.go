@@ -58,9 +58,10 @@ func (s *State) sendingOr(st sendpool.Status, k *slot) sendpool.Status {
 const RunHoldsNote = "waits for the send running now, which has not finished with it (a retry, or a refusal to relay it holds until it knows whether the server relays for it)"
 
 // runHolds says whether k stands deferred by a result of the send
-// running beside the reader (SendRunning), no decision after it: that
-// send tries it again, or judges the refusal to relay it holds, before
-// it ends (Entry.RunHolds).
+// running beside the reader (SendRunning), no decision after it: when
+// that result is one the send goes on with (Result.Again), the send
+// tries it again, or judges the refusal to relay it holds, before it
+// ends (Entry.RunHolds).
 func (s *State) runHolds(k *slot) bool {
 	return s.inHandFrom != 0 && !k.pending() && s.standing(k) == sendpool.StatusDeferred && !s.noteStands(k) && k.result.ref() > s.inHandFrom
 }
