@@ -17,19 +17,20 @@ const relayDomainsMost = 3
 // their places among the run's unfinished ones (maxUnfinished).
 func holdMost(concurrency int) int { return maxUnfinished(concurrency) / 2 }
 
-// relayUnsure reports whether the refusal to relay se, for addr, holds
-// addr's message back rather than stopping the run: the run does not hold
-// yet that the server relays for this client (relaysOut), which would
-// make it a refusal of this recipient, and the server refused fewer than
-// relayDomainsMost domains so far, whatever one other it took (a domain
-// it hosts, relayTakenMost), or it holds that since se was classed. A
-// login refusal (not IsRelayRefusal) is never unsure.
-func (r *poolRun) relayUnsure(se *SMTPError, addr string) bool {
+// relayUnsure reports whether the refusal to relay se, for addr of row,
+// holds addr's message back rather than stopping the run: the run does
+// not hold yet that the server relays for this client (relaysOut), which
+// would make it a refusal of this recipient, and the server refused fewer
+// than relayDomainsMost domains so far, whatever one other it took (a
+// domain it hosts, relayTakenMost), or it holds that since se was
+// classed. A login refusal (not IsRelayRefusal) is never unsure.
+func (r *poolRun) relayUnsure(se *SMTPError, addr string, row int) bool {
 	if !IsRelayRefusal(se.Code, se.Message) {
 		return false
 	}
 	r.relayMu.Lock()
 	defer r.relayMu.Unlock()
+	r.noteRelayRefusedLocked(se, addr, row)
 	if r.relaysOut.Load() {
 		// Another connection learned since this refusal was classed
 		// that the server relays: held, the message fails at once as
@@ -38,27 +39,28 @@ func (r *poolRun) relayUnsure(se *SMTPError, addr string) bool {
 		return true
 	}
 	if r.relayFirst == nil {
-		r.relayFirst, r.relayRefused = se, map[string]bool{}
+		r.relayFirst = se
 	}
-	r.relayRefused[domainOf(addr)] = true
 	return len(r.relayRefused) < relayDomainsMost
 }
 
-// holdsBack reports whether j waits, untried, for the server's answer on
-// relaying: it refused to relay to every domain of j's recipients and the
-// run does not hold yet that it relays for this client. Then j is held
-// (hold) and the run goes on with the messages to other domains.
+// holdsBack reports whether j does not go to the server now because it
+// refused, in this run, to relay to the domain of each of j's recipients
+// still owed (relayRefused): while the run does not hold yet that it
+// relays for this client, j waits for that answer (hold) and the run
+// goes on with the messages to other domains; once it does, j fails
+// unasked (failUnasked).
 func (r *poolRun) holdsBack(j *poolJob) bool {
-	if r.relaysOut.Load() {
+	refused := r.refusedAll(j)
+	switch {
+	case refused == nil:
 		return false
-	}
-	r.relayMu.Lock()
-	refused := r.relayRefused != nil && !slices.ContainsFunc(j.rcpts, func(a string) bool { return !r.relayRefused[domainOf(a)] })
-	r.relayMu.Unlock()
-	if refused {
+	case r.relaysOut.Load():
+		r.failUnasked(j, refused)
+	default:
 		r.hold(j, nil)
 	}
-	return refused
+	return true
 }
 
 // relayKnown marks that the server relays for this client: the messages
@@ -74,7 +76,7 @@ func (r *poolRun) relayKnown() {
 // are refusals of their own and fail (failRefused); if the run stops,
 // they are told as a stop leaves them (stoppedHeld). A tried message's
 // state is journaled meanwhile, as before a retry, with those recipients
-// deferred; an untried one goes to the workers again once it relays.
+// deferred; an untried one fails unasked once it relays (failUnasked).
 func (r *poolRun) hold(j *poolJob, refused []RcptReply) {
 	for _, rr := range refused {
 		j.mark(rr.Addr, StatusDeferred, rr.Err, "")
@@ -111,6 +113,11 @@ func (r *poolRun) awaitRelay(j *poolJob, refused []RcptReply, kept int64) {
 	if len(refused) > 0 {
 		r.waiting.Add(-kept)
 		r.failRefused(j, refused)
+		return
+	}
+	if rs := r.refusedAll(j); rs != nil {
+		r.waiting.Add(-kept)
+		r.failUnasked(j, rs)
 		return
 	}
 	if !r.unpark(j, kept) {
@@ -201,5 +208,5 @@ func (r *poolRun) relayDecided() {
 // relay does that stopped trusting this machine's address or now wants a
 // login. r.relayMu is held.
 func (r *poolRun) refusedEarlier() bool {
-	return slices.ContainsFunc(r.p.cfg.SentDomains, func(d string) bool { return r.relayRefused[strings.ToLower(d)] })
+	return slices.ContainsFunc(r.p.cfg.SentDomains, func(d string) bool { _, ok := r.relayRefused[strings.ToLower(d)]; return ok })
 }

@@ -11,12 +11,12 @@ func TestRelayUnsureAfterRelayKnown(t *testing.T) {
 	r := &poolRun{relayed: make(chan struct{})}
 	se := &SMTPError{Code: 554, EnhancedCode: EnhancedCode{5, 7, 1}, Message: "<b@c.test>: Relay access denied"}
 	for _, to := range []string{"a@one.test", "b@two.test"} {
-		if !r.relayUnsure(se, to) {
+		if !r.relayUnsure(se, to, 2) {
 			t.Fatalf("%s: refusal not held", to)
 		}
 	}
 	r.relayKnown()
-	if !r.relayUnsure(se, "c@three.test") {
+	if !r.relayUnsure(se, "c@three.test", 3) {
 		t.Error("the third domain's refusal after relayKnown stops the run")
 	}
 }

@@ -145,3 +145,81 @@ func TestPoolRelayRefusesEarlierDomain(t *testing.T) {
 		t.Errorf("results by status %v, want both not attempted", by)
 	}
 }
+
+// TestPoolRelayUnasked: a server that relays for this client to some
+// domains only refuses refused.test before the run knows it relays (the
+// rows to refused.test held), or after (relay known first). Once it is
+// known to relay, the rows to refused.test not yet tried fail at once
+// with the refusal the server gave for the first, their detail saying
+// they were not asked and naming that row: it answers relaying by
+// domain, and asking about each in a row met Postfix's error tarpit
+// (TestRealMTARelayUnaskedTarpit). The server is asked about one
+// recipient of refused.test, or two when a pipelined connection took the
+// next ahead; none is sent anything twice, none skipped.
+func TestPoolRelayUnasked(t *testing.T) { pooltest.Each(t, testPoolRelayUnasked) }
+
+func testPoolRelayUnasked(t *testing.T, tr pooltest.Transport) {
+	for _, tc := range []struct {
+		name          string
+		first, others int // the rows to refused.test before the partner rows and after
+	}{
+		{"held first", 30, 0},
+		{"relay known first", 0, 30},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var refused atomic.Int64
+			srv := relayServer(t, tr, &refused)
+			cfg := tr.Config(srv)
+			cfg.Concurrency = 1
+			var msgs []*render.Message
+			add := func(to string) { msgs = append(msgs, pooltest.Message(len(msgs)+2, to)) }
+			for i := range tc.first {
+				add(fmt.Sprintf("r%d@refused.test", i))
+			}
+			add("a@partner.test")
+			add("b@partner2.test")
+			for i := range tc.others {
+				add(fmt.Sprintf("s%d@refused.test", i))
+			}
+			res, err := pooltest.Run(t, cfg, msgs)
+			if err != nil {
+				t.Fatalf("run error %v", err)
+			}
+			checkUnasked(t, res, msgs, refused.Load())
+			pooltest.ExactlyOnce(t, srv, msgs[tc.first:tc.first+2])
+		})
+	}
+}
+
+// checkUnasked checks the results of msgs, sent through relayServer that
+// was asked about asked recipients of refused.test: those to partner
+// domains sent, those to refused.test failed with its refusal, those
+// not asked saying so and naming the row asked.
+func checkUnasked(t *testing.T, res *pooltest.Results, msgs []*render.Message, asked int64) {
+	t.Helper()
+	if asked < 1 || asked > 2 {
+		t.Errorf("the server was asked about %d recipients of refused.test, want 1 (2 pipelined)", asked)
+	}
+	var unasked int64
+	for _, m := range msgs {
+		r := res.Get(m.Row)
+		if !strings.HasSuffix(m.Recipients[0], "@refused.test") {
+			if r.Status != sendpool.StatusSent {
+				t.Errorf("row %d: %v %s, want sent", m.Row, r.Status, r.Detail)
+			}
+			continue
+		}
+		if r.Status != sendpool.StatusFailed || r.Code != 554 || !strings.Contains(r.Detail, "Relay access denied") || !sendpool.IsRelayRefusal(r.Code, r.Detail) {
+			t.Errorf("row %d: %v %d %q, want failed with the refusal to relay", m.Row, r.Status, r.Code, r.Detail)
+		}
+		if r.Attempts == 0 {
+			unasked++
+			if !strings.Contains(r.Detail, "not asked") || !strings.Contains(r.Detail, "'s reply: ") || !strings.Contains(r.Recipients[0].Detail, "not asked") {
+				t.Errorf("row %d: detail %q, want it not asked, naming the row asked", m.Row, r.Detail)
+			}
+		}
+	}
+	if unasked+asked != 30 {
+		t.Errorf("%d rows not asked, %d asked, want 30 in all", unasked, asked)
+	}
+}

@@ -63,14 +63,15 @@ type poolRun struct {
 	relayed   chan struct{}
 	relayOnce sync.Once
 	// relayFirst is the first refusal to relay while relaysOut was not
-	// set, relayRefused the recipient domains refused so (relayUnsure),
-	// relayTaken those outside the sender's it took, in this run or
-	// earlier ones, relayNow whether this run saw it take one
+	// set, relayRefused each recipient domain refused to relay to, by
+	// its first refusal (noteRelayRefused), relayTaken the domains
+	// outside the sender's it took, in this run or earlier ones,
+	// relayNow whether this run saw it take one
 	// (noteRelayed); held counts the messages held for an answer
 	// (hold), under mu.
 	relayMu      sync.Mutex
 	relayFirst   *SMTPError
-	relayRefused map[string]bool
+	relayRefused map[string]relayRefusal
 	relayTaken   map[string]bool
 	relayNow     bool
 	held         int

@@ -115,6 +115,7 @@ func parseResult(b []byte, l *resultLine) bool {
 		}
 		r.ValuesSum = uint32(n)
 	}
+	r.Again = p.has(`,"again":true`)
 	p.lit("}")
 	return p.end()
 }

@@ -106,6 +106,13 @@
 // (sent again only when unknown ones are). Nobody who has the message is
 // sent it again.
 //
+// A temporary result with "again":true is one the run that wrote it goes
+// on with (a retry due, a refusal to relay held until the run knows
+// whether the server relays for it), not its last word on the message:
+// a reader beside that send says the row waits for it
+// ([Entry.RunHolds]); for everything else it reads as any temporary
+// result.
+//
 // # Keys
 //
 // Recipients are identified by their normalized key, [NormalizeKey]: the

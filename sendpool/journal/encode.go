@@ -90,6 +90,9 @@ func appendResultLine(b []byte, r *Result) ([]byte, error) {
 		b = append(b, `,"values_sum":`...)
 		b = strconv.AppendUint(b, uint64(r.ValuesSum), 10)
 	}
+	if r.Again {
+		b = append(b, `,"again":true`...)
+	}
 	return append(b, '}'), nil
 }
 

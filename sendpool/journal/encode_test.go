@@ -71,6 +71,7 @@ func fuzzRecords(row int, key, to, id, detail string, nanos int64, try, code int
 	if st&32 == 0 {
 		a.Bcc, r.Bcc = detail, detail
 	}
+	r.Again = st&64 != 0
 	return a, r
 }
 

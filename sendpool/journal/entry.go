@@ -34,6 +34,11 @@ type Entry struct {
 	// beside the reader (State.SendRunning): its reply may still come, and
 	// ReportLine says sendpool.StatusSending where Status says unknown.
 	InHand bool
+	// RunHolds is true when Status is deferred by a result of the send
+	// running beside the reader (State.SendRunning) that it goes on
+	// with (Result.Again): that send has not finished with the message,
+	// and ReportLine's detail begins with RunHoldsNote.
+	RunHolds bool
 	// Attempts counts body hand-overs (attempt records) across all runs,
 	// up to 127.
 	Attempts int
@@ -292,6 +297,7 @@ func (s *State) entryAt(i int32) (*Entry, error) {
 	if e.Result, err = s.resultAt(at.result); err != nil {
 		return nil, err
 	}
+	e.RunHolds = e.Result != nil && e.Result.Again && s.runHolds(k)
 	if e.Result != nil && len(e.Result.Owed) > 0 && e.Result.Status != sendpool.StatusUnknown {
 		e.Result.Status = sendpool.StatusSent // see State.result
 	}

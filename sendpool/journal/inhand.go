@@ -51,3 +51,17 @@ func (s *State) sendingOr(st sendpool.Status, k *slot) sendpool.Status {
 	}
 	return st
 }
+
+// RunHoldsNote begins the detail of a report line whose message the send
+// running beside the reader deferred (Entry.RunHolds), before the
+// server's words: that send has not finished with it.
+const RunHoldsNote = "waits for the send running now, which has not finished with it (a retry, or a refusal to relay it holds until it knows whether the server relays for it)"
+
+// runHolds says whether k stands deferred by a result of the send
+// running beside the reader (SendRunning), no decision after it: when
+// that result is one the send goes on with (Result.Again), the send
+// tries it again, or judges the refusal to relay it holds, before it
+// ends (Entry.RunHolds).
+func (s *State) runHolds(k *slot) bool {
+	return s.inHandFrom != 0 && !k.pending() && s.standing(k) == sendpool.StatusDeferred && !s.noteStands(k) && k.result.ref() > s.inHandFrom
+}

@@ -67,3 +67,32 @@ func TestSendingNeverRead(t *testing.T) {
 		t.Errorf("sending read as %v", sendpool.Status(s))
 	}
 }
+
+// TestSendRunningDeferred: beside a running send, a key deferred by a
+// result of that send's run that it goes on with (Again: a retry due, a
+// refusal to relay held) is one it has not finished with: RunHolds, its
+// report line's detail beginning with RunHoldsNote; one it gave up on
+// (no Again) is not, nor one deferred by an earlier run, nor any without
+// SendRunning.
+func TestSendRunningDeferred(t *testing.T) {
+	dir := t.TempDir()
+	deferred := func(key string, again bool) Result {
+		return Result{Row: 2, Key: key, Status: sendpool.StatusDeferred, Code: 554, Detail: "<" + key + ">: Relay access denied", Again: again}
+	}
+	writeRun(t, dir, Run{PID: 77, Started: t0}, deferred("old@example.org", true))
+	writeRun(t, dir, Run{PID: 77, Started: t0.Add(time.Hour)}, deferred("now@example.org", true), deferred("given-up@example.org", false))
+	for _, running := range []bool{true, false} {
+		s := load(t, dir)
+		if running {
+			s.SendRunning(77, t0.Add(time.Hour-time.Second))
+		}
+		for key, want := range map[string]bool{"old@example.org": false, "now@example.org": running, "given-up@example.org": false} {
+			e := entryOf(t, s, key)
+			line, ok := e.ReportLine()
+			if e.RunHolds != want || !ok || line.Status != sendpool.StatusDeferred || strings.HasPrefix(line.Detail, RunHoldsNote+": <") != want {
+				t.Errorf("running %t, %s: RunHolds %t, line %v %q, want %t", running, key, e.RunHolds, line.Status, line.Detail, want)
+			}
+		}
+		s.Close()
+	}
+}

@@ -198,6 +198,12 @@ type Result struct {
 	// --resend-changed) is known by it then, as by an attempt line's
 	// value_sums, and stays owed.
 	ValuesSum uint32 `json:"values_sum,omitempty"`
+	// Again marks a deferred result of a try the run that wrote it goes
+	// on with (a retry due, a refusal to relay held until it knows
+	// whether the server relays): not the run's last word on the
+	// message. A reader beside that send says the row waits for it
+	// (Entry.RunHolds).
+	Again bool `json:"again,omitempty"`
 }
 
 // Values are what the journal keeps of the values a message was made of

@@ -74,7 +74,7 @@ func (j *Recorder) Result(ctx context.Context, m *render.Message, r sendpool.Res
 		// A try the pool goes on with. A not-attempted one takes back an
 		// attempt whose body did not go (recorded ahead, and its
 		// connection ended): it stays so, and ends the attempt uncounted.
-		rec.Status = sendpool.StatusDeferred
+		rec.Status, rec.Again = sendpool.StatusDeferred, true
 	}
 	if rec.Status == sendpool.StatusDeferred {
 		// What it was made of, which an attempt line of this try may not

@@ -31,6 +31,9 @@ func (e *Entry) ReportLine() (r Result, ok bool) {
 		r = e.OwedLine(*e.owedSent())
 	case e.delivery != NoStatus && e.Result != nil && !e.decided:
 		r = e.WithFeedback(*e.Result)
+		if e.RunHolds && r.Status == sendpool.StatusDeferred {
+			r.Detail = RunHoldsNote + ": " + r.Detail
+		}
 	case e.Note != nil:
 		r = *e.Note
 	default:

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/journal"
 )
 
 // Summary counts a report's rows by status.
@@ -17,8 +18,13 @@ type Summary struct {
 	Sent  int `json:"sent"`
 	// Sending counts the messages a send running beside the reader has
 	// in hand (sendpool.StatusSending): 0 but in a report made then.
-	Sending      int `json:"sending"`
-	Deferred     int `json:"deferred"`
+	Sending  int `json:"sending"`
+	Deferred int `json:"deferred"`
+	// RunHolds counts the deferred rows the send running beside the
+	// reader has not finished with (detail journal.RunHoldsNote): in
+	// Deferred too, and in Problems, but their line says they wait for
+	// that send, not for another.
+	RunHolds     int `json:"-"`
 	Failed       int `json:"failed"`
 	Unknown      int `json:"unknown"`
 	Bounced      int `json:"bounced"`
@@ -166,6 +172,9 @@ func (s *Summary) add(r Row) {
 	if r.Owing {
 		s.Owing++
 	}
+	if r.Status == sendpool.StatusDeferred && strings.HasPrefix(r.Detail, journal.RunHoldsNote) {
+		s.RunHolds++
+	}
 	switch {
 	case r.Status.Done() && !r.Owing:
 	case r.Gone && r.Status == sendpool.StatusUnknown:
@@ -288,8 +297,11 @@ func (s *Summary) WriteText(w io.Writer) error {
 	if s.Sending > 0 {
 		fmt.Fprintf(&b, "%d sending: the send running now has handed them to the server and waits for its reply; run report again when it ends.\n", s.Sending)
 	}
-	if s.Deferred > 0 {
-		fmt.Fprintf(&b, "%d deferred: the server refused them for now; run send again to try them again.\n", s.Deferred)
+	if s.RunHolds > 0 {
+		fmt.Fprintf(&b, "%d deferred, waiting for the send running now: it has not finished with them (a retry, or a refusal to relay it holds until it knows whether the server relays for it); run report again when it ends.\n", s.RunHolds)
+	}
+	if n := s.Deferred - s.RunHolds; n > 0 {
+		fmt.Fprintf(&b, "%d deferred: the server refused them for now; run send again to try them again.\n", n)
 	}
 	if s.Unknown > 0 {
 		fmt.Fprintf(&b, "%d unknown: the message went and the server's reply never came (a lost connection, a crash or a second Ctrl-C: the detail says which); they may or may not have arrived and are not re-sent automatically (send --resend-unknown does).\n", s.Unknown)

@@ -1,0 +1,81 @@
+package sendpool
+
+import "fmt"
+
+// relayRefusal is the server's first refusal to relay to a recipient
+// domain in a run: its reply, and the row it came to.
+type relayRefusal struct {
+	err *SMTPError
+	row int
+}
+
+// noteRelayRefused records the refusal se of addr, of row, when it is
+// one to relay (IsRelayRefusal) and the first for addr's domain.
+func (r *poolRun) noteRelayRefused(se *SMTPError, addr string, row int) {
+	if !IsRelayRefusal(se.Code, se.Message) {
+		return
+	}
+	r.relayMu.Lock()
+	r.noteRelayRefusedLocked(se, addr, row)
+	r.relayMu.Unlock()
+}
+
+// noteRelayRefusedLocked is noteRelayRefused for a refusal to relay;
+// r.relayMu is held.
+func (r *poolRun) noteRelayRefusedLocked(se *SMTPError, addr string, row int) {
+	if r.relayRefused == nil {
+		r.relayRefused = map[string]relayRefusal{}
+	}
+	if d := domainOf(addr); r.relayRefused[d].err == nil {
+		r.relayRefused[d] = relayRefusal{err: se, row: row}
+	}
+}
+
+// refusedAll is the refusal to relay of each of j's recipients still
+// owed (j.rcpts, in order) when the server refused to relay to every
+// one's domain in this run; nil when it did not.
+func (r *poolRun) refusedAll(j *poolJob) []relayRefusal {
+	r.relayMu.Lock()
+	defer r.relayMu.Unlock()
+	if len(r.relayRefused) == 0 || len(j.rcpts) == 0 {
+		return nil
+	}
+	out := make([]relayRefusal, len(j.rcpts))
+	for i, a := range j.rcpts {
+		rf, ok := r.relayRefused[domainOf(a)]
+		if !ok {
+			return nil
+		}
+		out[i] = rf
+	}
+	return out
+}
+
+// failUnasked fails j's recipients still owed, whose every domain the
+// server refused to relay to in this run (refused, refusedAll's), without
+// asking about them, now that the run holds it relays for this client: it answers relaying by domain
+// (Postfix's relay_domains), so asking would get the same refusal, and
+// asking about many such recipients in a row meets Postfix's error
+// tarpit (a second's wait for each past smtpd_soft_error_limit, the
+// session ended past smtpd_hard_error_limit). Each recipient fails with
+// its domain's refusal, the detail saying it was not asked and quoting
+// the row it came from; send --retry-failed asks the server again.
+func (r *poolRun) failUnasked(j *poolJob, refused []relayRefusal) {
+	var last *SMTPError
+	for i, a := range j.rcpts {
+		last = refused[i].unasked()
+		j.mark(a, StatusFailed, last, "")
+	}
+	j.decisive, j.detail = last, refusalDetail(last, nil)
+	r.finish(j)
+}
+
+// unasked is rf as the refusal of a recipient of its domain the run did
+// not ask about (failUnasked): its reply, the message saying so and
+// naming the row it came to, whose recipient the reply may name.
+func (rf relayRefusal) unasked() *SMTPError {
+	se := *rf.err
+	se.Message = fmt.Sprintf("not asked, row %d's reply: %s (the server answers relaying by domain; send --retry-failed asks it again)",
+		rf.row, OneLine(rf.err.Message))
+	return &se
+}
