@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tidings/tidings/render"
 	"github.com/tidings/tidings/sendpool/smtptest"
 )
 
@@ -73,5 +74,30 @@ func TestAttachOtherCampaignState(t *testing.T) {
 	msg := strings.ReplaceAll(string(serverCopy(t, srv, "ann@example.com")), "\r\n", "")
 	if !strings.Contains(msg, base64.StdEncoding.EncodeToString([]byte(`{"diary":"mine"}`+"\n"))) {
 		t.Errorf("the message does not carry files/journal.jsonl")
+	}
+}
+
+// TestStateFolderNamesKnown: every name a send, a preview and a report
+// leave in a state folder is one the attachment check refuses there
+// (render.StateWrote, and so statefile.Own, which TestOwnNamesRenderKnows
+// holds to it): a writer that starts leaving a file of a new name fails
+// here until the lists name it. (A guard: the names were known.)
+func TestStateFolderNamesKnown(t *testing.T) {
+	t.Parallel()
+	dir, _ := otherCampaignSent(t)
+	camp := filepath.Join(dir, "b.yaml")
+	for _, args := range [][]string{{"preview", camp}, {"report", camp}} {
+		if out, errOut, code := runCLI(t, args...); code != exitOK {
+			t.Fatalf("%s: exit %d\n%s%s", args[0], code, out, errOut)
+		}
+	}
+	entries, err := os.ReadDir(filepath.Join(dir, "st2"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if !render.StateWrote(e.Name()) {
+			t.Errorf("st2/%s: not a name render.StateWrote knows", e.Name())
+		}
 	}
 }
