@@ -34,7 +34,10 @@ func openPOP3(ctx context.Context, cfg Config) (*pop3Box, error) {
 		TLS: tlsCfg, Timeout: cfg.Timeout, Debug: cfg.Debug,
 	})
 	if err != nil {
-		return nil, popDialError(cfg, err)
+		// A server may quote the password it had from an earlier session
+		// in its greeting; the client's replies are redacted only from
+		// the login on.
+		return nil, redactErr(popDialError(cfg, err), cfg.Password)
 	}
 	if err := c.Login(ctx, cfg.Username, cfg.Password); err != nil {
 		c.Close()

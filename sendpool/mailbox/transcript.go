@@ -27,6 +27,29 @@ func redact(s, password string) string {
 	return strings.ReplaceAll(s, quoted[1:len(quoted)-1], redacted)
 }
 
+// redactErr returns err, or, when its text holds the password (see
+// redact), an error with that text redacted which wraps err (errors.Is
+// and errors.As still see it).
+func redactErr(err error, password string) error {
+	if err == nil {
+		return nil
+	}
+	text := redact(err.Error(), password)
+	if text == err.Error() {
+		return err
+	}
+	return &redactedError{text: text, err: err}
+}
+
+// redactedError is an error whose text had the password in it.
+type redactedError struct {
+	text string
+	err  error
+}
+
+func (e *redactedError) Error() string { return e.text }
+func (e *redactedError) Unwrap() error { return e.err }
+
 // maxLogLine bounds one transcript line; the rest of a longer one is cut.
 const maxLogLine = 4096
 
