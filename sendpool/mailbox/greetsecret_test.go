@@ -1,6 +1,7 @@
 package mailbox_test
 
 import (
+	"bytes"
 	"fmt"
 	"net"
 	"strings"
@@ -35,8 +36,9 @@ func refusingGreeter(t *testing.T, greeting string) int {
 
 // TestGreetingQuotingPassword: a server that refuses the session at its
 // greeting quoting the password (IMAP's BYE, POP3's -ERR) gets it into
-// no error (bounces prints it): [redacted] stands there. POP3's went out
-// whole: its replies were redacted only from the login on.
+// no error (bounces prints it) and no --debug transcript: [redacted]
+// stands there. POP3's went out whole: its replies were redacted only
+// from the login on.
 func TestGreetingQuotingPassword(t *testing.T) {
 	for _, tc := range []struct {
 		protocol campaign.MailboxProtocol
@@ -46,10 +48,14 @@ func TestGreetingQuotingPassword(t *testing.T) {
 		{campaign.MailboxPOP3, "-ERR go away, %s"},
 	} {
 		cfg := silentConfig(refusingGreeter(t, tc.greeting), campaign.SecurityNone, 10*time.Second)
-		cfg.Protocol = tc.protocol
+		var debug bytes.Buffer
+		cfg.Protocol, cfg.Debug = tc.protocol, &debug
 		err := await(t, openAsync(t.Context(), cfg))
 		if err == nil || strings.Contains(err.Error(), pass) {
 			t.Errorf("%v: %v, want the refusal without the password", tc.protocol, err)
+		}
+		if strings.Contains(debug.String(), pass) || !strings.Contains(debug.String(), "go away") {
+			t.Errorf("%v: the transcript shows the password, or not the greeting:\n%s", tc.protocol, debug.String())
 		}
 	}
 }

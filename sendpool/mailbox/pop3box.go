@@ -31,7 +31,7 @@ func openPOP3(ctx context.Context, cfg Config) (*pop3Box, error) {
 	}
 	c, err := pop3.Dial(ctx, pop3.Config{
 		Addr: cfg.Addr(), ServerName: cfg.Host, Security: cfg.Security,
-		TLS: tlsCfg, Timeout: cfg.Timeout, Debug: cfg.Debug,
+		TLS: tlsCfg, Timeout: cfg.Timeout, Debug: redacting(cfg.Debug, cfg.Password),
 	})
 	if err != nil {
 		// A server may quote the password it had from an earlier session

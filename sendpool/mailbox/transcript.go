@@ -50,6 +50,30 @@ type redactedError struct {
 func (e *redactedError) Error() string { return e.text }
 func (e *redactedError) Unwrap() error { return e.err }
 
+// redactingWriter writes to w what it is given, a transcript's line a
+// write as package pop3 writes them, with the password redacted (see
+// redact): pop3's own redaction starts at the login, and a server may
+// quote the password it had from an earlier session in its greeting.
+type redactingWriter struct {
+	w        io.Writer
+	password string
+}
+
+// redacting returns w wrapped in a redactingWriter, nil for nil.
+func redacting(w io.Writer, password string) io.Writer {
+	if w == nil {
+		return nil
+	}
+	return redactingWriter{w: w, password: password}
+}
+
+func (r redactingWriter) Write(b []byte) (int, error) {
+	if _, err := io.WriteString(r.w, redact(string(b), r.password)); err != nil {
+		return 0, err
+	}
+	return len(b), nil
+}
+
 // maxLogLine bounds one transcript line; the rest of a longer one is cut.
 const maxLogLine = 4096
 
