@@ -282,10 +282,11 @@ func ownWhat(o campaign.OwnFile, real string) string {
 	return o.What
 }
 
-// ownFiles are c's own files and folders with symlinks resolved (as
-// written when they do not exist yet).
+// ownFiles are c's own files and folders, and those of the campaigns
+// beside it (siblingFiles), with symlinks resolved (as written when they
+// do not exist yet).
 func ownFiles(c *campaign.Campaign) []campaign.OwnFile {
-	own := c.OwnFiles()
+	own := append(c.OwnFiles(), siblingFiles(c)...)
 	for i, o := range own {
 		p, err := filepath.Abs(o.Path)
 		if err != nil {
