@@ -284,18 +284,22 @@ func ownWhat(o campaign.OwnFile, real string) string {
 
 // ownFiles are c's own files and folders, and those of the campaigns
 // beside it (siblingFiles), with symlinks resolved (as written when they
-// do not exist yet).
+// do not exist yet). A state folder that holds c's folder (state_dir: .)
+// is left out, or no row could attach anything: what tidings writes there
+// is refused by the folder's marks (stateFile, previewFile).
 func ownFiles(c *campaign.Campaign) []campaign.OwnFile {
-	own := append(c.OwnFiles(), siblingFiles(c)...)
-	for i, o := range own {
-		p, err := filepath.Abs(o.Path)
-		if err != nil {
+	var own []campaign.OwnFile
+	for _, o := range append(c.OwnFiles(), siblingFiles(c)...) {
+		if o.Dir && inside(o.Path, c.Dir) {
 			continue
 		}
-		if real, err := filepath.EvalSymlinks(p); err == nil {
-			p = real
+		if p, err := filepath.Abs(o.Path); err == nil {
+			if real, err := filepath.EvalSymlinks(p); err == nil {
+				p = real
+			}
+			o.Path = p
 		}
-		own[i].Path = p
+		own = append(own, o)
 	}
 	return own
 }

@@ -16,11 +16,9 @@ import (
 // campaigns. A row naming the sheet of a campaign beside this one
 // (b.csv: every one of its recipients' addresses) would attach it, as
 // its journal would (stateFile), and its state folder holds no send.lock
-// before its first send. A state folder that holds c.Dir (state_dir: .)
-// is left out, or no row could attach anything: tidings' files there are
-// refused by their marks (stateFile). A file that does not load as a
-// campaign adds nothing. The folder is read once, as the renderer is
-// made.
+// before its first send (one that holds c.Dir, state_dir: ., ownFiles
+// leaves out). A file that does not load as a campaign adds nothing. The
+// folder is read once, as the renderer is made.
 func siblingFiles(c *campaign.Campaign) []campaign.OwnFile {
 	entries, err := os.ReadDir(c.Dir)
 	if err != nil {
@@ -39,9 +37,6 @@ func siblingFiles(c *campaign.Campaign) []campaign.OwnFile {
 			continue
 		}
 		for _, o := range other.OwnFiles() {
-			if o.Dir && inside(o.Path, c.Dir) {
-				continue // its state folder holds this campaign's folder (state_dir: .): what it writes there is stateFile's
-			}
 			o.What = fmt.Sprintf("%s of the campaign %s beside this one", o.What, name)
 			out = append(out, o)
 		}

@@ -60,3 +60,33 @@ func TestAttachmentSiblingCampaign(t *testing.T) {
 		}
 	}
 }
+
+// TestAttachmentStateDirIsFolder: a campaign whose state folder is its
+// own folder (state_dir: ., which the README allows) still attaches the
+// files a row names there (every row was refused as "in the campaign's
+// state folder"), while what tidings writes there once it has sent is
+// refused by the folder's marks.
+func TestAttachmentStateDirIsFolder(t *testing.T) {
+	dir := t.TempDir()
+	for name, body := range map[string]string{"body.txt": "Hi\n", "people.csv": "email,file\n", "invoices/1.pdf": "%PDF 1"} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := loadRenderer(t, dir, yamlWith(map[string]string{"attachments": `["{{.file}}"]`, "state_dir": "."}), "email", "file")
+	if m, err := r.Render(row(2, "email", "k@example.com", "file", "invoices/1.pdf")); err != nil || len(m.Attachments) != 1 {
+		t.Fatalf("invoices/1.pdf: got %v, want it attached", err)
+	}
+	for _, name := range []string{StateLock, StateJournal} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("{}\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := r.Render(row(2, "email", "k@example.com", "file", StateJournal)); !errors.Is(err, ErrAttachmentPath) {
+		t.Errorf("the journal once sent: got %v, want ErrAttachmentPath", err)
+	}
+}
