@@ -30,8 +30,11 @@ const minUTF8Runes = 3
 // "Nguyễn") and, for a code page no garbled check knows, silently; gbk
 // reads two Chinese characters in UTF-8 (six bytes) as three others
 // ("李華" as "鏉庤彲"), which no check of its own notices either. Text in
-// a double-byte encoding is no UTF-8 either: its trail bytes seldom
-// follow a UTF-8 lead as UTF-8 wants. It returns nil otherwise.
+// a double-byte encoding is seldom UTF-8: its trail bytes seldom follow a
+// UTF-8 lead as UTF-8 wants; when it is (a short list of names), it reads
+// as UTF-8 in other scripts than the code page's, and a double-byte code
+// page is refused only for a start that reads as its scripts
+// (eastAsianRead). It returns nil otherwise.
 func utf8Declared(sample []byte, enc encoding.Encoding, canon, declared string) error {
 	if len(sample) == sniffSize {
 		sample = trimPartialRune(sample)
@@ -41,6 +44,9 @@ func utf8Declared(sample []byte, enc encoding.Encoding, canon, declared string) 
 	}
 	if n := countBeyondASCII(sample); n == 0 || n < minUTF8Runes && !fewReadAsUTF8(sample, enc) {
 		return nil
+	}
+	if !oneByteEach(enc) && !eastAsianRead(sample) {
+		return nil // a double-byte code page's own text, UTF-8 by chance
 	}
 	cell := firstCellBeyondASCII(sample)
 	misread, err := enc.NewDecoder().Bytes(cell)
@@ -78,6 +84,41 @@ func fewReadAsUTF8(sample []byte, enc encoding.Encoding) bool {
 		i += n
 	}
 	return true
+}
+
+// oneByteEach reports whether enc reads each byte beyond ASCII as one
+// character (a single-byte code page), not two as one (gbk, big5,
+// shift_jis, euc-kr).
+func oneByteEach(enc encoding.Encoding) bool {
+	high := make([]byte, 0, 128)
+	for c := 0x80; c <= 0xFF; c++ {
+		high = append(high, byte(c))
+	}
+	read, err := enc.NewDecoder().Bytes(high)
+	return err == nil && utf8.RuneCount(read) == len(high)
+}
+
+// eastAsianRead reports whether sample, valid UTF-8, read so holds
+// characters of the scripts a double-byte code page is for (Han, kana,
+// Hangul, CJK punctuation and full-width forms) at least as often as
+// others beyond ASCII: a sheet saved as "CSV UTF-8" under a campaign
+// that still declares gbk does. Text truly in such a code page that is
+// UTF-8 by chance ("郑伟" in gbk: D6 A3 CE B0, UTF-8 for "֣ΰ";
+// half-width "ﾏｷ" in shift_jis, UTF-8 for "Ϸ") reads as letters of
+// other scripts and marks, two bytes each, and is read as declared.
+func eastAsianRead(sample []byte) bool {
+	cjk, other := 0, 0
+	for _, r := range string(sample) {
+		switch {
+		case r < utf8.RuneSelf:
+		case unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul, unicode.Bopomofo) ||
+			r >= 0x3000 && r <= 0x303F || r >= 0xFF00 && r <= 0xFFEF:
+			cjk++
+		default:
+			other++
+		}
+	}
+	return cjk >= other
 }
 
 // nameLetter reports whether r is a letter of the Latin-1 Supplement or

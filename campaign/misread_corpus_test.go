@@ -254,6 +254,16 @@ func TestCSVUTF8DeclaredCodePage(t *testing.T) {
 			want: []string{"2: a@x.example | 山田太郎", "3: b@x.example | ｻﾄｳ ﾊﾅｺ"},
 		},
 		{
+			name: "chinese gbk declared so, its bytes UTF-8 by chance", file: "people.csv",
+			data: encode(t, simplifiedchinese.GBK, "email,name\na@x.example,郑伟\nb@x.example,谢平\nc@x.example,叶萍\n"), rec: Recipients{Encoding: "gbk"},
+			want: []string{"2: a@x.example | 郑伟", "3: b@x.example | 谢平", "4: c@x.example | 叶萍"},
+		},
+		{
+			name: "japanese shift_jis half-width kana declared so, its bytes UTF-8 by chance", file: "people.csv",
+			data: encode(t, japanese.ShiftJIS, "email,kana\na@x.example,ﾏｷ ﾕｶ\nb@x.example,ﾅｶ ﾄｳ\n"), rec: Recipients{Encoding: "shift_jis"},
+			want: []string{"2: a@x.example | ﾏｷ ﾕｶ", "3: b@x.example | ﾅｶ ﾄｳ"},
+		},
+		{
 			name: "romanian windows-1250 in capitals, one pair UTF-8 letters by chance", file: "people.csv",
 			data: encode(t, charmap.Windows1250, "email,name\na@x.example,FĂŞIE\n"), rec: Recipients{Encoding: "windows-1250"},
 			want: []string{"2: a@x.example | FĂŞIE"},

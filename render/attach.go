@@ -52,6 +52,7 @@ type blob struct {
 	path  string // absolute path it was read from (symlinks resolved)
 	ctype string // media type by extension (see contentType)
 	utf8  bool   // the data is valid UTF-8
+	key   bool   // the data is a private key (privateKeyPEM)
 	size  int64  // bytes before encoding
 	sum   string // hex SHA-256 of the data
 	mtime int64  // modification time (Unix ns) of the file read, before reading
@@ -116,11 +117,15 @@ type attacher struct {
 
 // resolve finds, checks and encodes the attachment at p. fromData says the
 // path was made from row values: it must then stay inside the root, after
-// resolving symlinks. Paths written as constants in the campaign file are
-// the campaign author's and are not confined. A file that cannot be read
-// or is too large is an *AttachmentError.
+// resolving symlinks, and lead to no private key (privateKeyPEM). Paths
+// written as constants in the campaign file are the campaign author's and
+// are not confined. A file that cannot be read or is too large is an
+// *AttachmentError.
 func (a *attacher) resolve(p string, fromData bool) (*blob, string, error) {
 	b, full, err := a.read(p, fromData)
+	if err == nil && fromData && b.key {
+		err = &privateKeyError{p: p}
+	}
 	if err != nil && full != "" {
 		return nil, full, &AttachmentError{Path: full, err: err}
 	}
@@ -277,19 +282,24 @@ func ownWhat(o campaign.OwnFile, real string) string {
 	return o.What
 }
 
-// ownFiles are c's own files and folders with symlinks resolved (as
-// written when they do not exist yet).
+// ownFiles are c's own files and folders, and those of the campaigns
+// beside it (siblingFiles), with symlinks resolved (as written when they
+// do not exist yet). A state folder that holds c's folder (state_dir: .)
+// is left out, or no row could attach anything: what tidings writes there
+// is refused by the folder's marks (stateFile, previewFile).
 func ownFiles(c *campaign.Campaign) []campaign.OwnFile {
-	own := c.OwnFiles()
-	for i, o := range own {
-		p, err := filepath.Abs(o.Path)
-		if err != nil {
+	var own []campaign.OwnFile
+	for _, o := range append(c.OwnFiles(), siblingFiles(c)...) {
+		if o.Dir && inside(o.Path, c.Dir) {
 			continue
 		}
-		if real, err := filepath.EvalSymlinks(p); err == nil {
-			p = real
+		if p, err := filepath.Abs(o.Path); err == nil {
+			if real, err := filepath.EvalSymlinks(p); err == nil {
+				p = real
+			}
+			o.Path = p
 		}
-		own[i].Path = p
+		own = append(own, o)
 	}
 	return own
 }
@@ -321,7 +331,7 @@ func (a *attacher) open(real string, fromData bool) (*os.File, error) {
 func newBlob(name, path string, data []byte) *blob {
 	ok := utf8.Valid(data)
 	sum := sha256.Sum256(data)
-	return &blob{name: name, path: path, ctype: contentType(name, ok), utf8: ok, size: int64(len(data)),
+	return &blob{name: name, path: path, ctype: contentType(name, ok), utf8: ok, key: privateKeyPEM(data), size: int64(len(data)),
 		sum: hex.EncodeToString(sum[:]), enc: encodeBase64(data)}
 }
 

@@ -7,22 +7,26 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tidings/tidings/render"
 	"github.com/tidings/tidings/sendpool/smtptest"
 )
 
-// otherCampaignSent writes, in a new folder, a campaign b.yaml with
-// state_dir: st2 and sends it to a test server, and returns the folder
-// and a file of the spool that send left in st2.
+// otherCampaignSent writes, in a new folder, a campaign b/b.yaml with
+// state_dir: ../st2 (in a folder of its own, so that only its state
+// folder's marks tell st2 for what it is: a campaign file beside a.yaml
+// is known as a whole, siblingFiles) and sends it to a test server, and
+// returns the folder and a file of the spool that send left in st2.
 func otherCampaignSent(t *testing.T) (dir, spooled string) {
 	t.Helper()
 	srv := smtptest.NewServer(t)
 	dir = t.TempDir()
 	writeFiles(t, dir, map[string]string{
-		"b.yaml":   campaignYAML(srv.Port, "name: other", "state_dir: st2", "recipients: {path: b.csv}"),
-		"body.txt": "Hi {{.name}}\n",
-		"b.csv":    "email,name\ncarol@example.com,Carol\n",
+		"b/b.yaml":   campaignYAML(srv.Port, "name: other", "state_dir: ../st2", "recipients: {path: b.csv}"),
+		"b/body.txt": "Hi {{.name}}\n",
+		"body.txt":   "Hi {{.name}}\n",
+		"b/b.csv":    "email,name\ncarol@example.com,Carol\n",
 	})
-	if out, errOut, code := runCLI(t, "send", "--yes", filepath.Join(dir, "b.yaml")); code != exitOK || len(srv.Messages()) != 1 {
+	if out, errOut, code := runCLI(t, "send", "--yes", filepath.Join(dir, "b", "b.yaml")); code != exitOK || len(srv.Messages()) != 1 {
 		t.Fatalf("send of the other campaign: exit %d\n%s%s", code, out, errOut)
 	}
 	err := filepath.WalkDir(filepath.Join(dir, "st2", "spool"), func(p string, e os.DirEntry, err error) error {
@@ -73,5 +77,30 @@ func TestAttachOtherCampaignState(t *testing.T) {
 	msg := strings.ReplaceAll(string(serverCopy(t, srv, "ann@example.com")), "\r\n", "")
 	if !strings.Contains(msg, base64.StdEncoding.EncodeToString([]byte(`{"diary":"mine"}`+"\n"))) {
 		t.Errorf("the message does not carry files/journal.jsonl")
+	}
+}
+
+// TestStateFolderNamesKnown: every name a send, a preview and a report
+// leave in a state folder is one the attachment check refuses there
+// (render.StateWrote, and so statefile.Own, which TestOwnNamesRenderKnows
+// holds to it): a writer that starts leaving a file of a new name fails
+// here until the lists name it. (A guard: the names were known.)
+func TestStateFolderNamesKnown(t *testing.T) {
+	t.Parallel()
+	dir, _ := otherCampaignSent(t)
+	camp := filepath.Join(dir, "b", "b.yaml")
+	for _, args := range [][]string{{"preview", camp}, {"report", camp}} {
+		if out, errOut, code := runCLI(t, args...); code != exitOK {
+			t.Fatalf("%s: exit %d\n%s%s", args[0], code, out, errOut)
+		}
+	}
+	entries, err := os.ReadDir(filepath.Join(dir, "st2"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if !render.StateWrote(e.Name()) {
+			t.Errorf("st2/%s: not a name render.StateWrote knows", e.Name())
+		}
 	}
 }

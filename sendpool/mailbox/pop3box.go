@@ -31,10 +31,13 @@ func openPOP3(ctx context.Context, cfg Config) (*pop3Box, error) {
 	}
 	c, err := pop3.Dial(ctx, pop3.Config{
 		Addr: cfg.Addr(), ServerName: cfg.Host, Security: cfg.Security,
-		TLS: tlsCfg, Timeout: cfg.Timeout, Debug: cfg.Debug,
+		TLS: tlsCfg, Timeout: cfg.Timeout, Debug: redacting(cfg.Debug, cfg.Password),
 	})
 	if err != nil {
-		return nil, popDialError(cfg, err)
+		// A server may quote the password it had from an earlier session
+		// in its greeting; the client's replies are redacted only from
+		// the login on.
+		return nil, redactErr(popDialError(cfg, err), cfg.Password)
 	}
 	if err := c.Login(ctx, cfg.Username, cfg.Password); err != nil {
 		c.Close()

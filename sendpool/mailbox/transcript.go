@@ -27,6 +27,53 @@ func redact(s, password string) string {
 	return strings.ReplaceAll(s, quoted[1:len(quoted)-1], redacted)
 }
 
+// redactErr returns err, or, when its text holds the password (see
+// redact), an error with that text redacted which wraps err (errors.Is
+// and errors.As still see it).
+func redactErr(err error, password string) error {
+	if err == nil {
+		return nil
+	}
+	text := redact(err.Error(), password)
+	if text == err.Error() {
+		return err
+	}
+	return &redactedError{text: text, err: err}
+}
+
+// redactedError is an error whose text had the password in it.
+type redactedError struct {
+	text string
+	err  error
+}
+
+func (e *redactedError) Error() string { return e.text }
+func (e *redactedError) Unwrap() error { return e.err }
+
+// redactingWriter writes to w what it is given, a transcript's line a
+// write as package pop3 writes them, with the password redacted (see
+// redact): pop3's own redaction starts at the login, and a server may
+// quote the password it had from an earlier session in its greeting.
+type redactingWriter struct {
+	w        io.Writer
+	password string
+}
+
+// redacting returns w wrapped in a redactingWriter, nil for nil.
+func redacting(w io.Writer, password string) io.Writer {
+	if w == nil {
+		return nil
+	}
+	return redactingWriter{w: w, password: password}
+}
+
+func (r redactingWriter) Write(b []byte) (int, error) {
+	if _, err := io.WriteString(r.w, redact(string(b), r.password)); err != nil {
+		return 0, err
+	}
+	return len(b), nil
+}
+
 // maxLogLine bounds one transcript line; the rest of a longer one is cut.
 const maxLogLine = 4096
 

@@ -29,7 +29,7 @@ func (c *pipeConn) step() error {
 	c.nc.SetReadDeadline(time.Now().Add(to))
 	code, msg, err := c.r.ReadResponse(0)
 	if err != nil {
-		return err
+		return c.d.redactErr(err) // a line no reply reads as is quoted whole ("short response: …")
 	}
 	c.lastIO = time.Now()
 	msg = c.d.redact(msg) // a server may quote the password (see smtpConn.reply)

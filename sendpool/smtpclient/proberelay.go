@@ -48,7 +48,7 @@ func (d *Dialer) probeRcpts(c *smtpConn, env ProbeEnvelope, w io.Writer) error {
 	// the row failing).
 	intl := !isASCII(env.From) || slices.ContainsFunc(env.To, func(a string) bool { return !isASCII(a) })
 	if err := c.c.Mail(env.From, &smtp.MailOptions{UTF8: c.utf8 && intl}); err != nil {
-		return probeFailed(w, "MAIL FROM:<"+env.From+">", err)
+		return d.probeFailed(w, "MAIL FROM:<"+env.From+">", err)
 	}
 	fmt.Fprintf(w, "MAIL FROM:<%s>: accepted\n", env.From)
 	var a rcptAnswers
@@ -61,7 +61,7 @@ func (d *Dialer) probeRcpts(c *smtpConn, env ProbeEnvelope, w io.Writer) error {
 		}
 	}
 	if err := c.c.Reset(); err != nil {
-		probeEnded(w, "RSET", err)
+		d.probeEnded(w, "RSET", err)
 	} else {
 		fmt.Fprintln(w, "RSET: no message was sent")
 	}
@@ -80,7 +80,7 @@ func (a *rcptAnswers) ask(c *smtpConn, to, fromDomain string, w io.Writer) error
 		a.relayed = a.relayed || domainOf(to) != fromDomain
 		return nil
 	}
-	se, ok := fromSMTP("RCPT", err)
+	se, ok := c.d.reply("RCPT", err)
 	switch {
 	case ok && se.Code != 421:
 		fmt.Fprintf(w, "RCPT TO:<%s>: refused: %s\n", to, se.Reply())
@@ -88,18 +88,18 @@ func (a *rcptAnswers) ask(c *smtpConn, to, fromDomain string, w io.Writer) error
 		a.note(to, se)
 		return nil
 	case a.answered == 0:
-		return probeFailed(w, "RCPT TO:<"+to+">", err)
+		return c.d.probeFailed(w, "RCPT TO:<"+to+">", err)
 	}
-	probeEnded(w, "RCPT TO:<"+to+">", err)
+	c.d.probeEnded(w, "RCPT TO:<"+to+">", err)
 	return err
 }
 
 // probeEnded writes that the server ended the session (or failed RSET)
 // at command, with err, after answering the RCPTs before: a note, as a
-// send connects again.
-func probeEnded(w io.Writer, command string, err error) {
-	what := sendpool.Reason(err)
-	if se, ok := fromSMTP(strings.Fields(command)[0], err); ok {
+// send connects again. The reply is redacted (see Dialer.reply).
+func (d *Dialer) probeEnded(w io.Writer, command string, err error) {
+	what := sendpool.Reason(d.redactErr(err))
+	if se, ok := d.reply(strings.Fields(command)[0], err); ok {
 		what = se.Reply()
 	}
 	fmt.Fprintf(w, "note: %s: %s; no message was sent, and a send connects again: what follows is from the answers before\n", command, what)
@@ -134,12 +134,15 @@ func (d *Dialer) rcptVerdict(a rcptAnswers, w io.Writer) error {
 	return nil
 }
 
-// probeFailed writes that command failed with err and returns err.
-func probeFailed(w io.Writer, command string, err error) error {
-	if se, ok := fromSMTP(strings.Fields(command)[0], err); ok {
+// probeFailed writes that command failed with err and returns err, its
+// text redacted: a server may quote the password in any reply after the
+// login (see Dialer.reply).
+func (d *Dialer) probeFailed(w io.Writer, command string, err error) error {
+	if se, ok := d.reply(strings.Fields(command)[0], err); ok {
 		fmt.Fprintf(w, "problem: %s refused: %s\n", command, se.Reply())
 		return se
 	}
+	err = d.redactErr(err)
 	fmt.Fprintf(w, "problem: %s: %s\n", command, sendpool.Reason(err))
 	return err
 }

@@ -1,0 +1,55 @@
+package render
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestAttachmentPrivateKey: a path from row data may not attach a
+// private key in PEM form (or OpenPGP's armor) wherever it lies
+// (another campaign's DKIM key beside this one, a server's key after its
+// certificate), which this
+// campaign's own list (its dkim: keys) does not know; a certificate, a
+// text that only names one and a constant path still attach. Such a key
+// went to the recipient.
+func TestAttachmentPrivateKey(t *testing.T) {
+	dir := t.TempDir()
+	const cert = "-----BEGIN CERTIFICATE-----\nMIIBfTCCASOgAwIBAgIU\n-----END CERTIFICATE-----\n"
+	const key = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBkq\n-----END EC PRIVATE KEY-----\n"
+	files := map[string]string{
+		"body.txt":          "Hi\n",
+		"other/dkim.pem":    "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkq\n-----END PRIVATE KEY-----\n",
+		"other/server.pem":  cert + key,
+		"other/id_ed25519":  "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEA\n-----END OPENSSH PRIVATE KEY-----\n",
+		"other/secring.asc": "-----BEGIN PGP PRIVATE KEY BLOCK-----\r\n\r\nlQOYBF\r\n-----END PGP PRIVATE KEY BLOCK-----\r\n",
+		"files/cert.pem":    cert,
+		"files/howto.txt":   "Never mail a file that starts with -----BEGIN PRIVATE KEY-----, it is yours alone.\n",
+		"files/invoice.pdf": "%PDF invoice",
+	}
+	for name, body := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The constant attachment reads the key first: a row's path to it must
+	// not take it from the cache unchecked.
+	r := loadRenderer(t, dir, yamlWith(map[string]string{"attachments": `["other/dkim.pem", "{{.file}}"]`}), "email", "file")
+	for _, file := range []string{"other/dkim.pem", "other/server.pem", "other/id_ed25519", "other/secring.asc"} {
+		_, err := r.Render(row(2, "email", "k@example.com", "file", file))
+		if !errors.Is(err, ErrAttachmentPath) || rowErr(t, err).Column != "file" || !strings.Contains(err.Error(), "is a private key") {
+			t.Errorf("%s: got %v, want ErrAttachmentPath in column file saying it is a private key", file, err)
+		}
+	}
+	for _, file := range []string{"files/cert.pem", "files/howto.txt", "files/invoice.pdf"} {
+		if m, err := r.Render(row(2, "email", "k@example.com", "file", file)); err != nil || len(m.Attachments) != 2 {
+			t.Errorf("%s: got %v, want it attached", file, err)
+		}
+	}
+}

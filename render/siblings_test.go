@@ -1,0 +1,92 @@
+package render
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestAttachmentSiblingCampaign: a path from row data may not attach
+// what another campaign in the same folder keeps for itself: its sheet
+// (every recipient's address), its suppression list, its campaign file
+// and its state folder, also before its first send (no send.lock there
+// yet); a YAML file that is no campaign protects nothing, and the
+// folder's other files still attach, also beside a campaign whose state
+// folder is the folder itself (state_dir: .). The sheet and the list
+// went out.
+func TestAttachmentSiblingCampaign(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"body.txt":         "Hi\n",
+		"people.csv":       "email,file\n",
+		"b.yaml":           yamlWith(map[string]string{"name": "b", "recipients": "{path: b.csv}", "suppress": "b-suppress.txt", "state_dir": "st2"}),
+		"b.csv":            "email,name\ncarol@example.com,Carol\n",
+		"b-suppress.txt":   "dave@example.com\n",
+		"c.yaml":           yamlWith(map[string]string{"name": "c", "recipients": "{path: c.csv}", "state_dir": "."}),
+		"c.csv":            "email\nfrank@example.com\n",
+		"st2/notes.txt":    "b's state, before any send",
+		"notes.yml":        "shopping: [milk]\n",
+		"list.csv":         "email\nerin@example.com\n",
+		"files/ok.pdf":     "%PDF ok",
+		"files/notes.yaml": "name: not a campaign\n",
+	}
+	for name, body := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := loadRenderer(t, dir, yamlWith(map[string]string{"attachments": `["{{.file}}"]`}), "email", "file")
+	for file, words := range map[string]string{
+		"b.csv":          "the recipient sheet of the campaign b.yaml beside this one",
+		"b-suppress.txt": "the suppression list of the campaign b.yaml",
+		"b.yaml":         "the campaign file of the campaign b.yaml",
+		"c.csv":          "the recipient sheet of the campaign c.yaml",
+		"st2/notes.txt":  "in the campaign's state folder of the campaign b.yaml",
+	} {
+		_, err := r.Render(row(2, "email", "k@example.com", "file", file))
+		if !errors.Is(err, ErrAttachmentPath) || rowErr(t, err).Column != "file" || !strings.Contains(err.Error(), words) {
+			t.Errorf("%s: got %v, want ErrAttachmentPath in column file saying %q", file, err, words)
+		}
+	}
+	for _, file := range []string{"files/ok.pdf", "notes.yml", "list.csv", "files/notes.yaml"} {
+		if m, err := r.Render(row(2, "email", "k@example.com", "file", file)); err != nil || len(m.Attachments) != 1 {
+			t.Errorf("%s: got %v, want it attached", file, err)
+		}
+	}
+}
+
+// TestAttachmentStateDirIsFolder: a campaign whose state folder is its
+// own folder (state_dir: ., which the README allows) still attaches the
+// files a row names there (every row was refused as "in the campaign's
+// state folder"), while what tidings writes there once it has sent is
+// refused by the folder's marks.
+func TestAttachmentStateDirIsFolder(t *testing.T) {
+	dir := t.TempDir()
+	for name, body := range map[string]string{"body.txt": "Hi\n", "people.csv": "email,file\n", "invoices/1.pdf": "%PDF 1"} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := loadRenderer(t, dir, yamlWith(map[string]string{"attachments": `["{{.file}}"]`, "state_dir": "."}), "email", "file")
+	if m, err := r.Render(row(2, "email", "k@example.com", "file", "invoices/1.pdf")); err != nil || len(m.Attachments) != 1 {
+		t.Fatalf("invoices/1.pdf: got %v, want it attached", err)
+	}
+	for _, name := range []string{StateLock, StateJournal} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("{}\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := r.Render(row(2, "email", "k@example.com", "file", StateJournal)); !errors.Is(err, ErrAttachmentPath) {
+		t.Errorf("the journal once sent: got %v, want ErrAttachmentPath", err)
+	}
+}
