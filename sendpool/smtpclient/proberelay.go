@@ -32,13 +32,14 @@ type rcptAnswers struct {
 // the error a send would stop for: the *sendpool.AuthError of a refusal
 // that wants a login or to relay (ClassAuth) when the server took no other
 // domain's recipient, the refusal of MAIL FROM, or a broken connection.
-// A refusal of some recipients only is a note: their rows would fail.
-func (d *Dialer) probeRcpts(c *smtpConn, env ProbeEnvelope, w io.Writer) error {
+// A refusal of some recipients only is a note: their rows would fail,
+// and noted says so.
+func (d *Dialer) probeRcpts(c *smtpConn, env ProbeEnvelope, w io.Writer) (noted bool, err error) {
 	if len(env.To) == 0 {
-		return nil
+		return false, nil
 	}
 	if err := c.c.Mail(env.From, &smtp.MailOptions{UTF8: c.utf8 && !isASCII(env.From)}); err != nil {
-		return probeFailed(w, "MAIL FROM:<"+env.From+">", err)
+		return false, probeFailed(w, "MAIL FROM:<"+env.From+">", err)
 	}
 	fmt.Fprintf(w, "MAIL FROM:<%s>: accepted\n", env.From)
 	var a rcptAnswers
@@ -46,7 +47,7 @@ func (d *Dialer) probeRcpts(c *smtpConn, env ProbeEnvelope, w io.Writer) error {
 		if err := c.c.Rcpt(to, nil); err != nil {
 			se, ok := fromSMTP("RCPT", err)
 			if !ok {
-				return probeFailed(w, "RCPT TO:<"+to+">", err)
+				return false, probeFailed(w, "RCPT TO:<"+to+">", err)
 			}
 			fmt.Fprintf(w, "RCPT TO:<%s>: refused: %s\n", to, se.Reply())
 			a.note(to, se)
@@ -56,7 +57,7 @@ func (d *Dialer) probeRcpts(c *smtpConn, env ProbeEnvelope, w io.Writer) error {
 		a.relayed = a.relayed || domainOf(to) != domainOf(env.From)
 	}
 	if err := c.c.Reset(); err != nil {
-		return probeFailed(w, "RSET", err)
+		return false, probeFailed(w, "RSET", err)
 	}
 	fmt.Fprintln(w, "RSET: no message was sent")
 	return d.rcptVerdict(a, w)
@@ -75,12 +76,13 @@ func (a *rcptAnswers) note(to string, se *sendpool.SMTPError) {
 
 // rcptVerdict says what a's answers mean for a send, as the pool would
 // take them (sendpool.ClassifyReply, and a refusal to relay once the
-// server relayed is the recipient's own).
-func (d *Dialer) rcptVerdict(a rcptAnswers, w io.Writer) error {
+// server relayed is the recipient's own); noted: it wrote a note that
+// some rows would fail.
+func (d *Dialer) rcptVerdict(a rcptAnswers, w io.Writer) (noted bool, err error) {
 	if a.refusal != nil && !(a.relayed && sendpool.IsRelayRefusal(a.refusal.Code, a.refusal.Message)) {
 		ae := d.AuthError(a.refusal)
 		fmt.Fprintf(w, "problem: the server would refuse the campaign's recipients (a send stops): %s\n", ae.Reason())
-		return ae
+		return false, ae
 	}
 	if a.refusal != nil {
 		fmt.Fprintln(w, "note: the server refuses to relay to some domains and takes others: it relays for this client to some domains only, or hosts those it takes (then it wants a login for the rest: set smtp.username); a send fails the rows to the domains refused, or stops if it refuses 3 domains before it takes 2")
@@ -88,7 +90,7 @@ func (d *Dialer) rcptVerdict(a rcptAnswers, w io.Writer) error {
 	if len(a.others) > 0 {
 		fmt.Fprintf(w, "note: the rows of %s would fail (the server refused them, not the campaign)\n", strings.Join(a.others, ", "))
 	}
-	return nil
+	return a.refusal != nil || len(a.others) > 0, nil
 }
 
 // probeFailed writes that command failed with err and returns err.
