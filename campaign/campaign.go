@@ -464,10 +464,10 @@ func (c *Campaign) validate() error {
 		errs = append(errs, err)
 	}
 	if strings.TrimSpace(c.From) == "" {
-		errs = append(errs, errors.New("from: required"))
+		errs = append(errs, errors.New(`from: required: the sender, as the From header shows it (from: "My Team <team@example.com>")`))
 	}
 	if strings.TrimSpace(c.Subject) == "" {
-		errs = append(errs, errors.New("subject: required"))
+		errs = append(errs, errors.New(`subject: required: the Subject line, a template as the bodies are (subject: "{{.name}}, your monthly update")`))
 	}
 	if c.Text == "" && c.HTML == "" && c.Markdown == "" {
 		errs = append(errs, errors.New("text, html or markdown: at least one body template is required"))
@@ -476,7 +476,7 @@ func (c *Campaign) validate() error {
 		c.To = "{{.email}}"
 	}
 	if c.Recipients.Path == "" {
-		errs = append(errs, errors.New("recipients.path: required"))
+		errs = append(errs, errors.New("recipients.path: required: the recipients' sheet, a .csv or .xlsx file beside the campaign file (recipients: {path: recipients.csv})"))
 	}
 	if c.Recipients.Key == "" {
 		c.Recipients.Key = "email"
