@@ -707,6 +707,7 @@ func (cp *compiler) walk(t *Template, lookup func(string) *parse.Tree, root *par
 	w.walkTree(root, true)
 	t.usesRow, t.wholeRow = w.usesRow, w.wholeRow
 	cp.checkJinja(t, w.text)
+	cp.checkHalfOpen(t, w.text)
 	cp.checkMergeFields(t, w.text)
 	for _, r := range w.swapped {
 		cp.errs = append(cp.errs, &campaign.FileError{
