@@ -66,6 +66,7 @@ func (d *Dialer) login(c *smtp.Client, raw *rawConn, secure bool) (string, error
 // refusalHint returns advice for a login refusal (530, 535, …): a server
 // that wants STARTTLS first, asked in clear (security: none), says so in
 // its reply, and no password will help; a refusal to relay (relayHint);
+// a login asked of a campaign without smtp.username, to set one;
 // otherwise authHint.
 func (d *Dialer) refusalHint(reply *sendpool.SMTPError) string {
 	if reply != nil && sendpool.IsRelayRefusal(reply.Code, reply.Message) {
@@ -78,6 +79,11 @@ func (d *Dialer) refusalHint(reply *sendpool.SMTPError) string {
 		if h := loginOffHint(strings.ToLower(reply.Message)); h != "" {
 			return h
 		}
+	}
+	if d.cfg.Username == "" {
+		// No login was tried: the server asks for one (530 "Authentication
+		// required" at MAIL FROM), and no password can be wrong.
+		return "the server takes mail only from clients that log in: set smtp.username and the password's variable in smtp.password_env"
 	}
 	return authHint(d.cfg.Host)
 }

@@ -39,7 +39,7 @@ func (d *Dialer) probeRcpts(c *smtpConn, env ProbeEnvelope, w io.Writer) (noted 
 		return false, nil
 	}
 	if err := c.c.Mail(env.From, &smtp.MailOptions{UTF8: c.utf8 && !isASCII(env.From)}); err != nil {
-		return false, probeFailed(w, "MAIL FROM:<"+env.From+">", err)
+		return false, d.mailRefused(w, env.From, err)
 	}
 	fmt.Fprintf(w, "MAIL FROM:<%s>: accepted\n", env.From)
 	var a rcptAnswers
@@ -91,6 +91,23 @@ func (d *Dialer) rcptVerdict(a rcptAnswers, w io.Writer) (noted bool, err error)
 		fmt.Fprintf(w, "note: the rows of %s would fail (the server refused them, not the campaign)\n", strings.Join(a.others, ", "))
 	}
 	return a.refusal != nil || len(a.others) > 0, nil
+}
+
+// mailRefused writes that MAIL FROM:<from> failed with err and returns
+// the error a send would stop for: a refusal that wants a login (530
+// "Authentication required" to a client that did not log in) is the
+// *sendpool.AuthError with its advice, as a send says it, where probe
+// told the bare reply.
+func (d *Dialer) mailRefused(w io.Writer, from string, err error) error {
+	command := "MAIL FROM:<" + from + ">"
+	se, ok := fromSMTP("MAIL", err)
+	if !ok || sendpool.ClassifyReply(se.Code, se.EnhancedCode, se.Message) != sendpool.ClassAuth {
+		return probeFailed(w, command, err)
+	}
+	fmt.Fprintf(w, "%s: refused: %s\n", command, se.Reply())
+	ae := d.AuthError(se)
+	fmt.Fprintf(w, "problem: the server would refuse the campaign's messages (a send stops): %s\n", ae.Reason())
+	return ae
 }
 
 // probeFailed writes that command failed with err and returns err.

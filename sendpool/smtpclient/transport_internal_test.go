@@ -119,7 +119,7 @@ func TestAuthHint(t *testing.T) {
 // are off get advice of their own (no app password helps), whatever the
 // host; other refusals get the host's.
 func TestLoginOffHint(t *testing.T) {
-	d := &Dialer{cfg: Config{Host: "smtp.office365.com", Security: campaign.SecurityStartTLS}}
+	d := &Dialer{cfg: Config{Host: "smtp.office365.com", Username: "news@corp.example", Security: campaign.SecurityStartTLS}} // 535 answers a login
 	for msg, want := range map[string]string{
 		"5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information.": "an administrator must enable Authenticated SMTP",
 		"5.7.139 Authentication unsuccessful, basic authentication is disabled. [BN0PR04CA0001.namprd04.prod.outlook.com]":                                        "smtp.auth: xoauth2",
