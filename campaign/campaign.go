@@ -175,7 +175,7 @@ func Load(path string) (*Campaign, error) {
 	}
 	data, err := os.ReadFile(abs)
 	if err != nil {
-		return nil, &FileError{File: path, Err: err}
+		return nil, loadPathError(path, abs, err)
 	}
 	c, err := Parse(data, abs)
 	if err != nil {
