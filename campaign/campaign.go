@@ -175,7 +175,7 @@ func Load(path string) (*Campaign, error) {
 	}
 	data, err := os.ReadFile(abs)
 	if err != nil {
-		return nil, &FileError{File: path, Err: err}
+		return nil, loadPathError(path, abs, err)
 	}
 	c, err := Parse(data, abs)
 	if err != nil {
@@ -238,6 +238,7 @@ func Parse(data []byte, file string) (*Campaign, error) {
 		return nil, fe
 	}
 	c.Warnings = append(c.Warnings, c.unsubscribeWarnings(file, data)...)
+	c.Warnings = append(c.Warnings, c.senderWarnings()...)
 	if c.HTML != "" && c.Text == "" {
 		c.Warnings = append(c.Warnings, "html: and no text: the messages go out as HTML alone, which spam filters score worse and text-only readers see as markup; add text: body.txt, or write the body as markdown:, which makes both parts")
 	}
@@ -464,10 +465,10 @@ func (c *Campaign) validate() error {
 		errs = append(errs, err)
 	}
 	if strings.TrimSpace(c.From) == "" {
-		errs = append(errs, errors.New("from: required"))
+		errs = append(errs, errors.New(`from: required: the sender, as the From header shows it (from: "My Team <team@example.com>")`))
 	}
 	if strings.TrimSpace(c.Subject) == "" {
-		errs = append(errs, errors.New("subject: required"))
+		errs = append(errs, errors.New(`subject: required: the Subject line, a template as the bodies are (subject: "{{.name}}, your monthly update")`))
 	}
 	if c.Text == "" && c.HTML == "" && c.Markdown == "" {
 		errs = append(errs, errors.New("text, html or markdown: at least one body template is required"))
@@ -476,7 +477,7 @@ func (c *Campaign) validate() error {
 		c.To = "{{.email}}"
 	}
 	if c.Recipients.Path == "" {
-		errs = append(errs, errors.New("recipients.path: required"))
+		errs = append(errs, errors.New("recipients.path: required: the recipients' sheet, a .csv or .xlsx file beside the campaign file (recipients: {path: recipients.csv})"))
 	}
 	if c.Recipients.Key == "" {
 		c.Recipients.Key = "email"

@@ -188,6 +188,15 @@ func TestLoadErrors(t *testing.T) {
 			msgs: []string{"name: required", "from: required", "subject: required", "text, html or markdown"},
 		},
 		{
+			// A volunteer's first campaign (rev-user9): "from: required"
+			// alone did not say what to write there.
+			name: "missing required keys say what to write",
+			yaml: "name: first\ntext: body.txt\n",
+			msgs: []string{`from: required: the sender, as the From header shows it (from: "My Team <team@example.com>")`,
+				`subject: required: the Subject line, a template as the bodies are (subject: "{{.name}}, your monthly update")`,
+				"recipients.path: required: the recipients' sheet, a .csv or .xlsx file beside the campaign file (recipients: {path: recipients.csv})"},
+		},
+		{
 			name: "bad name",
 			yaml: strings.Replace(minimalCampaign, "november-digest", "november digest!", 1),
 			msgs: []string{`name: "november digest!"`},

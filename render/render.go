@@ -775,8 +775,10 @@ func senderRule(from, sender []mailbox) (bool, error) {
 	switch {
 	case len(from) > 1 && len(sender) == 1:
 		return true, nil
+	case len(from) > 1 && len(sender) == 0:
+		return false, fmt.Errorf("%w (from has %d addresses: a message from several needs sender: naming the one that sends it, sender: %q; or keep one address in from:)", ErrSender, len(from), from[0].spec())
 	case len(from) > 1:
-		return false, fmt.Errorf("%w (from has %d mailboxes, sender %d)", ErrSender, len(from), len(sender))
+		return false, fmt.Errorf("%w (from has %d mailboxes, sender %d: sender names exactly one)", ErrSender, len(from), len(sender))
 	case len(sender) == 0:
 		return false, nil
 	case len(sender) == 1 && sameMailbox(from[0], sender[0]):

@@ -91,6 +91,13 @@ func TestFromSenderRule(t *testing.T) {
 		{"two from, no sender", two, "", false, false, ""},
 		{"two from, two senders", two, two, false, false, ""},
 	}
+	// Two From addresses and no sender (a volunteer's "from:
+	// team@example.com, other@example.com", rev-user9): the error says
+	// what to write, where it named the RFC's rule and counts only.
+	y := yamlWith(map[string]string{"from": `"` + two + `"`, "sender": `""`})
+	if _, err := trySetup(t, y, bodyFile, []string{"email"}); err == nil || !strings.Contains(err.Error(), `from has 2 addresses: a message from several needs sender: naming the one that sends it, sender: "ann@acme.example"; or keep one address in from:`) {
+		t.Errorf("two from, no sender: %v", err)
+	}
 	for _, tt := range tests {
 		t.Run("constant/"+tt.name, func(t *testing.T) {
 			y := yamlWith(map[string]string{"from": `"` + tt.from + `"`, "sender": `"` + tt.sender + `"`})

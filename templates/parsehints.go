@@ -137,3 +137,26 @@ func sourceLine(src string, n int) string {
 	}
 	return lines[n-1]
 }
+
+// braceHint explains a parse error that comes from an action not closed
+// with "}}": text/template says only `unexpected "," in operand` for
+// "{{.name, welcome" or `bad character U+007D '}'` for "{{.name}". It
+// quotes the first "{{" of src closed by one "}" or by none, or gives "".
+func braceHint(src string) string {
+	for rest := src; ; {
+		i := strings.Index(rest, "{{")
+		if i < 0 {
+			return ""
+		}
+		rest = rest[i:]
+		j := strings.IndexByte(rest[2:], '}')
+		if j < 0 {
+			return fmt.Sprintf("; %q has no }} to close it: an action is written {{.name}}", clipLine(rest))
+		}
+		end := 2 + j
+		if end+1 >= len(rest) || rest[end+1] != '}' {
+			return fmt.Sprintf("; %q ends with one }: an action is written {{.name}}", rest[:end+1])
+		}
+		rest = rest[end+2:]
+	}
+}

@@ -85,3 +85,26 @@ func TestOddSpaceInAction(t *testing.T) {
 		}
 	}
 }
+
+// TestUnclosedAction: an action a beginner did not close with "}}" is
+// quoted, with how an action is written, where text/template said only
+// `unexpected "," in operand` or `bad character U+007D '}'` (rev-user9,
+// a volunteer's first campaign).
+func TestUnclosedAction(t *testing.T) {
+	for subject, want := range map[string]string{
+		`"{{.name}, your update"`:                  `"{{.name}" ends with one }: an action is written {{.name}}`,
+		`"{{ .name }, your update"`:                `"{{ .name }" ends with one }: an action is written {{.name}}`,
+		`"{{.name, your update"`:                   `"{{.name, your update" has no }} to close it`,
+		`"{{.name}} {{.plan, your monthly update"`: `"{{.plan, your monthly update" has no }} to close it`,
+	} {
+		c := load(t, strings.Replace(baseYAML, `"Hello {{.name}}"`, subject, 1), map[string]string{"body.txt": "Hi\n"})
+		_, err := Compile(c, []string{"email", "name", "plan"})
+		if err == nil || !strings.Contains(err.Error(), "subject: ") || !strings.Contains(err.Error(), want) {
+			t.Errorf("subject %s: Compile = %v, want %q", subject, err, want)
+		}
+	}
+	c := load(t, baseYAML, map[string]string{"body.txt": "Hi {{.name}},\n{{if .name}}yes{{end}}\n"})
+	if _, err := Compile(c, []string{"email", "name"}); err != nil {
+		t.Errorf("a template whose actions are closed: %v", err)
+	}
+}

@@ -707,6 +707,7 @@ func (cp *compiler) walk(t *Template, lookup func(string) *parse.Tree, root *par
 	w.walkTree(root, true)
 	t.usesRow, t.wholeRow = w.usesRow, w.wholeRow
 	cp.checkJinja(t, w.text)
+	cp.checkHalfOpen(t, w.text)
 	cp.checkMergeFields(t, w.text)
 	for _, r := range w.swapped {
 		cp.errs = append(cp.errs, &campaign.FileError{
@@ -814,7 +815,7 @@ func (cp *compiler) parseError(t *Template, err error) error {
 		if l > 0 && t.line > 0 {
 			fe.Line = t.line + l - 1
 		}
-		msg := m[2] + cp.spacedHint(t.source) + cp.funcHint(m[2]) + cp.callHint(t.source, l, m[2])
+		msg := m[2] + cp.spacedHint(t.source) + cp.funcHint(m[2]) + cp.callHint(t.source, l, m[2]) + braceHint(t.source)
 		if strings.Contains(m[2], "unexpected EOF") {
 			if word, line := unclosedAction(t.source); line > 0 {
 				where := ""

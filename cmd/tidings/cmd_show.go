@@ -458,7 +458,10 @@ func keyOfRow(ctx context.Context, spooled *currentSpool, c *campaign.Campaign, 
 	case err != nil:
 		return "", "", nil, &unusableError{err}
 	case !ok:
-		return "", "", nil, fmt.Errorf("%w: %s has no row %d", errNotFound, displayPath(c.Recipients.Path), row)
+		// No such row in the sheet the spool was made from, as it is
+		// now: the sheet says which rows it has (sheetRowAt).
+		key, dupOf, err = keyOfSheetRow(ctx, c, row, path)
+		return key, dupOf, nil, err
 	case r.Kind == spool.KindInvalid:
 		return "", "", nil, fmt.Errorf("%w: row %d has a problem, and none is made until it is fixed: %s", errNotFound, row, r.DetailLine())
 	case r.Kind == spool.KindDuplicate:
@@ -525,19 +528,28 @@ func notARecipientRow(ctx context.Context, c *campaign.Campaign, row int) error 
 }
 
 // sheetRowAt reads sheet row row; a row that cannot be read or has no key
-// is errNotFound.
+// is errNotFound, and a row past the sheet's last says which rows hold
+// recipients.
 func sheetRowAt(ctx context.Context, c *campaign.Campaign, row int) (campaign.Row, error) {
 	sheet, err := campaign.OpenSheet(ctx, c.Recipients)
 	if err != nil {
 		return campaign.Row{}, &unusableError{err}
 	}
 	defer sheet.Close()
+	first, last := 0, 0
 	for {
 		r, err := sheet.Next(ctx)
 		var re *campaign.RowError
+		if err == nil || errors.As(err, &re) {
+			n := r.Number
+			if err != nil {
+				n = re.Row
+			}
+			first, last = cmp.Or(first, n), max(last, n)
+		}
 		switch {
 		case errors.Is(err, io.EOF):
-			return campaign.Row{}, fmt.Errorf("%w: %s has no row %d", errNotFound, displayPath(c.Recipients.Path), row)
+			return campaign.Row{}, fmt.Errorf("%w: %s has no row %d%s", errNotFound, displayPath(c.Recipients.Path), row, rowsSpan(first, last))
 		case errors.As(err, &re) && re.Row == row:
 			return campaign.Row{}, fmt.Errorf("%w: row %d has a problem: %w", errNotFound, row, err)
 		case errors.As(err, &re):
@@ -553,6 +565,18 @@ func sheetRowAt(ctx context.Context, c *campaign.Campaign, row int) (campaign.Ro
 		}
 		return r, nil
 	}
+}
+
+// rowsSpan says which rows hold recipients, first to last, for an error
+// naming a row past them.
+func rowsSpan(first, last int) string {
+	switch {
+	case last == 0:
+		return " (it has no recipient rows)"
+	case first == last:
+		return fmt.Sprintf(" (its one recipient is in row %d)", first)
+	}
+	return fmt.Sprintf(" (its recipients are in rows %d to %d)", first, last)
 }
 
 // goneMessage is show's error for key's message that went out (its digest

@@ -25,7 +25,8 @@ import (
 // TestInterruptFinishesInFlight sends SIGINT to a running `tidings send`
 // while the server holds the reply to a message: the message in flight is
 // finished and reported sent, nothing else is dispatched, the report
-// accounts for every row and the exit code is 130.
+// accounts for every row and the exit code is 130. Its stderr, off a
+// terminal, has no blank line (a cron job's mail had one, rev-user9).
 func TestInterruptFinishesInFlight(t *testing.T) {
 	run, srv, gate, camp := interruptedWhileHeld(t, 20)
 	close(gate) // tidings said it is finishing: let the server reply
@@ -40,6 +41,11 @@ func TestInterruptFinishesInFlight(t *testing.T) {
 	words.delivering()
 	if !strings.Contains(errText, words.onSignal()) || !strings.Contains(errText, words.atExit()) {
 		t.Errorf("stderr lacks %q or %q:\n%s", words.onSignal(), words.atExit(), errText)
+	}
+	// Off a terminal (cron mails stderr) no blank line goes before the
+	// words: it only ends a terminal's "^C" echo or progress line.
+	if strings.HasPrefix(errText, "\n") || strings.Contains(errText, "\n\n") {
+		t.Errorf("stderr off a terminal has a blank line:\n%q", errText)
 	}
 	rows := readReport(t, camp)
 	if len(rows) != 20 {

@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/term"
+
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
@@ -96,8 +98,8 @@ type signals struct {
 // nohup does) and a second context, derived from nothing, cancelled by the
 // second one: the first stops dispatching, the second aborts in-flight
 // work; the third closes sig.forced, for main to quit at once. At the
-// first, it cancels ctx, then writes words' onSignal to w and closes
-// sig.said. Signals that come with the first (absorbEchoes) count as it.
+// first, it cancels ctx, then writes words' onSignal to w (after
+// lineBreak) and closes sig.said. Signals that come with the first (absorbEchoes) count as it.
 func signalContexts(w io.Writer, words *interruptWords) (ctx, abort context.Context, sig signals, stop func()) {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	abort, cancelAbort := context.WithCancelCause(context.Background())
@@ -120,7 +122,7 @@ func signalContexts(w io.Writer, words *interruptWords) (ctx, abort context.Cont
 					// already true (a test waits for the words).
 					cancel(errInterrupted)
 					absorbEchoes(ch, done)
-					fmt.Fprintln(w, "\n"+words.onSignal())
+					fmt.Fprintln(w, lineBreak(w)+words.onSignal())
 					close(saidCh)
 				case 2:
 					cancelAbort(errInterrupted)
@@ -141,6 +143,17 @@ func signalContexts(w io.Writer, words *interruptWords) (ctx, abort context.Cont
 			close(done)
 		}
 	}
+}
+
+// lineBreak is what goes before the words of an interrupt on w: a
+// newline on a terminal, ending the line its "^C" echo or a progress
+// line left open; nothing elsewhere (a cron job's mail, a log file),
+// where it made a blank line.
+func lineBreak(w io.Writer) string {
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		return "\n"
+	}
+	return ""
 }
 
 // echoWindow is how long after the first signal others count as the

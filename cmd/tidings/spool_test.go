@@ -38,8 +38,8 @@ func serverCopy(t *testing.T, srv *smtptest.Server, rcpt string) []byte {
 
 // TestShowAndPreviewAfterSend: after a send, show prints each recipient's
 // message byte for byte as the server received it, by key or by row, to
-// stdout or a file; a recipient not in the sheet, or not spooled yet, is
-// exit code 1 saying which; preview lists the sent rows with their status
+// stdout or a file; a recipient not in the sheet, a row past its last,
+// or one not spooled yet, is exit code 1 saying which; preview lists the sent rows with their status
 // and the messages as they went out.
 func TestShowAndPreviewAfterSend(t *testing.T) {
 	t.Parallel()
@@ -62,6 +62,11 @@ func TestShowAndPreviewAfterSend(t *testing.T) {
 	}
 	if _, errOut, code = runCLI(t, "show", camp, "nobody@example.com"); code != exitSomeFailed || !strings.Contains(errOut, `"nobody@example.com" is not a key in column "email"`) {
 		t.Errorf("unknown key: code %d, %s", code, errOut)
+	}
+	// A row past the sheet's last says which rows there are (rev-user9:
+	// "r.csv has no row 9" left the reader to count).
+	if _, errOut, code = runCLI(t, "show", "--row", "9", camp); code != exitSomeFailed || !strings.Contains(errOut, "has no row 9 (its recipients are in rows 2 to 5)") {
+		t.Errorf("show --row 9: code %d, %s", code, errOut)
 	}
 	// A row added to the sheet after the send: no message spooled yet.
 	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name\nuser000@example.com,User 0\nuser001@example.com,User 1\nuser002@example.com,User 2\nuser003@example.com,User 3\nnew@example.com,New\n"})
@@ -436,7 +441,7 @@ func TestShowAfterTheSheetChanged(t *testing.T) {
 	if _, errOut, code = runCLI(t, "show", "--row", "6", camp); code != exitSomeFailed || !strings.Contains(errOut, "row 6 is a duplicate of row 4") {
 		t.Errorf("show --row 6 (a duplicate now): code %d\n%s", code, errOut)
 	}
-	if _, errOut, code = runCLI(t, "show", "--row", "9", camp); code != exitSomeFailed || !strings.Contains(errOut, "has no row 9") {
+	if _, errOut, code = runCLI(t, "show", "--row", "9", camp); code != exitSomeFailed || !strings.Contains(errOut, "has no row 9 (its recipients are in rows 2 to 6)") {
 		t.Errorf("show --row 9: code %d\n%s", code, errOut)
 	}
 	// The sent recipient taken out of the sheet: its message, and so.

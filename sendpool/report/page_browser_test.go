@@ -436,38 +436,54 @@ func TestPageSentCountsBounced(t *testing.T) {
 
 // TestPageRateOfOne: a run of one message shows no average rate: it
 // showed 41.7/s, the 24 ms from the run's start to its one try; a run of
-// two shows one.
+// two 1 s apart shows one step in 1.03 s, 58.3/min. Three messages tried
+// at the limiter's pace of 5/s, the last 0.4 s after the first (0.43 s
+// after the run's start), show 4.7/s, under the rate: they showed 7.0/s,
+// counting three steps in the time of two (rev-user9 saw 7.4/s beside a
+// rate of 5/s).
 func TestPageRateOfOne(t *testing.T) {
 	t.Parallel()
 	b := chromium.Start(t, 60*time.Second, 1200, 900)
-	t0 := time.Date(2026, 12, 5, 10, 0, 0, 0, time.UTC)
-	for n, want := range map[int]string{1: "–", 2: "/s"} {
-		dir := t.TempDir()
-		var rows []report.Row
-		var recs []any
-		for i := range n {
-			key := fmt.Sprintf("r%d@example.org", i)
-			at := t0.Add(24*time.Millisecond + time.Duration(i)*time.Second)
-			rows = append(rows, report.Row{Recipient: report.Recipient{Row: i + 2, Key: key, To: key}, Status: sendpool.StatusSent,
-				StartedAt: at.Format(time.RFC3339Nano), FinishedAt: at.Add(6 * time.Millisecond).Format(time.RFC3339Nano), DurationMS: 6})
-			recs = append(recs, journal.Attempt{Row: i + 2, Key: key, Try: 1, Time: at},
-				journal.Result{Row: i + 2, Key: key, Status: sendpool.StatusSent, Attempts: 1, Code: 250, Started: at, Finished: at.Add(6 * time.Millisecond)})
-		}
-		writeJournalRun(t, dir, journal.Run{Started: t0}, recs...)
-		if err := report.WritePage(context.Background(), dir, report.PageInput{Campaign: "c", CampaignPath: "c.yaml", Rows: report.RowsOf(rows), JournalDir: dir}); err != nil {
-			t.Fatal(err)
-		}
-		b.Do(t, "load", chromedp.Navigate(chromium.FileURL(filepath.Join(dir, report.PageFile))),
-			chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
-		p := pageTab{t, b}
-		got := p.str("average rate", `Array.from(document.querySelectorAll('#kpis .kpi')).filter(function (k) { return k.lastChild.textContent === 'average rate'; })[0].firstChild.textContent`)
-		if !strings.HasSuffix(got, want) {
-			t.Errorf("%d sent: average rate shows %q, want %q", n, got, want)
+	for _, tc := range []struct {
+		n    int
+		gap  time.Duration
+		want string
+	}{{1, time.Second, "–"}, {2, time.Second, "58.3/min"}, {3, 200 * time.Millisecond, "4.7/s"}} {
+		if got := averageRateShown(t, b, tc.n, tc.gap); !strings.HasSuffix(got, tc.want) {
+			t.Errorf("%d sent %s apart: average rate shows %q, want %q", tc.n, tc.gap, got, tc.want)
 		}
 	}
 	for _, problem := range b.Problems() {
 		t.Errorf("browser reported %s", problem)
 	}
+}
+
+// averageRateShown writes the page of one run that sent n messages, the
+// first 24 ms after the run started, each gap after the one before and
+// answered in 6 ms, and returns the summary's average rate.
+func averageRateShown(t *testing.T, b *chromium.Browser, n int, gap time.Duration) string {
+	t.Helper()
+	t0 := time.Date(2026, 12, 5, 10, 0, 0, 0, time.UTC)
+	dir := t.TempDir()
+	var rows []report.Row
+	var recs []any
+	for i := range n {
+		key := fmt.Sprintf("r%d@example.org", i)
+		at := t0.Add(24*time.Millisecond + time.Duration(i)*gap)
+		end := at.Add(6 * time.Millisecond)
+		rows = append(rows, report.Row{Recipient: report.Recipient{Row: i + 2, Key: key, To: key}, Status: sendpool.StatusSent,
+			StartedAt: at.Format(time.RFC3339Nano), FinishedAt: end.Format(time.RFC3339Nano), DurationMS: 6})
+		recs = append(recs, journal.Attempt{Row: i + 2, Key: key, Try: 1, Time: at},
+			journal.Result{Row: i + 2, Key: key, Status: sendpool.StatusSent, Attempts: 1, Code: 250, Started: at, Finished: end})
+	}
+	writeJournalRun(t, dir, journal.Run{Started: t0}, recs...)
+	if err := report.WritePage(context.Background(), dir, report.PageInput{Campaign: "c", CampaignPath: "c.yaml", Rows: report.RowsOf(rows), JournalDir: dir}); err != nil {
+		t.Fatal(err)
+	}
+	b.Do(t, "load", chromedp.Navigate(chromium.FileURL(filepath.Join(dir, report.PageFile))),
+		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
+	p := pageTab{t, b}
+	return p.str("average rate", `Array.from(document.querySelectorAll('#kpis .kpi')).filter(function (k) { return k.lastChild.textContent === 'average rate'; })[0].firstChild.textContent`)
 }
 
 // writeJournalRun writes a journal run with its records into dir.

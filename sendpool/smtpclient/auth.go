@@ -66,10 +66,11 @@ func (d *Dialer) login(c *smtp.Client, raw *rawConn, secure bool) (string, error
 // refusalHint returns advice for a login refusal (530, 535, …): a server
 // that wants STARTTLS first, asked in clear (security: none), says so in
 // its reply, and no password will help; a refusal to relay (relayHint);
+// a login asked of a campaign without smtp.username, to set one;
 // otherwise authHint.
 func (d *Dialer) refusalHint(reply *sendpool.SMTPError) string {
 	if reply != nil && sendpool.IsRelayRefusal(reply.Code, reply.Message) {
-		return relayHint(d.cfg.Username)
+		return relayHint(d.cfg.Username, d.noAuth.Load(), d.cfg.Security)
 	}
 	if d.cfg.Security == campaign.SecurityNone && reply != nil && strings.Contains(strings.ToUpper(reply.Message), "STARTTLS") {
 		return "the server wants TLS before anything else, and smtp.security is none: set smtp.security: starttls (usually port 587) or tls (port 465)"
@@ -79,14 +80,29 @@ func (d *Dialer) refusalHint(reply *sendpool.SMTPError) string {
 			return h
 		}
 	}
+	if d.cfg.Username == "" {
+		// No login was tried: the server asks for one (530 "Authentication
+		// required" at MAIL FROM), and no password can be wrong.
+		return "the server takes mail only from clients that log in: set smtp.username and the password's variable in smtp.password_env"
+	}
 	return authHint(d.cfg.Host)
 }
 
 // relayHint returns advice for a server that refuses to relay the
 // campaign's mail to the recipients' domains: without smtp.username, log
-// in (or be trusted by address); with it, the login does not carry the
-// right, which only the server's administrator can give.
-func relayHint(username string) string {
+// in (or be trusted by address), or, where the session offered no AUTH
+// (noAuth), which a login set now would only meet as "does not offer
+// AUTH", be trusted or use the port that takes logins (after STARTTLS,
+// under security sec none); with a username, the login does not carry
+// the right, which only the server's administrator can give.
+func relayHint(username string, noAuth bool, sec campaign.Security) string {
+	if username == "" && noAuth {
+		h := "the server relays mail to other domains only for clients that log in or that it trusts, and offers no login (AUTH) here: have its administrator trust this machine's address, or point smtp.host and smtp.port at its submission service (usually port 587, security: starttls) and set smtp.username"
+		if sec == campaign.SecurityNone {
+			h += " (many servers offer AUTH only after STARTTLS: try security: starttls first)"
+		}
+		return h
+	}
 	if username == "" {
 		return "the server relays mail to other domains only for clients that log in or that it trusts: set smtp.username and the password's variable in smtp.password_env, or have its administrator trust this machine's address"
 	}

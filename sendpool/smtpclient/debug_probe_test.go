@@ -183,6 +183,25 @@ func TestProbeSaysWhatIsWrong(t *testing.T) {
 			t.Errorf("err %v, output:\n%s", err, out.String())
 		}
 	})
+	t.Run("no login", func(t *testing.T) {
+		// A server that takes mail only after a login, probed by a
+		// campaign without smtp.username (rev-user9): its 530 at MAIL
+		// FROM is the stop a send makes, with the advice to set one,
+		// where probe printed the bare reply and send said to "check
+		// smtp.username" that was not there.
+		srv := smtptest.NewServer(t, smtptest.WithAuth("me@example.org", "right"))
+		cfg := pooltest.NewConfig(srv).SMTP
+		var out bytes.Buffer
+		err := smtpclient.Probe(context.Background(), cfg, smtpclient.ProbeEnvelope{From: "me@example.org", To: []string{"a@example.net"}}, &out)
+		for _, want := range []string{"MAIL FROM:<me@example.org>: refused: 530 5.7.0", "problem: the server would refuse the campaign's messages (a send stops): ", "set smtp.username and the password's variable"} {
+			if !errors.Is(err, sendpool.ErrAuth) || !strings.Contains(out.String(), want) {
+				t.Errorf("err %v, output lacks %q:\n%s", err, want, out.String())
+			}
+		}
+		if strings.Contains(out.String(), "check smtp.username") {
+			t.Errorf("output tells to check a smtp.username the campaign has not:\n%s", out.String())
+		}
+	})
 	t.Run("self-signed", func(t *testing.T) {
 		srv := smtptest.NewServer(t, smtptest.WithTLS())
 		cfg := pooltest.NewConfig(srv).SMTP

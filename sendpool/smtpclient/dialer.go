@@ -30,6 +30,10 @@ type Dialer struct {
 	// secrets are the forms of the password a login sends (secretForms),
 	// which redact takes out of every reply.
 	secrets []string
+	// noAuth is set when the last session's EHLO (after STARTTLS) offered
+	// no AUTH: a refusal to relay then cannot be answered with a login
+	// on this port (refusalHint).
+	noAuth atomic.Bool
 	// testHookSetup, when set, is called once a session's setup ended
 	// (a test cancels the dial's context there).
 	testHookSetup func()

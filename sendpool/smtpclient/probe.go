@@ -90,12 +90,16 @@ func Probe(ctx context.Context, cfg Config, env ProbeEnvelope, w io.Writer) erro
 	if cfg.Username == "" {
 		fmt.Fprintln(w, "login: skipped (no smtp.username)")
 	}
-	if err := d.probeRcpts(c, env, w); err != nil {
-		c.Quit(ctx)
-		return err
-	}
+	noted, err := d.probeRcpts(c, env, w)
 	c.Quit(ctx)
-	fmt.Fprintln(w, "smtp: everything looks right: a send would get this far")
+	switch {
+	case err != nil:
+		return err
+	case noted:
+		fmt.Fprintln(w, "smtp: a send would get this far, but not every row would go: see the notes above")
+	default:
+		fmt.Fprintln(w, "smtp: everything looks right: a send would get this far")
+	}
 	return nil
 }
 

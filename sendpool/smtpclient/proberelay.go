@@ -38,24 +38,24 @@ type rcptAnswers struct {
 // note: their rows would fail. A server that ends the session after some
 // answers (Postfix's "421 4.7.0 Error: too many errors"), or fails RSET,
 // is a note too (a send connects again): the verdict is on the answers
-// it gave.
-func (d *Dialer) probeRcpts(c *smtpConn, env ProbeEnvelope, w io.Writer) error {
+// it gave. noted reports that it wrote a note that some rows would fail.
+func (d *Dialer) probeRcpts(c *smtpConn, env ProbeEnvelope, w io.Writer) (noted bool, err error) {
 	if len(env.To) == 0 {
-		return nil
+		return false, nil
 	}
 	// SMTPUTF8 as a send's MAIL declares it for an address beyond ASCII
 	// (a strict server refuses "jörg@…" without it, which would read as
 	// the row failing).
 	intl := !isASCII(env.From) || slices.ContainsFunc(env.To, func(a string) bool { return !isASCII(a) })
 	if err := c.c.Mail(env.From, &smtp.MailOptions{UTF8: c.utf8 && intl}); err != nil {
-		return d.probeFailed(w, "MAIL FROM:<"+env.From+">", err)
+		return false, d.mailRefused(w, env.From, err)
 	}
 	fmt.Fprintf(w, "MAIL FROM:<%s>: accepted\n", env.From)
 	var a rcptAnswers
 	for _, to := range env.To {
 		if err := a.ask(c, to, domainOf(env.From), w); err != nil {
 			if a.answered == 0 {
-				return err
+				return false, err
 			}
 			return d.rcptVerdict(a, w)
 		}
@@ -118,20 +118,42 @@ func (a *rcptAnswers) note(to string, se *sendpool.SMTPError) {
 
 // rcptVerdict says what a's answers mean for a send, as the pool would
 // take them (sendpool.ClassifyReply, and a refusal to relay once the
-// server relayed is the recipient's own).
-func (d *Dialer) rcptVerdict(a rcptAnswers, w io.Writer) error {
+// server relayed is the recipient's own); noted: it wrote a note that
+// some rows would fail.
+func (d *Dialer) rcptVerdict(a rcptAnswers, w io.Writer) (noted bool, err error) {
 	if a.refusal != nil && !(a.relayed && sendpool.IsRelayRefusal(a.refusal.Code, a.refusal.Message)) {
 		ae := d.AuthError(a.refusal)
 		fmt.Fprintf(w, "problem: the server would refuse the campaign's recipients (a send stops): %s\n", ae.Reason())
-		return ae
+		return false, ae
 	}
 	if a.refusal != nil {
-		fmt.Fprintln(w, "note: the server refuses to relay to some domains and takes others: it relays for this client to some domains only, or hosts those it takes (then it wants a login for the rest: set smtp.username); a send fails the rows to the domains refused, or stops if it refuses 3 domains before it takes 2")
+		login := "then it wants a login for the rest: set smtp.username"
+		if d.noAuth.Load() {
+			login = "then it relays the rest only for clients it trusts, and offers no login (AUTH) here: have its administrator trust this machine's address, or use its submission port"
+		}
+		fmt.Fprintf(w, "note: the server refuses to relay to some domains and takes others: it relays for this client to some domains only, or hosts those it takes (%s); a send fails the rows to the domains refused, or stops if it refuses 3 domains before it takes 2\n", login)
 	}
 	if len(a.others) > 0 {
 		fmt.Fprintf(w, "note: the rows of %s would fail (the server refused them, not the campaign)\n", strings.Join(a.others, ", "))
 	}
-	return nil
+	return a.refusal != nil || len(a.others) > 0, nil
+}
+
+// mailRefused writes that MAIL FROM:<from> failed with err and returns
+// the error a send would stop for: a refusal that wants a login (530
+// "Authentication required" to a client that did not log in) is the
+// *sendpool.AuthError with its advice, as a send says it, where probe
+// told the bare reply. The reply is redacted (see Dialer.reply).
+func (d *Dialer) mailRefused(w io.Writer, from string, err error) error {
+	command := "MAIL FROM:<" + from + ">"
+	se, ok := d.reply("MAIL", err)
+	if !ok || sendpool.ClassifyReply(se.Code, se.EnhancedCode, se.Message) != sendpool.ClassAuth {
+		return d.probeFailed(w, command, err)
+	}
+	fmt.Fprintf(w, "%s: refused: %s\n", command, se.Reply())
+	ae := d.AuthError(se)
+	fmt.Fprintf(w, "problem: the server would refuse the campaign's messages (a send stops): %s\n", ae.Reason())
+	return ae
 }
 
 // probeFailed writes that command failed with err and returns err, its

@@ -210,6 +210,8 @@ func (d *Dialer) hello(s *session, notes *probeNotes) error {
 			notes.tls(st)
 		}
 	}
+	auth, _ := s.c.Extension("AUTH")
+	d.noAuth.Store(!auth)
 	if notes != nil && notes.hello != nil {
 		notes.hello(s.c, name)
 	}

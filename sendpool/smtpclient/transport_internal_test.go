@@ -119,7 +119,7 @@ func TestAuthHint(t *testing.T) {
 // are off get advice of their own (no app password helps), whatever the
 // host; other refusals get the host's.
 func TestLoginOffHint(t *testing.T) {
-	d := &Dialer{cfg: Config{Host: "smtp.office365.com", Security: campaign.SecurityStartTLS}}
+	d := &Dialer{cfg: Config{Host: "smtp.office365.com", Username: "news@corp.example", Security: campaign.SecurityStartTLS}} // 535 answers a login
 	for msg, want := range map[string]string{
 		"5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information.": "an administrator must enable Authenticated SMTP",
 		"5.7.139 Authentication unsuccessful, basic authentication is disabled. [BN0PR04CA0001.namprd04.prod.outlook.com]":                                        "smtp.auth: xoauth2",
@@ -134,12 +134,29 @@ func TestLoginOffHint(t *testing.T) {
 // TestRelayHint: a server refusing to relay ("554 5.7.1 <…>: Relay access
 // denied") is told to take a login when the campaign has none, and that
 // the account may not relay when it logged in; no provider's app password.
+// A server whose EHLO offered no AUTH cannot take the login the advice
+// asked for (a relay's admin, rev-user9: "set smtp.username", then "the
+// server does not offer AUTH (remove smtp.username …)"): it is told to
+// trust this machine or to use the submission port, and under security
+// none to try STARTTLS first.
 func TestRelayHint(t *testing.T) {
 	refusal := &sendpool.SMTPError{Code: 554, EnhancedCode: sendpool.EnhancedCode{5, 7, 1}, Message: "<a@elsewhere.example>: Relay access denied"}
-	for user, want := range map[string]string{"": "set smtp.username", "news@corp.example": `does not relay mail to other domains for "news@corp.example"`} {
-		d := &Dialer{cfg: Config{Host: "smtp.gmail.com", Username: user, Security: campaign.SecurityStartTLS}}
-		if got := d.refusalHint(refusal); !strings.Contains(got, want) || strings.Contains(got, "app password") {
-			t.Errorf("user %q: refusalHint = %q, want it to mention %q", user, got, want)
+	for _, tc := range []struct {
+		user      string
+		noAuth    bool
+		sec       campaign.Security
+		want, not string
+	}{
+		{"", false, campaign.SecurityStartTLS, "set smtp.username", "offers no login"},
+		{"news@corp.example", false, campaign.SecurityStartTLS, `does not relay mail to other domains for "news@corp.example"`, "offers no login"},
+		{"", true, campaign.SecurityStartTLS, "offers no login (AUTH) here: have its administrator trust this machine's address, or point smtp.host and smtp.port at its submission service", "try security: starttls"},
+		{"", true, campaign.SecurityNone, "(many servers offer AUTH only after STARTTLS: try security: starttls first)", "set smtp.username and the password"},
+	} {
+		d := &Dialer{cfg: Config{Host: "smtp.gmail.com", Username: tc.user, Security: tc.sec}}
+		d.noAuth.Store(tc.noAuth)
+		got := d.refusalHint(refusal)
+		if !strings.Contains(got, tc.want) || strings.Contains(got, tc.not) || strings.Contains(got, "app password") {
+			t.Errorf("user %q, no AUTH %v, %s: refusalHint = %q, want it to mention %q and not %q", tc.user, tc.noAuth, tc.sec, got, tc.want, tc.not)
 		}
 	}
 }

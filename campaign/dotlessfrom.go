@@ -1,0 +1,34 @@
+package campaign
+
+import (
+	"fmt"
+	"net/mail"
+	"strings"
+)
+
+// senderWarnings are the warnings for the addresses of from: and
+// reply_to:, written without a template, whose domain has no dot
+// ("team@example", ".org" left out): valid, so not refused (a test
+// server may take them), but no server on the Internet takes mail for
+// such a domain, and receiving servers refuse mail from one.
+func (c *Campaign) senderWarnings() []string {
+	var out []string
+	for _, s := range []struct{ key, value string }{{"from", c.From}, {"reply_to", c.ReplyTo}} {
+		if strings.Contains(s.value, "{{") || strings.TrimSpace(s.value) == "" {
+			continue
+		}
+		list, err := mail.ParseAddressList(s.value)
+		if err != nil {
+			continue // render refuses it, and says why
+		}
+		for _, a := range list {
+			at := strings.LastIndexByte(a.Address, '@')
+			domain := a.Address[at+1:]
+			if at < 0 || domain == "" || strings.Contains(domain, ".") || strings.HasPrefix(domain, "[") {
+				continue
+			}
+			out = append(out, fmt.Sprintf("%s: %s: the domain %q has no dot: receiving servers refuse mail from a domain that does not exist, and no reply can reach it (a dot, or an ending such as .com, left out?)", s.key, a.Address, domain))
+		}
+	}
+	return out
+}
