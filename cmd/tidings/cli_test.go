@@ -236,4 +236,17 @@ func TestCPUProfile(t *testing.T) {
 	if after, _ := os.ReadFile(camp); !bytes.Equal(after, before) || code == 0 || !strings.Contains(errOut, "holds something else than a profile") {
 		t.Errorf("--cpu-profile naming the campaign file: code %d, the file changed %v\n%s", code, !bytes.Equal(after, before), errOut)
 	}
+	// Nor is a gzip file that is no profile (a backup, rev-eng10).
+	var tgz bytes.Buffer
+	zw := gzip.NewWriter(&tgz)
+	zw.Write([]byte("campaign.yaml\x00\x00\x00"))
+	zw.Close()
+	backup := filepath.Join(dir, "backup.tar.gz")
+	if err := os.WriteFile(backup, tgz.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, code = runCLI(t, "check", "--cpu-profile", backup, camp)
+	if after, _ := os.ReadFile(backup); !bytes.Equal(after, tgz.Bytes()) || code == 0 {
+		t.Errorf("--cpu-profile naming a .tar.gz: code %d, the file changed %v\n%s", code, !bytes.Equal(after, tgz.Bytes()), errOut)
+	}
 }

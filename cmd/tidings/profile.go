@@ -1,7 +1,7 @@
 package main
 
 import (
-	"bytes"
+	"compress/gzip"
 	"errors"
 	"fmt"
 	"io"
@@ -45,7 +45,7 @@ func addProfileFlags(root *cobra.Command, g *globalOptions) {
 }
 
 // createProfile creates the profile's file at path, or truncates one
-// there that is empty or a profile already (gzip, as pprof writes it).
+// there that is empty or a profile already (isProfile).
 // Any other file is refused: the flag takes the next word as its file,
 // and `tidings check --cpu-profile c.yaml c.yaml` wrote the profile over
 // the campaign file (rev-sec2).
@@ -54,12 +54,7 @@ func createProfile(path string) (*os.File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cpu profile: %w", err)
 	}
-	head := make([]byte, 2)
-	n, err := io.ReadFull(f, head)
-	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
-		return nil, errors.Join(fmt.Errorf("cpu profile: %w", err), f.Close())
-	}
-	if !bytes.HasPrefix(gzipMagic, head[:n]) {
+	if !isProfile(f) {
 		f.Close()
 		return nil, fmt.Errorf("cpu profile: %s holds something else than a profile: give --cpu-profile a new file's name", path)
 	}
@@ -72,5 +67,23 @@ func createProfile(path string) (*os.File, error) {
 	return f, nil
 }
 
-// gzipMagic starts every gzip stream (RFC 1952), as pprof writes profiles.
-var gzipMagic = []byte{0x1f, 0x8b}
+// isProfile reports whether f, read from its start, is empty or a CPU
+// profile as pprof writes it: gzip (RFC 1952) around a protocol buffer
+// (profile.proto) whose first byte is the tag of one of the Profile
+// message's fields (1 to 14, a varint or length-delimited: Go writes
+// time_nanos, 0x48, first). Most other gzip files (a .tar.gz starting
+// with a lowercase file name) are not; the test is a guard against a
+// slip of the hidden flag, not a parse.
+func isProfile(f *os.File) bool {
+	if fi, err := f.Stat(); err != nil || fi.Size() == 0 {
+		return err == nil
+	}
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return false
+	}
+	first := make([]byte, 1)
+	_, err = io.ReadFull(zr, first)
+	field, wire := first[0]>>3, first[0]&7
+	return err == nil && field >= 1 && field <= 14 && (wire == 0 || wire == 2)
+}
