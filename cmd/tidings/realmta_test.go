@@ -328,6 +328,8 @@ func TestRealMTASTARTTLS(t *testing.T) {
 // rows failed, exit 1, the detail naming spam, DMARC or a blocklist). The
 // run asks about few recipients before it stops: one of each domain, and
 // three domains at most (rows to a domain refused wait untried).
+// tidings report says so too, of the rows held for the relay's answer
+// as well (it said them deferred with the refusal).
 func TestRealMTARelayDenied(t *testing.T) {
 	t.Parallel()
 	p := smtptest.StartPostfix(t, smtptest.PostfixOptions{})
@@ -360,6 +362,16 @@ func TestRealMTARelayDenied(t *testing.T) {
 			for _, r := range readReport(t, camp) {
 				if r["status"] != "not-attempted" {
 					t.Errorf("report row %v, want not-attempted", r)
+				}
+			}
+			// report, rebuilt from the journal, as send said: the rows
+			// held for the relay's answer too.
+			if rout, rerr, _ := runCLI(t, "report", camp); strings.Contains(rout, "deferred") {
+				t.Errorf("report tells of deferred rows:\n%s%s", rout, rerr)
+			}
+			for _, r := range readReport(t, camp) {
+				if r["status"] != "not-attempted" {
+					t.Errorf("tidings report's row %v, want not-attempted", r)
 				}
 			}
 			waitFor(t, func() bool { return commandCounts(p.Log())["rcpt"] > before })

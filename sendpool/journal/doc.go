@@ -111,7 +111,10 @@
 // whether the server relays for it), not its last word on the message:
 // a reader beside that send says the row waits for it
 // ([Entry.RunHolds]); for everything else it reads as any temporary
-// result.
+// result. A not-attempted result its run writes after a temporary one
+// (the run stopped before it knew whether the server relays for it) ends
+// that run's try, as one cut off before its body went: the row is not
+// attempted, with the stop's words, as send reported it.
 //
 // # Keys
 //

@@ -627,14 +627,13 @@ func (s *State) result(r *Result, at lineRef) {
 	k := s.slotFor(r.NormKey)
 	k.row = int32(r.Row)
 	s.takeAnew(k, r, at)
-	// A not-attempted result ends the pending attempt of its own run,
-	// whose body never went (recorded ahead, pipelining, and cut off):
-	// not counted. One of an earlier run stays as it was (unknown: a run
-	// under --resend-unknown that stopped before it sends nothing; and
-	// see unsettled).
-	cut := r.Status == sendpool.StatusNotAttempted && k.pending() && s.inLatestRun(k.attempt.ref())
+	// A not-attempted result ends its own run's try, whose body never
+	// went (cutOff): not counted. One of an earlier run stays as it was
+	// (unknown: a run under --resend-unknown that stopped before it sends
+	// nothing; and see unsettled).
+	cut := s.cutOff(k, r)
 	ends := isDelivery(r.Status) && (r.Status != sendpool.StatusNotAttempted || cut)
-	if cut {
+	if cut && s.inLatestRun(k.attempt.ref()) {
 		k.untried()
 	}
 	if s.settleUnsettled(k, cut, ends) {
@@ -675,6 +674,24 @@ func (s *State) result(r *Result, at lineRef) {
 			s.addMore(k).owedFrom(r)
 		}
 	}
+}
+
+// cutOff says whether r, a result of k's key, is a not-attempted one that
+// ends a try of the latest run before its body went: after that run's
+// attempt, pending (recorded ahead, pipelining, and cut off), or after a
+// temporary result of that run, which went on with it (a refusal to relay
+// held until the run knew whether the server relays for this client,
+// with or without an attempt line: one is written only before a body is
+// due, or ahead of it): the run stopped first, and send reported the row
+// not attempted, with the stop's words, as report does from then on.
+func (s *State) cutOff(k *slot, r *Result) bool {
+	switch {
+	case r.Status != sendpool.StatusNotAttempted:
+		return false
+	case k.pending():
+		return s.inLatestRun(k.attempt.ref())
+	}
+	return k.delivery() == sendpool.StatusDeferred && s.inLatestRun(k.result.ref())
 }
 
 // unsettledStatus says whether a key whose delivery stands at st, tried
