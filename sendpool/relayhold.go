@@ -120,15 +120,7 @@ func (r *poolRun) awaitRelay(j *poolJob, refused []RcptReply, kept int64) {
 		r.failUnasked(j, rs)
 		return
 	}
-	if !r.unpark(j, kept) {
-		r.finishStopped(j)
-		return
-	}
-	select {
-	case r.retries <- j:
-	case <-r.haltCtx.Done():
-		r.finishStopped(j)
-	}
+	r.requeue(j, kept)
 }
 
 // failRefused fails j's recipients refused, whom the server refused to

@@ -410,16 +410,23 @@ func (r *poolRun) schedule(j *poolJob, d time.Duration) {
 			}
 			j.paced = j.attempts
 		}
-		if !r.unpark(j, kept) {
-			r.finishStopped(j)
-			return
-		}
-		select {
-		case r.retries <- j:
-		case <-r.haltCtx.Done():
-			r.finishStopped(j)
-		}
+		r.requeue(j, kept)
 	}()
+}
+
+// requeue hands j, parked (park) with kept bytes of data and due to go
+// again, back to the workers (unpark), or finishes it as the stop leaves
+// it when the run halted first.
+func (r *poolRun) requeue(j *poolJob, kept int64) {
+	if !r.unpark(j, kept) {
+		r.finishStopped(j)
+		return
+	}
+	select {
+	case r.retries <- j:
+	case <-r.haltCtx.Done():
+		r.finishStopped(j)
+	}
 }
 
 // park lets go of the data of j, about to wait for a retry, when the run
