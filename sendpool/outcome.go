@@ -152,6 +152,7 @@ func (r *poolRun) tallyRcpts(j *poolJob, d *Delivery, completed bool) rcptTally 
 	var t rcptTally
 	for _, rr := range d.Rcpts {
 		if rr.Err == nil {
+			r.noteTook(rr.Addr)
 			if completed {
 				reply := d.Reply
 				j.mark(rr.Addr, StatusSent, &reply, "")

@@ -223,3 +223,44 @@ func checkUnasked(t *testing.T, res *pooltest.Results, msgs []*render.Message, a
 		t.Errorf("%d rows not asked, %d asked, want 30 in all", unasked, asked)
 	}
 }
+
+// TestPoolRelayUnaskedTookAddress: a server that relays for this client
+// to some addresses of a domain and not to others (Sendmail's access
+// table, "To:ok@refused.test RELAY") answers relaying by address there,
+// not by domain: once it took an address of the domain in the run, a
+// refusal to relay to another one fails that row only, and a later row
+// to the domain is asked, not failed unasked with that refusal (this
+// review, by reading 89be512).
+func TestPoolRelayUnaskedTookAddress(t *testing.T) {
+	pooltest.Each(t, testPoolRelayUnaskedTookAddress)
+}
+
+func testPoolRelayUnaskedTookAddress(t *testing.T, tr pooltest.Transport) {
+	srv := tr.Server(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		if strings.HasSuffix(to, "@refused.test") && !strings.HasPrefix(to, "ok") {
+			return smtptest.Reply(550, "5.7.1", "<"+to+">... Relaying denied")
+		}
+		return nil
+	}))
+	cfg := tr.Config(srv)
+	cfg.Concurrency = 1
+	var msgs []*render.Message
+	for _, to := range []string{"ok@refused.test", "a@partner.test", "b@partner2.test", "x@refused.test", "ok2@refused.test", "y@refused.test"} {
+		msgs = append(msgs, pooltest.Message(len(msgs)+2, to))
+	}
+	res, err := pooltest.Run(t, cfg, msgs)
+	if err != nil {
+		t.Fatalf("run error %v", err)
+	}
+	for _, m := range msgs {
+		r, to := res.Get(m.Row), m.Recipients[0]
+		want := sendpool.StatusSent
+		if to == "x@refused.test" || to == "y@refused.test" {
+			want = sendpool.StatusFailed
+		}
+		if r.Status != want || r.Attempts == 0 || strings.Contains(r.Detail, "not asked") {
+			t.Errorf("row %d (%s): %v after %d tries %q, want %v, asked", m.Row, to, r.Status, r.Attempts, r.Detail, want)
+		}
+	}
+	pooltest.ExactlyOnce(t, srv, []*render.Message{msgs[0], msgs[1], msgs[2], msgs[4]})
+}

@@ -31,9 +31,25 @@ func (r *poolRun) noteRelayRefusedLocked(se *SMTPError, addr string, row int) {
 	}
 }
 
+// noteTook records that the server took addr in this run: it relays to
+// addr's domain for this client, so a refusal to relay to another address
+// there is that address's (Sendmail's access table relays to the
+// addresses it names, "To:ann@example.com RELAY"), not the domain's, and
+// the rows to that domain are asked (refusedAll).
+func (r *poolRun) noteTook(addr string) {
+	d := domainOf(addr)
+	r.relayMu.Lock()
+	if r.relayTook == nil {
+		r.relayTook = map[string]bool{}
+	}
+	r.relayTook[d] = true
+	r.relayMu.Unlock()
+}
+
 // refusedAll is the refusal to relay of each of j's recipients still
 // owed (j.rcpts, in order) when the server refused to relay to every
-// one's domain in this run; nil when it did not.
+// one's domain in this run and took no address there (noteTook); nil
+// when it did not.
 func (r *poolRun) refusedAll(j *poolJob) []relayRefusal {
 	r.relayMu.Lock()
 	defer r.relayMu.Unlock()
@@ -43,7 +59,7 @@ func (r *poolRun) refusedAll(j *poolJob) []relayRefusal {
 	out := make([]relayRefusal, len(j.rcpts))
 	for i, a := range j.rcpts {
 		rf, ok := r.relayRefused[domainOf(a)]
-		if !ok {
+		if !ok || r.relayTook[domainOf(a)] {
 			return nil
 		}
 		out[i] = rf
