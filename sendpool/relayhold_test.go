@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -263,4 +264,47 @@ func testPoolRelayUnaskedTookAddress(t *testing.T, tr pooltest.Transport) {
 		}
 	}
 	pooltest.ExactlyOnce(t, srv, []*render.Message{msgs[0], msgs[1], msgs[2], msgs[4]})
+}
+
+// TestPoolRelayUnaskedOtherSender: a server that relays for some senders
+// only (Postfix's check_sender_access before reject_unauth_destination,
+// Microsoft 365's relay for its accepted domains) refused to relay to a
+// domain for one row's sender: a later row to that domain from another
+// sender (a from: written with a column) is asked, not failed unasked
+// with that refusal (this review, by reading 89be512).
+func TestPoolRelayUnaskedOtherSender(t *testing.T) {
+	pooltest.Each(t, testPoolRelayUnaskedOtherSender)
+}
+
+func testPoolRelayUnaskedOtherSender(t *testing.T, tr pooltest.Transport) {
+	var from sync.Map // the MAIL FROM of each connection's transaction
+	srv := tr.Server(t, smtptest.OnMail(func(s smtptest.Session, f string) error {
+		from.Store(s.Conn, f)
+		return nil
+	}), smtptest.OnRcpt(func(s smtptest.Session, to string) error {
+		if f, _ := from.Load(s.Conn); strings.HasSuffix(to, "@refused.test") && f != "ok@trusted.test" {
+			return smtptest.Reply(554, "5.7.1", "<"+to+">: Relay access denied")
+		}
+		return nil
+	}))
+	cfg := tr.Config(srv)
+	cfg.Concurrency = 1
+	var msgs []*render.Message
+	for _, to := range []string{"a@partner.test", "b@partner2.test", "x@refused.test", "y@refused.test", "z@refused.test"} {
+		msgs = append(msgs, pooltest.Message(len(msgs)+2, to))
+	}
+	msgs[3].EnvelopeFrom = "ok@trusted.test"
+	res, err := pooltest.Run(t, cfg, msgs)
+	if err != nil {
+		t.Fatalf("run error %v", err)
+	}
+	if r := res.Get(5); r.Status != sendpool.StatusSent || r.Attempts == 0 {
+		t.Errorf("row 5, from ok@trusted.test: %v after %d tries %q, want sent", r.Status, r.Attempts, r.Detail)
+	}
+	// Row 6 is asked too, the server having taken an address of the
+	// domain (row 5's): it fails with the refusal.
+	if r := res.Get(6); r.Status != sendpool.StatusFailed || !strings.Contains(r.Detail, "Relay access denied") {
+		t.Errorf("row 6, from the sender of row 4: %v %q, want failed", r.Status, r.Detail)
+	}
+	pooltest.ExactlyOnce(t, srv, []*render.Message{msgs[0], msgs[1], msgs[3]})
 }
