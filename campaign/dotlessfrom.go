@@ -13,7 +13,10 @@ import (
 // such a domain, and receiving servers refuse mail from one.
 func (c *Campaign) senderWarnings() []string {
 	var out []string
-	for _, s := range []struct{ key, value string }{{"from", c.From}, {"reply_to", c.ReplyTo}} {
+	for _, s := range []struct{ key, value, why string }{
+		{"from", c.From, "receiving servers refuse mail from a domain that does not exist, and no reply can reach it"},
+		{"reply_to", c.ReplyTo, "the replies to it cannot be delivered, as no server takes mail for a domain that does not exist"},
+	} {
 		if strings.Contains(s.value, "{{") || strings.TrimSpace(s.value) == "" {
 			continue
 		}
@@ -27,7 +30,7 @@ func (c *Campaign) senderWarnings() []string {
 			if at < 0 || domain == "" || strings.Contains(domain, ".") || strings.HasPrefix(domain, "[") {
 				continue
 			}
-			out = append(out, fmt.Sprintf("%s: %s: the domain %q has no dot: receiving servers refuse mail from a domain that does not exist, and no reply can reach it (a dot, or an ending such as .com, left out?)", s.key, a.Address, domain))
+			out = append(out, fmt.Sprintf("%s: %s: the domain %q has no dot: %s (a dot, or an ending such as .com, left out?)", s.key, a.Address, domain, s.why))
 		}
 	}
 	return out

@@ -25,7 +25,11 @@ func loadPathError(path, abs string, err error) error {
 		}
 	case isDir(abs):
 		if found := campaignFiles(abs); len(found) > 0 {
-			err = fmt.Errorf("campaign: a folder, not a campaign file: give the one in it: %s", joinIn(path, found))
+			which := "the one in it"
+			if len(found) > 1 {
+				which = "one of those in it"
+			}
+			err = fmt.Errorf("campaign: a folder, not a campaign file: give %s: %s", which, joinIn(path, found))
 		} else {
 			err = errors.New("campaign: a folder, not a campaign file, and it holds none (.yaml): give a campaign file (tidings init DIR writes one)")
 		}

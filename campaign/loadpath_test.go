@@ -18,17 +18,22 @@ func TestLoadPathHints(t *testing.T) {
 	dir := t.TempDir()
 	news := filepath.Join(dir, "news")
 	empty := filepath.Join(dir, "empty")
-	for _, d := range []string{news, empty} {
+	two := filepath.Join(dir, "two")
+	for _, d := range []string{news, empty, two} {
 		if err := os.Mkdir(d, 0o755); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := os.WriteFile(filepath.Join(news, "campaign.yaml"), []byte(minimalCampaign), 0o644); err != nil {
-		t.Fatal(err)
+	for _, f := range []string{filepath.Join(news, "campaign.yaml"), filepath.Join(two, "a.yaml"), filepath.Join(two, "b.yml")} {
+		if err := os.WriteFile(f, []byte(minimalCampaign), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	t.Chdir(dir)
 	for path, want := range map[string]string{
-		"news":                "news: campaign: a folder, not a campaign file: give the one in it: news/campaign.yaml",
+		"news": "news: campaign: a folder, not a campaign file: give the one in it: news/campaign.yaml",
+		// Of two, "the one" it said (rev-last8, reviewing 925722f).
+		"two":                 "two: campaign: a folder, not a campaign file: give one of those in it: two/a.yaml, two/b.yml",
 		"empty":               "empty: campaign: a folder, not a campaign file, and it holds none (.yaml)",
 		"news/campaign.yml":   "no such file or directory (the campaign files in its folder: news/campaign.yaml)",
 		"empty/campaign.yaml": "no such file or directory (tidings init DIR writes a campaign to start from)",

@@ -152,6 +152,7 @@ func (r *poolRun) tallyRcpts(j *poolJob, d *Delivery, completed bool) rcptTally 
 	var t rcptTally
 	for _, rr := range d.Rcpts {
 		if rr.Err == nil {
+			r.noteTook(rr.Addr)
 			if completed {
 				reply := d.Reply
 				j.mark(rr.Addr, StatusSent, &reply, "")
@@ -162,11 +163,11 @@ func (r *poolRun) tallyRcpts(j *poolJob, d *Delivery, completed bool) rcptTally 
 		t.last = rr.Err
 		switch r.rcptClass(rr.Err) {
 		case ClassPermanent:
-			r.noteRelayRefused(rr.Err, rr.Addr, j.msg.Row)
+			r.noteRelayRefused(rr.Err, rr.Addr, j)
 			j.mark(rr.Addr, StatusFailed, rr.Err, "")
 		case ClassAuth:
 			t.again = append(t.again, rr.Addr)
-			if r.relayUnsure(rr.Err, rr.Addr, j.msg.Row) {
+			if r.relayUnsure(rr.Err, rr.Addr, j) {
 				t.held = append(t.held, rr)
 				continue
 			}

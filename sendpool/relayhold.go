@@ -17,20 +17,20 @@ const relayDomainsMost = 3
 // their places among the run's unfinished ones (maxUnfinished).
 func holdMost(concurrency int) int { return maxUnfinished(concurrency) / 2 }
 
-// relayUnsure reports whether the refusal to relay se, for addr of row,
+// relayUnsure reports whether the refusal to relay se, for addr of j,
 // holds addr's message back rather than stopping the run: the run does
 // not hold yet that the server relays for this client (relaysOut), which
 // would make it a refusal of this recipient, and the server refused fewer
 // than relayDomainsMost domains so far, whatever one other it took (a
 // domain it hosts, relayTakenMost), or it holds that since se was
 // classed. A login refusal (not IsRelayRefusal) is never unsure.
-func (r *poolRun) relayUnsure(se *SMTPError, addr string, row int) bool {
+func (r *poolRun) relayUnsure(se *SMTPError, addr string, j *poolJob) bool {
 	if !IsRelayRefusal(se.Code, se.Message) {
 		return false
 	}
 	r.relayMu.Lock()
 	defer r.relayMu.Unlock()
-	r.noteRelayRefusedLocked(se, addr, row)
+	r.noteRelayRefusedLocked(se, addr, j)
 	if r.relaysOut.Load() {
 		// Another connection learned since this refusal was classed
 		// that the server relays: held, the message fails at once as

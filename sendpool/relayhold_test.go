@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -222,4 +223,88 @@ func checkUnasked(t *testing.T, res *pooltest.Results, msgs []*render.Message, a
 	if unasked+asked != 30 {
 		t.Errorf("%d rows not asked, %d asked, want 30 in all", unasked, asked)
 	}
+}
+
+// TestPoolRelayUnaskedTookAddress: a server that relays for this client
+// to some addresses of a domain and not to others (Sendmail's access
+// table, "To:ok@refused.test RELAY") answers relaying by address there,
+// not by domain: once it took an address of the domain in the run, a
+// refusal to relay to another one fails that row only, and a later row
+// to the domain is asked, not failed unasked with that refusal (this
+// review, by reading 89be512).
+func TestPoolRelayUnaskedTookAddress(t *testing.T) {
+	pooltest.Each(t, testPoolRelayUnaskedTookAddress)
+}
+
+func testPoolRelayUnaskedTookAddress(t *testing.T, tr pooltest.Transport) {
+	srv := tr.Server(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		if strings.HasSuffix(to, "@refused.test") && !strings.HasPrefix(to, "ok") {
+			return smtptest.Reply(550, "5.7.1", "<"+to+">... Relaying denied")
+		}
+		return nil
+	}))
+	cfg := tr.Config(srv)
+	cfg.Concurrency = 1
+	var msgs []*render.Message
+	for _, to := range []string{"ok@refused.test", "a@partner.test", "b@partner2.test", "x@refused.test", "ok2@refused.test", "y@refused.test"} {
+		msgs = append(msgs, pooltest.Message(len(msgs)+2, to))
+	}
+	res, err := pooltest.Run(t, cfg, msgs)
+	if err != nil {
+		t.Fatalf("run error %v", err)
+	}
+	for _, m := range msgs {
+		r, to := res.Get(m.Row), m.Recipients[0]
+		want := sendpool.StatusSent
+		if to == "x@refused.test" || to == "y@refused.test" {
+			want = sendpool.StatusFailed
+		}
+		if r.Status != want || r.Attempts == 0 || strings.Contains(r.Detail, "not asked") {
+			t.Errorf("row %d (%s): %v after %d tries %q, want %v, asked", m.Row, to, r.Status, r.Attempts, r.Detail, want)
+		}
+	}
+	pooltest.ExactlyOnce(t, srv, []*render.Message{msgs[0], msgs[1], msgs[2], msgs[4]})
+}
+
+// TestPoolRelayUnaskedOtherSender: a server that relays for some senders
+// only (Postfix's check_sender_access before reject_unauth_destination,
+// Microsoft 365's relay for its accepted domains) refused to relay to a
+// domain for one row's sender: a later row to that domain from another
+// sender (a from: written with a column) is asked, not failed unasked
+// with that refusal (this review, by reading 89be512).
+func TestPoolRelayUnaskedOtherSender(t *testing.T) {
+	pooltest.Each(t, testPoolRelayUnaskedOtherSender)
+}
+
+func testPoolRelayUnaskedOtherSender(t *testing.T, tr pooltest.Transport) {
+	var from sync.Map // the MAIL FROM of each connection's transaction
+	srv := tr.Server(t, smtptest.OnMail(func(s smtptest.Session, f string) error {
+		from.Store(s.Conn, f)
+		return nil
+	}), smtptest.OnRcpt(func(s smtptest.Session, to string) error {
+		if f, _ := from.Load(s.Conn); strings.HasSuffix(to, "@refused.test") && f != "ok@trusted.test" {
+			return smtptest.Reply(554, "5.7.1", "<"+to+">: Relay access denied")
+		}
+		return nil
+	}))
+	cfg := tr.Config(srv)
+	cfg.Concurrency = 1
+	var msgs []*render.Message
+	for _, to := range []string{"a@partner.test", "b@partner2.test", "x@refused.test", "y@refused.test", "z@refused.test"} {
+		msgs = append(msgs, pooltest.Message(len(msgs)+2, to))
+	}
+	msgs[3].EnvelopeFrom = "ok@trusted.test"
+	res, err := pooltest.Run(t, cfg, msgs)
+	if err != nil {
+		t.Fatalf("run error %v", err)
+	}
+	if r := res.Get(5); r.Status != sendpool.StatusSent || r.Attempts == 0 {
+		t.Errorf("row 5, from ok@trusted.test: %v after %d tries %q, want sent", r.Status, r.Attempts, r.Detail)
+	}
+	// Row 6 is asked too, the server having taken an address of the
+	// domain (row 5's): it fails with the refusal.
+	if r := res.Get(6); r.Status != sendpool.StatusFailed || !strings.Contains(r.Detail, "Relay access denied") {
+		t.Errorf("row 6, from the sender of row 4: %v %q, want failed", r.Status, r.Detail)
+	}
+	pooltest.ExactlyOnce(t, srv, []*render.Message{msgs[0], msgs[1], msgs[3]})
 }

@@ -1,39 +1,64 @@
 package sendpool
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // relayRefusal is the server's first refusal to relay to a recipient
-// domain in a run: its reply, and the row it came to.
+// domain in a run: its reply, the row it came to, and that row's
+// envelope sender, lowercased.
 type relayRefusal struct {
-	err *SMTPError
-	row int
+	err  *SMTPError
+	row  int
+	from string
 }
 
-// noteRelayRefused records the refusal se of addr, of row, when it is
-// one to relay (IsRelayRefusal) and the first for addr's domain.
-func (r *poolRun) noteRelayRefused(se *SMTPError, addr string, row int) {
+// noteRelayRefused records the refusal se of addr, of j's row, when it
+// is one to relay (IsRelayRefusal) and the first for addr's domain.
+func (r *poolRun) noteRelayRefused(se *SMTPError, addr string, j *poolJob) {
 	if !IsRelayRefusal(se.Code, se.Message) {
 		return
 	}
 	r.relayMu.Lock()
-	r.noteRelayRefusedLocked(se, addr, row)
+	r.noteRelayRefusedLocked(se, addr, j)
 	r.relayMu.Unlock()
 }
 
 // noteRelayRefusedLocked is noteRelayRefused for a refusal to relay;
 // r.relayMu is held.
-func (r *poolRun) noteRelayRefusedLocked(se *SMTPError, addr string, row int) {
+func (r *poolRun) noteRelayRefusedLocked(se *SMTPError, addr string, j *poolJob) {
 	if r.relayRefused == nil {
 		r.relayRefused = map[string]relayRefusal{}
 	}
 	if d := domainOf(addr); r.relayRefused[d].err == nil {
-		r.relayRefused[d] = relayRefusal{err: se, row: row}
+		r.relayRefused[d] = relayRefusal{err: se, row: j.msg.Row, from: strings.ToLower(j.msg.EnvelopeFrom)}
 	}
+}
+
+// noteTook records that the server took addr in this run: it relays to
+// addr's domain for this client, so a refusal to relay to another address
+// there is that address's (Sendmail's access table relays to the
+// addresses it names, "To:ann@example.com RELAY"), not the domain's, and
+// the rows to that domain are asked (refusedAll).
+func (r *poolRun) noteTook(addr string) {
+	d := domainOf(addr)
+	r.relayMu.Lock()
+	if r.relayTook == nil {
+		r.relayTook = map[string]bool{}
+	}
+	r.relayTook[d] = true
+	r.relayMu.Unlock()
 }
 
 // refusedAll is the refusal to relay of each of j's recipients still
 // owed (j.rcpts, in order) when the server refused to relay to every
-// one's domain in this run; nil when it did not.
+// one's domain in this run, for a row of j's envelope sender, and took
+// no address there (noteTook); nil when it did not. A row of another
+// sender (a from: written with a column) is asked: a server may relay
+// for some senders only (Postfix's check_sender_access before
+// reject_unauth_destination, Microsoft 365's relay for its accepted
+// domains).
 func (r *poolRun) refusedAll(j *poolJob) []relayRefusal {
 	r.relayMu.Lock()
 	defer r.relayMu.Unlock()
@@ -43,7 +68,7 @@ func (r *poolRun) refusedAll(j *poolJob) []relayRefusal {
 	out := make([]relayRefusal, len(j.rcpts))
 	for i, a := range j.rcpts {
 		rf, ok := r.relayRefused[domainOf(a)]
-		if !ok {
+		if !ok || r.relayTook[domainOf(a)] || rf.from != strings.ToLower(j.msg.EnvelopeFrom) {
 			return nil
 		}
 		out[i] = rf

@@ -73,6 +73,7 @@ type poolRun struct {
 	relayFirst   *SMTPError
 	relayRefused map[string]relayRefusal
 	relayTaken   map[string]bool
+	relayTook    map[string]bool // the domains it took an address of in this run (noteTook)
 	relayNow     bool
 	held         int
 	// conns counts the open connections, dialing the dials under way;

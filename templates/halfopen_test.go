@@ -38,6 +38,20 @@ func TestHalfOpen(t *testing.T) {
 			}
 		})
 	}
+	// Not a column nor near one: text the campaign quotes (LaTeX), which
+	// goes out as it is, with a warning; it was refused, the campaign
+	// with it (rev-last8, reviewing b90c4a3). A typo of a column is not.
+	body := "Put it in \\emph{.bashrc}}, {{.name}}.\n"
+	set, err := Compile(load(t, baseYAML, map[string]string{"body.txt": body}), cols)
+	if err != nil {
+		t.Fatalf("Compile(%q): %v", body, err)
+	}
+	if want := "body.txt:1: templates: text: {.bashrc}}: no column \"bashrc\", so it goes out as it is"; !strings.Contains(strings.Join(set.Warnings(), "\n"), want) {
+		t.Errorf("Compile(%q): warnings %q, want %q", body, set.Warnings(), want)
+	}
+	if _, err := Compile(load(t, baseYAML, map[string]string{"body.txt": "Dear {.nmae}},\n"}), cols); !errors.Is(err, ErrHalfOpen) {
+		t.Errorf("Compile of {.nmae}}: %v, want ErrHalfOpen", err)
+	}
 	html := strings.Replace(baseYAML, "text: body.txt", "html: body.html", 1)
 	for yaml, body := range map[string]string{
 		baseYAML: "Hello {{.name}}, {plan}} and {{`{.name}}`}}\n",

@@ -140,23 +140,31 @@ func sourceLine(src string, n int) string {
 
 // braceHint explains a parse error that comes from an action not closed
 // with "}}": text/template says only `unexpected "," in operand` for
-// "{{.name, welcome" or `bad character U+007D '}'` for "{{.name}". It
-// quotes the first "{{" of src closed by one "}" or by none, or gives "".
-func braceHint(src string) string {
-	for rest := src; ; {
-		i := strings.Index(rest, "{{")
+// "{{.name, welcome" or `bad character U+007D '}'` for "{{.name}", and
+// of "{{.name" before a later "{{.plan}}" something about the words in
+// between. It quotes the first "{{" of src closed by one "}" or by none
+// (another "{{" coming first), or gives "". lines: src is a file of its
+// own, whose line the quote is at is told.
+func braceHint(src string, lines bool) string {
+	for off := 0; ; {
+		i := strings.Index(src[off:], "{{")
 		if i < 0 {
 			return ""
 		}
-		rest = rest[i:]
+		off += i
+		rest := src[off:]
+		where := ""
+		if lines {
+			where = fmt.Sprintf(" at line %d", 1+strings.Count(src[:off], "\n"))
+		}
 		j := strings.IndexByte(rest[2:], '}')
-		if j < 0 {
-			return fmt.Sprintf("; %q has no }} to close it: an action is written {{.name}}", clipLine(rest))
+		if next := strings.Index(rest[2:], "{{"); j < 0 || next >= 0 && next < j {
+			return fmt.Sprintf("; %q%s has no }} to close it: an action is written {{.name}}", clipLine(rest), where)
 		}
 		end := 2 + j
 		if end+1 >= len(rest) || rest[end+1] != '}' {
-			return fmt.Sprintf("; %q ends with one }: an action is written {{.name}}", rest[:end+1])
+			return fmt.Sprintf("; %q%s ends with one }: an action is written {{.name}}", rest[:end+1], where)
 		}
-		rest = rest[end+2:]
+		off += end + 2
 	}
 }

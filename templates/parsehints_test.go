@@ -103,6 +103,19 @@ func TestUnclosedAction(t *testing.T) {
 			t.Errorf("subject %s: Compile = %v, want %q", subject, err, want)
 		}
 	}
+	// In a body, later actions close nothing before them: the hint quoted
+	// none (rev-last8, reviewing 14c1a96), and of "{{.name" said only
+	// `function "Your" not defined` at line 3.
+	for body, want := range map[string]string{
+		"Hi {{.name, welcome\n\nYour plan: {{.plan}}\n":  `body.txt:1: templates: text: unexpected "," in operand; "{{.name, welcome…" at line 1 has no }} to close it`,
+		"Hi {{.name\n\nYour plan: {{.plan}}\n":           `"{{.name…" at line 1 has no }} to close it`,
+		"Hi {{.name}},\n\n{{.plan}, welcome {{.name}}\n": `"{{.plan}" at line 3 ends with one }`,
+	} {
+		c := load(t, baseYAML, map[string]string{"body.txt": body})
+		if _, err := Compile(c, []string{"email", "name", "plan"}); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("body %q: Compile = %v, want %q", body, err, want)
+		}
+	}
 	c := load(t, baseYAML, map[string]string{"body.txt": "Hi {{.name}},\n{{if .name}}yes{{end}}\n"})
 	if _, err := Compile(c, []string{"email", "name"}); err != nil {
 		t.Errorf("a template whose actions are closed: %v", err)

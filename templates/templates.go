@@ -815,7 +815,7 @@ func (cp *compiler) parseError(t *Template, err error) error {
 		if l > 0 && t.line > 0 {
 			fe.Line = t.line + l - 1
 		}
-		msg := m[2] + cp.spacedHint(t.source) + cp.funcHint(m[2]) + cp.callHint(t.source, l, m[2]) + braceHint(t.source)
+		msg := m[2] + cp.spacedHint(t.source) + cp.funcHint(m[2]) + cp.callHint(t.source, l, m[2]) + braceHint(t.source, t.file != cp.c.File)
 		if strings.Contains(m[2], "unexpected EOF") {
 			if word, line := unclosedAction(t.source); line > 0 {
 				where := ""

@@ -598,6 +598,7 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	g.interrupt.partBegins()
 	runErr, timedOut, tried := deliverPart(ctx, g, in, pl, cfg, reporter, copies, allow, opts)
 	g.interrupt.delivered()
+	g.interrupt.afterWords(ctx)
 	if timedOut {
 		opts.part.more = true
 		reporter.NoteNotAttempted(laterPartNote)

@@ -1,6 +1,10 @@
 package main
 
-import "sync/atomic"
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+)
 
 // interruptWords say what an interrupt does to the running command: as the
 // signal comes (onSignal) and as tidings exits (atExit). A command that
@@ -19,6 +23,21 @@ type interruptWords struct {
 	tests    atomic.Bool
 	// ended: the delivery under way ended; summed: its summary is out.
 	ended, summed atomic.Bool
+	// said is closed once the first interrupt's words are out (set by
+	// signalContexts; nil without it).
+	said <-chan struct{}
+}
+
+// afterWords waits, when ctx was cancelled by an interrupt, until its
+// words are out (signalContexts), so that what the command prints next
+// follows them: they wait out absorbEchoes' window, in which a run with
+// nothing in flight printed its summary first, the words "stopping"
+// after it.
+func (w *interruptWords) afterWords(ctx context.Context) {
+	if w == nil || w.said == nil || !errors.Is(context.Cause(ctx), errInterrupted) {
+		return
+	}
+	<-w.said
 }
 
 // sending marks the command as a send, which nothing left yet: an

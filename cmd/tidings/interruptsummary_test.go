@@ -102,3 +102,35 @@ func (b *lockedBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+// TestInterruptWordsBeforeSummary: the first interrupt's words wait out
+// absorbEchoes' window (bf646fb), in which a send whose message in
+// flight was answered printed its summary, the words after it saying
+// "no message is in flight; stopping" below "0 sent, 3 not-attempted"
+// (rev-last8, on a terminal, reviewing 8c1d3a9). What the send prints
+// after its delivery ends waits for the words.
+func TestInterruptWordsBeforeSummary(t *testing.T) {
+	gate := make(chan struct{})
+	srv := smtptest.NewServer(t, smtptest.HoldData(gate))
+	camp := sendCampaign(t, srv, 3, "send: {concurrency: 1}\n")
+	words := &interruptWords{}
+	var all lockedBuffer // stdout and stderr, as a terminal shows them
+	ctx, abort, sig, stop := signalContexts(&all, words)
+	defer stop()
+	g := &globalOptions{stdout: &all, stderr: &all, stdin: strings.NewReader(""), abort: abort, interrupt: words}
+	done := make(chan error, 1)
+	go func() { done <- runSend(ctx, sendOptions{yes: true}, g, camp) }()
+	<-srv.Held() // the first message's body is at the server
+	if err := syscall.Kill(syscall.Getpid(), syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	<-ctx.Done()
+	close(gate) // the message in flight is answered at once
+	err := <-done
+	<-sig.said
+	got := all.String()
+	said, sum := strings.Index(got, "tidings: interrupted:"), strings.Index(got, "recipients: ")
+	if exitCode(err) != exitInterrupted || said < 0 || sum < 0 || said > sum {
+		t.Errorf("send: %v; the words at %d, the summary at %d, want the words first:\n%s", err, said, sum, got)
+	}
+}

@@ -111,6 +111,9 @@ func signalContexts(w io.Writer, words *interruptWords) (ctx, abort context.Cont
 		signal.Notify(ch, syscall.SIGHUP)
 	}
 	done, saidCh, forced := make(chan struct{}), make(chan struct{}), make(chan struct{})
+	if words != nil {
+		words.said = saidCh
+	}
 	go func() {
 		n := 0
 		for {
