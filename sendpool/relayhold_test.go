@@ -308,3 +308,40 @@ func testPoolRelayUnaskedOtherSender(t *testing.T, tr pooltest.Transport) {
 	}
 	pooltest.ExactlyOnce(t, srv, []*render.Message{msgs[0], msgs[1], msgs[3]})
 }
+
+// TestPoolRelayUnaskedPartlySent: a message the server took for one
+// recipient and deferred for its Cc, whose domain it refused to relay to
+// for another row since, is asked about the Cc on its retry: failed
+// unasked, the row read sent with its Cc "not asked (… send
+// --retry-failed asks it again)", which no send does for a row that went
+// (this review, by reading 8dafb64).
+func TestPoolRelayUnaskedPartlySent(t *testing.T) {
+	pooltest.Each(t, testPoolRelayUnaskedPartlySent)
+}
+
+func testPoolRelayUnaskedPartlySent(t *testing.T, tr pooltest.Transport) {
+	var asked atomic.Int64 // RCPTs of b@later.test
+	srv := tr.Server(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		switch {
+		case to == "b@later.test" && asked.Add(1) == 1:
+			return smtptest.Reply(450, "4.7.1", "<"+to+">: Recipient address rejected: try again later")
+		case to == "c@later.test":
+			return smtptest.Reply(554, "5.7.1", "<"+to+">: Relay access denied")
+		}
+		return nil
+	}))
+	cfg := tr.Config(srv)
+	cfg.Concurrency = 1
+	msgs := []*render.Message{
+		pooltest.Message(2, "x@partner.test"),
+		pooltest.Message(3, "c@later.test"),
+		pooltest.Message(4, "a@ok.test", "b@later.test"),
+	}
+	res, err := pooltest.Run(t, cfg, msgs)
+	if err != nil {
+		t.Fatalf("run error %v", err)
+	}
+	if r := res.Get(4); r.Status != sendpool.StatusSent || strings.Contains(r.Detail, "not asked") || asked.Load() != 2 {
+		t.Errorf("row 4: %v %q, b@later.test asked %d times; want sent to both, b asked again", r.Status, r.Detail, asked.Load())
+	}
+}

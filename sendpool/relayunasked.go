@@ -2,6 +2,7 @@ package sendpool
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -58,11 +59,13 @@ func (r *poolRun) noteTook(addr string) {
 // sender (a from: written with a column) is asked: a server may relay
 // for some senders only (Postfix's check_sender_access before
 // reject_unauth_destination, Microsoft 365's relay for its accepted
-// domains).
+// domains). A message that went to some of its recipients is asked about
+// the others too: failed unasked, they would stay so, as no send (not
+// --retry-failed either) sends again a row that went.
 func (r *poolRun) refusedAll(j *poolJob) []relayRefusal {
 	r.relayMu.Lock()
 	defer r.relayMu.Unlock()
-	if len(r.relayRefused) == 0 || len(j.rcpts) == 0 {
+	if len(r.relayRefused) == 0 || len(j.rcpts) == 0 || j.wentSome() {
 		return nil
 	}
 	out := make([]relayRefusal, len(j.rcpts))
@@ -103,4 +106,10 @@ func (rf relayRefusal) unasked() *SMTPError {
 	se.Message = fmt.Sprintf("not asked, row %d's reply: %s (the server answers relaying by domain; send --retry-failed asks it again)",
 		rf.row, OneLine(rf.err.Message))
 	return &se
+}
+
+// wentSome reports whether the server took j's message for any of its
+// recipients.
+func (j *poolJob) wentSome() bool {
+	return slices.ContainsFunc(j.recips, func(rr RecipientResult) bool { return rr.Status == StatusSent })
 }
