@@ -146,7 +146,7 @@ func (r *poolRun) failRefused(j *poolJob, refused []RcptReply) {
 // another recipient took the message (then they are deferred with the
 // server's reply, as a stop leaves them; see stoppedRcpts).
 func (r *poolRun) stoppedHeld(j *poolJob, refused []RcptReply) {
-	if !slices.ContainsFunc(j.recips, func(rr RecipientResult) bool { return rr.Status == StatusSent }) {
+	if !j.wentSome() {
 		for _, rr := range refused {
 			j.mark(rr.Addr, StatusNotAttempted, nil, "")
 		}

@@ -81,10 +81,10 @@ func (r *poolRun) refusedAll(j *poolJob) []relayRefusal {
 
 // failUnasked fails j's recipients still owed, whose every domain the
 // server refused to relay to in this run (refused, refusedAll's), without
-// asking about them, now that the run holds it relays for this client: it answers relaying by domain
-// (Postfix's relay_domains), so asking would get the same refusal, and
-// asking about many such recipients in a row meets Postfix's error
-// tarpit (a second's wait for each past smtpd_soft_error_limit, the
+// asking about them, now that the run holds it relays for this client:
+// it answers relaying by domain (Postfix's relay_domains), so asking
+// would get the same refusal, and asking about many such recipients in a
+// row meets Postfix's error tarpit (a second's wait for each past smtpd_soft_error_limit, the
 // session ended past smtpd_hard_error_limit). Each recipient fails with
 // its domain's refusal, the detail saying it was not asked and quoting
 // the row it came from; send --retry-failed asks the server again.
