@@ -57,12 +57,15 @@ func main() {
 		os.Exit(exitInterrupted)
 	}
 	code := exitCode(err)
+	if ctx.Err() != nil {
+		// What the signal said comes first, and is said even when the
+		// command ended well within the words' wait (echoWindow): a
+		// test send whose one message went while they waited.
+		<-sig.said
+	}
 	switch {
 	case err == nil, errors.Is(err, errSilent):
 	case code == exitInterrupted:
-		if ctx.Err() != nil {
-			<-sig.said // what the signal said comes first
-		}
 		fmt.Fprintln(os.Stderr, words.atExit())
 	default:
 		fmt.Fprintln(g.stderr, "tidings:", err)
