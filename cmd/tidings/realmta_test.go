@@ -423,7 +423,7 @@ func TestRealMTARelaySomeDomains(t *testing.T) {
 					}
 				}
 				attempts := "1"
-				if strings.HasPrefix(r["detail"], "not asked, row ") {
+				if strings.HasPrefix(r["detail"], "not asked: ") {
 					attempts = "0" // its domain refused already (TestRealMTARelayUnaskedTarpit)
 				}
 				if r["status"] != want || r["attempts"] != attempts {
