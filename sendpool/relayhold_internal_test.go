@@ -24,3 +24,23 @@ func TestRelayUnsureAfterRelayKnown(t *testing.T) {
 		t.Error("the third domain's refusal after relayKnown stops the run")
 	}
 }
+
+// TestUnaskedWithoutAddr: the detail of a row failed unasked quotes the
+// refusal to relay of the row asked without that row's recipient, as
+// Postfix ("<b@x.test>: …") and Sendmail ("<b@x.test>... …") put it, or
+// anywhere else, where a user read another row's address on this row's
+// line (today's review); its codes stay the server's.
+func TestUnaskedWithoutAddr(t *testing.T) {
+	for text, want := range map[string]string{
+		"<b@X.test>: Relay access denied":         "Relay access denied",
+		"<b@X.test>... Relaying denied":           "Relaying denied",
+		"relay not permitted for b@X.test, sorry": "relay not permitted for @x.test, sorry",
+		"Unable to relay":                         "Unable to relay",
+	} {
+		rf := relayRefusal{err: &SMTPError{Command: "RCPT", Code: 554, EnhancedCode: EnhancedCode{5, 7, 1}, Message: text}, addr: "b@X.test", row: 2}
+		se := rf.unasked()
+		if w := "not asked: the server refused to relay to x.test for row 2 (554 5.7.1 " + want + "); send --retry-failed asks it again"; se.Message != w || se.Code != 554 || se.EnhancedCode != rf.err.EnhancedCode {
+			t.Errorf("%q: %d %s %q, want 554 5.7.1 %q", text, se.Code, se.EnhancedCode, se.Message, w)
+		}
+	}
+}

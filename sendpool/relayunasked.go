@@ -7,10 +7,11 @@ import (
 )
 
 // relayRefusal is the server's first refusal to relay to a recipient
-// domain in a run: its reply, the row it came to, and that row's
-// envelope sender, lowercased.
+// domain in a run: its reply, the recipient and row it came to, and
+// that row's envelope sender, lowercased.
 type relayRefusal struct {
 	err  *SMTPError
+	addr string
 	row  int
 	from string
 }
@@ -33,7 +34,7 @@ func (r *poolRun) noteRelayRefusedLocked(se *SMTPError, addr string, j *poolJob)
 		r.relayRefused = map[string]relayRefusal{}
 	}
 	if d := domainOf(addr); r.relayRefused[d].err == nil {
-		r.relayRefused[d] = relayRefusal{err: se, row: j.msg.Row, from: strings.ToLower(j.msg.EnvelopeFrom)}
+		r.relayRefused[d] = relayRefusal{err: se, addr: addr, row: j.msg.Row, from: strings.ToLower(j.msg.EnvelopeFrom)}
 	}
 }
 
@@ -86,8 +87,9 @@ func (r *poolRun) refusedAll(j *poolJob) []relayRefusal {
 // would get the same refusal, and asking about many such recipients in a
 // row meets Postfix's error tarpit (a second's wait for each past smtpd_soft_error_limit, the
 // session ended past smtpd_hard_error_limit). Each recipient fails with
-// its domain's refusal, the detail saying it was not asked and quoting
-// the row it came from; send --retry-failed asks the server again.
+// its domain's refusal, the detail saying it was not asked and naming
+// the domain and the row asked (unasked); send --retry-failed asks the
+// server again.
 func (r *poolRun) failUnasked(j *poolJob, refused []relayRefusal) {
 	var last *SMTPError
 	for i, a := range j.rcpts {
@@ -99,13 +101,42 @@ func (r *poolRun) failUnasked(j *poolJob, refused []relayRefusal) {
 }
 
 // unasked is rf as the refusal of a recipient of its domain the run did
-// not ask about (failUnasked): its reply, the message saying so and
-// naming the row it came to, whose recipient the reply may name.
+// not ask about (failUnasked): its code and enhanced code, its message
+// saying it was not asked and naming the domain and the row asked, the
+// server's reply quoted without that row's address (withoutAddr), as the
+// line is read as the failed row's.
 func (rf relayRefusal) unasked() *SMTPError {
 	se := *rf.err
-	se.Message = fmt.Sprintf("not asked, row %d's reply: %s (the server answers relaying by domain; send --retry-failed asks it again)",
-		rf.row, OneLine(rf.err.Message))
+	se.Message = withoutAddr(OneLine(rf.err.Message), rf.addr)
+	se.Message = fmt.Sprintf("not asked: the server refused to relay to %s for row %d (%s); send --retry-failed asks it again",
+		domainOf(rf.addr), rf.row, se.Reply())
 	return &se
+}
+
+// withoutAddr is reply text without addr, the recipient it refused: a
+// leading "<addr>:" (Postfix's "<b@x.test>: Relay access denied") or
+// "<addr>..." (Sendmail's "<b@x.test>... Relaying denied") is cut, and
+// addr anywhere else is written as its domain, "@x.test".
+func withoutAddr(text, addr string) string {
+	if addr == "" {
+		return text
+	}
+	if rest, ok := cutPrefixFold(text, "<"+addr+">"); ok {
+		if r, ok := strings.CutPrefix(rest, ":"); ok {
+			text = strings.TrimSpace(r)
+		} else if r, ok := strings.CutPrefix(rest, "..."); ok {
+			text = strings.TrimSpace(r)
+		}
+	}
+	return strings.ReplaceAll(text, addr, "@"+domainOf(addr))
+}
+
+// cutPrefixFold is strings.CutPrefix with prefix matched in any case.
+func cutPrefixFold(s, prefix string) (string, bool) {
+	if len(s) < len(prefix) || !strings.EqualFold(s[:len(prefix)], prefix) {
+		return s, false
+	}
+	return s[len(prefix):], true
 }
 
 // wentSome reports whether the server took j's message for any of its

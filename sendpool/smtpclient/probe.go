@@ -90,17 +90,33 @@ func Probe(ctx context.Context, cfg Config, env ProbeEnvelope, w io.Writer) erro
 	if cfg.Username == "" {
 		fmt.Fprintln(w, "login: skipped (no smtp.username)")
 	}
-	noted, err := d.probeRcpts(c, env, w)
+	noted, unasked, err := d.probeRcpts(c, env, w)
 	c.Quit(ctx)
-	switch {
-	case err != nil:
+	if err != nil {
 		return err
-	case noted:
-		fmt.Fprintln(w, "smtp: a send would get this far, but not every row would go: see the notes above")
-	default:
-		fmt.Fprintln(w, "smtp: everything looks right: a send would get this far")
 	}
+	fmt.Fprintln(w, probeVerdict(noted, unasked))
 	return nil
+}
+
+// probeVerdict is Probe's last line on SMTP when it found no problem:
+// noted, it wrote a note that some rows would fail; unasked, the domains
+// the server ended the session before answering for, which make the
+// answer partial. "Everything looks right" only when neither.
+func probeVerdict(noted bool, unasked []string) string {
+	partial := ""
+	if len(unasked) > 0 {
+		partial = "the answer is partial, not every domain asked: the server ended the session before probe asked about " + strings.Join(unasked, ", ")
+	}
+	switch {
+	case noted && partial != "":
+		return "smtp: a send would get this far, but not every row would go: see the notes above; and " + partial
+	case noted:
+		return "smtp: a send would get this far, but not every row would go: see the notes above"
+	case partial != "":
+		return "smtp: a send would get this far with the domains asked, but " + partial
+	}
+	return "smtp: everything looks right: a send would get this far"
 }
 
 // greetingFrom picks the first server reply out of a transcript.

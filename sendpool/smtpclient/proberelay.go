@@ -38,26 +38,32 @@ type rcptAnswers struct {
 // note: their rows would fail. A server that ends the session after some
 // answers (Postfix's "421 4.7.0 Error: too many errors"), or fails RSET,
 // is a note too (a send connects again): the verdict is on the answers
-// it gave. noted reports that it wrote a note that some rows would fail.
-func (d *Dialer) probeRcpts(c *smtpConn, env ProbeEnvelope, w io.Writer) (noted bool, err error) {
+// it gave. noted reports that it wrote a note that some rows would fail;
+// unasked are the domains of env.To the server ended the session before
+// answering for, whose rows that verdict does not cover.
+func (d *Dialer) probeRcpts(c *smtpConn, env ProbeEnvelope, w io.Writer) (noted bool, unasked []string, err error) {
 	if len(env.To) == 0 {
-		return false, nil
+		return false, nil, nil
 	}
 	// SMTPUTF8 as a send's MAIL declares it for an address beyond ASCII
 	// (a strict server refuses "jörg@…" without it, which would read as
 	// the row failing).
 	intl := !isASCII(env.From) || slices.ContainsFunc(env.To, func(a string) bool { return !isASCII(a) })
 	if err := c.c.Mail(env.From, &smtp.MailOptions{UTF8: c.utf8 && intl}); err != nil {
-		return false, d.mailRefused(w, env.From, err)
+		return false, nil, d.mailRefused(w, env.From, err)
 	}
 	fmt.Fprintf(w, "MAIL FROM:<%s>: accepted\n", env.From)
 	var a rcptAnswers
-	for _, to := range env.To {
+	for i, to := range env.To {
 		if err := a.ask(c, to, domainOf(env.From), w); err != nil {
 			if a.answered == 0 {
-				return false, err
+				return false, nil, err
 			}
-			return d.rcptVerdict(a, w)
+			noted, err := d.rcptVerdict(a, w)
+			for _, u := range env.To[i:] {
+				unasked = append(unasked, domainOf(u))
+			}
+			return noted, unasked, err
 		}
 	}
 	if err := c.c.Reset(); err != nil {
@@ -65,7 +71,8 @@ func (d *Dialer) probeRcpts(c *smtpConn, env ProbeEnvelope, w io.Writer) (noted 
 	} else {
 		fmt.Fprintln(w, "RSET: no message was sent")
 	}
-	return d.rcptVerdict(a, w)
+	noted, err = d.rcptVerdict(a, w)
+	return noted, nil, err
 }
 
 // ask sends RCPT TO:<to> on c and takes the answer into a, writing it to

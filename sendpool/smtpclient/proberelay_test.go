@@ -19,7 +19,10 @@ import (
 // (421, as Postfix's "too many errors"), still gets the verdict of the
 // answers it gave: a refusal to relay with no other domain taken is the
 // login problem a send stops for, not "EOF" at RSET; a server that took
-// them passes, the end a note (a send connects again).
+// them passes, the end a note (a send connects again). One that took the
+// first and ended the session at the next RCPT passes too, its last line
+// saying the answer is partial and naming the domains not asked, where it
+// said "everything looks right" (today's review).
 func TestProbeSessionEnds(t *testing.T) {
 	relay := func(_ smtptest.Session, to string) error {
 		if strings.HasSuffix(to, "@elsewhere.test") {
@@ -27,12 +30,14 @@ func TestProbeSessionEnds(t *testing.T) {
 		}
 		return nil
 	}
-	var asked atomic.Int64
-	tooMany := func(s smtptest.Session, to string) error {
-		if asked.Add(1) > 1 {
-			return smtptest.Reply(421, "4.7.0", "mta.test Error: too many errors")
+	tooMany := func() func(smtptest.Session, string) error {
+		var asked atomic.Int64
+		return func(s smtptest.Session, to string) error {
+			if asked.Add(1) > 1 {
+				return smtptest.Reply(421, "4.7.0", "mta.test Error: too many errors")
+			}
+			return relay(s, to)
 		}
-		return relay(s, to)
 	}
 	for _, tc := range []struct {
 		name   string
@@ -45,8 +50,11 @@ func TestProbeSessionEnds(t *testing.T) {
 			[]string{"refused: 554 5.7.1", "note: RSET: ", "problem: the server would refuse the campaign's recipients", "set smtp.username"}},
 		{"taken, dropped at RSET", []smtptest.Option{smtptest.OnRcpt(relay), smtptest.DropAtReset()}, []string{"a@partner.test", "b@other.test"}, false,
 			[]string{"RCPT TO:<b@other.test>: accepted", "note: RSET: "}},
-		{"refused, then 421", []smtptest.Option{smtptest.OnRcpt(tooMany)}, []string{"a@elsewhere.test", "b@other.test", "c@third.test"}, true,
+		{"refused, then 421", []smtptest.Option{smtptest.OnRcpt(tooMany())}, []string{"a@elsewhere.test", "b@other.test", "c@third.test"}, true,
 			[]string{"note: RCPT TO:<b@other.test>: 421 4.7.0 mta.test Error: too many errors", "problem: the server would refuse the campaign's recipients", "set smtp.username"}},
+		{"taken, then 421", []smtptest.Option{smtptest.OnRcpt(tooMany())}, []string{"a@partner.test", "b@other.test", "c@third.test"}, false,
+			[]string{"RCPT TO:<a@partner.test>: accepted", "note: RCPT TO:<b@other.test>: 421 4.7.0",
+				"smtp: a send would get this far with the domains asked, but the answer is partial, not every domain asked: the server ended the session before probe asked about other.test, third.test\n"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			srv := smtptest.NewServer(t, tc.opts...)
@@ -59,6 +67,9 @@ func TestProbeSessionEnds(t *testing.T) {
 				if !strings.Contains(out.String(), w) {
 					t.Errorf("probe's output lacks %q:\n%s", w, out.String())
 				}
+			}
+			if strings.Contains(out.String(), "note: RCPT") && strings.Contains(out.String(), "everything looks right") {
+				t.Errorf("probe says everything looks right where the server ended the session before some domains were asked:\n%s", out.String())
 			}
 			if strings.Contains(out.String(), "c@third.test") || strings.Contains(out.String(), "would fail") {
 				t.Errorf("probe asked on after the session ended, or took its end for a refusal of the row:\n%s", out.String())
