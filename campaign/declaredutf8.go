@@ -34,8 +34,10 @@ const minUTF8Runes = 3
 // UTF-8 lead as UTF-8 wants; when it is (a short list of names), it reads
 // as UTF-8 in other scripts than the code page's, and a double-byte code
 // page is refused only for a start that reads as its scripts
-// (eastAsianRead) or as accented letters inside Latin words
-// (latinNamesRead: "Jürgen Müller", which gbk sends as "J眉rgen M眉ller").
+// (eastAsianRead, three characters or more) or as accented letters
+// inside Latin words (latinNamesRead, one or more: "Jürgen Müller", which
+// gbk sends as "J眉rgen M眉ller"; a list whose one "René" it sends as
+// "Ren茅").
 // It returns nil otherwise.
 func utf8Declared(sample []byte, enc encoding.Encoding, canon, declared string) error {
 	if len(sample) == sniffSize {
@@ -44,10 +46,12 @@ func utf8Declared(sample []byte, enc encoding.Encoding, canon, declared string) 
 	if !utf8.Valid(sample) {
 		return nil
 	}
-	if n := countBeyondASCII(sample); n == 0 || n < minUTF8Runes && !fewReadAsUTF8(sample, enc) {
+	n, double := countBeyondASCII(sample), !oneByteEach(enc)
+	few := n < minUTF8Runes
+	if n == 0 || few && !double && !fewReadAsUTF8(sample, enc) {
 		return nil
 	}
-	if !oneByteEach(enc) && !eastAsianRead(sample) && !latinNamesRead(sample) {
+	if double && !latinNamesRead(sample) && (few || !eastAsianRead(sample)) {
 		return nil // a double-byte code page's own text, UTF-8 by chance
 	}
 	cell := firstCellBeyondASCII(sample)
