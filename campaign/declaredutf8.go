@@ -34,7 +34,11 @@ const minUTF8Runes = 3
 // UTF-8 lead as UTF-8 wants; when it is (a short list of names), it reads
 // as UTF-8 in other scripts than the code page's, and a double-byte code
 // page is refused only for a start that reads as its scripts
-// (eastAsianRead). It returns nil otherwise.
+// (eastAsianRead, three characters or more) or as accented letters
+// inside Latin words (latinNamesRead, one or more: "Jürgen Müller", which
+// gbk sends as "J眉rgen M眉ller"; a list whose one "René" it sends as
+// "Ren茅").
+// It returns nil otherwise.
 func utf8Declared(sample []byte, enc encoding.Encoding, canon, declared string) error {
 	if len(sample) == sniffSize {
 		sample = trimPartialRune(sample)
@@ -42,10 +46,12 @@ func utf8Declared(sample []byte, enc encoding.Encoding, canon, declared string) 
 	if !utf8.Valid(sample) {
 		return nil
 	}
-	if n := countBeyondASCII(sample); n == 0 || n < minUTF8Runes && !fewReadAsUTF8(sample, enc) {
+	n, double := countBeyondASCII(sample), !oneByteEach(enc)
+	few := n < minUTF8Runes
+	if n == 0 || few && !double && !fewReadAsUTF8(sample, enc) {
 		return nil
 	}
-	if !oneByteEach(enc) && !eastAsianRead(sample) {
+	if double && !latinNamesRead(sample) && (few || !eastAsianRead(sample)) {
 		return nil // a double-byte code page's own text, UTF-8 by chance
 	}
 	cell := firstCellBeyondASCII(sample)
@@ -119,6 +125,36 @@ func eastAsianRead(sample []byte) bool {
 		}
 	}
 	return cjk >= other
+}
+
+// latinNamesRead reports whether sample, valid UTF-8, read so holds
+// characters beyond ASCII that are all accented letters of European names
+// (nameLetter), each beside an ASCII letter ("Jürgen", "Straße"): a
+// European list saved as "CSV UTF-8" under a campaign that declares a
+// double-byte code page. That code page's own text seldom makes UTF-8
+// at all, and when it does, not such letters inside ASCII words.
+func latinNamesRead(sample []byte) bool {
+	runes := []rune(string(sample))
+	seen := false
+	for i, r := range runes {
+		if r < utf8.RuneSelf {
+			continue
+		}
+		if !nameLetter(r) || !asciiLetterAt(runes, i-1) && !asciiLetterAt(runes, i+1) {
+			return false
+		}
+		seen = true
+	}
+	return seen
+}
+
+// asciiLetterAt reports whether runes[i] exists and is an ASCII letter.
+func asciiLetterAt(runes []rune, i int) bool {
+	if i < 0 || i >= len(runes) {
+		return false
+	}
+	r := runes[i] | 0x20
+	return r >= 'a' && r <= 'z'
 }
 
 // nameLetter reports whether r is a letter of the Latin-1 Supplement or

@@ -183,7 +183,9 @@ func TestCSVTurkishAndVietnamese(t *testing.T) {
 // short UTF-8 list with one or two letters beyond ASCII ("Paweł", which
 // windows-1250 reads "PaweĹ‚") is refused (it passed check silently), and
 // so is one that reads as a capital inside a word ("Søren", which
-// windows-1257 reads "SĆøren").
+// windows-1257 reads "SĆøren"). A German UTF-8 list under a campaign that
+// still says gbk is refused too, with one accented letter as with more
+// (rev-user10: check passed it, and every message said "J眉rgen M眉ller").
 func TestCSVUTF8DeclaredCodePage(t *testing.T) {
 	const danish = "email;navn;firma\r\na@x.example;JENS ØSTERGÅRD;ÆØÅ ApS\r\nb@x.example;MARIANNE SØNDERGÅRD;SØNDERGÅRD & SØN\r\n"
 	const vietnamese = "email,name\na@x.example,Nguyễn Văn Đức\nb@x.example,Trần Thị Hà\n"
@@ -227,6 +229,16 @@ func TestCSVUTF8DeclaredCodePage(t *testing.T) {
 			name: "chinese UTF-8 declared gbk, names of two characters", file: "people.csv",
 			data: []byte("email,name\na@x.example,李華\nb@x.example,王明\n"), rec: Recipients{Encoding: "gbk"}, openErr: "encoding",
 			msgs: []string{`the file is UTF-8 ("CSV UTF-8"), not recipients.encoding "gbk"`, `gbk reads "李華" as "鏉庤彲"`, "take `encoding: gbk` out"},
+		},
+		{
+			name: "german UTF-8 declared gbk, accented letters inside names", file: "people.csv",
+			data: []byte("email,name\na@x.example,Jürgen Müller\nb@x.example,Zoë Straße\n"), rec: Recipients{Encoding: "gbk"}, openErr: "encoding",
+			msgs: []string{`the file is UTF-8 ("CSV UTF-8"), not recipients.encoding "gbk"`, `gbk reads "Jürgen Müller" as "J眉rgen M眉ller"`, "take `encoding: gbk` out"},
+		},
+		{
+			name: "french UTF-8 declared gbk, one letter beyond ASCII", file: "people.csv",
+			data: []byte("email,name\na@x.example,René Dubois\nb@x.example,Anna Smith\n"), rec: Recipients{Encoding: "gbk"}, openErr: "encoding",
+			msgs: []string{`not recipients.encoding "gbk"`, `gbk reads "René Dubois" as "Ren茅 Dubois"`},
 		},
 		{
 			name: "japanese UTF-8 declared cp932", file: "people.csv",

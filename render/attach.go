@@ -26,7 +26,9 @@ import (
 
 // ErrAttachmentPath is wrapped when an attachment path made from row data
 // would leave the attachment folder: "..", an absolute path (unless the
-// campaign names an absolute attachments_dir) or a symlink pointing out.
+// campaign names an absolute attachments_dir) or a symlink pointing out;
+// also, in words of its own (refusal), when it leads inside the folder to
+// a file row data may not attach.
 var ErrAttachmentPath = errors.New("attachment path leaves the attachment folder")
 
 // ErrAttachment is wrapped when an attachment cannot be read or is not a
@@ -253,7 +255,7 @@ func (a *attacher) otherForm(p, full string, fromData bool) (string, error) {
 func (a *attacher) private(p, real string) error {
 	for _, o := range a.own {
 		if real == o.Path || o.Dir && inside(o.Path, real) {
-			return fmt.Errorf("%w: %q is %s, which row data may not attach", ErrAttachmentPath, p, ownWhat(o, real))
+			return refused("%q is %s, which row data may not attach", p, ownWhat(o, real))
 		}
 	}
 	rel, err := filepath.Rel(a.rootReal, real)
@@ -262,7 +264,7 @@ func (a *attacher) private(p, real string) error {
 	}
 	for part := range strings.SplitSeq(rel, string(filepath.Separator)) {
 		if strings.HasPrefix(part, ".") && part != "." {
-			return fmt.Errorf("%w: %q leads to the hidden %q, which row data may not attach (hidden files keep settings and secrets)", ErrAttachmentPath, p, part)
+			return refused("%q leads to the hidden %q, which row data may not attach (hidden files keep settings and secrets)", p, part)
 		}
 	}
 	if dir, ok := previewFile(a.rootReal, real); ok {

@@ -56,6 +56,9 @@ func TestAttachmentOwnFileHardLink(t *testing.T) {
 		if !errors.Is(err, ErrAttachmentPath) || !strings.Contains(err.Error(), words) {
 			t.Errorf("%s: got %v, want ErrAttachmentPath saying %q", file, err, words)
 		}
+		if err != nil && strings.Contains(err.Error(), "leaves the attachment folder") {
+			t.Errorf("%s: got %v, which the path does not (it stays in the folder)", file, err)
+		}
 	}
 	if m, err := r.Render(row(2, "email", "k@example.com", "file", "files/ok-too.pdf")); err != nil || len(m.Attachments) != 2 {
 		t.Errorf("a hard link to another attachment, and the key by a constant path: %v", err)

@@ -1,7 +1,6 @@
 package render
 
 import (
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -42,13 +41,13 @@ func ownIDs(own []campaign.OwnFile) []ownID {
 func (a *attacher) sameAsOwn(p string, fi os.FileInfo) error {
 	for _, id := range a.ownIDs {
 		if os.SameFile(fi, id.fi) {
-			return fmt.Errorf("%w: %q is %s (another name for the same file), which row data may not attach", ErrAttachmentPath, p, id.what)
+			return refused("%q is %s (another name for the same file), which row data may not attach", p, id.what)
 		}
 	}
 	if linkCount(fi) > 1 {
 		for _, id := range a.linked.in(a.own) {
 			if os.SameFile(fi, id.fi) {
-				return fmt.Errorf("%w: %q is a file in %s (another name for the same file), which row data may not attach", ErrAttachmentPath, p, id.what)
+				return refused("%q is a file in %s (another name for the same file), which row data may not attach", p, id.what)
 			}
 		}
 	}

@@ -568,8 +568,9 @@ func TestAttachmentPaths(t *testing.T) {
 // campaign folder still may not attach what the campaign keeps for itself
 // (its file, the sheet, the suppression list, a DKIM key, the state
 // folders), a hidden file or a file in a preview's folder (other
-// recipients' messages), by whatever path it gets there; constant
-// paths are the author's and may.
+// recipients' messages), by whatever path it gets there, saying what the
+// file is (not that the path leaves the folder, which it does not);
+// constant paths are the author's and may.
 func TestAttachmentOwnFiles(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]string{
@@ -632,6 +633,9 @@ func TestAttachmentOwnFiles(t *testing.T) {
 		_, err := r.Render(row(2, "email", "k@example.com", "file", file))
 		if !errors.Is(err, ErrAttachmentPath) || rowErr(t, err).Column != "file" || !strings.Contains(err.Error(), words) {
 			t.Errorf("%s: got %v, want ErrAttachmentPath in column file saying %q", file, err, words)
+		}
+		if err != nil && !strings.Contains(words, "climbs") && strings.Contains(err.Error(), "leaves the attachment folder") {
+			t.Errorf("%s: got %v, which the path does not (it stays in the campaign folder)", file, err)
 		}
 	}
 	for _, file := range []string{"files/ok.pdf", "previews/brochure.pdf", "previews/photos/000001-x.eml", "notes/state-of-things.pdf", "files/statement.pdf", "files/people.csv.pdf", "files/keys/rsa.key.pdf", "files/suppress.txt.archive", "files/forwarded.eml"} {

@@ -15,7 +15,9 @@ import (
 // yet); a YAML file that is no campaign protects nothing, and the
 // folder's other files still attach, also beside a campaign whose state
 // folder is the folder itself (state_dir: .). The sheet and the list
-// went out.
+// went out. The refusal says what the file is, not that the path
+// "leaves the attachment folder", which it does not (an office manager
+// saw that said of other.csv beside other.yaml).
 func TestAttachmentSiblingCampaign(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]string{
@@ -52,6 +54,9 @@ func TestAttachmentSiblingCampaign(t *testing.T) {
 		_, err := r.Render(row(2, "email", "k@example.com", "file", file))
 		if !errors.Is(err, ErrAttachmentPath) || rowErr(t, err).Column != "file" || !strings.Contains(err.Error(), words) {
 			t.Errorf("%s: got %v, want ErrAttachmentPath in column file saying %q", file, err, words)
+		}
+		if err != nil && strings.Contains(err.Error(), "leaves the attachment folder") {
+			t.Errorf("%s: got %v, which the path does not (it stays in the campaign folder)", file, err)
 		}
 	}
 	for _, file := range []string{"files/ok.pdf", "notes.yml", "list.csv", "files/notes.yaml"} {

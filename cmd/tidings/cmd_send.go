@@ -625,6 +625,11 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	printSummary(ctx, g, c, pl, &sum, allow, opts, end)
 	g.interrupt.summarized()
 	if err != nil {
+		if err == runErr && ctx.Err() != nil && !opts.part.more && sum.OK() && allow.N >= pl.ToSend {
+			// Interrupted while the last messages were in flight, which
+			// then went: nothing is left to resume.
+			g.interrupt.dispatched()
+		}
 		return err
 	}
 	outcome := sendOutcome(g, pl, sum, allow, opts)

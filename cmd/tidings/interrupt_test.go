@@ -84,6 +84,23 @@ func TestInterruptFinishesInFlight(t *testing.T) {
 	}
 }
 
+// TestInterruptLastInFlight: a send interrupted while its last message
+// was in flight, which then went, says every message was out, not "run
+// the same command again to resume", which would send nothing (rev-user10:
+// GNU timeout's SIGTERM during a cron job's last messages).
+func TestInterruptLastInFlight(t *testing.T) {
+	run, srv, gate, _ := interruptedWhileHeld(t, 1)
+	close(gate)
+	errText, err := run.wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != exitInterrupted || len(srv.Messages()) != 1 {
+		t.Fatalf("exit %v, %d messages; want code %d and 1\n%s%s", err, len(srv.Messages()), exitInterrupted, run.stdout.String(), errText)
+	}
+	if !strings.Contains(errText, "interrupted once every message was out") || strings.Contains(errText, "to resume") {
+		t.Errorf("stderr:\n%s", errText)
+	}
+}
+
 // oneLineUnsent fails the test unless out, what who printed after an
 // interrupted run, says in one line that n rows were not sent and that
 // command sends them, and lists none of them.
