@@ -22,8 +22,11 @@ func (s *State) noteSentDomain(r *Result) {
 		return
 	}
 	via := s.Runs[len(s.Runs)-1].Via
+	if via == "" || len(s.sentDomains[via]) >= sentDomainsMost {
+		return // the common case once a run's first few went: no parse
+	}
 	d := toDomain(r.To)
-	if via == "" || d == "" || slices.Contains(s.sentDomains[via], d) || len(s.sentDomains[via]) >= sentDomainsMost {
+	if d == "" || slices.Contains(s.sentDomains[via], d) {
 		return
 	}
 	if s.sentDomains == nil {
