@@ -38,6 +38,8 @@ func TestImportsFlowOneWay(t *testing.T) {
 		// The tool carries neither the tests' Chromium (a package beside
 		// render's own, importing testing) nor the testing package.
 		{"../cmd/tidings", []string{mod + "render/chromium", "github.com/chromedp/chromedp", "testing"}},
+		// Redaction is a leaf the SMTP client and the mailbox readers share.
+		{"./redact", []string{mod + "campaign", mod + "render", mod + "sendpool/smtpclient", mod + "sendpool/mailbox", mod + "sendpool/journal"}},
 		{"./offheap", []string{mod + "campaign", mod + "templates", mod + "render", mod + "sendpool/journal", mod + "sendpool/report", mod + "sendpool/plan"}},
 	} {
 		out, err := exec.Command("go", "list", "-deps", tc.pkg).CombinedOutput()

@@ -37,7 +37,7 @@ func openPOP3(ctx context.Context, cfg Config) (*pop3Box, error) {
 		// A server may quote the password it had from an earlier session
 		// in its greeting; the client's replies are redacted only from
 		// the login on.
-		return nil, redactErr(popDialError(cfg, err), cfg.Password)
+		return nil, hideErr(popDialError(cfg, err), cfg.Password)
 	}
 	if err := c.Login(ctx, cfg.Username, cfg.Password); err != nil {
 		c.Close()

@@ -202,7 +202,7 @@ func (s *session) run(verb string, cmd imap.Commander, h responses.Handler) (*im
 		return nil, fmt.Errorf("mailbox: %s: %w", verb, err)
 	}
 	if st.Type == imap.StatusRespNo || st.Type == imap.StatusRespBad {
-		return st, &ReplyError{Command: verb, Status: string(st.Type), Code: string(st.Code), Text: redact(st.Info, s.cfg.Password)}
+		return st, &ReplyError{Command: verb, Status: string(st.Type), Code: string(st.Code), Text: hide(st.Info, s.cfg.Password)}
 	}
 	return st, nil
 }

@@ -10,49 +10,39 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/tidings/tidings/sendpool/redact"
 )
 
 // redacted stands for a secret in the transcript.
-const redacted = "[redacted]"
+const redacted = redact.Mark
 
-// redact returns s with the password in it replaced by redacted, both as
-// it is and as LOGIN sends it in a quoted string (strconv.Quote: a quote
-// or a backslash escaped), which a server quoting the command shows.
-func redact(s, password string) string {
+// passwordForms lists password as it is and as LOGIN sends it in a
+// quoted string (strconv.Quote: a quote or a backslash escaped), which a
+// server quoting the command shows; none for no password.
+func passwordForms(password string) []string {
 	if password == "" {
-		return s
-	}
-	s = strings.ReplaceAll(s, password, redacted)
-	quoted := strconv.Quote(password)
-	return strings.ReplaceAll(s, quoted[1:len(quoted)-1], redacted)
-}
-
-// redactErr returns err, or, when its text holds the password (see
-// redact), an error with that text redacted which wraps err (errors.Is
-// and errors.As still see it).
-func redactErr(err error, password string) error {
-	if err == nil {
 		return nil
 	}
-	text := redact(err.Error(), password)
-	if text == err.Error() {
-		return err
-	}
-	return &redactedError{text: text, err: err}
+	quoted := strconv.Quote(password)
+	return []string{password, quoted[1 : len(quoted)-1]}
 }
 
-// redactedError is an error whose text had the password in it.
-type redactedError struct {
-	text string
-	err  error
+// hide returns s with the password in it replaced by redacted, in every
+// form passwordForms lists.
+func hide(s, password string) string {
+	return redact.String(s, passwordForms(password))
 }
 
-func (e *redactedError) Error() string { return e.text }
-func (e *redactedError) Unwrap() error { return e.err }
+// hideErr returns err, or, when its text holds the password (see hide),
+// an error with that text redacted which wraps err (redact.Error).
+func hideErr(err error, password string) error {
+	return redact.Error(err, passwordForms(password))
+}
 
 // redactingWriter writes to w what it is given, a transcript's line a
 // write as package pop3 writes them, with the password redacted (see
-// redact): pop3's own redaction starts at the login, and a server may
+// hide): pop3's own redaction starts at the login, and a server may
 // quote the password it had from an earlier session in its greeting.
 type redactingWriter struct {
 	w        io.Writer
@@ -68,7 +58,7 @@ func redacting(w io.Writer, password string) io.Writer {
 }
 
 func (r redactingWriter) Write(b []byte) (int, error) {
-	if _, err := io.WriteString(r.w, redact(string(b), r.password)); err != nil {
+	if _, err := io.WriteString(r.w, hide(string(b), r.password)); err != nil {
 		return 0, err
 	}
 	return len(b), nil
@@ -100,7 +90,7 @@ func (t *transcript) line(prefix, s string) {
 	if !t.on() {
 		return
 	}
-	s = redact(s, t.secret)
+	s = hide(s, t.secret)
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	fmt.Fprintf(t.w, "%s%s\n", prefix, s)

@@ -1,9 +1,8 @@
 package smtpclient
 
 import (
-	"strings"
-
 	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/redact"
 )
 
 // A server that quotes what it was sent in its refusal of a login ("535 …
@@ -15,12 +14,7 @@ import (
 // (secretForms, kept in Dialer.secrets) becomes [redacted].
 
 // redact returns s with every form of the password replaced.
-func (d *Dialer) redact(s string) string {
-	for _, secret := range d.secrets {
-		s = strings.ReplaceAll(s, secret, redacted)
-	}
-	return s
-}
+func (d *Dialer) redact(s string) string { return redact.String(s, d.secrets) }
 
 // reply converts a go-smtp reply error as fromSMTP does, its text
 // redacted: a server may quote the password in any reply, after the login
@@ -48,24 +42,5 @@ func (d *Dialer) redactReply(reply *sendpool.SMTPError) *sendpool.SMTPError {
 }
 
 // redactErr returns err, or, when its text holds a secret, an error with
-// that text redacted which wraps err (errors.Is and errors.As still see
-// it).
-func (d *Dialer) redactErr(err error) error {
-	if err == nil {
-		return nil
-	}
-	text := d.redact(err.Error())
-	if text == err.Error() {
-		return err
-	}
-	return &redactedError{text: text, err: err}
-}
-
-// redactedError is an error whose text had a secret in it.
-type redactedError struct {
-	text string
-	err  error
-}
-
-func (e *redactedError) Error() string { return e.text }
-func (e *redactedError) Unwrap() error { return e.err }
+// that text redacted which wraps err (redact.Error).
+func (d *Dialer) redactErr(err error) error { return redact.Error(err, d.secrets) }

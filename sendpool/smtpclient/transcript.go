@@ -7,10 +7,12 @@ import (
 	"io"
 	"strings"
 	"sync"
+
+	"github.com/tidings/tidings/sendpool/redact"
 )
 
 // redacted replaces secrets in the transcript.
-const redacted = "[redacted]"
+const redacted = redact.Mark
 
 // lockedWriter serializes transcript lines of several connections into one
 // writer.
@@ -144,11 +146,4 @@ func (t *transcript) emit(dir, s string) {
 	t.out.writeLine(t.prefix + dir + t.scrub(s) + "\n")
 }
 
-func (t *transcript) scrub(s string) string {
-	for _, secret := range t.secrets {
-		if strings.Contains(s, secret) {
-			s = strings.ReplaceAll(s, secret, redacted)
-		}
-	}
-	return s
-}
+func (t *transcript) scrub(s string) string { return redact.String(s, t.secrets) }

@@ -3,10 +3,12 @@ package pop3
 import (
 	"fmt"
 	"io"
+
+	"github.com/tidings/tidings/sendpool/redact"
 )
 
 // redacted stands for a secret in the transcript.
-const redacted = "[redacted]"
+const redacted = redact.Mark
 
 // transcript writes the Debug lines of one session. A nil writer discards;
 // a failing writer is ignored (debugging must not fail the session).

@@ -3,6 +3,8 @@ package pop3
 import (
 	"fmt"
 	"strings"
+
+	"github.com/tidings/tidings/sendpool/redact"
 )
 
 // cmd sends the command verb with its arguments and reads the status
@@ -44,9 +46,7 @@ func (c *Client) readReply(verb string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("pop3: %s: reading the reply: %w", verb, err)
 	}
-	for _, s := range c.secrets {
-		line = strings.ReplaceAll(line, s, redacted)
-	}
+	line = redact.String(line, c.secrets)
 	c.log.server(line)
 	return line, nil
 }
