@@ -54,7 +54,7 @@ type blob struct {
 	path  string // absolute path it was read from (symlinks resolved)
 	ctype string // media type by extension (see contentType)
 	utf8  bool   // the data is valid UTF-8
-	key   bool   // the data is a private key (privateKeyPEM)
+	key   string // the form of the private key the data is (privateKeyForm), or ""
 	size  int64  // bytes before encoding
 	sum   string // hex SHA-256 of the data
 	mtime int64  // modification time (Unix ns) of the file read, before reading
@@ -119,14 +119,14 @@ type attacher struct {
 
 // resolve finds, checks and encodes the attachment at p. fromData says the
 // path was made from row values: it must then stay inside the root, after
-// resolving symlinks, and lead to no private key (privateKeyPEM). Paths
+// resolving symlinks, and lead to no private key (privateKeyForm). Paths
 // written as constants in the campaign file are the campaign author's and
 // are not confined. A file that cannot be read or is too large is an
 // *AttachmentError.
 func (a *attacher) resolve(p string, fromData bool) (*blob, string, error) {
 	b, full, err := a.read(p, fromData)
-	if err == nil && fromData && b.key {
-		err = &privateKeyError{p: p}
+	if err == nil && fromData && b.key != "" {
+		err = &privateKeyError{p: p, form: b.key}
 	}
 	if err != nil && full != "" {
 		return nil, full, &AttachmentError{Path: full, err: err}
@@ -333,7 +333,7 @@ func (a *attacher) open(real string, fromData bool) (*os.File, error) {
 func newBlob(name, path string, data []byte) *blob {
 	ok := utf8.Valid(data)
 	sum := sha256.Sum256(data)
-	return &blob{name: name, path: path, ctype: contentType(name, ok), utf8: ok, key: privateKeyPEM(data), size: int64(len(data)),
+	return &blob{name: name, path: path, ctype: contentType(name, ok), utf8: ok, key: privateKeyForm(data), size: int64(len(data)),
 		sum: hex.EncodeToString(sum[:]), enc: encodeBase64(data)}
 }
 
