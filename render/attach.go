@@ -108,12 +108,11 @@ type attacher struct {
 	maxSize  int64  // files larger than this are refused before reading
 	cache    *blobCache
 	names    *dirNames // files named in another Unicode form
-	// own are the campaign's own files and folders (symlinks resolved),
-	// which a path made from row data may not lead to (see private).
-	own []campaign.OwnFile
-	// ownIDs are the own files by identity, linked the files of the own
-	// folders with several names (see sameAsOwn).
-	ownIDs []ownID
+	// guard has the campaign's own files and folders and those of the
+	// campaigns beside it, which a path made from row data may not lead
+	// to (see private, sameAsOwn); linked the files of their folders
+	// with several names (see sameAsOwn).
+	guard  *guard
 	linked *linkedOwn
 }
 
@@ -253,7 +252,7 @@ func (a *attacher) otherForm(p, full string, fromData bool) (string, error) {
 // attaches what the campaign sends its recipients, never what it keeps
 // for itself, whatever a cell says.
 func (a *attacher) private(p, real string) error {
-	for _, o := range a.own {
+	for _, o := range a.guard.get().own {
 		if real == o.Path || o.Dir && inside(o.Path, real) {
 			return refused("%q is %s, which row data may not attach", p, ownWhat(o, real))
 		}
@@ -284,14 +283,15 @@ func ownWhat(o campaign.OwnFile, real string) string {
 	return o.What
 }
 
-// ownFiles are c's own files and folders, and those of the campaigns
-// beside it (siblingFiles), with symlinks resolved (as written when they
-// do not exist yet). A state folder that holds c's folder (state_dir: .)
-// is left out, or no row could attach anything: what tidings writes there
-// is refused by the folder's marks (stateFile, previewFile).
-func ownFiles(c *campaign.Campaign) []campaign.OwnFile {
+// ownFiles are c's own files and folders, and others (those of the
+// campaigns beside it: scanFolders), with symlinks resolved (as written
+// when they do not exist yet). A state folder that holds c's folder
+// (state_dir: .) is left out, or no row could attach anything: what
+// tidings writes there is refused by the folder's marks (stateFile,
+// previewFile).
+func ownFiles(c *campaign.Campaign, others []campaign.OwnFile) []campaign.OwnFile {
 	var own []campaign.OwnFile
-	for _, o := range append(c.OwnFiles(), siblingFiles(c)...) {
+	for _, o := range append(c.OwnFiles(), others...) {
 		if o.Dir && inside(o.Path, c.Dir) {
 			continue
 		}
