@@ -108,6 +108,10 @@ type attacher struct {
 	maxSize  int64  // files larger than this are refused before reading
 	cache    *blobCache
 	names    *dirNames // files named in another Unicode form
+	// top is the highest folder whose state folder or preview marks
+	// count (stateFile, previewFile): the campaign's folder (symlinks
+	// resolved) when it holds root, the file system's root otherwise.
+	top string
 	// guard has the campaign's own files and folders and those of the
 	// campaigns beside it, which a path made from row data may not lead
 	// to (see private, sameAsOwn); linked the files of their folders
@@ -266,10 +270,10 @@ func (a *attacher) private(p, real string) error {
 			return refused("%q leads to the hidden %q, which row data may not attach (hidden files keep settings and secrets)", p, part)
 		}
 	}
-	if dir, ok := previewFile(a.rootReal, real); ok {
+	if dir, ok := previewFile(a.top, real); ok {
 		return &previewFileError{p: p, dir: dir}
 	}
-	if dir, ok := stateFile(a.rootReal, real); ok {
+	if dir, ok := stateFile(a.top, real); ok {
 		return &stateFileError{p: p, dir: dir}
 	}
 	return nil

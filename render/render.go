@@ -401,6 +401,7 @@ func (r *Renderer) fixAttachments(c *campaign.Campaign, set *templates.Set, cach
 			r.att.rootReal = real
 		}
 	}
+	r.att.top = topFolder(c.Dir, r.att.rootReal)
 	for _, t := range set.Attachments {
 		af := attField{t: t}
 		if t.Const() {

@@ -52,6 +52,22 @@ func TestAttachHardLinkOtherState(t *testing.T) {
 	}
 }
 
+// TestAttachBelowStateFolder: with attachments_dir inside another
+// campaign's state folder (st2/spool, st2), a row naming a file its send
+// left there is refused (it attached from st2/spool: the state folder's
+// marks were looked for only from the attachment folder down).
+func TestAttachBelowStateFolder(t *testing.T) {
+	t.Parallel()
+	dir, spooled := otherCampaignSent(t)
+	srv := smtptest.NewServer(t)
+	camp := filepath.Join(dir, "a.yaml")
+	for attDir, file := range map[string]string{"st2/spool": strings.TrimPrefix(spooled, "st2/spool/"), "st2": "journal.jsonl"} {
+		writeFiles(t, dir, map[string]string{"a.yaml": campaignYAML(srv.Port, `attachments: ["{{.file}}"]`, "recipients: {path: a.csv}",
+			"attachments_dir: "+filepath.Join(dir, attDir))})
+		rowRefused(t, srv, camp, file, "is a file tidings keeps in the campaign state folder "+filepath.Join(dir, "st2"))
+	}
+}
+
 // TestAttachSubfolderCampaign: a campaign in a folder below this one's
 // (other/c.yaml, which has sent) and a campaign file beside it that does
 // not load (d.yaml, a key misspelled, saved as Notepad's "Unicode",
