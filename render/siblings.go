@@ -103,7 +103,7 @@ func otherCampaign(c *campaign.Campaign, p string, d fs.DirEntry) []campaign.Own
 	if other, err := campaign.Load(p); err == nil {
 		own = other.OwnFiles()
 	} else if named, ok := campaign.NamedFiles(p); ok {
-		own, note = named, ", which does not load"
+		own, note = named, " (it does not load)"
 	}
 	for i := range own {
 		own[i].What = fmt.Sprintf("%s of the campaign %s beside this one%s", own[i].What, name, note)

@@ -99,7 +99,7 @@ func TestAttachSubfolderCampaign(t *testing.T) {
 	writeFiles(t, dir, map[string]string{"a.yaml": campaignYAML(srv.Port, `attachments: ["{{.file}}"]`, "recipients: {path: a.csv}")})
 	rowRefused(t, srv, camp, "other/c.csv", "is the recipient sheet of the campaign other/c.yaml beside this one")
 	rowRefused(t, srv, camp, "other/gone.txt", "is the suppression list of the campaign other/c.yaml")
-	rowRefused(t, srv, camp, "lists/d.csv", "is the recipient sheet of the campaign d.yaml beside this one, which does not load")
+	rowRefused(t, srv, camp, "lists/d.csv", "is the recipient sheet of the campaign d.yaml beside this one (it does not load)")
 	writeFiles(t, dir, map[string]string{"a.csv": "email,name,file\nann@example.com,Ann,lists/ok.csv\n"})
 	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || len(srv.Messages()) != 1 {
 		t.Fatalf("send of a file a YAML that is no campaign names: exit %d\n%s%s", code, out, errOut)
