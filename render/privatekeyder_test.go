@@ -15,10 +15,12 @@ import (
 // TestAttachmentPrivateKeyDER: a path from row data may not attach a
 // private key in DER (PKCS#8, encrypted PKCS#8, PKCS#1, SEC 1, DSA, as
 // openssl genpkey -outform DER and its kin write them) or a PKCS#12 key
-// store (.p12, .pfx, also in BER as Windows writes it), whatever its
-// name (testdata/keys, made by OpenSSL); each went to the recipient, as
-// only PEM was known. A certificate, a public key and a signature in
-// DER, a PDF, a ZIP and a PNG still attach.
+// store (.p12, .pfx, also in BER as Windows writes it), or an OpenPGP
+// secret key exported without --armor, whatever its name
+// (testdata/keys, made by OpenSSL and GnuPG); each went to the
+// recipient, as only PEM and armor were known. A certificate, a public
+// key and a signature in DER, an OpenPGP public key, a PDF, a ZIP and a
+// PNG still attach.
 func TestAttachmentPrivateKeyDER(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name string, data []byte) {
@@ -35,7 +37,7 @@ func TestAttachmentPrivateKeyDER(t *testing.T) {
 		"rsa-genpkey.der": "DER, PKCS#1", "ec-genpkey.der": "DER, SEC 1", "rsa-pkcs8.der": "DER, PKCS#8", "rsa-pkcs1.der": "DER, PKCS#1",
 		"ec-sec1.der": "DER, SEC 1", "ed25519.der": "DER, PKCS#8", "ed448.der": "DER, PKCS#8", "dsa.der": "DER, PKCS#1 or DSA",
 		"rsa-encrypted.der": "DER, encrypted PKCS#8", "store.p12": "PKCS#12 key store", "legacy.pfx": "PKCS#12 key store",
-		"nopass.pfx": "PKCS#12 key store",
+		"nopass.pfx": "PKCS#12 key store", "ed25519-secret.gpg": "OpenPGP, binary", "rsa-secret.gpg": "OpenPGP, binary",
 	}
 	refused := map[string]string{"files/windows.pfx": "PKCS#12 key store"}
 	for name, words := range keys {
@@ -48,7 +50,7 @@ func TestAttachmentPrivateKeyDER(t *testing.T) {
 		refused["files/"+name], refused["files/"+name+".pdf"] = words, words
 	}
 	write("files/windows.pfx", berPFX(t))
-	for _, name := range []string{"cert.der", "rsa-public.der", "signature.p7s"} {
+	for _, name := range []string{"cert.der", "rsa-public.der", "signature.p7s", "public.gpg"} {
 		data, err := os.ReadFile(filepath.Join("testdata", "keys", name))
 		if err != nil {
 			t.Fatal(err)
@@ -65,7 +67,7 @@ func TestAttachmentPrivateKeyDER(t *testing.T) {
 			t.Errorf("%s: got %v, want ErrAttachmentPath in column file saying %q", file, err, words)
 		}
 	}
-	for _, file := range []string{"files/cert.der", "files/rsa-public.der", "files/signature.p7s", "files/report.pdf", "files/photo.png", "files/archive.zip"} {
+	for _, file := range []string{"files/cert.der", "files/rsa-public.der", "files/signature.p7s", "files/public.gpg", "files/report.pdf", "files/photo.png", "files/archive.zip"} {
 		if m, err := r.Render(row(2, "email", "k@example.com", "file", file)); err != nil || len(m.Attachments) != 1 {
 			t.Errorf("%s: got %v, want it attached", file, err)
 		}
