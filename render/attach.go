@@ -54,7 +54,7 @@ type blob struct {
 	path  string // absolute path it was read from (symlinks resolved)
 	ctype string // media type by extension (see contentType)
 	utf8  bool   // the data is valid UTF-8
-	key   bool   // the data is a private key (privateKeyPEM)
+	key   string // the form of the private key the data is (privateKeyForm), or ""
 	size  int64  // bytes before encoding
 	sum   string // hex SHA-256 of the data
 	mtime int64  // modification time (Unix ns) of the file read, before reading
@@ -108,25 +108,28 @@ type attacher struct {
 	maxSize  int64  // files larger than this are refused before reading
 	cache    *blobCache
 	names    *dirNames // files named in another Unicode form
-	// own are the campaign's own files and folders (symlinks resolved),
-	// which a path made from row data may not lead to (see private).
-	own []campaign.OwnFile
-	// ownIDs are the own files by identity, linked the files of the own
-	// folders with several names (see sameAsOwn).
-	ownIDs []ownID
+	// top is the highest folder whose state folder or preview marks
+	// count (stateFile, previewFile): the campaign's folder (symlinks
+	// resolved) when it holds root, the file system's root otherwise.
+	top string
+	// guard has the campaign's own files and folders and those of the
+	// campaigns beside it, which a path made from row data may not lead
+	// to (see private, sameAsOwn); linked the files of their folders
+	// with several names (see sameAsOwn).
+	guard  *guard
 	linked *linkedOwn
 }
 
 // resolve finds, checks and encodes the attachment at p. fromData says the
 // path was made from row values: it must then stay inside the root, after
-// resolving symlinks, and lead to no private key (privateKeyPEM). Paths
+// resolving symlinks, and lead to no private key (privateKeyForm). Paths
 // written as constants in the campaign file are the campaign author's and
 // are not confined. A file that cannot be read or is too large is an
 // *AttachmentError.
 func (a *attacher) resolve(p string, fromData bool) (*blob, string, error) {
 	b, full, err := a.read(p, fromData)
-	if err == nil && fromData && b.key {
-		err = &privateKeyError{p: p}
+	if err == nil && fromData && b.key != "" {
+		err = &privateKeyError{p: p, form: b.key}
 	}
 	if err != nil && full != "" {
 		return nil, full, &AttachmentError{Path: full, err: err}
@@ -253,7 +256,7 @@ func (a *attacher) otherForm(p, full string, fromData bool) (string, error) {
 // attaches what the campaign sends its recipients, never what it keeps
 // for itself, whatever a cell says.
 func (a *attacher) private(p, real string) error {
-	for _, o := range a.own {
+	for _, o := range a.guard.get().own {
 		if real == o.Path || o.Dir && inside(o.Path, real) {
 			return refused("%q is %s, which row data may not attach", p, ownWhat(o, real))
 		}
@@ -267,10 +270,10 @@ func (a *attacher) private(p, real string) error {
 			return refused("%q leads to the hidden %q, which row data may not attach (hidden files keep settings and secrets)", p, part)
 		}
 	}
-	if dir, ok := previewFile(a.rootReal, real); ok {
+	if dir, ok := previewFile(a.top, real); ok {
 		return &previewFileError{p: p, dir: dir}
 	}
-	if dir, ok := stateFile(a.rootReal, real); ok {
+	if dir, ok := stateFile(a.top, real); ok {
 		return &stateFileError{p: p, dir: dir}
 	}
 	return nil
@@ -284,14 +287,15 @@ func ownWhat(o campaign.OwnFile, real string) string {
 	return o.What
 }
 
-// ownFiles are c's own files and folders, and those of the campaigns
-// beside it (siblingFiles), with symlinks resolved (as written when they
-// do not exist yet). A state folder that holds c's folder (state_dir: .)
-// is left out, or no row could attach anything: what tidings writes there
-// is refused by the folder's marks (stateFile, previewFile).
-func ownFiles(c *campaign.Campaign) []campaign.OwnFile {
+// ownFiles are c's own files and folders, and others (those of the
+// campaigns beside it: scanFolders), with symlinks resolved (as written
+// when they do not exist yet). A state folder that holds c's folder
+// (state_dir: .) is left out, or no row could attach anything: what
+// tidings writes there is refused by the folder's marks (stateFile,
+// previewFile).
+func ownFiles(c *campaign.Campaign, others []campaign.OwnFile) []campaign.OwnFile {
 	var own []campaign.OwnFile
-	for _, o := range append(c.OwnFiles(), siblingFiles(c)...) {
+	for _, o := range append(c.OwnFiles(), others...) {
 		if o.Dir && inside(o.Path, c.Dir) {
 			continue
 		}
@@ -333,7 +337,7 @@ func (a *attacher) open(real string, fromData bool) (*os.File, error) {
 func newBlob(name, path string, data []byte) *blob {
 	ok := utf8.Valid(data)
 	sum := sha256.Sum256(data)
-	return &blob{name: name, path: path, ctype: contentType(name, ok), utf8: ok, key: privateKeyPEM(data), size: int64(len(data)),
+	return &blob{name: name, path: path, ctype: contentType(name, ok), utf8: ok, key: privateKeyForm(data), size: int64(len(data)),
 		sum: hex.EncodeToString(sum[:]), enc: encodeBase64(data)}
 }
 

@@ -36,55 +36,71 @@ func ownIDs(own []campaign.OwnFile) []ownID {
 // (fi, its Stat) when it is one of the campaign's own files: a hard link
 // to it, or a name swapped for a link to it after the path was checked;
 // or a file in one of its own folders (the state folders: the journal,
-// the Message-ID salt, the spool) that has another name outside them.
-// Safe for concurrent use.
+// the Message-ID salt, the spool) or one tidings wrote in another state
+// folder found (guard.states: another campaign's journal, report or
+// spool) that has another name outside them. Safe for concurrent use.
 func (a *attacher) sameAsOwn(p string, fi os.FileInfo) error {
-	for _, id := range a.ownIDs {
+	g := a.guard.get()
+	for _, id := range g.ids {
 		if os.SameFile(fi, id.fi) {
 			return refused("%q is %s (another name for the same file), which row data may not attach", p, id.what)
 		}
 	}
 	if linkCount(fi) > 1 {
-		for _, id := range a.linked.in(a.own) {
+		for _, id := range a.linked.in(g.own, g.states) {
 			if os.SameFile(fi, id.fi) {
-				return refused("%q is a file in %s (another name for the same file), which row data may not attach", p, id.what)
+				return refused("%q is %s (another name for the same file), which row data may not attach", p, id.what)
 			}
 		}
 	}
 	return nil
 }
 
-// linkedOwn are the files in the campaign's own folders that have more
-// than one name (a hard link elsewhere may reach them), looked for once,
-// the first time a file row data names has several names itself: files
-// tidings writes there have one, and a folder of a million previews is
-// not walked for every attachment. Safe for concurrent use.
+// linkedOwn are the files in the campaign's own folders, and those
+// tidings wrote in the state folders found, that have more than one name
+// (a hard link elsewhere may reach them), looked for once, the first
+// time a file row data names has several names itself: files tidings
+// writes there have one, and a folder of a million previews is not
+// walked for every attachment. Safe for concurrent use.
 type linkedOwn struct {
 	once sync.Once
 	ids  []ownID
 }
 
-// in returns the files of the own folders of own with several names
-// (none for a nil l).
-func (l *linkedOwn) in(own []campaign.OwnFile) []ownID {
+// in returns the files of the own folders of own, and those StateWrote
+// names in the state folders states, with several names (none for a nil
+// l).
+func (l *linkedOwn) in(own []campaign.OwnFile, states []string) []ownID {
 	if l == nil {
 		return nil
 	}
 	l.once.Do(func() {
 		for _, o := range own {
-			if !o.Dir {
-				continue
+			if o.Dir {
+				l.walk(o.Path, "a file in "+o.What)
 			}
-			_ = filepath.WalkDir(o.Path, func(path string, d fs.DirEntry, err error) error {
-				if err != nil || !d.Type().IsRegular() {
-					return nil // unreadable, or not a file: nothing to attach through it
+		}
+		for _, dir := range states {
+			entries, _ := os.ReadDir(dir) // unreadable: nothing to attach through it
+			for _, e := range entries {
+				if StateWrote(e.Name()) {
+					l.walk(filepath.Join(dir, e.Name()), "a file tidings keeps in the campaign state folder "+dir+" (its recipients' addresses, results or messages)")
 				}
-				if fi, err := d.Info(); err == nil && linkCount(fi) > 1 {
-					l.ids = append(l.ids, ownID{what: o.What, fi: fi})
-				}
-				return nil
-			})
+			}
 		}
 	})
 	return l.ids
+}
+
+// walk adds the files at or below p with several names, each what.
+func (l *linkedOwn) walk(p, what string) {
+	_ = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() {
+			return nil // unreadable, or not a file: nothing to attach through it
+		}
+		if fi, err := d.Info(); err == nil && linkCount(fi) > 1 {
+			l.ids = append(l.ids, ownID{what: what, fi: fi})
+		}
+		return nil
+	})
 }

@@ -41,11 +41,15 @@ func privateKeyPEM(data []byte) bool {
 // ErrAttachmentPath (refused for what the path leads to) in its own
 // words.
 type privateKeyError struct {
-	p string // the path as row data made it
+	p    string // the path as row data made it
+	form string // privateKeyForm's
 }
 
 func (e *privateKeyError) Error() string {
-	return fmt.Sprintf("%q is a private key (PEM), which row data may not attach: whoever gets it can sign or decrypt as its owner", e.p)
+	if e.form == "PKCS#12" {
+		return fmt.Sprintf("%q is a PKCS#12 key store (.p12, .pfx: a private key and its certificate under a password), which row data may not attach: whoever gets it and guesses the password can sign or decrypt as its owner", e.p)
+	}
+	return fmt.Sprintf("%q is a private key (%s), which row data may not attach: whoever gets it can sign or decrypt as its owner", e.p, e.form)
 }
 
 func (e *privateKeyError) Unwrap() error { return ErrAttachmentPath }

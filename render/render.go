@@ -391,8 +391,8 @@ func (r *Renderer) fixAttachments(c *campaign.Campaign, set *templates.Set, cach
 	if err != nil {
 		return &campaign.FileError{File: c.File, Err: fmt.Errorf("render: attachments_dir: %w", err)}
 	}
-	r.att = &attacher{root: root, rootReal: root, absOK: c.AttachmentsDir != "", maxSize: r.maxSize, cache: newBlobCache(cacheSize), names: newDirNames(), own: ownFiles(c)}
-	r.att.ownIDs, r.att.linked = ownIDs(r.att.own), &linkedOwn{}
+	r.att = &attacher{root: root, rootReal: root, absOK: c.AttachmentsDir != "", maxSize: r.maxSize, cache: newBlobCache(cacheSize), names: newDirNames(),
+		guard: &guard{c: c, root: root}, linked: &linkedOwn{}}
 	if len(set.Attachments) > 0 {
 		real, err := filepath.EvalSymlinks(root)
 		if err != nil {
@@ -401,6 +401,7 @@ func (r *Renderer) fixAttachments(c *campaign.Campaign, set *templates.Set, cach
 			r.att.rootReal = real
 		}
 	}
+	r.att.top = topFolder(c.Dir, r.att.rootReal)
 	for _, t := range set.Attachments {
 		af := attField{t: t}
 		if t.Const() {

@@ -95,3 +95,42 @@ func TestAttachmentStateDirIsFolder(t *testing.T) {
 		t.Errorf("the journal once sent: got %v, want ErrAttachmentPath", err)
 	}
 }
+
+// TestAttachmentDirElsewhere: with an absolute attachments_dir outside
+// the campaign folder, a campaign file in that folder keeps its sheet for
+// itself, and a state folder above it counts (attachments_dir inside
+// another campaign's spool): rows naming either are refused, another
+// file there attaches.
+func TestAttachmentDirElsewhere(t *testing.T) {
+	base := t.TempDir()
+	dir := filepath.Join(base, "camp")
+	for name, body := range map[string]string{
+		"camp/body.txt":        "Hi\n",
+		"camp/people.csv":      "email,file\n",
+		"shared/x/x.yaml":      yamlWith(map[string]string{"name": "x", "recipients": "{path: x.csv}"}),
+		"shared/x/x.csv":       "email\ncarol@example.com\n",
+		"shared/ok.pdf":        "%PDF ok",
+		"st3/" + StateLock:     "",
+		"st3/spool/g0001.msgs": "TS messages",
+	} {
+		p := filepath.Join(base, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for attDir, files := range map[string][2]string{"shared": {"x/x.csv", "ok.pdf"}, "st3/spool": {"g0001.msgs", ""}} {
+		r := loadRenderer(t, dir, yamlWith(map[string]string{"attachments": `["{{.file}}"]`, "attachments_dir": filepath.Join(base, attDir)}), "email", "file")
+		_, err := r.Render(row(2, "email", "k@example.com", "file", files[0]))
+		if !errors.Is(err, ErrAttachmentPath) || !strings.Contains(err.Error(), "the recipient sheet of the campaign") && !strings.Contains(err.Error(), "state folder "+filepath.Join(base, "st3")) {
+			t.Errorf("%s in %s: got %v, want it refused", files[0], attDir, err)
+		}
+		if files[1] != "" {
+			if m, err := r.Render(row(2, "email", "k@example.com", "file", files[1])); err != nil || len(m.Attachments) != 1 {
+				t.Errorf("%s in %s: got %v, want it attached", files[1], attDir, err)
+			}
+		}
+	}
+}

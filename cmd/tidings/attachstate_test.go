@@ -11,22 +11,24 @@ import (
 	"github.com/tidings/tidings/sendpool/smtptest"
 )
 
-// otherCampaignSent writes, in a new folder, a campaign b/b.yaml with
-// state_dir: ../st2 (in a folder of its own, so that only its state
-// folder's marks tell st2 for what it is: a campaign file beside a.yaml
-// is known as a whole, siblingFiles) and sends it to a test server, and
-// returns the folder and a file of the spool that send left in st2.
+// otherCampaignSent writes, in a new folder, a campaign folder camp
+// (dir) and beside it a campaign b/b.yaml with state_dir: ../camp/st2
+// (outside camp, so that only its state folder's marks tell st2 for what
+// it is: a campaign file in camp's tree is known as a whole,
+// scanFolders) and sends it to a test server, and returns camp and a
+// file of the spool that send left in st2.
 func otherCampaignSent(t *testing.T) (dir, spooled string) {
 	t.Helper()
 	srv := smtptest.NewServer(t)
-	dir = t.TempDir()
-	writeFiles(t, dir, map[string]string{
-		"b/b.yaml":   campaignYAML(srv.Port, "name: other", "state_dir: ../st2", "recipients: {path: b.csv}"),
-		"b/body.txt": "Hi {{.name}}\n",
-		"body.txt":   "Hi {{.name}}\n",
-		"b/b.csv":    "email,name\ncarol@example.com,Carol\n",
+	base := t.TempDir()
+	dir = filepath.Join(base, "camp")
+	writeFiles(t, base, map[string]string{
+		"b/b.yaml":      campaignYAML(srv.Port, "name: other", "state_dir: ../camp/st2", "recipients: {path: b.csv}"),
+		"b/body.txt":    "Hi {{.name}}\n",
+		"camp/body.txt": "Hi {{.name}}\n",
+		"b/b.csv":       "email,name\ncarol@example.com,Carol\n",
 	})
-	if out, errOut, code := runCLI(t, "send", "--yes", filepath.Join(dir, "b", "b.yaml")); code != exitOK || len(srv.Messages()) != 1 {
+	if out, errOut, code := runCLI(t, "send", "--yes", otherCampaignFile(dir)); code != exitOK || len(srv.Messages()) != 1 {
 		t.Fatalf("send of the other campaign: exit %d\n%s%s", code, out, errOut)
 	}
 	err := filepath.WalkDir(filepath.Join(dir, "st2", "spool"), func(p string, e os.DirEntry, err error) error {
@@ -39,6 +41,12 @@ func otherCampaignSent(t *testing.T) (dir, spooled string) {
 		t.Fatalf("the other campaign's send spooled nothing in st2/spool (%v)", err)
 	}
 	return dir, filepath.ToSlash(spooled)
+}
+
+// otherCampaignFile is the campaign file otherCampaignSent sent, for its
+// folder dir.
+func otherCampaignFile(dir string) string {
+	return filepath.Join(filepath.Dir(dir), "b", "b.yaml")
 }
 
 // TestAttachOtherCampaignState: a campaign beside another (state_dir:
@@ -88,7 +96,7 @@ func TestAttachOtherCampaignState(t *testing.T) {
 func TestStateFolderNamesKnown(t *testing.T) {
 	t.Parallel()
 	dir, _ := otherCampaignSent(t)
-	camp := filepath.Join(dir, "b", "b.yaml")
+	camp := otherCampaignFile(dir)
 	for _, args := range [][]string{{"preview", camp}, {"report", camp}} {
 		if out, errOut, code := runCLI(t, args...); code != exitOK {
 			t.Fatalf("%s: exit %d\n%s%s", args[0], code, out, errOut)
