@@ -47,8 +47,9 @@ func (w *poolWorker) sendOne(j *poolJob, f *pipedTry) {
 		j.server = w.conn.Server()
 		// Stage MAIL or before: the body was not due, so whether an
 		// attempt is on record does not matter (a redial reuses it).
-		if reused && free && idleDrop(err) && r.inflight.Err() == nil {
-			// The server dropped the idle connection; nothing of this
+		if reused && free && (idleDrop(err) || w.endedForErrors(err)) && r.inflight.Err() == nil {
+			// The server dropped the idle connection, or ended a
+			// session that collected error replies; nothing of this
 			// message was sent, so the redial does not spend a retry.
 			free = false
 			w.drop()
@@ -56,6 +57,7 @@ func (w *poolWorker) sendOne(j *poolJob, f *pipedTry) {
 		}
 		break
 	}
+	w.noteErrors(d, err)
 	j.attempts++
 	var txe *TxError
 	switch {

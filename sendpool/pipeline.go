@@ -128,10 +128,10 @@ func ewma(avg, v time.Duration) time.Duration {
 }
 
 // mustDial says whether the worker dials before its next transaction:
-// it has no connection, or the one it has carried its share or was left
-// mid-transaction (see refresh).
+// it has no connection, or the one it has carried its share, collected
+// too many error replies or was left mid-transaction (see refresh).
 func (w *poolWorker) mustDial() bool {
-	return w.conn == nil || w.sent >= w.r.p.cfg.PerConnection || w.needReset
+	return w.conn == nil || w.sent >= w.r.p.cfg.PerConnection || w.needReset || w.errored()
 }
 
 // withdraw takes back the journal attempts recorded ahead for the tries in
@@ -195,7 +195,7 @@ func (w *poolWorker) sendPipelined(j *poolJob) {
 				w.stop(f)
 				continue
 			}
-			if len(q) > 0 && (w.dead || w.sent >= r.p.cfg.PerConnection) {
+			if len(q) > 0 && (w.dead || w.sent >= r.p.cfg.PerConnection || w.errored()) {
 				break // replace the connection once nothing is in flight
 			}
 			if len(q) == 0 {
@@ -342,10 +342,11 @@ func (w *poolWorker) endTry(f *pipedTry, d *Delivery, err error) bool {
 		r.finishStopped(j)
 		return false
 	}
-	if f.reused && f.free && idleDrop(err) && r.inflight.Err() == nil {
+	if f.reused && f.free && (idleDrop(err) || w.endedForErrors(err)) && r.inflight.Err() == nil {
 		f.free = false
 		return true
 	}
+	w.noteErrors(d, err)
 	j.attempts++
 	r.applyOutcome(j, d, err)
 	return false

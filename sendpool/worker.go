@@ -15,6 +15,7 @@ type poolWorker struct {
 	conn      Conn
 	sent      int // transactions on conn
 	needReset bool
+	errs      int  // error replies on conn since the server last took a message (noteErrors)
 	dead      bool // conn failed; dropped once nothing is in flight on it
 	retired   bool // gave up its place (see givesUpPlace) until rejoin
 	// attemptAvg and txAvg are the average durations of the worker's
@@ -60,7 +61,7 @@ func (w *poolWorker) loop() {
 func (w *poolWorker) drop() {
 	if w.conn != nil {
 		w.conn.Quit(w.r.inflight)
-		w.conn, w.sent, w.needReset = nil, 0, false
+		w.conn, w.sent, w.needReset, w.errs = nil, 0, false, 0
 		w.r.conns.Add(-1)
 	}
 	w.dead = false
@@ -103,10 +104,11 @@ func (w *poolWorker) connect(j *poolJob) bool {
 }
 
 // refresh drops the worker's connection when it carried its share of
-// transactions, or when it was left mid-transaction and RSET fails (a dead
-// idle connection: it is redialed, no retry spent).
+// transactions or collected too many error replies (errored), or when it
+// was left mid-transaction and RSET fails (a dead idle connection: it is
+// redialed, no retry spent).
 func (w *poolWorker) refresh() {
-	if w.conn != nil && w.sent >= w.r.p.cfg.PerConnection {
+	if w.conn != nil && (w.sent >= w.r.p.cfg.PerConnection || w.errored()) {
 		w.drop() // close the old one before dialing its replacement
 	}
 	if w.conn != nil && w.needReset {
@@ -130,7 +132,7 @@ func (w *poolWorker) connected(c Conn, j *poolJob) bool {
 	r.mu.Lock()
 	r.dialFails = 0
 	r.mu.Unlock()
-	w.conn, w.sent, w.needReset = c, 0, false
+	w.conn, w.sent, w.needReset, w.errs = c, 0, false, 0
 	r.conns.Add(1)
 	r.connected.Store(true)
 	return true

@@ -617,6 +617,7 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	flushErr, page, pageErr := writeSendReports(setup, g, c, reporter, report.PageInput{Rows: reporter.Each, Settings: sendSettings(c, opts), Now: opts.now()})
 	releaseReport(g, rl)
 	sum := reporter.Summary()
+	noteRelayWords(&sum, c, cfg.Dialer)
 	end := runEnd{page: page, files: flushErr == nil, cut: runErr != nil, quota: errors.Is(runErr, sendpool.ErrQuota), part: opts.part}
 	err = cmp.Or(runErr, closeErr, flushErr, pageErr)
 	// A part whose journal or report could not be written ends the run
@@ -1180,10 +1181,14 @@ func notSent(sum report.Summary, again string, nothingLeft, capped bool) error {
 
 // failedTodo is notSent's advice for the failed: --retry-failed, but
 // after a bounce-rate stop, whose failed rows are the addresses to take
-// out of the list, which a retry would only count again.
+// out of the list, which a retry would only count again, and for rows
+// the server refused to relay to, what to change first (relayTodo).
 func failedTodo(sum report.Summary) string {
 	if sum.Stopped > 0 && sendpool.IsBounceRateStop(sum.StopDetail) {
 		return "take the failed out of the list (the to column of report.csv's failed rows), or correct their addresses and use --retry-failed"
+	}
+	if todo := relayTodo(sum); todo != "" {
+		return todo
 	}
 	return "--retry-failed tries the failed again"
 }

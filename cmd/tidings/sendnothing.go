@@ -48,6 +48,7 @@ func sendNothing(ctx context.Context, g *globalOptions, opts sendOptions, path s
 	flushErr, page, pageErr := writeSendReports(setup, g, c, reporter, report.PageInput{Rows: reporter.Each, Settings: lastSendSettings(c, st.state.Runs), Now: opts.now()})
 	releaseReport(g, rl)
 	sum := reporter.Summary()
+	noteRelayWords(&sum, c, st.cfg.Dialer)
 	printSummary(ctx, g, c, st.pl, &sum, allow, opts, runEnd{page: page, files: flushErr == nil, part: opts.part})
 	if err := cmp.Or(flushErr, pageErr); err != nil {
 		return err

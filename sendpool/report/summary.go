@@ -97,6 +97,15 @@ type Summary struct {
 	// the row whose refusal stopped the run is one of them); rows with
 	// another go to Problems.
 	StopDetail string `json:"-"`
+	// RelayFailed counts the failed rows the server refused to relay to
+	// (sendpool.IsRelayRefusal of their reply; not those on the
+	// suppression list now): in Failed too. Only a change of the
+	// settings or on the server lets them through, which RelaySome and
+	// RelayFix say (smtpclient.RelaySome and RelayRest's words, which
+	// the caller fills in).
+	RelayFailed int    `json:"-"`
+	RelaySome   string `json:"-"`
+	RelayFix    string `json:"-"`
 	// AgainAlso counts the rows of other statuses that Again sends too,
 	// sharing CapLeft with those of the lines of rows not sent: the
 	// failed when it has --retry-failed, the unknown when it has
@@ -174,6 +183,9 @@ func (s *Summary) add(r Row) {
 	}
 	if r.Status == sendpool.StatusDeferred && strings.HasPrefix(r.Detail, journal.RunHoldsNote) {
 		s.RunHolds++
+	}
+	if r.Status == sendpool.StatusFailed && !r.NowSuppressed && sendpool.IsRelayRefusal(int(r.Code), r.Detail) {
+		s.RelayFailed++
 	}
 	switch {
 	case r.Status.Done() && !r.Owing:
@@ -311,6 +323,10 @@ func (s *Summary) WriteText(w io.Writer) error {
 	}
 	if n := s.FailedSuppressed + s.UnknownSuppressed; n > 0 {
 		fmt.Fprintf(&b, "%s on the suppression list now: no send tries them again; the report lists them.\n", suppressedSince(s.FailedSuppressed, s.UnknownSuppressed))
+	}
+	if s.RelayFailed > 0 && s.RelaySome != "" {
+		fmt.Fprintf(&b, "%d failed as the server refused to relay to %s and took others: %s; then send --retry-failed sends %s.\n",
+			s.RelayFailed, them(s.RelayFailed), s.RelaySome, them(s.RelayFailed))
 	}
 	if s.Owing > 0 {
 		fmt.Fprintf(&b, "%s to some recipients only: the server deferred the others; run send again to deliver to those only.\n", Plural(s.Owing, "message")+" went")

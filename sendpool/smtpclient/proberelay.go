@@ -134,11 +134,7 @@ func (d *Dialer) rcptVerdict(a rcptAnswers, w io.Writer) (noted bool, err error)
 		return false, ae
 	}
 	if a.refusal != nil {
-		login := "then it wants a login for the rest: set smtp.username"
-		if d.noAuth.Load() {
-			login = "then it relays the rest only for clients it trusts, and offers no login (AUTH) here: have its administrator trust this machine's address, or use its submission port"
-		}
-		fmt.Fprintf(w, "note: the server refuses to relay to some domains and takes others: it relays for this client to some domains only, or hosts those it takes (%s); a send fails the rows to the domains refused, or stops if it refuses 3 domains before it takes 2\n", login)
+		fmt.Fprintf(w, "note: the server refuses to relay to some domains and takes others: %s; a send fails the rows to the domains refused, or stops if it refuses 3 domains before it takes 2\n", d.RelaySome())
 	}
 	if len(a.others) > 0 {
 		fmt.Fprintf(w, "note: the rows of %s would fail (the server refused them, not the campaign)\n", strings.Join(a.others, ", "))
