@@ -124,6 +124,9 @@ func newTextSource(raw io.Reader, declared, file string) (*textSource, error) {
 	switch {
 	case bytes.HasPrefix(head, bomUTF8):
 		_, _ = br.Discard(len(bomUTF8))
+		if ts.bomMisleads(br, declared, file) {
+			break
+		}
 		ts.name, ts.validate = "utf-8", true
 	case bytes.HasPrefix(head, bomUTF16LE):
 		_, _ = br.Discard(len(bomUTF16LE))
@@ -160,6 +163,37 @@ func newTextSource(raw io.Reader, declared, file string) (*textSource, error) {
 		_, _ = ts.r.Discard(len(bomUTF8))
 	}
 	return ts, nil
+}
+
+// bomMisleads reports whether a UTF-8 byte order mark, read past in br
+// already, starts a file whose text is not UTF-8 while recipients.encoding
+// (declared) names a code page, as a tool that wrote the mark before text
+// in the Windows code page does: the setting reads it then, with a warning
+// naming file. A mark before UTF-8 text wins, as newTextSource says.
+func (ts *textSource) bomMisleads(br *bufio.Reader, declared, file string) bool {
+	_, canon, err := LookupEncoding(declared)
+	if declared == "" || err != nil || canon == "utf-8" || strings.HasPrefix(canon, "utf-16") {
+		return false
+	}
+	sample, _ := br.Peek(sniffSize)
+	if !notUTF8(sample) {
+		return false
+	}
+	ts.warnings = append(ts.warnings, fmt.Sprintf("%s: starts with a UTF-8 byte order mark, but its text is not UTF-8; read as recipients.encoding %q says", file, declared))
+	return true
+}
+
+// notUTF8 reports whether b, the start of a file, holds a byte sequence
+// that is not UTF-8; a character cut off at b's end is not one.
+func notUTF8(b []byte) bool {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size == 1 {
+			return utf8.FullRune(b[i:])
+		}
+		i += size
+	}
+	return false
 }
 
 // declare applies recipients.encoding (declared) to ts, whose byte order
@@ -317,6 +351,9 @@ func (ts *textSource) invalidUTF8(v string) error {
 		bad = bad[:8]
 	}
 	guesses := sampleGuesses(v, ts.sample)
+	if _, canon, _ := LookupEncoding(ts.declared); ts.declared != "" && canon != "utf-8" {
+		return fmt.Errorf("%w (bytes % x), read as UTF-8 for the UTF-8 byte order mark the file starts with, not as recipients.encoding %q (its first 16 KB are UTF-8): this value came from another file, joined in: type it again, or save the sheet as \"CSV UTF-8\" from a program that shows it right", ErrBadEncoding, bad, ts.declared)
+	}
 	if ts.declared != "" {
 		return fmt.Errorf("%w (bytes % x) although recipients.encoding says utf-8; %s under recipients", ErrBadEncoding, bad, guessWords(guesses, "set"))
 	}
