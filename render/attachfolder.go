@@ -13,9 +13,10 @@ import (
 // there, from the attachment folder (`the folder "Rechnung" is not
 // there`, for Rechnung/Beitrag_1001.pdf beside a rechnungen folder), so
 // that the reader looks for the folder, not for the file. "" when the
-// file's folder is there, or when caseHint (caseHint) named the file.
-func (a *attacher) folderHint(full, caseHint string) string {
-	if caseHint != "" {
+// file's folder is there, or when earlier hints (backslashHint,
+// spaceHint, caseHint) said what is wrong with the path already.
+func (a *attacher) folderHint(full, earlier string) string {
+	if earlier != "" {
 		return ""
 	}
 	missing := missingFolder(full)

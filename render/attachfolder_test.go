@@ -11,7 +11,8 @@ import (
 // (Rechnung/ for the rechnungen/ that holds the files, written in the
 // campaign's attachments: every row's problem) says which folder is
 // missing, first on the way; a missing file in a folder that is there,
-// or one caseHint names, does not (rev-user11, a club's fee reminders).
+// or one an earlier hint explains (another case, a space before a /),
+// does not (rev-user11, a club's fee reminders).
 func TestAttachmentMissingFolder(t *testing.T) {
 	e := setup(t, yamlWith(map[string]string{"attachments": `["{{.file}}"]`}), map[string]string{
 		"body.txt":                    "Hi\n",
@@ -23,6 +24,7 @@ func TestAttachmentMissingFolder(t *testing.T) {
 		{"rechnungen/2027/a/Beitrag_1001.pdf", `(the folder "rechnungen/2027" is not there)`},
 		{"rechnungen/Beitrag_1002.pdf", ""},
 		{"invoices/2024/invoice-7.pdf", ""},
+		{"rechnungen /Beitrag_1001.pdf", ""},
 	} {
 		_, err := e.r.Render(row(2, "email", "k@example.com", "file", c.file))
 		if !errors.Is(err, os.ErrNotExist) || rowErr(t, err).Column != "file" {
