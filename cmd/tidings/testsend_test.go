@@ -314,3 +314,21 @@ func TestTestSendDotlessAddress(t *testing.T) {
 		t.Errorf("a usual address: code %d\n%s%s", code, out, errOut)
 	}
 }
+
+// TestTestSendSheetWarnings: a test send says what send and check say of
+// the sheet and the campaign as a whole (a header with white space
+// around it; an unsubscribe url without one_click), where it said
+// nothing and the secretary met them first at the real send (rev-user11,
+// a club's export whose byte order mark the code page read past).
+func TestTestSendSheetWarnings(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 2, "unsubscribe: {url: 'https://example.com/u?e={{.email | urlquery}}'}\n")
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name \nuser000@example.com,A\nuser001@example.com,B\n"})
+	out, errOut, code := runCLI(t, "send", "--test", "me@example.net", camp)
+	for _, want := range []string{`warning: r.csv: header "name " (column B) has white space around it`, "warning: " + camp + ":"} {
+		if code != exitOK || !strings.Contains(out, want) {
+			t.Errorf("code %d, want %q\n%s%s", code, want, out, errOut)
+		}
+	}
+}
