@@ -168,32 +168,39 @@ func newTextSource(raw io.Reader, declared, file string) (*textSource, error) {
 // bomMisleads reports whether a UTF-8 byte order mark, read past in br
 // already, starts a file whose text is not UTF-8 while recipients.encoding
 // (declared) names a code page, as a tool that wrote the mark before text
-// in the Windows code page does: the setting reads it then, with a warning
-// naming file. A mark before UTF-8 text wins, as newTextSource says.
+// in the Windows code page does: its start has bytes UTF-8 does not
+// allow and no character UTF-8 writes in more than one byte. The setting
+// reads it then, with a warning naming file. A mark before UTF-8 text
+// (with a value of another file joined in, too) wins, as newTextSource
+// says.
 func (ts *textSource) bomMisleads(br *bufio.Reader, declared, file string) bool {
 	_, canon, err := LookupEncoding(declared)
 	if declared == "" || err != nil || canon == "utf-8" || strings.HasPrefix(canon, "utf-16") {
 		return false
 	}
 	sample, _ := br.Peek(sniffSize)
-	if !notUTF8(sample) {
+	if multi, invalid := utf8Runs(sample); multi > 0 || invalid == 0 {
 		return false
 	}
 	ts.warnings = append(ts.warnings, fmt.Sprintf("%s: starts with a UTF-8 byte order mark, but its text is not UTF-8; read as recipients.encoding %q says", file, declared))
 	return true
 }
 
-// notUTF8 reports whether b, the start of a file, holds a byte sequence
-// that is not UTF-8; a character cut off at b's end is not one.
-func notUTF8(b []byte) bool {
+// utf8Runs counts in b, the start of a file, the characters UTF-8 writes
+// in more than one byte (multi) and the byte sequences it does not allow
+// (invalid); a character cut off at b's end is neither.
+func utf8Runs(b []byte) (multi, invalid int) {
 	for i := 0; i < len(b); {
 		r, size := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && size == 1 {
-			return utf8.FullRune(b[i:])
+		switch {
+		case r == utf8.RuneError && size == 1 && utf8.FullRune(b[i:]):
+			invalid++
+		case size > 1:
+			multi++
 		}
 		i += size
 	}
-	return false
+	return multi, invalid
 }
 
 // declare applies recipients.encoding (declared) to ts, whose byte order
@@ -352,7 +359,7 @@ func (ts *textSource) invalidUTF8(v string) error {
 	}
 	guesses := sampleGuesses(v, ts.sample)
 	if _, canon, _ := LookupEncoding(ts.declared); ts.declared != "" && canon != "utf-8" {
-		return fmt.Errorf("%w (bytes % x), read as UTF-8 for the UTF-8 byte order mark the file starts with, not as recipients.encoding %q (its first 16 KB are UTF-8): this value came from another file, joined in: type it again, or save the sheet as \"CSV UTF-8\" from a program that shows it right", ErrBadEncoding, bad, ts.declared)
+		return fmt.Errorf("%w (bytes % x), read as UTF-8 for the UTF-8 byte order mark the file starts with and the UTF-8 text in it, not as recipients.encoding %q: this value came from another file, joined in: type it again, or save the sheet as \"CSV UTF-8\" from a program that shows it right", ErrBadEncoding, bad, ts.declared)
 	}
 	if ts.declared != "" {
 		return fmt.Errorf("%w (bytes % x) although recipients.encoding says utf-8; %s under recipients", ErrBadEncoding, bad, guessWords(guesses, "set"))
