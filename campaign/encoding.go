@@ -343,7 +343,9 @@ func isASCIIText(s string) bool {
 }
 
 // invalidUTF8 explains a value that is not UTF-8 and suggests the encoding
-// setting that most likely reads it.
+// setting that most likely reads it; in a file whose UTF-8 byte order mark
+// and text won over a code page declared (bomMisleads), it says the value
+// was joined in from another file.
 func (ts *textSource) invalidUTF8(v string) error {
 	bad := v
 	for i := 0; i < len(v); {
@@ -357,10 +359,10 @@ func (ts *textSource) invalidUTF8(v string) error {
 	if len(bad) > 8 {
 		bad = bad[:8]
 	}
-	guesses := sampleGuesses(v, ts.sample)
 	if _, canon, _ := LookupEncoding(ts.declared); ts.declared != "" && canon != "utf-8" {
 		return fmt.Errorf("%w (bytes % x), read as UTF-8 for the UTF-8 byte order mark the file starts with and the UTF-8 text in it, not as recipients.encoding %q: this value came from another file, joined in: type it again, or save the sheet as \"CSV UTF-8\" from a program that shows it right", ErrBadEncoding, bad, ts.declared)
 	}
+	guesses := sampleGuesses(v, ts.sample)
 	if ts.declared != "" {
 		return fmt.Errorf("%w (bytes % x) although recipients.encoding says utf-8; %s under recipients", ErrBadEncoding, bad, guessWords(guesses, "set"))
 	}
