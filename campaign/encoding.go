@@ -124,6 +124,9 @@ func newTextSource(raw io.Reader, declared, file string) (*textSource, error) {
 	switch {
 	case bytes.HasPrefix(head, bomUTF8):
 		_, _ = br.Discard(len(bomUTF8))
+		if ts.bomMisleads(br, declared, file) {
+			break
+		}
 		ts.name, ts.validate = "utf-8", true
 	case bytes.HasPrefix(head, bomUTF16LE):
 		_, _ = br.Discard(len(bomUTF16LE))
@@ -160,6 +163,44 @@ func newTextSource(raw io.Reader, declared, file string) (*textSource, error) {
 		_, _ = ts.r.Discard(len(bomUTF8))
 	}
 	return ts, nil
+}
+
+// bomMisleads reports whether a UTF-8 byte order mark, read past in br
+// already, starts a file whose text is not UTF-8 while recipients.encoding
+// (declared) names a code page, as a tool that wrote the mark before text
+// in the Windows code page does: its start has bytes UTF-8 does not
+// allow and no character UTF-8 writes in more than one byte. The setting
+// reads it then, with a warning naming file. A mark before UTF-8 text
+// (with a value of another file joined in, too) wins, as newTextSource
+// says.
+func (ts *textSource) bomMisleads(br *bufio.Reader, declared, file string) bool {
+	_, canon, err := LookupEncoding(declared)
+	if declared == "" || err != nil || canon == "utf-8" || strings.HasPrefix(canon, "utf-16") {
+		return false
+	}
+	sample, _ := br.Peek(sniffSize)
+	if multi, invalid := utf8Runs(sample); multi > 0 || invalid == 0 {
+		return false
+	}
+	ts.warnings = append(ts.warnings, fmt.Sprintf("%s: starts with a UTF-8 byte order mark, but its text is not UTF-8; read as recipients.encoding %q says", file, declared))
+	return true
+}
+
+// utf8Runs counts in b, the start of a file, the characters UTF-8 writes
+// in more than one byte (multi) and the byte sequences it does not allow
+// (invalid); a character cut off at b's end is neither.
+func utf8Runs(b []byte) (multi, invalid int) {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		switch {
+		case r == utf8.RuneError && size == 1 && utf8.FullRune(b[i:]):
+			invalid++
+		case size > 1:
+			multi++
+		}
+		i += size
+	}
+	return multi, invalid
 }
 
 // declare applies recipients.encoding (declared) to ts, whose byte order
@@ -302,7 +343,9 @@ func isASCIIText(s string) bool {
 }
 
 // invalidUTF8 explains a value that is not UTF-8 and suggests the encoding
-// setting that most likely reads it.
+// setting that most likely reads it; in a file whose UTF-8 byte order mark
+// and text won over a code page declared (bomMisleads), it says the value
+// was joined in from another file.
 func (ts *textSource) invalidUTF8(v string) error {
 	bad := v
 	for i := 0; i < len(v); {
@@ -315,6 +358,9 @@ func (ts *textSource) invalidUTF8(v string) error {
 	}
 	if len(bad) > 8 {
 		bad = bad[:8]
+	}
+	if _, canon, _ := LookupEncoding(ts.declared); ts.declared != "" && canon != "utf-8" {
+		return fmt.Errorf("%w (bytes % x), read as UTF-8 for the UTF-8 byte order mark the file starts with and the UTF-8 text in it, not as recipients.encoding %q: this value came from another file, joined in: type it again, or save the sheet as \"CSV UTF-8\" from a program that shows it right", ErrBadEncoding, bad, ts.declared)
 	}
 	guesses := sampleGuesses(v, ts.sample)
 	if ts.declared != "" {

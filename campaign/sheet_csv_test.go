@@ -238,6 +238,17 @@ func TestCSVEncodings(t *testing.T) {
 			warns: []string{"UTF-8 byte order mark"},
 		},
 		{
+			// A UTF-8 mark before text in the code page the campaign names
+			// (rev-user11, a club's Excel export): the setting reads it.
+			name:  "a UTF-8 BOM before windows-1252 text, declared so",
+			file:  "mitglieder.csv",
+			data:  append([]byte("\xEF\xBB\xBF"), encode(t, charmap.Windows1252, "E-Mail;Fällig\r\nj@example.de;31.12.2026\r\n")...),
+			rec:   Recipients{Key: "E-Mail", Encoding: "windows-1252"},
+			cols:  []string{"E-Mail", "Fällig"},
+			want:  []string{"2: j@example.de | 31.12.2026"},
+			warns: []string{"byte order mark, but its text is not UTF-8"},
+		},
+		{
 			name: "declared gb18030, bytes invalid in it",
 			file: "people.csv",
 			data: []byte("email,name\na@example.com,A\nb@example.com,\x81\x20x\n"),
@@ -605,6 +616,32 @@ func TestLookupEncoding(t *testing.T) {
 
 // TestCSVLongHeaderSniff checks a file whose first line is longer than the
 // sniffed sample still gets its delimiter from the sample.
+// TestCSVBOMThenCodePage: a file whose UTF-8 byte order mark starts
+// UTF-8 text and which has a windows-1252 value too (joined in from
+// another file), under encoding: windows-1252, is read as UTF-8 for its
+// mark and text, near the start or past the first 16 KB, and the value's
+// problem says so, not "although recipients.encoding says utf-8", nor
+// are its UTF-8 rows read garbled in the code page (rev-user11, a club's
+// Excel export).
+func TestCSVBOMThenCodePage(t *testing.T) {
+	for _, first := range []string{"Jürgen Müller", strings.Repeat("Jürgen Müller ", sniffSize/10)} {
+		data := append([]byte("\xEF\xBB\xBFemail;name\r\na@example.de;"+first+"\r\n"), encode(t, charmap.Windows1252, "b@example.de;Käthe\r\n")...)
+		s, err := newCSVSheet(context.Background(), bytes.NewReader(data), Recipients{Path: "mitglieder.csv", Key: "email", Encoding: "windows-1252"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		trace, msgs := readTrace(t, s)
+		if len(trace) != 2 || trace[0] != "2: a@example.de | "+first || trace[1] != "fatal: !encoding" || len(msgs) != 1 {
+			t.Fatalf("%d: trace %.80q, msgs %q; want row 2, then the encoding's error", len(first), trace, msgs)
+		}
+		for _, want := range []string{"row 3", `for the UTF-8 byte order mark the file starts with and the UTF-8 text in it, not as recipients.encoding "windows-1252"`} {
+			if !strings.Contains(msgs[0], want) {
+				t.Errorf("%d: error %q\nwants %q", len(first), msgs[0], want)
+			}
+		}
+	}
+}
+
 func TestCSVLongValue(t *testing.T) {
 	long := strings.Repeat("x", 3*sniffSize)
 	data := "email;note\na@example.com;" + long + "\nb@example.com;short\n"

@@ -53,6 +53,19 @@ func CheckTestAddresses(to string) error {
 	return err
 }
 
+// TestAddressWarnings are the warnings for the test addresses to (as
+// TestSend.To) whose domain has no dot ("me@example", the ".de" left out),
+// as a row's own addresses get them (dotlessWarnings): the test send
+// reaches a server that may take it, and says it went. None when to is
+// no usable address list (CheckTestAddresses).
+func TestAddressWarnings(to string) []string {
+	t, err := parseTestSend(&TestSend{To: to})
+	if err != nil {
+		return nil
+	}
+	return dotlessWarnings(recipients(t.to))
+}
+
 // apply turns the row's envelope, subject and Message-ID into the test
 // message's, filling m's report fields; it returns the X-Tidings-Test-For
 // value.

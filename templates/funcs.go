@@ -234,6 +234,9 @@ func (d dateReading) fnDate(layout, value string) (string, error) {
 		}
 		return formatLocal(t, layout, d.loc), nil
 	}
+	if noSuchDay(inputs, v) {
+		return "", fmt.Errorf("templates: date: %q is no date: it is written as one, but the month it names has no such day (30 February, 31 April): correct the cell", value)
+	}
 	hint := ""
 	switch _, other := parseDate(dayFirstDateInputs, v); {
 	case order == campaign.DayFirst:
@@ -292,6 +295,19 @@ func parseDate(inputs []string, v string) (time.Time, bool) {
 		}
 	}
 	return time.Time{}, false
+}
+
+// noSuchDay reports whether v is written in one of the forms inputs has,
+// with a day its month does not have ("31.02.2027", "2026-04-31"): the
+// cell is wrong, not its form.
+func noSuchDay(inputs []string, v string) bool {
+	for _, in := range inputs {
+		var pe *time.ParseError
+		if _, err := time.Parse(in, v); errors.As(err, &pe) && pe.Message == ": day out of range" {
+			return true
+		}
+	}
+	return false
 }
 
 // spreadsheetTokens are the day/month/year tokens of spreadsheet and

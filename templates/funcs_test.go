@@ -154,6 +154,35 @@ func TestDatePointsMonthFirst(t *testing.T) {
 	}
 }
 
+// TestDateNoSuchDay: a date written in a form date reads but with a day
+// its month has not ("31.02.2027", "2026-02-29", "04/31/2026" month
+// first) was told "use a form like 2006-01-02", the form it had (rev-user11,
+// a club's due dates); the error says the month has no such day. A value
+// in no form date reads is told the forms as before.
+func TestDateNoSuchDay(t *testing.T) {
+	for _, c := range []struct {
+		order campaign.DateOrder
+		value string
+	}{
+		{campaign.DayFirst, "31.02.2027"},
+		{campaign.MonthFirst, "31.02.2027"},
+		{campaign.DayFirst, "2026-02-29"},
+		{campaign.MonthFirst, "04/31/2026"},
+		{campaign.DayFirst, "31/04/2026"},
+	} {
+		_, err := dateFunc(c.order, campaign.Locale{})("iso", c.value)
+		if err == nil || !strings.Contains(err.Error(), "is no date: it is written as one, but the month it names has no such day") {
+			t.Errorf("%v, %s: %v; want the month's days named", c.order, c.value, err)
+		}
+	}
+	if _, err := dateFunc(campaign.DayFirst, campaign.Locale{})("iso", "31.13.2026"); err == nil || strings.Contains(err.Error(), "no such day") {
+		t.Errorf("31.13.2026: %v; want no word of the day", err)
+	}
+	if got, err := dateFunc(campaign.DayFirst, campaign.Locale{})("iso", "29.02.2028"); err != nil || got != "2028-02-29" {
+		t.Errorf("29.02.2028 = %q, %v", got, err)
+	}
+}
+
 func TestSplit(t *testing.T) {
 	if got := fnSplit(",", " x , ,y,"); !reflect.DeepEqual(got, []string{"x", "y"}) {
 		t.Errorf("split = %q", got)

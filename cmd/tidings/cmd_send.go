@@ -424,6 +424,8 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 		if err := printTestSendNotes(ctx, g.stdout, in, pl); err != nil {
 			return nil, err
 		}
+		printWarnings(g.stdout, in.SheetWarnings())
+		printWarnings(g.stdout, c.Warnings)
 		return pl, nil
 	}
 	probs := newProblemPrinter(g.stdout, pl.Problems)

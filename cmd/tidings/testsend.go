@@ -42,6 +42,9 @@ func runTestSend(ctx context.Context, opts sendOptions, g *globalOptions, path s
 	if err := render.CheckTestAddresses(opts.test); err != nil {
 		return &unusableError{fmt.Errorf("--test: %w", err)}
 	}
+	for _, w := range render.TestAddressWarnings(opts.test) {
+		fmt.Fprintln(g.stdout, "warning: --test:", w)
+	}
 	g.interrupt.testSending()
 	st, err := startSend(ctx, opts, g, path, nil)
 	if err != nil {

@@ -294,3 +294,41 @@ func TestTestSendShortSample(t *testing.T) {
 		t.Errorf("nothing left: code %d, want %q\n%s%s", code, want, out, errOut)
 	}
 }
+
+// TestTestSendDotlessAddress: a test address whose domain has no dot
+// ("kasse@tsv-beispiel", the ".de" left out) is warned of, as a row's
+// address is, and the test goes to it (a test server may take it); a
+// usual address gets no warning (rev-user11, a secretary's test to
+// herself that a server took and the Internet would not).
+func TestTestSendDotlessAddress(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 1, "")
+	out, errOut, code := runCLI(t, "send", "--test", "kasse@tsv-beispiel", camp)
+	const want = `warning: --test: kasse@tsv-beispiel: the domain "tsv-beispiel" has no dot`
+	if code != exitOK || srv.Received("kasse@tsv-beispiel") != 1 || !strings.Contains(out, want) {
+		t.Errorf("code %d, received %d\n%s%s", code, srv.Received("kasse@tsv-beispiel"), out, errOut)
+	}
+	out, errOut, code = runCLI(t, "send", "--test", "kasse@tsv-beispiel.de", camp)
+	if code != exitOK || strings.Contains(out, "no dot") {
+		t.Errorf("a usual address: code %d\n%s%s", code, out, errOut)
+	}
+}
+
+// TestTestSendSheetWarnings: a test send says what send and check say of
+// the sheet and the campaign as a whole (a header with white space
+// around it; an unsubscribe url without one_click), where it said
+// nothing and the secretary met them first at the real send (rev-user11,
+// a club's export whose byte order mark the code page read past).
+func TestTestSendSheetWarnings(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 2, "unsubscribe: {url: 'https://example.com/u?e={{.email | urlquery}}'}\n")
+	writeFiles(t, filepath.Dir(camp), map[string]string{"r.csv": "email,name \nuser000@example.com,A\nuser001@example.com,B\n"})
+	out, errOut, code := runCLI(t, "send", "--test", "me@example.net", camp)
+	for _, want := range []string{`warning: r.csv: header "name " (column B) has white space around it`, "warning: " + camp + ":"} {
+		if code != exitOK || !strings.Contains(out, want) {
+			t.Errorf("code %d, want %q\n%s%s", code, want, out, errOut)
+		}
+	}
+}

@@ -53,14 +53,16 @@ func (m *message) readPlain(text, action string) plainFindings {
 }
 
 // classify sets each recipient's action, status and severity. A recipient
-// whose diagnostic gives no code takes the first code of the whole report.
+// whose diagnostic gives no code takes the first code of the whole report;
+// in a report with none, its own words decide (Exim's "mailbox is full",
+// soft as 5.2.2 is).
 func (p *plainFindings) classify(report, action string) {
 	global := firstCodedLine(report)
 	for i := range p.recipients {
 		r := &p.recipients[i]
 		r.Action = action
 		coded := r.Diagnostic
-		if findStatus(coded).IsZero() && findReplyCode(coded) == 0 {
+		if global != "" && findStatus(coded).IsZero() && findReplyCode(coded) == 0 {
 			coded = global
 		}
 		r.Status = findStatus(coded)
