@@ -273,7 +273,9 @@ func printPreviewed(g *globalOptions, in *plan.Inputs, sum checkSummary, written
 		also = fmt.Sprintf(", and the %s sent before as they went out", report.Plural(sentBefore, "message"))
 	}
 	fmt.Fprintf(g.stdout, "%s; wrote %s to %s%s\n", sum.line(in.Campaign.Name), report.Plural(written, "message"), displayPath(dir), also)
-	fmt.Fprintf(g.stdout, "open %s to look at every message\n", displayPath(filepath.Join(dir, "index.html")))
+	if !g.quiet { // --quiet: the line above names the folder
+		fmt.Fprintf(g.stdout, "open %s to look at every message\n", displayPath(filepath.Join(dir, "index.html")))
+	}
 }
 
 // writers write preview files on a few goroutines while the renderer goes
