@@ -139,6 +139,8 @@ func previewWatched(ctx context.Context, opts previewOptions, g *globalOptions, 
 		probs: newProblemPrinter(g.stdout, math.MaxInt)} // every row: the gallery shows them all too
 	r.warn.blank.where = in.Renderer.PrintedIn
 	r.warn.blank.seen = in.Renderer.BlankSeen
+	sheetWarn := &sheetWarnings{w: g.stdout, in: in}
+	sheetWarn.First()
 	err = in.Renderer.Each(ctx, in.Sheet, plan.Workers(), func(m *render.Message, err error) error {
 		return r.row(ctx, m, err)
 	})
@@ -169,6 +171,7 @@ func previewWatched(ctx context.Context, opts previewOptions, g *globalOptions, 
 		}
 	}
 	r.warn.Done()
+	sheetWarn.Rest()
 	printPreviewed(g, in, r.sum, r.written, r.sentBefore, dir)
 	if r.sum.problems > 0 {
 		return &problemsError{n: r.sum.problems}
@@ -260,9 +263,9 @@ func previewFolder(opts previewOptions, c *campaign.Campaign) (string, error) {
 }
 
 // printPreviewed says what a preview wrote into dir (written new messages,
-// sentBefore spooled ones), after the sheet's and the campaign's warnings.
+// sentBefore spooled ones), after the campaign's warnings (the sheet's
+// came before its rows: sheetWarnings).
 func printPreviewed(g *globalOptions, in *plan.Inputs, sum checkSummary, written, sentBefore int, dir string) {
-	printWarnings(g.stdout, in.SheetWarnings())
 	printWarnings(g.stdout, campaignWarnings(in, sum.ok))
 	printRevised(g.stdout, sum.revised, sum.owedAnew, false, in.Campaign.File)
 	printChangedUnsent(g.stdout, sum.changedUnsent)

@@ -426,6 +426,7 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 		}
 		return pl, nil
 	}
+	printWarnings(g.stdout, in.SheetWarnings()) // before the rows' problems, which it may explain
 	probs := newProblemPrinter(g.stdout, pl.Problems)
 	for _, e := range pl.Invalid {
 		probs.Print(e)
@@ -437,7 +438,6 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 			return nil, &unusableError{err}
 		}
 	}
-	printWarnings(g.stdout, in.SheetWarnings())
 	printWarnings(g.stdout, c.Warnings)
 	if pl.Problems > 0 && !opts.skipInvalid {
 		if opts.part.n > 1 {
