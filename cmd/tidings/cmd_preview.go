@@ -352,13 +352,16 @@ func previewWentOut(ctx context.Context, state *journal.State, decider *plan.Dec
 
 // previewInvalid lists a row with a problem; m is as far as it rendered
 // (nil: not at all), and with its To the row's To and Subject are listed.
+// The problem names the sheet as its problem line does (problemText:
+// displayPath), not by the absolute path the campaign resolved.
 func previewInvalid(w *preview.Writer, m *render.Message, problem error) {
+	text := problemText(problem)
 	if m != nil && m.To != "" {
-		w.Skipped(m, sendpool.StatusInvalid, problem.Error())
+		w.Skipped(m, sendpool.StatusInvalid, text)
 		return
 	}
 	row, key := plan.RowOf(m, problem)
-	w.Invalid(row, key, problem)
+	w.Invalid(row, key, errors.New(text))
 }
 
 // btoi is 1 for true, 0 for false.
