@@ -147,6 +147,7 @@ func previewWatched(ctx context.Context, opts previewOptions, g *globalOptions, 
 	if werr := r.writes.wait(); err == nil {
 		err = werr
 	}
+	g.interrupt.afterWords(ctx) // what an interrupted preview says follows the interrupt's words
 	if err != nil && errors.Is(context.Cause(ctx), errOutputGone) {
 		release()
 		return outputGone(g.stdout, fmt.Sprintf("preview: stopped: %s holds only the messages written before, and no index", displayPath(dir)))
