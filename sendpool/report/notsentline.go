@@ -8,21 +8,20 @@ import (
 	"github.com/rivo/uniseg"
 )
 
-// listWidth is the width, in terminal columns, the lines of the summary's
-// list of rows not sent keep to; a line's reason is given listReasonMin
-// columns at least, and its recipient listWhoMax at most, so the row, the
-// recipient and the start of the reason are on the line whatever the
-// address.
+// listReasonWidth and listWhoMax are the most terminal columns a line of
+// the summary's list of rows not sent gives the reason and the recipient:
+// with the row and the status (the server's codes with it) before it,
+// the reason starts within the first 70 columns whatever the address,
+// and a long address does not push it off a terminal's line.
 const (
-	listWidth     = 120
-	listReasonMin = 50
-	listWhoMax    = 32
+	listReasonWidth = 100
+	listWhoMax      = 32
 )
 
 // listCells are the cells of r's line in the list of rows not sent:
 // the row, the recipient (clipped to listWhoMax columns), the status with
-// the server's reply codes, and the reason (listReason), left whole for
-// clipListReasons.
+// the server's reply codes, and the reason (listReason, clipped to
+// listReasonWidth columns at a word).
 func listCells(r Row) []string {
 	status := r.Status.String()
 	if r.Code != 0 {
@@ -31,31 +30,7 @@ func listCells(r Row) []string {
 	if ec := r.EnhancedCode.String(); ec != "" {
 		status += " " + ec
 	}
-	return []string{"  row " + strconv.Itoa(r.Row), clipWidth(r.who(), listWhoMax), status, listReason(r)}
-}
-
-// clipListReasons clips each line's last cell, its reason, at a word so
-// that the line, its other cells padded as writeColumns pads them (gap
-// columns between), keeps to listWidth, the reason listReasonMin columns
-// at least.
-func clipListReasons(rows [][]string, gap int) {
-	var widths []int
-	for _, r := range rows {
-		for i, c := range r[:len(r)-1] {
-			if i == len(widths) {
-				widths = append(widths, 0)
-			}
-			widths[i] = max(widths[i], Width(c))
-		}
-	}
-	lead := 0
-	for _, w := range widths {
-		lead += w + gap
-	}
-	room := max(listWidth-lead, listReasonMin)
-	for _, r := range rows {
-		r[len(r)-1] = clipWidth(r[len(r)-1], room)
-	}
+	return []string{"  row " + strconv.Itoa(r.Row), clipWidth(r.who(), listWhoMax), status, clipWidth(listReason(r), listReasonWidth)}
 }
 
 // packagePrefix is the name of one of tidings' own packages that starts

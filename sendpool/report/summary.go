@@ -331,7 +331,6 @@ func (s *Summary) WriteText(w io.Writer) error {
 		for _, r := range s.Problems {
 			rows = append(rows, listCells(r))
 		}
-		clipListReasons(rows, 2)
 		writeColumns(&b, rows, 2)
 		if s.MoreProblems > 0 {
 			fmt.Fprintf(&b, "  … and %d more (see the report)\n", s.MoreProblems)
