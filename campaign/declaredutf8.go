@@ -37,7 +37,9 @@ const minUTF8Runes = 3
 // (eastAsianRead, three characters or more) or as accented letters
 // inside Latin words (latinNamesRead, one or more: "Jürgen Müller", which
 // gbk sends as "J眉rgen M眉ller"; a list whose one "René" it sends as
-// "Ren茅").
+// "Ren茅"). A single-byte code page's text whose capitals make UTF-8 as
+// letters of another script inside Latin words (otherScriptInside:
+// "GÓŁKA" in iso-8859-2) is read as declared, however many.
 // It returns nil otherwise.
 func utf8Declared(sample []byte, enc encoding.Encoding, canon, declared string) error {
 	if len(sample) == sniffSize {
@@ -48,7 +50,7 @@ func utf8Declared(sample []byte, enc encoding.Encoding, canon, declared string) 
 	}
 	n, double := countBeyondASCII(sample), !oneByteEach(enc)
 	few := n < minUTF8Runes
-	if n == 0 || few && !double && !fewReadAsUTF8(sample, enc) {
+	if n == 0 || few && !double && !fewReadAsUTF8(sample, enc) || !double && otherScriptInside(sample) {
 		return nil
 	}
 	if double && !latinNamesRead(sample) && (few || !eastAsianRead(sample)) {
@@ -90,6 +92,30 @@ func fewReadAsUTF8(sample []byte, enc encoding.Encoding) bool {
 		i += n
 	}
 	return true
+}
+
+// otherScriptInside reports whether sample, valid UTF-8, read so holds
+// characters beyond ASCII that are all letters of a script of their own
+// (not Latin, nor the micro sign's Common), each beside an ASCII letter: text in a single-byte code page
+// whose pairs of capitals happen to make UTF-8, as many as they come
+// ("GÓŁKA", "STÓŁ", "KÓŁKO" in iso-8859-2 or windows-1250: Ó Ł is D3 A3,
+// UTF-8 for the Cyrillic "ӣ", read "GӣKA"). No word of a UTF-8 sheet
+// puts a Cyrillic or Greek letter between Latin ones; a name in that
+// script is letters of it side by side ("Иван"), and an accent written
+// as a combining mark (as macOS writes "Jiří") is no letter.
+func otherScriptInside(sample []byte) bool {
+	runes := []rune(string(sample))
+	seen := false
+	for i, r := range runes {
+		if r < utf8.RuneSelf {
+			continue
+		}
+		if !unicode.IsLetter(r) || unicode.In(r, unicode.Latin, unicode.Common) || !asciiLetterAt(runes, i-1) && !asciiLetterAt(runes, i+1) {
+			return false
+		}
+		seen = true
+	}
+	return seen
 }
 
 // oneByteEach reports whether enc reads each byte beyond ASCII as one

@@ -186,6 +186,11 @@ func TestCSVTurkishAndVietnamese(t *testing.T) {
 // windows-1257 reads "SĆøren"). A German UTF-8 list under a campaign that
 // still says gbk is refused too, with one accented letter as with more
 // (rev-user10: check passed it, and every message said "J眉rgen M眉ller").
+// A Polish list in iso-8859-2 or windows-1250 whose capitals make UTF-8
+// three times ("GÓŁKA", "STÓŁ", "KÓŁKO": a Cyrillic letter inside Latin
+// words) was refused as UTF-8 (last session); it is read as declared,
+// while UTF-8 Cyrillic names, micro signs and decomposed accents declared
+// iso-8859-2 are still refused.
 func TestCSVUTF8DeclaredCodePage(t *testing.T) {
 	const danish = "email;navn;firma\r\na@x.example;JENS ØSTERGÅRD;ÆØÅ ApS\r\nb@x.example;MARIANNE SØNDERGÅRD;SØNDERGÅRD & SØN\r\n"
 	const vietnamese = "email,name\na@x.example,Nguyễn Văn Đức\nb@x.example,Trần Thị Hà\n"
@@ -274,6 +279,31 @@ func TestCSVUTF8DeclaredCodePage(t *testing.T) {
 			name: "japanese shift_jis half-width kana declared so, its bytes UTF-8 by chance", file: "people.csv",
 			data: encode(t, japanese.ShiftJIS, "email,kana\na@x.example,ﾏｷ ﾕｶ\nb@x.example,ﾅｶ ﾄｳ\n"), rec: Recipients{Encoding: "shift_jis"},
 			want: []string{"2: a@x.example | ﾏｷ ﾕｶ", "3: b@x.example | ﾅｶ ﾄｳ"},
+		},
+		{
+			name: "polish iso-8859-2 in capitals, three pairs UTF-8 by chance", file: "people.csv",
+			data: encode(t, charmap.ISO8859_2, "email,name\na@x.example,GÓŁKA\nb@x.example,STÓŁ\nc@x.example,KÓŁKO\n"), rec: Recipients{Encoding: "iso-8859-2"},
+			want: []string{"2: a@x.example | GÓŁKA", "3: b@x.example | STÓŁ", "4: c@x.example | KÓŁKO"},
+		},
+		{
+			name: "polish windows-1250 in capitals, three pairs UTF-8 by chance", file: "people.csv",
+			data: encode(t, charmap.Windows1250, "email,name\na@x.example,GÓŁKA\nb@x.example,STÓŁ\nc@x.example,KÓŁKO\n"), rec: Recipients{Encoding: "windows-1250"},
+			want: []string{"2: a@x.example | GÓŁKA", "3: b@x.example | STÓŁ", "4: c@x.example | KÓŁKO"},
+		},
+		{
+			name: "russian UTF-8 declared iso-8859-2", file: "people.csv",
+			data: []byte("email,name\na@x.example,Иван Петров\nb@x.example,Ольга\n"), rec: Recipients{Encoding: "iso-8859-2"}, openErr: "encoding",
+			msgs: []string{`not recipients.encoding "iso-8859-2"`},
+		},
+		{
+			name: "UTF-8 micro signs inside words declared iso-8859-2", file: "people.csv",
+			data: []byte("email,dose\na@x.example,5µg\nb@x.example,10µg\nc@x.example,2µm\n"), rec: Recipients{Encoding: "iso-8859-2"}, openErr: "encoding",
+			msgs: []string{`not recipients.encoding "iso-8859-2"`},
+		},
+		{
+			name: "czech UTF-8 (decomposed, as macOS writes it) declared iso-8859-2", file: "people.csv",
+			data: []byte("email,name\na@x.example,Jir\u030ci\u0301 Dvor\u030ca\u0301k\n"), rec: Recipients{Encoding: "iso-8859-2"}, openErr: "encoding",
+			msgs: []string{`not recipients.encoding "iso-8859-2"`},
 		},
 		{
 			name: "romanian windows-1250 in capitals, one pair UTF-8 letters by chance", file: "people.csv",

@@ -46,6 +46,13 @@ func badRune(r rune) bool {
 // hasBad reports whether s holds a rune badRune refuses or invalid UTF-8.
 func hasBad(s string) bool { return firstBad(s) >= 0 }
 
+// subjectBad is hasBad but for tabs, which a subject shows as spaces
+// (tabsAsSpaces).
+func subjectBad(s string) bool { return hasBad(tabsAsSpaces(s)) }
+
+// tabsAsSpaces is s with each tab a space.
+func tabsAsSpaces(s string) string { return strings.ReplaceAll(s, "\t", " ") }
+
 // firstBad is the byte index in s of the first character hasBad refuses,
 // or -1 when there is none.
 func firstBad(s string) int {

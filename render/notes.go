@@ -54,13 +54,16 @@ type rowNotes struct {
 // list; recipients, the envelope's, To, Cc then Bcc; subject), the row's
 // own, not a test message's. The warnings come in this order: invisible
 // characters in the cells a header shows and in the key, domains with
-// no dot, the subject. A note that needs more (a body, an attachment)
+// no dot, the subject, a tab the subject shows as a space. A note that needs more (a body, an attachment)
 // cannot be told of a reused spool's rows, which Notes reads without
 // rendering them; TestNotesAsRender holds every note to this function.
 func (r *Renderer) notesOf(row campaign.Row, to []mailbox, recipients []string, subject string) rowNotes {
 	warnings := r.controlWarnings(row)
 	warnings = append(warnings, dotlessWarnings(recipients)...)
 	warnings = append(warnings, subjectWarnings(subject)...)
+	if w := r.tabWarning(row); w != "" {
+		warnings = append(warnings, w)
+	}
 	return rowNotes{warnings: warnings, shared: r.sharedUnsubscribe(to), blank: r.set.PrintedBlank(row)}
 }
 
@@ -80,4 +83,15 @@ func subjectWarnings(subject string) []string {
 		return []string{"subject is empty"}
 	}
 	return nil
+}
+
+// tabWarning tells of the first column the subject reads whose value
+// holds a tab, which the subject shows as a space (rowSubject); "" when
+// none does.
+func (r *Renderer) tabWarning(row campaign.Row) string {
+	col := r.subject.ColumnWhere(row, func(v string) bool { return strings.ContainsRune(v, '\t') })
+	if col == "" {
+		return ""
+	}
+	return fmt.Sprintf("column %q holds a tab, which the subject shows as a space", col)
 }

@@ -36,6 +36,7 @@ unsubscribe: {url: "https://acme.example/u?id={{.id}}", one_click: true}
 		{"2", "bo@example.de", "", strings.Repeat("long ", 50), "Bo"},
 		{"3", "cy@example.de, dee@example.de", "", "", "Cy"},
 		{"4\u200b", "ed@example.de", "", "H\u200bi", ""},
+		{"5", "fe@example.de", "", "Hi\tthere", "Fe"},
 	}
 	for _, v := range rows {
 		r := row(2, "id", v[0], "email", v[1], "cc", v[2], "subj", v[3], "name", v[4])

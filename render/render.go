@@ -644,14 +644,24 @@ func (r *Renderer) mergedError(row campaign.Row) error {
 // UTF-8 is refused with campaign.ErrControlChar, naming the column whose
 // value holds it. Leading and trailing spaces are dropped.
 func (r *Renderer) value(t *templates.Template, row campaign.Row, buf *bytes.Buffer) (string, error) {
+	return r.checkedValue(t, row, buf, hasBad)
+}
+
+// checkedValue is value with bad judging the characters refused (hasBad,
+// or subjectBad).
+func (r *Renderer) checkedValue(t *templates.Template, row campaign.Row, buf *bytes.Buffer, bad func(string) bool) (string, error) {
 	buf.Reset()
 	if err := t.Execute(buf, row); err != nil {
 		return "", err
 	}
 	v := buf.String()
-	if hasBad(v) {
-		col := t.ColumnWhere(row, hasBad)
-		return "", r.rowErr(row, col, fmt.Errorf("render: %s: %w: %s (a header is one line: take the line break or the character out of the cell)", t.Name(), campaign.ErrControlChar, clipAt(v, firstBad(v))))
+	if bad(v) {
+		col := t.ColumnWhere(row, bad)
+		at := firstBad(v)
+		if !bad("\t") { // the refused character is past the tabs bad lets by
+			at = firstBad(tabsAsSpaces(v))
+		}
+		return "", r.rowErr(row, col, fmt.Errorf("render: %s: %w: %s (a header is one line: take the line break or the character out of the cell)", t.Name(), campaign.ErrControlChar, clipAt(v, at)))
 	}
 	return strings.TrimSpace(v), nil
 }
@@ -1077,12 +1087,17 @@ func copyFields(env envelope) string {
 }
 
 // rowSubject runs the subject template of row (a subject empty or too
-// long to show is subjectWarnings').
+// long to show is subjectWarnings'). A tab, which a cell pasted from a
+// spreadsheet brings, is a space in the subject (tabWarning tells of
+// it): legal in an unstructured header (RFC 5322 WSP), it is shown as
+// one by some clients and not by others, and a folded line begins
+// with one; any other control character is refused, as value does.
 func (r *Renderer) rowSubject(row campaign.Row, fb *bytes.Buffer, m *Message) (string, error) {
-	subject, err := r.value(r.subject, row, fb)
+	subject, err := r.checkedValue(r.subject, row, fb, subjectBad)
 	if err != nil {
 		return "", err
 	}
+	subject = strings.TrimSpace(tabsAsSpaces(subject))
 	m.Subject = subject
 	return subject, nil
 }

@@ -324,7 +324,8 @@ func TestInvalidAddress(t *testing.T) {
 
 // TestHostileValues puts line breaks and other control characters into
 // every templated header field; each must be refused for its row, naming
-// the column, and nothing may come out as a header.
+// the column, and nothing may come out as a header. A tab in the subject
+// goes as a space (TestSubjectTab).
 func TestHostileValues(t *testing.T) {
 	fields := []struct {
 		name string
@@ -357,6 +358,9 @@ func TestHostileValues(t *testing.T) {
 	for _, f := range fields {
 		e := setup(t, yamlWith(f.set), map[string]string{"body.txt": "Hi\n"}, []string{"email", "v"})
 		for _, v := range values {
+			if f.name == "subject" && strings.HasPrefix(v, "tab") {
+				continue
+			}
 			t.Run(f.name+"/"+strings.Fields(v)[0], func(t *testing.T) {
 				m, err := e.r.Render(row(4, "email", "k@example.com", "v", v))
 				re := rowErr(t, err)
@@ -377,7 +381,7 @@ func TestHostileValues(t *testing.T) {
 // refused with the value cut before it, so nothing showed what to take
 // out).
 func TestControlCharShown(t *testing.T) {
-	e := setup(t, yamlWith(map[string]string{"subject": `"{{.v}}"`}), bodyFile, []string{"email", "v"})
+	e := setup(t, yamlWith(map[string]string{"headers": `{X-Tag: "{{.v}}"}`}), bodyFile, []string{"email", "v"})
 	for v, want := range map[string]string{
 		strings.Repeat("Order 12345 shipped ", 4) + "today\tfrom Osaka": `"…pped Order 12345 shipped today\tfrom Osaka"`,
 		"a\tb": `"a\tb"`,

@@ -93,7 +93,7 @@ func printMemory(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, d
 		fmt.Fprintf(g.stdout, "(the server closed the connection while %s read (%v); a new session read %s (a restart, most likely); should it do so every run, the mailbox may need repair: see README, A damaged message)\n",
 			map[bool]string{true: "a message was", false: report.Plural(sum.FetchCuts, "message") + " were"}[sum.FetchCuts == 1], sum.FetchCut, map[bool]string{true: "it", false: "each"}[sum.FetchCuts == 1])
 	}
-	if sum.Skipped > 0 {
+	if sum.Skipped > 0 && !g.quiet { // what a run is meant to do
 		fmt.Fprintf(g.stdout, "(%s read by earlier runs %s skipped, as %s remembers; remove it to read them again)\n",
 			report.Plural(sum.Skipped, "message"), verbFor(sum.Skipped, "was", "were"), path)
 	}

@@ -174,6 +174,7 @@ func runBounces(ctx context.Context, opts bouncesOptions, g *globalOptions, path
 		err = &unusableError{fmt.Errorf("ending the mailbox session, which removes the reports: %w", cerr)}
 		sum.Processed = 0
 	}
+	g.interrupt.afterWords(ctx) // what an interrupted run says follows the interrupt's words
 	disposeStopped(ctx, cfg, sum, err)
 	if sum != nil {
 		printBounces(g, c, sum, opts)

@@ -341,6 +341,8 @@ func checkWatched(ctx context.Context, opts checkOptions, g *globalOptions, path
 	warn.blank.where = in.Renderer.PrintedIn
 	warn.blank.seen = in.Renderer.BlankSeen
 	probs := newProblemPrinter(g.stdout, opts.maxProblems)
+	sheetWarn := &sheetWarnings{w: g.stdout, in: in}
+	sheetWarn.First()
 	err = in.Renderer.Each(ctx, in.Sheet, plan.Workers(), func(m *render.Message, err error) error {
 		sum.rows++
 		f, err, stop := decideRow(decider, decider.Settle, m, err)
@@ -377,6 +379,7 @@ func checkWatched(ctx context.Context, opts checkOptions, g *globalOptions, path
 		}
 	}
 	warn.Done()
+	sheetWarn.Rest()
 	if err := printCheckNotes(ctx, g.stdout, in, state, &sum); err != nil {
 		return err
 	}
@@ -390,14 +393,13 @@ func checkWatched(ctx context.Context, opts checkOptions, g *globalOptions, path
 }
 
 // printCheckNotes writes what check says of the campaign once its rows
-// are read (sum), before its summary line: the sheet's and the campaign's
-// warnings, the rows a send settles otherwise than their values say
+// are read (sum), before its summary line: the campaign's warnings (the
+// sheet's came before its rows: sheetWarnings), the rows a send settles otherwise than their values say
 // (copies only, owed, revised, changed, duplicates), a campaign renamed or
 // another's state, and what changed since the last send. The error is an
 // *unusableError: the campaign's files could not be read to compare
 // (plan.Changed).
 func printCheckNotes(ctx context.Context, w io.Writer, in *plan.Inputs, state *journal.State, sum *checkSummary) error {
-	printWarnings(w, in.SheetWarnings())
 	printWarnings(w, campaignWarnings(in, sum.ok))
 	sum.printCopyOnly(w)
 	printOwedGone(w, sum.owedGone)

@@ -139,12 +139,15 @@ func previewWatched(ctx context.Context, opts previewOptions, g *globalOptions, 
 		probs: newProblemPrinter(g.stdout, math.MaxInt)} // every row: the gallery shows them all too
 	r.warn.blank.where = in.Renderer.PrintedIn
 	r.warn.blank.seen = in.Renderer.BlankSeen
+	sheetWarn := &sheetWarnings{w: g.stdout, in: in}
+	sheetWarn.First()
 	err = in.Renderer.Each(ctx, in.Sheet, plan.Workers(), func(m *render.Message, err error) error {
 		return r.row(ctx, m, err)
 	})
 	if werr := r.writes.wait(); err == nil {
 		err = werr
 	}
+	g.interrupt.afterWords(ctx) // what an interrupted preview says follows the interrupt's words
 	if err != nil && errors.Is(context.Cause(ctx), errOutputGone) {
 		release()
 		return outputGone(g.stdout, fmt.Sprintf("preview: stopped: %s holds only the messages written before, and no index", displayPath(dir)))
@@ -169,6 +172,7 @@ func previewWatched(ctx context.Context, opts previewOptions, g *globalOptions, 
 		}
 	}
 	r.warn.Done()
+	sheetWarn.Rest()
 	printPreviewed(g, in, r.sum, r.written, r.sentBefore, dir)
 	if r.sum.problems > 0 {
 		return &problemsError{n: r.sum.problems}
@@ -260,9 +264,9 @@ func previewFolder(opts previewOptions, c *campaign.Campaign) (string, error) {
 }
 
 // printPreviewed says what a preview wrote into dir (written new messages,
-// sentBefore spooled ones), after the sheet's and the campaign's warnings.
+// sentBefore spooled ones), after the campaign's warnings (the sheet's
+// came before its rows: sheetWarnings).
 func printPreviewed(g *globalOptions, in *plan.Inputs, sum checkSummary, written, sentBefore int, dir string) {
-	printWarnings(g.stdout, in.SheetWarnings())
 	printWarnings(g.stdout, campaignWarnings(in, sum.ok))
 	printRevised(g.stdout, sum.revised, sum.owedAnew, false, in.Campaign.File)
 	printChangedUnsent(g.stdout, sum.changedUnsent)
@@ -273,7 +277,9 @@ func printPreviewed(g *globalOptions, in *plan.Inputs, sum checkSummary, written
 		also = fmt.Sprintf(", and the %s sent before as they went out", report.Plural(sentBefore, "message"))
 	}
 	fmt.Fprintf(g.stdout, "%s; wrote %s to %s%s\n", sum.line(in.Campaign.Name), report.Plural(written, "message"), displayPath(dir), also)
-	fmt.Fprintf(g.stdout, "open %s to look at every message\n", displayPath(filepath.Join(dir, "index.html")))
+	if !g.quiet { // --quiet: the line above names the folder
+		fmt.Fprintf(g.stdout, "open %s to look at every message\n", displayPath(filepath.Join(dir, "index.html")))
+	}
 }
 
 // writers write preview files on a few goroutines while the renderer goes
@@ -347,13 +353,16 @@ func previewWentOut(ctx context.Context, state *journal.State, decider *plan.Dec
 
 // previewInvalid lists a row with a problem; m is as far as it rendered
 // (nil: not at all), and with its To the row's To and Subject are listed.
+// The problem names the sheet as its problem line does (problemText:
+// displayPath), not by the absolute path the campaign resolved.
 func previewInvalid(w *preview.Writer, m *render.Message, problem error) {
+	text := problemText(problem)
 	if m != nil && m.To != "" {
-		w.Skipped(m, sendpool.StatusInvalid, problem.Error())
+		w.Skipped(m, sendpool.StatusInvalid, text)
 		return
 	}
 	row, key := plan.RowOf(m, problem)
-	w.Invalid(row, key, problem)
+	w.Invalid(row, key, errors.New(text))
 }
 
 // btoi is 1 for true, 0 for false.

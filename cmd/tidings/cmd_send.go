@@ -428,6 +428,7 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 		printWarnings(g.stdout, c.Warnings)
 		return pl, nil
 	}
+	printWarnings(g.stdout, in.SheetWarnings()) // before the rows' problems, which it may explain
 	probs := newProblemPrinter(g.stdout, pl.Problems)
 	for _, e := range pl.Invalid {
 		probs.Print(e)
@@ -439,7 +440,6 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 			return nil, &unusableError{err}
 		}
 	}
-	printWarnings(g.stdout, in.SheetWarnings())
 	printWarnings(g.stdout, c.Warnings)
 	if pl.Problems > 0 && !opts.skipInvalid {
 		if opts.part.n > 1 {
@@ -521,8 +521,13 @@ func printUnknown(g *globalOptions, unknown []report.Row, n int) {
 }
 
 // printPlan says what the run is about to do, in parts of size messages
-// (sendParts; 0: one part).
+// (sendParts; 0: one part); under --quiet nothing, as the plan is neither
+// a problem nor the summary, which says what the run did (the daily_cap
+// line too).
 func printPlan(g *globalOptions, c *campaign.Campaign, pl *plan.Plan, cfg sendpool.Config, allow plan.Allowance, size int) {
+	if g.quiet {
+		return
+	}
 	if pl.ToSend == 0 {
 		fmt.Fprintf(g.stdout, "%s: %s; nothing left to send (every row was sent, skipped or has a problem)\n", c.Name, report.Plural(pl.Rows, "row"))
 		return
@@ -538,7 +543,7 @@ func printPlan(g *globalOptions, c *campaign.Campaign, pl *plan.Plan, cfg sendpo
 	}
 	fmt.Fprintf(g.stdout, "%s: %s; %s%d to send now via %s as %s at %s with %s\n",
 		c.Name, report.Plural(pl.Rows, "row"), before, allow.N, cfg.Dialer.Server(), accountName(c), rateText(cfg.Rate), report.Plural(cfg.Concurrency, "connection"))
-	if note := partsNote(allow.N, cfg.Rate, size, partCap(size, pl.Spooled)); note != "" && !g.quiet {
+	if note := partsNote(allow.N, cfg.Rate, size, partCap(size, pl.Spooled)); note != "" {
 		fmt.Fprintln(g.stdout, note)
 	}
 	if allow.Capped {

@@ -45,6 +45,11 @@ func TestAttachmentFIFOSendEnds(t *testing.T) {
 		if r.code != exitSomeFailed || !strings.Contains(r.out, "is not a regular file") || len(srv.Messages()) != 1 {
 			t.Errorf("send: code %d, %d messages, want %d, 1 and the FIFO's row named:\n%s", r.code, len(srv.Messages()), exitSomeFailed, r.out)
 		}
+		// The list of rows not sent gives the reason, not the sheet and
+		// row again (TestSummaryNotSentLeadsWithReason).
+		if !strings.Contains(r.out, `  row 3  bob@example.com  invalid  column "file": attachment not readable: "files/pipe.pdf" is not a regular file`+"\n") {
+			t.Errorf("send's list of rows not sent lacks the FIFO's reason:\n%s", r.out)
+		}
 	case <-time.After(time.Minute):
 		// A writer lets the open waiting on the FIFO go, so the test ends.
 		if w, err := os.OpenFile(fifo, os.O_WRONLY|syscall.O_NONBLOCK, 0); err == nil {

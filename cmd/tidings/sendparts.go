@@ -275,9 +275,11 @@ func nextPart(ctx context.Context, g *globalOptions, opts sendOptions, path stri
 		fmt.Fprintf(g.stdout, "\npart %d: nothing left to send now\n", opts.part.n)
 		return st, allow, nil
 	}
-	fmt.Fprintf(g.stdout, "\npart %d: %s still to send, rendered again now so that each is dated within the hour it leaves\n",
-		opts.part.n, report.Plural(allow.N, "message"))
-	if note := throttledNote(opts.partLimiter(st.cfg.Rate)); note != "" {
+	if !g.quiet { // --quiet: the plan of a part is neither a problem nor a summary
+		fmt.Fprintf(g.stdout, "\npart %d: %s still to send, rendered again now so that each is dated within the hour it leaves\n",
+			opts.part.n, report.Plural(allow.N, "message"))
+	}
+	if note := throttledNote(opts.partLimiter(st.cfg.Rate)); note != "" && !g.quiet {
 		fmt.Fprintln(g.stdout, note)
 	}
 	// Compared with the spool the part before sent from: an edit made

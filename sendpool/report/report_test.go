@@ -512,7 +512,7 @@ func TestSummaryTextInterrupted(t *testing.T) {
 	for _, want := range []string{
 		"13 recipients: 0 sent, 1 failed, 12 not-attempted\n",
 		"12 not sent (the run was interrupted): tidings send campaign.yaml sends them.\n",
-		"not sent:\n  row 2  a@example.org  failed  550  mailbox unavailable\n",
+		"not sent:\n  row 2  a@example.org  failed 550  mailbox unavailable\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("summary lacks %q:\n%s", want, out)
@@ -537,7 +537,7 @@ func TestSummaryTextLimited(t *testing.T) {
 	for _, want := range []string{
 		"13 recipients: 0 sent, 1 failed, 12 not-attempted\n",
 		"12 not sent (not tried in this run: --limit 5): tidings send --yes campaign.yaml sends them.\n",
-		"not sent:\n  row 2  a@example.org  failed  550  mailbox unavailable\n",
+		"not sent:\n  row 2  a@example.org  failed 550  mailbox unavailable\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("summary lacks %q:\n%s", want, out)
@@ -575,7 +575,7 @@ func TestSummaryTextCapped(t *testing.T) {
 			s.CapHolds(tc.after)
 		}
 		out := summaryText(t, &s)
-		for _, want := range []string{tc.want, "not sent:\n  row 2  a@example.org  failed  550  mailbox unavailable\n"} {
+		for _, want := range []string{tc.want, "not sent:\n  row 2  a@example.org  failed 550  mailbox unavailable\n"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("%q: summary lacks %q:\n%s", tc.detail, want, out)
 			}
@@ -678,8 +678,8 @@ func TestSummaryTextStopped(t *testing.T) {
 	for _, want := range []string{
 		"14 recipients: 0 sent, 1 failed, 13 not-attempted\n",
 		"12 not sent (" + stop + "): tidings send --yes campaign.yaml sends them once the server answers or the settings are fixed (see why the run stopped).\n",
-		"not sent:\n  row 2   a@example.org  failed         550  mailbox unavailable\n",
-		"  row 15  z@example.org  not-attempted  -    run stopped: the journal failed\n",
+		"not sent:\n  row 2   a@example.org  failed 550     mailbox unavailable\n",
+		"  row 15  z@example.org  not-attempted  run stopped: the journal failed\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("summary lacks %q:\n%s", want, out)

@@ -345,14 +345,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 		}
 		rows := make([][]string, 0, len(s.Problems))
 		for _, r := range s.Problems {
-			reply := strconv.Itoa(int(r.Code))
-			if r.Code == 0 {
-				reply = "-"
-			}
-			if ec := r.EnhancedCode.String(); ec != "" {
-				reply += " " + ec
-			}
-			rows = append(rows, []string{"  row " + strconv.Itoa(r.Row), r.who(), r.Status.String(), reply, clipWords(r.Detail, 100)})
+			rows = append(rows, listCells(r))
 		}
 		writeColumns(&b, rows, 2)
 		if s.MoreProblems > 0 {

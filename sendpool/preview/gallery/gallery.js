@@ -302,6 +302,23 @@
   // rowTo is a list row's recipients as one reads them: each name, then
   // its address, not the header's quoted form ("Lee, Ann" <ann@…>), which
   // the title and the message's Headers and Raw views keep.
+  // doneNote is the note of a row an earlier run handed over, shown as
+  // it went out: the journal's words ("already sent at …") say it was
+  // sent, so a sent row's note is those words alone, not "sent before:
+  // already sent at …"; another status (unknown) leads them.
+  function doneNote(r) {
+    if (r.d === 'sent') { return r.p || 'sent before, as it went out'; }
+    return r.d + ': ' + (r.p || 'as it went out');
+  }
+
+  // skipNote is the note of a row send will not send: why, after "not
+  // sent"; a row sent before whose message cannot be shown is said so by
+  // the journal's words alone ("already sent at …; the message …").
+  function skipNote(r) {
+    if (r.n === 'sent') { return r.p || 'sent before'; }
+    return 'not sent: ' + (r.p || r.n);
+  }
+
   function rowTo(r) {
     var to = el('span', 'row-to');
     if (!r.w) {
@@ -341,10 +358,10 @@
       b.appendChild(el('div', 'row-problem', r.p || 'could not be rendered'));
     }
     if (r.n) {
-      b.appendChild(el('div', 'row-note', 'not sent: ' + (r.p || r.n)));
+      b.appendChild(el('div', 'row-note', skipNote(r)));
     }
     if (r.d) {
-      b.appendChild(el('div', 'row-note', (r.d === 'sent' ? 'sent before: ' : r.d + ': ') + (r.p || 'as it went out')));
+      b.appendChild(el('div', 'row-note', doneNote(r)));
     }
     if (r.a && r.a.length) {
       var att = el('div', 'row-att');
@@ -407,7 +424,7 @@
       var iv = $('invalid-view');
       iv.hidden = false;
       $('iv-title').textContent = 'Row ' + r.r + (r.x ? ' could not be rendered' :
-        r.n ? ' will not be sent (' + r.n + ')' : ' has no message file');
+        r.n === 'sent' ? ' was sent before' : r.n ? ' will not be sent (' + r.n + ')' : ' has no message file');
       $('iv-key').textContent = r.k ? 'Key: ' : '';
       if (r.k) { $('iv-key').appendChild(shownEl('bdi', null, r.k)); }
       $('iv-problem').textContent = r.p || '';

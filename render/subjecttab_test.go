@@ -1,0 +1,57 @@
+package render
+
+import (
+	"bytes"
+	"errors"
+	"mime"
+	"net/mail"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/tidings/tidings/campaign"
+)
+
+// TestSubjectTab: a tab in a subject cell (pasted from a spreadsheet)
+// refused the row, though RFC 5322 allows one in an unstructured header
+// (last session's users). It goes as a space, with a warning naming the
+// column, in a subject short or long, ASCII or not (folded, encoded):
+// no tab reaches the header section, no header comes of the cell, and a
+// line break beside the tab still refuses the row.
+func TestSubjectTab(t *testing.T) {
+	e := setup(t, yamlWith(map[string]string{"subject": `"Order {{.v}}"`}), bodyFile, []string{"email", "v"})
+	for v, want := range map[string]string{
+		"12345\tshipped":    "Order 12345 shipped",
+		"\t12345 shipped\t": "Order  12345 shipped",
+		strings.Repeat("Bestellung\tversandt für Jürgen ", 6): "Order " + strings.TrimSpace(strings.Repeat("Bestellung versandt für Jürgen ", 6)),
+	} {
+		m, err := e.r.Render(row(2, "email", "k@example.com", "v", v))
+		if err != nil {
+			t.Fatalf("%q: %v", v, err)
+		}
+		head := m.Data[:bytes.Index(m.Data, []byte("\r\n\r\n"))]
+		if bytes.ContainsRune(head, '\t') {
+			t.Errorf("%q: a tab in the header section:\n%s", v, head)
+		}
+		if names := checkSection(t, m.Data); slices.Contains(names, "Bcc") {
+			t.Errorf("%q: header fields %q", v, names)
+		}
+		msg, err := mail.ReadMessage(bytes.NewReader(m.Data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
+		if err != nil || got != want || m.Subject != want {
+			t.Errorf("%q: subject %q (Message.Subject %q), %v; want %q", v, got, m.Subject, err, want)
+		}
+		if w := `column "v" holds a tab, which the subject shows as a space`; !slices.Contains(m.Warnings, w) {
+			t.Errorf("%q: warnings %q lack %q", v, m.Warnings, w)
+		}
+	}
+	for _, v := range []string{"x\t\r\nBcc: evil@attacker.example", "x\tnul\x00"} {
+		_, err := e.r.Render(row(3, "email", "k@example.com", "v", v))
+		if re := rowErr(t, err); !errors.Is(err, campaign.ErrControlChar) || re.Column != "v" {
+			t.Errorf("%q: got %v, want ErrControlChar in column v", v, err)
+		}
+	}
+}

@@ -1,0 +1,63 @@
+package preview
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/tidings/tidings/render/chromium"
+	"github.com/tidings/tidings/sendpool"
+)
+
+// TestGallerySentBeforeWords: a preview after a send said of a row sent
+// before "sent before: already sent at …", and of one whose message the
+// spool no longer holds "not sent: already sent at …" under "will not be
+// sent (sent)" (last session's users). Each says it once, in the
+// journal's words; another status keeps its lead.
+func TestGallerySentBeforeWords(t *testing.T) {
+	t.Parallel()
+	const at = "already sent at 2026-12-07T07:00:00+01:00"
+	dir := filepath.Join(t.TempDir(), "preview")
+	w, err := NewWriter(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mail := func(row int, key string) galleryTestMail {
+		return galleryTestMail{row: row, key: key, fromName: "Acme News", fromAddr: "news@acme.example",
+			toName: "Reader", toAddr: key, subject: "Digest", text: "Hello\r\n"}
+	}
+	ctx := context.Background()
+	if err := w.WriteSent(ctx, mail(2, "ann@example.org").message(t), sendpool.StatusSent, at); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WriteSent(ctx, mail(3, "bo@example.org").message(t), sendpool.StatusUnknown, "its delivery began at 2026-12-07T07:00:00+01:00, no final reply recorded"); err != nil {
+		t.Fatal(err)
+	}
+	w.Skipped(mail(4, "cy@example.org").message(t), sendpool.StatusSent, at+"; the message that went out cannot be shown: spool: damaged")
+	w.Skipped(mail(5, "di@example.org").message(t), sendpool.StatusDuplicate, "duplicate of row 2")
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	bctx, problems := galleryNewBrowser(t, 60*time.Second)
+	galleryDo(bctx, t, "load index.html",
+		chromedp.Navigate(chromium.FileURL(filepath.Join(dir, "index.html"))),
+		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
+	notes := galleryRun(bctx, t, "notes", chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('#rows > li')).map(function (li) {
+		return li.querySelector('.row-note').textContent; })`))
+	want := []string{at, "unknown: its delivery began at 2026-12-07T07:00:00+01:00, no final reply recorded",
+		at + "; the message that went out cannot be shown: spool: damaged", "not sent: duplicate of row 2"}
+	if strings.Join(notes, "\n") != strings.Join(want, "\n") {
+		t.Errorf("notes\n got %q\nwant %q", notes, want)
+	}
+	galleryOpenRow(bctx, t, 4, false)
+	if title := galleryRun(bctx, t, "title", chromedp.Text(chromedp.ID("iv-title"))); title != "Row 4 was sent before" {
+		t.Errorf("row 4 opens as %q, want %q", title, "Row 4 was sent before")
+	}
+	for _, p := range problems() {
+		t.Errorf("browser reported %s", p)
+	}
+}

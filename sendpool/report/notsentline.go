@@ -1,0 +1,135 @@
+package report
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/rivo/uniseg"
+)
+
+// listReasonWidth and listWhoMax are the most terminal columns a line of
+// the summary's list of rows not sent gives the reason and the recipient:
+// with the row and the status (the server's codes with it) before it,
+// the reason starts within the first 70 columns whatever the address,
+// and a long address does not push it off a terminal's line.
+const (
+	listReasonWidth = 100
+	listWhoMax      = 32
+)
+
+// listCells are the cells of r's line in the list of rows not sent:
+// the row, the recipient (clipped to listWhoMax columns), the status with
+// the server's reply codes, and the reason (listReason, clipped to
+// listReasonWidth columns at a word).
+func listCells(r Row) []string {
+	status := r.Status.String()
+	if r.Code != 0 {
+		status += " " + strconv.Itoa(int(r.Code))
+	}
+	if ec := r.EnhancedCode.String(); ec != "" {
+		status += " " + ec
+	}
+	return []string{"  row " + strconv.Itoa(r.Row), clipWidth(r.who(), listWhoMax), status, clipWidth(listReason(r), listReasonWidth)}
+}
+
+// packagePrefix is the name of one of tidings' own packages that starts
+// a row problem's words after its place ("render: ", "templates: "), the
+// index of the YAML list entry ("attachments[0]: ") and a template's
+// place in a field's name ("to (/x/c.yaml:3): " reads "to: "): words for
+// the one who reads the code, which the report and the problem lines
+// above keep in full.
+var (
+	packagePrefix = regexp.MustCompile(`^(?:(?:campaign|templates|render): |attachments\[\d+\]: )+`)
+	templatePlace = regexp.MustCompile(`^(\w+) \([^()]*:\d+(?::\d+)?\): `)
+)
+
+// listReason is r's detail as the list of rows not sent gives it, without
+// what the line already says: an invalid row's problems without the
+// sheet and row each starts with ("r.csv: row 3, column "file": …"
+// reads `column "file": …`), nor the package and template places inside
+// nor the key (problemWords); a reply without the row's address it starts with
+// ("<bob@example.com>: Recipient address rejected" reads "Recipient
+// address rejected"). A detail that does not start so is as it is.
+func listReason(r Row) string {
+	d := r.Detail
+	if addr := strings.TrimSpace(r.Key); addr != "" {
+		for _, sep := range []string{":", "..."} {
+			if rest, ok := cutPrefixFold(d, "<"+addr+">"+sep); ok {
+				return strings.TrimSpace(rest)
+			}
+		}
+	}
+	at := ": row " + strconv.Itoa(r.Row)
+	i := strings.Index(d, at)
+	if i < 0 || strings.Contains(d[:i], "; ") {
+		return d
+	}
+	place := d[:i+len(at)]
+	var out []string
+	for p := range strings.SplitSeq(d, "; ") {
+		rest, ok := strings.CutPrefix(p, place)
+		if !ok || !(strings.HasPrefix(rest, ", ") || strings.HasPrefix(rest, ": ")) {
+			out = append(out, p) // a problem's own "; ": kept as it is
+			continue
+		}
+		out = append(out, problemWords(rest[2:], r.Key))
+	}
+	return strings.Join(out, "; ")
+}
+
+// problemWords are a row problem's words after its place: its column,
+// then the words without the package and template places packagePrefix
+// and templatePlace match, nor the row's key where they quote it
+// (`address: "x": not an email address` reads `address: not an email
+// address` on the line that names x).
+func problemWords(p, key string) string {
+	col := ""
+	if strings.HasPrefix(p, `column "`) {
+		if end := strings.Index(p, `": `); end > 0 {
+			col, p = p[:end+3], p[end+3:]
+		}
+	}
+	p = packagePrefix.ReplaceAllString(p, "")
+	p = templatePlace.ReplaceAllString(p, "$1: ")
+	if key != "" {
+		p = strings.Replace(p, ": "+strconv.Quote(key)+": ", ": ", 1)
+	}
+	return col + p
+}
+
+// cutPrefixFold is strings.CutPrefix with prefix matched in any case.
+func cutPrefixFold(s, prefix string) (string, bool) {
+	if len(s) < len(prefix) || !strings.EqualFold(s[:len(prefix)], prefix) {
+		return s, false
+	}
+	return s[len(prefix):], true
+}
+
+// clipWidth is clipWords by terminal columns (Width): s when it takes n
+// columns or fewer, else cut after its last whole word that fits (in the
+// last quarter of n), or else inside a word, with "…".
+func clipWidth(s string, n int) string {
+	if Width(s) <= n {
+		return s
+	}
+	var b strings.Builder
+	w, lastSpace := 0, -1
+	g := uniseg.NewGraphemes(s)
+	for g.Next() {
+		cw := g.Width()
+		if w+cw > n-1 {
+			break
+		}
+		if g.Str() == " " && w >= n*3/4 {
+			lastSpace = b.Len()
+		}
+		b.WriteString(g.Str())
+		w += cw
+	}
+	cut := b.String()
+	if lastSpace >= 0 {
+		return strings.TrimRight(cut[:lastSpace], " ,;:(") + " …"
+	}
+	return cut + "…"
+}

@@ -1,0 +1,60 @@
+package report_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/report"
+)
+
+// TestSummaryNotSentLeadsWithReason: send's list of rows not sent gave
+// each invalid row its problem from the start, the sheet and row the line
+// already names and the package's name first ("row 3  … invalid  -
+// r.csv: row 3, column "file": render: attachments[0]: attachment not
+// readable: "files/pipe.pdf" is …"), cut before the reason, and with a
+// sheet named by its absolute path or a long address nothing of the
+// reason at all (a FIFO named as an attachment, last session's users).
+// Each line gives the row, the recipient and the reason, which starts
+// within the first 70 columns, without the words the line already says.
+func TestSummaryNotSentLeadsWithReason(t *testing.T) {
+	t.Parallel()
+	const long = "bob.someone.with.a.long.address@example-company-name.com"
+	rows := []report.Row{
+		{Recipient: report.Recipient{Row: 3, Key: long}, Status: sendpool.StatusInvalid,
+			Detail: `r.csv: row 3, column "file": render: attachments[0]: attachment not readable: "files/pipe.pdf" is not a regular file`},
+		{Recipient: report.Recipient{Row: 4, Key: "not-an-address"}, Status: sendpool.StatusInvalid,
+			Detail: `/tmp/some/where/quite/deep/r.csv: row 4, column "email": templates: to (/tmp/some/where/quite/deep/c.yaml:3): address: "not-an-address": not an email address: it has no @; ` +
+				`/tmp/some/where/quite/deep/r.csv: row 4, column "file": render: attachments[0]: attachment not readable: "files/x.pdf": no such file (looked for /tmp/some/where/quite/deep/files/x.pdf)`},
+		{Recipient: report.Recipient{Row: 5, Key: "bob@example.com"}, Status: sendpool.StatusFailed, Code: 550, EnhancedCode: sendpool.EnhancedCode{5, 1, 1},
+			Detail: "<bob@example.com>: Recipient address rejected: User unknown in virtual mailbox table"},
+	}
+	s := report.Summarize(rows)
+	out := summaryText(t, &s)
+	want := map[string]string{
+		"  row 3  bob.someone.with.a.long.address…": `column "file": attachment not readable: "files/pipe.pdf" is not a regular file`,
+		"  row 4  not-an-address":                   `column "email": to: address: not an email address: it has no @; column "file": attachment`,
+		"  row 5  bob@example.com":                  "failed 550 5.1.1  Recipient address rejected: User unknown in virtual mailbox table",
+	}
+	lines := 0
+	for line := range strings.Lines(out) {
+		line = strings.TrimSuffix(line, "\n")
+		for lead, reason := range want {
+			if !strings.HasPrefix(line, lead) {
+				continue
+			}
+			lines++
+			if at := strings.Index(line, reason); at < 0 || report.Width(line[:at]) > 70 {
+				t.Errorf("line of %q lacks %q, or it starts past column 70:\n%s", lead, reason, line)
+			}
+			for _, again := range []string{"r.csv", "row 3,", "row 4,", "render:", "templates:", "<bob@example.com>"} {
+				if strings.Contains(line, again) {
+					t.Errorf("line of %q says %q again:\n%s", lead, again, line)
+				}
+			}
+		}
+	}
+	if lines != len(want) {
+		t.Errorf("want %d lines of rows, got %d:\n%s", len(want), lines, out)
+	}
+}
