@@ -622,7 +622,7 @@ func notSpooled(ctx context.Context, spooled *currentSpool, c *campaign.Campaign
 	case row == 0:
 		return fmt.Errorf("%w: %q is not a key in column %q of %s%s", errNotFound, key, c.Recipients.Key, displayPath(c.Recipients.Path), heldElsewhere(ctx, c, key))
 	case gen == nil:
-		return fmt.Errorf("%w: %s (row %d) has no message spooled from the campaign as it is now (a file of it changed since, or no send spooled it yet): the next send renders it; preview shows what it would be", errNotFound, key, row)
+		return fmt.Errorf("%w: %s (row %d) has no message spooled from the campaign as it is now (a file of it changed since, or no send spooled it yet): the next send renders and checks it again; preview shows what it would be, or what is wrong with it", errNotFound, key, row)
 	}
 	return fmt.Errorf("%w: %s (row %d) has no message spooled yet: send spools a row's message when it begins the run (or the part of a long run) that sends it (preview shows what it would be)", errNotFound, key, row)
 }

@@ -18,10 +18,13 @@ import (
 )
 
 // displayPath shortens an absolute path to one relative to the working
-// folder when that is shorter, for messages a person reads.
+// folder when that is shorter, for messages a person reads. In the file
+// system's root (cron's working folder) it keeps p: "tmp/news/c.yaml" is
+// shorter than "/tmp/news/c.yaml" by its slash only and reads as a path
+// below wherever the log is read.
 func displayPath(p string) string {
 	wd, err := os.Getwd()
-	if err != nil {
+	if err != nil || filepath.Dir(wd) == wd {
 		return p
 	}
 	if rel, err := filepath.Rel(wd, p); err == nil && len(rel) < len(p) {

@@ -34,3 +34,19 @@ func TestShowCommandDashFile(t *testing.T) {
 		t.Errorf("%s: code %d\n%s%s", cmd, code, out, errOut)
 	}
 }
+
+// TestDisplayPathRoot: run from the file system's root (cron's working
+// folder), paths are given whole, not as "tmp/…" (rev-user11); from a
+// folder above them, relative.
+func TestDisplayPathRoot(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "news", "campaign.yaml")
+	t.Chdir("/")
+	if got := displayPath(p); got != p {
+		t.Errorf("from /: displayPath(%q) = %q, want it whole", p, got)
+	}
+	t.Chdir(dir)
+	if got, want := displayPath(p), filepath.Join("news", "campaign.yaml"); got != want {
+		t.Errorf("from %s: displayPath(%q) = %q, want %q", dir, p, got, want)
+	}
+}

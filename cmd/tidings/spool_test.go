@@ -784,3 +784,29 @@ func TestChangedFixedAttachment(t *testing.T) {
 		t.Errorf("send --resend-changed after the attachment changed: code %d, %d messages in all\n%s%s", code, len(srv.Messages()), out, errOut)
 	}
 }
+
+// TestShowRowBrokenSinceSend: a row not sent whose attachment went
+// missing since the last send (spooled then) is not promised as what the
+// next send renders: show says the next send checks it again, and that
+// preview shows what is wrong with it (rev-user11: "the next send renders
+// it" of a row send would refuse).
+func TestShowRowBrokenSinceSend(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 0, "attachments: ['{{.file}}']\n")
+	dir := filepath.Dir(camp)
+	writeFiles(t, dir, map[string]string{
+		"r.csv": "email,name,file\nann@example.com,Ann,a.pdf\nbob@example.com,Bob,b.pdf\n",
+		"a.pdf": "%PDF-1.4 a\n", "b.pdf": "%PDF-1.4 b\n",
+	})
+	if out, errOut, code := runCLI(t, "send", "--yes", "--limit", "1", camp); code != exitSomeFailed {
+		t.Fatalf("send: %d\n%s%s", code, out, errOut)
+	}
+	if err := os.Remove(filepath.Join(dir, "b.pdf")); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, code := runCLI(t, "show", "--row", "3", camp)
+	if code != exitSomeFailed || !strings.Contains(errOut, "the next send renders and checks it again") || !strings.Contains(errOut, "or what is wrong with it") {
+		t.Errorf("show --row 3 after its file went: code %d\n%s", code, errOut)
+	}
+}
