@@ -16,6 +16,7 @@ type guard struct {
 	once   sync.Once
 	c      *campaign.Campaign
 	root   string // the attachment folder, absolute
+	limit  int    // the entries scanFolders looks at, at most
 	own    []campaign.OwnFile
 	ids    []ownID
 	states []string
@@ -24,7 +25,7 @@ type guard struct {
 // get returns g, its fields set.
 func (g *guard) get() *guard {
 	g.once.Do(func() {
-		scan := scanFolders(g.c, g.root)
+		scan := scanFolders(g.c, g.root, g.limit)
 		g.own = ownFiles(g.c, scan.others)
 		g.ids = ownIDs(g.own)
 		g.states = scan.states

@@ -2,6 +2,7 @@ package render
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -132,5 +133,70 @@ func TestAttachmentDirElsewhere(t *testing.T) {
 				t.Errorf("%s in %s: got %v, want it attached", files[1], attDir, err)
 			}
 		}
+	}
+}
+
+// writeFiles writes each of files (a path below base, slashes as
+// separators) with its text, making the folders on the way.
+func writeFiles(t *testing.T, base string, files map[string]string) {
+	t.Helper()
+	for name, body := range files {
+		p := filepath.Join(base, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestAttachSiblingThroughSymlink: a campaign folder reached through a
+// symlink (current -> news-2026, tidings check current/campaign.yaml)
+// is scanned as the folder itself: the sheet of the campaign beside this
+// one stays refused (the walk did not enter a folder that is a symlink,
+// and b.csv attached), and the campaign's own sheet is named its own.
+func TestAttachSiblingThroughSymlink(t *testing.T) {
+	base := t.TempDir()
+	writeFiles(t, base, map[string]string{
+		"news-2026/body.txt":   "Hi\n",
+		"news-2026/people.csv": "email,file\n",
+		"news-2026/b.yaml":     yamlWith(map[string]string{"name": "b", "recipients": "{path: b.csv}"}),
+		"news-2026/b.csv":      "email\ncarol@example.com\n",
+	})
+	link := filepath.Join(base, "current")
+	if err := os.Symlink("news-2026", link); err != nil {
+		t.Fatal(err)
+	}
+	r := loadRenderer(t, link, yamlWith(map[string]string{"attachments": `["{{.file}}"]`}), "email", "file")
+	for file, words := range map[string]string{"b.csv": "the recipient sheet of the campaign b.yaml beside this one", "people.csv": `"people.csv" is the recipient sheet, which`} {
+		_, err := r.Render(row(2, "email", "k@example.com", "file", file))
+		if !errors.Is(err, ErrAttachmentPath) || !strings.Contains(err.Error(), words) {
+			t.Errorf("%s: got %v, want it refused saying %q", file, err, words)
+		}
+	}
+}
+
+// TestAttachScanNearestFirst: when the scan's limit of entries is reached
+// in a large folder below the campaign (a/, its files sorting first), a
+// campaign file directly beside this one was still looked at: its sheet
+// is refused.
+func TestAttachScanNearestFirst(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"body.txt":   "Hi\n",
+		"people.csv": "email,file\n",
+		"z.yaml":     yamlWith(map[string]string{"name": "z", "recipients": "{path: z.csv}"}),
+		"z.csv":      "email\ncarol@example.com\n",
+	}
+	for i := range 40 {
+		files[fmt.Sprintf("a/f%02d.pdf", i)] = "%PDF"
+	}
+	writeFiles(t, dir, files)
+	r := loadRenderer(t, dir, yamlWith(map[string]string{"attachments": `["{{.file}}"]`}), "email", "file")
+	r.att.guard.limit = 20
+	_, err := r.Render(row(2, "email", "k@example.com", "file", "z.csv"))
+	if !errors.Is(err, ErrAttachmentPath) || !strings.Contains(err.Error(), "the recipient sheet of the campaign z.yaml") {
+		t.Errorf("z.csv: got %v, want it refused as z.yaml's sheet", err)
 	}
 }
