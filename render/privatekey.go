@@ -3,38 +3,74 @@ package render
 import (
 	"bytes"
 	"fmt"
+
+	"github.com/tidings/tidings/campaign"
 )
 
-// keyWords are in the first line of every private key in PEM form
+// pemBegin starts the first line of every private key in PEM form
 // ("-----BEGIN PRIVATE KEY-----", "… RSA PRIVATE KEY-----", "… EC …",
 // "… OPENSSH …", "… ENCRYPTED …") and of OpenPGP's armor ("-----BEGIN
-// PGP PRIVATE KEY BLOCK-----").
-var keyWords = []byte(" PRIVATE KEY")
+// PGP PRIVATE KEY BLOCK-----"), whose label holds keyLabel.
+var (
+	pemBegin = []byte("-----BEGIN ")
+	pemDash  = []byte("-----")
+	keyLabel = []byte("PRIVATE KEY")
+)
 
 // privateKeyPEM reports whether data holds a private key in PEM form (or
 // OpenPGP's armor): a line "-----BEGIN … PRIVATE KEY…-----" of its own,
-// alone in the file or after a certificate. Row data may not attach one
-// wherever it lies: another campaign's DKIM key beside this campaign,
-// which this campaign's own files (its dkim: keys) do not name, would let
-// the recipient sign mail as that domain. A text that merely quotes such
-// a line inside another passes.
+// alone in the file or after a certificate, also indented (a key pasted
+// into a YAML file) or after a byte order mark, in UTF-8 or UTF-16 (as
+// Windows PowerShell's > writes it); or such a header followed by an
+// escaped line break, "\n", inside a string (a service account's JSON
+// key file: "private_key": "-----BEGIN PRIVATE KEY-----\nMIIE…"). Row
+// data may not attach one wherever it lies: another campaign's DKIM key
+// beside this campaign, which this campaign's own files (its dkim: keys)
+// do not name, would let the recipient sign mail as that domain. A text
+// that merely quotes such a line inside another passes.
 func privateKeyPEM(data []byte) bool {
+	if bytes.HasPrefix(data, []byte{0xff, 0xfe}) || bytes.HasPrefix(data, []byte{0xfe, 0xff}) {
+		if text, _, err := campaign.UTF8Text(data); err == nil {
+			data = text
+		}
+	}
 	for rest := data; ; {
-		i := bytes.Index(rest, keyWords)
+		i := bytes.Index(rest, pemBegin)
 		if i < 0 {
 			return false
 		}
-		start := bytes.LastIndexByte(rest[:i], '\n') + 1
-		end := len(rest)
-		if j := bytes.IndexByte(rest[i:], '\n'); j >= 0 {
-			end = i + j
-		}
-		line := bytes.TrimSuffix(rest[start:end], []byte("\r"))
-		if bytes.HasPrefix(line, []byte("-----BEGIN ")) && bytes.HasSuffix(line, []byte("-----")) {
+		if pemKeyHeader(rest, i) {
 			return true
 		}
-		rest = rest[i+len(keyWords):]
+		rest = rest[i+len(pemBegin):]
 	}
+}
+
+// pemKeyHeader reports whether the "-----BEGIN " at data[i:] starts the
+// header of a private key (see privateKeyPEM): its label holds keyLabel,
+// and the header stands alone on its line, but for spaces, tabs and a
+// byte order mark, or is followed by an escaped line break.
+func pemKeyHeader(data []byte, i int) bool {
+	line := data[i+len(pemBegin):]
+	if j := bytes.IndexByte(line, '\n'); j >= 0 {
+		line = line[:j]
+	}
+	j := bytes.Index(line, pemDash)
+	if j < 0 || !bytes.Contains(line[:j], keyLabel) {
+		return false
+	}
+	after := line[j+len(pemDash):]
+	if bytes.HasPrefix(after, []byte(`\n`)) || bytes.HasPrefix(after, []byte(`\r\n`)) {
+		return true
+	}
+	before := data[bytes.LastIndexByte(data[:i], '\n')+1 : i]
+	return blankPEM(before) && blankPEM(after)
+}
+
+// blankPEM reports whether b holds nothing but spaces, tabs, a carriage
+// return and byte order marks.
+func blankPEM(b []byte) bool {
+	return len(bytes.Trim(b, " \t\r\ufeff")) == 0
 }
 
 // privateKeyError refuses a private key that row data led to. It is an
