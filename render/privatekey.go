@@ -82,8 +82,11 @@ type privateKeyError struct {
 }
 
 func (e *privateKeyError) Error() string {
-	if e.form == "PKCS#12" {
+	switch e.form {
+	case "PKCS#12":
 		return fmt.Sprintf("%q is a PKCS#12 key store (.p12, .pfx: a private key and its certificate under a password), which row data may not attach: whoever gets it and guesses the password can sign or decrypt as its owner", e.p)
+	case "Java key store":
+		return fmt.Sprintf("%q is a Java key store (.jks, .jceks, .keystore: private keys and certificates under a password), which row data may not attach: whoever gets it and guesses the password can sign or decrypt as its owner", e.p)
 	}
 	return fmt.Sprintf("%q is a private key (%s), which row data may not attach: whoever gets it can sign or decrypt as its owner", e.p, e.form)
 }

@@ -91,3 +91,31 @@ func TestAttachmentPrivateKeyPEMForms(t *testing.T) {
 		}
 	}
 }
+
+// TestAttachmentJavaKeyStore: a Java key store as keytool writes it
+// with -storetype JKS or JCEKS (testdata/keys/store.jks, store.jceks: a
+// throwaway RSA key under the password changeit) is refused whatever its
+// name, as a PKCS#12 store is; both attached before. A file that merely
+// starts with the same four bytes (a version not 1 or 2) attaches.
+func TestAttachmentJavaKeyStore(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{"body.txt": "Hi\n", "people.csv": "email,file\n", "files/odd.bin": "\xfe\xed\xfe\xed\x00\x00\x00\x07 data"}
+	for _, name := range []string{"store.jks", "store.jceks"} {
+		data, err := os.ReadFile(filepath.Join("testdata", "keys", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		files["files/"+name], files["files/"+name+".pdf"] = string(data), string(data)
+	}
+	writeFiles(t, dir, files)
+	r := loadRenderer(t, dir, yamlWith(map[string]string{"attachments": `["{{.file}}"]`}), "email", "file")
+	for _, file := range []string{"files/store.jks", "files/store.jks.pdf", "files/store.jceks", "files/store.jceks.pdf"} {
+		_, err := r.Render(row(2, "email", "k@example.com", "file", file))
+		if !errors.Is(err, ErrAttachmentPath) || !strings.Contains(err.Error(), "is a Java key store") {
+			t.Errorf("%s: got %v, want it refused as a Java key store", file, err)
+		}
+	}
+	if m, err := r.Render(row(2, "email", "k@example.com", "file", "files/odd.bin")); err != nil || len(m.Attachments) != 1 {
+		t.Errorf("files/odd.bin: got %v, want it attached", err)
+	}
+}
