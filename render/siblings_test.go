@@ -200,3 +200,29 @@ func TestAttachScanNearestFirst(t *testing.T) {
 		t.Errorf("z.csv: got %v, want it refused as z.yaml's sheet", err)
 	}
 }
+
+// TestScanNote: a scan that stopped at its limit is told (ScanNote),
+// once a path from row data was checked; one that saw every entry, or
+// none yet, says nothing.
+func TestScanNote(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{"body.txt": "Hi\n", "people.csv": "email,file\n", "ok.pdf": "%PDF"}
+	for i := range 30 {
+		files[fmt.Sprintf("a/f%02d.pdf", i)] = "%PDF"
+	}
+	writeFiles(t, dir, files)
+	for limit, capped := range map[int]bool{20: true, 100: false} {
+		r := loadRenderer(t, dir, yamlWith(map[string]string{"attachments": `["{{.file}}"]`}), "email", "file")
+		r.att.guard.limit = limit
+		if note := r.ScanNote(); note != "" {
+			t.Errorf("limit %d, before any row: %q, want none", limit, note)
+		}
+		if _, err := r.Render(row(2, "email", "k@example.com", "file", "ok.pdf")); err != nil {
+			t.Fatal(err)
+		}
+		note := r.ScanNote()
+		if capped != strings.Contains(note, fmt.Sprintf("more than %d files and folders", limit)) || !capped && note != "" {
+			t.Errorf("limit %d: note %q, want one: %v", limit, note, capped)
+		}
+	}
+}
