@@ -129,7 +129,11 @@ func campaignFileName(name string) bool {
 // otherCampaign is what the campaign file p (d, its entry), another
 // than the one in dir (symlinks resolved), keeps for itself, each named
 // as the other campaign's; none when p is no campaign or larger than
-// maxCampaignFile.
+// maxCampaignFile. A state folder that holds the other campaign's own
+// folder (state_dir: ., invoices/reminder.yaml) is left out, as
+// ownFiles leaves out this campaign's, or every file of that folder
+// would be refused (the invoices beside it): what tidings writes there is
+// refused by the folder's marks (stateFile, previewFile).
 func otherCampaign(dir, p string, d fs.DirEntry) []campaign.OwnFile {
 	if fi, err := d.Info(); err != nil || fi.Size() > maxCampaignFile {
 		return nil
@@ -151,8 +155,13 @@ func otherCampaign(dir, p string, d fs.DirEntry) []campaign.OwnFile {
 	} else if named, ok := campaign.NamedFiles(p); ok {
 		own, note = named, " (it does not load)"
 	}
-	for i := range own {
-		own[i].What = fmt.Sprintf("%s of the campaign %s beside this one%s", own[i].What, name, note)
+	var out []campaign.OwnFile
+	for _, o := range own {
+		if o.Dir && inside(o.Path, filepath.Dir(p)) {
+			continue // state_dir: . (see otherCampaign)
+		}
+		o.What = fmt.Sprintf("%s of the campaign %s beside this one%s", o.What, name, note)
+		out = append(out, o)
 	}
-	return own
+	return out
 }

@@ -226,3 +226,30 @@ func TestScanNote(t *testing.T) {
 		}
 	}
 }
+
+// TestAttachSubfolderStateDot: a campaign in a folder below this one
+// whose state folder is its own folder (invoices/reminder.yaml, state_dir:
+// .) keeps its sheet, and after its send its journal, for itself, but the
+// other files of that folder (the invoices) attach: every one was refused
+// as "in the campaign's state folder".
+func TestAttachSubfolderStateDot(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"body.txt":               "Hi\n",
+		"people.csv":             "email,file\n",
+		"invoices/reminder.yaml": yamlWith(map[string]string{"name": "r", "recipients": "{path: r.csv}", "state_dir": "."}),
+		"invoices/r.csv":         "email\ncarol@example.com\n",
+		"invoices/inv-7.pdf":     "%PDF",
+		"invoices/" + StateLock:  "",
+		"invoices/journal.jsonl": "{}\n",
+	})
+	r := loadRenderer(t, dir, yamlWith(map[string]string{"attachments": `["{{.file}}"]`}), "email", "file")
+	for file, words := range map[string]string{"invoices/r.csv": "the recipient sheet of the campaign invoices/reminder.yaml", "invoices/journal.jsonl": "state folder"} {
+		if _, err := r.Render(row(2, "email", "k@example.com", "file", file)); !errors.Is(err, ErrAttachmentPath) || !strings.Contains(err.Error(), words) {
+			t.Errorf("%s: got %v, want it refused saying %q", file, err, words)
+		}
+	}
+	if m, err := r.Render(row(2, "email", "k@example.com", "file", "invoices/inv-7.pdf")); err != nil || len(m.Attachments) != 1 {
+		t.Errorf("invoices/inv-7.pdf: got %v, want it attached", err)
+	}
+}
