@@ -49,7 +49,8 @@ func privateKeyPEM(data []byte) bool {
 // pemKeyHeader reports whether the "-----BEGIN " at data[i:] starts the
 // header of a private key (see privateKeyPEM): its label holds keyLabel,
 // and the header stands alone on its line, but for spaces, tabs and a
-// byte order mark, or is followed by an escaped line break.
+// byte order mark, or is followed by an escaped line break and the key's
+// base64 (keyBase64).
 func pemKeyHeader(data []byte, i int) bool {
 	line := data[i+len(pemBegin):]
 	if j := bytes.IndexByte(line, '\n'); j >= 0 {
@@ -61,10 +62,30 @@ func pemKeyHeader(data []byte, i int) bool {
 	}
 	after := line[j+len(pemDash):]
 	if bytes.HasPrefix(after, []byte(`\n`)) || bytes.HasPrefix(after, []byte(`\r\n`)) {
-		return true
+		return keyBase64(after)
 	}
 	before := data[bytes.LastIndexByte(data[:i], '\n')+1 : i]
 	return blankPEM(before) && blankPEM(after)
+}
+
+// keyBase64 reports whether the start of s, what follows an escaped
+// header, holds a run of at least 32 base64 characters: a key's first
+// line (64 of them). A placeholder ("\nXXXX\n", "\n<key bytes>\n") or
+// source code building a header ("-----BEGIN RSA PRIVATE KEY-----\n";)
+// has none, and is no key.
+func keyBase64(s []byte) bool {
+	run := 0
+	for _, b := range s[:min(len(s), 256)] {
+		switch {
+		case 'A' <= b && b <= 'Z', 'a' <= b && b <= 'z', '0' <= b && b <= '9', b == '+', b == '/', b == '=':
+			if run++; run >= 32 {
+				return true
+			}
+		default:
+			run = 0
+		}
+	}
+	return false
 }
 
 // blankPEM reports whether b holds nothing but spaces, tabs, a carriage

@@ -58,7 +58,9 @@ func TestAttachmentPrivateKey(t *testing.T) {
 // also indented (pasted into a YAML file), after a byte order mark or
 // blank lines, in UTF-16 (Windows PowerShell's >), and escaped inside a
 // JSON string (a service account's key file); each attached before. A
-// text quoting the header inside a sentence or in quotes still attaches.
+// text quoting the header inside a sentence or in quotes, a placeholder
+// key in a manual (npm's: "…-----\nXXXX\n…") and code building a header
+// still attach.
 func TestAttachmentPrivateKeyPEMForms(t *testing.T) {
 	dir := t.TempDir()
 	const key = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkq\n-----END PRIVATE KEY-----\n"
@@ -73,7 +75,9 @@ func TestAttachmentPrivateKeyPEMForms(t *testing.T) {
 		"other/bom.pem":        "\ufeff" + key,
 		"other/lead.pem":       "\r\n\t" + key,
 		"other/utf16.pem":      string(utf16),
-		"other/account.json":   `{"type": "service_account", "private_key": "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkq\n-----END PRIVATE KEY-----\n"}`,
+		"other/account.json":   `{"type": "service_account", "private_key": "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7\n-----END PRIVATE KEY-----\n"}`,
+		"files/npmrc.md":       "key=\"-----BEGIN PRIVATE KEY-----\\nXXXX\\nXXXX\\n-----END PRIVATE KEY-----\"\n",
+		"files/pkcs.pl":        "    my $pkcs = \"-----BEGIN RSA PRIVATE KEY-----\\n\";\n",
 		"files/howto.md":       "A key file starts with the line `-----BEGIN PRIVATE KEY-----`.\n",
 		"files/quoted.txt":     "    grep -l \"-----BEGIN RSA PRIVATE KEY-----\" *.pem\n",
 		"files/certificate.md": "  -----BEGIN CERTIFICATE-----\n",
@@ -85,7 +89,7 @@ func TestAttachmentPrivateKeyPEMForms(t *testing.T) {
 			t.Errorf("%s: got %v, want it refused as a private key", file, err)
 		}
 	}
-	for _, file := range []string{"files/howto.md", "files/quoted.txt", "files/certificate.md"} {
+	for _, file := range []string{"files/howto.md", "files/quoted.txt", "files/certificate.md", "files/npmrc.md", "files/pkcs.pl"} {
 		if m, err := r.Render(row(2, "email", "k@example.com", "file", file)); err != nil || len(m.Attachments) != 1 {
 			t.Errorf("%s: got %v, want it attached", file, err)
 		}
