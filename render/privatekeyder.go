@@ -8,9 +8,9 @@ import (
 // privateKeyForm says in what form data holds a private key: "PEM" (see
 // privateKeyPEM), "DER, PKCS#8", "DER, encrypted PKCS#8", "DER, PKCS#1
 // or DSA", "DER, SEC 1" (privateKeyDER), "PKCS#12" (pkcs12Store, a
-// .p12 or .pfx, which holds one under a password) or "OpenPGP, binary"
-// (pgpSecretKey); "" when it holds none
-// that tidings knows. It looks at the content only, never at the name:
+// .p12 or .pfx, which holds one under a password), "Java key store"
+// (javaKeyStore, likewise) or "OpenPGP, binary" (pgpSecretKey); "" when
+// it holds none that tidings knows. It looks at the content only, never at the name:
 // a key saved as invoice.pdf is one, and a PDF, ZIP or PNG, which do not
 // start with an ASN.1 SEQUENCE, is none.
 func privateKeyForm(data []byte) string {
@@ -19,6 +19,8 @@ func privateKeyForm(data []byte) string {
 		return "PEM"
 	case pkcs12Store(data):
 		return "PKCS#12"
+	case javaKeyStore(data):
+		return "Java key store"
 	case pgpSecretKey(data):
 		return "OpenPGP, binary"
 	}

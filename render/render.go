@@ -392,7 +392,7 @@ func (r *Renderer) fixAttachments(c *campaign.Campaign, set *templates.Set, cach
 		return &campaign.FileError{File: c.File, Err: fmt.Errorf("render: attachments_dir: %w", err)}
 	}
 	r.att = &attacher{root: root, rootReal: root, absOK: c.AttachmentsDir != "", maxSize: r.maxSize, cache: newBlobCache(cacheSize), names: newDirNames(),
-		guard: &guard{c: c, root: root}, linked: &linkedOwn{}}
+		guard: &guard{c: c, root: root, limit: maxScanEntries}, linked: &linkedOwn{}}
 	if len(set.Attachments) > 0 {
 		real, err := filepath.EvalSymlinks(root)
 		if err != nil {

@@ -27,51 +27,96 @@ const maxCampaignFile = 1 << 20
 
 // folderScan is what scanFolders finds: what the other campaigns in
 // the folder keep for themselves (others), and the state folders there
-// (states: folders holding a stateMarks file).
+// (states: folders holding a stateMarks file). capped says the scan
+// stopped at its limit of entries before it had seen every one.
 type folderScan struct {
 	others []campaign.OwnFile
 	states []string
+	capped bool
+	dir    string // the campaign folder, symlinks resolved
+	self   string // the campaign file's name in dir
 }
 
 // scanFolders looks through c's folder and everything below it, and the
 // attachment folder root when it lies elsewhere (guard does, once, the
-// first time a path made from row data is checked): the other campaign files there
-// (.yaml or .yml) and what each keeps for itself (campaign.OwnFiles: its
-// campaign file, sheet, suppression list, DKIM keys, state folder), each
-// named as theirs, also of one that does not load (campaign.NamedFiles:
-// its sheet is every recipient's address all the same), and the state
-// folders, which a hard link may lead into (see linkedOwn). A row naming
-// the sheet of a campaign beside this one (b.csv, other/b.csv) would
-// attach it, as its journal would (stateFile), and its state folder holds
-// no send.lock before its first send. Hidden folders (.git, .tidings:
-// refused whole) are not entered, and the scan stops after
-// maxScanEntries.
-func scanFolders(c *campaign.Campaign, root string) folderScan {
-	var s folderScan
-	seen := 0
-	for i, top := range []string{c.Dir, root} {
-		if i == 1 && inside(c.Dir, root) {
-			break
-		}
-		_ = filepath.WalkDir(top, func(p string, d fs.DirEntry, err error) error {
-			if seen++; seen > maxScanEntries {
-				return fs.SkipAll
-			}
-			switch name := d.Name(); {
-			case err != nil:
-				return nil // unreadable: nothing found there
-			case d.IsDir() && strings.HasPrefix(name, ".") && p != top:
-				return fs.SkipDir
-			case d.IsDir():
-			case slices.Contains(stateMarks, name):
-				s.states = append(s.states, filepath.Dir(p))
-			case campaignFileName(name) && p != c.File:
-				s.others = append(s.others, otherCampaign(c, p, d)...)
-			}
-			return nil
-		}) // the walk returns no error
+// first time a path made from row data is checked): the other campaign
+// files there (.yaml or .yml) and what each keeps for itself
+// (campaign.OwnFiles: its campaign file, sheet, suppression list, DKIM
+// keys, state folder), each named as theirs, also of one that does not
+// load (campaign.NamedFiles: its sheet is every recipient's address all
+// the same), and the state folders, which a hard link may lead into (see
+// linkedOwn). A row naming the sheet of a campaign beside this one
+// (b.csv, other/b.csv) would attach it, as its journal would
+// (stateFile), and its state folder holds no send.lock before its first
+// send. Both folders are walked with symlinks resolved (a campaign folder
+// reached through a symlink, current -> news-2026, is walked all the
+// same), nearest first, so that what lies beside the campaign is found
+// before the limit, limit entries (maxScanEntries), is reached in a large
+// folder below it. Hidden folders (.git, .tidings: refused whole) and
+// symlinks to folders are not entered; an unreadable folder is skipped.
+func scanFolders(c *campaign.Campaign, root string, limit int) folderScan {
+	s := folderScan{dir: realDir(c.Dir)}
+	s.self = filepath.Join(s.dir, filepath.Base(c.File))
+	tops := []string{s.dir}
+	if r := realDir(root); !inside(s.dir, r) {
+		tops = append(tops, r)
 	}
+	s.walk(tops, limit)
 	return s
+}
+
+// realDir is dir with symlinks resolved; dir as it is when that fails.
+func realDir(dir string) string {
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		return real
+	}
+	return dir
+}
+
+// walk visits the entries of the folders queue holds and of those below
+// them, a folder's entries before those of its subfolders, stopping after
+// limit entries (capped).
+func (s *folderScan) walk(queue []string, limit int) {
+	seen := 0
+	for len(queue) > 0 {
+		dir := queue[0]
+		queue = queue[1:]
+		f, err := os.Open(dir)
+		if err != nil {
+			continue // unreadable: nothing found there
+		}
+		for {
+			entries, err := f.ReadDir(256) // a folder of a million files is not read whole
+			for _, e := range entries {
+				if seen++; seen > limit {
+					s.capped = true
+					f.Close()
+					return
+				}
+				if s.visit(filepath.Join(dir, e.Name()), e) {
+					queue = append(queue, filepath.Join(dir, e.Name()))
+				}
+			}
+			if err != nil {
+				break // io.EOF, or unreadable from here on
+			}
+		}
+		f.Close()
+	}
+}
+
+// visit notes the entry e at p: a state mark, another campaign file. It
+// reports whether p is a folder to look into: not hidden, not a symlink.
+func (s *folderScan) visit(p string, e fs.DirEntry) bool {
+	switch name := e.Name(); {
+	case e.IsDir():
+		return !strings.HasPrefix(name, ".")
+	case slices.Contains(stateMarks, name):
+		s.states = append(s.states, filepath.Dir(p))
+	case campaignFileName(name) && p != s.self:
+		s.others = append(s.others, otherCampaign(s.dir, p, e)...)
+	}
+	return false
 }
 
 // campaignFileName reports whether name may be a campaign file: not
@@ -82,9 +127,14 @@ func campaignFileName(name string) bool {
 }
 
 // otherCampaign is what the campaign file p (d, its entry), another
-// than c's, keeps for itself, each named as the other campaign's; none
-// when p is no campaign or larger than maxCampaignFile.
-func otherCampaign(c *campaign.Campaign, p string, d fs.DirEntry) []campaign.OwnFile {
+// than the one in dir (symlinks resolved), keeps for itself, each named
+// as the other campaign's; none when p is no campaign or larger than
+// maxCampaignFile. A state folder that holds the other campaign's own
+// folder (state_dir: ., invoices/reminder.yaml) is left out, as
+// ownFiles leaves out this campaign's, or every file of that folder
+// would be refused (the invoices beside it): what tidings writes there is
+// refused by the folder's marks (stateFile, previewFile).
+func otherCampaign(dir, p string, d fs.DirEntry) []campaign.OwnFile {
 	if fi, err := d.Info(); err != nil || fi.Size() > maxCampaignFile {
 		return nil
 	}
@@ -96,7 +146,7 @@ func otherCampaign(c *campaign.Campaign, p string, d fs.DirEntry) []campaign.Own
 		return nil // no campaign: Load and NamedFiles would both say so, slower
 	}
 	name, note := p, ""
-	if rel, err := filepath.Rel(c.Dir, p); err == nil && inside(c.Dir, p) {
+	if rel, err := filepath.Rel(dir, p); err == nil && inside(dir, p) {
 		name = filepath.ToSlash(rel)
 	}
 	var own []campaign.OwnFile
@@ -105,8 +155,13 @@ func otherCampaign(c *campaign.Campaign, p string, d fs.DirEntry) []campaign.Own
 	} else if named, ok := campaign.NamedFiles(p); ok {
 		own, note = named, " (it does not load)"
 	}
-	for i := range own {
-		own[i].What = fmt.Sprintf("%s of the campaign %s beside this one%s", own[i].What, name, note)
+	var out []campaign.OwnFile
+	for _, o := range own {
+		if o.Dir && inside(o.Path, filepath.Dir(p)) {
+			continue // state_dir: . (see otherCampaign)
+		}
+		o.What = fmt.Sprintf("%s of the campaign %s beside this one%s", o.What, name, note)
+		out = append(out, o)
 	}
-	return own
+	return out
 }

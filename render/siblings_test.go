@@ -2,6 +2,7 @@ package render
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -132,5 +133,123 @@ func TestAttachmentDirElsewhere(t *testing.T) {
 				t.Errorf("%s in %s: got %v, want it attached", files[1], attDir, err)
 			}
 		}
+	}
+}
+
+// writeFiles writes each of files (a path below base, slashes as
+// separators) with its text, making the folders on the way.
+func writeFiles(t *testing.T, base string, files map[string]string) {
+	t.Helper()
+	for name, body := range files {
+		p := filepath.Join(base, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestAttachSiblingThroughSymlink: a campaign folder reached through a
+// symlink (current -> news-2026, tidings check current/campaign.yaml)
+// is scanned as the folder itself: the sheet of the campaign beside this
+// one stays refused (the walk did not enter a folder that is a symlink,
+// and b.csv attached), and the campaign's own sheet is named its own.
+func TestAttachSiblingThroughSymlink(t *testing.T) {
+	base := t.TempDir()
+	writeFiles(t, base, map[string]string{
+		"news-2026/body.txt":   "Hi\n",
+		"news-2026/people.csv": "email,file\n",
+		"news-2026/b.yaml":     yamlWith(map[string]string{"name": "b", "recipients": "{path: b.csv}"}),
+		"news-2026/b.csv":      "email\ncarol@example.com\n",
+	})
+	link := filepath.Join(base, "current")
+	if err := os.Symlink("news-2026", link); err != nil {
+		t.Fatal(err)
+	}
+	r := loadRenderer(t, link, yamlWith(map[string]string{"attachments": `["{{.file}}"]`}), "email", "file")
+	for file, words := range map[string]string{"b.csv": "the recipient sheet of the campaign b.yaml beside this one", "people.csv": `"people.csv" is the recipient sheet, which`} {
+		_, err := r.Render(row(2, "email", "k@example.com", "file", file))
+		if !errors.Is(err, ErrAttachmentPath) || !strings.Contains(err.Error(), words) {
+			t.Errorf("%s: got %v, want it refused saying %q", file, err, words)
+		}
+	}
+}
+
+// TestAttachScanNearestFirst: when the scan's limit of entries is reached
+// in a large folder below the campaign (a/, its files sorting first), a
+// campaign file directly beside this one was still looked at: its sheet
+// is refused.
+func TestAttachScanNearestFirst(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"body.txt":   "Hi\n",
+		"people.csv": "email,file\n",
+		"z.yaml":     yamlWith(map[string]string{"name": "z", "recipients": "{path: z.csv}"}),
+		"z.csv":      "email\ncarol@example.com\n",
+	}
+	for i := range 40 {
+		files[fmt.Sprintf("a/f%02d.pdf", i)] = "%PDF"
+	}
+	writeFiles(t, dir, files)
+	r := loadRenderer(t, dir, yamlWith(map[string]string{"attachments": `["{{.file}}"]`}), "email", "file")
+	r.att.guard.limit = 20
+	_, err := r.Render(row(2, "email", "k@example.com", "file", "z.csv"))
+	if !errors.Is(err, ErrAttachmentPath) || !strings.Contains(err.Error(), "the recipient sheet of the campaign z.yaml") {
+		t.Errorf("z.csv: got %v, want it refused as z.yaml's sheet", err)
+	}
+}
+
+// TestScanNote: a scan that stopped at its limit is told (ScanNote),
+// once a path from row data was checked; one that saw every entry, or
+// none yet, says nothing.
+func TestScanNote(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{"body.txt": "Hi\n", "people.csv": "email,file\n", "ok.pdf": "%PDF"}
+	for i := range 30 {
+		files[fmt.Sprintf("a/f%02d.pdf", i)] = "%PDF"
+	}
+	writeFiles(t, dir, files)
+	for limit, capped := range map[int]bool{20: true, 100: false} {
+		r := loadRenderer(t, dir, yamlWith(map[string]string{"attachments": `["{{.file}}"]`}), "email", "file")
+		r.att.guard.limit = limit
+		if note := r.ScanNote(); note != "" {
+			t.Errorf("limit %d, before any row: %q, want none", limit, note)
+		}
+		if _, err := r.Render(row(2, "email", "k@example.com", "file", "ok.pdf")); err != nil {
+			t.Fatal(err)
+		}
+		note := r.ScanNote()
+		if capped != strings.Contains(note, fmt.Sprintf("more than %d files and folders", limit)) || !capped && note != "" {
+			t.Errorf("limit %d: note %q, want one: %v", limit, note, capped)
+		}
+	}
+}
+
+// TestAttachSubfolderStateDot: a campaign in a folder below this one
+// whose state folder is its own folder (invoices/reminder.yaml, state_dir:
+// .) keeps its sheet, and after its send its journal, for itself, but the
+// other files of that folder (the invoices) attach: every one was refused
+// as "in the campaign's state folder".
+func TestAttachSubfolderStateDot(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"body.txt":               "Hi\n",
+		"people.csv":             "email,file\n",
+		"invoices/reminder.yaml": yamlWith(map[string]string{"name": "r", "recipients": "{path: r.csv}", "state_dir": "."}),
+		"invoices/r.csv":         "email\ncarol@example.com\n",
+		"invoices/inv-7.pdf":     "%PDF",
+		"invoices/" + StateLock:  "",
+		"invoices/journal.jsonl": "{}\n",
+	})
+	r := loadRenderer(t, dir, yamlWith(map[string]string{"attachments": `["{{.file}}"]`}), "email", "file")
+	for file, words := range map[string]string{"invoices/r.csv": "the recipient sheet of the campaign invoices/reminder.yaml", "invoices/journal.jsonl": "state folder"} {
+		if _, err := r.Render(row(2, "email", "k@example.com", "file", file)); !errors.Is(err, ErrAttachmentPath) || !strings.Contains(err.Error(), words) {
+			t.Errorf("%s: got %v, want it refused saying %q", file, err, words)
+		}
+	}
+	if m, err := r.Render(row(2, "email", "k@example.com", "file", "invoices/inv-7.pdf")); err != nil || len(m.Attachments) != 1 {
+		t.Errorf("invoices/inv-7.pdf: got %v, want it attached", err)
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -103,5 +104,41 @@ func TestAttachSubfolderCampaign(t *testing.T) {
 	writeFiles(t, dir, map[string]string{"a.csv": "email,name,file\nann@example.com,Ann,lists/ok.csv\n"})
 	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || len(srv.Messages()) != 1 {
 		t.Fatalf("send of a file a YAML that is no campaign names: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// TestScanLimitTold: a campaign folder holding more files than the scan
+// for other campaigns looks at (50,000: an archive below it) is told by
+// check and send, with the folder, before the row attaches (nothing said
+// it: a campaign beyond the limit was silently not known).
+func TestScanLimitTold(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"a.yaml":       campaignYAML(srv.Port, `attachments: ["{{.file}}"]`, "recipients: {path: a.csv}"),
+		"a.csv":        "email,name,file\nann@example.com,Ann,files/ok.pdf\n",
+		"body.txt":     "Hi {{.name}}\n",
+		"files/ok.pdf": "%PDF ok",
+	})
+	archive := filepath.Join(dir, "archive")
+	if err := os.Mkdir(archive, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 50_001 {
+		f, err := os.Create(filepath.Join(archive, strconv.Itoa(i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+	}
+	want := "warning: the campaign folder " + dir + " and the folders below it hold more than 50000 files and folders"
+	for _, args := range [][]string{{"check", filepath.Join(dir, "a.yaml")}, {"send", "--yes", filepath.Join(dir, "a.yaml")}} {
+		if out, errOut, code := runCLI(t, args...); code != exitOK || !strings.Contains(out, want) {
+			t.Errorf("%s: exit %d, want %d and %q\n%s%s", args[0], code, exitOK, want, out, errOut)
+		}
+	}
+	if n := len(srv.Messages()); n != 1 {
+		t.Errorf("%d messages sent, want 1", n)
 	}
 }

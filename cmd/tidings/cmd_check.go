@@ -464,7 +464,7 @@ const bulkSenderSize = 5000
 // URL without one_click) is told so, unless it says it is transactional.
 func campaignWarnings(in *plan.Inputs, n int) []string {
 	c := in.Campaign
-	out := append([]string(nil), c.Warnings...)
+	out := append(append([]string(nil), c.Warnings...), nonEmpty(in.Renderer.ScanNote())...)
 	if u := c.Unsubscribe; n > newsletterSize && u.URL == "" && u.Mailto == "" && !u.Transactional {
 		out = append(out, fmt.Sprintf("%d recipients and no unsubscribe: section: Gmail, Yahoo and Microsoft reject or spam-file bulk mail without one-click unsubscribe (RFC 8058); add unsubscribe.url with one_click: true, or unsubscribe: {transactional: true} for messages each recipient needs (invoices, receipts), which those rules leave out", n))
 	}
@@ -492,6 +492,15 @@ func campaignWarnings(in *plan.Inputs, n int) []string {
 		}
 	}
 	return out
+}
+
+// nonEmpty is note as a list to print: none when it is "" (a renderer's
+// ScanNote, which says nothing of a folder scanned whole).
+func nonEmpty(note string) []string {
+	if note == "" {
+		return nil
+	}
+	return []string{note}
 }
 
 // estimate says how long sending n messages will take under the campaign's

@@ -441,6 +441,7 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 		}
 	}
 	printWarnings(g.stdout, c.Warnings)
+	printWarnings(g.stdout, nonEmpty(pl.ScanNote))
 	if pl.Problems > 0 && !opts.skipInvalid {
 		if opts.part.n > 1 {
 			fmt.Fprintf(g.stdout, "%s: %d of %d rows have problems now; the run stops before its part %d (the messages of the parts before went). Fix them and run send again for the rest, or send the rest with --skip-invalid.\n",

@@ -68,6 +68,10 @@ type Plan struct {
 	// first row's with their key, under recipients.duplicates: first
 	// (Fate.OtherValues): their values go nowhere.
 	OtherValues RowList
+	// ScanNote is the renderer's warning about a campaign folder too
+	// large to look through whole for other campaigns
+	// (render.Renderer.ScanNote), when the rows were rendered; "" else.
+	ScanNote string
 	// Damaged is why the generation the preflight would have reused was
 	// not, or why the newest generation, one messages went out from,
 	// cannot be read at all (spool.Generation.Unreadable): an error

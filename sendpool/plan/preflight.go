@@ -431,6 +431,7 @@ func (pl *Plan) render(ctx context.Context, in *Inputs, inputs spool.Inputs, opt
 	}
 	// The sums of the attachments its messages carry, as it read them.
 	inputs.Attachments = in.attachmentSums(renderer)
+	pl.ScanNote = renderer.ScanNote()
 	if err := w.Close(inputs); err != nil {
 		return err
 	}
