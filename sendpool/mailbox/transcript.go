@@ -25,7 +25,7 @@ func passwordForms(password string) []string {
 		return nil
 	}
 	quoted := strconv.Quote(password)
-	return []string{password, quoted[1 : len(quoted)-1]}
+	return []string{quoted[1 : len(quoted)-1], password} // longest first: see redact.String
 }
 
 // hide returns s with the password in it replaced by redacted, in every

@@ -12,8 +12,10 @@ import "strings"
 const Mark = "[redacted]"
 
 // String returns s with every one of secrets in it replaced by Mark, in
-// their order (list longer forms that hold a shorter one first when it
-// matters). Empty secrets are skipped. It allocates only when s holds one.
+// their order: list them longest first, since a shorter secret replaced
+// inside a longer form (a password inside its base64) would break that
+// form and leave the rest of it readable. Empty secrets are skipped. It
+// allocates only when s holds one.
 func String(s string, secrets []string) string {
 	for _, secret := range secrets {
 		if secret != "" {

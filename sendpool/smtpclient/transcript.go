@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 
@@ -66,13 +67,18 @@ func secretForms(username, password string) []string {
 		return nil
 	}
 	enc := base64.StdEncoding.EncodeToString
-	return []string{
+	forms := []string{
 		password,
 		enc([]byte(password)),
 		enc([]byte("\x00" + username + "\x00" + password)),
 		enc([]byte(username + "\x00" + username + "\x00" + password)),
 		enc([]byte("user=" + username + "\x01auth=Bearer " + password + "\x01\x01")),
 	}
+	// Longest first: a short password may lie inside a base64 form, which
+	// its replacing first would break, leaving the rest of that form (it
+	// encodes the password) readable.
+	slices.SortStableFunc(forms, func(a, b string) int { return len(b) - len(a) })
+	return forms
 }
 
 // Write implements io.Writer; it never fails.
