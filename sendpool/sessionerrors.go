@@ -43,13 +43,16 @@ func (w *poolWorker) errored() bool { return w.errs >= sessionErrorsMost }
 // that had collected error replies (w.errs > 0), is the server ending
 // that session rather than throttling the run: a 421 (Postfix's "421
 // 4.7.0 … Error: too many errors" at smtpd_hard_error_limit, whatever the
-// limit is set to) or a dropped connection, before the message's body
-// went. The message then goes again at once on a fresh connection, as
-// after an idle connection's drop (idleDrop), without lowering the rate;
-// a second such end is taken as its reply says.
+// limit is set to, which it says to a command) or a dropped connection,
+// before the message's body went (stage DATA or before). The message then
+// goes again at once on a fresh connection, as after an idle
+// connection's drop (idleDrop), without lowering the rate; a second such
+// end is taken as its reply says. A 421 to the end of the body (the final
+// dot, BDAT … LAST) or a drop while it was written is taken as its reply
+// says too: the body went, its journal attempt stands, and a try is spent.
 func (w *poolWorker) endedForErrors(err error) bool {
 	var txe *TxError
-	if w.errs == 0 || !ConnBroken(err) || !errors.As(err, &txe) || txe.Ambiguous() {
+	if w.errs == 0 || !ConnBroken(err) || !errors.As(err, &txe) || txe.Stage >= StageBody {
 		return false
 	}
 	return Classify(err) != ClassQuota

@@ -1,0 +1,64 @@
+package sendpool_test
+
+import (
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/render"
+	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/pooltest"
+)
+
+// TestErrorsThen421AfterBody: a 421 to the end of a message's body (the
+// final dot, or BDAT … LAST) on a session that had refused a recipient
+// came after the body went: no session-ending for errors (Postfix says
+// "too many errors" to a command, before the body), so the message is
+// not sent again at once as if nothing of it went, free of a try; it is
+// taken as its reply says, a try spent. Before, any 421 on such a
+// session was, whatever the stage (endedForErrors).
+func TestErrorsThen421AfterBody(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		ext  []string
+		tr   campaign.Transport
+	}{
+		{"plain", []string{"PIPELINING"}, campaign.TransportPlain},
+		{"pipelined", []string{"PIPELINING"}, campaign.TransportPipelined},
+		{"chunking", []string{"PIPELINING", "CHUNKING"}, campaign.TransportPipelined},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var mu sync.Mutex
+			ended := false
+			took := map[int]bool{} // a recipient of the transaction taken, by connection
+			s := newScripted(t, tc.ext, func(c int, cmd string, b []byte) string {
+				mu.Lock()
+				defer mu.Unlock()
+				switch {
+				case strings.HasPrefix(cmd, "MAIL"):
+					took[c] = false
+				case strings.HasPrefix(cmd, "RCPT") && strings.Contains(cmd, "nobody@"):
+					return "550 5.1.1 <nobody@example.org>: Recipient address rejected: User unknown"
+				case strings.HasPrefix(cmd, "RCPT"):
+					took[c] = true
+				case (strings.HasPrefix(cmd, "DATA") || strings.HasPrefix(cmd, "BDAT")) && !took[c]:
+					return "554 5.5.1 Error: no valid recipients"
+				case (cmd == "." || strings.HasPrefix(cmd, "BDAT")) && !ended && strings.Contains(string(b), "row 3"):
+					ended = true
+					return "421 4.3.0 content filter failed, closing" + closeAfter
+				}
+				return okAll(c, cmd, b)
+			})
+			msgs := []*render.Message{pooltest.Message(2, "nobody@example.org"), pooltest.Message(3, "user3@example.org")}
+			res, err := pooltest.Run(t, scriptedConfig(s, tc.tr), msgs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r := res.Get(3); r.Status != sendpool.StatusSent || r.Attempts != 2 {
+				t.Errorf("row 3: %v after %d attempts (%s), want sent after 2: the 421 came after its body\n%s", r.Status, r.Attempts, r.Detail, strings.Join(s.Log(), "\n"))
+			}
+		})
+	}
+}
+
