@@ -21,10 +21,15 @@ const sessionErrorsMost = 6
 // connection that ended with d and err (errored): none once the server
 // took the message, which forgives the session's earlier ones; otherwise
 // one for each recipient refused and one for the transaction (its MAIL,
-// DATA or BDAT refused), more than some servers count, never fewer.
+// DATA or BDAT refused), more than some servers count, never fewer; none
+// for a message refused before anything of it was sent (StagePrepare:
+// larger than SIZE, SMTPUTF8 not offered), which the server never saw.
 func (w *poolWorker) noteErrors(d *Delivery, err error) {
 	if err == nil {
 		w.errs = 0
+		return
+	}
+	if txe := (*TxError)(nil); errors.As(err, &txe) && txe.Stage == StagePrepare {
 		return
 	}
 	for _, rr := range d.Rcpts {

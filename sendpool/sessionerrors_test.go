@@ -1,6 +1,7 @@
 package sendpool_test
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -62,3 +63,28 @@ func TestErrorsThen421AfterBody(t *testing.T) {
 	}
 }
 
+// TestLocalRefusalsNoSessionErrors: a message refused before anything
+// of it was sent (larger than the server's SIZE: StagePrepare) is no
+// error reply of the session; seven of them on one connection do not
+// end it as one that collected too many (sessionErrorsMost), where a
+// fresh connection was dialed for nothing.
+func TestLocalRefusalsNoSessionErrors(t *testing.T) {
+	s := newScripted(t, []string{"SIZE 400"}, okAll)
+	var msgs []*render.Message
+	for row := 2; row <= 8; row++ {
+		m := pooltest.Message(row, fmt.Sprintf("user%d@example.org", row))
+		m.Data = append(m.Data, strings.Repeat("x", 500)...)
+		msgs = append(msgs, m)
+	}
+	msgs = append(msgs, pooltest.Message(9, "user9@example.org"))
+	res, err := pooltest.Run(t, scriptedConfig(s, campaign.TransportPlain), msgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := res.Get(9); r.Status != sendpool.StatusSent {
+		t.Errorf("row 9: %v (%s), want sent", r.Status, r.Detail)
+	}
+	if n := s.conns.Load(); n != 1 {
+		t.Errorf("%d connections, want 1: nothing the server refused\n%s", n, strings.Join(s.Log(), "\n"))
+	}
+}
