@@ -41,8 +41,15 @@ func (w *poolWorker) noteErrors(d *Delivery, err error) {
 }
 
 // errored reports whether the worker's connection collected enough error
-// replies (sessionErrorsMost) to be replaced before its next transaction.
-func (w *poolWorker) errored() bool { return w.errs >= sessionErrorsMost }
+// replies (sessionErrorsMost) to be replaced before its next transaction:
+// never once the server refused a connection as one too many
+// (connLimited; Postfix anvil's smtpd_client_connection_rate_limit), as a
+// list of unknown users would have the run dial every few rows, and
+// each dial past the limit is refused and waited out, where the error
+// tarpit delays a reply by a second and its 421 is one redial.
+func (w *poolWorker) errored() bool {
+	return w.errs >= sessionErrorsMost && !w.r.connLimited.Load()
+}
 
 // endedForErrors reports whether err, the end of a try on a connection
 // that had collected error replies (w.errs > 0), is the server ending

@@ -88,3 +88,42 @@ func TestLocalRefusalsNoSessionErrors(t *testing.T) {
 		t.Errorf("%d connections, want 1: nothing the server refused\n%s", n, strings.Join(s.Log(), "\n"))
 	}
 }
+
+// TestErroredKeptUnderConnectionLimit: a session that collected error
+// replies is replaced by a fresh one (sessionErrorsMost), which on a list
+// of unknown users dials every few rows; a server that limits how many
+// connections a client opens (Postfix anvil's
+// smtpd_client_connection_rate_limit: "421 4.7.0 … Error: too many
+// connections from …" to a greeting) refused them, and with its limit per
+// minute the run waited out one refusal after another, or stopped
+// "server unreachable" after a few in a row. Once the server refused a
+// connection as one too many, the run keeps its sessions through their
+// errors (the error tarpit costs less than a refused dial).
+func TestErroredKeptUnderConnectionLimit(t *testing.T) {
+	s := newScripted(t, []string{"PIPELINING"}, func(c int, cmd string, b []byte) string {
+		if strings.HasPrefix(cmd, "RCPT") && strings.Contains(cmd, "nobody") {
+			return "550 5.1.1 Recipient address rejected: User unknown"
+		}
+		return okAll(c, cmd, b)
+	}, greeting(func(conn int) string {
+		if conn == 2 {
+			return "421 4.7.0 mta.test Error: too many connections from 127.0.0.1"
+		}
+		return "220 scripted ESMTP"
+	}))
+	var msgs []*render.Message
+	for row := 2; row <= 21; row++ {
+		msgs = append(msgs, pooltest.Message(row, fmt.Sprintf("nobody%d@example.org", row)))
+	}
+	msgs = append(msgs, pooltest.Message(22, "user22@example.org"))
+	res, err := pooltest.Run(t, scriptedConfig(s, campaign.TransportPlain), msgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := res.Get(22); r.Status != sendpool.StatusSent {
+		t.Errorf("row 22: %v (%s), want sent", r.Status, r.Detail)
+	}
+	if n := s.conns.Load(); n != 3 {
+		t.Errorf("%d connections, want 3: one replaced for its errors, one refused, the last kept\n%s", n, strings.Join(s.Log(), "\n"))
+	}
+}
