@@ -62,9 +62,11 @@ func (w *poolWorker) errored() bool {
 // end is taken as its reply says. A 421 to the end of the body (the final
 // dot, BDAT … LAST) or a drop while it was written is taken as its reply
 // says too: the body went, its journal attempt stands, and a try is spent.
+// So is a failed journal attempt (ErrJournal), which drops the connection
+// so the body is not sent, and stops the run.
 func (w *poolWorker) endedForErrors(err error) bool {
 	var txe *TxError
-	if w.errs == 0 || !ConnBroken(err) || !errors.As(err, &txe) || txe.Stage >= StageBody {
+	if w.errs == 0 || !ConnBroken(err) || !errors.As(err, &txe) || txe.Stage >= StageBody || errors.Is(err, ErrJournal) {
 		return false
 	}
 	return Classify(err) != ClassQuota

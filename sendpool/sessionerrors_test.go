@@ -1,6 +1,8 @@
 package sendpool_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -125,5 +127,67 @@ func TestErroredKeptUnderConnectionLimit(t *testing.T) {
 	}
 	if n := s.conns.Load(); n != 3 {
 		t.Errorf("%d connections, want 3: one replaced for its errors, one refused, the last kept\n%s", n, strings.Join(s.Log(), "\n"))
+	}
+}
+
+// onceFailingJournal fails the first attempt of row, and records nothing.
+type onceFailingJournal struct {
+	row    int
+	mu     sync.Mutex
+	failed bool
+}
+
+func (j *onceFailingJournal) Attempt(_ context.Context, m *render.Message) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if m.Row == j.row && !j.failed {
+		j.failed = true
+		return errors.New("disk full")
+	}
+	return nil
+}
+
+func (j *onceFailingJournal) Result(context.Context, *render.Message, sendpool.Result) error {
+	return nil
+}
+
+// TestErrorsThenJournalFails: a journal attempt that fails stops the run
+// and the body is not sent (Journal's contract), also on a session that
+// had refused a recipient: endedForErrors took the failure, which drops
+// the connection, for the session's end, and the message went again on a
+// new one once a second attempt was recorded, the run going on.
+func TestErrorsThenJournalFails(t *testing.T) {
+	for _, tr := range []campaign.Transport{campaign.TransportPlain, campaign.TransportPipelined} {
+		t.Run(tr.String(), func(t *testing.T) {
+			var mu sync.Mutex
+			took := map[int]bool{}
+			bodies := 0
+			s := newScripted(t, []string{"PIPELINING"}, func(c int, cmd string, b []byte) string {
+				mu.Lock()
+				defer mu.Unlock()
+				switch {
+				case strings.HasPrefix(cmd, "MAIL"):
+					took[c] = false
+				case strings.HasPrefix(cmd, "RCPT") && strings.Contains(cmd, "nobody@"):
+					return "550 5.1.1 User unknown"
+				case strings.HasPrefix(cmd, "RCPT"):
+					took[c] = true
+				case strings.HasPrefix(cmd, "DATA") && !took[c]:
+					return "554 5.5.1 Error: no valid recipients"
+				case cmd == ".":
+					bodies++
+				}
+				return okAll(c, cmd, b)
+			})
+			cfg := scriptedConfig(s, tr)
+			cfg.Journal = &onceFailingJournal{row: 3}
+			msgs := []*render.Message{pooltest.Message(2, "nobody@example.org"), pooltest.Message(3, "user3@example.org")}
+			_, err := pooltest.Run(t, cfg, msgs)
+			mu.Lock()
+			defer mu.Unlock()
+			if !errors.Is(err, sendpool.ErrJournal) || bodies != 0 {
+				t.Errorf("Run = %v, %d bodies; want the journal's failure to stop it, nothing sent\n%s", err, bodies, strings.Join(s.Log(), "\n"))
+			}
+		})
 	}
 }
