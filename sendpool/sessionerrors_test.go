@@ -34,25 +34,15 @@ func TestErrorsThen421AfterBody(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var mu sync.Mutex
 			ended := false
-			took := map[int]bool{} // a recipient of the transaction taken, by connection
-			s := newScripted(t, tc.ext, func(c int, cmd string, b []byte) string {
+			s := newScripted(t, tc.ext, refusesNobody(func(c int, cmd string, b []byte) string {
 				mu.Lock()
 				defer mu.Unlock()
-				switch {
-				case strings.HasPrefix(cmd, "MAIL"):
-					took[c] = false
-				case strings.HasPrefix(cmd, "RCPT") && strings.Contains(cmd, "nobody@"):
-					return "550 5.1.1 <nobody@example.org>: Recipient address rejected: User unknown"
-				case strings.HasPrefix(cmd, "RCPT"):
-					took[c] = true
-				case (strings.HasPrefix(cmd, "DATA") || strings.HasPrefix(cmd, "BDAT")) && !took[c]:
-					return "554 5.5.1 Error: no valid recipients"
-				case (cmd == "." || strings.HasPrefix(cmd, "BDAT")) && !ended && strings.Contains(string(b), "row 3"):
+				if (cmd == "." || strings.HasPrefix(cmd, "BDAT")) && !ended && strings.Contains(string(b), "row 3") {
 					ended = true
 					return "421 4.3.0 content filter failed, closing" + closeAfter
 				}
 				return okAll(c, cmd, b)
-			})
+			}))
 			msgs := []*render.Message{pooltest.Message(2, "nobody@example.org"), pooltest.Message(3, "user3@example.org")}
 			res, err := pooltest.Run(t, scriptedConfig(s, tc.tr), msgs)
 			if err != nil {
@@ -102,12 +92,7 @@ func TestLocalRefusalsNoSessionErrors(t *testing.T) {
 // connection as one too many, the run keeps its sessions through their
 // errors (the error tarpit costs less than a refused dial).
 func TestErroredKeptUnderConnectionLimit(t *testing.T) {
-	s := newScripted(t, []string{"PIPELINING"}, func(c int, cmd string, b []byte) string {
-		if strings.HasPrefix(cmd, "RCPT") && strings.Contains(cmd, "nobody") {
-			return "550 5.1.1 Recipient address rejected: User unknown"
-		}
-		return okAll(c, cmd, b)
-	}, greeting(func(conn int) string {
+	s := newScripted(t, []string{"PIPELINING"}, refusesNobody(okAll), greeting(func(conn int) string {
 		if conn == 2 {
 			return "421 4.7.0 mta.test Error: too many connections from 127.0.0.1"
 		}
@@ -160,25 +145,15 @@ func TestErrorsThenJournalFails(t *testing.T) {
 	for _, tr := range []campaign.Transport{campaign.TransportPlain, campaign.TransportPipelined} {
 		t.Run(tr.String(), func(t *testing.T) {
 			var mu sync.Mutex
-			took := map[int]bool{}
 			bodies := 0
-			s := newScripted(t, []string{"PIPELINING"}, func(c int, cmd string, b []byte) string {
+			s := newScripted(t, []string{"PIPELINING"}, refusesNobody(func(c int, cmd string, b []byte) string {
 				mu.Lock()
 				defer mu.Unlock()
-				switch {
-				case strings.HasPrefix(cmd, "MAIL"):
-					took[c] = false
-				case strings.HasPrefix(cmd, "RCPT") && strings.Contains(cmd, "nobody@"):
-					return "550 5.1.1 User unknown"
-				case strings.HasPrefix(cmd, "RCPT"):
-					took[c] = true
-				case strings.HasPrefix(cmd, "DATA") && !took[c]:
-					return "554 5.5.1 Error: no valid recipients"
-				case cmd == ".":
+				if cmd == "." {
 					bodies++
 				}
 				return okAll(c, cmd, b)
-			})
+			}))
 			cfg := scriptedConfig(s, tr)
 			cfg.Journal = &onceFailingJournal{row: 3}
 			msgs := []*render.Message{pooltest.Message(2, "nobody@example.org"), pooltest.Message(3, "user3@example.org")}
@@ -189,5 +164,32 @@ func TestErrorsThenJournalFails(t *testing.T) {
 				t.Errorf("Run = %v, %d bodies; want the journal's failure to stop it, nothing sent\n%s", err, bodies, strings.Join(s.Log(), "\n"))
 			}
 		})
+	}
+}
+
+// refusesNobody answers as a server that refuses nobody@… at RCPT
+// (550 5.1.1) and the DATA or BDAT of a transaction with no recipient
+// taken (554 5.5.1), as Postfix does; then answers the rest.
+func refusesNobody(then scriptFn) scriptFn {
+	var mu sync.Mutex
+	took := map[int]bool{} // a recipient of the transaction taken, by connection
+	return func(c int, cmd string, b []byte) string {
+		mu.Lock()
+		refused := ""
+		switch {
+		case strings.HasPrefix(cmd, "MAIL"):
+			took[c] = false
+		case strings.HasPrefix(cmd, "RCPT") && strings.Contains(cmd, "nobody"):
+			refused = "550 5.1.1 <nobody@example.org>: Recipient address rejected: User unknown"
+		case strings.HasPrefix(cmd, "RCPT"):
+			took[c] = true
+		case (strings.HasPrefix(cmd, "DATA") || strings.HasPrefix(cmd, "BDAT")) && !took[c]:
+			refused = "554 5.5.1 Error: no valid recipients"
+		}
+		mu.Unlock()
+		if refused != "" {
+			return refused
+		}
+		return then(c, cmd, b)
 	}
 }
