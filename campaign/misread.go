@@ -5,6 +5,8 @@ import (
 	"slices"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
 )
 
 // misread refuses a value the declared single-byte code page reads as no
@@ -39,6 +41,9 @@ func (ts *textSource) misread(v string) error {
 func (ts *textSource) misreadText(v string) error {
 	if ts.legacy == nil || isASCIIText(v) {
 		return nil
+	}
+	if err := ts.utf8AsCodePage(v); err != nil {
+		return err
 	}
 	if ts.name == "windows-1252" {
 		if err := ts.turkishAsWestern(v); err != nil {
@@ -171,3 +176,32 @@ func letterWords(runes []rune) [][2]int {
 
 // isLetterBeyondASCII reports whether r is a letter beyond ASCII.
 func isLetterBeyondASCII(r rune) bool { return r >= utf8.RuneSelf && unicode.IsLetter(r) }
+
+// utf8AsCodePage refuses v, a value read in the single-byte code page
+// declared, whose bytes are UTF-8 text: characters of more than one byte,
+// letters all where v has signs beyond ASCII that are none ("JÃ¼rgen" for
+// "Jürgen"), as a sheet saved as UTF-8 whose first 16 KB were plain ASCII
+// gives, or a row joined in from a UTF-8 file. The other code pages'
+// readings of such bytes are as wrong ("JĂĽrgen"). It returns nil
+// otherwise.
+func (ts *textSource) utf8AsCodePage(v string) error {
+	if _, single := ts.legacy.(*charmap.Charmap); !single || !hasSignBeyondASCII(v) {
+		return nil
+	}
+	raw, err := ts.legacy.NewEncoder().String(v)
+	if err != nil || !utf8.ValidString(raw) || utf8.RuneCountInString(raw) == len(raw) || hasSignBeyondASCII(raw) {
+		return nil
+	}
+	return fmt.Errorf("%w: recipients.encoding says %s, which reads this as %q, and every message would show that; its bytes are UTF-8, which reads them as %q: if the sheet was saved as UTF-8, take recipients.encoding out; if this row came from a UTF-8 file, joined in, type it again", ErrMisread, ts.name, shorten(v), shorten(raw))
+}
+
+// hasSignBeyondASCII reports whether s holds a character beyond ASCII
+// that is no letter (nor a mark of one): a sign, a space or a control.
+func hasSignBeyondASCII(s string) bool {
+	for _, r := range s {
+		if r >= utf8.RuneSelf && !unicode.IsLetter(r) && !unicode.IsMark(r) {
+			return true
+		}
+	}
+	return false
+}

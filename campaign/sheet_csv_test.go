@@ -704,3 +704,41 @@ func TestCSVQuoteColumnsReadOnce(t *testing.T) {
 		t.Errorf("reading %d rows with a quote problem each allocated %d MB: the file is read again for each", rows, alloc>>20)
 	}
 }
+
+// TestCSVCodePageLaterUTF8: a sheet declared windows-1252 whose first
+// 16 KB are plain ASCII, or windows-1252 (with or without a UTF-8 byte
+// order mark read past), and whose later row is UTF-8 ("Jürgen", read
+// "JÃ¼rgen"), was told the text looks like windows-1250 and to set that,
+// which reads it "JĂĽrgen" (engineering review of rev-user11); the
+// problem says its bytes are UTF-8 and what to do for a sheet saved as
+// UTF-8 or for a row joined in. A mark before plain ASCII is UTF-8's, and
+// reads the row right.
+func TestCSVCodePageLaterUTF8(t *testing.T) {
+	const bom = "\xEF\xBB\xBF"
+	pad := strings.Repeat("x@example.de;Anna\r\n", sniffSize/18)
+	for _, c := range []struct {
+		mark, first string
+		problem     bool
+	}{
+		{"", "", true},
+		{"", "b@example.de;K\xE4the\r\n", true},
+		{bom, "b@example.de;K\xE4the\r\n", true},
+		{bom, "", false},
+	} {
+		data := []byte(c.mark + "email;name\r\n" + c.first + pad + "c@example.de;Jürgen\r\n")
+		s, err := newCSVSheet(context.Background(), bytes.NewReader(data), Recipients{Path: "m.csv", Key: "email", Encoding: "windows-1252"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		trace, msgs := readTrace(t, s)
+		if !c.problem {
+			if len(msgs) != 0 || !strings.HasSuffix(trace[len(trace)-1], ": c@example.de | Jürgen") {
+				t.Errorf("mark, ASCII: %q, last %q; want the UTF-8 row read right", msgs, trace[len(trace)-1])
+			}
+			continue
+		}
+		if len(msgs) != 1 || !strings.Contains(msgs[0], `its bytes are UTF-8, which reads them as "Jürgen"`) || strings.Contains(msgs[0], "windows-1250") {
+			t.Errorf("mark %q, first %q: %q; want the row's UTF-8 named, not windows-1250", c.mark, c.first, msgs)
+		}
+	}
+}

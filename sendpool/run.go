@@ -56,6 +56,10 @@ type poolRun struct {
 	abortedFlag  atomic.Bool
 	// connected is set by the run's first connection.
 	connected atomic.Bool
+	// connLimited is set once the server refused a connection as one too
+	// many (IsConnectionCap): sessions are then no longer replaced for
+	// their error replies (see poolWorker.errored).
+	connLimited atomic.Bool
 	// relaysOut is set once the run holds that the server relays for
 	// this client (noteRelayed, relayDecided); relayed is closed then
 	// (relayKnown).

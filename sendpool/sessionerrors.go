@@ -21,10 +21,15 @@ const sessionErrorsMost = 6
 // connection that ended with d and err (errored): none once the server
 // took the message, which forgives the session's earlier ones; otherwise
 // one for each recipient refused and one for the transaction (its MAIL,
-// DATA or BDAT refused), more than some servers count, never fewer.
+// DATA or BDAT refused), more than some servers count, never fewer; none
+// for a message refused before anything of it was sent (StagePrepare:
+// larger than SIZE, SMTPUTF8 not offered), which the server never saw.
 func (w *poolWorker) noteErrors(d *Delivery, err error) {
 	if err == nil {
 		w.errs = 0
+		return
+	}
+	if txe := (*TxError)(nil); errors.As(err, &txe) && txe.Stage == StagePrepare {
 		return
 	}
 	for _, rr := range d.Rcpts {
@@ -36,20 +41,32 @@ func (w *poolWorker) noteErrors(d *Delivery, err error) {
 }
 
 // errored reports whether the worker's connection collected enough error
-// replies (sessionErrorsMost) to be replaced before its next transaction.
-func (w *poolWorker) errored() bool { return w.errs >= sessionErrorsMost }
+// replies (sessionErrorsMost) to be replaced before its next transaction:
+// never once the server refused a connection as one too many
+// (connLimited; Postfix anvil's smtpd_client_connection_rate_limit), as a
+// list of unknown users would have the run dial every few rows, and
+// each dial past the limit is refused and waited out, where the error
+// tarpit delays a reply by a second and its 421 is one redial.
+func (w *poolWorker) errored() bool {
+	return w.errs >= sessionErrorsMost && !w.r.connLimited.Load()
+}
 
 // endedForErrors reports whether err, the end of a try on a connection
 // that had collected error replies (w.errs > 0), is the server ending
 // that session rather than throttling the run: a 421 (Postfix's "421
 // 4.7.0 … Error: too many errors" at smtpd_hard_error_limit, whatever the
-// limit is set to) or a dropped connection, before the message's body
-// went. The message then goes again at once on a fresh connection, as
-// after an idle connection's drop (idleDrop), without lowering the rate;
-// a second such end is taken as its reply says.
+// limit is set to, which it says to a command) or a dropped connection,
+// before the message's body went (stage DATA or before). The message then
+// goes again at once on a fresh connection, as after an idle
+// connection's drop (idleDrop), without lowering the rate; a second such
+// end is taken as its reply says. A 421 to the end of the body (the final
+// dot, BDAT … LAST) or a drop while it was written is taken as its reply
+// says too: the body went, its journal attempt stands, and a try is spent.
+// So is a failed journal attempt (ErrJournal), which drops the connection
+// so the body is not sent, and stops the run.
 func (w *poolWorker) endedForErrors(err error) bool {
 	var txe *TxError
-	if w.errs == 0 || !ConnBroken(err) || !errors.As(err, &txe) || txe.Ambiguous() {
+	if w.errs == 0 || !ConnBroken(err) || !errors.As(err, &txe) || txe.Stage >= StageBody || errors.Is(err, ErrJournal) {
 		return false
 	}
 	return Classify(err) != ClassQuota

@@ -145,6 +145,9 @@ func (w *poolWorker) connected(c Conn, j *poolJob) bool {
 // the run.
 func (w *poolWorker) dialAgain(j *poolJob, err error) bool {
 	r := w.r
+	if IsConnectionCap(err) {
+		r.connLimited.Store(true)
+	}
 	if stop := r.dialStop(err); stop != nil {
 		r.stopFor(stop)
 		r.finishStopped(j)

@@ -41,13 +41,14 @@ func (cp *compiler) checkComparisons(t *Template, calls []call) {
 func badComparison(c call, fm map[string]any) string {
 	type value struct {
 		written, kind string
+		column        bool
 	}
 	var vals []value
 	for _, a := range c.node.Args[1:] {
-		vals = append(vals, value{written(a), operandKind(operandOf(a, c.dot, fm))})
+		vals = append(vals, value{written(a), operandKind(operandOf(a, c.dot, fm)), isColumn(a, c.dot)})
 	}
-	if c.piped != nil {
-		vals = append(vals, value{"the value piped in, " + c.piped.String() + ",", operandKind(commandResult(c.piped, c.dot, fm))})
+	if p := c.piped; p != nil {
+		vals = append(vals, value{"the value piped in, " + p.String() + ",", operandKind(commandResult(p, c.dot, fm)), len(p.Args) == 1 && isColumn(p.Args[0], c.dot)})
 	}
 	first := vals[0]
 	for _, v := range vals[1:] {
@@ -58,10 +59,24 @@ func badComparison(c call, fm map[string]any) string {
 		if text.kind != "text" || other.kind == "" || other.kind == "text" {
 			continue
 		}
-		return fmt.Sprintf("%s compares values of one kind, and %s is text (a column always is) where %s is %s; quoted (\"50\"), a value compares as text, in text order (\"100\" before \"50\"): to compare amounts, let the sheet give a column to test ({{if eq .passed \"yes\"}})",
-			c.name, text.written, other.written, other.kind)
+		column := ""
+		if text.column {
+			column = " (a column always is)"
+		}
+		return fmt.Sprintf("%s compares values of one kind, and %s is text%s where %s is %s; quoted (\"50\"), a value compares as text, in text order (\"100\" before \"50\"): to compare amounts, let the sheet give a column to test ({{if eq .passed \"yes\"}})",
+			c.name, text.written, column, other.written, other.kind)
 	}
 	return ""
+}
+
+// isColumn reports whether n, an argument, is a column of the row
+// ({{.score}} while dot is the row), alone or in parentheses.
+func isColumn(n parse.Node, dot bool) bool {
+	if p, ok := n.(*parse.PipeNode); ok && len(p.Decl) == 0 && len(p.Cmds) == 1 && len(p.Cmds[0].Args) == 1 {
+		n = p.Cmds[0].Args[0]
+	}
+	f, ok := n.(*parse.FieldNode)
+	return ok && dot && len(f.Ident) == 1
 }
 
 // operandKind is what o is as a comparison sees it: "text", "a number",

@@ -23,7 +23,8 @@ func TestComparisonTypes(t *testing.T) {
 		{"{{if lt 3 .name}}x{{end}}\n", `.name is text (a column always is) where 3 is a number`, 1},
 		{"{{if eq .name \"a\" 7}}x{{end}}\n", `.name is text (a column always is) where 7 is a number`, 1},
 		{"{{if ne .name true}}x{{end}}\n", `where true is true or false`, 1},
-		{"{{if eq (len .name) \"6\"}}x{{end}}\n", `"6" is text (a column always is) where (len .name) is a number`, 1},
+		{"{{if eq (len .name) \"6\"}}x{{end}}\n", `and "6" is text where (len .name) is a number`, 1},
+		{"{{if eq (upper .name) 6}}x{{end}}\n", `and (upper .name) is text where 6 is a number`, 1},
 		{"{{if .name | eq 5}}x{{end}}\n", `the value piped in, .name, is text (a column always is) where 5 is a number`, 1},
 	} {
 		_, err := Compile(load(t, baseYAML, map[string]string{"body.txt": c.body}), []string{"email", "name"})

@@ -18,8 +18,9 @@ import (
 // the refusal means and what lets the rows through, in probe's words
 // (trust this machine's address, or the submission port), and its last
 // line says to change that first, then --retry-failed; tidings report,
-// which connects to no server and cannot tell it offers no login, says
-// the same of a login or of trust.
+// which connects to no server and cannot tell it offers no login, and a
+// send with nothing left to send, which set up no session, say to set
+// smtp.username only if it offers one (they said to set it, as if it did).
 func TestRealMTARelayHint(t *testing.T) {
 	t.Parallel()
 	p := smtptest.StartPostfix(t, smtptest.PostfixOptions{Main: map[string]string{"relay_domains": "partner.test", "relay_transport": "discard:"}})
@@ -48,7 +49,17 @@ send: {concurrency: 1, retry_backoff: 10ms}
 	if code != exitSomeFailed {
 		t.Fatalf("report: code %d, want %d\n%s%s", code, exitSomeFailed, out, errOut)
 	}
-	checkRelayHint(t, "report", out, errOut, "set smtp.username, or have its administrator trust this machine's address")
+	// report, and a send with nothing left to send (no session set
+	// up), cannot tell whether the server offers a login: "set
+	// smtp.username" alone would send the user to a login this port
+	// does not take.
+	const unknown = "set smtp.username if it offers a login (tidings probe tells), or have its administrator trust this machine's address, or use its submission port"
+	checkRelayHint(t, "report", out, errOut, unknown)
+	out, errOut, code = runCLI(t, "send", "--yes", camp)
+	if code != exitSomeFailed {
+		t.Fatalf("send again: code %d, want %d\n%s%s", code, exitSomeFailed, out, errOut)
+	}
+	checkRelayHint(t, "send again", out, errOut, unknown)
 }
 
 // checkRelayHint checks the output of a command (send or report) of

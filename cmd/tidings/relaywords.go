@@ -12,8 +12,9 @@ import (
 // noteRelayWords fills in sum the words of its failed rows the server
 // refused to relay to (report.Summary.RelaySome and RelayFix), probe's
 // words: from what the run's sessions learned of the server through d
-// (whether it offers a login), or, for report, which connects to none
-// (d not an *smtpclient.Dialer, or nil), from c's login alone.
+// (whether it offers a login; not known when none was set up), or, for
+// report, which connects to none (d not an *smtpclient.Dialer, or nil),
+// from c's login alone, the server's not known.
 func noteRelayWords(sum *report.Summary, c *campaign.Campaign, d sendpool.Dialer) {
 	if sum.RelayFailed == 0 {
 		return
@@ -23,8 +24,8 @@ func noteRelayWords(sum *report.Summary, c *campaign.Campaign, d sendpool.Dialer
 		_, sum.RelayFix = sd.RelayRest()
 		return
 	}
-	sum.RelaySome = smtpclient.RelaySome(c.SMTP.Username, false)
-	_, sum.RelayFix = smtpclient.RelayRest(c.SMTP.Username, false)
+	sum.RelaySome = smtpclient.RelaySome(c.SMTP.Username, smtpclient.LoginUnknown)
+	_, sum.RelayFix = smtpclient.RelayRest(c.SMTP.Username, smtpclient.LoginUnknown)
 }
 
 // relayTodo is failedTodo's advice when some of the failed are rows the

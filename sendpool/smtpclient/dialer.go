@@ -34,6 +34,8 @@ type Dialer struct {
 	// no AUTH: a refusal to relay then cannot be answered with a login
 	// on this port (refusalHint).
 	noAuth atomic.Bool
+	// sawEHLO is set once a session's EHLO told noAuth (see loginSeen).
+	sawEHLO atomic.Bool
 	// testHookSetup, when set, is called once a session's setup ended
 	// (a test cancels the dial's context there).
 	testHookSetup func()

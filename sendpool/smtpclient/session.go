@@ -212,6 +212,7 @@ func (d *Dialer) hello(s *session, notes *probeNotes) error {
 	}
 	auth, _ := s.c.Extension("AUTH")
 	d.noAuth.Store(!auth)
+	d.sawEHLO.Store(true)
 	if notes != nil && notes.hello != nil {
 		notes.hello(s.c, name)
 	}
