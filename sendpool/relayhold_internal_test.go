@@ -39,7 +39,7 @@ func TestUnaskedWithoutAddr(t *testing.T) {
 	} {
 		rf := relayRefusal{err: &SMTPError{Command: "RCPT", Code: 554, EnhancedCode: EnhancedCode{5, 7, 1}, Message: text}, addr: "b@X.test", row: 2}
 		se := rf.unasked()
-		if w := "not asked: the server refused to relay to x.test for row 2 (554 5.7.1 " + want + "); send --retry-failed asks it again"; se.Message != w || se.Code != 554 || se.EnhancedCode != rf.err.EnhancedCode {
+		if w := "not asked: the server refused to relay to x.test for row 2 (554 5.7.1 " + want + "); once it relays there, send --retry-failed asks it again"; se.Message != w || se.Code != 554 || se.EnhancedCode != rf.err.EnhancedCode {
 			t.Errorf("%q: %d %s %q, want 554 5.7.1 %q", text, se.Code, se.EnhancedCode, se.Message, w)
 		}
 	}

@@ -108,7 +108,7 @@ func (r *poolRun) failUnasked(j *poolJob, refused []relayRefusal) {
 func (rf relayRefusal) unasked() *SMTPError {
 	se := *rf.err
 	se.Message = withoutAddr(OneLine(rf.err.Message), rf.addr)
-	se.Message = fmt.Sprintf("not asked: the server refused to relay to %s for row %d (%s); send --retry-failed asks it again",
+	se.Message = fmt.Sprintf("not asked: the server refused to relay to %s for row %d (%s); once it relays there, send --retry-failed asks it again",
 		domainOf(rf.addr), rf.row, se.Reply())
 	return &se
 }

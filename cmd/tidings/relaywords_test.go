@@ -25,7 +25,7 @@ func TestNotSentRelayMixed(t *testing.T) {
 	}
 	sum := report.Summarize([]report.Row{
 		row(2, "a@firm.test", 554, "<a@firm.test>: Relay access denied", false),
-		row(3, "b@other.test", 554, "not asked: the server refused to relay to firm.test for row 2 (554 5.7.1 Relay access denied); send --retry-failed asks it again", false),
+		row(3, "b@other.test", 554, "not asked: the server refused to relay to firm.test for row 2 (554 5.7.1 Relay access denied); once it relays there, send --retry-failed asks it again", false),
 		row(4, "c@partner.test", 550, "<c@partner.test>: Recipient address rejected: User unknown", false),
 		row(5, "d@firm.test", 554, "<d@firm.test>: Relay access denied", true),
 		row(6, "e@partner.test", 550, "<e@partner.test>: Recipient address rejected: relay not permitted for this recipient", false),
