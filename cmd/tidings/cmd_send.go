@@ -620,12 +620,16 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	// The report left is this run's, not that of a report beside that
 	// read the journal before the run ended. The page is written whole
 	// but for a second interrupt (which it then returns).
+	after := &sendEnd{ctx: ctx, c: c, pl: pl, allow: allow, opts: opts, cut: runErr != nil}
+	if !opts.part.more || runErr != nil { // else the run goes on: its report says it runs
+		reporter.NoteEnding(after.ending)
+	}
 	rl := holdReport(setup, g, c, true)
 	flushErr, page, pageErr := writeSendReports(setup, g, c, reporter, report.PageInput{Rows: reporter.Each, Settings: sendSettings(c, opts), Now: opts.now()})
 	releaseReport(g, rl)
 	sum := reporter.Summary()
 	noteRelayWords(&sum, c, cfg.Dialer)
-	end := runEnd{page: page, files: flushErr == nil, cut: runErr != nil, quota: errors.Is(runErr, sendpool.ErrQuota), part: opts.part}
+	end := runEnd{page: page, files: flushErr == nil, cut: runErr != nil, quota: errors.Is(runErr, sendpool.ErrQuota), part: opts.part, after: after}
 	err = cmp.Or(runErr, closeErr, flushErr, pageErr)
 	// A part whose journal or report could not be written ends the run
 	// (sendParts): its summary is the run's, not a part's.
@@ -718,6 +722,9 @@ type runEnd struct {
 	quota bool
 	// part is which part of its run the delivery was (sendParts).
 	part runPart
+	// after is what the report's ending and the summary say of what
+	// send.daily_cap lets go after the run.
+	after *sendEnd
 }
 
 // setupContext is the context a run's set-up before delivery (its journal
@@ -785,20 +792,11 @@ func printSummary(ctx context.Context, g *globalOptions, c *campaign.Campaign, p
 		fmt.Fprintf(g.stdout, "part %d done: %s (the later parts send the not-attempted)\n", end.part.n, sum.Counts())
 		return
 	}
-	capLine := allow.Capped && allow.N < pl.ToSend && !end.cut
-	var next time.Time // when the cap lets the next message go (zero: not known), once the room left has gone
-	room := 0          // how many the cap lets go now
-	if capLine || c.Send.DailyCap > 0 && sum.NotAttempted > 0 {
-		if room, next = capNext(ctx, c, opts); room > 0 {
-			sum.CapRoom(room, capAfter(next, opts.now()))
-		}
-	}
-	sum.AgainAlso = againAlso(*sum, opts)
+	// next: when the cap lets the next message go (zero: not known),
+	// once the room it has now (how many it lets go) has gone.
+	capLine, room, next := end.after.capRoom(sum.NotAttempted)
+	end.after.fill(sum)
 	if end.files {
-		sum.Again = sendAgainCommand(c, pl, opts)
-		if sum.CapLeft == 0 {
-			sum.CapAfter = capAfter(next, opts.now())
-		}
 		sum.WriteText(g.stdout)
 	} else {
 		// Counted from the report's own lines, which may not have been
