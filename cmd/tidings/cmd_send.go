@@ -256,6 +256,9 @@ func startSend(ctx context.Context, opts sendOptions, g *globalOptions, path str
 		}
 	}
 	if st.pl, err = preflight(ctx, g, in, st.state, opts, st.cfg.Rate); err != nil {
+		if refused := (*problemsError)(nil); errors.As(err, &refused) && st.pl != nil {
+			writeRefusedReport(ctx, g, st, opts)
+		}
 		st.close()
 		return nil, err
 	}
@@ -442,14 +445,9 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 	}
 	printWarnings(g.stdout, c.Warnings)
 	if pl.Problems > 0 && !opts.skipInvalid {
-		if opts.part.n > 1 {
-			fmt.Fprintf(g.stdout, "%s: %d of %d rows have problems now; the run stops before its part %d (the messages of the parts before went). Fix them and run send again for the rest, or send the rest with --skip-invalid.\n",
-				c.Name, pl.Problems, pl.Rows, opts.part.n)
-		} else {
-			fmt.Fprintf(g.stdout, "%s: %d of %d rows have problems; nothing was sent. Fix them, or send the rest with --skip-invalid.\n",
-				c.Name, pl.Problems, pl.Rows)
-		}
-		return nil, &problemsError{n: pl.Problems}
+		words, next := refusedWords(pl, opts)
+		fmt.Fprintf(g.stdout, "%s: %s. %s.\n", c.Name, words, strings.ToUpper(next[:1])+next[1:])
+		return pl, &problemsError{n: pl.Problems}
 	}
 	printUnknown(g, pl.Unknown, pl.Unknowns)
 	return pl, nil

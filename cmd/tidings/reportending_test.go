@@ -153,3 +153,45 @@ func TestReportJSONEndingInterrupted(t *testing.T) {
 	}
 	sameEnding(t, sent, readReportJSON(t, camp).Ending)
 }
+
+// TestSendRefusedWritesReport: send refusing to start as a row has a
+// problem (exit 1, nothing sent) wrote no report, so a cron script read
+// the last run's report.json, every row sent, as this run's (today's user
+// review); it writes the report: the rows as the preflight judged them,
+// the invalid one with its problem, and the refusal as the ending.
+func TestSendRefusedWritesReport(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 3, "")
+	if e, _ := endingOfRun(t, camp, exitOK); e.Kind != report.EndFinished || e.Words != "every row sent or settled" {
+		t.Errorf("a send of every row: ending %+v", *e)
+	}
+	sheet := filepath.Join(filepath.Dir(camp), "r.csv")
+	b, err := os.ReadFile(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, filepath.Dir(sheet), map[string]string{"r.csv": string(b) + "not-an-address,Bad\nuser009@example.com,New\n"})
+	start := time.Now()
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
+	if code != exitSomeFailed || !strings.Contains(out, "1 of 5 rows have problems; nothing was sent. Fix them, or send the rest with --skip-invalid.") {
+		t.Fatalf("send: code %d, want %d\n%s%s", code, exitSomeFailed, out, errOut)
+	}
+	r := readReportJSON(t, camp)
+	writtenSince(t, "the refused send", r.Ending, start)
+	if r.Ending.Kind != report.EndRefused || r.Ending.Words != "1 of 5 rows have problems; nothing was sent" || r.Ending.Next != "fix them, or send the rest with --skip-invalid" {
+		t.Errorf("refused send: ending %+v", *r.Ending)
+	}
+	if s := r.Summary; s.Total != 5 || s.Sent != 3 || s.Invalid != 1 || s.NotAttempted != 1 || len(r.Rows) != 5 {
+		t.Fatalf("refused send: %s, %d rows; want 5: 3 sent, 1 invalid, 1 not attempted", s.Counts(), len(r.Rows))
+	}
+	if bad := r.Rows[3]; bad.Row != 5 || bad.Status.String() != "invalid" || !strings.Contains(bad.Detail, `"not-an-address": not an email address`) {
+		t.Errorf("the invalid row: %+v", bad)
+	}
+	if rows := readReport(t, camp); len(rows) != 5 || rows[4]["status"] != "not-attempted" || rows[4]["detail"] != refusedUnsent {
+		t.Errorf("report.csv after the refusal: %v", rows)
+	}
+	if len(srv.Messages()) != 3 {
+		t.Errorf("the server has %d messages, want the first send's 3", len(srv.Messages()))
+	}
+}
