@@ -98,12 +98,13 @@ func TestReportJSONEndingCap(t *testing.T) {
 	}
 }
 
-// TestReportJSONEndingStops: a send stopped by a refused login, or by a
-// server gone (nothing listens on its port any more), left report.json
-// with its rows not attempted and nothing of why but each row's detail;
-// its ending says it stopped, the cause a script tells them by (fix the
-// settings; wait for the server or fix them) and the stop's words in
-// full, as tidings report's. The summary's one line of the rows not sent
+// TestReportJSONEndingStops: a send stopped by a refused login, by a
+// server gone (nothing listens on its port any more), or by the
+// bounce-rate guard, left report.json with its rows not attempted and
+// nothing of why but each row's detail; its ending says it stopped, the
+// cause a script tells them by (fix the settings; wait for the server or
+// fix them; clean the list) and the stop's words in full, as tidings
+// report's. The summary's one line of the rows not sent
 // closes the brackets its cut words opened.
 func TestReportJSONEndingStops(t *testing.T) {
 	t.Setenv(secretEnv, "wrong-password")
@@ -118,6 +119,17 @@ func TestReportJSONEndingStops(t *testing.T) {
 	if e.Kind != report.EndStopped || e.Cause != "unreachable" || !strings.HasPrefix(e.Words, "run stopped: server unreachable: nothing accepts connections at ") ||
 		!strings.Contains(e.Words, "(check smtp.host and smtp.port") || strings.Contains(e.Words, "…") {
 		t.Errorf("server gone: ending %+v", *e)
+	}
+	refusing := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		if strings.HasPrefix(to, "user") && strings.HasSuffix(strings.SplitN(to, "@", 2)[0], "5") {
+			return smtptest.Reply(550, "5.1.1", "no such user")
+		}
+		return nil
+	}))
+	guarded, _ := endingOfRun(t, sendCampaign(t, refusing, 500, "send: {concurrency: 1, retry_backoff: 1ms}\n"), exitSomeFailed)
+	if guarded.Kind != report.EndStopped || guarded.Cause != "bounce_rate" || !strings.HasPrefix(guarded.Words, "run stopped: too many recipients refused") ||
+		!strings.HasSuffix(guarded.Next, " sends them once the list is cleaned of the addresses refused (see why the run stopped)") {
+		t.Errorf("bounce-rate guard: ending %+v", *guarded)
 	}
 	line := out[strings.Index(out, "21 not sent ("):]
 	line = line[:strings.IndexByte(line, '\n')]
