@@ -615,13 +615,13 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	copiesPart.more = copiesPart.more && runErr == nil // a run cut short has no next part
 	printCopies(g, c, pl.Copies(), copiesPart)
 	closeErr := w.Close()
-	// The report left is this run's, not that of a report beside that
-	// read the journal before the run ended. The page is written whole
-	// but for a second interrupt (which it then returns).
 	after := &sendEnd{ctx: ctx, c: c, pl: pl, allow: allow, opts: opts, cut: runErr != nil}
 	if !opts.part.more || runErr != nil { // else the run goes on: its report says it runs
 		reporter.NoteEnding(after.ending)
 	}
+	// The report left is this run's, not that of a report beside that
+	// read the journal before the run ended. The page is written whole
+	// but for a second interrupt (which it then returns).
 	rl := holdReport(setup, g, c, true)
 	flushErr, page, pageErr := writeSendReports(setup, g, c, reporter, report.PageInput{Rows: reporter.Each, Settings: sendSettings(c, opts), Now: opts.now()})
 	releaseReport(g, rl)
@@ -632,7 +632,7 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	// A part whose journal or report could not be written ends the run
 	// (sendParts): its summary is the run's, not a part's.
 	end.part.more = end.part.more && err == nil
-	printSummary(ctx, g, c, pl, &sum, allow, opts, end)
+	printSummary(g, c, pl, &sum, allow, opts, end)
 	g.interrupt.summarized()
 	if err != nil {
 		if err == runErr && ctx.Err() != nil && !opts.part.more && sum.OK() && allow.N >= pl.ToSend {
@@ -784,7 +784,7 @@ func stopText(err error) string {
 // cap held back (when delivery went to its end). It notes in sum what the
 // cap lets the next send send (report.Summary.CapRoom), which the
 // closing line (sendOutcome) says too.
-func printSummary(ctx context.Context, g *globalOptions, c *campaign.Campaign, pl *plan.Plan, sum *report.Summary, allow plan.Allowance, opts sendOptions, end runEnd) {
+func printSummary(g *globalOptions, c *campaign.Campaign, pl *plan.Plan, sum *report.Summary, allow plan.Allowance, opts sendOptions, end runEnd) {
 	fmt.Fprintln(g.stdout)
 	if end.part.more && !end.cut { // the last part says the rest
 		fmt.Fprintf(g.stdout, "part %d done: %s (the later parts send the not-attempted)\n", end.part.n, sum.Counts())

@@ -51,7 +51,7 @@ func sendNothing(ctx context.Context, g *globalOptions, opts sendOptions, path s
 	releaseReport(g, rl)
 	sum := reporter.Summary()
 	noteRelayWords(&sum, c, st.cfg.Dialer)
-	printSummary(ctx, g, c, st.pl, &sum, allow, opts, runEnd{page: page, files: flushErr == nil, part: opts.part, after: after})
+	printSummary(g, c, st.pl, &sum, allow, opts, runEnd{page: page, files: flushErr == nil, part: opts.part, after: after})
 	if err := cmp.Or(flushErr, pageErr); err != nil {
 		return err
 	}
