@@ -96,6 +96,20 @@ func TestReportJSONEndingCap(t *testing.T) {
 		!strings.Contains(e.Next, "tidings send --yes "+commandArg(camp)+" sends them once the cap allows (after ") {
 		t.Errorf("ending %+v, want daily_cap, resume_after a day after the first message", *e)
 	}
+	// A message of the run refused leaves the cap room for one now: the
+	// ending says so, and report's, where the rows the run held back
+	// read "not tried yet", says the same.
+	refusing := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		if to == "user001@example.com" {
+			return smtptest.Reply(550, "5.1.1", "no such user")
+		}
+		return nil
+	}))
+	camp = sendCampaign(t, refusing, 5, "send: {concurrency: 1, daily_cap: 3, retry_backoff: 1ms}\n")
+	if e, _ := endingOfRun(t, camp, exitSomeFailed); e.Kind != report.EndDailyCap || e.SendsNow != 1 || e.ResumeAfter == "" ||
+		!strings.Contains(e.Next, " sends 1 of them now, the rest once daily_cap allows (after ") {
+		t.Errorf("a cap with room for one: ending %+v", *e)
+	}
 }
 
 // TestReportJSONEndingStops: a send stopped by a refused login, by a
