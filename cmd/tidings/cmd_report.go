@@ -72,10 +72,15 @@ func rebuildReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, 
 		return report.Summary{}, false, err
 	}
 	defer rep.Close()
+	now := time.Now()
+	rep.NoteEnding(func(s report.Summary) report.Ending {
+		_, _, facts := reportEnd(c, state, &s, now)
+		return s.Ending(facts)
+	})
 	if err := rep.Flush(); err != nil {
 		return report.Summary{}, false, err
 	}
-	page, err = writeReportPage(ctx, g, c, path, report.PageInput{Rows: rep.Each, Settings: lastSendSettings(c, state.Runs), Now: time.Now(), Running: state.SendRuns()})
+	page, err = writeReportPage(ctx, g, c, path, report.PageInput{Rows: rep.Each, Settings: lastSendSettings(c, state.Runs), Now: now, Running: state.SendRuns()})
 	if err != nil {
 		return report.Summary{}, false, err
 	}
@@ -190,11 +195,8 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 	if state.Len() == 0 {
 		fmt.Fprintln(g.stdout, "nothing has been sent for this campaign yet: every row is not attempted")
 	}
-	sum.Again = "tidings send " + commandArg(c.File)
 	noteRelayWords(&sum, c, nil)
-	held, heldFor := state.Held()
-	sum.Held(held, heldFor, state.Interrupted())
-	capped, next := capHolds(c, state, &sum, time.Now())
+	capped, next, _ := reportEnd(c, state, &sum, time.Now())
 	sum.WriteText(g.stdout)
 	printReportLine(g, c, page, true)
 	if capped {
@@ -211,7 +213,8 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 
 // capHolds says whether send.daily_cap holds back the rows sum counts as
 // not attempted (it lets no message go at now), and when its next slot
-// opens (zero: not known), as send says it: the summary gives the rows
+// opens (once those it lets go now have gone; zero: not known), as send
+// says it: the summary gives the rows
 // no send has reached the line of the rows the cap holds back
 // (report.Summary.CapHolds), and the advice under it says to wait for the
 // slot rather than to run send again at once. When the cap lets some go
@@ -224,7 +227,7 @@ func capHolds(c *campaign.Campaign, state *journal.State, sum *report.Summary, n
 	left, next := state.Room(c.Send.DailyCap, 24*time.Hour, now)
 	if left > 0 {
 		sum.CapRoom(left, capAfter(next, now))
-		return false, time.Time{}
+		return false, next
 	}
 	sum.CapHolds(capAfter(next, now))
 	return true, next

@@ -256,6 +256,9 @@ func startSend(ctx context.Context, opts sendOptions, g *globalOptions, path str
 		}
 	}
 	if st.pl, err = preflight(ctx, g, in, st.state, opts, st.cfg.Rate); err != nil {
+		if refused := (*problemsError)(nil); errors.As(err, &refused) && st.pl != nil {
+			writeRefusedReport(ctx, g, st, opts)
+		}
 		st.close()
 		return nil, err
 	}
@@ -443,14 +446,9 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 	printWarnings(g.stdout, c.Warnings)
 	printWarnings(g.stdout, nonEmpty(pl.ScanNote))
 	if pl.Problems > 0 && !opts.skipInvalid {
-		if opts.part.n > 1 {
-			fmt.Fprintf(g.stdout, "%s: %d of %d rows have problems now; the run stops before its part %d (the messages of the parts before went). Fix them and run send again for the rest, or send the rest with --skip-invalid.\n",
-				c.Name, pl.Problems, pl.Rows, opts.part.n)
-		} else {
-			fmt.Fprintf(g.stdout, "%s: %d of %d rows have problems; nothing was sent. Fix them, or send the rest with --skip-invalid.\n",
-				c.Name, pl.Problems, pl.Rows)
-		}
-		return nil, &problemsError{n: pl.Problems}
+		words, next := refusedWords(pl, opts)
+		fmt.Fprintf(g.stdout, "%s: %s. %s.\n", c.Name, words, strings.ToUpper(next[:1])+next[1:])
+		return pl, &problemsError{n: pl.Problems}
 	}
 	printUnknown(g, pl.Unknown, pl.Unknowns)
 	return pl, nil
@@ -618,6 +616,10 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	copiesPart.more = copiesPart.more && runErr == nil // a run cut short has no next part
 	printCopies(g, c, pl.Copies(), copiesPart)
 	closeErr := w.Close()
+	after := &sendEnd{ctx: ctx, c: c, pl: pl, allow: allow, opts: opts, cut: runErr != nil}
+	if !opts.part.more || runErr != nil { // else the run goes on: its report says it runs
+		reporter.NoteEnding(after.ending)
+	}
 	// The report left is this run's, not that of a report beside that
 	// read the journal before the run ended. The page is written whole
 	// but for a second interrupt (which it then returns).
@@ -626,12 +628,12 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 	releaseReport(g, rl)
 	sum := reporter.Summary()
 	noteRelayWords(&sum, c, cfg.Dialer)
-	end := runEnd{page: page, files: flushErr == nil, cut: runErr != nil, quota: errors.Is(runErr, sendpool.ErrQuota), part: opts.part}
+	end := runEnd{page: page, files: flushErr == nil, cut: runErr != nil, quota: errors.Is(runErr, sendpool.ErrQuota), part: opts.part, after: after}
 	err = cmp.Or(runErr, closeErr, flushErr, pageErr)
 	// A part whose journal or report could not be written ends the run
 	// (sendParts): its summary is the run's, not a part's.
 	end.part.more = end.part.more && err == nil
-	printSummary(ctx, g, c, pl, &sum, allow, opts, end)
+	printSummary(g, c, pl, &sum, allow, opts, end)
 	g.interrupt.summarized()
 	if err != nil {
 		if err == runErr && ctx.Err() != nil && !opts.part.more && sum.OK() && allow.N >= pl.ToSend {
@@ -719,6 +721,9 @@ type runEnd struct {
 	quota bool
 	// part is which part of its run the delivery was (sendParts).
 	part runPart
+	// after is what the report's ending and the summary say of what
+	// send.daily_cap lets go after the run.
+	after *sendEnd
 }
 
 // setupContext is the context a run's set-up before delivery (its journal
@@ -780,26 +785,17 @@ func stopText(err error) string {
 // cap held back (when delivery went to its end). It notes in sum what the
 // cap lets the next send send (report.Summary.CapRoom), which the
 // closing line (sendOutcome) says too.
-func printSummary(ctx context.Context, g *globalOptions, c *campaign.Campaign, pl *plan.Plan, sum *report.Summary, allow plan.Allowance, opts sendOptions, end runEnd) {
+func printSummary(g *globalOptions, c *campaign.Campaign, pl *plan.Plan, sum *report.Summary, allow plan.Allowance, opts sendOptions, end runEnd) {
 	fmt.Fprintln(g.stdout)
 	if end.part.more && !end.cut { // the last part says the rest
 		fmt.Fprintf(g.stdout, "part %d done: %s (the later parts send the not-attempted)\n", end.part.n, sum.Counts())
 		return
 	}
-	capLine := allow.Capped && allow.N < pl.ToSend && !end.cut
-	var next time.Time // when the cap lets the next message go (zero: not known), once the room left has gone
-	room := 0          // how many the cap lets go now
-	if capLine || c.Send.DailyCap > 0 && sum.NotAttempted > 0 {
-		if room, next = capNext(ctx, c, opts); room > 0 {
-			sum.CapRoom(room, capAfter(next, opts.now()))
-		}
-	}
-	sum.AgainAlso = againAlso(*sum, opts)
+	// next: when the cap lets the next message go (zero: not known),
+	// once the room it has now (how many it lets go) has gone.
+	capLine, room, next := end.after.capRoom(sum.NotAttempted)
+	end.after.fill(sum)
 	if end.files {
-		sum.Again = sendAgainCommand(c, pl, opts)
-		if sum.CapLeft == 0 {
-			sum.CapAfter = capAfter(next, opts.now())
-		}
 		sum.WriteText(g.stdout)
 	} else {
 		// Counted from the report's own lines, which may not have been

@@ -44,12 +44,14 @@ func sendNothing(ctx context.Context, g *globalOptions, opts sendOptions, path s
 	if err != nil {
 		return &unusableError{err}
 	}
+	after := &sendEnd{ctx: ctx, c: c, pl: st.pl, allow: allow, opts: opts}
+	reporter.NoteEnding(after.ending)
 	rl := holdReport(setup, g, c, true)
 	flushErr, page, pageErr := writeSendReports(setup, g, c, reporter, report.PageInput{Rows: reporter.Each, Settings: lastSendSettings(c, st.state.Runs), Now: opts.now()})
 	releaseReport(g, rl)
 	sum := reporter.Summary()
 	noteRelayWords(&sum, c, st.cfg.Dialer)
-	printSummary(ctx, g, c, st.pl, &sum, allow, opts, runEnd{page: page, files: flushErr == nil, part: opts.part})
+	printSummary(g, c, st.pl, &sum, allow, opts, runEnd{page: page, files: flushErr == nil, part: opts.part, after: after})
 	if err := cmp.Or(flushErr, pageErr); err != nil {
 		return err
 	}

@@ -39,6 +39,18 @@ type Hold struct {
 // ErrUnjournaled as soon as a row's decision is not in the journal yet,
 // for the caller to seed a reporter again with a recorder.
 func (pl *Plan) Seed(ctx context.Context, rep *report.Reporter, rec *journal.Recorder, hold Hold) error {
+	return pl.seed(ctx, rep, rec, hold, false)
+}
+
+// SeedReport is Seed for the report of a send that sends nothing and
+// journals nothing (one refused as rows have problems): every row's line
+// goes to rep, whatever the journal has of the decisions.
+func (pl *Plan) SeedReport(ctx context.Context, rep *report.Reporter, hold Hold) error {
+	return pl.seed(ctx, rep, nil, hold, true)
+}
+
+// seed is Seed, or with reportOnly SeedReport.
+func (pl *Plan) seed(ctx context.Context, rep *report.Reporter, rec *journal.Recorder, hold Hold, reportOnly bool) error {
 	rd, err := pl.Spool.Open()
 	if err != nil {
 		return err
@@ -47,7 +59,7 @@ func (pl *Plan) Seed(ctx context.Context, rep *report.Reporter, rec *journal.Rec
 	defer pl.closeSums()
 	toSend := 0
 	state := pl.decider.state
-	d := decisions{state: state, rec: rec, written: state.NewMarks()}
+	d := decisions{state: state, rec: rec, written: state.NewMarks(), reportOnly: reportOnly}
 	inSheet := state.NewMarks() // the journal's keys the sheet has
 	var suppressed []int32      // rows, in order
 	err = rd.ScanRows(ctx, func(r spool.Row) error {
@@ -114,6 +126,8 @@ type decisions struct {
 	state   *journal.State
 	rec     *journal.Recorder
 	written *journal.Marks // the journal's keys this run wrote a decision for
+	// reportOnly: record nothing (SeedReport).
+	reportOnly bool
 }
 
 // record queues row r's decision line (its status and detail), unless
@@ -123,7 +137,7 @@ type decisions struct {
 // outlive the row (report.Rebuild keeps such lines), and report tells the
 // problem again from the sheet (journal.State.KeyReused).
 func (d *decisions) record(ctx context.Context, r spool.Row, line report.Row) error {
-	if r.KeyReused {
+	if r.KeyReused || d.reportOnly {
 		return nil
 	}
 	jr := journal.Result{Row: r.Row, Key: r.Key, To: r.To, Status: line.Status, Detail: line.Detail}

@@ -1,7 +1,8 @@
 // Package report is the result report of a campaign: one line per sheet
 // row (Row) in report.csv (RFC 4180, through github.com/gocarina/gocsv,
 // with cells a spreadsheet would run as formulas defused) and report.json
-// (with a Summary), written atomically so a reader never sees half a file.
+// (with a Summary, and the Ending of the last send: how it ended, for a
+// script), written atomically so a reader never sees half a file.
 //
 // A Reporter keeps the report of a running send and rewrites the files as
 // results arrive, so an interrupted run still leaves a true report.

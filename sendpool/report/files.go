@@ -2,6 +2,7 @@ package report
 
 import (
 	"bufio"
+	"bytes"
 	"cmp"
 	"encoding/csv"
 	"encoding/json"
@@ -27,7 +28,7 @@ func Write(dir string, rows []Row) error {
 	}
 	sorted := append([]Row(nil), rows...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Row < sorted[j].Row })
-	fw, err := newFilesWriter(dir, true)
+	fw, err := newFilesWriter(dir, true, nil)
 	if err != nil {
 		return err
 	}
@@ -44,10 +45,13 @@ func Write(dir string, rows []Row) error {
 // filesWriter writes report.csv and report.json a row at a time, rows in
 // row order, into temporary files that replace the old ones when finished:
 // memory stays flat whatever the number of rows. report.json's rows are
-// written aside first, since its summary comes before them.
+// written aside first, since its summary and ending come before them.
 type filesWriter struct {
-	dir     string
-	indent  bool
+	dir    string
+	indent bool
+	// ending makes report.json's "ending" of the rows' summary; nil
+	// writes none.
+	ending  func(Summary) Ending
 	csvFile *os.File
 	csvBuf  *bufio.Writer
 	csv     *csv.Writer
@@ -58,8 +62,8 @@ type filesWriter struct {
 	err     error
 }
 
-func newFilesWriter(dir string, indent bool) (*filesWriter, error) {
-	fw := &filesWriter{dir: dir, indent: indent, record: make([]string, len(Columns))}
+func newFilesWriter(dir string, indent bool, ending func(Summary) Ending) (*filesWriter, error) {
+	fw := &filesWriter{dir: dir, indent: indent, ending: ending, record: make([]string, len(Columns))}
 	var err error
 	if fw.csvFile, err = os.CreateTemp(dir, "."+CSVFile+".*.tmp"); err != nil {
 		return nil, fmt.Errorf("report: %w", err)
@@ -123,28 +127,17 @@ func (fw *filesWriter) finish() (Summary, error) {
 	return fw.sum, nil
 }
 
-// writeJSON writes report.json: the summary, then the rows written aside.
+// writeJSON writes report.json: the summary, the ending, then the rows
+// written aside.
 func (fw *filesWriter) writeJSON() error {
 	f, err := os.CreateTemp(fw.dir, "."+JSONFile+".*.tmp")
 	if err != nil {
 		return err
 	}
 	w := bufio.NewWriterSize(f, 256<<10)
-	var sum []byte
-	open, end := `{"summary":`, `,"rows":[`
-	if fw.indent {
-		sum, err = json.MarshalIndent(fw.sum, "  ", "  ")
-		open, end = "{\n  \"summary\": ", ",\n  \"rows\": ["
-		if fw.sum.Total > 0 {
-			end += "\n"
-		}
-	} else {
-		sum, err = json.Marshal(fw.sum)
-	}
+	head, err := fw.jsonHead()
 	if err == nil {
-		w.WriteString(open)
-		w.Write(sum)
-		w.WriteString(end)
+		w.Write(head)
 		if _, err = fw.rowFile.Seek(0, io.SeekStart); err == nil {
 			_, err = io.Copy(w, fw.rowFile)
 		}
@@ -165,6 +158,37 @@ func (fw *filesWriter) writeJSON() error {
 	f.Close()
 	os.Remove(f.Name())
 	return err
+}
+
+// jsonHead is report.json up to its rows: the summary and the ending
+// (fw.ending's; none when nil), then the rows' opening bracket.
+func (fw *filesWriter) jsonHead() ([]byte, error) {
+	marshal := json.Marshal
+	open, key, sep := `{"summary":`, `":`, `,"`
+	if fw.indent {
+		marshal = func(v any) ([]byte, error) { return json.MarshalIndent(v, "  ", "  ") }
+		open, key, sep = "{\n  \"summary\": ", `": `, ",\n  \""
+	}
+	sum, err := marshal(fw.sum)
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	b.WriteString(open)
+	b.Write(sum)
+	if fw.ending != nil {
+		end, err := marshal(fw.ending(fw.sum))
+		if err != nil {
+			return nil, err
+		}
+		b.WriteString(sep + "ending" + key)
+		b.Write(end)
+	}
+	b.WriteString(sep + "rows" + key + "[")
+	if fw.indent && fw.sum.Total > 0 {
+		b.WriteString("\n")
+	}
+	return b.Bytes(), nil
 }
 
 // abort removes the temporary files.

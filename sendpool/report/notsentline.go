@@ -4,8 +4,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-
-	"github.com/rivo/uniseg"
 )
 
 // listReasonWidth and listWhoMax are the most terminal columns a line of
@@ -104,32 +102,4 @@ func cutPrefixFold(s, prefix string) (string, bool) {
 		return s, false
 	}
 	return s[len(prefix):], true
-}
-
-// clipWidth is clipWords by terminal columns (Width): s when it takes n
-// columns or fewer, else cut after its last whole word that fits (in the
-// last quarter of n), or else inside a word, with "…".
-func clipWidth(s string, n int) string {
-	if Width(s) <= n {
-		return s
-	}
-	var b strings.Builder
-	w, lastSpace := 0, -1
-	g := uniseg.NewGraphemes(s)
-	for g.Next() {
-		cw := g.Width()
-		if w+cw > n-1 {
-			break
-		}
-		if g.Str() == " " && w >= n*3/4 {
-			lastSpace = b.Len()
-		}
-		b.WriteString(g.Str())
-		w += cw
-	}
-	cut := b.String()
-	if lastSpace >= 0 {
-		return strings.TrimRight(cut[:lastSpace], " ,;:(") + " …"
-	}
-	return cut + "…"
 }

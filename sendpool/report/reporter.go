@@ -80,6 +80,9 @@ type Reporter struct {
 	// notTried is the detail of not-attempted lines that have none (see
 	// NoteNotAttempted).
 	notTried string
+	// ending makes report.json's "ending" (see NoteEnding); nil: a
+	// send running (EndRunning).
+	ending func(Summary) Ending
 }
 
 // lastFiles is what the files written last hold. It has a lock of its
@@ -257,7 +260,11 @@ func (r *Reporter) Flush() error {
 // the log ready (see reading).
 func (r *Reporter) rewrite(final bool) error {
 	start := r.opts.Clock.Now()
-	fw, err := newFilesWriter(r.dir, final)
+	ending := r.ending
+	if ending == nil {
+		ending = func(s Summary) Ending { return s.Ending(EndFacts{Running: true, Now: r.opts.Clock.Now()}) }
+	}
+	fw, err := newFilesWriter(r.dir, final, ending)
 	if err != nil {
 		return err
 	}
@@ -380,6 +387,16 @@ func (r *Reporter) NoteNotAttempted(detail string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.notTried = detail
+}
+
+// NoteEnding says how the last send ended: the files written from now
+// on give fn's Ending of their rows' summary as report.json's "ending".
+// Until it is called, they say a send is running (EndRunning): the
+// rewrites while a send runs.
+func (r *Reporter) NoteEnding(fn func(Summary) Ending) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.ending = fn
 }
 
 // Each calls fn with every row's latest line, in row order (the lines

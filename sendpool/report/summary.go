@@ -364,24 +364,6 @@ func truncate(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-// clipWords is truncate for words a person reads on a terminal: cut
-// after the last whole word that fits (in its last quarter), not in a
-// word or a number ("stopped the run (1…" of "(10.0%)"), with the
-// punctuation it ended at.
-func clipWords(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	cut := r[:n-1]
-	for i := len(cut) - 1; i >= n*3/4; i-- {
-		if cut[i] == ' ' {
-			return strings.TrimRight(string(cut[:i]), " ,;:(") + " …"
-		}
-	}
-	return string(cut) + "…"
-}
-
 // writeNotSent writes to b the one line of n rows not sent, why, the
 // command that sends them (again; "the next send" when empty) and what
 // it sends of them when (sends); nothing when n is 0.

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/sendpool/journal"
+	"github.com/tidings/tidings/sendpool/plan"
+	"github.com/tidings/tidings/sendpool/report"
+)
+
+// sendEnd is how a send ended, for its report's ending (report.Ending)
+// and its summary: what send.daily_cap lets go after it, worked out once
+// for both (the report's files are written beside the page, the summary
+// printed after).
+type sendEnd struct {
+	ctx   context.Context
+	c     *campaign.Campaign
+	pl    *plan.Plan
+	allow plan.Allowance
+	opts  sendOptions
+	// cut: delivery stopped before its end (an interrupt, a stop).
+	cut bool
+
+	once    sync.Once
+	capLine bool      // daily_cap held rows back (capReachedLine)
+	room    int       // how many the cap lets go now
+	next    time.Time // when it lets the next go once those have (zero: not known)
+}
+
+// capRoom is what send.daily_cap lets go after the run, whose summary
+// counts notAttempted rows not attempted: whether it held rows back, how
+// many it lets go now, and when the next once those have gone
+// (capNext, which reads the journal again: once).
+func (e *sendEnd) capRoom(notAttempted int) (capLine bool, room int, next time.Time) {
+	e.once.Do(func() {
+		e.capLine = e.allow.Capped && e.allow.N < e.pl.ToSend && !e.cut
+		if e.capLine || e.c.Send.DailyCap > 0 && notAttempted > 0 {
+			e.room, e.next = capNext(e.ctx, e.c, e.opts)
+		}
+	})
+	return e.capLine, e.room, e.next
+}
+
+// fill notes in sum what the summary says beyond its rows' counts: what
+// the cap lets the next send send (report.Summary.CapRoom, CapAfter), the
+// rows it sends besides (AgainAlso) and its command (Again).
+func (e *sendEnd) fill(sum *report.Summary) {
+	_, room, next := e.capRoom(sum.NotAttempted)
+	if room > 0 {
+		sum.CapRoom(room, capAfter(next, e.opts.now()))
+	}
+	sum.AgainAlso = againAlso(*sum, e.opts)
+	sum.Again = sendAgainCommand(e.c, e.pl, e.opts)
+	if sum.CapLeft == 0 {
+		sum.CapAfter = capAfter(next, e.opts.now())
+	}
+}
+
+// ending is the report's ending of the run whose rows sum counts
+// (report.Reporter.NoteEnding).
+func (e *sendEnd) ending(sum report.Summary) report.Ending {
+	e.fill(&sum)
+	_, _, next := e.capRoom(sum.NotAttempted)
+	return sum.Ending(report.EndFacts{HeldFor: heldBackNote(e.allow, e.pl.ToSend, e.opts), CapNext: next, Now: e.opts.now()})
+}
+
+// reportEnd notes in sum what report's summary says beyond its rows'
+// counts, as send's said it (the command that sends the rest, the line
+// of the rows the last send held back from its start, what
+// send.daily_cap lets go at now), and returns the facts of the last
+// send's ending (report.EndFacts), with whether the cap lets none go
+// and when it lets the next (capHolds).
+func reportEnd(c *campaign.Campaign, state *journal.State, sum *report.Summary, now time.Time) (capped bool, next time.Time, facts report.EndFacts) {
+	sum.Again = "tidings send " + commandArg(c.File)
+	held, heldFor := state.Held()
+	sum.Held(held, heldFor, state.Interrupted())
+	capped, next = capHolds(c, state, sum, now)
+	facts = report.EndFacts{Running: state.SendRuns(), NoRun: state.Len() == 0, CapNext: next, Now: now}
+	for i := len(state.Runs) - 1; i >= 0; i-- {
+		if r := state.Runs[i]; r.KeyColumn != "" { // a send's run, not bounces' nor a test send's
+			facts.NoRun, facts.HeldFor = false, r.HeldFor
+			break
+		}
+	}
+	return capped, next, facts
+}

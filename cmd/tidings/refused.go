@@ -1,0 +1,54 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/tidings/tidings/sendpool/plan"
+	"github.com/tidings/tidings/sendpool/report"
+)
+
+// refusedUnsent is the report's detail of the rows a send that refused
+// to start, as rows have problems, would have sent.
+const refusedUnsent = "not tried: send refused to start, as rows have problems (fix them, or send the rest with --skip-invalid)"
+
+// refusedWords says why a send refuses to start, pl's rows having
+// problems, and what to do ("fix them, …"), as its last line and its
+// report's ending (report.EndFacts.Refused) give it.
+func refusedWords(pl *plan.Plan, opts sendOptions) (words, next string) {
+	if opts.part.n > 1 {
+		return fmt.Sprintf("%d of %d rows have problems now; the run stops before its part %d (the messages of the parts before went)", pl.Problems, pl.Rows, opts.part.n),
+			"fix them and run send again for the rest, or send the rest with --skip-invalid"
+	}
+	return fmt.Sprintf("%d of %d rows have problems; nothing was sent", pl.Problems, pl.Rows),
+		"fix them, or send the rest with --skip-invalid"
+}
+
+// writeRefusedReport writes the report of the send st began that refused
+// to start, as rows have problems: every row as its preflight judged it
+// (the invalid ones with their problems), those it would have sent not
+// attempted (refusedUnsent), and the refusal as its ending
+// (report.EndRefused), so that a script reading report.json after it
+// does not take an earlier run's report for this one's. The journal gets
+// nothing. A report not written is warned of on stderr (as a send's);
+// the refusal stays the command's error.
+func writeRefusedReport(ctx context.Context, g *globalOptions, st *sendStart, opts sendOptions) {
+	c := st.in.Campaign
+	reporter, err := report.NewReporter(c.StateDir, report.ReporterOptions{})
+	if err == nil {
+		defer reporter.Close()
+		err = st.pl.SeedReport(setupContext(ctx, g), reporter, plan.Hold{Detail: refusedUnsent})
+	}
+	if err != nil {
+		tellFlush(g, c, err)
+		return
+	}
+	words, next := refusedWords(st.pl, opts)
+	reporter.NoteEnding(func(s report.Summary) report.Ending {
+		return s.Ending(report.EndFacts{Refused: words, RefusedNext: next, Now: opts.now()})
+	})
+	setup := setupContext(ctx, g)
+	rl := holdReport(setup, g, c, true)
+	writeSendReports(setup, g, c, reporter, report.PageInput{Rows: reporter.Each, Settings: sendSettings(c, opts), Now: opts.now()})
+	releaseReport(g, rl)
+}

@@ -1,0 +1,133 @@
+package report
+
+import (
+	"cmp"
+	"strings"
+	"time"
+
+	"github.com/tidings/tidings/sendpool"
+)
+
+// The kinds of Ending, report.json's "ending"."kind": stable words a
+// script may test.
+const (
+	EndRunning     = "running"     // a send was running when the report was written
+	EndFinished    = "finished"    // the last send went through every row it set out to send
+	EndLimit       = "limit"       // it held rows back past --limit
+	EndDailyCap    = "daily_cap"   // it held rows back past send.daily_cap
+	EndInterrupted = "interrupted" // Ctrl-C, SIGTERM, SIGHUP
+	EndStopped     = "stopped"     // something to fix or wait out: Ending.Cause says what
+	EndRefused     = "refused"     // send refused to start: rows have problems; nothing sent
+	EndNone        = "none"        // no send has run yet
+)
+
+// Ending is how the campaign's last send ended, as report.json gives it
+// beside its summary: what send's summary and the report page say of it,
+// for a script.
+type Ending struct {
+	// Kind is one of the End… constants.
+	Kind string `json:"kind"`
+	// Cause is why a stopped run stopped (Kind EndStopped only):
+	// settings (a refused login or relay, TLS, a host name or port to
+	// fix), unreachable (nothing answered the run's first connection),
+	// server (a server that stopped answering or refused service),
+	// server_lacks (SMTPUTF8), quota (the server's sending quota),
+	// bounce_rate (too many recipients refused), journal, other.
+	Cause string `json:"cause,omitempty"`
+	// Words say it as a person reads it: the stop's reason in full.
+	Words string `json:"words"`
+	// Next is what sends the rows not sent, and when ("tidings send
+	// c.yaml sends them once the settings are fixed (see why the run
+	// stopped)"); "" when nothing is left to it.
+	Next string `json:"next,omitempty"`
+	// ResumeAfter is when send.daily_cap lets the next message go (RFC
+	// 3339 in UTC), when it holds rows back and that is known; SendsNow
+	// how many it lets go before then (0: none, or not known).
+	ResumeAfter string `json:"resume_after,omitempty"`
+	SendsNow    int    `json:"sends_now,omitempty"`
+	// WrittenAt is when the report was written (RFC 3339 in UTC): a
+	// script that started a command at T reads a report not written
+	// since T as an earlier one's.
+	WrittenAt string `json:"written_at"`
+}
+
+// EndFacts is what a report's rows do not tell of how the last send
+// ended, which the command that writes the report knows.
+type EndFacts struct {
+	// Running: a send was running when the report was written.
+	Running bool
+	// NoRun: no send has run yet.
+	NoRun bool
+	// Refused says why send refused to start, as it printed it ("1 of
+	// 22 rows have problems; nothing was sent"), and RefusedNext what to
+	// do ("fix them, or send the rest with --skip-invalid"); "" when it
+	// did not refuse.
+	Refused, RefusedNext string
+	// HeldFor is the detail of the rows the last send held back from
+	// its start (sendpool.CapUnsent, sendpool.LimitUnsent's; "" when
+	// none): the rows no send has reached are those.
+	HeldFor string
+	// CapNext is when send.daily_cap lets the next message go once
+	// Summary.CapLeft have gone (zero: not known).
+	CapNext time.Time
+	// Now is when the report is written.
+	Now time.Time
+}
+
+// Ending is how the last send ended, from s (its Again, CapLeft and
+// CapAfter filled in as for WriteText) and f.
+func (s Summary) Ending(f EndFacts) Ending {
+	e := Ending{WrittenAt: f.Now.UTC().Format(time.RFC3339)}
+	again := cmp.Or(s.Again, "the next send")
+	capHeld := s.Capped > 0 || f.HeldFor == sendpool.CapUnsent && s.NotReached > 0
+	switch {
+	case f.Running:
+		e.Kind, e.Words, e.Next = EndRunning, "a send is running: the report shows it as far as it got", "read the report again once it ends"
+	case f.Refused != "":
+		e.Kind, e.Words, e.Next = EndRefused, f.Refused, f.RefusedNext
+	case s.Interrupted > 0:
+		e.Kind, e.Words, e.Next = EndInterrupted, sendpool.Interrupted, again+" sends "+s.sends(s.Interrupted, false)
+	case s.Stopped > 0:
+		e.Kind, e.Cause, e.Words, e.Next = EndStopped, stopCause(s.StopDetail), s.StopDetail, again+" sends "+s.stopSends()
+	case capHeld:
+		n := s.Capped + s.NotReached
+		e.Kind, e.Words, e.Next = EndDailyCap, "daily_cap reached", again+" sends "+s.sends(n, true)
+		e.SendsNow = s.CapLeft
+		if !f.CapNext.IsZero() {
+			e.ResumeAfter = f.CapNext.UTC().Add(time.Second - 1).Truncate(time.Second).Format(time.RFC3339)
+		}
+	case s.Limited > 0 || sendpool.IsLimitUnsent(f.HeldFor) && s.NotReached > 0:
+		n := s.Limited + s.NotReached
+		e.Kind, e.Words, e.Next = EndLimit, cmp.Or(s.LimitDetail, f.HeldFor), again+" sends "+s.sends(n, false)
+	case f.NoRun:
+		e.Kind, e.Words, e.Next = EndNone, "no send has run yet", again+" sends "+them(s.NotReached)
+	case s.OK():
+		e.Kind, e.Words = EndFinished, "every row sent or settled"
+	default:
+		e.Kind, e.Words = EndFinished, "the send went through the rows it set out to send; those not sent say why in their status and detail"
+	}
+	return e
+}
+
+// stopCause is Ending.Cause of a stop's words (Summary.StopDetail).
+func stopCause(detail string) string {
+	why, _ := strings.CutPrefix(detail, sendpool.StopUnsent(""))
+	fix := sendpool.StopFix(detail)
+	switch {
+	case sendpool.IsBounceRateStop(detail):
+		return "bounce_rate"
+	case strings.HasPrefix(fix, "the settings"):
+		return "settings"
+	case strings.HasPrefix(fix, "the server answers"):
+		return "unreachable"
+	case strings.HasPrefix(fix, "those rows"):
+		return "server_lacks"
+	case strings.HasPrefix(why, sendpool.ErrQuota.Error()):
+		return "quota"
+	case strings.HasPrefix(why, sendpool.ErrUnreachable.Error()):
+		return "server"
+	case strings.HasPrefix(why, "the journal failed"):
+		return "journal"
+	}
+	return "other"
+}

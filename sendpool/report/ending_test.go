@@ -1,0 +1,68 @@
+package report_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/report"
+)
+
+// TestReporterEnding: report.json's ending sits between the summary and
+// the rows, in the compact files a running send rewrites (which say it
+// runs) and in the final one alike, and Write, which knows no run, writes
+// none.
+func TestReporterEnding(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	rep, err := report.NewReporter(dir, report.ReporterOptions{Every: 1, Interval: time.Nanosecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rep.Close()
+	// read returns report.json's ending, and whether it comes between
+	// the summary and the rows.
+	read := func() (e *report.Ending, between bool) {
+		t.Helper()
+		b, err := os.ReadFile(filepath.Join(dir, report.JSONFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc struct {
+			Ending *report.Ending   `json:"ending"`
+			Rows   []map[string]any `json:"rows"`
+		}
+		if err := json.Unmarshal(b, &doc); err != nil || len(doc.Rows) == 0 {
+			t.Fatalf("report.json: %v, %d rows\n%s", err, len(doc.Rows), b)
+		}
+		sum, end, rows := bytes.Index(b, []byte(`"summary"`)), bytes.Index(b, []byte(`"ending"`)), bytes.Index(b, []byte(`"rows"`))
+		return doc.Ending, sum >= 0 && sum < end && end < rows
+	}
+	for row := 2; row < 6; row++ {
+		if err := rep.Add(sendpool.Result{Row: row, Key: fmt.Sprintf("u%d@example.org", row), Status: sendpool.StatusSent}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if e, between := read(); e == nil || e.Kind != report.EndRunning || !between {
+		t.Errorf("a running send's file: ending %+v (between the summary and the rows: %v), want running", e, between)
+	}
+	now := time.Date(2026, 12, 7, 8, 0, 3, 0, time.UTC)
+	rep.NoteEnding(func(s report.Summary) report.Ending { return s.Ending(report.EndFacts{Now: now}) })
+	if err := rep.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if e, between := read(); e == nil || e.Kind != report.EndFinished || e.WrittenAt != "2026-12-07T08:00:03Z" || !between {
+		t.Errorf("the final file: ending %+v (between the summary and the rows: %v)", e, between)
+	}
+	if err := report.Write(dir, rep.Rows()); err != nil {
+		t.Fatal(err)
+	}
+	if e, _ := read(); e != nil {
+		t.Errorf("Write wrote an ending: %+v", e)
+	}
+}
