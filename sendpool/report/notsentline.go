@@ -41,7 +41,7 @@ func listCells(r Row) []string {
 // above keep in full.
 var (
 	packagePrefix = regexp.MustCompile(`^(?:(?:campaign|templates|render): |attachments\[\d+\]: )+`)
-	templatePlace = regexp.MustCompile(`^(\w+) \([^()]*:\d+(?::\d+)?\): `)
+	templatePlace = regexp.MustCompile(`^(\w+) \(.*?:\d+(?::\d+)?\): `)
 )
 
 // listReason is r's detail as the list of rows not sent gives it, without
@@ -50,12 +50,13 @@ var (
 // reads `column "file": …`), nor the package and template places inside
 // nor the key (problemWords); a reply without the row's address it starts with
 // ("<bob@example.com>: Recipient address rejected" reads "Recipient
-// address rejected"). A detail that does not start so is as it is.
+// address rejected"). A detail that does not start so, or that is
+// nothing but the address, is as it is.
 func listReason(r Row) string {
 	d := r.Detail
 	if addr := strings.TrimSpace(r.Key); addr != "" {
 		for _, sep := range []string{":", "..."} {
-			if rest, ok := cutPrefixFold(d, "<"+addr+">"+sep); ok {
+			if rest, ok := cutPrefixFold(d, "<"+addr+">"+sep); ok && strings.TrimSpace(rest) != "" {
 				return strings.TrimSpace(rest)
 			}
 		}
@@ -106,9 +107,11 @@ func cutPrefixFold(s, prefix string) (string, bool) {
 	return s[len(prefix):], true
 }
 
-// clipWidth is clipWords by terminal columns (Width): s when it takes n
-// columns or fewer, else cut after its last whole word that fits (in the
-// last quarter of n), or else inside a word, with "…".
+// clipWidth is s for a terminal's line: s when it takes n columns or
+// fewer (Width), else cut after its last whole word that fits (in the
+// last quarter of n), with the punctuation it ended at, not in a word or
+// a number ("stopped the run (1…" of "(10.0%)"), or else inside a word,
+// with "…".
 func clipWidth(s string, n int) string {
 	if Width(s) <= n {
 		return s

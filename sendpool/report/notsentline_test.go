@@ -58,3 +58,40 @@ func TestSummaryNotSentLeadsWithReason(t *testing.T) {
 		t.Errorf("want %d lines of rows, got %d:\n%s", len(want), lines, out)
 	}
 }
+
+// TestNotSentReasonKeepsWhatMatters: what the list of rows not sent takes
+// out of a reason never leaves the line without one, nor keeps what it
+// means to take out. A reply that is only the row's address ("<gus@…>:"
+// and nothing after) was emptied to nothing; a template's place in a
+// folder whose name holds parentheses ("to (My news (2026)/c.yaml:3)")
+// was kept whole; and the words on the rows a stop left unsent were cut
+// at 100 characters, not columns: 100 Chinese ones took 200.
+func TestNotSentReasonKeepsWhatMatters(t *testing.T) {
+	t.Parallel()
+	stop := strings.Repeat("服务器拒绝了连接", 13) // 104 characters, 208 columns
+	rows := []report.Row{
+		{Recipient: report.Recipient{Row: 2, Key: "gus@example.com"}, Status: sendpool.StatusFailed, Code: 550, Detail: "<GUS@example.com>:"},
+		{Recipient: report.Recipient{Row: 3, Key: "k@example.com"}, Status: sendpool.StatusInvalid,
+			Detail: `My news (2026)/r.csv: row 3, column "email": templates: to (My news (2026)/c.yaml:3): address: "x": not an email address`},
+		{Recipient: report.Recipient{Row: 4, Key: "l@example.com"}, Status: sendpool.StatusNotAttempted, Detail: sendpool.StopUnsent(stop)},
+	}
+	s := report.Summarize(rows)
+	out := summaryText(t, &s)
+	for _, want := range []string{"failed 550  <GUS@example.com>:\n", "invalid     column \"email\": to: address: \"x\": not an email address\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the list lacks %q:\n%s", want, out)
+		}
+	}
+	stopped := false
+	for line := range strings.Lines(out) {
+		if why, ok := strings.CutPrefix(line, "1 not sent (run stopped: 服务器"); ok {
+			stopped = true
+			if why, _, _ = strings.Cut(why, "): "); report.Width(why) > 100 {
+				t.Errorf("the stop's words take %d columns, over 100:\n%s", report.Width(why), line)
+			}
+		}
+	}
+	if !stopped {
+		t.Errorf("no line of the row the stop left unsent:\n%s", out)
+	}
+}

@@ -335,7 +335,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 	writeNotSent(&b, s.Limited, s.LimitDetail, s.Again, s.sends(s.Limited, false))
 	writeNotSent(&b, s.Capped, "daily_cap reached", s.Again, s.sends(s.Capped, true))
 	writeNotSent(&b, s.NotReached, "not tried yet: no send has reached "+them(s.NotReached), s.Again, s.sends(s.NotReached, false))
-	writeNotSent(&b, s.Stopped, clipWords(s.StopDetail, 100), s.Again, s.stopSends())
+	writeNotSent(&b, s.Stopped, clipWidth(s.StopDetail, 100), s.Again, s.stopSends())
 	if len(s.Problems) > 0 {
 		// A heading of their own: not all are deferred or unknown.
 		if s.Owing > 0 {
@@ -362,24 +362,6 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return string(r[:n-1]) + "…"
-}
-
-// clipWords is truncate for words a person reads on a terminal: cut
-// after the last whole word that fits (in its last quarter), not in a
-// word or a number ("stopped the run (1…" of "(10.0%)"), with the
-// punctuation it ended at.
-func clipWords(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	cut := r[:n-1]
-	for i := len(cut) - 1; i >= n*3/4; i-- {
-		if cut[i] == ' ' {
-			return strings.TrimRight(string(cut[:i]), " ,;:(") + " …"
-		}
-	}
-	return string(cut) + "…"
 }
 
 // writeNotSent writes to b the one line of n rows not sent, why, the
