@@ -95,3 +95,35 @@ func TestNotSentReasonKeepsWhatMatters(t *testing.T) {
 		t.Errorf("no line of the row the stop left unsent:\n%s", out)
 	}
 }
+
+// TestNotSentLongAddressKept: the list cuts a long recipient to 32
+// columns and took the address out of the reason, so a row refused for
+// a typo at its end ("…@example-company-name,com") showed the typo
+// nowhere; the reason keeps the address whole where the line cuts it,
+// and takes it out where the line shows it.
+func TestNotSentLongAddressKept(t *testing.T) {
+	t.Parallel()
+	const long = "bob.someone.with.a.long.address@example-company-name,com"
+	rows := []report.Row{
+		{Recipient: report.Recipient{Row: 2, Key: long}, Status: sendpool.StatusInvalid,
+			Detail: `r.csv: row 2, column "email": templates: to (c.yaml:3): address: "` + long + `": not an email address: a comma in the domain`},
+		{Recipient: report.Recipient{Row: 3, Key: "a.long.one.at.a.full.mailbox@example-company-name.com"}, Status: sendpool.StatusFailed, Code: 552, EnhancedCode: sendpool.EnhancedCode{5, 2, 2},
+			Detail: "<a.long.one.at.a.full.mailbox@example-company-name.com>: mailbox full"},
+		{Recipient: report.Recipient{Row: 4, Key: "ann@example,com"}, Status: sendpool.StatusInvalid,
+			Detail: `r.csv: row 4, column "email": templates: to (c.yaml:3): address: "ann@example,com": not an email address: a comma in the domain`},
+	}
+	s := report.Summarize(rows)
+	out := summaryText(t, &s)
+	for _, want := range []string{
+		`column "email": to: address: "` + long + `": not an`,
+		"<a.long.one.at.a.full.mailbox@example-company-name.com>: mailbox full",
+		"  row 4  ann@example,com ",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the list lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, `"ann@example,com"`) {
+		t.Errorf("the list says row 4's address, which it shows whole, again:\n%s", out)
+	}
+}
