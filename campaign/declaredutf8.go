@@ -38,8 +38,9 @@ const minUTF8Runes = 3
 // inside Latin words (latinNamesRead, one or more: "Jürgen Müller", which
 // gbk sends as "J眉rgen M眉ller"; a list whose one "René" it sends as
 // "Ren茅"). A single-byte code page's text whose capitals make UTF-8 as
-// letters of another script inside Latin words (otherScriptInside:
-// "GÓŁKA" in iso-8859-2) is read as declared, however many.
+// letters of another script inside Latin words in capitals
+// (otherScriptInside: "GÓŁKA" in iso-8859-2) is read as declared,
+// however many.
 // It returns nil otherwise.
 func utf8Declared(sample []byte, enc encoding.Encoding, canon, declared string) error {
 	if len(sample) == sniffSize {
@@ -50,7 +51,7 @@ func utf8Declared(sample []byte, enc encoding.Encoding, canon, declared string) 
 	}
 	n, double := countBeyondASCII(sample), !oneByteEach(enc)
 	few := n < minUTF8Runes
-	if n == 0 || few && !double && !fewReadAsUTF8(sample, enc) || !double && otherScriptInside(sample) {
+	if n == 0 || few && !double && !fewReadAsUTF8(sample, enc) || !double && otherScriptInside(sample, enc) {
 		return nil
 	}
 	if double && !latinNamesRead(sample) && (few || !eastAsianRead(sample)) {
@@ -96,26 +97,63 @@ func fewReadAsUTF8(sample []byte, enc encoding.Encoding) bool {
 
 // otherScriptInside reports whether sample, valid UTF-8, read so holds
 // characters beyond ASCII that are all letters of a script of their own
-// (not Latin, nor the micro sign's Common), each beside an ASCII letter: text in a single-byte code page
-// whose pairs of capitals happen to make UTF-8, as many as they come
-// ("GÓŁKA", "STÓŁ", "KÓŁKO" in iso-8859-2 or windows-1250: Ó Ł is D3 A3,
-// UTF-8 for the Cyrillic "ӣ", read "GӣKA"). No word of a UTF-8 sheet
-// puts a Cyrillic or Greek letter between Latin ones; a name in that
-// script is letters of it side by side ("Иван"), and an accent written
-// as a combining mark (as macOS writes "Jiří") is no letter.
-func otherScriptInside(sample []byte) bool {
+// (not Latin, nor the micro sign's Common) inside words in capitals:
+// text in a single-byte code page whose pairs of capitals happen to
+// make UTF-8, as many as they come ("GÓŁKA", "STÓŁ", "KÓŁKO" in
+// iso-8859-2 or windows-1250: Ó Ł is D3 A3, UTF-8 for the Cyrillic "ӣ",
+// read "GӣKA"). Only capitals do: such a code page's small letters lead
+// no two-byte UTF-8 character. Each letter, read in enc, is capitals
+// (capitalsIn), and the ASCII letters beside it are capitals, one at
+// least (capitalsBeside). No word of a UTF-8 sheet puts a Cyrillic or
+// Greek letter between Latin capitals; a name in that script is letters
+// of it side by side ("Иван"), a Greek unit beside Latin small letters
+// ("5μg", "10kΩ", which iso-8859-2 reads "5Îźg", "10kÎŠ"), as is a
+// Cyrillic letter typed by mistake in a Latin name ("Olеna"), and an
+// accent written as a combining mark (as macOS writes "Jiří") is no
+// letter.
+func otherScriptInside(sample []byte, enc encoding.Encoding) bool {
 	runes := []rune(string(sample))
 	seen := false
 	for i, r := range runes {
 		if r < utf8.RuneSelf {
 			continue
 		}
-		if !unicode.IsLetter(r) || unicode.In(r, unicode.Latin, unicode.Common) || !asciiLetterAt(runes, i-1) && !asciiLetterAt(runes, i+1) {
+		if !unicode.IsLetter(r) || unicode.In(r, unicode.Latin, unicode.Common) || !capitalsBeside(runes, i) || !capitalsIn(r, enc) {
 			return false
 		}
 		seen = true
 	}
 	return seen
+}
+
+// capitalsBeside reports whether the ASCII letters just before and after
+// runes[i] are capitals, and there is one at least.
+func capitalsBeside(runes []rune, i int) bool {
+	seen := false
+	for _, j := range []int{i - 1, i + 1} {
+		if asciiLetterAt(runes, j) {
+			if !unicode.IsUpper(runes[j]) {
+				return false
+			}
+			seen = true
+		}
+	}
+	return seen
+}
+
+// capitalsIn reports whether enc reads r's UTF-8 bytes as capital
+// letters only ("ӣ" as "ÓŁ" in iso-8859-2; not "μ", "Îź").
+func capitalsIn(r rune, enc encoding.Encoding) bool {
+	read, err := enc.NewDecoder().Bytes(utf8.AppendRune(nil, r))
+	if err != nil || len(read) == 0 {
+		return false
+	}
+	for _, c := range string(read) {
+		if !unicode.IsUpper(c) {
+			return false
+		}
+	}
+	return true
 }
 
 // oneByteEach reports whether enc reads each byte beyond ASCII as one

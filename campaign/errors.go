@@ -16,14 +16,17 @@ type FileError struct {
 	Err    error
 }
 
+// Error names the file as ShownPath does ("c.yaml:4: …" run from its
+// folder); File itself stays as it was given.
 func (e *FileError) Error() string {
+	file := ShownPath(e.File)
 	switch {
 	case e.Line > 0 && e.Column > 0:
-		return fmt.Sprintf("%s:%d:%d: %v", e.File, e.Line, e.Column, e.Err)
+		return fmt.Sprintf("%s:%d:%d: %v", file, e.Line, e.Column, e.Err)
 	case e.Line > 0:
-		return fmt.Sprintf("%s:%d: %v", e.File, e.Line, e.Err)
+		return fmt.Sprintf("%s:%d: %v", file, e.Line, e.Err)
 	default:
-		return fmt.Sprintf("%s: %v", e.File, e.Err)
+		return fmt.Sprintf("%s: %v", file, e.Err)
 	}
 }
 

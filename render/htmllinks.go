@@ -365,7 +365,7 @@ func (r *Renderer) deadLinkRow(row campaign.Row, t *templates.Template, l deadLi
 	if l.image() {
 		why = imageValueError(l)
 	}
-	return r.rowErr(row, col, fmt.Errorf("render: %s: %w", t.File(), why))
+	return r.rowErr(row, col, fmt.Errorf("render: %s: %w", campaign.ShownPath(t.File()), why))
 }
 
 // deadLinkError says why the link to href goes nowhere.

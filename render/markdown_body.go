@@ -282,7 +282,7 @@ func (r *Renderer) markdownErr(row campaign.Row, src []byte, err error) error {
 		}
 		col = c
 	}
-	return r.rowErr(row, col, fmt.Errorf("render: %s: %w", t.File(), err))
+	return r.rowErr(row, col, fmt.Errorf("render: %s: %w", campaign.ShownPath(t.File()), err))
 }
 
 // rawValueErr is the row problem of raw HTML in row's Markdown (he), src
@@ -294,7 +294,7 @@ func (r *Renderer) markdownErr(row campaign.Row, src []byte, err error) error {
 // escaped, "\<br\>"), else the first whose value holds it.
 func (r *Renderer) rawValueErr(row campaign.Row, src []byte, he *markdown.RawHTMLError) error {
 	col := rawColumn(r.set.Markdown.Columns(), row, src, he.HTML)
-	return r.rowErr(row, col, fmt.Errorf("render: %s: %w; a value marked raw is Markdown: write it in Markdown there (a line break a backslash at the end of the line, \\< for a < that shows), or make the body an html: template", r.set.Markdown.File(), he))
+	return r.rowErr(row, col, fmt.Errorf("render: %s: %w; a value marked raw is Markdown: write it in Markdown there (a line break a backslash at the end of the line, \\< for a < that shows), or make the body an html: template", campaign.ShownPath(r.set.Markdown.File()), he))
 }
 
 // rawColumn is the column of cols whose value in row holds html and

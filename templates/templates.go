@@ -209,12 +209,13 @@ func quotedInner(v string) string {
 	return q[1 : len(q)-1]
 }
 
-// Location is "file:line" for messages, or just the file.
+// Location is "file:line" for messages, or just the file, the file as
+// campaign.ShownPath names it ("c.yaml:3" run from its folder).
 func (t *Template) Location() string {
 	if t.line > 0 {
-		return fmt.Sprintf("%s:%d", t.file, t.line)
+		return fmt.Sprintf("%s:%d", campaign.ShownPath(t.file), t.line)
 	}
-	return t.file
+	return campaign.ShownPath(t.file)
 }
 
 var noEntryRE = regexp.MustCompile(`no entry for key "([^"]*)"`)
@@ -322,7 +323,7 @@ func (t *Template) errLocation(msg string) string {
 		return t.Location()
 	}
 	n, _ := strconv.Atoi(m[1])
-	return fmt.Sprintf("%s:%d", t.file, max(t.line, 1)+n-1)
+	return fmt.Sprintf("%s:%d", campaign.ShownPath(t.file), max(t.line, 1)+n-1)
 }
 
 // execError shortens text/template's execution error ("template: subject:1:

@@ -182,9 +182,11 @@ func TestBouncesDovecotIMAP(t *testing.T) {
 	supFile := filepath.Join(filepath.Dir(camp), "suppress.txt")
 	before, _ := os.ReadFile(supFile)
 
-	out, errOut, code := runCLI(t, "bounces", "--dry-run", camp)
-	if after, _ := os.ReadFile(supFile); code != exitSomeFailed || !bytes.Equal(after, before) || !strings.Contains(out, "3 addresses would be added") {
-		t.Fatalf("dry run: code %d, list %q\n%s%s", code, after, out, errOut)
+	// --quiet (cron's) keeps the counts, not the words on the messages
+	// left unread as older than the campaign, which every run leaves.
+	out, errOut, code := runCLI(t, "bounces", "-q", "--dry-run", camp)
+	if after, _ := os.ReadFile(supFile); code != exitSomeFailed || !bytes.Equal(after, before) || !strings.Contains(out, "3 addresses would be added") || strings.Contains(out, "were not read)") {
+		t.Fatalf("dry run, --quiet: code %d, list %q\n%s%s", code, after, out, errOut)
 	}
 	out, errOut, code = runCLI(t, "bounces", camp)
 	if code != exitSomeFailed {

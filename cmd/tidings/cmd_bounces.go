@@ -514,7 +514,7 @@ func printBounces(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, 
 	if opts.dryRun {
 		verb = "would be added to"
 	}
-	if !sum.Since.IsZero() {
+	if !sum.Since.IsZero() && !g.quiet {
 		fmt.Fprintf(w, "(messages the mailbox received before %s, two days before the campaign's first run, were not read)\n", sum.Since.Format("2 Jan 2006"))
 	}
 	printMemory(g, c, sum, opts.dryRun)

@@ -11,7 +11,10 @@ import (
 // row with a problem by its absolute path ("/home/ann/news/r.csv: row
 // 3, …") where its problem line, and every other output, names it as the
 // user did, relative to the working folder (displayPath): rows that
-// rendered as far as their To and rows that did not alike.
+// rendered as far as their To and rows that did not alike. So does the
+// template's place inside a row's problem ("to (news/c.yaml:3): …", not
+// the campaign file's absolute path), in check's lines too, and a whole
+// file's problem ("news/bad.yaml:4: templates: …").
 func TestPreviewReportSheetPath(t *testing.T) {
 	dir := t.TempDir()
 	writeFiles(t, filepath.Join(dir, "news"), map[string]string{
@@ -41,5 +44,22 @@ func TestPreviewReportSheetPath(t *testing.T) {
 	}
 	if strings.Contains(report, filepath.Join(dir, "news", "r.csv")) {
 		t.Errorf("report.csv names the sheet by its absolute path:\n%s", report)
+	}
+	// The template's place inside row 3's problem names the campaign
+	// file as the user did too, not "to (/home/ann/news/c.yaml:3)".
+	place := "to (" + filepath.Join("news", "c.yaml") + ":3): "
+	abs := filepath.Join(dir, "news", "c.yaml")
+	if !strings.Contains(report, place) || !strings.Contains(out, place) || strings.Contains(report+out, abs) {
+		t.Errorf("row 3's problem does not name the campaign file %q, or names it %q:\n%s\n%s", place, abs, out, report)
+	}
+	out, errOut, code = runCLI(t, "check", filepath.Join("news", "c.yaml"))
+	if code != exitSomeFailed || !strings.Contains(out, "problem: "+filepath.Join("news", "r.csv")+": row 3, column \"email\": templates: "+place) {
+		t.Errorf("check: code %d, its problem line does not name the campaign file %q:\n%s%s", code, place, out, errOut)
+	}
+	// A whole file's problem (a template naming no column) too.
+	writeFiles(t, filepath.Join(dir, "news"), map[string]string{"bad.yaml": campaignYAML(25, `subject: "Hello {{.nam}}"`)})
+	_, errOut, code = runCLI(t, "check", filepath.Join("news", "bad.yaml"))
+	if want := "tidings: " + filepath.Join("news", "bad.yaml") + ":4: templates: subject: "; code != exitUnusable || !strings.HasPrefix(errOut, want) {
+		t.Errorf("check of a template naming no column: code %d, does not start %q:\n%s", code, want, errOut)
 	}
 }

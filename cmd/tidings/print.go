@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strconv"
 	"time"
 
@@ -18,20 +16,10 @@ import (
 )
 
 // displayPath shortens an absolute path to one relative to the working
-// folder when that is shorter, for messages a person reads. In the file
-// system's root (cron's working folder) it keeps p: "tmp/news/c.yaml" is
-// shorter than "/tmp/news/c.yaml" by its slash only and reads as a path
-// below wherever the log is read.
-func displayPath(p string) string {
-	wd, err := os.Getwd()
-	if err != nil || filepath.Dir(wd) == wd {
-		return p
-	}
-	if rel, err := filepath.Rel(wd, p); err == nil && len(rel) < len(p) {
-		return rel
-	}
-	return p
-}
+// folder when that is shorter, for messages a person reads
+// (campaign.ShownPath, which the messages of the packages below name
+// their files by).
+func displayPath(p string) string { return campaign.ShownPath(p) }
 
 // commandArg is displayPath(p) as one word of a command a person pastes
 // into a POSIX shell (journal.PathWord: "'my news/campaign.yaml'",

@@ -14,7 +14,8 @@ import (
 // the summary (README, the flag's help), but send printed its plan line
 // ("t: 3 rows; 2 to send now via …") and a test send its own, and
 // preview the line telling where its index is. Each prints its problems,
-// warnings and summary, and no plan or hint.
+// warnings and summary, and no plan or hint; send no blank line above
+// its summary where no plan comes before it (today's review).
 func TestQuietKeepsToProblemsAndSummary(t *testing.T) {
 	srv := smtptest.NewServer(t)
 	dir := t.TempDir()
@@ -44,6 +45,13 @@ func TestQuietKeepsToProblemsAndSummary(t *testing.T) {
 				t.Errorf("%v: prints %q under --quiet:\n%s---\n%s", tc.args, u, out, errOut)
 			}
 		}
+	}
+	// A send with nothing to tell but its summary starts with it, not
+	// with the blank line that sets it apart from the plan: cron mails
+	// the output as it is.
+	writeFiles(t, dir, map[string]string{"r.csv": "email,name\nann@example.com,Ann\ndee@example.com,Dee\n"})
+	if out, errOut, code := runCLI(t, "send", "-q", "--yes", camp); code != exitOK || !strings.HasPrefix(out, "3 recipients: 3 sent\n") {
+		t.Errorf("send -q of a sheet without problems: code %d, stdout does not start with the summary:\n%q\n%s", code, out, errOut)
 	}
 }
 

@@ -2,7 +2,6 @@ package report
 
 import (
 	"strings"
-	"unicode/utf8"
 
 	"github.com/rivo/uniseg"
 )
@@ -33,38 +32,13 @@ func closers(s string) string {
 	return b.String()
 }
 
-// clipWords is truncate for words a person reads on a terminal: cut
-// after the last whole word that fits (in its last quarter), not in a
-// word or a number ("stopped the run (1…" of "(10.0%)"), with the
-// punctuation it ended at; a bracket or quote the cut leaves open is
-// closed after the "…" ("(check smtp.host and …)"), all within n runes.
-func clipWords(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	for i := n - 2; i >= n*3/4; i-- {
-		if r[i] != ' ' {
-			continue
-		}
-		kept := strings.TrimRight(string(r[:i]), " ,;:(")
-		if out := kept + " …" + closers(kept); utf8.RuneCountInString(out) <= n {
-			return out
-		}
-	}
-	for k := n - 1; k > 0; k-- { // no word ends in reach: cut in one
-		kept := string(r[:k])
-		if out := kept + "…" + closers(kept); utf8.RuneCountInString(out) <= n {
-			return out
-		}
-	}
-	return "…"
-}
-
-// clipWidth is clipWords by terminal columns (Width): s when it takes n
-// columns or fewer, else cut after its last whole word that fits (in the
-// last quarter of n), or else inside a word, with "…" and what closes
-// the brackets and quotes the cut leaves open.
+// clipWidth is s for words a person reads on a terminal, by columns
+// (Width): s when it takes n columns or fewer, else cut after its last
+// whole word that fits (in the last quarter of n), not in a word or a
+// number ("stopped the run (1…" of "(10.0%)"), with the punctuation it
+// ended at, or else inside a word; with "…" and what closes the brackets
+// and quotes the cut leaves open ("(check smtp.host and …)"), all within
+// n columns.
 func clipWidth(s string, n int) string {
 	if Width(s) <= n {
 		return s

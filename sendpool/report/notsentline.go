@@ -39,7 +39,7 @@ func listCells(r Row) []string {
 // above keep in full.
 var (
 	packagePrefix = regexp.MustCompile(`^(?:(?:campaign|templates|render): |attachments\[\d+\]: )+`)
-	templatePlace = regexp.MustCompile(`^(\w+) \([^()]*:\d+(?::\d+)?\): `)
+	templatePlace = regexp.MustCompile(`^(\w+) \(.*?:\d+(?::\d+)?\): `)
 )
 
 // listReason is r's detail as the list of rows not sent gives it, without
@@ -48,12 +48,18 @@ var (
 // reads `column "file": …`), nor the package and template places inside
 // nor the key (problemWords); a reply without the row's address it starts with
 // ("<bob@example.com>: Recipient address rejected" reads "Recipient
-// address rejected"). A detail that does not start so is as it is.
+// address rejected"). A detail that does not start so, or that is
+// nothing but the address, is as it is; so is the address where the
+// line cuts it (listWhoMax): a typo at its end ("…@example,com") is what
+// the reader needs to see.
 func listReason(r Row) string {
-	d := r.Detail
-	if addr := strings.TrimSpace(r.Key); addr != "" {
+	d, key := r.Detail, r.Key
+	if Width(r.who()) > listWhoMax {
+		key = "" // the line shows it cut: the reason keeps it whole
+	}
+	if addr := strings.TrimSpace(key); addr != "" {
 		for _, sep := range []string{":", "..."} {
-			if rest, ok := cutPrefixFold(d, "<"+addr+">"+sep); ok {
+			if rest, ok := cutPrefixFold(d, "<"+addr+">"+sep); ok && strings.TrimSpace(rest) != "" {
 				return strings.TrimSpace(rest)
 			}
 		}
@@ -71,7 +77,7 @@ func listReason(r Row) string {
 			out = append(out, p) // a problem's own "; ": kept as it is
 			continue
 		}
-		out = append(out, problemWords(rest[2:], r.Key))
+		out = append(out, problemWords(rest[2:], key))
 	}
 	return strings.Join(out, "; ")
 }

@@ -58,3 +58,72 @@ func TestSummaryNotSentLeadsWithReason(t *testing.T) {
 		t.Errorf("want %d lines of rows, got %d:\n%s", len(want), lines, out)
 	}
 }
+
+// TestNotSentReasonKeepsWhatMatters: what the list of rows not sent takes
+// out of a reason never leaves the line without one, nor keeps what it
+// means to take out. A reply that is only the row's address ("<gus@…>:"
+// and nothing after) was emptied to nothing; a template's place in a
+// folder whose name holds parentheses ("to (My news (2026)/c.yaml:3)")
+// was kept whole; and the words on the rows a stop left unsent were cut
+// at 100 characters, not columns: 100 Chinese ones took 200.
+func TestNotSentReasonKeepsWhatMatters(t *testing.T) {
+	t.Parallel()
+	stop := strings.Repeat("服务器拒绝了连接", 13) // 104 characters, 208 columns
+	rows := []report.Row{
+		{Recipient: report.Recipient{Row: 2, Key: "gus@example.com"}, Status: sendpool.StatusFailed, Code: 550, Detail: "<GUS@example.com>:"},
+		{Recipient: report.Recipient{Row: 3, Key: "k@example.com"}, Status: sendpool.StatusInvalid,
+			Detail: `My news (2026)/r.csv: row 3, column "email": templates: to (My news (2026)/c.yaml:3): address: "x": not an email address`},
+		{Recipient: report.Recipient{Row: 4, Key: "l@example.com"}, Status: sendpool.StatusNotAttempted, Detail: sendpool.StopUnsent(stop)},
+	}
+	s := report.Summarize(rows)
+	out := summaryText(t, &s)
+	for _, want := range []string{"failed 550  <GUS@example.com>:\n", "invalid     column \"email\": to: address: \"x\": not an email address\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the list lacks %q:\n%s", want, out)
+		}
+	}
+	stopped := false
+	for line := range strings.Lines(out) {
+		if why, ok := strings.CutPrefix(line, "1 not sent (run stopped: 服务器"); ok {
+			stopped = true
+			if why, _, _ = strings.Cut(why, "): "); report.Width(why) > 100 {
+				t.Errorf("the stop's words take %d columns, over 100:\n%s", report.Width(why), line)
+			}
+		}
+	}
+	if !stopped {
+		t.Errorf("no line of the row the stop left unsent:\n%s", out)
+	}
+}
+
+// TestNotSentLongAddressKept: the list cuts a long recipient to 32
+// columns and took the address out of the reason, so a row refused for
+// a typo at its end ("…@example-company-name,com") showed the typo
+// nowhere; the reason keeps the address whole where the line cuts it,
+// and takes it out where the line shows it.
+func TestNotSentLongAddressKept(t *testing.T) {
+	t.Parallel()
+	const long = "bob.someone.with.a.long.address@example-company-name,com"
+	rows := []report.Row{
+		{Recipient: report.Recipient{Row: 2, Key: long}, Status: sendpool.StatusInvalid,
+			Detail: `r.csv: row 2, column "email": templates: to (c.yaml:3): address: "` + long + `": not an email address: a comma in the domain`},
+		{Recipient: report.Recipient{Row: 3, Key: "a.long.one.at.a.full.mailbox@example-company-name.com"}, Status: sendpool.StatusFailed, Code: 552, EnhancedCode: sendpool.EnhancedCode{5, 2, 2},
+			Detail: "<a.long.one.at.a.full.mailbox@example-company-name.com>: mailbox full"},
+		{Recipient: report.Recipient{Row: 4, Key: "ann@example,com"}, Status: sendpool.StatusInvalid,
+			Detail: `r.csv: row 4, column "email": templates: to (c.yaml:3): address: "ann@example,com": not an email address: a comma in the domain`},
+	}
+	s := report.Summarize(rows)
+	out := summaryText(t, &s)
+	for _, want := range []string{
+		`column "email": to: address: "` + long + `": not an`,
+		"<a.long.one.at.a.full.mailbox@example-company-name.com>: mailbox full",
+		"  row 4  ann@example,com ",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the list lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, `"ann@example,com"`) {
+		t.Errorf("the list says row 4's address, which it shows whole, again:\n%s", out)
+	}
+}

@@ -335,7 +335,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 	writeNotSent(&b, s.Limited, s.LimitDetail, s.Again, s.sends(s.Limited, false))
 	writeNotSent(&b, s.Capped, "daily_cap reached", s.Again, s.sends(s.Capped, true))
 	writeNotSent(&b, s.NotReached, "not tried yet: no send has reached "+them(s.NotReached), s.Again, s.sends(s.NotReached, false))
-	writeNotSent(&b, s.Stopped, clipWords(s.StopDetail, 100), s.Again, s.stopSends())
+	writeNotSent(&b, s.Stopped, clipWidth(s.StopDetail, 100), s.Again, s.stopSends())
 	if len(s.Problems) > 0 {
 		// A heading of their own: not all are deferred or unknown.
 		if s.Owing > 0 {
