@@ -191,6 +191,7 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 		fmt.Fprintln(g.stdout, "nothing has been sent for this campaign yet: every row is not attempted")
 	}
 	sum.Again = "tidings send " + commandArg(c.File)
+	sum.Running = running && (holder.Command == "" || holder.Command == "send")
 	noteRelayWords(&sum, c, nil)
 	held, heldFor := state.Held()
 	sum.Held(held, heldFor, state.Interrupted())
