@@ -821,6 +821,8 @@ func printSummary(ctx context.Context, g *globalOptions, c *campaign.Campaign, p
 		line := "the server's sending quota is used up: the recipients not sent stay to send; run " + againVerb(opts) + " again once it resets (often a day)"
 		if c.Send.DailyCap == 0 {
 			line += "; send.daily_cap keeps each day's sending under it"
+		} else {
+			line += fmt.Sprintf("; send.daily_cap %d did not keep the run under it (the account's other mail counts there too): set it lower", c.Send.DailyCap)
 		}
 		fmt.Fprintln(g.stdout, line)
 	}
