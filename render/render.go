@@ -803,6 +803,22 @@ func sameMailbox(a, b mailbox) bool {
 	return strings.EqualFold(a.local, b.local) && a.domain == b.domain
 }
 
+// fromColumn names the column of row whose value gives addr, the From
+// address whose domain a DKIM key does not align with, or "": not a
+// column the From template merely names beside a fixed address ("{{.name}}
+// <news@other.example>", where the name is not what to fix).
+func (r *Renderer) fromColumn(row campaign.Row, addr string) string {
+	if r.from.t == nil {
+		return ""
+	}
+	col := r.from.t.Column(row, addr)
+	v, a := strings.ToLower(strings.TrimSpace(row.Values[col])), strings.ToLower(addr)
+	if col == "" || v == "" || !strings.Contains(a, v) && !strings.Contains(v, a) {
+		return ""
+	}
+	return col
+}
+
 // Render renders the message for one row. It is safe for concurrent use.
 //
 // Problems with the row are *campaign.RowError values naming the row and,
@@ -824,11 +840,7 @@ func (r *Renderer) Render(row campaign.Row) (*Message, error) {
 	if r.vetFrom != nil {
 		if err := r.vetFrom(m.Data); err != nil {
 			m.Data = nil
-			col := ""
-			if r.from.t != nil {
-				col = r.from.t.Column(row, m.EnvelopeFrom)
-			}
-			return m, r.rowErr(row, col, err)
+			return m, r.rowErr(row, r.fromColumn(row, m.EnvelopeFrom), err)
 		}
 	}
 	if r.sign != nil {

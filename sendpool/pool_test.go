@@ -1614,6 +1614,32 @@ func testPoolPostfixRateLimitSlowsDown(t *testing.T, tr pooltest.Transport) {
 	}
 }
 
+// TestPoolThrottleRateInUnits: the notice of a rate the server asked to
+// lower gives the new rate as the run's header does, in a unit that makes
+// it a number a person reads ("rate now 45/min"), not "0.75/s" (an admin
+// whose relay allows 30 a minute read "rate now 0.0744/s", rev-user12).
+func TestPoolThrottleRateInUnits(t *testing.T) {
+	var n atomic.Int64
+	srv := smtptest.NewServer(t, smtptest.OnMail(func(smtptest.Session, string) error {
+		if n.Add(1) == 1 {
+			return smtptest.Reply(450, "4.7.1", "Error: too much mail from 127.0.0.1")
+		}
+		return nil
+	}))
+	cfg := pooltest.NewConfig(srv)
+	cfg.Rate, cfg.Retries = 1.5, 0
+	msgs := pooltest.Messages(1)
+	_, _, notices, err := runNoticed(t, cfg, msgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pooltest.ExactlyOnce(t, srv, msgs)
+	th := noticesOf(notices, sendpool.NoticeThrottle)
+	if len(th) != 1 || !strings.HasSuffix(th[0].Text, "): rate now 45/min") {
+		t.Errorf("throttle notices %+v, want one ending \"rate now 45/min\"", th)
+	}
+}
+
 // TestPoolPolicyRefusalNamed: a permanent 5.7.x refusal, at RCPT or after
 // the data, says in the report's detail that it is the server's policy;
 // other permanent refusals keep the server's words alone.

@@ -487,6 +487,6 @@ func (r *poolRun) backoff(n int) time.Duration {
 func (r *poolRun) throttle(reason string) {
 	rate, changed := r.p.lim.Throttle()
 	if changed {
-		r.notify(Notice{Kind: NoticeThrottle, Rate: rate, Text: fmt.Sprintf("the server asks to slow down (%s): rate now %.3g/s", reason, rate)})
+		r.notify(Notice{Kind: NoticeThrottle, Rate: rate, Text: fmt.Sprintf("the server asks to slow down (%s): rate now %s", reason, RateText(rate))})
 	}
 }

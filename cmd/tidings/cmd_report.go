@@ -195,6 +195,7 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 	if state.Len() == 0 {
 		fmt.Fprintln(g.stdout, "nothing has been sent for this campaign yet: every row is not attempted")
 	}
+	sum.Running = running && (holder.Command == "" || holder.Command == "send")
 	noteRelayWords(&sum, c, nil)
 	capped, next, _ := reportEnd(c, state, &sum, time.Now())
 	sum.WriteText(g.stdout)

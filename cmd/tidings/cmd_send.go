@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -820,6 +819,8 @@ func printSummary(g *globalOptions, c *campaign.Campaign, pl *plan.Plan, sum *re
 		line := "the server's sending quota is used up: the recipients not sent stay to send; run " + againVerb(opts) + " again once it resets (often a day)"
 		if c.Send.DailyCap == 0 {
 			line += "; send.daily_cap keeps each day's sending under it"
+		} else {
+			line += fmt.Sprintf("; send.daily_cap %d did not keep the run under it (the account's other mail counts there too): set it lower", c.Send.DailyCap)
 		}
 		fmt.Fprintln(g.stdout, line)
 	}
@@ -1258,37 +1259,8 @@ func accountName(c *campaign.Campaign) string {
 	return c.SMTP.Username
 }
 
-// rateText is a rate a person reads: in the largest unit that makes it a
-// number of at least one (per second, minute, hour, day), to four
-// significant digits, without an exponent (1e+08/s).
-func rateText(perSecond float64) string {
-	if perSecond == 0 {
-		return "no rate limit"
-	}
-	// The first unit that gives a whole number of at least one (90/h, not
-	// 1.5/min; 2000/d, not 83.33/h), else the first that gives one or more.
-	type inUnit struct {
-		n    float64
-		unit string
-	}
-	units := []inUnit{{perSecond, "s"}, {perSecond * 60, "min"}, {perSecond * 3600, "h"}, {perSecond * 86400, "d"}}
-	pick := units[len(units)-1]
-	for _, u := range units {
-		if u.n >= 1 {
-			pick = u
-			break
-		}
-	}
-	for _, u := range units {
-		if u.n >= 1 && math.Abs(u.n-math.Round(u.n)) < 1e-9*u.n {
-			pick = u
-			break
-		}
-	}
-	n, unit := pick.n, pick.unit
-	rounded, _ := strconv.ParseFloat(strconv.FormatFloat(n, 'g', 4, 64), 64)
-	return strconv.FormatFloat(rounded, 'f', -1, 64) + "/" + unit
-}
+// rateText is a rate a person reads (sendpool.RateText): "30/min".
+func rateText(perSecond float64) string { return sendpool.RateText(perSecond) }
 
 // maxBounceRate is the campaign's send.max_bounce_rate as a fraction.
 func maxBounceRate(c *campaign.Campaign) float64 { return c.Send.BounceLimit().Fraction() }

@@ -113,12 +113,24 @@ func TestMisalignedFromIsRowProblem(t *testing.T) {
 	})
 	for _, args := range [][]string{{"check", camp}, {"send", "--yes", camp}} {
 		out, errOut, code := runCLI(t, args...)
-		if code != exitSomeFailed || !strings.Contains(out+errOut, "row 3") || !strings.Contains(out+errOut, "does not align") {
-			t.Errorf("%v: code %d, want %d naming row 3\n%s%s", args, code, exitSomeFailed, out, errOut)
+		if code != exitSomeFailed || !strings.Contains(out+errOut, `row 3, column "from"`) || !strings.Contains(out+errOut, "does not align") {
+			t.Errorf("%v: code %d, want %d naming row 3 and its column\n%s%s", args, code, exitSomeFailed, out, errOut)
 		}
 	}
 	if n := len(srv.Messages()); n != 0 {
 		t.Errorf("the server received %d messages", n)
+	}
+	// A From whose address is written in the template, beside a column
+	// that only gives its name, is no fault of that column (rev-user12:
+	// every row read `column "name"`, which holds nothing to fix).
+	b, err = os.ReadFile(camp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, dir, map[string]string{"c.yaml": strings.Replace(string(b), `from: "{{.from}}"`, `from: "{{.name}} <news@evil.example>"`, 1)})
+	out, errOut, code := runCLI(t, "check", camp)
+	if code != exitSomeFailed || !strings.Contains(out+errOut, "row 2: dkim:") || strings.Contains(out+errOut, `column "name"`) {
+		t.Errorf("check, a fixed From address: code %d\n%s%s", code, out, errOut)
 	}
 }
 

@@ -70,6 +70,27 @@ func TestQuotaStopsTheRun(t *testing.T) {
 	}
 }
 
+// TestQuotaAboveDailyCap: a quota used up while send.daily_cap is set
+// says the cap did not keep the run under it, to set it lower (rev-user12:
+// an admin who set daily_cap above the relay's daily limit was told
+// nothing of it, as if the setting were missing).
+func TestQuotaAboveDailyCap(t *testing.T) {
+	t.Parallel()
+	var taken atomic.Int32
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(smtptest.Session, string) error {
+		if taken.Add(1) > 2 {
+			return smtptest.Reply(550, "5.4.5", "Daily user sending limit exceeded. - gsmtp")
+		}
+		return nil
+	}))
+	camp := sendCampaign(t, srv, 4, "send: {concurrency: 1, retry_backoff: 1ms, daily_cap: 100}\n")
+	out, code := sendAt(t, camp, time.Time{})
+	want := "run send again once it resets (often a day); send.daily_cap 100 did not keep the run under it (the account's other mail counts there too): set it lower"
+	if code != exitUnusable || !strings.Contains(out, want) {
+		t.Errorf("exit %d, want %d and %q:\n%s", code, exitUnusable, want, out)
+	}
+}
+
 // TestQuotaRefusesACc: the quota runs out between a message's To and its
 // Cc: the run stops, the row (sent to its To) names the Cc and the reply,
 // and the send once the quota has reset delivers to the Cc alone: each

@@ -430,7 +430,9 @@ func fileDigest(path string) (string, error) {
 func (in *Inputs) spoolRenderer(state *journal.State) (*render.Renderer, error) {
 	opts := render.Options{Digest: journal.Hash, IDSalt: in.idSalt, EarlierID: state.EarlierMessageID}
 	if in.Signer != nil {
-		opts.Sign = in.Signer.Sign
+		// VetFrom first: a From that does not align is the row's problem
+		// naming the column that gave it, as check says it.
+		opts.Sign, opts.VetFrom = in.Signer.Sign, in.Signer.VetFrom
 	}
 	return render.New(in.Campaign, in.Set, opts)
 }

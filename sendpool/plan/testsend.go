@@ -51,7 +51,7 @@ func (pl *Plan) TestMessages(ctx context.Context, in *Inputs, t Test) ([]*render
 	}
 	opts := render.Options{Test: &render.TestSend{To: t.To, Run: t.Run}}
 	if in.Signer != nil {
-		opts.Sign = in.Signer.Sign
+		opts.Sign, opts.VetFrom = in.Signer.Sign, in.Signer.VetFrom
 	}
 	r, err := render.New(in.Campaign, in.Set, opts)
 	if err != nil {

@@ -24,16 +24,20 @@ type Summary struct {
 	// reader has not finished with (detail journal.RunHoldsNote): in
 	// Deferred too, and in Problems, but their line says they wait for
 	// that send, not for another.
-	RunHolds     int `json:"-"`
-	Failed       int `json:"failed"`
-	Unknown      int `json:"unknown"`
-	Bounced      int `json:"bounced"`
-	SoftBounce   int `json:"soft_bounce"`
-	Complained   int `json:"complained"`
-	Invalid      int `json:"invalid"`
-	NotAttempted int `json:"not_attempted"`
-	Duplicate    int `json:"duplicate"`
-	Suppressed   int `json:"suppressed"`
+	RunHolds int `json:"-"`
+	// Running says that a send runs beside the reader (a report made
+	// then): the lines of rows not sent that it may reach say so, not
+	// the command that sends them, which the campaign's lock refuses.
+	Running      bool `json:"-"`
+	Failed       int  `json:"failed"`
+	Unknown      int  `json:"unknown"`
+	Bounced      int  `json:"bounced"`
+	SoftBounce   int  `json:"soft_bounce"`
+	Complained   int  `json:"complained"`
+	Invalid      int  `json:"invalid"`
+	NotAttempted int  `json:"not_attempted"`
+	Duplicate    int  `json:"duplicate"`
+	Suppressed   int  `json:"suppressed"`
 	// GoneUnknown counts the unknown recipients no longer in the sheet
 	// (Row.Gone): in Unknown too, but not against OK, nor in Problems: no
 	// send tries them again.
@@ -331,11 +335,11 @@ func (s *Summary) WriteText(w io.Writer) error {
 	if s.Owing > 0 {
 		fmt.Fprintf(&b, "%s to some recipients only: the server deferred the others; run send again to deliver to those only.\n", Plural(s.Owing, "message")+" went")
 	}
-	writeNotSent(&b, s.Interrupted, "the run was interrupted", s.Again, s.sends(s.Interrupted, false))
-	writeNotSent(&b, s.Limited, s.LimitDetail, s.Again, s.sends(s.Limited, false))
-	writeNotSent(&b, s.Capped, "daily_cap reached", s.Again, s.sends(s.Capped, true))
-	writeNotSent(&b, s.NotReached, "not tried yet: no send has reached "+them(s.NotReached), s.Again, s.sends(s.NotReached, false))
-	writeNotSent(&b, s.Stopped, clipWidth(s.StopDetail, 100), s.Again, s.stopSends())
+	writeNotSent(&b, s.Interrupted, "the run was interrupted", s.then(s.Interrupted, s.sends(s.Interrupted, false)))
+	writeNotSent(&b, s.Limited, s.LimitDetail, s.then(s.Limited, s.sends(s.Limited, false)))
+	writeNotSent(&b, s.Capped, "daily_cap reached", cmp.Or(s.Again, "the next send")+" sends "+s.sends(s.Capped, true))
+	writeNotSent(&b, s.NotReached, "not tried yet: no send has reached "+them(s.NotReached), s.then(s.NotReached, s.sends(s.NotReached, false)))
+	writeNotSent(&b, s.Stopped, clipWidth(s.StopDetail, 100), s.then(s.Stopped, s.stopSends()))
 	if len(s.Problems) > 0 {
 		// A heading of their own: not all are deferred or unknown.
 		if s.Owing > 0 {
@@ -364,13 +368,23 @@ func truncate(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-// writeNotSent writes to b the one line of n rows not sent, why, the
-// command that sends them (again; "the next send" when empty) and what
-// it sends of them when (sends); nothing when n is 0.
-func writeNotSent(b *bytes.Buffer, n int, why, again, sends string) {
+// writeNotSent writes to b the one line of n rows not sent, why, and
+// what sends them (then); nothing when n is 0.
+func writeNotSent(b *bytes.Buffer, n int, why, then string) {
 	if n > 0 {
-		fmt.Fprintf(b, "%d not sent (%s): %s sends %s.\n", n, why, cmp.Or(again, "the next send"), sends)
+		fmt.Fprintf(b, "%d not sent (%s): %s.\n", n, why, then)
 	}
+}
+
+// then says what sends n rows not sent that no daily_cap holds back: the
+// command Again ("the next send" when empty) and what it sends of them
+// when (sends); while a send runs beside the reader (Running), that the
+// send may still reach them, not a command the campaign's lock refuses.
+func (s *Summary) then(n int, sends string) string {
+	if s.Running {
+		return "the send running now may still reach " + them(n) + "; run report again when it ends"
+	}
+	return cmp.Or(s.Again, "the next send") + " sends " + sends
 }
 
 // nextSends is how many rows the next send (Again) sends: those of the

@@ -30,9 +30,10 @@
 //     Format: "qmail" (qmail-send), "yahoo", "exim" (old Exim, failures and
 //     delay warnings), "postfix" (Postfix without DSN, also its delay
 //     warning), "exchange" (Exchange/Outlook NDR text), "gmail", "sendmail",
-//     "netease" (163.com, 126.com, yeah.net), "qq" (qq.com, foxmail.com) and
+//     "netease" (163.com, 126.com, yeah.net), "qq" (qq.com, foxmail.com),
 //     "chinese" (other Chinese-language bounces: 系统退信, 无法送达, ...,
-//     GBK or UTF-8). These are recognised by structure, never by one phrase
+//     GBK or UTF-8) and "japanese" (Digital Arts m-FILTER's notice,
+//     以下のメールアドレスへの送信に失敗しました, in ISO-2022-JP). These are recognised by structure, never by one phrase
 //     alone: the sender must be a mail system (MAILER-DAEMON or postmaster
 //     address or name, an empty Return-Path, X-Failed-Recipients) or the
 //     subject a bounce subject, and then the text must hold the wording of

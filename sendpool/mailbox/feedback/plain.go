@@ -35,6 +35,9 @@ var signatures = []signature{
 		[]string{"the following addresses had transient non-fatal errors"}},
 	{FormatChinese, []string{"退信", "无法送达", "未能送达", "无法投递", "被退回", "投递失败", "发送失败", "無法送達", "退件"},
 		[]string{"延迟投递", "延迟送达", "延期投递"}},
+	// Digital Arts m-FILTER, a mail gateway common in Japanese companies
+	// (its notice comes in ISO-2022-JP, subject "failure notice").
+	{FormatJapanese, []string{"以下のメールアドレスへの送信に失敗しました", "このメールは送信できませんでした"}, nil},
 }
 
 // separators start the copy of the original message in a bounce's text
@@ -49,6 +52,7 @@ var separators = []string{
 	"original message header follows",
 	"original message headers:",
 	"----- original message -----",
+	"-------original message", "-------original mail info",
 	"undelivered message",
 	"原邮件", "原始邮件", "原信件",
 }

@@ -117,9 +117,10 @@ const (
 	FormatExchange Format = "exchange"
 	FormatGmail    Format = "gmail"
 	FormatSendmail Format = "sendmail"
-	FormatNetEase  Format = "netease" // 163.com, 126.com, yeah.net
-	FormatQQ       Format = "qq"      // qq.com, foxmail.com
-	FormatChinese  Format = "chinese" // other Chinese-language bounces
+	FormatNetEase  Format = "netease"  // 163.com, 126.com, yeah.net
+	FormatQQ       Format = "qq"       // qq.com, foxmail.com
+	FormatChinese  Format = "chinese"  // other Chinese-language bounces
+	FormatJapanese Format = "japanese" // Japanese-language bounces (m-FILTER)
 	// FormatGeneric: from a mailer daemon, with a bounce subject and a
 	// recipient with an SMTP reply code, in no known wording.
 	FormatGeneric Format = "generic"
