@@ -93,3 +93,36 @@ func TestFilesEditedWhileSending(t *testing.T) {
 		t.Errorf("the next send: %d, %d messages\n%s%s", code, len(srv.Messages()), out, errOut)
 	}
 }
+
+// TestSettingsEditedWhileSending: the campaign file saved while a send
+// runs with only its sending settings changed (a lower rate, a daily_cap)
+// is not told as a change of the campaign; with another subject it is.
+func TestSettingsEditedWhileSending(t *testing.T) {
+	t.Parallel()
+	for name, edit := range map[string][2]string{
+		"rate":    {"send: {concurrency: 1, retry_backoff: 1ms}", "send: {concurrency: 1, retry_backoff: 1ms, rate: 20/s, daily_cap: 100}"},
+		"subject": {"Hello {{.name}}", "Hello again {{.name}}"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			var camp string
+			var n atomic.Int32
+			srv := smtptest.NewServer(t, smtptest.OnData(func(smtptest.Session, *smtptest.Message) error {
+				if n.Add(1) == 2 {
+					b, err := os.ReadFile(camp)
+					if err != nil {
+						return err
+					}
+					writeFiles(t, filepath.Dir(camp), map[string]string{"c.yaml": strings.Replace(string(b), edit[0], edit[1], 1)})
+				}
+				return nil
+			}))
+			camp = sendCampaign(t, srv, 3, "send: {concurrency: 1, retry_backoff: 1ms}\n")
+			out, errOut, code := runCLI(t, "send", "--yes", camp)
+			told := strings.Contains(out, "c.yaml changed while this send ran")
+			if code != exitOK || len(srv.Messages()) != 3 || told != (name == "subject") {
+				t.Errorf("send: %d, %d messages\n%s%s", code, len(srv.Messages()), out, errOut)
+			}
+		})
+	}
+}

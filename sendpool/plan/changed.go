@@ -12,8 +12,10 @@ import (
 // the sheet), by their paths relative to its folder, whose content
 // differs now from the newest spool generation an earlier send used: what
 // a send now makes differently from the messages sent then (Plan.Changed,
-// for tidings check). Nil when no send used a generation; the files are
-// read only then, and the sheet never.
+// for tidings check). The campaign file is compared as loaded, its
+// sending settings aside (Inputs.Digest): a new rate or server is no
+// change. Nil when no send used a generation; the files are read only
+// then, and the sheet never.
 func Changed(in *Inputs) ([]string, error) {
 	return changedSince(spool.OpenStore(in.Campaign.StateDir), -1, func() (spool.Inputs, error) {
 		files, err := in.fileSums()

@@ -38,6 +38,10 @@ type Inputs struct {
 	// suppression list, were like before Open read them (nil when not
 	// made by Open): see unchanged and SuppressChanged.
 	notes fileNotes
+	// messagesSum is the campaign's campaign.Campaign.MessagesDigest as
+	// loaded: what Digest and the change notes take for the campaign
+	// file's (see campaignSum).
+	messagesSum string
 	// idSalt is the state folder's Message-ID salt (IDSaltFile), or the
 	// one its journal recorded when the file is gone (knownIDSalt); ""
 	// when it has none yet (the preflight makes one: ensureIDSalt).
@@ -81,6 +85,7 @@ func Open(ctx context.Context, path string) (*Inputs, error) {
 		return nil, err
 	}
 	notes.noteCampaign(c)
+	messagesSum := c.MessagesDigest() // before anything adds to c
 	signer, err := dkim.NewSigner(c)
 	if err != nil {
 		fe := &campaign.FileError{File: c.File, Err: err}
@@ -92,7 +97,7 @@ func Open(ctx context.Context, path string) (*Inputs, error) {
 	if _, err := sendpool.ParseDomainLimits(c.Send.Domains); err != nil {
 		return nil, &campaign.FileError{File: c.File, Err: fmt.Errorf("send.domains: %w", err)}
 	}
-	in := &Inputs{Campaign: c, Signer: signer, notes: notes}
+	in := &Inputs{Campaign: c, Signer: signer, notes: notes, messagesSum: messagesSum}
 	if c.Suppress != "" {
 		_ = notes.note(c.Suppress, true) // a list that cannot be read fails next
 		if in.Suppress, err = campaign.LoadSuppression(c.Suppress); err != nil {
@@ -181,7 +186,9 @@ func (in *Inputs) unchanged() error {
 // Changed lists the campaign's input files (paths as the campaign names
 // them) that changed since this Inputs read them: not the same size and
 // modification time, nor, when their digest was taken, the same bytes (a
-// file saved again as it was is unchanged). A file removed has changed.
+// file saved again as it was is unchanged), nor, for the campaign file,
+// the same messages (sameMessages: only its sending settings, comments
+// or layout changed). A file removed has changed.
 func (in *Inputs) Changed() []string {
 	var changed []string
 	for _, f := range in.inputFiles() {
@@ -198,9 +205,31 @@ func (in *Inputs) Changed() []string {
 				continue // saved again as it was (or touched)
 			}
 		}
+		if f == in.Campaign.File && in.sameMessages() {
+			continue
+		}
 		changed = append(changed, f)
 	}
 	return changed
+}
+
+// sameMessages says whether the campaign file, loaded now, makes the
+// messages it made when this Inputs loaded it (the same
+// campaign.Campaign.MessagesDigest): a file that no longer loads does not.
+func (in *Inputs) sameMessages() bool {
+	c, err := campaign.Load(in.Campaign.File)
+	return err == nil && c.MessagesDigest() == in.campaignSum()
+}
+
+// campaignSum is the campaign's campaign.Campaign.MessagesDigest as Open
+// loaded it (as it is now, for Inputs not made by Open): Digest's and
+// the change notes' sum of the campaign file, which a change of its
+// sending settings, comments or layout leaves as it is.
+func (in *Inputs) campaignSum() string {
+	if in.messagesSum == "" {
+		in.messagesSum = in.Campaign.MessagesDigest()
+	}
+	return in.messagesSum
 }
 
 // SuppressChanged says whether the campaign's suppression list changed
@@ -284,9 +313,11 @@ const judgement = 5
 
 // Digest is the hex SHA-256 over what the campaign's messages are made of
 // (besides the attachments, which the spool checks one by one): the tool's
-// version, the campaign file, the template files and inline images, the
-// sheet and the DKIM key. A spool made from the same digest holds the
-// messages a new rendering would make (but for their Date). sums maps
+// version, the campaign file (as loaded, its sending settings aside:
+// campaignSum), the template files and inline images, the sheet and the
+// DKIM key. A spool made from the same digest holds the messages a new
+// rendering would make (but for their Date): one made before only the
+// campaign's rate, caps, server or login changed is reused. sums maps
 // each of those files but the sheet, by its path relative to the
 // campaign's folder, to its own digest. The digests Open noted are taken
 // as they are: ask unchanged first.
@@ -343,13 +374,17 @@ func (in *Inputs) fileSums() (map[string]string, error) {
 	return sums, nil
 }
 
-// fileSum is the digest of f: the one Open noted before it read f (f is
-// as it was then, while unchanged says so), else f's content now (the
-// sheet, which Open notes without one; Inputs not made by Open). The
+// fileSum is the digest of f: the campaign file's is campaignSum;
+// another's the one Open noted before it read f (f is as it was then,
+// while unchanged says so), else f's content now (the sheet, which Open
+// notes without one; Inputs not made by Open). The
 // sheet's, read while its size and time are still those noted, is noted
 // too, so that Changed tells a sheet only touched since (saved again as
 // it was, its time set by a sync tool) from one edited.
 func (in *Inputs) fileSum(f string) (string, error) {
+	if f == in.Campaign.File {
+		return in.campaignSum(), nil
+	}
 	n, ok := in.notes[f]
 	if ok && n.sum != "" {
 		return n.sum, nil

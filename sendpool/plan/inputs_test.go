@@ -46,7 +46,9 @@ func TestOpenDKIMEntryError(t *testing.T) {
 // naming it, and leaves no generation behind whose digest names content
 // other than its messages were made of; the next run renders the
 // campaign as it is. So does a sheet replaced (written beside, then
-// renamed over, as editors save).
+// renamed over, as editors save), and a campaign file whose subject
+// changed; one with a comment added and another rate does not (what the
+// run makes of the campaign it loaded is the same).
 func TestChangedWhileRead(t *testing.T) {
 	srv := smtptest.NewServer(t)
 	camp := writeCampaign(t, srv, 3, "")
@@ -75,9 +77,16 @@ func TestChangedWhileRead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, camp, string(yaml)+"# a comment\n")
+	// A comment or a sending setting changed is no change of the
+	// messages the run makes from the campaign it loaded.
+	writeFile(t, camp, strings.Replace(string(yaml), "concurrency: 2", "concurrency: 1, rate: 5/s", 1)+"# a comment\n")
+	if _, err := Preflight(ctx, in, state, Options{Version: "test"}); err != nil {
+		t.Fatalf("campaign file saved after Open with a comment and another rate: %v", err)
+	}
+	in, state = open(t, camp)
+	writeFile(t, camp, strings.Replace(string(yaml), "Hello", "Hello again", 1))
 	if _, err := Preflight(ctx, in, state, Options{Version: "test"}); err == nil || !strings.Contains(err.Error(), filepath.Base(camp)+" changed while this run read it") {
-		t.Fatalf("campaign file saved after Open: %v", err)
+		t.Fatalf("campaign file saved after Open with another subject: %v", err)
 	}
 	in, state = open(t, camp)
 	tmp := filepath.Join(dir, "r.csv.tmp")

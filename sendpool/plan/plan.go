@@ -52,6 +52,8 @@ type Plan struct {
 	// to the campaign's folder, that changed since the
 	// newest spool generation an earlier send used: the messages sent
 	// then stay as they were, the rows still to send go as they are now.
+	// The campaign file is named only when a setting the messages are
+	// made of changed, not its sending settings (Inputs.Digest).
 	Changed []string
 	// Revised lists the rows whose message went out before and whose
 	// values or attached files changed since (Decider.Revised), with what

@@ -41,14 +41,16 @@ const (
 // row, in a file of their own, so that neither the manifest nor a command
 // that only needs it grows with the campaign.
 type Inputs struct {
-	// Digest is the hex SHA-256 over the campaign file, its templates and
+	// Digest is the hex SHA-256 over the campaign file (its settings the
+	// messages are made of, not its sending settings), its templates and
 	// inline images, the sheet and the DKIM keys.
 	Digest string `json:"digest"`
 	// Files maps each file Digest covers but the sheet (the campaign file,
 	// its templates, inline images and DKIM keys), by its path relative
-	// to the campaign's folder, to the hex SHA-256 of its content, to say
-	// which changed between generations; nil in generations of an older
-	// tidings.
+	// to the campaign's folder, to the hex SHA-256 of its content (the
+	// campaign file's: of the campaign as loaded, its sending settings
+	// cleared, campaign.Campaign.MessagesDigest), to say which changed
+	// between generations; nil in generations of an older tidings.
 	Files map[string]string `json:"files,omitempty"`
 	// Attachments maps the attachments named without row data (the same
 	// file in every message), by path relative to the campaign's folder,
