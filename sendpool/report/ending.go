@@ -16,6 +16,7 @@ const (
 	EndLimit       = "limit"       // it held rows back past --limit
 	EndDailyCap    = "daily_cap"   // it held rows back past send.daily_cap
 	EndInterrupted = "interrupted" // Ctrl-C, SIGTERM, SIGHUP
+	EndKilled      = "killed"      // it ended without recording how: kill -9, the OOM killer, the machine stopped
 	EndStopped     = "stopped"     // something to fix or wait out: Ending.Cause says what
 	EndRefused     = "refused"     // send refused to start: rows have problems; nothing sent
 	EndNone        = "none"        // no send has run yet
@@ -58,6 +59,9 @@ type EndFacts struct {
 	Running bool
 	// NoRun: no send has run yet.
 	NoRun bool
+	// Unrecorded: the last send ended without recording how
+	// (journal.State.Unrecorded: killed outright).
+	Unrecorded bool
 	// Refused says why send refused to start, as it printed it ("1 of
 	// 22 rows have problems; nothing was sent"), and RefusedNext what to
 	// do ("fix them, or send the rest with --skip-invalid"); "" when it
@@ -85,6 +89,8 @@ func (s Summary) Ending(f EndFacts) Ending {
 		e.Kind, e.Words, e.Next = EndRunning, "a send is running: the report shows it as far as it got", "read the report again once it ends"
 	case f.Refused != "":
 		e.Kind, e.Words, e.Next = EndRefused, f.Refused, f.RefusedNext
+	case f.Unrecorded:
+		e.Kind, e.Words, e.Next = EndKilled, killedWords, s.killedNext(again)
 	case s.Interrupted > 0:
 		e.Kind, e.Words, e.Next = EndInterrupted, sendpool.Interrupted, again+" sends "+s.sends(s.Interrupted, false)
 	case s.Stopped > 0:
@@ -105,8 +111,31 @@ func (s Summary) Ending(f EndFacts) Ending {
 		e.Kind, e.Words = EndFinished, "every row sent or settled"
 	default:
 		e.Kind, e.Words = EndFinished, "the send went through the rows it set out to send; those not sent say why in their status and detail"
+		if n := s.NotAttempted + s.Deferred - s.RunHolds; n > 0 {
+			e.Next = again + " sends " + s.sends(n, false) // rows added since, deferred ones
+		}
 	}
 	return e
+}
+
+// killedWords are the words of an EndKilled ending.
+const killedWords = "the last send ended without recording how: it was killed outright (kill -9, the OOM killer) or its machine stopped; the messages it had handed over are unknown"
+
+// killedNext is the Next of an EndKilled ending, again the command that
+// sends the rest: the rows left (not attempted, deferred), and with
+// --resend-unknown the unknown ones, which may arrive twice.
+func (s Summary) killedNext(again string) string {
+	left := s.NotAttempted + s.Deferred
+	unknown := "the " + Plural(s.Unknown, "unknown row") + " (which may arrive twice)"
+	switch {
+	case left > 0 && s.Unknown > 0:
+		return again + " sends the " + Plural(left, "row") + " left; with --resend-unknown, also " + unknown
+	case left > 0:
+		return again + " sends the " + Plural(left, "row") + " left"
+	case s.Unknown > 0:
+		return again + " --resend-unknown sends " + unknown + " again"
+	}
+	return ""
 }
 
 // stopCause is Ending.Cause of a stop's words (Summary.StopDetail).
