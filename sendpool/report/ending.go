@@ -2,7 +2,6 @@ package report
 
 import (
 	"cmp"
-	"strings"
 	"time"
 
 	"github.com/tidings/tidings/sendpool"
@@ -28,8 +27,8 @@ const (
 type Ending struct {
 	// Kind is one of the End… constants.
 	Kind string `json:"kind"`
-	// Cause is why a stopped run stopped (Kind EndStopped only):
-	// settings (a refused login or relay, TLS, a host name or port to
+	// Cause is why a stopped run stopped (Kind EndStopped only), its
+	// sendpool.StopKind: settings (a refused login or relay, TLS, a host name or port to
 	// fix), unreachable (nothing answered the run's first connection),
 	// server (a server that stopped answering or refused service),
 	// server_lacks (SMTPUTF8), quota (the server's sending quota),
@@ -94,7 +93,7 @@ func (s Summary) Ending(f EndFacts) Ending {
 	case s.Interrupted > 0:
 		e.Kind, e.Words, e.Next = EndInterrupted, sendpool.Interrupted, again+" sends "+s.sends(s.Interrupted, false)
 	case s.Stopped > 0:
-		e.Kind, e.Cause, e.Words, e.Next = EndStopped, stopCause(s.StopDetail), s.StopDetail, again+" sends "+s.stopSends()
+		e.Kind, e.Cause, e.Words, e.Next = EndStopped, cmp.Or(sendpool.StopKind(s.StopDetail), sendpool.StopOther), s.StopDetail, again+" sends "+s.stopSends()
 	case capHeld:
 		n := s.Capped + s.NotReached
 		e.Kind, e.Words, e.Next = EndDailyCap, "daily_cap reached", again+" sends "+s.sends(n, true)
@@ -136,27 +135,4 @@ func (s Summary) killedNext(again string) string {
 		return again + " --resend-unknown sends " + unknown + " again"
 	}
 	return ""
-}
-
-// stopCause is Ending.Cause of a stop's words (Summary.StopDetail).
-func stopCause(detail string) string {
-	why, _ := strings.CutPrefix(detail, sendpool.StopUnsent(""))
-	fix := sendpool.StopFix(detail)
-	switch {
-	case sendpool.IsBounceRateStop(detail):
-		return "bounce_rate"
-	case strings.HasPrefix(fix, "the settings"):
-		return "settings"
-	case strings.HasPrefix(fix, "the server answers"):
-		return "unreachable"
-	case strings.HasPrefix(fix, "those rows"):
-		return "server_lacks"
-	case strings.HasPrefix(why, sendpool.ErrQuota.Error()):
-		return "quota"
-	case strings.HasPrefix(why, sendpool.ErrUnreachable.Error()):
-		return "server"
-	case strings.HasPrefix(why, "the journal failed"):
-		return "journal"
-	}
-	return "other"
 }
