@@ -20,6 +20,36 @@ const seeStop = " (see why the run stopped)"
 // it is (a server that stopped answering or refuses service, a used-up
 // quota, a failed journal) and for any other detail.
 func StopFix(cause string) string {
+	switch StopKind(cause) {
+	case StopSettings:
+		return "the settings are fixed" + seeStop
+	case StopUnreachable:
+		return "the server answers or the settings are fixed" + seeStop
+	case StopServerLacks:
+		return "those rows or the server are changed" + seeStop
+	case StopBounceRate:
+		return "the list is cleaned of the addresses refused" + seeStop
+	}
+	return ""
+}
+
+// The kinds of stop StopKind tells: stable words (report.json's
+// "ending"."cause").
+const (
+	StopSettings    = "settings"     // a refused login or relay, TLS, a host name, transport or port to fix
+	StopUnreachable = "unreachable"  // nothing answered the run's first connection
+	StopServer      = "server"       // a server that stopped answering or refused service
+	StopServerLacks = "server_lacks" // SMTPUTF8 for some rows
+	StopQuota       = "quota"        // the server's sending quota used up (ErrQuota)
+	StopBounceRate  = "bounce_rate"  // too many recipients refused (ErrBounceRate)
+	StopJournal     = "journal"      // the journal failed
+	StopOther       = "other"        // any other stop
+)
+
+// StopKind is which kind of stop cause (StopCause's words) is, one of
+// the Stop… constants; "" when cause is no stop's. StopFix says what
+// must change before a send sends the rows it left, by its kind.
+func StopKind(cause string) string {
 	why, ok := strings.CutPrefix(cause, stopUnsent)
 	if !ok {
 		return ""
@@ -27,16 +57,22 @@ func StopFix(cause string) string {
 	unreachable, dial := strings.CutPrefix(why, ErrUnreachable.Error()+": ")
 	switch {
 	case settingsStop(why), dial && dialSettings(unreachable):
-		return "the settings are fixed" + seeStop
+		return StopSettings
 	case dial && (strings.HasPrefix(unreachable, "nothing accepts connections at ") || strings.HasPrefix(unreachable, "no answer from ") ||
 		strings.HasPrefix(afterAddr(unreachable), "accepted the connection but sent no SMTP greeting")):
-		return "the server answers or the settings are fixed" + seeStop
+		return StopUnreachable
 	case strings.HasPrefix(why, ErrServerLacks.Error()):
-		return "those rows or the server are changed" + seeStop
-	case IsBounceRateStop(cause):
-		return "the list is cleaned of the addresses refused" + seeStop
+		return StopServerLacks
+	case strings.HasPrefix(why, ErrBounceRate.Error()):
+		return StopBounceRate
+	case strings.HasPrefix(why, ErrQuota.Error()):
+		return StopQuota
+	case strings.HasPrefix(why, ErrUnreachable.Error()):
+		return StopServer
+	case strings.HasPrefix(why, "the journal failed"):
+		return StopJournal
 	}
-	return ""
+	return StopOther
 }
 
 // IsBounceRateStop reports whether cause (StopCause's words) is a stop

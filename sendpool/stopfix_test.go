@@ -36,3 +36,26 @@ func TestStopFix(t *testing.T) {
 		}
 	}
 }
+
+// TestStopKind: each stop is told one kind, report.json's ending's
+// cause, where StopFix's words come from; words that are no stop's have
+// none.
+func TestStopKind(t *testing.T) {
+	for cause, want := range map[string]string{
+		"run stopped: login to 127.0.0.1:25 as \"u\" failed: 535 5.7.8 authentication failed":                                      sendpool.StopSettings,
+		"run stopped: server unreachable: 127.0.0.1:465 sent no SMTP greeting and speaks TLS from the first byte: set tls":         sendpool.StopSettings,
+		"run stopped: server unreachable: nothing accepts connections at 127.0.0.1:1 (check smtp.host and smtp.port)":              sendpool.StopUnreachable,
+		"run stopped: the server lacks what this run needs: 127.0.0.1:25 does not offer SMTPUTF8 (RFC 6531); row 7 needs it":       sendpool.StopServerLacks,
+		"run stopped: " + sendpool.ErrBounceRate.Error() + ": 20 of the 200 recipients tried when it stopped the run were refused": sendpool.StopBounceRate,
+		"run stopped: the server's sending quota is used up: 550 5.7.0 daily sending quota exceeded":                               sendpool.StopQuota,
+		"run stopped: server unreachable: the server refuses service: EHLO: 554 5.7.1 mx.example.com refused to relay mail":        sendpool.StopServer,
+		"run stopped: the journal failed: write journal.jsonl: no space left on device":                                            sendpool.StopJournal,
+		"run stopped: something new":       sendpool.StopOther,
+		sendpool.InterruptedUnsent:         "",
+		"not tried yet: login to x failed": "",
+	} {
+		if got := sendpool.StopKind(cause); got != want {
+			t.Errorf("StopKind(%q) = %q, want %q", cause, got, want)
+		}
+	}
+}

@@ -2,7 +2,6 @@ package report
 
 import (
 	"cmp"
-	"strings"
 	"time"
 
 	"github.com/tidings/tidings/sendpool"
@@ -16,6 +15,7 @@ const (
 	EndLimit       = "limit"       // it held rows back past --limit
 	EndDailyCap    = "daily_cap"   // it held rows back past send.daily_cap
 	EndInterrupted = "interrupted" // Ctrl-C, SIGTERM, SIGHUP
+	EndKilled      = "killed"      // it ended without recording how: kill -9, the OOM killer, the machine stopped
 	EndStopped     = "stopped"     // something to fix or wait out: Ending.Cause says what
 	EndRefused     = "refused"     // send refused to start: rows have problems; nothing sent
 	EndNone        = "none"        // no send has run yet
@@ -27,8 +27,8 @@ const (
 type Ending struct {
 	// Kind is one of the End… constants.
 	Kind string `json:"kind"`
-	// Cause is why a stopped run stopped (Kind EndStopped only):
-	// settings (a refused login or relay, TLS, a host name or port to
+	// Cause is why a stopped run stopped (Kind EndStopped only), its
+	// sendpool.StopKind: settings (a refused login or relay, TLS, a host name or port to
 	// fix), unreachable (nothing answered the run's first connection),
 	// server (a server that stopped answering or refused service),
 	// server_lacks (SMTPUTF8), quota (the server's sending quota),
@@ -58,6 +58,9 @@ type EndFacts struct {
 	Running bool
 	// NoRun: no send has run yet.
 	NoRun bool
+	// Unrecorded: the last send ended without recording how
+	// (journal.State.Unrecorded: killed outright).
+	Unrecorded bool
 	// Refused says why send refused to start, as it printed it ("1 of
 	// 22 rows have problems; nothing was sent"), and RefusedNext what to
 	// do ("fix them, or send the rest with --skip-invalid"); "" when it
@@ -85,10 +88,12 @@ func (s Summary) Ending(f EndFacts) Ending {
 		e.Kind, e.Words, e.Next = EndRunning, "a send is running: the report shows it as far as it got", "read the report again once it ends"
 	case f.Refused != "":
 		e.Kind, e.Words, e.Next = EndRefused, f.Refused, f.RefusedNext
+	case f.Unrecorded:
+		e.Kind, e.Words, e.Next = EndKilled, killedWords, s.killedNext(again)
 	case s.Interrupted > 0:
 		e.Kind, e.Words, e.Next = EndInterrupted, sendpool.Interrupted, again+" sends "+s.sends(s.Interrupted, false)
 	case s.Stopped > 0:
-		e.Kind, e.Cause, e.Words, e.Next = EndStopped, stopCause(s.StopDetail), s.StopDetail, again+" sends "+s.stopSends()
+		e.Kind, e.Cause, e.Words, e.Next = EndStopped, cmp.Or(sendpool.StopKind(s.StopDetail), sendpool.StopOther), s.StopDetail, again+" sends "+s.stopSends()
 	case capHeld:
 		n := s.Capped + s.NotReached
 		e.Kind, e.Words, e.Next = EndDailyCap, "daily_cap reached", again+" sends "+s.sends(n, true)
@@ -105,29 +110,29 @@ func (s Summary) Ending(f EndFacts) Ending {
 		e.Kind, e.Words = EndFinished, "every row sent or settled"
 	default:
 		e.Kind, e.Words = EndFinished, "the send went through the rows it set out to send; those not sent say why in their status and detail"
+		if n := s.NotAttempted + s.Deferred - s.RunHolds; n > 0 {
+			e.Next = again + " sends " + s.sends(n, false) // rows added since, deferred ones
+		}
 	}
 	return e
 }
 
-// stopCause is Ending.Cause of a stop's words (Summary.StopDetail).
-func stopCause(detail string) string {
-	why, _ := strings.CutPrefix(detail, sendpool.StopUnsent(""))
-	fix := sendpool.StopFix(detail)
+// killedWords are the words of an EndKilled ending.
+const killedWords = "the last send ended without recording how: it was killed outright (kill -9, the OOM killer) or its machine stopped; the messages it had handed over are unknown"
+
+// killedNext is the Next of an EndKilled ending, again the command that
+// sends the rest: the rows left (not attempted, deferred), and with
+// --resend-unknown the unknown ones, which may arrive twice.
+func (s Summary) killedNext(again string) string {
+	left := s.NotAttempted + s.Deferred
+	unknown := "the " + Plural(s.Unknown, "unknown row") + " (which may arrive twice)"
 	switch {
-	case sendpool.IsBounceRateStop(detail):
-		return "bounce_rate"
-	case strings.HasPrefix(fix, "the settings"):
-		return "settings"
-	case strings.HasPrefix(fix, "the server answers"):
-		return "unreachable"
-	case strings.HasPrefix(fix, "those rows"):
-		return "server_lacks"
-	case strings.HasPrefix(why, sendpool.ErrQuota.Error()):
-		return "quota"
-	case strings.HasPrefix(why, sendpool.ErrUnreachable.Error()):
-		return "server"
-	case strings.HasPrefix(why, "the journal failed"):
-		return "journal"
+	case left > 0 && s.Unknown > 0:
+		return again + " sends the " + Plural(left, "row") + " left; with --resend-unknown, also " + unknown
+	case left > 0:
+		return again + " sends the " + Plural(left, "row") + " left"
+	case s.Unknown > 0:
+		return again + " --resend-unknown sends " + unknown + " again"
 	}
-	return "other"
+	return ""
 }

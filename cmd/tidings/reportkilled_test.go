@@ -1,0 +1,77 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tidings/tidings/sendpool/report"
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// TestReportJSONEndingKilled: a send killed outright (SIGKILL) with a
+// message at the server records nothing of its end, and tidings report
+// after it said "kind": "finished" with 4 rows left and one unknown (a
+// cron script took the run for done: rev-eng14); it says killed, and
+// what sends the rest.
+func TestReportJSONEndingKilled(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin, err := buildTidings()
+	if err != nil {
+		t.Fatal(err)
+	}
+	gate := make(chan struct{})
+	srv := smtptest.NewServer(t, smtptest.HoldData(gate))
+	defer close(gate)
+	camp := sendCampaign(t, srv, 5, "")
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	run := startBinarySend(ctx, t, bin, "--yes", "--concurrency", "1", camp)
+	select {
+	case <-srv.Held(): // the first message's body is at the server
+	case <-ctx.Done():
+		t.Fatal("no message reached the server")
+	}
+	if err := run.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	run.wait()
+	if out, errOut, code := runCLI(t, "report", camp); code != exitSomeFailed {
+		t.Fatalf("report: code %d\n%s%s", code, out, errOut)
+	}
+	r := readReportJSON(t, camp)
+	if e := r.Ending; e.Kind != report.EndKilled || !strings.Contains(e.Words, "killed outright") ||
+		e.Next != "tidings send "+commandArg(camp)+" sends the 4 rows left; with --resend-unknown, also the 1 unknown row (which may arrive twice)" {
+		t.Errorf("report after a send killed: ending %+v (%s)", *e, r.Summary.Counts())
+	}
+}
+
+// TestReportJSONEndingRowsAdded: rows added to the sheet after a send of
+// every row are left to the next send, as report's summary says
+// ("tidings send c.yaml sends them"), where report.json's ending, kind
+// finished, said nothing was left (no next: rev-eng14).
+func TestReportJSONEndingRowsAdded(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t)
+	camp := sendCampaign(t, srv, 3, "")
+	if e, _ := endingOfRun(t, camp, exitOK); e.Kind != report.EndFinished || e.Next != "" {
+		t.Errorf("a send of every row: ending %+v", *e)
+	}
+	sheet := filepath.Join(filepath.Dir(camp), "r.csv")
+	b, err := os.ReadFile(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, filepath.Dir(sheet), map[string]string{"r.csv": string(b) + "user008@example.com,New\nuser009@example.com,New\n"})
+	if out, errOut, code := runCLI(t, "report", camp); code != exitSomeFailed || !strings.Contains(out, "tidings send "+commandArg(camp)+" sends them") {
+		t.Fatalf("report: code %d\n%s%s", code, out, errOut)
+	}
+	if e := readReportJSON(t, camp).Ending; e.Kind != report.EndFinished || e.Next != "tidings send "+commandArg(camp)+" sends them" {
+		t.Errorf("rows added since: ending %+v", *e)
+	}
+}
