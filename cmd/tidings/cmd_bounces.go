@@ -299,7 +299,7 @@ func processMailbox(ctx context.Context, g *globalOptions, c *campaign.Campaign,
 	}
 	po := bounces.Options{DryRun: opts.dryRun, MoveTo: opts.moveTo, Delete: opts.delete,
 		Unsubscribe: mailtoAddress(c), UnsubscribeShared: mailtoShared(c), UnsubscribeSubject: mailtoSubject(c), AuthservID: string(c.Mailbox.AuthservID),
-		SuppressFile: c.Suppress, Suppressed: supp, Campaign: c.Name, Now: opts.now, Since: readSince(c, state), Memory: mem, Bound: bound,
+		SuppressFile: c.Suppress, Suppressed: supp, Campaign: c.Name, Senders: envelopeSenders(c), Now: opts.now, Since: readSince(c, state), Memory: mem, Bound: bound,
 		Journal: filepath.Join(c.StateDir, journal.FileName)}
 	var rec bounces.Recorder = noRecorder{}
 	if !opts.dryRun {
@@ -374,6 +374,12 @@ func mailtoShared(c *campaign.Campaign) bool {
 		}
 	}
 	return false
+}
+
+// envelopeSenders are the campaign's envelope senders as bounces.Options
+// takes them: its sender: and from: addresses (none for a template).
+func envelopeSenders(c *campaign.Campaign) []string {
+	return append(headerAddresses(c.Sender), headerAddresses(c.From)...)
 }
 
 // headerAddresses are the addresses in a From or Reply-To setting (none
