@@ -339,7 +339,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 	writeNotSent(&b, s.Limited, s.LimitDetail, s.then(s.Limited, s.sends(s.Limited, false)))
 	writeNotSent(&b, s.Capped, "daily_cap reached", cmp.Or(s.Again, "the next send")+" sends "+s.sends(s.Capped, true))
 	writeNotSent(&b, s.NotReached, "not tried yet: no send has reached "+them(s.NotReached), s.then(s.NotReached, s.sends(s.NotReached, false)))
-	writeNotSent(&b, s.Stopped, clipWidth(s.StopDetail, 100), s.then(s.Stopped, s.stopSends()))
+	writeNotSent(&b, s.Stopped, clipWidth(s.StopDetail, 100), s.then(s.Stopped, s.stopSendsWhen()))
 	if len(s.Problems) > 0 {
 		// A heading of their own: not all are deferred or unknown.
 		if s.Owing > 0 {
@@ -427,6 +427,17 @@ func (s *Summary) sends(n int, capped bool) string {
 func (s *Summary) stopSends() string {
 	if fix := sendpool.StopFix(s.StopDetail); fix != "" {
 		return them(s.Stopped) + " once " + fix
+	}
+	return s.sends(s.Stopped, false)
+}
+
+// stopSendsWhen is stopSends for the summary's line, which says when
+// for a stop that needs nothing changed but time too (sendpool.StopWhen:
+// "them once the server's quota resets (often a day)"). report.json's
+// ending keeps stopSends's words.
+func (s *Summary) stopSendsWhen() string {
+	if when := sendpool.StopWhen(s.StopDetail); when != "" {
+		return them(s.Stopped) + " once " + when
 	}
 	return s.sends(s.Stopped, false)
 }
