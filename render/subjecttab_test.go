@@ -81,3 +81,23 @@ func TestSubjectTemplateTab(t *testing.T) {
 		t.Errorf("a tab in from's text: %v, want ErrLineBreak at line 2", err)
 	}
 }
+
+// TestSubjectTabRun: several tabs in a row in a subject cell (empty
+// spreadsheet cells pasted between two) became as many spaces, "Order
+// 12345   shipped" (today's review); a run of tabs is one space, and a
+// refused character past such a run is still shown where it is.
+func TestSubjectTabRun(t *testing.T) {
+	e := setup(t, yamlWith(map[string]string{"subject": `"Order {{.v}}"`}), bodyFile, []string{"email", "v"})
+	m, err := e.r.Render(row(2, "email", "k@example.com", "v", "12345\t\t\tshipped\t\tnow"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "Order 12345 shipped now"; m.Subject != want {
+		t.Errorf("subject %q, want %q", m.Subject, want)
+	}
+	long := strings.Repeat("x", 40) + strings.Repeat("\t", 40) + "b\x01" + strings.Repeat("c", 40)
+	_, err = e.r.Render(row(3, "email", "k@example.com", "v", long))
+	if !errors.Is(err, campaign.ErrControlChar) || !strings.Contains(err.Error(), `\tb\x01c`) {
+		t.Errorf("got %v, want ErrControlChar showing the value around the \\x01", err)
+	}
+}
