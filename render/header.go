@@ -50,8 +50,24 @@ func hasBad(s string) bool { return firstBad(s) >= 0 }
 // (tabsAsSpaces).
 func subjectBad(s string) bool { return hasBad(tabsAsSpaces(s)) }
 
-// tabsAsSpaces is s with each tab a space.
-func tabsAsSpaces(s string) string { return strings.ReplaceAll(s, "\t", " ") }
+// tabsAsSpaces is s with each run of tabs one space ("12345\t\t\tshipped",
+// empty cells pasted between two, is "12345 shipped").
+func tabsAsSpaces(s string) string {
+	if !strings.ContainsRune(s, '\t') {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] != '\t':
+			b.WriteByte(s[i])
+		case i == 0 || s[i-1] != '\t':
+			b.WriteByte(' ')
+		}
+	}
+	return b.String()
+}
 
 // firstBad is the byte index in s of the first character hasBad refuses,
 // or -1 when there is none.

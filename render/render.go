@@ -659,7 +659,7 @@ func (r *Renderer) checkedValue(t *templates.Template, row campaign.Row, buf *by
 		col := t.ColumnWhere(row, bad)
 		at := firstBad(v)
 		if !bad("\t") { // the refused character is past the tabs bad lets by
-			at = firstBad(tabsAsSpaces(v))
+			at = firstBad(strings.ReplaceAll(v, "\t", " ")) // an index in v
 		}
 		return "", r.rowErr(row, col, fmt.Errorf("render: %s: %w: %s (a header is one line: take the line break or the character out of the cell)", t.Name(), campaign.ErrControlChar, clipAt(v, at)))
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/templates"
 )
 
 // TestSubjectTab: a tab in a subject cell (pasted from a spreadsheet)
@@ -53,5 +54,50 @@ func TestSubjectTab(t *testing.T) {
 		if re := rowErr(t, err); !errors.Is(err, campaign.ErrControlChar) || re.Column != "v" {
 			t.Errorf("%q: got %v, want ErrControlChar in column v", v, err)
 		}
+	}
+}
+
+// TestSubjectTemplateTab: a tab written in the subject's own text in the
+// campaign file (subject: "Hello\t{{.v}}") was refused as a control
+// character, the campaign unusable, where a tab in a cell goes as a space
+// with a warning (today's review). It goes as a space too, with one
+// warning at the template's line; a tab in another header's text is still
+// refused at its line.
+func TestSubjectTemplateTab(t *testing.T) {
+	e := setup(t, yamlWith(map[string]string{"subject": `"Hello\t{{.v}}\tand\tmore"`}), bodyFile, []string{"email", "v"})
+	want := `campaign.yaml:4: templates: subject: "Hello\t" holds a tab, which the subject shows as a space`
+	if w := e.set.Warnings(); len(w) != 1 || !strings.HasSuffix(w[0], want) {
+		t.Errorf("warnings %q, want one ending %q", w, want)
+	}
+	m, err := e.r.Render(row(2, "email", "k@example.com", "v", "Ann"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Subject != "Hello Ann and more" || bytes.ContainsRune(m.Data[:bytes.Index(m.Data, []byte("\r\n\r\n"))], '\t') {
+		t.Errorf("subject %q, want %q and no tab in the header section", m.Subject, "Hello Ann and more")
+	}
+	_, err = trySetup(t, yamlWith(map[string]string{"from": `"Acme\t<news@acme.example>"`}), bodyFile, []string{"email"})
+	if !errors.Is(err, templates.ErrLineBreak) || !strings.Contains(err.Error(), "campaign.yaml:2:") {
+		t.Errorf("a tab in from's text: %v, want ErrLineBreak at line 2", err)
+	}
+}
+
+// TestSubjectTabRun: several tabs in a row in a subject cell (empty
+// spreadsheet cells pasted between two) became as many spaces, "Order
+// 12345   shipped" (today's review); a run of tabs is one space, and a
+// refused character past such a run is still shown where it is.
+func TestSubjectTabRun(t *testing.T) {
+	e := setup(t, yamlWith(map[string]string{"subject": `"Order {{.v}}"`}), bodyFile, []string{"email", "v"})
+	m, err := e.r.Render(row(2, "email", "k@example.com", "v", "12345\t\t\tshipped\t\tnow"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "Order 12345 shipped now"; m.Subject != want {
+		t.Errorf("subject %q, want %q", m.Subject, want)
+	}
+	long := strings.Repeat("x", 40) + strings.Repeat("\t", 40) + "b\x01" + strings.Repeat("c", 40)
+	_, err = e.r.Render(row(3, "email", "k@example.com", "v", long))
+	if !errors.Is(err, campaign.ErrControlChar) || !strings.Contains(err.Error(), `\tb\x01c`) {
+		t.Errorf("got %v, want ErrControlChar showing the value around the \\x01", err)
 	}
 }

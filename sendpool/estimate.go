@@ -205,6 +205,16 @@ func approximately(d time.Duration) string {
 	return "about " + s
 }
 
+// WaitText writes a wait for a person: to the millisecond under half a
+// second ("250ms"), else as FormatEstimate does, to the second ("38s",
+// "2m05s"), never "37.841s". The journal keeps its own times as they are.
+func WaitText(d time.Duration) string {
+	if d < time.Second/2 {
+		return max(d, 0).Round(time.Millisecond).String()
+	}
+	return FormatEstimate(d)
+}
+
 // FormatEstimate writes a duration the way estimates are read: "45s",
 // "3m20s", "2h10m", "2d1h" (rounded to the smaller unit shown).
 func FormatEstimate(d time.Duration) string {

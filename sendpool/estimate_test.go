@@ -163,3 +163,21 @@ func TestFormatEstimate(t *testing.T) {
 		}
 	}
 }
+
+// TestWaitText: a wait is written for a person, to the second from half
+// a second on, never to the millisecond ("retry 1 of 3 in 37.841s",
+// today's review).
+func TestWaitText(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		time.Millisecond:                        "1ms",
+		250 * time.Millisecond:                  "250ms",
+		37841 * time.Millisecond:                "38s",
+		2*time.Minute + 5300*time.Millisecond:   "2m05s",
+		59*time.Minute + 59600*time.Millisecond: "1h00m",
+		-time.Second:                            "0s",
+	} {
+		if got := sendpool.WaitText(d); got != want {
+			t.Errorf("WaitText(%v) = %q, want %q", d, got, want)
+		}
+	}
+}

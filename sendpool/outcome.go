@@ -274,7 +274,7 @@ func (r *poolRun) retryLater(j *poolJob, throttled bool) {
 			return
 		}
 		delay = r.backoff(j.tempFails)
-		r.notify(Notice{Kind: NoticeRetry, Text: fmt.Sprintf("row %d: %s; retry %d of %d in %s", j.msg.Row, j.lastDetail, j.tempFails, cfg.Retries, delay.Round(time.Millisecond))})
+		r.notify(Notice{Kind: NoticeRetry, Text: fmt.Sprintf("row %d: %s; retry %d of %d in %s", j.msg.Row, j.lastDetail, j.tempFails, cfg.Retries, WaitText(delay))})
 	}
 	if err := r.p.journal.Result(r.record, j.msg, r.result(j, false)); err != nil {
 		r.journalFailed(j.msg.Row, err)

@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"sync"
@@ -2087,4 +2088,40 @@ func TestPoolLetsGoOfSent(t *testing.T) {
 		cancel()
 		<-done
 	})
+}
+
+// TestPoolRetryWaitForAPerson: the notice of a retry gives its wait to
+// the second ("retry 1 of 3 in 38s"), not to the millisecond as it was
+// ("in 37.841s", today's review). The run is cancelled once it is given.
+func TestPoolRetryWaitForAPerson(t *testing.T) {
+	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(smtptest.Session, string) error {
+		return smtptest.Reply(451, "4.3.0", "try again later")
+	}))
+	cfg := pooltest.NewConfig(srv)
+	cfg.Concurrency, cfg.Retries, cfg.RetryBackoff = 1, 3, 40*time.Second
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	retries := make(chan string, 1)
+	cfg.Notify = func(no sendpool.Notice) {
+		if no.Kind == sendpool.NoticeRetry {
+			select {
+			case retries <- no.Text:
+			default:
+			}
+			cancel()
+		}
+	}
+	p, err := sendpool.New(cfg.PoolConfig(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = p.Run(ctx, sendpool.SliceSource(pooltest.Messages(1)), pooltest.NewResults(t).Add)
+	select {
+	case text := <-retries:
+		if !regexp.MustCompile(`; retry 1 of 3 in [0-9]+s$`).MatchString(text) {
+			t.Errorf("retry notice %q, want its wait in whole seconds (20s to 60s)", text)
+		}
+	default:
+		t.Fatal("no retry notice")
+	}
 }

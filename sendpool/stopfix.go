@@ -75,6 +75,21 @@ func StopKind(cause string) string {
 	return StopOther
 }
 
+// StopWhen says when a send sends the rows a run that stopped for cause
+// (StopCause's words) left, in words that follow "sends them once":
+// StopFix's, or, for a used-up sending quota (ErrQuota), once it resets,
+// which needs nothing changed but time. It is "" for any other stop, which
+// passes as it is.
+func StopWhen(cause string) string {
+	if fix := StopFix(cause); fix != "" {
+		return fix
+	}
+	if StopKind(cause) == StopQuota {
+		return "the server's quota resets (often a day)"
+	}
+	return ""
+}
+
 // IsBounceRateStop reports whether cause (StopCause's words) is a stop
 // of the bounce-rate guard (ErrBounceRate): the failed rows it counted
 // are addresses to take out of the list, not to try again.

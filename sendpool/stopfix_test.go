@@ -59,3 +59,22 @@ func TestStopKind(t *testing.T) {
 		}
 	}
 }
+
+// TestStopWhen: a used-up quota's stop says when its rows go (today's
+// review: the summary's line said "send --yes c.yaml sends them.", the
+// reset only on the next line); the stops StopFix words keep its words;
+// other stops say nothing.
+func TestStopWhen(t *testing.T) {
+	for cause, want := range map[string]string{
+		"run stopped: the server's sending quota is used up: 550 5.4.5 Daily user sending limit exceeded. - gsmtp": "the server's quota resets (often a day)",
+		"run stopped: the server's sending quota is used up: 452 4.5.3 Too many recipients today":                  "the server's quota resets (often a day)",
+		"run stopped: " + sendpool.ErrBounceRate.Error() + ": 20 of the 200 recipients":                            "the list is cleaned of the addresses refused (see why the run stopped)",
+		"run stopped: the journal failed":                      "",
+		"not tried yet: the server's sending quota is used up": "",
+		sendpool.InterruptedUnsent:                             "",
+	} {
+		if got := sendpool.StopWhen(cause); got != want {
+			t.Errorf("StopWhen(%q) = %q, want %q", cause, got, want)
+		}
+	}
+}

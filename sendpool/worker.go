@@ -176,7 +176,7 @@ func (w *poolWorker) dialAgain(j *poolJob, err error) bool {
 		return false
 	}
 	d := r.backoff(n)
-	r.notify(Notice{Kind: NoticeReconnect, Text: fmt.Sprintf("%v; connecting again in %s", err, d.Round(time.Millisecond))})
+	r.notify(Notice{Kind: NoticeReconnect, Text: fmt.Sprintf("%v; connecting again in %s", err, WaitText(d))})
 	t := r.p.clock.NewTimer(d)
 	select {
 	case <-t.C():

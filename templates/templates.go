@@ -561,7 +561,9 @@ type compiler struct {
 // inline compiles a one-line template from the campaign file. Trailing line
 // breaks (left by YAML block scalars) are dropped; any other control
 // character in the template's own text is an error, so that line breaks in
-// headers can only come from data, where render refuses them per row.
+// headers can only come from data, where render refuses them per row. A
+// tab in the subject's own text is no error but a warning at its line:
+// render shows it as a space, as it does a tab in a cell the subject reads.
 func (cp *compiler) inline(key, src string) *Template {
 	src = strings.TrimRight(src, "\r\n")
 	if strings.TrimSpace(src) == "" {
@@ -581,8 +583,19 @@ func (cp *compiler) inline(key, src string) *Template {
 		}
 		return nil
 	}, tt.Tree)
+	tabbed := false
 	for _, tn := range w.text {
-		if strings.IndexFunc(tn.name, isControl) >= 0 {
+		text := tn.name
+		if key == "subject" && strings.ContainsRune(text, '\t') {
+			// As a tab in a cell the subject reads (render's
+			// rowSubject): a space, told once.
+			if !tabbed {
+				cp.warns = append(cp.warns, (&campaign.FileError{File: t.file, Line: cp.line(t, tn.tree, tn.node),
+					Err: fmt.Errorf("templates: subject: %q holds a tab, which the subject shows as a space", tn.name)}).Error())
+			}
+			tabbed, text = true, strings.ReplaceAll(text, "\t", " ")
+		}
+		if strings.IndexFunc(text, isControl) >= 0 {
 			cp.errs = append(cp.errs, &campaign.FileError{
 				File: t.file, Line: cp.line(t, tn.tree, tn.node),
 				Err: fmt.Errorf("templates: %s: %w: %q (a header is one line)", key, ErrLineBreak, tn.name),

@@ -41,22 +41,26 @@ func sentBounceCampaign(t *testing.T, srv *smtptest.Server, mailbox string) stri
 }
 
 // sentBounceSheet is sentBounceCampaign with the sheet sheet, and its
-// extra lines in mailbox (a cc: too, say).
+// extra lines in mailbox (a cc: too, say; a recipients: line of its own
+// in place of the sheet's without a key).
 func sentBounceSheet(t *testing.T, srv *smtptest.Server, mailbox, sheet string) string {
 	t.Helper()
 	dir := t.TempDir()
+	recipients := "recipients: {path: r.csv}\n"
+	if strings.Contains(mailbox, "recipients:") {
+		recipients = ""
+	}
 	writeFiles(t, dir, map[string]string{
 		"c.yaml": fmt.Sprintf(`name: t
 from: "News <news@example.test>"
 to: '{{address .name .email}}'
 subject: "December news for {{.name}}"
 text: body.txt
-recipients: {path: r.csv}
-suppress: suppress.txt
+%ssuppress: suppress.txt
 unsubscribe: {mailto: "mailto:unsubscribe@example.test?subject=unsubscribe"}
 smtp: {host: 127.0.0.1, port: %d, security: none}
 send: {concurrency: 2, retry_backoff: 1ms}
-%s`, srv.Port, mailbox),
+%s`, recipients, srv.Port, mailbox),
 		"body.txt":     "Hi {{.name}}\n",
 		"r.csv":        sheet,
 		"suppress.txt": "old@example.org  # from an earlier campaign\n",
@@ -466,6 +470,24 @@ func TestBouncesCc(t *testing.T) {
 	}
 	if r := rowByKey(t, camp, "dee@example.org"); r["status"] != "complained" || !strings.HasPrefix(r["detail"], "complained for ccdee@example.org (a Cc or Bcc of the message, not its To)") {
 		t.Errorf("report of dee's row: %s %q", r["status"], r["detail"])
+	}
+}
+
+// TestBouncesShowByKey: bounces said "tidings show c.yaml ADDRESS finds
+// one now" of a campaign whose key is no address (a shop's 注文番号),
+// where show ADDRESS finds nothing and exits 1 (today's review): it gives
+// the command with the row's key, which show finds.
+func TestBouncesShowByKey(t *testing.T) {
+	t.Parallel()
+	camp, _, _, deliver := popBounces(t, "recipients: {path: r.csv, key: 注文番号}\n", "注文番号,email,name\nA-1001,ann@example.org,Ann\n")
+	deliver(dsnReport(messageIDs(t, camp)["A-1001"], "", "ann@example.org", "failed", "5.1.1", "550 5.1.1 no such user", "k1"))
+	out, errOut, code := runCLI(t, "bounces", camp)
+	want := "tidings show " + camp + " A-1001 finds row 2's now, each row by its 注文番号)"
+	if code != exitOK || !strings.Contains(out, want) {
+		t.Fatalf("bounces: code %d, want %q\n%s%s", code, want, out, errOut)
+	}
+	if out, errOut, code := runCLI(t, "show", camp, "A-1001"); code != exitOK || !strings.Contains(out, "ann@example.org") {
+		t.Errorf("the command bounces gave: code %d\n%s%s", code, out, errOut)
 	}
 }
 

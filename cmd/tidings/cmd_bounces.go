@@ -299,7 +299,7 @@ func processMailbox(ctx context.Context, g *globalOptions, c *campaign.Campaign,
 	}
 	po := bounces.Options{DryRun: opts.dryRun, MoveTo: opts.moveTo, Delete: opts.delete,
 		Unsubscribe: mailtoAddress(c), UnsubscribeShared: mailtoShared(c), UnsubscribeSubject: mailtoSubject(c), AuthservID: string(c.Mailbox.AuthservID),
-		SuppressFile: c.Suppress, Suppressed: supp, Campaign: c.Name, Now: opts.now, Since: readSince(c, state), Memory: mem, Bound: bound,
+		SuppressFile: c.Suppress, Suppressed: supp, Campaign: c.Name, Senders: envelopeSenders(c), Now: opts.now, Since: readSince(c, state), Memory: mem, Bound: bound,
 		Journal: filepath.Join(c.StateDir, journal.FileName)}
 	var rec bounces.Recorder = noRecorder{}
 	if !opts.dryRun {
@@ -374,6 +374,12 @@ func mailtoShared(c *campaign.Campaign) bool {
 		}
 	}
 	return false
+}
+
+// envelopeSenders are the campaign's envelope senders as bounces.Options
+// takes them: its sender: and from: addresses (none for a template).
+func envelopeSenders(c *campaign.Campaign) []string {
+	return append(headerAddresses(c.Sender), headerAddresses(c.From)...)
 }
 
 // headerAddresses are the addresses in a From or Reply-To setting (none
@@ -473,7 +479,7 @@ func printBounces(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, 
 		if !rowsSaid && namesRow(f) {
 			// The index keeps the rows as they were when sent: rows
 			// inserted since moved the others.
-			fmt.Fprintf(w, "  (rows as the sheet numbered them when the message was sent: tidings show %s ADDRESS finds one now)\n", commandArg(c.File))
+			fmt.Fprintf(w, "  (rows as the sheet numbered them when the message was sent: %s)\n", showByKey(c, f))
 			rowsSaid = true
 		}
 		printFinding(w, f, cols)
@@ -541,6 +547,29 @@ func printBounces(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, 
 	case sum.Processed > 0:
 		fmt.Fprintf(w, "%s deleted\n", report.Plural(sum.Processed, "report"))
 	}
+}
+
+// showByKey says how tidings show finds a row's message now, given f,
+// a finding naming a row: by its key, as show takes it. Where the key is
+// the address the line lists, "tidings show c.yaml ADDRESS finds one
+// now"; else (a key column such as 注文番号) the command for f's row,
+// with its key: "tidings show c.yaml A-1001 finds row 2's now, each row
+// by its 注文番号".
+func showByKey(c *campaign.Campaign, f bounces.Finding) string {
+	cmd := "tidings show " + commandArg(c.File) + " "
+	for _, m := range f.Matches {
+		switch {
+		case m.Entry == nil:
+			continue
+		case strings.EqualFold(strings.TrimSpace(m.Entry.Key), m.Recipient):
+			return cmd + "ADDRESS finds one now"
+		}
+		if strings.HasPrefix(m.Entry.Key, "-") {
+			cmd += "-- " // a key, not a flag
+		}
+		return fmt.Sprintf("%s%s finds row %d's now, each row by its %s", cmd, journal.ShellWord(m.Entry.Key), m.Entry.Row, c.Recipients.Key)
+	}
+	return cmd + "KEY finds one now"
 }
 
 // namesRow reports whether printFinding names a row for f.

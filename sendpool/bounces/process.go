@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -80,6 +81,11 @@ type Options struct {
 	SuppressFile string
 	Suppressed   *campaign.Suppression
 	Campaign     string
+	// Senders are the campaign's envelope senders (its sender:, else
+	// its from:, when a fixed address): a report's text may quote one
+	// (a session transcript's MAIL FROM, a "sent by" line), and it is
+	// never a failed recipient.
+	Senders []string
 	// Now is the clock of the records; nil means time.Now.
 	Now func() time.Time
 	// Since, when not zero, leaves unread the messages the mailbox
@@ -431,7 +437,7 @@ func (ix *Index) readOn(ctx context.Context, mb Mailbox, r *readings, entries []
 		if err := ctx.Err(); err != nil && !errors.Is(err, context.DeadlineExceeded) {
 			return err // interrupted: the next run reads it all again
 		}
-		f, cut, err := ix.readAgainCut(ctx, mb, e, rule, opts.Campaign)
+		f, cut, err := ix.readAgainCut(ctx, mb, e, rule, ours{opts.Campaign, opts.Senders})
 		if cut != nil {
 			sum.FetchCuts++
 			sum.FetchCut = cmp.Or(sum.FetchCut, cut)
@@ -475,7 +481,7 @@ func (ix *Index) readOn(ctx context.Context, mb Mailbox, r *readings, entries []
 }
 
 // read fetches and parses one message and matches it.
-func (ix *Index) read(ctx context.Context, mb Mailbox, m mailbox.Entry, unsub unsubscribeRule, campaignName string) (Finding, error) {
+func (ix *Index) read(ctx context.Context, mb Mailbox, m mailbox.Entry, unsub unsubscribeRule, c ours) (Finding, error) {
 	f := Finding{ID: m.ID}
 	if m.Size > MaxMessage {
 		f.Verdict, f.Problem = Unreadable, tooLarge(m.Size)
@@ -515,14 +521,15 @@ func (ix *Index) read(ctx context.Context, mb Mailbox, m mailbox.Entry, unsub un
 		return f, fmt.Errorf("bounces: message %s: %w", m.ID, err)
 	}
 	f.Format, f.Subject = r.Format, r.Subject
-	f.Verdict, f.Matches = ix.match(r, unsub, campaignName)
+	r.Recipients = notSenders(r.Recipients, c.senders)
+	f.Verdict, f.Matches = ix.match(r, unsub, c.name)
 	if f.Verdict == Matched && len(f.Matches) == 1 && f.Matches[0].Kind == journal.FeedbackUnsubscribed {
 		if v := vouch(raw, f.Matches[0].Recipient, unsub.authserv); !v.ok {
 			f.Verdict, f.Problem, f.TopAuthserv = Unauthenticated, v.why, v.top
 		}
 	}
 	if f.Verdict == Foreign {
-		f.Campaign = otherCampaign(r, campaignName)
+		f.Campaign = otherCampaign(r, c.name)
 	}
 	if err := ix.Err(); err != nil {
 		return f, err
@@ -651,4 +658,27 @@ func sameFile(a, b string) bool {
 	sa, errA := os.Stat(a)
 	sb, errB := os.Stat(b)
 	return errA == nil && errB == nil && os.SameFile(sa, sb)
+}
+
+// ours is the campaign a message is read for: its name and its envelope
+// senders (Options.Campaign and Options.Senders).
+type ours struct {
+	name    string
+	senders []string
+}
+
+// notSenders is list without the recipients whose address is one of
+// senders: the campaign's envelope sender, which a bounce's text quotes,
+// is never the address that failed.
+func notSenders(list []feedback.Recipient, senders []string) []feedback.Recipient {
+	if len(senders) == 0 {
+		return list
+	}
+	out := list[:0:0]
+	for _, r := range list {
+		if !slices.ContainsFunc(senders, func(s string) bool { return normAddress(s) == normAddress(r.Address) }) {
+			out = append(out, r)
+		}
+	}
+	return out
 }

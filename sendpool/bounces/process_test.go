@@ -1162,3 +1162,31 @@ func TestProcessOverrunStops(t *testing.T) {
 		t.Errorf("after two runs stopped at message 1: passed over %+v, overruns kept %v", passed, mem.overran)
 	}
 }
+
+// TestProcessSenderNoRecipient: a plain-text bounce whose words name the
+// campaign's envelope sender on a line of its own (no MAIL FROM, no
+// Return-Path to tell it by) counted it as a second recipient of the row,
+// "2 bounced" for one (today's review); with Options.Senders it is no
+// recipient: one match, the row's address, suppressed.
+func TestProcessSenderNoRecipient(t *testing.T) {
+	dir := t.TempDir()
+	sent(t, dir, "ann@example.org")
+	bounce := "From: MAILER-DAEMON@mx.example.net\nTo: news@news.example\nSubject: Undelivered Mail Returned to Sender\n" +
+		"Message-ID: <plain-1@mx.example.net>\nDate: Fri, 04 Dec 2026 10:00:00 +0000\n\n" +
+		"This is the mail system at host mx.example.net.\n\n" +
+		"<ann@example.org>: host mx.example.org said: 550 5.1.1 user unknown\n\n" +
+		"Envelope sender:\nbounces@news.example\n\n" +
+		"--- Below this line is a copy of the message.\n\n" +
+		"From: news@news.example\nTo: ann@example.org\nMessage-ID: <2.tidings@news.example>\nSubject: News\n\nHello\n"
+	rec, done := journalRecorder(t, dir)
+	defer done()
+	sum, err := Process(context.Background(), newMemMailbox(bounce), index(t, dir), rec,
+		Options{SuppressFile: filepath.Join(t.TempDir(), "suppress.txt"), Campaign: "x", Senders: []string{"Bounces@news.example"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := sum.Findings[0]
+	if f.Verdict != Matched || len(f.Matches) != 1 || f.Matches[0].Recipient != "ann@example.org" || f.Matches[0].Suppress != "ann@example.org" {
+		t.Errorf("%v %+v; want one match, ann@example.org suppressed", f.Verdict, f.Matches)
+	}
+}

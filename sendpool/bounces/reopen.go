@@ -93,10 +93,10 @@ func (r *Reopening) Reopen(ctx context.Context) error {
 // When no new session can be opened, the error says why, and is no cut.
 // A cut the new session read past is returned as cut, for the run to
 // tell (nil: none).
-func (ix *Index) readAgainCut(ctx context.Context, mb Mailbox, e mailbox.Entry, rule unsubscribeRule, campaignName string) (f Finding, cut, err error) {
-	f, err = ix.read(ctx, mb, e, rule, campaignName)
+func (ix *Index) readAgainCut(ctx context.Context, mb Mailbox, e mailbox.Entry, rule unsubscribeRule, c ours) (f Finding, cut, err error) {
+	f, err = ix.read(ctx, mb, e, rule, c)
 	if f.saidGone != "" && err == nil {
-		f, err = ix.readAgainGone(ctx, mb, e, f, rule, campaignName)
+		f, err = ix.readAgainGone(ctx, mb, e, f, rule, c)
 		return f, nil, err
 	}
 	fe, ok := errors.AsType[*fetchError](err)
@@ -106,7 +106,7 @@ func (ix *Index) readAgainCut(ctx context.Context, mb Mailbox, e mailbox.Entry, 
 	if serr := passOver(ctx, mb, fe.err); serr != nil {
 		return f, nil, &fetchError{serr}
 	}
-	f, err = ix.read(ctx, mb, e, rule, campaignName)
+	f, err = ix.read(ctx, mb, e, rule, c)
 	if err != nil {
 		return f, nil, err
 	}
@@ -122,7 +122,7 @@ func (ix *Index) readAgainCut(ctx context.Context, mb Mailbox, e mailbox.Entry, 
 // said, run after run. A mailbox that
 // cannot open a new session gives f; a new session that fails stops the
 // run (a *fetchError).
-func (ix *Index) readAgainGone(ctx context.Context, mb Mailbox, e mailbox.Entry, f Finding, rule unsubscribeRule, campaignName string) (Finding, error) {
+func (ix *Index) readAgainGone(ctx context.Context, mb Mailbox, e mailbox.Entry, f Finding, rule unsubscribeRule, c ours) (Finding, error) {
 	if _, ok := mb.(Reopener); !ok {
 		return f, nil
 	}
@@ -130,7 +130,7 @@ func (ix *Index) readAgainGone(ctx context.Context, mb Mailbox, e mailbox.Entry,
 	if err := reopenAfter(ctx, mb, gone, "asking for it again"); err != nil {
 		return f, &fetchError{err}
 	}
-	again, err := ix.read(ctx, mb, e, rule, campaignName)
+	again, err := ix.read(ctx, mb, e, rule, c)
 	if err != nil || again.saidGone == "" {
 		return again, err
 	}

@@ -181,14 +181,23 @@ func (s *session) limitError(verb string, cause error) error {
 	case errors.Is(cause, errTooManyBytes):
 		e.Limit = fmt.Sprintf("the server sent more than %d bytes without completing it, the most it may take for what it asked for", bytes)
 	case s.guard.overran():
-		e.Limit = fmt.Sprintf("it took longer than its time limit of %s (%d × mailbox.timeout, and time for what it asked for)", s.guard.limit().Round(time.Millisecond), commandTimeouts)
+		e.Limit = fmt.Sprintf("it took longer than its time limit of %s (%d × mailbox.timeout, and time for what it asked for)", limitText(s.guard.limit()), commandTimeouts)
 		if s.cfg.CommandTimeout != commandTimeouts*s.cfg.Timeout {
-			e.Limit = fmt.Sprintf("it took longer than its time limit of %s", s.guard.limit().Round(time.Millisecond))
+			e.Limit = fmt.Sprintf("it took longer than its time limit of %s", limitText(s.guard.limit()))
 		}
 	default:
 		return nil
 	}
 	return e
+}
+
+// limitText writes an exchange's time limit for a person: to the second
+// ("11s", not "11.042s"), to the millisecond under one ("315ms").
+func limitText(d time.Duration) string {
+	if d < time.Second {
+		return d.Round(time.Millisecond).String()
+	}
+	return d.Round(time.Second).String()
 }
 
 // runLimitError is the *LimitError for an exchange stopped by the end of

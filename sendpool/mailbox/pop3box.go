@@ -61,7 +61,7 @@ func wrapPOP3(err error) error {
 // ctx's deadline, it is a *LimitError.
 func (b *pop3Box) step(ctx context.Context, verb string, bytes int64, fn func(context.Context) error) error {
 	limit := b.cfg.CommandTimeout + time.Duration(bytes)*time.Second/minRate
-	own := &LimitError{Addr: b.cfg.Addr(), Command: verb, Limit: fmt.Sprintf("it took longer than its time limit of %s", limit.Round(time.Millisecond))}
+	own := &LimitError{Addr: b.cfg.Addr(), Command: verb, Limit: fmt.Sprintf("it took longer than its time limit of %s", limitText(limit))}
 	sctx, cancel := context.WithTimeoutCause(ctx, limit, own)
 	defer cancel()
 	err := fn(sctx)

@@ -749,3 +749,26 @@ func summaryText(t *testing.T, s *report.Summary) string {
 	}
 	return b.String()
 }
+
+// TestSummaryTextQuotaStop: the line of the rows a used-up sending quota
+// stopped says when the next send sends them, once the quota resets
+// (today's review: it said "… sends them.", when on the next line only);
+// report.json's ending says the same.
+func TestSummaryTextQuotaStop(t *testing.T) {
+	t.Parallel()
+	detail := sendpool.StopUnsent(sendpool.ErrQuota.Error() + ": 550 5.4.5 Daily user sending limit exceeded. - gsmtp")
+	var rows []report.Row
+	for i := range 3 {
+		rows = append(rows, report.Row{Recipient: report.Recipient{Row: 2 + i, Key: fmt.Sprintf("q%d@example.org", i)}, Status: sendpool.StatusNotAttempted, Detail: detail})
+	}
+	s := report.Summarize(rows)
+	s.Again = "tidings send --yes campaign.yaml"
+	out := summaryText(t, &s)
+	want := ": tidings send --yes campaign.yaml sends them once the server's quota resets (often a day).\n"
+	if !strings.Contains(out, "3 not sent (run stopped: the server's sending quota is used up") || !strings.Contains(out, want) {
+		t.Errorf("want the quota's line to end %q:\n%s", want, out)
+	}
+	if next := s.Ending(report.EndFacts{}).Next; next != "tidings send --yes campaign.yaml sends them once the server's quota resets (often a day)" {
+		t.Errorf("report.json's next = %q, want the summary's words", next)
+	}
+}

@@ -421,12 +421,14 @@ func (s *Summary) sends(n int, capped bool) string {
 	return them(n)
 }
 
-// stopSends says what the next send sends of the Stopped rows, and
-// when: once what the stop needs changed is (sendpool.StopFix: "them once
-// the settings are fixed …"), else as sends says.
+// stopSends says what sends the rows a stop left and when: once what
+// must change has (sendpool.StopFix), or once the time a stop needs has
+// passed ("them once the server's quota resets (often a day)":
+// sendpool.StopWhen); else as sends says. The summary's line and
+// report.json's ending say the same.
 func (s *Summary) stopSends() string {
-	if fix := sendpool.StopFix(s.StopDetail); fix != "" {
-		return them(s.Stopped) + " once " + fix
+	if when := sendpool.StopWhen(s.StopDetail); when != "" {
+		return them(s.Stopped) + " once " + when
 	}
 	return s.sends(s.Stopped, false)
 }

@@ -1,6 +1,7 @@
 package feedback
 
 import (
+	"net/textproto"
 	"strings"
 	"unicode/utf8"
 )
@@ -18,7 +19,8 @@ type plainFindings struct {
 // readPlain reads the recipients and the original message of a plain-text
 // bounce. The text up to the copy of the original (a separator line, or
 // the quoted header section) is the report part. Each address there that
-// is not the mail system's or the sender's own is a recipient; the lines
+// is not the mail system's or the sender's own (the returned message's
+// Return-Path, an address after "MAIL FROM:") is a recipient; the lines
 // after an address, up to the next one, are its diagnostic. Exim's
 // X-Failed-Recipients adds recipients; with none found at all, the
 // original message's To are the recipients.
@@ -26,8 +28,9 @@ func (m *message) readPlain(text, action string) plainFindings {
 	var p plainFindings
 	cut := separatorOffset(text)
 	qstart, qh := quotedHeader(text)
-	if h := m.returned(); h != nil {
-		p.original = original(h)
+	rh := m.returned()
+	if rh != nil {
+		p.original = original(rh)
 	}
 	if qh != nil && p.original.MessageID == "" {
 		p.original = original(qh)
@@ -37,6 +40,11 @@ func (m *message) readPlain(text, action string) plainFindings {
 	}
 	report := text[:cut]
 	exclude := m.ownAddresses(p.original)
+	for _, h := range []textproto.MIMEHeader{rh, qh} {
+		if a := firstAddress(h.Get("Return-Path")); a != "" {
+			exclude[strings.ToLower(a)] = true // the envelope sender
+		}
+	}
 	p.recipients = textRecipients(report, exclude)
 	for _, a := range addressList(m.header.Get("X-Failed-Recipients")) {
 		if len(p.recipients) < maxList && !hasRecipient(p.recipients, a) {
@@ -141,11 +149,23 @@ func lineAddresses(text string, n int, exclude map[string]bool) []stringSet {
 	for _, a := range scanAddresses(text, -1) {
 		line += strings.Count(text[pos:a.start], "\n")
 		pos = a.start
-		if line < n && !exclude[strings.ToLower(a.addr)] && !isDaemon(a.addr) {
+		if line < n && !exclude[strings.ToLower(a.addr)] && !isDaemon(a.addr) && !afterMailFrom(text, a.start) {
 			out[line].add(a.addr)
 		}
 	}
 	return out
+}
+
+// afterMailFrom reports whether the address at offset start of text is
+// the argument of an SMTP MAIL FROM command ("MAIL FROM:<a@b>", as a
+// session transcript quotes it): the envelope sender, never a recipient.
+func afterMailFrom(text string, start int) bool {
+	before := text[max(0, start-40):start]
+	if i := strings.LastIndexByte(before, '\n'); i >= 0 {
+		before = before[i+1:]
+	}
+	before = strings.ToLower(strings.Join(strings.Fields(strings.TrimRight(before, " \t<")), " "))
+	return strings.HasSuffix(before, "mail from:")
 }
 
 // diagnostic picks an address's explanation from the lines it owns: the

@@ -312,3 +312,32 @@ func TestDSNBlocksWithoutEmptyLines(t *testing.T) {
 		}
 	}
 }
+
+// TestEnvelopeSenderNoRecipient: the envelope sender a plain-text bounce
+// quotes (after "MAIL FROM:" in a session transcript, or as the returned
+// message's Return-Path, named in the report's words) is never one of its
+// failed recipients (today's review: "2 bounced" for one row).
+func TestEnvelopeSenderNoRecipient(t *testing.T) {
+	head := "From: MAILER-DAEMON@mx.provider.example\r\nTo: orders@shop.example\r\n" +
+		"Subject: Undelivered Mail Returned to Sender\r\n\r\nThis is the mail system at host mx.provider.example.\r\n\r\n" +
+		"<taro@customer.example>: 550 5.1.1 User unknown\r\n\r\n"
+	for name, text := range map[string]string{
+		"mail from, no space": "mail from:<bounces@shop.example>\r\n250 2.1.0 Ok\r\n",
+		"MAIL FROM, spaces":   "MAIL  FROM: <bounces@shop.example> SIZE=100\r\n250 2.1.0 Ok\r\n",
+		"transcript arrows":   ">>> MAIL FROM:bounces@shop.example\r\n<<< 250 2.1.0 Ok\r\n",
+		"return-path in the text": "The message was sent by\r\nbounces@shop.example\r\n\r\n--- Below this line is a copy of the message.\r\n\r\n" +
+			"Return-Path: <bounces@shop.example>\r\nFrom: orders@shop.example\r\nTo: taro@customer.example\r\nSubject: x\r\n\r\nHi\r\n",
+	} {
+		rep, err := Parse(strings.NewReader(head+text), Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		var got []string
+		for _, r := range rep.Recipients {
+			got = append(got, r.Address)
+		}
+		if len(got) != 1 || got[0] != "taro@customer.example" {
+			t.Errorf("%s: recipients %q, want taro@customer.example alone", name, got)
+		}
+	}
+}
