@@ -53,6 +53,14 @@ func TestMessagesDigest(t *testing.T) {
 	if moved := digest(t, digestBase, filepath.Join(dir, "moved", "c.yaml")); moved != base {
 		t.Errorf("folder moved: digest changed")
 	}
+	// state_dir: . is the folder itself, which moves with it.
+	inFolder := digestBase + "state_dir: .\n"
+	if digest(t, inFolder, filepath.Join(dir, "moved", "c.yaml")) != digest(t, inFolder, file) {
+		t.Errorf("folder moved with state_dir: . : digest changed")
+	}
+	if digest(t, inFolder, file) == base {
+		t.Errorf("state_dir: . and the default: the same digest")
+	}
 	same := map[string][2]string{
 		"rate":        {"rate: 10/s", "rate: 2/s"},
 		"concurrency": {"concurrency: 4", "concurrency: 1"},

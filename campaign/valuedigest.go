@@ -18,8 +18,10 @@ import (
 // slice met again inside itself) is written as a reference to where it
 // was first met, so that a cycle ends.
 type digester struct {
-	w   io.Writer
-	dir string
+	w io.Writer
+	// dir is the campaign's folder with a separator at its end, root
+	// without ("" for the file system's root).
+	dir, root string
 	// path maps each pointer, map and slice being written, from the root
 	// down to the value at hand, to its depth on that path.
 	path map[visit]int
@@ -36,8 +38,8 @@ type visit struct {
 
 // newDigester is a digester writing to w, paths inside dir relative to it.
 func newDigester(w io.Writer, dir string) digester {
-	dir = strings.TrimSuffix(dir, string(filepath.Separator)) + string(filepath.Separator)
-	return digester{w: w, dir: dir, path: map[visit]int{}}
+	root := strings.TrimSuffix(dir, string(filepath.Separator))
+	return digester{w: w, dir: root + string(filepath.Separator), root: root, path: map[visit]int{}}
 }
 
 // value writes v, a pointer, map or slice met again inside itself as
@@ -56,7 +58,8 @@ func (d digester) value(v reflect.Value) {
 
 // write writes v: a pointer as what it points at, a struct as its
 // fields by name, a map by its entries in order (mapValue), a string with
-// any dir before it taken off, anything else as scalar does.
+// any dir before it taken off (the folder itself as "."), anything else
+// as scalar does.
 func (d digester) write(v reflect.Value) {
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
@@ -85,6 +88,8 @@ func (d digester) write(v reflect.Value) {
 		s := v.String()
 		if rest, ok := strings.CutPrefix(s, d.dir); ok {
 			s = "./" + filepath.ToSlash(rest)
+		} else if s == d.root && s != "" {
+			s = "."
 		}
 		fmt.Fprintf(d.w, "%q;", s)
 	default:
