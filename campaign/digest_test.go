@@ -1,9 +1,13 @@
 package campaign
 
 import (
+	"os"
 	"path/filepath"
+	"reflect"
+	"runtime/debug"
 	"strings"
 	"testing"
+	"time"
 )
 
 // digestBase is a campaign with every kind of setting, for
@@ -49,6 +53,14 @@ func TestMessagesDigest(t *testing.T) {
 	if moved := digest(t, digestBase, filepath.Join(dir, "moved", "c.yaml")); moved != base {
 		t.Errorf("folder moved: digest changed")
 	}
+	// state_dir: . is the folder itself, which moves with it.
+	inFolder := digestBase + "state_dir: .\n"
+	if digest(t, inFolder, filepath.Join(dir, "moved", "c.yaml")) != digest(t, inFolder, file) {
+		t.Errorf("folder moved with state_dir: . : digest changed")
+	}
+	if digest(t, inFolder, file) == base {
+		t.Errorf("state_dir: . and the default: the same digest")
+	}
 	same := map[string][2]string{
 		"rate":        {"rate: 10/s", "rate: 2/s"},
 		"concurrency": {"concurrency: 4", "concurrency: 1"},
@@ -89,5 +101,111 @@ func TestMessagesDigest(t *testing.T) {
 		if got := digest(t, strings.Replace(digestBase, edit[0], edit[1], 1), file); got == base {
 			t.Errorf("%s changed: digest the same", name)
 		}
+	}
+}
+
+// TestMessagesDigestStable: the same campaign file gives the same digest
+// loaded again after its locale wrote a date, from another working
+// directory by a relative path, and through a symlink to its folder.
+func TestMessagesDigestStable(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "c.yaml")
+	if err := os.WriteFile(file, []byte(digestBase), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	load := func(path string) string {
+		t.Helper()
+		c, err := Load(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.MessagesDigest()
+	}
+	c, err := Load(file)
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	base := c.MessagesDigest()
+	_ = c.Locale.Month(time.March, true) + c.Locale.Weekday(time.Monday, false) + c.Recipients.Locale.Group()
+	if again := c.MessagesDigest(); again != base {
+		t.Errorf("after the locale wrote a date: digest changed")
+	}
+	link := filepath.Join(t.TempDir(), "link")
+	if err := os.Symlink(dir, link); err != nil {
+		t.Fatal(err)
+	}
+	if got := load(filepath.Join(link, "c.yaml")); got != base {
+		t.Errorf("through a symlink to its folder: digest changed")
+	}
+	t.Chdir(link)
+	if got := load("c.yaml"); got != base {
+		t.Errorf("by a relative path from its folder: digest changed")
+	}
+}
+
+// TestDigesterCycle: a value that holds itself (a pointer, a slice in an
+// interface, a map) is written, not followed for ever; two cycles that
+// differ have other bytes, the same cycle built twice the same.
+func TestDigesterCycle(t *testing.T) {
+	defer debug.SetMaxStack(debug.SetMaxStack(32 << 20)) // an endless walk fails fast
+	type node struct {
+		Name string
+		Next *node
+		Any  []any
+		Map  map[string]any
+	}
+	build := func(name string) *node {
+		n := &node{Name: name, Any: make([]any, 1), Map: map[string]any{}}
+		n.Next, n.Any[0], n.Map["self"] = n, n.Any, n.Map
+		return n
+	}
+	sum := func(v any) string {
+		var b strings.Builder
+		newDigester(&b, "").value(reflect.ValueOf(v))
+		return b.String()
+	}
+	a, b := sum(build("a")), sum(build("a"))
+	if a != b {
+		t.Errorf("the same cycle built twice: %s, then %s", a, b)
+	}
+	if c := sum(build("b")); c == a {
+		t.Errorf("two cycles that differ: the same bytes %s", a)
+	}
+}
+
+// tieKey is a map key all of whose values print alike.
+type tieKey struct{ n int }
+
+func (tieKey) String() string { return "tie" }
+
+// TestDigesterMapOrder: a map is written the same whatever order it
+// gives its entries in, its keys printing alike or as addresses.
+func TestDigesterMapOrder(t *testing.T) {
+	sum := func(v any) string {
+		var b strings.Builder
+		newDigester(&b, "").value(reflect.ValueOf(v))
+		return b.String()
+	}
+	ties := map[tieKey]int{{1}: 1, {2}: 2, {3}: 3, {4}: 4, {5}: 5}
+	first := sum(ties)
+	for range 30 {
+		if got := sum(ties); got != first {
+			t.Fatalf("keys printing alike: %s, then %s", first, got)
+		}
+	}
+	ties[tieKey{5}] = 6
+	if sum(ties) == first {
+		t.Errorf("a value changed: the same bytes")
+	}
+	byAddress := func(names ...string) map[*string]int {
+		m := map[*string]int{}
+		for i, s := range names {
+			m[&s] = len(names[i])
+		}
+		return m
+	}
+	x, y := byAddress("a", "bb", "ccc"), byAddress("ccc", "bb", "a")
+	if sum(x) != sum(y) {
+		t.Errorf("pointer keys built in another order: %s, then %s", sum(x), sum(y))
 	}
 }
