@@ -253,7 +253,7 @@ func openForDigest(ctx context.Context, path string) (*Inputs, error) {
 	if err != nil {
 		return nil, err
 	}
-	in := &Inputs{Campaign: c}
+	in := &Inputs{Campaign: c, messagesSum: c.MessagesDigest()} // as Open takes it: before anything adds to c
 	if err := in.openSheet(ctx); err != nil {
 		return nil, err
 	}
