@@ -245,17 +245,19 @@ func (r *poolRun) stoppedRcpts(j *poolJob, stoppedBy []RcptReply, sentNow bool) 
 // throttledRun reports whether a throttling reply to j's try (a 421
 // 4.7.0, a 4.7.28, words of the sender's rate) throttles the run: the
 // rate is lowered and the try spends none of j's retries. Not when the
-// reply to j's previous try throttled too, the server accepted other
-// recipients since that try began and no other try met a throttling
-// reply since: a server that answers one address with 421 every time
-// (an address it holds back, Postfix closing after it) while it takes
-// the rest is not slowing the run, and that row is retried as after any
-// temporary refusal, within Config.Retries, then left deferred for the
-// next send, where it halved the rate at each of its MaxThrottled tries
-// while the run waited for it.
+// reply to j's previous try throttled too and the server accepted other
+// recipients since that try began, or accepted some in the run and no
+// other try met a throttling reply since j's previous one (j is the
+// last left): a server that answers one address with 421 every time (an
+// address it holds back; Postfix closes the session after it) while it
+// takes the rest is not slowing the run, and that row is retried as after
+// any temporary refusal, within Config.Retries, then left deferred for
+// the next send, where it halved the rate at each of its MaxThrottled
+// tries while the run waited for it. A server that takes nothing still
+// throttles the run.
 func (r *poolRun) throttledRun(j *poolJob) bool {
-	seen := r.throttles.Add(1)
-	own := j.throttles > 0 && r.took.Load() > j.tookAt && seen == j.throttleSeen+1
+	seen, took := r.throttles.Add(1), r.took.Load()
+	own := j.throttles > 0 && (took > j.tookAt || took > 0 && seen == j.throttleSeen+1)
 	j.tookAt, j.throttleSeen = j.tryTook, seen
 	return !own
 }

@@ -19,39 +19,52 @@ import (
 // second throttled try, the server having taken others since its first
 // and no other try throttled, is its own temporary refusal: with
 // retries 0 the row ends deferred after two tries and the run ends,
-// the others sent. Over every transport, with the server keeping the
-// session after the 421 and with one closing it, as Postfix does.
+// the others sent; so too when it is the last row left. Over every
+// transport, with the server keeping the session after the 421 and with
+// one closing it, as Postfix does.
 func TestRcpt421OneAddressEnds(t *testing.T) {
 	const reply = "Try again later, closing connection."
 	pooltest.Each(t, func(t *testing.T, tr pooltest.Transport) {
-		t.Run("kept", func(t *testing.T) {
-			srv := tr.Server(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
-				if to == "user3@example.org" {
+		kept := func(bad string) *smtptest.Server {
+			return tr.Server(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+				if to == bad {
 					return smtptest.Reply(421, "4.7.0", reply)
 				}
 				return nil
 			}))
-			rcpt421Ends(t, tr.Config(srv))
+		}
+		t.Run("kept", func(t *testing.T) {
+			rcpt421Ends(t, tr.Config(kept("user3@example.org")), 3)
+		})
+		t.Run("last", func(t *testing.T) {
+			// One connection: the row's first try begins once
+			// every other row was sent, nothing left to tell by.
+			cfg := tr.Config(kept("user6@example.org"))
+			cfg.Concurrency = 1
+			rcpt421Ends(t, cfg, 6)
 		})
 		t.Run("closed", func(t *testing.T) {
+			ext := []string{"PIPELINING"}
 			if tr.Chunking {
-				t.Skip("the scripted server offers no CHUNKING; pipelined-data covers the pipelined exchange")
+				ext = append(ext, "CHUNKING")
 			}
-			s := newScripted(t, []string{"PIPELINING"}, func(c int, cmd string, b []byte) string {
+			s := newScripted(t, ext, func(c int, cmd string, b []byte) string {
 				if strings.HasPrefix(cmd, "RCPT") && strings.Contains(cmd, "user3@") {
 					return "421 4.7.0 " + reply + closeAfter
 				}
 				return okAll(c, cmd, b)
 			})
-			rcpt421Ends(t, scriptedConfig(s, tr.Setting))
+			rcpt421Ends(t, scriptedConfig(s, tr.Setting), 3)
 		})
 	})
 }
 
 // rcpt421Ends runs rows 2-6 through cfg with retries 0, the server
-// refusing row 3 with 421, and checks the run ends by itself.
-func rcpt421Ends(t *testing.T, cfg pooltest.Config) {
+// refusing row bad with 421, and checks the run ends by itself.
+func rcpt421Ends(t *testing.T, cfg pooltest.Config, bad int) {
 	cfg.Retries = 0
+	start := time.Now()
+	cfg.Notify = func(n sendpool.Notice) { t.Logf("%s: %s", time.Since(start).Round(time.Millisecond), n.Text) }
 	p, err := sendpool.New(cfg.PoolConfig(t))
 	if err != nil {
 		t.Fatal(err)
@@ -62,11 +75,12 @@ func rcpt421Ends(t *testing.T, cfg pooltest.Config) {
 	if err := p.Run(ctx, sendpool.SliceSource(pooltest.Messages(5)), res.Add); err != nil {
 		t.Fatalf("Run: %v, want it to end by itself; %v", err, res.ByStatus())
 	}
-	if r := res.Get(3); r.Status != sendpool.StatusDeferred || r.Attempts != 2 {
-		t.Errorf("row 3: %v after %d tries (%s), want deferred after 2 (retries 0)", r.Status, r.Attempts, r.Detail)
-	}
-	for _, row := range []int{2, 4, 5, 6} {
-		if r := res.Get(row); r.Status != sendpool.StatusSent {
+	for row := 2; row <= 6; row++ {
+		r := res.Get(row)
+		if row == bad && (r.Status != sendpool.StatusDeferred || r.Attempts != 2) {
+			t.Errorf("row %d: %v after %d tries (%s), want deferred after 2 (retries 0)", row, r.Status, r.Attempts, r.Detail)
+		}
+		if row != bad && r.Status != sendpool.StatusSent {
 			t.Errorf("row %d: %v (%s), want sent", row, r.Status, r.Detail)
 		}
 	}
