@@ -42,6 +42,7 @@ func (w *poolWorker) sendOne(j *poolJob, f *pipedTry) {
 			j.started = r.p.clock.Now()
 		}
 		reused := w.sent > 0
+		j.tryTook = r.took.Load()
 		d, err = r.safeSend(w.conn, tx)
 		w.sent++
 		j.server = w.conn.Server()

@@ -16,19 +16,23 @@ type poolJob struct {
 	attempts int
 	// paced is attempts when the job last took a turn of its domain
 	// for a retry (RetryPacer): a job handed on since takes no other.
-	paced      int
-	tempFails  int
-	throttles  int
-	started    time.Time
-	server     string
-	sentReply  *SMTPError // the final reply of the try that delivered
-	decisive   *SMTPError // the last refusing reply
-	detail     string     // explanation besides (or instead of) decisive
-	lastDetail string     // the last try's error, for stop messages
-	weight     int64      // what it holds of poolRun.bytes
-	due        time.Time  // when its next try is due, while it waits for it
-	size       int        // len(msg.Data), also while parked without it
-	parked     bool       // waiting for a retry without its data
+	paced     int
+	tempFails int
+	throttles int
+	// tryTook is poolRun.took when its try began; tookAt that of its
+	// last throttled try, and throttleSeen poolRun.throttles after it
+	// (throttledRun).
+	tryTook, tookAt, throttleSeen int64
+	started                       time.Time
+	server                        string
+	sentReply                     *SMTPError // the final reply of the try that delivered
+	decisive                      *SMTPError // the last refusing reply
+	detail                        string     // explanation besides (or instead of) decisive
+	lastDetail                    string     // the last try's error, for stop messages
+	weight                        int64      // what it holds of poolRun.bytes
+	due                           time.Time  // when its next try is due, while it waits for it
+	size                          int        // len(msg.Data), also while parked without it
+	parked                        bool       // waiting for a retry without its data
 }
 
 func newPoolJob(m *render.Message) *poolJob {

@@ -74,10 +74,11 @@ func (r *poolRun) applyOutcome(j *poolJob, d *Delivery, err error) {
 		for _, a := range j.rcpts {
 			j.mark(a, StatusDeferred, se, j.detail)
 		}
-		if class == ClassThrottled {
+		throttled := class == ClassThrottled && r.throttledRun(j)
+		if throttled {
 			r.throttle(se.Reply())
 		}
-		r.retryLater(j, class == ClassThrottled)
+		r.retryLater(j, throttled)
 	}
 }
 
@@ -220,10 +221,11 @@ func (r *poolRun) applyRcptReplies(j *poolJob, d *Delivery, completed bool) {
 		// What the retry notice names (no try failed as a whole).
 		j.lastDetail = "not accepted for " + strings.Join(t.deferred, ", ")
 	}
-	if t.throttled {
+	throttled := t.throttled && r.throttledRun(j)
+	if throttled {
 		r.throttle(t.last.Reply())
 	}
-	r.retryLater(j, t.throttled)
+	r.retryLater(j, throttled)
 }
 
 // stoppedRcpts finishes j, some of whose recipients refused stoppedBy
@@ -238,6 +240,26 @@ func (r *poolRun) stoppedRcpts(j *poolJob, stoppedBy []RcptReply, sentNow bool) 
 		}
 	}
 	r.finishStopped(j)
+}
+
+// throttledRun reports whether a throttling reply to j's try (a 421
+// 4.7.0, a 4.7.28, words of the sender's rate) throttles the run: the
+// rate is lowered and the try spends none of j's retries. Not when the
+// reply to j's previous try throttled too and the server accepted other
+// recipients since that try began, or accepted some in the run and no
+// other try met a throttling reply since j's previous one (j is the
+// last left): a server that answers one address with 421 every time (an
+// address it holds back; Postfix closes the session after it) while it
+// takes the rest is not slowing the run, and that row is retried as after
+// any temporary refusal, within Config.Retries, then left deferred for
+// the next send, where it halved the rate at each of its MaxThrottled
+// tries while the run waited for it. A server that takes nothing still
+// throttles the run.
+func (r *poolRun) throttledRun(j *poolJob) bool {
+	seen, took := r.throttles.Add(1), r.took.Load()
+	own := j.throttles > 0 && (took > j.tookAt || took > 0 && seen == j.throttleSeen+1)
+	j.tookAt, j.throttleSeen = j.tryTook, seen
+	return !own
 }
 
 // maxThrottleWait bounds the wait before a throttled message's next try;

@@ -310,6 +310,7 @@ func (w *poolWorker) begin(pc PipelinedConn, f *pipedTry, queued bool) (started,
 		f.j.started = r.p.clock.Now()
 	}
 	f.reused, f.queued, f.server = w.sent > 0, queued, pc.Server()
+	f.j.tryTook = r.took.Load()
 	f.begun = time.Now()
 	w.sent++
 	p, err := r.safeBegin(pc, f)

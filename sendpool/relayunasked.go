@@ -44,6 +44,7 @@ func (r *poolRun) noteRelayRefusedLocked(se *SMTPError, addr string, j *poolJob)
 // addresses it names, "To:ann@example.com RELAY"), not the domain's, and
 // the rows to that domain are asked (refusedAll).
 func (r *poolRun) noteTook(addr string) {
+	r.took.Add(1)
 	d := domainOf(addr)
 	r.relayMu.Lock()
 	if r.relayTook == nil {

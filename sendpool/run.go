@@ -60,6 +60,10 @@ type poolRun struct {
 	// many (IsConnectionCap): sessions are then no longer replaced for
 	// their error replies (see poolWorker.errored).
 	connLimited atomic.Bool
+	// took counts the recipients the server accepted (noteTook), and
+	// throttles the throttling replies, for telling a throttling reply
+	// one row alone meets (throttledRun).
+	took, throttles atomic.Int64
 	// relaysOut is set once the run holds that the server relays for
 	// this client (noteRelayed, relayDecided); relayed is closed then
 	// (relayKnown).

@@ -193,3 +193,32 @@ func refusesNobody(then scriptFn) scriptFn {
 		return then(c, cmd, b)
 	}
 }
+
+// TestPlainNoEHLOAfterRSET: the plain transport sent EHLO again after
+// every RSET (go-smtp's Client.Reset forgets the session's EHLO), a round
+// trip more for each refused row; the server's reply to the session's
+// EHLO answers it (smtpclient's helloCache): one EHLO a connection, its
+// extensions kept (BODY=8BITMIME), the row after the refused ones sent.
+func TestPlainNoEHLOAfterRSET(t *testing.T) {
+	s := newScripted(t, []string{"PIPELINING", "8BITMIME"}, refusesNobody(okAll))
+	msgs := []*render.Message{pooltest.Message(2, "nobody@example.org"), pooltest.Message(3, "nobody@example.org"), pooltest.Message(4, "user4@example.org")}
+	msgs[1].Key = "other"
+	res, err := pooltest.Run(t, scriptedConfig(s, campaign.TransportPlain), msgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := res.Get(4); r.Status != sendpool.StatusSent {
+		t.Errorf("row 4: %v (%s), want sent", r.Status, r.Detail)
+	}
+	var ehlo, rset int
+	for _, l := range s.Log() {
+		ehlo += strings.Count(l, "C: EHLO")
+		rset += strings.Count(l, "C: RSET")
+		if strings.Contains(l, "C: MAIL") && !strings.HasSuffix(l, "BODY=8BITMIME") {
+			t.Errorf("%s: the extensions of the session's EHLO forgotten", l)
+		}
+	}
+	if ehlo != 1 || rset != 2 || s.conns.Load() != 1 {
+		t.Errorf("%d EHLO, %d RSET on %d connections, want 1 EHLO and 2 RSET on 1\n%s", ehlo, rset, s.conns.Load(), strings.Join(s.Log(), "\n"))
+	}
+}

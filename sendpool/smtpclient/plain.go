@@ -32,6 +32,7 @@ func (s *smtpConn) extensions() string {
 type smtpConn struct {
 	d       *Dialer
 	c       *smtp.Client
+	hc      *helloCache // what c runs over
 	raw     *rawConn
 	nc      net.Conn    // the session's connection above TLS
 	tr      *transcript // nil without Debug
@@ -215,6 +216,7 @@ func (s *smtpConn) Reset(ctx context.Context) error {
 	if err := s.c.Reset(); err != nil {
 		return s.fail(sendpool.StageMail, "RSET", err)
 	}
+	s.hc.arm() // go-smtp's next command would send EHLO first
 	return nil
 }
 

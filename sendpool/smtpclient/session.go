@@ -30,6 +30,8 @@ type session struct {
 	// conn is the session's connection above TLS.
 	conn net.Conn
 	c    *smtp.Client
+	// hc is the connection c runs over (see helloCache).
+	hc *helloCache
 	// restarted is the TLS connection made after STARTTLS, when ours.
 	restarted *tls.Conn
 	// secure: the connection is encrypted (AUTH may go).
@@ -116,12 +118,16 @@ func (d *Dialer) client(s *session, tap io.Writer) error {
 		}
 		tapped = s.restarted != nil
 	case cfg.Protocol == campaign.ProtocolLMTP:
-		s.c = smtp.NewClientLMTP(withBareCodes(s.conn))
+		s.hc = &helloCache{Conn: withBareCodes(s.conn)}
+		s.c = smtp.NewClientLMTP(s.hc)
 	default:
-		s.c = smtp.NewClient(withBareCodes(s.conn))
+		s.hc = &helloCache{Conn: withBareCodes(s.conn)}
+		s.c = smtp.NewClient(s.hc)
 	}
 	if tap != nil && !tapped {
-		s.c.DebugWriter = tap
+		// Tapped from the connection, not go-smtp's DebugWriter: an
+		// EHLO helloCache answers never went over the wire.
+		s.hc.tap = tap
 	}
 	return nil
 }
@@ -154,7 +160,8 @@ func (d *Dialer) startTLS(s *session, tap io.Writer) error {
 	// replayed greeting.
 	s.restarted = tls.Client(raw, d.tls)
 	sess := &restartedConn{Conn: s.restarted, greeting: []byte("220 " + cfg.Host + " (TLS started)\r\n"), tap: tap}
-	s.c, s.conn = smtp.NewClient(withBareCodes(sess)), sess
+	s.hc = &helloCache{Conn: withBareCodes(sess)}
+	s.c, s.conn = smtp.NewClient(s.hc), sess
 	return nil
 }
 
@@ -222,7 +229,7 @@ func (d *Dialer) hello(s *session, notes *probeNotes) error {
 // newConn wraps the set-up session for transactions, noting the
 // extensions that shape them.
 func (d *Dialer) newConn(s *session, tr *transcript) *smtpConn {
-	sc := &smtpConn{d: d, c: s.c, raw: s.raw, nc: s.conn, tr: tr, lmtp: d.cfg.Protocol == campaign.ProtocolLMTP}
+	sc := &smtpConn{d: d, c: s.c, hc: s.hc, raw: s.raw, nc: s.conn, tr: tr, lmtp: d.cfg.Protocol == campaign.ProtocolLMTP}
 	if ok, _ := s.c.Extension("SMTPUTF8"); ok {
 		sc.utf8 = true
 	}
