@@ -69,6 +69,7 @@ func (d *Dialer) probeRcpts(c *smtpConn, env ProbeEnvelope, w io.Writer) (noted 
 	if err := c.c.Reset(); err != nil {
 		d.probeEnded(w, "RSET", err)
 	} else {
+		c.hc.arm() // go-smtp's QUIT would send EHLO first (see helloCache)
 		fmt.Fprintln(w, "RSET: no message was sent")
 	}
 	noted, err = d.rcptVerdict(a, w)

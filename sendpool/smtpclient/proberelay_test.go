@@ -96,3 +96,24 @@ func TestProbeUTF8Recipient(t *testing.T) {
 		t.Errorf("Probe: %v\n%s", err, out.String())
 	}
 }
+
+// TestProbeNoEHLOAfterRSET: probe's RSET after its RCPTs was followed by
+// a second EHLO before QUIT (go-smtp's Reset forgets the session's
+// hello; fix-421's review): one EHLO a session.
+func TestProbeNoEHLOAfterRSET(t *testing.T) {
+	srv := smtptest.NewServer(t)
+	cfg := pooltest.NewConfig(srv).SMTP
+	var transcript bytes.Buffer
+	cfg.Debug = &transcript
+	var out bytes.Buffer
+	if err := smtpclient.Probe(context.Background(), cfg, smtpclient.ProbeEnvelope{From: "sender@example.org", To: []string{"ann@example.org"}}, &out); err != nil {
+		t.Fatalf("Probe: %v\n%s", err, out.String())
+	}
+	text := transcript.String()
+	if !strings.Contains(text, "C: RSET") || !strings.Contains(text, "C: QUIT") {
+		t.Fatalf("the transcript lacks RSET or QUIT:\n%s", text)
+	}
+	if n, sessions := strings.Count(text, "C: EHLO "), strings.Count(text, "S: 220 "); n != sessions {
+		t.Errorf("%d EHLO for %d sessions:\n%s", n, sessions, text)
+	}
+}
