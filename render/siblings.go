@@ -128,7 +128,9 @@ func campaignFileName(name string) bool {
 
 // otherCampaign is what the campaign file p (d, its entry), another
 // than the one in dir (symlinks resolved), keeps for itself, each named
-// as the other campaign's; none when p is no campaign or larger than
+// as the other campaign's ("the state folder of the campaign b.yaml
+// beside this one"; one in a folder below by its path, "… club/b.yaml");
+// none when p is no campaign or larger than
 // maxCampaignFile. A state folder that holds the other campaign's own
 // folder (state_dir: ., invoices/reminder.yaml) is left out, as
 // ownFiles leaves out this campaign's, or every file of that folder
@@ -145,9 +147,12 @@ func otherCampaign(dir, p string, d fs.DirEntry) []campaign.OwnFile {
 	if err != nil || !recipientsKey.Match(data) {
 		return nil // no campaign: Load and NamedFiles would both say so, slower
 	}
-	name, note := p, ""
+	name, where, note := p, "", ""
 	if rel, err := filepath.Rel(dir, p); err == nil && inside(dir, p) {
 		name = filepath.ToSlash(rel)
+	}
+	if filepath.Dir(p) == dir {
+		where = " beside this one"
 	}
 	var own []campaign.OwnFile
 	if other, err := campaign.Load(p); err == nil {
@@ -160,8 +165,18 @@ func otherCampaign(dir, p string, d fs.DirEntry) []campaign.OwnFile {
 		if o.Dir && inside(o.Path, filepath.Dir(p)) {
 			continue // state_dir: . (see otherCampaign)
 		}
-		o.What = fmt.Sprintf("%s of the campaign %s beside this one%s", o.What, name, note)
+		o.What = fmt.Sprintf("%s of the campaign %s%s%s", theirs(o.What), name, where, note)
 		out = append(out, o)
 	}
 	return out
+}
+
+// theirs is what, one of campaign.OwnFiles' names ("the campaign's state
+// folder"), as another campaign's is named: "the state folder", which
+// "of the campaign b.yaml" follows.
+func theirs(what string) string {
+	if rest, ok := strings.CutPrefix(what, "the campaign's "); ok {
+		return "the " + rest
+	}
+	return what
 }

@@ -50,7 +50,7 @@ func TestAttachmentSiblingCampaign(t *testing.T) {
 		"b-suppress.txt": "the suppression list of the campaign b.yaml",
 		"b.yaml":         "the campaign file of the campaign b.yaml",
 		"c.csv":          "the recipient sheet of the campaign c.yaml",
-		"st2/notes.txt":  "in the campaign's state folder of the campaign b.yaml",
+		"st2/notes.txt":  "in the state folder of the campaign b.yaml beside this one",
 	} {
 		_, err := r.Render(row(2, "email", "k@example.com", "file", file))
 		if !errors.Is(err, ErrAttachmentPath) || rowErr(t, err).Column != "file" || !strings.Contains(err.Error(), words) {
@@ -63,6 +63,42 @@ func TestAttachmentSiblingCampaign(t *testing.T) {
 	for _, file := range []string{"files/ok.pdf", "notes.yml", "list.csv", "files/notes.yaml"} {
 		if m, err := r.Render(row(2, "email", "k@example.com", "file", file)); err != nil || len(m.Attachments) != 1 {
 			t.Errorf("%s: got %v, want it attached", file, err)
+		}
+	}
+}
+
+// TestAttachmentSubfolderCampaignWords: a row naming what a campaign in
+// a folder below keeps for itself is refused in words that name that
+// campaign by its path and its state folder once: "the state folder of
+// the campaign club/old.yaml", where they said "the campaign's state
+// folder of the campaign club/old.yaml beside this one", of a campaign
+// that is not beside it (rev-user13).
+func TestAttachmentSubfolderCampaignWords(t *testing.T) {
+	dir := t.TempDir()
+	for name, body := range map[string]string{
+		"body.txt":           "Hi\n",
+		"people.csv":         "email,file\n",
+		"club/old.yaml":      yamlWith(map[string]string{"name": "old", "recipients": "{path: old.csv}", "state_dir": "st3"}),
+		"club/body.txt":      "Hi\n",
+		"club/old.csv":       "email\ncarol@example.com\n",
+		"club/st3/notes.txt": "old's state",
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := loadRenderer(t, dir, yamlWith(map[string]string{"attachments": `["{{.file}}"]`}), "email", "file")
+	for file, words := range map[string]string{
+		"club/old.csv":       `"club/old.csv" is the recipient sheet of the campaign club/old.yaml, which`,
+		"club/st3/notes.txt": `"club/st3/notes.txt" is in the state folder of the campaign club/old.yaml, which`,
+	} {
+		_, err := r.Render(row(2, "email", "k@example.com", "file", file))
+		if !errors.Is(err, ErrAttachmentPath) || !strings.Contains(fmt.Sprint(err), words) {
+			t.Errorf("%s: got %v, want ErrAttachmentPath saying %q", file, err, words)
 		}
 	}
 }

@@ -98,7 +98,7 @@ func TestAttachSubfolderCampaign(t *testing.T) {
 	srv = smtptest.NewServer(t)
 	camp := filepath.Join(dir, "a.yaml")
 	writeFiles(t, dir, map[string]string{"a.yaml": campaignYAML(srv.Port, `attachments: ["{{.file}}"]`, "recipients: {path: a.csv}")})
-	rowRefused(t, srv, camp, "other/c.csv", "is the recipient sheet of the campaign other/c.yaml beside this one")
+	rowRefused(t, srv, camp, "other/c.csv", "is the recipient sheet of the campaign other/c.yaml, which")
 	rowRefused(t, srv, camp, "other/gone.txt", "is the suppression list of the campaign other/c.yaml")
 	rowRefused(t, srv, camp, "lists/d.csv", "is the recipient sheet of the campaign d.yaml beside this one (it does not load)")
 	writeFiles(t, dir, map[string]string{"a.csv": "email,name,file\nann@example.com,Ann,lists/ok.csv\n"})

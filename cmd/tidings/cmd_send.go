@@ -1194,10 +1194,31 @@ func failedTodo(sum report.Summary) string {
 	if sum.Stopped > 0 && sendpool.IsBounceRateStop(sum.StopDetail) {
 		return "take the failed out of the list (the to column of report.csv's failed rows), or correct their addresses and use --retry-failed"
 	}
-	if todo := relayTodo(sum); todo != "" {
-		return todo
+	todo := relayTodo(sum)
+	if todo == "" {
+		todo = "--retry-failed tries the failed again"
 	}
-	return "--retry-failed tries the failed again"
+	return noSuchTodo(sum, todo)
+}
+
+// noSuchTodo is failedTodo's advice todo with what to do first of the
+// failed the server said do not exist (report.Summary.NoSuchAddress),
+// which a retry only fails again (and counts against the sender): take
+// them out of the list, or correct them.
+func noSuchTodo(sum report.Summary, todo string) string {
+	n := sum.NoSuchAddress
+	switch {
+	case n == 0:
+		return todo
+	case n >= sum.Failed-sum.FailedSuppressed:
+		return fmt.Sprintf("the server says %s not exist: %s, or correct %s and use --retry-failed", verbFor(n, "the failed address does", "the failed addresses do"), outOfList(n), verbFor(n, "it", "them"))
+	}
+	return fmt.Sprintf("%s; the server says %d of the failed do not exist (5.1.1 and the like), which a retry fails again: %s, or correct them first", todo, n, outOfList(n))
+}
+
+// outOfList says how to take n failed addresses out of the list.
+func outOfList(n int) string {
+	return "put " + verbFor(n, "it", "them") + " in the suppress: file (the to column of report.csv's failed rows) or take " + verbFor(n, "its row", "their rows") + " out of the sheet"
 }
 
 // stopTodo is notSent's advice for the not-attempted when a run's stop

@@ -178,7 +178,9 @@ func TestBounceRateSetting(t *testing.T) {
 // TestFailedRowCorrected: a refused recipient whose row's address was
 // corrected since, its old address put on the suppression list, is not
 // "on the suppression list now": a retry sends to the corrected address,
-// so the row stays failed (exit 1, --retry-failed advice) until then.
+// so the row stays failed (exit 1, --retry-failed advice: the server
+// said the address does not exist, so correct it and use --retry-failed)
+// until then.
 func TestFailedRowCorrected(t *testing.T) {
 	t.Parallel()
 	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
@@ -197,7 +199,7 @@ func TestFailedRowCorrected(t *testing.T) {
 	writeFiles(t, dir, map[string]string{"r.csv": "id,email,name\n1,ann@example.com,Ann\n2,bob@example.com,Bob\n", "sup.txt": "bbo-typo@example.com\n"})
 	for _, args := range [][]string{{"send", "--yes", camp}, {"report", camp}} {
 		out, errOut, code := runCLI(t, args...)
-		if code != exitSomeFailed || strings.Contains(out, "on the suppression list now") || !strings.Contains(errOut, "--retry-failed tries the failed again") {
+		if code != exitSomeFailed || strings.Contains(out, "on the suppression list now") || !strings.Contains(errOut, "or correct it and use --retry-failed") {
 			t.Errorf("%s: code %d\n%s%s", args[0], code, out, errOut)
 		}
 	}

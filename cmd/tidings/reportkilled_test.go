@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/report"
 	"github.com/tidings/tidings/sendpool/smtptest"
 )
@@ -73,5 +76,55 @@ func TestReportJSONEndingRowsAdded(t *testing.T) {
 	}
 	if e := readReportJSON(t, camp).Ending; e.Kind != report.EndFinished || e.Next != "tidings send "+commandArg(camp)+" sends them" {
 		t.Errorf("rows added since: ending %+v", *e)
+	}
+}
+
+// TestReportKilledAfterInterrupt: rows an interrupted send left, which
+// the send after it, killed outright, did not reach, read as not tried
+// yet in report's summary and rows, not "the run was interrupted" of the
+// send before (rev-user13: a cron script read report.json's kind
+// "interrupted" after a kill -9).
+func TestReportKilledAfterInterrupt(t *testing.T) {
+	run, _, gate, camp := interruptedWhileHeld(t, 6)
+	close(gate)
+	if _, err := run.wait(); err == nil {
+		t.Fatal("the interrupted send exited 0")
+	}
+	held := make(chan struct{})
+	defer close(held)
+	srv := smtptest.NewServer(t, smtptest.HoldData(held))
+	b, err := os.ReadFile(camp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	yaml := regexp.MustCompile(`port: \d+`).ReplaceAllString(string(b), fmt.Sprintf("port: %d", srv.Port))
+	writeFiles(t, filepath.Dir(camp), map[string]string{"c.yaml": yaml})
+	bin, err := buildTidings()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	killed := startBinarySend(ctx, t, bin, "--yes", "--concurrency", "1", camp)
+	select {
+	case <-srv.Held():
+	case <-ctx.Done():
+		t.Fatal("no message reached the server")
+	}
+	if err := killed.cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	killed.wait()
+	out, errOut, _ := runCLI(t, "report", camp)
+	if strings.Contains(out, "interrupted") || !strings.Contains(out, "not sent (not tried yet") {
+		t.Errorf("report after an interrupted send and a killed one:\n%s%s", out, errOut)
+	}
+	for _, r := range readReport(t, camp) {
+		if r["status"] == "not-attempted" && r["detail"] != sendpool.NotReached {
+			t.Errorf("row %s: detail %q, want %q", r["row"], r["detail"], sendpool.NotReached)
+		}
+	}
+	if e := readReportJSON(t, camp).Ending; e.Kind != report.EndKilled {
+		t.Errorf("ending %+v, want killed", *e)
 	}
 }

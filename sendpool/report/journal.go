@@ -172,7 +172,7 @@ func addKeyed(state *journal.State, rep *Reporter, number int, key, to string, r
 		if line, ok := LineNow(e, recipients, sum); ok && !(recipients != nil && line.Status == sendpool.StatusInvalid) {
 			line.Row, line.Key = number, key
 			line.MarkSuppressed(supp, recipients)
-			return rep.AddRow(line)
+			return rep.AddRow(untriedNow(state, line))
 		}
 	}
 	return rep.AddRow(notTried(state, number, key, to))
@@ -211,6 +211,24 @@ func LineNow(e *journal.Entry, recipients []string, sum uint32) (line Row, ok bo
 // (send --resend-changed) that the server deferred: the row's message
 // before it went out.
 const DeferredAnewNote = "; a corrected message: the one before it was sent"
+
+// untriedNow is line, the journal's line of a row, with the words of
+// the runs since: a row an interrupted or stopped run left untried
+// (sendpool.InterruptedUnsent, "run stopped: …"), which no run has tried
+// since, reads as notTried says now. A later run that tried messages and
+// was killed outright (or between two) left no words of its own, and the
+// rows it did not reach read "not tried yet", not the earlier run's
+// interrupt (rev-user13: report after a kill -9 said "the run was
+// interrupted" and its ending "interrupted").
+func untriedNow(state *journal.State, line Row) Row {
+	d := line.Detail
+	left := sendpool.IsInterruptedUnsent(d) || sendpool.IsStopUnsent(d) && d == sendpool.StopCause(d)
+	if line.Status != sendpool.StatusNotAttempted || line.Attempts > 0 || !left {
+		return line
+	}
+	line.Detail = notTried(state, line.Row, line.Key, line.To).Detail
+	return line
+}
 
 // notTried is the line of a row no send has reached, whose To is to:
 // not tried yet, or, when the latest run to try a message was

@@ -110,6 +110,11 @@ type Summary struct {
 	RelayFailed int    `json:"-"`
 	RelaySome   string `json:"-"`
 	RelayFix    string `json:"-"`
+	// NoSuchAddress counts the other failed rows (not refused to relay,
+	// not on the suppression list now) whose reply says the address does
+	// not exist (NoSuchAddress): in Failed too. A retry fails them again;
+	// they are to be taken out of the list or corrected.
+	NoSuchAddress int `json:"-"`
 	// AgainAlso counts the rows of other statuses that Again sends too,
 	// sharing CapLeft with those of the lines of rows not sent: the
 	// failed when it has --retry-failed, the unknown when it has
@@ -188,8 +193,13 @@ func (s *Summary) add(r Row) {
 	if r.Status == sendpool.StatusDeferred && strings.HasPrefix(r.Detail, journal.RunHoldsNote) {
 		s.RunHolds++
 	}
-	if r.Status == sendpool.StatusFailed && !r.NowSuppressed && sendpool.IsRelayRefusal(int(r.Code), r.Detail) {
-		s.RelayFailed++
+	if r.Status == sendpool.StatusFailed && !r.NowSuppressed {
+		switch {
+		case sendpool.IsRelayRefusal(int(r.Code), r.Detail):
+			s.RelayFailed++
+		case NoSuchAddress(r.EnhancedCode):
+			s.NoSuchAddress++
+		}
 	}
 	switch {
 	case r.Status.Done() && !r.Owing:
@@ -471,4 +481,12 @@ func (r Row) who() string {
 		return r.Key
 	}
 	return strings.TrimSpace(r.Key + " (" + r.To + ")")
+}
+
+// NoSuchAddress reports whether ec, a refusal's enhanced status code,
+// says the address does not exist (RFC 3463): 5.1.1 (no such mailbox,
+// "User unknown"), 5.1.2 (no such domain) or 5.1.10 (a domain that takes
+// no mail, its MX null).
+func NoSuchAddress(ec sendpool.EnhancedCode) bool {
+	return ec[0] == 5 && ec[1] == 1 && (ec[2] == 1 || ec[2] == 2 || ec[2] == 10)
 }
