@@ -379,6 +379,8 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 	warn := newMessageWarnings(g.stdout, c.Recipients.Path)
 	warn.blank.where = in.Renderer.PrintedIn
 	warn.blank.seen = in.Renderer.BlankSeen
+	sheetWarn := &sheetWarnings{w: g.stdout, in: in}
+	sheetWarn.First() // before the rows' warnings and problems, which it may explain
 	policy := journal.Policy{RetryFailed: opts.retryFailed, ResendUnknown: opts.resendUnknown}
 	if opts.part.n > 1 {
 		policy = policy.OnlyBefore(opts.part.runs)
@@ -426,11 +428,11 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 		if err := printTestSendNotes(ctx, g.stdout, in, pl); err != nil {
 			return nil, err
 		}
-		printWarnings(g.stdout, in.SheetWarnings())
+		sheetWarn.Rest()
 		printWarnings(g.stdout, c.Warnings)
 		return pl, nil
 	}
-	printWarnings(g.stdout, in.SheetWarnings()) // before the rows' problems, which it may explain
+	sheetWarn.Rest() // those a read of the rows found
 	probs := newProblemPrinter(g.stdout, pl.Problems)
 	for _, e := range pl.Invalid {
 		probs.Print(e)

@@ -325,6 +325,7 @@ func (m *Memory) add(scope mailbox.Scope, read, left []string, listed []mailbox.
 			m.sizes[e.ID] = e.Size
 		}
 	}
+	m.dropRedundantPrefix(listed)
 }
 
 // otherUnread reports whether POP3 message e, listed under a unique-id

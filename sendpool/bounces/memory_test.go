@@ -918,3 +918,30 @@ func TestMemoryGoneLine(t *testing.T) {
 		t.Fatalf("a gone record the server cut the connection on since:\n%s (%v)", b, err)
 	}
 }
+
+// TestMemoryPOP3NewestFirst: a maildrop that lists the newest mail first
+// (mailpit's POP3, the README's walk-through) put the messages that came
+// after a run before the last one it read, which the run's "upto" line
+// took for read: the next run skipped every new bounce. A maildrop whose
+// messages read are all kept by unique-id needs no such line.
+func TestMemoryPOP3NewestFirst(t *testing.T) {
+	dir := t.TempDir()
+	scope := mailbox.Scope{Key: `pop3 "h:995" "u"`}
+	m, _ := LoadMemory(dir)
+	first := entries("c3", "b2", "a1")
+	m.skip(scope, "/l", first, false)
+	m.add(scope, []string{"c3", "b2", "a1"}, []string{"c3", "b2", "a1"}, first)
+	if err := m.Save(); err != nil {
+		t.Fatal(err)
+	}
+	m, err := LoadMemory(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, moving := range []bool{false, true} {
+		kept, skipped, _ := m.skip(scope, "/l", entries("e5", "d4", "c3", "b2", "a1"), moving)
+		if idsOf(kept) != "e5 d4" || skipped != 3 {
+			t.Errorf("moving %v: kept %q, skipped %d; want the two new ones read", moving, idsOf(kept), skipped)
+		}
+	}
+}

@@ -80,3 +80,21 @@ func (m *Memory) notePrefix(listed []mailbox.Entry, readNow map[string]bool, mov
 	}
 	m.prefix = next
 }
+
+// dropRedundantPrefix forgets m's prefix when m keeps by unique-id every
+// message of listed it covers (a maildrop of fewer messages read than
+// maxUIDLs): a maildrop that does not keep the order mail came in
+// (mailpit's POP3 lists the newest first) puts new mail before the
+// prefix's last message, which the prefix would take for read, and no
+// run would read it. Only a maildrop of more needs the prefix.
+func (m *Memory) dropRedundantPrefix(listed []mailbox.Entry) {
+	reach := m.prefix.reach(listed)
+	for i := 0; i <= reach; i++ {
+		id := listed[i].ID
+		if m.prefix.covers(listed, reach, i, false) && !m.known[id] ||
+			m.prefix.covers(listed, reach, i, true) && !m.stay[id] {
+			return
+		}
+	}
+	m.prefix = prefix{}
+}
