@@ -57,10 +57,11 @@ func main() {
 		os.Exit(exitInterrupted)
 	}
 	code := exitCode(err)
-	if ctx.Err() != nil {
+	if ctx.Err() != nil || sig.pending() {
 		// What the signal said comes first, and is said even when the
 		// command ended well within the words' wait (echoWindow): a
-		// test send whose one message went while they waited.
+		// test send whose one message went while they waited; or
+		// before the signal's goroutine took it (a loaded machine).
 		<-sig.said
 	}
 	switch {
@@ -91,9 +92,12 @@ func execute(ctx context.Context, g *globalOptions, args []string) error {
 }
 
 // signals says what signals came: said is closed once the first was
-// told (words' onSignal), forced at the third.
+// told (words' onSignal), forced at the third; pending reports whether
+// a signal came that the goroutine telling them has not taken yet (it
+// will: said is then closed once it is told).
 type signals struct {
 	said, forced <-chan struct{}
+	pending      func() bool
 }
 
 // signalContexts returns a context cancelled by the first SIGINT, SIGTERM
@@ -141,7 +145,8 @@ func signalContexts(w io.Writer, words *interruptWords) (ctx, abort context.Cont
 			}
 		}
 	}()
-	return ctx, abort, signals{said: saidCh, forced: forced}, func() {
+	pending := func() bool { return len(ch) > 0 }
+	return ctx, abort, signals{said: saidCh, forced: forced, pending: pending}, func() {
 		signal.Stop(ch)
 		select {
 		case <-done:
