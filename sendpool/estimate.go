@@ -215,6 +215,20 @@ func WaitText(d time.Duration) string {
 	return FormatEstimate(d)
 }
 
+// LimitText writes a time limit for a person (--max-time, an exchange's
+// limit): as WaitText does from a second up ("30m00s", "4s"), to the
+// millisecond under one ("500ms", which WaitText would round to "1s"),
+// and a negative one with its sign ("-5m00s"), as a person may give it.
+func LimitText(d time.Duration) string {
+	switch {
+	case d < 0:
+		return "-" + LimitText(-d)
+	case d < time.Second:
+		return d.Round(time.Millisecond).String()
+	}
+	return WaitText(d)
+}
+
 // FormatEstimate writes a duration the way estimates are read: "45s",
 // "3m20s", "2h10m", "2d1h" (rounded to the smaller unit shown).
 func FormatEstimate(d time.Duration) string {

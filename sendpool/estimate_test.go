@@ -181,3 +181,25 @@ func TestWaitText(t *testing.T) {
 		}
 	}
 }
+
+// TestLimitText: a time limit (--max-time, an exchange's) is written as
+// the project writes a duration for a person, "30m00s" and not Go's
+// "30m0s" (today's review), to the second ("11s", not "11.031s"), and to
+// the millisecond under one.
+func TestLimitText(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		30 * time.Minute:              "30m00s",
+		4 * time.Second:               "4s",
+		11031 * time.Millisecond:      "11s",
+		5*time.Minute + time.Second/3: "5m00s",
+		2 * time.Hour:                 "2h00m",
+		500 * time.Millisecond:        "500ms",
+		315 * time.Millisecond:        "315ms",
+		0:                             "0s",
+		-5 * time.Minute:              "-5m00s",
+	} {
+		if got := sendpool.LimitText(d); got != want {
+			t.Errorf("LimitText(%v) = %q, want %q", d, got, want)
+		}
+	}
+}

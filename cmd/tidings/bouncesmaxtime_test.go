@@ -167,13 +167,21 @@ func TestBouncesMaxTime(t *testing.T) {
 
 // TestBouncesMaxTimeHelp: --max-time's help line says what a stopped run
 // leaves: what it read moved, deleted or remembered, and the next run
-// reading on from there.
+// reading on from there; it and a --max-time refused write the limit as
+// the project writes a duration for a person, "30m00s", not Go's "30m0s"
+// (today's review).
 func TestBouncesMaxTimeHelp(t *testing.T) {
 	t.Parallel()
 	out, _, code := runCLI(t, "bounces", "--help")
 	_, line, _ := strings.Cut(out, "--max-time duration")
 	line, _, _ = strings.Cut(line, "\n")
-	if code != 0 || strings.Contains(line, "again from its start") || !strings.Contains(line, "moved, deleted or remembered: the next run reads on from there") {
+	if code != 0 || strings.Contains(line, "again from its start") || !strings.Contains(line, "moved, deleted or remembered: the next run reads on from there") ||
+		!strings.HasSuffix(line, " (default 30m00s)") {
 		t.Errorf("bounces --help: code %d, --max-time%s", code, line)
+	}
+	camp := filepath.Join(t.TempDir(), "c.yaml")
+	if _, errOut, code := runCLI(t, "bounces", "--max-time", "-5m", camp); code != exitUnusable ||
+		!strings.Contains(errOut, "--max-time -5m00s: give the run a positive time limit (default 30m00s)") {
+		t.Errorf("--max-time -5m: code %d\n%s", code, errOut)
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tidings/tidings/campaign"
+	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/bounces"
 	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/mailbox"
@@ -107,7 +108,8 @@ stopped run moves or deletes what it read).`,
 	f.BoolVar(&opts.delete, "delete", false, "delete the processed reports from the mailbox")
 	f.BoolVar(&opts.debug, "debug", false, "print the IMAP or POP3 transcript on stderr (logins redacted)")
 	f.StringVar(&opts.name, "name", "", "read the reports about the campaign as it was named NAME before (the file sent under an earlier name)")
-	f.DurationVar(&opts.maxTime, "max-time", defaultMaxTime, "stop reading the mailbox after this long (what was read is recorded, and moved, deleted or remembered: the next run reads on from there)")
+	opts.maxTime = defaultMaxTime
+	f.Var((*limitFlag)(&opts.maxTime), "max-time", "stop reading the mailbox after this long (what was read is recorded, and moved, deleted or remembered: the next run reads on from there)")
 	return cmd
 }
 
@@ -145,7 +147,7 @@ func runBounces(ctx context.Context, opts bouncesOptions, g *globalOptions, path
 		opts.now = time.Now
 	}
 	if opts.maxTime <= 0 {
-		return &unusableError{fmt.Errorf("--max-time %s: give the run a positive time limit (default %s)", opts.maxTime, defaultMaxTime)}
+		return &unusableError{fmt.Errorf("--max-time %s: give the run a positive time limit (default %s)", sendpool.LimitText(opts.maxTime), sendpool.LimitText(defaultMaxTime))}
 	}
 	c, err := bouncesCampaign(path, opts)
 	if err != nil {

@@ -80,7 +80,7 @@ func rebuildReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, 
 	if err := rep.Flush(); err != nil {
 		return report.Summary{}, false, err
 	}
-	page, err = writeReportPage(ctx, g, c, path, report.PageInput{Rows: rep.Each, Settings: lastSendSettings(c, state.Runs), Now: now, Running: state.SendRuns()})
+	page, err = writeReportPage(ctx, g, c, path, report.PageInput{Rows: rep.Each, Ending: rep.WrittenEnding, Settings: lastSendSettings(c, state.Runs), Now: now, Running: state.SendRuns()})
 	if err != nil {
 		return report.Summary{}, false, err
 	}

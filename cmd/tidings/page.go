@@ -92,13 +92,20 @@ func writeSendReports(ctx context.Context, g *globalOptions, c *campaign.Campaig
 	flushed := make(chan error, 1)
 	go func() { flushed <- r.Flush() }()
 	var waited bool
-	in.Rows = afterFirstPass(in.Rows, func() {
-		flushErr, waited = <-flushed, true
-	})
-	err := writePage(ctx, c, c.File, in)
-	if !waited {
-		flushErr = <-flushed
+	wait := func() {
+		if !waited {
+			flushErr, waited = <-flushed, true
+		}
 	}
+	in.Rows = afterFirstPass(in.Rows, wait)
+	in.Ending = func() (report.Ending, bool) {
+		if wait(); flushErr != nil {
+			return report.Ending{}, false // report.json has no ending of this send
+		}
+		return r.WrittenEnding()
+	}
+	err := writePage(ctx, c, c.File, in)
+	wait()
 	flushErr = tellFlush(g, c, flushErr)
 	page, pageErr = tellPage(ctx, g, c.File, err)
 	return flushErr, page, pageErr

@@ -265,7 +265,7 @@ func TestDisposeStopped(t *testing.T) {
 // another bound stopped it.
 func TestStoppedReadAgain(t *testing.T) {
 	limit := fmt.Errorf("mailbox: UID FETCH stopped: %w", &mailbox.RunLimit{Limit: 30 * time.Minute, Setting: "--max-time"})
-	hint := "count against its 30m0s (--max-time) too: when they fill it, give one run more time"
+	hint := "count against its 30m00s (--max-time) too: when they fill it, give one run more time"
 	for _, c := range []struct {
 		e    StoppedError
 		want string

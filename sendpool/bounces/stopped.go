@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/mailbox"
 )
 
@@ -81,7 +82,7 @@ func (e *StoppedError) next() string {
 		// The next run reads from the first message again: in as much
 		// time it stops about here.
 		return fmt.Sprintf("the next run reads the mailbox again from its first message (recording nothing twice), and gets to the %d not read yet only with more time than %s (%s), or once a run that ends moved the others away (--move-to, --delete)",
-			rest, limit.Limit, limit.Setting)
+			rest, sendpool.LimitText(limit.Limit), limit.Setting)
 	}
 	return fmt.Sprintf("the next run reads the mailbox again from its first message (recording nothing twice), and the %d not read yet", rest)
 }
@@ -136,7 +137,7 @@ func (e *StoppedError) readAgain(left int) string {
 	if !ok || left <= 0 {
 		return ""
 	}
-	return fmt.Sprintf("; the %d it reads again count against its %s (%s) too: when they fill it, give one run more time", left, limit.Limit, limit.Setting)
+	return fmt.Sprintf("; the %d it reads again count against its %s (%s) too: when they fill it, give one run more time", left, sendpool.LimitText(limit.Limit), limit.Setting)
 }
 
 // verb is move when the reports are moved, del when deleted.

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/tidings/tidings/sendpool"
 )
 
 // The bounds of one exchange with the server (a step run by session.do:
@@ -91,7 +93,7 @@ type RunLimit struct {
 }
 
 func (r *RunLimit) Error() string {
-	return fmt.Sprintf("the run's time limit of %s (%s) is up", r.Limit, r.Setting)
+	return fmt.Sprintf("the run's time limit of %s (%s) is up", sendpool.LimitText(r.Limit), r.Setting)
 }
 
 func (r *RunLimit) Unwrap() error { return context.DeadlineExceeded }
@@ -181,23 +183,14 @@ func (s *session) limitError(verb string, cause error) error {
 	case errors.Is(cause, errTooManyBytes):
 		e.Limit = fmt.Sprintf("the server sent more than %d bytes without completing it, the most it may take for what it asked for", bytes)
 	case s.guard.overran():
-		e.Limit = fmt.Sprintf("it took longer than its time limit of %s (%d × mailbox.timeout, and time for what it asked for)", limitText(s.guard.limit()), commandTimeouts)
+		e.Limit = fmt.Sprintf("it took longer than its time limit of %s (%d × mailbox.timeout, and time for what it asked for)", sendpool.LimitText(s.guard.limit()), commandTimeouts)
 		if s.cfg.CommandTimeout != commandTimeouts*s.cfg.Timeout {
-			e.Limit = fmt.Sprintf("it took longer than its time limit of %s", limitText(s.guard.limit()))
+			e.Limit = fmt.Sprintf("it took longer than its time limit of %s", sendpool.LimitText(s.guard.limit()))
 		}
 	default:
 		return nil
 	}
 	return e
-}
-
-// limitText writes an exchange's time limit for a person: to the second
-// ("11s", not "11.042s"), to the millisecond under one ("315ms").
-func limitText(d time.Duration) string {
-	if d < time.Second {
-		return d.Round(time.Millisecond).String()
-	}
-	return d.Round(time.Second).String()
 }
 
 // runLimitError is the *LimitError for an exchange stopped by the end of

@@ -148,18 +148,3 @@ func TestErrors(t *testing.T) {
 		t.Errorf("TLSError = %q", te)
 	}
 }
-
-// TestLimitText: an exchange's time limit is given to the second, "11s",
-// not "11.031s" (today's review: durations printed to the millisecond),
-// and to the millisecond under a second.
-func TestLimitText(t *testing.T) {
-	for d, want := range map[time.Duration]string{
-		11031 * time.Millisecond:      "11s",
-		5*time.Minute + time.Second/3: "5m0s",
-		315 * time.Millisecond:        "315ms",
-	} {
-		if got := limitText(d); got != want {
-			t.Errorf("limitText(%v) = %q, want %q", d, got, want)
-		}
-	}
-}

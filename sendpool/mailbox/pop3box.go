@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/mailbox/pop3"
 )
 
@@ -61,7 +62,7 @@ func wrapPOP3(err error) error {
 // ctx's deadline, it is a *LimitError.
 func (b *pop3Box) step(ctx context.Context, verb string, bytes int64, fn func(context.Context) error) error {
 	limit := b.cfg.CommandTimeout + time.Duration(bytes)*time.Second/minRate
-	own := &LimitError{Addr: b.cfg.Addr(), Command: verb, Limit: fmt.Sprintf("it took longer than its time limit of %s", limitText(limit))}
+	own := &LimitError{Addr: b.cfg.Addr(), Command: verb, Limit: fmt.Sprintf("it took longer than its time limit of %s", sendpool.LimitText(limit))}
 	sctx, cancel := context.WithTimeoutCause(ctx, limit, own)
 	defer cancel()
 	err := fn(sctx)

@@ -51,7 +51,9 @@ type filesWriter struct {
 	indent bool
 	// ending makes report.json's "ending" of the rows' summary; nil
 	// writes none.
-	ending  func(Summary) Ending
+	ending func(Summary) Ending
+	// end is the ending report.json was given; nil: none.
+	end     *Ending
 	csvFile *os.File
 	csvBuf  *bufio.Writer
 	csv     *csv.Writer
@@ -177,7 +179,9 @@ func (fw *filesWriter) jsonHead() ([]byte, error) {
 	b.WriteString(open)
 	b.Write(sum)
 	if fw.ending != nil {
-		end, err := marshal(fw.ending(fw.sum))
+		e := fw.ending(fw.sum)
+		fw.end = &e
+		end, err := marshal(e)
 		if err != nil {
 			return nil, err
 		}

@@ -95,6 +95,11 @@ type PageInput struct {
 	PreviewDir string
 	// Now is when the page is written.
 	Now time.Time
+	// Ending returns how the last send ended, as report.json says it
+	// (Reporter.WrittenEnding), and false when that is not known: the
+	// page says it in the same words. WritePage calls it once, after its
+	// second pass over Rows; nil: the page says nothing of it.
+	Ending func() (Ending, bool)
 	// Running says that the journal's latest run is a send still running
 	// (the page is written beside it, by tidings report): that run's stop
 	// reads "still running", not finished.

@@ -61,7 +61,7 @@ func (p pageTab) staticRows() [][]string {
 
 // wantStatic is what the static part should show of rows: the counts by
 // status (with their share) and the total, and the first max rows
-// needing attention (failed, deferred, unknown) in row order as [row,
+// needing attention (failed, deferred, unknown, invalid) in row order as [row,
 // key, to, status, reply], and how many such rows there are.
 func wantStatic(rows []report.Row, max int) (counts map[string]string, listed [][]string, attention int) {
 	rows = slices.Clone(rows)
@@ -69,7 +69,7 @@ func wantStatic(rows []report.Row, max int) (counts map[string]string, listed []
 	n := map[string]int{}
 	for _, r := range rows {
 		n[r.Status.String()]++
-		if r.Status != sendpool.StatusFailed && r.Status != sendpool.StatusDeferred && r.Status != sendpool.StatusUnknown {
+		if r.Status != sendpool.StatusFailed && r.Status != sendpool.StatusDeferred && r.Status != sendpool.StatusUnknown && r.Status != sendpool.StatusInvalid {
 			continue
 		}
 		if attention++; attention <= max {
@@ -120,7 +120,7 @@ func TestPageNoScript(t *testing.T) {
 		t.Errorf("rows needing attention:\n%q\nwant\n%q", got, listed)
 	}
 	text := p.str("text", `document.body.innerText`)
-	if got := p.str("heading", `document.getElementById('static-attention-title').textContent`); got != "Needing attention: failed, deferred, unknown (6)" {
+	if got := p.str("heading", `document.getElementById('static-attention-title').textContent`); got != "Needing attention: failed, deferred, unknown, invalid (6)" {
 		t.Errorf("heading %q", got)
 	}
 	for _, want := range []string{"Summary of November news", "Ran from 20", "in 2 runs.", pageHostileReply, "report.csv and report.json"} {

@@ -56,6 +56,9 @@ type pageData struct {
 	// Preview is the preview folder relative to the page (slash
 	// separated), "" when rows link no preview.
 	Preview string `json:"preview,omitempty"`
+	// Ending is how the last send ended (PageInput.Ending), its texts
+	// cut to pageDetailRunes; nil when not known.
+	Ending *Ending `json:"ending,omitempty"`
 	// attention holds the first rows needing a person, for the part
 	// without JavaScript (not in the JSON).
 	attention attentionList
@@ -193,7 +196,22 @@ func buildPageTo(ctx context.Context, in PageInput, cw *chunkWriter) (*pageData,
 		return nil, err
 	}
 	d.Replies, d.MoreReplies.Kinds, d.MoreReplies.Replies, d.MoreReplies.Final = b.replies.page()
+	d.Ending = pageEnding(in.Ending)
 	return d, nil
+}
+
+// pageEnding is the page's ending from fn (PageInput.Ending): its texts
+// cut to pageDetailRunes; nil when fn is nil or knows none.
+func pageEnding(fn func() (Ending, bool)) *Ending {
+	if fn == nil {
+		return nil
+	}
+	e, ok := fn()
+	if !ok {
+		return nil
+	}
+	e.Words, e.Next = truncate(e.Words, pageDetailRunes), truncate(e.Next, pageDetailRunes)
+	return &e
 }
 
 // pass calls fn with every row of in.Rows and returns their number. It

@@ -18,8 +18,8 @@ import (
 // the journal and the campaign), what a reader needs when the page's
 // script does not run (scripts off, a mail client or a file viewer
 // showing the page, a text browser): the campaign, when it ran, the
-// counts by status, and the first rows that need a person (failed,
-// deferred, unknown). The script hides it once it has drawn the page
+// counts by status, how the last send ended, and the first rows that
+// need a person (failed, deferred, unknown, invalid). The script hides it once it has drawn the page
 // (page.js); it is plain markup rather than <noscript> so that a viewer
 // that blocks the script without turning scripting off, or drops
 // <noscript>, still shows it.
@@ -57,10 +57,11 @@ type attentionList struct {
 }
 
 // needsAttention reports whether a row of status s needs a person: it
-// was refused (failed), is still to go (deferred), or may or may not have
-// arrived (unknown).
+// was refused (failed), is still to go (deferred), may or may not have
+// arrived (unknown), or has a problem to fix before it can go (invalid:
+// a send refused to start for it).
 func needsAttention(s sendpool.Status) bool {
-	return s == sendpool.StatusFailed || s == sendpool.StatusDeferred || s == sendpool.StatusUnknown
+	return s == sendpool.StatusFailed || s == sendpool.StatusDeferred || s == sendpool.StatusUnknown || s == sendpool.StatusInvalid
 }
 
 // add counts r when it needs attention, keeping it while fewer than
@@ -104,7 +105,9 @@ type pageStatic struct {
 	First, Last, Written string
 	// Runs is the number of runs, 0 when the tries are not from runs of
 	// the journal.
-	Runs     int
+	Runs int
+	// Ending is how the last send ended (pageData.Ending); nil: not known.
+	Ending   *Ending
 	Total    string
 	Statuses []staticCount
 	Rows     []staticRow
@@ -134,7 +137,7 @@ func renderStatic(d *pageData) ([]byte, error) {
 		return nil, err
 	}
 	s := pageStatic{Campaign: truncate(cmp.Or(d.Campaign, d.CampaignPath, "–"), pageExampleRunes),
-		Total: groupDigits(d.Total), Attention: d.attention.n, Written: staticTime(d.Generated)}
+		Total: groupDigits(d.Total), Attention: d.attention.n, Written: staticTime(d.Generated), Ending: d.Ending}
 	s.First, s.Last, s.Runs = ranSpan(d.Runs)
 	var counts []int
 	for _, c := range d.Statuses {

@@ -94,6 +94,7 @@ type lastFiles struct {
 	// added after are new since.
 	at   int64
 	sum  Summary
+	end  *Ending       // report.json's ending; nil: none
 	when time.Time     // when they were written
 	cost time.Duration // how long writing them took
 }
@@ -103,13 +104,25 @@ type lastFiles struct {
 // written at once (a rewrite holds the Reporter's lock for writing), and
 // Flushes run beside one another only over the same lines; the sum of
 // older lines than those noted is not kept all the same.
-func (f *lastFiles) wrote(sum Summary, at int64, start, end time.Time) {
+func (f *lastFiles) wrote(sum Summary, ending *Ending, at int64, start, end time.Time) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.when, f.cost = end, end.Sub(start)
 	if at >= f.at {
-		f.sum, f.at = sum, at
+		f.sum, f.end, f.at = sum, ending, at
 	}
+}
+
+// WrittenEnding returns the ending report.json was last given (see
+// NoteEnding), and false when no report.json was written yet: the
+// report page says the same of the last send (PageInput.Ending).
+func (r *Reporter) WrittenEnding() (Ending, bool) {
+	r.files.mu.Lock()
+	defer r.files.mu.Unlock()
+	if r.files.end == nil {
+		return Ending{}, false
+	}
+	return *r.files.end, true
 }
 
 // get returns what wrote noted last.
@@ -277,7 +290,7 @@ func (r *Reporter) rewrite(final bool) error {
 	if err != nil {
 		return err
 	}
-	r.files.wrote(sum, r.added, start, r.opts.Clock.Now())
+	r.files.wrote(sum, fw.end, r.added, start, r.opts.Clock.Now())
 	return nil
 }
 

@@ -471,11 +471,13 @@ func (c *pipeConn) Quit(ctx context.Context) error {
 		c.raw.closeNow()
 		return nil
 	}
-	c.raw.drain = min(c.timeout, 5*time.Second)
 	if c.got421 {
-		// The server closes after 421; wait for that, then close.
+		// The server closes after 421 (RFC 5321 3.8), and the client
+		// need not wait for it: one that keeps the session (go-smtp's)
+		// would hold the worker for the drain.
 		return c.nc.Close()
 	}
+	c.raw.drain = min(c.timeout, 5*time.Second)
 	c.command("QUIT")
 	err := c.flush()
 	if err == nil {

@@ -228,11 +228,13 @@ func (s *smtpConn) Quit(ctx context.Context) error {
 		s.raw.closeNow()
 		return nil
 	}
-	s.raw.drain = min(s.d.cfg.timeout(), 5*time.Second)
 	if s.got421 {
-		// The server closes after 421; wait for that, then close.
+		// The server closes after 421 (RFC 5321 3.8), and the client
+		// need not wait for it: one that keeps the session (go-smtp's)
+		// would hold the worker for the drain.
 		return s.c.Close()
 	}
+	s.raw.drain = min(s.d.cfg.timeout(), 5*time.Second)
 	if err := s.c.Quit(); err != nil {
 		s.c.Close()
 		return fmt.Errorf("smtpclient: QUIT: %w", err)

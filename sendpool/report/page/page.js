@@ -335,8 +335,27 @@
     if (D.trimmed) { notes.push('Some texts (reply examples, run settings) were shortened to keep this page small; report.csv has them whole.'); }
     if (D.journalSkipped) { notes.push(fmtInt(D.journalSkipped) + ' journal line(s) could not be read and were skipped (tidings report lists them).'); }
     $('notes').textContent = notes.join(' ');
+    renderEnding();
     renderRuns();
     renderSettings();
+  }
+
+  // renderEnding says how the last send ended, in report.json's words
+  // (D.ending, the same Ending); hidden when the page has none.
+  function renderEnding() {
+    var p = $('ending');
+    clear(p);
+    p.hidden = !D.ending;
+    if (!D.ending) { return; }
+    p.dataset.kind = D.ending.kind;
+    p.appendChild(el('strong', null, 'Last send: ' + D.ending.kind));
+    p.appendChild(document.createTextNode(' '));
+    p.appendChild(dataEl('span', 'end-words', D.ending.words));
+    if (D.ending.next) {
+      p.appendChild(el('br'));
+      p.appendChild(document.createTextNode('Next: '));
+      p.appendChild(dataEl('span', 'end-next', D.ending.next));
+    }
   }
 
   function renderRuns() {
