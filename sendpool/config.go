@@ -145,4 +145,8 @@ type Notice struct {
 	Text string
 	// Rate is the rate in force after a NoticeThrottle (0 = unlimited).
 	Rate float64
+	// Redial, on a NoticeReconnect after a failed dial, is when the pool
+	// dials again (on Config.Clock); no worker dials before then. Zero on
+	// the other notices.
+	Redial time.Time
 }

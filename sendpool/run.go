@@ -52,7 +52,7 @@ type poolRun struct {
 	stopErr      error
 	stopCause    string
 	srcErr       error
-	dialFails    int
+	redial       redialState
 	abortedFlag  atomic.Bool
 	// connected is set by the run's first connection.
 	connected atomic.Bool

@@ -87,6 +87,11 @@ func (w *poolWorker) connect(j *poolJob) bool {
 		if w.conn != nil {
 			return true
 		}
+		round, ok := r.dialTurn()
+		if !ok {
+			r.finishStopped(j)
+			return false
+		}
 		r.dialing.Add(1)
 		c, err := r.p.dialer.Dial(r.haltCtx)
 		r.dialing.Add(-1)
@@ -97,7 +102,7 @@ func (w *poolWorker) connect(j *poolJob) bool {
 			r.finishStopped(j)
 			return false
 		}
-		if !w.dialAgain(j, err) {
+		if !w.dialAgain(j, round, err) {
 			return false
 		}
 	}
@@ -129,21 +134,20 @@ func (w *poolWorker) connected(c Conn, j *poolJob) bool {
 		r.finishStopped(j)
 		return false
 	}
-	r.mu.Lock()
-	r.dialFails = 0
-	r.mu.Unlock()
+	r.dialSucceeded()
 	w.conn, w.sent, w.needReset, w.errs = c, 0, false, 0
 	r.conns.Add(1)
 	r.connected.Store(true)
 	return true
 }
 
-// dialAgain decides what a failed dial means: a setting to fix or a
-// refusal that stops the run (j is finished), a worker giving up its place
-// (j goes to another worker), or a failure to wait out before dialing
-// again (it reports true after the wait). Too many failures in a row stop
-// the run.
-func (w *poolWorker) dialAgain(j *poolJob, err error) bool {
+// dialAgain decides what a failed dial of round (see dialTurn) means: a
+// setting to fix or a refusal that stops the run (j is finished), a
+// worker giving up its place (j goes to another worker), or a failure to
+// wait out before dialing again (it reports true; connect waits). Too
+// many failed rounds in a row stop the run; each other round's first
+// failure announces when the pool dials again, a wait the run waits out.
+func (w *poolWorker) dialAgain(j *poolJob, round int, err error) bool {
 	r := w.r
 	if IsConnectionCap(err) {
 		r.connLimited.Store(true)
@@ -166,22 +170,16 @@ func (w *poolWorker) dialAgain(j *poolJob, err error) bool {
 		// side: waiting answers it, a lower message rate does not.
 		r.throttle(err.Error())
 	}
-	r.mu.Lock()
-	r.dialFails++
-	n := r.dialFails
-	r.mu.Unlock()
-	if limit := max(3, r.p.cfg.Retries+2); n >= limit {
+	limit := max(3, r.p.cfg.Retries+2)
+	n, at, counted := r.dialFailed(round, limit)
+	switch {
+	case !counted:
+	case n >= limit:
 		r.stopWith(ErrUnreachable, fmt.Sprintf("%d connection attempts in a row failed, last", n), err)
 		r.finishStopped(j)
 		return false
-	}
-	d := r.backoff(n)
-	r.notify(Notice{Kind: NoticeReconnect, Text: fmt.Sprintf("%v; connecting again in %s", err, WaitText(d))})
-	t := r.p.clock.NewTimer(d)
-	select {
-	case <-t.C():
-	case <-r.haltCtx.Done():
-		t.Stop()
+	default:
+		r.notify(Notice{Kind: NoticeReconnect, Redial: at, Text: fmt.Sprintf("%v; connecting again in %s", err, WaitText(at.Sub(r.p.clock.Now())))})
 	}
 	return true
 }

@@ -703,6 +703,13 @@ func openRun(setup context.Context, in *plan.Inputs, pl *plan.Plan, cfg *sendpoo
 // time ran out, and how many messages it tried.
 func deliverPart(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Plan, cfg sendpool.Config, reporter *report.Reporter, copies *plan.SentCopies, allow plan.Allowance, opts sendOptions) (runErr error, timedOut bool, tried int) {
 	prog := newProgress(g, allow.N, opts.progress)
+	notify := cfg.Notify
+	cfg.Notify = func(n sendpool.Notice) {
+		prog.Notice(n)
+		if notify != nil {
+			notify(n)
+		}
+	}
 	pctx, stopPart := partContext(ctx, opts)
 	defer stopPart()
 	runErr = pl.Deliver(pctx, in, plan.Delivery{Pool: cfg, Limit: allow.N, Reporter: reporter,

@@ -25,6 +25,12 @@ type progress struct {
 	done    int
 	failed  int
 	started time.Time
+	now     func() time.Time
+	// redial, while no connection can be made, is when the pool dials
+	// again (Notice.Redial): the lines give no time left then, as the
+	// rate so far says nothing of it. A message done from then on
+	// clears it. now is the clock's.
+	redial time.Time
 	// stop is closed by Close to end the line writer, which closes
 	// stopped; both are nil without lines.
 	stop, stopped chan struct{}
@@ -50,7 +56,7 @@ func newProgress(g *globalOptions, total int, clock progressClock) *progress {
 	if clock.now == nil {
 		clock.now = time.Now
 	}
-	p := &progress{total: total, started: clock.now()}
+	p := &progress{total: total, started: clock.now(), now: clock.now}
 	switch f, ok := rawFile(g.stderr); {
 	case g.quiet:
 	case ok && term.IsTerminal(int(f.Fd())):
@@ -105,6 +111,7 @@ func (p *progress) line(now time.Time) string {
 	fmt.Fprintf(&b, "progress: %d/%s done, %d not sent, %s so far",
 		p.done, report.Plural(p.total, "message"), p.failed, roughDuration(elapsed))
 	if p.done == 0 || elapsed <= 0 {
+		b.WriteString(p.noConnection(now))
 		return b.String()
 	}
 	// Per minute below what would print as 1.0 per second.
@@ -113,11 +120,55 @@ func (p *progress) line(now time.Time) string {
 	} else {
 		fmt.Fprintf(&b, ", %.1f msg/s", perMinute/60)
 	}
-	if left := p.total - p.done; left > 0 {
+	if left := p.total - p.done; left > 0 && !p.redial.IsZero() {
+		b.WriteString(p.noConnection(now))
+	} else if left > 0 {
 		eta := time.Duration(float64(elapsed) / float64(p.done) * float64(left))
 		fmt.Fprintf(&b, ", about %s left", roughDuration(eta))
 	}
 	return b.String()
+}
+
+// noConnection words, for a line as of now, the wait for a connection
+// while none can be made ("" otherwise). The caller holds p.mu.
+func (p *progress) noConnection(now time.Time) string {
+	switch {
+	case p.redial.IsZero():
+		return ""
+	case p.redial.After(now):
+		return ", time left unknown: no connection, connecting again in " + roughDuration(p.redial.Sub(now))
+	}
+	return ", time left unknown: no connection, connecting again"
+}
+
+// Notice takes the pool's notice n into account: a failed dial's
+// (sendpool.NoticeReconnect with a Redial time) means no connection can
+// be made until then, or until a message is done.
+func (p *progress) Notice(n sendpool.Notice) {
+	if n.Kind != sendpool.NoticeReconnect || n.Redial.IsZero() {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.redial = n.Redial
+	if p.bar != nil {
+		p.bar.Describe(p.describe())
+	}
+}
+
+// describe is the bar's description. The caller holds p.mu.
+func (p *progress) describe() string {
+	var notes []string
+	if p.failed > 0 {
+		notes = append(notes, fmt.Sprintf("%d not sent", p.failed))
+	}
+	if !p.redial.IsZero() {
+		notes = append(notes, "no connection: connecting again at "+p.redial.Format(time.TimeOnly))
+	}
+	if len(notes) == 0 {
+		return "sending"
+	}
+	return "sending (" + strings.Join(notes, "; ") + ")"
 }
 
 // roughDuration writes d to the second under an hour (45s, 3m50s) and to
@@ -145,9 +196,15 @@ func (p *progress) Add(r sendpool.Result) {
 	if r.Status != sendpool.StatusSent {
 		p.failed++
 	}
+	// Only once the pool may dial again: a message done before then
+	// went over a connection that was lost since.
+	hadRedial := !p.redial.IsZero() && !p.now().Before(p.redial)
+	if hadRedial {
+		p.redial = time.Time{}
+	}
 	if p.bar != nil {
-		if p.failed > 0 {
-			p.bar.Describe(fmt.Sprintf("sending (%d not sent)", p.failed))
+		if p.failed > 0 || hadRedial {
+			p.bar.Describe(p.describe())
 		}
 		p.bar.Add(1)
 	}

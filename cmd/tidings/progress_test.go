@@ -5,6 +5,7 @@ import (
 	"context"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -20,6 +21,9 @@ type progressLines struct {
 	all     bytes.Buffer
 	partial []byte
 	lines   chan string
+	// notes, when set, gets the "note:" lines (those it has no room for
+	// are dropped).
+	notes chan string
 }
 
 func newProgressLines() *progressLines { return &progressLines{lines: make(chan string, 100)} }
@@ -34,8 +38,14 @@ func (w *progressLines) Write(b []byte) (int, error) {
 		if i < 0 {
 			return len(b), nil
 		}
-		if line := string(w.partial[:i]); strings.HasPrefix(line, "progress:") {
+		switch line := string(w.partial[:i]); {
+		case strings.HasPrefix(line, "progress:"):
 			w.lines <- line
+		case w.notes != nil && strings.HasPrefix(line, "note:"):
+			select {
+			case w.notes <- line:
+			default:
+			}
 		}
 		w.partial = w.partial[i+1:]
 	}
@@ -239,4 +249,87 @@ func TestProgressBesideNotices(t *testing.T) {
 			t.Errorf("a line written into another: %q", l)
 		}
 	}
+}
+
+// TestProgressNoConnection: while the pool cannot connect (a failed
+// dial's notice, with when it dials again), the lines give no time left,
+// which the rate so far cannot tell, but the wait; a message done before
+// then (over a connection lost since) changes nothing, one done after it
+// brings the time left back.
+func TestProgressNoConnection(t *testing.T) {
+	t.Parallel()
+	t0 := time.Date(2026, 12, 7, 8, 0, 0, 0, time.UTC)
+	now := t0
+	var mu sync.Mutex
+	w := newProgressLines()
+	tick := make(chan time.Time)
+	p := newProgress(&globalOptions{stderr: w}, 40, progressClock{tick: tick, now: func() time.Time { mu.Lock(); defer mu.Unlock(); return now }})
+	at := func(d time.Duration, want string) {
+		t.Helper()
+		tick <- t0.Add(d)
+		if got := w.next(t); got != want {
+			t.Errorf("after %v:\n got %q\nwant %q", d, got, want)
+		}
+	}
+	for range 10 {
+		p.Add(sendpool.Result{Status: sendpool.StatusSent})
+	}
+	p.Notice(sendpool.Notice{Kind: sendpool.NoticeReconnect, Text: "going on with fewer connections for now (3)"})
+	at(2*time.Second, "progress: 10/40 messages done, 0 not sent, 2s so far, 5.0 msg/s, about 6s left")
+	p.Notice(sendpool.Notice{Kind: sendpool.NoticeReconnect, Redial: t0.Add(30 * time.Second), Text: "connect: connection refused; connecting again in 28s"})
+	p.Add(sendpool.Result{Status: sendpool.StatusDeferred}) // done before the wait ends
+	at(10*time.Second, "progress: 11/40 messages done, 1 not sent, 10s so far, 1.1 msg/s, time left unknown: no connection, connecting again in 20s")
+	at(31*time.Second, "progress: 11/40 messages done, 1 not sent, 31s so far, 21.3 msg/min, time left unknown: no connection, connecting again")
+	mu.Lock()
+	now = t0.Add(32 * time.Second)
+	mu.Unlock()
+	p.Add(sendpool.Result{Status: sendpool.StatusSent})
+	at(33*time.Second, "progress: 12/40 messages done, 1 not sent, 33s so far, 21.8 msg/min, about 1m17s left")
+	p.Close()
+}
+
+// TestSendProgressNoConnection: a send whose server stops mid-run prints,
+// while it waits to connect again, progress lines with that wait and no
+// time left: the review's saw "about 1m0s left" while every connection
+// failed.
+func TestSendProgressNoConnection(t *testing.T) {
+	t.Parallel()
+	third, release := make(chan struct{}), make(chan struct{})
+	var n atomic.Int32
+	srv := smtptest.NewServer(t, smtptest.OnData(func(smtptest.Session, *smtptest.Message) error {
+		if n.Add(1) == 3 {
+			close(third)
+			<-release
+		}
+		return nil
+	}))
+	camp := sendCampaign(t, srv, 6, "send: {concurrency: 1, retry_backoff: 1m}\n")
+	tick := make(chan time.Time)
+	errOut := newProgressLines()
+	errOut.notes = make(chan string, 100)
+	var out bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: errOut, stdin: strings.NewReader(""), abort: context.Background()}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- runSend(ctx, sendOptions{yes: true, progress: progressClock{tick: tick}}, g, camp) }()
+
+	select {
+	case <-third: // two sent, the third on the wire
+	case err := <-done:
+		t.Fatalf("send ended before its third message: %v\n%s%s", err, out.String(), errOut)
+	}
+	srv.Close()
+	close(release)
+	for note := range errOut.notes {
+		if strings.Contains(note, "connecting again in") {
+			break
+		}
+	}
+	tick <- time.Now()
+	if got := errOut.next(t); !strings.Contains(got, "time left unknown: no connection, connecting again in ") || strings.Contains(got, "about") {
+		t.Errorf("progress while no connection can be made:\n%s", got)
+	}
+	cancel()
+	<-done
 }
