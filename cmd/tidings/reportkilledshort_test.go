@@ -152,9 +152,10 @@ func TestReportJSONEndingKilledBetween(t *testing.T) {
 }
 
 // TestReportJSONEndingLimitNotKilled: a send that held rows back past
-// --limit, one that sent every row, and one interrupted read as they
-// did when report rebuilds them after the run's record counts what it
-// set out to send.
+// --limit, one that sent every row, one that retried within the run, one
+// with a row refused and a --retry-failed after it read as they did when
+// report rebuilds them, the run's record counting what it set out to
+// send: as send's own report.json says (endingOfRun).
 func TestReportJSONEndingLimitNotKilled(t *testing.T) {
 	t.Parallel()
 	srv := smtptest.NewServer(t)
@@ -167,6 +168,26 @@ func TestReportJSONEndingLimitNotKilled(t *testing.T) {
 	}
 	if n := journalLines(t, camp, `"to_send":4`); n != 1 {
 		t.Errorf("the journal has %d run records that set out to send the 4 rows left, want 1", n)
+	}
+	// Retries within the run (a greylisting server's), and rows refused
+	// for good, then tried again.
+	refusing := smtptest.NewServer(t, smtptest.Greylist())
+	camp = sendCampaign(t, refusing, 4, "send: {concurrency: 2, retry_backoff: 1ms}\n")
+	if e, _ := endingOfRun(t, camp, exitOK); e.Kind != report.EndFinished {
+		t.Errorf("greylisted: ending %+v", *e)
+	}
+	failing := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		if to == "user001@example.com" {
+			return smtptest.Reply(550, "5.1.1", "no such user")
+		}
+		return nil
+	}))
+	camp = sendCampaign(t, failing, 4, "")
+	if e, _ := endingOfRun(t, camp, exitSomeFailed); e.Kind != report.EndFinished {
+		t.Errorf("one refused: ending %+v", *e)
+	}
+	if e, _ := endingOfRun(t, camp, exitSomeFailed, "--retry-failed"); e.Kind != report.EndFinished {
+		t.Errorf("--retry-failed: ending %+v", *e)
 	}
 }
 
