@@ -610,13 +610,11 @@ func deliver(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *plan.Pl
 		opts.part.more = true
 		reporter.NoteNotAttempted(laterPartNote)
 	}
-	if runErr != nil {
-		reporter.NoteNotAttempted(notTried(runErr))
-	}
+	cutErr := noteCut(setup, w, reporter, runErr)
 	copiesPart := opts.part
 	copiesPart.more = copiesPart.more && runErr == nil // a run cut short has no next part
 	printCopies(g, c, pl.Copies(), copiesPart)
-	closeErr := w.Close()
+	closeErr := cmp.Or(w.Close(), cutErr)
 	after := &sendEnd{ctx: ctx, c: c, pl: pl, allow: allow, opts: opts, cut: runErr != nil}
 	if !opts.part.more || runErr != nil { // else the run goes on: its report says it runs
 		reporter.NoteEnding(after.ending)
@@ -677,7 +675,8 @@ func openRun(setup context.Context, in *plan.Inputs, pl *plan.Plan, cfg *sendpoo
 	c := in.Campaign
 	held := plan.Hold{After: allow.N, Detail: heldBackNote(allow, pl.ToSend, opts)}
 	run := journal.Run{PID: os.Getpid(), Started: opts.now(), Version: toolVersion(),
-		ResendUnknown: opts.resendUnknown, RetryFailed: opts.retryFailed, ResendChanged: opts.resendChanged, Flags: runFlags(opts), KeyColumn: c.Recipients.Key, Campaign: c.File, Name: c.Name, Facets: in.Renderer.Facets(), IDSalt: in.IDSalt(), Via: sendVia(c, *cfg)}
+		ResendUnknown: opts.resendUnknown, RetryFailed: opts.retryFailed, ResendChanged: opts.resendChanged, Flags: runFlags(opts), KeyColumn: c.Recipients.Key, Campaign: c.File, Name: c.Name, Facets: in.Renderer.Facets(), IDSalt: in.IDSalt(), Via: sendVia(c, *cfg),
+		ToSend: min(allow.N, pl.ToSend)}
 	if held.Detail != "" {
 		run.Held, run.HeldFor = pl.ToSend-allow.N, held.Detail
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/report"
 	"github.com/tidings/tidings/sendpool/smtptest"
 	"github.com/tidings/tidings/sendpool/spool"
 )
@@ -383,7 +384,10 @@ func TestSendInPartsRetryWhenDue(t *testing.T) {
 // gives the row deferred in the first part, its retry cut off by the
 // part's end, and the rows no part reached, without "run interrupted"
 // (which also made every row no send had reached read "run interrupted:
-// the next send sends it").
+// the next send sends it"). The rows no part reached read the stop of
+// the part that tried nothing, as send's report gave them: that part
+// records it, having had no message in its hands (recordCut), and a run
+// that recorded none read as killed (journal.State.EndedShort).
 func TestSendInPartsTimeIsNoInterrupt(t *testing.T) {
 	srv := smtptest.NewServer(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
 		if to == "user000@example.com" {
@@ -399,8 +403,11 @@ func TestSendInPartsTimeIsNoInterrupt(t *testing.T) {
 	rep, repErr, code := runCLI(t, "report", camp)
 	if code != exitSomeFailed || strings.Contains(rep, "interrupted") ||
 		!strings.Contains(rep, "the part's time ran out before the next try: greylisted") || strings.Contains(rep, "run stopped: the part's") ||
-		!strings.Contains(rep, "2 not sent (not tried yet: no send has reached them)") {
+		!strings.Contains(rep, "2 not sent (run stopped: send: part 2 tried no message") || !strings.Contains(out, "2 not sent (run stopped: send: part 2 tried no message") {
 		t.Errorf("report: code %d\n%s%s", code, rep, repErr)
+	}
+	if e := readReportJSON(t, camp).Ending; e.Kind != report.EndStopped {
+		t.Errorf("report's ending %+v, want stopped, as send's", *e)
 	}
 }
 

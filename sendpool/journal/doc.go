@@ -34,7 +34,10 @@
 // the server; a "result" line after the server's final reply. An attempt with
 // no later result for the same recipient means the outcome is unknown: the
 // message may or may not have been delivered. Unknown members are ignored
-// when reading, so later versions may add fields. A result's "status" is
+// when reading, so later versions may add fields. A send run's line counts
+// the messages it sets out to send ("to_send"): one that recorded fewer
+// results, and no interrupt or stop, was killed between two messages
+// ([State.EndedShort]). A result's "status" is
 // one of sendpool's status names, except that a message left for the next
 // run (sendpool.StatusDeferred) is written "temporary", as it always was.
 //

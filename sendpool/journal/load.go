@@ -156,7 +156,7 @@ func (s *State) apply(typ string, b []byte, at lineRef) error {
 			return err
 		}
 		s.settlePending()
-		s.Runs, s.runAt = append(s.Runs, l.Run), append(s.runAt, at)
+		s.Runs, s.runAt, s.finals = append(s.Runs, l.Run), append(s.runAt, at), append(s.finals, 0)
 	case "attempt":
 		var l attemptLine
 		if err := readAttempt(b, &l); err != nil {
@@ -172,6 +172,7 @@ func (s *State) apply(typ string, b []byte, at lineRef) error {
 		}
 		s.Records++
 		s.noteRun(nil, &l.Result)
+		s.noteFinal(&l.Result)
 		s.result(&l.Result, at)
 	case "feedback":
 		var l feedbackLine

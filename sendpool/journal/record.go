@@ -107,6 +107,13 @@ type Run struct {
 	// "" when it held none back (State.Held).
 	Held    int    `json:"held,omitempty"`
 	HeldFor string `json:"held_for,omitempty"`
+	// ToSend counts the messages the run set out to send (those it held
+	// back, Held, not among them; 0 in runs that deliver nothing and in
+	// journals of an older tidings, which read the field's absence so,
+	// as an older tidings ignores it): a run that is not running, was
+	// neither interrupted nor stopped, and recorded fewer results was
+	// killed between two messages (State.EndedShort).
+	ToSend int `json:"to_send,omitempty"`
 	// Via is the server and login the run delivers through ("host:port
 	// as user", "host:port without a login"; empty in runs that deliver
 	// nothing and in journals of an older tidings): what tells the

@@ -88,6 +88,9 @@ type State struct {
 	// detail; 0 and "" once a later run's attempt was read (see Stopped).
 	stoppedRun int
 	stopDetail string
+	// finals counts each run's final delivery results (EndedShort), by
+	// its index in Runs.
+	finals []int
 	// inHandFrom is where the run of the send running beside starts (see
 	// SendRunning), 0 when none is known.
 	inHandFrom lineRef

@@ -7,15 +7,10 @@ package journal
 // was killed outright (kill -9, the OOM killer) or its machine stopped.
 // It is false while that run is the send running beside the reader
 // (SendRunning: its replies may still come), and when the run was killed
-// before it handed a message over or between two (nothing tells those).
+// before it handed a message over or between two (EndedShort tells those).
 // It reads every recipient's slot: once per report, not per row.
 func (s *State) Unrecorded() bool {
-	last := -1
-	for i := len(s.Runs) - 1; i >= 0 && last < 0; i-- {
-		if s.Runs[i].KeyColumn != "" {
-			last = i
-		}
-	}
+	last := s.lastSendRun()
 	if last < 0 || s.SendRuns() {
 		return false
 	}
@@ -26,4 +21,41 @@ func (s *State) Unrecorded() bool {
 		}
 	}
 	return false
+}
+
+// EndedShort reports whether the journal's latest send run ended before
+// it went through the messages it set out to send (Run.ToSend) without
+// recording why: it is not the send running beside the reader
+// (SendRuns), no result of it says it was interrupted or stopped, and it
+// recorded fewer final results than that. A run that ends on its own
+// records one for every message it set out to send (not attempted, for
+// those an interrupt or a stop kept it from), so such a run was killed
+// outright between two messages, or before the first. A run without
+// ToSend (a journal of an older tidings) never did, as far as this tells.
+func (s *State) EndedShort() bool {
+	last := s.lastSendRun()
+	if last < 0 || s.SendRuns() || s.interruptedRun == last+1 || s.stoppedRun == last+1 {
+		return false
+	}
+	return s.finals[last] < s.Runs[last].ToSend
+}
+
+// lastSendRun is the index in Runs of the latest send run (one with a
+// KeyColumn: not bounces' nor a test send's), -1 when none.
+func (s *State) lastSendRun() int {
+	for i := len(s.Runs) - 1; i >= 0; i-- {
+		if s.Runs[i].KeyColumn != "" {
+			return i
+		}
+	}
+	return -1
+}
+
+// noteFinal counts r towards its run's final results (EndedShort): a
+// delivery's outcome, not a temporary one its run goes on with
+// (Result.Again) nor a decision made before delivery.
+func (s *State) noteFinal(r *Result) {
+	if len(s.finals) > 0 && isDelivery(r.Status) && !r.Again {
+		s.finals[len(s.finals)-1]++
+	}
 }

@@ -61,6 +61,10 @@ type EndFacts struct {
 	// Unrecorded: the last send ended without recording how
 	// (journal.State.Unrecorded: killed outright).
 	Unrecorded bool
+	// Short: the last send ended before it went through the messages it
+	// set out to send, and did not record why
+	// (journal.State.EndedShort: killed between two messages).
+	Short bool
 	// Refused says why send refused to start, as it printed it ("1 of
 	// 22 rows have problems; nothing was sent"), and RefusedNext what to
 	// do ("fix them, or send the rest with --skip-invalid"); "" when it
@@ -90,6 +94,8 @@ func (s Summary) Ending(f EndFacts) Ending {
 		e.Kind, e.Words, e.Next = EndRefused, f.Refused, f.RefusedNext
 	case f.Unrecorded:
 		e.Kind, e.Words, e.Next = EndKilled, killedWords, s.killedNext(again)
+	case f.Short:
+		e.Kind, e.Words, e.Next = EndKilled, killedShortWords, s.killedNext(again)
 	case s.Interrupted > 0:
 		e.Kind, e.Words, e.Next = EndInterrupted, sendpool.Interrupted, again+" sends "+s.sends(s.Interrupted, false)
 	case s.Stopped > 0:
@@ -119,6 +125,10 @@ func (s Summary) Ending(f EndFacts) Ending {
 
 // killedWords are the words of an EndKilled ending.
 const killedWords = "the last send ended without recording how: it was killed outright (kill -9, the OOM killer) or its machine stopped; the messages it had handed over are unknown"
+
+// killedShortWords are the words of an EndKilled ending of a send killed
+// between two messages, or before the first (EndFacts.Short).
+const killedShortWords = "the last send ended before it went through the rows it set out to send, without recording how: it was killed outright (kill -9, the OOM killer) or its machine stopped, between two messages or before the first"
 
 // killedNext is the Next of an EndKilled ending, again the command that
 // sends the rest: the rows left (not attempted, deferred), and with
