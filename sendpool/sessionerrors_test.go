@@ -222,3 +222,31 @@ func TestPlainNoEHLOAfterRSET(t *testing.T) {
 		t.Errorf("%d EHLO, %d RSET on %d connections, want 1 EHLO and 2 RSET on 1\n%s", ehlo, rset, s.conns.Load(), strings.Join(s.Log(), "\n"))
 	}
 }
+
+// TestPlainEHLOInBodyNotCached: a body whose 4096-byte write (go-smtp's
+// buffer) began with a line "EHLO …" (a newsletter quoting a transcript)
+// made smtpclient's helloCache take the server's reply to the body for the
+// session's EHLO reply, and the EHLO after the next RSET was answered with
+// "250 … queued": the session's extensions gone (MAIL without
+// BODY=8BITMIME, a UTF-8 address refused locally). Only the session's
+// first EHLO is kept.
+func TestPlainEHLOInBodyNotCached(t *testing.T) {
+	s := newScripted(t, []string{"PIPELINING", "8BITMIME"}, refusesNobody(okAll))
+	msgs := []*render.Message{pooltest.Message(2, "user2@example.org"), pooltest.Message(3, "nobody@example.org"), pooltest.Message(4, "user4@example.org")}
+	body := msgs[0].Data
+	pad := 4096 - len(body)%4096
+	body = append(body, strings.Repeat("x", pad-2)+"\r\n"...)
+	msgs[0].Data = append(body, "EHLO quoted.example.org\r\nmore text\r\n"...)
+	res, err := pooltest.Run(t, scriptedConfig(s, campaign.TransportPlain), msgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := res.Get(4); r.Status != sendpool.StatusSent {
+		t.Errorf("row 4: %v (%s), want sent", r.Status, r.Detail)
+	}
+	for _, l := range s.Log() {
+		if strings.Contains(l, "C: MAIL") && !strings.HasSuffix(l, "BODY=8BITMIME") {
+			t.Errorf("%s: the extensions of the session's EHLO forgotten\n%s", l, strings.Join(s.Log(), "\n"))
+		}
+	}
+}

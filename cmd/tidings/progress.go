@@ -31,6 +31,8 @@ type progress struct {
 	// rate so far says nothing of it. A message done from then on
 	// clears it. now is the clock's.
 	redial time.Time
+	// noticed is when the notice that set redial came.
+	noticed time.Time
 	// stop is closed by Close to end the line writer, which closes
 	// stopped; both are nil without lines.
 	stop, stopped chan struct{}
@@ -150,7 +152,7 @@ func (p *progress) Notice(n sendpool.Notice) {
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.redial = n.Redial
+	p.redial, p.noticed = n.Redial, p.now()
 	if p.bar != nil {
 		p.bar.Describe(p.describe())
 	}
@@ -196,9 +198,12 @@ func (p *progress) Add(r sendpool.Result) {
 	if r.Status != sendpool.StatusSent {
 		p.failed++
 	}
-	// Only once the pool may dial again: a message done before then
-	// went over a connection that was lost since.
-	hadRedial := !p.redial.IsZero() && !p.now().Before(p.redial)
+	// Only once the pool may dial again, or a message sent since the
+	// notice: one done otherwise before then went over a connection
+	// that was lost since, while one sent since went over a connection
+	// that works (others than the one whose dial failed may be open).
+	sentSince := r.Status == sendpool.StatusSent && r.FinishedAt.After(p.noticed)
+	hadRedial := !p.redial.IsZero() && (sentSince || !p.now().Before(p.redial))
 	if hadRedial {
 		p.redial = time.Time{}
 	}

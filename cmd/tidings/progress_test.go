@@ -333,3 +333,33 @@ func TestSendProgressNoConnection(t *testing.T) {
 	cancel()
 	<-done
 }
+
+// TestProgressRedialWhileOthersSend: one worker's dial failed (a
+// connection replaced after its share, refused once) while the others
+// kept sending, and the line said "no connection" until the announced
+// wait ended, untrue with messages going; a message sent since the
+// notice ends that words, as one went over a connection.
+func TestProgressRedialWhileOthersSend(t *testing.T) {
+	t.Parallel()
+	t0 := time.Date(2026, 12, 7, 8, 0, 0, 0, time.UTC)
+	w := newProgressLines()
+	tick := make(chan time.Time)
+	p := newProgress(&globalOptions{stderr: w}, 40, progressClock{tick: tick, now: func() time.Time { return t0.Add(5 * time.Second) }})
+	for range 10 {
+		p.Add(sendpool.Result{Status: sendpool.StatusSent})
+	}
+	p.Notice(sendpool.Notice{Kind: sendpool.NoticeReconnect, Redial: t0.Add(30 * time.Second), Text: "dial: i/o timeout; connecting again in 25s"})
+	// One whose reply came before the notice (a connection the server
+	// dropped since) says nothing of a connection now.
+	p.Add(sendpool.Result{Status: sendpool.StatusSent, FinishedAt: t0.Add(4 * time.Second)})
+	tick <- t0.Add(9 * time.Second)
+	if got := w.next(t); !strings.Contains(got, "no connection, connecting again in 21s") {
+		t.Errorf("a message sent before the notice: got %q, want the wait", got)
+	}
+	p.Add(sendpool.Result{Status: sendpool.StatusSent, FinishedAt: t0.Add(6 * time.Second)})
+	tick <- t0.Add(10 * time.Second)
+	if got := w.next(t); strings.Contains(got, "no connection") || !strings.HasSuffix(got, "about 12s left") {
+		t.Errorf("a message sent since the notice: got %q, want its time left", got)
+	}
+	p.Close()
+}

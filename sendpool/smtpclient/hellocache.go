@@ -12,17 +12,21 @@ import (
 // EHLO: a round trip for nothing after every refused row, on a session
 // whose extensions RSET does not change (RFC 5321 4.1.1.5). helloCache
 // keeps the reply to the session's EHLO (LHLO) and, once armed (after an
-// RSET), answers the next one with it instead of sending it. tap, when
-// set, receives what goes over the wire, the replayed reply not.
+// RSET), answers the next one with it instead of sending it. Only the
+// first EHLO is read for the cache: a later write that starts "EHLO " may
+// be a piece of a body (go-smtp writes DATA 4096 bytes at a time), whose
+// server reply is no EHLO reply. tap, when set, receives what goes over
+// the wire, the replayed reply not.
 type helloCache struct {
 	net.Conn
 	tap io.Writer
 	// reply is the server's reply to the session's EHLO; reading: that
 	// reply is being read (into reply); armed: the next EHLO is answered
-	// with reply; replay is what is left of that answer.
-	reply          []byte
-	reading, armed bool
-	replay         []byte
+	// with reply; replay is what is left of that answer; said: the
+	// session's first EHLO went.
+	reply                []byte
+	reading, armed, said bool
+	replay               []byte
 }
 
 // arm makes the next EHLO answered from the cache, when it holds a reply.
@@ -34,7 +38,9 @@ func (h *helloCache) Write(b []byte) (int, error) {
 			h.armed, h.replay = false, bytes.Clone(h.reply)
 			return len(b), nil
 		}
-		h.reading, h.reply = true, nil
+		if !h.said {
+			h.reading, h.said = true, true
+		}
 	}
 	h.armed = false
 	n, err := h.Conn.Write(b)
