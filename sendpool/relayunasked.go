@@ -122,22 +122,27 @@ func withoutAddr(text, addr string) string {
 	if addr == "" {
 		return text
 	}
-	if rest, ok := cutPrefixFold(text, "<"+addr+">"); ok {
-		if r, ok := strings.CutPrefix(rest, ":"); ok {
-			text = strings.TrimSpace(r)
-		} else if r, ok := strings.CutPrefix(rest, "..."); ok {
-			text = strings.TrimSpace(r)
-		}
+	if rest, ok := CutAddrPrefix(text, addr); ok {
+		text = rest
 	}
 	return strings.ReplaceAll(text, addr, "@"+domainOf(addr))
 }
 
-// cutPrefixFold is strings.CutPrefix with prefix matched in any case.
-func cutPrefixFold(s, prefix string) (string, bool) {
-	if len(s) < len(prefix) || !strings.EqualFold(s[:len(prefix)], prefix) {
-		return s, false
+// CutAddrPrefix cuts from a server's reply text the address it leads
+// with, "<addr>:" (Postfix's "<b@x.test>: Relay access denied") or
+// "<addr>..." (Sendmail's "<b@x.test>... Relaying denied"), the address
+// matched in any case, and returns the rest, trimmed, and whether it cut.
+func CutAddrPrefix(text, addr string) (string, bool) {
+	prefix := "<" + addr + ">"
+	if len(text) < len(prefix) || !strings.EqualFold(text[:len(prefix)], prefix) {
+		return text, false
 	}
-	return s[len(prefix):], true
+	for _, sep := range []string{":", "..."} {
+		if rest, ok := strings.CutPrefix(text[len(prefix):], sep); ok {
+			return strings.TrimSpace(rest), true
+		}
+	}
+	return text, false
 }
 
 // wentSome reports whether the server took j's message for any of its

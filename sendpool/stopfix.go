@@ -94,8 +94,7 @@ func StopWhen(cause string) string {
 // of the bounce-rate guard (ErrBounceRate): the failed rows it counted
 // are addresses to take out of the list, not to try again.
 func IsBounceRateStop(cause string) bool {
-	why, ok := strings.CutPrefix(cause, stopUnsent)
-	return ok && strings.HasPrefix(why, ErrBounceRate.Error())
+	return StopKind(cause) == StopBounceRate
 }
 
 // settingsStop reports whether why, a stop's reason, is an AuthError's or

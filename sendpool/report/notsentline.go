@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/tidings/tidings/sendpool"
 )
 
 // listReasonWidth and listWhoMax are the most terminal columns a line of
@@ -58,10 +60,8 @@ func listReason(r Row) string {
 		key = "" // the line shows it cut: the reason keeps it whole
 	}
 	if addr := strings.TrimSpace(key); addr != "" {
-		for _, sep := range []string{":", "..."} {
-			if rest, ok := cutPrefixFold(d, "<"+addr+">"+sep); ok && strings.TrimSpace(rest) != "" {
-				return strings.TrimSpace(rest)
-			}
+		if rest, ok := sendpool.CutAddrPrefix(d, addr); ok && rest != "" {
+			return rest
 		}
 	}
 	at := ": row " + strconv.Itoa(r.Row)
@@ -100,12 +100,4 @@ func problemWords(p, key string) string {
 		p = strings.Replace(p, ": "+strconv.Quote(key)+": ", ": ", 1)
 	}
 	return col + p
-}
-
-// cutPrefixFold is strings.CutPrefix with prefix matched in any case.
-func cutPrefixFold(s, prefix string) (string, bool) {
-	if len(s) < len(prefix) || !strings.EqualFold(s[:len(prefix)], prefix) {
-		return s, false
-	}
-	return s[len(prefix):], true
 }
