@@ -542,7 +542,7 @@ func printPlan(g *globalOptions, c *campaign.Campaign, pl *plan.Plan, cfg sendpo
 		return
 	}
 	fmt.Fprintf(g.stdout, "%s: %s; %s%d to send now via %s as %s at %s with %s\n",
-		c.Name, report.Plural(pl.Rows, "row"), before, allow.N, cfg.Dialer.Server(), accountName(c), rateText(cfg.Rate), report.Plural(cfg.Concurrency, "connection"))
+		c.Name, report.Plural(pl.Rows, "row"), before, allow.N, cfg.Dialer.Server(), accountName(c), sendpool.RateText(cfg.Rate), report.Plural(cfg.Concurrency, "connection"))
 	if note := partsNote(allow.N, cfg.Rate, size, partCap(size, pl.Spooled)); note != "" {
 		fmt.Fprintln(g.stdout, note)
 	}
@@ -1287,9 +1287,6 @@ func accountName(c *campaign.Campaign) string {
 	}
 	return c.SMTP.Username
 }
-
-// rateText is a rate a person reads (sendpool.RateText): "30/min".
-func rateText(perSecond float64) string { return sendpool.RateText(perSecond) }
 
 // maxBounceRate is the campaign's send.max_bounce_rate as a fraction.
 func maxBounceRate(c *campaign.Campaign) float64 { return c.Send.BounceLimit().Fraction() }

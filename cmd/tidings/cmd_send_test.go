@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/report"
 	"github.com/tidings/tidings/sendpool/smtptest"
 )
@@ -636,7 +637,7 @@ func TestRateText(t *testing.T) {
 		0: "no rate limit", 5: "5/s", 1e8: "100000000/s", 1.0 / 86400: "1/d", 10.0 / 3600: "10/h", 0.5: "30/min", 2.0 / 3: "40/min", 123.456: "123.5/s",
 		90.0 / 3600: "90/h", 2000.0 / 86400: "2000/d",
 	} {
-		if got := rateText(in); got != want {
+		if got := sendpool.RateText(in); got != want {
 			t.Errorf("rateText(%v) = %q, want %q", in, got, want)
 		}
 	}

@@ -79,11 +79,8 @@ func reportEnd(c *campaign.Campaign, state *journal.State, sum *report.Summary, 
 	sum.Held(held, heldFor, state.Interrupted())
 	capped, next = capHolds(c, state, sum, now)
 	facts = report.EndFacts{Running: state.SendRuns(), NoRun: state.Len() == 0, Unrecorded: state.Unrecorded(), Short: state.EndedShort(), CapNext: next, Now: now}
-	for i := len(state.Runs) - 1; i >= 0; i-- {
-		if r := state.Runs[i]; r.KeyColumn != "" { // a send's run, not bounces' nor a test send's
-			facts.NoRun, facts.HeldFor = false, r.HeldFor
-			break
-		}
+	if r, ok := lastDelivery(state); ok { // a send's run, not bounces' nor a test send's
+		facts.NoRun, facts.HeldFor = false, r.HeldFor
 	}
 	return capped, next, facts
 }

@@ -311,7 +311,7 @@ func throttledNote(lim *sendpool.Limiter) string {
 	if r == 0 || lim.Target() > 0 && r >= lim.Target() {
 		return ""
 	}
-	return fmt.Sprintf("the server asked to slow down: this part begins at %s, where the part before left off, and climbs back as the server allows", rateText(r))
+	return fmt.Sprintf("the server asked to slow down: this part begins at %s, where the part before left off, and climbs back as the server allows", sendpool.RateText(r))
 }
 
 // spoolAtMost is how many messages a send's preflight spools
@@ -363,5 +363,5 @@ func partsNote(n int, rate float64, size, first int) string {
 		how = fmt.Sprintf("%d parts: %d from the spool made before, then parts of at most %d, each rendered as it begins", 1+(n-first+size-1)/size, first, size)
 	}
 	return fmt.Sprintf("note: at %s these take about %s: they go in %s, so that every message leaves within %s of its Date",
-		rateText(rate), sendpool.FormatEstimate(runTime(n, rate)), how, spoolAgeWords())
+		sendpool.RateText(rate), sendpool.FormatEstimate(runTime(n, rate)), how, spoolAgeWords())
 }
