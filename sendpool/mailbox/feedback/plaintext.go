@@ -181,11 +181,21 @@ func diagnostic(lines []string, idx []int, addr string) string {
 		}
 	}
 	for _, para := range paras {
-		if d := stripAddress(joinLines(lines, para), addr); d != "" {
+		if d := stripAddress(joinLines(lines, unlabelled(lines, para)), addr); d != "" {
 			return clip(d)
 		}
 	}
 	return ""
+}
+
+// unlabelled drops the section labels leading a paragraph: lines of
+// dashes and a name such as m-FILTER's "-------server message", which
+// say where the text comes from, not what went wrong.
+func unlabelled(lines []string, para []int) []int {
+	for len(para) > 1 && strings.HasPrefix(strings.TrimSpace(lines[para[0]]), "---") {
+		para = para[1:]
+	}
+	return para
 }
 
 // paragraphs groups line numbers into runs of consecutive non-blank lines.
