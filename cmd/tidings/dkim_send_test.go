@@ -122,15 +122,18 @@ func TestMisalignedFromIsRowProblem(t *testing.T) {
 	}
 	// A From whose address is written in the template, beside a column
 	// that only gives its name, is no fault of that column (rev-user12:
-	// every row read `column "name"`, which holds nothing to fix).
+	// every row read `column "name"`, which holds nothing to fix), nor of
+	// any row: it is the campaign's, told once at its dkim entry as a
+	// From without a template is (it was one problem a row).
 	b, err = os.ReadFile(camp)
 	if err != nil {
 		t.Fatal(err)
 	}
 	writeFiles(t, dir, map[string]string{"c.yaml": strings.Replace(string(b), `from: "{{.from}}"`, `from: "{{.name}} <news@evil.example>"`, 1)})
 	out, errOut, code := runCLI(t, "check", camp)
-	if code != exitSomeFailed || !strings.Contains(out+errOut, "row 2: dkim:") || strings.Contains(out+errOut, `column "name"`) {
-		t.Errorf("check, a fixed From address: code %d\n%s%s", code, out, errOut)
+	if code != exitUnusable || !strings.Contains(out+errOut, `c.yaml:9:8: dkim: dkim.domain "example.com" does not align with the From domain "evil.example"`) ||
+		strings.Contains(out+errOut, "row 2") || strings.Contains(out+errOut, `column "name"`) {
+		t.Errorf("check, a fixed From address: code %d, want %d at the dkim entry\n%s%s", code, exitUnusable, out, errOut)
 	}
 }
 

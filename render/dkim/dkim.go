@@ -68,6 +68,8 @@ func NewSigner(c *campaign.Campaign) (*Signer, error) {
 		k, err := newKey(c, d, entryName(c.DKIM, i))
 		if err == nil && !s.checkFrom {
 			err = k.checkAligned(c.From)
+		} else if addr, ok := fixedAddress(c.From); err == nil && ok {
+			err = k.checkAligned(addr)
 		}
 		if err != nil {
 			return nil, &EntryError{Line: d.Line, Column: d.Column, Err: err}
@@ -98,6 +100,21 @@ func rsaRank(k *key) int {
 		return 0
 	}
 	return 1
+}
+
+// fixedAddress returns the address of a From template that writes one
+// mailbox whose address is no template ("{{.name}} <news@acme.example>"):
+// its alignment is the campaign's to fix, once, not every row's. A From
+// with more than one <…>, a template inside or after it, or none, is
+// checked on each message only.
+func fixedAddress(from string) (string, bool) {
+	i, j := strings.IndexByte(from, '<'), strings.LastIndexByte(from, '>')
+	if i < 0 || j < i || strings.Count(from, "<") != 1 || strings.Count(from, ">") != 1 ||
+		strings.TrimSpace(from[j+1:]) != "" || strings.Contains(from[i:], "{{") {
+		return "", false
+	}
+	addr := from[i+1 : j]
+	return addr, strings.Contains(addr, "@")
 }
 
 // checkAligned reports an error unless every From mailbox's domain has the

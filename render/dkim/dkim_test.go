@@ -345,6 +345,9 @@ func TestNewSignerRefuses(t *testing.T) {
 		{"one of several From mailboxes not aligned", func(c *campaign.Campaign) {
 			c.From = "Acme <news@acme.example>, Other <x@other.example>"
 		}, "does not align"},
+		{"a From template with its address written in", func(c *campaign.Campaign) {
+			c.From = `"{{.name}}, Acme" <news@other.example>`
+		}, `with the From domain "other.example"`},
 		{"one_click without List-Unsubscribe-Post signed", func(c *campaign.Campaign) {
 			c.DKIM[0].Headers = []string{"From", "To", "Subject", "Date", "Message-ID", "List-Unsubscribe"}
 		}, "List-Unsubscribe-Post"},
@@ -394,6 +397,12 @@ func TestNewSignerRefuses(t *testing.T) {
 			func(c *campaign.Campaign) { c.DKIM[0].Domain = "mail.acme.example" },   // signing a subdomain: same organizational domain
 			func(c *campaign.Campaign) { c.DKIM[0].Domain = "ACME.example." },
 			func(c *campaign.Campaign) { c.DKIM[0].Selector = "s2026.eu-1" },
+			// Templates whose address a row makes or picks: each message's.
+			func(c *campaign.Campaign) { c.From = "{{.name}} <{{.box}}@other.example>" },
+			func(c *campaign.Campaign) {
+				c.From = "{{if .vip}}VIP <vip@other.example>{{else}}Acme <news@acme.example>{{end}}"
+			},
+			func(c *campaign.Campaign) { c.From = "Acme <news@other.example>{{.more}}" },
 		} {
 			c := dkimCampaign(t, dkimYAML)
 			c.DKIM = campaign.DKIMKeys{{Domain: "acme.example", Selector: "s2026", KeyFile: edPath}}
