@@ -109,7 +109,7 @@ type attacher struct {
 	cache    *blobCache
 	names    *dirNames // files named in another Unicode form
 	// top is the highest folder whose state folder or preview marks
-	// count (stateFile, previewFile): the campaign's folder (symlinks
+	// count (keptFile): the campaign's folder (symlinks
 	// resolved) when it holds root, the file system's root otherwise.
 	top string
 	// guard has the campaign's own files and folders and those of the
@@ -251,9 +251,9 @@ func (a *attacher) otherForm(p, full string, fromData bool) (string, error) {
 // inside the attachment folder, when it is one of the campaign's own files
 // or below one of its folders (a DKIM key, the sheet, the state folder),
 // or hidden (a name starting with '.' on the way from the folder: .env,
-// .git), or a file tidings preview wrote (previewFile: other recipients'
+// .git), or a file tidings preview wrote (keptFile: other recipients'
 // messages), or one tidings keeps in any campaign's state folder
-// (stateFile: another campaign's journal, report or spool): row data
+// (keptFile: another campaign's journal, report or spool): row data
 // attaches what the campaign sends its recipients, never what it keeps
 // for itself, whatever a cell says.
 func (a *attacher) private(p, real string) error {
@@ -271,10 +271,10 @@ func (a *attacher) private(p, real string) error {
 			return refused("%q leads to the hidden %q, which row data may not attach (hidden files keep settings and secrets)", p, part)
 		}
 	}
-	if dir, ok := previewFile(a.top, real); ok {
+	switch dir, preview, ok := keptFile(a.top, real); {
+	case preview:
 		return &previewFileError{p: p, dir: dir}
-	}
-	if dir, ok := stateFile(a.top, real); ok {
+	case ok:
 		return &stateFileError{p: p, dir: dir}
 	}
 	return nil
@@ -292,8 +292,7 @@ func ownWhat(o campaign.OwnFile, real string) string {
 // campaigns beside it: scanFolders), with symlinks resolved (as written
 // when they do not exist yet). A state folder that holds c's folder
 // (state_dir: .) is left out, or no row could attach anything: what
-// tidings writes there is refused by the folder's marks (stateFile,
-// previewFile).
+// tidings writes there is refused by the folder's marks (keptFile).
 func ownFiles(c *campaign.Campaign, others []campaign.OwnFile) []campaign.OwnFile {
 	var own []campaign.OwnFile
 	for _, o := range append(c.OwnFiles(), others...) {

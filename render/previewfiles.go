@@ -2,9 +2,7 @@ package render
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
-	"strings"
 )
 
 // PreviewMarker is the file tidings preview leaves in the folder it
@@ -32,26 +30,6 @@ func PreviewWrote(name string) bool {
 		}
 	}
 	return false
-}
-
-// previewFile returns the folder, holding a PreviewMarker, in which real
-// is (or is below) a file preview wrote (PreviewWrote), looking at each
-// folder from real's own up to root (root included): an Lstat a folder on
-// the way.
-func previewFile(root, real string) (string, bool) {
-	for dir := filepath.Dir(real); inside(root, dir); dir = filepath.Dir(dir) {
-		if _, err := os.Lstat(filepath.Join(dir, PreviewMarker)); err == nil {
-			rel, err := filepath.Rel(dir, real)
-			first, _, _ := strings.Cut(rel, string(filepath.Separator))
-			if err == nil && PreviewWrote(first) {
-				return dir, true
-			}
-		}
-		if dir == root {
-			break
-		}
-	}
-	return "", false
 }
 
 // previewFileError refuses a file preview wrote, which row data led to.

@@ -47,7 +47,7 @@ type folderScan struct {
 // the same), and the state folders, which a hard link may lead into (see
 // linkedOwn). A row naming the sheet of a campaign beside this one
 // (b.csv, other/b.csv) would attach it, as its journal would
-// (stateFile), and its state folder holds no send.lock before its first
+// (keptFile), and its state folder holds no send.lock before its first
 // send. Both folders are walked with symlinks resolved (a campaign folder
 // reached through a symlink, current -> news-2026, is walked all the
 // same), nearest first, so that what lies beside the campaign is found
@@ -135,7 +135,7 @@ func campaignFileName(name string) bool {
 // folder (state_dir: ., invoices/reminder.yaml) is left out, as
 // ownFiles leaves out this campaign's, or every file of that folder
 // would be refused (the invoices beside it): what tidings writes there is
-// refused by the folder's marks (stateFile, previewFile).
+// refused by the folder's marks (keptFile).
 func otherCampaign(dir, p string, d fs.DirEntry) []campaign.OwnFile {
 	if fi, err := d.Info(); err != nil || fi.Size() > maxCampaignFile {
 		return nil
