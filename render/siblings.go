@@ -140,12 +140,13 @@ func otherCampaign(dir, p string, d fs.DirEntry) []campaign.OwnFile {
 	if fi, err := d.Info(); err != nil || fi.Size() > maxCampaignFile {
 		return nil
 	}
-	data, err := os.ReadFile(p)
+	data, err := os.ReadFile(p) // once: Parse and ParseNamedFiles take it
+	var text []byte
 	if err == nil {
-		data, _, err = campaign.UTF8Text(data) // a byte order mark, UTF-16
+		text, _, err = campaign.UTF8Text(data) // a byte order mark, UTF-16
 	}
-	if err != nil || !recipientsKey.Match(data) {
-		return nil // no campaign: Load and NamedFiles would both say so, slower
+	if err != nil || !recipientsKey.Match(text) {
+		return nil // no campaign: Parse and ParseNamedFiles would both say so, slower
 	}
 	name, where, note := p, "", ""
 	if rel, err := filepath.Rel(dir, p); err == nil && inside(dir, p) {
@@ -155,9 +156,9 @@ func otherCampaign(dir, p string, d fs.DirEntry) []campaign.OwnFile {
 		where = " beside this one"
 	}
 	var own []campaign.OwnFile
-	if other, err := campaign.Load(p); err == nil {
+	if other, err := campaign.Parse(data, p); err == nil {
 		own = other.OwnFiles()
-	} else if named, ok := campaign.NamedFiles(p); ok {
+	} else if named, ok := campaign.ParseNamedFiles(data, p); ok {
 		own, note = named, " (it does not load)"
 	}
 	var out []campaign.OwnFile
