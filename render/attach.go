@@ -129,7 +129,7 @@ type attacher struct {
 func (a *attacher) resolve(p string, fromData bool) (*blob, string, error) {
 	b, full, err := a.read(p, fromData)
 	if err == nil && fromData && b.key != "" {
-		err = &privateKeyError{p: p, form: b.key}
+		err = privateKeyRefusal(p, b.key)
 	}
 	if err != nil && full != "" {
 		return nil, full, &AttachmentError{Path: full, err: err}
@@ -273,9 +273,9 @@ func (a *attacher) private(p, real string) error {
 	}
 	switch dir, preview, ok := keptFile(a.top, real); {
 	case preview:
-		return &previewFileError{p: p, dir: dir}
+		return refused("%q is a file tidings preview wrote in %s (another recipient's message): not attachable", p, dir)
 	case ok:
-		return &stateFileError{p: p, dir: dir}
+		return refused("%q is a file tidings keeps in the campaign state folder %s (its recipients' addresses, results or messages): not attachable", p, dir)
 	}
 	return nil
 }

@@ -1,9 +1,6 @@
 package render
 
-import (
-	"fmt"
-	"path/filepath"
-)
+import "path/filepath"
 
 // PreviewMarker is the file tidings preview leaves in the folder it
 // writes (sendpool/preview names it so): the messages it writes there are
@@ -31,16 +28,3 @@ func PreviewWrote(name string) bool {
 	}
 	return false
 }
-
-// previewFileError refuses a file preview wrote, which row data led to.
-// It is an ErrAttachmentPath (refused for where it leads) in its own words.
-type previewFileError struct {
-	p   string // the path as row data made it
-	dir string // the preview's folder
-}
-
-func (e *previewFileError) Error() string {
-	return fmt.Sprintf("%q is a file tidings preview wrote in %s (another recipient's message): not attachable", e.p, e.dir)
-}
-
-func (e *previewFileError) Unwrap() error { return ErrAttachmentPath }

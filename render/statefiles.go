@@ -1,9 +1,6 @@
 package render
 
-import (
-	"fmt"
-	"path/filepath"
-)
+import "path/filepath"
 
 // The names of what tidings writes in a campaign's state folder that row
 // data is refused (see keptFile) and that the writers name their files
@@ -45,20 +42,6 @@ func StateWrote(name string) bool {
 	}
 	return false
 }
-
-// stateFileError refuses a file tidings keeps in a campaign's state
-// folder, which row data led to. It is an ErrAttachmentPath (refused for
-// where it leads) in its own words.
-type stateFileError struct {
-	p   string // the path as row data made it
-	dir string // the state folder
-}
-
-func (e *stateFileError) Error() string {
-	return fmt.Sprintf("%q is a file tidings keeps in the campaign state folder %s (its recipients' addresses, results or messages): not attachable", e.p, e.dir)
-}
-
-func (e *stateFileError) Unwrap() error { return ErrAttachmentPath }
 
 // topFolder is the highest folder whose marks count for a file in the
 // attachment folder rootReal (symlinks resolved), of the campaign in
