@@ -290,14 +290,18 @@ func ownWhat(o campaign.OwnFile, real string) string {
 
 // ownFiles are c's own files and folders, and others (those of the
 // campaigns beside it: scanFolders), with symlinks resolved (as written
-// when they do not exist yet). A state folder that holds c's folder
-// (state_dir: .) is left out, or no row could attach anything: what
-// tidings writes there is refused by the folder's marks (keptFile).
+// when they do not exist yet). A state folder that holds its campaign's
+// folder (state_dir: .) is not among them (campaign.OwnFiles leaves it
+// out); nor is another campaign's that holds c's folder but not its own
+// (its state_dir this campaign's folder or one above, its campaign file
+// in an attachments_dir elsewhere), or no row could attach anything from
+// c's folder: what tidings writes there is refused by the folder's marks
+// (keptFile).
 func ownFiles(c *campaign.Campaign, others []campaign.OwnFile) []campaign.OwnFile {
 	var own []campaign.OwnFile
 	for _, o := range append(c.OwnFiles(), others...) {
 		if o.Dir && inside(o.Path, c.Dir) {
-			continue
+			continue // another campaign's, OwnFiles has left out c's
 		}
 		if p, err := filepath.Abs(o.Path); err == nil {
 			if real, err := filepath.EvalSymlinks(p); err == nil {

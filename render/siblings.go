@@ -132,10 +132,9 @@ func campaignFileName(name string) bool {
 // beside this one"; one in a folder below by its path, "… club/b.yaml");
 // none when p is no campaign or larger than
 // maxCampaignFile. A state folder that holds the other campaign's own
-// folder (state_dir: ., invoices/reminder.yaml) is left out, as
-// ownFiles leaves out this campaign's, or every file of that folder
-// would be refused (the invoices beside it): what tidings writes there is
-// refused by the folder's marks (keptFile).
+// folder (state_dir: ., invoices/reminder.yaml) is not among them
+// (campaign.OwnFiles leaves it out): what tidings writes there is refused
+// by the folder's marks (keptFile).
 func otherCampaign(dir, p string, d fs.DirEntry) []campaign.OwnFile {
 	if fi, err := d.Info(); err != nil || fi.Size() > maxCampaignFile {
 		return nil
@@ -163,9 +162,6 @@ func otherCampaign(dir, p string, d fs.DirEntry) []campaign.OwnFile {
 	}
 	var out []campaign.OwnFile
 	for _, o := range own {
-		if o.Dir && inside(o.Path, filepath.Dir(p)) {
-			continue // state_dir: . (see otherCampaign)
-		}
 		o.What = fmt.Sprintf("%s of the campaign %s%s%s", theirs(o.What), name, where, note)
 		out = append(out, o)
 	}
