@@ -8,7 +8,7 @@ import (
 
 // senderWarnings are the warnings for the addresses of from: and
 // reply_to:, written without a template, whose domain has no dot
-// ("team@example", ".org" left out): valid, so not refused (a test
+// ("team@example", ".org" left out: DotlessDomain): valid, so not refused (a test
 // server may take them), but no server on the Internet takes mail for
 // such a domain, and receiving servers refuse mail from one.
 func (c *Campaign) senderWarnings() []string {
@@ -25,9 +25,8 @@ func (c *Campaign) senderWarnings() []string {
 			continue // render refuses it, and says why
 		}
 		for _, a := range list {
-			at := strings.LastIndexByte(a.Address, '@')
-			domain := a.Address[at+1:]
-			if at < 0 || domain == "" || strings.Contains(domain, ".") || strings.HasPrefix(domain, "[") {
+			domain, ok := DotlessDomain(a.Address)
+			if !ok {
 				continue
 			}
 			out = append(out, fmt.Sprintf("%s: %s: the domain %q has no dot: %s (a dot, or an ending such as .com, left out?)", s.key, a.Address, domain, s.why))

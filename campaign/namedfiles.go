@@ -16,14 +16,21 @@ import (
 // with a top-level recipients:, or not readable. Relative paths resolve
 // against the file's folder, as Load's do.
 func NamedFiles(path string) (own []OwnFile, ok bool) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, false
+	}
+	return ParseNamedFiles(data, path)
+}
+
+// ParseNamedFiles is NamedFiles of the campaign file's contents, data,
+// read already (as Parse is Load's); path is the file's.
+func ParseNamedFiles(data []byte, path string) (own []OwnFile, ok bool) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, false
 	}
-	data, err := os.ReadFile(abs)
-	if err == nil {
-		data, _, err = UTF8Text(data) // a byte order mark, UTF-16
-	}
+	data, _, err = UTF8Text(data) // a byte order mark, UTF-16
 	if err != nil {
 		return nil, false
 	}

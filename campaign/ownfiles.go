@@ -1,6 +1,9 @@
 package campaign
 
-import "path/filepath"
+import (
+	"path/filepath"
+	"strings"
+)
 
 // OwnFile is a file or folder the campaign names for tidings itself (its
 // file, the sheet, a key) rather than for its recipients: What says which,
@@ -15,13 +18,17 @@ type OwnFile struct {
 // the recipient sheet (every recipient's data), the suppression list, the
 // DKIM keys, the CA bundles and the state folders (the journal, reports
 // and previews of this campaign and of others beside it). An attachment
-// path made from row data must lead to none of them. Only after Load.
+// path made from row data must lead to none of them. A state folder that
+// holds the campaign's own folder (state_dir: ., invoices/reminder.yaml)
+// is not listed, or every file beside the campaign file would be its own
+// (the invoices): what tidings writes there is told by the folder's
+// marks. Only after Load.
 func (c *Campaign) OwnFiles() []OwnFile {
-	own := []OwnFile{
-		{Path: c.File, What: "the campaign file"},
-		{Path: c.StateDir, What: "the campaign's state folder", Dir: true},
-		{Path: filepath.Join(c.Dir, ".tidings"), What: "the campaigns' state folder", Dir: true},
+	own := []OwnFile{{Path: c.File, What: "the campaign file"}}
+	if !holds(c.StateDir, c.Dir) {
+		own = append(own, OwnFile{Path: c.StateDir, What: "the campaign's state folder", Dir: true})
 	}
+	own = append(own, OwnFile{Path: filepath.Join(c.Dir, ".tidings"), What: "the campaigns' state folder", Dir: true})
 	add := func(p, what string) {
 		if p != "" {
 			own = append(own, OwnFile{Path: p, What: what})
@@ -35,4 +42,10 @@ func (c *Campaign) OwnFiles() []OwnFile {
 	add(c.SMTP.CAFile, "smtp.ca_file")
 	add(c.Mailbox.CAFile, "mailbox.ca_file")
 	return own
+}
+
+// holds reports whether the folder dir is p or holds it.
+func holds(dir, p string) bool {
+	rel, err := filepath.Rel(dir, p)
+	return err == nil && (rel == "." || filepath.IsLocal(rel) && !strings.HasPrefix(rel, ".."))
 }

@@ -109,7 +109,7 @@ type attacher struct {
 	cache    *blobCache
 	names    *dirNames // files named in another Unicode form
 	// top is the highest folder whose state folder or preview marks
-	// count (stateFile, previewFile): the campaign's folder (symlinks
+	// count (keptFile): the campaign's folder (symlinks
 	// resolved) when it holds root, the file system's root otherwise.
 	top string
 	// guard has the campaign's own files and folders and those of the
@@ -129,7 +129,7 @@ type attacher struct {
 func (a *attacher) resolve(p string, fromData bool) (*blob, string, error) {
 	b, full, err := a.read(p, fromData)
 	if err == nil && fromData && b.key != "" {
-		err = &privateKeyError{p: p, form: b.key}
+		err = privateKeyRefusal(p, b.key)
 	}
 	if err != nil && full != "" {
 		return nil, full, &AttachmentError{Path: full, err: err}
@@ -251,9 +251,9 @@ func (a *attacher) otherForm(p, full string, fromData bool) (string, error) {
 // inside the attachment folder, when it is one of the campaign's own files
 // or below one of its folders (a DKIM key, the sheet, the state folder),
 // or hidden (a name starting with '.' on the way from the folder: .env,
-// .git), or a file tidings preview wrote (previewFile: other recipients'
+// .git), or a file tidings preview wrote (keptFile: other recipients'
 // messages), or one tidings keeps in any campaign's state folder
-// (stateFile: another campaign's journal, report or spool): row data
+// (keptFile: another campaign's journal, report or spool): row data
 // attaches what the campaign sends its recipients, never what it keeps
 // for itself, whatever a cell says.
 func (a *attacher) private(p, real string) error {
@@ -271,11 +271,11 @@ func (a *attacher) private(p, real string) error {
 			return refused("%q leads to the hidden %q, which row data may not attach (hidden files keep settings and secrets)", p, part)
 		}
 	}
-	if dir, ok := previewFile(a.top, real); ok {
-		return &previewFileError{p: p, dir: dir}
-	}
-	if dir, ok := stateFile(a.top, real); ok {
-		return &stateFileError{p: p, dir: dir}
+	switch dir, preview, ok := keptFile(a.top, real); {
+	case preview:
+		return refused("%q is a file tidings preview wrote in %s (another recipient's message): not attachable", p, dir)
+	case ok:
+		return refused("%q is a file tidings keeps in the campaign state folder %s (its recipients' addresses, results or messages): not attachable", p, dir)
 	}
 	return nil
 }
@@ -290,15 +290,18 @@ func ownWhat(o campaign.OwnFile, real string) string {
 
 // ownFiles are c's own files and folders, and others (those of the
 // campaigns beside it: scanFolders), with symlinks resolved (as written
-// when they do not exist yet). A state folder that holds c's folder
-// (state_dir: .) is left out, or no row could attach anything: what
-// tidings writes there is refused by the folder's marks (stateFile,
-// previewFile).
+// when they do not exist yet). A state folder that holds its campaign's
+// folder (state_dir: .) is not among them (campaign.OwnFiles leaves it
+// out); nor is another campaign's that holds c's folder but not its own
+// (its state_dir this campaign's folder or one above, its campaign file
+// in an attachments_dir elsewhere), or no row could attach anything from
+// c's folder: what tidings writes there is refused by the folder's marks
+// (keptFile).
 func ownFiles(c *campaign.Campaign, others []campaign.OwnFile) []campaign.OwnFile {
 	var own []campaign.OwnFile
 	for _, o := range append(c.OwnFiles(), others...) {
 		if o.Dir && inside(o.Path, c.Dir) {
-			continue
+			continue // another campaign's, OwnFiles has left out c's
 		}
 		if p, err := filepath.Abs(o.Path); err == nil {
 			if real, err := filepath.EvalSymlinks(p); err == nil {

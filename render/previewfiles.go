@@ -1,11 +1,6 @@
 package render
 
-import (
-	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
-)
+import "path/filepath"
 
 // PreviewMarker is the file tidings preview leaves in the folder it
 // writes (sendpool/preview names it so): the messages it writes there are
@@ -33,36 +28,3 @@ func PreviewWrote(name string) bool {
 	}
 	return false
 }
-
-// previewFile returns the folder, holding a PreviewMarker, in which real
-// is (or is below) a file preview wrote (PreviewWrote), looking at each
-// folder from real's own up to root (root included): an Lstat a folder on
-// the way.
-func previewFile(root, real string) (string, bool) {
-	for dir := filepath.Dir(real); inside(root, dir); dir = filepath.Dir(dir) {
-		if _, err := os.Lstat(filepath.Join(dir, PreviewMarker)); err == nil {
-			rel, err := filepath.Rel(dir, real)
-			first, _, _ := strings.Cut(rel, string(filepath.Separator))
-			if err == nil && PreviewWrote(first) {
-				return dir, true
-			}
-		}
-		if dir == root {
-			break
-		}
-	}
-	return "", false
-}
-
-// previewFileError refuses a file preview wrote, which row data led to.
-// It is an ErrAttachmentPath (refused for where it leads) in its own words.
-type previewFileError struct {
-	p   string // the path as row data made it
-	dir string // the preview's folder
-}
-
-func (e *previewFileError) Error() string {
-	return fmt.Sprintf("%q is a file tidings preview wrote in %s (another recipient's message): not attachable", e.p, e.dir)
-}
-
-func (e *previewFileError) Unwrap() error { return ErrAttachmentPath }

@@ -2,7 +2,6 @@ package render
 
 import (
 	"bytes"
-	"fmt"
 
 	"github.com/tidings/tidings/campaign"
 )
@@ -94,22 +93,14 @@ func blankPEM(b []byte) bool {
 	return len(bytes.Trim(b, " \t\r\ufeff")) == 0
 }
 
-// privateKeyError refuses a private key that row data led to. It is an
-// ErrAttachmentPath (refused for what the path leads to) in its own
-// words.
-type privateKeyError struct {
-	p    string // the path as row data made it
-	form string // privateKeyForm's
-}
-
-func (e *privateKeyError) Error() string {
-	switch e.form {
+// privateKeyRefusal refuses the private key of the form privateKeyForm
+// gives that the path p made from row data led to (a refusal).
+func privateKeyRefusal(p, form string) error {
+	switch form {
 	case "PKCS#12":
-		return fmt.Sprintf("%q is a PKCS#12 key store (.p12, .pfx: a private key and its certificate under a password), which row data may not attach: whoever gets it and guesses the password can sign or decrypt as its owner", e.p)
+		return refused("%q is a PKCS#12 key store (.p12, .pfx: a private key and its certificate under a password), which row data may not attach: whoever gets it and guesses the password can sign or decrypt as its owner", p)
 	case "Java key store":
-		return fmt.Sprintf("%q is a Java key store (.jks, .jceks, .keystore: private keys and certificates under a password), which row data may not attach: whoever gets it and guesses the password can sign or decrypt as its owner", e.p)
+		return refused("%q is a Java key store (.jks, .jceks, .keystore: private keys and certificates under a password), which row data may not attach: whoever gets it and guesses the password can sign or decrypt as its owner", p)
 	}
-	return fmt.Sprintf("%q is a private key (%s), which row data may not attach: whoever gets it can sign or decrypt as its owner", e.p, e.form)
+	return refused("%q is a private key (%s), which row data may not attach: whoever gets it can sign or decrypt as its owner", p, form)
 }
-
-func (e *privateKeyError) Unwrap() error { return ErrAttachmentPath }

@@ -47,7 +47,7 @@ type folderScan struct {
 // the same), and the state folders, which a hard link may lead into (see
 // linkedOwn). A row naming the sheet of a campaign beside this one
 // (b.csv, other/b.csv) would attach it, as its journal would
-// (stateFile), and its state folder holds no send.lock before its first
+// (keptFile), and its state folder holds no send.lock before its first
 // send. Both folders are walked with symlinks resolved (a campaign folder
 // reached through a symlink, current -> news-2026, is walked all the
 // same), nearest first, so that what lies beside the campaign is found
@@ -132,20 +132,20 @@ func campaignFileName(name string) bool {
 // beside this one"; one in a folder below by its path, "… club/b.yaml");
 // none when p is no campaign or larger than
 // maxCampaignFile. A state folder that holds the other campaign's own
-// folder (state_dir: ., invoices/reminder.yaml) is left out, as
-// ownFiles leaves out this campaign's, or every file of that folder
-// would be refused (the invoices beside it): what tidings writes there is
-// refused by the folder's marks (stateFile, previewFile).
+// folder (state_dir: ., invoices/reminder.yaml) is not among them
+// (campaign.OwnFiles leaves it out): what tidings writes there is refused
+// by the folder's marks (keptFile).
 func otherCampaign(dir, p string, d fs.DirEntry) []campaign.OwnFile {
 	if fi, err := d.Info(); err != nil || fi.Size() > maxCampaignFile {
 		return nil
 	}
-	data, err := os.ReadFile(p)
+	data, err := os.ReadFile(p) // once: Parse and ParseNamedFiles take it
+	var text []byte
 	if err == nil {
-		data, _, err = campaign.UTF8Text(data) // a byte order mark, UTF-16
+		text, _, err = campaign.UTF8Text(data) // a byte order mark, UTF-16
 	}
-	if err != nil || !recipientsKey.Match(data) {
-		return nil // no campaign: Load and NamedFiles would both say so, slower
+	if err != nil || !recipientsKey.Match(text) {
+		return nil // no campaign: Parse and ParseNamedFiles would both say so, slower
 	}
 	name, where, note := p, "", ""
 	if rel, err := filepath.Rel(dir, p); err == nil && inside(dir, p) {
@@ -155,16 +155,13 @@ func otherCampaign(dir, p string, d fs.DirEntry) []campaign.OwnFile {
 		where = " beside this one"
 	}
 	var own []campaign.OwnFile
-	if other, err := campaign.Load(p); err == nil {
+	if other, err := campaign.Parse(data, p); err == nil {
 		own = other.OwnFiles()
-	} else if named, ok := campaign.NamedFiles(p); ok {
+	} else if named, ok := campaign.ParseNamedFiles(data, p); ok {
 		own, note = named, " (it does not load)"
 	}
 	var out []campaign.OwnFile
 	for _, o := range own {
-		if o.Dir && inside(o.Path, filepath.Dir(p)) {
-			continue // state_dir: . (see otherCampaign)
-		}
 		o.What = fmt.Sprintf("%s of the campaign %s%s%s", theirs(o.What), name, where, note)
 		out = append(out, o)
 	}

@@ -1,14 +1,9 @@
 package render
 
-import (
-	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
-)
+import "path/filepath"
 
 // The names of what tidings writes in a campaign's state folder that row
-// data is refused (see stateFile) and that the writers name their files
+// data is refused (see keptFile) and that the writers name their files
 // by (journal.FileName, journal.LockFileName, plan.IDSaltFile,
 // spool.Folder): render is below all of them, so the one name is here.
 const (
@@ -47,53 +42,6 @@ func StateWrote(name string) bool {
 	}
 	return false
 }
-
-// stateFile returns the state folder (one holding a stateMarks file) in
-// which real is (or is below) a file tidings wrote there (StateWrote),
-// looking at each folder from real's own up to root (root included): an
-// Lstat or so a folder on the way. Another campaign's state folder
-// beside this one's (state_dir: st2) holds its recipients' addresses and
-// messages.
-func stateFile(root, real string) (string, bool) {
-	for dir := filepath.Dir(real); inside(root, dir); dir = filepath.Dir(dir) {
-		if stateFolder(dir) {
-			rel, err := filepath.Rel(dir, real)
-			first, _, _ := strings.Cut(rel, string(filepath.Separator))
-			if err == nil && StateWrote(first) {
-				return dir, true
-			}
-		}
-		if dir == root {
-			break
-		}
-	}
-	return "", false
-}
-
-// stateFolder reports whether dir holds a file only tidings writes in a
-// state folder (stateMarks).
-func stateFolder(dir string) bool {
-	for _, m := range stateMarks {
-		if _, err := os.Lstat(filepath.Join(dir, m)); err == nil {
-			return true
-		}
-	}
-	return false
-}
-
-// stateFileError refuses a file tidings keeps in a campaign's state
-// folder, which row data led to. It is an ErrAttachmentPath (refused for
-// where it leads) in its own words.
-type stateFileError struct {
-	p   string // the path as row data made it
-	dir string // the state folder
-}
-
-func (e *stateFileError) Error() string {
-	return fmt.Sprintf("%q is a file tidings keeps in the campaign state folder %s (its recipients' addresses, results or messages): not attachable", e.p, e.dir)
-}
-
-func (e *stateFileError) Unwrap() error { return ErrAttachmentPath }
 
 // topFolder is the highest folder whose marks count for a file in the
 // attachment folder rootReal (symlinks resolved), of the campaign in

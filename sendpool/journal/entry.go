@@ -167,10 +167,13 @@ func (s *State) NewMarks() *Marks {
 func (m *Marks) Mark(key string) bool {
 	i, ok := m.s.lookup(key)
 	if ok {
-		m.bits[i/64] |= 1 << (i % 64)
+		m.set(i)
 	}
 	return ok
 }
+
+// set marks slot i.
+func (m *Marks) set(i int32) { m.bits[i/64] |= 1 << (i % 64) }
 
 // Marked reports whether key (normalized here) is a recipient of the
 // journal that m marks; a nil Marks marks none.
@@ -282,9 +285,9 @@ func (s *State) entryAt(i int32) (*Entry, error) {
 	k := s.keys.at(i)
 	e := &Entry{Row: int(k.row), Attempts: k.attempts(), Pending: k.pending(), InHand: s.inHand(k),
 		Status: s.standing(k), delivery: k.deliveryStatus(), decided: s.noteStands(k)}
-	at := lines{attempt: k.attempt.ref(), result: k.result.ref()}
+	at := s.linesOf(k)
 	if m := s.moreOf(k); m != nil {
-		e.Owed, at.note, at.owed, at.later, at.feedback = m.owed(), m.note, m.owedResult(), m.later, m.feedback
+		e.Owed = m.owed()
 		e.owes, e.owedOpen = s.owes(k, m), s.owedOpen(k, m)
 		if m.owing != nil {
 			e.Refused = m.owing.refused
@@ -321,14 +324,29 @@ func (s *State) entryAt(i int32) (*Entry, error) {
 	if !same || s.ids.of(e.NormKey) != k.id {
 		return nil, s.lineError(cmp.Or(at.attempt, at.result, at.note), errChanged)
 	}
-	// The run of the key's latest record: the runs that began before it.
-	e.Run, _ = slices.BinarySearch(s.runAt, max(at.attempt, at.result, at.note, at.owed, at.later))
+	e.Run = s.runOf(at)
 	return e, nil
 }
 
 // lines are where an entry's lines are (0: none).
 type lines struct {
 	attempt, result, note, owed, later, feedback lineRef
+}
+
+// linesOf returns where the lines of slot k are.
+func (s *State) linesOf(k *slot) lines {
+	at := lines{attempt: k.attempt.ref(), result: k.result.ref()}
+	if m := s.moreOf(k); m != nil {
+		at.note, at.owed, at.later, at.feedback = m.note, m.owedResult(), m.later, m.feedback
+	}
+	return at
+}
+
+// runOf is the 1-based run of the latest of an entry's lines at but its
+// feedback (Entry.Run): the runs that began before it.
+func (s *State) runOf(at lines) int {
+	run, _ := slices.BinarySearch(s.runAt, max(at.attempt, at.result, at.note, at.owed, at.later))
+	return run
 }
 
 // replay sets NormKey, Key, To, MessageID and Hash from the lines the

@@ -231,6 +231,10 @@ type slotMore struct {
 	unsettled    lineRef
 	unsettledSum uint32
 	replied      bool
+	// relayRefused: the result that ended the key's delivery (slot.result)
+	// refused it for a refusal to relay (Refusal.Relay), told without
+	// reading that line back.
+	relayRefused bool
 	// past is what the key's messages before its latest left (anew),
 	// and every hard report about any of its messages; nil for almost
 	// every key.
@@ -551,7 +555,7 @@ func (s *State) anew(k *slot) {
 	p.deferred, p.deferredSum = 0, 0
 	m.later, m.feedback, m.feedbackKind, m.owing = 0, 0, "", nil
 	k.setDelivery(NoStatus)
-	k.result = shortRef{}
+	k.result, m.relayRefused = shortRef{}, false
 }
 
 // takeAnew applies r, a result of k's key at line at, to a message made
@@ -659,7 +663,7 @@ func (s *State) result(r *Result, at lineRef) {
 			s.addMore(k).later = at
 			s.laterAnew(k, r, at)
 		case m.owedResult() == 0 && s.inLatestRun(k.result.ref()):
-			k.result = shorten(at)
+			s.setResult(k, r, at)
 			m.owedFrom(r)
 		default:
 			m.owedResultOf(r, at)
@@ -667,7 +671,7 @@ func (s *State) result(r *Result, at lineRef) {
 	default:
 		k.setPending(false)
 		k.setDelivery(r.Status)
-		k.result = shorten(at)
+		s.setResult(k, r, at)
 		if len(r.Owed) > 0 {
 			// Owed is recorded only when the server took the message
 			// for some recipient: whatever the status of this try
@@ -676,6 +680,19 @@ func (s *State) result(r *Result, at lineRef) {
 			k.setDelivery(sendpool.StatusSent)
 			s.addMore(k).owedFrom(r)
 		}
+	}
+}
+
+// setResult makes r, at line at, the result that ended k's delivery
+// (slot.result), noting whether it refused the key for a refusal to relay
+// (slotMore.relayRefused: a slot gets its details only for one that did).
+// Entry.Result is r with the status sent when it owes recipients, which
+// is no refusal.
+func (s *State) setResult(k *slot, r *Result, at lineRef) {
+	k.result = shorten(at)
+	relay := r.Status == sendpool.StatusFailed && len(r.Owed) == 0 && sendpool.IsRelayRefusal(r.Code, r.Detail)
+	if relay || k.more != 0 {
+		s.addMore(k).relayRefused = relay
 	}
 }
 
@@ -896,10 +913,10 @@ func (s *State) Outcomes() (attempted, refused int) {
 
 // OutcomesBut is Outcomes leaving out of both counts each recipient
 // refused for good that cleared says yes to (one whose address the
-// suppression list names since: a list cleaned of it). It reads those
-// recipients' lines back, and returns the first error doing so; with
-// cleared nil it reads nothing.
-func (s *State) OutcomesBut(cleared func(*Entry) bool) (attempted, refused int, err error) {
+// suppression list names since: a list cleaned of it), and returns
+// cleared's first error. cleared is given what the State holds of the
+// recipient in memory: it reads nothing unless it asks for the Entry.
+func (s *State) OutcomesBut(cleared func(Refusal) (bool, error)) (attempted, refused int, err error) {
 	defer runtime.KeepAlive(s)
 	for i := range s.keys.n {
 		k := s.keys.at(i)
@@ -914,11 +931,11 @@ func (s *State) OutcomesBut(cleared func(*Entry) bool) (attempted, refused int, 
 			bad = m != nil && m.feedbackKind == FeedbackBounced // taken, then bounced for good (tidings bounces)
 		}
 		if bad && cleared != nil {
-			e, err := s.entryAt(i)
+			out, err := cleared(s.refusal(i))
 			if err != nil {
 				return 0, 0, err
 			}
-			if cleared(e) {
+			if out {
 				continue
 			}
 		}
@@ -929,6 +946,37 @@ func (s *State) OutcomesBut(cleared func(*Entry) bool) (attempted, refused int, 
 	}
 	return attempted, refused, nil
 }
+
+// Refusal is what State.OutcomesBut tells its cleared of a recipient
+// refused for good, from memory: its lines are read back only by Entry.
+type Refusal struct {
+	// Status is where the recipient stands (Entry.Status).
+	Status sendpool.Status
+	// Run is the 1-based run of its latest record (Entry.Run).
+	Run int
+	// Relay is true when the result that ended its delivery
+	// (Entry.Result) refused it for a refusal to relay
+	// (sendpool.IsRelayRefusal).
+	Relay bool
+	s     *State
+	i     int32
+}
+
+// refusal returns the Refusal of slot i.
+func (s *State) refusal(i int32) Refusal {
+	k := s.keys.at(i)
+	m := s.moreOf(k)
+	return Refusal{Status: s.standing(k), Run: s.runOf(s.linesOf(k)), Relay: m != nil && m.relayRefused, s: s, i: i}
+}
+
+// In reports whether m, a set of the same State's recipients, marks r's.
+func (r Refusal) In(m *Marks) bool { return m.has(r.i) }
+
+// MarkIn marks r's recipient in m, a set of the same State's recipients.
+func (r Refusal) MarkIn(m *Marks) { m.set(r.i) }
+
+// Entry reads r's recipient's lines back.
+func (r Refusal) Entry() (*Entry, error) { return r.s.entryAt(r.i) }
 
 // KeyColumn is the sheet column whose values key the records of the
 // latest run that recorded one (Run.KeyColumn); "" when none did.

@@ -35,60 +35,63 @@ type bounceGuard struct {
 	// inFlight counts them.
 	atStop   [2]int
 	inFlight int
-	// cleared holds the normalized keys left out of the counts: a retry
-	// of one (--retry-failed, at a corrected address) counts as new.
-	cleared map[string]bool
+	// cleared marks the recipients left out of the counts: a retry of
+	// one (--retry-failed, at a corrected address) counts as new.
+	cleared *journal.Marks
 	// listed is false when the campaign has no suppression list.
 	listed bool
 }
 
 // newBounceGuard counts what the journal (state) has: the recipients
-// refused for good are left out when supp (nil for none) names every
-// address of their To, when inSheet (nil: not known) does not mark
-// them, or when the refusal was one to relay (relayFailed); with policy.RetryFailed (--retry-failed) those refused at RCPT or DATA whose
-// row the sheet has are left out too (those policy's RetryFailed covers:
+// refused for good are left out when inSheet (nil: not known) does not
+// mark them, when the refusal was one to relay (journal.Refusal.Relay:
+// it says nothing of the address or of the list), or when supp (nil for
+// none) names every address of their To; with policy.RetryFailed
+// (--retry-failed) those refused at RCPT or DATA whose row the sheet has
+// are left out too (those policy's RetryFailed covers:
 // journal.Policy.Covers), and count when this run retries them (at the
-// address the row has now, corrected maybe).
+// address the row has now, corrected maybe). Only the To asks for a
+// recipient's lines to be read back: without supp none is.
 func newBounceGuard(limit float64, state *journal.State, supp *campaign.Suppression, inSheet *journal.Marks, policy journal.Policy) (*bounceGuard, error) {
-	g := &bounceGuard{limit: limit, state: state, listed: supp != nil, cleared: map[string]bool{}}
+	g := &bounceGuard{limit: limit, state: state, listed: supp != nil}
 	if limit <= 0 {
 		return g, nil
 	}
-	cleared := func(e *journal.Entry) bool {
-		gone := inSheet != nil && !inSheet.Marked(e.Key)
-		retried := policy.RetryFailed && policy.Covers(e.Run) && !gone && e.Status == sendpool.StatusFailed
-		if !gone && !retried && !relayFailed(e) && (supp == nil || !allSuppressed(supp, e.To)) {
-			return false
+	g.cleared = state.NewMarks()
+	cleared := func(r journal.Refusal) (bool, error) {
+		gone := inSheet != nil && !r.In(inSheet)
+		retried := policy.RetryFailed && policy.Covers(r.Run) && !gone && r.Status == sendpool.StatusFailed
+		out := gone || retried || r.Relay
+		if !out && supp != nil {
+			e, err := r.Entry()
+			if err != nil {
+				return false, err
+			}
+			out = allSuppressed(supp, e.To)
 		}
-		g.cleared[e.NormKey] = true
-		return true
+		if out {
+			r.MarkIn(g.cleared)
+		}
+		return out, nil
 	}
 	var err error
 	g.attempted, g.refused, err = state.OutcomesBut(cleared)
 	return g, err
 }
 
-// relayFailed reports whether e's delivery failed for a refusal to relay
-// (sendpool.IsRelayRefusal): the server will not carry mail to the
-// domain for this client (it relays to some domains only), which says
-// nothing of the address or of the list, so the guard counts it not.
-func relayFailed(e *journal.Entry) bool {
-	return e.Result != nil && e.Result.Status == sendpool.StatusFailed && sendpool.IsRelayRefusal(e.Result.Code, e.Result.Detail)
-}
-
-// add counts r, unless it failed for a refusal to relay (relayFailed),
-// and returns the error that stops the run the first time
+// add counts r, unless it failed for a refusal to relay (no sign of the
+// list: sendpool.IsRelayRefusal), and returns the error that stops the run the first time
 // the rate is passed; nil otherwise. It goes on counting after the stop:
 // the messages in flight then finish, and the report counts them.
 func (g *bounceGuard) add(r sendpool.Result) error {
 	if g.limit <= 0 || r.Attempts == 0 || r.Status == sendpool.StatusFailed && sendpool.IsRelayRefusal(r.Code, r.Detail) {
-		return nil // a refusal to relay is no sign of the list (relayFailed)
+		return nil
 	}
 	if g.stopped {
 		g.inFlight++
 	}
 	e, ok := g.state.Brief(r.Key)
-	known := ok && (e.Attempts > 0 || e.Delivered) && !g.cleared[journal.NormalizeKey(r.Key)] // counted from the journal already
+	known := ok && (e.Attempts > 0 || e.Delivered) && !g.cleared.Marked(r.Key) // counted from the journal already
 	wasRefused := known && e.Delivery == sendpool.StatusFailed
 	if !known {
 		g.attempted++

@@ -159,3 +159,63 @@ func TestBounceGuardInFlight(t *testing.T) {
 		t.Errorf("note\n got %q\nwant %q", got, want)
 	}
 }
+
+// TestBounceGuardReadsNoLine: without a suppression list the guard
+// counts the journal from what its State holds in memory, reading no
+// recipient's lines back (a read per refused recipient was a send's cost
+// before its first message): with the State closed, where a read fails,
+// it counts as it did, refusals to relay left out, rows taken out of the
+// sheet and those --retry-failed retries too.
+func TestBounceGuardReadsNoLine(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	lock, w := openJournal(t, dir)
+	key := func(i int) string { return fmt.Sprintf("u%03d@example.org", i) }
+	for i := range 300 {
+		r := journal.Result{Row: i + 2, Key: key(i), To: key(i), Status: sendpool.StatusSent, Attempts: 1}
+		switch {
+		case i < 20:
+			r.Status, r.Code, r.Detail = sendpool.StatusFailed, 550, "5.1.1 <"+key(i)+">: Recipient address rejected: User unknown"
+		case i < 50:
+			r.Status, r.Code, r.Detail = sendpool.StatusFailed, 554, "5.7.1 <"+key(i)+">: Relay access denied"
+		}
+		w.Attempt(ctx, journal.Attempt{Row: i + 2, Key: key(i), To: key(i), MessageID: key(i), Try: 1})
+		w.Result(ctx, r)
+	}
+	w.Feedback(ctx, journal.Feedback{ID: "b1", Row: 202, Key: key(200), Recipient: key(200), Kind: journal.FeedbackBounced})
+	w.Close()
+	lock.Release()
+	// A later run through another relay: one refused to relay before is
+	// refused for good now, and counts.
+	lock, w = openJournal(t, dir)
+	w.Attempt(ctx, journal.Attempt{Row: 27, Key: key(25), To: key(25), MessageID: key(25) + "-2", Try: 1})
+	w.Result(ctx, journal.Result{Row: 27, Key: key(25), To: key(25), Status: sendpool.StatusFailed, Code: 550, Detail: "5.1.1 User unknown", Attempts: 1})
+	w.Close()
+	lock.Release()
+	state, err := journal.Load(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inSheet := state.NewMarks()
+	for i := range 300 {
+		if i != 3 && i != 30 && i != 100 {
+			inSheet.Mark(key(i))
+		}
+	}
+	if err := state.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name               string
+		policy             journal.Policy
+		attempted, refused int
+	}{
+		{"plain", journal.Policy{}, 270, 21},                    // 29 relay refusals out, 1 refused and 1 sent row gone
+		{"retrying", journal.Policy{RetryFailed: true}, 250, 1}, // the refused in the sheet wait for their retry
+	} {
+		g, err := newBounceGuard(0.5, state, nil, inSheet, c.policy)
+		if err != nil || g.attempted != c.attempted || g.refused != c.refused {
+			t.Errorf("%s: %d tried, %d refused, %v; want %d and %d with no line read", c.name, g.attempted, g.refused, err, c.attempted, c.refused)
+		}
+	}
+}

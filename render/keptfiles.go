@@ -1,0 +1,51 @@
+package render
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// keptFile returns the folder in which real is (or is below) a file
+// tidings wrote there and keeps, looking at each folder from real's own
+// up to root (root included), the nearest first: a file preview wrote
+// (PreviewWrote) in a folder holding a PreviewMarker, preview true, whose
+// messages are every recipient's; or one tidings keeps in a state folder
+// (StateWrote) in a folder holding a stateMarks file, whose journal,
+// report and spool are (another campaign's beside this one's: state_dir:
+// st2). It walks up once for both, and looks for a folder's marks (an
+// Lstat or so) only when real's name in it is one tidings writes there.
+func keptFile(root, real string) (dir string, preview, ok bool) {
+	for dir := filepath.Dir(real); inside(root, dir); dir = filepath.Dir(dir) {
+		if rel, err := filepath.Rel(dir, real); err == nil {
+			first, _, _ := strings.Cut(rel, string(filepath.Separator))
+			if PreviewWrote(first) && exists(filepath.Join(dir, PreviewMarker)) {
+				return dir, true, true
+			}
+			if StateWrote(first) && stateFolder(dir) {
+				return dir, false, true
+			}
+		}
+		if dir == root {
+			break
+		}
+	}
+	return "", false, false
+}
+
+// stateFolder reports whether dir holds a file only tidings writes in a
+// state folder (stateMarks).
+func stateFolder(dir string) bool {
+	for _, m := range stateMarks {
+		if exists(filepath.Join(dir, m)) {
+			return true
+		}
+	}
+	return false
+}
+
+// exists reports whether p names anything (Lstat: a symlink itself).
+func exists(p string) bool {
+	_, err := os.Lstat(p)
+	return err == nil
+}
