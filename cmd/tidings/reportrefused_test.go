@@ -20,9 +20,9 @@ func setSheet(t *testing.T, camp, sheet string) {
 // the journal, so tidings report after it, and bounces (which rewrites
 // the report), said "finished", the send before's ending, over the
 // refusal's report.json. The refusal is a run record of its own: report
-// and bounces say refused, in the send's words, the rows the send
-// before sent still sent (and bounced since); the next send ends it,
-// also one with nothing to send.
+// and bounces say refused, in the send's words (report's lines too),
+// the rows the send before sent still sent (and bounced since); the next
+// send ends it, also one with nothing to send.
 func TestReportAfterRefusedSend(t *testing.T) {
 	t.Parallel()
 	camp, _, _, deliver := popBounces(t, "", "")
@@ -39,13 +39,17 @@ func TestReportAfterRefusedSend(t *testing.T) {
 	if refused.Kind != report.EndRefused {
 		t.Fatalf("the refused send's ending: %+v", *refused)
 	}
-	if out, errOut, code := runCLI(t, "report", camp); code != exitSomeFailed {
+	out, errOut, code := runCLI(t, "report", camp)
+	if code != exitSomeFailed {
 		t.Fatalf("report: code %d\n%s%s", code, out, errOut)
 	}
 	r := readReportJSON(t, camp)
 	sameEnding(t, refused, r.Ending)
 	if r.Ending.Next != refused.Next {
 		t.Errorf("report's next %q, the send's %q", r.Ending.Next, refused.Next)
+	}
+	if want := "last send: refused: " + refused.Words + "; " + refused.Next + ".\n"; !strings.Contains(out, want) {
+		t.Errorf("report's lines do not say %q:\n%s", want, out)
 	}
 	if s := r.Summary; s.Sent != 5 || s.Invalid != 1 || s.Total != 6 {
 		t.Errorf("report after the refusal: %s, want the 5 sent before and the invalid row", s.Counts())
