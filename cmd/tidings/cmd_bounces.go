@@ -437,7 +437,7 @@ func rewriteReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, 
 		return &unusableError{err}
 	}
 	defer state.Close()
-	if _, _, err := rebuildReport(ctx, g, c, path, state); err != nil {
+	if _, _, _, err := rebuildReport(ctx, g, c, path, state); err != nil {
 		return &unusableError{err}
 	}
 	return nil

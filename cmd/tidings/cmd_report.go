@@ -52,11 +52,12 @@ suppression list names now: no send tries it again), 1 otherwise, 2 unusable
 
 // rebuildReport writes report.csv, report.json and the report page from
 // the journal (state) and the sheet as it is now, and returns their
-// summary: the rows placed as placeRows places them. The lines wait in a
-// Reporter's log of its own (beside a running send's), not in memory.
-func rebuildReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, path string, state *journal.State) (sum report.Summary, page bool, err error) {
+// summary and report.json's ending: the rows placed as placeRows places
+// them. The lines wait in a Reporter's log of its own (beside a running
+// send's), not in memory.
+func rebuildReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, path string, state *journal.State) (sum report.Summary, end report.Ending, page bool, err error) {
 	if err := sheetThere(c); err != nil {
-		return report.Summary{}, false, err
+		return report.Summary{}, end, false, err
 	}
 	var supp *campaign.Suppression
 	if c.Suppress != "" {
@@ -69,7 +70,7 @@ func rebuildReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, 
 	}
 	rep, err := placeRows(ctx, g, c, path, state, supp)
 	if err != nil {
-		return report.Summary{}, false, err
+		return report.Summary{}, end, false, err
 	}
 	defer rep.Close()
 	now := time.Now()
@@ -78,13 +79,14 @@ func rebuildReport(ctx context.Context, g *globalOptions, c *campaign.Campaign, 
 		return s.Ending(facts)
 	})
 	if err := rep.Flush(); err != nil {
-		return report.Summary{}, false, err
+		return report.Summary{}, end, false, err
 	}
 	page, err = writeReportPage(ctx, g, c, path, report.PageInput{Rows: rep.Each, Ending: rep.WrittenEnding, Settings: lastSendSettings(c, state.Runs), Now: now, Running: state.SendRuns()})
 	if err != nil {
-		return report.Summary{}, false, err
+		return report.Summary{}, end, false, err
 	}
-	return rep.Summary(), page, nil
+	end, _ = rep.WrittenEnding()
+	return rep.Summary(), end, page, nil
 }
 
 // placeRows returns a Reporter holding the report's rows (the caller
@@ -188,7 +190,7 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 	if gens, err := spool.OpenStore(c.StateDir).Generations(); err == nil {
 		warnUnreadable(g.stderr, gens) // else placeRows says why
 	}
-	sum, page, err := rebuildReport(ctx, g, c, path, state)
+	sum, end, page, err := rebuildReport(ctx, g, c, path, state)
 	if err != nil {
 		return &unusableError{err}
 	}
@@ -199,6 +201,9 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 	noteRelayWords(&sum, c, nil)
 	capped, next, _ := reportEnd(c, state, &sum, time.Now())
 	sum.WriteText(g.stdout)
+	if line := end.TextLine(); line != "" {
+		fmt.Fprintln(g.stdout, line)
+	}
 	printReportLine(g, c, page, true)
 	if capped {
 		fmt.Fprintf(g.stdout, "daily_cap %d reached%s\n", c.Send.DailyCap, nextSlot(next))

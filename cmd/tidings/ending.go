@@ -71,14 +71,16 @@ func (e *sendEnd) ending(sum report.Summary) report.Ending {
 // counts, as send's said it (the command that sends the rest, the line
 // of the rows the last send held back from its start, what
 // send.daily_cap lets go at now), and returns the facts of the last
-// send's ending (report.EndFacts), with whether the cap lets none go
-// and when it lets the next (capHolds).
+// send's ending (report.EndFacts: a send refused to start included,
+// journal.State.Refused), with whether the cap lets none go and when it
+// lets the next (capHolds).
 func reportEnd(c *campaign.Campaign, state *journal.State, sum *report.Summary, now time.Time) (capped bool, next time.Time, facts report.EndFacts) {
 	sum.Again = "tidings send " + commandArg(c.File)
 	held, heldFor := state.Held()
 	sum.Held(held, heldFor, state.Interrupted())
 	capped, next = capHolds(c, state, sum, now)
 	facts = report.EndFacts{Running: state.SendRuns(), NoRun: state.Len() == 0, Unrecorded: state.Unrecorded(), Short: state.EndedShort(), CapNext: next, Now: now}
+	facts.Refused, facts.RefusedNext = state.Refused()
 	if r, ok := lastDelivery(state); ok { // a send's run, not bounces' nor a test send's
 		facts.NoRun, facts.HeldFor = false, r.HeldFor
 	}

@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 
+	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/plan"
 	"github.com/tidings/tidings/sendpool/report"
 )
@@ -30,10 +32,14 @@ func refusedWords(pl *plan.Plan, opts sendOptions) (words, next string) {
 // attempted (refusedUnsent), and the refusal as its ending
 // (report.EndRefused), so that a script reading report.json after it
 // does not take an earlier run's report for this one's. The journal gets
-// nothing. A report not written is warned of on stderr (as a send's);
-// the refusal stays the command's error.
+// the refusal alone (recordRefusal), which a report rebuilt from it
+// tells as the last send's ending. A report or a record not written is
+// warned of on stderr (as a send's); the refusal stays the command's
+// error.
 func writeRefusedReport(ctx context.Context, g *globalOptions, st *sendStart, opts sendOptions) {
 	c := st.in.Campaign
+	words, next := refusedWords(st.pl, opts)
+	recordRefusal(setupContext(ctx, g), g, st, words, next, opts)
 	reporter, err := report.NewReporter(c.StateDir, report.ReporterOptions{})
 	if err == nil {
 		defer reporter.Close()
@@ -43,7 +49,6 @@ func writeRefusedReport(ctx context.Context, g *globalOptions, st *sendStart, op
 		tellFlush(g, c, err)
 		return
 	}
-	words, next := refusedWords(st.pl, opts)
 	reporter.NoteEnding(func(s report.Summary) report.Ending {
 		return s.Ending(report.EndFacts{Refused: words, RefusedNext: next, Now: opts.now()})
 	})
@@ -51,4 +56,25 @@ func writeRefusedReport(ctx context.Context, g *globalOptions, st *sendStart, op
 	rl := holdReport(setup, g, c, true)
 	writeSendReports(setup, g, c, reporter, report.PageInput{Rows: reporter.Each, Settings: sendSettings(c, opts), Now: opts.now()})
 	releaseReport(g, rl)
+}
+
+// recordRefusal writes the run record of the send st began that refused
+// to start, as rows have problems, saying so in words and next
+// (journal.Run.Refused): tidings report and bounces, rebuilding the
+// report from the journal, then tell it as the last send's ending, until
+// another send runs. Nothing else of the run is recorded: no row, no key
+// column, so that the sends before it stand as they were (what they
+// sent, how they ended) and an older tidings reads it as a run that
+// delivers nothing. Not written, it is warned of on stderr.
+func recordRefusal(ctx context.Context, g *globalOptions, st *sendStart, words, next string, opts sendOptions) {
+	c := st.in.Campaign
+	run := journal.Run{PID: os.Getpid(), Started: opts.now(), Version: toolVersion(), Flags: map[string]string{"command": "send"},
+		Campaign: c.File, Name: c.Name, Refused: words, RefusedNext: next}
+	w, err := journal.Open(ctx, st.lock, run)
+	if err == nil {
+		err = w.Close()
+	}
+	if err != nil {
+		fmt.Fprintf(g.stderr, "warning: the refusal was not recorded in the journal, so tidings report tells the send before it as the last: %v\n", err)
+	}
 }

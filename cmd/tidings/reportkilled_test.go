@@ -44,13 +44,17 @@ func TestReportJSONEndingKilled(t *testing.T) {
 		t.Fatal(err)
 	}
 	run.wait()
-	if out, errOut, code := runCLI(t, "report", camp); code != exitSomeFailed {
+	out, errOut, code := runCLI(t, "report", camp)
+	if code != exitSomeFailed {
 		t.Fatalf("report: code %d\n%s%s", code, out, errOut)
 	}
 	r := readReportJSON(t, camp)
 	if e := r.Ending; e.Kind != report.EndKilled || !strings.Contains(e.Words, "killed outright") ||
 		e.Next != "tidings send "+commandArg(camp)+" sends the 4 rows left; with --resend-unknown, also the 1 unknown row (which may arrive twice)" {
 		t.Errorf("report after a send killed: ending %+v (%s)", *e, r.Summary.Counts())
+	}
+	if want := "last send: killed: " + r.Ending.Words + "; " + r.Ending.Next + ".\n"; !strings.Contains(out, want) { // fix-report2
+		t.Errorf("report's lines do not say %q:\n%s", want, out)
 	}
 }
 

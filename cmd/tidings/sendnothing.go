@@ -22,10 +22,13 @@ import (
 // decided a row the journal does not have yet (plan.ErrUnjournaled: a row
 // suppressed or broken since), the run goes as before, its line holding
 // the decision; so does a run that owes copies to the Sent folder
-// (copiesOwed), which makes them. It closes st.
+// (copiesOwed), which makes them, and one after a send refused to start
+// (journal.State.Refused), whose line ends the refusal: report, rebuilt
+// from the journal, tells this send's ending, not the refusal's. It
+// closes st.
 func sendNothing(ctx context.Context, g *globalOptions, opts sendOptions, path string, st *sendStart, allow plan.Allowance) error {
 	c := st.in.Campaign
-	if copiesOwed(c, st.state) {
+	if refused, _ := st.state.Refused(); refused != "" || copiesOwed(c, st.state) {
 		return sendParts(ctx, g, opts, path, st, allow)
 	}
 	reporter, err := report.NewReporter(c.StateDir, report.ReporterOptions{})

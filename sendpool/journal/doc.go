@@ -41,6 +41,12 @@
 // one of sendpool's status names, except that a message left for the next
 // run (sendpool.StatusDeferred) is written "temporary", as it always was.
 //
+// A send that refuses to start, as rows have problems, writes a run
+// line alone, with its words ("refused", "refused_next"), no key column
+// and "flags":{"command":"send"}: how the last send ended
+// ([State.Refused]), which an older tidings, ignoring the fields, reads
+// as a run that delivers nothing.
+//
 // Three more record types come from other commands, each in a run of its
 // own: "feedback" (tidings bounces: a bounce, complaint or unsubscribe
 // request about a sent recipient, known by its id so none is recorded

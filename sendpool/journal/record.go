@@ -120,6 +120,16 @@ type Run struct {
 	// domains it took mail for to a later run through the same
 	// (State.SentDomains).
 	Via string `json:"via,omitempty"`
+	// Refused says why a send refused to start, as rows have problems,
+	// as it printed it ("1 of 22 rows have problems; nothing was
+	// sent"), and RefusedNext what to do ("fix them, or send the rest
+	// with --skip-invalid"); "" in every other run. Such a run records
+	// nothing after it and names no key column, so an older tidings,
+	// which ignores these fields, reads it as a run that delivers
+	// nothing (bounces'); its Flags's "command" is "send"
+	// (State.Refused).
+	Refused     string `json:"refused,omitempty"`
+	RefusedNext string `json:"refused_next,omitempty"`
 }
 
 // Attempt is written before a message's body is handed to the server.

@@ -123,6 +123,23 @@ func (s Summary) Ending(f EndFacts) Ending {
 	return e
 }
 
+// TextLine is the line of e that tidings report prints under its
+// summary when the summary's lines of rows do not tell it, in e's words
+// and with what sends the rest (Next): "last send: killed: the last send
+// ended …; tidings send c.yaml sends the 27 rows left." for EndKilled,
+// likewise for EndRefused; "" for the other kinds, whose rows' lines
+// say it (interrupted, stopped, limit, daily_cap) or have nothing to add.
+func (e Ending) TextLine() string {
+	if e.Kind != EndKilled && e.Kind != EndRefused {
+		return ""
+	}
+	line := "last send: " + e.Kind + ": " + e.Words
+	if e.Next != "" {
+		line += "; " + e.Next
+	}
+	return line + "."
+}
+
 // killedWords are the words of an EndKilled ending.
 const killedWords = "the last send ended without recording how: it was killed outright (kill -9, the OOM killer) or its machine stopped; the messages it had handed over are unknown"
 

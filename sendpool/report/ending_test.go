@@ -66,3 +66,25 @@ func TestReporterEnding(t *testing.T) {
 		t.Errorf("Write wrote an ending: %+v", e)
 	}
 }
+
+// TestEndingTextLine: report's line of a killed or refused send is the
+// ending's words and what sends the rest; the other kinds, which the
+// summary's lines of rows tell, have none.
+func TestEndingTextLine(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 12, 7, 8, 0, 3, 0, time.UTC)
+	s := report.Summary{Total: 30, Sent: 3, NotAttempted: 27, Again: "tidings send c.yaml"}
+	killed := s.Ending(report.EndFacts{Short: true, Now: now})
+	if got, want := killed.TextLine(), "last send: killed: "+killed.Words+"; tidings send c.yaml sends the 27 rows left."; got != want {
+		t.Errorf("killed: %q, want %q", got, want)
+	}
+	refused := s.Ending(report.EndFacts{Refused: "1 of 30 rows have problems; nothing was sent", RefusedNext: "fix them", Now: now})
+	if got, want := refused.TextLine(), "last send: refused: 1 of 30 rows have problems; nothing was sent; fix them."; got != want {
+		t.Errorf("refused: %q, want %q", got, want)
+	}
+	for _, f := range []report.EndFacts{{Now: now}, {Running: true}, {NoRun: true}} {
+		if e := s.Ending(f); e.TextLine() != "" {
+			t.Errorf("%s: %q, want none", e.Kind, e.TextLine())
+		}
+	}
+}

@@ -117,6 +117,9 @@ type pageBuilder struct {
 	next runRecord
 	// waiting are the tries whose result has not come yet.
 	waiting lostTries
+	// lastSend is the number of the journal's latest send run (one with
+	// a key column: not bounces' nor a test send's); 0 when none.
+	lastSend int
 }
 
 // runRecord is a run record Scan handed over, kept until its first try.
@@ -336,14 +339,31 @@ func seriesOf(st sendpool.Status, class string) int {
 
 // lastRun ends the journal's last run: one still running
 // (PageInput.Running) shows so, once it tried something, and the tries
-// waiting for their reply are in its hands; else they were lost.
+// waiting for their reply are in its hands; else they were lost, and a
+// send killed says so (killedRun).
 func (b *pageBuilder) lastRun() {
 	if !b.in.Running {
 		b.waiting.flush(b.result)
+		b.killedRun()
 		return
 	}
 	if tl := b.timeline; len(tl.runs) > 0 && tl.runs[len(tl.runs)-1].number == b.next.n && b.next.n > 0 {
 		tl.runs[len(tl.runs)-1].stop = "still running"
+	}
+}
+
+// killedRun gives the journal's latest send run, when the page's ending
+// says it was killed (EndKilled: it recorded no stop), the ending's words
+// as its stop in the run table, which read "finished"; a run killed
+// before its first try is none of the table's.
+func (b *pageBuilder) killedRun() {
+	e := pageEnding(b.in.Ending)
+	tl := b.timeline
+	if e == nil || e.Kind != EndKilled || len(tl.runs) == 0 {
+		return
+	}
+	if r := tl.runs[len(tl.runs)-1]; r.number == b.lastSend && r.stop == "" {
+		r.stop = truncate(e.Words, pageExampleRunes)
 	}
 }
 
@@ -352,6 +372,9 @@ func (b *pageBuilder) record(rec journal.Record) error {
 	switch {
 	case rec.NewRun != nil:
 		b.waiting.flush(b.result) // the run before ended without them
+		if rec.NewRun.KeyColumn != "" {
+			b.lastSend = rec.Run
+		}
 		// Scan reuses its records; the map is made anew for every line.
 		b.next = runRecord{n: rec.Run, started: rec.NewRun.Started, version: rec.NewRun.Version, flags: rec.NewRun.Flags}
 	case rec.Attempt != nil:

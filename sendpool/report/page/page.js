@@ -1133,6 +1133,15 @@
     });
   }
 
+  // showAttention moves the rows needing attention (failed, deferred,
+  // unknown, invalid: #static-attention, as tidings wrote them for the
+  // page without JavaScript) into the summary, where a reader looks for
+  // them: #static, which holds them, is hidden once the page is drawn.
+  function showAttention() {
+    var part = $('static-attention');
+    if (part) { $('attention').appendChild(part); }
+  }
+
   // ---- events and start -------------------------------------------------
 
   var searchTimer = 0;
@@ -1176,6 +1185,7 @@
   renderReplies();
   renderStatusFilter();
   renderTable(true);
+  showAttention();
   $('static').hidden = true; // drawn: in the same task, so never both on screen
   document.body.dataset.chartsMs = String(Math.round(performance.now()));
   if (D.chunks > 0) {

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/tidings/tidings/render/chromium"
+	"github.com/tidings/tidings/sendpool/report"
+)
+
+// TestReportSaysKilled: after a send killed outright (SIGKILL) between
+// two messages, report.json's ending said killed, but tidings report's
+// lines did not (27 rows "not tried yet", as after a send that went
+// through), and the report page's run table said the run "finished"
+// (fix-report2). Report's lines say it in report.json's words, with
+// what sends the rest, and so does the page's run table, with
+// JavaScript, beside its ending line.
+func TestReportSaysKilled(t *testing.T) {
+	camp := killedAfter(t, 30, 3)
+	out, errOut, code := runCLI(t, "report", camp)
+	if code != exitSomeFailed {
+		t.Fatalf("report: code %d\n%s%s", code, out, errOut)
+	}
+	e := readReportJSON(t, camp).Ending
+	if e.Kind != report.EndKilled || e.Next == "" {
+		t.Fatalf("report.json's ending: %+v", *e)
+	}
+	if want := "last send: killed: " + e.Words + "; " + e.Next + ".\n"; !strings.Contains(out, want) {
+		t.Errorf("report's lines do not say %q:\n%s", want, out)
+	}
+	for _, script := range []bool{true, false} {
+		if got := readPageEnding(t, camp, script); got.Kind != report.EndKilled || !strings.Contains(strings.Join(strings.Fields(got.Text), " "), e.Words) {
+			t.Errorf("the page, JavaScript %v, tells the ending as %q (%q)", script, got.Text, got.Kind)
+		}
+	}
+	if got := pageRunStops(t, camp); len(got) != 1 || got[0] != e.Words {
+		t.Errorf("the page's run table gives the runs' stops as %q, want the killed run's %q", got, e.Words)
+	}
+}
+
+// pageRunStops opens camp's report.html in Chromium with its script and
+// reads the "Stopped because" cells of its run table, each without the
+// run's recorded settings under it.
+func pageRunStops(t *testing.T, camp string) []string {
+	t.Helper()
+	b := chromium.Start(t, 60*time.Second, 1200, 900)
+	b.Do(t, "load report.html", chromedp.Navigate(chromium.FileURL(filepath.Join(filepath.Dir(camp), ".tidings", "t", report.PageFile))),
+		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
+	return chromium.Get(t, b, "run stops", chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('#runs tbody tr')).map(
+		function (tr) { var c = tr.cells[tr.cells.length - 1]; var b = c.querySelector('bdi'); return b ? b.textContent : c.textContent; })`))
+}
