@@ -408,6 +408,7 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 	}
 	if !opts.testSet {
 		printSameAddress(g.stdout, pl.SameAddress())
+		printNewIssueKeys(g.stdout, c, pl.SameAddress().N, pl.SentBefore)
 	}
 	if pl.Damaged != nil {
 		fmt.Fprintf(g.stderr, "warning: %v; the messages were rendered again\n", pl.Damaged)
@@ -422,6 +423,9 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 		printRevised(g.stdout, pl.Revised, pl.RevisedToSend, opts.resendChanged, c.File)
 	}
 	if !opts.testSet {
+		if !opts.resendChanged {
+			printNewIssueChanged(g.stdout, c, pl.Revised.N, pl.SentBefore)
+		}
 		printChangedUnsent(g.stdout, pl.ChangedUnsent)
 	}
 	if opts.testSet {
