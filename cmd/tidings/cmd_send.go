@@ -421,11 +421,11 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 	}
 	if !opts.testSet || pl.RevisedToSend == 0 { // a test send sends the rows' recipients nothing
 		printRevised(g.stdout, pl.Revised, pl.RevisedToSend, opts.resendChanged, c.File)
-	}
-	if !opts.testSet {
 		if !opts.resendChanged {
 			printNewIssueChanged(g.stdout, c, pl.Revised.N, pl.SentBefore)
 		}
+	}
+	if !opts.testSet {
 		printChangedUnsent(g.stdout, pl.ChangedUnsent)
 	}
 	if opts.testSet {

@@ -11,7 +11,7 @@ import (
 // TestNewIssueChanged: next month's invoices sent under last month's
 // campaign name, keyed by client, make every row sent before a row that
 // changed since, which send leaves (exit 0, one message to the new client
-// only): check, preview and send say the sheet may be the campaign's
+// only): check, preview, send and a test send say the sheet may be the campaign's
 // next issue, a campaign of its own (another name:, --new-campaign). One
 // row corrected is told as changed only (rev-user14).
 func TestNewIssueChanged(t *testing.T) {
@@ -37,14 +37,15 @@ func TestNewIssueChanged(t *testing.T) {
 			t.Errorf("%s, every row changed: code %d, want %q … %q\n%s%s", cmd, code, note, wantName, out, errOut)
 		}
 	}
-	out, errOut, code := runCLI(t, "send", "--yes", camp)
-	if code != exitOK || !strings.Contains(out, note) || !strings.Contains(out, wantName) {
-		t.Errorf("send, every row changed: code %d, want %q\n%s%s", code, note, out, errOut)
+	for _, args := range [][]string{{"send", "--test", "me@example.com", camp}, {"send", "--yes", camp}} {
+		if out, errOut, code := runCLI(t, args...); code != exitOK || !strings.Contains(out, note) || !strings.Contains(out, wantName) {
+			t.Errorf("%q, every row changed: code %d, want %q\n%s%s", args, code, note, out, errOut)
+		}
 	}
-	if n := len(srv.Messages()); n != 4 {
-		t.Errorf("the server has %d messages, want the first 3 and the new row's", n)
+	if n, test := len(srv.Messages()), srv.Received("me@example.com"); n != 5 || test != 1 {
+		t.Errorf("the server has %d messages, %d of them the test's; want the first 3, the test of the new row and the new row's", n, test)
 	}
-	if out, errOut, code = runCLI(t, "send", "--yes", "--resend-changed", camp); code != exitOK || strings.Contains(out, "every row sent before") {
+	if out, errOut, code := runCLI(t, "send", "--yes", "--resend-changed", camp); code != exitOK || strings.Contains(out, "every row sent before") {
 		t.Errorf("send --resend-changed: code %d, want no word of a next issue\n%s%s", code, out, errOut)
 	}
 }
