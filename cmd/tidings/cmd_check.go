@@ -341,6 +341,8 @@ func checkWatched(ctx context.Context, opts checkOptions, g *globalOptions, path
 	}
 	decider := plan.NewDecider(in, state, journal.Policy{})
 	defer decider.Close()
+	earlier := openEarlierIssue(ctx, in.Campaign, state)
+	defer earlier.Close()
 	var sum checkSummary
 	domains := map[string]int{} // messages per recipient domain, for the estimate
 	warn := newMessageWarnings(g.stdout, in.Campaign.Recipients.Path)
@@ -367,6 +369,9 @@ func checkWatched(ctx context.Context, opts checkOptions, g *globalOptions, path
 			return nil
 		}
 		toSend, resends, err := sum.accept(decider, m, f, domains)
+		if toSend && err == nil {
+			err = earlier.note(m.Row, m.Key, m.ValuesSum)
+		}
 		if !toSend && !resends {
 			// As send tells of the rows it sends only; of a row changed
 			// since its message went, what send --resend-changed tells.
@@ -389,6 +394,7 @@ func checkWatched(ctx context.Context, opts checkOptions, g *globalOptions, path
 	if err := printCheckNotes(ctx, g.stdout, in, state, &sum); err != nil {
 		return err
 	}
+	earlier.print(g.stdout, in.Campaign)
 	fmt.Fprintln(g.stdout, sum.line(in.Campaign.Name))
 	printDKIM(g, in.Signer, opts.dnsRecords)
 	printSpoolNote(g, in.Campaign, sum.bytes-sum.dupBytes)

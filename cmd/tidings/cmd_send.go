@@ -427,6 +427,9 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 	}
 	if !opts.testSet {
 		printChangedUnsent(g.stdout, pl.ChangedUnsent)
+		if err := warnEarlierIssue(ctx, g.stdout, c, state, pl); err != nil {
+			return nil, &unusableError{err}
+		}
 	}
 	if opts.testSet {
 		if err := printTestSendNotes(ctx, g.stdout, in, pl); err != nil {
