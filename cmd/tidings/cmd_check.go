@@ -369,8 +369,8 @@ func checkWatched(ctx context.Context, opts checkOptions, g *globalOptions, path
 			return nil
 		}
 		toSend, resends, err := sum.accept(decider, m, f, domains)
-		if toSend && err == nil {
-			err = earlier.note(m.Row, m.Key, m.ValuesSum)
+		if toSend {
+			earlier.note(m.Row, m.Key, m.ValuesSum)
 		}
 		if !toSend && !resends {
 			// As send tells of the rows it sends only; of a row changed

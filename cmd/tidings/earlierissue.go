@@ -42,19 +42,15 @@ func openEarlierIssue(ctx context.Context, c *campaign.Campaign, state *journal.
 
 // note counts sheet row row, to send with key and a message made of
 // values summing to sum (render.Message.ValuesSum), when the earlier
-// name's message to key went out made of the same values.
-func (e *earlierIssue) note(row int, key string, sum uint32) error {
+// name delivered a message to key made of the same values
+// (journal.State.SentSum).
+func (e *earlierIssue) note(row int, key string, sum uint32) {
 	if e == nil || sum == 0 {
-		return nil
+		return
 	}
-	en, err := e.state.Entry(key)
-	if err != nil || en == nil || en.LastAttempt == nil {
-		return err
-	}
-	if plan.WentOutStatus(en.Status) && en.LastAttempt.Values.Sum == sum {
+	if was, ok := e.state.SentSum(key); ok && was == sum {
 		e.same.Add(fmt.Sprintf("row %d (%s)", row, key))
 	}
-	return nil
 }
 
 // noteSpooled notes the rows pl sends from its spool generation.
@@ -68,10 +64,10 @@ func (e *earlierIssue) noteSpooled(ctx context.Context, pl *plan.Plan) error {
 	}
 	defer rd.Close()
 	return rd.ScanRows(ctx, func(r spool.Row) error {
-		if !pl.Sends(r.Row) {
-			return nil
+		if pl.Sends(r.Row) {
+			e.note(r.Row, r.Key, r.ValuesSum)
 		}
-		return e.note(r.Row, r.Key, r.ValuesSum)
+		return nil
 	})
 }
 
