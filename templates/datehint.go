@@ -16,16 +16,37 @@ import (
 // than English ("mardi 31 mars 2026"), which is how a workbook shows a
 // date cell under a long date format of its locale ([$-40C]dddd d mmmm
 // yyyy); "" for a value without such letters. Under a locale whose
-// names are not English, date reads those too, and the hint says so.
+// names are not English, date reads those too, and the hint says so. A
+// value with an English month's name (monthNamed) is told the forms date
+// reads one in instead.
 func wordsHint(v string, loc campaign.Locale) string {
 	if !strings.ContainsFunc(v, func(r rune) bool { return unicode.Is(unicode.Latin, r) }) {
 		return ""
+	}
+	if loc.English() && monthNamed(v) {
+		return "; with a month's name, date reads the day as a number and the year: 15 January 2027, 15 Jan 2027, 15-Jan-27, January 15, 2027 (no st, nd, rd or th after the day): type it so, or in a workbook as a date (not text) in a format such as yyyy-mm-dd or d mmmm yyyy"
 	}
 	names := "in English"
 	if !loc.English() {
 		names = "in English and as locale " + loc.String() + " writes them (" + loc.Month(time.December, false) + ", " + loc.Month(time.December, true) + ")"
 	}
 	return "; date reads month and weekday names " + names + " (and Chinese and Japanese dates) only: in a workbook, give the column a number format of digits, such as yyyy-mm-dd or dd/mm/yyyy (a date cell shows as its format writes it)"
+}
+
+// monthNamed reports whether v has an English month's name as a word,
+// in full or in three letters ("January", "Jan"; "Sept" too): a value
+// date cannot read for another reason than its language ("15th January",
+// a date without its year).
+func monthNamed(v string) bool {
+	for _, w := range strings.FieldsFunc(v, func(r rune) bool { return !unicode.IsLetter(r) }) {
+		w = strings.ToLower(w)
+		for m := time.January; m <= time.December; m++ {
+			if full := strings.ToLower(m.String()); w == full || w == full[:3] || w == "sept" {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // pointDateRE matches an all-number date written with points, its time

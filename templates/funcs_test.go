@@ -95,6 +95,21 @@ func TestDateWordsHint(t *testing.T) {
 	}
 }
 
+// TestDateMonthNameHint: a date typed with an English month's name that
+// date cannot read (an ordinal day, no year) is told the forms it reads,
+// not that it reads English names only, which it did (rev-user14).
+func TestDateMonthNameHint(t *testing.T) {
+	for _, v := range []string{"15th January", "January 15th, 2027", "15th Jan 2027", "Sept 15 2027"} {
+		_, err := dateFunc(campaign.DayFirst, campaign.Locale{})("long", v)
+		if err == nil || !strings.Contains(err.Error(), "with a month's name, date reads the day as a number and the year: 15 January 2027") || strings.Contains(err.Error(), "names in English") {
+			t.Errorf("%q: %v; want the forms a month's name is read in", v, err)
+		}
+	}
+	if _, err := dateFunc(campaign.DayFirst, campaign.Locale{})("long", "31 März 2026"); err == nil || strings.Contains(err.Error(), "with a month's name") {
+		t.Errorf("31 März 2026: %v; want the hint about English names", err)
+	}
+}
+
 // TestDateOrder: all-number dates are read month first unless the sheet
 // is day-first (recipients.dates); a date that cannot be in the order
 // says which order was used and how to change it; other forms read the

@@ -481,7 +481,7 @@ func printBounces(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, 
 		if !rowsSaid && namesRow(f) {
 			// The index keeps the rows as they were when sent: rows
 			// inserted since moved the others.
-			fmt.Fprintf(w, "  (rows as the sheet numbered them when the message was sent: %s)\n", showByKey(c, f))
+			fmt.Fprintf(w, "  (rows as the sheet numbered them when the message was sent: %s)\n", rowsWords(c, f, opts.name))
 			rowsSaid = true
 		}
 		printFinding(w, f, cols)
@@ -572,6 +572,17 @@ func showByKey(c *campaign.Campaign, f bounces.Finding) string {
 		return fmt.Sprintf("%s%s finds row %d's now, each row by its %s", cmd, journal.ShellWord(m.Entry.Key), m.Entry.Row, c.Recipients.Key)
 	}
 	return cmd + "KEY finds one now"
+}
+
+// rowsWords say how tidings show finds the messages of the rows bounces
+// lists (showByKey), or, for the reports read under an earlier name of
+// the campaign file (--name earlier), that show prints the messages the
+// file sends under its name now, not those.
+func rowsWords(c *campaign.Campaign, f bounces.Finding, earlier string) string {
+	if earlier != "" {
+		return "they went under the name " + earlier + "; tidings show " + commandArg(c.File) + " prints the messages of the file's name now, not these"
+	}
+	return showByKey(c, f)
 }
 
 // namesRow reports whether printFinding names a row for f.

@@ -69,6 +69,9 @@ type checkSummary struct {
 	// wentOut counts the rows with a problem now whose message went out
 	// from them before (wentOutBefore): no sending, no problem.
 	wentOut int
+	// sentBefore counts the rows send sends nothing now because their
+	// message went out before (plan.Plan.SentBefore, as send counts them).
+	sentBefore int
 	// copyOnly counts the rows suppressed for a Cc or Bcc alone (their To
 	// is not on the list); copyRows names the first few.
 	copyOnly int
@@ -201,6 +204,9 @@ func (s *checkSummary) count(m *render.Message, f plan.Fate) bool {
 		s.sending++
 	default:
 		s.done++
+		if len(f.Journal.Owed) == 0 && plan.WentOutStatus(f.Status) {
+			s.sentBefore++
+		}
 	}
 	return f.Send
 }
@@ -335,6 +341,8 @@ func checkWatched(ctx context.Context, opts checkOptions, g *globalOptions, path
 	}
 	decider := plan.NewDecider(in, state, journal.Policy{})
 	defer decider.Close()
+	earlier := openEarlierIssue(ctx, in.Campaign, state)
+	defer earlier.Close()
 	var sum checkSummary
 	domains := map[string]int{} // messages per recipient domain, for the estimate
 	warn := newMessageWarnings(g.stdout, in.Campaign.Recipients.Path)
@@ -361,6 +369,9 @@ func checkWatched(ctx context.Context, opts checkOptions, g *globalOptions, path
 			return nil
 		}
 		toSend, resends, err := sum.accept(decider, m, f, domains)
+		if toSend {
+			earlier.note(m.Row, m.Key, m.ValuesSum)
+		}
 		if !toSend && !resends {
 			// As send tells of the rows it sends only; of a row changed
 			// since its message went, what send --resend-changed tells.
@@ -383,6 +394,7 @@ func checkWatched(ctx context.Context, opts checkOptions, g *globalOptions, path
 	if err := printCheckNotes(ctx, g.stdout, in, state, &sum); err != nil {
 		return err
 	}
+	earlier.print(g.stdout, in.Campaign)
 	fmt.Fprintln(g.stdout, sum.line(in.Campaign.Name))
 	printDKIM(g, in.Signer, opts.dnsRecords)
 	printSpoolNote(g, in.Campaign, sum.bytes-sum.dupBytes)
@@ -404,6 +416,7 @@ func printCheckNotes(ctx context.Context, w io.Writer, in *plan.Inputs, state *j
 	sum.printCopyOnly(w)
 	printOwedGone(w, sum.owedGone)
 	printRevised(w, sum.revised, sum.owedAnew, false, in.Campaign.File)
+	printNewIssueChanged(w, in.Campaign, sum.revised.N, sum.sentBefore)
 	printChangedUnsent(w, sum.changedUnsent)
 	printOtherValues(w, sum.otherValues)
 	printDuplicates(w, sum.duplicates)
@@ -432,6 +445,7 @@ func checkVerdict(g *globalOptions, c *campaign.Campaign, state *journal.State, 
 		return &unusableError{err} // as send would
 	}
 	printSameAddress(g.stdout, decider.SameAddress())
+	printNewIssueKeys(g.stdout, c, decider.SameAddress().N, sum.sentBefore)
 	toSend := sum.toSend()
 	if c.SMTP.Host != "" && toSend > 0 && !g.quiet { // --quiet: no estimate
 		if e, ok := estimate(state, c, domains, toSend); ok {

@@ -269,6 +269,7 @@ func previewFolder(opts previewOptions, c *campaign.Campaign) (string, error) {
 func printPreviewed(g *globalOptions, in *plan.Inputs, sum checkSummary, written, sentBefore int, dir string) {
 	printWarnings(g.stdout, campaignWarnings(in, sum.ok))
 	printRevised(g.stdout, sum.revised, sum.owedAnew, false, in.Campaign.File)
+	printNewIssueChanged(g.stdout, in.Campaign, sum.revised.N, sum.sentBefore)
 	printChangedUnsent(g.stdout, sum.changedUnsent)
 	printOtherValues(g.stdout, sum.otherValues)
 	printDuplicates(g.stdout, sum.duplicates)

@@ -408,6 +408,7 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 	}
 	if !opts.testSet {
 		printSameAddress(g.stdout, pl.SameAddress())
+		printNewIssueKeys(g.stdout, c, pl.SameAddress().N, pl.SentBefore)
 	}
 	if pl.Damaged != nil {
 		fmt.Fprintf(g.stderr, "warning: %v; the messages were rendered again\n", pl.Damaged)
@@ -420,9 +421,15 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 	}
 	if !opts.testSet || pl.RevisedToSend == 0 { // a test send sends the rows' recipients nothing
 		printRevised(g.stdout, pl.Revised, pl.RevisedToSend, opts.resendChanged, c.File)
+		if !opts.resendChanged {
+			printNewIssueChanged(g.stdout, c, pl.Revised.N, pl.SentBefore)
+		}
 	}
 	if !opts.testSet {
 		printChangedUnsent(g.stdout, pl.ChangedUnsent)
+		if err := warnEarlierIssue(ctx, g.stdout, c, state, pl); err != nil {
+			return nil, &unusableError{err}
+		}
 	}
 	if opts.testSet {
 		if err := printTestSendNotes(ctx, g.stdout, in, pl); err != nil {

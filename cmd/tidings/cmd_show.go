@@ -737,8 +737,10 @@ const maxHeldElsewhere = 3
 
 // heldElsewhere names the rows of the sheet whose other columns hold
 // value (an address or a name typed where show wants the key), each with
-// its key, as "; it is the E-Mail of row 5 (key "K1004")", or "" when no
-// row does (or the sheet cannot be read: the error says enough).
+// its key, as "; it is the E-Mail of row 5 (key "K1004")", and those whose
+// key is value with the leading zeros it dropped ("87" for "00087": it is
+// the key "00087" of row 3, written with its leading zeros), or "" when
+// no row does (or the sheet cannot be read: the error says enough).
 func heldElsewhere(ctx context.Context, c *campaign.Campaign, value string) string {
 	sheet, err := campaign.OpenSheet(ctx, c.Recipients)
 	if err != nil {
@@ -756,12 +758,19 @@ func heldElsewhere(ctx context.Context, c *campaign.Campaign, value string) stri
 		if err != nil {
 			break
 		}
+		key := r.Values[c.Recipients.Key]
+		held := ""
 		if col := columnHolding(sheet.Columns(), r, c.Recipients.Key, value); col != "" {
-			if len(found) == maxHeldElsewhere {
-				more++
-				continue
-			}
-			found = append(found, fmt.Sprintf("the %s of row %d (key %q)", col, r.Number, r.Values[c.Recipients.Key]))
+			held = fmt.Sprintf("the %s of row %d (key %q)", col, r.Number, key)
+		} else if zerosDropped(key, value) {
+			held = fmt.Sprintf("the key %q of row %d, written with its leading zeros", key, r.Number)
+		}
+		switch {
+		case held == "":
+		case len(found) == maxHeldElsewhere:
+			more++
+		default:
+			found = append(found, held)
 		}
 	}
 	if len(found) == 0 {
@@ -772,6 +781,15 @@ func heldElsewhere(ctx context.Context, c *campaign.Campaign, value string) stri
 		tail = fmt.Sprintf(" and of %d more rows", more)
 	}
 	return fmt.Sprintf("; it is %s%s: show takes the key", strings.Join(found, ", "), tail)
+}
+
+// zerosDropped reports whether value is key, a number written with
+// leading zeros (a client number "00087"), with some of them left out
+// ("87", "087"), as a person types it.
+func zerosDropped(key, value string) bool {
+	key, value = strings.TrimSpace(key), strings.TrimSpace(value)
+	digits := func(s string) bool { return s != "" && strings.Trim(s, "0123456789") == "" }
+	return digits(key) && digits(value) && len(value) < len(key) && strings.TrimLeft(key, "0") == strings.TrimLeft(value, "0")
 }
 
 // columnHolding is the first of columns, other than key, whose value in r

@@ -3,6 +3,8 @@ package journal
 import (
 	"runtime"
 	"slices"
+
+	"github.com/tidings/tidings/sendpool"
 )
 
 // Revised returns what of key's row changed since its latest message went
@@ -175,4 +177,19 @@ func (s *State) facetsAt(at lineRef) []string {
 		return nil
 	}
 	return s.Runs[n-1].Facets
+}
+
+// SentSum is the values sum (Attempt.Values.Sum) of the message the
+// journal has delivered to key (sent; bounced or complained about since
+// counts too), from memory; ok is false when none was delivered, or its
+// attempt recorded no sum (an older tidings). Safe for concurrent use
+// once the State is loaded.
+func (s *State) SentSum(key string) (sum uint32, ok bool) {
+	defer runtime.KeepAlive(s)
+	i, found := s.lookup(key)
+	if !found {
+		return 0, false
+	}
+	k := s.keys.at(i)
+	return k.sum, k.deliveryStatus() == sendpool.StatusSent && k.sum != 0
 }

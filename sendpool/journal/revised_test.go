@@ -60,6 +60,24 @@ func TestRevised(t *testing.T) {
 	}
 }
 
+// TestSentSum: the values sum of a key's delivered message is known from
+// memory; a key refused for good, one whose attempt recorded no sum and
+// one never tried have none (rev-user14).
+func TestSentSum(t *testing.T) {
+	dir := t.TempDir()
+	writeRun(t, dir, Run{PID: 1, Started: t0, Facets: []string{"amount"}},
+		sumsAtt(2, "ann@example.org", "a1", 100, 1), res(2, "ann@example.org", sendpool.StatusSent),
+		sumsAtt(3, "bob@example.org", "b1", 200, 2), res(3, "bob@example.org", sendpool.StatusFailed),
+		att(4, "cy@example.org"), res(4, "cy@example.org", sendpool.StatusSent))
+	s := load(t, dir)
+	defer s.Close()
+	for key, want := range map[string]uint32{" ANN@example.org": 100, "bob@example.org": 0, "cy@example.org": 0, "dee@example.org": 0} {
+		if sum, ok := s.SentSum(key); ok != (want != 0) || ok && sum != want {
+			t.Errorf("SentSum(%q) = %d, %v; want %d", key, sum, ok, want)
+		}
+	}
+}
+
 // TestRevisedResent: a message made anew for a sent key, of other values
 // (send --resend-changed), becomes the key's once the server takes it or
 // may have (an unknown outcome, an attempt a crash left without a

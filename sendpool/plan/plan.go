@@ -170,6 +170,9 @@ func (pl *Plan) KeyChange() error { return pl.decider.KeyChange() }
 // SameAddress is Decider.SameAddress, once KeyChange was asked.
 func (pl *Plan) SameAddress() RowList { return pl.decider.SameAddress() }
 
+// Sends reports whether the plan hands sheet row row to the pool.
+func (pl *Plan) Sends(row int) bool { return pl.send.has(row) }
+
 // forOwed returns m's message, or, when an earlier run delivered it to
 // some recipients, the message they got (the same bytes under the same
 // Message-ID: found in sent by its digest when m was rendered again since)

@@ -458,8 +458,9 @@ func spoolRow(w *spool.Writer, r spool.Row, m *render.Message) error {
 // suppression list changed, may send them from it.
 func wentOut(v verdict) bool { return v.wentOut && !v.send && v.owed == nil && len(v.revised) == 0 }
 
-// wentOutStatus reports whether a row the journal gives status s went out.
-func wentOutStatus(s sendpool.Status) bool {
+// WentOutStatus reports whether a row the journal gives status s went out
+// (sent, and maybe bounced or complained about since).
+func WentOutStatus(s sendpool.Status) bool {
 	switch s {
 	case sendpool.StatusSent, sendpool.StatusBounced, sendpool.StatusSoftBounce, sendpool.StatusComplained:
 		return true
