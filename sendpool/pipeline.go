@@ -408,7 +408,9 @@ func (r *poolRun) safeWait(f *pipedTry) (d *Delivery, err error) {
 	return f.p.Wait(r.inflight)
 }
 
+// transportPanic is the error of tx's try whose transport panicked with
+// v (errTransportPanic); the stack goes to Notify.
 func (r *poolRun) transportPanic(tx *Tx, v any) error {
 	r.notify(Notice{Kind: NoticeWarning, Text: fmt.Sprintf("transport panic on row %d: %v\n%s", tx.Msg.Row, v, debug.Stack())})
-	return &TxError{Stage: StagePrepare, Err: fmt.Errorf("transport panic: %v", v)}
+	return &TxError{Stage: StagePrepare, Err: fmt.Errorf("%w: %v", errTransportPanic, v)}
 }

@@ -63,10 +63,13 @@ func (w *poolWorker) errored() bool {
 // dot, BDAT … LAST) or a drop while it was written is taken as its reply
 // says too: the body went, its journal attempt stands, and a try is spent.
 // So is a failed journal attempt (ErrJournal), which drops the connection
-// so the body is not sent, and stops the run.
+// so the body is not sent, and stops the run, and a panic of the
+// transport (errTransportPanic), a fault of this program's that the
+// server's tarpit has nothing to do with: a try spent, as a temporary
+// failure.
 func (w *poolWorker) endedForErrors(err error) bool {
 	var txe *TxError
-	if w.errs == 0 || !ConnBroken(err) || !errors.As(err, &txe) || txe.Stage >= StageBody || errors.Is(err, ErrJournal) {
+	if w.errs == 0 || !ConnBroken(err) || !errors.As(err, &txe) || txe.Stage >= StageBody || errors.Is(err, ErrJournal) || errors.Is(err, errTransportPanic) {
 		return false
 	}
 	return Classify(err) != ClassQuota

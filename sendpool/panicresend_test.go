@@ -1,0 +1,109 @@
+package sendpool_test
+
+import (
+	"context"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/tidings/tidings/render"
+	"github.com/tidings/tidings/sendpool"
+	"github.com/tidings/tidings/sendpool/pooltest"
+	"github.com/tidings/tidings/sendpool/smtptest"
+)
+
+// panicOnceDialer dials the real client (smtpclient, to a test server)
+// and makes its conns panic once, at the first try of row's message: a
+// bug of the transport's, on a session that works.
+type panicOnceDialer struct {
+	sendpool.Dialer
+	row      int
+	panicked atomic.Bool
+}
+
+func (d *panicOnceDialer) Dial(ctx context.Context) (sendpool.Conn, error) {
+	c, err := d.Dialer.Dial(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if pc, ok := c.(sendpool.PipelinedConn); ok {
+		return &panicPipelined{PipelinedConn: pc, d: d}, nil
+	}
+	return &panicConn{Conn: c, d: d}, nil
+}
+
+// panicNow panics at the first try of d.row's message.
+func (d *panicOnceDialer) panicNow(tx *sendpool.Tx) {
+	if tx.Msg.Row == d.row && d.panicked.CompareAndSwap(false, true) {
+		panic("transport bug")
+	}
+}
+
+type panicConn struct {
+	sendpool.Conn
+	d *panicOnceDialer
+}
+
+func (c *panicConn) Send(ctx context.Context, tx *sendpool.Tx) (*sendpool.Delivery, error) {
+	c.d.panicNow(tx)
+	return c.Conn.Send(ctx, tx)
+}
+
+type panicPipelined struct {
+	sendpool.PipelinedConn
+	d *panicOnceDialer
+}
+
+func (c *panicPipelined) Begin(ctx context.Context, tx *sendpool.Tx) (sendpool.Pending, error) {
+	c.d.panicNow(tx)
+	return c.PipelinedConn.Begin(ctx, tx)
+}
+
+// TestTransportPanicNoFreeResend: a panic of the transport on a reused
+// connection, of a session that had collected error replies (a recipient
+// refused) or not, is a fault of this program's, not the server ending
+// the session (the tarpit's 421 or drop, endedForErrors) or dropping an
+// idle connection (idleDrop): it got the free resend those get, and the
+// message went at once without a try spent (sent, 1 attempt, with
+// retries: 0). It spends its try as a temporary failure does: deferred
+// with the panic, the server never got it, and, with a retry, it goes
+// on its second try.
+func TestTransportPanicNoFreeResend(t *testing.T) {
+	pooltest.Each(t, func(t *testing.T, tr pooltest.Transport) {
+		for _, tc := range []struct {
+			name    string
+			first   string // row 2's recipient
+			retries int
+		}{
+			{"after a refusal", "nobody@example.org", 0},
+			{"after a delivery", "user2@example.org", 0},
+			{"retried", "nobody@example.org", 1},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				srv := tr.Server(t, smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+					if strings.HasPrefix(to, "nobody@") {
+						return smtptest.Reply(550, "5.1.1", "no such user")
+					}
+					return nil
+				}))
+				cfg := tr.Config(srv)
+				cfg.Concurrency, cfg.Retries = 1, tc.retries
+				pc := cfg.PoolConfig(t)
+				pc.Dialer = &panicOnceDialer{Dialer: pc.Dialer, row: 3}
+				cfg.Config = pc
+				msgs := []*render.Message{pooltest.Message(2, tc.first), pooltest.Message(3, "user3@example.org")}
+				res, err := pooltest.Run(t, cfg, msgs)
+				if err != nil {
+					t.Fatal(err)
+				}
+				r := res.Get(3)
+				switch got := srv.Received("user3@example.org"); {
+				case tc.retries == 0 && (r.Status != sendpool.StatusDeferred || r.Attempts != 1 || !strings.Contains(r.Detail, "transport panic: transport bug") || got != 0):
+					t.Errorf("row 3: %v after %d attempts (%s), the server got it %d times; want deferred after its 1 try, with the panic, never sent", r.Status, r.Attempts, r.Detail, got)
+				case tc.retries == 1 && (r.Status != sendpool.StatusSent || r.Attempts != 2 || got != 1):
+					t.Errorf("row 3: %v after %d attempts (%s), the server got it %d times; want sent once on its retry", r.Status, r.Attempts, r.Detail, got)
+				}
+			})
+		}
+	})
+}
