@@ -286,6 +286,7 @@ func (r *poolRun) retryLater(j *poolJob, throttled bool) {
 		// new messages, but a retry at once would meet the same
 		// refusal and spend MaxThrottled in seconds.
 		delay = min(r.backoff(j.throttles), maxThrottleWait)
+		r.notify(waitNotice(j, NoticeWait, r.p.clock.Now().Add(delay), ""))
 	} else {
 		j.tempFails++
 		if j.tempFails > cfg.Retries {
@@ -296,7 +297,7 @@ func (r *poolRun) retryLater(j *poolJob, throttled bool) {
 			return
 		}
 		delay = r.backoff(j.tempFails)
-		r.notify(Notice{Kind: NoticeRetry, Text: fmt.Sprintf("row %d: %s; retry %d of %d in %s", j.msg.Row, j.lastDetail, j.tempFails, cfg.Retries, WaitText(delay))})
+		r.notify(waitNotice(j, NoticeRetry, r.p.clock.Now().Add(delay), fmt.Sprintf("row %d: %s; retry %d of %d in %s", j.msg.Row, j.lastDetail, j.tempFails, cfg.Retries, WaitText(delay))))
 	}
 	if err := r.p.journal.Result(r.record, j.msg, r.result(j, false)); err != nil {
 		r.journalFailed(j.msg.Row, err)
@@ -304,6 +305,12 @@ func (r *poolRun) retryLater(j *poolJob, throttled bool) {
 		return
 	}
 	r.schedule(j, delay)
+}
+
+// waitNotice is the notice of kind, with text, that j waits for its
+// next try, due at due.
+func waitNotice(j *poolJob, kind NoticeKind, due time.Time, text string) Notice {
+	return Notice{Kind: kind, Text: text, Row: j.msg.Row, Due: due, Attempts: j.attempts}
 }
 
 func joinDetail(a, b, sep string) string {
