@@ -16,6 +16,7 @@ import (
 func (w *poolWorker) sendOne(j *poolJob, f *pipedTry) {
 	r := w.r
 	recorded := f != nil && f.attemptDone != nil
+	bodyDue := false // BeforeBody let the body go (afterBody)
 	tx := &Tx{Msg: j.msg, Rcpts: j.rcpts, BeforeBody: func(ctx context.Context) error {
 		var err error
 		if recorded {
@@ -26,6 +27,7 @@ func (w *poolWorker) sendOne(j *poolJob, f *pipedTry) {
 		if err != nil {
 			return fmt.Errorf("%w: recording the attempt for row %d: %w", ErrJournal, j.msg.Row, err)
 		}
+		bodyDue = true
 		return nil
 	}}
 	var (
@@ -42,7 +44,9 @@ func (w *poolWorker) sendOne(j *poolJob, f *pipedTry) {
 		}
 		reused := w.sent > 0
 		j.tryTook = r.took.Load()
+		bodyDue = false
 		d, err = r.safeSend(w.conn, tx)
+		err = afterBody(err, bodyDue)
 		w.sent++
 		j.server = w.conn.Server()
 		// Stage MAIL or before: the body was not due, so whether an
@@ -96,6 +100,19 @@ func idleDrop(err error) bool {
 // endedForErrors), and it is no error reply of the session (noteErrors:
 // StagePrepare).
 var errTransportPanic = errors.New("transport panic")
+
+// afterBody is err, the end of a try, with a transport panic's
+// (errTransportPanic) moved to the body's stage when the body was due
+// (bodyDue: BeforeBody let it go): it may have gone and been taken, so
+// the outcome is unknown (TxError.Ambiguous), never a try to repeat; a
+// panic before then spends a try as a temporary failure does.
+func afterBody(err error, bodyDue bool) error {
+	var txe *TxError
+	if bodyDue && errors.Is(err, errTransportPanic) && errors.As(err, &txe) {
+		txe.Stage = StageBody
+	}
+	return err
+}
 
 // safeSend calls c.Send, turning a panic in the transport into an error
 // (the connection is then dropped; the stack goes to Notify) and making

@@ -50,7 +50,7 @@ func (r *poolRun) applyOutcome(j *poolJob, d *Delivery, err error) {
 	}
 	switch class {
 	case ClassAmbiguous:
-		r.markAmbiguous(j, d)
+		r.markAmbiguous(j, d, err)
 		r.finish(j)
 	case ClassPermanent:
 		j.decisive, j.detail = se, refusalDetail(se, err)
@@ -82,13 +82,19 @@ func (r *poolRun) applyOutcome(j *poolJob, d *Delivery, err error) {
 	}
 }
 
-// markAmbiguous marks j's recipients after a try whose outcome is not
-// known (the reply to the body was lost, or the run cut the connection
-// after the body): unknown, except those refused at RCPT.
-func (r *poolRun) markAmbiguous(j *poolJob, d *Delivery) {
-	lost := ErrReplyLost
-	if r.inflight.Err() != nil {
-		lost = ErrAbortedAfterBody // the connection was cut on purpose
+// markAmbiguous marks j's recipients after a try that ended with err
+// whose outcome is not known (the reply to the body was lost, the run
+// cut the connection after the body, the transport panicked once the
+// body was due): unknown, except those refused at RCPT.
+func (r *poolRun) markAmbiguous(j *poolJob, d *Delivery, err error) {
+	lost := ErrReplyLost.Error()
+	switch {
+	case r.inflight.Err() != nil:
+		lost = ErrAbortedAfterBody.Error() // the connection was cut on purpose
+	case errors.Is(err, errTransportPanic):
+		var txe *TxError
+		errors.As(err, &txe)
+		lost = Reason(txe.Err) + ", once the message body was due: delivery unknown"
 	}
 	for _, rr := range d.Rcpts {
 		if rr.Err != nil {
@@ -102,7 +108,7 @@ func (r *poolRun) markAmbiguous(j *poolJob, d *Delivery) {
 			j.mark(rr.Addr, st, rr.Err, "")
 			continue
 		}
-		j.mark(rr.Addr, StatusUnknown, nil, lost.Error())
+		j.mark(rr.Addr, StatusUnknown, nil, lost)
 	}
 }
 

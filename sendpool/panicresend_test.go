@@ -14,11 +14,14 @@ import (
 
 // panicOnceDialer dials the real client (smtpclient, to a test server)
 // and makes its conns panic once, at the first try of row's message: a
-// bug of the transport's, on a session that works.
+// bug of the transport's, on a session that works. afterReply: the
+// panic comes once the transaction is over (its reply read), else
+// before anything of it is sent.
 type panicOnceDialer struct {
 	sendpool.Dialer
-	row      int
-	panicked atomic.Bool
+	row        int
+	afterReply bool
+	panicked   atomic.Bool
 }
 
 func (d *panicOnceDialer) Dial(ctx context.Context) (sendpool.Conn, error) {
@@ -45,7 +48,11 @@ type panicConn struct {
 }
 
 func (c *panicConn) Send(ctx context.Context, tx *sendpool.Tx) (*sendpool.Delivery, error) {
-	c.d.panicNow(tx)
+	if c.d.afterReply {
+		defer c.d.panicNow(tx)
+	} else {
+		c.d.panicNow(tx)
+	}
 	return c.Conn.Send(ctx, tx)
 }
 
@@ -55,8 +62,26 @@ type panicPipelined struct {
 }
 
 func (c *panicPipelined) Begin(ctx context.Context, tx *sendpool.Tx) (sendpool.Pending, error) {
-	c.d.panicNow(tx)
-	return c.PipelinedConn.Begin(ctx, tx)
+	if !c.d.afterReply {
+		c.d.panicNow(tx)
+	}
+	p, err := c.PipelinedConn.Begin(ctx, tx)
+	if err != nil || !c.d.afterReply {
+		return p, err
+	}
+	return &panicPending{Pending: p, d: c.d, tx: tx}, nil
+}
+
+// panicPending panics, at d.row's first try, once its reply was read.
+type panicPending struct {
+	sendpool.Pending
+	d  *panicOnceDialer
+	tx *sendpool.Tx
+}
+
+func (p *panicPending) Wait(ctx context.Context) (*sendpool.Delivery, error) {
+	defer p.d.panicNow(p.tx)
+	return p.Pending.Wait(ctx)
 }
 
 // TestTransportPanicNoFreeResend: a panic of the transport on a reused
@@ -104,6 +129,35 @@ func TestTransportPanicNoFreeResend(t *testing.T) {
 					t.Errorf("row 3: %v after %d attempts (%s), the server got it %d times; want sent once on its retry", r.Status, r.Attempts, r.Detail, got)
 				}
 			})
+		}
+	})
+}
+
+// TestTransportPanicAfterBody: a panic of the transport once the body
+// was due (here once the server took the message) was a temporary
+// failure like one before anything went: the message deferred and sent
+// again on its retry, a second copy. Its outcome is unknown, as after a
+// reply lost, and nothing sends it again by itself.
+func TestTransportPanicAfterBody(t *testing.T) {
+	pooltest.Each(t, func(t *testing.T, tr pooltest.Transport) {
+		srv := tr.Server(t)
+		cfg := tr.Config(srv)
+		cfg.Concurrency, cfg.Retries = 1, 1
+		pc := cfg.PoolConfig(t)
+		pc.Dialer = &panicOnceDialer{Dialer: pc.Dialer, row: 3, afterReply: true}
+		cfg.Config = pc
+		msgs := []*render.Message{pooltest.Message(2, "user2@example.org"), pooltest.Message(3, "user3@example.org"), pooltest.Message(4, "user4@example.org")}
+		res, err := pooltest.Run(t, cfg, msgs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := res.Get(3)
+		if got := srv.Received("user3@example.org"); r.Status != sendpool.StatusUnknown || r.Attempts != 1 || got != 1 ||
+			r.Detail != "transport panic: transport bug, once the message body was due: delivery unknown" {
+			t.Errorf("row 3: %v after %d attempts (%s), the server got it %d times; want unknown after its 1 try, sent once", r.Status, r.Attempts, r.Detail, got)
+		}
+		if r := res.Get(4); r.Status != sendpool.StatusSent {
+			t.Errorf("row 4: %v (%s), want sent on a new connection", r.Status, r.Detail)
 		}
 	})
 }

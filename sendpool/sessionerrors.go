@@ -23,13 +23,15 @@ const sessionErrorsMost = 6
 // one for each recipient refused and one for the transaction (its MAIL,
 // DATA or BDAT refused), more than some servers count, never fewer; none
 // for a message refused before anything of it was sent (StagePrepare:
-// larger than SIZE, SMTPUTF8 not offered), which the server never saw.
+// larger than SIZE, SMTPUTF8 not offered), which the server never saw,
+// nor for a panic of the transport (errTransportPanic), the server's
+// words or not.
 func (w *poolWorker) noteErrors(d *Delivery, err error) {
 	if err == nil {
 		w.errs = 0
 		return
 	}
-	if txe := (*TxError)(nil); errors.As(err, &txe) && txe.Stage == StagePrepare {
+	if txe := (*TxError)(nil); errors.As(err, &txe) && txe.Stage == StagePrepare || errors.Is(err, errTransportPanic) {
 		return
 	}
 	for _, rr := range d.Rcpts {
