@@ -68,10 +68,10 @@ func (w *retryWaits) latest() (due time.Time, n int) {
 	return due, len(w.waiting)
 }
 
-// retryWords says what n waiting retries, the last due in wait (at or
-// before now when wait ≤ 0), wait for, after "a retry due …":
-// "a retry due then", "3 retries waiting, the last due then", "… due
-// now". when is the words of a time to come ("then", "in 28s").
+// retryWords words n waiting retries, the last due in wait (its time
+// come when wait ≤ 0), with when the words of that time ("then", "in
+// 28s", "at 09:00:28"): "a retry due then", "3 retries waiting, the
+// last due then", "a retry due now".
 func retryWords(n int, wait time.Duration, when string) string {
 	if wait <= 0 {
 		when = "now"
