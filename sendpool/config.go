@@ -137,6 +137,10 @@ const (
 	NoticeThrottle                    // the server asked to slow down; Rate is the new rate
 	NoticeRetry                       // a message will be retried
 	NoticeReconnect                   // connecting failed and will be tried again
+	// NoticeWait: a message waits for its next try with no words for
+	// the user (Text is empty): a throttled one, whose throttle has its
+	// notice, or one a run before left waiting (Config.RetryDue).
+	NoticeWait
 )
 
 // Notice is something the pool tells the user while it runs.
@@ -149,4 +153,14 @@ type Notice struct {
 	// dials again (on Config.Clock); no worker dials before then. Zero on
 	// the other notices.
 	Redial time.Time
+	// Row, on a NoticeRetry and a NoticeWait, is the row of the message
+	// that waits for its next try, Due when that try is due (on
+	// Config.Clock; it may wait longer, for its domain's turn or a
+	// connection) and Attempts the tries it had: its final result comes
+	// with more when the try was made, with as many when the run ended
+	// first (stopped, interrupted, out of time). Zero on the other
+	// notices.
+	Row      int
+	Due      time.Time
+	Attempts int
 }

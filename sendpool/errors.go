@@ -249,7 +249,10 @@ func (e *TxError) Unwrap() error { return e.Err }
 
 // Ambiguous reports whether the message may have been delivered although no
 // reply says so: the body was sent and the final reply was lost.
-func (e *TxError) Ambiguous() bool { return errors.Is(e.Err, ErrReplyLost) }
+// So is a panic of the transport once the body was due (afterBody).
+func (e *TxError) Ambiguous() bool {
+	return errors.Is(e.Err, ErrReplyLost) || e.Stage >= StageBody && errors.Is(e.Err, errTransportPanic)
+}
 
 // AuthError stops a run: the server refused the login (or to relay mail
 // for this client, which logging in answers), or the login could

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime/debug"
 )
 
 // sendOne delivers j over w.conn (connected) with one transaction at a
@@ -17,6 +16,7 @@ import (
 func (w *poolWorker) sendOne(j *poolJob, f *pipedTry) {
 	r := w.r
 	recorded := f != nil && f.attemptDone != nil
+	bodyDue := false // BeforeBody let the body go (afterBody)
 	tx := &Tx{Msg: j.msg, Rcpts: j.rcpts, BeforeBody: func(ctx context.Context) error {
 		var err error
 		if recorded {
@@ -27,6 +27,7 @@ func (w *poolWorker) sendOne(j *poolJob, f *pipedTry) {
 		if err != nil {
 			return fmt.Errorf("%w: recording the attempt for row %d: %w", ErrJournal, j.msg.Row, err)
 		}
+		bodyDue = true
 		return nil
 	}}
 	var (
@@ -43,7 +44,9 @@ func (w *poolWorker) sendOne(j *poolJob, f *pipedTry) {
 		}
 		reused := w.sent > 0
 		j.tryTook = r.took.Load()
+		bodyDue = false
 		d, err = r.safeSend(w.conn, tx)
+		err = afterBody(err, bodyDue)
 		w.sent++
 		j.server = w.conn.Server()
 		// Stage MAIL or before: the body was not due, so whether an
@@ -79,14 +82,36 @@ func (w *poolWorker) sendOne(j *poolJob, f *pipedTry) {
 // slow down. The message then goes again at once on a new connection,
 // without spending a retry. A 421 4.7.0 "try again later" is throttling,
 // which the retry path answers (a lower rate, a wait), and a 421 that
-// says the sending quota is used up stops the run.
+// says the sending quota is used up stops the run. A panic of the
+// transport (errTransportPanic) is no drop of the server's.
 func idleDrop(err error) bool {
 	var txe *TxError
-	if err == nil || !ConnBroken(err) || !errors.As(err, &txe) || txe.Stage > StageMail || txe.Ambiguous() {
+	if err == nil || !ConnBroken(err) || !errors.As(err, &txe) || txe.Stage > StageMail || txe.Ambiguous() || errors.Is(err, errTransportPanic) {
 		return false
 	}
 	class := Classify(err)
 	return class != ClassThrottled && class != ClassQuota
+}
+
+// errTransportPanic is what a try whose transport panicked fails with
+// (transportPanic): a fault of this program's, not anything the server
+// said or did. Its connection is dropped and it spends a try as a
+// temporary failure does, never a free resend (idleDrop,
+// endedForErrors), and it is no error reply of the session (noteErrors:
+// StagePrepare).
+var errTransportPanic = errors.New("transport panic")
+
+// afterBody is err, the end of a try, with a transport panic's
+// (errTransportPanic) moved to the body's stage when the body was due
+// (bodyDue: BeforeBody let it go): it may have gone and been taken, so
+// the outcome is unknown (TxError.Ambiguous), never a try to repeat; a
+// panic before then spends a try as a temporary failure does.
+func afterBody(err error, bodyDue bool) error {
+	var txe *TxError
+	if bodyDue && errors.Is(err, errTransportPanic) && errors.As(err, &txe) {
+		txe.Stage = StageBody
+	}
+	return err
 }
 
 // safeSend calls c.Send, turning a panic in the transport into an error
@@ -95,8 +120,7 @@ func idleDrop(err error) bool {
 func (r *poolRun) safeSend(c Conn, tx *Tx) (d *Delivery, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			d, err = nil, &TxError{Stage: StagePrepare, Err: fmt.Errorf("transport panic: %v", p)}
-			r.notify(Notice{Kind: NoticeWarning, Text: fmt.Sprintf("transport panic on row %d: %v\n%s", tx.Msg.Row, p, debug.Stack())})
+			d, err = nil, r.transportPanic(tx, p)
 		}
 		if d == nil {
 			d = &Delivery{}

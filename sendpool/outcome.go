@@ -50,7 +50,7 @@ func (r *poolRun) applyOutcome(j *poolJob, d *Delivery, err error) {
 	}
 	switch class {
 	case ClassAmbiguous:
-		r.markAmbiguous(j, d)
+		r.markAmbiguous(j, d, err)
 		r.finish(j)
 	case ClassPermanent:
 		j.decisive, j.detail = se, refusalDetail(se, err)
@@ -82,13 +82,19 @@ func (r *poolRun) applyOutcome(j *poolJob, d *Delivery, err error) {
 	}
 }
 
-// markAmbiguous marks j's recipients after a try whose outcome is not
-// known (the reply to the body was lost, or the run cut the connection
-// after the body): unknown, except those refused at RCPT.
-func (r *poolRun) markAmbiguous(j *poolJob, d *Delivery) {
-	lost := ErrReplyLost
-	if r.inflight.Err() != nil {
-		lost = ErrAbortedAfterBody // the connection was cut on purpose
+// markAmbiguous marks j's recipients after a try that ended with err
+// whose outcome is not known (the reply to the body was lost, the run
+// cut the connection after the body, the transport panicked once the
+// body was due): unknown, except those refused at RCPT.
+func (r *poolRun) markAmbiguous(j *poolJob, d *Delivery, err error) {
+	lost := ErrReplyLost.Error()
+	switch {
+	case r.inflight.Err() != nil:
+		lost = ErrAbortedAfterBody.Error() // the connection was cut on purpose
+	case errors.Is(err, errTransportPanic):
+		var txe *TxError
+		errors.As(err, &txe)
+		lost = Reason(txe.Err) + ", once the message body was due: delivery unknown"
 	}
 	for _, rr := range d.Rcpts {
 		if rr.Err != nil {
@@ -102,7 +108,7 @@ func (r *poolRun) markAmbiguous(j *poolJob, d *Delivery) {
 			j.mark(rr.Addr, st, rr.Err, "")
 			continue
 		}
-		j.mark(rr.Addr, StatusUnknown, nil, lost.Error())
+		j.mark(rr.Addr, StatusUnknown, nil, lost)
 	}
 }
 
@@ -286,6 +292,7 @@ func (r *poolRun) retryLater(j *poolJob, throttled bool) {
 		// new messages, but a retry at once would meet the same
 		// refusal and spend MaxThrottled in seconds.
 		delay = min(r.backoff(j.throttles), maxThrottleWait)
+		r.notify(waitNotice(j, NoticeWait, r.p.clock.Now().Add(delay), ""))
 	} else {
 		j.tempFails++
 		if j.tempFails > cfg.Retries {
@@ -296,7 +303,7 @@ func (r *poolRun) retryLater(j *poolJob, throttled bool) {
 			return
 		}
 		delay = r.backoff(j.tempFails)
-		r.notify(Notice{Kind: NoticeRetry, Text: fmt.Sprintf("row %d: %s; retry %d of %d in %s", j.msg.Row, j.lastDetail, j.tempFails, cfg.Retries, WaitText(delay))})
+		r.notify(waitNotice(j, NoticeRetry, r.p.clock.Now().Add(delay), fmt.Sprintf("row %d: %s; retry %d of %d in %s", j.msg.Row, j.lastDetail, j.tempFails, cfg.Retries, WaitText(delay))))
 	}
 	if err := r.p.journal.Result(r.record, j.msg, r.result(j, false)); err != nil {
 		r.journalFailed(j.msg.Row, err)
@@ -304,6 +311,12 @@ func (r *poolRun) retryLater(j *poolJob, throttled bool) {
 		return
 	}
 	r.schedule(j, delay)
+}
+
+// waitNotice is the notice of kind, with text, that j waits for its
+// next try, due at due.
+func waitNotice(j *poolJob, kind NoticeKind, due time.Time, text string) Notice {
+	return Notice{Kind: kind, Text: text, Row: j.msg.Row, Due: due, Attempts: j.attempts}
 }
 
 func joinDetail(a, b, sep string) string {

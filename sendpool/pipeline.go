@@ -42,6 +42,8 @@ type pipedTry struct {
 	reused bool // begun on a connection that had carried transactions
 	queued bool // begun while another transaction was in flight
 	free   bool // a redial after a dead connection is still free
+	// bodyDue: BeforeBody let the body go in this begin (afterBody).
+	bodyDue bool
 	// attemptDone is closed when the journal attempt returned, with
 	// attemptErr its error and attemptTook its duration; nil until the
 	// attempt is started.
@@ -73,6 +75,7 @@ func (w *poolWorker) newTry(j *poolJob) *pipedTry {
 		if f.attemptErr != nil {
 			return fmt.Errorf("%w: recording the attempt for row %d: %w", ErrJournal, j.msg.Row, f.attemptErr)
 		}
+		f.bodyDue = true
 		return nil
 	}}
 	return f
@@ -312,6 +315,7 @@ func (w *poolWorker) begin(pc PipelinedConn, f *pipedTry, queued bool) (started,
 	f.reused, f.queued, f.server = w.sent > 0, queued, pc.Server()
 	f.j.tryTook = r.took.Load()
 	f.begun = time.Now()
+	f.bodyDue = false
 	w.sent++
 	p, err := r.safeBegin(pc, f)
 	if err != nil {
@@ -329,6 +333,7 @@ func (w *poolWorker) endTry(f *pipedTry, d *Delivery, err error) bool {
 	r := w.r
 	j := f.j
 	j.server = f.server
+	err = afterBody(err, f.bodyDue)
 	f.awaitAttempt()
 	if !f.begun.IsZero() {
 		w.txAvg = ewma(w.txAvg, time.Since(f.begun)-f.waited)
@@ -408,7 +413,9 @@ func (r *poolRun) safeWait(f *pipedTry) (d *Delivery, err error) {
 	return f.p.Wait(r.inflight)
 }
 
+// transportPanic is the error of tx's try whose transport panicked with
+// v (errTransportPanic); the stack goes to Notify.
 func (r *poolRun) transportPanic(tx *Tx, v any) error {
 	r.notify(Notice{Kind: NoticeWarning, Text: fmt.Sprintf("transport panic on row %d: %v\n%s", tx.Msg.Row, v, debug.Stack())})
-	return &TxError{Stage: StagePrepare, Err: fmt.Errorf("transport panic: %v", v)}
+	return &TxError{Stage: StagePrepare, Err: fmt.Errorf("%w: %v", errTransportPanic, v)}
 }

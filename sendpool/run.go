@@ -258,11 +258,13 @@ func (r *poolRun) dispatch(src Source) {
 			r.finish(j)
 			continue
 		}
-		if wait := r.p.cfg.RetryDue.take(m.Key).Sub(r.p.clock.Now()); wait > 0 {
+		due := r.p.cfg.RetryDue.take(m.Key)
+		if wait := due.Sub(r.p.clock.Now()); wait > 0 {
 			// A run before this one left it waiting for a retry: it
 			// waits on as a retry does, and takes its domain's turn
 			// (RetryPacer) when it is due, as a retry does.
 			j.paced = -1
+			r.notify(waitNotice(j, NoticeWait, due, ""))
 			r.schedule(j, wait)
 			continue
 		}

@@ -23,13 +23,15 @@ const sessionErrorsMost = 6
 // one for each recipient refused and one for the transaction (its MAIL,
 // DATA or BDAT refused), more than some servers count, never fewer; none
 // for a message refused before anything of it was sent (StagePrepare:
-// larger than SIZE, SMTPUTF8 not offered), which the server never saw.
+// larger than SIZE, SMTPUTF8 not offered), which the server never saw,
+// nor for a panic of the transport (errTransportPanic), the server's
+// words or not.
 func (w *poolWorker) noteErrors(d *Delivery, err error) {
 	if err == nil {
 		w.errs = 0
 		return
 	}
-	if txe := (*TxError)(nil); errors.As(err, &txe) && txe.Stage == StagePrepare {
+	if txe := (*TxError)(nil); errors.As(err, &txe) && txe.Stage == StagePrepare || errors.Is(err, errTransportPanic) {
 		return
 	}
 	for _, rr := range d.Rcpts {
@@ -63,10 +65,13 @@ func (w *poolWorker) errored() bool {
 // dot, BDAT … LAST) or a drop while it was written is taken as its reply
 // says too: the body went, its journal attempt stands, and a try is spent.
 // So is a failed journal attempt (ErrJournal), which drops the connection
-// so the body is not sent, and stops the run.
+// so the body is not sent, and stops the run, and a panic of the
+// transport (errTransportPanic), a fault of this program's that the
+// server's tarpit has nothing to do with: a try spent, as a temporary
+// failure.
 func (w *poolWorker) endedForErrors(err error) bool {
 	var txe *TxError
-	if w.errs == 0 || !ConnBroken(err) || !errors.As(err, &txe) || txe.Stage >= StageBody || errors.Is(err, ErrJournal) {
+	if w.errs == 0 || !ConnBroken(err) || !errors.As(err, &txe) || txe.Stage >= StageBody || errors.Is(err, ErrJournal) || errors.Is(err, errTransportPanic) {
 		return false
 	}
 	return Classify(err) != ClassQuota

@@ -33,6 +33,16 @@ func StopFix(cause string) string {
 	return ""
 }
 
+// The words, after the server's address, of a first connection whose
+// server took it and sent no greeting (smtpclient's hint when no second
+// look tells what answers there): it closed the connection at once, or
+// said nothing until the setup's time ran out. StopKind tells either
+// stop StopUnreachable.
+const (
+	ClosedNoGreeting = "closed the connection without an SMTP greeting"
+	SilentNoGreeting = "accepted the connection but sent no SMTP greeting"
+)
+
 // The kinds of stop StopKind tells: stable words (report.json's
 // "ending"."cause").
 const (
@@ -59,7 +69,7 @@ func StopKind(cause string) string {
 	case settingsStop(why), dial && dialSettings(unreachable):
 		return StopSettings
 	case dial && (strings.HasPrefix(unreachable, "nothing accepts connections at ") || strings.HasPrefix(unreachable, "no answer from ") ||
-		strings.HasPrefix(afterAddr(unreachable), "accepted the connection but sent no SMTP greeting")):
+		strings.HasPrefix(afterAddr(unreachable), SilentNoGreeting) || strings.HasPrefix(afterAddr(unreachable), ClosedNoGreeting)):
 		return StopUnreachable
 	case strings.HasPrefix(why, ErrServerLacks.Error()):
 		return StopServerLacks

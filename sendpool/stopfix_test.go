@@ -19,6 +19,7 @@ func TestStopFix(t *testing.T) {
 		"run stopped: server unreachable: 127.0.0.1:8080 answered \"HTTP/1.1 400 Bad Request\", which is not an SMTP greeting: it is not a mail server; check smtp.host and smtp.port": "the settings are fixed (see why the run stopped)",
 		"run stopped: server unreachable: 127.0.0.1:465 sent no SMTP greeting and speaks TLS from the first byte: set smtp.security: tls":                                              "the settings are fixed (see why the run stopped)",
 		"run stopped: server unreachable: 127.0.0.1:25 accepted the connection but sent no SMTP greeting within 30s: the wrong port":                                                   "the server answers or the settings are fixed (see why the run stopped)",
+		"run stopped: server unreachable: 127.0.0.1:25 closed the connection without an SMTP greeting: usually a server that refuses connections from this client":                     "the server answers or the settings are fixed (see why the run stopped)",
 		"run stopped: " + sendpool.ErrBounceRate.Error() + ": 20 of the 200 recipients tried when it stopped the run (10.0%) were refused for good":                                    "the list is cleaned of the addresses refused (see why the run stopped)",
 		// A server's reply that speaks of relaying or logins is its words,
 		// not tidings': the stop is what tidings says it is.
@@ -42,14 +43,16 @@ func TestStopFix(t *testing.T) {
 // none.
 func TestStopKind(t *testing.T) {
 	for cause, want := range map[string]string{
-		"run stopped: login to 127.0.0.1:25 as \"u\" failed: 535 5.7.8 authentication failed":                                      sendpool.StopSettings,
-		"run stopped: server unreachable: 127.0.0.1:465 sent no SMTP greeting and speaks TLS from the first byte: set tls":         sendpool.StopSettings,
-		"run stopped: server unreachable: nothing accepts connections at 127.0.0.1:1 (check smtp.host and smtp.port)":              sendpool.StopUnreachable,
-		"run stopped: the server lacks what this run needs: 127.0.0.1:25 does not offer SMTPUTF8 (RFC 6531); row 7 needs it":       sendpool.StopServerLacks,
-		"run stopped: " + sendpool.ErrBounceRate.Error() + ": 20 of the 200 recipients tried when it stopped the run were refused": sendpool.StopBounceRate,
-		"run stopped: the server's sending quota is used up: 550 5.7.0 daily sending quota exceeded":                               sendpool.StopQuota,
-		"run stopped: server unreachable: the server refuses service: EHLO: 554 5.7.1 mx.example.com refused to relay mail":        sendpool.StopServer,
-		"run stopped: the journal failed: write journal.jsonl: no space left on device":                                            sendpool.StopJournal,
+		"run stopped: login to 127.0.0.1:25 as \"u\" failed: 535 5.7.8 authentication failed":                                         sendpool.StopSettings,
+		"run stopped: server unreachable: 127.0.0.1:465 sent no SMTP greeting and speaks TLS from the first byte: set tls":            sendpool.StopSettings,
+		"run stopped: server unreachable: nothing accepts connections at 127.0.0.1:1 (check smtp.host and smtp.port)":                 sendpool.StopUnreachable,
+		"run stopped: server unreachable: 127.0.0.1:25 accepted the connection but sent no SMTP greeting within 30s: the wrong port":  sendpool.StopUnreachable,
+		"run stopped: server unreachable: 127.0.0.1:25 closed the connection without an SMTP greeting: usually a server that refuses": sendpool.StopUnreachable,
+		"run stopped: the server lacks what this run needs: 127.0.0.1:25 does not offer SMTPUTF8 (RFC 6531); row 7 needs it":          sendpool.StopServerLacks,
+		"run stopped: " + sendpool.ErrBounceRate.Error() + ": 20 of the 200 recipients tried when it stopped the run were refused":    sendpool.StopBounceRate,
+		"run stopped: the server's sending quota is used up: 550 5.7.0 daily sending quota exceeded":                                  sendpool.StopQuota,
+		"run stopped: server unreachable: the server refuses service: EHLO: 554 5.7.1 mx.example.com refused to relay mail":           sendpool.StopServer,
+		"run stopped: the journal failed: write journal.jsonl: no space left on device":                                               sendpool.StopJournal,
 		"run stopped: something new":       sendpool.StopOther,
 		sendpool.InterruptedUnsent:         "",
 		"not tried yet: login to x failed": "",

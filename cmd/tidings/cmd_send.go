@@ -722,6 +722,11 @@ func deliverPart(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *pla
 		Abort: g.abort, OnResult: func(r sendpool.Result) { tried += min(r.Attempts, 1); prog.Add(r) }, MaxBounceRate: maxBounceRate(in.Campaign), Copies: copies, DomainTurns: opts.turns})
 	prog.Close()
 	timedOut, runErr = partEnd(ctx, pctx, runErr, tried, opts)
+	if runErr != nil && !g.quiet { // a part out of time leaves them to the next part
+		if note := droppedRetriesNote(prog.droppedRetries(), runErr); note != "" {
+			g.errLine("note:", note) // the pool's "retry … in 32s" taken back
+		}
+	}
 	return runErr, timedOut, tried
 }
 

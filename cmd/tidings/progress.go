@@ -33,6 +33,9 @@ type progress struct {
 	redial time.Time
 	// noticed is when the notice that set redial came.
 	noticed time.Time
+	// waits is the messages waiting for their next try (retries): the
+	// time left is never less than the wait for the last of them.
+	waits retryWaits
 	// stop is closed by Close to end the line writer, which closes
 	// stopped; both are nil without lines.
 	stop, stopped chan struct{}
@@ -114,6 +117,9 @@ func (p *progress) line(now time.Time) string {
 		p.done, report.Plural(p.total, "message"), p.failed, roughDuration(elapsed))
 	if p.done == 0 || elapsed <= 0 {
 		b.WriteString(p.noConnection(now))
+		if due, n := p.waits.latest(); n > 0 && p.redial.IsZero() {
+			b.WriteString(", " + retryWords(n, due.Sub(now), "in "+roughDuration(due.Sub(now))))
+		}
 		return b.String()
 	}
 	// Per minute below what would print as 1.0 per second.
@@ -126,9 +132,27 @@ func (p *progress) line(now time.Time) string {
 		b.WriteString(p.noConnection(now))
 	} else if left > 0 {
 		eta := time.Duration(float64(elapsed) / float64(p.done) * float64(left))
-		fmt.Fprintf(&b, ", about %s left", roughDuration(eta))
+		b.WriteString(p.timeLeft(now, eta))
 	}
 	return b.String()
+}
+
+// timeLeft words the time left as of now: eta, the rest at the rate so
+// far, or, when later, the wait for the last retry due, which the rate
+// says nothing of (a 451 to one domain while the rest went in 3 s: the
+// line said "about 3s left" with a retry 28 s away), saying so; while a
+// retry waits, never under a second. The caller holds p.mu.
+func (p *progress) timeLeft(now time.Time, eta time.Duration) string {
+	due, n := p.waits.latest()
+	if n == 0 {
+		return fmt.Sprintf(", about %s left", roughDuration(eta))
+	}
+	wait := due.Sub(now)
+	left := max(eta, wait, time.Second)
+	if wait < eta && eta >= time.Second {
+		return fmt.Sprintf(", about %s left", roughDuration(left))
+	}
+	return fmt.Sprintf(", about %s left (%s)", roughDuration(left), retryWords(n, wait, "then"))
 }
 
 // noConnection words, for a line as of now, the wait for a connection
@@ -145,14 +169,19 @@ func (p *progress) noConnection(now time.Time) string {
 
 // Notice takes the pool's notice n into account: a failed dial's
 // (sendpool.NoticeReconnect with a Redial time) means no connection can
-// be made until then, or until a message is done.
+// be made until then, or until a message is done; a retry's or a wait's
+// (sendpool.NoticeRetry, NoticeWait) that a message waits for its next
+// try until its final result.
 func (p *progress) Notice(n sendpool.Notice) {
-	if n.Kind != sendpool.NoticeReconnect || n.Redial.IsZero() {
-		return
-	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.redial, p.noticed = n.Redial, p.now()
+	switch {
+	case n.Kind == sendpool.NoticeReconnect && !n.Redial.IsZero():
+		p.redial, p.noticed = n.Redial, p.now()
+	case p.waits.notice(n):
+	default:
+		return
+	}
 	if p.bar != nil {
 		p.bar.Describe(p.describe())
 	}
@@ -166,6 +195,9 @@ func (p *progress) describe() string {
 	}
 	if !p.redial.IsZero() {
 		notes = append(notes, "no connection: connecting again at "+p.redial.Format(time.TimeOnly))
+	}
+	if due, n := p.waits.latest(); n > 0 {
+		notes = append(notes, retryWords(n, due.Sub(p.now()), "at "+due.Format(time.TimeOnly)))
 	}
 	if len(notes) == 0 {
 		return "sending"
@@ -189,11 +221,15 @@ func roughDuration(d time.Duration) string {
 // the queue as a failure beside the many left, which the summary counts
 // not-attempted.
 func (p *progress) Add(r sendpool.Result) {
-	if r.Status == sendpool.StatusNotAttempted {
-		return
-	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	waited := p.waits.done(r)
+	if r.Status == sendpool.StatusNotAttempted {
+		if waited && p.bar != nil {
+			p.bar.Describe(p.describe())
+		}
+		return
+	}
 	p.done++
 	if r.Status != sendpool.StatusSent {
 		p.failed++
@@ -208,11 +244,20 @@ func (p *progress) Add(r sendpool.Result) {
 		p.redial = time.Time{}
 	}
 	if p.bar != nil {
-		if p.failed > 0 || hadRedial {
+		if p.failed > 0 || hadRedial || waited {
 			p.bar.Describe(p.describe())
 		}
 		p.bar.Add(1)
 	}
+}
+
+// droppedRetries is the final results of the messages the run ended
+// without trying again while they waited for a retry (retryWaits). Call
+// it after Close.
+func (p *progress) droppedRetries() []sendpool.Result {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.waits.dropped
 }
 
 // Close ends the bar, or stops the lines and waits until the last one is

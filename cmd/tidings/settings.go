@@ -114,7 +114,7 @@ func promptSecret(ctx context.Context, f *os.File) ([]byte, error) {
 
 // notifier prints the pool's notices on stderr: warnings (but the settings
 // warnings, which the caller printed once already), and retries and
-// reconnects unless --quiet.
+// reconnects unless --quiet; a NoticeWait has no words.
 func notifier(g *globalOptions, printed []string) func(sendpool.Notice) {
 	settings := map[string]bool{}
 	for _, w := range printed {
@@ -130,6 +130,7 @@ func notifier(g *globalOptions, printed []string) func(sendpool.Notice) {
 			if !g.quiet {
 				g.errLine("note:", n.Text)
 			}
+		case sendpool.NoticeWait: // for the progress, no words
 		default:
 			g.errLine("warning:", n.Text)
 		}

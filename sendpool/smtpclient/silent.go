@@ -37,7 +37,7 @@ func (d *Dialer) notSMTP(ctx context.Context, raw *rawConn, err error) *sendpool
 		hint = fmt.Sprintf("%s answered %s, which is not an SMTP greeting: it is not a mail server; check smtp.host and smtp.port (587 with security: starttls, 465 with security: tls)",
 			d.cfg.Addr(), strconv.Quote(string(firstLine(heard))))
 	case len(heard) == 0 && isSilence(ctx, err):
-		hint = d.silenceHint(ctx)
+		hint = d.silenceHint(ctx, isClosed(err) && ctx.Err() == nil)
 	default:
 		return nil
 	}
@@ -47,13 +47,20 @@ func (d *Dialer) notSMTP(ctx context.Context, raw *rawConn, err error) *sendpool
 // isSilence reports whether err ends a session the server said nothing
 // in: it closed the connection, reset it, or let the setup time out.
 func isSilence(ctx context.Context, err error) bool {
-	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) ||
-		isTimeout(err) || errors.Is(ctx.Err(), context.DeadlineExceeded)
+	return isClosed(err) || isTimeout(err) || errors.Is(ctx.Err(), context.DeadlineExceeded)
+}
+
+// isClosed reports whether err is the server closing or resetting the
+// connection, as opposed to letting the setup time out.
+func isClosed(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET)
 }
 
 // silenceHint says what a server that sent no greeting may be, after a
-// look at how the port answers an HTTP request.
-func (d *Dialer) silenceHint(ctx context.Context) string {
+// look at how the port answers an HTTP request and a TLS handshake:
+// closed tells a server that closed (or reset) the connection without a
+// word from one that said nothing until the setup timed out.
+func (d *Dialer) silenceHint(ctx context.Context, closed bool) string {
 	addr := d.cfg.Addr()
 	switch sniff(ctx, addr, d.cfg.Host) {
 	case "http":
@@ -61,7 +68,10 @@ func (d *Dialer) silenceHint(ctx context.Context) string {
 	case "tls":
 		return fmt.Sprintf("%s sent no SMTP greeting and speaks TLS from the first byte: set smtp.security: tls (465 is the usual port for it)", addr)
 	}
-	return fmt.Sprintf("%s accepted the connection but sent no SMTP greeting within %s: the wrong port, the wrong smtp.security (465 is implicit TLS, 587 and 25 are STARTTLS), or not a mail server", addr, d.cfg.timeout())
+	if closed {
+		return fmt.Sprintf("%s %s: usually a server that refuses connections from this client or its IP address (an access list, a blocklist, too many connections), a port that wants TLS from the first byte spoken to in plain text (465 is implicit TLS: smtp.security: tls), or a firewall or proxy between that cuts the connection", addr, sendpool.ClosedNoGreeting)
+	}
+	return fmt.Sprintf("%s %s within %s: the wrong port, the wrong smtp.security (465 is implicit TLS, 587 and 25 are STARTTLS), or not a mail server", addr, sendpool.SilentNoGreeting, d.cfg.timeout())
 }
 
 // sniff tells what speaks at addr: "tls" when a TLS handshake gets a TLS

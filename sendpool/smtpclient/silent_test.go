@@ -37,16 +37,31 @@ func TestNotAnSMTPServer(t *testing.T) {
 		c.Close()
 	})
 	hangUp := listen(t, func(c net.Conn) { c.Close() })
+	silent := listen(t, func(c net.Conn) {
+		buf := make([]byte, 64)
+		for {
+			if _, err := c.Read(buf); err != nil { // silent until the client goes
+				c.Close()
+				return
+			}
+		}
+	})
 	for _, tc := range []struct {
 		name, addr string
 		security   campaign.Security
 		want       string
+		// stop is the kind of stop it makes of the run's first
+		// connection (sendpool.StopKind of its words).
+		stop string
 	}{
-		{"web server", web.Listener.Addr().String(), campaign.SecurityNone, "answers HTTP: it is a web server"},
-		{"web server, starttls", web.Listener.Addr().String(), campaign.SecurityStartTLS, "answers HTTP: it is a web server"},
-		{"implicit TLS", tlsOnly, campaign.SecurityNone, "speaks TLS from the first byte: set smtp.security: tls"},
-		{"ssh", banner, campaign.SecurityStartTLS, `answered "SSH-2.0-OpenSSH_9.6", which is not an SMTP greeting`},
-		{"hangs up", hangUp, campaign.SecurityNone, "sent no SMTP greeting"},
+		{"web server", web.Listener.Addr().String(), campaign.SecurityNone, "answers HTTP: it is a web server", sendpool.StopSettings},
+		{"web server, starttls", web.Listener.Addr().String(), campaign.SecurityStartTLS, "answers HTTP: it is a web server", sendpool.StopSettings},
+		{"implicit TLS", tlsOnly, campaign.SecurityNone, "speaks TLS from the first byte: set smtp.security: tls", sendpool.StopSettings},
+		{"ssh", banner, campaign.SecurityStartTLS, `answered "SSH-2.0-OpenSSH_9.6", which is not an SMTP greeting`, sendpool.StopSettings},
+		// Closed at once: not "no greeting within 1s" (the review's
+		// saw "within 5s" of a server that closed after 10 ms).
+		{"hangs up", hangUp, campaign.SecurityNone, "closed the connection without an SMTP greeting: usually a server that refuses connections from this client or its IP address", sendpool.StopUnreachable},
+		{"says nothing", silent, campaign.SecurityNone, "accepted the connection but sent no SMTP greeting within 1s: the wrong port", sendpool.StopUnreachable},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -60,6 +75,13 @@ func TestNotAnSMTPServer(t *testing.T) {
 			var de *sendpool.DialError
 			if !errors.As(err, &de) || de.Kind != sendpool.DialNoAnswer || !strings.Contains(de.Hint, tc.want) {
 				t.Fatalf("got %v (%#v), want a no-answer DialError with %q", err, de, tc.want)
+			}
+			if tc.stop == sendpool.StopUnreachable && strings.Contains(de.Hint, "within") != (tc.name == "says nothing") {
+				t.Errorf("%q: the timeout's words for a server that did not let it run out, or none for one that did", de.Hint)
+			}
+			stop := &sendpool.StopError{Kind: sendpool.ErrUnreachable, Err: err}
+			if got := sendpool.StopKind(sendpool.StopUnsent(stop.Reason())); got != tc.stop {
+				t.Errorf("a first connection's stop for %q is told %q, want %q", de.Hint, got, tc.stop)
 			}
 		})
 	}
