@@ -4,6 +4,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/cases"
 )
 
 // keptFile returns the folder in which real is (or is below) a file
@@ -14,11 +17,13 @@ import (
 // (StateWrote) in a folder holding a stateMarks file, whose journal,
 // report and spool are (another campaign's beside this one's: state_dir:
 // st2). It walks up once for both, and looks for a folder's marks (an
-// Lstat or so) only when real's name in it is one tidings writes there.
+// Lstat or so) only when real's name in it is one tidings writes there,
+// compared without case (foldedName).
 func keptFile(root, real string) (dir string, preview, ok bool) {
 	for dir := filepath.Dir(real); inside(root, dir); dir = filepath.Dir(dir) {
 		if rel, err := filepath.Rel(dir, real); err == nil {
 			first, _, _ := strings.Cut(rel, string(filepath.Separator))
+			first = foldedName(first)
 			if PreviewWrote(first) && exists(filepath.Join(dir, PreviewMarker)) {
 				return dir, true, true
 			}
@@ -31,6 +36,19 @@ func keptFile(root, real string) (dir string, preview, ok bool) {
 		}
 	}
 	return "", false, false
+}
+
+// foldedName is name case-folded (JOURNAL.JSONL is journal.jsonl, ſpool
+// is spool): on a file system that compares names without case (macOS's,
+// by default), a path row data writes ST2/JOURNAL.JSONL opens
+// st2/journal.jsonl, and symlinks resolved keep the path's own case.
+func foldedName(name string) string {
+	for i := range len(name) {
+		if name[i] >= utf8.RuneSelf {
+			return cases.Fold().String(name)
+		}
+	}
+	return strings.ToLower(name)
 }
 
 // stateFolder reports whether dir holds a file only tidings writes in a
