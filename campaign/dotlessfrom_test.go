@@ -17,6 +17,10 @@ func TestSenderWarnings(t *testing.T) {
 		`'{{.owner}} <news@acme>'`:              "",
 		`"Lab <lab@[192.0.2.1]>"`:               "",
 		`"a@acme.example, Ops <ops@localhost>"`: `from: ops@localhost: the domain "localhost" has no dot`,
+		// A Japanese input method's full stop, which IDNA takes for a dot
+		// (render sends a@xn--r8jz45g.jp): no warning.
+		`"A <a@例え。jp>"`: "",
+		`"A <a@例え．jp>"`: "",
 	} {
 		yaml := strings.Replace(minimalCampaign, `"Acme News <news@acme.example>"`, from, 1)
 		c, err := Load(writeCampaign(t, yaml))

@@ -4,6 +4,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/cases"
 )
 
 // keptFile returns the folder in which real is (or is below) a file
@@ -14,11 +17,13 @@ import (
 // (StateWrote) in a folder holding a stateMarks file, whose journal,
 // report and spool are (another campaign's beside this one's: state_dir:
 // st2). It walks up once for both, and looks for a folder's marks (an
-// Lstat or so) only when real's name in it is one tidings writes there.
+// Lstat or so) only when real's name in it is one tidings writes there,
+// compared without case (foldedName).
 func keptFile(root, real string) (dir string, preview, ok bool) {
 	for dir := filepath.Dir(real); inside(root, dir); dir = filepath.Dir(dir) {
 		if rel, err := filepath.Rel(dir, real); err == nil {
 			first, _, _ := strings.Cut(rel, string(filepath.Separator))
+			first = foldedName(first)
 			if PreviewWrote(first) && exists(filepath.Join(dir, PreviewMarker)) {
 				return dir, true, true
 			}
@@ -31,6 +36,19 @@ func keptFile(root, real string) (dir string, preview, ok bool) {
 		}
 	}
 	return "", false, false
+}
+
+// foldedName is name case-folded (JOURNAL.JSONL is journal.jsonl, ſpool
+// is spool): on a file system that compares names without case (macOS's,
+// by default), a path row data writes ST2/JOURNAL.JSONL opens
+// st2/journal.jsonl, and symlinks resolved keep the path's own case.
+func foldedName(name string) string {
+	for i := range len(name) {
+		if name[i] >= utf8.RuneSelf {
+			return cases.Fold().String(name)
+		}
+	}
+	return strings.ToLower(name)
 }
 
 // stateFolder reports whether dir holds a file only tidings writes in a
@@ -48,4 +66,20 @@ func stateFolder(dir string) bool {
 func exists(p string) bool {
 	_, err := os.Lstat(p)
 	return err == nil
+}
+
+// topFolder is the highest folder whose marks count for a file in the
+// attachment folder rootReal (symlinks resolved), of the campaign in
+// dir: dir (symlinks resolved) when it holds rootReal, so that a state
+// folder above an attachments_dir inside the campaign folder
+// (attachments_dir: st2/spool) counts; the file system's root when
+// rootReal lies elsewhere.
+func topFolder(dir, rootReal string) string {
+	if real, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = real
+	}
+	if inside(dir, rootReal) {
+		return dir
+	}
+	return filepath.VolumeName(rootReal) + string(filepath.Separator)
 }

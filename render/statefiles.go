@@ -42,19 +42,3 @@ func StateWrote(name string) bool {
 	}
 	return false
 }
-
-// topFolder is the highest folder whose marks count for a file in the
-// attachment folder rootReal (symlinks resolved), of the campaign in
-// dir: dir (symlinks resolved) when it holds rootReal, so that a state
-// folder above an attachments_dir inside the campaign folder
-// (attachments_dir: st2/spool) counts; the file system's root when
-// rootReal lies elsewhere.
-func topFolder(dir, rootReal string) string {
-	if real, err := filepath.EvalSymlinks(dir); err == nil {
-		dir = real
-	}
-	if inside(dir, rootReal) {
-		return dir
-	}
-	return filepath.VolumeName(rootReal) + string(filepath.Separator)
-}

@@ -106,11 +106,13 @@ func rsaRank(k *key) int {
 // mailbox whose address is no template ("{{.name}} <news@acme.example>"):
 // its alignment is the campaign's to fix, once, not every row's. A From
 // with more than one <…>, a template inside or after it, or none, is
-// checked on each message only.
+// checked on each message only; so is one whose '<' is inside an action
+// ({{.name}} {{"<"}}news@acme.example>: a "}}" after it), which writes
+// what its text does not show.
 func fixedAddress(from string) (string, bool) {
 	i, j := strings.IndexByte(from, '<'), strings.LastIndexByte(from, '>')
 	if i < 0 || j < i || strings.Count(from, "<") != 1 || strings.Count(from, ">") != 1 ||
-		strings.TrimSpace(from[j+1:]) != "" || strings.Contains(from[i:], "{{") {
+		strings.TrimSpace(from[j+1:]) != "" || strings.Contains(from[i:], "{{") || strings.Contains(from[i:], "}}") {
 		return "", false
 	}
 	addr := from[i+1 : j]

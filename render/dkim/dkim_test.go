@@ -403,6 +403,9 @@ func TestNewSignerRefuses(t *testing.T) {
 				c.From = "{{if .vip}}VIP <vip@other.example>{{else}}Acme <news@acme.example>{{end}}"
 			},
 			func(c *campaign.Campaign) { c.From = "Acme <news@other.example>{{.more}}" },
+			// A '<' that an action writes: its text is no address to check.
+			func(c *campaign.Campaign) { c.From = `{{.name}} {{"<"}}news@acme.example>` },
+			func(c *campaign.Campaign) { c.From = `{{printf "%s <" .name}}news@acme.example>` },
 		} {
 			c := dkimCampaign(t, dkimYAML)
 			c.DKIM = campaign.DKIMKeys{{Domain: "acme.example", Selector: "s2026", KeyFile: edPath}}

@@ -55,6 +55,15 @@ func TestSlotSize(t *testing.T) {
 	}
 }
 
+// TestSlotMoreSize: a slot's details (slotMore) are the 72 bytes the
+// State's doc counts for a recipient with a decision, reports or a
+// refusal to relay; a field more changes that count, and the doc with it.
+func TestSlotMoreSize(t *testing.T) {
+	if n := unsafe.Sizeof(slotMore{}); n != 72 {
+		t.Errorf("a slotMore is %d bytes, want the 72 State's doc says", n)
+	}
+}
+
 // TestLoadTooLarge: a journal larger than a State can name lines of is
 // refused, not read with its places wrapped around.
 func TestLoadTooLarge(t *testing.T) {

@@ -24,9 +24,10 @@ import (
 // as written, the reply text, the Message-ID) is read back from those
 // lines when an Entry is asked for. So a State of 300,000 recipients takes
 // about 14 MB where whole records took 550 MB. A recipient with a decision
-// (invalid, suppressed: a send records one for every suppressed row) or
-// reports that came back takes 56 bytes more, on the Go heap (slotMore):
-// 17 MB more when all 300,000 have one; one whose message still owes
+// (invalid, suppressed: a send records one for every suppressed row),
+// reports that came back, or a refusal to relay (slotMore.relayRefused)
+// takes 72 bytes more, on the Go heap (slotMore, an 80-byte block there):
+// 24 MB more when all 300,000 have one; one whose message still owes
 // recipients, more again (owing). The journal must not be
 // changed in place while the State is in use (tidings only appends to
 // it); a line read back that is not the one Load read is an error.

@@ -80,9 +80,10 @@ func newBounceGuard(limit float64, state *journal.State, supp *campaign.Suppress
 }
 
 // add counts r, unless it failed for a refusal to relay (no sign of the
-// list: sendpool.IsRelayRefusal), and returns the error that stops the run the first time
-// the rate is passed; nil otherwise. It goes on counting after the stop:
-// the messages in flight then finish, and the report counts them.
+// list: sendpool.IsRelayRefusal), and returns the error that stops the
+// run the first time the rate is passed; nil otherwise. It goes on
+// counting after the stop: the messages in flight then finish, and the
+// report counts them.
 func (g *bounceGuard) add(r sendpool.Result) error {
 	if g.limit <= 0 || r.Attempts == 0 || r.Status == sendpool.StatusFailed && sendpool.IsRelayRefusal(r.Code, r.Detail) {
 		return nil

@@ -181,7 +181,7 @@ func diagnostic(lines []string, idx []int, addr string) string {
 		}
 	}
 	for _, para := range paras {
-		if d := stripAddress(joinLines(lines, unlabelled(lines, para)), addr); d != "" {
+		if d := stripAddress(joinLines(lines, unlabelled(lines, para, addr)), addr); d != "" {
 			return clip(d)
 		}
 	}
@@ -190,12 +190,21 @@ func diagnostic(lines []string, idx []int, addr string) string {
 
 // unlabelled drops the section labels leading a paragraph: lines of
 // dashes and a name such as m-FILTER's "-------server message", which
-// say where the text comes from, not what went wrong.
-func unlabelled(lines []string, para []int) []int {
-	for len(para) > 1 && strings.HasPrefix(strings.TrimSpace(lines[para[0]]), "---") {
+// say where the text comes from, not what went wrong. A line naming addr
+// is no label ("--- bob@example.org: mailbox disabled" says what went
+// wrong): it and what follows stay, as does a paragraph's last line.
+func unlabelled(lines []string, para []int, addr string) []int {
+	for len(para) > 1 && label(lines[para[0]], addr) {
 		para = para[1:]
 	}
 	return para
+}
+
+// label reports whether line is a section label of a bounce: it starts
+// with three dashes and does not name addr.
+func label(line, addr string) bool {
+	line = strings.TrimSpace(line)
+	return strings.HasPrefix(line, "---") && !strings.Contains(strings.ToLower(line), strings.ToLower(addr))
 }
 
 // paragraphs groups line numbers into runs of consecutive non-blank lines.

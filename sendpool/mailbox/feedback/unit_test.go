@@ -341,3 +341,21 @@ func TestEnvelopeSenderNoRecipient(t *testing.T) {
 		}
 	}
 }
+
+// TestDiagnosticKeepsDashedAddressLine: a diagnostic without a code
+// leaves out a paragraph's leading section labels (m-FILTER's
+// "-------server message"), never the line that names the recipient and
+// says what went wrong.
+func TestDiagnosticKeepsDashedAddressLine(t *testing.T) {
+	for _, c := range []struct{ report, want string }{
+		{"This is the mail system.\n\n--- bob@example.org: mailbox disabled\nPlease contact the administrator.\n",
+			"mailbox disabled"},
+		{"This is the mail system.\n\nbob@example.org\n\n-------server message\nHost or domain name not found\n",
+			"Host or domain name not found"},
+	} {
+		got := textRecipients(c.report, nil)
+		if len(got) != 1 || got[0].Address != "bob@example.org" || !strings.Contains(got[0].Diagnostic, c.want) || strings.HasPrefix(got[0].Diagnostic, "-------") {
+			t.Errorf("%q: %+v, want bob@example.org's diagnostic saying %q", c.report, got, c.want)
+		}
+	}
+}
