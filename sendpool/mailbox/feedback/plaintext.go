@@ -242,8 +242,10 @@ func joinLines(lines []string, idx []int) string {
 	return oneLine(strings.Join(parts, " "))
 }
 
-// stripAddress removes a leading "<addr>:" or "addr" from a diagnostic.
+// stripAddress removes leading dashes (a Postfix-style "--- ", a label's)
+// and a leading "<addr>:" or "addr" from a diagnostic.
 func stripAddress(d, addr string) string {
+	d = strings.TrimLeft(d, "- ")
 	for _, p := range []string{"<" + addr + ">", addr} {
 		if len(d) >= len(p) && strings.EqualFold(d[:len(p)], p) {
 			d = d[len(p):]

@@ -352,9 +352,11 @@ func TestDiagnosticKeepsDashedAddressLine(t *testing.T) {
 			"mailbox disabled"},
 		{"This is the mail system.\n\nbob@example.org\n\n-------server message\nHost or domain name not found\n",
 			"Host or domain name not found"},
+		{"This is the mail system.\n\n--- 550 5.1.1 <bob@example.org>: user unknown\n",
+			"550 5.1.1"},
 	} {
 		got := textRecipients(c.report, nil)
-		if len(got) != 1 || got[0].Address != "bob@example.org" || !strings.Contains(got[0].Diagnostic, c.want) || strings.HasPrefix(got[0].Diagnostic, "-------") {
+		if len(got) != 1 || got[0].Address != "bob@example.org" || !strings.Contains(got[0].Diagnostic, c.want) || strings.HasPrefix(got[0].Diagnostic, "-") {
 			t.Errorf("%q: %+v, want bob@example.org's diagnostic saying %q", c.report, got, c.want)
 		}
 	}
