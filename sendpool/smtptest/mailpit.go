@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"crypto/tls"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -129,7 +130,8 @@ func writeAuthFile(t testing.TB, dir, name, user, pass string) string {
 // StartMailpit starts mailpit with STARTTLS (cert) and SMTP AUTH
 // (user:pass) on free loopback ports, with the options' extras, and waits
 // until its API (and POP3 server) answer. A port taken between choosing and
-// binding makes mailpit fail; it is then started again on new ports.
+// binding makes mailpit fail, or another test's server answer on it
+// (waitOwnPorts); it is then started again on new ports.
 func StartMailpit(t testing.TB, cert *Cert, user, pass string, opts ...MailpitOption) *Mailpit {
 	t.Helper()
 	var o mailpitOptions
@@ -170,7 +172,7 @@ func StartMailpit(t testing.TB, cert *Cert, user, pass string, opts ...MailpitOp
 		switch {
 		case err == nil:
 			return mp
-		case strings.Contains(output, "address already in use"):
+		case strings.Contains(output, "address already in use") || errors.Is(err, errPortLost):
 			t.Logf("mailpit: port clash, trying again: %s", output)
 		default:
 			t.Fatalf("mailpit did not come up: %v\n%s", err, output)
@@ -198,7 +200,10 @@ func runMailpit(t testing.TB, bin string, args []string, mp *Mailpit, cert *Cert
 		cmd.Process.Kill()
 		<-exited
 	}
-	err := waitReady(mp.API+"/readyz", exited, 15*time.Second)
+	err := waitOwnPorts(cmd.Process.Pid, []int{mp.SMTPPort, portOf(mp.API), mp.POP3Port}, exited, 15*time.Second)
+	if err == nil {
+		err = waitReady(mp.API+"/readyz", exited, 15*time.Second)
+	}
 	if err == nil && mp.POP3Port != 0 {
 		err = waitPOP3(mp.POP3Port, cert, pop3TLS, exited, &output, 15*time.Second)
 	}
