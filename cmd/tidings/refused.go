@@ -54,7 +54,7 @@ func writeRefusedReport(ctx context.Context, g *globalOptions, st *sendStart, op
 	})
 	setup := setupContext(ctx, g)
 	rl := holdReport(setup, g, c, true)
-	writeSendReports(setup, g, c, reporter, report.PageInput{Rows: reporter.Each, Settings: sendSettings(c, opts), Now: opts.now()})
+	writeSendReports(setup, g, c, reporter, report.PageInput{Rows: reporter.Each, Settings: sendSettings(c, opts), Now: opts.now(), Killed: killedRunWords(st.state)})
 	releaseReport(g, rl)
 }
 
