@@ -343,55 +343,26 @@ func checkWatched(ctx context.Context, opts checkOptions, g *globalOptions, path
 	defer decider.Close()
 	earlier := openEarlierIssue(ctx, in.Campaign, state)
 	defer earlier.Close()
-	var sum checkSummary
-	domains := map[string]int{} // messages per recipient domain, for the estimate
-	warn := newMessageWarnings(g.stdout, in.Campaign.Recipients.Path)
-	warn.blank.where = in.Renderer.PrintedIn
-	warn.blank.seen = in.Renderer.BlankSeen
-	probs := newProblemPrinter(g.stdout, opts.maxProblems)
+	pass := &checkPass{opts: opts, g: g, state: state, decider: decider, earlier: earlier,
+		domains: map[string]int{}, probs: newProblemPrinter(g.stdout, opts.maxProblems)}
+	pass.warn = newMessageWarnings(g.stdout, in.Campaign.Recipients.Path)
+	pass.warn.blank.where = in.Renderer.PrintedIn
+	pass.warn.blank.seen = in.Renderer.BlankSeen
 	sheetWarn := &sheetWarnings{w: g.stdout, in: in}
 	sheetWarn.First()
-	err = in.Renderer.Each(ctx, in.Sheet, plan.Workers(), func(m *render.Message, err error) error {
-		sum.rows++
-		f, err, stop := decideRow(decider, decider.Settle, m, err)
-		if stop != nil {
-			return stop
-		}
-		if err != nil {
-			if went, werr := wentOutBefore(state, m, err, decider.Facets()); went || werr != nil {
-				if sum.wentOut++; werr == nil && (opts.maxProblems == 0 || sum.wentOut <= opts.maxProblems) {
-					fmt.Fprintf(g.stdout, "note: row %d (%s) has a problem now, but a send settled it before from that row, which send leaves as it was: %s\n", m.Row, m.Key, problemText(err))
-				}
-				return werr
-			}
-			sum.problems++
-			probs.Print(err)
-			return nil
-		}
-		toSend, resends, err := sum.accept(decider, m, f, domains)
-		if toSend {
-			earlier.note(m.Row, m.Key, m.ValuesSum)
-		}
-		if !toSend && !resends {
-			// As send tells of the rows it sends only; of a row changed
-			// since its message went, what send --resend-changed tells.
-			m.Unsent()
-		}
-		warn.Add(m)
-		return err
-	})
-	if err != nil {
+	if err := in.Renderer.Each(ctx, in.Sheet, plan.Workers(), pass.row); err != nil {
 		return &unusableError{err}
 	}
-	probs.Done()
+	pass.probs.Done()
+	sum := &pass.sum
 	if pairs, more := decider.Reused(); len(pairs) > 0 {
 		if err := printReused(ctx, g.stdout, in, pairs, more, opts.maxProblems, opts.maxProblems == 0); err != nil {
 			return &unusableError{err}
 		}
 	}
-	warn.Done()
+	pass.warn.Done()
 	sheetWarn.Rest()
-	if err := printCheckNotes(ctx, g.stdout, in, state, &sum); err != nil {
+	if err := printCheckNotes(ctx, g.stdout, in, state, sum); err != nil {
 		return err
 	}
 	earlier.print(g.stdout, in.Campaign)
@@ -401,7 +372,59 @@ func checkWatched(ctx context.Context, opts checkOptions, g *globalOptions, path
 	if sum.utf8 > 0 {
 		fmt.Fprintf(g.stdout, "warning: %s a non-ASCII local part: the server must offer SMTPUTF8 (RFC 6531): send stops before sending anything when it does not; tidings probe shows whether it does\n", hasHave(sum.utf8, "recipient"))
 	}
-	return checkVerdict(g, in.Campaign, state, decider, &sum, domains)
+	return checkVerdict(g, in.Campaign, state, decider, sum, pass.domains)
+}
+
+// checkPass is check's pass over a campaign's rows: what it decides each
+// row by (the journal's decider; the journal of the name the campaign
+// file had before, earlier, nil for none), and what it counts and prints
+// of them.
+type checkPass struct {
+	opts    checkOptions
+	g       *globalOptions
+	state   *journal.State
+	decider *plan.Decider
+	earlier *earlierIssue
+	sum     checkSummary
+	domains map[string]int // messages per recipient domain, for the estimate
+	warn    *messageWarnings
+	probs   *problemPrinter
+}
+
+// row takes one row as the renderer made it (Renderer.Each's callback,
+// called one row at a time): m, or its problem err. It counts the row in
+// p.sum as send would decide it, prints its problem (a note instead when
+// a send settled the row before from it: wentOutBefore) and keeps its
+// warnings for p.warn. The error ends the pass: the journal could not be
+// read, or the decider stopped.
+func (p *checkPass) row(m *render.Message, err error) error {
+	p.sum.rows++
+	f, err, stop := decideRow(p.decider, p.decider.Settle, m, err)
+	if stop != nil {
+		return stop
+	}
+	if err != nil {
+		if went, werr := wentOutBefore(p.state, m, err, p.decider.Facets()); went || werr != nil {
+			if p.sum.wentOut++; werr == nil && (p.opts.maxProblems == 0 || p.sum.wentOut <= p.opts.maxProblems) {
+				fmt.Fprintf(p.g.stdout, "note: row %d (%s) has a problem now, but a send settled it before from that row, which send leaves as it was: %s\n", m.Row, m.Key, problemText(err))
+			}
+			return werr
+		}
+		p.sum.problems++
+		p.probs.Print(err)
+		return nil
+	}
+	toSend, resends, err := p.sum.accept(p.decider, m, f, p.domains)
+	if toSend {
+		p.earlier.note(m.Row, m.Key, m.ValuesSum)
+	}
+	if !toSend && !resends {
+		// As send tells of the rows it sends only; of a row changed
+		// since its message went, what send --resend-changed tells.
+		m.Unsent()
+	}
+	p.warn.Add(m)
+	return err
 }
 
 // printCheckNotes writes what check says of the campaign once its rows

@@ -381,55 +381,13 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 	warn.blank.seen = in.Renderer.BlankSeen
 	sheetWarn := &sheetWarnings{w: g.stdout, in: in}
 	sheetWarn.First() // before the rows' warnings and problems, which it may explain
-	policy := journal.Policy{RetryFailed: opts.retryFailed, ResendUnknown: opts.resendUnknown}
-	if opts.part.n > 1 {
-		policy = policy.OnlyBefore(opts.part.runs)
-	}
-	pl, err := plan.Preflight(ctx, in, state, plan.Options{
-		Policy:        policy,
-		ResendChanged: opts.resendChanged,
-		OwnRunsFrom:   ownRunsFrom(opts),
-		Version:       release,
-		Now:           opts.now,
-		Describe:      problemLines,
-		OnMessage:     warn.Add,
-		RunFor:        func(n int) time.Duration { return runTime(partOf(runSize(n, opts, c), rate, opts), rate) },
-		Within:        cmp.Or(opts.partTime, partTime), // a reused spool's part ends then (runSend)
-		Afresh:        opts.part.n > 1,
-		SpoolAtMost:   spoolAtMost(rate, opts, c, state),
-		SendsNone:     capUsedUp(c, state, opts),
-	})
+	pl, err := preflightPlan(ctx, in, state, opts, rate, warn)
 	if err != nil {
 		return nil, &unusableError{err}
 	}
 	warn.Done()
-	if err := pl.KeyChange(); err != nil && !opts.testSet {
-		return nil, &unusableError{err}
-	}
-	if !opts.testSet {
-		printSameAddress(g.stdout, pl.SameAddress())
-		printNewIssueKeys(g.stdout, c, pl.SameAddress().N, pl.SentBefore)
-	}
-	if pl.Damaged != nil {
-		fmt.Fprintf(g.stderr, "warning: %v; the messages were rendered again\n", pl.Damaged)
-	}
-	warnUnreadable(g.stderr, pl.DamagedUsed)
-	if !opts.testSet {
-		printChanged(g.stdout, c, pl.Changed, "go", state)
-		printOwedGone(g.stdout, pl.OwedGone())
-		printOtherValues(g.stdout, pl.OtherValues)
-	}
-	if !opts.testSet || pl.RevisedToSend == 0 { // a test send sends the rows' recipients nothing
-		printRevised(g.stdout, pl.Revised, pl.RevisedToSend, opts.resendChanged, c.File)
-		if !opts.resendChanged {
-			printNewIssueChanged(g.stdout, c, pl.Revised.N, pl.SentBefore)
-		}
-	}
-	if !opts.testSet {
-		printChangedUnsent(g.stdout, pl.ChangedUnsent)
-		if err := warnEarlierIssue(ctx, g.stdout, c, state, pl); err != nil {
-			return nil, &unusableError{err}
-		}
+	if err := printPlanNotes(ctx, g, c, state, pl, opts); err != nil {
+		return nil, err
 	}
 	if opts.testSet {
 		if err := printTestSendNotes(ctx, g.stdout, in, pl); err != nil {
@@ -460,6 +418,74 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 	}
 	printUnknown(g, pl.Unknown, pl.Unknowns)
 	return pl, nil
+}
+
+// preflightPlan is plan.Preflight of in's rows against the journal
+// (state) as this send (or part of one: opts.part) decides them, the
+// rows' messages handed to warn (OnMessage) and a part's size and time
+// from rate (messages a second; 0 unlimited).
+func preflightPlan(ctx context.Context, in *plan.Inputs, state *journal.State, opts sendOptions, rate float64, warn *messageWarnings) (*plan.Plan, error) {
+	c := in.Campaign
+	policy := journal.Policy{RetryFailed: opts.retryFailed, ResendUnknown: opts.resendUnknown}
+	if opts.part.n > 1 {
+		policy = policy.OnlyBefore(opts.part.runs)
+	}
+	return plan.Preflight(ctx, in, state, plan.Options{
+		Policy:        policy,
+		ResendChanged: opts.resendChanged,
+		OwnRunsFrom:   ownRunsFrom(opts),
+		Version:       release,
+		Now:           opts.now,
+		Describe:      problemLines,
+		OnMessage:     warn.Add,
+		RunFor:        func(n int) time.Duration { return runTime(partOf(runSize(n, opts, c), rate, opts), rate) },
+		Within:        cmp.Or(opts.partTime, partTime), // a reused spool's part ends then (runSend)
+		Afresh:        opts.part.n > 1,
+		SpoolAtMost:   spoolAtMost(rate, opts, c, state),
+		SendsNone:     capUsedUp(c, state, opts),
+	})
+}
+
+// printPlanNotes prints what a send's preflight found of campaign c's
+// rows besides their problems (pl, from the journal state): the rows
+// settled otherwise than their values say (the same address under
+// another key, changed since they went, owed, under one key with other
+// values), the journal's lines it could not use, the note that the sheet
+// may be the campaign's next issue, and the rows that went under the
+// file's earlier name. A test send (opts.testSet) prints only those of
+// them that concern it. The error (an *unusableError) refuses the send:
+// the key column changed since the journal's sends (plan.Plan.KeyChange),
+// or the earlier name's journal could not be read.
+func printPlanNotes(ctx context.Context, g *globalOptions, c *campaign.Campaign, state *journal.State, pl *plan.Plan, opts sendOptions) error {
+	if err := pl.KeyChange(); err != nil && !opts.testSet {
+		return &unusableError{err}
+	}
+	if !opts.testSet {
+		printSameAddress(g.stdout, pl.SameAddress())
+		printNewIssueKeys(g.stdout, c, pl.SameAddress().N, pl.SentBefore)
+	}
+	if pl.Damaged != nil {
+		fmt.Fprintf(g.stderr, "warning: %v; the messages were rendered again\n", pl.Damaged)
+	}
+	warnUnreadable(g.stderr, pl.DamagedUsed)
+	if !opts.testSet {
+		printChanged(g.stdout, c, pl.Changed, "go", state)
+		printOwedGone(g.stdout, pl.OwedGone())
+		printOtherValues(g.stdout, pl.OtherValues)
+	}
+	if !opts.testSet || pl.RevisedToSend == 0 { // a test send sends the rows' recipients nothing
+		printRevised(g.stdout, pl.Revised, pl.RevisedToSend, opts.resendChanged, c.File)
+		if !opts.resendChanged {
+			printNewIssueChanged(g.stdout, c, pl.Revised.N, pl.SentBefore)
+		}
+	}
+	if !opts.testSet {
+		printChangedUnsent(g.stdout, pl.ChangedUnsent)
+		if err := warnEarlierIssue(ctx, g.stdout, c, state, pl); err != nil {
+			return &unusableError{err}
+		}
+	}
+	return nil
 }
 
 // printTestSendNotes is what a test send's preflight prints of pl: it

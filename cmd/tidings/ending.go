@@ -86,3 +86,12 @@ func reportEnd(c *campaign.Campaign, state *journal.State, sum *report.Summary, 
 	}
 	return capped, next, facts
 }
+
+// killedRunWords are the words of the end of the journal's (state's)
+// latest send run when it was killed outright (journal.State.Unrecorded,
+// EndedShort: report.EndFacts.KilledWords), for the report page's run
+// table (report.PageInput.Killed); "" when it was not, and while it is
+// the send running beside the reader.
+func killedRunWords(state *journal.State) string {
+	return report.EndFacts{Unrecorded: state.Unrecorded(), Short: state.EndedShort()}.KilledWords()
+}

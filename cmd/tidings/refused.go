@@ -54,7 +54,7 @@ func writeRefusedReport(ctx context.Context, g *globalOptions, st *sendStart, op
 	})
 	setup := setupContext(ctx, g)
 	rl := holdReport(setup, g, c, true)
-	writeSendReports(setup, g, c, reporter, report.PageInput{Rows: reporter.Each, Settings: sendSettings(c, opts), Now: opts.now()})
+	writeSendReports(setup, g, c, reporter, report.PageInput{Rows: reporter.Each, Settings: sendSettings(c, opts), Now: opts.now(), Killed: killedRunWords(st.state)})
 	releaseReport(g, rl)
 }
 
@@ -65,8 +65,15 @@ func writeRefusedReport(ctx context.Context, g *globalOptions, st *sendStart, op
 // another send runs. Nothing else of the run is recorded: no row, no key
 // column, so that the sends before it stand as they were (what they
 // sent, how they ended) and an older tidings reads it as a run that
-// delivers nothing. Not written, it is warned of on stderr.
+// delivers nothing. A refusal the journal's last send is already, in
+// the same words (journal.State.Refused: a cron retrying the send each
+// hour while the sheet is unfixed), is not written again: the journal
+// would grow a line a retry and say nothing more. Not written, it is
+// warned of on stderr.
 func recordRefusal(ctx context.Context, g *globalOptions, st *sendStart, words, next string, opts sendOptions) {
+	if was, wasNext := st.state.Refused(); was == words && wasNext == next {
+		return
+	}
 	c := st.in.Campaign
 	run := journal.Run{PID: os.Getpid(), Started: opts.now(), Version: toolVersion(), Flags: map[string]string{"command": "send"},
 		Campaign: c.File, Name: c.Name, Refused: words, RefusedNext: next}

@@ -53,3 +53,29 @@ func pageRunStops(t *testing.T, camp string) []string {
 	return chromium.Get(t, b, "run stops", chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('#runs tbody tr')).map(
 		function (tr) { var c = tr.cells[tr.cells.length - 1]; var b = c.querySelector('bdi'); return b ? b.textContent : c.textContent; })`))
 }
+
+// TestPageKilledRunAfterRefusal: a send killed outright (SIGKILL)
+// between two messages, then a send refused as a row has a problem: the
+// report page's run table said the killed run "finished", the page's
+// ending being the refusal's, on the refused send's page and report's.
+// The killed run's stop says it was killed whatever the ending, as it did
+// before the refusal.
+func TestPageKilledRunAfterRefusal(t *testing.T) {
+	camp := killedAfter(t, 30, 3)
+	setSheet(t, camp, readFile(t, filepath.Join(filepath.Dir(camp), "r.csv"))+"bad-address,Bad\n")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitSomeFailed {
+		t.Fatalf("refused send: code %d\n%s%s", code, out, errOut)
+	}
+	if got := pageRunStops(t, camp); len(got) != 1 || !strings.Contains(got[0], "killed outright") {
+		t.Errorf("the refused send's page gives the runs' stops as %q, want the killed run's words", got)
+	}
+	if out, errOut, code := runCLI(t, "report", camp); code != exitSomeFailed {
+		t.Fatalf("report: code %d\n%s%s", code, out, errOut)
+	}
+	if e := readReportJSON(t, camp).Ending; e.Kind != report.EndRefused {
+		t.Fatalf("report.json's ending: %+v", *e)
+	}
+	if got := pageRunStops(t, camp); len(got) != 1 || !strings.Contains(got[0], "killed outright") {
+		t.Errorf("the page's run table gives the runs' stops as %q, want the killed run's words", got)
+	}
+}

@@ -81,3 +81,38 @@ func TestReportAfterRefusedSend(t *testing.T) {
 		t.Errorf("report after the send that ended the refusal: ending %+v", *e)
 	}
 }
+
+// TestRefusalRepeatedOneLine: a send refused again in the same words (a
+// cron retrying it each hour while the sheet is unfixed) wrote a run line
+// a refusal, so a week of hourly retries grew the journal by 168 lines
+// saying nothing more. The journal keeps one line of such refusals and
+// report still says refused; a refusal in other words, or one after a
+// send that ran, is written.
+func TestRefusalRepeatedOneLine(t *testing.T) {
+	t.Parallel()
+	camp, state := sentCampaign(t, 3)
+	sheet := readFile(t, filepath.Join(filepath.Dir(camp), "r.csv"))
+	refuse := func(sheet string, want int) {
+		t.Helper()
+		setSheet(t, camp, sheet)
+		if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitSomeFailed {
+			t.Fatalf("refused send: code %d\n%s%s", code, out, errOut)
+		}
+		if got := strings.Count(readFile(t, filepath.Join(state, "journal.jsonl")), `"refused":"`); got != want {
+			t.Errorf("%d refusal lines in the journal, want %d", got, want)
+		}
+	}
+	bad := sheet + "bad-address,Bad\n"
+	for range 3 {
+		refuse(bad, 1)
+	}
+	if out, errOut, code := runCLI(t, "report", camp); code != exitSomeFailed || !strings.Contains(out, "last send: refused: 1 of 4 rows have problems") {
+		t.Errorf("report after the refusals: code %d\n%s%s", code, out, errOut)
+	}
+	refuse(bad+"worse-address,Worse\n", 2) // other words
+	setSheet(t, camp, sheet)
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("the send after: code %d\n%s%s", code, out, errOut)
+	}
+	refuse(bad, 3) // the last send is that one now
+}

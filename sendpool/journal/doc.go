@@ -45,7 +45,8 @@
 // line alone, with its words ("refused", "refused_next"), no key column
 // and "flags":{"command":"send"}: how the last send ended
 // ([State.Refused]), which an older tidings, ignoring the fields, reads
-// as a run that delivers nothing.
+// as a run that delivers nothing. A refusal in the words of the one the
+// journal ends on already is not written again.
 //
 // Three more record types come from other commands, each in a run of its
 // own: "feedback" (tidings bounces: a bounce, complaint or unsubscribe

@@ -92,10 +92,8 @@ func (s Summary) Ending(f EndFacts) Ending {
 		e.Kind, e.Words, e.Next = EndRunning, "a send is running: the report shows it as far as it got", "read the report again once it ends"
 	case f.Refused != "":
 		e.Kind, e.Words, e.Next = EndRefused, f.Refused, f.RefusedNext
-	case f.Unrecorded:
-		e.Kind, e.Words, e.Next = EndKilled, killedWords, s.killedNext(again)
-	case f.Short:
-		e.Kind, e.Words, e.Next = EndKilled, killedShortWords, s.killedNext(again)
+	case f.KilledWords() != "":
+		e.Kind, e.Words, e.Next = EndKilled, f.KilledWords(), s.killedNext(again)
 	case s.Interrupted > 0:
 		e.Kind, e.Words, e.Next = EndInterrupted, sendpool.Interrupted, again+" sends "+s.sends(s.Interrupted, false)
 	case s.Stopped > 0:
@@ -138,6 +136,19 @@ func (e Ending) TextLine() string {
 		line += "; " + e.Next
 	}
 	return line + "."
+}
+
+// KilledWords are the words of an EndKilled ending of the last send f
+// tells of, killed outright (Unrecorded, or Short), as Ending gives
+// them; "" when f says neither.
+func (f EndFacts) KilledWords() string {
+	switch {
+	case f.Unrecorded:
+		return killedWords
+	case f.Short:
+		return killedShortWords
+	}
+	return ""
 }
 
 // killedWords are the words of an EndKilled ending.

@@ -104,6 +104,12 @@ type PageInput struct {
 	// (the page is written beside it, by tidings report): that run's stop
 	// reads "still running", not finished.
 	Running bool
+	// Killed are the words of the end of the journal's latest send run
+	// when it was killed outright (EndFacts.KilledWords), "" otherwise:
+	// the run table gives them as that run's stop whatever the ending
+	// says (a send refused since is the last send then). When "", an
+	// ending of kind EndKilled gives its words.
+	Killed string
 }
 
 // Settings are the send settings the page shows.

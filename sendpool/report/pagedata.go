@@ -352,18 +352,21 @@ func (b *pageBuilder) lastRun() {
 	}
 }
 
-// killedRun gives the journal's latest send run, when the page's ending
-// says it was killed (EndKilled: it recorded no stop), the ending's words
-// as its stop in the run table, which read "finished"; a run killed
-// before its first try is none of the table's.
+// killedRun gives the journal's latest send run, when it was killed
+// (PageInput.Killed, or the page's ending is EndKilled: it recorded no
+// stop), those words as its stop in the run table, which read
+// "finished"; a run killed before its first try is none of the table's.
 func (b *pageBuilder) killedRun() {
-	e := pageEnding(b.in.Ending)
+	words := b.in.Killed
+	if e := pageEnding(b.in.Ending); words == "" && e != nil && e.Kind == EndKilled {
+		words = e.Words
+	}
 	tl := b.timeline
-	if e == nil || e.Kind != EndKilled || len(tl.runs) == 0 {
+	if words == "" || len(tl.runs) == 0 {
 		return
 	}
 	if r := tl.runs[len(tl.runs)-1]; r.number == b.lastSend && r.stop == "" {
-		r.stop = truncate(e.Words, pageExampleRunes)
+		r.stop = truncate(words, pageExampleRunes)
 	}
 }
 
