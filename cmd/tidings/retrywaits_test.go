@@ -149,7 +149,7 @@ func TestRetryNoteTakenBackAtStop(t *testing.T) {
 	t.Parallel()
 	srv := smtptest.NewServer(t, greylistSlow("user002"))
 	camp := retryCampaign(t, srv, "send: {concurrency: 1, retries: 3, retry_backoff: 30s}\n")
-	_, errOut, code := runCLI(t, "send", "--yes", camp)
+	out, errOut, code := runCLI(t, "send", "--yes", camp)
 	if code != exitUnusable || !regexp.MustCompile(`(?m)^note: row 2: not accepted for ann@slow.test \(451 4\.7\.1 greylisted, try later\); retry 1 of 3 in \d+s$`).MatchString(errOut) {
 		t.Fatalf("code %d, want 2 after a retry note\n%s", code, errOut)
 	}
@@ -160,5 +160,10 @@ func TestRetryNoteTakenBackAtStop(t *testing.T) {
 	want := "note: the run stopped before retrying row 2 (ann@slow.test): it is " + status["2"] + " in report.csv, and the next send tries it again once the server's quota resets (often a day)\n"
 	if status["2"] != "deferred" || !strings.Contains(errOut, want) {
 		t.Errorf("row 2 %s in report.csv; stderr:\n%s\nwant %q", status["2"], errOut, want)
+	}
+	// The summary's deferred line says when as well (it said "run send
+	// again to try them again", which the quota refuses until it resets).
+	if want := "1 deferred: the server refused them for now; run send again once the server's quota resets (often a day) to try them again.\n"; !strings.Contains(out+errOut, want) {
+		t.Errorf("the summary:\n%s%s\nwant %q", out, errOut, want)
 	}
 }

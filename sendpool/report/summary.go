@@ -327,7 +327,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "%d deferred, waiting for the send running now: it has not finished with them (a retry, or a refusal to relay it holds until it knows whether the server relays for it); run report again when it ends.\n", s.RunHolds)
 	}
 	if n := s.Deferred - s.RunHolds; n > 0 {
-		fmt.Fprintf(&b, "%d deferred: the server refused them for now; run send again to try them again.\n", n)
+		fmt.Fprintf(&b, "%d deferred: the server refused them for now; run send again%s to try them again.\n", n, s.deferredWhen())
 	}
 	if s.Unknown > 0 {
 		fmt.Fprintf(&b, "%d unknown: the message went and the server's reply never came (a lost connection, a crash or a second Ctrl-C: the detail says which); they may or may not have arrived and are not re-sent automatically (send --resend-unknown does).\n", s.Unknown)
@@ -429,6 +429,17 @@ func (s *Summary) sends(n int, capped bool) string {
 		return them(n) + capAllows("the cap", s.CapAfter)
 	}
 	return them(n)
+}
+
+// deferredWhen says when the next send can try the deferred rows again,
+// after a stop that needs time or a change (sendpool.StopWhen, as
+// stopSends says it of the rows the stop left): " once the server's
+// quota resets (often a day)"; "" otherwise.
+func (s *Summary) deferredWhen() string {
+	if when := sendpool.StopWhen(s.StopDetail); s.Stopped > 0 && when != "" {
+		return " once " + when
+	}
+	return ""
 }
 
 // stopSends says what sends the rows a stop left and when: once what
