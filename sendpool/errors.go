@@ -31,6 +31,26 @@ func IsInterruptedUnsent(detail string) bool {
 // in a report rebuilt from the journal.
 const NotReached = "not tried yet: no send has reached this row"
 
+// RefusedFix is what to do after a send refused to start, as rows have
+// problems: its last line's advice, and RefusedUnsent's.
+const RefusedFix = "fix them, or send the rest with --skip-invalid"
+
+// refusedWhy starts RefusedUnsent's detail.
+const refusedWhy = "not tried: send refused to start, as rows have problems"
+
+// RefusedUnsent is the detail of the rows a send that refused to start,
+// as rows have problems, would have sent: the same words in that send's
+// report and in report's, rebuilt from the journal while that refusal is
+// the last send (journal.State.Refused).
+const RefusedUnsent = refusedWhy + " (" + RefusedFix + ")"
+
+// RefusedLine is the one line of a summary of n rows RefusedUnsent's
+// detail gives: "3 not tried: send refused to start, as rows have
+// problems; fix them, or send the rest with --skip-invalid".
+func RefusedLine(n int) string {
+	return fmt.Sprintf("%d %s; %s", n, refusedWhy, RefusedFix)
+}
+
 // limitUnsent starts LimitUnsent's detail.
 const limitUnsent = "not tried in this run: --limit "
 

@@ -379,27 +379,45 @@ func btoi(b bool) int {
 // message: a message an earlier run handed over (sent, or of unknown
 // outcome, or in the hands of a send running now) with the message as it
 // went out, from the spool, unless full
-// (past --limit); any other (a duplicate, a suppressed address, a
+// (past --limit), said as report says it once a bounce came back for it
+// (cameBack); any other (a duplicate, a suppressed address, a
 // permanent failure), or one whose message is not in the spool (or is in a
 // damaged part of it, which its line says), with its status and why.
 func previewDone(ctx context.Context, w *preview.Writer, finder *spool.Finder, m *render.Message, f plan.Fate, full bool) (wrote bool, err error) {
 	e := f.Journal.Entry
+	shown := cameBack(f, m.Recipients)
 	if full || e == nil || e.LastAttempt == nil || f.Status != sendpool.StatusSent && f.Status != sendpool.StatusUnknown && f.Status != sendpool.StatusSending {
-		w.Skipped(m, f.Status, f.Detail)
+		w.Skipped(m, shown.Status, shown.Detail)
 		return false, nil
 	}
 	sent, _, ok, err := finder.Find(ctx, e.Row, m.Key, e.Hash)
 	if errors.Is(err, spool.ErrCorrupt) {
-		w.Skipped(m, f.Status, f.Detail+"; the message that went out cannot be shown: "+err.Error())
+		w.Skipped(m, shown.Status, shown.Detail+"; the message that went out cannot be shown: "+err.Error())
 		return false, nil
 	}
 	if err != nil || !ok {
-		w.Skipped(m, f.Status, f.Detail)
+		w.Skipped(m, shown.Status, shown.Detail)
 		return false, err
 	}
 	as := *sent.Message
 	as.Row = m.Row // where the recipient is in the sheet now
-	return true, w.WriteSent(ctx, &as, f.Status, f.Detail)
+	return true, w.WriteSent(ctx, &as, shown.Status, shown.Detail)
+}
+
+// cameBack is f, the fate of a row whose message an earlier run handed
+// over (sent, or unknown), with what came back for that message since,
+// as report's line of the row tells it (report.CameBack: bounced,
+// soft-bounce or complained, with the report's words), for the row whose
+// envelope recipients are now recipients: the gallery and preview's
+// report.csv say a bounce as the report does, not "already sent at …".
+func cameBack(f plan.Fate, recipients []string) plan.Fate {
+	if f.Status != sendpool.StatusSent && f.Status != sendpool.StatusUnknown {
+		return f
+	}
+	if line, ok := report.CameBack(f.Journal.Entry, recipients); ok {
+		f.Status, f.Detail = line.Status, line.Detail
+	}
+	return f
 }
 
 // notStateDir refuses --out dir when it is a campaign's state folder (this

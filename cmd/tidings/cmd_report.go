@@ -195,7 +195,11 @@ func runReport(ctx context.Context, _ reportOptions, g *globalOptions, path stri
 		return &unusableError{err}
 	}
 	if state.Len() == 0 {
-		fmt.Fprintln(g.stdout, "nothing has been sent for this campaign yet: every row is not attempted")
+		line := "nothing has been sent for this campaign yet"
+		if sum.NotAttempted == sum.Total { // not after a refusal: rows are invalid
+			line += ": every row is not attempted"
+		}
+		fmt.Fprintln(g.stdout, line)
 	}
 	sum.Running = running && (holder.Command == "" || holder.Command == "send")
 	noteRelayWords(&sum, c, nil)

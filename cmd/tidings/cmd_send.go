@@ -1183,7 +1183,9 @@ func againVerb(opts sendOptions) string {
 // notSent says which recipients are not sent and what to do about each
 // kind; again ("send", againVerb) sends the not-attempted, as many as
 // daily_cap lets go now (sum.CapLeft; capped: it let none when sum has
-// no room noted); nothingLeft: this run had nothing to send.
+// no room noted), or, after a send refused to start as rows have
+// problems (sum.Refused), once those are fixed; nothingLeft: this run had
+// nothing to send.
 func notSent(sum report.Summary, again string, nothingLeft, capped bool) error {
 	var parts, todo []string
 	for _, k := range []struct {
@@ -1198,6 +1200,8 @@ func notSent(sum report.Summary, again string, nothingLeft, capped bool) error {
 	} {
 		switch stopped := stopTodo(sum, again); {
 		case k.st != sendpool.StatusNotAttempted:
+		case sum.Refused > 0: // the next send refuses them too
+			k.todo = again + " sends the not-attempted once the rows with problems are fixed"
 		case stopped != "":
 			k.todo = stopped
 		case sum.CapShort():

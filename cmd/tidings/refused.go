@@ -5,14 +5,11 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/plan"
 	"github.com/tidings/tidings/sendpool/report"
 )
-
-// refusedUnsent is the report's detail of the rows a send that refused
-// to start, as rows have problems, would have sent.
-const refusedUnsent = "not tried: send refused to start, as rows have problems (fix them, or send the rest with --skip-invalid)"
 
 // refusedWords says why a send refuses to start, pl's rows having
 // problems, and what to do ("fix them, …"), as its last line and its
@@ -22,14 +19,13 @@ func refusedWords(pl *plan.Plan, opts sendOptions) (words, next string) {
 		return fmt.Sprintf("%d of %d rows have problems now; the run stops before its part %d (the messages of the parts before went)", pl.Problems, pl.Rows, opts.part.n),
 			"fix them and run send again for the rest, or send the rest with --skip-invalid"
 	}
-	return fmt.Sprintf("%d of %d rows have problems; nothing was sent", pl.Problems, pl.Rows),
-		"fix them, or send the rest with --skip-invalid"
+	return fmt.Sprintf("%d of %d rows have problems; nothing was sent", pl.Problems, pl.Rows), sendpool.RefusedFix
 }
 
 // writeRefusedReport writes the report of the send st began that refused
 // to start, as rows have problems: every row as its preflight judged it
 // (the invalid ones with their problems), those it would have sent not
-// attempted (refusedUnsent), and the refusal as its ending
+// attempted (sendpool.RefusedUnsent), and the refusal as its ending
 // (report.EndRefused), so that a script reading report.json after it
 // does not take an earlier run's report for this one's. The journal gets
 // the refusal alone (recordRefusal), which a report rebuilt from it
@@ -43,7 +39,7 @@ func writeRefusedReport(ctx context.Context, g *globalOptions, st *sendStart, op
 	reporter, err := report.NewReporter(c.StateDir, report.ReporterOptions{})
 	if err == nil {
 		defer reporter.Close()
-		err = st.pl.SeedReport(setupContext(ctx, g), reporter, plan.Hold{Detail: refusedUnsent})
+		err = st.pl.SeedReport(setupContext(ctx, g), reporter, plan.Hold{Detail: sendpool.RefusedUnsent})
 	}
 	if err != nil {
 		tellFlush(g, c, err)

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/report"
 	"github.com/tidings/tidings/sendpool/smtptest"
 )
@@ -214,7 +215,7 @@ func TestSendRefusedWritesReport(t *testing.T) {
 	if bad := r.Rows[3]; bad.Row != 5 || bad.Status.String() != "invalid" || !strings.Contains(bad.Detail, `"not-an-address": not an email address`) {
 		t.Errorf("the invalid row: %+v", bad)
 	}
-	if rows := readReport(t, camp); len(rows) != 5 || rows[4]["status"] != "not-attempted" || rows[4]["detail"] != refusedUnsent {
+	if rows := readReport(t, camp); len(rows) != 5 || rows[4]["status"] != "not-attempted" || rows[4]["detail"] != sendpool.RefusedUnsent {
 		t.Errorf("report.csv after the refusal: %v", rows)
 	}
 	if len(srv.Messages()) != 3 {

@@ -2,6 +2,7 @@ package preview
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -56,6 +57,53 @@ func TestGallerySentBeforeWords(t *testing.T) {
 	galleryOpenRow(bctx, t, 4, false)
 	if title := galleryRun(bctx, t, "title", chromedp.Text(chromedp.ID("iv-title"))); title != "Row 4 was sent before" {
 		t.Errorf("row 4 opens as %q, want %q", title, "Row 4 was sent before")
+	}
+	for _, p := range problems() {
+		t.Errorf("browser reported %s", p)
+	}
+}
+
+// TestGalleryBouncedWords: a row whose message bounced since it went out
+// (report.CameBack's status and words) is listed in the report's words
+// alone, not "bounced: bounced for …", with a badge of a problem, not of
+// a message sent; a long diagnostic is cut in the list, whole in the
+// note's title; one whose message the spool no longer holds reads as
+// sent before, not "not sent: …".
+func TestGalleryBouncedWords(t *testing.T) {
+	t.Parallel()
+	long := "bounced for ann@example.org, reported 2026-12-04T10:00:00Z: 550 5.1.1 " + strings.Repeat("the mailbox does not exist here ", 8)
+	dir := filepath.Join(t.TempDir(), "preview")
+	w, err := NewWriter(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mail := func(row int, key string) galleryTestMail {
+		return galleryTestMail{row: row, key: key, fromName: "Acme News", fromAddr: "news@acme.example",
+			toName: "Reader", toAddr: key, subject: "Digest", text: "Hello\r\n"}
+	}
+	if err := w.WriteSent(context.Background(), mail(2, "ann@example.org").message(t), sendpool.StatusBounced, long); err != nil {
+		t.Fatal(err)
+	}
+	const soft = "soft-bounce for bo@example.org, reported 2026-12-04T10:00:00Z: 452 4.2.2 mailbox full"
+	w.Skipped(mail(3, "bo@example.org").message(t), sendpool.StatusSoftBounce, soft+"; the message that went out cannot be shown: spool: damaged")
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	bctx, problems := galleryNewBrowser(t, 60*time.Second)
+	galleryDo(bctx, t, "load index.html",
+		chromedp.Navigate(chromium.FileURL(filepath.Join(dir, "index.html"))),
+		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
+	rows := galleryRun(bctx, t, "notes", chromedp.Evaluate[[][]string](`Array.from(document.querySelectorAll('#rows > li')).map(function (li) {
+		var b = li.querySelector('.badge'), n = li.querySelector('.row-note');
+		return [b.className + ' ' + b.textContent, n.textContent, n.title]; })`))
+	cut := string([]rune(long)[:159]) + "…"
+	want := [][]string{{"badge bad bounced", cut, long}, {"badge skip soft-bounce", soft + "; the message that went out cannot be shown: spool: damaged", ""}}
+	if fmt.Sprintf("%q", rows) != fmt.Sprintf("%q", want) {
+		t.Errorf("rows\n got %q\nwant %q", rows, want)
+	}
+	galleryOpenRow(bctx, t, 3, false)
+	if title := galleryRun(bctx, t, "title", chromedp.Text(chromedp.ID("iv-title"))); title != "Row 3 was sent before (soft-bounce since)" {
+		t.Errorf("row 3 opens as %q", title)
 	}
 	for _, p := range problems() {
 		t.Errorf("browser reported %s", p)

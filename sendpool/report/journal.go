@@ -215,7 +215,9 @@ const DeferredAnewNote = "; a corrected message: the one before it was sent"
 // untriedNow is line, the journal's line of a row, with the words of
 // the runs since: a row an interrupted or stopped run left untried
 // (sendpool.InterruptedUnsent, "run stopped: …"), which no run has tried
-// since, reads as notTried says now. A later run that tried messages and
+// since, reads as notTried says now; after a send refused to start, as
+// rows have problems, while it is the last send, so does every line not
+// attempted, tried before or not, as that send's report gave it. A later run that tried messages and
 // was killed outright (or between two) left no words of its own, and the
 // rows it did not reach read "not tried yet", not the earlier run's
 // interrupt (rev-user13: report after a kill -9 said "the run was
@@ -223,7 +225,8 @@ const DeferredAnewNote = "; a corrected message: the one before it was sent"
 func untriedNow(state *journal.State, line Row) Row {
 	d := line.Detail
 	left := sendpool.IsInterruptedUnsent(d) || sendpool.IsStopUnsent(d) && d == sendpool.StopCause(d)
-	if line.Status != sendpool.StatusNotAttempted || line.Attempts > 0 || !left {
+	refused, _ := state.Refused() // its report gave every row not attempted its words
+	if line.Status != sendpool.StatusNotAttempted || refused == "" && (line.Attempts > 0 || !left) {
 		return line
 	}
 	line.Detail = notTried(state, line.Row, line.Key, line.To).Detail
@@ -231,13 +234,17 @@ func untriedNow(state *journal.State, line Row) Row {
 }
 
 // notTried is the line of a row no send has reached, whose To is to:
-// not tried yet, or, when the latest run to try a message was
-// interrupted (journal.State.Interrupted) or stopped
+// not tried yet, or, when the last send refused to start, as rows have
+// problems (journal.State.Refused), or else the latest run to try a
+// message was interrupted (journal.State.Interrupted) or stopped
 // (journal.State.Stopped), in the words that run's report gave the rows
-// it left (sendpool.InterruptedUnsent, "run stopped: …").
+// it left (sendpool.RefusedUnsent, sendpool.InterruptedUnsent, "run
+// stopped: …").
 func notTried(state *journal.State, number int, key, to string) Row {
 	detail := sendpool.NotReached
-	switch {
+	switch refused, _ := state.Refused(); {
+	case refused != "":
+		detail = sendpool.RefusedUnsent
 	case state.Interrupted():
 		detail = sendpool.InterruptedUnsent
 	case state.Stopped() != "":

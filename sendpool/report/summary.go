@@ -78,6 +78,12 @@ type Summary struct {
 	// (detail sendpool.NotReached): in NotAttempted too, but not in
 	// Problems: one line, as Interrupted.
 	NotReached int `json:"-"`
+	// Refused counts the not-attempted rows the last send, refused to
+	// start as rows have problems, would have sent (detail
+	// sendpool.RefusedUnsent): in NotAttempted too, but not in Problems:
+	// one line, sendpool.RefusedLine, not the next send's: it refuses
+	// them too until the rows are fixed.
+	Refused int `json:"-"`
 	// Capped counts the not-attempted rows a run held back past
 	// send.daily_cap (detail sendpool.CapUnsent; or NotReached's, moved
 	// here by CapHolds): in NotAttempted too, but not in Problems: one
@@ -216,6 +222,8 @@ func (s *Summary) add(r Row) {
 		s.LimitDetail = r.Detail
 	case r.Status == sendpool.StatusNotAttempted && r.Detail == sendpool.NotReached:
 		s.NotReached++
+	case r.Status == sendpool.StatusNotAttempted && r.Detail == sendpool.RefusedUnsent:
+		s.Refused++
 	case r.Status == sendpool.StatusNotAttempted && r.Detail == sendpool.CapUnsent:
 		s.Capped++
 	case r.Status == sendpool.StatusNotAttempted && sendpool.IsStopUnsent(r.Detail) && (s.Stopped == 0 || sendpool.StopCause(r.Detail) == s.StopDetail):
@@ -350,6 +358,9 @@ func (s *Summary) WriteText(w io.Writer) error {
 	writeNotSent(&b, s.Capped, "daily_cap reached", cmp.Or(s.Again, "the next send")+" sends "+s.sends(s.Capped, true))
 	writeNotSent(&b, s.NotReached, "not tried yet: no send has reached "+them(s.NotReached), s.then(s.NotReached, s.sends(s.NotReached, false)))
 	writeNotSent(&b, s.Stopped, clipWidth(s.StopDetail, 100), s.then(s.Stopped, s.stopSends()))
+	if s.Refused > 0 {
+		fmt.Fprintf(&b, "%s.\n", sendpool.RefusedLine(s.Refused))
+	}
 	if len(s.Problems) > 0 {
 		// A heading of their own: not all are deferred or unknown.
 		if s.Owing > 0 {

@@ -302,20 +302,48 @@
   // rowTo is a list row's recipients as one reads them: each name, then
   // its address, not the header's quoted form ("Lee, Ann" <ann@…>), which
   // the title and the message's Headers and Raw views keep.
+  // WENT_OUT are the statuses of a row whose message an earlier run sent:
+  // sent, or what came back for it since (tidings bounces), as the
+  // report gives them.
+  var WENT_OUT = ['sent', 'bounced', 'soft-bounce', 'complained'];
+
+  // wentOut reports whether status s is one of WENT_OUT.
+  function wentOut(s) { return WENT_OUT.indexOf(s) >= 0; }
+
+  // saysItself reports whether r's words (r.p) begin with its status s:
+  // the journal's "already sent at …", the report's "bounced for ADDR,
+  // reported DATE: DIAGNOSTIC" (soft-bounce, complained alike).
+  function saysItself(r, s) { return !!r.p && (s === 'sent' || r.p.indexOf(s + ' ') === 0); }
+
+  // NOTE_CHARS is as much of a note as a list row shows (a long
+  // diagnostic); its title has all of it, as preview's report.csv.
+  var NOTE_CHARS = 160;
+
+  // noteEl is a list row's note, text, cut at NOTE_CHARS.
+  function noteEl(text) {
+    var cut = Array.from(text);
+    var e = el('div', 'row-note', cut.length > NOTE_CHARS ? cut.slice(0, NOTE_CHARS - 1).join('') + '…' : text);
+    if (cut.length > NOTE_CHARS) { e.title = text; }
+    return e;
+  }
+
   // doneNote is the note of a row an earlier run handed over, shown as
   // it went out: the journal's words ("already sent at …") say it was
-  // sent, so a sent row's note is those words alone, not "sent before:
-  // already sent at …"; another status (unknown) leads them.
+  // sent, and the report's what came back since ("bounced for …,
+  // reported …: 550 5.1.1 …"), so such a note is those words alone, not
+  // "sent before: already sent at …"; another status (unknown) leads them.
   function doneNote(r) {
-    if (r.d === 'sent') { return r.p || 'sent before, as it went out'; }
+    if (saysItself(r, r.d)) { return r.p; }
+    if (r.d === 'sent') { return 'sent before, as it went out'; }
     return r.d + ': ' + (r.p || 'as it went out');
   }
 
   // skipNote is the note of a row send will not send: why, after "not
   // sent"; a row sent before whose message cannot be shown is said so by
-  // the journal's words alone ("already sent at …; the message …").
+  // the journal's words alone ("already sent at …; the message …"), or
+  // the report's (a bounce since).
   function skipNote(r) {
-    if (r.n === 'sent') { return r.p || 'sent before'; }
+    if (wentOut(r.n)) { return saysItself(r, r.n) ? r.p : r.n + ' before'; }
     return 'not sent: ' + (r.p || r.n);
   }
 
@@ -350,7 +378,7 @@
     top.appendChild(rowTo(r));
     if (r.x) { top.appendChild(el('span', 'badge bad', 'invalid')); }
     if (r.n) { top.appendChild(el('span', 'badge skip', r.n)); }
-    if (r.d) { top.appendChild(el('span', 'badge done', r.d)); }
+    if (r.d) { top.appendChild(el('span', r.d === 'sent' || r.d === 'unknown' ? 'badge done' : 'badge bad', r.d)); }
     b.appendChild(top);
 
     if (r.s) { b.appendChild(lineEl('div', 'row-subject', r.s)); }
@@ -358,10 +386,10 @@
       b.appendChild(el('div', 'row-problem', r.p || 'could not be rendered'));
     }
     if (r.n) {
-      b.appendChild(el('div', 'row-note', skipNote(r)));
+      b.appendChild(noteEl(skipNote(r)));
     }
     if (r.d) {
-      b.appendChild(el('div', 'row-note', doneNote(r)));
+      b.appendChild(noteEl(doneNote(r)));
     }
     if (r.a && r.a.length) {
       var att = el('div', 'row-att');
@@ -424,7 +452,7 @@
       var iv = $('invalid-view');
       iv.hidden = false;
       $('iv-title').textContent = 'Row ' + r.r + (r.x ? ' could not be rendered' :
-        r.n === 'sent' ? ' was sent before' : r.n ? ' will not be sent (' + r.n + ')' : ' has no message file');
+        r.n === 'sent' ? ' was sent before' : wentOut(r.n) ? ' was sent before (' + r.n + ' since)' : r.n ? ' will not be sent (' + r.n + ')' : ' has no message file');
       $('iv-key').textContent = r.k ? 'Key: ' : '';
       if (r.k) { $('iv-key').appendChild(shownEl('bdi', null, r.k)); }
       $('iv-problem').textContent = r.p || '';

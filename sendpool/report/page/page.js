@@ -1140,6 +1140,33 @@
   function showAttention() {
     var part = $('static-attention');
     if (part) { $('attention').appendChild(part); }
+    pointToFilter($('static-more'));
+  }
+
+  // ATTENTION are the statuses of the rows needing attention, as
+  // #static-attention's heading names them.
+  var ATTENTION = ['failed', 'deferred', 'unknown', 'invalid'];
+
+  // pointToFilter makes more, the line saying how many rows needing
+  // attention the list leaves out ("and 1,400 more: see report.csv",
+  // which the page without JavaScript keeps), point to the recipients
+  // table's status filter instead: a button for each of those statuses
+  // some row has, which filters the table by it and brings it into view.
+  function pointToFilter(more) {
+    if (!more) { return; }
+    var n = {};
+    D.statuses.forEach(function (s) { n[s.s] = s.n; });
+    var head = more.textContent.split(':')[0]; // "and 1,400 more"
+    clear(more);
+    more.appendChild(document.createTextNode(head + ': show them in the recipients table below, by status: '));
+    ATTENTION.filter(function (s) { return n[s] > 0; }).forEach(function (s, i) {
+      if (i > 0) { more.appendChild(document.createTextNode(' ')); }
+      var b = el('button', 'chip filter-status', s + ' (' + fmtInt(n[s]) + ')');
+      b.type = 'button';
+      b.dataset.status = s;
+      b.addEventListener('click', function () { setStatus(s); showRecipients(); });
+      more.appendChild(b);
+    });
   }
 
   // ---- events and start -------------------------------------------------

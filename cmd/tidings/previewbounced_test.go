@@ -1,0 +1,99 @@
+package main
+
+import (
+	"encoding/csv"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/tidings/tidings/render/chromium"
+)
+
+// galleryRow is a row of the preview gallery's list as headless Chromium
+// shows it: its badge, its note and the note's title (the whole note,
+// when the list cuts it).
+type galleryRow struct {
+	Badge, Note, Title string
+}
+
+// readGallery opens the preview gallery's index.html in Chromium and
+// reads its list, by sheet row.
+func readGallery(t *testing.T, dir string) map[string]galleryRow {
+	t.Helper()
+	b := chromium.Start(t, 60*time.Second, 1400, 900)
+	b.Do(t, "load index.html", chromedp.Navigate(chromium.FileURL(filepath.Join(dir, "index.html"))),
+		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
+	rows := chromium.Get(t, b, "list", chromedp.Evaluate[map[string]galleryRow](`(function () { var o = {};
+		document.querySelectorAll('#rows > li').forEach(function (li) {
+			var badge = li.querySelector('.badge'), note = li.querySelector('.row-note');
+			o[li.querySelector('.row-num').textContent] = { Badge: badge ? badge.textContent : '',
+				Note: note ? note.textContent : '', Title: note ? note.title : '' }; });
+		return o; })()`))
+	chromium.SaveScreenshot(t, "preview-bounced.png", chromium.Get(t, b, "screenshot", chromedp.FullScreenshot(100)))
+	return rows
+}
+
+// TestPreviewSaysBounced: once tidings bounces matched a bounce (and a
+// soft bounce, a complaint) to messages a send delivered, report.csv
+// gave those rows bounced, soft-bounce and complained with the report's
+// words, but preview's gallery and its report.csv still said "sent,
+// already sent at …" (the journal's decision, which ignores what came
+// back: today's review). They give those rows the report's status and
+// words (report.CameBack), the gallery's list in the report's words
+// alone; the rows nothing came back for stay sent.
+func TestPreviewSaysBounced(t *testing.T) {
+	t.Parallel()
+	camp, _, _, deliver := popBounces(t, "", "")
+	var reports []string
+	for _, r := range mailboxReports(messageIDs(t, camp)) {
+		reports = append(reports, string(r))
+	}
+	deliver(reports...)
+	if out, errOut, code := runCLI(t, "bounces", camp); code == exitUnusable {
+		t.Fatalf("bounces: code %d\n%s%s", code, out, errOut)
+	}
+	want := map[string]map[string]string{}
+	for _, r := range readReport(t, camp) {
+		want[r["row"]] = r
+	}
+	if want["2"]["status"] != "bounced" || want["3"]["status"] != "soft-bounce" || want["4"]["status"] != "complained" || want["5"]["status"] != "sent" {
+		t.Fatalf("report.csv after bounces: %v", want)
+	}
+	if out, errOut, code := runCLI(t, "preview", camp); code == exitUnusable {
+		t.Fatalf("preview: code %d\n%s%s", code, out, errOut)
+	}
+	dir := filepath.Join(filepath.Dir(camp), ".tidings", "t", "preview")
+	shown := readGallery(t, dir)
+	listed := readCSV(t, filepath.Join(dir, "report.csv"))
+	for i, row := range []string{"2", "3", "4"} {
+		w := want[row]
+		if g := shown[row]; g.Badge != w["status"] || g.Note != w["detail"] {
+			t.Errorf("the gallery's row %s: %q %q, want the report's %q %q", row, g.Badge, g.Note, w["status"], w["detail"])
+		}
+		if l := listed[i+1]; l[0] != row || l[4] != w["status"] || l[5] != w["detail"] {
+			t.Errorf("preview's report.csv, row %s: %q, want the report's %s %q", row, l, w["status"], w["detail"])
+		}
+	}
+	if g := shown["5"]; g.Badge != "sent" || !strings.HasPrefix(g.Note, "already sent at ") {
+		t.Errorf("the gallery's row 5, nothing came back: %+v", g)
+	}
+}
+
+// readCSV reads the CSV file path, its header line first.
+func readCSV(t *testing.T, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return recs
+}
