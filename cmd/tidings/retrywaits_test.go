@@ -162,3 +162,64 @@ func TestRetryNoteTakenBackAtStop(t *testing.T) {
 		t.Errorf("row 2 %s in report.csv; stderr:\n%s\nwant %q", status["2"], errOut, want)
 	}
 }
+
+// TestRetryWaitsMany: the bar's description, redrawn at every wait's
+// notice and every waiting message's result, read the last due time by
+// going through every waiting message (latest), under the lock the
+// pool's notices and results wait on: 100,000 greylisted rows cost
+// about 10^10 steps, minutes of a stalled pool, and as many again when
+// a stop ends them all. Each wait now costs a logarithm's steps; the
+// last due time stays right as the latest ones end first, come again
+// with a later time, or end in any order.
+func TestRetryWaitsMany(t *testing.T) {
+	t.Parallel()
+	const n = 100_000
+	t0 := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
+	var w retryWaits
+	deadline := time.Now().Add(10 * time.Second)
+	check := func(i int, wantDue time.Time, wantN int) {
+		t.Helper()
+		if due, got := w.latest(); !due.Equal(wantDue) || got != wantN {
+			t.Fatalf("step %d: latest %v, %d waiting; want %v, %d", i, due, got, wantDue, wantN)
+		}
+		if i%1000 == 0 && time.Now().After(deadline) {
+			t.Fatalf("step %d of %d after 10 s: each wait goes through all the others", i, n)
+		}
+	}
+	for i := range n {
+		w.notice(sendpool.Notice{Kind: sendpool.NoticeRetry, Row: i + 2, Due: t0.Add(time.Duration(i) * time.Millisecond), Attempts: 1})
+		check(i, t0.Add(time.Duration(i)*time.Millisecond), i+1)
+	}
+	// Row 2 waits again, now the last; then the latest end first, as a
+	// stop ends them.
+	w.notice(sendpool.Notice{Kind: sendpool.NoticeWait, Row: 2, Due: t0.Add(time.Hour), Attempts: 2})
+	check(0, t0.Add(time.Hour), n)
+	w.done(sendpool.Result{Row: 2, Status: sendpool.StatusDeferred, Attempts: 2})
+	for i := n - 1; i >= 1; i-- {
+		check(i, t0.Add(time.Duration(i)*time.Millisecond), i)
+		w.done(sendpool.Result{Row: i + 2, Status: sendpool.StatusDeferred, Attempts: 1})
+	}
+	if due, got := w.latest(); !due.IsZero() || got != 0 || len(w.dropped) != n {
+		t.Errorf("all ended: latest %v, %d waiting, %d dropped; want none waiting, %d dropped", due, got, len(w.dropped), n)
+	}
+}
+
+// TestRetryWaitsCompact: waits that end leave their entries behind until
+// they come first; a long run of them (one row throttled again and
+// again while another waits) is dropped, the last due time kept.
+func TestRetryWaitsCompact(t *testing.T) {
+	t.Parallel()
+	t0 := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
+	var w retryWaits
+	w.notice(sendpool.Notice{Kind: sendpool.NoticeRetry, Row: 2, Due: t0.Add(time.Hour), Attempts: 1})
+	for i := range 1000 {
+		w.notice(sendpool.Notice{Kind: sendpool.NoticeWait, Row: 3, Due: t0.Add(time.Duration(i) * time.Second), Attempts: i})
+	}
+	if due, n := w.latest(); !due.Equal(t0.Add(time.Hour)) || n != 2 || len(w.dues) > 100 {
+		t.Errorf("latest %v, %d waiting, %d entries; want row 2's, 2 waiting, a few entries", due, n, len(w.dues))
+	}
+	w.done(sendpool.Result{Row: 2, Attempts: 2})
+	if due, n := w.latest(); !due.Equal(t0.Add(999*time.Second)) || n != 1 {
+		t.Errorf("latest %v, %d waiting; want row 3's last, 1", due, n)
+	}
+}
