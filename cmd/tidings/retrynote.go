@@ -102,3 +102,27 @@ func firstAddress(r sendpool.Result) string {
 	}
 	return r.To
 }
+
+// asReported is dropped with each result's status as report.csv has its
+// row (reporter, after the run's lines): for a message this run did not
+// try (a part whose time ran out left it waiting, the next part stopped
+// before its try) the pool says not-attempted while the report keeps the
+// line an earlier part left, deferred. A result whose row the report
+// lacks, or all when the report cannot be read, keeps the pool's.
+func asReported(reporter *report.Reporter, dropped []sendpool.Result) []sendpool.Result {
+	if len(dropped) == 0 || reporter == nil {
+		return dropped
+	}
+	at := make(map[int]int, len(dropped)) // row → index in out
+	for i, r := range dropped {
+		at[r.Row] = i
+	}
+	out := slices.Clone(dropped)
+	_ = reporter.Each(func(line report.Row) error {
+		if i, ok := at[line.Row]; ok {
+			out[i].Status = line.Status
+		}
+		return nil
+	})
+	return out
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -221,5 +222,30 @@ func TestRetryWaitsCompact(t *testing.T) {
 	w.done(sendpool.Result{Row: 2, Attempts: 2})
 	if due, n := w.latest(); !due.Equal(t0.Add(999*time.Second)) || n != 1 {
 		t.Errorf("latest %v, %d waiting; want row 3's last, 1", due, n)
+	}
+}
+
+// TestRetryNoteCarriedWait: a part whose time ran out left row 2 waiting
+// for its retry (the 451's "retry 1 of 1 in 45s"); the next part gave it
+// no try before the run stopped (here: it tried nothing in its time,
+// example.com's 1/m spent). The note named the pool's status of the
+// row, not-attempted in this part ("and the next send sends it"), while
+// report.csv keeps the row as the part before left it, deferred. It
+// names the row's status as report.csv has it.
+func TestRetryNoteCarriedWait(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t, greylistSlow(""))
+	camp := retryCampaign(t, srv, "send: {concurrency: 1, retries: 1, retry_backoff: 1m, domains: {example.com: 1/m}}\n")
+	out, errOut, err := sendWith(camp, sendOptions{partTime: partTimeForTest})
+	if !strings.Contains(fmt.Sprint(err), "part 2 tried no message") {
+		t.Fatalf("send: %v, want part 2 to try none\n%s%s", err, out, errOut)
+	}
+	status := map[string]string{}
+	for _, r := range readReport(t, camp) {
+		status[r["row"]] = r["status"]
+	}
+	want := "note: the run stopped before retrying row 2 (ann@slow.test): it is deferred in report.csv, and the next send tries it again"
+	if status["2"] != "deferred" || !strings.Contains(errOut, want) {
+		t.Errorf("row 2 %s in report.csv; stderr:\n%s\nwant %q", status["2"], errOut, want)
 	}
 }
