@@ -21,6 +21,9 @@ type panicOnceDialer struct {
 	sendpool.Dialer
 	row        int
 	afterReply bool
+	// afterBegin: a pipelined Begin panics once it has written (the
+	// commands, and the body of the transaction ahead).
+	afterBegin bool
 	panicked   atomic.Bool
 }
 
@@ -62,7 +65,9 @@ type panicPipelined struct {
 }
 
 func (c *panicPipelined) Begin(ctx context.Context, tx *sendpool.Tx) (sendpool.Pending, error) {
-	if !c.d.afterReply {
+	if c.d.afterBegin {
+		defer c.d.panicNow(tx)
+	} else if !c.d.afterReply {
 		c.d.panicNow(tx)
 	}
 	p, err := c.PipelinedConn.Begin(ctx, tx)
@@ -158,6 +163,46 @@ func TestTransportPanicAfterBody(t *testing.T) {
 		}
 		if r := res.Get(4); r.Status != sendpool.StatusSent {
 			t.Errorf("row 4: %v (%s), want sent on a new connection", r.Status, r.Detail)
+		}
+	})
+}
+
+// TestTransportPanicBehind: a pipelined transport that panics once it
+// began row 3 behind row 2 (DATA: row 2's body and end went out in that
+// Begin, row 3's envelope and DATA behind them; BDAT: row 3's whole
+// group). The panic is row 3's: with DATA its body was not due, so it
+// goes again on its retry, once; with BDAT its body went, so it is
+// unknown, never sent again. (Checking the question of the review of
+// fix-wait: the panic is counted against the later transaction, the
+// earlier one decided by its own replies.) Row 2, whose end left in the Begin that
+// panicked, is not touched by it: its reply is read, sent once.
+func TestTransportPanicBehind(t *testing.T) {
+	pooltest.Each(t, func(t *testing.T, tr pooltest.Transport) {
+		if !tr.Pipelined {
+			t.Skip("no Begin")
+		}
+		srv := tr.Server(t)
+		cfg := tr.Config(srv)
+		cfg.Concurrency, cfg.Retries = 1, 1
+		pc := cfg.PoolConfig(t)
+		pc.Dialer = &panicOnceDialer{Dialer: pc.Dialer, row: 3, afterBegin: true}
+		cfg.Config = pc
+		msgs := []*render.Message{pooltest.Message(2, "user2@example.org"), pooltest.Message(3, "user3@example.org"), pooltest.Message(4, "user4@example.org")}
+		res, err := pooltest.Run(t, cfg, msgs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r, got := res.Get(2), srv.Received("user2@example.org"); r.Status != sendpool.StatusSent || got != 1 {
+			t.Errorf("row 2: %v (%s), the server got it %d times; want sent once", r.Status, r.Detail, got)
+		}
+		r, got := res.Get(3), srv.Received("user3@example.org")
+		switch {
+		case tr.Chunking && (r.Status != sendpool.StatusUnknown || r.Attempts != 1 || got > 1):
+			// Whether the server took it before the connection closed
+			// is what nobody knows (got is 0 or 1).
+			t.Errorf("row 3: %v after %d attempts (%s), the server got it %d times; want unknown after its 1 try, never twice", r.Status, r.Attempts, r.Detail, got)
+		case !tr.Chunking && (r.Status != sendpool.StatusSent || r.Attempts != 2 || got != 1):
+			t.Errorf("row 3: %v after %d attempts (%s), the server got it %d times; want sent once on its retry", r.Status, r.Attempts, r.Detail, got)
 		}
 	})
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime/debug"
 	"time"
 )
 
@@ -386,36 +385,4 @@ func (w *poolWorker) readyJob() *poolJob {
 	default:
 		return nil
 	}
-}
-
-// safeBegin calls pc.Begin, turning a panic in the transport into an
-// error, as safeSend does.
-func (r *poolRun) safeBegin(pc PipelinedConn, f *pipedTry) (p Pending, err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			p, err = nil, r.transportPanic(f.tx, v)
-		}
-	}()
-	return pc.Begin(r.inflight, f.tx)
-}
-
-// safeWait calls f.p.Wait, as safeSend calls Send, and makes sure the
-// Delivery has one entry per recipient.
-func (r *poolRun) safeWait(f *pipedTry) (d *Delivery, err error) {
-	defer func() {
-		if v := recover(); v != nil {
-			d, err = nil, r.transportPanic(f.tx, v)
-		}
-		if d == nil || len(d.Rcpts) != len(f.tx.Rcpts) {
-			d = NewDelivery(f.tx)
-		}
-	}()
-	return f.p.Wait(r.inflight)
-}
-
-// transportPanic is the error of tx's try whose transport panicked with
-// v (errTransportPanic); the stack goes to Notify.
-func (r *poolRun) transportPanic(tx *Tx, v any) error {
-	r.notify(Notice{Kind: NoticeWarning, Text: fmt.Sprintf("transport panic on row %d: %v\n%s", tx.Msg.Row, v, debug.Stack())})
-	return &TxError{Stage: StagePrepare, Err: fmt.Errorf("%w: %v", errTransportPanic, v)}
 }

@@ -749,7 +749,7 @@ func deliverPart(ctx context.Context, g *globalOptions, in *plan.Inputs, pl *pla
 	prog.Close()
 	timedOut, runErr = partEnd(ctx, pctx, runErr, tried, opts)
 	if runErr != nil && !g.quiet { // a part out of time leaves them to the next part
-		if note := droppedRetriesNote(prog.droppedRetries(), runErr); note != "" {
+		if note := droppedRetriesNote(asReported(reporter, prog.droppedRetries()), runErr); note != "" {
 			g.errLine("note:", note) // the pool's "retry … in 32s" taken back
 		}
 	}

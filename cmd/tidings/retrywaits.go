@@ -1,24 +1,26 @@
 package main
 
 import (
+	"container/heap"
 	"fmt"
-	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/tidings/tidings/sendpool"
-	"github.com/tidings/tidings/sendpool/report"
 )
 
 // retryWaits follows the messages of a run that wait for their next try
 // (the pool's NoticeRetry and NoticeWait) until their final result: when
 // the last of those tries is due, for the progress line, and the results
 // of those the run ended without trying again (dropped), for the note
-// that takes their "retry … in 32s" back. The zero value is empty; it is
-// not safe for concurrent use (progress holds its lock).
+// that takes their "retry … in 32s" back. Each notice and result costs a
+// logarithm of the waits' number (the bar redraws at each: 100,000
+// greylisted rows). The zero value is empty; it is not safe for
+// concurrent use (progress holds its lock).
 type retryWaits struct {
 	waiting map[int]retryWait // by row
+	// dues holds a wait for each of waiting, latest first, and ones
+	// since ended or replaced, which latest drops when they come first.
+	dues    dueHeap
 	dropped []sendpool.Result
 }
 
@@ -39,7 +41,21 @@ func (w *retryWaits) notice(n sendpool.Notice) bool {
 		w.waiting = map[int]retryWait{}
 	}
 	w.waiting[n.Row] = retryWait{due: n.Due, attempts: n.Attempts}
+	if len(w.dues) > 2*len(w.waiting)+64 {
+		w.compact() // mostly ended waits: a run's worth of notices
+	} else {
+		heap.Push(&w.dues, rowDue{row: n.Row, due: n.Due})
+	}
 	return true
+}
+
+// compact rebuilds dues from waiting, dropping the ended waits.
+func (w *retryWaits) compact() {
+	w.dues = w.dues[:0]
+	for row, rw := range w.waiting {
+		w.dues = append(w.dues, rowDue{row: row, due: rw.due})
+	}
+	heap.Init(&w.dues)
 }
 
 // done takes the final result r into account; it reports whether r ends
@@ -60,12 +76,34 @@ func (w *retryWaits) done(r sendpool.Result) bool {
 // latest is when the last of the waiting tries is due, and how many
 // wait; zero and 0 when none does.
 func (w *retryWaits) latest() (due time.Time, n int) {
-	for _, rw := range w.waiting {
-		if rw.due.After(due) {
-			due = rw.due
+	for len(w.dues) > 0 {
+		top := w.dues[0]
+		if rw, ok := w.waiting[top.row]; ok && rw.due.Equal(top.due) {
+			return top.due, len(w.waiting)
 		}
+		heap.Pop(&w.dues) // ended, or waiting again since
 	}
-	return due, len(w.waiting)
+	return time.Time{}, 0
+}
+
+// rowDue is a row's wait in dueHeap.
+type rowDue struct {
+	row int
+	due time.Time
+}
+
+// dueHeap is a heap (container/heap) of waits, the latest due first.
+type dueHeap []rowDue
+
+func (h dueHeap) Len() int           { return len(h) }
+func (h dueHeap) Less(i, j int) bool { return h[i].due.After(h[j].due) }
+func (h dueHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *dueHeap) Push(x any)        { *h = append(*h, x.(rowDue)) }
+func (h *dueHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }
 
 // retryWords words n waiting retries, the last due in wait (its time
@@ -80,97 +118,4 @@ func retryWords(n int, wait time.Duration, when string) string {
 		return "a retry due " + when
 	}
 	return fmt.Sprintf("%d retries waiting, the last due %s", n, when)
-}
-
-// droppedRetriesNote is the note, for a run that ended with err (a stop,
-// an interrupt) before it tried again the messages of dropped (their
-// final results) it had said it would retry, that those retries did not
-// happen, naming the rows, their status in report.csv and what sends
-// them: the pool's "retry 1 of 3 in 32s" is not left standing. "" when
-// there are none.
-func droppedRetriesNote(dropped []sendpool.Result, err error) string {
-	if len(dropped) == 0 {
-		return ""
-	}
-	why := "the run stopped"
-	if stopText(err) == "interrupted" {
-		why = "the run was interrupted"
-	}
-	once := ""
-	if when := sendpool.StopWhen(notTried(err)); when != "" {
-		once = " once " + when
-	}
-	byStatus := map[sendpool.Status][]sendpool.Result{}
-	var order []sendpool.Status
-	for _, r := range dropped {
-		if byStatus[r.Status] == nil {
-			order = append(order, r.Status)
-		}
-		byStatus[r.Status] = append(byStatus[r.Status], r)
-	}
-	var parts []string
-	for _, st := range order {
-		parts = append(parts, droppedPart(byStatus[st], len(dropped) == 1, once))
-	}
-	if len(dropped) == 1 {
-		return fmt.Sprintf("%s before retrying row %d (%s): %s", why, dropped[0].Row, firstAddress(dropped[0]), parts[0])
-	}
-	return fmt.Sprintf("%s before retrying %s: %s", why, report.Plural(len(dropped), "row"), strings.Join(parts, "; "))
-}
-
-// droppedPart words the rows of rs, which share a status, for
-// droppedRetriesNote: the rows ("it" when alone, the one row the note
-// names before), their status in report.csv and what sends them, once
-// what the stop needs.
-func droppedPart(rs []sendpool.Result, alone bool, once string) string {
-	who, be, it := rowNumbers(rs), "are", "them"
-	if len(rs) == 1 {
-		be, it = "is", "it"
-	}
-	if alone {
-		who = "it"
-	}
-	switch st := rs[0].Status; st {
-	case sendpool.StatusDeferred:
-		return fmt.Sprintf("%s %s deferred in report.csv, and the next send tries %s again%s", who, be, it, once)
-	case sendpool.StatusSent:
-		return fmt.Sprintf("%s went to some recipients only (owing in report.json), and the next send sends to the others%s", who, once)
-	case sendpool.StatusFailed:
-		return fmt.Sprintf("%s %s failed in report.csv, and send --retry-failed tries %s again%s", who, be, it, once)
-	case sendpool.StatusNotAttempted:
-		return fmt.Sprintf("%s %s not-attempted in report.csv, and the next send sends %s%s", who, be, it, once)
-	default:
-		return fmt.Sprintf("%s %s %s in report.csv", who, be, st)
-	}
-}
-
-// rowNumbers lists the rows of rs, "rows 2, 7 and 9" (the first 10, then
-// how many more), "row 2" for one.
-func rowNumbers(rs []sendpool.Result) string {
-	rows := make([]int, len(rs))
-	for i, r := range rs {
-		rows[i] = r.Row
-	}
-	slices.Sort(rows)
-	if len(rows) == 1 {
-		return "row " + strconv.Itoa(rows[0])
-	}
-	const most = 10
-	words := make([]string, 0, min(len(rows), most))
-	for _, row := range rows[:min(len(rows), most)] {
-		words = append(words, strconv.Itoa(row))
-	}
-	if len(rows) > most {
-		return "rows " + strings.Join(words, ", ") + fmt.Sprintf(" and %d more", len(rows)-most)
-	}
-	return "rows " + strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
-}
-
-// firstAddress is r's first envelope recipient (its To's address), as
-// the pool's retry note names it; r.To when it has none.
-func firstAddress(r sendpool.Result) string {
-	if len(r.Recipients) > 0 {
-		return r.Recipients[0].Address
-	}
-	return r.To
 }

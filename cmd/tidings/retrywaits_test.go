@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -165,5 +166,91 @@ func TestRetryNoteTakenBackAtStop(t *testing.T) {
 	// again to try them again", which the quota refuses until it resets).
 	if want := "1 deferred: the server refused them for now; run send again once the server's quota resets (often a day) to try them again.\n"; !strings.Contains(out+errOut, want) {
 		t.Errorf("the summary:\n%s%s\nwant %q", out, errOut, want)
+	}
+}
+
+// TestRetryWaitsMany: the bar's description, redrawn at every wait's
+// notice and every waiting message's result, read the last due time by
+// going through every waiting message (latest), under the lock the
+// pool's notices and results wait on: 100,000 greylisted rows cost
+// about 10^10 steps, minutes of a stalled pool, and as many again when
+// a stop ends them all. Each wait now costs a logarithm's steps; the
+// last due time stays right as the latest ones end first, come again
+// with a later time, or end in any order.
+func TestRetryWaitsMany(t *testing.T) {
+	t.Parallel()
+	const n = 100_000
+	t0 := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
+	var w retryWaits
+	deadline := time.Now().Add(10 * time.Second)
+	check := func(i int, wantDue time.Time, wantN int) {
+		t.Helper()
+		if due, got := w.latest(); !due.Equal(wantDue) || got != wantN {
+			t.Fatalf("step %d: latest %v, %d waiting; want %v, %d", i, due, got, wantDue, wantN)
+		}
+		if i%1000 == 0 && time.Now().After(deadline) {
+			t.Fatalf("step %d of %d after 10 s: each wait goes through all the others", i, n)
+		}
+	}
+	for i := range n {
+		w.notice(sendpool.Notice{Kind: sendpool.NoticeRetry, Row: i + 2, Due: t0.Add(time.Duration(i) * time.Millisecond), Attempts: 1})
+		check(i, t0.Add(time.Duration(i)*time.Millisecond), i+1)
+	}
+	// Row 2 waits again, now the last; then the latest end first, as a
+	// stop ends them.
+	w.notice(sendpool.Notice{Kind: sendpool.NoticeWait, Row: 2, Due: t0.Add(time.Hour), Attempts: 2})
+	check(0, t0.Add(time.Hour), n)
+	w.done(sendpool.Result{Row: 2, Status: sendpool.StatusDeferred, Attempts: 2})
+	for i := n - 1; i >= 1; i-- {
+		check(i, t0.Add(time.Duration(i)*time.Millisecond), i)
+		w.done(sendpool.Result{Row: i + 2, Status: sendpool.StatusDeferred, Attempts: 1})
+	}
+	if due, got := w.latest(); !due.IsZero() || got != 0 || len(w.dropped) != n {
+		t.Errorf("all ended: latest %v, %d waiting, %d dropped; want none waiting, %d dropped", due, got, len(w.dropped), n)
+	}
+}
+
+// TestRetryWaitsCompact: waits that end leave their entries behind until
+// they come first; a long run of them (one row throttled again and
+// again while another waits) is dropped, the last due time kept.
+func TestRetryWaitsCompact(t *testing.T) {
+	t.Parallel()
+	t0 := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
+	var w retryWaits
+	w.notice(sendpool.Notice{Kind: sendpool.NoticeRetry, Row: 2, Due: t0.Add(time.Hour), Attempts: 1})
+	for i := range 1000 {
+		w.notice(sendpool.Notice{Kind: sendpool.NoticeWait, Row: 3, Due: t0.Add(time.Duration(i) * time.Second), Attempts: i})
+	}
+	if due, n := w.latest(); !due.Equal(t0.Add(time.Hour)) || n != 2 || len(w.dues) > 100 {
+		t.Errorf("latest %v, %d waiting, %d entries; want row 2's, 2 waiting, a few entries", due, n, len(w.dues))
+	}
+	w.done(sendpool.Result{Row: 2, Attempts: 2})
+	if due, n := w.latest(); !due.Equal(t0.Add(999*time.Second)) || n != 1 {
+		t.Errorf("latest %v, %d waiting; want row 3's last, 1", due, n)
+	}
+}
+
+// TestRetryNoteCarriedWait: a part whose time ran out left row 2 waiting
+// for its retry (the 451's "retry 1 of 1 in 45s"); the next part gave it
+// no try before the run stopped (here: it tried nothing in its time,
+// example.com's 1/m spent). The note named the pool's status of the
+// row, not-attempted in this part ("and the next send sends it"), while
+// report.csv keeps the row as the part before left it, deferred. It
+// names the row's status as report.csv has it.
+func TestRetryNoteCarriedWait(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t, greylistSlow(""))
+	camp := retryCampaign(t, srv, "send: {concurrency: 1, retries: 1, retry_backoff: 1m, domains: {example.com: 1/m}}\n")
+	out, errOut, err := sendWith(camp, sendOptions{partTime: partTimeForTest})
+	if !strings.Contains(fmt.Sprint(err), "part 2 tried no message") {
+		t.Fatalf("send: %v, want part 2 to try none\n%s%s", err, out, errOut)
+	}
+	status := map[string]string{}
+	for _, r := range readReport(t, camp) {
+		status[r["row"]] = r["status"]
+	}
+	want := "note: the run stopped before retrying row 2 (ann@slow.test): it is deferred in report.csv, and the next send tries it again"
+	if status["2"] != "deferred" || !strings.Contains(errOut, want) {
+		t.Errorf("row 2 %s in report.csv; stderr:\n%s\nwant %q", status["2"], errOut, want)
 	}
 }
