@@ -66,6 +66,9 @@ func TestShowEarlierName(t *testing.T) {
 		errOut != "tidings: no message: \"user003@example.com\" is not a key of the campaign as it was sent under the name month1\n" {
 		t.Errorf("show --name month1 of this month's new client: code %d\n%s%s", code, out, errOut)
 	}
+	if _, errOut, code := runCLI(t, "show", "--name", "month1", "--row", "5", camp); code != exitSomeFailed || errOut != "tidings: no message: no row 5 was spooled under the name month1\n" {
+		t.Errorf("show --name month1 --row 5, past month 1's sheet: code %d\n%s", code, errOut)
+	}
 	if _, errOut, code := runCLI(t, "show", "--name", "month0", camp, "user001@example.com"); code != exitUnusable ||
 		!strings.Contains(errOut, "nothing was sent under that name (this file was sent under the name month1)") {
 		t.Errorf("show --name of no state folder: code %d\n%s", code, errOut)
