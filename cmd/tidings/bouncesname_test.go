@@ -10,7 +10,8 @@ import (
 // messages, read with --name once the campaign file was renamed for this
 // month, said "tidings show campaign.yaml ADDRESS finds one now", which
 // prints this month's message (rev-user14); they say the messages went
-// under the earlier name and that show prints those of the name now.
+// under the earlier name and that show --name finds them (fix-show2);
+// a --name with no state folder names the one that has one.
 func TestBouncesEarlierNameShowWords(t *testing.T) {
 	t.Parallel()
 	dir, camp, returnReports := walkthrough(t)
@@ -24,8 +25,12 @@ func TestBouncesEarlierNameShowWords(t *testing.T) {
 	writeFiles(t, dir, map[string]string{"campaign.yaml": strings.Replace(string(b), "name: walkthrough-november", "name: walkthrough-december", 1)})
 	returnReports()
 	out, errOut, code := runCLI(t, "bounces", "--name", "walkthrough-november", camp)
-	want := "  (rows as the sheet numbered them when the message was sent: they went under the name walkthrough-november; tidings show " + commandArg(camp) + " prints the messages of the file's name now, not these)\n"
+	want := "  (rows as the sheet numbered them when the message was sent: they went under the name walkthrough-november; tidings show --name walkthrough-november " + commandArg(camp) + " ADDRESS finds one)\n"
 	if code != 0 || !strings.Contains(out, want) || strings.Contains(out, "finds one now") || !strings.Contains(out, "3 matched this campaign") {
 		t.Errorf("bounces --name: code %d, want %q\n%s%s", code, want, out, errOut)
+	}
+	if _, errOut, code := runCLI(t, "bounces", "--name", "walkthrough-october", camp); code != exitUnusable ||
+		!strings.Contains(errOut, "nothing was sent under that name (this file was sent under the name walkthrough-november)") {
+		t.Errorf("bounces --name of no state folder: code %d\n%s", code, errOut)
 	}
 }

@@ -234,11 +234,8 @@ func bouncesCampaign(path string, opts bouncesOptions) (*campaign.Campaign, erro
 		return nil, &unusableError{err}
 	}
 	if opts.name != "" {
-		if err := c.Rename(opts.name); err != nil {
-			return nil, &unusableError{fmt.Errorf("--name: %w", err)}
-		}
-		if _, err := os.Stat(filepath.Join(c.StateDir, journal.FileName)); err != nil {
-			return nil, &unusableError{fmt.Errorf("--name %s: no journal in %s: nothing was sent under that name", opts.name, displayPath(c.StateDir))}
+		if err := renameToEarlier(c, opts.name); err != nil {
+			return nil, err
 		}
 	}
 	switch {
@@ -552,37 +549,41 @@ func printBounces(g *globalOptions, c *campaign.Campaign, sum *bounces.Summary, 
 }
 
 // showByKey says how tidings show finds a row's message now, given f,
-// a finding naming a row: by its key, as show takes it. Where the key is
-// the address the line lists, "tidings show c.yaml ADDRESS finds one
-// now"; else (a key column such as 注文番号) the command for f's row,
-// with its key: "tidings show c.yaml A-1001 finds row 2's now, each row
-// by its 注文番号".
-func showByKey(c *campaign.Campaign, f bounces.Finding) string {
-	cmd := "tidings show " + commandArg(c.File) + " "
+// a finding naming a row: by its key, as show takes it, with --name
+// earlier for a message sent under the campaign file's earlier name
+// ("" for none). Where the key is the address the line lists, "tidings
+// show c.yaml ADDRESS finds one now"; else (a key column such as 注文番号)
+// the command for f's row, with its key: "tidings show c.yaml A-1001
+// finds row 2's now, each row by its 注文番号".
+func showByKey(c *campaign.Campaign, f bounces.Finding, earlier string) string {
+	cmd, now := "tidings show "+commandArg(c.File)+" ", " now"
+	if earlier != "" {
+		cmd, now = "tidings show --name "+commandArg(earlier)+" "+commandArg(c.File)+" ", ""
+	}
 	for _, m := range f.Matches {
 		switch {
 		case m.Entry == nil:
 			continue
 		case strings.EqualFold(strings.TrimSpace(m.Entry.Key), m.Recipient):
-			return cmd + "ADDRESS finds one now"
+			return cmd + "ADDRESS finds one" + now
 		}
 		if strings.HasPrefix(m.Entry.Key, "-") {
 			cmd += "-- " // a key, not a flag
 		}
-		return fmt.Sprintf("%s%s finds row %d's now, each row by its %s", cmd, journal.ShellWord(m.Entry.Key), m.Entry.Row, c.Recipients.Key)
+		return fmt.Sprintf("%s%s finds row %d's%s, each row by its %s", cmd, journal.ShellWord(m.Entry.Key), m.Entry.Row, now, c.Recipients.Key)
 	}
-	return cmd + "KEY finds one now"
+	return cmd + "KEY finds one" + now
 }
 
 // rowsWords say how tidings show finds the messages of the rows bounces
 // lists (showByKey), or, for the reports read under an earlier name of
-// the campaign file (--name earlier), that show prints the messages the
-// file sends under its name now, not those.
+// the campaign file (--name earlier), that they went under that name and
+// that show --name earlier finds them.
 func rowsWords(c *campaign.Campaign, f bounces.Finding, earlier string) string {
 	if earlier != "" {
-		return "they went under the name " + earlier + "; tidings show " + commandArg(c.File) + " prints the messages of the file's name now, not these"
+		return "they went under the name " + earlier + "; " + showByKey(c, f, earlier)
 	}
-	return showByKey(c, f)
+	return showByKey(c, f, "")
 }
 
 // namesRow reports whether printFinding names a row for f.

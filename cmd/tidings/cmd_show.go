@@ -30,6 +30,9 @@ type showOptions struct {
 	row int
 	// out is the file to write the message to; "" for stdout.
 	out string
+	// name, when set, is an earlier name of the campaign whose message
+	// to show (its state folder; see campaign.Campaign.Rename).
+	name string
 }
 
 func newShowCommand(g *globalOptions) *cobra.Command {
@@ -51,7 +54,10 @@ is the sheet's row N as it is now (read from the sheet when the spool's
 records of the rows are damaged). --out FILE writes the message to FILE (an .eml a
 mail program opens; an existing file other than an .eml is refused) instead
 of standard output; what it is (row, status, when spooled) goes to standard
-error. Exit code: 0 printed, 1 no such recipient or no message spooled for
+error. --name EARLIER shows the message the campaign file handed over while
+it was named EARLIER (renamed since for its next issue): from that name's
+state folder, by key or by --row N as the sheet numbered it then, whatever
+the sheet is now. Exit code: 0 printed, 1 no such recipient or no message spooled for
 it yet, 2 campaign unusable.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 2 && opts.row == 0 || len(args) == 1 && opts.row > 0 {
@@ -65,11 +71,15 @@ it yet, 2 campaign unusable.`,
 			if len(args) == 2 {
 				key = args[1]
 			}
+			if opts.name != "" {
+				return runShowEarlier(cmd.Context(), opts, g, args[0], key)
+			}
 			return runShow(cmd.Context(), opts, g, args[0], key)
 		},
 	}
 	cmd.Flags().IntVar(&opts.row, "row", 0, "the recipient of sheet row N (the header is row 1)")
 	cmd.Flags().StringVarP(&opts.out, "out", "o", "", "write the message to FILE instead of standard output")
+	cmd.Flags().StringVar(&opts.name, "name", "", "show the message of the campaign as it was named NAME before (the file sent under an earlier name)")
 	_ = cmd.MarkFlagFilename("out", "eml")
 	return cmd
 }

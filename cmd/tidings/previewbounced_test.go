@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/csv"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,9 +16,10 @@ import (
 
 // galleryRow is a row of the preview gallery's list as headless Chromium
 // shows it: its badge, its note and the note's title (the whole note,
-// when the list cuts it).
+// when the list cuts it), and the words atop its message once opened
+// (Top, "" when none are shown).
 type galleryRow struct {
-	Badge, Note, Title string
+	Badge, Note, Title, Top string
 }
 
 // readGallery opens the preview gallery's index.html in Chromium and
@@ -33,6 +35,13 @@ func readGallery(t *testing.T, dir string) map[string]galleryRow {
 			o[li.querySelector('.row-num').textContent] = { Badge: badge ? badge.textContent : '',
 				Note: note ? note.textContent : '', Title: note ? note.title : '' }; });
 		return o; })()`))
+	for num, row := range rows {
+		b.Do(t, "open row "+num, chromedp.Click(`//ol[@id="rows"]//button[.//span[@class="row-num" and text()="`+num+`"]]`),
+			chromedp.Poll[chromedp.Void](`(document.getElementById('message').dataset.loaded || '').startsWith('`+fmt.Sprintf("%06s", num)+`-')`))
+		row.Top = chromium.Get(t, b, "top of row "+num, chromedp.Evaluate[string](`(function () {
+			var s = document.getElementById('m-status'); return s && !s.hidden ? s.textContent : ''; })()`))
+		rows[num] = row
+	}
 	chromium.SaveScreenshot(t, "preview-bounced.png", chromium.Get(t, b, "screenshot", chromedp.FullScreenshot(100)))
 	return rows
 }
@@ -44,7 +53,8 @@ func readGallery(t *testing.T, dir string) map[string]galleryRow {
 // already sent at …" (the journal's decision, which ignores what came
 // back: today's review). They give those rows the report's status and
 // words (report.CameBack), the gallery's list in the report's words
-// alone; the rows nothing came back for stay sent.
+// alone, and atop the row's message once opened (fix-show2); the rows
+// nothing came back for stay sent.
 func TestPreviewSaysBounced(t *testing.T) {
 	t.Parallel()
 	camp, _, _, deliver := popBounces(t, "", "")
@@ -71,14 +81,14 @@ func TestPreviewSaysBounced(t *testing.T) {
 	listed := readCSV(t, filepath.Join(dir, "report.csv"))
 	for i, row := range []string{"2", "3", "4"} {
 		w := want[row]
-		if g := shown[row]; g.Badge != w["status"] || g.Note != w["detail"] {
-			t.Errorf("the gallery's row %s: %q %q, want the report's %q %q", row, g.Badge, g.Note, w["status"], w["detail"])
+		if g := shown[row]; g.Badge != w["status"] || g.Note != w["detail"] || g.Top != w["status"]+" "+w["detail"] {
+			t.Errorf("the gallery's row %s: %q %q, its message under %q, want the report's %q %q", row, g.Badge, g.Note, g.Top, w["status"], w["detail"])
 		}
 		if l := listed[i+1]; l[0] != row || l[4] != w["status"] || l[5] != w["detail"] {
 			t.Errorf("preview's report.csv, row %s: %q, want the report's %s %q", row, l, w["status"], w["detail"])
 		}
 	}
-	if g := shown["5"]; g.Badge != "sent" || !strings.HasPrefix(g.Note, "already sent at ") {
+	if g := shown["5"]; g.Badge != "sent" || !strings.HasPrefix(g.Note, "already sent at ") || g.Top != "" {
 		t.Errorf("the gallery's row 5, nothing came back: %+v", g)
 	}
 }

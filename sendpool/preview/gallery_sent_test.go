@@ -109,3 +109,55 @@ func TestGalleryBouncedWords(t *testing.T) {
 		t.Errorf("browser reported %s", p)
 	}
 }
+
+// TestGalleryMessageSaysBounced: the gallery's list marked a row whose
+// message bounced since it went out, but the row's message opened without
+// a word of it (today's review). The message's view begins with the
+// list's badge and the report's words, whole and as text (a diagnostic's
+// <address> and markup stay text); a row only sent has none, also after
+// a bounced one was open.
+func TestGalleryMessageSaysBounced(t *testing.T) {
+	t.Parallel()
+	words := "bounced for ann@example.org, reported 2026-12-04T10:00:00Z: 550 5.1.1 <ann@example.org>: Recipient address rejected: <b>User unknown</b> & gone " +
+		strings.Repeat("in the local recipient table ", 6)
+	dir := filepath.Join(t.TempDir(), "preview")
+	w, err := NewWriter(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mail := func(row int, key string) galleryTestMail {
+		return galleryTestMail{row: row, key: key, fromName: "Acme News", fromAddr: "news@acme.example",
+			toName: "Reader", toAddr: key, subject: "Digest", text: "Hello\r\n"}
+	}
+	ctx := context.Background()
+	if err := w.WriteSent(ctx, mail(2, "ann@example.org").message(t), sendpool.StatusBounced, words); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WriteSent(ctx, mail(3, "bo@example.org").message(t), sendpool.StatusSent, "already sent at 2026-12-04T09:00:00Z"); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	bctx, problems := galleryNewBrowser(t, 60*time.Second)
+	galleryDo(bctx, t, "load index.html",
+		chromedp.Navigate(chromium.FileURL(filepath.Join(dir, "index.html"))),
+		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
+	status := func() []string {
+		return galleryRun(bctx, t, "status", chromedp.Evaluate[[]string](`(function () {
+			var s = document.getElementById('m-status'), b = s.querySelector('.badge');
+			return [String(s.hidden || s.offsetHeight === 0), b ? b.className + ' ' + b.textContent : '', s.textContent,
+				String(s.querySelectorAll('*').length)]; })()`))
+	}
+	galleryOpenRow(bctx, t, 2, true)
+	if got, want := status(), []string{"false", "badge bad bounced", "bounced " + words, "2"}; fmt.Sprintf("%q", got) != fmt.Sprintf("%q", want) {
+		t.Errorf("row 2's message begins\n got %q\nwant %q", got, want)
+	}
+	galleryOpenRow(bctx, t, 3, true)
+	if got := status(); got[0] != "true" {
+		t.Errorf("row 3's message, only sent, begins with %q", got)
+	}
+	for _, p := range problems() {
+		t.Errorf("browser reported %s", p)
+	}
+}

@@ -338,6 +338,26 @@
     return r.d + ': ' + (r.p || 'as it went out');
   }
 
+  // doneBadge is the badge of a row an earlier run handed over: its
+  // status, marked a problem when something came back for it since.
+  function doneBadge(r) {
+    return el('span', r.d === 'sent' || r.d === 'unknown' ? 'badge done' : 'badge bad', r.d);
+  }
+
+  // statusLine fills the top of a message's view (#m-status) with what the
+  // list says of r, a row whose message an earlier run handed over, when
+  // that is more than sent: its badge and its note, whole (a bounce since,
+  // in the report's words; an unknown outcome), as text. Hidden otherwise.
+  function statusLine(r) {
+    var st = $('m-status');
+    clear(st);
+    st.hidden = !r.d || r.d === 'sent';
+    if (st.hidden) { return; }
+    st.appendChild(doneBadge(r));
+    st.appendChild(document.createTextNode(' '));
+    st.appendChild(el('span', 'msg-status-words', doneNote(r)));
+  }
+
   // skipNote is the note of a row send will not send: why, after "not
   // sent"; a row sent before whose message cannot be shown is said so by
   // the journal's words alone ("already sent at …; the message …"), or
@@ -378,7 +398,7 @@
     top.appendChild(rowTo(r));
     if (r.x) { top.appendChild(el('span', 'badge bad', 'invalid')); }
     if (r.n) { top.appendChild(el('span', 'badge skip', r.n)); }
-    if (r.d) { top.appendChild(el('span', r.d === 'sent' || r.d === 'unknown' ? 'badge done' : 'badge bad', r.d)); }
+    if (r.d) { top.appendChild(doneBadge(r)); }
     b.appendChild(top);
 
     if (r.s) { b.appendChild(lineEl('div', 'row-subject', r.s)); }
@@ -495,6 +515,7 @@
     view.hidden = false;
     view.dataset.loaded = id;
 
+    statusLine(r);
     $('m-subject').textContent = header(msg, 'Subject') || '(no subject)';
     $('m-subject').dir = 'auto';
 
