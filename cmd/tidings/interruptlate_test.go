@@ -88,7 +88,7 @@ func TestInterruptTestSendRefused(t *testing.T) {
 	camp := sendCampaign(t, srv, 1, "")
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
-	var out bytes.Buffer
+	var out lockedBuffer
 	cmd := exec.CommandContext(ctx, bin, "send", "--test", "me@example.org", camp)
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
@@ -102,6 +102,10 @@ func TestInterruptTestSendRefused(t *testing.T) {
 	if err := cmd.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
 	}
+	// The refusal comes once the interrupt was taken (its words said):
+	// on a loaded machine the signal could reach the process after the
+	// reply, and the send end as one never interrupted (CI, exit 1).
+	waitFor(t, func() bool { return strings.Contains(out.String(), "tidings: interrupted") })
 	close(gate)
 	err = cmd.Wait()
 	text := out.String()
