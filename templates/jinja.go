@@ -26,23 +26,44 @@ var jinjaRE = regexp.MustCompile(`\{%[-+]?\s*([^%{}\n]{1,200}?)\s*[-+]?%\}|\{#[-
 // own text nodes, at its line, with the text/template form to write.
 func (cp *compiler) checkJinja(t *Template, text []colRef) {
 	for _, tn := range text {
-		for _, m := range jinjaRE.FindAllStringSubmatchIndex(tn.name, -1) {
-			line := cp.line(t, tn.tree, tn.node)
-			if line > 0 {
-				line += strings.Count(tn.name[:m[0]], "\n")
-			}
-			found := tn.name[m[0]:m[1]]
-			fix := ""
-			if m[2] >= 0 {
-				fix = cp.jinjaTag(tn.name[m[2]:m[3]])
-			} else {
-				fix = jinjaComment(tn.name[m[4]:m[5]])
-			}
-			cp.errs = append(cp.errs, &campaign.FileError{
-				File: t.file, Line: line,
-				Err: fmt.Errorf("templates: %s: %s: %w; %s; %s", t.name, clipLine(found), ErrJinja, fix, jinjaLiteral(found[:2])),
-			})
+		cp.jinjaIn(t, tn.name, cp.line(t, tn.tree, tn.node))
+	}
+}
+
+// checkJinjaSource reports the Jinja tags and comments of t's source
+// outside its actions, for a template that does not parse, whose text
+// nodes checkJinja never sees: a mailmerge template's {% for x in y %}
+// is told beside the parse error its {{ x }} makes, not after it is
+// fixed.
+func (cp *compiler) checkJinjaSource(t *Template) {
+	text := sourceActionRE.ReplaceAllStringFunc(t.source, func(a string) string {
+		return strings.Repeat("\n", strings.Count(a, "\n")) // the actions out, their lines kept
+	})
+	cp.jinjaIn(t, text, t.line)
+}
+
+// sourceActionRE finds an action of a template's source, over lines.
+var sourceActionRE = regexp.MustCompile(`(?s)\{\{.*?\}\}`)
+
+// jinjaIn reports every Jinja tag or comment in text, the template's own
+// text starting at line (0: unknown) of t's file.
+func (cp *compiler) jinjaIn(t *Template, text string, line int) {
+	for _, m := range jinjaRE.FindAllStringSubmatchIndex(text, -1) {
+		at := line
+		if at > 0 {
+			at += strings.Count(text[:m[0]], "\n")
 		}
+		found := text[m[0]:m[1]]
+		fix := ""
+		if m[2] >= 0 {
+			fix = cp.jinjaTag(text[m[2]:m[3]])
+		} else {
+			fix = jinjaComment(text[m[4]:m[5]])
+		}
+		cp.errs = append(cp.errs, &campaign.FileError{
+			File: t.file, Line: at,
+			Err: fmt.Errorf("templates: %s: %s: %w; %s; %s", t.name, clipLine(found), ErrJinja, fix, jinjaLiteral(found[:2])),
+		})
 	}
 }
 
@@ -60,16 +81,33 @@ func (cp *compiler) jinjaTag(tag string) string {
 	case "endif", "endfor", "endwith":
 		return "write {{end}}"
 	case "for":
-		if len(words) == 4 && words[2] == "in" {
-			f := cp.jinjaField(words[3])
-			return fmt.Sprintf("write {{range %s}} (inside it, {{.}} is the item; a column is text: {{range split \",\" %s}} loops over its parts)", f, f)
-		}
-		return "write {{range …}} … {{end}}"
+		return cp.jinjaFor(words[1:])
 	case "set":
 		return "write {{$name := …}}"
 	}
 	return "text/template writes {{if}}, {{range}}, {{with}}, {{else}} and {{end}}; tidings help templates shows them"
 }
+
+// jinjaFor is what to write for a Jinja for loop whose words follow
+// "for": over a column ("x in items"), or over a column's parts as
+// Python splits them ("x in items.split(';')").
+func (cp *compiler) jinjaFor(words []string) string {
+	if len(words) != 3 || words[1] != "in" {
+		return "write {{range …}} … {{end}}"
+	}
+	if m := jinjaSplitRE.FindStringSubmatch(words[2]); m != nil {
+		return fmt.Sprintf("write {{range split %q %s}} (inside it, {{.}} is the item)", m[2]+m[3], cp.jinjaField(m[1]))
+	}
+	if !isIdentifier(words[2]) {
+		return "write {{range …}} … {{end}} (inside it, {{.}} is the item)"
+	}
+	f := cp.jinjaField(words[2])
+	return fmt.Sprintf("write {{range %s}} (inside it, {{.}} is the item; a column is text: {{range split \",\" %s}} loops over its parts)", f, f)
+}
+
+// jinjaSplitRE matches a column split as Python writes it: items.split(";")
+// or items.split(';'), the separator in m[2] or m[3].
+var jinjaSplitRE = regexp.MustCompile(`^(\w+)\.split\((?:"([^"]*)"|'([^']*)')\)$`)
 
 // jinjaIf writes a Jinja condition (its words) after open: a column, or
 // not and a column; anything else as … with a word on conditions.

@@ -76,3 +76,40 @@ func TestJinjaTags(t *testing.T) {
 		}
 	}
 }
+
+// TestJinjaBesideParseError: a template that does not parse (a Jinja
+// loop's {{ t }} is a function text/template does not know) still has its
+// Jinja tags told, at their lines, with the parse error: a mailmerge
+// user is not left with "function "t" not defined" alone. A loop over a
+// column split as Python writes it is told the split to write; a "{%"
+// written as the error says (inside an action) is none.
+func TestJinjaBesideParseError(t *testing.T) {
+	cols := []string{"email", "name", "items"}
+	body := "Hi\n{% for t in items.split(';') %}{{ t }}{% endfor %}\n{{\"{%\"}} kept %}\n{% for x in items %}{% endfor %}\n"
+	_, err := Compile(load(t, baseYAML, map[string]string{"body.txt": body}), cols)
+	if !errors.Is(err, ErrJinja) {
+		t.Fatalf("Compile: %v, want ErrJinja beside the parse error", err)
+	}
+	for _, w := range []string{
+		`body.txt:2: templates: text: {% for t in items.split(';') %}: Jinja syntax, which Go templates send as it is; write {{range split ";" .items}} (inside it, {{.}} is the item)`,
+		`body.txt:2: templates: text: {% endfor %}: Jinja syntax`,
+		`body.txt:4: templates: text: {% for x in items %}: Jinja syntax, which Go templates send as it is; write {{range .items}}`,
+		`body.txt:2: templates: text: function "t" not defined`,
+	} {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("message\n %v\nlacks\n %s", err, w)
+		}
+	}
+	if strings.Contains(err.Error(), "kept") {
+		t.Errorf("message\n %v\ntells the {%% written in an action", err)
+	}
+	// Written as told, the loop goes over the column's parts.
+	s, err := Compile(load(t, baseYAML, map[string]string{"body.txt": `{{range split ";" .items}}[{{.}}]{{end}}`}), cols)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := s.Execute(campaign.Row{Number: 2, Values: map[string]string{"email": "a@x.example", "name": "A", "items": "a;b"}})
+	if err != nil || string(f.Text) != "[a][b]" {
+		t.Errorf("the loop written as told = %q, %v; want [a][b]", fieldsText(f), err)
+	}
+}

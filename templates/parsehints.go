@@ -20,6 +20,7 @@ const maxParseErrors = 20
 // such mistake of the file is told at once, with the first other error
 // after them.
 func (cp *compiler) noteParseError(t *Template, err error, fm map[string]any) {
+	cp.checkJinjaSource(t)
 	fm = maps.Clone(fm)
 	for range maxParseErrors {
 		cp.errs = append(cp.errs, cp.parseError(t, err))
