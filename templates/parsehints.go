@@ -99,9 +99,12 @@ var parenCallRE = regexp.MustCompile(`\{\{-?\s*(?:([\w.$]+)\s*\|\s*)?(\w+)\(([^(
 // writes it ({{.name | default "friend"}}), or an example when there is
 // none to be found.
 func (cp *compiler) unparen(line string) string {
+	if fix := cp.pyMethod(line); fix != "" {
+		return fix
+	}
 	m := parenCallRE.FindStringSubmatch(line)
 	if m == nil {
-		return `{{.name | default "friend"}}`
+		return `as in {{.name | default "friend"}}`
 	}
 	parts := []string{m[2]}
 	single := false

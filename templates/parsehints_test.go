@@ -37,12 +37,22 @@ func TestColumnAsFunction(t *testing.T) {
 // TestParenthesisedCall: a call written with parentheses, as Jinja and
 // Python write it, gets the form text/template reads, with the user's
 // column and double quotes; single-quoted text says to use double quotes.
+// A Python method on a column is told the function to write.
 func TestParenthesisedCall(t *testing.T) {
 	cols := []string{"email", "Name"}
 	for _, tt := range []struct{ src, want string }{
 		{`{{ .Name|default("friend") }}`, `unexpected "(" in operand; functions take their arguments after a space, without parentheses: {{.Name | default "friend"}}`},
 		{`{{ name|default('friend') }}`, `unexpected "(" in operand; functions take their arguments after a space, without parentheses: {{.Name | default "friend"}} (text in double quotes or backquotes, not single quotes)`},
 		{`{{ upper(name) }}`, `functions take their arguments after a space, without parentheses: {{upper .Name}}`},
+		// A Python string method on a column, as a mailmerge template
+		// calls it, gets the function that does it; one with none
+		// gets an example, not a fix for another line.
+		{`{{ Name.split(",")[1] }}`, `without parentheses: {{index (split "," .Name) 1}} (a value has no methods here: .split() is the function split)`},
+		{`{{ .Name.upper() }}`, `without parentheses: {{upper .Name}} (a value has no methods here: .upper() is the function upper)`},
+		{`{{ name.strip() }}`, `{{trim .Name}}`},
+		{`{{ name.capitalize() }}`, `{{title .Name}}`},
+		{`{{ Name.replace('-', " ") }}`, `{{replace "-" " " .Name}}`},
+		{`{{ Name.format(x) }}`, `without parentheses: as in {{.name | default "friend"}}`},
 		{`{{ default 'friend' .Name }}`, `malformed character constant: 'friend'; text is written in double quotes or backquotes ("friend", ` + "`friend`" + `), not in single quotes`},
 	} {
 		c := load(t, baseYAML, map[string]string{"body.txt": "Hi\n" + tt.src + "\n"})
