@@ -102,7 +102,7 @@ func TestLoadPasswordInFile(t *testing.T) {
 			if !errors.Is(err, ErrPasswordInFile) {
 				t.Fatalf("Load = %v, want ErrPasswordInFile", err)
 			}
-			want := tt.key + ": a password never goes in the campaign file; write password_env: NAME_OF_VARIABLE under smtp: and export NAME_OF_VARIABLE (with the password as its value) in the shell that runs tidings"
+			want := tt.key + ": a password never goes in the campaign file; write password_env: TIDINGS_SMTP_PASSWORD under smtp: and run export TIDINGS_SMTP_PASSWORD='…' (the password) in the shell that runs tidings"
 			var fe *FileError
 			if errors.As(err, &fe); fe.Err.Error() != want {
 				t.Errorf("message\n %s\nwant\n %s", fe.Err, want)
