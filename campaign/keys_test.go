@@ -215,4 +215,25 @@ func TestKeyColumnNearMiss(t *testing.T) {
 	if !errors.Is(err, ErrNoKeyColumn) || !strings.HasSuffix(err.Error(), `did you mean recipients.key: "Email Address"?`) {
 		t.Errorf("OpenSheet with Email Address = %v", err)
 	}
+	// A campaign file that writes no key (a mailmerge user's, whose
+	// sheet has "E-Mail") is told that "email" is the default, not left
+	// to look for a key: it never wrote; one that writes it is not.
+	if err := os.WriteFile(filepath.Join(filepath.Dir(path), "people.csv"), []byte("E-Mail;Name\na@x.example;A\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"", "  key: email\n"} {
+		camp := filepath.Join(filepath.Dir(path), "c.yaml")
+		if err := os.WriteFile(camp, []byte(minimalCampaign+key), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		c, err := Load(camp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = OpenSheet(context.Background(), c.Recipients)
+		told := err != nil && strings.Contains(err.Error(), `key column not in the sheet: "email" (the default of recipients.key, which the campaign file does not write; columns: E-Mail, Name); did you mean recipients.key: "E-Mail"?`)
+		if !errors.Is(err, ErrNoKeyColumn) || told != (key == "") {
+			t.Errorf("key %q: OpenSheet = %v", key, err)
+		}
+	}
 }
