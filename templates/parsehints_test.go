@@ -131,3 +131,24 @@ func TestUnclosedAction(t *testing.T) {
 		t.Errorf("a template whose actions are closed: %v", err)
 	}
 }
+
+// TestOtherMergeSyntax: a condition written as Thunderbird's Mail Merge
+// writes it ({{if Gender|==|m}}) and a block ended as Jinja or Thunderbird
+// end it ({{endif}}, {{elif}}) were told only "unexpected "=" in if" and
+// "function "endif" not defined" with the list of functions (rev-user15);
+// each is told what to write, at its line.
+func TestOtherMergeSyntax(t *testing.T) {
+	cols := []string{"email", "Gender", "LastName"}
+	for _, tt := range []struct{ src, want string }{
+		{`{{if Gender|==|m}}Mr.{{end}}`, `unexpected "=" in if; a condition is a call, not an operator between bars: {{if eq .Gender "m"}}`},
+		{`{{if .Gender|!=|Frau Dr.}}x{{end}}`, `a condition is a call, not an operator between bars: {{if ne .Gender "Frau Dr."}}`},
+		{`{{if Gender|*|m}}x{{end}}`, `a condition is a call, not an operator between bars (|*|): {{if eq .a "x"}}`},
+		{`{{if eq .Gender "m"}}Mr.{{else}}Ms.{{endif}}`, `function "endif" not defined (every block ends with {{end}}: write {{end}}, not {{endif}})`},
+		{`{{if .Gender}}a{{elif .LastName}}b{{end}}`, `function "elif" not defined (write {{else if …}}, not {{elif …}})`},
+	} {
+		_, err := Compile(load(t, baseYAML, map[string]string{"body.txt": "Dear\n" + tt.src + "\n"}), cols)
+		if err == nil || !strings.Contains(err.Error(), "body.txt:2: templates: text: ") || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: %v\nwant at line 2\n %s", tt.src, err, tt.want)
+		}
+	}
+}
