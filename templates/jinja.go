@@ -109,8 +109,10 @@ func (cp *compiler) jinjaFor(words []string) string {
 // or items.split(';'), the separator in m[2] or m[3].
 var jinjaSplitRE = regexp.MustCompile(`^(\w+)\.split\((?:"([^"]*)"|'([^']*)')\)$`)
 
-// jinjaIf writes a Jinja condition (its words) after open: a column, or
-// not and a column; anything else as … with a word on conditions.
+// jinjaIf writes a Jinja condition (its words) after open: a column,
+// not and a column, or a column compared with text (grade == "C-", as
+// mailmerge's README writes it); anything else as … with a word on
+// conditions.
 func (cp *compiler) jinjaIf(open string, cond []string) string {
 	switch {
 	case len(cond) == 1 && isIdentifier(cond[0]):
@@ -118,8 +120,16 @@ func (cp *compiler) jinjaIf(open string, cond []string) string {
 	case len(cond) == 2 && cond[0] == "not" && isIdentifier(cond[1]):
 		return open + "not " + cp.jinjaField(cond[1]) + "}}"
 	}
+	if m := jinjaCompareRE.FindStringSubmatch(strings.Join(cond, " ")); m != nil {
+		fn := map[string]string{"==": "eq", "!=": "ne"}[m[2]]
+		return fmt.Sprintf("%s%s %s %q}}", open, fn, cp.jinjaField(m[1]), m[3]+m[4])
+	}
 	return open + "…}} (conditions are calls: {{if eq .a \"x\"}}, {{if and .a .b}}, {{if not .a}})"
 }
+
+// jinjaCompareRE matches a Jinja condition comparing a column with text
+// in double or single quotes: role == "phd", grade != 'F'.
+var jinjaCompareRE = regexp.MustCompile(`^(\w+)\s*(==|!=)\s*(?:"([^"]*)"|'([^']*)')$`)
 
 // jinjaField is how a template writes the value a Jinja name means: the
 // column it names, in any case, as a field ({{.Name}}), or the name with
