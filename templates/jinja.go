@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/tidings/tidings/campaign"
 )
@@ -26,7 +27,7 @@ var jinjaRE = regexp.MustCompile(`\{%[-+]?\s*([^%{}\n]{1,200}?)\s*[-+]?%\}|\{#[-
 // own text nodes, at its line, with the text/template form to write.
 func (cp *compiler) checkJinja(t *Template, text []colRef) {
 	for _, tn := range text {
-		cp.jinjaIn(t, tn.name, cp.line(t, tn.tree, tn.node))
+		cp.jinjaIn(t, tn.name, cp.line(t, tn.tree, tn.node), int(tn.node.Position()))
 	}
 }
 
@@ -37,17 +38,24 @@ func (cp *compiler) checkJinja(t *Template, text []colRef) {
 // fixed.
 func (cp *compiler) checkJinjaSource(t *Template) {
 	text := sourceActionRE.ReplaceAllStringFunc(t.source, func(a string) string {
-		return strings.Repeat("\n", strings.Count(a, "\n")) // the actions out, their lines kept
+		b := []byte(a) // the action's bytes blanked, its lines and the offsets after it kept
+		for i := range b {
+			if b[i] != '\n' {
+				b[i] = ' '
+			}
+		}
+		return string(b)
 	})
-	cp.jinjaIn(t, text, t.line)
+	cp.jinjaIn(t, text, t.line, 0)
 }
 
 // sourceActionRE finds an action of a template's source, over lines.
 var sourceActionRE = regexp.MustCompile(`(?s)\{\{.*?\}\}`)
 
 // jinjaIn reports every Jinja tag or comment in text, the template's own
-// text starting at line (0: unknown) of t's file.
-func (cp *compiler) jinjaIn(t *Template, text string, line int) {
+// text starting at line (0: unknown) of t's file and at byte offset of
+// its source.
+func (cp *compiler) jinjaIn(t *Template, text string, line, offset int) {
 	for _, m := range jinjaRE.FindAllStringSubmatchIndex(text, -1) {
 		at := line
 		if at > 0 {
@@ -61,7 +69,7 @@ func (cp *compiler) jinjaIn(t *Template, text string, line int) {
 			fix = jinjaComment(text[m[4]:m[5]])
 		}
 		cp.errs = append(cp.errs, &campaign.FileError{
-			File: t.file, Line: at,
+			File: t.file, Line: at, Column: cp.column(t, offset+m[0]),
 			Err: fmt.Errorf("templates: %s: %s: %w; %s; %s", t.name, clipLine(found), ErrJinja, fix, jinjaLiteral(found[:2])),
 		})
 	}
@@ -155,4 +163,15 @@ func jinjaComment(text string) string {
 		text = "…"
 	}
 	return fmt.Sprintf("write {{/* %s */}}", text)
+}
+
+// column is the column (in characters, from 1) of byte offset of t's
+// source in a body file, or 0: a header's template is a value of the
+// campaign file, whose own columns its offsets are not.
+func (cp *compiler) column(t *Template, offset int) int {
+	if t.file == cp.c.File || t.line != 1 || offset < 0 || offset > len(t.source) {
+		return 0
+	}
+	start := strings.LastIndexByte(t.source[:offset], '\n') + 1
+	return utf8.RuneCountInString(t.source[start:offset]) + 1
 }

@@ -23,7 +23,11 @@ func TestJinjaTags(t *testing.T) {
 		want                   []string
 	}{
 		{"text if", baseYAML, "body.txt", "Hallo,\n\n{% if betrag %}Ihr Betrag: {{.Betrag}} EUR{% endif %}\n",
-			"body.txt", 3, []string{"{% if betrag %}: Jinja syntax, which Go templates send as it is; write {{if .Betrag}}; to send {% as it is, write {{\"{%\"}}", "{% endif %}: Jinja syntax, which Go templates send as it is; write {{end}}"}},
+			"body.txt", 3, []string{"{% if betrag %}: Jinja syntax, which Go templates send as it is; write {{if .Betrag}}; to send {% as it is, write {{\"{%\"}}", "{% endif %}: Jinja syntax, which Go templates send as it is; write {{end}}",
+				// at its column in a body file, counted in characters
+				"body.txt:3:1: templates: text: {% if betrag %}", "body.txt:3:43: templates: text: {% endif %}"}},
+		{"text column", baseYAML, "body.txt", "a\nGrüße {{.name}} {# note #}\n",
+			"body.txt", 2, []string{"body.txt:2:17: templates: text: {# note #}: Jinja syntax"}},
 		{"text comment", baseYAML, "body.txt", "a\nb {# note for me #}\n",
 			"body.txt", 2, []string{"{# note for me #}: Jinja syntax, which Go templates send as it is; write {{/* note for me */}}; to send {# as it is, write {{\"{#\"}}"}},
 		{"html for", strings.Replace(baseYAML, "text: body.txt", "html: body.html", 1), "body.html", "<ul>\n{% for x in items %}<li>x</li>{% endfor %}</ul>\n",
@@ -35,7 +39,7 @@ func TestJinjaTags(t *testing.T) {
 		{"text compare", baseYAML, "body.txt", "{% if betrag == \"0\" -%}\nfrei{% elif name != 'x' %}y{% endif %}\n",
 			"body.txt", 1, []string{`write {{if eq .Betrag "0"}}`, `{% elif name != 'x' %}: Jinja syntax, which Go templates send as it is; write {{else if ne .name "x"}}`}},
 		{"subject", subject("Rechnung {% if betrag %}offen{% endif %}"), "body.txt", "hi\n",
-			"campaign.yaml", 3, []string{"templates: subject: {% if betrag %}: Jinja syntax"}},
+			"campaign.yaml", 3, []string{"campaign.yaml:3: templates: subject: {% if betrag %}: Jinja syntax"}}, // no column: the value's is not the file's
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			c := load(t, tt.yaml, map[string]string{tt.file: tt.body, "body.txt": "hi\n"})
@@ -95,9 +99,9 @@ func TestJinjaBesideParseError(t *testing.T) {
 		t.Fatalf("Compile: %v, want ErrJinja beside the parse error", err)
 	}
 	for _, w := range []string{
-		`body.txt:2: templates: text: {% for t in items.split(';') %}: Jinja syntax, which Go templates send as it is; write {{range split ";" .items}} (inside it, {{.}} is the item)`,
-		`body.txt:2: templates: text: {% endfor %}: Jinja syntax`,
-		`body.txt:4: templates: text: {% for x in items %}: Jinja syntax, which Go templates send as it is; write {{range .items}}`,
+		`body.txt:2:1: templates: text: {% for t in items.split(';') %}: Jinja syntax, which Go templates send as it is; write {{range split ";" .items}} (inside it, {{.}} is the item)`,
+		`body.txt:2:39: templates: text: {% endfor %}: Jinja syntax`,
+		`body.txt:4:1: templates: text: {% for x in items %}: Jinja syntax, which Go templates send as it is; write {{range .items}}`,
 		`body.txt:2: templates: text: function "t" not defined`,
 	} {
 		if !strings.Contains(err.Error(), w) {
