@@ -206,6 +206,9 @@ func Parse(data []byte, file string) (*Campaign, error) {
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data), yaml.Strict())
 	if err := dec.Decode(c); err != nil {
+		if nc := notCampaign(file, data); nc != nil {
+			return nil, nc
+		}
 		return nil, yamlError(file, data, err)
 	}
 	if err := typographicQuotes(file, data); err != nil {

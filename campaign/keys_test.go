@@ -237,3 +237,29 @@ func TestKeyColumnNearMiss(t *testing.T) {
 		}
 	}
 }
+
+// TestNotCampaignFile: mailmerge's template or server settings given as
+// the campaign file (tidings check mailmerge_template.txt, as mailmerge
+// --template takes it) were told "unexpected directive value. document
+// not started" and "value is not allowed in this context" (rev-user15);
+// each is told what it is and what the campaign file is. A campaign file
+// whose first line is a to: YAML cannot read keeps its YAML error.
+func TestNotCampaignFile(t *testing.T) {
+	dir := t.TempDir()
+	for _, tt := range []struct{ name, data, want string }{
+		{"mailmerge_template.txt", "TO: {{email}}\nSUBJECT: Testing mailmerge\nFROM: My Self <myself@mydomain.com>\n\nHi, {{name}},\n\n{% if x %}y{% endif %}\n",
+			"mailmerge_template.txt:1: not a campaign file: mailmerge_template.txt is a mailmerge template: the campaign file is YAML, with its TO:, SUBJECT: and FROM: lines as to:, subject: and from:"},
+		{"mailmerge_server.conf", "# Example: GMail\n[smtp_server]\nhost = smtp.gmail.com\nport = 465\nsecurity = SSL/TLS\nusername = YOUR_USERNAME_HERE\n",
+			"mailmerge_server.conf:1: not a campaign file: mailmerge_server.conf is an INI file ([smtp_server]), as mailmerge writes its server settings: the campaign file is YAML, its server settings under smtp:"},
+		{"c.yaml", "to: {{.email}}, news\n" + minimalCampaign, ""},
+	} {
+		path := filepath.Join(dir, tt.name)
+		if err := os.WriteFile(path, []byte(tt.data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Load(path)
+		if err == nil || errors.Is(err, ErrNotCampaign) != (tt.want != "") || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: Load = %v, want %q", tt.name, err, tt.want)
+		}
+	}
+}
