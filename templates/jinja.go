@@ -64,7 +64,7 @@ func (cp *compiler) jinjaIn(t *Template, text string, line, offset int) {
 		found := text[m[0]:m[1]]
 		fix := ""
 		if m[2] >= 0 {
-			fix = cp.jinjaTag(text[m[2]:m[3]])
+			fix = jinjaTrim(found, cp.jinjaTag(text[m[2]:m[3]]))
 		} else {
 			fix = jinjaComment(text[m[4]:m[5]])
 		}
@@ -174,4 +174,21 @@ func (cp *compiler) column(t *Template, offset int) int {
 	}
 	start := strings.LastIndexByte(t.source[:offset], '\n') + 1
 	return utf8.RuneCountInString(t.source[start:offset]) + 1
+}
+
+// jinjaTrim carries the trim markers of found, a Jinja tag ({%- if x -%}),
+// to fix, the action to write for it ("write {{if .x}} …"), where they
+// mean the same: the spaces and line breaks before or after go. A fix that
+// writes no action is left as it is.
+func jinjaTrim(found, fix string) string {
+	if !strings.HasPrefix(fix, "write {{") {
+		return fix
+	}
+	if strings.HasPrefix(found, "{%-") {
+		fix = "write {{- " + strings.TrimPrefix(fix, "write {{")
+	}
+	if strings.HasSuffix(found, "-%}") {
+		fix = strings.Replace(fix, "}}", " -}}", 1)
+	}
+	return fix
 }

@@ -33,11 +33,12 @@ func TestJinjaTags(t *testing.T) {
 		{"html for", strings.Replace(baseYAML, "text: body.txt", "html: body.html", 1), "body.html", "<ul>\n{% for x in items %}<li>x</li>{% endfor %}</ul>\n",
 			"body.html", 2, []string{"write {{range .items}}", "{% endfor %}: Jinja syntax, which Go templates send as it is; write {{end}}"}},
 		{"markdown else", strings.Replace(baseYAML, "text: body.txt", "markdown: body.md", 1), "body.md", "# Hi\n\n{% if not Betrag %}x{% else %}y{%- endif %}\n",
-			"body.md", 3, []string{"write {{if not .Betrag}}", "{% else %}: Jinja syntax, which Go templates send as it is; write {{else}}", "{%- endif %}"}},
+			"body.md", 3, []string{"write {{if not .Betrag}}", "{% else %}: Jinja syntax, which Go templates send as it is; write {{else}}",
+				"{%- endif %}: Jinja syntax, which Go templates send as it is; write {{- end}}"}}, // the trim marker carried over
 		// A column compared with text, as mailmerge's README writes
 		// {% if grade == "C-" %}, is told the call (rev-user15).
 		{"text compare", baseYAML, "body.txt", "{% if betrag == \"0\" -%}\nfrei{% elif name != 'x' %}y{% endif %}\n",
-			"body.txt", 1, []string{`write {{if eq .Betrag "0"}}`, `{% elif name != 'x' %}: Jinja syntax, which Go templates send as it is; write {{else if ne .name "x"}}`}},
+			"body.txt", 1, []string{`write {{if eq .Betrag "0" -}}`, `{% elif name != 'x' %}: Jinja syntax, which Go templates send as it is; write {{else if ne .name "x"}}`}},
 		{"subject", subject("Rechnung {% if betrag %}offen{% endif %}"), "body.txt", "hi\n",
 			"campaign.yaml", 3, []string{"campaign.yaml:3: templates: subject: {% if betrag %}: Jinja syntax"}}, // no column: the value's is not the file's
 	} {
