@@ -66,6 +66,9 @@ type Recipients struct {
 	Sheet string `yaml:"sheet"`
 	// Key is the column that identifies a recipient; default "email".
 	Key string `yaml:"key"`
+	// KeyDefault says the campaign file writes no key: Key is the
+	// default, which a sheet without that column is told.
+	KeyDefault bool `yaml:"-"`
 	// Encoding names the CSV's character encoding (any name that
 	// golang.org/x/text/encoding/htmlindex knows, or a Windows code page
 	// name: cp932; see LookupEncoding); empty means detect.
@@ -203,6 +206,9 @@ func Parse(data []byte, file string) (*Campaign, error) {
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data), yaml.Strict())
 	if err := dec.Decode(c); err != nil {
+		if nc := notCampaign(file, data); nc != nil {
+			return nil, nc
+		}
 		return nil, yamlError(file, data, err)
 	}
 	if err := typographicQuotes(file, data); err != nil {
@@ -480,7 +486,7 @@ func (c *Campaign) validate() error {
 		errs = append(errs, errors.New("recipients.path: required: the recipients' sheet, a .csv or .xlsx file beside the campaign file (recipients: {path: recipients.csv})"))
 	}
 	if c.Recipients.Key == "" {
-		c.Recipients.Key = "email"
+		c.Recipients.Key, c.Recipients.KeyDefault = "email", true
 	}
 	if filepath.Ext(c.Recipients.Path) != "" {
 		if _, err := sheetKindOf(c.Recipients.Path); err != nil {

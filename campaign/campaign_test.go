@@ -219,7 +219,7 @@ func TestLoadErrors(t *testing.T) {
 		{
 			name: "username without password_env",
 			yaml: minimalCampaign + "smtp:\n  host: smtp.163.com\n  username: news@163.com\n",
-			msgs: []string{"smtp.password_env: required"},
+			msgs: []string{"smtp.password_env: required with smtp.username; write password_env: TIDINGS_SMTP_PASSWORD under smtp: and run export TIDINGS_SMTP_PASSWORD='…' (the password) in the shell"},
 		},
 		{
 			name: "reserved header",

@@ -43,7 +43,7 @@ func unknownKey(data []byte, msg string, line, col int) error {
 		if path == "mailbox" {
 			section = path
 		}
-		return fmt.Errorf("%s: %w; write password_env: NAME_OF_VARIABLE under %s: and export NAME_OF_VARIABLE (with the password as its value) in the shell that runs tidings", join(path, key), ErrPasswordInFile, section)
+		return fmt.Errorf("%s: %w; %s", join(path, key), ErrPasswordInFile, passwordAdvice(section))
 	}
 	where := ""
 	if path != "" {
@@ -63,6 +63,16 @@ func unknownKey(data []byte, msg string, line, col int) error {
 		return fmt.Errorf("%w %q%s (the keys here: %s)", ErrUnknownKey, key, where, strings.Join(keys, ", "))
 	}
 	return fmt.Errorf("%w %q%s", ErrUnknownKey, key, where)
+}
+
+// passwordAdvice says where the password of section ("smtp" or
+// "mailbox") goes, naming the variable README and tidings init use.
+func passwordAdvice(section string) string {
+	name := "TIDINGS_SMTP_PASSWORD"
+	if section == "mailbox" {
+		name = "TIDINGS_MAILBOX_PASSWORD"
+	}
+	return fmt.Sprintf("write password_env: %s under %s: and run export %s='…' (the password) in the shell that runs tidings", name, section, name)
 }
 
 // isPasswordKey reports whether key is a password written into the file.

@@ -102,7 +102,7 @@ func TestLoadPasswordInFile(t *testing.T) {
 			if !errors.Is(err, ErrPasswordInFile) {
 				t.Fatalf("Load = %v, want ErrPasswordInFile", err)
 			}
-			want := tt.key + ": a password never goes in the campaign file; write password_env: NAME_OF_VARIABLE under smtp: and export NAME_OF_VARIABLE (with the password as its value) in the shell that runs tidings"
+			want := tt.key + ": a password never goes in the campaign file; write password_env: TIDINGS_SMTP_PASSWORD under smtp: and run export TIDINGS_SMTP_PASSWORD='…' (the password) in the shell that runs tidings"
 			var fe *FileError
 			if errors.As(err, &fe); fe.Err.Error() != want {
 				t.Errorf("message\n %s\nwant\n %s", fe.Err, want)
@@ -214,5 +214,52 @@ func TestKeyColumnNearMiss(t *testing.T) {
 	_, err = OpenSheet(context.Background(), Recipients{Path: path, Key: "email"})
 	if !errors.Is(err, ErrNoKeyColumn) || !strings.HasSuffix(err.Error(), `did you mean recipients.key: "Email Address"?`) {
 		t.Errorf("OpenSheet with Email Address = %v", err)
+	}
+	// A campaign file that writes no key (a mailmerge user's, whose
+	// sheet has "E-Mail") is told that "email" is the default, not left
+	// to look for a key: it never wrote; one that writes it is not.
+	if err := os.WriteFile(filepath.Join(filepath.Dir(path), "people.csv"), []byte("E-Mail;Name\na@x.example;A\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"", "  key: email\n"} {
+		camp := filepath.Join(filepath.Dir(path), "c.yaml")
+		if err := os.WriteFile(camp, []byte(minimalCampaign+key), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		c, err := Load(camp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = OpenSheet(context.Background(), c.Recipients)
+		told := err != nil && strings.Contains(err.Error(), `key column not in the sheet: "email" (the default of recipients.key, which the campaign file does not write; columns: E-Mail, Name); did you mean recipients.key: "E-Mail"?`)
+		if !errors.Is(err, ErrNoKeyColumn) || told != (key == "") {
+			t.Errorf("key %q: OpenSheet = %v", key, err)
+		}
+	}
+}
+
+// TestNotCampaignFile: mailmerge's template or server settings given as
+// the campaign file (tidings check mailmerge_template.txt, as mailmerge
+// --template takes it) were told "unexpected directive value. document
+// not started" and "value is not allowed in this context" (rev-user15);
+// each is told what it is and what the campaign file is. A campaign file
+// whose first line is a to: YAML cannot read keeps its YAML error.
+func TestNotCampaignFile(t *testing.T) {
+	dir := t.TempDir()
+	for _, tt := range []struct{ name, data, want string }{
+		{"mailmerge_template.txt", "TO: {{email}}\nSUBJECT: Testing mailmerge\nFROM: My Self <myself@mydomain.com>\n\nHi, {{name}},\n\n{% if x %}y{% endif %}\n",
+			"mailmerge_template.txt:1: not a campaign file: mailmerge_template.txt is a mailmerge template: the campaign file is YAML, with its TO:, SUBJECT: and FROM: lines as to:, subject: and from:"},
+		{"mailmerge_server.conf", "# Example: GMail\n[smtp_server]\nhost = smtp.gmail.com\nport = 465\nsecurity = SSL/TLS\nusername = YOUR_USERNAME_HERE\n",
+			"mailmerge_server.conf:1: not a campaign file: mailmerge_server.conf is an INI file ([smtp_server]), as mailmerge writes its server settings: the campaign file is YAML, its server settings under smtp:"},
+		{"c.yaml", "to: {{.email}}, news\n" + minimalCampaign, ""},
+	} {
+		path := filepath.Join(dir, tt.name)
+		if err := os.WriteFile(path, []byte(tt.data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Load(path)
+		if err == nil || errors.Is(err, ErrNotCampaign) != (tt.want != "") || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: Load = %v, want %q", tt.name, err, tt.want)
+		}
 	}
 }

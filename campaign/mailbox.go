@@ -234,7 +234,7 @@ func (m *Mailbox) validate(data []byte) (key string, err error) {
 	case strings.TrimSpace(m.Username) == "":
 		return "", errors.New("mailbox.username: required (the mailbox's login, often its address)")
 	case m.PasswordEnv == "":
-		return "username", errors.New("mailbox.password_env: required with mailbox.username (the secret comes from the environment, never from this file; it may name the same variable as smtp.password_env)")
+		return "username", fmt.Errorf("mailbox.password_env: required with mailbox.username; %s (the secret comes from the environment, never from this file; it may name the same variable as smtp.password_env)", passwordAdvice("mailbox"))
 	case pop3 && m.SentFolder != "":
 		return "sent_folder", errors.New("mailbox.sent_folder: IMAP only (POP3 cannot store a message); use protocol: imap or remove sent_folder")
 	case pop3 && m.Folder != "" && !strings.EqualFold(m.Folder, "INBOX"):

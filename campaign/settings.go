@@ -384,7 +384,7 @@ func (s *SMTP) validate() error {
 		errs = append(errs, fmt.Errorf("smtp.auth: unknown mechanism %q (use plain, login, cram-md5 or xoauth2)", s.Auth))
 	}
 	if s.Username != "" && s.PasswordEnv == "" {
-		errs = append(errs, errors.New("smtp.password_env: required with smtp.username (the secret comes from the environment, never from this file)"))
+		errs = append(errs, fmt.Errorf("smtp.password_env: required with smtp.username; %s (the secret comes from the environment, never from this file)", passwordAdvice("smtp")))
 	}
 	return errors.Join(errs...)
 }

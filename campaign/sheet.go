@@ -97,7 +97,11 @@ func OpenSheet(ctx context.Context, r Recipients) (Sheet, error) {
 		if near == "" {
 			near = ClosestOrContaining(r.Key, s.Columns())
 		}
-		err := fmt.Errorf("%w: %q (columns: %s)", ErrNoKeyColumn, r.Key, strings.Join(s.Columns(), ", "))
+		whose := ""
+		if r.KeyDefault {
+			whose = "the default of recipients.key, which the campaign file does not write; "
+		}
+		err := fmt.Errorf("%w: %q (%scolumns: %s)", ErrNoKeyColumn, r.Key, whose, strings.Join(s.Columns(), ", "))
 		if c, advice := MisreadHeader(r.Encoding, s.Columns(), func(n string) bool { return n == r.Key }); c != "" {
 			err = fmt.Errorf("%w; %s", err, advice)
 		} else if near != "" {

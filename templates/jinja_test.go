@@ -23,15 +23,24 @@ func TestJinjaTags(t *testing.T) {
 		want                   []string
 	}{
 		{"text if", baseYAML, "body.txt", "Hallo,\n\n{% if betrag %}Ihr Betrag: {{.Betrag}} EUR{% endif %}\n",
-			"body.txt", 3, []string{"{% if betrag %}: Jinja syntax, which Go templates send as it is; write {{if .Betrag}}; to send {% as it is, write {{\"{%\"}}", "{% endif %}: Jinja syntax, which Go templates send as it is; write {{end}}"}},
+			"body.txt", 3, []string{"{% if betrag %}: Jinja syntax, which Go templates send as it is; write {{if .Betrag}}; to send {% as it is, write {{\"{%\"}}", "{% endif %}: Jinja syntax, which Go templates send as it is; write {{end}}",
+				// at its column in a body file, counted in characters
+				"body.txt:3:1: templates: text: {% if betrag %}", "body.txt:3:43: templates: text: {% endif %}"}},
+		{"text column", baseYAML, "body.txt", "a\nGrüße {{.name}} {# note #}\n",
+			"body.txt", 2, []string{"body.txt:2:17: templates: text: {# note #}: Jinja syntax"}},
 		{"text comment", baseYAML, "body.txt", "a\nb {# note for me #}\n",
 			"body.txt", 2, []string{"{# note for me #}: Jinja syntax, which Go templates send as it is; write {{/* note for me */}}; to send {# as it is, write {{\"{#\"}}"}},
 		{"html for", strings.Replace(baseYAML, "text: body.txt", "html: body.html", 1), "body.html", "<ul>\n{% for x in items %}<li>x</li>{% endfor %}</ul>\n",
 			"body.html", 2, []string{"write {{range .items}}", "{% endfor %}: Jinja syntax, which Go templates send as it is; write {{end}}"}},
 		{"markdown else", strings.Replace(baseYAML, "text: body.txt", "markdown: body.md", 1), "body.md", "# Hi\n\n{% if not Betrag %}x{% else %}y{%- endif %}\n",
-			"body.md", 3, []string{"write {{if not .Betrag}}", "{% else %}: Jinja syntax, which Go templates send as it is; write {{else}}", "{%- endif %}"}},
+			"body.md", 3, []string{"write {{if not .Betrag}}", "{% else %}: Jinja syntax, which Go templates send as it is; write {{else}}",
+				"{%- endif %}: Jinja syntax, which Go templates send as it is; write {{- end}}"}}, // the trim marker carried over
+		// A column compared with text, as mailmerge's README writes
+		// {% if grade == "C-" %}, is told the call (rev-user15).
+		{"text compare", baseYAML, "body.txt", "{% if betrag == \"0\" -%}\nfrei{% elif name != 'x' %}y{% endif %}\n",
+			"body.txt", 1, []string{`write {{if eq .Betrag "0" -}}`, `{% elif name != 'x' %}: Jinja syntax, which Go templates send as it is; write {{else if ne .name "x"}}`}},
 		{"subject", subject("Rechnung {% if betrag %}offen{% endif %}"), "body.txt", "hi\n",
-			"campaign.yaml", 3, []string{"templates: subject: {% if betrag %}: Jinja syntax"}},
+			"campaign.yaml", 3, []string{"campaign.yaml:3: templates: subject: {% if betrag %}: Jinja syntax"}}, // no column: the value's is not the file's
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			c := load(t, tt.yaml, map[string]string{tt.file: tt.body, "body.txt": "hi\n"})
@@ -74,5 +83,42 @@ func TestJinjaTags(t *testing.T) {
 		if _, err := s.Execute(campaign.Row{Number: 2, Values: map[string]string{"email": "a@x.example", "name": "A", "Betrag": "{% if x %}", "items": ""}}); err != nil {
 			t.Errorf("Execute: %v", err)
 		}
+	}
+}
+
+// TestJinjaBesideParseError: a template that does not parse (a Jinja
+// loop's {{ t }} is a function text/template does not know) still has its
+// Jinja tags told, at their lines, with the parse error: a mailmerge
+// user is not left with "function "t" not defined" alone. A loop over a
+// column split as Python writes it is told the split to write; a "{%"
+// written as the error says (inside an action) is none.
+func TestJinjaBesideParseError(t *testing.T) {
+	cols := []string{"email", "name", "items"}
+	body := "Hi\n{% for t in items.split(';') %}{{ t }}{% endfor %}\n{{\"{%\"}} kept %}\n{% for x in items %}{% endfor %}\n"
+	_, err := Compile(load(t, baseYAML, map[string]string{"body.txt": body}), cols)
+	if !errors.Is(err, ErrJinja) {
+		t.Fatalf("Compile: %v, want ErrJinja beside the parse error", err)
+	}
+	for _, w := range []string{
+		`body.txt:2:1: templates: text: {% for t in items.split(';') %}: Jinja syntax, which Go templates send as it is; write {{range split ";" .items}} (inside it, {{.}} is the item)`,
+		`body.txt:2:39: templates: text: {% endfor %}: Jinja syntax`,
+		`body.txt:4:1: templates: text: {% for x in items %}: Jinja syntax, which Go templates send as it is; write {{range .items}}`,
+		`body.txt:2: templates: text: function "t" not defined`,
+	} {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("message\n %v\nlacks\n %s", err, w)
+		}
+	}
+	if strings.Contains(err.Error(), "kept") {
+		t.Errorf("message\n %v\ntells the {%% written in an action", err)
+	}
+	// Written as told, the loop goes over the column's parts.
+	s, err := Compile(load(t, baseYAML, map[string]string{"body.txt": `{{range split ";" .items}}[{{.}}]{{end}}`}), cols)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := s.Execute(campaign.Row{Number: 2, Values: map[string]string{"email": "a@x.example", "name": "A", "items": "a;b"}})
+	if err != nil || string(f.Text) != "[a][b]" {
+		t.Errorf("the loop written as told = %q, %v; want [a][b]", fieldsText(f), err)
 	}
 }

@@ -3,6 +3,7 @@ package templates
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -47,7 +48,8 @@ func isMIMEHeader(name string) bool {
 const keepAsText = `{{""}}`
 
 // bodyHeader is one header line a body starts with: the campaign key
-// that takes it and its value.
+// that takes it and its value; key "content-type" for a Content-Type
+// line, which says what kind of body it is (bodyKind).
 type bodyHeader struct{ key, value string }
 
 // bodyHeaders returns the header lines src, a body template, starts with,
@@ -60,25 +62,27 @@ type bodyHeader struct{ key, value string }
 // action is text.
 func bodyHeaders(src string) []bodyHeader {
 	var found []bodyHeader
-	to, mailish := false, false
+	to, mailish, known := false, false, 0
 	for i, line := range strings.Split(strings.TrimPrefix(src, "\ufeff"), "\n") {
 		line = strings.TrimRight(line, "\r")
 		if strings.TrimSpace(line) == "" {
-			if i > 0 && mailish && (to || len(found) >= 2) {
+			if i > 0 && mailish && (to || known >= 2) {
 				return found
 			}
 			return nil
 		}
 		name, value, ok := strings.Cut(line, ":")
 		name = strings.ToLower(name)
-		key, known := bodyHeaderKey(name)
+		key, isKey := bodyHeaderKey(name)
 		switch {
 		case i >= 10 || !ok:
 			return nil
-		case known:
-			found = append(found, bodyHeader{key, strings.TrimSpace(value)})
+		case isKey:
+			found, known = append(found, bodyHeader{key, strings.TrimSpace(value)}), known+1
 			to = to || key == "to"
 			mailish = mailish || strings.Contains(value, "@") || strings.Contains(value, "{{")
+		case name == "content-type":
+			found = append(found, bodyHeader{name, strings.TrimSpace(value)})
 		case !isMIMEHeader(name):
 			return nil
 		}
@@ -100,7 +104,12 @@ func (cp *compiler) checkBodyHeaders(t *Template) {
 		return
 	}
 	var lines, attachments []string
+	kind := ""
 	for _, h := range found {
+		if h.key == "content-type" {
+			kind = bodyKind(t, h.value)
+			continue
+		}
 		v := strconv.Quote(bareActionRE.ReplaceAllStringFunc(h.value, func(a string) string {
 			if c := cp.columnLike(bareActionRE.FindStringSubmatch(a)[1]); c != "" {
 				return "{{." + Identifier(c) + "}}"
@@ -118,8 +127,32 @@ func (cp *compiler) checkBodyHeaders(t *Template) {
 	}
 	cp.errs = append(cp.errs, &campaign.FileError{
 		File: t.file, Line: t.line,
-		Err: fmt.Errorf("templates: %s: %w, which tidings would send as text: move them to the campaign file (%s) and delete them, and the blank line after them, from the body; "+
+		Err: fmt.Errorf("templates: %s: %w, which tidings would send as text: move them to the campaign file (%s) and delete them, and the blank line after them, from the body%s; "+
 			"if they are the letter's own text (a memo's To: and From:), start the body with %s, which prints nothing",
-			t.name, ErrBodyHeaders, strings.Join(lines, ", "), keepAsText),
+			t.name, ErrBodyHeaders, strings.Join(lines, ", "), kind, keepAsText),
 	})
+}
+
+// bodyKind says which setting names body t when its Content-Type line
+// (value) says it is another kind than the setting t is read as: a
+// mailmerge template's text/html is html:, text/markdown markdown:,
+// multipart/alternative a text: and an html: file of their own. It is ""
+// when the kind is t's own.
+func bodyKind(t *Template, value string) string {
+	mediaType, _, _ := strings.Cut(strings.ToLower(value), ";")
+	key, kind := "", ""
+	switch strings.TrimSpace(mediaType) {
+	case "text/html":
+		key, kind = "html", "HTML"
+	case "text/markdown":
+		key, kind = "markdown", "Markdown"
+	case "multipart/alternative":
+		return fmt.Sprintf("; its Content-Type (%s) says it holds two bodies: put the plain text part in a file for text: and the HTML part in one for html:, without the boundary lines and part headers", value)
+	default:
+		return ""
+	}
+	if key == t.name {
+		return ""
+	}
+	return fmt.Sprintf("; its Content-Type (%s) says it is %s: name the file with %s: %s, not %s:", value, kind, key, filepath.Base(t.file), t.name)
 }

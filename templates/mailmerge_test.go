@@ -19,6 +19,14 @@ func TestMailmergeHeaders(t *testing.T) {
 		{"\ufeffto: {{.email}}\r\nReply-To: help@acme.example\r\nContent-Type: text/plain\r\n\r\nHi\r\n", `(to: "{{.email}}", reply_to: "help@acme.example")`},
 		{"TO: {{.email}}\nSubject: Invoice\nATTACHMENT: a.pdf\nAttachment: {{.name}}.pdf\n\nHi\n", `(to: "{{.email}}", subject: "Invoice", attachments: ["a.pdf", "{{.name}}.pdf"])`},
 		{"TO: {{.email}}\n\nHi\n", `move them to the campaign file (to: "{{.email}}")`},
+		// A Content-Type of another kind than the setting says which
+		// setting names the file (mailmerge renders text/markdown to
+		// HTML): rev-user15's Markdown body was told only text:.
+		{"TO: {{email}}\nSUBJECT: Hi\nMIME-Version: 1.0\nContent-Type: text/markdown\n\n- **bold**\n", `(to: "{{.email}}", subject: "Hi") and delete them, and the blank line after them, from the body; its Content-Type (text/markdown) says it is Markdown: name the file with markdown: body.txt, not text:; if they`},
+		{"TO: {{.email}}\nContent-Type: text/html; charset=utf-8\n\n<p>Hi</p>\n", `from the body; its Content-Type (text/html; charset=utf-8) says it is HTML: name the file with html: body.txt, not text:; if they`},
+		{"TO: {{.email}}\nContent-Type: multipart/alternative; boundary=\"b\"\n\n--b\n", `its Content-Type (multipart/alternative; boundary="b") says it holds two bodies: put the plain text part in a file for text: and the HTML part in one for html:`},
+		{"TO: {{.email}}\nContent-Type: text/plain\n\nHi\n", `(to: "{{.email}}") and delete them, and the blank line after them, from the body; if they`},
+		{"Content-Type: text/html\nSubject: {{.name}}\n\nHi\n", ""}, // one key only, no To: text
 		{"Subject: your invoice\n\nDear {{.name}},\n", ""},
 		{"To: all staff\nFrom: the office\n\nDear all,\n", ""},
 		{"TO: {{.email}}\nHi {{.name}}\n", ""},

@@ -20,6 +20,7 @@ const maxParseErrors = 20
 // such mistake of the file is told at once, with the first other error
 // after them.
 func (cp *compiler) noteParseError(t *Template, err error, fm map[string]any) {
+	cp.checkJinjaSource(t)
 	fm = maps.Clone(fm)
 	for range maxParseErrors {
 		cp.errs = append(cp.errs, cp.parseError(t, err))
@@ -49,6 +50,9 @@ func (cp *compiler) columnHint(name string) string {
 // in parentheses ({{name|default("friend")}}) or text in single quotes.
 // It gives "" for other errors.
 func (cp *compiler) callHint(src string, line int, msg string) string {
+	if hint := cp.pipeCompareHint(sourceLine(src, line)); hint != "" && !undefinedFuncRE.MatchString(msg) {
+		return hint
+	}
 	switch {
 	case strings.Contains(msg, `unexpected "(" in operand`):
 		return "; functions take their arguments after a space, without parentheses: " + cp.unparen(sourceLine(src, line))
@@ -60,6 +64,25 @@ func (cp *compiler) callHint(src string, line int, msg string) string {
 		return "; that is a space a word processor or a web page put there (a no-break or zero-width space), which looks like one but is not: inside {{ }} retype it as an ordinary space, or delete it"
 	}
 	return ""
+}
+
+// pipeCompareRE finds a condition written as Thunderbird's Mail Merge
+// writes it, the operator between bars: {{if Gender|==|m}}.
+var pipeCompareRE = regexp.MustCompile(`\{\{-?\s*(if|else\s+if)\s+\.?(\w+)\s*\|(==|!=|[^|{}\s]{1,2})\|([^|{}]*?)\s*-?\}\}`)
+
+// pipeCompareHint is the hint for the first condition of line written
+// with an operator between bars (pipeCompareRE), or "": == and != as eq
+// and ne, any other operator with a word on conditions.
+func (cp *compiler) pipeCompareHint(line string) string {
+	m := pipeCompareRE.FindStringSubmatch(line)
+	if m == nil {
+		return ""
+	}
+	fn := map[string]string{"==": "eq", "!=": "ne"}[m[3]]
+	if fn == "" {
+		return fmt.Sprintf("; a condition is a call, not an operator between bars (|%s|): {{if eq .a \"x\"}}, {{if ne .a \"x\"}}, {{if .a}}; tidings help templates shows the functions", m[3])
+	}
+	return fmt.Sprintf("; a condition is a call, not an operator between bars: {{%s %s %s %q}}", strings.Join(strings.Fields(m[1]), " "), fn, cp.jinjaField(m[2]), m[4])
 }
 
 // typographicQuoteRE matches text/template's error for a typographic
@@ -98,9 +121,12 @@ var parenCallRE = regexp.MustCompile(`\{\{-?\s*(?:([\w.$]+)\s*\|\s*)?(\w+)\(([^(
 // writes it ({{.name | default "friend"}}), or an example when there is
 // none to be found.
 func (cp *compiler) unparen(line string) string {
+	if fix := cp.pyMethod(line); fix != "" {
+		return fix
+	}
 	m := parenCallRE.FindStringSubmatch(line)
 	if m == nil {
-		return `{{.name | default "friend"}}`
+		return `as in {{.name | default "friend"}}`
 	}
 	parts := []string{m[2]}
 	single := false

@@ -37,12 +37,22 @@ func TestColumnAsFunction(t *testing.T) {
 // TestParenthesisedCall: a call written with parentheses, as Jinja and
 // Python write it, gets the form text/template reads, with the user's
 // column and double quotes; single-quoted text says to use double quotes.
+// A Python method on a column is told the function to write.
 func TestParenthesisedCall(t *testing.T) {
 	cols := []string{"email", "Name"}
 	for _, tt := range []struct{ src, want string }{
 		{`{{ .Name|default("friend") }}`, `unexpected "(" in operand; functions take their arguments after a space, without parentheses: {{.Name | default "friend"}}`},
 		{`{{ name|default('friend') }}`, `unexpected "(" in operand; functions take their arguments after a space, without parentheses: {{.Name | default "friend"}} (text in double quotes or backquotes, not single quotes)`},
 		{`{{ upper(name) }}`, `functions take their arguments after a space, without parentheses: {{upper .Name}}`},
+		// A Python string method on a column, as a mailmerge template
+		// calls it, gets the function that does it; one with none
+		// gets an example, not a fix for another line.
+		{`{{ Name.split(",")[1] }}`, `without parentheses: {{index (split "," .Name) 1}} (a value has no methods here: .split() is the function split)`},
+		{`{{ .Name.upper() }}`, `without parentheses: {{upper .Name}} (a value has no methods here: .upper() is the function upper)`},
+		{`{{ name.strip() }}`, `{{trim .Name}}`},
+		{`{{ name.capitalize() }}`, `{{title .Name}}`},
+		{`{{ Name.replace('-', " ") }}`, `{{replace "-" " " .Name}}`},
+		{`{{ Name.format(x) }}`, `without parentheses: as in {{.name | default "friend"}}`},
 		{`{{ default 'friend' .Name }}`, `malformed character constant: 'friend'; text is written in double quotes or backquotes ("friend", ` + "`friend`" + `), not in single quotes`},
 	} {
 		c := load(t, baseYAML, map[string]string{"body.txt": "Hi\n" + tt.src + "\n"})
@@ -119,5 +129,26 @@ func TestUnclosedAction(t *testing.T) {
 	c := load(t, baseYAML, map[string]string{"body.txt": "Hi {{.name}},\n{{if .name}}yes{{end}}\n"})
 	if _, err := Compile(c, []string{"email", "name"}); err != nil {
 		t.Errorf("a template whose actions are closed: %v", err)
+	}
+}
+
+// TestOtherMergeSyntax: a condition written as Thunderbird's Mail Merge
+// writes it ({{if Gender|==|m}}) and a block ended as Jinja or Thunderbird
+// end it ({{endif}}, {{elif}}) were told only "unexpected "=" in if" and
+// "function "endif" not defined" with the list of functions (rev-user15);
+// each is told what to write, at its line.
+func TestOtherMergeSyntax(t *testing.T) {
+	cols := []string{"email", "Gender", "LastName"}
+	for _, tt := range []struct{ src, want string }{
+		{`{{if Gender|==|m}}Mr.{{end}}`, `unexpected "=" in if; a condition is a call, not an operator between bars: {{if eq .Gender "m"}}`},
+		{`{{if .Gender|!=|Frau Dr.}}x{{end}}`, `a condition is a call, not an operator between bars: {{if ne .Gender "Frau Dr."}}`},
+		{`{{if Gender|*|m}}x{{end}}`, `a condition is a call, not an operator between bars (|*|): {{if eq .a "x"}}`},
+		{`{{if eq .Gender "m"}}Mr.{{else}}Ms.{{endif}}`, `function "endif" not defined (every block ends with {{end}}: write {{end}}, not {{endif}})`},
+		{`{{if .Gender}}a{{elif .LastName}}b{{end}}`, `function "elif" not defined (write {{else if …}}, not {{elif …}})`},
+	} {
+		_, err := Compile(load(t, baseYAML, map[string]string{"body.txt": "Dear\n" + tt.src + "\n"}), cols)
+		if err == nil || !strings.Contains(err.Error(), "body.txt:2: templates: text: ") || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: %v\nwant at line 2\n %s", tt.src, err, tt.want)
+		}
 	}
 }

@@ -904,6 +904,12 @@ func (cp *compiler) funcHint(msg string) string {
 	if hint := cp.columnHint(m[1]); hint != "" {
 		return hint
 	}
+	switch m[1] {
+	case "endif", "endfor", "endwith", "endunless", "endeach":
+		return fmt.Sprintf(" (every block ends with {{end}}: write {{end}}, not {{%s}})", m[1])
+	case "elif", "elseif", "elsif":
+		return fmt.Sprintf(" (write {{else if …}}, not {{%s …}})", m[1])
+	}
 	names := slices.Sorted(maps.Keys(funcs(cp.c.Recipients)))
 	builtins := []string{"and", "or", "not", "len", "index", "slice", "print", "printf", "println", "eq", "ne", "lt", "le", "gt", "ge", "urlquery", "html", "js", "call"}
 	if c := campaign.Closest(m[1], append(slices.Clone(names), builtins...)); c != "" {

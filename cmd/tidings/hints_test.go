@@ -92,6 +92,8 @@ func TestCheckMailmergeTemplate(t *testing.T) {
 		"mailmerge_template.txt:1: templates: text: the body starts with header lines, as a mailmerge template does",
 		`mailmerge_template.txt:1: templates: text: function "email" not defined (did you mean {{.email}}? a column is written with a leading dot)`,
 		`mailmerge_template.txt:5: templates: text: function "name" not defined (did you mean {{.name}}?`,
+		// told with the errors above, not once they are fixed (rev-user15)
+		"mailmerge_template.txt:7:1: templates: text: {% if betrag %}: Jinja syntax, which Go templates send as it is; write {{if .betrag}}",
 	} {
 		if code != exitUnusable || !strings.Contains(errOut, want) {
 			t.Errorf("code %d, want %d and\n %s\n%s%s", code, exitUnusable, want, out, errOut)
@@ -100,7 +102,7 @@ func TestCheckMailmergeTemplate(t *testing.T) {
 	// With the body fixed but for the Jinja tags, those are the error.
 	writeFiles(t, dir, map[string]string{"mailmerge_template.txt": "Hi, {{.name}},\n\n{% if betrag %}Ihr Betrag: {{.betrag}} EUR{% endif %}\n"})
 	out, errOut, code = runCLI(t, "check", filepath.Join(dir, "c.yaml"))
-	if want := "mailmerge_template.txt:3: templates: text: {% if betrag %}: Jinja syntax, which Go templates send as it is; write {{if .betrag}}"; code != exitUnusable || !strings.Contains(errOut, want) {
+	if want := "mailmerge_template.txt:3:1: templates: text: {% if betrag %}: Jinja syntax, which Go templates send as it is; write {{if .betrag}}"; code != exitUnusable || !strings.Contains(errOut, want) {
 		t.Errorf("code %d, want %d and\n %s\n%s%s", code, exitUnusable, want, out, errOut)
 	}
 }

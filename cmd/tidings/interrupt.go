@@ -122,7 +122,7 @@ func (w *interruptWords) atExit() string {
 	case w.tests.Load() && w.allOut.Load():
 		return "tidings: interrupted once every test message was tried; the outcome is above"
 	case w.tests.Load():
-		return "tidings: interrupted: the test messages in flight went, the others did not; send --test again sends them all"
+		return "tidings: interrupted: the test messages marked sent above went, the others did not; send --test again sends them all"
 	case w.allOut.Load():
 		return "tidings: interrupted once every message was out; the report and the journal are up to date"
 	}

@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"net"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -81,5 +83,57 @@ func TestInterruptWordsBeforePreviewEnd(t *testing.T) {
 	said, end := strings.Index(got, "tidings: interrupted:"), strings.Index(got, "holds only the messages written before the interrupt")
 	if exitCode(err) != exitInterrupted || said < 0 || end < 0 || said > end {
 		t.Errorf("preview: %v; the words at %d, its last line at %d, want the words first:\n%s", err, said, end, got)
+	}
+}
+
+// TestInterruptedTestSendNothingSent: a test send interrupted while its
+// first connection waited for the server's greeting ended "0 of 3
+// messages sent" and then said "the test messages in flight went, the
+// others did not" (rev-user15): none was in flight, none went. The last
+// words point at the summary's list, true however many went.
+func TestInterruptedTestSendNothingSent(t *testing.T) {
+	accepted := make(chan struct{}, 8)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			accepted <- struct{}{}
+			go func() { io.Copy(io.Discard, c); c.Close() }() // silent until the client goes
+		}
+	}()
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"c.yaml":   campaignYAML(l.Addr().(*net.TCPAddr).Port, "smtp: {host: 127.0.0.1, port: PORT, security: none, timeout: 1m}"),
+		"body.txt": "Hi {{.name}}\n",
+		"r.csv":    "email,name\na@example.com,A\nb@example.com,B\nc@example.com,C\n",
+	})
+	words := &interruptWords{}
+	var all lockedBuffer // stdout and stderr, as a terminal shows them
+	ctx, abort, sig, stop := signalContexts(&all, words)
+	defer stop()
+	g := &globalOptions{stdout: &all, stderr: &all, stdin: strings.NewReader(""), abort: abort, interrupt: words}
+	done := make(chan error, 1)
+	go func() {
+		done <- runSend(ctx, sendOptions{yes: true, test: "me@example.com", testSet: true}, g, filepath.Join(dir, "c.yaml"))
+	}()
+	<-accepted // the first connection waits for a greeting
+	if err := syscall.Kill(syscall.Getpid(), syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	err = <-done
+	<-sig.said
+	got := all.String() + words.atExit()
+	if exitCode(err) != exitInterrupted || !strings.Contains(got, "0 of 3 messages sent") {
+		t.Fatalf("send --test: %v (exit %d), want exit %d and nothing sent\n%s", err, exitCode(err), exitInterrupted, got)
+	}
+	if strings.Contains(got, "in flight went") || !strings.Contains(words.atExit(), "the test messages marked sent above went, the others did not") {
+		t.Errorf("with nothing sent, the interrupt's last words are %q\n%s", words.atExit(), got)
 	}
 }

@@ -501,7 +501,7 @@ func TestKeyColumnContaining(t *testing.T) {
 	dir := t.TempDir()
 	camp := filepath.Join(dir, "c.yaml")
 	for key, want := range map[string]string{
-		"":                     `key column not in the sheet: "email" (columns: Email Address, name); did you mean recipients.key: "Email Address"?`,
+		"":                     `key column not in the sheet: "email" (the default of recipients.key, which the campaign file does not write; columns: Email Address, name); did you mean recipients.key: "Email Address"?`,
 		", key: Email Address": `"email"; did you mean {{.Email_Address}} (the column "Email Address")?`,
 	} {
 		writeFiles(t, dir, map[string]string{

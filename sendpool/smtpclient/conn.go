@@ -25,7 +25,11 @@ type rawConn struct {
 	// helo, set with watchStartTLS, is the EHLO name: go-smtp's
 	// NewClientStartTLS sends its own, "localhost", before STARTTLS
 	// (it takes no name), and Write sends helo in its place.
-	helo        string
+	helo string
+	// replyWait, while set (the plaintext exchange before STARTTLS,
+	// which go-smtp runs with no deadline of its own), bounds each Read
+	// as smtp.timeout bounds each reply of a session.
+	replyWait   time.Duration
 	writeFailed atomic.Bool
 	drain       time.Duration
 	once        sync.Once
@@ -36,6 +40,9 @@ type rawConn struct {
 }
 
 func (r *rawConn) Read(b []byte) (int, error) {
+	if r.replyWait > 0 {
+		r.Conn.SetReadDeadline(time.Now().Add(r.replyWait))
+	}
 	n, err := r.Conn.Read(b)
 	if k := min(n, 64-len(r.heard)); k > 0 {
 		r.heard = append(r.heard, b[:k]...)

@@ -141,9 +141,14 @@ func (d *Dialer) startTLS(s *session, tap io.Writer) error {
 	// before its DebugWriter can be set; the raw connection shows that
 	// part of the transcript instead (it is plaintext until STARTTLS
 	// succeeds, and the TLS handshake only starts with the next command).
-	raw.tap, raw.watchStartTLS, raw.helo = tap, true, d.helo(raw)
+	// Each reply waits smtp.timeout, as go-smtp's CommandTimeout has a
+	// session's later ones wait: not the whole dial's 3 times it, which
+	// a port wanting TLS from the first byte waited, silent, before the
+	// hint said "no greeting within" one timeout.
+	raw.tap, raw.watchStartTLS, raw.helo, raw.replyWait = tap, true, d.helo(raw), cfg.timeout()
 	_, err := smtp.NewClientStartTLS(withBareCodes(raw), d.tls)
-	raw.tap, raw.watchStartTLS, raw.helo = nil, false, ""
+	raw.tap, raw.watchStartTLS, raw.helo, raw.replyWait = nil, false, "", 0
+	raw.SetReadDeadline(time.Time{})
 	if err != nil {
 		return d.startTLSError(raw, err)
 	}

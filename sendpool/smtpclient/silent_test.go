@@ -133,3 +133,43 @@ func TestCancelledDialIsNoDiagnosis(t *testing.T) {
 		t.Fatalf("got %v, want the cancellation", err)
 	}
 }
+
+// TestStartTLSGreetingWait: under security: starttls a server that sends
+// no greeting is given up on after smtp.timeout, as under none, and the
+// hint's "within" is true: go-smtp reads the greeting before STARTTLS with
+// no deadline of its own, and the dial waited 3 times the timeout (90 s by
+// default for a port 465 written with starttls) while saying "within 30s".
+// Timed on the server's side, from accepting the connection to the
+// client closing it: the sniff after it does not count.
+func TestStartTLSGreetingWait(t *testing.T) {
+	const timeout = 2 * time.Second
+	held := make(chan time.Duration, 1)
+	addr := listen(t, func(c net.Conn) {
+		start := time.Now()
+		buf := make([]byte, 64)
+		for {
+			if _, err := c.Read(buf); err != nil { // silent until the client goes
+				c.Close()
+				select {
+				case held <- time.Since(start):
+				default: // the sniff's connections
+				}
+				return
+			}
+		}
+	})
+	host, port, _ := net.SplitHostPort(addr)
+	p, _ := strconv.Atoi(port)
+	d, err := smtpclient.NewDialer(smtpclient.Config{Host: host, Port: p, Security: campaign.SecurityStartTLS, Timeout: timeout})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = d.Dial(context.Background())
+	var de *sendpool.DialError
+	if !errors.As(err, &de) || de.Kind != sendpool.DialNoAnswer || !strings.Contains(de.Hint, "sent no SMTP greeting within 2s") {
+		t.Fatalf("got %v, want a no-answer DialError saying within 2s", err)
+	}
+	if h := <-held; h >= 2*timeout {
+		t.Errorf("the connection was held %s without a greeting, want about smtp.timeout (%s)", h.Round(time.Millisecond), timeout)
+	}
+}
