@@ -19,6 +19,17 @@ func TestString(t *testing.T) {
 		{"nothing here", []string{"s3cr3t"}, "nothing here"},
 		{"empty secrets are skipped", []string{""}, "empty secrets are skipped"},
 		{"no secrets", nil, "no secrets"},
+		// A short password is hidden where it stands alone, not inside
+		// the server's words and numbers (rev-user15: "x" made the quota
+		// stop read "limit e[redacted]ceeded").
+		{"550 5.4.5 Daily user sending limit exceeded", []string{"x"}, "550 5.4.5 Daily user sending limit exceeded"},
+		{"535 5.7.8 PASS x refused; x", []string{"x"}, "535 5.7.8 PASS [redacted] refused; [redacted]"},
+		{"x", []string{"x"}, "[redacted]"},
+		{"1234 in 12345, \"1234\", pw=1234.", []string{"1234"}, "[redacted] in 12345, \"[redacted]\", pw=[redacted]."},
+		{"aaa", []string{"aa"}, "aaa"},
+		{"é1234é ü 1234", []string{"1234"}, "é1234é ü [redacted]"},
+		{"eA== or xeA==", []string{"eA=="}, "[redacted] or xeA=="},
+		{"hunter22hunter22", []string{"hunter22"}, "[redacted][redacted]"}, // from wholeBelow on: everywhere
 	} {
 		if got := redact.String(tc.s, tc.secrets); got != tc.want {
 			t.Errorf("String(%q, %q) = %q, want %q", tc.s, tc.secrets, got, tc.want)
