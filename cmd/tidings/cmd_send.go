@@ -1069,11 +1069,33 @@ func printRevised(w io.Writer, rows plan.RowList, toSend int, asked bool, campai
 		fmt.Fprintf(w, "sending again, as %s now, %s whose values changed since %s went out, each a message with a Message-ID of its own: %s\n",
 			verbFor(toSend, "it is", "they are"), which, verbFor(rows.N, "its message", "their messages"), list)
 	default:
-		fmt.Fprintf(w, "note: %s changed since %s went out, and %s not sent again: %s. "+
-			"%s; send --resend-changed sends %s as %s now, a message of its own (what went stays with whoever got it)\n",
+		fmt.Fprintf(w, "note: %s changed since %s went out, and %s not sent again: %s. %s%s\n",
 			report.Plural(rows.N, "row"), verbFor(rows.N, "its message", "their messages"), verbFor(rows.N, "is", "are"), list,
-			showWhatWent(campaign, rows.Rows, rows.N), verbFor(rows.N, "it", "them"), verbFor(rows.N, "it is", "they are"))
+			showWhatWent(campaign, rows.Rows, rows.N), resendAdvice(rows))
 	}
+}
+
+// resendAdvice is what printRevised says send --resend-changed does for
+// rows, told as changed without it: "; send --resend-changed sends them
+// as they are now, …", or "the others" when the list gives some a
+// reason it does not (plan.RevisedHeldLine: a bounce, the suppression
+// list), nothing when it gives every row one (rev-eng19: check and
+// preview offered it for a row that bounced, which it refuses).
+func resendAdvice(rows plan.RowList) string {
+	held := 0
+	for _, line := range rows.Rows {
+		if plan.RevisedHeldLine(line) {
+			held++
+		}
+	}
+	them := verbFor(rows.N, "it", "them") + " as " + verbFor(rows.N, "it is", "they are")
+	switch {
+	case held == rows.N:
+		return ""
+	case held > 0:
+		them = "the others as they are"
+	}
+	return "; send --resend-changed sends " + them + " now, a message of its own (what went stays with whoever got it)"
 }
 
 // showWhich is what tidings show takes to print the message of the row
