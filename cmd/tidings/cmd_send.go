@@ -1223,7 +1223,7 @@ func notSent(sum report.Summary, again string, nothingLeft, capped bool) error {
 		switch stopped := stopTodo(sum, again); {
 		case k.st != sendpool.StatusNotAttempted:
 		case sum.Refused > 0: // the next send refuses them too
-			k.todo = again + " sends the not-attempted once the rows with problems are fixed"
+			k.todo = again + " sends the not-attempted once the rows with problems are fixed" + refusedCapWhen(sum, capped)
 		case stopped != "":
 			k.todo = stopped
 		case sum.CapShort():
@@ -1256,6 +1256,22 @@ func notSent(sum report.Summary, again string, nothingLeft, capped bool) error {
 		text = "nothing was left to send; " + text
 	}
 	return &notSentError{text}
+}
+
+// refusedCapWhen ends notSent's advice for the not-attempted after a send
+// refused to start (sum.Refused) with what daily_cap lets go once the
+// rows are fixed, as its advice says without the refusal: all of them
+// (""), some now (sum.CapShort), or none before its next slot (capped
+// with no room left). rev-eng19: a refusal after a run the cap stopped
+// said the rows go once fixed, and the fixed send sent none.
+func refusedCapWhen(sum report.Summary, capped bool) string {
+	switch {
+	case sum.CapShort():
+		return fmt.Sprintf(", daily_cap letting %d go now, the rest once it allows (above)", sum.CapLeft)
+	case capped && sum.CapLeft == 0:
+		return " and daily_cap's next slot opens (above)"
+	}
+	return ""
 }
 
 // failedTodo is notSent's advice for the failed: --retry-failed, but
