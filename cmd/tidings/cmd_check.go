@@ -114,7 +114,7 @@ func (s *checkSummary) noteRevised(decider *plan.Decider, m *render.Message, f p
 			owedAnew = true
 			s.revised.Add(line + plan.DeferredAnewWords)
 			s.owedAnew++
-		case anew && held != "":
+		case held != "": // as send's plan words it (plan.RevisedHeldLine)
 			s.revised.Add(line + " (not sent again: " + held + ")")
 		default:
 			s.revised.Add(line)

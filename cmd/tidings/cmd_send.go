@@ -1069,11 +1069,33 @@ func printRevised(w io.Writer, rows plan.RowList, toSend int, asked bool, campai
 		fmt.Fprintf(w, "sending again, as %s now, %s whose values changed since %s went out, each a message with a Message-ID of its own: %s\n",
 			verbFor(toSend, "it is", "they are"), which, verbFor(rows.N, "its message", "their messages"), list)
 	default:
-		fmt.Fprintf(w, "note: %s changed since %s went out, and %s not sent again: %s. "+
-			"%s; send --resend-changed sends %s as %s now, a message of its own (what went stays with whoever got it)\n",
+		fmt.Fprintf(w, "note: %s changed since %s went out, and %s not sent again: %s. %s%s\n",
 			report.Plural(rows.N, "row"), verbFor(rows.N, "its message", "their messages"), verbFor(rows.N, "is", "are"), list,
-			showWhatWent(campaign, rows.Rows, rows.N), verbFor(rows.N, "it", "them"), verbFor(rows.N, "it is", "they are"))
+			showWhatWent(campaign, rows.Rows, rows.N), resendAdvice(rows))
 	}
+}
+
+// resendAdvice is what printRevised says send --resend-changed does for
+// rows, told as changed without it: "; send --resend-changed sends them
+// as they are now, …", or "the others" when the list gives some a
+// reason it does not (plan.RevisedHeldLine: a bounce, the suppression
+// list), nothing when it gives every row one (rev-eng19: check and
+// preview offered it for a row that bounced, which it refuses).
+func resendAdvice(rows plan.RowList) string {
+	held := 0
+	for _, line := range rows.Rows {
+		if plan.RevisedHeldLine(line) {
+			held++
+		}
+	}
+	them := verbFor(rows.N, "it", "them") + " as " + verbFor(rows.N, "it is", "they are")
+	switch {
+	case held == rows.N:
+		return ""
+	case held > 0:
+		them = "the others as they are"
+	}
+	return "; send --resend-changed sends " + them + " now, a message of its own (what went stays with whoever got it)"
 }
 
 // showWhich is what tidings show takes to print the message of the row
@@ -1201,7 +1223,7 @@ func notSent(sum report.Summary, again string, nothingLeft, capped bool) error {
 		switch stopped := stopTodo(sum, again); {
 		case k.st != sendpool.StatusNotAttempted:
 		case sum.Refused > 0: // the next send refuses them too
-			k.todo = again + " sends the not-attempted once the rows with problems are fixed"
+			k.todo = again + " sends the not-attempted once the rows with problems are fixed" + refusedCapWhen(sum, capped)
 		case stopped != "":
 			k.todo = stopped
 		case sum.CapShort():
@@ -1234,6 +1256,22 @@ func notSent(sum report.Summary, again string, nothingLeft, capped bool) error {
 		text = "nothing was left to send; " + text
 	}
 	return &notSentError{text}
+}
+
+// refusedCapWhen ends notSent's advice for the not-attempted after a send
+// refused to start (sum.Refused) with what daily_cap lets go once the
+// rows are fixed, as its advice says without the refusal: all of them
+// (""), some now (sum.CapShort), or none before its next slot (capped
+// with no room left). rev-eng19: a refusal after a run the cap stopped
+// said the rows go once fixed, and the fixed send sent none.
+func refusedCapWhen(sum report.Summary, capped bool) string {
+	switch {
+	case sum.CapShort():
+		return fmt.Sprintf(", daily_cap letting %d go now, the rest once it allows (above)", sum.CapLeft)
+	case capped && sum.CapLeft == 0:
+		return " and daily_cap's next slot opens (above)"
+	}
+	return ""
 }
 
 // failedTodo is notSent's advice for the failed: --retry-failed, but

@@ -85,3 +85,29 @@ func TestReportRefusedRowsSaySo(t *testing.T) {
 		}
 	}
 }
+
+// TestReportRefusedAfterCap: after a run daily_cap stopped, a send
+// refused to start as a row has a problem; report's last line said the
+// not-attempted go "once the rows with problems are fixed", and the
+// fixed send sent none: the cap still held them (rev-eng19). It says
+// they go once the rows are fixed and the cap's next slot opens.
+func TestReportRefusedAfterCap(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t)
+	dir := t.TempDir()
+	yaml := campaignYAML(srv.Port, "send: {concurrency: 1, retry_backoff: 1ms, daily_cap: 2}")
+	sheet := "email,name\nann@example.com,Ann\nbob@example.com,Bob\nche@example.com,Che\ndee@example.com,Dee\n"
+	writeFiles(t, dir, map[string]string{"c.yaml": yaml, "body.txt": "Hi {{.name}}\n", "r.csv": sheet})
+	camp := filepath.Join(dir, "c.yaml")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitSomeFailed || len(srv.Messages()) != 2 {
+		t.Fatalf("the capped send: code %d, %d messages\n%s%s", code, len(srv.Messages()), out, errOut)
+	}
+	writeFiles(t, dir, map[string]string{"r.csv": sheet + "bad-address,Bad\n"})
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitSomeFailed {
+		t.Fatalf("refused send: code %d\n%s%s", code, out, errOut)
+	}
+	out, errOut, code := runCLI(t, "report", camp)
+	if last := "send sends the not-attempted once the rows with problems are fixed and daily_cap's next slot opens (above)\n"; code != exitSomeFailed || !strings.HasSuffix(errOut, last) {
+		t.Errorf("report: code %d, its last line does not end %q:\n%s%s", code, last, out, errOut)
+	}
+}

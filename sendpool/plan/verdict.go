@@ -156,7 +156,10 @@ func (pl *Plan) revise(r spool.Row, f Fate, v verdict) (verdict, error) {
 	v.revised = changed
 	v.owedAnew = pl.decider.OwedAnew(r.Key, r.ValuesSum)
 	if !pl.resends(f) && !v.owedAnew {
-		return v, nil
+		if !pl.resendChanged { // a plain send's note says what --resend-changed would hold back
+			v.revisedHeld, err = pl.decider.RevisedHeld(r.Key, r.To, r.Recipients)
+		}
+		return v, err
 	}
 	if v.revisedHeld, err = pl.decider.RevisedHeld(r.Key, r.To, r.Recipients); v.revisedHeld != "" || err != nil {
 		return v, err
@@ -353,6 +356,12 @@ const DeferredAnewWords = " (its corrected message was deferred: a plain send se
 // that Options.ResendChanged does not send again for its recipients
 // (reported, suppressed): " (not sent again: …)".
 const heldWords = " (not sent again: "
+
+// RevisedHeldLine reports whether line, a line of Plan.Revised (or of
+// check's list alike), is of a row send --resend-changed does not send
+// again, saying why (heldWords): a report came back about its address,
+// or the suppression list names it.
+func RevisedHeldLine(line string) bool { return strings.Contains(line, heldWords) }
 
 // RevisedSent reports whether line, a line of Plan.Revised of a plan
 // made with Options.ResendChanged set to resendChanged, is of a row the

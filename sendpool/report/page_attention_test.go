@@ -54,8 +54,9 @@ func TestPageAttentionWithScript(t *testing.T) {
 // JavaScript on too, though the page's recipients table filters by
 // status (today's review). With the script, the line offers the
 // statuses needing attention that rows have, with their counts, each a
-// button that filters the table by it and brings it into view; without
-// it, the line still points to report.csv (TestPageNoScriptMore).
+// button that filters the table by it and brings it into view, a search
+// typed before cleared (the button's count is every such row: rev-eng19);
+// without it, the line still points to report.csv (TestPageNoScriptMore).
 func TestPageAttentionMoreWithScript(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -78,9 +79,11 @@ func TestPageAttentionMoreWithScript(t *testing.T) {
 		t.Fatalf("with JavaScript, the line of the rows not listed says %q, want %q", more, want)
 	}
 	chromium.SaveScreenshot(t, "report-attention-more.png", chromium.Get(t, p.b, "screenshot", chromedp.FullScreenshot(100)))
+	p.search("a search typed before", "u00")
+	p.waitTotal("searched", 100)
 	p.b.Do(t, "click deferred", chromedp.Click(chromedp.CSS(`#static-more button[data-status="deferred"]`)))
-	p.waitTotal("filtered by deferred", 500)
-	if got := p.str("filter", `document.getElementById('status-filter').value + ' ' + document.activeElement.id`); got != "deferred recipients-title" {
-		t.Errorf("after the click, the status filter and the focus: %q, want the filter deferred and the table's heading", got)
+	p.waitTotal("filtered by deferred, every deferred row as its button says", 500)
+	if got := p.str("filter", `document.getElementById('status-filter').value + ' ' + document.activeElement.id + ' "' + document.getElementById('search').value + '"'`); got != `deferred recipients-title ""` {
+		t.Errorf("after the click, the status filter, the focus and the search box: %q, want the filter deferred, the table's heading and the search cleared", got)
 	}
 }

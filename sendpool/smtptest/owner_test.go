@@ -5,6 +5,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 	"time"
 )
@@ -36,5 +37,33 @@ func TestWaitOwnPorts(t *testing.T) {
 	exited <- errors.New("exit status 1")
 	if err := waitOwnPorts(other.Process.Pid, []int{free}, exited, 5*time.Second); err == nil || errors.Is(err, errPortLost) {
 		t.Errorf("a port nobody holds, the server gone: %v", err)
+	}
+}
+
+// TestWaitOwnPortsNoProc: where /proc cannot be read (a container
+// without it) waitOwnPorts cannot tell who holds a port and takes it for
+// the server's, as outside Linux, where it failed every mailpit test
+// ("who listens on port …: open /proc/net/tcp"); and a server that exited
+// is said to have exited, not a failure to read its descriptors.
+func TestWaitOwnPortsNoProc(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	port := l.Addr().(*net.TCPAddr).Port
+	gone := exec.Command("true")
+	if err := gone.Run(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	exited <- errors.New("exit status 1")
+	if err := waitOwnPorts(gone.Process.Pid, []int{port}, exited, 5*time.Second); err == nil || !strings.Contains(err.Error(), "exited") {
+		t.Errorf("a server gone, its port held by this process: %v, want that it exited", err)
+	}
+	defer func(root string) { procRoot = root }(procRoot)
+	procRoot = t.TempDir()
+	if err := waitOwnPorts(os.Getpid(), []int{port}, nil, 5*time.Second); err != nil {
+		t.Errorf("no /proc: %v, want the port taken for the server's", err)
 	}
 }

@@ -1164,9 +1164,22 @@
       var b = el('button', 'chip filter-status', s + ' (' + fmtInt(n[s]) + ')');
       b.type = 'button';
       b.dataset.status = s;
-      b.addEventListener('click', function () { setStatus(s); showRecipients(); });
+      b.addEventListener('click', function () { showStatus(s); showRecipients(); });
       more.appendChild(b);
     });
+  }
+
+  // showStatus filters the recipients table to every row of status s, as
+  // a button of pointToFilter promises with its count: a search typed
+  // before, and a domain or reply filter, are cleared, not combined with
+  // it (rev-eng19: "failed (16,667)" after a search showed 2,381 rows).
+  function showStatus(s) {
+    clearTimeout(searchTimer);
+    $('search').value = '';
+    state.query = '';
+    state.domain = null;
+    state.reply = null;
+    setStatus(s);
   }
 
   // ---- events and start -------------------------------------------------
