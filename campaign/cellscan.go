@@ -119,7 +119,11 @@ func openCellScan(ctx context.Context, file string, wb *excelize.File, sheet str
 	styles := append(slices.Collect(maps.Keys(dated)), slices.Collect(maps.Keys(fixed))...)
 	styles = append(styles, slices.Collect(maps.Keys(shown))...)
 	if texts != nil {
-		styles = append(styles, slices.Collect(maps.Keys(texts.styles))...)
+		if found, err := texts.readStrings(ctx, &zr.Reader); err != nil || !found {
+			texts = nil // no text looks like a date: nothing to tally
+		} else {
+			styles = append(styles, slices.Collect(maps.Keys(texts.styles))...)
+		}
 	}
 	if comma == nil {
 		if worth, err := partWorthScanning(ctx, part, styles); err != nil || !worth {

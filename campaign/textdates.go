@@ -19,14 +19,14 @@ import (
 // columns where most filled cells are dates and some are such texts.
 // Only shared strings are looked at (Excel, LibreOffice and excelize's
 // SetCellValue write text so), and only when the shared string table
-// holds one that looks like a date: other workbooks are not scanned for
-// it.
+// holds one that looks like a date (readStrings): other workbooks are not
+// scanned for it.
 type textDates struct {
 	// styles maps the cell style indexes whose number format shows a
 	// date to how the warning names that format.
 	styles map[int]string
 	// sst maps the indexes of the shared strings that look like a date
-	// (looksLikeDate) to their text.
+	// (looksLikeDate) to their text (readStrings).
 	sst map[int]string
 	// from is the first data row: the header and the rows above it are
 	// not tallied.
@@ -50,28 +50,13 @@ type dateTally struct {
 
 // findTextDates returns the textDates of wb for a sheet whose data
 // starts at row from, or nil when the workbook has no date format in
-// use or no shared string that looks like a date.
+// use. Its shared strings are read by readStrings.
 func findTextDates(wb *excelize.File, from int) *textDates {
 	styles := dateStyles(wb)
-	if len(styles) == 0 || wb.SharedStrings == nil {
+	if len(styles) == 0 {
 		return nil
 	}
-	sst := make(map[int]string)
-	for i, si := range wb.SharedStrings.SI {
-		text := ""
-		if si.T != nil && len(si.R) == 0 {
-			text = si.T.Val
-		} else {
-			text = si.String()
-		}
-		if looksLikeDate(text) {
-			sst[i] = text
-		}
-	}
-	if len(sst) == 0 {
-		return nil
-	}
-	return &textDates{styles: styles, sst: sst, from: from}
+	return &textDates{styles: styles, from: from}
 }
 
 // dateStyles maps the cell style indexes of wb whose number format shows

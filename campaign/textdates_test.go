@@ -1,6 +1,10 @@
 package campaign
 
 import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -78,22 +82,33 @@ func TestXLSXDateTypedAsText(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			path := textDatesWorkbook(t, "due", c.cells...)
-			rows, warnings := readSheetRows(t, path, MonthFirst)
-			if len(rows) != len(c.cells) {
-				t.Fatalf("read %d rows, want %d", len(rows), len(c.cells))
-			}
-			var got []string
-			for _, w := range warnings {
-				if strings.Contains(w, "typed as text") {
-					got = append(got, w)
-				}
-			}
 			want := []string{renewWarning}
 			if c.want != "" {
 				want = []string{c.want, renewWarning}
 			}
-			if !slices.Equal(got, want) {
-				t.Errorf("warnings:\n%q\nwant:\n%q", got, want)
+			// A big workbook's shared strings, which excelize keeps in a
+			// temporary file, are read as a small one's.
+			big := xlsxOptions()
+			big.UnzipXMLSizeLimit, big.TmpDir = 64, t.TempDir()
+			for _, opts := range []excelize.Options{xlsxOptions(), big} {
+				s, err := openXLSXWith(context.Background(), Recipients{Path: path, Key: "email"}, opts)
+				if err != nil {
+					t.Fatal(err)
+				}
+				trace, _ := readTrace(t, s)
+				s.Close()
+				if len(trace) != len(c.cells) {
+					t.Fatalf("read %d rows, want %d", len(trace), len(c.cells))
+				}
+				var got []string
+				for _, w := range s.Warnings() {
+					if strings.Contains(w, "typed as text") {
+						got = append(got, w)
+					}
+				}
+				if !slices.Equal(got, want) {
+					t.Errorf("limit %d: warnings:\n%q\nwant:\n%q", opts.UnzipXMLSizeLimit, got, want)
+				}
 			}
 		})
 	}
@@ -113,5 +128,34 @@ func TestLooksLikeDate(t *testing.T) {
 		if got := looksLikeDate(s); got != want {
 			t.Errorf("looksLikeDate(%q) = %v, want %v", s, got, want)
 		}
+	}
+}
+
+// TestReadStrings: the shared strings that look like dates are found by
+// their index, through rich text runs, an empty string, a namespace
+// prefix and kept spaces, and after a text longer than the reader's
+// buffer; phonetic runs and escaped text are not read.
+func TestReadStrings(t *testing.T) {
+	sst := `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="8" uniqueCount="8"><si><t>email</t></si><si/><si><r><rPr><b/></rPr><t>1/15/</t></r><r><t>2027</t></r></si><si><t xml:space="preserve"> 15.01.2027 </t></si><si><t>1/15/2027 &amp; later</t></si><si><t>東京</t><rPh sb="0" eb="2"><t>1/1/2027</t></rPh></si><x:si><x:t>2027-01-15</x:t></x:si><si><t>tbd</t></si><si><t>` + strings.Repeat("x", sstBuffer-len("t>")) /* what follows starts a read */ + `si 1/1/2027</t></si><si><t>1.2.2027</t></si></sst>`
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	w, err := zw.Create(sharedStringsPart)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte(sst))
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(b.Bytes()), int64(b.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	td := &textDates{}
+	found, err := td.readStrings(context.Background(), zr)
+	want := map[int]string{2: "1/15/2027", 3: " 15.01.2027 ", 6: "2027-01-15", 9: "1.2.2027"}
+	if err != nil || !found || !maps.Equal(td.sst, want) {
+		t.Errorf("readStrings = %v, %v, sst %v; want %v", found, err, td.sst, want)
 	}
 }
