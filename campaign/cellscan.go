@@ -18,7 +18,8 @@ import (
 // about a cell: whether it holds a formula without a calculated value
 // (Uncalculated), which number format a number cell is shown in (for
 // dateClash), and its stored value, which excelize may round otherwise
-// than Excel (fixedFormat). Memory is one row's cells plus the shared and array
+// than Excel (fixedFormat); it also tallies each column's dates and dates
+// typed as text (textDates). Memory is one row's cells plus the shared and array
 // formulas met. Not safe for concurrent use; Close closes the archive.
 type cellScan struct {
 	zr *zip.ReadCloser
@@ -40,6 +41,9 @@ type cellScan struct {
 	// shows otherwise than Excel to that format (see shownFormat); nil
 	// when none does.
 	shown map[int]shownFormat
+	// texts tallies the columns' dates and texts that look like dates;
+	// nil when the workbook has none of either (findTextDates).
+	texts *textDates
 	// pending is the number of the row whose start tag was read and whose
 	// cells were not yet, 0 when none; last is the number of the row read
 	// last.
@@ -100,8 +104,9 @@ type arrayRange struct {
 // openCellScan returns a cellScan of the worksheet named sheet in the
 // workbook at file, or nil when there is nothing to look for: by a fast
 // byte scan (worthScanning), no formula element and no cell in a style of
-// dated or fixed, and no comma (its number cells are all looked at).
-func openCellScan(ctx context.Context, file string, wb *excelize.File, sheet string, dated map[int]string, fixed map[int]fixedFormat, comma *commaNumbers, shown map[int]shownFormat) (*cellScan, error) {
+// dated, fixed, shown or texts, and no comma (its number cells are all
+// looked at).
+func openCellScan(ctx context.Context, file string, wb *excelize.File, sheet string, dated map[int]string, fixed map[int]fixedFormat, comma *commaNumbers, shown map[int]shownFormat, texts *textDates) (*cellScan, error) {
 	zr, err := zip.OpenReader(file)
 	if err != nil {
 		return nil, err
@@ -113,6 +118,13 @@ func openCellScan(ctx context.Context, file string, wb *excelize.File, sheet str
 	}
 	styles := append(slices.Collect(maps.Keys(dated)), slices.Collect(maps.Keys(fixed))...)
 	styles = append(styles, slices.Collect(maps.Keys(shown))...)
+	if texts != nil {
+		if found, err := texts.readStrings(ctx, &zr.Reader); err != nil || !found {
+			texts = nil // no text looks like a date: nothing to tally
+		} else {
+			styles = append(styles, slices.Collect(maps.Keys(texts.styles))...)
+		}
+	}
 	if comma == nil {
 		if worth, err := partWorthScanning(ctx, part, styles); err != nil || !worth {
 			zr.Close()
@@ -129,7 +141,7 @@ func openCellScan(ctx context.Context, file string, wb *excelize.File, sheet str
 		stale = *cp.FullCalcOnLoad
 	}
 	sc := newCellScan(rc, stale, dated)
-	sc.zr, sc.rc, sc.fixed, sc.comma, sc.shown = zr, rc, fixed, comma, shown
+	sc.zr, sc.rc, sc.fixed, sc.comma, sc.shown, sc.texts = zr, rc, fixed, comma, shown, texts
 	sc.d.CharsetReader = wb.CharsetReader // as excelize reads it
 	return sc, nil
 }
@@ -251,6 +263,9 @@ func (sc *cellScan) endCell() {
 	c := &sc.cell
 	if c.ref == "" {
 		c.ref, _ = excelize.CoordinatesToCellName(c.col, sc.last)
+	}
+	if sc.texts != nil {
+		sc.texts.tally(c, sc.last)
 	}
 	number := c.typ == "" || c.typ == "n"
 	out := scannedCell{col: c.col}

@@ -61,6 +61,28 @@ func BenchmarkXLSXSheetFormulas(b *testing.B) {
 	measureSheet(b, n, func() int { return readSheet(b, rec) })
 }
 
+// BenchmarkXLSXSheetDates is BenchmarkXLSXSheet with a fifth column of
+// dates (numbers in a yyyy-mm-dd format), one of them typed as text in
+// the "text" case: the cost of looking for dates typed as text
+// (textDates), which reads the worksheet a second time only for a
+// workbook that holds a text that looks like a date.
+func BenchmarkXLSXSheetDates(b *testing.B) {
+	const n = 200_000
+	for _, typed := range []bool{false, true} {
+		b.Run(map[bool]string{false: "numbers", true: "text"}[typed], func(b *testing.B) {
+			path := filepath.Join(b.TempDir(), "people.xlsx")
+			writeBigXLSXCol(b, path, n, "due", func(i int) xc {
+				if typed && i == n/2 {
+					return xs("1/15/2027")
+				}
+				return xn(strconv.Itoa(46000+i%1000), stISODate)
+			})
+			rec := Recipients{Path: path, Key: "email"}
+			measureSheet(b, n, func() int { return readSheet(b, rec) })
+		})
+	}
+}
+
 // BenchmarkXLSXBareRows is excelize's own streaming loop over the same
 // workbook, with default options: the yardstick for BenchmarkXLSXSheet.
 func BenchmarkXLSXBareRows(b *testing.B) {
@@ -190,6 +212,16 @@ func writeBigXLSX(b *testing.B, path string, n int) {
 // writeBigXLSXWith is writeBigXLSX, with a calculated formula in a fifth
 // column of every row when formulas is set.
 func writeBigXLSXWith(b *testing.B, path string, n int, formulas bool) {
+	var fifth func(int) xc
+	if formulas {
+		fifth = func(i int) xc { return xf(fmt.Sprintf("LEN(A%d)*2", i+2), "40", stGeneral) }
+	}
+	writeBigXLSXCol(b, path, n, "total", fifth)
+}
+
+// writeBigXLSXCol is writeBigXLSX with a fifth column, named name, whose
+// row i cell is fifth(i); none when fifth is nil.
+func writeBigXLSXCol(b *testing.B, path string, n int, name string, fifth func(int) xc) {
 	f, err := os.Create(path)
 	if err != nil {
 		b.Fatal(err)
@@ -197,8 +229,8 @@ func writeBigXLSXWith(b *testing.B, path string, n int, formulas bool) {
 	x := newXLSXWriter(f)
 	err = x.sheet("Subscribers", nil, func(emit func(xr)) {
 		header := strs("email", "name", "city", "customer_id")
-		if formulas {
-			header = append(header, xs("total"))
+		if fifth != nil {
+			header = append(header, xs(name))
 		}
 		emit(xr{n: 1, cells: header})
 		for i := range n {
@@ -208,8 +240,8 @@ func writeBigXLSXWith(b *testing.B, path string, n int, formulas bool) {
 				fmt.Sprintf("City %d", i),
 				fmt.Sprintf("%08d", i),
 			)
-			if formulas {
-				cells = append(cells, xf(fmt.Sprintf("LEN(A%d)*2", i+2), "40", stGeneral))
+			if fifth != nil {
+				cells = append(cells, fifth(i))
 			}
 			emit(xr{n: i + 2, cells: cells})
 		}

@@ -545,3 +545,57 @@ func TestDateCellWithWeekday(t *testing.T) {
 		t.Errorf("send: code %d\n%s%s", code, out, errOut)
 	}
 }
+
+// TestDateTypedAsTextWarned: a date typed as text ("1/15/2027") among a
+// workbook column's dates (shown "15 January 2027") went out as typed
+// and nothing was said (user review). check, preview and send warn once,
+// naming the cell, its row and column; the message still goes, as typed.
+func TestDateTypedAsTextWarned(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t)
+	dir := t.TempDir()
+	f := excelize.NewFile()
+	code := "d mmmm yyyy"
+	st, err := f.NewStyle(&excelize.Style{CustomNumFmt: &code})
+	if err != nil {
+		t.Fatal(err)
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(f.SetSheetRow("Sheet1", "A1", &[]any{"email", "name", "plan", "city", "due"}))
+	for r := 2; r <= 5; r++ {
+		must(f.SetSheetRow("Sheet1", fmt.Sprintf("A%d", r), &[]any{fmt.Sprintf("p%d@example.com", r), "Ann", "Pro", "Köln"}))
+		cell := fmt.Sprintf("E%d", r)
+		if r == 4 {
+			must(f.SetCellValue("Sheet1", cell, "1/15/2027"))
+			continue
+		}
+		must(f.SetCellValue("Sheet1", cell, 46402.0))
+		must(f.SetCellStyle("Sheet1", cell, cell, st))
+	}
+	must(f.SaveAs(filepath.Join(dir, "r.xlsx")))
+	f.Close()
+	writeFiles(t, dir, map[string]string{
+		"c.yaml":   campaignYAML(srv.Port, `recipients: {path: r.xlsx, dates: day-first}`),
+		"body.txt": "Pay by {{.due}}.\n",
+	})
+	const warning = `warning: r.xlsx: sheet "Sheet1": cell E4 (row 4): a date typed as text ("1/15/2027") in column "due", whose other cells are dates shown as "d mmmm yyyy": it goes as typed; type it as a date in Excel, or format the column as text`
+	camp := filepath.Join(dir, "c.yaml")
+	for _, args := range [][]string{{"check"}, {"preview"}, {"send", "--yes"}} {
+		out, errOut, code := runCLI(t, append(args, camp)...)
+		if code != exitOK || strings.Count(out, warning) != 1 || strings.Count(out, "typed as text") != 1 {
+			t.Errorf("%v: code %d, want the warning once:\n%s---\n%s", args, code, out, errOut)
+		}
+	}
+	var all []byte
+	for _, m := range srv.Messages() {
+		all = append(all, m.Data...)
+	}
+	if n := len(srv.Messages()); n != 4 || bytes.Count(all, []byte("Pay by 1/15/2027.")) != 1 || bytes.Count(all, []byte("Pay by 15 January 2027.")) != 3 {
+		t.Errorf("send: %d messages, want 4, one with the date as typed", n)
+	}
+}
