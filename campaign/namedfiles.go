@@ -2,29 +2,18 @@ package campaign
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/goccy/go-yaml"
 )
 
-// NamedFiles is what OwnFiles would list of the campaign file at path,
-// read from its text alone, for one that does not load (a setting
-// misspelled, a value wrong, a body missing): the files and folders it
-// names are its own all the same (its sheet holds every recipient's
-// address). ok is false when the file is no campaign: not a YAML mapping
-// with a top-level recipients:, or not readable. Relative paths resolve
+// ParseNamedFiles is what OwnFiles would list of the campaign file at
+// path, read from its contents (data) alone, for one that does not load
+// (a setting misspelled, a value wrong, a body missing): the files and
+// folders it names are its own all the same (its sheet holds every
+// recipient's address). ok is false when the file is no campaign: not a
+// YAML mapping with a top-level recipients:. Relative paths resolve
 // against the file's folder, as Load's do.
-func NamedFiles(path string) (own []OwnFile, ok bool) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, false
-	}
-	return ParseNamedFiles(data, path)
-}
-
-// ParseNamedFiles is NamedFiles of the campaign file's contents, data,
-// read already (as Parse is Load's); path is the file's.
 func ParseNamedFiles(data []byte, path string) (own []OwnFile, ok bool) {
 	abs, err := filepath.Abs(path)
 	if err != nil {

@@ -25,7 +25,7 @@ func TestNamedFiles(t *testing.T) {
 	if _, err := Load(filepath.Join(dir, "list.yaml")); err == nil {
 		t.Fatal("list.yaml loads; the test wants one that does not")
 	}
-	own, ok := NamedFiles(filepath.Join(dir, "list.yaml"))
+	own, ok := namedFiles(filepath.Join(dir, "list.yaml"))
 	got := map[string]string{}
 	for _, o := range own {
 		got[o.Path] = o.What
@@ -41,7 +41,7 @@ func TestNamedFiles(t *testing.T) {
 			t.Errorf("list.yaml: %s is %q (ok %v), want %q", p, got[p], ok, what)
 		}
 	}
-	own, ok = NamedFiles(filepath.Join(dir, "one.yaml"))
+	own, ok = namedFiles(filepath.Join(dir, "one.yaml"))
 	got = map[string]string{}
 	for _, o := range own {
 		got[o.Path] = o.What
@@ -50,8 +50,18 @@ func TestNamedFiles(t *testing.T) {
 		t.Errorf("one.yaml: %v (ok %v), want its DKIM key and .tidings", own, ok)
 	}
 	for _, name := range []string{"notes.yaml", "bad.yaml", "missing.yaml"} {
-		if own, ok := NamedFiles(filepath.Join(dir, name)); ok || own != nil {
+		if own, ok := namedFiles(filepath.Join(dir, name)); ok || own != nil {
 			t.Errorf("%s: %v, %v; want no campaign", name, own, ok)
 		}
 	}
+}
+
+// namedFiles is ParseNamedFiles of the file at path; not ok when it does
+// not read.
+func namedFiles(path string) ([]OwnFile, bool) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, false
+	}
+	return ParseNamedFiles(data, path)
 }

@@ -25,7 +25,7 @@ type OwnFile struct {
 // marks. Only after Load.
 func (c *Campaign) OwnFiles() []OwnFile {
 	own := []OwnFile{{Path: c.File, What: "the campaign file"}}
-	if !holds(c.StateDir, c.Dir) {
+	if !Inside(c.StateDir, c.Dir) {
 		own = append(own, OwnFile{Path: c.StateDir, What: "the campaign's state folder", Dir: true})
 	}
 	own = append(own, OwnFile{Path: filepath.Join(c.Dir, ".tidings"), What: "the campaigns' state folder", Dir: true})
@@ -44,8 +44,10 @@ func (c *Campaign) OwnFiles() []OwnFile {
 	return own
 }
 
-// holds reports whether the folder dir is p or holds it.
-func holds(dir, p string) bool {
+// Inside reports whether the folder dir is p or holds it, by their paths
+// as given (no link is followed): filepath.Rel's path from dir to p
+// climbs nowhere.
+func Inside(dir, p string) bool {
 	rel, err := filepath.Rel(dir, p)
 	return err == nil && (rel == "." || filepath.IsLocal(rel) && !strings.HasPrefix(rel, ".."))
 }

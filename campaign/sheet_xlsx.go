@@ -72,9 +72,6 @@ type xlsxSheet struct {
 	// dates are the styles whose date format clashes with
 	// recipients.dates; nil when none does.
 	dates *dateClash
-	// texts tallies the dates typed as text among dates the scan meets
-	// (textDates); nil when the workbook has none to look for.
-	texts *textDates
 	err   error
 }
 
@@ -143,8 +140,7 @@ func openXLSXWith(ctx context.Context, r Recipients, opts excelize.Options) (*xl
 	if s.dates = findDateClash(wb, r.Dates); s.dates != nil {
 		dated = s.dates.styles
 	}
-	s.texts = findTextDates(wb, s.headerRow+1)
-	if s.scan, err = openCellScan(ctx, r.Path, wb, s.sheet, dated, findFixedFormats(wb), findCommaNumbers(wb, r.Decimal, r.Locale), findShownFormats(wb), s.texts); err != nil {
+	if s.scan, err = openCellScan(ctx, r.Path, wb, s.sheet, dated, findFixedFormats(wb), findCommaNumbers(wb, r.Decimal, r.Locale), findShownFormats(wb), findTextDates(wb, s.headerRow+1)); err != nil {
 		s.scanFailed(err)
 	}
 	return s, nil
@@ -511,8 +507,8 @@ func (s *xlsxSheet) Next(ctx context.Context) (Row, error) {
 		cells, err := s.next()
 		if err == io.EOF {
 			s.err = io.EOF
-			if s.scan != nil && s.texts != nil { // the scan met every row
-				s.warnings = append(s.warnings, s.texts.warnings(s.file, s.sheet, s.h)...)
+			if s.scan != nil && s.scan.texts != nil { // the scan met every row
+				s.warnings = append(s.warnings, s.scan.texts.warnings(s.file, s.sheet, s.h)...)
 			}
 			return Row{}, io.EOF
 		}

@@ -93,7 +93,7 @@ func dateStyles(wb *excelize.File) map[int]string {
 // builtinDate reports whether id is one of Excel's built-in date formats
 // (ECMA-376 Part 1, 18.8.30, and the East Asian ones).
 func builtinDate(id int) bool {
-	return id >= 14 && id <= 17 || id == 22 || id >= 27 && id <= 36 || id >= 50 && id <= 58
+	return builtinTimeFormat(id) && !(id >= 18 && id <= 21 || id >= 45 && id <= 47) // not a time of day alone
 }
 
 // tally counts cell c of sheet row row in its column.

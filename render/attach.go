@@ -198,7 +198,7 @@ func (a *attacher) find(p string, fromData bool) (full, real string, err error) 
 	default:
 		full = filepath.Join(a.root, p)
 	}
-	if fromData && !inside(a.root, full) {
+	if fromData && !campaign.Inside(a.root, full) {
 		return full, "", fmt.Errorf("%w: %s is outside %s", ErrAttachmentPath, quotePath(p), a.root)
 	}
 	real, err = filepath.EvalSymlinks(full)
@@ -221,7 +221,7 @@ func (a *attacher) find(p string, fromData bool) (full, real string, err error) 
 	if err != nil {
 		return full, "", fmt.Errorf("%w: %w", ErrAttachment, unwrapPath(err))
 	}
-	if fromData && !inside(a.rootReal, real) {
+	if fromData && !campaign.Inside(a.rootReal, real) {
 		return full, "", fmt.Errorf("%w: %s leads to %s, outside %s", ErrAttachmentPath, quotePath(p), real, a.root)
 	}
 	if fromData {
@@ -241,7 +241,7 @@ func (a *attacher) otherForm(p, full string, fromData bool) (string, error) {
 	if err != nil || found == "" {
 		return "", err
 	}
-	if fromData && !inside(a.root, found) {
+	if fromData && !campaign.Inside(a.root, found) {
 		return "", fmt.Errorf("%w: %s is outside %s", ErrAttachmentPath, quotePath(p), a.root)
 	}
 	return found, nil
@@ -258,7 +258,7 @@ func (a *attacher) otherForm(p, full string, fromData bool) (string, error) {
 // for itself, whatever a cell says.
 func (a *attacher) private(p, real string) error {
 	for _, o := range a.guard.get().own {
-		if real == o.Path || o.Dir && inside(o.Path, real) {
+		if real == o.Path || o.Dir && campaign.Inside(o.Path, real) {
 			return refused("%q is %s, which row data may not attach", p, ownWhat(o, real))
 		}
 	}
@@ -300,7 +300,7 @@ func ownWhat(o campaign.OwnFile, real string) string {
 func ownFiles(c *campaign.Campaign, others []campaign.OwnFile) []campaign.OwnFile {
 	var own []campaign.OwnFile
 	for _, o := range append(c.OwnFiles(), others...) {
-		if o.Dir && inside(o.Path, c.Dir) {
+		if o.Dir && campaign.Inside(o.Path, c.Dir) {
 			continue // another campaign's, OwnFiles has left out c's
 		}
 		if p, err := filepath.Abs(o.Path); err == nil {
@@ -363,15 +363,6 @@ func unwrapPath(err error) error {
 		return fmt.Errorf("%s: %w", pe.Path, pe.Err)
 	}
 	return err
-}
-
-// inside reports whether path p is root or below it.
-func inside(root, p string) bool {
-	rel, err := filepath.Rel(root, p)
-	if err != nil {
-		return false
-	}
-	return rel == "." || (filepath.IsLocal(rel) && !strings.HasPrefix(rel, ".."))
 }
 
 type blobKey struct {
@@ -550,14 +541,14 @@ func (a *attacher) mayName(found string, fromData bool) bool {
 		return true
 	}
 	real, err := filepath.EvalSymlinks(found)
-	return err == nil && inside(a.rootReal, real) && a.private(found, real) == nil
+	return err == nil && campaign.Inside(a.rootReal, real) && a.private(found, real) == nil
 }
 
 // fromRoot is found, a path in the attachment folder, from that folder
 // with / between folders (as a sheet writes it); found itself when it is
 // outside.
 func (a *attacher) fromRoot(found string) string {
-	if rel, err := filepath.Rel(a.root, found); err == nil && inside(a.root, found) {
+	if rel, err := filepath.Rel(a.root, found); err == nil && campaign.Inside(a.root, found) {
 		return filepath.ToSlash(rel)
 	}
 	return found

@@ -3,6 +3,8 @@ package render
 import (
 	"fmt"
 	"path/filepath"
+
+	"github.com/tidings/tidings/campaign"
 )
 
 // absoluteLead refuses lead, the text an attachment template writes
@@ -19,7 +21,7 @@ func (a *attacher) absoluteLead(lead string) error {
 	}
 	dir := filepath.Dir(lead) // "/srv/invoices/" and "/srv/invoices/INV-" are /srv/invoices
 	// "/{{.path}}": the filesystem's root is no folder to suggest.
-	if dir == filepath.Dir(dir) || a.absOK && inside(a.root, dir) {
+	if dir == filepath.Dir(dir) || a.absOK && campaign.Inside(a.root, dir) {
 		return nil
 	}
 	return fmt.Errorf("%w: the path starts with the absolute folder %s, and paths made from row data stay in %s: set attachments_dir: %s (an absolute folder attachment paths may come from)", ErrAttachmentPath, dir, a.root, dir)

@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/cases"
+
+	"github.com/tidings/tidings/campaign"
 )
 
 // keptFile returns the folder in which real is (or is below) a file
@@ -20,7 +22,7 @@ import (
 // Lstat or so) only when real's name in it is one tidings writes there,
 // compared without case (foldedName).
 func keptFile(root, real string) (dir string, preview, ok bool) {
-	for dir := filepath.Dir(real); inside(root, dir); dir = filepath.Dir(dir) {
+	for dir := filepath.Dir(real); campaign.Inside(root, dir); dir = filepath.Dir(dir) {
 		if rel, err := filepath.Rel(dir, real); err == nil {
 			first, _, _ := strings.Cut(rel, string(filepath.Separator))
 			first = foldedName(first)
@@ -78,7 +80,7 @@ func topFolder(dir, rootReal string) string {
 	if real, err := filepath.EvalSymlinks(dir); err == nil {
 		dir = real
 	}
-	if inside(dir, rootReal) {
+	if campaign.Inside(dir, rootReal) {
 		return dir
 	}
 	return filepath.VolumeName(rootReal) + string(filepath.Separator)

@@ -18,7 +18,7 @@ import (
 const maxScanEntries = 50_000
 
 // recipientsKey finds the top-level recipients: key every campaign file
-// has (a YAML file without one is none: see campaign.NamedFiles).
+// has (a YAML file without one is none: see campaign.ParseNamedFiles).
 var recipientsKey = regexp.MustCompile(`(?m)^["']?recipients["']?[ \t]*:`)
 
 // maxCampaignFile bounds the size of a .yaml file scanFolders reads as a
@@ -43,7 +43,7 @@ type folderScan struct {
 // files there (.yaml or .yml) and what each keeps for itself
 // (campaign.OwnFiles: its campaign file, sheet, suppression list, DKIM
 // keys, state folder), each named as theirs, also of one that does not
-// load (campaign.NamedFiles: its sheet is every recipient's address all
+// load (campaign.ParseNamedFiles: its sheet is every recipient's address all
 // the same), and the state folders, which a hard link may lead into (see
 // linkedOwn). A row naming the sheet of a campaign beside this one
 // (b.csv, other/b.csv) would attach it, as its journal would
@@ -58,7 +58,7 @@ func scanFolders(c *campaign.Campaign, root string, limit int) folderScan {
 	s := folderScan{dir: realDir(c.Dir)}
 	s.self = filepath.Join(s.dir, filepath.Base(c.File))
 	tops := []string{s.dir}
-	if r := realDir(root); !inside(s.dir, r) {
+	if r := realDir(root); !campaign.Inside(s.dir, r) {
 		tops = append(tops, r)
 	}
 	s.walk(tops, limit)
@@ -148,7 +148,7 @@ func otherCampaign(dir, p string, d fs.DirEntry) []campaign.OwnFile {
 		return nil // no campaign: Parse and ParseNamedFiles would both say so, slower
 	}
 	name, where, note := p, "", ""
-	if rel, err := filepath.Rel(dir, p); err == nil && inside(dir, p) {
+	if rel, err := filepath.Rel(dir, p); err == nil && campaign.Inside(dir, p) {
 		name = filepath.ToSlash(rel)
 	}
 	if filepath.Dir(p) == dir {

@@ -64,12 +64,14 @@ func NewSigner(c *campaign.Campaign) (*Signer, error) {
 		return nil, nil
 	}
 	s := &Signer{checkFrom: strings.Contains(c.From, "{{")}
+	from, fixed := c.From, !s.checkFrom // the From checked once, here
+	if !fixed {
+		from, fixed = fixedAddress(c.From)
+	}
 	for i, d := range c.DKIM {
 		k, err := newKey(c, d, entryName(c.DKIM, i))
-		if err == nil && !s.checkFrom {
-			err = k.checkAligned(c.From)
-		} else if addr, ok := fixedAddress(c.From); err == nil && ok {
-			err = k.checkAligned(addr)
+		if err == nil && fixed {
+			err = k.checkAligned(from)
 		}
 		if err != nil {
 			return nil, &EntryError{Line: d.Line, Column: d.Column, Err: err}
