@@ -15,8 +15,8 @@ import (
 // (transportPanic): a fault of this program's, not anything the server
 // said or did. Its connection is dropped and it spends a try as a
 // temporary failure does, never a free resend (idleDrop,
-// endedForErrors), and it is no error reply of the session (noteErrors:
-// StagePrepare).
+// endedForErrors), and it is no error reply of the session
+// (noteErrors).
 var errTransportPanic = errors.New("transport panic")
 
 // afterBody is err, the end of a try, with a transport panic's
@@ -49,13 +49,9 @@ func (r *poolRun) safeSend(c Conn, tx *Tx) (d *Delivery, err error) {
 			d, err = nil, r.transportPanic(tx, p)
 		}
 		if d == nil {
-			d = &Delivery{}
-		}
-		if len(d.Rcpts) != len(tx.Rcpts) {
-			d.Rcpts = make([]RcptReply, len(tx.Rcpts))
-			for i, a := range tx.Rcpts {
-				d.Rcpts[i].Addr = a
-			}
+			d = NewDelivery(tx)
+		} else if len(d.Rcpts) != len(tx.Rcpts) {
+			d.Rcpts = NewDelivery(tx).Rcpts
 		}
 	}()
 	return c.Send(r.inflight, tx)

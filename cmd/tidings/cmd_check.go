@@ -204,7 +204,7 @@ func (s *checkSummary) count(m *render.Message, f plan.Fate) bool {
 		s.sending++
 	default:
 		s.done++
-		if len(f.Journal.Owed) == 0 && plan.WentOutStatus(f.Status) {
+		if f.WentOut() {
 			s.sentBefore++
 		}
 	}

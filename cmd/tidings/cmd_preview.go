@@ -264,9 +264,9 @@ func previewFolder(opts previewOptions, c *campaign.Campaign) (string, error) {
 }
 
 // printPreviewed says what a preview wrote into dir (written new messages,
-// sentBefore spooled ones), after the campaign's warnings (the sheet's
+// shownSent spooled ones), after the campaign's warnings (the sheet's
 // came before its rows: sheetWarnings).
-func printPreviewed(g *globalOptions, in *plan.Inputs, sum checkSummary, written, sentBefore int, dir string) {
+func printPreviewed(g *globalOptions, in *plan.Inputs, sum checkSummary, written, shownSent int, dir string) {
 	printWarnings(g.stdout, campaignWarnings(in, sum.ok))
 	printRevised(g.stdout, sum.revised, sum.owedAnew, false, in.Campaign.File)
 	printNewIssueChanged(g.stdout, in.Campaign, sum.revised.N, sum.sentBefore)
@@ -274,8 +274,8 @@ func printPreviewed(g *globalOptions, in *plan.Inputs, sum checkSummary, written
 	printOtherValues(g.stdout, sum.otherValues)
 	printDuplicates(g.stdout, sum.duplicates)
 	also := ""
-	if sentBefore > 0 {
-		also = fmt.Sprintf(", and the %s sent before as they went out", report.Plural(sentBefore, "message"))
+	if shownSent > 0 {
+		also = fmt.Sprintf(", and the %s sent before as they went out", report.Plural(shownSent, "message"))
 	}
 	fmt.Fprintf(g.stdout, "%s; wrote %s to %s%s\n", sum.line(in.Campaign.Name), report.Plural(written, "message"), displayPath(dir), also)
 	if !g.quiet { // --quiet: the line above names the folder

@@ -33,13 +33,13 @@ func refusedWords(pl *plan.Plan, opts sendOptions) (words, next string) {
 // warned of on stderr (as a send's); the refusal stays the command's
 // error.
 func writeRefusedReport(ctx context.Context, g *globalOptions, st *sendStart, opts sendOptions) {
-	c := st.in.Campaign
+	c, setup := st.in.Campaign, setupContext(ctx, g)
 	words, next := refusedWords(st.pl, opts)
-	recordRefusal(setupContext(ctx, g), g, st, words, next, opts)
+	recordRefusal(setup, g, st, words, next, opts)
 	reporter, err := report.NewReporter(c.StateDir, report.ReporterOptions{})
 	if err == nil {
 		defer reporter.Close()
-		err = st.pl.SeedReport(setupContext(ctx, g), reporter, plan.Hold{Detail: sendpool.RefusedUnsent})
+		err = st.pl.SeedReport(setup, reporter, plan.Hold{Detail: sendpool.RefusedUnsent})
 	}
 	if err != nil {
 		tellFlush(g, c, err)
@@ -48,7 +48,6 @@ func writeRefusedReport(ctx context.Context, g *globalOptions, st *sendStart, op
 	reporter.NoteEnding(func(s report.Summary) report.Ending {
 		return s.Ending(report.EndFacts{Refused: words, RefusedNext: next, Now: opts.now()})
 	})
-	setup := setupContext(ctx, g)
 	rl := holdReport(setup, g, c, true)
 	writeSendReports(setup, g, c, reporter, report.PageInput{Rows: reporter.Each, Settings: sendSettings(c, opts), Now: opts.now(), Killed: killedRunWords(st.state)})
 	releaseReport(g, rl)

@@ -44,6 +44,13 @@ func (f Fate) OwedGone(recipients []string) bool {
 	return f.Send && len(f.Journal.Owed) > 0 && f.Journal.Entry != nil && len(f.Journal.Entry.OwedIn(recipients)) == 0
 }
 
+// WentOut reports whether f's row went out whole before: its message
+// taken for every recipient (none still owed) and sent, or bounced or
+// complained about since (Revisable), as Plan.SentBefore counts it.
+func (f Fate) WentOut() bool {
+	return len(f.Journal.Owed) == 0 && Revisable(f.Status)
+}
+
 // Decider decides the fate of every rendered row, the one way check,
 // preview and send all use, so that they agree on every row. Feed it the
 // rows in sheet order; it is not safe for concurrent use (render.Each

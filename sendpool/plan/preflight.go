@@ -10,7 +10,6 @@ import (
 
 	"github.com/tidings/tidings/campaign"
 	"github.com/tidings/tidings/render"
-	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
 	"github.com/tidings/tidings/sendpool/spool"
 )
@@ -457,17 +456,6 @@ func spoolRow(w *spool.Writer, r spool.Row, m *render.Message) error {
 // --resend-unknown, --retry-failed or --resend-changed, or after the
 // suppression list changed, may send them from it.
 func wentOut(v verdict) bool { return v.wentOut && !v.send && v.owed == nil && len(v.revised) == 0 }
-
-// WentOutStatus reports whether a row the journal gives status s went out
-// (sent, and maybe bounced or complained about since).
-func WentOutStatus(s sendpool.Status) bool {
-	switch s {
-	case sendpool.StatusSent, sendpool.StatusBounced, sendpool.StatusSoftBounce, sendpool.StatusComplained:
-		return true
-	default:
-		return false
-	}
-}
 
 // rowRecord is the spool's record of row m (or of its problem, err), as
 // the preflight judges it: invalid (problem is the row's problem),

@@ -78,7 +78,7 @@ func (pl *Plan) judge(r spool.Row, brief bool) (verdict, error) {
 		return verdict{line: line}, nil
 	case !f.Send:
 		v := done(line, f.Journal, r.Recipients)
-		v.wentOut = len(f.Journal.Owed) == 0 && WentOutStatus(f.Status)
+		v.wentOut = f.WentOut()
 		v.line.MarkSuppressed(pl.decider.supp, r.Recipients)
 		if len(f.Journal.Owed) > 0 {
 			// Delivered to some recipients, and the others it owes are
@@ -235,7 +235,7 @@ func (pl *Plan) wentOut(r spool.Row, line report.Row) (v verdict, ok bool, err e
 	}
 	v = done(line, j, r.Recipients)
 	v.settled = true
-	v.wentOut = WentOutStatus(v.line.Status) // counted in Plan.SentBefore, as judge's
+	v.wentOut = Revisable(v.line.Status) // counted in Plan.SentBefore, as judge's
 	return v, true, nil
 }
 

@@ -223,10 +223,13 @@ const DeferredAnewNote = "; a corrected message: the one before it was sent"
 // interrupt (rev-user13: report after a kill -9 said "the run was
 // interrupted" and its ending "interrupted").
 func untriedNow(state *journal.State, line Row) Row {
+	if line.Status != sendpool.StatusNotAttempted {
+		return line
+	}
 	d := line.Detail
 	left := sendpool.IsInterruptedUnsent(d) || sendpool.IsStopUnsent(d) && d == sendpool.StopCause(d)
 	refused, _ := state.Refused() // its report gave every row not attempted its words
-	if line.Status != sendpool.StatusNotAttempted || refused == "" && (line.Attempts > 0 || !left) {
+	if refused == "" && (line.Attempts > 0 || !left) {
 		return line
 	}
 	line.Detail = notTried(state, line.Row, line.Key, line.To).Detail

@@ -299,9 +299,6 @@
 
   // ---- the list ---------------------------------------------------------
 
-  // rowTo is a list row's recipients as one reads them: each name, then
-  // its address, not the header's quoted form ("Lee, Ann" <ann@…>), which
-  // the title and the message's Headers and Raw views keep.
   // WENT_OUT are the statuses of a row whose message an earlier run sent:
   // sent, or what came back for it since (tidings bounces), as the
   // report gives them.
@@ -367,6 +364,9 @@
     return 'not sent: ' + (r.p || r.n);
   }
 
+  // rowTo is a list row's recipients as one reads them: each name, then
+  // its address, not the header's quoted form ("Lee, Ann" <ann@…>), which
+  // the title and the message's Headers and Raw views keep.
   function rowTo(r) {
     var to = el('span', 'row-to');
     if (!r.w) {
