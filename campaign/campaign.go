@@ -465,6 +465,8 @@ func (c *Campaign) Rename(name string) error {
 	return nil
 }
 
+// validate checks c as loaded, returning every error joined, and fills
+// in its defaults and its paths made absolute.
 func (c *Campaign) validate() error {
 	var errs []error
 	if err := checkName(c.Name, c.Locale); err != nil {
@@ -482,30 +484,7 @@ func (c *Campaign) validate() error {
 	if c.To == "" {
 		c.To = "{{.email}}"
 	}
-	if c.Recipients.Path == "" {
-		errs = append(errs, errors.New("recipients.path: required: the recipients' sheet, a .csv or .xlsx file beside the campaign file (recipients: {path: recipients.csv})"))
-	}
-	if c.Recipients.Key == "" {
-		c.Recipients.Key, c.Recipients.KeyDefault = "email", true
-	}
-	if filepath.Ext(c.Recipients.Path) != "" {
-		if _, err := sheetKindOf(c.Recipients.Path); err != nil {
-			errs = append(errs, fmt.Errorf("recipients.path: %w", err))
-		}
-	}
-	if c.Recipients.Sheet != "" && strings.ToLower(filepath.Ext(c.Recipients.Path)) != ".xlsx" {
-		errs = append(errs, errors.New("recipients.sheet: only applies to .xlsx sheets"))
-	}
-	if d := c.Recipients.Delimiter; d != "" {
-		if _, err := ParseDelimiter(d); err != nil {
-			errs = append(errs, err) // it names the setting
-		}
-	}
-	if e := c.Recipients.Encoding; e != "" {
-		if _, _, err := LookupEncoding(e); err != nil {
-			errs = append(errs, err) // it names the setting
-		}
-	}
+	errs = append(errs, c.Recipients.validate()...)
 	if u := c.Unsubscribe; u.Transactional && (u.URL != "" || u.Mailto != "" || u.OneClick) {
 		errs = append(errs, errors.New("unsubscribe.transactional: a transactional campaign has no unsubscribe url, mailto or one_click; remove them or transactional"))
 	}
@@ -552,6 +531,38 @@ func (c *Campaign) validate() error {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
+}
+
+// validate returns the errors of r's settings, in a fixed order,
+// and sets Key to its default, "email", when the campaign file
+// writes none (KeyDefault then says so).
+func (r *Recipients) validate() []error {
+	var errs []error
+	if r.Path == "" {
+		errs = append(errs, errors.New("recipients.path: required: the recipients' sheet, a .csv or .xlsx file beside the campaign file (recipients: {path: recipients.csv})"))
+	}
+	if r.Key == "" {
+		r.Key, r.KeyDefault = "email", true
+	}
+	if filepath.Ext(r.Path) != "" {
+		if _, err := sheetKindOf(r.Path); err != nil {
+			errs = append(errs, fmt.Errorf("recipients.path: %w", err))
+		}
+	}
+	if r.Sheet != "" && strings.ToLower(filepath.Ext(r.Path)) != ".xlsx" {
+		errs = append(errs, errors.New("recipients.sheet: only applies to .xlsx sheets"))
+	}
+	if d := r.Delimiter; d != "" {
+		if _, err := ParseDelimiter(d); err != nil {
+			errs = append(errs, err) // it names the setting
+		}
+	}
+	if e := r.Encoding; e != "" {
+		if _, _, err := LookupEncoding(e); err != nil {
+			errs = append(errs, err) // it names the setting
+		}
+	}
+	return errs
 }
 
 // Path resolves p against the campaign file's folder; "" stays "".

@@ -249,6 +249,16 @@ func TestNotCampaignFile(t *testing.T) {
 	for _, tt := range []struct{ name, data, want string }{
 		{"mailmerge_template.txt", "TO: {{email}}\nSUBJECT: Testing mailmerge\nFROM: My Self <myself@mydomain.com>\n\nHi, {{name}},\n\n{% if x %}y{% endif %}\n",
 			"mailmerge_template.txt:1: not a campaign file: mailmerge_template.txt is a mailmerge template: the campaign file is YAML, with its TO:, SUBJECT: and FROM: lines as to:, subject: and from:"},
+		// Its Content-Type names the setting: told text:, an HTML body
+		// went out as text, its tags showing (rev-final10).
+		{"html.txt", "TO: {{email}}\nSUBJECT: Hi\nFROM: me@example.com\nCONTENT-TYPE: text/html\n\n<p>Hi {{name}}</p>\n",
+			"and html: naming a file that holds the body after the blank line (its Content-Type says HTML)"},
+		{"md.txt", "TO: {{email}}\nSUBJECT: Hi\nFROM: me@example.com\nContent-Type: text/markdown; charset=utf-8\n\n**Hi** {{name}}\n",
+			"and markdown: naming a file"},
+		{"multi.txt", "TO: {{email}}\nSUBJECT: Hi\nFROM: me@example.com\nMIME-Version: 1.0\nContent-Type: multipart/alternative; boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\nHi\n",
+			"and text: and html: naming a file each"},
+		{"plain.txt", "TO: {{email}}\nSUBJECT: Hi\nFROM: me@example.com\n\nContent-Type: text/html is what it says.\n",
+			"and text: naming a file that holds the body after the blank line;"},
 		{"mailmerge_server.conf", "# Example: GMail\n[smtp_server]\nhost = smtp.gmail.com\nport = 465\nsecurity = SSL/TLS\nusername = YOUR_USERNAME_HERE\n",
 			"mailmerge_server.conf:1: not a campaign file: mailmerge_server.conf is an INI file ([smtp_server]), as mailmerge writes its server settings: the campaign file is YAML, its server settings under smtp:"},
 		{"c.yaml", "to: {{.email}}, news\n" + minimalCampaign, ""},

@@ -164,15 +164,8 @@ func showFrom(ctx context.Context, opts showOptions, g *globalOptions, path, key
 		fmt.Fprintf(g.stderr, "%s, %s: %s; spooled %s (generation %d), %s\n", shownWhere(ctx, c, m, opts.row, dupOf, hash != "" && !isCurrent(current, gen, m.Row)),
 			keyWords(m.Key), status, gen.Created().Local().Format(time.RFC3339), gen.Number(), byteSize(int64(len(m.Data))))
 		if hash != "" && e != nil && plan.Revisable(e.Status) {
-			switch changed, owed, held := revisedSince(ctx, path, c, state, current, finder, m.Row, m.Key); {
-			case held != "":
-				fmt.Fprintf(g.stderr, "note: since it went out, %s changed; not sent again: %s\n", plan.RevisedWords(changed), held)
-			case owed:
-				fmt.Fprintf(g.stderr, "note: since it went out, %s changed; its corrected message was deferred: a plain send sends it, as the row is now\n",
-					plan.RevisedWords(changed))
-			case len(changed) > 0:
-				fmt.Fprintf(g.stderr, "note: since it went out, %s changed; send --resend-changed sends it as it is now, a message of its own\n",
-					plan.RevisedWords(changed))
+			if note := revisedNote(revisedSince(ctx, path, c, state, current, finder, m.Row, m.Key)); note != "" {
+				fmt.Fprintln(g.stderr, note)
 			}
 		}
 		if hash != "" {
@@ -283,6 +276,21 @@ func shownWhere(ctx context.Context, c *campaign.Campaign, m spool.Message, aske
 		return fmt.Sprintf("row %d when sent, no longer in the sheet", m.Row)
 	}
 	return fmt.Sprintf("row %d when sent", m.Row)
+}
+
+// revisedNote is show's note on a message that went out when what it
+// was made of changed since (revisedSince's changed, owed and held), or
+// "" when nothing did.
+func revisedNote(changed []string, owed bool, held string) string {
+	switch {
+	case held != "":
+		return fmt.Sprintf("note: since it went out, %s changed; not sent again: %s", plan.RevisedWords(changed), held)
+	case owed:
+		return fmt.Sprintf("note: since it went out, %s changed; its corrected message was deferred: a plain send sends it, as the row is now", plan.RevisedWords(changed))
+	case len(changed) > 0:
+		return fmt.Sprintf("note: since it went out, %s changed; send --resend-changed sends it as it is now, a message of its own", plan.RevisedWords(changed))
+	}
+	return ""
 }
 
 // revisedSince is what of key's row (row when its message went out)

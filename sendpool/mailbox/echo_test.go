@@ -90,3 +90,24 @@ func TestLoginRefusalQuotingEscapedPassword(t *testing.T) {
 		t.Errorf("the error shows the password, or no [redacted]: %s", s)
 	}
 }
+
+// TestShortPasswordQuotedInRefusal: a password under 8 bytes (1, 3 and 7
+// characters, one with a quote), which redact replaces only where no
+// letter or digit touches it, is still hidden where a LOGIN refusal
+// quotes the command: the password stands alone there, as an atom or a
+// quoted string.
+func TestShortPasswordQuotedInRefusal(t *testing.T) {
+	for _, pw := range []string{"x", "Q7z", "pa55wrd", `q"z`} {
+		t.Run(pw, func(t *testing.T) {
+			cfg := silentConfig(echoingIMAP(t), campaign.SecurityNone, 10*time.Second)
+			cfg.Password = pw
+			err := await(t, openAsync(t.Context(), cfg))
+			if !errors.Is(err, mailbox.ErrLogin) {
+				t.Fatalf("got %v, want the login refused", err)
+			}
+			if want := "bad credentials \"" + cfg.Username + "\" \"[redacted]\" ("; !strings.Contains(err.Error(), want) {
+				t.Errorf("got %v, want the refusal saying %s", err, want)
+			}
+		})
+	}
+}

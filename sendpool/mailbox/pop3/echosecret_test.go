@@ -101,3 +101,38 @@ func TestServerQuotingPasswordRedacted(t *testing.T) {
 		})
 	}
 }
+
+// TestShortPasswordQuotedInRefusal: a password under 8 bytes (1, 3 and 7
+// characters), which redact replaces only where no letter or digit
+// touches it, is still hidden where a server quotes the command it came
+// in: PASS's argument and AUTH PLAIN's base64 answer stand alone in the
+// quoted line, and a refusal after the login quoting it shows
+// [redacted].
+func TestShortPasswordQuotedInRefusal(t *testing.T) {
+	const user = "bounces@example.com"
+	for _, tc := range []struct {
+		name         string
+		sasl, refuse bool
+		want         string
+	}{{"PASS", false, true, "you sent PASS [redacted]"}, {"AUTH PLAIN", true, true, "you sent AUTH PLAIN [redacted]"}, {"UIDL", false, false, "cannot UIDL for [redacted]"}} {
+		for _, pass := range []string{"x", "Q7z", "pa55wrd"} {
+			t.Run(tc.name+"/"+pass, func(t *testing.T) {
+				c, err := pop3.Dial(t.Context(), pop3.Config{Addr: echoingPeer(t, tc.sasl, tc.refuse), Security: campaign.SecurityNone, Timeout: 10 * time.Second})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer c.Close()
+				err = c.Login(t.Context(), user, pass)
+				if !tc.refuse {
+					if err != nil {
+						t.Fatal(err)
+					}
+					_, err = c.UIDL(t.Context())
+				}
+				if err == nil || !strings.Contains(err.Error(), tc.want) {
+					t.Errorf("got %v, want a refusal saying %q", err, tc.want)
+				}
+			})
+		}
+	}
+}
