@@ -341,7 +341,8 @@ func checkWatched(ctx context.Context, opts checkOptions, g *globalOptions, path
 	}
 	decider := plan.NewDecider(in, state, journal.Policy{})
 	defer decider.Close()
-	earlier := openEarlierIssue(ctx, in.Campaign, state)
+	was := renamedFrom(ctx, in.Campaign, state) // the name c's file was sent under before, if renamed
+	earlier := openEarlierIssue(ctx, in.Campaign, was)
 	defer earlier.Close()
 	pass := &checkPass{opts: opts, g: g, state: state, decider: decider, earlier: earlier,
 		domains: map[string]int{}, probs: newProblemPrinter(g.stdout, opts.maxProblems)}
@@ -362,7 +363,7 @@ func checkWatched(ctx context.Context, opts checkOptions, g *globalOptions, path
 	}
 	pass.warn.Done()
 	sheetWarn.Rest()
-	if err := printCheckNotes(ctx, g.stdout, in, state, sum); err != nil {
+	if err := printCheckNotes(g.stdout, in, state, sum, was); err != nil {
 		return err
 	}
 	earlier.print(g.stdout, in.Campaign)
@@ -434,7 +435,7 @@ func (p *checkPass) row(m *render.Message, err error) error {
 // another's state, and what changed since the last send. The error is an
 // *unusableError: the campaign's files could not be read to compare
 // (plan.Changed).
-func printCheckNotes(ctx context.Context, w io.Writer, in *plan.Inputs, state *journal.State, sum *checkSummary) error {
+func printCheckNotes(w io.Writer, in *plan.Inputs, state *journal.State, sum *checkSummary, was string) error {
 	printWarnings(w, campaignWarnings(in, sum.ok))
 	sum.printCopyOnly(w)
 	printOwedGone(w, sum.owedGone)
@@ -443,7 +444,7 @@ func printCheckNotes(ctx context.Context, w io.Writer, in *plan.Inputs, state *j
 	printChangedUnsent(w, sum.changedUnsent)
 	printOtherValues(w, sum.otherValues)
 	printDuplicates(w, sum.duplicates)
-	if was := renamedFrom(ctx, in.Campaign, state); was != "" {
+	if was != "" {
 		fmt.Fprintln(w, "warning:", renamedError(in.Campaign, was))
 	}
 	if err := foreignState(in.Campaign, state); err != nil {

@@ -481,6 +481,8 @@ func printPlanNotes(ctx context.Context, g *globalOptions, c *campaign.Campaign,
 	}
 	if !opts.testSet {
 		printChangedUnsent(g.stdout, pl.ChangedUnsent)
+	}
+	if !opts.testSet && opts.newCampaign { // else renamedFrom is "": notRenamed refused the send
 		if err := warnEarlierIssue(ctx, g.stdout, c, state, pl); err != nil {
 			return &unusableError{err}
 		}

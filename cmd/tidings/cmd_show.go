@@ -93,6 +93,24 @@ func runShow(ctx context.Context, opts showOptions, g *globalOptions, path, key 
 	return showFrom(ctx, opts, g, path, key, &currentSpool{ctx: ctx, path: path})
 }
 
+// openSentRecord opens the journal and the spool of the state folder dir,
+// read-only, beside a running send (besideSend), for show: what went out
+// and its messages. The caller calls closeRecord once done with both. An
+// error is an *unusableError.
+func openSentRecord(ctx context.Context, dir string) (state *journal.State, finder *spool.Finder, closeRecord func(), err error) {
+	state, err = journal.Load(ctx, dir)
+	if err != nil {
+		return nil, nil, nil, &unusableError{err}
+	}
+	besideSend(state, dir)
+	finder, err = spool.OpenStore(dir).NewFinder()
+	if err != nil {
+		state.Close()
+		return nil, nil, nil, &unusableError{err}
+	}
+	return state, finder, func() { finder.Close(); state.Close() }, nil
+}
+
 // showFrom is runShow with current, the generation made from the campaign
 // at path as it is, not looked for yet.
 func showFrom(ctx context.Context, opts showOptions, g *globalOptions, path, key string, current *currentSpool) error {
@@ -111,17 +129,11 @@ func showFrom(ctx context.Context, opts showOptions, g *globalOptions, path, key
 	if sheetErr != nil && opts.row > 0 {
 		return &unusableError{sheetErr}
 	}
-	state, err := journal.Load(ctx, c.StateDir) // read-only, beside a running send
+	state, finder, closeRecord, err := openSentRecord(ctx, c.StateDir)
 	if err != nil {
-		return &unusableError{err}
+		return err
 	}
-	defer state.Close()
-	besideSend(state, c.StateDir)
-	finder, err := spool.OpenStore(c.StateDir).NewFinder()
-	if err != nil {
-		return &unusableError{err}
-	}
-	defer finder.Close()
+	defer closeRecord()
 	defer current.warn(g.stderr)
 	row, dupOf := opts.row, ""
 	var damaged error // current's row records, found damaged

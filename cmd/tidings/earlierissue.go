@@ -24,12 +24,11 @@ type earlierIssue struct {
 	same  plan.RowList
 }
 
-// openEarlierIssue opens the journal of c's earlier name when c's file
-// was sent under one and nothing under its name now (renamedFrom, state
-// its journal); nil otherwise, or when that journal cannot be read (the
-// rename is told all the same).
-func openEarlierIssue(ctx context.Context, c *campaign.Campaign, state *journal.State) *earlierIssue {
-	was := renamedFrom(ctx, c, state)
+// openEarlierIssue opens the journal of was, c's earlier name when c's
+// file was sent under one and nothing under its name now (renamedFrom;
+// "" for none); nil when there is none, or when that journal cannot be
+// read (the rename is told all the same).
+func openEarlierIssue(ctx context.Context, c *campaign.Campaign, was string) *earlierIssue {
 	if was == "" {
 		return nil
 	}
@@ -92,7 +91,7 @@ func (e *earlierIssue) Close() {
 // under the name c's file had before (a send --new-campaign) made of the
 // same values and files (earlierIssue).
 func warnEarlierIssue(ctx context.Context, w io.Writer, c *campaign.Campaign, state *journal.State, pl *plan.Plan) error {
-	e := openEarlierIssue(ctx, c, state)
+	e := openEarlierIssue(ctx, c, renamedFrom(ctx, c, state))
 	defer e.Close()
 	if err := e.noteSpooled(ctx, pl); err != nil {
 		return err

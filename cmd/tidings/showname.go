@@ -32,17 +32,11 @@ func runShowEarlier(ctx context.Context, opts showOptions, g *globalOptions, pat
 			return &unusableError{err}
 		}
 	}
-	state, err := journal.Load(ctx, c.StateDir)
+	state, finder, closeRecord, err := openSentRecord(ctx, c.StateDir)
 	if err != nil {
-		return &unusableError{err}
+		return err
 	}
-	defer state.Close()
-	besideSend(state, c.StateDir)
-	finder, err := spool.OpenStore(c.StateDir).NewFinder()
-	if err != nil {
-		return &unusableError{err}
-	}
-	defer finder.Close()
+	defer closeRecord()
 	dupOf := ""
 	if opts.row > 0 {
 		if key, dupOf, err = earlierKeyOfRow(ctx, finder, opts.row, opts.name); err != nil {
