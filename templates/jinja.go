@@ -129,11 +129,14 @@ func (cp *compiler) jinjaIf(open string, cond []string) string {
 		return open + "not " + cp.jinjaField(cond[1]) + "}}"
 	}
 	if m := jinjaCompareRE.FindStringSubmatch(strings.Join(cond, " ")); m != nil {
-		fn := map[string]string{"==": "eq", "!=": "ne"}[m[2]]
-		return fmt.Sprintf("%s%s %s %q}}", open, fn, cp.jinjaField(m[1]), m[3]+m[4])
+		return fmt.Sprintf("%s%s %s %q}}", open, compareFuncs[m[2]], cp.jinjaField(m[1]), m[3]+m[4])
 	}
 	return open + "…}} (conditions are calls: {{if eq .a \"x\"}}, {{if and .a .b}}, {{if not .a}})"
 }
+
+// compareFuncs are the template functions of the comparisons other
+// languages write as operators (Jinja's, Thunderbird's between bars).
+var compareFuncs = map[string]string{"==": "eq", "!=": "ne"}
 
 // jinjaCompareRE matches a Jinja condition comparing a column with text
 // in double or single quotes: role == "phd", grade != 'F'.

@@ -78,7 +78,7 @@ func (cp *compiler) pipeCompareHint(line string) string {
 	if m == nil {
 		return ""
 	}
-	fn := map[string]string{"==": "eq", "!=": "ne"}[m[3]]
+	fn := compareFuncs[m[3]]
 	if fn == "" {
 		return fmt.Sprintf("; a condition is a call, not an operator between bars (|%s|): {{if eq .a \"x\"}}, {{if ne .a \"x\"}}, {{if .a}}; tidings help templates shows the functions", m[3])
 	}

@@ -27,30 +27,41 @@ func renamedFrom(ctx context.Context, c *campaign.Campaign, state *journal.State
 	if tried, _ := state.Outcomes(); tried > 0 || state.KeyColumn() != "" || c.StateDir != filepath.Join(parent, c.Name) {
 		return ""
 	}
-	entries, err := os.ReadDir(parent)
-	if err != nil {
-		return ""
-	}
-	type earlier struct {
-		name string
-		run  journal.Run
-	}
-	var found []earlier
-	for _, e := range entries {
-		if !e.IsDir() || e.Name() == c.Name {
-			continue
-		}
-		if run, ok := earlierRun(c, e.Name()); ok {
-			found = append(found, earlier{e.Name(), run})
-		}
-	}
-	slices.SortFunc(found, func(a, b earlier) int { return b.run.Started.Compare(a.run.Started) })
+	found := earlierFolders(c, c.Name)
+	slices.SortFunc(found, func(a, b earlierFolder) int { return b.run.Started.Compare(a.run.Started) })
 	for _, f := range found {
 		if handedOver(ctx, filepath.Join(parent, f.name)) {
 			return f.name
 		}
 	}
 	return ""
+}
+
+// earlierFolder is a state folder beside c's holding c's file's sends under
+// another name (earlierFolders): the name and its journal's first run.
+type earlierFolder struct {
+	name string
+	run  journal.Run
+}
+
+// earlierFolders lists the folders of c's folder's .tidings, but skip,
+// that hold c's file's sends (earlierRun), in the folder's order; none
+// when it cannot be read.
+func earlierFolders(c *campaign.Campaign, skip string) []earlierFolder {
+	entries, err := os.ReadDir(filepath.Join(c.Dir, ".tidings"))
+	if err != nil {
+		return nil
+	}
+	var found []earlierFolder
+	for _, e := range entries {
+		if !e.IsDir() || e.Name() == skip {
+			continue
+		}
+		if run, ok := earlierRun(c, e.Name()); ok {
+			found = append(found, earlierFolder{e.Name(), run})
+		}
+	}
+	return found
 }
 
 // earlierRun is the first run of the state folder of name beside c's,

@@ -78,12 +78,8 @@ func renameToEarlier(c *campaign.Campaign, name string) error {
 		return nil
 	}
 	var names []string
-	if entries, err := os.ReadDir(filepath.Join(c.Dir, ".tidings")); err == nil {
-		for _, e := range entries {
-			if _, ok := earlierRun(c, e.Name()); ok && e.IsDir() && e.Name() != own {
-				names = append(names, e.Name())
-			}
-		}
+	for _, f := range earlierFolders(c, own) {
+		names = append(names, f.name)
 	}
 	which := "no state folder beside it holds this file's sends under another name"
 	switch {
