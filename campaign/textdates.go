@@ -63,30 +63,16 @@ func findTextDates(wb *excelize.File, from int) *textDates {
 // a date (a custom code whose first section does, or one of Excel's
 // built-in dates) to how a warning names the format.
 func dateStyles(wb *excelize.File) map[int]string {
-	st := wb.Styles
-	if st == nil || st.CellXfs == nil {
-		return nil
-	}
-	custom := map[int]string{}
-	if st.NumFmts != nil {
-		for _, nf := range st.NumFmts.NumFmt {
-			custom[nf.NumFmtID] = nf.FormatCode
-		}
-	}
 	styles := map[int]string{}
-	for i, xf := range st.CellXfs.Xf {
-		if xf.NumFmtID == nil {
-			continue
-		}
-		id := *xf.NumFmtID
-		if code, ok := custom[id]; ok {
+	eachStyleFormat(wb, func(i, id int, code string, custom bool) {
+		if custom {
 			if isDateSection(code) {
 				styles[i] = "shown as " + strconv.Quote(code)
 			}
 		} else if builtinDate(id) {
 			styles[i] = "in Excel's built-in date format " + strconv.Itoa(id)
 		}
-	}
+	})
 	return styles
 }
 

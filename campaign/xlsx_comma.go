@@ -47,25 +47,11 @@ func findCommaNumbers(wb *excelize.File, mark DecimalMark, loc Locale) *commaNum
 		return nil
 	}
 	cn := &commaNumbers{kept: map[int]bool{}, decimal: decimal, group: group}
-	st := wb.Styles
-	if st == nil || st.CellXfs == nil {
-		return cn
-	}
-	custom := map[int]string{}
-	if st.NumFmts != nil {
-		for _, nf := range st.NumFmts.NumFmt {
-			custom[nf.NumFmtID] = nf.FormatCode
-		}
-	}
-	for i, xf := range st.CellXfs.Xf {
-		if xf.NumFmtID == nil {
-			continue
-		}
-		id := *xf.NumFmtID
-		if code, ok := custom[id]; ok && (timeFormat(code) && !fractionalTime(code) || !ownMarks(code)) || !ok && builtinTimeFormat(id) {
+	eachStyleFormat(wb, func(i, id int, code string, custom bool) {
+		if custom && (timeFormat(code) && !fractionalTime(code) || !ownMarks(code)) || !custom && builtinTimeFormat(id) {
 			cn.kept[i] = true
 		}
-	}
+	})
 	return cn
 }
 

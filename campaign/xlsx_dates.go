@@ -26,28 +26,18 @@ type dateClash struct {
 // all-number dates in the other order than want, or nil when none does.
 // The built-in short dates read as yyyy-mm-dd (see xlsxSheet).
 func findDateClash(wb *excelize.File, want DateOrder) *dateClash {
-	st := wb.Styles
-	if st == nil || st.NumFmts == nil || st.CellXfs == nil {
-		return nil
-	}
-	clashing := make(map[int]string)
-	for _, nf := range st.NumFmts.NumFmt {
-		if got, ok := dateFormatOrder(nf.FormatCode); ok && got != want {
-			clashing[nf.NumFmtID] = nf.FormatCode
-		}
-	}
 	var c *dateClash
-	for i, xf := range st.CellXfs.Xf {
-		if xf.NumFmtID == nil {
-			continue
+	eachStyleFormat(wb, func(i, _ int, code string, custom bool) {
+		if !custom {
+			return
 		}
-		if code, ok := clashing[*xf.NumFmtID]; ok {
+		if got, ok := dateFormatOrder(code); ok && got != want {
 			if c == nil {
 				c = &dateClash{want: want, styles: make(map[int]string)}
 			}
 			c.styles[i] = code
 		}
-	}
+	})
 	return c
 }
 

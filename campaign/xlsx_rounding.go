@@ -29,33 +29,20 @@ var builtinFixedFormats = map[int]string{
 // findFixedFormats returns the cell style indexes whose number format
 // shows fixed decimals (parseFixedFormat), or nil when none does.
 func findFixedFormats(wb *excelize.File) map[int]fixedFormat {
-	st := wb.Styles
-	if st == nil || st.CellXfs == nil {
-		return nil
-	}
-	codes := make(map[int]string, len(builtinFixedFormats))
-	for id, code := range builtinFixedFormats {
-		codes[id] = code
-	}
-	if st.NumFmts != nil {
-		for _, nf := range st.NumFmts.NumFmt {
-			codes[nf.NumFmtID] = nf.FormatCode
-		}
-	}
 	var found map[int]fixedFormat
-	for i, xf := range st.CellXfs.Xf {
-		if xf.NumFmtID == nil {
-			continue
+	eachStyleFormat(wb, func(i, id int, code string, custom bool) {
+		if !custom {
+			code = builtinFixedFormats[id]
 		}
-		f, ok := parseFixedFormat(codes[*xf.NumFmtID])
+		f, ok := parseFixedFormat(code)
 		if !ok {
-			continue
+			return
 		}
 		if found == nil {
 			found = make(map[int]fixedFormat)
 		}
 		found[i] = f
-	}
+	})
 	return found
 }
 

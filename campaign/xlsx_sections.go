@@ -55,41 +55,31 @@ var fractionRE = regexp.MustCompile(`^(?:([#0?]+)(?: |\\ ))?[#0?]+/(?:([#0?]+)|(
 // unpadFormats left it (Excel's built-in fractions among them: see
 // builtinCodes).
 func findShownFormats(wb *excelize.File) map[int]shownFormat {
-	st := wb.Styles
-	if st == nil || st.CellXfs == nil || st.NumFmts == nil {
-		return nil
-	}
-	codes := map[int]string{}
-	for _, nf := range st.NumFmts.NumFmt {
-		codes[nf.NumFmtID] = nf.FormatCode
-	}
-	formats := map[int]shownFormat{}
-	var shower *sectionShower
-	for id, code := range codes {
-		f, ok := parseShownFormat(code)
-		if !ok {
-			continue
-		}
-		if f.cond != nil {
-			if shower == nil {
-				shower = newSectionShower()
-			}
-			f.cond.shower = shower
-		}
-		formats[id] = f
-	}
 	var found map[int]shownFormat
-	for i, xf := range st.CellXfs.Xf {
-		if xf.NumFmtID == nil {
-			continue
+	var shower *sectionShower
+	byID := map[int]shownFormat{} // each format parsed once, however many styles share it
+	eachStyleFormat(wb, func(i, id int, code string, custom bool) {
+		if !custom {
+			return
 		}
-		if f, ok := formats[*xf.NumFmtID]; ok {
-			if found == nil {
-				found = make(map[int]shownFormat)
+		f, ok := byID[id]
+		if !ok {
+			if f, ok = parseShownFormat(code); !ok {
+				return
 			}
-			found[i] = f
+			if f.cond != nil {
+				if shower == nil {
+					shower = newSectionShower()
+				}
+				f.cond.shower = shower
+			}
+			byID[id] = f
 		}
-	}
+		if found == nil {
+			found = make(map[int]shownFormat)
+		}
+		found[i] = f
+	})
 	return found
 }
 
