@@ -53,3 +53,27 @@ func TestAttachmentOutsideQuoted(t *testing.T) {
 		t.Errorf(`got %v, want "..\secret.pdf" is outside`, err)
 	}
 }
+
+// TestAttachmentClimbAdvice: a ticket's path "../private/x.pdf" was told
+// only that a path from row data "stays below the folder the campaign
+// names" (rev-user17); the refusal names that folder and what to write:
+// the file put there, its path from there, or attachments_dir.
+func TestAttachmentClimbAdvice(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "camp")
+	for _, d := range []string{dir, filepath.Join(dir, "../private")} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, body := range map[string]string{"body.txt": "Hi\n", "../private/x.pdf": "%PDF"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := loadRenderer(t, dir, yamlWith(map[string]string{"attachments": `["{{.file}}"]`}), "email", "file")
+	_, err := r.Render(row(40, "email", "k@example.com", "file", "../private/x.pdf"))
+	want := `"../private/x.pdf" climbs a folder with ".." from the sheet: a path made from row data stays in the campaign's folder, ` + dir + `: put the file there, or in a folder in it, and write its path from there (x.pdf); or set attachments_dir: to an absolute folder that holds it`
+	if re := rowErr(t, err); !errors.Is(err, ErrAttachmentPath) || re.Column != "file" || !strings.Contains(err.Error(), want) {
+		t.Errorf("got %v, want ErrAttachmentPath for column file with %q", err, want)
+	}
+}

@@ -19,7 +19,20 @@ func cidNameError(name, tail string) error {
 		return nil
 	}
 	whole := name + tail
+	if strings.Contains(tail, "{{") {
+		return cidActionError(whole)
+	}
 	return fmt.Errorf("render: inline image cid:%s: a cid: name holds only letters, digits and '.', '-', '_', '@', so this reads as cid:%s; rename the file (%s) and the reference", whole, name, cidSuggestion(whole))
+}
+
+// cidActionError is the error of an inline image reference a template
+// action writes (or finishes), as src="cid:{{.qr}}" or
+// "cid:qr-{{.no}}.png": inline images are the files the template names
+// itself, read once by New, so such a reference inlines no image and
+// every message shows it broken (rev-user17). whole is the reference
+// after "cid:".
+func cidActionError(whole string) error {
+	return fmt.Errorf("render: inline image cid:%s: a cid: image is a file beside the HTML template that the template names itself (cid:logo.png), the same in every message; a name a template action writes is not looked for, so this inlines no image and every reader would show it broken; for an image of each row's own, write its full URL (src=\"https://…\") or send the file with attachments:", whole)
 }
 
 // cidTail is the text of src from end, where a cid: name read stops, up
@@ -61,8 +74,9 @@ func isAlnum(r rune) bool {
 // unreadCIDErrors are the errors of the cid: references in src that cidRE
 // reads no name of, as its name starts with a character a cid: name cannot
 // hold: a letter beyond ASCII (src="cid:标志.png", "cid:été.png") or a
-// percent-encoded one ("cid:%E6%A0%87.png"). Such a reference inlines no
-// image: every reader would show it broken. file names the template for
+// percent-encoded one ("cid:%E6%A0%87.png"), or a template action
+// ("cid:{{.qr}}": cidActionError). Such a reference inlines no image:
+// every reader would show it broken. file names the template for
 // the errors.
 func unreadCIDErrors(file, src string) []error {
 	var errs []error
@@ -73,11 +87,19 @@ func unreadCIDErrors(file, src string) []error {
 		}
 		start := i + j + len("cid:")
 		i = start
-		if start == len(src) || src[start] < 0x80 && src[start] != '%' {
+		action := strings.HasPrefix(src[start:], "{{")
+		if !action && (start == len(src) || src[start] < 0x80 && src[start] != '%') {
 			continue
 		}
 		whole := cidTail(src, start)
 		line := 1 + strings.Count(src[:start], "\n")
+		if action {
+			if end := strings.Index(src[start:], "}}"); end >= 0 {
+				whole = src[start:start+end+2] + cidTail(src, start+end+2)
+			}
+			errs = append(errs, &campaign.FileError{File: file, Line: line, Err: cidActionError(whole)})
+			continue
+		}
 		errs = append(errs, &campaign.FileError{File: file, Line: line, Err: fmt.Errorf("render: inline image cid:%s: a cid: name holds only letters, digits and '.', '-', '_', '@', beginning with a letter or digit, so this inlines no image and every reader would show it broken; rename the file (%s) and the reference", whole, cidSuggestion(whole))})
 	}
 }

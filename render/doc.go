@@ -87,7 +87,9 @@
 // Attachment paths are templates. A relative path resolves against
 // attachments_dir when the campaign sets one, else against the campaign
 // file's folder. A path that renders empty is skipped, which makes optional
-// attachments possible: {{if .invoice}}invoices/{{.invoice}}.pdf{{end}}. A
+// attachments possible: {{if .invoice}}invoices/{{.invoice}}.pdf{{end}}; a
+// path that is a column alone ({{.file}}) left empty by a blank cell is
+// noted in Message.NoFile (templates.Set.EmptyPaths). A
 // constant path (no row data) is resolved once by New; a missing file then
 // makes the campaign unusable. Files used by many rows are read and encoded
 // once (a small LRU cache keyed by path, size and modification time).

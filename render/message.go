@@ -64,6 +64,11 @@ type Message struct {
 	// sees "Dear ," or ", your receipt". A note like Warnings, kept apart
 	// so that the rows with it are told of by column.
 	Blank []string
+	// NoFile lists the columns whose blank cell empties an attachment's
+	// path, the column alone outside an {{if}} of it
+	// (templates.Set.EmptyPaths): the message goes without that file. A
+	// note like Blank, told of by column.
+	NoFile []string
 
 	// Data is the whole message, headers and body, CRLF line endings.
 	Data []byte
@@ -103,12 +108,12 @@ func (m *Message) ColumnSums() []uint16 {
 	return fold16(m.sums)
 }
 
-// Unsent drops m's notes (Warnings, SharedUnsubscribe and Blank) for a
+// Unsent drops m's notes (Warnings, SharedUnsubscribe, Blank and NoFile) for a
 // row not sent now (sent before, a duplicate, suppressed): no reader
 // sees the message as rendered, so a note on it asks nothing of anyone.
 // What is told of the rows a run sends is the same whether their
 // messages are rendered or read from a spool (Renderer.Notes for those
 // only).
 func (m *Message) Unsent() {
-	m.Warnings, m.SharedUnsubscribe, m.Blank = nil, 0, nil
+	m.Warnings, m.SharedUnsubscribe, m.Blank, m.NoFile = nil, 0, nil, nil
 }

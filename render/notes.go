@@ -10,7 +10,7 @@ import (
 
 // Notes is what Render tells of row besides its message, worked out
 // without rendering it: a Message with Row, Key, Recipients, Warnings,
-// SharedUnsubscribe and Blank filled as Render fills them (both by
+// SharedUnsubscribe, Blank and NoFile filled as Render fills them (both by
 // notesOf), the warnings in the same order, and nothing else (no Data).
 // It runs the To, Cc, Bcc and subject templates and looks at the row's
 // values, not at the bodies, for a row whose message was made before
@@ -40,12 +40,13 @@ func (r *Renderer) Notes(row campaign.Row) (*Message, error) {
 	return m, nil
 }
 
-// rowNotes are a row's notes: what Message.Warnings, SharedUnsubscribe
-// and Blank hold.
+// rowNotes are a row's notes: what Message.Warnings, SharedUnsubscribe,
+// Blank and NoFile hold.
 type rowNotes struct {
 	warnings []string
 	shared   int
 	blank    []string
+	noFile   []string
 }
 
 // notesOf makes the notes of row, for Render and Notes alike, so that
@@ -64,13 +65,13 @@ func (r *Renderer) notesOf(row campaign.Row, to []mailbox, recipients []string, 
 	if w := r.tabWarning(row); w != "" {
 		warnings = append(warnings, w)
 	}
-	return rowNotes{warnings: warnings, shared: r.sharedUnsubscribe(to), blank: r.set.PrintedBlank(row)}
+	return rowNotes{warnings: warnings, shared: r.sharedUnsubscribe(to), blank: r.set.PrintedBlank(row), noFile: r.set.EmptyPaths(row)}
 }
 
 // tell sets m's notes to n: the one place in this package that does, but
 // for Message.Unsent, which drops them.
 func (n rowNotes) tell(m *Message) {
-	m.Warnings, m.SharedUnsubscribe, m.Blank = n.warnings, n.shared, n.blank
+	m.Warnings, m.SharedUnsubscribe, m.Blank, m.NoFile = n.warnings, n.shared, n.blank, n.noFile
 }
 
 // subjectWarnings are the warnings of a subject that is too long to show

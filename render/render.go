@@ -10,6 +10,7 @@ import (
 	"net/mail"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -1135,7 +1136,19 @@ func (r *Renderer) climbing(af *attField, row campaign.Row, p string) error {
 	if col == "" {
 		col = af.t.Column(row, p)
 	}
-	return r.rowErr(row, col, fmt.Errorf("render: %s: %w: %q climbs a folder with \"..\" from the sheet: a path made from row data stays below the folder the campaign names", af.t.Name(), ErrAttachmentPath, p))
+	return r.rowErr(row, col, fmt.Errorf("render: %s: %w: %q climbs a folder with \"..\" from the sheet: %s", af.t.Name(), ErrAttachmentPath, p, r.climbAdvice(p)))
+}
+
+// climbAdvice says where a path made from row data may lead, the
+// attachment folder named, and what to write instead of p, which climbs
+// out of it: "../private/x.pdf" was told only to stay "below the folder
+// the campaign names" (rev-user17).
+func (r *Renderer) climbAdvice(p string) string {
+	name := path.Base(strings.ReplaceAll(p, `\`, "/"))
+	if r.att.absOK {
+		return fmt.Sprintf("a path made from row data stays in attachments_dir, %s: put the file there, or in a folder in it, and write its path from there (%s)", r.att.root, name)
+	}
+	return fmt.Sprintf("a path made from row data stays in the campaign's folder, %s: put the file there, or in a folder in it, and write its path from there (%s); or set attachments_dir: to an absolute folder that holds it", r.att.root, name)
 }
 
 // climbs reports whether path p has a ".." element.

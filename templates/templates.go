@@ -382,6 +382,7 @@ type Set struct {
 	used    []string
 	dated   []string
 	printed []printing // printedColumns
+	paths   []printing // pathColumns
 	// warnings are the compiler's notes that stop nothing (checkNumberIDs).
 	warnings []string
 }
@@ -544,6 +545,7 @@ func compile(c *campaign.Campaign, columns []string, sheetNote string) (*Set, er
 	s.used = s.usedColumns()
 	s.dated = s.datedColumns()
 	s.printed = s.printedColumns()
+	s.paths = s.pathColumns()
 	s.warnings = cp.warns
 	return s, nil
 }

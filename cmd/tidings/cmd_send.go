@@ -574,6 +574,7 @@ func printPlan(g *globalOptions, c *campaign.Campaign, pl *plan.Plan, cfg sendpo
 	if allow.N == 0 { // the summary says when the next slot opens
 		fmt.Fprintf(g.stdout, "%s: %s; %snothing to send now: daily_cap %d reached, %d still to send\n",
 			c.Name, report.Plural(pl.Rows, "row"), before, c.Send.DailyCap, pl.ToSend)
+		printRevisedHeld(g.stdout, pl, allow)
 		return
 	}
 	fmt.Fprintf(g.stdout, "%s: %s; %s%d to send now via %s as %s at %s with %s\n",
@@ -593,8 +594,17 @@ func printPlan(g *globalOptions, c *campaign.Campaign, pl *plan.Plan, cfg sendpo
 
 // printRevisedHeld says how many of the rows to send again
 // (--resend-changed, listed before) come after those the run sends
-// (--limit, daily_cap): the list named them all as sent again.
+// (--limit, daily_cap): the list named them all as sent again. When the
+// run sends none (daily_cap used up), it says none goes now (rev-user17:
+// "sending again … the 2 rows" stood alone above "nothing to send now").
 func printRevisedHeld(w io.Writer, pl *plan.Plan, allow plan.Allowance) {
+	if allow.N == 0 { // RevisedWithin(0) counts them all
+		if n := pl.RevisedToSend; n > 0 {
+			fmt.Fprintf(w, "note: the %s to send again %s not go now (daily_cap): run send --resend-changed again once the next slot opens\n",
+				report.Plural(n, "row"), verbFor(n, "does", "do"))
+		}
+		return
+	}
 	held := pl.RevisedToSend - pl.RevisedWithin(allow.N)
 	if held <= 0 {
 		return

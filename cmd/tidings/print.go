@@ -108,6 +108,9 @@ type messageWarnings struct {
 	shared  plan.RowList
 	sharedK int
 	blank   blankCells
+	// noFile are the rows whose attachment's path a blank cell emptied
+	// (render.Message.NoFile), by column.
+	noFile blankCells
 }
 
 // maxMessageWarnings is how many message warnings a run prints.
@@ -126,6 +129,7 @@ func (mw *messageWarnings) Add(m *render.Message) {
 		}
 	}
 	mw.blank.add(m.Row, m.Blank)
+	mw.noFile.add(m.Row, m.NoFile)
 	if m.SharedUnsubscribe > 0 {
 		mw.shared.Add(strconv.Itoa(m.Row))
 		if mw.sharedK == 0 {
@@ -135,8 +139,8 @@ func (mw *messageWarnings) Add(m *render.Message) {
 }
 
 // Done says how many warnings were not shown, which rows share a
-// one-click unsubscribe link among several To addresses, and which print
-// a blank cell as it is.
+// one-click unsubscribe link among several To addresses, which print
+// a blank cell as it is, and which go without an attachment.
 func (mw *messageWarnings) Done() {
 	if mw.n > mw.limit {
 		fmt.Fprintf(mw.w, "(%d more warnings about messages not shown)\n", mw.n-mw.limit)
@@ -145,6 +149,9 @@ func (mw *messageWarnings) Done() {
 		fmt.Fprintln(mw.w, line)
 	}
 	for _, line := range mw.blank.lines(mw.file) {
+		fmt.Fprintln(mw.w, line)
+	}
+	for _, line := range noFileLines(&mw.noFile, mw.file) {
 		fmt.Fprintln(mw.w, line)
 	}
 }

@@ -665,3 +665,30 @@ func TestShowWhatWent(t *testing.T) {
 		t.Errorf("no row listed: %q", got)
 	}
 }
+
+// TestRevisedResendCapped: a send --resend-changed with daily_cap used
+// up listed the rows as "sending again" and sent nothing, with no word
+// that they wait (rev-user17); the plan says they do not go now, and
+// to run --resend-changed again once the cap allows.
+func TestRevisedResendCapped(t *testing.T) {
+	t.Parallel()
+	srv := smtptest.NewServer(t)
+	camp := revisedCampaign(t, srv, "invoice,email,name,amount\n1,ann@example.com,Ann,10.00\n2,bob@example.com,Bob,20.00\n")
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK {
+		t.Fatalf("send: %d\n%s%s", code, out, errOut)
+	}
+	dir := filepath.Dir(camp)
+	yaml, err := os.ReadFile(camp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, dir, map[string]string{
+		"r.csv":  "invoice,email,name,amount\n1,ann@example.com,Ann,11.00\n2,bob@example.com,Bob,21.00\n",
+		"c.yaml": strings.Replace(string(yaml), "send: {", "send: {daily_cap: 2, ", 1),
+	})
+	out, errOut, code := runCLI(t, "send", "--yes", "--resend-changed", camp)
+	const want = "note: the 2 rows to send again do not go now (daily_cap): run send --resend-changed again once the next slot opens"
+	if code != exitSomeFailed || len(srv.Messages()) != 2 || !strings.Contains(out, "nothing to send now: daily_cap 2 reached") || !strings.Contains(out, want) {
+		t.Errorf("send --resend-changed, cap used up: code %d, %d messages, want %q\n%s%s", code, len(srv.Messages()), want, out, errOut)
+	}
+}
