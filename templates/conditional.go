@@ -20,9 +20,10 @@ import (
 // marker: {{_c N}} prints the Nth marker.
 const conditionalFunc = "_c"
 
-// conditionalRE finds the markers: an opening <!--[if …]> (with <!--> after
-// it, downlevel-revealed) or a closing <![endif]--> (with <!-- before it).
-var conditionalRE = regexp.MustCompile(`(?i)<!--\[if [^\]{}\n]*\]>(?:<!-->)?|(?:<!--)?<!\[endif\]-->`)
+// conditionalRE finds the markers: an opening <!--[if …]> (with <!--> or
+// <!-- --> after it, downlevel-revealed) or a closing <![endif]--> (with
+// <!-- before it).
+var conditionalRE = regexp.MustCompile(`(?i)<!--\[if [^\]{}\n]*\]>(?:<!--(?: --)?>)?|(?:<!--)?<!\[endif\]-->`)
 
 // templateActionRE finds a template's actions (and its {{/* comments */}}), whose
 // text is never a marker.
@@ -88,5 +89,8 @@ func isOpening(marker string) bool { return strings.HasPrefix(strings.ToLower(ma
 
 // revealed reports whether marker is of the downlevel-revealed form.
 func revealed(marker string) bool {
-	return strings.HasSuffix(marker, "<!-->") || strings.HasPrefix(marker, "<!--<!")
+	if isOpening(marker) {
+		return strings.HasSuffix(marker, "-->")
+	}
+	return strings.HasPrefix(marker, "<!--<!")
 }

@@ -11,11 +11,13 @@ import (
 
 // mjmlHead and mjmlBody are what MJML writes for Outlook: settings in a
 // downlevel-hidden block, a tag only other clients see in a
-// downlevel-revealed one, and the fixed-width table around the content.
+// downlevel-revealed one (also as Litmus writes it, <!-- --> for <!-->),
+// and the fixed-width table around the content.
 const (
 	mjmlHead = "<html><head>\n<!--[if !mso]><!--><meta http-equiv=\"X-UA-Compatible\" content=\"IE=edge\"><!--<![endif]-->\n" +
 		"<!--[if mso]>\n<noscript><xml><o:OfficeDocumentSettings><o:PixelsPerInch>96</o:PixelsPerInch></o:OfficeDocumentSettings></xml></noscript>\n<![endif]-->\n" +
-		"<!--[if lte mso 11]><style>.fix { width:100% !important; }</style><![endif]-->\n</head>\n"
+		"<!--[if lte mso 11]><style>.fix { width:100% !important; }</style><![endif]-->\n" +
+		"<!--[if !mso]><!-- --><style>.web { display:block; }</style><!--<![endif]-->\n</head>\n"
 	mjmlBody = "<body><!--[if mso | IE]><table width=\"600\"><tr><td title=\"{{.a}}\"><![endif]-->\n" +
 		"<p>Hello {{.b}}</p>\n<!--[if mso | IE]></td></tr></table><![endif]-->\n</body></html>"
 )
@@ -37,6 +39,7 @@ func TestConditionalCommentsKept(t *testing.T) {
 		`<!--[if !mso]><!--><meta http-equiv="X-UA-Compatible" content="IE=edge"><!--<![endif]-->`,
 		"<!--[if mso]>\n<noscript><xml><o:OfficeDocumentSettings><o:PixelsPerInch>96</o:PixelsPerInch></o:OfficeDocumentSettings></xml></noscript>\n<![endif]-->",
 		`<!--[if lte mso 11]><style>.fix { width:100% !important; }</style><![endif]-->`,
+		`<!--[if !mso]><!-- --><style>.web { display:block; }</style><!--<![endif]-->`,
 		`<!--[if mso | IE]><table width="600"><tr><td title="&#34;x&#34;"><![endif]-->`,
 		"<p>Hello &lt;Ann&gt;</p>\n<!--[if mso | IE]></td></tr></table><![endif]-->",
 	} {
@@ -55,8 +58,8 @@ func TestConditionalCommentsKept(t *testing.T) {
 		map[string]string{"body.html": mjmlHead + "<body><!--[if mso]><table><![endif]--><p>{{.zz}}</p>"})
 	_, err := Compile(c, []string{"email", "a"})
 	var fe *campaign.FileError
-	if !errors.As(err, &fe) || fe.Line != 8 {
-		t.Errorf("Compile = %v, want an error at line 8", err)
+	if !errors.As(err, &fe) || fe.Line != 9 {
+		t.Errorf("Compile = %v, want an error at line 9", err)
 	}
 }
 
