@@ -25,9 +25,11 @@ const conditionalFunc = "_c"
 // <!-- before it).
 var conditionalRE = regexp.MustCompile(`(?i)<!--\[if [^\]{}\n]*\]>(?:<!--(?: --)?>)?|(?:<!--)?<!\[endif\]-->`)
 
-// templateActionRE finds a template's actions (and its {{/* comments */}}), whose
-// text is never a marker.
-var templateActionRE = regexp.MustCompile(`(?s)\{\{/\*.*?\*/\}\}|\{\{.*?\}\}`)
+// templateActionRE finds a template's actions (and its {{/* comments
+// */}}), whose text is never a marker, and its <style> and <script>
+// elements, where html/template keeps a comment and would escape a
+// marker's action as CSS or JavaScript.
+var templateActionRE = regexp.MustCompile(`(?is)\{\{/\*.*?\*/\}\}|\{\{.*?\}\}|<(?:style|script)\b[^>]*>.*?</(?:style|script)\s*>`)
 
 // keepConditionalComments returns src with each pair of conditional
 // comment markers outside actions, an opening one followed by its closing
@@ -65,7 +67,8 @@ func keepConditionalComments(src string) (string, func(int) htmltemplate.HTML) {
 	return b.String(), func(n int) htmltemplate.HTML { return htmltemplate.HTML(markers[n]) }
 }
 
-// conditionalMarkers are the spans of src's markers outside its actions.
+// conditionalMarkers are the spans of src's markers outside its actions
+// and its <style> and <script> elements.
 func conditionalMarkers(src string) [][]int {
 	actions := templateActionRE.FindAllStringIndex(src, -1)
 	var out [][]int

@@ -3,6 +3,7 @@ package templates
 import (
 	"bytes"
 	"errors"
+	htmltemplate "html/template"
 	"strings"
 	"testing"
 
@@ -60,6 +61,26 @@ func TestConditionalCommentsKept(t *testing.T) {
 	var fe *campaign.FileError
 	if !errors.As(err, &fe) || fe.Line != 9 {
 		t.Errorf("Compile = %v, want an error at line 9", err)
+	}
+}
+
+// TestConditionalCommentsInStyle: markers inside a <style> or <script>
+// element, where html/template keeps comments as text and would escape an
+// action's output as CSS or JavaScript, are left as they were.
+func TestConditionalCommentsInStyle(t *testing.T) {
+	src := "<style><!--[if mso]>.a{}<![endif]--></style><script>var s = \"<!--[if mso]>x<![endif]-->\";</script><p>{{.a}}</p>"
+	s := compilePrinted(t, "x", src, true)
+	var b bytes.Buffer
+	if err := s.HTML.Execute(&b, campaign.Row{Number: 2, Values: map[string]string{"a": "A"}}); err != nil {
+		t.Fatal(err)
+	}
+	stock := htmltemplate.Must(htmltemplate.New("x").Parse(src))
+	var want bytes.Buffer
+	if err := stock.Execute(&want, map[string]string{"a": "A"}); err != nil {
+		t.Fatal(err)
+	}
+	if b.String() != want.String() {
+		t.Errorf("got %q, want html/template's %q", b.String(), want.String())
 	}
 }
 
