@@ -35,6 +35,7 @@ type csvSheet struct {
 	width     int
 	headerRow int
 	warnings  []string
+	status    *statusTally // the rows a status column says not to mail
 	// row is the record number of the record read last; endLine is the
 	// line it ended on, as encoding/csv counts them. Blank lines between
 	// records count as rows.
@@ -444,6 +445,7 @@ func (s *csvSheet) readHeader(ctx context.Context, key string) error {
 	}
 	s.columns = h.columns
 	s.warnings = append(s.warnings, h.warnings...)
+	s.status = newStatusTally(s.columns)
 	// Columns after the last named one (Excel's ';' at the end of every
 	// line) are ignored without a warning: a row with a value under one
 	// is a row problem, and one without has nothing to warn about.
@@ -511,6 +513,7 @@ func (s *csvSheet) Next(ctx context.Context) (Row, error) {
 			}
 			return Row{Number: row}, err
 		}
+		s.status.note(row, values)
 		return Row{Number: row, Values: values}, nil
 	}
 }
@@ -554,6 +557,9 @@ func (s *csvSheet) failed(row int, err error) (Row, error) {
 	_, isFile := errors.AsType[*FileError](err)
 	if err != io.EOF && !isFile {
 		err = &FileError{File: s.file, Err: fmt.Errorf("reading after row %d: %w", s.row, err)}
+	}
+	if w := s.status.warning(s.file); err == io.EOF && w != "" {
+		s.warnings = append(s.warnings, w)
 	}
 	s.err = err
 	return Row{}, err

@@ -52,6 +52,7 @@ type xlsxSheet struct {
 	headerRow, row int
 	warnings       []string
 	hiddenWarned   bool
+	status         *statusTally // the rows a status column says not to mail
 	// mergeHint caches the explanation of a header-less column, by cell
 	// position, once the merged cells have been looked up.
 	mergeHint map[int]string
@@ -474,6 +475,7 @@ func (s *xlsxSheet) readHeader(ctx context.Context, key string) error {
 	}
 	s.h = h
 	s.warnings = append(s.warnings, h.warnings...)
+	s.status = newStatusTally(h.columns)
 	if len(h.index) > 0 {
 		s.named = make([]bool, h.index[len(h.index)-1]+1)
 		for _, i := range h.index {
@@ -509,6 +511,9 @@ func (s *xlsxSheet) Next(ctx context.Context) (Row, error) {
 			s.err = io.EOF
 			if s.scan != nil && s.scan.texts != nil { // the scan met every row
 				s.warnings = append(s.warnings, s.scan.texts.warnings(s.file, s.sheet, s.h)...)
+			}
+			if w := s.status.warning(s.file); w != "" {
+				s.warnings = append(s.warnings, w)
 			}
 			return Row{}, io.EOF
 		}
@@ -547,6 +552,7 @@ func (s *xlsxSheet) Next(ctx context.Context) (Row, error) {
 			rs.dates[c] = f
 		}
 		merged := s.fillMerged(values)
+		s.status.note(s.row, values)
 		return Row{Number: s.row, Values: values, Uncalculated: rs.uncalculated, DateFormats: rs.dates, Merged: merged}, nil
 	}
 }

@@ -20,6 +20,7 @@ type Suppression struct {
 	File    string
 	addrs   map[string]string // normalized address → rule as written (normalized)
 	domains map[string]string // ASCII domain → rule
+	notes   map[string]string // rule → the comment on its line (Why)
 }
 
 // LoadSuppression reads a suppression list: one address or "@domain" per
@@ -45,21 +46,20 @@ func LoadSuppression(path string) (*Suppression, error) {
 	if err := suppressionEncoding(data); err != nil {
 		return nil, &FileError{File: path, Err: err}
 	}
-	s := &Suppression{File: path, addrs: make(map[string]string), domains: make(map[string]string)}
+	s := &Suppression{File: path, addrs: make(map[string]string), domains: make(map[string]string), notes: make(map[string]string)}
 	var errs []error
 	sc := bufio.NewScanner(bytes.NewReader(bytes.TrimPrefix(data, []byte("\ufeff"))))
 	sc.Buffer(nil, 1<<20)
 	for n := 1; sc.Scan(); n++ {
-		line := sc.Text()
-		if i := strings.IndexByte(line, '#'); i >= 0 {
-			line = line[:i]
-		}
+		line, note, _ := strings.Cut(sc.Text(), "#")
 		line = strings.ToLower(strings.TrimSpace(line))
 		if line == "" {
 			continue
 		}
 		if err := s.add(line); err != nil {
 			errs = append(errs, &FileError{File: path, Line: n, Err: err})
+		} else if note = strings.TrimSpace(note); note != "" && s.notes[line] == "" {
+			s.notes[line] = note
 		}
 	}
 	if err := sc.Err(); err != nil {
@@ -170,6 +170,17 @@ func (s *Suppression) Match(addr string) (rule string, ok bool) {
 		d = parent
 	}
 	return "", false
+}
+
+// Why is the comment on the line of rule, an entry Match returned ("bounced
+// 5.1.1, tidings bounces, campaign december-2026, 2026-12-07", as bounces
+// writes it), the first such line's when the entry is listed twice; ""
+// when it has none.
+func (s *Suppression) Why(rule string) string {
+	if s == nil {
+		return ""
+	}
+	return s.notes[rule]
 }
 
 // SuppressionForm is addr as a suppression list compares it: trimmed and

@@ -204,3 +204,28 @@ func TestCheckSuppressionEntryReadsBack(t *testing.T) {
 		}
 	}
 }
+
+// TestSuppressionWhy: the comment on an entry's line, which tidings
+// bounces writes with the kind, campaign and date, is what Why gives the
+// rule Match returned (the first line's for an entry listed twice), so a
+// skipped row can say why it is skipped; "" for an entry without one.
+func TestSuppressionWhy(t *testing.T) {
+	s, err := LoadSuppression(writeSuppress(t, "user2@shop.example  # bounced 5.1.1, tidings bounces, campaign december-2026, 2026-12-07\n"+
+		"User2@shop.example # again\n@Blocked.example #  a whole domain \nplain@shop.example\n# a note of its own\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for addr, want := range map[string]string{
+		"USER2@shop.example":   "bounced 5.1.1, tidings bounces, campaign december-2026, 2026-12-07",
+		"x@mx.blocked.example": "a whole domain",
+		"plain@shop.example":   "",
+	} {
+		rule, ok := s.Match(addr)
+		if got := s.Why(rule); !ok || got != want {
+			t.Errorf("Why(%q) for %s = %q, want %q", rule, addr, got, want)
+		}
+	}
+	if got := (*Suppression)(nil).Why("a@b.example"); got != "" {
+		t.Errorf("nil list: Why = %q", got)
+	}
+}

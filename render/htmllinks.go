@@ -24,9 +24,10 @@ import (
 // They are found by a small scan of those start tags (and <base>)
 // (written here rather than with golang.org/x/net/html's tokenizer, which
 // would cost every message about as much as its rendering): their
-// attributes up to '>', quoted or not. Comments are passed over
-// (html/template drops those of a template; Outlook's conditional
-// comments included).
+// attributes up to '>', quoted or not. Comments are passed over:
+// html/template drops those of a template but for Outlook's conditional
+// comments, which templates keeps (keepConditionalComments), and what
+// those hold is Outlook's alone.
 
 // deadLink is a reference of an HTML document that a mail program cannot
 // follow.

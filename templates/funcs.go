@@ -129,11 +129,15 @@ var dateLayouts = map[string]string{
 // dateInputs are the ways sheets show dates, tried in order: ISO forms,
 // what Excel and LibreOffice display with their built-in formats (US
 // month/day/year, d-mmm-yy), European day.month.year, spelled-out months and
-// the Chinese form.
+// the Chinese form. A time's fraction of a second is read past wherever it
+// has seconds (time.Parse). A date is the one its value writes, in its own
+// zone.
 var dateInputs = []string{
 	time.RFC3339,
 	"2006-01-02T15:04:05",
 	"2006-01-02 15:04:05",
+	"2006-01-02 15:04:05Z07:00", // a database's timestamp with its zone, as PostgreSQL writes it (listmonk's export: 2024-02-01 10:00:00.000000+00)
+	"2006-01-02 15:04:05Z07",
 	"2006-01-02 15:04",
 	"2006-01-02",
 	"2006/1/2 15:04:05",

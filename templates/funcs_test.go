@@ -47,6 +47,9 @@ func TestFuncs(t *testing.T) {
 		{`{{.iso | date "Mon 2 Jan"}}`, "Sat 14 Mar"},
 		{`{{.empty | date "iso"}}`, ""},
 		{`{{"2026-03-14T10:00:00+01:00" | date "rfc3339"}}`, "2026-03-14T10:00:00+01:00"},
+		{`{{"2026-03-14 23:30:00.000000+00" | date "long"}}`, "14 March 2026"}, // PostgreSQL's timestamptz, as listmonk exports created_at
+		{`{{"2026-03-14 00:15:00.5+05:30" | date "iso"}}`, "2026-03-14"},
+		{`{{"2026-03-14 10:00:00-08" | date "rfc3339"}}`, "2026-03-14T10:00:00-08:00"},
 	}
 	for _, tt := range tests {
 		got, err := run(t, tt.src, data)

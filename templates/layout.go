@@ -59,7 +59,12 @@ func (cp *compiler) layout(key, path string) *Template {
 	}
 	src := string(data)
 	t := &Template{name: key, file: path, line: 1, sheet: cp.c.Recipients.Path, source: src, layout: true, max: int64(cp.c.MaxMessageSize)}
-	ht, err := htmltemplate.New(filepath.Base(path)).Option("missingkey=error").Funcs(templateFuncs(campaign.Recipients{}, t.max)).Parse(src)
+	fm := templateFuncs(campaign.Recipients{}, t.max)
+	src, kept := keepConditionalComments(src)
+	if kept != nil {
+		fm[conditionalFunc] = kept
+	}
+	ht, err := htmltemplate.New(filepath.Base(path)).Option("missingkey=error").Funcs(fm).Parse(src)
 	if err != nil {
 		cp.noteParseError(t, err, funcs(campaign.Recipients{}))
 		return nil

@@ -645,6 +645,10 @@ func (cp *compiler) file(key, path string, html bool) *Template {
 	name := filepath.Base(path)
 	fm := templateFuncs(cp.c.Recipients, t.max)
 	if html {
+		src, kept := keepConditionalComments(src)
+		if kept != nil {
+			fm[conditionalFunc] = kept
+		}
 		ht, err := htmltemplate.New(name).Option("missingkey=error").Funcs(fm).Parse(src)
 		if err != nil {
 			cp.noteParseError(t, err, funcs(cp.c.Recipients))

@@ -386,6 +386,9 @@ func Reported(state *journal.State, key string, recipients []string) (string, er
 func suppressed(supp *campaign.Suppression, to string, recipients []string) (detail, copyAddr string) {
 	for _, addr := range recipients {
 		rule, ok := supp.Match(addr)
+		if why := supp.Why(rule); ok && why != "" {
+			rule += ": " + why // why: "bounced 5.1.1, tidings bounces, …"
+		}
 		switch {
 		case !ok:
 		case !inTo(to, addr):

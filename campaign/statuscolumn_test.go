@@ -1,0 +1,95 @@
+package campaign
+
+import (
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// statusRows are the rows of a listmonk export: two blocklisted (rows 3
+// and 5, one written in capitals), the others enabled or with a status no
+// one is kept from (unconfirmed).
+var statusRows = [][]string{
+	{"a@shop.example", "A", `{"plan": "gold"}`, "enabled"},
+	{"b@shop.example", "B", `{}`, "blocklisted"},
+	{"c@shop.example", "C", `{}`, "unconfirmed"},
+	{"d@shop.example", "D", `{}`, " Blocklisted "},
+	{"e@shop.example", "E", `{}`, "unsubscribed"},
+}
+
+// readAllWarnings reads every row of the sheet r names and returns the
+// sheet's warnings once it is read.
+func readAllWarnings(t *testing.T, r Recipients) []string {
+	t.Helper()
+	ctx := context.Background()
+	s, err := OpenSheet(ctx, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for {
+		if _, err := s.Next(ctx); err == io.EOF {
+			return s.Warnings()
+		} else if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// TestStatusColumnWarned: a sheet exported from a mailing list with a
+// status column that keeps people from mail (listmonk's blocklisted)
+// is warned of once it is read, CSV and XLSX alike, naming the file, the
+// column, each such value with its rows; one without such rows, or with
+// no status column, is not.
+func TestStatusColumnWarned(t *testing.T) {
+	dir := t.TempDir()
+	csvText := "email,name,attributes,status\n"
+	for _, r := range statusRows {
+		csvText += strings.Join([]string{r[0], r[1], `"` + strings.ReplaceAll(r[2], `"`, `""`) + `"`, r[3]}, ",") + "\n"
+	}
+	csvPath := filepath.Join(dir, "subscribers.csv")
+	if err := os.WriteFile(csvPath, []byte(csvText), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	xlsxPath := filepath.Join(dir, "subscribers.xlsx")
+	f := excelize.NewFile()
+	defer f.Close()
+	if err := f.SetSheetRow("Sheet1", "A1", &[]string{"email", "name", "attributes", "Status"}); err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range statusRows {
+		if err := f.SetSheetRow("Sheet1", "A"+strconv.Itoa(i+2), &r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := f.SaveAs(xlsxPath); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ path, column string }{{csvPath, "status"}, {xlsxPath, "Status"}} {
+		want := filepath.Base(c.path) + `: column "` + c.column + `" says "blocklisted" in 2 rows (3, 5), "unsubscribed" in 1 row (6): tidings reads no status column`
+		got := readAllWarnings(t, Recipients{Path: c.path, Key: "email"})
+		if len(got) != 1 || !strings.HasPrefix(got[0], want) {
+			t.Errorf("%s: warnings %q, want one starting %q", c.path, got, want)
+		}
+	}
+
+	clean := filepath.Join(dir, "clean.csv")
+	if err := os.WriteFile(clean, []byte("email,status\na@shop.example,enabled\nb@shop.example,unconfirmed\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	other := filepath.Join(dir, "other.csv")
+	if err := os.WriteFile(other, []byte("email,state\na@shop.example,blocklisted\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{clean, other} {
+		if got := readAllWarnings(t, Recipients{Path: p, Key: "email"}); len(got) != 0 {
+			t.Errorf("%s: warnings %q, want none", p, got)
+		}
+	}
+}

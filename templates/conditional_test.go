@@ -1,0 +1,99 @@
+package templates
+
+import (
+	"bytes"
+	"errors"
+	htmltemplate "html/template"
+	"strings"
+	"testing"
+
+	"github.com/tidings/tidings/campaign"
+)
+
+// mjmlHead and mjmlBody are what MJML writes for Outlook: settings in a
+// downlevel-hidden block, a tag only other clients see in a
+// downlevel-revealed one (also as Litmus writes it, <!-- --> for <!-->),
+// and the fixed-width table around the content.
+const (
+	mjmlHead = "<html><head>\n<!--[if !mso]><!--><meta http-equiv=\"X-UA-Compatible\" content=\"IE=edge\"><!--<![endif]-->\n" +
+		"<!--[if mso]>\n<noscript><xml><o:OfficeDocumentSettings><o:PixelsPerInch>96</o:PixelsPerInch></o:OfficeDocumentSettings></xml></noscript>\n<![endif]-->\n" +
+		"<!--[if lte mso 11]><style>.fix { width:100% !important; }</style><![endif]-->\n" +
+		"<!--[if !mso]><!-- --><style>.web { display:block; }</style><!--<![endif]-->\n</head>\n"
+	mjmlBody = "<body><!--[if mso | IE]><table width=\"600\"><tr><td title=\"{{.a}}\"><![endif]-->\n" +
+		"<p>Hello {{.b}}</p>\n<!--[if mso | IE]></td></tr></table><![endif]-->\n</body></html>"
+)
+
+// TestConditionalCommentsKept: an html: body keeps Outlook's conditional
+// comments, each as written, where html/template drops every comment; a
+// value inside one is escaped as anywhere in the HTML; an opening marker
+// with no closing one is left to html/template, which refuses it as before
+// (printed, it would hide the rest of the message); a problem after the
+// markers names the line it is on.
+func TestConditionalCommentsKept(t *testing.T) {
+	s := compilePrinted(t, "x", mjmlHead+mjmlBody, true)
+	var b bytes.Buffer
+	if err := s.HTML.Execute(&b, campaign.Row{Number: 2, Values: map[string]string{"a": `"x"`, "b": "<Ann>"}}); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{
+		`<!--[if !mso]><!--><meta http-equiv="X-UA-Compatible" content="IE=edge"><!--<![endif]-->`,
+		"<!--[if mso]>\n<noscript><xml><o:OfficeDocumentSettings><o:PixelsPerInch>96</o:PixelsPerInch></o:OfficeDocumentSettings></xml></noscript>\n<![endif]-->",
+		`<!--[if lte mso 11]><style>.fix { width:100% !important; }</style><![endif]-->`,
+		`<!--[if !mso]><!-- --><style>.web { display:block; }</style><!--<![endif]-->`,
+		`<!--[if mso | IE]><table width="600"><tr><td title="&#34;x&#34;"><![endif]-->`,
+		"<p>Hello &lt;Ann&gt;</p>\n<!--[if mso | IE]></td></tr></table><![endif]-->",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+
+	c := load(t, "name: test\nfrom: \"Acme <news@acme.example>\"\nsubject: x\nhtml: body.html\nrecipients:\n  path: people.csv\n",
+		map[string]string{"body.html": "<p>{{.a}}</p>\n<!--[if mso]><p>only Outlook</p>\n<p>{{.a}}</p>"})
+	if _, err := Compile(c, []string{"email", "a"}); err == nil || !strings.Contains(err.Error(), "body.html:2: ") || !strings.Contains(err.Error(), "never closed") {
+		t.Errorf("a lone opening marker: Compile = %v, want the comment opened at line 2 told never closed", err)
+	}
+
+	c = load(t, "name: test\nfrom: \"Acme <news@acme.example>\"\nsubject: x\nhtml: body.html\nrecipients:\n  path: people.csv\n",
+		map[string]string{"body.html": mjmlHead + "<body><!--[if mso]><table><![endif]--><p>{{.zz}}</p>"})
+	_, err := Compile(c, []string{"email", "a"})
+	var fe *campaign.FileError
+	if !errors.As(err, &fe) || fe.Line != 9 {
+		t.Errorf("Compile = %v, want an error at line 9", err)
+	}
+}
+
+// TestConditionalCommentsInStyle: markers inside a <style> or <script>
+// element, where html/template keeps comments as text and would escape an
+// action's output as CSS or JavaScript, are left as they were.
+func TestConditionalCommentsInStyle(t *testing.T) {
+	src := "<style><!--[if mso]>.a{}<![endif]--></style><script>var s = \"<!--[if mso]>x<![endif]-->\";</script><p>{{.a}}</p>"
+	s := compilePrinted(t, "x", src, true)
+	var b bytes.Buffer
+	if err := s.HTML.Execute(&b, campaign.Row{Number: 2, Values: map[string]string{"a": "A"}}); err != nil {
+		t.Fatal(err)
+	}
+	stock := htmltemplate.Must(htmltemplate.New("x").Parse(src))
+	var want bytes.Buffer
+	if err := stock.Execute(&want, map[string]string{"a": "A"}); err != nil {
+		t.Fatal(err)
+	}
+	if b.String() != want.String() {
+		t.Errorf("got %q, want html/template's %q", b.String(), want.String())
+	}
+}
+
+// TestConditionalCommentsLayout: a layout: keeps them too.
+func TestConditionalCommentsLayout(t *testing.T) {
+	set := compileMarkdown(t, "x", map[string]string{
+		"layout.html": mjmlHead + "<body><!--[if mso]><table><tr><td><![endif]-->{{.Body}}<!--[if mso]></td></tr></table><![endif]--></body>",
+	}, markdownYAML+"layout: layout.html\n")
+	var b bytes.Buffer
+	if err := set.Layout.ExecuteLayout(&b, LayoutData{Body: "<p>Hi</p>"}); err != nil {
+		t.Fatal(err)
+	}
+	if want := "<!--[if mso]><table><tr><td><![endif]--><p>Hi</p><!--[if mso]></td></tr></table><![endif]-->"; !strings.Contains(b.String(), want) {
+		t.Errorf("layout output lacks %q:\n%s", want, b.String())
+	}
+}
