@@ -1,6 +1,7 @@
 package sendpool
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"strings"
@@ -44,11 +45,49 @@ const refusedWhy = "not tried: send refused to start, as rows have problems"
 // the last send (journal.State.Refused).
 const RefusedUnsent = refusedWhy + " (" + RefusedFix + ")"
 
-// RefusedLine is the one line of a summary of n rows RefusedUnsent's
-// detail gives: "3 not tried: send refused to start, as rows have
-// problems; fix them, or send the rest with --skip-invalid".
-func RefusedLine(n int) string {
-	return fmt.Sprintf("%d %s; %s", n, refusedWhy, RefusedFix)
+// RefusedLine is the one line of a summary of n rows whose detail is
+// RefusedUnsent's, or another refusal's (IsRefusedUnsent: RefusedAfter's):
+// "3 not tried: send refused to start, as rows have problems; fix them,
+// or send the rest with --skip-invalid".
+func RefusedLine(n int, detail string) string {
+	head, rest, _ := strings.Cut(detail, " (")
+	fix, _, _ := strings.Cut(rest, ")")
+	return fmt.Sprintf("%d %s; %s", n, head, cmp.Or(fix, RefusedFix))
+}
+
+// refusedAfterStop joins a stop that still holds to the detail of the
+// rows a send refused to start would have sent (RefusedAfter).
+const refusedAfterStop = "; before it, "
+
+// RefusedAfter is the detail of the rows a send that refused to start,
+// as rows have problems, would have sent, when the latest run that tried
+// messages stopped for a cause that must change or pass first (stop,
+// StopCause's words, StopWhen not ""): RefusedUnsent and that stop
+// ("…; before it, run stopped: the server's sending quota is used up:
+// …"). Fixed, the rows go only once the stop's cause has: a send before
+// then stops again. It is RefusedUnsent for any other stop, and for
+// none.
+func RefusedAfter(stop string) string {
+	if StopWhen(stop) == "" {
+		return RefusedUnsent
+	}
+	return RefusedUnsent + refusedAfterStop + stop
+}
+
+// IsRefusedUnsent reports whether detail is RefusedUnsent's, or
+// RefusedAfter's.
+func IsRefusedUnsent(detail string) bool {
+	return strings.HasPrefix(detail, refusedWhy)
+}
+
+// RefusedStop is the stop a refusal's detail (RefusedAfter's) names as
+// still holding, StopCause's words; "" for none.
+func RefusedStop(detail string) string {
+	if !IsRefusedUnsent(detail) {
+		return ""
+	}
+	_, stop, _ := strings.Cut(detail, refusedAfterStop)
+	return stop
 }
 
 // limitUnsent starts LimitUnsent's detail.

@@ -25,7 +25,8 @@ func refusedWords(pl *plan.Plan, opts sendOptions) (words, next string) {
 // writeRefusedReport writes the report of the send st began that refused
 // to start, as rows have problems: every row as its preflight judged it
 // (the invalid ones with their problems), those it would have sent not
-// attempted (sendpool.RefusedUnsent), and the refusal as its ending
+// attempted (sendpool.RefusedUnsent; sendpool.RefusedAfter the stop of
+// the run before that still holds: the server's quota), and the refusal as its ending
 // (report.EndRefused), so that a script reading report.json after it
 // does not take an earlier run's report for this one's. The journal gets
 // the refusal alone (recordRefusal), which a report rebuilt from it
@@ -39,7 +40,7 @@ func writeRefusedReport(ctx context.Context, g *globalOptions, st *sendStart, op
 	reporter, err := report.NewReporter(c.StateDir, report.ReporterOptions{})
 	if err == nil {
 		defer reporter.Close()
-		err = st.pl.SeedReport(setup, reporter, plan.Hold{Detail: sendpool.RefusedUnsent})
+		err = st.pl.SeedReport(setup, reporter, plan.Hold{Detail: sendpool.RefusedAfter(sendpool.StopCause(st.state.Stopped()))})
 	}
 	if err != nil {
 		tellFlush(g, c, err)
