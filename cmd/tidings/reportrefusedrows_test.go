@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -174,5 +176,44 @@ func TestReportRefusedAfterQuota(t *testing.T) {
 	open.Store(true)
 	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitOK || len(srv.Messages()) != 4 {
 		t.Errorf("once it resets: code %d, %d messages\n%s%s", code, len(srv.Messages()), out, errOut)
+	}
+}
+
+// TestReportRefusedBeforePart: a send in parts whose sheet was edited
+// while its part 1 ran (a row broken) refused to start its part 2;
+// report then said "5 sent" and under it "6 not tried: send refused to
+// start", and its reader could not tell the 5 went in that send's part 1
+// (fix-report4). The rows the part would have sent, in the refused
+// part's report and in report's, and report's line of them say the send
+// refused to start its part 2 after its part 1 sent 5.
+func TestReportRefusedBeforePart(t *testing.T) {
+	var camp string
+	var mu sync.Mutex
+	n := 0
+	srv := smtptest.NewServer(t, smtptest.OnData(func(_ smtptest.Session, _ *smtptest.Message) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if n++; n == 5 { // the first part's last message
+			sheet := filepath.Join(filepath.Dir(camp), "r.csv")
+			return os.WriteFile(sheet, []byte(strings.Replace(readFile(t, sheet), "user008@example.com", "user008@@example.com", 1)), 0o644)
+		}
+		return nil
+	}))
+	camp = sendCampaign(t, srv, 12, "send: {concurrency: 1, rate: 100/s}\n")
+	if out, errOut, err := sendWith(camp, sendOptions{partSpan: partSpanForTest}); exitCode(err) != exitSomeFailed || len(srv.Messages()) != 5 ||
+		!strings.Contains(out, "the run stops before its part 2") {
+		t.Fatalf("send: %v, %d messages\n%s%s", err, len(srv.Messages()), out, errOut)
+	}
+	want := sendpool.RefusedAfter(2, 5, "")
+	sent := readReport(t, camp)
+	out, errOut, code := runCLI(t, "report", camp)
+	line := "6 not tried: send refused to start its part 2, as rows have problems, after its part 1 sent 5; fix them and run send again for the rest, or send the rest with --skip-invalid.\n"
+	if code != exitSomeFailed || !strings.Contains(out, "12 recipients: 5 sent, 1 invalid, 6 not-attempted\n"+line) {
+		t.Errorf("report: code %d, want %q under the counts\n%s%s", code, line, out, errOut)
+	}
+	for i, r := range readReport(t, camp) {
+		if r["status"] == "not-attempted" && (r["detail"] != want || sent[i]["detail"] != want) {
+			t.Errorf("row %s: the refused part's report %q, report's %q, want %q", r["row"], sent[i]["detail"], r["detail"], want)
+		}
 	}
 }
