@@ -414,6 +414,7 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 	if pl.Problems > 0 && !opts.skipInvalid {
 		words, next := refusedWords(pl, opts)
 		fmt.Fprintf(g.stdout, "%s: %s. %s.\n", c.Name, words, strings.ToUpper(next[:1])+next[1:])
+		printStopStands(g.stdout, state)
 		return pl, &problemsError{n: pl.Problems}
 	}
 	printUnknown(g, pl.Unknown, pl.Unknowns)

@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
+	"strings"
 
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
@@ -98,5 +100,18 @@ func recordRefusal(ctx context.Context, g *globalOptions, st *sendStart, words, 
 	}
 	if err != nil {
 		fmt.Fprintf(g.stderr, "warning: the refusal was not recorded in the journal, so tidings report tells the send before it as the last: %v\n", err)
+	}
+}
+
+// printStopStands says, under a send's refusal to start, that the run
+// before it stopped for a cause that must change or pass first
+// (journal.State.Stopped, sendpool.StopWhen: the server's quota used
+// up), so that the rows, fixed, go only once it has: report's ending
+// says so too (sendpool.RefusedAfter). Nothing for any other stop.
+func printStopStands(w io.Writer, state *journal.State) {
+	stop := sendpool.StopCause(state.Stopped())
+	if when := sendpool.StopWhen(stop); when != "" {
+		fmt.Fprintf(w, "note: the run before this one stopped (%s): fixed, the rows left go only once %s\n",
+			strings.TrimPrefix(stop, "run stopped: "), strings.TrimSuffix(when, sendpool.SeeStop))
 	}
 }

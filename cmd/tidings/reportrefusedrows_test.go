@@ -123,8 +123,9 @@ func TestReportRefusedAfterCap(t *testing.T) {
 // start as a row has a problem: report said only the refusal, its last
 // line that the rows go "once the rows with problems are fixed", and a
 // fixed send before the quota reset stopped again (fix-report4). The
-// rows (report.csv), report's lines, report.json's ending and the page,
-// the refused send's and report's, say both: the rows to fix, and that
+// refused send's lines, the rows (report.csv), report's lines,
+// report.json's ending and the page, the refused send's and report's,
+// say both: the rows to fix, and that
 // the rows left go only once the quota resets.
 func TestReportRefusedAfterQuota(t *testing.T) {
 	t.Parallel()
@@ -144,10 +145,10 @@ func TestReportRefusedAfterQuota(t *testing.T) {
 		t.Fatalf("the quota's stop: code %d\n%s%s", code, out, errOut)
 	}
 	writeFiles(t, dir, map[string]string{"r.csv": sheet + "bad-address,Bad\n"})
-	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitSomeFailed {
-		t.Fatalf("refused send: code %d\n%s%s", code, out, errOut)
-	}
 	const stop, when = "the server's sending quota is used up: 550 5.4.5 Daily sending quota exceeded", "only once the server's quota resets (often a day)"
+	if out, errOut, code := runCLI(t, "send", "--yes", camp); code != exitSomeFailed || !strings.Contains(out, "note: the run before this one stopped ("+stop+"): fixed, the rows left go "+when+"\n") {
+		t.Fatalf("refused send: code %d, want the quota's stop noted\n%s%s", code, out, errOut)
+	}
 	if e := readPageEnding(t, camp, true); e.Kind != report.EndRefused || !strings.Contains(e.Text, stop) || !strings.Contains(e.Text, when) {
 		t.Errorf("the refused send's page: %+v, want the quota's stop and when the rows go", e)
 	}
