@@ -1,6 +1,7 @@
 package sendpool
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"strings"
@@ -35,8 +36,17 @@ const NotReached = "not tried yet: no send has reached this row"
 // problems: its last line's advice, and RefusedUnsent's.
 const RefusedFix = "fix them, or send the rest with --skip-invalid"
 
+// RefusedPartFix is what to do after a send in parts refused to start a
+// part after its first, as rows have problems now: its last line's
+// advice, and RefusedAfter's.
+const RefusedPartFix = "fix them and run send again for the rest, or send the rest with --skip-invalid"
+
+// refusedStart starts the detail of every row a send that refused to
+// start would have sent (IsRefusedUnsent).
+const refusedStart = "not tried: send refused to start"
+
 // refusedWhy starts RefusedUnsent's detail.
-const refusedWhy = "not tried: send refused to start, as rows have problems"
+const refusedWhy = refusedStart + ", as rows have problems"
 
 // RefusedUnsent is the detail of the rows a send that refused to start,
 // as rows have problems, would have sent: the same words in that send's
@@ -44,11 +54,59 @@ const refusedWhy = "not tried: send refused to start, as rows have problems"
 // the last send (journal.State.Refused).
 const RefusedUnsent = refusedWhy + " (" + RefusedFix + ")"
 
-// RefusedLine is the one line of a summary of n rows RefusedUnsent's
-// detail gives: "3 not tried: send refused to start, as rows have
-// problems; fix them, or send the rest with --skip-invalid".
-func RefusedLine(n int) string {
-	return fmt.Sprintf("%d %s; %s", n, refusedWhy, RefusedFix)
+// RefusedLine is the one line of a summary of n rows whose detail is
+// RefusedUnsent's, or another refusal's (IsRefusedUnsent: RefusedAfter's):
+// "3 not tried: send refused to start, as rows have problems; fix them,
+// or send the rest with --skip-invalid".
+func RefusedLine(n int, detail string) string {
+	head, rest, _ := strings.Cut(detail, " (")
+	fix, _, _ := strings.Cut(rest, ")")
+	return fmt.Sprintf("%d %s; %s", n, head, cmp.Or(fix, RefusedFix))
+}
+
+// refusedAfterStop joins a stop that still holds to the detail of the
+// rows a send refused to start would have sent (RefusedAfter).
+const refusedAfterStop = "; before it, "
+
+// RefusedAfter is the detail of the rows a send that refused to start,
+// as rows have problems, would have sent: RefusedUnsent; for a send in
+// parts that refused to start its part (2 and up), the part and what
+// its parts before sent ("not tried: send refused to start its part 2,
+// as rows have problems, after its part 1 sent 5 (fix them and run send
+// again for the rest, …)"); and when the latest run that tried messages
+// stopped for a cause that must change or pass first (stop, StopCause's
+// words, StopWhen not ""), that stop ("…; before it, run stopped: the
+// server's sending quota is used up: …"): fixed, the rows go only once
+// the stop's cause has, a send before then stopping again.
+func RefusedAfter(part, sent int, stop string) string {
+	detail := RefusedUnsent
+	if part > 1 {
+		before := "its part 1"
+		if part > 2 {
+			before = fmt.Sprintf("its parts 1 to %d", part-1)
+		}
+		detail = fmt.Sprintf("%s its part %d, as rows have problems, after %s sent %d (%s)", refusedStart, part, before, sent, RefusedPartFix)
+	}
+	if StopWhen(stop) != "" {
+		detail += refusedAfterStop + stop
+	}
+	return detail
+}
+
+// IsRefusedUnsent reports whether detail is RefusedUnsent's, or
+// RefusedAfter's.
+func IsRefusedUnsent(detail string) bool {
+	return strings.HasPrefix(detail, refusedStart)
+}
+
+// RefusedStop is the stop a refusal's detail (RefusedAfter's) names as
+// still holding, StopCause's words; "" for none.
+func RefusedStop(detail string) string {
+	if !IsRefusedUnsent(detail) {
+		return ""
+	}
+	_, stop, _ := strings.Cut(detail, refusedAfterStop)
+	return stop
 }
 
 // limitUnsent starts LimitUnsent's detail.

@@ -2,9 +2,10 @@ package sendpool
 
 import "strings"
 
-// seeStop points at the stop's reason, which says what to change: send
-// prints it as its error, a report's summary line names it.
-const seeStop = " (see why the run stopped)"
+// SeeStop points at the stop's reason, which says what to change: send
+// prints it as its error, a report's summary line names it. A line that
+// gives the reason itself leaves it out (report's ending after a refusal).
+const SeeStop = " (see why the run stopped)"
 
 // StopFix says what must change before a send sends the rows a run that
 // stopped for cause (StopCause's words, from send's report or from the
@@ -22,13 +23,13 @@ const seeStop = " (see why the run stopped)"
 func StopFix(cause string) string {
 	switch StopKind(cause) {
 	case StopSettings:
-		return "the settings are fixed" + seeStop
+		return "the settings are fixed" + SeeStop
 	case StopUnreachable:
-		return "the server answers or the settings are fixed" + seeStop
+		return "the server answers or the settings are fixed" + SeeStop
 	case StopServerLacks:
-		return "those rows or the server are changed" + seeStop
+		return "those rows or the server are changed" + SeeStop
 	case StopBounceRate:
-		return "the list is cleaned of the addresses refused" + seeStop
+		return "the list is cleaned of the addresses refused" + SeeStop
 	}
 	return ""
 }

@@ -69,6 +69,13 @@ type checkSummary struct {
 	// wentOut counts the rows with a problem now whose message went out
 	// from them before (wentOutBefore): no sending, no problem.
 	wentOut int
+	// doneAs counts the rows of done and wentOut by the status report
+	// gives them (cameBack: bounced, soft-bounce or complained when that
+	// came back since; else the journal's sent, failed or unknown), but
+	// for sent, the rest (nil until one is counted); state is the
+	// journal they are told from (nil: every one is counted sent).
+	doneAs map[sendpool.Status]int
+	state  *journal.State
 	// sentBefore counts the rows send sends nothing now because their
 	// message went out before (plan.Plan.SentBefore, as send counts them).
 	sentBefore int
@@ -144,6 +151,7 @@ func (s *checkSummary) accept(decider *plan.Decider, m *render.Message, f plan.F
 	owedAnew, resends, err := s.noteRevised(decider, m, f)
 	if owedAnew && !toSend {
 		s.done-- // its corrected message was deferred: a plain send sends it
+		s.noteDone(s.doneStatus(f, m), -1)
 		toSend = true
 	}
 	if toSend {
@@ -164,9 +172,11 @@ func (s *checkSummary) countAsSend(m *render.Message, f plan.Fate, toSend, owedA
 	switch {
 	case toSend && f.OwedGone(m.Recipients):
 		s.done++
+		s.noteDone(sendpool.StatusSent, 1)
 		return false
 	case !toSend && owedAnew:
 		s.done--
+		s.noteDone(s.doneStatus(f, m), -1)
 		return true
 	}
 	return toSend
@@ -204,6 +214,7 @@ func (s *checkSummary) count(m *render.Message, f plan.Fate) bool {
 		s.sending++
 	default:
 		s.done++
+		s.noteDone(s.doneStatus(f, m), 1)
 		if f.WentOut() {
 			s.sentBefore++
 		}
@@ -274,12 +285,72 @@ func (s *checkSummary) line(name string) string {
 		fmt.Fprintf(&b, "; send will skip %s", strings.Join(skip, " and "))
 	}
 	if n := s.done + s.wentOut; n > 0 {
-		fmt.Fprintf(&b, "; %d %s no sending (the journal has %s sent, failed or unknown)", n, verbFor(n, "needs", "need"), verbFor(n, "it", "them"))
+		fmt.Fprintf(&b, "; %d %s no sending (%s)", n, verbFor(n, "needs", "need"), s.doneWords(n))
 	}
 	if s.sending > 0 {
 		fmt.Fprintf(&b, "; %d being sent now by the send that is running (their replies have not come yet)", s.sending)
 	}
 	return b.String()
+}
+
+// noteDone counts d (1, or -1 to take it back) rows needing no sending
+// under st, the status report gives them (doneAs).
+func (s *checkSummary) noteDone(st sendpool.Status, d int) {
+	if st == sendpool.StatusSent {
+		return // the rest
+	}
+	if s.doneAs == nil {
+		s.doneAs = map[sendpool.Status]int{}
+	}
+	s.doneAs[st] += d
+}
+
+// doneStatus is the status report gives m, a row needing no sending of
+// fate f: cameBack's when f has the journal's entry (preview's
+// plan.Decider.Decide), else, for check's plan.Decider.Settle, which
+// reads no entry of a sent row, what came back for its message since as
+// the journal holds it in memory (journal.Brief.Feedback).
+func (s *checkSummary) doneStatus(f plan.Fate, m *render.Message) sendpool.Status {
+	if f.Journal.Entry != nil || f.Status != sendpool.StatusSent || s.state == nil {
+		return cameBack(f, m.Recipients).Status
+	}
+	if b, ok := s.state.Brief(m.Key); ok {
+		if st, told := b.Feedback.Status(); told {
+			return st
+		}
+	}
+	return f.Status
+}
+
+// noteWentOut counts m, a row with a problem now whose message went out
+// from it before (wentOutBefore), under the status report gives it:
+// sent, or what came back since (report.CameBack).
+func (s *checkSummary) noteWentOut(m *render.Message) {
+	s.wentOut++
+	if s.state == nil {
+		return
+	}
+	if e, err := s.state.Entry(m.Key); err == nil {
+		if line, ok := report.CameBack(e, m.Recipients); ok {
+			s.noteDone(line.Status, 1)
+		}
+	}
+}
+
+// doneWords says what the n rows needing no sending are, as report's
+// statuses count them, sent first: "40 sent, 2 bounced, 1 failed".
+func (s *checkSummary) doneWords(n int) string {
+	var words []string
+	for _, st := range sendpool.Statuses()[1:] {
+		if k := s.doneAs[st]; k > 0 {
+			n -= k
+			words = append(words, fmt.Sprintf("%d %s", k, st))
+		}
+	}
+	if n > 0 || len(words) == 0 {
+		words = append([]string{fmt.Sprintf("%d sent", n)}, words...)
+	}
+	return strings.Join(words, ", ")
 }
 
 // decideRow decides m, a rendered row, with decide (the Decider's Settle
@@ -344,7 +415,7 @@ func checkWatched(ctx context.Context, opts checkOptions, g *globalOptions, path
 	was := renamedFrom(ctx, in.Campaign, state) // the name c's file was sent under before, if renamed
 	earlier := openEarlierIssue(ctx, in.Campaign, was)
 	defer earlier.Close()
-	pass := &checkPass{opts: opts, g: g, state: state, decider: decider, earlier: earlier,
+	pass := &checkPass{opts: opts, g: g, state: state, decider: decider, earlier: earlier, sum: checkSummary{state: state},
 		domains: map[string]int{}, probs: newProblemPrinter(g.stdout, opts.maxProblems)}
 	pass.warn = newMessageWarnings(g.stdout, in.Campaign.Recipients.Path)
 	pass.warn.blank.where = in.Renderer.PrintedIn
@@ -406,7 +477,7 @@ func (p *checkPass) row(m *render.Message, err error) error {
 	}
 	if err != nil {
 		if went, werr := wentOutBefore(p.state, m, err, p.decider.Facets()); went || werr != nil {
-			if p.sum.wentOut++; werr == nil && (p.opts.maxProblems == 0 || p.sum.wentOut <= p.opts.maxProblems) {
+			if p.sum.noteWentOut(m); werr == nil && (p.opts.maxProblems == 0 || p.sum.wentOut <= p.opts.maxProblems) {
 				fmt.Fprintf(p.g.stdout, "note: row %d (%s) has a problem now, but a send settled it before from that row, which send leaves as it was: %s\n", m.Row, m.Key, problemText(err))
 			}
 			return werr

@@ -134,7 +134,7 @@ func previewWatched(ctx context.Context, opts previewOptions, g *globalOptions, 
 	}
 	defer finder.Close()
 	warnUnreadable(g.stdout, finder.Generations())
-	r := &previewRun{opts: opts, out: g.stdout, state: state, decider: decider, w: w, finder: finder,
+	r := &previewRun{opts: opts, out: g.stdout, state: state, decider: decider, w: w, finder: finder, sum: checkSummary{state: state},
 		writes: startWriters(ctx, w), warn: newMessageWarnings(g.stdout, c.Recipients.Path),
 		probs: newProblemPrinter(g.stdout, math.MaxInt)} // every row: the gallery shows them all too
 	r.warn.blank.where = in.Renderer.PrintedIn
@@ -209,7 +209,7 @@ func (r *previewRun) row(ctx context.Context, m *render.Message, err error) erro
 	full := r.opts.limit > 0 && r.written+r.sentBefore >= r.opts.limit
 	if err != nil {
 		if ok, wrote, perr := previewWentOut(ctx, r.state, r.decider, r.w, r.finder, m, err, full); ok || perr != nil {
-			r.sum.wentOut++
+			r.sum.noteWentOut(m)
 			r.sentBefore += btoi(wrote)
 			return perr
 		}

@@ -414,6 +414,7 @@ func preflight(ctx context.Context, g *globalOptions, in *plan.Inputs, state *jo
 	if pl.Problems > 0 && !opts.skipInvalid {
 		words, next := refusedWords(pl, opts)
 		fmt.Fprintf(g.stdout, "%s: %s. %s.\n", c.Name, words, strings.ToUpper(next[:1])+next[1:])
+		printStopStands(g.stdout, state)
 		return pl, &problemsError{n: pl.Problems}
 	}
 	printUnknown(g, pl.Unknown, pl.Unknowns)
@@ -1235,7 +1236,7 @@ func notSent(sum report.Summary, again string, nothingLeft, capped bool) error {
 		switch stopped := stopTodo(sum, again); {
 		case k.st != sendpool.StatusNotAttempted:
 		case sum.Refused > 0: // the next send refuses them too
-			k.todo = again + " sends the not-attempted once the rows with problems are fixed" + refusedCapWhen(sum, capped)
+			k.todo = again + " sends the not-attempted once the rows with problems are fixed" + refusedCapWhen(sum, capped) + refusedStopWhen(sum)
 		case stopped != "":
 			k.todo = stopped
 		case sum.CapShort():
@@ -1282,6 +1283,19 @@ func refusedCapWhen(sum report.Summary, capped bool) string {
 		return fmt.Sprintf(", daily_cap letting %d go now, the rest once it allows (above)", sum.CapLeft)
 	case capped && sum.CapLeft == 0:
 		return " and daily_cap's next slot opens (above)"
+	}
+	return ""
+}
+
+// refusedStopWhen ends notSent's advice for the not-attempted after a
+// send refused to start (sum.Refused) with the stop of the run before it
+// that still holds (sendpool.RefusedStop): " and the server's quota
+// resets (often a day)"; "" for none. fix-report4: a quota stop, then a
+// refusal, said the rows go once fixed, and a send before the quota
+// reset stopped again.
+func refusedStopWhen(sum report.Summary) string {
+	if when := sendpool.StopWhen(sendpool.RefusedStop(sum.RefusedDetail)); when != "" {
+		return " and " + when
 	}
 	return ""
 }

@@ -107,3 +107,45 @@ func readCSV(t *testing.T, path string) [][]string {
 	}
 	return recs
 }
+
+// TestCheckPreviewSayBounced: once tidings bounces matched a bounce, a
+// soft bounce and a complaint to messages a send delivered, check and
+// preview said "5 need no sending (the journal has them sent, failed or
+// unknown)", and the preview gallery's Sent filter counted and listed the
+// three among the sent (fix-report4). Their line counts them by the
+// report's statuses ("2 sent, 1 bounced, 1 soft-bounce, 1 complained"),
+// and the gallery lists them under a Bounced filter of their own, the Sent
+// filter keeping the rows nothing came back for.
+func TestCheckPreviewSayBounced(t *testing.T) {
+	t.Parallel()
+	camp, _, _, deliver := popBounces(t, "", "")
+	var reports []string
+	for _, r := range mailboxReports(messageIDs(t, camp)) {
+		reports = append(reports, string(r))
+	}
+	deliver(reports...)
+	if out, errOut, code := runCLI(t, "bounces", camp); code == exitUnusable {
+		t.Fatalf("bounces: code %d\n%s%s", code, out, errOut)
+	}
+	const words = "; 5 need no sending (2 sent, 1 bounced, 1 soft-bounce, 1 complained)"
+	for _, cmd := range []string{"check", "preview"} {
+		out, errOut, code := runCLI(t, cmd, camp)
+		if line := summaryLine(t, out); code == exitUnusable || !strings.Contains(line, words) {
+			t.Errorf("%s: code %d, its summary line %q lacks %q\n%s%s", cmd, code, line, words, out, errOut)
+		}
+	}
+	b := chromium.Start(t, 60*time.Second, 1400, 900)
+	dir := filepath.Join(filepath.Dir(camp), ".tidings", "t", "preview")
+	b.Do(t, "load index.html", chromedp.Navigate(chromium.FileURL(filepath.Join(dir, "index.html"))),
+		chromedp.Poll[chromedp.Void](`document.body.dataset.state === 'ready'`))
+	for filter, want := range map[string]string{"sent": "Sent 2: 5 6", "came-back": "Bounced 3: 2 3 4"} {
+		b.Do(t, "filter "+filter, chromedp.Click(chromedp.CSS(`#status-filter [data-status="`+filter+`"]`)))
+		got := chromium.Get(t, b, "rows of "+filter, chromedp.Evaluate[string](`(function () {
+			var b = document.querySelector('#status-filter [data-status="`+filter+`"]');
+			return b.textContent.replace(/\s+/g, ' ').trim() + ': ' + Array.from(document.querySelectorAll('#rows > li .row-num')).map(
+				function (n) { return n.textContent; }).join(' '); })()`))
+		if got != want {
+			t.Errorf("the gallery's %s filter: %q, want %q", filter, got, want)
+		}
+	}
+}

@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
+	"strings"
 
 	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/journal"
@@ -17,7 +19,7 @@ import (
 func refusedWords(pl *plan.Plan, opts sendOptions) (words, next string) {
 	if opts.part.n > 1 {
 		return fmt.Sprintf("%d of %d rows have problems now; the run stops before its part %d (the messages of the parts before went)", pl.Problems, pl.Rows, opts.part.n),
-			"fix them and run send again for the rest, or send the rest with --skip-invalid"
+			sendpool.RefusedPartFix
 	}
 	return fmt.Sprintf("%d of %d rows have problems; nothing was sent", pl.Problems, pl.Rows), sendpool.RefusedFix
 }
@@ -25,7 +27,9 @@ func refusedWords(pl *plan.Plan, opts sendOptions) (words, next string) {
 // writeRefusedReport writes the report of the send st began that refused
 // to start, as rows have problems: every row as its preflight judged it
 // (the invalid ones with their problems), those it would have sent not
-// attempted (sendpool.RefusedUnsent), and the refusal as its ending
+// attempted (sendpool.RefusedAfter: with the part it refused to start
+// and what the parts before sent, and the stop of the run before that
+// still holds, the server's quota), and the refusal as its ending
 // (report.EndRefused), so that a script reading report.json after it
 // does not take an earlier run's report for this one's. The journal gets
 // the refusal alone (recordRefusal), which a report rebuilt from it
@@ -35,11 +39,13 @@ func refusedWords(pl *plan.Plan, opts sendOptions) (words, next string) {
 func writeRefusedReport(ctx context.Context, g *globalOptions, st *sendStart, opts sendOptions) {
 	c, setup := st.in.Campaign, setupContext(ctx, g)
 	words, next := refusedWords(st.pl, opts)
-	recordRefusal(setup, g, st, words, next, opts)
+	sent := partsSent(st.state, opts)
+	recordRefusal(setup, g, st, words, next, sent, opts)
 	reporter, err := report.NewReporter(c.StateDir, report.ReporterOptions{})
 	if err == nil {
 		defer reporter.Close()
-		err = st.pl.SeedReport(setup, reporter, plan.Hold{Detail: sendpool.RefusedUnsent})
+		detail := sendpool.RefusedAfter(opts.part.n, sent, sendpool.StopCause(st.state.Stopped()))
+		err = st.pl.SeedReport(setup, reporter, plan.Hold{Detail: detail})
 	}
 	if err != nil {
 		tellFlush(g, c, err)
@@ -53,9 +59,22 @@ func writeRefusedReport(ctx context.Context, g *globalOptions, st *sendStart, op
 	releaseReport(g, rl)
 }
 
+// partsSent is how many messages the parts before the part of a send
+// in parts opts runs sent, as the journal (state, read by that part)
+// has them since the first part's run began; 0 for a send in one part
+// and for its first part.
+func partsSent(state *journal.State, opts sendOptions) int {
+	if opts.part.n <= 1 || opts.part.runs >= len(state.Runs) {
+		return 0
+	}
+	n, _ := state.SentSince(state.Runs[opts.part.runs].Started)
+	return n
+}
+
 // recordRefusal writes the run record of the send st began that refused
 // to start, as rows have problems, saying so in words and next
-// (journal.Run.Refused): tidings report and bounces, rebuilding the
+// (journal.Run.Refused; a part's number and what the parts before sent,
+// sent, too): tidings report and bounces, rebuilding the
 // report from the journal, then tell it as the last send's ending, until
 // another send runs. Nothing else of the run is recorded: no row, no key
 // column, so that the sends before it stand as they were (what they
@@ -65,18 +84,34 @@ func writeRefusedReport(ctx context.Context, g *globalOptions, st *sendStart, op
 // hour while the sheet is unfixed), is not written again: the journal
 // would grow a line a retry and say nothing more. Not written, it is
 // warned of on stderr.
-func recordRefusal(ctx context.Context, g *globalOptions, st *sendStart, words, next string, opts sendOptions) {
+func recordRefusal(ctx context.Context, g *globalOptions, st *sendStart, words, next string, sent int, opts sendOptions) {
 	if was, wasNext := st.state.Refused(); was == words && wasNext == next {
 		return
 	}
 	c := st.in.Campaign
 	run := journal.Run{PID: os.Getpid(), Started: opts.now(), Version: toolVersion(), Flags: map[string]string{"command": "send"},
 		Campaign: c.File, Name: c.Name, Refused: words, RefusedNext: next}
+	if opts.part.n > 1 {
+		run.RefusedPart, run.PartsSent = opts.part.n, sent
+	}
 	w, err := journal.Open(ctx, st.lock, run)
 	if err == nil {
 		err = w.Close()
 	}
 	if err != nil {
 		fmt.Fprintf(g.stderr, "warning: the refusal was not recorded in the journal, so tidings report tells the send before it as the last: %v\n", err)
+	}
+}
+
+// printStopStands says, under a send's refusal to start, that the run
+// before it stopped for a cause that must change or pass first
+// (journal.State.Stopped, sendpool.StopWhen: the server's quota used
+// up), so that the rows, fixed, go only once it has: report's ending
+// says so too (sendpool.RefusedAfter). Nothing for any other stop.
+func printStopStands(w io.Writer, state *journal.State) {
+	stop := sendpool.StopCause(state.Stopped())
+	if when := sendpool.StopWhen(stop); when != "" {
+		fmt.Fprintf(w, "note: the run before this one stopped (%s): fixed, the rows left go only once %s\n",
+			strings.TrimPrefix(stop, "run stopped: "), strings.TrimSuffix(when, sendpool.SeeStop))
 	}
 }

@@ -42,7 +42,8 @@
 // run (sendpool.StatusDeferred) is written "temporary", as it always was.
 //
 // A send that refuses to start, as rows have problems, writes a run
-// line alone, with its words ("refused", "refused_next"), no key column
+// line alone, with its words ("refused", "refused_next"; a later part of
+// a send in parts also "refused_part" and "parts_sent": [State.RefusedPart]), no key column
 // and "flags":{"command":"send"}: how the last send ended
 // ([State.Refused]), which an older tidings, ignoring the fields, reads
 // as a run that delivers nothing. A refusal in the words of the one the

@@ -130,6 +130,13 @@ type Run struct {
 	// (State.Refused).
 	Refused     string `json:"refused,omitempty"`
 	RefusedNext string `json:"refused_next,omitempty"`
+	// RefusedPart is the part of a send in parts that refused to start
+	// (2 and up; 0 when it refused at its start), and PartsSent how many
+	// messages its parts before sent (State.RefusedPart): report tells
+	// the rows sent above the refusal as theirs. An older tidings ignores
+	// both.
+	RefusedPart int `json:"refused_part,omitempty"`
+	PartsSent   int `json:"parts_sent,omitempty"`
 }
 
 // Attempt is written before a message's body is handed to the server.

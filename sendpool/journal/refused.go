@@ -7,14 +7,35 @@ package journal
 // sends' between them do not count: a refused send stays the last send
 // until another send runs.
 func (s *State) Refused() (words, next string) {
+	if r := s.refusedRun(); r != nil {
+		return r.Refused, r.RefusedNext
+	}
+	return "", ""
+}
+
+// RefusedPart returns which part of a send in parts refused to start,
+// as rows have problems, and how many messages its parts before sent
+// (Run.RefusedPart, Run.PartsSent), when that refusal is the journal's
+// latest send (Refused); 0, 0 for a send that refused at its start, and
+// otherwise.
+func (s *State) RefusedPart() (part, sent int) {
+	if r := s.refusedRun(); r != nil {
+		return r.RefusedPart, r.PartsSent
+	}
+	return 0, 0
+}
+
+// refusedRun is the run of the journal's latest send when it refused to
+// start (Refused), nil otherwise.
+func (s *State) refusedRun() *Run {
 	for i := len(s.Runs) - 1; i >= 0; i-- {
 		r := &s.Runs[i]
 		switch {
 		case r.Refused != "":
-			return r.Refused, r.RefusedNext
+			return r
 		case r.KeyColumn != "":
-			return "", ""
+			return nil
 		}
 	}
-	return "", ""
+	return nil
 }

@@ -889,6 +889,11 @@ type Brief struct {
 	Attempts int
 	// Delivered is true when a result ended a delivery (Entry.Result).
 	Delivered bool
+	// Feedback is the kind of the weightiest report that came back for
+	// the key's message (tidings bounces: Entry.Feedback's), "" when
+	// none: what report's line of a sent row says instead of sent
+	// (FeedbackKind.Status), known without reading a line.
+	Feedback FeedbackKind
 }
 
 // Brief returns what the journal knows about key (normalized here), and
@@ -900,7 +905,11 @@ func (s *State) Brief(key string) (Brief, bool) {
 		return Brief{}, false
 	}
 	k := s.keys.at(i)
-	return Brief{Row: int(k.row), Delivery: k.deliveryStatus(), Attempts: k.attempts(), Delivered: k.result != shortRef{}}, true
+	b := Brief{Row: int(k.row), Delivery: k.deliveryStatus(), Attempts: k.attempts(), Delivered: k.result != shortRef{}}
+	if m := s.moreOf(k); m != nil {
+		b.Feedback = m.feedbackKind
+	}
+	return b, true
 }
 
 // Outcomes counts the recipients (keys) with a delivery on record, and

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/tidings/tidings/sendpool"
 	"github.com/tidings/tidings/sendpool/report"
 	"github.com/tidings/tidings/sendpool/statefile"
 )
@@ -84,13 +85,28 @@ type galleryAttachment struct {
 
 // galleryMeta is the content of rows.js.
 type galleryMeta struct {
-	Total     int `json:"total"`
-	OK        int `json:"ok"`
-	Invalid   int `json:"invalid"`
-	Skipped   int `json:"skipped"`
-	Sent      int `json:"sent"`
+	Total   int `json:"total"`
+	OK      int `json:"ok"`
+	Invalid int `json:"invalid"`
+	Skipped int `json:"skipped"`
+	Sent    int `json:"sent"`
+	// CameBack counts the rows an earlier run sent that bounced,
+	// soft-bounced or drew a complaint since (tidings bounces: Done is
+	// then that status, as the report gives it): not in Sent, but in a
+	// filter of their own.
+	CameBack  int `json:"cameBack"`
 	Chunks    int `json:"chunks"`
 	ChunkRows int `json:"chunkRows"`
+}
+
+// cameBack reports whether done, a row's Done, is what came back for
+// its message since it was sent (bounced, soft-bounce, complained).
+func cameBack(done string) bool {
+	switch done {
+	case sendpool.StatusBounced.String(), sendpool.StatusSoftBounce.String(), sendpool.StatusComplained.String():
+		return true
+	}
+	return false
 }
 
 // galleryRowOf turns a report row into a list entry.
@@ -171,6 +187,8 @@ func (g *galleryWriter) add(r Row) error {
 		g.meta.Invalid++
 	case row.Skipped != "":
 		g.meta.Skipped++
+	case cameBack(row.Done):
+		g.meta.CameBack++
 	case row.Done != "":
 		g.meta.Sent++
 	default:

@@ -30,11 +30,11 @@ func TestGalleryScreenReader(t *testing.T) {
 	pressed := func(group string) string {
 		return str("pressed", `Array.from(document.querySelectorAll('#`+group+` button')).map(function (b) { return b.getAttribute('aria-pressed'); }).join(',')`)
 	}
-	if got := pressed("status-filter"); got != "true,false,false,false,false" {
+	if got := pressed("status-filter"); got != "true,false,false,false,false,false" {
 		t.Errorf("status filters at the start: aria-pressed %s, want All's true and the others false", got)
 	}
 	galleryDo(ctx, t, "status invalid", chromedp.Click(chromedp.CSS(`#status-filter [data-status=invalid]`)))
-	if got := pressed("status-filter"); got != "false,false,false,false,true" {
+	if got := pressed("status-filter"); got != "false,false,false,false,false,true" {
 		t.Errorf("with Invalid on: aria-pressed %s, want Invalid's true only", got)
 	}
 	if got := str("live region", `(function () { var e = document.getElementById('list-status'); return e ? e.getAttribute('role') + ': ' + e.textContent : 'none'; })()`); got != "status: 1 row matches" {

@@ -2,6 +2,7 @@ package report
 
 import (
 	"cmp"
+	"strings"
 	"time"
 
 	"github.com/tidings/tidings/sendpool"
@@ -91,7 +92,7 @@ func (s Summary) Ending(f EndFacts) Ending {
 	case f.Running:
 		e.Kind, e.Words, e.Next = EndRunning, "a send is running: the report shows it as far as it got", "read the report again once it ends"
 	case f.Refused != "":
-		e.Kind, e.Words, e.Next = EndRefused, f.Refused, f.RefusedNext
+		e.Kind, e.Words, e.Next = EndRefused, f.Refused, f.RefusedNext+s.refusedStopNext(again)
 	case f.KilledWords() != "":
 		e.Kind, e.Words, e.Next = EndKilled, f.KilledWords(), s.killedNext(again)
 	case s.Interrupted > 0:
@@ -173,4 +174,18 @@ func (s Summary) killedNext(again string) string {
 		return again + " --resend-unknown sends " + unknown + " again"
 	}
 	return ""
+}
+
+// refusedStopNext ends the Next of an EndRefused ending whose rows name a
+// stop before the refusal that still holds (sendpool.RefusedStop): the
+// rows, fixed, go only once its cause has changed or passed
+// (sendpool.StopWhen), a send before then stopping again; "" when they
+// name none.
+func (s Summary) refusedStopNext(again string) string {
+	stop := sendpool.RefusedStop(s.RefusedDetail)
+	if stop == "" {
+		return ""
+	}
+	why := strings.TrimPrefix(stop, "run stopped: ")
+	return "; and as the run before it stopped (" + clipWidth(why, 100) + "), " + again + " sends the rows left only once " + strings.TrimSuffix(sendpool.StopWhen(stop), sendpool.SeeStop)
 }

@@ -247,7 +247,8 @@ func notTried(state *journal.State, number int, key, to string) Row {
 	detail := sendpool.NotReached
 	switch refused, _ := state.Refused(); {
 	case refused != "":
-		detail = sendpool.RefusedUnsent
+		part, sent := state.RefusedPart()
+		detail = sendpool.RefusedAfter(part, sent, sendpool.StopCause(state.Stopped()))
 	case state.Interrupted():
 		detail = sendpool.InterruptedUnsent
 	case state.Stopped() != "":

@@ -84,6 +84,10 @@ type Summary struct {
 	// one line, sendpool.RefusedLine, not the next send's: it refuses
 	// them too until the rows are fixed.
 	Refused int `json:"-"`
+	// RefusedDetail is the first Refused row's detail: RefusedUnsent's,
+	// or with the stop before the refusal that still holds
+	// (sendpool.RefusedAfter, sendpool.RefusedStop).
+	RefusedDetail string `json:"-"`
 	// Capped counts the not-attempted rows a run held back past
 	// send.daily_cap (detail sendpool.CapUnsent; or NotReached's, moved
 	// here by CapHolds): in NotAttempted too, but not in Problems: one
@@ -222,8 +226,9 @@ func (s *Summary) add(r Row) {
 		s.LimitDetail = r.Detail
 	case r.Status == sendpool.StatusNotAttempted && r.Detail == sendpool.NotReached:
 		s.NotReached++
-	case r.Status == sendpool.StatusNotAttempted && r.Detail == sendpool.RefusedUnsent:
+	case r.Status == sendpool.StatusNotAttempted && sendpool.IsRefusedUnsent(r.Detail) && (s.Refused == 0 || r.Detail == s.RefusedDetail):
 		s.Refused++
+		s.RefusedDetail = r.Detail
 	case r.Status == sendpool.StatusNotAttempted && r.Detail == sendpool.CapUnsent:
 		s.Capped++
 	case r.Status == sendpool.StatusNotAttempted && sendpool.IsStopUnsent(r.Detail) && (s.Stopped == 0 || sendpool.StopCause(r.Detail) == s.StopDetail):
@@ -359,7 +364,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 	writeNotSent(&b, s.NotReached, "not tried yet: no send has reached "+them(s.NotReached), s.then(s.NotReached, s.sends(s.NotReached, false)))
 	writeNotSent(&b, s.Stopped, clipWidth(s.StopDetail, 100), s.then(s.Stopped, s.stopSends()))
 	if s.Refused > 0 {
-		fmt.Fprintf(&b, "%s.\n", sendpool.RefusedLine(s.Refused))
+		fmt.Fprintf(&b, "%s.\n", sendpool.RefusedLine(s.Refused, s.RefusedDetail))
 	}
 	if len(s.Problems) > 0 {
 		// A heading of their own: not all are deferred or unknown.

@@ -138,6 +138,7 @@
       $('count-ok').textContent = fmtInt(meta.ok);
       $('count-skipped').textContent = fmtInt(meta.skipped);
       $('count-sent').textContent = fmtInt(meta.sent || 0);
+      $('count-came-back').textContent = fmtInt(meta.cameBack || 0);
       $('count-invalid').textContent = fmtInt(meta.invalid);
       updateSummary();
       if (meta.chunks > 0) {
@@ -239,8 +240,10 @@
   // message an earlier run sent (sent, unknown).
   function statusOf(r) { return r.x ? 'invalid' : r.n ? r.n : r.d ? r.d : 'ok'; }
 
-  // filterOf is the status filter a list row belongs to.
-  function filterOf(r) { return r.x ? 'invalid' : r.n ? 'skipped' : r.d ? 'sent' : 'ok'; }
+  // filterOf is the status filter a list row belongs to: a row whose
+  // message bounced or drew a complaint since it was sent is under
+  // Bounced (came-back), not Sent.
+  function filterOf(r) { return r.x ? 'invalid' : r.n ? 'skipped' : r.d ? (wentOut(r.d) && r.d !== 'sent' ? 'came-back' : 'sent') : 'ok'; }
 
   var terms = [];
 
