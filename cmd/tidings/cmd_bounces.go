@@ -302,7 +302,7 @@ func processMailbox(ctx context.Context, g *globalOptions, c *campaign.Campaign,
 		Journal: filepath.Join(c.StateDir, journal.FileName)}
 	var rec bounces.Recorder = noRecorder{}
 	if !opts.dryRun {
-		lr := &lazyRecorder{lock: lock, run: journal.Run{PID: os.Getpid(), Started: opts.now(), Version: toolVersion(), Flags: map[string]string{"command": "bounces"}, Campaign: c.File, Name: c.Name}}
+		lr := &lazyRecorder{lock: lock, run: newRun(c, opts.now(), map[string]string{"command": "bounces"})}
 		defer lr.Close()
 		rec = lr
 	}

@@ -720,9 +720,10 @@ func sendVia(c *campaign.Campaign, cfg sendpool.Config) string {
 func openRun(setup context.Context, in *plan.Inputs, pl *plan.Plan, cfg *sendpool.Config, lock *journal.Lock, reporter *report.Reporter, allow plan.Allowance, opts sendOptions) (*journal.Writer, error) {
 	c := in.Campaign
 	held := plan.Hold{After: allow.N, Detail: heldBackNote(allow, pl.ToSend, opts)}
-	run := journal.Run{PID: os.Getpid(), Started: opts.now(), Version: toolVersion(),
-		ResendUnknown: opts.resendUnknown, RetryFailed: opts.retryFailed, ResendChanged: opts.resendChanged, Flags: runFlags(opts), KeyColumn: c.Recipients.Key, Campaign: c.File, Name: c.Name, Facets: in.Renderer.Facets(), IDSalt: in.IDSalt(), Via: sendVia(c, *cfg),
-		ToSend: min(allow.N, pl.ToSend)}
+	run := newRun(c, opts.now(), runFlags(opts))
+	run.ResendUnknown, run.RetryFailed, run.ResendChanged = opts.resendUnknown, opts.retryFailed, opts.resendChanged
+	run.KeyColumn, run.Facets, run.IDSalt, run.Via = c.Recipients.Key, in.Renderer.Facets(), in.IDSalt(), sendVia(c, *cfg)
+	run.ToSend = min(allow.N, pl.ToSend)
 	if held.Detail != "" {
 		run.Held, run.HeldFor = pl.ToSend-allow.N, held.Detail
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/tidings/tidings/sendpool"
@@ -89,8 +88,8 @@ func recordRefusal(ctx context.Context, g *globalOptions, st *sendStart, words, 
 		return
 	}
 	c := st.in.Campaign
-	run := journal.Run{PID: os.Getpid(), Started: opts.now(), Version: toolVersion(), Flags: map[string]string{"command": "send"},
-		Campaign: c.File, Name: c.Name, Refused: words, RefusedNext: next}
+	run := newRun(c, opts.now(), map[string]string{"command": "send"})
+	run.Refused, run.RefusedNext = words, next
 	if opts.part.n > 1 {
 		run.RefusedPart, run.PartsSent = opts.part.n, sent
 	}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -135,7 +134,7 @@ func noteNotSending(ctx context.Context, g *globalOptions, pl *plan.Plan, rows [
 
 // deliverTest sends msgs, journaled as test sends, and prints each outcome.
 func deliverTest(ctx context.Context, g *globalOptions, lock *journal.Lock, cfg sendpool.Config, msgs []*render.Message, c *campaign.Campaign, opts sendOptions) error {
-	w, err := journal.Open(ctx, lock, journal.Run{PID: os.Getpid(), Started: opts.now(), Version: toolVersion(), Flags: map[string]string{"test": strconv.Itoa(len(msgs))}, Campaign: c.File, Name: c.Name})
+	w, err := journal.Open(ctx, lock, newRun(c, opts.now(), map[string]string{"test": strconv.Itoa(len(msgs))}))
 	if err != nil {
 		return &unusableError{err}
 	}
