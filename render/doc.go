@@ -91,7 +91,7 @@
 // JPEG, GIF or WebP image by its bytes (ErrNotImage, in an
 // *AttachmentError); a problem is the row's, naming its column. The HTML
 // body's output holds a marker where it names one (RowImageMarker),
-// rewritten to the image's Content-ID, NAME+N@campaign (N its number, '+'
+// rewritten to the image's Content-ID, NAME~N@campaign (N its number, '~'
 // keeping it apart from the images beside the template), and the message
 // carries each image the output shows, Content-Disposition inline with the
 // file's name. The files are listed in Message.Images and count among the

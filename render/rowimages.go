@@ -107,13 +107,15 @@ func imageType(head []byte) string {
 
 // rowCID is the Content-ID of the i-th inline image of a row's own, the
 // file name: the name as a cid: name writes it (cidSuggestion, '@' too),
-// '+' and i+1 (no file beside the template has a '+' in its cid: name,
+// '~' and i+1 (no file beside the template has a '~' in its cid: name,
 // so it is none of theirs, and two images of the row differ by i), at
 // idRight (the campaign's name, as the images beside the template have):
-// "0042.png+1@tickets".
+// "0042.png~1@tickets". '~' is a URL's as it is (RFC 3986 unreserved):
+// with '+', which a reader decoding the src as a query takes for a space,
+// Mailpit read the Content-ID "0042.png 1@tickets".
 func rowCID(name string, i int, idRight string) string {
 	left := strings.ReplaceAll(cidSuggestion(name), "@", "-")
-	return left + "+" + strconv.Itoa(i+1) + "@" + idRight
+	return left + "~" + strconv.Itoa(i+1) + "@" + idRight
 }
 
 // shownRowImages are the images of rows (indexed as templates.Set.Images,
