@@ -26,13 +26,14 @@ func cidNameError(name, tail string) error {
 }
 
 // cidActionError is the error of an inline image reference a template
-// action writes (or finishes), as src="cid:{{.qr}}" or
-// "cid:qr-{{.no}}.png": inline images are the files the template names
-// itself, read once by New, so such a reference inlines no image and
-// every message shows it broken (rev-user17). whole is the reference
-// after "cid:".
+// action writes (or finishes) in a Markdown body or its layout, as
+// ![QR](cid:{{.qr}}): there inline images are the files the template
+// names itself, read once by New, so such a reference inlines no image
+// and every message shows it broken (rev-user17). The HTML body's are
+// images of each row's own (rowImages). whole is the reference after
+// "cid:".
 func cidActionError(whole string) error {
-	return fmt.Errorf("render: inline image cid:%s: a cid: image is a file beside the HTML template that the template names itself (cid:logo.png), the same in every message; a name a template action writes is not looked for, so this inlines no image and every reader would show it broken; for an image of each row's own, write its full URL (src=\"https://…\") or send the file with attachments:", whole)
+	return fmt.Errorf("render: inline image cid:%s: a cid: image of a markdown: body or its layout is a file beside it that it names itself (cid:logo.png), the same in every message; a name a template action writes is not looked for, so this inlines no image and every reader would show it broken; an image of each row's own goes in an html: body, <img src=\"cid:{{.qr_file}}\"> with the column holding the file's path, or by its full URL (https://…)", whole)
 }
 
 // cidTail is the text of src from end, where a cid: name read stops, up
@@ -75,10 +76,11 @@ func isAlnum(r rune) bool {
 // reads no name of, as its name starts with a character a cid: name cannot
 // hold: a letter beyond ASCII (src="cid:标志.png", "cid:été.png") or a
 // percent-encoded one ("cid:%E6%A0%87.png"), or a template action
-// ("cid:{{.qr}}": cidActionError). Such a reference inlines no image:
-// every reader would show it broken. file names the template for
-// the errors.
-func unreadCIDErrors(file, src string) []error {
+// ("cid:{{.qr}}": cidActionError), unless rowRefs says src is the HTML
+// body's, where that is an image of the row's own (rowImages). Such a
+// reference inlines no image: every reader would show it broken. file
+// names the template for the errors.
+func unreadCIDErrors(file, src string, rowRefs bool) []error {
 	var errs []error
 	for i := 0; ; {
 		j := strings.Index(src[i:], "cid:")
@@ -88,6 +90,9 @@ func unreadCIDErrors(file, src string) []error {
 		start := i + j + len("cid:")
 		i = start
 		action := strings.HasPrefix(src[start:], "{{")
+		if action && rowRefs {
+			continue
+		}
 		if !action && (start == len(src) || src[start] < 0x80 && src[start] != '%') {
 			continue
 		}

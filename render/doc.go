@@ -82,6 +82,23 @@
 // template text and read once, by New; a missing one makes the campaign
 // unusable.
 //
+// An image of each row's own is written src="cid:{{.qr_file}}": a cid:
+// reference holding a template action (templates.RowImageRefs, up to its
+// closing quote: "cid:qr/{{.no}}.png" too) is a path template like an
+// attachment's (templates.Set.Images), resolved for each row as an
+// attachment from row data is (it stays in the attachment folder, the
+// file is there and not too large) and, besides, the file must be a PNG,
+// JPEG, GIF or WebP image by its bytes (ErrNotImage, in an
+// *AttachmentError); a problem is the row's, naming its column. The HTML
+// body's output holds a marker where it names one (RowImageMarker),
+// rewritten to the image's Content-ID, NAME~N@campaign (N its number, '~'
+// keeping it apart from the images beside the template), and the message
+// carries each image the output shows, Content-Disposition inline with the
+// file's name. The files are listed in Message.Images and count among the
+// row's files (ValueSums), so the spool records them as it does
+// attachments; a blank cell is no image, noted in Message.NoImage
+// (templates.Set.EmptyImages) where the body shows it to the row.
+//
 // # Attachments
 //
 // Attachment paths are templates. A relative path resolves against

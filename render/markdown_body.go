@@ -52,7 +52,7 @@ func (r *Renderer) fixMarkdown(c *campaign.Campaign, set *templates.Set, fe *fil
 		if t == nil {
 			continue
 		}
-		imgs, err := inlineImages(t, c.Name)
+		imgs, err := inlineImages(t, c.Name, false)
 		if err != nil {
 			fe.errs = append(fe.errs, err)
 		}

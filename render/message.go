@@ -43,6 +43,12 @@ type Message struct {
 	MessageID string
 	// Attachments lists the attached files in campaign order.
 	Attachments []Attachment
+	// Images lists the row's own inline images (the HTML body's
+	// <img src="cid:{{.qr_file}}">), in the order the body first names
+	// them, each read and checked for the row: the files its message is
+	// made from besides Attachments, which the spool records as it does
+	// those. ContentType is the one the file's bytes tell.
+	Images []Attachment
 	// UTF8 is true when an address needs SMTPUTF8 (RFC 6531): a non-ASCII
 	// local part.
 	UTF8 bool
@@ -69,6 +75,11 @@ type Message struct {
 	// (templates.Set.EmptyPaths): the message goes without that file. A
 	// note like Blank, told of by column.
 	NoFile []string
+	// NoImage lists the columns whose blank cell empties the path of an
+	// inline image of the row's own that the HTML body shows
+	// (templates.Set.EmptyImages): the message goes without it, a broken
+	// image where the body shows it. A note like NoFile.
+	NoImage []string
 
 	// Data is the whole message, headers and body, CRLF line endings.
 	Data []byte
@@ -108,12 +119,12 @@ func (m *Message) ColumnSums() []uint16 {
 	return fold16(m.sums)
 }
 
-// Unsent drops m's notes (Warnings, SharedUnsubscribe, Blank and NoFile) for a
+// Unsent drops m's notes (Warnings, SharedUnsubscribe, Blank, NoFile and NoImage) for a
 // row not sent now (sent before, a duplicate, suppressed): no reader
 // sees the message as rendered, so a note on it asks nothing of anyone.
 // What is told of the rows a run sends is the same whether their
 // messages are rendered or read from a spool (Renderer.Notes for those
 // only).
 func (m *Message) Unsent() {
-	m.Warnings, m.SharedUnsubscribe, m.Blank, m.NoFile = nil, 0, nil, nil
+	m.Warnings, m.SharedUnsubscribe, m.Blank, m.NoFile, m.NoImage = nil, 0, nil, nil, nil
 }

@@ -58,7 +58,11 @@ type mimeWriter struct {
 type content struct {
 	text, html []byte
 	images     []*blob // inline images for the HTML (multipart/related)
-	atts       []*blob // attachments (multipart/mixed)
+	// rowImages are the row's own inline images, indexed as
+	// templates.Set.Images (nil where the path was empty); the HTML
+	// names them by marker (rewriteCIDs).
+	rowImages []*blob
+	atts      []*blob // attachments (multipart/mixed)
 }
 
 func (w *mimeWriter) next() (string, error) {
@@ -125,10 +129,13 @@ func (w *mimeWriter) alternative(c *content, top bool) error {
 }
 
 // related writes the HTML part, wrapped in multipart/related (RFC 2387)
-// with its inline images when it has any.
+// with its inline images when it has any: those beside the template, then
+// the row's own it shows (shownRowImages).
 func (w *mimeWriter) related(c *content, top bool) error {
-	if len(c.images) == 0 {
-		w.textPart("text/html", c.html, top)
+	html := rewriteCIDs(c.html, c.images, c.rowImages)
+	shown := shownRowImages(c.html, c.rowImages)
+	if len(c.images)+len(shown) == 0 {
+		w.textPart("text/html", html, top)
 		return nil
 	}
 	bd, err := w.next()
@@ -137,8 +144,8 @@ func (w *mimeWriter) related(c *content, top bool) error {
 	}
 	w.multipartHeader("related", bd, "text/html")
 	w.delim(bd, true)
-	w.textPart("text/html", rewriteCIDs(c.html, c.images), false)
-	for _, im := range c.images {
+	w.textPart("text/html", html, false)
+	for _, im := range append(c.images[:len(c.images):len(c.images)], shown...) {
 		w.delim(bd, false)
 		w.blob(im, "inline", im.cid)
 	}

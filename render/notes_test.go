@@ -49,7 +49,7 @@ unsubscribe: {url: "https://acme.example/u?id={{.id}}", one_click: true}
 		got, err := e.r.Notes(r)
 		if err != nil || got.Data != nil || got.Row != want.Row || got.Key != want.Key ||
 			!slices.Equal(got.Recipients, want.Recipients) || !slices.Equal(got.Warnings, want.Warnings) ||
-			got.SharedUnsubscribe != want.SharedUnsubscribe || !slices.Equal(got.Blank, want.Blank) || !slices.Equal(got.NoFile, want.NoFile) {
+			got.SharedUnsubscribe != want.SharedUnsubscribe || !slices.Equal(got.Blank, want.Blank) || !slices.Equal(got.NoFile, want.NoFile) || !slices.Equal(got.NoImage, want.NoImage) {
 			t.Errorf("row %q: Notes %+v, %v\nwant as Render %+v", v, got, err, want)
 		}
 		if len(want.Warnings)+want.SharedUnsubscribe+len(want.Blank)+len(want.NoFile) == 0 {
@@ -59,7 +59,7 @@ unsubscribe: {url: "https://acme.example/u?id={{.id}}", one_click: true}
 }
 
 // notesSetOutside lists where the package's code (not its tests) sets a
-// Message's Warnings, SharedUnsubscribe, Blank or NoFile, or takes its address,
+// Message's Warnings, SharedUnsubscribe, Blank, NoFile or NoImage, or takes its address,
 // outside the functions named allowed: "file:line in func".
 func notesSetOutside(t *testing.T, allowed ...string) []string {
 	t.Helper()
@@ -67,7 +67,7 @@ func notesSetOutside(t *testing.T, allowed ...string) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	notes := []string{"Warnings", "SharedUnsubscribe", "Blank", "NoFile"}
+	notes := []string{"Warnings", "SharedUnsubscribe", "Blank", "NoFile", "NoImage"}
 	isNote := func(e ast.Expr) bool {
 		sel, ok := ast.Unparen(e).(*ast.SelectorExpr)
 		return ok && slices.Contains(notes, sel.Sel.Name)

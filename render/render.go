@@ -205,7 +205,7 @@ func New(c *campaign.Campaign, set *templates.Set, opts Options) (*Renderer, err
 	}
 	r.seen = r.shownColumns()
 	if set.HTML != nil {
-		imgs, err := inlineImages(set.HTML, c.Name)
+		imgs, err := inlineImages(set.HTML, c.Name, true)
 		if err != nil {
 			fe.errs = append(fe.errs, err)
 		}
@@ -394,7 +394,7 @@ func (r *Renderer) fixAttachments(c *campaign.Campaign, set *templates.Set, cach
 	}
 	r.att = &attacher{root: root, rootReal: root, absOK: c.AttachmentsDir != "", maxSize: r.maxSize, cache: newBlobCache(cacheSize), names: newDirNames(),
 		guard: &guard{c: c, root: root, limit: maxScanEntries}, linked: &linkedOwn{}}
-	if len(set.Attachments) > 0 {
+	if len(set.Attachments) > 0 || len(set.Images) > 0 {
 		real, err := filepath.EvalSymlinks(root)
 		if err != nil {
 			fe.add(nil, fmt.Errorf("render: attachment folder: %w", err))
@@ -424,6 +424,9 @@ func (r *Renderer) fixAttachments(c *campaign.Campaign, set *templates.Set, cach
 		}
 		r.atts = append(r.atts, af)
 	}
+	if len(set.Images) > 0 && !r.attachSum {
+		r.facets, r.attachSum = append(r.facets, ""), true // the row's files: its inline images
+	}
 	return nil
 }
 
@@ -440,13 +443,20 @@ func rowCause(err error) error {
 var cidRE = regexp.MustCompile(`cid:([A-Za-z0-9][A-Za-z0-9._@-]*)`)
 
 // inlineImages finds the images the HTML template references as
-// "cid:NAME" and loads each NAME from the HTML template's folder. The
+// "cid:NAME" and loads each NAME from the HTML template's folder; rowRefs
+// says t is the HTML body, whose references a template action writes
+// are images of each row's own (templates.RowImageRefs: rowImages), not
+// looked for here. The
 // part's Content-ID is NAME when it holds an '@', else NAME@idRight, so it
 // is a valid msg-id (RFC 2045 7, RFC 5322 3.6.4); the HTML's references are
 // rewritten to match (RFC 2392) as the message is built.
-func inlineImages(t *templates.Template, idRight string) ([]*blob, error) {
+func inlineImages(t *templates.Template, idRight string, rowRefs bool) ([]*blob, error) {
 	dir := filepath.Dir(t.File())
 	src := t.Source()
+	var refs []templates.ImageRef
+	if rowRefs {
+		refs = templates.RowImageRefs(src)
+	}
 	var (
 		out  []*blob
 		seen = map[string]bool{}
@@ -454,7 +464,7 @@ func inlineImages(t *templates.Template, idRight string) ([]*blob, error) {
 	)
 	for _, m := range cidRE.FindAllStringSubmatchIndex(src, -1) {
 		name := strings.TrimRight(src[m[2]:m[3]], ".")
-		if seen[name] {
+		if seen[name] || inRef(refs, m[2]) {
 			continue
 		}
 		seen[name] = true
@@ -482,14 +492,28 @@ func inlineImages(t *templates.Template, idRight string) ([]*blob, error) {
 		b.cid = cid
 		out = append(out, b)
 	}
-	errs = append(errs, unreadCIDErrors(t.File(), src)...)
+	errs = append(errs, unreadCIDErrors(t.File(), src, rowRefs)...)
 	return out, errors.Join(errs...)
 }
 
+// inRef reports whether the byte at i of a template's source is in one
+// of refs.
+func inRef(refs []templates.ImageRef, i int) bool {
+	for _, r := range refs {
+		if i >= r.Start && i <= r.End {
+			return true
+		}
+	}
+	return false
+}
+
 // rewriteCIDs returns html with each "cid:NAME" reference to an inline
-// image whose Content-ID is NAME@… rewritten to that Content-ID. html is
-// not modified; it is returned as is when nothing needs rewriting.
-func rewriteCIDs(html []byte, images []*blob) []byte {
+// image whose Content-ID is NAME@… rewritten to that Content-ID, and
+// each marker of an image of the row's own (templates.RowImageMarker) to
+// its Content-ID, rows being indexed as templates.Set.Images (nil, or
+// none: its path was empty, and the marker goes). html is not modified;
+// it is returned as is when nothing needs rewriting.
+func rewriteCIDs(html []byte, images, rows []*blob) []byte {
 	var out []byte
 	last := 0
 	for i := 0; ; {
@@ -498,6 +522,14 @@ func rewriteCIDs(html []byte, images []*blob) []byte {
 			break
 		}
 		start := i + j + len("cid:")
+		if k, n, ok := templates.ReadRowImageMarker(html[start:]); ok {
+			out = append(out, html[last:start]...)
+			if k < len(rows) && rows[k] != nil {
+				out = append(out, rows[k].cid...)
+			}
+			last, i = start+n, start+n
+			continue
+		}
 		end := start
 		for end < len(html) && isCIDChar(html[end]) {
 			end++
@@ -957,6 +989,8 @@ func (r *Renderer) evaluate(st *state, row campaign.Row, m *Message) (*parts, er
 	probs.add(err)
 	atts, err := r.rowAttachments(row, fb, m)
 	probs.add(err)
+	imgs, err := r.rowImages(row, fb, m)
+	probs.add(err)
 	var testFor string
 	var notes rowNotes
 	if probs.none() {
@@ -971,7 +1005,7 @@ func (r *Renderer) evaluate(st *state, row campaign.Row, m *Message) (*parts, er
 	}
 	body, err := r.rowBodies(st, row, subject)
 	probs.add(err)
-	body.atts = atts
+	body.atts, body.rowImages = atts, imgs
 	extra, err := r.rowHeaders(st, row)
 	probs.add(err)
 	if err := probs.err(); err != nil {
@@ -1115,28 +1149,29 @@ func (r *Renderer) rowSubject(row campaign.Row, fb *bytes.Buffer, m *Message) (s
 	return subject, nil
 }
 
-// climbing refuses p, the path attachment af made of row, when it climbs
+// climbing refuses p, the path the template t of an attachment (or an
+// inline image) made of row, when it climbs
 // a folder (a ".." element) and a value of the row climbs one too, or the
 // template writes no ".." itself; the problem names the column the ".."
 // came from (one whose value climbs with \ between folders, made / by a
 // function), else the column Column blames.
-func (r *Renderer) climbing(af *attField, row campaign.Row, p string) error {
+func (r *Renderer) climbing(t *templates.Template, row campaign.Row, p string) error {
 	if !climbs(p) {
 		return nil
 	}
-	col := af.t.ColumnWhere(row, climbs)
-	if col == "" && strings.Contains(af.t.Source(), "..") {
+	col := t.ColumnWhere(row, climbs)
+	if col == "" && strings.Contains(t.Source(), "..") {
 		return nil // the author's ("Q1..Q2.pdf" from the sheet climbs nothing)
 	}
 	if col == "" {
 		// A function made the ".." of a cell: replace turned a Windows
 		// path's ..\ into ../.
-		col = af.t.ColumnWhere(row, func(v string) bool { return climbs(strings.ReplaceAll(v, `\`, "/")) })
+		col = t.ColumnWhere(row, func(v string) bool { return climbs(strings.ReplaceAll(v, `\`, "/")) })
 	}
 	if col == "" {
-		col = af.t.Column(row, p)
+		col = t.Column(row, p)
 	}
-	return r.rowErr(row, col, fmt.Errorf("render: %s: %w: %q climbs a folder with \"..\" from the sheet: %s", af.t.Name(), ErrAttachmentPath, p, r.climbAdvice(p)))
+	return r.rowErr(row, col, fmt.Errorf("render: %s: %w: %q climbs a folder with \"..\" from the sheet: %s", t.Name(), ErrAttachmentPath, p, r.climbAdvice(p)))
 }
 
 // climbAdvice says where a path made from row data may lead, the
@@ -1182,7 +1217,7 @@ func (r *Renderer) rowAttachments(row campaign.Row, fb *bytes.Buffer, m *Message
 			if p == "" {
 				continue
 			}
-			if err := r.climbing(af, row, p); err != nil {
+			if err := r.climbing(af.t, row, p); err != nil {
 				return nil, err
 			}
 			if b, named, err = r.att.resolve(p, true); err != nil {
@@ -1195,12 +1230,8 @@ func (r *Renderer) rowAttachments(row campaign.Row, fb *bytes.Buffer, m *Message
 		// Listed before the size check: the spool notes the files of a
 		// row too large, so that one made smaller makes other inputs.
 		m.Attachments = append(m.Attachments, Attachment{Name: b.name, Path: named, Size: b.size, ContentType: b.ctype, SHA256: b.sum, ModTime: b.mtime})
-		if !af.fixed && m.sums != nil {
-			last := &m.sums[len(m.sums)-1] // the files' place
-			if *last == 0 {
-				*last = fnvOffset
-			}
-			*last = fnv32(*last, b.sum)
+		if !af.fixed {
+			addFileSum(m, b.sum)
 		}
 		if total += int64(len(b.enc)); total > r.maxSize {
 			return nil, r.rowErr(row, af.t.Column(row, b.name), fmt.Errorf("render: %w: attachments alone are %s encoded with %s (%s as a file; base64 makes it a third larger), %s",

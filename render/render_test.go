@@ -714,28 +714,6 @@ func TestInlineImageNameWithSpace(t *testing.T) {
 	}
 }
 
-// TestInlineImageFromColumn: a cid: reference a template action writes
-// (a QR code of each attendee's own) inlines nothing, and every message
-// went with a broken image while check said nothing (rev-user17); it is
-// an error of its line that says what to write instead.
-func TestInlineImageFromColumn(t *testing.T) {
-	const want = "a name a template action writes is not looked for, so this inlines no image and every reader would show it broken; for an image of each row's own, write its full URL"
-	for src, ref := range map[string]string{
-		`<img src="cid:{{.qr}}">`:                         `cid:{{.qr}}:`,
-		`<img src="cid:{{index . "q r"}}">`:               `cid:{{index . "q r"}}:`,
-		`<img src="cid:qr-{{.ticket}}.png">`:              `cid:qr-{{.ticket}}.png:`,
-		"![QR code](cid:{{.qr}})":                         `cid:{{.qr}}:`,
-		`<img src="cid:logo.png"><img src="cid:{{.qr}}">`: `cid:{{.qr}}:`,
-	} {
-		_, err := trySetup(t, yamlWith(map[string]string{"text": "", "html": "body.html"}),
-			map[string]string{"body.html": "<p>hi</p>\n" + src + "\n", "logo.png": "png"}, []string{"email", "qr", "q r", "ticket"})
-		var fe *campaign.FileError
-		if !errors.As(err, &fe) || fe.Line != 2 || !strings.Contains(err.Error(), ref+" a cid: image is a file beside the HTML template") || !strings.Contains(err.Error(), want) {
-			t.Errorf("%s: got %v, want a FileError at body.html:2 naming %s, with %q", src, err, ref, want)
-		}
-	}
-}
-
 func TestMessageSize(t *testing.T) {
 	e := setup(t, yamlWith(map[string]string{"attachments": `["{{.file}}"]`, "max_message_size": "1KB"}),
 		map[string]string{"body.txt": "Hi\n", "big.bin": strings.Repeat("x", 2000), "small.bin": "x", "encoded.bin": strings.Repeat("x", 900), "justover.bin": strings.Repeat("x", 1025)}, []string{"email", "file"})

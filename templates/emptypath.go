@@ -71,9 +71,7 @@ func (s *Set) pathColumns() []printing {
 	var out []printing
 	for _, t := range s.Attachments {
 		for _, p := range t.pathPrintings() {
-			if !slices.ContainsFunc(out, func(q printing) bool { return q.column == p.column && slices.Equal(q.guards, p.guards) }) {
-				out = append(out, p)
-			}
+			out = addPrinting(out, p)
 		}
 	}
 	return out
@@ -85,9 +83,20 @@ func (s *Set) pathColumns() []printing {
 // without that file (rev-user17: a ticket campaign's rows with no ticket
 // went without one, and nothing said so). In campaign order, each once;
 // nil when none is.
-func (s *Set) EmptyPaths(row campaign.Row) []string {
+func (s *Set) EmptyPaths(row campaign.Row) []string { return blankPaths(s.paths, row) }
+
+// EmptyImages is EmptyPaths of the inline images of each row's own
+// (Set.Images) that the HTML body shows to every row, or to those whose
+// {{if}} columns are filled (imagePaths): the message goes without the
+// image, and its reader sees a broken one where the body shows it
+// (rev-user17's tickets, each with its QR code).
+func (s *Set) EmptyImages(row campaign.Row) []string { return blankPaths(s.images, row) }
+
+// blankPaths lists the columns of paths blank in row where the path is
+// made (runs), each once, in their order; nil when none is.
+func blankPaths(paths []printing, row campaign.Row) []string {
 	var blank []string
-	for _, p := range s.paths {
+	for _, p := range paths {
 		if isBlankCell(row.Values[p.column]) && !slices.Contains(blank, p.column) && p.runs(row) {
 			blank = append(blank, p.column)
 		}

@@ -368,6 +368,11 @@ type Set struct {
 	UnsubscribeURL, UnsubscribeMailto           *Template
 	// Attachments are path templates in campaign order.
 	Attachments []*Template
+	// Images are the paths of the HTML body's inline images of each row's
+	// own (<img src="cid:{{.qr_file}}">: see RowImageRefs), in the order
+	// the body first names them, each text once; the body's output writes
+	// RowImageMarker(i) where it names Images[i].
+	Images []*Template
 	// Headers are the extra headers in campaign file order.
 	Headers []HeaderTemplate
 	// Text, HTML and Markdown are the body templates; at least one is
@@ -383,6 +388,7 @@ type Set struct {
 	dated   []string
 	printed []printing // printedColumns
 	paths   []printing // pathColumns
+	images  []printing // imagePaths
 	// warnings are the compiler's notes that stop nothing (checkNumberIDs).
 	warnings []string
 }
@@ -398,7 +404,7 @@ func (s *Set) Columns() []string { return s.columns }
 // UsedColumns lists the sheet columns any template of the Set names (see
 // Template.Columns), each once, in campaign order: from, sender, reply_to,
 // to, cc, bcc, subject, attachments, headers, unsubscribe, text, html,
-// markdown.
+// markdown, the HTML body's inline images (Images).
 // A template that takes the row itself as data ({{range $k, $v := .}},
 // {{$r := .}}) may show any column: then every column of the sheet is in
 // it. The caller must not modify the slice.
@@ -451,7 +457,7 @@ func (s *Set) usedColumns() []string {
 
 // all are the Set's templates (not the layout) in campaign order: from,
 // sender, reply_to, to, cc, bcc, subject, attachments, headers,
-// unsubscribe, text, html, markdown.
+// unsubscribe, text, html, markdown, Images.
 func (s *Set) all() []*Template {
 	all := []*Template{s.From, s.Sender, s.ReplyTo, s.To, s.Cc, s.Bcc, s.Subject}
 	all = append(all, s.Attachments...)
@@ -459,6 +465,7 @@ func (s *Set) all() []*Template {
 		all = append(all, h.Value)
 	}
 	all = append(all, s.UnsubscribeURL, s.UnsubscribeMailto, s.Text, s.HTML, s.Markdown)
+	all = append(all, s.Images...)
 	return slices.DeleteFunc(all, func(t *Template) bool { return t == nil })
 }
 
@@ -537,6 +544,7 @@ func compile(c *campaign.Campaign, columns []string, sheetNote string) (*Set, er
 	s.UnsubscribeMailto = cp.inline("unsubscribe.mailto", c.Unsubscribe.Mailto)
 	s.Text = cp.file("text", c.Text, false)
 	s.HTML = cp.file("html", c.HTML, true)
+	s.Images = cp.images
 	s.Markdown = cp.markdown("markdown", c.Markdown)
 	s.Layout = cp.layout("layout", c.Layout)
 	if err := errors.Join(cp.errs...); err != nil {
@@ -546,6 +554,7 @@ func compile(c *campaign.Campaign, columns []string, sheetNote string) (*Set, er
 	s.dated = s.datedColumns()
 	s.printed = s.printedColumns()
 	s.paths = s.pathColumns()
+	s.images = s.imagePaths()
 	s.warnings = cp.warns
 	return s, nil
 }
@@ -557,7 +566,8 @@ type compiler struct {
 	sheetNote string // campaign.SheetNote, for unknown columns
 	lines     map[string]int
 	errs      []error
-	warns     []string // Set.Warnings
+	warns     []string    // Set.Warnings
+	images    []*Template // Set.Images (rowImages)
 }
 
 // inline compiles a one-line template from the campaign file. Trailing line
@@ -567,11 +577,17 @@ type compiler struct {
 // tab in the subject's own text is no error but a warning at its line:
 // render shows it as a space, as it does a tab in a cell the subject reads.
 func (cp *compiler) inline(key, src string) *Template {
+	return cp.inlineAt(key, src, cp.c.File, cp.lines[key])
+}
+
+// inlineAt is inline for a one-line template at line of file: one of the
+// campaign file's, or an inline image's path in the HTML body (rowImages).
+func (cp *compiler) inlineAt(key, src, file string, line int) *Template {
 	src = strings.TrimRight(src, "\r\n")
 	if strings.TrimSpace(src) == "" {
 		return nil
 	}
-	t := &Template{name: key, file: cp.c.File, line: cp.lines[key], sheet: cp.c.Recipients.Path, source: src, max: int64(cp.c.MaxMessageSize)}
+	t := &Template{name: key, file: file, line: line, sheet: cp.c.Recipients.Path, source: src, max: int64(cp.c.MaxMessageSize)}
 	fm := templateFuncs(cp.c.Recipients, t.max)
 	tt, err := texttemplate.New(key).Option("missingkey=error").Funcs(fm).Parse(src)
 	if err != nil {
@@ -645,8 +661,12 @@ func (cp *compiler) file(key, path string, html bool) *Template {
 	name := filepath.Base(path)
 	fm := templateFuncs(cp.c.Recipients, t.max)
 	if html {
-		src, kept := keepConditionalComments(src)
-		if kept != nil {
+		var ok bool
+		if src, ok = cp.rowImages(t); !ok {
+			return nil
+		}
+		var kept func(int) htmltemplate.HTML
+		if src, kept = keepConditionalComments(src); kept != nil {
 			fm[conditionalFunc] = kept
 		}
 		ht, err := htmltemplate.New(name).Option("missingkey=error").Funcs(fm).Parse(src)

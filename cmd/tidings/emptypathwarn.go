@@ -26,3 +26,22 @@ func noFileLines(b *blankCells, sheet string) []string {
 	}
 	return out
 }
+
+// noImageLines are noFileLines of the rows whose blank cell emptied the
+// path of an inline image of the row's own (render.Message.NoImage):
+// their messages go without it, a broken image where the body shows
+// it; the {{if}} they suggest goes around the <img>.
+func noImageLines(b *blankCells, sheet string) []string {
+	var out []string
+	for _, c := range b.columns {
+		l := b.rows[c]
+		rows, those := "row "+l.Join(", "), "its message shows"
+		if l.N > 1 {
+			rows, those = fmt.Sprintf("%d rows (%s)", l.N, l.Join(", ")), "their messages show"
+		}
+		id := templates.Identifier(c)
+		out = append(out, fmt.Sprintf("warning: %s: column %q, an inline image's path (cid:), is empty in %s: %s a broken image there; fill it in, or write {{if .%s}}<img src=\"cid:{{.%s}}\">{{end}} in the HTML for rows that have none on purpose",
+			sheet, c, rows, those, id, id))
+	}
+	return out
+}

@@ -111,6 +111,9 @@ type messageWarnings struct {
 	// noFile are the rows whose attachment's path a blank cell emptied
 	// (render.Message.NoFile), by column.
 	noFile blankCells
+	// noImage are the rows whose inline image's path a blank cell
+	// emptied (render.Message.NoImage), by column.
+	noImage blankCells
 }
 
 // maxMessageWarnings is how many message warnings a run prints.
@@ -130,6 +133,7 @@ func (mw *messageWarnings) Add(m *render.Message) {
 	}
 	mw.blank.add(m.Row, m.Blank)
 	mw.noFile.add(m.Row, m.NoFile)
+	mw.noImage.add(m.Row, m.NoImage)
 	if m.SharedUnsubscribe > 0 {
 		mw.shared.Add(strconv.Itoa(m.Row))
 		if mw.sharedK == 0 {
@@ -152,6 +156,9 @@ func (mw *messageWarnings) Done() {
 		fmt.Fprintln(mw.w, line)
 	}
 	for _, line := range noFileLines(&mw.noFile, mw.file) {
+		fmt.Fprintln(mw.w, line)
+	}
+	for _, line := range noImageLines(&mw.noImage, mw.file) {
 		fmt.Fprintln(mw.w, line)
 	}
 }

@@ -14,7 +14,8 @@ import (
 // already (one every row shares is looked at once, not once a row).
 const recentFiles = 1024
 
-// noteAttachments records in w the files row's message m carries (also
+// noteAttachments records in w the files row's message m carries, its
+// inline images of the row's own among them (render.Message.Images) (also
 // when the row has a problem: an attachment too large for
 // max_message_size), and the one its problem is about (an attachment that
 // could not be read: as unreadable when it cannot be read now either), so
@@ -22,7 +23,7 @@ const recentFiles = 1024
 // inputs. Each record goes to the spool's file as it comes.
 func noteAttachments(w *spool.Writer, row int, m *render.Message, problem error) error {
 	if m != nil {
-		for _, a := range m.Attachments {
+		for _, a := range append(m.Attachments[:len(m.Attachments):len(m.Attachments)], m.Images...) {
 			rec := spool.Attachment{Row: row, Path: a.Path, Size: a.Size, ModTime: a.ModTime, SHA256: a.SHA256}
 			if err := w.AddAttachment(rec); err != nil {
 				return err

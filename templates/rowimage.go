@@ -1,0 +1,155 @@
+package templates
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+
+	"github.com/tidings/tidings/campaign"
+)
+
+// ErrImageRef is wrapped by the FileError of an inline image of each
+// row's own (<img src="cid:{{.qr_file}}">) whose reference cannot be
+// read: one written over more than one line.
+var ErrImageRef = errors.New("an inline image's path is written on one line")
+
+// ImageRef is where an HTML body names an inline image of each row's own:
+// the text after "cid:", from Start to End in the body's source, holds a
+// template action ("{{.qr_file}}", "qr/{{.no}}.png"); Line is its line
+// (1-based) in the body's file.
+type ImageRef struct {
+	Start, End int
+	Line       int
+}
+
+// RowImageRefs finds in src, an HTML body's source, the references of
+// inline images of each row's own: each "cid:" whose text, up to a quote,
+// '<', '>', '(', ')' or white space outside an action, holds an action.
+// A "cid:NAME" without one is a file beside the body (render's).
+func RowImageRefs(src string) []ImageRef {
+	var refs []ImageRef
+	for i := 0; ; {
+		j := strings.Index(src[i:], "cid:")
+		if j < 0 {
+			return refs
+		}
+		start := i + j + len("cid:")
+		end, action := refEnd(src, start)
+		if action {
+			refs = append(refs, ImageRef{Start: start, End: end, Line: 1 + strings.Count(src[:start], "\n")})
+		}
+		i = max(end, start)
+	}
+}
+
+// refEnd is where the reference starting at start ends (see
+// RowImageRefs), and whether it holds an action.
+func refEnd(src string, start int) (end int, action bool) {
+	i := start
+	for i < len(src) {
+		if strings.HasPrefix(src[i:], "{{") {
+			k := strings.Index(src[i+2:], "}}")
+			if k < 0 {
+				return len(src), true // unclosed: the parse tells
+			}
+			i, action = i+2+k+2, true
+			continue
+		}
+		if strings.IndexByte("\"'<>()", src[i]) >= 0 || unicode.IsSpace(rune(src[i])) {
+			break
+		}
+		i++
+	}
+	return i, action
+}
+
+// markerEdge is the character RowImageMarker begins and ends with: no
+// cid: name of a file begins with it.
+const markerEdge = '~'
+
+// RowImageMarker is what the HTML body's output writes after "cid:" where
+// its source names Set.Images[i], a reference n bytes long: "~i~" padded
+// with '~' to n bytes, so that every position of the source after it
+// stays where it was (the walks of the body read the source by the parse
+// tree's positions).
+func RowImageMarker(i, n int) string {
+	m := string(markerEdge) + strconv.Itoa(i) + string(markerEdge)
+	return m + strings.Repeat(string(markerEdge), max(0, n-len(m)))
+}
+
+// ReadRowImageMarker reads a RowImageMarker at the start of b (the text
+// after "cid:" in the body's output): the image's index in Set.Images
+// and the marker's length; ok is false when b does not start with one.
+func ReadRowImageMarker(b []byte) (i, n int, ok bool) {
+	if len(b) < 3 || b[0] != markerEdge {
+		return 0, 0, false
+	}
+	n = 1
+	for n < len(b) && b[n] >= '0' && b[n] <= '9' {
+		n++
+	}
+	if n == 1 || n == len(b) || b[n] != markerEdge {
+		return 0, 0, false
+	}
+	i, err := strconv.Atoi(string(b[1:n]))
+	if err != nil {
+		return 0, 0, false
+	}
+	for n < len(b) && b[n] == markerEdge {
+		n++
+	}
+	return i, n, true
+}
+
+// rowImages compiles the paths of the inline images of each row's own
+// that html, the HTML body not compiled yet, names (RowImageRefs) into
+// cp.images, one-line templates like an attachment's path, at their line
+// of the body's file; and returns the body's source with each reference
+// written as its RowImageMarker, what the body is compiled from. ok is
+// false when a reference cannot be compiled (the problem noted).
+func (cp *compiler) rowImages(html *Template) (src string, ok bool) {
+	src = html.source
+	refs := RowImageRefs(src)
+	if len(refs) == 0 {
+		return src, true
+	}
+	var b strings.Builder
+	last, ok := 0, true
+	for _, ref := range refs {
+		text := src[ref.Start:ref.End]
+		i := cp.imageIndex(html, text, ref.Line)
+		if i < 0 {
+			ok = false
+			continue
+		}
+		b.WriteString(src[last:ref.Start])
+		b.WriteString(RowImageMarker(i, len(text)))
+		last = ref.End
+	}
+	b.WriteString(src[last:])
+	return b.String(), ok
+}
+
+// imageIndex is the index in cp.images of the path template text, the
+// reference after "cid:" at line of html's file, compiled once a text; -1
+// when it cannot be (the problem noted).
+func (cp *compiler) imageIndex(html *Template, text string, line int) int {
+	for i, t := range cp.images {
+		if t.source == text {
+			return i
+		}
+	}
+	name := "inline image cid:" + text
+	if strings.ContainsAny(text, "\r\n") || len(RowImageMarker(len(cp.images), len(text))) > len(text) {
+		cp.errs = append(cp.errs, &campaign.FileError{File: html.file, Line: line, Err: fmt.Errorf("templates: html: %s: %w", clipLine(name), ErrImageRef)})
+		return -1
+	}
+	t := cp.inlineAt(name, text, html.file, line)
+	if t == nil || !cp.slashedPath(t) {
+		return -1
+	}
+	cp.images = append(cp.images, t)
+	return len(cp.images) - 1
+}

@@ -1,0 +1,81 @@
+package templates
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/tidings/tidings/campaign"
+)
+
+// compileHTML compiles a campaign whose HTML body is body, against the
+// columns email, name, qr, no.
+func compileHTML(t *testing.T, body string) (*Set, error) {
+	t.Helper()
+	yaml := "name: test\nfrom: \"Acme <news@acme.example>\"\nsubject: Hi\nhtml: body.html\nrecipients:\n  path: people.csv\n"
+	return Compile(load(t, yaml, map[string]string{"body.html": body}), []string{"email", "name", "qr", "no"})
+}
+
+// TestRowImageRefs: an HTML body's cid: reference holding an action
+// (<img src="cid:{{.qr}}">, one per attendee) is compiled as a path of
+// the row's own (Set.Images, each text once, its columns used), the body
+// writing a marker of the reference's length there, so that what the
+// body's walks read by position stays right (the blank name's line after
+// it); a reference over two lines is an error of its line.
+func TestRowImageRefs(t *testing.T) {
+	body := `<img src="cid:{{.qr}}"><img src='cid:qr/{{printf "%s-x" .no}}.png'>` + "\n<p>Dear {{.name}},</p><img src=\"cid:{{.qr}}\"><img src=\"cid:logo.png\">\n"
+	s, err := compileHTML(t, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Images) != 2 || s.Images[0].Source() != "{{.qr}}" || s.Images[1].Source() != `qr/{{printf "%s-x" .no}}.png` || s.Images[0].Line() != 1 || s.Images[0].Name() != "inline image cid:{{.qr}}" {
+		t.Fatalf("Images %v, want {{.qr}} and qr/{{printf \"%%s-x\" .no}}.png at line 1", s.Images)
+	}
+	if !slices.Contains(s.UsedColumns(), "qr") || !slices.Contains(s.UsedColumns(), "no") {
+		t.Errorf("UsedColumns %q, want qr and no among them", s.UsedColumns())
+	}
+	var out strings.Builder
+	if err := s.HTML.Execute(&out, campaign.Row{Number: 2, Values: map[string]string{"email": "a@x.example", "name": "", "qr": "q.png", "no": "7"}}); err != nil {
+		t.Fatal(err)
+	}
+	want := `<img src="cid:` + RowImageMarker(0, 7) + `"><img src='cid:` + RowImageMarker(1, len(s.Images[1].Source())) + `'>` + "\n<p>Dear ,</p><img src=\"cid:" + RowImageMarker(0, 7) + "\"><img src=\"cid:logo.png\">\n"
+	if out.String() != want {
+		t.Errorf("body wrote %q, want %q", out.String(), want)
+	}
+	if i, n, ok := ReadRowImageMarker([]byte(RowImageMarker(1, len(s.Images[1].Source())) + `'>`)); !ok || i != 1 || n != len(s.Images[1].Source()) {
+		t.Errorf("ReadRowImageMarker: %d, %d, %v; want 1 and its length", i, n, ok)
+	}
+	if got := s.BlankSeen("name"); got != "Dear ," {
+		t.Errorf("BlankSeen(name) = %q, want \"Dear ,\" (positions after the references kept)", got)
+	}
+	_, err = compileHTML(t, "<p>Hi</p>\n<img src=\"cid:{{.qr\n}}\">\n")
+	var fe *campaign.FileError
+	if !errors.As(err, &fe) || fe.Line != 2 || !errors.Is(err, ErrImageRef) {
+		t.Errorf("a reference over two lines: got %v, want ErrImageRef at body.html:2", err)
+	}
+}
+
+// TestEmptyImages: a blank cell empties the path of the row's image where
+// the body shows it to every row, or within {{if}} of another filled
+// column: noted; within {{if}} of its own column, or {{else}}, not.
+func TestEmptyImages(t *testing.T) {
+	blank := campaign.Row{Number: 3, Values: map[string]string{"email": "a@x.example", "name": "Ann", "qr": " ", "no": "7"}}
+	for body, want := range map[string][]string{
+		`<img src="cid:{{.qr}}">`:                                  {"qr"},
+		`{{if .name}}<img src="cid:{{.qr}}">{{end}}`:               {"qr"},
+		`{{if .qr}}<img src="cid:{{.qr}}">{{end}}`:                 nil,
+		`{{if eq .no "1"}}x{{else}}<img src="cid:{{.qr}}">{{end}}`: nil,
+		`{{range split "," .no}}<img src="cid:{{$.qr}}">{{end}}`:   nil,
+		`<img src="cid:qr/{{.qr}}.png">`:                           nil,
+		`<img src="cid:{{if .qr}}{{.qr}}{{end}}">`:                 nil,
+	} {
+		s, err := compileHTML(t, body+"\n")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := s.EmptyImages(blank); !slices.Equal(got, want) || s.EmptyPaths(blank) != nil {
+			t.Errorf("%s: EmptyImages %q (EmptyPaths %q), want %q", body, got, s.EmptyPaths(blank), want)
+		}
+	}
+}
