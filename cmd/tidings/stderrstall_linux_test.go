@@ -102,3 +102,101 @@ func allSent(t *testing.T, camp string, n int) bool {
 	}
 	return true
 }
+
+// TestSendTerminalStopped: a send on a terminal whose output was stopped
+// (Ctrl-S, as PuTTY's scroll lock does) delivers every message all the
+// same: the bar was redrawn, and the notes printed, on the goroutines of
+// the results and of the pool, which waited on the terminal. Started
+// again (Ctrl-Q), the terminal gets every note.
+func TestSendTerminalStopped(t *testing.T) {
+	t.Parallel()
+	const n = 40
+	srv := smtptest.NewServer(t, deferOnce())
+	camp := sendCampaign(t, srv, n, "send: {concurrency: 2, retries: 3, retry_backoff: 1ms}\n")
+	master, slave := openPTY(t)
+	stopTerminal(t, master, slave)
+	var out bytes.Buffer
+	g := &globalOptions{stdout: &out, stderr: slave, stdin: strings.NewReader(""), abort: context.Background()}
+	done, ended := make(chan error, 1), make(chan struct{})
+	go func() {
+		done <- runSend(context.Background(), sendOptions{yes: true}, g, camp)
+		close(ended)
+	}()
+	var mu sync.Mutex
+	var shown []byte
+	started := make(chan struct{})
+	go func() {
+		<-started
+		b := make([]byte, 4096)
+		for {
+			k, err := master.Read(b)
+			mu.Lock()
+			shown = append(shown, b[:k]...)
+			mu.Unlock()
+			if err != nil {
+				return
+			}
+		}
+	}()
+	t.Cleanup(func() { // a send stuck on the terminal ends
+		select {
+		case <-started:
+		default:
+			close(started)
+			master.Write([]byte{0x11})
+		}
+		<-ended
+	})
+	waitFor(t, func() bool { return len(srv.Messages()) == n && allSent(t, camp, n) })
+	close(started)
+	master.Write([]byte{0x11}) // Ctrl-Q
+	if err := <-done; err != nil {
+		t.Fatalf("send: %v\n%s", err, out.String())
+	}
+	notes := func() int {
+		mu.Lock()
+		defer mu.Unlock()
+		return strings.Count(string(shown), "(451 4.7.1 greylisted, try later); retry 1 of 3 in ")
+	}
+	for deadline := time.Now().Add(20 * time.Second); notes() != n; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			got := notes()
+			mu.Lock()
+			defer mu.Unlock()
+			t.Fatalf("%d retry notes on the terminal, want %d:\n%q", got, n, shown)
+		}
+	}
+}
+
+// deferOnce answers each recipient's first RCPT 451 and takes the others.
+func deferOnce() smtptest.Option {
+	var mu sync.Mutex
+	seen := map[string]bool{}
+	return smtptest.OnRcpt(func(_ smtptest.Session, to string) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if !seen[to] {
+			seen[to] = true
+			return smtptest.Reply(451, "4.7.1", "greylisted, try later")
+		}
+		return nil
+	})
+}
+
+// stopTerminal stops the output of the terminal of master and slave as
+// Ctrl-S does, and waits until a write to slave would wait.
+func stopTerminal(t *testing.T, master, slave *os.File) {
+	t.Helper()
+	fd, err := unix.Open(slave.Name(), unix.O_WRONLY|unix.O_NONBLOCK|unix.O_NOCTTY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(fd)
+	if _, err := master.Write([]byte{0x13}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool {
+		_, err := unix.Write(fd, []byte{' '})
+		return err == unix.EAGAIN
+	})
+}
